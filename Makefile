@@ -1,0 +1,35 @@
+# The README's two commands: `make demo` and `make test`. Both build .venv on first use;
+# the stamp file makes later runs skip the install unless pyproject.toml changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-estate
+
+.PHONY: demo test install bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/recordkit demo $(DEMO_DIR)
+	cd $(DEMO_DIR) && ../$(BIN)/recordkit owners list --building 3 | head -n 15
+	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
+
+# pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest 没有收集到任何测试（退出码 5），视为失败" >&2; exit 1; fi; \
+	exit $$status
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_startup.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

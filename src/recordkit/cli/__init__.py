@@ -1,0 +1,17 @@
+"""The ``recordkit`` command: a thin skin of argument parsing and printing over the library.
+
+Each command module registers its commands on the root app; ``main`` is the console script.
+"""
+
+from __future__ import annotations
+
+from recordkit.cli import ledger_commands, owners_commands, workspace_commands  # noqa: F401  (registers commands)
+from recordkit.cli._app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="recordkit")
+
+
+__all__ = ["app", "main"]

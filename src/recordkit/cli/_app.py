@@ -1,0 +1,193 @@
+"""The root Typer app, its shared state, and the one place errors become messages.
+
+Importing this module must stay cheap: no SQLAlchemy, openpyxl, docx, whoosh,
+jieba or onnxruntime here or in any ``cli`` module's top level (a test checks).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from typer.core import TyperGroup
+
+from recordkit.errors import INTERNAL_ERROR_EXIT_CODE, RecordkitError, ValidationError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from recordkit.storage.db import Ledger
+    from recordkit.workspace import Workspace
+
+log = logging.getLogger("recordkit.cli")
+
+
+def _localise_help() -> None:
+    # Typer's panel titles are module constants; the office reads Chinese.
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已取消。"
+    rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+
+
+_localise_help()
+
+
+def _report_unexpected(err: BaseException) -> int:
+    """Log the traceback (never on screen: locals and values may hold owners' data)."""
+    reference = uuid.uuid4().hex[:8]
+    file_logged = any(getattr(h, "baseFilename", None) for h in logging.getLogger("recordkit").handlers)
+    if file_logged:
+        log.error("unexpected error [%s]", reference, exc_info=err)
+        where = next(h.baseFilename for h in logging.getLogger("recordkit").handlers if hasattr(h, "baseFilename"))
+    else:
+        handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
+    typer.echo(f"错误：程序内部错误（{type(err).__name__}），详情已写入 {where}（编号 {reference}）。"
+               "请把这个编号告诉维护人员", err=True)
+    return INTERNAL_ERROR_EXIT_CODE
+
+
+def report_error(err: RecordkitError) -> None:
+    typer.echo(f"错误：{err.message}", err=True)
+    if isinstance(err, ValidationError):
+        for problem in err.problems[:200]:
+            typer.echo(f"  {problem}", err=True)
+        if len(err.problems) > 200:
+            typer.echo(f"  ……另有 {len(err.problems) - 200} 处错误未列出", err=True)
+    log.info("command failed (exit %s): %s", err.exit_code, err.message)
+
+
+class RecordkitGroup(TyperGroup):
+    """The root command group: turns every error into a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RecordkitError as err:
+            report_error(err)
+            raise typer.Exit(err.exit_code) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as err:
+            if type(err).__module__.startswith("typer"):
+                raise  # usage errors: Typer prints them itself
+            raise typer.Exit(_report_unexpected(err)) from None
+
+
+@dataclass
+class AppState:
+    """What the root options say; the workspace and ledger are opened on first use."""
+
+    workspace_path: Path | None = None
+    operator: str | None = None
+    _workspace: Workspace | None = field(default=None, repr=False)
+    _ledger: Ledger | None = field(default=None, repr=False)
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            from recordkit.workspace import open_workspace, setup_logging
+
+            self._workspace = open_workspace(self.workspace_path, flags={"operator": self.operator})
+            setup_logging(self._workspace)
+        return self._workspace
+
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            from recordkit.storage.db import open_ledger
+
+            workspace = self.workspace()
+            self._ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+        return self._ledger
+
+    @property
+    def operator_name(self) -> str:
+        return self.workspace().settings.operator_name
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # Pipes and test runners get a wide console so Chinese tables are not cut.
+    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def new_table(*headers: str, title: str | None = None) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    return table
+
+
+app = typer.Typer(
+    cls=RecordkitGroup,
+    help="recordkit：物业服务中心的档案与文书工具（业主名册、台账、收据、通知、档案检索）。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"recordkit {version('recordkit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    workspace: Path | None = typer.Option(
+        None, "--workspace", "-w", help="工作区目录（默认：RECORDKIT_HOME，或从当前目录向上查找）。",
+        file_okay=False,
+    ),
+    operator: str | None = typer.Option(None, "--operator", help="经办人姓名，写入操作日志（默认取配置或电脑登录名）。"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+) -> None:
+    """recordkit：物业服务中心的档案与文书工具。
+
+    例：recordkit init 我的物业 && cd 我的物业 && recordkit doctor
+    """
+    app_state = state(ctx)
+    app_state.workspace_path, app_state.operator = workspace, operator
+    ctx.call_on_close(app_state.close)

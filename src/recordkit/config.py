@@ -1,0 +1,193 @@
+"""Settings: one typed object, built once per command.
+
+Precedence is defaults < ``recordkit.toml`` < ``RECORDKIT_*`` environment <
+command-line flags.  Nothing else in recordkit reads the TOML or ``os.environ``.
+An unknown key, a wrong type or an unreadable file is a ``ConfigError`` that
+names the file (or variable), the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from recordkit.errors import ConfigError
+
+CONFIG_FILE_NAME = "recordkit.toml"
+ENV_PREFIX = "RECORDKIT_"
+#: RECORDKIT_* variables that are not settings: the workspace itself, and the test suite's own.
+ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str = "物业服务中心"
+    estate: str = "示例小区"
+
+
+@dataclass(frozen=True)
+class ReceiptSettings:
+    prefix: str = "SJ"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    # Empty means the SQLite ledger at records/ledger.sqlite3.
+    url: str = ""
+    # Seconds a writer waits for another writer before giving up.
+    busy_timeout: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything recordkit may be configured with.  Sections mirror recordkit.toml."""
+
+    operator: str = ""
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+
+    @property
+    def operator_name(self) -> str:
+        """Who is acting: the configured operator, else the OS user."""
+        if self.operator:
+            return self.operator
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name (containers, services): still record something
+            return "unknown"
+
+
+_TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}
+
+
+def _sections() -> dict[str, type]:
+    hints = get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(hints[f.name])}
+
+
+def _scalar_type(owner: type, key: str) -> type | None:
+    for f in dataclasses.fields(owner):
+        if f.name == key:
+            hint = get_type_hints(owner)[key]
+            return None if dataclasses.is_dataclass(hint) else hint
+    return None
+
+
+def _check_type(value: Any, expected: type, where: str, key: str) -> Any:
+    # bool is an int in Python; a TOML `true` must not pass as a number.
+    ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        raise ConfigError(f"{where}：{key} 应为{_TYPE_NAMES.get(expected, expected.__name__)}，现在是 {value!r}")
+    return value
+
+
+def _parse_env_value(raw: str, expected: type, var: str) -> Any:
+    if expected is str:
+        return raw
+    if expected is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+    else:
+        try:
+            return expected(raw)
+        except ValueError:
+            pass
+    raise ConfigError(f"环境变量 {var} 应为{_TYPE_NAMES.get(expected, expected.__name__)}，现在是 {raw!r}")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file as a dict; ``ConfigError`` naming the file and the line when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"配置文件 {path} 格式错误：{err}") from err
+    except OSError as err:
+        raise ConfigError(f"无法读取配置文件 {path}：{err.strerror}") from err
+
+
+def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[str, Any] | Any]:
+    sections = _sections()
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in sections:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}：[{key}] 应为一个小节（表），现在是 {value!r}")
+            section_values: dict[str, Any] = {}
+            for sub_key, sub_value in value.items():
+                expected = _scalar_type(sections[key], sub_key)
+                if expected is None:
+                    known = "、".join(f.name for f in dataclasses.fields(sections[key]))
+                    raise ConfigError(f"{where}：未知的配置项 {key}.{sub_key}（[{key}] 可用：{known}）")
+                section_values[sub_key] = _check_type(sub_value, expected, where, f"{key}.{sub_key}")
+            result[key] = section_values
+        else:
+            expected = _scalar_type(Settings, key)
+            if expected is None:
+                raise ConfigError(f"{where}：未知的配置项 {key}")
+            result[key] = _check_type(value, expected, where, key)
+    return result
+
+
+def _overrides_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    sections = _sections()
+    result: dict[str, Any] = {}
+    for var, raw in sorted(environ.items()):
+        if not var.startswith(ENV_PREFIX) or var.startswith(ENV_NOT_SETTINGS):
+            continue
+        name = var[len(ENV_PREFIX):].lower()
+        section, _, sub_key = name.partition("_")
+        if section in sections and (expected := _scalar_type(sections[section], sub_key)) is not None:
+            result.setdefault(section, {})[sub_key] = _parse_env_value(raw, expected, var)
+        elif (expected := _scalar_type(Settings, name)) is not None:
+            result[name] = _parse_env_value(raw, expected, var)
+        else:
+            raise ConfigError(f"未知的环境变量 {var}：请检查拼写（例如 RECORDKIT_DATABASE_URL、RECORDKIT_OPERATOR）")
+    return result
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(
+    config_file: Path | None,
+    environ: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the settings from defaults, the TOML file (if it exists), the environment and flags.
+
+    ``flags`` uses the same shape as the TOML (``{"operator": ..., "database": {"url": ...}}``);
+    ``None`` values in flags mean "not given".  Raises ``ConfigError``.
+    """
+    layers: dict[str, Any] = {}
+    if config_file is not None and config_file.exists():
+        layers = _merge(layers, _overrides_from_toml(read_toml(config_file), f"配置文件 {config_file}"))
+    layers = _merge(layers, _overrides_from_env(os.environ if environ is None else environ))
+    if flags:
+        clean = {k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
+                 for k, v in flags.items() if v is not None}
+        layers = _merge(layers, _overrides_from_toml(clean, "命令行参数"))
+    sections = _sections()
+    kwargs: dict[str, Any] = {}
+    for key, value in layers.items():
+        kwargs[key] = sections[key](**value) if key in sections else value
+    return Settings(**kwargs)

@@ -1,0 +1,109 @@
+"""``recordkit doctor``: what works on this installation and what is missing.
+
+Each check is a small function returning a ``Check`` with the command that
+fixes it; required checks decide the exit code, optional ones only inform.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from recordkit.errors import RecordkitError
+from recordkit.workspace import Workspace
+
+BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "templates"
+MIN_FREE_BYTES = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+    required: bool = True
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def check_database(workspace: Workspace) -> Check:
+    from recordkit.storage.db import display_url, open_ledger
+    from recordkit.storage.schema import HEAD_REVISION
+
+    where = display_url(workspace.database_url)
+    try:
+        with open_ledger(workspace.database_url, migrate=False) as ledger:
+            revision = ledger.revision()
+    except RecordkitError as err:
+        return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+    if revision != HEAD_REVISION:
+        return Check("台账数据库", False, f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
+                     "recordkit db upgrade")
+    return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")
+
+
+def check_templates(workspace: Workspace) -> Check:
+    office = workspace.templates_dir
+    builtin = sorted(p.name for p in BUILTIN_TEMPLATES_DIR.glob("*.docx"))
+    if not office.is_dir():
+        return Check("模板", False, f"缺少目录 {office}", f"mkdir {office}")
+    try:
+        own = sorted(p.name for p in office.iterdir() if p.suffix.lower() == ".docx")
+    except OSError as err:
+        return Check("模板", False, f"无法读取 {office}：{err.strerror}", f"检查 {office} 的访问权限")
+    return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个（{office}）")
+
+
+def check_cjk_fonts(_workspace: Workspace) -> Check:
+    fix = "apt-get install fonts-noto-cjk"
+    if shutil.which("fc-list") is None:
+        return Check("中文字体", False, "没有 fc-list，无法检查字体（生成 PDF 需要中文字体）", f"apt-get install fontconfig && {fix}",
+                     required=False)
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
+    families = sorted({line.split(",")[0].strip() for line in found.splitlines() if line.strip()})
+    if not families:
+        return Check("中文字体", False, "没有中文字体：PDF 中的汉字会显示为方框", fix, required=False)
+    return Check("中文字体", True, "、".join(families[:3]) + (f" 等 {len(families)} 种" if len(families) > 3 else ""),
+                 required=False)
+
+
+def check_libreoffice(_workspace: Workspace) -> Check:
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        return Check("LibreOffice", False, "未安装：文书只能生成 .docx，不能转成 PDF",
+                     "apt-get install libreoffice-writer", required=False)
+    return Check("LibreOffice", True, binary, required=False)
+
+
+def check_ocr(_workspace: Workspace) -> Check:
+    if importlib.util.find_spec("rapidocr_onnxruntime") is None:
+        return Check("OCR 文字识别", False, "未安装：没有文字层的扫描件只能按文件信息检索",
+                     "pip install rapidocr_onnxruntime", required=False)
+    return Check("OCR 文字识别", True, "rapidocr_onnxruntime（模型随安装包提供，离线可用）", required=False)
+
+
+def check_disk(workspace: Workspace) -> Check:
+    usage = shutil.disk_usage(workspace.records_dir if workspace.records_dir.exists() else workspace.root)
+    free_gb = usage.free / 1e9
+    if usage.free < MIN_FREE_BYTES:
+        return Check("磁盘空间", False, f"只剩 {free_gb:.1f} GB", "清理磁盘或把 records/ 移到更大的磁盘")
+    return Check("磁盘空间", True, f"剩余 {free_gb:.0f} GB")
+
+
+CHECKS: tuple[Callable[[Workspace], Check], ...] = (
+    check_database, check_templates, check_cjk_fonts, check_libreoffice, check_ocr, check_disk,
+)
+
+
+def run_checks(workspace: Workspace) -> list[Check]:
+    """Run every check; a check never raises, it reports."""
+    results = [Check("工作区", True, str(workspace.root))]
+    for check in CHECKS:
+        results.append(check(workspace))
+    return results

@@ -1,0 +1,246 @@
+"""Owners' personal data: ID check digit, ID and phone validation, masking."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+
+from recordkit.errors import ValidationError
+from recordkit.personal import (
+    id_number_check_digit,
+    is_masked,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+# Check digits worked out by hand: sum of digit × weight (7 9 10 5 8 4 2 1 6 3
+# 7 9 10 5 8 4 2), remainder mod 11, then 0→1 1→0 2→X 3→9 … 10→2.
+#   11010519491231002: sum 167, 167 mod 11 = 2  → X  (the GB 11643 example)
+#   44052418800101001: sum 195, 195 mod 11 = 8  → 4  (the GB 11643 example)
+#   11010119900307123: sum 174, 174 mod 11 = 9  → 3
+#   32010619850615201: sum 249, 249 mod 11 = 7  → 5
+#   32010619850615203: sum 253, 253 mod 11 = 0  → 1
+#   32010619850615209: sum 265, 265 mod 11 = 1  → 0
+#   31011520000229456: sum 214, 214 mod 11 = 5  → 7
+HAND_COMPUTED = [
+    ("11010519491231002", "X"),
+    ("44052418800101001", "4"),
+    ("11010119900307123", "3"),
+    ("32010619850615201", "5"),
+    ("32010619850615203", "1"),
+    ("32010619850615209", "0"),
+    ("31011520000229456", "7"),
+]
+
+
+@pytest.mark.parametrize(("first17", "expected"), HAND_COMPUTED)
+def test_id_number_check_digit_hand_computed(first17: str, expected: str) -> None:
+    assert id_number_check_digit(first17) == expected
+
+
+@pytest.mark.parametrize(
+    "first17",
+    ["", "1101051949123100", "110105194912310021", "1101051949123100X", "１１０１０５１９４９１２３１００２"],
+)
+def test_id_number_check_digit_needs_17_ascii_digits(first17: str) -> None:
+    with pytest.raises(ValueError):
+        id_number_check_digit(first17)
+
+
+def _random_first17(rng: random.Random) -> str:
+    region = f"{rng.randint(110000, 829999):06d}"
+    birth = datetime.date(1900, 1, 1) + datetime.timedelta(days=rng.randint(0, 46000))
+    sequence = f"{rng.randint(0, 999):03d}"
+    return f"{region}{birth:%Y%m%d}{sequence}"
+
+
+def test_any_17_digits_with_their_check_digit_validate() -> None:
+    rng = random.Random(11643)
+    seen_check_chars = set()
+    for _ in range(2000):
+        first17 = _random_first17(rng)
+        check = id_number_check_digit(first17)
+        seen_check_chars.add(check)
+        assert validate_id_number(first17 + check) == first17 + check
+    assert seen_check_chars == set("0123456789X")
+
+
+def test_any_single_wrong_digit_or_check_char_is_caught() -> None:
+    # MOD 11-2 catches every single substitution; region and sequence digits are
+    # changed here so that the birth date stays valid.
+    rng = random.Random(7064)
+    for _ in range(300):
+        first17 = _random_first17(rng)
+        number = first17 + id_number_check_digit(first17)
+        position = rng.choice([0, 1, 2, 3, 4, 5, 14, 15, 16])
+        digit = rng.choice([d for d in "0123456789" if d != number[position]])
+        altered = number[:position] + digit + number[position + 1 :]
+        with pytest.raises(ValidationError, match="^身份证号校验位错误$"):
+            validate_id_number(altered)
+        wrong_check = rng.choice([c for c in "0123456789X" if c != number[17]])
+        with pytest.raises(ValidationError, match="^身份证号校验位错误$"):
+            validate_id_number(number[:17] + wrong_check)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11010519491231002X", "11010519491231002X"),
+        ("11010519491231002x", "11010519491231002X"),
+        ("110101199003071233", "110101199003071233"),
+        ("310115200002294567", "310115200002294567"),  # 29 February 2000
+        (" 110105 19491231 002X ", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X"),
+        ("１１０１０５１９４９１２３１００２ｘ", "11010519491231002X"),
+    ],
+)
+def test_validate_id_number_accepts(text: str, expected: str) -> None:
+    assert validate_id_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "身份证号应为18位（现在是0位）"),
+        ("11010519491231002", "身份证号应为18位（现在是17位）"),
+        ("11010519491231002X1", "身份证号应为18位（现在是19位）"),
+        ("110105491231002", "身份证号应为18位（现在是15位）"),  # first-generation number
+        ("11010519491231002Y", "身份证号只能由数字和末位X组成"),
+        ("1101051949123100X2", "身份证号只能由数字和末位X组成"),
+        ("110105-1949123100X", "身份证号只能由数字和末位X组成"),
+        ("110105194902301234", "身份证号中的出生日期无效"),  # 30 February
+        ("110105190002291234", "身份证号中的出生日期无效"),  # 1900 was no leap year
+        ("110105202513011234", "身份证号中的出生日期无效"),  # month 13
+        ("110105202512001234", "身份证号中的出生日期无效"),  # day 0
+        ("440524188001010014", "身份证号中的出生日期无效"),  # 1880: before 1900
+        ("110105194912310021", "身份证号校验位错误"),
+        ("110101199003071234", "身份证号校验位错误"),
+    ],
+)
+def test_validate_id_number_reasons(text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_id_number(text)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13812345678", "13812345678"),
+        ("19912345678", "19912345678"),
+        ("138 1234 5678", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("+8613812345678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("0086 138-1234-5678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        ("＋８６　１３８１２３４５６７８", "13812345678"),
+        ("0755-12345678", "0755-12345678"),
+        ("0755 12345678", "0755-12345678"),
+        ("075512345678", "0755-12345678"),
+        ("0755-1234-5678", "0755-12345678"),
+        ("0755—12345678", "0755-12345678"),
+        ("０７５５－１２３４５６７８", "0755-12345678"),
+        ("010-12345678", "010-12345678"),
+        ("01012345678", "010-12345678"),
+        ("02087654321", "020-87654321"),
+        ("0571-8765432", "0571-8765432"),
+        ("0755-12345678-801", "0755-12345678-801"),
+        ("0755-12345678转801", "0755-12345678-801"),
+    ],
+)
+def test_validate_phone_accepts(text: str, expected: str) -> None:
+    assert validate_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "12345678901",  # 12 is no mobile prefix
+        "1381234567",
+        "138123456789",
+        "+8713812345678",
+        "8813812345678",
+        "0755-123456",
+        "0755-123456789",
+        "755-12345678",
+        "07555-12345678",
+        "0755-12345678-1234567",
+        "12345678",
+        "138l2345678",
+        "电话13812345678",
+    ],
+)
+def test_validate_phone_refuses(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_phone(text)
+    assert caught.value.message == f"联系电话“{text}”不是有效的手机号或固定电话"
+
+
+def test_validate_phone_quotes_input_without_surrounding_spaces() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_phone("  1381234567 ")
+    assert caught.value.message == "联系电话“1381234567”不是有效的手机号或固定电话"
+
+
+@pytest.mark.parametrize(
+    ("phone", "expected"),
+    [
+        ("13812345678", "138****5678"),
+        ("+86 138 1234 5678", "138****5678"),
+        ("0755-12345678", "0755-****5678"),
+        ("075512345678", "0755-****5678"),
+        ("010-1234567", "010-***4567"),
+        ("0755-12345678-801", "0755-****5678-801"),
+        ("12345678", "****5678"),  # not a valid number: only the last 4 show
+        ("1234567", "***4567"),
+        ("123456", "******"),
+        ("12", "**"),
+        ("", ""),
+        ("138****5678", "138****5678"),  # already masked
+    ],
+)
+def test_mask_phone(phone: str, expected: str) -> None:
+    assert mask_phone(phone) == expected
+
+
+@pytest.mark.parametrize(
+    ("idno", "expected"),
+    [
+        ("110101199003071234", "110101********1234"),
+        ("11010519491231002X", "110105********002X"),
+        (" 110105 19491231 002X ", "110105********002X"),
+        ("110105491231002", "***************"),  # not 18 long: nothing shows
+        ("1234", "****"),
+        ("", ""),
+        ("110101********1234", "110101********1234"),  # already masked
+    ],
+)
+def test_mask_id_number(idno: str, expected: str) -> None:
+    assert mask_id_number(idno) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("138****5678", True),
+        ("110101********1234", True),
+        ("138＊＊＊＊5678", True),
+        ("*", True),
+        ("13812345678", False),
+        ("", False),
+    ],
+)
+def test_is_masked(text: str, expected: bool) -> None:
+    assert is_masked(text) is expected
+
+
+def test_masked_values_are_recognised_as_masked() -> None:
+    assert is_masked(mask_phone("13812345678"))
+    assert is_masked(mask_id_number("11010519491231002X"))

@@ -1,0 +1,307 @@
+"""Unit codes: every spelling the office writes, parts from Excel, codes in file names."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from recordkit.errors import ValidationError
+from recordkit.unitcodes import (
+    UnitCode,
+    find_unit_code,
+    parse_unit_code,
+    unit_code_from_parts,
+)
+
+EXPECTED_FORM = "应写成 楼栋-单元-房号，例如 3-2-1201"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3-2-1201", "3-2-1201"),
+        ("3-2-1201室", "3-2-1201"),
+        ("3栋2单元1201", "3-2-1201"),
+        ("3栋2单元1201室", "3-2-1201"),
+        ("3幢2单元1201", "3-2-1201"),
+        ("3号楼2单元1201", "3-2-1201"),
+        ("3号楼2单元1201室", "3-2-1201"),
+        ("3#2-1201", "3-2-1201"),
+        ("3#楼2单元1201", "3-2-1201"),
+        ("3栋-2单元-1201", "3-2-1201"),
+        ("3 栋 2 单元 1201 室", "3-2-1201"),
+        ("3_2_1201", "3-2-1201"),
+        ("3/2/1201", "3-2-1201"),
+        ("  3-2-1201  ", "3-2-1201"),
+        ("3 - 2 - 1201", "3-2-1201"),
+        ("\u30003-2-1201\u3000", "3-2-1201"),  # ideographic spaces
+        # full width: digits, dash, number sign, letters
+        ("３－２－１２０１", "3-2-1201"),
+        ("３栋２单元１２０１室", "3-2-1201"),
+        ("３＃２－１２０１", "3-2-1201"),
+        ("Ａ３－２－１２０１", "A3-2-1201"),
+        # dashes copied from Word or typed with a Chinese input method
+        ("3—2—1201", "3-2-1201"),
+        ("3–2–1201", "3-2-1201"),
+        ("3－2－1201", "3-2-1201"),
+        ("3——2——1201", "3-2-1201"),
+        ("3−2−1201", "3-2-1201"),
+        # lettered buildings, rooms with a letter
+        ("A3-2-1201", "A3-2-1201"),
+        ("a3栋2单元1201", "A3-2-1201"),
+        ("B栋2单元301", "B-2-301"),
+        ("A座2单元1201", "A-2-1201"),
+        ("3-2-1201A", "3-2-1201A"),
+        ("3-2-1201a", "3-2-1201A"),
+        ("3栋2单元1201A室", "3-2-1201A"),
+        # leading zeros
+        ("03-02-0101", "3-2-101"),
+        ("A03-02-0101", "A3-2-101"),
+        ("10-12-2", "10-12-2"),
+        # first part of 4 digits, but month 13 is no date: a unit code
+        ("2026-13-02", "2026-13-2"),
+    ],
+)
+def test_parse_unit_code_accepts_every_office_spelling(text: str, expected: str) -> None:
+    assert str(parse_unit_code(text)) == expected
+
+
+def test_parse_unit_code_returns_the_parts() -> None:
+    assert parse_unit_code("A03栋02单元0101b室") == UnitCode("A3", "2", "101B")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3-2",
+        "3-2-1201-5",
+        "3栋",
+        "3栋2单元",
+        "三栋二单元1201",  # Chinese numerals are not read
+        "3-2-1201AB",
+        "AB-2-101",
+        "3A-2-101",
+        "3 2 1201",  # spaces alone do not separate parts
+        "3-2-12 01",
+        "0-1-101",
+        "3-0-101",
+        "3-2-0",
+        "3-123-101",  # entrance has at most 2 digits
+        "12345-1-101",  # building has at most 4 digits
+        "3-2-123456",  # room has at most 5 digits
+        "3+2+1201",
+        "2026-11-02",  # a date is not a unit code
+        "2026/11/02",
+        "2026_1_2",
+        "3-2-1201 装修协议",
+    ],
+)
+def test_parse_unit_code_refuses_with_input_and_expected_form(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code(text)
+    assert caught.value.message == f"房号“{text}”无法识别，{EXPECTED_FORM}"
+
+
+def test_parse_unit_code_message_example_from_the_brief() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code("3-2")
+    assert str(caught.value) == "房号“3-2”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"
+    assert caught.value.exit_code == 5
+
+
+def test_parse_unit_code_quotes_input_without_surrounding_spaces() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code("  3-2  ")
+    assert caught.value.message == f"房号“3-2”无法识别，{EXPECTED_FORM}"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000"])
+def test_parse_unit_code_refuses_empty_text(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code(text)
+    assert caught.value.message == f"房号不能为空，{EXPECTED_FORM}"
+
+
+def test_unit_code_str_and_value_semantics() -> None:
+    code = UnitCode("3", "2", "1201")
+    assert str(code) == "3-2-1201"
+    assert code == parse_unit_code("3栋2单元1201室")
+    assert len({code, parse_unit_code("3#2-1201"), parse_unit_code("3-2-1202")}) == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        code.room = "1202"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("building", "entrance", "room"),
+    [
+        ("03", "2", "1201"),
+        ("3", "02", "1201"),
+        ("3", "2", "01201"),
+        ("3栋", "2", "1201"),
+        ("a3", "2", "1201"),
+        ("0", "2", "1201"),
+        ("", "2", "1201"),
+        ("3", "", "1201"),
+        ("3", "2", "1201a"),
+    ],
+)
+def test_unit_code_refuses_non_canonical_parts(building: str, entrance: str, room: str) -> None:
+    with pytest.raises(ValueError):
+        UnitCode(building, entrance, room)
+
+
+def test_sort_key_orders_naturally() -> None:
+    natural = [
+        "2-1-201",
+        "2-1-1201",
+        "2-2-101",
+        "2-10-101",
+        "3-2-201",
+        "3-2-1201",
+        "3-2-1201A",
+        "3-2-1201B",
+        "3-2-1202",
+        "10-1-101",
+        "A1-1-101",
+        "A2-1-101",
+        "A10-1-101",
+        "B-1-101",
+    ]
+    codes = [parse_unit_code(text) for text in natural]
+    shuffled = codes[:]
+    random.Random(20261102).shuffle(shuffled)
+    assert shuffled != codes
+    assert [str(c) for c in sorted(shuffled, key=lambda c: c.sort_key)] == natural
+
+
+def test_sort_key_value() -> None:
+    assert parse_unit_code("3-2-1201").sort_key == ("", 3, 2, 1201, "")
+    assert parse_unit_code("A10-2-1201B").sort_key == ("A", 10, 2, 1201, "B")
+    assert parse_unit_code("B-2-301").sort_key == ("B", 0, 2, 301, "")
+
+
+def test_unit_codes_are_not_orderable_by_themselves() -> None:
+    # String order would put building 10 before 2; callers must use sort_key.
+    with pytest.raises(TypeError):
+        sorted([parse_unit_code("10-1-101"), parse_unit_code("2-1-101")])  # type: ignore[type-var]
+
+
+@pytest.mark.parametrize(
+    ("building", "entrance", "room", "expected"),
+    [
+        ("3", "2", "1201", "3-2-1201"),
+        (3, 2, 1201, "3-2-1201"),
+        (3.0, 2.0, 1201.0, "3-2-1201"),  # how openpyxl hands numbers over
+        ("3栋", "2单元", "1201室", "3-2-1201"),
+        ("3幢", "2单元", "1201号", "3-2-1201"),
+        ("3号楼", "2", "1201", "3-2-1201"),
+        ("3#", "2", "1201", "3-2-1201"),
+        ("3#楼", "2", "1201", "3-2-1201"),
+        ("3楼", "2", "1201", "3-2-1201"),
+        (" 3 栋 ", " 2 单元 ", " 1201 室 ", "3-2-1201"),
+        ("３栋", "２单元", "１２０１", "3-2-1201"),
+        ("03", "02", "0101", "3-2-101"),
+        ("a3", 2, "1201a", "A3-2-1201A"),
+        ("b栋", 1, "101", "B-1-101"),
+        ("A座", "1", 101.0, "A-1-101"),
+    ],
+)
+def test_unit_code_from_parts(
+    building: str | int | float,
+    entrance: str | int | float,
+    room: str | int | float,
+    expected: str,
+) -> None:
+    assert str(unit_code_from_parts(building, entrance, room)) == expected
+
+
+BUILDING_FORM = "应为数字或一个字母加数字，例如 3、A3 或 B"
+ENTRANCE_FORM = "应为数字，例如 2"
+ROOM_FORM = "应为数字，末尾可带一个字母，例如 1201 或 1201A"
+
+
+@pytest.mark.parametrize(
+    ("building", "entrance", "room", "message"),
+    [
+        (3.5, 2, 1201, f"楼栋“3.5”无效，{BUILDING_FORM}"),
+        (3, 2.5, 1201, f"单元“2.5”无效，{ENTRANCE_FORM}"),
+        (3, 2, 1201.5, f"房号“1201.5”无效，{ROOM_FORM}"),
+        ("", 2, 1201, "楼栋不能为空，请填写楼栋"),
+        (None, 2, 1201, "楼栋不能为空，请填写楼栋"),
+        (3, None, 1201, "单元不能为空，请填写单元"),
+        (3, "  ", 1201, "单元不能为空，请填写单元"),
+        (3, 2, "", "房号不能为空，请填写房号"),
+        (0, 2, 1201, f"楼栋“0”无效，{BUILDING_FORM}"),
+        (-3, 2, 1201, f"楼栋“-3”无效，{BUILDING_FORM}"),
+        (True, 2, 1201, f"楼栋“True”无效，{BUILDING_FORM}"),
+        ("栋", 2, 1201, f"楼栋“栋”无效，{BUILDING_FORM}"),
+        ("AB", 2, 1201, f"楼栋“AB”无效，{BUILDING_FORM}"),
+        ("3-2", 2, 1201, f"楼栋“3-2”无效，{BUILDING_FORM}"),
+        (3, "二", 1201, f"单元“二”无效，{ENTRANCE_FORM}"),
+        (3, "2栋", 1201, f"单元“2栋”无效，{ENTRANCE_FORM}"),
+        (3, 100, 1201, f"单元“100”无效，{ENTRANCE_FORM}"),
+        (3, 2, "1201AB", f"房号“1201AB”无效，{ROOM_FORM}"),
+        (3, 2, " 12-01 ", f"房号“12-01”无效，{ROOM_FORM}"),
+        (3, 2, 0.0, f"房号“0.0”无效，{ROOM_FORM}"),
+        # the first bad part is the one named
+        (3.5, "", "x", f"楼栋“3.5”无效，{BUILDING_FORM}"),
+    ],
+)
+def test_unit_code_from_parts_names_the_bad_part(
+    building: str | int | float | None,
+    entrance: str | int | float | None,
+    room: str | int | float | None,
+    message: str,
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        unit_code_from_parts(building, entrance, room)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3-2-1201_产权证明_20261102.pdf", "3-2-1201"),
+        ("3栋2单元1201 装修协议.jpg", "3-2-1201"),
+        ("业主档案/3#2-1201/产权证明.pdf", "3-2-1201"),
+        ("3-2-1201.pdf", "3-2-1201"),
+        ("产权证明_3_2_1201.pdf", "3-2-1201"),
+        ("20261102_3号楼2单元1201室_装修押金.pdf", "3-2-1201"),
+        ("2026-11-02 3-2-1201 收据.pdf", "3-2-1201"),
+        ("2026-11-02-3-2-1201.pdf", "3-2-1201"),  # the date does not lend it parts
+        ("IMG-20261102-3-2-1201.jpg", "3-2-1201"),
+        ("扫描件（３－２－１２０１）.pdf", "3-2-1201"),
+        ("A3-2-1201A 入伙资料.pdf", "A3-2-1201A"),
+        ("第二期B栋1单元0301装修登记.docx", "B-1-301"),
+        ("3-2-1201_3-2-1202.pdf", "3-2-1201"),  # the first one wins
+    ],
+)
+def test_find_unit_code_in_file_names(text: str, expected: str) -> None:
+    found = find_unit_code(text)
+    assert found is not None
+    assert str(found) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "20261102",
+        "2026-11-02",
+        "2026/11/02",
+        "2026_11_02",
+        "2026-1-2",
+        "产权证明_20261102.pdf",
+        "扫描_2026-11-02.pdf",
+        "2026—11—02 会议纪要.docx",
+        "装修协议.pdf",
+        "IMG3-2-1201.jpg",  # glued to letters
+        "3-2-1201X2.pdf",  # the room runs on into letters and digits
+        "联系电话 138-1234-5678.txt",
+        "0755-1234-5678",
+    ],
+)
+def test_find_unit_code_finds_nothing(text: str) -> None:
+    assert find_unit_code(text) is None
