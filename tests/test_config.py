@@ -1,0 +1,106 @@
+"""Settings: precedence defaults < recordkit.toml < RECORDKIT_* < flags, and precise errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from recordkit.config import Settings, load_settings
+from recordkit.errors import ConfigError
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "recordkit.toml", environ={})
+    assert settings == Settings()
+    assert settings.office.name == "物业服务中心"
+    assert settings.database.url == ""
+    assert settings.database.busy_timeout == 30
+
+
+def test_each_layer_overrides_the_one_below(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", """
+operator = "文件里的人"
+[office]
+name = "幸福里物业服务中心"
+estate = "幸福里小区"
+[database]
+url = "sqlite:///from-file.sqlite3"
+busy_timeout = 5
+""")
+    from_file = load_settings(config, environ={})
+    assert (from_file.operator, from_file.office.name, from_file.database.busy_timeout) == ("文件里的人", "幸福里物业服务中心", 5)
+
+    env = {"RECORDKIT_OPERATOR": "环境变量里的人", "RECORDKIT_DATABASE_URL": "sqlite:///from-env.sqlite3",
+           "RECORDKIT_DATABASE_BUSY_TIMEOUT": "7"}
+    from_env = load_settings(config, environ=env)
+    assert from_env.operator == "环境变量里的人"
+    assert from_env.database.url == "sqlite:///from-env.sqlite3"
+    assert from_env.database.busy_timeout == 7
+    assert from_env.office.estate == "幸福里小区"  # untouched keys keep the file's value
+
+    from_flags = load_settings(config, environ=env, flags={"operator": "命令行里的人", "database": {"url": None}})
+    assert from_flags.operator == "命令行里的人"
+    assert from_flags.database.url == "sqlite:///from-env.sqlite3"  # None means "flag not given"
+
+
+def test_unknown_key_names_the_file_and_the_key(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", "[office]\nnmae = \"x\"\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert str(config) in caught.value.message
+    assert "未知的配置项 office.nmae" in caught.value.message
+    assert "name" in caught.value.message  # says what would be valid
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", "receipt_prefix = \"SJ\"\n")
+    with pytest.raises(ConfigError, match="未知的配置项 receipt_prefix"):
+        load_settings(config, environ={})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[database]\nbusy_timeout = \"thirty\"\n", "database.busy_timeout 应为整数，现在是 'thirty'"),
+    ("[database]\nbusy_timeout = true\n", "database.busy_timeout 应为整数，现在是 True"),
+    ("[office]\nname = 3\n", "office.name 应为文本，现在是 3"),
+    ("office = \"幸福里\"\n", "[office] 应为一个小节（表），现在是 '幸福里'"),
+])
+def test_wrong_type_says_what_was_expected(tmp_path: Path, text: str, expected: str) -> None:
+    config = write(tmp_path / "recordkit.toml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == f"配置文件 {config}：{expected}"
+
+
+def test_unreadable_toml_names_the_file_and_line(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", "[office]\nname = \"没有结束的引号\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message.startswith(f"配置文件 {config} 格式错误：")
+    assert "line 2" in caught.value.message
+
+
+def test_unknown_environment_variable_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="未知的环境变量 RECORDKIT_DATABSE_URL"):
+        load_settings(None, environ={"RECORDKIT_DATABSE_URL": "sqlite://"})
+
+
+def test_environment_variables_that_are_not_settings_are_ignored() -> None:
+    settings = load_settings(None, environ={"RECORDKIT_HOME": "/x", "RECORDKIT_TEST_POSTGRES_URL": "y", "PATH": "/bin"})
+    assert settings == Settings()
+
+
+def test_environment_value_of_wrong_type() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"RECORDKIT_DATABASE_BUSY_TIMEOUT": "半分钟"})
+    assert caught.value.message == "环境变量 RECORDKIT_DATABASE_BUSY_TIMEOUT 应为整数，现在是 '半分钟'"
+
+
+def test_operator_falls_back_to_the_login_name() -> None:
+    assert Settings(operator="王出纳").operator_name == "王出纳"
+    assert Settings().operator_name  # the OS user, never empty

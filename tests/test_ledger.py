@@ -1,0 +1,153 @@
+"""The ledger on SQLite and PostgreSQL: migrations, the write lock, the tamper-evident journal."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit import journal
+from recordkit.errors import ConfigError, LedgerError
+from recordkit.storage.db import MIGRATIONS_DIR, Ledger, open_ledger
+from recordkit.storage.schema import HEAD_REVISION, metadata
+
+
+def test_first_use_migrates_to_the_newest_schema(ledger: Ledger) -> None:
+    assert ledger.revision() == HEAD_REVISION
+    with ledger.read() as conn:
+        inspector = sa.inspect(conn)
+        for table in metadata.sorted_tables:
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_upgrade_twice_is_harmless(ledger: Ledger) -> None:
+    assert ledger.upgrade() == HEAD_REVISION
+    assert ledger.revision() == HEAD_REVISION
+
+
+def test_a_ledger_newer_than_the_program_is_refused(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(LedgerError, match="比本程序新，请升级 recordkit"):
+        open_ledger(ledger_url)
+
+
+def test_unsupported_database_url() -> None:
+    with pytest.raises(ConfigError, match="不支持的数据库 mysql"):
+        open_ledger("mysql://u@localhost/db")
+
+
+def test_unreachable_postgres_is_a_clear_error() -> None:
+    with pytest.raises(LedgerError, match="无法访问台账数据库 postgresql\\+psycopg://u:\\*\\*\\*@127.0.0.1:1/x"):
+        open_ledger("postgresql://u:secret@127.0.0.1:1/x")
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    with open_ledger(f"sqlite:///{tmp_path / 'l.sqlite3'}") as ledger, ledger.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+# -- the journal ------------------------------------------------------------------------
+
+
+def _append(ledger: Ledger, count: int, who: str = "测试员") -> None:
+    with ledger.write() as conn:
+        journal.record(conn, who, [journal.Change("unit.update", "unit", f"1-1-{100 + i}", {"status": "vacant"},
+                                                  {"status": "occupied"}) for i in range(count)])
+
+
+def test_journal_chain_verifies(ledger: Ledger) -> None:
+    _append(ledger, 5)
+    _append(ledger, 3, who="另一位")
+    with ledger.read() as conn:
+        result = journal.verify(conn)
+        entries = journal.recent(conn, limit=2)
+    assert result.ok and result.rows_checked == 8
+    assert [e.id for e in entries] == [8, 7]
+    assert entries[0].operator == "另一位"
+    assert entries[0].before == {"status": "vacant"}
+
+
+def test_an_edited_row_is_found(ledger: Ledger) -> None:
+    _append(ledger, 6)
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE journal SET after = '{\"status\":\"vacant\"}' WHERE id = 4"))
+    with ledger.read() as conn:
+        result = journal.verify(conn)
+    assert (result.ok, result.broken_id, result.rows_checked) == (False, 4, 3)
+    assert result.reason == "第 4 条记录的内容与校验值不符（记录被改动）"
+
+
+def test_an_edited_row_with_a_recomputed_hash_breaks_the_next_link(ledger: Ledger) -> None:
+    _append(ledger, 6)
+    with ledger.write() as conn:
+        row = conn.execute(sa.text("SELECT * FROM journal WHERE id = 2")).mappings().one()
+        forged = journal.row_hash(2, row["at"], "冒充者", row["action"], row["entity"], row["entity_key"],
+                                  row["before"], row["after"], row["prev_hash"])
+        conn.execute(sa.text("UPDATE journal SET operator = '冒充者', hash = :h WHERE id = 2"), {"h": forged})
+    with ledger.read() as conn:
+        result = journal.verify(conn)
+    assert result.broken_id == 3
+    assert "链接不符" in result.reason
+
+
+def test_a_deleted_row_is_found(ledger: Ledger) -> None:
+    _append(ledger, 6)
+    with ledger.write() as conn:
+        conn.execute(sa.text("DELETE FROM journal WHERE id = 3"))
+    with ledger.read() as conn:
+        result = journal.verify(conn)
+    assert result.broken_id == 3
+    assert result.reason == "缺少第 3 至 3 条记录（被删除）"
+
+
+def _writer(url: str, rounds: int) -> None:
+    with open_ledger(url) as ledger:
+        for _ in range(rounds):
+            _append(ledger, 3, who=multiprocessing.current_process().name)
+
+
+def test_two_processes_append_at_once_and_the_chain_holds(ledger_url: str) -> None:
+    open_ledger(ledger_url).close()  # migrate first, so the race is about the journal
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(ledger_url, 15), name=f"writer-{i}") for i in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    with open_ledger(ledger_url) as ledger, ledger.read() as conn:
+        result = journal.verify(conn)
+        operators = conn.execute(sa.text("SELECT operator, COUNT(*) FROM journal GROUP BY operator")).all()
+    assert result.ok and result.rows_checked == 90
+    assert sorted(operators) == [("writer-0", 45), ("writer-1", 45)]
+
+
+def _first_user(url: str) -> None:
+    open_ledger(url).close()
+
+
+def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_first_user, args=(ledger_url,)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    with open_ledger(ledger_url) as ledger:
+        assert ledger.revision() == HEAD_REVISION
