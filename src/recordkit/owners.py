@@ -158,7 +158,10 @@ def _validate_row(table: SheetTable, row_number: int, cells: dict[str, Any]) -> 
         else:
             code = unit_code_from_parts(cells["building"], cells["entrance"], cells["room"])
     except ValidationError as err:
-        bad("room", err.message)
+        # Point at the cell that is wrong: the message starts with the part's name.
+        part = next((key for key, name in (("building", "楼栋"), ("entrance", "单元")) if err.message.startswith(name)),
+                    "room")
+        bad(part, err.message)
 
     area = None
     try:

@@ -1,0 +1,309 @@
+"""Owners-import benchmark: the real import against a naive row-at-a-time importer, same sheet, same run.
+
+Times ``recordkit owners import`` (a subprocess on a fresh workspace, start-up
+included), the library's ``import_owners`` in-process, optionally the library on
+PostgreSQL, and a naive importer that commits once per row.  Before comparing
+speeds it checks that every ledger ends up with the same units, owners and
+journal rows, so the comparison is honest.  Writing the sheet is not timed.
+
+    python benchmarks/bench_import.py            # the issue's 20,000 rows
+    python benchmarks/bench_import.py --rows 2000
+    RECORDKIT_TEST_POSTGRES_URL=postgresql://user:pw@host/postgres python benchmarks/bench_import.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from recordkit import journal
+from recordkit.demodata import generate_estate
+from recordkit.owners import import_owners, parse_area, parse_date, parse_status, write_owner_sheet
+from recordkit.storage.db import Ledger, display_url, normalise_url, open_ledger
+from recordkit.storage.schema import owners, units
+from recordkit.storage.schema import journal as journal_table
+from recordkit.unitcodes import unit_code_from_parts
+
+ISSUE_ROWS = 20_000
+GOAL_SPEEDUP = 5.0  # times faster than the naive importer
+GOAL_SECONDS = 10.0  # wall time of `recordkit owners import` on the 2-core machine
+SEED = 2026
+OPERATOR = "bench"
+POSTGRES_ENV = "RECORDKIT_TEST_POSTGRES_URL"
+
+
+@dataclass(frozen=True)
+class LedgerContent:
+    """What an import left in a ledger, independent of row ids and timestamps."""
+
+    units: int
+    owners: int
+    journal_rows: int
+    fingerprint: str  # SHA-256 over every unit with its owner, in code order
+
+
+@dataclass(frozen=True)
+class Measurement:
+    method: str
+    rows: int
+    seconds: float
+    content: LedgerContent
+
+
+# -- the sheet and the ledgers ------------------------------------------------------------
+
+
+def write_sheet(directory: Path, rows: int) -> Path:
+    """An owners sheet of exactly ``rows`` demo units (the generator rounds up to whole buildings)."""
+    estate = generate_estate(seed=SEED, min_units=rows)[:rows]
+    if len(estate) != rows:
+        raise SystemExit(f"generate_estate gave {len(estate)} units, wanted {rows}")
+    path = directory / "业主名册.xlsx"
+    write_owner_sheet(path, [
+        [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+        for u in estate
+    ])
+    return path
+
+
+def ledger_content(url: str) -> LedgerContent:
+    with open_ledger(url) as ledger, ledger.read() as conn:
+        count = lambda table: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()  # noqa: E731
+        digest = hashlib.sha256()
+        query = sa.select(
+            units.c.code, units.c.building, units.c.entrance, units.c.room, units.c.floor_area_hundredths,
+            units.c.status, units.c.move_in_date, owners.c.name, owners.c.phone, owners.c.id_number,
+        ).select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id)).order_by(units.c.code)
+        for row in conn.execute(query):
+            digest.update(repr(tuple(row)).encode("utf-8"))
+        return LedgerContent(count(units), count(owners), count(journal_table), digest.hexdigest()[:12])
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+# -- the three ways of importing -----------------------------------------------------------
+
+
+def recordkit_command() -> list[str]:
+    script = Path(sys.executable).parent / "recordkit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "recordkit"]
+
+
+def run_cli_import(directory: Path, sheet: Path) -> tuple[float, str]:
+    """``recordkit init`` a fresh workspace (untimed), then time ``recordkit owners import``."""
+    workspace = directory / "cli-workspace"
+    # The benchmark's own environment must not redirect the workspace or its ledger.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    command = recordkit_command()
+    subprocess.run([*command, "init", str(workspace)], check=True, capture_output=True, env=env)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--workspace", str(workspace), "--operator", OPERATOR, "owners", "import", str(sheet)],
+        capture_output=True, text=True, env=env,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"recordkit owners import failed ({done.returncode}):\n{done.stderr}")
+    return seconds, sqlite_url(workspace / "records" / "ledger.sqlite3")
+
+
+def run_library_import(url: str, sheet: Path) -> float:
+    """``import_owners`` on a freshly migrated ledger; only the import is timed."""
+    with open_ledger(url) as ledger:
+        start = time.perf_counter()
+        import_owners(ledger, sheet, OPERATOR)
+        return time.perf_counter() - start
+
+
+def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
+    """The importer a first-time developer writes: one transaction, and so one fsync, per row.
+
+    For each row: look the unit up, look the owner up (owners holding several units
+    must not be duplicated), insert the owner if new, insert the unit, journal the
+    row's changes, commit.  It parses cells with the library's own helpers but skips
+    the phone/ID checks, so it does less work than the real import, not more.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(sheet, read_only=True, data_only=True)
+    imported = 0
+    try:
+        for building, entrance, room, area, name, phone, id_number, move_in, status in \
+                workbook.worksheets[0].iter_rows(min_row=2, values_only=True):
+            code = str(unit_code_from_parts(building, entrance, room))
+            move_in_date = parse_date(move_in) if move_in is not None else None
+            unit_status = parse_status(status) if status else ("occupied" if move_in_date else
+                                                               "delivered" if name else "vacant")
+            with ledger.write() as conn:
+                if conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is not None:
+                    continue
+                changes: list[journal.Change] = []
+                owner_id = None
+                if name:
+                    match = (owners.c.id_number == id_number if id_number
+                             else sa.and_(owners.c.name == name, owners.c.phone == phone))
+                    owner_id = conn.execute(sa.select(owners.c.id).where(match)).scalar()
+                    if owner_id is None:
+                        person = {"name": name, "phone": phone, "id_number": id_number}
+                        owner_id = conn.execute(owners.insert().values(**person)).inserted_primary_key[0]
+                        changes.append(journal.Change("owner.create", "owner", str(owner_id), None, person))
+                values: dict[str, Any] = {
+                    "code": code, "building": code.split("-")[0], "entrance": code.split("-")[1],
+                    "room": code.split("-")[2], "floor_area_hundredths": parse_area(area),
+                    "status": unit_status, "owner_id": owner_id, "move_in_date": move_in_date,
+                }
+                conn.execute(units.insert().values(**values))
+                changes.append(journal.Change("unit.create", "unit", code, None, {
+                    "floor_area": f"{values['floor_area_hundredths'] / 100:.2f}", "status": unit_status,
+                    "owner": name, "owner_id_number": id_number,
+                    "move_in_date": move_in_date.isoformat() if move_in_date else None,
+                }))
+                journal.record(conn, operator, changes)
+            imported += 1
+    finally:
+        workbook.close()
+    return imported
+
+
+def run_naive_import(url: str, sheet: Path) -> float:
+    with open_ledger(url) as ledger:
+        start = time.perf_counter()
+        naive_import(ledger, sheet, OPERATOR)
+        return time.perf_counter() - start
+
+
+def run_postgres_import(server_url: str, sheet: Path) -> tuple[float, LedgerContent]:
+    """The library import on a database created for this run (and dropped after it)."""
+    server = sa.engine.make_url(normalise_url(server_url))
+    name = f"recordkit_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = server.set(database=name).render_as_string(hide_password=False)
+        try:
+            seconds = run_library_import(url, sheet)
+            return seconds, ledger_content(url)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+# -- report ----------------------------------------------------------------------------
+
+
+def check_content(measurements: list[Measurement], rows: int) -> list[str]:
+    """Each ledger holds ``rows`` units and the same owners and journal as the naive one (measured last)."""
+    problems = []
+    reference = measurements[-1].content
+    for m in measurements:
+        if m.content.units != rows:
+            problems.append(f"{m.method}: {m.content.units} units in the ledger, expected {rows}")
+        for field_name in ("owners", "journal_rows", "fingerprint"):
+            mine, theirs = getattr(m.content, field_name), getattr(reference, field_name)
+            if mine != theirs:
+                problems.append(f"{m.method}: {field_name} is {mine}, the naive ledger has {theirs}")
+    return problems
+
+
+def print_report(console: Console, measurements: list[Measurement], rows: int) -> bool:
+    naive = measurements[-1]
+    table = Table(title=f"业主名册导入 owners import — {rows:,} rows", header_style="bold")
+    for header in ("method", "rows", "seconds", "rows/s", "speed-up vs naive", "units", "owners", "journal"):
+        table.add_column(header, justify="left" if header == "method" else "right")
+    for m in measurements:
+        table.add_row(m.method, f"{m.rows:,}", f"{m.seconds:.2f}", f"{m.rows / m.seconds:,.0f}",
+                      f"{naive.seconds / m.seconds:.1f}x", f"{m.content.units:,}", f"{m.content.owners:,}",
+                      f"{m.content.journal_rows:,}")
+    console.print(table)
+    console.print(f"ledger fingerprint (units + owners): {naive.content.fingerprint} — identical in every ledger")
+
+    cli = measurements[0]
+    speedup = naive.seconds / cli.seconds
+    goals = [
+        (f"recordkit owners import ≥ {GOAL_SPEEDUP:g}x faster than naive", speedup >= GOAL_SPEEDUP, f"{speedup:.1f}x"),
+        (f"recordkit owners import < {GOAL_SECONDS:g} s", cli.seconds < GOAL_SECONDS, f"{cli.seconds:.2f} s"),
+    ]
+    for text, ok, value in goals:
+        console.print(f"{'PASS' if ok else 'FAIL'}  {text}: {value}")
+    if rows != ISSUE_ROWS:
+        console.print(f"(the goals are stated for {ISSUE_ROWS:,} rows; this run used {rows:,})")
+    return all(ok for _, ok, _ in goals)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=ISSUE_ROWS, help=f"sheet rows (default {ISSUE_ROWS})")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    args = parser.parse_args(argv)
+    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
+
+    directory = Path(tempfile.mkdtemp(prefix="recordkit-bench-import-"))
+    try:
+        started = time.perf_counter()
+        sheet = write_sheet(directory, args.rows)
+        console.print(f"sheet: {args.rows:,} rows, {sheet.stat().st_size / 1e6:.1f} MB, "
+                      f"written in {time.perf_counter() - started:.1f} s (not timed); "
+                      f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLAlchemy {sa.__version__}")
+
+        measurements: list[Measurement] = []
+
+        def measure(method: str, run: Callable[[], tuple[float, LedgerContent]]) -> None:
+            console.print(f"running: {method} …")
+            seconds, content = run()
+            measurements.append(Measurement(method, args.rows, seconds, content))
+
+        def cli() -> tuple[float, LedgerContent]:
+            seconds, url = run_cli_import(directory, sheet)
+            return seconds, ledger_content(url)
+
+        def library() -> tuple[float, LedgerContent]:
+            url = sqlite_url(directory / "library.sqlite3")
+            return run_library_import(url, sheet), ledger_content(url)
+
+        def naive() -> tuple[float, LedgerContent]:
+            url = sqlite_url(directory / "naive.sqlite3")
+            return run_naive_import(url, sheet), ledger_content(url)
+
+        measure("CLI: recordkit owners import (SQLite)", cli)
+        measure("library: import_owners (SQLite)", library)
+        if server_url := os.environ.get(POSTGRES_ENV):
+            console.print(f"PostgreSQL: {display_url(server_url)}")
+            measure("library: import_owners (PostgreSQL)", lambda: run_postgres_import(server_url, sheet))
+        measure("naive: commit per row (SQLite)", naive)
+
+        problems = check_content(measurements, args.rows)
+        if problems:
+            for problem in problems:
+                console.print(f"[red]ledger mismatch[/]: {problem}")
+            return 2
+        print_report(console, measurements, args.rows)
+        return 0
+    finally:
+        if args.keep:
+            console.print(f"kept: {directory}")
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
