@@ -138,6 +138,7 @@ def test_every_problem_is_reported_and_nothing_is_written(ledger: Ledger, tmp_pa
     assert problems_of(ledger, write_sheet(tmp_path / "bad.xlsx", rows)) == [
         "第 3 行 D 列（建筑面积）：“abc” 不是数字",
         "第 3 行 G 列（身份证号）：身份证号校验位错误",
+        "第 3 行 C 列（房号）：房号 1-1-102 与第 2 行重复（同一房号出现两次）",
         "第 5 行 C 列（房号）：房号 3-2-1201 与第 4 行重复（同一房号出现两次）",
     ]
 

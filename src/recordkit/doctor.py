@@ -42,6 +42,8 @@ def check_database(workspace: Workspace) -> Check:
             revision = ledger.revision()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+    if revision is None:
+        return Check("台账数据库", True, f"{where}：新的空台账，首次使用时自动建表")
     if revision != HEAD_REVISION:
         return Check("台账数据库", False, f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
                      "recordkit db upgrade")

@@ -143,7 +143,10 @@ class ImportSummary:
     changed_units: list[str] = field(default_factory=list)
 
 
-def _validate_row(table: SheetTable, row_number: int, cells: dict[str, Any]) -> tuple[OwnerRecord | None, list[CellProblem]]:
+def _validate_row(
+    table: SheetTable, row_number: int, cells: dict[str, Any],
+) -> tuple[UnitCode | None, OwnerRecord | None, list[CellProblem]]:
+    """Check one row; the unit code comes back even when other cells are bad (for duplicate checks)."""
     problems: list[CellProblem] = []
 
     def bad(key: str, reason: str) -> None:
@@ -208,8 +211,8 @@ def _validate_row(table: SheetTable, row_number: int, cells: dict[str, Any]) -> 
         bad("status", "已入住的房屋必须填写业主姓名")
 
     if problems or code is None or area is None or status is None:
-        return None, problems
-    return OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in), []
+        return code, None, problems
+    return code, OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in), []
 
 
 def read_owner_sheet(path: Path) -> list[OwnerRecord]:
@@ -219,16 +222,16 @@ def read_owner_sheet(path: Path) -> list[OwnerRecord]:
     problems: list[CellProblem] = []
     first_row_of: dict[UnitCode, int] = {}
     for sheet_row in table.rows:
-        record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells)
+        code, record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells)
         problems.extend(row_problems)
-        if record is None:
-            continue
-        if record.code in first_row_of:
+        if code is not None and code in first_row_of:
             problems.append(table.problem(
-                record.row, "room", f"房号 {record.code} 与第 {first_row_of[record.code]} 行重复（同一房号出现两次）"))
+                sheet_row.number, "room", f"房号 {code} 与第 {first_row_of[code]} 行重复（同一房号出现两次）"))
             continue
-        first_row_of[record.code] = record.row
-        records.append(record)
+        if code is not None:
+            first_row_of[code] = sheet_row.number
+        if record is not None:
+            records.append(record)
     if problems:
         raise ValidationError(f"{path.name} 有 {len(problems)} 处错误，没有导入任何数据", problems)
     if not records:

@@ -1,0 +1,197 @@
+"""The command line as a clerk meets it: exact output, exit codes, masking, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.errors import EXIT_CODES
+from recordkit.workspace import Workspace
+from tests.conftest import SAMPLE_ROWS, write_sheet
+
+
+@pytest.fixture
+def imported(run_cli: Any, workspace: Workspace) -> Path:
+    sheet = write_sheet(workspace.root / "业主名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    return sheet
+
+
+def test_import_reports_what_changed(run_cli: Any, workspace: Workspace) -> None:
+    sheet = write_sheet(workspace.root / "业主名册.xlsx", SAMPLE_ROWS)
+    first = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert first.exit_code == 0
+    assert first.stdout.strip() == ("检查通过（未写入，--dry-run）：共 4 行；新增房屋 4 户，更新 0 户，未变 0 户；"
+                                    "新增业主 2 人，更新业主 0 人")
+    second = run_cli("owners", "import", str(sheet))
+    assert second.stdout.startswith("导入完成：共 4 行；新增房屋 4 户")
+    third = run_cli("owners", "import", str(sheet))
+    assert "新增房屋 0 户，更新 0 户，未变 4 户" in third.stdout
+
+
+def test_bad_sheet_exit_code_and_every_problem_on_stderr(run_cli: Any, workspace: Workspace) -> None:
+    rows = [list(SAMPLE_ROWS[0]), list(SAMPLE_ROWS[1])]
+    rows[0][3] = "abc"
+    rows[1][6] = "310104198506120028"
+    result = run_cli("owners", "import", str(write_sheet(workspace.root / "坏.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "错误：坏.xlsx 有 2 处错误，没有导入任何数据",
+        "  第 2 行 D 列（建筑面积）：“abc” 不是数字",
+        "  第 3 行 G 列（身份证号）：身份证号校验位错误",
+    ]
+    listed = run_cli("owners", "list", "--json")
+    assert json.loads(listed.stdout) == []
+
+
+def test_list_json_is_masked(run_cli: Any, imported: Path) -> None:
+    result = run_cli("owners", "list", "--json")
+    rows = json.loads(result.stdout)
+    assert [r["unit"] for r in rows] == ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]
+    assert {k: rows[0][k] for k in ("unit", "owner", "area", "status", "phone", "id_number")} == {
+        "unit": "1-1-101", "owner": "张伟", "area": 89.35, "status": "已入住",
+        "phone": "138****5678", "id_number": "110101********1233"}
+    assert "13812345678" not in result.stdout and "110101199003071233" not in result.stdout
+
+
+def test_list_table_by_building(run_cli: Any, imported: Path) -> None:
+    result = run_cli("owners", "list", "--building", "3")
+    assert result.exit_code == 0
+    assert "房屋 2 户" in result.stdout
+    assert "3-2-1201" in result.stdout and "1-1-101" not in result.stdout
+    assert "139****4321" in result.stdout and "13987654321" not in result.stdout
+
+
+def test_show_private_is_shown_and_journalled(run_cli: Any, imported: Path) -> None:
+    result = run_cli("owners", "show", "3栋2单元1201", "--show-private", "--json")
+    data = json.loads(result.stdout)
+    assert data["phone"] == "13987654321" and data["id_number"] == "310104198506120027"
+    assert data["units_held"] == ["1-1-102", "3-2-1201"]
+    log = json.loads(run_cli("journal", "list", "--json", "--limit", "1").stdout)
+    assert log[0]["action"] == "private.view" and log[0]["key"] == "3-2-1201" and log[0]["operator"] == "测试员"
+
+
+def test_show_table_masks_by_default(run_cli: Any, imported: Path) -> None:
+    result = run_cli("owners", "show", "1-1-101")
+    assert "张伟" in result.stdout and "138****5678" in result.stdout and "110101********1233" in result.stdout
+    assert "13812345678" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("owners", "show", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
+    (("owners", "show", "3-2"), 5, "错误：房号“3-2”无法识别"),
+    (("owners", "import", "没有这个文件.xlsx"), 6, "错误：找不到文件 没有这个文件.xlsx"),
+    (("owners", "export", "名册.csv"), 2, "错误：导出文件名应以 .xlsx 结尾：名册.csv"),
+])
+def test_errors_are_one_chinese_line_with_their_exit_code(
+    run_cli: Any, imported: Path, args: tuple[str, ...], code: int, message: str,
+) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_export_then_import_round_trips(run_cli: Any, imported: Path, workspace: Workspace) -> None:
+    target = workspace.root / "导出.xlsx"
+    result = run_cli("owners", "export", str(target))
+    assert result.stdout.strip() == f"已导出 4 户到 {target}（电话、身份证号已打码）"
+    again = run_cli("owners", "import", str(target))
+    assert "新增房屋 0 户，更新 0 户，未变 4 户" in again.stdout
+
+
+def test_init_refuses_existing_workspace(run_cli: Any, workspace: Workspace) -> None:
+    result = run_cli("init", str(workspace.root))
+    assert result.exit_code == 4
+    assert "不会覆盖" in result.stderr
+
+
+def test_no_workspace_found(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from recordkit.cli import app
+
+    result = CliRunner().invoke(app, ["owners", "list"], env={"RECORDKIT_HOME": str(tmp_path)})
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"错误：RECORDKIT_HOME 指定的 {tmp_path} 不是 recordkit 工作区")
+
+
+def test_bad_config_names_file_and_key(run_cli: Any, workspace: Workspace) -> None:
+    workspace.config_file.write_text("[database]\nbusy_timeout = \"很久\"\n", encoding="utf-8")
+    result = run_cli("owners", "list")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"错误：配置文件 {workspace.config_file}：database.busy_timeout 应为整数，现在是 '很久'"
+
+
+def test_unexpected_error_shows_a_reference_not_a_traceback(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import recordkit.owners
+
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        secret = "110101199003071233"  # a local holding personal data must never reach the screen
+        raise RuntimeError(f"boom {secret}")
+
+    monkeypatch.setattr(recordkit.owners, "list_units", explode)
+    result = run_cli("owners", "list")
+    assert result.exit_code == 70
+    assert result.stderr.startswith("错误：程序内部错误（RuntimeError），详情已写入 ")
+    assert "110101199003071233" not in result.output and "Traceback" not in result.output
+    log_text = (workspace.root / "records" / "logs" / "recordkit.log").read_text(encoding="utf-8")
+    reference = result.stderr.split("编号 ")[1][:8]
+    assert f"unexpected error [{reference}]" in log_text and "RuntimeError" in log_text
+
+
+def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspace: Workspace) -> None:
+    ok = run_cli("journal", "verify")
+    assert (ok.exit_code, ok.stdout.strip()) == (0, "操作日志完好：共 6 条记录，哈希链完整")
+    import sqlite3
+
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        db.execute("UPDATE journal SET operator = '别人' WHERE id = 2")
+    broken = run_cli("journal", "verify")
+    assert broken.exit_code == 9
+    assert broken.stderr.strip() == "错误：操作日志校验失败：第 2 条记录的内容与校验值不符（记录被改动）。此前的 1 条记录完好"
+
+
+def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
+    first = run_cli("db", "upgrade")
+    assert first.exit_code == 0 and "升级到 0001" in first.stdout
+    second = run_cli("db", "upgrade")
+    assert "已是最新版本（0001）" in second.stdout
+
+
+def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
+    result = run_cli("doctor", "--json")
+    checks = json.loads(result.stdout)
+    assert [c["name"] for c in checks] == ["工作区", "台账数据库", "模板", "中文字体", "LibreOffice", "OCR 文字识别", "磁盘空间"]
+    assert all(c["fix"] for c in checks if not c["ok"])
+    assert checks[1]["ok"] and checks[1]["detail"].endswith("新的空台账，首次使用时自动建表")
+    assert result.exit_code == 0
+    run_cli("db", "upgrade")
+    migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
+    assert migrated["ok"] and migrated["detail"].endswith("（表结构版本 0001）")
+
+
+def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Workspace) -> None:
+    result = run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"})
+    checks = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert checks[1]["ok"] is False and checks[1]["fix"].startswith("检查 recordkit.toml")
+
+
+def test_every_exit_code_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {code} | {meaning} |" in readme, code
+
+
+def test_version(run_cli: Any) -> None:
+    result = run_cli("--version")
+    assert result.stdout.strip() == "recordkit 0.1.0"
