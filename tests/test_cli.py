@@ -195,3 +195,24 @@ def test_every_exit_code_is_documented_in_the_readme() -> None:
 def test_version(run_cli: Any) -> None:
     result = run_cli("--version")
     assert result.stdout.strip() == "recordkit 0.1.0"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("owners", "import"), "缺少参数 file"),
+    (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
+    (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
+    (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),
+    (("owners", "show", "1-1-101", "多余"), "多余的参数：多余"),
+])
+def test_usage_errors_are_in_chinese_with_exit_code_2(run_cli: Any, args: tuple[str, ...], message: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "查看帮助" in result.stderr
+
+
+def test_help_is_chinese(run_cli: Any) -> None:
+    result = run_cli("owners", "import", "--help")
+    assert result.exit_code == 0
+    assert "显示此帮助并退出。" in result.stdout and "Show this message" not in result.stdout
+    assert "例：recordkit owners import 业主名册.xlsx --dry-run" in result.stdout

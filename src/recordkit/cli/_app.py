@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -49,6 +50,52 @@ def _localise_help() -> None:
 
 _localise_help()
 
+try:  # Typer >= 0.20 vendors click as typer._click
+    from typer._click.core import Command as _ClickCommand
+    from typer._click.exceptions import UsageError as _ClickUsageError
+except ImportError:  # pragma: no cover - older Typer on plain click
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef]
+    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef]
+
+_original_get_help_option = _ClickCommand.get_help_option
+
+
+def _chinese_help_option(self: Any, ctx: Any) -> Any:
+    # click hard-codes "Show this message and exit." on the generated option.
+    option = _original_get_help_option(self, ctx)
+    if option is not None:
+        option.help = "显示此帮助并退出。"
+    return option
+
+
+_ClickCommand.get_help_option = _chinese_help_option  # type: ignore[method-assign]
+
+_USAGE_MESSAGES = (
+    (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}"),
+    (re.compile(r"^Missing option '(.+)'\.?$"), "缺少选项 {0}"),
+    (re.compile(r"^No such option: (\S+?)(?:\s+Did you mean (?P<suggestion>.+?)\?)?$"), "没有这个选项：{0}"),
+    (re.compile(r"^No such command '(.+?)'\.(?:\s+Did you mean (?P<suggestion>.+?)\?)?$"), "没有这个命令：{0}"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "多余的参数：{0}"),
+    (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值"),
+    (re.compile(r"^Invalid value for (.+?): Input should be a valid integer.*$"), "{0} 应为整数"),
+    (re.compile(r"^Invalid value for (.+?): (.+)$"), "{0} 的值无效：{1}"),
+    (re.compile(r"^Missing command\.?$"), "缺少子命令"),
+)
+
+
+def translate_usage(message: str) -> str:
+    """click's English usage errors in the office's language (the original when unknown)."""
+    for pattern, template in _USAGE_MESSAGES:
+        if match := pattern.match(message.strip()):
+            text = template.format(*match.groups())
+            suggestion = match.groupdict().get("suggestion")
+            return f"{text}（是不是 {suggestion}？）" if suggestion else text
+    return message
+
+
+def _chinese_usage_error(err: Any) -> Any:
+    return _ClickUsageError(translate_usage(err.format_message()), ctx=err.ctx)
+
 
 def _report_unexpected(err: BaseException) -> int:
     """Log the traceback (never on screen: locals and values may hold owners' data)."""
@@ -79,9 +126,17 @@ def report_error(err: RecordkitError) -> None:
 class RecordkitGroup(TyperGroup):
     """The root command group: turns every error into a message and an exit code."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except _ClickUsageError as err:
+            raise _chinese_usage_error(err) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except _ClickUsageError as err:
+            raise _chinese_usage_error(err) from None
         except RecordkitError as err:
             report_error(err)
             raise typer.Exit(err.exit_code) from None
@@ -160,8 +215,9 @@ app = typer.Typer(
     help="recordkit：物业服务中心的档案与文书工具（业主名册、台账、收据、通知、档案检索）。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
     pretty_exceptions_show_locals=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["--help", "-h"]},
     rich_markup_mode="rich",
 )
 

@@ -1,0 +1,104 @@
+"""Every command's ``--help`` stays cheap and readable: no heavy import, Chinese text, one example.
+
+The helps run in one fresh interpreter, one after another and with nothing reset
+in between, so a heavy module pulled in by any command's import path (or by the
+CLI's own top level) is caught at the first help that loads it.  Start-up *time*
+is measured by benchmarks/bench_startup.py, never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import typer
+
+from recordkit.cli import app
+
+HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime")
+
+# argv[1]: JSON list of command paths; argv[2:]: modules to import first (the probe's self-check).
+_PROBE = """
+import contextlib, importlib, io, json, sys
+for name in sys.argv[2:]:
+    importlib.import_module(name)
+from recordkit.cli import app
+heavy = {heavy!r}
+results = []
+for path in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            app([*path, "--help"], prog_name="recordkit")
+            code = 0
+        except SystemExit as exit:
+            code = exit.code or 0
+    results.append({{"path": path, "exit": code, "help": out.getvalue(), "stderr": err.getvalue(),
+                     "heavy": [name for name in heavy if name in sys.modules]}})
+print(json.dumps(results))
+""".format(heavy=HEAVY_MODULES)
+
+
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The root, every group and every command, depth first in registration order."""
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*path, name))
+
+
+COMMAND_PATHS = list(_command_paths(typer.main.get_command(app)))
+
+
+def _label(path: tuple[str, ...]) -> str:
+    return " ".join(("recordkit", *path))
+
+
+def _run_helps(paths: list[tuple[str, ...]], preload: tuple[str, ...] = ()) -> dict[tuple[str, ...], dict[str, Any]]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env["COLUMNS"] = "120"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps([list(p) for p in paths]), *preload],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert done.returncode == 0, f"the help probe crashed:\n{done.stderr}"
+    return {tuple(result["path"]): result for result in json.loads(done.stdout)}
+
+
+@pytest.fixture(scope="module")
+def helps() -> dict[tuple[str, ...], dict[str, Any]]:
+    return _run_helps(COMMAND_PATHS)
+
+
+def test_every_command_is_walked() -> None:
+    assert {(), ("owners",), ("owners", "import"), ("journal", "verify"), ("init",)} <= set(COMMAND_PATHS)
+
+
+def test_probe_sees_a_heavy_import() -> None:
+    # Guards the guard: if the probe stopped seeing modules, every test below would pass vacuously.
+    result = _run_helps([()], preload=("sqlalchemy",))[()]
+    assert "sqlalchemy" in result["heavy"]
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=_label)
+def test_help_imports_no_heavy_module(helps: dict[tuple[str, ...], dict[str, Any]], path: tuple[str, ...]) -> None:
+    heavy = helps[path]["heavy"]
+    assert heavy == [], (
+        f"after `{_label(path)} --help` sys.modules holds {', '.join(heavy)} "
+        "(imported by this help or an earlier one in the walk): import it inside the command body instead"
+    )
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=_label)
+def test_help_is_chinese_with_an_example(helps: dict[tuple[str, ...], dict[str, Any]], path: tuple[str, ...]) -> None:
+    result = helps[path]
+    assert result["exit"] == 0, result["stderr"]
+    text = result["help"]
+    assert text.strip(), f"`{_label(path)} --help` printed nothing"
+    assert re.search(r"[\u4e00-\u9fff]", text), f"`{_label(path)} --help` has no Chinese text"
+    assert "例：" in text, f"`{_label(path)} --help` has no example line (例：recordkit …)"
