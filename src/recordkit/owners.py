@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from recordkit import journal
 from recordkit.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.sheets import Column, SheetTable, read_table
+from recordkit.sheets import Column, ProgressCallback, SheetTable, read_table
 from recordkit.storage.db import Ledger
 from recordkit.storage.schema import owners, units
 from recordkit.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
@@ -215,9 +215,9 @@ def _validate_row(
     return code, OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in), []
 
 
-def read_owner_sheet(path: Path) -> list[OwnerRecord]:
+def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> list[OwnerRecord]:
     """Read and validate the whole sheet; ``ValidationError`` lists every bad cell."""
-    table = read_table(path, COLUMNS)
+    table = read_table(path, COLUMNS, progress)
     records: list[OwnerRecord] = []
     problems: list[CellProblem] = []
     first_row_of: dict[UnitCode, int] = {}
@@ -293,14 +293,16 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
     return resolved
 
 
-def import_owners(ledger: Ledger, path: Path, operator: str, dry_run: bool = False) -> ImportSummary:
+def import_owners(
+    ledger: Ledger, path: Path, operator: str, dry_run: bool = False, progress: ProgressCallback | None = None,
+) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
     All-or-nothing: raises ``ValidationError`` (listing every bad cell) and writes nothing
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
     name and phone; unchanged rows cost nothing and are not journalled.
     """
-    records = read_owner_sheet(path)
+    records = read_owner_sheet(path, progress)
     with ledger.write() as conn:
         summary = apply_owner_records(conn, records, operator)
         summary.dry_run = dry_run

@@ -12,7 +12,7 @@ import os
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +89,11 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
         ) from err
 
 
-def read_table(path: Path, columns: Sequence[Column]) -> SheetTable:
+#: Told (rows read so far, rows in the sheet or None) while a long sheet is read.
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback | None = None) -> SheetTable:
     """Read the first worksheet of ``path`` against ``columns``.
 
     Raises ``NotFoundError`` for a missing file and ``ValidationError`` for a file that
@@ -124,7 +128,10 @@ def read_table(path: Path, columns: Sequence[Column]) -> SheetTable:
                 f"（需要的列：{wanted}；表头应在前 {HEADER_SEARCH_ROWS} 行内）"
             )
         data = []
+        total = sheet.max_row - header_row if sheet.max_row else None
         for number, values in enumerate(rows, start=header_row + 1):
+            if progress is not None and number % 1000 == 0:
+                progress(number - header_row, total)
             cells = {key: (values[index] if index < len(values) else None) for key, index in positions.items()}
             cells = {key: (v.strip() or None) if isinstance(v, str) else v for key, v in cells.items()}
             if all(value is None for value in cells.values()):

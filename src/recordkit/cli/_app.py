@@ -14,6 +14,8 @@ import sys
 import tempfile
 import traceback
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -197,6 +199,23 @@ def console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
 
 
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A rich progress bar on stderr for long work; silent when stderr is not a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err_console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
+        task = progress.add_task(description, total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -212,7 +231,8 @@ def new_table(*headers: str, title: str | None = None) -> Table:
 
 app = typer.Typer(
     cls=RecordkitGroup,
-    help="recordkit：物业服务中心的档案与文书工具（业主名册、台账、收据、通知、档案检索）。",
+    help="recordkit：物业服务中心的档案与文书工具（业主名册、台账、收据、通知、档案检索）。\n\n"
+         "例：recordkit init 我的物业 && cd 我的物业 && recordkit doctor",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -240,10 +260,7 @@ def root(
     operator: str | None = typer.Option(None, "--operator", help="经办人姓名，写入操作日志（默认取配置或电脑登录名）。"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
 ) -> None:
-    """recordkit：物业服务中心的档案与文书工具。
-
-    例：recordkit init 我的物业 && cd 我的物业 && recordkit doctor
-    """
+    """Root options, shared by every command (the help text is the app's)."""
     app_state = state(ctx)
     app_state.workspace_path, app_state.operator = workspace, operator
     ctx.call_on_close(app_state.close)

@@ -6,8 +6,8 @@ import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
 
-db_app = typer.Typer(help="台账数据库：升级表结构。", no_args_is_help=True)
-journal_app = typer.Typer(help="操作日志（journal）：查看与防篡改校验。", no_args_is_help=True)
+db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
+journal_app = typer.Typer(help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(journal_app, name="journal")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
 
-owners_app = typer.Typer(help="房屋与业主：从 Excel 导入、查看、导出。", no_args_is_help=True)
+owners_app = typer.Typer(help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
 
 _SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
@@ -27,7 +27,8 @@ def owners_import(
     from recordkit.owners import import_owners
 
     app_state = state(ctx)
-    summary = import_owners(app_state.ledger(), file, app_state.operator_name, dry_run=dry_run)
+    with progress_bar(f"读取 {file.name}") as advance:
+        summary = import_owners(app_state.ledger(), file, app_state.operator_name, dry_run=dry_run, progress=advance)
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"
