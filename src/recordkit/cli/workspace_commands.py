@@ -44,7 +44,9 @@ def demo_command(
 
     report = build_demo(directory, seed=seed, min_units=units)
     out = console()
-    table = new_table("项目", "数量", title=f"演示小区：{report.estate}（{report.root}）")
+    out.print(f"演示小区：{report.estate}")
+    out.print(f"工作区：{report.root}")
+    table = new_table("项目", "数量")
     for label, count in report.counts:
         table.add_row(label, str(count))
     out.print(table)
