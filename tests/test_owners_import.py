@@ -217,3 +217,16 @@ def test_a_masked_value_that_matches_nothing_is_refused(ledger: Ledger, tmp_path
         import_owners(ledger, write_sheet(tmp_path / "m.xlsx", rows), "测试员")
     assert [str(p) for p in caught.value.problems] == [
         "第 2 行（联系电话）：“138****0000” 是打码的号码，与台账中的记录对不上；请填写完整号码"]
+
+
+def test_a_renamed_owner_shows_the_old_name_in_the_units_before(ledger: Ledger, tmp_path: Path) -> None:
+    import_owners(ledger, write_sheet(tmp_path / "a.xlsx", SAMPLE_ROWS), "测试员")
+    rows = [list(r) for r in SAMPLE_ROWS]
+    rows[0][4], rows[0][3] = "张伟明", 90.0  # same ID number: a corrected name, and a corrected area
+    summary = import_owners(ledger, write_sheet(tmp_path / "b.xlsx", rows), "测试员")
+    assert (summary.owners_updated, summary.units_updated, summary.owners_created) == (1, 1, 0)
+    with ledger.read() as conn:
+        entries = {e.action: e for e in journal.recent(conn, limit=2)}
+    assert entries["owner.update"].before["name"] == "张伟" and entries["owner.update"].after["name"] == "张伟明"
+    assert entries["unit.update"].before["owner"] == "张伟" and entries["unit.update"].after["owner"] == "张伟明"
+    assert entries["unit.update"].after["floor_area"] == "90.00"

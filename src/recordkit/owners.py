@@ -311,44 +311,60 @@ def import_owners(
     return summary
 
 
+@dataclass
+class _OwnerMatch:
+    """Which owner each row means, which owners are new, and which existing ones change."""
+
+    of_row: dict[int, _OwnerRow | None]
+    new: list[_OwnerRow]
+    changed: dict[int, dict[str, Any]]  # owner pk -> journal snapshot before the change
+
+
+def _match_owners(records: Sequence[OwnerRecord], existing: Sequence[_OwnerRow]) -> _OwnerMatch:
+    """Owners are the same person by ID number, else by name and phone; conflicts are problems."""
+    by_id_number = {o.id_number: o for o in existing if o.id_number}
+    by_name_phone = {(o.name, o.phone or ""): o for o in existing if not o.id_number}
+    match = _OwnerMatch({}, [], {})
+    problems: list[CellProblem] = []
+    for record in records:
+        if record.owner is None:
+            match.of_row[record.row] = None
+            continue
+        key = (record.owner, record.phone or "")
+        owner = by_id_number.get(record.id_number) if record.id_number else by_name_phone.get(key)
+        differs = owner is not None and (owner.name != record.owner or bool(record.phone and owner.phone != record.phone))
+        if owner is None:
+            owner = _OwnerRow(None, record.owner, record.phone, record.id_number, record.row)
+            match.new.append(owner)
+            if record.id_number:
+                by_id_number[record.id_number] = owner
+            else:
+                by_name_phone[key] = owner
+        elif differs and owner.first_row:
+            problems.append(CellProblem(record.row, "", "业主姓名",
+                                        f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致"))
+        elif differs:
+            assert owner.id is not None
+            match.changed.setdefault(owner.id, owner.as_journal())
+            owner.name, owner.phone = record.owner, record.phone or owner.phone
+        owner.first_row = owner.first_row or record.row
+        match.of_row[record.row] = owner
+    if problems:
+        raise ValidationError(f"有 {len(problems)} 处业主信息前后矛盾，没有导入任何数据", problems)
+    return match
+
+
 def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operator: str) -> ImportSummary:
     """Upsert validated records inside the caller's write transaction."""
     records = _resolve_masks(records, conn)
     summary = ImportSummary(rows=len(records))
 
-    existing_owners = [_OwnerRow(r.id, r.name, r.phone, r.id_number, 0)
-                       for r in conn.execute(sa.select(owners))]
-    by_id_number = {o.id_number: o for o in existing_owners if o.id_number}
-    by_name_phone = {(o.name, o.phone or ""): o for o in existing_owners if not o.id_number}
-    owner_by_pk = {o.id: o for o in existing_owners}
+    existing_owners = [_OwnerRow(r.id, r.name, r.phone, r.id_number, 0) for r in conn.execute(sa.select(owners))]
+    # Snapshots taken before matching renames anyone, for the units' "before" in the journal.
+    owner_before = {o.id: replace(o) for o in existing_owners}
     existing_units = {r.code: r._asdict() for r in conn.execute(sa.select(units))}
-
-    problems: list[CellProblem] = []
-    touched_owners: dict[int, dict[str, Any]] = {}  # python id(owner) -> before snapshot
-    new_owners: list[_OwnerRow] = []
-    owner_of_record: dict[int, _OwnerRow | None] = {}
-    for record in records:
-        if record.owner is None:
-            owner_of_record[record.row] = None
-            continue
-        owner = by_id_number.get(record.id_number) if record.id_number else by_name_phone.get((record.owner, record.phone or ""))
-        if owner is None:
-            owner = _OwnerRow(None, record.owner, record.phone, record.id_number, record.row)
-            new_owners.append(owner)
-            if record.id_number:
-                by_id_number[record.id_number] = owner
-            else:
-                by_name_phone[(record.owner, record.phone or "")] = owner
-        elif owner.first_row and (owner.name != record.owner or (record.phone and owner.phone != record.phone)):
-            problems.append(CellProblem(record.row, "", "业主姓名",
-                                        f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致"))
-        elif owner.name != record.owner or (record.phone and owner.phone != record.phone):
-            touched_owners.setdefault(id(owner), owner.as_journal())
-            owner.name, owner.phone = record.owner, record.phone or owner.phone
-        owner.first_row = owner.first_row or record.row
-        owner_of_record[record.row] = owner
-    if problems:
-        raise ValidationError(f"有 {len(problems)} 处业主信息前后矛盾，没有导入任何数据", problems)
+    match = _match_owners(records, existing_owners)
+    new_owners, owner_of_record = match.new, match.of_row
 
     changes: list[journal.Change] = []
     if new_owners:
@@ -358,10 +374,9 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
         ).scalars().all()
         for owner, pk in zip(new_owners, inserted, strict=True):
             owner.id = pk
-            owner_by_pk[pk] = owner
             changes.append(journal.Change("owner.create", "owner", str(pk), None, owner.as_journal()))
         summary.owners_created = len(new_owners)
-    updated_owners = [o for o in existing_owners if id(o) in touched_owners]
+    updated_owners = [o for o in existing_owners if o.id in match.changed]
     if updated_owners:
         conn.execute(
             owners.update().where(owners.c.id == sa.bindparam("pk")).values(
@@ -369,7 +384,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             [{"pk": o.id, "new_name": o.name, "new_phone": o.phone} for o in updated_owners],
         )
         for o in updated_owners:
-            changes.append(journal.Change("owner.update", "owner", str(o.id), touched_owners[id(o)], o.as_journal()))
+            changes.append(journal.Change("owner.update", "owner", str(o.id), match.changed[o.id], o.as_journal()))
         summary.owners_updated = len(updated_owners)
 
     inserts, updates = [], []
@@ -386,7 +401,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             changes.append(journal.Change("unit.create", "unit", str(record.code), None, _unit_snapshot(values, owner)))
         elif any(current[k] != v for k, v in values.items()):
             updates.append({"pk": current["id"], **{f"new_{name}": values[name] for name in _UNIT_FIELDS}})
-            before_owner = owner_by_pk.get(current["owner_id"]) if current["owner_id"] else None
+            before_owner = owner_before.get(current["owner_id"]) if current["owner_id"] else None
             changes.append(journal.Change("unit.update", "unit", str(record.code),
                                           _unit_snapshot(current, before_owner), _unit_snapshot(values, owner)))
         else:
