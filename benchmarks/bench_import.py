@@ -7,7 +7,7 @@ speeds it checks that every ledger ends up with the same units, owners and
 journal rows, so the comparison is honest.  Writing the sheet is not timed.
 
     python benchmarks/bench_import.py            # the issue's 20,000 rows
-    python benchmarks/bench_import.py --rows 2000
+    python benchmarks/bench_import.py --rows 2000 --repeat 3   # median of three runs
     RECORDKIT_TEST_POSTGRES_URL=postgresql://user:pw@host/postgres python benchmarks/bench_import.py
 """
 
@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,8 +62,16 @@ class LedgerContent:
 class Measurement:
     method: str
     rows: int
-    seconds: float
-    content: LedgerContent
+    samples: tuple[float, ...]  # one per repeat, each on a fresh ledger
+    contents: tuple[LedgerContent, ...]
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def content(self) -> LedgerContent:
+        return self.contents[-1]
 
 
 # -- the sheet and the ledgers ------------------------------------------------------------
@@ -216,12 +225,13 @@ def check_content(measurements: list[Measurement], rows: int) -> list[str]:
     problems = []
     reference = measurements[-1].content
     for m in measurements:
-        if m.content.units != rows:
-            problems.append(f"{m.method}: {m.content.units} units in the ledger, expected {rows}")
-        for field_name in ("owners", "journal_rows", "fingerprint"):
-            mine, theirs = getattr(m.content, field_name), getattr(reference, field_name)
-            if mine != theirs:
-                problems.append(f"{m.method}: {field_name} is {mine}, the naive ledger has {theirs}")
+        for content in m.contents:
+            if content.units != rows:
+                problems.append(f"{m.method}: {content.units} units in the ledger, expected {rows}")
+            for field_name in ("owners", "journal_rows", "fingerprint"):
+                mine, theirs = getattr(content, field_name), getattr(reference, field_name)
+                if mine != theirs:
+                    problems.append(f"{m.method}: {field_name} is {mine}, the naive ledger has {theirs}")
     return problems
 
 
@@ -235,13 +245,17 @@ def print_report(console: Console, measurements: list[Measurement], rows: int) -
                       f"{naive.seconds / m.seconds:.1f}x", f"{m.content.units:,}", f"{m.content.owners:,}",
                       f"{m.content.journal_rows:,}")
     console.print(table)
+    if len(naive.samples) > 1:
+        console.print(f"seconds are the median of {len(naive.samples)} runs, each on a fresh ledger")
     console.print(f"ledger fingerprint (units + owners): {naive.content.fingerprint} — identical in every ledger")
 
-    cli = measurements[0]
-    speedup = naive.seconds / cli.seconds
+    cli, library = measurements[0], measurements[1]
     goals = [
-        (f"recordkit owners import ≥ {GOAL_SPEEDUP:g}x faster than naive", speedup >= GOAL_SPEEDUP, f"{speedup:.1f}x"),
-        (f"recordkit owners import < {GOAL_SECONDS:g} s", cli.seconds < GOAL_SECONDS, f"{cli.seconds:.2f} s"),
+        (f"≥ {GOAL_SPEEDUP:g}x faster than naive, end to end (CLI, incl. start-up and first-use migration)",
+         naive.seconds / cli.seconds >= GOAL_SPEEDUP, f"{naive.seconds / cli.seconds:.1f}x"),
+        (f"≥ {GOAL_SPEEDUP:g}x faster than naive, like for like (library, in-process, ledger already open)",
+         naive.seconds / library.seconds >= GOAL_SPEEDUP, f"{naive.seconds / library.seconds:.1f}x"),
+        (f"< {GOAL_SECONDS:g} s for recordkit owners import", cli.seconds < GOAL_SECONDS, f"{cli.seconds:.2f} s"),
     ]
     for text, ok, value in goals:
         console.print(f"{'PASS' if ok else 'FAIL'}  {text}: {value}")
@@ -253,6 +267,7 @@ def print_report(console: Console, measurements: list[Measurement], rows: int) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ISSUE_ROWS, help=f"sheet rows (default {ISSUE_ROWS})")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per method; the table shows the median")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
@@ -267,28 +282,29 @@ def main(argv: list[str] | None = None) -> int:
 
         measurements: list[Measurement] = []
 
-        def measure(method: str, run: Callable[[], tuple[float, LedgerContent]]) -> None:
+        def measure(method: str, run: Callable[[int], tuple[float, LedgerContent]]) -> None:
             console.print(f"running: {method} …")
-            seconds, content = run()
-            measurements.append(Measurement(method, args.rows, seconds, content))
+            results = [run(attempt) for attempt in range(args.repeat)]
+            measurements.append(Measurement(method, args.rows, tuple(s for s, _ in results),
+                                            tuple(c for _, c in results)))
 
-        def cli() -> tuple[float, LedgerContent]:
-            seconds, url = run_cli_import(directory, sheet)
+        def cli(attempt: int) -> tuple[float, LedgerContent]:
+            seconds, url = run_cli_import(directory / f"cli-{attempt}", sheet)
             return seconds, ledger_content(url)
 
-        def library() -> tuple[float, LedgerContent]:
-            url = sqlite_url(directory / "library.sqlite3")
+        def library(attempt: int) -> tuple[float, LedgerContent]:
+            url = sqlite_url(directory / f"library-{attempt}.sqlite3")
             return run_library_import(url, sheet), ledger_content(url)
 
-        def naive() -> tuple[float, LedgerContent]:
-            url = sqlite_url(directory / "naive.sqlite3")
+        def naive(attempt: int) -> tuple[float, LedgerContent]:
+            url = sqlite_url(directory / f"naive-{attempt}.sqlite3")
             return run_naive_import(url, sheet), ledger_content(url)
 
         measure("CLI: recordkit owners import (SQLite)", cli)
         measure("library: import_owners (SQLite)", library)
         if server_url := os.environ.get(POSTGRES_ENV):
             console.print(f"PostgreSQL: {display_url(server_url)}")
-            measure("library: import_owners (PostgreSQL)", lambda: run_postgres_import(server_url, sheet))
+            measure("library: import_owners (PostgreSQL)", lambda _attempt: run_postgres_import(server_url, sheet))
         measure("naive: commit per row (SQLite)", naive)
 
         problems = check_content(measurements, args.rows)

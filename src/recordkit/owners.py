@@ -311,6 +311,11 @@ def import_owners(
     return summary
 
 
+def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str, ...]:
+    """Who an owner is: the ID number when known, else name and phone."""
+    return ("id", id_number) if id_number else ("name", name, phone or "")
+
+
 @dataclass
 class _OwnerMatch:
     """Which owner each row means, which owners are new, and which existing ones change."""
@@ -322,24 +327,20 @@ class _OwnerMatch:
 
 def _match_owners(records: Sequence[OwnerRecord], existing: Sequence[_OwnerRow]) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems."""
-    by_id_number = {o.id_number: o for o in existing if o.id_number}
-    by_name_phone = {(o.name, o.phone or ""): o for o in existing if not o.id_number}
+    known = {_owner_key(o.name, o.phone, o.id_number): o for o in existing}
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
     for record in records:
         if record.owner is None:
             match.of_row[record.row] = None
             continue
-        key = (record.owner, record.phone or "")
-        owner = by_id_number.get(record.id_number) if record.id_number else by_name_phone.get(key)
+        key = _owner_key(record.owner, record.phone, record.id_number)
+        owner = known.get(key)
         differs = owner is not None and (owner.name != record.owner or bool(record.phone and owner.phone != record.phone))
         if owner is None:
             owner = _OwnerRow(None, record.owner, record.phone, record.id_number, record.row)
             match.new.append(owner)
-            if record.id_number:
-                by_id_number[record.id_number] = owner
-            else:
-                by_name_phone[key] = owner
+            known[key] = owner
         elif differs and owner.first_row:
             problems.append(CellProblem(record.row, "", "业主姓名",
                                         f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致"))
@@ -368,13 +369,16 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
 
     changes: list[journal.Change] = []
     if new_owners:
-        inserted = conn.execute(
-            owners.insert().returning(owners.c.id, sort_by_parameter_order=True),
-            [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners],
-        ).scalars().all()
-        for owner, pk in zip(new_owners, inserted, strict=True):
-            owner.id = pk
-            changes.append(journal.Change("owner.create", "owner", str(pk), None, owner.as_journal()))
+        # A plain executemany, then one query for the new ids: RETURNING in parameter order
+        # degrades to one INSERT per owner on SQLite.  The write lock means every row
+        # above the old maximum id is ours, and owner keys are unique among them.
+        highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(owners.c.id), 0))).scalar_one()
+        conn.execute(owners.insert(), [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners])
+        new_ids = {_owner_key(r.name, r.phone, r.id_number): r.id
+                   for r in conn.execute(sa.select(owners).where(owners.c.id > highest))}
+        for owner in new_owners:
+            owner.id = new_ids[_owner_key(owner.name, owner.phone, owner.id_number)]
+            changes.append(journal.Change("owner.create", "owner", str(owner.id), None, owner.as_journal()))
         summary.owners_created = len(new_owners)
     updated_owners = [o for o in existing_owners if o.id in match.changed]
     if updated_owners:
