@@ -173,21 +173,16 @@ def _validate_row(
         bad("area", str(err))
 
     owner = _text(cells["owner"]) if cells["owner"] is not None else None
-    phone = id_number = None
-    if cells["phone"] is not None:
-        phone = _text(cells["phone"])
-        if not is_masked(phone):
+    personal: dict[str, str | None] = {}
+    for key, validate in (("phone", validate_phone), ("id_number", validate_id_number)):
+        value = _text(cells[key]) if cells[key] is not None else None
+        if value is not None and not is_masked(value):  # masked values are checked against the ledger later
             try:
-                phone = validate_phone(phone)
+                value = validate(value)
             except ValidationError as err:
-                bad("phone", err.message)
-    if cells["id_number"] is not None:
-        id_number = _text(cells["id_number"])
-        if not is_masked(id_number):
-            try:
-                id_number = validate_id_number(id_number)
-            except ValidationError as err:
-                bad("id_number", err.message)
+                bad(key, err.message)
+        personal[key] = value
+    phone, id_number = personal["phone"], personal["id_number"]
     if owner is None and (phone or id_number):
         bad("owner", "填写了电话或身份证号，但没有业主姓名")
 
