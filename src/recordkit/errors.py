@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from recordkit.filenames import printable
+
 
 class RecordkitError(Exception):
     """Base class: ``message`` is shown to the clerk as it is."""
@@ -17,6 +19,9 @@ class RecordkitError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        # Names belong in messages through filenames.readable_name; this is the safety
+        # net that keeps a stray undecodable byte from breaking the screen or the log.
+        message = printable(message)
         super().__init__(message)
         self.message = message
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from recordkit import journal
 from recordkit.errors import CellProblem, NotFoundError, ValidationError
+from recordkit.filenames import readable_name
 from recordkit.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
 from recordkit.sheets import Column, ProgressCallback, SheetTable, read_table
 from recordkit.storage.db import Ledger
@@ -228,9 +229,9 @@ def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> li
         if record is not None:
             records.append(record)
     if problems:
-        raise ValidationError(f"{path.name} 有 {len(problems)} 处错误，没有导入任何数据", problems)
+        raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何数据", problems)
     if not records:
-        raise ValidationError(f"{path.name} 的表头下面没有数据行")
+        raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
     return records
 
 
@@ -513,7 +514,7 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
                      data["phone"], data["id_number"], view.move_in_date, data["status"]])
     write_owner_sheet(path, rows)
     if show_private:
-        record_private_view(ledger, operator, f"owners export {path.name}", [str(v.code) for v in views])
+        record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
     return len(rows)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recordkit.errors import CellProblem, NotFoundError, ValidationError
+from recordkit.filenames import readable_name
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -78,14 +79,14 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
     from openpyxl import load_workbook
 
     if not path.exists():
-        raise NotFoundError(f"找不到文件 {path}")
+        raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
     if path.suffix.lower() != ".xlsx":
-        raise ValidationError(f"{path.name} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）")
+        raise ValidationError(f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）")
     try:
         return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise ValidationError(
-            f"无法打开 {path.name}：文件已损坏、加密，或不是 Excel 工作簿（{type(err).__name__}）"
+            f"无法打开 {readable_name(path.name)}：文件已损坏、加密，或不是 Excel 工作簿（{type(err).__name__}）"
         ) from err
 
 
@@ -124,7 +125,7 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
         if not header_row or missing:
             wanted = "、".join(col.header for col in columns if col.required)
             raise ValidationError(
-                f"{path.name} 缺少表头：{'、'.join(missing) if header_row else wanted}"
+                f"{readable_name(path.name)} 缺少表头：{'、'.join(missing) if header_row else wanted}"
                 f"（需要的列：{wanted}；表头应在前 {HEADER_SEARCH_ROWS} 行内）"
             )
         data = []

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.filenames import readable_name
 
 owners_app = typer.Typer(help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True)
 app.add_typer(owners_app, name="owners")
@@ -27,7 +28,7 @@ def owners_import(
     from recordkit.owners import import_owners
 
     app_state = state(ctx)
-    with progress_bar(f"读取 {file.name}") as advance:
+    with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_owners(app_state.ledger(), file, app_state.operator_name, dry_run=dry_run, progress=advance)
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(
@@ -115,4 +116,4 @@ def owners_export(
 
         raise UsageError(f"导出文件名应以 .xlsx 结尾：{file}")
     count = export_owners(app_state.ledger(), file, app_state.operator_name, show_private=show_private)
-    typer.echo(f"已导出 {count} 户到 {file}" + ("（含完整个人信息）" if show_private else "（电话、身份证号已打码）"))
+    typer.echo(f"已导出 {count} 户到 {readable_name(str(file))}" + ("（含完整个人信息）" if show_private else "（电话、身份证号已打码）"))
