@@ -86,3 +86,17 @@ def test_readme_block_runs(block: list[tuple[str, int, list[str]]], tmp_path: Pa
         assert result.exit_code == expected_code, f"{command}\n{result.output}"
         for line in expected_lines:
             assert line in result.output, f"{command}: missing {line!r} in\n{result.output}"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from tests.test_startup_imports import COMMAND_PATHS
+
+    readme = README.read_text(encoding="utf-8")
+    leaves = [path for path in COMMAND_PATHS if path and not any(p[: len(path)] == path and p != path
+                                                                 for p in COMMAND_PATHS)]
+    for path in leaves:
+        group, *rest = path
+        # A group's commands may be listed together: `recordkit owners import|list|show|export`.
+        spelled = f"recordkit {' '.join(path)}"
+        listed = re.search(rf"recordkit {group} [\w|\\]*\b{rest[0]}\b", readme) if rest else None
+        assert spelled in readme or listed, f"{spelled} is not in the README"

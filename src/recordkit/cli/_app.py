@@ -102,11 +102,11 @@ def _chinese_usage_error(err: Any) -> Any:
 def _report_unexpected(err: BaseException) -> int:
     """Log the traceback (never on screen: locals and values may hold owners' data)."""
     reference = uuid.uuid4().hex[:8]
-    file_logged = any(getattr(h, "baseFilename", None) for h in logging.getLogger("recordkit").handlers)
-    if file_logged:
+    log_file = next((h for h in logging.getLogger("recordkit").handlers if hasattr(h, "baseFilename")), None)
+    if log_file is not None:
         log.error("unexpected error [%s]", reference, exc_info=err)
-        where = next(h.baseFilename for h in logging.getLogger("recordkit").handlers if hasattr(h, "baseFilename"))
-    else:
+        where = log_file.baseFilename
+    else:  # failed before the workspace (and its log) was known
         handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
