@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from recordkit.storage.db import bulk_insert
 from recordkit.storage.schema import journal
 
 GENESIS_HASH = "0" * 64
@@ -69,8 +70,7 @@ def record(conn: Connection, operator: str, changes: Iterable[Change], at: datet
             "prev_hash": prev_hash, "hash": digest,
         })
         next_id, prev_hash = next_id + 1, digest
-    if rows:
-        conn.execute(journal.insert(), rows)
+    bulk_insert(conn, journal, rows)
     return len(rows)
 
 

@@ -24,7 +24,7 @@ from recordkit.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.filenames import readable_name
 from recordkit.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
 from recordkit.sheets import Column, ProgressCallback, SheetTable, read_table
-from recordkit.storage.db import Ledger
+from recordkit.storage.db import Ledger, bulk_insert
 from recordkit.storage.schema import owners, units
 from recordkit.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 
@@ -369,7 +369,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
         # degrades to one INSERT per owner on SQLite.  The write lock means every row
         # above the old maximum id is ours, and owner keys are unique among them.
         highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(owners.c.id), 0))).scalar_one()
-        conn.execute(owners.insert(), [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners])
+        bulk_insert(conn, owners, [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners])
         new_ids = {_owner_key(r.name, r.phone, r.id_number): r.id
                    for r in conn.execute(sa.select(owners).where(owners.c.id > highest))}
         for owner in new_owners:
@@ -408,8 +408,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             summary.units_unchanged += 1
             continue
         summary.changed_units.append(str(record.code))
-    if inserts:
-        conn.execute(units.insert(), inserts)
+    bulk_insert(conn, units, inserts)
     if updates:
         conn.execute(
             units.update().where(units.c.id == sa.bindparam("pk")).values(

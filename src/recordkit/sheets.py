@@ -130,16 +130,16 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
             )
         data = []
         total = sheet.max_row - header_row if sheet.max_row else None
+        wanted = [(col.key, positions.get(col.key, -1)) for col in columns]
         for number, values in enumerate(rows, start=header_row + 1):
             if progress is not None and number % 1000 == 0:
                 progress(number - header_row, total)
-            cells = {key: (values[index] if index < len(values) else None) for key, index in positions.items()}
-            cells = {key: (v.strip() or None) if isinstance(v, str) else v for key, v in cells.items()}
-            if all(value is None for value in cells.values()):
-                continue
-            for col in columns:
-                cells.setdefault(col.key, None)
-            data.append(SheetRow(number, cells))
+            cells: dict[str, Any] = {}
+            for key, index in wanted:
+                value = values[index] if 0 <= index < len(values) else None
+                cells[key] = (value.strip() or None) if isinstance(value, str) else value
+            if any(value is not None for value in cells.values()):
+                data.append(SheetRow(number, cells))
         letters = {key: column_letter(index) for key, index in positions.items()}
         return SheetTable(data, letters, headers)
     finally:

@@ -7,6 +7,7 @@ ledger: whether the unit exists is for the caller to ask.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -189,6 +190,9 @@ def _invalid_part_message(part: str, value: str | int | float | None) -> str:
     return f"{_PART_NAMES[part]}“{shown}”无效，{_PART_EXPECTED[part]}"
 
 
+# A sheet repeats its buildings and entrances thousands of times; typed, so that
+# True (refused) and 1 (building 1) are not the same key.
+@functools.lru_cache(maxsize=4096, typed=True)
 def _clean_part(
     part: str,
     value: str | int | float | None,
