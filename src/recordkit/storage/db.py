@@ -8,6 +8,7 @@ advisory lock), so journal chains and numbers never interleave between clerks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -194,28 +195,35 @@ class Ledger:
         return HEAD_REVISION
 
 
+@functools.lru_cache(maxsize=64)
+def _insert_sql(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None]:
+    """The INSERT for these columns in the dialect's own parameter style (and order, if positional)."""
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+    return str(compiled), (tuple(compiled.positiontup or ()) if compiled.positional else None)
+
+
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows through the driver's own executemany.
 
     For tens of thousands of rows SQLAlchemy's per-row parameter processing costs
     more than the insert itself; the statement is still compiled by SQLAlchemy for
-    this dialect.  Every row must have the same keys.  Dates are stored the way
-    SQLAlchemy stores them on SQLite (ISO text), so reads see no difference.
+    this dialect (once per table and column set).  Every row must have the same
+    keys.  Dates are stored the way SQLAlchemy stores them on SQLite (ISO text),
+    so reads see no difference.
     """
     if not rows:
         return
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    sql, order = _insert_sql(conn.dialect, table, tuple(rows[0]))
     sqlite = conn.dialect.name == "sqlite"
 
     def driver_value(value: Any) -> Any:
         return value.isoformat() if sqlite and isinstance(value, dt.date) else value
 
-    if compiled.positional:
-        order = compiled.positiontup or []
+    if order is not None:
         params: list[Any] = [tuple(driver_value(row[name]) for name in order) for row in rows]
     else:
         params = [{name: driver_value(value) for name, value in row.items()} for row in rows]
-    conn.exec_driver_sql(str(compiled), params)
+    conn.exec_driver_sql(sql, params)
 
 
 def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True) -> Ledger:
