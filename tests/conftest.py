@@ -8,6 +8,7 @@ under CI=true: CI must exercise both backends.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import uuid
 from collections.abc import Iterator, Sequence
@@ -122,3 +123,14 @@ def write_sheet(path: Path, rows: Sequence[Sequence[Any]], headers: Sequence[str
         sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+def run_at_once(target: Any, args: Sequence[Any], names: Sequence[str], timeout: float = 120) -> None:
+    """Start one fresh process per name running ``target(*args)``, all at once; each must exit 0."""
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=target, args=tuple(args), name=name) for name in names]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout)
+        assert worker.exitcode == 0, f"{worker.name} exited with {worker.exitcode}"

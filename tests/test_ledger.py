@@ -12,6 +12,7 @@ from recordkit import journal
 from recordkit.errors import ConfigError, LedgerError
 from recordkit.storage.db import MIGRATIONS_DIR, Ledger, open_ledger
 from recordkit.storage.schema import HEAD_REVISION, metadata
+from tests.conftest import run_at_once
 
 
 def test_first_use_migrates_to_the_newest_schema(ledger: Ledger) -> None:
@@ -82,35 +83,35 @@ def test_journal_chain_verifies(ledger: Ledger) -> None:
     assert entries[0].before == {"status": "vacant"}
 
 
+def _tamper(ledger: Ledger, sql: str, **params: str) -> journal.VerifyResult:
+    """Edit the journal by hand, as someone with database access might, then verify it."""
+    with ledger.write() as conn:
+        conn.execute(sa.text(sql), params)
+    with ledger.read() as conn:
+        return journal.verify(conn)
+
+
 def test_an_edited_row_is_found(ledger: Ledger) -> None:
     _append(ledger, 6)
-    with ledger.write() as conn:
-        conn.execute(sa.text("UPDATE journal SET after = '{\"status\":\"vacant\"}' WHERE id = 4"))
-    with ledger.read() as conn:
-        result = journal.verify(conn)
+    result = _tamper(ledger, "UPDATE journal SET after = '{\"status\":\"vacant\"}' WHERE id = 4")
     assert (result.ok, result.broken_id, result.rows_checked) == (False, 4, 3)
     assert result.reason == "第 4 条记录的内容与校验值不符（记录被改动）"
 
 
 def test_an_edited_row_with_a_recomputed_hash_breaks_the_next_link(ledger: Ledger) -> None:
     _append(ledger, 6)
-    with ledger.write() as conn:
-        row = conn.execute(sa.text("SELECT * FROM journal WHERE id = 2")).mappings().one()
-        forged = journal.row_hash(2, row["at"], "冒充者", row["action"], row["entity"], row["entity_key"],
-                                  row["before"], row["after"], row["prev_hash"])
-        conn.execute(sa.text("UPDATE journal SET operator = '冒充者', hash = :h WHERE id = 2"), {"h": forged})
     with ledger.read() as conn:
-        result = journal.verify(conn)
+        row = conn.execute(sa.text("SELECT * FROM journal WHERE id = 2")).mappings().one()
+    forged = journal.row_hash(2, row["at"], "冒充者", row["action"], row["entity"], row["entity_key"],
+                              row["before"], row["after"], row["prev_hash"])
+    result = _tamper(ledger, "UPDATE journal SET operator = '冒充者', hash = :h WHERE id = 2", h=forged)
     assert result.broken_id == 3
     assert "链接不符" in result.reason
 
 
 def test_a_deleted_row_is_found(ledger: Ledger) -> None:
     _append(ledger, 6)
-    with ledger.write() as conn:
-        conn.execute(sa.text("DELETE FROM journal WHERE id = 3"))
-    with ledger.read() as conn:
-        result = journal.verify(conn)
+    result = _tamper(ledger, "DELETE FROM journal WHERE id = 3")
     assert result.broken_id == 3
     assert result.reason == "缺少第 3 至 3 条记录（被删除）"
 
@@ -123,13 +124,7 @@ def _writer(url: str, rounds: int) -> None:
 
 def test_two_processes_append_at_once_and_the_chain_holds(ledger_url: str) -> None:
     open_ledger(ledger_url).close()  # migrate first, so the race is about the journal
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(ledger_url, 15), name=f"writer-{i}") for i in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+    run_at_once(_writer, (ledger_url, 15), ["writer-0", "writer-1"])
     with open_ledger(ledger_url) as ledger, ledger.read() as conn:
         result = journal.verify(conn)
         operators = conn.execute(sa.text("SELECT operator, COUNT(*) FROM journal GROUP BY operator")).all()
@@ -142,12 +137,6 @@ def _first_user(url: str) -> None:
 
 
 def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_first_user, args=(ledger_url,)) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+    run_at_once(_first_user, (ledger_url,), ["first-0", "first-1"])
     with open_ledger(ledger_url) as ledger:
         assert ledger.revision() == HEAD_REVISION

@@ -17,6 +17,7 @@ from recordkit import journal
 from recordkit.demodata import generate_estate
 from recordkit.owners import import_owners, write_owner_sheet
 from recordkit.storage.db import open_ledger
+from tests.conftest import run_at_once
 
 
 def estate_sheet(path: Path, min_units: int) -> int:
@@ -41,14 +42,7 @@ def _import(url: str, sheet: str) -> None:
 def test_two_imports_at_once_neither_duplicates_nor_loses(ledger_url: str, tmp_path: Path) -> None:
     units = estate_sheet(tmp_path / "名册.xlsx", 600)
     open_ledger(ledger_url).close()
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_import, args=(ledger_url, str(tmp_path / "名册.xlsx")), name=f"clerk-{i}")
-               for i in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+    run_at_once(_import, (ledger_url, str(tmp_path / "名册.xlsx")), ["clerk-0", "clerk-1"])
     count, entries, chain_ok = ledger_counts(ledger_url)
     assert count == units and chain_ok
     with open_ledger(ledger_url) as ledger, ledger.read() as conn:
