@@ -35,6 +35,10 @@ def owners_import(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"
         f"未变 {summary.units_unchanged} 户；新增业主 {summary.owners_created} 人，更新业主 {summary.owners_updated} 人"
     )
+    if summary.dry_run and summary.changed_units:
+        shown = "、".join(summary.changed_units[:20])
+        more = f" 等 {len(summary.changed_units)} 户" if len(summary.changed_units) > 20 else ""
+        typer.echo(f"将新增或更新的房屋：{shown}{more}")
 
 
 @owners_app.command("list")
