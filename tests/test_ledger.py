@@ -140,3 +140,23 @@ def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
     run_at_once(_first_user, (ledger_url,), ["first-0", "first-1"])
     with open_ledger(ledger_url) as ledger:
         assert ledger.revision() == HEAD_REVISION
+
+
+def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) -> None:
+    import datetime as dt
+
+    from recordkit.storage.db import bulk_insert
+
+    probe = sa.Table("bulk_probe", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("day", sa.Date), sa.Column("at", sa.DateTime), sa.Column("note", sa.String(20)))
+    rows = [{"id": 1, "day": dt.date(2026, 11, 23), "at": dt.datetime(2026, 11, 23, 9, 30), "note": "整点"},
+            {"id": 2, "day": None, "at": dt.datetime(2026, 11, 23, 9, 30, 0, 125), "note": None}]
+    with ledger.write() as conn:
+        probe.create(conn)
+        bulk_insert(conn, probe, rows)
+        conn.execute(probe.insert(), [{**rows[0], "id": 3}])  # the ordinary way, for comparison
+        read = [r._asdict() for r in conn.execute(sa.select(probe).order_by(probe.c.id))]
+        raw = conn.execute(sa.text("SELECT CAST(at AS TEXT) FROM bulk_probe WHERE id IN (1, 3)")).scalars().all()
+    assert read[:2] == rows
+    assert {**read[2], "id": 1} == rows[0]
+    assert raw[0] == raw[1]  # stored in the very same form

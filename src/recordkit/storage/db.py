@@ -7,7 +7,6 @@ advisory lock), so journal chains and numbers never interleave between clerks.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 from collections.abc import Iterator, Sequence
@@ -196,33 +195,38 @@ class Ledger:
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_sql(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None]:
-    """The INSERT for these columns in the dialect's own parameter style (and order, if positional)."""
+def _insert_plan(
+    dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...],
+) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """The INSERT for these columns in the dialect's parameter style, the positional order
+    (None for named parameters), and SQLAlchemy's own bind processors where a type has one."""
     compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
-    return str(compiled), (tuple(compiled.positiontup or ()) if compiled.positional else None)
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    processors = {name: proc for name in columns if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))}
+    return str(compiled), order, processors
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows through the driver's own executemany.
 
-    For tens of thousands of rows SQLAlchemy's per-row parameter processing costs
+    For tens of thousands of rows SQLAlchemy's per-row statement handling costs
     more than the insert itself; the statement is still compiled by SQLAlchemy for
-    this dialect (once per table and column set).  Every row must have the same
-    keys.  Dates are stored the way SQLAlchemy stores them on SQLite (ISO text),
-    so reads see no difference.
+    this dialect (once per table and column set), and values still pass through
+    the column types' own bind processors (dates on SQLite), so reads see no
+    difference.  Every row must have the same keys.
     """
     if not rows:
         return
-    sql, order = _insert_sql(conn.dialect, table, tuple(rows[0]))
-    sqlite = conn.dialect.name == "sqlite"
+    sql, order, processors = _insert_plan(conn.dialect, table, tuple(rows[0]))
 
-    def driver_value(value: Any) -> Any:
-        return value.isoformat() if sqlite and isinstance(value, dt.date) else value
+    def driver_value(name: str, value: Any) -> Any:
+        processor = processors.get(name)
+        return processor(value) if processor is not None else value
 
     if order is not None:
-        params: list[Any] = [tuple(driver_value(row[name]) for name in order) for row in rows]
+        params: list[Any] = [tuple(driver_value(name, row[name]) for name in order) for row in rows]
     else:
-        params = [{name: driver_value(value) for name, value in row.items()} for row in rows]
+        params = [{name: driver_value(name, value) for name, value in row.items()} for row in rows]
     conn.exec_driver_sql(sql, params)
 
 
