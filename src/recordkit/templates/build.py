@@ -14,14 +14,34 @@ from recordkit.templates.designs import Design, all_designs
 
 
 def draw(design: Design, target: Path) -> Path:
-    """Draw one design into a .docx file."""
+    """Draw one design into a .docx file; the same design always gives the same bytes."""
+    import io
+
     from docx import Document
 
-    from recordkit.atomic import write_with
+    from recordkit.atomic import write_bytes
 
     document = Document()
     design.draw(document)
-    return write_with(target, document.save)
+    drawn = io.BytesIO()
+    document.save(drawn)
+    return write_bytes(target, _without_timestamps(drawn.getvalue()))
+
+
+def _without_timestamps(package: bytes) -> bytes:
+    # zipfile stamps each entry with the current time; a fixed stamp keeps a rebuild of an
+    # unchanged design byte-identical, so git shows only the templates that really changed.
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            stamped = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            stamped.compress_type = zipfile.ZIP_DEFLATED
+            stamped.external_attr = 0o644 << 16
+            target.writestr(stamped, source.read(info))
+    return out.getvalue()
 
 
 def build_all(folder: Path = BUILTIN_DIR, names: list[str] | None = None) -> list[Path]:
