@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from recordkit.errors import EXIT_CODES
+from recordkit.storage.schema import HEAD_REVISION
 from recordkit.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
@@ -164,9 +165,9 @@ def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspac
 
 def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
     first = run_cli("db", "upgrade")
-    assert first.exit_code == 0 and "升级到 0001" in first.stdout
+    assert first.exit_code == 0 and f"升级到 {HEAD_REVISION}" in first.stdout
     second = run_cli("db", "upgrade")
-    assert "已是最新版本（0001）" in second.stdout
+    assert f"已是最新版本（{HEAD_REVISION}）" in second.stdout
 
 
 def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
@@ -178,7 +179,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert result.exit_code == 0
     run_cli("db", "upgrade")
     migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
-    assert migrated["ok"] and migrated["detail"].endswith("（表结构版本 0001）")
+    assert migrated["ok"] and migrated["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
 
 
 def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Workspace) -> None:

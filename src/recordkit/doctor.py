@@ -16,7 +16,7 @@ from pathlib import Path
 from recordkit.errors import RecordkitError
 from recordkit.workspace import Workspace
 
-BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "templates"
+BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
 
 

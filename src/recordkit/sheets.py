@@ -8,8 +8,6 @@ What the cells mean is the caller's business.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -155,17 +153,6 @@ def iter_column_widths(rows: Sequence[Sequence[Any]], minimum: int = 6, maximum:
 
 def save_atomically(workbook: Workbook, target: Path) -> Path:
     """Save beside the target, fsync, then rename over it: a crash never leaves half a file."""
-    target = target.expanduser().resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=".xlsx", dir=target.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        workbook.save(temp)
-        with temp.open("rb") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target
+    from recordkit.atomic import write_with
+
+    return write_with(target.expanduser().resolve(), workbook.save)

@@ -50,6 +50,7 @@ def journal_verify(ctx: typer.Context) -> None:
 ACTION_LABELS = {
     "unit.create": "新增房屋", "unit.update": "修改房屋", "owner.create": "新增业主",
     "owner.update": "修改业主", "private.view": "查看未打码个人信息",
+    "document.generate": "生成文书",
 }
 
 

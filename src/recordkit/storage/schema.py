@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 metadata = MetaData()
 
@@ -52,4 +52,26 @@ journal = Table(
     Column("after", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+
+# Generated documents: every file recordkit prints, for `docs list` and the audit trail.
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False, index=True),
+    Column("template", String(128), nullable=False),
+    # 内置 (built-in) or 本处 (the office's own)
+    Column("origin", String(8), nullable=False),
+    # A unit code, a receipt number, or another key the document is about.
+    Column("subject", String(64), nullable=False, index=True),
+    Column("title", String(256), nullable=False),
+    # Relative to the workspace root.
+    Column("path", String(512), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    # The values the template was filled with, as JSON.
+    Column("values_json", Text, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
 )

@@ -1,0 +1,63 @@
+"""Atomic file writes: a temporary file beside the target, fsync, then rename over it.
+
+A crash or ``kill -9`` leaves either the old file or the new one, never half of one.
+What is written is the caller's business.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def replacing(target: Path, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success fsync it and rename it over ``target``.
+
+    On any exception the temporary file is removed and ``target`` is untouched.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix,
+                                         dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with temp.open("rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(target.parent)
+
+
+def write_bytes(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically."""
+    with replacing(target) as temp:
+        temp.write_bytes(data)
+    return target
+
+
+def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
+    """Let ``writer`` write a temporary path, then move it over ``target`` atomically."""
+    with replacing(target) as temp:
+        writer(temp)
+    return target
+
+
+def _fsync_directory(folder: Path) -> None:
+    # The rename itself is durable only once the directory entry is on disk.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,216 @@
+"""Generated documents: where a filled template lands, and its record in the ledger.
+
+Every printed paper (notice, receipt, certificate, pass) is filled here from a
+template, written to ``records/generated/YYYY/MM/`` under a unique readable name,
+and recorded (template, values, operator, time, SHA-256) and journalled in the same
+ledger write.  What goes into the values is the caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit import journal
+from recordkit.templates import Template, TemplateLibrary, chinese_date
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.storage.db import Ledger
+    from recordkit.workspace import Workspace
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+_MAX_NAME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """One document to make: its values and what it is about."""
+
+    context: Mapping[str, Any]
+    subject: str
+    title: str
+
+
+@dataclass(frozen=True)
+class GeneratedDocument:
+    id: int
+    kind: str
+    template: str
+    subject: str
+    title: str
+    path: Path
+    sha256: str
+    operator: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "template": self.template, "subject": self.subject,
+                "title": self.title, "path": str(self.path), "sha256": self.sha256,
+                "operator": self.operator, "created_at": self.created_at}
+
+
+def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[str, str]:
+    """The values every document gets: the office, the estate and today's date in Chinese."""
+    return {"物业服务中心": workspace.settings.office.name, "小区": workspace.settings.office.estate,
+            "日期": chinese_date(today or dt.date.today())}
+
+
+def safe_file_stem(text: str) -> str:
+    """A file-name-safe version of a title or subject: no separators, no control characters."""
+    cleaned = _UNSAFE_NAME.sub("-", text).strip(" .-")
+    return cleaned[:_MAX_NAME_CHARS] or "文书"
+
+
+def _free_path(folder: Path, stem: str, taken: set[Path]) -> Path:
+    candidate = folder / f"{stem}.docx"
+    number = 2
+    while candidate.exists() or candidate in taken:
+        candidate = folder / f"{stem}_{number}.docx"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def output_folder(workspace: Workspace, when: dt.datetime) -> Path:
+    return workspace.records_subdir("generated") / f"{when:%Y}" / f"{when:%m}"
+
+
+def generate(workspace: Workspace, ledger: Ledger, template_name: str, context: Mapping[str, Any], *,
+             operator: str, kind: str, subject: str, title: str,
+             library: TemplateLibrary | None = None) -> GeneratedDocument:
+    """Fill one template, write it under ``records/generated/`` and record it.
+
+    Raises ``NotFoundError`` for an unknown template and ``TemplateError`` when the
+    values do not fit it; nothing is written then.
+    """
+    request = DocumentRequest(context=context, subject=subject, title=title)
+    return generate_many(workspace, ledger, template_name, [request], operator=operator, kind=kind,
+                         library=library)[0]
+
+
+def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
+                  requests: Sequence[DocumentRequest], *, operator: str, kind: str,
+                  library: TemplateLibrary | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
+    """Fill one document per request, all recorded in one ledger write.
+
+    Every request's values are checked against the template before the first file is
+    written.  The files are written under the ledger's write lock, so two clerks never
+    pick the same name; if the ledger write fails, the files written are removed.
+    """
+    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    for request in requests:
+        template.check_context(request.context)
+    now = dt.datetime.now(dt.UTC)
+    folder = output_folder(workspace, now.astimezone())
+    written: list[Path] = []
+    try:
+        with ledger.write() as conn:
+            taken: set[Path] = set()
+            records = []
+            for request in requests:
+                path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
+                data = template.render_bytes(request.context)
+                _write_new(path, data)
+                written.append(path)
+                records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
+                if progress:
+                    progress(1)
+            return _insert(conn, workspace, records, operator)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
+                    requests: Sequence[DocumentRequest], *, operator: str, kind: str, subject: str,
+                    title: str, library: TemplateLibrary | None = None) -> GeneratedDocument:
+    """One print file holding every request's copy, each on its own page; recorded as one document."""
+    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    now = dt.datetime.now(dt.UTC)
+    folder = output_folder(workspace, now.astimezone())
+    data = template.render_merged_bytes(request.context for request in requests)
+    summary = DocumentRequest(context={"份数": len(requests), "收件": [r.subject for r in requests]},
+                              subject=subject, title=title)
+    written: list[Path] = []
+    try:
+        with ledger.write() as conn:
+            path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
+            _write_new(path, data)
+            written.append(path)
+            row = _record_row(workspace, template, kind, summary, path, data, operator, now)
+            return _insert(conn, workspace, [row], operator)[0]
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    from recordkit.atomic import write_bytes
+
+    write_bytes(path, data)
+
+
+def _record_row(workspace: Workspace, template: Template, kind: str, request: DocumentRequest, path: Path,
+                data: bytes, operator: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "kind": kind, "template": template.name, "origin": template.origin, "subject": request.subject,
+        "title": request.title, "path": path.relative_to(workspace.root).as_posix(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "values_json": json.dumps(request.context, ensure_ascii=False, default=str, sort_keys=True),
+        "operator": operator, "created_at": now.isoformat(timespec="seconds"),
+    }
+
+
+def _insert(conn: Connection, workspace: Workspace, rows: list[dict[str, Any]],
+            operator: str) -> list[GeneratedDocument]:
+    import sqlalchemy as sa
+
+    from recordkit.storage.db import bulk_insert
+    from recordkit.storage.schema import documents
+
+    first_id = (conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
+    for offset, row in enumerate(rows):
+        row["id"] = first_id + offset
+    bulk_insert(conn, documents, rows)
+    # The journal holds what was printed and where, never the values (they may hold ID numbers).
+    journal.record(conn, operator, [
+        journal.Change("document.generate", "document", row["path"], None,
+                       {key: row[key] for key in ("kind", "template", "origin", "subject", "title", "sha256")})
+        for row in rows
+    ])
+    return [_to_document(workspace, row) for row in rows]
+
+
+def _to_document(workspace: Workspace, row: Mapping[str, Any]) -> GeneratedDocument:
+    return GeneratedDocument(id=row["id"], kind=row["kind"], template=row["template"], subject=row["subject"],
+                             title=row["title"], path=workspace.root / row["path"], sha256=row["sha256"],
+                             operator=row["operator"], created_at=row["created_at"])
+
+
+def list_documents(workspace: Workspace, ledger: Ledger, *, kind: str | None = None,
+                   subject: str | None = None, limit: int | None = None) -> list[GeneratedDocument]:
+    """Generated documents, newest first, optionally of one kind or about one subject."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import documents
+
+    query = sa.select(documents).order_by(documents.c.id.desc())
+    if kind:
+        query = query.where(documents.c.kind == kind)
+    if subject:
+        query = query.where(documents.c.subject == subject)
+    if limit:
+        query = query.limit(limit)
+    with ledger.read() as conn:
+        return [_to_document(workspace, row._mapping) for row in conn.execute(query)]

@@ -1,0 +1,107 @@
+"""The look shared by every built-in template: A4 page, Song typeface, title, signature and seal box.
+
+Only drawing helpers live here; each design module composes them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+BODY_SIZE = Pt(14)  # 四号, what Chinese notices are set in
+
+
+def set_font(style_or_run: object, name: str, size: Pt | None = None, bold: bool | None = None) -> None:
+    font = style_or_run.font  # type: ignore[attr-defined]
+    font.name = name
+    if size is not None:
+        font.size = size
+    if bold is not None:
+        font.bold = bold
+    # Word takes Chinese characters from the East Asian font slot, not from font.name.
+    properties = style_or_run.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = properties.makeelement(qn("w:rFonts"), {})
+        properties.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def prepare(document: Document, landscape: bool = False, margins_cm: float = 2.5) -> None:
+    """A4 page, margins, and the Song typeface for all text."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margins_cm))
+    normal = document.styles["Normal"]
+    set_font(normal, BODY_FONT, BODY_SIZE)
+    normal.paragraph_format.line_spacing = 1.5
+    normal.paragraph_format.space_after = Pt(0)
+    core = document.core_properties
+    core.author = "recordkit"
+    core.title = ""
+    core.comments = ""
+
+
+def title(document: Document, text: str, size: Pt = Pt(22)) -> Paragraph:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(12)
+    set_font(paragraph.add_run(text), TITLE_FONT, size, bold=True)
+    return paragraph
+
+
+def line(document: Document, text: str = "", indent: bool = False, bold: bool = False,
+         align: WD_ALIGN_PARAGRAPH | None = None, size: Pt | None = None) -> Paragraph:
+    """One paragraph; ``indent`` gives the two-character first-line indent of Chinese prose."""
+    paragraph = document.add_paragraph()
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(2 * (size or BODY_SIZE).pt)
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        run = paragraph.add_run(text)
+        if bold or size:
+            set_font(run, BODY_FONT, size, bold=bold or None)
+    return paragraph
+
+
+def signature(document: Document, signer: str = "{{ 物业服务中心 }}", date: str = "{{ 日期 }}") -> None:
+    """The office's name, the seal position (盖章处) and the date, set right as on real letters."""
+    document.add_paragraph()
+    for text in (signer, "（盖章处）", date):
+        line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def table(document: Document, headers: list[str], rows: list[list[str]],
+          widths_cm: list[float] | None = None) -> Table:
+    """A bordered table; rows may hold docxtpl row tags such as ``{%tr for x in 明细 %}``."""
+    grid = document.add_table(rows=1 + len(rows), cols=len(headers))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row_cells, values in zip(grid.rows, [headers, *rows], strict=True):
+        for cell, value in zip(row_cells.cells, values, strict=True):
+            cell.text = value
+    for cell in grid.rows[0].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    if widths_cm:
+        for row in grid.rows:
+            for cell, width in zip(row.cells, widths_cm, strict=True):
+                cell.width = Cm(width)
+    return grid

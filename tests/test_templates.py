@@ -1,0 +1,196 @@
+"""The template engine: filling, Word's split placeholders, the sandbox, merging, overrides."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from recordkit.errors import NotFoundError
+from recordkit.templates import (
+    ORIGIN_BUILTIN,
+    ORIGIN_OFFICE,
+    Template,
+    TemplateError,
+    TemplateLibrary,
+    chinese_date,
+)
+from recordkit.templates.build import build_all
+from recordkit.templates.designs import all_designs, provided_variables
+
+WATER = {"物业服务中心": "幸福里物业服务中心", "小区": "幸福里小区", "日期": "2026年11月23日",
+         "业主姓名": "张伟", "房号": "3-2-1201", "楼栋": "3", "称呼": "尊敬的张伟业主",
+         "停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "11月25日8:00",
+         "恢复时间": "当日18:00"}
+
+
+def texts(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def make_docx(path: Path, *paragraphs: str | list[str]) -> Path:
+    """A .docx as a clerk makes it in Word: a list is one paragraph split into several runs."""
+    document = Document()
+    for paragraph in paragraphs:
+        runs = [paragraph] if isinstance(paragraph, str) else paragraph
+        target = document.add_paragraph()
+        for run in runs:
+            target.add_run(run).bold = len(runs) > 1  # different formatting keeps the runs apart
+    document.save(path)
+    return path
+
+
+def test_chinese_date() -> None:
+    import datetime as dt
+
+    assert chinese_date(dt.date(2026, 11, 3)) == "2026年11月3日"
+
+
+def test_builtin_water_notice_fills_every_word(tmp_path: Path) -> None:
+    template = TemplateLibrary(None).get("停水通知")
+    assert template.origin == ORIGIN_BUILTIN
+    out = template.render_to(tmp_path / "out.docx", WATER)
+    lines = texts(out)
+    assert lines[0] == "停水通知"
+    assert lines[1] == "尊敬的张伟业主："
+    assert "幸福里小区3栋将于11月25日8:00暂停供水，预计当日18:00恢复供水" in lines[2]
+    assert lines[-3:] == ["幸福里物业服务中心", "（盖章处）", "2026年11月23日"]
+    assert not any("{{" in line or "}}" in line for line in lines)
+
+
+def test_values_with_xml_characters_and_newlines_are_kept(tmp_path: Path) -> None:
+    template = Template.load(make_docx(tmp_path / "t.docx", "地址：{{ 地址 }}"))
+    out = template.render_to(tmp_path / "out.docx", {"地址": "A&B <东门>\n第二行"})
+    paragraph = Document(str(out)).paragraphs[0]
+    assert paragraph.text == "地址：A&B <东门>\n第二行"
+
+
+def test_placeholder_split_by_word_into_runs_still_works(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "split.docx", ["尊敬的", "{{ 业主", "姓名 }}", "业主："])
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    assert "{{ 业主姓名 }}" not in xml  # really split
+    template = Template.load(path)
+    assert template.variables == {"业主姓名"}
+    assert texts(template.render_to(tmp_path / "out.docx", {"业主姓名": "李秀英"})) == ["尊敬的李秀英业主："]
+
+
+def test_unknown_variable_is_named_with_the_template(tmp_path: Path) -> None:
+    template = Template.load(make_docx(tmp_path / "通知.docx", "{{ 业主姓明 }}您好"))
+    with pytest.raises(TemplateError) as caught:
+        template.render_to(tmp_path / "out.docx", {"业主姓名": "张伟"})
+    assert str(caught.value).startswith("模板“通知”用到了没有提供的变量：业主姓明。")
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_undefined_attribute_inside_an_expression_is_an_error(tmp_path: Path) -> None:
+    template = Template.load(make_docx(tmp_path / "t.docx", "{{ 业主.电话 }}"))
+    with pytest.raises(TemplateError, match="没有提供的变量"):
+        template.render_bytes({"业主": {"姓名": "张伟"}})
+
+
+def test_broken_syntax_quotes_the_paragraph(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "坏模板.docx", "第一段正常", "尊敬的{{ 业主姓名 业主：", "第三段")
+    with pytest.raises(TemplateError) as caught:
+        Template.load(path)
+    message = str(caught.value)
+    assert "模板“坏模板”的占位符写法有误" in message
+    assert "尊敬的{{ 业主姓名 业主：" in message
+
+
+def test_sandbox_refuses_class_access(tmp_path: Path) -> None:
+    template = Template.load(make_docx(tmp_path / "t.docx", "{{ ''.__class__.__mro__ }}"))
+    assert [attr for _, attr in template.unsafe_uses()] == ["__mro__", "__class__"]
+    with pytest.raises(TemplateError, match="不允许"):
+        template.render_bytes({})
+
+
+def test_not_a_docx_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "坏.docx"
+    bogus.write_text("不是 Word 文件")
+    with pytest.raises(TemplateError, match="不是有效的 .docx 文件"):
+        Template.load(bogus)
+
+
+def test_office_template_overrides_builtin_and_unknown_name_lists_names(tmp_path: Path) -> None:
+    office = tmp_path / "templates"
+    office.mkdir()
+    make_docx(office / "停水通知.docx", "本处自己的停水通知：{{ 停水时间 }}")
+    make_docx(office / "~$停水通知.docx", "Word 的锁文件")
+    library = TemplateLibrary(office)
+    template = library.get("停水通知")
+    assert template.origin == ORIGIN_OFFICE
+    assert texts(template.render_to(tmp_path / "o.docx", {"停水时间": "明天"})) == ["本处自己的停水通知：明天"]
+    assert "~$停水通知" not in library.names()
+    with pytest.raises(NotFoundError) as caught:
+        library.get("停气通知")
+    assert "没有名为“停气通知”的模板" in str(caught.value)
+    assert "停水通知" in str(caught.value)
+
+
+def test_edited_template_is_reloaded(tmp_path: Path) -> None:
+    import os
+
+    office = tmp_path / "templates"
+    office.mkdir()
+    path = make_docx(office / "通知.docx", "第一版 {{ 日期 }}")
+    library = TemplateLibrary(office)
+    assert library.get("通知").variables == {"日期"}
+    make_docx(path, "第二版 {{ 房号 }}")
+    os.utime(path, (1, 1))
+    assert library.get("通知").variables == {"房号"}
+
+
+def test_table_rows_repeat_for_each_line(tmp_path: Path) -> None:
+    document = Document()
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "月份", "金额"
+    table.cell(1, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(2, 0).text, table.cell(2, 1).text = "{{ 行.月份 }}", "{{ 行.金额 }}"
+    document.add_paragraph("{%tr endfor %}")
+    path = tmp_path / "t.docx"
+    # the endfor row must be a table row as well
+    row = table.add_row()
+    row.cells[0].text = "{%tr endfor %}"
+    document.paragraphs[-1]._p.getparent().remove(document.paragraphs[-1]._p)
+    document.save(path)
+    out = Template.load(path).render_to(tmp_path / "o.docx", {"明细": [
+        {"月份": "2026-09", "金额": "337.93"}, {"月份": "2026-10", "金额": "337.93"}]})
+    rows = [[cell.text for cell in r.cells] for r in Document(str(out)).tables[0].rows]
+    assert rows == [["月份", "金额"], ["2026-09", "337.93"], ["2026-10", "337.93"]]
+
+
+def test_merged_file_has_one_copy_per_recipient_on_its_own_page(tmp_path: Path) -> None:
+    template = TemplateLibrary(None).get("停水通知")
+    people = [{**WATER, "称呼": f"尊敬的{name}业主"} for name in ("张伟", "李秀英", "王芳")]
+    out = template.render_merged_to(tmp_path / "merged.docx", people)
+    document = Document(str(out))
+    salutations = [p.text for p in document.paragraphs if p.text.startswith("尊敬的")]
+    assert salutations == ["尊敬的张伟业主：", "尊敬的李秀英业主：", "尊敬的王芳业主："]
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert xml.count('w:type="page"') == 2
+    assert xml.count("<w:sectPr") == 1
+
+
+def test_merged_file_checks_every_recipient_first(tmp_path: Path) -> None:
+    template = TemplateLibrary(None).get("停水通知")
+    bad = dict(WATER)
+    del bad["停水时间"]
+    with pytest.raises(TemplateError, match="停水时间"):
+        template.render_merged_to(tmp_path / "merged.docx", [WATER, bad])
+    assert not (tmp_path / "merged.docx").exists()
+
+
+def test_shipped_builtins_are_what_their_designs_draw(tmp_path: Path) -> None:
+    shipped = TemplateLibrary(None)
+    assert set(shipped.names()) == set(all_designs()), "run: python -m recordkit.templates.build"
+    for path in build_all(tmp_path):
+        fresh = Template.load(path)
+        assert texts(path) == texts(shipped.get(path.stem).path), f"{path.stem}: rebuild the built-ins"
+        design = all_designs()[path.stem]
+        assert fresh.variables <= design.provided | set(design.asks), path.stem
+
+
+def test_new_office_template_is_a_notice() -> None:
+    assert {"业主姓名", "房号", "物业服务中心", "日期"} <= provided_variables("燃气检修通知")
