@@ -48,6 +48,9 @@ def provide_sheets(folder: Path) -> None:
     bad[1][6] = "310104198506120028"
     if not (folder / "有错误的名册.xlsx").exists():
         write_sheet(folder / "有错误的名册.xlsx", bad)
+    if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
+        write_sheet(folder / "水表读数.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 88, 100]],
+                    headers=("房号", "上期读数", "本期读数"))
 
 
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.errors import ConfigError
 
@@ -34,6 +34,36 @@ class OfficeSettings:
 @dataclass(frozen=True)
 class ReceiptSettings:
     prefix: str = "SJ"
+    # The receipt number: {prefix}, {year} and {seq} (the sequence, per year when {year} is in it).
+    number_pattern: str = "{prefix}{year}-{seq:06d}"
+    # Paper of the printed receipt: "A4" or "241" (pin-feed paper 241 mm wide).
+    layout: str = "A4"
+
+
+@dataclass(frozen=True)
+class FeeItemSettings:
+    """One ``[[fees.items]]`` table: a fee item and its rule, seeded into the ledger when new there."""
+
+    name: str = ""
+    # area (元/㎡·月), fixed (元/月), metered (元/吨, 元/度 from readings), oneoff (一次性)
+    kind: str = ""
+    # 元 per unit of the rule, up to 4 decimals; written as text ("2.35") or a number (2.35).
+    rate: str = ""
+    # First month the rate applies, "2026-01".
+    effective_from: str = ""
+    # How the rate reads on paper, e.g. "元/㎡·月"; empty for the kind's usual unit.
+    unit_label: str = ""
+    # Share of the fee a vacant (空置) unit pays, in percent: 100 is full, 0 is none.
+    vacant_percent: int = 100
+    # Units the item applies to ("1-1-101", ...); empty means every unit.
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeesSettings:
+    # Rounding of each bill to fen: half_up (四舍五入), down (舍去), up (进一).
+    rounding: str = "half_up"
+    items: tuple[FeeItemSettings, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +81,7 @@ class Settings:
     operator: str = ""
     office: OfficeSettings = field(default_factory=OfficeSettings)
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
+    fees: FeesSettings = field(default_factory=FeesSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
 
     @property
@@ -80,7 +111,41 @@ def _scalar_type(owner: type, key: str) -> type | None:
     return None
 
 
-def _check_type(value: Any, expected: type, where: str, key: str) -> Any:
+def _tuple_item_type(hint: Any) -> type | None:
+    """``X`` of a ``tuple[X, ...]`` field (a TOML array), else None."""
+    if get_origin(hint) is tuple:
+        return get_args(hint)[0]  # type: ignore[no-any-return]
+    return None
+
+
+def _check_table_list(value: Any, item_type: type, where: str, key: str) -> tuple[Any, ...]:
+    """A TOML array of tables (``[[fees.items]]``) as a tuple of ``item_type``; every key checked."""
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ConfigError(f"{where}：{key} 应写成 [[{key}]] 表的列表，现在是 {value!r}")
+    known = {f.name for f in dataclasses.fields(item_type)}
+    items = []
+    for number, entry in enumerate(value, start=1):
+        fields: dict[str, Any] = {}
+        for sub_key, sub_value in entry.items():
+            label = f"{key}[{number}].{sub_key}"
+            if sub_key not in known:
+                raise ConfigError(f"{where}：未知的配置项 {label}（可用：{'、'.join(sorted(known))}）")
+            expected = get_type_hints(item_type)[sub_key]
+            if expected is str and isinstance(sub_value, int | float) and not isinstance(sub_value, bool):
+                # A rate written as a TOML number: its shortest repr is what the clerk typed.
+                sub_value = repr(sub_value)
+            fields[sub_key] = _check_type(sub_value, expected, where, label)
+        items.append(item_type(**fields))
+    return tuple(items)
+
+
+def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
+    if (element := _tuple_item_type(expected)) is not None:
+        if dataclasses.is_dataclass(element):
+            return _check_table_list(value, element, where, key)
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}：{key} 应为列表（例如 [\"1-1-101\", \"1-1-102\"]），现在是 {value!r}")
+        return tuple(_check_type(entry, element, where, key) for entry in value)
     # bool is an int in Python; a TOML `true` must not pass as a number.
     ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -91,6 +156,8 @@ def _check_type(value: Any, expected: type, where: str, key: str) -> Any:
 
 
 def _parse_env_value(raw: str, expected: type, var: str) -> Any:
+    if _tuple_item_type(expected) is not None:
+        raise ConfigError(f"环境变量 {var} 不能设置列表配置项：请写在 recordkit.toml 中")
     if expected is str:
         return raw
     if expected is bool:

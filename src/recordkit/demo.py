@@ -68,8 +68,140 @@ def _step_owners(ctx: DemoContext) -> None:
     ]
 
 
+def _step_fees(ctx: DemoContext) -> None:
+    """Twelve months of bills up to last month, a year of payments (full, quarterly, yearly in
+    advance, partial, none), a few receipts voided and reprinted; .docx for a handful only."""
+    import datetime as dt
+    import random
+
+    from recordkit import fees
+    from recordkit.fee_registers import write_daily, write_register
+    from recordkit.periods import Month
+    from recordkit.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
+    from recordkit.storage.db import open_ledger
+    from recordkit.templates import TemplateLibrary
+
+    rng = random.Random(ctx.seed)
+    today = dt.date.today()
+    last = Month.of(today) - 1
+    months = [last - offset for offset in range(11, -1, -1)]
+    settings, who = ctx.workspace.settings, DEMO_OPERATOR
+    with open_ledger(ctx.workspace.database_url) as ledger:
+        start = str(months[0])
+        fees.add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70)
+        fees.add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0)
+        with ledger.read() as conn:
+            owners_of = _unit_owners(conn)
+        codes = sorted(owners_of)
+        parked = [code for code in codes if owners_of[code] and rng.random() < 0.3]
+        fees.add_rule(ledger, who, "停车费", "fixed", "150", start, units=parked)
+        # Water has been collected for the water company since last month, from meter readings.
+        fees.add_rule(ledger, who, "水费", "metered", "3.5", str(last))
+        fees.set_rule(ledger, who, "物业服务费", str(months[6]), rate_text="2.50")
+        readings = ctx.workspace.root / f"水表读数-{last}.xlsx"
+        _write_readings(readings, [code for code in codes if owners_of[code]], rng)
+        fees.import_readings(ledger, readings, str(last), who, "水费")
+
+        # How each owner pays: most every quarter, some monthly or a year ahead, some part, some never.
+        habits = {code: rng.choices(("quarterly", "monthly", "yearly", "partial", "never"), (45, 20, 10, 12, 13))[0]
+                  for code in codes if owners_of[code]}
+        methods = ("微信", "微信", "支付宝", "现金", "银行转账", "POS")
+        bills = receipts = 0
+        for number, month in enumerate(months):
+            bills += fees.bill_month(ledger, str(month), who).created
+            owed = _owed_by_unit(ledger)
+            requests = []
+            for code, habit in habits.items():
+                due = owed.get(code, 0)
+                day = month.first_day() + dt.timedelta(days=rng.randrange(27))
+                if habit == "never" or (habit == "quarterly" and number % 3 != 2) or (habit == "yearly" and number):
+                    continue
+                if habit == "yearly":
+                    amount = due * 12 + rng.randrange(0, 20) * 100
+                elif habit == "partial":
+                    amount = due // 2 if due > 100 else 0
+                else:
+                    amount = due
+                if amount > 0:
+                    requests.append(PaymentRequest(code, amount, rng.choice(methods), paid_on=day))
+            requests.sort(key=lambda request: request.paid_on or today)
+            receipts += len(pay_many(ledger, settings.receipt, who, requests))
+        # Today at the counter: a few owners in arrears pay up.
+        owed = _owed_by_unit(ledger)
+        debtors = [code for code in codes if owed.get(code, 0) > 0 and owners_of[code]]
+        counter = pay_many(ledger, settings.receipt, who, [PaymentRequest(code, owed[code], "微信", paid_on=today)
+                                                         for code in rng.sample(debtors, min(10, len(debtors)))])
+        receipts += len(counter)
+        voided = [void_receipt(ledger, view.number, reason, who)
+                  for view, reason in zip(counter[:3], ("金额开错", "重复收款", "交款人写错"), strict=False)]
+        reprinted = [reprint_receipt(ledger, view.number, who) for view in counter[3:6]]
+        # The .docx of a handful of receipts only: rendering every one would take the demo minutes.
+        library = TemplateLibrary.for_workspace(ctx.workspace)
+        printed = [write_receipt_docx(ctx.workspace, ledger, view, who, library=library) for view in counter[6:]]
+        printed += [write_receipt_docx(ctx.workspace, ledger, view, who, library=library) for view in voided]
+        printed += [write_receipt_docx(ctx.workspace, ledger, view, who, reprint=True, library=library)
+                    for view in reprinted]
+        arrears = fees.list_arrears(ledger, today)
+        register = ctx.workspace.root / f"收费台账-{last}.xlsx"
+        write_register(ledger, str(last), register, settings.office.estate)
+        daily = ctx.workspace.root / f"日结-{today.isoformat()}.xlsx"
+        write_daily(ledger, today, daily, settings.office.estate)
+    ctx.report.counts += [
+        (f"账单（{months[0]} 至 {last}）", bills), ("收据", receipts), ("  其中作废", len(voided)),
+        ("  补打", len(reprinted)), ("收据 .docx（演示只生成这几张）", len(printed)), ("欠费户数", len(arrears)),
+        ("  欠费 3 个月以上", sum(1 for row in arrears if row.months >= 3)),
+    ]
+    ctx.report.files += [readings, register, daily, printed[0].path.parent] if printed else [readings, register, daily]
+    example = next(iter(arrears)).unit if arrears else codes[0]
+    ctx.report.next_commands += [
+        "recordkit fees rules list --history",
+        "recordkit fees arrears --min-months 3",
+        f"recordkit fees pay {example} --amount 100 --method 微信",
+        f"recordkit receipt list --date {today.isoformat()}",
+        "recordkit receipt list --voided",
+        f"recordkit fees daily --date {today.isoformat()}",
+        f"recordkit fees register --month {last} 收费台账.xlsx",
+    ]
+
+
+def _unit_owners(conn: object) -> dict[str, str | None]:
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import owners, units
+
+    query = sa.select(units.c.code, owners.c.name).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+    return dict(conn.execute(query).all())  # type: ignore[attr-defined]
+
+
+def _owed_by_unit(ledger: object) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from recordkit.fees import outstanding_query
+    from recordkit.storage.schema import units
+
+    inner = outstanding_query().subquery()
+    query = (sa.select(units.c.code, sa.func.sum(inner.c.owed_fen)).select_from(
+        inner.join(units, units.c.id == inner.c.unit_id)).where(inner.c.owed_fen > 0).group_by(units.c.code))
+    with ledger.read() as conn:  # type: ignore[attr-defined]
+        return {code: int(total) for code, total in conn.execute(query)}
+
+
+def _write_readings(path: Path, codes: list[str], rng: object) -> None:
+    from openpyxl import Workbook
+
+    from recordkit.sheets import save_atomically
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["房号", "上期读数", "本期读数"])
+    for code in codes:
+        previous = rng.randrange(100, 3000)  # type: ignore[attr-defined]
+        sheet.append([code, previous, previous + rng.randrange(3, 25)])  # type: ignore[attr-defined]
+    save_atomically(workbook, path)
+
+
 #: The demo's steps in order; later capabilities append theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_step_owners]
+STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees]
 
 
 def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:
@@ -88,6 +220,9 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
                 shutil.rmtree(target)
             else:
                 target.unlink(missing_ok=True)
+        for pattern in ("水表读数-*.xlsx", "收费台账-*.xlsx", "日结-*.xlsx"):  # the fees step's sheets
+            for target in root.glob(pattern):
+                target.unlink()
     init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE)
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})

@@ -38,6 +38,32 @@ estate = "{estate}"
 [receipt]
 # 收据编号前缀，例如 SJ 生成 SJ2026-000123。
 prefix = "SJ"
+# 收据编号格式：{{prefix}} 前缀、{{year}} 年份、{{seq:06d}} 六位流水号（含 {{year}} 时每年从 1 起）。
+# 编号连续、不重复、作废后也不再使用。
+number_pattern = "{{prefix}}{{year}}-{{seq:06d}}"
+# 收据纸张："A4"（一页三联）或 "241"（241 mm 针式打印连续纸，三联）。
+layout = "A4"
+
+[fees]
+# 每笔应收金额算到分的取舍方式：half_up 四舍五入（默认）、down 舍去、up 进一。
+rounding = "half_up"
+
+# 收费项目与标准。首次使用时写入台账，之后以台账为准（调整标准用 recordkit fees rules set）。
+# kind：area 按面积（元/㎡·月）、fixed 每月固定（元/月）、metered 按读数（元/吨、元/度）、oneoff 一次性。
+# vacant_percent：空置房按百分之几收取（100 为全额，0 为不收）；units：只对这些房屋收取（省略为全部）。
+# [[fees.items]]
+# name = "物业服务费"
+# kind = "area"
+# rate = "2.35"
+# effective_from = "2026-01"
+# vacant_percent = 70
+#
+# [[fees.items]]
+# name = "停车费"
+# kind = "fixed"
+# rate = "150"
+# effective_from = "2026-01"
+# units = ["1-1-101", "3-2-1201"]
 
 [database]
 # 台账数据库。留空表示使用 records/ledger.sqlite3（单机使用）。

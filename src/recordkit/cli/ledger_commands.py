@@ -51,6 +51,11 @@ ACTION_LABELS = {
     "unit.create": "新增房屋", "unit.update": "修改房屋", "owner.create": "新增业主",
     "owner.update": "修改业主", "private.view": "查看未打码个人信息",
     "document.generate": "生成文书",
+    # Issue 4: fees and receipts
+    "fee_item.seed": "从配置写入收费项目", "fee_item.add": "新增收费项目", "fee_rate.set": "调整收费标准",
+    "reading.create": "录入抄表读数", "reading.update": "修改抄表读数", "bill.month": "月度出账",
+    "bill.rebill": "按新标准重算账单", "bill.remove": "删除账单", "receipt.issue": "收款开收据",
+    "receipt.void": "作废收据", "receipt.reprint": "补打收据",
 }
 
 

@@ -6,9 +6,21 @@ Alembic migrations in ``migrations/versions`` create exactly these tables;
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 metadata = MetaData()
 
@@ -74,4 +86,106 @@ documents = Table(
     Column("values_json", Text, nullable=False),
     Column("operator", String(64), nullable=False),
     Column("created_at", String(40), nullable=False),
+)
+
+
+# Issue 4: fees and receipts.  Money is BIGINT fen; months are "YYYY-MM" text (they sort as dates).
+
+fee_items = Table(
+    "fee_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(32), nullable=False, unique=True),
+    # area / fixed / metered / oneoff
+    Column("kind", String(16), nullable=False),
+    Column("unit_label", String(16), nullable=False),
+)
+
+# A rule's history: each row applies from its month until the next row of the same item.
+fee_rates = Table(
+    "fee_rates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("fee_items.id"), nullable=False),
+    Column("effective_from", String(7), nullable=False),
+    # 元 x 10,000: rates have up to four decimals (2.3500 元/㎡·月 is 23500).
+    Column("rate_ten_thousandths", BigInteger, nullable=False),
+    Column("vacant_percent", Integer, nullable=False),
+    # JSON list of unit codes the rate applies to; NULL means every unit.
+    Column("unit_codes", Text),
+    UniqueConstraint("item_id", "effective_from"),
+)
+
+meter_readings = Table(
+    "meter_readings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("fee_items.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    # Meter readings x 100 (two decimals, no float).
+    Column("previous_hundredths", BigInteger, nullable=False),
+    Column("current_hundredths", BigInteger, nullable=False),
+    UniqueConstraint("unit_id", "item_id", "month"),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("item_id", Integer, ForeignKey("fee_items.id"), nullable=False),
+    Column("month", String(7), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+    # How the amount was reached, as printed: "143.80㎡ × 2.35元/㎡·月".
+    Column("basis", String(128), nullable=False),
+    Column("rate_id", Integer, ForeignKey("fee_rates.id")),
+    UniqueConstraint("unit_id", "item_id", "month"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("payer", String(64), nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("cashier", String(64), nullable=False),
+    # A voided payment stays; it no longer pays anything.
+    Column("voided", Boolean, nullable=False, default=False),
+)
+
+# Which payment paid how much of which bill; a payment's amount not allocated is prepayment (预收).
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("payment_id", Integer, ForeignKey("payments.id"), nullable=False, index=True),
+    Column("bill_id", Integer, ForeignKey("bills.id"), nullable=False, index=True),
+    Column("amount_fen", BigInteger, nullable=False),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    # The sequence is per year when the number pattern holds {year}; year 0 is one sequence for ever.
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("payment_id", Integer, ForeignKey("payments.id"), nullable=False, unique=True),
+    Column("issued_on", Date, nullable=False, index=True),
+    Column("issued_at", String(40), nullable=False),
+    # issued / voided
+    Column("status", String(16), nullable=False),
+    # The lines as printed (JSON): what the receipt says never changes after issue.
+    Column("lines", Text, nullable=False),
+    Column("void_reason", Text),
+    Column("voided_by", String(64)),
+    Column("voided_at", String(40)),
+    Column("voided_on", Date),
+    Column("reprints", Integer, nullable=False, default=0),
+    UniqueConstraint("year", "seq"),
 )

@@ -1,0 +1,35 @@
+"""Helpers shared by the fees and receipts tests: a small estate with the usual fee rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from recordkit import fees
+from recordkit.config import ReceiptSettings
+from recordkit.owners import import_owners
+from recordkit.storage.db import Ledger
+from tests.conftest import SAMPLE_ROWS, write_sheet
+
+CASHIER = "王芳"
+RECEIPTS = ReceiptSettings()
+DAY = dt.date(2026, 11, 23)
+
+# SAMPLE_ROWS: 1-1-101 89.35 ㎡ 张伟 (occupied), 1-1-102 118.62 ㎡ 李秀英 (delivered),
+# 3-2-1201 143.80 ㎡ 李秀英 (occupied), 3-2-1202 143.80 ㎡ no owner (vacant).
+# 物业服务费 2.35 元/㎡·月 (vacant 70 %), 垃圾清运费 10 元/月 (vacant none), 停车费 150 元/月 for 1-1-101 only.
+PROPERTY_FEE = {"1-1-101": 20997, "1-1-102": 27876, "3-2-1201": 33793, "3-2-1202": 23655}
+MONTHLY = {"1-1-101": 20997 + 1000 + 15000, "1-1-102": 27876 + 1000, "3-2-1201": 33793 + 1000, "3-2-1202": 23655}
+
+
+def small_estate(ledger: Ledger, folder: Path) -> None:
+    """The four sample units and the three usual fee items, from 2025-01."""
+    import_owners(ledger, write_sheet(folder / "名册.xlsx", SAMPLE_ROWS), CASHIER)
+    fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
+    fees.add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", vacant_percent=0)
+    fees.add_rule(ledger, CASHIER, "停车费", "fixed", "150", "2025-01", units=["1-1-101"])
+
+
+def bill_months(ledger: Ledger, *months: str) -> None:
+    for month in months:
+        fees.bill_month(ledger, month, CASHIER)

@@ -1,0 +1,193 @@
+"""The cashier at the command line: exact messages and exit codes, and the receipt .docx as printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.shared import Cm
+
+from recordkit.workspace import Workspace
+from tests.conftest import SAMPLE_ROWS, write_sheet
+
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def cashier(run_cli: Any, workspace: Workspace) -> Any:
+    """A workspace with the sample units, two fee rules and October and November billed."""
+    for args in (("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+                 ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01",
+                  "--vacant-percent", "70"),
+                 ("fees", "rules", "add", "停车费", "--kind", "fixed", "--rate", "150", "--from", "2026-01",
+                  "--unit", "1-1-101"),
+                 ("fees", "bill", "--month", "2026-10"), ("fees", "bill", "--month", "2026-11")):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+    return run_cli
+
+
+def _journal_size(run_cli: Any) -> int:
+    return len(json.loads(run_cli("journal", "list", "--limit", "100000", "--json").stdout))
+
+
+BAD_INPUT = [
+    (("fees", "pay", "9-9-909", "--amount", "100"), 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
+    (("fees", "pay", "1-1-101", "--amount", "0"), 5, "错误：金额不能为 0"),
+    (("fees", "pay", "1-1-101", "--amount", "-5"), 5, "错误：金额不能为负数：-5"),
+    (("fees", "pay", "1-1-101", "--amount", "abc"), 5,
+     "错误：金额“abc”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+    (("fees", "pay", "1-1-101", "--amount", "1.234"), 5, "错误：金额“1.234”超过两位小数：最小单位是分，例如 1234.56"),
+    (("fees", "pay", "1-1-101", "--amount", "10", "--months", "2026-13..2026-14"), 5,
+     "错误：月份“2026-13”无效：月份应为 1 至 12"),
+    (("fees", "pay", "1-1-101", "--amount", "10", "--method", "支票"), 5,
+     "错误：收款方式“支票”无效，应为 现金、微信、支付宝、银行转账、POS 之一"),
+    (("fees", "pay", "3-2-1202", "--amount", "10"), 2, "错误：房屋 3-2-1202 没有登记业主，请用 --payer 写明交款人"),
+    (("fees", "bill", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
+    (("fees", "register", "--month", "2026-13", "台账.xlsx"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
+    (("fees", "arrears", "--as-of", "2026-02-30"), 5, "错误：日期“2026-02-30” 不是有效日期，应写成 2026-11-23"),
+    (("receipt", "void", "SJ2026-999999", "--reason", "开错"), 6,
+     "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据"),
+    (("receipt", "reprint", "SJ2026-999999"), 6,
+     "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据"),
+    (("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.5", "--from", "2026-01"), 8,
+     "错误：收费项目“物业服务费”已存在。调整标准请用：recordkit fees rules set 物业服务费 --rate … --from …"),
+    (("fees", "rules", "set", "物业服务费", "--rate", "2.123456", "--from", "2026-12"), 5,
+     "错误：收费标准“2.123456”超过四位小数"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "message"), BAD_INPUT, ids=[" ".join(a[:3]) + f" → {c}" for a, c, _ in BAD_INPUT])
+def test_bad_input_is_refused_and_changes_nothing(cashier: Any, args: tuple[str, ...], code: int, message: str) -> None:
+    before = _journal_size(cashier)
+    result = cashier(*args)
+    assert (result.exit_code, result.stderr.strip()) == (code, message)
+    assert result.stdout == ""
+    assert _journal_size(cashier) == before
+    assert json.loads(cashier("receipt", "list", "--json").stdout) == []
+
+
+def test_voiding_twice_is_refused(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert first.exit_code == 0
+    assert first.stdout.startswith("收据 SJ2026-000001 已作废（原因：金额开错）；收款 100.00 元已冲销，房屋 1-1-101 现欠 719.94 元")
+    second = cashier("receipt", "void", "SJ2026-000001", "--reason", "再来一次")
+    assert second.exit_code == 8
+    assert re.fullmatch(r"错误：收据 SJ2026-000001 已于 \d{4}-\d\d-\d\d 由 测试员 作废（原因：金额开错），不能重复作废",
+                        second.stderr.strip())
+
+
+def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: Workspace) -> None:
+    assert cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code == 0
+    sheet = write_sheet(workspace.root / "水表.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 100, 95]],
+                        headers=("房号", "上期读数", "本期读数"))
+    result = cashier("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == ["错误：水表.xlsx 有 1 处错误，没有导入任何读数",
+                                          "  第 3 行 C 列（本期读数）：本期读数 95.00 小于上期读数 100.00"]
+    bill = cashier("fees", "bill", "--month", "2026-11")
+    assert "水费：4 户没有 2026-11 的读数，未出账" in bill.stdout
+
+
+def test_billing_twice_and_rebill_messages(cashier: Any) -> None:
+    again = cashier("fees", "bill", "--month", "2026-11")
+    assert again.stdout.splitlines() == ["2026-11 没有需要新建的账单（已有 5 张）"]
+    assert cashier("fees", "rules", "set", "物业服务费", "--rate", "2.00", "--from", "2026-11").exit_code == 0
+    differing = cashier("fees", "bill", "--month", "2026-11")
+    assert differing.stdout.splitlines()[-1] == ("注意：有 4 张账单与现行收费标准不符，未改动；如需按新标准重算，"
+                                                "请运行 recordkit fees bill --month 2026-11 --rebill")
+    rebill = cashier("fees", "bill", "--month", "2026-11", "--rebill")
+    assert "按现行标准重算 4 张，删除 0 张（已记入操作日志）" in rebill.stdout
+    listing = cashier("journal", "list", "--json")
+    assert [row["action_label"] for row in json.loads(listing.stdout)][:5].count("按新标准重算账单") == 4
+
+
+def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: Workspace) -> None:
+    result = cashier("fees", "pay", "3-2-1201", "--amount", "1000", "--method", "微信", "--date", DAY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已收款 1,000.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
+        "  物业服务费 2026年10月至2026年11月：675.86 元",
+        "  预收款：324.14 元",
+        "房屋 3-2-1201 尚欠 0.00 元，预收余额 324.14 元",
+        "收据文件：records/generated/" + _generated_month() + "/收据SJ2026-000001_3-2-1201.docx",
+    ]
+    listed = json.loads(cashier("receipt", "list", "--json", "--date", DAY).stdout)
+    assert {k: listed[0][k] for k in ("number", "date", "unit", "payer", "total_fen", "status")} == {
+        "number": "SJ2026-000001", "date": DAY, "unit": "3-2-1201", "payer": "李秀英", "total_fen": 100000,
+        "status": "有效"}
+    assert cashier("receipt", "issue", "1-1-101", "--amount", "50", "--date", DAY).stdout.startswith(
+        "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002")
+
+
+def _generated_month() -> str:
+    return dt.datetime.now().strftime("%Y/%m")
+
+
+# -- the receipt .docx ------------------------------------------------------------------------------
+
+
+def _docx_text(path: Path) -> tuple[list[str], list[list[str]]]:
+    document = Document(str(path))
+    paragraphs = [p.text for p in document.paragraphs]
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    return paragraphs, rows
+
+
+def _receipt_file(workspace: Workspace, output: str) -> Path:
+    match = re.search(r"records/generated/\S+\.docx", output)
+    assert match, output
+    return workspace.root / match.group(0)
+
+
+def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: Workspace) -> None:
+    result = cashier("fees", "pay", "1-1-101", "--amount", "1234.50", "--method", "支付宝", "--date", DAY)
+    paragraphs, rows = _docx_text(_receipt_file(workspace, result.stdout))
+    text = "\n".join(paragraphs)
+    assert text.count("测试物业服务中心  收  据") == 3
+    assert text.count("编号：SJ2026-000001    收款日期：2026年11月23日") == 3
+    assert [label in text for label in ("第一联\u3000存根联", "第二联\u3000收据联", "第三联\u3000记账联")] == [True] * 3
+    assert text.count("交款人：张伟    房号：1-1-101    小区：测试小区") == 3
+    assert text.count("收款方式：支付宝    收款人：测试员    （盖章处）") == 3
+    assert "作废" not in text and "补打" not in text
+    assert rows.count(["物业服务费", "2026年10月至2026年11月", "419.94"]) == 3
+    assert rows.count(["停车费", "2026年10月至2026年11月", "300.00"]) == 3
+    assert rows.count(["预收款", "", "514.56"]) == 3
+    total = ["合计人民币（大写）：壹仟贰佰叁拾肆元伍角"] * 2 + ["¥1,234.50"]
+    assert rows.count(total) == 3
+
+
+def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Workspace) -> None:
+    cashier("fees", "pay", "1-1-101", "--amount", "10.05", "--date", DAY)
+    voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款")
+    paragraphs, rows = _docx_text(_receipt_file(workspace, voided.stdout))
+    text = "\n".join(paragraphs)
+    assert text.count("【作废】") == 3 and text.count("作废原因：重复收款") == 3 and "补打" not in text
+    assert rows.count(["合计人民币（大写）：壹拾元零伍分"] * 2 + ["¥10.05"]) == 3
+    reprinted = cashier("receipt", "reprint", "SJ2026-000001")
+    assert reprinted.stdout.startswith("已补打收据 SJ2026-000001（第 1 次补打）：")
+    text = "\n".join(_docx_text(_receipt_file(workspace, reprinted.stdout))[0])
+    assert text.count("【补打】") == 3 and text.count("【作废】") == 3
+    labels = [row["action_label"] for row in json.loads(cashier("journal", "list", "--json").stdout)]
+    assert labels[:4] == ["生成文书", "补打收据", "生成文书", "作废收据"]
+
+
+def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY,
+                     env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
+    section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]
+    assert abs(section.page_width - Cm(24.1)) < Cm(0.01)
+    a4 = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY)
+    assert abs(Document(str(_receipt_file(workspace, a4.stdout))).sections[0].page_width - Cm(21)) < Cm(0.01)
+
+
+def test_the_office_pattern_numbers_receipts(cashier: Any) -> None:
+    env = {"RECORDKIT_RECEIPT_PREFIX": "XF", "RECORDKIT_RECEIPT_NUMBER_PATTERN": "{prefix}{year}{seq:05d}"}
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env=env)
+    assert "收据编号 XF202600001" in result.stdout

@@ -1,0 +1,41 @@
+"""The demo estate's fees: twelve months of bills up to last month, payments, receipts voided and reprinted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+from docx import Document
+
+from recordkit import journal
+from recordkit.demo import build_demo
+from recordkit.fees import list_arrears
+from recordkit.periods import Month
+from recordkit.receipts import list_receipts
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import open_workspace
+
+
+def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
+    report = build_demo(tmp_path / "demo", min_units=80)
+    counts = dict(report.counts)
+    last = Month.of(dt.date.today()) - 1
+    assert counts[f"账单（{last - 11} 至 {last}）"] > 80 * 12
+    assert (counts["  其中作废"], counts["  补打"], counts["收据 .docx（演示只生成这几张）"]) == (3, 3, 10)
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger:
+        with ledger.read() as conn:
+            months = conn.execute(sa.text("SELECT MIN(month), MAX(month) FROM bills")).one()
+            assert journal.verify(conn).ok
+        receipts = list_receipts(ledger)
+        arrears = list_arrears(ledger)
+    assert tuple(months) == (str(last - 11), str(last))
+    assert len(receipts) == counts["收据"] and sum(r.voided for r in receipts) == 3
+    assert sum(r.reprints for r in receipts) == 3
+    assert any(r.prepayment_fen for r in receipts), "someone pays a year ahead"
+    assert counts["欠费户数"] == len(arrears) > 0 and any(row.months >= 3 for row in arrears)
+    printed = sorted((tmp_path / "demo" / "records" / "generated").rglob("*.docx"))
+    assert len(printed) == 10
+    voided = next(path for path in printed if "作废" in path.name)
+    assert "【作废】" in "\n".join(p.text for p in Document(str(voided)).paragraphs)
