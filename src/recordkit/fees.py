@@ -700,8 +700,12 @@ def summarise_arrears(as_of: Month, outstanding: Iterable[tuple[Month, str, int]
     return total, len(months), min(months), aging, by_item
 
 
-def outstanding_query() -> Any:
-    """Bills with what is still owed on each (amount less what non-voided payments paid)."""
+def outstanding_query(unit_ids: Sequence[int] | None = None) -> Any:
+    """Bills with what is still owed on each (amount less what non-voided payments paid).
+
+    With ``unit_ids`` only those units' bills, and only their allocations are summed: the
+    cashier's payment then costs the same in a ledger of ten years as in one of a month.
+    """
     import sqlalchemy as sa
 
     from recordkit.storage.schema import allocations, bills, payments
@@ -710,11 +714,15 @@ def outstanding_query() -> Any:
     paid = (sa.select(allocations.c.bill_id,
                       sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen"))
             .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.voided.is_(False)).group_by(allocations.c.bill_id).subquery())
+            .where(payments.c.voided.is_(False)))
+    if unit_ids is not None:
+        paid = paid.where(payments.c.unit_id.in_(list(unit_ids)))
+    paid = paid.group_by(allocations.c.bill_id).subquery()
     owed = (bills.c.amount_fen - sa.func.coalesce(paid.c.paid_fen, 0)).label("owed_fen")
-    return sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.month, bills.c.amount_fen,
-                     sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"), owed).select_from(
+    query = sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.month, bills.c.amount_fen,
+                      sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"), owed).select_from(
         bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+    return query if unit_ids is None else query.where(bills.c.unit_id.in_(list(unit_ids)))
 
 
 def list_arrears(ledger: Ledger, as_of: dt.date | None = None, min_months: int = 0,

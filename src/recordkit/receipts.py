@@ -243,11 +243,11 @@ def _open_bills(conn: Connection, unit_ids: Iterable[int]) -> dict[int, list[Ope
     from recordkit.fees import outstanding_query
     from recordkit.storage.schema import fee_items
 
-    inner = outstanding_query().subquery()
+    inner = outstanding_query(list(unit_ids)).subquery()
     query = (sa.select(inner.c.id, inner.c.unit_id, inner.c.month, inner.c.owed_fen, fee_items.c.id.label("item_id"),
                        fee_items.c.name)
              .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
-             .where(inner.c.owed_fen > 0, inner.c.unit_id.in_(list(unit_ids))))
+             .where(inner.c.owed_fen > 0))
     result: dict[int, list[OpenBill]] = defaultdict(list)
     for row in conn.execute(query):
         result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
@@ -531,9 +531,9 @@ def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
-        inner = outstanding_query().subquery()
+        inner = outstanding_query([unit_id]).subquery()
         owed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0))
-                            .where(inner.c.unit_id == unit_id, inner.c.owed_fen > 0)).scalar_one()
+                            .where(inner.c.owed_fen > 0)).scalar_one()
         paid = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0))
                             .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
         used = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))

@@ -34,6 +34,7 @@ ORIGIN_OFFICE = "本处"
 
 _MAIN_PART = "word/document.xml"
 _JINJA_MARK = re.compile(r"\{[{%#]")
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
@@ -119,7 +120,13 @@ def _unpatch(xml: str) -> str:
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}"))
-    # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.
+    # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
+    # rewrites only those four characters, and walking every run costs more than the render:
+    # a part without any of them (after the XML declaration's line end) comes back unchanged,
+    # so it is skipped.
+    start = xml.find("?>") + 2 if xml.startswith("<?xml") else 0
+    if not _LISTING_CHARS.search(xml, start):
+        return xml
     return DocxTemplate.resolve_listing(DocxTemplate.__new__(DocxTemplate), xml)
 
 
