@@ -38,7 +38,7 @@ from recordkit.money import amount_in_capitals
 from recordkit.owners import import_owners, write_owner_sheet
 from recordkit.periods import parse_month
 from recordkit.receipts import (LAYOUTS, PaymentRequest, ReceiptView, pay, pay_many, receipt_context,
-                                receipt_requests, write_receipt_docx)
+                                pay_and_print, receipt_requests)
 from recordkit.storage.db import Ledger, open_ledger
 from recordkit.storage.schema import bills, units
 from recordkit.templates import BUILTIN_DIR, TemplateLibrary, environment
@@ -141,8 +141,7 @@ def receipts_counter(workspace: Workspace, requests: list[PaymentRequest], out: 
     paths = []
     with open_ledger(workspace.database_url) as ledger:
         for request in requests:
-            view = pay(ledger, workspace.settings.receipt, OPERATOR, request, today=PAID_ON)
-            paths.append(write_receipt_docx(workspace, ledger, view, OPERATOR, library=library).path)
+            paths.append(pay_and_print(workspace, ledger, OPERATOR, request, today=PAID_ON, library=library)[1].path)
     return paths
 
 
@@ -154,8 +153,7 @@ def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Pa
     with open_ledger(workspace.database_url) as ledger:
         views = pay_many(ledger, settings.receipt, OPERATOR, requests, today=PAID_ON)
         documents = generate_many(workspace, ledger, LAYOUTS[settings.receipt.layout],
-                                  receipt_requests(views, settings.office.name, settings.office.estate,
-                                                   settings.receipt.layout),
+                                  receipt_requests(views, settings),
                                   operator=OPERATOR, kind="收据")
     return [document.path for document in documents]
 

@@ -126,6 +126,20 @@ def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: 
         "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002")
 
 
+def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any, workspace: Workspace) -> None:
+    from tests.test_templates import make_docx
+
+    make_docx(workspace.templates_dir / "收据.docx", "收据 {{ 收据编号 }} {{ 经手人签名 }}")
+    before = _journal_size(cashier)
+    result = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY)
+    assert result.exit_code == 5
+    assert result.stderr.startswith("错误：模板“收据”用到了没有提供的变量：经手人签名")
+    assert result.stdout == ""
+    assert _journal_size(cashier) == before
+    assert json.loads(cashier("receipt", "list", "--json").stdout) == []
+    assert not list((workspace.root / "records" / "generated").rglob("*.docx"))
+
+
 def _generated_month() -> str:
     return dt.datetime.now().strftime("%Y/%m")
 

@@ -12,7 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,26 +110,49 @@ def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     for request in requests:
         template.check_context(request.context)
-    now = dt.datetime.now(dt.UTC)
-    folder = output_folder(workspace, now.astimezone())
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        return write_documents(conn, workspace, template, requests, operator=operator, kind=kind,
+                               written=written, progress=progress)
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[Path]]:
+    """A list to note each file written in; if the block fails, those files are removed.
+
+    Put it outside the ``Ledger.write()`` whose rows describe the files, so that a failed
+    commit takes the files with it.
+    """
     written: list[Path] = []
     try:
-        with ledger.write() as conn:
-            taken: set[Path] = set()
-            records = []
-            for request in requests:
-                path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
-                data = template.render_bytes(request.context)
-                _write_new(path, data)
-                written.append(path)
-                records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
-                if progress:
-                    progress(1)
-            return _insert(conn, workspace, records, operator)
+        yield written
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
+
+def write_documents(conn: Connection, workspace: Workspace, template: Template,
+                    requests: Sequence[DocumentRequest], *, operator: str, kind: str, written: list[Path],
+                    progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
+    """Fill, write and record documents inside the caller's ``Ledger.write()`` (``conn``).
+
+    Each file's path is appended to ``written`` as soon as it exists (see
+    ``files_removed_on_failure``).  Raises ``TemplateError`` when a request's values do
+    not fit the template.
+    """
+    now = dt.datetime.now(dt.UTC)
+    folder = output_folder(workspace, now.astimezone())
+    taken: set[Path] = set()
+    records = []
+    for request in requests:
+        path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
+        data = template.render_bytes(request.context)
+        _write_new(path, data)
+        written.append(path)
+        records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
+        if progress:
+            progress(1)
+    return _insert(conn, workspace, records, operator)
 
 
 def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
@@ -141,18 +165,12 @@ def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
     data = template.render_merged_bytes(request.context for request in requests)
     summary = DocumentRequest(context={"份数": len(requests), "收件": [r.subject for r in requests]},
                               subject=subject, title=title)
-    written: list[Path] = []
-    try:
-        with ledger.write() as conn:
-            path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
-            _write_new(path, data)
-            written.append(path)
-            row = _record_row(workspace, template, kind, summary, path, data, operator, now)
-            return _insert(conn, workspace, [row], operator)[0]
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
+        _write_new(path, data)
+        written.append(path)
+        row = _record_row(workspace, template, kind, summary, path, data, operator, now)
+        return _insert(conn, workspace, [row], operator)[0]
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -25,10 +25,10 @@ from recordkit.unitcodes import parse_unit_code
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.config import ReceiptSettings
-    from recordkit.documents import GeneratedDocument
+    from recordkit.config import ReceiptSettings, Settings
+    from recordkit.documents import DocumentRequest, GeneratedDocument
     from recordkit.storage.db import Ledger
-    from recordkit.templates import TemplateLibrary
+    from recordkit.templates import Template, TemplateLibrary
     from recordkit.workspace import Workspace
 
 METHODS = ("现金", "微信", "支付宝", "银行转账", "POS")
@@ -565,26 +565,53 @@ def receipt_context(view: ReceiptView, office: str, estate: str, layout: str = "
     }
 
 
-def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,
-                       reprint: bool = False, library: TemplateLibrary | None = None) -> GeneratedDocument:
-    """Print a receipt to ``records/generated/`` through the template 收据 (or 收据-241 for the
-    241 mm layout), the office's own when templates/ has one, else the built-in."""
-    from recordkit.documents import generate
-
-    settings = workspace.settings
-    context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
-    label = "（补打）" if reprint else ("（作废）" if view.voided else "")
-    return generate(workspace, ledger, LAYOUTS[settings.receipt.layout], context, operator=operator, kind="收据",
-                    subject=view.unit, title=f"收据{view.number}{label}", library=library)
-
-
-def receipt_requests(views: Sequence[ReceiptView], office: str, estate: str,
-                     layout: str = "A4") -> list[Any]:
-    """Document requests for many receipts (one ``documents.generate_many`` call)."""
+def _document_request(view: ReceiptView, settings: Settings, reprint: bool = False) -> DocumentRequest:
     from recordkit.documents import DocumentRequest
 
-    return [DocumentRequest(receipt_context(view, office, estate, layout), view.unit, f"收据{view.number}")
-            for view in views]
+    context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
+    label = "（补打）" if reprint else ("（作废）" if view.voided else "")
+    return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
+
+
+def _receipt_template(workspace: Workspace, library: TemplateLibrary | None) -> Template:
+    """收据 (or 收据-241 for the 241 mm layout): the office's own when templates/ has one, else the built-in."""
+    from recordkit.templates import TemplateLibrary
+
+    layout = workspace.settings.receipt.layout
+    if layout not in LAYOUTS:
+        raise ConfigError(f"receipt.layout 应为 {'、'.join(LAYOUTS)} 之一（A4 或 241 mm 连续纸），现在是 {layout!r}")
+    return (library or TemplateLibrary.for_workspace(workspace)).get(LAYOUTS[layout])
+
+
+def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str, request: PaymentRequest,
+                  today: dt.date | None = None,
+                  library: TemplateLibrary | None = None) -> tuple[ReceiptView, GeneratedDocument]:
+    """Record one payment, issue its receipt and write the receipt's .docx in ONE ledger write
+    (``fees pay``): a receipt the template cannot print is never taken, and a failed commit
+    leaves no file.  Raises what ``issue_payments`` and the template raise."""
+    from recordkit.documents import files_removed_on_failure, write_documents
+
+    template = _receipt_template(workspace, library)
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        view = issue_payments(conn, workspace.settings.receipt, operator, [request], today)[0]
+        document = write_documents(conn, workspace, template, [_document_request(view, workspace.settings)],
+                                   operator=operator, kind="收据", written=written)[0]
+    return view, document
+
+
+def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,
+                       reprint: bool = False, library: TemplateLibrary | None = None) -> GeneratedDocument:
+    """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
+    from recordkit.documents import generate_many
+
+    request = _document_request(view, workspace.settings, reprint)
+    return generate_many(workspace, ledger, LAYOUTS[workspace.settings.receipt.layout], [request],
+                         operator=operator, kind="收据", library=library)[0]
+
+
+def receipt_requests(views: Sequence[ReceiptView], settings: Settings) -> list[DocumentRequest]:
+    """Document requests for many receipts (one ``documents.generate_many`` call)."""
+    return [_document_request(view, settings) for view in views]
 
 
 def totals_by(views: Iterable[ReceiptView], key: str) -> Mapping[str, tuple[int, int]]:

@@ -212,14 +212,14 @@ def pay_and_print(ctx: typer.Context, unit: str, amount: str, method: str, month
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
     from recordkit.money import format_yuan, parse_amount
     from recordkit.periods import parse_month_range
-    from recordkit.receipts import PaymentRequest, pay, unit_balance, write_receipt_docx
+    from recordkit.receipts import PaymentRequest, pay_and_print, unit_balance
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     request = PaymentRequest(unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer,
                              _date(date))
     ledger = fees_ledger(ctx)
-    receipt = pay(ledger, workspace.settings.receipt, app_state.operator_name, request)
+    receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
     typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
                f"房号 {receipt.unit}；收据编号 {receipt.number}")
     for line in receipt.lines:
@@ -227,7 +227,6 @@ def pay_and_print(ctx: typer.Context, unit: str, amount: str, method: str, month
         typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
     owed, prepaid = unit_balance(ledger, receipt.unit)
     typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
-    document = write_receipt_docx(workspace, ledger, receipt, app_state.operator_name)
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
 
 
