@@ -215,6 +215,22 @@ def timed(samples: list[float], work: Callable[[], Any]) -> Any:
     return result
 
 
+def print_table(console: Console, title: str, rate_label: str, count: int, samples: dict[str, list[float]],
+                baseline: str) -> dict[str, float]:
+    """One row per method (median seconds, rate, speed-up); returns each method's speed-up."""
+    table = Table(title=title)
+    for column in ("方法", "秒", rate_label, "倍数"):
+        table.add_column(column, justify="left" if column == "方法" else "right")
+    naive = statistics.median(samples[baseline])
+    speedups = {}
+    for name, runs in samples.items():
+        seconds = statistics.median(runs)
+        speedups[name] = naive / seconds
+        table.add_row(name, f"{seconds:.3f}", f"{count / seconds:,.0f}", f"{speedups[name]:.1f}x")
+    console.print(table)
+    return speedups
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=ISSUE_UNITS)
@@ -264,33 +280,18 @@ def main(argv: list[str] | None = None) -> int:
         if len(set().union(*printed.values())) != 1:
             raise SystemExit(f"receipt methods printed different receipts: {printed}")
 
-    table = Table(title=f"收费出账：{args.units} 户一个月（{bill_count} 条应收，合计 {bill_fen / 100:,.2f} 元；"
-                        f"{args.repeat} 次取中位数）")
-    for column in ("方法", "秒", "户/秒", "倍数"):
-        table.add_column(column, justify="right" if column != "方法" else "left")
-    naive = statistics.median(billing["naive per-unit loop"])
-    for name, samples in billing.items():
-        seconds = statistics.median(samples)
-        table.add_row(name, f"{seconds:.3f}", f"{args.units / seconds:,.0f}", f"{naive / seconds:.1f}x")
-    console.print(table)
-    speedup_billing = naive / statistics.median(billing["recordkit fees bill"])
-
-    table = Table(title=f"开收据：{args.receipts} 张，每张一个 .docx（{args.repeat} 次取中位数）")
-    for column in ("方法", "秒", "张/秒", "倍数"):
-        table.add_column(column, justify="right" if column != "方法" else "left")
-    naive = statistics.median(issuing["naive docxtpl 逐张"])
-    for name, samples in issuing.items():
-        seconds = statistics.median(samples)
-        table.add_row(name, f"{seconds:.2f}", f"{args.receipts / seconds:,.0f}", f"{naive / seconds:.1f}x")
-    console.print(table)
+    speedup_billing = print_table(console, f"收费出账：{args.units} 户一个月（{bill_count} 条应收，合计 "
+                                  f"{bill_fen / 100:,.2f} 元；{args.repeat} 次取中位数）", "户/秒", args.units,
+                                  billing, "naive per-unit loop")["recordkit fees bill"]
+    counter = "recordkit fees pay（逐笔，柜台）"
+    speedup_counter = print_table(console, f"开收据：{args.receipts} 张，每张一个 .docx（{args.repeat} 次取中位数）",
+                                  "张/秒", args.receipts, issuing, "naive docxtpl 逐张")[counter]
     payments_seconds = statistics.median(floor)
-    counter_seconds = statistics.median(issuing["recordkit fees pay（逐笔，柜台）"])
-    docx_ours, docx_naive = counter_seconds - payments_seconds, naive - payments_seconds
+    docx_ours = statistics.median(issuing[counter]) - payments_seconds
+    docx_naive = statistics.median(issuing["naive docxtpl 逐张"]) - payments_seconds
     console.print(f"of which the counter's ledger work alone (pay, no .docx): {payments_seconds:.2f} s; "
                   f"the .docx part per receipt: recordkit {docx_ours / args.receipts * 1000:.1f} ms, "
                   f"naive docxtpl {docx_naive / args.receipts * 1000:.1f} ms ({docx_naive / docx_ours:.1f}x)")
-    speedup_counter = naive / statistics.median(issuing["recordkit fees pay（逐笔，柜台）"])
-
     console.print(f"bills identical across methods; receipt text identical on {args.sample} sampled receipts")
     console.print(f"billing goal ≥ {GOAL_BILLING:.0f}x: {'met' if speedup_billing >= GOAL_BILLING else 'NOT met'} "
                   f"({speedup_billing:.1f}x); receipts goal ≥ {GOAL_RECEIPTS:.0f}x at the counter: "
