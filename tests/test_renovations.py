@@ -442,3 +442,12 @@ def _register_many(url: str) -> None:
 
     unit = "1-1-101" if multiprocessing.current_process().name == "clerk-a" else "3-2-1201"
     _register_one(url, unit)
+
+
+def test_the_refund_form_names_the_receipts_that_paid_the_deposit(estate: Ledger) -> None:
+    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    # Paid in two goes at the counter: both receipts are named on the refund form.
+    pay(estate, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 33793 + 1000 + 100000, paid_on=DAY))
+    renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+    renovation = renovations.get_renovation(estate, number)
+    assert renovations.deposit_receipt_numbers(estate, renovation) == ["SJ2026-000001", "SJ2026-000002"]

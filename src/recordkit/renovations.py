@@ -48,7 +48,7 @@ PROHIBITED_WORKS = (
     "擅自改动燃气管道、供暖管道、消防设施及公共电气线路，或占用、遮挡消防通道；",
     "擅自改变外立面、安装防盗网或在外墙开孔、悬挂空调外机于非指定位置；",
     "在公共部位堆放材料、装修垃圾，或将装修垃圾、水泥砂浆倒入下水道；",
-    "在规定施工时间以外进行敲、凿、钻、锯等产生噪声的施工；",
+    "在规定施工时间以外进行敲、凿、钻、锯等产生噪声的施工。",
 )
 REGISTRATION_TEMPLATE = "装修登记表"
 AGREEMENT_TEMPLATE = "装饰装修管理协议"
@@ -470,11 +470,12 @@ def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]
     if renovation.deposit_bill_id is None:
         return []
     with ledger.read() as conn:
-        return list(conn.execute(
-            sa.select(receipts.c.number).join(payments, payments.c.id == receipts.c.payment_id)
+        # The id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
+        return [row.number for row in conn.execute(
+            sa.select(receipts.c.id, receipts.c.number).join(payments, payments.c.id == receipts.c.payment_id)
             .join(allocations, allocations.c.payment_id == payments.c.id)
             .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
-            .order_by(receipts.c.id).distinct()).scalars())
+            .distinct().order_by(receipts.c.id))]
 
 
 def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.date]:
