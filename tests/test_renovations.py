@@ -451,3 +451,20 @@ def test_the_refund_form_names_the_receipts_that_paid_the_deposit(estate: Ledger
     renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     renovation = renovations.get_renovation(estate, number)
     assert renovations.deposit_receipt_numbers(estate, renovation) == ["SJ2026-000001", "SJ2026-000002"]
+
+
+def test_a_pass_named_twice_is_refused(estate: Ledger) -> None:
+    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+    with pytest.raises(ValidationError, match="出入证 ZX2026-0001-01 写了两次"):
+        renovations.change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-01"], reissue=["zx2026-0001-01"],
+                                  reason="遗失", today=DAY)
+
+
+def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
+    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    with pytest.raises(ConflictError, match="施工期已于 2027-01-31 结束，不能再发放临时出入证"):
+        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=dt.date(2027, 2, 1))
+    renovations.inspect(estate, CASHIER, number, "合格", today=DAY)
+    with pytest.raises(ConflictError, match="已验收合格，不能再发放临时出入证"):
+        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)

@@ -517,19 +517,25 @@ def change_passes(ledger: Ledger, operator: str, number: str, workers: Sequence[
     reason = reason.strip()
     if (cancel or reissue) and not reason:
         raise ValidationError("注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场")
+    to_cancel = [normalise_number(text) for text in cancel]
+    to_reissue = [normalise_number(text) for text in reissue]
+    named = to_cancel + to_reissue
+    if len(set(named)) != len(named):
+        twice = next(n for n in named if named.count(n) > 1)
+        raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
     with ledger.write() as conn:
         renovation = _load(conn, _find_row(conn, number))
         by_number = {p.number: p for p in renovation.passes}
         ids = dict(conn.execute(sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
             renovation_passes.c.renovation_id == renovation.id)).all())
-        for wanted in (*cancel, *reissue):
-            found = by_number.get(normalise_number(wanted))
+        for wanted in named:
+            found = by_number.get(wanted)
             if found is None:
-                raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {normalise_number(wanted)} 的出入证")
+                raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
             if found.status != "valid":
                 raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
-        holders = {p.id_number: p.worker for p in renovation.passes
-                   if p.status == "valid" and p.number not in {normalise_number(w) for w in (*cancel, *reissue)}}
+        # One valid pass per person: the new workers against the passes that stay valid.
+        holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
         for position, worker in enumerate(parsed, start=1):
             if worker.id_number in holders:
                 raise ConflictError(f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
@@ -537,32 +543,29 @@ def change_passes(ledger: Ledger, operator: str, number: str, workers: Sequence[
             holders[worker.id_number] = worker.name
         changes = PassChanges(renovation)
         journal_rows = []
-        for wanted in (*cancel, *reissue):
-            old = by_number[normalise_number(wanted)]
+        for wanted in named:
+            old = by_number[wanted]
             conn.execute(sa.update(renovation_passes).where(renovation_passes.c.id == ids[old.number]).values(
                 status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason))
             changes.cancelled.append(old)
             journal_rows.append(journal.Change("renovation.pass_cancel", "renovation_pass", old.number,
                                                {"status": "有效"}, {"status": "已注销", "reason": reason}))
-        new: list[tuple[Worker, int | None]] = [(worker, None) for worker in parsed]
-        new += [(Worker(by_number[normalise_number(w)].worker, by_number[normalise_number(w)].id_number,
-                        by_number[normalise_number(w)].trade), ids[normalise_number(w)]) for w in reissue]
+        new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
+        new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
         if new:
             valid_from, valid_until = _pass_window(renovation, today)
             seq = len(renovation.passes)
-            for worker, replaces in new:
+            for worker, replaced in new:
                 seq += 1
                 pass_number = f"{renovation.number}-{seq:02d}"
                 conn.execute(sa.insert(renovation_passes).values(
                     renovation_id=renovation.id, number=pass_number, worker=worker.name, id_number=worker.id_number,
                     trade=worker.trade, valid_from=valid_from, valid_until=valid_until, status="valid",
-                    issued_on=today, issued_by=operator, replaces_id=replaces))
-                replaced = next((n for n, i in ids.items() if i == replaces), None) if replaces else None
-                view = PassView(pass_number, worker.name, worker.id_number, worker.trade, valid_from, valid_until,
-                                "valid", None, replaced)
-                changes.issued.append(view)
+                    issued_on=today, issued_by=operator, replaces_id=ids[replaced] if replaced else None))
+                changes.issued.append(PassView(pass_number, worker.name, worker.id_number, worker.trade, valid_from,
+                                               valid_until, "valid", None, replaced))
                 journal_rows.append(journal.Change(
-                    "renovation.pass_reissue" if replaces else "renovation.pass_issue", "renovation_pass",
+                    "renovation.pass_reissue" if replaced else "renovation.pass_issue", "renovation_pass",
                     pass_number, None, {"renovation": renovation.number, "worker": worker.name,
                                         "id_number": mask_id_number(worker.id_number), "trade": worker.trade,
                                         "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
