@@ -75,6 +75,20 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class RenovationSettings:
+    """``[renovation]``: what a renovation registration charges, and the usual working hours."""
+
+    # Fee items (fees rules, kind oneoff) charged at registration: the deposit is held and
+    # refunded after the inspection; the waste-removal fee is the office's income.
+    deposit_item: str = "装修押金"
+    waste_item: str = "装修垃圾清运费"
+    # Working hours allowed when --hours is not given.
+    hours: str = "8:00-12:00,14:00-18:00"
+    # Registration numbers: {prefix}{year}-{seq:04d}, e.g. ZX2026-0001.
+    prefix: str = "ZX"
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything recordkit may be configured with.  Sections mirror recordkit.toml."""
 
@@ -83,6 +97,7 @@ class Settings:
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
     fees: FeesSettings = field(default_factory=FeesSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    renovation: RenovationSettings = field(default_factory=RenovationSettings)
 
     @property
     def operator_name(self) -> str:

@@ -200,8 +200,67 @@ def _write_readings(path: Path, codes: list[str], rng: object) -> None:
     save_atomically(workbook, path)
 
 
+def _step_renovations(ctx: DemoContext) -> None:
+    """Two renovations registered last month: one inspected and refunded today (less a deduction),
+    one still under way with its passes (one reissued) and a failed inspection; every paper printed."""
+    import datetime as dt
+    import random
+
+    from recordkit import fees, renovations
+    from recordkit.periods import Month
+    from recordkit.renovations import RegistrationRequest
+    from recordkit.storage.db import open_ledger
+
+    rng = random.Random(ctx.seed + 5)
+    today = dt.date.today()
+    first_day = (Month.of(today) - 1).first_day()
+    settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
+    with open_ledger(workspace.database_url) as ledger:
+        fees.add_rule(ledger, who, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
+        fees.add_rule(ledger, who, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
+        with ledger.read() as conn:
+            owners_of = _unit_owners(conn)
+        units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
+        plans = [
+            (units[0], "安居装饰工程有限公司", "王强", "13600001111", first_day + dt.timedelta(days=4), 20,
+             "水电改造、铺地砖、厨卫防水", [("张建国", "440304198805123412", "水电工"), ("刘志强", "510107197509236123", "瓦工"),
+                                    ("陈小军", "320102199201010015", "木工")]),
+            (units[1], "美家装饰设计有限公司", "赵敏", "13700002222", first_day + dt.timedelta(days=14), 75,
+             "全屋翻新、吊顶、墙面刷漆", [("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")]),
+        ]
+        made, printed = [], []
+        for code, contractor, manager, phone, day, days, items, workers in plans:
+            request = RegistrationRequest(code, contractor, manager, phone, day, day + dt.timedelta(days=days),
+                                          items=items)
+            renovation = renovations.register(ledger, settings.renovation, who, request, settings.fees.rounding, day)
+            renovations.pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
+            printed.append(renovations.write_registration(workspace, ledger, renovation, who))
+            printed.append(renovations.write_agreement(workspace, ledger, renovation.number, who))
+            specs = [f"{name},{number},{trade}" for name, number, trade in workers]
+            issued = renovations.change_passes(ledger, who, renovation.number, specs, today=day)
+            printed.append(renovations.write_passes(workspace, ledger, issued.renovation, issued.issued, who))
+            made.append(renovation.number)
+        done, under_way = made
+        renovations.inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
+        refunded = renovations.refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
+        printed.append(renovations.write_refund(workspace, ledger, refunded, who))
+        reissued = renovations.change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失",
+                                             today=today)
+        printed.append(renovations.write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
+        renovations.inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
+    # The charges were paid at the cashier's: those receipts belong in the demo's receipt count.
+    ctx.report.counts = [(label, count + len(made) if label == "收据" else count) for label, count in ctx.report.counts]
+    ctx.report.counts += [("装修登记", len(made)), ("  装修文书 .docx", len(printed))]
+    ctx.report.next_commands += [
+        "recordkit renovation list",
+        f"recordkit renovation pass {under_way} --worker 吴师傅,420102197903044513,泥瓦工",
+        f"recordkit renovation inspect {under_way} --result 合格 --notes 已整改",
+        f"recordkit renovation refund {under_way}",
+    ]
+
+
 #: The demo's steps in order; later capabilities append theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees]
+STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations]
 
 
 def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:

@@ -93,14 +93,15 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from recordkit.fees import load_items, outstanding_query
+    from recordkit.fees import deposit_bill_ids, load_items, outstanding_query
     from recordkit.sheets import save_atomically
     from recordkit.storage.schema import bills, owners, units
 
     month = parse_month(month_text)
     with ledger.read() as conn:
         items = load_items(conn)
-        inner = outstanding_query().where(bills.c.month == str(month)).subquery()
+        # Renovation deposits are money held, not fees: they are not billed or collected here.
+        inner = outstanding_query().where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids())).subquery()
         lines: dict[int, _UnitLine] = {}
         unit_rows = {row.id: row for row in conn.execute(
             sa.select(units.c.id, units.c.code, owners.c.name).select_from(

@@ -700,6 +700,16 @@ def summarise_arrears(as_of: Month, outstanding: Iterable[tuple[Month, str, int]
     return total, len(months), min(months), aging, by_item
 
 
+def deposit_bill_ids() -> Any:
+    """The ids of bills that are renovation deposits: money held and refunded, not a fee, so
+    they are left out of arrears, the fee register and what prepayment pays."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import renovations
+
+    return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
+
+
 def outstanding_query(unit_ids: Sequence[int] | None = None) -> Any:
     """Bills with what is still owed on each (amount less what non-voided payments paid).
 
@@ -744,7 +754,7 @@ def list_arrears(ledger: Ledger, as_of: dt.date | None = None, min_months: int =
              .select_from(inner.join(units, units.c.id == inner.c.unit_id)
                           .join(fee_items, fee_items.c.id == inner.c.item_id)
                           .outerjoin(owners, owners.c.id == units.c.owner_id))
-             .where(inner.c.owed_fen > 0, inner.c.month <= str(as_of_month)))
+             .where(inner.c.owed_fen > 0, inner.c.month <= str(as_of_month), inner.c.id.not_in(deposit_bill_ids())))
     if building is not None:
         query = query.where(units.c.building == unit_code_from_parts(building, "1", "1").building)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)

@@ -193,6 +193,8 @@ class PaymentRequest:
     months: MonthRange | None = None
     payer: str | None = None
     paid_on: dt.date | None = None
+    # Only these bills (a renovation's deposit and fee paid at registration); None: any open bill.
+    bills: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -237,10 +239,10 @@ def _next_id(conn: Connection, table: Any) -> int:
     return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
 
 
-def _open_bills(conn: Connection, unit_ids: Iterable[int]) -> dict[int, list[OpenBill]]:
+def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
     import sqlalchemy as sa
 
-    from recordkit.fees import outstanding_query
+    from recordkit.fees import deposit_bill_ids, outstanding_query
     from recordkit.storage.schema import fee_items
 
     inner = outstanding_query(list(unit_ids)).subquery()
@@ -248,6 +250,8 @@ def _open_bills(conn: Connection, unit_ids: Iterable[int]) -> dict[int, list[Ope
                        fee_items.c.name)
              .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
              .where(inner.c.owed_fen > 0))
+    if not deposits:
+        query = query.where(inner.c.id.not_in(deposit_bill_ids()))
     result: dict[int, list[OpenBill]] = defaultdict(list)
     for row in conn.execute(query):
         result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
@@ -291,7 +295,8 @@ def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, r
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         method = parse_method(request.method)
         paid_on = request.paid_on or today
-        current = [OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id]) for b in open_bills[unit.id]]
+        current = [OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id]) for b in open_bills[unit.id]
+                   if request.bills is None or b.bill_id in request.bills]
         plan = allocate(request.amount_fen, current, request.months)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
@@ -366,7 +371,8 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
             credits[row.unit_id].append([row.id, int(row.left)])
     if not credits:
         return 0
-    bills_by_unit = _open_bills(conn, list(credits))
+    # Prepayment is fee money: it never pays a renovation deposit by itself.
+    bills_by_unit = _open_bills(conn, list(credits), deposits=False)
     next_id = _next_id(conn, allocations)
     rows = []
     for unit_id, unit_credits in credits.items():
@@ -520,10 +526,10 @@ def list_receipts(ledger: Ledger, on: dt.date | None = None, voided_only: bool =
 
 
 def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
-    """(arrears, prepayment) of a unit in fen, as of now."""
+    """(arrears, prepayment) of a unit in fen, as of now; a renovation deposit due is not arrears."""
     import sqlalchemy as sa
 
-    from recordkit.fees import outstanding_query
+    from recordkit.fees import deposit_bill_ids, outstanding_query
     from recordkit.storage.schema import allocations, payments, units
 
     code = str(parse_unit_code(unit))
@@ -533,7 +539,7 @@ def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
         inner = outstanding_query([unit_id]).subquery()
         owed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0))
-                            .where(inner.c.owed_fen > 0)).scalar_one()
+                            .where(inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids()))).scalar_one()
         paid = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0))
                             .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
         used = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))

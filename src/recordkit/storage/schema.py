@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0005"
 
 metadata = MetaData()
 
@@ -188,4 +188,79 @@ receipts = Table(
     Column("voided_on", Date),
     Column("reprints", Integer, nullable=False, default=0),
     UniqueConstraint("year", "seq"),
+)
+
+
+# Issue 5: renovations (装修登记).  The deposit and the waste-removal fee are one-off bills on the
+# unit, so the cashier's receipt settles them; a bill named here as a deposit is money held, not a fee.
+
+renovations = Table(
+    "renovations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # ZX2026-0001: the sequence is per year.
+    Column("number", String(32), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    # The owner as registered (the unit may change hands later; the papers do not).
+    Column("owner_name", String(64), nullable=False),
+    Column("contractor", String(128), nullable=False),
+    Column("manager", String(64), nullable=False),
+    Column("manager_phone", String(32), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    # "8:00-12:00,14:00-18:00"
+    Column("hours", String(128), nullable=False),
+    Column("items", Text, nullable=False),
+    # active (装修中) / failed (验收不合格) / passed (验收合格) / refunded (已退押金)
+    Column("status", String(16), nullable=False),
+    Column("deposit_fen", BigInteger, nullable=False),
+    Column("waste_fen", BigInteger, nullable=False),
+    Column("deposit_bill_id", Integer, ForeignKey("bills.id")),
+    Column("waste_bill_id", Integer, ForeignKey("bills.id")),
+    Column("registered_on", Date, nullable=False),
+    Column("registered_by", String(64), nullable=False),
+    Column("deduction_fen", BigInteger),
+    Column("deduction_reason", Text),
+    Column("refund_fen", BigInteger),
+    Column("refunded_on", Date),
+    Column("refunded_by", String(64)),
+    UniqueConstraint("year", "seq"),
+)
+
+renovation_inspections = Table(
+    "renovation_inspections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("renovation_id", Integer, ForeignKey("renovations.id"), nullable=False, index=True),
+    # 合格 / 不合格
+    Column("result", String(8), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("inspected_on", Date, nullable=False),
+    Column("inspector", String(64), nullable=False),
+)
+
+renovation_passes = Table(
+    "renovation_passes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("renovation_id", Integer, ForeignKey("renovations.id"), nullable=False, index=True),
+    # ZX2026-0001-03: the renovation's number and the pass's sequence within it.
+    Column("number", String(40), nullable=False, unique=True),
+    Column("worker", String(64), nullable=False),
+    # Printed on the pass (the gate checks it); never in the journal, file names or logs.
+    Column("id_number", String(18), nullable=False),
+    Column("trade", String(32), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    # valid / cancelled
+    Column("status", String(16), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_by", String(64), nullable=False),
+    Column("cancelled_on", Date),
+    Column("cancelled_by", String(64)),
+    Column("cancel_reason", Text),
+    # The pass this one replaces (a reissue after a lost card).
+    Column("replaces_id", Integer, ForeignKey("renovation_passes.id")),
 )

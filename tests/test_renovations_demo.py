@@ -1,0 +1,33 @@
+"""The demo estate's renovation files: two units, every paper printed and readable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+
+from recordkit import journal, renovations
+from recordkit.demo import build_demo
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import open_workspace
+
+
+def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:
+    report = build_demo(tmp_path / "demo", min_units=80)
+    counts = dict(report.counts)
+    assert (counts["装修登记"], counts["  装修文书 .docx"]) == (2, 8)
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger:
+        done, under_way = renovations.list_renovations(ledger)
+        with ledger.read() as conn:
+            assert journal.verify(conn).ok
+    assert (done.status_label, done.refund_fen, done.deduction_fen) == ("已退押金", 180000, 20000)
+    assert (under_way.status_label, under_way.due_fen, len(under_way.valid_passes)) == ("验收不合格", 0, 2)
+    assert [p.replaces for p in under_way.passes] == [None, None, f"{under_way.number}-01"]
+    generated = workspace.records_dir / "generated"
+    refund = next(generated.rglob(f"装修押金退款单{done.number}_*.docx"))
+    rows = [[cell.text for cell in row.cells] for row in Document(str(refund)).tables[0].rows]
+    assert rows[5][1] == "¥1,800.00 元" and rows[6][1] == "人民币 壹仟捌佰元整"
+    agreements = sorted(generated.rglob("装饰装修管理协议*.docx"))
+    assert len(agreements) == 2
+    assert any(done.owner in p.text for p in Document(str(agreements[0])).paragraphs)
