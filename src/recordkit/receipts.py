@@ -11,8 +11,9 @@ import datetime as dt
 import json
 import string
 import unicodedata
+from pathlib import Path
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -579,7 +580,7 @@ def _document_request(view: ReceiptView, settings: Settings, reprint: bool = Fal
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
 
 
-def _receipt_template(workspace: Workspace, library: TemplateLibrary | None) -> Template:
+def receipt_template(workspace: Workspace, library: TemplateLibrary | None) -> Template:
     """收据 (or 收据-241 for the 241 mm layout): the office's own when templates/ has one, else the built-in."""
     from recordkit.templates import TemplateLibrary
 
@@ -589,20 +590,32 @@ def _receipt_template(workspace: Workspace, library: TemplateLibrary | None) -> 
     return (library or TemplateLibrary.for_workspace(workspace)).get(LAYOUTS[layout])
 
 
-def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str, request: PaymentRequest,
+def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
+                  request: PaymentRequest | Callable[[Connection], PaymentRequest],
                   today: dt.date | None = None,
                   library: TemplateLibrary | None = None) -> tuple[ReceiptView, GeneratedDocument]:
     """Record one payment, issue its receipt and write the receipt's .docx in ONE ledger write
     (``fees pay``): a receipt the template cannot print is never taken, and a failed commit
-    leaves no file.  Raises what ``issue_payments`` and the template raise."""
-    from recordkit.documents import files_removed_on_failure, write_documents
+    leaves no file.  ``request`` may be a function that makes the request from the open
+    write connection, when what is due must be read under the same lock (``renovation pay``).
+    Raises what ``issue_payments``, ``request`` and the template raise."""
+    from recordkit.documents import files_removed_on_failure
 
-    template = _receipt_template(workspace, library)
+    template = receipt_template(workspace, library)
     with files_removed_on_failure() as written, ledger.write() as conn:
-        view = issue_payments(conn, workspace.settings.receipt, operator, [request], today)[0]
-        document = write_documents(conn, workspace, template, [_document_request(view, workspace.settings)],
-                                   operator=operator, kind="收据", written=written)[0]
-    return view, document
+        payment = request(conn) if callable(request) else request
+        view = issue_payments(conn, workspace.settings.receipt, operator, [payment], today)[0]
+        return view, print_issued(conn, workspace, template, view, operator, written)
+
+
+def print_issued(conn: Connection, workspace: Workspace, template: Template, view: ReceiptView, operator: str,
+                 written: list[Path]) -> GeneratedDocument:
+    """Write a receipt just issued in the caller's ledger write (``conn``) to its .docx; the
+    path goes into ``written`` (see ``documents.files_removed_on_failure``)."""
+    from recordkit.documents import write_documents
+
+    return write_documents(conn, workspace, template, [_document_request(view, workspace.settings)],
+                           operator=operator, kind="收据", written=written)[0]
 
 
 def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,

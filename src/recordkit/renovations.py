@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from recordkit.config import ReceiptSettings, RenovationSettings
     from recordkit.documents import GeneratedDocument
-    from recordkit.receipts import ReceiptView
+    from recordkit.receipts import PaymentRequest, ReceiptView
     from recordkit.storage.db import Ledger
     from recordkit.workspace import Workspace
 
@@ -443,22 +443,39 @@ def register(ledger: Ledger, settings: RenovationSettings, operator: str, reques
 def pay_charges(ledger: Ledger, settings: ReceiptSettings, operator: str, number: str, method: str = "现金",
                 payer: str | None = None, paid_on: dt.date | None = None) -> ReceiptView:
     """Take what is still due on a renovation (deposit and waste-removal fee) and issue the
-    cashier's receipt for exactly those bills (``renovation pay``).
+    cashier's receipt for exactly those bills; ``pay_and_print_charges`` also prints it.
 
     ``ConflictError`` when nothing is due (already paid, or nothing charged).
     """
-    from recordkit.receipts import PaymentRequest, issue_payments
+    from recordkit.receipts import issue_payments
 
     with ledger.write() as conn:
-        renovation = _load(conn, _find_row(conn, number))
-        if renovation.status == "refunded":
-            raise ConflictError(f"装修登记 {renovation.number} 的押金已退还，不能再收费")
-        if renovation.due_fen <= 0:
-            raise ConflictError(f"装修登记 {renovation.number} 的押金和垃圾清运费已缴清，无需再收")
-        wanted = frozenset(b for b in (renovation.deposit_bill_id, renovation.waste_bill_id) if b is not None)
-        request = PaymentRequest(renovation.unit, renovation.due_fen, method, None, payer or renovation.owner,
-                                 paid_on, bills=wanted)
-        return issue_payments(conn, settings, operator, [request])[0]
+        return issue_payments(conn, settings, operator, [charges_request(conn, number, method, payer, paid_on)])[0]
+
+
+def pay_and_print_charges(workspace: Workspace, ledger: Ledger, operator: str, number: str, method: str = "现金",
+                          payer: str | None = None,
+                          paid_on: dt.date | None = None) -> tuple[ReceiptView, GeneratedDocument]:
+    """``pay_charges`` with the receipt's .docx written in the same ledger write (``renovation pay``)."""
+    from recordkit.receipts import pay_and_print
+
+    return pay_and_print(workspace, ledger, operator,
+                         lambda conn: charges_request(conn, number, method, payer, paid_on))
+
+
+def charges_request(conn: Connection, number: str, method: str, payer: str | None,
+                    paid_on: dt.date | None) -> PaymentRequest:
+    """The payment of what is still due on a renovation, read inside the caller's ledger write."""
+    from recordkit.receipts import PaymentRequest
+
+    renovation = _load(conn, _find_row(conn, number))
+    if renovation.status == "refunded":
+        raise ConflictError(f"装修登记 {renovation.number} 的押金已退还，不能再收费")
+    if renovation.due_fen <= 0:
+        raise ConflictError(f"装修登记 {renovation.number} 的押金和垃圾清运费已缴清，无需再收")
+    wanted = frozenset(b for b in (renovation.deposit_bill_id, renovation.waste_bill_id) if b is not None)
+    return PaymentRequest(renovation.unit, renovation.due_fen, method, None, payer or renovation.owner,
+                          paid_on, bills=wanted)
 
 
 def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]:

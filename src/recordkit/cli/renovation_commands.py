@@ -74,19 +74,17 @@ def renovation_pay(
     例：recordkit renovation pay ZX2026-0001 --method 微信
     """
     from recordkit.money import format_yuan
-    from recordkit.receipts import write_receipt_docx
-    from recordkit.renovations import pay_charges
+    from recordkit.renovations import pay_and_print_charges
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
-    receipt = pay_charges(ledger, workspace.settings.receipt, app_state.operator_name, number, method, payer,
-                          _date(date))
+    receipt, document = pay_and_print_charges(workspace, ledger, app_state.operator_name, number, method, payer,
+                                              _date(date))
     typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
                f"房号 {receipt.unit}；收据编号 {receipt.number}")
     for line in receipt.lines:
         typer.echo(f"  {line.item}：{format_yuan(line.amount_fen)} 元")
-    document = write_receipt_docx(workspace, ledger, receipt, app_state.operator_name)
     typer.echo(f"收据文件：{_where(ctx, document)}")
 
 
