@@ -109,26 +109,77 @@ def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     for request in requests:
         template.check_context(request.context)
-    now = dt.datetime.now(dt.UTC)
-    folder = output_folder(workspace, now.astimezone())
     written: list[Path] = []
     try:
         with ledger.write() as conn:
-            taken: set[Path] = set()
-            records = []
-            for request in requests:
-                path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
-                data = template.render_bytes(request.context)
-                _write_new(path, data)
-                written.append(path)
-                records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
-                if progress:
-                    progress(1)
-            return _insert(conn, workspace, records, operator)
+            return write_documents(conn, workspace, template, requests, operator=operator, kind=kind,
+                                   written=written, progress=progress)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
+
+def write_documents(conn: Connection, workspace: Workspace, template: Template,
+                    requests: Sequence[DocumentRequest], *, operator: str, kind: str, written: list[Path],
+                    progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
+    """Fill, write and record documents inside a ledger write the caller holds.
+
+    For callers that record something else in the same transaction (a certificate's
+    number).  Every path written is appended to ``written``: the caller removes them
+    when the transaction fails.
+    """
+    now = dt.datetime.now(dt.UTC)
+    folder = output_folder(workspace, now.astimezone())
+    taken: set[Path] = set()
+    records = []
+    for request in requests:
+        path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
+        data = template.render_bytes(request.context)
+        _write_new(path, data)
+        written.append(path)
+        records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
+        if progress:
+            progress(1)
+    return _insert(conn, workspace, records, operator)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file made beside the filled documents (a sign-off sheet, a PDF) to record as generated."""
+
+    path: Path
+    kind: str
+    template: str
+    subject: str
+    title: str
+    values: Mapping[str, Any]
+
+
+def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
+    """A new, unused path for a generated file in this month's folder."""
+    folder = output_folder(workspace, dt.datetime.now().astimezone())
+    candidate = folder / f"{safe_file_stem(stem)}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{safe_file_stem(stem)}_{number}{suffix}"
+        number += 1
+    return candidate
+
+
+def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord],
+                 operator: str) -> list[GeneratedDocument]:
+    """Record files already written (sheets, PDFs) in the documents table and the journal."""
+    if not files:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
+             "path": f.path.relative_to(workspace.root).as_posix(),
+             "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
+             "values_json": json.dumps(dict(f.values), ensure_ascii=False, default=str, sort_keys=True),
+             "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
+    with ledger.write() as conn:
+        return _insert(conn, workspace, rows, operator)
 
 
 def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
