@@ -21,7 +21,9 @@ from recordkit.templates import Template, TemplateError, TemplateLibrary, paragr
 ERROR = "错误"
 WARNING = "提示"
 _WELL_FORMED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
-_STRAY = re.compile(r"\{\s+\{|\}\s+\}|\{\{|\}\}|\{%|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}")
+# What is left of a paragraph once its well-formed placeholders are taken out and that Jinja would
+# print as it is (an unclosed "{{" is a syntax error, reported by Template.load instead).
+_STRAY = re.compile(r"\{\s+\{|\}\s+\}|\}\}|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}")
 
 
 @dataclass(frozen=True)
