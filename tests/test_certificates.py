@@ -150,3 +150,20 @@ def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estat
         assert journal.verify(conn).ok
         details = [json.loads(d) for (d,) in conn.execute(sa.select(certificates.c.details))]
     assert all(d["items"] == ["冰箱1台"] for d in details)
+
+
+def test_a_failed_ledger_write_leaves_no_file_and_no_number(ws: Workspace, estate: Ledger,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import recordkit.certificates as module
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(module, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
+    assert generated(ws) == []
+    monkeypatch.undo()
+    assert make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY).number == "CM2026-000001"
+    with estate.read() as conn:
+        assert journal.verify(conn).ok

@@ -238,3 +238,11 @@ def test_clearance_refused_in_arrears_via_cli(run_cli: Any, imported: Workspace)
     assert error_line(result) == ("错误：房屋 3-2-1201 尚欠费用 337.93 元（1 个月，最早 2026-11），结清后才能开具缴费证明。"
                                   "收款：recordkit fees pay 3-2-1201 --amount 337.93")
     assert generated(imported) == []
+
+
+def test_templates_check_a_broken_office_template_by_name(run_cli: Any, imported: Workspace) -> None:
+    make_docx(imported.templates_dir / "停水通知.docx", "{% if 称呼 %}尊敬的")
+    result = run_cli("templates", "check", "停水通知")
+    assert result.exit_code == 5
+    assert "模板“停水通知”（通知）：templates/停水通知.docx" in result.stdout
+    assert "[错误] 模板“停水通知”的占位符写法有误" in result.stdout

@@ -35,7 +35,7 @@ def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
     assert sum(r.reprints for r in receipts) == 3
     assert any(r.prepayment_fen for r in receipts), "someone pays a year ahead"
     assert counts["欠费户数"] == len(arrears) > 0 and any(row.months >= 3 for row in arrears)
-    printed = sorted((tmp_path / "demo" / "records" / "generated").rglob("*.docx"))
+    printed = sorted((tmp_path / "demo" / "records" / "generated").rglob("收据*.docx"))
     assert len(printed) == 10
     voided = next(path for path in printed if "作废" in path.name)
     assert "【作废】" in "\n".join(p.text for p in Document(str(voided)).paragraphs)

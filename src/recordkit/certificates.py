@@ -138,7 +138,7 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
     (saying how much) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
     for an exit pass without items or valid until a past day.  Nothing is written then.
     """
-    from recordkit.documents import DocumentRequest, common_context, write_documents
+    from recordkit.documents import DocumentRequest, common_context, files_removed_on_failure, write_documents
     from recordkit.templates import TemplateLibrary, chinese_date
 
     kind = _check_kind(kind)
@@ -167,20 +167,13 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     context = {**common_context(workspace, today), **values, number_key: "（编号）"}
     template.check_context(context)  # before the number is taken
-    written: list[Any] = []
-    try:
-        with ledger.write() as conn:
-            seq = _next_seq(conn, kind, today.year)
-            number = certificate_number(kind, today.year, seq)
-            context[number_key] = number
-            document = write_documents(conn, workspace, template, [DocumentRequest(context, code, f"{kind}{number}")],
-                                       operator=operator, kind=kind if kind == EXIT_PASS else "证明",
-                                       written=written)[0]
-            _insert(conn, kind, number, today, seq, code, operator, document.id, details)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        seq = _next_seq(conn, kind, today.year)
+        number = certificate_number(kind, today.year, seq)
+        context[number_key] = number
+        document = write_documents(conn, workspace, template, [DocumentRequest(context, code, f"{kind}{number}")],
+                                   operator=operator, kind=kind if kind == EXIT_PASS else "证明", written=written)[0]
+        _insert(conn, kind, number, today, seq, code, operator, document.id, details)
     return Certificate(number, kind, code, document)
 
 

@@ -12,7 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,11 +110,21 @@ def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     for request in requests:
         template.check_context(request.context)
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        return write_documents(conn, workspace, template, requests, operator=operator, kind=kind,
+                               written=written, progress=progress)
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[Path]]:
+    """A list to note each file written in; if the block fails, those files are removed.
+
+    Put it outside the ``Ledger.write()`` whose rows describe the files, so that a failed
+    commit takes the files with it.
+    """
     written: list[Path] = []
     try:
-        with ledger.write() as conn:
-            return write_documents(conn, workspace, template, requests, operator=operator, kind=kind,
-                                   written=written, progress=progress)
+        yield written
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -123,11 +134,11 @@ def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
 def write_documents(conn: Connection, workspace: Workspace, template: Template,
                     requests: Sequence[DocumentRequest], *, operator: str, kind: str, written: list[Path],
                     progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
-    """Fill, write and record documents inside a ledger write the caller holds.
+    """Fill, write and record documents inside the caller's ``Ledger.write()`` (``conn``).
 
-    For callers that record something else in the same transaction (a certificate's
-    number).  Every path written is appended to ``written``: the caller removes them
-    when the transaction fails.
+    Each file's path is appended to ``written`` as soon as it exists (see
+    ``files_removed_on_failure``).  Raises ``TemplateError`` when a request's values do
+    not fit the template.
     """
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
@@ -144,44 +155,6 @@ def write_documents(conn: Connection, workspace: Workspace, template: Template,
     return _insert(conn, workspace, records, operator)
 
 
-@dataclass(frozen=True)
-class FileRecord:
-    """A file made beside the filled documents (a sign-off sheet, a PDF) to record as generated."""
-
-    path: Path
-    kind: str
-    template: str
-    subject: str
-    title: str
-    values: Mapping[str, Any]
-
-
-def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
-    """A new, unused path for a generated file in this month's folder."""
-    folder = output_folder(workspace, dt.datetime.now().astimezone())
-    candidate = folder / f"{safe_file_stem(stem)}{suffix}"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{safe_file_stem(stem)}_{number}{suffix}"
-        number += 1
-    return candidate
-
-
-def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord],
-                 operator: str) -> list[GeneratedDocument]:
-    """Record files already written (sheets, PDFs) in the documents table and the journal."""
-    if not files:
-        return []
-    now = dt.datetime.now(dt.UTC)
-    rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
-             "path": f.path.relative_to(workspace.root).as_posix(),
-             "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
-             "values_json": json.dumps(dict(f.values), ensure_ascii=False, default=str, sort_keys=True),
-             "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
-    with ledger.write() as conn:
-        return _insert(conn, workspace, rows, operator)
-
-
 def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
                     requests: Sequence[DocumentRequest], *, operator: str, kind: str, subject: str,
                     title: str, library: TemplateLibrary | None = None) -> GeneratedDocument:
@@ -192,18 +165,12 @@ def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
     data = template.render_merged_bytes(request.context for request in requests)
     summary = DocumentRequest(context={"份数": len(requests), "收件": [r.subject for r in requests]},
                               subject=subject, title=title)
-    written: list[Path] = []
-    try:
-        with ledger.write() as conn:
-            path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
-            _write_new(path, data)
-            written.append(path)
-            row = _record_row(workspace, template, kind, summary, path, data, operator, now)
-            return _insert(conn, workspace, [row], operator)[0]
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
+        _write_new(path, data)
+        written.append(path)
+        row = _record_row(workspace, template, kind, summary, path, data, operator, now)
+        return _insert(conn, workspace, [row], operator)[0]
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -265,3 +232,41 @@ def list_documents(workspace: Workspace, ledger: Ledger, *, kind: str | None = N
         query = query.limit(limit)
     with ledger.read() as conn:
         return [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file made beside the filled documents (a sign-off sheet, a PDF) to record as generated."""
+
+    path: Path
+    kind: str
+    template: str
+    subject: str
+    title: str
+    values: Mapping[str, Any]
+
+
+def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
+    """A new, unused path for a generated file in this month's folder."""
+    folder = output_folder(workspace, dt.datetime.now().astimezone())
+    candidate = folder / f"{safe_file_stem(stem)}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{safe_file_stem(stem)}_{number}{suffix}"
+        number += 1
+    return candidate
+
+
+def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord],
+                 operator: str) -> list[GeneratedDocument]:
+    """Record files already written (sheets, PDFs) in the documents table and the journal."""
+    if not files:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
+             "path": f.path.relative_to(workspace.root).as_posix(),
+             "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
+             "values_json": json.dumps(dict(f.values), ensure_ascii=False, default=str, sort_keys=True),
+             "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
+    with ledger.write() as conn:
+        return _insert(conn, workspace, rows, operator)

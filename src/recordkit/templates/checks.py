@@ -68,8 +68,18 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
         return candidate.stem, candidate, ORIGIN_OFFICE
     if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
         raise NotFoundError(f"找不到模板文件 {name_or_file}")
-    template = library.get(name_or_file)
-    return template.name, template.path, template.origin
+    from recordkit.templates import ORIGIN_BUILTIN
+
+    name = name_or_file.removesuffix(".docx")
+    # Found without compiling it: a broken template is what the check is for.
+    office = library._office_path(name)
+    if office is not None:
+        return name, office, ORIGIN_OFFICE
+    builtin = library.builtin_path(name)
+    if builtin is None:
+        library.get(name)  # raises NotFoundError listing the names there are
+    assert builtin is not None
+    return name, builtin, ORIGIN_BUILTIN
 
 
 def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
