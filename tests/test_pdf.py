@@ -111,3 +111,14 @@ def test_a_failed_conversion_leaves_no_pdf(tmp_path: Path) -> None:
         pdf.convert_to_pdf([source], soffice=str(fake))
     assert not (tmp_path / "a.pdf").exists()
     assert pdf.convert_to_pdf([]) == []
+
+
+def test_exit_pass_pdf(soffice: str, workspace: Workspace, estate: Ledger) -> None:
+    from recordkit.certificates import make_certificate
+
+    made = make_certificate(workspace, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台,洗衣机1台", pdf=True)
+    assert made.pdf is not None and made.pdf_problem is None
+    assert made.pdf.path == made.document.path.with_suffix(".pdf")
+    text = pdf_text(made.pdf.path)[0]
+    assert f"编号：{made.number}" in text and "1冰箱1台" in text and "2洗衣机1台" in text
+    assert "业主授权：本人系1-1-101房屋业主张伟" in text

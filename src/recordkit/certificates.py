@@ -43,6 +43,8 @@ class Certificate:
     kind: str
     unit: str
     document: GeneratedDocument
+    pdf: GeneratedDocument | None = None
+    pdf_problem: str | None = None  # why no PDF was made when one was asked for
 
 
 # -- pure decisions -----------------------------------------------------------------------
@@ -129,7 +131,7 @@ def _residence_values(view: UnitView) -> dict[str, Any]:
 
 def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str, operator: str, *,
                      purpose: str | None = None, items: str | None = None, valid_until: dt.date | None = None,
-                     carrier: str | None = None, today: dt.date | None = None,
+                     carrier: str | None = None, pdf: bool = False, today: dt.date | None = None,
                      library: TemplateLibrary | None = None) -> Certificate:
     """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
 
@@ -137,8 +139,9 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
     ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
     (saying how much) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
     for an exit pass without items or valid until a past day.  Nothing is written then.
+    With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
-    from recordkit.documents import DocumentRequest, common_context, files_removed_on_failure, write_documents
+    from recordkit.documents import DocumentRequest, common_context, files_removed_on_failure, pdf_copies, write_documents
     from recordkit.templates import TemplateLibrary, chinese_date
 
     kind = _check_kind(kind)
@@ -174,7 +177,10 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
         document = write_documents(conn, workspace, template, [DocumentRequest(context, code, f"{kind}{number}")],
                                    operator=operator, kind=kind if kind == EXIT_PASS else "证明", written=written)[0]
         _insert(conn, kind, number, today, seq, code, operator, document.id, details)
-    return Certificate(number, kind, code, document)
+    if not pdf:
+        return Certificate(number, kind, code, document)
+    pdfs, problem = pdf_copies(workspace, ledger, [document], operator)
+    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem)
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:

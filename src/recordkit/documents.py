@@ -270,3 +270,27 @@ def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecor
              "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
     with ledger.write() as conn:
         return _insert(conn, workspace, rows, operator)
+
+
+def pdf_copies(workspace: Workspace, ledger: Ledger, documents: Sequence[GeneratedDocument],
+               operator: str) -> tuple[list[GeneratedDocument], str | None]:
+    """PDF copies of generated documents in one LibreOffice run, recorded as generated documents too.
+
+    Returns (the PDFs, None), or ([], the reason) when no PDF could be made: the .docx
+    files stand either way.
+    """
+    from recordkit.pdf import PdfError, convert_to_pdf
+
+    try:
+        paths = convert_to_pdf([document.path for document in documents])
+    except PdfError as err:
+        return [], err.message
+    files = [FileRecord(path, document.kind, document.template, document.subject, f"{document.title}（PDF）",
+                        {"来源": document.path.relative_to(workspace.root).as_posix()})
+             for path, document in zip(paths, documents, strict=True)]
+    try:
+        return record_files(workspace, ledger, files, operator), None
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise

@@ -207,7 +207,7 @@ def _scope_of(recipients: Sequence[Recipient]) -> str:
 def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: TemplateLibrary, kind: str,
            recipients: Sequence[Recipient], requests: Sequence[DocumentRequest], operator: str, *, merge: bool,
            pdf: bool, scope: str, today: dt.date, progress: Callable[[int], None] | None) -> NoticeBatch:
-    from recordkit.documents import generate_many, generate_merged
+    from recordkit.documents import generate_many, generate_merged, pdf_copies
 
     for request in requests:  # all of them, before the first file is written
         template.check_context(request.context)
@@ -223,29 +223,8 @@ def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: Te
     batch = NoticeBatch(template.name, list(recipients), documents, merged=merge)
     batch.sign_sheet = write_sign_sheet(workspace, ledger, template.name, recipients, operator, scope, today)
     if pdf:
-        batch.pdfs, batch.pdf_problem = make_pdfs(workspace, ledger, documents, operator)
+        batch.pdfs, batch.pdf_problem = pdf_copies(workspace, ledger, documents, operator)
     return batch
-
-
-def make_pdfs(workspace: Workspace, ledger: Ledger, documents: Sequence[GeneratedDocument],
-              operator: str) -> tuple[list[GeneratedDocument], str | None]:
-    """PDF copies of generated documents, recorded beside them; (pdfs, None) or ([], why not)."""
-    from recordkit.documents import FileRecord, record_files
-    from recordkit.pdf import PdfError, convert_to_pdf
-
-    try:
-        paths = convert_to_pdf([document.path for document in documents])
-    except PdfError as err:
-        return [], err.message
-    files = [FileRecord(path, document.kind, document.template, document.subject, f"{document.title}（PDF）",
-                        {"来源": document.path.relative_to(workspace.root).as_posix()})
-             for path, document in zip(paths, documents, strict=True)]
-    try:
-        return record_files(workspace, ledger, files, operator), None
-    except BaseException:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        raise
 
 
 def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipients: Sequence[Recipient],

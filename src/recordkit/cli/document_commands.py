@@ -99,6 +99,7 @@ def cert_make(
     items: str | None = typer.Option(None, "--items", help="出门条放行的物品，逗号分隔，例如 \"冰箱1台,洗衣机1台\"。"),
     valid_until: str | None = typer.Option(None, "--valid-until", help="出门条有效期至（默认今天），例如 2026-12-05。"),
     carrier: str | None = typer.Option(None, "--carrier", help="出门条的携物人（默认业主本人）。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF；没有安装时仍生成 .docx。"),
 ) -> None:
     """开具有编号的证明或出门条；缴费证明在房屋有欠费时拒绝开具并说明欠多少。
 
@@ -109,9 +110,15 @@ def cert_make(
 
     app_state = state(ctx)
     certificate = make_certificate(app_state.workspace(), fees_ledger(ctx), kind, unit, app_state.operator_name,
-                                   purpose=purpose, items=items, valid_until=_date(valid_until), carrier=carrier)
+                                   purpose=purpose, items=items, valid_until=_date(valid_until), carrier=carrier,
+                                   pdf=pdf)
+    root = app_state.workspace().root
     typer.echo(f"已开具{certificate.kind} {certificate.number}（{certificate.unit}）："
-               f"{certificate.document.path.relative_to(app_state.workspace().root)}")
+               f"{certificate.document.path.relative_to(root)}")
+    if certificate.pdf is not None:
+        typer.echo(f"PDF：{certificate.pdf.path.relative_to(root)}")
+    if certificate.pdf_problem:
+        typer.echo(f"注意：{certificate.pdf_problem}", err=True)
 
 
 @docs_app.command("list")
