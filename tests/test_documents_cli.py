@@ -246,3 +246,10 @@ def test_templates_check_a_broken_office_template_by_name(run_cli: Any, imported
     assert result.exit_code == 5
     assert "模板“停水通知”（通知）：templates/停水通知.docx" in result.stdout
     assert "[错误] 模板“停水通知”的占位符写法有误" in result.stdout
+
+
+def test_templates_check_finds_the_attr_filter_escape(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "通知.docx", "{{ 称呼|attr('__class__') }}")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert "[错误] 正文段落“{{ 称呼|attr('__class__') }}”：访问“__class__”是不允许的" in result.stdout
