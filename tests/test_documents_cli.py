@@ -253,3 +253,12 @@ def test_templates_check_finds_the_attr_filter_escape(run_cli: Any, imported: Wo
     result = run_cli("templates", "check", str(path))
     assert result.exit_code == 5
     assert "[错误] 正文段落“{{ 称呼|attr('__class__') }}”：访问“__class__”是不允许的" in result.stdout
+
+
+def test_notice_scope_is_named_the_canonical_way(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("notice", "make", "温馨提示", "--unit", "3栋2单元1201室", "--set", "提示内容=注意防火")
+    assert result.exit_code == 0, result.output
+    assert "  温馨提示_3-2-1201.docx" in result.stdout
+    assert result.stdout.strip().endswith("/温馨提示送达签收表_3-2-1201.xlsx")
+    result = run_cli("notice", "make", "温馨提示", "--building", "3栋", "--set", "提示内容=注意防火", "--merge")
+    assert "温馨提示合并打印1份_3栋.docx" in result.stdout and result.stdout.strip().endswith("送达签收表_3栋.xlsx")

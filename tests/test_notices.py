@@ -303,3 +303,14 @@ def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tm
     text = "\n".join(paragraphs(batch.documents[0].path))
     deadline = dt.date.today() + dt.timedelta(days=7)
     assert "请致电0755-12345678" in text and f"{deadline.month}月{deadline.day}日前缴清" in text
+
+
+def test_scope_label_names_who_a_batch_went_to() -> None:
+    from recordkit.notices import scope_label
+
+    one = [Recipient("3-2-1201", "3", "李秀英")]
+    assert scope_label(one) == "3-2-1201"
+    assert scope_label(one, building=True) == "3栋"
+    assert scope_label(one, everyone=True) == "全体"
+    assert scope_label([*one, Recipient("3-2-1202", "3", None)]) == "3栋"
+    assert scope_label([*one, Recipient("1-1-101", "1", "张伟")]) == "全体"

@@ -134,10 +134,15 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
             "称呼": recipient.salutation, **values}
 
 
-def scope_label(unit: str | None, building: str | None, everyone: bool) -> str:
-    if everyone:
+def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
+    """How a batch's files and sign-off sheet name who it went to: 全体, 3栋, or the one unit
+    (inferred from the recipients unless the clerk asked for a building or the estate)."""
+    buildings = sorted({r.building for r in recipients})
+    if everyone or len(buildings) > 1:
         return "全体"
-    return f"{building}栋" if building else str(unit)
+    if building or len(recipients) > 1:
+        return f"{buildings[0]}栋"
+    return recipients[0].unit
 
 
 # -- recipients ---------------------------------------------------------------------------
@@ -194,14 +199,7 @@ def make_notices(workspace: Workspace, ledger: Ledger, template_name: str, recip
     requests = [DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
                 for recipient in recipients]
     return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
-                  merge=merge, pdf=pdf, scope=scope or _scope_of(recipients), today=today, progress=progress)
-
-
-def _scope_of(recipients: Sequence[Recipient]) -> str:
-    buildings = sorted({r.building for r in recipients})
-    if len(recipients) == 1:
-        return recipients[0].unit
-    return f"{buildings[0]}栋" if len(buildings) == 1 else "全体"
+                  merge=merge, pdf=pdf, scope=scope or scope_label(recipients), today=today, progress=progress)
 
 
 def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: TemplateLibrary, kind: str,

@@ -73,7 +73,7 @@ def notice_make(
 
         batch = make_notices(app_state.workspace(), ledger, template, recipients, assignments,
                              app_state.operator_name, merge=merge, pdf=pdf,
-                             scope=scope_label(unit, building, everyone), progress=step)
+                             scope=scope_label(recipients, building=building is not None, everyone=everyone), progress=step)
     print_batch(ctx, batch)
 
 
