@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_watch.py
 	$(BIN)/python benchmarks/bench_fees.py
+	$(BIN)/python benchmarks/bench_notices.py --ledger
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

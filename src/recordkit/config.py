@@ -89,6 +89,18 @@ class RenovationSettings:
 
 
 @dataclass(frozen=True)
+class NoticesSettings:
+    """Issue 5: what notices, payment reminders and certificates print besides the office's name."""
+
+    # The office's telephone, printed on payment reminders.
+    phone: str = ""
+    # How owners can pay, printed on every 催缴通知书.
+    payment_methods: str = "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）"
+    # Days an owner is given to pay, counted from the day the 催缴通知书 is printed.
+    payment_days: int = 15
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything recordkit may be configured with.  Sections mirror recordkit.toml."""
 
@@ -98,6 +110,7 @@ class Settings:
     fees: FeesSettings = field(default_factory=FeesSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     renovation: RenovationSettings = field(default_factory=RenovationSettings)
+    notices: NoticesSettings = field(default_factory=NoticesSettings)
 
     @property
     def operator_name(self) -> str:

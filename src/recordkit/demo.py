@@ -259,8 +259,59 @@ def _step_renovations(ctx: DemoContext) -> None:
     ]
 
 
+def _step_documents(ctx: DemoContext) -> None:
+    """Issue 5: a building-wide water-cut notice, the reminders of one building's long arrears,
+    and a certificate of each kind — merged print files where a clerk would print a stack."""
+    import datetime as dt
+
+    from recordkit.certificates import make_certificate
+    from recordkit.fees import list_arrears
+    from recordkit.notices import make_notices, remind, select_recipients
+    from recordkit.owners import list_units
+    from recordkit.storage.db import open_ledger
+    from recordkit.templates import TemplateLibrary
+
+    workspace, who = ctx.workspace, DEMO_OPERATOR
+    library = TemplateLibrary.for_workspace(workspace)
+    soon = dt.date.today() + dt.timedelta(days=3)
+    with open_ledger(workspace.database_url) as ledger:
+        units = list_units(ledger)
+        occupied = [view for view in units if view.status == "occupied"]
+        # The building with the most residents gets the notice; the one with most long arrears the reminders.
+        building = max(sorted({v.code.building for v in occupied}),
+                       key=lambda b: sum(v.code.building == b for v in occupied))
+        water = make_notices(workspace, ledger, "停水通知", select_recipients(ledger, building=building), {
+            "停水原因": "二次供水水箱清洗消毒", "停水范围": f"{building}栋", "停水时间": f"{soon.month}月{soon.day}日8:00",
+            "恢复时间": "当日18:00"}, who, merge=True, scope=f"{building}栋", library=library)
+        arrears = list_arrears(ledger)
+        long_owing = [row.unit.split("-")[0] for row in arrears if row.months >= 3]
+        debtors = max(sorted(set(long_owing)), key=long_owing.count) if long_owing else building
+        reminders = remind(workspace, ledger, who, min_months=3, building=debtors, library=library)
+        owing = {row.unit for row in arrears}
+        settled = [view for view in occupied if view.owner and view.move_in_date]
+        resident = settled[0]
+        paid_up = next(view for view in settled if str(view.code) not in owing)
+        certificates = [
+            make_certificate(workspace, ledger, "居住证明", str(resident.code), who, purpose="子女入学", library=library),
+            make_certificate(workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", library=library),
+            make_certificate(workspace, ledger, "出门条", str(resident.code), who, items="冰箱1台,旧沙发1件,纸箱6个",
+                             valid_until=soon, library=library),
+        ]
+    reminded = len(reminders.recipients) if reminders else 0
+    ctx.report.counts += [(f"停水通知（{building}栋，合并打印）", len(water.recipients)),
+                          (f"催缴通知书（{debtors}栋欠费3个月以上）", reminded), ("证明与出门条", len(certificates))]
+    ctx.report.files += [water.documents[0].path, *(c.document.path for c in certificates)]
+    ctx.report.next_commands += [
+        "recordkit templates list",
+        f"recordkit notice make 温馨提示 --building {building} --set 提示内容=请勿高空抛物 --merge",
+        f"recordkit notice remind --min-months 3 --building {debtors} --merge",
+        f"recordkit cert make 出门条 --unit {resident.code} --items \"冰箱1台\"",
+        "recordkit docs list --limit 20",
+    ]
+
+
 #: The demo's steps in order; later capabilities append theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations]
+STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents]
 
 
 def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:

@@ -232,3 +232,65 @@ def list_documents(workspace: Workspace, ledger: Ledger, *, kind: str | None = N
         query = query.limit(limit)
     with ledger.read() as conn:
         return [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file made beside the filled documents (a sign-off sheet, a PDF) to record as generated."""
+
+    path: Path
+    kind: str
+    template: str
+    subject: str
+    title: str
+    values: Mapping[str, Any]
+
+
+def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
+    """A new, unused path for a generated file in this month's folder."""
+    folder = output_folder(workspace, dt.datetime.now().astimezone())
+    candidate = folder / f"{safe_file_stem(stem)}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{safe_file_stem(stem)}_{number}{suffix}"
+        number += 1
+    return candidate
+
+
+def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord],
+                 operator: str) -> list[GeneratedDocument]:
+    """Record files already written (sheets, PDFs) in the documents table and the journal."""
+    if not files:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
+             "path": f.path.relative_to(workspace.root).as_posix(),
+             "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
+             "values_json": json.dumps(dict(f.values), ensure_ascii=False, default=str, sort_keys=True),
+             "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
+    with ledger.write() as conn:
+        return _insert(conn, workspace, rows, operator)
+
+
+def pdf_copies(workspace: Workspace, ledger: Ledger, documents: Sequence[GeneratedDocument],
+               operator: str) -> tuple[list[GeneratedDocument], str | None]:
+    """PDF copies of generated documents in one LibreOffice run, recorded as generated documents too.
+
+    Returns (the PDFs, None), or ([], the reason) when no PDF could be made: the .docx
+    files stand either way.
+    """
+    from recordkit.pdf import PdfError, convert_to_pdf
+
+    try:
+        paths = convert_to_pdf([document.path for document in documents])
+    except PdfError as err:
+        return [], err.message
+    files = [FileRecord(path, document.kind, document.template, document.subject, f"{document.title}（PDF）",
+                        {"来源": document.path.relative_to(workspace.root).as_posix()})
+             for path, document in zip(paths, documents, strict=True)]
+    try:
+        return record_files(workspace, ledger, files, operator), None
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise

@@ -264,3 +264,25 @@ renovation_passes = Table(
     # The pass this one replaces (a reissue after a lost card).
     Column("replaces_id", Integer, ForeignKey("renovation_passes.id")),
 )
+
+# Issue 5: numbered certificates (居住证明, 缴费证明) and goods exit passes (出门条).
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # JZ2026-0001, JF2026-0001, CM2026-000001: one sequence per kind and year.
+    Column("number", String(40), nullable=False, unique=True),
+    # The template it was printed from: 居住证明 / 缴费证明 / 出门条.
+    Column("kind", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("unit_code", String(32), nullable=False, index=True),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_at", String(40), nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    # What the paper says beyond the unit (items and validity of an exit pass, purpose), as JSON;
+    # never an ID number.
+    Column("details", Text, nullable=False),
+    UniqueConstraint("kind", "year", "seq"),
+)

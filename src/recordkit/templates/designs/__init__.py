@@ -34,6 +34,8 @@ class Design:
     variables: tuple[str, ...] = ()
     # What the clerk supplies when printing it (`notice make ... --set 停水时间=...`).
     asks: tuple[str, ...] = ()
+    # Pairs of variables whose dates must not run backwards (start, end), checked before printing.
+    ordered: tuple[tuple[str, str], ...] = ()
 
     @property
     def provided(self) -> frozenset[str]:
@@ -64,6 +66,12 @@ def provided_variables(name: str) -> frozenset[str]:
     """The variables recordkit fills for a template of this name (a new name is a notice)."""
     design = all_designs().get(name)
     return design.provided if design else frozenset((*COMMON_VARIABLES, *NOTICE_VARIABLES))
+
+
+def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """The (earlier, later) variables of a template whose dates must be in that order."""
+    design = all_designs().get(name)
+    return design.ordered if design else ()
 
 
 def asked_variables(name: str) -> frozenset[str]:

@@ -1,0 +1,169 @@
+"""Certificates and exit passes: what each says, when one is refused, numbers that never repeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from docx import Document
+
+from recordkit import journal
+from recordkit.certificates import list_certificates, make_certificate, parse_items
+from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.receipts import PaymentRequest, pay
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.storage.schema import certificates
+from recordkit.workspace import Workspace, open_workspace
+from tests.conftest import run_at_once
+from tests.fees_fixtures import CASHIER, bill_months, small_estate
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def ws(workspace: Workspace, ledger_url: str) -> Workspace:
+    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
+
+
+@pytest.fixture
+def estate(ws: Workspace, tmp_path: Path) -> Ledger:
+    ledger = open_ledger(ws.database_url)
+    small_estate(ledger, tmp_path)
+    yield ledger
+    ledger.close()
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def generated(ws: Workspace) -> list[Path]:
+    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
+
+
+def test_parse_items_splits_names_and_quantities() -> None:
+    assert parse_items("冰箱1台，旧沙发 2件、纸箱10个;台灯") == [
+        {"序号": 1, "名称": "冰箱", "数量": "1台"}, {"序号": 2, "名称": "旧沙发", "数量": "2件"},
+        {"序号": 3, "名称": "纸箱", "数量": "10个"}, {"序号": 4, "名称": "台灯", "数量": ""}]
+    with pytest.raises(ValidationError, match="需要写明放行的物品"):
+        parse_items(" , ")
+
+
+def test_residence_certificate_carries_the_id_number_but_not_in_its_name(ws: Workspace, estate: Ledger) -> None:
+    made = make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, purpose="子女入学", today=TODAY)
+    assert made.number == "JZ2026-0001"
+    assert made.document.path.name == "居住证明JZ2026-0001_1-1-101.docx"
+    lines = paragraphs(made.document.path)
+    assert lines[0] == "编号：JZ2026-0001" and lines[1] == "居住证明"
+    assert lines[2] == ("兹证明张伟（身份证号：110101199003071233）系测试小区1-1-101房屋的业主，"
+                        "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。")
+    assert "本证明用于子女入学，仅证明上述居住情况，复印无效。" in lines
+    assert lines[-3:] == ["测试物业服务中心", "（盖章处）", "2026年11月23日"]
+    with estate.read() as conn:
+        entries = journal.recent(conn, limit=3)
+        row = conn.execute(sa.select(certificates)).one()
+    assert all("110101199003071233" not in (e.after or "") for e in entries)
+    assert "110101199003071233" not in row.details
+    assert [e.action for e in entries][:2] == ["certificate.issue", "document.generate"]
+
+
+def test_residence_refused_for_a_unit_nobody_lives_in(ws: Workspace, estate: Ledger) -> None:
+    with pytest.raises(ConflictError, match="^房屋 1-1-102 的状态是“已交付”，不是已入住，不能开具居住证明"):
+        make_certificate(ws, estate, "居住证明", "1-1-102", CASHIER, today=TODAY)
+    with pytest.raises(ConflictError, match="^房屋 3-2-1202 没有登记业主"):
+        make_certificate(ws, estate, "居住证明", "3-2-1202", CASHIER, today=TODAY)
+    with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
+        make_certificate(ws, estate, "居住证明", "9-9-909", CASHIER, today=TODAY)
+    assert generated(ws) == []
+
+
+def test_clearance_refused_while_in_arrears_saying_how_much(ws: Workspace, estate: Ledger) -> None:
+    bill_months(estate, "2026-10", "2026-11")
+    with pytest.raises(ConflictError) as caught:
+        make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
+    assert caught.value.message == ("房屋 1-1-101 尚欠费用 739.94 元（2 个月，最早 2026-10），结清后才能开具缴费证明。"
+                                    "收款：recordkit fees pay 1-1-101 --amount 739.94")
+    assert generated(ws) == []
+    with estate.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(certificates)).scalar() == 0
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 73994, "微信", paid_on=TODAY))
+    made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
+    assert made.number == "JF2026-0001"
+    assert paragraphs(made.document.path)[2] == ("兹证明测试小区1-1-101房屋（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
+                                                 "截至2026年11月23日无欠费。")
+    assert "110101199003071233" not in "\n".join(paragraphs(made.document.path))
+
+
+def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: Ledger) -> None:
+    first = make_certificate(ws, estate, "出门条", "3-2-1201", CASHIER, items="冰箱1台,旧沙发2件",
+                             valid_until=dt.date(2026, 11, 25), carrier="王师傅", today=TODAY)
+    second = make_certificate(ws, estate, "出门条", "3-2-1201", CASHIER, items="纸箱10个", today=TODAY)
+    assert (first.number, second.number) == ("CM2026-000001", "CM2026-000002")
+    path = first.document.path
+    lines = paragraphs(path)
+    assert lines[0] == "编号：CM2026-000001"
+    assert "房号：测试小区3-2-1201    业主：李秀英    携物人：王师傅" in lines
+    assert "有效期至：2026年11月25日（过期作废，一次有效）" in lines
+    assert "业主授权：本人系3-2-1201房屋业主李秀英，同意上列物品搬离小区，并对物品的归属负责。" in lines
+    assert f"经办人：{CASHIER}    门岗查验：__________" in lines
+    rows = [[c.text for c in r.cells] for r in Document(str(path)).tables[0].rows]
+    assert rows == [["序号", "物品名称", "数量"], ["1", "冰箱", "1台"], ["2", "旧沙发", "2件"]]
+    assert "有效期至：2026年11月23日（过期作废，一次有效）" in paragraphs(second.document.path)
+    listed = list_certificates(estate, "出门条")
+    assert [c["number"] for c in listed] == ["CM2026-000002", "CM2026-000001"]
+    assert listed[1]["items"] == ["冰箱1台", "旧沙发2件"] and listed[1]["valid_until"] == "2026-11-25"
+
+
+def test_exit_pass_bad_input_writes_nothing(ws: Workspace, estate: Ledger) -> None:
+    with pytest.raises(ValidationError, match="^有效期 2026-11-22 早于今天（2026-11-23）"):
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", valid_until=dt.date(2026, 11, 22),
+                         today=TODAY)
+    with pytest.raises(ValidationError, match="需要写明放行的物品"):
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, today=TODAY)
+    with pytest.raises(UsageError, match="只用于出门条"):
+        make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
+    with pytest.raises(UsageError, match="^没有“结婚证明”这种证明，可开具：居住证明、缴费证明、出门条"):
+        make_certificate(ws, estate, "结婚证明", "1-1-101", CASHIER, today=TODAY)
+    assert generated(ws) == []
+
+
+def _issue_passes(url: str, root: str) -> None:
+    import multiprocessing
+
+    workspace = open_workspace(Path(root), environ={"RECORDKIT_DATABASE_URL": url})
+    with open_ledger(url) as ledger:
+        for _ in range(5):
+            make_certificate(workspace, ledger, "出门条", "1-1-101", multiprocessing.current_process().name,
+                             items="冰箱1台", today=TODAY)
+
+
+def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estate: Ledger) -> None:
+    run_at_once(_issue_passes, (ws.database_url, str(ws.root)), [f"前台{i}" for i in range(4)], timeout=300)
+    numbers = sorted(c["number"] for c in list_certificates(estate))
+    assert numbers == [f"CM2026-{seq:06d}" for seq in range(1, 21)]
+    files = [p for p in generated(ws) if p.suffix == ".docx"]
+    assert len(files) == 20
+    with estate.read() as conn:
+        assert journal.verify(conn).ok
+        details = [json.loads(d) for (d,) in conn.execute(sa.select(certificates.c.details))]
+    assert all(d["items"] == ["冰箱1台"] for d in details)
+
+
+def test_a_failed_ledger_write_leaves_no_file_and_no_number(ws: Workspace, estate: Ledger,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import recordkit.certificates as module
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(module, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
+    assert generated(ws) == []
+    monkeypatch.undo()
+    assert make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY).number == "CM2026-000001"
+    with estate.read() as conn:
+        assert journal.verify(conn).ok

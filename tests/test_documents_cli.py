@@ -1,0 +1,264 @@
+"""The clerk's commands for templates, notices, reminders, certificates and the documents list:
+exact output lines, exit codes, and nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from recordkit.workspace import Workspace
+from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.test_templates import make_docx
+
+WATER = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋", "--set", "停水时间=12月5日8:00",
+         "--set", "恢复时间=当日18:00"]
+
+
+@pytest.fixture
+def imported(run_cli: Any, workspace: Workspace) -> Workspace:
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    return workspace
+
+
+def generated(ws: Workspace) -> list[Path]:
+    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
+
+
+def error_line(result: Any) -> str:
+    return result.stderr.strip().splitlines()[0]
+
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Workspace) -> None:
+    make_docx(imported.templates_dir / "停水通知.docx", "本处的停水通知 {{ 停水时间 }}")
+    result = run_cli("templates", "list", "--json")
+    assert result.exit_code == 0
+    infos = {info["name"]: info for info in json.loads(result.stdout)}
+    for name in ("停水通知", "停电通知", "电梯维保通知", "温馨提示", "装修违规整改通知", "催缴通知书", "居住证明", "缴费证明", "出门条"):
+        assert name in infos, name
+    assert infos["催缴通知书"]["kind"] == "催缴通知书" and infos["出门条"]["kind"] == "出门条"
+    assert infos["居住证明"]["origin"] == "内置" and "身份证号" in infos["居住证明"]["variables"]
+    assert infos["停水通知"]["origin"] == "本处" and infos["停水通知"]["overrides_builtin"]
+    assert infos["停水通知"]["variables"] == ["停水时间"]
+    table = run_cli("templates", "list")
+    assert "本处（覆盖内置）" in table.stdout
+
+
+def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("templates", "check", "催缴通知书")
+    assert result.exit_code == 0
+    assert "模板“催缴通知书”（催缴通知书）" in result.stdout and result.stdout.strip().endswith("检查通过")
+
+
+def test_templates_check_quotes_the_broken_paragraph(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "坏通知.docx", "第一段", "尊敬的{{ 业主姓名 业主：")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert "[错误] 模板“坏通知”的占位符写法有误：正文段落“尊敬的{{ 业主姓名 业主：”" in result.stdout
+    assert "发现 1 处错误" in result.stdout
+
+
+def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(run_cli: Any, imported: Workspace,
+                                                                      tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "催缴通知书.docx", "{{ 业主姓明 }}", "{{ 称呼.__class__ }}", "{{ 合计 }}")
+    result = run_cli("templates", "check", str(path), "--json")
+    assert result.exit_code == 5
+    report = json.loads(result.stdout)
+    messages = [(f["level"], f["where"], f["message"]) for f in report["findings"]]
+    assert ("错误", "正文段落“{{ 称呼.__class__ }}”", "访问“__class__”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量") in messages
+    assert ("错误", "", "变量“业主姓明”recordkit 不提供，是不是“业主姓名”写错了？") in messages
+    assert report["kind"] == "催缴通知书" and not report["ok"]
+
+
+def test_templates_check_a_reminder_variable_nobody_provides(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "出门条.docx", "{{ 车牌号 }}")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert "[错误] 变量“车牌号”recordkit 不提供（出门条可用的变量：" in result.stdout
+
+
+def test_templates_check_notice_variables_come_from_set(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "燃气检修通知.docx", "{{ 称呼 }}：检修时间{{ 检修时间 }}")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 0
+    assert "[提示] 变量“检修时间”需要在打印时用 --set 检修时间=… 填写" in result.stdout
+
+
+def test_templates_check_split_placeholders(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    joined = make_docx(tmp_path / "拆开.docx", ["尊敬的", "{{ 业主", "姓名 }}", "业主："])
+    result = run_cli("templates", "check", str(joined))
+    assert result.exit_code == 0
+    assert "[提示] 正文段落“尊敬的{{ 业主姓名 }}业主：”：Word 把占位符 {{ 业主姓名 }} 拆成了几段，recordkit 已自动合并" in result.stdout
+    broken = make_docx(tmp_path / "全角.docx", "第一段", ["尊敬的", "｛｛ 业主姓名 ｝｝", "业主："])
+    result = run_cli("templates", "check", str(broken))
+    assert result.exit_code == 5
+    assert "[错误] 正文段落“尊敬的｛｛ 业主姓名 ｝｝业主：”：占位符不完整或被拆开" in result.stdout
+
+
+def test_templates_check_unknown(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("templates", "check", "停气通知")
+    assert result.exit_code == 6
+    assert error_line(result).startswith("错误：没有名为“停气通知”的模板。现有模板：")
+    assert run_cli("templates", "check", "没有/这个.docx").exit_code == 6
+
+
+def test_templates_copy_then_refuses_to_overwrite(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("templates", "copy", "催缴通知书")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("已复制到 templates/催缴通知书.docx")
+    copied = imported.templates_dir / "催缴通知书.docx"
+    assert Document(str(copied)).paragraphs[0].text == "催缴通知书"
+    again = run_cli("templates", "copy", "催缴通知书")
+    assert again.exit_code == 8
+    assert error_line(again) == ("错误：templates/催缴通知书.docx 已存在（本处自己的模板），没有覆盖。"
+                                 "确实要用内置模板替换时加 --force")
+    assert run_cli("templates", "copy", "催缴通知书", "--force").exit_code == 0
+    unknown = run_cli("templates", "copy", "停气通知")
+    assert unknown.exit_code == 6 and "没有名为“停气通知”的内置模板" in error_line(unknown)
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+
+def test_notice_make_building(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("notice", "make", "停水通知", "--building", "3", *WATER)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("已生成停水通知 1 份，在 records/generated/")
+    assert lines[1] == "  停水通知_3-2-1201.docx"
+    assert lines[2].endswith("/停水通知送达签收表_3栋.xlsx")
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert Document(str(docx)).paragraphs[1].text == "尊敬的李秀英业主："
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("notice", "make", "停气通知", "--all"), 6, "错误：没有名为“停气通知”的模板。现有模板："),
+    (("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复实践=当日18:00"), 5,
+     "错误：模板“停水通知”没有用到变量“恢复实践”（是不是 恢复时间？）。"),
+    (("notice", "make", "停水通知", "--all", *WATER[:-2]), 5, "错误：模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…"),
+    (("notice", "make", "停水通知", "--unit", "9-9-909", *WATER), 6, "错误：台账中没有房屋 9-9-909"),
+    (("notice", "make", "停水通知", "--building", "5", *WATER), 6, "错误：5 栋没有已入住的房屋，没有可发送通知的对象。"),
+    (("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间=12月4日18:00"), 5,
+     "错误：模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00），请检查后再试"),
+    (("notice", "make", "停水通知", *WATER), 2, "错误：请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all"),
+    (("notice", "make", "温馨提示", "--all", "--set", "提示内容"), 2, "错误：--set “提示内容” 的写法不对"),
+])
+def test_notice_bad_input_one_line_exit_code_nothing_written(run_cli: Any, imported: Workspace, args: tuple[str, ...],
+                                                             code: int, message: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == code, result.output
+    assert error_line(result).startswith(message)
+    assert generated(imported) == []
+
+
+def test_notice_from_a_broken_office_template(run_cli: Any, imported: Workspace) -> None:
+    make_docx(imported.templates_dir / "停水通知.docx", "尊敬的{{ 业主姓名 业主：")
+    result = run_cli("notice", "make", "停水通知", "--all", *WATER)
+    assert result.exit_code == 5
+    assert error_line(result).startswith("错误：模板“停水通知”的占位符写法有误：正文段落“尊敬的{{ 业主姓名 业主：”")
+    make_docx(imported.templates_dir / "停水通知.docx", "{{ ''.__class__ }}")
+    result = run_cli("notice", "make", "停水通知", "--all")
+    assert result.exit_code == 5
+    assert "不允许" in error_line(result)
+    assert generated(imported) == []
+
+
+def test_notice_remind_without_arrears(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("notice", "remind", "--min-months", "3")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "全小区没有欠费 3 个月以上的房屋，未生成催缴通知书"
+
+
+def test_notice_remind_prints_the_batch(run_cli: Any, imported: Workspace) -> None:
+    assert run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code == 0
+    assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
+    result = run_cli("notice", "remind", "--building", "3", "--as-of", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "欠费合计 675.86 元"
+    docs = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert [p.name for p in docs] == ["催缴通知书_3-2-1201.docx", "催缴通知书_3-2-1202.docx"]
+    rows = [[c.text for c in r.cells] for r in Document(str(docs[0])).tables[0].rows]
+    assert rows[1] == ["2026年11月", "物业服务费", "337.93"]
+    assert rows[-1][0] == "合计人民币（大写）：叁佰叁拾柒元玖角叁分"
+
+
+# -- certificates and the documents list ------------------------------------------------------
+
+
+def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("已开具居住证明 JZ")
+    assert "（1-1-101）：records/generated/" in result.stdout
+    passed = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "2099-01-01")
+    assert passed.exit_code == 0 and "出门条 CM" in passed.stdout
+    listed = json.loads(run_cli("docs", "list", "--unit", "1-1-101", "--json").stdout)
+    assert [(d["kind"], d["template"], d["subject"], d["operator"]) for d in listed] == [
+        ("出门条", "出门条", "1-1-101", "测试员"), ("证明", "居住证明", "1-1-101", "测试员")]
+    only = json.loads(run_cli("docs", "list", "--kind", "证明", "--json").stdout)
+    assert len(only) == 1 and only[0]["title"].startswith("居住证明JZ")
+    table = run_cli("docs", "list")
+    assert "文书 2 份" in table.stdout
+    # The ID number is on the certificate and nowhere else: not in a file name, not in the log.
+    id_number = "110101199003071233"
+    assert all(id_number not in p.name for p in imported.root.rglob("*"))
+    log = imported.records_subdir("logs") / "recordkit.log"
+    assert id_number not in (log.read_text(encoding="utf-8") if log.exists() else "")
+    docx = next(p for p in generated(imported) if p.name.startswith("居住证明"))
+    assert id_number in "\n".join(p.text for p in Document(str(docx)).paragraphs)
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("cert", "make", "居住证明", "--unit", "3-2-1202"), 8, "错误：房屋 3-2-1202 没有登记业主，不能开具证明或出门条。请先导入业主名册"),
+    (("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "2020-01-01"), 5,
+     "错误：有效期 2020-01-01 早于今天"),
+    (("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "明天"), 5, "错误：日期"),
+    (("cert", "make", "学籍证明", "--unit", "1-1-101"), 2, "错误：没有“学籍证明”这种证明，可开具：居住证明、缴费证明、出门条"),
+    (("cert", "make", "居住证明", "--unit", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909"),
+])
+def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...], code: int, message: str) -> None:
+    result = run_cli(*args)
+    assert result.exit_code == code, result.output
+    assert error_line(result).startswith(message)
+    assert generated(imported) == []
+
+
+def test_clearance_refused_in_arrears_via_cli(run_cli: Any, imported: Workspace) -> None:
+    assert run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code == 0
+    assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
+    result = run_cli("cert", "make", "缴费证明", "--unit", "3-2-1201")
+    assert result.exit_code == 8
+    assert error_line(result) == ("错误：房屋 3-2-1201 尚欠费用 337.93 元（1 个月，最早 2026-11），结清后才能开具缴费证明。"
+                                  "收款：recordkit fees pay 3-2-1201 --amount 337.93")
+    assert generated(imported) == []
+
+
+def test_templates_check_a_broken_office_template_by_name(run_cli: Any, imported: Workspace) -> None:
+    make_docx(imported.templates_dir / "停水通知.docx", "{% if 称呼 %}尊敬的")
+    result = run_cli("templates", "check", "停水通知")
+    assert result.exit_code == 5
+    assert "模板“停水通知”（通知）：templates/停水通知.docx" in result.stdout
+    assert "[错误] 模板“停水通知”的占位符写法有误" in result.stdout
+
+
+def test_templates_check_finds_the_attr_filter_escape(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "通知.docx", "{{ 称呼|attr('__class__') }}")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert "[错误] 正文段落“{{ 称呼|attr('__class__') }}”：访问“__class__”是不允许的" in result.stdout
+
+
+def test_notice_scope_is_named_the_canonical_way(run_cli: Any, imported: Workspace) -> None:
+    result = run_cli("notice", "make", "温馨提示", "--unit", "3栋2单元1201室", "--set", "提示内容=注意防火")
+    assert result.exit_code == 0, result.output
+    assert "  温馨提示_3-2-1201.docx" in result.stdout
+    assert result.stdout.strip().endswith("/温馨提示送达签收表_3-2-1201.xlsx")
+    result = run_cli("notice", "make", "温馨提示", "--building", "3栋", "--set", "提示内容=注意防火", "--merge")
+    assert "温馨提示合并打印1份_3栋.docx" in result.stdout and result.stdout.strip().endswith("送达签收表_3栋.xlsx")

@@ -1,0 +1,316 @@
+"""Notices and payment reminders: who gets one, what the .docx says, the 送达签收表, bad input writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from recordkit import journal
+from recordkit.documents import list_documents
+from recordkit.errors import NotFoundError, UsageError, ValidationError
+from recordkit.notices import (
+    Recipient,
+    batch_notices,
+    make_notices,
+    parse_assignments,
+    parse_when,
+    remind,
+    select_recipients,
+)
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.storage.schema import documents
+from recordkit.workspace import Workspace, open_workspace
+from tests.fees_fixtures import CASHIER, bill_months, small_estate
+
+WATER = {"停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "12月5日8:00", "恢复时间": "当日18:00"}
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def ws(workspace: Workspace, ledger_url: str) -> Workspace:
+    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
+
+
+@pytest.fixture
+def estate(ws: Workspace, tmp_path: Path) -> Ledger:
+    ledger = open_ledger(ws.database_url)
+    small_estate(ledger, tmp_path)
+    yield ledger
+    ledger.close()
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def table_rows(path: Path, index: int = 0) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in Document(str(path)).tables[index].rows]
+
+
+def generated(ws: Workspace) -> list[Path]:
+    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
+
+
+# -- pure decisions ---------------------------------------------------------------------------
+
+
+def test_parse_assignments_and_its_bad_form() -> None:
+    assert parse_assignments(["停水时间=12月5日 8:00", " 范围 =3栋=东"]) == {"停水时间": "12月5日 8:00", "范围": "3栋=东"}
+    with pytest.raises(UsageError, match="应写成 变量名=内容"):
+        parse_assignments(["停水时间"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-12-05 08:00", dt.datetime(2026, 12, 5, 8)),
+    ("2026年12月5日", dt.datetime(2026, 12, 5)),
+    ("12月5日8:30", dt.datetime(2026, 12, 5, 8, 30)),
+    ("１２月５日１８：００", dt.datetime(2026, 12, 5, 18)),
+    ("下周二上午", None),
+])
+def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetime | None) -> None:
+    assert parse_when(text, TODAY) == expected
+
+
+def test_parse_when_same_day_needs_the_start() -> None:
+    assert parse_when("当日18:00", TODAY, base=dt.date(2026, 12, 5)) == dt.datetime(2026, 12, 5, 18)
+    assert parse_when("当日18:00", TODAY) is None
+
+
+# -- recipients -------------------------------------------------------------------------------
+
+
+def test_recipients_by_unit_building_and_estate(estate: Ledger) -> None:
+    assert select_recipients(estate, unit="3栋2单元1202室") == [Recipient("3-2-1202", "3", None)]
+    assert select_recipients(estate, building="3") == [Recipient("3-2-1201", "3", "李秀英")]
+    # Only occupied units: 1-1-102 is delivered, 3-2-1202 vacant.
+    assert [r.unit for r in select_recipients(estate, everyone=True)] == ["1-1-101", "3-2-1201"]
+    assert Recipient("1-1-101", "1", "张伟").salutation == "尊敬的张伟业主"
+
+
+def test_recipient_errors(estate: Ledger) -> None:
+    with pytest.raises(UsageError, match="三选一"):
+        select_recipients(estate)
+    with pytest.raises(UsageError, match="三选一"):
+        select_recipients(estate, unit="1-1-101", building="1")
+    with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
+        select_recipients(estate, unit="9-9-909")
+    with pytest.raises(NotFoundError, match="^7 栋没有已入住的房屋"):
+        select_recipients(estate, building="7")
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+
+def test_building_notice_one_file_per_unit_with_sign_sheet(ws: Workspace, estate: Ledger) -> None:
+    recipients = select_recipients(estate, everyone=True)
+    batch = make_notices(ws, estate, "停水通知", recipients, WATER, CASHIER, scope="全体", today=TODAY)
+    assert [d.path.name for d in batch.documents] == ["停水通知_1-1-101.docx", "停水通知_3-2-1201.docx"]
+    lines = paragraphs(batch.documents[0].path)
+    assert lines[:2] == ["停水通知", "尊敬的张伟业主："]
+    assert "因二次供水管网维修，测试小区3栋将于12月5日8:00暂停供水，预计当日18:00恢复供水。" in lines[2]
+    assert lines[-3:] == ["测试物业服务中心", "（盖章处）", "2026年11月23日"]
+    assert paragraphs(batch.documents[1].path)[1] == "尊敬的李秀英业主："
+
+    assert batch.sign_sheet is not None and batch.sign_sheet.path.name == "停水通知送达签收表_全体.xlsx"
+    sheet = load_workbook(batch.sign_sheet.path).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "停水通知 送达签收表"
+    assert "共 2 户" in rows[1][0] and "2026年11月23日" in rows[1][0]
+    assert rows[2] == ["序号", "房号", "业主", "签收人签字", "签收日期", "备注"]
+    assert rows[3:] == [[1, "1-1-101", "张伟", None, None, None], [2, "3-2-1201", "李秀英", None, None, None]]
+    assert sheet.print_title_rows == "$3:$3"
+
+    listed = list_documents(ws, estate)
+    assert {d.kind for d in listed} == {"通知", "送达签收表"}
+    with estate.read() as conn:
+        values = json.loads(conn.execute(sa.select(documents.c.values_json).where(
+            documents.c.path.like("%停水通知_1-1-101.docx"))).scalar())
+        assert values["停水时间"] == "12月5日8:00" and values["业主姓名"] == "张伟"
+        assert journal.verify(conn).ok
+
+
+def test_merged_notice_is_one_file_one_page_each(ws: Workspace, estate: Ledger) -> None:
+    recipients = select_recipients(estate, everyone=True)
+    batch = make_notices(ws, estate, "温馨提示", recipients, {"提示内容": "冬季请关好门窗"}, CASHIER, merge=True,
+                         scope="全体", today=TODAY)
+    assert len(batch.documents) == 1 and batch.merged
+    lines = paragraphs(batch.documents[0].path)
+    assert [line for line in lines if line.startswith("尊敬的")] == ["尊敬的张伟业主：", "尊敬的李秀英业主："]
+    assert lines.count("冬季请关好门窗") == 2
+    assert [p.suffix for p in generated(ws)] == [".docx", ".xlsx"]
+
+
+def test_every_builtin_notice_fills(ws: Workspace, estate: Ledger) -> None:
+    asks = {"停电通知": {"停电原因": "线路检修", "停电范围": "1栋", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"},
+            "电梯维保通知": {"维保单位": "某某电梯公司", "电梯位置": "1栋1单元1号电梯", "维保时间": "12月7日9:00",
+                          "结束时间": "12月7日12:00"},
+            "装修违规整改通知": {"违规事项": "擅自拆改承重墙", "整改期限": "2026年11月30日"}}
+    expected = {"停电通知": "将于12月6日9:00暂停供电，预计12月6日17:00恢复供电",
+                "电梯维保通知": "某某电梯公司将于12月7日9:00至12月7日12:00对测试小区1栋1单元1号电梯进行定期维护保养",
+                "装修违规整改通知": "存在以下违规行为：擅自拆改承重墙。"}
+    for name, values in asks.items():
+        batch = make_notices(ws, estate, name, select_recipients(estate, unit="1-1-101"), values, CASHIER, today=TODAY)
+        text = "\n".join(paragraphs(batch.documents[0].path))
+        assert text.startswith(name) and expected[name] in text, name
+        assert "{{" not in text and "}}" not in text
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({**WATER, "停水时问": "x"}, "模板“停水通知”没有用到变量“停水时问”（是不是 停水时间？）"),
+    ({k: v for k, v in WATER.items() if k != "恢复时间"}, "模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…"),
+    ({**WATER, "恢复时间": "12月4日18:00"}, "模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00）"),
+])
+def test_bad_values_write_nothing(ws: Workspace, estate: Ledger, values: dict[str, str], message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_notices(ws, estate, "停水通知", select_recipients(estate, everyone=True), values, CASHIER, today=TODAY)
+    assert caught.value.message.startswith(message)
+    assert generated(ws) == []
+    assert list_documents(ws, estate) == []
+
+
+def test_rectification_deadline_before_today_is_refused(ws: Workspace, estate: Ledger) -> None:
+    with pytest.raises(ValidationError, match="整改期限（2026年11月1日）早于日期"):
+        make_notices(ws, estate, "装修违规整改通知", select_recipients(estate, unit="1-1-101"),
+                     {"违规事项": "噪音扰民", "整改期限": "2026年11月1日"}, CASHIER, today=TODAY)
+
+
+def test_unknown_template_lists_what_there_is(ws: Workspace, estate: Ledger) -> None:
+    with pytest.raises(NotFoundError, match="没有名为“停气通知”的模板。现有模板：临时出入证、停水通知、停电通知、催缴通知书、出门条、居住证明、收据、收据-241、温馨提示、电梯维保通知、缴费证明、装修押金退款单、装修登记表、装修违规整改通知、装饰装修管理协议"):
+        make_notices(ws, estate, "停气通知", select_recipients(estate, everyone=True), {}, CASHIER)
+
+
+def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> None:
+    from tests.test_templates import make_docx
+
+    make_docx(ws.templates_dir / "燃气检修通知.docx", "{{ 称呼 }}：", "燃气公司将于{{ 检修时间 }}入户检修。")
+    with pytest.raises(ValidationError, match="需要填写变量：检修时间"):
+        make_notices(ws, estate, "燃气检修通知", select_recipients(estate, unit="1-1-101"), {}, CASHIER)
+    batch = make_notices(ws, estate, "燃气检修通知", select_recipients(estate, unit="1-1-101"),
+                         {"检修时间": "12月8日"}, CASHIER)
+    assert paragraphs(batch.documents[0].path) == ["尊敬的张伟业主：", "燃气公司将于12月8日入户检修。"]
+    assert batch.documents[0].kind == "通知"
+
+
+def test_sandbox_escape_in_an_office_template_writes_nothing(ws: Workspace, estate: Ledger) -> None:
+    from recordkit.templates import TemplateError
+    from tests.test_templates import make_docx
+
+    make_docx(ws.templates_dir / "恶意通知.docx", "{{ 称呼.__class__.__mro__ }}")
+    with pytest.raises(TemplateError, match="不允许"):
+        make_notices(ws, estate, "恶意通知", select_recipients(estate, everyone=True), {}, CASHIER)
+    assert generated(ws) == []
+
+
+# -- notice batch from a sheet ----------------------------------------------------------------
+
+
+def _sheet(path: Path, rows: list[list[object]], headers: tuple[str, ...] = ("房号", "违规事项", "整改期限")) -> Path:
+    workbook = Workbook()
+    workbook.active.append(list(headers))
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    sheet = _sheet(tmp_path / "整改名单.xlsx", [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"],
+                                             ["1-1-101", "夜间施工噪音", ""]])
+    batch = batch_notices(ws, estate, "装修违规整改通知", sheet, {"整改期限": "2026年12月1日"}, CASHIER, today=TODAY)
+    first, second = ("\n".join(paragraphs(d.path)) for d in batch.documents)
+    assert "测试小区3-2-1201的房屋在装修过程中存在以下违规行为：阳台封装超出规定。" in first
+    assert "请您于2026年12月10日前整改完毕" in first
+    assert "夜间施工噪音" in second and "请您于2026年12月1日前整改完毕" in second  # --set fills the empty cell
+    rows = list(load_workbook(batch.sign_sheet.path).active.iter_rows(min_row=4, values_only=True))
+    assert [row[1] for row in rows] == ["3-2-1201", "1-1-101"]
+
+
+def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    sheet = _sheet(tmp_path / "整改名单.xlsx", [["9-9-909", "x", "2026年12月10日"], ["不是房号", "x", "2026年12月10日"],
+                                             ["1-1-101", "x", "2026年12月10日"]])
+    with pytest.raises(ValidationError) as caught:
+        batch_notices(ws, estate, "装修违规整改通知", sheet, {}, CASHIER, today=TODAY)
+    assert caught.value.message == "整改名单.xlsx 有 2 处错误，没有生成任何通知"
+    assert [str(p) for p in caught.value.problems] == [
+        "第 2 行 A 列（房号）：台账中没有房屋 9-9-909", "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"]
+    missing = _sheet(tmp_path / "缺项.xlsx", [["1-1-101", "噪音", ""]])
+    with pytest.raises(ValidationError, match="^缺项.xlsx 第 2 行（1-1-101）：模板“装修违规整改通知”需要填写变量：整改期限"):
+        batch_notices(ws, estate, "装修违规整改通知", missing, {}, CASHIER, today=TODAY)
+    assert generated(ws) == []
+
+
+# -- payment reminders ------------------------------------------------------------------------
+
+
+def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger) -> None:
+    bill_months(estate, "2026-10", "2026-11")
+    batch = remind(ws, estate, CASHIER, min_months=2, building="1", as_of=TODAY)
+    assert batch is not None
+    assert [d.path.name for d in batch.documents] == ["催缴通知书_1-1-101.docx", "催缴通知书_1-1-102.docx"]
+    path = batch.documents[0].path
+    lines = paragraphs(path)
+    assert lines[:2] == ["催缴通知书", "尊敬的张伟业主："]
+    assert lines[2] == "截至2026年11月23日，您名下测试小区1-1-101房屋尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
+    assert table_rows(path) == [
+        ["所属月份", "收费项目", "欠费金额（元）"],
+        ["2026年10月", "物业服务费", "209.97"], ["2026年10月", "垃圾清运费", "10.00"], ["2026年10月", "停车费", "150.00"],
+        ["2026年11月", "物业服务费", "209.97"], ["2026年11月", "垃圾清运费", "10.00"], ["2026年11月", "停车费", "150.00"],
+        ["合计人民币（大写）：柒佰叁拾玖元玖角肆分", "合计人民币（大写）：柒佰叁拾玖元玖角肆分", "¥739.94"],
+    ]
+    text = "\n".join(lines)
+    assert "缴费方式：到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）。" in text
+    deadline = dt.date.today() + dt.timedelta(days=15)
+    assert f"请您于{deadline.year}年{deadline.month}月{deadline.day}日前缴清上述费用" in text
+    assert batch.total_fen == 73994 + 2 * 28876
+
+
+def test_units_without_arrears_get_nothing(ws: Workspace, estate: Ledger) -> None:
+    from recordkit.receipts import PaymentRequest, pay
+
+    bill_months(estate, "2026-11")
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 36997, "现金", paid_on=TODAY))
+    batch = remind(ws, estate, CASHIER, as_of=TODAY)
+    assert batch is not None
+    assert [d.subject for d in batch.documents] == ["1-1-102", "3-2-1201", "3-2-1202"]
+    assert paragraphs(batch.documents[2].path)[1] == "尊敬的业主（住户）："
+    assert remind(ws, estate, CASHIER, min_months=2, as_of=TODAY) is None
+
+
+def test_reminder_merge_is_one_print_file(ws: Workspace, estate: Ledger) -> None:
+    bill_months(estate, "2026-11")
+    batch = remind(ws, estate, CASHIER, building="3", merge=True, as_of=TODAY)
+    assert batch is not None and len(batch.documents) == 1
+    document = Document(str(batch.documents[0].path))
+    assert len(document.tables) == 2
+    assert [row.cells[2].text for row in document.tables[0].rows][-1] == "¥347.93"
+    assert [row.cells[2].text for row in document.tables[1].rows][-1] == "¥236.55"
+
+
+def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tmp_path: Path) -> None:
+    ws = open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url,
+                                                 "RECORDKIT_NOTICES_PHONE": "0755-12345678",
+                                                 "RECORDKIT_NOTICES_PAYMENT_DAYS": "7"})
+    with open_ledger(ws.database_url) as ledger:
+        small_estate(ledger, tmp_path)
+        bill_months(ledger, "2026-11")
+        batch = remind(ws, ledger, CASHIER, building="3", as_of=TODAY)
+    text = "\n".join(paragraphs(batch.documents[0].path))
+    deadline = dt.date.today() + dt.timedelta(days=7)
+    assert "请致电0755-12345678" in text and f"{deadline.month}月{deadline.day}日前缴清" in text
+
+
+def test_scope_label_names_who_a_batch_went_to() -> None:
+    from recordkit.notices import scope_label
+
+    one = [Recipient("3-2-1201", "3", "李秀英")]
+    assert scope_label(one) == "3-2-1201"
+    assert scope_label(one, building=True) == "3栋"
+    assert scope_label(one, everyone=True) == "全体"
+    assert scope_label([*one, Recipient("3-2-1202", "3", None)]) == "3栋"
+    assert scope_label([*one, Recipient("1-1-101", "1", "张伟")]) == "全体"
