@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from recordkit.cli import ledger_commands, owners_commands, workspace_commands  # noqa: F401  (registers commands)
 from recordkit.cli import fees_commands, receipt_commands  # noqa: F401  (issue 4: fees and receipts)
+from recordkit.cli import archive_commands  # noqa: F401  (issue 6: the archive)
 from recordkit.cli._app import app
 
 
