@@ -384,3 +384,18 @@ def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledge
         "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"]
     assert verify(ws, ledger, "档案员", repair=True).repaired == ["YZ-2026-00001：台账记录已按说明文件重建"]
     assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
+
+
+def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    good = drop(ws, "1-1-101_产权证明_20261101.pdf", 1)
+    twin = write_scan(inbox(ws) / "同一份.pdf", 1)  # the same bytes as the first, in the same batch
+    empty = inbox(ws) / "空.pdf"
+    empty.write_bytes(b"")
+    other = drop(ws, "3-2-1201_身份证_20261102.jpg", 2)
+    outcomes = clerk.file_many([(good, None), (twin, None), (empty, None), (other, None)])
+    assert [o.status for o in outcomes] == ["filed", "quarantined", "quarantined", "filed"]
+    assert outcomes[1].reason.startswith("与已归档的 YZ-2026-00001（产权证明）内容完全相同")
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
+    assert tree(inbox(ws)) == []
+    with ledger.read() as conn:
+        assert [e.key for e in journal.recent(conn, 2)] == ["YZ-2026-00002", "YZ-2026-00001"]

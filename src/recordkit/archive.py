@@ -38,7 +38,7 @@ from recordkit.archive_rules import (
     sequence_year,
 )
 from recordkit.atomic import write_bytes
-from recordkit.errors import ConflictError, IntegrityError, NotFoundError, UsageError, ValidationError
+from recordkit.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
 from recordkit.filenames import printable, readable_name
 from recordkit.scans import ScanRejected, inspect_scan, sha256_of
 
@@ -55,6 +55,9 @@ SIDECAR_SUFFIX = ".json"
 TEMP_PREFIX = ".~recordkit-"
 NOTE_SUFFIX = ".原因.txt"
 _CHUNK = 1 << 20
+#: Files per ledger transaction in a burst: one commit and one folder fsync for all of them, while a
+#: clerk filing at the same moment waits at most one batch for the write lock.
+BATCH_SIZE = 25
 _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
@@ -151,6 +154,21 @@ class _AlreadyFiled(Exception):
         self.item = item
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A file read and understood, ready to be numbered and placed under the lock."""
+
+    path: Path
+    shown: str
+    in_inbox: bool
+    before: os.stat_result
+    pages: int | None
+    sha: str
+    extra: dict[str, str] | None
+    resolved: Resolved
+    source: str
+
+
 class _Changed(Exception):
     """The source changed or vanished while it was being filed: leave it for a later try."""
 
@@ -208,35 +226,69 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
 
-    # The one entry point for a file: every failure of that one file becomes an outcome.
+    # The entry points for files: every failure of one file becomes that file's outcome.
     def file(self, path: Path, flags: Metadata | None = None, now: dt.datetime | None = None,
              base: Path | None = None) -> FilingOutcome:
         """File one scan.  Never raises for a bad file: it is quarantined (inbox) or refused (elsewhere).
 
         Raises ``LedgerError`` when the ledger cannot be written (the file stays where it is).
         """
-        path = Path(os.path.abspath(path))
+        return self.file_many([(path, base)], flags, now)[0]
+
+    def file_many(self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None,
+                  now: dt.datetime | None = None) -> list[FilingOutcome]:
+        """File several scans in one ledger transaction (one commit, one fsync per folder): what the
+        watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
+        the folder whose sub-folders tell category and unit (the inbox for inbox files)."""
+        stamp = now or dt.datetime.now().astimezone()
+        outcomes: list[FilingOutcome | None] = [None] * len(paths)
+        ready: list[tuple[int, _Prepared]] = []
+        for index, (raw, base) in enumerate(paths):
+            path = Path(os.path.abspath(raw))
+            try:
+                ready.append((index, self._prepare(path, flags or Metadata(), base)))
+            except Exception as err:  # noqa: BLE001 - turned into this file's outcome
+                outcomes[index] = self._outcome_of(path, err)
+        if ready:
+            try:
+                results = self._commit(ready, stamp)
+            except LedgerError:
+                raise
+            except Exception:
+                if len(ready) == 1:
+                    raise
+                # Something unexpected in one file spoilt the batch (rolled back): one by one, so that
+                # only that file fails.
+                results = {}
+                for index, prepared in ready:
+                    results |= self._commit([(index, prepared)], stamp)
+            for index, prepared in ready:
+                outcome = results[index]
+                if isinstance(outcome, BaseException):
+                    outcome = self._outcome_of(prepared.path, outcome)
+                elif outcome.status == "filed":
+                    self._remove_source(prepared.path, prepared.in_inbox)
+                    log.info("filed %s as %s", printable(outcome.source), outcome.item.archive_no)  # type: ignore[union-attr]
+                outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _outcome_of(self, path: Path, err: BaseException) -> FilingOutcome:
         shown = readable_name(self._shown(path))
         in_inbox = self._in_inbox(path)
-        try:
-            before = path.stat()
-        except FileNotFoundError:
-            return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
-        try:
-            return self._file(path, shown, in_inbox, before, flags or Metadata(), now, base)
-        except ScanRejected as err:
+        if isinstance(err, ScanRejected):
             return self._reject(path, shown, in_inbox, err.reason)
-        except _Duplicate as dup:
-            reason = (f"与已归档的 {dup.item.archive_no}（{dup.item.title}）内容完全相同"
-                      f"（SHA-256 {dup.item.sha256[:12]}…），没有重复归档")
+        if isinstance(err, _Duplicate):
+            reason = (f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
+                      f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档")
             return self._reject(path, shown, in_inbox, reason)
-        except _AlreadyFiled as done:
+        if isinstance(err, _AlreadyFiled):
             self._remove_source(path, in_inbox)
-            return FilingOutcome(shown, "already_filed", done.item, reason=f"已归档为 {done.item.archive_no}")
-        except _Changed:
+            return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
+        if isinstance(err, _Changed):
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
-        except FileNotFoundError:  # another filer took it between our look and our read
+        if isinstance(err, FileNotFoundError):  # another filer took it between our look and our read
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
+        raise err
 
     def _shown(self, path: Path) -> str:
         if self._in_inbox(path):
@@ -246,46 +298,78 @@ class Archivist:
     def _in_inbox(self, path: Path) -> bool:
         return path.is_relative_to(self.inbox)
 
-    def _file(self, path: Path, shown: str, in_inbox: bool, before: os.stat_result, flags: Metadata,
-              now: dt.datetime | None, base: Path | None = None) -> FilingOutcome:
-        extension = safe_extension(path.name)
+    def _prepare(self, path: Path, flags: Metadata, base: Path | None) -> _Prepared:
+        """Everything that needs no lock: read the file, count pages, hash it, gather its metadata."""
+        before = path.stat()
         if not path.is_file():
             raise ScanRejected("不是普通文件，无法归档")
+        extension = safe_extension(path.name)
         info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
         sha = sha256_of(path)
+        in_inbox = self._in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
-        source = readable_name(_relative(self.workspace, path))
-        stamp = now or dt.datetime.now().astimezone()
-        with self.ledger.write() as conn:
-            import sqlalchemy as sa
+        return _Prepared(path, readable_name(self._shown(path)), in_inbox, before, info.pages, sha, extra, resolved,
+                         readable_name(_relative(self.workspace, path)))
 
-            from recordkit.storage.schema import archive_items, units
+    def _commit(self, ready: Sequence[tuple[int, _Prepared]],
+                stamp: dt.datetime) -> dict[int, FilingOutcome | BaseException]:
+        """Under the write lock: number, place (copy, fsync, rename) and record each prepared file.
+        A file's own refusal (duplicate, changed) is its result; anything else rolls the batch back
+        and removes what it had placed."""
+        import sqlalchemy as sa
 
-            try:
-                current = path.stat()
-            except FileNotFoundError:
-                raise _Changed() from None
-            if (current.st_size, current.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-                raise _Changed()
-            existing = conn.execute(sa.select(archive_items).where(archive_items.c.sha256 == sha)).first()
-            if existing is not None:
-                item = ArchiveItem.from_row(existing)
-                if item.source == source and item.source_mtime_ns == before.st_mtime_ns:
-                    raise _AlreadyFiled(item)  # a run killed after its commit, before removing the inbox file
-                raise _Duplicate(item)
-            reasons = list(resolved.review_reasons)
-            unit = resolved.metadata.unit
-            if unit and conn.execute(sa.select(units.c.id).where(units.c.code == unit)).first() is None:
-                reasons.append(f"台账中没有房屋 {unit}")
-            item = self._new_item(conn, resolved, reasons, info.pages, before, sha, path, source, stamp)
-            target = self.workspace.root / item.path
-            self._place(path, target, sha, item.sidecar(extra))
-            conn.execute(archive_items.insert().values(**item.row()))
-            journal.record(conn, self.operator, [journal.Change("archive.file", "archive_item", item.archive_no, None,
-                                                                _journal_view(item))])
-        self._remove_source(path, in_inbox)
-        log.info("filed %s as %s", printable(shown), item.archive_no)
-        return FilingOutcome(shown, "filed", item)
+        from recordkit.storage.schema import archive_items, units
+
+        results: dict[int, FilingOutcome | BaseException] = {}
+        placed: list[Path] = []
+        try:
+            with self.ledger.write() as conn:
+                changes = []
+                for index, prepared in ready:
+                    try:
+                        item = self._commit_one(conn, prepared, stamp, sa, archive_items, units)
+                    except (_Duplicate, _AlreadyFiled, _Changed, ScanRejected, FileNotFoundError) as err:
+                        results[index] = err
+                        continue
+                    placed.append(self.workspace.root / item.path)
+                    changes.append(journal.Change("archive.file", "archive_item", item.archive_no, None,
+                                                  _journal_view(item)))
+                    results[index] = FilingOutcome(prepared.shown, "filed", item)
+                for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
+                    _fsync_directory(folder)
+                if changes:
+                    journal.record(conn, self.operator, changes)
+        except BaseException:
+            for path in placed:  # rolled back: no file without its row
+                _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
+                _force_unlink(path)
+            raise
+        return results
+
+    def _commit_one(self, conn: Connection, prepared: _Prepared, stamp: dt.datetime, sa: Any, archive_items: Any,
+                    units: Any) -> ArchiveItem:
+        path, before, sha = prepared.path, prepared.before, prepared.sha
+        try:
+            current = path.stat()
+        except FileNotFoundError:
+            raise _Changed() from None
+        if (current.st_size, current.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise _Changed()
+        existing = conn.execute(sa.select(archive_items).where(archive_items.c.sha256 == sha)).first()
+        if existing is not None:
+            item = ArchiveItem.from_row(existing)
+            if item.source == prepared.source and item.source_mtime_ns == before.st_mtime_ns:
+                raise _AlreadyFiled(item)  # a run killed after its commit, before removing the inbox file
+            raise _Duplicate(item)
+        reasons = list(prepared.resolved.review_reasons)
+        unit = prepared.resolved.metadata.unit
+        if unit and conn.execute(sa.select(units.c.id).where(units.c.code == unit)).first() is None:
+            reasons.append(f"台账中没有房屋 {unit}")
+        item = self._new_item(conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source,
+                              stamp)
+        self._place(path, self.workspace.root / item.path, sha, item.sidecar(prepared.extra))
+        conn.execute(archive_items.insert().values(**item.row()))
+        return item
 
     def _metadata(self, path: Path, flags: Metadata, base: Path | None) -> tuple[dict[str, str] | None, Resolved]:
         pairs: dict[str, str] | None = None
@@ -345,8 +429,7 @@ class Archivist:
             sidecar["original_name_bytes"] = _raw_name(source)
         target.parent.mkdir(parents=True, exist_ok=True)
         sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
-        write_bytes(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
-        os.chmod(sidecar_path, _READ_ONLY)
+        _write_synced(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
         temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
         digest = hashlib.sha256()
         try:
@@ -364,7 +447,6 @@ class Archivist:
             temp.unlink(missing_ok=True)
             sidecar_path.unlink(missing_ok=True)
             raise
-        _fsync_directory(target.parent)
 
     def _remove_source(self, path: Path, in_inbox: bool) -> None:
         if not in_inbox:
@@ -377,6 +459,8 @@ class Archivist:
         if not in_inbox:
             return FilingOutcome(shown, "refused", reason=reason)
         moved = self.quarantine(path, reason)
+        if moved is None:
+            return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
         log.warning("quarantined %s: %s", printable(shown), reason)
         return FilingOutcome(shown, "quarantined", reason=reason,
                              quarantine_path=_relative(self.workspace, moved) if moved else None)
@@ -392,15 +476,22 @@ class Archivist:
             number += 1
         note = (f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
                 f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n")
-        write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        note_path = write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
         try:
-            for companion in _companions(path):
-                os.replace(companion, self.quarantine_dir / f"{stamp}_{safe_title(readable_name(companion.name))}")
-            os.replace(path, target)
-        except FileNotFoundError:
+            try:
+                os.replace(path, target)
+            except OSError as err:
+                if isinstance(err, FileNotFoundError):
+                    raise
+                shutil.move(str(path), str(target))  # another file system
+        except FileNotFoundError:  # another filer took it: no note without a file
+            note_path.unlink(missing_ok=True)
             return None
-        except OSError:
-            shutil.move(str(path), str(target))
+        for companion in _companions(path):
+            try:
+                os.replace(companion, self.quarantine_dir / f"{stamp}_{safe_title(readable_name(companion.name))}")
+            except OSError:
+                pass
         return target
 
     # -- many files -------------------------------------------------------------------------
@@ -409,11 +500,11 @@ class Archivist:
                    progress: Callable[[int, int | None], None] | None = None) -> list[FilingOutcome]:
         """File every given file (folders: every file below them, temporary files and sidecars skipped)."""
         files = list(self.expand(paths))
-        outcomes = []
-        for done, (path, base) in enumerate(files, start=1):
-            outcomes.append(self.file(path, flags, base=base))
+        outcomes: list[FilingOutcome] = []
+        for start in range(0, len(files), BATCH_SIZE):
+            outcomes += self.file_many(files[start:start + BATCH_SIZE], flags)
             if progress:
-                progress(done, len(files))
+                progress(len(outcomes), len(files))
         return outcomes
 
     def expand(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
@@ -497,6 +588,21 @@ def _raw_name(path: Path) -> str:
         return path.name
     except UnicodeDecodeError:
         return raw.hex()
+
+
+def _write_synced(target: Path, data: bytes) -> None:
+    """Temporary file beside ``target``, fsync, read-only, rename; the folder is fsynced by the batch."""
+    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+    try:
+        with temp.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, _READ_ONLY)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _journal_view(item: ArchiveItem) -> dict[str, Any]:

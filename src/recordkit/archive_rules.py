@@ -384,6 +384,10 @@ def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata
     category (or without a unit) and the reasons say what the archivist must look at.
     """
     merged = flags.over(sidecar.over(folder.over(name)))
+    if merged.category is None:  # a title given by flag or sidecar, or a unit alone, may still tell it
+        told = rules.category_from_words(merged.title or "") or (
+            rules.category(rules.unit_category) if merged.unit else None)
+        merged = replace(merged, category=told.name if told else None)
     reasons = list(sidecar_problems)
     category = rules.category(merged.category) if merged.category else None
     if merged.category and category is None:

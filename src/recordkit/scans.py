@@ -77,6 +77,8 @@ def _pdf_pages(path: Path) -> int:
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as err:
+        if not path.exists():  # taken by another filer meanwhile, not broken
+            raise FileNotFoundError(str(path)) from None
         if "password" in str(err).lower():
             raise ScanRejected("PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱", "encrypted") from None
         raise ScanRejected("PDF 文件已损坏，无法打开：请重新扫描", "corrupt") from None
@@ -98,6 +100,8 @@ def _image_pages(path: Path) -> int:
             for frame in range(frames):
                 image.seek(frame)
                 image.load()
+    except FileNotFoundError:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ScanRejected("图片文件已损坏或不完整，无法打开：请重新扫描", "corrupt") from None
     return int(frames)
@@ -107,6 +111,8 @@ def _open_office_zip(path: Path, needed: str, label: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
         names = set(archive.namelist())
+    except FileNotFoundError:
+        raise
     except (zipfile.BadZipFile, OSError):
         raise ScanRejected(f"{label}已损坏，无法打开：请重新保存后再放入收件箱", "corrupt") from None
     if "[Content_Types].xml" not in names or needed not in names:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recordkit.archive import BATCH_SIZE
 from recordkit.errors import LedgerError
 from recordkit.filenames import printable
 
@@ -105,7 +106,6 @@ class InboxWatcher:
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
-        self.outcomes: list[FilingOutcome] = []
 
     # -- discovering files --------------------------------------------------------------------
 
@@ -134,23 +134,39 @@ class InboxWatcher:
 
     def check(self, candidates: set[Path]) -> list[FilingOutcome]:
         """Observe every candidate and every pending file; file those that are stable."""
-        outcomes = []
+        stable = []
         for path in sorted(candidates | set(self.tracker.pending())):
-            if self.stop_event.is_set():
-                break
             try:
                 status = path.stat()
             except FileNotFoundError:
                 self.tracker.forget(path)
                 continue
-            if not self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()):
-                continue
-            if not can_open(path):
-                continue
-            outcome = self._file_one(path)
-            if outcome is not None:
-                outcomes.append(outcome)
+            if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
+                stable.append(path)
+        outcomes = []
+        for start in range(0, len(stable), BATCH_SIZE):
+            if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
+                break
+            outcomes += self._file_batch(stable[start:start + BATCH_SIZE])
         return outcomes
+
+    def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
+        try:
+            outcomes = self.archivist.file_many([(path, None) for path in paths])
+        except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
+            log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
+            return []
+        except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
+            return [outcome for path in paths if (outcome := self._file_one(path)) is not None]
+        for path, outcome in zip(paths, outcomes, strict=True):
+            self._done(path, outcome)
+        return outcomes
+
+    def _done(self, path: Path, outcome: FilingOutcome) -> None:
+        if outcome.status != "waiting":
+            self.tracker.forget(path)
+            self._failures.pop(path, None)
+        self.report(outcome)  # outcomes are reported, never kept: memory stays flat all day
 
     def _file_one(self, path: Path) -> FilingOutcome | None:
         try:
@@ -172,11 +188,7 @@ class InboxWatcher:
             moved = self.archivist.quarantine(path, reason) if self.archivist._in_inbox(path) else None
             outcome = FilingOutcome(path.name, "quarantined", reason=reason,
                                     quarantine_path=str(moved) if moved else None)
-        if outcome.status != "waiting":
-            self.tracker.forget(path)
-            self._failures.pop(path, None)
-        self.outcomes.append(outcome)
-        self.report(outcome)
+        self._done(path, outcome)
         return outcome
 
     # -- running -------------------------------------------------------------------------------
