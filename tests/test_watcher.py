@@ -189,3 +189,20 @@ def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
     assert out.strip().endswith("归档服务已停止")
     log = (ws.root / "records" / "logs" / "watch.log").read_text(encoding="utf-8")
     assert "filed 3-2-1201_产权证明_20261102.pdf as YZ-2026-00001" in log
+
+
+def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace, ledger: Ledger) -> None:
+    from docx import Document
+
+    generated = ws.root / "records" / "generated" / "2026" / "11"
+    generated.mkdir(parents=True)
+    Document().save(generated / "停水通知_3栋.docx")
+    on = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_FILE_GENERATED": "true",
+                                          "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    watcher = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())
+    assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
+    assert watcher.check(set(watcher.scan())) == []                      # settled: not hashed again
+    assert (generated / "停水通知_3栋.docx").exists()                    # the document stays where it is
+    again = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())  # a restart
+    assert [o.status for o in again.check(set(again.scan()))] == ["already_filed"]
+    assert [i.title for i in list_items(ledger)] == ["停水通知 3栋"]

@@ -106,6 +106,9 @@ class InboxWatcher:
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
+        # Files outside the inbox (records/generated/) stay where they are: once handled, they are
+        # skipped until they change, instead of being hashed again at every rescan.
+        self._settled: dict[Path, tuple[int, int]] = {}
 
     # -- discovering files --------------------------------------------------------------------
 
@@ -141,6 +144,8 @@ class InboxWatcher:
             except FileNotFoundError:
                 self.tracker.forget(path)
                 continue
+            if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
+                continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
         outcomes = []
@@ -166,6 +171,14 @@ class InboxWatcher:
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
+            if not self.archivist._in_inbox(path):
+                try:
+                    status = path.stat()
+                    self._settled[path] = (status.st_size, status.st_mtime_ns)
+                except FileNotFoundError:
+                    self._settled.pop(path, None)
+        if outcome.status == "already_filed" and not self.archivist._in_inbox(path):
+            return  # a generated document filed before: nothing to say
         self.report(outcome)  # outcomes are reported, never kept: memory stays flat all day
 
     def _file_one(self, path: Path) -> FilingOutcome | None:
