@@ -357,7 +357,8 @@ def test_verify_passes_on_a_sound_archive_and_finds_every_kind_of_damage(ws: Wor
     ]
     repaired = verify(ws, ledger, "档案员", repair=True)
     assert "YZ-2026-00002：说明文件缺失或损坏，已按台账记录重写" in repaired.repaired
-    assert any("多出来的.pdf" in line and "回退" in line for line in repaired.repaired)
+    assert any("多出来的.pdf" in line and "已移到隔离区" in line for line in repaired.repaired)
+    assert len(list((ws.root / "records" / "quarantine").glob("*多出来的.pdf.原因.txt"))) == 1
     # What cannot be repaired stays: a changed and a lost file need a new scan.
     assert [p.split("：")[0] for p in repaired.problems] == ["YZ-2026-00001", "GC-2026-00001"]
     assert not stray.exists()
@@ -399,3 +400,33 @@ def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, cle
     assert tree(inbox(ws)) == []
     with ledger.read() as conn:
         assert [e.key for e in journal.recent(conn, 2)] == ["YZ-2026-00002", "YZ-2026-00001"]
+
+
+def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_first(
+        ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch) -> None:
+    scans = [drop(ws, f"工程档案/电梯/维保记录{n}_2026110{n}.pdf", n) for n in (1, 2, 3)]
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)  # killed before removing them
+    clerk.file_many([(scan, None) for scan in scans])
+    monkeypatch.undo()
+    # As a kill leaves it: only number 1 committed; 3 placed with its sidecar, 2 not placed yet.
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items).where(archive_items.c.seq > 1))
+    second = ws.root / "records/archive/工程档案/2026/GC-2026-00002_维保记录2.pdf"
+    for path in (second, second.with_name(second.name + ".json")):
+        path.unlink()
+    done = clerk.recover()
+    assert done == ["回退中断的归档：删除 records/archive/工程档案/2026/GC-2026-00003_维保记录3.pdf（原件仍在收件箱，会重新归档）"]
+    outcomes = clerk.file_paths([inbox(ws)])
+    assert [(o.status, o.item.archive_no) for o in outcomes] == [  # type: ignore[union-attr]
+        ("already_filed", "GC-2026-00001"), ("filed", "GC-2026-00002"), ("filed", "GC-2026-00003")]
+    assert verify(ws, ledger, "档案员").ok and tree(inbox(ws)) == []
+
+
+def test_recovery_completes_the_next_number_from_its_sidecar(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
+    clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
+    with ledger.write() as conn:  # killed after placing number 2, before its commit
+        conn.execute(sa.delete(archive_items).where(archive_items.c.seq == 2))
+    assert clerk.recover() == [
+        "补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]

@@ -579,39 +579,84 @@ class Archivist:
         from recordkit.storage.schema import archive_items
 
         done: list[str] = []
-        rows = {row.path: row for row in conn.execute(sa.select(archive_items.c.path, archive_items.c.archive_no,
-                                                                archive_items.c.sha256))}
+        rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
+        orphans: list[tuple[Path, str]] = []
         for path in sorted(_walk_files(self.archive_dir)):
             relative = _relative(self.workspace, path)
             if path.name.startswith(TEMP_PREFIX):
                 path.unlink(missing_ok=True)
                 done.append(f"删除未完成的临时文件 {readable_name(relative)}")
-                continue
-            if path.name.endswith(SIDECAR_SUFFIX):
+            elif path.name.endswith(SIDECAR_SUFFIX):
                 main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
                 if not main.exists() and _relative(self.workspace, main) not in rows:
                     _force_unlink(path)
                     done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
-                continue
-            if relative in rows:
-                continue
+            elif relative not in rows:
+                orphans.append((path, relative))
+        # In number order, so that completing never leaves a gap: the files of a batch are placed side
+        # by side, and a kill may leave number 8 placed while 6 and 7 are not.
+        sound = []
+        for path, relative in orphans:
             item = _read_sidecar(path)
-            taken = item is None or conn.execute(sa.select(archive_items.c.id).where(
-                (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256)
-                | ((archive_items.c.prefix == item.prefix) & (archive_items.c.year == item.year)
-                   & (archive_items.c.seq == item.seq)))).first() is not None
-            if item is not None and not taken and item.path == relative and sha256_of(path) == item.sha256:
-                conn.execute(archive_items.insert().values(**item.row()))
-                journal.record(conn, self.operator, [journal.Change("archive.recover", "archive_item", item.archive_no,
-                                                                    None, _journal_view(item))])
-                done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
+            if item is not None and item.path == relative and sha256_of(path) == item.sha256:
+                sound.append((item.prefix, item.year, item.seq, path, relative, item))
             else:
-                _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
-                _force_unlink(path)
-                done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱时会重新归档）")
+                sound.append(("", 0, 0, path, relative, None))
+        next_seq: dict[tuple[str, int], int] = {}
+        for prefix, year, seq, path, relative, item in sorted(sound, key=lambda entry: entry[:3]):
+            if item is not None:
+                key = (prefix, year)
+                if key not in next_seq:
+                    last = conn.execute(sa.select(sa.func.max(archive_items.c.seq)).where(
+                        archive_items.c.prefix == prefix, archive_items.c.year == year)).scalar()
+                    next_seq[key] = int(last or 0) + 1
+                taken = conn.execute(sa.select(archive_items.c.id).where(
+                    (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256))
+                ).first() is not None
+                waiting = self._source_waiting(item)
+                if not taken and (seq == next_seq[key] or (seq > next_seq[key] and not waiting)):
+                    # The next number: complete it.  (A later one whose scan is no longer in the inbox is
+                    # completed too: keeping the file matters more than a gap, which verify then shows.)
+                    conn.execute(archive_items.insert().values(**item.row()))
+                    journal.record(conn, self.operator, [journal.Change(
+                        "archive.recover", "archive_item", item.archive_no, None, _journal_view(item))])
+                    next_seq[key] = max(next_seq[key], seq + 1)
+                    done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
+                    continue
+                if not taken and not waiting:
+                    done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
+                    continue
+            if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
+                moved = self._quarantine_stray(path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录")
+                done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
+                continue
+            _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
+            _force_unlink(path)
+            done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
         for line in done:
             log.warning("recover: %s", line)
         return done
+
+    def _quarantine_stray(self, path: Path, reason: str) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.quarantine_dir / f"{stamp}_{safe_title(readable_name(path.name)) or '无名文件'}"
+        note = (f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
+                "处理：确认后放回 records/inbox/ 即可正式归档。\n")
+        write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        shutil.move(str(path), str(target))
+        broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+        if broken_sidecar.exists():
+            shutil.move(str(broken_sidecar), str(target.with_name(target.name + SIDECAR_SUFFIX)))
+        return _relative(self.workspace, target)
+
+    def _source_waiting(self, item: ArchiveItem) -> bool:
+        """The scan an orphan was made from is still where it came from, unchanged (so it will be filed again)."""
+        source = Path(item.source) if os.path.isabs(item.source) else self.workspace.root / item.source
+        try:
+            status = source.stat()
+        except OSError:
+            return False
+        return (status.st_size, status.st_mtime_ns) == (item.size, item.source_mtime_ns)
 
 
 def _raw_name(path: Path) -> str:
