@@ -156,3 +156,21 @@ def test_verify_exits_9_on_damage_and_repair_mends_what_it_can(archivist_cli: An
     assert mended.stdout.splitlines() == ["已修复：YZ-2026-00001：说明文件缺失或损坏，已按台账记录重写",
                                           "档案完好：共 1 件，文件、说明文件与台账记录一致"]
     assert json.loads(sidecar.read_text(encoding="utf-8"))["archive_no"] == "YZ-2026-00001"
+
+
+def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "业主档案" / "产权证明.pdf", 1)
+    archivist_cli("watch", "--once")
+    assert "业主档案没有识别出房号" in archivist_cli("archive", "review").stdout
+    result = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "3栋2单元1201", "--box", "业主-003",
+                           "--shelf", "A-2-3")
+    assert (result.exit_code, result.stdout.strip()) == (0, "已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，盒号/架位 业主-003/A-2-3")
+    assert "待复核档案 0 件" in archivist_cli("archive", "review").stdout
+    sidecar = json.loads((workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json").read_text(
+        encoding="utf-8"))
+    assert (sidecar["unit"], sidecar["box"], sidecar["shelf"], sidecar["needs_review"]) == ("3-2-1201", "业主-003", "A-2-3", False)
+    assert archivist_cli("archive", "verify").exit_code == 0
+    assert archivist_cli("journal", "verify").exit_code == 0
+    nothing = archivist_cli("archive", "update", "YZ-2026-00001")
+    assert (nothing.exit_code, nothing.stderr.strip()) == (
+        2, "错误：没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed")

@@ -127,6 +127,7 @@ def test_a_watcher_and_a_clerk_filing_at_once_give_each_scan_one_gap_free_number
                                                                                 ledger_url: str) -> None:
     url = None if ledger_url.startswith("sqlite") else ledger_url
     ws = archive_workspace(workspace.root, url, import_units=False)
+    open_ledger(ws.database_url).close()  # migrated first (two first uses at once are test_ledger's subject)
     inbox = ws.root / "records" / "inbox"
     expected = _burst(inbox, 0, 40)
     expected |= _burst(ws.root / "扫描", 100, 20)  # the clerk's own folder, filed beside the watcher

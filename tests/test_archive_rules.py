@@ -166,3 +166,11 @@ def test_numbers_and_retention() -> None:
 def test_a_pattern_that_cannot_number_is_a_config_error(pattern: str) -> None:
     with pytest.raises(ConfigError, match="无法生成档号"):
         FilingRules.from_settings(ArchiveSettings(number_pattern=pattern))
+
+
+def test_overlong_values_are_cut_and_control_characters_dropped() -> None:
+    meta, problems = metadata_from_sidecar({"盒号": "盒" * 40, "备注": "第一行\x00第二行"})
+    assert problems == [] and meta.note == "第一行第二行"
+    resolved = resolve(Metadata(), meta, Metadata(category="工程档案"), Metadata(), RULES, "x")
+    assert resolved.metadata.box == "盒" * 32
+    assert resolved.review_reasons == ("盒号超过 32 个字，已截断",)

@@ -773,6 +773,67 @@ def list_items(ledger: Ledger, category: str | None = None, unit: str | None = N
         return [ArchiveItem.from_row(row) for row in conn.execute(query)]
 
 
+def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, *, unit: str | None = None,
+                title: str | None = None, box: str | None = None, shelf: str | None = None,
+                confidential: bool | None = None, reviewed: bool = False) -> ArchiveItem:
+    """Correct an item after review, or record where its paper original was put (盒号, 架位).
+
+    The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
+    The file keeps its name.  ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.archive_rules import FIELD_LIMITS
+    from recordkit.storage.schema import archive_items, units
+    from recordkit.unitcodes import parse_unit_code
+
+    changes: dict[str, Any] = {}
+    if unit is not None:
+        changes["unit"] = str(parse_unit_code(unit))
+    if title is not None:
+        if not safe_title(title):
+            raise UsageError("题名不能为空")
+        changes["title"] = safe_title(title)
+    for name, value in (("box", box), ("shelf", shelf)):
+        if value is not None:
+            if len(value) > FIELD_LIMITS[name]:
+                raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
+            changes[name] = value.strip() or None
+    if confidential is not None:
+        changes["confidential"] = confidential
+    if not changes and not reviewed:
+        raise UsageError("没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed")
+    number = _normalise_no(archive_no)
+    with ledger.write() as conn:
+        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+        if row is None:
+            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        before = ArchiveItem.from_row(row)
+        reasons = [reason for reason in before.review_reasons
+                   if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))]
+        if "unit" in changes and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None:
+            reasons.append(f"台账中没有房屋 {changes['unit']}")
+        if reviewed:
+            reasons = []
+        after = replace(before, **changes, review_reasons=tuple(reasons), needs_review=bool(reasons))
+        path = workspace.root / after.path
+        extra = None
+        try:
+            extra = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8")).get(
+                "scanner_sidecar")
+        except (OSError, ValueError):
+            pass
+        sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
+        write_bytes(sidecar_path, json.dumps(after.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
+        os.chmod(sidecar_path, _READ_ONLY)
+        conn.execute(archive_items.update().where(archive_items.c.archive_no == number).values(
+            **{key: value for key, value in after.row().items() if key != "archive_no"}))
+        journal.record(conn, operator, [journal.Change("archive.update", "archive_item", number,
+                                                       _journal_view(before), _journal_view(after)
+                                                       | {"box": after.box, "shelf": after.shelf})])
+    return after
+
+
 # -- loans ----------------------------------------------------------------------------------
 
 
@@ -830,6 +891,8 @@ def lend(ledger: Ledger, archive_no: str, borrower: str, due: dt.date, operator:
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
     if not borrower:
         raise UsageError("请用 --to 写明借阅人姓名")
+    if len(borrower) > 64 or len(dept or "") > 64:
+        raise UsageError("借阅人姓名和部门最多 64 个字")
     if due < today:
         raise UsageError(f"归还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
     number = _normalise_no(archive_no)
@@ -1011,5 +1074,5 @@ def flag_metadata(category: str | None, unit: str | None, title: str | None, dat
         retention=parse_retention(retention) if retention else None)
 
 
-__all__ = ["ArchiveItem", "Archivist", "FilingOutcome", "Loan", "VerifyReport", "get_item", "lend", "list_items",
-           "list_loans", "return_item", "verify", "require_ok", "flag_metadata", "parse_due", "Sequence"]
+__all__ = ["ArchiveItem", "Archivist", "FilingOutcome", "Loan", "VerifyReport", "flag_metadata", "get_item", "lend",
+           "list_items", "list_loans", "parse_due", "require_ok", "return_item", "update_item", "verify"]

@@ -183,6 +183,9 @@ def parse_flag(value: Any, what: str) -> bool:
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: The longest value the ledger keeps for these fields (longer ones are cut, and the item flagged).
+FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
 
 
 def safe_title(text: str) -> str:
@@ -288,7 +291,7 @@ def metadata_from_sidecar(pairs: Mapping[str, str]) -> tuple[Metadata, list[str]
     problems: list[str] = []
     for key, raw in pairs.items():
         name = _KEY_OF.get(_fold(key))
-        value = str(raw).strip()
+        value = _CONTROL.sub("", str(raw)).strip()  # a NUL or control character never reaches the ledger
         if name is None or not value:
             continue
         try:
@@ -325,6 +328,7 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
 
 
+_FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
 _NAME_SEPARATORS = re.compile(r"[_\s\u3000]+")
 
 
@@ -398,6 +402,11 @@ def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata
             reasons.append("无法判断档案类别")
     if merged.unit is None and category.name == rules.unit_category:
         reasons.append(f"{category.name}没有识别出房号")
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(merged, name)
+        if value is not None and len(value) > limit:
+            merged = replace(merged, **{name: value[:limit]})
+            reasons.append(f"{_FIELD_LABELS[name]}超过 {limit} 个字，已截断")
     title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
     retention = merged.retention or category.retention
     merged = replace(merged, category=category.name, title=title, retention=retention,

@@ -198,6 +198,31 @@ def archive_review(
     console().print(table)
 
 
+@archive_app.command("update")
+def archive_update(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
+    unit: str | None = typer.Option(None, "--unit", help="改正房号，例如 3-2-1201。"),
+    title: str | None = typer.Option(None, "--title", help="改正题名（文件名不变）。"),
+    box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
+    shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
+    confidential: bool | None = typer.Option(None, "--confidential/--not-confidential", help="标为保密或取消保密。"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="已复核：从待复核清单中移除。"),
+) -> None:
+    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志）。
+
+    例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
+    """
+    from recordkit.archive import update_item
+
+    app_state = state(ctx)
+    item = update_item(app_state.workspace(), app_state.ledger(), archive_no, app_state.operator_name, unit=unit,
+                       title=title, box=box, shelf=shelf, confidential=confidential, reviewed=reviewed)
+    review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+    where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
+    typer.echo(f"已更新 {item.archive_no}（{item.title}）：房号 {item.unit or '无'}，盒号/架位 {where}{review}")
+
+
 # -- loans ---------------------------------------------------------------------------------------
 
 
