@@ -430,3 +430,12 @@ def test_recovery_completes_the_next_number_from_its_sidecar(ws: Workspace, ledg
     assert clerk.recover() == [
         "补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
     assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
+
+
+def test_a_link_in_the_inbox_is_not_followed(ws: Workspace, ledger: Ledger, clerk: Archivist, tmp_path: Path) -> None:
+    secret = write_scan(tmp_path / "服务器上的别处.pdf", 1)
+    link = inbox(ws) / "看起来像扫描件.pdf"
+    link.symlink_to(secret)
+    outcome = clerk.file(link)
+    assert (outcome.status, outcome.reason) == ("quarantined", "这是一个链接（快捷方式），不是文件本身：请放入文件本身")
+    assert list_items(ledger) == [] and secret.exists()

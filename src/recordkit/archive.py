@@ -309,6 +309,8 @@ class Archivist:
     def _prepare(self, path: Path, flags: Metadata, base: Path | None) -> _Prepared:
         """Everything that needs no lock: read the file, count pages, hash it, gather its metadata."""
         before = path.stat()
+        if path.is_symlink():  # a link could point anywhere on the server: only real files are filed
+            raise ScanRejected("这是一个链接（快捷方式），不是文件本身：请放入文件本身")
         if not path.is_file():
             raise ScanRejected("不是普通文件，无法归档")
         extension = safe_extension(path.name)
