@@ -141,7 +141,7 @@ class InboxWatcher:
         for path in sorted(candidates | set(self.tracker.pending())):
             try:
                 status = path.stat()
-            except FileNotFoundError:
+            except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
                 self.tracker.forget(path)
                 continue
             if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
@@ -229,7 +229,11 @@ class InboxWatcher:
             candidates = set(self.scan())
             last_scan = self.clock()
             while not self.stop_event.is_set():
-                self.check(candidates | self._take_dirty())
+                try:
+                    self.check(candidates | self._take_dirty())
+                except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
+                    log.exception("inbox check failed; trying again")
+                    self.stop_event.wait(self.interval)
                 if self.stop_event.is_set():
                     break
                 now = self.clock()
