@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +74,14 @@ BAD = [
 
 @pytest.mark.parametrize(("args", "code", "message"), BAD, ids=[" ".join(a[:3]) + f" → {c}" for a, c, _ in BAD])
 def test_bad_commands_are_refused_with_one_chinese_line(archivist_cli: Any, workspace: Workspace,
-                                                         args: tuple[str, ...], code: int, message: str | None) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
+                                                         code: int, message: str | None) -> None:
     write_scan(workspace.root / "x.pdf", 9)
     write_scan(workspace.root / "one.pdf", 1)
     assert archivist_cli("file", str(workspace.root / "one.pdf"), "--category", "业主档案", "--date",
                          "2026-01-01").exit_code == 0
     journal_before = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
-    os.chdir(workspace.root)
+    monkeypatch.chdir(workspace.root)
     result = archivist_cli(*args)
     assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()

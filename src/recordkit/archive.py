@@ -632,8 +632,7 @@ class Archivist:
                 moved = self._quarantine_stray(path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录")
                 done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
                 continue
-            _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
-            _force_unlink(path)
+            _remove_placed([path])
             done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
         for line in done:
             log.warning("recover: %s", line)
@@ -672,9 +671,11 @@ def _raw_name(path: Path) -> str:
 
 
 def _remove_placed(placed: Iterable[Path]) -> None:
+    # The file before its sidecar: a kill in between leaves a sidecar without a file, which recovery
+    # removes, never a file without a sidecar, which it could not tell from one put there by hand.
     for path in placed:
-        _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
         _force_unlink(path)
+        _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
 
 
 def _write_synced(target: Path, data: bytes) -> None:

@@ -218,8 +218,7 @@ class InboxWatcher:
         return outcomes
 
     def recover(self) -> None:
-        for line in self.archivist.recover():
-            log.warning("%s", line)
+        self.archivist.recover()  # logs what it finished or rolled back
 
     def run(self) -> None:
         """Watch until ``stop_event`` is set (SIGTERM, SIGINT).  The current file is always finished."""
