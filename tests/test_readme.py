@@ -58,6 +58,14 @@ def provide_sheets(folder: Path) -> None:
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
         write_sheet(folder / "水表读数.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 88, 100]],
                     headers=("房号", "上期读数", "本期读数"))
+    if not (folder / "扫描件").exists():  # the archivist's section (issue 6)
+        from recordkit.demoscans import README_SCANS, write_scans
+
+        write_scans(folder / "扫描件", README_SCANS)
+        (folder / "有问题的扫描件").mkdir()
+        (folder / "有问题的扫描件" / "坏文件.pdf").write_bytes(b"%PDF-1.4 not really")
+        (folder / "有问题的扫描件" / "购房合同-又扫了一遍.pdf").write_bytes(
+            (folder / "扫描件" / README_SCANS[0][0]).read_bytes())
 
 
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))

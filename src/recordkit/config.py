@@ -111,6 +111,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     renovation: RenovationSettings = field(default_factory=RenovationSettings)
     notices: NoticesSettings = field(default_factory=NoticesSettings)
+    archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
 
     @property
     def operator_name(self) -> str:
@@ -286,3 +287,54 @@ def load_settings(
     for key, value in layers.items():
         kwargs[key] = sections[key](**value) if key in sections else value
     return Settings(**kwargs)
+
+
+# Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.
+
+
+@dataclass(frozen=True)
+class ArchiveCategorySettings:
+    """One ``[[archive.categories]]`` table: a category of archive items and how it is filed."""
+
+    name: str = ""
+    # The archive number's prefix: YZ (业主档案), GC (工程档案), HT (合同协议档案), CW (财务档案).
+    prefix: str = ""
+    # 保管期限: 永久, 长期, 短期, or a number of years ("30年").
+    retention: str = "永久"
+    # Other names the office writes for it (folder names, sidecars, flags): "业主", "工程".
+    aliases: tuple[str, ...] = ()
+    # Words in a file name that tell this category ("产权证明", "图纸"); tried in the order of the categories.
+    keywords: tuple[str, ...] = ()
+
+
+DEFAULT_ARCHIVE_CATEGORIES = (
+    ArchiveCategorySettings("业主档案", "YZ", "永久", ("业主", "业主资料", "owner"),
+                            ("产权证明", "房产证", "不动产权", "身份证", "户口", "入住", "交房", "收楼", "装修", "购房")),
+    ArchiveCategorySettings("工程档案", "GC", "永久", ("工程", "工程资料", "engineering"),
+                            ("图纸", "竣工", "说明书", "维保", "维修保养", "设备", "电梯", "消防", "验收", "施工")),
+    ArchiveCategorySettings("合同协议档案", "HT", "长期", ("合同", "合同档案", "协议", "contracts"),
+                            ("合同", "协议", "委托书")),
+    ArchiveCategorySettings("财务档案", "CW", "30年", ("财务", "财务资料", "finance"),
+                            ("收据", "凭证", "发票", "对账", "台账", "日结", "账单", "报表")),
+)
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    # The archive number 档号: {prefix}, {year} (the filing year) and {seq} (per prefix and year).
+    number_pattern: str = "{prefix}-{year}-{seq:05d}"
+    categories: tuple[ArchiveCategorySettings, ...] = DEFAULT_ARCHIVE_CATEGORIES
+    # Where an item whose category cannot be told is filed (flagged for review).
+    unknown_category: str = "未分类"
+    unknown_prefix: str = "WF"
+    unknown_retention: str = "永久"
+    # A file naming a unit but no category is taken as this category.
+    unit_category: str = "业主档案"
+    # Seconds a file's size and modification time must stay unchanged before it is filed.
+    stability_seconds: float = 2.0
+    # Seconds between checks of the inbox (also the polling interval with --polling).
+    poll_interval: float = 1.0
+    # File names the watcher never touches (scanners' and editors' temporary files).
+    ignore_patterns: tuple[str, ...] = ("~$*", "*.tmp", "*.part", "*.crdownload", "Thumbs.db", ".DS_Store", ".*")
+    # Also file what recordkit writes to records/generated/ (the source stays where it is).
+    file_generated: bool = False

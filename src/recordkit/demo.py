@@ -310,8 +310,93 @@ def _step_documents(ctx: DemoContext) -> None:
     ]
 
 
+def _step_archive(ctx: DemoContext) -> None:
+    """The scanner's morning: owner, engineering, contract and finance scans dropped into the inbox
+    (a sidecar, a GBK name, a temporary file, a broken scan and a second copy among them), filed the
+    way the watch service files them; a few paper originals lent, one overdue, one returned."""
+    import datetime as dt
+    import json
+    import os
+    import random
+
+    from recordkit.archive import Archivist, lend, return_item
+    from recordkit.demoscans import scan_bytes, write_scan
+    from recordkit.storage.db import open_ledger
+
+    rng = random.Random(ctx.seed)
+    inbox = ctx.workspace.records_subdir("inbox")
+    today = dt.date.today()
+    with open_ledger(ctx.workspace.database_url) as ledger:
+        with ledger.read() as conn:
+            owned = sorted(code for code, owner in _unit_owners(conn).items() if owner)
+        units = rng.sample(owned, min(12, len(owned)))
+        seed = 0
+        for code in units:  # 业主档案: named the way the scanner's operator types them
+            moved_in = dt.date(rng.randrange(2015, 2026), rng.randrange(1, 13), rng.randrange(1, 28))
+            for title, ext, pages in (("产权证明", "pdf", 2), ("身份证复印件", "jpg", 1), ("入住登记表", "pdf", 1)):
+                seed += 1
+                write_scan(inbox / f"{code}_{title}_{moved_in:%Y%m%d}.{ext}", seed, pages)
+        building, entrance, room = units[0].split("-")
+        seed += 1
+        write_scan(inbox / "业主档案" / units[1] / "装修协议.pdf", seed, 3)
+        seed += 1
+        write_scan(inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg", seed)
+        for system, month in (("电梯", 9), ("消防", 10), ("供水", 10), ("电梯", 11)):  # 工程档案
+            seed += 1
+            write_scan(inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf", seed, 2)
+        seed += 1
+        write_scan(inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif", seed, 4)
+        seed += 1
+        contract = write_scan(inbox / "保洁服务合同_20260101.pdf", seed, 3)
+        contract.with_name(contract.name + ".json").write_text(json.dumps(
+            {"类别": "合同协议档案", "题名": "保洁服务合同（2026年度）", "盒号": "HT-2026-01", "架位": "C-1-2",
+             "保密": "是"}, ensure_ascii=False), encoding="utf-8")
+        seed += 1
+        write_scan(inbox / f"{today.year}年10月收据存根.pdf", seed, 5)
+        seed += 1
+        gbk_name = f"{units[2]} 购房合同（复印件）.jpg".encode("gbk")  # as a Windows scanner writes it
+        with open(os.path.join(os.fsencode(inbox), gbk_name), "wb") as stream:
+            stream.write(scan_bytes("jpg", seed))
+        write_scan(inbox / "IMG_0042.jpg", seed + 1)
+        (inbox / "~$保洁服务合同.docx").write_bytes(b"Word's lock file")
+        (inbox / "扫描中断.pdf").write_bytes(b"%PDF-1.4\n")
+        (inbox / "产权证明-又扫了一遍.pdf").write_bytes((inbox / f"{units[0]}_产权证明_{_first_date(inbox, units[0])}.pdf").read_bytes())
+
+        clerk = Archivist(ctx.workspace, ledger, DEMO_OPERATOR)
+        outcomes = clerk.file_paths([inbox])
+        filed = [o.item for o in outcomes if o.status == "filed" and o.item]
+        quarantined = [o for o in outcomes if o.status == "quarantined"]
+        owner_items = [item for item in filed if item.category == "业主档案"]
+        secret = next(item for item in filed if item.confidential)
+        lend(ledger, owner_items[0].archive_no, "王工", today + dt.timedelta(days=14), DEMO_OPERATOR, dept="工程部",
+             reason="核对装修图纸")
+        lend(ledger, owner_items[1].archive_no, "李会计", today - dt.timedelta(days=5), DEMO_OPERATOR, dept="财务部",
+             today=today - dt.timedelta(days=30))
+        lend(ledger, secret.archive_no, "张经理", today + dt.timedelta(days=7), DEMO_OPERATOR, dept="管理处",
+             reason="合同续签")
+        lend(ledger, owner_items[2].archive_no, "赵管家", today + dt.timedelta(days=3), DEMO_OPERATOR)
+        return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR)
+    review = sum(1 for item in filed if item.needs_review)
+    ctx.report.counts += [("档案（扫描件归档）", len(filed)), ("  其中待复核", review), ("  隔离", len(quarantined)),
+                          ("纸质原件借出未还", 3), ("  其中逾期", 1)]
+    ctx.report.files.append(ctx.workspace.records_subdir("archive"))
+    ctx.report.next_commands += [
+        "recordkit archive list --category 业主档案",
+        "recordkit archive review",
+        f"recordkit archive show {owner_items[0].archive_no}",
+        "recordkit archive loans --overdue",
+        "recordkit archive verify",
+        "recordkit watch --once",
+    ]
+
+
+def _first_date(inbox: Path, code: str) -> str:
+    return next(inbox.glob(f"{code}_产权证明_*.pdf")).stem.rsplit("_", 1)[1]
+
+
 #: The demo's steps in order; later capabilities append theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents]
+STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents,
+                                              _step_archive]
 
 
 def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 metadata = MetaData()
 
@@ -285,4 +285,59 @@ certificates = Table(
     # never an ID number.
     Column("details", Text, nullable=False),
     UniqueConstraint("kind", "year", "seq"),
+)
+
+# Issue 6: the archive catalogue (rebuildable from the sidecars in records/archive/) and loans of the paper originals.
+
+archive_items = Table(
+    "archive_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("archive_no", String(40), nullable=False, unique=True),
+    # The number's sequence: per prefix and filing year, gap-free, never reused.
+    Column("prefix", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("category", String(32), nullable=False, index=True),
+    Column("unit", String(32), index=True),
+    Column("title", String(256), nullable=False),
+    # Sub-folder below the category in the inbox, e.g. 电梯 for 工程档案/电梯/.
+    Column("topic", String(128)),
+    Column("doc_date", Date),
+    Column("pages", Integer),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    # Relative to the workspace root (records/archive/<category>/<year>/<档号>_<title>.<ext>).
+    Column("path", String(512), nullable=False, unique=True),
+    Column("original_name", Text, nullable=False),
+    # Where the file came from (relative to the workspace when inside it) and its mtime, to know a re-run.
+    Column("source", Text, nullable=False),
+    Column("source_mtime_ns", BigInteger, nullable=False),
+    Column("retention", String(16), nullable=False),
+    Column("box", String(32)),
+    Column("shelf", String(32)),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("needs_review", Boolean, nullable=False, default=False),
+    # Why it needs review (JSON list of Chinese reasons).
+    Column("review_reasons", Text, nullable=False, default="[]"),
+    Column("note", Text),
+    Column("filed_by", String(64), nullable=False),
+    Column("filed_at", String(40), nullable=False),
+    UniqueConstraint("prefix", "year", "seq"),
+)
+
+archive_loans = Table(
+    "archive_loans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("archive_items.id"), nullable=False, index=True),
+    Column("borrower", String(64), nullable=False),
+    Column("dept", String(64)),
+    Column("reason", Text),
+    Column("due", Date, nullable=False),
+    Column("lent_on", Date, nullable=False),
+    Column("lent_by", String(64), nullable=False),
+    Column("lent_at", String(40), nullable=False),
+    Column("returned_at", String(40)),
+    Column("returned_by", String(64)),
 )

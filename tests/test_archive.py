@@ -1,0 +1,441 @@
+"""Filing scans: numbers, placement, sidecars and rows, every metadata source, quarantine reasons,
+duplicates, GBK names and traversal attempts; the catalogue, loans and verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit import journal
+from recordkit.archive import (
+    Archivist,
+    flag_metadata,
+    get_item,
+    lend,
+    list_items,
+    list_loans,
+    return_item,
+    verify,
+)
+from recordkit.archive_rules import Metadata
+from recordkit.demoscans import encrypted_pdf, scan_bytes, write_scan
+from recordkit.errors import ConflictError, NotFoundError, UsageError
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.storage.schema import archive_items
+from recordkit.workspace import Workspace
+from tests.archive_helpers import archive_workspace, archivist, sidecar_of, tree
+
+
+@pytest.fixture
+def ws(workspace: Workspace) -> Workspace:
+    return archive_workspace(workspace.root)
+
+
+@pytest.fixture
+def ledger(ws: Workspace) -> Iterator[Ledger]:
+    with open_ledger(ws.database_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def clerk(ws: Workspace, ledger: Ledger) -> Archivist:
+    return archivist(ws, ledger)
+
+
+def inbox(ws: Workspace) -> Path:
+    return ws.root / "records" / "inbox"
+
+
+def drop(ws: Workspace, name: str, seed: int = 1, pages: int = 1) -> Path:
+    return write_scan(inbox(ws) / name, seed, pages)
+
+
+# -- filing ----------------------------------------------------------------------------------
+
+
+def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(ws: Workspace, ledger: Ledger,
+                                                                         clerk: Archivist) -> None:
+    source = drop(ws, "3-2-1201_产权证明_20261102.pdf", pages=3)
+    content = source.read_bytes()
+    outcome = clerk.file(source)
+    assert outcome.status == "filed"
+    item = outcome.item
+    assert item is not None
+    assert (item.archive_no, item.category, item.unit, item.title, item.pages) == (
+        "YZ-2026-00001", "业主档案", "3-2-1201", "产权证明", 3)
+    assert item.path == "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    placed = ws.root / item.path
+    assert placed.read_bytes() == content
+    assert not source.exists()
+    assert not placed.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    sidecar = sidecar_of(ws, item.path)
+    import hashlib
+
+    assert sidecar["sha256"] == hashlib.sha256(content).hexdigest()
+    assert sidecar["original_name"] == "3-2-1201_产权证明_20261102.pdf"
+    assert (sidecar["pages"], sidecar["filed_by"], sidecar["retention"], sidecar["doc_date"]) == (
+        3, "档案员", "永久", "2026-11-02")
+    assert sidecar["needs_review"] is False
+    assert get_item(ledger, "yz-2026-00001") == item
+    with ledger.read() as conn:
+        entry = journal.recent(conn, 1)[0]
+        assert (entry.action, entry.key, entry.operator) == ("archive.file", "YZ-2026-00001", "档案员")
+        assert journal.verify(conn).ok
+
+
+def test_numbers_run_per_category_and_year_without_gaps(ws: Workspace, clerk: Archivist) -> None:
+    names = ["3-2-1201_产权证明_20261102.pdf", "1-1-101_身份证_20261101.jpg", "电梯维保记录_20261020.png",
+             "1-1-102_入住登记_20250105.pdf", "3-2-1202 装修申请 2026-10-01.tif"]
+    numbers = [clerk.file(drop(ws, name, seed)).item.archive_no for seed, name in enumerate(names)]  # type: ignore[union-attr]
+    assert numbers == ["YZ-2026-00001", "YZ-2026-00002", "GC-2026-00001", "YZ-2025-00001", "YZ-2026-00003"]
+
+
+def test_every_metadata_source_and_their_order(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    # The folder path.
+    folder_scan = drop(ws, "业主档案/3栋2单元1201/产权证明.pdf", seed=1)
+    # A JSON sidecar beats the folder and the name.
+    sidecar_scan = drop(ws, "工程档案/电梯/1-1-101_说明书.pdf", seed=2)
+    (sidecar_scan.parent / "1-1-101_说明书.pdf.json").write_text(
+        json.dumps({"类别": "合同", "题名": "电梯维保合同", "盒号": "HT-01", "架位": "B-1-2", "日期": "2026-03-01"},
+                   ensure_ascii=False), encoding="utf-8")
+    # The scanner's .txt, in GBK.
+    txt_scan = drop(ws, "scan0003.jpg", seed=3)
+    (inbox(ws) / "scan0003.txt").write_bytes("类别: 财务档案\n题名: 十月收据存根\n保管期限: 30年\n".encode("gbk"))
+    # Flags beat everything.
+    flagged = drop(ws, "财务档案/3-2-1201_发票.png", seed=4)
+    results = [clerk.file(folder_scan), clerk.file(sidecar_scan), clerk.file(txt_scan),
+               clerk.file(flagged, flag_metadata("工程档案", "1-1-102", "电梯图纸", "2026-11-30", None, None, None,
+                                                 None, clerk.rules))]
+    got = [(r.item.archive_no, r.item.category, r.item.unit, r.item.title, r.item.topic, r.item.box,  # type: ignore[union-attr]
+            r.item.shelf, r.item.retention) for r in results]  # type: ignore[union-attr]
+    assert got == [
+        ("YZ-2026-00001", "业主档案", "3-2-1201", "产权证明", None, None, None, "永久"),
+        ("HT-2026-00001", "合同协议档案", "1-1-101", "电梯维保合同", "电梯", "HT-01", "B-1-2", "长期"),
+        ("CW-2026-00001", "财务档案", None, "十月收据存根", None, None, None, "30年"),
+        ("GC-2026-00001", "工程档案", "1-1-102", "电梯图纸", None, None, None, "永久"),
+    ]
+    assert tree(inbox(ws)) == []  # the sidecars went with their scans
+    kept = sidecar_of(ws, results[2].item.path)  # type: ignore[union-attr]
+    assert kept["scanner_sidecar"] == {"类别": "财务档案", "题名": "十月收据存根", "保管期限": "30年"}
+    assert kept["original_name"] == "scan0003.jpg"
+
+
+def test_an_unknown_category_or_unit_is_filed_for_review(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    unknown = clerk.file(drop(ws, "IMG_0001.jpg", 1)).item
+    no_unit = clerk.file(drop(ws, "业主档案/产权证明.pdf", 2)).item
+    not_in_ledger = clerk.file(drop(ws, "9-9-909_产权证明_20261101.pdf", 3)).item
+    assert unknown is not None and no_unit is not None and not_in_ledger is not None
+    assert (unknown.archive_no, unknown.category, unknown.review_reasons) == ("WF-2026-00001", "未分类",
+                                                                              ("无法判断档案类别",))
+    assert no_unit.review_reasons == ("业主档案没有识别出房号",)
+    assert not_in_ledger.review_reasons == ("台账中没有房屋 9-9-909",)
+    assert [item.archive_no for item in list_items(ledger, review=True)] == [
+        "WF-2026-00001", "YZ-2026-00001", "YZ-2026-00002"]
+
+
+def test_docx_xlsx_and_multipage_tiff_are_accepted(ws: Workspace, clerk: Archivist) -> None:
+    from docx import Document
+    from openpyxl import Workbook
+
+    document = Document()
+    document.add_paragraph("保洁服务合同")
+    document.save(inbox(ws) / "保洁服务合同.docx")
+    workbook = Workbook()
+    workbook.active.append(["收据号", "金额"])
+    workbook.save(inbox(ws) / "十月收费台账.xlsx")
+    tiff = drop(ws, "竣工图纸.tif", pages=4)
+    outcomes = [clerk.file(inbox(ws) / "保洁服务合同.docx"), clerk.file(inbox(ws) / "十月收费台账.xlsx"), clerk.file(tiff)]
+    assert [(o.status, o.item.category, o.item.pages) for o in outcomes] == [  # type: ignore[union-attr]
+        ("filed", "合同协议档案", 1), ("filed", "财务档案", None), ("filed", "工程档案", 4)]
+
+
+def _fake_docx(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "not a word file")
+
+
+QUARANTINE_CASES = [
+    ("说明.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0old word"), "不支持的文件类型 .doc：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX"),
+    ("无扩展名", lambda p: p.write_bytes(b"data"), "不支持的文件类型 （无扩展名）：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX"),
+    ("空白.pdf", lambda p: p.write_bytes(b""), "文件是空的（0 字节）：可能扫描中断，请重新扫描"),
+    ("坏.pdf", lambda p: p.write_bytes(b"%PDF-1.4\nthis is not a pdf"), "PDF 文件已损坏，无法打开：请重新扫描"),
+    ("加密.pdf", lambda p: p.write_bytes(encrypted_pdf()), "PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱"),
+    ("其实是图片.pdf", lambda p: p.write_bytes(scan_bytes("jpg", 1)), "文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错"),
+    ("半张.jpg", lambda p: p.write_bytes(scan_bytes("jpg", 1)[:400]), "图片文件已损坏或不完整，无法打开：请重新扫描"),
+    ("加密.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+     "Word 文档设置了密码，无法读取：请去掉密码后重新放入收件箱"),
+    ("坏.docx", _fake_docx, "Word 文档已损坏，无法打开：请重新保存后再放入收件箱"),
+    ("坏.xlsx", lambda p: p.write_bytes(b"PK\x03\x04broken"), "Excel 表格已损坏，无法打开：请重新保存后再放入收件箱"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), QUARANTINE_CASES, ids=[c[0] for c in QUARANTINE_CASES])
+def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(ws: Workspace, ledger: Ledger, clerk: Archivist,
+                                                                     name: str, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+    path = inbox(ws) / name
+    make(path)
+    content = path.read_bytes()
+    outcome = clerk.file(path)
+    assert (outcome.status, outcome.reason) == ("quarantined", reason)
+    assert not path.exists()
+    quarantined = ws.root / outcome.quarantine_path  # type: ignore[operator]
+    assert quarantined.read_bytes() == content
+    note = quarantined.with_name(quarantined.name + ".原因.txt").read_text(encoding="utf-8")
+    assert f"原因：{reason}" in note and f"文件：{name}" in note
+    assert list_items(ledger) == []
+    assert tree(ws.root / "records" / "archive") == []
+
+
+def test_the_same_content_twice_is_quarantined_naming_the_existing_number(ws: Workspace, ledger: Ledger,
+                                                                          clerk: Archivist) -> None:
+    first = clerk.file(drop(ws, "3-2-1201_产权证明_20261102.pdf", seed=7)).item
+    again = drop(ws, "又扫了一遍.pdf", seed=7)
+    outcome = clerk.file(again)
+    assert outcome.status == "quarantined"
+    assert outcome.reason.startswith(f"与已归档的 {first.archive_no}（产权证明）内容完全相同（SHA-256 {first.sha256[:12]}…")  # type: ignore[union-attr]
+    assert len(list_items(ledger)) == 1
+
+
+def test_a_file_outside_the_inbox_is_copied_and_left_alone(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    own = write_scan(ws.root / "我的文件" / "1-1-101_产权证明_20200501.pdf", 3)
+    outcome = clerk.file(own)
+    assert outcome.status == "filed" and own.exists()
+    again = clerk.file(own)
+    assert (again.status, again.reason) == ("already_filed", f"已归档为 {outcome.item.archive_no}")  # type: ignore[union-attr]
+    broken = ws.root / "我的文件" / "坏.pdf"
+    broken.write_bytes(b"%PDF-broken")
+    refused = clerk.file(broken)
+    assert (refused.status, refused.reason) == ("refused", "PDF 文件已损坏，无法打开：请重新扫描")
+    assert broken.exists() and tree(ws.root / "records" / "quarantine") == []
+
+
+def test_gbk_names_from_windows_scanners_are_read_and_kept(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    raw_name = "3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg".encode("gbk")
+    raw_folder = "业主档案".encode("gbk")
+    folder = os.path.join(os.fsencode(inbox(ws)), raw_folder)
+    os.makedirs(folder)
+    path = os.path.join(folder, raw_name)
+    with open(path, "wb") as stream:
+        stream.write(scan_bytes("jpg", 5))
+    outcome = clerk.file(Path(os.fsdecode(path)))
+    item = outcome.item
+    assert outcome.status == "filed" and item is not None
+    assert outcome.source == "业主档案/3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg"
+    assert (item.category, item.unit, item.title, item.doc_date) == ("业主档案", "3-2-1201", "装修协议（全角）",
+                                                                     dt.date(2026, 11, 2))
+    assert item.path == "records/archive/业主档案/2026/YZ-2026-00001_装修协议（全角）.jpg"
+    sidecar = sidecar_of(ws, item.path)
+    assert sidecar["original_name"] == "3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg"
+    assert bytes.fromhex(sidecar["original_name_bytes"]) == raw_name
+    assert not os.path.exists(path)
+
+
+def test_a_very_long_name_still_fits(ws: Workspace, clerk: Archivist) -> None:
+    name = "3-2-1201_" + "业主提交的关于房屋产权证明及相关附件的扫描件" * 3 + ".pdf"
+    item = clerk.file(drop(ws, name)).item
+    assert item is not None
+    assert len(Path(item.path).name.encode()) < 255
+    assert sidecar_of(ws, item.path)["original_name"] == name
+
+
+@pytest.mark.parametrize("title", ["../../../../tmp/evil", "/etc/passwd", "..", "a\x00b/../../c", "C:\\evil"])
+def test_no_sidecar_value_places_a_file_outside_the_archive(ws: Workspace, clerk: Archivist, title: str) -> None:
+    scan = drop(ws, "扫描.pdf")
+    (inbox(ws) / "扫描.pdf.json").write_text(json.dumps({"题名": title, "类别": "../../.."}), encoding="utf-8")
+    item = clerk.file(scan).item
+    assert item is not None
+    placed = (ws.root / item.path).resolve()
+    assert placed.is_relative_to((ws.root / "records" / "archive").resolve())
+    assert placed.parent.name == "2026" and placed.parent.parent.name == "未分类"
+    assert "\x00" not in item.path and ".." not in item.path
+    assert "类别“../../..”不是已配置的档案类别" in item.review_reasons[0]
+
+
+def test_a_traversal_in_the_flags_is_refused(clerk: Archivist) -> None:
+    with pytest.raises(UsageError, match="档案类别“../x”不存在"):
+        flag_metadata("../x", None, None, None, None, None, None, None, clerk.rules)
+
+
+def test_generated_documents_are_filed_and_stay(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    generated = ws.root / "records" / "generated" / "2026" / "11"
+    generated.mkdir(parents=True)
+    from docx import Document
+
+    Document().save(generated / "收据SJ2026-000001_3-2-1201.docx")
+    item = clerk.file(generated / "收据SJ2026-000001_3-2-1201.docx").item
+    assert item is not None and (item.category, item.unit) == ("财务档案", "3-2-1201")
+    assert (generated / "收据SJ2026-000001_3-2-1201.docx").exists()
+
+
+def test_a_folder_is_filed_with_its_sub_folders_telling_category_and_unit(ws: Workspace, clerk: Archivist) -> None:
+    batch = ws.root / "U盘"
+    write_scan(batch / "工程档案" / "电梯" / "说明书.pdf", 1)
+    write_scan(batch / "业主档案" / "1-1-102" / "入住登记.jpg", 2)
+    (batch / "Thumbs.db").write_bytes(b"x")
+    (batch / "~$草稿.docx").write_bytes(b"x")
+    outcomes = clerk.file_paths([batch])
+    assert [(o.item.archive_no, o.item.topic, o.item.unit) for o in outcomes] == [  # type: ignore[union-attr]
+        ("YZ-2026-00001", None, "1-1-102"), ("GC-2026-00001", "电梯", None)]
+
+
+# -- catalogue and loans -----------------------------------------------------------------------
+
+
+def _two_items(ws: Workspace, clerk: Archivist) -> None:
+    clerk.file(drop(ws, "3-2-1201_产权证明_20261102.pdf", 1))
+    clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2), Metadata(confidential=True, box="业主-001", shelf="A-1-1"))
+
+
+def test_list_by_category_and_unit(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    _two_items(ws, clerk)
+    assert [i.archive_no for i in list_items(ledger, category="业主", rules=clerk.rules)] == [
+        "YZ-2026-00001", "YZ-2026-00002"]
+    assert [i.archive_no for i in list_items(ledger, unit="3栋2单元1201")] == ["YZ-2026-00001"]
+    assert list_items(ledger, category="工程档案", rules=clerk.rules) == []
+    with pytest.raises(NotFoundError, match="没有档号为 YZ-2026-00099 的档案"):
+        get_item(ledger, "YZ-2026-00099")
+
+
+def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    _two_items(ws, clerk)
+    today = dt.date(2026, 11, 20)
+    loan = lend(ledger, "YZ-2026-00001", "王工", dt.date(2026, 12, 1), "档案员", dept="工程部", today=today)
+    assert (loan.borrower, loan.dept, loan.due) == ("王工", "工程部", dt.date(2026, 12, 1))
+    with pytest.raises(ConflictError, match="YZ-2026-00001 的纸质原件已借出（借阅人 王工，应还日期 2026-12-01）"):
+        lend(ledger, "YZ-2026-00001", "李四", dt.date(2026, 12, 1), "档案员", today=today)
+    with pytest.raises(UsageError, match="YZ-2026-00002 是保密档案，借阅必须写明原因"):
+        lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 12, 1), "档案员", today=today)
+    with pytest.raises(UsageError, match="早于今天"):
+        lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 11, 1), "档案员", reason="查", today=today)
+    with pytest.raises(NotFoundError):
+        lend(ledger, "YZ-2026-00099", "李四", dt.date(2026, 12, 1), "档案员", today=today)
+    secret = lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 11, 25), "档案员", reason="办理过户", today=today)
+    assert secret.confidential
+    assert [l.archive_no for l in list_loans(ledger, today=dt.date(2026, 11, 28))] == ["YZ-2026-00002", "YZ-2026-00001"]
+    overdue = list_loans(ledger, overdue=True, today=dt.date(2026, 11, 28))
+    assert [(l.archive_no, l.to_dict(dt.date(2026, 11, 28))["days_overdue"]) for l in overdue] == [("YZ-2026-00002", 3)]
+    returned = return_item(ledger, "YZ-2026-00001", "档案员")
+    assert returned.returned_by == "档案员"
+    with pytest.raises(ConflictError, match="YZ-2026-00001 的纸质原件没有借出，不需要归还"):
+        return_item(ledger, "YZ-2026-00001", "档案员")
+    assert lend(ledger, "YZ-2026-00001", "赵六", dt.date(2026, 12, 1), "档案员", today=today).borrower == "赵六"
+    with ledger.read() as conn:
+        actions = [e.action for e in journal.recent(conn, 4)]
+        assert actions == ["archive.lend", "archive.return", "archive.lend", "archive.lend"]
+        assert journal.verify(conn).ok
+
+
+# -- verify ---------------------------------------------------------------------------------
+
+
+def test_verify_passes_on_a_sound_archive_and_finds_every_kind_of_damage(ws: Workspace, ledger: Ledger,
+                                                                         clerk: Archivist) -> None:
+    _two_items(ws, clerk)
+    clerk.file(drop(ws, "电梯说明书_20261001.pdf", 3))
+    report = verify(ws, ledger, "档案员")
+    assert (report.ok, report.checked) == (True, 3)
+    paths = {i.archive_no: ws.root / i.path for i in list_items(ledger)}
+    os.chmod(paths["YZ-2026-00001"], 0o644)
+    paths["YZ-2026-00001"].write_bytes(b"changed")                                   # a changed file
+    paths["YZ-2026-00002"].with_name(paths["YZ-2026-00002"].name + ".json").unlink()  # a lost sidecar
+    paths["GC-2026-00001"].unlink()                                                   # a lost file
+    stray = ws.root / "records" / "archive" / "业主档案" / "2026" / "多出来的.pdf"
+    stray.write_bytes(b"%PDF")                                                        # a file without a row
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：文件 records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf 的内容与登记的 SHA-256 不符（文件被改动或损坏）",
+        "YZ-2026-00002：说明文件 records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf.json 缺失或与台账不符（运行 recordkit archive verify --repair）",
+        "GC-2026-00001：台账有记录，但文件 records/archive/工程档案/2026/GC-2026-00001_电梯说明书.pdf 不见了（请从纸质原件重新扫描归档）",
+        "records/archive/业主档案/2026/多出来的.pdf：没有台账记录（运行 recordkit archive verify --repair）",
+    ]
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert "YZ-2026-00002：说明文件缺失或损坏，已按台账记录重写" in repaired.repaired
+    assert any("多出来的.pdf" in line and "已移到隔离区" in line for line in repaired.repaired)
+    assert len(list((ws.root / "records" / "quarantine").glob("*多出来的.pdf.原因.txt"))) == 1
+    # What cannot be repaired stays: a changed and a lost file need a new scan.
+    assert [p.split("：")[0] for p in repaired.problems] == ["YZ-2026-00001", "GC-2026-00001"]
+    assert not stray.exists()
+
+
+def test_the_catalogue_is_rebuilt_from_the_sidecars(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    _two_items(ws, clerk)
+    before = list_items(ledger)
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    assert list_items(ledger) == []
+    report = verify(ws, ledger, "档案员", repair=True)
+    assert report.ok and report.checked == 2
+    assert list_items(ledger) == before
+    with ledger.read() as conn:
+        assert journal.verify(conn).ok
+
+
+def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    _two_items(ws, clerk)
+    with ledger.write() as conn:
+        conn.execute(archive_items.update().where(archive_items.c.archive_no == "YZ-2026-00001").values(unit="9-9-909"))
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"]
+    assert verify(ws, ledger, "档案员", repair=True).repaired == ["YZ-2026-00001：台账记录已按说明文件重建"]
+    assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
+
+
+def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    good = drop(ws, "1-1-101_产权证明_20261101.pdf", 1)
+    twin = write_scan(inbox(ws) / "同一份.pdf", 1)  # the same bytes as the first, in the same batch
+    empty = inbox(ws) / "空.pdf"
+    empty.write_bytes(b"")
+    other = drop(ws, "3-2-1201_身份证_20261102.jpg", 2)
+    outcomes = clerk.file_many([(good, None), (twin, None), (empty, None), (other, None)])
+    assert [o.status for o in outcomes] == ["filed", "quarantined", "quarantined", "filed"]
+    assert outcomes[1].reason.startswith("与已归档的 YZ-2026-00001（产权证明）内容完全相同")
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
+    assert tree(inbox(ws)) == []
+    with ledger.read() as conn:
+        assert [e.key for e in journal.recent(conn, 2)] == ["YZ-2026-00002", "YZ-2026-00001"]
+
+
+def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_first(
+        ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch) -> None:
+    scans = [drop(ws, f"工程档案/电梯/维保记录{n}_2026110{n}.pdf", n) for n in (1, 2, 3)]
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)  # killed before removing them
+    clerk.file_many([(scan, None) for scan in scans])
+    monkeypatch.undo()
+    # As a kill leaves it: only number 1 committed; 3 placed with its sidecar, 2 not placed yet.
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items).where(archive_items.c.seq > 1))
+    second = ws.root / "records/archive/工程档案/2026/GC-2026-00002_维保记录2.pdf"
+    for path in (second, second.with_name(second.name + ".json")):
+        path.unlink()
+    done = clerk.recover()
+    assert done == ["回退中断的归档：删除 records/archive/工程档案/2026/GC-2026-00003_维保记录3.pdf（原件仍在收件箱，会重新归档）"]
+    outcomes = clerk.file_paths([inbox(ws)])
+    assert [(o.status, o.item.archive_no) for o in outcomes] == [  # type: ignore[union-attr]
+        ("already_filed", "GC-2026-00001"), ("filed", "GC-2026-00002"), ("filed", "GC-2026-00003")]
+    assert verify(ws, ledger, "档案员").ok and tree(inbox(ws)) == []
+
+
+def test_recovery_completes_the_next_number_from_its_sidecar(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+    clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
+    clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
+    with ledger.write() as conn:  # killed after placing number 2, before its commit
+        conn.execute(sa.delete(archive_items).where(archive_items.c.seq == 2))
+    assert clerk.recover() == [
+        "补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
+
+
+def test_a_link_in_the_inbox_is_not_followed(ws: Workspace, ledger: Ledger, clerk: Archivist, tmp_path: Path) -> None:
+    secret = write_scan(tmp_path / "服务器上的别处.pdf", 1)
+    link = inbox(ws) / "看起来像扫描件.pdf"
+    link.symlink_to(secret)
+    outcome = clerk.file(link)
+    assert (outcome.status, outcome.reason) == ("quarantined", "这是一个链接（快捷方式），不是文件本身：请放入文件本身")
+    assert list_items(ledger) == [] and secret.exists()

@@ -1,0 +1,36 @@
+"""The demo's archive room: scans filed from the inbox, the bad ones quarantined, loans out and overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from recordkit import journal
+from recordkit.archive import list_items, list_loans, verify
+from recordkit.demo import build_demo
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import open_workspace
+
+
+def test_the_demo_files_its_inbox(tmp_path: Path) -> None:
+    report = build_demo(tmp_path / "demo", min_units=80)
+    counts = dict(report.counts)
+    assert (counts["档案（扫描件归档）"], counts["  其中待复核"], counts["  隔离"]) == (47, 1, 2)
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger:
+        items = list_items(ledger)
+        loans = list_loans(ledger)
+        overdue = list_loans(ledger, overdue=True, today=dt.date.today())
+        assert verify(workspace, ledger, "检查").ok
+        with ledger.read() as conn:
+            assert journal.verify(conn).ok
+    categories = {item.category for item in items}
+    assert categories == {"业主档案", "工程档案", "合同协议档案", "财务档案", "未分类"}
+    assert sum(item.category == "业主档案" for item in items) == 39
+    assert max(item.pages or 0 for item in items) == 5
+    assert any(item.original_name.endswith("购房合同（复印件）.jpg") for item in items)  # the GBK name, readable
+    assert (len(loans), len(overdue), sum(loan.confidential for loan in loans)) == (3, 1, 1)
+    inbox = tmp_path / "demo" / "records" / "inbox"
+    assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == ["~$保洁服务合同.docx"]
+    notes = sorted(p.name.split("_", 1)[1] for p in (tmp_path / "demo" / "records" / "quarantine").glob("*.原因.txt"))
+    assert notes == ["产权证明-又扫了一遍.pdf.原因.txt", "扫描中断.pdf.原因.txt"]

@@ -1,0 +1,208 @@
+"""The watch service: the stability rule without a clock, slow writers, temporary files, errors that
+never stop the service, polling and inotify, SIGTERM, and the log under records/logs/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from recordkit.archive import Archivist, list_items
+from recordkit.demoscans import write_scan
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.watcher import FileStabilityTracker, InboxWatcher
+from recordkit.workspace import Workspace, open_workspace
+from tests.archive_helpers import archive_workspace, tree
+
+# -- the rule, as a plain function of what was seen and when -------------------------------------
+
+
+def test_a_file_is_stable_once_unchanged_for_the_window() -> None:
+    tracker = FileStabilityTracker(window=2.0)
+    assert tracker.observe("a.pdf", 100, 1, now=10.0) is False      # first sight
+    assert tracker.observe("a.pdf", 100, 1, now=11.9) is False      # not long enough
+    assert tracker.observe("a.pdf", 100, 1, now=12.0) is True       # two seconds unchanged
+    assert tracker.seconds_to_next(12.0) == 0.0
+
+
+def test_a_growing_or_touched_file_starts_the_window_again() -> None:
+    tracker = FileStabilityTracker(window=2.0)
+    tracker.observe("scan.tif", 10, 1, now=0.0)
+    assert tracker.observe("scan.tif", 20, 2, now=1.5) is False     # grew
+    assert tracker.observe("scan.tif", 20, 3, now=3.0) is False     # same size, new mtime
+    assert tracker.seconds_to_next(3.0) == 2.0
+    assert tracker.observe("scan.tif", 20, 3, now=4.9) is False
+    assert tracker.observe("scan.tif", 20, 3, now=5.0) is True
+
+
+def test_each_file_has_its_own_window_and_forgetting_resets_it() -> None:
+    tracker = FileStabilityTracker(window=1.0)
+    tracker.observe("a", 1, 1, now=0.0)
+    tracker.observe("b", 1, 1, now=0.5)
+    assert tracker.seconds_to_next(0.5) == 0.5
+    assert (tracker.observe("a", 1, 1, now=1.0), tracker.observe("b", 1, 1, now=1.0)) == (True, False)
+    tracker.forget("a")
+    assert tracker.pending() == ["b"]
+    assert tracker.observe("a", 1, 1, now=5.0) is False
+
+
+def test_a_zero_window_files_at_first_sight() -> None:
+    assert FileStabilityTracker(window=0).observe("a", 1, 1, now=0.0) is True
+    assert FileStabilityTracker(window=0).seconds_to_next(0.0) is None
+
+
+# -- the service ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ws(workspace: Workspace) -> Workspace:
+    return archive_workspace(workspace.root)
+
+
+@pytest.fixture
+def ledger(ws: Workspace) -> Iterator[Ledger]:
+    with open_ledger(ws.database_url) as opened:
+        yield opened
+
+
+def inbox(ws: Workspace) -> Path:
+    return ws.root / "records" / "inbox"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _watcher(ws: Workspace, ledger: Ledger, window: float, clock: FakeClock) -> InboxWatcher:
+    slow = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": str(window)})
+    return InboxWatcher(Archivist(slow, ledger, "归档服务"), clock=clock)
+
+
+def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_files(ws: Workspace,
+                                                                                 ledger: Ledger) -> None:
+    done = write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
+    growing = inbox(ws) / "正在扫描.tif"
+    growing.write_bytes(b"II*\x00")
+    for name in ("~$合同.docx", "扫描.tmp", "大图.pdf.part", "Thumbs.db", ".DS_Store"):
+        (inbox(ws) / name).write_bytes(b"temporary")
+    clock = FakeClock()
+
+    def scanner_keeps_writing(seconds: float) -> None:
+        clock.now += seconds
+        with growing.open("ab") as stream:  # the scanner writes more while we wait
+            stream.write(b"\0" * 1000)
+
+    watcher = _watcher(ws, ledger, 2.0, clock)
+    outcomes = watcher.run_once(sleep=scanner_keeps_writing)
+    assert [(o.source, o.status) for o in outcomes] == [("3-2-1201_产权证明_20261102.pdf", "filed")]
+    assert not done.exists()
+    assert tree(inbox(ws)) == sorted([".DS_Store", "Thumbs.db", "~$合同.docx", "大图.pdf.part", "扫描.tmp", "正在扫描.tif"])
+
+
+def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Ledger) -> None:
+    write_scan(inbox(ws) / "产权证明.pdf", 1)
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 5.0, clock)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 4.9
+    assert watcher.check(set()) == []
+    clock.now += 0.1
+    assert [o.status for o in watcher.check(set())] == ["filed"]
+
+
+def test_an_error_in_one_file_never_stops_the_service(ws: Workspace, ledger: Ledger,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    write_scan(inbox(ws) / "坏的那个.pdf", 2)
+    watcher = _watcher(ws, ledger, 0, FakeClock())
+    real_prepare = watcher.archivist._prepare
+
+    def flaky(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if path.name == "坏的那个.pdf":
+            raise RuntimeError("disk hiccup")
+        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher.archivist, "_prepare", flaky)
+    first = watcher.check(set(watcher.scan()))
+    assert [o.status for o in first] == ["filed"]
+    assert (inbox(ws) / "坏的那个.pdf").exists()         # retried later, not lost
+    watcher.check(set(watcher.scan()))
+    last = watcher.check(set(watcher.scan()))           # the third failure: quarantined with a note
+    assert [(o.status, o.reason) for o in last] == [
+        ("quarantined", "归档时多次出错（RuntimeError），详情见 records/logs/watch.log")]
+    assert not (inbox(ws) / "坏的那个.pdf").exists()
+    assert len(list(ws.root.joinpath("records", "quarantine").glob("*坏的那个.pdf.原因.txt"))) == 1
+
+
+@pytest.mark.parametrize("polling", [True, False], ids=["polling", "inotify"])
+def test_the_running_service_files_new_scans_until_stopped(ws: Workspace, ledger: Ledger, polling: bool) -> None:
+    # A real window: a scan being written (0 bytes at first) must not be taken for an empty file.
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.3"})
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), polling=polling, interval=0.05)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        for number in range(3):
+            write_scan(inbox(ws) / "业主档案" / "1-1-101" / f"资料{number}.pdf", number)
+        _wait_for(lambda: len(list_items(ledger)) == 3)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert tree(inbox(ws)) == []
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002", "YZ-2026-00003"]
+
+
+def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the service did not file the scans"
+        time.sleep(0.05)
+
+
+def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env |= {"RECORDKIT_HOME": str(ws.root), "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
+            "RECORDKIT_OPERATOR": "归档服务"}
+    service = subprocess.Popen([sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
+        archived = ws.root / "records" / "archive" / "业主档案" / "2026" / "YZ-2026-00001_产权证明.pdf"
+        _wait_for(lambda: archived.exists() and not (inbox(ws) / "3-2-1201_产权证明_20261102.pdf").exists())
+    finally:
+        service.send_signal(signal.SIGTERM)
+        out, err = service.communicate(timeout=30)
+    assert service.returncode == 0, err
+    assert "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001" in out
+    assert out.strip().endswith("归档服务已停止")
+    log = (ws.root / "records" / "logs" / "watch.log").read_text(encoding="utf-8")
+    assert "filed 3-2-1201_产权证明_20261102.pdf as YZ-2026-00001" in log
+
+
+def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace, ledger: Ledger) -> None:
+    from docx import Document
+
+    generated = ws.root / "records" / "generated" / "2026" / "11"
+    generated.mkdir(parents=True)
+    Document().save(generated / "停水通知_3栋.docx")
+    on = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_FILE_GENERATED": "true",
+                                          "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    watcher = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())
+    assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
+    assert watcher.check(set(watcher.scan())) == []                      # settled: not hashed again
+    assert (generated / "停水通知_3栋.docx").exists()                    # the document stays where it is
+    again = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())  # a restart
+    assert [o.status for o in again.check(set(again.scan()))] == ["already_filed"]
+    assert [i.title for i in list_items(ledger)] == ["停水通知 3栋"]
