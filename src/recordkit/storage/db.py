@@ -161,12 +161,32 @@ class Ledger:
 
     def ensure_migrated(self) -> None:
         """Upgrade to the newest schema if needed; cheap when already current."""
-        current = self.revision()
-        if current == HEAD_REVISION:
+        with self._sqlite_first_use_lock():
+            current = self.revision()
+            if current == HEAD_REVISION:
+                return
+            if current is not None and (not current.isdigit() or current > HEAD_REVISION):
+                raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
+            self.upgrade()
+
+    @contextmanager
+    def _sqlite_first_use_lock(self) -> Iterator[None]:
+        # Two processes opening a new SQLite ledger at the same moment raced inside Alembic
+        # ("table … already exists", or "database is locked" at once while the other turned
+        # the file into WAL mode).  A lock file beside the database makes the second wait for
+        # the first, then find the schema current.  PostgreSQL has its advisory lock in upgrade().
+        database = make_url(self.url).database if self.dialect == "sqlite" else None
+        if not database or database == ":memory:":
+            yield
             return
-        if current is not None and (not current.isdigit() or current > HEAD_REVISION):
-            raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
-        self.upgrade()
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
+        try:
+            with lock:
+                yield
+        except Timeout as err:
+            raise LedgerError(f"台账正被另一个程序初始化，等待 {self.busy_timeout} 秒后仍未完成，请稍后再试") from err
 
     def upgrade(self) -> str:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
