@@ -272,6 +272,8 @@ def test_unit_code_from_parts_names_the_bad_part(
         ("2026-11-02 3-2-1201 收据.pdf", "3-2-1201"),
         ("2026-11-02-3-2-1201.pdf", "3-2-1201"),  # the date does not lend it parts
         ("IMG-20261102-3-2-1201.jpg", "3-2-1201"),
+        ("收据SJ2026-000001_3-2-1201.docx", "3-2-1201"),  # a serial with zeros is no building
+        ("扫描00001_2-1-301.pdf", "2-1-301"),
         ("扫描件（３－２－１２０１）.pdf", "3-2-1201"),
         ("A3-2-1201A 入伙资料.pdf", "A3-2-1201A"),
         ("第二期B栋1单元0301装修登记.docx", "B-1-301"),

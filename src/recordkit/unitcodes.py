@@ -40,26 +40,36 @@ _ROOM_CANON = re.compile(r"(?P<number>[1-9][0-9]{0,4})(?P<letter>[A-Z]?)")
 
 # Raw parts as written.  The digit limits (building 4, entrance 2, room 5
 # significant digits) keep a long number such as a scan serial from passing
-# for a building when a code is searched for inside a file name.
-_BUILDING_RAW = r"(?P<building>[A-Z](?:0*[1-9][0-9]{0,3})?|0*[1-9][0-9]{0,3})"
-_ENTRANCE_RAW = r"(?P<entrance>0*[1-9][0-9]?)"
-_ROOM_RAW = r"(?P<room>0*[1-9][0-9]{0,4}[A-Z]?)"
-
+# for a building when a code is searched for inside a file name.  ``zeros`` is how
+# many leading zeros a part may carry: any number in a cell, at most one inside a
+# longer text, where "SJ2026-000001_3-2-1201" must not yield building 1 (000001).
 _SEP = r"\s*[-_/]\s*"
 _AFTER_MARKER = r"\s*(?:[-_/]\s*)?"
 _BUILDING_MARKER = r"\s*(?:#\s*楼|号楼|栋|幢|座|#|楼)"
 _ENTRANCE_MARKER = r"\s*单元"
 _ROOM_MARKER = r"\s*[室号]"
 
-_GRAMMAR = (
-    rf"{_BUILDING_RAW}(?:{_BUILDING_MARKER}{_AFTER_MARKER}|{_SEP})"
-    rf"{_ENTRANCE_RAW}(?:{_ENTRANCE_MARKER}{_AFTER_MARKER}|{_SEP})"
-    rf"{_ROOM_RAW}(?:{_ROOM_MARKER})?"
-)
-_FULL = re.compile(_GRAMMAR)
+
+def _raw_parts(zeros: str) -> tuple[str, str, str]:
+    return (rf"(?P<building>[A-Z](?:{zeros}[1-9][0-9]{{0,3}})?|{zeros}[1-9][0-9]{{0,3}})",
+            rf"(?P<entrance>{zeros}[1-9][0-9]?)",
+            rf"(?P<room>{zeros}[1-9][0-9]{{0,4}}[A-Z]?)")
+
+
+def _grammar(zeros: str) -> str:
+    building, entrance, room = _raw_parts(zeros)
+    return (
+        rf"{building}(?:{_BUILDING_MARKER}{_AFTER_MARKER}|{_SEP})"
+        rf"{entrance}(?:{_ENTRANCE_MARKER}{_AFTER_MARKER}|{_SEP})"
+        rf"{room}(?:{_ROOM_MARKER})?"
+    )
+
+
+_BUILDING_RAW, _ENTRANCE_RAW, _ROOM_RAW = _raw_parts("0*")
+_FULL = re.compile(_grammar("0*"))
 # Inside a longer text a code must not be glued to other letters or digits:
 # "20261102" or "IMG3-2-1201" hold no code.
-_EMBEDDED = re.compile(rf"(?<![0-9A-Z]){_GRAMMAR}(?![0-9A-Z])")
+_EMBEDDED = re.compile(rf"(?<![0-9A-Z]){_grammar('0?')}(?![0-9A-Z])")
 
 # A date written with separators: 4-digit first part, a month, a day.
 _DATE = re.compile(
