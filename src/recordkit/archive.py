@@ -37,7 +37,7 @@ from recordkit.archive_rules import (
     safe_title,
     sequence_year,
 )
-from recordkit.atomic import write_bytes
+from recordkit.atomic import fsync_directory, write_bytes
 from recordkit.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
 from recordkit.filenames import printable, readable_name
 from recordkit.scans import ScanRejected, inspect_scan, sha256_of
@@ -346,7 +346,7 @@ class Archivist:
                 placed += [self.workspace.root / item.path for _, _, item in planned]
                 self._place_all(planned)
                 for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
-                    _fsync_directory(folder)
+                    fsync_directory(folder)
                 if planned:
                     journal.record(conn, self.operator, [
                         journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
@@ -591,7 +591,7 @@ class Archivist:
             elif path.name.endswith(SIDECAR_SUFFIX):
                 main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
                 if not main.exists() and _relative(self.workspace, main) not in rows:
-                    _force_unlink(path)
+                    path.unlink(missing_ok=True)
                     done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
             elif relative not in rows:
                 orphans.append((path, relative))
@@ -674,8 +674,8 @@ def _remove_placed(placed: Iterable[Path]) -> None:
     # The file before its sidecar: a kill in between leaves a sidecar without a file, which recovery
     # removes, never a file without a sidecar, which it could not tell from one put there by hand.
     for path in placed:
-        _force_unlink(path)
-        _force_unlink(path.with_name(path.name + SIDECAR_SUFFIX))
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
 
 
 def _write_synced(target: Path, data: bytes) -> None:
@@ -703,26 +703,6 @@ def _walk_files(folder: Path) -> Iterator[Path]:
     for current, _dirs, names in os.walk(folder):
         for name in names:
             yield Path(current) / name
-
-
-def _force_unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-
-
-def _fsync_directory(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _read_sidecar(path: Path) -> ArchiveItem | None:
@@ -1038,7 +1018,7 @@ def _verify_item(workspace: Workspace, ledger: Ledger, operator: str, item: Arch
             report.problems.append(f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）")
         return
     if repair:
-        _force_unlink(sidecar_path)
+        sidecar_path.unlink(missing_ok=True)
         write_bytes(sidecar_path, json.dumps(item.sidecar(), ensure_ascii=False, indent=2).encode("utf-8"))
         os.chmod(sidecar_path, _READ_ONLY)
         report.repaired.append(f"{item.archive_no}：说明文件缺失或损坏，已按台账记录重写")

@@ -32,7 +32,7 @@ def replacing(target: Path, suffix: str = "") -> Iterator[Path]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_directory(target.parent)
+    fsync_directory(target.parent)
 
 
 def write_bytes(target: Path, data: bytes) -> Path:
@@ -49,7 +49,8 @@ def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
     return target
 
 
-def _fsync_directory(folder: Path) -> None:
+def fsync_directory(folder: Path) -> None:
+    """Make the entries of ``folder`` (a rename, a new file) durable."""
     # The rename itself is durable only once the directory entry is on disk.
     try:
         descriptor = os.open(folder, os.O_RDONLY)

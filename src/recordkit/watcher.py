@@ -9,7 +9,6 @@ never stops the service.  SIGTERM lets the current file finish, then the service
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import signal
 import threading
@@ -294,14 +293,6 @@ _WATCH_LOG_HANDLER = "recordkit-watch"
 
 def setup_watch_log(logs_dir: Path) -> Path:
     """The service's own rotating log, records/logs/watch.log (5 x 2 MB), beside recordkit.log."""
-    root = logging.getLogger("recordkit")
-    path = logs_dir / "watch.log"
-    for handler in root.handlers:
-        if handler.get_name() == _WATCH_LOG_HANDLER:
-            return path
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.set_name(_WATCH_LOG_HANDLER)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    from recordkit.workspace import add_rotating_log
+
+    return add_rotating_log(logs_dir / "watch.log", _WATCH_LOG_HANDLER)

@@ -183,16 +183,21 @@ _LOG_HANDLER_NAME = "recordkit-file"
 
 def setup_logging(workspace: Workspace) -> Path:
     """Send recordkit's log records to records/logs/recordkit.log (rotating, 5 x 2 MB)."""
+    return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
+
+
+def add_rotating_log(path: Path, name: str) -> Path:
+    """Send recordkit's log records also to ``path`` (rotating, 5 x 2 MB), once per ``name``:
+    a handler of that name writing elsewhere (another workspace) is replaced."""
     log = logging.getLogger("recordkit")
-    path = workspace.log_file
     for handler in list(log.handlers):
-        if handler.get_name() == _LOG_HANDLER_NAME:
+        if handler.get_name() == name:
             if Path(getattr(handler, "baseFilename", "")) == path:
                 return path
             log.removeHandler(handler)
             handler.close()
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.set_name(_LOG_HANDLER_NAME)
+    handler.set_name(name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
