@@ -87,7 +87,7 @@ def _payment_reminder(document: Document) -> None:
          "（最早自{{ 最早月份 }}起），明细如下：", indent=True)
     grid = table(document, ["所属月份", "收费项目", "欠费金额（元）"],
                  [["{%tr for 行 in 明细 %}", "", ""], ["{{ 行.月份 }}", "{{ 行.项目 }}", "{{ 行.金额 }}"],
-                  ["{%tr endfor %}", "", ""]], widths_cm=[4.5, 6.0, 5.5])
+                  ["{%tr endfor %}", "", ""]], widths_cm=[4.0, 7.5, 4.5])
     total = grid.add_row()
     merged = total.cells[0].merge(total.cells[1])
     merged.text = "合计人民币（大写）：{{ 合计大写 }}"
