@@ -31,8 +31,7 @@ def _water_cut(document: Document) -> None:
     line(document, "因{{ 停水原因 }}，{{ 小区 }}{{ 停水范围 }}将于{{ 停水时间 }}暂停供水，"
          "预计{{ 恢复时间 }}恢复供水。请您提前做好储水准备，停水期间请关闭家中水龙头，以免来水时造成损失。",
          indent=True)
-    line(document, "由此给您带来的不便，敬请谅解！如有疑问，请致电物业服务中心。", indent=True)
-    signature(document)
+    _closing(document)
 
 
 def _power_cut(document: Document) -> None:
