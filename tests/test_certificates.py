@@ -18,30 +18,10 @@ from recordkit.storage.db import Ledger, open_ledger
 from recordkit.storage.schema import certificates
 from recordkit.workspace import Workspace, open_workspace
 from tests.conftest import run_at_once
-from tests.fees_fixtures import CASHIER, bill_months, small_estate
+from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
+from tests.fees_fixtures import CASHIER, bill_months
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def ws(workspace: Workspace, ledger_url: str) -> Workspace:
-    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
-
-
-@pytest.fixture
-def estate(ws: Workspace, tmp_path: Path) -> Ledger:
-    ledger = open_ledger(ws.database_url)
-    small_estate(ledger, tmp_path)
-    yield ledger
-    ledger.close()
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in Document(str(path)).paragraphs]
-
-
-def generated(ws: Workspace) -> list[Path]:
-    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
 
 
 def test_parse_items_splits_names_and_quantities() -> None:

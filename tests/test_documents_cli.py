@@ -33,6 +33,17 @@ def error_line(result: Any) -> str:
     return result.stderr.strip().splitlines()[0]
 
 
+def journal_size(run_cli: Any) -> int:
+    return len(json.loads(run_cli("journal", "list", "--limit", "100000", "--json").stdout))
+
+
+def assert_nothing_written(run_cli: Any, ws: Workspace, journalled: int) -> None:
+    """No file under records/generated, no document in the ledger, no journal entry."""
+    assert generated(ws) == []
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert journal_size(run_cli) == journalled
+
+
 # -- templates --------------------------------------------------------------------------------
 
 
@@ -152,13 +163,16 @@ def test_notice_make_building(run_cli: Any, imported: Workspace) -> None:
 ])
 def test_notice_bad_input_one_line_exit_code_nothing_written(run_cli: Any, imported: Workspace, args: tuple[str, ...],
                                                              code: int, message: str) -> None:
+    before = journal_size(run_cli)
     result = run_cli(*args)
     assert result.exit_code == code, result.output
     assert error_line(result).startswith(message)
-    assert generated(imported) == []
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert_nothing_written(run_cli, imported, before)
 
 
 def test_notice_from_a_broken_office_template(run_cli: Any, imported: Workspace) -> None:
+    before = journal_size(run_cli)
     make_docx(imported.templates_dir / "停水通知.docx", "尊敬的{{ 业主姓名 业主：")
     result = run_cli("notice", "make", "停水通知", "--all", *WATER)
     assert result.exit_code == 5
@@ -167,7 +181,17 @@ def test_notice_from_a_broken_office_template(run_cli: Any, imported: Workspace)
     result = run_cli("notice", "make", "停水通知", "--all")
     assert result.exit_code == 5
     assert "不允许" in error_line(result)
-    assert generated(imported) == []
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_sandbox_escape_in_an_office_notice_names_the_paragraph_in_chinese(run_cli: Any, imported: Workspace) -> None:
+    before = journal_size(run_cli)
+    make_docx(imported.templates_dir / "停水通知.docx", "尊敬的业主：", "{{ ''.__class__.__mro__ }}")
+    result = run_cli("notice", "make", "停水通知", "--all")
+    assert result.exit_code == 5
+    assert result.stderr.strip() == ("错误：模板“停水通知”的正文段落“{{ ''.__class__.__mro__ }}”访问“__mro__”，"
+                                     "模板沙箱不允许，已拒绝：模板里只能使用普通变量")
+    assert_nothing_written(run_cli, imported, before)
 
 
 def test_notice_remind_without_arrears(run_cli: Any, imported: Workspace) -> None:
@@ -224,10 +248,11 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     (("cert", "make", "居住证明", "--unit", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909"),
 ])
 def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...], code: int, message: str) -> None:
+    before = journal_size(run_cli)
     result = run_cli(*args)
     assert result.exit_code == code, result.output
     assert error_line(result).startswith(message)
-    assert generated(imported) == []
+    assert_nothing_written(run_cli, imported, before)
 
 
 def test_clearance_refused_in_arrears_via_cli(run_cli: Any, imported: Workspace) -> None:

@@ -26,35 +26,15 @@ from recordkit.notices import (
 from recordkit.storage.db import Ledger, open_ledger
 from recordkit.storage.schema import documents
 from recordkit.workspace import Workspace, open_workspace
+from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 
 WATER = {"停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "12月5日8:00", "恢复时间": "当日18:00"}
 TODAY = dt.date(2026, 11, 23)
 
 
-@pytest.fixture
-def ws(workspace: Workspace, ledger_url: str) -> Workspace:
-    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
-
-
-@pytest.fixture
-def estate(ws: Workspace, tmp_path: Path) -> Ledger:
-    ledger = open_ledger(ws.database_url)
-    small_estate(ledger, tmp_path)
-    yield ledger
-    ledger.close()
-
-
-def paragraphs(path: Path) -> list[str]:
-    return [p.text for p in Document(str(path)).paragraphs]
-
-
 def table_rows(path: Path, index: int = 0) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in Document(str(path)).tables[index].rows]
-
-
-def generated(ws: Workspace) -> list[Path]:
-    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
 
 
 # -- pure decisions ---------------------------------------------------------------------------

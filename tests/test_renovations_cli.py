@@ -219,3 +219,36 @@ def test_list_prints_a_table(desk: Any) -> None:
     assert "ZX2026-0001" in result.stdout and "装修中" in result.stdout and "待缴" in result.stdout
     bad = desk("renovation", "list", "--status", "完工")
     assert (bad.exit_code, bad.stderr.strip()) == (5, "错误：状态“完工”无效，应为 装修中、验收不合格、验收合格、已退押金 之一")
+
+
+def test_an_office_paper_that_cannot_print_records_nothing(desk: Any, workspace: Workspace) -> None:
+    # The registration, the passes and the refund are written before their paper is printed:
+    # the office's template is checked first, so a broken one leaves the ledger as it was.
+    from tests.test_templates import make_docx
+
+    make_docx(workspace.templates_dir / "装修登记表.docx", "登记编号：{{ 登记编号 }", "房号：{{ 房号 }}")
+    before = _journal_size(desk)
+    result = desk(*REGISTER)
+    assert result.exit_code == 5
+    assert result.stderr.strip() == ("错误：模板“装修登记表”的占位符写法有误：正文段落“登记编号：{{ 登记编号 }房号：{{ 房号 }}”："
+                                     "占位符没有正确闭合（{{ 要与 }} 成对，{% 要与 %} 成对）。请在 Word 里改正后再试，"
+                                     "或运行 recordkit templates check 装修登记表")
+    assert result.stdout == ""
+    assert _journal_size(desk) == before and _generated(workspace) == []
+    assert json.loads(desk("renovation", "list", "--json").stdout) == []
+
+    (workspace.templates_dir / "装修登记表.docx").unlink()
+    _register(desk)
+    make_docx(workspace.templates_dir / "临时出入证.docx", "{{ 登记编号|attr('__class__') }}")
+    before, files = _journal_size(desk), _generated(workspace)
+    result = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-01")
+    assert (result.exit_code, result.stderr.strip()) == (
+        5, "错误：模板“临时出入证”的正文段落“{{ 登记编号|attr('__class__') }}”访问“__class__”，模板沙箱不允许，已拒绝：模板里只能使用普通变量")
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    [renovation] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert renovation["passes"] == []
+
+    make_docx(workspace.templates_dir / "装修押金退款单.docx", "退款金额：{{ 退款金 }}")
+    result = desk("renovation", "refund", "ZX2026-0001")
+    assert result.exit_code == 5
+    assert result.stderr.strip().startswith("错误：模板“装修押金退款单”用到了没有提供的变量：退款金。")

@@ -194,3 +194,17 @@ def test_shipped_builtins_are_what_their_designs_draw(tmp_path: Path) -> None:
 
 def test_new_office_template_is_a_notice() -> None:
     assert {"业主姓名", "房号", "物业服务中心", "日期"} <= provided_variables("燃气检修通知")
+
+
+def test_builtin_tables_print_as_drawn_in_libreoffice_and_wps() -> None:
+    # LibreOffice and WPS read a table's grid, not its cells' widths; a long reminder repeats its headings.
+    from docx.oxml.ns import qn
+
+    reminder = Document(str(TemplateLibrary(None).get("催缴通知书").path))
+    grid = reminder.tables[0]
+    assert [round(column.width.cm, 1) for column in grid.columns] == [4.0, 7.5, 4.5]
+    assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    closing = [p for p in reminder.paragraphs if p.text in ("{{ 物业服务中心 }}", "（盖章处）")]
+    assert [p.paragraph_format.keep_with_next for p in closing] == [True, True]
+    exit_pass = Document(str(TemplateLibrary(None).get("出门条").path)).tables[0]
+    assert [round(column.width.cm, 1) for column in exit_pass.columns] == [2.5, 9.0, 4.5]

@@ -22,6 +22,7 @@ from recordkit import journal
 from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.money import amount_in_capitals, format_yuan
 from recordkit.personal import mask_id_number, mask_phone, validate_id_number, validate_phone
+from recordkit.receipts import normalise_number
 from recordkit.unitcodes import parse_unit_code
 
 if TYPE_CHECKING:
@@ -308,10 +309,6 @@ def _query() -> Any:
     from recordkit.storage.schema import renovations, units
 
     return sa.select(renovations, units.c.code).select_from(renovations.join(units, units.c.id == renovations.c.unit_id))
-
-
-def normalise_number(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().upper()
 
 
 def _find_row(conn: Connection, number: str) -> Any:
@@ -740,6 +737,18 @@ def refund_context(workspace: Workspace, renovation: Renovation, receipt_numbers
             "验收日期": chinese_date(passed.inspected_on) if passed else "—",
             "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
             "经办人": renovation.refunded_by or renovation.registered_by}
+
+
+def check_paper(workspace: Workspace, template_name: str) -> None:
+    """Before a registration, passes or a refund is written: the office's template for its paper
+    loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
+    template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
+    from recordkit.templates import TemplateLibrary
+    from recordkit.templates.designs import provided_variables
+
+    template = TemplateLibrary.for_workspace(workspace).get(template_name)
+    template.check_sandbox()
+    template.check_context(dict.fromkeys(provided_variables(template_name)))
 
 
 def write_registration(workspace: Workspace, ledger: Ledger, renovation: Renovation,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,20 @@ app.add_typer(notice_app, name="notice")
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
 _MERGE_HELP = "只生成一个合并打印文件（每户一页），不逐户生成文件。"
 _PDF_HELP = "同时用 LibreOffice 转成 PDF（一次转换全部文件）；没有安装 LibreOffice 时仍生成 .docx。"
+
+
+@contextmanager
+def _counting_bar(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar fed by the library's "this many more documents done" callback."""
+    with progress_bar(description) as advance:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            advance(done, total)
+
+        yield step
 
 
 def print_batch(ctx: typer.Context, batch: NoticeBatch) -> None:
@@ -64,13 +80,7 @@ def notice_make(
     ledger = app_state.ledger()
     assignments = parse_assignments(values)
     recipients = select_recipients(ledger, unit, building, everyone)
-    with progress_bar(f"生成{template}") as advance:
-        done = [0]
-
-        def step(count: int) -> None:
-            done[0] += count
-            advance(done[0], len(recipients))
-
+    with _counting_bar(f"生成{template}", len(recipients)) as step:
         batch = make_notices(app_state.workspace(), ledger, template, recipients, assignments,
                              app_state.operator_name, merge=merge, pdf=pdf,
                              scope=scope_label(recipients, building=building is not None, everyone=everyone), progress=step)
@@ -93,13 +103,7 @@ def notice_batch(
     from recordkit.notices import batch_notices, parse_assignments
 
     app_state = state(ctx)
-    with progress_bar(f"生成{template}") as advance:
-        done = [0]
-
-        def step(count: int) -> None:
-            done[0] += count
-            advance(done[0], None)
-
+    with _counting_bar(f"生成{template}") as step:
         batch = batch_notices(app_state.workspace(), app_state.ledger(), template, sheet, parse_assignments(values),
                               app_state.operator_name, merge=merge, pdf=pdf, progress=step)
     print_batch(ctx, batch)
@@ -124,13 +128,7 @@ def notice_remind(
 
     app_state = state(ctx)
     ledger = fees_ledger(ctx)
-    with progress_bar("生成催缴通知书") as advance:
-        done = [0]
-
-        def step(count: int) -> None:
-            done[0] += count
-            advance(done[0], None)
-
+    with _counting_bar("生成催缴通知书") as step:
         batch = remind(app_state.workspace(), ledger, app_state.operator_name, min_months=min_months,
                        building=building, merge=merge, pdf=pdf, as_of=_date(as_of), progress=step)
     if batch is None:

@@ -43,12 +43,19 @@ def renovation_register(
     """
     from recordkit.money import format_yuan
     from recordkit.personal import mask_phone
-    from recordkit.renovations import RegistrationRequest, register, write_registration
+    from recordkit.renovations import (
+        REGISTRATION_TEMPLATE,
+        RegistrationRequest,
+        check_paper,
+        register,
+        write_registration,
+    )
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
+    check_paper(workspace, REGISTRATION_TEMPLATE)
     renovation = register(ledger, workspace.settings.renovation, app_state.operator_name, request,
                           workspace.settings.fees.rounding, _date(date))
     typer.echo(f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
@@ -120,10 +127,12 @@ def renovation_pass(
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
-    from recordkit.renovations import change_passes, write_passes
+    from recordkit.renovations import PASS_TEMPLATE, change_passes, check_paper, write_passes
 
     app_state = state(ctx)
     ledger = app_state.ledger()
+    if workers or reissue:
+        check_paper(app_state.workspace(), PASS_TEMPLATE)
     changes = change_passes(ledger, app_state.operator_name, number, workers, cancel, reissue, reason, _date(date))
     for view in changes.cancelled:
         typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")
@@ -178,11 +187,12 @@ def renovation_refund(
     例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面
     """
     from recordkit.money import amount_in_capitals, format_yuan, parse_amount
-    from recordkit.renovations import refund, write_refund
+    from recordkit.renovations import REFUND_TEMPLATE, check_paper, refund, write_refund
 
     app_state = state(ctx)
     deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
     ledger = app_state.ledger()
+    check_paper(app_state.workspace(), REFUND_TEMPLATE)
     renovation = refund(ledger, app_state.operator_name, number, deduction, reason, _date(date))
     amount = renovation.refund_fen or 0
     typer.echo(f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"

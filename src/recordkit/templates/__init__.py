@@ -205,17 +205,39 @@ class Template:
         return frozenset(names)
 
     def unsafe_uses(self) -> list[tuple[Placement, str]]:
-        """Attribute accesses the sandbox will refuse (``''.__class__`` and the like)."""
+        """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
+        the same written as a filter, ``x|attr('__class__')``."""
         from jinja2 import nodes
 
         found = []
-        for part in self._parts:
-            tree = environment().parse(part.source)
+        trees = [(part, environment().parse(part.source)) for part in self._parts]
+        for part, tree in trees:
             for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
                 attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
                 if isinstance(attribute, str) and _UNSAFE_ATTRIBUTE.match(attribute):
                     found.append((self._placement(part, node.lineno), attribute))
+        for part, tree in trees:
+            for node in tree.find_all(nodes.Filter):
+                argument = node.args[0] if node.name == "attr" and node.args else None
+                if isinstance(argument, nodes.Const) and isinstance(argument.value, str) \
+                        and _UNSAFE_ATTRIBUTE.match(argument.value):
+                    found.append((self._placement(part, node.lineno), argument.value))
         return found
+
+    def check_sandbox(self) -> None:
+        """``TemplateError`` naming the paragraph when the template reaches outside the sandbox,
+        before anything is filled (the same refusal the sandbox gives while filling)."""
+        if self.unsafe_uses():
+            raise TemplateError(self._refusal())
+
+    def _refusal(self) -> str:
+        """The clerk's line for what the sandbox refused, naming the paragraph (never Jinja's English)."""
+        uses = self.unsafe_uses()
+        if not uses:
+            return (f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝："
+                    f"请运行 recordkit templates check {self.name} 查看是哪一段")
+        placement, attribute = uses[0]
+        return f"模板“{self.name}”的{placement}访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
 
     def check_context(self, context: Mapping[str, Any]) -> None:
         """Raise ``TemplateError`` naming every variable the template uses and the context lacks."""
@@ -235,8 +257,7 @@ class Template:
             raise TemplateError(f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
                                 "请检查变量名是否写错，或用 recordkit templates check 查看") from err
         except SecurityError as err:
-            raise TemplateError(f"模板“{self.name}”试图访问不允许的内容（{err}），已拒绝。"
-                                "模板里只能使用普通变量") from err
+            raise TemplateError(self._refusal()) from err
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from recordkit.templates.designs import Design
 from recordkit.templates.designs.common import line, prepare, signature, table, title
@@ -53,7 +54,8 @@ def _exit_pass(document: Document) -> None:
     table(document, ["序号", "物品名称", "数量"],
           [["{%tr for 件 in 物品 %}", "", ""], ["{{ 件.序号 }}", "{{ 件.名称 }}", "{{ 件.数量 }}"],
            ["{%tr endfor %}", "", ""]], widths_cm=[2.5, 9.0, 4.5])
-    line(document, "有效期至：{{ 有效期至 }}（过期作废，一次有效）")
+    valid = line(document, "有效期至：{{ 有效期至 }}（过期作废，一次有效）")
+    valid.paragraph_format.space_before = Pt(6)  # not glued to the table's bottom line
     line(document, "业主授权：本人系{{ 房号 }}房屋业主{{ 业主姓名 }}，同意上列物品搬离小区，"
          "并对物品的归属负责。", indent=True)
     line(document, "业主签字：__________    联系电话：__________")

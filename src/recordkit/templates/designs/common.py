@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -83,9 +84,10 @@ def line(document: Document, text: str = "", indent: bool = False, bold: bool = 
 
 def signature(document: Document, signer: str = "{{ 物业服务中心 }}", date: str = "{{ 日期 }}") -> None:
     """The office's name, the seal position (盖章处) and the date, set right as on real letters."""
-    document.add_paragraph()
-    for text in (signer, "（盖章处）", date):
-        line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    document.add_paragraph().paragraph_format.keep_with_next = True
+    for text in (signer, "（盖章处）"):
+        line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.keep_with_next = True
+    line(document, date, align=WD_ALIGN_PARAGRAPH.RIGHT)  # the three lines never split across pages
 
 
 def table(document: Document, headers: list[str], rows: list[list[str]],
@@ -100,8 +102,37 @@ def table(document: Document, headers: list[str], rows: list[list[str]],
     for cell in grid.rows[0].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    repeat_as_header(grid.rows[0])  # a long table (a year of arrears) shows its headings on every page
     if widths_cm:
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths_cm, strict=True):
-                cell.width = Cm(width)
+        column_widths(grid, widths_cm)
     return grid
+
+
+def column_widths(grid: Table, widths_cm: tuple[float, ...] | list[float]) -> None:
+    """Fix a table's column widths; Word reads the cells' widths, LibreOffice and WPS the table grid's: set both."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def no_borders(grid: Table) -> None:
+    """A table without lines, for laying out signature blocks side by side."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    grid._tbl.tblPr.append(borders)
+
+
+def keep_row_together(row: object) -> None:
+    """A table row that never breaks across two pages."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # type: ignore[attr-defined]
+
+
+def repeat_as_header(row: object) -> None:
+    """A table row printed again at the top of every page the table runs onto."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # type: ignore[attr-defined]

@@ -31,8 +31,7 @@ def _water_cut(document: Document) -> None:
     line(document, "因{{ 停水原因 }}，{{ 小区 }}{{ 停水范围 }}将于{{ 停水时间 }}暂停供水，"
          "预计{{ 恢复时间 }}恢复供水。请您提前做好储水准备，停水期间请关闭家中水龙头，以免来水时造成损失。",
          indent=True)
-    line(document, "由此给您带来的不便，敬请谅解！如有疑问，请致电物业服务中心。", indent=True)
-    signature(document)
+    _closing(document)
 
 
 def _power_cut(document: Document) -> None:
@@ -87,7 +86,7 @@ def _payment_reminder(document: Document) -> None:
          "（最早自{{ 最早月份 }}起），明细如下：", indent=True)
     grid = table(document, ["所属月份", "收费项目", "欠费金额（元）"],
                  [["{%tr for 行 in 明细 %}", "", ""], ["{{ 行.月份 }}", "{{ 行.项目 }}", "{{ 行.金额 }}"],
-                  ["{%tr endfor %}", "", ""]], widths_cm=[4.5, 6.0, 5.5])
+                  ["{%tr endfor %}", "", ""]], widths_cm=[4.0, 7.5, 4.5])
     total = grid.add_row()
     merged = total.cells[0].merge(total.cells[1])
     merged.text = "合计人民币（大写）：{{ 合计大写 }}"

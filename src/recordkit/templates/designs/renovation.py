@@ -10,12 +10,20 @@ from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from recordkit.templates.designs import Design
-from recordkit.templates.designs.common import BODY_FONT, TITLE_FONT, line, prepare, set_font, title
+from recordkit.templates.designs.common import (
+    BODY_FONT,
+    TITLE_FONT,
+    column_widths,
+    keep_row_together,
+    line,
+    no_borders,
+    prepare,
+    set_font,
+    title,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -48,38 +56,26 @@ def _grid(document: Document, rows: int, widths_cm: tuple[float, ...]) -> Table:
     grid = document.add_table(rows=rows, cols=len(widths_cm))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(grid, widths_cm)
+    column_widths(grid, widths_cm)
     for row in grid.rows:
         row.height = Cm(1.0)
     return grid
 
 
-def _widths(grid: Table, widths_cm: tuple[float, ...]) -> None:
-    # Word reads the cells' widths, LibreOffice and WPS the table grid's: set both.
-    grid.autofit = False
-    for column, width in zip(grid.columns, widths_cm, strict=True):
-        column.width = Cm(width)
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
-
-
-def _no_borders(grid: Table) -> None:
-    properties = grid._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    properties.append(borders)
-
-
-def _keep_row_together(row: object) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # type: ignore[attr-defined]
-
-
 def _number_line(document: Document, text: str) -> None:
     line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, size=_SMALL)
+
+
+def _form(grid: Table, pairs: list[tuple[str, str, str, str]], wide: list[tuple[str, str]],
+          bold_value: str = "") -> None:
+    """Fill a bordered form: rows of two label/value pairs, then rows of one label over a merged value."""
+    for row, values in zip(grid.rows, pairs, strict=False):
+        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            _cell(cell, text, bold=index % 2 == 0, align=WD_ALIGN_PARAGRAPH.CENTER if index % 2 == 0 else None)
+    for row, (label, value) in zip(grid.rows[len(pairs):], wide, strict=True):
+        _cell(row.cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        merged = row.cells[1].merge(row.cells[2]).merge(row.cells[3])
+        _cell(merged, value, bold=label == bold_value)
 
 
 def _registration(document: Document) -> None:
@@ -94,9 +90,6 @@ def _registration(document: Document) -> None:
         ("装修单位", "{{ 装修单位 }}", "现场负责人", "{{ 负责人 }}"),
         ("负责人电话", "{{ 负责人电话 }}", "工    期", "共 {{ 工期天数 }} 天"),
     ]
-    for row, values in zip(grid.rows, pairs, strict=False):
-        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-            _cell(cell, text, bold=index % 2 == 0, align=WD_ALIGN_PARAGRAPH.CENTER if index % 2 == 0 else None)
     wide = [
         ("施工期限", "自 {{ 开工日期 }} 至 {{ 完工日期 }}"),
         ("施工时间", "{{ 施工时间 }}（节假日及上述时间以外不得进行噪声施工）"),
@@ -105,16 +98,13 @@ def _registration(document: Document) -> None:
         ("垃圾清运费", "人民币 {{ 垃圾清运费 }} 元"),
         ("应缴合计", "人民币 {{ 应缴合计 }} 元（大写：{{ 应缴合计大写 }}）"),
     ]
-    for row, (label, value) in zip(grid.rows[3:], wide, strict=True):
-        _cell(row.cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        merged = row.cells[1].merge(row.cells[2]).merge(row.cells[3])
-        _cell(merged, value)
+    _form(grid, pairs, wide)
     line(document)
     line(document, "业主及装修单位承诺：已阅读并遵守《装饰装修管理协议》及本小区装修管理规定，"
          "按登记的项目、期限和时间施工，如有违反，愿承担相应责任。", indent=True, size=_SMALL)
     line(document)
     signatures = document.add_table(rows=3, cols=3)
-    _no_borders(signatures)
+    no_borders(signatures)
     for cell, text in zip(signatures.rows[0].cells, ("业主（签字）：", "装修单位负责人（签字）：", "物业服务中心审批意见："),
                           strict=True):
         _cell(cell, text, bold=True)
@@ -156,7 +146,8 @@ def _agreement(document: Document) -> None:
         line(document, text, indent=True)
     line(document)
     signatures = document.add_table(rows=4, cols=3)
-    _no_borders(signatures)
+    no_borders(signatures)
+    column_widths(signatures, (6.4, 4.8, 4.8))  # room for "甲方：" and the office's name on one line
     for cell, text in zip(signatures.rows[0].cells, ("甲方：{{ 物业服务中心 }}", "乙方（业主）：", "丙方（装修单位）："),
                           strict=True):
         _cell(cell, text, bold=True)
@@ -208,9 +199,9 @@ def _passes(document: Document) -> None:
         _card_text(row.cells[index], side)
         _photo(row.cells[index + 1], side)
     _cell(grid.cell(2, 0), "{%tr endfor %}", size=Pt(8))
-    _widths(grid, widths)
+    column_widths(grid, widths)
     for grid_row in grid.rows:
-        _keep_row_together(grid_row)
+        keep_row_together(grid_row)
     row.height = Cm(6.2)  # four rows of cards, eight passes, to a page
     line(document, "沿表格线剪开；贴一寸照片后加盖物业服务中心印章（盖章处：照片右下角骑缝）方为有效。",
          size=Pt(8), align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -221,31 +212,25 @@ def _refund(document: Document) -> None:
     title(document, "{{ 物业服务中心 }}")
     title(document, "装修押金退款单", size=Pt(18))
     _number_line(document, "登记编号：{{ 登记编号 }}        退款日期：{{ 日期 }}")
-    widths = (3.2, 5.3, 3.2, 5.3)
+    widths = (3.6, 4.9, 3.6, 4.9)  # "业主（领款人）" on one line
     grid = _grid(document, 7, widths)
     pairs = [
         ("房    号", "{{ 房号 }}", "业主（领款人）", "{{ 业主姓名 }}"),
         ("装修单位", "{{ 装修单位 }}", "押金收据编号", "{{ 押金收据编号 }}"),
         ("验收日期", "{{ 验收日期 }}", "验收结论", "{{ 验收结论 }}"),
     ]
-    for row, values in zip(grid.rows, pairs, strict=False):
-        for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
-            _cell(cell, text, bold=index % 2 == 0, align=WD_ALIGN_PARAGRAPH.CENTER if index % 2 == 0 else None)
     wide = [
         ("已交押金", "¥{{ 装修押金 }} 元"),
         ("扣除金额", "¥{{ 扣除金额 }} 元    扣除原因：{{ 扣除原因 }}"),
         ("实退金额", "¥{{ 退款金额 }} 元"),
         ("大写金额", "人民币 {{ 退款金额大写 }}"),
     ]
-    for row, (label, value) in zip(grid.rows[3:], wide, strict=True):
-        _cell(row.cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        merged = row.cells[1].merge(row.cells[2]).merge(row.cells[3])
-        _cell(merged, value, bold=label == "实退金额")
+    _form(grid, pairs, wide, bold_value="实退金额")
     line(document)
     line(document, "领款人凭押金收据原件及身份证件领取；押金收据由物业服务中心收回。", indent=True, size=_SMALL)
     line(document)
     signatures = document.add_table(rows=2, cols=4)
-    _no_borders(signatures)
+    no_borders(signatures)
     for cell, text in zip(signatures.rows[0].cells, ("经办人：{{ 经办人 }}", "财务审核：", "领款人（签字）：",
                                                      "{{ 物业服务中心 }}"), strict=True):
         _cell(cell, text, bold=True)

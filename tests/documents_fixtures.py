@@ -1,0 +1,35 @@
+"""What the notice and certificate tests share: a workspace on the test ledger holding the small
+estate, and reading back what was generated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.workspace import Workspace, open_workspace
+from tests.fees_fixtures import small_estate
+
+
+@pytest.fixture
+def ws(workspace: Workspace, ledger_url: str) -> Workspace:
+    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
+
+
+@pytest.fixture
+def estate(ws: Workspace, tmp_path: Path) -> Iterator[Ledger]:
+    ledger = open_ledger(ws.database_url)
+    small_estate(ledger, tmp_path)
+    yield ledger
+    ledger.close()
+
+
+def paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def generated(ws: Workspace) -> list[Path]:
+    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
