@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recordkit.errors import WorkspaceError
-from recordkit.workspace import Workspace, init_workspace, open_workspace
+from recordkit.workspace import Workspace, init_workspace, open_workspace, setup_logging
 
 DEMO_MARKER = ".recordkit-demo"
 DEMO_OFFICE = "幸福里物业服务中心"
@@ -421,6 +421,9 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
     init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE)
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})
+    # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not
+    # to the screen as Python's English last-resort output.
+    setup_logging(workspace)
     ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE))
     for step in STEPS:
         step(ctx)
