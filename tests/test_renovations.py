@@ -468,3 +468,40 @@ def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
     renovations.inspect(estate, CASHIER, number, "合格", today=DAY)
     with pytest.raises(ConflictError, match="已验收合格，不能再发放临时出入证"):
         renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+
+
+def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
+        office: tuple[Workspace, Ledger], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The disk fills up while the 装修登记表 / 退款单 is written: the registration (and its bills)
+    # or the refund is not recorded either, and no file is left behind.
+    from recordkit import documents
+
+    workspace, ledger = office
+    real_write = documents._write_new
+
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    before, owed = _journal_size(ledger), {row.unit: row.amount_fen for row in fees.list_arrears(ledger, DAY)}
+    with ledger.read() as conn:
+        bills_before = conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one()
+    monkeypatch.setattr(documents, "_write_new", disk_full)
+    with pytest.raises(OSError):
+        renovations.register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
+    assert renovations.list_renovations(ledger) == [] and _journal_size(ledger) == before
+    assert {row.unit: row.amount_fen for row in fees.list_arrears(ledger, DAY)} == owed
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one() == bills_before
+
+    monkeypatch.setattr(documents, "_write_new", real_write)
+    renovation, form = renovations.register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
+    assert form.path.is_file() and form.title == f"装修登记表{renovation.number}"
+    renovations.pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, paid_on=DAY)
+    renovations.inspect(ledger, CASHIER, renovation.number, "合格", "无违规", today=dt.date(2027, 2, 1))
+    files = sorted(workspace.records_subdir("generated").rglob("*.docx"))
+    monkeypatch.setattr(documents, "_write_new", disk_full)
+    with pytest.raises(OSError):
+        renovations.refund_and_print(workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面",
+                                     today=dt.date(2027, 2, 2))
+    assert renovations.get_renovation(ledger, renovation.number).status == "passed"
+    assert sorted(workspace.records_subdir("generated").rglob("*.docx")) == files

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from recordkit import journal
 from recordkit.templates import Template, TemplateLibrary, chinese_date
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from recordkit.storage.db import Ledger
     from recordkit.workspace import Workspace
+
+T = TypeVar("T")
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _MAX_NAME_CHARS = 80
@@ -129,6 +131,25 @@ def files_removed_on_failure() -> Iterator[list[Path]]:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+
+
+def record_and_print(workspace: Workspace, ledger: Ledger, template_name: str,
+                     change: Callable[[Connection], T], paper: Callable[[Connection, T], DocumentRequest], *,
+                     operator: str, kind: str,
+                     library: TemplateLibrary | None = None) -> tuple[T, GeneratedDocument]:
+    """Make a ledger change and print the paper that goes with it in ONE ledger write.
+
+    ``change(conn)`` writes the change and returns what it made; ``paper(conn, made)`` says
+    what to print.  If the template cannot be filled, the disk is full or the commit fails,
+    neither the change nor the file remains: the paper of a registration, a refund or a
+    receipt never goes missing while the ledger says it was issued.
+    """
+    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        made = change(conn)
+        document = write_documents(conn, workspace, template, [paper(conn, made)], operator=operator, kind=kind,
+                                   written=written)[0]
+    return made, document
 
 
 def write_documents(conn: Connection, workspace: Workspace, template: Template,

@@ -580,14 +580,12 @@ def _document_request(view: ReceiptView, settings: Settings, reprint: bool = Fal
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
 
 
-def receipt_template(workspace: Workspace, library: TemplateLibrary | None) -> Template:
-    """收据 (or 收据-241 for the 241 mm layout): the office's own when templates/ has one, else the built-in."""
-    from recordkit.templates import TemplateLibrary
-
+def receipt_template_name(workspace: Workspace) -> str:
+    """收据, or 收据-241 for the 241 mm layout (the office's own when templates/ has one)."""
     layout = workspace.settings.receipt.layout
     if layout not in LAYOUTS:
         raise ConfigError(f"receipt.layout 应为 {'、'.join(LAYOUTS)} 之一（A4 或 241 mm 连续纸），现在是 {layout!r}")
-    return (library or TemplateLibrary.for_workspace(workspace)).get(LAYOUTS[layout])
+    return LAYOUTS[layout]
 
 
 def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
@@ -599,23 +597,15 @@ def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
     leaves no file.  ``request`` may be a function that makes the request from the open
     write connection, when what is due must be read under the same lock (``renovation pay``).
     Raises what ``issue_payments``, ``request`` and the template raise."""
-    from recordkit.documents import files_removed_on_failure
+    from recordkit.documents import record_and_print
 
-    template = receipt_template(workspace, library)
-    with files_removed_on_failure() as written, ledger.write() as conn:
-        payment = request(conn) if callable(request) else request
-        view = issue_payments(conn, workspace.settings.receipt, operator, [payment], today)[0]
-        return view, print_issued(conn, workspace, template, view, operator, written)
+    def payment(conn: Connection) -> ReceiptView:
+        made = request(conn) if callable(request) else request
+        return issue_payments(conn, workspace.settings.receipt, operator, [made], today)[0]
 
-
-def print_issued(conn: Connection, workspace: Workspace, template: Template, view: ReceiptView, operator: str,
-                 written: list[Path]) -> GeneratedDocument:
-    """Write a receipt just issued in the caller's ledger write (``conn``) to its .docx; the
-    path goes into ``written`` (see ``documents.files_removed_on_failure``)."""
-    from recordkit.documents import write_documents
-
-    return write_documents(conn, workspace, template, [_document_request(view, workspace.settings)],
-                           operator=operator, kind="收据", written=written)[0]
+    return record_and_print(workspace, ledger, receipt_template_name(workspace), payment,
+                            lambda _conn, view: _document_request(view, workspace.settings),
+                            operator=operator, kind="收据", library=library)
 
 
 def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,
@@ -624,7 +614,7 @@ def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, 
     from recordkit.documents import generate_many
 
     request = _document_request(view, workspace.settings, reprint)
-    return generate_many(workspace, ledger, LAYOUTS[workspace.settings.receipt.layout], [request],
+    return generate_many(workspace, ledger, receipt_template_name(workspace), [request],
                          operator=operator, kind="收据", library=library)[0]
 
 

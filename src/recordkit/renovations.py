@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.config import ReceiptSettings, RenovationSettings
-    from recordkit.documents import GeneratedDocument
+    from recordkit.documents import DocumentRequest, GeneratedDocument
     from recordkit.receipts import PaymentRequest, ReceiptView
     from recordkit.storage.db import Ledger
     from recordkit.workspace import Workspace
@@ -359,6 +359,13 @@ def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what
 
 def register(ledger: Ledger, settings: RenovationSettings, operator: str, request: RegistrationRequest,
              rounding: str = "half_up", today: dt.date | None = None) -> Renovation:
+    """See ``_register_in``; in its own ledger write."""
+    with ledger.write() as conn:
+        return _register_in(conn, settings, operator, request, rounding, today)
+
+
+def _register_in(conn: Connection, settings: RenovationSettings, operator: str, request: RegistrationRequest,
+             rounding: str = "half_up", today: dt.date | None = None) -> Renovation:
     """Register a renovation (``renovation register``) and bill its deposit and waste-removal fee.
 
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
@@ -387,54 +394,53 @@ def register(ledger: Ledger, settings: RenovationSettings, operator: str, reques
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
-    with ledger.write() as conn:
-        unit = conn.execute(sa.select(units.c.id, units.c.code, owners.c.name).select_from(
-            units.outerjoin(owners, owners.c.id == units.c.owner_id)).where(units.c.code == code)).first()
-        if unit is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
-        if not unit.name:
-            raise ConflictError(f"房屋 {code} 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入")
-        current = conn.execute(sa.select(renovations.c.number, renovations.c.end_date).where(
-            renovations.c.unit_id == unit.id, renovations.c.status.in_(UNDER_WAY))).first()
-        if current is not None:
-            raise ConflictError(f"房屋 {code} 正在装修（登记编号 {current.number}，至 {current.end_date.isoformat()}），"
-                                "验收合格后才能再次登记")
-        charges = []
-        for item_name, what in ((settings.deposit_item, "装修押金"), (settings.waste_item, "装修垃圾清运费")):
-            item, rate = _charge(conn, item_name, code, today, what)
-            amount = bill_amount("oneoff", rate.rate, 0, 100, rounding) if rate is not None else 0
-            charges.append((item, rate, amount))
-            if amount and conn.execute(sa.select(bills.c.id).where(
-                    bills.c.unit_id == unit.id, bills.c.item_id == item.id, bills.c.month == str(month))).first():
-                raise ConflictError(f"房屋 {code} 在 {month} 已有“{item.name}”账单，不能重复收取："
-                                    "请用 recordkit fees arrears 或 recordkit receipt list 核对")
-        seq = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(renovations.c.seq), 0))
-                               .where(renovations.c.year == today.year)).scalar_one()) + 1
-        number = f"{settings.prefix}{today.year}-{seq:04d}"
-        bill_ids: list[int | None] = []
-        changes = []
-        for item, rate, amount in charges:
-            if not amount:
-                bill_ids.append(None)
-                continue
-            basis = item.basis(rate, 0, 100, None) + f"（装修登记 {number}）"
-            bill_ids.append(conn.execute(sa.insert(bills).values(
-                unit_id=unit.id, item_id=item.id, month=str(month), amount_fen=amount, basis=basis[:128],
-                rate_id=rate.id).returning(bills.c.id)).scalar_one())
-            changes.append(journal.Change("bill.oneoff", "bill", f"{code} {item.name} {month}", None,
-                                          {"amount_fen": amount, "basis": basis, "renovation": number}))
-        renovation_id = conn.execute(sa.insert(renovations).values(
-            number=number, year=today.year, seq=seq, unit_id=unit.id, owner_name=unit.name, contractor=contractor,
-            manager=manager, manager_phone=phone, start_date=start, end_date=end, hours=hours, items=items,
-            status="active", deposit_fen=charges[0][2], waste_fen=charges[1][2], deposit_bill_id=bill_ids[0],
-            waste_bill_id=bill_ids[1], registered_on=today, registered_by=operator)
-            .returning(renovations.c.id)).scalar_one()
-        changes.insert(0, journal.Change("renovation.register", "renovation", number, None, {
-            "id": renovation_id, "unit": code, "owner": unit.name, "contractor": contractor, "manager": manager,
-            "manager_phone": mask_phone(phone), "start": start.isoformat(), "end": end.isoformat(), "hours": hours,
-            "items": items, "deposit_fen": charges[0][2], "waste_fen": charges[1][2]}))
-        journal.record(conn, operator, changes)
-        return _load(conn, _find_row(conn, number))
+    unit = conn.execute(sa.select(units.c.id, units.c.code, owners.c.name).select_from(
+        units.outerjoin(owners, owners.c.id == units.c.owner_id)).where(units.c.code == code)).first()
+    if unit is None:
+        raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+    if not unit.name:
+        raise ConflictError(f"房屋 {code} 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入")
+    current = conn.execute(sa.select(renovations.c.number, renovations.c.end_date).where(
+        renovations.c.unit_id == unit.id, renovations.c.status.in_(UNDER_WAY))).first()
+    if current is not None:
+        raise ConflictError(f"房屋 {code} 正在装修（登记编号 {current.number}，至 {current.end_date.isoformat()}），"
+                            "验收合格后才能再次登记")
+    charges = []
+    for item_name, what in ((settings.deposit_item, "装修押金"), (settings.waste_item, "装修垃圾清运费")):
+        item, rate = _charge(conn, item_name, code, today, what)
+        amount = bill_amount("oneoff", rate.rate, 0, 100, rounding) if rate is not None else 0
+        charges.append((item, rate, amount))
+        if amount and conn.execute(sa.select(bills.c.id).where(
+                bills.c.unit_id == unit.id, bills.c.item_id == item.id, bills.c.month == str(month))).first():
+            raise ConflictError(f"房屋 {code} 在 {month} 已有“{item.name}”账单，不能重复收取："
+                                "请用 recordkit fees arrears 或 recordkit receipt list 核对")
+    seq = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(renovations.c.seq), 0))
+                           .where(renovations.c.year == today.year)).scalar_one()) + 1
+    number = f"{settings.prefix}{today.year}-{seq:04d}"
+    bill_ids: list[int | None] = []
+    changes = []
+    for item, rate, amount in charges:
+        if not amount:
+            bill_ids.append(None)
+            continue
+        basis = item.basis(rate, 0, 100, None) + f"（装修登记 {number}）"
+        bill_ids.append(conn.execute(sa.insert(bills).values(
+            unit_id=unit.id, item_id=item.id, month=str(month), amount_fen=amount, basis=basis[:128],
+            rate_id=rate.id).returning(bills.c.id)).scalar_one())
+        changes.append(journal.Change("bill.oneoff", "bill", f"{code} {item.name} {month}", None,
+                                      {"amount_fen": amount, "basis": basis, "renovation": number}))
+    renovation_id = conn.execute(sa.insert(renovations).values(
+        number=number, year=today.year, seq=seq, unit_id=unit.id, owner_name=unit.name, contractor=contractor,
+        manager=manager, manager_phone=phone, start_date=start, end_date=end, hours=hours, items=items,
+        status="active", deposit_fen=charges[0][2], waste_fen=charges[1][2], deposit_bill_id=bill_ids[0],
+        waste_bill_id=bill_ids[1], registered_on=today, registered_by=operator)
+        .returning(renovations.c.id)).scalar_one()
+    changes.insert(0, journal.Change("renovation.register", "renovation", number, None, {
+        "id": renovation_id, "unit": code, "owner": unit.name, "contractor": contractor, "manager": manager,
+        "manager_phone": mask_phone(phone), "start": start.isoformat(), "end": end.isoformat(), "hours": hours,
+        "items": items, "deposit_fen": charges[0][2], "waste_fen": charges[1][2]}))
+    journal.record(conn, operator, changes)
+    return _load(conn, _find_row(conn, number))
 
 
 def pay_charges(ledger: Ledger, settings: ReceiptSettings, operator: str, number: str, method: str = "现金",
@@ -477,19 +483,23 @@ def charges_request(conn: Connection, number: str, method: str, payer: str | Non
 
 def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]:
     """The valid receipts that paid the deposit (printed on the refund form)."""
+    with ledger.read() as conn:
+        return _deposit_receipts_in(conn, renovation)
+
+
+def _deposit_receipts_in(conn: Connection, renovation: Renovation) -> list[str]:
     import sqlalchemy as sa
 
     from recordkit.storage.schema import allocations, payments, receipts
 
     if renovation.deposit_bill_id is None:
         return []
-    with ledger.read() as conn:
-        # The id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
-        return [row.number for row in conn.execute(
-            sa.select(receipts.c.id, receipts.c.number).join(payments, payments.c.id == receipts.c.payment_id)
-            .join(allocations, allocations.c.payment_id == payments.c.id)
-            .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
-            .distinct().order_by(receipts.c.id))]
+    # The id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
+    return [row.number for row in conn.execute(
+        sa.select(receipts.c.id, receipts.c.number).join(payments, payments.c.id == receipts.c.payment_id)
+        .join(allocations, allocations.c.payment_id == payments.c.id)
+        .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
+        .distinct().order_by(receipts.c.id))]
 
 
 def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -511,6 +521,14 @@ class PassChanges:
 
 
 def change_passes(ledger: Ledger, operator: str, number: str, workers: Sequence[str] = (),
+                  cancel: Sequence[str] = (), reissue: Sequence[str] = (), reason: str = "",
+                  today: dt.date | None = None) -> PassChanges:
+    """See ``_change_passes_in``; in its own ledger write."""
+    with ledger.write() as conn:
+        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today)
+
+
+def _change_passes_in(conn: Connection, operator: str, number: str, workers: Sequence[str] = (),
                   cancel: Sequence[str] = (), reissue: Sequence[str] = (), reason: str = "",
                   today: dt.date | None = None) -> PassChanges:
     """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
@@ -537,56 +555,55 @@ def change_passes(ledger: Ledger, operator: str, number: str, workers: Sequence[
     if len(set(named)) != len(named):
         twice = next(n for n in named if named.count(n) > 1)
         raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
-    with ledger.write() as conn:
-        renovation = _load(conn, _find_row(conn, number))
-        by_number = {p.number: p for p in renovation.passes}
-        ids = dict(conn.execute(sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
-            renovation_passes.c.renovation_id == renovation.id)).all())
-        for wanted in named:
-            found = by_number.get(wanted)
-            if found is None:
-                raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
-            if found.status != "valid":
-                raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
-        # One valid pass per person: the new workers against the passes that stay valid.
-        holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
-        for position, worker in enumerate(parsed, start=1):
-            if worker.id_number in holders:
-                raise ConflictError(f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
-                                    "同一人只能有一张有效出入证，遗失请用 --reissue 补发")
-            holders[worker.id_number] = worker.name
-        changes = PassChanges(renovation)
-        journal_rows = []
-        for wanted in named:
-            old = by_number[wanted]
-            conn.execute(sa.update(renovation_passes).where(renovation_passes.c.id == ids[old.number]).values(
-                status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason))
-            changes.cancelled.append(old)
-            journal_rows.append(journal.Change("renovation.pass_cancel", "renovation_pass", old.number,
-                                               {"status": "有效"}, {"status": "已注销", "reason": reason}))
-        new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
-        new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
-        if new:
-            valid_from, valid_until = _pass_window(renovation, today)
-            seq = len(renovation.passes)
-            for worker, replaced in new:
-                seq += 1
-                pass_number = f"{renovation.number}-{seq:02d}"
-                conn.execute(sa.insert(renovation_passes).values(
-                    renovation_id=renovation.id, number=pass_number, worker=worker.name, id_number=worker.id_number,
-                    trade=worker.trade, valid_from=valid_from, valid_until=valid_until, status="valid",
-                    issued_on=today, issued_by=operator, replaces_id=ids[replaced] if replaced else None))
-                changes.issued.append(PassView(pass_number, worker.name, worker.id_number, worker.trade, valid_from,
-                                               valid_until, "valid", None, replaced))
-                journal_rows.append(journal.Change(
-                    "renovation.pass_reissue" if replaced else "renovation.pass_issue", "renovation_pass",
-                    pass_number, None, {"renovation": renovation.number, "worker": worker.name,
-                                        "id_number": mask_id_number(worker.id_number), "trade": worker.trade,
-                                        "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
-                                        "replaces": replaced}))
-        journal.record(conn, operator, journal_rows)
-        changes.renovation = _load(conn, _find_row(conn, renovation.number))
-        return changes
+    renovation = _load(conn, _find_row(conn, number))
+    by_number = {p.number: p for p in renovation.passes}
+    ids = dict(conn.execute(sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
+        renovation_passes.c.renovation_id == renovation.id)).all())
+    for wanted in named:
+        found = by_number.get(wanted)
+        if found is None:
+            raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
+        if found.status != "valid":
+            raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
+    # One valid pass per person: the new workers against the passes that stay valid.
+    holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
+    for position, worker in enumerate(parsed, start=1):
+        if worker.id_number in holders:
+            raise ConflictError(f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
+                                "同一人只能有一张有效出入证，遗失请用 --reissue 补发")
+        holders[worker.id_number] = worker.name
+    changes = PassChanges(renovation)
+    journal_rows = []
+    for wanted in named:
+        old = by_number[wanted]
+        conn.execute(sa.update(renovation_passes).where(renovation_passes.c.id == ids[old.number]).values(
+            status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason))
+        changes.cancelled.append(old)
+        journal_rows.append(journal.Change("renovation.pass_cancel", "renovation_pass", old.number,
+                                           {"status": "有效"}, {"status": "已注销", "reason": reason}))
+    new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
+    new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
+    if new:
+        valid_from, valid_until = _pass_window(renovation, today)
+        seq = len(renovation.passes)
+        for worker, replaced in new:
+            seq += 1
+            pass_number = f"{renovation.number}-{seq:02d}"
+            conn.execute(sa.insert(renovation_passes).values(
+                renovation_id=renovation.id, number=pass_number, worker=worker.name, id_number=worker.id_number,
+                trade=worker.trade, valid_from=valid_from, valid_until=valid_until, status="valid",
+                issued_on=today, issued_by=operator, replaces_id=ids[replaced] if replaced else None))
+            changes.issued.append(PassView(pass_number, worker.name, worker.id_number, worker.trade, valid_from,
+                                           valid_until, "valid", None, replaced))
+            journal_rows.append(journal.Change(
+                "renovation.pass_reissue" if replaced else "renovation.pass_issue", "renovation_pass",
+                pass_number, None, {"renovation": renovation.number, "worker": worker.name,
+                                    "id_number": mask_id_number(worker.id_number), "trade": worker.trade,
+                                    "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
+                                    "replaces": replaced}))
+    journal.record(conn, operator, journal_rows)
+    changes.renovation = _load(conn, _find_row(conn, renovation.number))
+    return changes
 
 
 def inspect(ledger: Ledger, operator: str, number: str, result: str, notes: str = "",
@@ -634,6 +651,13 @@ def inspect(ledger: Ledger, operator: str, number: str, result: str, notes: str 
 
 def refund(ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, reason: str = "",
            today: dt.date | None = None) -> Renovation:
+    """See ``_refund_in``; in its own ledger write."""
+    with ledger.write() as conn:
+        return _refund_in(conn, operator, number, deduction_fen, reason, today)
+
+
+def _refund_in(conn: Connection, operator: str, number: str, deduction_fen: int = 0, reason: str = "",
+           today: dt.date | None = None) -> Renovation:
     """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection.
 
     The deduction stays with the office (damage or a breach of the agreement) and needs a
@@ -649,28 +673,27 @@ def refund(ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, r
     if deduction_fen and not reason:
         raise ValidationError("有扣除金额时须写明扣除原因：请加 --reason，例如 --reason 损坏电梯轿厢")
     today = today or dt.date.today()
-    with ledger.write() as conn:
-        renovation = _load(conn, _find_row(conn, number))
-        if renovation.status == "refunded":
-            raise ConflictError(f"装修登记 {renovation.number} 的押金已于 {renovation.refunded_on.isoformat()} "  # type: ignore[union-attr]
-                                f"退还 {format_yuan(renovation.refund_fen or 0)} 元，不能重复退款")
-        if renovation.status != "passed":
-            raise ConflictError(f"装修登记 {renovation.number} 尚未验收合格（现为{renovation.status_label}），不能退押金："
-                                f"请先运行 recordkit renovation inspect {renovation.number} --result 合格")
-        if not renovation.deposit_fen:
-            raise ConflictError(f"装修登记 {renovation.number} 没有收取押金，无需退款")
-        if renovation.deposit_paid_fen < renovation.deposit_fen:
-            raise ConflictError(f"装修登记 {renovation.number} 的押金尚未缴清（已缴 {format_yuan(renovation.deposit_paid_fen)} 元，"
-                                f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款")
-        amount = refund_amount(renovation.deposit_paid_fen, deduction_fen)
-        conn.execute(sa.update(renovations).where(renovations.c.id == renovation.id).values(
-            status="refunded", deduction_fen=deduction_fen, deduction_reason=reason or None, refund_fen=amount,
-            refunded_on=today, refunded_by=operator))
-        journal.record(conn, operator, [journal.Change(
-            "renovation.refund", "renovation", renovation.number, {"status": renovation.status_label},
-            {"status": STATUS_LABELS["refunded"], "deposit_fen": renovation.deposit_paid_fen,
-             "deduction_fen": deduction_fen, "reason": reason, "refund_fen": amount, "date": today.isoformat()})])
-        return _load(conn, _find_row(conn, renovation.number))
+    renovation = _load(conn, _find_row(conn, number))
+    if renovation.status == "refunded":
+        raise ConflictError(f"装修登记 {renovation.number} 的押金已于 {renovation.refunded_on.isoformat()} "  # type: ignore[union-attr]
+                            f"退还 {format_yuan(renovation.refund_fen or 0)} 元，不能重复退款")
+    if renovation.status != "passed":
+        raise ConflictError(f"装修登记 {renovation.number} 尚未验收合格（现为{renovation.status_label}），不能退押金："
+                            f"请先运行 recordkit renovation inspect {renovation.number} --result 合格")
+    if not renovation.deposit_fen:
+        raise ConflictError(f"装修登记 {renovation.number} 没有收取押金，无需退款")
+    if renovation.deposit_paid_fen < renovation.deposit_fen:
+        raise ConflictError(f"装修登记 {renovation.number} 的押金尚未缴清（已缴 {format_yuan(renovation.deposit_paid_fen)} 元，"
+                            f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款")
+    amount = refund_amount(renovation.deposit_paid_fen, deduction_fen)
+    conn.execute(sa.update(renovations).where(renovations.c.id == renovation.id).values(
+        status="refunded", deduction_fen=deduction_fen, deduction_reason=reason or None, refund_fen=amount,
+        refunded_on=today, refunded_by=operator))
+    journal.record(conn, operator, [journal.Change(
+        "renovation.refund", "renovation", renovation.number, {"status": renovation.status_label},
+        {"status": STATUS_LABELS["refunded"], "deposit_fen": renovation.deposit_paid_fen,
+         "deduction_fen": deduction_fen, "reason": reason, "refund_fen": amount, "date": today.isoformat()})])
+    return _load(conn, _find_row(conn, renovation.number))
 
 
 # -- the papers --------------------------------------------------------------------------------
@@ -754,11 +777,30 @@ def check_paper(workspace: Workspace, template_name: str) -> None:
 def write_registration(workspace: Workspace, ledger: Ledger, renovation: Renovation,
                        operator: str) -> GeneratedDocument:
     """The 装修登记表 .docx in records/generated/, recorded and journalled."""
-    from recordkit.documents import generate
+    from recordkit.documents import generate_many
 
-    return generate(workspace, ledger, REGISTRATION_TEMPLATE, registration_context(workspace, renovation),
-                    operator=operator, kind=DOCUMENT_KIND, subject=renovation.unit,
-                    title=f"装修登记表{renovation.number}")
+    return generate_many(workspace, ledger, REGISTRATION_TEMPLATE, [_registration_paper(workspace, renovation)],
+                         operator=operator, kind=DOCUMENT_KIND)[0]
+
+
+def _registration_paper(workspace: Workspace, renovation: Renovation) -> DocumentRequest:
+    from recordkit.documents import DocumentRequest
+
+    return DocumentRequest(registration_context(workspace, renovation), renovation.unit,
+                           f"装修登记表{renovation.number}")
+
+
+def register_and_print(workspace: Workspace, ledger: Ledger, operator: str, request: RegistrationRequest,
+                       today: dt.date | None = None) -> tuple[Renovation, GeneratedDocument]:
+    """``register`` and its 装修登记表 in one ledger write (``renovation register``): a form that
+    cannot be printed leaves no registration and no bills."""
+    from recordkit.documents import record_and_print
+
+    settings = workspace.settings
+    return record_and_print(
+        workspace, ledger, REGISTRATION_TEMPLATE,
+        lambda conn: _register_in(conn, settings.renovation, operator, request, settings.fees.rounding, today),
+        lambda _conn, renovation: _registration_paper(workspace, renovation), operator=operator, kind=DOCUMENT_KIND)
 
 
 def write_agreement(workspace: Workspace, ledger: Ledger, number: str, operator: str) -> GeneratedDocument:
@@ -775,17 +817,58 @@ def write_passes(workspace: Workspace, ledger: Ledger, renovation: Renovation, p
                  operator: str) -> GeneratedDocument:
     """The 临时出入证 cards of ``passes``, eight to an A4 page.  The file is named after the
     renovation, never after a worker or an ID number."""
-    from recordkit.documents import generate
+    from recordkit.documents import generate_many
 
-    return generate(workspace, ledger, PASS_TEMPLATE, pass_context(workspace, renovation, passes),
-                    operator=operator, kind=DOCUMENT_KIND, subject=renovation.unit,
-                    title=f"临时出入证{renovation.number}")
+    return generate_many(workspace, ledger, PASS_TEMPLATE, [_passes_paper(workspace, renovation, passes)],
+                         operator=operator, kind=DOCUMENT_KIND)[0]
+
+
+def _passes_paper(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView]) -> DocumentRequest:
+    from recordkit.documents import DocumentRequest
+
+    return DocumentRequest(pass_context(workspace, renovation, passes), renovation.unit,
+                           f"临时出入证{renovation.number}")
+
+
+def change_passes_and_print(workspace: Workspace, ledger: Ledger, operator: str, number: str,
+                            workers: Sequence[str] = (), cancel: Sequence[str] = (), reissue: Sequence[str] = (),
+                            reason: str = "",
+                            today: dt.date | None = None) -> tuple[PassChanges, GeneratedDocument | None]:
+    """``change_passes`` and, when passes are issued, their cards in the same ledger write
+    (``renovation pass``); cancelling alone prints nothing."""
+    from recordkit.documents import record_and_print
+
+    if not (workers or reissue):
+        return change_passes(ledger, operator, number, workers, cancel, reissue, reason, today), None
+    return record_and_print(
+        workspace, ledger, PASS_TEMPLATE,
+        lambda conn: _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today),
+        lambda _conn, changes: _passes_paper(workspace, changes.renovation, changes.issued),
+        operator=operator, kind=DOCUMENT_KIND)
 
 
 def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str) -> GeneratedDocument:
     """The 装修押金退款单 of a refunded renovation."""
-    from recordkit.documents import generate
+    from recordkit.documents import generate_many
 
-    context = refund_context(workspace, renovation, deposit_receipt_numbers(ledger, renovation))
-    return generate(workspace, ledger, REFUND_TEMPLATE, context, operator=operator, kind=DOCUMENT_KIND,
-                    subject=renovation.unit, title=f"装修押金退款单{renovation.number}")
+    paper = _refund_paper(workspace, renovation, deposit_receipt_numbers(ledger, renovation))
+    return generate_many(workspace, ledger, REFUND_TEMPLATE, [paper], operator=operator, kind=DOCUMENT_KIND)[0]
+
+
+def _refund_paper(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str]) -> DocumentRequest:
+    from recordkit.documents import DocumentRequest
+
+    return DocumentRequest(refund_context(workspace, renovation, receipt_numbers), renovation.unit,
+                           f"装修押金退款单{renovation.number}")
+
+
+def refund_and_print(workspace: Workspace, ledger: Ledger, operator: str, number: str, deduction_fen: int = 0,
+                     reason: str = "", today: dt.date | None = None) -> tuple[Renovation, GeneratedDocument]:
+    """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
+    cannot be printed leaves the deposit unrefunded."""
+    from recordkit.documents import record_and_print
+
+    return record_and_print(
+        workspace, ledger, REFUND_TEMPLATE, lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today),
+        lambda conn, renovation: _refund_paper(workspace, renovation, _deposit_receipts_in(conn, renovation)),
+        operator=operator, kind=DOCUMENT_KIND)

@@ -43,28 +43,20 @@ def renovation_register(
     """
     from recordkit.money import format_yuan
     from recordkit.personal import mask_phone
-    from recordkit.renovations import (
-        REGISTRATION_TEMPLATE,
-        RegistrationRequest,
-        check_paper,
-        register,
-        write_registration,
-    )
+    from recordkit.renovations import REGISTRATION_TEMPLATE, RegistrationRequest, check_paper, register_and_print
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
     check_paper(workspace, REGISTRATION_TEMPLATE)
-    renovation = register(ledger, workspace.settings.renovation, app_state.operator_name, request,
-                          workspace.settings.fees.rounding, _date(date))
+    renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, _date(date))
     typer.echo(f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
                f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）")
     typer.echo(f"施工期限 {renovation.start.isoformat()} 至 {renovation.end.isoformat()}（{renovation.days} 天），"
                f"施工时间 {renovation.hours}")
     typer.echo(f"应缴：装修押金 {format_yuan(renovation.deposit_fen)} 元，装修垃圾清运费 {format_yuan(renovation.waste_fen)} 元，"
                f"合计 {format_yuan(renovation.due_fen)} 元（收款：recordkit renovation pay {renovation.number}）")
-    document = write_registration(workspace, ledger, renovation, app_state.operator_name)
     typer.echo(f"装修登记表：{_where(ctx, document)}")
 
 
@@ -127,13 +119,14 @@ def renovation_pass(
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
-    from recordkit.renovations import PASS_TEMPLATE, change_passes, check_paper, write_passes
+    from recordkit.renovations import PASS_TEMPLATE, change_passes_and_print, check_paper
 
     app_state = state(ctx)
-    ledger = app_state.ledger()
+    workspace = app_state.workspace()
     if workers or reissue:
-        check_paper(app_state.workspace(), PASS_TEMPLATE)
-    changes = change_passes(ledger, app_state.operator_name, number, workers, cancel, reissue, reason, _date(date))
+        check_paper(workspace, PASS_TEMPLATE)
+    changes, document = change_passes_and_print(workspace, app_state.ledger(), app_state.operator_name, number,
+                                                workers, cancel, reissue, reason, _date(date))
     for view in changes.cancelled:
         typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")
     if changes.issued:
@@ -144,8 +137,7 @@ def renovation_pass(
         for view in changes.issued:
             note = f"，补发 {view.replaces}" if view.replaces else ""
             typer.echo(f"  {view.number} {Worker(view.worker, view.id_number, view.trade).masked}{note}")
-        document = write_passes(app_state.workspace(), ledger, changes.renovation, changes.issued,
-                                app_state.operator_name)
+    if document is not None:
         typer.echo(f"出入证文件：{_where(ctx, document)}")
 
 
@@ -187,19 +179,19 @@ def renovation_refund(
     例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面
     """
     from recordkit.money import amount_in_capitals, format_yuan, parse_amount
-    from recordkit.renovations import REFUND_TEMPLATE, check_paper, refund, write_refund
+    from recordkit.renovations import REFUND_TEMPLATE, check_paper, refund_and_print
 
     app_state = state(ctx)
     deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
-    ledger = app_state.ledger()
-    check_paper(app_state.workspace(), REFUND_TEMPLATE)
-    renovation = refund(ledger, app_state.operator_name, number, deduction, reason, _date(date))
+    workspace = app_state.workspace()
+    check_paper(workspace, REFUND_TEMPLATE)
+    renovation, document = refund_and_print(workspace, app_state.ledger(), app_state.operator_name, number, deduction,
+                                            reason, _date(date))
     amount = renovation.refund_fen or 0
     typer.echo(f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"
                f"（{amount_in_capitals(amount) if amount else '零元整'}）：押金 {format_yuan(renovation.deposit_paid_fen)} 元，"
                f"扣除 {format_yuan(renovation.deduction_fen or 0)} 元"
                + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else ""))
-    document = write_refund(app_state.workspace(), ledger, renovation, app_state.operator_name)
     typer.echo(f"退款单：{_where(ctx, document)}")
 
 
