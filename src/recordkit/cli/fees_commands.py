@@ -207,7 +207,7 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
-def pay_and_print(ctx: typer.Context, unit: str, amount: str, method: str, months: str | None,
+def take_payment(ctx: typer.Context, unit: str, amount: str, method: str, months: str | None,
                   payer: str | None, date: str | None) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
     from recordkit.money import format_yuan, parse_amount
@@ -251,7 +251,7 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    pay_and_print(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date)
 
 
 # -- arrears and registers ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli.fees_commands import _DATE_HELP, _METHOD_HELP, _MONTHS_HELP, _date, fees_ledger, pay_and_print
+from recordkit.cli.fees_commands import _DATE_HELP, _METHOD_HELP, _MONTHS_HELP, _date, fees_ledger, take_payment
 
 receipt_app = typer.Typer(help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
                                "例：recordkit receipt list --date 2026-11-23", no_args_is_help=True)
@@ -26,7 +26,7 @@ def receipt_issue(
 
     例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
     """
-    pay_and_print(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date)
 
 
 @receipt_app.command("void")
