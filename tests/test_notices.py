@@ -219,9 +219,14 @@ def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: L
     assert caught.value.message == "整改名单.xlsx 有 2 处错误，没有生成任何通知"
     assert [str(p) for p in caught.value.problems] == [
         "第 2 行 A 列（房号）：台账中没有房屋 9-9-909", "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"]
-    missing = _sheet(tmp_path / "缺项.xlsx", [["1-1-101", "噪音", ""]])
-    with pytest.raises(ValidationError, match="^缺项.xlsx 第 2 行（1-1-101）：模板“装修违规整改通知”需要填写变量：整改期限"):
+    # A value left out is listed beside a wrong unit, in sheet order.
+    missing = _sheet(tmp_path / "缺项.xlsx", [["1-1-101", "噪音", ""], ["9-9-909", "x", "2026年12月10日"]])
+    with pytest.raises(ValidationError) as caught:
         batch_notices(ws, estate, "装修违规整改通知", missing, {}, CASHIER, today=TODAY)
+    assert caught.value.message == "缺项.xlsx 有 2 处错误，没有生成任何通知"
+    assert [str(p) for p in caught.value.problems] == [
+        "第 2 行（1-1-101）：模板“装修违规整改通知”需要填写变量：整改期限。请加上 --set 整改期限=…",
+        "第 3 行 A 列（房号）：台账中没有房屋 9-9-909"]
     assert generated(ws) == []
 
 

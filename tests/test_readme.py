@@ -58,6 +58,13 @@ def provide_sheets(folder: Path) -> None:
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
         write_sheet(folder / "水表读数.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 88, 100]],
                     headers=("房号", "上期读数", "本期读数"))
+    if not (folder / "整改名单.xlsx").exists():  # notice batch (issue 5)
+        write_sheet(folder / "整改名单.xlsx", [["1-1-101", "阳台违规搭建", "2030年12月31日"],
+                                                ["3-2-1201", "擅自改动承重墙", "2030年12月15日"]],
+                    headers=("房号", "违规事项", "整改期限"))
+        write_sheet(folder / "有错误的整改名单.xlsx", [["9-9-909", "阳台违规搭建", "2030年12月31日"],
+                                                      ["3-2-1201", None, "2030年12月15日"]],
+                    headers=("房号", "违规事项", "整改期限"))
     if not (folder / "扫描件").exists():  # the archivist's section (issue 6)
         from recordkit.demoscans import README_SCANS, write_scans
 

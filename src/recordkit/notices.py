@@ -278,9 +278,10 @@ def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipient
 # -- notice batch from a sheet ------------------------------------------------------------
 
 
-def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[Recipient], list[dict[str, str]]]:
+def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
     """A sheet of recipients with their own values: a 房号 column, then one column per template
-    variable (违规事项, 整改期限 …).  Every bad row is reported at once (``ValidationError``)."""
+    variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
+    the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
     from openpyxl import load_workbook
 
     from recordkit.owners import list_units
@@ -302,7 +303,7 @@ def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[Recipient], list[
         raise ValidationError(f"{path.name} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限")
     units = {str(view.code): view for view in list_units(ledger)}
     unit_column = headers.index("房号")
-    recipients, values, problems = [], [], []
+    good, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
             continue
@@ -318,13 +319,11 @@ def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[Recipient], list[
             problems.append(CellProblem(number, letter, "房号", f"台账中没有房屋 {code}"))
             continue
         view = units[code]
-        recipients.append(Recipient(code, view.code.building, view.owner))
-        values.append({header: value for header, value in cells.items() if header != "房号" and value})
-    if problems:
-        raise ValidationError(f"{path.name} 有 {len(problems)} 处错误，没有生成任何通知", problems)
-    if not recipients:
+        good.append((number, Recipient(code, view.code.building, view.owner),
+                     {header: value for header, value in cells.items() if header != "房号" and value}))
+    if not good and not problems:
         raise ValidationError(f"{path.name} 没有任何房号，没有生成任何通知")
-    return recipients, values
+    return good, problems
 
 
 def batch_notices(workspace: Workspace, ledger: Ledger, template_name: str, sheet: Path, values: Mapping[str, str],
@@ -336,17 +335,23 @@ def batch_notices(workspace: Workspace, ledger: Ledger, template_name: str, shee
 
     today = today or dt.date.today()
     template, library = _template(workspace, template_name, library)
-    recipients, rows = read_batch_sheet(ledger, sheet)
+    rows, problems = read_batch_sheet(ledger, sheet)
     common = common_context(workspace, today)
-    requests = []
-    for number, (recipient, row) in enumerate(zip(recipients, rows, strict=True), start=2):
+    recipients, requests = [], []
+    for number, recipient, row in rows:
         merged = {**values, **row}
         try:
             check_values(template, provided_variables(template.name), merged)
             check_order(template.name, {**common, **merged}, ordered_pairs(template.name), today)
         except ValidationError as err:
-            raise ValidationError(f"{sheet.name} 第 {number} 行（{recipient.unit}）：{err.message}") from None
+            problems.append(CellProblem(number, "", recipient.unit, err.message))
+            continue
+        recipients.append(recipient)
         requests.append(DocumentRequest(notice_context(common, recipient, merged), recipient.unit, template.name))
+    if problems:
+        # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
+        raise ValidationError(f"{sheet.name} 有 {len(problems)} 处错误，没有生成任何通知",
+                              sorted(problems, key=lambda problem: problem.row))
     return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
                   merge=merge, pdf=pdf, scope=f"{sheet.stem}", today=today, progress=progress)
 
