@@ -557,8 +557,7 @@ def receipt_context(view: ReceiptView, office: str, estate: str, layout: str = "
     """The values the receipt template is filled with (keys are the words on the paper)."""
     from recordkit.templates import chinese_date
 
-    if layout not in LAYOUTS:
-        raise ConfigError(f"receipt.layout 应为 {'、'.join(LAYOUTS)} 之一（A4 或 241 mm 连续纸），现在是 {layout!r}")
+    template_for_layout(layout)  # a wrong setting fails before anything is filled
     marks = [mark for mark, on in (("作废", view.voided), ("补打", reprint)) if on]
     return {
         "物业服务中心": office, "小区": estate, "日期": chinese_date(view.issued_on),
@@ -580,12 +579,16 @@ def _document_request(view: ReceiptView, settings: Settings, reprint: bool = Fal
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
 
 
-def receipt_template_name(workspace: Workspace) -> str:
-    """收据, or 收据-241 for the 241 mm layout (the office's own when templates/ has one)."""
-    layout = workspace.settings.receipt.layout
+def template_for_layout(layout: str) -> str:
+    """收据, or 收据-241 for the 241 mm layout (the office's own when templates/ has one);
+    ``ConfigError`` for another ``receipt.layout``."""
     if layout not in LAYOUTS:
         raise ConfigError(f"receipt.layout 应为 {'、'.join(LAYOUTS)} 之一（A4 或 241 mm 连续纸），现在是 {layout!r}")
     return LAYOUTS[layout]
+
+
+def receipt_template_name(workspace: Workspace) -> str:
+    return template_for_layout(workspace.settings.receipt.layout)
 
 
 def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
