@@ -205,3 +205,10 @@ def test_the_office_pattern_numbers_receipts(cashier: Any) -> None:
     env = {"RECORDKIT_RECEIPT_PREFIX": "XF", "RECORDKIT_RECEIPT_NUMBER_PATTERN": "{prefix}{year}{seq:05d}"}
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env=env)
     assert "收据编号 XF202600001" in result.stdout
+
+
+def test_an_unknown_receipt_layout_is_a_configuration_error_and_takes_no_money(cashier: Any) -> None:
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "A5"})
+    assert (result.exit_code, result.stderr.strip()) == (
+        3, "错误：receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 'A5'")
+    assert json.loads(cashier("receipt", "list", "--json").stdout) == []
