@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from recordkit.archive import Archivist
 from recordkit.owners import import_owners
@@ -37,3 +40,16 @@ def sidecar_of(workspace: Workspace, relative: str) -> dict[str, Any]:
 def tree(folder: Path) -> list[str]:
     """Every file below ``folder``, relative, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+# Fixtures of the archive tests (imported by them under the names ws and ledger).
+@pytest.fixture(name="ws")
+def archive_ws(workspace: Workspace) -> Workspace:
+    """A workspace whose ledger holds the sample units."""
+    return archive_workspace(workspace.root)
+
+
+@pytest.fixture(name="ledger")
+def archive_ledger(ws: Workspace) -> Iterator[Ledger]:
+    with open_ledger(ws.database_url) as opened:
+        yield opened

@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,21 +27,11 @@ from recordkit.archive import (
 from recordkit.archive_rules import Metadata
 from recordkit.demoscans import encrypted_pdf, scan_bytes, write_scan
 from recordkit.errors import ConflictError, NotFoundError, UsageError
-from recordkit.storage.db import Ledger, open_ledger
+from recordkit.storage.db import Ledger
 from recordkit.storage.schema import archive_items
 from recordkit.workspace import Workspace
-from tests.archive_helpers import archive_workspace, archivist, sidecar_of, tree
-
-
-@pytest.fixture
-def ws(workspace: Workspace) -> Workspace:
-    return archive_workspace(workspace.root)
-
-
-@pytest.fixture
-def ledger(ws: Workspace) -> Iterator[Ledger]:
-    with open_ledger(ws.database_url) as opened:
-        yield opened
+from tests.archive_helpers import archivist, sidecar_of, tree
+from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

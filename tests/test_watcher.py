@@ -9,17 +9,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from recordkit.archive import Archivist, list_items
 from recordkit.demoscans import write_scan
-from recordkit.storage.db import Ledger, open_ledger
+from recordkit.storage.db import Ledger
 from recordkit.watcher import FileStabilityTracker, InboxWatcher
 from recordkit.workspace import Workspace, open_workspace
-from tests.archive_helpers import archive_workspace, tree
+from tests.archive_helpers import tree
+from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 
 # -- the rule, as a plain function of what was seen and when -------------------------------------
 
@@ -59,17 +59,6 @@ def test_a_zero_window_files_at_first_sight() -> None:
 
 
 # -- the service ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def ws(workspace: Workspace) -> Workspace:
-    return archive_workspace(workspace.root)
-
-
-@pytest.fixture
-def ledger(ws: Workspace) -> Iterator[Ledger]:
-    with open_ledger(ws.database_url) as opened:
-        yield opened
 
 
 def inbox(ws: Workspace) -> Path:
