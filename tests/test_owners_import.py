@@ -46,6 +46,15 @@ def test_import_then_list_and_show(ledger: Ledger, tmp_path: Path) -> None:
     assert view.to_dict(show_private=True)["id_number"] == "310104198506120027"
 
 
+def test_the_journal_keeps_phones_and_id_numbers_masked(ledger: Ledger, tmp_path: Path) -> None:
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+    with ledger.read() as conn:
+        logged = " ".join(conn.execute(sa.text("SELECT after FROM journal")).scalars().all())
+    assert "310104198506120027" not in logged and "110101199003071233" not in logged
+    assert "110101********1233" in logged
+    assert "138****5678" in logged and "13812345678" not in logged
+
+
 def test_show_unknown_unit(ledger: Ledger) -> None:
     with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
         show_unit(ledger, "9#9-909")
@@ -77,7 +86,7 @@ def test_reimport_updates_changed_rows_with_before_and_after(ledger: Ledger, tmp
     assert unit_change.after == {"floor_area": "143.80", "status": "occupied", "owner": "王芳",
                                  "owner_id_number": None, "move_in_date": "2026-11-01"}
     owner_change = next(e for e in entries if e.action == "owner.update")
-    assert owner_change.before["phone"] == "13812345678" and owner_change.after["phone"] == "13812340000"
+    assert owner_change.before["phone"] == "138****5678" and owner_change.after["phone"] == "138****0000"
 
 
 def test_headers_in_any_order_with_spaces_a_title_row_and_extra_columns(ledger: Ledger, tmp_path: Path) -> None:

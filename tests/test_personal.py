@@ -244,3 +244,22 @@ def test_is_masked(text: str, expected: bool) -> None:
 def test_masked_values_are_recognised_as_masked() -> None:
     assert is_masked(mask_phone("13812345678"))
     assert is_masked(mask_id_number("11010519491231002X"))
+
+
+def test_ids_and_phones_inside_text_are_masked_and_nothing_else() -> None:
+    from recordkit.personal import mask_in_text
+
+    text = "业主张伟（身份证号：110101199003071233，电话13812345678，座机0755-86001234）于2025年3月15日签收，房号3-2-1201。"
+    assert mask_in_text(text) == ("业主张伟（身份证号：110101********1233，电话138****5678，座机0755-****1234）"
+                                  "于2025年3月15日签收，房号3-2-1201。")
+    # A receipt number or a long archive number is not an ID number.
+    assert mask_in_text("收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元") == \
+        "收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元"
+
+
+def test_stored_values_are_masked_by_key_and_inside_text() -> None:
+    from recordkit.personal import mask_values
+
+    values = {"负责人电话": "13812345678", "卡片行": [{"左": {"正文": "身份证号：110101199003071233"}}], "张数": 3}
+    assert mask_values(values) == {"负责人电话": "138****5678",
+                                   "卡片行": [{"左": {"正文": "身份证号：110101********1233"}}], "张数": 3}

@@ -383,6 +383,10 @@ def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(offi
         logged = conn.execute(sa.text("SELECT after FROM journal")).scalars().all()
     assert not any(ID_ZHANG in (entry or "") or ID_WANG in (entry or "") for entry in logged)
     assert all(ID_ZHANG not in path.name for path in workspace.records_subdir("generated").rglob("*"))
+    with ledger.read() as conn:
+        kept = conn.execute(sa.text("SELECT values_json FROM documents")).scalars().all()
+    assert kept and not any(ID_ZHANG in values or ID_WANG in values for values in kept)
+    assert any(f"身份证号：{ID_ZHANG[:6]}********{ID_ZHANG[-4:]}" in values for values in kept)
 
 
 def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Workspace, Ledger]) -> None:

@@ -200,13 +200,20 @@ def _write_new(path: Path, data: bytes) -> None:
     write_bytes(path, data)
 
 
+def _values_json(values: dict[str, Any]) -> str:
+    """What a document was made from, as the ledger keeps it: personal data masked (the paper has it)."""
+    from recordkit.personal import mask_values
+
+    return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
+
+
 def _record_row(workspace: Workspace, template: Template, kind: str, request: DocumentRequest, path: Path,
                 data: bytes, operator: str, now: dt.datetime) -> dict[str, Any]:
     return {
         "kind": kind, "template": template.name, "origin": template.origin, "subject": request.subject,
         "title": request.title, "path": path.relative_to(workspace.root).as_posix(),
         "sha256": hashlib.sha256(data).hexdigest(),
-        "values_json": json.dumps(request.context, ensure_ascii=False, default=str, sort_keys=True),
+        "values_json": _values_json(request.context),
         "operator": operator, "created_at": now.isoformat(timespec="seconds"),
     }
 
@@ -287,7 +294,7 @@ def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecor
     rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
              "path": f.path.relative_to(workspace.root).as_posix(),
              "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
-             "values_json": json.dumps(dict(f.values), ensure_ascii=False, default=str, sort_keys=True),
+             "values_json": _values_json(dict(f.values)),
              "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
     with ledger.write() as conn:
         return _insert(conn, workspace, rows, operator)

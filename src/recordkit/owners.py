@@ -247,7 +247,9 @@ class _OwnerRow:
     first_row: int
 
     def as_journal(self) -> dict[str, Any]:
-        return {"name": self.name, "phone": self.phone, "id_number": self.id_number}
+        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.
+        return {"name": self.name, "phone": mask_phone(self.phone) if self.phone else self.phone,
+                "id_number": mask_id_number(self.id_number) if self.id_number else self.id_number}
 
 
 def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str, Any]:
@@ -255,7 +257,7 @@ def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str,
         "floor_area": f"{Decimal(values['floor_area_hundredths']) / 100:.2f}",
         "status": values["status"],
         "owner": owner.name if owner else None,
-        "owner_id_number": owner.id_number if owner else None,
+        "owner_id_number": mask_id_number(owner.id_number) if owner and owner.id_number else None,
         "move_in_date": values["move_in_date"].isoformat() if values["move_in_date"] else None,
     }
 

@@ -16,7 +16,9 @@ __all__ = [
     "id_number_check_digit",
     "is_masked",
     "mask_id_number",
+    "mask_in_text",
     "mask_phone",
+    "mask_values",
     "validate_id_number",
     "validate_phone",
 ]
@@ -152,3 +154,35 @@ def mask_id_number(idno: str) -> str:
 def is_masked(text: str) -> bool:
     """True when ``text`` holds a ``*`` (also the full-width ``＊``)."""
     return "*" in unicodedata.normalize("NFKC", text)
+
+
+# An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet).
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
+_PRIVATE_KEYS = {"phone": mask_phone, "电话": mask_phone, "手机": mask_phone,
+                 "id_number": mask_id_number, "身份证": mask_id_number, "证件号": mask_id_number}
+
+
+def mask_in_text(text: str) -> str:
+    """``text`` with every ID number and phone number in it masked; the rest untouched."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_values(value: object, key: str = "") -> object:
+    """A copy of ``value`` (dicts, lists, strings, as kept in the ledger's JSON columns) with personal
+    data masked: the whole value under a key that names a phone or ID number, and any ID or phone
+    number standing inside other text."""
+    if isinstance(value, dict):
+        return {k: mask_values(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_values(v, key) for v in value]
+    if isinstance(value, str):
+        for marker, mask in _PRIVATE_KEYS.items():
+            if marker in key.lower():
+                return mask(value)
+        return mask_in_text(value)
+    return value
