@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
 from recordkit.templates.designs import Design
-from recordkit.templates.designs.common import BODY_FONT, TITLE_FONT, set_font
+from recordkit.templates.designs.common import BODY_FONT, TITLE_FONT, keep_row_together, set_font
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -62,11 +61,6 @@ def _cell_text(cell: object, text: str, align: WD_ALIGN_PARAGRAPH | None = None,
     _run(paragraph, text, bold=bold)
 
 
-def _keep_row_together(row: object) -> None:
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    properties.append(OxmlElement("w:cantSplit"))
-
-
 def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, float, float]) -> None:
     title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER)
     _run(title, "{{ 物业服务中心 }}  收  据", Pt(15), bold=True, font=TITLE_FONT)
@@ -93,7 +87,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     _cell_text(merged, "合计人民币（大写）：{{ 合计大写 }}")
     _cell_text(total.cells[2], "¥{{ 合计 }}", WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
     for row in table.rows:
-        _keep_row_together(row)
+        keep_row_together(row)
         row.height = Cm(0.6)
         for cell, width in zip(row.cells, widths_cm, strict=False):
             cell.width = Cm(width)
