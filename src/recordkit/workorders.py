@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,26 +74,26 @@ def format_when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _choice(text: str, allowed: Sequence[str], what: str, option: str) -> str:
+def _choice(text: str, allowed: Sequence[str], what: str) -> str:
     folded = unicodedata.normalize("NFKC", str(text or "")).strip()
     if folded not in allowed:
-        raise ValidationError(f"{what}“{folded}”无效，应为 {'、'.join(allowed)} 之一（{option}）")
+        raise ValidationError(f"{what}“{folded}”无效，应为 {'、'.join(allowed)} 之一")
     return folded
 
 
 def parse_type(text: str) -> str:
     """报修 or 投诉; ``ValidationError`` otherwise."""
-    return _choice(text, TYPES, "工单类型", "--type")
+    return _choice(text, TYPES, "工单类型")
 
 
 def parse_category(text: str) -> str:
     """One of ``CATEGORIES``; ``ValidationError`` otherwise."""
-    return _choice(text, CATEGORIES, "工单类别", "--category")
+    return _choice(text, CATEGORIES, "工单类别")
 
 
 def parse_satisfaction(text: str) -> str:
     """满意, 基本满意 or 不满意; ``ValidationError`` otherwise."""
-    return _choice(text, SATISFACTIONS, "满意度", "--satisfaction")
+    return _choice(text, SATISFACTIONS, "满意度")
 
 
 def normalise_number(text: str) -> str:
@@ -404,6 +404,18 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
     return numbers
 
 
+def _count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    total = 0
+    for start in range(0, len(numbers), 500):
+        total += int(conn.execute(sa.select(sa.func.count()).where(
+            w.c.number.in_(numbers[start:start + 500]), w.c.repeat_of.is_not(None))).scalar_one())
+    return total
+
+
 @dataclass(frozen=True)
 class OrderRequest:
     """What a clerk types for ``workorder add``."""
@@ -418,7 +430,7 @@ class OrderRequest:
     at: str | dt.datetime | None = None
 
 
-def _now() -> dt.datetime:
+def now_minute() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
 
 
@@ -452,7 +464,7 @@ def add(ledger: Ledger, settings: WorkOrderSettings, operator: str, request: Ord
     empty description; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
     unit the ledger does not hold.  Nothing is written then.
     """
-    record = _record_from_request(request, now or _now())
+    record = _record_from_request(request, now or now_minute())
     with ledger.write() as conn:
         if record.unit is not None and not _known_units(conn, [record.unit]):
             raise NotFoundError(f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，"
@@ -516,7 +528,7 @@ def assign(ledger: Ledger, operator: str, number: str, to: str, at: str | dt.dat
     to = (to or "").strip()
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status in FINISHED_STATUSES:
@@ -537,7 +549,7 @@ def close(ledger: Ledger, operator: str, number: str, result: str, at: str | dt.
     result = (result or "").strip()
     if not result:
         raise ValidationError("请用 --result 写明处理结果，例如 --result 已更换水龙头")
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status in FINISHED_STATUSES:
@@ -558,7 +570,7 @@ def visit(ledger: Ledger, operator: str, number: str, satisfaction: str, notes: 
     for a satisfaction other than 满意/基本满意/不满意 or a time before the completion.
     """
     satisfaction = parse_satisfaction(satisfaction)
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status == "visited":
@@ -591,7 +603,7 @@ def list_orders(ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.d
 
     from recordkit.storage.schema import work_orders
 
-    as_of = as_of or _now()
+    as_of = as_of or now_minute()
     query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
     if wanted.open_only or wanted.overdue:
         query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
@@ -723,3 +735,193 @@ def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
     start, end = month_bounds(month)
     within = [sa.and_(column >= start, column < end) for column in (w.c.opened_at, w.c.closed_at, w.c.visited_at)]
     return [_order(row) for row in conn.execute(sa.select(w).where(sa.or_(*within)).order_by(w.c.year, w.c.seq))]
+
+
+# -- the office's logbook (workorder import) ----------------------------------------------------
+
+def _logbook_columns() -> list[Any]:
+    from recordkit.sheets import Column
+
+    return [
+        Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
+        Column("unit", "房号", ("房屋", "房屋编号")),
+        Column("place", "地点", ("位置", "公共区域")),
+        Column("category", "类别", ("类目", "工单类别"), required=True),
+        Column("description", "内容", ("报修内容", "投诉内容", "问题描述", "事由"), required=True),
+        Column("reported_by", "报修人", ("投诉人", "联系人", "业主")),
+        Column("phone", "电话", ("联系电话", "手机")),
+        Column("opened_at", "报修时间", ("投诉时间", "登记时间", "受理时间"), required=True),
+        Column("assignee", "派工", ("派工人", "维修人", "处理人")),
+        Column("assigned_at", "派工时间", ()),
+        Column("closed_at", "完成时间", ("完工时间",)),
+        Column("result", "处理结果", ("结果",)),
+        Column("visited_at", "回访时间", ()),
+        Column("satisfaction", "满意度", ("回访结果",)),
+        Column("visit_notes", "回访意见", ("回访记录", "备注")),
+    ]
+
+
+#: The logbook's headers in order, as the README documents them (and a blank sheet would carry).
+LOGBOOK_HEADERS = ("类型", "房号", "地点", "类别", "内容", "报修人", "电话", "报修时间", "派工", "派工时间", "完成时间",
+                   "处理结果", "回访时间", "满意度", "回访意见")
+
+
+@dataclass(frozen=True)
+class LogbookRow:
+    """One valid logbook row: its Excel row number and the order it records."""
+
+    row: int
+    record: WorkOrderRecord
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    numbers: list[str]
+    repairs: int
+    complaints: int
+    repeats: int
+
+    @property
+    def count(self) -> int:
+        return len(self.numbers)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) -> tuple[LogbookRow | None, list[CellProblem]]:
+    problems: list[CellProblem] = []
+
+    def bad(key: str, reason: str) -> None:
+        problems.append(table.problem(number, key, reason))
+
+    def pick(key: str, parse: Any) -> Any:
+        text = _text(cells.get(key)) if not isinstance(cells.get(key), dt.date) else cells.get(key)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except ValidationError as err:
+            bad(key, err.message)
+            return None
+
+    def when(key: str, what: str) -> dt.datetime | None:
+        value = pick(key, lambda text: parse_when(text, what))
+        if value is not None and value > now + dt.timedelta(minutes=1):
+            bad(key, f"{what} {format_when(value)} 晚于现在")
+        return value
+
+    kind = _text(cells.get("type"))
+    category = _text(cells.get("category"))
+    description = _text(cells.get("description"))
+    for key, value, what in (("type", kind, "类型"), ("category", category, "类别"), ("description", description, "内容"),
+                             ("opened_at", cells.get("opened_at"), "报修时间")):
+        if value is None:
+            bad(key, f"{what}不能为空")
+    if kind is not None:
+        pick("type", parse_type)
+    if category is not None:
+        pick("category", parse_category)
+    unit = pick("unit", lambda text: str(parse_unit_code(text)))
+    phone = pick("phone", validate_phone)
+    satisfaction = pick("satisfaction", parse_satisfaction)
+    times = {key: when(key, what) for key, what in (("opened_at", "报修时间"), ("assigned_at", "派工时间"),
+                                                    ("closed_at", "完成时间"), ("visited_at", "回访时间"))}
+    if problems:
+        return None, problems
+    record = WorkOrderRecord(
+        type=parse_type(kind or ""), category=parse_category(category or ""), description=description or "",
+        opened_at=times["opened_at"], unit=unit, place=_text(cells.get("place")),  # type: ignore[arg-type]
+        reported_by=_text(cells.get("reported_by")), phone=phone, assignee=_text(cells.get("assignee")),
+        assigned_at=times["assigned_at"], closed_at=times["closed_at"], result=_text(cells.get("result")),
+        visited_at=times["visited_at"], satisfaction=satisfaction, visit_notes=_text(cells.get("visit_notes")))
+    for key, reason in check_record(record):
+        bad(key, reason)
+    return (None, problems) if problems else (LogbookRow(number, record), [])
+
+
+def _read_logbook(path: Path, progress: ProgressCallback | None,
+                  now: dt.datetime) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
+    from recordkit.sheets import read_table
+
+    table = read_table(path, _logbook_columns(), progress)
+    rows: list[LogbookRow] = []
+    problems: list[CellProblem] = []
+    for sheet_row in table.rows:
+        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now)
+        problems.extend(row_problems)
+        if row is not None:
+            rows.append(row)
+    return rows, table, problems
+
+
+def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
+    from recordkit.filenames import readable_name
+
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何工单", problems)
+    if not rows:
+        raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
+
+
+def read_logbook(path: Path, progress: ProgressCallback | None = None,
+                 now: dt.datetime | None = None) -> list[LogbookRow]:
+    """Read and check the whole logbook without the ledger; ``ValidationError`` lists every bad
+    cell by row and column."""
+    rows, _, problems = _read_logbook(path, progress, now or now_minute())
+    _refuse(path, rows, problems)
+    return rows
+
+
+def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
+    """Rows already in the ledger (same type, category, unit, place, time and content): row → number.
+    A second import of the same logbook is refused instead of doubling it."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    first = min(row.record.opened_at for row in rows)
+    last = max(row.record.opened_at for row in rows)
+    known = {(r.type, r.category, r.unit, r.place, r.opened_at, r.description): r.number for r in conn.execute(
+        sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description)
+        .where(w.c.opened_at >= first, w.c.opened_at <= last))}
+    found = {}
+    for row in rows:
+        r = row.record
+        number = known.get((r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()))
+        if number is not None:
+            found[row.row] = number
+    return found
+
+
+def import_logbook(ledger: Ledger, settings: WorkOrderSettings, operator: str, path: Path,
+                   progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> ImportSummary:
+    """Import the office's existing work-order logbook (``workorder import``), all or nothing.
+
+    Every bad cell is reported with its row number and column (``ValidationError``), together
+    with units the ledger does not hold and rows already imported; nothing is written then.
+    Orders are numbered in the order they were reported; complaints are marked as repeats
+    against the ledger and the earlier rows.
+    """
+    rows, table, problems = _read_logbook(path, progress, now or now_minute())
+    with ledger.write() as conn:
+        known = _known_units(conn, [row.record.unit for row in rows if row.record.unit])
+        for row in rows:
+            if row.record.unit is not None and row.record.unit not in known:
+                problems.append(table.problem(
+                    row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"))
+        if rows:
+            for row_number, number in sorted(_duplicates(conn, rows).items()):
+                problems.append(CellProblem(row_number, "", "", f"与已登记的工单 {number} 相同（这一行已经导入过）"))
+        _refuse(path, rows, problems)
+        records = [row.record for row in rows]
+        numbers = add_many(conn, settings, operator, records, action="workorder.import")
+        repeats = _count_repeats(conn, numbers)
+    return ImportSummary(numbers, sum(1 for r in records if r.type == "报修"),
+                         sum(1 for r in records if r.type == "投诉"), repeats)
