@@ -823,6 +823,8 @@ def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) 
                              ("opened_at", cells.get("opened_at"), "报修时间")):
         if value is None:
             bad(key, f"{what}不能为空")
+    if cells.get("unit") is None and cells.get("place") is None:
+        bad("unit", "房号和地点都没有填写：公共区域请写地点，例如 3栋大堂")
     if kind is not None:
         pick("type", parse_type)
     if category is not None:
