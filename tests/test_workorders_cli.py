@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit import workorders
+from recordkit import workorder_logbook
 from recordkit.config import WorkOrderSettings
 from recordkit.errors import ValidationError
 from recordkit.owners import import_owners
@@ -168,7 +168,7 @@ def test_logbook_cell_checks(tmp_path: Path) -> None:
         ["报修", "1-1-101", None, "水电", "漏水", None, None, "2030-01-01 08:30", None, None, None, None, None, None, None],
     ]
     with pytest.raises(ValidationError) as caught:
-        workorders.read_logbook(write_logbook(tmp_path / "坏.xlsx", bad), now=NOW)
+        workorder_logbook.read_logbook(write_logbook(tmp_path / "坏.xlsx", bad), now=NOW)
     assert [str(p) for p in caught.value.problems] == [
         "第 3 行 B 列（房号）：房号和地点都没有填写：公共区域请写地点，例如 3栋大堂",
         "第 3 行 G 列（电话）：联系电话“12345”不是有效的手机号或固定电话",
@@ -185,7 +185,7 @@ def test_a_big_logbook_reports_progress(estate: Workspace, tmp_path: Path) -> No
              None, None, None, None, None, None, None] for i in range(2500)]
     seen: list[tuple[int, int | None]] = []
     with open_ledger(estate.database_url) as ledger:
-        summary = workorders.import_logbook(ledger, WorkOrderSettings(), "测试员", write_logbook(tmp_path / "大.xlsx", rows),
+        summary = workorder_logbook.import_logbook(ledger, WorkOrderSettings(), "测试员", write_logbook(tmp_path / "大.xlsx", rows),
                                             progress=lambda done, total: seen.append((done, total)), now=NOW)
     assert summary.count == 2500 and summary.numbers[-1] == "GD2026-002500"
     assert seen and all(total == 2500 for _, total in seen)

@@ -48,7 +48,11 @@ _PLACES = {"电梯": ("{building}栋1号电梯", "{building}栋2号电梯"),
 _SATISFACTION = (("满意", 70), ("基本满意", 22), ("不满意", 8))
 
 
-def _pick(rng: random.Random, table: Sequence[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]):
+#: (category, weight, descriptions, results, who is sent)
+_Row = tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _pick(rng: random.Random, table: Sequence[_Row]) -> _Row:
     return rng.choices(table, weights=[row[1] for row in table])[0]
 
 

@@ -205,7 +205,7 @@ def workorder_import(
     例：recordkit workorder import 工单登记簿.xlsx
     """
     from recordkit.filenames import readable_name
-    from recordkit.workorders import import_logbook
+    from recordkit.workorder_logbook import import_logbook
 
     app_state = state(ctx)
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
