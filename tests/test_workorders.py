@@ -283,3 +283,36 @@ def test_two_clerks_adding_at_once_get_distinct_gap_free_numbers(ledger_url: str
         with ledger.read() as conn:
             assert journal.verify(conn).ok
     assert numbers == [f"GD2026-{seq:06d}" for seq in range(1, 11)]
+
+
+# -- the [workorders] settings ------------------------------------------------------------------------
+
+
+def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
+    from recordkit.config import load_settings
+    from recordkit.errors import ConfigError
+
+    config = tmp_path / "recordkit.toml"
+    config.write_text('[workorders]\nrepeat_days = 14\n\n[[workorders.limits]]\ncategory = "电梯"\n'
+                      'response_hours = 1\nclose_hours = 12\n', encoding="utf-8")
+    settings = load_settings(config, environ={"RECORDKIT_WORKORDERS_PREFIX": "WX"}).workorders
+    assert (settings.prefix, settings.repeat_days) == ("WX", 14)
+    assert workorders.limits_for(settings, "电梯") == (1, 12)
+    assert workorders.limits_for(settings, "门窗") == (24, 72)
+    config.write_text('[[workorders.limits]]\ncategory = "电梯"\nresponse = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"未知的配置项 workorders.limits\[1\].response"):
+        load_settings(config, environ={})
+
+
+@pytest.mark.parametrize(("limit", "message"), [
+    (WorkOrderLimitSettings("燃气", 1, 2), "类别“燃气”无效"),
+    (WorkOrderLimitSettings("电梯", 0, 2), "response_hours 和 close_hours 都应为正整数"),
+    (WorkOrderLimitSettings("电梯", 30, 24), "派工时限 30 小时长于完成时限 24 小时"),
+])
+def test_unusable_limits_are_a_config_error(estate: Ledger, limit: WorkOrderLimitSettings, message: str) -> None:
+    from recordkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        workorders.add(estate, WorkOrderSettings(limits=(limit,)), CLERK,
+                       OrderRequest("报修", "电梯", "困人", "1-1-101", at="2026-10-03 09:00"), now=NOW)
+    assert workorders.list_orders(estate) == []

@@ -113,6 +113,24 @@ def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
     return 24, 72
 
 
+def check_settings(settings: WorkOrderSettings) -> None:
+    """``ConfigError`` for a ``[[workorders.limits]]`` entry naming no category, hours that are not
+    positive, a response limit longer than the close limit, or a repeat window below one day."""
+    from recordkit.errors import ConfigError
+
+    for position, limit in enumerate(settings.limits, start=1):
+        where = f"recordkit.toml 的第 {position} 个 [[workorders.limits]]"
+        if limit.category not in CATEGORIES:
+            raise ConfigError(f"{where}：类别“{limit.category}”无效，应为 {'、'.join(CATEGORIES)} 之一")
+        if limit.response_hours <= 0 or limit.close_hours <= 0:
+            raise ConfigError(f"{where}（{limit.category}）：response_hours 和 close_hours 都应为正整数（小时）")
+        if limit.response_hours > limit.close_hours:
+            raise ConfigError(f"{where}（{limit.category}）：派工时限 {limit.response_hours} 小时长于完成时限 "
+                              f"{limit.close_hours} 小时")
+    if settings.repeat_days < 1:
+        raise ConfigError(f"recordkit.toml 的 [workorders] repeat_days 应至少为 1 天，现在是 {settings.repeat_days}")
+
+
 def deadlines(settings: WorkOrderSettings, category: str, opened_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """(respond by, close by): the opening time plus the category's limits."""
     response, close = limits_for(settings, category)
@@ -335,7 +353,7 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
     sequence gap-free (the write lock keeps two clerks apart).  Each order gets its
     category's deadlines and, for a complaint, its repeat mark — against the ledger and
     against the earlier records of the same batch.  One journal row per order, the phone
-    masked.  The records must pass ``check_record`` and name units that exist (the caller
+    masked.  ``ConfigError`` for unusable ``[workorders]`` settings.  The records must pass ``check_record`` and name units that exist (the caller
     checks; ``ValidationError`` here for the first that does not).  Bulk-inserted: the
     monthly report's benchmark loads thousands this way.
     """
@@ -346,6 +364,7 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
 
     if not records:
         return []
+    check_settings(settings)
     for position, record in enumerate(records, start=1):
         if problems := check_record(record):
             raise ValidationError(f"第 {position} 张工单有误：{problems[0][1]}")
