@@ -48,20 +48,21 @@ def workorder_add(
 ) -> None:
     """登记报修或投诉，给出工单编号（每年从 1 起连续编号），按类别算出派工和完成时限。
 
-    同一房屋同一类别 30 天内再次投诉的，标记为重复投诉。
+    同一房屋同一类别 30 天内（天数可在 recordkit.toml 中修改）再次投诉的，标记为重复投诉。
 
     例：recordkit workorder add --type 报修 --unit 3-2-1201 --category 水电 --desc 厨房水管漏水 --reported-by 李秀英
     """
     from recordkit.workorders import OrderRequest, add, format_when
 
     app_state = state(ctx)
-    order = add(app_state.ledger(), app_state.workspace().settings.workorders, app_state.operator_name,
+    settings = app_state.workspace().settings.workorders
+    order = add(app_state.ledger(), settings, app_state.operator_name,
                 OrderRequest(kind, category, desc, unit, place, reported_by, phone, at))
     typer.echo(f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
                f"报修时间 {format_when(order.opened_at)}")
     _echo_limits(order)
     if order.repeat_of:
-        typer.echo(f"注意：重复投诉（30 天内同一房屋同类投诉，前次 {order.repeat_of}）")
+        typer.echo(f"注意：重复投诉（{settings.repeat_days} 天内同一房屋同类投诉，前次 {order.repeat_of}）")
 
 
 @workorder_app.command("assign")
