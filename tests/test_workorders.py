@@ -316,3 +316,19 @@ def test_unusable_limits_are_a_config_error(estate: Ledger, limit: WorkOrderLimi
         workorders.add(estate, WorkOrderSettings(limits=(limit,)), CLERK,
                        OrderRequest("报修", "电梯", "困人", "1-1-101", at="2026-10-03 09:00"), now=NOW)
     assert workorders.list_orders(estate) == []
+
+
+def test_a_backdated_complaint_marks_the_later_one_as_its_repeat(estate: Ledger) -> None:
+    later = add(estate, "2026-11-10 20:00", kind="投诉", category="噪音", unit="1-1-102", desc="夜间装修")
+    assert later.repeat_of is None
+    # The paper logbook of October is entered afterwards.
+    earlier = add(estate, "2026-10-25 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
+    assert earlier.repeat_of is None
+    assert workorders.get_order(estate, later.number).repeat_of == earlier.number
+    with estate.read() as conn:
+        assert journal.verify(conn).ok
+        assert [e.action for e in journal.recent(conn, 5, entity_key=later.number)] == ["workorder.repeat",
+                                                                                        "workorder.add"]
+    # More than 30 days before: no mark.
+    add(estate, "2026-09-01 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
+    assert workorders.get_order(estate, earlier.number).repeat_of is None

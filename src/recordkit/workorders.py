@@ -352,7 +352,8 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
     Numbers follow the reports' time order within each year, continuing that year's
     sequence gap-free (the write lock keeps two clerks apart).  Each order gets its
     category's deadlines and, for a complaint, its repeat mark — against the ledger and
-    against the earlier records of the same batch.  One journal row per order, the phone
+    against the earlier records of the same batch; a complaint already in the ledger that a
+    backdated one now precedes is marked as its repeat.  One journal row per order, the phone
     masked.  ``ConfigError`` for unusable ``[workorders]`` settings.  The records must pass ``check_record`` and name units that exist (the caller
     checks; ``ValidationError`` here for the first that does not).  Bulk-inserted: the
     monthly report's benchmark loads thousands this way.
@@ -417,9 +418,33 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
         if record.phone:
             after["phone"] = mask_phone(record.phone)
         changes.append(journal.Change(action, "workorder", number, None, after))
+    if complaints:
+        changes += _mark_later_repeats(conn, settings, earlier, set(numbers), complaints[0].opened_at,
+                                       complaints[-1].opened_at + window)
     bulk_insert(conn, work_orders, rows)
     journal.record(conn, operator, changes)
     return numbers
+
+
+def _mark_later_repeats(conn: Connection, settings: WorkOrderSettings, earlier: dict[tuple[str, str], list[Earlier]],
+                        new: set[str], after: dt.datetime, until: dt.datetime) -> list[journal.Change]:
+    """Complaints already in the ledger that a backdated new one now comes before (a logbook
+    imported after the office started): marked as repeats of it, and journalled."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    changes = []
+    for row in conn.execute(sa.select(w.c.id, w.c.number, w.c.unit, w.c.category, w.c.opened_at).where(
+            w.c.type == "投诉", w.c.unit.is_not(None), w.c.repeat_of.is_(None), w.c.opened_at > after,
+            w.c.opened_at <= until).order_by(w.c.opened_at)).all():
+        found = find_repeat(earlier.get((row.unit, row.category), ()), row.unit, row.category, row.opened_at,
+                            settings.repeat_days)
+        if found in new:
+            conn.execute(sa.update(w).where(w.c.id == row.id).values(repeat_of=found))
+            changes.append(journal.Change("workorder.repeat", "workorder", row.number, {"repeat_of": None},
+                                          {"repeat_of": found}))
+    return changes
 
 
 def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
