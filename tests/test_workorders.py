@@ -107,6 +107,20 @@ def test_month_figures_on_a_hand_made_month(estate: Ledger) -> None:
     assert october.opened_total == 5 and october.opened_of_type("投诉") == 3
     assert october.satisfaction_rate == pytest.approx(2 / 3) and october.on_time_rate == 0.75
     assert october.opened_by_category()["电梯"] == 2 and october.opened_by_category()["其他"] == 0
+    with estate.read() as conn:
+        by_category = {(r.type, r.category): r for r in workorders.category_figures(conn, Month(2026, 10))}
+    assert len(by_category) == len(workorders.TYPES) * len(workorders.CATEGORIES)
+    lifts = by_category[("报修", "电梯")]
+    assert (lifts.opened, lifts.closed, lifts.closed_on_time, lifts.visited, lifts.fairly_satisfied) == (2, 2, 1, 1, 1)
+    noise = by_category[("投诉", "噪音")]
+    assert (noise.opened, noise.closed, noise.visited, noise.dissatisfied, noise.repeat_complaints) == (2, 1, 1, 1, 1)
+    water = by_category[("报修", "水电")]  # reported in September, finished and visited in October
+    assert (water.opened, water.closed, water.closed_on_time, water.visited, water.satisfied) == (0, 1, 1, 1, 1)
+    assert by_category[("投诉", "卫生")].opened == 1 and by_category[("报修", "门窗")].opened == 0
+    for field in ("closed", "closed_on_time", "visited", "satisfied", "fairly_satisfied", "dissatisfied",
+                  "repeat_complaints"):
+        assert sum(getattr(r, field) for r in by_category.values()) == getattr(october, field), field
+    assert {k: r.opened for k, r in by_category.items() if r.opened} == october.opened
     assert detail == ["GD2026-000002", "GD2026-000003", "GD2026-000004", "GD2026-000005", "GD2026-000006",
                       "GD2026-000007"]
     with estate.read() as conn:

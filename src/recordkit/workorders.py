@@ -2,7 +2,7 @@
 and follow-up visit 回访, the categories' time limits, repeat complaints, and a month's figures.
 
 It owns the ``work_orders`` table (the logbook import is ``workorder_logbook``); the monthly
-report reads ``month_figures`` and ``orders_in_month`` and formats them.  Times are the office's wall-clock
+report reads ``month_figures``, ``category_figures`` and ``orders_in_month`` and formats them.  Times are the office's wall-clock
 time to the minute.  The reporter's phone is personal data: masked on screen and in the journal.
 """
 
@@ -779,3 +779,64 @@ def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
     start, end = month_bounds(month)
     within = [sa.and_(column >= start, column < end) for column in (w.c.opened_at, w.c.closed_at, w.c.visited_at)]
     return [_order(row) for row in conn.execute(sa.select(w).where(sa.or_(*within)).order_by(w.c.year, w.c.seq))]
+
+
+@dataclass(frozen=True)
+class WorkOrderCategoryMonth:
+    """One (类型, 类别) row of the month's figures, with the same definitions as ``WorkOrderMonth``:
+    opened in the month, finished in the month (and of them on time), visits made in the month,
+    repeat complaints opened in the month."""
+
+    type: str
+    category: str
+    opened: int
+    closed: int
+    closed_on_time: int
+    visited: int
+    satisfied: int
+    fairly_satisfied: int
+    dissatisfied: int
+    repeat_complaints: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+
+
+def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMonth]:
+    """The month's figures per (类型, 类别), every type and category (zero rows included), in
+    ``TYPES`` × ``CATEGORIES`` order; their sums equal ``month_figures``' totals."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    start, end = month_bounds(month)
+
+    def within(column: Any) -> Any:
+        return sa.and_(column >= start, column < end)
+
+    def count_if(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    query = sa.select(
+        w.c.type, w.c.category, count_if(within(w.c.opened_at)).label("opened"),
+        count_if(within(w.c.closed_at)).label("closed"),
+        count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
+        count_if(within(w.c.visited_at)).label("visited"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "不满意")).label("dissatisfied"),
+        count_if(sa.and_(within(w.c.opened_at), w.c.type == "投诉", w.c.repeat_of.is_not(None))).label("repeats"),
+    ).where(sa.or_(within(w.c.opened_at), within(w.c.closed_at), within(w.c.visited_at))).group_by(w.c.type, w.c.category)
+    found = {(row.type, row.category): row for row in conn.execute(query)}
+    rows = []
+    for kind in TYPES:
+        for category in CATEGORIES:
+            row = found.get((kind, category))
+            values = [int(v) for v in row[2:]] if row is not None else [0] * 8
+            rows.append(WorkOrderCategoryMonth(kind, category, *values))
+    return rows
