@@ -2,8 +2,9 @@
 and follow-up visit 回访, the categories' time limits, repeat complaints, and a month's figures.
 
 It owns the ``work_orders`` table (the logbook import is ``workorder_logbook``); the monthly
-report reads ``month_figures``, ``category_figures`` and ``orders_in_month`` and formats them.  Times are the office's wall-clock
-time to the minute.  The reporter's phone is personal data: masked on screen and in the journal.
+report reads ``month_figures``, ``category_figures`` and ``orders_in_month`` and formats them.
+Times are the office's wall-clock time to the minute.  The reporter's phone is personal data:
+masked on screen and in the journal.
 """
 
 from __future__ import annotations
