@@ -355,9 +355,11 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
     category's deadlines and, for a complaint, its repeat mark — against the ledger and
     against the earlier records of the same batch; a complaint already in the ledger that a
     backdated one now precedes is marked as its repeat.  One journal row per order, the phone
-    masked.  ``ConfigError`` for unusable ``[workorders]`` settings.  The records must pass ``check_record`` and name units that exist (the caller
-    checks; ``ValidationError`` here for the first that does not).  Bulk-inserted: the
-    monthly report's benchmark loads thousands this way.
+    masked.  Bulk-inserted: the monthly report's benchmark loads thousands this way.
+
+    ``ValidationError`` for the first record that fails ``check_record``; ``ConfigError`` for
+    unusable ``[workorders]`` settings.  That the units exist is the caller's to check
+    (``known_units``).
     """
     import sqlalchemy as sa
 
