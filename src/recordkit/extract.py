@@ -489,6 +489,35 @@ def low_confidence_pages(workspace: Workspace, items: Iterable[ArchiveItem],
     return found
 
 
+@dataclass(frozen=True)
+class TextReviewEntry:
+    """One line of the text review: an OCR'd page read with low confidence, or an item whose text
+    could not be extracted (``page`` None, ``error`` set)."""
+
+    archive_no: str
+    title: str
+    path: str
+    page: int | None
+    confidence: float | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"archive_no": self.archive_no, "title": self.title, "path": self.path, "page": self.page,
+                "confidence": self.confidence, "error": self.error}
+
+
+def text_review(workspace: Workspace, items: Iterable[ArchiveItem],
+                threshold: float | None = None) -> list[TextReviewEntry]:
+    """What an archivist should look at: OCR'd pages below the threshold, then items whose text could
+    not be extracted (indexed by their metadata alone).  From the stored text only: nothing is extracted."""
+    chosen = list(items)
+    pages = [TextReviewEntry(item.archive_no, item.title, item.path, page.number, page.confidence, None)
+             for item, page in low_confidence_pages(workspace, chosen, threshold)]
+    failed = [TextReviewEntry(item.archive_no, item.title, item.path, None, None, text.error)
+              for item, text in failed_items(workspace, chosen)]
+    return pages + failed
+
+
 def failed_items(workspace: Workspace, items: Iterable[ArchiveItem]) -> list[tuple[ArchiveItem, ItemText]]:
     """Items whose text could not be extracted (kept with the reason): indexed by their metadata alone."""
     found = []
