@@ -110,6 +110,9 @@ def check_ocr(_workspace: Workspace) -> Check:
     started = time.monotonic()
     try:
         text, _confidence = load_engine().recognize(sample)
+    except ImportError as err:  # OpenCV, which rapidocr needs, wants these system libraries
+        return Check("OCR 文字识别", False, f"识别引擎无法加载（{err}）",
+                     "apt-get install libgl1 libglib2.0-0", required=False)
     except Exception as err:  # a broken onnxruntime install: report it, never crash doctor
         return Check("OCR 文字识别", False, f"识别引擎无法运行（{type(err).__name__}）",
                      "pip install --force-reinstall rapidocr_onnxruntime onnxruntime", required=False)
