@@ -98,3 +98,33 @@ def test_a_huge_drawing_is_downscaled_and_still_read(workspace: Workspace) -> No
 
 def test_the_engine_is_loaded_once() -> None:
     assert load_engine() is load_engine()
+
+
+def test_the_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from recordkit import extract
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the OCR engine tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    engine = extract.RapidOcrEngine()  # a new one, not the process's shared engine
+    text, confidence = engine.recognize(_page(["业主张伟申请办理装修登记"], size=(900, 300)))
+    assert text == "业主张伟申请办理装修登记" and confidence is not None
+
+
+def test_doctor_really_reads_its_sample(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recordkit import doctor, extract
+
+    check = doctor.check_ocr(workspace)
+    assert check.ok and "样张“物业档案 3-2-1201”识别正确" in check.detail
+
+    class Misreading:
+        def recognize(self, _image: object) -> tuple[str, float]:
+            return "物亚挡案", 0.4
+
+    monkeypatch.setattr(extract, "load_engine", lambda: Misreading())
+    check = doctor.check_ocr(workspace)
+    assert not check.ok and check.detail == "试识别样张“物业档案 3-2-1201”读成了“物亚挡案”"
