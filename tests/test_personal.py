@@ -263,3 +263,12 @@ def test_stored_values_are_masked_by_key_and_inside_text() -> None:
     values = {"负责人电话": "13812345678", "卡片行": [{"左": {"正文": "身份证号：110101199003071233"}}], "张数": 3}
     assert mask_values(values) == {"负责人电话": "138****5678",
                                    "卡片行": [{"左": {"正文": "身份证号：110101********1233"}}], "张数": 3}
+
+def test_mask_in_text_masks_numbers_inside_free_text() -> None:
+    from recordkit.personal import mask_in_text
+
+    assert mask_in_text("业主张伟，身份证110101199003071233，手机13812345678。") == (
+        "业主张伟，身份证110101********1233，手机138****5678。")
+    # Longer digit runs (a receipt number, an account) and unit codes are not personal data.
+    assert mask_in_text("账号6222021234567890123 房号3-2-1201 SJ2026-000123") == (
+        "账号6222021234567890123 房号3-2-1201 SJ2026-000123")

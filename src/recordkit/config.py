@@ -114,6 +114,8 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
 
+    ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
+
     @property
     def operator_name(self) -> str:
         """Who is acting: the configured operator, else the OS user."""
@@ -376,3 +378,19 @@ class WorkOrderSettings:
     limits: tuple[WorkOrderLimitSettings, ...] = DEFAULT_WORKORDER_LIMITS
     # A complaint about the same unit and category within this many days of an earlier one is a repeat.
     repeat_days: int = 30
+
+# Issue 7: text extraction and OCR.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """``[ocr]``: how scans without a text layer are recognised, and which pages are sent for review."""
+
+    # OCR'd pages whose mean line confidence (0..1) is below this are listed by `recordkit archive review`.
+    min_confidence: float = 0.85
+    # Longer side, in pixels, a page is scaled down to before OCR (an A0 drawing too): bounds memory and time.
+    max_side: int = 2000
+    # Resolution a PDF page without a text layer is rendered at (capped by max_side).
+    render_dpi: int = 200
+    # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
+    max_pixels: int = 150_000_000
