@@ -113,7 +113,6 @@ class Settings:
     notices: NoticesSettings = field(default_factory=NoticesSettings)
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
-
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
 
     @property
