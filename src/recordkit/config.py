@@ -112,6 +112,7 @@ class Settings:
     renovation: RenovationSettings = field(default_factory=RenovationSettings)
     notices: NoticesSettings = field(default_factory=NoticesSettings)
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
+    workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
 
     @property
     def operator_name(self) -> str:
@@ -338,3 +339,40 @@ class ArchiveSettings:
     ignore_patterns: tuple[str, ...] = ("~$*", "*.tmp", "*.part", "*.crdownload", "Thumbs.db", ".DS_Store", ".*")
     # Also file what recordkit writes to records/generated/ (the source stays where it is).
     file_generated: bool = False
+
+
+# Issue 8: work orders (工单).  Appended as its own section so that the other issues' settings merge cleanly.
+
+
+@dataclass(frozen=True)
+class WorkOrderLimitSettings:
+    """One ``[[workorders.limits]]`` table: how soon an order of a category must be dispatched and finished."""
+
+    category: str = ""
+    # Hours from the report to dispatch (派工); past it an undispatched order is overdue.
+    response_hours: int = 0
+    # Hours from the report to completion (完成); a later close is "closed late".
+    close_hours: int = 0
+
+
+DEFAULT_WORKORDER_LIMITS = (
+    WorkOrderLimitSettings("电梯", 2, 24),
+    WorkOrderLimitSettings("水电", 4, 24),
+    WorkOrderLimitSettings("门窗", 24, 72),
+    WorkOrderLimitSettings("公共设施", 24, 72),
+    WorkOrderLimitSettings("噪音", 2, 24),
+    WorkOrderLimitSettings("卫生", 4, 24),
+    WorkOrderLimitSettings("安保", 1, 24),
+    WorkOrderLimitSettings("收费", 24, 72),
+    WorkOrderLimitSettings("其他", 24, 72),
+)
+
+
+@dataclass(frozen=True)
+class WorkOrderSettings:
+    # Work order numbers: {prefix}{year}-{seq:06d}, e.g. GD2026-000123 (per year of the report).
+    prefix: str = "GD"
+    # Per-category limits; a category not listed here keeps its built-in limits.
+    limits: tuple[WorkOrderLimitSettings, ...] = DEFAULT_WORKORDER_LIMITS
+    # A complaint about the same unit and category within this many days of an earlier one is a repeat.
+    repeat_days: int = 30

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     MetaData,
@@ -20,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 metadata = MetaData()
 
@@ -340,4 +341,48 @@ archive_loans = Table(
     Column("lent_at", String(40), nullable=False),
     Column("returned_at", String(40)),
     Column("returned_by", String(64)),
+)
+
+# Issue 8: work orders (工单): repair requests 报修 and complaints 投诉, their dispatch, completion and
+# follow-up visit 回访.  Times are the office's local wall-clock time, to the minute, without a zone.
+
+work_orders = Table(
+    "work_orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # GD2026-000123: the sequence is per year of opened_at, gap-free.
+    Column("number", String(32), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    # 报修 / 投诉
+    Column("type", String(8), nullable=False),
+    # 水电 门窗 电梯 公共设施 噪音 卫生 安保 收费 其他
+    Column("category", String(16), nullable=False, index=True),
+    # A unit code (3-2-1201), or NULL for a public area named in place.
+    Column("unit", String(32), index=True),
+    Column("place", String(128)),
+    Column("description", Text, nullable=False),
+    Column("reported_by", String(64)),
+    # Personal data: masked on screen, in sheets and in the journal unless asked for.
+    Column("phone", String(32)),
+    # open (待派工) / assigned (处理中) / closed (已完成) / visited (已回访)
+    Column("status", String(16), nullable=False, index=True),
+    Column("opened_at", DateTime, nullable=False, index=True),
+    Column("opened_by", String(64), nullable=False),
+    # The category's time limits as they stood when the order was opened.
+    Column("respond_by", DateTime, nullable=False),
+    Column("close_by", DateTime, nullable=False),
+    # The earlier complaint (same unit and category, within the repeat window) this one repeats.
+    Column("repeat_of", String(32)),
+    Column("assignee", String(64)),
+    Column("assigned_at", DateTime),
+    Column("closed_at", DateTime, index=True),
+    Column("result", Text),
+    Column("closed_by", String(64)),
+    Column("visited_at", DateTime, index=True),
+    # 满意 / 基本满意 / 不满意
+    Column("satisfaction", String(8)),
+    Column("visit_notes", Text),
+    Column("visited_by", String(64)),
+    UniqueConstraint("year", "seq"),
 )
