@@ -29,6 +29,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive loans
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive verify
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
+	cd $(DEMO_DIR) && ls records/generated/报表/*/
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: $(STAMP)
@@ -42,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_watch.py
 	$(BIN)/python benchmarks/bench_fees.py
 	$(BIN)/python benchmarks/bench_notices.py --ledger
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -173,6 +173,8 @@ def write_overview(sheet: Worksheet, estate: str, now: MonthFigures, previous: M
     chart.y_axis.delete = False
     chart.add_data(Reference(sheet, min_col=4, min_row=trend_header, max_row=row - 1), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=trend_header + 1, max_row=row - 1))
+    chart.series[0].smooth = False  # a monthly figure: straight lines between the months, no invented curve
+    chart.series[0].marker.symbol = "circle"
     sheet.add_chart(chart, f"F{trend_header}")
     _finish(sheet, (22, 20, 20, 22))
 
