@@ -139,14 +139,15 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
 
 def fast_figures(conn: Any) -> dict[str, Any]:
     from recordkit.periods import parse_month
-    from recordkit.reports.figures import arrears_lines, fee_figures
+    from recordkit.reports.figures import arrears_snapshot, fee_figures, load_fee_ledger
 
     month = parse_month(MONTH)
-    figures = fee_figures(conn, month)
+    counts, arrears = arrears_snapshot(conn, [month])
+    figures = fee_figures(conn, month, load_fee_ledger(conn), counts[month])
     return {"items": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_item},
             "buildings": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears]
                           for l in figures.by_building},
-            "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears_lines(conn, month))}
+            "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears)}
 
 
 def naive_figures(conn: Any) -> dict[str, Any]:
@@ -211,7 +212,10 @@ def naive_figures(conn: Any) -> dict[str, Any]:
     return {"items": keep(items), "buildings": keep(buildings), "arrears": sorted(arrears)}
 
 
-def child(root: Path, what: str) -> None:
+def child(root: Path, what: str, sizes: tuple[int, int, int]) -> None:
+    if what == "setup":  # in its own process too: the parent stays small, so children's maxrss is theirs
+        make_estate(root, *sizes)
+        return
     from recordkit.storage.db import open_ledger
     from recordkit.workspace import open_workspace
 
@@ -227,14 +231,15 @@ def child(root: Path, what: str) -> None:
             with ledger.read() as conn:
                 result = (fast_figures if what == "fast" else naive_figures)(conn)
         elapsed = time.perf_counter() - started
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     print(json.dumps({"seconds": elapsed, "maxrss_mb": maxrss_mb, "figures": result}, ensure_ascii=False))
 
 
-def run_child(root: Path, what: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--child", what, "--root", str(root)],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+def run_child(root: Path, what: str, sizes: tuple[int, int, int] = (0, 0, 0)) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", what, "--root", str(root), "--units", str(sizes[0]),
+                           "--months", str(sizes[1]), "--orders", str(sizes[2])],
+                          stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout) if what != "setup" else {}
 
 
 def main() -> None:
@@ -246,8 +251,9 @@ def main() -> None:
     parser.add_argument("--child")
     parser.add_argument("--root", type=Path)
     args = parser.parse_args()
+    sizes = (args.units, args.months, args.orders)
     if args.child:
-        child(args.root, args.child)
+        child(args.root, args.child, sizes)
         return
     from rich.console import Console
     from rich.table import Table
@@ -255,7 +261,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-report-") as scratch:
         root = Path(scratch) / "estate"
         started = time.perf_counter()
-        make_estate(root, args.units, args.months, args.orders)
+        run_child(root, "setup", sizes)
         print(f"setup {time.perf_counter() - started:.1f} s (not timed)", file=sys.stderr)
         runs = {what: [run_child(root, what) for _ in range(args.repeat if what != "naive" else 1)]
                 for what in ("report", "fast", "naive")}

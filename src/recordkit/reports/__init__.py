@@ -69,10 +69,9 @@ def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operat
     month = check_month(month_text, today)
     settings = workspace.settings
     with ledger.read() as conn:
-        now = month_figures(conn, month, settings, show_private)
-        previous = month_figures(conn, month - 1, settings, with_arrears=False)
-        last_year = month_figures(conn, month - 12, settings, with_arrears=False)
-        trend = collection_trend(conn, month)
+        (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings,
+                                                         show_private)
+    trend = collection_trend(sums, month)
     estate = settings.office.estate
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp)

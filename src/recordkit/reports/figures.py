@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recordkit.periods import Month
+from recordkit.periods import Month, parse_month
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -182,92 +182,115 @@ def _int(value: Any) -> int:
     return int(value or 0)
 
 
-def fee_figures(conn: Connection, month: Month) -> FeeFigures:
-    """应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 by fee item and by building (see ``DEFINITIONS``)."""
+@dataclass(frozen=True)
+class FeeLedger:
+    """The fee side of the ledger summed down to (fee item, building, bill month[, paid month]).
+
+    Three grouped queries over the whole history; every month's 应收, 实收, 清欠, 预收 and
+    欠费余额 — the report's month, its comparisons and the 12-month trend — is then read from
+    these few thousand sums, so history is scanned once, not once per month.
+    """
+
+    names: dict[int, str]
+    # (item, building, bill month) -> fen, deposits left out
+    billed: dict[tuple[str, str, str], int]
+    # (item, building, bill month, paid month, is deposit) -> fen put on those bills by valid payments
+    paid: dict[tuple[str, str, str, str, bool], int]
+    # (building, paid month) -> fen of valid payments
+    received: dict[tuple[str, str], int]
+
+
+def load_fee_ledger(conn: Connection) -> FeeLedger:
     import sqlalchemy as sa
 
     from recordkit.fees import deposit_bill_ids
     from recordkit.storage.schema import allocations, bills, fee_items, payments, units
 
-    first, end, key = month.first_day(), last_day(month), str(month)
+    big = sa.BigInteger
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
+    billed = {(names[item], building, month): _int(fen) for item, building, month, fen in conn.execute(
+        sa.select(bills.c.item_id, units.c.building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+        .join(units, units.c.id == bills.c.unit_id).where(bills.c.id.not_in(deposit_bill_ids()))
+        .group_by(bills.c.item_id, units.c.building, bills.c.month))}
+    # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
+    paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
+    deposit = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
+    paid = {(names[item], building, month, when, bool(is_deposit)): _int(fen)
+            for item, building, month, when, is_deposit, fen in conn.execute(
+                sa.select(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit,
+                          sa.cast(sa.func.sum(allocations.c.amount_fen), big))
+                .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id)
+                             .join(bills, bills.c.id == allocations.c.bill_id)
+                             .join(units, units.c.id == bills.c.unit_id))
+                .where(payments.c.voided.is_(False))
+                .group_by(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit))}
+    received = {(building, when): _int(fen) for building, when, fen in conn.execute(
+        sa.select(units.c.building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
+        .join(units, units.c.id == payments.c.unit_id).where(payments.c.voided.is_(False))
+        .group_by(units.c.building, paid_month))}
+    return FeeLedger(names, billed, paid, received)
+
+
+def fee_figures(conn: Connection, month: Month, ledger: FeeLedger | None = None,
+                arrears_units: int | None = None) -> FeeFigures:
+    """应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 by fee item and by building (see ``DEFINITIONS``)."""
+    sums = ledger or load_fee_ledger(conn)
+    key = str(month)
     items: dict[str, FeeLine] = {}
     buildings: dict[str, FeeLine] = {}
 
     def lines(item: str, building: str) -> tuple[FeeLine, FeeLine]:
         return (items.setdefault(item, FeeLine(item)), buildings.setdefault(building, FeeLine(building)))
 
-    big = sa.BigInteger
-    not_deposit = bills.c.id.not_in(deposit_bill_ids())
-    # Bills: this month's (应收) and all up to month end (for the balance).
-    period = sa.case((bills.c.month == key, "now"), else_="before")
-    billed = (sa.select(bills.c.item_id, units.c.building, period.label("period"),
-                        sa.cast(sa.func.sum(bills.c.amount_fen), big))
-              .join(units, units.c.id == bills.c.unit_id)
-              .where(bills.c.month <= key, not_deposit)
-              .group_by(bills.c.item_id, units.c.building, period))
-    for item_id, building, when, fen in conn.execute(billed):
-        for line in lines(names[item_id], building):
-            line.arrears += _int(fen)
-            if when == "now":
-                line.billed += _int(fen)
-    # Allocations of valid payments made by month end, by the bill's period and the payment's.
-    bill_period = sa.case((bills.c.month < key, "before"), (bills.c.month == key, "now"), else_="after")
-    in_month = sa.case((payments.c.paid_on >= first, 1), else_=0)
-    deposit_flag = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
-    paid = (sa.select(bills.c.item_id, units.c.building, bill_period.label("period"), in_month.label("in_month"),
-                      deposit_flag.label("deposit"), sa.cast(sa.func.sum(allocations.c.amount_fen), big))
-            .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id)
-                         .join(bills, bills.c.id == allocations.c.bill_id)
-                         .join(units, units.c.id == bills.c.unit_id))
-            .where(payments.c.voided.is_(False), payments.c.paid_on <= end)
-            .group_by(bills.c.item_id, units.c.building, bill_period, in_month, deposit_flag))
+    for (item, building, bill_month), fen in sums.billed.items():
+        if bill_month <= key:
+            for line in lines(item, building):
+                line.arrears += fen
+                if bill_month == key:
+                    line.billed += fen
     received_current = deposit_received = 0
-    for item_id, building, when, this_month, deposit, fen in conn.execute(paid):
-        fen = _int(fen)
+    put_on_bills: dict[str, int] = {}  # building -> fen of this month's payments on any bill
+    for (item, building, bill_month, paid_month, deposit), fen in sums.paid.items():
+        if paid_month == key:
+            put_on_bills[building] = put_on_bills.get(building, 0) + fen
         if deposit:
-            deposit_received += fen if this_month else 0
+            deposit_received += fen if paid_month == key else 0
             continue
-        item_line, building_line = lines(names[item_id], building)
-        for line in (item_line, building_line):
-            if when != "after":
+        if paid_month > key:
+            continue
+        for line in lines(item, building):
+            if bill_month <= key:
                 line.arrears -= fen
-            if when == "now":
+            if bill_month == key:
                 line.collected += fen
-            elif this_month and when == "before":
+            elif paid_month == key and bill_month < key:
                 line.cleared += fen
-            elif this_month and when == "after":
+            elif paid_month == key:
                 line.prepaid += fen
-        if when == "now" and this_month:
+        if bill_month == key and paid_month == key:
             received_current += fen
-    # Money of the month not put on any bill yet is prepayment too; it has a building but no item.
-    used = (sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
-            .group_by(allocations.c.payment_id).subquery())
-    month_payments = (sa.select(units.c.building, sa.cast(sa.func.sum(payments.c.amount_fen), big),
-                                sa.cast(sa.func.sum(payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)), big))
-                      .select_from(payments.join(units, units.c.id == payments.c.unit_id)
-                                   .outerjoin(used, used.c.payment_id == payments.c.id))
-                      .where(payments.c.voided.is_(False), payments.c.paid_on >= first, payments.c.paid_on <= end)
-                      .group_by(units.c.building))
     received = 0
-    for building, amount, left in conn.execute(month_payments):
-        received += _int(amount)
-        if _int(left):
+    for (building, paid_month), fen in sums.received.items():
+        if paid_month != key:
+            continue
+        received += fen
+        # Money of the month not put on any bill yet is prepayment too; it has a building but no item.
+        if left := fen - put_on_bills.get(building, 0):
             for line in lines(UNALLOCATED, building):
-                line.prepaid += _int(left)
-    arrears_units = _arrears_units_count(conn, month)
-    ordered_items = sorted(items.values(), key=lambda line: (line.label == UNALLOCATED, _item_order(names, line.label)))
+                line.prepaid += left
+    if arrears_units is None:
+        arrears_units = arrears_snapshot(conn, [month])[0][month]
+    ordered_items = sorted(items.values(), key=lambda line: (line.label == UNALLOCATED,
+                                                             _item_order(sums.names, line.label)))
     ordered_buildings = sorted(buildings.values(), key=lambda line: building_sort_key(line.label))
-
-    buildings_only = [line for line in ordered_buildings if line.billed or line.collected or line.cleared
-                      or line.prepaid or line.arrears]
-    items_only = [line for line in ordered_items if line.billed or line.collected or line.cleared
-                  or line.prepaid or line.arrears]
+    busy = [line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid
+            or line.arrears]
     total = FeeLine("合计")
-    for line in items_only:
+    for line in busy:
         total.add(line)
-    return FeeFigures(month, items_only, buildings_only, total, received, received_current, deposit_received,
-                      arrears_units)
+    return FeeFigures(month, busy, [line for line in ordered_buildings if line.billed or line.collected
+                                    or line.cleared or line.prepaid or line.arrears],
+                      total, received, received_current, deposit_received, arrears_units)
 
 
 def building_sort_key(building: str) -> tuple[int, int, str]:
@@ -279,53 +302,54 @@ def _item_order(names: dict[int, str], label: str) -> int:
     return next((item_id for item_id, name in names.items() if name == label), 1 << 30)
 
 
-def _outstanding_at_end(month: Month) -> Any:
-    """Per bill of months up to ``month`` (deposits left out): amount less what valid payments made by
-    month end put on it."""
+def arrears_snapshot(conn: Connection, months: list[Month], show_private: bool = False,
+                     ) -> tuple[dict[Month, int], list[ArrearsLine]]:
+    """Units owing at each month's end (counts), and the first month's units in detail (欠费明细),
+    most owed first, in one pass over the bills; phones masked unless ``show_private``.
+
+    A unit owes at a month's end what its bills of that month and earlier (deposits left out)
+    still lack after the valid payments made by that day."""
     import sqlalchemy as sa
 
     from recordkit.fees import deposit_bill_ids
-    from recordkit.storage.schema import allocations, bills, payments
+    from recordkit.personal import mask_phone
+    from recordkit.storage.schema import allocations, bills, owners, payments, units
+    from recordkit.unitcodes import parse_unit_code
 
-    paid = (sa.select(allocations.c.bill_id, sa.func.sum(allocations.c.amount_fen).label("paid"))
-            .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.voided.is_(False), payments.c.paid_on <= last_day(month))
-            .group_by(allocations.c.bill_id).subquery())
-    owed = (bills.c.amount_fen - sa.func.coalesce(paid.c.paid, 0)).label("owed")
-    return (sa.select(bills.c.unit_id, bills.c.month, owed)
-            .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
-            .where(bills.c.month <= str(month), bills.c.id.not_in(deposit_bill_ids())).subquery())
-
-
-def _arrears_units_count(conn: Connection, month: Month) -> int:
-    import sqlalchemy as sa
-
-    inner = _outstanding_at_end(month)
-    per_unit = (sa.select(inner.c.unit_id).where(inner.c.owed > 0).group_by(inner.c.unit_id)).subquery()
-    return _int(conn.execute(sa.select(sa.func.count()).select_from(per_unit)).scalar())
+    paid = (sa.select(allocations.c.bill_id, *(
+        sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(f"p{i}")
+        for i, m in enumerate(months)))
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(payments.c.voided.is_(False)).group_by(allocations.c.bill_id).subquery())
+    owed = [sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid.c[f"p{i}"], 0)), else_=0)
+            for i, m in enumerate(months)]
+    first_owed = owed[0]
+    per_unit = (sa.select(bills.c.unit_id, *(sa.cast(sa.func.sum(o), sa.BigInteger).label(f"o{i}")
+                                           for i, o in enumerate(owed)),
+                          sa.func.count(sa.distinct(sa.case((first_owed > 0, bills.c.month)))).label("months"),
+                          sa.func.min(sa.case((first_owed > 0, bills.c.month))).label("oldest"))
+                .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+                .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
+                .group_by(bills.c.unit_id).subquery())
+    counts = dict.fromkeys(months, 0)
+    detail = []
+    query = (sa.select(per_unit, units.c.code, owners.c.name, owners.c.phone)
+             .select_from(per_unit.join(units, units.c.id == per_unit.c.unit_id)
+                          .outerjoin(owners, owners.c.id == units.c.owner_id)))
+    for row in conn.execute(query):
+        for i, m in enumerate(months):
+            if _int(row._mapping[f"o{i}"]) > 0:
+                counts[m] += 1
+        if _int(row.o0) > 0:
+            phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
+            detail.append(ArrearsLine(row.code, row.name or "", phone, _int(row.months), row.oldest, _int(row.o0)))
+    detail.sort(key=lambda line: (-line.amount_fen, parse_unit_code(line.unit).sort_key))
+    return counts, detail
 
 
 def arrears_lines(conn: Connection, month: Month, show_private: bool = False) -> list[ArrearsLine]:
     """Units owing at month end, most owed first (欠费明细); phones masked unless ``show_private``."""
-    import sqlalchemy as sa
-
-    from recordkit.personal import mask_phone
-    from recordkit.storage.schema import owners, units
-    from recordkit.unitcodes import parse_unit_code
-
-    inner = _outstanding_at_end(month)
-    per_unit = (sa.select(inner.c.unit_id, sa.cast(sa.func.sum(inner.c.owed), sa.BigInteger).label("owed"),
-                          sa.func.count(sa.distinct(inner.c.month)).label("months"),
-                          sa.func.min(inner.c.month).label("oldest"))
-                .where(inner.c.owed > 0).group_by(inner.c.unit_id).subquery())
-    query = (sa.select(units.c.code, owners.c.name, owners.c.phone, per_unit.c.owed, per_unit.c.months,
-                       per_unit.c.oldest)
-             .select_from(per_unit.join(units, units.c.id == per_unit.c.unit_id)
-                          .outerjoin(owners, owners.c.id == units.c.owner_id)))
-    rows = [ArrearsLine(code, name or "", (phone if show_private else mask_phone(phone)) if phone else "",
-                        _int(months), oldest, _int(owed))
-            for code, name, phone, owed, months, oldest in conn.execute(query)]
-    return sorted(rows, key=lambda line: (-line.amount_fen, parse_unit_code(line.unit).sort_key))
+    return arrears_snapshot(conn, [month], show_private)[1]
 
 
 def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
@@ -440,12 +464,16 @@ def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
     return month_figures(conn, month, settings)
 
 
-def month_figures(conn: Connection, month: Month, settings: Any, show_private: bool = False,
-                  with_arrears: bool = True) -> MonthFigures:
-    return MonthFigures(month, fee_figures(conn, month), receipt_figures(conn, month),
-                        renovation_figures(conn, month), archive_figures(conn, month),
-                        workorder_figures(conn, month, settings),
-                        arrears_lines(conn, month, show_private) if with_arrears else [])
+def month_figures(conn: Connection, months: list[Month], settings: Any,
+                  show_private: bool = False) -> tuple[list[MonthFigures], FeeLedger]:
+    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history."""
+    sums = load_fee_ledger(conn)
+    counts, detail = arrears_snapshot(conn, months, show_private)
+    result = [MonthFigures(m, fee_figures(conn, m, sums, counts[m]), receipt_figures(conn, m),
+                           renovation_figures(conn, m), archive_figures(conn, m),
+                           workorder_figures(conn, m, settings), detail if index == 0 else [])
+              for index, m in enumerate(months)]
+    return result, sums
 
 
 @dataclass(frozen=True)
@@ -459,24 +487,15 @@ class TrendPoint:
         return self.collected / self.billed if self.billed else None
 
 
-def collection_trend(conn: Connection, month: Month, months: int = 12) -> list[TrendPoint]:
+def collection_trend(sums: FeeLedger, month: Month, months: int = 12) -> list[TrendPoint]:
     """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end)."""
-    import sqlalchemy as sa
-
-    from recordkit.fees import deposit_bill_ids
-    from recordkit.storage.schema import allocations, bills, payments
-
-    span = [month - offset for offset in range(months - 1, -1, -1)]
-    keys = [str(m) for m in span]
-    billed = dict(conn.execute(
-        sa.select(bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), sa.BigInteger))
-        .where(bills.c.month.in_(keys), bills.c.id.not_in(deposit_bill_ids())).group_by(bills.c.month)).all())
-    # A payment counts for its bill's month when made by that month's end: one CASE ladder, one query.
-    in_time = sa.or_(*(sa.and_(bills.c.month == str(m), payments.c.paid_on <= last_day(m)) for m in span))
-    collected = dict(conn.execute(
-        sa.select(bills.c.month, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger))
-        .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id)
-                     .join(bills, bills.c.id == allocations.c.bill_id))
-        .where(bills.c.month.in_(keys), bills.c.id.not_in(deposit_bill_ids()), payments.c.voided.is_(False), in_time)
-        .group_by(bills.c.month)).all())
-    return [TrendPoint(m, _int(billed.get(str(m))), _int(collected.get(str(m)))) for m in span]
+    span = [str(month - offset) for offset in range(months - 1, -1, -1)]
+    billed = dict.fromkeys(span, 0)
+    collected = dict.fromkeys(span, 0)
+    for (_, _, bill_month), fen in sums.billed.items():
+        if bill_month in billed:
+            billed[bill_month] += fen
+    for (_, _, bill_month, paid_month, deposit), fen in sums.paid.items():
+        if bill_month in collected and not deposit and paid_month <= bill_month:
+            collected[bill_month] += fen
+    return [TrendPoint(parse_month(key), billed[key], collected[key]) for key in span]
