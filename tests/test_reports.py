@@ -375,3 +375,28 @@ def test_cli_bad_month_writes_nothing(run_cli: Any, workspace: Workspace) -> Non
         assert result.exit_code == 5
         assert result.stderr.strip() == line
     assert not (workspace.root / "records/generated/报表").exists()
+
+
+def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    import os
+
+    import pypdfium2
+
+    from recordkit import pdf
+
+    def text(path: Path) -> str:
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            return "".join("".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document)))
+        finally:
+            document.close()
+
+    if pdf.find_soffice() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but LibreOffice is not installed: .ci/run must install libreoffice-calc")
+        pytest.skip("LibreOffice (soffice) not installed")
+    report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", pdf=True, today=TODAY)
+    assert report.pdf_problem is None
+    assert [p.name for p in report.pdfs] == ["月度报表-2026-10.pdf", "月度工作总结-2026-10.pdf"]
+    assert "测试小区2026年10月收费汇总" in text(report.pdfs[0]) and "2,243.21" in text(report.pdfs[0])
+    assert "测试小区2026年10月月度工作总结" in text(report.pdfs[1])
