@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # After building the demo estate it shows a clerk what is there: owners, arrears, receipts,
-# printed documents, renovations, the archive and its loans, and that journal and archive are whole.
+# printed documents, renovations, the archive and its loans, overdue work orders, and that journal and archive are whole.
 demo: $(STAMP)
 	$(BIN)/recordkit demo $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit owners list --building 3 | head -n 12
@@ -28,6 +28,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive list --category 业主档案 | head -n 12
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive loans
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive verify
+	cd $(DEMO_DIR) && ../$(BIN)/recordkit workorder list --overdue
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
 	cd $(DEMO_DIR) && ls records/generated/报表/*/
 

@@ -65,6 +65,11 @@ def provide_sheets(folder: Path) -> None:
         write_sheet(folder / "有错误的整改名单.xlsx", [["9-9-909", "阳台违规搭建", "2030年12月31日"],
                                                       ["3-2-1201", None, "2030年12月15日"]],
                     headers=("房号", "违规事项", "整改期限"))
+    if not (folder / "工单登记簿.xlsx").exists():  # work orders (issue 8)
+        from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, write_logbook
+
+        write_logbook(folder / "工单登记簿.xlsx")
+        write_logbook(folder / "有错误的工单登记簿.xlsx", BAD_LOGBOOK_ROWS)
     if not (folder / "扫描件").exists():  # the archivist's section (issue 6)
         from recordkit.demoscans import README_SCANS, write_scans
 

@@ -21,7 +21,7 @@ from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 
 CLERK = "赵敏"
 SETTINGS = WorkOrderSettings()
-NOW = dt.datetime(2026, 10, 20, 12, 0)
+NOW = dt.datetime(2026, 11, 30, 12, 0)
 
 
 def t(text: str) -> dt.datetime:
@@ -107,9 +107,242 @@ def test_month_figures_on_a_hand_made_month(estate: Ledger) -> None:
     assert october.opened_total == 5 and october.opened_of_type("投诉") == 3
     assert october.satisfaction_rate == pytest.approx(2 / 3) and october.on_time_rate == 0.75
     assert october.opened_by_category()["电梯"] == 2 and october.opened_by_category()["其他"] == 0
+    with estate.read() as conn:
+        by_category = {(r.type, r.category): r for r in workorders.category_figures(conn, Month(2026, 10))}
+    assert len(by_category) == len(workorders.TYPES) * len(workorders.CATEGORIES)
+    lifts = by_category[("报修", "电梯")]
+    assert (lifts.opened, lifts.closed, lifts.closed_on_time, lifts.visited, lifts.fairly_satisfied) == (2, 2, 1, 1, 1)
+    noise = by_category[("投诉", "噪音")]
+    assert (noise.opened, noise.closed, noise.visited, noise.dissatisfied, noise.repeat_complaints) == (2, 1, 1, 1, 1)
+    water = by_category[("报修", "水电")]  # reported in September, finished and visited in October
+    assert (water.opened, water.closed, water.closed_on_time, water.visited, water.satisfied) == (0, 1, 1, 1, 1)
+    assert by_category[("投诉", "卫生")].opened == 1 and by_category[("报修", "门窗")].opened == 0
+    for field in ("closed", "closed_on_time", "visited", "satisfied", "fairly_satisfied", "dissatisfied",
+                  "repeat_complaints"):
+        assert sum(getattr(r, field) for r in by_category.values()) == getattr(october, field), field
+    assert {k: r.opened for k, r in by_category.items() if r.opened} == october.opened
     assert detail == ["GD2026-000002", "GD2026-000003", "GD2026-000004", "GD2026-000005", "GD2026-000006",
                       "GD2026-000007"]
     with estate.read() as conn:
         empty = workorders.month_figures(conn, Month(2025, 1), SETTINGS)
     assert empty == workorders.WorkOrderMonth("2025-01", {}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     assert empty.satisfaction_rate is None and empty.on_time_rate is None
+
+
+# -- adding, and the state rules -----------------------------------------------------------------
+
+
+def test_numbers_run_per_year_without_gaps(estate: Ledger) -> None:
+    first = add(estate, "2025-12-31 23:50")
+    second = add(estate, "2026-01-01 00:10")
+    third = add(estate, "2026-01-02 08:00")
+    assert [first.number, second.number, third.number] == ["GD2025-000001", "GD2026-000001", "GD2026-000002"]
+    assert workorders.get_order(estate, "gd2026-2").number == "GD2026-000002"
+
+
+def test_bad_input_is_refused_and_writes_nothing(estate: Ledger) -> None:
+    before = _journal_size(estate)
+    with pytest.raises(ValidationError, match="工单类型“维修”无效，应为 报修、投诉 之一"):
+        add(estate, "2026-10-03 09:15", kind="维修")
+    with pytest.raises(ValidationError, match="工单类别“燃气”无效"):
+        add(estate, "2026-10-03 09:15", category="燃气")
+    with pytest.raises(UsageError, match="公共区域没有房号时用 --place 写地点"):
+        add(estate, "2026-10-03 09:15", unit=None)
+    with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
+        add(estate, "2026-10-03 09:15", unit="9-9-909")
+    with pytest.raises(ValidationError, match="联系电话“12345”不是有效的手机号或固定电话"):
+        add(estate, "2026-10-03 09:15", phone="12345")
+    with pytest.raises(ValidationError, match="报修时间 2026-12-01 12:00 晚于现在（2026-11-30 12:00）"):
+        add(estate, "2026-12-01 12:00")
+    with pytest.raises(ValidationError, match="工单内容不能为空"):
+        add(estate, "2026-10-03 09:15", desc="  ")
+    assert _journal_size(estate) == before
+    assert workorders.list_orders(estate) == []
+
+
+def test_public_areas_have_a_place_instead_of_a_unit(estate: Ledger) -> None:
+    order = add(estate, "2026-10-03 09:15", category="公共设施", unit=None, place="3栋大堂")
+    assert (order.unit, order.place, order.where) == (None, "3栋大堂", "3栋大堂")
+
+
+def test_the_steps_come_in_order(estate: Ledger) -> None:
+    number = add(estate, "2026-10-03 09:15").number
+    with pytest.raises(ConflictError, match=f"工单 {number} 尚未派工，不能完工：请先运行 recordkit workorder assign"):
+        workorders.close(estate, CLERK, number, "已修好", now=NOW)
+    with pytest.raises(ConflictError, match="尚未完成（现为待派工），不能回访"):
+        workorders.visit(estate, CLERK, number, "满意", now=NOW)
+    with pytest.raises(ValidationError, match="派工时间 2026-10-03 09:00 早于报修时间 2026-10-03 09:15"):
+        workorders.assign(estate, CLERK, number, "刘师傅", "2026-10-03 09:00", now=NOW)
+    workorders.assign(estate, CLERK, number, "刘师傅", "2026-10-03 09:30", now=NOW)
+    # Passed to someone else while still being handled: the later dispatch counts.
+    assigned = workorders.assign(estate, CLERK, number, "王师傅", "2026-10-03 10:00", now=NOW)
+    assert (assigned.assignee, assigned.status_label) == ("王师傅", "处理中")
+    with pytest.raises(ValidationError, match="请用 --result 写明处理结果"):
+        workorders.close(estate, CLERK, number, " ", now=NOW)
+    closed = workorders.close(estate, CLERK, number, "已更换水管接头", "2026-10-03 11:00", now=NOW)
+    assert closed.closed_late is False and closed.status_label == "已完成"
+    with pytest.raises(ConflictError, match="已于 2026-10-03 11:00 完成，不能重复完工"):
+        workorders.close(estate, CLERK, number, "再修一次", now=NOW)
+    with pytest.raises(ConflictError, match="已于 2026-10-03 11:00 完成，不能再派工"):
+        workorders.assign(estate, CLERK, number, "刘师傅", now=NOW)
+    with pytest.raises(ValidationError, match="满意度“很好”无效，应为 满意、基本满意、不满意 之一"):
+        workorders.visit(estate, CLERK, number, "很好", now=NOW)
+    visited = workorders.visit(estate, CLERK, number, "基本满意", "师傅来得晚", "2026-10-04 10:00", now=NOW)
+    assert (visited.satisfaction, visited.visit_notes, visited.status_label) == ("基本满意", "师傅来得晚", "已回访")
+    with pytest.raises(ConflictError, match="已于 2026-10-04 10:00 回访（基本满意），不能重复回访"):
+        workorders.visit(estate, CLERK, number, "满意", now=NOW)
+    with pytest.raises(NotFoundError, match="没有编号为 GD2026-000099 的工单"):
+        workorders.assign(estate, CLERK, "GD2026-99", "刘师傅", now=NOW)
+    with estate.read() as conn:
+        assert journal.verify(conn).ok
+        actions = [e.action for e in journal.recent(conn, 10, entity_key=number)]
+    assert actions == ["workorder.visit", "workorder.close", "workorder.assign", "workorder.assign", "workorder.add"]
+
+
+def test_the_phone_is_masked_on_screen_and_in_the_journal(estate: Ledger) -> None:
+    number = add(estate, "2026-10-03 09:15", reported_by="李秀英", phone="139 8765 4321").number
+    order = workorders.get_order(estate, number)
+    assert order.phone == "13987654321"  # stored whole: the office calls back
+    assert order.contact() == "李秀英 139****4321"
+    assert order.contact(show_private=True) == "李秀英 13987654321"
+    assert order.to_dict(NOW)["phone"] == "139****4321"
+    assert order.to_dict(NOW, show_private=True)["phone"] == "13987654321"
+    with estate.read() as conn:
+        stored = conn.execute(sa.text("SELECT before, after FROM journal WHERE entity = 'workorder'")).all()
+    assert stored and all("13987654321" not in (before or "") + (after or "") for before, after in stored)
+    assert json.loads(stored[0][1])["phone"] == "139****4321"
+
+
+# -- time limits, overdue, repeat complaints ----------------------------------------------------------
+
+
+def test_overdue_orders_at_a_fixed_moment(estate: Ledger) -> None:
+    lift = add(estate, "2026-10-03 09:00", category="电梯", desc="电梯困人")      # respond 11:00, close 10-04 09:00
+    door = add(estate, "2026-10-03 09:00", category="门窗", desc="窗户关不上")    # respond 10-04 09:00, close 10-06 09:00
+    water = add(estate, "2026-10-03 09:00", category="水电", desc="停水")         # respond 13:00, close 10-04 09:00
+    workorders.assign(estate, CLERK, water.number, "刘师傅", "2026-10-03 10:00", now=NOW)
+    at = t("2026-10-03 12:00")
+    overdue = workorders.list_orders(estate, OrderFilter(overdue=True), as_of=at)
+    assert [(o.number, workorders.overdue_reasons(o, at)) for o in overdue] == [(lift.number, ["派工超时"])]
+    at = t("2026-10-05 09:00")
+    overdue = workorders.list_orders(estate, OrderFilter(overdue=True), as_of=at)
+    assert [(o.number, o.timeliness(at)) for o in overdue] == [
+        (lift.number, "派工超时、完成超时"), (door.number, "派工超时"), (water.number, "完成超时")]
+    late = workorders.close(estate, CLERK, water.number, "已修复", "2026-10-05 10:00", now=NOW)
+    assert late.closed_late is True and late.timeliness(NOW) == "超时完成"
+    assert [o.number for o in workorders.list_orders(estate, OrderFilter(open_only=True))] == [lift.number, door.number]
+
+
+def test_the_close_limit_is_fixed_when_the_order_is_opened(estate: Ledger) -> None:
+    strict = WorkOrderSettings(limits=(WorkOrderLimitSettings("水电", 1, 2),))
+    order = workorders.add(estate, strict, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101", at="2026-10-03 09:00"),
+                           now=NOW)
+    assert (order.respond_by, order.close_by) == (t("2026-10-03 10:00"), t("2026-10-03 11:00"))
+    # Later settings do not move it: the month's figures stay as they were.
+    assert workorders.get_order(estate, order.number).close_by == t("2026-10-03 11:00")
+
+
+def test_a_repeat_complaint_is_marked(estate: Ledger) -> None:
+    first = add(estate, "2026-10-01 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="夜间装修")
+    repair = add(estate, "2026-10-02 21:00", kind="报修", category="噪音", unit="1-1-102", desc="不是投诉")
+    other_unit = add(estate, "2026-10-03 21:00", kind="投诉", category="噪音", unit="1-1-101", desc="别的房屋")
+    other_kind = add(estate, "2026-10-04 21:00", kind="投诉", category="卫生", unit="1-1-102", desc="别的类别")
+    again = add(estate, "2026-10-20 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="又在装修")
+    assert [o.is_repeat for o in (first, repair, other_unit, other_kind)] == [False, False, False, False]
+    assert again.repeat_of == first.number
+    # Exactly 30 days after the last one is still a repeat; more than 30 days is not.
+    still = add(estate, "2026-11-19 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="第三次")
+    assert still.repeat_of == again.number
+    later = add(estate, "2026-10-20 12:00", kind="投诉", category="门窗", unit="3-2-1201", desc="门窗")
+    assert later.repeat_of is None
+    with estate.write() as conn:
+        numbers = workorders.add_many(conn, SETTINGS, CLERK, [
+            WorkOrderRecord("投诉", "门窗", "又是门窗", t("2026-11-20 13:00"), "3-2-1201"),  # 31 days later
+            WorkOrderRecord("投诉", "门窗", "门窗第三次", t("2026-11-25 09:00"), "3-2-1201"),  # repeats the batch's first
+        ])
+    marks = [workorders.get_order(estate, n).repeat_of for n in numbers]
+    assert marks == [None, numbers[0]]
+    listed = workorders.list_orders(estate, OrderFilter(type="投诉", unit="1-1-102", category="噪音"))
+    assert [o.is_repeat for o in listed] == [False, True, True]
+
+
+def test_list_by_month_type_category_and_unit(estate: Ledger) -> None:
+    add(estate, "2026-09-30 23:59", unit="1-1-101")
+    october = add(estate, "2026-10-01 00:00", unit="1-1-101")
+    add(estate, "2026-10-02 08:00", kind="投诉", category="卫生", unit="3-2-1201")
+    assert [o.number for o in workorders.list_orders(estate, OrderFilter(month=Month(2026, 10), type="报修"))] == [
+        october.number]
+    assert len(workorders.list_orders(estate, OrderFilter(unit="1栋1单元101"))) == 2
+    assert len(workorders.list_orders(estate, OrderFilter(category="卫生"))) == 1
+    with pytest.raises(ValidationError, match="工单类别“漏水”无效"):
+        workorders.list_orders(estate, OrderFilter(category="漏水"))
+
+
+# -- two clerks at once -------------------------------------------------------------------------------
+
+
+def _add_five(url: str) -> None:
+    with open_ledger(url) as ledger:
+        for _ in range(5):
+            workorders.add(ledger, SETTINGS, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101",
+                                                                 at="2026-10-03 09:00"), now=NOW)
+
+
+def test_two_clerks_adding_at_once_get_distinct_gap_free_numbers(ledger_url: str, tmp_path: Path) -> None:
+    with open_ledger(ledger_url) as ledger:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), CLERK)
+    run_at_once(_add_five, (ledger_url,), ["clerk-a", "clerk-b"])
+    with open_ledger(ledger_url) as ledger:
+        numbers = [o.number for o in workorders.list_orders(ledger)]
+        with ledger.read() as conn:
+            assert journal.verify(conn).ok
+    assert numbers == [f"GD2026-{seq:06d}" for seq in range(1, 11)]
+
+
+# -- the [workorders] settings ------------------------------------------------------------------------
+
+
+def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
+    from recordkit.config import load_settings
+    from recordkit.errors import ConfigError
+
+    config = tmp_path / "recordkit.toml"
+    config.write_text('[workorders]\nrepeat_days = 14\n\n[[workorders.limits]]\ncategory = "电梯"\n'
+                      'response_hours = 1\nclose_hours = 12\n', encoding="utf-8")
+    settings = load_settings(config, environ={"RECORDKIT_WORKORDERS_PREFIX": "WX"}).workorders
+    assert (settings.prefix, settings.repeat_days) == ("WX", 14)
+    assert workorders.limits_for(settings, "电梯") == (1, 12)
+    assert workorders.limits_for(settings, "门窗") == (24, 72)
+    config.write_text('[[workorders.limits]]\ncategory = "电梯"\nresponse = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"未知的配置项 workorders.limits\[1\].response"):
+        load_settings(config, environ={})
+
+
+@pytest.mark.parametrize(("limit", "message"), [
+    (WorkOrderLimitSettings("燃气", 1, 2), "类别“燃气”无效"),
+    (WorkOrderLimitSettings("电梯", 0, 2), "response_hours 和 close_hours 都应为正整数"),
+    (WorkOrderLimitSettings("电梯", 30, 24), "派工时限 30 小时长于完成时限 24 小时"),
+])
+def test_unusable_limits_are_a_config_error(estate: Ledger, limit: WorkOrderLimitSettings, message: str) -> None:
+    from recordkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        workorders.add(estate, WorkOrderSettings(limits=(limit,)), CLERK,
+                       OrderRequest("报修", "电梯", "困人", "1-1-101", at="2026-10-03 09:00"), now=NOW)
+    assert workorders.list_orders(estate) == []
+
+
+def test_a_backdated_complaint_marks_the_later_one_as_its_repeat(estate: Ledger) -> None:
+    later = add(estate, "2026-11-10 20:00", kind="投诉", category="噪音", unit="1-1-102", desc="夜间装修")
+    assert later.repeat_of is None
+    # The paper logbook of October is entered afterwards.
+    earlier = add(estate, "2026-10-25 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
+    assert earlier.repeat_of is None
+    assert workorders.get_order(estate, later.number).repeat_of == earlier.number
+    with estate.read() as conn:
+        assert journal.verify(conn).ok
+        assert [e.action for e in journal.recent(conn, 5, entity_key=later.number)] == ["workorder.repeat",
+                                                                                        "workorder.add"]
+    # More than 30 days before: no mark.
+    add(estate, "2026-09-01 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
+    assert workorders.get_order(estate, earlier.number).repeat_of is None

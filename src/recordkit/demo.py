@@ -394,6 +394,41 @@ def _first_date(inbox: Path, code: str) -> str:
     return next(inbox.glob(f"{code}_产权证明_*.pdf")).stem.rsplit("_", 1)[1]
 
 
+def _step_workorders(ctx: DemoContext) -> None:
+    """Twelve months of work orders up to last month (20–40 a month, every category), in one
+    ledger write: most dispatched, finished and visited in time, some late, some still open
+    past their limits today, and some repeat complaints."""
+    import datetime as dt
+    import random
+
+    import sqlalchemy as sa
+
+    from recordkit import workorders
+    from recordkit.demoworkorders import demo_work_orders
+    from recordkit.periods import Month
+    from recordkit.storage.db import open_ledger
+    from recordkit.storage.schema import owners, units
+
+    rng = random.Random(ctx.seed + 8)
+    now = workorders.now_minute()
+    last = Month.of(now.date()) - 1
+    months = [last - offset for offset in range(11, -1, -1)]
+    settings = ctx.workspace.settings.workorders
+    with open_ledger(ctx.workspace.database_url) as ledger:
+        with ledger.read() as conn:
+            occupied = [tuple(row) for row in conn.execute(
+                sa.select(units.c.code, owners.c.name, owners.c.phone).select_from(
+                    units.join(owners, owners.c.id == units.c.owner_id)).where(units.c.status == "occupied")
+                .order_by(units.c.code))]
+        records = demo_work_orders(rng, settings, occupied, months, now)  # type: ignore[arg-type]
+        with ledger.write() as conn:
+            numbers = workorders.add_many(conn, settings, DEMO_OPERATOR, records)
+        overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True), as_of=now)
+    ctx.report.counts += [("工单", len(numbers)), ("  其中超时未完成", len(overdue))]
+    ctx.report.next_commands += ["recordkit workorder list --overdue", "recordkit workorder list --month "
+                                 f"{last} --type 投诉"]
+
+
 def _step_report(ctx: DemoContext) -> None:
     """The monthly report of October 2026 (the issue's month) while it lies inside the demo's twelve
     billed months, else of the last complete month.  Runs last: it reports what the other steps made,
@@ -415,7 +450,7 @@ def _step_report(ctx: DemoContext) -> None:
 
 #: The demo's steps in order; later capabilities append theirs.
 STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents,
-                                              _step_archive]
+                                              _step_archive, _step_workorders]
 # The monthly report comes last (after the work orders' step too): it reports on everything above.
 STEPS.append(_step_report)
 

@@ -1,9 +1,10 @@
 """Work orders (工单): repair requests 报修 and complaints 投诉, their dispatch 派工, completion 完成
 and follow-up visit 回访, the categories' time limits, repeat complaints, and a month's figures.
 
-It owns the ``work_orders`` table and the office's logbook import; the monthly report reads
-``month_figures`` and ``orders_in_month`` and formats them.  Times are the office's wall-clock
-time to the minute.  The reporter's phone is personal data: masked on screen and in the journal.
+It owns the ``work_orders`` table (the logbook import is ``workorder_logbook``); the monthly
+report reads ``month_figures``, ``category_figures`` and ``orders_in_month`` and formats them.
+Times are the office's wall-clock time to the minute.  The reporter's phone is personal data:
+masked on screen and in the journal.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from recordkit import journal
-from recordkit.errors import CellProblem, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.personal import mask_phone, validate_phone
 from recordkit.periods import Month
 from recordkit.unitcodes import parse_unit_code
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.config import Settings, WorkOrderSettings
-    from recordkit.sheets import ProgressCallback
     from recordkit.storage.db import Ledger
 
 TYPES = ("报修", "投诉")
@@ -74,26 +73,26 @@ def format_when(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _choice(text: str, allowed: Sequence[str], what: str, option: str) -> str:
+def _choice(text: str, allowed: Sequence[str], what: str) -> str:
     folded = unicodedata.normalize("NFKC", str(text or "")).strip()
     if folded not in allowed:
-        raise ValidationError(f"{what}“{folded}”无效，应为 {'、'.join(allowed)} 之一（{option}）")
+        raise ValidationError(f"{what}“{folded}”无效，应为 {'、'.join(allowed)} 之一")
     return folded
 
 
 def parse_type(text: str) -> str:
     """报修 or 投诉; ``ValidationError`` otherwise."""
-    return _choice(text, TYPES, "工单类型", "--type")
+    return _choice(text, TYPES, "工单类型")
 
 
 def parse_category(text: str) -> str:
     """One of ``CATEGORIES``; ``ValidationError`` otherwise."""
-    return _choice(text, CATEGORIES, "工单类别", "--category")
+    return _choice(text, CATEGORIES, "工单类别")
 
 
 def parse_satisfaction(text: str) -> str:
     """满意, 基本满意 or 不满意; ``ValidationError`` otherwise."""
-    return _choice(text, SATISFACTIONS, "满意度", "--satisfaction")
+    return _choice(text, SATISFACTIONS, "满意度")
 
 
 def normalise_number(text: str) -> str:
@@ -113,6 +112,24 @@ def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
         if limit.category == category:
             return limit.response_hours, limit.close_hours
     return 24, 72
+
+
+def check_settings(settings: WorkOrderSettings) -> None:
+    """``ConfigError`` for a ``[[workorders.limits]]`` entry naming no category, hours that are not
+    positive, a response limit longer than the close limit, or a repeat window below one day."""
+    from recordkit.errors import ConfigError
+
+    for position, limit in enumerate(settings.limits, start=1):
+        where = f"recordkit.toml 的第 {position} 个 [[workorders.limits]]"
+        if limit.category not in CATEGORIES:
+            raise ConfigError(f"{where}：类别“{limit.category}”无效，应为 {'、'.join(CATEGORIES)} 之一")
+        if limit.response_hours <= 0 or limit.close_hours <= 0:
+            raise ConfigError(f"{where}（{limit.category}）：response_hours 和 close_hours 都应为正整数（小时）")
+        if limit.response_hours > limit.close_hours:
+            raise ConfigError(f"{where}（{limit.category}）：派工时限 {limit.response_hours} 小时长于完成时限 "
+                              f"{limit.close_hours} 小时")
+    if settings.repeat_days < 1:
+        raise ConfigError(f"recordkit.toml 的 [workorders] repeat_days 应至少为 1 天，现在是 {settings.repeat_days}")
 
 
 def deadlines(settings: WorkOrderSettings, category: str, opened_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -316,7 +333,8 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
 # -- the ledger side -------------------------------------------------------------------------
 
 
-def _known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
+def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` are units in the ledger."""
     import sqlalchemy as sa
 
     from recordkit.storage.schema import units
@@ -335,10 +353,13 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
     Numbers follow the reports' time order within each year, continuing that year's
     sequence gap-free (the write lock keeps two clerks apart).  Each order gets its
     category's deadlines and, for a complaint, its repeat mark — against the ledger and
-    against the earlier records of the same batch.  One journal row per order, the phone
-    masked.  The records must pass ``check_record`` and name units that exist (the caller
-    checks; ``ValidationError`` here for the first that does not).  Bulk-inserted: the
-    monthly report's benchmark loads thousands this way.
+    against the earlier records of the same batch; a complaint already in the ledger that a
+    backdated one now precedes is marked as its repeat.  One journal row per order, the phone
+    masked.  Bulk-inserted: the monthly report's benchmark loads thousands this way.
+
+    ``ValidationError`` for the first record that fails ``check_record``; ``ConfigError`` for
+    unusable ``[workorders]`` settings.  That the units exist is the caller's to check
+    (``known_units``).
     """
     import sqlalchemy as sa
 
@@ -347,6 +368,7 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
 
     if not records:
         return []
+    check_settings(settings)
     for position, record in enumerate(records, start=1):
         if problems := check_record(record):
             raise ValidationError(f"第 {position} 张工单有误：{problems[0][1]}")
@@ -399,9 +421,46 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
         if record.phone:
             after["phone"] = mask_phone(record.phone)
         changes.append(journal.Change(action, "workorder", number, None, after))
+    if complaints:
+        changes += _mark_later_repeats(conn, settings, earlier, set(numbers), complaints[0].opened_at,
+                                       complaints[-1].opened_at + window)
     bulk_insert(conn, work_orders, rows)
     journal.record(conn, operator, changes)
     return numbers
+
+
+def _mark_later_repeats(conn: Connection, settings: WorkOrderSettings, earlier: dict[tuple[str, str], list[Earlier]],
+                        new: set[str], after: dt.datetime, until: dt.datetime) -> list[journal.Change]:
+    """Complaints already in the ledger that a backdated new one now comes before (a logbook
+    imported after the office started): marked as repeats of it, and journalled."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    changes = []
+    for row in conn.execute(sa.select(w.c.id, w.c.number, w.c.unit, w.c.category, w.c.opened_at).where(
+            w.c.type == "投诉", w.c.unit.is_not(None), w.c.repeat_of.is_(None), w.c.opened_at > after,
+            w.c.opened_at <= until).order_by(w.c.opened_at)).all():
+        found = find_repeat(earlier.get((row.unit, row.category), ()), row.unit, row.category, row.opened_at,
+                            settings.repeat_days)
+        if found in new:
+            conn.execute(sa.update(w).where(w.c.id == row.id).values(repeat_of=found))
+            changes.append(journal.Change("workorder.repeat", "workorder", row.number, {"repeat_of": None},
+                                          {"repeat_of": found}))
+    return changes
+
+
+def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
+    """How many of the orders ``numbers`` are marked as repeat complaints."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    total = 0
+    for start in range(0, len(numbers), 500):
+        total += int(conn.execute(sa.select(sa.func.count()).where(
+            w.c.number.in_(numbers[start:start + 500]), w.c.repeat_of.is_not(None))).scalar_one())
+    return total
 
 
 @dataclass(frozen=True)
@@ -418,7 +477,7 @@ class OrderRequest:
     at: str | dt.datetime | None = None
 
 
-def _now() -> dt.datetime:
+def now_minute() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
 
 
@@ -452,9 +511,9 @@ def add(ledger: Ledger, settings: WorkOrderSettings, operator: str, request: Ord
     empty description; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
     unit the ledger does not hold.  Nothing is written then.
     """
-    record = _record_from_request(request, now or _now())
+    record = _record_from_request(request, now or now_minute())
     with ledger.write() as conn:
-        if record.unit is not None and not _known_units(conn, [record.unit]):
+        if record.unit is not None and not known_units(conn, [record.unit]):
             raise NotFoundError(f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，"
                                 "公共区域请用 --place")
         number = add_many(conn, settings, operator, [record])[0]
@@ -516,7 +575,7 @@ def assign(ledger: Ledger, operator: str, number: str, to: str, at: str | dt.dat
     to = (to or "").strip()
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status in FINISHED_STATUSES:
@@ -537,7 +596,7 @@ def close(ledger: Ledger, operator: str, number: str, result: str, at: str | dt.
     result = (result or "").strip()
     if not result:
         raise ValidationError("请用 --result 写明处理结果，例如 --result 已更换水龙头")
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status in FINISHED_STATUSES:
@@ -558,7 +617,7 @@ def visit(ledger: Ledger, operator: str, number: str, satisfaction: str, notes: 
     for a satisfaction other than 满意/基本满意/不满意 or a time before the completion.
     """
     satisfaction = parse_satisfaction(satisfaction)
-    now = now or _now()
+    now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status == "visited":
@@ -591,7 +650,7 @@ def list_orders(ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.d
 
     from recordkit.storage.schema import work_orders
 
-    as_of = as_of or _now()
+    as_of = as_of or now_minute()
     query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
     if wanted.open_only or wanted.overdue:
         query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
@@ -723,3 +782,64 @@ def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
     start, end = month_bounds(month)
     within = [sa.and_(column >= start, column < end) for column in (w.c.opened_at, w.c.closed_at, w.c.visited_at)]
     return [_order(row) for row in conn.execute(sa.select(w).where(sa.or_(*within)).order_by(w.c.year, w.c.seq))]
+
+
+@dataclass(frozen=True)
+class WorkOrderCategoryMonth:
+    """One (类型, 类别) row of the month's figures, with the same definitions as ``WorkOrderMonth``:
+    opened in the month, finished in the month (and of them on time), visits made in the month,
+    repeat complaints opened in the month."""
+
+    type: str
+    category: str
+    opened: int
+    closed: int
+    closed_on_time: int
+    visited: int
+    satisfied: int
+    fairly_satisfied: int
+    dissatisfied: int
+    repeat_complaints: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+
+
+def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMonth]:
+    """The month's figures per (类型, 类别), every type and category (zero rows included), in
+    ``TYPES`` × ``CATEGORIES`` order; their sums equal ``month_figures``' totals."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import work_orders as w
+
+    start, end = month_bounds(month)
+
+    def within(column: Any) -> Any:
+        return sa.and_(column >= start, column < end)
+
+    def count_if(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    query = sa.select(
+        w.c.type, w.c.category, count_if(within(w.c.opened_at)).label("opened"),
+        count_if(within(w.c.closed_at)).label("closed"),
+        count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
+        count_if(within(w.c.visited_at)).label("visited"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "不满意")).label("dissatisfied"),
+        count_if(sa.and_(within(w.c.opened_at), w.c.type == "投诉", w.c.repeat_of.is_not(None))).label("repeats"),
+    ).where(sa.or_(within(w.c.opened_at), within(w.c.closed_at), within(w.c.visited_at))).group_by(w.c.type, w.c.category)
+    found = {(row.type, row.category): row for row in conn.execute(query)}
+    rows = []
+    for kind in TYPES:
+        for category in CATEGORIES:
+            row = found.get((kind, category))
+            values = [int(v) for v in row[2:]] if row is not None else [0] * 8
+            rows.append(WorkOrderCategoryMonth(kind, category, *values))
+    return rows

@@ -1,0 +1,191 @@
+"""``recordkit workorder`` end to end: exact output lines, exit codes, and the logbook import's
+row-and-column errors with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit import workorder_logbook
+from recordkit.config import WorkOrderSettings
+from recordkit.errors import ValidationError
+from recordkit.owners import import_owners
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import Workspace
+from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, write_logbook
+
+NOW = dt.datetime(2026, 11, 30, 12, 0)
+
+
+@pytest.fixture
+def estate(workspace: Workspace, tmp_path: Path) -> Workspace:
+    with open_ledger(workspace.database_url) as ledger:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+    return workspace
+
+
+def _count(workspace: Workspace, table: str) -> int:
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def lines(result: Any) -> list[str]:
+    return result.output.splitlines()
+
+
+def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
+    added = run_cli("workorder", "add", "--type", "报修", "--unit", "3栋2单元1201", "--category", "电梯",
+                    "--desc", "电梯异响", "--reported-by", "李秀英", "--phone", "13987654321",
+                    "--at", "2026-10-03 09:15")
+    assert added.exit_code == 0, added.output
+    assert lines(added) == ["已登记工单 GD2026-000001：报修 · 电梯，3-2-1201，报修时间 2026-10-03 09:15",
+                            "时限：2026-10-03 11:15 前派工，2026-10-04 09:15 前完成"]
+    assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "电梯公司", "--at", "2026-10-03 12:00")
+    assert lines(assigned) == ["工单 GD2026-000001 已派给 电梯公司（2026-10-03 12:00）",
+                               "派工超时：应在 2026-10-03 11:15 前派工"]
+    closed = run_cli("workorder", "close", "GD2026-000001", "--result", "更换导靴", "--at", "2026-10-04 10:00")
+    assert lines(closed) == ["工单 GD2026-000001 已完成（2026-10-04 10:00），超时完成（时限 2026-10-04 09:15）：更换导靴",
+                             "请回访：recordkit workorder visit GD2026-000001 --satisfaction 满意"]
+    visited = run_cli("workorder", "visit", "GD2026-000001", "--satisfaction", "不满意", "--notes", "修得太慢",
+                      "--at", "2026-10-05 09:00")
+    assert lines(visited) == ["工单 GD2026-000001 已回访（2026-10-05 09:00）：不满意，修得太慢"]
+    shown = run_cli("workorder", "show", "GD2026-000001")
+    assert lines(shown) == [
+        "工单编号：GD2026-000001", "类型：报修 · 电梯", "房号/地点：3-2-1201", "内容：电梯异响",
+        "报修人：李秀英 139****4321", "报修时间：2026-10-03 09:15（测试员 登记）", "状态：已回访",
+        "时限：2026-10-03 11:15 前派工，2026-10-04 09:15 前完成；超时完成",
+        "派工：电梯公司（2026-10-03 12:00）", "完成：2026-10-04 10:00：更换导靴",
+        "回访：2026-10-05 09:00：不满意，修得太慢", "重复投诉：否"]
+    private = run_cli("workorder", "show", "GD2026-000001", "--show-private")
+    assert "报修人：李秀英 13987654321" in lines(private)
+    assert "13987654321" not in run_cli("workorder", "list").output
+    assert run_cli("journal", "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("add", "--type", "维修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水"), 5,
+     "错误：工单类型“维修”无效，应为 报修、投诉 之一"),
+    (("add", "--type", "报修", "--category", "水电", "--desc", "漏水"), 2,
+     "错误：请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂"),
+    (("add", "--type", "报修", "--unit", "9-9-909", "--category", "水电", "--desc", "漏水"), 6,
+     "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，公共区域请用 --place"),
+    (("add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水", "--at", "昨天"), 5,
+     "错误：报修时间“昨天”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻"),
+    (("close", "GD2026-000009", "--result", "已修"), 6,
+     "错误：没有编号为 GD2026-000009 的工单：请用 recordkit workorder list 查看"),
+    (("list", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
+])
+def test_bad_commands_say_what_to_do(estate: Workspace, run_cli: Any, args: tuple[str, ...], code: int,
+                                     message: str) -> None:
+    result = run_cli("workorder", *args)
+    assert result.exit_code == code, result.output
+    assert result.output.splitlines()[-1] == message
+    assert _count(estate, "work_orders") == 0
+
+
+def test_state_errors_are_conflicts(estate: Workspace, run_cli: Any) -> None:
+    run_cli("workorder", "add", "--type", "投诉", "--place", "1栋大堂", "--category", "卫生", "--desc", "地面脏",
+            "--at", "2026-10-03 09:15")
+    result = run_cli("workorder", "visit", "GD2026-000001", "--satisfaction", "满意")
+    assert (result.exit_code, lines(result)[-1]) == (
+        8, "错误：工单 GD2026-000001 尚未完成（现为待派工），不能回访：完成后再回访")
+    result = run_cli("workorder", "close", "GD2026-000001", "--result", "已清扫")
+    assert (result.exit_code, lines(result)[-1]) == (
+        8, "错误：工单 GD2026-000001 尚未派工，不能完工：请先运行 recordkit workorder assign GD2026-000001 --to 维修工姓名")
+
+
+def test_list_overdue_and_json(estate: Workspace, run_cli: Any) -> None:
+    for args in (("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "夜间装修", "--at", "2026-10-05 22:00"),
+                 ("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "又在装修", "--at", "2026-10-20 21:00"),
+                 ("--type", "报修", "--unit", "1-1-101", "--category", "门窗", "--desc", "门锁坏", "--phone", "13812345678",
+                  "--at", "2026-10-31 09:00")):
+        assert run_cli("workorder", "add", *args).exit_code == 0
+    repeat = run_cli("workorder", "show", "GD2026-000002")
+    assert "重复投诉：是（前次 GD2026-000001）" in lines(repeat)
+    overdue = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-31 18:00")
+    assert overdue.exit_code == 0
+    assert "超时工单 2 张（截至 2026-10-31 18:00）" in overdue.output
+    rows = [line for line in lines(overdue) if line.startswith("│ GD")]
+    assert [row.split("│")[1].strip() for row in rows] == ["GD2026-000001", "GD2026-000002"]
+    assert "派工超时、完成超时" in rows[0] and rows[1].rstrip("│ ").endswith("重复")
+    listed = json.loads(run_cli("workorder", "list", "--as-of", "2026-10-31 18:00", "--json").output)
+    assert [(o["number"], o["overdue"], o["repeat"], o["phone"]) for o in listed] == [
+        ("GD2026-000001", ["派工超时", "完成超时"], False, None),
+        ("GD2026-000002", ["派工超时", "完成超时"], True, None),
+        ("GD2026-000003", [], False, "138****5678")]
+    private = json.loads(run_cli("workorder", "list", "--unit", "1-1-101", "--json", "--show-private").output)
+    assert [o["phone"] for o in private] == ["13812345678"]
+
+
+# -- the logbook import ---------------------------------------------------------------------------------
+
+
+def test_import_the_logbook(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    book = write_logbook(tmp_path / "工单登记簿.xlsx")
+    result = run_cli("workorder", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert lines(result) == ["已导入工单 3 张（报修 2 张，投诉 1 张），编号 GD2026-000001 至 GD2026-000003"]
+    listed = json.loads(run_cli("workorder", "list", "--json", "--show-private", "--as-of", "2026-09-30 18:00").output)
+    assert [(o["number"], o["unit"], o["place"], o["status"], o["satisfaction"], o["overdue"]) for o in listed] == [
+        ("GD2026-000001", "1-1-101", None, "已回访", "满意", []),
+        ("GD2026-000002", "3-2-1201", None, "已回访", "基本满意", []),
+        ("GD2026-000003", None, "3栋大堂", "处理中", None, ["完成超时"])]
+    assert listed[1]["opened_at"] == "2026-09-10 22:15" and listed[0]["phone"] == "13812345678"
+    assert listed[0]["visit_notes"] == "业主表示满意"
+    # A second import of the same book is refused, row by row; nothing doubles.
+    again = run_cli("workorder", "import", str(book))
+    assert again.exit_code == 5
+    assert "  第 3 行：与已登记的工单 GD2026-000001 相同（这一行已经导入过）" in lines(again)
+    assert _count(estate, "work_orders") == 3
+
+
+def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(estate: Workspace, run_cli: Any,
+                                                                  tmp_path: Path) -> None:
+    journal_before = _count(estate, "journal")
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "坏.xlsx", [*LOGBOOK_ROWS, *BAD_LOGBOOK_ROWS])))
+    assert result.exit_code == 5
+    assert lines(result) == [
+        "错误：坏.xlsx 有 3 处错误，没有导入任何工单",
+        "  第 6 行 A 列（类型）：工单类型“维修”无效，应为 报修、投诉 之一",
+        "  第 7 行 B 列（房号）：台账中没有房屋 9-9-909（公共区域请把房号留空，写在“地点”列）",
+        "  第 8 行 K 列（完成时间）：完成时间 2026-09-04 12:00 早于派工时间 2026-09-05 10:30",
+    ]
+    assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
+
+
+def test_logbook_cell_checks(tmp_path: Path) -> None:
+    bad = [
+        ["报修", None, None, "水电", "漏水", None, "12345", "2026-09-02 08:30", None, None, None, None, None, None, None],
+        ["投诉", "1-1-101", None, None, None, None, None, None, None, None, None, None, None, None, None],
+        ["报修", "1-1-101", None, "水电", "漏水", None, None, "2026-09-02 08:30", "刘师傅", None, "2026-09-02 09:00",
+         None, None, "很好", None],
+        ["报修", "1-1-101", None, "水电", "漏水", None, None, "2030-01-01 08:30", None, None, None, None, None, None, None],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        workorder_logbook.read_logbook(write_logbook(tmp_path / "坏.xlsx", bad), now=NOW)
+    assert [str(p) for p in caught.value.problems] == [
+        "第 3 行 B 列（房号）：房号和地点都没有填写：公共区域请写地点，例如 3栋大堂",
+        "第 3 行 G 列（电话）：联系电话“12345”不是有效的手机号或固定电话",
+        "第 4 行 D 列（类别）：类别不能为空",
+        "第 4 行 E 列（内容）：内容不能为空",
+        "第 4 行 H 列（报修时间）：报修时间不能为空",
+        "第 5 行 N 列（满意度）：满意度“很好”无效，应为 满意、基本满意、不满意 之一",
+        "第 6 行 H 列（报修时间）：报修时间 2030-01-01 08:30 晚于现在",
+    ]
+
+
+def test_a_big_logbook_reports_progress(estate: Workspace, tmp_path: Path) -> None:
+    rows = [["报修", "1-1-101", None, "水电", f"第 {i} 次漏水", None, None, dt.datetime(2026, 1, 1) + dt.timedelta(hours=i),
+             None, None, None, None, None, None, None] for i in range(2500)]
+    seen: list[tuple[int, int | None]] = []
+    with open_ledger(estate.database_url) as ledger:
+        summary = workorder_logbook.import_logbook(ledger, WorkOrderSettings(), "测试员", write_logbook(tmp_path / "大.xlsx", rows),
+                                            progress=lambda done, total: seen.append((done, total)), now=NOW)
+    assert summary.count == 2500 and summary.numbers[-1] == "GD2026-002500"
+    assert seen and all(total == 2500 for _, total in seen)

@@ -1,0 +1,39 @@
+"""The demo estate's work orders: a year of them, October 2026 included, every category,
+some late, some open past their limits, some repeat complaints, most visited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from recordkit import journal, workorders
+from recordkit.demo import build_demo
+from recordkit.periods import Month
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import open_workspace
+
+
+def test_the_demo_has_a_year_of_work_orders(tmp_path: Path) -> None:
+    report = build_demo(tmp_path / "demo", min_units=80)
+    counts = dict(report.counts)
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger:
+        orders = workorders.list_orders(ledger)
+        overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True))
+        with ledger.read() as conn:
+            assert journal.verify(conn).ok
+            # The demo's year ends last month: October 2026 is in it from November 2026 to October 2027.
+            last = Month.of(dt.date.today()) - 1
+            october = workorders.month_figures(conn, Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last,
+                                               workspace.settings.workorders)
+    assert counts["工单"] == len(orders) and counts["  其中超时未完成"] == len(overdue) > 0
+    months = {Month.of(o.opened_at.date()) for o in orders}
+    assert len(months) == 12 and all(20 <= sum(1 for o in orders if Month.of(o.opened_at.date()) == m) <= 40
+                                     for m in months)
+    assert {o.category for o in orders} == set(workorders.CATEGORIES)
+    assert {o.type for o in orders} == set(workorders.TYPES)
+    assert october.opened_total >= 20 and october.closed > 0 and october.visited > 0
+    assert any(o.is_repeat for o in orders) and any(o.closed_late for o in orders)
+    finished = [o for o in orders if o.closed_at is not None]
+    assert sum(1 for o in finished if o.visited_at is not None) > 0.7 * len(finished)
+    assert all(o.phone is None or o.unit is not None for o in orders)
