@@ -273,6 +273,12 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
         s=dt.datetime(2026, 10, 1), e=dt.datetime(2026, 11, 1))
     assert table["按时办结率"][1].value == pytest.approx(1.0) and table["按时办结率"][1].number_format == "0.0%"
     assert table["重复投诉（件）"][1].value == 1
+    by_kind = {(r[0].value, r[1].value): [c.value for c in r[2:9]] for r in orders.iter_rows()
+               if r[0].value in ("报修", "投诉") and r[1].value}
+    assert by_kind[("投诉", "噪音")] == [2, 1, 1, 1.0, 1, 0.0, 1]
+    assert by_kind[("报修", "水电")] == [2, 1, 1, 1.0, 1, 1.0, 0]
+    assert by_kind[("投诉", "卫生")] == [1, 0, 0, None, 0, None, 0]
+    assert len(by_kind) == 3
     (bars,) = orders._charts
     assert [s.val.numRef.f for s in bars.series] == ["'工单'!$B$3:$B$5", "'工单'!$C$3:$C$5"]
     assert bars.series[0].cat.numRef.f == "'工单'!$A$3:$A$5"

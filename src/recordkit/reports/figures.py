@@ -163,6 +163,8 @@ class MonthFigures:
     archive: ArchiveFigures
     workorders: Any  # recordkit.workorders.WorkOrderMonth, or None before work orders exist
     arrears: list[ArrearsLine] = field(default_factory=list)
+    # recordkit.workorders.WorkOrderCategoryMonth rows with anything in them (the report's month only)
+    workorder_categories: list[Any] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -464,6 +466,14 @@ def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
     return month_figures(conn, month, settings)
 
 
+def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
+    """The month's work-order figures per (类型, 类别), the rows with anything in them."""
+    from recordkit.workorders import category_figures
+
+    return [row for row in category_figures(conn, month)
+            if row.opened or row.closed or row.visited or row.repeat_complaints]
+
+
 def month_figures(conn: Connection, months: list[Month], settings: Any,
                   show_private: bool = False) -> tuple[list[MonthFigures], FeeLedger]:
     """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history."""
@@ -471,7 +481,8 @@ def month_figures(conn: Connection, months: list[Month], settings: Any,
     counts, detail = arrears_snapshot(conn, months, show_private)
     result = [MonthFigures(m, fee_figures(conn, m, sums, counts[m]), receipt_figures(conn, m),
                            renovation_figures(conn, m), archive_figures(conn, m),
-                           workorder_figures(conn, m, settings), detail if index == 0 else [])
+                           workorder_figures(conn, m, settings), detail if index == 0 else [],
+                           workorder_category_rows(conn, m) if index == 0 else [])
               for index, m in enumerate(months)]
     return result, sums
 

@@ -295,14 +295,18 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         ["重复投诉（件）", w.repeat_complaints], ["月末未办结（件）", w.open_at_end],
         ["其中超时（件）", w.overdue_at_end],
     ])
+    row += 1
+    _table(sheet, row, ("类型", "类别", "受理", "办结", "按时办结", "按时办结率", "回访", "满意率", "重复投诉"),
+           [[c.type, c.category, c.opened, c.closed, c.closed_on_time, Cell(c.on_time_rate, "rate"), c.visited,
+             Cell(c.satisfaction_rate, "rate"), c.repeat_complaints] for c in figures.workorder_categories])
     chart = _bar_chart("本月工单按类别", "件数")
     chart.x_axis.title = "类别"
     chart.grouping = "clustered"
     if rows:
         chart.add_data(Reference(sheet, min_col=2, max_col=3, min_row=2, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
-    sheet.add_chart(chart, f"F{metrics_header if not rows else 2}")
-    _finish(sheet, (26, 12, 12, 12))
+    sheet.add_chart(chart, f"K{metrics_header if not rows else 2}")
+    _finish(sheet, (26, 12, 12, 12, 10, 12, 8, 10, 10))
 
 
 def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
