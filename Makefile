@@ -30,6 +30,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive verify
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit workorder list --overdue
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
+	cd $(DEMO_DIR) && ls records/generated/报表/*/
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: $(STAMP)
@@ -44,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fees.py
 	$(BIN)/python benchmarks/bench_notices.py --ledger
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -438,9 +438,30 @@ def _step_workorders(ctx: DemoContext) -> None:
                                  f"{last} --type 投诉"]
 
 
+def _step_report(ctx: DemoContext) -> None:
+    """The monthly report of October 2026 (the issue's month) while it lies inside the demo's twelve
+    billed months, else of the last complete month.  Runs last: it reports what the other steps made,
+    work orders included."""
+    import datetime as dt
+
+    from recordkit.periods import Month
+    from recordkit.reports import monthly_report
+    from recordkit.storage.db import open_ledger
+
+    last = Month.of(dt.date.today()) - 1
+    month = Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last
+    with open_ledger(ctx.workspace.database_url) as ledger:
+        report = monthly_report(ctx.workspace, ledger, str(month), DEMO_OPERATOR)
+    ctx.report.counts.append((f"月度报表（{month.chinese}）", 2))
+    ctx.report.files += [report.workbook, report.summary]
+    ctx.report.next_commands.append(f"recordkit report monthly --month {month}")
+
+
 #: The demo's steps in order; later capabilities append theirs.
 STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents,
                                               _step_archive, _step_workorders]
+# The monthly report comes last (after the work orders' step too): it reports on everything above.
+STEPS.append(_step_report)
 
 
 def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:

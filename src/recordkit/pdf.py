@@ -30,7 +30,7 @@ def find_soffice() -> str | None:
 
 
 def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: float | None = None) -> list[Path]:
-    """Convert .docx files to PDF beside them (``a.docx`` → ``a.pdf``) in one LibreOffice run.
+    """Convert .docx (and .xlsx) files to PDF beside them (``a.docx`` → ``a.pdf``) in one LibreOffice run.
 
     Returns the PDF paths in the order of ``paths``.  Raises ``PdfError`` when LibreOffice
     is not installed, fails, or leaves a file unconverted; PDFs already moved into place
@@ -47,12 +47,15 @@ def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: f
         inbox.mkdir()
         # Short neutral names: no two inputs clash in the one output folder, and no owner's
         # name reaches the command line (process lists are visible to other users).
-        for index, path in enumerate(paths):
-            os.symlink(path.resolve(), inbox / f"{index:06d}.docx")
+        names = [f"{index:06d}{path.suffix.lower() or '.docx'}" for index, path in enumerate(paths)]
+        for name, path in zip(names, paths, strict=True):
+            os.symlink(path.resolve(), inbox / name)
+        # Writer's PDF filter for .docx as before; an .xlsx (the monthly report) needs Calc's, which
+        # the bare "pdf" target picks per file.
+        target = "pdf:writer_pdf_Export" if all(name.endswith(".docx") for name in names) else "pdf"
         command = [binary, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outbox),
-                   *(str(inbox / f"{index:06d}.docx") for index in range(len(paths)))]
+                   "--convert-to", target, "--outdir", str(outbox), *(str(inbox / name) for name in names)]
         environment = {**os.environ, "HOME": str(work)}
         try:
             finished = subprocess.run(command, capture_output=True, timeout=timeout or 120 + 2 * len(paths),

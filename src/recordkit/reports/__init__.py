@@ -1,0 +1,138 @@
+"""The monthly report (``recordkit report monthly``): the month's figures as an .xlsx workbook and a .docx draft.
+
+``figures`` computes from the ledger, ``workbook`` and ``summary`` draw; this module checks the
+month, writes both files atomically (both or neither) and records them as generated documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from recordkit.errors import ValidationError
+from recordkit.periods import Month, parse_month
+
+if TYPE_CHECKING:
+    from recordkit.reports.figures import MonthFigures
+    from recordkit.storage.db import Ledger
+    from recordkit.workspace import Workspace
+
+__all__ = ["MonthlyReport", "check_month", "default_folder", "monthly_report"]
+
+REPORT_KIND = "月度报表"
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    month: Month
+    workbook: Path
+    summary: Path
+    figures: MonthFigures
+    previous: MonthFigures
+    pdfs: tuple[Path, ...] = ()
+    pdf_problem: str | None = None
+
+
+def check_month(text: str, today: dt.date | None = None) -> Month:
+    """The report's month; ``ValidationError`` for a malformed month or one that has not begun."""
+    month = parse_month(text)
+    current = Month.of(today or dt.date.today())
+    if month > current:
+        raise ValidationError(f"月份 {month} 还没有到：只能生成 {current} 及以前月份的报表")
+    return month
+
+
+def default_folder(workspace: Workspace, month: Month) -> Path:
+    """records/generated/报表/2026-10/"""
+    return workspace.records_subdir("generated") / "报表" / str(month)
+
+
+def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operator: str, out: Path | None = None,
+                   pdf: bool = False, show_private: bool = False, today: dt.date | None = None) -> MonthlyReport:
+    """Write 月度报表-YYYY-MM.xlsx and 月度工作总结-YYYY-MM.docx for the month (overwriting an older run).
+
+    Both files are built in memory first and moved into place together: a failure leaves
+    neither (and no ledger row).  Files inside the workspace are recorded as generated
+    documents.  With ``pdf`` both are converted in one LibreOffice call; a PDF that cannot be
+    made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  Raises ``ValidationError``
+    for a malformed or future month.
+    """
+    from recordkit.atomic import replacing
+    from recordkit.reports.figures import collection_trend, month_figures
+    from recordkit.reports.summary import build_summary
+    from recordkit.reports.workbook import build_workbook
+
+    today = today or dt.date.today()
+    month = check_month(month_text, today)
+    settings = workspace.settings
+    with ledger.read() as conn:
+        (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings,
+                                                         show_private)
+    trend = collection_trend(sums, month)
+    estate = settings.office.estate
+    stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    workbook = build_workbook(estate, now, previous, last_year, trend, stamp)
+    document = build_summary(estate, settings.office.name, now, previous, today)
+
+    folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()
+    xlsx, docx = folder / f"月度报表-{month}.xlsx", folder / f"月度工作总结-{month}.docx"
+    with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
+        workbook.save(xlsx_temp)
+        document.save(str(docx_temp))
+    try:
+        _record(workspace, ledger, operator, month, (xlsx, docx))
+    except BaseException:
+        xlsx.unlink(missing_ok=True)
+        docx.unlink(missing_ok=True)
+        raise
+    report = MonthlyReport(month, xlsx, docx, now, previous)
+    if not pdf:
+        return report
+    from recordkit.pdf import PdfError, convert_to_pdf
+
+    try:
+        pdfs = convert_to_pdf([xlsx, docx])
+    except PdfError as err:
+        return MonthlyReport(month, xlsx, docx, now, previous, (), err.message)
+    _record(workspace, ledger, operator, month, tuple(pdfs))
+    return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
+
+
+def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, paths: tuple[Path, ...]) -> None:
+    """Record the files as generated documents; a file made again replaces its older row's checksum."""
+    import json
+
+    import sqlalchemy as sa
+
+    from recordkit import journal
+    from recordkit.documents import FileRecord, record_files
+    from recordkit.storage.schema import documents
+
+    root = workspace.root.resolve()
+    inside = [path for path in paths if path.is_relative_to(root)]
+    if not inside:
+        return
+    relative = {path: path.relative_to(root).as_posix() for path in inside}
+    with ledger.read() as conn:
+        known = set(conn.execute(sa.select(documents.c.path).where(documents.c.path.in_(list(relative.values()))))
+                    .scalars())
+    fresh = [FileRecord(path, REPORT_KIND, REPORT_KIND, str(month), f"{month.chinese}{path.stem.split('-')[0]}",
+                        {"月份": str(month)}) for path in inside if relative[path] not in known]
+    record_files(workspace, ledger, fresh, operator)
+    again = [path for path in inside if relative[path] in known]
+    if not again:
+        return
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with ledger.write() as conn:
+        changes = []
+        for path in again:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            conn.execute(sa.update(documents).where(documents.c.path == relative[path]).values(
+                sha256=digest, created_at=now, operator=operator,
+                values_json=json.dumps({"月份": str(month)}, ensure_ascii=False)))
+            changes.append(journal.Change("document.regenerate", "document", relative[path], None,
+                                          {"kind": REPORT_KIND, "sha256": digest}))
+        journal.record(conn, operator, changes)

@@ -1,0 +1,512 @@
+"""The monthly report's figures, computed from the ledger with set-based SQL (GROUP BY, no per-unit loop).
+
+Owns the definitions of 应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 (see ``DEFINITIONS``) and
+the month's receipts, renovations, archive and work-order counts.  Writes nothing; the
+workbook and the summary are drawn from these values elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from recordkit.periods import Month, parse_month
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+#: The label of prepayment not yet put on any bill (it has no fee item).
+UNALLOCATED = "未分配预收款"
+
+#: How each figure is defined, as the 说明 sheet prints it.
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("应收", "本月账单（账期为本月）的金额合计。装修押金是代收代管的钱，不是收费，不计入应收、实收和收缴率。"),
+    ("实收（当期实收）", "本月账单中，到月末为止已由有效收款（未作废）付清的金额，含以前月份的预收款冲抵本月账单的部分。"),
+    ("当期收缴率", "实收 ÷ 应收。没有应收时不计算（显示为空）。"),
+    ("清欠", "本月（收款日期在本月内）收到的有效收款中，付给以前月份账单的金额。"),
+    ("预收", "本月收到的有效收款中，没有用于本月及以前月份账单的金额：已冲抵以后月份账单的部分（按项目列出）"
+             "加上尚未冲抵任何账单的余额（列为“未分配预收款”）。"),
+    ("本月收款合计", "本月收款日期的有效收款金额合计 = 本月收取的当期款 + 清欠 + 预收 + 装修押金。"),
+    ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
+    ("欠费户数", "月末欠费余额大于零的房屋数；欠费明细按欠费金额从多到少列出，联系电话已打码。"),
+    ("作废收据", "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"),
+    ("补打", "本月补打收据的次数（按操作日志）。"),
+    ("装修", "新登记：登记日期在本月；月末在装修：月末前已登记、月末前尚未验收合格也未退押金；"
+             "验收：验收日期在本月的验收次数；押金结存：月末前收取的押金减去月末前已退还和扣除的押金。"),
+    ("工单", "受理：本月新建的报修、投诉；按时办结率 = 本月办结中在时限内办结的 ÷ 本月办结；"
+             "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 30 天内再次投诉。"),
+    ("档案", "归档：归档时间在本月的档案件数，按类别；借出未还：月末仍未归还的借阅；逾期：其中应还日期早于月末的。"),
+    ("金额与比率", "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；比率保留一位小数。"),
+)
+
+
+@dataclass
+class FeeLine:
+    """One row of 收费汇总: a fee item, a building, or the total (all in fen)."""
+
+    label: str
+    billed: int = 0
+    collected: int = 0
+    cleared: int = 0
+    prepaid: int = 0
+    arrears: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.collected / self.billed if self.billed else None
+
+    def add(self, other: FeeLine) -> None:
+        self.billed += other.billed
+        self.collected += other.collected
+        self.cleared += other.cleared
+        self.prepaid += other.prepaid
+        self.arrears += other.arrears
+
+
+@dataclass(frozen=True)
+class ArrearsLine:
+    unit: str
+    owner: str
+    phone: str  # masked unless asked for
+    months: int
+    oldest: str
+    amount_fen: int
+
+
+@dataclass
+class FeeFigures:
+    month: Month
+    by_item: list[FeeLine]
+    by_building: list[FeeLine]
+    total: FeeLine
+    received_fen: int  # every valid payment of the month, deposits included
+    received_current_fen: int  # of which paid on this month's bills
+    deposit_received_fen: int
+    arrears_units: int
+
+
+@dataclass(frozen=True)
+class VoidedReceipt:
+    number: str
+    issued_on: dt.date
+    unit: str
+    amount_fen: int
+    reason: str
+    voided_by: str
+    voided_on: dt.date
+
+
+@dataclass
+class ReceiptFigures:
+    issued: int
+    issued_fen: int
+    valid: int
+    valid_fen: int
+    voided: list[VoidedReceipt]
+    reprints: list[tuple[str, int]]  # receipt number, times reprinted this month
+
+    @property
+    def voided_fen(self) -> int:
+        return sum(v.amount_fen for v in self.voided)
+
+    @property
+    def reprint_count(self) -> int:
+        return sum(n for _, n in self.reprints)
+
+
+@dataclass(frozen=True)
+class RenovationLine:
+    number: str
+    unit: str
+    owner: str
+    contractor: str
+    registered_on: dt.date
+    status: str  # as at month end
+    deposit_fen: int
+
+
+@dataclass
+class RenovationFigures:
+    new: list[RenovationLine]
+    in_progress: int
+    inspected_pass: int
+    inspected_fail: int
+    deposit_received_fen: int
+    refunded_count: int
+    refunded_fen: int
+    deducted_fen: int
+    deposit_held_fen: int
+
+
+@dataclass
+class ArchiveFigures:
+    filed: dict[str, int]  # category -> items filed in the month
+    lent: int
+    returned: int
+    out_at_end: int
+    overdue_at_end: int
+
+    @property
+    def filed_total(self) -> int:
+        return sum(self.filed.values())
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Everything the report says about one month."""
+
+    month: Month
+    fees: FeeFigures
+    receipts: ReceiptFigures
+    renovations: RenovationFigures
+    archive: ArchiveFigures
+    workorders: Any  # recordkit.workorders.WorkOrderMonth, or None before work orders exist
+    arrears: list[ArrearsLine] = field(default_factory=list)
+    # recordkit.workorders.WorkOrderCategoryMonth rows with anything in them (the report's month only)
+    workorder_categories: list[Any] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        f = self.fees
+        wo = self.workorders
+        return not (f.total.billed or f.received_fen or f.total.arrears or self.receipts.issued or self.receipts.voided
+                    or self.renovations.new or self.renovations.in_progress or self.archive.filed_total
+                    or self.archive.lent or self.archive.out_at_end
+                    or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end)))
+
+
+def last_day(month: Month) -> dt.date:
+    return (month + 1).first_day() - dt.timedelta(days=1)
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+@dataclass(frozen=True)
+class FeeLedger:
+    """The fee side of the ledger summed down to (fee item, building, bill month[, paid month]).
+
+    Three grouped queries over the whole history; every month's 应收, 实收, 清欠, 预收 and
+    欠费余额 — the report's month, its comparisons and the 12-month trend — is then read from
+    these few thousand sums, so history is scanned once, not once per month.
+    """
+
+    names: dict[int, str]
+    # (item, building, bill month) -> fen, deposits left out
+    billed: dict[tuple[str, str, str], int]
+    # (item, building, bill month, paid month, is deposit) -> fen put on those bills by valid payments
+    paid: dict[tuple[str, str, str, str, bool], int]
+    # (building, paid month) -> fen of valid payments
+    received: dict[tuple[str, str], int]
+
+
+def load_fee_ledger(conn: Connection) -> FeeLedger:
+    import sqlalchemy as sa
+
+    from recordkit.fees import deposit_bill_ids
+    from recordkit.storage.schema import allocations, bills, fee_items, payments, units
+
+    big = sa.BigInteger
+    names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
+    billed = {(names[item], building, month): _int(fen) for item, building, month, fen in conn.execute(
+        sa.select(bills.c.item_id, units.c.building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+        .join(units, units.c.id == bills.c.unit_id).where(bills.c.id.not_in(deposit_bill_ids()))
+        .group_by(bills.c.item_id, units.c.building, bills.c.month))}
+    # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
+    paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
+    deposit = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
+    paid = {(names[item], building, month, when, bool(is_deposit)): _int(fen)
+            for item, building, month, when, is_deposit, fen in conn.execute(
+                sa.select(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit,
+                          sa.cast(sa.func.sum(allocations.c.amount_fen), big))
+                .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id)
+                             .join(bills, bills.c.id == allocations.c.bill_id)
+                             .join(units, units.c.id == bills.c.unit_id))
+                .where(payments.c.voided.is_(False))
+                .group_by(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit))}
+    received = {(building, when): _int(fen) for building, when, fen in conn.execute(
+        sa.select(units.c.building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
+        .join(units, units.c.id == payments.c.unit_id).where(payments.c.voided.is_(False))
+        .group_by(units.c.building, paid_month))}
+    return FeeLedger(names, billed, paid, received)
+
+
+def fee_figures(conn: Connection, month: Month, ledger: FeeLedger | None = None,
+                arrears_units: int | None = None) -> FeeFigures:
+    """应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 by fee item and by building (see ``DEFINITIONS``)."""
+    sums = ledger or load_fee_ledger(conn)
+    key = str(month)
+    items: dict[str, FeeLine] = {}
+    buildings: dict[str, FeeLine] = {}
+
+    def lines(item: str, building: str) -> tuple[FeeLine, FeeLine]:
+        return (items.setdefault(item, FeeLine(item)), buildings.setdefault(building, FeeLine(building)))
+
+    for (item, building, bill_month), fen in sums.billed.items():
+        if bill_month <= key:
+            for line in lines(item, building):
+                line.arrears += fen
+                if bill_month == key:
+                    line.billed += fen
+    received_current = deposit_received = 0
+    put_on_bills: dict[str, int] = {}  # building -> fen of this month's payments on any bill
+    for (item, building, bill_month, paid_month, deposit), fen in sums.paid.items():
+        if paid_month == key:
+            put_on_bills[building] = put_on_bills.get(building, 0) + fen
+        if deposit:
+            deposit_received += fen if paid_month == key else 0
+            continue
+        if paid_month > key:
+            continue
+        for line in lines(item, building):
+            if bill_month <= key:
+                line.arrears -= fen
+            if bill_month == key:
+                line.collected += fen
+            elif paid_month == key and bill_month < key:
+                line.cleared += fen
+            elif paid_month == key:
+                line.prepaid += fen
+        if bill_month == key and paid_month == key:
+            received_current += fen
+    received = 0
+    for (building, paid_month), fen in sums.received.items():
+        if paid_month != key:
+            continue
+        received += fen
+        # Money of the month not put on any bill yet is prepayment too; it has a building but no item.
+        if left := fen - put_on_bills.get(building, 0):
+            for line in lines(UNALLOCATED, building):
+                line.prepaid += left
+    if arrears_units is None:
+        arrears_units = arrears_snapshot(conn, [month])[0][month]
+    ordered_items = sorted(items.values(), key=lambda line: (line.label == UNALLOCATED,
+                                                             _item_order(sums.names, line.label)))
+    ordered_buildings = sorted(buildings.values(), key=lambda line: building_sort_key(line.label))
+    busy = [line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid
+            or line.arrears]
+    total = FeeLine("合计")
+    for line in busy:
+        total.add(line)
+    return FeeFigures(month, busy, [line for line in ordered_buildings if line.billed or line.collected
+                                    or line.cleared or line.prepaid or line.arrears],
+                      total, received, received_current, deposit_received, arrears_units)
+
+
+def building_sort_key(building: str) -> tuple[int, int, str]:
+    """Buildings in number order (2 before 10), named ones after."""
+    return (0, int(building), "") if building.isdigit() else (1, 0, building)
+
+
+def _item_order(names: dict[int, str], label: str) -> int:
+    return next((item_id for item_id, name in names.items() if name == label), 1 << 30)
+
+
+def arrears_snapshot(conn: Connection, months: list[Month], show_private: bool = False,
+                     ) -> tuple[dict[Month, int], list[ArrearsLine]]:
+    """Units owing at each month's end (counts), and the first month's units in detail (欠费明细),
+    most owed first, in one pass over the bills; phones masked unless ``show_private``.
+
+    A unit owes at a month's end what its bills of that month and earlier (deposits left out)
+    still lack after the valid payments made by that day."""
+    import sqlalchemy as sa
+
+    from recordkit.fees import deposit_bill_ids
+    from recordkit.personal import mask_phone
+    from recordkit.storage.schema import allocations, bills, owners, payments, units
+    from recordkit.unitcodes import parse_unit_code
+
+    paid = (sa.select(allocations.c.bill_id, *(
+        sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(f"p{i}")
+        for i, m in enumerate(months)))
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(payments.c.voided.is_(False)).group_by(allocations.c.bill_id).subquery())
+    owed = [sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid.c[f"p{i}"], 0)), else_=0)
+            for i, m in enumerate(months)]
+    first_owed = owed[0]
+    per_unit = (sa.select(bills.c.unit_id, *(sa.cast(sa.func.sum(o), sa.BigInteger).label(f"o{i}")
+                                           for i, o in enumerate(owed)),
+                          sa.func.count(sa.distinct(sa.case((first_owed > 0, bills.c.month)))).label("months"),
+                          sa.func.min(sa.case((first_owed > 0, bills.c.month))).label("oldest"))
+                .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+                .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
+                .group_by(bills.c.unit_id).subquery())
+    counts = dict.fromkeys(months, 0)
+    detail = []
+    query = (sa.select(per_unit, units.c.code, owners.c.name, owners.c.phone)
+             .select_from(per_unit.join(units, units.c.id == per_unit.c.unit_id)
+                          .outerjoin(owners, owners.c.id == units.c.owner_id)))
+    for row in conn.execute(query):
+        for i, m in enumerate(months):
+            if _int(row._mapping[f"o{i}"]) > 0:
+                counts[m] += 1
+        if _int(row.o0) > 0:
+            phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
+            detail.append(ArrearsLine(row.code, row.name or "", phone, _int(row.months), row.oldest, _int(row.o0)))
+    detail.sort(key=lambda line: (-line.amount_fen, parse_unit_code(line.unit).sort_key))
+    return counts, detail
+
+
+def arrears_lines(conn: Connection, month: Month, show_private: bool = False) -> list[ArrearsLine]:
+    """Units owing at month end, most owed first (欠费明细); phones masked unless ``show_private``."""
+    return arrears_snapshot(conn, [month], show_private)[1]
+
+
+def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
+    """Receipts issued in the month (voided ones included), voided in the month with reasons, reprinted."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import journal, payments, receipts, units
+
+    first, end = month.first_day(), last_day(month)
+    issued = conn.execute(
+        sa.select(sa.func.count(), sa.cast(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0), sa.BigInteger),
+                  sa.func.sum(sa.case((receipts.c.status == "issued", 1), else_=0)),
+                  sa.cast(sa.func.sum(sa.case((receipts.c.status == "issued", payments.c.amount_fen), else_=0)),
+                          sa.BigInteger))
+        .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
+        .where(receipts.c.issued_on >= first, receipts.c.issued_on <= end)).one()
+    voided = [VoidedReceipt(r.number, r.issued_on, r.code, _int(r.amount_fen), r.void_reason or "", r.voided_by or "",
+                            r.voided_on)
+              for r in conn.execute(
+                  sa.select(receipts.c.number, receipts.c.issued_on, units.c.code, payments.c.amount_fen,
+                            receipts.c.void_reason, receipts.c.voided_by, receipts.c.voided_on)
+                  .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id)
+                               .join(units, units.c.id == payments.c.unit_id))
+                  .where(receipts.c.status == "voided", receipts.c.voided_on >= first, receipts.c.voided_on <= end)
+                  .order_by(receipts.c.number))]
+    # Reprints are counted, not dated, on the receipt: the journal dates each one.
+    reprints = [(number, _int(count)) for number, count in conn.execute(
+        sa.select(journal.c.entity_key, sa.func.count())
+        .where(journal.c.action == "receipt.reprint", journal.c.at >= first.isoformat(),
+               journal.c.at < (month + 1).first_day().isoformat())
+        .group_by(journal.c.entity_key).order_by(journal.c.entity_key))]
+    return ReceiptFigures(_int(issued[0]), _int(issued[1]), _int(issued[2]), _int(issued[3]), voided, reprints)
+
+
+def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
+    """New registrations, works under way at month end, inspections, and the deposits held."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import allocations, payments, renovation_inspections, renovations, units
+
+    first, end = month.first_day(), last_day(month)
+    passed_by_end = (sa.select(renovation_inspections.c.renovation_id)
+                     .where(renovation_inspections.c.result == "合格", renovation_inspections.c.inspected_on <= end))
+    last_failed = (sa.select(renovation_inspections.c.renovation_id)
+                   .where(renovation_inspections.c.result == "不合格", renovation_inspections.c.inspected_on <= end))
+    refunded_by_end = sa.and_(renovations.c.refunded_on.is_not(None), renovations.c.refunded_on <= end)
+    status = sa.case((refunded_by_end, "已退押金"), (renovations.c.id.in_(passed_by_end), "验收合格"),
+                     (renovations.c.id.in_(last_failed), "验收不合格"), else_="装修中")
+    new = [RenovationLine(r.number, r.code, r.owner_name, r.contractor, r.registered_on, r.status, _int(r.deposit_fen))
+           for r in conn.execute(
+               sa.select(renovations.c.number, units.c.code, renovations.c.owner_name, renovations.c.contractor,
+                         renovations.c.registered_on, status.label("status"), renovations.c.deposit_fen)
+               .join(units, units.c.id == renovations.c.unit_id)
+               .where(renovations.c.registered_on >= first, renovations.c.registered_on <= end)
+               .order_by(renovations.c.number))]
+    in_progress = _int(conn.execute(
+        sa.select(sa.func.count()).select_from(renovations)
+        .where(renovations.c.registered_on <= end, sa.not_(refunded_by_end),
+               renovations.c.id.not_in(passed_by_end))).scalar())
+    inspections = dict(conn.execute(
+        sa.select(renovation_inspections.c.result, sa.func.count())
+        .where(renovation_inspections.c.inspected_on >= first, renovation_inspections.c.inspected_on <= end)
+        .group_by(renovation_inspections.c.result)).all())
+    deposit_paid = (sa.select(sa.cast(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0), sa.BigInteger))
+                    .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id))
+                    .where(payments.c.voided.is_(False), payments.c.paid_on <= end,
+                           allocations.c.bill_id.in_(sa.select(renovations.c.deposit_bill_id))))
+    paid_in_month = _int(conn.execute(deposit_paid.where(payments.c.paid_on >= first)).scalar())
+    paid_by_end = _int(conn.execute(deposit_paid).scalar())
+    refunds = conn.execute(
+        sa.select(sa.func.count(), sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.refund_fen), 0), sa.BigInteger),
+                  sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.deduction_fen), 0), sa.BigInteger))
+        .where(renovations.c.refunded_on >= first, renovations.c.refunded_on <= end)).one()
+    settled_by_end = _int(conn.execute(
+        sa.select(sa.func.sum(sa.func.coalesce(renovations.c.refund_fen, 0)
+                              + sa.func.coalesce(renovations.c.deduction_fen, 0))).where(refunded_by_end)).scalar())
+    return RenovationFigures(new, in_progress, _int(inspections.get("合格")), _int(inspections.get("不合格")),
+                             paid_in_month, _int(refunds[0]), _int(refunds[1]), _int(refunds[2]),
+                             paid_by_end - settled_by_end)
+
+
+def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
+    """Items filed in the month by category; loans made, returned, still out and overdue at month end."""
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import archive_items, archive_loans
+
+    first, end = month.first_day(), last_day(month)
+    after = (month + 1).first_day().isoformat()
+    filed = dict(conn.execute(
+        sa.select(archive_items.c.category, sa.func.count())
+        .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
+        .group_by(archive_items.c.category).order_by(archive_items.c.category)).all())
+    lent = conn.execute(sa.select(sa.func.count()).where(
+        archive_loans.c.lent_on >= first, archive_loans.c.lent_on <= end)).scalar()
+    returned = conn.execute(sa.select(sa.func.count()).where(
+        archive_loans.c.returned_at >= first.isoformat(), archive_loans.c.returned_at < after)).scalar()
+    out = sa.and_(archive_loans.c.lent_on <= end,
+                  sa.or_(archive_loans.c.returned_at.is_(None), archive_loans.c.returned_at >= after))
+    out_count = conn.execute(sa.select(sa.func.count()).where(out)).scalar()
+    overdue = conn.execute(sa.select(sa.func.count()).where(out, archive_loans.c.due < end)).scalar()
+    return ArchiveFigures({k: _int(v) for k, v in filed.items()}, _int(lent), _int(returned), _int(out_count),
+                          _int(overdue))
+
+
+def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
+    """The work orders' month (``recordkit.workorders.month_figures``), or None where they do not exist yet."""
+    try:
+        from recordkit.workorders import month_figures
+    except ImportError:
+        return None
+    return month_figures(conn, month, settings)
+
+
+def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
+    """The month's work-order figures per (类型, 类别), the rows with anything in them."""
+    from recordkit.workorders import category_figures
+
+    return [row for row in category_figures(conn, month)
+            if row.opened or row.closed or row.visited or row.repeat_complaints]
+
+
+def month_figures(conn: Connection, months: list[Month], settings: Any,
+                  show_private: bool = False) -> tuple[list[MonthFigures], FeeLedger]:
+    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history."""
+    sums = load_fee_ledger(conn)
+    counts, detail = arrears_snapshot(conn, months, show_private)
+    result = [MonthFigures(m, fee_figures(conn, m, sums, counts[m]), receipt_figures(conn, m),
+                           renovation_figures(conn, m), archive_figures(conn, m),
+                           workorder_figures(conn, m, settings), detail if index == 0 else [],
+                           workorder_category_rows(conn, m) if index == 0 else [])
+              for index, m in enumerate(months)]
+    return result, sums
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: Month
+    billed: int
+    collected: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.collected / self.billed if self.billed else None
+
+
+def collection_trend(sums: FeeLedger, month: Month, months: int = 12) -> list[TrendPoint]:
+    """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end)."""
+    span = [str(month - offset) for offset in range(months - 1, -1, -1)]
+    billed = dict.fromkeys(span, 0)
+    collected = dict.fromkeys(span, 0)
+    for (_, _, bill_month), fen in sums.billed.items():
+        if bill_month in billed:
+            billed[bill_month] += fen
+    for (_, _, bill_month, paid_month, deposit), fen in sums.paid.items():
+        if bill_month in collected and not deposit and paid_month <= bill_month:
+            collected[bill_month] += fen
+    return [TrendPoint(parse_month(key), billed[key], collected[key]) for key in span]
