@@ -458,17 +458,13 @@ def _cell_text(value: Any) -> str:
 def character_accuracy(expected: str, recognised: str) -> float:
     """1 - edit distance / length, over the characters with whitespace removed (OCR drops spaces
     between words; Chinese has none).  1.0 is a perfect read; it can go below 0 on garbage."""
-    want = [ch for ch in unicodedata.normalize("NFKC", expected) if not ch.isspace()]
-    got = [ch for ch in unicodedata.normalize("NFKC", recognised) if not ch.isspace()]
+    from rapidfuzz.distance import Levenshtein
+
+    want = "".join(ch for ch in unicodedata.normalize("NFKC", expected) if not ch.isspace())
+    got = "".join(ch for ch in unicodedata.normalize("NFKC", recognised) if not ch.isspace())
     if not want:
         return 1.0 if not got else 0.0
-    previous = list(range(len(got) + 1))
-    for i, a in enumerate(want, start=1):
-        current = [i]
-        for j, b in enumerate(got, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return 1 - previous[-1] / len(want)
+    return 1 - Levenshtein.distance(want, got) / len(want)
 
 
 # -- review ------------------------------------------------------------------------------------
