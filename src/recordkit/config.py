@@ -112,6 +112,7 @@ class Settings:
     renovation: RenovationSettings = field(default_factory=RenovationSettings)
     notices: NoticesSettings = field(default_factory=NoticesSettings)
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
+    ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
 
     @property
     def operator_name(self) -> str:
@@ -338,3 +339,20 @@ class ArchiveSettings:
     ignore_patterns: tuple[str, ...] = ("~$*", "*.tmp", "*.part", "*.crdownload", "Thumbs.db", ".DS_Store", ".*")
     # Also file what recordkit writes to records/generated/ (the source stays where it is).
     file_generated: bool = False
+
+
+# Issue 7: text extraction and OCR.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """``[ocr]``: how scans without a text layer are recognised, and which pages are sent for review."""
+
+    # OCR'd pages whose mean line confidence (0..1) is below this are listed by `recordkit archive review`.
+    min_confidence: float = 0.85
+    # Longer side, in pixels, a page is scaled down to before OCR (an A0 drawing too): bounds memory and time.
+    max_side: int = 2000
+    # Resolution a PDF page without a text layer is rendered at (capped by max_side).
+    render_dpi: int = 200
+    # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
+    max_pixels: int = 150_000_000

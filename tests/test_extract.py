@@ -1,0 +1,221 @@
+"""Extraction: the words read from DOCX, XLSX and PDF text layers; bad files flagged, never raised;
+the stored text reused; OCR called only where a page has no text, once per page."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from recordkit import extract
+from recordkit.demoscans import encrypted_pdf, scan_bytes
+from recordkit.extract import ItemText, PageText, extract_item, extract_items, low_confidence_pages, stored_text
+from recordkit.workspace import Workspace
+from tests.extract_helpers import CountingEngine, item_for, text_pdf, write_docx, write_xlsx
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> CountingEngine:
+    counting = CountingEngine()
+    monkeypatch.setattr(extract, "load_engine", lambda: counting)
+    return counting
+
+
+def _file(workspace: Workspace, name: str, data: bytes) -> Path:
+    path = workspace.root / "records" / "archive" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_docx_header_paragraphs_table_and_footer(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, write_docx(workspace.root / "records" / "archive" / "协议.docx"))
+    text = extract_item(workspace, item)
+    assert text.error is None and not text.ocr_pending
+    assert text.pages == (PageText(1, "幸福里物业服务中心 装修管理协议\n"
+                                      "甲方：业主张伟，房号 3-2-1201。\n"
+                                      "乙方负责电梯维修期间的成品保护。\n"
+                                      "项目\t金额\t日期\n"
+                                      "装修押金\t2000元\t2025年3月15日\n"
+                                      "第 1 页 档号 HT-2026-00007", "text", None),)
+    assert engine.calls == 0
+
+
+def test_xlsx_cells_one_page_per_sheet(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, write_xlsx(workspace.root / "records" / "archive" / "台账.xlsx"))
+    text = extract_item(workspace, item)
+    assert [page.text for page in text.pages] == ["房号\t业主\t金额（元）\t日期\n3-2-1201\t张伟\t2350\t2025-03-15",
+                                                  "\t电梯维修基金已缴"]
+    assert [page.number for page in text.pages] == [1, 2]
+    assert text.text.endswith("2025-03-15\n\t电梯维修基金已缴")
+
+
+def test_pdf_text_layer_is_read_without_ocr(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, _file(workspace, "a.pdf", text_pdf(["Lift YZ-2026-00001", "Unit 3-2-1201"])))
+    text = extract_item(workspace, item)
+    assert text.pages == (PageText(1, "Lift YZ-2026-00001\nUnit 3-2-1201", "text", None),)
+    assert engine.calls == 0
+
+
+def test_scanned_pdf_pages_are_ocrd_with_their_confidence(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, _file(workspace, "scan.pdf", scan_bytes("pdf", 1, pages=3)))
+    text = extract_item(workspace, item)
+    assert [(p.number, p.text, p.method, p.confidence) for p in text.pages] == [
+        (1, "电梯维修记录1", "ocr", 0.95), (2, "电梯维修记录2", "ocr", 0.95), (3, "电梯维修记录3", "ocr", 0.95)]
+    assert text.text == "电梯维修记录1\n电梯维修记录2\n电梯维修记录3"
+
+
+def test_multi_page_tiff_ocrs_every_frame(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, _file(workspace, "图纸.tif", scan_bytes("tiff", 2, pages=4)))
+    text = extract_item(workspace, item)
+    assert [p.number for p in text.pages] == [1, 2, 3, 4] and engine.calls == 4
+
+
+def test_stored_text_is_reused_and_nothing_is_ocrd_twice(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, _file(workspace, "scan.jpg", scan_bytes("jpg", 3)))
+    assert stored_text(workspace, item) is None
+    first = extract_item(workspace, item)
+    assert engine.calls == 1
+    stored = workspace.root / "records" / "index" / "text" / item.sha256[:2] / f"{item.sha256}.json"
+    assert json.loads(stored.read_text(encoding="utf-8"))["pages"][0]["text"] == "电梯维修记录1"
+    again = extract_item(workspace, item)
+    assert again == first == stored_text(workspace, item)
+    assert engine.calls == 1
+    # A rename costs nothing: the text is kept by SHA-256.
+    moved = item_for(workspace, _file(workspace, "改名.jpg", scan_bytes("jpg", 3)))
+    assert extract_item(workspace, moved) == first and engine.calls == 1
+
+
+def test_without_ocr_text_pages_are_kept_and_ocr_left_pending(workspace: Workspace, engine: CountingEngine) -> None:
+    scan = item_for(workspace, _file(workspace, "scan.png", scan_bytes("png", 4)))
+    later = extract_item(workspace, scan, ocr=False)
+    assert later == ItemText(scan.sha256, (), None, True) and engine.calls == 0
+    assert stored_text(workspace, scan) == later
+    done = extract_item(workspace, scan)
+    assert not done.ocr_pending and done.pages[0].text == "电梯维修记录1" and engine.calls == 1
+    assert stored_text(workspace, scan) == done
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("坏.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF 文件已损坏，无法读取文字：只按档案信息检索"),
+    ("加密.pdf", encrypted_pdf(), "PDF 设置了打开密码，无法读取文字：只按档案信息检索"),
+    ("半张.jpg", scan_bytes("jpg", 1)[:300], None),
+    ("坏.docx", b"PK\x03\x04 not really a zip", "Word 文档已损坏，无法读取文字：只按档案信息检索"),
+    ("坏.xlsx", b"PK\x03\x04 not really a zip", "Excel 表格已损坏，无法读取文字：只按档案信息检索"),
+])
+def test_broken_files_give_an_error_never_an_exception(workspace: Workspace, engine: CountingEngine, name: str,
+                                                       data: bytes, reason: str | None) -> None:
+    item = item_for(workspace, _file(workspace, name, data))
+    text = extract_item(workspace, item)
+    assert text.pages == () and text.error
+    if reason:
+        assert text.error == reason
+    assert stored_text(workspace, item) == text  # flagged once, not retried every night
+
+
+def test_a_crashing_reader_is_flagged(workspace: Workspace, engine: CountingEngine,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*_args: object) -> None:
+        raise RecursionError("hostile file")
+
+    monkeypatch.setattr(extract, "_docx_text", crash)
+    item = item_for(workspace, write_docx(workspace.root / "records" / "archive" / "协议.docx"))
+    text = extract_item(workspace, item)
+    assert text.error == "读取文字时出错（RecursionError）：只按档案信息检索，请检查该文件"
+
+
+def test_a_zip_bomb_docx_is_refused(workspace: Workspace, engine: CountingEngine) -> None:
+    path = workspace.root / "records" / "archive" / "炸弹.docx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as stream:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):
+                stream.write(chunk)
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error == "Word 文档解压后过大（300 MB），不读取文字：只按档案信息检索"
+
+
+def test_a_missing_or_changed_file_is_not_stored(workspace: Workspace, engine: CountingEngine) -> None:
+    path = _file(workspace, "x.pdf", text_pdf(["abc"]))
+    item = item_for(workspace, path)
+    path.write_bytes(text_pdf(["changed"]))
+    assert extract_item(workspace, item).error == "档案文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify"
+    path.unlink()
+    assert extract_item(workspace, item).error == "档案文件不存在或无法读取：请运行 recordkit archive verify"
+    assert stored_text(workspace, item) is None
+
+
+def test_huge_scan_is_downscaled_before_ocr(workspace: Workspace, engine: CountingEngine) -> None:
+    from PIL import Image
+
+    path = workspace.root / "records" / "archive" / "A0图纸.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("L", (10_000, 7_000), 255).save(path, "PNG")
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error is None and text.pages[0].method == "ocr"
+    assert engine.sizes == [(2000, 1400)]
+
+
+def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEngine) -> None:
+    from PIL import Image
+
+    path = workspace.root / "records" / "archive" / "bomb.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("1", (20_000, 10_000), 1).save(path, "PNG")  # 200 MP in a few hundred KB
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error == "图片像素数超出安全上限（可能已损坏），不做文字识别：只按档案信息检索"
+    assert engine.calls == 0
+
+
+def test_images_above_the_configured_pixel_limit_are_not_ocrd(tmp_path: Path, engine: CountingEngine) -> None:
+    from PIL import Image
+
+    from recordkit.workspace import init_workspace, open_workspace
+
+    workspace = open_workspace(init_workspace(tmp_path / "ws"), environ={"RECORDKIT_OCR_MAX_PIXELS": "1000000"})
+    path = workspace.root / "records" / "archive" / "big.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("L", (2000, 1000), 255).save(path, "PNG")
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error == "图片过大（2000×1000 像素），不做文字识别：只按档案信息检索"
+    assert engine.calls == 0
+
+
+def test_extract_items_loads_the_engine_once_and_reports_progress(workspace: Workspace,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[CountingEngine] = []
+
+    def load() -> CountingEngine:
+        loads.append(CountingEngine())
+        return loads[-1]
+
+    monkeypatch.setattr(extract, "load_engine", load)
+    docx_item = item_for(workspace, write_docx(workspace.root / "records" / "archive" / "协议.docx"))
+    scans = [item_for(workspace, _file(workspace, f"s{n}.jpg", scan_bytes("jpg", 10 + n)), f"YZ-2026-0000{n}")
+             for n in range(2, 5)]
+    seen: list[tuple[int, int]] = []
+    results = list(extract_items(workspace, [docx_item], progress=lambda done, total: seen.append((done, total))))
+    assert loads == [] and seen == [(1, 1)] and results[0][1].error is None  # no OCR needed: engine never loaded
+    results = list(extract_items(workspace, scans, progress=lambda done, total: seen.append((done, total))))
+    assert len(loads) == 1 and loads[0].calls == 3
+    assert seen[1:] == [(1, 3), (2, 3), (3, 3)]
+    assert [item.archive_no for item, _text in results] == ["YZ-2026-00002", "YZ-2026-00003", "YZ-2026-00004"]
+
+
+def test_low_confidence_pages_are_listed(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    good, poor = CountingEngine(confidence=0.97), CountingEngine(confidence=0.6)
+    monkeypatch.setattr(extract, "load_engine", lambda: good)
+    clear = item_for(workspace, _file(workspace, "clear.jpg", scan_bytes("jpg", 20)), "YZ-2026-00001")
+    extract_item(workspace, clear)
+    monkeypatch.setattr(extract, "load_engine", lambda: poor)
+    blurred = item_for(workspace, _file(workspace, "blurred.tif", scan_bytes("tiff", 21, pages=2)), "YZ-2026-00002")
+    extract_item(workspace, blurred)
+    never = item_for(workspace, _file(workspace, "never.jpg", scan_bytes("jpg", 22)), "YZ-2026-00003")
+    found = low_confidence_pages(workspace, [clear, blurred, never])
+    assert [(item.archive_no, page.number, page.confidence) for item, page in found] == [
+        ("YZ-2026-00002", 1, 0.6), ("YZ-2026-00002", 2, 0.6)]
+    assert len(low_confidence_pages(workspace, [clear, blurred], threshold=0.99)) == 3
