@@ -29,6 +29,7 @@ from recordkit.searchtext import (
     canonical_term,
     document_tokens,
     fold,
+    fold_with_offsets,
     join_fields,
     term_pattern,
     term_tokens,
@@ -211,7 +212,7 @@ class SearchResult:
 
     @property
     def total_text(self) -> str:
-        return f"共 {self.total} 条" if self.exact_total else f"至少 {self.total} 条"
+        return f"{self.total} 条" if self.exact_total else f"至少 {self.total} 条"
 
 
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
@@ -251,27 +252,31 @@ def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None =
 
 
 def snippet(text: str, body_start: int, terms: Sequence[Term], show_private: bool = False) -> tuple[str, list[tuple[int, int]]]:
-    """A short piece of ``text`` around the first match (in the document's own text when it matches
-    there, else in its metadata), with the matched spans; ID and phone numbers masked unless asked."""
+    """A short piece of ``text`` (as written) around the first match — in the document's own text when it
+    matches there, else in its metadata — with the matched spans; ID and phone numbers masked unless asked."""
     shown = text if show_private else mask_private(text)
-    folded = shown.casefold()
-    if len(folded) != len(shown):  # a rare character whose case folding changes the length
-        shown = folded
-    spans = _spans(folded, terms, body_start) or _spans(folded, terms)
+    folded, origins = fold_with_offsets(shown)
+    folded_body = next((i for i, origin in enumerate(origins) if origin >= body_start), len(folded))
+    spans = [(origins[s], origins[e - 1] + 1) for s, e in _spans(folded, terms, folded_body) or _spans(folded, terms)]
     anchor = spans[0][0] if spans else body_start
-    begin = max(body_start if anchor >= body_start else 0, anchor - _SNIPPET_BEFORE)
-    finish = min(len(shown), anchor + _SNIPPET_AFTER)
+    floor = body_start if anchor >= body_start else 0
+    begin = max(floor, anchor - _SNIPPET_BEFORE)
+    line_end = shown.find("\n", anchor)
+    finish = min(len(shown) if line_end < 0 or anchor >= body_start else line_end, anchor + _SNIPPET_AFTER)
+    prefix = "…" if begin > floor else ""
+    suffix = "…" if finish < len(shown) and shown[finish:finish + 1] != "\n" else ""
     piece = shown[begin:finish].replace("\n", " ")
-    inside = [(s - begin, e - begin) for s, e in _spans(folded, terms, begin, finish)]
     merged: list[tuple[int, int]] = []
-    for s, e in inside:
+    for s, e in spans:
+        s, e = max(s, begin), min(e, finish)
+        if s >= e:
+            continue
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    prefix = "…" if begin > (body_start if anchor >= body_start else 0) else ""
-    suffix = "…" if finish < len(shown) and "\n" not in shown[finish:finish + 1] else ""
-    return prefix + piece + suffix, [(s + len(prefix), e + len(prefix)) for s, e in merged]
+    offset = len(prefix) - begin
+    return prefix + piece + suffix, [(s + offset, e + offset) for s, e in merged]
 
 
 def _filters(query: Query, rules: Any) -> Filters:
@@ -343,7 +348,7 @@ def search(workspace: Workspace, text: str, *, category: str | None = None, unit
 
 
 def _verified(candidate: Candidate, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:
-    folded = candidate.text.casefold()
+    folded = fold(candidate.text)
     return (all(any(term.found_in(folded, candidate.canonical) for term in group) for group in groups)
             and not any(term.found_in(folded, candidate.canonical) for term in excluded))
 

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh import fields as whoosh_fields
+from whoosh.system import pack_uint
+
 from recordkit.errors import ConflictError, IntegrityError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -75,16 +78,20 @@ class Candidate:
     shown: Mapping[str, Any]
 
 
+class Tokens(whoosh_fields.KEYWORD):
+    """A field fed with counted tokens from searchtext: no analyzer pass over thousands of token strings.
+
+    Frequencies without positions: candidates are checked against the stored text instead of by
+    phrase queries, which are slow on common words.  (Pickled into the index: keep name and module.)
+    """
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for token, weight in value.items():
+            yield token.encode("utf-8"), weight, float(weight), pack_uint(weight)
+
+
 def _schema() -> Any:
-    from whoosh import fields
-    from whoosh.system import pack_uint
-
-    class Tokens(fields.KEYWORD):
-        # Tokens come counted from searchtext: no analyzer pass over thousands of token strings.
-        def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-            for token, weight in value.items():
-                yield token.encode("utf-8"), weight, float(weight), pack_uint(weight)
-
+    fields = whoosh_fields
     return fields.Schema(
         archive_no=fields.ID(stored=True, unique=True, sortable=True),
         tok=Tokens(scorable=True),

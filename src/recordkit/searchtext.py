@@ -8,6 +8,7 @@ and archive numbers.  Pure functions on strings; knows nothing of Whoosh or of t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -41,9 +42,28 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
-def display_form(text: str) -> str:
-    """What the index stores for showing and checking: NFKC and blanks folded, but not case folded."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_DASHES)).strip()
+@functools.lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char).casefold().translate(_DASHES)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` char by char, with where each folded character came from in ``text``
+    (and one more entry, ``len(text)``): to show a match in the words as they were written."""
+    folded: list[str] = []
+    origins: list[int] = []
+    blank = True  # leading blanks are dropped, like fold's strip
+    for index, char in enumerate(text):
+        if char != "\n" and char.isspace():
+            if blank:
+                continue
+            blank, piece = True, " "
+        else:
+            blank, piece = char == "\n", _fold_char(char)
+        folded.append(piece)
+        origins += [index] * len(piece)
+    origins.append(len(text))
+    return "".join(folded), origins
 
 
 def _date_token(year: str, month: str, day: str) -> str | None:
@@ -126,4 +146,4 @@ def term_pattern(folded: str) -> re.Pattern[str]:
 
 def join_fields(parts: Iterable[str | None]) -> str:
     """Metadata and text as one stored text, one field per line (no query term spans two lines)."""
-    return "\n".join(display_form(part) for part in parts if part)
+    return "\n".join(part.strip() for part in parts if part and part.strip())

@@ -10,6 +10,7 @@ from recordkit.cli import fees_commands, receipt_commands  # noqa: F401  (issue 
 from recordkit.cli import renovation_commands  # noqa: F401  (issue 5: renovations)
 from recordkit.cli import document_commands, notice_commands  # noqa: F401  (issue 5: documents)
 from recordkit.cli import archive_commands  # noqa: F401  (issue 6: the archive)
+from recordkit.cli import search_commands  # noqa: F401  (issue 7: full-text search)
 from recordkit.cli._app import app
 
 
