@@ -138,7 +138,7 @@ class SearchIndex:
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise _corrupt(folder, err) from None
         if stored != SCHEMA_VERSION:
-            raise IntegrityError(f"检索索引的版本（{stored or '未知'}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+            raise IntegrityError(f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
 
     def _open(self) -> Any:
         from whoosh import index
