@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,18 +26,18 @@ from recordkit.searchtext import (
     DATE_PREFIX,
     UNIT_PREFIX,
     canonical_term,
-    document_tokens,
     fold,
     fold_with_offsets,
     join_fields,
     term_pattern,
     term_tokens,
+    token_set,
 )
 
 if TYPE_CHECKING:
     from recordkit.archive import ArchiveItem
     from recordkit.extract import ItemText
-    from recordkit.searchindex import Candidate, Filters, IndexDoc, SearchIndex
+    from recordkit.searchindex import Candidate, Filters, IndexDoc, IndexSearcher, SearchIndex
     from recordkit.storage.db import Ledger
     from recordkit.workspace import Workspace
 
@@ -325,36 +324,85 @@ def search(workspace: Workspace, text: str, *, category: str | None = None, unit
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
     if not query.groups and not any((filters.unit, filters.category, filters.owner, filters.date_from, filters.date_to)):
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
-    groups = [[term.tokens for term in group] for group in query.groups]
-    exact_excluded = [term.tokens[0] for term in query.excluded if term.exact]
-    checked_excluded = [term for term in query.excluded if not term.exact]
-    check = bool(checked_excluded) or any(not term.exact for group in query.groups for term in group)
     positive = [term for group in query.groups for term in group]
-    hits: list[Hit] = []
-    exhausted = True
+    checked_excluded = [term for term in query.excluded if not term.exact]
+    check = bool(checked_excluded) or any(not term.exact for term in positive)
     with SearchIndex(workspace.records_subdir("index")).searcher() as searcher:
-        found = 0
-        for candidate in searcher.candidates(groups, exact_excluded, filters, batch=max(2 * limit, 40)):
-            if check and not _verified(candidate, query.groups, checked_excluded):
-                continue
-            found += 1
-            if found > limit:
-                exhausted = False
-                break
-            hits.append(_hit(candidate, positive, show_private))
+        found = _candidates(searcher, query, filters)
+        meta_first = _meta_hits(searcher, query, found)
+        # Cheap ranking before any text is read: metadata hits first, then the newest filed.
+        ranked = sorted(found, key=lambda iid: (iid not in meta_first, -iid))
         if not check:
-            return SearchResult(hits, searcher.count(groups, exact_excluded, filters), True)
-    return SearchResult(hits, found, exhausted)
+            hits = [_hit(searcher.item(iid), positive, show_private, iid in meta_first) for iid in ranked[:limit]]
+            return SearchResult(hits, len(ranked), True)
+        hits = []
+        verified = 0
+        for iid in ranked:
+            candidate = searcher.item(iid)
+            if not _verified(candidate, query.groups, checked_excluded):
+                continue
+            verified += 1
+            if verified > limit:
+                return SearchResult(hits, verified, False)
+            hits.append(_hit(candidate, positive, show_private, iid in meta_first))
+    return SearchResult(hits, verified, True)
+
+
+def _tokens_items(searcher: IndexSearcher, tokens: Sequence[str], meta: bool = False,
+                  within: set[int] | None = None) -> set[int]:
+    """Items holding every one of ``tokens``, rarest list first."""
+    lists = sorted((searcher.postings(token, meta) for token in tokens), key=len)
+    found = set(lists[0]) if within is None else lists[0] & within
+    for more in lists[1:]:
+        if not found:
+            break
+        found &= more
+    return found
+
+
+def _candidates(searcher: IndexSearcher, query: Query, filters: Filters) -> set[int]:
+    found: set[int] | None = searcher.filtered(filters) if filters else None
+    # The most selective group first, so that later ones only narrow a small set.
+    for group in query.groups:
+        union: set[int] = set()
+        for term in group:
+            union |= _tokens_items(searcher, term.tokens, within=found)
+        found = union
+        if not found:
+            return set()
+    if found is None:
+        found = searcher.filtered(filters)
+    for term in query.excluded:
+        if term.exact and found:
+            found -= searcher.postings(term.tokens[0])
+    return found
+
+
+def _meta_hits(searcher: IndexSearcher, query: Query, found: set[int]) -> set[int]:
+    """Of ``found``, the items whose metadata hold the tokens of every group (ranked first)."""
+    if not found or not query.groups:
+        return set()
+    hits = set(found)
+    for group in query.groups:
+        union: set[int] = set()
+        for term in group:
+            union |= _tokens_items(searcher, term.tokens, meta=True, within=hits)
+        hits = union
+        if not hits:
+            break
+    return hits
 
 
 def _verified(candidate: Candidate, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:
-    folded = fold(candidate.text)
+    folded = candidate.folded
     return (all(any(term.found_in(folded, candidate.canonical) for term in group) for group in groups)
             and not any(term.found_in(folded, candidate.canonical) for term in excluded))
 
 
-def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool) -> Hit:
+def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_hit: bool) -> Hit:
     stored = candidate.shown
+    # The cheap score the ranking used: 10 for a hit in the metadata, plus how often the terms occur.
+    score = (10.0 if meta_hit else 0.0) + len(_spans(candidate.folded, terms))
     text, spans = snippet(candidate.text, candidate.body_start, terms, show_private)
 
     def shown(value: Any) -> str:
@@ -362,7 +410,7 @@ def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool) -> Hit
 
     return Hit(candidate.archive_no, shown(stored.get("title")), stored.get("category") or "", stored.get("unit"),
                stored.get("date"), shown(stored.get("path")), shown(stored.get("source_name")),
-               stored.get("owner") or "", candidate.score, text, tuple(spans))
+               stored.get("owner") or "", score, text, tuple(spans))
 
 
 # -- keeping the index current -----------------------------------------------------------------------------
@@ -436,16 +484,16 @@ def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...])
 def make_doc(item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, signature: str,
              present: bool = True) -> IndexDoc:
     """What the index holds of one item: its metadata always, its text when there is one."""
-    from recordkit.searchindex import META_WEIGHT, IndexDoc
+    from recordkit.searchindex import IndexDoc
 
     date = item.doc_date.isoformat() if item.doc_date else ""
     meta = join_fields([item.archive_no, item.title, item.category, item.unit, " ".join(owners), date,
                         item.original_name, item.path, item.topic])
     body = join_fields([text.text]) if text is not None and text.text.strip() else ""
     stored = meta + "\n" + body if body else meta
-    tokens = document_tokens(fold(body)) if body else Counter()
-    for token, count in document_tokens(fold(meta)).items():
-        tokens[token] += count * META_WEIGHT
+    folded_meta = fold(meta)
+    folded = folded_meta + "\n" + fold(body) if body else folded_meta
+    meta_tokens = token_set(folded_meta)
     if not present or (text is not None and text.error):
         state = "failed"
     elif text is not None and text.ocr_pending:
@@ -454,9 +502,10 @@ def make_doc(item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, 
         state = "ok"
     shown = {"title": item.title, "category": item.category, "unit": item.unit, "date": date or None,
              "path": item.path, "source_name": item.original_name, "owner": "、".join(owners)}
-    return IndexDoc(item.archive_no, tokens, stored, len(meta) + 1 if body else len(stored), signature, state,
-                    unit=item.unit or "", category=item.category, date=date,
-                    owners=tuple(fold(name).replace(" ", "") for name in owners), shown=shown)
+    return IndexDoc(item.archive_no, frozenset(token_set(folded)), frozenset(meta_tokens), stored, folded,
+                    len(meta) + 1 if body else len(stored), signature, state, unit=item.unit or "",
+                    category=item.category, date=date, owners=tuple(fold(name).replace(" ", "") for name in owners),
+                    shown=shown)
 
 
 def _texts(workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool,
@@ -533,7 +582,7 @@ def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False,
         if rebuild:
             index.rebuild(docs())
         elif todo or removed:
-            index.update(docs(), removed)
+            index.update(docs(), removed, compact=items is None)
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report

@@ -19,12 +19,12 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields as whoosh_fields
-from whoosh.system import pack_uint
 
 from recordkit.errors import ConflictError, IntegrityError, NotFoundError
 
@@ -36,8 +36,6 @@ VERSION_FILE = "recordkit-index.json"
 LIVE_FOLDER = "whoosh"
 NEW_PREFIX = "whoosh.new-"
 LOCK_FILE = "whoosh.lock"
-#: Metadata tokens count this many times over text tokens, so that title and metadata hits rank first.
-META_WEIGHT = 5
 REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
 
 
@@ -46,8 +44,10 @@ class IndexDoc:
     """One archive item as the index holds it."""
 
     archive_no: str
-    tokens: Mapping[str, int]  # token → weight (count, metadata counted META_WEIGHT times)
-    text: str  # metadata lines then the document's text, NFKC (what is checked and shown)
+    tokens: frozenset[str]  # every token of its metadata and text
+    meta_tokens: frozenset[str]  # those of its metadata (title, 档号, unit, …): they rank first
+    text: str  # metadata lines then the document's text, as written (what is shown)
+    folded: str  # searchtext.fold(text): what is checked
     body_start: int  # where the document's own text starts in ``text``
     signature: str  # changes whenever what is indexed of the item would change
     state: str  # "ok", "pending" (OCR not done yet) or "failed" (metadata only)
@@ -66,51 +66,106 @@ class Filters:
     date_from: str | None = None  # ISO, inclusive
     date_to: str | None = None
 
+    def __bool__(self) -> bool:
+        return any((self.unit, self.category, self.owner, self.date_from, self.date_to))
+
 
 @dataclass(frozen=True)
 class Candidate:
-    docnum: int
-    score: float
+    iid: int
     archive_no: str
     text: str
+    folded: str
     body_start: int
     canonical: frozenset[str]
     shown: Mapping[str, Any]
 
 
-class Tokens(whoosh_fields.KEYWORD):
-    """A field fed with counted tokens from searchtext: no analyzer pass over thousands of token strings.
+# How the index is laid out in Whoosh.  Whoosh writes each posting (term, document) and each term's
+# posting block in Python, tens of µs apiece; an item has about 800 distinct bigrams and unigrams, so
+# one Whoosh document per item with its tokens as terms cannot be built at 450 items/s.  Instead:
+#   item   one per archive item: 档号, its internal number (iid), signature, filter fields, and its text
+#          (as written and folded, compressed) for checking candidates and snippets;
+#   post   one of BUCKETS buckets of tokens (by a hash of the token), each token with the packed iids
+#          of the items holding it; every write adds a generation of buckets;
+#   dead   iids no longer current (an item changed or removed since its postings were written);
+#   meta   the next iid and how many generations were written since the last compaction.
+# Whoosh keeps it all consistent: one commit, a crash leaves the previous generation.  ``update`` of
+# the nightly run merges the generations once there are COMPACT_AFTER of them.
+META_KEY = "\x00meta"
+META_PREFIX = "m\x1f"
+BUCKETS = 1024
+UPDATE_DOCUMENTS = 16  # the buckets of one update travel in this many Whoosh documents
+COMPACT_AFTER = 16
 
-    Frequencies without positions: candidates are checked against the stored text instead of by
-    phrase queries, which are slow on common words.  (Pickled into the index: keep name and module.)
-    """
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        for token, weight in value.items():
-            yield token.encode("utf-8"), weight, float(weight), pack_uint(weight)
+def bucket_of(token: str) -> str:
+    return str(zlib.crc32(token.encode("utf-8")) % BUCKETS)
 
 
 def _schema() -> Any:
     fields = whoosh_fields
     return fields.Schema(
-        archive_no=fields.ID(stored=True, unique=True, sortable=True),
-        tok=Tokens(scorable=True),
+        kind=fields.ID(),
+        archive_no=fields.ID(unique=True, stored=True),
+        iid=fields.ID(),
+        bucket=fields.KEYWORD(),
         unit=fields.ID(), category=fields.ID(), date=fields.ID(), owner=fields.KEYWORD(),
-        sig=fields.ID(sortable=True), state=fields.ID(sortable=True),
         data=fields.STORED(),
     )
 
 
-def _fields(doc: IndexDoc) -> dict[str, Any]:
+def _write_item(writer: Any, doc: IndexDoc, iid: int) -> None:
+    """The item (small: read for every candidate and by the nightly run) and its text (read to check)."""
     canonical = sorted(token for token in doc.tokens if ":" in token)
-    data = {"z": zlib.compress(doc.text.encode("utf-8"), 1), "b": doc.body_start, "c": canonical, **doc.shown}
-    fields: dict[str, Any] = {"archive_no": doc.archive_no, "tok": doc.tokens, "sig": doc.signature,
-                              "state": doc.state, "data": data}
+    fields: dict[str, Any] = {"kind": "item", "archive_no": doc.archive_no, "iid": str(iid),
+                              "data": {"i": iid, "s": doc.signature, "t": doc.state, **doc.shown}}
     for name, value in (("unit", doc.unit), ("category", doc.category), ("date", doc.date),
                         ("owner", " ".join(doc.owners))):
         if value:
             fields[name] = value
-    return fields
+    writer.add_document(**fields)
+    writer.add_document(kind="text", iid=str(iid), data={
+        "z": zlib.compress(doc.text.encode("utf-8"), 1), "f": zlib.compress(doc.folded.encode("utf-8"), 1),
+        "b": doc.body_start, "c": canonical})
+
+
+class _Postings:
+    """token → iids, gathered while items are written, then written as buckets."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, array] = {}
+
+    def add(self, iid: int, doc: IndexDoc) -> None:
+        ids = self.ids
+        for token in doc.tokens:
+            found = ids.get(token)
+            if found is None:
+                ids[token] = found = array("I")
+            found.append(iid)
+        for token in doc.meta_tokens:
+            key = META_PREFIX + token
+            found = ids.get(key)
+            if found is None:
+                ids[key] = found = array("I")
+            found.append(iid)
+
+    def buckets(self) -> dict[str, dict[str, bytes]]:
+        shards: dict[str, dict[str, bytes]] = {}
+        for token, found in self.ids.items():
+            shards.setdefault(bucket_of(token), {})[token] = found.tobytes()
+        return shards
+
+
+def _write_buckets(writer: Any, postings: _Postings, documents: int = BUCKETS) -> None:
+    """The buckets as ``documents`` Whoosh documents (a small update: few documents, less overhead)."""
+    grouped: dict[int, tuple[list[str], dict[str, bytes]]] = {}
+    for bucket, tokens in postings.buckets().items():
+        names, merged = grouped.setdefault(int(bucket) % documents, ([], {}))
+        names.append(bucket)
+        merged.update(tokens)
+    for names, merged in grouped.values():
+        writer.add_document(kind="post", bucket=" ".join(names), data={"p": merged})
 
 
 def _corrupt(folder: Path, err: BaseException) -> IntegrityError:
@@ -191,27 +246,25 @@ class SearchIndex:
             lock.release()
 
     def signatures(self) -> dict[str, tuple[str, str]]:
-        """archive_no → (signature, state) of every document, read from columns (no stored fields)."""
+        """archive_no → (signature, state) of every item, from the small item documents (no text is read)."""
         ix = self._open()
         try:
-            with ix.reader() as reader:
-                numbers = reader.column_reader("archive_no")
-                sigs = reader.column_reader("sig")
-                states = reader.column_reader("state")
-                return {numbers[n]: (sigs[n], states[n]) for n in range(reader.doc_count_all())
-                        if not reader.is_deleted(n)}
+            with ix.searcher() as searcher:
+                return _signatures(searcher)
         except (IntegrityError, NotFoundError):
             raise
         except Exception as err:  # noqa: BLE001
-            raise _corrupt(self.live, err) from None
+            raise _corrupt(self.live, err) from err
         finally:
             ix.close()
 
-    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
+    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), compact: bool = False) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one commit (call under ``lock``).
 
         Whoosh writes new segment files and then renames its table of contents: a crash at any
-        point leaves the previous generation readable.  Returns the number of documents written.
+        point leaves the previous generation readable.  With ``compact`` (the nightly run) the
+        generations of postings are merged into one once there are ``COMPACT_AFTER`` of them.
+        Returns the number of items written.
         """
         ix = self._open()
         try:
@@ -221,11 +274,34 @@ class SearchIndex:
             raise _corrupt(self.live, err) from None
         written = 0
         try:
-            for number in delete:
-                writer.delete_by_term("archive_no", number)
-            for doc in docs:
-                writer.update_document(**_fields(doc))
-                written += 1
+            with ix.searcher() as searcher:
+                meta = _meta(searcher)
+                current = _current_iids(searcher)
+                dead: list[int] = []
+                postings = _Postings()
+                for number in delete:
+                    if number in current:
+                        dead.append(current[number])
+                        writer.delete_by_term("iid", str(current[number]))
+                next_iid = meta["next"]
+                for doc in docs:
+                    if doc.archive_no in current:
+                        dead.append(current[doc.archive_no])
+                        writer.delete_by_term("iid", str(current[doc.archive_no]))
+                    _write_item(writer, doc, next_iid)
+                    postings.add(next_iid, doc)
+                    next_iid += 1
+                    written += 1
+                generations = meta["generations"] + 1
+                if compact and generations >= COMPACT_AFTER:
+                    _compact(searcher, writer, postings, set(dead))
+                    generations = 1
+                else:
+                    _write_buckets(writer, postings, UPDATE_DOCUMENTS)
+                    if dead:
+                        writer.add_document(kind="dead", data={"d": array("I", dead).tobytes()})
+                writer.update_document(kind="meta", archive_no=META_KEY,
+                                       data={"next": next_iid, "generations": generations})
         except BaseException:
             writer.cancel()
             ix.close()
@@ -252,10 +328,14 @@ class SearchIndex:
             ix = index.create_in(str(new), _schema())
             writer = ix.writer(limitmb=256)
             written = 0
+            postings = _Postings()
             try:
                 for doc in docs:
-                    writer.add_document(**_fields(doc))
+                    _write_item(writer, doc, written)
+                    postings.add(written, doc)
                     written += 1
+                _write_buckets(writer, postings)
+                writer.add_document(kind="meta", archive_no=META_KEY, data={"next": written, "generations": 1})
             except BaseException:
                 writer.cancel()
                 raise
@@ -270,6 +350,56 @@ class SearchIndex:
             raise
         shutil.rmtree(new, ignore_errors=True)  # after the exchange: the old index
         return written
+
+
+def _items(searcher: Any) -> Iterator[Mapping[str, Any]]:
+    """The stored data of every live item (small: the texts are in their own documents)."""
+    from whoosh import query
+
+    for docnum in query.Term("kind", "item").docs(searcher):
+        yield searcher.stored_fields(docnum)
+
+
+def _signatures(searcher: Any) -> dict[str, tuple[str, str]]:
+    return {item["archive_no"]: (item["data"]["s"], item["data"]["t"]) for item in _items(searcher)}
+
+
+def _meta(searcher: Any) -> dict[str, int]:
+    docnum = searcher.document_number(archive_no=META_KEY)
+    return searcher.stored_fields(docnum)["data"] if docnum is not None else {"next": 0, "generations": 0}
+
+
+def _current_iids(searcher: Any) -> dict[str, int]:
+    return {item["archive_no"]: item["data"]["i"] for item in _items(searcher)}
+
+
+def _dead(searcher: Any) -> set[int]:
+    from whoosh import query
+
+    dead: set[int] = set()
+    for docnum in query.Term("kind", "dead").docs(searcher):
+        dead.update(array("I", searcher.stored_fields(docnum)["data"]["d"]))
+    return dead
+
+
+def _compact(searcher: Any, writer: Any, fresh: _Postings, dead: set[int]) -> None:
+    """Merge every generation of postings (and the new one) into one, dropping dead iids."""
+    from whoosh import query
+
+    dead |= _dead(searcher)
+    merged = _Postings()
+    for docnum in query.Term("kind", "post").docs(searcher):
+        for token, packed in searcher.stored_fields(docnum)["data"]["p"].items():
+            found = array("I", packed)
+            if dead:
+                found = array("I", (iid for iid in found if iid not in dead))
+            if found:
+                merged.ids.setdefault(token, array("I")).extend(found)
+    for token, found in fresh.ids.items():
+        merged.ids.setdefault(token, array("I")).extend(found)
+    writer.delete_by_term("kind", "post")
+    writer.delete_by_term("kind", "dead")
+    _write_buckets(writer, merged)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -309,81 +439,75 @@ def _swap(new: Path, live: Path) -> None:
 
 
 class IndexSearcher:
-    """Candidates for a query: documents holding all its tokens, best BM25 score first."""
+    """Set algebra over the postings of one consistent view, and the stored items."""
 
     def __init__(self, searcher: Any, folder: Path) -> None:
         self._searcher = searcher
         self._folder = folder
+        self._buckets: dict[int, dict[str, bytes]] = {}
+        try:
+            self._dead = _dead(searcher)
+        except Exception as err:  # noqa: BLE001
+            raise _corrupt(folder, err) from None
 
-    def doc_count(self) -> int:
-        return int(self._searcher.doc_count())
+    def _guarded(self, work: Any, *args: Any) -> Any:
+        try:
+            return work(*args)
+        except (IntegrityError, NotFoundError):
+            raise
+        except Exception as err:  # noqa: BLE001 - every way Whoosh fails on a damaged folder
+            raise _corrupt(self._folder, err) from err
 
-    def _query(self, groups: Sequence[Sequence[Sequence[str]]]) -> Any:
+    def postings(self, token: str, meta: bool = False) -> set[int]:
+        """The live items holding ``token`` (with ``meta``: in their metadata)."""
+        return self._guarded(self._postings, META_PREFIX + token if meta else token)
+
+    def _postings(self, token: str) -> set[int]:
+        found: set[int] = set()
+        key = bucket_of(token).encode("ascii")
+        reader = self._searcher.reader()
+        if ("bucket", key) not in reader:
+            return found
+        for docnum in reader.postings("bucket", key).all_ids():
+            bucket = self._buckets.get(docnum)
+            if bucket is None:
+                bucket = self._buckets[docnum] = self._searcher.stored_fields(docnum)["data"]["p"]
+            packed = bucket.get(token)
+            if packed:
+                found.update(array("I", packed))
+        return found - self._dead if self._dead else found
+
+    def filtered(self, filters: Filters) -> set[int]:
+        """The live items passing ``filters``."""
+        return self._guarded(self._filtered, filters)
+
+    def _filtered(self, filters: Filters) -> set[int]:
         from whoosh import query
 
-        def alternative(tokens: Sequence[str]) -> Any:
-            terms = [query.Term("tok", token) for token in tokens]
-            return terms[0] if len(terms) == 1 else query.And(terms)
-
-        parts = [alternative(group[0]) if len(group) == 1 else query.Or([alternative(a) for a in group])
-                 for group in groups]
-        if not parts:
-            return query.Every()
-        return parts[0] if len(parts) == 1 else query.And(parts)
-
-    @staticmethod
-    def _filter(filters: Filters) -> Any:
-        from whoosh import query
-
-        parts: list[Any] = []
+        parts: list[Any] = [query.Term("kind", "item")]
         for name, value in (("unit", filters.unit), ("category", filters.category), ("owner", filters.owner)):
             if value:
                 parts.append(query.Term(name, value))
         if filters.date_from or filters.date_to:
             parts.append(query.TermRange("date", filters.date_from, filters.date_to))
-        return query.And(parts) if parts else None
+        stored = self._searcher.stored_fields
+        return {stored(docnum)["data"]["i"] for docnum in query.And(parts).docs(self._searcher)}
 
-    def candidates(self, groups: Sequence[Sequence[Sequence[str]]], excluded: Sequence[str], filters: Filters,
-                   batch: int) -> Iterator[Candidate]:
-        """Documents that hold, for every group, all tokens of one of its alternatives, none of the
-        ``excluded`` tokens, and pass ``filters``; best first, fetched ``batch`` at a time (growing)."""
-        from whoosh import query
+    def item(self, iid: int) -> Candidate:
+        return self._guarded(self._item, iid)
 
-        q = self._query(groups)
-        filter_query = self._filter(filters)
-        mask = query.Or([query.Term("tok", token) for token in excluded]) if excluded else None
-        seen = 0
-        size = batch
-        try:
-            while True:
-                results = self._searcher.search(q, limit=size, filter=filter_query, mask=mask)
-                top = results.top_n[seen:]
-                for score, docnum in top:
-                    data = self._searcher.stored_fields(docnum)
-                    stored = data["data"]
-                    yield Candidate(docnum, float(score), data["archive_no"],
-                                    zlib.decompress(stored["z"]).decode("utf-8"), stored["b"],
-                                    frozenset(stored["c"]), stored)
-                seen += len(top)
-                if len(results.top_n) < size:
-                    return
-                size *= 4
-        except (GeneratorExit, IntegrityError):
-            raise
-        except Exception as err:  # noqa: BLE001
-            raise _corrupt(self._folder, err) from None
+    def _item(self, iid: int) -> Candidate:
+        item = text = None
+        for docnum in self._searcher.document_numbers(iid=str(iid)):
+            stored = self._searcher.stored_fields(docnum)
+            if "archive_no" in stored:
+                item = stored
+            else:
+                text = stored["data"]
+        if item is None or text is None:
+            raise LookupError(f"item {iid} incomplete")
+        return Candidate(iid, item["archive_no"], zlib.decompress(text["z"]).decode("utf-8"),
+                         zlib.decompress(text["f"]).decode("utf-8"), text["b"], frozenset(text["c"]), item["data"])
 
-    def count(self, groups: Sequence[Sequence[Sequence[str]]], excluded: Sequence[str], filters: Filters) -> int:
-        """How many documents are candidates (exact; no scoring)."""
-        from whoosh import query
-
-        q = self._query(groups)
-        if excluded:
-            q = query.AndNot(q, query.Or([query.Term("tok", token) for token in excluded]))
-        filter_query = self._filter(filters)
-        if filter_query is not None:
-            q = query.And([q, filter_query])
-        try:
-            return sum(1 for _ in q.docs(self._searcher))
-        except Exception as err:  # noqa: BLE001
-            raise _corrupt(self._folder, err) from None
+    def doc_count(self) -> int:
+        return len(self.filtered(Filters()))

@@ -20,8 +20,11 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
-_RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>(?:(?![{CJK}])[^\W_])+)")
-_WORD_CHAR = re.compile(rf"(?![{CJK}])[^\W_]")
+_RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
+_CJK_RUNS = re.compile(rf"[{CJK}]+")
+_WORD_RUNS = re.compile(rf"[^\W_{CJK}]+")
+_WORD_CHAR = re.compile(rf"[^\W_{CJK}]")
+_HAS_DASH = re.compile("[" + "".join(chr(c) for c in _DASHES) + "]")
 
 # Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15 (one token: d:2025-03-15).
 _DATES = re.compile(
@@ -38,7 +41,9 @@ def fold(text: str) -> str:
 
     Used on both sides: the document text as stored and every query term.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_DASHES)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if _HAS_DASH.search(folded):
+        folded = folded.translate(_DASHES)
     return _SPACES.sub(" ", folded).strip()
 
 
@@ -85,7 +90,7 @@ def canonical_tokens(folded: str) -> list[str]:
     found += [NUMBER_PREFIX + match.group() for match in _ARCHIVE_NO.finditer(folded)]
     if any(c.isdigit() for c in folded):
         without_numbers = _ARCHIVE_NO.sub(" ", folded)
-        found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers)]
+        found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
     return found
 
 
@@ -101,6 +106,17 @@ def document_tokens(folded: str) -> Counter[str]:
             counts[run] += 1
     counts.update(canonical_tokens(folded))
     return counts
+
+
+def token_set(folded: str) -> set[str]:
+    """The tokens of a document's folded text (no counts): CJK unigrams and bigrams, word runs, canonical."""
+    tokens: set[str] = set()
+    for run in _CJK_RUNS.findall(folded):
+        tokens.update(run)
+        tokens.update([run[i:i + 2] for i in range(len(run) - 1)])
+    tokens.update(_WORD_RUNS.findall(folded))
+    tokens.update(canonical_tokens(folded))
+    return tokens
 
 
 def canonical_term(folded: str) -> str | None:
@@ -139,8 +155,8 @@ def term_pattern(folded: str) -> re.Pattern[str]:
     """What "the text contains this term" means: the folded substring, and a term that starts or ends
     with a letter or digit must not touch another one there (``ab12`` is not inside ``ab123``),
     just as runs of letters and digits are whole tokens."""
-    head = r"(?<!(?![" + CJK + r"])[^\W_])" if _WORD_CHAR.match(folded[:1]) else ""
-    tail = r"(?!(?![" + CJK + r"])[^\W_])" if _WORD_CHAR.match(folded[-1:]) else ""
+    head = r"(?<![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[:1]) else ""
+    tail = r"(?![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[-1:]) else ""
     return re.compile(head + re.escape(folded) + tail)
 
 
