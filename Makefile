@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_watch.py
 	$(BIN)/python benchmarks/bench_fees.py
 	$(BIN)/python benchmarks/bench_notices.py --ledger
+	$(BIN)/python benchmarks/bench_ocr.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -219,3 +219,41 @@ def test_low_confidence_pages_are_listed(workspace: Workspace, monkeypatch: pyte
     assert [(item.archive_no, page.number, page.confidence) for item, page in found] == [
         ("YZ-2026-00002", 1, 0.6), ("YZ-2026-00002", 2, 0.6)]
     assert len(low_confidence_pages(workspace, [clear, blurred], threshold=0.99)) == 3
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_chinese_text_layer_pdf_from_libreoffice(workspace: Workspace, engine: CountingEngine) -> None:
+    from recordkit.pdf import convert_to_pdf
+
+    source = write_docx(workspace.root / "records" / "archive" / "协议.docx")
+    pdf = convert_to_pdf([source])[0]
+    text = extract_item(workspace, item_for(workspace, pdf))
+    assert [p.method for p in text.pages] == ["text"] and engine.calls == 0
+    flat = "".join(text.text.split())
+    for words in ("甲方：业主张伟，房号3-2-1201。", "乙方负责电梯维修期间的成品保护。", "装修押金", "2025年3月15日",
+                  "档号HT-2026-00007"):
+        assert words in flat
+
+
+def _extract_in_a_process(root: str, relative: str) -> None:
+    from recordkit.workspace import open_workspace
+
+    workspace = open_workspace(Path(root), environ={})
+    item = item_for(workspace, workspace.root / relative)
+    for _ in range(20):
+        text = extract_item(workspace, item)
+        assert text.error is None and text.pages[0].text.startswith("幸福里物业服务中心")
+
+
+def test_two_processes_extracting_the_same_item_at_once(workspace: Workspace) -> None:
+    from tests.conftest import run_at_once
+
+    path = write_docx(workspace.root / "records" / "archive" / "协议.docx")
+    stored = workspace.root / "records" / "index" / "text"
+    for round_ in range(3):  # each round starts with no stored text, so both processes write it
+        __import__("shutil").rmtree(stored, ignore_errors=True)
+        run_at_once(_extract_in_a_process, (str(workspace.root), path.relative_to(workspace.root).as_posix()),
+                    ["守护进程", "夜间索引"])
+        files = sorted(p.name for p in stored.rglob("*"))
+        assert len(files) == 2 and not any(name.startswith(".~recordkit-") for name in files), (round_, files)
+        assert stored_text(workspace, item_for(workspace, path)).pages[0].text.startswith("幸福里物业服务中心")

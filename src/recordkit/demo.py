@@ -320,7 +320,7 @@ def _step_archive(ctx: DemoContext) -> None:
     import random
 
     from recordkit.archive import Archivist, lend, return_item
-    from recordkit.demoscans import scan_bytes, write_scan
+    from recordkit.demoscans import document_lines, scan_bytes, write_scan
     from recordkit.storage.db import open_ledger
 
     rng = random.Random(ctx.seed)
@@ -328,36 +328,45 @@ def _step_archive(ctx: DemoContext) -> None:
     today = dt.date.today()
     with open_ledger(ctx.workspace.database_url) as ledger:
         with ledger.read() as conn:
-            owned = sorted(code for code, owner in _unit_owners(conn).items() if owner)
+            owners = _unit_owners(conn)
+            owned = sorted(code for code, owner in owners.items() if owner)
         units = rng.sample(owned, min(12, len(owned)))
         seed = 0
         for code in units:  # 业主档案: named the way the scanner's operator types them
             moved_in = dt.date(rng.randrange(2015, 2026), rng.randrange(1, 13), rng.randrange(1, 28))
             for title, ext, pages in (("产权证明", "pdf", 2), ("身份证复印件", "jpg", 1), ("入住登记表", "pdf", 1)):
                 seed += 1
-                write_scan(inbox / f"{code}_{title}_{moved_in:%Y%m%d}.{ext}", seed, pages)
+                write_scan(inbox / f"{code}_{title}_{moved_in:%Y%m%d}.{ext}", seed, pages,
+                           document_lines(title, code, owners[code], moved_in, title))
         building, entrance, room = units[0].split("-")
         seed += 1
-        write_scan(inbox / "业主档案" / units[1] / "装修协议.pdf", seed, 3)
+        write_scan(inbox / "业主档案" / units[1] / "装修协议.pdf", seed, 3,
+                   document_lines("装饰装修管理协议", units[1], owners[units[1]], today - dt.timedelta(days=20), "装修协议"))
         seed += 1
-        write_scan(inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg", seed)
+        write_scan(inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg", seed,
+                   lines=document_lines("装修申请表", units[0], owners[units[0]], today - dt.timedelta(days=25), "装修申请表"))
         for system, month in (("电梯", 9), ("消防", 10), ("供水", 10), ("电梯", 11)):  # 工程档案
             seed += 1
-            write_scan(inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf", seed, 2)
+            write_scan(inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf", seed, 2,
+                       document_lines(f"{system}维修保养记录", date=dt.date(today.year, month, 15), kind="维保记录"))
         seed += 1
-        write_scan(inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif", seed, 4)
+        write_scan(inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif", seed, 4,
+                   document_lines("3号楼给排水竣工图纸", date=dt.date(2019, 6, 20), kind="竣工图纸"))
         seed += 1
-        contract = write_scan(inbox / "保洁服务合同_20260101.pdf", seed, 3)
+        contract = write_scan(inbox / "保洁服务合同_20260101.pdf", seed, 3,
+                              document_lines("保洁服务合同（2026年度）", date=dt.date(2026, 1, 1), kind="服务合同"))
         contract.with_name(contract.name + ".json").write_text(json.dumps(
             {"类别": "合同协议档案", "题名": "保洁服务合同（2026年度）", "盒号": "HT-2026-01", "架位": "C-1-2",
              "保密": "是"}, ensure_ascii=False), encoding="utf-8")
         seed += 1
-        write_scan(inbox / f"{today.year}年10月收据存根.pdf", seed, 5)
+        write_scan(inbox / f"{today.year}年10月收据存根.pdf", seed, 5,
+                   document_lines(f"{today.year}年10月收据存根", date=dt.date(today.year, 10, 31), kind="收据存根"))
         seed += 1
         gbk_name = f"{units[2]} 购房合同（复印件）.jpg".encode("gbk")  # as a Windows scanner writes it
         with open(os.path.join(os.fsencode(inbox), gbk_name), "wb") as stream:
-            stream.write(scan_bytes("jpg", seed))
-        write_scan(inbox / "IMG_0042.jpg", seed + 1)
+            stream.write(scan_bytes("jpg", seed, lines=document_lines("商品房买卖合同", units[2], owners[units[2]],
+                                                                      dt.date(2018, 5, 8), "购房合同")))
+        write_scan(inbox / "IMG_0042.jpg", seed + 1, lines=document_lines("扫描件"))
         (inbox / "~$保洁服务合同.docx").write_bytes(b"Word's lock file")
         (inbox / "扫描中断.pdf").write_bytes(b"%PDF-1.4\n")
         (inbox / "产权证明-又扫了一遍.pdf").write_bytes((inbox / f"{units[0]}_产权证明_{_first_date(inbox, units[0])}.pdf").read_bytes())

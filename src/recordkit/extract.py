@@ -452,6 +452,25 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# -- accuracy -------------------------------------------------------------------------------
+
+
+def character_accuracy(expected: str, recognised: str) -> float:
+    """1 - edit distance / length, over the characters with whitespace removed (OCR drops spaces
+    between words; Chinese has none).  1.0 is a perfect read; it can go below 0 on garbage."""
+    want = [ch for ch in unicodedata.normalize("NFKC", expected) if not ch.isspace()]
+    got = [ch for ch in unicodedata.normalize("NFKC", recognised) if not ch.isspace()]
+    if not want:
+        return 1.0 if not got else 0.0
+    previous = list(range(len(got) + 1))
+    for i, a in enumerate(want, start=1):
+        current = [i]
+        for j, b in enumerate(got, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return 1 - previous[-1] / len(want)
+
+
 # -- review ------------------------------------------------------------------------------------
 
 
@@ -468,6 +487,35 @@ def low_confidence_pages(workspace: Workspace, items: Iterable[ArchiveItem],
             if page.method == "ocr" and page.confidence is not None and page.confidence < limit:
                 found.append((item, page))
     return found
+
+
+@dataclass(frozen=True)
+class TextReviewEntry:
+    """One line of the text review: an OCR'd page read with low confidence, or an item whose text
+    could not be extracted (``page`` None, ``error`` set)."""
+
+    archive_no: str
+    title: str
+    path: str
+    page: int | None
+    confidence: float | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"archive_no": self.archive_no, "title": self.title, "path": self.path, "page": self.page,
+                "confidence": self.confidence, "error": self.error}
+
+
+def text_review(workspace: Workspace, items: Iterable[ArchiveItem],
+                threshold: float | None = None) -> list[TextReviewEntry]:
+    """What an archivist should look at: OCR'd pages below the threshold, then items whose text could
+    not be extracted (indexed by their metadata alone).  From the stored text only: nothing is extracted."""
+    chosen = list(items)
+    pages = [TextReviewEntry(item.archive_no, item.title, item.path, page.number, page.confidence, None)
+             for item, page in low_confidence_pages(workspace, chosen, threshold)]
+    failed = [TextReviewEntry(item.archive_no, item.title, item.path, None, None, text.error)
+              for item, text in failed_items(workspace, chosen)]
+    return pages + failed
 
 
 def failed_items(workspace: Workspace, items: Iterable[ArchiveItem]) -> list[tuple[ArchiveItem, ItemText]]:

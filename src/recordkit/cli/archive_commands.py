@@ -182,23 +182,90 @@ def archive_list(
 @archive_app.command("review")
 def archive_review(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+    ocr: bool = typer.Option(False, "--ocr", help="只列文字识别的问题：置信度低的 OCR 页、无法提取文字的档案。"),
+    min_confidence: float | None = typer.Option(None, "--min-confidence",
+                                                help="置信度低于此值（0~1）的页列出（默认取配置 [ocr] min_confidence）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error）。"),
 ) -> None:
-    """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中。
+    """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
+    以及文字识别置信度低的页和无法提取文字的档案（这些只按档案信息检索）。
 
-    例：recordkit archive review
+    例：recordkit archive review --ocr
     """
     from recordkit.archive import list_items
+    from recordkit.extract import text_review
 
-    items = list_items(state(ctx).ledger(), review=True)
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        from recordkit.errors import UsageError
+
+        raise UsageError(f"--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 {min_confidence:g}）")
+    archivist = _archivist(ctx)
+    if not ocr:
+        items = list_items(archivist.ledger, review=True)
+        if as_json:
+            print_json([item.to_dict() for item in items])
+            return
+        table = new_table("档号", "类别", "房号", "题名", "原文件名", "待复核原因", title=f"待复核档案 {len(items)} 件")
+        for item in items:
+            table.add_row(item.archive_no, item.category, item.unit or "", item.title, item.original_name,
+                          "；".join(item.review_reasons))
+        console().print(table)
+    threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
+    entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
     if as_json:
-        print_json([item.to_dict() for item in items])
+        print_json([entry.to_dict() for entry in entries])
         return
-    table = new_table("档号", "类别", "房号", "题名", "原文件名", "待复核原因", title=f"待复核档案 {len(items)} 件")
-    for item in items:
-        table.add_row(item.archive_no, item.category, item.unit or "", item.title, item.original_name,
-                      "；".join(item.review_reasons))
-    console().print(table)
+    pages = [entry for entry in entries if entry.error is None]
+    failed = [entry for entry in entries if entry.error is not None]
+    if pages:
+        table = new_table("档号", "页", "置信度", "题名", title=f"识别置信度低于 {threshold:.2f} 的页 {len(pages)} 页")
+        for entry in pages:
+            table.add_row(entry.archive_no, str(entry.page), f"{entry.confidence:.2f}", entry.title)
+        console().print(table)
+    elif ocr:
+        typer.echo(f"没有识别置信度低于 {threshold:.2f} 的页")
+    if failed:
+        table = new_table("档号", "题名", "原因", title=f"无法提取文字的档案 {len(failed)} 件（只按档案信息检索）")
+        for entry in failed:
+            table.add_row(entry.archive_no, entry.title, entry.error or "")
+        console().print(table)
+    elif ocr:
+        typer.echo("没有无法提取文字的档案")
+
+
+@archive_app.command("text")
+def archive_text(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 GC-2026-00001。"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="只读文字层、Word 和 Excel，不做文字识别（OCR）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"),
+) -> None:
+    """显示一件档案的文字：PDF 文字层、Word、Excel 直接读取，扫描件做文字识别（OCR），每页注明来源和置信度。
+
+    提取的文字按 SHA-256 保存在 records/index/text/，以后检索、重建索引都不再识别。
+
+    例：recordkit archive text GC-2026-00001
+    """
+    from recordkit.archive import get_item
+    from recordkit.errors import IntegrityError
+    from recordkit.extract import extract_item
+
+    app_state = state(ctx)
+    item = get_item(app_state.ledger(), archive_no)
+    text = extract_item(app_state.workspace(), item, ocr=not no_ocr)
+    if text.error:
+        raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
+    if as_json:
+        print_json({"archive_no": item.archive_no, **text.to_dict()})
+        return
+    typer.echo(f"{item.archive_no}（{item.title}），{len(text.pages)} 页：")
+    for page in text.pages:
+        source = "直接读取" if page.method == "text" else (
+            f"OCR，置信度 {page.confidence:.2f}" if page.confidence is not None else "OCR，未识别出文字")
+        typer.echo(f"— 第 {page.number} 页（{source}）—")
+        typer.echo(page.text)
+    if text.ocr_pending:
+        typer.echo("还有页面没有文字层、尚未识别：去掉 --no-ocr 再运行一次")
 
 
 @archive_app.command("update")
