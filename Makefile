@@ -28,6 +28,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive list --category 业主档案 | head -n 12
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive loans
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive verify
+	cd $(DEMO_DIR) && ../$(BIN)/recordkit search 梯维修
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
@@ -43,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fees.py
 	$(BIN)/python benchmarks/bench_notices.py --ledger
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_search.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

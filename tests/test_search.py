@@ -237,3 +237,23 @@ def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, Archi
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin"})
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_many_small_updates_are_merged_by_the_nightly_run(indexed: dict[str, ArchiveItem], ws: Workspace,
+                                                          ledger: Ledger, tmp_path: Path) -> None:
+    from recordkit.search import index_filed
+    from recordkit.searchindex import COMPACT_AFTER
+
+    for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
+        filed = file_documents(ws, ledger, tmp_path / f"批次{number}",
+                               [(f"巡检{number}.docx", "工程档案", None, f"水泵巡检{number}", dt.date(2024, 6, 1),
+                                 f"第{number}次水泵巡检，压力正常。")])
+        index_filed(ws, ledger, filed.values())
+    update_item(ws, ledger, FIRE, "档案员", title="消防泵房巡检")  # a change: its old postings are dead
+    report = update_index(ws, ledger)  # the nightly run: merges the generations
+    assert (report.added, report.updated) == (0, 1)
+    assert len(search(ws, "水泵巡检", limit=50).hits) == COMPACT_AFTER + 1
+    assert [hit.title for hit in search(ws, "消防设施").hits] == ["消防泵房巡检"]  # (its path keeps the old title)
+    assert numbers(ws, "泵房巡检") == [FIRE]  # once: the old version's postings are dropped by the merge
+    assert numbers(ws, "第3次水泵") == ["GC-2024-00005"]
+    assert verify_index(ws, ledger).ok

@@ -250,10 +250,27 @@ def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None =
     return sorted(spans)
 
 
+def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240) -> str:
+    """A long text cut to the metadata and the part of the body around the first plain match (folding
+    every character with its offset costs milliseconds on a long scan)."""
+    if len(text) - body_start <= 3 * reach:
+        return text
+    lowered = text[body_start:].casefold()
+    positions = [lowered.find(term.text) for term in terms if term.canonical is None]
+    found = [position for position in positions if position >= 0]
+    if not found:
+        return text
+    anchor = body_start + min(found)
+    start = max(body_start, anchor - reach)
+    return text[:body_start] + text[start:anchor + reach]
+
+
 def snippet(text: str, body_start: int, terms: Sequence[Term], show_private: bool = False) -> tuple[str, list[tuple[int, int]]]:
     """A short piece of ``text`` (as written) around the first match — in the document's own text when it
     matches there, else in its metadata — with the matched spans; ID and phone numbers masked unless asked."""
     shown = text if show_private else mask_private(text)
+    shown = _window(shown, body_start, terms)
+    body_start = min(body_start, len(shown))
     folded, origins = fold_with_offsets(shown)
     folded_body = next((i for i, origin in enumerate(origins) if origin >= body_start), len(folded))
     spans = [(origins[s], origins[e - 1] + 1) for s, e in _spans(folded, terms, folded_body) or _spans(folded, terms)]
@@ -400,7 +417,7 @@ def _verified(candidate: Candidate, groups: Sequence[Sequence[Term]], excluded: 
 
 
 def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_hit: bool) -> Hit:
-    stored = candidate.shown
+    archive_no, stored = candidate.shown()
     # The cheap score the ranking used: 10 for a hit in the metadata, plus how often the terms occur.
     score = (10.0 if meta_hit else 0.0) + len(_spans(candidate.folded, terms))
     text, spans = snippet(candidate.text, candidate.body_start, terms, show_private)
@@ -408,7 +425,7 @@ def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_h
     def shown(value: Any) -> str:
         return str(value or "") if show_private else mask_private(str(value or ""))
 
-    return Hit(candidate.archive_no, shown(stored.get("title")), stored.get("category") or "", stored.get("unit"),
+    return Hit(archive_no, shown(stored.get("title")), stored.get("category") or "", stored.get("unit"),
                stored.get("date"), shown(stored.get("path")), shown(stored.get("source_name")),
                stored.get("owner") or "", score, text, tuple(spans))
 

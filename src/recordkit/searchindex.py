@@ -73,12 +73,14 @@ class Filters:
 @dataclass(frozen=True)
 class Candidate:
     iid: int
-    archive_no: str
     text: str
     folded: str
     body_start: int
     canonical: frozenset[str]
-    shown: Mapping[str, Any]
+    source: IndexSearcher
+
+    def shown(self) -> tuple[str, Mapping[str, Any]]:
+        return self.source.shown(self.iid)
 
 
 # How the index is laid out in Whoosh.  Whoosh writes each posting (term, document) and each term's
@@ -125,7 +127,7 @@ def _write_item(writer: Any, doc: IndexDoc, iid: int) -> None:
         if value:
             fields[name] = value
     writer.add_document(**fields)
-    writer.add_document(kind="text", iid=str(iid), data={
+    writer.add_document(kind="text", iid=f"t{iid}", data={
         "z": zlib.compress(doc.text.encode("utf-8"), 1), "f": zlib.compress(doc.folded.encode("utf-8"), 1),
         "b": doc.body_start, "c": canonical})
 
@@ -268,7 +270,7 @@ class SearchIndex:
         """
         ix = self._open()
         try:
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=128, compound=False)
         except Exception as err:  # noqa: BLE001
             ix.close()
             raise _corrupt(self.live, err) from None
@@ -283,11 +285,13 @@ class SearchIndex:
                     if number in current:
                         dead.append(current[number])
                         writer.delete_by_term("iid", str(current[number]))
+                        writer.delete_by_term("iid", f"t{current[number]}")
                 next_iid = meta["next"]
                 for doc in docs:
                     if doc.archive_no in current:
                         dead.append(current[doc.archive_no])
                         writer.delete_by_term("iid", str(current[doc.archive_no]))
+                        writer.delete_by_term("iid", f"t{current[doc.archive_no]}")
                     _write_item(writer, doc, next_iid)
                     postings.add(next_iid, doc)
                     next_iid += 1
@@ -326,7 +330,7 @@ class SearchIndex:
         new.mkdir()
         try:
             ix = index.create_in(str(new), _schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, compound=False)
             written = 0
             postings = _Postings()
             try:
@@ -494,20 +498,27 @@ class IndexSearcher:
         return {stored(docnum)["data"]["i"] for docnum in query.And(parts).docs(self._searcher)}
 
     def item(self, iid: int) -> Candidate:
+        """The text of an item, to check and show; its metadata (``shown``) only when ``shown`` is read."""
         return self._guarded(self._item, iid)
 
     def _item(self, iid: int) -> Candidate:
-        item = text = None
-        for docnum in self._searcher.document_numbers(iid=str(iid)):
-            stored = self._searcher.stored_fields(docnum)
-            if "archive_no" in stored:
-                item = stored
-            else:
-                text = stored["data"]
-        if item is None or text is None:
-            raise LookupError(f"item {iid} incomplete")
-        return Candidate(iid, item["archive_no"], zlib.decompress(text["z"]).decode("utf-8"),
-                         zlib.decompress(text["f"]).decode("utf-8"), text["b"], frozenset(text["c"]), item["data"])
+        docnum = self._searcher.document_number(iid=f"t{iid}")
+        if docnum is None:
+            raise LookupError(f"text of item {iid} missing")
+        text = self._searcher.stored_fields(docnum)["data"]
+        return Candidate(iid, zlib.decompress(text["z"]).decode("utf-8"), zlib.decompress(text["f"]).decode("utf-8"),
+                         text["b"], frozenset(text["c"]), self)
+
+    def shown(self, iid: int) -> tuple[str, Mapping[str, Any]]:
+        """档号 and what results show of an item (title, path, …)."""
+        return self._guarded(self._shown, iid)
+
+    def _shown(self, iid: int) -> tuple[str, Mapping[str, Any]]:
+        docnum = self._searcher.document_number(iid=str(iid))
+        if docnum is None:
+            raise LookupError(f"item {iid} missing")
+        stored = self._searcher.stored_fields(docnum)
+        return stored["archive_no"], stored["data"]
 
     def doc_count(self) -> int:
         return len(self.filtered(Filters()))
