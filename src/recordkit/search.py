@@ -599,7 +599,8 @@ def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False,
         if rebuild:
             index.rebuild(docs())
         elif todo or removed:
-            index.update(docs(), removed, compact=items is None)
+            index.update(docs(), removed, compact=items is None,
+                         current={number: found[2] for number, found in existing.items()})
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report

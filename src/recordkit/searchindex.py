@@ -247,8 +247,8 @@ class SearchIndex:
         finally:
             lock.release()
 
-    def signatures(self) -> dict[str, tuple[str, str]]:
-        """archive_no → (signature, state) of every item, from the small item documents (no text is read)."""
+    def signatures(self) -> dict[str, tuple[str, str, int]]:
+        """archive_no → (signature, state, iid) of every item, from the small item documents (no text is read)."""
         ix = self._open()
         try:
             with ix.searcher() as searcher:
@@ -260,12 +260,14 @@ class SearchIndex:
         finally:
             ix.close()
 
-    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), compact: bool = False) -> int:
+    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), compact: bool = False,
+               current: Mapping[str, int] | None = None) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one commit (call under ``lock``).
 
         Whoosh writes new segment files and then renames its table of contents: a crash at any
         point leaves the previous generation readable.  With ``compact`` (the nightly run) the
         generations of postings are merged into one once there are ``COMPACT_AFTER`` of them.
+        ``current`` (档号 → iid, from ``signatures`` under the same lock) saves reading every item again.
         Returns the number of items written.
         """
         ix = self._open()
@@ -278,7 +280,7 @@ class SearchIndex:
         try:
             with ix.searcher() as searcher:
                 meta = _meta(searcher)
-                current = _current_iids(searcher)
+                current = dict(current) if current is not None else _current_iids(searcher)
                 dead: list[int] = []
                 postings = _Postings()
                 for number in delete:
@@ -364,8 +366,8 @@ def _items(searcher: Any) -> Iterator[Mapping[str, Any]]:
         yield searcher.stored_fields(docnum)
 
 
-def _signatures(searcher: Any) -> dict[str, tuple[str, str]]:
-    return {item["archive_no"]: (item["data"]["s"], item["data"]["t"]) for item in _items(searcher)}
+def _signatures(searcher: Any) -> dict[str, tuple[str, str, int]]:
+    return {item["archive_no"]: (item["data"]["s"], item["data"]["t"], item["data"]["i"]) for item in _items(searcher)}
 
 
 def _meta(searcher: Any) -> dict[str, int]:
