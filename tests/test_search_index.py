@@ -4,6 +4,8 @@ process, schema version and damage, and the watcher making a filed .docx searcha
 from __future__ import annotations
 
 import json
+import os
+import time
 import multiprocessing
 import signal
 import subprocess
@@ -159,7 +161,12 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
     finally:
         searcher.kill()
     index_dir = indexed.records_subdir("index")
-    assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith("whoosh")) == ["whoosh", "whoosh.lock"]
+    assert (index_dir / LIVE_FOLDER).is_symlink()
+    generations = sorted(p.name for p in index_dir.glob("whoosh.gen-*"))
+    assert len(generations) == 7  # the replaced ones stay a while for searches still reading them
+    SearchIndex(index_dir).remove_old_generations(now=time.time() + 3600)
+    assert [p.name for p in index_dir.glob("whoosh.gen-*")] == [os.readlink(index_dir / LIVE_FOLDER)]
+    assert not list(index_dir.glob(".whoosh.link-*"))
 
 
 def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:

@@ -8,8 +8,6 @@ what a query means and whether a candidate really contains it belongs to ``searc
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import json
 import logging
@@ -33,8 +31,10 @@ log = logging.getLogger(__name__)
 #: Bump when the schema or the tokens change: an index of another version is never read, it is rebuilt.
 SCHEMA_VERSION = 1
 VERSION_FILE = "recordkit-index.json"
-LIVE_FOLDER = "whoosh"
-NEW_PREFIX = "whoosh.new-"
+LIVE_FOLDER = "whoosh"  # a symbolic link to the generation in use: whoosh.gen-…
+NEW_PREFIX = "whoosh.gen-"
+#: A replaced generation is removed this long after, when no search can still be reading it.
+KEEP_OLD_SECONDS = 600
 LOCK_FILE = "whoosh.lock"
 REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
 
@@ -185,7 +185,7 @@ class SearchIndex:
     # -- opening ---------------------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return self.live.is_dir()
+        return self.live.exists()
 
     def _check_version(self, folder: Path) -> None:
         try:
@@ -200,16 +200,13 @@ class SearchIndex:
     def _open(self) -> Any:
         from whoosh import index
 
-        for attempt in range(50):
-            # A rebuild's swap without RENAME_EXCHANGE leaves the name empty for an instant.
-            if self.live.is_dir() or not any(self.index_dir.glob(NEW_PREFIX + "*")):
-                break
-            time.sleep(0.02 * (attempt + 1))
         if not self.live.is_dir():
             raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
-        self._check_version(self.live)
+        # Whoosh opens segment files lazily by path: a search keeps to the generation it started on.
+        folder = Path(os.path.realpath(self.live))
+        self._check_version(folder)
         try:
-            return index.open_dir(str(self.live))
+            return index.open_dir(str(folder))
         except Exception as err:  # noqa: BLE001 - every way Whoosh fails on a damaged folder
             raise _corrupt(self.live, err) from None
 
@@ -270,6 +267,7 @@ class SearchIndex:
         ``current`` (档号 → iid, from ``signatures`` under the same lock) saves reading every item again.
         Returns the number of items written.
         """
+        self.remove_old_generations()
         ix = self._open()
         try:
             writer = ix.writer(limitmb=128, compound=False)
@@ -317,17 +315,15 @@ class SearchIndex:
         return written
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
-        """Build a new index beside the live one and swap the folders atomically (call under ``lock``).
-
-        Searches keep answering from the old index until the swap.  A failure leaves the live index
-        as it was and removes the half-built one.
+        """Build a new generation beside the live one and switch the ``whoosh`` link to it atomically
+        (call under ``lock``).  Searches keep answering from the old generation, which is removed
+        KEEP_OLD_SECONDS later.  A failure leaves the live index as it was and removes the half-built one.
         """
         from whoosh import index
 
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.index_dir.glob(NEW_PREFIX + "*"):  # left by a killed rebuild (we hold the lock)
-            shutil.rmtree(stale, ignore_errors=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+        self.remove_old_generations()
+        stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
         new = self.index_dir / f"{NEW_PREFIX}{stamp}-{os.getpid()}"
         new.mkdir()
         try:
@@ -350,12 +346,37 @@ class SearchIndex:
             (new / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION, "built": stamp}),
                                             encoding="utf-8")
             _fsync_tree(new)
-            _swap(new, self.live)
+            self._switch(new)
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
-        shutil.rmtree(new, ignore_errors=True)  # after the exchange: the old index
         return written
+
+    def _switch(self, new: Path) -> None:
+        link = self.index_dir / f".{LIVE_FOLDER}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        os.symlink(new.name, link)
+        if self.live.is_dir() and not self.live.is_symlink():  # an index of before the link: moved aside
+            os.rename(self.live, self.index_dir / f"{NEW_PREFIX}old-{os.getpid()}")
+        os.replace(link, self.live)  # one rename: a reader sees the old generation or the new one
+        handle = os.open(self.index_dir, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+    def remove_old_generations(self, now: float | None = None) -> None:
+        """Remove generations replaced more than KEEP_OLD_SECONDS ago (and half-built ones as old)."""
+        current = os.path.realpath(self.live) if self.live.exists() else None
+        moment = time.time() if now is None else now
+        for folder in self.index_dir.glob(NEW_PREFIX + "*"):
+            if str(folder.resolve()) == current:
+                continue
+            try:
+                if moment - folder.stat().st_mtime > KEEP_OLD_SECONDS:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except FileNotFoundError:
+                continue
 
 
 def _items(searcher: Any) -> Iterator[Mapping[str, Any]]:
@@ -417,31 +438,6 @@ def _fsync_tree(folder: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _swap(new: Path, live: Path) -> None:
-    """Make ``new`` the live folder; afterwards ``new`` holds the old index (or nothing)."""
-    if not live.exists():
-        os.rename(new, live)
-        new.mkdir()
-        return
-    libc_name = ctypes.util.find_library("c")
-    if libc_name:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = getattr(libc, "renameat2", None)
-        if renameat2 is not None:
-            # One system call: a reader sees the old folder or the new one, never neither.
-            if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(live), _RENAME_EXCHANGE) == 0:
-                return
-    old = live.with_name(live.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(live, old)
-    os.rename(new, live)
-    os.rename(old, new)
 
 
 class IndexSearcher:
