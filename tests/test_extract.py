@@ -257,3 +257,30 @@ def test_two_processes_extracting_the_same_item_at_once(workspace: Workspace) ->
         files = sorted(p.name for p in stored.rglob("*"))
         assert len(files) == 2 and not any(name.startswith(".~recordkit-") for name in files), (round_, files)
         assert stored_text(workspace, item_for(workspace, path)).pages[0].text.startswith("幸福里物业服务中心")
+
+
+def _mixed_pdf() -> bytes:
+    """Page 1 with a text layer, pages 2-3 scanned (images only)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(text_pdf(["Contract HT-2026-00007"]))
+    scans = pypdfium2.PdfDocument(scan_bytes("pdf", 6, pages=2))
+    document.import_pages(scans)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    scans.close()
+    document.close()
+    return buffer.getvalue()
+
+
+def test_a_pdf_with_text_and_scanned_pages(workspace: Workspace, engine: CountingEngine) -> None:
+    item = item_for(workspace, _file(workspace, "mixed.pdf", _mixed_pdf()))
+    pending = extract_item(workspace, item, ocr=False)
+    assert pending.ocr_pending and pending.pages == (PageText(1, "Contract HT-2026-00007", "text", None),)
+    done = extract_item(workspace, item)
+    assert [(p.number, p.method, p.text) for p in done.pages] == [
+        (1, "text", "Contract HT-2026-00007"), (2, "ocr", "电梯维修记录1"), (3, "ocr", "电梯维修记录2")]
+    assert not done.ocr_pending and engine.calls == 2
+    assert max(engine.sizes[0]) in (1999, 2000)  # rendered at 200 dpi, capped at [ocr] max_side

@@ -105,3 +105,15 @@ def test_review_lists_low_confidence_pages_and_failed_items(archivist_cli: Any, 
         "error"] == "读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件"
     bad = archivist_cli("archive", "review", "--min-confidence", "85")
     assert bad.exit_code == 2 and bad.stderr.strip() == "错误：--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 85）"
+
+
+def test_archive_text_masks_id_and_phone_numbers_unless_asked(archivist_cli: Any, workspace: Workspace,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    id_copy = CountingEngine(text="身份证号码110101199003071233 电话13812345678 第")
+    monkeypatch.setattr(extract, "load_engine", lambda: id_copy)
+    _file(archivist_cli, write_scan(workspace.root / "1-1-101_身份证复印件_20200501.jpg", 4))
+    masked = archivist_cli("archive", "text", "YZ-2020-00001")
+    assert masked.stdout.splitlines()[2] == "身份证号码110101********1233 电话138****5678 第1"
+    assert "110101199003071233" not in archivist_cli("archive", "text", "YZ-2020-00001", "--json").stdout
+    shown = archivist_cli("archive", "text", "YZ-2020-00001", "--show-private")
+    assert shown.stdout.splitlines()[2] == "身份证号码110101199003071233 电话13812345678 第1"

@@ -244,3 +244,13 @@ def test_is_masked(text: str, expected: bool) -> None:
 def test_masked_values_are_recognised_as_masked() -> None:
     assert is_masked(mask_phone("13812345678"))
     assert is_masked(mask_id_number("11010519491231002X"))
+
+
+def test_mask_in_text_masks_numbers_inside_free_text() -> None:
+    from recordkit.personal import mask_in_text
+
+    assert mask_in_text("业主张伟，身份证110101199003071233，手机13812345678。") == (
+        "业主张伟，身份证110101********1233，手机138****5678。")
+    # Longer digit runs (a receipt number, an account) and unit codes are not personal data.
+    assert mask_in_text("账号6222021234567890123 房号3-2-1201 SJ2026-000123") == (
+        "账号6222021234567890123 房号3-2-1201 SJ2026-000123")

@@ -152,3 +152,15 @@ def mask_id_number(idno: str) -> str:
 def is_masked(text: str) -> bool:
     """True when ``text`` holds a ``*`` (also the full-width ``＊``)."""
     return "*" in unicodedata.normalize("NFKC", text)
+
+
+# Issue 7: free text (what OCR read off an ID-card copy, a contract) shown on screen.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_in_text(text: str) -> str:
+    """``text`` with every 18-character ID number and 11-digit mobile number in it masked
+    (``110101********1234``, ``138****5678``); everything else is left as it is."""
+    text = _ID_IN_TEXT.sub(lambda match: mask_id_number(match[0]), text)
+    return _MOBILE_IN_TEXT.sub(lambda match: mask_phone(match[0]), text)

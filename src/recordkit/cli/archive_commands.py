@@ -238,32 +238,38 @@ def archive_text(
     ctx: typer.Context,
     archive_no: str = typer.Argument(..., help="档号，例如 GC-2026-00001。"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="只读文字层、Word 和 Excel，不做文字识别（OCR）。"),
+    show_private: bool = typer.Option(False, "--show-private", help="显示完整的身份证号和手机号（默认打码）。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"),
 ) -> None:
     """显示一件档案的文字：PDF 文字层、Word、Excel 直接读取，扫描件做文字识别（OCR），每页注明来源和置信度。
 
     提取的文字按 SHA-256 保存在 records/index/text/，以后检索、重建索引都不再识别。
+    文字中的身份证号、手机号默认打码，--show-private 时完整显示。
 
     例：recordkit archive text GC-2026-00001
     """
     from recordkit.archive import get_item
     from recordkit.errors import IntegrityError
     from recordkit.extract import extract_item
+    from recordkit.personal import mask_in_text
 
     app_state = state(ctx)
     item = get_item(app_state.ledger(), archive_no)
     text = extract_item(app_state.workspace(), item, ocr=not no_ocr)
     if text.error:
         raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
+    shown = (lambda words: words) if show_private else mask_in_text
     if as_json:
-        print_json({"archive_no": item.archive_no, **text.to_dict()})
+        data = text.to_dict()
+        data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]
+        print_json({"archive_no": item.archive_no, **data})
         return
     typer.echo(f"{item.archive_no}（{item.title}），{len(text.pages)} 页：")
     for page in text.pages:
         source = "直接读取" if page.method == "text" else (
             f"OCR，置信度 {page.confidence:.2f}" if page.confidence is not None else "OCR，未识别出文字")
         typer.echo(f"— 第 {page.number} 页（{source}）—")
-        typer.echo(page.text)
+        typer.echo(shown(page.text))
     if text.ocr_pending:
         typer.echo("还有页面没有文字层、尚未识别：去掉 --no-ocr 再运行一次")
 
