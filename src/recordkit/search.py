@@ -214,18 +214,15 @@ class SearchResult:
         return f"{self.total} 条" if self.exact_total else f"至少 {self.total} 条"
 
 
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
 
 
 def mask_private(text: str) -> str:
-    """ID and phone numbers inside free text masked as personal.py masks them (same length)."""
-    from recordkit.personal import mask_id_number, mask_phone
+    """ID and phone numbers inside free text masked as personal.py masks them (same length):
+    personal.mask_in_text, and landlines (0755-12345678) too."""
+    from recordkit.personal import mask_in_text, mask_phone
 
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
-    text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+    return _LANDLINE.sub(lambda m: mask_phone(m.group()), mask_in_text(text))
 
 
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
