@@ -29,6 +29,7 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive loans
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit archive verify
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit workorder list --overdue
+	cd $(DEMO_DIR) && ../$(BIN)/recordkit search 梯维修
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
 	cd $(DEMO_DIR) && ls records/generated/报表/*/
 
@@ -46,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_notices.py --ledger
 	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_search.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -78,6 +78,11 @@ def provide_sheets(folder: Path) -> None:
         (folder / "有问题的扫描件" / "坏文件.pdf").write_bytes(b"%PDF-1.4 not really")
         (folder / "有问题的扫描件" / "购房合同-又扫了一遍.pdf").write_bytes(
             (folder / "扫描件" / README_SCANS[0][0]).read_bytes())
+    if not (folder / "文书").exists():  # the archivist's searches (issue 7)
+        from tests.search_helpers import README_DOCUMENTS, write_docx
+
+        for name, text in README_DOCUMENTS:
+            write_docx(folder / "文书" / name, text)
 
 
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))

@@ -259,3 +259,13 @@ def unit_code_from_parts(
     match = _FULL.fullmatch(raw)
     assert match is not None  # each part matched its own pattern above
     return _code_from_match(match)
+
+
+def find_unit_codes(text: str, normalized: bool = False) -> list[UnitCode]:
+    """Every unit code written inside ``text`` (in order, repeats kept), by the rules of ``find_unit_code``.
+
+    Meant for the full text of a document, whose unit codes the search index keeps in canonical form;
+    ``normalized`` says the text is NFKC with one kind of dash already (only upper-cased here).
+    """
+    without_dates = _DATE.sub(" ", text.upper() if normalized else _normalize(text))
+    return [_code_from_match(match) for match in _EMBEDDED.finditer(without_dates)]

@@ -151,8 +151,17 @@ class InboxWatcher:
         for start in range(0, len(stable), BATCH_SIZE):
             if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                 break
-            outcomes += self._file_batch(stable[start:start + BATCH_SIZE])
+            batch = self._file_batch(stable[start:start + BATCH_SIZE])
+            self._index(batch)
+            outcomes += batch
         return outcomes
+
+    def _index(self, outcomes: list[FilingOutcome]) -> None:
+        # Issue 7: text documents are searchable at once; OCR waits for the nightly recordkit index.
+        from recordkit.search import index_filed
+
+        index_filed(self.archivist.workspace, self.archivist.ledger,
+                    [outcome.item for outcome in outcomes if outcome.status == "filed"])
 
     def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
         try:

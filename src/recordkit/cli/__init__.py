@@ -12,6 +12,7 @@ from recordkit.cli import document_commands, notice_commands  # noqa: F401  (iss
 from recordkit.cli import archive_commands  # noqa: F401  (issue 6: the archive)
 from recordkit.cli import workorder_commands  # noqa: F401  (issue 8: work orders)
 from recordkit.cli import report_commands  # noqa: F401  (issue 8: the monthly report)
+from recordkit.cli import search_commands  # noqa: F401  (issue 7: full-text search)
 from recordkit.cli._app import app
 
 

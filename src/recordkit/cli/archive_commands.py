@@ -68,6 +68,9 @@ def file_command(
                           archivist.rules)
     with progress_bar("归档") as advance:
         outcomes = archivist.file_paths(paths, flags, progress=advance)
+    from recordkit.search import index_filed  # issue 7: searchable at once (OCR waits for recordkit index)
+
+    index_filed(archivist.workspace, archivist.ledger, [o.item for o in outcomes if o.status == "filed"])
     if as_json:
         print_json([outcome.to_dict() for outcome in outcomes])
     else:

@@ -1,0 +1,259 @@
+"""Search of a small archive of known .docx files: exact hit lists for every group of Chinese query,
+the query language, snippets and masking, and keeping the index current (add, change, remove)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recordkit.archive import ArchiveItem, update_item
+from recordkit.errors import UsageError
+from recordkit.search import Term, make_term, parse_period, parse_query, search, snippet, update_index, verify_index
+from recordkit.storage.db import Ledger
+from recordkit.workspace import Workspace
+from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
+from tests.search_helpers import file_documents, write_docx
+
+ELEVATOR, AGREEMENT, DEED, FUND, FIRE = "GC-2024-00001", "HT-2025-00001", "YZ-2020-00001", "CW-2024-00001", "GC-2023-00001"
+
+
+@pytest.fixture
+def indexed(ws: Workspace, ledger: Ledger, tmp_path: Path) -> dict[str, ArchiveItem]:
+    items = file_documents(ws, ledger, tmp_path / "扫描件")
+    update_index(ws, ledger)
+    return items
+
+
+def numbers(ws: Workspace, query: str, **flags: object) -> list[str]:
+    return sorted(hit.archive_no for hit in search(ws, query, **flags).hits)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # whole words and part-words across word boundaries
+    ("电梯", [ELEVATOR]),
+    ("维修", [FUND, ELEVATOR]),
+    ("梯维", [ELEVATOR]),            # inside 电梯维修
+    ("修保", [ELEVATOR]),            # inside 维修保养
+    ("钢丝绳", [ELEVATOR]),
+    ("装修管理协议", [AGREEMENT]),
+    # names, also glued to the words around them
+    ("张伟", [AGREEMENT, DEED]),
+    ("业主张伟于", [AGREEMENT]),
+    ("李秀英", [AGREEMENT, FUND]),     # FUND by its text, 3-2-1201 is hers in the ledger
+    # single characters, also a lone one at the end of a text
+    ("梯", [FIRE, ELEVATOR]),
+    ("绳", [ELEVATOR]),
+    # unit codes, every spelling finds every spelling
+    ("3-2-1201", [AGREEMENT]),
+    ("3栋2单元1201", [AGREEMENT]),
+    ("3#2-1201", [AGREEMENT]),
+    ("1-1-101", [DEED]),
+    ("1栋1单元101室", [DEED]),
+    # archive numbers (in the text of another item, and an item's own 档号)
+    ("YZ-2026-00001", [FUND]),
+    ("yz-2020-00001", [DEED]),
+    # dates in both spellings find each other
+    ("2025-03-15", [AGREEMENT, FUND]),
+    ("2025年3月15日", [AGREEMENT, FUND]),
+    ("2025/03/15", [AGREEMENT, FUND]),
+    ("2025.3.15", [AGREEMENT, FUND]),
+    # full-width and case folded on both sides
+    ("ＡＢ１２", [DEED]),
+    ("ab12", [DEED]),
+    ("AB1", []),                     # runs of letters and digits are whole tokens
+    # metadata: title, category, original file name
+    ("收缴台账", [FUND]),
+    ("合同协议档案", [AGREEMENT]),
+    ("消防检查.docx", [FIRE]),
+    ("没有这个词", []),
+])
+def test_exact_hit_lists(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
+    assert numbers(ws, query) == sorted(expected)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("张伟 装修", [AGREEMENT]),                       # AND by default
+    ("张伟 OR 李秀英", [AGREEMENT, FUND, DEED]),
+    ("钢丝绳 OR 水泵 张三", [FIRE]),                  # (钢丝绳 OR 水泵) AND 张三
+    ("维修 -基金", [ELEVATOR]),
+    ("梯 -电梯", [FIRE]),
+    ("张伟 -3-2-1201", [DEED]),
+    ('"维修保养"', [ELEVATOR]),
+    ('"维修 保养"', []),                              # a quoted phrase is taken as written
+    ("unit:3-2-1201", [AGREEMENT]),
+    ("张伟 unit:1栋1单元101", [DEED]),
+    ("category:工程档案", [FIRE, ELEVATOR]),
+    ("category:工程档案 梯 -电梯", [FIRE]),
+    ("date:2024", [FUND, ELEVATOR]),
+    ("date:2024-01..2024-06", [ELEVATOR]),
+    ("date:..2023-12", [FIRE, DEED]),
+    ("date:2025-03-15", [AGREEMENT]),
+    ("owner:张伟", [DEED]),                           # 1-1-101 is 张伟's unit in the ledger
+    ("owner:李秀英 装修", [AGREEMENT]),               # 3-2-1201 is 李秀英's
+])
+def test_query_language(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
+    assert numbers(ws, query) == sorted(expected)
+
+
+def test_flags_filter_like_the_query_language(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+    assert numbers(ws, "维修", category="工程档案") == [ELEVATOR]
+    assert numbers(ws, "张伟", unit="3栋2单元1201") == [AGREEMENT]
+    assert numbers(ws, "维修", date_from="2024-06", date_to="2024-12") == [FUND]
+    assert numbers(ws, "张伟", owner="李秀英") == [AGREEMENT]
+
+
+def test_limit_and_totals(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+    exact = search(ws, "张伟 OR 李秀英", limit=1)
+    assert len(exact.hits) == 1 and exact.total == 2 and not exact.exact_total  # checked: at least 2
+    assert exact.total_text == "至少 2 条"
+    counted = search(ws, "维修", limit=1)  # one bigram: the index's count is exact
+    assert len(counted.hits) == 1 and counted.exact_total and counted.total_text == "2 条"
+
+
+def test_title_hits_rank_first(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+    # 维修 is in the title of the elevator record and the fund register, only in the fund's text too.
+    hits = search(ws, "收到").hits
+    assert [hit.archive_no for hit in hits] == [FUND]
+    assert [hit.archive_no for hit in search(ws, "电梯").hits] == [ELEVATOR]
+    assert search(ws, "维修记录").hits[0].title == "3号楼电梯维修记录"
+
+
+def test_snippet_highlights_and_masks(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+    hit = search(ws, "装修管理协议").hits[0]
+    assert "联系电话138****5678" in hit.snippet
+    assert "13812345678" not in hit.snippet
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["装修管理协议"]
+    private = search(ws, "身份证号", show_private=True).hits[0]
+    assert "身份证号110101199003071233" in private.snippet
+    masked = search(ws, "身份证号").hits[0]
+    assert "身份证号110101********1233" in masked.snippet
+    unit = search(ws, "3-2-1201").hits[0]  # found by its canonical token, shown as written
+    assert "3栋2单元1201" in [unit.snippet[s:e] for s, e in unit.highlights]
+    date = search(ws, "2025-03-15").hits
+    assert {d.snippet[s:e] for d in date for s, e in d.highlights} == {"2025年3月15日", "2025-03-15"}
+
+
+def test_snippet_shows_the_text_as_written() -> None:
+    text, spans = snippet("题名\n全角ＡＢ１２，和 3-2-1201。", 3, [make_term("ab12")])
+    assert text == "全角ＡＢ１２，和 3-2-1201。"
+    assert [text[s:e] for s, e in spans] == ["ＡＢ１２"]
+
+
+def test_parse_query_is_pure() -> None:
+    query = parse_query('张伟 OR 李秀英 "维修 基金" -钢丝绳 unit:3栋2单元1201 category:工程档案 date:2024-01..2024-12')
+    assert [[term.text for term in group] for group in query.groups] == [["张伟", "李秀英"], ["维修 基金"]]
+    assert [term.text for term in query.excluded] == ["钢丝绳"]
+    assert (query.unit, query.category) == ("3-2-1201", "工程档案")
+    assert (query.date_from, query.date_to) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert make_term("3#2-1201") == Term("3#2-1201", ("u:3-2-1201",), "u:3-2-1201")
+    assert make_term("电梯维修").tokens == ("电梯", "梯维", "维修")
+    assert make_term("梯").tokens == ("梯",)
+    assert parse_period("2024-02", end=True) == dt.date(2024, 2, 29)
+    assert parse_period("2024年3月") == dt.date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("date:2024-13", "日期“2024-13”不存在：请检查年月日"),
+    ("date:昨天", "日期“昨天”无法识别：应写成 2024、2024-03 或 2024-03-15"),
+    ("unit:十二楼", "房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
+    ("，。", "检索词“，。”里没有可以检索的文字或数字"),
+    ("", "请输入检索词，例如 recordkit search 电梯维修"),
+])
+def test_bad_queries(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        search(ws, query)
+    assert raised.value.message == message
+
+
+def test_incremental_add_change_remove(indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger,
+                                       tmp_path: Path) -> None:
+    again = update_index(ws, ledger)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    # add
+    file_documents(ws, ledger, tmp_path / "新扫描件", [("绿化.docx", "工程档案", None, "绿化养护合同", dt.date(2024, 4, 1),
+                                                      "草坪修剪与乔木养护。")])
+    report = update_index(ws, ledger)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 0, 0, 5)
+    assert numbers(ws, "乔木") == ["GC-2024-00002"]
+    # change: the metadata of an item (its title and unit)
+    update_item(ws, ledger, FIRE, "档案员", title="消防泵房巡检", unit="3-2-1202")
+    report = update_index(ws, ledger)
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)
+    assert numbers(ws, "泵房巡检") == [FIRE]
+    assert numbers(ws, "3-2-1202") == [FIRE]
+    # remove: an item gone from the catalogue
+    import sqlalchemy as sa
+
+    from recordkit.storage.schema import archive_items
+
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items).where(archive_items.c.archive_no == ELEVATOR))
+    assert verify_index(ws, ledger).orphaned == [ELEVATOR]
+    report = update_index(ws, ledger)
+    assert (report.added, report.updated, report.removed) == (0, 0, 1)
+    assert numbers(ws, "钢丝绳") == []
+    assert verify_index(ws, ledger).ok
+
+
+def test_verify_lists_missing_and_stale(indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger,
+                                        tmp_path: Path) -> None:
+    from recordkit.archive import Archivist
+    from recordkit.archive_rules import Metadata
+
+    # Filed without the hook (as a crashed watcher would leave it): missing from the index.
+    Archivist(ws, ledger, "档案员").file(write_docx(tmp_path / "a.docx", "甲"), Metadata(category="财务档案"))
+    update_item(ws, ledger, DEED, "档案员", title="产权证明（复核）")
+    check = verify_index(ws, ledger)
+    assert (check.missing, check.stale, check.orphaned) == (["CW-2026-00001"], [DEED], [])
+    update_index(ws, ledger)
+    assert verify_index(ws, ledger).ok
+
+
+def test_metadata_is_searchable_when_extraction_failed(ws: Workspace, ledger: Ledger, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from recordkit import extract
+
+    def crash(*_: object) -> None:
+        raise MemoryError("a hostile file")
+
+    monkeypatch.setattr(extract, "_read", crash)
+    items = file_documents(ws, ledger, tmp_path / "扫描件")
+    report = update_index(ws, ledger)
+    assert sorted(number for number, _ in report.failed) == sorted(item.archive_no for item in items.values())
+    assert "读取文字时出错（MemoryError）" in report.failed[0][1]
+    assert numbers(ws, "维修记录") == [ELEVATOR]  # by its title
+    assert numbers(ws, "钢丝绳") == []  # its text could not be read
+    assert "失败 5 件" in (ws.records_subdir("logs") / "index.log").read_text(encoding="utf-8")
+
+
+def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+    code = ("import sys; from recordkit.cli import main; sys.argv = ['recordkit', 'search', '梯维']\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            "print(code, [m for m in ('jieba', 'onnxruntime', 'rapidocr_onnxruntime') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_many_small_updates_are_merged_by_the_nightly_run(indexed: dict[str, ArchiveItem], ws: Workspace,
+                                                          ledger: Ledger, tmp_path: Path) -> None:
+    from recordkit.search import index_filed
+    from recordkit.searchindex import COMPACT_AFTER
+
+    for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
+        filed = file_documents(ws, ledger, tmp_path / f"批次{number}",
+                               [(f"巡检{number}.docx", "工程档案", None, f"水泵巡检{number}", dt.date(2024, 6, 1),
+                                 f"第{number}次水泵巡检，压力正常。")])
+        index_filed(ws, ledger, filed.values())
+    update_item(ws, ledger, FIRE, "档案员", title="消防泵房巡检")  # a change: its old postings are dead
+    report = update_index(ws, ledger)  # the nightly run: merges the generations
+    assert (report.added, report.updated) == (0, 1)
+    assert len(search(ws, "水泵巡检", limit=50).hits) == COMPACT_AFTER + 1
+    assert [hit.title for hit in search(ws, "消防设施").hits] == ["消防泵房巡检"]  # (its path keeps the old title)
+    assert numbers(ws, "泵房巡检") == [FIRE]  # once: the old version's postings are dropped by the merge
+    assert numbers(ws, "第3次水泵") == ["GC-2024-00005"]
+    assert verify_index(ws, ledger).ok

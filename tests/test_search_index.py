@@ -1,0 +1,228 @@
+"""The index as a store: one writer at a time, a killed writer, the rebuild swap under a searching
+process, schema version and damage, and the watcher making a filed .docx searchable at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import multiprocessing
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.archive import Archivist
+from recordkit.archive_rules import Metadata
+from recordkit.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.search import search, update_index, verify_index
+from recordkit.searchindex import LIVE_FOLDER, SearchIndex
+from recordkit.storage.db import Ledger, open_ledger
+from recordkit.workspace import Workspace
+from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
+from tests.conftest import run_at_once
+from tests.search_helpers import file_documents, write_docx
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def indexed(ws: Workspace, ledger: Ledger, tmp_path: Path) -> Workspace:
+    file_documents(ws, ledger, tmp_path / "扫描件")
+    update_index(ws, ledger)
+    return ws
+
+
+def hits(ws: Workspace, query: str) -> list[str]:
+    return sorted(hit.archive_no for hit in search(ws, query).hits)
+
+
+# -- one writer at a time ---------------------------------------------------------------------------------
+
+
+def _file_and_index(root: str, database_url: str, count: int) -> None:
+    word = multiprocessing.current_process().name
+    workspace = archive_workspace(Path(root), database_url, import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        clerk = Archivist(workspace, ledger, word)
+        for number in range(count):
+            path = write_docx(Path(root) / f"来件-{word}" / f"{word}{number}.docx", f"{word}第{number}份记录，电梯维修。")
+            clerk.file(path, Metadata(category="工程档案", title=f"{word}{number}"))
+            update_index(workspace, ledger, lock_timeout=60)
+
+
+def test_two_writers_at_once(tmp_path: Path, ledger_url: str) -> None:
+    from recordkit.workspace import init_workspace
+
+    root = init_workspace(tmp_path / "ws")
+    workspace = archive_workspace(root, ledger_url)
+    run_at_once(_file_and_index, (str(root), ledger_url, 4), ["甲方", "乙方"], timeout=180)
+    with open_ledger(workspace.database_url) as ledger:
+        assert verify_index(workspace, ledger).ok
+    assert len(search(workspace, "电梯维修", limit=50).hits) == 8
+    assert [h.title for h in search(workspace, "甲方第3份").hits] == ["甲方3"]
+    assert [h.title for h in search(workspace, "乙方第0份").hits] == ["乙方0"]
+
+
+def test_a_writer_waits_for_the_lock_then_gives_a_clear_message(indexed: Workspace, ledger: Ledger) -> None:
+    index = SearchIndex(indexed.records_subdir("index"))
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from recordkit.searchindex import SearchIndex\n"
+        "with SearchIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"),
+        str(index.index_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ConflictError) as raised:
+            update_index(indexed, ledger, lock_timeout=0.3)
+        assert raised.value.message == ("检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 0.3 秒仍未结束："
+                                        "请稍后再运行 recordkit index")
+        assert hits(indexed, "梯维") == ["GC-2024-00001"]  # readers take no lock
+        holder.send_signal(signal.SIGKILL)  # a killed holder's lock is released with it
+        holder.wait(10)
+        assert update_index(indexed, ledger, lock_timeout=10).unchanged == 5
+    finally:
+        holder.kill()
+
+
+CRASH_IN_COMMIT = """
+import os, signal, sys
+from pathlib import Path
+import whoosh.index
+from recordkit.archive import Archivist
+from recordkit.archive_rules import Metadata
+from recordkit.search import update_index
+from recordkit.storage.db import open_ledger
+from recordkit.workspace import open_workspace
+from tests.search_helpers import write_docx
+
+def killed(self, storage, indexname):  # the new segment is on disk, its table of contents not yet
+    os.kill(os.getpid(), signal.SIGKILL)
+
+workspace = open_workspace(Path(sys.argv[1]), environ={})
+with open_ledger(workspace.database_url) as ledger:
+    path = write_docx(Path(sys.argv[2]), "新到的水箱清洗记录。")
+    Archivist(workspace, ledger, "档案员").file(path, Metadata(category="工程档案", title="水箱清洗"))
+    whoosh.index.TOC.write = killed
+    update_index(workspace, ledger)
+"""
+
+
+def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(indexed: Workspace, ledger: Ledger,
+                                                                     tmp_path: Path) -> None:
+    live = indexed.records_subdir("index") / LIVE_FOLDER
+    before = {path.name for path in live.iterdir()}
+    done = subprocess.run([sys.executable, "-c", CRASH_IN_COMMIT, str(indexed.root), str(tmp_path / "水箱.docx")],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert {path.name for path in live.iterdir()} - before, "the killed writer had written its new segment"
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]  # the previous generation answers
+    assert hits(indexed, "水箱清洗") == []
+    check = verify_index(indexed, ledger)
+    assert check.missing == ["GC-2026-00001"]
+    report = update_index(indexed, ledger, lock_timeout=10)  # the next run finishes the job
+    assert report.added == 1
+    assert hits(indexed, "水箱清洗") == ["GC-2026-00001"]
+    assert verify_index(indexed, ledger).ok
+
+
+SEARCH_LOOP = """
+import sys, time
+from pathlib import Path
+from recordkit.search import search
+from recordkit.workspace import open_workspace
+
+workspace = open_workspace(Path(sys.argv[1]), environ={})
+stop = Path(sys.argv[2])
+answers = 0
+while not stop.exists() or answers < 3:
+    found = [hit.archive_no for hit in search(workspace, "梯维").hits]
+    assert found == ["GC-2024-00001"], found
+    answers += 1
+print(answers)
+"""
+
+
+def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, ledger: Ledger,
+                                                            tmp_path: Path) -> None:
+    stop = tmp_path / "stop"
+    searcher = subprocess.Popen([sys.executable, "-c", SEARCH_LOOP, str(indexed.root), str(stop)], cwd=REPO,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(6):
+            report = update_index(indexed, ledger, rebuild=True)
+            assert report.rebuilt and report.added == 5
+        stop.touch()
+        out, err = searcher.communicate(timeout=120)
+        assert searcher.returncode == 0, err
+        assert int(out) >= 3
+    finally:
+        searcher.kill()
+    index_dir = indexed.records_subdir("index")
+    assert (index_dir / LIVE_FOLDER).is_symlink()
+    generations = sorted(p.name for p in index_dir.glob("whoosh.gen-*"))
+    assert len(generations) == 7  # the replaced ones stay a while for searches still reading them
+    SearchIndex(index_dir).remove_old_generations(now=time.time() + 3600)
+    assert [p.name for p in index_dir.glob("whoosh.gen-*")] == [os.readlink(index_dir / LIVE_FOLDER)]
+    assert not list(index_dir.glob(".whoosh.link-*"))
+
+
+def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
+    version_file = indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json"
+    version_file.write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
+    message = ("检索索引的版本（0）与本程序（1）不符：请运行 recordkit index --rebuild 重建索引"
+               "（原索引不会被删除，重建期间仍可检索）")
+    with pytest.raises(IntegrityError) as raised:
+        search(indexed, "梯维")
+    assert raised.value.message == message
+    with pytest.raises(IntegrityError):
+        update_index(indexed, ledger)
+    result = run_cli("search", "梯维")
+    assert result.exit_code == 9
+    assert result.stderr.strip() == "错误：" + message
+    assert run_cli("index", "--rebuild").exit_code == 0
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]
+
+
+def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
+    live = indexed.records_subdir("index") / LIVE_FOLDER
+    for toc in live.glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 10)
+    before = sorted(p.name for p in live.iterdir())
+    result = run_cli("search", "梯维")
+    assert result.exit_code == 9
+    assert result.stderr.startswith("错误：检索索引已损坏，无法读取（")
+    assert result.stderr.strip().endswith("请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）")
+    assert run_cli("index").exit_code == 9
+    assert sorted(p.name for p in live.iterdir()) == before  # nothing deleted behind the clerk's back
+    assert run_cli("index", "--rebuild").exit_code == 0
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]
+
+
+def test_no_index_yet(ws: Workspace) -> None:
+    with pytest.raises(NotFoundError) as raised:
+        search(ws, "梯维")
+    assert raised.value.message == "检索索引还没有建立：请先运行 recordkit index"
+
+
+def test_the_watcher_makes_a_filed_docx_searchable_at_once(indexed: Workspace, ledger: Ledger) -> None:
+    from recordkit.watcher import InboxWatcher
+
+    write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检，压力正常。")
+    outcomes = InboxWatcher(Archivist(indexed, ledger, "归档服务"), interval=0.05).run_once(sleep=lambda _: None)
+    assert [outcome.status for outcome in outcomes] == ["filed"]
+    assert hits(indexed, "供水泵") == [outcomes[0].item.archive_no]  # type: ignore[union-attr]
+    assert verify_index(indexed, ledger).ok
+
+
+def test_a_failing_index_never_stops_filing(indexed: Workspace, ledger: Ledger, caplog: pytest.LogCaptureFixture) -> None:
+    from recordkit.watcher import InboxWatcher
+
+    (indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json").write_text("{}", encoding="utf-8")
+    write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检。")
+    outcomes = InboxWatcher(Archivist(indexed, ledger, "归档服务"), interval=0.05).run_once(sleep=lambda _: None)
+    assert [outcome.status for outcome in outcomes] == ["filed"]
+    assert "could not index 1 filed items now" in caplog.text
+    assert not list(indexed.records_subdir("inbox").rglob("*.docx"))
