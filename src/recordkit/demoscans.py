@@ -5,7 +5,7 @@ slightly rotated and grainy like a real scan; a different ``seed`` gives differe
 ``lines``, the page carries those Chinese lines (drawn with the small Noto Sans CJK SC subset shipped
 in ``recordkit/fonts``, so OCR reads them back); without, grey bars stand for the text.  Everything
 drawn in Chinese is in this module, so that the font subset holds exactly its characters
-(``tools/subset_font.py``).  Nothing here is used when filing real scans.
+(``src/recordkit/fonts/make_subset.py``).  Nothing here is used when filing real scans.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A developer's tool (fontTools is not a dependency of recordkit): run it after ad
 demoscans.py, demo.py, demodata.py or doctor.py, and commit the new .otf.
 
     python3 -m venv /tmp/fontvenv && /tmp/fontvenv/bin/pip install fonttools
-    /tmp/fontvenv/bin/python tools/subset_font.py [/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
+    /tmp/fontvenv/bin/python src/recordkit/fonts/make_subset.py [/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "src" / "recordkit"
+PACKAGE = Path(__file__).resolve().parent.parent  # src/recordkit
 #: Every Chinese character drawn on a demo scan, a test page, a benchmark page or doctor's sample is in these.
 SOURCES = ("demoscans.py", "demodata.py", "demo.py", "doctor.py")
 TARGET = PACKAGE / "fonts" / "NotoSansCJKsc-Subset.otf"
@@ -43,7 +42,7 @@ def main(source: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     subsetter.populate(text=chars)
     subsetter.subset(font)
     font.save(str(TARGET))
-    print(f"{TARGET.relative_to(ROOT)}: {len(chars)} characters, {TARGET.stat().st_size // 1024} KB")
+    print(f"{TARGET.name}: {len(chars)} characters, {TARGET.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":
