@@ -298,7 +298,7 @@ def main() -> None:
         table.add_row(*row)
     console.print(table)
 
-    speed = Table(title="速度（2 核，与其他 3 位工程师共用）")
+    speed = Table(title="速度（2 核的机器）")
     speed.add_column("项目")
     speed.add_column("recordkit", justify="right")
     speed.add_column("StandardAnalyzer", justify="right")
