@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# After building the demo estate it shows a clerk what is there: owners, arrears, receipts,
-# printed documents, renovations, the archive and its loans, overdue work orders, and that journal and archive are whole.
+# After building the demo estate it shows a clerk what is there: owners, arrears, receipts, printed
+# documents, renovations, the archive and its loans, overdue work orders, a full-text search, that
+# journal and archive are whole, and the files of the monthly report.
 demo: $(STAMP)
 	$(BIN)/recordkit demo $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit owners list --building 3 | head -n 12
