@@ -57,7 +57,8 @@ def _prepayments(conn: Any) -> dict[int, int]:
     return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
 
 
-def _style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
+def style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
+    """Bold, centred, shaded and boxed header rows (the registers' and the monthly report's)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
@@ -70,7 +71,8 @@ def _style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
 
 
-def _print_setup(sheet: Worksheet, title_rows: str, landscape: bool) -> None:
+def print_setup(sheet: Worksheet, title_rows: str, landscape: bool) -> None:
+    """A4, fit to width, ``title_rows`` repeated on every printed page."""
     sheet.print_title_rows = title_rows
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -139,7 +141,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     for offset, text in enumerate(("合计应收", "合计实收", "合计欠费", "预收余额")):
         sheet.cell(2, tail + offset, text)
         sheet.merge_cells(start_row=2, start_column=tail + offset, end_row=3, end_column=tail + offset)
-    _style_header(sheet, (2, 3), width)
+    style_header(sheet, (2, 3), width)
 
     totals = RegisterTotals(month)
     column_totals = [0] * (width - 2)
@@ -175,7 +177,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     for column in range(3, width + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 12
     sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{max(row_number - 1, 3)}"
-    _print_setup(sheet, "2:3", landscape=True)
+    print_setup(sheet, "2:3", landscape=True)
     save_atomically(workbook, path)
     return totals
 
@@ -232,7 +234,7 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
         row += 1
         for column, text in enumerate(headers, start=1):
             summary.cell(row, column, text)
-        _style_header(summary, (row,), len(headers))
+        style_header(summary, (row,), len(headers))
         row += 1
         for values in rows:
             for column, value in enumerate(values, start=1):
@@ -261,12 +263,12 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
     summary.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (18, 12, 14, 14, 20, 10), strict=True):
         summary.column_dimensions[letter].width = width
-    _print_setup(summary, "1:1", landscape=False)
+    print_setup(summary, "1:1", landscape=False)
 
     detail = workbook.create_sheet("收据明细")
     headers = ("收据编号", "房号", "交款人", "金额（元）", "收款方式", "收款人", "状态", "作废原因")
     detail.append(list(headers))
-    _style_header(detail, (1,), len(headers))
+    style_header(detail, (1,), len(headers))
     for view in report.receipts:
         detail.append([view.number, view.unit, view.payer, yuan(view.total_fen), view.method, view.cashier,
                        "作废" if view.voided else "有效", view.void_reason or ""])
@@ -275,7 +277,7 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
     detail.auto_filter.ref = f"A1:H{max(detail.max_row, 1)}"
     for letter, width in zip("ABCDEFGH", (18, 12, 10, 14, 10, 10, 8, 20), strict=True):
         detail.column_dimensions[letter].width = width
-    _print_setup(detail, "1:1", landscape=False)
+    print_setup(detail, "1:1", landscape=False)
     save_atomically(workbook, path)
     return report
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from recordkit.money import yuan
+from recordkit.fee_registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0%"
 SHEETS = ("概览", "收费汇总", "欠费明细", "收据", "装修", "工单", "档案", "说明")
 FEE_HEADERS = ("应收（元）", "实收（元）", "当期收缴率", "清欠（元）", "预收（元）", "欠费余额（元）")
@@ -52,11 +52,9 @@ def _table(sheet: Worksheet, row: int, headers: Sequence[str], rows: Sequence[Se
     """Headers at ``row``, then the rows (and a bold total); returns the next free row."""
     from openpyxl.styles import Font
 
-    from recordkit.fee_registers import _style_header
-
     for column, text in enumerate(headers, start=1):
         sheet.cell(row, column, text)
-    _style_header(sheet, (row,), len(headers))
+    style_header(sheet, (row,), len(headers))
     row += 1
     for values in rows:
         for column, value in enumerate(values, start=1):
@@ -80,12 +78,10 @@ def _title(sheet: Worksheet, text: str, columns: int) -> None:
 def _finish(sheet: Worksheet, widths: Sequence[float], header_row: int = 2) -> None:
     from openpyxl.utils import get_column_letter
 
-    from recordkit.fee_registers import _print_setup
-
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
-    _print_setup(sheet, f"{header_row}:{header_row}", landscape=True)
+    print_setup(sheet, f"{header_row}:{header_row}", landscape=True)
 
 
 def _fee_row(line: FeeLine) -> list[Cell]:
