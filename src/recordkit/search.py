@@ -554,7 +554,8 @@ def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False,
         if rebuild and items is not None:
             catalogue = list_items(ledger)  # a first index holds the whole archive
         report.rebuilt = rebuild
-        existing = {} if rebuild else index.signatures()
+        # The filing hook reads the signatures of its own items only, not of the whole archive.
+        existing = {} if rebuild else index.signatures(None if items is None else [i.archive_no for i in catalogue])
         planned = [_signature(workspace, item, owners.get(item.unit or "", ())) for item in catalogue]
         todo: list[_Planned] = []
         for plan in planned:

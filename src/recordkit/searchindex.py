@@ -244,12 +244,13 @@ class SearchIndex:
         finally:
             lock.release()
 
-    def signatures(self) -> dict[str, tuple[str, str, int]]:
-        """archive_no → (signature, state, iid) of every item, from the small item documents (no text is read)."""
+    def signatures(self, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str, int]]:
+        """archive_no → (signature, state, iid) of every item, or only of ``numbers`` (the filing hook's few),
+        from the small item documents (no text is read)."""
         ix = self._open()
         try:
             with ix.searcher() as searcher:
-                return _signatures(searcher)
+                return _signatures(searcher, numbers)
         except (IntegrityError, NotFoundError):
             raise
         except Exception as err:  # noqa: BLE001
@@ -387,8 +388,13 @@ def _items(searcher: Any) -> Iterator[Mapping[str, Any]]:
         yield searcher.stored_fields(docnum)
 
 
-def _signatures(searcher: Any) -> dict[str, tuple[str, str, int]]:
-    return {item["archive_no"]: (item["data"]["s"], item["data"]["t"], item["data"]["i"]) for item in _items(searcher)}
+def _signatures(searcher: Any, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str, int]]:
+    if numbers is None:
+        items: Iterable[Mapping[str, Any]] = _items(searcher)
+    else:
+        found = (searcher.document_number(archive_no=number) for number in numbers)
+        items = (searcher.stored_fields(docnum) for docnum in found if docnum is not None)
+    return {item["archive_no"]: (item["data"]["s"], item["data"]["t"], item["data"]["i"]) for item in items}
 
 
 def _meta(searcher: Any) -> dict[str, int]:
