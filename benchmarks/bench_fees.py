@@ -32,17 +32,19 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from recordkit import fees, journal
-from recordkit.demodata import generate_estate
-from recordkit.money import amount_in_capitals
-from recordkit.owners import import_owners, write_owner_sheet
-from recordkit.periods import parse_month
-from recordkit.receipts import (LAYOUTS, PaymentRequest, ReceiptView, pay, pay_many, receipt_context,
+from recordkit.billing import billing as fees
+
+from recordkit.ledger import journal
+from recordkit.demo.roster import generate_estate
+from recordkit.core.money import amount_in_capitals
+from recordkit.owners.roster import import_owners, write_owner_sheet
+from recordkit.core.dates import parse_month
+from recordkit.billing.receipts import (LAYOUTS, PaymentRequest, ReceiptView, pay, pay_many, receipt_context,
                                 pay_and_print, receipt_requests)
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.storage.schema import bills, units
-from recordkit.templates import BUILTIN_DIR, TemplateLibrary, environment
-from recordkit.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import bills, units
+from recordkit.documents.templates.engine import BUILTIN_DIR, TemplateLibrary, environment
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 
 ISSUE_UNITS = 5_000
 ISSUE_RECEIPTS = 1_000
@@ -147,7 +149,7 @@ def receipts_counter(workspace: Workspace, requests: list[PaymentRequest], out: 
 
 def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Path) -> list[Path]:
     """A bank batch: every payment in one transaction, the .docx in one ``generate_many``."""
-    from recordkit.documents import generate_many
+    from recordkit.documents.generated import generate_many
 
     settings = workspace.settings
     with open_ledger(workspace.database_url) as ledger:

@@ -47,7 +47,7 @@ ITEMS = ("物业服务费", "垃圾清运费", "停车费")
 
 def contexts(count: int) -> list[dict[str, Any]]:
     """What ``notices.remind`` fills a reminder with, for ``count`` made-up units in arrears."""
-    from recordkit.money import amount_in_capitals, format_yuan
+    from recordkit.core.money import amount_in_capitals, format_yuan
 
     rng = random.Random(SEED)
     result = []
@@ -75,7 +75,7 @@ def contexts(count: int) -> list[dict[str, Any]]:
 
 
 def _template_path() -> Path:
-    from recordkit.templates import TemplateLibrary
+    from recordkit.documents.templates.engine import TemplateLibrary
 
     path = TemplateLibrary(None).builtin_path("催缴通知书")
     assert path is not None
@@ -83,7 +83,7 @@ def _template_path() -> Path:
 
 
 def run_recordkit(out: Path, count: int) -> None:
-    from recordkit.templates import Template
+    from recordkit.documents.templates.engine import Template
 
     data = contexts(count)
     start = time.perf_counter()
@@ -100,7 +100,7 @@ def run_naive(out: Path, count: int) -> None:
     from docxcompose.composer import Composer
     from docxtpl import DocxTemplate
 
-    from recordkit.templates import environment
+    from recordkit.documents.templates.engine import environment
 
     data = contexts(count)
     path = _template_path()
@@ -126,11 +126,11 @@ def run_remind(out: Path, count: int) -> None:
     """``notices.remind`` end to end on a ledger of ``count`` units owing two months."""
     import datetime as dt
 
-    from recordkit import fees
-    from recordkit.notices import remind
-    from recordkit.owners import import_owners, write_owner_sheet
-    from recordkit.storage.db import open_ledger
-    from recordkit.workspace import init_workspace, open_workspace
+    from recordkit.billing import billing as fees
+    from recordkit.documents.notices import remind
+    from recordkit.owners.roster import import_owners, write_owner_sheet
+    from recordkit.ledger.db import open_ledger
+    from recordkit.core.workspace import init_workspace, open_workspace
 
     root = init_workspace(out / "ws", office="幸福里物业服务中心", estate="幸福里小区")
     workspace = open_workspace(root, environ={})

@@ -33,9 +33,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from recordkit import demoscans
-from recordkit.demodata import generate_estate
-from recordkit.extract import character_accuracy, load_engine
+from recordkit.demo import scans as demoscans
+from recordkit.demo.roster import generate_estate
+from recordkit.archive.extract import character_accuracy, load_engine
 
 GOAL_ACCURACY = 0.97
 SEED = 2026

@@ -48,15 +48,17 @@ MONTH = "2026-10"
 def make_estate(root: Path, unit_count: int, month_count: int, order_count: int) -> None:
     import sqlalchemy as sa
 
-    from recordkit import fees, workorders
-    from recordkit.config import WorkOrderSettings
-    from recordkit.demodata import generate_estate
-    from recordkit.owners import import_owners, write_owner_sheet
-    from recordkit.periods import Month
-    from recordkit.storage.db import bulk_insert, open_ledger
-    from recordkit.storage.schema import allocations, bills, payments, units
-    from recordkit.workorders import CATEGORIES, WorkOrderRecord
-    from recordkit.workspace import init_workspace, open_workspace
+    from recordkit.billing import billing as fees
+
+    from recordkit.workorders import orders as workorders
+    from recordkit.core.config import WorkOrderSettings
+    from recordkit.demo.roster import generate_estate
+    from recordkit.owners.roster import import_owners, write_owner_sheet
+    from recordkit.core.dates import Month
+    from recordkit.ledger.db import bulk_insert, open_ledger
+    from recordkit.ledger.schema import allocations, bills, payments, units
+    from recordkit.workorders.orders import CATEGORIES, WorkOrderRecord
+    from recordkit.core.workspace import init_workspace, open_workspace
 
     init_workspace(root, office="幸福里物业服务中心", estate="幸福里小区")
     estate = generate_estate(seed=SEED, min_units=unit_count)[:unit_count]
@@ -138,7 +140,7 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
 
 
 def fast_figures(conn: Any) -> dict[str, Any]:
-    from recordkit.periods import parse_month
+    from recordkit.core.dates import parse_month
     from recordkit.reports.figures import arrears_snapshot, fee_figures, load_fee_ledger
 
     month = parse_month(MONTH)
@@ -154,9 +156,9 @@ def naive_figures(conn: Any) -> dict[str, Any]:
     """The first version anyone writes: walk the units, ask the ledger about each bill."""
     import sqlalchemy as sa
 
-    from recordkit.periods import parse_month
+    from recordkit.core.dates import parse_month
     from recordkit.reports.figures import UNALLOCATED, last_day
-    from recordkit.storage.schema import allocations, bills, fee_items, payments, renovations, units
+    from recordkit.ledger.schema import allocations, bills, fee_items, payments, renovations, units
 
     month = parse_month(MONTH)
     key, first, end = str(month), month.first_day(), last_day(month)
@@ -216,8 +218,8 @@ def child(root: Path, what: str, sizes: tuple[int, int, int]) -> None:
     if what == "setup":  # in its own process too: the parent stays small, so children's maxrss is theirs
         make_estate(root, *sizes)
         return
-    from recordkit.storage.db import open_ledger
-    from recordkit.workspace import open_workspace
+    from recordkit.ledger.db import open_ledger
+    from recordkit.core.workspace import open_workspace
 
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:

@@ -38,10 +38,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from recordkit.search import search, update_index
-from recordkit.searchtext import fold, term_pattern
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import init_workspace, open_workspace
+from recordkit.search.query import search, update_index
+from recordkit.search.text import fold, term_pattern
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import init_workspace, open_workspace
 
 WORDS = ("电梯 维修 保养 物业 服务 业主 装修 协议 消防 巡检 水泵 绿化 停车 收费 押金 验收 整改 通知 管道 漏水 供暖 门禁 "
          "监控 垃圾 清运 公共 区域 照明 楼道 外墙 防水 屋面 配电 设备 维保 记录 检查 合格 更换 钢丝绳 曳引机 控制柜 安全 "
@@ -137,8 +137,8 @@ def make_workspace(folder: Path, corpus: Corpus, start: int, stop: int, root: Pa
     """Archive items ``start..stop`` of the corpus: files, catalogue rows and derived text, as filing leaves them."""
     import sqlalchemy as sa
 
-    from recordkit.extract import ItemText, PageText, text_path
-    from recordkit.storage.schema import archive_items
+    from recordkit.archive.extract import ItemText, PageText, text_path
+    from recordkit.ledger.schema import archive_items
 
     root = root or init_workspace(folder / "ws")
     workspace = open_workspace(root, environ={})
@@ -364,8 +364,8 @@ def tantivy_same_tokens(corpus: Corpus, meta: list[str], items: list[tuple[str, 
         import tantivy
     except ImportError:
         return None
-    from recordkit.search import make_term
-    from recordkit.searchtext import token_set
+    from recordkit.search.query import make_term
+    from recordkit.search.text import token_set
 
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("tok", stored=False, tokenizer_name="whitespace", index_option="freq")

@@ -33,11 +33,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from recordkit.archive import Archivist, FilingOutcome
-from recordkit.demoscans import scan_bytes
-from recordkit.storage.db import open_ledger
-from recordkit.watcher import InboxWatcher
-from recordkit.workspace import init_workspace, open_workspace
+from recordkit.archive.archivist import Archivist, FilingOutcome
+from recordkit.demo.scans import scan_bytes
+from recordkit.ledger.db import open_ledger
+from recordkit.archive.watcher import InboxWatcher
+from recordkit.core.workspace import init_workspace, open_workspace
 
 WINDOW = 1.0  # stability window of the benchmark (the office default is 2 s)
 GOAL_P95_OVER_WINDOW = 1.0

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from recordkit.archive import Archivist
-from recordkit.owners import import_owners
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.workspace import Workspace, open_workspace
+from recordkit.archive.archivist import Archivist
+from recordkit.owners.roster import import_owners
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.core.workspace import Workspace, open_workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 FAST = {"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0", "RECORDKIT_ARCHIVE_POLL_INTERVAL": "0.05"}

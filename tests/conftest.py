@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from recordkit.cli import app
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 
 PG_ENV = "RECORDKIT_TEST_POSTGRES_URL"
 
@@ -39,7 +39,7 @@ def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     import sqlalchemy as sa
 
-    from recordkit.storage.db import normalise_url
+    from recordkit.ledger.db import normalise_url
 
     admin_url = normalise_url(_postgres_admin_url())
     name = f"rk_test_{uuid.uuid4().hex[:12]}"

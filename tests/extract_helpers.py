@@ -6,9 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from recordkit.archive import ArchiveItem
-from recordkit.demoscans import pdf_of_objects
-from recordkit.workspace import Workspace
+from recordkit.archive.archivist import ArchiveItem
+from recordkit.demo.scans import pdf_of_objects
+from recordkit.core.workspace import Workspace
 
 
 def item_for(workspace: Workspace, path: Path, archive_no: str = "YZ-2026-00001", title: str = "测试档案") -> ArchiveItem:

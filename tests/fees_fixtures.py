@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit import fees
-from recordkit.config import ReceiptSettings
-from recordkit.owners import import_owners
-from recordkit.storage.db import Ledger
+from recordkit.billing import billing as fees
+from recordkit.core.config import ReceiptSettings
+from recordkit.owners.roster import import_owners
+from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 CASHIER = "王芳"

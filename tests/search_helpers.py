@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.archive import Archivist, ArchiveItem
-from recordkit.archive_rules import Metadata
-from recordkit.storage.db import Ledger
-from recordkit.workspace import Workspace
+from recordkit.archive.archivist import Archivist, ArchiveItem
+from recordkit.archive.rules import Metadata
+from recordkit.ledger.db import Ledger
+from recordkit.core.workspace import Workspace
 
 
 def write_docx(path: Path, *paragraphs: str) -> Path:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal
-from recordkit.archive import (
+from recordkit.ledger import journal
+from recordkit.archive.archivist import (
     Archivist,
     flag_metadata,
     get_item,
@@ -24,12 +24,12 @@ from recordkit.archive import (
     return_item,
     verify,
 )
-from recordkit.archive_rules import Metadata
-from recordkit.demoscans import encrypted_pdf, scan_bytes, write_scan
-from recordkit.errors import ConflictError, NotFoundError, UsageError
-from recordkit.storage.db import Ledger
-from recordkit.storage.schema import archive_items
-from recordkit.workspace import Workspace
+from recordkit.archive.rules import Metadata
+from recordkit.demo.scans import encrypted_pdf, scan_bytes, write_scan
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import archive_items
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import archivist, sidecar_of, tree
 from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 

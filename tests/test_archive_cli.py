@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from recordkit.demoscans import write_scan
-from recordkit.workspace import Workspace
+from recordkit.demo.scans import write_scan
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import FAST, archive_workspace, tree
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from recordkit import journal
-from recordkit.archive import Archivist, list_items, verify
-from recordkit.demoscans import scan_bytes
-from recordkit.storage.db import open_ledger
-from recordkit.watcher import InboxWatcher
-from recordkit.workspace import Workspace
+from recordkit.ledger import journal
+from recordkit.archive.archivist import Archivist, list_items, verify
+from recordkit.demo.scans import scan_bytes
+from recordkit.ledger.db import open_ledger
+from recordkit.archive.watcher import InboxWatcher
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import archive_workspace, tree
 from tests.conftest import run_at_once
 

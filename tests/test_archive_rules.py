@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from recordkit.archive_rules import (
+from recordkit.archive.rules import (
     FilingRules,
     Metadata,
     find_date,
@@ -22,8 +22,8 @@ from recordkit.archive_rules import (
     safe_title,
     sequence_year,
 )
-from recordkit.config import ArchiveSettings
-from recordkit.errors import ConfigError, ValidationError
+from recordkit.core.config import ArchiveSettings
+from recordkit.core.errors import ConfigError, ValidationError
 
 RULES = FilingRules.from_settings(ArchiveSettings())
 

@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit import journal
-from recordkit.certificates import list_certificates, make_certificate, parse_items
-from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.receipts import PaymentRequest, pay
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.storage.schema import certificates
-from recordkit.workspace import Workspace, open_workspace
+from recordkit.ledger import journal
+from recordkit.documents.certificates import list_certificates, make_certificate, parse_items
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.billing.receipts import PaymentRequest, pay
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import certificates
+from recordkit.core.workspace import Workspace, open_workspace
 from tests.conftest import run_at_once
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
@@ -134,7 +134,7 @@ def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estat
 
 def test_a_failed_ledger_write_leaves_no_file_and_no_number(ws: Workspace, estate: Ledger,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import recordkit.certificates as module
+    import recordkit.documents.certificates as module
 
     def broken(*args: object) -> None:
         raise RuntimeError("disk full")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from recordkit.errors import EXIT_CODES
-from recordkit.storage.schema import HEAD_REVISION
-from recordkit.workspace import Workspace
+from recordkit.core.errors import EXIT_CODES
+from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 
@@ -135,13 +135,13 @@ def test_bad_config_names_file_and_key(run_cli: Any, workspace: Workspace) -> No
 def test_unexpected_error_shows_a_reference_not_a_traceback(
     run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import recordkit.owners
+    import recordkit.owners.roster
 
     def explode(*_args: Any, **_kwargs: Any) -> None:
         secret = "110101199003071233"  # a local holding personal data must never reach the screen
         raise RuntimeError(f"boom {secret}")
 
-    monkeypatch.setattr(recordkit.owners, "list_units", explode)
+    monkeypatch.setattr(recordkit.owners.roster, "list_units", explode)
     result = run_cli("owners", "list")
     assert result.exit_code == 70
     assert result.stderr.startswith("错误：程序内部错误（RuntimeError），详情已写入 ")

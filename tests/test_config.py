@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.config import Settings, load_settings
-from recordkit.errors import ConfigError
+from recordkit.core.config import Settings, load_settings
+from recordkit.core.errors import ConfigError
 
 
 def write(path: Path, text: str) -> Path:

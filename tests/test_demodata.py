@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import recordkit.demodata
-from recordkit.demodata import DemoUnit, generate_estate
-from recordkit.personal import validate_id_number, validate_phone
-from recordkit.unitcodes import parse_unit_code
+import recordkit.demo.roster
+from recordkit.demo.roster import DemoUnit, generate_estate
+from recordkit.core.personal import validate_id_number, validate_phone
+from recordkit.core.unitcodes import parse_unit_code
 
 OCCUPIED, DELIVERED, VACANT = "已入住", "已交付", "空置"
 
@@ -54,14 +54,14 @@ def test_different_seed_gives_a_different_estate(estate: list[DemoUnit]) -> None
 
 _DIGEST_SCRIPT = """
 import hashlib
-from recordkit.demodata import generate_estate
+from recordkit.demo.roster import generate_estate
 print(hashlib.sha256(repr(generate_estate(seed=5)).encode("utf-8")).hexdigest())
 """
 
 
 def test_same_estate_in_fresh_interpreters_with_different_hash_seeds() -> None:
     # recordkit may be a namespace package (no __init__), so locate src/ via a module.
-    src = str(Path(recordkit.demodata.__file__).resolve().parents[1])
+    src = str(Path(recordkit.demo.roster.__file__).resolve().parents[2])
     digests = []
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": src}

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit import journal
-from recordkit.documents import (
+from recordkit.ledger import journal
+from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
     generate,
@@ -19,10 +19,10 @@ from recordkit.documents import (
     list_documents,
     safe_file_stem,
 )
-from recordkit.storage.db import open_ledger
-from recordkit.storage.schema import documents
-from recordkit.templates import TemplateError
-from recordkit.workspace import Workspace, open_workspace
+from recordkit.ledger.db import open_ledger
+from recordkit.ledger.schema import documents
+from recordkit.documents.templates.engine import TemplateError
+from recordkit.core.workspace import Workspace, open_workspace
 from tests.test_templates import WATER
 
 
@@ -81,7 +81,7 @@ def test_a_bad_request_in_a_batch_writes_nothing(ws: Workspace) -> None:
 
 
 def test_failed_ledger_write_removes_the_files(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    import recordkit.documents as module
+    import recordkit.documents.generated as module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from docx import Document
 
-from recordkit.workspace import Workspace
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_templates import make_docx
 

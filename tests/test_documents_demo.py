@@ -6,13 +6,13 @@ from pathlib import Path
 
 from docx import Document
 
-from recordkit.certificates import list_certificates
-from recordkit.demo import build_demo
-from recordkit.documents import list_documents
-from recordkit.fees import list_arrears
-from recordkit.owners import list_units
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import open_workspace
+from recordkit.documents.certificates import list_certificates
+from recordkit.demo.estate import build_demo
+from recordkit.documents.generated import list_documents
+from recordkit.billing.billing import list_arrears
+from recordkit.owners.roster import list_units
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import open_workspace
 
 
 def test_the_demo_prints_a_notice_reminders_and_certificates(tmp_path: Path) -> None:

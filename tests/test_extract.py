@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from recordkit import extract
-from recordkit.demoscans import encrypted_pdf, scan_bytes
-from recordkit.extract import ItemText, PageText, extract_item, extract_items, low_confidence_pages, stored_text
-from recordkit.workspace import Workspace
+from recordkit.archive import extract
+from recordkit.demo.scans import encrypted_pdf, scan_bytes
+from recordkit.archive.extract import ItemText, PageText, extract_item, extract_items, low_confidence_pages, stored_text
+from recordkit.core.workspace import Workspace
 from tests.extract_helpers import CountingEngine, item_for, text_pdf, write_docx, write_xlsx
 
 
@@ -174,7 +174,7 @@ def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEng
 def test_images_above_the_configured_pixel_limit_are_not_ocrd(tmp_path: Path, engine: CountingEngine) -> None:
     from PIL import Image
 
-    from recordkit.workspace import init_workspace, open_workspace
+    from recordkit.core.workspace import init_workspace, open_workspace
 
     workspace = open_workspace(init_workspace(tmp_path / "ws"), environ={"RECORDKIT_OCR_MAX_PIXELS": "1000000"})
     path = workspace.root / "records" / "archive" / "big.png"
@@ -223,7 +223,7 @@ def test_low_confidence_pages_are_listed(workspace: Workspace, monkeypatch: pyte
 
 @pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_chinese_text_layer_pdf_from_libreoffice(workspace: Workspace, engine: CountingEngine) -> None:
-    from recordkit.pdf import convert_to_pdf
+    from recordkit.documents.pdf import convert_to_pdf
 
     source = write_docx(workspace.root / "records" / "archive" / "协议.docx")
     pdf = convert_to_pdf([source])[0]
@@ -236,7 +236,7 @@ def test_a_chinese_text_layer_pdf_from_libreoffice(workspace: Workspace, engine:
 
 
 def _extract_in_a_process(root: str, relative: str) -> None:
-    from recordkit.workspace import open_workspace
+    from recordkit.core.workspace import open_workspace
 
     workspace = open_workspace(Path(root), environ={})
     item = item_for(workspace, workspace.root / relative)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from recordkit import extract
-from recordkit.demoscans import write_scan
-from recordkit.workspace import Workspace
+from recordkit.archive import extract
+from recordkit.demo.scans import write_scan
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import FAST, archive_workspace
 from tests.extract_helpers import CountingEngine, write_docx
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from recordkit.fee_registers import daily_report, write_daily, write_register
-from recordkit.receipts import PaymentRequest, pay_many, void_receipt
-from recordkit.storage.db import Ledger
+from recordkit.billing.registers import daily_report, write_daily, write_register
+from recordkit.billing.receipts import PaymentRequest, pay_many, void_receipt
+from recordkit.ledger.db import Ledger
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 
 

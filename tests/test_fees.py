@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import fees, journal
-from recordkit.config import FeeItemSettings, FeesSettings
-from recordkit.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.periods import Month, MonthRange, parse_month, parse_month_range
-from recordkit.receipts import PaymentRequest, pay, unit_balance
-from recordkit.storage.db import Ledger
-from recordkit.storage.schema import bills
+from recordkit.billing import billing as fees
+
+from recordkit.ledger import journal
+from recordkit.core.config import FeeItemSettings, FeesSettings
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range
+from recordkit.billing.receipts import PaymentRequest, pay, unit_balance
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import bills
 from tests.conftest import write_sheet
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
 
@@ -180,7 +182,7 @@ def test_rules_from_the_config_are_seeded_once(ledger: Ledger) -> None:
 
 
 def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:
-    from recordkit.config import load_settings
+    from recordkit.core.config import load_settings
 
     config = tmp_path / "recordkit.toml"
     config.write_text('[fees]\nrounding = "down"\n[[fees.items]]\nname = "物业服务费"\nkind = "area"\nrate = 2.35\n'

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from docx.shared import Cm
 
-from recordkit.workspace import Workspace
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 DAY = "2026-11-23"

@@ -8,13 +8,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit import journal
-from recordkit.demo import build_demo
-from recordkit.fees import list_arrears
-from recordkit.periods import Month
-from recordkit.receipts import list_receipts
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import open_workspace
+from recordkit.ledger import journal
+from recordkit.demo.estate import build_demo
+from recordkit.billing.billing import list_arrears
+from recordkit.core.dates import Month
+from recordkit.billing.receipts import list_receipts
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import open_workspace
 
 
 def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from recordkit.errors import ValidationError
-from recordkit.filenames import readable_name
-from recordkit.workspace import Workspace
+from recordkit.core.errors import ValidationError
+from recordkit.core.filenames import readable_name
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 

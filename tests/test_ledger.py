@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal
-from recordkit.errors import ConfigError, LedgerError
-from recordkit.storage.db import MIGRATIONS_DIR, Ledger, open_ledger
-from recordkit.storage.schema import HEAD_REVISION, metadata
+from recordkit.ledger import journal
+from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.ledger.db import MIGRATIONS_DIR, Ledger, open_ledger
+from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once
 
 
@@ -145,7 +145,7 @@ def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
 def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) -> None:
     import datetime as dt
 
-    from recordkit.storage.db import bulk_insert
+    from recordkit.ledger.db import bulk_insert
 
     probe = sa.Table("bulk_probe", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
                      sa.Column("day", sa.Date), sa.Column("at", sa.DateTime), sa.Column("note", sa.String(20)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from recordkit.errors import ValidationError
-from recordkit.money import amount_in_capitals, format_yuan, parse_amount, yuan
+from recordkit.core.errors import ValidationError
+from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount, yuan
 
 # Every example of the issue, and the form recordkit picks where the rules allow two.
 CAPITALS = [

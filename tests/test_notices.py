@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from recordkit import journal
-from recordkit.documents import list_documents
-from recordkit.errors import NotFoundError, UsageError, ValidationError
-from recordkit.notices import (
+from recordkit.ledger import journal
+from recordkit.documents.generated import list_documents
+from recordkit.core.errors import NotFoundError, UsageError, ValidationError
+from recordkit.documents.notices import (
     Recipient,
     batch_notices,
     make_notices,
@@ -23,9 +23,9 @@ from recordkit.notices import (
     remind,
     select_recipients,
 )
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.storage.schema import documents
-from recordkit.workspace import Workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import documents
+from recordkit.core.workspace import Workspace, open_workspace
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 
@@ -178,7 +178,7 @@ def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> 
 
 
 def test_sandbox_escape_in_an_office_template_writes_nothing(ws: Workspace, estate: Ledger) -> None:
-    from recordkit.templates import TemplateError
+    from recordkit.documents.templates.engine import TemplateError
     from tests.test_templates import make_docx
 
     make_docx(ws.templates_dir / "恶意通知.docx", "{{ 称呼.__class__.__mro__ }}")
@@ -256,7 +256,7 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
 
 
 def test_units_without_arrears_get_nothing(ws: Workspace, estate: Ledger) -> None:
-    from recordkit.receipts import PaymentRequest, pay
+    from recordkit.billing.receipts import PaymentRequest, pay
 
     bill_months(estate, "2026-11")
     pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 36997, "现金", paid_on=TODAY))
@@ -291,7 +291,7 @@ def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tm
 
 
 def test_scope_label_names_who_a_batch_went_to() -> None:
-    from recordkit.notices import scope_label
+    from recordkit.documents.notices import scope_label
 
     one = [Recipient("3-2-1201", "3", "李秀英")]
     assert scope_label(one) == "3-2-1201"

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from recordkit import demoscans
-from recordkit.extract import character_accuracy, extract_item, load_engine
-from recordkit.workspace import Workspace
+from recordkit.demo import scans as demoscans
+from recordkit.archive.extract import character_accuracy, extract_item, load_engine
+from recordkit.core.workspace import Workspace
 from tests.extract_helpers import item_for
 
 pytestmark = pytest.mark.slow
@@ -103,7 +103,7 @@ def test_the_engine_is_loaded_once() -> None:
 def test_the_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
-    from recordkit import extract
+    from recordkit.archive import extract
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the OCR engine tried to reach the network")
@@ -116,7 +116,8 @@ def test_the_engine_loads_and_reads_without_any_network(monkeypatch: pytest.Monk
 
 
 def test_doctor_really_reads_its_sample(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from recordkit import doctor, extract
+    from recordkit import doctor
+    from recordkit.archive import extract
 
     check = doctor.check_ocr(workspace)
     assert check.ok and "样张“物业档案 3-2-1201”识别正确" in check.detail

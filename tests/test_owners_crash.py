@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal
-from recordkit.demodata import generate_estate
-from recordkit.owners import import_owners, write_owner_sheet
-from recordkit.storage.db import open_ledger
+from recordkit.ledger import journal
+from recordkit.demo.roster import generate_estate
+from recordkit.owners.roster import import_owners, write_owner_sheet
+from recordkit.ledger.db import open_ledger
 from tests.conftest import run_at_once
 
 
@@ -59,8 +59,8 @@ def test_kill_9_during_import_leaves_all_or_nothing(tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / f'ledger-{attempt}.sqlite3'}"
         open_ledger(url).close()
         code = (
-            "import sys; from pathlib import Path; from recordkit.storage.db import open_ledger;"
-            "from recordkit.owners import import_owners;"
+            "import sys; from pathlib import Path; from recordkit.ledger.db import open_ledger;"
+            "from recordkit.owners.roster import import_owners;"
             f"import_owners(open_ledger({url!r}), Path({str(sheet)!r}), 'killed')"
         )
         process = subprocess.Popen([sys.executable, "-c", code])

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal
-from recordkit.errors import NotFoundError, ValidationError
-from recordkit.owners import export_owners, import_owners, list_units, show_unit
-from recordkit.storage.db import Ledger
+from recordkit.ledger import journal
+from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.owners.roster import export_owners, import_owners, list_units, show_unit
+from recordkit.ledger.db import Ledger
 from tests.conftest import OWNER_HEADERS, SAMPLE_ROWS, write_sheet
 
 

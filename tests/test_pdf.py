@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from recordkit import pdf
-from recordkit.notices import make_notices, remind, select_recipients
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.workspace import Workspace
+from recordkit.documents import pdf
+from recordkit.documents.notices import make_notices, remind, select_recipients
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 
@@ -114,7 +114,7 @@ def test_a_failed_conversion_leaves_no_pdf(tmp_path: Path) -> None:
 
 
 def test_exit_pass_pdf(soffice: str, workspace: Workspace, estate: Ledger) -> None:
-    from recordkit.certificates import make_certificate
+    from recordkit.documents.certificates import make_certificate
 
     made = make_certificate(workspace, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台,洗衣机1台", pdf=True)
     assert made.pdf is not None and made.pdf_problem is None

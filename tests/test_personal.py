@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from recordkit.errors import ValidationError
-from recordkit.personal import (
+from recordkit.core.errors import ValidationError
+from recordkit.core.personal import (
     id_number_check_digit,
     is_masked,
     mask_id_number,
@@ -247,7 +247,7 @@ def test_masked_values_are_recognised_as_masked() -> None:
 
 
 def test_ids_and_phones_inside_text_are_masked_and_nothing_else() -> None:
-    from recordkit.personal import mask_in_text
+    from recordkit.core.personal import mask_in_text
 
     text = "业主张伟（身份证号：110101199003071233，电话13812345678，座机0755-86001234）于2025年3月15日签收，房号3-2-1201。"
     assert mask_in_text(text) == ("业主张伟（身份证号：110101********1233，电话138****5678，座机0755-****1234）"
@@ -258,14 +258,14 @@ def test_ids_and_phones_inside_text_are_masked_and_nothing_else() -> None:
 
 
 def test_stored_values_are_masked_by_key_and_inside_text() -> None:
-    from recordkit.personal import mask_values
+    from recordkit.core.personal import mask_values
 
     values = {"负责人电话": "13812345678", "卡片行": [{"左": {"正文": "身份证号：110101199003071233"}}], "张数": 3}
     assert mask_values(values) == {"负责人电话": "138****5678",
                                    "卡片行": [{"左": {"正文": "身份证号：110101********1233"}}], "张数": 3}
 
 def test_mask_in_text_masks_numbers_inside_free_text() -> None:
-    from recordkit.personal import mask_in_text
+    from recordkit.core.personal import mask_in_text
 
     assert mask_in_text("业主张伟，身份证110101199003071233，手机13812345678。") == (
         "业主张伟，身份证110101********1233，手机138****5678。")

@@ -71,7 +71,7 @@ def provide_sheets(folder: Path) -> None:
         write_logbook(folder / "工单登记簿.xlsx")
         write_logbook(folder / "有错误的工单登记簿.xlsx", BAD_LOGBOOK_ROWS)
     if not (folder / "扫描件").exists():  # the archivist's section (issue 6)
-        from recordkit.demoscans import README_SCANS, write_scans
+        from recordkit.demo.scans import README_SCANS, write_scans
 
         write_scans(folder / "扫描件", README_SCANS)
         (folder / "有问题的扫描件").mkdir()

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal
-from recordkit.config import ReceiptSettings
-from recordkit.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.periods import Month, MonthRange, parse_month_range
-from recordkit.receipts import (
+from recordkit.ledger import journal
+from recordkit.core.config import ReceiptSettings
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.dates import Month, MonthRange, parse_month_range
+from recordkit.billing.receipts import (
     Allocation,
     AllocationPlan,
     OpenBill,
@@ -33,7 +33,7 @@ from recordkit.receipts import (
     unit_balance,
     void_receipt,
 )
-from recordkit.storage.db import Ledger, open_ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 

@@ -12,16 +12,20 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit import fees, journal, renovations
-from recordkit.config import RenovationSettings
-from recordkit.documents import list_documents
-from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.fee_registers import write_register
-from recordkit.receipts import PaymentRequest, list_receipts, pay, unit_balance
-from recordkit.renovations import RegistrationRequest
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.storage.schema import bills, renovations as renovations_table
-from recordkit.workspace import Workspace
+from recordkit.billing import billing as fees
+
+from recordkit.ledger import journal
+
+from recordkit.renovations import registration as renovations
+from recordkit.core.config import RenovationSettings
+from recordkit.documents.generated import list_documents
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.billing.registers import write_register
+from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, unit_balance
+from recordkit.renovations.registration import RegistrationRequest
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import bills, renovations as renovations_table
+from recordkit.core.workspace import Workspace
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estate
 
@@ -295,7 +299,7 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
 
 
 def test_a_voided_deposit_receipt_makes_the_deposit_unpaid_again(estate: Ledger) -> None:
-    from recordkit.receipts import void_receipt
+    from recordkit.billing.receipts import void_receipt
 
     number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     receipt = renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
@@ -478,7 +482,7 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
         office: tuple[Workspace, Ledger], monkeypatch: pytest.MonkeyPatch) -> None:
     # The disk fills up while the 装修登记表 / 退款单 is written: the registration (and its bills)
     # or the refund is not recorded either, and no file is left behind.
-    from recordkit import documents
+    from recordkit.documents import generated as documents
 
     workspace, ledger = office
     real_write = documents._write_new

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from docx import Document
 
-from recordkit import journal, renovations
-from recordkit.demo import build_demo
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import open_workspace
+from recordkit.ledger import journal
+
+from recordkit.renovations import registration as renovations
+from recordkit.demo.estate import build_demo
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import open_workspace
 
 
 def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:

@@ -14,19 +14,23 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
-from recordkit import fees, renovations, workorders
-from recordkit.config import RenovationSettings, WorkOrderSettings
-from recordkit.errors import ValidationError
-from recordkit.fee_registers import write_register
-from recordkit.periods import Month
-from recordkit.receipts import PaymentRequest, pay, void_receipt
-from recordkit.renovations import RegistrationRequest
+from recordkit.billing import billing as fees
+
+from recordkit.renovations import registration as renovations
+
+from recordkit.workorders import orders as workorders
+from recordkit.core.config import RenovationSettings, WorkOrderSettings
+from recordkit.core.errors import ValidationError
+from recordkit.billing.registers import write_register
+from recordkit.core.dates import Month
+from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
+from recordkit.renovations.registration import RegistrationRequest
 from recordkit.reports import check_month, monthly_report
 from recordkit.reports.workbook import SHEETS
-from recordkit.storage.db import Ledger
-from recordkit.storage.schema import archive_items, archive_loans
-from recordkit.workorders import WorkOrderRecord
-from recordkit.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import archive_items, archive_loans
+from recordkit.workorders.orders import WorkOrderRecord
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from tests.fees_fixtures import CASHIER, RECEIPTS, bill_months, small_estate
 
 OCT = "2026-10"
@@ -334,7 +338,7 @@ def test_phones_show_in_full_only_when_asked(estate: Ledger, ws: Workspace, tmp_
 
 
 def test_a_month_without_data_is_a_report_of_zeros(ws: Workspace, tmp_path: Path) -> None:
-    from recordkit.storage.db import open_ledger
+    from recordkit.ledger.db import open_ledger
 
     with open_ledger(ws.database_url) as ledger:
         report = monthly_report(ws, ledger, "2026-01", CASHIER, today=TODAY)
@@ -388,7 +392,7 @@ def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp
 
     import pypdfium2
 
-    from recordkit import pdf
+    from recordkit.documents import pdf
 
     def text(path: Path) -> str:
         document = pypdfium2.PdfDocument(str(path))

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.archive import ArchiveItem, update_item
-from recordkit.errors import UsageError
-from recordkit.search import Term, make_term, parse_period, parse_query, search, snippet, update_index, verify_index
-from recordkit.storage.db import Ledger
-from recordkit.workspace import Workspace
+from recordkit.archive.archivist import ArchiveItem, update_item
+from recordkit.core.errors import UsageError
+from recordkit.search.query import Term, make_term, parse_period, parse_query, search, snippet, update_index, verify_index
+from recordkit.ledger.db import Ledger
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents, write_docx
 
@@ -188,7 +188,7 @@ def test_incremental_add_change_remove(indexed: dict[str, ArchiveItem], ws: Work
     # remove: an item gone from the catalogue
     import sqlalchemy as sa
 
-    from recordkit.storage.schema import archive_items
+    from recordkit.ledger.schema import archive_items
 
     with ledger.write() as conn:
         conn.execute(sa.delete(archive_items).where(archive_items.c.archive_no == ELEVATOR))
@@ -201,8 +201,8 @@ def test_incremental_add_change_remove(indexed: dict[str, ArchiveItem], ws: Work
 
 def test_verify_lists_missing_and_stale(indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger,
                                         tmp_path: Path) -> None:
-    from recordkit.archive import Archivist
-    from recordkit.archive_rules import Metadata
+    from recordkit.archive.archivist import Archivist
+    from recordkit.archive.rules import Metadata
 
     # Filed without the hook (as a crashed watcher would leave it): missing from the index.
     Archivist(ws, ledger, "档案员").file(write_docx(tmp_path / "a.docx", "甲"), Metadata(category="财务档案"))
@@ -215,7 +215,7 @@ def test_verify_lists_missing_and_stale(indexed: dict[str, ArchiveItem], ws: Wor
 
 def test_metadata_is_searchable_when_extraction_failed(ws: Workspace, ledger: Ledger, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from recordkit import extract
+    from recordkit.archive import extract
 
     def crash(*_: object) -> None:
         raise MemoryError("a hostile file")
@@ -241,8 +241,8 @@ def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, Archi
 
 def test_many_small_updates_are_merged_by_the_nightly_run(indexed: dict[str, ArchiveItem], ws: Workspace,
                                                           ledger: Ledger, tmp_path: Path) -> None:
-    from recordkit.search import index_filed
-    from recordkit.searchindex import COMPACT_AFTER
+    from recordkit.search.query import index_filed
+    from recordkit.search.index import COMPACT_AFTER
 
     for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
         filed = file_documents(ws, ledger, tmp_path / f"批次{number}",

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from recordkit.storage.db import Ledger
-from recordkit.workspace import Workspace
+from recordkit.ledger.db import Ledger
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents
 
@@ -83,7 +83,7 @@ def test_search_before_any_index(ws: Workspace, run_cli: Any) -> None:
 
 
 def test_index_verify_table_json_and_exit_code(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:
-    from recordkit.archive import update_item
+    from recordkit.archive.archivist import update_item
 
     result = run_cli("index", "--verify")
     assert (result.exit_code, result.stdout.strip()) == (0, "索引完好：共 5 件档案，全部已索引且是最新的")
@@ -104,7 +104,7 @@ def test_index_exits_1_when_an_item_failed(filed: Workspace, ledger: Ledger, run
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from recordkit import extract
+    from recordkit.archive import extract
 
     def crash(*_: object) -> None:
         raise MemoryError("a hostile file")

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from recordkit.archive import Archivist
-from recordkit.archive_rules import Metadata
-from recordkit.errors import ConflictError, IntegrityError, NotFoundError
-from recordkit.search import search, update_index, verify_index
-from recordkit.searchindex import LIVE_FOLDER, SearchIndex
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.workspace import Workspace
+from recordkit.archive.archivist import Archivist
+from recordkit.archive.rules import Metadata
+from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.search.query import search, update_index, verify_index
+from recordkit.search.index import LIVE_FOLDER, SearchIndex
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.core.workspace import Workspace
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, write_docx
@@ -55,7 +55,7 @@ def _file_and_index(root: str, database_url: str, count: int) -> None:
 
 
 def test_two_writers_at_once(tmp_path: Path, ledger_url: str) -> None:
-    from recordkit.workspace import init_workspace
+    from recordkit.core.workspace import init_workspace
 
     root = init_workspace(tmp_path / "ws")
     workspace = archive_workspace(root, ledger_url)
@@ -70,7 +70,7 @@ def test_two_writers_at_once(tmp_path: Path, ledger_url: str) -> None:
 def test_a_writer_waits_for_the_lock_then_gives_a_clear_message(indexed: Workspace, ledger: Ledger) -> None:
     index = SearchIndex(indexed.records_subdir("index"))
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from recordkit.searchindex import SearchIndex\n"
+        "import sys, time; from pathlib import Path; from recordkit.search.index import SearchIndex\n"
         "with SearchIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"),
         str(index.index_dir)], stdout=subprocess.PIPE, text=True)
     try:
@@ -91,11 +91,11 @@ CRASH_IN_COMMIT = """
 import os, signal, sys
 from pathlib import Path
 import whoosh.index
-from recordkit.archive import Archivist
-from recordkit.archive_rules import Metadata
-from recordkit.search import update_index
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import open_workspace
+from recordkit.archive.archivist import Archivist
+from recordkit.archive.rules import Metadata
+from recordkit.search.query import update_index
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import open_workspace
 from tests.search_helpers import write_docx
 
 def killed(self, storage, indexname):  # the new segment is on disk, its table of contents not yet
@@ -131,8 +131,8 @@ def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(indexed: Wo
 SEARCH_LOOP = """
 import sys, time
 from pathlib import Path
-from recordkit.search import search
-from recordkit.workspace import open_workspace
+from recordkit.search.query import search
+from recordkit.core.workspace import open_workspace
 
 workspace = open_workspace(Path(sys.argv[1]), environ={})
 stop = Path(sys.argv[2])
@@ -208,7 +208,7 @@ def test_no_index_yet(ws: Workspace) -> None:
 
 
 def test_the_watcher_makes_a_filed_docx_searchable_at_once(indexed: Workspace, ledger: Ledger) -> None:
-    from recordkit.watcher import InboxWatcher
+    from recordkit.archive.watcher import InboxWatcher
 
     write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检，压力正常。")
     outcomes = InboxWatcher(Archivist(indexed, ledger, "归档服务"), interval=0.05).run_once(sleep=lambda _: None)
@@ -218,7 +218,7 @@ def test_the_watcher_makes_a_filed_docx_searchable_at_once(indexed: Workspace, l
 
 
 def test_a_failing_index_never_stops_filing(indexed: Workspace, ledger: Ledger, caplog: pytest.LogCaptureFixture) -> None:
-    from recordkit.watcher import InboxWatcher
+    from recordkit.archive.watcher import InboxWatcher
 
     (indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json").write_text("{}", encoding="utf-8")
     write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检。")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from recordkit.errors import NotFoundError
-from recordkit.templates import (
+from recordkit.core.errors import NotFoundError
+from recordkit.documents.templates.engine import (
     ORIGIN_BUILTIN,
     ORIGIN_OFFICE,
     Template,
@@ -17,8 +17,8 @@ from recordkit.templates import (
     TemplateLibrary,
     chinese_date,
 )
-from recordkit.templates.build import build_all
-from recordkit.templates.designs import all_designs, provided_variables
+from recordkit.documents.templates.build import build_all
+from recordkit.documents.templates.designs import all_designs, provided_variables
 
 WATER = {"物业服务中心": "幸福里物业服务中心", "小区": "幸福里小区", "日期": "2026年11月23日",
          "业主姓名": "张伟", "房号": "3-2-1201", "楼栋": "3", "称呼": "尊敬的张伟业主",
@@ -184,7 +184,7 @@ def test_merged_file_checks_every_recipient_first(tmp_path: Path) -> None:
 
 def test_shipped_builtins_are_what_their_designs_draw(tmp_path: Path) -> None:
     shipped = TemplateLibrary(None)
-    assert set(shipped.names()) == set(all_designs()), "run: python -m recordkit.templates.build"
+    assert set(shipped.names()) == set(all_designs()), "run: python -m recordkit.documents.templates.build"
     for path in build_all(tmp_path):
         fresh = Template.load(path)
         assert texts(path) == texts(shipped.get(path.stem).path), f"{path.stem}: rebuild the built-ins"

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from recordkit.errors import ValidationError
-from recordkit.unitcodes import (
+from recordkit.core.errors import ValidationError
+from recordkit.core.unitcodes import (
     UnitCode,
     find_unit_code,
     parse_unit_code,

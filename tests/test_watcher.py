@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.archive import Archivist, list_items
-from recordkit.demoscans import write_scan
-from recordkit.storage.db import Ledger
-from recordkit.watcher import FileStabilityTracker, InboxWatcher
-from recordkit.workspace import Workspace, open_workspace
+from recordkit.archive.archivist import Archivist, list_items
+from recordkit.demo.scans import write_scan
+from recordkit.ledger.db import Ledger
+from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
+from recordkit.core.workspace import Workspace, open_workspace
 from tests.archive_helpers import tree
 from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 

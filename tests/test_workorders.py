@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit import journal, workorders
-from recordkit.config import WorkOrderLimitSettings, WorkOrderSettings
-from recordkit.errors import ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.owners import import_owners
-from recordkit.periods import Month
-from recordkit.storage.db import Ledger, open_ledger
-from recordkit.workorders import OrderFilter, OrderRequest, WorkOrderRecord
+from recordkit.ledger import journal
+
+from recordkit.workorders import orders as workorders
+from recordkit.core.config import WorkOrderLimitSettings, WorkOrderSettings
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.owners.roster import import_owners
+from recordkit.core.dates import Month
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 
 CLERK = "赵敏"
@@ -303,8 +305,8 @@ def test_two_clerks_adding_at_once_get_distinct_gap_free_numbers(ledger_url: str
 
 
 def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
-    from recordkit.config import load_settings
-    from recordkit.errors import ConfigError
+    from recordkit.core.config import load_settings
+    from recordkit.core.errors import ConfigError
 
     config = tmp_path / "recordkit.toml"
     config.write_text('[workorders]\nrepeat_days = 14\n\n[[workorders.limits]]\ncategory = "电梯"\n'
@@ -324,7 +326,7 @@ def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
     (WorkOrderLimitSettings("电梯", 30, 24), "派工时限 30 小时长于完成时限 24 小时"),
 ])
 def test_unusable_limits_are_a_config_error(estate: Ledger, limit: WorkOrderLimitSettings, message: str) -> None:
-    from recordkit.errors import ConfigError
+    from recordkit.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match=message):
         workorders.add(estate, WorkOrderSettings(limits=(limit,)), CLERK,

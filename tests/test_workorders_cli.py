@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit import workorder_logbook
-from recordkit.config import WorkOrderSettings
-from recordkit.errors import ValidationError
-from recordkit.owners import import_owners
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import Workspace
+from recordkit.workorders import logbook as workorder_logbook
+from recordkit.core.config import WorkOrderSettings
+from recordkit.core.errors import ValidationError
+from recordkit.owners.roster import import_owners
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, write_logbook
 

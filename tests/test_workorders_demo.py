@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit import journal, workorders
-from recordkit.demo import build_demo
-from recordkit.periods import Month
-from recordkit.storage.db import open_ledger
-from recordkit.workspace import open_workspace
+from recordkit.ledger import journal
+
+from recordkit.workorders import orders as workorders
+from recordkit.demo.estate import build_demo
+from recordkit.core.dates import Month
+from recordkit.ledger.db import open_ledger
+from recordkit.core.workspace import open_workspace
 
 
 def test_the_demo_has_a_year_of_work_orders(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.config import Settings
-from recordkit.errors import WorkspaceError
-from recordkit.workspace import RECORDS_SUBDIRS, find_root, init_workspace, open_workspace
+from recordkit.core.config import Settings
+from recordkit.core.errors import WorkspaceError
+from recordkit.core.workspace import RECORDS_SUBDIRS, find_root, init_workspace, open_workspace
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from recordkit.workorder_logbook import LOGBOOK_HEADERS
+from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import write_sheet
 
 # 类型 房号 地点 类别 内容 报修人 电话 报修时间 派工 派工时间 完成时间 处理结果 回访时间 满意度 回访意见

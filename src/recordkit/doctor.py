@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from recordkit.errors import RecordkitError
-from recordkit.workspace import Workspace
+from recordkit.core.errors import RecordkitError
+from recordkit.core.workspace import Workspace
 
-BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "templates" / "builtin"
+BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
 
 
@@ -33,8 +33,8 @@ class Check:
 
 
 def check_database(workspace: Workspace) -> Check:
-    from recordkit.storage.db import display_url, open_ledger
-    from recordkit.storage.schema import HEAD_REVISION
+    from recordkit.ledger.db import display_url, open_ledger
+    from recordkit.ledger.schema import HEAD_REVISION
 
     where = display_url(workspace.database_url)
     try:
@@ -94,15 +94,15 @@ def check_ocr(_workspace: Workspace) -> Check:
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         return Check("OCR 文字识别", False, "未安装：没有文字层的扫描件只能按文件信息检索",
                      "pip install rapidocr_onnxruntime", required=False)
-    from recordkit.demoscans import FONT_PATH
+    from recordkit.resources import FONT_PATH
 
     if not FONT_PATH.is_file():
         return Check("OCR 文字识别", False, f"缺少样张字体 {FONT_PATH.name}，无法试识别（安装包不完整）",
                      "pip install --force-reinstall recordkit", required=False)
     from PIL import Image, ImageDraw
 
-    from recordkit.demoscans import cjk_font
-    from recordkit.extract import character_accuracy, load_engine
+    from recordkit.resources import cjk_font
+    from recordkit.archive.extract import character_accuracy, load_engine
 
     # Square, because the detector scales the shorter side up to 736 px: a strip would cost seconds.
     sample = Image.new("L", (320, 320), 255)

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from recordkit.errors import INTERNAL_ERROR_EXIT_CODE, RecordkitError, ValidationError
+from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, RecordkitError, ValidationError
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from recordkit.storage.db import Ledger
-    from recordkit.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+    from recordkit.core.workspace import Workspace
 
 log = logging.getLogger("recordkit.cli")
 
@@ -185,7 +185,7 @@ class AppState:
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            from recordkit.workspace import open_workspace, setup_logging
+            from recordkit.core.workspace import open_workspace, setup_logging
 
             self._workspace = open_workspace(self.workspace_path, flags={"operator": self.operator})
             setup_logging(self._workspace)
@@ -193,7 +193,7 @@ class AppState:
 
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            from recordkit.storage.db import open_ledger
+            from recordkit.ledger.db import open_ledger
 
             workspace = self.workspace()
             self._ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)

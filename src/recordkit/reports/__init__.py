@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recordkit.errors import ValidationError
-from recordkit.periods import Month, parse_month
+from recordkit.core.errors import ValidationError
+from recordkit.core.dates import Month, parse_month
 
 if TYPE_CHECKING:
     from recordkit.reports.figures import MonthFigures
-    from recordkit.storage.db import Ledger
-    from recordkit.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+    from recordkit.core.workspace import Workspace
 
 __all__ = ["MonthlyReport", "check_month", "default_folder", "monthly_report"]
 
@@ -60,7 +60,7 @@ def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operat
     made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  Raises ``ValidationError``
     for a malformed or future month.
     """
-    from recordkit.atomic import replacing
+    from recordkit.core.atomic import replacing
     from recordkit.reports.figures import collection_trend, month_figures
     from recordkit.reports.summary import build_summary
     from recordkit.reports.workbook import build_workbook
@@ -91,7 +91,7 @@ def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operat
     report = MonthlyReport(month, xlsx, docx, now, previous)
     if not pdf:
         return report
-    from recordkit.pdf import PdfError, convert_to_pdf
+    from recordkit.documents.pdf import PdfError, convert_to_pdf
 
     try:
         pdfs = convert_to_pdf([xlsx, docx])
@@ -107,9 +107,9 @@ def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, p
 
     import sqlalchemy as sa
 
-    from recordkit import journal
-    from recordkit.documents import FileRecord, record_files
-    from recordkit.storage.schema import documents
+    from recordkit.ledger import journal
+    from recordkit.documents.generated import FileRecord, record_files
+    from recordkit.ledger.schema import documents
 
     root = workspace.root.resolve()
     inside = [path for path in paths if path.is_relative_to(root)]

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recordkit.periods import Month, parse_month
+from recordkit.core.dates import Month, parse_month
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -161,9 +161,9 @@ class MonthFigures:
     receipts: ReceiptFigures
     renovations: RenovationFigures
     archive: ArchiveFigures
-    workorders: Any  # recordkit.workorders.WorkOrderMonth, or None before work orders exist
+    workorders: Any  # recordkit.workorders.orders.WorkOrderMonth, or None before work orders exist
     arrears: list[ArrearsLine] = field(default_factory=list)
-    # recordkit.workorders.WorkOrderCategoryMonth rows with anything in them (the report's month only)
+    # recordkit.workorders.orders.WorkOrderCategoryMonth rows with anything in them (the report's month only)
     workorder_categories: list[Any] = field(default_factory=list)
 
     @property
@@ -205,8 +205,8 @@ class FeeLedger:
 def load_fee_ledger(conn: Connection) -> FeeLedger:
     import sqlalchemy as sa
 
-    from recordkit.fees import deposit_bill_ids
-    from recordkit.storage.schema import allocations, bills, fee_items, payments, units
+    from recordkit.billing.billing import deposit_bill_ids
+    from recordkit.ledger.schema import allocations, bills, fee_items, payments, units
 
     big = sa.BigInteger
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
@@ -313,10 +313,10 @@ def arrears_snapshot(conn: Connection, months: list[Month], show_private: bool =
     still lack after the valid payments made by that day."""
     import sqlalchemy as sa
 
-    from recordkit.fees import deposit_bill_ids
-    from recordkit.personal import mask_phone
-    from recordkit.storage.schema import allocations, bills, owners, payments, units
-    from recordkit.unitcodes import parse_unit_code
+    from recordkit.billing.billing import deposit_bill_ids
+    from recordkit.core.personal import mask_phone
+    from recordkit.ledger.schema import allocations, bills, owners, payments, units
+    from recordkit.core.unitcodes import parse_unit_code
 
     paid = (sa.select(allocations.c.bill_id, *(
         sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(f"p{i}")
@@ -358,7 +358,7 @@ def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
     """Receipts issued in the month (voided ones included), voided in the month with reasons, reprinted."""
     import sqlalchemy as sa
 
-    from recordkit.storage.schema import journal, payments, receipts, units
+    from recordkit.ledger.schema import journal, payments, receipts, units
 
     first, end = month.first_day(), last_day(month)
     issued = conn.execute(
@@ -390,7 +390,7 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
     """New registrations, works under way at month end, inspections, and the deposits held."""
     import sqlalchemy as sa
 
-    from recordkit.storage.schema import allocations, payments, renovation_inspections, renovations, units
+    from recordkit.ledger.schema import allocations, payments, renovation_inspections, renovations, units
 
     first, end = month.first_day(), last_day(month)
     passed_by_end = (sa.select(renovation_inspections.c.renovation_id)
@@ -437,7 +437,7 @@ def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
     """Items filed in the month by category; loans made, returned, still out and overdue at month end."""
     import sqlalchemy as sa
 
-    from recordkit.storage.schema import archive_items, archive_loans
+    from recordkit.ledger.schema import archive_items, archive_loans
 
     first, end = month.first_day(), last_day(month)
     after = (month + 1).first_day().isoformat()
@@ -458,9 +458,9 @@ def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
 
 
 def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
-    """The work orders' month (``recordkit.workorders.month_figures``), or None where they do not exist yet."""
+    """The work orders' month (``recordkit.workorders.orders.month_figures``), or None where they do not exist yet."""
     try:
-        from recordkit.workorders import month_figures
+        from recordkit.workorders.orders import month_figures
     except ImportError:
         return None
     return month_figures(conn, month, settings)
@@ -468,7 +468,7 @@ def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
 
 def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
     """The month's work-order figures per (类型, 类别), the rows with anything in them."""
-    from recordkit.workorders import category_figures
+    from recordkit.workorders.orders import category_figures
 
     return [row for row in category_figures(conn, month)
             if row.opened or row.closed or row.visited or row.repeat_complaints]

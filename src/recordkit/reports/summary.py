@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from recordkit.money import format_yuan
+from recordkit.core.money import format_yuan
 from recordkit.reports.figures import MonthFigures
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
 
@@ -78,8 +78,8 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
 def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFigures, today: dt.date) -> Document:
     from docx import Document as new_document
 
-    from recordkit.templates import chinese_date
-    from recordkit.templates.designs import common
+    from recordkit.documents.templates.engine import chinese_date
+    from recordkit.documents.templates.designs import common
 
     document = new_document()
     common.prepare(document)

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.money import yuan
-from recordkit.fee_registers import MONEY_FORMAT, print_setup, style_header
+from recordkit.core.money import yuan
+from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""The archive: filing (numbers, placement, sidecars), filing rules, scans, text extraction, the inbox watcher."""

@@ -1,0 +1,1061 @@
+"""The archive: filing a scan (number, placement, sidecar, ledger row), the catalogue, loans, verify.
+
+Filing is crash-safe: under the ledger's global write lock the scan is copied to a temporary
+file in its target folder, fsynced and renamed (its JSON sidecar first), the row committed, and
+only then is the inbox file removed.  ``recover`` finishes or rolls back what a killed filer left.
+What a scan *is* (category, unit, …) is decided in ``archive_rules``; reading the file in ``scans``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.ledger import journal
+from recordkit.archive.rules import (
+    SIDECAR_EXTENSIONS,
+    FilingRules,
+    Metadata,
+    Resolved,
+    format_archive_no,
+    is_ignored,
+    metadata_from_folder,
+    metadata_from_name,
+    metadata_from_sidecar,
+    parse_sidecar,
+    resolve,
+    safe_extension,
+    safe_title,
+    sequence_year,
+)
+from recordkit.core.atomic import fsync_directory, write_bytes
+from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import printable, readable_name
+from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.ledger.db import Ledger
+    from recordkit.core.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+SIDECAR_SCHEMA = 1
+SIDECAR_SUFFIX = ".json"
+TEMP_PREFIX = ".~recordkit-"
+NOTE_SUFFIX = ".原因.txt"
+_CHUNK = 1 << 20
+#: Files per ledger transaction in a burst: one commit and one folder fsync for all of them, while a
+#: clerk filing at the same moment waits at most one batch for the write lock.
+BATCH_SIZE = 25
+_READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+# -- what a filed item is -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchiveItem:
+    """One filed item, as its ledger row and its sidecar hold it."""
+
+    archive_no: str
+    prefix: str
+    year: int
+    seq: int
+    category: str
+    unit: str | None
+    title: str
+    topic: str | None
+    doc_date: dt.date | None
+    pages: int | None
+    size: int
+    sha256: str
+    path: str
+    original_name: str
+    source: str
+    source_mtime_ns: int
+    retention: str
+    box: str | None
+    shelf: str | None
+    confidential: bool
+    needs_review: bool
+    review_reasons: tuple[str, ...]
+    note: str | None
+    filed_by: str
+    filed_at: str
+
+    def row(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["review_reasons"] = json.dumps(list(self.review_reasons), ensure_ascii=False)
+        return values
+
+    @classmethod
+    def from_row(cls, row: Any) -> ArchiveItem:
+        values = {name: getattr(row, name) for name in cls.__dataclass_fields__}
+        values["review_reasons"] = tuple(json.loads(values["review_reasons"] or "[]"))
+        values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        values = asdict(self)
+        values["doc_date"] = self.doc_date.isoformat() if self.doc_date else None
+        values["review_reasons"] = list(self.review_reasons)
+        return values
+
+    def sidecar(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Everything about the item, so that the catalogue can be rebuilt from the sidecars alone."""
+        return {"schema": SIDECAR_SCHEMA, **self.to_dict(), "file_name": Path(self.path).name,
+                **({"scanner_sidecar": extra} if extra else {})}
+
+    @classmethod
+    def from_sidecar(cls, data: dict[str, Any]) -> ArchiveItem:
+        values = {name: data.get(name) for name in cls.__dataclass_fields__}
+        values["doc_date"] = dt.date.fromisoformat(values["doc_date"]) if values["doc_date"] else None
+        values["review_reasons"] = tuple(values["review_reasons"] or ())
+        values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class FilingOutcome:
+    """What happened to one file: filed, already filed (a re-run), quarantined, refused or left waiting."""
+
+    source: str  # the name as people read it
+    status: str  # filed / already_filed / quarantined / refused / waiting
+    item: ArchiveItem | None = None
+    reason: str = ""
+    quarantine_path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "status": self.status, "archive_no": self.item.archive_no if self.item else None,
+                "path": self.item.path if self.item else None, "reason": self.reason,
+                "quarantine_path": self.quarantine_path, "item": self.item.to_dict() if self.item else None}
+
+
+class _Duplicate(Exception):
+    def __init__(self, item: ArchiveItem) -> None:
+        super().__init__(item.archive_no)
+        self.item = item
+
+
+class _AlreadyFiled(Exception):
+    def __init__(self, item: ArchiveItem) -> None:
+        super().__init__(item.archive_no)
+        self.item = item
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A file read and understood, ready to be numbered and placed under the lock."""
+
+    path: Path
+    shown: str
+    in_inbox: bool
+    before: os.stat_result
+    pages: int | None
+    sha: str
+    extra: dict[str, str] | None
+    resolved: Resolved
+    source: str
+
+
+class _PlaceFailed(Exception):
+    """Placing one file of a batch failed: the batch is rolled back; ``error`` says why."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Changed(Exception):
+    """The source changed or vanished while it was being filed: leave it for a later try."""
+
+
+# -- filing ---------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _relative(workspace: Workspace, path: Path) -> str:
+    try:
+        return path.relative_to(workspace.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _companions(path: Path) -> list[Path]:
+    """Sidecars next to a scan: ``X.pdf.json``, ``X.json``, ``X.pdf.txt``, ``X.txt``."""
+    found = []
+    for base in (path.name, path.stem):
+        for suffix in SIDECAR_EXTENSIONS:
+            candidate = path.with_name(base + suffix)
+            if candidate != path and candidate.is_file() and candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def is_sidecar_of_a_scan(path: Path) -> bool:
+    """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed."""
+    if path.suffix.lower() not in SIDECAR_EXTENSIONS:
+        return False
+    stem = path.name[: -len(path.suffix)]
+    folder = path.parent
+    if safe_extension(stem) and (folder / stem).exists():
+        return True
+    try:
+        return any(entry.name != path.name and entry.name.startswith(stem + ".") and safe_extension(entry.name)
+                   and entry.name[len(stem):].count(".") == 1 for entry in os.scandir(folder))
+    except OSError:
+        return False
+
+
+class Archivist:
+    """Files scans into one workspace's archive.  One per process; safe beside other processes."""
+
+    def __init__(self, workspace: Workspace, ledger: Ledger, operator: str) -> None:
+        self.workspace = workspace
+        self.ledger = ledger
+        self.operator = operator
+        self.settings = workspace.settings.archive
+        self.rules = FilingRules.from_settings(self.settings)
+        self.inbox = workspace.records_subdir("inbox").resolve()
+        self.archive_dir = workspace.records_subdir("archive")
+        self.quarantine_dir = workspace.records_subdir("quarantine")
+
+    # The entry points for files: every failure of one file becomes that file's outcome.
+    def file(self, path: Path, flags: Metadata | None = None, now: dt.datetime | None = None,
+             base: Path | None = None) -> FilingOutcome:
+        """File one scan.  Never raises for a bad file: it is quarantined (inbox) or refused (elsewhere).
+
+        Raises ``LedgerError`` when the ledger cannot be written (the file stays where it is).
+        """
+        return self.file_many([(path, base)], flags, now)[0]
+
+    def file_many(self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None,
+                  now: dt.datetime | None = None) -> list[FilingOutcome]:
+        """File several scans in one ledger transaction (one commit, one fsync per folder): what the
+        watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
+        the folder whose sub-folders tell category and unit (the inbox for inbox files)."""
+        stamp = now or dt.datetime.now().astimezone()
+        outcomes: list[FilingOutcome | None] = [None] * len(paths)
+        ready: list[tuple[int, _Prepared]] = []
+        for index, (raw, base) in enumerate(paths):
+            path = Path(os.path.abspath(raw))
+            try:
+                ready.append((index, self._prepare(path, flags or Metadata(), base)))
+            except Exception as err:  # noqa: BLE001 - turned into this file's outcome
+                outcomes[index] = self._outcome_of(path, err)
+        if ready:
+            try:
+                results = self._commit(ready, stamp)
+            except LedgerError:
+                raise
+            except Exception:
+                if len(ready) == 1:
+                    raise
+                # Something unexpected in one file spoilt the batch (rolled back): one by one, so that
+                # only that file fails.
+                results = {}
+                for index, prepared in ready:
+                    results |= self._commit([(index, prepared)], stamp)
+            for index, prepared in ready:
+                outcome = results[index]
+                if isinstance(outcome, BaseException):
+                    outcome = self._outcome_of(prepared.path, outcome)
+                elif outcome.status == "filed":
+                    self._remove_source(prepared.path, prepared.in_inbox)
+                    log.info("filed %s as %s", printable(outcome.source), outcome.item.archive_no)  # type: ignore[union-attr]
+                outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _outcome_of(self, path: Path, err: BaseException) -> FilingOutcome:
+        shown = readable_name(self._shown(path))
+        in_inbox = self._in_inbox(path)
+        if isinstance(err, ScanRejected):
+            return self._reject(path, shown, in_inbox, err.reason)
+        if isinstance(err, _Duplicate):
+            reason = (f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
+                      f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档")
+            return self._reject(path, shown, in_inbox, reason)
+        if isinstance(err, _AlreadyFiled):
+            self._remove_source(path, in_inbox)
+            return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
+        if isinstance(err, _Changed):
+            return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
+        if isinstance(err, FileNotFoundError):  # another filer took it between our look and our read
+            return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
+        raise err
+
+    def _shown(self, path: Path) -> str:
+        if self._in_inbox(path):
+            return path.relative_to(self.inbox).as_posix()
+        return _relative(self.workspace, path)
+
+    def _in_inbox(self, path: Path) -> bool:
+        return path.is_relative_to(self.inbox)
+
+    def _prepare(self, path: Path, flags: Metadata, base: Path | None) -> _Prepared:
+        """Everything that needs no lock: read the file, count pages, hash it, gather its metadata."""
+        before = path.stat()
+        if path.is_symlink():  # a link could point anywhere on the server: only real files are filed
+            raise ScanRejected("这是一个链接（快捷方式），不是文件本身：请放入文件本身")
+        if not path.is_file():
+            raise ScanRejected("不是普通文件，无法归档")
+        extension = safe_extension(path.name)
+        info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
+        sha = sha256_of(path)
+        in_inbox = self._in_inbox(path)
+        extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
+        return _Prepared(path, readable_name(self._shown(path)), in_inbox, before, info.pages, sha, extra, resolved,
+                         readable_name(_relative(self.workspace, path)))
+
+    def _commit(self, ready: Sequence[tuple[int, _Prepared]],
+                stamp: dt.datetime) -> dict[int, FilingOutcome | BaseException]:
+        """Under the write lock: number and record each prepared file, place them all (copy, fsync,
+        rename; the fsyncs run side by side, which the disk does for the price of about one), fsync
+        their folders, journal, commit.  A file's own refusal (duplicate, already filed) is its
+        result; a failure while placing rolls the batch back and removes what it had placed."""
+        import sqlalchemy as sa
+
+        from recordkit.ledger.schema import archive_items, units
+
+        results: dict[int, FilingOutcome | BaseException] = {}
+        placed: list[Path] = []
+        try:
+            with self.ledger.write() as conn:
+                planned = []
+                for index, prepared in ready:
+                    try:
+                        item = self._plan_one(conn, prepared, stamp, sa, archive_items, units)
+                    except (_Duplicate, _AlreadyFiled, _Changed, ScanRejected, FileNotFoundError) as err:
+                        results[index] = err
+                        continue
+                    planned.append((index, prepared, item))
+                placed += [self.workspace.root / item.path for _, _, item in planned]
+                self._place_all(planned)
+                for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
+                    fsync_directory(folder)
+                if planned:
+                    journal.record(conn, self.operator, [
+                        journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
+                        for _, _, item in planned])
+                for index, prepared, item in planned:
+                    results[index] = FilingOutcome(prepared.shown, "filed", item)
+        except _PlaceFailed as failed:
+            _remove_placed(placed)
+            if len(ready) == 1:
+                return {ready[0][0]: failed.error}
+            raise failed.error from None
+        except BaseException:
+            _remove_placed(placed)  # rolled back: no file without its row
+            raise
+        return results
+
+    def _plan_one(self, conn: Connection, prepared: _Prepared, stamp: dt.datetime, sa: Any, archive_items: Any,
+                  units: Any) -> ArchiveItem:
+        path, before, sha = prepared.path, prepared.before, prepared.sha
+        try:
+            current = path.stat()
+        except FileNotFoundError:
+            raise _Changed() from None
+        if (current.st_size, current.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise _Changed()
+        existing = conn.execute(sa.select(archive_items).where(archive_items.c.sha256 == sha)).first()
+        if existing is not None:
+            item = ArchiveItem.from_row(existing)
+            if item.source == prepared.source and item.source_mtime_ns == before.st_mtime_ns:
+                raise _AlreadyFiled(item)  # a run killed after its commit, before removing the inbox file
+            raise _Duplicate(item)
+        reasons = list(prepared.resolved.review_reasons)
+        unit = prepared.resolved.metadata.unit
+        if unit and conn.execute(sa.select(units.c.id).where(units.c.code == unit)).first() is None:
+            reasons.append(f"台账中没有房屋 {unit}")
+        item = self._new_item(conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source,
+                              stamp)
+        if not (self.workspace.root / item.path).resolve().is_relative_to(self.archive_dir.resolve()):
+            raise ScanRejected("归档位置不在档案目录内，已拒绝")  # never outside records/archive
+        conn.execute(archive_items.insert().values(**item.row()))
+        return item
+
+    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]]) -> None:
+        def place(entry: tuple[int, _Prepared, ArchiveItem]) -> None:
+            _, prepared, item = entry
+            self._place(prepared.path, self.workspace.root / item.path, prepared.sha, item.sidecar(prepared.extra))
+
+        if len(planned) <= 1:
+            try:
+                for entry in planned:
+                    place(entry)
+            except Exception as err:
+                raise _PlaceFailed(err) from err
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, len(planned))) as pool:
+            futures = [pool.submit(place, entry) for entry in planned]
+        errors = [error for future in futures if (error := future.exception()) is not None]
+        if errors:
+            raise _PlaceFailed(errors[0])
+
+    def _metadata(self, path: Path, flags: Metadata, base: Path | None) -> tuple[dict[str, str] | None, Resolved]:
+        pairs: dict[str, str] | None = None
+        sidecar, problems = Metadata(), []
+        for companion in _companions(path):
+            try:
+                pairs = parse_sidecar(companion.read_bytes(), companion.suffix)
+            except ValidationError as err:
+                problems.append(f"说明文件 {readable_name(companion.name)}：{err.message}")
+                continue
+            except OSError:
+                continue
+            sidecar, found_problems = metadata_from_sidecar(pairs)
+            problems += found_problems
+            break
+        folder = Metadata()
+        if base is not None and path.parent.is_relative_to(base):
+            # The folders below the inbox (or below a folder given to `recordkit file`) tell category and unit.
+            parts = [readable_name(part) for part in path.parent.relative_to(base).parts]
+            folder = metadata_from_folder(parts, self.rules)
+        name = readable_name(path.name)
+        stem = name[: -len(path.suffix)] if path.suffix else name
+        from_name = metadata_from_name(stem, self.rules)
+        return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
+
+    def _new_item(self, conn: Connection, resolved: Resolved, reasons: list[str], pages: int | None,
+                  before: os.stat_result, sha: str, path: Path, source: str, stamp: dt.datetime) -> ArchiveItem:
+        import sqlalchemy as sa
+
+        from recordkit.ledger.schema import archive_items
+
+        category, meta = resolved.category, resolved.metadata
+        # 年度 is the year the document was made (DA/T 22), else the year it is filed.
+        made = meta.doc_date.year if meta.doc_date else stamp.year
+        year = sequence_year(self.settings.number_pattern, made)
+        last = conn.execute(sa.select(sa.func.max(archive_items.c.seq)).where(
+            archive_items.c.prefix == category.prefix, archive_items.c.year == year)).scalar()
+        seq = int(last or 0) + 1
+        archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
+        extension = safe_extension(path.name)
+        file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
+        relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
+        return ArchiveItem(
+            archive_no=archive_no, prefix=category.prefix, year=year, seq=seq, category=category.name,
+            unit=meta.unit, title=meta.title or "", topic=meta.topic, doc_date=meta.doc_date, pages=pages,
+            size=before.st_size, sha256=sha, path=relative, original_name=readable_name(path.name), source=source,
+            source_mtime_ns=before.st_mtime_ns, retention=meta.retention or category.retention, box=meta.box,
+            shelf=meta.shelf, confidential=bool(meta.confidential), needs_review=bool(reasons),
+            review_reasons=tuple(reasons), note=meta.note, filed_by=self.operator,
+            filed_at=stamp.isoformat(timespec="seconds"))
+
+    def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any]) -> None:
+        """Sidecar, then the file: each copied to a temporary name beside it, fsynced and renamed."""
+        if _raw_name(source) != source.name:
+            sidecar["original_name_bytes"] = _raw_name(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
+        _write_synced(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+        temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+        digest = hashlib.sha256()
+        try:
+            with source.open("rb") as reader, temp.open("wb") as writer:
+                while chunk := reader.read(_CHUNK):
+                    digest.update(chunk)
+                    writer.write(chunk)
+                writer.flush()
+                os.fsync(writer.fileno())
+            if digest.hexdigest() != sha:
+                raise _Changed()
+            os.chmod(temp, _READ_ONLY)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            sidecar_path.unlink(missing_ok=True)
+            raise
+
+    def _remove_source(self, path: Path, in_inbox: bool) -> None:
+        if not in_inbox:
+            return  # a clerk's own file (or records/generated/) stays where it is
+        for companion in _companions(path):
+            companion.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+
+    def _reject(self, path: Path, shown: str, in_inbox: bool, reason: str) -> FilingOutcome:
+        if not in_inbox:
+            return FilingOutcome(shown, "refused", reason=reason)
+        moved = self.quarantine(path, reason)
+        if moved is None:
+            return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
+        log.warning("quarantined %s: %s", printable(shown), reason)
+        return FilingOutcome(shown, "quarantined", reason=reason,
+                             quarantine_path=_relative(self.workspace, moved) if moved else None)
+
+    def quarantine(self, path: Path, reason: str) -> Path | None:
+        """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        readable = safe_title(readable_name(path.name)) or "无名文件"
+        target = self.quarantine_dir / f"{stamp}_{readable}"
+        number = 2
+        while target.exists() or target.with_name(target.name + NOTE_SUFFIX).exists():
+            target = self.quarantine_dir / f"{stamp}_{number}_{readable}"
+            number += 1
+        note = (f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
+                f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n")
+        note_path = write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        try:
+            try:
+                os.replace(path, target)
+            except OSError as err:
+                if isinstance(err, FileNotFoundError):
+                    raise
+                shutil.move(str(path), str(target))  # another file system
+        except FileNotFoundError:  # another filer took it: no note without a file
+            note_path.unlink(missing_ok=True)
+            return None
+        for companion in _companions(path):
+            try:
+                os.replace(companion, self.quarantine_dir / f"{stamp}_{safe_title(readable_name(companion.name))}")
+            except OSError:
+                pass
+        return target
+
+    # -- many files -------------------------------------------------------------------------
+
+    def file_paths(self, paths: Iterable[Path], flags: Metadata | None = None,
+                   progress: Callable[[int, int | None], None] | None = None) -> list[FilingOutcome]:
+        """File every given file (folders: every file below them, temporary files and sidecars skipped)."""
+        files = list(self.expand(paths))
+        outcomes: list[FilingOutcome] = []
+        for start in range(0, len(files), BATCH_SIZE):
+            outcomes += self.file_many(files[start:start + BATCH_SIZE], flags)
+            if progress:
+                progress(len(outcomes), len(files))
+        return outcomes
+
+    def expand(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
+        """Each file to file and the folder its folder names count from (a folder given, else None)."""
+        for path in paths:
+            if path.is_dir():
+                for folder, dirs, names in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not is_ignored(d, self.settings.ignore_patterns))
+                    for name in sorted(names):
+                        candidate = Path(folder) / name
+                        if not self.skipped(candidate):
+                            yield candidate, Path(os.path.abspath(path))
+            elif not path.exists() and not path.is_symlink():
+                raise NotFoundError(f"找不到文件 {readable_name(str(path))}：请检查路径")
+            else:
+                yield path, None
+
+    def skipped(self, path: Path) -> bool:
+        """Temporary files and the sidecars of scans are never filed themselves."""
+        return is_ignored(path.name, self.settings.ignore_patterns) or is_sidecar_of_a_scan(path)
+
+    # -- crash recovery ---------------------------------------------------------------------
+
+    def recover(self) -> list[str]:
+        """Finish or roll back filings a killed process left half-done; returns what was done (Chinese).
+
+        Under the write lock nobody else is between "renamed" and "committed", so a file in
+        records/archive/ without a row was left by a process that died: with a sound sidecar and
+        a free number it is completed (the inbox copy is then recognised as already filed), else
+        removed (the inbox copy is filed again).  Temporary files are removed.
+        """
+        with self.ledger.write() as conn:
+            return self._recover(conn)
+
+    def _recover(self, conn: Connection) -> list[str]:
+        import sqlalchemy as sa
+
+        from recordkit.ledger.schema import archive_items
+
+        done: list[str] = []
+        rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
+        orphans: list[tuple[Path, str]] = []
+        for path in sorted(_walk_files(self.archive_dir)):
+            relative = _relative(self.workspace, path)
+            if path.name.startswith(TEMP_PREFIX):
+                path.unlink(missing_ok=True)
+                done.append(f"删除未完成的临时文件 {readable_name(relative)}")
+            elif path.name.endswith(SIDECAR_SUFFIX):
+                main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
+                if not main.exists() and _relative(self.workspace, main) not in rows:
+                    path.unlink(missing_ok=True)
+                    done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+            elif relative not in rows:
+                orphans.append((path, relative))
+        # In number order, so that completing never leaves a gap: the files of a batch are placed side
+        # by side, and a kill may leave number 8 placed while 6 and 7 are not.
+        sound = []
+        for path, relative in orphans:
+            item = _read_sidecar(path)
+            if item is not None and item.path == relative and sha256_of(path) == item.sha256:
+                sound.append((item.prefix, item.year, item.seq, path, relative, item))
+            else:
+                sound.append(("", 0, 0, path, relative, None))
+        next_seq: dict[tuple[str, int], int] = {}
+        for prefix, year, seq, path, relative, item in sorted(sound, key=lambda entry: entry[:3]):
+            if item is not None:
+                key = (prefix, year)
+                if key not in next_seq:
+                    last = conn.execute(sa.select(sa.func.max(archive_items.c.seq)).where(
+                        archive_items.c.prefix == prefix, archive_items.c.year == year)).scalar()
+                    next_seq[key] = int(last or 0) + 1
+                taken = conn.execute(sa.select(archive_items.c.id).where(
+                    (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256))
+                ).first() is not None
+                waiting = self._source_waiting(item)
+                if not taken and (seq == next_seq[key] or (seq > next_seq[key] and not waiting)):
+                    # The next number: complete it.  (A later one whose scan is no longer in the inbox is
+                    # completed too: keeping the file matters more than a gap, which verify then shows.)
+                    conn.execute(archive_items.insert().values(**item.row()))
+                    journal.record(conn, self.operator, [journal.Change(
+                        "archive.recover", "archive_item", item.archive_no, None, _journal_view(item))])
+                    next_seq[key] = max(next_seq[key], seq + 1)
+                    done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
+                    continue
+                if not taken and not waiting:
+                    done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
+                    continue
+            if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
+                moved = self._quarantine_stray(path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录")
+                done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
+                continue
+            _remove_placed([path])
+            done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
+        for line in done:
+            log.warning("recover: %s", line)
+        return done
+
+    def _quarantine_stray(self, path: Path, reason: str) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.quarantine_dir / f"{stamp}_{safe_title(readable_name(path.name)) or '无名文件'}"
+        note = (f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
+                "处理：确认后放回 records/inbox/ 即可正式归档。\n")
+        write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        shutil.move(str(path), str(target))
+        broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+        if broken_sidecar.exists():
+            shutil.move(str(broken_sidecar), str(target.with_name(target.name + SIDECAR_SUFFIX)))
+        return _relative(self.workspace, target)
+
+    def _source_waiting(self, item: ArchiveItem) -> bool:
+        """The scan an orphan was made from is still where it came from, unchanged (so it will be filed again)."""
+        source = Path(item.source) if os.path.isabs(item.source) else self.workspace.root / item.source
+        try:
+            status = source.stat()
+        except OSError:
+            return False
+        return (status.st_size, status.st_mtime_ns) == (item.size, item.source_mtime_ns)
+
+
+def _raw_name(path: Path) -> str:
+    """The name's exact bytes as hex when it is not UTF-8 (a GBK name from a Windows scanner)."""
+    raw = os.fsencode(path.name)
+    try:
+        raw.decode("utf-8")
+        return path.name
+    except UnicodeDecodeError:
+        return raw.hex()
+
+
+def _remove_placed(placed: Iterable[Path]) -> None:
+    # The file before its sidecar: a kill in between leaves a sidecar without a file, which recovery
+    # removes, never a file without a sidecar, which it could not tell from one put there by hand.
+    for path in placed:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
+
+
+def _write_synced(target: Path, data: bytes) -> None:
+    """Temporary file beside ``target``, fsync, read-only, rename; the folder is fsynced by the batch."""
+    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+    try:
+        with temp.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, _READ_ONLY)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _journal_view(item: ArchiveItem) -> dict[str, Any]:
+    return {"category": item.category, "unit": item.unit, "title": item.title, "path": item.path,
+            "sha256": item.sha256, "pages": item.pages, "needs_review": item.needs_review,
+            "confidential": item.confidential}
+
+
+def _walk_files(folder: Path) -> Iterator[Path]:
+    for current, _dirs, names in os.walk(folder):
+        for name in names:
+            yield Path(current) / name
+
+
+def _read_sidecar(path: Path) -> ArchiveItem | None:
+    try:
+        data = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8"))
+        return ArchiveItem.from_sidecar(data)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+# -- the catalogue --------------------------------------------------------------------------
+
+
+def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
+    """One item by its 档号; ``NotFoundError`` when there is none."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+
+    number = _normalise_no(archive_no)
+    with ledger.read() as conn:
+        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+    if row is None:
+        raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+    return ArchiveItem.from_row(row)
+
+
+def _normalise_no(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(text)).strip().upper()
+
+
+def list_items(ledger: Ledger, category: str | None = None, unit: str | None = None,
+               review: bool = False, rules: FilingRules | None = None) -> list[ArchiveItem]:
+    """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+    from recordkit.core.unitcodes import parse_unit_code
+
+    query = sa.select(archive_items).order_by(archive_items.c.prefix, archive_items.c.year, archive_items.c.seq)
+    if category:
+        found = rules.category(category) if rules else None
+        query = query.where(archive_items.c.category == (found.name if found else category.strip()))
+    if unit:
+        query = query.where(archive_items.c.unit == str(parse_unit_code(unit)))
+    if review:
+        query = query.where(archive_items.c.needs_review.is_(True))
+    with ledger.read() as conn:
+        return [ArchiveItem.from_row(row) for row in conn.execute(query)]
+
+
+def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, *, unit: str | None = None,
+                title: str | None = None, box: str | None = None, shelf: str | None = None,
+                confidential: bool | None = None, reviewed: bool = False) -> ArchiveItem:
+    """Correct an item after review, or record where its paper original was put (盒号, 架位).
+
+    The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
+    The file keeps its name.  ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.archive.rules import FIELD_LIMITS
+    from recordkit.ledger.schema import archive_items, units
+    from recordkit.core.unitcodes import parse_unit_code
+
+    changes: dict[str, Any] = {}
+    if unit is not None:
+        changes["unit"] = str(parse_unit_code(unit))
+    if title is not None:
+        if not safe_title(title):
+            raise UsageError("题名不能为空")
+        changes["title"] = safe_title(title)
+    for name, value in (("box", box), ("shelf", shelf)):
+        if value is not None:
+            if len(value) > FIELD_LIMITS[name]:
+                raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
+            changes[name] = value.strip() or None
+    if confidential is not None:
+        changes["confidential"] = confidential
+    if not changes and not reviewed:
+        raise UsageError("没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed")
+    number = _normalise_no(archive_no)
+    with ledger.write() as conn:
+        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+        if row is None:
+            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        before = ArchiveItem.from_row(row)
+        reasons = [reason for reason in before.review_reasons
+                   if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))]
+        if "unit" in changes and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None:
+            reasons.append(f"台账中没有房屋 {changes['unit']}")
+        if reviewed:
+            reasons = []
+        after = replace(before, **changes, review_reasons=tuple(reasons), needs_review=bool(reasons))
+        path = workspace.root / after.path
+        extra = None
+        try:
+            extra = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8")).get(
+                "scanner_sidecar")
+        except (OSError, ValueError):
+            pass
+        sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
+        write_bytes(sidecar_path, json.dumps(after.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
+        os.chmod(sidecar_path, _READ_ONLY)
+        conn.execute(archive_items.update().where(archive_items.c.archive_no == number).values(
+            **{key: value for key, value in after.row().items() if key != "archive_no"}))
+        journal.record(conn, operator, [journal.Change("archive.update", "archive_item", number,
+                                                       _journal_view(before), _journal_view(after)
+                                                       | {"box": after.box, "shelf": after.shelf})])
+    return after
+
+
+# -- loans ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loan:
+    archive_no: str
+    title: str
+    confidential: bool
+    borrower: str
+    dept: str | None
+    reason: str | None
+    due: dt.date
+    lent_on: dt.date
+    lent_by: str
+    returned_at: str | None = None
+    returned_by: str | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.returned_at is None and self.due < today
+
+    def to_dict(self, today: dt.date | None = None) -> dict[str, Any]:
+        values = asdict(self)
+        values["due"], values["lent_on"] = self.due.isoformat(), self.lent_on.isoformat()
+        values["overdue"] = self.overdue(today or dt.date.today())
+        values["days_overdue"] = max(0, ((today or dt.date.today()) - self.due).days) if values["overdue"] else 0
+        return values
+
+
+def _loan_query() -> Any:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items, archive_loans
+
+    return (sa.select(archive_items.c.archive_no, archive_items.c.title, archive_items.c.confidential,
+                      archive_loans.c.borrower, archive_loans.c.dept, archive_loans.c.reason, archive_loans.c.due,
+                      archive_loans.c.lent_on, archive_loans.c.lent_by, archive_loans.c.returned_at,
+                      archive_loans.c.returned_by, archive_loans.c.id)
+            .select_from(archive_loans.join(archive_items, archive_items.c.id == archive_loans.c.item_id)))
+
+
+def _loan(row: Any) -> Loan:
+    return Loan(row.archive_no, row.title, bool(row.confidential), row.borrower, row.dept, row.reason, row.due,
+                row.lent_on, row.lent_by, row.returned_at, row.returned_by)
+
+
+def lend(ledger: Ledger, archive_no: str, borrower: str, due: dt.date, operator: str, dept: str | None = None,
+         reason: str | None = None, today: dt.date | None = None) -> Loan:
+    """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
+    it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items, archive_loans
+
+    today = today or dt.date.today()
+    borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
+    if not borrower:
+        raise UsageError("请用 --to 写明借阅人姓名")
+    if len(borrower) > 64 or len(dept or "") > 64:
+        raise UsageError("借阅人姓名和部门最多 64 个字")
+    if due < today:
+        raise UsageError(f"归还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
+    number = _normalise_no(archive_no)
+    with ledger.write() as conn:
+        item = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+        if item is None:
+            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        if item.confidential and not reason:
+            raise UsageError(f"{number} 是保密档案，借阅必须写明原因：--reason 借阅原因")
+        out = conn.execute(_loan_query().where(archive_loans.c.item_id == item.id,
+                                               archive_loans.c.returned_at.is_(None))).first()
+        if out is not None:
+            raise ConflictError(f"{number} 的纸质原件已借出（借阅人 {out.borrower}，应还日期 {out.due.isoformat()}），"
+                                f"归还后才能再借：recordkit archive return {number}")
+        values = {"item_id": item.id, "borrower": borrower, "dept": dept, "reason": reason, "due": due,
+                  "lent_on": today, "lent_by": operator, "lent_at": _now()}
+        conn.execute(archive_loans.insert().values(**values))
+        journal.record(conn, operator, [journal.Change("archive.lend", "archive_loan", number, None, {
+            "borrower": borrower, "dept": dept, "reason": reason, "due": due.isoformat(),
+            "confidential": bool(item.confidential)})])
+    return Loan(number, item.title, bool(item.confidential), borrower, dept, reason, due, today, operator)
+
+
+def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
+    """Take a lent original back.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items, archive_loans
+
+    number = _normalise_no(archive_no)
+    with ledger.write() as conn:
+        item = conn.execute(sa.select(archive_items.c.id).where(archive_items.c.archive_no == number)).first()
+        if item is None:
+            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        out = conn.execute(_loan_query().where(archive_loans.c.item_id == item.id,
+                                               archive_loans.c.returned_at.is_(None))).first()
+        if out is None:
+            raise ConflictError(f"{number} 的纸质原件没有借出，不需要归还")
+        at = _now()
+        conn.execute(archive_loans.update().where(archive_loans.c.id == out.id).values(
+            returned_at=at, returned_by=operator))
+        journal.record(conn, operator, [journal.Change("archive.return", "archive_loan", number,
+                                                       {"borrower": out.borrower, "due": out.due.isoformat()},
+                                                       {"returned_at": at})])
+    return replace(_loan(out), returned_at=at, returned_by=operator)
+
+
+def list_loans(ledger: Ledger, overdue: bool = False, include_returned: bool = False,
+               today: dt.date | None = None, archive_no: str | None = None) -> list[Loan]:
+    """Loans, open ones only unless ``include_returned``; ``overdue`` keeps those past their due date."""
+    from recordkit.ledger.schema import archive_items, archive_loans
+
+    today = today or dt.date.today()
+    query = _loan_query().order_by(archive_loans.c.due, archive_loans.c.id)
+    if not include_returned:
+        query = query.where(archive_loans.c.returned_at.is_(None))
+    if archive_no:
+        query = query.where(archive_items.c.archive_no == _normalise_no(archive_no))
+    with ledger.read() as conn:
+        loans = [_loan(row) for row in conn.execute(query)]
+    return [loan for loan in loans if not overdue or loan.overdue(today)]
+
+
+# -- verify ---------------------------------------------------------------------------------
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(workspace: Workspace, ledger: Ledger, operator: str, repair: bool = False,
+           progress: Callable[[int, int | None], None] | None = None) -> VerifyReport:
+    """Check that every archived file matches the SHA-256 of its sidecar and ledger row, that no
+    file lacks a row and no row lacks a file.  With ``repair``: finish or roll back half-done
+    filings, rebuild catalogue rows from the sidecars, and rewrite missing sidecars from the rows.
+    Problems that cannot be repaired (a changed or missing file) stay in ``problems``.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+
+    archivist = Archivist(workspace, ledger, operator)
+    report = VerifyReport()
+    if repair:
+        report.repaired += archivist.recover()
+    with ledger.read() as conn:
+        items = [ArchiveItem.from_row(row) for row in conn.execute(sa.select(archive_items).order_by(archive_items.c.id))]
+    known = {item.path for item in items}
+    for done, item in enumerate(items, start=1):
+        report.checked += 1
+        _verify_item(workspace, ledger, operator, item, repair, report)
+        if progress:
+            progress(done, len(items))
+    for path in sorted(_walk_files(archivist.archive_dir)):
+        relative = _relative(workspace, path)
+        if path.name.endswith(SIDECAR_SUFFIX):
+            main = relative[: -len(SIDECAR_SUFFIX)]
+            if main not in known:
+                report.problems.append(f"说明文件 {readable_name(relative)} 没有对应的台账记录")
+            continue
+        if relative not in known:
+            what = "未完成的归档临时文件" if path.name.startswith(TEMP_PREFIX) else "没有台账记录"
+            report.problems.append(f"{readable_name(relative)}：{what}（运行 recordkit archive verify --repair）")
+    return report
+
+
+def _verify_item(workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool,
+                 report: VerifyReport) -> None:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+
+    path = workspace.root / item.path
+    if not path.is_file():
+        report.problems.append(f"{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）")
+        return
+    if sha256_of(path) != item.sha256:
+        report.problems.append(f"{item.archive_no}：文件 {item.path} 的内容与登记的 SHA-256 不符（文件被改动或损坏）")
+        return
+    sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
+    on_disk = _read_sidecar(path)
+    if on_disk == item:
+        return
+    if on_disk is not None and on_disk.sha256 == item.sha256 and on_disk.archive_no == item.archive_no:
+        if repair:  # the sidecar is the catalogue's source: the row follows it
+            with ledger.write() as conn:
+                conn.execute(archive_items.update().where(archive_items.c.archive_no == item.archive_no)
+                             .values(**{k: v for k, v in on_disk.row().items() if k != "archive_no"}))
+                journal.record(conn, operator, [journal.Change("archive.rebuild", "archive_item", item.archive_no,
+                                                               _journal_view(item), _journal_view(on_disk))])
+            report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建")
+        else:
+            report.problems.append(f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）")
+        return
+    if repair:
+        sidecar_path.unlink(missing_ok=True)
+        write_bytes(sidecar_path, json.dumps(item.sidecar(), ensure_ascii=False, indent=2).encode("utf-8"))
+        os.chmod(sidecar_path, _READ_ONLY)
+        report.repaired.append(f"{item.archive_no}：说明文件缺失或损坏，已按台账记录重写")
+    else:
+        report.problems.append(f"{item.archive_no}：说明文件 {item.path}{SIDECAR_SUFFIX} 缺失或与台账不符"
+                               "（运行 recordkit archive verify --repair）")
+
+
+def require_ok(report: VerifyReport) -> None:
+    """``IntegrityError`` naming how many problems there are, when there are any."""
+    if not report.ok:
+        raise IntegrityError(f"档案检查发现 {len(report.problems)} 处问题（共检查 {report.checked} 件）")
+
+
+def parse_due(text: str) -> dt.date:
+    from recordkit.archive.rules import parse_date
+
+    return parse_date(text)
+
+
+def flag_metadata(category: str | None, unit: str | None, title: str | None, date: str | None,
+                  box: str | None, shelf: str | None, confidential: bool | None, retention: str | None,
+                  rules: FilingRules) -> Metadata:
+    """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones."""
+    from recordkit.archive.rules import parse_date, parse_retention
+    from recordkit.core.unitcodes import parse_unit_code
+
+    if category is not None and rules.category(category) is None:
+        raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
+    return Metadata(
+        category=rules.category(category).name if category else None,  # type: ignore[union-attr]
+        unit=str(parse_unit_code(unit)) if unit else None,
+        title=title.strip() if title and title.strip() else None,
+        doc_date=parse_date(date) if date else None,
+        box=box or None, shelf=shelf or None, confidential=confidential,
+        retention=parse_retention(retention) if retention else None)
+
+
+__all__ = ["ArchiveItem", "Archivist", "FilingOutcome", "Loan", "VerifyReport", "flag_metadata", "get_item", "lend",
+           "list_items", "list_loans", "parse_due", "require_ok", "return_item", "update_item", "verify"]

@@ -1,0 +1,414 @@
+"""The filing rules: what a scan is (category, unit, title, date …) from its flags, sidecar, folder and name.
+
+Pure functions on plain values: no disk (sidecar *text* is handed in), no ledger, no clock.
+The order of the sources is fixed: command flags, then the sidecar next to the scan, then the
+inbox folder path, then the file name; the first source that tells a field wins.
+What the categories are called and which words tell them comes from ``[archive]`` in recordkit.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+import re
+import string
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
+
+if TYPE_CHECKING:
+    from recordkit.core.config import ArchiveCategorySettings, ArchiveSettings
+
+#: What the archive accepts, by lower-case extension.
+ACCEPTED_EXTENSIONS = {".pdf": "pdf", ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "tiff",
+                       ".tiff": "tiff", ".docx": "docx", ".xlsx": "xlsx"}
+#: Files next to a scan that describe it (never filed themselves).
+SIDECAR_EXTENSIONS = (".json", ".txt")
+
+_MAX_TITLE_CHARS = 60
+# Bytes, not characters: Linux allows 255 bytes per name; 档号, "_", the extension and a margin fit beside it.
+_MAX_TITLE_BYTES = 180
+
+
+# -- categories -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category as filed: its name, number prefix, default retention."""
+
+    name: str
+    prefix: str
+    retention: str
+    known: bool = True
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class FilingRules:
+    """The ``[archive]`` settings made ready for lookups."""
+
+    categories: tuple[ArchiveCategorySettings, ...]
+    unknown: Category
+    unit_category: str
+    number_pattern: str
+
+    @classmethod
+    def from_settings(cls, settings: ArchiveSettings) -> FilingRules:
+        check_number_pattern(settings.number_pattern)
+        for category in settings.categories:
+            if not category.name or not category.prefix:
+                raise ConfigError("配置文件中 [[archive.categories]] 的每一项都要写 name 和 prefix，例如 name = \"业主档案\"、prefix = \"YZ\"")
+            if safe_title(category.name) != category.name or safe_title(category.prefix) != category.prefix:
+                raise ConfigError(f"档案类别“{category.name}”或其前缀“{category.prefix}”含有不能用于文件夹名的字符")
+            parse_retention(category.retention, where=f"archive.categories 中 {category.name} 的 retention")
+        unknown = Category(settings.unknown_category, settings.unknown_prefix, settings.unknown_retention, known=False)
+        return cls(settings.categories, unknown, settings.unit_category, settings.number_pattern)
+
+    def category(self, name: str) -> Category | None:
+        """The category a name or alias stands for (``业主``, ``业主档案`` …), or None."""
+        folded = _fold(name)
+        for entry in self.categories:
+            if folded in (_fold(entry.name), _fold(entry.prefix), *(_fold(alias) for alias in entry.aliases)):
+                return Category(entry.name, entry.prefix, entry.retention)
+        if folded == _fold(self.unknown.name):
+            return self.unknown
+        return None
+
+    def category_from_words(self, text: str) -> Category | None:
+        """The first category (in configured order) one of whose keywords is in ``text``."""
+        folded = _fold(text)
+        for entry in self.categories:
+            if any(_fold(word) in folded for word in entry.keywords if word):
+                return Category(entry.name, entry.prefix, entry.retention)
+        return None
+
+    @property
+    def names(self) -> list[str]:
+        return [entry.name for entry in self.categories]
+
+
+# -- numbers --------------------------------------------------------------------------------
+
+
+def check_number_pattern(pattern: str) -> None:
+    """``ConfigError`` unless the pattern can number items: ``{prefix}``, ``{year}``, ``{seq}`` only, ``{seq}`` needed."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        if "seq" not in names or "prefix" not in names or names - {"prefix", "year", "seq"}:
+            raise ValueError(names)
+        pattern.format(prefix="YZ", year=2026, seq=1)
+    except (ValueError, IndexError, KeyError) as err:
+        raise ConfigError(f"archive.number_pattern“{pattern}”无法生成档号：只能用 {{prefix}}、{{year}}、{{seq}}，"
+                          "且必须有 {prefix} 和 {seq}，例如 \"{prefix}-{year}-{seq:05d}\"") from err
+
+
+def sequence_year(pattern: str, year: int) -> int:
+    """The year the sequence counts in: the filing year when the pattern shows it, else 0 (one sequence)."""
+    names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+    return year if "year" in names else 0
+
+
+def format_archive_no(pattern: str, prefix: str, year: int, seq: int) -> str:
+    """``{prefix}-{year}-{seq:05d}`` → ``YZ-2026-00001``."""
+    return pattern.format(prefix=prefix, year=year, seq=seq)
+
+
+# -- values ---------------------------------------------------------------------------------
+
+_RETENTION_WORDS = ("永久", "长期", "短期")
+_YEARS = re.compile(r"([1-9][0-9]?)\s*年")
+
+
+def parse_retention(text: str, where: str = "保管期限") -> str:
+    """保管期限 as stored: 永久, 长期, 短期 or ``N年`` (1–99); ``ValidationError`` otherwise."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    if folded in _RETENTION_WORDS:
+        return folded
+    if folded.isdigit() and 0 < int(folded) < 100:
+        return f"{int(folded)}年"
+    if (match := _YEARS.fullmatch(folded)) is not None:
+        return f"{int(match[1])}年"
+    raise ValidationError(f"{where}“{text}”无效，应为 永久、长期、短期 或年数（例如 30年）")
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
+    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])"),
+)
+
+
+def find_date(text: str) -> tuple[dt.date, str] | None:
+    """The first valid date written in ``text`` and the text it was written as, or None."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(folded):
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3])), match[0]
+            except ValueError:
+                continue
+    return None
+
+
+def parse_date(text: str) -> dt.date:
+    """A document date as written (2026-11-02, 2026/11/02, 20261102, 2026年11月2日); ``ValidationError``."""
+    found = find_date(str(text).strip())
+    if found is None or _fold(found[1]) != _fold(unicodedata.normalize("NFKC", str(text)).strip()):
+        raise ValidationError(f"日期“{text}”无效，应写成 2026-11-02 或 2026年11月2日")
+    return found[0]
+
+
+_TRUE_WORDS = {"1", "true", "yes", "y", "是", "保密", "机密", "秘密", "绝密", "内部"}
+_FALSE_WORDS = {"0", "false", "no", "n", "否", "不保密", "公开", ""}
+
+
+def parse_flag(value: Any, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    folded = _fold(str(value))
+    if folded in _TRUE_WORDS:
+        return True
+    if folded in _FALSE_WORDS:
+        return False
+    raise ValidationError(f"{what}“{value}”无效，应为 是 或 否")
+
+
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: The longest value the ledger keeps for these fields (longer ones are cut, and the item flagged).
+FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
+
+
+def safe_title(text: str) -> str:
+    """A title that is safe as part of a file name: no separators, NUL, control characters,
+    ``..`` or leading dots; spaces collapsed; cut to a length every file system takes."""
+    cleaned = unicodedata.normalize("NFC", text)
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    cleaned = _UNSAFE.sub("-", cleaned)
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")
+    cleaned = cleaned[:_MAX_TITLE_CHARS]
+    while len(cleaned.encode("utf-8")) > _MAX_TITLE_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned.rstrip(" .-_")
+
+
+def safe_extension(name: str) -> str:
+    """The lower-case extension of an accepted file (``.jpeg`` stays ``.jpeg``), or ``""``."""
+    match = re.search(r"(\.[A-Za-z0-9]{1,5})$", name)
+    suffix = match[1].lower() if match else ""
+    return suffix if suffix in ACCEPTED_EXTENSIONS else ""
+
+
+def is_ignored(name: str, patterns: Sequence[str]) -> bool:
+    """True for the scanners' and editors' temporary files (``~$*``, ``*.tmp``, ``Thumbs.db`` …)."""
+    return any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(name.lower(), pattern.lower())
+               for pattern in patterns)
+
+
+# -- the metadata sources --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What one source says about a scan; None is "this source does not say"."""
+
+    category: str | None = None
+    unit: str | None = None
+    title: str | None = None
+    doc_date: dt.date | None = None
+    topic: str | None = None
+    box: str | None = None
+    shelf: str | None = None
+    confidential: bool | None = None
+    retention: str | None = None
+    note: str | None = None
+
+    def over(self, lower: Metadata) -> Metadata:
+        """These values, with ``lower``'s where this one says nothing."""
+        return replace(lower, **{f.name: getattr(self, f.name) for f in fields(self)
+                                 if getattr(self, f.name) is not None})
+
+
+_SIDECAR_KEYS = {
+    "category": ("category", "类别", "分类", "档案类别", "档案分类", "门类"),
+    "unit": ("unit", "房号", "房屋", "户号", "房间"),
+    "title": ("title", "题名", "标题", "名称", "文件名称", "文件题名"),
+    "doc_date": ("date", "doc_date", "日期", "文件日期", "形成日期"),
+    "topic": ("topic", "主题", "专题", "项目"),
+    "box": ("box", "盒号", "档案盒", "盒"),
+    "shelf": ("shelf", "架位", "架号", "位置"),
+    "confidential": ("confidential", "保密", "密级"),
+    "retention": ("retention", "保管期限", "期限"),
+    "note": ("note", "备注", "说明"),
+}
+_KEY_OF = {_fold(alias): name for name, aliases in _SIDECAR_KEYS.items() for alias in aliases}
+
+
+def decode_text(raw: bytes) -> str:
+    """Sidecar bytes as text: UTF-8 (with or without BOM), else GBK as Windows scanners write it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", "replace")
+
+
+def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
+    """A sidecar's key/value pairs: JSON (an object) or the scanner's ``键: 值`` / ``键=值`` lines.
+
+    Raises ``ValidationError`` for JSON that is not an object of plain values.
+    """
+    text = decode_text(raw)
+    if suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ValidationError(f"说明文件不是有效的 JSON（第 {err.lineno} 行）") from None
+        if not isinstance(data, dict):
+            raise ValidationError("说明文件的 JSON 应为一个对象（{\"房号\": \"3-2-1201\", …}）")
+        return {str(key): ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+                for key, value in data.items() if not isinstance(value, dict | list)}
+    pairs: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*?)\s*$", line)
+        if match and not line.lstrip().startswith("#"):
+            pairs[match[1]] = match[2]
+    return pairs
+
+
+def metadata_from_sidecar(pairs: Mapping[str, str]) -> tuple[Metadata, list[str]]:
+    """What a sidecar says, and what in it could not be used (each a Chinese reason for review)."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, raw in pairs.items():
+        name = _KEY_OF.get(_fold(key))
+        value = _CONTROL.sub("", str(raw)).strip()  # a NUL or control character never reaches the ledger
+        if name is None or not value:
+            continue
+        try:
+            if name == "unit":
+                values[name] = str(parse_unit_code(value))
+            elif name == "doc_date":
+                values[name] = parse_date(value)
+            elif name == "confidential":
+                values[name] = parse_flag(value, "保密")
+            elif name == "retention":
+                values[name] = parse_retention(value)
+            else:
+                values[name] = value
+        except ValidationError as err:
+            problems.append(f"说明文件中 {key}：{err.message}")
+    return Metadata(**values), problems
+
+
+def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
+    """What the inbox sub-folders say: ``业主档案/3-2-1201/``, ``工程档案/电梯/``."""
+    category = unit = None
+    topic: list[str] = []
+    for part in parts:
+        if category is None and (found := rules.category(part)) is not None:
+            category = found.name
+            continue
+        if unit is None:
+            try:
+                unit = str(parse_unit_code(part))
+                continue
+            except ValidationError:
+                pass
+        topic.append(part)
+    return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
+
+
+_FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
+_NAME_SEPARATORS = re.compile(r"[_\s\u3000]+")
+
+
+def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
+    """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``."""
+    # A whole word that is a unit code wins over a code found inside a longer word
+    # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).
+    code = next((parsed for token in _NAME_SEPARATORS.split(stem) if token
+                 and (parsed := _unit_of_token(token)) is not None), None) or find_unit_code(stem)
+    found_date = find_date(stem)
+    words = []
+    for token in _NAME_SEPARATORS.split(stem):
+        if not token:
+            continue
+        if code is not None and _is_unit_token(token, str(code)):
+            continue
+        token_date = find_date(token) if found_date is not None else None
+        if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
+            continue
+        words.append(token)
+    title = " ".join(words).strip(" -_") or None
+    category = rules.category_from_words(stem)
+    if category is None and code is not None:
+        category = rules.category(rules.unit_category)
+    return Metadata(category=category.name if category else None, unit=str(code) if code else None,
+                    title=title, doc_date=found_date[0] if found_date else None)
+
+
+def _unit_of_token(token: str) -> UnitCode | None:
+    try:
+        return parse_unit_code(token)
+    except ValidationError:
+        return None
+
+
+def _is_unit_token(token: str, code: str) -> bool:
+    try:
+        return str(parse_unit_code(token)) == code
+    except ValidationError:
+        return False
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The metadata a scan is filed with, and why it needs review (empty: it does not)."""
+
+    category: Category
+    metadata: Metadata
+    review_reasons: tuple[str, ...] = field(default=())
+
+
+def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata, rules: FilingRules,
+            original_stem: str, sidecar_problems: Sequence[str] = ()) -> Resolved:
+    """Merge the four sources (flags > sidecar > folder > name) and decide the category.
+
+    A category or unit that cannot be told is no error: the item is filed under the unknown
+    category (or without a unit) and the reasons say what the archivist must look at.
+    """
+    merged = flags.over(sidecar.over(folder.over(name)))
+    if merged.category is None:  # a title given by flag or sidecar, or a unit alone, may still tell it
+        told = rules.category_from_words(merged.title or "") or (
+            rules.category(rules.unit_category) if merged.unit else None)
+        merged = replace(merged, category=told.name if told else None)
+    reasons = list(sidecar_problems)
+    category = rules.category(merged.category) if merged.category else None
+    if merged.category and category is None:
+        reasons.append(f"类别“{merged.category}”不是已配置的档案类别（{'、'.join(rules.names)}）")
+    if category is None:
+        category = rules.unknown
+        if not merged.category:
+            reasons.append("无法判断档案类别")
+    if merged.unit is None and category.name == rules.unit_category:
+        reasons.append(f"{category.name}没有识别出房号")
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(merged, name)
+        if value is not None and len(value) > limit:
+            merged = replace(merged, **{name: value[:limit]})
+            reasons.append(f"{_FIELD_LABELS[name]}超过 {limit} 个字，已截断")
+    title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
+    retention = merged.retention or category.retention
+    merged = replace(merged, category=category.name, title=title, retention=retention,
+                     confidential=bool(merged.confidential))
+    return Resolved(category, merged, tuple(reasons))

@@ -1,0 +1,307 @@
+"""``recordkit watch``: the service that files whatever the scanner drops into records/inbox/.
+
+The stability rule (``FileStabilityTracker``) is pure: it is told sizes, mtimes and the time.
+The service around it takes watchdog's events (inotify, or polling for network shares), asks
+the tracker, and hands stable files to ``archive.Archivist``; an error in one file is logged and
+never stops the service.  SIGTERM lets the current file finish, then the service exits 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.archive.archivist import BATCH_SIZE
+from recordkit.core.errors import LedgerError
+from recordkit.core.filenames import printable
+
+if TYPE_CHECKING:
+    from recordkit.archive.archivist import Archivist, FilingOutcome
+
+log = logging.getLogger(__name__)
+
+#: A full rescan of the inbox this often even when no event came (a missed event never strands a file).
+RESCAN_SECONDS = 30.0
+#: After this many unexpected errors on one file it goes to quarantine instead of being retried for ever.
+MAX_FAILURES = 3
+
+
+# -- the stability rule (pure) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    size: int
+    mtime_ns: int
+    since: float  # when this size and mtime were first seen
+
+
+class FileStabilityTracker:
+    """Decides when a file the scanner writes is complete: its size and mtime have not changed
+    for ``window`` seconds.  Knows no clock and no disk: the caller passes what it saw and when."""
+
+    def __init__(self, window: float) -> None:
+        self.window = window
+        self._seen: dict[Any, Observation] = {}
+
+    def observe(self, key: Any, size: int, mtime_ns: int, now: float) -> bool:
+        """Record what was seen of ``key`` at ``now``; True when it has been unchanged for the window."""
+        previous = self._seen.get(key)
+        if previous is None or (previous.size, previous.mtime_ns) != (size, mtime_ns):
+            self._seen[key] = Observation(size, mtime_ns, now)
+            return self.window <= 0
+        return now - previous.since >= self.window
+
+    def forget(self, key: Any) -> None:
+        self._seen.pop(key, None)
+
+    def pending(self) -> list[Any]:
+        return list(self._seen)
+
+    def seconds_to_next(self, now: float) -> float | None:
+        """How long until the earliest pending file could be stable; None when nothing is pending."""
+        if not self._seen:
+            return None
+        return max(0.0, min(seen.since + self.window for seen in self._seen.values()) - now)
+
+
+def can_open(path: Path) -> bool:
+    """The file can be opened for reading (a Windows share refuses while the scanner holds it)."""
+    try:
+        with path.open("rb"):
+            return True
+    except OSError:
+        return False
+
+
+# -- the service --------------------------------------------------------------------------------
+
+
+class InboxWatcher:
+    """Watches the inbox (and records/generated/ when ``[archive] file_generated``) and files what is stable."""
+
+    def __init__(self, archivist: Archivist, *, polling: bool = False, interval: float | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 report: Callable[[FilingOutcome], None] | None = None) -> None:
+        settings = archivist.settings
+        self.archivist = archivist
+        self.polling = polling
+        self.interval = settings.poll_interval if interval is None else interval
+        self.tracker = FileStabilityTracker(settings.stability_seconds)
+        self.clock = clock
+        self.report = report or (lambda outcome: None)
+        self.roots = [archivist.inbox]
+        if settings.file_generated:
+            self.roots.append(archivist.workspace.records_subdir("generated").resolve())
+        self.stop_event = threading.Event()
+        self._wake = threading.Event()
+        self._dirty: set[Path] = set()
+        self._lock = threading.Lock()
+        self._failures: dict[Path, int] = {}
+        # Files outside the inbox (records/generated/) stay where they are: once handled, they are
+        # skipped until they change, instead of being hashed again at every rescan.
+        self._settled: dict[Path, tuple[int, int]] = {}
+
+    # -- discovering files --------------------------------------------------------------------
+
+    def scan(self) -> Iterator[Path]:
+        """Every file below the watched folders that may be filed (temporary files and sidecars skipped)."""
+        for root in self.roots:
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not self.archivist.skipped(Path(folder) / d))
+                for name in sorted(names):
+                    path = Path(folder) / name
+                    if not self.archivist.skipped(path):
+                        yield path
+
+    def notify(self, path: str | bytes) -> None:
+        """Called from watchdog's thread: a file was created, changed or moved in."""
+        with self._lock:
+            self._dirty.add(Path(os.fsdecode(path)))
+        self._wake.set()
+
+    def _take_dirty(self) -> set[Path]:
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        return {path for path in dirty if path.is_file() and not self.archivist.skipped(path)}
+
+    # -- one pass ------------------------------------------------------------------------------
+
+    def check(self, candidates: set[Path]) -> list[FilingOutcome]:
+        """Observe every candidate and every pending file; file those that are stable."""
+        stable = []
+        for path in sorted(candidates | set(self.tracker.pending())):
+            try:
+                status = path.stat()
+            except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
+                self.tracker.forget(path)
+                continue
+            if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
+                continue
+            if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
+                stable.append(path)
+        outcomes = []
+        for start in range(0, len(stable), BATCH_SIZE):
+            if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
+                break
+            batch = self._file_batch(stable[start:start + BATCH_SIZE])
+            self._index(batch)
+            outcomes += batch
+        return outcomes
+
+    def _index(self, outcomes: list[FilingOutcome]) -> None:
+        # Issue 7: text documents are searchable at once; OCR waits for the nightly recordkit index.
+        from recordkit.search.query import index_filed
+
+        index_filed(self.archivist.workspace, self.archivist.ledger,
+                    [outcome.item for outcome in outcomes if outcome.status == "filed"])
+
+    def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
+        try:
+            outcomes = self.archivist.file_many([(path, None) for path in paths])
+        except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
+            log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
+            return []
+        except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
+            return [outcome for path in paths if (outcome := self._file_one(path)) is not None]
+        for path, outcome in zip(paths, outcomes, strict=True):
+            self._done(path, outcome)
+        return outcomes
+
+    def _done(self, path: Path, outcome: FilingOutcome) -> None:
+        if outcome.status != "waiting":
+            self.tracker.forget(path)
+            self._failures.pop(path, None)
+            if not self.archivist._in_inbox(path):
+                try:
+                    status = path.stat()
+                    self._settled[path] = (status.st_size, status.st_mtime_ns)
+                except FileNotFoundError:
+                    self._settled.pop(path, None)
+        if outcome.status == "already_filed" and not self.archivist._in_inbox(path):
+            return  # a generated document filed before: nothing to say
+        self.report(outcome)  # outcomes are reported, never kept: memory stays flat all day
+
+    def _file_one(self, path: Path) -> FilingOutcome | None:
+        try:
+            outcome = self.archivist.file(path)
+        except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
+            log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
+            return None
+        except Exception as err:  # one bad file never stops the service
+            failures = self._failures.get(path, 0) + 1
+            self._failures[path] = failures
+            log.exception("filing %s failed (%d of %d)", printable(str(path)), failures, MAX_FAILURES)
+            if failures < MAX_FAILURES:
+                return None
+            self.tracker.forget(path)
+            self._failures.pop(path, None)
+            from recordkit.archive.archivist import FilingOutcome
+
+            reason = f"归档时多次出错（{type(err).__name__}），详情见 records/logs/watch.log"
+            moved = self.archivist.quarantine(path, reason) if self.archivist._in_inbox(path) else None
+            outcome = FilingOutcome(path.name, "quarantined", reason=reason,
+                                    quarantine_path=str(moved) if moved else None)
+        self._done(path, outcome)
+        return outcome
+
+    # -- running -------------------------------------------------------------------------------
+
+    def run_once(self, sleep: Callable[[float], None] = time.sleep) -> list[FilingOutcome]:
+        """File what is in the inbox now and return (``--once``): files still being written stay."""
+        self.recover()
+        found = set(self.scan())
+        outcomes = self.check(found)
+        wait = self.tracker.seconds_to_next(self.clock())
+        if wait is not None and not self.stop_event.is_set():
+            sleep(wait)
+            outcomes += self.check(set())
+        return outcomes
+
+    def recover(self) -> None:
+        self.archivist.recover()  # logs what it finished or rolled back
+
+    def run(self) -> None:
+        """Watch until ``stop_event`` is set (SIGTERM, SIGINT).  The current file is always finished."""
+        self.recover()
+        observer = self._start_observer()
+        try:
+            candidates = set(self.scan())
+            last_scan = self.clock()
+            while not self.stop_event.is_set():
+                try:
+                    self.check(candidates | self._take_dirty())
+                except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
+                    log.exception("inbox check failed; trying again")
+                    self.stop_event.wait(self.interval)
+                if self.stop_event.is_set():
+                    break
+                now = self.clock()
+                due = self.tracker.seconds_to_next(now)
+                timeout = RESCAN_SECONDS if due is None else max(min(due, self.interval), 0.05)
+                self._wake.wait(timeout)
+                self._wake.clear()
+                candidates = set()
+                if self.clock() - last_scan >= RESCAN_SECONDS:
+                    candidates, last_scan = set(self.scan()), self.clock()
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def stop(self, *_: Any) -> None:
+        self.stop_event.set()
+        self._wake.set()
+
+    def _start_observer(self) -> Any:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+        watcher = self
+
+        class _Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                if event.is_directory and event.event_type != "moved":
+                    return
+                if event.event_type in ("created", "modified", "closed", "moved"):
+                    target = getattr(event, "dest_path", "") or event.src_path
+                    if event.is_directory:  # a whole folder moved in: rescan it
+                        for path in Path(os.fsdecode(target)).rglob("*"):
+                            watcher.notify(str(path))
+                    else:
+                        watcher.notify(target)
+
+        if self.polling:
+            from watchdog.observers.polling import PollingObserver
+
+            observer: Any = PollingObserver(timeout=self.interval)
+        else:
+            from watchdog.observers import Observer
+
+            observer = Observer()
+        for root in self.roots:
+            observer.schedule(_Handler(), str(root), recursive=True)
+        observer.daemon = True
+        observer.start()
+        return observer
+
+
+def install_signal_handlers(watcher: InboxWatcher) -> None:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl+C) end the service after the current file."""
+    signal.signal(signal.SIGTERM, watcher.stop)
+    signal.signal(signal.SIGINT, watcher.stop)
+
+
+_WATCH_LOG_HANDLER = "recordkit-watch"
+
+
+def setup_watch_log(logs_dir: Path) -> Path:
+    """The service's own rotating log, records/logs/watch.log (5 x 2 MB), beside recordkit.log."""
+    from recordkit.core.workspace import add_rotating_log
+
+    return add_rotating_log(logs_dir / "watch.log", _WATCH_LOG_HANDLER)

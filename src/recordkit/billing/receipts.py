@@ -1,0 +1,638 @@
+"""Payments and their numbered receipts: allocation, issue, void, reprint, list, and the printed .docx.
+
+A payment and its receipt are written in one ledger transaction, under the global
+write lock, so receipt numbers are unique, never reused and without gaps.  What a
+unit owes is decided in ``fees``; how the money is spread over it is decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import string
+import unicodedata
+from pathlib import Path
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from recordkit.ledger import journal
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.dates import Month, MonthRange, parse_month
+from recordkit.core.unitcodes import parse_unit_code
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.config import ReceiptSettings, Settings
+    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.ledger.db import Ledger
+    from recordkit.documents.templates.engine import Template, TemplateLibrary
+    from recordkit.core.workspace import Workspace
+
+METHODS = ("现金", "微信", "支付宝", "银行转账", "POS")
+_METHOD_ALIASES = {"微信支付": "微信", "支付宝支付": "支付宝", "银行": "银行转账", "转账": "银行转账",
+                   "银行卡": "POS", "刷卡": "POS", "POS机": "POS"}
+STATUS_LABELS = {"issued": "有效", "voided": "作废"}
+PREPAYMENT_ITEM = "预收款"
+RECEIPT_TEMPLATE = "收据"
+#: receipt.layout -> the built-in template drawn for that paper (an office may override either).
+LAYOUTS = {"A4": "收据", "241": "收据-241"}
+
+
+# -- pure decisions -----------------------------------------------------------------------
+
+
+def parse_method(text: str) -> str:
+    """A payment method as the cashier writes it; ``ValidationError`` listing the methods."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    upper = folded.upper()
+    for method in METHODS:
+        if folded == method or upper == method:
+            return method
+    if folded in _METHOD_ALIASES or upper in _METHOD_ALIASES:
+        return _METHOD_ALIASES.get(folded) or _METHOD_ALIASES[upper]
+    raise ValidationError(f"收款方式“{text}”无效，应为 {'、'.join(METHODS)} 之一")
+
+
+@dataclass(frozen=True)
+class OpenBill:
+    """A bill with money still owed on it."""
+
+    bill_id: int
+    month: Month
+    item_order: int
+    item: str
+    owed_fen: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    bill_id: int
+    month: Month
+    item: str
+    item_order: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    allocations: tuple[Allocation, ...]
+    prepayment_fen: int  # what pays no bill now: 预收, used by later bills
+
+
+def allocate(amount_fen: int, open_bills: Iterable[OpenBill], months: MonthRange | None = None) -> AllocationPlan:
+    """Spread a payment over open bills: oldest month first (items in rule order), or only the
+    named ``months``; the last bill reached may be paid in part (the rest stays owed), and
+    money left over becomes prepayment."""
+    if amount_fen <= 0:
+        raise ValueError("a payment is positive")
+    candidates = sorted((bill for bill in open_bills if bill.owed_fen > 0 and (months is None or bill.month in months)),
+                        key=lambda bill: (bill.month, bill.item_order, bill.bill_id))
+    left = amount_fen
+    allocations = []
+    for bill in candidates:
+        if left == 0:
+            break
+        paid = min(left, bill.owed_fen)
+        allocations.append(Allocation(bill.bill_id, bill.month, bill.item, bill.item_order, paid))
+        left -= paid
+    return AllocationPlan(tuple(allocations), left)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One printed line: a fee item over a run of consecutive months, or the prepayment."""
+
+    item: str
+    first: str  # "2026-09"; "" for a prepayment with no months named
+    last: str
+    amount_fen: int
+
+    @property
+    def period(self) -> str:
+        if not self.first:
+            return ""
+        return self.first if self.first == self.last else f"{self.first}..{self.last}"
+
+    @property
+    def period_chinese(self) -> str:
+        if not self.first:
+            return ""
+        first, last = parse_month(self.first), parse_month(self.last)
+        return first.chinese if first == last else f"{first.chinese}至{last.chinese}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"item": self.item, "period": self.period, "amount_fen": self.amount_fen}
+
+
+def receipt_lines(plan: AllocationPlan, months: MonthRange | None = None) -> list[ReceiptLine]:
+    """The receipt's lines: one per item and run of consecutive months, then the prepayment
+    (with the named months it is for, when some of them had no bill to pay yet)."""
+    by_item: dict[tuple[int, str], dict[Month, int]] = defaultdict(dict)
+    for allocation in plan.allocations:
+        months_of = by_item[(allocation.item_order, allocation.item)]
+        months_of[allocation.month] = months_of.get(allocation.month, 0) + allocation.amount_fen
+    lines = []
+    for (_, item), amounts in sorted(by_item.items()):
+        run: list[Month] = []
+        for month in sorted(amounts):
+            if run and month.index != run[-1].index + 1:
+                lines.append(ReceiptLine(item, str(run[0]), str(run[-1]), sum(amounts[m] for m in run)))
+                run = []
+            run.append(month)
+        lines.append(ReceiptLine(item, str(run[0]), str(run[-1]), sum(amounts[m] for m in run)))
+    if plan.prepayment_fen:
+        # Named months no bill was paid for (not billed yet) are what the prepayment is for.
+        paid_for = {allocation.month for allocation in plan.allocations}
+        ahead = [month for month in months.months() if month not in paid_for] if months else []
+        first, last = (str(ahead[0]), str(ahead[-1])) if ahead else ("", "")
+        lines.append(ReceiptLine(PREPAYMENT_ITEM, first, last, plan.prepayment_fen))
+    return lines
+
+
+def sequence_year(pattern: str, year: int) -> int:
+    """The year a receipt's sequence counts in: its own when the pattern shows ``{year}``,
+    else 0 (one sequence for ever, so that numbers never repeat)."""
+    fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
+    return year if "year" in fields else 0
+
+
+def format_receipt_number(pattern: str, prefix: str, year: int, seq: int) -> str:
+    """``{prefix}{year}-{seq:06d}`` → ``SJ2026-000123``; ``ConfigError`` for a pattern that cannot
+    number receipts (no ``{seq}``, an unknown field, bad braces)."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        if "seq" not in fields:
+            raise ValueError("no {seq}")
+        unknown = fields - {"prefix", "year", "seq"}
+        if unknown:
+            raise ValueError(f"unknown {unknown}")
+        return pattern.format(prefix=prefix, year=year, seq=seq)
+    except (ValueError, IndexError, KeyError) as err:
+        raise ConfigError(
+            f"receipt.number_pattern“{pattern}”无法生成收据编号：只能用 {{prefix}}、{{year}}、{{seq}}，"
+            "且必须有 {seq}，例如 \"{prefix}{year}-{seq:06d}\"") from err
+
+
+def normalise_number(text: str) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().upper()
+
+
+# -- the ledger side --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """A payment taken at the counter (or from a batch)."""
+
+    unit: str
+    amount_fen: int
+    method: str = "现金"
+    months: MonthRange | None = None
+    payer: str | None = None
+    paid_on: dt.date | None = None
+    # Only these bills (a renovation's deposit and fee paid at registration); None: any open bill.
+    bills: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """A receipt as the ledger holds it and the paper shows it."""
+
+    number: str
+    issued_on: dt.date
+    unit: str
+    payer: str
+    method: str
+    cashier: str
+    total_fen: int
+    lines: tuple[ReceiptLine, ...]
+    status: str
+    void_reason: str | None = None
+    voided_by: str | None = None
+    voided_on: dt.date | None = None
+    reprints: int = 0
+
+    @property
+    def voided(self) -> bool:
+        return self.status == "voided"
+
+    @property
+    def prepayment_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines if line.item == PREPAYMENT_ITEM)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "date": self.issued_on.isoformat(), "unit": self.unit, "payer": self.payer,
+                "total_fen": self.total_fen, "total": format_yuan(self.total_fen), "method": self.method,
+                "cashier": self.cashier, "status": STATUS_LABELS[self.status],
+                "lines": [line.to_dict() for line in self.lines], "void_reason": self.void_reason,
+                "voided_by": self.voided_by,
+                "voided_on": self.voided_on.isoformat() if self.voided_on else None, "reprints": self.reprints}
+
+
+def _next_id(conn: Connection, table: Any) -> int:
+    import sqlalchemy as sa
+
+    # Ids are handed out under the write lock, so a batch knows its ids without RETURNING.
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
+    import sqlalchemy as sa
+
+    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
+    from recordkit.ledger.schema import fee_items
+
+    inner = outstanding_query(list(unit_ids)).subquery()
+    query = (sa.select(inner.c.id, inner.c.unit_id, inner.c.month, inner.c.owed_fen, fee_items.c.id.label("item_id"),
+                       fee_items.c.name)
+             .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
+             .where(inner.c.owed_fen > 0))
+    if not deposits:
+        query = query.where(inner.c.id.not_in(deposit_bill_ids()))
+    result: dict[int, list[OpenBill]] = defaultdict(list)
+    for row in conn.execute(query):
+        result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
+    return result
+
+
+def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, requests: Sequence[PaymentRequest],
+                   today: dt.date | None = None) -> list[ReceiptView]:
+    """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
+
+    Numbers continue the year's sequence (read under the write lock, so they are gap-free
+    across clerks).  Raises ``NotFoundError`` for an unknown unit and ``UsageError`` for a
+    unit without an owner when no payer is named; nothing is written then.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import bulk_insert
+    from recordkit.ledger.schema import allocations, owners, payments, receipts, units
+
+    if not requests:
+        return []
+    codes = {request.unit: str(parse_unit_code(request.unit)) for request in requests}
+    found = {row.code: row for row in conn.execute(
+        sa.select(units.c.id, units.c.code, owners.c.name).select_from(
+            units.outerjoin(owners, owners.c.id == units.c.owner_id)).where(units.c.code.in_(set(codes.values()))))}
+    for text, code in codes.items():
+        if code not in found:
+            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+    open_bills = _open_bills(conn, [row.id for row in found.values()])
+    owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
+    today = today or dt.date.today()
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    sequences: dict[int, int] = {}
+    payment_id, allocation_id, receipt_id = (_next_id(conn, payments), _next_id(conn, allocations),
+                                             _next_id(conn, receipts))
+    payment_rows, allocation_rows, receipt_rows, changes, views = [], [], [], [], []
+    for request in requests:
+        unit = found[codes[request.unit]]
+        payer = (request.payer or "").strip() or unit.name
+        if not payer:
+            raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
+        method = parse_method(request.method)
+        paid_on = request.paid_on or today
+        current = [OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id]) for b in open_bills[unit.id]
+                   if request.bills is None or b.bill_id in request.bills]
+        plan = allocate(request.amount_fen, current, request.months)
+        for allocation in plan.allocations:
+            owed[allocation.bill_id] -= allocation.amount_fen
+            allocation_rows.append({"id": allocation_id, "payment_id": payment_id, "bill_id": allocation.bill_id,
+                                    "amount_fen": allocation.amount_fen})
+            allocation_id += 1
+        scope = sequence_year(settings.number_pattern, paid_on.year)
+        if scope not in sequences:
+            sequences[scope] = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0))
+                                                .where(receipts.c.year == scope)).scalar_one())
+        sequences[scope] += 1
+        number = format_receipt_number(settings.number_pattern, settings.prefix, paid_on.year, sequences[scope])
+        lines = tuple(receipt_lines(plan, request.months))
+        payment_rows.append({"id": payment_id, "unit_id": unit.id, "payer": payer, "amount_fen": request.amount_fen,
+                             "method": method, "paid_on": paid_on, "cashier": operator, "voided": False})
+        receipt_rows.append({"id": receipt_id, "number": number, "year": scope, "seq": sequences[scope],
+                             "payment_id": payment_id, "issued_on": paid_on, "issued_at": stamp, "status": "issued",
+                             "lines": json.dumps([line.to_dict() for line in lines], ensure_ascii=False),
+                             "void_reason": None, "voided_by": None, "voided_at": None, "voided_on": None,
+                             "reprints": 0})
+        view = ReceiptView(number, paid_on, unit.code, payer, method, operator, request.amount_fen, lines, "issued")
+        changes.append(journal.Change("receipt.issue", "receipt", number, None, {
+            "unit": unit.code, "payer": payer, "amount_fen": request.amount_fen, "method": method,
+            "date": paid_on.isoformat(), "lines": [line.to_dict() for line in lines]}))
+        views.append(view)
+        payment_id, receipt_id = payment_id + 1, receipt_id + 1
+    bulk_insert(conn, payments, payment_rows)
+    bulk_insert(conn, allocations, allocation_rows)
+    bulk_insert(conn, receipts, receipt_rows)
+    journal.record(conn, operator, changes)
+    return views
+
+
+def pay(ledger: Ledger, settings: ReceiptSettings, operator: str, request: PaymentRequest,
+        today: dt.date | None = None) -> ReceiptView:
+    """Record one payment and issue its receipt in one transaction (``fees pay``)."""
+    with ledger.write() as conn:
+        return issue_payments(conn, settings, operator, [request], today)[0]
+
+
+def pay_many(ledger: Ledger, settings: ReceiptSettings, operator: str, requests: Sequence[PaymentRequest],
+             today: dt.date | None = None) -> list[ReceiptView]:
+    """Many payments in one transaction, numbered in the order given (a bank batch, the demo)."""
+    with ledger.write() as conn:
+        return issue_payments(conn, settings, operator, requests, today)
+
+
+def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
+    """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
+
+    Called by billing inside its write transaction.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import bulk_insert
+    from recordkit.ledger.schema import allocations, payments
+
+    if not unit_ids:
+        return 0
+    used = (sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+            .group_by(allocations.c.payment_id).subquery())
+    left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
+    credit_rows = conn.execute(
+        sa.select(payments.c.id, payments.c.unit_id, left).select_from(
+            payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        .where(payments.c.voided.is_(False), left > 0)
+        .order_by(payments.c.id)).all()
+    wanted = set(unit_ids)
+    credits: dict[int, list[list[int]]] = defaultdict(list)
+    for row in credit_rows:
+        if row.unit_id in wanted:
+            credits[row.unit_id].append([row.id, int(row.left)])
+    if not credits:
+        return 0
+    # Prepayment is fee money: it never pays a renovation deposit by itself.
+    bills_by_unit = _open_bills(conn, list(credits), deposits=False)
+    next_id = _next_id(conn, allocations)
+    rows = []
+    for unit_id, unit_credits in credits.items():
+        due = sorted((b for b in bills_by_unit.get(unit_id, []) if b.month == month),
+                     key=lambda b: (b.item_order, b.bill_id))
+        for bill in due:
+            owed = bill.owed_fen
+            for credit in unit_credits:
+                if owed == 0:
+                    break
+                take = min(owed, credit[1])
+                if take:
+                    rows.append({"id": next_id, "payment_id": credit[0], "bill_id": bill.bill_id, "amount_fen": take})
+                    next_id += 1
+                    credit[1] -= take
+                    owed -= take
+    bulk_insert(conn, allocations, rows)
+    return sum(row["amount_fen"] for row in rows)
+
+
+def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> bool:
+    """Cut what payments put on a bill down to ``new_amount_fen`` (latest allocation first); the money
+    freed returns to those payments as prepayment.  True when any allocation (even of a voided
+    payment) still refers to the bill, so that the bill must be kept."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import allocations, payments
+
+    rows = conn.execute(sa.select(allocations.c.id, allocations.c.amount_fen, payments.c.voided)
+                        .join(payments, payments.c.id == allocations.c.payment_id)
+                        .where(allocations.c.bill_id == bill_id).order_by(allocations.c.id.desc())).all()
+    excess = sum(row.amount_fen for row in rows if not row.voided) - new_amount_fen
+    remaining = len(rows)
+    for row in rows:
+        if excess <= 0:
+            break
+        if row.voided:
+            continue
+        cut = min(excess, row.amount_fen)
+        if cut == row.amount_fen:
+            conn.execute(sa.delete(allocations).where(allocations.c.id == row.id))
+            remaining -= 1
+        else:
+            conn.execute(sa.update(allocations).where(allocations.c.id == row.id)
+                         .values(amount_fen=row.amount_fen - cut))
+        excess -= cut
+    return remaining > 0
+
+
+def _receipt_query() -> Any:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import payments, receipts, units
+
+    return (sa.select(receipts, payments.c.payer, payments.c.method, payments.c.cashier, payments.c.amount_fen,
+                      units.c.code)
+            .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id)
+                         .join(units, units.c.id == payments.c.unit_id)))
+
+
+def _view(row: Any) -> ReceiptView:
+    lines = tuple(ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"])
+                  for line in json.loads(row.lines))
+    return ReceiptView(row.number, row.issued_on, row.code, row.payer, row.method, row.cashier, row.amount_fen, lines,
+                       row.status, row.void_reason, row.voided_by, row.voided_on, row.reprints)
+
+
+def _split_period(period: str) -> tuple[str, str]:
+    if not period:
+        return "", ""
+    first, _, last = period.partition("..")
+    return first, last or first
+
+
+def _find(conn: Connection, number: str) -> Any:
+    from recordkit.ledger.schema import receipts
+
+    wanted = normalise_number(number)
+    row = conn.execute(_receipt_query().where(receipts.c.number == wanted)).first()
+    if row is None:
+        raise NotFoundError(f"没有编号为 {wanted} 的收据：请用 recordkit receipt list 查看已开的收据")
+    return row
+
+
+def get_receipt(ledger: Ledger, number: str) -> ReceiptView:
+    with ledger.read() as conn:
+        return _view(_find(conn, number))
+
+
+def void_receipt(ledger: Ledger, number: str, reason: str, operator: str,
+                 today: dt.date | None = None) -> ReceiptView:
+    """Void a receipt (``receipt void``): it stays, marked 作废 with reason, operator and time; its
+    payment no longer pays anything; its number is never used again.
+
+    ``ValidationError`` without a reason, ``NotFoundError`` for an unknown number,
+    ``ConflictError`` for a receipt already voided.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import payments, receipts
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
+    today = today or dt.date.today()
+    with ledger.write() as conn:
+        row = _find(conn, number)
+        if row.status == "voided":
+            raise ConflictError(f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
+                                f"（原因：{row.void_reason}），不能重复作废")
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(
+            status="voided", void_reason=reason, voided_by=operator, voided_at=stamp, voided_on=today))
+        conn.execute(sa.update(payments).where(payments.c.id == row.payment_id).values(voided=True))
+        journal.record(conn, operator, [journal.Change(
+            "receipt.void", "receipt", row.number, {"status": "有效"},
+            {"status": "作废", "reason": reason, "unit": row.code, "amount_fen": row.amount_fen})])
+        return _view(_find(conn, row.number))
+
+
+def reprint_receipt(ledger: Ledger, number: str, operator: str) -> ReceiptView:
+    """Count and journal a reprint (补打) of a receipt; ``NotFoundError`` for an unknown number."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import receipts
+
+    with ledger.write() as conn:
+        row = _find(conn, number)
+        conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(reprints=row.reprints + 1))
+        journal.record(conn, operator, [journal.Change("receipt.reprint", "receipt", row.number,
+                                                       {"reprints": row.reprints}, {"reprints": row.reprints + 1})])
+        return _view(_find(conn, row.number))
+
+
+def list_receipts(ledger: Ledger, on: dt.date | None = None, voided_only: bool = False,
+                  unit: str | None = None) -> list[ReceiptView]:
+    """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import receipts, units
+
+    query = _receipt_query().order_by(receipts.c.year, receipts.c.seq)
+    if on is not None:
+        query = query.where(sa.or_(receipts.c.issued_on == on, receipts.c.voided_on == on))
+    if voided_only:
+        query = query.where(receipts.c.status == "voided")
+    if unit is not None:
+        query = query.where(units.c.code == str(parse_unit_code(unit)))
+    with ledger.read() as conn:
+        return [_view(row) for row in conn.execute(query)]
+
+
+def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
+    """(arrears, prepayment) of a unit in fen, as of now; a renovation deposit due is not arrears."""
+    import sqlalchemy as sa
+
+    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
+    from recordkit.ledger.schema import allocations, payments, units
+
+    code = str(parse_unit_code(unit))
+    with ledger.read() as conn:
+        unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
+        if unit_id is None:
+            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+        inner = outstanding_query([unit_id]).subquery()
+        owed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0))
+                            .where(inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids()))).scalar_one()
+        paid = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0))
+                            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
+        used = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
+                            .join(payments, payments.c.id == allocations.c.payment_id)
+                            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
+    return int(owed), int(paid) - int(used)
+
+
+# -- the printed receipt ---------------------------------------------------------------------
+
+
+def receipt_context(view: ReceiptView, office: str, estate: str, layout: str = "A4",
+                    reprint: bool = False) -> dict[str, Any]:
+    """The values the receipt template is filled with (keys are the words on the paper)."""
+    from recordkit.documents.templates.engine import chinese_date
+
+    template_for_layout(layout)  # a wrong setting fails before anything is filled
+    marks = [mark for mark, on in (("作废", view.voided), ("补打", reprint)) if on]
+    return {
+        "物业服务中心": office, "小区": estate, "日期": chinese_date(view.issued_on),
+        "收据编号": view.number, "收款日期": chinese_date(view.issued_on), "交款人": view.payer,
+        "房号": view.unit, "收款方式": view.method, "收款人": view.cashier,
+        "明细": [{"项目": line.item, "期间": line.period_chinese, "金额": format_yuan(line.amount_fen)}
+               for line in view.lines],
+        "合计": format_yuan(view.total_fen), "合计大写": amount_in_capitals(view.total_fen),
+        "作废": view.voided, "补打": reprint, "标记": "、".join(marks),
+        "作废原因": view.void_reason or "", "版式": layout,
+    }
+
+
+def _document_request(view: ReceiptView, settings: Settings, reprint: bool = False) -> DocumentRequest:
+    from recordkit.documents.generated import DocumentRequest
+
+    context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
+    label = "（补打）" if reprint else ("（作废）" if view.voided else "")
+    return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
+
+
+def template_for_layout(layout: str) -> str:
+    """收据, or 收据-241 for the 241 mm layout (the office's own when templates/ has one);
+    ``ConfigError`` for another ``receipt.layout``."""
+    if layout not in LAYOUTS:
+        raise ConfigError(f"receipt.layout 应为 {'、'.join(LAYOUTS)} 之一（A4 或 241 mm 连续纸），现在是 {layout!r}")
+    return LAYOUTS[layout]
+
+
+def receipt_template_name(workspace: Workspace) -> str:
+    return template_for_layout(workspace.settings.receipt.layout)
+
+
+def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
+                  request: PaymentRequest | Callable[[Connection], PaymentRequest],
+                  today: dt.date | None = None,
+                  library: TemplateLibrary | None = None) -> tuple[ReceiptView, GeneratedDocument]:
+    """Record one payment, issue its receipt and write the receipt's .docx in ONE ledger write
+    (``fees pay``): a receipt the template cannot print is never taken, and a failed commit
+    leaves no file.  ``request`` may be a function that makes the request from the open
+    write connection, when what is due must be read under the same lock (``renovation pay``).
+    Raises what ``issue_payments``, ``request`` and the template raise."""
+    from recordkit.documents.generated import record_and_print
+
+    def payment(conn: Connection) -> ReceiptView:
+        made = request(conn) if callable(request) else request
+        return issue_payments(conn, workspace.settings.receipt, operator, [made], today)[0]
+
+    return record_and_print(workspace, ledger, receipt_template_name(workspace), payment,
+                            lambda _conn, view: _document_request(view, workspace.settings),
+                            operator=operator, kind="收据", library=library)
+
+
+def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,
+                       reprint: bool = False, library: TemplateLibrary | None = None) -> GeneratedDocument:
+    """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
+    from recordkit.documents.generated import generate_many
+
+    request = _document_request(view, workspace.settings, reprint)
+    return generate_many(workspace, ledger, receipt_template_name(workspace), [request],
+                         operator=operator, kind="收据", library=library)[0]
+
+
+def receipt_requests(views: Sequence[ReceiptView], settings: Settings) -> list[DocumentRequest]:
+    """Document requests for many receipts (one ``documents.generate_many`` call)."""
+    return [_document_request(view, settings) for view in views]
+
+
+def totals_by(views: Iterable[ReceiptView], key: str) -> Mapping[str, tuple[int, int]]:
+    """(count, fen) of valid receipts by ``method`` or ``cashier``."""
+    result: dict[str, list[int]] = {}
+    for view in views:
+        if view.voided:
+            continue
+        entry = result.setdefault(getattr(view, key), [0, 0])
+        entry[0] += 1
+        entry[1] += view.total_fen
+    return {name: (count, fen) for name, (count, fen) in result.items()}

@@ -1,0 +1,285 @@
+"""The cashier's printed registers as .xlsx: the month's fee register (收费台账) and the daily cash report (日结).
+
+Reads bills, payments and receipts; writes nothing to the ledger.  Amounts go into
+cells as exact decimals of 元 with a number format, never as floats of our making.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.money import yuan
+from recordkit.core.dates import parse_month
+from recordkit.billing.receipts import METHODS, ReceiptView, list_receipts, totals_by
+from recordkit.core.unitcodes import parse_unit_code
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from recordkit.core.dates import Month
+    from recordkit.ledger.db import Ledger
+
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass
+class RegisterTotals:
+    month: Month
+    units: int = 0
+    billed_fen: int = 0
+    collected_fen: int = 0
+    arrears_fen: int = 0
+    prepayment_fen: int = 0
+
+
+@dataclass
+class _UnitLine:
+    code: str
+    owner: str
+    cells: dict[int, list[int]] = field(default_factory=dict)  # item id -> [billed, collected]
+
+
+def _prepayments(conn: Any) -> dict[int, int]:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import allocations, payments
+
+    used = (sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+            .group_by(allocations.c.payment_id).subquery())
+    left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
+    query = (sa.select(payments.c.unit_id, sa.func.sum(left))
+             .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
+             .where(payments.c.voided.is_(False)).group_by(payments.c.unit_id))
+    return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
+
+
+def style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
+    """Bold, centred, shaded and boxed header rows (the registers' and the monthly report's)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="999999")
+    for row in rows:
+        for column in range(1, columns + 1):
+            cell = sheet.cell(row, column)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+
+
+def print_setup(sheet: Worksheet, title_rows: str, landscape: bool) -> None:
+    """A4, fit to width, ``title_rows`` repeated on every printed page."""
+    sheet.print_title_rows = title_rows
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = "") -> RegisterTotals:
+    """The month's fee register (``fees register``): per unit and item billed, collected and
+    arrears for that month's bills, the unit's prepayment balance, and a totals row.
+
+    Collected counts what non-voided payments (prepayment included) put on that month's
+    bills.  Written atomically; returns the totals.
+    """
+    import sqlalchemy as sa
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from recordkit.billing.billing import deposit_bill_ids, load_items, outstanding_query
+    from recordkit.core.sheets import save_atomically
+    from recordkit.ledger.schema import bills, owners, units
+
+    month = parse_month(month_text)
+    with ledger.read() as conn:
+        items = load_items(conn)
+        # Renovation deposits are money held, not fees: they are not billed or collected here.
+        inner = outstanding_query().where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids())).subquery()
+        lines: dict[int, _UnitLine] = {}
+        unit_rows = {row.id: row for row in conn.execute(
+            sa.select(units.c.id, units.c.code, owners.c.name).select_from(
+                units.outerjoin(owners, owners.c.id == units.c.owner_id)))}
+        billed_items: set[int] = set()
+        for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
+            unit = unit_rows[row.unit_id]
+            line = lines.setdefault(row.unit_id, _UnitLine(unit.code, unit.name or ""))
+            line.cells[row.item_id] = [int(row.amount_fen), int(row.paid_fen)]
+            billed_items.add(row.item_id)
+        prepaid = _prepayments(conn)
+    for unit_id in prepaid:
+        if unit_id not in lines:
+            unit = unit_rows[unit_id]
+            lines[unit_id] = _UnitLine(unit.code, unit.name or "")
+    columns_items = [item for item in items if item.id in billed_items]
+    ordered = sorted(lines.items(), key=lambda pair: parse_unit_code(pair[1].code).sort_key)
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"收费台账{month}"
+    width = 2 + 3 * len(columns_items) + 4
+    sheet.cell(1, 1, f"{estate}{month.chinese}收费台账".strip()).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for column, text in ((1, "房号"), (2, "业主")):
+        sheet.cell(2, column, text)
+        sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+    for index, item in enumerate(columns_items):
+        first = 3 + 3 * index
+        sheet.cell(2, first, item.name)
+        sheet.merge_cells(start_row=2, start_column=first, end_row=2, end_column=first + 2)
+        for offset, text in enumerate(("应收", "实收", "欠费")):
+            sheet.cell(3, first + offset, text)
+    tail = 3 + 3 * len(columns_items)
+    for offset, text in enumerate(("合计应收", "合计实收", "合计欠费", "预收余额")):
+        sheet.cell(2, tail + offset, text)
+        sheet.merge_cells(start_row=2, start_column=tail + offset, end_row=3, end_column=tail + offset)
+    style_header(sheet, (2, 3), width)
+
+    totals = RegisterTotals(month)
+    column_totals = [0] * (width - 2)
+    row_number = 4
+    for unit_id, line in ordered:
+        values: list[int] = []
+        billed = collected = 0
+        for item in columns_items:
+            amount, paid = line.cells.get(item.id, [0, 0])
+            values += [amount, paid, amount - paid]
+            billed += amount
+            collected += paid
+        values += [billed, collected, billed - collected, prepaid.get(unit_id, 0)]
+        sheet.cell(row_number, 1, line.code)
+        sheet.cell(row_number, 2, line.owner)
+        for offset, fen in enumerate(values):
+            cell = sheet.cell(row_number, 3 + offset, yuan(fen))
+            cell.number_format = MONEY_FORMAT
+            column_totals[offset] += fen
+        row_number += 1
+        totals.units += 1
+    sheet.cell(row_number, 1, "合计").font = Font(bold=True)
+    for offset, fen in enumerate(column_totals):
+        cell = sheet.cell(row_number, 3 + offset, yuan(fen))
+        cell.number_format = MONEY_FORMAT
+        cell.font = Font(bold=True)
+    if column_totals:
+        totals.billed_fen, totals.collected_fen, totals.arrears_fen, totals.prepayment_fen = column_totals[-4:]
+
+    sheet.freeze_panes = "C4"
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 10
+    for column in range(3, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 12
+    sheet.auto_filter.ref = f"A3:{get_column_letter(width)}{max(row_number - 1, 3)}"
+    print_setup(sheet, "2:3", landscape=True)
+    save_atomically(workbook, path)
+    return totals
+
+
+@dataclass
+class DailyReport:
+    day: dt.date
+    receipts: list[ReceiptView]  # issued that day, voided ones included
+    voided: list[ReceiptView]  # voided that day, whenever issued
+    by_method: dict[str, tuple[int, int]]
+    by_cashier: dict[str, tuple[int, int]]
+
+    @property
+    def count(self) -> int:
+        return sum(count for count, _ in self.by_method.values())
+
+    @property
+    def total_fen(self) -> int:
+        return sum(fen for _, fen in self.by_method.values())
+
+
+def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
+    """The day's receipts: valid ones issued that day summed by method and by cashier; those
+    voided that day listed apart (they are not in the totals)."""
+    seen = list_receipts(ledger, on=day)
+    issued = [view for view in seen if view.issued_on == day]
+    voided = [view for view in seen if view.voided and view.voided_on == day]
+    methods = totals_by(issued, "method")
+    ordered = {method: methods[method] for method in (*METHODS, *sorted(set(methods) - set(METHODS)))
+               if method in methods}
+    return DailyReport(day, issued, voided, ordered, dict(sorted(totals_by(issued, "cashier").items())))
+
+
+def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> DailyReport:
+    """The daily cash report (``fees daily``) as .xlsx: a summary sheet (by method, by cashier,
+    voided receipts, totals) and a sheet listing every receipt of the day.  Written atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from recordkit.core.sheets import save_atomically
+    from recordkit.documents.templates.engine import chinese_date
+
+    report = daily_report(ledger, day)
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "日结汇总"
+    summary.cell(1, 1, f"{estate}收费日结　{chinese_date(day)}".strip()).font = Font(bold=True, size=14)
+    summary.merge_cells("A1:F1")
+    row = 3
+
+    def section(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], money_columns: set[int]) -> None:
+        nonlocal row
+        summary.cell(row, 1, title).font = Font(bold=True)
+        row += 1
+        for column, text in enumerate(headers, start=1):
+            summary.cell(row, column, text)
+        style_header(summary, (row,), len(headers))
+        row += 1
+        for values in rows:
+            for column, value in enumerate(values, start=1):
+                cell = summary.cell(row, column, yuan(value) if column in money_columns else value)
+                if column in money_columns:
+                    cell.number_format = MONEY_FORMAT
+            row += 1
+        row += 1
+
+    section("按收款方式", ("收款方式", "张数", "金额（元）"),
+            [(m, c, f) for m, (c, f) in report.by_method.items()] + [("合计", report.count, report.total_fen)], {3})
+    section("按收款人", ("收款人", "张数", "金额（元）"),
+            [(n, c, f) for n, (c, f) in report.by_cashier.items()] + [("合计", report.count, report.total_fen)], {3})
+    section("当日作废的收据（不计入合计）", ("收据编号", "开具日期", "房号", "金额（元）", "作废原因", "作废人"),
+            [(v.number, v.issued_on.isoformat(), v.unit, v.total_fen, v.void_reason, v.voided_by)
+             for v in report.voided], {4})
+    summary.cell(row, 1, "有效收据").font = Font(bold=True)
+    summary.cell(row, 2, report.count)
+    cell = summary.cell(row, 3, yuan(report.total_fen))
+    cell.number_format = MONEY_FORMAT
+    cell.font = Font(bold=True)
+    summary.cell(row + 1, 1, "作废收据")
+    summary.cell(row + 1, 2, len(report.voided))
+    cell = summary.cell(row + 1, 3, yuan(sum(v.total_fen for v in report.voided)))
+    cell.number_format = MONEY_FORMAT
+    summary.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (18, 12, 14, 14, 20, 10), strict=True):
+        summary.column_dimensions[letter].width = width
+    print_setup(summary, "1:1", landscape=False)
+
+    detail = workbook.create_sheet("收据明细")
+    headers = ("收据编号", "房号", "交款人", "金额（元）", "收款方式", "收款人", "状态", "作废原因")
+    detail.append(list(headers))
+    style_header(detail, (1,), len(headers))
+    for view in report.receipts:
+        detail.append([view.number, view.unit, view.payer, yuan(view.total_fen), view.method, view.cashier,
+                       "作废" if view.voided else "有效", view.void_reason or ""])
+        detail.cell(detail.max_row, 4).number_format = MONEY_FORMAT
+    detail.freeze_panes = "A2"
+    detail.auto_filter.ref = f"A1:H{max(detail.max_row, 1)}"
+    for letter, width in zip("ABCDEFGH", (18, 12, 10, 14, 10, 10, 8, 20), strict=True):
+        detail.column_dimensions[letter].width = width
+    print_setup(detail, "1:1", landscape=False)
+    save_atomically(workbook, path)
+    return report
+
+
+__all__ = ["DailyReport", "RegisterTotals", "daily_report", "write_daily", "write_register"]

@@ -1,0 +1,392 @@
+"""``recordkit file``, ``recordkit watch`` and ``recordkit archive``: filing scans, the service, the catalogue and loans."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+
+if TYPE_CHECKING:
+    from recordkit.archive.archivist import ArchiveItem, Archivist, FilingOutcome
+
+archive_app = typer.Typer(help="档案：查看、列表、待复核、借阅与归还纸质原件、完整性检查。\n\n"
+                               "例：recordkit archive list --category 业主档案", no_args_is_help=True)
+app.add_typer(archive_app, name="archive")
+
+_STATUS = {"filed": "已归档", "already_filed": "已归档（此前已完成）", "quarantined": "已隔离",
+           "refused": "未归档", "waiting": "稍后再试"}
+
+
+def _archivist(ctx: typer.Context) -> Archivist:
+    from recordkit.archive.archivist import Archivist
+
+    app_state = state(ctx)
+    return Archivist(app_state.workspace(), app_state.ledger(), app_state.operator_name)
+
+
+def _outcome_line(outcome: FilingOutcome) -> str:
+    if outcome.item is not None and outcome.status == "filed":
+        item = outcome.item
+        review = "；待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+        pages = f"，{item.pages} 页" if item.pages else ""
+        return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
+    if outcome.status == "already_filed":
+        return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）"
+    if outcome.status == "quarantined":
+        return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}"
+    return f"未归档 {outcome.source}：{outcome.reason}"
+
+
+@app.command("file")
+def file_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="要归档的文件或文件夹（可以写多个）。"),
+    category: str | None = typer.Option(None, "--category", help="档案类别，例如 业主档案、工程档案、合同协议档案、财务档案。"),
+    unit: str | None = typer.Option(None, "--unit", help="房号，例如 3-2-1201（也可写 3栋2单元1201）。"),
+    title: str | None = typer.Option(None, "--title", help="题名，例如 产权证明。"),
+    date: str | None = typer.Option(None, "--date", help="文件日期，例如 2026-11-02。"),
+    box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
+    shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
+    confidential: bool = typer.Option(False, "--confidential", help="标为保密档案（借阅时必须写原因）。"),
+    retention: str | None = typer.Option(None, "--retention", help="保管期限：永久、长期、短期或年数（默认按类别）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出每个文件的结果。"),
+) -> None:
+    """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
+
+    收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；其他位置的文件原样保留。
+
+    例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
+    """
+    from recordkit.archive.archivist import flag_metadata
+
+    archivist = _archivist(ctx)
+    flags = flag_metadata(category, unit, title, date, box, shelf, True if confidential else None, retention,
+                          archivist.rules)
+    with progress_bar("归档") as advance:
+        outcomes = archivist.file_paths(paths, flags, progress=advance)
+    from recordkit.search.query import index_filed  # issue 7: searchable at once (OCR waits for recordkit index)
+
+    index_filed(archivist.workspace, archivist.ledger, [o.item for o in outcomes if o.status == "filed"])
+    if as_json:
+        print_json([outcome.to_dict() for outcome in outcomes])
+    else:
+        for outcome in outcomes:
+            typer.echo(_outcome_line(outcome))
+        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+        typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个")
+    if any(outcome.status not in ("filed", "already_filed") for outcome in outcomes):
+        raise typer.Exit(5)
+
+
+@app.command("watch")
+def watch_command(
+    ctx: typer.Context,
+    once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),
+    polling: bool = typer.Option(False, "--polling", help="定时扫描收件箱（网络共享文件夹收不到变更通知时使用）。"),
+    interval: float | None = typer.Option(None, "--interval", help="检查收件箱的间隔秒数（默认取配置，1 秒）。"),
+) -> None:
+    """归档服务：监视 records/inbox/，扫描仪写完的文件自动归档。SIGTERM 时处理完当前文件后退出。
+
+    例：recordkit watch --once
+    """
+    from recordkit.archive.watcher import InboxWatcher, install_signal_handlers, setup_watch_log
+
+    archivist = _archivist(ctx)
+    log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
+    watcher = InboxWatcher(archivist, polling=polling, interval=interval,
+                           report=lambda outcome: typer.echo(_outcome_line(outcome)))
+    install_signal_handlers(watcher)
+    if once:
+        outcomes = watcher.run_once()
+        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+        quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
+        typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+        return
+    mode = "定时扫描" if polling else "变更通知"
+    typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
+    watcher.run()
+    typer.echo("归档服务已停止")
+
+
+# -- the catalogue -------------------------------------------------------------------------------
+
+
+def _items_table(items: list[ArchiveItem], title: str) -> Any:
+    table = new_table("档号", "类别", "房号", "题名", "日期", "页数", "保管期限", "盒号/架位", "备注", title=title)
+    for item in items:
+        marks = [mark for mark, on in (("保密", item.confidential), ("待复核", item.needs_review)) if on]
+        table.add_row(item.archive_no, item.category, item.unit or "", item.title,
+                      item.doc_date.isoformat() if item.doc_date else "", str(item.pages or ""), item.retention,
+                      "/".join(part for part in (item.box, item.shelf) if part), "、".join(marks))
+    return table
+
+
+@archive_app.command("show")
+def archive_show(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+) -> None:
+    """查看一件档案：类别、房号、题名、页数、位置、SHA-256、归档人和借阅记录。
+
+    例：recordkit archive show YZ-2026-00001
+    """
+    from recordkit.archive.archivist import get_item, list_loans
+
+    ledger = state(ctx).ledger()
+    item = get_item(ledger, archive_no)
+    loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
+    if as_json:
+        print_json({**item.to_dict(), "loans": [loan.to_dict() for loan in loans]})
+        return
+    rows = [("档号", item.archive_no), ("类别", item.category), ("房号", item.unit or "（未识别）"),
+            ("题名", item.title), ("主题", item.topic or ""), ("文件日期", item.doc_date.isoformat() if item.doc_date else ""),
+            ("页数", str(item.pages or "")), ("保管期限", item.retention), ("盒号", item.box or ""),
+            ("架位", item.shelf or ""), ("保密", "是" if item.confidential else "否"), ("文件", item.path),
+            ("原文件名", item.original_name), ("SHA-256", item.sha256), ("归档", f"{item.filed_by} {item.filed_at}")]
+    if item.needs_review:
+        rows.append(("待复核", "；".join(item.review_reasons)))
+    out = next((loan for loan in loans if loan.returned_at is None), None)
+    rows.append(("纸质原件", f"已借出：{out.borrower}，应还 {out.due.isoformat()}" if out else "在库"))
+    table = new_table("项目", "内容", title=f"档案 {item.archive_no}")
+    for label, value in rows:
+        table.add_row(label, value)
+    console().print(table)
+
+
+@archive_app.command("list")
+def archive_list(
+    ctx: typer.Context,
+    category: str | None = typer.Option(None, "--category", help="只列这一类，例如 业主档案。"),
+    unit: str | None = typer.Option(None, "--unit", help="只列这一户的档案，例如 3-2-1201。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、category、unit、title、path 等）。"),
+) -> None:
+    """列出已归档的档案（按档号顺序）。
+
+    例：recordkit archive list --unit 3-2-1201
+    """
+    from recordkit.archive.archivist import list_items
+
+    archivist = _archivist(ctx)
+    items = list_items(archivist.ledger, category, unit, rules=archivist.rules)
+    if as_json:
+        print_json([item.to_dict() for item in items])
+        return
+    console().print(_items_table(items, f"档案 {len(items)} 件"))
+
+
+@archive_app.command("review")
+def archive_review(
+    ctx: typer.Context,
+    ocr: bool = typer.Option(False, "--ocr", help="只列文字识别的问题：置信度低的 OCR 页、无法提取文字的档案。"),
+    min_confidence: float | None = typer.Option(None, "--min-confidence",
+                                                help="置信度低于此值（0~1）的页列出（默认取配置 [ocr] min_confidence）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error）。"),
+) -> None:
+    """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
+    以及文字识别置信度低的页和无法提取文字的档案（这些只按档案信息检索）。
+
+    例：recordkit archive review --ocr
+    """
+    from recordkit.archive.archivist import list_items
+    from recordkit.archive.extract import text_review
+
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        from recordkit.core.errors import UsageError
+
+        raise UsageError(f"--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 {min_confidence:g}）")
+    archivist = _archivist(ctx)
+    if not ocr:
+        items = list_items(archivist.ledger, review=True)
+        if as_json:
+            print_json([item.to_dict() for item in items])
+            return
+        table = new_table("档号", "类别", "房号", "题名", "原文件名", "待复核原因", title=f"待复核档案 {len(items)} 件")
+        for item in items:
+            table.add_row(item.archive_no, item.category, item.unit or "", item.title, item.original_name,
+                          "；".join(item.review_reasons))
+        console().print(table)
+    threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
+    entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
+    if as_json:
+        print_json([entry.to_dict() for entry in entries])
+        return
+    pages = [entry for entry in entries if entry.error is None]
+    failed = [entry for entry in entries if entry.error is not None]
+    if pages:
+        table = new_table("档号", "页", "置信度", "题名", title=f"识别置信度低于 {threshold:.2f} 的页 {len(pages)} 页")
+        for entry in pages:
+            table.add_row(entry.archive_no, str(entry.page), f"{entry.confidence:.2f}", entry.title)
+        console().print(table)
+    elif ocr:
+        typer.echo(f"没有识别置信度低于 {threshold:.2f} 的页")
+    if failed:
+        table = new_table("档号", "题名", "原因", title=f"无法提取文字的档案 {len(failed)} 件（只按档案信息检索）")
+        for entry in failed:
+            table.add_row(entry.archive_no, entry.title, entry.error or "")
+        console().print(table)
+    elif ocr:
+        typer.echo("没有无法提取文字的档案")
+
+
+@archive_app.command("text")
+def archive_text(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 GC-2026-00001。"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="只读文字层、Word 和 Excel，不做文字识别（OCR）。"),
+    show_private: bool = typer.Option(False, "--show-private", help="显示完整的身份证号和手机号（默认打码）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"),
+) -> None:
+    """显示一件档案的文字：PDF 文字层、Word、Excel 直接读取，扫描件做文字识别（OCR），每页注明来源和置信度。
+
+    提取的文字按 SHA-256 保存在 records/index/text/，以后检索、重建索引都不再识别。
+    文字中的身份证号、手机号默认打码，--show-private 时完整显示。
+
+    例：recordkit archive text GC-2026-00001
+    """
+    from recordkit.archive.archivist import get_item
+    from recordkit.core.errors import IntegrityError
+    from recordkit.archive.extract import extract_item
+    from recordkit.core.personal import mask_in_text
+
+    app_state = state(ctx)
+    item = get_item(app_state.ledger(), archive_no)
+    text = extract_item(app_state.workspace(), item, ocr=not no_ocr)
+    if text.error:
+        raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
+    shown = (lambda words: words) if show_private else mask_in_text
+    if as_json:
+        data = text.to_dict()
+        data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]
+        print_json({"archive_no": item.archive_no, **data})
+        return
+    typer.echo(f"{item.archive_no}（{item.title}），{len(text.pages)} 页：")
+    for page in text.pages:
+        source = "直接读取" if page.method == "text" else (
+            f"OCR，置信度 {page.confidence:.2f}" if page.confidence is not None else "OCR，未识别出文字")
+        typer.echo(f"— 第 {page.number} 页（{source}）—")
+        typer.echo(shown(page.text))
+    if text.ocr_pending:
+        typer.echo("还有页面没有文字层、尚未识别：去掉 --no-ocr 再运行一次")
+
+
+@archive_app.command("update")
+def archive_update(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
+    unit: str | None = typer.Option(None, "--unit", help="改正房号，例如 3-2-1201。"),
+    title: str | None = typer.Option(None, "--title", help="改正题名（文件名不变）。"),
+    box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
+    shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
+    confidential: bool | None = typer.Option(None, "--confidential/--not-confidential", help="标为保密或取消保密。"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="已复核：从待复核清单中移除。"),
+) -> None:
+    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志）。
+
+    例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
+    """
+    from recordkit.archive.archivist import update_item
+
+    app_state = state(ctx)
+    item = update_item(app_state.workspace(), app_state.ledger(), archive_no, app_state.operator_name, unit=unit,
+                       title=title, box=box, shelf=shelf, confidential=confidential, reviewed=reviewed)
+    review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+    where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
+    typer.echo(f"已更新 {item.archive_no}（{item.title}）：房号 {item.unit or '无'}，盒号/架位 {where}{review}")
+
+
+# -- loans ---------------------------------------------------------------------------------------
+
+
+@archive_app.command("lend")
+def archive_lend(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
+    to: str = typer.Option(..., "--to", help="借阅人姓名。"),
+    due: str = typer.Option(..., "--due", help="应还日期，例如 2026-12-01。"),
+    dept: str | None = typer.Option(None, "--dept", help="借阅人部门，例如 工程部。"),
+    reason: str | None = typer.Option(None, "--reason", help="借阅原因（保密档案必须写）。"),
+) -> None:
+    """借出纸质原件（记入操作日志）。已借出的不能再借；保密档案必须写原因。
+
+    例：recordkit archive lend YZ-2026-00001 --to 王工 --dept 工程部 --due 2026-12-01
+    """
+    from recordkit.archive.archivist import lend, parse_due
+
+    app_state = state(ctx)
+    loan = lend(app_state.ledger(), archive_no, to, parse_due(due), app_state.operator_name, dept, reason)
+    who = f"{loan.borrower}（{loan.dept}）" if loan.dept else loan.borrower
+    typer.echo(f"已借出 {loan.archive_no}（{loan.title}）给 {who}，应还日期 {loan.due.isoformat()}")
+
+
+@archive_app.command("return")
+def archive_return(
+    ctx: typer.Context,
+    archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
+) -> None:
+    """归还纸质原件（记入操作日志）。
+
+    例：recordkit archive return YZ-2026-00001
+    """
+    from recordkit.archive.archivist import return_item
+
+    app_state = state(ctx)
+    loan = return_item(app_state.ledger(), archive_no, app_state.operator_name)
+    late = f"，逾期 {(dt.date.today() - loan.due).days} 天" if dt.date.today() > loan.due else ""
+    typer.echo(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}{late}")
+
+
+@archive_app.command("loans")
+def archive_loans(
+    ctx: typer.Context,
+    overdue: bool = typer.Option(False, "--overdue", help="只列已过应还日期的。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、borrower、due、overdue 等）。"),
+) -> None:
+    """列出借出未还的纸质原件；保密档案单独列出。
+
+    例：recordkit archive loans --overdue
+    """
+    from recordkit.archive.archivist import list_loans
+
+    today = dt.date.today()
+    loans = list_loans(state(ctx).ledger(), overdue=overdue, today=today)
+    if as_json:
+        print_json([loan.to_dict(today) for loan in loans])
+        return
+    for confidential, title in ((False, "借出未还"), (True, "保密档案借出未还")):
+        chosen = [loan for loan in loans if loan.confidential == confidential]
+        if confidential and not chosen:
+            continue
+        table = new_table("档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因",
+                          title=f"{title} {len(chosen)} 件")
+        for loan in chosen:
+            late = f"{(today - loan.due).days} 天" if loan.overdue(today) else ""
+            table.add_row(loan.archive_no, loan.title, loan.borrower, loan.dept or "", loan.lent_on.isoformat(),
+                          loan.due.isoformat(), late, loan.reason or "")
+        console().print(table)
+
+
+@archive_app.command("verify")
+def archive_verify(
+    ctx: typer.Context,
+    repair: bool = typer.Option(False, "--repair", help="补全或回退中断的归档，按说明文件重建台账中的档案目录。"),
+) -> None:
+    """检查档案完整：每个文件与说明文件、台账记录的 SHA-256 一致，没有无记录的文件、无文件的记录。
+
+    例：recordkit archive verify --repair
+    """
+    from recordkit.archive.archivist import require_ok, verify
+
+    app_state = state(ctx)
+    with progress_bar("检查档案") as advance:
+        report = verify(app_state.workspace(), app_state.ledger(), app_state.operator_name, repair, progress=advance)
+    for line in report.repaired:
+        typer.echo(f"已修复：{line}")
+    for line in report.problems:
+        typer.echo(f"问题：{line}", err=True)
+    require_ok(report)
+    typer.echo(f"档案完好：共 {report.checked} 件，文件、说明文件与台账记录一致")

@@ -1,0 +1,332 @@
+"""``recordkit fees``: fee rules, meter readings, monthly bills, payments, arrears and the registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.core.filenames import readable_name
+
+if TYPE_CHECKING:
+    from recordkit.ledger.db import Ledger
+
+fees_app = typer.Typer(help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
+                            "例：recordkit fees bill --month 2026-11", no_args_is_help=True)
+rules_app = typer.Typer(help="收费项目与收费标准（有历史，按月份生效）。\n\n例：recordkit fees rules list",
+                        no_args_is_help=True)
+app.add_typer(fees_app, name="fees")
+fees_app.add_typer(rules_app, name="rules")
+
+
+def fees_ledger(ctx: typer.Context) -> Ledger:
+    """The ledger, with recordkit.toml's ``[[fees.items]]`` seeded into it when new there."""
+    from recordkit.billing.billing import seed_rules
+
+    app_state = state(ctx)
+    ledger = app_state.ledger()
+    for name in seed_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name):
+        typer.echo(f"已从 recordkit.toml 写入收费项目：{name}", err=True)
+    return ledger
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    from recordkit.core.errors import ValidationError
+    from recordkit.owners.roster import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as err:
+        raise ValidationError(f"日期{err}") from None
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+
+@rules_app.command("list")
+def rules_list(
+    ctx: typer.Context,
+    history: bool = typer.Option(False, "--history", help="列出每个项目的全部历史标准（默认只列现行标准）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+) -> None:
+    """列出收费项目及其收费标准。
+
+    例：recordkit fees rules list --history
+    """
+    from recordkit.billing.billing import KINDS, format_rate, list_rules
+    from recordkit.core.dates import Month
+
+    items = list_rules(fees_ledger(ctx))
+    this_month = Month.of(dt.date.today())
+    rows = []
+    for item in items:
+        current = item.rate_for(this_month) or (item.rates[0] if item.rates else None)
+        for rate in (item.rates if history else ([current] if current else [])):
+            rows.append({"item": item.name, "kind": item.kind, "kind_label": KINDS[item.kind][0],
+                         "rate": format_rate(rate.rate), "unit_label": item.unit_label,
+                         "from": str(rate.effective_from), "vacant_percent": rate.vacant_percent,
+                         "units": sorted(rate.unit_codes) if rate.unit_codes else None})
+    if as_json:
+        print_json(rows)
+        return
+    table = new_table("收费项目", "方式", "收费标准", "起始月份", "空置房", "适用房屋", title=f"收费项目 {len(items)} 项")
+    for row in rows:
+        scope = "全部" if row["units"] is None else "、".join(row["units"][:5]) + ("等" if len(row["units"]) > 5 else "")
+        table.add_row(row["item"], row["kind_label"], f"{row['rate']} {row['unit_label']}", row["from"],
+                      f"{row['vacant_percent']}%", scope)
+    console().print(table)
+
+
+_KIND_HELP = "收费方式：area 按面积（元/㎡·月）、fixed 每月固定（元/月）、metered 按读数（元/吨、元/度）、oneoff 一次性。"
+
+
+@rules_app.command("add")
+def rules_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="收费项目名称，例如 物业服务费。"),
+    kind: str = typer.Option(..., "--kind", help=_KIND_HELP),
+    rate: str = typer.Option(..., "--rate", help="收费标准（元，最多四位小数），例如 2.35。"),
+    effective_from: str = typer.Option(..., "--from", help="从哪个月起执行，例如 2026-01。"),
+    unit_label: str = typer.Option("", "--unit-label", help="标准的单位写法，例如 元/度（默认按收费方式）。"),
+    vacant_percent: int = typer.Option(100, "--vacant-percent", help="空置房按百分之几收取（100 全额，0 不收）。"),
+    units: list[str] = typer.Option([], "--unit", help="只对这些房屋收取（可多次写）；不写为全部房屋。"),
+) -> None:
+    """新增收费项目及其第一个收费标准（记入操作日志）。
+
+    例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
+    """
+    from recordkit.billing.billing import add_rule, format_rate
+
+    app_state = state(ctx)
+    item = add_rule(fees_ledger(ctx), app_state.operator_name, name, kind, rate, effective_from, unit_label,
+                    vacant_percent, units)
+    rate_row = item.rates[-1]
+    typer.echo(f"已新增收费项目 {item.name}：{format_rate(rate_row.rate)} {item.unit_label}，"
+               f"自 {rate_row.effective_from} 起执行")
+
+
+@rules_app.command("set")
+def rules_set(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="收费项目名称。"),
+    effective_from: str = typer.Option(..., "--from", help="新标准从哪个月起执行，例如 2026-12；之前的月份不变。"),
+    rate: str | None = typer.Option(None, "--rate", help="新的收费标准（元）；不写则沿用。"),
+    vacant_percent: int | None = typer.Option(None, "--vacant-percent", help="空置房按百分之几收取；不写则沿用。"),
+    units: list[str] = typer.Option([], "--unit", help="只对这些房屋收取（可多次写）；不写则沿用。"),
+) -> None:
+    """调整收费标准：从某月起执行新标准，历史标准保留（记入操作日志）。
+
+    已出的账单不会自动改变；要按新标准重算，请运行 fees bill --month 月份 --rebill。
+
+    例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
+    """
+    from recordkit.billing.billing import format_rate, set_rule
+
+    app_state = state(ctx)
+    item = set_rule(fees_ledger(ctx), app_state.operator_name, name, effective_from, rate, vacant_percent,
+                    units or None)
+    chosen = next(r for r in item.rates if str(r.effective_from) == _month_text(effective_from))
+    typer.echo(f"已调整 {item.name}：自 {chosen.effective_from} 起 {format_rate(chosen.rate)} {item.unit_label}"
+               f"（空置房 {chosen.vacant_percent}%）；之前月份的标准不变")
+
+
+def _month_text(text: str) -> str:
+    from recordkit.core.dates import parse_month
+
+    return str(parse_month(text))
+
+
+# -- readings and bills ----------------------------------------------------------------------------
+
+
+@fees_app.command("readings")
+def fees_readings(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="抄表读数 .xlsx（表头：房号 上期读数 本期读数，可加“项目”列）。"),
+    month: str = typer.Option(..., "--month", help="读数所属月份，例如 2026-11。"),
+    item: str | None = typer.Option(None, "--item", help="收费项目（表中没有“项目”列时必填），例如 水费。"),
+) -> None:
+    """导入抄表读数：逐格检查，有任何错误就什么也不导入。
+
+    例：recordkit fees readings 水表读数.xlsx --month 2026-11 --item 水费
+    """
+    from recordkit.billing.billing import import_readings
+
+    app_state = state(ctx)
+    ledger = fees_ledger(ctx)
+    with progress_bar(f"读取 {readable_name(file.name)}") as advance:
+        summary = import_readings(ledger, file, month, app_state.operator_name, item, progress=advance)
+    typer.echo(f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
+               f"未变 {summary.unchanged} 条")
+    if summary.billed_changed:
+        typer.echo(f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"
+                   f"请运行 recordkit fees bill --month {_month_text(month)} --rebill")
+
+
+@fees_app.command("bill")
+def fees_bill(
+    ctx: typer.Context,
+    month: str = typer.Option(..., "--month", help="出账月份，例如 2026-11。"),
+    rebill: bool = typer.Option(False, "--rebill", help="已出的账单与现行标准不符时按新标准重算（记入操作日志）。"),
+    item: str | None = typer.Option(None, "--item", help="只出这一个收费项目（一次性项目必须这样出账）。"),
+    units: list[str] = typer.Option([], "--unit", help="只给这些房屋出账（可多次写）。"),
+) -> None:
+    """生成某月的账单：每户按收费标准出账；重复运行不会重复出账。
+
+    例：recordkit fees bill --month 2026-11
+    """
+    from recordkit.billing.billing import bill_month
+    from recordkit.core.money import format_yuan
+
+    app_state = state(ctx)
+    summary = bill_month(fees_ledger(ctx), month, app_state.operator_name,
+                         app_state.workspace().settings.fees.rounding, rebill=rebill, item_name=item,
+                         unit_texts=units)
+    if summary.created:
+        typer.echo(f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元")
+        for name, (count, fen) in summary.by_item.items():
+            typer.echo(f"  {name}：{count} 张，{format_yuan(fen)} 元")
+    else:
+        typer.echo(f"{summary.month} 没有需要新建的账单（已有 {summary.unchanged + summary.differing + summary.rebilled} 张）")
+    if summary.rebilled or summary.removed:
+        typer.echo(f"按现行标准重算 {summary.rebilled} 张，删除 {summary.removed} 张（已记入操作日志）")
+    if summary.prepayment_applied_fen:
+        typer.echo(f"预收款冲抵：{format_yuan(summary.prepayment_applied_fen)} 元")
+    for name, count in summary.metered_without_reading.items():
+        typer.echo(f"{name}：{count} 户没有 {summary.month} 的读数，未出账（先运行 recordkit fees readings）")
+    if summary.differing:
+        typer.echo(f"注意：有 {summary.differing} 张账单与现行收费标准不符，未改动；如需按新标准重算，"
+                   f"请运行 recordkit fees bill --month {summary.month} --rebill")
+
+
+# -- payments --------------------------------------------------------------------------------------
+
+
+def take_payment(ctx: typer.Context, unit: str, amount: str, method: str, months: str | None,
+                  payer: str | None, date: str | None) -> None:
+    """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
+    from recordkit.core.money import format_yuan, parse_amount
+    from recordkit.core.dates import parse_month_range
+    from recordkit.billing.receipts import PaymentRequest, pay_and_print, unit_balance
+
+    app_state = state(ctx)
+    workspace = app_state.workspace()
+    request = PaymentRequest(unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer,
+                             _date(date))
+    ledger = fees_ledger(ctx)
+    receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
+    typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
+               f"房号 {receipt.unit}；收据编号 {receipt.number}")
+    for line in receipt.lines:
+        period = f" {line.period_chinese}" if line.period_chinese else ""
+        typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
+    owed, prepaid = unit_balance(ledger, receipt.unit)
+    typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
+    typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
+
+
+_METHOD_HELP = "收款方式：现金、微信、支付宝、银行转账、POS。"
+_MONTHS_HELP = "只缴这些月份，例如 2026-09..2026-11（默认从最早的欠费缴起）。"
+_DATE_HELP = "收款日期（默认今天；补录前几天的银行转账时填写），例如 2026-11-23。"
+
+
+@fees_app.command("pay")
+def fees_pay(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    amount: str = typer.Option(..., "--amount", help="收款金额（元），例如 1234.50。"),
+    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
+    months: str | None = typer.Option(None, "--months", help=_MONTHS_HELP),
+    payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+) -> None:
+    """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
+
+    收据编号连续、不重复，收据 .docx 立即写到 records/generated/。
+
+    例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
+    """
+    take_payment(ctx, unit, amount, method, months, payer, date)
+
+
+# -- arrears and registers ---------------------------------------------------------------------------
+
+
+@fees_app.command("arrears")
+def fees_arrears(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-11-30。"),
+    min_months: int = typer.Option(0, "--min-months", min=0, help="只列欠费至少几个月的房屋。"),
+    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（催缴通知书的输入）。"),
+) -> None:
+    """欠费清单：每户欠费金额、欠费月数和账龄（1–3、4–6、7–12、12 个月以上）。
+
+    例：recordkit fees arrears --min-months 3 --building 3
+    """
+    from recordkit.billing.billing import AGING_BUCKETS, AGING_LABELS, list_arrears
+    from recordkit.core.money import format_yuan
+
+    rows = list_arrears(fees_ledger(ctx), _date(as_of), min_months, building)
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
+    total = sum(row.amount_fen for row in rows)
+    table = new_table("房号", "业主", "欠费（元）", "欠费月数", "最早欠费月份", *(AGING_LABELS[b] for b in AGING_BUCKETS),
+                      title=f"欠费 {len(rows)} 户，合计 {format_yuan(total)} 元")
+    for row in rows:
+        table.add_row(row.unit, row.owner or "", format_yuan(row.amount_fen), str(row.months), str(row.oldest),
+                      *(format_yuan(row.aging[b]) if row.aging[b] else "" for b in AGING_BUCKETS))
+    console().print(table)
+
+
+@fees_app.command("register")
+def fees_register(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="要写出的收费台账 .xlsx。"),
+    month: str = typer.Option(..., "--month", help="台账月份，例如 2026-11。"),
+) -> None:
+    """导出某月收费台账 .xlsx：每户每个项目的应收、实收、欠费，以及预收余额。
+
+    例：recordkit fees register --month 2026-11 收费台账-2026-11.xlsx
+    """
+    from recordkit.billing.registers import write_register
+    from recordkit.core.money import format_yuan
+
+    if file.suffix.lower() != ".xlsx":
+        from recordkit.core.errors import UsageError
+
+        raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
+    totals = write_register(fees_ledger(ctx), month, file, state(ctx).workspace().settings.office.estate)
+    typer.echo(f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
+               f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
+               f"欠费 {format_yuan(totals.arrears_fen)} 元")
+
+
+@fees_app.command("daily")
+def fees_daily(
+    ctx: typer.Context,
+    file: Path | None = typer.Argument(None, help="要写出的日结 .xlsx（默认：日结-日期.xlsx）。"),
+    date: str | None = typer.Option(None, "--date", help="哪一天（默认今天），例如 2026-11-23。"),
+) -> None:
+    """日结：当天的收据按收款方式、按收款人汇总，作废的收据单独列出，导出 .xlsx。
+
+    例：recordkit fees daily --date 2026-11-23
+    """
+    from recordkit.billing.registers import write_daily
+    from recordkit.core.money import format_yuan
+
+    day = _date(date) or dt.date.today()
+    target = file or Path(f"日结-{day.isoformat()}.xlsx")
+    report = write_daily(fees_ledger(ctx), day, target, state(ctx).workspace().settings.office.estate)
+    table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")
+    for method, (count, fen) in report.by_method.items():
+        table.add_row(method, str(count), format_yuan(fen))
+    table.add_row("合计", str(report.count), format_yuan(report.total_fen))
+    console().print(table)
+    typer.echo(f"作废收据 {len(report.voided)} 张；日结表已写到 {readable_name(str(target))}")

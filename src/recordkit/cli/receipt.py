@@ -1,0 +1,101 @@
+"""``recordkit receipt``: issue (same as ``fees pay``), void, reprint and list numbered receipts."""
+
+from __future__ import annotations
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _MONTHS_HELP, _date, fees_ledger, take_payment
+
+receipt_app = typer.Typer(help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
+                               "例：recordkit receipt list --date 2026-11-23", no_args_is_help=True)
+app.add_typer(receipt_app, name="receipt")
+
+
+@receipt_app.command("issue")
+def receipt_issue(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    amount: str = typer.Option(..., "--amount", help="收款金额（元），例如 1234.50。"),
+    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
+    months: str | None = typer.Option(None, "--months", help=_MONTHS_HELP),
+    payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+) -> None:
+    """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
+
+    例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
+    """
+    take_payment(ctx, unit, amount, method, months, payer, date)
+
+
+@receipt_app.command("void")
+def receipt_void(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
+    reason: str = typer.Option(..., "--reason", help="作废原因，例如 金额开错。"),
+) -> None:
+    """作废收据：收据保留并标明作废（原因、经办人、时间），对应收款冲销，编号不再使用。
+
+    例：recordkit receipt void SJ2026-000123 --reason 金额开错
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.billing.receipts import unit_balance, void_receipt, write_receipt_docx
+
+    app_state = state(ctx)
+    ledger = fees_ledger(ctx)
+    receipt = void_receipt(ledger, number, reason, app_state.operator_name)
+    owed, _ = unit_balance(ledger, receipt.unit)
+    typer.echo(f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
+               f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元")
+    document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name)
+    typer.echo(f"作废收据文件：{document.path.relative_to(app_state.workspace().root)}")
+
+
+@receipt_app.command("reprint")
+def receipt_reprint(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
+) -> None:
+    """补打收据：打印一份标明“补打”的副本，并记入操作日志。
+
+    例：recordkit receipt reprint SJ2026-000123
+    """
+    from recordkit.billing.receipts import reprint_receipt, write_receipt_docx
+
+    app_state = state(ctx)
+    ledger = fees_ledger(ctx)
+    receipt = reprint_receipt(ledger, number, app_state.operator_name)
+    document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
+    typer.echo(f"已补打收据 {receipt.number}（第 {receipt.reprints} 次补打）："
+               f"{document.path.relative_to(app_state.workspace().root)}")
+
+
+@receipt_app.command("list")
+def receipt_list(
+    ctx: typer.Context,
+    date: str | None = typer.Option(None, "--date", help="只列这一天开具或作废的收据，例如 2026-11-23。"),
+    voided: bool = typer.Option(False, "--voided", help="只列作废的收据。"),
+    unit: str | None = typer.Option(None, "--unit", help="只列某户的收据，例如 3-2-1201。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（number、date、unit、payer、total_fen、status 等）。"),
+) -> None:
+    """列出收据（按编号顺序）。
+
+    例：recordkit receipt list --date 2026-11-23 --json
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.billing.receipts import list_receipts
+
+    views = list_receipts(fees_ledger(ctx), _date(date), voided, unit)
+    rows = [view.to_dict() for view in views]
+    if as_json:
+        print_json(rows)
+        return
+    total = sum(view.total_fen for view in views if not view.voided)
+    table = new_table("收据编号", "日期", "房号", "交款人", "金额（元）", "收款方式", "收款人", "状态",
+                      title=f"收据 {len(rows)} 张，有效合计 {format_yuan(total)} 元")
+    for row in rows:
+        status = row["status"] + (f"（{row['void_reason']}）" if row["void_reason"] else "")
+        table.add_row(row["number"], row["date"], row["unit"], row["payer"], row["total"], row["method"],
+                      row["cashier"], status)
+    console().print(table)

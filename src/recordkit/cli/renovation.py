@@ -1,0 +1,222 @@
+"""``recordkit renovation``: register, pay, agreement, pass, inspect, refund, list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _date, fees_ledger
+
+if TYPE_CHECKING:
+    from recordkit.documents.generated import GeneratedDocument
+
+renovation_app = typer.Typer(help="装修登记：登记并收取押金和垃圾清运费、管理协议、临时出入证、验收、退押金。\n\n"
+                                  "例：recordkit renovation list --status 装修中", no_args_is_help=True)
+app.add_typer(renovation_app, name="renovation")
+
+_NUMBER_HELP = "装修登记编号，例如 ZX2026-0001（renovation list 可查）。"
+_DAY_HELP = "办理日期（默认今天；补录纸质登记时填写），例如 2026-11-23。"
+
+
+def _where(ctx: typer.Context, document: GeneratedDocument) -> str:
+    return str(document.path.relative_to(state(ctx).workspace().root))
+
+
+@renovation_app.command("register")
+def renovation_register(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    contractor: str = typer.Option(..., "--contractor", help="装修单位（装修公司或施工队）名称。"),
+    manager: str = typer.Option(..., "--manager", help="现场负责人姓名。"),
+    phone: str = typer.Option(..., "--phone", help="现场负责人电话（屏幕和日志上打码，登记表上完整印出）。"),
+    start: str = typer.Option(..., "--start", help="开工日期，例如 2026-12-01。"),
+    end: str = typer.Option(..., "--end", help="完工日期，例如 2027-02-28。"),
+    hours: str | None = typer.Option(None, "--hours", help="施工时间，例如 8:00-12:00,14:00-18:00（默认取配置）。"),
+    items: str = typer.Option("", "--items", help="装修项目，例如 \"水电改造、铺地砖、吊顶\"。"),
+    date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+) -> None:
+    """装修登记：记录装修单位、期限和施工时间，按收费标准出装修押金和装修垃圾清运费账单，打印装修登记表。
+
+    例：recordkit renovation register 3-2-1201 --contractor 安居装饰 --manager 王强 --phone 13600001111 --start 2026-12-01 --end 2027-01-31
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.core.personal import mask_phone
+    from recordkit.renovations.registration import REGISTRATION_TEMPLATE, RegistrationRequest, check_paper, register_and_print
+
+    app_state = state(ctx)
+    workspace = app_state.workspace()
+    ledger = fees_ledger(ctx)
+    request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
+    check_paper(workspace, REGISTRATION_TEMPLATE)
+    renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, _date(date))
+    typer.echo(f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
+               f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）")
+    typer.echo(f"施工期限 {renovation.start.isoformat()} 至 {renovation.end.isoformat()}（{renovation.days} 天），"
+               f"施工时间 {renovation.hours}")
+    typer.echo(f"应缴：装修押金 {format_yuan(renovation.deposit_fen)} 元，装修垃圾清运费 {format_yuan(renovation.waste_fen)} 元，"
+               f"合计 {format_yuan(renovation.due_fen)} 元（收款：recordkit renovation pay {renovation.number}）")
+    typer.echo(f"装修登记表：{_where(ctx, document)}")
+
+
+@renovation_app.command("pay")
+def renovation_pay(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
+    payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+) -> None:
+    """收取装修押金和装修垃圾清运费：只缴这次装修的两笔，开收据（与 fees pay 同一编号序列）。
+
+    例：recordkit renovation pay ZX2026-0001 --method 微信
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.renovations.registration import pay_and_print_charges
+
+    app_state = state(ctx)
+    workspace = app_state.workspace()
+    ledger = fees_ledger(ctx)
+    receipt, document = pay_and_print_charges(workspace, ledger, app_state.operator_name, number, method, payer,
+                                              _date(date))
+    typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
+               f"房号 {receipt.unit}；收据编号 {receipt.number}")
+    for line in receipt.lines:
+        typer.echo(f"  {line.item}：{format_yuan(line.amount_fen)} 元")
+    typer.echo(f"收据文件：{_where(ctx, document)}")
+
+
+@renovation_app.command("agreement")
+def renovation_agreement(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+) -> None:
+    """打印装饰装修管理协议（业主、装修单位、物业服务中心三方签字）。
+
+    例：recordkit renovation agreement ZX2026-0001
+    """
+    from recordkit.renovations.registration import write_agreement
+
+    app_state = state(ctx)
+    document = write_agreement(app_state.workspace(), app_state.ledger(), number, app_state.operator_name)
+    typer.echo(f"装饰装修管理协议：{_where(ctx, document)}")
+
+
+@renovation_app.command("pass")
+def renovation_pass(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+    workers: list[str] = typer.Option([], "--worker", help="施工人员：姓名,身份证号[,工种]（可多次写）。"),
+    cancel: list[str] = typer.Option([], "--cancel", help="注销出入证，写证号（可多次写），须加 --reason。"),
+    reissue: list[str] = typer.Option([], "--reissue", help="补发出入证（原证注销，换新证号），写证号，须加 --reason。"),
+    reason: str = typer.Option("", "--reason", help="注销或补发的原因，例如 工人离场、遗失。"),
+    date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+) -> None:
+    """临时出入证：发放（每页 8 张，带照片框、房号、有效期、证号）、注销、补发，都记入操作日志。
+
+    身份证号只印在出入证上；屏幕、日志和文件名里都不出现完整号码。
+
+    例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
+    """
+    from recordkit.renovations.registration import PASS_TEMPLATE, change_passes_and_print, check_paper
+
+    app_state = state(ctx)
+    workspace = app_state.workspace()
+    if workers or reissue:
+        check_paper(workspace, PASS_TEMPLATE)
+    changes, document = change_passes_and_print(workspace, app_state.ledger(), app_state.operator_name, number,
+                                                workers, cancel, reissue, reason, _date(date))
+    for view in changes.cancelled:
+        typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")
+    if changes.issued:
+        typer.echo(f"已发放临时出入证 {len(changes.issued)} 张（有效期 {changes.issued[0].valid_from.isoformat()} 至 "
+                   f"{changes.issued[0].valid_until.isoformat()}）：")
+        from recordkit.renovations.registration import Worker
+
+        for view in changes.issued:
+            note = f"，补发 {view.replaces}" if view.replaces else ""
+            typer.echo(f"  {view.number} {Worker(view.worker, view.id_number, view.trade).masked}{note}")
+    if document is not None:
+        typer.echo(f"出入证文件：{_where(ctx, document)}")
+
+
+@renovation_app.command("inspect")
+def renovation_inspect(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+    result: str = typer.Option(..., "--result", help="验收结论：合格 或 不合格。"),
+    notes: str = typer.Option("", "--notes", help="验收意见；不合格时写明整改要求。"),
+    date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+) -> None:
+    """装修验收：合格后出入证全部注销，可以退押金；不合格须整改后再验收。
+
+    例：recordkit renovation inspect ZX2026-0001 --result 合格 --notes 无违规
+    """
+    from recordkit.renovations.registration import inspect
+
+    app_state = state(ctx)
+    renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, _date(date))
+    last = renovation.inspections[-1]
+    typer.echo(f"装修登记 {renovation.number}（{renovation.unit}）验收{last.result}"
+               + (f"：{last.notes}" if last.notes else ""))
+    if renovation.status == "passed":
+        typer.echo(f"可以退押金：recordkit renovation refund {renovation.number}")
+    else:
+        typer.echo("请整改后再次验收")
+
+
+@renovation_app.command("refund")
+def renovation_refund(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+    deduct: str = typer.Option("0", "--deduct", help="从押金中扣除的金额（元），例如 200。"),
+    reason: str = typer.Option("", "--reason", help="扣除原因（有扣除时必填），例如 损坏公共走廊墙面。"),
+    date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+) -> None:
+    """退装修押金：验收合格后退还押金（可扣除损坏赔偿），打印装修押金退款单；只能退一次。
+
+    例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面
+    """
+    from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount
+    from recordkit.renovations.registration import REFUND_TEMPLATE, check_paper, refund_and_print
+
+    app_state = state(ctx)
+    deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
+    workspace = app_state.workspace()
+    check_paper(workspace, REFUND_TEMPLATE)
+    renovation, document = refund_and_print(workspace, app_state.ledger(), app_state.operator_name, number, deduction,
+                                            reason, _date(date))
+    amount = renovation.refund_fen or 0
+    typer.echo(f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"
+               f"（{amount_in_capitals(amount) if amount else '零元整'}）：押金 {format_yuan(renovation.deposit_paid_fen)} 元，"
+               f"扣除 {format_yuan(renovation.deduction_fen or 0)} 元"
+               + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else ""))
+    typer.echo(f"退款单：{_where(ctx, document)}")
+
+
+@renovation_app.command("list")
+def renovation_list(
+    ctx: typer.Context,
+    status: str | None = typer.Option(None, "--status", help="只列某状态：装修中、验收不合格、验收合格、已退押金。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（number、unit、status、deposit_fen 等）。"),
+) -> None:
+    """列出装修登记：房号、业主、装修单位、期限、状态、押金和有效出入证。
+
+    例：recordkit renovation list --status 装修中 --json
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.renovations.registration import list_renovations
+
+    rows = list_renovations(state(ctx).ledger(), status)
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
+    table = new_table("登记编号", "房号", "业主", "装修单位", "施工期限", "状态", "押金（元）", "押金状态", "待缴（元）",
+                      "有效出入证", title=f"装修登记 {len(rows)} 户")
+    for row in rows:
+        table.add_row(row.number, row.unit, row.owner, row.contractor,
+                      f"{row.start.isoformat()} 至 {row.end.isoformat()}", row.status_label,
+                      format_yuan(row.deposit_fen), row.deposit_label, format_yuan(row.due_fen),
+                      str(len(row.valid_passes)))
+    console().print(table)

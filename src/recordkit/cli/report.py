@@ -1,0 +1,61 @@
+"""``recordkit report``: the monthly report (.xlsx workbook and .docx 月度工作总结 draft)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, state
+from recordkit.core.filenames import readable_name
+
+report_app = typer.Typer(help="报表：月度报表（Excel）与月度工作总结草稿（Word）。\n\n"
+                              "例：recordkit report monthly --month 2026-10", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("monthly")
+def report_monthly(
+    ctx: typer.Context,
+    month: str = typer.Option(..., "--month", help="报表月份，例如 2026-10（不能是以后的月份）。"),
+    out: Path | None = typer.Option(None, "--out", help="输出目录（默认：records/generated/报表/月份/）。",
+                                    file_okay=False),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF。"),
+    show_private: bool = typer.Option(False, "--show-private", help="欠费明细显示完整联系电话（默认打码）。"),
+) -> None:
+    """生成月度报表：收费汇总、欠费明细、收据、装修、工单、档案（.xlsx，带图表）和月度工作总结草稿（.docx）。
+
+    例：recordkit report monthly --month 2026-10
+    """
+    from recordkit.core.money import format_yuan
+    from recordkit.reports import monthly_report
+    from recordkit.reports.summary import percent
+
+    app_state = state(ctx)
+    report = monthly_report(app_state.workspace(), app_state.ledger(), month, app_state.operator_name, out, pdf,
+                            show_private)
+    fees = report.figures.fees.total
+    table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
+    before = report.previous.fees.total
+    for label, now_text, before_text in (
+            ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
+            ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
+            ("当期收缴率", percent(fees.rate), percent(before.rate)),
+            ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
+            ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
+            ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears))):
+        table.add_row(label, now_text, before_text)
+    console().print(table)
+    if report.figures.empty:
+        typer.echo("本月无数据：报表各项均为 0")
+    for path in (report.workbook, report.summary, *report.pdfs):
+        typer.echo(f"已生成 {readable_name(_shown(app_state.workspace().root, path))}")
+    if report.pdf_problem:
+        typer.echo(f"注意：{report.pdf_problem}", err=True)
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,395 @@
+"""Settings: one typed object, built once per command.
+
+Precedence is defaults < ``recordkit.toml`` < ``RECORDKIT_*`` environment <
+command-line flags.  Nothing else in recordkit reads the TOML or ``os.environ``.
+An unknown key, a wrong type or an unreadable file is a ``ConfigError`` that
+names the file (or variable), the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from recordkit.core.errors import ConfigError
+
+CONFIG_FILE_NAME = "recordkit.toml"
+ENV_PREFIX = "RECORDKIT_"
+#: RECORDKIT_* variables that are not settings: the workspace itself, and the test suite's own.
+ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str = "物业服务中心"
+    estate: str = "示例小区"
+
+
+@dataclass(frozen=True)
+class ReceiptSettings:
+    prefix: str = "SJ"
+    # The receipt number: {prefix}, {year} and {seq} (the sequence, per year when {year} is in it).
+    number_pattern: str = "{prefix}{year}-{seq:06d}"
+    # Paper of the printed receipt: "A4" or "241" (pin-feed paper 241 mm wide).
+    layout: str = "A4"
+
+
+@dataclass(frozen=True)
+class FeeItemSettings:
+    """One ``[[fees.items]]`` table: a fee item and its rule, seeded into the ledger when new there."""
+
+    name: str = ""
+    # area (元/㎡·月), fixed (元/月), metered (元/吨, 元/度 from readings), oneoff (一次性)
+    kind: str = ""
+    # 元 per unit of the rule, up to 4 decimals; written as text ("2.35") or a number (2.35).
+    rate: str = ""
+    # First month the rate applies, "2026-01".
+    effective_from: str = ""
+    # How the rate reads on paper, e.g. "元/㎡·月"; empty for the kind's usual unit.
+    unit_label: str = ""
+    # Share of the fee a vacant (空置) unit pays, in percent: 100 is full, 0 is none.
+    vacant_percent: int = 100
+    # Units the item applies to ("1-1-101", ...); empty means every unit.
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeesSettings:
+    # Rounding of each bill to fen: half_up (四舍五入), down (舍去), up (进一).
+    rounding: str = "half_up"
+    items: tuple[FeeItemSettings, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    # Empty means the SQLite ledger at records/ledger.sqlite3.
+    url: str = ""
+    # Seconds a writer waits for another writer before giving up.
+    busy_timeout: int = 30
+
+
+@dataclass(frozen=True)
+class RenovationSettings:
+    """``[renovation]``: what a renovation registration charges, and the usual working hours."""
+
+    # Fee items (fees rules, kind oneoff) charged at registration: the deposit is held and
+    # refunded after the inspection; the waste-removal fee is the office's income.
+    deposit_item: str = "装修押金"
+    waste_item: str = "装修垃圾清运费"
+    # Working hours allowed when --hours is not given.
+    hours: str = "8:00-12:00,14:00-18:00"
+    # Registration numbers: {prefix}{year}-{seq:04d}, e.g. ZX2026-0001.
+    prefix: str = "ZX"
+
+
+@dataclass(frozen=True)
+class NoticesSettings:
+    """Issue 5: what notices, payment reminders and certificates print besides the office's name."""
+
+    # The office's telephone, printed on payment reminders.
+    phone: str = ""
+    # How owners can pay, printed on every 催缴通知书.
+    payment_methods: str = "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）"
+    # Days an owner is given to pay, counted from the day the 催缴通知书 is printed.
+    payment_days: int = 15
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything recordkit may be configured with.  Sections mirror recordkit.toml."""
+
+    operator: str = ""
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
+    fees: FeesSettings = field(default_factory=FeesSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    renovation: RenovationSettings = field(default_factory=RenovationSettings)
+    notices: NoticesSettings = field(default_factory=NoticesSettings)
+    archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
+    workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
+    ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
+
+    @property
+    def operator_name(self) -> str:
+        """Who is acting: the configured operator, else the OS user."""
+        if self.operator:
+            return self.operator
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name (containers, services): still record something
+            return "unknown"
+
+
+_TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}
+
+
+def _sections() -> dict[str, type]:
+    hints = get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(hints[f.name])}
+
+
+def _scalar_type(owner: type, key: str) -> type | None:
+    for f in dataclasses.fields(owner):
+        if f.name == key:
+            hint = get_type_hints(owner)[key]
+            return None if dataclasses.is_dataclass(hint) else hint
+    return None
+
+
+def _tuple_item_type(hint: Any) -> type | None:
+    """``X`` of a ``tuple[X, ...]`` field (a TOML array), else None."""
+    if get_origin(hint) is tuple:
+        return get_args(hint)[0]  # type: ignore[no-any-return]
+    return None
+
+
+def _check_table_list(value: Any, item_type: type, where: str, key: str) -> tuple[Any, ...]:
+    """A TOML array of tables (``[[fees.items]]``) as a tuple of ``item_type``; every key checked."""
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ConfigError(f"{where}：{key} 应写成 [[{key}]] 表的列表，现在是 {value!r}")
+    known = {f.name for f in dataclasses.fields(item_type)}
+    items = []
+    for number, entry in enumerate(value, start=1):
+        fields: dict[str, Any] = {}
+        for sub_key, sub_value in entry.items():
+            label = f"{key}[{number}].{sub_key}"
+            if sub_key not in known:
+                raise ConfigError(f"{where}：未知的配置项 {label}（可用：{'、'.join(sorted(known))}）")
+            expected = get_type_hints(item_type)[sub_key]
+            if expected is str and isinstance(sub_value, int | float) and not isinstance(sub_value, bool):
+                # A rate written as a TOML number: its shortest repr is what the clerk typed.
+                sub_value = repr(sub_value)
+            fields[sub_key] = _check_type(sub_value, expected, where, label)
+        items.append(item_type(**fields))
+    return tuple(items)
+
+
+def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
+    if (element := _tuple_item_type(expected)) is not None:
+        if dataclasses.is_dataclass(element):
+            return _check_table_list(value, element, where, key)
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}：{key} 应为列表（例如 [\"1-1-101\", \"1-1-102\"]），现在是 {value!r}")
+        return tuple(_check_type(entry, element, where, key) for entry in value)
+    # bool is an int in Python; a TOML `true` must not pass as a number.
+    ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        ok, value = True, float(value)
+    if not ok:
+        raise ConfigError(f"{where}：{key} 应为{_TYPE_NAMES.get(expected, expected.__name__)}，现在是 {value!r}")
+    return value
+
+
+def _parse_env_value(raw: str, expected: type, var: str) -> Any:
+    if _tuple_item_type(expected) is not None:
+        raise ConfigError(f"环境变量 {var} 不能设置列表配置项：请写在 recordkit.toml 中")
+    if expected is str:
+        return raw
+    if expected is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+    else:
+        try:
+            return expected(raw)
+        except ValueError:
+            pass
+    raise ConfigError(f"环境变量 {var} 应为{_TYPE_NAMES.get(expected, expected.__name__)}，现在是 {raw!r}")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file as a dict; ``ConfigError`` naming the file and the line when unreadable."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"配置文件 {path} 格式错误：{err}") from err
+    except OSError as err:
+        raise ConfigError(f"无法读取配置文件 {path}：{err.strerror}") from err
+
+
+def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[str, Any] | Any]:
+    sections = _sections()
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in sections:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}：[{key}] 应为一个小节（表），现在是 {value!r}")
+            section_values: dict[str, Any] = {}
+            for sub_key, sub_value in value.items():
+                expected = _scalar_type(sections[key], sub_key)
+                if expected is None:
+                    known = "、".join(f.name for f in dataclasses.fields(sections[key]))
+                    raise ConfigError(f"{where}：未知的配置项 {key}.{sub_key}（[{key}] 可用：{known}）")
+                section_values[sub_key] = _check_type(sub_value, expected, where, f"{key}.{sub_key}")
+            result[key] = section_values
+        else:
+            expected = _scalar_type(Settings, key)
+            if expected is None:
+                raise ConfigError(f"{where}：未知的配置项 {key}")
+            result[key] = _check_type(value, expected, where, key)
+    return result
+
+
+def _overrides_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    sections = _sections()
+    result: dict[str, Any] = {}
+    for var, raw in sorted(environ.items()):
+        if not var.startswith(ENV_PREFIX) or var.startswith(ENV_NOT_SETTINGS):
+            continue
+        name = var[len(ENV_PREFIX):].lower()
+        section, _, sub_key = name.partition("_")
+        if section in sections and (expected := _scalar_type(sections[section], sub_key)) is not None:
+            result.setdefault(section, {})[sub_key] = _parse_env_value(raw, expected, var)
+        elif (expected := _scalar_type(Settings, name)) is not None:
+            result[name] = _parse_env_value(raw, expected, var)
+        else:
+            raise ConfigError(f"未知的环境变量 {var}：请检查拼写（例如 RECORDKIT_DATABASE_URL、RECORDKIT_OPERATOR）")
+    return result
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_settings(
+    config_file: Path | None,
+    environ: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the settings from defaults, the TOML file (if it exists), the environment and flags.
+
+    ``flags`` uses the same shape as the TOML (``{"operator": ..., "database": {"url": ...}}``);
+    ``None`` values in flags mean "not given".  Raises ``ConfigError``.
+    """
+    layers: dict[str, Any] = {}
+    if config_file is not None and config_file.exists():
+        layers = _merge(layers, _overrides_from_toml(read_toml(config_file), f"配置文件 {config_file}"))
+    layers = _merge(layers, _overrides_from_env(os.environ if environ is None else environ))
+    if flags:
+        clean = {k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
+                 for k, v in flags.items() if v is not None}
+        layers = _merge(layers, _overrides_from_toml(clean, "命令行参数"))
+    sections = _sections()
+    kwargs: dict[str, Any] = {}
+    for key, value in layers.items():
+        kwargs[key] = sections[key](**value) if key in sections else value
+    return Settings(**kwargs)
+
+
+# Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.
+
+
+@dataclass(frozen=True)
+class ArchiveCategorySettings:
+    """One ``[[archive.categories]]`` table: a category of archive items and how it is filed."""
+
+    name: str = ""
+    # The archive number's prefix: YZ (业主档案), GC (工程档案), HT (合同协议档案), CW (财务档案).
+    prefix: str = ""
+    # 保管期限: 永久, 长期, 短期, or a number of years ("30年").
+    retention: str = "永久"
+    # Other names the office writes for it (folder names, sidecars, flags): "业主", "工程".
+    aliases: tuple[str, ...] = ()
+    # Words in a file name that tell this category ("产权证明", "图纸"); tried in the order of the categories.
+    keywords: tuple[str, ...] = ()
+
+
+DEFAULT_ARCHIVE_CATEGORIES = (
+    ArchiveCategorySettings("业主档案", "YZ", "永久", ("业主", "业主资料", "owner"),
+                            ("产权证明", "房产证", "不动产权", "身份证", "户口", "入住", "交房", "收楼", "装修", "购房")),
+    ArchiveCategorySettings("工程档案", "GC", "永久", ("工程", "工程资料", "engineering"),
+                            ("图纸", "竣工", "说明书", "维保", "维修保养", "设备", "电梯", "消防", "验收", "施工")),
+    ArchiveCategorySettings("合同协议档案", "HT", "长期", ("合同", "合同档案", "协议", "contracts"),
+                            ("合同", "协议", "委托书")),
+    ArchiveCategorySettings("财务档案", "CW", "30年", ("财务", "财务资料", "finance"),
+                            ("收据", "凭证", "发票", "对账", "台账", "日结", "账单", "报表")),
+)
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    # The archive number 档号: {prefix}, {year} (the filing year) and {seq} (per prefix and year).
+    number_pattern: str = "{prefix}-{year}-{seq:05d}"
+    categories: tuple[ArchiveCategorySettings, ...] = DEFAULT_ARCHIVE_CATEGORIES
+    # Where an item whose category cannot be told is filed (flagged for review).
+    unknown_category: str = "未分类"
+    unknown_prefix: str = "WF"
+    unknown_retention: str = "永久"
+    # A file naming a unit but no category is taken as this category.
+    unit_category: str = "业主档案"
+    # Seconds a file's size and modification time must stay unchanged before it is filed.
+    stability_seconds: float = 2.0
+    # Seconds between checks of the inbox (also the polling interval with --polling).
+    poll_interval: float = 1.0
+    # File names the watcher never touches (scanners' and editors' temporary files).
+    ignore_patterns: tuple[str, ...] = ("~$*", "*.tmp", "*.part", "*.crdownload", "Thumbs.db", ".DS_Store", ".*")
+    # Also file what recordkit writes to records/generated/ (the source stays where it is).
+    file_generated: bool = False
+
+
+# Issue 8: work orders (工单).  Appended as its own section so that the other issues' settings merge cleanly.
+
+
+@dataclass(frozen=True)
+class WorkOrderLimitSettings:
+    """One ``[[workorders.limits]]`` table: how soon an order of a category must be dispatched and finished."""
+
+    category: str = ""
+    # Hours from the report to dispatch (派工); past it an undispatched order is overdue.
+    response_hours: int = 0
+    # Hours from the report to completion (完成); a later close is "closed late".
+    close_hours: int = 0
+
+
+DEFAULT_WORKORDER_LIMITS = (
+    WorkOrderLimitSettings("电梯", 2, 24),
+    WorkOrderLimitSettings("水电", 4, 24),
+    WorkOrderLimitSettings("门窗", 24, 72),
+    WorkOrderLimitSettings("公共设施", 24, 72),
+    WorkOrderLimitSettings("噪音", 2, 24),
+    WorkOrderLimitSettings("卫生", 4, 24),
+    WorkOrderLimitSettings("安保", 1, 24),
+    WorkOrderLimitSettings("收费", 24, 72),
+    WorkOrderLimitSettings("其他", 24, 72),
+)
+
+
+@dataclass(frozen=True)
+class WorkOrderSettings:
+    # Work order numbers: {prefix}{year}-{seq:06d}, e.g. GD2026-000123 (per year of the report).
+    prefix: str = "GD"
+    # Per-category limits; a category not listed here keeps its built-in limits.
+    limits: tuple[WorkOrderLimitSettings, ...] = DEFAULT_WORKORDER_LIMITS
+    # A complaint about the same unit and category within this many days of an earlier one is a repeat.
+    repeat_days: int = 30
+
+# Issue 7: text extraction and OCR.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """``[ocr]``: how scans without a text layer are recognised, and which pages are sent for review."""
+
+    # OCR'd pages whose mean line confidence (0..1) is below this are listed by `recordkit archive review`.
+    min_confidence: float = 0.85
+    # Longer side, in pixels, a page is scaled down to before OCR (an A0 drawing too): bounds memory and time.
+    max_side: int = 2000
+    # Resolution a PDF page without a text layer is rendered at (capped by max_side).
+    render_dpi: int = 200
+    # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
+    max_pixels: int = 150_000_000

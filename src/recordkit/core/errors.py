@@ -1,0 +1,117 @@
+"""The one error hierarchy of recordkit.
+
+Every failure a clerk can cause or meet is a ``RecordkitError`` subclass with
+an exit code and a Chinese message that says what to do next.  The CLI turns
+them into one line on stderr in exactly one place (``recordkit.cli``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from recordkit.core.filenames import printable
+
+
+class RecordkitError(Exception):
+    """Base class: ``message`` is shown to the clerk as it is."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        # Names belong in messages through filenames.readable_name; this is the safety
+        # net that keeps a stray undecodable byte from breaking the screen or the log.
+        message = printable(message)
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(RecordkitError):
+    """A command was called with arguments that make no sense."""
+
+    exit_code = 2
+
+
+class ConfigError(RecordkitError):
+    """recordkit.toml or a RECORDKIT_* variable is unreadable or wrong."""
+
+    exit_code = 3
+
+
+class WorkspaceError(RecordkitError):
+    """No workspace where one was expected, or one where none may be."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One bad cell of a spreadsheet: 1-based Excel row, column letter, header."""
+
+    row: int
+    column: str
+    header: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行"
+        if self.column:
+            where += f" {self.column} 列"
+        if self.header:
+            where += f"（{self.header}）"
+        return f"{where}：{self.reason}"
+
+
+class ValidationError(RecordkitError):
+    """Input data is wrong.  ``problems`` lists every bad cell, not just the first."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, problems: Sequence[CellProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class NotFoundError(RecordkitError):
+    """A unit, owner or record named on the command line does not exist."""
+
+    exit_code = 6
+
+
+class LedgerError(RecordkitError):
+    """The ledger database cannot be reached, migrated or trusted."""
+
+    exit_code = 7
+
+
+class ConflictError(RecordkitError):
+    """The action contradicts what the ledger already holds."""
+
+    exit_code = 8
+
+
+class IntegrityError(RecordkitError):
+    """A check found the ledger or the archive tampered with or damaged."""
+
+    exit_code = 9
+
+
+#: Exit code for an unexpected failure (a bug); the details go to the log.
+INTERNAL_ERROR_EXIT_CODE = 70
+
+EXIT_CODES: dict[int, str] = {
+    0: "成功",
+    1: "一般错误；`recordkit search` 没有找到结果时也返回 1（与 grep 相同）",
+    UsageError.exit_code: "命令用法错误：参数缺失、取值不对",
+    ConfigError.exit_code: "配置错误：recordkit.toml 或 RECORDKIT_* 环境变量有误",
+    WorkspaceError.exit_code: "找不到工作区，或工作区已存在",
+    ValidationError.exit_code: "输入数据有误（例如表格某行某列），什么也没有写入",
+    NotFoundError.exit_code: "要找的房屋、业主或记录不存在",
+    LedgerError.exit_code: "台账数据库无法连接、升级或版本不符",
+    ConflictError.exit_code: "操作与台账现有记录冲突",
+    IntegrityError.exit_code: "完整性检查发现台账或档案被改动或损坏",
+    INTERNAL_ERROR_EXIT_CODE: "程序内部错误：详情写在 records/logs/recordkit.log",
+}

@@ -1,0 +1,188 @@
+"""Owners' personal data: resident ID numbers and phone numbers.
+
+Owns checking them (GB 11643-1999 check digit, mobile and landline shapes) and
+masking them for screens and reports.  Deciding when to unmask is the caller's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+
+from recordkit.core.errors import ValidationError
+
+__all__ = [
+    "id_number_check_digit",
+    "is_masked",
+    "mask_id_number",
+    "mask_in_text",
+    "mask_phone",
+    "mask_values",
+    "validate_id_number",
+    "validate_phone",
+]
+
+# GB 11643-1999 / ISO 7064 MOD 11-2.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# With a dash the clerk has told us where the area code ends.
+_LANDLINE_DASHED = re.compile(
+    r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?"
+)
+# Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.
+_LANDLINE_BARE = re.compile(
+    r"(?P<area>0[12][0-9]|0[3-9][0-9]{2})(?P<number>[0-9]{7,8})"
+    r"(?:转(?P<ext>[0-9]{1,6}))?"
+)
+
+
+def _compact(text: str) -> str:
+    """NFKC (full-width digits), one kind of dash, no whitespace anywhere."""
+    folded = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return re.sub(r"\s+", "", folded)
+
+
+def id_number_check_digit(first17: str) -> str:
+    """Return the check character (``0``–``9`` or ``X``) for 17 ID digits.
+
+    Raises ``ValueError`` if ``first17`` is not exactly 17 ASCII digits; clerk
+    input should go through ``validate_id_number`` instead.
+    """
+    if re.fullmatch(r"[0-9]{17}", first17) is None:
+        raise ValueError(f"expected 17 ASCII digits, got {len(first17)} characters")
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def validate_id_number(text: str) -> str:
+    """Return the 18-character resident ID number written in ``text``.
+
+    Full-width characters and spaces are tolerated, a final ``x`` becomes ``X``.
+    Raises ``ValidationError`` with one reason: wrong length (15-digit numbers
+    of the first generation included), characters other than digits and a final
+    X, a birth date that is not a real calendar date or lies before 1900 (no
+    owner alive was born earlier: it is a typo), or a wrong check digit.  The
+    birth date is not compared with today: this module has no clock.
+    """
+    number = _compact(text).replace("x", "X")
+    if len(number) != 18:
+        raise ValidationError(f"身份证号应为18位（现在是{len(number)}位）")
+    if re.fullmatch(r"[0-9]{17}[0-9X]", number) is None:
+        raise ValidationError("身份证号只能由数字和末位X组成")
+    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        raise ValidationError("身份证号中的出生日期无效") from None
+    if year < 1900:
+        raise ValidationError("身份证号中的出生日期无效")
+    if id_number_check_digit(number[:17]) != number[17]:
+        raise ValidationError("身份证号校验位错误")
+    return number
+
+
+def validate_phone(text: str) -> str:
+    """Return a phone number in its one stored form.
+
+    Mobile numbers (``1[3-9]`` + 9 digits, spaces or dashes anywhere, optional
+    ``+86``/``86``/``0086``) come back as 11 bare digits: ``13812345678``.
+    Landlines (area code 3–4 digits starting with 0, number 7–8 digits,
+    optional extension after ``-`` or ``转``) come back as ``0755-12345678`` or
+    ``0755-12345678-801``.  Raises ``ValidationError`` otherwise.
+    """
+    compact = _compact(text)
+    digits = compact.replace("-", "")
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+            break
+    if _MOBILE.fullmatch(digits):
+        return digits
+    landline = _LANDLINE_DASHED.fullmatch(compact) or _LANDLINE_BARE.fullmatch(
+        compact.replace("-", "")  # "0755-1234-5678": dashes only group digits
+    )
+    if landline is not None:
+        phone = f"{landline['area']}-{landline['number']}"
+        return phone + (f"-{landline['ext']}" if landline["ext"] else "")
+    raise ValidationError(f"联系电话“{text.strip()}”不是有效的手机号或固定电话")
+
+
+def mask_phone(phone: str) -> str:
+    """Hide the middle of a phone number: ``138****5678``, ``0755-****5678``.
+
+    A number that validates is masked in its stored form (an extension stays
+    visible); anything else keeps only its last 4 characters, and anything
+    shorter than 7 characters is all ``*``.  ``''`` and already masked text
+    come back unchanged.
+    """
+    if not phone or is_masked(phone):
+        return phone
+    try:
+        normalized = validate_phone(phone)
+    except ValidationError:
+        text = phone.strip()
+        if len(text) < 7:
+            return "*" * len(text)
+        return "*" * (len(text) - 4) + text[-4:]
+    if _MOBILE.fullmatch(normalized):
+        return f"{normalized[:3]}****{normalized[-4:]}"
+    area, number, *extension = normalized.split("-")
+    masked = f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
+    return "-".join([masked, *extension])
+
+
+def mask_id_number(idno: str) -> str:
+    """Hide birth date and sequence: ``110101********1234`` (first 6, last 4).
+
+    Anything that is not 18 characters long is all ``*``, so a mistyped number
+    never shows more than a good one.  ``''`` and already masked text come
+    back unchanged.
+    """
+    if not idno or is_masked(idno):
+        return idno
+    number = _compact(idno)
+    if len(number) != 18:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * 8}{number[-4:]}"
+
+
+def is_masked(text: str) -> bool:
+    """True when ``text`` holds a ``*`` (also the full-width ``＊``)."""
+    return "*" in unicodedata.normalize("NFKC", text)
+
+
+# An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet).
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
+_PRIVATE_KEYS = {"phone": mask_phone, "电话": mask_phone, "手机": mask_phone,
+                 "id_number": mask_id_number, "身份证": mask_id_number, "证件号": mask_id_number}
+
+
+def mask_in_text(text: str) -> str:
+    """``text`` with every ID number and phone number in it masked; the rest untouched."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_values(value: object, key: str = "") -> object:
+    """A copy of ``value`` (dicts, lists, strings, as kept in the ledger's JSON columns) with personal
+    data masked: the whole value under a key that names a phone or ID number, and any ID or phone
+    number standing inside other text."""
+    if isinstance(value, dict):
+        return {k: mask_values(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_values(v, key) for v in value]
+    if isinstance(value, str):
+        for marker, mask in _PRIVATE_KEYS.items():
+            if marker in key.lower():
+                return mask(value)
+        return mask_in_text(value)
+    return value

@@ -1,0 +1,158 @@
+"""Reading and writing the office's .xlsx sheets: Chinese headers, cell positions, atomic saves.
+
+It finds the header row (a title row above it is fine), matches headers in any
+order with stray spaces and full-width characters, and hands each data row back
+with its Excel row number so that every problem can name its row and column.
+What the cells mean is the caller's business.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
+from recordkit.core.filenames import readable_name
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+#: How far down a title block may push the header row.
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the caller expects: its key, its canonical header and the other spellings offices use."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row: its Excel row number and the cells by column key (missing columns are None)."""
+
+    number: int
+    cells: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SheetTable:
+    rows: list[SheetRow]
+    letters: dict[str, str]  # column key -> Excel column letter
+    headers: dict[str, str]  # column key -> header as written in the sheet
+
+    def problem(self, row: int, key: str, reason: str) -> CellProblem:
+        return CellProblem(row, self.letters.get(key, ""), self.headers.get(key, key), reason)
+
+
+def normalise_header(text: object) -> str:
+    """Fold a header cell for matching: NFKC, no spaces, no unit suffix like （㎡）."""
+    folded = unicodedata.normalize("NFKC", str(text or "")).replace("㎡", "m2")
+    folded = "".join(folded.split())
+    for opener in ("(", "["):
+        if opener in folded:
+            folded = folded.split(opener, 1)[0]
+    return folded
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _open_workbook(path: Path, read_only: bool) -> Workbook:
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）")
+    try:
+        return load_workbook(path, read_only=read_only, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise ValidationError(
+            f"无法打开 {readable_name(path.name)}：文件已损坏、加密，或不是 Excel 工作簿（{type(err).__name__}）"
+        ) from err
+
+
+#: Told (rows read so far, rows in the sheet or None) while a long sheet is read.
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback | None = None) -> SheetTable:
+    """Read the first worksheet of ``path`` against ``columns``.
+
+    Raises ``NotFoundError`` for a missing file and ``ValidationError`` for a file that
+    is not a readable .xlsx or lacks a required header.
+    """
+    workbook = _open_workbook(path, read_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        by_name = {normalise_header(name): col.key for col in columns for name in (col.header, *col.aliases)}
+        positions: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        header_row = 0
+        for number, values in enumerate(rows, start=1):
+            if number > HEADER_SEARCH_ROWS:
+                break
+            found = {}
+            for index, value in enumerate(values):
+                key = by_name.get(normalise_header(value))
+                if key and key not in found:
+                    found[key] = (index, str(value).strip())
+            if len(found) >= min(2, len(columns)):
+                header_row = number
+                positions = {key: index for key, (index, _) in found.items()}
+                headers = {key: text for key, (_, text) in found.items()}
+                break
+        missing = [col.header for col in columns if col.required and col.key not in positions]
+        if not header_row or missing:
+            wanted = "、".join(col.header for col in columns if col.required)
+            raise ValidationError(
+                f"{readable_name(path.name)} 缺少表头：{'、'.join(missing) if header_row else wanted}"
+                f"（需要的列：{wanted}；表头应在前 {HEADER_SEARCH_ROWS} 行内）"
+            )
+        data = []
+        total = sheet.max_row - header_row if sheet.max_row else None
+        wanted = [(col.key, positions.get(col.key, -1)) for col in columns]
+        for number, values in enumerate(rows, start=header_row + 1):
+            if progress is not None and number % 1000 == 0:
+                progress(number - header_row, total)
+            cells: dict[str, Any] = {}
+            for key, index in wanted:
+                value = values[index] if 0 <= index < len(values) else None
+                cells[key] = (value.strip() or None) if isinstance(value, str) else value
+            if any(value is not None for value in cells.values()):
+                data.append(SheetRow(number, cells))
+        letters = {key: column_letter(index) for key, index in positions.items()}
+        return SheetTable(data, letters, headers)
+    finally:
+        workbook.close()
+
+
+def iter_column_widths(rows: Sequence[Sequence[Any]], minimum: int = 6, maximum: int = 40) -> Iterator[int]:
+    """A readable width per column: CJK characters count double."""
+    for values in zip(*rows, strict=False):
+        widest = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(v or "")) for v in values)
+        yield max(minimum, min(maximum, widest + 2))
+
+
+def save_atomically(workbook: Workbook, target: Path) -> Path:
+    """Save beside the target, fsync, then rename over it: a crash never leaves half a file."""
+    from recordkit.core.atomic import write_with
+
+    return write_with(target.expanduser().resolve(), workbook.save)

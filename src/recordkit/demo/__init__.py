@@ -1,0 +1,1 @@
+"""The demo estate; no other package imports it."""

@@ -1,0 +1,332 @@
+"""Deterministic demo estate: buildings, units and owners made up from a seed.
+
+Owns only the generation of plausible data (names, phones, ID numbers, areas,
+occupancy); it writes nothing and knows nothing of the ledger or documents.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import accumulate
+
+from recordkit.core.personal import id_number_check_digit
+
+STATUS_OCCUPIED = "已入住"
+STATUS_DELIVERED = "已交付"
+STATUS_VACANT = "空置"
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    """One unit of the demo estate and, unless developer-held, its owner.
+
+    An 已入住 unit has an owner and a move-in date; an 已交付 unit has an owner
+    and no move-in date; a 空置 unit has no move-in date and either an owner who
+    lives elsewhere or no owner at all (still held by the developer).
+    """
+
+    building: str
+    entrance: str
+    room: str
+    floor_area: Decimal
+    owner_name: str | None
+    phone: str | None
+    id_number: str | None
+    move_in_date: datetime.date | None
+    status: str
+
+    @property
+    def code(self) -> str:
+        """The canonical unit code, e.g. ``3-2-1201``."""
+        return f"{self.building}-{self.entrance}-{self.room}"
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str
+    phone: str
+    id_number: str
+
+
+@dataclass(frozen=True)
+class _Building:
+    number: int
+    entrances: int
+    floors: int
+    areas_centi: tuple[int, ...]  # floor area per room position, in 0.01 m²
+    delivered: datetime.date
+
+
+class _Weighted:
+    """A weighted choice with cumulative weights computed once (hot path)."""
+
+    def __init__(self, items: Sequence[tuple[str, int]]) -> None:
+        self.values = [value for value, _ in items]
+        self.cum_weights = list(accumulate(weight for _, weight in items))
+
+    def pick(self, rng: random.Random) -> str:
+        return rng.choices(self.values, cum_weights=self.cum_weights)[0]
+
+
+# Surnames with rough shares per ten thousand people (national statistics).
+_SURNAMES = _Weighted(
+    [
+        ("王", 710), ("李", 700), ("张", 670), ("刘", 540), ("陈", 460),
+        ("杨", 310), ("黄", 220), ("赵", 220), ("吴", 200), ("周", 190),
+        ("徐", 150), ("孙", 150), ("马", 140), ("朱", 130), ("胡", 130),
+        ("郭", 120), ("何", 120), ("林", 110), ("罗", 100), ("高", 100),
+        ("郑", 90), ("梁", 80), ("谢", 70), ("宋", 70), ("唐", 70),
+        ("许", 70), ("韩", 60), ("冯", 60), ("邓", 60), ("曹", 60),
+        ("彭", 60), ("曾", 60), ("肖", 50), ("田", 50), ("董", 50),
+        ("袁", 50), ("潘", 50), ("于", 50), ("蒋", 50), ("蔡", 50),
+        ("余", 40), ("杜", 40), ("叶", 40), ("程", 40), ("苏", 40),
+        ("魏", 40), ("吕", 40), ("丁", 40), ("任", 40), ("沈", 40),
+        ("姚", 30), ("卢", 30), ("姜", 30), ("崔", 30), ("钟", 30),
+        ("谭", 30), ("陆", 30), ("汪", 30), ("范", 30), ("金", 30),
+        ("欧阳", 4), ("司马", 1), ("上官", 1),
+    ]
+)
+
+_MALE_FIRST = "建国志文永海俊子浩宇嘉明晓家立振德春天正鹏世学思博雨晨"
+_MALE_SECOND = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁浩凯健峰林东晨阳亮成龙兴荣庆昊然轩睿哲泽航"
+_MALE_SINGLE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁浩凯健峰林东亮龙"
+_FEMALE_FIRST = "秀桂玉美丽晓雅思子欣佳雨诗梦淑春静婉若慧"
+_FEMALE_SECOND = "芳娜敏静丽艳娟霞英华慧玲婷雪琳倩颖燕红萍洁梅莉欣怡琪璐晶丹蓉薇萱涵"
+_FEMALE_SINGLE = "芳娜敏静丽艳娟霞英慧玲婷雪琳倩颖燕红萍洁梅莉丹"
+
+# Real county-level region codes, grouped by province (direct-controlled
+# cities count as provinces), so an estate can favour its own province.
+_REGIONS: tuple[tuple[str, ...], ...] = (
+    ("110101", "110105", "110108", "110106"),  # 北京 东城 朝阳 海淀 丰台
+    ("310104", "310115", "310105", "310110"),  # 上海 徐汇 浦东 长宁 杨浦
+    ("440305", "440304", "440106", "440104"),  # 广东 深圳南山 福田 广州天河 越秀
+    ("320102", "320106", "320508", "320211"),  # 江苏 南京玄武 鼓楼 苏州姑苏 无锡滨湖
+    ("510104", "510107", "510108", "510124"),  # 四川 成都锦江 武侯 成华 郫县
+    ("420102", "420106", "420111", "420502"),  # 湖北 武汉江岸 武昌 洪山 宜昌西陵
+    ("330106", "330102", "330203", "330302"),  # 浙江 杭州西湖 上城 宁波海曙 温州鹿城
+    ("370102", "370202", "370303", "370602"),  # 山东 济南历下 青岛市南 淄博张店 烟台芝罘
+    ("410105", "410305", "411102"),  # 河南 郑州金水 洛阳涧西 漯河源汇
+    ("430102", "430104", "430602"),  # 湖南 长沙芙蓉 岳麓 岳阳岳阳楼
+    ("610113", "610103", "610402"),  # 陕西 西安雁塔 碑林 咸阳秦都
+    ("350102", "350203", "350503"),  # 福建 福州鼓楼 厦门思明 泉州丰泽
+)
+_HOME_PROVINCE_SHARE = 0.55
+
+_PHONE_PREFIXES = _Weighted(
+    [(str(p), 8) for p in range(130, 140)]
+    + [(str(p), 7) for p in (150, 151, 152, 153, 155, 156, 157, 158, 159)]
+    + [(str(p), 7) for p in range(180, 190)]
+    + [(str(p), 3) for p in (147, 166, 173, 175, 176, 177, 178, 191, 198, 199)]
+)
+
+# Room-type floor areas in 0.01 m²: 两室两厅, 三室两厅, 四室两厅.
+_SMALL, _MEDIUM, _LARGE = 8935, 11862, 14380
+# Floor plans by rooms per floor per entrance: larger flats at the ends.
+_FLOOR_PLANS: dict[int, tuple[tuple[int, ...], ...]] = {
+    2: ((_MEDIUM, _MEDIUM), (_LARGE, _LARGE), (_MEDIUM, _LARGE)),
+    3: ((_MEDIUM, _SMALL, _MEDIUM), (_LARGE, _SMALL, _MEDIUM)),
+    4: ((_MEDIUM, _SMALL, _SMALL, _MEDIUM), (_LARGE, _SMALL, _SMALL, _LARGE)),
+}
+# 11 floors: 小高层; 18 and 33 are the usual fire-code steps of high-rises.
+_FLOOR_COUNTS = (11, 11, 17, 18, 18, 24, 26, 28, 32, 33, 33)
+_ROOMS_PER_FLOOR = (2, 2, 2, 3, 3, 4, 4)
+_ENTRANCES = (2, 2, 3)
+
+_STATUS_WEIGHTS = (80, 8, 12)  # 已入住 / 已交付 / 空置
+_VACANT_WITH_OWNER_SHARE = 0.6  # the rest is still held by the developer
+_TWO_UNIT_OWNER_SHARE = 0.02
+_BUILDINGS_PER_PHASE = 6
+_FIRST_DELIVERY = datetime.date(2015, 1, 1)
+_LAST_DELIVERY = datetime.date(2025, 6, 30)
+_LAST_MOVE_IN = datetime.date(2026, 9, 30)
+_OLDEST_BIRTH = datetime.date(1950, 1, 1)
+_YOUNGEST_BIRTH = datetime.date(2002, 12, 31)
+_MIN_OWNER_AGE = 22
+
+
+def generate_estate(seed: int = 2026, min_units: int = 1000) -> list[DemoUnit]:
+    """Make a demo estate of at least ``min_units`` units, sorted by unit code.
+
+    The same seed gives the same estate in every run.  Phones and ID numbers
+    are valid and belong to one owner each; about 2% of owners hold two units
+    and appear with identical name, phone and ID number on both.
+    Raises ``ValueError`` when ``min_units`` is not positive.
+    """
+    if min_units < 1:
+        raise ValueError(f"min_units must be positive, got {min_units}")
+    rng = random.Random(seed)
+    home_province = rng.randrange(len(_REGIONS))
+    buildings = _plan_buildings(rng, min_units)
+
+    slots: list[tuple[_Building, str, str, int]] = [
+        (building, str(entrance), str(floor * 100 + position + 1), area)
+        for building in buildings
+        for entrance in range(1, building.entrances + 1)
+        for floor in range(1, building.floors + 1)
+        for position, area in enumerate(building.areas_centi)
+    ]
+    statuses = rng.choices(
+        (STATUS_OCCUPIED, STATUS_DELIVERED, STATUS_VACANT),
+        weights=_STATUS_WEIGHTS,
+        k=len(slots),
+    )
+    owned = [
+        status != STATUS_VACANT or rng.random() < _VACANT_WITH_OWNER_SHARE
+        for status in statuses
+    ]
+    second_units = _pick_second_units(rng, [i for i, has in enumerate(owned) if has])
+
+    used_names: set[str] = set()
+    used_phones: set[str] = set()
+    used_ids: set[str] = set()
+    owners: list[_Owner | None] = [None] * len(slots)
+    for index, has_owner in enumerate(owned):
+        if not has_owner or index in second_units:
+            continue
+        owners[index] = _make_owner(
+            rng,
+            home_province,
+            slots[index][0].delivered.year,
+            used_names,
+            used_phones,
+            used_ids,
+        )
+    for second, first in second_units.items():
+        owners[second] = owners[first]
+
+    units: list[DemoUnit] = []
+    for (building, entrance, room, area), status, owner in zip(slots, statuses, owners):
+        move_in = None
+        if status == STATUS_OCCUPIED:
+            move_in = _move_in_date(rng, building.delivered)
+        units.append(
+            DemoUnit(
+                building=str(building.number),
+                entrance=entrance,
+                room=room,
+                floor_area=Decimal(area).scaleb(-2),
+                owner_name=owner.name if owner else None,
+                phone=owner.phone if owner else None,
+                id_number=owner.id_number if owner else None,
+                move_in_date=move_in,
+                status=status,
+            )
+        )
+    units.sort(key=lambda u: (int(u.building), int(u.entrance), int(u.room)))
+    return units
+
+
+def _plan_buildings(rng: random.Random, min_units: int) -> list[_Building]:
+    """Add buildings until the estate holds ``min_units``; deliver them in phases."""
+    buildings: list[_Building] = []
+    total = 0
+    delivered = _random_date(rng, _FIRST_DELIVERY, datetime.date(2016, 12, 31))
+    while total < min_units:
+        number = len(buildings) + 1
+        if number > 1 and (number - 1) % _BUILDINGS_PER_PHASE == 0:
+            # A later phase (二期, 三期 …) is handed over one to three years on.
+            delivered = min(
+                delivered + datetime.timedelta(days=rng.randint(365, 1100)),
+                _LAST_DELIVERY,
+            )
+        entrances = rng.choice(_ENTRANCES)
+        floors = rng.choice(_FLOOR_COUNTS)
+        plan = rng.choice(_FLOOR_PLANS[rng.choice(_ROOMS_PER_FLOOR)])
+        # Same plan, slightly different measured area in every building.
+        areas = tuple(area + rng.randint(-150, 150) for area in plan)
+        buildings.append(_Building(number, entrances, floors, areas, delivered))
+        total += entrances * floors * len(areas)
+    return buildings
+
+
+def _pick_second_units(rng: random.Random, owned: list[int]) -> dict[int, int]:
+    """Map each unit whose owner already holds another unit to that other unit."""
+    # With n owned units and share s of owners holding two: owners = n / (1 + s).
+    pairs = round(len(owned) * _TWO_UNIT_OWNER_SHARE / (1 + _TWO_UNIT_OWNER_SHARE))
+    chosen = rng.sample(owned, 2 * pairs)
+    return {
+        max(chosen[2 * i], chosen[2 * i + 1]): min(chosen[2 * i], chosen[2 * i + 1])
+        for i in range(pairs)
+    }
+
+
+def _make_owner(
+    rng: random.Random,
+    home_province: int,
+    bought_year: int,
+    used_names: set[str],
+    used_phones: set[str],
+    used_ids: set[str],
+) -> _Owner:
+    male = rng.random() < 0.5
+    youngest = min(
+        _YOUNGEST_BIRTH, datetime.date(bought_year - _MIN_OWNER_AGE, 12, 31)
+    )
+    birth = _random_date(rng, _OLDEST_BIRTH, youngest)
+
+    # Namesakes are real, but in a demo they make every search ambiguous.
+    name = _chinese_name(rng, male)
+    for _ in range(20):
+        if name not in used_names:
+            break
+        name = _chinese_name(rng, male)
+    used_names.add(name)
+
+    phone = _PHONE_PREFIXES.pick(rng) + f"{rng.randrange(10**8):08d}"
+    while phone in used_phones:
+        phone = _PHONE_PREFIXES.pick(rng) + f"{rng.randrange(10**8):08d}"
+    used_phones.add(phone)
+
+    province = home_province
+    if rng.random() >= _HOME_PROVINCE_SHARE:
+        province = rng.randrange(len(_REGIONS))
+    region = rng.choice(_REGIONS[province])
+    id_number = _id_number(rng, region, birth, male)
+    while id_number in used_ids:
+        id_number = _id_number(rng, region, birth, male)
+    used_ids.add(id_number)
+    return _Owner(name, phone, id_number)
+
+
+def _chinese_name(rng: random.Random, male: bool) -> str:
+    surname = _SURNAMES.pick(rng)
+    if rng.random() < 0.25:
+        return surname + rng.choice(_MALE_SINGLE if male else _FEMALE_SINGLE)
+    first = rng.choice(_MALE_FIRST if male else _FEMALE_FIRST)
+    second = rng.choice(_MALE_SECOND if male else _FEMALE_SECOND)
+    while second == first:
+        second = rng.choice(_MALE_SECOND if male else _FEMALE_SECOND)
+    return surname + first + second
+
+
+def _id_number(
+    rng: random.Random, region: str, birth: datetime.date, male: bool
+) -> str:
+    # The third sequence digit is odd for men and even for women (GB 11643).
+    sex_digit = rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
+    sequence = rng.randrange(1, 100) * 10 + sex_digit
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + id_number_check_digit(first17)
+
+
+def _move_in_date(rng: random.Random, delivered: datetime.date) -> datetime.date:
+    """Most owners move in within a year of handover; a tail comes years later."""
+    earliest = delivered + datetime.timedelta(days=14)
+    roll = rng.random()
+    if roll < 0.6:
+        latest = delivered + datetime.timedelta(days=365)
+    elif roll < 0.85:
+        latest = delivered + datetime.timedelta(days=4 * 365)
+    else:
+        latest = _LAST_MOVE_IN
+    return _random_date(rng, earliest, min(latest, _LAST_MOVE_IN))
+
+
+def _random_date(
+    rng: random.Random, first: datetime.date, last: datetime.date
+) -> datetime.date:
+    return datetime.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))

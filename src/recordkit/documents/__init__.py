@@ -1,0 +1,1 @@
+"""Generated documents: templates (engine, checks, built-in designs), notices, certificates, PDF."""

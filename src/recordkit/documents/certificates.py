@@ -1,0 +1,221 @@
+"""Certificates (居住证明, 缴费证明) and goods exit passes (出门条), printed at the counter for one unit.
+
+Each is numbered (one sequence per kind and year, taken under the ledger's write lock
+in the same transaction that writes and records the .docx), so numbers never repeat.
+Whether a unit may have one is decided here; filling the template is ``documents``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from recordkit.ledger import journal
+from recordkit.core.errors import ConflictError, UsageError, ValidationError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.documents.generated import GeneratedDocument
+    from recordkit.owners.roster import UnitView
+    from recordkit.ledger.db import Ledger
+    from recordkit.documents.templates.engine import TemplateLibrary
+    from recordkit.core.workspace import Workspace
+
+RESIDENCE = "居住证明"
+CLEARANCE = "缴费证明"
+EXIT_PASS = "出门条"
+#: kind -> (number prefix, digits of the sequence)
+NUMBERING = {RESIDENCE: ("JZ", 4), CLEARANCE: ("JF", 4), EXIT_PASS: ("CM", 6)}
+KINDS = tuple(NUMBERING)
+DEFAULT_PURPOSE = "办理相关事务"
+_QUANTITY = re.compile(r"^(?P<name>.*?\D)\s*(?P<qty>\d+\s*[台件个箱张套把只辆包袋组床块盆桶]?)$")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    number: str
+    kind: str
+    unit: str
+    document: GeneratedDocument
+    pdf: GeneratedDocument | None = None
+    pdf_problem: str | None = None  # why no PDF was made when one was asked for
+
+
+# -- pure decisions -----------------------------------------------------------------------
+
+
+def certificate_number(kind: str, year: int, seq: int) -> str:
+    prefix, digits = NUMBERING[kind]
+    return f"{prefix}{year}-{seq:0{digits}d}"
+
+
+def parse_items(text: str) -> list[dict[str, Any]]:
+    """``冰箱1台,旧沙发 2件、纸箱10个`` → numbered rows with the name and the quantity as written."""
+    parts = [part.strip() for part in re.split(r"[,，、;；\n]+", unicodedata.normalize("NFKC", text)) if part.strip()]
+    if not parts:
+        raise ValidationError("出门条需要写明放行的物品，例如 --items \"冰箱1台,洗衣机1台\"")
+    rows = []
+    for number, part in enumerate(parts, start=1):
+        match = _QUANTITY.match(part)
+        name, quantity = (match["name"].strip(), match["qty"].replace(" ", "")) if match else (part, "")
+        rows.append({"序号": number, "名称": name, "数量": quantity})
+    return rows
+
+
+def check_valid_until(valid_until: dt.date, today: dt.date) -> None:
+    if valid_until < today:
+        raise ValidationError(f"有效期 {valid_until.isoformat()} 早于今天（{today.isoformat()}），"
+                              "出门条的有效期应是今天或以后的日期")
+
+
+def _check_kind(kind: str) -> str:
+    kind = kind.strip().removesuffix(".docx")
+    if kind not in NUMBERING:
+        raise UsageError(f"没有“{kind}”这种证明，可开具：{'、'.join(KINDS)}")
+    return kind
+
+
+# -- issuing ------------------------------------------------------------------------------
+
+
+def _unit(ledger: Ledger, unit: str) -> UnitView:
+    from recordkit.owners.roster import show_unit
+
+    view, _ = show_unit(ledger, unit)
+    if not view.owner:
+        raise ConflictError(f"房屋 {view.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
+    return view
+
+
+def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
+    import sqlalchemy as sa
+
+    from recordkit.billing.billing import list_arrears
+    from recordkit.core.money import format_yuan
+    from recordkit.core.dates import Month, parse_month
+    from recordkit.ledger.schema import bills, units
+    from recordkit.documents.templates.engine import chinese_date
+
+    code = str(view.code)
+    owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
+    if owing is not None:
+        raise ConflictError(f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
+                            f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
+                            f"--amount {format_yuan(owing.amount_fen).replace(',', '')}")
+    with ledger.read() as conn:
+        last = conn.execute(sa.select(sa.func.max(bills.c.month)).select_from(
+            bills.join(units, units.c.id == bills.c.unit_id)).where(
+            units.c.code == code, bills.c.month <= str(Month.of(today)))).scalar()
+    return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
+
+
+def _residence_values(view: UnitView) -> dict[str, Any]:
+    from recordkit.documents.templates.engine import chinese_date
+
+    if view.status != "occupied":
+        from recordkit.owners.roster import STATUS_LABELS
+
+        raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
+    if view.move_in_date is None:
+        raise ConflictError(f"台账中没有房屋 {view.code} 的入住日期，不能开具居住证明。"
+                            "请在业主名册中补上入住日期后重新导入")
+    return {"身份证号": view.id_number or "（未登记）", "建筑面积": f"{view.floor_area:.2f}",
+            "入住日期": chinese_date(view.move_in_date)}
+
+
+def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str, operator: str, *,
+                     purpose: str | None = None, items: str | None = None, valid_until: dt.date | None = None,
+                     carrier: str | None = None, pdf: bool = False, today: dt.date | None = None,
+                     library: TemplateLibrary | None = None) -> Certificate:
+    """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
+
+    Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit,
+    ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
+    (saying how much) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
+    for an exit pass without items or valid until a past day.  Nothing is written then.
+    With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
+    """
+    from recordkit.documents.generated import DocumentRequest, common_context, files_removed_on_failure, pdf_copies, write_documents
+    from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
+
+    kind = _check_kind(kind)
+    today = today or dt.date.today()
+    if kind != EXIT_PASS and (items is not None or valid_until is not None or carrier is not None):
+        raise UsageError("--items、--valid-until、--carrier 只用于出门条")
+    if kind == EXIT_PASS and purpose is not None:
+        raise UsageError("--purpose 只用于居住证明和缴费证明")
+    view = _unit(ledger, unit)
+    code = str(view.code)
+    values: dict[str, Any] = {"业主姓名": view.owner, "房号": code}
+    details: dict[str, Any] = {}
+    if kind == EXIT_PASS:
+        rows = parse_items(items or "")
+        until = valid_until or today
+        check_valid_until(until, today)
+        values |= {"物品": rows, "有效期至": chinese_date(until), "携物人": carrier or "业主本人",
+                   "经办人": operator}
+        details = {"items": [f"{row['名称']}{row['数量']}" for row in rows], "valid_until": until.isoformat(),
+                   "carrier": carrier or ""}
+    else:
+        values["用途"] = purpose or DEFAULT_PURPOSE
+        details = {"purpose": values["用途"]}
+        values |= _clearance_values(ledger, view, today) if kind == CLEARANCE else _residence_values(view)
+    template = (library or TemplateLibrary.for_workspace(workspace)).get(kind)
+    number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
+    context = {**common_context(workspace, today), **values, number_key: "（编号）"}
+    template.check_context(context)  # before the number is taken
+    with files_removed_on_failure() as written, ledger.write() as conn:
+        seq = _next_seq(conn, kind, today.year)
+        number = certificate_number(kind, today.year, seq)
+        context[number_key] = number
+        document = write_documents(conn, workspace, template, [DocumentRequest(context, code, f"{kind}{number}")],
+                                   operator=operator, kind=kind if kind == EXIT_PASS else "证明", written=written)[0]
+        _insert(conn, kind, number, today, seq, code, operator, document.id, details)
+    if not pdf:
+        return Certificate(number, kind, code, document)
+    pdfs, problem = pdf_copies(workspace, ledger, [document], operator)
+    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem)
+
+
+def _next_seq(conn: Connection, kind: str, year: int) -> int:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import certificates
+
+    current = conn.execute(sa.select(sa.func.max(certificates.c.seq)).where(
+        certificates.c.kind == kind, certificates.c.year == year)).scalar()
+    return (current or 0) + 1
+
+
+def _insert(conn: Connection, kind: str, number: str, today: dt.date, seq: int, unit: str, operator: str,
+            document_id: int, details: dict[str, Any]) -> None:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import certificates
+
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    conn.execute(sa.insert(certificates).values(
+        number=number, kind=kind, year=today.year, seq=seq, unit_code=unit, issued_on=today, issued_at=now,
+        operator=operator, document_id=document_id, details=json.dumps(details, ensure_ascii=False)))
+    journal.record(conn, operator, [journal.Change("certificate.issue", "certificate", number, None,
+                                                   {"kind": kind, "unit": unit, **details})])
+
+
+def list_certificates(ledger: Ledger, kind: str | None = None) -> Sequence[dict[str, Any]]:
+    """Issued certificates and passes, newest first."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import certificates
+
+    query = sa.select(certificates).order_by(certificates.c.id.desc())
+    if kind:
+        query = query.where(certificates.c.kind == _check_kind(kind))
+    with ledger.read() as conn:
+        return [{"number": r.number, "kind": r.kind, "unit": r.unit_code, "issued_on": r.issued_on.isoformat(),
+                 "operator": r.operator, **json.loads(r.details)} for r in conn.execute(query)]

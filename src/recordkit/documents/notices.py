@@ -1,0 +1,447 @@
+"""Notices (通知) and payment reminders (催缴通知书): who gets one, what it says, the sign-off sheet.
+
+A notice goes to units picked by unit, building or the whole estate; a reminder to every
+unit in arrears (``fees.list_arrears``) with its own table of unpaid months.  Each batch
+is one document per unit or one merged print file, plus a 送达签收表 .xlsx for the
+door-to-door round, and PDF copies when asked.  Filling and recording is ``documents``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
+from recordkit.documents.templates.engine import Template, TemplateLibrary
+
+if TYPE_CHECKING:
+    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.ledger.db import Ledger
+    from recordkit.core.workspace import Workspace
+
+NOTICE_KIND = "通知"
+REMINDER_TEMPLATE = "催缴通知书"
+SIGN_SHEET_KIND = "送达签收表"
+SIGN_SHEET_HEADERS = ("序号", "房号", "业主", "签收人签字", "签收日期", "备注")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A unit a notice is addressed to."""
+
+    unit: str
+    building: str
+    owner: str | None
+
+    @property
+    def salutation(self) -> str:
+        return f"尊敬的{self.owner}业主" if self.owner else "尊敬的业主（住户）"
+
+
+@dataclass
+class NoticeBatch:
+    """What one `notice make` / `notice remind` produced."""
+
+    template: str
+    recipients: list[Recipient]
+    documents: list[GeneratedDocument]
+    sign_sheet: GeneratedDocument | None = None
+    pdfs: list[GeneratedDocument] = field(default_factory=list)
+    pdf_problem: str | None = None
+    merged: bool = False
+    total_fen: int = 0  # a reminder batch: what the units owe together
+
+
+# -- pure decisions -----------------------------------------------------------------------
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """``--set 停水时间=11月25日8:00`` values; ``UsageError`` for one without ``=`` or a name."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = unicodedata.normalize("NFKC", name).strip()
+        if not sep or not name:
+            raise UsageError(f"--set “{item}” 的写法不对，应写成 变量名=内容，例如 --set 停水时间=11月25日8:00")
+        values[name] = value.strip()
+    return values
+
+
+_DATE = re.compile(r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")
+_TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+
+
+def parse_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
+    """A date or date-and-time as clerks write it (``2026-12-05 08:00``, ``12月5日8:00``,
+    ``2026年12月5日``, ``当日18:00`` after ``base``), or None when the text is not one."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE.search(folded)
+    if match:
+        try:
+            day = dt.date(int(match["y"] or today.year), int(match["m"]), int(match["d"]))
+        except ValueError:
+            return None
+        rest = folded[match.end():]
+    elif base is not None and re.match(r"^(当日|当天|同日)", folded):
+        day, rest = base, folded[2:]
+    else:
+        return None
+    clock = _TIME.search(rest)
+    hour, minute = (int(clock["h"]), int(clock["min"] or 0)) if clock else (0, 0)
+    if hour > 24 or minute > 59:
+        return None
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute)
+
+
+def check_order(template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]],
+                today: dt.date) -> None:
+    """``ValidationError`` when a later date of the template (恢复时间) comes before its earlier one."""
+    for first, second in pairs:
+        if first not in values or second not in values:
+            continue
+        start = parse_when(str(values[first]), today)
+        end = parse_when(str(values[second]), today, base=start.date() if start else None)
+        if start is not None and end is not None and end < start:
+            raise ValidationError(f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"
+                                  f"早于{first}（{values[first]}），请检查后再试")
+
+
+def check_values(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
+    """The clerk's ``--set`` values against what the template uses: a name the template does not
+    use (likely misspelt) or a variable nobody provides is a ``ValidationError`` naming both."""
+    needed = sorted(template.variables - provided)
+    for name in values:
+        if name not in template.variables:
+            close = difflib.get_close_matches(name, needed or sorted(template.variables), n=1, cutoff=0.5)
+            hint = f"（是不是 {close[0]}？）" if close else ""
+            raise ValidationError(f"模板“{template.name}”没有用到变量“{name}”{hint}。"
+                                  f"需要用 --set 填写的变量：{'、'.join(needed) or '（无）'}")
+    missing = [name for name in needed if name not in values]
+    if missing:
+        example = " ".join(f"--set {name}=…" for name in missing)
+        raise ValidationError(f"模板“{template.name}”需要填写变量：{'、'.join(missing)}。请加上 {example}")
+
+
+def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What one recipient's notice is filled with: office, estate, date, owner, unit, salutation, --set."""
+    return {**common, "业主姓名": recipient.owner or "", "房号": recipient.unit, "楼栋": recipient.building,
+            "称呼": recipient.salutation, **values}
+
+
+def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
+    """How a batch's files and sign-off sheet name who it went to: 全体, 3栋, or the one unit
+    (inferred from the recipients unless the clerk asked for a building or the estate)."""
+    buildings = sorted({r.building for r in recipients})
+    if everyone or len(buildings) > 1:
+        return "全体"
+    if building or len(recipients) > 1:
+        return f"{buildings[0]}栋"
+    return recipients[0].unit
+
+
+# -- recipients ---------------------------------------------------------------------------
+
+
+def select_recipients(ledger: Ledger, unit: str | None = None, building: str | None = None,
+                      everyone: bool = False) -> list[Recipient]:
+    """The units a notice goes to: one unit (any status), or the occupied (已入住) units of a
+    building or of the estate, in natural order.
+
+    ``UsageError`` unless exactly one of the three is given; ``NotFoundError`` for an
+    unknown unit or a building with no occupied unit.
+    """
+    from recordkit.owners.roster import list_units, show_unit
+
+    if sum((unit is not None, building is not None, everyone)) != 1:
+        raise UsageError("请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all")
+    if unit is not None:
+        view, _ = show_unit(ledger, unit)
+        return [Recipient(str(view.code), view.code.building, view.owner)]
+    views = [view for view in list_units(ledger, building) if view.status == "occupied"]
+    if not views:
+        where = f"{building} 栋" if building is not None else "台账中"
+        raise NotFoundError(f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态")
+    return [Recipient(str(view.code), view.code.building, view.owner) for view in views]
+
+
+def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
+    library = library or TemplateLibrary.for_workspace(workspace)
+    return library.get(name), library
+
+
+# -- notices ------------------------------------------------------------------------------
+
+
+def make_notices(workspace: Workspace, ledger: Ledger, template_name: str, recipients: Sequence[Recipient],
+                 values: Mapping[str, str], operator: str, *, merge: bool = False, pdf: bool = False,
+                 scope: str = "", library: TemplateLibrary | None = None, today: dt.date | None = None,
+                 progress: Callable[[int], None] | None = None) -> NoticeBatch:
+    """One notice per recipient (or one merged print file) and the 送达签收表.
+
+    Every value is checked before anything is written: an unknown template
+    (``NotFoundError``), a misspelt or missing ``--set`` variable, dates out of order
+    (``ValidationError``).
+    """
+    from recordkit.documents.generated import DocumentRequest, common_context
+    from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
+
+    today = today or dt.date.today()
+    template, library = _template(workspace, template_name, library)
+    check_values(template, provided_variables(template.name), values)
+    common = common_context(workspace, today)
+    check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
+    requests = [DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
+                for recipient in recipients]
+    return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
+                  merge=merge, pdf=pdf, scope=scope or scope_label(recipients), today=today, progress=progress)
+
+
+def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: TemplateLibrary, kind: str,
+           recipients: Sequence[Recipient], requests: Sequence[DocumentRequest], operator: str, *, merge: bool,
+           pdf: bool, scope: str, today: dt.date, progress: Callable[[int], None] | None) -> NoticeBatch:
+    from recordkit.documents.generated import generate_many, generate_merged, pdf_copies
+
+    for request in requests:  # all of them, before the first file is written
+        template.check_context(request.context)
+    if merge:
+        documents = [generate_merged(workspace, ledger, template.name, requests, operator=operator, kind=kind,
+                                     subject=scope, title=f"{template.name}合并打印{len(requests)}份",
+                                     library=library)]
+        if progress:
+            progress(len(requests))
+    else:
+        documents = generate_many(workspace, ledger, template.name, requests, operator=operator, kind=kind,
+                                  library=library, progress=progress)
+    batch = NoticeBatch(template.name, list(recipients), documents, merged=merge)
+    batch.sign_sheet = write_sign_sheet(workspace, ledger, template.name, recipients, operator, scope, today)
+    if pdf:
+        batch.pdfs, batch.pdf_problem = pdf_copies(workspace, ledger, documents, operator)
+    return batch
+
+
+def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipients: Sequence[Recipient],
+                     operator: str, scope: str, today: dt.date) -> GeneratedDocument:
+    """The 送达签收表: one row per unit with the owner and an empty signature column, A4 portrait,
+    header repeated on every page; written to records/generated and recorded."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from recordkit.documents.generated import FileRecord, free_path, record_files
+    from recordkit.core.sheets import save_atomically
+    from recordkit.documents.templates.engine import chinese_date
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SIGN_SHEET_KIND
+    office = workspace.settings.office
+    sheet.append([f"{title} 送达签收表"])
+    sheet.append([f"{office.estate}　{scope}　共 {len(recipients)} 户　{office.name}　{chinese_date(today)}"])
+    sheet.append(list(SIGN_SHEET_HEADERS))
+    for number, recipient in enumerate(recipients, start=1):
+        sheet.append([number, recipient.unit, recipient.owner or "", "", "", ""])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SIGN_SHEET_HEADERS))
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SIGN_SHEET_HEADERS))
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    thin = Side(style="thin")
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        sheet.row_dimensions[row[0].row].height = 28
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (6, 14, 14, 20, 14, 16), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    path = free_path(workspace, f"{title}送达签收表_{scope}", ".xlsx")
+    save_atomically(workbook, path)
+    try:
+        return record_files(workspace, ledger, [FileRecord(
+            path, SIGN_SHEET_KIND, title, scope, f"{title}送达签收表",
+            {"户数": len(recipients), "房号": [r.unit for r in recipients]})], operator)[0]
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+# -- notice batch from a sheet ------------------------------------------------------------
+
+
+def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
+    """A sheet of recipients with their own values: a 房号 column, then one column per template
+    variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
+    the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
+    from openpyxl import load_workbook
+
+    from recordkit.owners.roster import list_units
+    from recordkit.core.sheets import column_letter, normalise_header
+    from recordkit.core.unitcodes import parse_unit_code
+
+    if not path.is_file():
+        raise NotFoundError(f"找不到表格 {path}")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:
+        raise ValidationError(f"{path.name} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx") from err
+    try:
+        rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    headers = [normalise_header(cell) if cell is not None else "" for cell in (rows[0] if rows else [])]
+    if "房号" not in headers:
+        raise ValidationError(f"{path.name} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限")
+    units = {str(view.code): view for view in list_units(ledger)}
+    unit_column = headers.index("房号")
+    good, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(cell in (None, "") for cell in row):
+            continue
+        cells = {header: ("" if cell is None else str(cell).strip()) for header, cell in zip(headers, row, strict=False)
+                 if header}
+        letter = column_letter(unit_column)
+        try:
+            code = str(parse_unit_code(cells.get("房号", "")))
+        except ValidationError as err:
+            problems.append(CellProblem(number, letter, "房号", err.message))
+            continue
+        if code not in units:
+            problems.append(CellProblem(number, letter, "房号", f"台账中没有房屋 {code}"))
+            continue
+        view = units[code]
+        good.append((number, Recipient(code, view.code.building, view.owner),
+                     {header: value for header, value in cells.items() if header != "房号" and value}))
+    if not good and not problems:
+        raise ValidationError(f"{path.name} 没有任何房号，没有生成任何通知")
+    return good, problems
+
+
+def batch_notices(workspace: Workspace, ledger: Ledger, template_name: str, sheet: Path, values: Mapping[str, str],
+                  operator: str, *, merge: bool = False, pdf: bool = False, library: TemplateLibrary | None = None,
+                  today: dt.date | None = None, progress: Callable[[int], None] | None = None) -> NoticeBatch:
+    """Notices for the units of a sheet, each with the values of its own row over ``values``."""
+    from recordkit.documents.generated import DocumentRequest, common_context
+    from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
+
+    today = today or dt.date.today()
+    template, library = _template(workspace, template_name, library)
+    rows, problems = read_batch_sheet(ledger, sheet)
+    common = common_context(workspace, today)
+    recipients, requests = [], []
+    for number, recipient, row in rows:
+        merged = {**values, **row}
+        try:
+            check_values(template, provided_variables(template.name), merged)
+            check_order(template.name, {**common, **merged}, ordered_pairs(template.name), today)
+        except ValidationError as err:
+            problems.append(CellProblem(number, "", recipient.unit, err.message))
+            continue
+        recipients.append(recipient)
+        requests.append(DocumentRequest(notice_context(common, recipient, merged), recipient.unit, template.name))
+    if problems:
+        # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
+        raise ValidationError(f"{sheet.name} 有 {len(problems)} 处错误，没有生成任何通知",
+                              sorted(problems, key=lambda problem: problem.row))
+    return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
+                  merge=merge, pdf=pdf, scope=f"{sheet.stem}", today=today, progress=progress)
+
+
+# -- payment reminders --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    month: str  # "2026-10"
+    item: str
+    amount_fen: int
+
+
+def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
+    """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
+    import sqlalchemy as sa
+
+    from recordkit.billing.billing import outstanding_query
+    from recordkit.core.dates import Month
+    from recordkit.ledger.schema import fee_items
+    from recordkit.ledger.schema import units as units_table
+
+    wanted = set(units)
+    inner = outstanding_query().subquery()
+    query = (sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
+             .select_from(inner.join(units_table, units_table.c.id == inner.c.unit_id)
+                          .join(fee_items, fee_items.c.id == inner.c.item_id))
+             .where(inner.c.owed_fen > 0, inner.c.month <= str(Month.of(as_of)))
+             .order_by(inner.c.month, fee_items.c.id))
+    lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
+    with ledger.read() as conn:
+        for code, month, item, _, owed in conn.execute(query):
+            if code in wanted:
+                lines[code].append(ReminderLine(month, item, int(owed)))
+    return lines
+
+
+def reminder_context(common: Mapping[str, str], recipient: Recipient, lines: Sequence[ReminderLine],
+                     as_of: dt.date, deadline: dt.date, methods: str, phone: str) -> dict[str, Any]:
+    """The values of one 催缴通知书: the table of months, items and amounts, total in figures and capitals."""
+    from recordkit.core.money import amount_in_capitals, format_yuan
+    from recordkit.core.dates import parse_month
+    from recordkit.documents.templates.engine import chinese_date
+
+    total = sum(line.amount_fen for line in lines)
+    months = sorted({line.month for line in lines})
+    return {**notice_context(common, recipient, {}),
+            "明细": [{"月份": parse_month(line.month).chinese, "项目": line.item, "金额": format_yuan(line.amount_fen)}
+                   for line in lines],
+            "合计": format_yuan(total), "合计大写": amount_in_capitals(total), "欠费月数": len(months),
+            "最早月份": parse_month(months[0]).chinese, "截止日期": chinese_date(as_of),
+            "缴费期限": chinese_date(deadline), "缴费方式": methods, "联系电话": phone or "物业服务中心前台"}
+
+
+def remind(workspace: Workspace, ledger: Ledger, operator: str, *, min_months: int = 0, building: str | None = None,
+           merge: bool = False, pdf: bool = False, as_of: dt.date | None = None,
+           library: TemplateLibrary | None = None,
+           progress: Callable[[int], None] | None = None) -> NoticeBatch | None:
+    """A 催缴通知书 for every unit in arrears (owing at least ``min_months`` months, of one
+    building when given), with the sign-off sheet.  None when no unit is in arrears."""
+    from recordkit.documents.generated import DocumentRequest, common_context
+    from recordkit.billing.billing import list_arrears
+    from recordkit.documents.templates.designs import kind_of
+    from recordkit.core.unitcodes import parse_unit_code
+
+    if min_months < 0:
+        raise ValidationError(f"--min-months 不能为负数：{min_months}")
+    today = dt.date.today()
+    as_of = as_of or today
+    template, library = _template(workspace, REMINDER_TEMPLATE, library)
+    arrears = sorted(list_arrears(ledger, as_of, min_months=min_months, building=building),
+                     key=lambda a: parse_unit_code(a.unit).sort_key)
+    if not arrears:
+        return None
+    lines = unpaid_lines(ledger, [a.unit for a in arrears], as_of)
+    settings = workspace.settings.notices
+    common = common_context(workspace, today)
+    deadline = today + dt.timedelta(days=settings.payment_days)
+    recipients, requests = [], []
+    for row in arrears:
+        recipient = Recipient(row.unit, parse_unit_code(row.unit).building, row.owner)
+        recipients.append(recipient)
+        context = reminder_context(common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods,
+                                   settings.phone)
+        requests.append(DocumentRequest(context, row.unit, template.name))
+    scope = f"{building}栋" if building else "全体"
+    if min_months:
+        scope += f"欠费{min_months}个月以上"
+    batch = _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
+                   merge=merge, pdf=pdf, scope=scope, today=today, progress=progress)
+    batch.total_fen = sum(row.amount_fen for row in arrears)
+    return batch

@@ -1,0 +1,1 @@
+"""The template engine, its checks and the built-in designs."""

@@ -1,0 +1,173 @@
+"""`templates check` and `templates copy`: what is wrong with a template before anyone prints it.
+
+A check reads a template the way filling would and reports every problem it can find:
+Jinja that does not parse (quoting the paragraph), variables recordkit does not provide
+for the template's kind, sandbox violations, placeholders Word broke apart that could
+not be joined, and (for information) those it did join.  Filling is in ``templates``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recordkit.core.errors import ConflictError, NotFoundError
+from recordkit.documents.templates.engine import Template, TemplateError, TemplateLibrary, paragraph_text
+
+ERROR = "错误"
+WARNING = "提示"
+_WELL_FORMED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+# What is left of a paragraph once its well-formed placeholders are taken out and that Jinja would
+# print as it is (an unclosed "{{" is a syntax error, reported by Template.load instead).
+_STRAY = re.compile(r"\{\s+\{|\}\s+\}|\}\}|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # 错误 / 提示
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.level}] {self.where}：{self.message}" if self.where else f"[{self.level}] {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"level": self.level, "where": self.where, "message": self.message}
+
+
+@dataclass
+class CheckReport:
+    name: str
+    kind: str
+    path: Path
+    variables: list[str] = field(default_factory=list)
+    provided: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == ERROR for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "path": str(self.path), "ok": self.ok,
+                "variables": self.variables, "provided": self.provided, "asks": self.asks,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str]:
+    """(name, path, origin) of a template named in the library or given as a .docx path."""
+    from recordkit.documents.templates.engine import ORIGIN_OFFICE
+
+    candidate = Path(name_or_file).expanduser()
+    if candidate.suffix.lower() == ".docx" and candidate.is_file():
+        return candidate.stem, candidate, ORIGIN_OFFICE
+    if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
+        raise NotFoundError(f"找不到模板文件 {name_or_file}")
+    from recordkit.documents.templates.engine import ORIGIN_BUILTIN
+
+    name = name_or_file.removesuffix(".docx")
+    # Found without compiling it: a broken template is what the check is for.
+    office = library._office_path(name)
+    if office is not None:
+        return name, office, ORIGIN_OFFICE
+    builtin = library.builtin_path(name)
+    if builtin is None:
+        library.get(name)  # raises NotFoundError listing the names there are
+    assert builtin is not None
+    return name, builtin, ORIGIN_BUILTIN
+
+
+def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
+    """Every problem of one template (by name, or a .docx file checked under its file name's kind).
+
+    Raises ``NotFoundError`` for an unknown name or a missing file; problems of the
+    template itself are findings, never exceptions.
+    """
+    from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
+
+    name, path, origin = resolve(library, name_or_file)
+    provided, asks = provided_variables(name), asked_variables(name)
+    kind = kind_of(name)
+    report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
+    report.findings += _split_placeholders(path)
+    try:
+        template = Template.load(path, name=name, origin=origin)
+    except TemplateError as err:
+        report.findings.append(Finding(ERROR, "", err.message))
+        return report
+    report.variables = sorted(template.variables)
+    for placement, attribute in template.unsafe_uses():
+        report.findings.append(Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），"
+                                                             "模板里只能使用普通变量"))
+    free_text = kind == "通知"  # a notice's other variables come from --set
+    for variable in sorted(template.variables - provided - asks):
+        close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)
+        if close:
+            report.findings.append(Finding(ERROR, "", f"变量“{variable}”recordkit 不提供，是不是“{close[0]}”写错了？"))
+        elif free_text:
+            report.findings.append(Finding(WARNING, "", f"变量“{variable}”需要在打印时用 --set {variable}=… 填写"))
+        else:
+            report.findings.append(Finding(ERROR, "", f"变量“{variable}”recordkit 不提供（{kind}可用的变量："
+                                                      f"{'、'.join(sorted(provided))}）"))
+    unused = sorted(asks - template.variables)
+    if unused:
+        report.findings.append(Finding(WARNING, "", f"内置模板的这些变量没有用到：{'、'.join(unused)}"))
+    return report
+
+
+def _split_placeholders(path: Path) -> list[Finding]:
+    """Placeholders Word split over runs: those still broken after joining (errors, with the
+    paragraph) and those joined (information)."""
+    from recordkit.documents.templates.engine import Placement, _patch
+
+    findings: list[Finding] = []
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = [(n, package.read(n).decode("utf-8", "replace")) for n in package.namelist()
+                     if n.startswith("word/") and n.endswith(".xml")]
+    except (zipfile.BadZipFile, OSError):
+        return findings  # Template.load reports it
+    for part, xml in parts:
+        for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+            text = paragraph_text(raw)
+            if not any(mark in text for mark in ("{", "}", "｛", "｝")):
+                continue
+            where = str(Placement(part, text[:80]))
+            leftover = _WELL_FORMED.sub("", paragraph_text(_patch(raw)))
+            if _STRAY.search(leftover):
+                findings.append(Finding(ERROR, where, "占位符不完整或被拆开（例如 { { 中间有空格、用了全角括号｛｝、"
+                                                      "少了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"))
+                continue
+            for placeholder in _WELL_FORMED.findall(text):
+                if placeholder not in raw:
+                    findings.append(Finding(WARNING, where, f"Word 把占位符 {placeholder} 拆成了几段，"
+                                                            "recordkit 已自动合并，可以正常填写"))
+    return findings
+
+
+def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> Path:
+    """Put a built-in template into the workspace's templates/ for the office to edit.
+
+    ``NotFoundError`` for a name with no built-in; ``ConflictError`` when the office
+    already has its own copy (unless ``force``).
+    """
+    from recordkit.core.atomic import write_bytes
+
+    name = name.removesuffix(".docx")
+    source = library.builtin_path(name)
+    if source is None:
+        builtins = sorted(p.stem for p in library.builtin_dir.glob("*.docx"))
+        raise NotFoundError(f"没有名为“{name}”的内置模板。内置模板：{'、'.join(builtins)}")
+    if library.office_dir is None:
+        raise NotFoundError("工作区没有 templates/ 目录")
+    target = library.office_dir / f"{name}.docx"
+    if target.exists() and not force:
+        raise ConflictError(f"templates/{name}.docx 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force")
+    library.office_dir.mkdir(parents=True, exist_ok=True)
+    write_bytes(target, source.read_bytes())
+    return target

@@ -1,0 +1,70 @@
+"""Built-in certificates (证明) and the goods exit pass (出门条), issued at the counter for one unit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from recordkit.documents.templates.designs import Design
+from recordkit.documents.templates.designs.common import line, prepare, signature, table, title
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+CERTIFICATE_KIND = "证明"
+EXIT_PASS_KIND = "出门条"
+RESIDENCE_VARIABLES = ("证明编号", "业主姓名", "身份证号", "房号", "建筑面积", "入住日期", "用途")
+CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "截止日期", "已缴至", "用途")
+EXIT_PASS_VARIABLES = ("出门条编号", "业主姓名", "房号", "携物人", "物品", "有效期至", "经办人")
+
+
+def _number(document: Document, label: str, variable: str) -> None:
+    line(document, f"{label}：{{{{ {variable} }}}}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def _residence(document: Document) -> None:
+    prepare(document)
+    _number(document, "编号", "证明编号")
+    title(document, "居住证明")
+    line(document, "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 小区 }}{{ 房号 }}房屋的业主，"
+         "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。", indent=True)
+    line(document, "特此证明。", indent=True)
+    line(document, "本证明用于{{ 用途 }}，仅证明上述居住情况，复印无效。", indent=True)
+    signature(document)
+
+
+def _clearance(document: Document) -> None:
+    prepare(document)
+    _number(document, "编号", "证明编号")
+    title(document, "缴费证明")
+    line(document, "兹证明{{ 小区 }}{{ 房号 }}房屋（业主：{{ 业主姓名 }}）已缴清{{ 已缴至 }}及以前的物业服务费等各项费用，"
+         "截至{{ 截止日期 }}无欠费。", indent=True)
+    line(document, "特此证明。", indent=True)
+    line(document, "本证明用于{{ 用途 }}，复印无效。", indent=True)
+    signature(document)
+
+
+def _exit_pass(document: Document) -> None:
+    prepare(document)
+    _number(document, "编号", "出门条编号")
+    title(document, "物品放行条（出门条）")
+    line(document, "房号：{{ 小区 }}{{ 房号 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}")
+    table(document, ["序号", "物品名称", "数量"],
+          [["{%tr for 件 in 物品 %}", "", ""], ["{{ 件.序号 }}", "{{ 件.名称 }}", "{{ 件.数量 }}"],
+           ["{%tr endfor %}", "", ""]], widths_cm=[2.5, 9.0, 4.5])
+    valid = line(document, "有效期至：{{ 有效期至 }}（过期作废，一次有效）")
+    valid.paragraph_format.space_before = Pt(6)  # not glued to the table's bottom line
+    line(document, "业主授权：本人系{{ 房号 }}房屋业主{{ 业主姓名 }}，同意上列物品搬离小区，"
+         "并对物品的归属负责。", indent=True)
+    line(document, "业主签字：__________    联系电话：__________")
+    line(document, "经办人：{{ 经办人 }}    门岗查验：__________")
+    signature(document)
+
+
+DESIGNS = [
+    Design("居住证明", CERTIFICATE_KIND, _residence, variables=RESIDENCE_VARIABLES),
+    Design("缴费证明", CERTIFICATE_KIND, _clearance, variables=CLEARANCE_VARIABLES),
+    Design("出门条", EXIT_PASS_KIND, _exit_pass, variables=EXIT_PASS_VARIABLES),
+]

@@ -1,0 +1,435 @@
+"""The template engine: .docx templates with Jinja placeholders, filled in a sandbox.
+
+A template is compiled once: docxtpl's cleaning joins placeholders that Word split
+across runs, and each XML part with a placeholder becomes one sandboxed Jinja
+template with StrictUndefined.  Filling it renders only the Jinja and writes the
+other parts of the package as they are, which is what makes a batch of a thousand
+letters fast.  Which values a document gets is the business of the module that
+makes it (notices, receipts, renovations); built-in templates are drawn by
+``templates.designs`` and shipped in ``templates/builtin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from recordkit.core.workspace import Workspace
+
+BUILTIN_DIR = Path(__file__).parent / "builtin"
+ORIGIN_BUILTIN = "内置"
+ORIGIN_OFFICE = "本处"
+
+_MAIN_PART = "word/document.xml"
+_JINJA_MARK = re.compile(r"\{[{%#]")
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+# Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
+_UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
+
+
+class TemplateError(ValidationError):
+    """A template cannot be filled: broken Jinja, an unknown variable, a sandbox violation."""
+
+
+def chinese_date(value: dt.date | dt.datetime) -> str:
+    """``2026年11月23日``: how dates are written on the office's paper."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _chinese_date_filter(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return chinese_date(value)
+    if isinstance(value, str):
+        try:
+            return chinese_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _make_environment() -> jinja2.Environment:
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
+    environment = ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    environment.filters["中文日期"] = _chinese_date_filter
+    return environment
+
+
+_environment: jinja2.Environment | None = None
+
+
+def environment() -> jinja2.Environment:
+    """The one sandboxed Jinja environment every template is compiled in."""
+    global _environment
+    if _environment is None:
+        _environment = _make_environment()
+    return _environment
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where in the template a problem lies: the part and the paragraph's visible text."""
+
+    part: str
+    paragraph: str
+
+    def __str__(self) -> str:
+        where = {"word/document.xml": "正文"}.get(self.part, "页眉页脚" if "header" in self.part
+                                                  or "footer" in self.part else self.part)
+        return f"{where}段落“{self.paragraph}”"
+
+
+def paragraph_text(xml: str) -> str:
+    """The visible text of a stretch of WordprocessingML, tags dropped."""
+    return re.sub(r"<[^>]+>", "", xml).strip()
+
+
+@dataclass
+class _Part:
+    name: str
+    source: str  # the patched XML, one paragraph per line
+    template: jinja2.Template | None = None
+
+
+def _patch(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    # docxtpl's cleaning: joins {{ }} that Word split over runs, handles {%tr %} / {%p %}.
+    patched = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+
+
+def _unpatch(xml: str) -> str:
+    from docxtpl import DocxTemplate
+
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}"))
+    # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
+    # rewrites only those four characters, and walking every run costs more than the render:
+    # a part without any of them (after the XML declaration's line end) comes back unchanged,
+    # so it is skipped.
+    start = xml.find("?>") + 2 if xml.startswith("<?xml") else 0
+    if not _LISTING_CHARS.search(xml, start):
+        return xml
+    return DocxTemplate.resolve_listing(DocxTemplate.__new__(DocxTemplate), xml)
+
+
+@dataclass
+class Template:
+    """One .docx template, compiled once and filled many times."""
+
+    name: str
+    path: Path
+    origin: str
+    _parts: list[_Part] = field(default_factory=list, repr=False)
+    _shell: bytes = field(default=b"", repr=False)
+
+    @classmethod
+    def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
+        """Read and compile a .docx template.
+
+        Raises ``NotFoundError`` when the file is missing and ``TemplateError`` when it is
+        not a .docx or its Jinja does not parse (naming the paragraph).
+        """
+        if not path.is_file():
+            raise NotFoundError(f"找不到模板文件 {path}")
+        template = cls(name=name or path.stem, path=path, origin=origin)
+        template._read()
+        for part in template._parts:
+            part.template = template._compile(part)
+        return template
+
+    def _read(self) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as package:
+                entries = [(info, package.read(info)) for info in package.infolist()]
+        except (zipfile.BadZipFile, OSError) as err:
+            raise TemplateError(f"模板“{self.name}”不是有效的 .docx 文件（{err}）。"
+                                "请用 Word/WPS 另存为 .docx 格式") from err
+        if not any(info.filename == _MAIN_PART for info, _ in entries):
+            raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
+        shell = io.BytesIO()
+        with zipfile.ZipFile(shell, "w", zipfile.ZIP_DEFLATED) as out:
+            for info, data in entries:
+                text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
+                if info.filename.startswith("word/") and _JINJA_MARK.search(text):
+                    self._parts.append(_Part(info.filename, _patch(text)))
+                elif info.filename == _MAIN_PART:
+                    self._parts.append(_Part(info.filename, _patch(text)))
+                else:
+                    out.writestr(info, data)
+        # Everything without placeholders is compressed once; filling appends only the rendered parts.
+        self._shell = shell.getvalue()
+
+    def _compile(self, part: _Part) -> jinja2.Template:
+        import jinja2
+
+        try:
+            return environment().from_string(part.source)
+        except jinja2.TemplateSyntaxError as err:
+            raise TemplateError(
+                f"模板“{self.name}”的占位符写法有误：{self._placement(part, err.lineno)}："
+                f"{_syntax_reason(err)}。请在 Word 里改正后再试，或运行 recordkit templates check {self.name}"
+            ) from err
+
+    @staticmethod
+    def _placement(part: _Part, lineno: int | None) -> Placement:
+        lines = part.source.splitlines()
+        line = lines[min(max((lineno or 1) - 1, 0), len(lines) - 1)] if lines else ""
+        return Placement(part.name, paragraph_text(line)[:80])
+
+    @cached_property
+    def variables(self) -> frozenset[str]:
+        """The top-level names the template uses (what its context must provide)."""
+        from jinja2 import meta
+
+        names: set[str] = set()
+        for part in self._parts:
+            names |= meta.find_undeclared_variables(environment().parse(part.source))
+        return frozenset(names)
+
+    def unsafe_uses(self) -> list[tuple[Placement, str]]:
+        """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
+        the same written as a filter, ``x|attr('__class__')``."""
+        from jinja2 import nodes
+
+        found = []
+        trees = [(part, environment().parse(part.source)) for part in self._parts]
+        for part, tree in trees:
+            for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+                attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+                if isinstance(attribute, str) and _UNSAFE_ATTRIBUTE.match(attribute):
+                    found.append((self._placement(part, node.lineno), attribute))
+        for part, tree in trees:
+            for node in tree.find_all(nodes.Filter):
+                argument = node.args[0] if node.name == "attr" and node.args else None
+                if isinstance(argument, nodes.Const) and isinstance(argument.value, str) \
+                        and _UNSAFE_ATTRIBUTE.match(argument.value):
+                    found.append((self._placement(part, node.lineno), argument.value))
+        return found
+
+    def check_sandbox(self) -> None:
+        """``TemplateError`` naming the paragraph when the template reaches outside the sandbox,
+        before anything is filled (the same refusal the sandbox gives while filling)."""
+        if self.unsafe_uses():
+            raise TemplateError(self._refusal())
+
+    def _refusal(self) -> str:
+        """The clerk's line for what the sandbox refused, naming the paragraph (never Jinja's English)."""
+        uses = self.unsafe_uses()
+        if not uses:
+            return (f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝："
+                    f"请运行 recordkit templates check {self.name} 查看是哪一段")
+        placement, attribute = uses[0]
+        return f"模板“{self.name}”的{placement}访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
+
+    def check_context(self, context: Mapping[str, Any]) -> None:
+        """Raise ``TemplateError`` naming every variable the template uses and the context lacks."""
+        missing = sorted(self.variables - context.keys())
+        if missing:
+            raise TemplateError(f"模板“{self.name}”用到了没有提供的变量：{'、'.join(missing)}。"
+                                "请检查变量名是否写错（recordkit templates check 可列出可用变量）")
+
+    def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
+        import jinja2
+        from jinja2.sandbox import SecurityError
+
+        assert part.template is not None
+        try:
+            return part.template.render(context)
+        except jinja2.UndefinedError as err:
+            raise TemplateError(f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
+                                "请检查变量名是否写错，或用 recordkit templates check 查看") from err
+        except SecurityError as err:
+            raise TemplateError(self._refusal()) from err
+        except jinja2.TemplateError as err:
+            raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
+
+    def render_bytes(self, context: Mapping[str, Any]) -> bytes:
+        """The filled document as .docx bytes."""
+        self.check_context(context)
+        rendered = {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
+        return self._package(rendered)
+
+    def render_to(self, target: Path, context: Mapping[str, Any]) -> Path:
+        """Fill the template and write it to ``target`` atomically."""
+        from recordkit.core.atomic import write_bytes
+
+        return write_bytes(target, self.render_bytes(context))
+
+    def render_merged_bytes(self, contexts: Iterable[Mapping[str, Any]]) -> bytes:
+        """One document holding one filled copy per context, each starting on a new page.
+
+        Headers and footers are filled once, from the first context: in a print file they
+        belong to the office, not to one recipient.
+        """
+        bodies: list[str] = []
+        first: Mapping[str, Any] | None = None
+        main = next(part for part in self._parts if part.name == _MAIN_PART)
+        for context in contexts:
+            self.check_context(context)
+            first = first if first is not None else context
+            bodies.append(_body_of(_unpatch(self._render_part(main, context))))
+        if first is None:
+            raise TemplateError(f"模板“{self.name}”：没有任何收件人，无法生成合并打印文件")
+        head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
+        rendered = {part.name: _unpatch(self._render_part(part, first))
+                    for part in self._parts if part.name != _MAIN_PART}
+        rendered[_MAIN_PART] = head + _PAGE_BREAK.join(bodies) + tail
+        return self._package(rendered)
+
+    def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
+        from recordkit.core.atomic import write_bytes
+
+        return write_bytes(target, self.render_merged_bytes(contexts))
+
+    def _package(self, rendered: Mapping[str, str]) -> bytes:
+        buffer = io.BytesIO(self._shell)
+        buffer.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+            for name, xml in rendered.items():
+                package.writestr(name, xml.encode("utf-8"))
+        return buffer.getvalue()
+
+
+def _split_body(xml: str) -> tuple[str, str, str]:
+    """(everything up to <w:body>, the body's content, the final section properties and the rest)."""
+    start = xml.index(">", xml.index("<w:body")) + 1
+    end = xml.rindex("</w:body>")
+    section = xml.rfind("<w:sectPr", start, end)
+    cut = section if section != -1 else end
+    return xml[:start], xml[start:cut], xml[cut:]
+
+
+def _body_of(xml: str) -> str:
+    return _split_body(xml)[1]
+
+
+def _syntax_reason(err: Exception) -> str:
+    message = str(getattr(err, "message", "") or err)
+    if "unexpected '}'" in message or "unexpected end of template" in message:
+        return "占位符没有正确闭合（{{ 要与 }} 成对，{% 要与 %} 成对）"
+    if "expected token 'end of print statement'" in message:
+        return "占位符里有多余的字或空格（变量名中间不能有空格）"
+    if "Unexpected end of template" in message or "unknown tag" in message.lower():
+        return f"语句没有配对的结束标记（{message}）"
+    return message
+
+
+def _undefined_name(err: Exception) -> str:
+    match = re.search(r"'([^']+)' is undefined", str(err))
+    return match.group(1) if match else str(err)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template as `templates list` shows it."""
+
+    name: str
+    kind: str
+    origin: str
+    path: Path
+    variables: tuple[str, ...]
+    overrides_builtin: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "origin": self.origin, "path": str(self.path),
+                "variables": list(self.variables), "overrides_builtin": self.overrides_builtin}
+
+
+class TemplateLibrary:
+    """The templates a workspace can use: the office's own ``templates/`` over the built-ins."""
+
+    def __init__(self, office_dir: Path | None, builtin_dir: Path = BUILTIN_DIR) -> None:
+        self.office_dir = office_dir
+        self.builtin_dir = builtin_dir
+        self._cache: dict[Path, tuple[float, Template]] = {}
+
+    @classmethod
+    def for_workspace(cls, workspace: Workspace) -> TemplateLibrary:
+        return cls(workspace.templates_dir)
+
+    def _office_path(self, name: str) -> Path | None:
+        if self.office_dir is None:
+            return None
+        path = self.office_dir / f"{name}.docx"
+        return path if path.is_file() else None
+
+    def builtin_path(self, name: str) -> Path | None:
+        path = self.builtin_dir / f"{name}.docx"
+        return path if path.is_file() else None
+
+    def names(self) -> list[str]:
+        found = {path.stem for path in _docx_files(self.builtin_dir)}
+        if self.office_dir is not None:
+            found |= {path.stem for path in _docx_files(self.office_dir)}
+        return sorted(found)
+
+    def get(self, name: str) -> Template:
+        """The template called ``name``: the office's own when there is one, else the built-in.
+
+        Raises ``NotFoundError`` listing the names there are.
+        """
+        name = name.removesuffix(".docx")
+        office = self._office_path(name)
+        path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
+        if path is None:
+            raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
+        return self._load(path, name, origin)
+
+    def _load(self, path: Path, name: str, origin: str) -> Template:
+        stamp = path.stat().st_mtime
+        cached = self._cache.get(path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        template = Template.load(path, name=name, origin=origin)
+        self._cache[path] = (stamp, template)
+        return template
+
+    def describe(self) -> list[TemplateInfo]:
+        """Every template with its kind, origin and variables (broken ones listed with none)."""
+        from recordkit.documents.templates.designs import kind_of
+
+        infos = []
+        for name in self.names():
+            office = self._office_path(name)
+            path = office or self.builtin_path(name)
+            assert path is not None
+            try:
+                variables = tuple(sorted(self.get(name).variables))
+            except ValidationError:
+                variables = ()
+            infos.append(TemplateInfo(name=name, kind=kind_of(name), origin=ORIGIN_OFFICE if office
+                                      else ORIGIN_BUILTIN, path=path, variables=variables,
+                                      overrides_builtin=bool(office and self.builtin_path(name))))
+        return infos
+
+
+def _docx_files(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        # Word's lock files (~$name.docx) are not templates.
+        yield from (path for path in sorted(folder.glob("*.docx")) if not path.name.startswith("~$"))
+
+
+def fill_many(template: Template, contexts: Sequence[Mapping[str, Any]], targets: Sequence[Path]) -> None:
+    """Fill one file per context (all checked first, so a bad context writes nothing)."""
+    for context in contexts:
+        template.check_context(context)
+    for context, target in zip(contexts, targets, strict=True):
+        template.render_to(target, context)

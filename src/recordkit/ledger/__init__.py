@@ -1,0 +1,1 @@
+"""The ledger database: connection, tables, migrations, and the append-only journal."""

@@ -1,0 +1,255 @@
+"""The ledger connection: SQLite (default) or PostgreSQL, migrated on first use.
+
+``Ledger.write()`` is the only way to change the ledger: it holds one global
+write lock for the whole transaction (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL
+advisory lock), so journal chains and numbers never interleave between clerks.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.ledger.schema import HEAD_REVISION
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Arbitrary constants that name recordkit's advisory locks in a shared PostgreSQL.
+_PG_WRITE_LOCK = 7_270_011
+_PG_MIGRATE_LOCK = 7_270_012
+
+
+def normalise_url(url: str) -> str:
+    """Pick recordkit's PostgreSQL driver (psycopg 3) for plain ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden, safe for screens and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "（无法解析的地址）"
+
+
+class Ledger:
+    """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
+
+    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.busy_timeout = busy_timeout
+        self.engine = self._create_engine()
+        if migrate:
+            self.ensure_migrated()
+
+    # -- connection ---------------------------------------------------------------
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def _create_engine(self) -> Engine:
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError as err:
+            raise ConfigError(f"数据库地址无法解析：{self.url!r}") from err
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            return self._sqlite_engine(parsed.database or "")
+        if backend == "postgresql":
+            try:
+                engine = sa.create_engine(parsed, pool_pre_ping=True)
+            except ModuleNotFoundError as err:
+                raise LedgerError(
+                    "使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'"
+                ) from err
+            return engine
+        raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
+
+    def _sqlite_engine(self, database: str) -> Engine:
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
+        busy_ms = self.busy_timeout * 1000
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own BEGIN is deferred
+            # and late); see the SQLAlchemy pysqlite "serializable isolation" recipe.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # The ledger is the system of record: every commit reaches the disk.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Writers take the write lock at BEGIN, so two writers queue instead of
+            # deadlocking on a lock upgrade halfway through.
+            mode = "IMMEDIATE" if conn.get_execution_options().get("recordkit_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection in a read transaction (a consistent snapshot)."""
+        with self._translate_errors(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction holding recordkit's global write lock; commits on success."""
+        with self._translate_errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(recordkit_write=True)
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+                yield conn
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as err:
+            log.exception("ledger operation failed on %s", display_url(self.url))
+            text = str(err.orig) if err.orig is not None else str(err)
+            if "locked" in text or "lock timeout" in text:
+                raise LedgerError(
+                    f"台账正被另一个操作占用，等待 {self.busy_timeout} 秒后仍未释放，请稍后再试"
+                ) from err
+            raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
+        except DBAPIError as err:
+            log.exception("ledger database error on %s", display_url(self.url))
+            raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- migrations ---------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The ledger's Alembic revision, or None for an empty database."""
+        with self.read() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def ensure_migrated(self) -> None:
+        """Upgrade to the newest schema if needed; cheap when already current."""
+        with self._sqlite_first_use_lock():
+            current = self.revision()
+            if current == HEAD_REVISION:
+                return
+            if current is not None and (not current.isdigit() or current > HEAD_REVISION):
+                raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
+            self.upgrade()
+
+    @contextmanager
+    def _sqlite_first_use_lock(self) -> Iterator[None]:
+        # Two processes opening a new SQLite ledger at the same moment raced inside Alembic
+        # ("table … already exists", or "database is locked" at once while the other turned
+        # the file into WAL mode).  A lock file beside the database makes the second wait for
+        # the first, then find the schema current.  PostgreSQL has its advisory lock in upgrade().
+        database = make_url(self.url).database if self.dialect == "sqlite" else None
+        if not database or database == ":memory:":
+            yield
+            return
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
+        try:
+            with lock:
+                yield
+        except Timeout as err:
+            raise LedgerError(f"台账正被另一个程序初始化，等待 {self.busy_timeout} 秒后仍未完成，请稍后再试") from err
+
+    def upgrade(self) -> str:
+        """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        with self._translate_errors(), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                # Two first uses at once: the second waits, then finds nothing to do.
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATE_LOCK})
+                conn.commit()
+            else:
+                conn = conn.execution_options(recordkit_write=True)
+            try:
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS_DIR))
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                conn.commit()
+            finally:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATE_LOCK})
+                    conn.commit()
+        log.info("ledger migrated to %s", HEAD_REVISION)
+        return HEAD_REVISION
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_plan(
+    dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...],
+) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """The INSERT for these columns in the dialect's parameter style, the positional order
+    (None for named parameters), and SQLAlchemy's own bind processors where a type has one."""
+    compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
+    order = tuple(compiled.positiontup or ()) if compiled.positional else None
+    processors = {name: proc for name in columns if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))}
+    return str(compiled), order, processors
+
+
+def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows through the driver's own executemany.
+
+    For tens of thousands of rows SQLAlchemy's per-row statement handling costs
+    more than the insert itself; the statement is still compiled by SQLAlchemy for
+    this dialect (once per table and column set), and values still pass through
+    the column types' own bind processors (dates on SQLite), so reads see no
+    difference.  Every row must have the same keys.
+    """
+    if not rows:
+        return
+    sql, order, processors = _insert_plan(conn.dialect, table, tuple(rows[0]))
+
+    def driver_value(name: str, value: Any) -> Any:
+        processor = processors.get(name)
+        return processor(value) if processor is not None else value
+
+    if order is not None:
+        params: list[Any] = [tuple(driver_value(name, row[name]) for name in order) for row in rows]
+    else:
+        params = [{name: driver_value(name, value) for name, value in row.items()} for row in rows]
+    conn.exec_driver_sql(sql, params)
+
+
+def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True) -> Ledger:
+    """Open the ledger at ``url``, migrating it on first use.  Raises ``LedgerError``/``ConfigError``."""
+    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate)

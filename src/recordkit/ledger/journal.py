@@ -1,0 +1,128 @@
+"""The journal: an append-only, hash-chained record of every change to the ledger.
+
+Each row carries SHA-256 over its own content and the previous row's hash, and
+ids run 1, 2, 3 … without gaps, so an edited, inserted or deleted row breaks the
+chain where it happened.  Rows are appended only inside ``Ledger.write()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import journal
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to record: ``before`` is None for a creation, ``after`` None for a removal."""
+
+    action: str
+    entity: str
+    key: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def _canonical_json(value: dict[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def row_hash(
+    row_id: int, at: str, operator: str, action: str, entity: str, key: str,
+    before: str | None, after: str | None, prev_hash: str,
+) -> str:
+    """The SHA-256 that seals one journal row to its predecessor."""
+    payload = json.dumps(
+        [row_id, at, operator, action, entity, key, before, after, prev_hash],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(conn: Connection, operator: str, changes: Iterable[Change], at: datetime | None = None) -> int:
+    """Append ``changes`` to the journal in the caller's write transaction; returns how many.
+
+    The caller must hold ``Ledger.write()``: that lock is what keeps the chain single-file.
+    """
+    last = conn.execute(sa.select(journal.c.id, journal.c.hash).order_by(journal.c.id.desc()).limit(1)).first()
+    next_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
+    stamp = (at or datetime.now(UTC)).isoformat(timespec="microseconds")
+    rows = []
+    for change in changes:
+        before, after = _canonical_json(change.before), _canonical_json(change.after)
+        digest = row_hash(next_id, stamp, operator, change.action, change.entity, change.key, before, after, prev_hash)
+        rows.append({
+            "id": next_id, "at": stamp, "operator": operator, "action": change.action,
+            "entity": change.entity, "entity_key": change.key, "before": before, "after": after,
+            "prev_hash": prev_hash, "hash": digest,
+        })
+        next_id, prev_hash = next_id + 1, digest
+    bulk_insert(conn, journal, rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    rows_checked: int
+    broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+def verify(conn: Connection) -> VerifyResult:
+    """Walk the whole chain; report the first row that was edited, inserted or removed."""
+    expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
+    result = conn.execution_options(yield_per=5000).execute(sa.select(journal).order_by(journal.c.id))
+    for row in result:
+        if row.id != expected_id:
+            reason = (f"缺少第 {expected_id} 至 {row.id - 1} 条记录（被删除）" if row.id > expected_id
+                      else f"第 {row.id} 条记录编号重复")
+            return VerifyResult(checked, expected_id, reason)
+        if row.prev_hash != prev_hash:
+            return VerifyResult(checked, row.id, f"第 {row.id} 条记录与上一条记录的链接不符（前面的记录被改动或删除）")
+        digest = row_hash(row.id, row.at, row.operator, row.action, row.entity, row.entity_key,
+                          row.before, row.after, row.prev_hash)
+        if digest != row.hash:
+            return VerifyResult(checked, row.id, f"第 {row.id} 条记录的内容与校验值不符（记录被改动）")
+        expected_id, prev_hash, checked = expected_id + 1, row.hash, checked + 1
+    return VerifyResult(checked)
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    at: str
+    operator: str
+    action: str
+    entity: str
+    key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> Sequence[JournalEntry]:
+    """The newest ``limit`` entries, newest first (optionally for one unit or record)."""
+    query = sa.select(journal).order_by(journal.c.id.desc()).limit(limit)
+    if entity_key:
+        query = query.where(journal.c.entity_key == entity_key)
+    return [
+        JournalEntry(r.id, r.at, r.operator, r.action, r.entity, r.entity_key,
+                     json.loads(r.before) if r.before else None, json.loads(r.after) if r.after else None)
+        for r in conn.execute(query)
+    ]

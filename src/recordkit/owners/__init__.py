@@ -1,0 +1,1 @@
+"""Units and their owners: the roster import and export, listing and showing units."""

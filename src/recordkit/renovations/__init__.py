@@ -1,0 +1,1 @@
+"""Renovations: registration, charges and deposits, worker passes, inspection, refund."""

@@ -1,4 +1,0 @@
-"""Storage: the ledger database (tables, connection, migrations).
-
-The archive tree and the search index join this package in later capabilities.
-"""

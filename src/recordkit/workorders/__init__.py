@@ -1,0 +1,1 @@
+"""Work orders (repairs and complaints) and the logbook import."""

@@ -1,0 +1,227 @@
+"""The office's existing work-order logbook (.xlsx): its columns, every bad cell named by row and
+column, and the all-or-nothing import (``workorder import``) through ``workorders.add_many``.
+
+What a work order is and how it is numbered, limited and marked is ``workorders``' business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.errors import CellProblem, ValidationError
+from recordkit.core.personal import validate_phone
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.workorders.orders import (
+    WorkOrderRecord,
+    add_many,
+    check_record,
+    count_repeats,
+    format_when,
+    known_units,
+    now_minute,
+    parse_category,
+    parse_satisfaction,
+    parse_type,
+    parse_when,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.config import WorkOrderSettings
+    from recordkit.core.sheets import ProgressCallback
+    from recordkit.ledger.db import Ledger
+
+
+def _logbook_columns() -> list[Any]:
+    from recordkit.core.sheets import Column
+
+    return [
+        Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
+        Column("unit", "房号", ("房屋", "房屋编号")),
+        Column("place", "地点", ("位置", "公共区域")),
+        Column("category", "类别", ("类目", "工单类别"), required=True),
+        Column("description", "内容", ("报修内容", "投诉内容", "问题描述", "事由"), required=True),
+        Column("reported_by", "报修人", ("投诉人", "联系人", "业主")),
+        Column("phone", "电话", ("联系电话", "手机")),
+        Column("opened_at", "报修时间", ("投诉时间", "登记时间", "受理时间"), required=True),
+        Column("assignee", "派工", ("派工人", "维修人", "处理人")),
+        Column("assigned_at", "派工时间", ()),
+        Column("closed_at", "完成时间", ("完工时间",)),
+        Column("result", "处理结果", ("结果",)),
+        Column("visited_at", "回访时间", ()),
+        Column("satisfaction", "满意度", ("回访结果",)),
+        Column("visit_notes", "回访意见", ("回访记录", "备注")),
+    ]
+
+
+#: The logbook's headers in order, as the README documents them (and a blank sheet would carry).
+LOGBOOK_HEADERS = ("类型", "房号", "地点", "类别", "内容", "报修人", "电话", "报修时间", "派工", "派工时间", "完成时间",
+                   "处理结果", "回访时间", "满意度", "回访意见")
+
+
+@dataclass(frozen=True)
+class LogbookRow:
+    """One valid logbook row: its Excel row number and the order it records."""
+
+    row: int
+    record: WorkOrderRecord
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    numbers: list[str]
+    repairs: int
+    complaints: int
+    repeats: int
+
+    @property
+    def count(self) -> int:
+        return len(self.numbers)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
+def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) -> tuple[LogbookRow | None, list[CellProblem]]:
+    problems: list[CellProblem] = []
+
+    def bad(key: str, reason: str) -> None:
+        problems.append(table.problem(number, key, reason))
+
+    def pick(key: str, parse: Any) -> Any:
+        text = _text(cells.get(key)) if not isinstance(cells.get(key), dt.date) else cells.get(key)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except ValidationError as err:
+            bad(key, err.message)
+            return None
+
+    def when(key: str, what: str) -> dt.datetime | None:
+        value = pick(key, lambda text: parse_when(text, what))
+        if value is not None and value > now + dt.timedelta(minutes=1):
+            bad(key, f"{what} {format_when(value)} 晚于现在")
+        return value
+
+    kind = _text(cells.get("type"))
+    category = _text(cells.get("category"))
+    description = _text(cells.get("description"))
+    for key, value, what in (("type", kind, "类型"), ("category", category, "类别"), ("description", description, "内容"),
+                             ("opened_at", cells.get("opened_at"), "报修时间")):
+        if value is None:
+            bad(key, f"{what}不能为空")
+    if cells.get("unit") is None and cells.get("place") is None:
+        bad("unit", "房号和地点都没有填写：公共区域请写地点，例如 3栋大堂")
+    if kind is not None:
+        pick("type", parse_type)
+    if category is not None:
+        pick("category", parse_category)
+    unit = pick("unit", lambda text: str(parse_unit_code(text)))
+    phone = pick("phone", validate_phone)
+    satisfaction = pick("satisfaction", parse_satisfaction)
+    times = {key: when(key, what) for key, what in (("opened_at", "报修时间"), ("assigned_at", "派工时间"),
+                                                    ("closed_at", "完成时间"), ("visited_at", "回访时间"))}
+    if problems:
+        return None, problems
+    record = WorkOrderRecord(
+        type=parse_type(kind or ""), category=parse_category(category or ""), description=description or "",
+        opened_at=times["opened_at"], unit=unit, place=_text(cells.get("place")),  # type: ignore[arg-type]
+        reported_by=_text(cells.get("reported_by")), phone=phone, assignee=_text(cells.get("assignee")),
+        assigned_at=times["assigned_at"], closed_at=times["closed_at"], result=_text(cells.get("result")),
+        visited_at=times["visited_at"], satisfaction=satisfaction, visit_notes=_text(cells.get("visit_notes")))
+    for key, reason in check_record(record):
+        bad(key, reason)
+    return (None, problems) if problems else (LogbookRow(number, record), [])
+
+
+def _read_logbook(path: Path, progress: ProgressCallback | None,
+                  now: dt.datetime) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
+    from recordkit.core.sheets import read_table
+
+    table = read_table(path, _logbook_columns(), progress)
+    rows: list[LogbookRow] = []
+    problems: list[CellProblem] = []
+    for sheet_row in table.rows:
+        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now)
+        problems.extend(row_problems)
+        if row is not None:
+            rows.append(row)
+    return rows, table, problems
+
+
+def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
+    from recordkit.core.filenames import readable_name
+
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何工单", problems)
+    if not rows:
+        raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
+
+
+def read_logbook(path: Path, progress: ProgressCallback | None = None,
+                 now: dt.datetime | None = None) -> list[LogbookRow]:
+    """Read and check the whole logbook without the ledger; ``ValidationError`` lists every bad
+    cell by row and column."""
+    rows, _, problems = _read_logbook(path, progress, now or now_minute())
+    _refuse(path, rows, problems)
+    return rows
+
+
+def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
+    """Rows already in the ledger (same type, category, unit, place, time and content): row → number.
+    A second import of the same logbook is refused instead of doubling it."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    first = min(row.record.opened_at for row in rows)
+    last = max(row.record.opened_at for row in rows)
+    known = {(r.type, r.category, r.unit, r.place, r.opened_at, r.description): r.number for r in conn.execute(
+        sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description)
+        .where(w.c.opened_at >= first, w.c.opened_at <= last))}
+    found = {}
+    for row in rows:
+        r = row.record
+        number = known.get((r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()))
+        if number is not None:
+            found[row.row] = number
+    return found
+
+
+def import_logbook(ledger: Ledger, settings: WorkOrderSettings, operator: str, path: Path,
+                   progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> ImportSummary:
+    """Import the office's existing work-order logbook (``workorder import``), all or nothing.
+
+    Every bad cell is reported with its row number and column (``ValidationError``), together
+    with units the ledger does not hold and rows already imported; nothing is written then.
+    Orders are numbered in the order they were reported; complaints are marked as repeats
+    against the ledger and the earlier rows.
+    """
+    rows, table, problems = _read_logbook(path, progress, now or now_minute())
+    with ledger.write() as conn:
+        known = known_units(conn, [row.record.unit for row in rows if row.record.unit])
+        for row in rows:
+            if row.record.unit is not None and row.record.unit not in known:
+                problems.append(table.problem(
+                    row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"))
+        if rows:
+            for row_number, number in sorted(_duplicates(conn, rows).items()):
+                problems.append(CellProblem(row_number, "", "", f"与已登记的工单 {number} 相同（这一行已经导入过）"))
+        _refuse(path, rows, problems)
+        records = [row.record for row in rows]
+        numbers = add_many(conn, settings, operator, records, action="workorder.import")
+        repeats = count_repeats(conn, numbers)
+    return ImportSummary(numbers, sum(1 for r in records if r.type == "报修"),
+                         sum(1 for r in records if r.type == "投诉"), repeats)

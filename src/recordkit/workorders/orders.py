@@ -1,0 +1,845 @@
+"""Work orders (工单): repair requests 报修 and complaints 投诉, their dispatch 派工, completion 完成
+and follow-up visit 回访, the categories' time limits, repeat complaints, and a month's figures.
+
+It owns the ``work_orders`` table (the logbook import is ``workorder_logbook``); the monthly
+report reads ``month_figures``, ``category_figures`` and ``orders_in_month`` and formats them.
+Times are the office's wall-clock time to the minute.  The reporter's phone is personal data:
+masked on screen and in the journal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from recordkit.ledger import journal
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.personal import mask_phone, validate_phone
+from recordkit.core.dates import Month
+from recordkit.core.unitcodes import parse_unit_code
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.config import Settings, WorkOrderSettings
+    from recordkit.ledger.db import Ledger
+
+TYPES = ("报修", "投诉")
+CATEGORIES = ("水电", "门窗", "电梯", "公共设施", "噪音", "卫生", "安保", "收费", "其他")
+SATISFACTIONS = ("满意", "基本满意", "不满意")
+STATUS_LABELS = {"open": "待派工", "assigned": "处理中", "closed": "已完成", "visited": "已回访"}
+#: Statuses of an order not yet finished (what ``--open`` lists).
+OPEN_STATUSES = ("open", "assigned")
+FINISHED_STATUSES = ("closed", "visited")
+#: Reasons an unfinished order is overdue.
+LATE_RESPONSE = "派工超时"
+LATE_CLOSE = "完成超时"
+
+_WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})分?(?::\d{1,2}(?:\.\d+)?)?)?$")
+_NUMBER = re.compile(r"^([A-Z]*)(\d{4})-(\d{1,9})$")
+
+
+# -- pure decisions ------------------------------------------------------------------------
+
+
+def parse_when(value: str | dt.datetime | dt.date, what: str = "时间") -> dt.datetime:
+    """``"2026-10-03 09:15"`` (also ``2026/10/03 9:15``, ``2026年10月3日 9:15``, full-width forms,
+    a bare date meaning 00:00, or an Excel date cell) as a minute-precise datetime.
+
+    ``ValidationError`` naming ``what`` and the expected form otherwise.
+    """
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    shown = str(value).strip()
+    match = _WHEN.match(unicodedata.normalize("NFKC", shown).strip())
+    if match is None:
+        raise ValidationError(f"{what}“{shown}”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻")
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    hour, minute = int(match[4] or 0), int(match[5] or 0)
+    try:
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        raise ValidationError(f"{what}“{shown}”不是有效的日期和时刻") from None
+
+
+def format_when(value: dt.datetime | None) -> str:
+    """``2026-10-03 09:15``, or ``""`` for no time."""
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def _choice(text: str, allowed: Sequence[str], what: str) -> str:
+    folded = unicodedata.normalize("NFKC", str(text or "")).strip()
+    if folded not in allowed:
+        raise ValidationError(f"{what}“{folded}”无效，应为 {'、'.join(allowed)} 之一")
+    return folded
+
+
+def parse_type(text: str) -> str:
+    """报修 or 投诉; ``ValidationError`` otherwise."""
+    return _choice(text, TYPES, "工单类型")
+
+
+def parse_category(text: str) -> str:
+    """One of ``CATEGORIES``; ``ValidationError`` otherwise."""
+    return _choice(text, CATEGORIES, "工单类别")
+
+
+def parse_satisfaction(text: str) -> str:
+    """满意, 基本满意 or 不满意; ``ValidationError`` otherwise."""
+    return _choice(text, SATISFACTIONS, "满意度")
+
+
+def normalise_number(text: str) -> str:
+    """``gd2026-123`` → ``GD2026-000123`` (the stored form); other text is returned folded."""
+    folded = unicodedata.normalize("NFKC", str(text)).strip().upper()
+    match = _NUMBER.match(folded)
+    if match is None:
+        return folded
+    return f"{match[1]}{match[2]}-{int(match[3]):06d}"
+
+
+def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
+    """(response hours, close hours) of a category: ``[[workorders.limits]]`` first, else the built-in."""
+    from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
+
+    for limit in (*settings.limits, *DEFAULT_WORKORDER_LIMITS):
+        if limit.category == category:
+            return limit.response_hours, limit.close_hours
+    return 24, 72
+
+
+def check_settings(settings: WorkOrderSettings) -> None:
+    """``ConfigError`` for a ``[[workorders.limits]]`` entry naming no category, hours that are not
+    positive, a response limit longer than the close limit, or a repeat window below one day."""
+    from recordkit.core.errors import ConfigError
+
+    for position, limit in enumerate(settings.limits, start=1):
+        where = f"recordkit.toml 的第 {position} 个 [[workorders.limits]]"
+        if limit.category not in CATEGORIES:
+            raise ConfigError(f"{where}：类别“{limit.category}”无效，应为 {'、'.join(CATEGORIES)} 之一")
+        if limit.response_hours <= 0 or limit.close_hours <= 0:
+            raise ConfigError(f"{where}（{limit.category}）：response_hours 和 close_hours 都应为正整数（小时）")
+        if limit.response_hours > limit.close_hours:
+            raise ConfigError(f"{where}（{limit.category}）：派工时限 {limit.response_hours} 小时长于完成时限 "
+                              f"{limit.close_hours} 小时")
+    if settings.repeat_days < 1:
+        raise ConfigError(f"recordkit.toml 的 [workorders] repeat_days 应至少为 1 天，现在是 {settings.repeat_days}")
+
+
+def deadlines(settings: WorkOrderSettings, category: str, opened_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """(respond by, close by): the opening time plus the category's limits."""
+    response, close = limits_for(settings, category)
+    return opened_at + dt.timedelta(hours=response), opened_at + dt.timedelta(hours=close)
+
+
+def overdue_reasons(order: WorkOrder, as_of: dt.datetime) -> list[str]:
+    """Why an unfinished order is late at ``as_of``: not dispatched past its response limit
+    (派工超时), not finished past its close limit (完成超时).  Finished orders are never overdue
+    (``closed_late`` says whether they finished in time)."""
+    if order.closed_at is not None and order.closed_at <= as_of:
+        return []
+    reasons = []
+    if (order.assigned_at is None or order.assigned_at > as_of) and as_of > order.respond_by:
+        reasons.append(LATE_RESPONSE)
+    if as_of > order.close_by:
+        reasons.append(LATE_CLOSE)
+    return reasons
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier complaint, as far as repeat marking needs it."""
+
+    number: str
+    unit: str
+    category: str
+    opened_at: dt.datetime
+
+
+def find_repeat(earlier: Iterable[Earlier], unit: str | None, category: str, opened_at: dt.datetime,
+                window_days: int) -> str | None:
+    """The number of the latest earlier complaint about the same unit and category opened within
+    ``window_days`` before ``opened_at``, or None.  Public-area complaints (no unit) never repeat."""
+    if unit is None:
+        return None
+    since = opened_at - dt.timedelta(days=window_days)
+    found = [e for e in earlier if e.unit == unit and e.category == category and since <= e.opened_at < opened_at]
+    return max(found, key=lambda e: (e.opened_at, e.number)).number if found else None
+
+
+def number_for(settings: WorkOrderSettings, year: int, seq: int) -> str:
+    return f"{settings.prefix}{year}-{seq:06d}"
+
+
+# -- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    """A work order as the ledger holds it."""
+
+    number: str
+    type: str
+    category: str
+    unit: str | None
+    place: str | None
+    description: str
+    reported_by: str | None
+    phone: str | None
+    status: str
+    opened_at: dt.datetime
+    opened_by: str
+    respond_by: dt.datetime
+    close_by: dt.datetime
+    repeat_of: str | None = None
+    assignee: str | None = None
+    assigned_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    result: str | None = None
+    visited_at: dt.datetime | None = None
+    satisfaction: str | None = None
+    visit_notes: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def where(self) -> str:
+        """The unit code, the place, or both (``3-2-1201 卫生间``)."""
+        return " ".join(part for part in (self.unit, self.place) if part) or "—"
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of is not None
+
+    @property
+    def closed_late(self) -> bool | None:
+        """True when finished after its close limit; None while unfinished."""
+        return None if self.closed_at is None else self.closed_at > self.close_by
+
+    @property
+    def responded_late(self) -> bool | None:
+        """True when dispatched after its response limit; None while undispatched."""
+        return None if self.assigned_at is None else self.assigned_at > self.respond_by
+
+    def timeliness(self, as_of: dt.datetime) -> str:
+        """What the list's 时限 column says: 按时完成 / 超时完成, or the overdue reasons, or 未超时."""
+        if self.closed_at is not None:
+            return "超时完成" if self.closed_late else "按时完成"
+        return "、".join(overdue_reasons(self, as_of)) or "未超时"
+
+    def contact(self, show_private: bool = False) -> str:
+        phone = (self.phone if show_private else mask_phone(self.phone)) if self.phone else ""
+        return " ".join(part for part in (self.reported_by or "", phone) if part) or "—"
+
+    def to_dict(self, as_of: dt.datetime, show_private: bool = False) -> dict[str, Any]:
+        return {
+            "number": self.number, "type": self.type, "category": self.category, "unit": self.unit,
+            "place": self.place, "description": self.description, "reported_by": self.reported_by,
+            "phone": (self.phone if show_private else mask_phone(self.phone)) if self.phone else None,
+            "status": self.status_label, "opened_at": format_when(self.opened_at), "opened_by": self.opened_by,
+            "respond_by": format_when(self.respond_by), "close_by": format_when(self.close_by),
+            "assignee": self.assignee, "assigned_at": format_when(self.assigned_at) or None,
+            "closed_at": format_when(self.closed_at) or None, "result": self.result,
+            "closed_late": self.closed_late, "overdue": overdue_reasons(self, as_of),
+            "visited_at": format_when(self.visited_at) or None, "satisfaction": self.satisfaction,
+            "visit_notes": self.visit_notes, "repeat": self.is_repeat, "repeat_of": self.repeat_of,
+        }
+
+
+def _order(row: Any) -> WorkOrder:
+    return WorkOrder(
+        number=row.number, type=row.type, category=row.category, unit=row.unit, place=row.place,
+        description=row.description, reported_by=row.reported_by, phone=row.phone, status=row.status,
+        opened_at=row.opened_at, opened_by=row.opened_by, respond_by=row.respond_by, close_by=row.close_by,
+        repeat_of=row.repeat_of, assignee=row.assignee, assigned_at=row.assigned_at, closed_at=row.closed_at,
+        result=row.result, visited_at=row.visited_at, satisfaction=row.satisfaction, visit_notes=row.visit_notes)
+
+
+@dataclass(frozen=True)
+class WorkOrderRecord:
+    """A whole work order to insert, perhaps already dispatched, finished and visited (a logbook
+    row, a demo order).  ``add_many`` gives it its number, deadlines and repeat mark."""
+
+    type: str
+    category: str
+    description: str
+    opened_at: dt.datetime
+    unit: str | None = None
+    place: str | None = None
+    reported_by: str | None = None
+    phone: str | None = None
+    assignee: str | None = None
+    assigned_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    result: str | None = None
+    visited_at: dt.datetime | None = None
+    satisfaction: str | None = None
+    visit_notes: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.visited_at is not None:
+            return "visited"
+        if self.closed_at is not None:
+            return "closed"
+        return "assigned" if self.assigned_at is not None else "open"
+
+
+def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
+    """What is wrong with a whole record, as (field, Chinese reason) pairs; empty when it is sound.
+
+    The steps must come in order (派工 not before 报修, 完成 not before 派工, 回访 not before
+    完成), each later step needs the earlier one, and a finished order needs its result."""
+    problems: list[tuple[str, str]] = []
+    if record.type not in TYPES:
+        problems.append(("type", f"“{record.type}”不是工单类型，应为 {'、'.join(TYPES)} 之一"))
+    if record.category not in CATEGORIES:
+        problems.append(("category", f"“{record.category}”不是工单类别，应为 {'、'.join(CATEGORIES)} 之一"))
+    if not record.description.strip():
+        problems.append(("description", "内容不能为空"))
+    if record.unit is None and not record.place:
+        problems.append(("unit", "房号和地点都没有填写：公共区域请写地点，例如 3栋大堂"))
+    steps = (("assigned_at", record.assigned_at, "派工时间", "报修时间", record.opened_at),
+             ("closed_at", record.closed_at, "完成时间", "派工时间", record.assigned_at),
+             ("visited_at", record.visited_at, "回访时间", "完成时间", record.closed_at))
+    for key, when, name, before_name, before in steps:
+        if when is None:
+            continue
+        if before is None:
+            problems.append((key, f"有{name}却没有{before_name}"))
+        elif when < before:
+            problems.append((key, f"{name} {format_when(when)} 早于{before_name} {format_when(before)}"))
+    if record.assigned_at is not None and not (record.assignee or "").strip():
+        problems.append(("assignee", "有派工时间却没有写派给谁"))
+    if record.assignee and record.assigned_at is None:
+        problems.append(("assigned_at", "写了派工人却没有派工时间"))
+    if record.closed_at is not None and not (record.result or "").strip():
+        problems.append(("result", "已完成的工单须写处理结果"))
+    if record.visited_at is not None and record.satisfaction not in SATISFACTIONS:
+        problems.append(("satisfaction", f"回访须写满意度：{'、'.join(SATISFACTIONS)} 之一"))
+    if record.satisfaction is not None and record.visited_at is None:
+        problems.append(("visited_at", "写了满意度却没有回访时间"))
+    return problems
+
+
+# -- the ledger side -------------------------------------------------------------------------
+
+
+def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` are units in the ledger."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import units
+
+    wanted = sorted(set(codes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        found.update(conn.execute(sa.select(units.c.code).where(units.c.code.in_(wanted[start:start + 500]))).scalars())
+    return found
+
+
+def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, records: Sequence[WorkOrderRecord],
+             action: str = "workorder.add") -> list[str]:
+    """Insert whole work orders in the caller's ledger write; returns their numbers, in input order.
+
+    Numbers follow the reports' time order within each year, continuing that year's
+    sequence gap-free (the write lock keeps two clerks apart).  Each order gets its
+    category's deadlines and, for a complaint, its repeat mark — against the ledger and
+    against the earlier records of the same batch; a complaint already in the ledger that a
+    backdated one now precedes is marked as its repeat.  One journal row per order, the phone
+    masked.  Bulk-inserted: the monthly report's benchmark loads thousands this way.
+
+    ``ValidationError`` for the first record that fails ``check_record``; ``ConfigError`` for
+    unusable ``[workorders]`` settings.  That the units exist is the caller's to check
+    (``known_units``).
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import bulk_insert
+    from recordkit.ledger.schema import work_orders
+
+    if not records:
+        return []
+    check_settings(settings)
+    for position, record in enumerate(records, start=1):
+        if problems := check_record(record):
+            raise ValidationError(f"第 {position} 张工单有误：{problems[0][1]}")
+    order = sorted(range(len(records)), key=lambda i: records[i].opened_at)
+    years = sorted({record.opened_at.year for record in records})
+    next_seq = {year: int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(work_orders.c.seq), 0))
+                                       .where(work_orders.c.year == year)).scalar_one()) + 1 for year in years}
+    window = dt.timedelta(days=settings.repeat_days)
+    complaints = [records[i] for i in order if records[i].type == "投诉" and records[i].unit is not None]
+    earlier: dict[tuple[str, str], list[Earlier]] = {}
+    if complaints:
+        for row in conn.execute(sa.select(work_orders.c.number, work_orders.c.unit, work_orders.c.category,
+                                          work_orders.c.opened_at).where(
+                work_orders.c.type == "投诉", work_orders.c.unit.is_not(None),
+                work_orders.c.opened_at >= complaints[0].opened_at - window,
+                work_orders.c.opened_at <= complaints[-1].opened_at)):
+            earlier.setdefault((row.unit, row.category), []).append(
+                Earlier(row.number, row.unit, row.category, row.opened_at))
+    numbers: list[str] = [""] * len(records)
+    rows: list[dict[str, Any]] = []
+    changes: list[journal.Change] = []
+    for index in order:
+        record = records[index]
+        year = record.opened_at.year
+        seq = next_seq[year]
+        next_seq[year] = seq + 1
+        number = number_for(settings, year, seq)
+        numbers[index] = number
+        respond_by, close_by = deadlines(settings, record.category, record.opened_at)
+        repeat_of = None
+        if record.type == "投诉" and record.unit is not None:
+            key = (record.unit, record.category)
+            repeat_of = find_repeat(earlier.get(key, ()), record.unit, record.category, record.opened_at,
+                                    settings.repeat_days)
+            earlier.setdefault(key, []).append(Earlier(number, record.unit, record.category, record.opened_at))
+        row = {
+            "number": number, "year": year, "seq": seq, "type": record.type, "category": record.category,
+            "unit": record.unit, "place": record.place or None, "description": record.description.strip(),
+            "reported_by": record.reported_by or None, "phone": record.phone or None, "status": record.status,
+            "opened_at": record.opened_at, "opened_by": operator, "respond_by": respond_by, "close_by": close_by,
+            "repeat_of": repeat_of, "assignee": record.assignee or None, "assigned_at": record.assigned_at,
+            "closed_at": record.closed_at, "result": record.result or None,
+            "closed_by": operator if record.closed_at is not None else None, "visited_at": record.visited_at,
+            "satisfaction": record.satisfaction, "visit_notes": record.visit_notes or None,
+            "visited_by": operator if record.visited_at is not None else None,
+        }
+        rows.append(row)
+        after = {key: (format_when(value) if isinstance(value, dt.datetime) else value)
+                 for key, value in row.items() if key not in ("year", "seq", "number") and value is not None}
+        if record.phone:
+            after["phone"] = mask_phone(record.phone)
+        changes.append(journal.Change(action, "workorder", number, None, after))
+    if complaints:
+        changes += _mark_later_repeats(conn, settings, earlier, set(numbers), complaints[0].opened_at,
+                                       complaints[-1].opened_at + window)
+    bulk_insert(conn, work_orders, rows)
+    journal.record(conn, operator, changes)
+    return numbers
+
+
+def _mark_later_repeats(conn: Connection, settings: WorkOrderSettings, earlier: dict[tuple[str, str], list[Earlier]],
+                        new: set[str], after: dt.datetime, until: dt.datetime) -> list[journal.Change]:
+    """Complaints already in the ledger that a backdated new one now comes before (a logbook
+    imported after the office started): marked as repeats of it, and journalled."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    changes = []
+    for row in conn.execute(sa.select(w.c.id, w.c.number, w.c.unit, w.c.category, w.c.opened_at).where(
+            w.c.type == "投诉", w.c.unit.is_not(None), w.c.repeat_of.is_(None), w.c.opened_at > after,
+            w.c.opened_at <= until).order_by(w.c.opened_at)).all():
+        found = find_repeat(earlier.get((row.unit, row.category), ()), row.unit, row.category, row.opened_at,
+                            settings.repeat_days)
+        if found in new:
+            conn.execute(sa.update(w).where(w.c.id == row.id).values(repeat_of=found))
+            changes.append(journal.Change("workorder.repeat", "workorder", row.number, {"repeat_of": None},
+                                          {"repeat_of": found}))
+    return changes
+
+
+def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
+    """How many of the orders ``numbers`` are marked as repeat complaints."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    total = 0
+    for start in range(0, len(numbers), 500):
+        total += int(conn.execute(sa.select(sa.func.count()).where(
+            w.c.number.in_(numbers[start:start + 500]), w.c.repeat_of.is_not(None))).scalar_one())
+    return total
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What a clerk types for ``workorder add``."""
+
+    type: str
+    category: str
+    description: str
+    unit: str | None = None
+    place: str | None = None
+    reported_by: str | None = None
+    phone: str | None = None
+    at: str | dt.datetime | None = None
+
+
+def now_minute() -> dt.datetime:
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def _not_future(when: dt.datetime, now: dt.datetime, what: str) -> dt.datetime:
+    # A minute's grace: the clerk's clock and the server's may differ a little.
+    if when > now + dt.timedelta(minutes=1):
+        raise ValidationError(f"{what} {format_when(when)} 晚于现在（{format_when(now)}）：请检查日期和时刻")
+    return when
+
+
+def _record_from_request(request: OrderRequest, now: dt.datetime) -> WorkOrderRecord:
+    kind, category = parse_type(request.type), parse_category(request.category)
+    description = (request.description or "").strip()
+    if not description:
+        raise ValidationError("工单内容不能为空：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水")
+    unit = str(parse_unit_code(request.unit)) if request.unit and request.unit.strip() else None
+    place = (request.place or "").strip() or None
+    if unit is None and place is None:
+        raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
+    phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
+    opened_at = _not_future(parse_when(request.at, "报修时间") if request.at else now, now, "报修时间")
+    return WorkOrderRecord(kind, category, description, opened_at, unit, place,
+                           (request.reported_by or "").strip() or None, phone)
+
+
+def add(ledger: Ledger, settings: WorkOrderSettings, operator: str, request: OrderRequest,
+        now: dt.datetime | None = None) -> WorkOrder:
+    """Open a work order (``workorder add``) and return it with its new number.
+
+    ``ValidationError`` for a bad type, category, phone, time (or one in the future) or an
+    empty description; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
+    unit the ledger does not hold.  Nothing is written then.
+    """
+    record = _record_from_request(request, now or now_minute())
+    with ledger.write() as conn:
+        if record.unit is not None and not known_units(conn, [record.unit]):
+            raise NotFoundError(f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，"
+                                "公共区域请用 --place")
+        number = add_many(conn, settings, operator, [record])[0]
+        return _order(_find_row(conn, number))
+
+
+def _find_row(conn: Connection, number: str) -> Any:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders
+
+    wanted = normalise_number(number)
+    row = conn.execute(sa.select(work_orders).where(work_orders.c.number == wanted)).first()
+    if row is None:
+        raise NotFoundError(f"没有编号为 {wanted} 的工单：请用 recordkit workorder list 查看")
+    return row
+
+
+def get_order(ledger: Ledger, number: str) -> WorkOrder:
+    """One work order by its number (``GD2026-000123``); ``NotFoundError`` when there is none."""
+    with ledger.read() as conn:
+        return _order(_find_row(conn, number))
+
+
+def _step_time(at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime,
+               after_what: str) -> dt.datetime:
+    when = _not_future(parse_when(at, what) if at else now, now, what)
+    if when < after:
+        raise ValidationError(f"{what} {format_when(when)} 早于{after_what} {format_when(after)}：请检查 --at")
+    return when
+
+
+def _update(conn: Connection, operator: str, row: Any, action: str, values: dict[str, Any]) -> WorkOrder:
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders
+
+    conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**values))
+
+    def shown(value: Any) -> Any:
+        return format_when(value) if isinstance(value, dt.datetime) else value
+
+    before = {key: shown(getattr(row, key)) for key in values if not key.endswith("_by")}
+    before["status"] = STATUS_LABELS[row.status]
+    after = {key: shown(value) for key, value in values.items() if not key.endswith("_by")}
+    after["status"] = STATUS_LABELS[values.get("status", row.status)]
+    journal.record(conn, operator, [journal.Change(action, "workorder", row.number, before, after)])
+    return _order(_find_row(conn, row.number))
+
+
+def assign(ledger: Ledger, operator: str, number: str, to: str, at: str | dt.datetime | None = None,
+           now: dt.datetime | None = None) -> WorkOrder:
+    """Dispatch an order to a worker (``workorder assign``); an order still being handled may be
+    passed to someone else (the new dispatch time counts).
+
+    ``ValidationError`` for an empty name or a time before the report; ``ConflictError`` for a
+    finished order; ``NotFoundError`` for an unknown number.
+    """
+    to = (to or "").strip()
+    if not to:
+        raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
+    now = now or now_minute()
+    with ledger.write() as conn:
+        row = _find_row(conn, number)
+        if row.status in FINISHED_STATUSES:
+            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能再派工")
+        when = _step_time(at, now, "派工时间", row.opened_at, "报修时间")
+        return _update(conn, operator, row, "workorder.assign",
+                       {"status": "assigned", "assignee": to, "assigned_at": when})
+
+
+def close(ledger: Ledger, operator: str, number: str, result: str, at: str | dt.datetime | None = None,
+          now: dt.datetime | None = None) -> WorkOrder:
+    """Finish a dispatched order with its result (``workorder close``).
+
+    Completion implies dispatch: ``ConflictError`` for an order not yet dispatched (assign
+    it first) or one already finished; ``ValidationError`` for an empty result or a time
+    before the dispatch.
+    """
+    result = (result or "").strip()
+    if not result:
+        raise ValidationError("请用 --result 写明处理结果，例如 --result 已更换水龙头")
+    now = now or now_minute()
+    with ledger.write() as conn:
+        row = _find_row(conn, number)
+        if row.status in FINISHED_STATUSES:
+            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能重复完工")
+        if row.status == "open":
+            raise ConflictError(f"工单 {row.number} 尚未派工，不能完工：请先运行 "
+                                f"recordkit workorder assign {row.number} --to 维修工姓名")
+        when = _step_time(at, now, "完成时间", row.assigned_at, "派工时间")
+        return _update(conn, operator, row, "workorder.close",
+                       {"status": "closed", "closed_at": when, "result": result, "closed_by": operator})
+
+
+def visit(ledger: Ledger, operator: str, number: str, satisfaction: str, notes: str = "",
+          at: str | dt.datetime | None = None, now: dt.datetime | None = None) -> WorkOrder:
+    """Record the follow-up visit and the owner's satisfaction (``workorder visit``), once.
+
+    ``ConflictError`` for an order not yet finished or already visited; ``ValidationError``
+    for a satisfaction other than 满意/基本满意/不满意 or a time before the completion.
+    """
+    satisfaction = parse_satisfaction(satisfaction)
+    now = now or now_minute()
+    with ledger.write() as conn:
+        row = _find_row(conn, number)
+        if row.status == "visited":
+            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.visited_at)} 回访（{row.satisfaction}），"
+                                "不能重复回访")
+        if row.status != "closed":
+            raise ConflictError(f"工单 {row.number} 尚未完成（现为{STATUS_LABELS[row.status]}），不能回访：完成后再回访")
+        when = _step_time(at, now, "回访时间", row.closed_at, "完成时间")
+        return _update(conn, operator, row, "workorder.visit",
+                       {"status": "visited", "visited_at": when, "satisfaction": satisfaction,
+                        "visit_notes": (notes or "").strip() or None, "visited_by": operator})
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What ``workorder list`` narrows to; every field None/False means everything."""
+
+    open_only: bool = False
+    overdue: bool = False
+    type: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    month: Month | None = None
+
+
+def list_orders(ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.datetime | None = None) -> list[WorkOrder]:
+    """Work orders in number order, narrowed by ``wanted``; ``overdue`` keeps unfinished orders
+    past a limit at ``as_of`` (default now).  ``ValidationError`` for a bad type or category."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders
+
+    as_of = as_of or now_minute()
+    query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
+    if wanted.open_only or wanted.overdue:
+        query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
+    if wanted.type:
+        query = query.where(work_orders.c.type == parse_type(wanted.type))
+    if wanted.category:
+        query = query.where(work_orders.c.category == parse_category(wanted.category))
+    if wanted.unit:
+        query = query.where(work_orders.c.unit == str(parse_unit_code(wanted.unit)))
+    if wanted.month is not None:
+        start, end = month_bounds(wanted.month)
+        query = query.where(work_orders.c.opened_at >= start, work_orders.c.opened_at < end)
+    if wanted.overdue:
+        query = query.where(sa.or_(work_orders.c.close_by < as_of,
+                                   sa.and_(work_orders.c.status == "open", work_orders.c.respond_by < as_of)))
+    with ledger.read() as conn:
+        orders = [_order(row) for row in conn.execute(query)]
+    if wanted.overdue:
+        orders = [order for order in orders if overdue_reasons(order, as_of)]
+    return orders
+
+
+# -- the month's figures (the monthly report's 工单 sheet) ----------------------------------------
+
+
+def month_bounds(month: Month) -> tuple[dt.datetime, dt.datetime]:
+    """The month as a half-open span of wall-clock time: its first minute, the next month's first."""
+    start = month.first_day()
+    end = (month + 1).first_day()
+    return dt.datetime(start.year, start.month, start.day), dt.datetime(end.year, end.month, end.day)
+
+
+@dataclass(frozen=True)
+class WorkOrderMonth:
+    """A month's work-order figures, as the monthly report prints them.
+
+    Definitions (the report's 说明 sheet copies them):
+
+    - ``opened``: orders reported (报修时间) in the month, by (类型, 类别); types 报修/投诉.
+    - ``closed``: orders finished (完成时间) in the month, whenever reported;
+      ``closed_on_time``: of them, finished no later than the report time plus the category's
+      close limit in force when the order was opened.  按时完成率 = closed_on_time / closed.
+    - ``visited``: follow-up visits (回访时间) made in the month; ``satisfied``, ``fairly_satisfied``,
+      ``dissatisfied``: of them, 满意, 基本满意, 不满意.  满意率 = (满意 + 基本满意) / visited.
+    - ``repeat_complaints``: complaints reported in the month that repeat an earlier complaint
+      about the same unit and category within ``[workorders] repeat_days`` (30) days.
+    - ``open_at_end``: orders reported before the month's end and not finished by then (月末未完成).
+      ``overdue_at_end``: of them, past a limit at the month's end — not finished by the close
+      limit, or not dispatched by the response limit (月末超时).
+    The month ends at 00:00 of the next month's first day.
+    """
+
+    period: str
+    opened: dict[tuple[str, str], int]
+    closed: int
+    closed_on_time: int
+    visited: int
+    satisfied: int
+    fairly_satisfied: int
+    dissatisfied: int
+    repeat_complaints: int
+    open_at_end: int
+    overdue_at_end: int
+
+    @property
+    def opened_total(self) -> int:
+        return sum(self.opened.values())
+
+    def opened_of_type(self, kind: str) -> int:
+        return sum(count for (t, _), count in self.opened.items() if t == kind)
+
+    def opened_by_category(self) -> dict[str, int]:
+        """Orders opened per category (both types), in ``CATEGORIES`` order, zero ones included."""
+        return {c: sum(n for (_, cat), n in self.opened.items() if cat == c) for c in CATEGORIES}
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """closed_on_time / closed, None when nothing was finished."""
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """(满意 + 基本满意) / visited, None when no visit was made."""
+        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+
+
+def month_figures(conn: Connection, month: Month, settings: WorkOrderSettings | Settings | None = None) -> WorkOrderMonth:
+    """The month's figures (see ``WorkOrderMonth`` for each definition), from a few grouped queries.
+
+    ``settings`` is accepted for the report's sake; the limits that count are the ones stored
+    on each order when it was opened, so a later change to recordkit.toml never rewrites a
+    past month.
+    """
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    start, end = month_bounds(month)
+    opened = {(row.type, row.category): int(row.n) for row in conn.execute(
+        sa.select(w.c.type, w.c.category, sa.func.count().label("n"))
+        .where(w.c.opened_at >= start, w.c.opened_at < end).group_by(w.c.type, w.c.category))}
+    closed_row = conn.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((w.c.closed_at <= w.c.close_by, 1), else_=0)), 0))
+        .where(w.c.closed_at >= start, w.c.closed_at < end)).one()
+    visits = {row.satisfaction: int(row.n) for row in conn.execute(
+        sa.select(w.c.satisfaction, sa.func.count().label("n"))
+        .where(w.c.visited_at >= start, w.c.visited_at < end).group_by(w.c.satisfaction))}
+    repeats = conn.execute(sa.select(sa.func.count()).where(
+        w.c.opened_at >= start, w.c.opened_at < end, w.c.type == "投诉", w.c.repeat_of.is_not(None))).scalar_one()
+    unfinished = sa.and_(w.c.opened_at < end, sa.or_(w.c.closed_at.is_(None), w.c.closed_at >= end))
+    undispatched = sa.or_(w.c.assigned_at.is_(None), w.c.assigned_at >= end)
+    late = sa.or_(w.c.close_by < end, sa.and_(undispatched, w.c.respond_by < end))
+    open_row = conn.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)).where(unfinished)).one()
+    return WorkOrderMonth(
+        period=str(month), opened=opened, closed=int(closed_row[0]), closed_on_time=int(closed_row[1]),
+        visited=sum(visits.values()), satisfied=visits.get("满意", 0), fairly_satisfied=visits.get("基本满意", 0),
+        dissatisfied=visits.get("不满意", 0), repeat_complaints=int(repeats), open_at_end=int(open_row[0]),
+        overdue_at_end=int(open_row[1]))
+
+
+def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
+    """Every order the month touched — reported, finished or visited in it — in number order
+    (the report's detail list).  Phones are as stored: mask them before printing."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    start, end = month_bounds(month)
+    within = [sa.and_(column >= start, column < end) for column in (w.c.opened_at, w.c.closed_at, w.c.visited_at)]
+    return [_order(row) for row in conn.execute(sa.select(w).where(sa.or_(*within)).order_by(w.c.year, w.c.seq))]
+
+
+@dataclass(frozen=True)
+class WorkOrderCategoryMonth:
+    """One (类型, 类别) row of the month's figures, with the same definitions as ``WorkOrderMonth``:
+    opened in the month, finished in the month (and of them on time), visits made in the month,
+    repeat complaints opened in the month."""
+
+    type: str
+    category: str
+    opened: int
+    closed: int
+    closed_on_time: int
+    visited: int
+    satisfied: int
+    fairly_satisfied: int
+    dissatisfied: int
+    repeat_complaints: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.closed_on_time / self.closed if self.closed else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+
+
+def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMonth]:
+    """The month's figures per (类型, 类别), every type and category (zero rows included), in
+    ``TYPES`` × ``CATEGORIES`` order; their sums equal ``month_figures``' totals."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import work_orders as w
+
+    start, end = month_bounds(month)
+
+    def within(column: Any) -> Any:
+        return sa.and_(column >= start, column < end)
+
+    def count_if(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    query = sa.select(
+        w.c.type, w.c.category, count_if(within(w.c.opened_at)).label("opened"),
+        count_if(within(w.c.closed_at)).label("closed"),
+        count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
+        count_if(within(w.c.visited_at)).label("visited"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
+        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "不满意")).label("dissatisfied"),
+        count_if(sa.and_(within(w.c.opened_at), w.c.type == "投诉", w.c.repeat_of.is_not(None))).label("repeats"),
+    ).where(sa.or_(within(w.c.opened_at), within(w.c.closed_at), within(w.c.visited_at))).group_by(w.c.type, w.c.category)
+    found = {(row.type, row.category): row for row in conn.execute(query)}
+    rows = []
+    for kind in TYPES:
+        for category in CATEGORIES:
+            row = found.get((kind, category))
+            values = [int(v) for v in row[2:]] if row is not None else [0] * 8
+            rows.append(WorkOrderCategoryMonth(kind, category, *values))
+    return rows
