@@ -33,18 +33,25 @@ from rich.console import Console
 from rich.table import Table
 
 from recordkit.billing import billing as fees
-
-from recordkit.ledger import journal
-from recordkit.demo.roster import generate_estate
-from recordkit.core.money import amount_in_capitals
-from recordkit.owners.roster import import_owners, write_owner_sheet
+from recordkit.billing.receipts import (
+    LAYOUTS,
+    PaymentRequest,
+    ReceiptView,
+    pay,
+    pay_and_print,
+    pay_many,
+    receipt_context,
+    receipt_requests,
+)
 from recordkit.core.dates import parse_month
-from recordkit.billing.receipts import (LAYOUTS, PaymentRequest, ReceiptView, pay, pay_many, receipt_context,
-                                pay_and_print, receipt_requests)
+from recordkit.core.money import amount_in_capitals
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.demo.roster import generate_estate
+from recordkit.documents.templates.engine import BUILTIN_DIR, TemplateLibrary, environment
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import bills, units
-from recordkit.documents.templates.engine import BUILTIN_DIR, TemplateLibrary, environment
-from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.owners.roster import import_owners, write_owner_sheet
 
 ISSUE_UNITS = 5_000
 ISSUE_RECEIPTS = 1_000
@@ -64,10 +71,13 @@ def make_base(directory: Path, unit_count: int) -> Path:
     root = directory / "base"
     init_workspace(root, office="幸福里物业服务中心", estate="幸福里小区")
     estate = generate_estate(seed=SEED, min_units=unit_count)[:unit_count]
-    sheet = write_owner_sheet(directory / "业主名册.xlsx", [
-        [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
-        for u in estate
-    ])
+    sheet = write_owner_sheet(
+        directory / "业主名册.xlsx",
+        [
+            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+            for u in estate
+        ],
+    )
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:
         import_owners(ledger, sheet, OPERATOR)
@@ -86,9 +96,12 @@ def copy_workspace(base: Path, target: Path) -> Workspace:
 def bills_fingerprint(ledger: Ledger) -> tuple[int, int, str]:
     """(bills, total fen, SHA-256 over every bill) for ``MONTH``, independent of row ids."""
     with ledger.read() as conn:
-        rows = conn.execute(sa.select(units.c.code, bills.c.item_id, bills.c.amount_fen, bills.c.basis)
-                            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
-                            .where(bills.c.month == MONTH).order_by(units.c.code, bills.c.item_id)).all()
+        rows = conn.execute(
+            sa.select(units.c.code, bills.c.item_id, bills.c.amount_fen, bills.c.basis)
+            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
+            .where(bills.c.month == MONTH)
+            .order_by(units.c.code, bills.c.item_id)
+        ).all()
     digest = hashlib.sha256(repr([tuple(row) for row in rows]).encode("utf-8")).hexdigest()[:12]
     return len(rows), sum(row.amount_fen for row in rows), digest
 
@@ -107,19 +120,39 @@ def bill_naive(ledger: Ledger) -> None:
         unit_ids = [row.id for row in conn.execute(sa.select(units.c.id).order_by(units.c.id))]
     for unit_id in unit_ids:
         with ledger.write() as conn:
-            unit = conn.execute(sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status)
-                                .where(units.c.id == unit_id)).one()
+            unit = conn.execute(
+                sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status).where(
+                    units.c.id == unit_id
+                )
+            ).one()
             items = [item for item in fees.load_items(conn) if item.kind != "oneoff"]
             for bill in fees.plan_bills(month, items, [fees.UnitForBilling(*unit)], {}, "half_up"):
-                exists = conn.execute(sa.select(bills.c.id).where(
-                    bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH)).first()
+                exists = conn.execute(
+                    sa.select(bills.c.id).where(
+                        bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH
+                    )
+                ).first()
                 if exists:
                     continue
-                conn.execute(sa.insert(bills).values(unit_id=unit_id, item_id=bill.item_id, month=MONTH,
-                                                     amount_fen=bill.amount_fen, basis=bill.basis,
-                                                     rate_id=bill.rate_id))
-                journal.record(conn, OPERATOR, [journal.Change("bill.create", "bill", f"{unit.code} {MONTH}", None,
-                                                               {"amount_fen": bill.amount_fen})])
+                conn.execute(
+                    sa.insert(bills).values(
+                        unit_id=unit_id,
+                        item_id=bill.item_id,
+                        month=MONTH,
+                        amount_fen=bill.amount_fen,
+                        basis=bill.basis,
+                        rate_id=bill.rate_id,
+                    )
+                )
+                journal.record(
+                    conn,
+                    OPERATOR,
+                    [
+                        journal.Change(
+                            "bill.create", "bill", f"{unit.code} {MONTH}", None, {"amount_fen": bill.amount_fen}
+                        )
+                    ],
+                )
 
 
 # -- receipts -------------------------------------------------------------------------------
@@ -128,10 +161,13 @@ def bill_naive(ledger: Ledger) -> None:
 def payment_requests(workspace: Workspace, count: int) -> list[PaymentRequest]:
     """``count`` owners pay what they owe (at least 1 元) in turn, by WeChat."""
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
-        rows = conn.execute(sa.select(units.c.code, sa.func.sum(bills.c.amount_fen))
-                            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
-                            .where(units.c.owner_id.is_not(None))
-                            .group_by(units.c.code).order_by(units.c.code)).all()
+        rows = conn.execute(
+            sa.select(units.c.code, sa.func.sum(bills.c.amount_fen))
+            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
+            .where(units.c.owner_id.is_not(None))
+            .group_by(units.c.code)
+            .order_by(units.c.code)
+        ).all()
     if len(rows) < count:
         raise SystemExit(f"only {len(rows)} billed units with an owner, wanted {count}")
     return [PaymentRequest(code, max(owed, 100), "微信", paid_on=PAID_ON) for code, owed in rows[:count]]
@@ -154,9 +190,14 @@ def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Pa
     settings = workspace.settings
     with open_ledger(workspace.database_url) as ledger:
         views = pay_many(ledger, settings.receipt, OPERATOR, requests, today=PAID_ON)
-        documents = generate_many(workspace, ledger, LAYOUTS[settings.receipt.layout],
-                                  receipt_requests(views, settings),
-                                  operator=OPERATOR, kind="收据")
+        documents = generate_many(
+            workspace,
+            ledger,
+            LAYOUTS[settings.receipt.layout],
+            receipt_requests(views, settings),
+            operator=OPERATOR,
+            kind="收据",
+        )
     return [document.path for document in documents]
 
 
@@ -180,8 +221,10 @@ def receipts_naive(workspace: Workspace, requests: list[PaymentRequest], out: Pa
         for request in requests:
             view: ReceiptView = pay(ledger, settings.receipt, OPERATOR, request, today=PAID_ON)
             document = DocxTemplate(template)
-            document.render(receipt_context(view, settings.office.name, settings.office.estate,
-                                            settings.receipt.layout), jinja_env=environment())
+            document.render(
+                receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout),
+                jinja_env=environment(),
+            )
             path = out / f"收据{view.number}_{view.unit}.docx"
             document.save(path)
             paths.append(path)
@@ -217,8 +260,9 @@ def timed(samples: list[float], work: Callable[[], Any]) -> Any:
     return result
 
 
-def print_table(console: Console, title: str, rate_label: str, count: int, samples: dict[str, list[float]],
-                baseline: str) -> dict[str, float]:
+def print_table(
+    console: Console, title: str, rate_label: str, count: int, samples: dict[str, list[float]], baseline: str
+) -> dict[str, float]:
     """One row per method (median seconds, rate, speed-up); returns each method's speed-up."""
     table = Table(title=title)
     for column in ("方法", "秒", rate_label, "倍数"):
@@ -265,8 +309,11 @@ def main(argv: list[str] | None = None) -> int:
             bill_recordkit(ledger)
         requests = payment_requests(billed, args.receipts)
         amount_in_capitals(1)  # cn2an's import (half a second) is paid before any method is timed
-        methods = {"recordkit fees pay（逐笔，柜台）": receipts_counter, "recordkit 批量（一个事务）": receipts_batch,
-                   "naive docxtpl 逐张": receipts_naive}
+        methods = {
+            "recordkit fees pay（逐笔，柜台）": receipts_counter,
+            "recordkit 批量（一个事务）": receipts_batch,
+            "naive docxtpl 逐张": receipts_naive,
+        }
         issuing: dict[str, list[float]] = {name: [] for name in methods}
         printed: dict[str, set[tuple[int, str]]] = {name: set() for name in methods}
         floor: list[float] = []
@@ -282,22 +329,38 @@ def main(argv: list[str] | None = None) -> int:
         if len(set().union(*printed.values())) != 1:
             raise SystemExit(f"receipt methods printed different receipts: {printed}")
 
-    speedup_billing = print_table(console, f"收费出账：{args.units} 户一个月（{bill_count} 条应收，合计 "
-                                  f"{bill_fen / 100:,.2f} 元；{args.repeat} 次取中位数）", "户/秒", args.units,
-                                  billing, "naive per-unit loop")["recordkit fees bill"]
+    speedup_billing = print_table(
+        console,
+        f"收费出账：{args.units} 户一个月（{bill_count} 条应收，合计 "
+        f"{bill_fen / 100:,.2f} 元；{args.repeat} 次取中位数）",
+        "户/秒",
+        args.units,
+        billing,
+        "naive per-unit loop",
+    )["recordkit fees bill"]
     counter = "recordkit fees pay（逐笔，柜台）"
-    speedup_counter = print_table(console, f"开收据：{args.receipts} 张，每张一个 .docx（{args.repeat} 次取中位数）",
-                                  "张/秒", args.receipts, issuing, "naive docxtpl 逐张")[counter]
+    speedup_counter = print_table(
+        console,
+        f"开收据：{args.receipts} 张，每张一个 .docx（{args.repeat} 次取中位数）",
+        "张/秒",
+        args.receipts,
+        issuing,
+        "naive docxtpl 逐张",
+    )[counter]
     payments_seconds = statistics.median(floor)
     docx_ours = statistics.median(issuing[counter]) - payments_seconds
     docx_naive = statistics.median(issuing["naive docxtpl 逐张"]) - payments_seconds
-    console.print(f"of which the counter's ledger work alone (pay, no .docx): {payments_seconds:.2f} s; "
-                  f"the .docx part per receipt: recordkit {docx_ours / args.receipts * 1000:.1f} ms, "
-                  f"naive docxtpl {docx_naive / args.receipts * 1000:.1f} ms ({docx_naive / docx_ours:.1f}x)")
+    console.print(
+        f"of which the counter's ledger work alone (pay, no .docx): {payments_seconds:.2f} s; "
+        f"the .docx part per receipt: recordkit {docx_ours / args.receipts * 1000:.1f} ms, "
+        f"naive docxtpl {docx_naive / args.receipts * 1000:.1f} ms ({docx_naive / docx_ours:.1f}x)"
+    )
     console.print(f"bills identical across methods; receipt text identical on {args.sample} sampled receipts")
-    console.print(f"billing goal ≥ {GOAL_BILLING:.0f}x: {'met' if speedup_billing >= GOAL_BILLING else 'NOT met'} "
-                  f"({speedup_billing:.1f}x); receipts goal ≥ {GOAL_RECEIPTS:.0f}x at the counter: "
-                  f"{'met' if speedup_counter >= GOAL_RECEIPTS else 'NOT met'} ({speedup_counter:.1f}x)")
+    console.print(
+        f"billing goal ≥ {GOAL_BILLING:.0f}x: {'met' if speedup_billing >= GOAL_BILLING else 'NOT met'} "
+        f"({speedup_billing:.1f}x); receipts goal ≥ {GOAL_RECEIPTS:.0f}x at the counter: "
+        f"{'met' if speedup_counter >= GOAL_RECEIPTS else 'NOT met'} ({speedup_counter:.1f}x)"
+    )
     return 0
 
 

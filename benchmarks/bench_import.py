@@ -32,13 +32,13 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from recordkit.ledger import journal
-from recordkit.demo.roster import generate_estate
-from recordkit.owners.roster import import_owners, parse_area, parse_date, parse_status, write_owner_sheet
-from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
-from recordkit.ledger.schema import owners, units
-from recordkit.ledger.schema import journal as journal_table
 from recordkit.core.unitcodes import unit_code_from_parts
+from recordkit.demo.roster import generate_estate
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
+from recordkit.ledger.schema import journal as journal_table
+from recordkit.ledger.schema import owners, units
+from recordkit.owners.roster import import_owners, parse_area, parse_date, parse_status, write_owner_sheet
 
 ISSUE_ROWS = 20_000
 GOAL_SPEEDUP = 5.0  # times faster than the naive importer
@@ -83,10 +83,13 @@ def write_sheet(directory: Path, rows: int) -> Path:
     if len(estate) != rows:
         raise SystemExit(f"generate_estate gave {len(estate)} units, wanted {rows}")
     path = directory / "业主名册.xlsx"
-    write_owner_sheet(path, [
-        [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
-        for u in estate
-    ])
+    write_owner_sheet(
+        path,
+        [
+            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+            for u in estate
+        ],
+    )
     return path
 
 
@@ -94,10 +97,22 @@ def ledger_content(url: str) -> LedgerContent:
     with open_ledger(url) as ledger, ledger.read() as conn:
         count = lambda table: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()  # noqa: E731
         digest = hashlib.sha256()
-        query = sa.select(
-            units.c.code, units.c.building, units.c.entrance, units.c.room, units.c.floor_area_hundredths,
-            units.c.status, units.c.move_in_date, owners.c.name, owners.c.phone, owners.c.id_number,
-        ).select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id)).order_by(units.c.code)
+        query = (
+            sa.select(
+                units.c.code,
+                units.c.building,
+                units.c.entrance,
+                units.c.room,
+                units.c.floor_area_hundredths,
+                units.c.status,
+                units.c.move_in_date,
+                owners.c.name,
+                owners.c.phone,
+                owners.c.id_number,
+            )
+            .select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id))
+            .order_by(units.c.code)
+        )
         for row in conn.execute(query):
             digest.update(repr(tuple(row)).encode("utf-8"))
         return LedgerContent(count(units), count(owners), count(journal_table), digest.hexdigest()[:12])
@@ -125,7 +140,9 @@ def run_cli_import(directory: Path, sheet: Path) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run(
         [*command, "--workspace", str(workspace), "--operator", OPERATOR, "owners", "import", str(sheet)],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -154,36 +171,56 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
     workbook = load_workbook(sheet, read_only=True, data_only=True)
     imported = 0
     try:
-        for building, entrance, room, area, name, phone, id_number, move_in, status in \
-                workbook.worksheets[0].iter_rows(min_row=2, values_only=True):
+        for building, entrance, room, area, name, phone, id_number, move_in, status in workbook.worksheets[0].iter_rows(
+            min_row=2, values_only=True
+        ):
             code = str(unit_code_from_parts(building, entrance, room))
             move_in_date = parse_date(move_in) if move_in is not None else None
-            unit_status = parse_status(status) if status else ("occupied" if move_in_date else
-                                                               "delivered" if name else "vacant")
+            unit_status = (
+                parse_status(status) if status else ("occupied" if move_in_date else "delivered" if name else "vacant")
+            )
             with ledger.write() as conn:
                 if conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is not None:
                     continue
                 changes: list[journal.Change] = []
                 owner_id = None
                 if name:
-                    match = (owners.c.id_number == id_number if id_number
-                             else sa.and_(owners.c.name == name, owners.c.phone == phone))
+                    match = (
+                        owners.c.id_number == id_number
+                        if id_number
+                        else sa.and_(owners.c.name == name, owners.c.phone == phone)
+                    )
                     owner_id = conn.execute(sa.select(owners.c.id).where(match)).scalar()
                     if owner_id is None:
                         person = {"name": name, "phone": phone, "id_number": id_number}
                         owner_id = conn.execute(owners.insert().values(**person)).inserted_primary_key[0]
                         changes.append(journal.Change("owner.create", "owner", str(owner_id), None, person))
                 values: dict[str, Any] = {
-                    "code": code, "building": code.split("-")[0], "entrance": code.split("-")[1],
-                    "room": code.split("-")[2], "floor_area_hundredths": parse_area(area),
-                    "status": unit_status, "owner_id": owner_id, "move_in_date": move_in_date,
+                    "code": code,
+                    "building": code.split("-")[0],
+                    "entrance": code.split("-")[1],
+                    "room": code.split("-")[2],
+                    "floor_area_hundredths": parse_area(area),
+                    "status": unit_status,
+                    "owner_id": owner_id,
+                    "move_in_date": move_in_date,
                 }
                 conn.execute(units.insert().values(**values))
-                changes.append(journal.Change("unit.create", "unit", code, None, {
-                    "floor_area": f"{values['floor_area_hundredths'] / 100:.2f}", "status": unit_status,
-                    "owner": name, "owner_id_number": id_number,
-                    "move_in_date": move_in_date.isoformat() if move_in_date else None,
-                }))
+                changes.append(
+                    journal.Change(
+                        "unit.create",
+                        "unit",
+                        code,
+                        None,
+                        {
+                            "floor_area": f"{values['floor_area_hundredths'] / 100:.2f}",
+                            "status": unit_status,
+                            "owner": name,
+                            "owner_id_number": id_number,
+                            "move_in_date": move_in_date.isoformat() if move_in_date else None,
+                        },
+                    )
+                )
                 journal.record(conn, operator, changes)
             imported += 1
     finally:
@@ -241,9 +278,16 @@ def print_report(console: Console, measurements: list[Measurement], rows: int) -
     for header in ("method", "rows", "seconds", "rows/s", "speed-up vs naive", "units", "owners", "journal"):
         table.add_column(header, justify="left" if header == "method" else "right")
     for m in measurements:
-        table.add_row(m.method, f"{m.rows:,}", f"{m.seconds:.2f}", f"{m.rows / m.seconds:,.0f}",
-                      f"{naive.seconds / m.seconds:.1f}x", f"{m.content.units:,}", f"{m.content.owners:,}",
-                      f"{m.content.journal_rows:,}")
+        table.add_row(
+            m.method,
+            f"{m.rows:,}",
+            f"{m.seconds:.2f}",
+            f"{m.rows / m.seconds:,.0f}",
+            f"{naive.seconds / m.seconds:.1f}x",
+            f"{m.content.units:,}",
+            f"{m.content.owners:,}",
+            f"{m.content.journal_rows:,}",
+        )
     console.print(table)
     if len(naive.samples) > 1:
         console.print(f"seconds are the median of {len(naive.samples)} runs, each on a fresh ledger")
@@ -251,10 +295,16 @@ def print_report(console: Console, measurements: list[Measurement], rows: int) -
 
     cli, library = measurements[0], measurements[1]
     goals = [
-        (f"≥ {GOAL_SPEEDUP:g}x faster than naive, end to end (CLI, incl. start-up and first-use migration)",
-         naive.seconds / cli.seconds >= GOAL_SPEEDUP, f"{naive.seconds / cli.seconds:.1f}x"),
-        (f"≥ {GOAL_SPEEDUP:g}x faster than naive, like for like (library, in-process, ledger already open)",
-         naive.seconds / library.seconds >= GOAL_SPEEDUP, f"{naive.seconds / library.seconds:.1f}x"),
+        (
+            f"≥ {GOAL_SPEEDUP:g}x faster than naive, end to end (CLI, incl. start-up and first-use migration)",
+            naive.seconds / cli.seconds >= GOAL_SPEEDUP,
+            f"{naive.seconds / cli.seconds:.1f}x",
+        ),
+        (
+            f"≥ {GOAL_SPEEDUP:g}x faster than naive, like for like (library, in-process, ledger already open)",
+            naive.seconds / library.seconds >= GOAL_SPEEDUP,
+            f"{naive.seconds / library.seconds:.1f}x",
+        ),
         (f"< {GOAL_SECONDS:g} s for recordkit owners import", cli.seconds < GOAL_SECONDS, f"{cli.seconds:.2f} s"),
     ]
     for text, ok, value in goals:
@@ -276,17 +326,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         started = time.perf_counter()
         sheet = write_sheet(directory, args.rows)
-        console.print(f"sheet: {args.rows:,} rows, {sheet.stat().st_size / 1e6:.1f} MB, "
-                      f"written in {time.perf_counter() - started:.1f} s (not timed); "
-                      f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLAlchemy {sa.__version__}")
+        console.print(
+            f"sheet: {args.rows:,} rows, {sheet.stat().st_size / 1e6:.1f} MB, "
+            f"written in {time.perf_counter() - started:.1f} s (not timed); "
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLAlchemy {sa.__version__}"
+        )
 
         measurements: list[Measurement] = []
 
         def measure(method: str, run: Callable[[int], tuple[float, LedgerContent]]) -> None:
             console.print(f"running: {method} …")
             results = [run(attempt) for attempt in range(args.repeat)]
-            measurements.append(Measurement(method, args.rows, tuple(s for s, _ in results),
-                                            tuple(c for _, c in results)))
+            measurements.append(
+                Measurement(method, args.rows, tuple(s for s, _ in results), tuple(c for _, c in results))
+            )
 
         def cli(attempt: int) -> tuple[float, LedgerContent]:
             seconds, url = run_cli_import(directory / f"cli-{attempt}", sheet)

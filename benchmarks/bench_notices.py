@@ -61,16 +61,26 @@ def contexts(count: int) -> list[dict[str, Any]]:
             for item in ITEMS[: rng.choice((1, 2, 3))]:
                 lines.append((f"2026年{month}月", item, rng.randint(1000, 40000)))
         total = sum(fen for _, _, fen in lines)
-        result.append({
-            "物业服务中心": "幸福里物业服务中心", "小区": "幸福里小区", "日期": "2026年12月1日",
-            "业主姓名": owner, "房号": f"{building}-{entrance}-{room}", "楼栋": str(building),
-            "称呼": f"尊敬的{owner}业主",
-            "明细": [{"月份": m, "项目": i, "金额": format_yuan(f)} for m, i, f in lines],
-            "合计": format_yuan(total), "合计大写": amount_in_capitals(total), "欠费月数": months,
-            "最早月份": lines[0][0], "截止日期": "2026年12月1日", "缴费期限": "2026年12月16日",
-            "缴费方式": "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）",
-            "联系电话": "0755-12345678",
-        })
+        result.append(
+            {
+                "物业服务中心": "幸福里物业服务中心",
+                "小区": "幸福里小区",
+                "日期": "2026年12月1日",
+                "业主姓名": owner,
+                "房号": f"{building}-{entrance}-{room}",
+                "楼栋": str(building),
+                "称呼": f"尊敬的{owner}业主",
+                "明细": [{"月份": m, "项目": i, "金额": format_yuan(f)} for m, i, f in lines],
+                "合计": format_yuan(total),
+                "合计大写": amount_in_capitals(total),
+                "欠费月数": months,
+                "最早月份": lines[0][0],
+                "截止日期": "2026年12月1日",
+                "缴费期限": "2026年12月16日",
+                "缴费方式": "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）",
+                "联系电话": "0755-12345678",
+            }
+        )
     return result
 
 
@@ -127,15 +137,27 @@ def run_remind(out: Path, count: int) -> None:
     import datetime as dt
 
     from recordkit.billing import billing as fees
-    from recordkit.documents.notices import remind
-    from recordkit.owners.roster import import_owners, write_owner_sheet
-    from recordkit.ledger.db import open_ledger
     from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.documents.notices import remind
+    from recordkit.ledger.db import open_ledger
+    from recordkit.owners.roster import import_owners, write_owner_sheet
 
     root = init_workspace(out / "ws", office="幸福里物业服务中心", estate="幸福里小区")
     workspace = open_workspace(root, environ={})
-    rows = [[str(1 + n // 200), str(1 + (n // 50) % 4), str(101 + n % 50), 89.5, f"业主{n}", None, None,
-             dt.date(2020, 1, 1), "已入住"] for n in range(count)]
+    rows = [
+        [
+            str(1 + n // 200),
+            str(1 + (n // 50) % 4),
+            str(101 + n % 50),
+            89.5,
+            f"业主{n}",
+            None,
+            None,
+            dt.date(2020, 1, 1),
+            "已入住",
+        ]
+        for n in range(count)
+    ]
     with open_ledger(workspace.database_url) as ledger:
         import_owners(ledger, write_owner_sheet(out / "名册.xlsx", rows), "bench")
         fees.add_rule(ledger, "bench", "物业服务费", "area", "2.35", "2026-01")
@@ -183,16 +205,20 @@ def visible_text(path: Path) -> list[str]:
         elif tag == "tbl":
             for row in child.iter():
                 if row.tag.endswith("}tr"):
-                    cells = ["".join(n.text or "" for n in cell.iter() if n.tag.endswith("}t"))
-                             for cell in row if cell.tag.endswith("}tc")]
+                    cells = [
+                        "".join(n.text or "" for n in cell.iter() if n.tag.endswith("}t"))
+                        for cell in row
+                        if cell.tag.endswith("}tc")
+                    ]
                     seen.append(" | ".join(cells))
     return seen
 
 
 def same_text(ours: Path, theirs: Path, count: int) -> tuple[int, bool]:
     """(files whose text differs, whether the merged files read the same)."""
-    differing = sum(visible_text(ours / f"{n:04d}.docx") != visible_text(theirs / f"{n:04d}.docx")
-                    for n in range(count))
+    differing = sum(
+        visible_text(ours / f"{n:04d}.docx") != visible_text(theirs / f"{n:04d}.docx") for n in range(count)
+    )
     return differing, visible_text(ours / "merged.docx") == visible_text(theirs / "merged.docx")
 
 
@@ -206,33 +232,59 @@ def main() -> None:
     console = Console(width=140)
     scratch = Path(tempfile.mkdtemp(prefix="recordkit-bench-notices-"))
     try:
-        console.print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.count} 催缴通知书 "
-                      "as separate files plus one merged print file")
+        console.print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.count} 催缴通知书 "
+            "as separate files plus one merged print file"
+        )
         ours = measure(run_recordkit, scratch / "recordkit", args.count)
         naive = measure(run_naive, scratch / "naive", args.count)
-        rows = [("recordkit (compiled once, merged = one render)", *ours),
-                ("naive docxtpl loop + docxcompose merge", *naive)]
+        rows = [
+            ("recordkit (compiled once, merged = one render)", *ours),
+            ("naive docxtpl loop + docxcompose merge", *naive),
+        ]
         if args.ledger:
-            rows.append(("recordkit notices.remind on a ledger (files, rows, journal, sheet)",
-                         *measure(run_remind, scratch / "remind", args.count)))
+            rows.append(
+                (
+                    "recordkit notices.remind on a ledger (files, rows, journal, sheet)",
+                    *measure(run_remind, scratch / "remind", args.count),
+                )
+            )
         differing, merged_same = same_text(scratch / "recordkit", scratch / "naive", args.count)
 
         table = Table(title=f"{args.count} 催缴通知书: separate files, then one merged print file")
-        for header in ("method", "files s", "ms each", "merged s", "ms each", "whole batch s", "peak RSS MB",
-                       "vs naive"):
+        for header in (
+            "method",
+            "files s",
+            "ms each",
+            "merged s",
+            "ms each",
+            "whole batch s",
+            "peak RSS MB",
+            "vs naive",
+        ):
             table.add_column(header, justify="left" if header == "method" else "right")
         naive_total = naive[0] + naive[1]
         for name, files_seconds, merged_seconds, peak in rows:
             total = files_seconds + merged_seconds
-            table.add_row(name, f"{files_seconds:.2f}", f"{files_seconds * 1000 / args.count:.1f}",
-                          f"{merged_seconds:.2f}", f"{merged_seconds * 1000 / args.count:.1f}", f"{total:.2f}",
-                          f"{peak:.0f}", f"{naive_total / total:.1f}x")
+            table.add_row(
+                name,
+                f"{files_seconds:.2f}",
+                f"{files_seconds * 1000 / args.count:.1f}",
+                f"{merged_seconds:.2f}",
+                f"{merged_seconds * 1000 / args.count:.1f}",
+                f"{total:.2f}",
+                f"{peak:.0f}",
+                f"{naive_total / total:.1f}x",
+            )
         console.print(table)
         speedup = naive_total / (ours[0] + ours[1])
         checks = [
             (differing == 0, f"text of every file identical to the baseline's ({differing} of {args.count} differ)"),
             (merged_same, "text of the merged print file identical to the baseline's"),
-            (speedup >= GOAL_SPEEDUP, f"whole batch {speedup:.1f}x faster than the naive loop (goal ≥ {GOAL_SPEEDUP:.0f}x)"),
+            (
+                speedup >= GOAL_SPEEDUP,
+                f"whole batch {speedup:.1f}x faster than the naive loop (goal ≥ {GOAL_SPEEDUP:.0f}x)",
+            ),
             (ours[2] < GOAL_PEAK_MB, f"peak RSS {ours[2]:.0f} MB (goal < {GOAL_PEAK_MB:.0f} MB)"),
         ]
         for ok, text in checks:

@@ -33,9 +33,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from recordkit.archive.extract import character_accuracy, load_engine
 from recordkit.demo import scans as demoscans
 from recordkit.demo.roster import generate_estate
-from recordkit.archive.extract import character_accuracy, load_engine
 
 GOAL_ACCURACY = 0.97
 SEED = 2026
@@ -52,8 +52,11 @@ def page_lines(rng: random.Random, owners: list[tuple[str, str]]) -> tuple[list[
     kind = rng.choice([k for k in demoscans.DOCUMENT_SENTENCES if k != "扫描件"])
     unit, owner = rng.choice(owners)
     date = dt.date(rng.randrange(2015, 2027), rng.randrange(1, 13), rng.randrange(1, 29))
-    pool = [*demoscans.SAMPLE_SENTENCES, *demoscans.LATER_PAGE_SENTENCES,
-            *(line for lines in demoscans.DOCUMENT_SENTENCES.values() for line in lines)]
+    pool = [
+        *demoscans.SAMPLE_SENTENCES,
+        *demoscans.LATER_PAGE_SENTENCES,
+        *(line for lines in demoscans.DOCUMENT_SENTENCES.values() for line in lines),
+    ]
     lines = [kind, f"房号：{unit}　业主：{owner}", f"日期：{demoscans.chinese_date(date)}", *rng.sample(pool, 9)]
     return lines, (unit, owner, demoscans.chinese_date(date))
 
@@ -98,8 +101,9 @@ def tesseract_reader(folder: Path) -> Callable[[Any], str] | None:
     def read(image: Any) -> str:
         path = folder / "page.png"
         image.save(path)
-        done = subprocess.run([binary, str(path), "stdout", "-l", "chi_sim"], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            [binary, str(path), "stdout", "-l", "chi_sim"], capture_output=True, text=True, check=False
+        )
         return done.stdout
 
     return read
@@ -137,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         for style, label in (("clean", "clean A4 150 dpi"), ("scan", "demo scan 75 dpi")):
             pages = make_pages(args.pages, style)
             engines: list[tuple[str, Callable[[Any], str] | None]] = [
-                ("recordkit (rapidocr PP-OCRv4)", rapid), ("Tesseract chi_sim (baseline)", tesseract)]
+                ("recordkit (rapidocr PP-OCRv4)", rapid),
+                ("Tesseract chi_sim (baseline)", tesseract),
+            ]
             for name, read in engines:
                 if read is None:
                     table.add_row(name, label, "not installed", "", "")

@@ -49,22 +49,25 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
     import sqlalchemy as sa
 
     from recordkit.billing import billing as fees
-
-    from recordkit.workorders import orders as workorders
     from recordkit.core.config import WorkOrderSettings
-    from recordkit.demo.roster import generate_estate
-    from recordkit.owners.roster import import_owners, write_owner_sheet
     from recordkit.core.dates import Month
+    from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.demo.roster import generate_estate
     from recordkit.ledger.db import bulk_insert, open_ledger
     from recordkit.ledger.schema import allocations, bills, payments, units
+    from recordkit.owners.roster import import_owners, write_owner_sheet
+    from recordkit.workorders import orders as workorders
     from recordkit.workorders.orders import CATEGORIES, WorkOrderRecord
-    from recordkit.core.workspace import init_workspace, open_workspace
 
     init_workspace(root, office="幸福里物业服务中心", estate="幸福里小区")
     estate = generate_estate(seed=SEED, min_units=unit_count)[:unit_count]
-    sheet = write_owner_sheet(root / "业主名册.xlsx", [
-        [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
-        for u in estate])
+    sheet = write_owner_sheet(
+        root / "业主名册.xlsx",
+        [
+            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+            for u in estate
+        ],
+    )
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     last = Month(2026, 10)
     months = [last - k for k in range(month_count - 1, -1, -1)]
@@ -73,8 +76,15 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
         import_owners(ledger, sheet, OPERATOR)
         fees.add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", str(months[0]), vacant_percent=70)
         fees.add_rule(ledger, OPERATOR, "垃圾清运费", "fixed", "10", str(months[0]), vacant_percent=0)
-        fees.add_rule(ledger, OPERATOR, "停车费", "fixed", "150", str(months[0]),
-                      units=[u.code for i, u in enumerate(estate) if i % 3 == 0])
+        fees.add_rule(
+            ledger,
+            OPERATOR,
+            "停车费",
+            "fixed",
+            "150",
+            str(months[0]),
+            units=[u.code for i, u in enumerate(estate) if i % 3 == 0],
+        )
         with ledger.write() as conn:
             unit_rows = conn.execute(sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths)).all()
             items = {item.name: item.id for item in fees.load_items(conn)}
@@ -91,8 +101,17 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
                     for name, fen in amounts:
                         bill_id += 1
                         ids.append((bill_id, fen))
-                        bill_rows.append({"id": bill_id, "unit_id": unit_id, "item_id": items[name],
-                                          "month": str(month), "amount_fen": fen, "basis": name, "rate_id": None})
+                        bill_rows.append(
+                            {
+                                "id": bill_id,
+                                "unit_id": unit_id,
+                                "item_id": items[name],
+                                "month": str(month),
+                                "amount_fen": fen,
+                                "basis": name,
+                                "rate_id": None,
+                            }
+                        )
                     if habit < 0.1 or rng.random() < 0.05:
                         continue  # never pays, or skipped this month
                     day = month.first_day() + dt.timedelta(days=rng.randrange(0, 27))
@@ -105,9 +124,18 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
                     extra = 10000 if rng.random() < 0.02 else 0  # a little left over: prepayment
                     payment_id += 1
                     paid = total // 2 if partial else total
-                    payment_rows.append({"id": payment_id, "unit_id": unit_id, "payer": "业主",
-                                         "amount_fen": paid + extra, "method": "微信", "paid_on": day,
-                                         "cashier": OPERATOR, "voided": rng.random() < 0.01})
+                    payment_rows.append(
+                        {
+                            "id": payment_id,
+                            "unit_id": unit_id,
+                            "payer": "业主",
+                            "amount_fen": paid + extra,
+                            "method": "微信",
+                            "paid_on": day,
+                            "cashier": OPERATOR,
+                            "voided": rng.random() < 0.01,
+                        }
+                    )
                     left = paid
                     for bid, fen in ids:
                         share = min(fen, left)
@@ -116,7 +144,7 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
                             allocation_rows.append({"payment_id": payment_id, "bill_id": bid, "amount_fen": share})
             for table, rows in ((bills, bill_rows), (payments, payment_rows), (allocations, allocation_rows)):
                 for start in range(0, len(rows), 50_000):
-                    bulk_insert(conn, table, rows[start:start + 50_000])
+                    bulk_insert(conn, table, rows[start : start + 50_000])
         records = []
         codes = [code for _, code, _ in unit_rows]
         start = dt.datetime(2026, 10 - 5, 1)
@@ -125,15 +153,28 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
             done = rng.random() < 0.8
             closed = opened + dt.timedelta(hours=rng.randrange(1, 72)) if done else None
             visited = closed + dt.timedelta(hours=24) if done and rng.random() < 0.7 else None
-            records.append(WorkOrderRecord(
-                "投诉" if rng.random() < 0.3 else "报修", rng.choice(CATEGORIES), f"工单{index}", opened,
-                unit=rng.choice(codes), assignee="维修工" if done else None, assigned_at=opened if done else None,
-                closed_at=closed, result="已处理" if done else None, visited_at=visited,
-                satisfaction=rng.choice(("满意", "基本满意", "不满意")) if visited else None))
+            records.append(
+                WorkOrderRecord(
+                    "投诉" if rng.random() < 0.3 else "报修",
+                    rng.choice(CATEGORIES),
+                    f"工单{index}",
+                    opened,
+                    unit=rng.choice(codes),
+                    assignee="维修工" if done else None,
+                    assigned_at=opened if done else None,
+                    closed_at=closed,
+                    result="已处理" if done else None,
+                    visited_at=visited,
+                    satisfaction=rng.choice(("满意", "基本满意", "不满意")) if visited else None,
+                )
+            )
         with ledger.write() as conn:
             workorders.add_many(conn, WorkOrderSettings(), OPERATOR, records)
-    print(f"estate: {len(unit_rows)} units, {len(bill_rows)} bills, {len(payment_rows)} payments, "
-          f"{len(allocation_rows)} allocations, {order_count} work orders", file=sys.stderr)
+    print(
+        f"estate: {len(unit_rows)} units, {len(bill_rows)} bills, {len(payment_rows)} payments, "
+        f"{len(allocation_rows)} allocations, {order_count} work orders",
+        file=sys.stderr,
+    )
 
 
 # -- the timed parts (each in its own process) ---------------------------------------------------
@@ -146,10 +187,11 @@ def fast_figures(conn: Any) -> dict[str, Any]:
     month = parse_month(MONTH)
     counts, arrears = arrears_snapshot(conn, [month])
     figures = fee_figures(conn, month, load_fee_ledger(conn), counts[month])
-    return {"items": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_item},
-            "buildings": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears]
-                          for l in figures.by_building},
-            "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears)}
+    return {
+        "items": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_item},
+        "buildings": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_building},
+        "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears),
+    }
 
 
 def naive_figures(conn: Any) -> dict[str, Any]:
@@ -157,8 +199,8 @@ def naive_figures(conn: Any) -> dict[str, Any]:
     import sqlalchemy as sa
 
     from recordkit.core.dates import parse_month
-    from recordkit.reports.figures import UNALLOCATED, last_day
     from recordkit.ledger.schema import allocations, bills, fee_items, payments, renovations, units
+    from recordkit.reports.figures import UNALLOCATED, last_day
 
     month = parse_month(MONTH)
     key, first, end = str(month), month.first_day(), last_day(month)
@@ -177,9 +219,10 @@ def naive_figures(conn: Any) -> dict[str, Any]:
                 line[0] = bill.amount_fen
             paid_by_end = 0
             for amount, paid_on in conn.execute(
-                    sa.select(allocations.c.amount_fen, payments.c.paid_on)
-                    .join(payments, payments.c.id == allocations.c.payment_id)
-                    .where(allocations.c.bill_id == bill.id, payments.c.voided.is_(False))).all():
+                sa.select(allocations.c.amount_fen, payments.c.paid_on)
+                .join(payments, payments.c.id == allocations.c.payment_id)
+                .where(allocations.c.bill_id == bill.id, payments.c.voided.is_(False))
+            ).all():
                 if paid_on <= end:
                     paid_by_end += amount
                     if bill.month == key:
@@ -193,14 +236,20 @@ def naive_figures(conn: Any) -> dict[str, Any]:
             for target in (items.setdefault(names[bill.item_id], [0] * 5), buildings.setdefault(building, [0] * 5)):
                 for i in range(5):
                     target[i] += line[i]
-        for payment in conn.execute(sa.select(payments).where(
-                payments.c.unit_id == unit_id, payments.c.voided.is_(False),
-                payments.c.paid_on >= first, payments.c.paid_on <= end)).all():
+        for payment in conn.execute(
+            sa.select(payments).where(
+                payments.c.unit_id == unit_id,
+                payments.c.voided.is_(False),
+                payments.c.paid_on >= first,
+                payments.c.paid_on <= end,
+            )
+        ).all():
             left = payment.amount_fen
             for amount, bill_month, bill_id, item_id in conn.execute(
-                    sa.select(allocations.c.amount_fen, bills.c.month, bills.c.id, bills.c.item_id)
-                    .join(bills, bills.c.id == allocations.c.bill_id)
-                    .where(allocations.c.payment_id == payment.id)).all():
+                sa.select(allocations.c.amount_fen, bills.c.month, bills.c.id, bills.c.item_id)
+                .join(bills, bills.c.id == allocations.c.bill_id)
+                .where(allocations.c.payment_id == payment.id)
+            ).all():
                 left -= amount
                 if bill_month > key and bill_id not in deposits:
                     for target in (items.setdefault(names[item_id], [0] * 5), buildings.setdefault(building, [0] * 5)):
@@ -218,8 +267,8 @@ def child(root: Path, what: str, sizes: tuple[int, int, int]) -> None:
     if what == "setup":  # in its own process too: the parent stays small, so children's maxrss is theirs
         make_estate(root, *sizes)
         return
-    from recordkit.ledger.db import open_ledger
     from recordkit.core.workspace import open_workspace
+    from recordkit.ledger.db import open_ledger
 
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:
@@ -238,9 +287,25 @@ def child(root: Path, what: str, sizes: tuple[int, int, int]) -> None:
 
 
 def run_child(root: Path, what: str, sizes: tuple[int, int, int] = (0, 0, 0)) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--child", what, "--root", str(root), "--units", str(sizes[0]),
-                           "--months", str(sizes[1]), "--orders", str(sizes[2])],
-                          stdout=subprocess.PIPE, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            what,
+            "--root",
+            str(root),
+            "--units",
+            str(sizes[0]),
+            "--months",
+            str(sizes[1]),
+            "--orders",
+            str(sizes[2]),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout) if what != "setup" else {}
 
 
@@ -265,8 +330,10 @@ def main() -> None:
         started = time.perf_counter()
         run_child(root, "setup", sizes)
         print(f"setup {time.perf_counter() - started:.1f} s (not timed)", file=sys.stderr)
-        runs = {what: [run_child(root, what) for _ in range(args.repeat if what != "naive" else 1)]
-                for what in ("report", "fast", "naive")}
+        runs = {
+            what: [run_child(root, what) for _ in range(args.repeat if what != "naive" else 1)]
+            for what in ("report", "fast", "naive")
+        }
     best = {what: min(r["seconds"] for r in results) for what, results in runs.items()}
     memory = {what: max(r["maxrss_mb"] for r in results) for what, results in runs.items()}
     same = runs["fast"][0]["figures"] == runs["naive"][0]["figures"]
@@ -274,16 +341,22 @@ def main() -> None:
     table = Table(title=f"月度报表 {MONTH}：{args.units} 户，{args.months} 个月账单与收款，{args.orders} 张工单")
     for header in ("做法", "用时（秒，取最好）", "峰值内存（MB）", "倍数"):
         table.add_column(header)
-    table.add_row("整份月报（三个月的数字、12 个月趋势、写 .xlsx 和 .docx）", f"{best['report']:.2f}",
-                  f"{memory['report']:.0f}", "")
+    table.add_row(
+        "整份月报（三个月的数字、12 个月趋势、写 .xlsx 和 .docx）",
+        f"{best['report']:.2f}",
+        f"{memory['report']:.0f}",
+        "",
+    )
     table.add_row("收费数字：集合查询（GROUP BY）", f"{best['fast']:.2f}", f"{memory['fast']:.0f}", f"{speedup:.1f}x")
     table.add_row("收费数字：逐户逐单查询（朴素做法）", f"{best['naive']:.2f}", f"{memory['naive']:.0f}", "1.0x")
     Console(width=120).print(table)
     print(f"figures identical (by item, by building, every unit in arrears): {same}")
-    print(f"goal report < {GOAL_SECONDS:.0f} s: {'met' if best['report'] < GOAL_SECONDS else 'NOT met'} "
-          f"({best['report']:.2f} s); goal ≥ {GOAL_SPEEDUP:.0f}x: {'met' if speedup >= GOAL_SPEEDUP else 'NOT met'} "
-          f"({speedup:.1f}x); goal < {GOAL_MEMORY_MB} MB: "
-          f"{'met' if memory['report'] < GOAL_MEMORY_MB else 'NOT met'} ({memory['report']:.0f} MB)")
+    print(
+        f"goal report < {GOAL_SECONDS:.0f} s: {'met' if best['report'] < GOAL_SECONDS else 'NOT met'} "
+        f"({best['report']:.2f} s); goal ≥ {GOAL_SPEEDUP:.0f}x: {'met' if speedup >= GOAL_SPEEDUP else 'NOT met'} "
+        f"({speedup:.1f}x); goal < {GOAL_MEMORY_MB} MB: "
+        f"{'met' if memory['report'] < GOAL_MEMORY_MB else 'NOT met'} ({memory['report']:.0f} MB)"
+    )
     if not same:
         raise SystemExit("the two ways disagree: the comparison is void")
 

@@ -38,18 +38,139 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from recordkit.core.workspace import init_workspace, open_workspace
+from recordkit.ledger.db import open_ledger
 from recordkit.search.query import search, update_index
 from recordkit.search.text import fold, term_pattern
-from recordkit.ledger.db import open_ledger
-from recordkit.core.workspace import init_workspace, open_workspace
 
-WORDS = ("电梯 维修 保养 物业 服务 业主 装修 协议 消防 巡检 水泵 绿化 停车 收费 押金 验收 整改 通知 管道 漏水 供暖 门禁 "
-         "监控 垃圾 清运 公共 区域 照明 楼道 外墙 防水 屋面 配电 设备 维保 记录 检查 合格 更换 钢丝绳 曳引机 控制柜 安全 "
-         "隐患 处理 完成 签字 确认 住户 投诉 报修 回访 满意 物业费 水费 电费 燃气 管网 阀门 井盖 化粪池 排污 雨水 地下室 "
-         "车库 道闸 岗亭 保安 保洁 客服 前台 档案 借阅 归还 合同 发票 收据 台账 审批 申请 登记 备案 图纸 竣工 资料 说明书 "
-         "监理 施工 单位 材料 进场 卫生间 厨房 阳台 承重墙 开槽 电路 水路 吊顶 瓷砖 地板 门窗 空调 外机 噪音 粉尘 "
-         "电梯轿厢 应急 演练 灭火器 消火栓 喷淋 烟感 报警 联动 测试 年检 检测 报告 整改单 复查 通过 限期 罚款 赔偿").split()
-RARE = "曳引轮 限速器 缓冲器 对重块 安全钳 导靴 层门锁 平层 补偿链 随行电缆".split()
+WORDS = [
+    "电梯",
+    "维修",
+    "保养",
+    "物业",
+    "服务",
+    "业主",
+    "装修",
+    "协议",
+    "消防",
+    "巡检",
+    "水泵",
+    "绿化",
+    "停车",
+    "收费",
+    "押金",
+    "验收",
+    "整改",
+    "通知",
+    "管道",
+    "漏水",
+    "供暖",
+    "门禁",
+    "监控",
+    "垃圾",
+    "清运",
+    "公共",
+    "区域",
+    "照明",
+    "楼道",
+    "外墙",
+    "防水",
+    "屋面",
+    "配电",
+    "设备",
+    "维保",
+    "记录",
+    "检查",
+    "合格",
+    "更换",
+    "钢丝绳",
+    "曳引机",
+    "控制柜",
+    "安全",
+    "隐患",
+    "处理",
+    "完成",
+    "签字",
+    "确认",
+    "住户",
+    "投诉",
+    "报修",
+    "回访",
+    "满意",
+    "物业费",
+    "水费",
+    "电费",
+    "燃气",
+    "管网",
+    "阀门",
+    "井盖",
+    "化粪池",
+    "排污",
+    "雨水",
+    "地下室",
+    "车库",
+    "道闸",
+    "岗亭",
+    "保安",
+    "保洁",
+    "客服",
+    "前台",
+    "档案",
+    "借阅",
+    "归还",
+    "合同",
+    "发票",
+    "收据",
+    "台账",
+    "审批",
+    "申请",
+    "登记",
+    "备案",
+    "图纸",
+    "竣工",
+    "资料",
+    "说明书",
+    "监理",
+    "施工",
+    "单位",
+    "材料",
+    "进场",
+    "卫生间",
+    "厨房",
+    "阳台",
+    "承重墙",
+    "开槽",
+    "电路",
+    "水路",
+    "吊顶",
+    "瓷砖",
+    "地板",
+    "门窗",
+    "空调",
+    "外机",
+    "噪音",
+    "粉尘",
+    "电梯轿厢",
+    "应急",
+    "演练",
+    "灭火器",
+    "消火栓",
+    "喷淋",
+    "烟感",
+    "报警",
+    "联动",
+    "测试",
+    "年检",
+    "检测",
+    "报告",
+    "整改单",
+    "复查",
+    "通过",
+    "限期",
+    "罚款",
+    "赔偿",
+]
+RARE = ["曳引轮", "限速器", "缓冲器", "对重块", "安全钳", "导靴", "层门锁", "平层", "补偿链", "随行电缆"]
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕建国志强海波鹏飞宇浩然子轩梓涵一诺欣怡"
 CATEGORIES = (("工程档案", "GC"), ("业主档案", "YZ"), ("合同协议档案", "HT"), ("财务档案", "CW"))
@@ -58,13 +179,21 @@ GROUPS = ("整词", "词的一部分", "姓名", "单字", "房号（换写法�
 
 
 def unit_spellings(building: int, entrance: int, room: int) -> list[str]:
-    return [f"{building}-{entrance}-{room}", f"{building}栋{entrance}单元{room}", f"{building}#{entrance}-{room}",
-            f"{building}号楼{entrance}单元{room}室"]
+    return [
+        f"{building}-{entrance}-{room}",
+        f"{building}栋{entrance}单元{room}",
+        f"{building}#{entrance}-{room}",
+        f"{building}号楼{entrance}单元{room}室",
+    ]
 
 
 def date_spellings(day: dt.date) -> list[str]:
-    return [f"{day.year}年{day.month}月{day.day}日", day.isoformat(), f"{day.year}.{day.month}.{day.day}",
-            f"{day.year}/{day.month:02d}/{day.day:02d}"]
+    return [
+        f"{day.year}年{day.month}月{day.day}日",
+        day.isoformat(),
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}/{day.month:02d}/{day.day:02d}",
+    ]
 
 
 @dataclass
@@ -83,8 +212,9 @@ class Corpus:
 
 def generate(count: int, seed: int = 7) -> Corpus:
     rng = random.Random(seed)
-    names = sorted({rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-                    for _ in range(600)})
+    names = sorted(
+        {rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(600)}
+    )
     corpus = Corpus(names=names)
     seqs: dict[tuple[str, int], int] = defaultdict(int)
     for index in range(count):
@@ -157,13 +287,35 @@ def make_workspace(folder: Path, corpus: Corpus, start: int, stop: int, root: Pa
         stored = text_path(workspace, sha)
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_text(json.dumps(text.to_dict(), ensure_ascii=False), encoding="utf-8")
-        rows.append({"archive_no": number, "prefix": prefix, "year": day.year, "seq": int(number[-5:]),
-                     "category": category, "unit": corpus.units[index], "title": corpus.titles[index],
-                     "topic": None, "doc_date": day, "pages": 1, "size": len(data), "sha256": sha, "path": relative,
-                     "original_name": f"{corpus.titles[index]}_{day:%Y%m%d}.pdf", "source": "inbox",
-                     "source_mtime_ns": 0, "retention": "永久", "box": None, "shelf": None, "confidential": False,
-                     "needs_review": False, "review_reasons": "[]", "note": None, "filed_by": "档案员",
-                     "filed_at": "2026-11-02T09:00:00+08:00"})
+        rows.append(
+            {
+                "archive_no": number,
+                "prefix": prefix,
+                "year": day.year,
+                "seq": int(number[-5:]),
+                "category": category,
+                "unit": corpus.units[index],
+                "title": corpus.titles[index],
+                "topic": None,
+                "doc_date": day,
+                "pages": 1,
+                "size": len(data),
+                "sha256": sha,
+                "path": relative,
+                "original_name": f"{corpus.titles[index]}_{day:%Y%m%d}.pdf",
+                "source": "inbox",
+                "source_mtime_ns": 0,
+                "retention": "永久",
+                "box": None,
+                "shelf": None,
+                "confidential": False,
+                "needs_review": False,
+                "review_reasons": "[]",
+                "note": None,
+                "filed_by": "档案员",
+                "filed_at": "2026-11-02T09:00:00+08:00",
+            }
+        )
     with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
         conn.execute(sa.insert(archive_items), rows)
     return root
@@ -173,12 +325,16 @@ def queries(corpus: Corpus, rng: random.Random, per_group: int) -> list[tuple[st
     """(group, query, canonical truth key) triples."""
     chosen: list[tuple[str, str, str | None]] = []
     words = [w for w in WORDS if len(w) >= 2]
-    chosen += [("整词", word, None) for word in rng.sample(words, per_group // 2) + rng.sample(RARE, 5)
-               + ["电梯维修", "维修保养", "检查记录", "设备维保"][: per_group // 2]]
+    chosen += [
+        ("整词", word, None)
+        for word in rng.sample(words, per_group // 2)
+        + rng.sample(RARE, 5)
+        + ["电梯维修", "维修保养", "检查记录", "设备维保"][: per_group // 2]
+    ]
     for _ in range(per_group):
         text = corpus.texts[rng.randrange(len(corpus.texts))]
         start = rng.randrange(len(text) - 6)
-        piece = "".join(c for c in text[start:start + rng.choice((2, 3, 4))])
+        piece = "".join(c for c in text[start : start + rng.choice((2, 3, 4))])
         if all("\u4e00" <= c <= "\u9fff" for c in piece):
             chosen.append(("词的一部分", piece, None))
     chosen += [("姓名", name, None) for name in rng.sample(corpus.names, per_group)]
@@ -212,8 +368,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def evaluate(run: Callable[[str], list[int]], items: list[tuple[str, str, str | None]],
-             truths: list[set[int]]) -> tuple[dict[str, tuple[float, float]], list[float]]:
+def evaluate(
+    run: Callable[[str], list[int]], items: list[tuple[str, str, str | None]], truths: list[set[int]]
+) -> tuple[dict[str, tuple[float, float]], list[float]]:
     per_group: dict[str, list[tuple[float, float]]] = defaultdict(list)
     timings = []
     for (group, query, _), truth in zip(items, truths, strict=True):
@@ -224,8 +381,13 @@ def evaluate(run: Callable[[str], list[int]], items: list[tuple[str, str, str | 
         recall = hit / min(len(truth), 20) if truth else 1.0
         precision = hit / len(found) if found else (1.0 if not truth else 0.0)
         per_group[group].append((recall, precision))
-    return ({group: (statistics.mean(r for r, _ in values), statistics.mean(p for _, p in values))
-             for group, values in per_group.items()}, timings)
+    return (
+        {
+            group: (statistics.mean(r for r, _ in values), statistics.mean(p for _, p in values))
+            for group, values in per_group.items()
+        },
+        timings,
+    )
 
 
 def main() -> None:
@@ -250,10 +412,13 @@ def main() -> None:
         index_mb = sum(p.stat().st_size for p in (root / "records/index/whoosh").iterdir()) / 1e6
         number_of = {number: i for i, number in enumerate(corpus.numbers)}
         # What the index holds of each item, folded: the ground truth is searched in the same text.
-        meta = [f"{corpus.numbers[i]}\n{corpus.titles[i]}\n{corpus.categories[i][0]}\n{corpus.units[i]}\n"
-                f"{corpus.dates[i].isoformat()}\n{corpus.titles[i]}_{corpus.dates[i]:%Y%m%d}.pdf\n"
-                f"records/archive/{corpus.categories[i][0]}/{corpus.dates[i].year}/{corpus.numbers[i]}_"
-                f"{corpus.titles[i].split(' ', 1)[1]}.txt" for i in range(args.docs + 100)]
+        meta = [
+            f"{corpus.numbers[i]}\n{corpus.titles[i]}\n{corpus.categories[i][0]}\n{corpus.units[i]}\n"
+            f"{corpus.dates[i].isoformat()}\n{corpus.titles[i]}_{corpus.dates[i]:%Y%m%d}.pdf\n"
+            f"records/archive/{corpus.categories[i][0]}/{corpus.dates[i].year}/{corpus.numbers[i]}_"
+            f"{corpus.titles[i].split(' ', 1)[1]}.txt"
+            for i in range(args.docs + 100)
+        ]
         folded = [fold(meta[i] + "\n" + corpus.texts[i]) for i in range(args.docs + 100)]
         rng = random.Random(11)
         items = queries(corpus, rng, args.per_group)
@@ -273,8 +438,11 @@ def main() -> None:
         fresh = []
         for _ in range(5):
             started = time.perf_counter()
-            subprocess.run([str(Path(sys.executable).with_name("recordkit")), "-w", str(root), "search", "电梯维修"],
-                           capture_output=True, check=True)
+            subprocess.run(
+                [str(Path(sys.executable).with_name("recordkit")), "-w", str(root), "search", "电梯维修"],
+                capture_output=True,
+                check=True,
+            )
             fresh.append(time.perf_counter() - started)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -305,14 +473,16 @@ def main() -> None:
     if tantivy:
         speed.add_column("Tantivy", justify="right")
     ms = 1000.0
-    rows = [("全量建索引（篇/秒）", f"{args.docs / build_seconds:,.0f}", f"{baseline_rate:,.0f}"),
-            ("索引大小", f"{index_mb:,.0f} MB", ""),
-            ("新增 100 件（recordkit index）", f"{add_report.seconds:.2f} 秒", ""),
-            (f"夜间任务，{args.docs:,} 件均无变化", f"{nightly.seconds:.2f} 秒", ""),
-            ("检索 p50", f"{statistics.median(our_times) * ms:.1f} ms", f"{statistics.median(baseline_times) * ms:.1f} ms"),
-            ("检索 p95", f"{pct(our_times, 0.95) * ms:.1f} ms", f"{pct(baseline_times, 0.95) * ms:.1f} ms"),
-            ("检索最慢", f"{max(our_times) * ms:.1f} ms", f"{max(baseline_times) * ms:.1f} ms"),
-            ("新进程运行 recordkit search（中位数）", f"{statistics.median(fresh):.2f} 秒", "")]
+    rows = [
+        ("全量建索引（篇/秒）", f"{args.docs / build_seconds:,.0f}", f"{baseline_rate:,.0f}"),
+        ("索引大小", f"{index_mb:,.0f} MB", ""),
+        ("新增 100 件（recordkit index）", f"{add_report.seconds:.2f} 秒", ""),
+        (f"夜间任务，{args.docs:,} 件均无变化", f"{nightly.seconds:.2f} 秒", ""),
+        ("检索 p50", f"{statistics.median(our_times) * ms:.1f} ms", f"{statistics.median(baseline_times) * ms:.1f} ms"),
+        ("检索 p95", f"{pct(our_times, 0.95) * ms:.1f} ms", f"{pct(baseline_times, 0.95) * ms:.1f} ms"),
+        ("检索最慢", f"{max(our_times) * ms:.1f} ms", f"{max(baseline_times) * ms:.1f} ms"),
+        ("新进程运行 recordkit search（中位数）", f"{statistics.median(fresh):.2f} 秒", ""),
+    ]
     for label, mine, base in rows:
         row = [label, mine, base]
         if tantivy:
@@ -330,8 +500,9 @@ def main() -> None:
     console.print(speed)
 
 
-def standard_analyzer(folder: Path, corpus: Corpus, meta: list[str], items: list[tuple[str, str, str | None]],
-                      truths: list[set[int]]) -> tuple[dict[str, tuple[float, float]], list[float], float]:
+def standard_analyzer(
+    folder: Path, corpus: Corpus, meta: list[str], items: list[tuple[str, str, str | None]], truths: list[set[int]]
+) -> tuple[dict[str, tuple[float, float]], list[float], float]:
     """The naive baseline: Whoosh's StandardAnalyzer on the same text, its QueryParser, top 20."""
     from whoosh import fields, index
     from whoosh.analysis import StandardAnalyzer
@@ -350,6 +521,7 @@ def standard_analyzer(folder: Path, corpus: Corpus, meta: list[str], items: list
     rate = count / (time.perf_counter() - started)
     parser = QueryParser("body", schema)
     with ix.searcher() as searcher:
+
         def run(query: str) -> list[int]:
             return [hit["n"] for hit in searcher.search(parser.parse(query), limit=20)]
 
@@ -357,8 +529,9 @@ def standard_analyzer(folder: Path, corpus: Corpus, meta: list[str], items: list
     return groups, timings, rate
 
 
-def tantivy_same_tokens(corpus: Corpus, meta: list[str], items: list[tuple[str, str, str | None]],
-                        truths: list[set[int]]) -> tuple[dict[str, tuple[float, float]], list[float], float] | None:
+def tantivy_same_tokens(
+    corpus: Corpus, meta: list[str], items: list[tuple[str, str, str | None]], truths: list[set[int]]
+) -> tuple[dict[str, tuple[float, float]], list[float], float] | None:
     """Tantivy with recordkit's own tokens (AND of a term's tokens, BM25 top 20, no check of the text)."""
     try:
         import tantivy
@@ -385,8 +558,9 @@ def tantivy_same_tokens(corpus: Corpus, meta: list[str], items: list[tuple[str, 
 
     def run(query: str) -> list[int]:
         term = make_term(query)
-        q = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.term_query(schema, "tok", token))
-                                         for token in term.tokens])
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, "tok", token)) for token in term.tokens]
+        )
         return [searcher.doc(address)["n"][0] for _, address in searcher.search(q, 20).hits]
 
     groups, timings = evaluate(run, items, [{i for i in truth if i < count} for truth in truths])

@@ -31,7 +31,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
 )
 
 # Runs the app in-process with the given arguments, then reports which heavy modules are loaded.
-_PROBE = """
+_PROBE = f"""
 import contextlib, io, json, sys
 from recordkit.cli import app
 with contextlib.redirect_stdout(io.StringIO()):
@@ -40,9 +40,9 @@ with contextlib.redirect_stdout(io.StringIO()):
         code = 0
     except SystemExit as exit:
         code = exit.code or 0
-heavy = {heavy!r}
+heavy = {HEAVY_MODULES!r}
 print(json.dumps({{"exit": code, "heavy": [m for m in heavy if m in sys.modules]}}))
-""".format(heavy=HEAVY_MODULES)
+"""
 
 
 def recordkit_command() -> list[str]:
@@ -70,8 +70,9 @@ def time_runs(command: list[str], runs: int) -> list[float]:
 
 
 def heavy_imports(args: tuple[str, ...]) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True,
-                          env=clean_env(), check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=clean_env(), check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"probe for {' '.join(args)} failed:\n{done.stderr}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -89,8 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="timed runs per command (default 10)")
     args = parser.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
-    console.print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each, "
-                  f"one warm-up run not counted")
+    console.print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each, one warm-up run not counted"
+    )
 
     baseline = time_runs([sys.executable, "-c", "pass"], args.runs)
     base_median = statistics.median(baseline)
@@ -105,11 +107,18 @@ def main(argv: list[str] | None = None) -> int:
         heavy = heavy_imports(command_args)
         offenders += bool(heavy)
         median = statistics.median(samples)
-        table.add_row(f"recordkit {' '.join(command_args)}", f"{median:.0f}", f"{p90(samples):.0f}",
-                      f"+{median - base_median:.0f}", ", ".join(heavy) if heavy else "none")
+        table.add_row(
+            f"recordkit {' '.join(command_args)}",
+            f"{median:.0f}",
+            f"{p90(samples):.0f}",
+            f"+{median - base_median:.0f}",
+            ", ".join(heavy) if heavy else "none",
+        )
     console.print(table)
-    console.print(f"{'PASS' if not offenders else 'FAIL'}  no heavy module ({', '.join(HEAVY_MODULES)}) "
-                  f"imported by --help or --version")
+    console.print(
+        f"{'PASS' if not offenders else 'FAIL'}  no heavy module ({', '.join(HEAVY_MODULES)}) "
+        f"imported by --help or --version"
+    )
     return 0
 
 

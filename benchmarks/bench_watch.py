@@ -34,10 +34,10 @@ from rich.console import Console
 from rich.table import Table
 
 from recordkit.archive.archivist import Archivist, FilingOutcome
-from recordkit.demo.scans import scan_bytes
-from recordkit.ledger.db import open_ledger
 from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import init_workspace, open_workspace
+from recordkit.demo.scans import scan_bytes
+from recordkit.ledger.db import open_ledger
 
 WINDOW = 1.0  # stability window of the benchmark (the office default is 2 s)
 GOAL_P95_OVER_WINDOW = 1.0
@@ -60,8 +60,11 @@ class ScanPool:
 
     def __init__(self, size: int = 60) -> None:
         kinds = ("pdf", "jpg", "png", "tiff")
-        self.bases = [(kind, scan_bytes(kind, number, pages=1 + number % 3)) for number in range(size)
-                      for kind in (kinds[number % len(kinds)],)]
+        self.bases = [
+            (kind, scan_bytes(kind, number, pages=1 + number % 3))
+            for number in range(size)
+            for kind in (kinds[number % len(kinds)],)
+        ]
         self.office = [("docx", _docx_bytes()), ("xlsx", _xlsx_bytes())]
 
     def file(self, number: int) -> tuple[str, bytes]:
@@ -235,8 +238,9 @@ def idle_cpu(seconds: float) -> float:
     return 100 * (time.process_time() - start_cpu) / (time.monotonic() - start)
 
 
-def measure(make: Callable[[Path], RealService | NaiveFiler], pool: ScanPool, burst: int, total: int,
-            idle_seconds: float) -> Result:
+def measure(
+    make: Callable[[Path], RealService | NaiveFiler], pool: ScanPool, burst: int, total: int, idle_seconds: float
+) -> Result:
     root = init_workspace(Path(tempfile.mkdtemp(prefix="bench-watch-")) / "ws")
     staging = root / "staging"
     inbox = root / "records" / "inbox"
@@ -273,25 +277,39 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle inbox for the CPU figure")
     args = parser.parse_args()
     pool = ScanPool()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, burst of {args.burst} mixed files "
-          f"(PDF, JPG, PNG, TIFF, DOCX, XLSX), stability window {WINDOW:g} s, memory over {args.files} files")
-    results = [measure(RealService, pool, args.burst, args.files, args.idle),
-               measure(NaiveFiler, pool, args.burst, args.burst, args.idle)]
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, burst of {args.burst} mixed files "
+        f"(PDF, JPG, PNG, TIFF, DOCX, XLSX), stability window {WINDOW:g} s, memory over {args.files} files"
+    )
+    results = [
+        measure(RealService, pool, args.burst, args.files, args.idle),
+        measure(NaiveFiler, pool, args.burst, args.burst, args.idle),
+    ]
     table = Table(title="归档服务 watch burst", header_style="bold")
     for header in ("filer", "files", "files/s", "p50 s", "p95 s", "p95 − window s", "memory growth MB", "idle CPU %"):
         table.add_column(header, justify="right" if header != "filer" else "left")
     for result in results:
-        table.add_row(result.name, str(result.files), f"{result.files_per_second:.0f}",
-                      f"{statistics.median(result.latencies):.2f}", f"{result.p95:.2f}", f"{result.p95 - WINDOW:.2f}",
-                      "—" if result.memory_growth_mb is None else f"{result.memory_growth_mb:.1f}",
-                      f"{result.idle_cpu_percent:.2f}")
+        table.add_row(
+            result.name,
+            str(result.files),
+            f"{result.files_per_second:.0f}",
+            f"{statistics.median(result.latencies):.2f}",
+            f"{result.p95:.2f}",
+            f"{result.p95 - WINDOW:.2f}",
+            "—" if result.memory_growth_mb is None else f"{result.memory_growth_mb:.1f}",
+            f"{result.idle_cpu_percent:.2f}",
+        )
     Console(width=160).print(table)
     real = results[0]
-    print(f"{'PASS' if real.p95 - WINDOW < GOAL_P95_OVER_WINDOW else 'MISS'}  p95 complete→filed "
-          f"{real.p95 - WINDOW:.2f} s above the window (aim: under {GOAL_P95_OVER_WINDOW:g} s)")
+    print(
+        f"{'PASS' if real.p95 - WINDOW < GOAL_P95_OVER_WINDOW else 'MISS'}  p95 complete→filed "
+        f"{real.p95 - WINDOW:.2f} s above the window (aim: under {GOAL_P95_OVER_WINDOW:g} s)"
+    )
     if real.memory_growth_mb is not None:
-        print(f"{'PASS' if real.memory_growth_mb < GOAL_MEMORY_MB else 'MISS'}  memory growth "
-              f"{real.memory_growth_mb:.1f} MB over {args.files} files (aim: under {GOAL_MEMORY_MB:g} MB)")
+        print(
+            f"{'PASS' if real.memory_growth_mb < GOAL_MEMORY_MB else 'MISS'}  memory growth "
+            f"{real.memory_growth_mb:.1f} MB over {args.files} files (aim: under {GOAL_MEMORY_MB:g} MB)"
+        )
 
 
 if __name__ == "__main__":

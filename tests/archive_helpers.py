@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from recordkit.archive.archivist import Archivist
-from recordkit.owners.roster import import_owners
-from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.owners.roster import import_owners
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 FAST = {"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0", "RECORDKIT_ARCHIVE_POLL_INTERVAL": "0.05"}

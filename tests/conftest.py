@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from recordkit.cli import app
-from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
 
 PG_ENV = "RECORDKIT_TEST_POSTGRES_URL"
 
@@ -84,8 +84,12 @@ def workspace(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def cli_env(workspace: Workspace) -> dict[str, str]:
     """Environment for CliRunner: the workspace, no stray RECORDKIT_* settings, a fixed operator."""
-    return {"RECORDKIT_HOME": str(workspace.root), "RECORDKIT_OPERATOR": "测试员",
-            "RECORDKIT_DATABASE_URL": None, "COLUMNS": "200"}  # type: ignore[dict-item]
+    return {
+        "RECORDKIT_HOME": str(workspace.root),
+        "RECORDKIT_OPERATOR": "测试员",
+        "RECORDKIT_DATABASE_URL": None,
+        "COLUMNS": "200",
+    }  # type: ignore[dict-item]
 
 
 @pytest.fixture
@@ -109,8 +113,9 @@ SAMPLE_ROWS: list[list[Any]] = [
 ]
 
 
-def write_sheet(path: Path, rows: Sequence[Sequence[Any]], headers: Sequence[str] = OWNER_HEADERS,
-                title: str | None = None) -> Path:
+def write_sheet(
+    path: Path, rows: Sequence[Sequence[Any]], headers: Sequence[str] = OWNER_HEADERS, title: str | None = None
+) -> Path:
     """A hand-made owners sheet, the way a clerk would type it in Excel."""
     from openpyxl import Workbook
 

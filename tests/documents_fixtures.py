@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.ledger.db import Ledger, open_ledger
 from tests.fees_fixtures import small_estate
 
 

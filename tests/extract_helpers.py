@@ -7,20 +7,42 @@ from pathlib import Path
 from typing import Any
 
 from recordkit.archive.archivist import ArchiveItem
-from recordkit.demo.scans import pdf_of_objects
 from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import pdf_of_objects
 
 
-def item_for(workspace: Workspace, path: Path, archive_no: str = "YZ-2026-00001", title: str = "测试档案") -> ArchiveItem:
+def item_for(
+    workspace: Workspace, path: Path, archive_no: str = "YZ-2026-00001", title: str = "测试档案"
+) -> ArchiveItem:
     """An ArchiveItem for a file below the workspace, as if it had been filed (no ledger needed)."""
     data = path.read_bytes()
     return ArchiveItem(
-        archive_no=archive_no, prefix=archive_no.split("-")[0], year=2026, seq=int(archive_no.rsplit("-", 1)[1]),
-        category="业主档案", unit="3-2-1201", title=title, topic=None, doc_date=None, pages=None, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), path=path.relative_to(workspace.root).as_posix(),
-        original_name=path.name, source="inbox", source_mtime_ns=0, retention="永久", box=None, shelf=None,
-        confidential=False, needs_review=False, review_reasons=(), note=None, filed_by="档案员",
-        filed_at="2026-11-02T09:00:00+08:00")
+        archive_no=archive_no,
+        prefix=archive_no.split("-")[0],
+        year=2026,
+        seq=int(archive_no.rsplit("-", 1)[1]),
+        category="业主档案",
+        unit="3-2-1201",
+        title=title,
+        topic=None,
+        doc_date=None,
+        pages=None,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        path=path.relative_to(workspace.root).as_posix(),
+        original_name=path.name,
+        source="inbox",
+        source_mtime_ns=0,
+        retention="永久",
+        box=None,
+        shelf=None,
+        confidential=False,
+        needs_review=False,
+        review_reasons=(),
+        note=None,
+        filed_by="档案员",
+        filed_at="2026-11-02T09:00:00+08:00",
+    )
 
 
 def write_docx(path: Path) -> Path:
@@ -62,11 +84,14 @@ def write_xlsx(path: Path) -> Path:
 def text_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with a real text layer (Helvetica, ASCII lines)."""
     content = b"BT /F1 14 Tf 72 720 Td 18 TL " + b" ".join(b"(%s) '" % line.encode("ascii") for line in lines) + b" ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-               b"/Contents 5 0 R >>",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
     return pdf_of_objects(objects)
 
 

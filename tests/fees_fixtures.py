@@ -7,8 +7,8 @@ from pathlib import Path
 
 from recordkit.billing import billing as fees
 from recordkit.core.config import ReceiptSettings
-from recordkit.owners.roster import import_owners
 from recordkit.ledger.db import Ledger
+from recordkit.owners.roster import import_owners
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 CASHIER = "王芳"

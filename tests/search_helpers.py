@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.archive.archivist import Archivist, ArchiveItem
+from recordkit.archive.archivist import ArchiveItem, Archivist
 from recordkit.archive.rules import Metadata
-from recordkit.ledger.db import Ledger
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger
 
 
 def write_docx(path: Path, *paragraphs: str) -> Path:
@@ -24,23 +24,48 @@ def write_docx(path: Path, *paragraphs: str) -> Path:
 
 # The archive of the search tests: (file name, category, unit, title, date, the document's text).
 DOCUMENTS: list[tuple[str, str, str | None, str, dt.date | None, str]] = [
-    ("电梯维修记录.docx", "工程档案", None, "3号楼电梯维修记录", dt.date(2024, 5, 20),
-     "3号楼电梯维修保养，维保单位安达电梯公司，更换曳引钢丝绳。"),
-    ("装修协议.docx", "合同协议档案", "3-2-1201", "装修协议", dt.date(2025, 3, 15),
-     "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话13812345678，"
-     "身份证号110101199003071233。"),
-    ("产权证明.docx", "业主档案", "1-1-101", "产权证明", dt.date(2020, 5, 1),
-     "兹证明1#1-101房屋产权人为张伟，建筑面积89.35平方米。设备编号ＡＢ１２。"),
-    ("维修基金.docx", "财务档案", None, "维修基金收缴台账", dt.date(2024, 12, 31),
-     "2025-03-15 收到维修基金，经办人李秀英。参见档号YZ-2026-00001。"),
-    ("消防检查.docx", "工程档案", None, "消防设施检查", dt.date(2023, 8, 8),
-     "消防水泵房巡检正常，张三签字。梯"),
+    (
+        "电梯维修记录.docx",
+        "工程档案",
+        None,
+        "3号楼电梯维修记录",
+        dt.date(2024, 5, 20),
+        "3号楼电梯维修保养，维保单位安达电梯公司，更换曳引钢丝绳。",
+    ),
+    (
+        "装修协议.docx",
+        "合同协议档案",
+        "3-2-1201",
+        "装修协议",
+        dt.date(2025, 3, 15),
+        "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话13812345678，身份证号110101199003071233。",
+    ),
+    (
+        "产权证明.docx",
+        "业主档案",
+        "1-1-101",
+        "产权证明",
+        dt.date(2020, 5, 1),
+        "兹证明1#1-101房屋产权人为张伟，建筑面积89.35平方米。设备编号ＡＢ１２。",
+    ),
+    (
+        "维修基金.docx",
+        "财务档案",
+        None,
+        "维修基金收缴台账",
+        dt.date(2024, 12, 31),
+        "2025-03-15 收到维修基金，经办人李秀英。参见档号YZ-2026-00001。",
+    ),
+    ("消防检查.docx", "工程档案", None, "消防设施检查", dt.date(2023, 8, 8), "消防水泵房巡检正常，张三签字。梯"),
 ]
 
 
-def file_documents(workspace: Workspace, ledger: Ledger, folder: Path,
-                   documents: list[tuple[str, str, str | None, str, dt.date | None, str]] | None = None,
-                   ) -> dict[str, ArchiveItem]:
+def file_documents(
+    workspace: Workspace,
+    ledger: Ledger,
+    folder: Path,
+    documents: list[tuple[str, str, str | None, str, dt.date | None, str]] | None = None,
+) -> dict[str, ArchiveItem]:
     """File each document (by its flags) and return the items by title."""
     clerk = Archivist(workspace, ledger, "档案员")
     items: dict[str, ArchiveItem] = {}
@@ -56,5 +81,8 @@ def file_documents(workspace: Workspace, ledger: Ledger, folder: Path,
 # The README's searches (tests/test_readme.py writes them into 文书/).
 README_DOCUMENTS = [
     ("电梯维修记录_20240520.docx", "3号楼电梯维修保养记录。维保单位：安达电梯公司。更换曳引钢丝绳，试运行正常。"),
-    ("3-2-1201_装修协议_20250315.docx", "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话13812345678。"),
+    (
+        "3-2-1201_装修协议_20250315.docx",
+        "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话13812345678。",
+    ),
 ]

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
 from recordkit.archive.archivist import (
     Archivist,
     flag_metadata,
@@ -25,13 +24,15 @@ from recordkit.archive.archivist import (
     verify,
 )
 from recordkit.archive.rules import Metadata
-from recordkit.demo.scans import encrypted_pdf, scan_bytes, write_scan
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError
+from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import encrypted_pdf, scan_bytes, write_scan
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import archive_items
-from recordkit.core.workspace import Workspace
+from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_ws as ws
 from tests.archive_helpers import archivist, sidecar_of, tree
-from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -50,8 +51,9 @@ def drop(ws: Workspace, name: str, seed: int = 1, pages: int = 1) -> Path:
 # -- filing ----------------------------------------------------------------------------------
 
 
-def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(ws: Workspace, ledger: Ledger,
-                                                                         clerk: Archivist) -> None:
+def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
     source = drop(ws, "3-2-1201_产权证明_20261102.pdf", pages=3)
     content = source.read_bytes()
     outcome = clerk.file(source)
@@ -59,7 +61,12 @@ def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(ws: Wo
     item = outcome.item
     assert item is not None
     assert (item.archive_no, item.category, item.unit, item.title, item.pages) == (
-        "YZ-2026-00001", "业主档案", "3-2-1201", "产权证明", 3)
+        "YZ-2026-00001",
+        "业主档案",
+        "3-2-1201",
+        "产权证明",
+        3,
+    )
     assert item.path == "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
     placed = ws.root / item.path
     assert placed.read_bytes() == content
@@ -71,7 +78,11 @@ def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(ws: Wo
     assert sidecar["sha256"] == hashlib.sha256(content).hexdigest()
     assert sidecar["original_name"] == "3-2-1201_产权证明_20261102.pdf"
     assert (sidecar["pages"], sidecar["filed_by"], sidecar["retention"], sidecar["doc_date"]) == (
-        3, "档案员", "永久", "2026-11-02")
+        3,
+        "档案员",
+        "永久",
+        "2026-11-02",
+    )
     assert sidecar["needs_review"] is False
     assert get_item(ledger, "yz-2026-00001") == item
     with ledger.read() as conn:
@@ -81,8 +92,13 @@ def test_a_scan_is_numbered_placed_read_only_with_sidecar_row_and_journal(ws: Wo
 
 
 def test_numbers_run_per_category_and_year_without_gaps(ws: Workspace, clerk: Archivist) -> None:
-    names = ["3-2-1201_产权证明_20261102.pdf", "1-1-101_身份证_20261101.jpg", "电梯维保记录_20261020.png",
-             "1-1-102_入住登记_20250105.pdf", "3-2-1202 装修申请 2026-10-01.tif"]
+    names = [
+        "3-2-1201_产权证明_20261102.pdf",
+        "1-1-101_身份证_20261101.jpg",
+        "电梯维保记录_20261020.png",
+        "1-1-102_入住登记_20250105.pdf",
+        "3-2-1202 装修申请 2026-10-01.tif",
+    ]
     numbers = [clerk.file(drop(ws, name, seed)).item.archive_no for seed, name in enumerate(names)]  # type: ignore[union-attr]
     assert numbers == ["YZ-2026-00001", "YZ-2026-00002", "GC-2026-00001", "YZ-2025-00001", "YZ-2026-00003"]
 
@@ -93,18 +109,38 @@ def test_every_metadata_source_and_their_order(ws: Workspace, ledger: Ledger, cl
     # A JSON sidecar beats the folder and the name.
     sidecar_scan = drop(ws, "工程档案/电梯/1-1-101_说明书.pdf", seed=2)
     (sidecar_scan.parent / "1-1-101_说明书.pdf.json").write_text(
-        json.dumps({"类别": "合同", "题名": "电梯维保合同", "盒号": "HT-01", "架位": "B-1-2", "日期": "2026-03-01"},
-                   ensure_ascii=False), encoding="utf-8")
+        json.dumps(
+            {"类别": "合同", "题名": "电梯维保合同", "盒号": "HT-01", "架位": "B-1-2", "日期": "2026-03-01"},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     # The scanner's .txt, in GBK.
     txt_scan = drop(ws, "scan0003.jpg", seed=3)
     (inbox(ws) / "scan0003.txt").write_bytes("类别: 财务档案\n题名: 十月收据存根\n保管期限: 30年\n".encode("gbk"))
     # Flags beat everything.
     flagged = drop(ws, "财务档案/3-2-1201_发票.png", seed=4)
-    results = [clerk.file(folder_scan), clerk.file(sidecar_scan), clerk.file(txt_scan),
-               clerk.file(flagged, flag_metadata("工程档案", "1-1-102", "电梯图纸", "2026-11-30", None, None, None,
-                                                 None, clerk.rules))]
-    got = [(r.item.archive_no, r.item.category, r.item.unit, r.item.title, r.item.topic, r.item.box,  # type: ignore[union-attr]
-            r.item.shelf, r.item.retention) for r in results]  # type: ignore[union-attr]
+    results = [
+        clerk.file(folder_scan),
+        clerk.file(sidecar_scan),
+        clerk.file(txt_scan),
+        clerk.file(
+            flagged, flag_metadata("工程档案", "1-1-102", "电梯图纸", "2026-11-30", None, None, None, None, clerk.rules)
+        ),
+    ]
+    got = [
+        (
+            r.item.archive_no,
+            r.item.category,
+            r.item.unit,
+            r.item.title,
+            r.item.topic,
+            r.item.box,  # type: ignore[union-attr]
+            r.item.shelf,
+            r.item.retention,
+        )
+        for r in results
+    ]  # type: ignore[union-attr]
     assert got == [
         ("YZ-2026-00001", "业主档案", "3-2-1201", "产权证明", None, None, None, "永久"),
         ("HT-2026-00001", "合同协议档案", "1-1-101", "电梯维保合同", "电梯", "HT-01", "B-1-2", "长期"),
@@ -122,12 +158,18 @@ def test_an_unknown_category_or_unit_is_filed_for_review(ws: Workspace, ledger: 
     no_unit = clerk.file(drop(ws, "业主档案/产权证明.pdf", 2)).item
     not_in_ledger = clerk.file(drop(ws, "9-9-909_产权证明_20261101.pdf", 3)).item
     assert unknown is not None and no_unit is not None and not_in_ledger is not None
-    assert (unknown.archive_no, unknown.category, unknown.review_reasons) == ("WF-2026-00001", "未分类",
-                                                                              ("无法判断档案类别",))
+    assert (unknown.archive_no, unknown.category, unknown.review_reasons) == (
+        "WF-2026-00001",
+        "未分类",
+        ("无法判断档案类别",),
+    )
     assert no_unit.review_reasons == ("业主档案没有识别出房号",)
     assert not_in_ledger.review_reasons == ("台账中没有房屋 9-9-909",)
     assert [item.archive_no for item in list_items(ledger, review=True)] == [
-        "WF-2026-00001", "YZ-2026-00001", "YZ-2026-00002"]
+        "WF-2026-00001",
+        "YZ-2026-00001",
+        "YZ-2026-00002",
+    ]
 
 
 def test_docx_xlsx_and_multipage_tiff_are_accepted(ws: Workspace, clerk: Archivist) -> None:
@@ -141,9 +183,16 @@ def test_docx_xlsx_and_multipage_tiff_are_accepted(ws: Workspace, clerk: Archivi
     workbook.active.append(["收据号", "金额"])
     workbook.save(inbox(ws) / "十月收费台账.xlsx")
     tiff = drop(ws, "竣工图纸.tif", pages=4)
-    outcomes = [clerk.file(inbox(ws) / "保洁服务合同.docx"), clerk.file(inbox(ws) / "十月收费台账.xlsx"), clerk.file(tiff)]
+    outcomes = [
+        clerk.file(inbox(ws) / "保洁服务合同.docx"),
+        clerk.file(inbox(ws) / "十月收费台账.xlsx"),
+        clerk.file(tiff),
+    ]
     assert [(o.status, o.item.category, o.item.pages) for o in outcomes] == [  # type: ignore[union-attr]
-        ("filed", "合同协议档案", 1), ("filed", "财务档案", None), ("filed", "工程档案", 4)]
+        ("filed", "合同协议档案", 1),
+        ("filed", "财务档案", None),
+        ("filed", "工程档案", 4),
+    ]
 
 
 def _fake_docx(path: Path) -> None:
@@ -152,23 +201,39 @@ def _fake_docx(path: Path) -> None:
 
 
 QUARANTINE_CASES = [
-    ("说明.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0old word"), "不支持的文件类型 .doc：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX"),
-    ("无扩展名", lambda p: p.write_bytes(b"data"), "不支持的文件类型 （无扩展名）：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX"),
+    (
+        "说明.doc",
+        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0old word"),
+        "不支持的文件类型 .doc：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX",
+    ),
+    (
+        "无扩展名",
+        lambda p: p.write_bytes(b"data"),
+        "不支持的文件类型 （无扩展名）：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX",
+    ),
     ("空白.pdf", lambda p: p.write_bytes(b""), "文件是空的（0 字节）：可能扫描中断，请重新扫描"),
     ("坏.pdf", lambda p: p.write_bytes(b"%PDF-1.4\nthis is not a pdf"), "PDF 文件已损坏，无法打开：请重新扫描"),
     ("加密.pdf", lambda p: p.write_bytes(encrypted_pdf()), "PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱"),
-    ("其实是图片.pdf", lambda p: p.write_bytes(scan_bytes("jpg", 1)), "文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错"),
+    (
+        "其实是图片.pdf",
+        lambda p: p.write_bytes(scan_bytes("jpg", 1)),
+        "文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错",
+    ),
     ("半张.jpg", lambda p: p.write_bytes(scan_bytes("jpg", 1)[:400]), "图片文件已损坏或不完整，无法打开：请重新扫描"),
-    ("加密.docx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
-     "Word 文档设置了密码，无法读取：请去掉密码后重新放入收件箱"),
+    (
+        "加密.docx",
+        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+        "Word 文档设置了密码，无法读取：请去掉密码后重新放入收件箱",
+    ),
     ("坏.docx", _fake_docx, "Word 文档已损坏，无法打开：请重新保存后再放入收件箱"),
     ("坏.xlsx", lambda p: p.write_bytes(b"PK\x03\x04broken"), "Excel 表格已损坏，无法打开：请重新保存后再放入收件箱"),
 ]
 
 
 @pytest.mark.parametrize(("name", "make", "reason"), QUARANTINE_CASES, ids=[c[0] for c in QUARANTINE_CASES])
-def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(ws: Workspace, ledger: Ledger, clerk: Archivist,
-                                                                     name: str, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(
+    ws: Workspace, ledger: Ledger, clerk: Archivist, name: str, make, reason: str
+) -> None:  # type: ignore[no-untyped-def]
     path = inbox(ws) / name
     make(path)
     content = path.read_bytes()
@@ -183,13 +248,16 @@ def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(ws: Workspa
     assert tree(ws.root / "records" / "archive") == []
 
 
-def test_the_same_content_twice_is_quarantined_naming_the_existing_number(ws: Workspace, ledger: Ledger,
-                                                                          clerk: Archivist) -> None:
+def test_the_same_content_twice_is_quarantined_naming_the_existing_number(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
     first = clerk.file(drop(ws, "3-2-1201_产权证明_20261102.pdf", seed=7)).item
     again = drop(ws, "又扫了一遍.pdf", seed=7)
     outcome = clerk.file(again)
     assert outcome.status == "quarantined"
-    assert outcome.reason.startswith(f"与已归档的 {first.archive_no}（产权证明）内容完全相同（SHA-256 {first.sha256[:12]}…")  # type: ignore[union-attr]
+    assert outcome.reason.startswith(
+        f"与已归档的 {first.archive_no}（产权证明）内容完全相同（SHA-256 {first.sha256[:12]}…"
+    )  # type: ignore[union-attr]
     assert len(list_items(ledger)) == 1
 
 
@@ -218,8 +286,12 @@ def test_gbk_names_from_windows_scanners_are_read_and_kept(ws: Workspace, ledger
     item = outcome.item
     assert outcome.status == "filed" and item is not None
     assert outcome.source == "业主档案/3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg"
-    assert (item.category, item.unit, item.title, item.doc_date) == ("业主档案", "3-2-1201", "装修协议（全角）",
-                                                                     dt.date(2026, 11, 2))
+    assert (item.category, item.unit, item.title, item.doc_date) == (
+        "业主档案",
+        "3-2-1201",
+        "装修协议（全角）",
+        dt.date(2026, 11, 2),
+    )
     assert item.path == "records/archive/业主档案/2026/YZ-2026-00001_装修协议（全角）.jpg"
     sidecar = sidecar_of(ws, item.path)
     assert sidecar["original_name"] == "3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg"
@@ -272,7 +344,9 @@ def test_a_folder_is_filed_with_its_sub_folders_telling_category_and_unit(ws: Wo
     (batch / "~$草稿.docx").write_bytes(b"x")
     outcomes = clerk.file_paths([batch])
     assert [(o.item.archive_no, o.item.topic, o.item.unit) for o in outcomes] == [  # type: ignore[union-attr]
-        ("YZ-2026-00001", None, "1-1-102"), ("GC-2026-00001", "电梯", None)]
+        ("YZ-2026-00001", None, "1-1-102"),
+        ("GC-2026-00001", "电梯", None),
+    ]
 
 
 # -- catalogue and loans -----------------------------------------------------------------------
@@ -286,7 +360,9 @@ def _two_items(ws: Workspace, clerk: Archivist) -> None:
 def test_list_by_category_and_unit(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     _two_items(ws, clerk)
     assert [i.archive_no for i in list_items(ledger, category="业主", rules=clerk.rules)] == [
-        "YZ-2026-00001", "YZ-2026-00002"]
+        "YZ-2026-00001",
+        "YZ-2026-00002",
+    ]
     assert [i.archive_no for i in list_items(ledger, unit="3栋2单元1201")] == ["YZ-2026-00001"]
     assert list_items(ledger, category="工程档案", rules=clerk.rules) == []
     with pytest.raises(NotFoundError, match="没有档号为 YZ-2026-00099 的档案"):
@@ -325,19 +401,20 @@ def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk
 # -- verify ---------------------------------------------------------------------------------
 
 
-def test_verify_passes_on_a_sound_archive_and_finds_every_kind_of_damage(ws: Workspace, ledger: Ledger,
-                                                                         clerk: Archivist) -> None:
+def test_verify_passes_on_a_sound_archive_and_finds_every_kind_of_damage(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
     _two_items(ws, clerk)
     clerk.file(drop(ws, "电梯说明书_20261001.pdf", 3))
     report = verify(ws, ledger, "档案员")
     assert (report.ok, report.checked) == (True, 3)
     paths = {i.archive_no: ws.root / i.path for i in list_items(ledger)}
     os.chmod(paths["YZ-2026-00001"], 0o644)
-    paths["YZ-2026-00001"].write_bytes(b"changed")                                   # a changed file
+    paths["YZ-2026-00001"].write_bytes(b"changed")  # a changed file
     paths["YZ-2026-00002"].with_name(paths["YZ-2026-00002"].name + ".json").unlink()  # a lost sidecar
-    paths["GC-2026-00001"].unlink()                                                   # a lost file
+    paths["GC-2026-00001"].unlink()  # a lost file
     stray = ws.root / "records" / "archive" / "业主档案" / "2026" / "多出来的.pdf"
-    stray.write_bytes(b"%PDF")                                                        # a file without a row
+    stray.write_bytes(b"%PDF")  # a file without a row
     assert verify(ws, ledger, "档案员").problems == [
         "YZ-2026-00001：文件 records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf 的内容与登记的 SHA-256 不符（文件被改动或损坏）",
         "YZ-2026-00002：说明文件 records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf.json 缺失或与台账不符（运行 recordkit archive verify --repair）",
@@ -371,7 +448,8 @@ def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledge
     with ledger.write() as conn:
         conn.execute(archive_items.update().where(archive_items.c.archive_no == "YZ-2026-00001").values(unit="9-9-909"))
     assert verify(ws, ledger, "档案员").problems == [
-        "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"]
+        "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
+    ]
     assert verify(ws, ledger, "档案员", repair=True).repaired == ["YZ-2026-00001：台账记录已按说明文件重建"]
     assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
 
@@ -392,7 +470,8 @@ def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, cle
 
 
 def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_first(
-        ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
+) -> None:
     scans = [drop(ws, f"工程档案/电梯/维保记录{n}_2026110{n}.pdf", n) for n in (1, 2, 3)]
     monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)  # killed before removing them
     clerk.file_many([(scan, None) for scan in scans])
@@ -404,10 +483,15 @@ def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_fir
     for path in (second, second.with_name(second.name + ".json")):
         path.unlink()
     done = clerk.recover()
-    assert done == ["回退中断的归档：删除 records/archive/工程档案/2026/GC-2026-00003_维保记录3.pdf（原件仍在收件箱，会重新归档）"]
+    assert done == [
+        "回退中断的归档：删除 records/archive/工程档案/2026/GC-2026-00003_维保记录3.pdf（原件仍在收件箱，会重新归档）"
+    ]
     outcomes = clerk.file_paths([inbox(ws)])
     assert [(o.status, o.item.archive_no) for o in outcomes] == [  # type: ignore[union-attr]
-        ("already_filed", "GC-2026-00001"), ("filed", "GC-2026-00002"), ("filed", "GC-2026-00003")]
+        ("already_filed", "GC-2026-00001"),
+        ("filed", "GC-2026-00002"),
+        ("filed", "GC-2026-00003"),
+    ]
     assert verify(ws, ledger, "档案员").ok and tree(inbox(ws)) == []
 
 
@@ -416,8 +500,7 @@ def test_recovery_completes_the_next_number_from_its_sidecar(ws: Workspace, ledg
     clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
     with ledger.write() as conn:  # killed after placing number 2, before its commit
         conn.execute(sa.delete(archive_items).where(archive_items.c.seq == 2))
-    assert clerk.recover() == [
-        "补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
+    assert clerk.recover() == ["补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
     assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
 
 

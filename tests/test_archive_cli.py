@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from recordkit.demo.scans import write_scan
 from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
 from tests.archive_helpers import FAST, archive_workspace, tree
 
 
@@ -29,8 +29,9 @@ def inbox(workspace: Workspace) -> Path:
 
 def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1, pages=2)
-    result = archivist_cli("file", str(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf"), "--box", "业主-003",
-                           "--shelf", "A-2-3")
+    result = archivist_cli(
+        "file", str(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf"), "--box", "业主-003", "--shelf", "A-2-3"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001（业主档案，2 页）："
@@ -48,24 +49,42 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
     assert result.exit_code == 5
     rows = json.loads(result.stdout)
     assert [(r["source"], r["status"], r["archive_no"]) for r in rows] == [
-        ("好.pdf", "filed", "GC-2026-00001"), ("空.pdf", "quarantined", None)]
+        ("好.pdf", "filed", "GC-2026-00001"),
+        ("空.pdf", "quarantined", None),
+    ]
     assert rows[1]["reason"] == "文件是空的（0 字节）：可能扫描中断，请重新扫描"
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
 BAD = [
     (("file", "不存在.pdf"), 6, "错误：找不到文件 不存在.pdf：请检查路径"),
-    (("file", "x.pdf", "--category", "人事档案"), 2,
-     "错误：档案类别“人事档案”不存在，应为 业主档案、工程档案、合同协议档案、财务档案 之一"),
+    (
+        ("file", "x.pdf", "--category", "人事档案"),
+        2,
+        "错误：档案类别“人事档案”不存在，应为 业主档案、工程档案、合同协议档案、财务档案 之一",
+    ),
     (("file", "x.pdf", "--unit", "楼下"), 5, "错误：房号“楼下”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"),
     (("file", "x.pdf", "--date", "2026-13-01"), 5, "错误：日期“2026-13-01”无效，应写成 2026-11-02 或 2026年11月2日"),
-    (("file", "x.pdf", "--retention", "很久"), 5, "错误：保管期限“很久”无效，应为 永久、长期、短期 或年数（例如 30年）"),
-    (("archive", "show", "YZ-2026-09999"), 6,
-     "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案"),
-    (("archive", "lend", "YZ-2026-09999", "--to", "王工", "--due", "2099-12-01"), 6,
-     "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案"),
-    (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "明天"), 5,
-     "错误：日期“明天”无效，应写成 2026-11-02 或 2026年11月2日"),
+    (
+        ("file", "x.pdf", "--retention", "很久"),
+        5,
+        "错误：保管期限“很久”无效，应为 永久、长期、短期 或年数（例如 30年）",
+    ),
+    (
+        ("archive", "show", "YZ-2026-09999"),
+        6,
+        "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案",
+    ),
+    (
+        ("archive", "lend", "YZ-2026-09999", "--to", "王工", "--due", "2099-12-01"),
+        6,
+        "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案",
+    ),
+    (
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "明天"),
+        5,
+        "错误：日期“明天”无效，应写成 2026-11-02 或 2026年11月2日",
+    ),
     (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 2, None),
     (("archive", "return", "YZ-2026-00001"), 8, "错误：YZ-2026-00001 的纸质原件没有借出，不需要归还"),
     (("archive", "list", "--unit", "abc"), 5, "错误：房号“abc”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"),
@@ -73,13 +92,22 @@ BAD = [
 
 
 @pytest.mark.parametrize(("args", "code", "message"), BAD, ids=[" ".join(a[:3]) + f" → {c}" for a, c, _ in BAD])
-def test_bad_commands_are_refused_with_one_chinese_line(archivist_cli: Any, workspace: Workspace,
-                                                         monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
-                                                         code: int, message: str | None) -> None:
+def test_bad_commands_are_refused_with_one_chinese_line(
+    archivist_cli: Any,
+    workspace: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    code: int,
+    message: str | None,
+) -> None:
     write_scan(workspace.root / "x.pdf", 9)
     write_scan(workspace.root / "one.pdf", 1)
-    assert archivist_cli("file", str(workspace.root / "one.pdf"), "--category", "业主档案", "--date",
-                         "2026-01-01").exit_code == 0
+    assert (
+        archivist_cli(
+            "file", str(workspace.root / "one.pdf"), "--category", "业主档案", "--date", "2026-01-01"
+        ).exit_code
+        == 0
+    )
     journal_before = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
     monkeypatch.chdir(workspace.root)
     result = archivist_cli(*args)
@@ -95,24 +123,49 @@ def test_bad_commands_are_refused_with_one_chinese_line(archivist_cli: Any, work
 def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(workspace.root / "a.pdf", 1)
     write_scan(workspace.root / "b.pdf", 2)
-    archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明", "--date", "2026-11-02")
-    archivist_cli("file", str(workspace.root / "b.pdf"), "--unit", "1-1-101", "--title", "身份证", "--date", "2026-11-01",
-                  "--confidential")
+    archivist_cli(
+        "file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明", "--date", "2026-11-02"
+    )
+    archivist_cli(
+        "file",
+        str(workspace.root / "b.pdf"),
+        "--unit",
+        "1-1-101",
+        "--title",
+        "身份证",
+        "--date",
+        "2026-11-01",
+        "--confidential",
+    )
     lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程部", "--due", "2099-12-01")
-    assert (lent.exit_code, lent.stdout.strip()) == (0, "已借出 YZ-2026-00001（产权证明）给 王工（工程部），应还日期 2099-12-01")
+    assert (lent.exit_code, lent.stdout.strip()) == (
+        0,
+        "已借出 YZ-2026-00001（产权证明）给 王工（工程部），应还日期 2099-12-01",
+    )
     again = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "李四", "--due", "2099-12-01")
     assert (again.exit_code, again.stderr.strip()) == (
-        8, "错误：YZ-2026-00001 的纸质原件已借出（借阅人 王工，应还日期 2099-12-01），归还后才能再借：recordkit archive return YZ-2026-00001")
+        8,
+        "错误：YZ-2026-00001 的纸质原件已借出（借阅人 王工，应还日期 2099-12-01），归还后才能再借：recordkit archive return YZ-2026-00001",
+    )
     secret = archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2099-12-01")
-    assert (secret.exit_code, secret.stderr.strip()) == (2, "错误：YZ-2026-00002 是保密档案，借阅必须写明原因：--reason 借阅原因")
-    assert archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2099-12-01", "--reason",
-                         "办理过户").exit_code == 0
+    assert (secret.exit_code, secret.stderr.strip()) == (
+        2,
+        "错误：YZ-2026-00002 是保密档案，借阅必须写明原因：--reason 借阅原因",
+    )
+    assert (
+        archivist_cli(
+            "archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2099-12-01", "--reason", "办理过户"
+        ).exit_code
+        == 0
+    )
     table = archivist_cli("archive", "loans").stdout
     assert "借出未还 1 件" in table and "保密档案借出未还 1 件" in table
     assert table.index("王工") < table.index("保密档案借出未还") < table.index("李四")
     loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
     assert [(l["archive_no"], l["borrower"], l["overdue"], l["confidential"]) for l in loans] == [
-        ("YZ-2026-00001", "王工", False, False), ("YZ-2026-00002", "李四", False, True)]
+        ("YZ-2026-00001", "王工", False, False),
+        ("YZ-2026-00002", "李四", False, True),
+    ]
     assert json.loads(archivist_cli("archive", "loans", "--overdue", "--json").stdout) == []
     assert "纸质原件 │ 已借出：王工，应还 2099-12-01" in archivist_cli("archive", "show", "YZ-2026-00001").stdout
     back = archivist_cli("archive", "return", "YZ-2026-00001")
@@ -128,14 +181,20 @@ def test_list_review_and_the_unit_filter(archivist_cli: Any, workspace: Workspac
     assert archivist_cli("watch", "--once").stdout.strip().endswith("收件箱处理完毕：归档 3 个，隔离 0 个")
     listed = json.loads(archivist_cli("archive", "list", "--json").stdout)
     assert [(i["archive_no"], i["category"], i["unit"], i["topic"]) for i in listed] == [
-        ("GC-2026-00001", "工程档案", None, "电梯"), ("WF-2026-00001", "未分类", None, None),
-        ("YZ-2026-00001", "业主档案", "3-2-1201", None)]
-    assert [i["archive_no"] for i in json.loads(archivist_cli("archive", "list", "--unit", "3#2-1201", "--json").stdout)] == [
-        "YZ-2026-00001"]
-    assert [i["archive_no"] for i in json.loads(archivist_cli("archive", "list", "--category", "工程", "--json").stdout)] == [
-        "GC-2026-00001"]
+        ("GC-2026-00001", "工程档案", None, "电梯"),
+        ("WF-2026-00001", "未分类", None, None),
+        ("YZ-2026-00001", "业主档案", "3-2-1201", None),
+    ]
+    assert [
+        i["archive_no"] for i in json.loads(archivist_cli("archive", "list", "--unit", "3#2-1201", "--json").stdout)
+    ] == ["YZ-2026-00001"]
+    assert [
+        i["archive_no"] for i in json.loads(archivist_cli("archive", "list", "--category", "工程", "--json").stdout)
+    ] == ["GC-2026-00001"]
     review = archivist_cli("archive", "review")
-    assert "待复核档案 1 件" in review.stdout and "WF-2026-00001" in review.stdout and "无法判断档案类别" in review.stdout
+    assert (
+        "待复核档案 1 件" in review.stdout and "WF-2026-00001" in review.stdout and "无法判断档案类别" in review.stdout
+    )
     assert tree(inbox(workspace)) == []
 
 
@@ -150,11 +209,14 @@ def test_verify_exits_9_on_damage_and_repair_mends_what_it_can(archivist_cli: An
     assert broken.stderr.splitlines() == [
         "问题：YZ-2026-00001：说明文件 records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json 缺失或与台账不符"
         "（运行 recordkit archive verify --repair）",
-        "错误：档案检查发现 1 处问题（共检查 1 件）"]
+        "错误：档案检查发现 1 处问题（共检查 1 件）",
+    ]
     mended = archivist_cli("archive", "verify", "--repair")
     assert mended.exit_code == 0
-    assert mended.stdout.splitlines() == ["已修复：YZ-2026-00001：说明文件缺失或损坏，已按台账记录重写",
-                                          "档案完好：共 1 件，文件、说明文件与台账记录一致"]
+    assert mended.stdout.splitlines() == [
+        "已修复：YZ-2026-00001：说明文件缺失或损坏，已按台账记录重写",
+        "档案完好：共 1 件，文件、说明文件与台账记录一致",
+    ]
     assert json.loads(sidecar.read_text(encoding="utf-8"))["archive_no"] == "YZ-2026-00001"
 
 
@@ -162,15 +224,27 @@ def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspac
     write_scan(inbox(workspace) / "业主档案" / "产权证明.pdf", 1)
     archivist_cli("watch", "--once")
     assert "业主档案没有识别出房号" in archivist_cli("archive", "review").stdout
-    result = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "3栋2单元1201", "--box", "业主-003",
-                           "--shelf", "A-2-3")
-    assert (result.exit_code, result.stdout.strip()) == (0, "已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，盒号/架位 业主-003/A-2-3")
+    result = archivist_cli(
+        "archive", "update", "YZ-2026-00001", "--unit", "3栋2单元1201", "--box", "业主-003", "--shelf", "A-2-3"
+    )
+    assert (result.exit_code, result.stdout.strip()) == (
+        0,
+        "已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，盒号/架位 业主-003/A-2-3",
+    )
     assert "待复核档案 0 件" in archivist_cli("archive", "review").stdout
-    sidecar = json.loads((workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json").read_text(
-        encoding="utf-8"))
-    assert (sidecar["unit"], sidecar["box"], sidecar["shelf"], sidecar["needs_review"]) == ("3-2-1201", "业主-003", "A-2-3", False)
+    sidecar = json.loads(
+        (workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json").read_text(encoding="utf-8")
+    )
+    assert (sidecar["unit"], sidecar["box"], sidecar["shelf"], sidecar["needs_review"]) == (
+        "3-2-1201",
+        "业主-003",
+        "A-2-3",
+        False,
+    )
     assert archivist_cli("archive", "verify").exit_code == 0
     assert archivist_cli("journal", "verify").exit_code == 0
     nothing = archivist_cli("archive", "update", "YZ-2026-00001")
     assert (nothing.exit_code, nothing.stderr.strip()) == (
-        2, "错误：没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed")
+        2,
+        "错误：没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed",
+    )

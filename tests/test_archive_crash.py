@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.ledger import journal
 from recordkit.archive.archivist import Archivist, list_items, verify
-from recordkit.demo.scans import scan_bytes
-from recordkit.ledger.db import open_ledger
 from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import scan_bytes
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
 from tests.archive_helpers import archive_workspace, tree
 from tests.conftest import run_at_once
 
@@ -59,8 +59,11 @@ def _check_exactly_once(workspace: Workspace, expected: dict[str, bytes], strict
     assert report.ok, report.problems
     filed = [item.sha256 for item in items]
     assert len(filed) == len(set(filed)), "a scan was filed twice"
-    waiting = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (workspace.root / "records" / "inbox").rglob("*")
-               if p.is_file() and not p.name.endswith(".part")}
+    waiting = {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (workspace.root / "records" / "inbox").rglob("*")
+        if p.is_file() and not p.name.endswith(".part")
+    }
     assert set(filed) | waiting == set(expected), "a scan was lost"
     both = set(filed) & waiting
     if strict:
@@ -125,8 +128,9 @@ def _watcher_files(root: str, url: str | None) -> None:
             watcher.run_once()
 
 
-def test_a_watcher_and_a_clerk_filing_at_once_give_each_scan_one_gap_free_number(workspace: Workspace,
-                                                                                ledger_url: str) -> None:
+def test_a_watcher_and_a_clerk_filing_at_once_give_each_scan_one_gap_free_number(
+    workspace: Workspace, ledger_url: str
+) -> None:
     url = None if ledger_url.startswith("sqlite") else ledger_url
     ws = archive_workspace(workspace.root, url, import_units=False)
     open_ledger(ws.database_url).close()  # migrated first (two first uses at once are test_ledger's subject)

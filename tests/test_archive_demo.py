@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.ledger import journal
 from recordkit.archive.archivist import list_items, list_loans, verify
-from recordkit.demo.estate import build_demo
-from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
+from recordkit.demo.estate import build_demo
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
 
 
 def test_the_demo_files_its_inbox(tmp_path: Path) -> None:

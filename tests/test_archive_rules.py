@@ -28,19 +28,23 @@ from recordkit.core.errors import ConfigError, ValidationError
 RULES = FilingRules.from_settings(ArchiveSettings())
 
 
-@pytest.mark.parametrize(("stem", "category", "unit", "title", "date"), [
-    ("3-2-1201_产权证明_20261102", "业主档案", "3-2-1201", "产权证明", dt.date(2026, 11, 2)),
-    ("3栋2单元1201 装修协议", "业主档案", "3-2-1201", "装修协议", None),
-    ("3#2-1201 身份证复印件 2026-11-02", "业主档案", "3-2-1201", "身份证复印件", dt.date(2026, 11, 2)),
-    ("３栋２单元１２０１　入住登记表", "业主档案", "3-2-1201", "入住登记表", None),
-    ("1号楼消防竣工验收图纸_20190301", "工程档案", None, "1号楼消防竣工验收图纸", dt.date(2019, 3, 1)),
-    ("保洁服务合同 2026年1月5日", "合同协议档案", None, "保洁服务合同", dt.date(2026, 1, 5)),
-    ("2026年10月收据存根", "财务档案", None, "2026年10月收据存根", None),
-    ("IMG_0001", None, None, "IMG 0001", None),
-    ("3-2-1201", "业主档案", "3-2-1201", None, None),
-])
-def test_the_file_name_tells_category_unit_title_and_date(stem: str, category: str | None, unit: str | None,
-                                                           title: str | None, date: dt.date | None) -> None:
+@pytest.mark.parametrize(
+    ("stem", "category", "unit", "title", "date"),
+    [
+        ("3-2-1201_产权证明_20261102", "业主档案", "3-2-1201", "产权证明", dt.date(2026, 11, 2)),
+        ("3栋2单元1201 装修协议", "业主档案", "3-2-1201", "装修协议", None),
+        ("3#2-1201 身份证复印件 2026-11-02", "业主档案", "3-2-1201", "身份证复印件", dt.date(2026, 11, 2)),
+        ("３栋２单元１２０１　入住登记表", "业主档案", "3-2-1201", "入住登记表", None),
+        ("1号楼消防竣工验收图纸_20190301", "工程档案", None, "1号楼消防竣工验收图纸", dt.date(2019, 3, 1)),
+        ("保洁服务合同 2026年1月5日", "合同协议档案", None, "保洁服务合同", dt.date(2026, 1, 5)),
+        ("2026年10月收据存根", "财务档案", None, "2026年10月收据存根", None),
+        ("IMG_0001", None, None, "IMG 0001", None),
+        ("3-2-1201", "业主档案", "3-2-1201", None, None),
+    ],
+)
+def test_the_file_name_tells_category_unit_title_and_date(
+    stem: str, category: str | None, unit: str | None, title: str | None, date: dt.date | None
+) -> None:
     assert metadata_from_name(stem, RULES) == Metadata(category=category, unit=unit, title=title, doc_date=date)
 
 
@@ -49,27 +53,39 @@ def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
     assert metadata_from_name("2026-11-02 说明书", RULES).unit is None
 
 
-@pytest.mark.parametrize(("parts", "expected"), [
-    (["业主档案", "3-2-1201"], Metadata(category="业主档案", unit="3-2-1201")),
-    (["业主", "3栋2单元1201"], Metadata(category="业主档案", unit="3-2-1201")),
-    (["工程档案", "电梯"], Metadata(category="工程档案", topic="电梯")),
-    (["工程", "电梯", "3号梯"], Metadata(category="工程档案", topic="电梯/3号梯")),
-    (["HT"], Metadata(category="合同协议档案")),
-    (["今天扫的"], Metadata(topic="今天扫的")),
-    ([], Metadata()),
-])
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (["业主档案", "3-2-1201"], Metadata(category="业主档案", unit="3-2-1201")),
+        (["业主", "3栋2单元1201"], Metadata(category="业主档案", unit="3-2-1201")),
+        (["工程档案", "电梯"], Metadata(category="工程档案", topic="电梯")),
+        (["工程", "电梯", "3号梯"], Metadata(category="工程档案", topic="电梯/3号梯")),
+        (["HT"], Metadata(category="合同协议档案")),
+        (["今天扫的"], Metadata(topic="今天扫的")),
+        ([], Metadata()),
+    ],
+)
 def test_the_inbox_folders_tell_category_unit_and_topic(parts: list[str], expected: Metadata) -> None:
     assert metadata_from_folder(parts, RULES) == expected
 
 
 def test_a_json_sidecar_in_chinese_or_english_keys() -> None:
-    pairs = parse_sidecar('{"房号": "3栋2单元1201", "类别": "业主", "盒号": "业主-003", "架位": "A-2-3", '
-                          '"保密": true, "保管期限": "30", "日期": "2026/11/02", "scanner": {"dpi": 300}}'.encode(),
-                          ".json")
+    pairs = parse_sidecar(
+        '{"房号": "3栋2单元1201", "类别": "业主", "盒号": "业主-003", "架位": "A-2-3", '
+        '"保密": true, "保管期限": "30", "日期": "2026/11/02", "scanner": {"dpi": 300}}'.encode(),
+        ".json",
+    )
     meta, problems = metadata_from_sidecar(pairs)
     assert problems == []
-    assert meta == Metadata(category="业主", unit="3-2-1201", box="业主-003", shelf="A-2-3", confidential=True,
-                            retention="30年", doc_date=dt.date(2026, 11, 2))
+    assert meta == Metadata(
+        category="业主",
+        unit="3-2-1201",
+        box="业主-003",
+        shelf="A-2-3",
+        confidential=True,
+        retention="30年",
+        doc_date=dt.date(2026, 11, 2),
+    )
 
 
 def test_the_scanners_txt_sidecar_in_gbk() -> None:
@@ -103,9 +119,16 @@ def test_flags_beat_the_sidecar_beat_the_folder_beat_the_name() -> None:
     flags = Metadata(title="命令行的题名")
     resolved = resolve(flags, sidecar, folder, name, RULES, "原始文件名")
     assert resolved.category.name == "工程档案" and resolved.category.prefix == "GC"
-    assert resolved.metadata == Metadata(category="工程档案", unit="3-2-1201", title="命令行的题名",
-                                         doc_date=dt.date(2020, 1, 1), topic="电梯", box="盒-1",
-                                         confidential=False, retention="永久")
+    assert resolved.metadata == Metadata(
+        category="工程档案",
+        unit="3-2-1201",
+        title="命令行的题名",
+        doc_date=dt.date(2020, 1, 1),
+        topic="电梯",
+        box="盒-1",
+        confidential=False,
+        retention="永久",
+    )
     assert resolved.review_reasons == ()
 
 
@@ -115,20 +138,25 @@ def test_what_cannot_be_told_is_filed_under_the_unknown_category_for_review() ->
     assert resolved.metadata.title == "IMG_0001"
     assert resolved.review_reasons == ("无法判断档案类别",)
     unknown = resolve(Metadata(), Metadata(category="人事档案"), Metadata(), Metadata(), RULES, "x")
-    assert unknown.review_reasons == ("类别“人事档案”不是已配置的档案类别（业主档案、工程档案、合同协议档案、财务档案）",)
+    assert unknown.review_reasons == (
+        "类别“人事档案”不是已配置的档案类别（业主档案、工程档案、合同协议档案、财务档案）",
+    )
     no_unit = resolve(Metadata(), Metadata(), Metadata(category="业主档案"), Metadata(), RULES, "x")
     assert no_unit.review_reasons == ("业主档案没有识别出房号",)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("../../etc/passwd", "etc-passwd"),
-    ("/abs/path", "abs-path"),
-    ("a\x00b", "a-b"),
-    ("..", ""),
-    ("  产权证明 ", "产权证明"),
-    ("C:\\Windows\\x", "C-Windows-x"),
-    ("名" * 200, "名" * 60),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("/abs/path", "abs-path"),
+        ("a\x00b", "a-b"),
+        ("..", ""),
+        ("  产权证明 ", "产权证明"),
+        ("C:\\Windows\\x", "C-Windows-x"),
+        ("名" * 200, "名" * 60),
+    ],
+)
 def test_titles_can_never_name_another_folder(text: str, expected: str) -> None:
     assert safe_title(text) == expected
     assert "/" not in safe_title(text) and "\x00" not in safe_title(text)
@@ -138,10 +166,20 @@ def test_a_title_fits_a_file_name_in_bytes() -> None:
     assert len(safe_title("𠀀" * 60).encode()) <= 180
 
 
-@pytest.mark.parametrize(("name", "ignored"), [
-    ("~$合同.docx", True), ("扫描.tmp", True), ("scan.pdf.part", True), ("Thumbs.db", True), (".DS_Store", True),
-    ("THUMBS.DB", True), (".~recordkit-1-x.pdf", True), ("产权证明.pdf", False), ("tmp.pdf", False),
-])
+@pytest.mark.parametrize(
+    ("name", "ignored"),
+    [
+        ("~$合同.docx", True),
+        ("扫描.tmp", True),
+        ("scan.pdf.part", True),
+        ("Thumbs.db", True),
+        (".DS_Store", True),
+        ("THUMBS.DB", True),
+        (".~recordkit-1-x.pdf", True),
+        ("产权证明.pdf", False),
+        ("tmp.pdf", False),
+    ],
+)
 def test_temporary_files_are_ignored(name: str, ignored: bool) -> None:
     assert is_ignored(name, ArchiveSettings().ignore_patterns) is ignored
 
@@ -157,7 +195,13 @@ def test_numbers_and_retention() -> None:
     assert sequence_year("{prefix}-{year}-{seq:05d}", 2026) == 2026
     assert sequence_year("{prefix}{seq:06d}", 2026) == 0
     assert [parse_retention(t) for t in ("永久", "长期", "短期", "30", "10年", "３０年")] == [
-        "永久", "长期", "短期", "30年", "10年", "30年"]
+        "永久",
+        "长期",
+        "短期",
+        "30年",
+        "10年",
+        "30年",
+    ]
     with pytest.raises(ValidationError, match="保管期限“一百年”无效"):
         parse_retention("一百年")
 

@@ -10,13 +10,13 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.ledger import journal
-from recordkit.documents.certificates import list_certificates, make_certificate, parse_items
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.billing.receipts import PaymentRequest, pay
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.documents.certificates import list_certificates, make_certificate, parse_items
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import certificates
-from recordkit.core.workspace import Workspace, open_workspace
 from tests.conftest import run_at_once
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
@@ -26,8 +26,11 @@ TODAY = dt.date(2026, 11, 23)
 
 def test_parse_items_splits_names_and_quantities() -> None:
     assert parse_items("冰箱1台，旧沙发 2件、纸箱10个;台灯") == [
-        {"序号": 1, "名称": "冰箱", "数量": "1台"}, {"序号": 2, "名称": "旧沙发", "数量": "2件"},
-        {"序号": 3, "名称": "纸箱", "数量": "10个"}, {"序号": 4, "名称": "台灯", "数量": ""}]
+        {"序号": 1, "名称": "冰箱", "数量": "1台"},
+        {"序号": 2, "名称": "旧沙发", "数量": "2件"},
+        {"序号": 3, "名称": "纸箱", "数量": "10个"},
+        {"序号": 4, "名称": "台灯", "数量": ""},
+    ]
     with pytest.raises(ValidationError, match="需要写明放行的物品"):
         parse_items(" , ")
 
@@ -38,8 +41,10 @@ def test_residence_certificate_carries_the_id_number_but_not_in_its_name(ws: Wor
     assert made.document.path.name == "居住证明JZ2026-0001_1-1-101.docx"
     lines = paragraphs(made.document.path)
     assert lines[0] == "编号：JZ2026-0001" and lines[1] == "居住证明"
-    assert lines[2] == ("兹证明张伟（身份证号：110101199003071233）系测试小区1-1-101房屋的业主，"
-                        "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。")
+    assert lines[2] == (
+        "兹证明张伟（身份证号：110101199003071233）系测试小区1-1-101房屋的业主，"
+        "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
+    )
     assert "本证明用于子女入学，仅证明上述居住情况，复印无效。" in lines
     assert lines[-3:] == ["测试物业服务中心", "（盖章处）", "2026年11月23日"]
     with estate.read() as conn:
@@ -64,22 +69,35 @@ def test_clearance_refused_while_in_arrears_saying_how_much(ws: Workspace, estat
     bill_months(estate, "2026-10", "2026-11")
     with pytest.raises(ConflictError) as caught:
         make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
-    assert caught.value.message == ("房屋 1-1-101 尚欠费用 739.94 元（2 个月，最早 2026-10），结清后才能开具缴费证明。"
-                                    "收款：recordkit fees pay 1-1-101 --amount 739.94")
+    assert caught.value.message == (
+        "房屋 1-1-101 尚欠费用 739.94 元（2 个月，最早 2026-10），结清后才能开具缴费证明。"
+        "收款：recordkit fees pay 1-1-101 --amount 739.94"
+    )
     assert generated(ws) == []
     with estate.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(certificates)).scalar() == 0
     pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 73994, "微信", paid_on=TODAY))
     made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
     assert made.number == "JF2026-0001"
-    assert paragraphs(made.document.path)[2] == ("兹证明测试小区1-1-101房屋（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
-                                                 "截至2026年11月23日无欠费。")
+    assert paragraphs(made.document.path)[2] == (
+        "兹证明测试小区1-1-101房屋（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
+        "截至2026年11月23日无欠费。"
+    )
     assert "110101199003071233" not in "\n".join(paragraphs(made.document.path))
 
 
 def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: Ledger) -> None:
-    first = make_certificate(ws, estate, "出门条", "3-2-1201", CASHIER, items="冰箱1台,旧沙发2件",
-                             valid_until=dt.date(2026, 11, 25), carrier="王师傅", today=TODAY)
+    first = make_certificate(
+        ws,
+        estate,
+        "出门条",
+        "3-2-1201",
+        CASHIER,
+        items="冰箱1台,旧沙发2件",
+        valid_until=dt.date(2026, 11, 25),
+        carrier="王师傅",
+        today=TODAY,
+    )
     second = make_certificate(ws, estate, "出门条", "3-2-1201", CASHIER, items="纸箱10个", today=TODAY)
     assert (first.number, second.number) == ("CM2026-000001", "CM2026-000002")
     path = first.document.path
@@ -99,8 +117,9 @@ def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: 
 
 def test_exit_pass_bad_input_writes_nothing(ws: Workspace, estate: Ledger) -> None:
     with pytest.raises(ValidationError, match="^有效期 2026-11-22 早于今天（2026-11-23）"):
-        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", valid_until=dt.date(2026, 11, 22),
-                         today=TODAY)
+        make_certificate(
+            ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", valid_until=dt.date(2026, 11, 22), today=TODAY
+        )
     with pytest.raises(ValidationError, match="需要写明放行的物品"):
         make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, today=TODAY)
     with pytest.raises(UsageError, match="只用于出门条"):
@@ -116,8 +135,15 @@ def _issue_passes(url: str, root: str) -> None:
     workspace = open_workspace(Path(root), environ={"RECORDKIT_DATABASE_URL": url})
     with open_ledger(url) as ledger:
         for _ in range(5):
-            make_certificate(workspace, ledger, "出门条", "1-1-101", multiprocessing.current_process().name,
-                             items="冰箱1台", today=TODAY)
+            make_certificate(
+                workspace,
+                ledger,
+                "出门条",
+                "1-1-101",
+                multiprocessing.current_process().name,
+                items="冰箱1台",
+                today=TODAY,
+            )
 
 
 def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estate: Ledger) -> None:
@@ -132,8 +158,9 @@ def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estat
     assert all(d["items"] == ["冰箱1台"] for d in details)
 
 
-def test_a_failed_ledger_write_leaves_no_file_and_no_number(ws: Workspace, estate: Ledger,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_ledger_write_leaves_no_file_and_no_number(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import recordkit.documents.certificates as module
 
     def broken(*args: object) -> None:
@@ -144,6 +171,9 @@ def test_a_failed_ledger_write_leaves_no_file_and_no_number(ws: Workspace, estat
         make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
     assert generated(ws) == []
     monkeypatch.undo()
-    assert make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY).number == "CM2026-000001"
+    assert (
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY).number
+        == "CM2026-000001"
+    )
     with estate.read() as conn:
         assert journal.verify(conn).ok

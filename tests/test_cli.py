@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from recordkit.core.errors import EXIT_CODES
-from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 
@@ -57,8 +57,13 @@ def test_list_json_is_masked(run_cli: Any, imported: Path) -> None:
     rows = json.loads(result.stdout)
     assert [r["unit"] for r in rows] == ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]
     assert {k: rows[0][k] for k in ("unit", "owner", "area", "status", "phone", "id_number")} == {
-        "unit": "1-1-101", "owner": "张伟", "area": 89.35, "status": "已入住",
-        "phone": "138****5678", "id_number": "110101********1233"}
+        "unit": "1-1-101",
+        "owner": "张伟",
+        "area": 89.35,
+        "status": "已入住",
+        "phone": "138****5678",
+        "id_number": "110101********1233",
+    }
     assert "13812345678" not in result.stdout and "110101199003071233" not in result.stdout
 
 
@@ -85,14 +90,21 @@ def test_show_table_masks_by_default(run_cli: Any, imported: Path) -> None:
     assert "13812345678" not in result.stdout
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("owners", "show", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
-    (("owners", "show", "3-2"), 5, "错误：房号“3-2”无法识别"),
-    (("owners", "import", "没有这个文件.xlsx"), 6, "错误：找不到文件 没有这个文件.xlsx"),
-    (("owners", "export", "名册.csv"), 2, "错误：导出文件名应以 .xlsx 结尾：名册.csv"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("owners", "show", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
+        (("owners", "show", "3-2"), 5, "错误：房号“3-2”无法识别"),
+        (("owners", "import", "没有这个文件.xlsx"), 6, "错误：找不到文件 没有这个文件.xlsx"),
+        (("owners", "export", "名册.csv"), 2, "错误：导出文件名应以 .xlsx 结尾：名册.csv"),
+    ],
+)
 def test_errors_are_one_chinese_line_with_their_exit_code(
-    run_cli: Any, imported: Path, args: tuple[str, ...], code: int, message: str,
+    run_cli: Any,
+    imported: Path,
+    args: tuple[str, ...],
+    code: int,
+    message: str,
 ) -> None:
     result = run_cli(*args)
     assert result.exit_code == code
@@ -126,14 +138,20 @@ def test_no_workspace_found(tmp_path: Path) -> None:
 
 
 def test_bad_config_names_file_and_key(run_cli: Any, workspace: Workspace) -> None:
-    workspace.config_file.write_text("[database]\nbusy_timeout = \"很久\"\n", encoding="utf-8")
+    workspace.config_file.write_text('[database]\nbusy_timeout = "很久"\n', encoding="utf-8")
     result = run_cli("owners", "list")
     assert result.exit_code == 3
-    assert result.stderr.strip() == f"错误：配置文件 {workspace.config_file}：database.busy_timeout 应为整数，现在是 '很久'"
+    assert (
+        result.stderr.strip()
+        == f"错误：配置文件 {workspace.config_file}：database.busy_timeout 应为整数，现在是 '很久'"
+    )
 
 
 def test_unexpected_error_shows_a_reference_not_a_traceback(
-    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+    run_cli: Any,
+    imported: Path,
+    workspace: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import recordkit.owners.roster
 
@@ -160,7 +178,10 @@ def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspac
         db.execute("UPDATE journal SET operator = '别人' WHERE id = 2")
     broken = run_cli("journal", "verify")
     assert broken.exit_code == 9
-    assert broken.stderr.strip() == "错误：操作日志校验失败：第 2 条记录的内容与校验值不符（记录被改动）。此前的 1 条记录完好"
+    assert (
+        broken.stderr.strip()
+        == "错误：操作日志校验失败：第 2 条记录的内容与校验值不符（记录被改动）。此前的 1 条记录完好"
+    )
 
 
 def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
@@ -173,7 +194,15 @@ def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
 def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     result = run_cli("doctor", "--json")
     checks = json.loads(result.stdout)
-    assert [c["name"] for c in checks] == ["工作区", "台账数据库", "模板", "中文字体", "LibreOffice", "OCR 文字识别", "磁盘空间"]
+    assert [c["name"] for c in checks] == [
+        "工作区",
+        "台账数据库",
+        "模板",
+        "中文字体",
+        "LibreOffice",
+        "OCR 文字识别",
+        "磁盘空间",
+    ]
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith("新的空台账，首次使用时自动建表")
     assert result.exit_code == 0
@@ -200,13 +229,16 @@ def test_version(run_cli: Any) -> None:
     assert result.stdout.strip() == "recordkit 0.1.0"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("owners", "import"), "缺少参数 file"),
-    (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
-    (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
-    (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),
-    (("owners", "show", "1-1-101", "多余"), "多余的参数：多余"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("owners", "import"), "缺少参数 file"),
+        (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
+        (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
+        (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),
+        (("owners", "show", "1-1-101", "多余"), "多余的参数：多余"),
+    ],
+)
 def test_usage_errors_are_in_chinese_with_exit_code_2(run_cli: Any, args: tuple[str, ...], message: str) -> None:
     result = run_cli(*args)
     assert result.exit_code == 2

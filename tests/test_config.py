@@ -24,7 +24,9 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 
 
 def test_each_layer_overrides_the_one_below(tmp_path: Path) -> None:
-    config = write(tmp_path / "recordkit.toml", """
+    config = write(
+        tmp_path / "recordkit.toml",
+        """
 operator = "文件里的人"
 [office]
 name = "幸福里物业服务中心"
@@ -32,12 +34,20 @@ estate = "幸福里小区"
 [database]
 url = "sqlite:///from-file.sqlite3"
 busy_timeout = 5
-""")
+""",
+    )
     from_file = load_settings(config, environ={})
-    assert (from_file.operator, from_file.office.name, from_file.database.busy_timeout) == ("文件里的人", "幸福里物业服务中心", 5)
+    assert (from_file.operator, from_file.office.name, from_file.database.busy_timeout) == (
+        "文件里的人",
+        "幸福里物业服务中心",
+        5,
+    )
 
-    env = {"RECORDKIT_OPERATOR": "环境变量里的人", "RECORDKIT_DATABASE_URL": "sqlite:///from-env.sqlite3",
-           "RECORDKIT_DATABASE_BUSY_TIMEOUT": "7"}
+    env = {
+        "RECORDKIT_OPERATOR": "环境变量里的人",
+        "RECORDKIT_DATABASE_URL": "sqlite:///from-env.sqlite3",
+        "RECORDKIT_DATABASE_BUSY_TIMEOUT": "7",
+    }
     from_env = load_settings(config, environ=env)
     assert from_env.operator == "环境变量里的人"
     assert from_env.database.url == "sqlite:///from-env.sqlite3"
@@ -50,7 +60,7 @@ busy_timeout = 5
 
 
 def test_unknown_key_names_the_file_and_the_key(tmp_path: Path) -> None:
-    config = write(tmp_path / "recordkit.toml", "[office]\nnmae = \"x\"\n")
+    config = write(tmp_path / "recordkit.toml", '[office]\nnmae = "x"\n')
     with pytest.raises(ConfigError) as caught:
         load_settings(config, environ={})
     assert str(config) in caught.value.message
@@ -59,17 +69,20 @@ def test_unknown_key_names_the_file_and_the_key(tmp_path: Path) -> None:
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
-    config = write(tmp_path / "recordkit.toml", "receipt_prefix = \"SJ\"\n")
+    config = write(tmp_path / "recordkit.toml", 'receipt_prefix = "SJ"\n')
     with pytest.raises(ConfigError, match="未知的配置项 receipt_prefix"):
         load_settings(config, environ={})
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("[database]\nbusy_timeout = \"thirty\"\n", "database.busy_timeout 应为整数，现在是 'thirty'"),
-    ("[database]\nbusy_timeout = true\n", "database.busy_timeout 应为整数，现在是 True"),
-    ("[office]\nname = 3\n", "office.name 应为文本，现在是 3"),
-    ("office = \"幸福里\"\n", "[office] 应为一个小节（表），现在是 '幸福里'"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[database]\nbusy_timeout = "thirty"\n', "database.busy_timeout 应为整数，现在是 'thirty'"),
+        ("[database]\nbusy_timeout = true\n", "database.busy_timeout 应为整数，现在是 True"),
+        ("[office]\nname = 3\n", "office.name 应为文本，现在是 3"),
+        ('office = "幸福里"\n', "[office] 应为一个小节（表），现在是 '幸福里'"),
+    ],
+)
 def test_wrong_type_says_what_was_expected(tmp_path: Path, text: str, expected: str) -> None:
     config = write(tmp_path / "recordkit.toml", text)
     with pytest.raises(ConfigError) as caught:
@@ -78,7 +91,7 @@ def test_wrong_type_says_what_was_expected(tmp_path: Path, text: str, expected: 
 
 
 def test_unreadable_toml_names_the_file_and_line(tmp_path: Path) -> None:
-    config = write(tmp_path / "recordkit.toml", "[office]\nname = \"没有结束的引号\n")
+    config = write(tmp_path / "recordkit.toml", '[office]\nname = "没有结束的引号\n')
     with pytest.raises(ConfigError) as caught:
         load_settings(config, environ={})
     assert caught.value.message.startswith(f"配置文件 {config} 格式错误：")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import recordkit.demo.roster
-from recordkit.demo.roster import DemoUnit, generate_estate
 from recordkit.core.personal import validate_id_number, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.demo.roster import DemoUnit, generate_estate
 
 OCCUPIED, DELIVERED, VACANT = "已入住", "已交付", "空置"
 
@@ -47,9 +47,7 @@ def test_different_seed_gives_a_different_estate(estate: list[DemoUnit]) -> None
     other = generate_estate(seed=2027)
     assert other != estate
     # Not just a reshuffle of the layout: the owners differ too.
-    assert {u.id_number for u in owned(other)}.isdisjoint(
-        u.id_number for u in owned(estate)
-    )
+    assert {u.id_number for u in owned(other)}.isdisjoint(u.id_number for u in owned(estate))
 
 
 _DIGEST_SCRIPT = """
@@ -94,9 +92,7 @@ def test_unit_codes_are_unique_canonical_and_naturally_sorted(
     assert len(set(codes)) == len(codes)
     parsed = [parse_unit_code(code) for code in codes]
     assert [str(p) for p in parsed] == codes
-    assert [(p.building, p.entrance, p.room) for p in parsed] == [
-        (u.building, u.entrance, u.room) for u in estate
-    ]
+    assert [(p.building, p.entrance, p.room) for p in parsed] == [(u.building, u.entrance, u.room) for u in estate]
     assert parsed == sorted(parsed, key=lambda p: p.sort_key)
     assert estate[0].code == "1-1-101"
 
@@ -133,9 +129,7 @@ def test_every_phone_and_id_number_is_valid(estate: list[DemoUnit]) -> None:
 def test_id_numbers_look_real(estate: list[DemoUnit]) -> None:
     ids = {u.id_number for u in owned(estate)}
     assert len({i[:2] for i in ids if i}) >= 5, "owners from several provinces"
-    births = [
-        datetime.date(int(i[6:10]), int(i[10:12]), int(i[12:14])) for i in ids if i
-    ]
+    births = [datetime.date(int(i[6:10]), int(i[10:12]), int(i[12:14])) for i in ids if i]
     assert min(births) >= datetime.date(1950, 1, 1)
     assert max(births) <= datetime.date(2002, 12, 31)
     sexes = Counter(int(i[16]) % 2 for i in ids if i)

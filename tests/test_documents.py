@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.ledger import journal
+from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
@@ -19,10 +19,10 @@ from recordkit.documents.generated import (
     list_documents,
     safe_file_stem,
 )
+from recordkit.documents.templates.engine import TemplateError
+from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 from recordkit.ledger.schema import documents
-from recordkit.documents.templates.engine import TemplateError
-from recordkit.core.workspace import Workspace, open_workspace
 from tests.test_templates import WATER
 
 
@@ -36,7 +36,10 @@ def test_common_context_names_the_office(workspace: Workspace) -> None:
     import datetime as dt
 
     assert common_context(workspace, dt.date(2026, 11, 23)) == {
-        "物业服务中心": "测试物业服务中心", "小区": "测试小区", "日期": "2026年11月23日"}
+        "物业服务中心": "测试物业服务中心",
+        "小区": "测试小区",
+        "日期": "2026年11月23日",
+    }
 
 
 def test_safe_file_stem_never_leaves_the_folder() -> None:
@@ -47,10 +50,12 @@ def test_safe_file_stem_never_leaves_the_folder() -> None:
 
 def test_generate_writes_records_and_journals(ws: Workspace) -> None:
     with open_ledger(ws.database_url) as ledger:
-        first = generate(ws, ledger, "停水通知", WATER, operator="王芳", kind="通知",
-                         subject="3-2-1201", title="停水通知")
-        second = generate(ws, ledger, "停水通知", WATER, operator="王芳", kind="通知",
-                          subject="3-2-1201", title="停水通知")
+        first = generate(
+            ws, ledger, "停水通知", WATER, operator="王芳", kind="通知", subject="3-2-1201", title="停水通知"
+        )
+        second = generate(
+            ws, ledger, "停水通知", WATER, operator="王芳", kind="通知", subject="3-2-1201", title="停水通知"
+        )
         assert first.path.name == "停水通知_3-2-1201.docx"
         assert second.path.name == "停水通知_3-2-1201_2.docx"
         assert first.path.parent.parent.parent == ws.records_subdir("generated")
@@ -73,9 +78,14 @@ def test_a_bad_request_in_a_batch_writes_nothing(ws: Workspace) -> None:
     del bad["恢复时间"]
     with open_ledger(ws.database_url) as ledger:
         with pytest.raises(TemplateError, match="恢复时间"):
-            generate_many(ws, ledger, "停水通知", [
-                DocumentRequest(WATER, "3-2-1201", "停水通知"), DocumentRequest(bad, "3-2-1202", "停水通知")],
-                operator="王芳", kind="通知")
+            generate_many(
+                ws,
+                ledger,
+                "停水通知",
+                [DocumentRequest(WATER, "3-2-1201", "停水通知"), DocumentRequest(bad, "3-2-1202", "停水通知")],
+                operator="王芳",
+                kind="通知",
+            )
         assert list_documents(ws, ledger) == []
     assert not any(ws.records_subdir("generated").rglob("*.docx"))
 
@@ -93,11 +103,14 @@ def test_failed_ledger_write_removes_the_files(ws: Workspace, monkeypatch: pytes
 
 
 def test_merged_print_file_is_one_document(ws: Workspace) -> None:
-    people = [DocumentRequest({**WATER, "称呼": f"尊敬的{n}业主"}, code, "停水通知")
-              for n, code in (("张伟", "1-1-101"), ("李秀英", "3-2-1201"))]
+    people = [
+        DocumentRequest({**WATER, "称呼": f"尊敬的{n}业主"}, code, "停水通知")
+        for n, code in (("张伟", "1-1-101"), ("李秀英", "3-2-1201"))
+    ]
     with open_ledger(ws.database_url) as ledger:
-        merged = generate_merged(ws, ledger, "停水通知", people, operator="王芳", kind="通知",
-                                 subject="3栋", title="停水通知（合并打印）")
+        merged = generate_merged(
+            ws, ledger, "停水通知", people, operator="王芳", kind="通知", subject="3栋", title="停水通知（合并打印）"
+        )
         assert [d.id for d in list_documents(ws, ledger)] == [merged.id]
     assert merged.path.name == "停水通知（合并打印）_3栋.docx"
     lines = [p.text for p in Document(str(merged.path)).paragraphs]
@@ -108,6 +121,7 @@ def test_generated_file_hash_matches_the_ledger(ws: Workspace) -> None:
     import hashlib
 
     with open_ledger(ws.database_url) as ledger:
-        made = generate(ws, ledger, "停水通知", WATER, operator="王芳", kind="通知", subject="3-2-1201",
-                        title="停水通知")
+        made = generate(
+            ws, ledger, "停水通知", WATER, operator="王芳", kind="通知", subject="3-2-1201", title="停水通知"
+        )
     assert hashlib.sha256(Path(made.path).read_bytes()).hexdigest() == made.sha256

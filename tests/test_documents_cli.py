@@ -14,8 +14,16 @@ from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_templates import make_docx
 
-WATER = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋", "--set", "停水时间=12月5日8:00",
-         "--set", "恢复时间=当日18:00"]
+WATER = [
+    "--set",
+    "停水原因=管网维修",
+    "--set",
+    "停水范围=3栋",
+    "--set",
+    "停水时间=12月5日8:00",
+    "--set",
+    "恢复时间=当日18:00",
+]
 
 
 @pytest.fixture
@@ -52,7 +60,17 @@ def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Work
     result = run_cli("templates", "list", "--json")
     assert result.exit_code == 0
     infos = {info["name"]: info for info in json.loads(result.stdout)}
-    for name in ("停水通知", "停电通知", "电梯维保通知", "温馨提示", "装修违规整改通知", "催缴通知书", "居住证明", "缴费证明", "出门条"):
+    for name in (
+        "停水通知",
+        "停电通知",
+        "电梯维保通知",
+        "温馨提示",
+        "装修违规整改通知",
+        "催缴通知书",
+        "居住证明",
+        "缴费证明",
+        "出门条",
+    ):
         assert name in infos, name
     assert infos["催缴通知书"]["kind"] == "催缴通知书" and infos["出门条"]["kind"] == "出门条"
     assert infos["居住证明"]["origin"] == "内置" and "身份证号" in infos["居住证明"]["variables"]
@@ -76,14 +94,19 @@ def test_templates_check_quotes_the_broken_paragraph(run_cli: Any, imported: Wor
     assert "发现 1 处错误" in result.stdout
 
 
-def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(run_cli: Any, imported: Workspace,
-                                                                      tmp_path: Path) -> None:
+def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(
+    run_cli: Any, imported: Workspace, tmp_path: Path
+) -> None:
     path = make_docx(tmp_path / "催缴通知书.docx", "{{ 业主姓明 }}", "{{ 称呼.__class__ }}", "{{ 合计 }}")
     result = run_cli("templates", "check", str(path), "--json")
     assert result.exit_code == 5
     report = json.loads(result.stdout)
     messages = [(f["level"], f["where"], f["message"]) for f in report["findings"]]
-    assert ("错误", "正文段落“{{ 称呼.__class__ }}”", "访问“__class__”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量") in messages
+    assert (
+        "错误",
+        "正文段落“{{ 称呼.__class__ }}”",
+        "访问“__class__”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量",
+    ) in messages
     assert ("错误", "", "变量“业主姓明”recordkit 不提供，是不是“业主姓名”写错了？") in messages
     assert report["kind"] == "催缴通知书" and not report["ok"]
 
@@ -106,7 +129,10 @@ def test_templates_check_split_placeholders(run_cli: Any, imported: Workspace, t
     joined = make_docx(tmp_path / "拆开.docx", ["尊敬的", "{{ 业主", "姓名 }}", "业主："])
     result = run_cli("templates", "check", str(joined))
     assert result.exit_code == 0
-    assert "[提示] 正文段落“尊敬的{{ 业主姓名 }}业主：”：Word 把占位符 {{ 业主姓名 }} 拆成了几段，recordkit 已自动合并" in result.stdout
+    assert (
+        "[提示] 正文段落“尊敬的{{ 业主姓名 }}业主：”：Word 把占位符 {{ 业主姓名 }} 拆成了几段，recordkit 已自动合并"
+        in result.stdout
+    )
     broken = make_docx(tmp_path / "全角.docx", "第一段", ["尊敬的", "｛｛ 业主姓名 ｝｝", "业主："])
     result = run_cli("templates", "check", str(broken))
     assert result.exit_code == 5
@@ -128,8 +154,9 @@ def test_templates_copy_then_refuses_to_overwrite(run_cli: Any, imported: Worksp
     assert Document(str(copied)).paragraphs[0].text == "催缴通知书"
     again = run_cli("templates", "copy", "催缴通知书")
     assert again.exit_code == 8
-    assert error_line(again) == ("错误：templates/催缴通知书.docx 已存在（本处自己的模板），没有覆盖。"
-                                 "确实要用内置模板替换时加 --force")
+    assert error_line(again) == (
+        "错误：templates/催缴通知书.docx 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
+    )
     assert run_cli("templates", "copy", "催缴通知书", "--force").exit_code == 0
     unknown = run_cli("templates", "copy", "停气通知")
     assert unknown.exit_code == 6 and "没有名为“停气通知”的内置模板" in error_line(unknown)
@@ -149,20 +176,42 @@ def test_notice_make_building(run_cli: Any, imported: Workspace) -> None:
     assert Document(str(docx)).paragraphs[1].text == "尊敬的李秀英业主："
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("notice", "make", "停气通知", "--all"), 6, "错误：没有名为“停气通知”的模板。现有模板："),
-    (("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复实践=当日18:00"), 5,
-     "错误：模板“停水通知”没有用到变量“恢复实践”（是不是 恢复时间？）。"),
-    (("notice", "make", "停水通知", "--all", *WATER[:-2]), 5, "错误：模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…"),
-    (("notice", "make", "停水通知", "--unit", "9-9-909", *WATER), 6, "错误：台账中没有房屋 9-9-909"),
-    (("notice", "make", "停水通知", "--building", "5", *WATER), 6, "错误：5 栋没有已入住的房屋，没有可发送通知的对象。"),
-    (("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间=12月4日18:00"), 5,
-     "错误：模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00），请检查后再试"),
-    (("notice", "make", "停水通知", *WATER), 2, "错误：请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all"),
-    (("notice", "make", "温馨提示", "--all", "--set", "提示内容"), 2, "错误：--set “提示内容” 的写法不对"),
-])
-def test_notice_bad_input_one_line_exit_code_nothing_written(run_cli: Any, imported: Workspace, args: tuple[str, ...],
-                                                             code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("notice", "make", "停气通知", "--all"), 6, "错误：没有名为“停气通知”的模板。现有模板："),
+        (
+            ("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复实践=当日18:00"),
+            5,
+            "错误：模板“停水通知”没有用到变量“恢复实践”（是不是 恢复时间？）。",
+        ),
+        (
+            ("notice", "make", "停水通知", "--all", *WATER[:-2]),
+            5,
+            "错误：模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…",
+        ),
+        (("notice", "make", "停水通知", "--unit", "9-9-909", *WATER), 6, "错误：台账中没有房屋 9-9-909"),
+        (
+            ("notice", "make", "停水通知", "--building", "5", *WATER),
+            6,
+            "错误：5 栋没有已入住的房屋，没有可发送通知的对象。",
+        ),
+        (
+            ("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间=12月4日18:00"),
+            5,
+            "错误：模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00），请检查后再试",
+        ),
+        (
+            ("notice", "make", "停水通知", *WATER),
+            2,
+            "错误：请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all",
+        ),
+        (("notice", "make", "温馨提示", "--all", "--set", "提示内容"), 2, "错误：--set “提示内容” 的写法不对"),
+    ],
+)
+def test_notice_bad_input_one_line_exit_code_nothing_written(
+    run_cli: Any, imported: Workspace, args: tuple[str, ...], code: int, message: str
+) -> None:
     before = journal_size(run_cli)
     result = run_cli(*args)
     assert result.exit_code == code, result.output
@@ -189,8 +238,10 @@ def test_sandbox_escape_in_an_office_notice_names_the_paragraph_in_chinese(run_c
     make_docx(imported.templates_dir / "停水通知.docx", "尊敬的业主：", "{{ ''.__class__.__mro__ }}")
     result = run_cli("notice", "make", "停水通知", "--all")
     assert result.exit_code == 5
-    assert result.stderr.strip() == ("错误：模板“停水通知”的正文段落“{{ ''.__class__.__mro__ }}”访问“__mro__”，"
-                                     "模板沙箱不允许，已拒绝：模板里只能使用普通变量")
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的正文段落“{{ ''.__class__.__mro__ }}”访问“__mro__”，"
+        "模板沙箱不允许，已拒绝：模板里只能使用普通变量"
+    )
     assert_nothing_written(run_cli, imported, before)
 
 
@@ -201,7 +252,10 @@ def test_notice_remind_without_arrears(run_cli: Any, imported: Workspace) -> Non
 
 
 def test_notice_remind_prints_the_batch(run_cli: Any, imported: Workspace) -> None:
-    assert run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code == 0
+    assert (
+        run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code
+        == 0
+    )
     assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
     result = run_cli("notice", "remind", "--building", "3", "--as-of", "2026-11-30")
     assert result.exit_code == 0, result.output
@@ -225,7 +279,9 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     assert passed.exit_code == 0 and "出门条 CM" in passed.stdout
     listed = json.loads(run_cli("docs", "list", "--unit", "1-1-101", "--json").stdout)
     assert [(d["kind"], d["template"], d["subject"], d["operator"]) for d in listed] == [
-        ("出门条", "出门条", "1-1-101", "测试员"), ("证明", "居住证明", "1-1-101", "测试员")]
+        ("出门条", "出门条", "1-1-101", "测试员"),
+        ("证明", "居住证明", "1-1-101", "测试员"),
+    ]
     only = json.loads(run_cli("docs", "list", "--kind", "证明", "--json").stdout)
     assert len(only) == 1 and only[0]["title"].startswith("居住证明JZ")
     table = run_cli("docs", "list")
@@ -239,14 +295,32 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     assert id_number in "\n".join(p.text for p in Document(str(docx)).paragraphs)
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("cert", "make", "居住证明", "--unit", "3-2-1202"), 8, "错误：房屋 3-2-1202 没有登记业主，不能开具证明或出门条。请先导入业主名册"),
-    (("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "2020-01-01"), 5,
-     "错误：有效期 2020-01-01 早于今天"),
-    (("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "明天"), 5, "错误：日期"),
-    (("cert", "make", "学籍证明", "--unit", "1-1-101"), 2, "错误：没有“学籍证明”这种证明，可开具：居住证明、缴费证明、出门条"),
-    (("cert", "make", "居住证明", "--unit", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ("cert", "make", "居住证明", "--unit", "3-2-1202"),
+            8,
+            "错误：房屋 3-2-1202 没有登记业主，不能开具证明或出门条。请先导入业主名册",
+        ),
+        (
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "2020-01-01"),
+            5,
+            "错误：有效期 2020-01-01 早于今天",
+        ),
+        (
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "明天"),
+            5,
+            "错误：日期",
+        ),
+        (
+            ("cert", "make", "学籍证明", "--unit", "1-1-101"),
+            2,
+            "错误：没有“学籍证明”这种证明，可开具：居住证明、缴费证明、出门条",
+        ),
+        (("cert", "make", "居住证明", "--unit", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909"),
+    ],
+)
 def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...], code: int, message: str) -> None:
     before = journal_size(run_cli)
     result = run_cli(*args)
@@ -256,12 +330,17 @@ def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...]
 
 
 def test_clearance_refused_in_arrears_via_cli(run_cli: Any, imported: Workspace) -> None:
-    assert run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code == 0
+    assert (
+        run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code
+        == 0
+    )
     assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
     result = run_cli("cert", "make", "缴费证明", "--unit", "3-2-1201")
     assert result.exit_code == 8
-    assert error_line(result) == ("错误：房屋 3-2-1201 尚欠费用 337.93 元（1 个月，最早 2026-11），结清后才能开具缴费证明。"
-                                  "收款：recordkit fees pay 3-2-1201 --amount 337.93")
+    assert error_line(result) == (
+        "错误：房屋 3-2-1201 尚欠费用 337.93 元（1 个月，最早 2026-11），结清后才能开具缴费证明。"
+        "收款：recordkit fees pay 3-2-1201 --amount 337.93"
+    )
     assert generated(imported) == []
 
 

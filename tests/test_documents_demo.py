@@ -6,13 +6,13 @@ from pathlib import Path
 
 from docx import Document
 
-from recordkit.documents.certificates import list_certificates
-from recordkit.demo.estate import build_demo
-from recordkit.documents.generated import list_documents
 from recordkit.billing.billing import list_arrears
-from recordkit.owners.roster import list_units
-from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
+from recordkit.demo.estate import build_demo
+from recordkit.documents.certificates import list_certificates
+from recordkit.documents.generated import list_documents
+from recordkit.ledger.db import open_ledger
+from recordkit.owners.roster import list_units
 
 
 def test_the_demo_prints_a_notice_reminders_and_certificates(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from recordkit.archive import extract
-from recordkit.demo.scans import encrypted_pdf, scan_bytes
 from recordkit.archive.extract import ItemText, PageText, extract_item, extract_items, low_confidence_pages, stored_text
 from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import encrypted_pdf, scan_bytes
 from tests.extract_helpers import CountingEngine, item_for, text_pdf, write_docx, write_xlsx
 
 
@@ -34,20 +34,29 @@ def test_docx_header_paragraphs_table_and_footer(workspace: Workspace, engine: C
     item = item_for(workspace, write_docx(workspace.root / "records" / "archive" / "协议.docx"))
     text = extract_item(workspace, item)
     assert text.error is None and not text.ocr_pending
-    assert text.pages == (PageText(1, "幸福里物业服务中心 装修管理协议\n"
-                                      "甲方：业主张伟，房号 3-2-1201。\n"
-                                      "乙方负责电梯维修期间的成品保护。\n"
-                                      "项目\t金额\t日期\n"
-                                      "装修押金\t2000元\t2025年3月15日\n"
-                                      "第 1 页 档号 HT-2026-00007", "text", None),)
+    assert text.pages == (
+        PageText(
+            1,
+            "幸福里物业服务中心 装修管理协议\n"
+            "甲方：业主张伟，房号 3-2-1201。\n"
+            "乙方负责电梯维修期间的成品保护。\n"
+            "项目\t金额\t日期\n"
+            "装修押金\t2000元\t2025年3月15日\n"
+            "第 1 页 档号 HT-2026-00007",
+            "text",
+            None,
+        ),
+    )
     assert engine.calls == 0
 
 
 def test_xlsx_cells_one_page_per_sheet(workspace: Workspace, engine: CountingEngine) -> None:
     item = item_for(workspace, write_xlsx(workspace.root / "records" / "archive" / "台账.xlsx"))
     text = extract_item(workspace, item)
-    assert [page.text for page in text.pages] == ["房号\t业主\t金额（元）\t日期\n3-2-1201\t张伟\t2350\t2025-03-15",
-                                                  "\t电梯维修基金已缴"]
+    assert [page.text for page in text.pages] == [
+        "房号\t业主\t金额（元）\t日期\n3-2-1201\t张伟\t2350\t2025-03-15",
+        "\t电梯维修基金已缴",
+    ]
     assert [page.number for page in text.pages] == [1, 2]
     assert text.text.endswith("2025-03-15\n\t电梯维修基金已缴")
 
@@ -63,7 +72,10 @@ def test_scanned_pdf_pages_are_ocrd_with_their_confidence(workspace: Workspace, 
     item = item_for(workspace, _file(workspace, "scan.pdf", scan_bytes("pdf", 1, pages=3)))
     text = extract_item(workspace, item)
     assert [(p.number, p.text, p.method, p.confidence) for p in text.pages] == [
-        (1, "电梯维修记录1", "ocr", 0.95), (2, "电梯维修记录2", "ocr", 0.95), (3, "电梯维修记录3", "ocr", 0.95)]
+        (1, "电梯维修记录1", "ocr", 0.95),
+        (2, "电梯维修记录2", "ocr", 0.95),
+        (3, "电梯维修记录3", "ocr", 0.95),
+    ]
     assert text.text == "电梯维修记录1\n电梯维修记录2\n电梯维修记录3"
 
 
@@ -98,15 +110,19 @@ def test_without_ocr_text_pages_are_kept_and_ocr_left_pending(workspace: Workspa
     assert stored_text(workspace, scan) == done
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("坏.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF 文件已损坏，无法读取文字：只按档案信息检索"),
-    ("加密.pdf", encrypted_pdf(), "PDF 设置了打开密码，无法读取文字：只按档案信息检索"),
-    ("半张.jpg", scan_bytes("jpg", 1)[:300], None),
-    ("坏.docx", b"PK\x03\x04 not really a zip", "Word 文档已损坏，无法读取文字：只按档案信息检索"),
-    ("坏.xlsx", b"PK\x03\x04 not really a zip", "Excel 表格已损坏，无法读取文字：只按档案信息检索"),
-])
-def test_broken_files_give_an_error_never_an_exception(workspace: Workspace, engine: CountingEngine, name: str,
-                                                       data: bytes, reason: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("坏.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF 文件已损坏，无法读取文字：只按档案信息检索"),
+        ("加密.pdf", encrypted_pdf(), "PDF 设置了打开密码，无法读取文字：只按档案信息检索"),
+        ("半张.jpg", scan_bytes("jpg", 1)[:300], None),
+        ("坏.docx", b"PK\x03\x04 not really a zip", "Word 文档已损坏，无法读取文字：只按档案信息检索"),
+        ("坏.xlsx", b"PK\x03\x04 not really a zip", "Excel 表格已损坏，无法读取文字：只按档案信息检索"),
+    ],
+)
+def test_broken_files_give_an_error_never_an_exception(
+    workspace: Workspace, engine: CountingEngine, name: str, data: bytes, reason: str | None
+) -> None:
     item = item_for(workspace, _file(workspace, name, data))
     text = extract_item(workspace, item)
     assert text.pages == () and text.error
@@ -115,8 +131,9 @@ def test_broken_files_give_an_error_never_an_exception(workspace: Workspace, eng
     assert stored_text(workspace, item) == text  # flagged once, not retried every night
 
 
-def test_a_crashing_reader_is_flagged(workspace: Workspace, engine: CountingEngine,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_reader_is_flagged(
+    workspace: Workspace, engine: CountingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def crash(*_args: object) -> None:
         raise RecursionError("hostile file")
 
@@ -185,8 +202,9 @@ def test_images_above_the_configured_pixel_limit_are_not_ocrd(tmp_path: Path, en
     assert engine.calls == 0
 
 
-def test_extract_items_loads_the_engine_once_and_reports_progress(workspace: Workspace,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extract_items_loads_the_engine_once_and_reports_progress(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loads: list[CountingEngine] = []
 
     def load() -> CountingEngine:
@@ -195,8 +213,10 @@ def test_extract_items_loads_the_engine_once_and_reports_progress(workspace: Wor
 
     monkeypatch.setattr(extract, "load_engine", load)
     docx_item = item_for(workspace, write_docx(workspace.root / "records" / "archive" / "协议.docx"))
-    scans = [item_for(workspace, _file(workspace, f"s{n}.jpg", scan_bytes("jpg", 10 + n)), f"YZ-2026-0000{n}")
-             for n in range(2, 5)]
+    scans = [
+        item_for(workspace, _file(workspace, f"s{n}.jpg", scan_bytes("jpg", 10 + n)), f"YZ-2026-0000{n}")
+        for n in range(2, 5)
+    ]
     seen: list[tuple[int, int]] = []
     results = list(extract_items(workspace, [docx_item], progress=lambda done, total: seen.append((done, total))))
     assert loads == [] and seen == [(1, 1)] and results[0][1].error is None  # no OCR needed: engine never loaded
@@ -217,7 +237,9 @@ def test_low_confidence_pages_are_listed(workspace: Workspace, monkeypatch: pyte
     never = item_for(workspace, _file(workspace, "never.jpg", scan_bytes("jpg", 22)), "YZ-2026-00003")
     found = low_confidence_pages(workspace, [clear, blurred, never])
     assert [(item.archive_no, page.number, page.confidence) for item, page in found] == [
-        ("YZ-2026-00002", 1, 0.6), ("YZ-2026-00002", 2, 0.6)]
+        ("YZ-2026-00002", 1, 0.6),
+        ("YZ-2026-00002", 2, 0.6),
+    ]
     assert len(low_confidence_pages(workspace, [clear, blurred], threshold=0.99)) == 3
 
 
@@ -230,8 +252,13 @@ def test_a_chinese_text_layer_pdf_from_libreoffice(workspace: Workspace, engine:
     text = extract_item(workspace, item_for(workspace, pdf))
     assert [p.method for p in text.pages] == ["text"] and engine.calls == 0
     flat = "".join(text.text.split())
-    for words in ("甲方：业主张伟，房号3-2-1201。", "乙方负责电梯维修期间的成品保护。", "装修押金", "2025年3月15日",
-                  "档号HT-2026-00007"):
+    for words in (
+        "甲方：业主张伟，房号3-2-1201。",
+        "乙方负责电梯维修期间的成品保护。",
+        "装修押金",
+        "2025年3月15日",
+        "档号HT-2026-00007",
+    ):
         assert words in flat
 
 
@@ -252,8 +279,11 @@ def test_two_processes_extracting_the_same_item_at_once(workspace: Workspace) ->
     stored = workspace.root / "records" / "index" / "text"
     for round_ in range(3):  # each round starts with no stored text, so both processes write it
         __import__("shutil").rmtree(stored, ignore_errors=True)
-        run_at_once(_extract_in_a_process, (str(workspace.root), path.relative_to(workspace.root).as_posix()),
-                    ["守护进程", "夜间索引"])
+        run_at_once(
+            _extract_in_a_process,
+            (str(workspace.root), path.relative_to(workspace.root).as_posix()),
+            ["守护进程", "夜间索引"],
+        )
         files = sorted(p.name for p in stored.rglob("*"))
         assert len(files) == 2 and not any(name.startswith(".~recordkit-") for name in files), (round_, files)
         assert stored_text(workspace, item_for(workspace, path)).pages[0].text.startswith("幸福里物业服务中心")
@@ -281,6 +311,9 @@ def test_a_pdf_with_text_and_scanned_pages(workspace: Workspace, engine: Countin
     assert pending.ocr_pending and pending.pages == (PageText(1, "Contract HT-2026-00007", "text", None),)
     done = extract_item(workspace, item)
     assert [(p.number, p.method, p.text) for p in done.pages] == [
-        (1, "text", "Contract HT-2026-00007"), (2, "ocr", "电梯维修记录1"), (3, "ocr", "电梯维修记录2")]
+        (1, "text", "Contract HT-2026-00007"),
+        (2, "ocr", "电梯维修记录1"),
+        (3, "ocr", "电梯维修记录2"),
+    ]
     assert not done.ocr_pending and engine.calls == 2
     assert max(engine.sizes[0]) in (1999, 2000)  # rendered at 200 dpi, capped at [ocr] max_side

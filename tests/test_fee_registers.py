@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from recordkit.billing.registers import daily_report, write_daily, write_register
 from recordkit.billing.receipts import PaymentRequest, pay_many, void_receipt
+from recordkit.billing.registers import daily_report, write_daily, write_register
 from recordkit.ledger.db import Ledger
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 
@@ -24,12 +24,17 @@ def _cell(value: object) -> object:
 def day_of_work(ledger: Ledger, tmp_path: Path) -> Ledger:
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2026-10", "2026-11")
-    pay_many(ledger, RECEIPTS, CASHIER, [
-        PaymentRequest("1-1-101", 2 * MONTHLY["1-1-101"], "微信", paid_on=DAY),  # Oct and Nov in full
-        PaymentRequest("3-2-1201", 50000, "现金", paid_on=DAY),  # Oct, then part of Nov
-        PaymentRequest("1-1-102", 30000, "现金", paid_on=dt.date(2026, 11, 22)),  # the day before: Oct
-        PaymentRequest("1-1-102", 12345, "POS", paid_on=DAY),  # voided below
-    ])
+    pay_many(
+        ledger,
+        RECEIPTS,
+        CASHIER,
+        [
+            PaymentRequest("1-1-101", 2 * MONTHLY["1-1-101"], "微信", paid_on=DAY),  # Oct and Nov in full
+            PaymentRequest("3-2-1201", 50000, "现金", paid_on=DAY),  # Oct, then part of Nov
+            PaymentRequest("1-1-102", 30000, "现金", paid_on=dt.date(2026, 11, 22)),  # the day before: Oct
+            PaymentRequest("1-1-102", 12345, "POS", paid_on=DAY),  # voided below
+        ],
+    )
     pay_many(ledger, RECEIPTS, "李会计", [PaymentRequest("1-1-102", 100000, "银行转账", paid_on=DAY)])
     void_receipt(ledger, "SJ2026-000004", "重复收款", CASHIER, today=DAY)
     return ledger
@@ -41,12 +46,38 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
     assert sheet.title == "收费台账2026-11"
     assert sheet["A1"].value == "测试小区2026年11月收费台账"
     assert [sheet.cell(2, c).value for c in (1, 2, 3, 6, 9, 12, 13, 14, 15)] == [
-        "房号", "业主", "物业服务费", "垃圾清运费", "停车费", "合计应收", "合计实收", "合计欠费", "预收余额"]
+        "房号",
+        "业主",
+        "物业服务费",
+        "垃圾清运费",
+        "停车费",
+        "合计应收",
+        "合计实收",
+        "合计欠费",
+        "预收余额",
+    ]
     assert [sheet.cell(3, c).value for c in range(3, 12)] == ["应收", "实收", "欠费"] * 3
-    rows = {sheet.cell(r, 1).value: [_cell(sheet.cell(r, c).value) for c in range(2, 16)] for r in range(4, sheet.max_row + 1)}
+    rows = {
+        sheet.cell(r, 1).value: [_cell(sheet.cell(r, c).value) for c in range(2, 16)]
+        for r in range(4, sheet.max_row + 1)
+    }
     d = Decimal
-    assert rows["1-1-101"] == ["张伟", d("209.97"), d("209.97"), d("0"), d("10"), d("10"), d("0"), d("150"), d("150"),
-                               d("0"), d("369.97"), d("369.97"), d("0"), d("0")]
+    assert rows["1-1-101"] == [
+        "张伟",
+        d("209.97"),
+        d("209.97"),
+        d("0"),
+        d("10"),
+        d("10"),
+        d("0"),
+        d("150"),
+        d("150"),
+        d("0"),
+        d("369.97"),
+        d("369.97"),
+        d("0"),
+        d("0"),
+    ]
     # 3-2-1201 paid 500 元: October (347.93) in full, then 152.07 of November's service fee
     assert rows["3-2-1201"][1:4] == [d("337.93"), d("152.07"), d("185.86")]
     assert rows["3-2-1201"][-4:] == [d("347.93"), d("152.07"), d("195.86"), d("0")]
@@ -55,8 +86,12 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
     # reopens 123.45 of November; the prepayment waits for later bills.
     assert rows["1-1-102"][-4:] == [d("288.76"), d("165.31"), d("123.45"), d("845.93")]
     assert rows["3-2-1202"][0] is None and rows["3-2-1202"][1:4] == [d("236.55"), d("0"), d("236.55")]
-    assert rows["合计"][-4:] == [d(totals.billed_fen).scaleb(-2), d(totals.collected_fen).scaleb(-2),
-                               d(totals.arrears_fen).scaleb(-2), d(totals.prepayment_fen).scaleb(-2)]
+    assert rows["合计"][-4:] == [
+        d(totals.billed_fen).scaleb(-2),
+        d(totals.collected_fen).scaleb(-2),
+        d(totals.arrears_fen).scaleb(-2),
+        d(totals.prepayment_fen).scaleb(-2),
+    ]
     assert totals.billed_fen == sum(MONTHLY.values())
     assert totals.collected_fen == 36997 + 15207 + 16531
     assert totals.billed_fen - totals.collected_fen == totals.arrears_fen
@@ -86,10 +121,23 @@ def test_daily_report_by_method_and_cashier_with_voided_apart(day_of_work: Ledge
     assert ["作废收据", 1, Decimal("123.45"), None, None, None] in cells
     assert summary.freeze_panes == "A2"
     detail = book["收据明细"]
-    assert [c.value for c in detail[1]] == ["收据编号", "房号", "交款人", "金额（元）", "收款方式", "收款人", "状态", "作废原因"]
+    assert [c.value for c in detail[1]] == [
+        "收据编号",
+        "房号",
+        "交款人",
+        "金额（元）",
+        "收款方式",
+        "收款人",
+        "状态",
+        "作废原因",
+    ]
     numbers = [(row[0].value, row[6].value) for row in detail.iter_rows(min_row=2)]
-    assert numbers == [("SJ2026-000001", "有效"), ("SJ2026-000002", "有效"), ("SJ2026-000004", "作废"),
-                       ("SJ2026-000005", "有效")]
+    assert numbers == [
+        ("SJ2026-000001", "有效"),
+        ("SJ2026-000002", "有效"),
+        ("SJ2026-000004", "作废"),
+        ("SJ2026-000005", "有效"),
+    ]
     assert detail["D2"].number_format == "#,##0.00" and detail.freeze_panes == "A2"
     assert detail.print_title_rows == "$1:$1"
 

@@ -9,12 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.billing import billing as fees
-
-from recordkit.ledger import journal
-from recordkit.core.config import FeeItemSettings, FeesSettings
-from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range
 from recordkit.billing.receipts import PaymentRequest, pay, unit_balance
+from recordkit.core.config import FeeItemSettings, FeesSettings
+from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills
 from tests.conftest import write_sheet
@@ -23,18 +22,27 @@ from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_e
 # -- months ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "month"), [
-    ("2026-11", Month(2026, 11)), ("2026/1", Month(2026, 1)), ("2026年11月", Month(2026, 11)), ("２０２６－０３", Month(2026, 3)),
-])
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("2026-11", Month(2026, 11)),
+        ("2026/1", Month(2026, 1)),
+        ("2026年11月", Month(2026, 11)),
+        ("２０２６－０３", Month(2026, 3)),
+    ],
+)
 def test_parse_month(text: str, month: Month) -> None:
     assert parse_month(text) == month
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("2026-13", "月份“2026-13”无效：月份应为 1 至 12"),
-    ("2026-00", "月份“2026-00”无效：月份应为 1 至 12"),
-    ("十一月", "月份“十一月”无法识别，应写成 2026-11 这样的年-月"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-13", "月份“2026-13”无效：月份应为 1 至 12"),
+        ("2026-00", "月份“2026-00”无效：月份应为 1 至 12"),
+        ("十一月", "月份“十一月”无法识别，应写成 2026-11 这样的年-月"),
+    ],
+)
 def test_bad_month(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_month(text)
@@ -53,20 +61,30 @@ def test_month_arithmetic_and_ranges() -> None:
 # -- rates, rounding, amounts ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "rate", "shown"), [
-    ("2.35", 23500, "2.35"), ("2.3456", 23456, "2.3456"), ("150", 1_500_000, "150.00"), ("0", 0, "0.00"),
-    ("３.５", 35000, "3.50"), ("1.2", 12000, "1.20"),
-])
+@pytest.mark.parametrize(
+    ("text", "rate", "shown"),
+    [
+        ("2.35", 23500, "2.35"),
+        ("2.3456", 23456, "2.3456"),
+        ("150", 1_500_000, "150.00"),
+        ("0", 0, "0.00"),
+        ("３.５", 35000, "3.50"),
+        ("1.2", 12000, "1.20"),
+    ],
+)
 def test_rates_have_up_to_four_decimals(text: str, rate: int, shown: str) -> None:
     assert fees.parse_rate(text) == rate
     assert fees.format_rate(rate) == shown
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("2.34567", "收费标准“2.34567”超过四位小数"),
-    ("-1", "收费标准不能为负数：-1"),
-    ("两元", "收费标准“两元”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2.34567", "收费标准“2.34567”超过四位小数"),
+        ("-1", "收费标准不能为负数：-1"),
+        ("两元", "收费标准“两元”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"),
+    ],
+)
 def test_bad_rates(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         fees.parse_rate(text)
@@ -87,14 +105,17 @@ def test_half_up_rounds_a_half_fen_up_and_less_down() -> None:
         fees.round_fen(1, 1, "bankers")
 
 
-@pytest.mark.parametrize(("kind", "rate", "quantity", "percent", "fen"), [
-    ("area", 23500, 14380, 100, 33793),  # 143.80 ㎡ × 2.35
-    ("area", 23500, 14380, 70, 23655),  # vacant: 70 % of 337.93 = 236.551
-    ("fixed", 1_500_000, 0, 100, 15000),  # 150 元/月
-    ("fixed", 100_000, 0, 0, 0),  # not charged to vacant units
-    ("metered", 35000, 1550, 100, 5425),  # 15.50 吨 × 3.50
-    ("oneoff", 5_000_000, 0, 100, 50000),
-])
+@pytest.mark.parametrize(
+    ("kind", "rate", "quantity", "percent", "fen"),
+    [
+        ("area", 23500, 14380, 100, 33793),  # 143.80 ㎡ × 2.35
+        ("area", 23500, 14380, 70, 23655),  # vacant: 70 % of 337.93 = 236.551
+        ("fixed", 1_500_000, 0, 100, 15000),  # 150 元/月
+        ("fixed", 100_000, 0, 0, 0),  # not charged to vacant units
+        ("metered", 35000, 1550, 100, 5425),  # 15.50 吨 × 3.50
+        ("oneoff", 5_000_000, 0, 100, 50000),
+    ],
+)
 def test_bill_amount(kind: str, rate: int, quantity: int, percent: int, fen: int) -> None:
     assert fees.bill_amount(kind, rate, quantity, percent, "half_up") == fen
 
@@ -104,7 +125,9 @@ def _item(kind: str = "area", rates: tuple[fees.Rate, ...] = ()) -> fees.FeeItem
 
 
 def test_the_rate_in_force_is_the_newest_started() -> None:
-    item = _item(rates=(fees.Rate(1, Month(2026, 1), 23500, 100, None), fees.Rate(2, Month(2026, 12), 25000, 100, None)))
+    item = _item(
+        rates=(fees.Rate(1, Month(2026, 1), 23500, 100, None), fees.Rate(2, Month(2026, 12), 25000, 100, None))
+    )
     assert item.rate_for(Month(2025, 12)) is None
     assert item.rate_for(Month(2026, 11)).rate == 23500  # type: ignore[union-attr]
     assert item.rate_for(Month(2027, 3)).rate == 25000  # type: ignore[union-attr]
@@ -113,8 +136,9 @@ def test_the_rate_in_force_is_the_newest_started() -> None:
 def test_plan_bills_scope_vacancy_and_readings() -> None:
     units = [fees.UnitForBilling(1, "1-1-101", 8935, "occupied"), fees.UnitForBilling(2, "3-2-1202", 14380, "vacant")]
     area = _item(rates=(fees.Rate(10, Month(2026, 1), 23500, 70, None),))
-    parking = fees.FeeItem(2, "停车费", "fixed", "元/月", (fees.Rate(11, Month(2026, 1), 1_500_000, 100,
-                                                                  frozenset({"1-1-101"})),))
+    parking = fees.FeeItem(
+        2, "停车费", "fixed", "元/月", (fees.Rate(11, Month(2026, 1), 1_500_000, 100, frozenset({"1-1-101"})),)
+    )
     water = fees.FeeItem(3, "水费", "metered", "元/吨", (fees.Rate(12, Month(2026, 1), 35000, 100, None),))
     planned = fees.plan_bills(Month(2026, 11), [area, parking, water], units, {(1, 3): (10000, 11550)}, "half_up")
     assert [(b.unit_id, b.item_id, b.amount_fen, b.basis) for b in planned] == [
@@ -125,15 +149,21 @@ def test_plan_bills_scope_vacancy_and_readings() -> None:
     ]
 
 
-@pytest.mark.parametrize(("age", "bucket"), [(1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"),
-                                             (12, "7-12"), (13, ">12"), (40, ">12")])
+@pytest.mark.parametrize(
+    ("age", "bucket"),
+    [(1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"), (12, "7-12"), (13, ">12"), (40, ">12")],
+)
 def test_aging_buckets(age: int, bucket: str) -> None:
     assert fees.aging_bucket(age) == bucket
 
 
 def test_summarise_arrears() -> None:
-    rows = [(Month(2025, 10), "物业服务费", 100), (Month(2026, 6), "物业服务费", 200), (Month(2026, 6), "停车费", 50),
-            (Month(2026, 11), "物业服务费", 300)]
+    rows = [
+        (Month(2025, 10), "物业服务费", 100),
+        (Month(2026, 6), "物业服务费", 200),
+        (Month(2026, 6), "停车费", 50),
+        (Month(2026, 11), "物业服务费", 300),
+    ]
     total, months, oldest, aging, items = fees.summarise_arrears(Month(2026, 11), rows)
     assert (total, months, oldest) == (650, 3, Month(2025, 10))
     assert aging == {"1-3": 300, "4-6": 250, "7-12": 0, ">12": 100}
@@ -149,11 +179,16 @@ def test_rules_add_set_and_history(ledger: Ledger, tmp_path: Path) -> None:
         fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.5", "2026-01")
     item = fees.set_rule(ledger, CASHIER, "物业服务费", "2026-12", rate_text="2.50")
     assert [(str(r.effective_from), r.rate, r.vacant_percent) for r in item.rates] == [
-        ("2025-01", 23500, 70), ("2026-12", 25000, 70)]
+        ("2025-01", 23500, 70),
+        ("2026-12", 25000, 70),
+    ]
     bill_months(ledger, "2026-11", "2026-12")
     with ledger.read() as conn:
-        amounts = dict(conn.execute(sa.select(bills.c.month, bills.c.amount_fen).where(
-            bills.c.unit_id == 3, bills.c.item_id == item.id)).all())
+        amounts = dict(
+            conn.execute(
+                sa.select(bills.c.month, bills.c.amount_fen).where(bills.c.unit_id == 3, bills.c.item_id == item.id)
+            ).all()
+        )
         actions = [e.action for e in journal.recent(conn, limit=100)]
     assert amounts == {"2026-11": 33793, "2026-12": 35950}  # 143.80 × 2.35 and × 2.50
     assert actions.count("fee_item.add") == 3 and actions.count("fee_rate.set") == 1
@@ -164,10 +199,12 @@ def test_rules_add_set_and_history(ledger: Ledger, tmp_path: Path) -> None:
 
 
 def test_rules_from_the_config_are_seeded_once(ledger: Ledger) -> None:
-    settings = FeesSettings(items=(
-        FeeItemSettings(name="物业服务费", kind="area", rate="2.35", effective_from="2026-01", vacant_percent=70),
-        FeeItemSettings(name="电费", kind="metered", rate="0.6", effective_from="2026-01", unit_label="元/度"),
-    ))
+    settings = FeesSettings(
+        items=(
+            FeeItemSettings(name="物业服务费", kind="area", rate="2.35", effective_from="2026-01", vacant_percent=70),
+            FeeItemSettings(name="电费", kind="metered", rate="0.6", effective_from="2026-01", unit_label="元/度"),
+        )
+    )
     assert fees.seed_rules(ledger, settings, CASHIER) == ["物业服务费", "电费"]
     assert fees.seed_rules(ledger, settings, CASHIER) == []
     fees.set_rule(ledger, CASHIER, "物业服务费", "2026-06", rate_text="2.50")
@@ -177,17 +214,22 @@ def test_rules_from_the_config_are_seeded_once(ledger: Ledger) -> None:
     bad = FeesSettings(items=(FeeItemSettings(name="停车费", kind="fixed", rate="abc", effective_from="2026-01"),))
     with pytest.raises(ConfigError) as caught:
         fees.seed_rules(ledger, bad, CASHIER)
-    assert caught.value.message == ("recordkit.toml 的第 1 个 [[fees.items]]（停车费）有误："
-                                    "收费标准“abc”不是数字，应写成 2.35 这样的金额（元，最多四位小数）")
+    assert caught.value.message == (
+        "recordkit.toml 的第 1 个 [[fees.items]]（停车费）有误："
+        "收费标准“abc”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"
+    )
 
 
 def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:
     from recordkit.core.config import load_settings
 
     config = tmp_path / "recordkit.toml"
-    config.write_text('[fees]\nrounding = "down"\n[[fees.items]]\nname = "物业服务费"\nkind = "area"\nrate = 2.35\n'
-                      'effective_from = "2026-01"\n[[fees.items]]\nname = "停车费"\nkind = "fixed"\nrate = "150"\n'
-                      'effective_from = "2026-01"\nunits = ["1-1-101"]\n', encoding="utf-8")
+    config.write_text(
+        '[fees]\nrounding = "down"\n[[fees.items]]\nname = "物业服务费"\nkind = "area"\nrate = 2.35\n'
+        'effective_from = "2026-01"\n[[fees.items]]\nname = "停车费"\nkind = "fixed"\nrate = "150"\n'
+        'effective_from = "2026-01"\nunits = ["1-1-101"]\n',
+        encoding="utf-8",
+    )
     settings = load_settings(config, environ={})
     assert settings.fees.rounding == "down"
     assert settings.fees.items[0].rate == "2.35" and settings.fees.items[1].units == ("1-1-101",)
@@ -201,8 +243,9 @@ def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:
 
 def _bills(ledger: Ledger, month: str) -> dict[tuple[int, int], int]:
     with ledger.read() as conn:
-        return {(r.unit_id, r.item_id): r.amount_fen for r in conn.execute(
-            sa.select(bills).where(bills.c.month == month))}
+        return {
+            (r.unit_id, r.item_id): r.amount_fen for r in conn.execute(sa.select(bills).where(bills.c.month == month))
+        }
 
 
 def test_billing_a_month_is_idempotent(ledger: Ledger, tmp_path: Path) -> None:
@@ -241,7 +284,8 @@ def test_a_changed_rule_needs_rebill_which_is_journalled(ledger: Ledger, tmp_pat
         assert journal.verify(conn).ok
     assert len(rebills) == 4
     assert {"key": "1-1-101 物业服务费 2026-11", "before": 20997, "after": 17870} in [
-        {"key": e.key, "before": e.before["amount_fen"], "after": e.after["amount_fen"]} for e in rebills]  # type: ignore[index]
+        {"key": e.key, "before": e.before["amount_fen"], "after": e.after["amount_fen"]} for e in rebills
+    ]  # type: ignore[index]
 
 
 def test_unpaid_bill_no_rule_makes_is_removed_on_rebill(ledger: Ledger, tmp_path: Path) -> None:
@@ -284,24 +328,38 @@ READING_HEADERS = ("房号", "上期读数", "本期读数")
 def test_readings_feed_metered_bills(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     fees.add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
-    sheet = write_sheet(tmp_path / "水表.xlsx", [["1-1-101", 100, 115.5], ["3-2-1201", "88", "100"]],
-                        headers=READING_HEADERS)
+    sheet = write_sheet(
+        tmp_path / "水表.xlsx", [["1-1-101", 100, 115.5], ["3-2-1201", "88", "100"]], headers=READING_HEADERS
+    )
     summary = fees.import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
     assert (summary.rows, summary.created) == (2, 2)
     billed = fees.bill_month(ledger, "2026-11", CASHIER)
     assert billed.by_item["水费"] == [2, 5425 + 4200]
     assert billed.metered_without_reading == {"水费": 2}
-    again = fees.import_readings(ledger, write_sheet(tmp_path / "水表2.xlsx", [["1-1-101", 100, 116]],
-                                                     headers=READING_HEADERS), "2026-11", CASHIER, "水费")
+    again = fees.import_readings(
+        ledger,
+        write_sheet(tmp_path / "水表2.xlsx", [["1-1-101", 100, 116]], headers=READING_HEADERS),
+        "2026-11",
+        CASHIER,
+        "水费",
+    )
     assert again.billed_changed == ["1-1-101"]
 
 
 def test_a_bad_readings_sheet_names_row_and_column_and_imports_nothing(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     fees.add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
-    sheet = write_sheet(tmp_path / "水表.xlsx", [
-        ["1-1-101", 100, 90], ["9-9-909", 1, 2], ["3-2-1201", "abc", 5], ["1-1-102", 1, 2], ["1-1-102", 2, 3],
-    ], headers=("房号", "项目", "上期读数", "本期读数")[0:1] + READING_HEADERS[1:])
+    sheet = write_sheet(
+        tmp_path / "水表.xlsx",
+        [
+            ["1-1-101", 100, 90],
+            ["9-9-909", 1, 2],
+            ["3-2-1201", "abc", 5],
+            ["1-1-102", 1, 2],
+            ["1-1-102", 2, 3],
+        ],
+        headers=("房号", "项目", "上期读数", "本期读数")[0:1] + READING_HEADERS[1:],
+    )
     with pytest.raises(ValidationError) as caught:
         fees.import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
     assert caught.value.message == "水表.xlsx 有 4 处错误，没有导入任何读数"
@@ -329,10 +387,17 @@ def test_arrears_with_aging_and_filters(ledger: Ledger, tmp_path: Path) -> None:
     assert (rows["1-1-102"].months, rows["1-1-102"].amount_fen) == (2, 2 * MONTHLY["1-1-102"])
     owed = rows["3-2-1201"]
     assert (owed.months, str(owed.oldest)) == (14, "2025-10")
-    assert owed.aging == {"1-3": 3 * MONTHLY["3-2-1201"], "4-6": 3 * MONTHLY["3-2-1201"],
-                          "7-12": 6 * MONTHLY["3-2-1201"], ">12": 2 * MONTHLY["3-2-1201"]}
+    assert owed.aging == {
+        "1-3": 3 * MONTHLY["3-2-1201"],
+        "4-6": 3 * MONTHLY["3-2-1201"],
+        "7-12": 6 * MONTHLY["3-2-1201"],
+        ">12": 2 * MONTHLY["3-2-1201"],
+    }
     assert owed.to_dict()["arrears_fen"] == 14 * MONTHLY["3-2-1201"]
     assert [r.unit for r in fees.list_arrears(ledger, dt.date(2026, 11, 30), min_months=3)] == ["3-2-1201", "3-2-1202"]
-    assert [r.unit for r in fees.list_arrears(ledger, dt.date(2026, 11, 30), building="3栋")] == ["3-2-1201", "3-2-1202"]
+    assert [r.unit for r in fees.list_arrears(ledger, dt.date(2026, 11, 30), building="3栋")] == [
+        "3-2-1201",
+        "3-2-1202",
+    ]
     # as of an earlier day, later months are not owed yet
     assert fees.list_arrears(ledger, dt.date(2026, 6, 15), building="3")[0].months == 9

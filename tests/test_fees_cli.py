@@ -21,12 +21,39 @@ DAY = "2026-11-23"
 @pytest.fixture
 def cashier(run_cli: Any, workspace: Workspace) -> Any:
     """A workspace with the sample units, two fee rules and October and November billed."""
-    for args in (("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
-                 ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01",
-                  "--vacant-percent", "70"),
-                 ("fees", "rules", "add", "停车费", "--kind", "fixed", "--rate", "150", "--from", "2026-01",
-                  "--unit", "1-1-101"),
-                 ("fees", "bill", "--month", "2026-10"), ("fees", "bill", "--month", "2026-11")):
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        (
+            "fees",
+            "rules",
+            "add",
+            "物业服务费",
+            "--kind",
+            "area",
+            "--rate",
+            "2.35",
+            "--from",
+            "2026-01",
+            "--vacant-percent",
+            "70",
+        ),
+        (
+            "fees",
+            "rules",
+            "add",
+            "停车费",
+            "--kind",
+            "fixed",
+            "--rate",
+            "150",
+            "--from",
+            "2026-01",
+            "--unit",
+            "1-1-101",
+        ),
+        ("fees", "bill", "--month", "2026-10"),
+        ("fees", "bill", "--month", "2026-11"),
+    ):
         result = run_cli(*args)
         assert result.exit_code == 0, result.output
     return run_cli
@@ -37,32 +64,59 @@ def _journal_size(run_cli: Any) -> int:
 
 
 BAD_INPUT = [
-    (("fees", "pay", "9-9-909", "--amount", "100"), 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
+    (
+        ("fees", "pay", "9-9-909", "--amount", "100"),
+        6,
+        "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号",
+    ),
     (("fees", "pay", "1-1-101", "--amount", "0"), 5, "错误：金额不能为 0"),
     (("fees", "pay", "1-1-101", "--amount", "-5"), 5, "错误：金额不能为负数：-5"),
-    (("fees", "pay", "1-1-101", "--amount", "abc"), 5,
-     "错误：金额“abc”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+    (
+        ("fees", "pay", "1-1-101", "--amount", "abc"),
+        5,
+        "错误：金额“abc”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）",
+    ),
     (("fees", "pay", "1-1-101", "--amount", "1.234"), 5, "错误：金额“1.234”超过两位小数：最小单位是分，例如 1234.56"),
-    (("fees", "pay", "1-1-101", "--amount", "10", "--months", "2026-13..2026-14"), 5,
-     "错误：月份“2026-13”无效：月份应为 1 至 12"),
-    (("fees", "pay", "1-1-101", "--amount", "10", "--method", "支票"), 5,
-     "错误：收款方式“支票”无效，应为 现金、微信、支付宝、银行转账、POS 之一"),
+    (
+        ("fees", "pay", "1-1-101", "--amount", "10", "--months", "2026-13..2026-14"),
+        5,
+        "错误：月份“2026-13”无效：月份应为 1 至 12",
+    ),
+    (
+        ("fees", "pay", "1-1-101", "--amount", "10", "--method", "支票"),
+        5,
+        "错误：收款方式“支票”无效，应为 现金、微信、支付宝、银行转账、POS 之一",
+    ),
     (("fees", "pay", "3-2-1202", "--amount", "10"), 2, "错误：房屋 3-2-1202 没有登记业主，请用 --payer 写明交款人"),
     (("fees", "bill", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
     (("fees", "register", "--month", "2026-13", "台账.xlsx"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
     (("fees", "arrears", "--as-of", "2026-02-30"), 5, "错误：日期“2026-02-30” 不是有效日期，应写成 2026-11-23"),
-    (("receipt", "void", "SJ2026-999999", "--reason", "开错"), 6,
-     "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据"),
-    (("receipt", "reprint", "SJ2026-999999"), 6,
-     "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据"),
-    (("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.5", "--from", "2026-01"), 8,
-     "错误：收费项目“物业服务费”已存在。调整标准请用：recordkit fees rules set 物业服务费 --rate … --from …"),
-    (("fees", "rules", "set", "物业服务费", "--rate", "2.123456", "--from", "2026-12"), 5,
-     "错误：收费标准“2.123456”超过四位小数"),
+    (
+        ("receipt", "void", "SJ2026-999999", "--reason", "开错"),
+        6,
+        "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据",
+    ),
+    (
+        ("receipt", "reprint", "SJ2026-999999"),
+        6,
+        "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据",
+    ),
+    (
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.5", "--from", "2026-01"),
+        8,
+        "错误：收费项目“物业服务费”已存在。调整标准请用：recordkit fees rules set 物业服务费 --rate … --from …",
+    ),
+    (
+        ("fees", "rules", "set", "物业服务费", "--rate", "2.123456", "--from", "2026-12"),
+        5,
+        "错误：收费标准“2.123456”超过四位小数",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("args", "code", "message"), BAD_INPUT, ids=[" ".join(a[:3]) + f" → {c}" for a, c, _ in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("args", "code", "message"), BAD_INPUT, ids=[" ".join(a[:3]) + f" → {c}" for a, c, _ in BAD_INPUT]
+)
 def test_bad_input_is_refused_and_changes_nothing(cashier: Any, args: tuple[str, ...], code: int, message: str) -> None:
     before = _journal_size(cashier)
     result = cashier(*args)
@@ -76,21 +130,33 @@ def test_voiding_twice_is_refused(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
     first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
     assert first.exit_code == 0
-    assert first.stdout.startswith("收据 SJ2026-000001 已作废（原因：金额开错）；收款 100.00 元已冲销，房屋 1-1-101 现欠 719.94 元")
+    assert first.stdout.startswith(
+        "收据 SJ2026-000001 已作废（原因：金额开错）；收款 100.00 元已冲销，房屋 1-1-101 现欠 719.94 元"
+    )
     second = cashier("receipt", "void", "SJ2026-000001", "--reason", "再来一次")
     assert second.exit_code == 8
-    assert re.fullmatch(r"错误：收据 SJ2026-000001 已于 \d{4}-\d\d-\d\d 由 测试员 作废（原因：金额开错），不能重复作废",
-                        second.stderr.strip())
+    assert re.fullmatch(
+        r"错误：收据 SJ2026-000001 已于 \d{4}-\d\d-\d\d 由 测试员 作废（原因：金额开错），不能重复作废",
+        second.stderr.strip(),
+    )
 
 
 def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: Workspace) -> None:
-    assert cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code == 0
-    sheet = write_sheet(workspace.root / "水表.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 100, 95]],
-                        headers=("房号", "上期读数", "本期读数"))
+    assert (
+        cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code
+        == 0
+    )
+    sheet = write_sheet(
+        workspace.root / "水表.xlsx",
+        [["1-1-101", 120, 135.5], ["3-2-1201", 100, 95]],
+        headers=("房号", "上期读数", "本期读数"),
+    )
     result = cashier("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
     assert result.exit_code == 5
-    assert result.stderr.splitlines() == ["错误：水表.xlsx 有 1 处错误，没有导入任何读数",
-                                          "  第 3 行 C 列（本期读数）：本期读数 95.00 小于上期读数 100.00"]
+    assert result.stderr.splitlines() == [
+        "错误：水表.xlsx 有 1 处错误，没有导入任何读数",
+        "  第 3 行 C 列（本期读数）：本期读数 95.00 小于上期读数 100.00",
+    ]
     bill = cashier("fees", "bill", "--month", "2026-11")
     assert "水费：4 户没有 2026-11 的读数，未出账" in bill.stdout
 
@@ -100,8 +166,10 @@ def test_billing_twice_and_rebill_messages(cashier: Any) -> None:
     assert again.stdout.splitlines() == ["2026-11 没有需要新建的账单（已有 5 张）"]
     assert cashier("fees", "rules", "set", "物业服务费", "--rate", "2.00", "--from", "2026-11").exit_code == 0
     differing = cashier("fees", "bill", "--month", "2026-11")
-    assert differing.stdout.splitlines()[-1] == ("注意：有 4 张账单与现行收费标准不符，未改动；如需按新标准重算，"
-                                                "请运行 recordkit fees bill --month 2026-11 --rebill")
+    assert differing.stdout.splitlines()[-1] == (
+        "注意：有 4 张账单与现行收费标准不符，未改动；如需按新标准重算，"
+        "请运行 recordkit fees bill --month 2026-11 --rebill"
+    )
     rebill = cashier("fees", "bill", "--month", "2026-11", "--rebill")
     assert "按现行标准重算 4 张，删除 0 张（已记入操作日志）" in rebill.stdout
     listing = cashier("journal", "list", "--json")
@@ -120,10 +188,16 @@ def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: 
     ]
     listed = json.loads(cashier("receipt", "list", "--json", "--date", DAY).stdout)
     assert {k: listed[0][k] for k in ("number", "date", "unit", "payer", "total_fen", "status")} == {
-        "number": "SJ2026-000001", "date": DAY, "unit": "3-2-1201", "payer": "李秀英", "total_fen": 100000,
-        "status": "有效"}
+        "number": "SJ2026-000001",
+        "date": DAY,
+        "unit": "3-2-1201",
+        "payer": "李秀英",
+        "total_fen": 100000,
+        "status": "有效",
+    }
     assert cashier("receipt", "issue", "1-1-101", "--amount", "50", "--date", DAY).stdout.startswith(
-        "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002")
+        "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002"
+    )
 
 
 def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any, workspace: Workspace) -> None:
@@ -193,8 +267,7 @@ def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Works
 
 
 def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
-    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY,
-                     env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
     section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]
     assert abs(section.page_width - Cm(24.1)) < Cm(0.01)
     a4 = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY)
@@ -210,5 +283,7 @@ def test_the_office_pattern_numbers_receipts(cashier: Any) -> None:
 def test_an_unknown_receipt_layout_is_a_configuration_error_and_takes_no_money(cashier: Any) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "A5"})
     assert (result.exit_code, result.stderr.strip()) == (
-        3, "错误：receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 'A5'")
+        3,
+        "错误：receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 'A5'",
+    )
     assert json.loads(cashier("receipt", "list", "--json").stdout) == []

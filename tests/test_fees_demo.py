@@ -8,13 +8,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.ledger import journal
-from recordkit.demo.estate import build_demo
 from recordkit.billing.billing import list_arrears
-from recordkit.core.dates import Month
 from recordkit.billing.receipts import list_receipts
-from recordkit.ledger.db import open_ledger
+from recordkit.core.dates import Month
 from recordkit.core.workspace import open_workspace
+from recordkit.demo.estate import build_demo
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
 
 
 def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
@@ -26,8 +26,12 @@ def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
     workspace = open_workspace(tmp_path / "demo", environ={})
     with open_ledger(workspace.database_url) as ledger:
         with ledger.read() as conn:
-            months = conn.execute(sa.text("SELECT MIN(month), MAX(month) FROM bills WHERE item_id IN "
-                                          "(SELECT id FROM fee_items WHERE kind != 'oneoff')")).one()
+            months = conn.execute(
+                sa.text(
+                    "SELECT MIN(month), MAX(month) FROM bills WHERE item_id IN "
+                    "(SELECT id FROM fee_items WHERE kind != 'oneoff')"
+                )
+            ).one()
             assert journal.verify(conn).ok
         receipts = list_receipts(ledger)
         arrears = list_arrears(ledger)

@@ -19,12 +19,15 @@ def gbk_name(text: str) -> str:
     return os.fsdecode(text.encode("gbk"))
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (gbk_name("业主名册.xlsx"), "业主名册.xlsx"),
-    ("3-2-1201_" + gbk_name("产权证明") + ".pdf", "3-2-1201_产权证明.pdf"),
-    ("已经是UTF-8的名字.xlsx", "已经是UTF-8的名字.xlsx"),
-    (os.fsdecode(b"\xff.xlsx"), "\ufffd.xlsx"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (gbk_name("业主名册.xlsx"), "业主名册.xlsx"),
+        ("3-2-1201_" + gbk_name("产权证明") + ".pdf", "3-2-1201_产权证明.pdf"),
+        ("已经是UTF-8的名字.xlsx", "已经是UTF-8的名字.xlsx"),
+        (os.fsdecode(b"\xff.xlsx"), "\ufffd.xlsx"),
+    ],
+)
 def test_readable_name(raw: str, expected: str) -> None:
     assert readable_name(raw) == expected
 

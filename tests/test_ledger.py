@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
 from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.ledger import journal
 from recordkit.ledger.db import MIGRATIONS_DIR, Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once
@@ -67,8 +67,14 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
 
 def _append(ledger: Ledger, count: int, who: str = "测试员") -> None:
     with ledger.write() as conn:
-        journal.record(conn, who, [journal.Change("unit.update", "unit", f"1-1-{100 + i}", {"status": "vacant"},
-                                                  {"status": "occupied"}) for i in range(count)])
+        journal.record(
+            conn,
+            who,
+            [
+                journal.Change("unit.update", "unit", f"1-1-{100 + i}", {"status": "vacant"}, {"status": "occupied"})
+                for i in range(count)
+            ],
+        )
 
 
 def test_journal_chain_verifies(ledger: Ledger) -> None:
@@ -93,7 +99,7 @@ def _tamper(ledger: Ledger, sql: str, **params: str) -> journal.VerifyResult:
 
 def test_an_edited_row_is_found(ledger: Ledger) -> None:
     _append(ledger, 6)
-    result = _tamper(ledger, "UPDATE journal SET after = '{\"status\":\"vacant\"}' WHERE id = 4")
+    result = _tamper(ledger, 'UPDATE journal SET after = \'{"status":"vacant"}\' WHERE id = 4')
     assert (result.ok, result.broken_id, result.rows_checked) == (False, 4, 3)
     assert result.reason == "第 4 条记录的内容与校验值不符（记录被改动）"
 
@@ -102,8 +108,17 @@ def test_an_edited_row_with_a_recomputed_hash_breaks_the_next_link(ledger: Ledge
     _append(ledger, 6)
     with ledger.read() as conn:
         row = conn.execute(sa.text("SELECT * FROM journal WHERE id = 2")).mappings().one()
-    forged = journal.row_hash(2, row["at"], "冒充者", row["action"], row["entity"], row["entity_key"],
-                              row["before"], row["after"], row["prev_hash"])
+    forged = journal.row_hash(
+        2,
+        row["at"],
+        "冒充者",
+        row["action"],
+        row["entity"],
+        row["entity_key"],
+        row["before"],
+        row["after"],
+        row["prev_hash"],
+    )
     result = _tamper(ledger, "UPDATE journal SET operator = '冒充者', hash = :h WHERE id = 2", h=forged)
     assert result.broken_id == 3
     assert "链接不符" in result.reason
@@ -147,10 +162,18 @@ def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) 
 
     from recordkit.ledger.db import bulk_insert
 
-    probe = sa.Table("bulk_probe", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
-                     sa.Column("day", sa.Date), sa.Column("at", sa.DateTime), sa.Column("note", sa.String(20)))
-    rows = [{"id": 1, "day": dt.date(2026, 11, 23), "at": dt.datetime(2026, 11, 23, 9, 30), "note": "整点"},
-            {"id": 2, "day": None, "at": dt.datetime(2026, 11, 23, 9, 30, 0, 125), "note": None}]
+    probe = sa.Table(
+        "bulk_probe",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("day", sa.Date),
+        sa.Column("at", sa.DateTime),
+        sa.Column("note", sa.String(20)),
+    )
+    rows = [
+        {"id": 1, "day": dt.date(2026, 11, 23), "at": dt.datetime(2026, 11, 23, 9, 30), "note": "整点"},
+        {"id": 2, "day": None, "at": dt.datetime(2026, 11, 23, 9, 30, 0, 125), "note": None},
+    ]
     with ledger.write() as conn:
         probe.create(conn)
         bulk_insert(conn, probe, rows)

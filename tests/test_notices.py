@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from recordkit.ledger import journal
-from recordkit.documents.generated import list_documents
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
+from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.documents.generated import list_documents
 from recordkit.documents.notices import (
     Recipient,
     batch_notices,
@@ -23,9 +23,9 @@ from recordkit.documents.notices import (
     remind,
     select_recipients,
 )
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import documents
-from recordkit.core.workspace import Workspace, open_workspace
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 
@@ -41,18 +41,24 @@ def table_rows(path: Path, index: int = 0) -> list[list[str]]:
 
 
 def test_parse_assignments_and_its_bad_form() -> None:
-    assert parse_assignments(["停水时间=12月5日 8:00", " 范围 =3栋=东"]) == {"停水时间": "12月5日 8:00", "范围": "3栋=东"}
+    assert parse_assignments(["停水时间=12月5日 8:00", " 范围 =3栋=东"]) == {
+        "停水时间": "12月5日 8:00",
+        "范围": "3栋=东",
+    }
     with pytest.raises(UsageError, match="应写成 变量名=内容"):
         parse_assignments(["停水时间"])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-12-05 08:00", dt.datetime(2026, 12, 5, 8)),
-    ("2026年12月5日", dt.datetime(2026, 12, 5)),
-    ("12月5日8:30", dt.datetime(2026, 12, 5, 8, 30)),
-    ("１２月５日１８：００", dt.datetime(2026, 12, 5, 18)),
-    ("下周二上午", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-05 08:00", dt.datetime(2026, 12, 5, 8)),
+        ("2026年12月5日", dt.datetime(2026, 12, 5)),
+        ("12月5日8:30", dt.datetime(2026, 12, 5, 8, 30)),
+        ("１２月５日１８：００", dt.datetime(2026, 12, 5, 18)),
+        ("下周二上午", None),
+    ],
+)
 def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetime | None) -> None:
     assert parse_when(text, TODAY) == expected
 
@@ -109,16 +115,28 @@ def test_building_notice_one_file_per_unit_with_sign_sheet(ws: Workspace, estate
     listed = list_documents(ws, estate)
     assert {d.kind for d in listed} == {"通知", "送达签收表"}
     with estate.read() as conn:
-        values = json.loads(conn.execute(sa.select(documents.c.values_json).where(
-            documents.c.path.like("%停水通知_1-1-101.docx"))).scalar())
+        values = json.loads(
+            conn.execute(
+                sa.select(documents.c.values_json).where(documents.c.path.like("%停水通知_1-1-101.docx"))
+            ).scalar()
+        )
         assert values["停水时间"] == "12月5日8:00" and values["业主姓名"] == "张伟"
         assert journal.verify(conn).ok
 
 
 def test_merged_notice_is_one_file_one_page_each(ws: Workspace, estate: Ledger) -> None:
     recipients = select_recipients(estate, everyone=True)
-    batch = make_notices(ws, estate, "温馨提示", recipients, {"提示内容": "冬季请关好门窗"}, CASHIER, merge=True,
-                         scope="全体", today=TODAY)
+    batch = make_notices(
+        ws,
+        estate,
+        "温馨提示",
+        recipients,
+        {"提示内容": "冬季请关好门窗"},
+        CASHIER,
+        merge=True,
+        scope="全体",
+        today=TODAY,
+    )
     assert len(batch.documents) == 1 and batch.merged
     lines = paragraphs(batch.documents[0].path)
     assert [line for line in lines if line.startswith("尊敬的")] == ["尊敬的张伟业主：", "尊敬的李秀英业主："]
@@ -127,13 +145,21 @@ def test_merged_notice_is_one_file_one_page_each(ws: Workspace, estate: Ledger) 
 
 
 def test_every_builtin_notice_fills(ws: Workspace, estate: Ledger) -> None:
-    asks = {"停电通知": {"停电原因": "线路检修", "停电范围": "1栋", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"},
-            "电梯维保通知": {"维保单位": "某某电梯公司", "电梯位置": "1栋1单元1号电梯", "维保时间": "12月7日9:00",
-                          "结束时间": "12月7日12:00"},
-            "装修违规整改通知": {"违规事项": "擅自拆改承重墙", "整改期限": "2026年11月30日"}}
-    expected = {"停电通知": "将于12月6日9:00暂停供电，预计12月6日17:00恢复供电",
-                "电梯维保通知": "某某电梯公司将于12月7日9:00至12月7日12:00对测试小区1栋1单元1号电梯进行定期维护保养",
-                "装修违规整改通知": "存在以下违规行为：擅自拆改承重墙。"}
+    asks = {
+        "停电通知": {"停电原因": "线路检修", "停电范围": "1栋", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"},
+        "电梯维保通知": {
+            "维保单位": "某某电梯公司",
+            "电梯位置": "1栋1单元1号电梯",
+            "维保时间": "12月7日9:00",
+            "结束时间": "12月7日12:00",
+        },
+        "装修违规整改通知": {"违规事项": "擅自拆改承重墙", "整改期限": "2026年11月30日"},
+    }
+    expected = {
+        "停电通知": "将于12月6日9:00暂停供电，预计12月6日17:00恢复供电",
+        "电梯维保通知": "某某电梯公司将于12月7日9:00至12月7日12:00对测试小区1栋1单元1号电梯进行定期维护保养",
+        "装修违规整改通知": "存在以下违规行为：擅自拆改承重墙。",
+    }
     for name, values in asks.items():
         batch = make_notices(ws, estate, name, select_recipients(estate, unit="1-1-101"), values, CASHIER, today=TODAY)
         text = "\n".join(paragraphs(batch.documents[0].path))
@@ -141,11 +167,20 @@ def test_every_builtin_notice_fills(ws: Workspace, estate: Ledger) -> None:
         assert "{{" not in text and "}}" not in text
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({**WATER, "停水时问": "x"}, "模板“停水通知”没有用到变量“停水时问”（是不是 停水时间？）"),
-    ({k: v for k, v in WATER.items() if k != "恢复时间"}, "模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…"),
-    ({**WATER, "恢复时间": "12月4日18:00"}, "模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00）"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({**WATER, "停水时问": "x"}, "模板“停水通知”没有用到变量“停水时问”（是不是 停水时间？）"),
+        (
+            {k: v for k, v in WATER.items() if k != "恢复时间"},
+            "模板“停水通知”需要填写变量：恢复时间。请加上 --set 恢复时间=…",
+        ),
+        (
+            {**WATER, "恢复时间": "12月4日18:00"},
+            "模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00）",
+        ),
+    ],
+)
 def test_bad_values_write_nothing(ws: Workspace, estate: Ledger, values: dict[str, str], message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         make_notices(ws, estate, "停水通知", select_recipients(estate, everyone=True), values, CASHIER, today=TODAY)
@@ -156,12 +191,22 @@ def test_bad_values_write_nothing(ws: Workspace, estate: Ledger, values: dict[st
 
 def test_rectification_deadline_before_today_is_refused(ws: Workspace, estate: Ledger) -> None:
     with pytest.raises(ValidationError, match="整改期限（2026年11月1日）早于日期"):
-        make_notices(ws, estate, "装修违规整改通知", select_recipients(estate, unit="1-1-101"),
-                     {"违规事项": "噪音扰民", "整改期限": "2026年11月1日"}, CASHIER, today=TODAY)
+        make_notices(
+            ws,
+            estate,
+            "装修违规整改通知",
+            select_recipients(estate, unit="1-1-101"),
+            {"违规事项": "噪音扰民", "整改期限": "2026年11月1日"},
+            CASHIER,
+            today=TODAY,
+        )
 
 
 def test_unknown_template_lists_what_there_is(ws: Workspace, estate: Ledger) -> None:
-    with pytest.raises(NotFoundError, match="没有名为“停气通知”的模板。现有模板：临时出入证、停水通知、停电通知、催缴通知书、出门条、居住证明、收据、收据-241、温馨提示、电梯维保通知、缴费证明、装修押金退款单、装修登记表、装修违规整改通知、装饰装修管理协议"):
+    with pytest.raises(
+        NotFoundError,
+        match="没有名为“停气通知”的模板。现有模板：临时出入证、停水通知、停电通知、催缴通知书、出门条、居住证明、收据、收据-241、温馨提示、电梯维保通知、缴费证明、装修押金退款单、装修登记表、装修违规整改通知、装饰装修管理协议",
+    ):
         make_notices(ws, estate, "停气通知", select_recipients(estate, everyone=True), {}, CASHIER)
 
 
@@ -171,8 +216,9 @@ def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> 
     make_docx(ws.templates_dir / "燃气检修通知.docx", "{{ 称呼 }}：", "燃气公司将于{{ 检修时间 }}入户检修。")
     with pytest.raises(ValidationError, match="需要填写变量：检修时间"):
         make_notices(ws, estate, "燃气检修通知", select_recipients(estate, unit="1-1-101"), {}, CASHIER)
-    batch = make_notices(ws, estate, "燃气检修通知", select_recipients(estate, unit="1-1-101"),
-                         {"检修时间": "12月8日"}, CASHIER)
+    batch = make_notices(
+        ws, estate, "燃气检修通知", select_recipients(estate, unit="1-1-101"), {"检修时间": "12月8日"}, CASHIER
+    )
     assert paragraphs(batch.documents[0].path) == ["尊敬的张伟业主：", "燃气公司将于12月8日入户检修。"]
     assert batch.documents[0].kind == "通知"
 
@@ -200,8 +246,10 @@ def _sheet(path: Path, rows: list[list[object]], headers: tuple[str, ...] = ("�
 
 
 def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
-    sheet = _sheet(tmp_path / "整改名单.xlsx", [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"],
-                                             ["1-1-101", "夜间施工噪音", ""]])
+    sheet = _sheet(
+        tmp_path / "整改名单.xlsx",
+        [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"], ["1-1-101", "夜间施工噪音", ""]],
+    )
     batch = batch_notices(ws, estate, "装修违规整改通知", sheet, {"整改期限": "2026年12月1日"}, CASHIER, today=TODAY)
     first, second = ("\n".join(paragraphs(d.path)) for d in batch.documents)
     assert "测试小区3-2-1201的房屋在装修过程中存在以下违规行为：阳台封装超出规定。" in first
@@ -212,13 +260,17 @@ def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger,
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
-    sheet = _sheet(tmp_path / "整改名单.xlsx", [["9-9-909", "x", "2026年12月10日"], ["不是房号", "x", "2026年12月10日"],
-                                             ["1-1-101", "x", "2026年12月10日"]])
+    sheet = _sheet(
+        tmp_path / "整改名单.xlsx",
+        [["9-9-909", "x", "2026年12月10日"], ["不是房号", "x", "2026年12月10日"], ["1-1-101", "x", "2026年12月10日"]],
+    )
     with pytest.raises(ValidationError) as caught:
         batch_notices(ws, estate, "装修违规整改通知", sheet, {}, CASHIER, today=TODAY)
     assert caught.value.message == "整改名单.xlsx 有 2 处错误，没有生成任何通知"
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行 A 列（房号）：台账中没有房屋 9-9-909", "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"]
+        "第 2 行 A 列（房号）：台账中没有房屋 9-9-909",
+        "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201",
+    ]
     # A value left out is listed beside a wrong unit, in sheet order.
     missing = _sheet(tmp_path / "缺项.xlsx", [["1-1-101", "噪音", ""], ["9-9-909", "x", "2026年12月10日"]])
     with pytest.raises(ValidationError) as caught:
@@ -226,7 +278,8 @@ def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: L
     assert caught.value.message == "缺项.xlsx 有 2 处错误，没有生成任何通知"
     assert [str(p) for p in caught.value.problems] == [
         "第 2 行（1-1-101）：模板“装修违规整改通知”需要填写变量：整改期限。请加上 --set 整改期限=…",
-        "第 3 行 A 列（房号）：台账中没有房屋 9-9-909"]
+        "第 3 行 A 列（房号）：台账中没有房屋 9-9-909",
+    ]
     assert generated(ws) == []
 
 
@@ -241,11 +294,18 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
     path = batch.documents[0].path
     lines = paragraphs(path)
     assert lines[:2] == ["催缴通知书", "尊敬的张伟业主："]
-    assert lines[2] == "截至2026年11月23日，您名下测试小区1-1-101房屋尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
+    assert (
+        lines[2]
+        == "截至2026年11月23日，您名下测试小区1-1-101房屋尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
+    )
     assert table_rows(path) == [
         ["所属月份", "收费项目", "欠费金额（元）"],
-        ["2026年10月", "物业服务费", "209.97"], ["2026年10月", "垃圾清运费", "10.00"], ["2026年10月", "停车费", "150.00"],
-        ["2026年11月", "物业服务费", "209.97"], ["2026年11月", "垃圾清运费", "10.00"], ["2026年11月", "停车费", "150.00"],
+        ["2026年10月", "物业服务费", "209.97"],
+        ["2026年10月", "垃圾清运费", "10.00"],
+        ["2026年10月", "停车费", "150.00"],
+        ["2026年11月", "物业服务费", "209.97"],
+        ["2026年11月", "垃圾清运费", "10.00"],
+        ["2026年11月", "停车费", "150.00"],
         ["合计人民币（大写）：柒佰叁拾玖元玖角肆分", "合计人民币（大写）：柒佰叁拾玖元玖角肆分", "¥739.94"],
     ]
     text = "\n".join(lines)
@@ -278,9 +338,14 @@ def test_reminder_merge_is_one_print_file(ws: Workspace, estate: Ledger) -> None
 
 
 def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tmp_path: Path) -> None:
-    ws = open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url,
-                                                 "RECORDKIT_NOTICES_PHONE": "0755-12345678",
-                                                 "RECORDKIT_NOTICES_PAYMENT_DAYS": "7"})
+    ws = open_workspace(
+        workspace.root,
+        environ={
+            "RECORDKIT_DATABASE_URL": ledger_url,
+            "RECORDKIT_NOTICES_PHONE": "0755-12345678",
+            "RECORDKIT_NOTICES_PAYMENT_DAYS": "7",
+        },
+    )
     with open_ledger(ws.database_url) as ledger:
         small_estate(ledger, tmp_path)
         bill_months(ledger, "2026-11")

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from recordkit.demo import scans as demoscans
 from recordkit.archive.extract import character_accuracy, extract_item, load_engine
 from recordkit.core.workspace import Workspace
+from recordkit.demo import scans as demoscans
 from tests.extract_helpers import item_for
 
 pytestmark = pytest.mark.slow
@@ -38,9 +38,13 @@ def test_character_accuracy() -> None:
 def test_the_shipped_font_has_every_character_drawn() -> None:
     font = demoscans.cjk_font(24)
     missing = bytes(font.getmask("\uffff"))  # what an absent character draws (.notdef)
-    texts = [*demoscans.SAMPLE_SENTENCES, *demoscans.LATER_PAGE_SENTENCES,
-             *(line for lines in demoscans.DOCUMENT_SENTENCES.values() for line in lines),
-             *(line for lines in demoscans.README_SCAN_TEXT.values() for line in lines), "电梯机房平面图（第2页）"]
+    texts = [
+        *demoscans.SAMPLE_SENTENCES,
+        *demoscans.LATER_PAGE_SENTENCES,
+        *(line for lines in demoscans.DOCUMENT_SENTENCES.values() for line in lines),
+        *(line for lines in demoscans.README_SCAN_TEXT.values() for line in lines),
+        "电梯机房平面图（第2页）",
+    ]
     absent = sorted({ch for text in texts for ch in text if not ch.isspace() and bytes(font.getmask(ch)) == missing})
     assert absent == []
 

@@ -13,17 +13,22 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
 from recordkit.demo.roster import generate_estate
-from recordkit.owners.roster import import_owners, write_owner_sheet
+from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
+from recordkit.owners.roster import import_owners, write_owner_sheet
 from tests.conftest import run_at_once
 
 
 def estate_sheet(path: Path, min_units: int) -> int:
     estate = generate_estate(seed=7, min_units=min_units)
-    write_owner_sheet(path, [[u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number,
-                              u.move_in_date, u.status] for u in estate])
+    write_owner_sheet(
+        path,
+        [
+            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+            for u in estate
+        ],
+    )
     return len(estate)
 
 

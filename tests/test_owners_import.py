@@ -9,16 +9,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
 from recordkit.core.errors import NotFoundError, ValidationError
-from recordkit.owners.roster import export_owners, import_owners, list_units, show_unit
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
+from recordkit.owners.roster import export_owners, import_owners, list_units, show_unit
 from tests.conftest import OWNER_HEADERS, SAMPLE_ROWS, write_sheet
 
 
 def counts(ledger: Ledger) -> tuple[int, int, int]:
     with ledger.read() as conn:
-        return tuple(conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in ("units", "owners", "journal"))
+        return tuple(
+            conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in ("units", "owners", "journal")
+        )
 
 
 def problems_of(ledger: Ledger, path: Path) -> list[str]:
@@ -36,8 +38,16 @@ def test_import_then_list_and_show(ledger: Ledger, tmp_path: Path) -> None:
     rows = [v.to_dict() for v in list_units(ledger)]
     assert [r["unit"] for r in rows] == ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]
     assert rows[0] == {
-        "unit": "1-1-101", "building": "1", "entrance": "1", "room": "101", "area": 89.35, "status": "已入住",
-        "owner": "张伟", "phone": "138****5678", "id_number": "110101********1233", "move_in_date": "2020-05-01",
+        "unit": "1-1-101",
+        "building": "1",
+        "entrance": "1",
+        "room": "101",
+        "area": 89.35,
+        "status": "已入住",
+        "owner": "张伟",
+        "phone": "138****5678",
+        "id_number": "110101********1233",
+        "move_in_date": "2020-05-01",
     }
     assert rows[1]["status"] == "已交付" and rows[3]["owner"] is None and rows[3]["status"] == "空置"
     assert [v.to_dict()["unit"] for v in list_units(ledger, building="3栋")] == ["3-2-1201", "3-2-1202"]
@@ -83,8 +93,13 @@ def test_reimport_updates_changed_rows_with_before_and_after(ledger: Ledger, tmp
     unit_change = next(e for e in entries if e.action == "unit.update")
     assert unit_change.key == "3-2-1202" and unit_change.operator == "李出纳"
     assert unit_change.before["owner"] is None and unit_change.before["status"] == "vacant"
-    assert unit_change.after == {"floor_area": "143.80", "status": "occupied", "owner": "王芳",
-                                 "owner_id_number": None, "move_in_date": "2026-11-01"}
+    assert unit_change.after == {
+        "floor_area": "143.80",
+        "status": "occupied",
+        "owner": "王芳",
+        "owner_id_number": None,
+        "move_in_date": "2026-11-01",
+    }
     owner_change = next(e for e in entries if e.action == "owner.update")
     assert owner_change.before["phone"] == "138****5678" and owner_change.after["phone"] == "138****0000"
 
@@ -92,8 +107,9 @@ def test_reimport_updates_changed_rows_with_before_and_after(ledger: Ledger, tmp
 def test_headers_in_any_order_with_spaces_a_title_row_and_extra_columns(ledger: Ledger, tmp_path: Path) -> None:
     headers = ("备注", " 业主 姓名 ", "房号", "建筑面积（㎡）", "单元", "楼栋", "手机", "身份证号码", "状态")
     rows = [["老业主", "张伟", "１２０１", "89.35", "２单元", "3栋", "138 1234 5678", "110101199003071233", "已入住"]]
-    summary = import_owners(ledger, write_sheet(tmp_path / "x.xlsx", rows, headers=headers, title="幸福里小区业主名册"),
-                            "测试员")
+    summary = import_owners(
+        ledger, write_sheet(tmp_path / "x.xlsx", rows, headers=headers, title="幸福里小区业主名册"), "测试员"
+    )
     assert summary.units_created == 1
     (view,) = list_units(ledger)
     assert str(view.code) == "3-2-1201" and view.phone == "13812345678" and view.floor_area_hundredths == 8935
@@ -101,11 +117,13 @@ def test_headers_in_any_order_with_spaces_a_title_row_and_extra_columns(ledger: 
 
 @pytest.mark.parametrize("spelling", ["3-2-1201", "3栋2单元1201", "3#2-1201", "３－２－１２０１", "3号楼2单元1201室"])
 def test_unit_code_spellings_in_one_cell_mean_the_same_unit(ledger: Ledger, tmp_path: Path, spelling: str) -> None:
-    import_owners(ledger, write_sheet(tmp_path / "a.xlsx", [["3", "2", "1201", 89.35, None, None, None, None, "空置"]]),
-                  "测试员")
+    import_owners(
+        ledger, write_sheet(tmp_path / "a.xlsx", [["3", "2", "1201", 89.35, None, None, None, None, "空置"]]), "测试员"
+    )
     headers = ("房号", "建筑面积", "状态")
-    summary = import_owners(ledger, write_sheet(tmp_path / "b.xlsx", [[spelling, 89.35, "空置"]], headers=headers),
-                            "测试员")
+    summary = import_owners(
+        ledger, write_sheet(tmp_path / "b.xlsx", [[spelling, 89.35, "空置"]], headers=headers), "测试员"
+    )
     assert (summary.units_created, summary.units_unchanged) == (0, 1)
 
 
@@ -115,23 +133,26 @@ def bad_row(**changes: Any) -> list[Any]:
     return list(row.values())
 
 
-@pytest.mark.parametrize(("row", "expected"), [
-    (bad_row(建筑面积="abc"), "第 2 行 D 列（建筑面积）：“abc” 不是数字"),
-    (bad_row(建筑面积=-5), "第 2 行 D 列（建筑面积）：-5 应大于 0"),
-    (bad_row(建筑面积=89.355), "第 2 行 D 列（建筑面积）：89.355 最多两位小数"),
-    (bad_row(建筑面积=None), "第 2 行 D 列（建筑面积）：不能为空"),
-    (bad_row(身份证号="110101199003071234"), "第 2 行 G 列（身份证号）：身份证号校验位错误"),
-    (bad_row(身份证号="11010119900307123"), "第 2 行 G 列（身份证号）：身份证号应为18位（现在是17位）"),
-    (bad_row(身份证号="110101199002301234"), "第 2 行 G 列（身份证号）：身份证号中的出生日期无效"),
-    (bad_row(联系电话="12345"), "第 2 行 F 列（联系电话）：联系电话“12345”不是有效的手机号或固定电话"),
-    (bad_row(入住日期="去年"), "第 2 行 H 列（入住日期）：“去年” 不是有效日期，应写成 2026-11-23"),
-    (bad_row(入住日期="2026-02-30"), "第 2 行 H 列（入住日期）：“2026-02-30” 不是有效日期，应写成 2026-11-23"),
-    (bad_row(状态="出售中"), "第 2 行 I 列（状态）：“出售中” 不是有效状态，应为 已入住、空置 或 已交付"),
-    (bad_row(业主姓名=None, 状态="空置"), "第 2 行 E 列（业主姓名）：填写了电话或身份证号，但没有业主姓名"),
-    (bad_row(房号=None), "第 2 行 C 列（房号）：房号不能为空，请填写房号"),
-    (bad_row(楼栋="三"), "第 2 行 A 列（楼栋）：楼栋“三”无效，应为数字或一个字母加数字，例如 3、A3 或 B"),
-    (bad_row(单元="2-1"), "第 2 行 B 列（单元）：单元“2-1”无效，应为数字，例如 2"),
-])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (bad_row(建筑面积="abc"), "第 2 行 D 列（建筑面积）：“abc” 不是数字"),
+        (bad_row(建筑面积=-5), "第 2 行 D 列（建筑面积）：-5 应大于 0"),
+        (bad_row(建筑面积=89.355), "第 2 行 D 列（建筑面积）：89.355 最多两位小数"),
+        (bad_row(建筑面积=None), "第 2 行 D 列（建筑面积）：不能为空"),
+        (bad_row(身份证号="110101199003071234"), "第 2 行 G 列（身份证号）：身份证号校验位错误"),
+        (bad_row(身份证号="11010119900307123"), "第 2 行 G 列（身份证号）：身份证号应为18位（现在是17位）"),
+        (bad_row(身份证号="110101199002301234"), "第 2 行 G 列（身份证号）：身份证号中的出生日期无效"),
+        (bad_row(联系电话="12345"), "第 2 行 F 列（联系电话）：联系电话“12345”不是有效的手机号或固定电话"),
+        (bad_row(入住日期="去年"), "第 2 行 H 列（入住日期）：“去年” 不是有效日期，应写成 2026-11-23"),
+        (bad_row(入住日期="2026-02-30"), "第 2 行 H 列（入住日期）：“2026-02-30” 不是有效日期，应写成 2026-11-23"),
+        (bad_row(状态="出售中"), "第 2 行 I 列（状态）：“出售中” 不是有效状态，应为 已入住、空置 或 已交付"),
+        (bad_row(业主姓名=None, 状态="空置"), "第 2 行 E 列（业主姓名）：填写了电话或身份证号，但没有业主姓名"),
+        (bad_row(房号=None), "第 2 行 C 列（房号）：房号不能为空，请填写房号"),
+        (bad_row(楼栋="三"), "第 2 行 A 列（楼栋）：楼栋“三”无效，应为数字或一个字母加数字，例如 3、A3 或 B"),
+        (bad_row(单元="2-1"), "第 2 行 B 列（单元）：单元“2-1”无效，应为数字，例如 2"),
+    ],
+)
 def test_each_bad_cell_is_named(ledger: Ledger, tmp_path: Path, row: list[Any], expected: str) -> None:
     assert problems_of(ledger, write_sheet(tmp_path / "bad.xlsx", [row])) == [expected]
 
@@ -155,7 +176,8 @@ def test_every_problem_is_reported_and_nothing_is_written(ledger: Ledger, tmp_pa
 def test_same_id_number_with_different_names_is_refused(ledger: Ledger, tmp_path: Path) -> None:
     rows = [SAMPLE_ROWS[0], bad_row(房号="102", 业主姓名="张伟伟")]
     assert problems_of(ledger, write_sheet(tmp_path / "bad.xlsx", rows)) == [
-        "第 3 行（业主姓名）：与第 2 行是同一身份证号，但姓名或电话不一致"]
+        "第 3 行（业主姓名）：与第 2 行是同一身份证号，但姓名或电话不一致"
+    ]
 
 
 def test_missing_required_header(ledger: Ledger, tmp_path: Path) -> None:
@@ -164,10 +186,13 @@ def test_missing_required_header(ledger: Ledger, tmp_path: Path) -> None:
         import_owners(ledger, path, "测试员")
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("名册.xls", b"\xd0\xcf\x11\xe0", "名册.xls 不是 .xlsx 文件"),
-    ("坏的.xlsx", b"not a zip at all", "无法打开 坏的.xlsx：文件已损坏、加密，或不是 Excel 工作簿"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("名册.xls", b"\xd0\xcf\x11\xe0", "名册.xls 不是 .xlsx 文件"),
+        ("坏的.xlsx", b"not a zip at all", "无法打开 坏的.xlsx：文件已损坏、加密，或不是 Excel 工作簿"),
+    ],
+)
 def test_not_a_readable_workbook(ledger: Ledger, tmp_path: Path, name: str, content: bytes, expected: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
@@ -204,8 +229,17 @@ def test_export_cells_are_what_the_office_expects(ledger: Ledger, tmp_path: Path
     export_owners(ledger, tmp_path / "e.xlsx", "测试员")
     sheet = load_workbook(tmp_path / "e.xlsx").active
     assert [c.value for c in sheet[1]] == list(OWNER_HEADERS)
-    assert [c.value for c in sheet[2]] == ["1", "1", "101", 89.35, "张伟", "138****5678", "110101********1233",
-                                           dt.datetime(2020, 5, 1), "已入住"]
+    assert [c.value for c in sheet[2]] == [
+        "1",
+        "1",
+        "101",
+        89.35,
+        "张伟",
+        "138****5678",
+        "110101********1233",
+        dt.datetime(2020, 5, 1),
+        "已入住",
+    ]
     assert sheet["D2"].number_format == "0.00" and sheet.freeze_panes == "A2"
     with ledger.read() as conn:  # a masked export is not a private view: nothing journalled
         assert not [e for e in journal.recent(conn) if e.action == "private.view"]
@@ -225,7 +259,8 @@ def test_a_masked_value_that_matches_nothing_is_refused(ledger: Ledger, tmp_path
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, write_sheet(tmp_path / "m.xlsx", rows), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行（联系电话）：“138****0000” 是打码的号码，与台账中的记录对不上；请填写完整号码"]
+        "第 2 行（联系电话）：“138****0000” 是打码的号码，与台账中的记录对不上；请填写完整号码"
+    ]
 
 
 def test_a_renamed_owner_shows_the_old_name_in_the_units_before(ledger: Ledger, tmp_path: Path) -> None:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from recordkit.core.workspace import Workspace
 from recordkit.documents import pdf
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 
@@ -51,7 +51,8 @@ def pdf_text(path: Path) -> list[str]:
 
 
 def test_a_batch_is_one_libreoffice_run_with_chinese_text_and_embedded_fonts(
-        soffice: str, workspace: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice: str, workspace: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[list[str]] = []
     real_run = subprocess.run
 
@@ -61,8 +62,9 @@ def test_a_batch_is_one_libreoffice_run_with_chinese_text_and_embedded_fonts(
 
     monkeypatch.setattr(subprocess, "run", counting_run)
     values = {"停水原因": "管网维修", "停水范围": "全小区", "停水时间": "12月5日8:00", "恢复时间": "当日18:00"}
-    batch = make_notices(workspace, estate, "停水通知", select_recipients(estate, everyone=True), values, CASHIER,
-                         pdf=True)
+    batch = make_notices(
+        workspace, estate, "停水通知", select_recipients(estate, everyone=True), values, CASHIER, pdf=True
+    )
     assert batch.pdf_problem is None
     assert len(calls) == 1, "one LibreOffice process for the whole batch"
     assert [d.path.name for d in batch.pdfs] == ["停水通知_1-1-101.pdf", "停水通知_3-2-1201.pdf"]
@@ -88,15 +90,18 @@ def test_reminder_pdf_has_the_table_and_the_capitals(soffice: str, workspace: Wo
     assert "尊敬的业主（住户）" in pages[1] and "¥236.55" in pages[1]
 
 
-def test_without_libreoffice_the_docx_is_still_made(run_cli: Any, workspace: Workspace,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_libreoffice_the_docx_is_still_made(
+    run_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(pdf, "find_soffice", lambda: None)
     assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
     result = run_cli("notice", "make", "温馨提示", "--all", "--set", "提示内容=注意防火", "--pdf")
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == ("注意：没有找到 LibreOffice，未生成 PDF（.docx 文件已生成，可直接用 Word/WPS 打印）。"
-                                     "请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer "
-                                     "fonts-noto-cjk）")
+    assert result.stderr.strip() == (
+        "注意：没有找到 LibreOffice，未生成 PDF（.docx 文件已生成，可直接用 Word/WPS 打印）。"
+        "请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer "
+        "fonts-noto-cjk）"
+    )
     made = sorted(p.name for p in workspace.records_subdir("generated").rglob("*.*"))
     assert made == ["温馨提示_1-1-101.docx", "温馨提示_3-2-1201.docx", "温馨提示送达签收表_全体.xlsx"]
 

@@ -250,25 +250,35 @@ def test_ids_and_phones_inside_text_are_masked_and_nothing_else() -> None:
     from recordkit.core.personal import mask_in_text
 
     text = "业主张伟（身份证号：110101199003071233，电话13812345678，座机0755-86001234）于2025年3月15日签收，房号3-2-1201。"
-    assert mask_in_text(text) == ("业主张伟（身份证号：110101********1233，电话138****5678，座机0755-****1234）"
-                                  "于2025年3月15日签收，房号3-2-1201。")
+    assert mask_in_text(text) == (
+        "业主张伟（身份证号：110101********1233，电话138****5678，座机0755-****1234）"
+        "于2025年3月15日签收，房号3-2-1201。"
+    )
     # A receipt number or a long archive number is not an ID number.
-    assert mask_in_text("收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元") == \
-        "收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元"
+    assert (
+        mask_in_text("收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元")
+        == "收据SJ2026-000001，档号YZ-2026-00001，金额12345678901元"
+    )
 
 
 def test_stored_values_are_masked_by_key_and_inside_text() -> None:
     from recordkit.core.personal import mask_values
 
     values = {"负责人电话": "13812345678", "卡片行": [{"左": {"正文": "身份证号：110101199003071233"}}], "张数": 3}
-    assert mask_values(values) == {"负责人电话": "138****5678",
-                                   "卡片行": [{"左": {"正文": "身份证号：110101********1233"}}], "张数": 3}
+    assert mask_values(values) == {
+        "负责人电话": "138****5678",
+        "卡片行": [{"左": {"正文": "身份证号：110101********1233"}}],
+        "张数": 3,
+    }
+
 
 def test_mask_in_text_masks_numbers_inside_free_text() -> None:
     from recordkit.core.personal import mask_in_text
 
     assert mask_in_text("业主张伟，身份证110101199003071233，手机13812345678。") == (
-        "业主张伟，身份证110101********1233，手机138****5678。")
+        "业主张伟，身份证110101********1233，手机138****5678。"
+    )
     # Longer digit runs (a receipt number, an account) and unit codes are not personal data.
     assert mask_in_text("账号6222021234567890123 房号3-2-1201 SJ2026-000123") == (
-        "账号6222021234567890123 房号3-2-1201 SJ2026-000123")
+        "账号6222021234567890123 房号3-2-1201 SJ2026-000123"
+    )

@@ -56,15 +56,22 @@ def provide_sheets(folder: Path) -> None:
     if not (folder / "有错误的名册.xlsx").exists():
         write_sheet(folder / "有错误的名册.xlsx", bad)
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
-        write_sheet(folder / "水表读数.xlsx", [["1-1-101", 120, 135.5], ["3-2-1201", 88, 100]],
-                    headers=("房号", "上期读数", "本期读数"))
+        write_sheet(
+            folder / "水表读数.xlsx",
+            [["1-1-101", 120, 135.5], ["3-2-1201", 88, 100]],
+            headers=("房号", "上期读数", "本期读数"),
+        )
     if not (folder / "整改名单.xlsx").exists():  # notice batch (issue 5)
-        write_sheet(folder / "整改名单.xlsx", [["1-1-101", "阳台违规搭建", "2030年12月31日"],
-                                                ["3-2-1201", "擅自改动承重墙", "2030年12月15日"]],
-                    headers=("房号", "违规事项", "整改期限"))
-        write_sheet(folder / "有错误的整改名单.xlsx", [["9-9-909", "阳台违规搭建", "2030年12月31日"],
-                                                      ["3-2-1201", None, "2030年12月15日"]],
-                    headers=("房号", "违规事项", "整改期限"))
+        write_sheet(
+            folder / "整改名单.xlsx",
+            [["1-1-101", "阳台违规搭建", "2030年12月31日"], ["3-2-1201", "擅自改动承重墙", "2030年12月15日"]],
+            headers=("房号", "违规事项", "整改期限"),
+        )
+        write_sheet(
+            folder / "有错误的整改名单.xlsx",
+            [["9-9-909", "阳台违规搭建", "2030年12月31日"], ["3-2-1201", None, "2030年12月15日"]],
+            headers=("房号", "违规事项", "整改期限"),
+        )
     if not (folder / "工单登记簿.xlsx").exists():  # work orders (issue 8)
         from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, write_logbook
 
@@ -77,7 +84,8 @@ def provide_sheets(folder: Path) -> None:
         (folder / "有问题的扫描件").mkdir()
         (folder / "有问题的扫描件" / "坏文件.pdf").write_bytes(b"%PDF-1.4 not really")
         (folder / "有问题的扫描件" / "购房合同-又扫了一遍.pdf").write_bytes(
-            (folder / "扫描件" / README_SCANS[0][0]).read_bytes())
+            (folder / "扫描件" / README_SCANS[0][0]).read_bytes()
+        )
     if not (folder / "文书").exists():  # the archivist's searches (issue 7)
         from tests.search_helpers import README_DOCUMENTS, write_docx
 
@@ -90,14 +98,23 @@ BLOCKS = console_blocks(README.read_text(encoding="utf-8"))
 
 def test_the_readme_has_runnable_examples() -> None:
     commands = [c for block in BLOCKS for c, _, _ in block]
-    for needed in ("recordkit init", "recordkit owners import", "recordkit owners list", "recordkit owners export",
-                   "recordkit owners show", "recordkit demo", "recordkit journal verify", "recordkit doctor"):
+    for needed in (
+        "recordkit init",
+        "recordkit owners import",
+        "recordkit owners list",
+        "recordkit owners export",
+        "recordkit owners show",
+        "recordkit demo",
+        "recordkit journal verify",
+        "recordkit doctor",
+    ):
         assert any(c.startswith(needed) for c in commands), needed
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
-def test_readme_block_runs(block: list[tuple[str, int, list[str]]], tmp_path: Path,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_block_runs(
+    block: list[tuple[str, int, list[str]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
     cwd = tmp_path
     provide_sheets(cwd)
@@ -127,8 +144,9 @@ def test_every_command_is_in_the_readme() -> None:
     from tests.test_startup_imports import COMMAND_PATHS
 
     readme = README.read_text(encoding="utf-8")
-    leaves = [path for path in COMMAND_PATHS if path and not any(p[: len(path)] == path and p != path
-                                                                 for p in COMMAND_PATHS)]
+    leaves = [
+        path for path in COMMAND_PATHS if path and not any(p[: len(path)] == path and p != path for p in COMMAND_PATHS)
+    ]
     for path in leaves:
         group, *rest = path
         # A group's commands may be listed together: `recordkit owners import|list|show|export`.

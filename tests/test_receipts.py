@@ -10,10 +10,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
-from recordkit.core.config import ReceiptSettings
-from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.core.dates import Month, MonthRange, parse_month_range
 from recordkit.billing.receipts import (
     Allocation,
     AllocationPlan,
@@ -33,6 +29,10 @@ from recordkit.billing.receipts import (
     unit_balance,
     void_receipt,
 )
+from recordkit.core.config import ReceiptSettings
+from recordkit.core.dates import Month, MonthRange, parse_month_range
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
@@ -46,8 +46,13 @@ def _open(*specs: tuple[int, str, int, int]) -> list[OpenBill]:
     return [OpenBill(bill, Month(int(m[:4]), int(m[5:])), order, names[order], owed) for bill, m, order, owed in specs]
 
 
-BILLS = _open((11, "2026-10", 1, 30000), (12, "2026-10", 2, 15000), (10, "2026-09", 1, 30000),
-              (13, "2026-11", 1, 30000), (14, "2026-11", 2, 15000))
+BILLS = _open(
+    (11, "2026-10", 1, 30000),
+    (12, "2026-10", 2, 15000),
+    (10, "2026-09", 1, 30000),
+    (13, "2026-11", 1, 30000),
+    (14, "2026-11", 2, 15000),
+)
 
 
 def test_oldest_unpaid_first_items_in_rule_order() -> None:
@@ -81,21 +86,34 @@ def test_receipt_lines_group_items_over_consecutive_months() -> None:
     def a(month: str, order: int, item: str, fen: int) -> Allocation:
         return Allocation(0, Month(int(month[:4]), int(month[5:])), item, order, fen)
 
-    plan = AllocationPlan((a("2026-09", 1, "物业服务费", 100), a("2026-10", 1, "物业服务费", 100),
-                           a("2026-12", 1, "物业服务费", 100), a("2026-09", 2, "停车费", 50)), 25)
+    plan = AllocationPlan(
+        (
+            a("2026-09", 1, "物业服务费", 100),
+            a("2026-10", 1, "物业服务费", 100),
+            a("2026-12", 1, "物业服务费", 100),
+            a("2026-09", 2, "停车费", 50),
+        ),
+        25,
+    )
     lines = receipt_lines(plan, MonthRange(Month(2026, 12), Month(2027, 3)))
     assert [(line.item, line.period_chinese, line.amount_fen) for line in lines] == [
-        ("物业服务费", "2026年9月至2026年10月", 200), ("物业服务费", "2026年12月", 100), ("停车费", "2026年9月", 50),
-        ("预收款", "2027年1月至2027年3月", 25)]
+        ("物业服务费", "2026年9月至2026年10月", 200),
+        ("物业服务费", "2026年12月", 100),
+        ("停车费", "2026年9月", 50),
+        ("预收款", "2027年1月至2027年3月", 25),
+    ]
     assert receipt_lines(plan)[-1].period == ""
     assert ReceiptLine("预收款", "", "", 5).period_chinese == ""
 
 
-@pytest.mark.parametrize(("pattern", "year", "seq", "number", "scope"), [
-    ("{prefix}{year}-{seq:06d}", 2026, 123, "SJ2026-000123", 2026),
-    ("{prefix}-{seq:08d}", 2026, 7, "SJ-00000007", 0),
-    ("{year}{prefix}{seq:04d}", 2027, 1, "2027SJ0001", 2027),
-])
+@pytest.mark.parametrize(
+    ("pattern", "year", "seq", "number", "scope"),
+    [
+        ("{prefix}{year}-{seq:06d}", 2026, 123, "SJ2026-000123", 2026),
+        ("{prefix}-{seq:08d}", 2026, 7, "SJ-00000007", 0),
+        ("{year}{prefix}{seq:04d}", 2027, 1, "2027SJ0001", 2027),
+    ],
+)
 def test_receipt_numbers_from_the_pattern(pattern: str, year: int, seq: int, number: str, scope: int) -> None:
     assert format_receipt_number(pattern, "SJ", year, seq) == number
     assert sequence_year(pattern, year) == scope
@@ -107,8 +125,10 @@ def test_a_pattern_that_cannot_number_is_a_config_error(pattern: str) -> None:
         format_receipt_number(pattern, "SJ", 2026, 1)
 
 
-@pytest.mark.parametrize(("text", "method"), [("微信", "微信"), ("pos", "POS"), ("刷卡", "POS"), ("转账", "银行转账"),
-                                              ("支付宝", "支付宝"), (" 现金 ", "现金")])
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [("微信", "微信"), ("pos", "POS"), ("刷卡", "POS"), ("转账", "银行转账"), ("支付宝", "支付宝"), (" 现金 ", "现金")],
+)
 def test_payment_methods(text: str, method: str) -> None:
     assert parse_method(text) == method
 
@@ -134,10 +154,17 @@ def test_pay_issues_a_numbered_receipt_in_the_same_transaction(billed: Ledger) -
     second = pay(billed, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 10000), today=DAY)
     assert (first.number, second.number) == ("SJ2026-000001", "SJ2026-000002")
     assert (first.unit, first.payer, first.method, first.cashier, first.issued_on) == (
-        "3-2-1201", "李秀英", "微信", CASHIER, DAY)
+        "3-2-1201",
+        "李秀英",
+        "微信",
+        CASHIER,
+        DAY,
+    )
     # September in full (33,793 + 1,000 fen), then part of October's service fee
     assert [(line.item, line.period, line.amount_fen) for line in first.lines] == [
-        ("物业服务费", "2026-09..2026-10", 49000), ("垃圾清运费", "2026-09", 1000)]
+        ("物业服务费", "2026-09..2026-10", 49000),
+        ("垃圾清运费", "2026-09", 1000),
+    ]
     assert unit_balance(billed, "3-2-1201") == (3 * MONTHLY["3-2-1201"] - 50000, 0)
     with billed.read() as conn:
         issued = [e for e in journal.recent(conn, limit=10) if e.action == "receipt.issue"]
@@ -158,7 +185,12 @@ def test_void_reverses_the_payment_and_the_number_is_never_reused(billed: Ledger
     receipt = pay(billed, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 120000, "现金"), today=DAY)
     assert unit_balance(billed, "1-1-101") == (0, 120000 - owed_before[0])
     voided = void_receipt(billed, receipt.number, "金额开错", "李会计", today=DAY)
-    assert (voided.status, voided.void_reason, voided.voided_by, voided.voided_on) == ("voided", "金额开错", "李会计", DAY)
+    assert (voided.status, voided.void_reason, voided.voided_by, voided.voided_on) == (
+        "voided",
+        "金额开错",
+        "李会计",
+        DAY,
+    )
     assert unit_balance(billed, "1-1-101") == owed_before
     with pytest.raises(ConflictError) as twice:
         void_receipt(billed, receipt.number, "再作废一次", CASHIER)
@@ -170,8 +202,10 @@ def test_void_reverses_the_payment_and_the_number_is_never_reused(billed: Ledger
 
 
 def test_voiding_or_reprinting_an_unknown_number(billed: Ledger) -> None:
-    for action in (lambda: void_receipt(billed, "SJ2026-999999", "开错", CASHIER),
-                   lambda: reprint_receipt(billed, "SJ2026-999999", CASHIER)):
+    for action in (
+        lambda: void_receipt(billed, "SJ2026-999999", "开错", CASHIER),
+        lambda: reprint_receipt(billed, "SJ2026-999999", CASHIER),
+    ):
         with pytest.raises(NotFoundError) as caught:
             action()
         assert caught.value.message == "没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据"
@@ -201,9 +235,16 @@ def test_a_unit_without_owner_needs_a_payer_and_unknown_units_are_refused(billed
 
 
 def test_list_by_day_voided_and_unit(billed: Ledger) -> None:
-    pay_many(billed, RECEIPTS, CASHIER, [PaymentRequest("1-1-101", 100, paid_on=dt.date(2026, 11, 22)),
-                                         PaymentRequest("1-1-102", 200, paid_on=DAY),
-                                         PaymentRequest("3-2-1201", 300, paid_on=DAY)])
+    pay_many(
+        billed,
+        RECEIPTS,
+        CASHIER,
+        [
+            PaymentRequest("1-1-101", 100, paid_on=dt.date(2026, 11, 22)),
+            PaymentRequest("1-1-102", 200, paid_on=DAY),
+            PaymentRequest("3-2-1201", 300, paid_on=DAY),
+        ],
+    )
     void_receipt(billed, "SJ2026-000001", "重复收款", CASHIER, today=DAY)
     assert [r.number for r in list_receipts(billed)] == ["SJ2026-000001", "SJ2026-000002", "SJ2026-000003"]
     assert [r.number for r in list_receipts(billed, on=DAY)] == ["SJ2026-000001", "SJ2026-000002", "SJ2026-000003"]
@@ -212,8 +253,13 @@ def test_list_by_day_voided_and_unit(billed: Ledger) -> None:
     assert [r.number for r in list_receipts(billed, unit="1-1-102")] == ["SJ2026-000002"]
     data = list_receipts(billed, unit="1-1-102")[0].to_dict()
     assert {k: data[k] for k in ("number", "date", "unit", "payer", "total_fen", "status")} == {
-        "number": "SJ2026-000002", "date": "2026-11-23", "unit": "1-1-102", "payer": "李秀英", "total_fen": 200,
-        "status": "有效"}
+        "number": "SJ2026-000002",
+        "date": "2026-11-23",
+        "unit": "1-1-102",
+        "payer": "李秀英",
+        "total_fen": 200,
+        "status": "有效",
+    }
 
 
 # -- eight cashiers at once -----------------------------------------------------------------------

@@ -13,19 +13,18 @@ import sqlalchemy as sa
 from docx import Document
 
 from recordkit.billing import billing as fees
-
-from recordkit.ledger import journal
-
-from recordkit.renovations import registration as renovations
-from recordkit.core.config import RenovationSettings
-from recordkit.documents.generated import list_documents
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.billing.registers import write_register
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, unit_balance
-from recordkit.renovations.registration import RegistrationRequest
-from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import bills, renovations as renovations_table
+from recordkit.billing.registers import write_register
+from recordkit.core.config import RenovationSettings
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
+from recordkit.documents.generated import list_documents
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import bills
+from recordkit.ledger.schema import renovations as renovations_table
+from recordkit.renovations import registration as renovations
+from recordkit.renovations.registration import RegistrationRequest
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estate
 
@@ -44,9 +43,16 @@ def reno_estate(ledger: Ledger, folder: Path) -> None:
 
 
 def request(unit: str = "3-2-1201", **changes: Any) -> RegistrationRequest:
-    values = {"unit": unit, "contractor": "安居装饰工程有限公司", "manager": "王强", "phone": "13600001111",
-              "start": "2026-11-25", "end": "2027-01-31", "hours": "8:00-12:00,14:00-18:00",
-              "items": "水电改造、铺地砖、吊顶"}
+    values = {
+        "unit": unit,
+        "contractor": "安居装饰工程有限公司",
+        "manager": "王强",
+        "phone": "13600001111",
+        "start": "2026-11-25",
+        "end": "2027-01-31",
+        "hours": "8:00-12:00,14:00-18:00",
+        "items": "水电改造、铺地砖、吊顶",
+    }
     values.update(changes)
     return RegistrationRequest(**values)
 
@@ -79,16 +85,22 @@ def _paragraphs(path: Path) -> list[str]:
 
 def test_hours_are_parsed_and_written_back() -> None:
     assert renovations.parse_hours("8:00-12:00,14:00-18:00") == ((480, 720), (840, 1080))
-    assert renovations.format_hours(renovations.parse_hours("８：３０至１１：３０，１４:00~18:00")) == "8:30-11:30,14:00-18:00"
+    assert (
+        renovations.format_hours(renovations.parse_hours("８：３０至１１：３０，１４:00~18:00"))
+        == "8:30-11:30,14:00-18:00"
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("8-12", "施工时间“8-12”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开"),
-    ("12:00-8:00", "施工时间“12:00-8:00”的开始时刻不早于结束时刻"),
-    ("8:00-12:60", "施工时间“8:00-12:60”不是有效的时刻（小时 0–24，分钟 00–59）"),
-    ("14:00-18:00,8:00-12:00", "施工时间“8:00-12:00”与前一个时段重叠或顺序颠倒，请按时间先后写"),
-    ("", "施工时间不能为空，应写成 8:00-12:00,14:00-18:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("8-12", "施工时间“8-12”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开"),
+        ("12:00-8:00", "施工时间“12:00-8:00”的开始时刻不早于结束时刻"),
+        ("8:00-12:60", "施工时间“8:00-12:60”不是有效的时刻（小时 0–24，分钟 00–59）"),
+        ("14:00-18:00,8:00-12:00", "施工时间“8:00-12:00”与前一个时段重叠或顺序颠倒，请按时间先后写"),
+        ("", "施工时间不能为空，应写成 8:00-12:00,14:00-18:00"),
+    ],
+)
 def test_bad_hours_say_which_span(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         renovations.parse_hours(text)
@@ -123,10 +135,15 @@ def test_register_bills_the_deposit_and_the_waste_fee_from_the_rules(estate: Led
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.due_fen) == (200000, 50000, 250000)
     assert renovation.status_label == "装修中" and renovation.deposit_label == "待缴"
     with estate.read() as conn:
-        made = conn.execute(sa.select(bills.c.month, bills.c.amount_fen, bills.c.basis).where(
-            bills.c.id.in_([renovation.deposit_bill_id, renovation.waste_bill_id])).order_by(bills.c.id)).all()
-    assert [tuple(row) for row in made] == [("2026-11", 200000, "2000.00元/次（装修登记 ZX2026-0001）"),
-                                            ("2026-11", 50000, "500.00元/次（装修登记 ZX2026-0001）")]
+        made = conn.execute(
+            sa.select(bills.c.month, bills.c.amount_fen, bills.c.basis)
+            .where(bills.c.id.in_([renovation.deposit_bill_id, renovation.waste_bill_id]))
+            .order_by(bills.c.id)
+        ).all()
+    assert [tuple(row) for row in made] == [
+        ("2026-11", 200000, "2000.00元/次（装修登记 ZX2026-0001）"),
+        ("2026-11", 50000, "500.00元/次（装修登记 ZX2026-0001）"),
+    ]
     second = renovations.register(estate, SETTINGS, CASHIER, request("1-1-101"), today=DAY)
     assert second.number == "ZX2026-0002"
 
@@ -175,10 +192,17 @@ def test_the_cashiers_ordinary_payment_settles_them_too_but_prepayment_never_pay
 
 
 REFUSED = [
-    (request("3-2-1202"), ConflictError, "房屋 3-2-1202 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入"),
+    (
+        request("3-2-1202"),
+        ConflictError,
+        "房屋 3-2-1202 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入",
+    ),
     (request("9-9-909"), NotFoundError, "台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
-    (request(start="2027-01-31", end="2026-12-01"), ValidationError,
-     "完工日期 2026-12-01 早于开工日期 2027-01-31：请检查 --start 和 --end"),
+    (
+        request(start="2027-01-31", end="2026-12-01"),
+        ValidationError,
+        "完工日期 2026-12-01 早于开工日期 2027-01-31：请检查 --start 和 --end",
+    ),
     (request(start="2026-02-30"), ValidationError, "开工日期“2026-02-30” 不是有效日期，应写成 2026-11-23"),
     (request(hours="8:00-25:00"), ValidationError, "施工时间“8:00-25:00”不是有效的时刻（小时 0–24，分钟 00–59）"),
     (request(phone="12345"), ValidationError, "联系电话“12345”不是有效的手机号或固定电话"),
@@ -187,8 +211,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("bad", "error", "message"), REFUSED, ids=[m[:12] for _, _, m in REFUSED])
-def test_bad_registrations_are_refused_and_write_nothing(estate: Ledger, bad: RegistrationRequest, error: type,
-                                                          message: str) -> None:
+def test_bad_registrations_are_refused_and_write_nothing(
+    estate: Ledger, bad: RegistrationRequest, error: type, message: str
+) -> None:
     before = _journal_size(estate)
     with pytest.raises(error) as caught:
         renovations.register(estate, SETTINGS, CASHIER, bad, today=DAY)
@@ -201,7 +226,9 @@ def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> N
     first = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
     with pytest.raises(ConflictError) as caught:
         renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
-    assert caught.value.message == ("房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记")
+    assert caught.value.message == (
+        "房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记"
+    )
     renovations.inspect(estate, CASHIER, first.number, "不合格", "防水未做闭水试验", today=DAY)
     with pytest.raises(ConflictError):
         renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
@@ -214,8 +241,10 @@ def test_a_missing_fee_rule_says_how_to_set_it(ledger: Ledger, tmp_path: Path) -
     small_estate(ledger, tmp_path)
     with pytest.raises(NotFoundError) as caught:
         renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY)
-    assert caught.value.message == ("收费标准里没有装修押金“装修押金”（2026-11 起执行的）：请先设定，例如 "
-                                    "recordkit fees rules add 装修押金 --kind oneoff --rate 2000 --from 2026-11")
+    assert caught.value.message == (
+        "收费标准里没有装修押金“装修押金”（2026-11 起执行的）：请先设定，例如 "
+        "recordkit fees rules add 装修押金 --kind oneoff --rate 2000 --from 2026-11"
+    )
     assert renovations.list_renovations(ledger) == []
 
 
@@ -232,18 +261,29 @@ def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
 
 def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Ledger) -> None:
     number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
-    issued = renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}"],
-                                       today=DAY)
+    issued = renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}"], today=DAY)
     assert [(p.number, p.worker, p.valid_from, p.valid_until) for p in issued.issued] == [
         ("ZX2026-0001-01", "张三", dt.date(2026, 11, 25), dt.date(2027, 1, 31)),
-        ("ZX2026-0001-02", "李四", dt.date(2026, 11, 25), dt.date(2027, 1, 31))]
-    later = renovations.change_passes(estate, CASHIER, number, reissue=["zx2026-0001-01"], cancel=["ZX2026-0001-02"],
-                                      reason="遗失", today=dt.date(2026, 12, 10))
+        ("ZX2026-0001-02", "李四", dt.date(2026, 11, 25), dt.date(2027, 1, 31)),
+    ]
+    later = renovations.change_passes(
+        estate,
+        CASHIER,
+        number,
+        reissue=["zx2026-0001-01"],
+        cancel=["ZX2026-0001-02"],
+        reason="遗失",
+        today=dt.date(2026, 12, 10),
+    )
     assert [p.number for p in later.cancelled] == ["ZX2026-0001-02", "ZX2026-0001-01"]
     assert [(p.number, p.worker, p.replaces, p.valid_from) for p in later.issued] == [
-        ("ZX2026-0001-03", "张三", "ZX2026-0001-01", dt.date(2026, 12, 10))]
+        ("ZX2026-0001-03", "张三", "ZX2026-0001-01", dt.date(2026, 12, 10))
+    ]
     assert [(p.number, p.status) for p in later.renovation.passes] == [
-        ("ZX2026-0001-01", "cancelled"), ("ZX2026-0001-02", "cancelled"), ("ZX2026-0001-03", "valid")]
+        ("ZX2026-0001-01", "cancelled"),
+        ("ZX2026-0001-02", "cancelled"),
+        ("ZX2026-0001-03", "valid"),
+    ]
     with estate.read() as conn:
         entries = journal.recent(conn, 100)
         assert journal.verify(conn).ok
@@ -290,8 +330,12 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
     with pytest.raises(ValidationError, match="须写明扣除原因"):
         renovations.refund(estate, CASHIER, number, 20000, today=DAY)
     done = renovations.refund(estate, CASHIER, number, 20000, "损坏走廊墙面", today=dt.date(2027, 2, 2))
-    assert (done.status_label, done.refund_fen, done.deduction_fen, done.deposit_label) == ("已退押金", 180000, 20000,
-                                                                                             "已退")
+    assert (done.status_label, done.refund_fen, done.deduction_fen, done.deposit_label) == (
+        "已退押金",
+        180000,
+        20000,
+        "已退",
+    )
     with pytest.raises(ConflictError, match="的押金已于 2027-02-02 退还 1,800.00 元，不能重复退款"):
         renovations.refund(estate, CASHIER, number, today=DAY)
     with pytest.raises(ConflictError, match="押金已退还"):
@@ -346,8 +390,11 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     assert rows[6][1] == "人民币 2,000.00 元（大写：贰仟元整），验收合格后无息退还"
     assert rows[7][1] == "人民币 500.00 元"
     assert rows[8][1] == "人民币 2,500.00 元（大写：贰仟伍佰元整）"
-    assert rows[9:] == [["业主（签字）：", "装修单位负责人（签字）：", "物业服务中心审批意见："],
-                        ["", "", "同意装修（盖章处）"], ["    年    月    日"] * 3]
+    assert rows[9:] == [
+        ["业主（签字）：", "装修单位负责人（签字）：", "物业服务中心审批意见："],
+        ["", "", "同意装修（盖章处）"],
+        ["    年    月    日"] * 3,
+    ]
 
     agreement = renovations.write_agreement(workspace, ledger, renovation.number, CASHIER)
     text = _paragraphs(agreement.path)
@@ -355,7 +402,9 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     assert "乙方（业主）：李秀英        房号：测试小区3-2-1201" in text
     assert "丙方（装修单位）：安居装饰工程有限公司        现场负责人：王强（电话：13600001111）" in text
     assert "一、装修期限：自2026年11月25日起至2027年1月31日止。确需延期的，乙方应在期满前到甲方办理延期手续。" in text
-    assert any(line.startswith("四、装修押金：乙方向甲方交纳装修押金人民币2,000.00元（大写：贰仟元整）") for line in text)
+    assert any(
+        line.startswith("四、装修押金：乙方向甲方交纳装修押金人民币2,000.00元（大写：贰仟元整）") for line in text
+    )
     prohibited = [line for line in text if line[:2] in {f"{n}." for n in range(1, 10)}]
     assert len(prohibited) == len(renovations.PROHIBITED_WORKS)
     assert prohibited[1] == "2. 拆除、改动承重墙、梁、柱、楼板，在承重墙上开门、窗或扩大原有门窗尺寸；"
@@ -368,17 +417,27 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
 def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
     number = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
-    changes = renovations.change_passes(ledger, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}",
-                                                                  f"王五,{ID_WANG},瓦工"], today=DAY)
+    changes = renovations.change_passes(
+        ledger, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}", f"王五,{ID_WANG},瓦工"], today=DAY
+    )
     document = renovations.write_passes(workspace, ledger, changes.renovation, changes.issued, CASHIER)
     assert document.path.name == "临时出入证ZX2026-0001_3-2-1201.docx"
     rows = _cells(document.path)
     assert len(rows) == 2  # three cards, two to a row: the fourth place is blank
     first, photo, second, _ = rows[0]
     assert first.splitlines() == [
-        "临时出入证", "测试物业服务中心", "证　　号：ZX2026-0001-01", "姓　　名：张三", "工　　种：水电工",
-        f"身份证号：{ID_ZHANG}", "施工房号：3-2-1201", "有效期自：2026年11月25日", "有效期至：2027年1月31日",
-        "施工时间：8:00-12:00，14:00-18:00", "本证限本人使用，请随身佩戴；施工结束或离场时交回物业服务中心。"]
+        "临时出入证",
+        "测试物业服务中心",
+        "证　　号：ZX2026-0001-01",
+        "姓　　名：张三",
+        "工　　种：水电工",
+        f"身份证号：{ID_ZHANG}",
+        "施工房号：3-2-1201",
+        "有效期自：2026年11月25日",
+        "有效期至：2027年1月31日",
+        "施工时间：8:00-12:00，14:00-18:00",
+        "本证限本人使用，请随身佩戴；施工结束或离场时交回物业服务中心。",
+    ]
     assert photo.splitlines() == ["照片", "（一寸）"]
     assert "姓　　名：李四" in second and "工　　种：—" in second
     assert f"身份证号：{ID_WANG}" in rows[1][0] and rows[1][2].strip() == "" and rows[1][3] == ""
@@ -465,8 +524,9 @@ def test_a_pass_named_twice_is_refused(estate: Ledger) -> None:
     number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
     with pytest.raises(ValidationError, match="出入证 ZX2026-0001-01 写了两次"):
-        renovations.change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-01"], reissue=["zx2026-0001-01"],
-                                  reason="遗失", today=DAY)
+        renovations.change_passes(
+            estate, CASHIER, number, cancel=["ZX2026-0001-01"], reissue=["zx2026-0001-01"], reason="遗失", today=DAY
+        )
 
 
 def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
@@ -479,7 +539,8 @@ def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
 
 
 def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
-        office: tuple[Workspace, Ledger], monkeypatch: pytest.MonkeyPatch) -> None:
+    office: tuple[Workspace, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The disk fills up while the 装修登记表 / 退款单 is written: the registration (and its bills)
     # or the refund is not recorded either, and no file is left behind.
     from recordkit.documents import generated as documents
@@ -509,7 +570,8 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
     files = sorted(workspace.records_subdir("generated").rglob("*.docx"))
     monkeypatch.setattr(documents, "_write_new", disk_full)
     with pytest.raises(OSError):
-        renovations.refund_and_print(workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面",
-                                     today=dt.date(2027, 2, 2))
+        renovations.refund_and_print(
+            workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面", today=dt.date(2027, 2, 2)
+        )
     assert renovations.get_renovation(ledger, renovation.number).status == "passed"
     assert sorted(workspace.records_subdir("generated").rglob("*.docx")) == files

@@ -15,19 +15,37 @@ from tests.conftest import SAMPLE_ROWS, write_sheet
 
 ID_ZHANG = "440304198805123412"
 ID_LI = "510107197509236123"
-REGISTER = ("renovation", "register", "3-2-1201", "--contractor", "安居装饰", "--manager", "王强", "--phone",
-            "13600001111", "--start", "2026-12-01", "--end", "2027-01-31", "--items", "水电改造、铺地砖",
-            "--date", "2026-11-23")
+REGISTER = (
+    "renovation",
+    "register",
+    "3-2-1201",
+    "--contractor",
+    "安居装饰",
+    "--manager",
+    "王强",
+    "--phone",
+    "13600001111",
+    "--start",
+    "2026-12-01",
+    "--end",
+    "2027-01-31",
+    "--items",
+    "水电改造、铺地砖",
+    "--date",
+    "2026-11-23",
+)
 
 
 @pytest.fixture
 def desk(run_cli: Any, workspace: Workspace) -> Any:
     """The sample units, the property fee billed for November, the two renovation charges."""
-    for args in (("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
-                 ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
-                 ("fees", "bill", "--month", "2026-11"),
-                 ("fees", "rules", "add", "装修押金", "--kind", "oneoff", "--rate", "2000", "--from", "2026-01"),
-                 ("fees", "rules", "add", "装修垃圾清运费", "--kind", "oneoff", "--rate", "500", "--from", "2026-01")):
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "bill", "--month", "2026-11"),
+        ("fees", "rules", "add", "装修押金", "--kind", "oneoff", "--rate", "2000", "--from", "2026-01"),
+        ("fees", "rules", "add", "装修垃圾清运费", "--kind", "oneoff", "--rate", "500", "--from", "2026-01"),
+    ):
         result = run_cli(*args)
         assert result.exit_code == 0, result.output
     return run_cli
@@ -49,10 +67,19 @@ def _register(desk: Any) -> None:
 BAD_REGISTRATIONS = [
     (("3-2-1202",), {}, 8, "错误：房屋 3-2-1202 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入"),
     (("9-9-909",), {}, 6, "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"),
-    (("1-1-101",), {"--end": "2026-11-30"}, 5, "错误：完工日期 2026-11-30 早于开工日期 2026-12-01：请检查 --start 和 --end"),
+    (
+        ("1-1-101",),
+        {"--end": "2026-11-30"},
+        5,
+        "错误：完工日期 2026-11-30 早于开工日期 2026-12-01：请检查 --start 和 --end",
+    ),
     (("1-1-101",), {"--start": "2026-13-01"}, 5, "错误：开工日期“2026-13-01” 不是有效日期，应写成 2026-11-23"),
-    (("1-1-101",), {"--hours": "8点-12点"}, 5,
-     "错误：施工时间“8点-12点”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开"),
+    (
+        ("1-1-101",),
+        {"--hours": "8点-12点"},
+        5,
+        "错误：施工时间“8点-12点”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开",
+    ),
     (("1-1-101",), {"--hours": "18:00-8:00"}, 5, "错误：施工时间“18:00-8:00”的开始时刻不早于结束时刻"),
     (("1-1-101",), {"--phone": "110"}, 5, "错误：联系电话“110”不是有效的手机号或固定电话"),
     (("1-1-101",), {"--manager": " "}, 5, "错误：现场负责人不能为空：请用 --manager 写明姓名"),
@@ -70,10 +97,12 @@ def _registration(unit: str, changes: dict[str, str]) -> list[str]:
     return args
 
 
-@pytest.mark.parametrize(("unit", "changes", "code", "message"), BAD_REGISTRATIONS,
-                         ids=[m[3:15] for *_, m in BAD_REGISTRATIONS])
-def test_bad_registrations_exit_non_zero_and_write_nothing(desk: Any, workspace: Workspace, unit: tuple[str],
-                                                            changes: dict[str, str], code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("unit", "changes", "code", "message"), BAD_REGISTRATIONS, ids=[m[3:15] for *_, m in BAD_REGISTRATIONS]
+)
+def test_bad_registrations_exit_non_zero_and_write_nothing(
+    desk: Any, workspace: Workspace, unit: tuple[str], changes: dict[str, str], code: int, message: str
+) -> None:
     before = _journal_size(desk)
     result = desk(*_registration(unit[0], changes))
     assert (result.exit_code, result.stderr.strip()) == (code, message)
@@ -87,8 +116,10 @@ def test_a_missing_fee_rule_is_refused_with_the_command_to_set_it(run_cli: Any, 
     assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
     result = run_cli(*REGISTER)
     assert result.exit_code == 6
-    assert result.stderr.strip() == ("错误：收费标准里没有装修押金“装修押金”（2026-11 起执行的）：请先设定，例如 "
-                                     "recordkit fees rules add 装修押金 --kind oneoff --rate 2000 --from 2026-11")
+    assert result.stderr.strip() == (
+        "错误：收费标准里没有装修押金“装修押金”（2026-11 起执行的）：请先设定，例如 "
+        "recordkit fees rules add 装修押金 --kind oneoff --rate 2000 --from 2026-11"
+    )
     assert _generated(workspace) == []
 
 
@@ -96,9 +127,13 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
     result = desk(*REGISTER)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "已登记装修 ZX2026-0001：房号 3-2-1201，业主 李秀英，装修单位 安居装饰（负责人 王强，136****1111）"
-    assert lines[2] == ("应缴：装修押金 2,000.00 元，装修垃圾清运费 500.00 元，合计 2,500.00 元"
-                        "（收款：recordkit renovation pay ZX2026-0001）")
+    assert (
+        lines[0] == "已登记装修 ZX2026-0001：房号 3-2-1201，业主 李秀英，装修单位 安居装饰（负责人 王强，136****1111）"
+    )
+    assert lines[2] == (
+        "应缴：装修押金 2,000.00 元，装修垃圾清运费 500.00 元，合计 2,500.00 元"
+        "（收款：recordkit renovation pay ZX2026-0001）"
+    )
     assert "13600001111" not in result.stdout
     [form] = _generated(workspace)
     assert lines[3] == f"装修登记表：{form.relative_to(workspace.root)}"
@@ -107,7 +142,9 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
     assert rows[8][1] == "人民币 2,500.00 元（大写：贰仟伍佰元整）"
     again = desk(*REGISTER)
     assert (again.exit_code, again.stderr.strip()) == (
-        8, "错误：房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记")
+        8,
+        "错误：房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记",
+    )
 
 
 def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, workspace: Workspace) -> None:
@@ -116,7 +153,9 @@ def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, wor
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
         "已收款 2,500.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
-        "  装修押金：2,000.00 元", "  装修垃圾清运费：500.00 元"]
+        "  装修押金：2,000.00 元",
+        "  装修垃圾清运费：500.00 元",
+    ]
     receipt = next(path for path in _generated(workspace) if path.name.startswith("收据"))
     table = Document(str(receipt)).tables[0]
     lines = [[cell.text for cell in row.cells] for row in table.rows[1:-1]]
@@ -126,17 +165,31 @@ def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, wor
     arrears = json.loads(desk("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout)
     assert {row["unit"]: row["arrears_fen"] for row in arrears}["3-2-1201"] == 33793  # the property fee only
     twice = desk("renovation", "pay", "ZX2026-0001")
-    assert (twice.exit_code, twice.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 的押金和垃圾清运费已缴清，无需再收")
+    assert (twice.exit_code, twice.stderr.strip()) == (
+        8,
+        "错误：装修登记 ZX2026-0001 的押金和垃圾清运费已缴清，无需再收",
+    )
 
 
 def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspace) -> None:
     _register(desk)
-    result = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--worker",
-                  f"李四,{ID_LI}", "--date", "2026-12-01")
+    result = desk(
+        "renovation",
+        "pass",
+        "ZX2026-0001",
+        "--worker",
+        f"张三,{ID_ZHANG},水电工",
+        "--worker",
+        f"李四,{ID_LI}",
+        "--date",
+        "2026-12-01",
+    )
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:3] == ["已发放临时出入证 2 张（有效期 2026-12-01 至 2027-01-31）：",
-                                              "  ZX2026-0001-01 张三（440304********3412，水电工）",
-                                              "  ZX2026-0001-02 李四（510107********6123）"]
+    assert result.stdout.splitlines()[:3] == [
+        "已发放临时出入证 2 张（有效期 2026-12-01 至 2027-01-31）：",
+        "  ZX2026-0001-01 张三（440304********3412，水电工）",
+        "  ZX2026-0001-02 李四（510107********6123）",
+    ]
     assert ID_ZHANG not in result.stdout and ID_LI not in result.stdout
     passes = next(path for path in _generated(workspace) if path.name.startswith("临时出入证"))
     assert passes.name == "临时出入证ZX2026-0001_3-2-1201.docx"
@@ -151,19 +204,35 @@ def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspac
 
 
 BAD_PASSES = [
-    (("--worker", f"张三,{ID_ZHANG}", "--worker", "李四,51010719750923612X"), 5,
-     "错误：第 2 个工人（李四）的身份证号有误：身份证号校验位错误"),
-    (("--worker", "王五"), 5, "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种"),
-    (("--worker", f",{ID_ZHANG}"), 5, "错误：第 1 个工人写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种"),
+    (
+        ("--worker", f"张三,{ID_ZHANG}", "--worker", "李四,51010719750923612X"),
+        5,
+        "错误：第 2 个工人（李四）的身份证号有误：身份证号校验位错误",
+    ),
+    (
+        ("--worker", "王五"),
+        5,
+        "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种",
+    ),
+    (
+        ("--worker", f",{ID_ZHANG}"),
+        5,
+        "错误：第 1 个工人写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种",
+    ),
     (("--cancel", "ZX2026-0001-01"), 5, "错误：注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场"),
-    (("--cancel", "ZX2026-0001-09", "--reason", "离场"), 6, "错误：装修登记 ZX2026-0001 没有编号为 ZX2026-0001-09 的出入证"),
+    (
+        ("--cancel", "ZX2026-0001-09", "--reason", "离场"),
+        6,
+        "错误：装修登记 ZX2026-0001 没有编号为 ZX2026-0001-09 的出入证",
+    ),
     ((), 2, "错误：请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发"),
 ]
 
 
 @pytest.mark.parametrize(("extra", "code", "message"), BAD_PASSES, ids=[m[3:16] for *_, m in BAD_PASSES])
-def test_bad_pass_requests_issue_nothing(desk: Any, workspace: Workspace, extra: tuple[str, ...], code: int,
-                                         message: str) -> None:
+def test_bad_pass_requests_issue_nothing(
+    desk: Any, workspace: Workspace, extra: tuple[str, ...], code: int, message: str
+) -> None:
     _register(desk)
     before, files = _journal_size(desk), _generated(workspace)
     result = desk("renovation", "pass", "ZX2026-0001", *extra, "--date", "2026-12-01")
@@ -176,37 +245,58 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     _register(desk)
     assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23").exit_code == 0
     early = desk("renovation", "refund", "ZX2026-0001")
-    assert (early.exit_code, early.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 尚未验收合格（现为装修中），不能退押金："
-                                                          "请先运行 recordkit renovation inspect ZX2026-0001 --result 合格")
+    assert (early.exit_code, early.stderr.strip()) == (
+        8,
+        "错误：装修登记 ZX2026-0001 尚未验收合格（现为装修中），不能退押金："
+        "请先运行 recordkit renovation inspect ZX2026-0001 --result 合格",
+    )
     bad = desk("renovation", "inspect", "ZX2026-0001", "--result", "基本合格")
     assert (bad.exit_code, bad.stderr.strip()) == (5, "错误：验收结论“基本合格”无效，应为 合格 或 不合格")
-    passed = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--notes", "无违规", "--date", "2027-02-01")
-    assert passed.stdout.splitlines() == ["装修登记 ZX2026-0001（3-2-1201）验收合格：无违规",
-                                          "可以退押金：recordkit renovation refund ZX2026-0001"]
-    for amount, code, message in (("abc", 5, "错误：金额“abc”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
-                                  ("-5", 5, "错误：金额不能为负数：-5"),
-                                  ("2000.01", 5, "错误：扣除金额 2,000.01 元超过押金 2,000.00 元")):
+    passed = desk(
+        "renovation", "inspect", "ZX2026-0001", "--result", "合格", "--notes", "无违规", "--date", "2027-02-01"
+    )
+    assert passed.stdout.splitlines() == [
+        "装修登记 ZX2026-0001（3-2-1201）验收合格：无违规",
+        "可以退押金：recordkit renovation refund ZX2026-0001",
+    ]
+    for amount, code, message in (
+        ("abc", 5, "错误：金额“abc”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+        ("-5", 5, "错误：金额不能为负数：-5"),
+        ("2000.01", 5, "错误：扣除金额 2,000.01 元超过押金 2,000.00 元"),
+    ):
         result = desk("renovation", "refund", "ZX2026-0001", "--deduct", amount, "--reason", "损坏")
         assert (result.exit_code, result.stderr.strip()) == (code, message)
     before = _generated(workspace)
-    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "150.5", "--reason", "损坏电梯轿厢", "--date",
-                "2027-02-02")
+    done = desk(
+        "renovation", "refund", "ZX2026-0001", "--deduct", "150.5", "--reason", "损坏电梯轿厢", "--date", "2027-02-02"
+    )
     assert done.exit_code == 0, done.output
-    assert done.stdout.splitlines()[0] == ("装修登记 ZX2026-0001 退押金 1,849.50 元（壹仟捌佰肆拾玖元伍角）："
-                                           "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）")
+    assert done.stdout.splitlines()[0] == (
+        "装修登记 ZX2026-0001 退押金 1,849.50 元（壹仟捌佰肆拾玖元伍角）："
+        "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）"
+    )
     [form] = sorted(set(_generated(workspace)) - set(before))
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[4][1] == "¥150.50 元    扣除原因：损坏电梯轿厢"
     assert rows[5][1] == "¥1,849.50 元" and rows[6][1] == "人民币 壹仟捌佰肆拾玖元伍角"
     twice = desk("renovation", "refund", "ZX2026-0001")
     assert (twice.exit_code, twice.stderr.strip()) == (
-        8, "错误：装修登记 ZX2026-0001 的押金已于 2027-02-02 退还 1,849.50 元，不能重复退款")
+        8,
+        "错误：装修登记 ZX2026-0001 的押金已于 2027-02-02 退还 1,849.50 元，不能重复退款",
+    )
     [row] = json.loads(desk("renovation", "list", "--status", "已退押金", "--json").stdout)
-    assert (row["status"], row["refund_fen"], row["deduction_fen"], row["deposit"]) == ("已退押金", 184950, 15050, "已退")
+    assert (row["status"], row["refund_fen"], row["deduction_fen"], row["deposit"]) == (
+        "已退押金",
+        184950,
+        15050,
+        "已退",
+    )
     assert json.loads(desk("renovation", "list", "--status", "装修中", "--json").stdout) == []
     unknown = desk("renovation", "agreement", "ZX2026-0099")
     assert (unknown.exit_code, unknown.stderr.strip()) == (
-        6, "错误：没有编号为 ZX2026-0099 的装修登记：请用 recordkit renovation list 查看")
+        6,
+        "错误：没有编号为 ZX2026-0099 的装修登记：请用 recordkit renovation list 查看",
+    )
     verify = desk("journal", "verify")
     assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
 
@@ -218,7 +308,10 @@ def test_list_prints_a_table(desk: Any) -> None:
     assert "装修登记 1 户" in result.stdout
     assert "ZX2026-0001" in result.stdout and "装修中" in result.stdout and "待缴" in result.stdout
     bad = desk("renovation", "list", "--status", "完工")
-    assert (bad.exit_code, bad.stderr.strip()) == (5, "错误：状态“完工”无效，应为 装修中、验收不合格、验收合格、已退押金 之一")
+    assert (bad.exit_code, bad.stderr.strip()) == (
+        5,
+        "错误：状态“完工”无效，应为 装修中、验收不合格、验收合格、已退押金 之一",
+    )
 
 
 def test_an_office_paper_that_cannot_print_records_nothing(desk: Any, workspace: Workspace) -> None:
@@ -230,9 +323,11 @@ def test_an_office_paper_that_cannot_print_records_nothing(desk: Any, workspace:
     before = _journal_size(desk)
     result = desk(*REGISTER)
     assert result.exit_code == 5
-    assert result.stderr.strip() == ("错误：模板“装修登记表”的占位符写法有误：正文段落“登记编号：{{ 登记编号 }房号：{{ 房号 }}”："
-                                     "占位符没有正确闭合（{{ 要与 }} 成对，{% 要与 %} 成对）。请在 Word 里改正后再试，"
-                                     "或运行 recordkit templates check 装修登记表")
+    assert result.stderr.strip() == (
+        "错误：模板“装修登记表”的占位符写法有误：正文段落“登记编号：{{ 登记编号 }房号：{{ 房号 }}”："
+        "占位符没有正确闭合（{{ 要与 }} 成对，{% 要与 %} 成对）。请在 Word 里改正后再试，"
+        "或运行 recordkit templates check 装修登记表"
+    )
     assert result.stdout == ""
     assert _journal_size(desk) == before and _generated(workspace) == []
     assert json.loads(desk("renovation", "list", "--json").stdout) == []
@@ -243,7 +338,9 @@ def test_an_office_paper_that_cannot_print_records_nothing(desk: Any, workspace:
     before, files = _journal_size(desk), _generated(workspace)
     result = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-01")
     assert (result.exit_code, result.stderr.strip()) == (
-        5, "错误：模板“临时出入证”的正文段落“{{ 登记编号|attr('__class__') }}”访问“__class__”，模板沙箱不允许，已拒绝：模板里只能使用普通变量")
+        5,
+        "错误：模板“临时出入证”的正文段落“{{ 登记编号|attr('__class__') }}”访问“__class__”，模板沙箱不允许，已拒绝：模板里只能使用普通变量",
+    )
     assert _journal_size(desk) == before and _generated(workspace) == files
     [renovation] = json.loads(desk("renovation", "list", "--json").stdout)
     assert renovation["passes"] == []

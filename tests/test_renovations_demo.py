@@ -6,12 +6,11 @@ from pathlib import Path
 
 from docx import Document
 
-from recordkit.ledger import journal
-
-from recordkit.renovations import registration as renovations
-from recordkit.demo.estate import build_demo
-from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
+from recordkit.demo.estate import build_demo
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
+from recordkit.renovations import registration as renovations
 
 
 def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:

@@ -15,22 +15,20 @@ from docx import Document
 from openpyxl import load_workbook
 
 from recordkit.billing import billing as fees
-
-from recordkit.renovations import registration as renovations
-
-from recordkit.workorders import orders as workorders
-from recordkit.core.config import RenovationSettings, WorkOrderSettings
-from recordkit.core.errors import ValidationError
-from recordkit.billing.registers import write_register
-from recordkit.core.dates import Month
 from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
+from recordkit.billing.registers import write_register
+from recordkit.core.config import RenovationSettings, WorkOrderSettings
+from recordkit.core.dates import Month
+from recordkit.core.errors import ValidationError
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import archive_items, archive_loans
+from recordkit.renovations import registration as renovations
 from recordkit.renovations.registration import RegistrationRequest
 from recordkit.reports import check_month, monthly_report
 from recordkit.reports.workbook import SHEETS
-from recordkit.ledger.db import Ledger
-from recordkit.ledger.schema import archive_items, archive_loans
+from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import WorkOrderRecord
-from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from tests.fees_fixtures import CASHIER, RECEIPTS, bill_months, small_estate
 
 OCT = "2026-10"
@@ -46,30 +44,70 @@ def _pay(ledger: Ledger, unit: str, fen: int, day: str, bills: frozenset[int] | 
 
 
 def _renovation(ledger: Ledger, unit: str, day: str) -> Any:
-    request = RegistrationRequest(unit, "安居装饰工程有限公司", "王强", "13600001111", day, "2026-12-31",
-                                  "8:00-12:00,14:00-18:00", "水电改造")
+    request = RegistrationRequest(
+        unit, "安居装饰工程有限公司", "王强", "13600001111", day, "2026-12-31", "8:00-12:00,14:00-18:00", "水电改造"
+    )
     found = renovations.register(ledger, RenovationSettings(), CASHIER, request, today=d(day))
-    _pay(ledger, unit, found.deposit_fen + found.waste_fen, day,
-         frozenset({found.deposit_bill_id, found.waste_bill_id}))
+    _pay(
+        ledger, unit, found.deposit_fen + found.waste_fen, day, frozenset({found.deposit_bill_id, found.waste_bill_id})
+    )
     return found
 
 
 def _archive(ledger: Ledger) -> None:
     items = []
-    for number, (category, filed_at) in enumerate([("业主档案", "2026-10-09T10:00:00+08:00"),
-                                                   ("业主档案", "2026-10-20T16:30:00+08:00"),
-                                                   ("工程档案", "2026-10-31T23:00:00+08:00"),
-                                                   ("工程档案", "2026-09-30T09:00:00+08:00")], start=1):
-        items.append({"id": number, "archive_no": f"YZ-2026-{number:05d}", "prefix": "YZ", "year": 2026,
-                      "seq": number, "category": category, "unit": "1-1-101", "title": f"档案{number}",
-                      "size": 100, "sha256": f"{number:064d}", "path": f"records/archive/{number}.pdf",
-                      "original_name": f"{number}.pdf", "source": f"{number}.pdf", "source_mtime_ns": 0,
-                      "retention": "永久", "filed_by": CASHIER, "filed_at": filed_at})
-    loans = [{"item_id": 1, "borrower": "赵敏", "due": d("2026-10-20"), "lent_on": d("2026-10-05"), "lent_by": CASHIER,
-              "lent_at": "2026-10-05T09:00:00+08:00", "returned_at": None, "returned_by": None},
-             {"item_id": 2, "borrower": "钱进", "due": d("2026-11-30"), "lent_on": d("2026-10-06"), "lent_by": CASHIER,
-              "lent_at": "2026-10-06T09:00:00+08:00", "returned_at": "2026-10-09T10:00:00+08:00",
-              "returned_by": CASHIER}]
+    for number, (category, filed_at) in enumerate(
+        [
+            ("业主档案", "2026-10-09T10:00:00+08:00"),
+            ("业主档案", "2026-10-20T16:30:00+08:00"),
+            ("工程档案", "2026-10-31T23:00:00+08:00"),
+            ("工程档案", "2026-09-30T09:00:00+08:00"),
+        ],
+        start=1,
+    ):
+        items.append(
+            {
+                "id": number,
+                "archive_no": f"YZ-2026-{number:05d}",
+                "prefix": "YZ",
+                "year": 2026,
+                "seq": number,
+                "category": category,
+                "unit": "1-1-101",
+                "title": f"档案{number}",
+                "size": 100,
+                "sha256": f"{number:064d}",
+                "path": f"records/archive/{number}.pdf",
+                "original_name": f"{number}.pdf",
+                "source": f"{number}.pdf",
+                "source_mtime_ns": 0,
+                "retention": "永久",
+                "filed_by": CASHIER,
+                "filed_at": filed_at,
+            }
+        )
+    loans = [
+        {
+            "item_id": 1,
+            "borrower": "赵敏",
+            "due": d("2026-10-20"),
+            "lent_on": d("2026-10-05"),
+            "lent_by": CASHIER,
+            "lent_at": "2026-10-05T09:00:00+08:00",
+            "returned_at": None,
+            "returned_by": None,
+        },
+        {
+            "item_id": 2,
+            "borrower": "钱进",
+            "due": d("2026-11-30"),
+            "lent_on": d("2026-10-06"),
+            "lent_by": CASHIER,
+            "lent_at": "2026-10-06T09:00:00+08:00",
+            "returned_at": "2026-10-09T10:00:00+08:00",
+            "returned_by": CASHIER,
+        },
+    ]
     with ledger.write() as conn:
         conn.execute(sa.insert(archive_items), items)
         conn.execute(sa.insert(archive_loans), loans)
@@ -80,13 +118,33 @@ def _workorders(ledger: Ledger) -> None:
         return dt.datetime.fromisoformat(text)
 
     records = [
-        WorkOrderRecord("报修", "水电", "卫生间漏水", at("2026-10-03 09:00"), unit="1-1-101", assignee="李师傅",
-                        assigned_at=at("2026-10-03 09:30"), closed_at=at("2026-10-03 15:00"), result="已修复",
-                        visited_at=at("2026-10-04 10:00"), satisfaction="满意"),
+        WorkOrderRecord(
+            "报修",
+            "水电",
+            "卫生间漏水",
+            at("2026-10-03 09:00"),
+            unit="1-1-101",
+            assignee="李师傅",
+            assigned_at=at("2026-10-03 09:30"),
+            closed_at=at("2026-10-03 15:00"),
+            result="已修复",
+            visited_at=at("2026-10-04 10:00"),
+            satisfaction="满意",
+        ),
         WorkOrderRecord("报修", "水电", "灯不亮", at("2026-10-25 09:00"), unit="3-2-1201"),
-        WorkOrderRecord("投诉", "噪音", "夜间装修噪音", at("2026-10-10 21:00"), unit="1-1-102", assignee="管家",
-                        assigned_at=at("2026-10-10 21:10"), closed_at=at("2026-10-11 10:00"), result="已劝阻",
-                        visited_at=at("2026-10-12 10:00"), satisfaction="不满意"),
+        WorkOrderRecord(
+            "投诉",
+            "噪音",
+            "夜间装修噪音",
+            at("2026-10-10 21:00"),
+            unit="1-1-102",
+            assignee="管家",
+            assigned_at=at("2026-10-10 21:10"),
+            closed_at=at("2026-10-11 10:00"),
+            result="已劝阻",
+            visited_at=at("2026-10-12 10:00"),
+            satisfaction="不满意",
+        ),
         WorkOrderRecord("投诉", "噪音", "又有装修噪音", at("2026-10-15 22:00"), unit="1-1-102"),
         WorkOrderRecord("投诉", "卫生", "楼道垃圾未清", at("2026-10-18 08:00"), place="3栋大堂"),
     ]
@@ -158,27 +216,50 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert book.sheetnames == list(SHEETS)
     s, e = "2026-10-01", "2026-10-31"
     billed = sql(estate, f"SELECT SUM(amount_fen) FROM bills WHERE month = '2026-10' AND id NOT IN {DEPOSITS}")
-    collected = sql(estate, f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
+    collected = sql(
+        estate,
+        f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
         JOIN bills b ON b.id = a.bill_id WHERE b.month = '2026-10' AND {VALID} AND p.paid_on <= :e
-        AND b.id NOT IN {DEPOSITS}""", e=d(e))
-    cleared = sql(estate, f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
+        AND b.id NOT IN {DEPOSITS}""",
+        e=d(e),
+    )
+    cleared = sql(
+        estate,
+        f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
         JOIN bills b ON b.id = a.bill_id WHERE b.month < '2026-10' AND {VALID} AND p.paid_on BETWEEN :s AND :e
-        AND b.id NOT IN {DEPOSITS}""", s=d(s), e=d(e))
-    received = sql(estate, f"SELECT SUM(amount_fen) FROM payments p WHERE {VALID} AND paid_on BETWEEN :s AND :e",
-                   s=d(s), e=d(e))
-    used_now = sql(estate, f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
+        AND b.id NOT IN {DEPOSITS}""",
+        s=d(s),
+        e=d(e),
+    )
+    received = sql(
+        estate, f"SELECT SUM(amount_fen) FROM payments p WHERE {VALID} AND paid_on BETWEEN :s AND :e", s=d(s), e=d(e)
+    )
+    used_now = sql(
+        estate,
+        f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
         JOIN bills b ON b.id = a.bill_id WHERE b.month <= '2026-10' AND {VALID} AND p.paid_on BETWEEN :s AND :e""",
-                   s=d(s), e=d(e))
+        s=d(s),
+        e=d(e),
+    )
     prepaid = received - used_now
     owed = sql(estate, f"SELECT SUM(amount_fen) FROM bills WHERE month <= '2026-10' AND id NOT IN {DEPOSITS}")
-    paid_by_end = sql(estate, f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
+    paid_by_end = sql(
+        estate,
+        f"""SELECT SUM(a.amount_fen) FROM allocations a JOIN payments p ON p.id = a.payment_id
         JOIN bills b ON b.id = a.bill_id WHERE b.month <= '2026-10' AND {VALID} AND p.paid_on <= :e
-        AND b.id NOT IN {DEPOSITS}""", e=d(e))
+        AND b.id NOT IN {DEPOSITS}""",
+        e=d(e),
+    )
     # The same figures worked out by hand from report_estate.
     assert (billed, collected, cleared, prepaid, owed - paid_by_end) == (224321, 146997, 77752, 36997, 139427)
 
     overview = rows_of(book["概览"])
-    assert [c.value for c in overview["指标"]] == ["指标", "本月（2026年10月）", "上月（2026年9月）", "去年同月（2025年10月）"]
+    assert [c.value for c in overview["指标"]] == [
+        "指标",
+        "本月（2026年10月）",
+        "上月（2026年9月）",
+        "去年同月（2025年10月）",
+    ]
     assert fen(overview["应收"][1]) == billed
     assert fen(overview["实收（当期实收）"][1]) == collected
     assert overview["当期收缴率"][1].value == pytest.approx(collected / billed)
@@ -204,11 +285,24 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
 
     fees_sheet = book["收费汇总"]
     table = rows_of(fees_sheet)
-    assert [c.value for c in table["收费项目"]] == ["收费项目", "应收（元）", "实收（元）", "当期收缴率", "清欠（元）",
-                                                "预收（元）", "欠费余额（元）"]
-    by_item = {name: sql(estate, f"""SELECT SUM(b.amount_fen) FROM bills b JOIN fee_items i ON i.id = b.item_id
-        WHERE b.month = '2026-10' AND i.name = :name AND b.id NOT IN {DEPOSITS}""", name=name)
-               for name in ("物业服务费", "垃圾清运费", "停车费", "装修垃圾清运费")}
+    assert [c.value for c in table["收费项目"]] == [
+        "收费项目",
+        "应收（元）",
+        "实收（元）",
+        "当期收缴率",
+        "清欠（元）",
+        "预收（元）",
+        "欠费余额（元）",
+    ]
+    by_item = {
+        name: sql(
+            estate,
+            f"""SELECT SUM(b.amount_fen) FROM bills b JOIN fee_items i ON i.id = b.item_id
+        WHERE b.month = '2026-10' AND i.name = :name AND b.id NOT IN {DEPOSITS}""",
+            name=name,
+        )
+        for name in ("物业服务费", "垃圾清运费", "停车费", "装修垃圾清运费")
+    }
     for name, expected in by_item.items():
         assert fen(table[name][1]) == expected, name
     assert "装修押金" not in table
@@ -217,10 +311,19 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert len(total_row) == 2  # by item and by building
     for row in total_row:
         assert [fen(c) for c in (row[1], row[2], row[4], row[5], row[6])] == [
-            billed, collected, cleared, prepaid, owed - paid_by_end]
+            billed,
+            collected,
+            cleared,
+            prepaid,
+            owed - paid_by_end,
+        ]
     for building in ("1", "3"):
-        expected = sql(estate, f"""SELECT SUM(b.amount_fen) FROM bills b JOIN units u ON u.id = b.unit_id
-            WHERE b.month = '2026-10' AND u.building = :b AND b.id NOT IN {DEPOSITS}""", b=building)
+        expected = sql(
+            estate,
+            f"""SELECT SUM(b.amount_fen) FROM bills b JOIN units u ON u.id = b.unit_id
+            WHERE b.month = '2026-10' AND u.building = :b AND b.id NOT IN {DEPOSITS}""",
+            b=building,
+        )
         assert fen(table[building][1]) == expected
     assert fees_sheet.freeze_panes == "A3"
     assert fees_sheet.print_title_rows == "$2:$2"
@@ -234,8 +337,11 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
 
     trend_sheet = book["概览"]
     (line,) = trend_sheet._charts
-    months = [r for r in trend_sheet.iter_rows() if isinstance(r[0].value, str) and r[0].value[:2] == "20"
-              and len(r[0].value) == 7]
+    months = [
+        r
+        for r in trend_sheet.iter_rows()
+        if isinstance(r[0].value, str) and r[0].value[:2] == "20" and len(r[0].value) == 7
+    ]
     assert [r[0].value for r in months] == [str(Month(2026, 10) - k) for k in range(11, -1, -1)]
     first, last = months[0][0].row, months[-1][0].row
     assert line.series[0].val.numRef.f == f"'概览'!$D${first}:$D${last}"
@@ -244,20 +350,30 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
 
     arrears = book["欠费明细"]
     lines = [[c.value for c in row] for row in arrears.iter_rows(min_row=3)]
-    assert [(r[1], r[3], r[4], r[5]) for r in lines[:-1]] == [("3-2-1202", None, 3, "2026-08"),
-                                                             ("3-2-1201", "139****4321", 2, "2026-09"),
-                                                             ("1-1-102", "139****4321", 1, "2026-10")]
+    assert [(r[1], r[3], r[4], r[5]) for r in lines[:-1]] == [
+        ("3-2-1202", None, 3, "2026-08"),
+        ("3-2-1201", "139****4321", 2, "2026-09"),
+        ("1-1-102", "139****4321", 1, "2026-10"),
+    ]
     assert [fen(row[6]) for row in arrears.iter_rows(min_row=3)] == [70965, 49586, 18876, 139427]
 
     receipts = rows_of(book["收据"])
     assert receipts["本月开具（含其后作废的）"][1].value == 6
     assert fen(receipts["本月开具（含其后作废的）"][2]) == sql(
-        estate, "SELECT SUM(p.amount_fen) FROM receipts r JOIN payments p ON p.id = r.payment_id "
-                "WHERE r.issued_on BETWEEN :s AND :e", s=d(s), e=d(e))
+        estate,
+        "SELECT SUM(p.amount_fen) FROM receipts r JOIN payments p ON p.id = r.payment_id "
+        "WHERE r.issued_on BETWEEN :s AND :e",
+        s=d(s),
+        e=d(e),
+    )
     assert fen(receipts["其中仍有效"][2]) == received
     voided = next(row for row in book["收据"].iter_rows() if row[4].value == "金额录错")
-    assert (voided[2].value, fen(voided[3]), voided[5].value, voided[6].value) == ("3-2-1201", 34793, CASHIER,
-                                                                                   "2026-10-20")
+    assert (voided[2].value, fen(voided[3]), voided[5].value, voided[6].value) == (
+        "3-2-1201",
+        34793,
+        CASHIER,
+        "2026-10-20",
+    )
 
     reno = rows_of(book["装修"])
     assert fen(reno["本月收取押金"][2]) == 400000
@@ -265,7 +381,9 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert fen(reno["本月扣除押金"][2]) == 20000
     assert fen(reno["月末押金结存"][2]) == 200000
     assert [row[5].value for row in book["装修"].iter_rows() if str(row[0].value).startswith("ZX")] == [
-        "已退押金", "装修中"]
+        "已退押金",
+        "装修中",
+    ]
 
     orders = book["工单"]
     table = rows_of(orders)
@@ -273,12 +391,18 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert [c.value for c in table["水电"][:4]] == ["水电", 2, 0, 2]
     assert [c.value for c in table["卫生"][:4]] == ["卫生", 0, 1, 1]
     assert sum(r[3].value for r in orders.iter_rows(min_row=3, max_row=5)) == sql(
-        estate, "SELECT count(*) FROM work_orders WHERE opened_at >= :s AND opened_at < :e",
-        s=dt.datetime(2026, 10, 1), e=dt.datetime(2026, 11, 1))
+        estate,
+        "SELECT count(*) FROM work_orders WHERE opened_at >= :s AND opened_at < :e",
+        s=dt.datetime(2026, 10, 1),
+        e=dt.datetime(2026, 11, 1),
+    )
     assert table["按时办结率"][1].value == pytest.approx(1.0) and table["按时办结率"][1].number_format == "0.0%"
     assert table["重复投诉（件）"][1].value == 1
-    by_kind = {(r[0].value, r[1].value): [c.value for c in r[2:9]] for r in orders.iter_rows()
-               if r[0].value in ("报修", "投诉") and r[1].value}
+    by_kind = {
+        (r[0].value, r[1].value): [c.value for c in r[2:9]]
+        for r in orders.iter_rows()
+        if r[0].value in ("报修", "投诉") and r[1].value
+    }
     assert by_kind[("投诉", "噪音")] == [2, 1, 1, 1.0, 1, 0.0, 1]
     assert by_kind[("报修", "水电")] == [2, 1, 1, 1.0, 1, 1.0, 0]
     assert by_kind[("投诉", "卫生")] == [1, 0, 0, None, 0, None, 0]
@@ -289,8 +413,12 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
 
     archive = rows_of(book["档案"])
     assert (archive["业主档案"][1].value, archive["工程档案"][1].value, archive["合计"][1].value) == (2, 1, 3)
-    assert (archive["本月借出"][1].value, archive["本月归还"][1].value, archive["月末借出未还"][1].value,
-            archive["其中逾期"][1].value) == (2, 1, 1, 1)
+    assert (
+        archive["本月借出"][1].value,
+        archive["本月归还"][1].value,
+        archive["月末借出未还"][1].value,
+        archive["其中逾期"][1].value,
+    ) == (2, 1, 1, 1)
 
     notes = rows_of(book["说明"])
     assert notes["当期收缴率"][1].value == "实收 ÷ 应收。没有应收时不计算（显示为空）。"
@@ -307,7 +435,10 @@ def test_the_register_and_the_report_agree(estate: Ledger, ws: Workspace, tmp_pa
     total = report.figures.fees.total
     # No money came in after October for October's bills: paid by month end is paid to date.
     assert (register.billed_fen, register.collected_fen, register.arrears_fen) == (
-        total.billed, total.collected, total.billed - total.collected)
+        total.billed,
+        total.collected,
+        total.billed - total.collected,
+    )
 
 
 def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
@@ -315,13 +446,22 @@ def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tm
     document = Document(str(report.summary))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[0] == "测试小区2026年10月月度工作总结"
-    assert paragraphs[2] == ("一、收费情况。本月应收2,243.21元，实收1,469.97元，当期收缴率65.5%，较上月上升 35.7 个百分点。"
-                             "清欠777.52元，预收369.97元；月末欠费余额1,394.27元，欠费3户。")
-    assert paragraphs[3] == ("二、报修与投诉。本月受理报修2件、投诉3件，办结2件，按时办结率100.0%；回访2件，满意率50.0%。"
-                             "投诉较多的类别：噪音2件、卫生1件。重复投诉1件，需重点跟进。")
-    assert paragraphs[4] == ("三、装修管理。本月新登记装修2户，月末在装修1户；验收合格1户、不合格0户；"
-                             "收取装修押金4,000.00元，退还押金1户1,800.00元，月末押金结存2,000.00元。")
-    assert paragraphs[5] == "四、档案管理。本月归档3件（业主档案2件、工程档案1件）；借出2件，归还1件，月末借出未还1件，其中逾期1件。"
+    assert paragraphs[2] == (
+        "一、收费情况。本月应收2,243.21元，实收1,469.97元，当期收缴率65.5%，较上月上升 35.7 个百分点。"
+        "清欠777.52元，预收369.97元；月末欠费余额1,394.27元，欠费3户。"
+    )
+    assert paragraphs[3] == (
+        "二、报修与投诉。本月受理报修2件、投诉3件，办结2件，按时办结率100.0%；回访2件，满意率50.0%。"
+        "投诉较多的类别：噪音2件、卫生1件。重复投诉1件，需重点跟进。"
+    )
+    assert paragraphs[4] == (
+        "三、装修管理。本月新登记装修2户，月末在装修1户；验收合格1户、不合格0户；"
+        "收取装修押金4,000.00元，退还押金1户1,800.00元，月末押金结存2,000.00元。"
+    )
+    assert (
+        paragraphs[5]
+        == "四、档案管理。本月归档3件（业主档案2件、工程档案1件）；借出2件，归还1件，月末借出未还1件，其中逾期1件。"
+    )
     assert paragraphs[-1] == "2026年12月1日"
     fee_table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert fee_table[0][:3] == ["收费项目", "应收（元）", "实收（元）"]
@@ -357,12 +497,15 @@ def test_a_month_without_data_is_a_report_of_zeros(ws: Workspace, tmp_path: Path
             assert conn.execute(sa.text("SELECT count(*) FROM documents")).scalar() == 2
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("2026-13", "月份“2026-13”无效：月份应为 1 至 12"),
-    ("202610", "月份“202610”无法识别，应写成 2026-11 这样的年-月"),
-    ("十月", "月份“十月”无法识别，应写成 2026-11 这样的年-月"),
-    ("2027-01", "月份 2027-01 还没有到：只能生成 2026-12 及以前月份的报表"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-13", "月份“2026-13”无效：月份应为 1 至 12"),
+        ("202610", "月份“202610”无法识别，应写成 2026-11 这样的年-月"),
+        ("十月", "月份“十月”无法识别，应写成 2026-11 这样的年-月"),
+        ("2027-01", "月份 2027-01 还没有到：只能生成 2026-12 及以前月份的报表"),
+    ],
+)
 def test_a_bad_month_is_refused(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         check_month(text, TODAY)
@@ -379,8 +522,10 @@ def test_cli_prints_the_figures_and_the_files(run_cli: Any, workspace: Workspace
 
 def test_cli_bad_month_writes_nothing(run_cli: Any, workspace: Workspace) -> None:
     future = Month.of(dt.date.today()) + 1
-    for text, line in (("2026-13", "错误：月份“2026-13”无效：月份应为 1 至 12"),
-                       (str(future), f"错误：月份 {future} 还没有到：只能生成 {future - 1} 及以前月份的报表")):
+    for text, line in (
+        ("2026-13", "错误：月份“2026-13”无效：月份应为 1 至 12"),
+        (str(future), f"错误：月份 {future} 还没有到：只能生成 {future - 1} 及以前月份的报表"),
+    ):
         result = run_cli("report", "monthly", "--month", text)
         assert result.exit_code == 5
         assert result.stderr.strip() == line

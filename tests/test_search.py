@@ -12,13 +12,28 @@ import pytest
 
 from recordkit.archive.archivist import ArchiveItem, update_item
 from recordkit.core.errors import UsageError
-from recordkit.search.query import Term, make_term, parse_period, parse_query, search, snippet, update_index, verify_index
-from recordkit.ledger.db import Ledger
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger
+from recordkit.search.query import (
+    Term,
+    make_term,
+    parse_period,
+    parse_query,
+    search,
+    snippet,
+    update_index,
+    verify_index,
+)
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents, write_docx
 
-ELEVATOR, AGREEMENT, DEED, FUND, FIRE = "GC-2024-00001", "HT-2025-00001", "YZ-2020-00001", "CW-2024-00001", "GC-2023-00001"
+ELEVATOR, AGREEMENT, DEED, FUND, FIRE = (
+    "GC-2024-00001",
+    "HT-2025-00001",
+    "YZ-2020-00001",
+    "CW-2024-00001",
+    "GC-2023-00001",
+)
 
 
 @pytest.fixture
@@ -32,69 +47,75 @@ def numbers(ws: Workspace, query: str, **flags: object) -> list[str]:
     return sorted(hit.archive_no for hit in search(ws, query, **flags).hits)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    # whole words and part-words across word boundaries
-    ("电梯", [ELEVATOR]),
-    ("维修", [FUND, ELEVATOR]),
-    ("梯维", [ELEVATOR]),            # inside 电梯维修
-    ("修保", [ELEVATOR]),            # inside 维修保养
-    ("钢丝绳", [ELEVATOR]),
-    ("装修管理协议", [AGREEMENT]),
-    # names, also glued to the words around them
-    ("张伟", [AGREEMENT, DEED]),
-    ("业主张伟于", [AGREEMENT]),
-    ("李秀英", [AGREEMENT, FUND]),     # FUND by its text, 3-2-1201 is hers in the ledger
-    # single characters, also a lone one at the end of a text
-    ("梯", [FIRE, ELEVATOR]),
-    ("绳", [ELEVATOR]),
-    # unit codes, every spelling finds every spelling
-    ("3-2-1201", [AGREEMENT]),
-    ("3栋2单元1201", [AGREEMENT]),
-    ("3#2-1201", [AGREEMENT]),
-    ("1-1-101", [DEED]),
-    ("1栋1单元101室", [DEED]),
-    # archive numbers (in the text of another item, and an item's own 档号)
-    ("YZ-2026-00001", [FUND]),
-    ("yz-2020-00001", [DEED]),
-    # dates in both spellings find each other
-    ("2025-03-15", [AGREEMENT, FUND]),
-    ("2025年3月15日", [AGREEMENT, FUND]),
-    ("2025/03/15", [AGREEMENT, FUND]),
-    ("2025.3.15", [AGREEMENT, FUND]),
-    # full-width and case folded on both sides
-    ("ＡＢ１２", [DEED]),
-    ("ab12", [DEED]),
-    ("AB1", []),                     # runs of letters and digits are whole tokens
-    # metadata: title, category, original file name
-    ("收缴台账", [FUND]),
-    ("合同协议档案", [AGREEMENT]),
-    ("消防检查.docx", [FIRE]),
-    ("没有这个词", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # whole words and part-words across word boundaries
+        ("电梯", [ELEVATOR]),
+        ("维修", [FUND, ELEVATOR]),
+        ("梯维", [ELEVATOR]),  # inside 电梯维修
+        ("修保", [ELEVATOR]),  # inside 维修保养
+        ("钢丝绳", [ELEVATOR]),
+        ("装修管理协议", [AGREEMENT]),
+        # names, also glued to the words around them
+        ("张伟", [AGREEMENT, DEED]),
+        ("业主张伟于", [AGREEMENT]),
+        ("李秀英", [AGREEMENT, FUND]),  # FUND by its text, 3-2-1201 is hers in the ledger
+        # single characters, also a lone one at the end of a text
+        ("梯", [FIRE, ELEVATOR]),
+        ("绳", [ELEVATOR]),
+        # unit codes, every spelling finds every spelling
+        ("3-2-1201", [AGREEMENT]),
+        ("3栋2单元1201", [AGREEMENT]),
+        ("3#2-1201", [AGREEMENT]),
+        ("1-1-101", [DEED]),
+        ("1栋1单元101室", [DEED]),
+        # archive numbers (in the text of another item, and an item's own 档号)
+        ("YZ-2026-00001", [FUND]),
+        ("yz-2020-00001", [DEED]),
+        # dates in both spellings find each other
+        ("2025-03-15", [AGREEMENT, FUND]),
+        ("2025年3月15日", [AGREEMENT, FUND]),
+        ("2025/03/15", [AGREEMENT, FUND]),
+        ("2025.3.15", [AGREEMENT, FUND]),
+        # full-width and case folded on both sides
+        ("ＡＢ１２", [DEED]),
+        ("ab12", [DEED]),
+        ("AB1", []),  # runs of letters and digits are whole tokens
+        # metadata: title, category, original file name
+        ("收缴台账", [FUND]),
+        ("合同协议档案", [AGREEMENT]),
+        ("消防检查.docx", [FIRE]),
+        ("没有这个词", []),
+    ],
+)
 def test_exact_hit_lists(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
     assert numbers(ws, query) == sorted(expected)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("张伟 装修", [AGREEMENT]),                       # AND by default
-    ("张伟 OR 李秀英", [AGREEMENT, FUND, DEED]),
-    ("钢丝绳 OR 水泵 张三", [FIRE]),                  # (钢丝绳 OR 水泵) AND 张三
-    ("维修 -基金", [ELEVATOR]),
-    ("梯 -电梯", [FIRE]),
-    ("张伟 -3-2-1201", [DEED]),
-    ('"维修保养"', [ELEVATOR]),
-    ('"维修 保养"', []),                              # a quoted phrase is taken as written
-    ("unit:3-2-1201", [AGREEMENT]),
-    ("张伟 unit:1栋1单元101", [DEED]),
-    ("category:工程档案", [FIRE, ELEVATOR]),
-    ("category:工程档案 梯 -电梯", [FIRE]),
-    ("date:2024", [FUND, ELEVATOR]),
-    ("date:2024-01..2024-06", [ELEVATOR]),
-    ("date:..2023-12", [FIRE, DEED]),
-    ("date:2025-03-15", [AGREEMENT]),
-    ("owner:张伟", [DEED]),                           # 1-1-101 is 张伟's unit in the ledger
-    ("owner:李秀英 装修", [AGREEMENT]),               # 3-2-1201 is 李秀英's
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("张伟 装修", [AGREEMENT]),  # AND by default
+        ("张伟 OR 李秀英", [AGREEMENT, FUND, DEED]),
+        ("钢丝绳 OR 水泵 张三", [FIRE]),  # (钢丝绳 OR 水泵) AND 张三
+        ("维修 -基金", [ELEVATOR]),
+        ("梯 -电梯", [FIRE]),
+        ("张伟 -3-2-1201", [DEED]),
+        ('"维修保养"', [ELEVATOR]),
+        ('"维修 保养"', []),  # a quoted phrase is taken as written
+        ("unit:3-2-1201", [AGREEMENT]),
+        ("张伟 unit:1栋1单元101", [DEED]),
+        ("category:工程档案", [FIRE, ELEVATOR]),
+        ("category:工程档案 梯 -电梯", [FIRE]),
+        ("date:2024", [FUND, ELEVATOR]),
+        ("date:2024-01..2024-06", [ELEVATOR]),
+        ("date:..2023-12", [FIRE, DEED]),
+        ("date:2025-03-15", [AGREEMENT]),
+        ("owner:张伟", [DEED]),  # 1-1-101 is 张伟's unit in the ledger
+        ("owner:李秀英 装修", [AGREEMENT]),  # 3-2-1201 is 李秀英's
+    ],
+)
 def test_query_language(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
     assert numbers(ws, query) == sorted(expected)
 
@@ -156,26 +177,34 @@ def test_parse_query_is_pure() -> None:
     assert parse_period("2024年3月") == dt.date(2024, 3, 1)
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("date:2024-13", "日期“2024-13”不存在：请检查年月日"),
-    ("date:昨天", "日期“昨天”无法识别：应写成 2024、2024-03 或 2024-03-15"),
-    ("unit:十二楼", "房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
-    ("，。", "检索词“，。”里没有可以检索的文字或数字"),
-    ("", "请输入检索词，例如 recordkit search 电梯维修"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date:2024-13", "日期“2024-13”不存在：请检查年月日"),
+        ("date:昨天", "日期“昨天”无法识别：应写成 2024、2024-03 或 2024-03-15"),
+        ("unit:十二楼", "房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
+        ("，。", "检索词“，。”里没有可以检索的文字或数字"),
+        ("", "请输入检索词，例如 recordkit search 电梯维修"),
+    ],
+)
 def test_bad_queries(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, message: str) -> None:
     with pytest.raises(UsageError) as raised:
         search(ws, query)
     assert raised.value.message == message
 
 
-def test_incremental_add_change_remove(indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger,
-                                       tmp_path: Path) -> None:
+def test_incremental_add_change_remove(
+    indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
     again = update_index(ws, ledger)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     # add
-    file_documents(ws, ledger, tmp_path / "新扫描件", [("绿化.docx", "工程档案", None, "绿化养护合同", dt.date(2024, 4, 1),
-                                                      "草坪修剪与乔木养护。")])
+    file_documents(
+        ws,
+        ledger,
+        tmp_path / "新扫描件",
+        [("绿化.docx", "工程档案", None, "绿化养护合同", dt.date(2024, 4, 1), "草坪修剪与乔木养护。")],
+    )
     report = update_index(ws, ledger)
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 0, 0, 5)
     assert numbers(ws, "乔木") == ["GC-2024-00002"]
@@ -199,8 +228,9 @@ def test_incremental_add_change_remove(indexed: dict[str, ArchiveItem], ws: Work
     assert verify_index(ws, ledger).ok
 
 
-def test_verify_lists_missing_and_stale(indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger,
-                                        tmp_path: Path) -> None:
+def test_verify_lists_missing_and_stale(
+    indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
     from recordkit.archive.archivist import Archivist
     from recordkit.archive.rules import Metadata
 
@@ -213,8 +243,9 @@ def test_verify_lists_missing_and_stale(indexed: dict[str, ArchiveItem], ws: Wor
     assert verify_index(ws, ledger).ok
 
 
-def test_metadata_is_searchable_when_extraction_failed(ws: Workspace, ledger: Ledger, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metadata_is_searchable_when_extraction_failed(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recordkit.archive import extract
 
     def crash(*_: object) -> None:
@@ -231,23 +262,43 @@ def test_metadata_is_searchable_when_extraction_failed(ws: Workspace, ledger: Le
 
 
 def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
-    code = ("import sys; from recordkit.cli import main; sys.argv = ['recordkit', 'search', '梯维']\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-            "print(code, [m for m in ('jieba', 'onnxruntime', 'rapidocr_onnxruntime') if m in sys.modules])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; from recordkit.cli import main; sys.argv = ['recordkit', 'search', '梯维']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(code, [m for m in ('jieba', 'onnxruntime', 'rapidocr_onnxruntime') if m in sys.modules])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin"},
+    )
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
 
 
-def test_many_small_updates_are_merged_by_the_nightly_run(indexed: dict[str, ArchiveItem], ws: Workspace,
-                                                          ledger: Ledger, tmp_path: Path) -> None:
-    from recordkit.search.query import index_filed
+def test_many_small_updates_are_merged_by_the_nightly_run(
+    indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
     from recordkit.search.index import COMPACT_AFTER
+    from recordkit.search.query import index_filed
 
     for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
-        filed = file_documents(ws, ledger, tmp_path / f"批次{number}",
-                               [(f"巡检{number}.docx", "工程档案", None, f"水泵巡检{number}", dt.date(2024, 6, 1),
-                                 f"第{number}次水泵巡检，压力正常。")])
+        filed = file_documents(
+            ws,
+            ledger,
+            tmp_path / f"批次{number}",
+            [
+                (
+                    f"巡检{number}.docx",
+                    "工程档案",
+                    None,
+                    f"水泵巡检{number}",
+                    dt.date(2024, 6, 1),
+                    f"第{number}次水泵巡检，压力正常。",
+                )
+            ],
+        )
         index_filed(ws, ledger, filed.values())
     update_item(ws, ledger, FIRE, "档案员", title="消防泵房巡检")  # a change: its old postings are dead
     report = update_index(ws, ledger)  # the nightly run: merges the generations

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from recordkit.ledger.db import Ledger
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents
 
@@ -29,7 +29,12 @@ def test_search_table_and_exit_0(filed: Workspace, run_cli: Any) -> None:
     assert "找到 1 条" in result.stdout
     row = next(line for line in result.stdout.splitlines() if "GC-2024-00001" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")][:5] == [
-        "GC-2024-00001", "3号楼电梯维修记录", "工程档案", "", "2024-05-20"]
+        "GC-2024-00001",
+        "3号楼电梯维修记录",
+        "工程档案",
+        "",
+        "2024-05-20",
+    ]
     assert "电梯维修保养" in row
 
 
@@ -38,8 +43,13 @@ def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     assert result.exit_code == 0
     [hit] = json.loads(result.stdout)
     assert {key: hit[key] for key in ("archive_no", "title", "category", "unit", "date", "source_name")} == {
-        "archive_no": "HT-2025-00001", "title": "装修协议", "category": "合同协议档案", "unit": "3-2-1201",
-        "date": "2025-03-15", "source_name": "装修协议.docx"}
+        "archive_no": "HT-2025-00001",
+        "title": "装修协议",
+        "category": "合同协议档案",
+        "unit": "3-2-1201",
+        "date": "2025-03-15",
+        "source_name": "装修协议.docx",
+    }
     assert hit["path"] == "records/archive/合同协议档案/2025/HT-2025-00001_装修协议.docx"
     assert hit["score"] > 0
     assert "联系电话138****5678，身份证号110101********1233" in hit["snippet"]
@@ -66,13 +76,21 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     assert (result.exit_code, result.stdout.strip()) == (1, "[]")
 
 
-@pytest.mark.parametrize(("args", "code", "line"), [
-    (("search", "date:2024-13"), 2, "错误：日期“2024-13”不存在：请检查年月日"),
-    (("search", "梯维", "--limit", "0"), 2, "错误：--limit 至少为 1"),
-    (("search", "梯维", "--unit", "十二楼"), 2, "错误：房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
-])
-def test_bad_search_is_one_chinese_line(filed: Workspace, run_cli: Any, args: tuple[str, ...], code: int,
-                                        line: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "line"),
+    [
+        (("search", "date:2024-13"), 2, "错误：日期“2024-13”不存在：请检查年月日"),
+        (("search", "梯维", "--limit", "0"), 2, "错误：--limit 至少为 1"),
+        (
+            ("search", "梯维", "--unit", "十二楼"),
+            2,
+            "错误：房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201",
+        ),
+    ],
+)
+def test_bad_search_is_one_chinese_line(
+    filed: Workspace, run_cli: Any, args: tuple[str, ...], code: int, line: str
+) -> None:
     result = run_cli(*args)
     assert (result.exit_code, result.stderr.strip()) == (code, line)
 
@@ -100,8 +118,9 @@ def test_index_verify_table_json_and_exit_code(filed: Workspace, ledger: Ledger,
     assert "索引更新：新增 0 件，更新 1 件，删除 0 件，失败 0 件，耗时" in log
 
 
-def test_index_exits_1_when_an_item_failed(filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_index_exits_1_when_an_item_failed(
+    filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import datetime as dt
 
     from recordkit.archive import extract
@@ -110,11 +129,16 @@ def test_index_exits_1_when_an_item_failed(filed: Workspace, ledger: Ledger, run
         raise MemoryError("a hostile file")
 
     monkeypatch.setattr(extract, "_read", crash)
-    file_documents(filed, ledger, tmp_path / "新扫描件",
-                   [("水箱.docx", "工程档案", None, "水箱清洗记录", dt.date(2024, 7, 1), "二次供水水箱清洗。")])
+    file_documents(
+        filed,
+        ledger,
+        tmp_path / "新扫描件",
+        [("水箱.docx", "工程档案", None, "水箱清洗记录", dt.date(2024, 7, 1), "二次供水水箱清洗。")],
+    )
     result = run_cli("index")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，"
-                                     "请检查该文件（已按题名等信息索引）")
+    assert result.stderr.strip() == (
+        "索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件（已按题名等信息索引）"
+    )
     assert "新增 1 件" in result.stdout and "失败 1 件" in result.stdout
     assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)[0]["archive_no"] == "GC-2024-00002"

@@ -4,12 +4,12 @@ process, schema version and damage, and the watcher making a filed .docx searcha
 from __future__ import annotations
 
 import json
-import os
-import time
 import multiprocessing
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,10 @@ import pytest
 from recordkit.archive.archivist import Archivist
 from recordkit.archive.rules import Metadata
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
-from recordkit.search.query import search, update_index, verify_index
-from recordkit.search.index import LIVE_FOLDER, SearchIndex
-from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.search.index import LIVE_FOLDER, SearchIndex
+from recordkit.search.query import search, update_index, verify_index
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, write_docx
@@ -49,7 +49,9 @@ def _file_and_index(root: str, database_url: str, count: int) -> None:
     with open_ledger(workspace.database_url) as ledger:
         clerk = Archivist(workspace, ledger, word)
         for number in range(count):
-            path = write_docx(Path(root) / f"来件-{word}" / f"{word}{number}.docx", f"{word}第{number}份记录，电梯维修。")
+            path = write_docx(
+                Path(root) / f"来件-{word}" / f"{word}{number}.docx", f"{word}第{number}份记录，电梯维修。"
+            )
             clerk.file(path, Metadata(category="工程档案", title=f"{word}{number}"))
             update_index(workspace, ledger, lock_timeout=60)
 
@@ -69,16 +71,27 @@ def test_two_writers_at_once(tmp_path: Path, ledger_url: str) -> None:
 
 def test_a_writer_waits_for_the_lock_then_gives_a_clear_message(indexed: Workspace, ledger: Ledger) -> None:
     index = SearchIndex(indexed.records_subdir("index"))
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from recordkit.search.index import SearchIndex\n"
-        "with SearchIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"),
-        str(index.index_dir)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from recordkit.search.index import SearchIndex\n"
+                "with SearchIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"
+            ),
+            str(index.index_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with pytest.raises(ConflictError) as raised:
             update_index(indexed, ledger, lock_timeout=0.3)
-        assert raised.value.message == ("检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 0.3 秒仍未结束："
-                                        "请稍后再运行 recordkit index")
+        assert raised.value.message == (
+            "检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 0.3 秒仍未结束："
+            "请稍后再运行 recordkit index"
+        )
         assert hits(indexed, "梯维") == ["GC-2024-00001"]  # readers take no lock
         holder.send_signal(signal.SIGKILL)  # a killed holder's lock is released with it
         holder.wait(10)
@@ -110,12 +123,18 @@ with open_ledger(workspace.database_url) as ledger:
 """
 
 
-def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(indexed: Workspace, ledger: Ledger,
-                                                                     tmp_path: Path) -> None:
+def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(
+    indexed: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
     live = indexed.records_subdir("index") / LIVE_FOLDER
     before = {path.name for path in live.iterdir()}
-    done = subprocess.run([sys.executable, "-c", CRASH_IN_COMMIT, str(indexed.root), str(tmp_path / "水箱.docx")],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH_IN_COMMIT, str(indexed.root), str(tmp_path / "水箱.docx")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert {path.name for path in live.iterdir()} - before, "the killed writer had written its new segment"
     assert hits(indexed, "梯维") == ["GC-2024-00001"]  # the previous generation answers
@@ -145,11 +164,15 @@ print(answers)
 """
 
 
-def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, ledger: Ledger,
-                                                            tmp_path: Path) -> None:
+def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, ledger: Ledger, tmp_path: Path) -> None:
     stop = tmp_path / "stop"
-    searcher = subprocess.Popen([sys.executable, "-c", SEARCH_LOOP, str(indexed.root), str(stop)], cwd=REPO,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    searcher = subprocess.Popen(
+        [sys.executable, "-c", SEARCH_LOOP, str(indexed.root), str(stop)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(6):
             report = update_index(indexed, ledger, rebuild=True)
@@ -172,8 +195,10 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
 def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
     version_file = indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json"
     version_file.write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
-    message = ("检索索引的版本（0）与本程序（1）不符：请运行 recordkit index --rebuild 重建索引"
-               "（原索引不会被删除，重建期间仍可检索）")
+    message = (
+        "检索索引的版本（0）与本程序（1）不符：请运行 recordkit index --rebuild 重建索引"
+        "（原索引不会被删除，重建期间仍可检索）"
+    )
     with pytest.raises(IntegrityError) as raised:
         search(indexed, "梯维")
     assert raised.value.message == message
@@ -194,7 +219,9 @@ def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger
     result = run_cli("search", "梯维")
     assert result.exit_code == 9
     assert result.stderr.startswith("错误：检索索引已损坏，无法读取（")
-    assert result.stderr.strip().endswith("请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）")
+    assert result.stderr.strip().endswith(
+        "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+    )
     assert run_cli("index").exit_code == 9
     assert sorted(p.name for p in live.iterdir()) == before  # nothing deleted behind the clerk's back
     assert run_cli("index", "--rebuild").exit_code == 0
@@ -217,7 +244,9 @@ def test_the_watcher_makes_a_filed_docx_searchable_at_once(indexed: Workspace, l
     assert verify_index(indexed, ledger).ok
 
 
-def test_a_failing_index_never_stops_filing(indexed: Workspace, ledger: Ledger, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_index_never_stops_filing(
+    indexed: Workspace, ledger: Ledger, caplog: pytest.LogCaptureFixture
+) -> None:
     from recordkit.archive.watcher import InboxWatcher
 
     (indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json").write_text("{}", encoding="utf-8")

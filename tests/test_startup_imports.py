@@ -24,12 +24,12 @@ from recordkit.cli import app
 HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime")
 
 # argv[1]: JSON list of command paths; argv[2:]: modules to import first (the probe's self-check).
-_PROBE = """
+_PROBE = f"""
 import contextlib, importlib, io, json, sys
 for name in sys.argv[2:]:
     importlib.import_module(name)
 from recordkit.cli import app
-heavy = {heavy!r}
+heavy = {HEAVY_MODULES!r}
 results = []
 for path in json.loads(sys.argv[1]):
     out, err = io.StringIO(), io.StringIO()
@@ -42,7 +42,7 @@ for path in json.loads(sys.argv[1]):
     results.append({{"path": path, "exit": code, "help": out.getvalue(), "stderr": err.getvalue(),
                      "heavy": [name for name in heavy if name in sys.modules]}})
 print(json.dumps(results))
-""".format(heavy=HEAVY_MODULES)
+"""
 
 
 def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -64,7 +64,11 @@ def _run_helps(paths: list[tuple[str, ...]], preload: tuple[str, ...] = ()) -> d
     env["COLUMNS"] = "120"
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps([list(p) for p in paths]), *preload],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, f"the help probe crashed:\n{done.stderr}"
     return {tuple(result["path"]): result for result in json.loads(done.stdout)}

@@ -9,6 +9,8 @@ import pytest
 from docx import Document
 
 from recordkit.core.errors import NotFoundError
+from recordkit.documents.templates.build import build_all
+from recordkit.documents.templates.designs import all_designs, provided_variables
 from recordkit.documents.templates.engine import (
     ORIGIN_BUILTIN,
     ORIGIN_OFFICE,
@@ -17,13 +19,20 @@ from recordkit.documents.templates.engine import (
     TemplateLibrary,
     chinese_date,
 )
-from recordkit.documents.templates.build import build_all
-from recordkit.documents.templates.designs import all_designs, provided_variables
 
-WATER = {"物业服务中心": "幸福里物业服务中心", "小区": "幸福里小区", "日期": "2026年11月23日",
-         "业主姓名": "张伟", "房号": "3-2-1201", "楼栋": "3", "称呼": "尊敬的张伟业主",
-         "停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "11月25日8:00",
-         "恢复时间": "当日18:00"}
+WATER = {
+    "物业服务中心": "幸福里物业服务中心",
+    "小区": "幸福里小区",
+    "日期": "2026年11月23日",
+    "业主姓名": "张伟",
+    "房号": "3-2-1201",
+    "楼栋": "3",
+    "称呼": "尊敬的张伟业主",
+    "停水原因": "二次供水管网维修",
+    "停水范围": "3栋",
+    "停水时间": "11月25日8:00",
+    "恢复时间": "当日18:00",
+}
 
 
 def texts(path: Path) -> list[str]:
@@ -155,8 +164,9 @@ def test_table_rows_repeat_for_each_line(tmp_path: Path) -> None:
     row.cells[0].text = "{%tr endfor %}"
     document.paragraphs[-1]._p.getparent().remove(document.paragraphs[-1]._p)
     document.save(path)
-    out = Template.load(path).render_to(tmp_path / "o.docx", {"明细": [
-        {"月份": "2026-09", "金额": "337.93"}, {"月份": "2026-10", "金额": "337.93"}]})
+    out = Template.load(path).render_to(
+        tmp_path / "o.docx", {"明细": [{"月份": "2026-09", "金额": "337.93"}, {"月份": "2026-10", "金额": "337.93"}]}
+    )
     rows = [[cell.text for cell in r.cells] for r in Document(str(out)).tables[0].rows]
     assert rows == [["月份", "金额"], ["2026-09", "337.93"], ["2026-10", "337.93"]]
 

@@ -14,29 +14,30 @@ from pathlib import Path
 import pytest
 
 from recordkit.archive.archivist import Archivist, list_items
-from recordkit.demo.scans import write_scan
-from recordkit.ledger.db import Ledger
 from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
 from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.demo.scans import write_scan
+from recordkit.ledger.db import Ledger
+from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_ws as ws
 from tests.archive_helpers import tree
-from tests.archive_helpers import archive_ledger as ledger, archive_ws as ws  # noqa: F401  (fixtures)
 
 # -- the rule, as a plain function of what was seen and when -------------------------------------
 
 
 def test_a_file_is_stable_once_unchanged_for_the_window() -> None:
     tracker = FileStabilityTracker(window=2.0)
-    assert tracker.observe("a.pdf", 100, 1, now=10.0) is False      # first sight
-    assert tracker.observe("a.pdf", 100, 1, now=11.9) is False      # not long enough
-    assert tracker.observe("a.pdf", 100, 1, now=12.0) is True       # two seconds unchanged
+    assert tracker.observe("a.pdf", 100, 1, now=10.0) is False  # first sight
+    assert tracker.observe("a.pdf", 100, 1, now=11.9) is False  # not long enough
+    assert tracker.observe("a.pdf", 100, 1, now=12.0) is True  # two seconds unchanged
     assert tracker.seconds_to_next(12.0) == 0.0
 
 
 def test_a_growing_or_touched_file_starts_the_window_again() -> None:
     tracker = FileStabilityTracker(window=2.0)
     tracker.observe("scan.tif", 10, 1, now=0.0)
-    assert tracker.observe("scan.tif", 20, 2, now=1.5) is False     # grew
-    assert tracker.observe("scan.tif", 20, 3, now=3.0) is False     # same size, new mtime
+    assert tracker.observe("scan.tif", 20, 2, now=1.5) is False  # grew
+    assert tracker.observe("scan.tif", 20, 3, now=3.0) is False  # same size, new mtime
     assert tracker.seconds_to_next(3.0) == 2.0
     assert tracker.observe("scan.tif", 20, 3, now=4.9) is False
     assert tracker.observe("scan.tif", 20, 3, now=5.0) is True
@@ -78,8 +79,9 @@ def _watcher(ws: Workspace, ledger: Ledger, window: float, clock: FakeClock) -> 
     return InboxWatcher(Archivist(slow, ledger, "归档服务"), clock=clock)
 
 
-def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_files(ws: Workspace,
-                                                                                 ledger: Ledger) -> None:
+def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_files(
+    ws: Workspace, ledger: Ledger
+) -> None:
     done = write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
     growing = inbox(ws) / "正在扫描.tif"
     growing.write_bytes(b"II*\x00")
@@ -96,7 +98,9 @@ def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_file
     outcomes = watcher.run_once(sleep=scanner_keeps_writing)
     assert [(o.source, o.status) for o in outcomes] == [("3-2-1201_产权证明_20261102.pdf", "filed")]
     assert not done.exists()
-    assert tree(inbox(ws)) == sorted([".DS_Store", "Thumbs.db", "~$合同.docx", "大图.pdf.part", "扫描.tmp", "正在扫描.tif"])
+    assert tree(inbox(ws)) == sorted(
+        [".DS_Store", "Thumbs.db", "~$合同.docx", "大图.pdf.part", "扫描.tmp", "正在扫描.tif"]
+    )
 
 
 def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Ledger) -> None:
@@ -110,8 +114,9 @@ def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Le
     assert [o.status for o in watcher.check(set())] == ["filed"]
 
 
-def test_an_error_in_one_file_never_stops_the_service(ws: Workspace, ledger: Ledger,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_in_one_file_never_stops_the_service(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
     write_scan(inbox(ws) / "坏的那个.pdf", 2)
     watcher = _watcher(ws, ledger, 0, FakeClock())
@@ -125,11 +130,12 @@ def test_an_error_in_one_file_never_stops_the_service(ws: Workspace, ledger: Led
     monkeypatch.setattr(watcher.archivist, "_prepare", flaky)
     first = watcher.check(set(watcher.scan()))
     assert [o.status for o in first] == ["filed"]
-    assert (inbox(ws) / "坏的那个.pdf").exists()         # retried later, not lost
+    assert (inbox(ws) / "坏的那个.pdf").exists()  # retried later, not lost
     watcher.check(set(watcher.scan()))
-    last = watcher.check(set(watcher.scan()))           # the third failure: quarantined with a note
+    last = watcher.check(set(watcher.scan()))  # the third failure: quarantined with a note
     assert [(o.status, o.reason) for o in last] == [
-        ("quarantined", "归档时多次出错（RuntimeError），详情见 records/logs/watch.log")]
+        ("quarantined", "归档时多次出错（RuntimeError），详情见 records/logs/watch.log")
+    ]
     assert not (inbox(ws) / "坏的那个.pdf").exists()
     assert len(list(ws.root.joinpath("records", "quarantine").glob("*坏的那个.pdf.原因.txt"))) == 1
 
@@ -162,10 +168,18 @@ def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untype
 
 def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
-    env |= {"RECORDKIT_HOME": str(ws.root), "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
-            "RECORDKIT_OPERATOR": "归档服务"}
-    service = subprocess.Popen([sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env |= {
+        "RECORDKIT_HOME": str(ws.root),
+        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
+        "RECORDKIT_OPERATOR": "归档服务",
+    }
+    service = subprocess.Popen(
+        [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
         archived = ws.root / "records" / "archive" / "业主档案" / "2026" / "YZ-2026-00001_产权证明.pdf"
@@ -186,12 +200,13 @@ def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace
     generated = ws.root / "records" / "generated" / "2026" / "11"
     generated.mkdir(parents=True)
     Document().save(generated / "停水通知_3栋.docx")
-    on = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_FILE_GENERATED": "true",
-                                          "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    on = open_workspace(
+        ws.root, environ={"RECORDKIT_ARCHIVE_FILE_GENERATED": "true", "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"}
+    )
     watcher = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())
     assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
-    assert watcher.check(set(watcher.scan())) == []                      # settled: not hashed again
-    assert (generated / "停水通知_3栋.docx").exists()                    # the document stays where it is
+    assert watcher.check(set(watcher.scan())) == []  # settled: not hashed again
+    assert (generated / "停水通知_3栋.docx").exists()  # the document stays where it is
     again = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())  # a restart
     assert [o.status for o in again.check(set(again.scan()))] == ["already_filed"]
     assert [i.title for i in list_items(ledger)] == ["停水通知 3栋"]

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.ledger import journal
-
-from recordkit.workorders import orders as workorders
 from recordkit.core.config import WorkOrderLimitSettings, WorkOrderSettings
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.owners.roster import import_owners
 from recordkit.core.dates import Month
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.owners.roster import import_owners
+from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 
@@ -37,8 +36,9 @@ def estate(ledger: Ledger, tmp_path: Path) -> Ledger:
     return ledger
 
 
-def add(ledger: Ledger, at: str, kind: str = "报修", category: str = "水电", unit: str | None = "3-2-1201",
-        **extra: str) -> workorders.WorkOrder:
+def add(
+    ledger: Ledger, at: str, kind: str = "报修", category: str = "水电", unit: str | None = "3-2-1201", **extra: str
+) -> workorders.WorkOrder:
     request = OrderRequest(kind, category, extra.pop("desc", "厨房水管漏水"), unit, at=at, **extra)
     return workorders.add(ledger, SETTINGS, CLERK, request, now=NOW)
 
@@ -51,7 +51,9 @@ def _journal_size(ledger: Ledger) -> int:
 # -- pure decisions ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["2026-10-03 09:15", "2026/10/3 9:15", "2026年10月3日 9:15", "２０２６-１０-０３　０９：１５"])
+@pytest.mark.parametrize(
+    "text", ["2026-10-03 09:15", "2026/10/3 9:15", "2026年10月3日 9:15", "２０２６-１０-０３　０９：１５"]
+)
 def test_parse_when_accepts_the_office_spellings(text: str) -> None:
     assert workorders.parse_when(text) == dt.datetime(2026, 10, 3, 9, 15)
 
@@ -77,20 +79,60 @@ def test_limits_come_from_the_settings_with_builtin_defaults() -> None:
 def test_month_figures_on_a_hand_made_month(estate: Ledger) -> None:
     records = [
         # September: one finished in October on time, one still open at October's end (overdue).
-        WorkOrderRecord("报修", "水电", "卫生间漏水", t("2026-09-30 20:00"), "1-1-101", assignee="刘师傅",
-                        assigned_at=t("2026-09-30 21:00"), closed_at=t("2026-10-01 10:00"), result="已修好",
-                        visited_at=t("2026-10-02 09:00"), satisfaction="满意"),
+        WorkOrderRecord(
+            "报修",
+            "水电",
+            "卫生间漏水",
+            t("2026-09-30 20:00"),
+            "1-1-101",
+            assignee="刘师傅",
+            assigned_at=t("2026-09-30 21:00"),
+            closed_at=t("2026-10-01 10:00"),
+            result="已修好",
+            visited_at=t("2026-10-02 09:00"),
+            satisfaction="满意",
+        ),
         WorkOrderRecord("报修", "门窗", "单元门闭门器坏", t("2026-09-28 09:00"), None, "1栋1单元"),
         # October.
-        WorkOrderRecord("报修", "电梯", "电梯困人", t("2026-10-03 09:15"), "3-2-1201", assignee="电梯公司",
-                        assigned_at=t("2026-10-03 09:30"), closed_at=t("2026-10-03 11:00"), result="已解救",
-                        visited_at=t("2026-10-04 10:00"), satisfaction="基本满意"),
-        WorkOrderRecord("报修", "电梯", "电梯异响", t("2026-10-10 08:00"), "3-2-1201", assignee="电梯公司",
-                        assigned_at=t("2026-10-10 09:00"), closed_at=t("2026-10-12 08:00"), result="更换导靴",
-                        visited_at=t("2026-11-01 10:00"), satisfaction="不满意"),  # closed late (24 h)
-        WorkOrderRecord("投诉", "噪音", "楼上装修噪音", t("2026-10-05 22:00"), "1-1-102", assignee="秩序部",
-                        assigned_at=t("2026-10-05 22:10"), closed_at=t("2026-10-05 23:00"), result="已劝止",
-                        visited_at=t("2026-10-06 09:00"), satisfaction="不满意"),
+        WorkOrderRecord(
+            "报修",
+            "电梯",
+            "电梯困人",
+            t("2026-10-03 09:15"),
+            "3-2-1201",
+            assignee="电梯公司",
+            assigned_at=t("2026-10-03 09:30"),
+            closed_at=t("2026-10-03 11:00"),
+            result="已解救",
+            visited_at=t("2026-10-04 10:00"),
+            satisfaction="基本满意",
+        ),
+        WorkOrderRecord(
+            "报修",
+            "电梯",
+            "电梯异响",
+            t("2026-10-10 08:00"),
+            "3-2-1201",
+            assignee="电梯公司",
+            assigned_at=t("2026-10-10 09:00"),
+            closed_at=t("2026-10-12 08:00"),
+            result="更换导靴",
+            visited_at=t("2026-11-01 10:00"),
+            satisfaction="不满意",
+        ),  # closed late (24 h)
+        WorkOrderRecord(
+            "投诉",
+            "噪音",
+            "楼上装修噪音",
+            t("2026-10-05 22:00"),
+            "1-1-102",
+            assignee="秩序部",
+            assigned_at=t("2026-10-05 22:10"),
+            closed_at=t("2026-10-05 23:00"),
+            result="已劝止",
+            visited_at=t("2026-10-06 09:00"),
+            satisfaction="不满意",
+        ),
         WorkOrderRecord("投诉", "噪音", "楼上又装修", t("2026-10-20 21:00"), "1-1-102"),  # repeat; overdue at end
         WorkOrderRecord("投诉", "卫生", "垃圾未清", t("2026-10-31 23:00"), "1-1-101"),  # within limits at end
         # November: not October's.
@@ -103,9 +145,18 @@ def test_month_figures_on_a_hand_made_month(estate: Ledger) -> None:
         october = workorders.month_figures(conn, Month(2026, 10), SETTINGS)
         detail = [order.number for order in workorders.orders_in_month(conn, Month(2026, 10))]
     assert october == workorders.WorkOrderMonth(
-        period="2026-10", opened={("报修", "电梯"): 2, ("投诉", "噪音"): 2, ("投诉", "卫生"): 1},
-        closed=4, closed_on_time=3, visited=3, satisfied=1, fairly_satisfied=1, dissatisfied=1,
-        repeat_complaints=1, open_at_end=3, overdue_at_end=2)
+        period="2026-10",
+        opened={("报修", "电梯"): 2, ("投诉", "噪音"): 2, ("投诉", "卫生"): 1},
+        closed=4,
+        closed_on_time=3,
+        visited=3,
+        satisfied=1,
+        fairly_satisfied=1,
+        dissatisfied=1,
+        repeat_complaints=1,
+        open_at_end=3,
+        overdue_at_end=2,
+    )
     assert october.opened_total == 5 and october.opened_of_type("投诉") == 3
     assert october.satisfaction_rate == pytest.approx(2 / 3) and october.on_time_rate == 0.75
     assert october.opened_by_category()["电梯"] == 2 and october.opened_by_category()["其他"] == 0
@@ -119,12 +170,25 @@ def test_month_figures_on_a_hand_made_month(estate: Ledger) -> None:
     water = by_category[("报修", "水电")]  # reported in September, finished and visited in October
     assert (water.opened, water.closed, water.closed_on_time, water.visited, water.satisfied) == (0, 1, 1, 1, 1)
     assert by_category[("投诉", "卫生")].opened == 1 and by_category[("报修", "门窗")].opened == 0
-    for field in ("closed", "closed_on_time", "visited", "satisfied", "fairly_satisfied", "dissatisfied",
-                  "repeat_complaints"):
+    for field in (
+        "closed",
+        "closed_on_time",
+        "visited",
+        "satisfied",
+        "fairly_satisfied",
+        "dissatisfied",
+        "repeat_complaints",
+    ):
         assert sum(getattr(r, field) for r in by_category.values()) == getattr(october, field), field
     assert {k: r.opened for k, r in by_category.items() if r.opened} == october.opened
-    assert detail == ["GD2026-000002", "GD2026-000003", "GD2026-000004", "GD2026-000005", "GD2026-000006",
-                      "GD2026-000007"]
+    assert detail == [
+        "GD2026-000002",
+        "GD2026-000003",
+        "GD2026-000004",
+        "GD2026-000005",
+        "GD2026-000006",
+        "GD2026-000007",
+    ]
     with estate.read() as conn:
         empty = workorders.month_figures(conn, Month(2025, 1), SETTINGS)
     assert empty == workorders.WorkOrderMonth("2025-01", {}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -219,9 +283,9 @@ def test_the_phone_is_masked_on_screen_and_in_the_journal(estate: Ledger) -> Non
 
 
 def test_overdue_orders_at_a_fixed_moment(estate: Ledger) -> None:
-    lift = add(estate, "2026-10-03 09:00", category="电梯", desc="电梯困人")      # respond 11:00, close 10-04 09:00
-    door = add(estate, "2026-10-03 09:00", category="门窗", desc="窗户关不上")    # respond 10-04 09:00, close 10-06 09:00
-    water = add(estate, "2026-10-03 09:00", category="水电", desc="停水")         # respond 13:00, close 10-04 09:00
+    lift = add(estate, "2026-10-03 09:00", category="电梯", desc="电梯困人")  # respond 11:00, close 10-04 09:00
+    door = add(estate, "2026-10-03 09:00", category="门窗", desc="窗户关不上")  # respond 10-04 09:00, close 10-06 09:00
+    water = add(estate, "2026-10-03 09:00", category="水电", desc="停水")  # respond 13:00, close 10-04 09:00
     workorders.assign(estate, CLERK, water.number, "刘师傅", "2026-10-03 10:00", now=NOW)
     at = t("2026-10-03 12:00")
     overdue = workorders.list_orders(estate, OrderFilter(overdue=True), as_of=at)
@@ -229,7 +293,10 @@ def test_overdue_orders_at_a_fixed_moment(estate: Ledger) -> None:
     at = t("2026-10-05 09:00")
     overdue = workorders.list_orders(estate, OrderFilter(overdue=True), as_of=at)
     assert [(o.number, o.timeliness(at)) for o in overdue] == [
-        (lift.number, "派工超时、完成超时"), (door.number, "派工超时"), (water.number, "完成超时")]
+        (lift.number, "派工超时、完成超时"),
+        (door.number, "派工超时"),
+        (water.number, "完成超时"),
+    ]
     late = workorders.close(estate, CLERK, water.number, "已修复", "2026-10-05 10:00", now=NOW)
     assert late.closed_late is True and late.timeliness(NOW) == "超时完成"
     assert [o.number for o in workorders.list_orders(estate, OrderFilter(open_only=True))] == [lift.number, door.number]
@@ -237,8 +304,9 @@ def test_overdue_orders_at_a_fixed_moment(estate: Ledger) -> None:
 
 def test_the_close_limit_is_fixed_when_the_order_is_opened(estate: Ledger) -> None:
     strict = WorkOrderSettings(limits=(WorkOrderLimitSettings("水电", 1, 2),))
-    order = workorders.add(estate, strict, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101", at="2026-10-03 09:00"),
-                           now=NOW)
+    order = workorders.add(
+        estate, strict, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101", at="2026-10-03 09:00"), now=NOW
+    )
     assert (order.respond_by, order.close_by) == (t("2026-10-03 10:00"), t("2026-10-03 11:00"))
     # Later settings do not move it: the month's figures stay as they were.
     assert workorders.get_order(estate, order.number).close_by == t("2026-10-03 11:00")
@@ -258,10 +326,17 @@ def test_a_repeat_complaint_is_marked(estate: Ledger) -> None:
     later = add(estate, "2026-10-20 12:00", kind="投诉", category="门窗", unit="3-2-1201", desc="门窗")
     assert later.repeat_of is None
     with estate.write() as conn:
-        numbers = workorders.add_many(conn, SETTINGS, CLERK, [
-            WorkOrderRecord("投诉", "门窗", "又是门窗", t("2026-11-20 13:00"), "3-2-1201"),  # 31 days later
-            WorkOrderRecord("投诉", "门窗", "门窗第三次", t("2026-11-25 09:00"), "3-2-1201"),  # repeats the batch's first
-        ])
+        numbers = workorders.add_many(
+            conn,
+            SETTINGS,
+            CLERK,
+            [
+                WorkOrderRecord("投诉", "门窗", "又是门窗", t("2026-11-20 13:00"), "3-2-1201"),  # 31 days later
+                WorkOrderRecord(
+                    "投诉", "门窗", "门窗第三次", t("2026-11-25 09:00"), "3-2-1201"
+                ),  # repeats the batch's first
+            ],
+        )
     marks = [workorders.get_order(estate, n).repeat_of for n in numbers]
     assert marks == [None, numbers[0]]
     listed = workorders.list_orders(estate, OrderFilter(type="投诉", unit="1-1-102", category="噪音"))
@@ -273,7 +348,8 @@ def test_list_by_month_type_category_and_unit(estate: Ledger) -> None:
     october = add(estate, "2026-10-01 00:00", unit="1-1-101")
     add(estate, "2026-10-02 08:00", kind="投诉", category="卫生", unit="3-2-1201")
     assert [o.number for o in workorders.list_orders(estate, OrderFilter(month=Month(2026, 10), type="报修"))] == [
-        october.number]
+        october.number
+    ]
     assert len(workorders.list_orders(estate, OrderFilter(unit="1栋1单元101"))) == 2
     assert len(workorders.list_orders(estate, OrderFilter(category="卫生"))) == 1
     with pytest.raises(ValidationError, match="工单类别“漏水”无效"):
@@ -286,8 +362,9 @@ def test_list_by_month_type_category_and_unit(estate: Ledger) -> None:
 def _add_five(url: str) -> None:
     with open_ledger(url) as ledger:
         for _ in range(5):
-            workorders.add(ledger, SETTINGS, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101",
-                                                                 at="2026-10-03 09:00"), now=NOW)
+            workorders.add(
+                ledger, SETTINGS, CLERK, OrderRequest("报修", "水电", "漏水", "1-1-101", at="2026-10-03 09:00"), now=NOW
+            )
 
 
 def test_two_clerks_adding_at_once_get_distinct_gap_free_numbers(ledger_url: str, tmp_path: Path) -> None:
@@ -309,8 +386,11 @@ def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
     from recordkit.core.errors import ConfigError
 
     config = tmp_path / "recordkit.toml"
-    config.write_text('[workorders]\nrepeat_days = 14\n\n[[workorders.limits]]\ncategory = "电梯"\n'
-                      'response_hours = 1\nclose_hours = 12\n', encoding="utf-8")
+    config.write_text(
+        '[workorders]\nrepeat_days = 14\n\n[[workorders.limits]]\ncategory = "电梯"\n'
+        "response_hours = 1\nclose_hours = 12\n",
+        encoding="utf-8",
+    )
     settings = load_settings(config, environ={"RECORDKIT_WORKORDERS_PREFIX": "WX"}).workorders
     assert (settings.prefix, settings.repeat_days) == ("WX", 14)
     assert workorders.limits_for(settings, "电梯") == (1, 12)
@@ -320,17 +400,25 @@ def test_limits_are_read_from_recordkit_toml(tmp_path: Path) -> None:
         load_settings(config, environ={})
 
 
-@pytest.mark.parametrize(("limit", "message"), [
-    (WorkOrderLimitSettings("燃气", 1, 2), "类别“燃气”无效"),
-    (WorkOrderLimitSettings("电梯", 0, 2), "response_hours 和 close_hours 都应为正整数"),
-    (WorkOrderLimitSettings("电梯", 30, 24), "派工时限 30 小时长于完成时限 24 小时"),
-])
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        (WorkOrderLimitSettings("燃气", 1, 2), "类别“燃气”无效"),
+        (WorkOrderLimitSettings("电梯", 0, 2), "response_hours 和 close_hours 都应为正整数"),
+        (WorkOrderLimitSettings("电梯", 30, 24), "派工时限 30 小时长于完成时限 24 小时"),
+    ],
+)
 def test_unusable_limits_are_a_config_error(estate: Ledger, limit: WorkOrderLimitSettings, message: str) -> None:
     from recordkit.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match=message):
-        workorders.add(estate, WorkOrderSettings(limits=(limit,)), CLERK,
-                       OrderRequest("报修", "电梯", "困人", "1-1-101", at="2026-10-03 09:00"), now=NOW)
+        workorders.add(
+            estate,
+            WorkOrderSettings(limits=(limit,)),
+            CLERK,
+            OrderRequest("报修", "电梯", "困人", "1-1-101", at="2026-10-03 09:00"),
+            now=NOW,
+        )
     assert workorders.list_orders(estate) == []
 
 
@@ -343,8 +431,10 @@ def test_a_backdated_complaint_marks_the_later_one_as_its_repeat(estate: Ledger)
     assert workorders.get_order(estate, later.number).repeat_of == earlier.number
     with estate.read() as conn:
         assert journal.verify(conn).ok
-        assert [e.action for e in journal.recent(conn, 5, entity_key=later.number)] == ["workorder.repeat",
-                                                                                        "workorder.add"]
+        assert [e.action for e in journal.recent(conn, 5, entity_key=later.number)] == [
+            "workorder.repeat",
+            "workorder.add",
+        ]
     # More than 30 days before: no mark.
     add(estate, "2026-09-01 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
     assert workorders.get_order(estate, earlier.number).repeat_of is None

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit.workorders import logbook as workorder_logbook
 from recordkit.core.config import WorkOrderSettings
 from recordkit.core.errors import ValidationError
-from recordkit.owners.roster import import_owners
-from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import open_ledger
+from recordkit.owners.roster import import_owners
+from recordkit.workorders import logbook as workorder_logbook
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, write_logbook
 
@@ -40,49 +40,106 @@ def lines(result: Any) -> list[str]:
 
 
 def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
-    added = run_cli("workorder", "add", "--type", "报修", "--unit", "3栋2单元1201", "--category", "电梯",
-                    "--desc", "电梯异响", "--reported-by", "李秀英", "--phone", "13987654321",
-                    "--at", "2026-10-03 09:15")
+    added = run_cli(
+        "workorder",
+        "add",
+        "--type",
+        "报修",
+        "--unit",
+        "3栋2单元1201",
+        "--category",
+        "电梯",
+        "--desc",
+        "电梯异响",
+        "--reported-by",
+        "李秀英",
+        "--phone",
+        "13987654321",
+        "--at",
+        "2026-10-03 09:15",
+    )
     assert added.exit_code == 0, added.output
-    assert lines(added) == ["已登记工单 GD2026-000001：报修 · 电梯，3-2-1201，报修时间 2026-10-03 09:15",
-                            "时限：2026-10-03 11:15 前派工，2026-10-04 09:15 前完成"]
+    assert lines(added) == [
+        "已登记工单 GD2026-000001：报修 · 电梯，3-2-1201，报修时间 2026-10-03 09:15",
+        "时限：2026-10-03 11:15 前派工，2026-10-04 09:15 前完成",
+    ]
     assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "电梯公司", "--at", "2026-10-03 12:00")
-    assert lines(assigned) == ["工单 GD2026-000001 已派给 电梯公司（2026-10-03 12:00）",
-                               "派工超时：应在 2026-10-03 11:15 前派工"]
+    assert lines(assigned) == [
+        "工单 GD2026-000001 已派给 电梯公司（2026-10-03 12:00）",
+        "派工超时：应在 2026-10-03 11:15 前派工",
+    ]
     closed = run_cli("workorder", "close", "GD2026-000001", "--result", "更换导靴", "--at", "2026-10-04 10:00")
-    assert lines(closed) == ["工单 GD2026-000001 已完成（2026-10-04 10:00），超时完成（时限 2026-10-04 09:15）：更换导靴",
-                             "请回访：recordkit workorder visit GD2026-000001 --satisfaction 满意"]
-    visited = run_cli("workorder", "visit", "GD2026-000001", "--satisfaction", "不满意", "--notes", "修得太慢",
-                      "--at", "2026-10-05 09:00")
+    assert lines(closed) == [
+        "工单 GD2026-000001 已完成（2026-10-04 10:00），超时完成（时限 2026-10-04 09:15）：更换导靴",
+        "请回访：recordkit workorder visit GD2026-000001 --satisfaction 满意",
+    ]
+    visited = run_cli(
+        "workorder",
+        "visit",
+        "GD2026-000001",
+        "--satisfaction",
+        "不满意",
+        "--notes",
+        "修得太慢",
+        "--at",
+        "2026-10-05 09:00",
+    )
     assert lines(visited) == ["工单 GD2026-000001 已回访（2026-10-05 09:00）：不满意，修得太慢"]
     shown = run_cli("workorder", "show", "GD2026-000001")
     assert lines(shown) == [
-        "工单编号：GD2026-000001", "类型：报修 · 电梯", "房号/地点：3-2-1201", "内容：电梯异响",
-        "报修人：李秀英 139****4321", "报修时间：2026-10-03 09:15（测试员 登记）", "状态：已回访",
+        "工单编号：GD2026-000001",
+        "类型：报修 · 电梯",
+        "房号/地点：3-2-1201",
+        "内容：电梯异响",
+        "报修人：李秀英 139****4321",
+        "报修时间：2026-10-03 09:15（测试员 登记）",
+        "状态：已回访",
         "时限：2026-10-03 11:15 前派工，2026-10-04 09:15 前完成；超时完成",
-        "派工：电梯公司（2026-10-03 12:00）", "完成：2026-10-04 10:00：更换导靴",
-        "回访：2026-10-05 09:00：不满意，修得太慢", "重复投诉：否"]
+        "派工：电梯公司（2026-10-03 12:00）",
+        "完成：2026-10-04 10:00：更换导靴",
+        "回访：2026-10-05 09:00：不满意，修得太慢",
+        "重复投诉：否",
+    ]
     private = run_cli("workorder", "show", "GD2026-000001", "--show-private")
     assert "报修人：李秀英 13987654321" in lines(private)
     assert "13987654321" not in run_cli("workorder", "list").output
     assert run_cli("journal", "verify").exit_code == 0
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("add", "--type", "维修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水"), 5,
-     "错误：工单类型“维修”无效，应为 报修、投诉 之一"),
-    (("add", "--type", "报修", "--category", "水电", "--desc", "漏水"), 2,
-     "错误：请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂"),
-    (("add", "--type", "报修", "--unit", "9-9-909", "--category", "水电", "--desc", "漏水"), 6,
-     "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，公共区域请用 --place"),
-    (("add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水", "--at", "昨天"), 5,
-     "错误：报修时间“昨天”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻"),
-    (("close", "GD2026-000009", "--result", "已修"), 6,
-     "错误：没有编号为 GD2026-000009 的工单：请用 recordkit workorder list 查看"),
-    (("list", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
-])
-def test_bad_commands_say_what_to_do(estate: Workspace, run_cli: Any, args: tuple[str, ...], code: int,
-                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ("add", "--type", "维修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水"),
+            5,
+            "错误：工单类型“维修”无效，应为 报修、投诉 之一",
+        ),
+        (
+            ("add", "--type", "报修", "--category", "水电", "--desc", "漏水"),
+            2,
+            "错误：请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂",
+        ),
+        (
+            ("add", "--type", "报修", "--unit", "9-9-909", "--category", "水电", "--desc", "漏水"),
+            6,
+            "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，公共区域请用 --place",
+        ),
+        (
+            ("add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水", "--at", "昨天"),
+            5,
+            "错误：报修时间“昨天”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻",
+        ),
+        (
+            ("close", "GD2026-000009", "--result", "已修"),
+            6,
+            "错误：没有编号为 GD2026-000009 的工单：请用 recordkit workorder list 查看",
+        ),
+        (("list", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
+    ],
+)
+def test_bad_commands_say_what_to_do(
+    estate: Workspace, run_cli: Any, args: tuple[str, ...], code: int, message: str
+) -> None:
     result = run_cli("workorder", *args)
     assert result.exit_code == code, result.output
     assert result.output.splitlines()[-1] == message
@@ -90,21 +147,51 @@ def test_bad_commands_say_what_to_do(estate: Workspace, run_cli: Any, args: tupl
 
 
 def test_state_errors_are_conflicts(estate: Workspace, run_cli: Any) -> None:
-    run_cli("workorder", "add", "--type", "投诉", "--place", "1栋大堂", "--category", "卫生", "--desc", "地面脏",
-            "--at", "2026-10-03 09:15")
+    run_cli(
+        "workorder",
+        "add",
+        "--type",
+        "投诉",
+        "--place",
+        "1栋大堂",
+        "--category",
+        "卫生",
+        "--desc",
+        "地面脏",
+        "--at",
+        "2026-10-03 09:15",
+    )
     result = run_cli("workorder", "visit", "GD2026-000001", "--satisfaction", "满意")
     assert (result.exit_code, lines(result)[-1]) == (
-        8, "错误：工单 GD2026-000001 尚未完成（现为待派工），不能回访：完成后再回访")
+        8,
+        "错误：工单 GD2026-000001 尚未完成（现为待派工），不能回访：完成后再回访",
+    )
     result = run_cli("workorder", "close", "GD2026-000001", "--result", "已清扫")
     assert (result.exit_code, lines(result)[-1]) == (
-        8, "错误：工单 GD2026-000001 尚未派工，不能完工：请先运行 recordkit workorder assign GD2026-000001 --to 维修工姓名")
+        8,
+        "错误：工单 GD2026-000001 尚未派工，不能完工：请先运行 recordkit workorder assign GD2026-000001 --to 维修工姓名",
+    )
 
 
 def test_list_overdue_and_json(estate: Workspace, run_cli: Any) -> None:
-    for args in (("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "夜间装修", "--at", "2026-10-05 22:00"),
-                 ("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "又在装修", "--at", "2026-10-20 21:00"),
-                 ("--type", "报修", "--unit", "1-1-101", "--category", "门窗", "--desc", "门锁坏", "--phone", "13812345678",
-                  "--at", "2026-10-31 09:00")):
+    for args in (
+        ("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "夜间装修", "--at", "2026-10-05 22:00"),
+        ("--type", "投诉", "--unit", "1-1-102", "--category", "噪音", "--desc", "又在装修", "--at", "2026-10-20 21:00"),
+        (
+            "--type",
+            "报修",
+            "--unit",
+            "1-1-101",
+            "--category",
+            "门窗",
+            "--desc",
+            "门锁坏",
+            "--phone",
+            "13812345678",
+            "--at",
+            "2026-10-31 09:00",
+        ),
+    ):
         assert run_cli("workorder", "add", *args).exit_code == 0
     repeat = run_cli("workorder", "show", "GD2026-000002")
     assert "重复投诉：是（前次 GD2026-000001）" in lines(repeat)
@@ -118,7 +205,8 @@ def test_list_overdue_and_json(estate: Workspace, run_cli: Any) -> None:
     assert [(o["number"], o["overdue"], o["repeat"], o["phone"]) for o in listed] == [
         ("GD2026-000001", ["派工超时", "完成超时"], False, None),
         ("GD2026-000002", ["派工超时", "完成超时"], True, None),
-        ("GD2026-000003", [], False, "138****5678")]
+        ("GD2026-000003", [], False, "138****5678"),
+    ]
     private = json.loads(run_cli("workorder", "list", "--unit", "1-1-101", "--json", "--show-private").output)
     assert [o["phone"] for o in private] == ["13812345678"]
 
@@ -135,7 +223,8 @@ def test_import_the_logbook(estate: Workspace, run_cli: Any, tmp_path: Path) -> 
     assert [(o["number"], o["unit"], o["place"], o["status"], o["satisfaction"], o["overdue"]) for o in listed] == [
         ("GD2026-000001", "1-1-101", None, "已回访", "满意", []),
         ("GD2026-000002", "3-2-1201", None, "已回访", "基本满意", []),
-        ("GD2026-000003", None, "3栋大堂", "处理中", None, ["完成超时"])]
+        ("GD2026-000003", None, "3栋大堂", "处理中", None, ["完成超时"]),
+    ]
     assert listed[1]["opened_at"] == "2026-09-10 22:15" and listed[0]["phone"] == "13812345678"
     assert listed[0]["visit_notes"] == "业主表示满意"
     # A second import of the same book is refused, row by row; nothing doubles.
@@ -145,10 +234,13 @@ def test_import_the_logbook(estate: Workspace, run_cli: Any, tmp_path: Path) -> 
     assert _count(estate, "work_orders") == 3
 
 
-def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(estate: Workspace, run_cli: Any,
-                                                                  tmp_path: Path) -> None:
+def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
     journal_before = _count(estate, "journal")
-    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "坏.xlsx", [*LOGBOOK_ROWS, *BAD_LOGBOOK_ROWS])))
+    result = run_cli(
+        "workorder", "import", str(write_logbook(tmp_path / "坏.xlsx", [*LOGBOOK_ROWS, *BAD_LOGBOOK_ROWS]))
+    )
     assert result.exit_code == 5
     assert lines(result) == [
         "错误：坏.xlsx 有 3 处错误，没有导入任何工单",
@@ -161,11 +253,58 @@ def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(estate: Workspac
 
 def test_logbook_cell_checks(tmp_path: Path) -> None:
     bad = [
-        ["报修", None, None, "水电", "漏水", None, "12345", "2026-09-02 08:30", None, None, None, None, None, None, None],
+        [
+            "报修",
+            None,
+            None,
+            "水电",
+            "漏水",
+            None,
+            "12345",
+            "2026-09-02 08:30",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
         ["投诉", "1-1-101", None, None, None, None, None, None, None, None, None, None, None, None, None],
-        ["报修", "1-1-101", None, "水电", "漏水", None, None, "2026-09-02 08:30", "刘师傅", None, "2026-09-02 09:00",
-         None, None, "很好", None],
-        ["报修", "1-1-101", None, "水电", "漏水", None, None, "2030-01-01 08:30", None, None, None, None, None, None, None],
+        [
+            "报修",
+            "1-1-101",
+            None,
+            "水电",
+            "漏水",
+            None,
+            None,
+            "2026-09-02 08:30",
+            "刘师傅",
+            None,
+            "2026-09-02 09:00",
+            None,
+            None,
+            "很好",
+            None,
+        ],
+        [
+            "报修",
+            "1-1-101",
+            None,
+            "水电",
+            "漏水",
+            None,
+            None,
+            "2030-01-01 08:30",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
     ]
     with pytest.raises(ValidationError) as caught:
         workorder_logbook.read_logbook(write_logbook(tmp_path / "坏.xlsx", bad), now=NOW)
@@ -181,11 +320,35 @@ def test_logbook_cell_checks(tmp_path: Path) -> None:
 
 
 def test_a_big_logbook_reports_progress(estate: Workspace, tmp_path: Path) -> None:
-    rows = [["报修", "1-1-101", None, "水电", f"第 {i} 次漏水", None, None, dt.datetime(2026, 1, 1) + dt.timedelta(hours=i),
-             None, None, None, None, None, None, None] for i in range(2500)]
+    rows = [
+        [
+            "报修",
+            "1-1-101",
+            None,
+            "水电",
+            f"第 {i} 次漏水",
+            None,
+            None,
+            dt.datetime(2026, 1, 1) + dt.timedelta(hours=i),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+        for i in range(2500)
+    ]
     seen: list[tuple[int, int | None]] = []
     with open_ledger(estate.database_url) as ledger:
-        summary = workorder_logbook.import_logbook(ledger, WorkOrderSettings(), "测试员", write_logbook(tmp_path / "大.xlsx", rows),
-                                            progress=lambda done, total: seen.append((done, total)), now=NOW)
+        summary = workorder_logbook.import_logbook(
+            ledger,
+            WorkOrderSettings(),
+            "测试员",
+            write_logbook(tmp_path / "大.xlsx", rows),
+            progress=lambda done, total: seen.append((done, total)),
+            now=NOW,
+        )
     assert summary.count == 2500 and summary.numbers[-1] == "GD2026-002500"
     assert seen and all(total == 2500 for _, total in seen)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.ledger import journal
-
-from recordkit.workorders import orders as workorders
-from recordkit.demo.estate import build_demo
 from recordkit.core.dates import Month
-from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
+from recordkit.demo.estate import build_demo
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
+from recordkit.workorders import orders as workorders
 
 
 def test_the_demo_has_a_year_of_work_orders(tmp_path: Path) -> None:
@@ -26,12 +25,14 @@ def test_the_demo_has_a_year_of_work_orders(tmp_path: Path) -> None:
             assert journal.verify(conn).ok
             # The demo's year ends last month: October 2026 is in it from November 2026 to October 2027.
             last = Month.of(dt.date.today()) - 1
-            october = workorders.month_figures(conn, Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last,
-                                               workspace.settings.workorders)
+            october = workorders.month_figures(
+                conn, Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last, workspace.settings.workorders
+            )
     assert counts["工单"] == len(orders) and counts["  其中超时未完成"] == len(overdue) > 0
     months = {Month.of(o.opened_at.date()) for o in orders}
-    assert len(months) == 12 and all(20 <= sum(1 for o in orders if Month.of(o.opened_at.date()) == m) <= 40
-                                     for m in months)
+    assert len(months) == 12 and all(
+        20 <= sum(1 for o in orders if Month.of(o.opened_at.date()) == m) <= 40 for m in months
+    )
     assert {o.category for o in orders} == set(workorders.CATEGORIES)
     assert {o.type for o in orders} == set(workorders.TYPES)
     assert october.opened_total >= 20 and october.closed > 0 and october.visited > 0

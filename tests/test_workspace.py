@@ -30,7 +30,7 @@ def test_init_makes_the_layout_and_a_commented_config(tmp_path: Path) -> None:
 
 def test_init_refuses_an_existing_workspace(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws")
-    (root / "recordkit.toml").write_text("[office]\nname = \"不能被覆盖\"\n", encoding="utf-8")
+    (root / "recordkit.toml").write_text('[office]\nname = "不能被覆盖"\n', encoding="utf-8")
     with pytest.raises(WorkspaceError, match="不会覆盖"):
         init_workspace(root)
     assert "不能被覆盖" in (root / "recordkit.toml").read_text(encoding="utf-8")

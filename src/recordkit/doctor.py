@@ -45,8 +45,12 @@ def check_database(workspace: Workspace) -> Check:
     if revision is None:
         return Check("台账数据库", True, f"{where}：新的空台账，首次使用时自动建表")
     if revision != HEAD_REVISION:
-        return Check("台账数据库", False, f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
-                     "recordkit db upgrade")
+        return Check(
+            "台账数据库",
+            False,
+            f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
+            "recordkit db upgrade",
+        )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")
 
 
@@ -65,21 +69,35 @@ def check_templates(workspace: Workspace) -> Check:
 def check_cjk_fonts(_workspace: Workspace) -> Check:
     fix = "apt-get install fonts-noto-cjk"
     if shutil.which("fc-list") is None:
-        return Check("中文字体", False, "没有 fc-list，无法检查字体（生成 PDF 需要中文字体）", f"apt-get install fontconfig && {fix}",
-                     required=False)
+        return Check(
+            "中文字体",
+            False,
+            "没有 fc-list，无法检查字体（生成 PDF 需要中文字体）",
+            f"apt-get install fontconfig && {fix}",
+            required=False,
+        )
     found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30).stdout
     families = sorted({line.split(",")[0].strip() for line in found.splitlines() if line.strip()})
     if not families:
         return Check("中文字体", False, "没有中文字体：PDF 中的汉字会显示为方框", fix, required=False)
-    return Check("中文字体", True, "、".join(families[:3]) + (f" 等 {len(families)} 种" if len(families) > 3 else ""),
-                 required=False)
+    return Check(
+        "中文字体",
+        True,
+        "、".join(families[:3]) + (f" 等 {len(families)} 种" if len(families) > 3 else ""),
+        required=False,
+    )
 
 
 def check_libreoffice(_workspace: Workspace) -> Check:
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     if binary is None:
-        return Check("LibreOffice", False, "未安装：文书只能生成 .docx，不能转成 PDF",
-                     "apt-get install libreoffice-writer", required=False)
+        return Check(
+            "LibreOffice",
+            False,
+            "未安装：文书只能生成 .docx，不能转成 PDF",
+            "apt-get install libreoffice-writer",
+            required=False,
+        )
     return Check("LibreOffice", True, binary, required=False)
 
 
@@ -92,17 +110,27 @@ def check_ocr(_workspace: Workspace) -> Check:
     import time
 
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
-        return Check("OCR 文字识别", False, "未安装：没有文字层的扫描件只能按文件信息检索",
-                     "pip install rapidocr_onnxruntime", required=False)
+        return Check(
+            "OCR 文字识别",
+            False,
+            "未安装：没有文字层的扫描件只能按文件信息检索",
+            "pip install rapidocr_onnxruntime",
+            required=False,
+        )
     from recordkit.resources import FONT_PATH
 
     if not FONT_PATH.is_file():
-        return Check("OCR 文字识别", False, f"缺少样张字体 {FONT_PATH.name}，无法试识别（安装包不完整）",
-                     "pip install --force-reinstall recordkit", required=False)
+        return Check(
+            "OCR 文字识别",
+            False,
+            f"缺少样张字体 {FONT_PATH.name}，无法试识别（安装包不完整）",
+            "pip install --force-reinstall recordkit",
+            required=False,
+        )
     from PIL import Image, ImageDraw
 
-    from recordkit.resources import cjk_font
     from recordkit.archive.extract import character_accuracy, load_engine
+    from recordkit.resources import cjk_font
 
     # Square, because the detector scales the shorter side up to 736 px: a strip would cost seconds.
     sample = Image.new("L", (320, 320), 255)
@@ -111,17 +139,32 @@ def check_ocr(_workspace: Workspace) -> Check:
     try:
         text, _confidence = load_engine().recognize(sample)
     except ImportError as err:  # OpenCV, which rapidocr needs, wants these system libraries
-        return Check("OCR 文字识别", False, f"识别引擎无法加载（{err}）",
-                     "apt-get install libgl1 libglib2.0-0", required=False)
+        return Check(
+            "OCR 文字识别", False, f"识别引擎无法加载（{err}）", "apt-get install libgl1 libglib2.0-0", required=False
+        )
     except Exception as err:  # a broken onnxruntime install: report it, never crash doctor
-        return Check("OCR 文字识别", False, f"识别引擎无法运行（{type(err).__name__}）",
-                     "pip install --force-reinstall rapidocr_onnxruntime onnxruntime", required=False)
+        return Check(
+            "OCR 文字识别",
+            False,
+            f"识别引擎无法运行（{type(err).__name__}）",
+            "pip install --force-reinstall rapidocr_onnxruntime onnxruntime",
+            required=False,
+        )
     seconds = time.monotonic() - started
     if character_accuracy(OCR_SAMPLE, text) < 0.9:
-        return Check("OCR 文字识别", False, f"试识别样张“{OCR_SAMPLE}”读成了“{text}”",
-                     "pip install --force-reinstall rapidocr_onnxruntime", required=False)
-    return Check("OCR 文字识别", True, f"rapidocr_onnxruntime：样张“{OCR_SAMPLE}”识别正确（{seconds:.1f} 秒，模型随安装包提供，离线可用）",
-                 required=False)
+        return Check(
+            "OCR 文字识别",
+            False,
+            f"试识别样张“{OCR_SAMPLE}”读成了“{text}”",
+            "pip install --force-reinstall rapidocr_onnxruntime",
+            required=False,
+        )
+    return Check(
+        "OCR 文字识别",
+        True,
+        f"rapidocr_onnxruntime：样张“{OCR_SAMPLE}”识别正确（{seconds:.1f} 秒，模型随安装包提供，离线可用）",
+        required=False,
+    )
 
 
 def check_disk(workspace: Workspace) -> Check:
@@ -133,7 +176,12 @@ def check_disk(workspace: Workspace) -> Check:
 
 
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
-    check_database, check_templates, check_cjk_fonts, check_libreoffice, check_ocr, check_disk,
+    check_database,
+    check_templates,
+    check_cjk_fonts,
+    check_libreoffice,
+    check_ocr,
+    check_disk,
 )
 
 

@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
 from recordkit.archive.rules import (
     SIDECAR_EXTENSIONS,
     FilingRules,
@@ -37,16 +36,17 @@ from recordkit.archive.rules import (
     safe_title,
     sequence_year,
 )
+from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
 from recordkit.core.atomic import fsync_directory, write_bytes
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import printable, readable_name
-from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.ledger.db import Ledger
     from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +114,12 @@ class ArchiveItem:
 
     def sidecar(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Everything about the item, so that the catalogue can be rebuilt from the sidecars alone."""
-        return {"schema": SIDECAR_SCHEMA, **self.to_dict(), "file_name": Path(self.path).name,
-                **({"scanner_sidecar": extra} if extra else {})}
+        return {
+            "schema": SIDECAR_SCHEMA,
+            **self.to_dict(),
+            "file_name": Path(self.path).name,
+            **({"scanner_sidecar": extra} if extra else {}),
+        }
 
     @classmethod
     def from_sidecar(cls, data: dict[str, Any]) -> ArchiveItem:
@@ -137,9 +141,15 @@ class FilingOutcome:
     quarantine_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "status": self.status, "archive_no": self.item.archive_no if self.item else None,
-                "path": self.item.path if self.item else None, "reason": self.reason,
-                "quarantine_path": self.quarantine_path, "item": self.item.to_dict() if self.item else None}
+        return {
+            "source": self.source,
+            "status": self.status,
+            "archive_no": self.item.archive_no if self.item else None,
+            "path": self.item.path if self.item else None,
+            "reason": self.reason,
+            "quarantine_path": self.quarantine_path,
+            "item": self.item.to_dict() if self.item else None,
+        }
 
 
 class _Duplicate(Exception):
@@ -215,8 +225,13 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
     if safe_extension(stem) and (folder / stem).exists():
         return True
     try:
-        return any(entry.name != path.name and entry.name.startswith(stem + ".") and safe_extension(entry.name)
-                   and entry.name[len(stem):].count(".") == 1 for entry in os.scandir(folder))
+        return any(
+            entry.name != path.name
+            and entry.name.startswith(stem + ".")
+            and safe_extension(entry.name)
+            and entry.name[len(stem) :].count(".") == 1
+            for entry in os.scandir(folder)
+        )
     except OSError:
         return False
 
@@ -235,16 +250,18 @@ class Archivist:
         self.quarantine_dir = workspace.records_subdir("quarantine")
 
     # The entry points for files: every failure of one file becomes that file's outcome.
-    def file(self, path: Path, flags: Metadata | None = None, now: dt.datetime | None = None,
-             base: Path | None = None) -> FilingOutcome:
+    def file(
+        self, path: Path, flags: Metadata | None = None, now: dt.datetime | None = None, base: Path | None = None
+    ) -> FilingOutcome:
         """File one scan.  Never raises for a bad file: it is quarantined (inbox) or refused (elsewhere).
 
         Raises ``LedgerError`` when the ledger cannot be written (the file stays where it is).
         """
         return self.file_many([(path, base)], flags, now)[0]
 
-    def file_many(self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None,
-                  now: dt.datetime | None = None) -> list[FilingOutcome]:
+    def file_many(
+        self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None, now: dt.datetime | None = None
+    ) -> list[FilingOutcome]:
         """File several scans in one ledger transaction (one commit, one fsync per folder): what the
         watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
         the folder whose sub-folders tell category and unit (the inbox for inbox files)."""
@@ -286,8 +303,10 @@ class Archivist:
         if isinstance(err, ScanRejected):
             return self._reject(path, shown, in_inbox, err.reason)
         if isinstance(err, _Duplicate):
-            reason = (f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
-                      f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档")
+            reason = (
+                f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
+                f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档"
+            )
             return self._reject(path, shown, in_inbox, reason)
         if isinstance(err, _AlreadyFiled):
             self._remove_source(path, in_inbox)
@@ -318,11 +337,21 @@ class Archivist:
         sha = sha256_of(path)
         in_inbox = self._in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
-        return _Prepared(path, readable_name(self._shown(path)), in_inbox, before, info.pages, sha, extra, resolved,
-                         readable_name(_relative(self.workspace, path)))
+        return _Prepared(
+            path,
+            readable_name(self._shown(path)),
+            in_inbox,
+            before,
+            info.pages,
+            sha,
+            extra,
+            resolved,
+            readable_name(_relative(self.workspace, path)),
+        )
 
-    def _commit(self, ready: Sequence[tuple[int, _Prepared]],
-                stamp: dt.datetime) -> dict[int, FilingOutcome | BaseException]:
+    def _commit(
+        self, ready: Sequence[tuple[int, _Prepared]], stamp: dt.datetime
+    ) -> dict[int, FilingOutcome | BaseException]:
         """Under the write lock: number and record each prepared file, place them all (copy, fsync,
         rename; the fsyncs run side by side, which the disk does for the price of about one), fsync
         their folders, journal, commit.  A file's own refusal (duplicate, already filed) is its
@@ -348,9 +377,14 @@ class Archivist:
                 for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
                     fsync_directory(folder)
                 if planned:
-                    journal.record(conn, self.operator, [
-                        journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
-                        for _, _, item in planned])
+                    journal.record(
+                        conn,
+                        self.operator,
+                        [
+                            journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
+                            for _, _, item in planned
+                        ],
+                    )
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:
@@ -363,8 +397,9 @@ class Archivist:
             raise
         return results
 
-    def _plan_one(self, conn: Connection, prepared: _Prepared, stamp: dt.datetime, sa: Any, archive_items: Any,
-                  units: Any) -> ArchiveItem:
+    def _plan_one(
+        self, conn: Connection, prepared: _Prepared, stamp: dt.datetime, sa: Any, archive_items: Any, units: Any
+    ) -> ArchiveItem:
         path, before, sha = prepared.path, prepared.before, prepared.sha
         try:
             current = path.stat()
@@ -382,8 +417,9 @@ class Archivist:
         unit = prepared.resolved.metadata.unit
         if unit and conn.execute(sa.select(units.c.id).where(units.c.code == unit)).first() is None:
             reasons.append(f"台账中没有房屋 {unit}")
-        item = self._new_item(conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source,
-                              stamp)
+        item = self._new_item(
+            conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source, stamp
+        )
         if not (self.workspace.root / item.path).resolve().is_relative_to(self.archive_dir.resolve()):
             raise ScanRejected("归档位置不在档案目录内，已拒绝")  # never outside records/archive
         conn.execute(archive_items.insert().values(**item.row()))
@@ -433,8 +469,18 @@ class Archivist:
         from_name = metadata_from_name(stem, self.rules)
         return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
 
-    def _new_item(self, conn: Connection, resolved: Resolved, reasons: list[str], pages: int | None,
-                  before: os.stat_result, sha: str, path: Path, source: str, stamp: dt.datetime) -> ArchiveItem:
+    def _new_item(
+        self,
+        conn: Connection,
+        resolved: Resolved,
+        reasons: list[str],
+        pages: int | None,
+        before: os.stat_result,
+        sha: str,
+        path: Path,
+        source: str,
+        stamp: dt.datetime,
+    ) -> ArchiveItem:
         import sqlalchemy as sa
 
         from recordkit.ledger.schema import archive_items
@@ -443,21 +489,43 @@ class Archivist:
         # 年度 is the year the document was made (DA/T 22), else the year it is filed.
         made = meta.doc_date.year if meta.doc_date else stamp.year
         year = sequence_year(self.settings.number_pattern, made)
-        last = conn.execute(sa.select(sa.func.max(archive_items.c.seq)).where(
-            archive_items.c.prefix == category.prefix, archive_items.c.year == year)).scalar()
+        last = conn.execute(
+            sa.select(sa.func.max(archive_items.c.seq)).where(
+                archive_items.c.prefix == category.prefix, archive_items.c.year == year
+            )
+        ).scalar()
         seq = int(last or 0) + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
         extension = safe_extension(path.name)
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
         return ArchiveItem(
-            archive_no=archive_no, prefix=category.prefix, year=year, seq=seq, category=category.name,
-            unit=meta.unit, title=meta.title or "", topic=meta.topic, doc_date=meta.doc_date, pages=pages,
-            size=before.st_size, sha256=sha, path=relative, original_name=readable_name(path.name), source=source,
-            source_mtime_ns=before.st_mtime_ns, retention=meta.retention or category.retention, box=meta.box,
-            shelf=meta.shelf, confidential=bool(meta.confidential), needs_review=bool(reasons),
-            review_reasons=tuple(reasons), note=meta.note, filed_by=self.operator,
-            filed_at=stamp.isoformat(timespec="seconds"))
+            archive_no=archive_no,
+            prefix=category.prefix,
+            year=year,
+            seq=seq,
+            category=category.name,
+            unit=meta.unit,
+            title=meta.title or "",
+            topic=meta.topic,
+            doc_date=meta.doc_date,
+            pages=pages,
+            size=before.st_size,
+            sha256=sha,
+            path=relative,
+            original_name=readable_name(path.name),
+            source=source,
+            source_mtime_ns=before.st_mtime_ns,
+            retention=meta.retention or category.retention,
+            box=meta.box,
+            shelf=meta.shelf,
+            confidential=bool(meta.confidential),
+            needs_review=bool(reasons),
+            review_reasons=tuple(reasons),
+            note=meta.note,
+            filed_by=self.operator,
+            filed_at=stamp.isoformat(timespec="seconds"),
+        )
 
     def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any]) -> None:
         """Sidecar, then the file: each copied to a temporary name beside it, fsynced and renamed."""
@@ -498,8 +566,9 @@ class Archivist:
         if moved is None:
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
         log.warning("quarantined %s: %s", printable(shown), reason)
-        return FilingOutcome(shown, "quarantined", reason=reason,
-                             quarantine_path=_relative(self.workspace, moved) if moved else None)
+        return FilingOutcome(
+            shown, "quarantined", reason=reason, quarantine_path=_relative(self.workspace, moved) if moved else None
+        )
 
     def quarantine(self, path: Path, reason: str) -> Path | None:
         """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why."""
@@ -510,8 +579,10 @@ class Archivist:
         while target.exists() or target.with_name(target.name + NOTE_SUFFIX).exists():
             target = self.quarantine_dir / f"{stamp}_{number}_{readable}"
             number += 1
-        note = (f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
-                f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n")
+        note = (
+            f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
+            f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n"
+        )
         note_path = write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
         try:
             try:
@@ -532,13 +603,17 @@ class Archivist:
 
     # -- many files -------------------------------------------------------------------------
 
-    def file_paths(self, paths: Iterable[Path], flags: Metadata | None = None,
-                   progress: Callable[[int, int | None], None] | None = None) -> list[FilingOutcome]:
+    def file_paths(
+        self,
+        paths: Iterable[Path],
+        flags: Metadata | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> list[FilingOutcome]:
         """File every given file (folders: every file below them, temporary files and sidecars skipped)."""
         files = list(self.expand(paths))
         outcomes: list[FilingOutcome] = []
         for start in range(0, len(files), BATCH_SIZE):
-            outcomes += self.file_many(files[start:start + BATCH_SIZE], flags)
+            outcomes += self.file_many(files[start : start + BATCH_SIZE], flags)
             if progress:
                 progress(len(outcomes), len(files))
         return outcomes
@@ -609,19 +684,30 @@ class Archivist:
             if item is not None:
                 key = (prefix, year)
                 if key not in next_seq:
-                    last = conn.execute(sa.select(sa.func.max(archive_items.c.seq)).where(
-                        archive_items.c.prefix == prefix, archive_items.c.year == year)).scalar()
+                    last = conn.execute(
+                        sa.select(sa.func.max(archive_items.c.seq)).where(
+                            archive_items.c.prefix == prefix, archive_items.c.year == year
+                        )
+                    ).scalar()
                     next_seq[key] = int(last or 0) + 1
-                taken = conn.execute(sa.select(archive_items.c.id).where(
-                    (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256))
-                ).first() is not None
+                taken = (
+                    conn.execute(
+                        sa.select(archive_items.c.id).where(
+                            (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256)
+                        )
+                    ).first()
+                    is not None
+                )
                 waiting = self._source_waiting(item)
                 if not taken and (seq == next_seq[key] or (seq > next_seq[key] and not waiting)):
                     # The next number: complete it.  (A later one whose scan is no longer in the inbox is
                     # completed too: keeping the file matters more than a gap, which verify then shows.)
                     conn.execute(archive_items.insert().values(**item.row()))
-                    journal.record(conn, self.operator, [journal.Change(
-                        "archive.recover", "archive_item", item.archive_no, None, _journal_view(item))])
+                    journal.record(
+                        conn,
+                        self.operator,
+                        [journal.Change("archive.recover", "archive_item", item.archive_no, None, _journal_view(item))],
+                    )
                     next_seq[key] = max(next_seq[key], seq + 1)
                     done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
                     continue
@@ -629,7 +715,9 @@ class Archivist:
                     done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
                     continue
             if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
-                moved = self._quarantine_stray(path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录")
+                moved = self._quarantine_stray(
+                    path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录"
+                )
                 done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
                 continue
             _remove_placed([path])
@@ -641,8 +729,10 @@ class Archivist:
     def _quarantine_stray(self, path: Path, reason: str) -> str:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.quarantine_dir / f"{stamp}_{safe_title(readable_name(path.name)) or '无名文件'}"
-        note = (f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
-                "处理：确认后放回 records/inbox/ 即可正式归档。\n")
+        note = (
+            f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
+            "处理：确认后放回 records/inbox/ 即可正式归档。\n"
+        )
         write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
         shutil.move(str(path), str(target))
         broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
@@ -694,9 +784,16 @@ def _write_synced(target: Path, data: bytes) -> None:
 
 
 def _journal_view(item: ArchiveItem) -> dict[str, Any]:
-    return {"category": item.category, "unit": item.unit, "title": item.title, "path": item.path,
-            "sha256": item.sha256, "pages": item.pages, "needs_review": item.needs_review,
-            "confidential": item.confidential}
+    return {
+        "category": item.category,
+        "unit": item.unit,
+        "title": item.title,
+        "path": item.path,
+        "sha256": item.sha256,
+        "pages": item.pages,
+        "needs_review": item.needs_review,
+        "confidential": item.confidential,
+    }
 
 
 def _walk_files(folder: Path) -> Iterator[Path]:
@@ -736,13 +833,18 @@ def _normalise_no(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip().upper()
 
 
-def list_items(ledger: Ledger, category: str | None = None, unit: str | None = None,
-               review: bool = False, rules: FilingRules | None = None) -> list[ArchiveItem]:
+def list_items(
+    ledger: Ledger,
+    category: str | None = None,
+    unit: str | None = None,
+    review: bool = False,
+    rules: FilingRules | None = None,
+) -> list[ArchiveItem]:
     """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review."""
     import sqlalchemy as sa
 
-    from recordkit.ledger.schema import archive_items
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.ledger.schema import archive_items
 
     query = sa.select(archive_items).order_by(archive_items.c.prefix, archive_items.c.year, archive_items.c.seq)
     if category:
@@ -756,9 +858,19 @@ def list_items(ledger: Ledger, category: str | None = None, unit: str | None = N
         return [ArchiveItem.from_row(row) for row in conn.execute(query)]
 
 
-def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, *, unit: str | None = None,
-                title: str | None = None, box: str | None = None, shelf: str | None = None,
-                confidential: bool | None = None, reviewed: bool = False) -> ArchiveItem:
+def update_item(
+    workspace: Workspace,
+    ledger: Ledger,
+    archive_no: str,
+    operator: str,
+    *,
+    unit: str | None = None,
+    title: str | None = None,
+    box: str | None = None,
+    shelf: str | None = None,
+    confidential: bool | None = None,
+    reviewed: bool = False,
+) -> ArchiveItem:
     """Correct an item after review, or record where its paper original was put (盒号, 架位).
 
     The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
@@ -767,8 +879,8 @@ def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator:
     import sqlalchemy as sa
 
     from recordkit.archive.rules import FIELD_LIMITS
-    from recordkit.ledger.schema import archive_items, units
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.ledger.schema import archive_items, units
 
     changes: dict[str, Any] = {}
     if unit is not None:
@@ -792,9 +904,15 @@ def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator:
         if row is None:
             raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
         before = ArchiveItem.from_row(row)
-        reasons = [reason for reason in before.review_reasons
-                   if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))]
-        if "unit" in changes and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None:
+        reasons = [
+            reason
+            for reason in before.review_reasons
+            if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))
+        ]
+        if (
+            "unit" in changes
+            and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None
+        ):
             reasons.append(f"台账中没有房屋 {changes['unit']}")
         if reviewed:
             reasons = []
@@ -803,17 +921,31 @@ def update_item(workspace: Workspace, ledger: Ledger, archive_no: str, operator:
         extra = None
         try:
             extra = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8")).get(
-                "scanner_sidecar")
+                "scanner_sidecar"
+            )
         except (OSError, ValueError):
             pass
         sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
         write_bytes(sidecar_path, json.dumps(after.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
         os.chmod(sidecar_path, _READ_ONLY)
-        conn.execute(archive_items.update().where(archive_items.c.archive_no == number).values(
-            **{key: value for key, value in after.row().items() if key != "archive_no"}))
-        journal.record(conn, operator, [journal.Change("archive.update", "archive_item", number,
-                                                       _journal_view(before), _journal_view(after)
-                                                       | {"box": after.box, "shelf": after.shelf})])
+        conn.execute(
+            archive_items.update()
+            .where(archive_items.c.archive_no == number)
+            .values(**{key: value for key, value in after.row().items() if key != "archive_no"})
+        )
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "archive.update",
+                    "archive_item",
+                    number,
+                    _journal_view(before),
+                    _journal_view(after) | {"box": after.box, "shelf": after.shelf},
+                )
+            ],
+        )
     return after
 
 
@@ -850,20 +982,48 @@ def _loan_query() -> Any:
 
     from recordkit.ledger.schema import archive_items, archive_loans
 
-    return (sa.select(archive_items.c.archive_no, archive_items.c.title, archive_items.c.confidential,
-                      archive_loans.c.borrower, archive_loans.c.dept, archive_loans.c.reason, archive_loans.c.due,
-                      archive_loans.c.lent_on, archive_loans.c.lent_by, archive_loans.c.returned_at,
-                      archive_loans.c.returned_by, archive_loans.c.id)
-            .select_from(archive_loans.join(archive_items, archive_items.c.id == archive_loans.c.item_id)))
+    return sa.select(
+        archive_items.c.archive_no,
+        archive_items.c.title,
+        archive_items.c.confidential,
+        archive_loans.c.borrower,
+        archive_loans.c.dept,
+        archive_loans.c.reason,
+        archive_loans.c.due,
+        archive_loans.c.lent_on,
+        archive_loans.c.lent_by,
+        archive_loans.c.returned_at,
+        archive_loans.c.returned_by,
+        archive_loans.c.id,
+    ).select_from(archive_loans.join(archive_items, archive_items.c.id == archive_loans.c.item_id))
 
 
 def _loan(row: Any) -> Loan:
-    return Loan(row.archive_no, row.title, bool(row.confidential), row.borrower, row.dept, row.reason, row.due,
-                row.lent_on, row.lent_by, row.returned_at, row.returned_by)
+    return Loan(
+        row.archive_no,
+        row.title,
+        bool(row.confidential),
+        row.borrower,
+        row.dept,
+        row.reason,
+        row.due,
+        row.lent_on,
+        row.lent_by,
+        row.returned_at,
+        row.returned_by,
+    )
 
 
-def lend(ledger: Ledger, archive_no: str, borrower: str, due: dt.date, operator: str, dept: str | None = None,
-         reason: str | None = None, today: dt.date | None = None) -> Loan:
+def lend(
+    ledger: Ledger,
+    archive_no: str,
+    borrower: str,
+    due: dt.date,
+    operator: str,
+    dept: str | None = None,
+    reason: str | None = None,
+    today: dt.date | None = None,
+) -> Loan:
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past."""
     import sqlalchemy as sa
@@ -885,17 +1045,44 @@ def lend(ledger: Ledger, archive_no: str, borrower: str, due: dt.date, operator:
             raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
         if item.confidential and not reason:
             raise UsageError(f"{number} 是保密档案，借阅必须写明原因：--reason 借阅原因")
-        out = conn.execute(_loan_query().where(archive_loans.c.item_id == item.id,
-                                               archive_loans.c.returned_at.is_(None))).first()
+        out = conn.execute(
+            _loan_query().where(archive_loans.c.item_id == item.id, archive_loans.c.returned_at.is_(None))
+        ).first()
         if out is not None:
-            raise ConflictError(f"{number} 的纸质原件已借出（借阅人 {out.borrower}，应还日期 {out.due.isoformat()}），"
-                                f"归还后才能再借：recordkit archive return {number}")
-        values = {"item_id": item.id, "borrower": borrower, "dept": dept, "reason": reason, "due": due,
-                  "lent_on": today, "lent_by": operator, "lent_at": _now()}
+            raise ConflictError(
+                f"{number} 的纸质原件已借出（借阅人 {out.borrower}，应还日期 {out.due.isoformat()}），"
+                f"归还后才能再借：recordkit archive return {number}"
+            )
+        values = {
+            "item_id": item.id,
+            "borrower": borrower,
+            "dept": dept,
+            "reason": reason,
+            "due": due,
+            "lent_on": today,
+            "lent_by": operator,
+            "lent_at": _now(),
+        }
         conn.execute(archive_loans.insert().values(**values))
-        journal.record(conn, operator, [journal.Change("archive.lend", "archive_loan", number, None, {
-            "borrower": borrower, "dept": dept, "reason": reason, "due": due.isoformat(),
-            "confidential": bool(item.confidential)})])
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "archive.lend",
+                    "archive_loan",
+                    number,
+                    None,
+                    {
+                        "borrower": borrower,
+                        "dept": dept,
+                        "reason": reason,
+                        "due": due.isoformat(),
+                        "confidential": bool(item.confidential),
+                    },
+                )
+            ],
+        )
     return Loan(number, item.title, bool(item.confidential), borrower, dept, reason, due, today, operator)
 
 
@@ -910,21 +1097,38 @@ def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
         item = conn.execute(sa.select(archive_items.c.id).where(archive_items.c.archive_no == number)).first()
         if item is None:
             raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
-        out = conn.execute(_loan_query().where(archive_loans.c.item_id == item.id,
-                                               archive_loans.c.returned_at.is_(None))).first()
+        out = conn.execute(
+            _loan_query().where(archive_loans.c.item_id == item.id, archive_loans.c.returned_at.is_(None))
+        ).first()
         if out is None:
             raise ConflictError(f"{number} 的纸质原件没有借出，不需要归还")
         at = _now()
-        conn.execute(archive_loans.update().where(archive_loans.c.id == out.id).values(
-            returned_at=at, returned_by=operator))
-        journal.record(conn, operator, [journal.Change("archive.return", "archive_loan", number,
-                                                       {"borrower": out.borrower, "due": out.due.isoformat()},
-                                                       {"returned_at": at})])
+        conn.execute(
+            archive_loans.update().where(archive_loans.c.id == out.id).values(returned_at=at, returned_by=operator)
+        )
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "archive.return",
+                    "archive_loan",
+                    number,
+                    {"borrower": out.borrower, "due": out.due.isoformat()},
+                    {"returned_at": at},
+                )
+            ],
+        )
     return replace(_loan(out), returned_at=at, returned_by=operator)
 
 
-def list_loans(ledger: Ledger, overdue: bool = False, include_returned: bool = False,
-               today: dt.date | None = None, archive_no: str | None = None) -> list[Loan]:
+def list_loans(
+    ledger: Ledger,
+    overdue: bool = False,
+    include_returned: bool = False,
+    today: dt.date | None = None,
+    archive_no: str | None = None,
+) -> list[Loan]:
     """Loans, open ones only unless ``include_returned``; ``overdue`` keeps those past their due date."""
     from recordkit.ledger.schema import archive_items, archive_loans
 
@@ -953,8 +1157,13 @@ class VerifyReport:
         return not self.problems
 
 
-def verify(workspace: Workspace, ledger: Ledger, operator: str, repair: bool = False,
-           progress: Callable[[int, int | None], None] | None = None) -> VerifyReport:
+def verify(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    repair: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> VerifyReport:
     """Check that every archived file matches the SHA-256 of its sidecar and ledger row, that no
     file lacks a row and no row lacks a file.  With ``repair``: finish or roll back half-done
     filings, rebuild catalogue rows from the sidecars, and rewrite missing sidecars from the rows.
@@ -969,7 +1178,9 @@ def verify(workspace: Workspace, ledger: Ledger, operator: str, repair: bool = F
     if repair:
         report.repaired += archivist.recover()
     with ledger.read() as conn:
-        items = [ArchiveItem.from_row(row) for row in conn.execute(sa.select(archive_items).order_by(archive_items.c.id))]
+        items = [
+            ArchiveItem.from_row(row) for row in conn.execute(sa.select(archive_items).order_by(archive_items.c.id))
+        ]
     known = {item.path for item in items}
     for done, item in enumerate(items, start=1):
         report.checked += 1
@@ -989,9 +1200,9 @@ def verify(workspace: Workspace, ledger: Ledger, operator: str, repair: bool = F
     return report
 
 
-def _verify_item(workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool,
-                 report: VerifyReport) -> None:
-    import sqlalchemy as sa
+def _verify_item(
+    workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
+) -> None:
 
     from recordkit.ledger.schema import archive_items
 
@@ -1009,13 +1220,29 @@ def _verify_item(workspace: Workspace, ledger: Ledger, operator: str, item: Arch
     if on_disk is not None and on_disk.sha256 == item.sha256 and on_disk.archive_no == item.archive_no:
         if repair:  # the sidecar is the catalogue's source: the row follows it
             with ledger.write() as conn:
-                conn.execute(archive_items.update().where(archive_items.c.archive_no == item.archive_no)
-                             .values(**{k: v for k, v in on_disk.row().items() if k != "archive_no"}))
-                journal.record(conn, operator, [journal.Change("archive.rebuild", "archive_item", item.archive_no,
-                                                               _journal_view(item), _journal_view(on_disk))])
+                conn.execute(
+                    archive_items.update()
+                    .where(archive_items.c.archive_no == item.archive_no)
+                    .values(**{k: v for k, v in on_disk.row().items() if k != "archive_no"})
+                )
+                journal.record(
+                    conn,
+                    operator,
+                    [
+                        journal.Change(
+                            "archive.rebuild",
+                            "archive_item",
+                            item.archive_no,
+                            _journal_view(item),
+                            _journal_view(on_disk),
+                        )
+                    ],
+                )
             report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建")
         else:
-            report.problems.append(f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）")
+            report.problems.append(
+                f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
+            )
         return
     if repair:
         sidecar_path.unlink(missing_ok=True)
@@ -1023,8 +1250,10 @@ def _verify_item(workspace: Workspace, ledger: Ledger, operator: str, item: Arch
         os.chmod(sidecar_path, _READ_ONLY)
         report.repaired.append(f"{item.archive_no}：说明文件缺失或损坏，已按台账记录重写")
     else:
-        report.problems.append(f"{item.archive_no}：说明文件 {item.path}{SIDECAR_SUFFIX} 缺失或与台账不符"
-                               "（运行 recordkit archive verify --repair）")
+        report.problems.append(
+            f"{item.archive_no}：说明文件 {item.path}{SIDECAR_SUFFIX} 缺失或与台账不符"
+            "（运行 recordkit archive verify --repair）"
+        )
 
 
 def require_ok(report: VerifyReport) -> None:
@@ -1039,9 +1268,17 @@ def parse_due(text: str) -> dt.date:
     return parse_date(text)
 
 
-def flag_metadata(category: str | None, unit: str | None, title: str | None, date: str | None,
-                  box: str | None, shelf: str | None, confidential: bool | None, retention: str | None,
-                  rules: FilingRules) -> Metadata:
+def flag_metadata(
+    category: str | None,
+    unit: str | None,
+    title: str | None,
+    date: str | None,
+    box: str | None,
+    shelf: str | None,
+    confidential: bool | None,
+    retention: str | None,
+    rules: FilingRules,
+) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones."""
     from recordkit.archive.rules import parse_date, parse_retention
     from recordkit.core.unitcodes import parse_unit_code
@@ -1053,9 +1290,27 @@ def flag_metadata(category: str | None, unit: str | None, title: str | None, dat
         unit=str(parse_unit_code(unit)) if unit else None,
         title=title.strip() if title and title.strip() else None,
         doc_date=parse_date(date) if date else None,
-        box=box or None, shelf=shelf or None, confidential=confidential,
-        retention=parse_retention(retention) if retention else None)
+        box=box or None,
+        shelf=shelf or None,
+        confidential=confidential,
+        retention=parse_retention(retention) if retention else None,
+    )
 
 
-__all__ = ["ArchiveItem", "Archivist", "FilingOutcome", "Loan", "VerifyReport", "flag_metadata", "get_item", "lend",
-           "list_items", "list_loans", "parse_due", "require_ok", "return_item", "update_item", "verify"]
+__all__ = [
+    "ArchiveItem",
+    "Archivist",
+    "FilingOutcome",
+    "Loan",
+    "VerifyReport",
+    "flag_metadata",
+    "get_item",
+    "lend",
+    "list_items",
+    "list_loans",
+    "parse_due",
+    "require_ok",
+    "return_item",
+    "update_item",
+    "verify",
+]

@@ -64,14 +64,25 @@ class ItemText:
         return "\n".join(page.text for page in self.pages)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": TEXT_SCHEMA, "sha256": self.sha256, "error": self.error, "ocr_pending": self.ocr_pending,
-                "pages": [page.to_dict() for page in self.pages]}
+        return {
+            "schema": TEXT_SCHEMA,
+            "sha256": self.sha256,
+            "error": self.error,
+            "ocr_pending": self.ocr_pending,
+            "pages": [page.to_dict() for page in self.pages],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ItemText:
-        pages = tuple(PageText(int(p["number"]), str(p["text"]), str(p["method"]),
-                               None if p.get("confidence") is None else float(p["confidence"]))
-                      for p in data["pages"])
+        pages = tuple(
+            PageText(
+                int(p["number"]),
+                str(p["text"]),
+                str(p["method"]),
+                None if p.get("confidence") is None else float(p["confidence"]),
+            )
+            for p in data["pages"]
+        )
         return cls(str(data["sha256"]), pages, data.get("error"), bool(data.get("ocr_pending")))
 
 
@@ -115,8 +126,19 @@ class RapidOcrEngine:
 
 def _reading_order(boxes: list[tuple[Any, str, float]]) -> list[tuple[str, float]]:
     """Detected boxes as lines: boxes whose vertical centres are close form one line, left to right."""
-    placed = sorted(((sum(p[1] for p in box) / 4, min(p[0] for p in box), max(p[1] for p in box) - min(p[1] for p in box),
-                      text, score) for box, text, score in boxes), key=lambda b: (b[0], b[1]))
+    placed = sorted(
+        (
+            (
+                sum(p[1] for p in box) / 4,
+                min(p[0] for p in box),
+                max(p[1] for p in box) - min(p[1] for p in box),
+                text,
+                score,
+            )
+            for box, text, score in boxes
+        ),
+        key=lambda b: (b[0], b[1]),
+    )
     lines: list[list[tuple[float, float, float, str, float]]] = []
     for entry in placed:
         if lines and abs(entry[0] - lines[-1][0][0]) < max(4.0, 0.5 * min(entry[2], lines[-1][0][2])):
@@ -194,8 +216,13 @@ def extract_item(workspace: Workspace, item: ArchiveItem, *, ocr: bool = True) -
     return _extract(workspace, item, ocr, _LazyEngine())
 
 
-def extract_items(workspace: Workspace, items: Iterable[ArchiveItem], *, ocr: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[ArchiveItem, ItemText]]:
+def extract_items(
+    workspace: Workspace,
+    items: Iterable[ArchiveItem],
+    *,
+    ocr: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[ArchiveItem, ItemText]]:
     """Many items; the OCR engine is loaded once, lazily, only if a page needs it; ``progress(done, total)``
     is called per item so that the CLI can show a bar."""
     chosen = list(items)
@@ -227,7 +254,9 @@ def _extract(workspace: Workspace, item: ArchiveItem, ocr: bool, engine: OcrEngi
         text = ItemText(item.sha256, (), failed.reason, False)
     except Exception as err:  # a reader crashed on a hostile or broken file: flag it, index the metadata
         log.warning("extracting %s failed: %s", item.archive_no, type(err).__name__)
-        text = ItemText(item.sha256, (), f"读取文字时出错（{type(err).__name__}）：只按档案信息检索，请检查该文件", False)
+        text = ItemText(
+            item.sha256, (), f"读取文字时出错（{type(err).__name__}）：只按档案信息检索，请检查该文件", False
+        )
     try:
         _store(workspace, text)
     except OSError as err:
@@ -392,8 +421,10 @@ def _docx_block(container: Any, lines: list[str]) -> None:
             lines.append(_docx_paragraph(child))
         elif child.tag == f"{_W}tbl":
             for row in child.iter(f"{_W}tr"):
-                cells = [" ".join(filter(None, (_docx_paragraph(p) for p in cell.iter(f"{_W}p"))))
-                         for cell in row.findall(f"{_W}tc")]
+                cells = [
+                    " ".join(filter(None, (_docx_paragraph(p) for p in cell.iter(f"{_W}p"))))
+                    for cell in row.findall(f"{_W}tc")
+                ]
                 lines.append("\t".join(cells))
         elif child.tag == f"{_W}sdt":  # content controls wrap paragraphs and tables
             content = child.find(f"{_W}sdtContent")
@@ -470,8 +501,9 @@ def character_accuracy(expected: str, recognised: str) -> float:
 # -- review ------------------------------------------------------------------------------------
 
 
-def low_confidence_pages(workspace: Workspace, items: Iterable[ArchiveItem],
-                         threshold: float | None = None) -> list[tuple[ArchiveItem, PageText]]:
+def low_confidence_pages(
+    workspace: Workspace, items: Iterable[ArchiveItem], threshold: float | None = None
+) -> list[tuple[ArchiveItem, PageText]]:
     """OCR'd pages below the threshold (``[ocr] min_confidence``), for review, from the stored text only."""
     limit = _ocr_settings(workspace).min_confidence if threshold is None else threshold
     found = []
@@ -498,19 +530,30 @@ class TextReviewEntry:
     error: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"archive_no": self.archive_no, "title": self.title, "path": self.path, "page": self.page,
-                "confidence": self.confidence, "error": self.error}
+        return {
+            "archive_no": self.archive_no,
+            "title": self.title,
+            "path": self.path,
+            "page": self.page,
+            "confidence": self.confidence,
+            "error": self.error,
+        }
 
 
-def text_review(workspace: Workspace, items: Iterable[ArchiveItem],
-                threshold: float | None = None) -> list[TextReviewEntry]:
+def text_review(
+    workspace: Workspace, items: Iterable[ArchiveItem], threshold: float | None = None
+) -> list[TextReviewEntry]:
     """What an archivist should look at: OCR'd pages below the threshold, then items whose text could
     not be extracted (indexed by their metadata alone).  From the stored text only: nothing is extracted."""
     chosen = list(items)
-    pages = [TextReviewEntry(item.archive_no, item.title, item.path, page.number, page.confidence, None)
-             for item, page in low_confidence_pages(workspace, chosen, threshold)]
-    failed = [TextReviewEntry(item.archive_no, item.title, item.path, None, None, text.error)
-              for item, text in failed_items(workspace, chosen)]
+    pages = [
+        TextReviewEntry(item.archive_no, item.title, item.path, page.number, page.confidence, None)
+        for item, page in low_confidence_pages(workspace, chosen, threshold)
+    ]
+    failed = [
+        TextReviewEntry(item.archive_no, item.title, item.path, None, None, text.error)
+        for item, text in failed_items(workspace, chosen)
+    ]
     return pages + failed
 
 

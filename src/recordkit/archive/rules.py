@@ -25,8 +25,16 @@ if TYPE_CHECKING:
     from recordkit.core.config import ArchiveCategorySettings, ArchiveSettings
 
 #: What the archive accepts, by lower-case extension.
-ACCEPTED_EXTENSIONS = {".pdf": "pdf", ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "tiff",
-                       ".tiff": "tiff", ".docx": "docx", ".xlsx": "xlsx"}
+ACCEPTED_EXTENSIONS = {
+    ".pdf": "pdf",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".docx": "docx",
+    ".xlsx": "xlsx",
+}
 #: Files next to a scan that describe it (never filed themselves).
 SIDECAR_EXTENSIONS = (".json", ".txt")
 
@@ -66,7 +74,9 @@ class FilingRules:
         check_number_pattern(settings.number_pattern)
         for category in settings.categories:
             if not category.name or not category.prefix:
-                raise ConfigError("配置文件中 [[archive.categories]] 的每一项都要写 name 和 prefix，例如 name = \"业主档案\"、prefix = \"YZ\"")
+                raise ConfigError(
+                    '配置文件中 [[archive.categories]] 的每一项都要写 name 和 prefix，例如 name = "业主档案"、prefix = "YZ"'
+                )
             if safe_title(category.name) != category.name or safe_title(category.prefix) != category.prefix:
                 raise ConfigError(f"档案类别“{category.name}”或其前缀“{category.prefix}”含有不能用于文件夹名的字符")
             parse_retention(category.retention, where=f"archive.categories 中 {category.name} 的 retention")
@@ -107,8 +117,10 @@ def check_number_pattern(pattern: str) -> None:
             raise ValueError(names)
         pattern.format(prefix="YZ", year=2026, seq=1)
     except (ValueError, IndexError, KeyError) as err:
-        raise ConfigError(f"archive.number_pattern“{pattern}”无法生成档号：只能用 {{prefix}}、{{year}}、{{seq}}，"
-                          "且必须有 {prefix} 和 {seq}，例如 \"{prefix}-{year}-{seq:05d}\"") from err
+        raise ConfigError(
+            f"archive.number_pattern“{pattern}”无法生成档号：只能用 {{prefix}}、{{year}}、{{seq}}，"
+            '且必须有 {prefix} 和 {seq}，例如 "{prefix}-{year}-{seq:05d}"'
+        ) from err
 
 
 def sequence_year(pattern: str, year: int) -> int:
@@ -211,8 +223,9 @@ def safe_extension(name: str) -> str:
 
 def is_ignored(name: str, patterns: Sequence[str]) -> bool:
     """True for the scanners' and editors' temporary files (``~$*``, ``*.tmp``, ``Thumbs.db`` …)."""
-    return any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(name.lower(), pattern.lower())
-               for pattern in patterns)
+    return any(
+        fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(name.lower(), pattern.lower()) for pattern in patterns
+    )
 
 
 # -- the metadata sources --------------------------------------------------------------------
@@ -235,8 +248,9 @@ class Metadata:
 
     def over(self, lower: Metadata) -> Metadata:
         """These values, with ``lower``'s where this one says nothing."""
-        return replace(lower, **{f.name: getattr(self, f.name) for f in fields(self)
-                                 if getattr(self, f.name) is not None})
+        return replace(
+            lower, **{f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        )
 
 
 _SIDECAR_KEYS = {
@@ -274,9 +288,12 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
         except json.JSONDecodeError as err:
             raise ValidationError(f"说明文件不是有效的 JSON（第 {err.lineno} 行）") from None
         if not isinstance(data, dict):
-            raise ValidationError("说明文件的 JSON 应为一个对象（{\"房号\": \"3-2-1201\", …}）")
-        return {str(key): ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
-                for key, value in data.items() if not isinstance(value, dict | list)}
+            raise ValidationError('说明文件的 JSON 应为一个对象（{"房号": "3-2-1201", …}）')
+        return {
+            str(key): ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+            for key, value in data.items()
+            if not isinstance(value, dict | list)
+        }
     pairs: dict[str, str] = {}
     for line in text.splitlines():
         match = re.match(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*?)\s*$", line)
@@ -336,8 +353,10 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``."""
     # A whole word that is a unit code wins over a code found inside a longer word
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).
-    code = next((parsed for token in _NAME_SEPARATORS.split(stem) if token
-                 and (parsed := _unit_of_token(token)) is not None), None) or find_unit_code(stem)
+    code = next(
+        (parsed for token in _NAME_SEPARATORS.split(stem) if token and (parsed := _unit_of_token(token)) is not None),
+        None,
+    ) or find_unit_code(stem)
     found_date = find_date(stem)
     words = []
     for token in _NAME_SEPARATORS.split(stem):
@@ -353,8 +372,12 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     category = rules.category_from_words(stem)
     if category is None and code is not None:
         category = rules.category(rules.unit_category)
-    return Metadata(category=category.name if category else None, unit=str(code) if code else None,
-                    title=title, doc_date=found_date[0] if found_date else None)
+    return Metadata(
+        category=category.name if category else None,
+        unit=str(code) if code else None,
+        title=title,
+        doc_date=found_date[0] if found_date else None,
+    )
 
 
 def _unit_of_token(token: str) -> UnitCode | None:
@@ -380,8 +403,15 @@ class Resolved:
     review_reasons: tuple[str, ...] = field(default=())
 
 
-def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata, rules: FilingRules,
-            original_stem: str, sidecar_problems: Sequence[str] = ()) -> Resolved:
+def resolve(
+    flags: Metadata,
+    sidecar: Metadata,
+    folder: Metadata,
+    name: Metadata,
+    rules: FilingRules,
+    original_stem: str,
+    sidecar_problems: Sequence[str] = (),
+) -> Resolved:
     """Merge the four sources (flags > sidecar > folder > name) and decide the category.
 
     A category or unit that cannot be told is no error: the item is filed under the unknown
@@ -390,7 +420,8 @@ def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata
     merged = flags.over(sidecar.over(folder.over(name)))
     if merged.category is None:  # a title given by flag or sidecar, or a unit alone, may still tell it
         told = rules.category_from_words(merged.title or "") or (
-            rules.category(rules.unit_category) if merged.unit else None)
+            rules.category(rules.unit_category) if merged.unit else None
+        )
         merged = replace(merged, category=told.name if told else None)
     reasons = list(sidecar_problems)
     category = rules.category(merged.category) if merged.category else None
@@ -409,6 +440,7 @@ def resolve(flags: Metadata, sidecar: Metadata, folder: Metadata, name: Metadata
             reasons.append(f"{_FIELD_LABELS[name]}超过 {limit} 个字，已截断")
     title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
     retention = merged.retention or category.retention
-    merged = replace(merged, category=category.name, title=title, retention=retention,
-                     confidential=bool(merged.confidential))
+    merged = replace(
+        merged, category=category.name, title=title, retention=retention, confidential=bool(merged.confidential)
+    )
     return Resolved(category, merged, tuple(reasons))

@@ -65,9 +65,12 @@ def inspect_scan(path: Path, extension: str) -> ScanInfo:
     if kind in ("docx", "xlsx") and head.startswith(_OLE_MAGIC):
         raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取：请去掉密码后重新放入收件箱", "encrypted")
     if not head.startswith(_MAGIC[kind]):
-        raise ScanRejected(f"文件内容不是{_KIND_LABEL[kind]}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt")
-    reader = {"pdf": _pdf_pages, "image": _image_pages, "tiff": _image_pages, "docx": _docx_pages,
-              "xlsx": _xlsx_pages}[kind]
+        raise ScanRejected(
+            f"文件内容不是{_KIND_LABEL[kind]}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt"
+        )
+    reader = {"pdf": _pdf_pages, "image": _image_pages, "tiff": _image_pages, "docx": _docx_pages, "xlsx": _xlsx_pages}[
+        kind
+    ]
     return ScanInfo(kind, reader(path))
 
 

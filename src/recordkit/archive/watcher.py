@@ -87,9 +87,15 @@ def can_open(path: Path) -> bool:
 class InboxWatcher:
     """Watches the inbox (and records/generated/ when ``[archive] file_generated``) and files what is stable."""
 
-    def __init__(self, archivist: Archivist, *, polling: bool = False, interval: float | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 report: Callable[[FilingOutcome], None] | None = None) -> None:
+    def __init__(
+        self,
+        archivist: Archivist,
+        *,
+        polling: bool = False,
+        interval: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        report: Callable[[FilingOutcome], None] | None = None,
+    ) -> None:
         settings = archivist.settings
         self.archivist = archivist
         self.polling = polling
@@ -151,7 +157,7 @@ class InboxWatcher:
         for start in range(0, len(stable), BATCH_SIZE):
             if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                 break
-            batch = self._file_batch(stable[start:start + BATCH_SIZE])
+            batch = self._file_batch(stable[start : start + BATCH_SIZE])
             self._index(batch)
             outcomes += batch
         return outcomes
@@ -160,8 +166,11 @@ class InboxWatcher:
         # Issue 7: text documents are searchable at once; OCR waits for the nightly recordkit index.
         from recordkit.search.query import index_filed
 
-        index_filed(self.archivist.workspace, self.archivist.ledger,
-                    [outcome.item for outcome in outcomes if outcome.status == "filed"])
+        index_filed(
+            self.archivist.workspace,
+            self.archivist.ledger,
+            [outcome.item for outcome in outcomes if outcome.status == "filed"],
+        )
 
     def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
         try:
@@ -207,8 +216,9 @@ class InboxWatcher:
 
             reason = f"归档时多次出错（{type(err).__name__}），详情见 records/logs/watch.log"
             moved = self.archivist.quarantine(path, reason) if self.archivist._in_inbox(path) else None
-            outcome = FilingOutcome(path.name, "quarantined", reason=reason,
-                                    quarantine_path=str(moved) if moved else None)
+            outcome = FilingOutcome(
+                path.name, "quarantined", reason=reason, quarantine_path=str(moved) if moved else None
+            )
         self._done(path, outcome)
         return outcome
 

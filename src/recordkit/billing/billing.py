@@ -18,12 +18,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import CellProblem, ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import format_yuan
-from recordkit.core.dates import Month, parse_month
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -86,8 +86,9 @@ def round_fen(numerator: int, denominator: int, rounding: str) -> int:
         return numerator // denominator
     if rounding == "up":
         return -(-numerator // denominator)
-    raise ConfigError(f"fees.rounding 应为 {'、'.join(ROUNDING)} 之一（{'、'.join(ROUNDING.values())}），"
-                      f"现在是 {rounding!r}")
+    raise ConfigError(
+        f"fees.rounding 应为 {'、'.join(ROUNDING)} 之一（{'、'.join(ROUNDING.values())}），现在是 {rounding!r}"
+    )
 
 
 def bill_amount(kind: str, rate: int, quantity_hundredths: int, percent: int, rounding: str) -> int:
@@ -143,8 +144,10 @@ class FeeItem:
         if self.kind == "area":
             text = f"{_hundredths(quantity_hundredths)}㎡ × {price}"
         elif self.kind == "metered" and reading is not None:
-            text = (f"读数 {_hundredths(reading[0])}→{_hundredths(reading[1])}，"
-                    f"{_hundredths(quantity_hundredths)}{self.quantity_unit.split('·')[0]} × {price}")
+            text = (
+                f"读数 {_hundredths(reading[0])}→{_hundredths(reading[1])}，"
+                f"{_hundredths(quantity_hundredths)}{self.quantity_unit.split('·')[0]} × {price}"
+            )
         else:
             text = price
         return text + (f" × {percent}%（空置）" if percent != 100 else "")
@@ -168,8 +171,11 @@ class PlannedBill:
 
 
 def plan_bills(
-    month: Month, items: Sequence[FeeItem], units: Sequence[UnitForBilling],
-    readings: Mapping[tuple[int, int], tuple[int, int]], rounding: str,
+    month: Month,
+    items: Sequence[FeeItem],
+    units: Sequence[UnitForBilling],
+    readings: Mapping[tuple[int, int], tuple[int, int]],
+    rounding: str,
 ) -> list[PlannedBill]:
     """Every bill of ``month`` for ``units`` under ``items``' rules (a pure decision).
 
@@ -197,8 +203,9 @@ def plan_bills(
                 quantity = reading[1] - reading[0]
             amount = bill_amount(item.kind, rate.rate, quantity, percent, rounding)
             if amount > 0:
-                planned.append(PlannedBill(unit.id, item.id, amount, item.basis(rate, quantity, percent, reading),
-                                           rate.id))
+                planned.append(
+                    PlannedBill(unit.id, item.id, amount, item.basis(rate, quantity, percent, reading), rate.id)
+                )
     return planned
 
 
@@ -239,14 +246,23 @@ def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
 
 
 def _rate_row(item_id: int, month: Month, rate: int, percent: int, units: frozenset[str] | None) -> dict[str, Any]:
-    return {"item_id": item_id, "effective_from": str(month), "rate_ten_thousandths": rate,
-            "vacant_percent": percent, "unit_codes": json.dumps(sorted(units), ensure_ascii=False) if units else None}
+    return {
+        "item_id": item_id,
+        "effective_from": str(month),
+        "rate_ten_thousandths": rate,
+        "vacant_percent": percent,
+        "unit_codes": json.dumps(sorted(units), ensure_ascii=False) if units else None,
+    }
 
 
 def _rate_snapshot(name: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {"item": name, "from": row["effective_from"], "rate": format_rate(row["rate_ten_thousandths"]),
-            "vacant_percent": row["vacant_percent"],
-            "units": json.loads(row["unit_codes"]) if row["unit_codes"] else None}
+    return {
+        "item": name,
+        "from": row["effective_from"],
+        "rate": format_rate(row["rate_ten_thousandths"]),
+        "vacant_percent": row["vacant_percent"],
+        "units": json.loads(row["unit_codes"]) if row["unit_codes"] else None,
+    }
 
 
 def load_items(conn: Connection) -> list[FeeItem]:
@@ -258,10 +274,13 @@ def load_items(conn: Connection) -> list[FeeItem]:
     rates: dict[int, list[Rate]] = defaultdict(list)
     for row in conn.execute(sa.select(fee_rates).order_by(fee_rates.c.effective_from)):
         codes = frozenset(json.loads(row.unit_codes)) if row.unit_codes else None
-        rates[row.item_id].append(Rate(row.id, parse_month(row.effective_from), row.rate_ten_thousandths,
-                                       row.vacant_percent, codes))
-    return [FeeItem(row.id, row.name, row.kind, row.unit_label, tuple(rates[row.id]))
-            for row in conn.execute(sa.select(fee_items).order_by(fee_items.c.id))]
+        rates[row.item_id].append(
+            Rate(row.id, parse_month(row.effective_from), row.rate_ten_thousandths, row.vacant_percent, codes)
+        )
+    return [
+        FeeItem(row.id, row.name, row.kind, row.unit_label, tuple(rates[row.id]))
+        for row in conn.execute(sa.select(fee_items).order_by(fee_items.c.id))
+    ]
 
 
 def _find_item(conn: Connection, name: str) -> FeeItem:
@@ -273,18 +292,36 @@ def _find_item(conn: Connection, name: str) -> FeeItem:
     raise NotFoundError(f"没有收费项目“{name}”。现有项目：{known}。新增项目用 recordkit fees rules add")
 
 
-def _insert_item(conn: Connection, operator: str, name: str, kind: str, unit_label: str, rate: int,
-                 month: Month, percent: int, units: frozenset[str] | None, action: str) -> None:
+def _insert_item(
+    conn: Connection,
+    operator: str,
+    name: str,
+    kind: str,
+    unit_label: str,
+    rate: int,
+    month: Month,
+    percent: int,
+    units: frozenset[str] | None,
+    action: str,
+) -> None:
     import sqlalchemy as sa
 
     from recordkit.ledger.schema import fee_items, fee_rates
 
-    item_id = conn.execute(sa.insert(fee_items).values(name=name, kind=kind, unit_label=unit_label)
-                           .returning(fee_items.c.id)).scalar_one()
+    item_id = conn.execute(
+        sa.insert(fee_items).values(name=name, kind=kind, unit_label=unit_label).returning(fee_items.c.id)
+    ).scalar_one()
     row = _rate_row(item_id, month, rate, percent, units)
     conn.execute(sa.insert(fee_rates).values(**row))
-    journal.record(conn, operator, [journal.Change(action, "fee_item", name, None,
-                                                   {"kind": kind, "unit_label": unit_label, **_rate_snapshot(name, row)})])
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                action, "fee_item", name, None, {"kind": kind, "unit_label": unit_label, **_rate_snapshot(name, row)}
+            )
+        ],
+    )
 
 
 def seed_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> list[str]:
@@ -317,7 +354,8 @@ def seed_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> list[st
 
 
 def _checked_config_item(
-    number: int, entry: FeeItemSettings,
+    number: int,
+    entry: FeeItemSettings,
 ) -> tuple[str, str, str, int, Month, int, frozenset[str] | None]:
     where = f"recordkit.toml 的第 {number} 个 [[fees.items]]"
     try:
@@ -327,15 +365,31 @@ def _checked_config_item(
         if not entry.rate:
             raise ValidationError("rate（收费标准）不能为空")
         if not entry.effective_from:
-            raise ValidationError("effective_from（起始月份）不能为空，例如 \"2026-01\"")
-        return (entry.name.strip(), kind, entry.unit_label or KINDS[kind][1], parse_rate(entry.rate),
-                parse_month(entry.effective_from), _check_percent(entry.vacant_percent), _clean_units(entry.units))
+            raise ValidationError('effective_from（起始月份）不能为空，例如 "2026-01"')
+        return (
+            entry.name.strip(),
+            kind,
+            entry.unit_label or KINDS[kind][1],
+            parse_rate(entry.rate),
+            parse_month(entry.effective_from),
+            _check_percent(entry.vacant_percent),
+            _clean_units(entry.units),
+        )
     except ValidationError as err:
         raise ConfigError(f"{where}（{entry.name or '未命名'}）有误：{err.message}") from err
 
 
-def add_rule(ledger: Ledger, operator: str, name: str, kind: str, rate_text: str, effective_from: str,
-             unit_label: str = "", vacant_percent: int = 100, units: Iterable[str] = ()) -> FeeItem:
+def add_rule(
+    ledger: Ledger,
+    operator: str,
+    name: str,
+    kind: str,
+    rate_text: str,
+    effective_from: str,
+    unit_label: str = "",
+    vacant_percent: int = 100,
+    units: Iterable[str] = (),
+) -> FeeItem:
     """A new fee item with its first rate (``fees rules add``), journalled.
 
     ``ConflictError`` when the name exists (change it with ``set_rule``);
@@ -349,14 +403,24 @@ def add_rule(ledger: Ledger, operator: str, name: str, kind: str, rate_text: str
     percent, scope = _check_percent(vacant_percent), _clean_units(units)
     with ledger.write() as conn:
         if any(item.name == name for item in load_items(conn)):
-            raise ConflictError(f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …")
-        _insert_item(conn, operator, name, kind, unit_label or KINDS[kind][1], rate, month, percent, scope,
-                     "fee_item.add")
+            raise ConflictError(
+                f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
+            )
+        _insert_item(
+            conn, operator, name, kind, unit_label or KINDS[kind][1], rate, month, percent, scope, "fee_item.add"
+        )
         return _find_item(conn, name)
 
 
-def set_rule(ledger: Ledger, operator: str, name: str, effective_from: str, rate_text: str | None = None,
-             vacant_percent: int | None = None, units: Iterable[str] | None = None) -> FeeItem:
+def set_rule(
+    ledger: Ledger,
+    operator: str,
+    name: str,
+    effective_from: str,
+    rate_text: str | None = None,
+    vacant_percent: int | None = None,
+    units: Iterable[str] | None = None,
+) -> FeeItem:
     """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
 
     Values not given carry over from the rate in force before that month.  Setting the
@@ -377,7 +441,8 @@ def set_rule(ledger: Ledger, operator: str, name: str, effective_from: str, rate
         if previous is None and rate is None:
             raise UsageError(f"{month} 之前“{item.name}”没有收费标准，请用 --rate 写明标准")
         row = _rate_row(
-            item.id, month,
+            item.id,
+            month,
             rate if rate is not None else previous.rate,  # type: ignore[union-attr]
             percent if percent is not None else (previous.vacant_percent if previous else 100),
             scope if units is not None else (previous.unit_codes if previous else None),
@@ -385,13 +450,17 @@ def set_rule(ledger: Ledger, operator: str, name: str, effective_from: str, rate
         same_month = next((r for r in item.rates if r.effective_from == month), None)
         before = None
         if same_month is not None:
-            before = _rate_snapshot(item.name, _rate_row(item.id, month, same_month.rate, same_month.vacant_percent,
-                                                         same_month.unit_codes))
+            before = _rate_snapshot(
+                item.name, _rate_row(item.id, month, same_month.rate, same_month.vacant_percent, same_month.unit_codes)
+            )
             conn.execute(sa.update(fee_rates).where(fee_rates.c.id == same_month.id).values(**row))
         else:
             conn.execute(sa.insert(fee_rates).values(**row))
-        journal.record(conn, operator, [journal.Change("fee_rate.set", "fee_item", item.name, before,
-                                                       _rate_snapshot(item.name, row))])
+        journal.record(
+            conn,
+            operator,
+            [journal.Change("fee_rate.set", "fee_item", item.name, before, _rate_snapshot(item.name, row))],
+        )
         return _find_item(conn, item.name)
 
 
@@ -430,8 +499,14 @@ def parse_reading(value: Any) -> int:
     return int(number * 100)
 
 
-def import_readings(ledger: Ledger, path: Path, month_text: str, operator: str, item_name: str | None = None,
-                    progress: ProgressCallback | None = None) -> ReadingsSummary:
+def import_readings(
+    ledger: Ledger,
+    path: Path,
+    month_text: str,
+    operator: str,
+    item_name: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ReadingsSummary:
     """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
 
     Columns: 房号, 上期读数, 本期读数 and optionally 项目 (else ``item_name``).  Every
@@ -486,8 +561,11 @@ def import_readings(ledger: Ledger, path: Path, month_text: str, operator: str, 
             except ValueError as err:
                 problems.append(table.problem(number, key, str(err)))
         if len(values) == 2 and values[1] < values[0]:
-            problems.append(table.problem(number, "current", f"本期读数 {_hundredths(values[1])} 小于上期读数 "
-                                                             f"{_hundredths(values[0])}"))
+            problems.append(
+                table.problem(
+                    number, "current", f"本期读数 {_hundredths(values[1])} 小于上期读数 {_hundredths(values[0])}"
+                )
+            )
             continue
         if unit_id is None or item is None or item.kind != "metered" or len(values) != 2:
             continue
@@ -503,33 +581,65 @@ def import_readings(ledger: Ledger, path: Path, month_text: str, operator: str, 
 
     summary = ReadingsSummary(rows=len(parsed))
     with ledger.write() as conn:
-        existing = {(r.unit_id, r.item_id): r for r in conn.execute(
-            sa.select(meter_readings).where(meter_readings.c.month == str(month)))}
-        billed = set(tuple(row) for row in conn.execute(sa.select(bills.c.unit_id, bills.c.item_id).where(
-            bills.c.month == str(month))).all())
+        existing = {
+            (r.unit_id, r.item_id): r
+            for r in conn.execute(sa.select(meter_readings).where(meter_readings.c.month == str(month)))
+        }
+        billed = set(
+            tuple(row)
+            for row in conn.execute(
+                sa.select(bills.c.unit_id, bills.c.item_id).where(bills.c.month == str(month))
+            ).all()
+        )
         inserts, updates, changes = [], [], []
         for (unit_id, item_id), (previous, current, _, code, name) in parsed.items():
-            after = {"item": name, "month": str(month), "previous": _hundredths(previous),
-                     "current": _hundredths(current)}
+            after = {
+                "item": name,
+                "month": str(month),
+                "previous": _hundredths(previous),
+                "current": _hundredths(current),
+            }
             old = existing.get((unit_id, item_id))
             if old is None:
-                inserts.append({"unit_id": unit_id, "item_id": item_id, "month": str(month),
-                                "previous_hundredths": previous, "current_hundredths": current})
+                inserts.append(
+                    {
+                        "unit_id": unit_id,
+                        "item_id": item_id,
+                        "month": str(month),
+                        "previous_hundredths": previous,
+                        "current_hundredths": current,
+                    }
+                )
                 changes.append(journal.Change("reading.create", "reading", code, None, after))
             elif (old.previous_hundredths, old.current_hundredths) != (previous, current):
                 updates.append({"pk": old.id, "new_previous": previous, "new_current": current})
-                changes.append(journal.Change("reading.update", "reading", code, {
-                    **after, "previous": _hundredths(old.previous_hundredths),
-                    "current": _hundredths(old.current_hundredths)}, after))
+                changes.append(
+                    journal.Change(
+                        "reading.update",
+                        "reading",
+                        code,
+                        {
+                            **after,
+                            "previous": _hundredths(old.previous_hundredths),
+                            "current": _hundredths(old.current_hundredths),
+                        },
+                        after,
+                    )
+                )
                 if (unit_id, item_id) in billed:
                     summary.billed_changed.append(code)
             else:
                 summary.unchanged += 1
         bulk_insert(conn, meter_readings, inserts)
         if updates:
-            conn.execute(sa.update(meter_readings).where(meter_readings.c.id == sa.bindparam("pk")).values(
-                previous_hundredths=sa.bindparam("new_previous"), current_hundredths=sa.bindparam("new_current")),
-                updates)
+            conn.execute(
+                sa.update(meter_readings)
+                .where(meter_readings.c.id == sa.bindparam("pk"))
+                .values(
+                    previous_hundredths=sa.bindparam("new_previous"), current_hundredths=sa.bindparam("new_current")
+                ),
+                updates,
+            )
         journal.record(conn, operator, changes)
     summary.created, summary.updated = len(inserts), len(updates)
     return summary
@@ -552,8 +662,15 @@ class BillingSummary:
     metered_without_reading: dict[str, int] = field(default_factory=dict)
 
 
-def bill_month(ledger: Ledger, month_text: str, operator: str, rounding: str = "half_up", rebill: bool = False,
-               item_name: str | None = None, unit_texts: Sequence[str] = ()) -> BillingSummary:
+def bill_month(
+    ledger: Ledger,
+    month_text: str,
+    operator: str,
+    rounding: str = "half_up",
+    rebill: bool = False,
+    item_name: str | None = None,
+    unit_texts: Sequence[str] = (),
+) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
     Idempotent: bills already there are left alone and a second run creates nothing.
@@ -591,20 +708,35 @@ def bill_month(ledger: Ledger, month_text: str, operator: str, rounding: str = "
         if missing:
             raise NotFoundError(f"台账中没有房屋 {'、'.join(missing)}：请用 recordkit owners list 查看已有房号")
         item_ids = [item.id for item in items]
-        readings = {(r.unit_id, r.item_id): (r.previous_hundredths, r.current_hundredths) for r in conn.execute(
-            sa.select(meter_readings).where(meter_readings.c.month == str(month),
-                                            meter_readings.c.item_id.in_(item_ids)))}
+        readings = {
+            (r.unit_id, r.item_id): (r.previous_hundredths, r.current_hundredths)
+            for r in conn.execute(
+                sa.select(meter_readings).where(
+                    meter_readings.c.month == str(month), meter_readings.c.item_id.in_(item_ids)
+                )
+            )
+        }
         planned = plan_bills(month, items, unit_rows, readings, rounding)
         unit_ids = {u.id for u in unit_rows}
-        existing = {(r.unit_id, r.item_id): r for r in conn.execute(
-            sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.amount_fen, bills.c.basis)
-            .where(bills.c.month == str(month), bills.c.item_id.in_(item_ids))) if r.unit_id in unit_ids}
+        existing = {
+            (r.unit_id, r.item_id): r
+            for r in conn.execute(
+                sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.amount_fen, bills.c.basis).where(
+                    bills.c.month == str(month), bills.c.item_id.in_(item_ids)
+                )
+            )
+            if r.unit_id in unit_ids
+        }
         names = {item.id: item.name for item in items}
         code_of = {u.id: u.code for u in unit_rows}
         for item in items:
             if item.kind == "metered" and item.rate_for(month) is not None:
-                without = sum(1 for u in unit_rows if item.rate_for(month).applies_to(u.code)  # type: ignore[union-attr]
-                              and (u.id, item.id) not in readings)
+                without = sum(
+                    1
+                    for u in unit_rows
+                    if item.rate_for(month).applies_to(u.code)  # type: ignore[union-attr]
+                    and (u.id, item.id) not in readings
+                )
                 if without:
                     summary.metered_without_reading[item.name] = without
 
@@ -612,8 +744,16 @@ def bill_month(ledger: Ledger, month_text: str, operator: str, rounding: str = "
         for bill in planned:
             old = existing.pop((bill.unit_id, bill.item_id), None)
             if old is None:
-                new_rows.append({"unit_id": bill.unit_id, "item_id": bill.item_id, "month": str(month),
-                                 "amount_fen": bill.amount_fen, "basis": bill.basis, "rate_id": bill.rate_id})
+                new_rows.append(
+                    {
+                        "unit_id": bill.unit_id,
+                        "item_id": bill.item_id,
+                        "month": str(month),
+                        "amount_fen": bill.amount_fen,
+                        "basis": bill.basis,
+                        "rate_id": bill.rate_id,
+                    }
+                )
                 entry = summary.by_item.setdefault(names[bill.item_id], [0, 0])
                 entry[0] += 1
                 entry[1] += bill.amount_fen
@@ -631,20 +771,29 @@ def bill_month(ledger: Ledger, month_text: str, operator: str, rounding: str = "
         touched_units = {row["unit_id"] for row in new_rows}
         if rebill and (changed or dropped):
             for old, bill in changed:
-                conn.execute(sa.update(bills).where(bills.c.id == old.id).values(
-                    amount_fen=bill.amount_fen, basis=bill.basis, rate_id=bill.rate_id))
+                conn.execute(
+                    sa.update(bills)
+                    .where(bills.c.id == old.id)
+                    .values(amount_fen=bill.amount_fen, basis=bill.basis, rate_id=bill.rate_id)
+                )
                 shrink_allocations(conn, old.id, bill.amount_fen)
-                changes.append(journal.Change(
-                    "bill.rebill", "bill", f"{code_of[old.unit_id]} {names[old.item_id]} {month}",
-                    {"amount_fen": old.amount_fen, "basis": old.basis},
-                    {"amount_fen": bill.amount_fen, "basis": bill.basis}))
+                changes.append(
+                    journal.Change(
+                        "bill.rebill",
+                        "bill",
+                        f"{code_of[old.unit_id]} {names[old.item_id]} {month}",
+                        {"amount_fen": old.amount_fen, "basis": old.basis},
+                        {"amount_fen": bill.amount_fen, "basis": bill.basis},
+                    )
+                )
                 touched_units.add(old.unit_id)
             for old in dropped:
                 key = f"{code_of[old.unit_id]} {names[old.item_id]} {month}"
                 if shrink_allocations(conn, old.id, 0):
                     conn.execute(sa.update(bills).where(bills.c.id == old.id).values(amount_fen=0))
-                    changes.append(journal.Change("bill.rebill", "bill", key, {"amount_fen": old.amount_fen},
-                                                  {"amount_fen": 0}))
+                    changes.append(
+                        journal.Change("bill.rebill", "bill", key, {"amount_fen": old.amount_fen}, {"amount_fen": 0})
+                    )
                 else:
                     conn.execute(sa.delete(bills).where(bills.c.id == old.id))
                     changes.append(journal.Change("bill.remove", "bill", key, {"amount_fen": old.amount_fen}, None))
@@ -654,12 +803,23 @@ def bill_month(ledger: Ledger, month_text: str, operator: str, rounding: str = "
         if touched_units:
             summary.prepayment_applied_fen = apply_prepayments(conn, sorted(touched_units), month)
         if new_rows or changes:
-            changes.insert(0, journal.Change(
-                "bill.month", "bill", str(month), None,
-                {"created": summary.created, "created_fen": summary.created_fen,
-                 "by_item": {name: {"bills": n, "fen": fen} for name, (n, fen) in summary.by_item.items()},
-                 "rebilled": summary.rebilled, "removed": summary.removed,
-                 "prepayment_applied_fen": summary.prepayment_applied_fen}))
+            changes.insert(
+                0,
+                journal.Change(
+                    "bill.month",
+                    "bill",
+                    str(month),
+                    None,
+                    {
+                        "created": summary.created,
+                        "created_fen": summary.created_fen,
+                        "by_item": {name: {"bills": n, "fen": fen} for name, (n, fen) in summary.by_item.items()},
+                        "rebilled": summary.rebilled,
+                        "removed": summary.removed,
+                        "prepayment_applied_fen": summary.prepayment_applied_fen,
+                    },
+                ),
+            )
             journal.record(conn, operator, changes)
     return summary
 
@@ -680,12 +840,21 @@ class Arrears:
     items: dict[str, int]  # item name -> fen
 
     def to_dict(self) -> dict[str, Any]:
-        return {"unit": self.unit, "owner": self.owner, "arrears_fen": self.amount_fen,
-                "arrears": format_yuan(self.amount_fen), "months": self.months, "oldest_month": str(self.oldest),
-                "aging": dict(self.aging), "items": dict(self.items)}
+        return {
+            "unit": self.unit,
+            "owner": self.owner,
+            "arrears_fen": self.amount_fen,
+            "arrears": format_yuan(self.amount_fen),
+            "months": self.months,
+            "oldest_month": str(self.oldest),
+            "aging": dict(self.aging),
+            "items": dict(self.items),
+        }
 
 
-def summarise_arrears(as_of: Month, outstanding: Iterable[tuple[Month, str, int]]) -> tuple[int, int, Month, dict[str, int], dict[str, int]]:
+def summarise_arrears(
+    as_of: Month, outstanding: Iterable[tuple[Month, str, int]]
+) -> tuple[int, int, Month, dict[str, int], dict[str, int]]:
     """One unit's unpaid bills ``(month, item, fen)`` as (total, months owed, oldest month,
     fen by aging bucket, fen by item) — a pure decision."""
     aging = dict.fromkeys(AGING_BUCKETS, 0)
@@ -721,22 +890,32 @@ def outstanding_query(unit_ids: Sequence[int] | None = None) -> Any:
     from recordkit.ledger.schema import allocations, bills, payments
 
     # Sums are cast back to BIGINT: PostgreSQL's SUM of a BIGINT is NUMERIC (a Decimal in Python).
-    paid = (sa.select(allocations.c.bill_id,
-                      sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen"))
-            .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.voided.is_(False)))
+    paid = (
+        sa.select(
+            allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
+        )
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(payments.c.voided.is_(False))
+    )
     if unit_ids is not None:
         paid = paid.where(payments.c.unit_id.in_(list(unit_ids)))
     paid = paid.group_by(allocations.c.bill_id).subquery()
     owed = (bills.c.amount_fen - sa.func.coalesce(paid.c.paid_fen, 0)).label("owed_fen")
-    query = sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.month, bills.c.amount_fen,
-                      sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"), owed).select_from(
-        bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+    query = sa.select(
+        bills.c.id,
+        bills.c.unit_id,
+        bills.c.item_id,
+        bills.c.month,
+        bills.c.amount_fen,
+        sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
+        owed,
+    ).select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
     return query if unit_ids is None else query.where(bills.c.unit_id.in_(list(unit_ids)))
 
 
-def list_arrears(ledger: Ledger, as_of: dt.date | None = None, min_months: int = 0,
-                 building: str | None = None) -> list[Arrears]:
+def list_arrears(
+    ledger: Ledger, as_of: dt.date | None = None, min_months: int = 0, building: str | None = None
+) -> list[Arrears]:
     """Units with unpaid bills for months up to ``as_of`` (default today), most owed first.
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
@@ -744,17 +923,27 @@ def list_arrears(ledger: Ledger, as_of: dt.date | None = None, min_months: int =
     """
     import sqlalchemy as sa
 
-    from recordkit.ledger.schema import fee_items, owners, units
     from recordkit.core.unitcodes import unit_code_from_parts
+    from recordkit.ledger.schema import fee_items, owners, units
 
     as_of_month = Month.of(as_of or dt.date.today())
     inner = outstanding_query().subquery()
-    query = (sa.select(inner.c.month, inner.c.owed_fen, units.c.code, units.c.building, owners.c.name,
-                       fee_items.c.name.label("item"))
-             .select_from(inner.join(units, units.c.id == inner.c.unit_id)
-                          .join(fee_items, fee_items.c.id == inner.c.item_id)
-                          .outerjoin(owners, owners.c.id == units.c.owner_id))
-             .where(inner.c.owed_fen > 0, inner.c.month <= str(as_of_month), inner.c.id.not_in(deposit_bill_ids())))
+    query = (
+        sa.select(
+            inner.c.month,
+            inner.c.owed_fen,
+            units.c.code,
+            units.c.building,
+            owners.c.name,
+            fee_items.c.name.label("item"),
+        )
+        .select_from(
+            inner.join(units, units.c.id == inner.c.unit_id)
+            .join(fee_items, fee_items.c.id == inner.c.item_id)
+            .outerjoin(owners, owners.c.id == units.c.owner_id)
+        )
+        .where(inner.c.owed_fen > 0, inner.c.month <= str(as_of_month), inner.c.id.not_in(deposit_bill_ids()))
+    )
     if building is not None:
         query = query.where(units.c.building == unit_code_from_parts(building, "1", "1").building)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)

@@ -11,30 +11,36 @@ import datetime as dt
 import json
 import string
 import unicodedata
-from pathlib import Path
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
+from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.config import ReceiptSettings, Settings
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
-    from recordkit.ledger.db import Ledger
-    from recordkit.documents.templates.engine import Template, TemplateLibrary
     from recordkit.core.workspace import Workspace
+    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.templates.engine import TemplateLibrary
+    from recordkit.ledger.db import Ledger
 
 METHODS = ("现金", "微信", "支付宝", "银行转账", "POS")
-_METHOD_ALIASES = {"微信支付": "微信", "支付宝支付": "支付宝", "银行": "银行转账", "转账": "银行转账",
-                   "银行卡": "POS", "刷卡": "POS", "POS机": "POS"}
+_METHOD_ALIASES = {
+    "微信支付": "微信",
+    "支付宝支付": "支付宝",
+    "银行": "银行转账",
+    "转账": "银行转账",
+    "银行卡": "POS",
+    "刷卡": "POS",
+    "POS机": "POS",
+}
 STATUS_LABELS = {"issued": "有效", "voided": "作废"}
 PREPAYMENT_ITEM = "预收款"
 RECEIPT_TEMPLATE = "收据"
@@ -89,8 +95,10 @@ def allocate(amount_fen: int, open_bills: Iterable[OpenBill], months: MonthRange
     money left over becomes prepayment."""
     if amount_fen <= 0:
         raise ValueError("a payment is positive")
-    candidates = sorted((bill for bill in open_bills if bill.owed_fen > 0 and (months is None or bill.month in months)),
-                        key=lambda bill: (bill.month, bill.item_order, bill.bill_id))
+    candidates = sorted(
+        (bill for bill in open_bills if bill.owed_fen > 0 and (months is None or bill.month in months)),
+        key=lambda bill: (bill.month, bill.item_order, bill.bill_id),
+    )
     left = amount_fen
     allocations = []
     for bill in candidates:
@@ -174,7 +182,8 @@ def format_receipt_number(pattern: str, prefix: str, year: int, seq: int) -> str
     except (ValueError, IndexError, KeyError) as err:
         raise ConfigError(
             f"receipt.number_pattern“{pattern}”无法生成收据编号：只能用 {{prefix}}、{{year}}、{{seq}}，"
-            "且必须有 {seq}，例如 \"{prefix}{year}-{seq:06d}\"") from err
+            '且必须有 {seq}，例如 "{prefix}{year}-{seq:06d}"'
+        ) from err
 
 
 def normalise_number(text: str) -> str:
@@ -225,12 +234,22 @@ class ReceiptView:
         return sum(line.amount_fen for line in self.lines if line.item == PREPAYMENT_ITEM)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "date": self.issued_on.isoformat(), "unit": self.unit, "payer": self.payer,
-                "total_fen": self.total_fen, "total": format_yuan(self.total_fen), "method": self.method,
-                "cashier": self.cashier, "status": STATUS_LABELS[self.status],
-                "lines": [line.to_dict() for line in self.lines], "void_reason": self.void_reason,
-                "voided_by": self.voided_by,
-                "voided_on": self.voided_on.isoformat() if self.voided_on else None, "reprints": self.reprints}
+        return {
+            "number": self.number,
+            "date": self.issued_on.isoformat(),
+            "unit": self.unit,
+            "payer": self.payer,
+            "total_fen": self.total_fen,
+            "total": format_yuan(self.total_fen),
+            "method": self.method,
+            "cashier": self.cashier,
+            "status": STATUS_LABELS[self.status],
+            "lines": [line.to_dict() for line in self.lines],
+            "void_reason": self.void_reason,
+            "voided_by": self.voided_by,
+            "voided_on": self.voided_on.isoformat() if self.voided_on else None,
+            "reprints": self.reprints,
+        }
 
 
 def _next_id(conn: Connection, table: Any) -> int:
@@ -247,10 +266,18 @@ def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True
     from recordkit.ledger.schema import fee_items
 
     inner = outstanding_query(list(unit_ids)).subquery()
-    query = (sa.select(inner.c.id, inner.c.unit_id, inner.c.month, inner.c.owed_fen, fee_items.c.id.label("item_id"),
-                       fee_items.c.name)
-             .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
-             .where(inner.c.owed_fen > 0))
+    query = (
+        sa.select(
+            inner.c.id,
+            inner.c.unit_id,
+            inner.c.month,
+            inner.c.owed_fen,
+            fee_items.c.id.label("item_id"),
+            fee_items.c.name,
+        )
+        .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
+        .where(inner.c.owed_fen > 0)
+    )
     if not deposits:
         query = query.where(inner.c.id.not_in(deposit_bill_ids()))
     result: dict[int, list[OpenBill]] = defaultdict(list)
@@ -259,8 +286,13 @@ def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True
     return result
 
 
-def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, requests: Sequence[PaymentRequest],
-                   today: dt.date | None = None) -> list[ReceiptView]:
+def issue_payments(
+    conn: Connection,
+    settings: ReceiptSettings,
+    operator: str,
+    requests: Sequence[PaymentRequest],
+    today: dt.date | None = None,
+) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
     Numbers continue the year's sequence (read under the write lock, so they are gap-free
@@ -275,9 +307,14 @@ def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, r
     if not requests:
         return []
     codes = {request.unit: str(parse_unit_code(request.unit)) for request in requests}
-    found = {row.code: row for row in conn.execute(
-        sa.select(units.c.id, units.c.code, owners.c.name).select_from(
-            units.outerjoin(owners, owners.c.id == units.c.owner_id)).where(units.c.code.in_(set(codes.values()))))}
+    found = {
+        row.code: row
+        for row in conn.execute(
+            sa.select(units.c.id, units.c.code, owners.c.name)
+            .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+            .where(units.c.code.in_(set(codes.values())))
+        )
+    }
     for text, code in codes.items():
         if code not in found:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
@@ -286,8 +323,11 @@ def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, r
     today = today or dt.date.today()
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
-    payment_id, allocation_id, receipt_id = (_next_id(conn, payments), _next_id(conn, allocations),
-                                             _next_id(conn, receipts))
+    payment_id, allocation_id, receipt_id = (
+        _next_id(conn, payments),
+        _next_id(conn, allocations),
+        _next_id(conn, receipts),
+    )
     payment_rows, allocation_rows, receipt_rows, changes, views = [], [], [], [], []
     for request in requests:
         unit = found[codes[request.unit]]
@@ -296,32 +336,80 @@ def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, r
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         method = parse_method(request.method)
         paid_on = request.paid_on or today
-        current = [OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id]) for b in open_bills[unit.id]
-                   if request.bills is None or b.bill_id in request.bills]
+        current = [
+            OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
+            for b in open_bills[unit.id]
+            if request.bills is None or b.bill_id in request.bills
+        ]
         plan = allocate(request.amount_fen, current, request.months)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
-            allocation_rows.append({"id": allocation_id, "payment_id": payment_id, "bill_id": allocation.bill_id,
-                                    "amount_fen": allocation.amount_fen})
+            allocation_rows.append(
+                {
+                    "id": allocation_id,
+                    "payment_id": payment_id,
+                    "bill_id": allocation.bill_id,
+                    "amount_fen": allocation.amount_fen,
+                }
+            )
             allocation_id += 1
         scope = sequence_year(settings.number_pattern, paid_on.year)
         if scope not in sequences:
-            sequences[scope] = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0))
-                                                .where(receipts.c.year == scope)).scalar_one())
+            sequences[scope] = int(
+                conn.execute(
+                    sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0)).where(receipts.c.year == scope)
+                ).scalar_one()
+            )
         sequences[scope] += 1
         number = format_receipt_number(settings.number_pattern, settings.prefix, paid_on.year, sequences[scope])
         lines = tuple(receipt_lines(plan, request.months))
-        payment_rows.append({"id": payment_id, "unit_id": unit.id, "payer": payer, "amount_fen": request.amount_fen,
-                             "method": method, "paid_on": paid_on, "cashier": operator, "voided": False})
-        receipt_rows.append({"id": receipt_id, "number": number, "year": scope, "seq": sequences[scope],
-                             "payment_id": payment_id, "issued_on": paid_on, "issued_at": stamp, "status": "issued",
-                             "lines": json.dumps([line.to_dict() for line in lines], ensure_ascii=False),
-                             "void_reason": None, "voided_by": None, "voided_at": None, "voided_on": None,
-                             "reprints": 0})
+        payment_rows.append(
+            {
+                "id": payment_id,
+                "unit_id": unit.id,
+                "payer": payer,
+                "amount_fen": request.amount_fen,
+                "method": method,
+                "paid_on": paid_on,
+                "cashier": operator,
+                "voided": False,
+            }
+        )
+        receipt_rows.append(
+            {
+                "id": receipt_id,
+                "number": number,
+                "year": scope,
+                "seq": sequences[scope],
+                "payment_id": payment_id,
+                "issued_on": paid_on,
+                "issued_at": stamp,
+                "status": "issued",
+                "lines": json.dumps([line.to_dict() for line in lines], ensure_ascii=False),
+                "void_reason": None,
+                "voided_by": None,
+                "voided_at": None,
+                "voided_on": None,
+                "reprints": 0,
+            }
+        )
         view = ReceiptView(number, paid_on, unit.code, payer, method, operator, request.amount_fen, lines, "issued")
-        changes.append(journal.Change("receipt.issue", "receipt", number, None, {
-            "unit": unit.code, "payer": payer, "amount_fen": request.amount_fen, "method": method,
-            "date": paid_on.isoformat(), "lines": [line.to_dict() for line in lines]}))
+        changes.append(
+            journal.Change(
+                "receipt.issue",
+                "receipt",
+                number,
+                None,
+                {
+                    "unit": unit.code,
+                    "payer": payer,
+                    "amount_fen": request.amount_fen,
+                    "method": method,
+                    "date": paid_on.isoformat(),
+                    "lines": [line.to_dict() for line in lines],
+                },
+            )
+        )
         views.append(view)
         payment_id, receipt_id = payment_id + 1, receipt_id + 1
     bulk_insert(conn, payments, payment_rows)
@@ -331,15 +419,21 @@ def issue_payments(conn: Connection, settings: ReceiptSettings, operator: str, r
     return views
 
 
-def pay(ledger: Ledger, settings: ReceiptSettings, operator: str, request: PaymentRequest,
-        today: dt.date | None = None) -> ReceiptView:
+def pay(
+    ledger: Ledger, settings: ReceiptSettings, operator: str, request: PaymentRequest, today: dt.date | None = None
+) -> ReceiptView:
     """Record one payment and issue its receipt in one transaction (``fees pay``)."""
     with ledger.write() as conn:
         return issue_payments(conn, settings, operator, [request], today)[0]
 
 
-def pay_many(ledger: Ledger, settings: ReceiptSettings, operator: str, requests: Sequence[PaymentRequest],
-             today: dt.date | None = None) -> list[ReceiptView]:
+def pay_many(
+    ledger: Ledger,
+    settings: ReceiptSettings,
+    operator: str,
+    requests: Sequence[PaymentRequest],
+    today: dt.date | None = None,
+) -> list[ReceiptView]:
     """Many payments in one transaction, numbered in the order given (a bank batch, the demo)."""
     with ledger.write() as conn:
         return issue_payments(conn, settings, operator, requests, today)
@@ -357,14 +451,18 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
 
     if not unit_ids:
         return 0
-    used = (sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
-            .group_by(allocations.c.payment_id).subquery())
+    used = (
+        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .group_by(allocations.c.payment_id)
+        .subquery()
+    )
     left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
     credit_rows = conn.execute(
-        sa.select(payments.c.id, payments.c.unit_id, left).select_from(
-            payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        sa.select(payments.c.id, payments.c.unit_id, left)
+        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
         .where(payments.c.voided.is_(False), left > 0)
-        .order_by(payments.c.id)).all()
+        .order_by(payments.c.id)
+    ).all()
     wanted = set(unit_ids)
     credits: dict[int, list[list[int]]] = defaultdict(list)
     for row in credit_rows:
@@ -377,8 +475,9 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
     next_id = _next_id(conn, allocations)
     rows = []
     for unit_id, unit_credits in credits.items():
-        due = sorted((b for b in bills_by_unit.get(unit_id, []) if b.month == month),
-                     key=lambda b: (b.item_order, b.bill_id))
+        due = sorted(
+            (b for b in bills_by_unit.get(unit_id, []) if b.month == month), key=lambda b: (b.item_order, b.bill_id)
+        )
         for bill in due:
             owed = bill.owed_fen
             for credit in unit_credits:
@@ -402,9 +501,12 @@ def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> b
 
     from recordkit.ledger.schema import allocations, payments
 
-    rows = conn.execute(sa.select(allocations.c.id, allocations.c.amount_fen, payments.c.voided)
-                        .join(payments, payments.c.id == allocations.c.payment_id)
-                        .where(allocations.c.bill_id == bill_id).order_by(allocations.c.id.desc())).all()
+    rows = conn.execute(
+        sa.select(allocations.c.id, allocations.c.amount_fen, payments.c.voided)
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(allocations.c.bill_id == bill_id)
+        .order_by(allocations.c.id.desc())
+    ).all()
     excess = sum(row.amount_fen for row in rows if not row.voided) - new_amount_fen
     remaining = len(rows)
     for row in rows:
@@ -417,8 +519,9 @@ def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> b
             conn.execute(sa.delete(allocations).where(allocations.c.id == row.id))
             remaining -= 1
         else:
-            conn.execute(sa.update(allocations).where(allocations.c.id == row.id)
-                         .values(amount_fen=row.amount_fen - cut))
+            conn.execute(
+                sa.update(allocations).where(allocations.c.id == row.id).values(amount_fen=row.amount_fen - cut)
+            )
         excess -= cut
     return remaining > 0
 
@@ -428,17 +531,33 @@ def _receipt_query() -> Any:
 
     from recordkit.ledger.schema import payments, receipts, units
 
-    return (sa.select(receipts, payments.c.payer, payments.c.method, payments.c.cashier, payments.c.amount_fen,
-                      units.c.code)
-            .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id)
-                         .join(units, units.c.id == payments.c.unit_id)))
+    return sa.select(
+        receipts, payments.c.payer, payments.c.method, payments.c.cashier, payments.c.amount_fen, units.c.code
+    ).select_from(
+        receipts.join(payments, payments.c.id == receipts.c.payment_id).join(units, units.c.id == payments.c.unit_id)
+    )
 
 
 def _view(row: Any) -> ReceiptView:
-    lines = tuple(ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"])
-                  for line in json.loads(row.lines))
-    return ReceiptView(row.number, row.issued_on, row.code, row.payer, row.method, row.cashier, row.amount_fen, lines,
-                       row.status, row.void_reason, row.voided_by, row.voided_on, row.reprints)
+    lines = tuple(
+        ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"])
+        for line in json.loads(row.lines)
+    )
+    return ReceiptView(
+        row.number,
+        row.issued_on,
+        row.code,
+        row.payer,
+        row.method,
+        row.cashier,
+        row.amount_fen,
+        lines,
+        row.status,
+        row.void_reason,
+        row.voided_by,
+        row.voided_on,
+        row.reprints,
+    )
 
 
 def _split_period(period: str) -> tuple[str, str]:
@@ -463,8 +582,7 @@ def get_receipt(ledger: Ledger, number: str) -> ReceiptView:
         return _view(_find(conn, number))
 
 
-def void_receipt(ledger: Ledger, number: str, reason: str, operator: str,
-                 today: dt.date | None = None) -> ReceiptView:
+def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today: dt.date | None = None) -> ReceiptView:
     """Void a receipt (``receipt void``): it stays, marked 作废 with reason, operator and time; its
     payment no longer pays anything; its number is never used again.
 
@@ -482,15 +600,30 @@ def void_receipt(ledger: Ledger, number: str, reason: str, operator: str,
     with ledger.write() as conn:
         row = _find(conn, number)
         if row.status == "voided":
-            raise ConflictError(f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
-                                f"（原因：{row.void_reason}），不能重复作废")
+            raise ConflictError(
+                f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
+                f"（原因：{row.void_reason}），不能重复作废"
+            )
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(
-            status="voided", void_reason=reason, voided_by=operator, voided_at=stamp, voided_on=today))
+        conn.execute(
+            sa.update(receipts)
+            .where(receipts.c.id == row.id)
+            .values(status="voided", void_reason=reason, voided_by=operator, voided_at=stamp, voided_on=today)
+        )
         conn.execute(sa.update(payments).where(payments.c.id == row.payment_id).values(voided=True))
-        journal.record(conn, operator, [journal.Change(
-            "receipt.void", "receipt", row.number, {"status": "有效"},
-            {"status": "作废", "reason": reason, "unit": row.code, "amount_fen": row.amount_fen})])
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "receipt.void",
+                    "receipt",
+                    row.number,
+                    {"status": "有效"},
+                    {"status": "作废", "reason": reason, "unit": row.code, "amount_fen": row.amount_fen},
+                )
+            ],
+        )
         return _view(_find(conn, row.number))
 
 
@@ -503,13 +636,21 @@ def reprint_receipt(ledger: Ledger, number: str, operator: str) -> ReceiptView:
     with ledger.write() as conn:
         row = _find(conn, number)
         conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(reprints=row.reprints + 1))
-        journal.record(conn, operator, [journal.Change("receipt.reprint", "receipt", row.number,
-                                                       {"reprints": row.reprints}, {"reprints": row.reprints + 1})])
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "receipt.reprint", "receipt", row.number, {"reprints": row.reprints}, {"reprints": row.reprints + 1}
+                )
+            ],
+        )
         return _view(_find(conn, row.number))
 
 
-def list_receipts(ledger: Ledger, on: dt.date | None = None, voided_only: bool = False,
-                  unit: str | None = None) -> list[ReceiptView]:
+def list_receipts(
+    ledger: Ledger, on: dt.date | None = None, voided_only: bool = False, unit: str | None = None
+) -> list[ReceiptView]:
     """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit."""
     import sqlalchemy as sa
 
@@ -539,35 +680,56 @@ def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
         if unit_id is None:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
         inner = outstanding_query([unit_id]).subquery()
-        owed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0))
-                            .where(inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids()))).scalar_one()
-        paid = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0))
-                            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
-        used = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
-                            .join(payments, payments.c.id == allocations.c.payment_id)
-                            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))).scalar_one()
+        owed = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(
+                inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids())
+            )
+        ).scalar_one()
+        paid = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0)).where(
+                payments.c.unit_id == unit_id, payments.c.voided.is_(False)
+            )
+        ).scalar_one()
+        used = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
+            .join(payments, payments.c.id == allocations.c.payment_id)
+            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))
+        ).scalar_one()
     return int(owed), int(paid) - int(used)
 
 
 # -- the printed receipt ---------------------------------------------------------------------
 
 
-def receipt_context(view: ReceiptView, office: str, estate: str, layout: str = "A4",
-                    reprint: bool = False) -> dict[str, Any]:
+def receipt_context(
+    view: ReceiptView, office: str, estate: str, layout: str = "A4", reprint: bool = False
+) -> dict[str, Any]:
     """The values the receipt template is filled with (keys are the words on the paper)."""
     from recordkit.documents.templates.engine import chinese_date
 
     template_for_layout(layout)  # a wrong setting fails before anything is filled
     marks = [mark for mark, on in (("作废", view.voided), ("补打", reprint)) if on]
     return {
-        "物业服务中心": office, "小区": estate, "日期": chinese_date(view.issued_on),
-        "收据编号": view.number, "收款日期": chinese_date(view.issued_on), "交款人": view.payer,
-        "房号": view.unit, "收款方式": view.method, "收款人": view.cashier,
-        "明细": [{"项目": line.item, "期间": line.period_chinese, "金额": format_yuan(line.amount_fen)}
-               for line in view.lines],
-        "合计": format_yuan(view.total_fen), "合计大写": amount_in_capitals(view.total_fen),
-        "作废": view.voided, "补打": reprint, "标记": "、".join(marks),
-        "作废原因": view.void_reason or "", "版式": layout,
+        "物业服务中心": office,
+        "小区": estate,
+        "日期": chinese_date(view.issued_on),
+        "收据编号": view.number,
+        "收款日期": chinese_date(view.issued_on),
+        "交款人": view.payer,
+        "房号": view.unit,
+        "收款方式": view.method,
+        "收款人": view.cashier,
+        "明细": [
+            {"项目": line.item, "期间": line.period_chinese, "金额": format_yuan(line.amount_fen)}
+            for line in view.lines
+        ],
+        "合计": format_yuan(view.total_fen),
+        "合计大写": amount_in_capitals(view.total_fen),
+        "作废": view.voided,
+        "补打": reprint,
+        "标记": "、".join(marks),
+        "作废原因": view.void_reason or "",
+        "版式": layout,
     }
 
 
@@ -591,10 +753,14 @@ def receipt_template_name(workspace: Workspace) -> str:
     return template_for_layout(workspace.settings.receipt.layout)
 
 
-def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
-                  request: PaymentRequest | Callable[[Connection], PaymentRequest],
-                  today: dt.date | None = None,
-                  library: TemplateLibrary | None = None) -> tuple[ReceiptView, GeneratedDocument]:
+def pay_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    request: PaymentRequest | Callable[[Connection], PaymentRequest],
+    today: dt.date | None = None,
+    library: TemplateLibrary | None = None,
+) -> tuple[ReceiptView, GeneratedDocument]:
     """Record one payment, issue its receipt and write the receipt's .docx in ONE ledger write
     (``fees pay``): a receipt the template cannot print is never taken, and a failed commit
     leaves no file.  ``request`` may be a function that makes the request from the open
@@ -606,19 +772,33 @@ def pay_and_print(workspace: Workspace, ledger: Ledger, operator: str,
         made = request(conn) if callable(request) else request
         return issue_payments(conn, workspace.settings.receipt, operator, [made], today)[0]
 
-    return record_and_print(workspace, ledger, receipt_template_name(workspace), payment,
-                            lambda _conn, view: _document_request(view, workspace.settings),
-                            operator=operator, kind="收据", library=library)
+    return record_and_print(
+        workspace,
+        ledger,
+        receipt_template_name(workspace),
+        payment,
+        lambda _conn, view: _document_request(view, workspace.settings),
+        operator=operator,
+        kind="收据",
+        library=library,
+    )
 
 
-def write_receipt_docx(workspace: Workspace, ledger: Ledger, view: ReceiptView, operator: str,
-                       reprint: bool = False, library: TemplateLibrary | None = None) -> GeneratedDocument:
+def write_receipt_docx(
+    workspace: Workspace,
+    ledger: Ledger,
+    view: ReceiptView,
+    operator: str,
+    reprint: bool = False,
+    library: TemplateLibrary | None = None,
+) -> GeneratedDocument:
     """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
     from recordkit.documents.generated import generate_many
 
     request = _document_request(view, workspace.settings, reprint)
-    return generate_many(workspace, ledger, receipt_template_name(workspace), [request],
-                         operator=operator, kind="收据", library=library)[0]
+    return generate_many(
+        workspace, ledger, receipt_template_name(workspace), [request], operator=operator, kind="收据", library=library
+    )[0]
 
 
 def receipt_requests(views: Sequence[ReceiptView], settings: Settings) -> list[DocumentRequest]:

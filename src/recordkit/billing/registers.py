@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.money import yuan
-from recordkit.core.dates import parse_month
 from recordkit.billing.receipts import METHODS, ReceiptView, list_receipts, totals_by
+from recordkit.core.dates import parse_month
+from recordkit.core.money import yuan
 from recordkit.core.unitcodes import parse_unit_code
 
 if TYPE_CHECKING:
@@ -48,12 +48,18 @@ def _prepayments(conn: Any) -> dict[int, int]:
 
     from recordkit.ledger.schema import allocations, payments
 
-    used = (sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
-            .group_by(allocations.c.payment_id).subquery())
+    used = (
+        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .group_by(allocations.c.payment_id)
+        .subquery()
+    )
     left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
-    query = (sa.select(payments.c.unit_id, sa.func.sum(left))
-             .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-             .where(payments.c.voided.is_(False)).group_by(payments.c.unit_id))
+    query = (
+        sa.select(payments.c.unit_id, sa.func.sum(left))
+        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        .where(payments.c.voided.is_(False))
+        .group_by(payments.c.unit_id)
+    )
     return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
 
 
@@ -105,9 +111,14 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         # Renovation deposits are money held, not fees: they are not billed or collected here.
         inner = outstanding_query().where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids())).subquery()
         lines: dict[int, _UnitLine] = {}
-        unit_rows = {row.id: row for row in conn.execute(
-            sa.select(units.c.id, units.c.code, owners.c.name).select_from(
-                units.outerjoin(owners, owners.c.id == units.c.owner_id)))}
+        unit_rows = {
+            row.id: row
+            for row in conn.execute(
+                sa.select(units.c.id, units.c.code, owners.c.name).select_from(
+                    units.outerjoin(owners, owners.c.id == units.c.owner_id)
+                )
+            )
+        }
         billed_items: set[int] = set()
         for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
             unit = unit_rows[row.unit_id]
@@ -206,8 +217,9 @@ def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
     issued = [view for view in seen if view.issued_on == day]
     voided = [view for view in seen if view.voided and view.voided_on == day]
     methods = totals_by(issued, "method")
-    ordered = {method: methods[method] for method in (*METHODS, *sorted(set(methods) - set(METHODS)))
-               if method in methods}
+    ordered = {
+        method: methods[method] for method in (*METHODS, *sorted(set(methods) - set(METHODS))) if method in methods
+    }
     return DailyReport(day, issued, voided, ordered, dict(sorted(totals_by(issued, "cashier").items())))
 
 
@@ -244,13 +256,24 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
             row += 1
         row += 1
 
-    section("按收款方式", ("收款方式", "张数", "金额（元）"),
-            [(m, c, f) for m, (c, f) in report.by_method.items()] + [("合计", report.count, report.total_fen)], {3})
-    section("按收款人", ("收款人", "张数", "金额（元）"),
-            [(n, c, f) for n, (c, f) in report.by_cashier.items()] + [("合计", report.count, report.total_fen)], {3})
-    section("当日作废的收据（不计入合计）", ("收据编号", "开具日期", "房号", "金额（元）", "作废原因", "作废人"),
-            [(v.number, v.issued_on.isoformat(), v.unit, v.total_fen, v.void_reason, v.voided_by)
-             for v in report.voided], {4})
+    section(
+        "按收款方式",
+        ("收款方式", "张数", "金额（元）"),
+        [(m, c, f) for m, (c, f) in report.by_method.items()] + [("合计", report.count, report.total_fen)],
+        {3},
+    )
+    section(
+        "按收款人",
+        ("收款人", "张数", "金额（元）"),
+        [(n, c, f) for n, (c, f) in report.by_cashier.items()] + [("合计", report.count, report.total_fen)],
+        {3},
+    )
+    section(
+        "当日作废的收据（不计入合计）",
+        ("收据编号", "开具日期", "房号", "金额（元）", "作废原因", "作废人"),
+        [(v.number, v.issued_on.isoformat(), v.unit, v.total_fen, v.void_reason, v.voided_by) for v in report.voided],
+        {4},
+    )
     summary.cell(row, 1, "有效收据").font = Font(bold=True)
     summary.cell(row, 2, report.count)
     cell = summary.cell(row, 3, yuan(report.total_fen))
@@ -270,8 +293,18 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
     detail.append(list(headers))
     style_header(detail, (1,), len(headers))
     for view in report.receipts:
-        detail.append([view.number, view.unit, view.payer, yuan(view.total_fen), view.method, view.cashier,
-                       "作废" if view.voided else "有效", view.void_reason or ""])
+        detail.append(
+            [
+                view.number,
+                view.unit,
+                view.payer,
+                yuan(view.total_fen),
+                view.method,
+                view.cashier,
+                "作废" if view.voided else "有效",
+                view.void_reason or "",
+            ]
+        )
         detail.cell(detail.max_row, 4).number_format = MONEY_FORMAT
     detail.freeze_panes = "A2"
     detail.auto_filter.ref = f"A1:H{max(detail.max_row, 1)}"

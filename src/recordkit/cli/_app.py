@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from recordkit.ledger.db import Ledger
     from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
 
 log = logging.getLogger("recordkit.cli")
 
@@ -134,8 +134,10 @@ def _report_unexpected(err: BaseException) -> int:
         handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
-    typer.echo(f"错误：程序内部错误（{type(err).__name__}），详情已写入 {where}（编号 {reference}）。"
-               "请把这个编号告诉维护人员", err=True)
+    typer.echo(
+        f"错误：程序内部错误（{type(err).__name__}），详情已写入 {where}（编号 {reference}）。请把这个编号告诉维护人员",
+        err=True,
+    )
     return INTERNAL_ERROR_EXIT_CODE
 
 
@@ -230,8 +232,15 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int | None], None]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     err_console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as progress:
         task = progress.add_task(description, total=None)
 
         def advance(done: int, total: int | None) -> None:
@@ -256,7 +265,7 @@ def new_table(*headers: str, title: str | None = None) -> Table:
 app = typer.Typer(
     cls=RecordkitGroup,
     help="recordkit：物业服务中心的档案与文书工具（业主名册、台账、收据、通知、档案检索）。\n\n"
-         "例：recordkit init 我的物业 && cd 我的物业 && recordkit doctor",
+    "例：recordkit init 我的物业 && cd 我的物业 && recordkit doctor",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -278,10 +287,15 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     workspace: Path | None = typer.Option(
-        None, "--workspace", "-w", help="工作区目录（默认：RECORDKIT_HOME，或从当前目录向上查找）。",
+        None,
+        "--workspace",
+        "-w",
+        help="工作区目录（默认：RECORDKIT_HOME，或从当前目录向上查找）。",
         file_okay=False,
     ),
-    operator: str | None = typer.Option(None, "--operator", help="经办人姓名，写入操作日志（默认取配置或电脑登录名）。"),
+    operator: str | None = typer.Option(
+        None, "--operator", help="经办人姓名，写入操作日志（默认取配置或电脑登录名）。"
+    ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
 ) -> None:
     """Root options, shared by every command (the help text is the app's)."""

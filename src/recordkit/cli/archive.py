@@ -13,12 +13,19 @@ from recordkit.cli._app import app, console, new_table, print_json, progress_bar
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist, FilingOutcome
 
-archive_app = typer.Typer(help="档案：查看、列表、待复核、借阅与归还纸质原件、完整性检查。\n\n"
-                               "例：recordkit archive list --category 业主档案", no_args_is_help=True)
+archive_app = typer.Typer(
+    help="档案：查看、列表、待复核、借阅与归还纸质原件、完整性检查。\n\n例：recordkit archive list --category 业主档案",
+    no_args_is_help=True,
+)
 app.add_typer(archive_app, name="archive")
 
-_STATUS = {"filed": "已归档", "already_filed": "已归档（此前已完成）", "quarantined": "已隔离",
-           "refused": "未归档", "waiting": "稍后再试"}
+_STATUS = {
+    "filed": "已归档",
+    "already_filed": "已归档（此前已完成）",
+    "quarantined": "已隔离",
+    "refused": "未归档",
+    "waiting": "稍后再试",
+}
 
 
 def _archivist(ctx: typer.Context) -> Archivist:
@@ -45,7 +52,9 @@ def _outcome_line(outcome: FilingOutcome) -> str:
 def file_command(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="要归档的文件或文件夹（可以写多个）。"),
-    category: str | None = typer.Option(None, "--category", help="档案类别，例如 业主档案、工程档案、合同协议档案、财务档案。"),
+    category: str | None = typer.Option(
+        None, "--category", help="档案类别，例如 业主档案、工程档案、合同协议档案、财务档案。"
+    ),
     unit: str | None = typer.Option(None, "--unit", help="房号，例如 3-2-1201（也可写 3栋2单元1201）。"),
     title: str | None = typer.Option(None, "--title", help="题名，例如 产权证明。"),
     date: str | None = typer.Option(None, "--date", help="文件日期，例如 2026-11-02。"),
@@ -64,8 +73,9 @@ def file_command(
     from recordkit.archive.archivist import flag_metadata
 
     archivist = _archivist(ctx)
-    flags = flag_metadata(category, unit, title, date, box, shelf, True if confidential else None, retention,
-                          archivist.rules)
+    flags = flag_metadata(
+        category, unit, title, date, box, shelf, True if confidential else None, retention, archivist.rules
+    )
     with progress_bar("归档") as advance:
         outcomes = archivist.file_paths(paths, flags, progress=advance)
     from recordkit.search.query import index_filed  # issue 7: searchable at once (OCR waits for recordkit index)
@@ -97,8 +107,9 @@ def watch_command(
 
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
-    watcher = InboxWatcher(archivist, polling=polling, interval=interval,
-                           report=lambda outcome: typer.echo(_outcome_line(outcome)))
+    watcher = InboxWatcher(
+        archivist, polling=polling, interval=interval, report=lambda outcome: typer.echo(_outcome_line(outcome))
+    )
     install_signal_handlers(watcher)
     if once:
         outcomes = watcher.run_once()
@@ -119,9 +130,17 @@ def _items_table(items: list[ArchiveItem], title: str) -> Any:
     table = new_table("档号", "类别", "房号", "题名", "日期", "页数", "保管期限", "盒号/架位", "备注", title=title)
     for item in items:
         marks = [mark for mark, on in (("保密", item.confidential), ("待复核", item.needs_review)) if on]
-        table.add_row(item.archive_no, item.category, item.unit or "", item.title,
-                      item.doc_date.isoformat() if item.doc_date else "", str(item.pages or ""), item.retention,
-                      "/".join(part for part in (item.box, item.shelf) if part), "、".join(marks))
+        table.add_row(
+            item.archive_no,
+            item.category,
+            item.unit or "",
+            item.title,
+            item.doc_date.isoformat() if item.doc_date else "",
+            str(item.pages or ""),
+            item.retention,
+            "/".join(part for part in (item.box, item.shelf) if part),
+            "、".join(marks),
+        )
     return table
 
 
@@ -143,11 +162,23 @@ def archive_show(
     if as_json:
         print_json({**item.to_dict(), "loans": [loan.to_dict() for loan in loans]})
         return
-    rows = [("档号", item.archive_no), ("类别", item.category), ("房号", item.unit or "（未识别）"),
-            ("题名", item.title), ("主题", item.topic or ""), ("文件日期", item.doc_date.isoformat() if item.doc_date else ""),
-            ("页数", str(item.pages or "")), ("保管期限", item.retention), ("盒号", item.box or ""),
-            ("架位", item.shelf or ""), ("保密", "是" if item.confidential else "否"), ("文件", item.path),
-            ("原文件名", item.original_name), ("SHA-256", item.sha256), ("归档", f"{item.filed_by} {item.filed_at}")]
+    rows = [
+        ("档号", item.archive_no),
+        ("类别", item.category),
+        ("房号", item.unit or "（未识别）"),
+        ("题名", item.title),
+        ("主题", item.topic or ""),
+        ("文件日期", item.doc_date.isoformat() if item.doc_date else ""),
+        ("页数", str(item.pages or "")),
+        ("保管期限", item.retention),
+        ("盒号", item.box or ""),
+        ("架位", item.shelf or ""),
+        ("保密", "是" if item.confidential else "否"),
+        ("文件", item.path),
+        ("原文件名", item.original_name),
+        ("SHA-256", item.sha256),
+        ("归档", f"{item.filed_by} {item.filed_at}"),
+    ]
     if item.needs_review:
         rows.append(("待复核", "；".join(item.review_reasons)))
     out = next((loan for loan in loans if loan.returned_at is None), None)
@@ -183,9 +214,12 @@ def archive_list(
 def archive_review(
     ctx: typer.Context,
     ocr: bool = typer.Option(False, "--ocr", help="只列文字识别的问题：置信度低的 OCR 页、无法提取文字的档案。"),
-    min_confidence: float | None = typer.Option(None, "--min-confidence",
-                                                help="置信度低于此值（0~1）的页列出（默认取配置 [ocr] min_confidence）。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error）。"),
+    min_confidence: float | None = typer.Option(
+        None, "--min-confidence", help="置信度低于此值（0~1）的页列出（默认取配置 [ocr] min_confidence）。"
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error）。"
+    ),
 ) -> None:
     """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
     以及文字识别置信度低的页和无法提取文字的档案（这些只按档案信息检索）。
@@ -207,8 +241,14 @@ def archive_review(
             return
         table = new_table("档号", "类别", "房号", "题名", "原文件名", "待复核原因", title=f"待复核档案 {len(items)} 件")
         for item in items:
-            table.add_row(item.archive_no, item.category, item.unit or "", item.title, item.original_name,
-                          "；".join(item.review_reasons))
+            table.add_row(
+                item.archive_no,
+                item.category,
+                item.unit or "",
+                item.title,
+                item.original_name,
+                "；".join(item.review_reasons),
+            )
         console().print(table)
     threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
     entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
@@ -239,7 +279,9 @@ def archive_text(
     archive_no: str = typer.Argument(..., help="档号，例如 GC-2026-00001。"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="只读文字层、Word 和 Excel，不做文字识别（OCR）。"),
     show_private: bool = typer.Option(False, "--show-private", help="显示完整的身份证号和手机号（默认打码）。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"
+    ),
 ) -> None:
     """显示一件档案的文字：PDF 文字层、Word、Excel 直接读取，扫描件做文字识别（OCR），每页注明来源和置信度。
 
@@ -249,8 +291,8 @@ def archive_text(
     例：recordkit archive text GC-2026-00001
     """
     from recordkit.archive.archivist import get_item
-    from recordkit.core.errors import IntegrityError
     from recordkit.archive.extract import extract_item
+    from recordkit.core.errors import IntegrityError
     from recordkit.core.personal import mask_in_text
 
     app_state = state(ctx)
@@ -266,8 +308,11 @@ def archive_text(
         return
     typer.echo(f"{item.archive_no}（{item.title}），{len(text.pages)} 页：")
     for page in text.pages:
-        source = "直接读取" if page.method == "text" else (
-            f"OCR，置信度 {page.confidence:.2f}" if page.confidence is not None else "OCR，未识别出文字")
+        source = (
+            "直接读取"
+            if page.method == "text"
+            else (f"OCR，置信度 {page.confidence:.2f}" if page.confidence is not None else "OCR，未识别出文字")
+        )
         typer.echo(f"— 第 {page.number} 页（{source}）—")
         typer.echo(shown(page.text))
     if text.ocr_pending:
@@ -292,8 +337,18 @@ def archive_update(
     from recordkit.archive.archivist import update_item
 
     app_state = state(ctx)
-    item = update_item(app_state.workspace(), app_state.ledger(), archive_no, app_state.operator_name, unit=unit,
-                       title=title, box=box, shelf=shelf, confidential=confidential, reviewed=reviewed)
+    item = update_item(
+        app_state.workspace(),
+        app_state.ledger(),
+        archive_no,
+        app_state.operator_name,
+        unit=unit,
+        title=title,
+        box=box,
+        shelf=shelf,
+        confidential=confidential,
+        reviewed=reviewed,
+    )
     review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
     where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
     typer.echo(f"已更新 {item.archive_no}（{item.title}）：房号 {item.unit or '无'}，盒号/架位 {where}{review}")
@@ -361,12 +416,21 @@ def archive_loans(
         chosen = [loan for loan in loans if loan.confidential == confidential]
         if confidential and not chosen:
             continue
-        table = new_table("档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因",
-                          title=f"{title} {len(chosen)} 件")
+        table = new_table(
+            "档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因", title=f"{title} {len(chosen)} 件"
+        )
         for loan in chosen:
             late = f"{(today - loan.due).days} 天" if loan.overdue(today) else ""
-            table.add_row(loan.archive_no, loan.title, loan.borrower, loan.dept or "", loan.lent_on.isoformat(),
-                          loan.due.isoformat(), late, loan.reason or "")
+            table.add_row(
+                loan.archive_no,
+                loan.title,
+                loan.borrower,
+                loan.dept or "",
+                loan.lent_on.isoformat(),
+                loan.due.isoformat(),
+                late,
+                loan.reason or "",
+            )
         console().print(table)
 
 

@@ -9,12 +9,19 @@ import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
 
-templates_app = typer.Typer(help="模板：列出、检查、复制内置模板到 templates/ 供本处修改。\n\n"
-                                 "例：recordkit templates check 停水通知", no_args_is_help=True)
-cert_app = typer.Typer(help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
-                            "例：recordkit cert make 居住证明 --unit 3-2-1201", no_args_is_help=True)
-docs_app = typer.Typer(help="已生成的文书：打印了什么、给谁、何时、谁经办。\n\n例：recordkit docs list --unit 3-2-1201",
-                       no_args_is_help=True)
+templates_app = typer.Typer(
+    help="模板：列出、检查、复制内置模板到 templates/ 供本处修改。\n\n例：recordkit templates check 停水通知",
+    no_args_is_help=True,
+)
+cert_app = typer.Typer(
+    help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
+    "例：recordkit cert make 居住证明 --unit 3-2-1201",
+    no_args_is_help=True,
+)
+docs_app = typer.Typer(
+    help="已生成的文书：打印了什么、给谁、何时、谁经办。\n\n例：recordkit docs list --unit 3-2-1201",
+    no_args_is_help=True,
+)
 app.add_typer(templates_app, name="templates")
 app.add_typer(cert_app, name="cert")
 app.add_typer(docs_app, name="docs")
@@ -86,8 +93,10 @@ def templates_copy(
     from recordkit.documents.templates.checks import copy_template
 
     target = copy_template(_library(ctx), name, force)
-    typer.echo(f"已复制到 {target.relative_to(state(ctx).workspace().root)}：用 Word/WPS 修改后保存即可，"
-               "改完可运行 recordkit templates check 检查")
+    typer.echo(
+        f"已复制到 {target.relative_to(state(ctx).workspace().root)}：用 Word/WPS 修改后保存即可，"
+        "改完可运行 recordkit templates check 检查"
+    )
 
 
 @cert_app.command("make")
@@ -96,7 +105,7 @@ def cert_make(
     kind: str = typer.Argument(..., help="居住证明、缴费证明 或 出门条。"),
     unit: str = typer.Option(..., "--unit", help="房号，例如 3-2-1201。"),
     purpose: str | None = typer.Option(None, "--purpose", help="证明的用途，例如 子女入学（居住证明、缴费证明）。"),
-    items: str | None = typer.Option(None, "--items", help="出门条放行的物品，逗号分隔，例如 \"冰箱1台,洗衣机1台\"。"),
+    items: str | None = typer.Option(None, "--items", help='出门条放行的物品，逗号分隔，例如 "冰箱1台,洗衣机1台"。'),
     valid_until: str | None = typer.Option(None, "--valid-until", help="出门条有效期至（默认今天），例如 2026-12-05。"),
     carrier: str | None = typer.Option(None, "--carrier", help="出门条的携物人（默认业主本人）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF；没有安装时仍生成 .docx。"),
@@ -105,16 +114,27 @@ def cert_make(
 
     例：recordkit cert make 出门条 --unit 3-2-1201 --items "冰箱1台,旧沙发1件" --valid-until 2026-12-05
     """
-    from recordkit.documents.certificates import make_certificate
     from recordkit.cli.fees import _date, fees_ledger
+    from recordkit.documents.certificates import make_certificate
 
     app_state = state(ctx)
-    certificate = make_certificate(app_state.workspace(), fees_ledger(ctx), kind, unit, app_state.operator_name,
-                                   purpose=purpose, items=items, valid_until=_date(valid_until), carrier=carrier,
-                                   pdf=pdf)
+    certificate = make_certificate(
+        app_state.workspace(),
+        fees_ledger(ctx),
+        kind,
+        unit,
+        app_state.operator_name,
+        purpose=purpose,
+        items=items,
+        valid_until=_date(valid_until),
+        carrier=carrier,
+        pdf=pdf,
+    )
     root = app_state.workspace().root
-    typer.echo(f"已开具{certificate.kind} {certificate.number}（{certificate.unit}）："
-               f"{certificate.document.path.relative_to(root)}")
+    typer.echo(
+        f"已开具{certificate.kind} {certificate.number}（{certificate.unit}）："
+        f"{certificate.document.path.relative_to(root)}"
+    )
     if certificate.pdf is not None:
         typer.echo(f"PDF：{certificate.pdf.path.relative_to(root)}")
     if certificate.pdf_problem:
@@ -127,14 +147,16 @@ def docs_list(
     kind: str | None = typer.Option(None, "--kind", help="只列这一类，例如 通知、催缴通知书、证明、出门条、收据。"),
     unit: str | None = typer.Option(None, "--unit", help="只列关于这一户的，例如 3-2-1201。"),
     limit: int = typer.Option(50, "--limit", help="最多列出多少条（最新的在前）。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（kind、template、subject、title、path、sha256 等）。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（kind、template、subject、title、path、sha256 等）。"
+    ),
 ) -> None:
     """列出生成过的文书：什么时候、谁经办、为哪一户（或哪一栋）打印了什么。
 
     例：recordkit docs list --kind 通知 --limit 20
     """
-    from recordkit.documents.generated import list_documents
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.documents.generated import list_documents
 
     app_state = state(ctx)
     workspace = app_state.workspace()
@@ -143,10 +165,19 @@ def docs_list(
     if as_json:
         print_json([document.to_dict() for document in documents])
         return
-    table = new_table("编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件", title=f"文书 {len(documents)} 份")
+    table = new_table(
+        "编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件", title=f"文书 {len(documents)} 份"
+    )
     for document in documents:
         when = dt.datetime.fromisoformat(document.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
-        table.add_row(str(document.id), when, document.kind, document.template,
-                      document.subject, document.title, document.operator,
-                      document.path.relative_to(workspace.root).as_posix())
+        table.add_row(
+            str(document.id),
+            when,
+            document.kind,
+            document.template,
+            document.subject,
+            document.title,
+            document.operator,
+            document.path.relative_to(workspace.root).as_posix(),
+        )
     console().print(table)

@@ -14,10 +14,14 @@ from recordkit.core.filenames import readable_name
 if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
-fees_app = typer.Typer(help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
-                            "例：recordkit fees bill --month 2026-11", no_args_is_help=True)
-rules_app = typer.Typer(help="收费项目与收费标准（有历史，按月份生效）。\n\n例：recordkit fees rules list",
-                        no_args_is_help=True)
+fees_app = typer.Typer(
+    help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
+    "例：recordkit fees bill --month 2026-11",
+    no_args_is_help=True,
+)
+rules_app = typer.Typer(
+    help="收费项目与收费标准（有历史，按月份生效）。\n\n例：recordkit fees rules list", no_args_is_help=True
+)
 app.add_typer(fees_app, name="fees")
 fees_app.add_typer(rules_app, name="rules")
 
@@ -66,23 +70,43 @@ def rules_list(
     rows = []
     for item in items:
         current = item.rate_for(this_month) or (item.rates[0] if item.rates else None)
-        for rate in (item.rates if history else ([current] if current else [])):
-            rows.append({"item": item.name, "kind": item.kind, "kind_label": KINDS[item.kind][0],
-                         "rate": format_rate(rate.rate), "unit_label": item.unit_label,
-                         "from": str(rate.effective_from), "vacant_percent": rate.vacant_percent,
-                         "units": sorted(rate.unit_codes) if rate.unit_codes else None})
+        for rate in item.rates if history else ([current] if current else []):
+            rows.append(
+                {
+                    "item": item.name,
+                    "kind": item.kind,
+                    "kind_label": KINDS[item.kind][0],
+                    "rate": format_rate(rate.rate),
+                    "unit_label": item.unit_label,
+                    "from": str(rate.effective_from),
+                    "vacant_percent": rate.vacant_percent,
+                    "units": sorted(rate.unit_codes) if rate.unit_codes else None,
+                }
+            )
     if as_json:
         print_json(rows)
         return
-    table = new_table("收费项目", "方式", "收费标准", "起始月份", "空置房", "适用房屋", title=f"收费项目 {len(items)} 项")
+    table = new_table(
+        "收费项目", "方式", "收费标准", "起始月份", "空置房", "适用房屋", title=f"收费项目 {len(items)} 项"
+    )
     for row in rows:
-        scope = "全部" if row["units"] is None else "、".join(row["units"][:5]) + ("等" if len(row["units"]) > 5 else "")
-        table.add_row(row["item"], row["kind_label"], f"{row['rate']} {row['unit_label']}", row["from"],
-                      f"{row['vacant_percent']}%", scope)
+        scope = (
+            "全部" if row["units"] is None else "、".join(row["units"][:5]) + ("等" if len(row["units"]) > 5 else "")
+        )
+        table.add_row(
+            row["item"],
+            row["kind_label"],
+            f"{row['rate']} {row['unit_label']}",
+            row["from"],
+            f"{row['vacant_percent']}%",
+            scope,
+        )
     console().print(table)
 
 
-_KIND_HELP = "收费方式：area 按面积（元/㎡·月）、fixed 每月固定（元/月）、metered 按读数（元/吨、元/度）、oneoff 一次性。"
+_KIND_HELP = (
+    "收费方式：area 按面积（元/㎡·月）、fixed 每月固定（元/月）、metered 按读数（元/吨、元/度）、oneoff 一次性。"
+)
 
 
 @rules_app.command("add")
@@ -103,11 +127,14 @@ def rules_add(
     from recordkit.billing.billing import add_rule, format_rate
 
     app_state = state(ctx)
-    item = add_rule(fees_ledger(ctx), app_state.operator_name, name, kind, rate, effective_from, unit_label,
-                    vacant_percent, units)
+    item = add_rule(
+        fees_ledger(ctx), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
+    )
     rate_row = item.rates[-1]
-    typer.echo(f"已新增收费项目 {item.name}：{format_rate(rate_row.rate)} {item.unit_label}，"
-               f"自 {rate_row.effective_from} 起执行")
+    typer.echo(
+        f"已新增收费项目 {item.name}：{format_rate(rate_row.rate)} {item.unit_label}，"
+        f"自 {rate_row.effective_from} 起执行"
+    )
 
 
 @rules_app.command("set")
@@ -128,11 +155,14 @@ def rules_set(
     from recordkit.billing.billing import format_rate, set_rule
 
     app_state = state(ctx)
-    item = set_rule(fees_ledger(ctx), app_state.operator_name, name, effective_from, rate, vacant_percent,
-                    units or None)
+    item = set_rule(
+        fees_ledger(ctx), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
+    )
     chosen = next(r for r in item.rates if str(r.effective_from) == _month_text(effective_from))
-    typer.echo(f"已调整 {item.name}：自 {chosen.effective_from} 起 {format_rate(chosen.rate)} {item.unit_label}"
-               f"（空置房 {chosen.vacant_percent}%）；之前月份的标准不变")
+    typer.echo(
+        f"已调整 {item.name}：自 {chosen.effective_from} 起 {format_rate(chosen.rate)} {item.unit_label}"
+        f"（空置房 {chosen.vacant_percent}%）；之前月份的标准不变"
+    )
 
 
 def _month_text(text: str) -> str:
@@ -161,11 +191,15 @@ def fees_readings(
     ledger = fees_ledger(ctx)
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_readings(ledger, file, month, app_state.operator_name, item, progress=advance)
-    typer.echo(f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
-               f"未变 {summary.unchanged} 条")
+    typer.echo(
+        f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
+        f"未变 {summary.unchanged} 条"
+    )
     if summary.billed_changed:
-        typer.echo(f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"
-                   f"请运行 recordkit fees bill --month {_month_text(month)} --rebill")
+        typer.echo(
+            f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"
+            f"请运行 recordkit fees bill --month {_month_text(month)} --rebill"
+        )
 
 
 @fees_app.command("bill")
@@ -184,15 +218,25 @@ def fees_bill(
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
-    summary = bill_month(fees_ledger(ctx), month, app_state.operator_name,
-                         app_state.workspace().settings.fees.rounding, rebill=rebill, item_name=item,
-                         unit_texts=units)
+    summary = bill_month(
+        fees_ledger(ctx),
+        month,
+        app_state.operator_name,
+        app_state.workspace().settings.fees.rounding,
+        rebill=rebill,
+        item_name=item,
+        unit_texts=units,
+    )
     if summary.created:
-        typer.echo(f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元")
+        typer.echo(
+            f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元"
+        )
         for name, (count, fen) in summary.by_item.items():
             typer.echo(f"  {name}：{count} 张，{format_yuan(fen)} 元")
     else:
-        typer.echo(f"{summary.month} 没有需要新建的账单（已有 {summary.unchanged + summary.differing + summary.rebilled} 张）")
+        typer.echo(
+            f"{summary.month} 没有需要新建的账单（已有 {summary.unchanged + summary.differing + summary.rebilled} 张）"
+        )
     if summary.rebilled or summary.removed:
         typer.echo(f"按现行标准重算 {summary.rebilled} 张，删除 {summary.removed} 张（已记入操作日志）")
     if summary.prepayment_applied_fen:
@@ -200,28 +244,34 @@ def fees_bill(
     for name, count in summary.metered_without_reading.items():
         typer.echo(f"{name}：{count} 户没有 {summary.month} 的读数，未出账（先运行 recordkit fees readings）")
     if summary.differing:
-        typer.echo(f"注意：有 {summary.differing} 张账单与现行收费标准不符，未改动；如需按新标准重算，"
-                   f"请运行 recordkit fees bill --month {summary.month} --rebill")
+        typer.echo(
+            f"注意：有 {summary.differing} 张账单与现行收费标准不符，未改动；如需按新标准重算，"
+            f"请运行 recordkit fees bill --month {summary.month} --rebill"
+        )
 
 
 # -- payments --------------------------------------------------------------------------------------
 
 
-def take_payment(ctx: typer.Context, unit: str, amount: str, method: str, months: str | None,
-                  payer: str | None, date: str | None) -> None:
+def take_payment(
+    ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
+) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
-    from recordkit.core.money import format_yuan, parse_amount
-    from recordkit.core.dates import parse_month_range
     from recordkit.billing.receipts import PaymentRequest, pay_and_print, unit_balance
+    from recordkit.core.dates import parse_month_range
+    from recordkit.core.money import format_yuan, parse_amount
 
     app_state = state(ctx)
     workspace = app_state.workspace()
-    request = PaymentRequest(unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer,
-                             _date(date))
+    request = PaymentRequest(
+        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, _date(date)
+    )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
-    typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
-               f"房号 {receipt.unit}；收据编号 {receipt.number}")
+    typer.echo(
+        f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
+        f"房号 {receipt.unit}；收据编号 {receipt.number}"
+    )
     for line in receipt.lines:
         period = f" {line.period_chinese}" if line.period_chinese else ""
         typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
@@ -277,11 +327,24 @@ def fees_arrears(
         print_json([row.to_dict() for row in rows])
         return
     total = sum(row.amount_fen for row in rows)
-    table = new_table("房号", "业主", "欠费（元）", "欠费月数", "最早欠费月份", *(AGING_LABELS[b] for b in AGING_BUCKETS),
-                      title=f"欠费 {len(rows)} 户，合计 {format_yuan(total)} 元")
+    table = new_table(
+        "房号",
+        "业主",
+        "欠费（元）",
+        "欠费月数",
+        "最早欠费月份",
+        *(AGING_LABELS[b] for b in AGING_BUCKETS),
+        title=f"欠费 {len(rows)} 户，合计 {format_yuan(total)} 元",
+    )
     for row in rows:
-        table.add_row(row.unit, row.owner or "", format_yuan(row.amount_fen), str(row.months), str(row.oldest),
-                      *(format_yuan(row.aging[b]) if row.aging[b] else "" for b in AGING_BUCKETS))
+        table.add_row(
+            row.unit,
+            row.owner or "",
+            format_yuan(row.amount_fen),
+            str(row.months),
+            str(row.oldest),
+            *(format_yuan(row.aging[b]) if row.aging[b] else "" for b in AGING_BUCKETS),
+        )
     console().print(table)
 
 
@@ -303,9 +366,11 @@ def fees_register(
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
     totals = write_register(fees_ledger(ctx), month, file, state(ctx).workspace().settings.office.estate)
-    typer.echo(f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
-               f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
-               f"欠费 {format_yuan(totals.arrears_fen)} 元")
+    typer.echo(
+        f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
+        f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
+        f"欠费 {format_yuan(totals.arrears_fen)} 元"
+    )
 
 
 @fees_app.command("daily")

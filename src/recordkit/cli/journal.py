@@ -7,7 +7,9 @@ import typer
 from recordkit.cli._app import app, console, new_table, print_json, state
 
 db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
-journal_app = typer.Typer(help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True)
+journal_app = typer.Typer(
+    help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(journal_app, name="journal")
 
@@ -37,8 +39,8 @@ def journal_verify(ctx: typer.Context) -> None:
 
     例：recordkit journal verify
     """
-    from recordkit.ledger import journal
     from recordkit.core.errors import IntegrityError
+    from recordkit.ledger import journal
 
     with state(ctx).ledger().read() as conn:
         result = journal.verify(conn)
@@ -48,14 +50,24 @@ def journal_verify(ctx: typer.Context) -> None:
 
 
 ACTION_LABELS = {
-    "unit.create": "新增房屋", "unit.update": "修改房屋", "owner.create": "新增业主",
-    "owner.update": "修改业主", "private.view": "查看未打码个人信息",
+    "unit.create": "新增房屋",
+    "unit.update": "修改房屋",
+    "owner.create": "新增业主",
+    "owner.update": "修改业主",
+    "private.view": "查看未打码个人信息",
     "document.generate": "生成文书",
     # Issue 4: fees and receipts
-    "fee_item.seed": "从配置写入收费项目", "fee_item.add": "新增收费项目", "fee_rate.set": "调整收费标准",
-    "reading.create": "录入抄表读数", "reading.update": "修改抄表读数", "bill.month": "月度出账",
-    "bill.rebill": "按新标准重算账单", "bill.remove": "删除账单", "receipt.issue": "收款开收据",
-    "receipt.void": "作废收据", "receipt.reprint": "补打收据",
+    "fee_item.seed": "从配置写入收费项目",
+    "fee_item.add": "新增收费项目",
+    "fee_rate.set": "调整收费标准",
+    "reading.create": "录入抄表读数",
+    "reading.update": "修改抄表读数",
+    "bill.month": "月度出账",
+    "bill.rebill": "按新标准重算账单",
+    "bill.remove": "删除账单",
+    "receipt.issue": "收款开收据",
+    "receipt.void": "作废收据",
+    "receipt.reprint": "补打收据",
 }
 
 
@@ -74,12 +86,23 @@ def journal_list(
 
     with state(ctx).ledger().read() as conn:
         entries = journal.recent(conn, limit=limit, entity_key=key)
-    rows = [{"id": e.id, "at": e.at, "operator": e.operator, "action": e.action,
-             "action_label": ACTION_LABELS.get(e.action, e.action), "key": e.key} for e in entries]
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at,
+            "operator": e.operator,
+            "action": e.action,
+            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "key": e.key,
+        }
+        for e in entries
+    ]
     if as_json:
         print_json(rows)
         return
     table = new_table("序号", "时间（UTC）", "经办人", "操作", "对象")
     for row in rows:
-        table.add_row(str(row["id"]), row["at"][:19].replace("T", " "), row["operator"], row["action_label"], row["key"])
+        table.add_row(
+            str(row["id"]), row["at"][:19].replace("T", " "), row["operator"], row["action_label"], row["key"]
+        )
     console().print(table)

@@ -14,10 +14,12 @@ from recordkit.cli._app import app, progress_bar, state
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
 
-notice_app = typer.Typer(help="通知与催缴：按户、按楼栋或全小区打印通知，按表格逐户填写，按欠费打印催缴通知书；"
-                              "同时生成送达签收表。\n\n例：recordkit notice make 停水通知 --building 3 "
-                              "--set 停水原因=管道维修 --set 停水范围=3栋 --set 停水时间=12月5日8:00 --set 恢复时间=当日18:00",
-                         no_args_is_help=True)
+notice_app = typer.Typer(
+    help="通知与催缴：按户、按楼栋或全小区打印通知，按表格逐户填写，按欠费打印催缴通知书；"
+    "同时生成送达签收表。\n\n例：recordkit notice make 停水通知 --building 3 "
+    "--set 停水原因=管道维修 --set 停水范围=3栋 --set 停水时间=12月5日8:00 --set 恢复时间=当日18:00",
+    no_args_is_help=True,
+)
 app.add_typer(notice_app, name="notice")
 
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
@@ -42,8 +44,10 @@ def _counting_bar(description: str, total: int | None = None) -> Iterator[Callab
 def print_batch(ctx: typer.Context, batch: NoticeBatch) -> None:
     root = state(ctx).workspace().root
     if batch.merged:
-        typer.echo(f"已生成{batch.template} {len(batch.recipients)} 份，合并为一个打印文件："
-                   f"{batch.documents[0].path.relative_to(root)}")
+        typer.echo(
+            f"已生成{batch.template} {len(batch.recipients)} 份，合并为一个打印文件："
+            f"{batch.documents[0].path.relative_to(root)}"
+        )
     else:
         folder = batch.documents[0].path.parent.relative_to(root)
         typer.echo(f"已生成{batch.template} {len(batch.documents)} 份，在 {folder}/")
@@ -81,9 +85,18 @@ def notice_make(
     assignments = parse_assignments(values)
     recipients = select_recipients(ledger, unit, building, everyone)
     with _counting_bar(f"生成{template}", len(recipients)) as step:
-        batch = make_notices(app_state.workspace(), ledger, template, recipients, assignments,
-                             app_state.operator_name, merge=merge, pdf=pdf,
-                             scope=scope_label(recipients, building=building is not None, everyone=everyone), progress=step)
+        batch = make_notices(
+            app_state.workspace(),
+            ledger,
+            template,
+            recipients,
+            assignments,
+            app_state.operator_name,
+            merge=merge,
+            pdf=pdf,
+            scope=scope_label(recipients, building=building is not None, everyone=everyone),
+            progress=step,
+        )
     print_batch(ctx, batch)
 
 
@@ -104,8 +117,17 @@ def notice_batch(
 
     app_state = state(ctx)
     with _counting_bar(f"生成{template}") as step:
-        batch = batch_notices(app_state.workspace(), app_state.ledger(), template, sheet, parse_assignments(values),
-                              app_state.operator_name, merge=merge, pdf=pdf, progress=step)
+        batch = batch_notices(
+            app_state.workspace(),
+            app_state.ledger(),
+            template,
+            sheet,
+            parse_assignments(values),
+            app_state.operator_name,
+            merge=merge,
+            pdf=pdf,
+            progress=step,
+        )
     print_batch(ctx, batch)
 
 
@@ -129,8 +151,17 @@ def notice_remind(
     app_state = state(ctx)
     ledger = fees_ledger(ctx)
     with _counting_bar("生成催缴通知书") as step:
-        batch = remind(app_state.workspace(), ledger, app_state.operator_name, min_months=min_months,
-                       building=building, merge=merge, pdf=pdf, as_of=_date(as_of), progress=step)
+        batch = remind(
+            app_state.workspace(),
+            ledger,
+            app_state.operator_name,
+            min_months=min_months,
+            building=building,
+            merge=merge,
+            pdf=pdf,
+            as_of=_date(as_of),
+            progress=step,
+        )
     if batch is None:
         scope = f"{building} 栋" if building else "全小区"
         typer.echo(f"{scope}没有欠费{f' {min_months} 个月以上' if min_months else ''}的房屋，未生成催缴通知书")

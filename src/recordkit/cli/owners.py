@@ -9,7 +9,9 @@ import typer
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
 from recordkit.core.filenames import readable_name
 
-owners_app = typer.Typer(help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True)
+owners_app = typer.Typer(
+    help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True
+)
 app.add_typer(owners_app, name="owners")
 
 _SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
@@ -18,7 +20,9 @@ _SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日�
 @owners_app.command("import")
 def owners_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="业主名册 .xlsx（表头：楼栋 单元 房号 建筑面积 业主姓名 联系电话 身份证号 入住日期 状态）。"),
+    file: Path = typer.Argument(
+        ..., help="业主名册 .xlsx（表头：楼栋 单元 房号 建筑面积 业主姓名 联系电话 身份证号 入住日期 状态）。"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告会有哪些变化，不写入台账。"),
 ) -> None:
     """导入业主名册：逐格检查，有任何错误就什么也不写入；重复导入只更新变化的行。
@@ -62,11 +66,19 @@ def owners_list(
     if as_json:
         print_json(rows)
         return
-    table = new_table("房号", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期",
-                      title=f"房屋 {len(rows)} 户")
+    table = new_table(
+        "房号", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期", title=f"房屋 {len(rows)} 户"
+    )
     for row in rows:
-        table.add_row(row["unit"], row["owner"] or "", row["phone"] or "", row["id_number"] or "",
-                      f"{row['area']:.2f}", row["status"], row["move_in_date"] or "")
+        table.add_row(
+            row["unit"],
+            row["owner"] or "",
+            row["phone"] or "",
+            row["id_number"] or "",
+            f"{row['area']:.2f}",
+            row["status"],
+            row["move_in_date"] or "",
+        )
     console().print(table)
 
 
@@ -93,10 +105,15 @@ def owners_show(
         return
     table = new_table("项目", "内容", title=f"房屋 {data['unit']}")
     for label, value in (
-        ("房号", data["unit"]), ("楼栋 / 单元 / 房号", f"{data['building']} 栋 {data['entrance']} 单元 {data['room']}"),
-        ("建筑面积", f"{data['area']:.2f} ㎡"), ("状态", data["status"]), ("业主", data["owner"] or "（无）"),
-        ("联系电话", data["phone"] or ""), ("身份证号", data["id_number"] or ""),
-        ("入住日期", data["move_in_date"] or ""), ("业主名下房屋", "、".join(holdings)),
+        ("房号", data["unit"]),
+        ("楼栋 / 单元 / 房号", f"{data['building']} 栋 {data['entrance']} 单元 {data['room']}"),
+        ("建筑面积", f"{data['area']:.2f} ㎡"),
+        ("状态", data["status"]),
+        ("业主", data["owner"] or "（无）"),
+        ("联系电话", data["phone"] or ""),
+        ("身份证号", data["id_number"] or ""),
+        ("入住日期", data["move_in_date"] or ""),
+        ("业主名下房屋", "、".join(holdings)),
     ):
         table.add_row(label, value)
     console().print(table)
@@ -120,4 +137,7 @@ def owners_export(
 
         raise UsageError(f"导出文件名应以 .xlsx 结尾：{file}")
     count = export_owners(app_state.ledger(), file, app_state.operator_name, show_private=show_private)
-    typer.echo(f"已导出 {count} 户到 {readable_name(str(file))}" + ("（含完整个人信息）" if show_private else "（电话、身份证号已打码）"))
+    typer.echo(
+        f"已导出 {count} 户到 {readable_name(str(file))}"
+        + ("（含完整个人信息）" if show_private else "（电话、身份证号已打码）")
+    )

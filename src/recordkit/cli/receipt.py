@@ -7,8 +7,11 @@ import typer
 from recordkit.cli._app import app, console, new_table, print_json, state
 from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _MONTHS_HELP, _date, fees_ledger, take_payment
 
-receipt_app = typer.Typer(help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
-                               "例：recordkit receipt list --date 2026-11-23", no_args_is_help=True)
+receipt_app = typer.Typer(
+    help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
+    "例：recordkit receipt list --date 2026-11-23",
+    no_args_is_help=True,
+)
 app.add_typer(receipt_app, name="receipt")
 
 
@@ -39,15 +42,17 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
-    from recordkit.core.money import format_yuan
     from recordkit.billing.receipts import unit_balance, void_receipt, write_receipt_docx
+    from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
     ledger = fees_ledger(ctx)
     receipt = void_receipt(ledger, number, reason, app_state.operator_name)
     owed, _ = unit_balance(ledger, receipt.unit)
-    typer.echo(f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
-               f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元")
+    typer.echo(
+        f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
+        f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+    )
     document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name)
     typer.echo(f"作废收据文件：{document.path.relative_to(app_state.workspace().root)}")
 
@@ -67,8 +72,10 @@ def receipt_reprint(
     ledger = fees_ledger(ctx)
     receipt = reprint_receipt(ledger, number, app_state.operator_name)
     document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
-    typer.echo(f"已补打收据 {receipt.number}（第 {receipt.reprints} 次补打）："
-               f"{document.path.relative_to(app_state.workspace().root)}")
+    typer.echo(
+        f"已补打收据 {receipt.number}（第 {receipt.reprints} 次补打）："
+        f"{document.path.relative_to(app_state.workspace().root)}"
+    )
 
 
 @receipt_app.command("list")
@@ -77,14 +84,16 @@ def receipt_list(
     date: str | None = typer.Option(None, "--date", help="只列这一天开具或作废的收据，例如 2026-11-23。"),
     voided: bool = typer.Option(False, "--voided", help="只列作废的收据。"),
     unit: str | None = typer.Option(None, "--unit", help="只列某户的收据，例如 3-2-1201。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（number、date、unit、payer、total_fen、status 等）。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（number、date、unit、payer、total_fen、status 等）。"
+    ),
 ) -> None:
     """列出收据（按编号顺序）。
 
     例：recordkit receipt list --date 2026-11-23 --json
     """
-    from recordkit.core.money import format_yuan
     from recordkit.billing.receipts import list_receipts
+    from recordkit.core.money import format_yuan
 
     views = list_receipts(fees_ledger(ctx), _date(date), voided, unit)
     rows = [view.to_dict() for view in views]
@@ -92,10 +101,20 @@ def receipt_list(
         print_json(rows)
         return
     total = sum(view.total_fen for view in views if not view.voided)
-    table = new_table("收据编号", "日期", "房号", "交款人", "金额（元）", "收款方式", "收款人", "状态",
-                      title=f"收据 {len(rows)} 张，有效合计 {format_yuan(total)} 元")
+    table = new_table(
+        "收据编号",
+        "日期",
+        "房号",
+        "交款人",
+        "金额（元）",
+        "收款方式",
+        "收款人",
+        "状态",
+        title=f"收据 {len(rows)} 张，有效合计 {format_yuan(total)} 元",
+    )
     for row in rows:
         status = row["status"] + (f"（{row['void_reason']}）" if row["void_reason"] else "")
-        table.add_row(row["number"], row["date"], row["unit"], row["payer"], row["total"], row["method"],
-                      row["cashier"], status)
+        table.add_row(
+            row["number"], row["date"], row["unit"], row["payer"], row["total"], row["method"], row["cashier"], status
+        )
     console().print(table)

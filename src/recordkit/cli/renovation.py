@@ -12,8 +12,11 @@ from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _date, fees_ledger
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
 
-renovation_app = typer.Typer(help="装修登记：登记并收取押金和垃圾清运费、管理协议、临时出入证、验收、退押金。\n\n"
-                                  "例：recordkit renovation list --status 装修中", no_args_is_help=True)
+renovation_app = typer.Typer(
+    help="装修登记：登记并收取押金和垃圾清运费、管理协议、临时出入证、验收、退押金。\n\n"
+    "例：recordkit renovation list --status 装修中",
+    no_args_is_help=True,
+)
 app.add_typer(renovation_app, name="renovation")
 
 _NUMBER_HELP = "装修登记编号，例如 ZX2026-0001（renovation list 可查）。"
@@ -34,7 +37,7 @@ def renovation_register(
     start: str = typer.Option(..., "--start", help="开工日期，例如 2026-12-01。"),
     end: str = typer.Option(..., "--end", help="完工日期，例如 2027-02-28。"),
     hours: str | None = typer.Option(None, "--hours", help="施工时间，例如 8:00-12:00,14:00-18:00（默认取配置）。"),
-    items: str = typer.Option("", "--items", help="装修项目，例如 \"水电改造、铺地砖、吊顶\"。"),
+    items: str = typer.Option("", "--items", help='装修项目，例如 "水电改造、铺地砖、吊顶"。'),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
 ) -> None:
     """装修登记：记录装修单位、期限和施工时间，按收费标准出装修押金和装修垃圾清运费账单，打印装修登记表。
@@ -43,7 +46,12 @@ def renovation_register(
     """
     from recordkit.core.money import format_yuan
     from recordkit.core.personal import mask_phone
-    from recordkit.renovations.registration import REGISTRATION_TEMPLATE, RegistrationRequest, check_paper, register_and_print
+    from recordkit.renovations.registration import (
+        REGISTRATION_TEMPLATE,
+        RegistrationRequest,
+        check_paper,
+        register_and_print,
+    )
 
     app_state = state(ctx)
     workspace = app_state.workspace()
@@ -51,12 +59,18 @@ def renovation_register(
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
     check_paper(workspace, REGISTRATION_TEMPLATE)
     renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, _date(date))
-    typer.echo(f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
-               f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）")
-    typer.echo(f"施工期限 {renovation.start.isoformat()} 至 {renovation.end.isoformat()}（{renovation.days} 天），"
-               f"施工时间 {renovation.hours}")
-    typer.echo(f"应缴：装修押金 {format_yuan(renovation.deposit_fen)} 元，装修垃圾清运费 {format_yuan(renovation.waste_fen)} 元，"
-               f"合计 {format_yuan(renovation.due_fen)} 元（收款：recordkit renovation pay {renovation.number}）")
+    typer.echo(
+        f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
+        f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）"
+    )
+    typer.echo(
+        f"施工期限 {renovation.start.isoformat()} 至 {renovation.end.isoformat()}（{renovation.days} 天），"
+        f"施工时间 {renovation.hours}"
+    )
+    typer.echo(
+        f"应缴：装修押金 {format_yuan(renovation.deposit_fen)} 元，装修垃圾清运费 {format_yuan(renovation.waste_fen)} 元，"
+        f"合计 {format_yuan(renovation.due_fen)} 元（收款：recordkit renovation pay {renovation.number}）"
+    )
     typer.echo(f"装修登记表：{_where(ctx, document)}")
 
 
@@ -78,10 +92,13 @@ def renovation_pay(
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
-    receipt, document = pay_and_print_charges(workspace, ledger, app_state.operator_name, number, method, payer,
-                                              _date(date))
-    typer.echo(f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
-               f"房号 {receipt.unit}；收据编号 {receipt.number}")
+    receipt, document = pay_and_print_charges(
+        workspace, ledger, app_state.operator_name, number, method, payer, _date(date)
+    )
+    typer.echo(
+        f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
+        f"房号 {receipt.unit}；收据编号 {receipt.number}"
+    )
     for line in receipt.lines:
         typer.echo(f"  {line.item}：{format_yuan(line.amount_fen)} 元")
     typer.echo(f"收据文件：{_where(ctx, document)}")
@@ -109,7 +126,9 @@ def renovation_pass(
     number: str = typer.Argument(..., help=_NUMBER_HELP),
     workers: list[str] = typer.Option([], "--worker", help="施工人员：姓名,身份证号[,工种]（可多次写）。"),
     cancel: list[str] = typer.Option([], "--cancel", help="注销出入证，写证号（可多次写），须加 --reason。"),
-    reissue: list[str] = typer.Option([], "--reissue", help="补发出入证（原证注销，换新证号），写证号，须加 --reason。"),
+    reissue: list[str] = typer.Option(
+        [], "--reissue", help="补发出入证（原证注销，换新证号），写证号，须加 --reason。"
+    ),
     reason: str = typer.Option("", "--reason", help="注销或补发的原因，例如 工人离场、遗失。"),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
 ) -> None:
@@ -125,13 +144,16 @@ def renovation_pass(
     workspace = app_state.workspace()
     if workers or reissue:
         check_paper(workspace, PASS_TEMPLATE)
-    changes, document = change_passes_and_print(workspace, app_state.ledger(), app_state.operator_name, number,
-                                                workers, cancel, reissue, reason, _date(date))
+    changes, document = change_passes_and_print(
+        workspace, app_state.ledger(), app_state.operator_name, number, workers, cancel, reissue, reason, _date(date)
+    )
     for view in changes.cancelled:
         typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")
     if changes.issued:
-        typer.echo(f"已发放临时出入证 {len(changes.issued)} 张（有效期 {changes.issued[0].valid_from.isoformat()} 至 "
-                   f"{changes.issued[0].valid_until.isoformat()}）：")
+        typer.echo(
+            f"已发放临时出入证 {len(changes.issued)} 张（有效期 {changes.issued[0].valid_from.isoformat()} 至 "
+            f"{changes.issued[0].valid_until.isoformat()}）："
+        )
         from recordkit.renovations.registration import Worker
 
         for view in changes.issued:
@@ -158,8 +180,10 @@ def renovation_inspect(
     app_state = state(ctx)
     renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, _date(date))
     last = renovation.inspections[-1]
-    typer.echo(f"装修登记 {renovation.number}（{renovation.unit}）验收{last.result}"
-               + (f"：{last.notes}" if last.notes else ""))
+    typer.echo(
+        f"装修登记 {renovation.number}（{renovation.unit}）验收{last.result}"
+        + (f"：{last.notes}" if last.notes else "")
+    )
     if renovation.status == "passed":
         typer.echo(f"可以退押金：recordkit renovation refund {renovation.number}")
     else:
@@ -185,13 +209,16 @@ def renovation_refund(
     deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
-    renovation, document = refund_and_print(workspace, app_state.ledger(), app_state.operator_name, number, deduction,
-                                            reason, _date(date))
+    renovation, document = refund_and_print(
+        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, _date(date)
+    )
     amount = renovation.refund_fen or 0
-    typer.echo(f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"
-               f"（{amount_in_capitals(amount) if amount else '零元整'}）：押金 {format_yuan(renovation.deposit_paid_fen)} 元，"
-               f"扣除 {format_yuan(renovation.deduction_fen or 0)} 元"
-               + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else ""))
+    typer.echo(
+        f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"
+        f"（{amount_in_capitals(amount) if amount else '零元整'}）：押金 {format_yuan(renovation.deposit_paid_fen)} 元，"
+        f"扣除 {format_yuan(renovation.deduction_fen or 0)} 元"
+        + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else "")
+    )
     typer.echo(f"退款单：{_where(ctx, document)}")
 
 
@@ -212,11 +239,30 @@ def renovation_list(
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
-    table = new_table("登记编号", "房号", "业主", "装修单位", "施工期限", "状态", "押金（元）", "押金状态", "待缴（元）",
-                      "有效出入证", title=f"装修登记 {len(rows)} 户")
+    table = new_table(
+        "登记编号",
+        "房号",
+        "业主",
+        "装修单位",
+        "施工期限",
+        "状态",
+        "押金（元）",
+        "押金状态",
+        "待缴（元）",
+        "有效出入证",
+        title=f"装修登记 {len(rows)} 户",
+    )
     for row in rows:
-        table.add_row(row.number, row.unit, row.owner, row.contractor,
-                      f"{row.start.isoformat()} 至 {row.end.isoformat()}", row.status_label,
-                      format_yuan(row.deposit_fen), row.deposit_label, format_yuan(row.due_fen),
-                      str(len(row.valid_passes)))
+        table.add_row(
+            row.number,
+            row.unit,
+            row.owner,
+            row.contractor,
+            f"{row.start.isoformat()} 至 {row.end.isoformat()}",
+            row.status_label,
+            format_yuan(row.deposit_fen),
+            row.deposit_label,
+            format_yuan(row.due_fen),
+            str(len(row.valid_passes)),
+        )
     console().print(table)

@@ -9,8 +9,10 @@ import typer
 from recordkit.cli._app import app, console, new_table, state
 from recordkit.core.filenames import readable_name
 
-report_app = typer.Typer(help="报表：月度报表（Excel）与月度工作总结草稿（Word）。\n\n"
-                              "例：recordkit report monthly --month 2026-10", no_args_is_help=True)
+report_app = typer.Typer(
+    help="报表：月度报表（Excel）与月度工作总结草稿（Word）。\n\n例：recordkit report monthly --month 2026-10",
+    no_args_is_help=True,
+)
 app.add_typer(report_app, name="report")
 
 
@@ -18,8 +20,9 @@ app.add_typer(report_app, name="report")
 def report_monthly(
     ctx: typer.Context,
     month: str = typer.Option(..., "--month", help="报表月份，例如 2026-10（不能是以后的月份）。"),
-    out: Path | None = typer.Option(None, "--out", help="输出目录（默认：records/generated/报表/月份/）。",
-                                    file_okay=False),
+    out: Path | None = typer.Option(
+        None, "--out", help="输出目录（默认：records/generated/报表/月份/）。", file_okay=False
+    ),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF。"),
     show_private: bool = typer.Option(False, "--show-private", help="欠费明细显示完整联系电话（默认打码）。"),
 ) -> None:
@@ -32,18 +35,20 @@ def report_monthly(
     from recordkit.reports.summary import percent
 
     app_state = state(ctx)
-    report = monthly_report(app_state.workspace(), app_state.ledger(), month, app_state.operator_name, out, pdf,
-                            show_private)
+    report = monthly_report(
+        app_state.workspace(), app_state.ledger(), month, app_state.operator_name, out, pdf, show_private
+    )
     fees = report.figures.fees.total
     table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
     before = report.previous.fees.total
     for label, now_text, before_text in (
-            ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
-            ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
-            ("当期收缴率", percent(fees.rate), percent(before.rate)),
-            ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
-            ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
-            ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears))):
+        ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
+        ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
+        ("当期收缴率", percent(fees.rate), percent(before.rate)),
+        ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
+        ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
+        ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears)),
+    ):
         table.add_row(label, now_text, before_text)
     console().print(table)
     if report.figures.empty:

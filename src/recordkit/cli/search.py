@@ -43,8 +43,10 @@ def index_command(
                 table.add_row(number, problem)
             console().print(table)
         if not check.ok:
-            raise IntegrityError(f"索引缺失 {len(check.missing)} 件、过期 {len(check.stale)} 件、多余 {len(check.orphaned)} 件："
-                                 "请运行 recordkit index")
+            raise IntegrityError(
+                f"索引缺失 {len(check.missing)} 件、过期 {len(check.stale)} 件、多余 {len(check.orphaned)} 件："
+                "请运行 recordkit index"
+            )
         if not as_json:
             typer.echo(f"索引完好：共 {check.checked} 件档案，全部已索引且是最新的")
         return
@@ -72,16 +74,22 @@ def _highlighted(hit: Hit) -> Text:
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help='检索词：空格分开的词都要有；A OR B；-不要的词；"整句"；'
-                                          "unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12。"),
+    query: str = typer.Argument(
+        ...,
+        help='检索词：空格分开的词都要有；A OR B；-不要的词；"整句"；'
+        "unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12。",
+    ),
     category: str | None = typer.Option(None, "--category", help="只查这一类，例如 工程档案。"),
     unit: str | None = typer.Option(None, "--unit", help="只查这一户，例如 3-2-1201。"),
     owner: str | None = typer.Option(None, "--owner", help="只查这位业主名下房屋的档案，例如 张伟。"),
     date_from: str | None = typer.Option(None, "--from", help="文件日期从，例如 2024-01。"),
     date_to: str | None = typer.Option(None, "--to", help="文件日期到，例如 2024-12。"),
     limit: int = typer.Option(20, "--limit", help="最多显示几条。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、title、category、unit、date、path、"
-                                                     "source_name、score、snippet）。"),
+    as_json: bool = typer.Option(
+        False,
+        "--json",
+        help="以 JSON 输出（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
+    ),
     show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号和电话号码。"),
 ) -> None:
     """全文检索档案：题名、档号、房号、业主、原文件名和文件里的文字（扫描件为 OCR 文字）。
@@ -92,8 +100,17 @@ def search_command(
     """
     from recordkit.search.query import search
 
-    result = search(state(ctx).workspace(), query, category=category, unit=unit, owner=owner, date_from=date_from,
-                    date_to=date_to, limit=limit, show_private=show_private)
+    result = search(
+        state(ctx).workspace(),
+        query,
+        category=category,
+        unit=unit,
+        owner=owner,
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        show_private=show_private,
+    )
     if as_json:
         print_json([hit.to_dict() for hit in result.hits])
     elif result.hits:

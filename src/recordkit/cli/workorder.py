@@ -13,12 +13,15 @@ from recordkit.cli._app import app, console, new_table, print_json, progress_bar
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
 
-workorder_app = typer.Typer(help="工单：报修和投诉的登记、派工、完工、回访，超时和重复投诉提醒，导入原有登记簿。\n\n"
-                                 "例：recordkit workorder list --open", no_args_is_help=True)
+workorder_app = typer.Typer(
+    help="工单：报修和投诉的登记、派工、完工、回访，超时和重复投诉提醒，导入原有登记簿。\n\n"
+    "例：recordkit workorder list --open",
+    no_args_is_help=True,
+)
 app.add_typer(workorder_app, name="workorder")
 
 _NUMBER_HELP = "工单编号，例如 GD2026-000123（workorder list 可查）。"
-_AT_HELP = "发生时间（默认现在；补录登记簿时填写），例如 \"2026-10-03 09:15\"。"
+_AT_HELP = '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"。'
 _PRIVATE_HELP = "显示完整电话号码（默认打码）。"
 
 
@@ -38,13 +41,15 @@ def _echo_limits(order: WorkOrder) -> None:
 def workorder_add(
     ctx: typer.Context,
     kind: str = typer.Option(..., "--type", help="类型：报修 或 投诉。"),
-    category: str = typer.Option(..., "--category", help="类别：水电、门窗、电梯、公共设施、噪音、卫生、安保、收费、其他。"),
-    desc: str = typer.Option(..., "--desc", help="内容，例如 \"厨房水管漏水\"。"),
+    category: str = typer.Option(
+        ..., "--category", help="类别：水电、门窗、电梯、公共设施、噪音、卫生、安保、收费、其他。"
+    ),
+    desc: str = typer.Option(..., "--desc", help='内容，例如 "厨房水管漏水"。'),
     unit: str | None = typer.Option(None, "--unit", help="房号，例如 3-2-1201；公共区域可不写，改用 --place。"),
     place: str | None = typer.Option(None, "--place", help="地点，例如 3栋大堂（公共区域，或房屋内的具体位置）。"),
     reported_by: str | None = typer.Option(None, "--reported-by", help="报修人或投诉人姓名。"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话（屏幕、日志和操作日志中打码）。"),
-    at: str | None = typer.Option(None, "--at", help="报修时间（默认现在；补录时填写），例如 \"2026-10-03 09:15\"。"),
+    at: str | None = typer.Option(None, "--at", help='报修时间（默认现在；补录时填写），例如 "2026-10-03 09:15"。'),
 ) -> None:
     """登记报修或投诉，给出工单编号（每年从 1 起连续编号），按类别算出派工和完成时限。
 
@@ -56,10 +61,16 @@ def workorder_add(
 
     app_state = state(ctx)
     settings = app_state.workspace().settings.workorders
-    order = add(app_state.ledger(), settings, app_state.operator_name,
-                OrderRequest(kind, category, desc, unit, place, reported_by, phone, at))
-    typer.echo(f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
-               f"报修时间 {format_when(order.opened_at)}")
+    order = add(
+        app_state.ledger(),
+        settings,
+        app_state.operator_name,
+        OrderRequest(kind, category, desc, unit, place, reported_by, phone, at),
+    )
+    typer.echo(
+        f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
+        f"报修时间 {format_when(order.opened_at)}"
+    )
     _echo_limits(order)
     if order.repeat_of:
         typer.echo(f"注意：重复投诉（{settings.repeat_days} 天内同一房屋同类投诉，前次 {order.repeat_of}）")
@@ -89,7 +100,7 @@ def workorder_assign(
 def workorder_close(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    result: str = typer.Option(..., "--result", help="处理结果，例如 \"已更换水龙头\"。"),
+    result: str = typer.Option(..., "--result", help='处理结果，例如 "已更换水龙头"。'),
     at: str | None = typer.Option(None, "--at", help=_AT_HELP),
 ) -> None:
     """完工：写明处理结果（须先派工）；超过完成时限的记为超时完成。
@@ -110,7 +121,7 @@ def workorder_visit(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
     satisfaction: str = typer.Option(..., "--satisfaction", help="满意度：满意、基本满意 或 不满意。"),
-    notes: str = typer.Option("", "--notes", help="回访意见，例如 \"业主表示水管已不漏\"。"),
+    notes: str = typer.Option("", "--notes", help='回访意见，例如 "业主表示水管已不漏"。'),
     at: str | None = typer.Option(None, "--at", help=_AT_HELP),
 ) -> None:
     """回访：记录业主对处理结果的满意度（完工后才能回访，只回访一次）。
@@ -121,15 +132,19 @@ def workorder_visit(
 
     app_state = state(ctx)
     order = visit(app_state.ledger(), app_state.operator_name, number, satisfaction, notes, at)
-    typer.echo(f"工单 {order.number} 已回访（{format_when(order.visited_at)}）：{order.satisfaction}"
-               + (f"，{order.visit_notes}" if order.visit_notes else ""))
+    typer.echo(
+        f"工单 {order.number} 已回访（{format_when(order.visited_at)}）：{order.satisfaction}"
+        + (f"，{order.visit_notes}" if order.visit_notes else "")
+    )
 
 
 @workorder_app.command("show")
 def workorder_show(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    as_of: str | None = typer.Option(None, "--as-of", help="按此时刻判断是否超时（默认现在），例如 \"2026-10-31 18:00\"。"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help='按此时刻判断是否超时（默认现在），例如 "2026-10-31 18:00"。'
+    ),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
 ) -> None:
@@ -145,15 +160,26 @@ def workorder_show(
         print_json(order.to_dict(moment, show_private))
         return
     lines = [
-        ("工单编号", order.number), ("类型", f"{order.type} · {order.category}"), ("房号/地点", order.where),
-        ("内容", order.description), ("报修人", order.contact(show_private)),
-        ("报修时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"), ("状态", order.status_label),
-        ("时限", f"{format_when(order.respond_by)} 前派工，{format_when(order.close_by)} 前完成；"
-                 f"{order.timeliness(moment)}"),
+        ("工单编号", order.number),
+        ("类型", f"{order.type} · {order.category}"),
+        ("房号/地点", order.where),
+        ("内容", order.description),
+        ("报修人", order.contact(show_private)),
+        ("报修时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
+        ("状态", order.status_label),
+        (
+            "时限",
+            f"{format_when(order.respond_by)} 前派工，{format_when(order.close_by)} 前完成；{order.timeliness(moment)}",
+        ),
         ("派工", f"{order.assignee}（{format_when(order.assigned_at)}）" if order.assignee else "—"),
         ("完成", f"{format_when(order.closed_at)}：{order.result}" if order.closed_at else "—"),
-        ("回访", f"{format_when(order.visited_at)}：{order.satisfaction}"
-                 + (f"，{order.visit_notes}" if order.visit_notes else "") if order.visited_at else "—"),
+        (
+            "回访",
+            f"{format_when(order.visited_at)}：{order.satisfaction}"
+            + (f"，{order.visit_notes}" if order.visit_notes else "")
+            if order.visited_at
+            else "—",
+        ),
         ("重复投诉", f"是（前次 {order.repeat_of}）" if order.repeat_of else "否"),
     ]
     for label, value in lines:
@@ -164,14 +190,20 @@ def workorder_show(
 def workorder_list(
     ctx: typer.Context,
     open_only: bool = typer.Option(False, "--open", help="只列未完成的（待派工、处理中）。"),
-    overdue: bool = typer.Option(False, "--overdue", help="只列超时未完成的：过了派工时限未派工，或过了完成时限未完成。"),
+    overdue: bool = typer.Option(
+        False, "--overdue", help="只列超时未完成的：过了派工时限未派工，或过了完成时限未完成。"
+    ),
     kind: str | None = typer.Option(None, "--type", help="只列某类型：报修 或 投诉。"),
     category: str | None = typer.Option(None, "--category", help="只列某类别，例如 电梯。"),
     unit: str | None = typer.Option(None, "--unit", help="只列某房屋的，例如 3-2-1201。"),
     month: str | None = typer.Option(None, "--month", help="只列某月报修的，例如 2026-10。"),
-    as_of: str | None = typer.Option(None, "--as-of", help="按此时刻判断是否超时（默认现在），例如 \"2026-10-31 18:00\"。"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help='按此时刻判断是否超时（默认现在），例如 "2026-10-31 18:00"。'
+    ),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（number、type、category、status、overdue、repeat 等）。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（number、type、category、status、overdue、repeat 等）。"
+    ),
 ) -> None:
     """列出工单：编号、类型、类别、房号、报修时间、状态、派工、时限（超时的标出）、重复投诉。
 
@@ -187,19 +219,43 @@ def workorder_list(
         print_json([order.to_dict(moment, show_private) for order in orders])
         return
     title = f"超时工单 {len(orders)} 张（截至 {format_when(moment)}）" if overdue else f"工单 {len(orders)} 张"
-    table = new_table("工单编号", "类型", "类别", "房号/地点", "内容", "报修人", "报修时间", "状态", "派工", "时限",
-                      "重复投诉", title=title)
+    table = new_table(
+        "工单编号",
+        "类型",
+        "类别",
+        "房号/地点",
+        "内容",
+        "报修人",
+        "报修时间",
+        "状态",
+        "派工",
+        "时限",
+        "重复投诉",
+        title=title,
+    )
     for order in orders:
-        table.add_row(order.number, order.type, order.category, order.where, order.description,
-                      order.contact(show_private), format_when(order.opened_at), order.status_label,
-                      order.assignee or "—", order.timeliness(moment), "重复" if order.repeat_of else "")
+        table.add_row(
+            order.number,
+            order.type,
+            order.category,
+            order.where,
+            order.description,
+            order.contact(show_private),
+            format_when(order.opened_at),
+            order.status_label,
+            order.assignee or "—",
+            order.timeliness(moment),
+            "重复" if order.repeat_of else "",
+        )
     console().print(table)
 
 
 @workorder_app.command("import")
 def workorder_import(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="原有工单登记簿 .xlsx（表头：类型、房号、地点、类别、内容、报修人、电话、报修时间……）。"),
+    file: Path = typer.Argument(
+        ..., help="原有工单登记簿 .xlsx（表头：类型、房号、地点、类别、内容、报修人、电话、报修时间……）。"
+    ),
 ) -> None:
     """导入原有的工单登记簿（.xlsx）：有一行出错就什么也不导入，并列出每处错误的行号和列名。
 
@@ -210,9 +266,16 @@ def workorder_import(
 
     app_state = state(ctx)
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
-        summary = import_logbook(app_state.ledger(), app_state.workspace().settings.workorders,
-                                 app_state.operator_name, file, progress=advance)
-    typer.echo(f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"
-               f"编号 {min(summary.numbers)} 至 {max(summary.numbers)}")
+        summary = import_logbook(
+            app_state.ledger(),
+            app_state.workspace().settings.workorders,
+            app_state.operator_name,
+            file,
+            progress=advance,
+        )
+    typer.echo(
+        f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"
+        f"编号 {min(summary.numbers)} 至 {max(summary.numbers)}"
+    )
     if summary.repeats:
         typer.echo(f"其中重复投诉 {summary.repeats} 张")

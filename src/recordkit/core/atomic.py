@@ -20,8 +20,7 @@ def replacing(target: Path, suffix: str = "") -> Iterator[Path]:
     On any exception the temporary file is removed and ``target`` is untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix,
-                                         dir=target.parent)
+    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix, dir=target.parent)
     os.close(handle)
     temp = Path(temp_name)
     try:

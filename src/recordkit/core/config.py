@@ -175,7 +175,7 @@ def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
         if dataclasses.is_dataclass(element):
             return _check_table_list(value, element, where, key)
         if not isinstance(value, list):
-            raise ConfigError(f"{where}：{key} 应为列表（例如 [\"1-1-101\", \"1-1-102\"]），现在是 {value!r}")
+            raise ConfigError(f'{where}：{key} 应为列表（例如 ["1-1-101", "1-1-102"]），现在是 {value!r}')
         return tuple(_check_type(entry, element, where, key) for entry in value)
     # bool is an int in Python; a TOML `true` must not pass as a number.
     ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
@@ -245,7 +245,7 @@ def _overrides_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     for var, raw in sorted(environ.items()):
         if not var.startswith(ENV_PREFIX) or var.startswith(ENV_NOT_SETTINGS):
             continue
-        name = var[len(ENV_PREFIX):].lower()
+        name = var[len(ENV_PREFIX) :].lower()
         section, _, sub_key = name.partition("_")
         if section in sections and (expected := _scalar_type(sections[section], sub_key)) is not None:
             result.setdefault(section, {})[sub_key] = _parse_env_value(raw, expected, var)
@@ -281,8 +281,11 @@ def load_settings(
         layers = _merge(layers, _overrides_from_toml(read_toml(config_file), f"配置文件 {config_file}"))
     layers = _merge(layers, _overrides_from_env(os.environ if environ is None else environ))
     if flags:
-        clean = {k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
-                 for k, v in flags.items() if v is not None}
+        clean = {
+            k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
+            for k, v in flags.items()
+            if v is not None
+        }
         layers = _merge(layers, _overrides_from_toml(clean, "命令行参数"))
     sections = _sections()
     kwargs: dict[str, Any] = {}
@@ -310,14 +313,30 @@ class ArchiveCategorySettings:
 
 
 DEFAULT_ARCHIVE_CATEGORIES = (
-    ArchiveCategorySettings("业主档案", "YZ", "永久", ("业主", "业主资料", "owner"),
-                            ("产权证明", "房产证", "不动产权", "身份证", "户口", "入住", "交房", "收楼", "装修", "购房")),
-    ArchiveCategorySettings("工程档案", "GC", "永久", ("工程", "工程资料", "engineering"),
-                            ("图纸", "竣工", "说明书", "维保", "维修保养", "设备", "电梯", "消防", "验收", "施工")),
-    ArchiveCategorySettings("合同协议档案", "HT", "长期", ("合同", "合同档案", "协议", "contracts"),
-                            ("合同", "协议", "委托书")),
-    ArchiveCategorySettings("财务档案", "CW", "30年", ("财务", "财务资料", "finance"),
-                            ("收据", "凭证", "发票", "对账", "台账", "日结", "账单", "报表")),
+    ArchiveCategorySettings(
+        "业主档案",
+        "YZ",
+        "永久",
+        ("业主", "业主资料", "owner"),
+        ("产权证明", "房产证", "不动产权", "身份证", "户口", "入住", "交房", "收楼", "装修", "购房"),
+    ),
+    ArchiveCategorySettings(
+        "工程档案",
+        "GC",
+        "永久",
+        ("工程", "工程资料", "engineering"),
+        ("图纸", "竣工", "说明书", "维保", "维修保养", "设备", "电梯", "消防", "验收", "施工"),
+    ),
+    ArchiveCategorySettings(
+        "合同协议档案", "HT", "长期", ("合同", "合同档案", "协议", "contracts"), ("合同", "协议", "委托书")
+    ),
+    ArchiveCategorySettings(
+        "财务档案",
+        "CW",
+        "30年",
+        ("财务", "财务资料", "finance"),
+        ("收据", "凭证", "发票", "对账", "台账", "日结", "账单", "报表"),
+    ),
 )
 
 
@@ -377,6 +396,7 @@ class WorkOrderSettings:
     limits: tuple[WorkOrderLimitSettings, ...] = DEFAULT_WORKORDER_LIMITS
     # A complaint about the same unit and category within this many days of an earlier one is a repeat.
     repeat_days: int = 30
+
 
 # Issue 7: text extraction and OCR.  Appended as its own section.
 

@@ -27,13 +27,11 @@ __all__ = [
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # With a dash the clerk has told us where the area code ends.
-_LANDLINE_DASHED = re.compile(
-    r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?"
-)
+_LANDLINE_DASHED = re.compile(r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?")
 # Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.
 _LANDLINE_BARE = re.compile(
     r"(?P<area>0[12][0-9]|0[3-9][0-9]{2})(?P<number>[0-9]{7,8})"
@@ -162,8 +160,14 @@ _ID_IN_TEXT = re.compile(
     r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
 _PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
-_PRIVATE_KEYS = {"phone": mask_phone, "电话": mask_phone, "手机": mask_phone,
-                 "id_number": mask_id_number, "身份证": mask_id_number, "证件号": mask_id_number}
+_PRIVATE_KEYS = {
+    "phone": mask_phone,
+    "电话": mask_phone,
+    "手机": mask_phone,
+    "id_number": mask_id_number,
+    "身份证": mask_id_number,
+    "证件号": mask_id_number,
+}
 
 
 def mask_in_text(text: str) -> str:

@@ -79,7 +79,9 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
     if not path.exists():
         raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
     if path.suffix.lower() != ".xlsx":
-        raise ValidationError(f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）")
+        raise ValidationError(
+            f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
+        )
     try:
         return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:

@@ -25,12 +25,7 @@ _EXAMPLE = "应写成 楼栋-单元-房号，例如 3-2-1201"
 
 # Dash look-alikes that NFKC leaves alone (or maps only for some forms);
 # scanners' file names and copied Word text are full of them.
-_DASHES = str.maketrans(
-    {
-        c: "-"
-        for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\ufe58\ufe63\uff0d"
-    }
-)
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
 
 # Canonical parts, as stored in UnitCode.  Leading zeros are gone and a part
 # is never zero: an empty Excel cell read as 0 must not become a unit.
@@ -51,9 +46,11 @@ _ROOM_MARKER = r"\s*[室号]"
 
 
 def _raw_parts(zeros: str) -> tuple[str, str, str]:
-    return (rf"(?P<building>[A-Z](?:{zeros}[1-9][0-9]{{0,3}})?|{zeros}[1-9][0-9]{{0,3}})",
-            rf"(?P<entrance>{zeros}[1-9][0-9]?)",
-            rf"(?P<room>{zeros}[1-9][0-9]{{0,4}}[A-Z]?)")
+    return (
+        rf"(?P<building>[A-Z](?:{zeros}[1-9][0-9]{{0,3}})?|{zeros}[1-9][0-9]{{0,3}})",
+        rf"(?P<entrance>{zeros}[1-9][0-9]?)",
+        rf"(?P<room>{zeros}[1-9][0-9]{{0,4}}[A-Z]?)",
+    )
 
 
 def _grammar(zeros: str) -> str:
@@ -105,10 +102,7 @@ class UnitCode:
             or not _ENTRANCE_CANON.fullmatch(self.entrance)
             or not _ROOM_CANON.fullmatch(self.room)
         ):
-            raise ValueError(
-                f"not a canonical unit code: {self.building!r}, "
-                f"{self.entrance!r}, {self.room!r}"
-            )
+            raise ValueError(f"not a canonical unit code: {self.building!r}, {self.entrance!r}, {self.room!r}")
 
     def __str__(self) -> str:
         return f"{self.building}-{self.entrance}-{self.room}"

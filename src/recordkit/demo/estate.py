@@ -40,21 +40,26 @@ class DemoContext:
 
 def _step_owners(ctx: DemoContext) -> None:
     from recordkit.demo.roster import generate_estate
-    from recordkit.owners.roster import import_owners, write_owner_sheet
     from recordkit.ledger.db import open_ledger
+    from recordkit.owners.roster import import_owners, write_owner_sheet
 
     estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units)
     sheet = ctx.workspace.root / "业主名册.xlsx"
-    write_owner_sheet(sheet, [
-        [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
-        for u in estate
-    ])
+    write_owner_sheet(
+        sheet,
+        [
+            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
+            for u in estate
+        ],
+    )
     with open_ledger(ctx.workspace.database_url) as ledger:
         summary = import_owners(ledger, sheet, DEMO_OPERATOR)
     buildings = len({u.building for u in estate})
     statuses = {label: sum(1 for u in estate if u.status == label) for label in ("已入住", "已交付", "空置")}
     ctx.report.counts += [
-        ("楼栋", buildings), ("房屋", summary.units_created), ("业主", summary.owners_created),
+        ("楼栋", buildings),
+        ("房屋", summary.units_created),
+        ("业主", summary.owners_created),
         *((f"  其中{label}", count) for label, count in statuses.items()),
     ]
     ctx.report.files.append(sheet)
@@ -76,11 +81,11 @@ def _step_fees(ctx: DemoContext) -> None:
     import random
 
     from recordkit.billing import billing as fees
+    from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
     from recordkit.billing.registers import write_daily, write_register
     from recordkit.core.dates import Month
-    from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
-    from recordkit.ledger.db import open_ledger
     from recordkit.documents.templates.engine import TemplateLibrary
+    from recordkit.ledger.db import open_ledger
 
     rng = random.Random(ctx.seed)
     today = dt.date.today()
@@ -104,8 +109,11 @@ def _step_fees(ctx: DemoContext) -> None:
         fees.import_readings(ledger, readings, str(last), who, "水费")
 
         # How each owner pays: most every quarter, some monthly or a year ahead, some part, some never.
-        habits = {code: rng.choices(("quarterly", "monthly", "yearly", "partial", "never"), (45, 20, 10, 12, 13))[0]
-                  for code in codes if owners_of[code]}
+        habits = {
+            code: rng.choices(("quarterly", "monthly", "yearly", "partial", "never"), (45, 20, 10, 12, 13))[0]
+            for code in codes
+            if owners_of[code]
+        }
         methods = ("微信", "微信", "支付宝", "现金", "银行转账", "POS")
         bills = receipts = 0
         for number, month in enumerate(months):
@@ -130,26 +138,40 @@ def _step_fees(ctx: DemoContext) -> None:
         # Today at the counter: a few owners in arrears pay up.
         owed = _owed_by_unit(ledger)
         debtors = [code for code in codes if owed.get(code, 0) > 0 and owners_of[code]]
-        counter = pay_many(ledger, settings.receipt, who, [PaymentRequest(code, owed[code], "微信", paid_on=today)
-                                                         for code in rng.sample(debtors, min(10, len(debtors)))])
+        counter = pay_many(
+            ledger,
+            settings.receipt,
+            who,
+            [
+                PaymentRequest(code, owed[code], "微信", paid_on=today)
+                for code in rng.sample(debtors, min(10, len(debtors)))
+            ],
+        )
         receipts += len(counter)
-        voided = [void_receipt(ledger, view.number, reason, who)
-                  for view, reason in zip(counter[:3], ("金额开错", "重复收款", "交款人写错"), strict=False)]
+        voided = [
+            void_receipt(ledger, view.number, reason, who)
+            for view, reason in zip(counter[:3], ("金额开错", "重复收款", "交款人写错"), strict=False)
+        ]
         reprinted = [reprint_receipt(ledger, view.number, who) for view in counter[3:6]]
         # The .docx of a handful of receipts only: rendering every one would take the demo minutes.
         library = TemplateLibrary.for_workspace(ctx.workspace)
         printed = [write_receipt_docx(ctx.workspace, ledger, view, who, library=library) for view in counter[6:]]
         printed += [write_receipt_docx(ctx.workspace, ledger, view, who, library=library) for view in voided]
-        printed += [write_receipt_docx(ctx.workspace, ledger, view, who, reprint=True, library=library)
-                    for view in reprinted]
+        printed += [
+            write_receipt_docx(ctx.workspace, ledger, view, who, reprint=True, library=library) for view in reprinted
+        ]
         arrears = fees.list_arrears(ledger, today)
         register = ctx.workspace.root / f"收费台账-{last}.xlsx"
         write_register(ledger, str(last), register, settings.office.estate)
         daily = ctx.workspace.root / f"日结-{today.isoformat()}.xlsx"
         write_daily(ledger, today, daily, settings.office.estate)
     ctx.report.counts += [
-        (f"账单（{months[0]} 至 {last}）", bills), ("收据", receipts), ("  其中作废", len(voided)),
-        ("  补打", len(reprinted)), ("收据 .docx（演示只生成这几张）", len(printed)), ("欠费户数", len(arrears)),
+        (f"账单（{months[0]} 至 {last}）", bills),
+        ("收据", receipts),
+        ("  其中作废", len(voided)),
+        ("  补打", len(reprinted)),
+        ("收据 .docx（演示只生成这几张）", len(printed)),
+        ("欠费户数", len(arrears)),
         ("  欠费 3 个月以上", sum(1 for row in arrears if row.months >= 3)),
     ]
     ctx.report.files += [readings, register, daily, printed[0].path.parent] if printed else [readings, register, daily]
@@ -181,8 +203,12 @@ def _owed_by_unit(ledger: object) -> dict[str, int]:
     from recordkit.ledger.schema import units
 
     inner = outstanding_query().subquery()
-    query = (sa.select(units.c.code, sa.func.sum(inner.c.owed_fen)).select_from(
-        inner.join(units, units.c.id == inner.c.unit_id)).where(inner.c.owed_fen > 0).group_by(units.c.code))
+    query = (
+        sa.select(units.c.code, sa.func.sum(inner.c.owed_fen))
+        .select_from(inner.join(units, units.c.id == inner.c.unit_id))
+        .where(inner.c.owed_fen > 0)
+        .group_by(units.c.code)
+    )
     with ledger.read() as conn:  # type: ignore[attr-defined]
         return {code: int(total) for code, total in conn.execute(query)}
 
@@ -208,11 +234,10 @@ def _step_renovations(ctx: DemoContext) -> None:
     import random
 
     from recordkit.billing import billing as fees
-
-    from recordkit.renovations import registration as renovations
     from recordkit.core.dates import Month
-    from recordkit.renovations.registration import RegistrationRequest
     from recordkit.ledger.db import open_ledger
+    from recordkit.renovations import registration as renovations
+    from recordkit.renovations.registration import RegistrationRequest
 
     rng = random.Random(ctx.seed + 5)
     today = dt.date.today()
@@ -225,16 +250,36 @@ def _step_renovations(ctx: DemoContext) -> None:
             owners_of = _unit_owners(conn)
         units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
         plans = [
-            (units[0], "安居装饰工程有限公司", "王强", "13600001111", first_day + dt.timedelta(days=4), 20,
-             "水电改造、铺地砖、厨卫防水", [("张建国", "440304198805123412", "水电工"), ("刘志强", "510107197509236123", "瓦工"),
-                                    ("陈小军", "320102199201010015", "木工")]),
-            (units[1], "美家装饰设计有限公司", "赵敏", "13700002222", first_day + dt.timedelta(days=14), 75,
-             "全屋翻新、吊顶、墙面刷漆", [("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")]),
+            (
+                units[0],
+                "安居装饰工程有限公司",
+                "王强",
+                "13600001111",
+                first_day + dt.timedelta(days=4),
+                20,
+                "水电改造、铺地砖、厨卫防水",
+                [
+                    ("张建国", "440304198805123412", "水电工"),
+                    ("刘志强", "510107197509236123", "瓦工"),
+                    ("陈小军", "320102199201010015", "木工"),
+                ],
+            ),
+            (
+                units[1],
+                "美家装饰设计有限公司",
+                "赵敏",
+                "13700002222",
+                first_day + dt.timedelta(days=14),
+                75,
+                "全屋翻新、吊顶、墙面刷漆",
+                [("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")],
+            ),
         ]
         made, printed = [], []
         for code, contractor, manager, phone, day, days, items, workers in plans:
-            request = RegistrationRequest(code, contractor, manager, phone, day, day + dt.timedelta(days=days),
-                                          items=items)
+            request = RegistrationRequest(
+                code, contractor, manager, phone, day, day + dt.timedelta(days=days), items=items
+            )
             renovation = renovations.register(ledger, settings.renovation, who, request, settings.fees.rounding, day)
             renovations.pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
             printed.append(renovations.write_registration(workspace, ledger, renovation, who))
@@ -247,8 +292,9 @@ def _step_renovations(ctx: DemoContext) -> None:
         renovations.inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
         refunded = renovations.refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
         printed.append(renovations.write_refund(workspace, ledger, refunded, who))
-        reissued = renovations.change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失",
-                                             today=today)
+        reissued = renovations.change_passes(
+            ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today
+        )
         printed.append(renovations.write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
         renovations.inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
     # The charges were paid at the cashier's: those receipts belong in the demo's receipt count.
@@ -267,12 +313,12 @@ def _step_documents(ctx: DemoContext) -> None:
     and a certificate of each kind — merged print files where a clerk would print a stack."""
     import datetime as dt
 
-    from recordkit.documents.certificates import make_certificate
     from recordkit.billing.billing import list_arrears
+    from recordkit.documents.certificates import make_certificate
     from recordkit.documents.notices import make_notices, remind, select_recipients
-    from recordkit.owners.roster import list_units
-    from recordkit.ledger.db import open_ledger
     from recordkit.documents.templates.engine import TemplateLibrary
+    from recordkit.ledger.db import open_ledger
+    from recordkit.owners.roster import list_units
 
     workspace, who = ctx.workspace, DEMO_OPERATOR
     library = TemplateLibrary.for_workspace(workspace)
@@ -281,11 +327,25 @@ def _step_documents(ctx: DemoContext) -> None:
         units = list_units(ledger)
         occupied = [view for view in units if view.status == "occupied"]
         # The building with the most residents gets the notice; the one with most long arrears the reminders.
-        building = max(sorted({v.code.building for v in occupied}),
-                       key=lambda b: sum(v.code.building == b for v in occupied))
-        water = make_notices(workspace, ledger, "停水通知", select_recipients(ledger, building=building), {
-            "停水原因": "二次供水水箱清洗消毒", "停水范围": f"{building}栋", "停水时间": f"{soon.month}月{soon.day}日8:00",
-            "恢复时间": "当日18:00"}, who, merge=True, scope=f"{building}栋", library=library)
+        building = max(
+            sorted({v.code.building for v in occupied}), key=lambda b: sum(v.code.building == b for v in occupied)
+        )
+        water = make_notices(
+            workspace,
+            ledger,
+            "停水通知",
+            select_recipients(ledger, building=building),
+            {
+                "停水原因": "二次供水水箱清洗消毒",
+                "停水范围": f"{building}栋",
+                "停水时间": f"{soon.month}月{soon.day}日8:00",
+                "恢复时间": "当日18:00",
+            },
+            who,
+            merge=True,
+            scope=f"{building}栋",
+            library=library,
+        )
         arrears = list_arrears(ledger)
         long_owing = [row.unit.split("-")[0] for row in arrears if row.months >= 3]
         debtors = max(sorted(set(long_owing)), key=long_owing.count) if long_owing else building
@@ -295,20 +355,35 @@ def _step_documents(ctx: DemoContext) -> None:
         resident = settled[0]
         paid_up = next(view for view in settled if str(view.code) not in owing)
         certificates = [
-            make_certificate(workspace, ledger, "居住证明", str(resident.code), who, purpose="子女入学", library=library),
-            make_certificate(workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", library=library),
-            make_certificate(workspace, ledger, "出门条", str(resident.code), who, items="冰箱1台,旧沙发1件,纸箱6个",
-                             valid_until=soon, library=library),
+            make_certificate(
+                workspace, ledger, "居住证明", str(resident.code), who, purpose="子女入学", library=library
+            ),
+            make_certificate(
+                workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", library=library
+            ),
+            make_certificate(
+                workspace,
+                ledger,
+                "出门条",
+                str(resident.code),
+                who,
+                items="冰箱1台,旧沙发1件,纸箱6个",
+                valid_until=soon,
+                library=library,
+            ),
         ]
     reminded = len(reminders.recipients) if reminders else 0
-    ctx.report.counts += [(f"停水通知（{building}栋，合并打印）", len(water.recipients)),
-                          (f"催缴通知书（{debtors}栋欠费3个月以上）", reminded), ("证明与出门条", len(certificates))]
+    ctx.report.counts += [
+        (f"停水通知（{building}栋，合并打印）", len(water.recipients)),
+        (f"催缴通知书（{debtors}栋欠费3个月以上）", reminded),
+        ("证明与出门条", len(certificates)),
+    ]
     ctx.report.files += [water.documents[0].path, *(c.document.path for c in certificates)]
     ctx.report.next_commands += [
         "recordkit templates list",
         f"recordkit notice make 温馨提示 --building {building} --set 提示内容=请勿高空抛物 --merge",
         f"recordkit notice remind --min-months 3 --building {debtors} --merge",
-        f"recordkit cert make 出门条 --unit {resident.code} --items \"冰箱1台\"",
+        f'recordkit cert make 出门条 --unit {resident.code} --items "冰箱1台"',
         "recordkit docs list --limit 20",
     ]
 
@@ -339,40 +414,84 @@ def _step_archive(ctx: DemoContext) -> None:
             moved_in = dt.date(rng.randrange(2015, 2026), rng.randrange(1, 13), rng.randrange(1, 28))
             for title, ext, pages in (("产权证明", "pdf", 2), ("身份证复印件", "jpg", 1), ("入住登记表", "pdf", 1)):
                 seed += 1
-                write_scan(inbox / f"{code}_{title}_{moved_in:%Y%m%d}.{ext}", seed, pages,
-                           document_lines(title, code, owners[code], moved_in, title))
+                write_scan(
+                    inbox / f"{code}_{title}_{moved_in:%Y%m%d}.{ext}",
+                    seed,
+                    pages,
+                    document_lines(title, code, owners[code], moved_in, title),
+                )
         building, entrance, room = units[0].split("-")
         seed += 1
-        write_scan(inbox / "业主档案" / units[1] / "装修协议.pdf", seed, 3,
-                   document_lines("装饰装修管理协议", units[1], owners[units[1]], today - dt.timedelta(days=20), "装修协议"))
+        write_scan(
+            inbox / "业主档案" / units[1] / "装修协议.pdf",
+            seed,
+            3,
+            document_lines("装饰装修管理协议", units[1], owners[units[1]], today - dt.timedelta(days=20), "装修协议"),
+        )
         seed += 1
-        write_scan(inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg", seed,
-                   lines=document_lines("装修申请表", units[0], owners[units[0]], today - dt.timedelta(days=25), "装修申请表"))
+        write_scan(
+            inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg",
+            seed,
+            lines=document_lines("装修申请表", units[0], owners[units[0]], today - dt.timedelta(days=25), "装修申请表"),
+        )
         for system, month in (("电梯", 9), ("消防", 10), ("供水", 10), ("电梯", 11)):  # 工程档案
             seed += 1
-            write_scan(inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf", seed, 2,
-                       document_lines(f"{system}维修保养记录", date=dt.date(today.year, month, 15), kind="维保记录"))
+            write_scan(
+                inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf",
+                seed,
+                2,
+                document_lines(f"{system}维修保养记录", date=dt.date(today.year, month, 15), kind="维保记录"),
+            )
         seed += 1
-        write_scan(inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif", seed, 4,
-                   document_lines("3号楼给排水竣工图纸", date=dt.date(2019, 6, 20), kind="竣工图纸"))
+        write_scan(
+            inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif",
+            seed,
+            4,
+            document_lines("3号楼给排水竣工图纸", date=dt.date(2019, 6, 20), kind="竣工图纸"),
+        )
         seed += 1
-        contract = write_scan(inbox / "保洁服务合同_20260101.pdf", seed, 3,
-                              document_lines("保洁服务合同（2026年度）", date=dt.date(2026, 1, 1), kind="服务合同"))
-        contract.with_name(contract.name + ".json").write_text(json.dumps(
-            {"类别": "合同协议档案", "题名": "保洁服务合同（2026年度）", "盒号": "HT-2026-01", "架位": "C-1-2",
-             "保密": "是"}, ensure_ascii=False), encoding="utf-8")
+        contract = write_scan(
+            inbox / "保洁服务合同_20260101.pdf",
+            seed,
+            3,
+            document_lines("保洁服务合同（2026年度）", date=dt.date(2026, 1, 1), kind="服务合同"),
+        )
+        contract.with_name(contract.name + ".json").write_text(
+            json.dumps(
+                {
+                    "类别": "合同协议档案",
+                    "题名": "保洁服务合同（2026年度）",
+                    "盒号": "HT-2026-01",
+                    "架位": "C-1-2",
+                    "保密": "是",
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         seed += 1
-        write_scan(inbox / f"{today.year}年10月收据存根.pdf", seed, 5,
-                   document_lines(f"{today.year}年10月收据存根", date=dt.date(today.year, 10, 31), kind="收据存根"))
+        write_scan(
+            inbox / f"{today.year}年10月收据存根.pdf",
+            seed,
+            5,
+            document_lines(f"{today.year}年10月收据存根", date=dt.date(today.year, 10, 31), kind="收据存根"),
+        )
         seed += 1
         gbk_name = f"{units[2]} 购房合同（复印件）.jpg".encode("gbk")  # as a Windows scanner writes it
         with open(os.path.join(os.fsencode(inbox), gbk_name), "wb") as stream:
-            stream.write(scan_bytes("jpg", seed, lines=document_lines("商品房买卖合同", units[2], owners[units[2]],
-                                                                      dt.date(2018, 5, 8), "购房合同")))
+            stream.write(
+                scan_bytes(
+                    "jpg",
+                    seed,
+                    lines=document_lines("商品房买卖合同", units[2], owners[units[2]], dt.date(2018, 5, 8), "购房合同"),
+                )
+            )
         write_scan(inbox / "IMG_0042.jpg", seed + 1, lines=document_lines("扫描件"))
         (inbox / "~$保洁服务合同.docx").write_bytes(b"Word's lock file")
         (inbox / "扫描中断.pdf").write_bytes(b"%PDF-1.4\n")
-        (inbox / "产权证明-又扫了一遍.pdf").write_bytes((inbox / f"{units[0]}_产权证明_{_first_date(inbox, units[0])}.pdf").read_bytes())
+        (inbox / "产权证明-又扫了一遍.pdf").write_bytes(
+            (inbox / f"{units[0]}_产权证明_{_first_date(inbox, units[0])}.pdf").read_bytes()
+        )
 
         clerk = Archivist(ctx.workspace, ledger, DEMO_OPERATOR)
         outcomes = clerk.file_paths([inbox])
@@ -380,17 +499,43 @@ def _step_archive(ctx: DemoContext) -> None:
         quarantined = [o for o in outcomes if o.status == "quarantined"]
         owner_items = [item for item in filed if item.category == "业主档案"]
         secret = next(item for item in filed if item.confidential)
-        lend(ledger, owner_items[0].archive_no, "王工", today + dt.timedelta(days=14), DEMO_OPERATOR, dept="工程部",
-             reason="核对装修图纸")
-        lend(ledger, owner_items[1].archive_no, "李会计", today - dt.timedelta(days=5), DEMO_OPERATOR, dept="财务部",
-             today=today - dt.timedelta(days=30))
-        lend(ledger, secret.archive_no, "张经理", today + dt.timedelta(days=7), DEMO_OPERATOR, dept="管理处",
-             reason="合同续签")
+        lend(
+            ledger,
+            owner_items[0].archive_no,
+            "王工",
+            today + dt.timedelta(days=14),
+            DEMO_OPERATOR,
+            dept="工程部",
+            reason="核对装修图纸",
+        )
+        lend(
+            ledger,
+            owner_items[1].archive_no,
+            "李会计",
+            today - dt.timedelta(days=5),
+            DEMO_OPERATOR,
+            dept="财务部",
+            today=today - dt.timedelta(days=30),
+        )
+        lend(
+            ledger,
+            secret.archive_no,
+            "张经理",
+            today + dt.timedelta(days=7),
+            DEMO_OPERATOR,
+            dept="管理处",
+            reason="合同续签",
+        )
         lend(ledger, owner_items[2].archive_no, "赵管家", today + dt.timedelta(days=3), DEMO_OPERATOR)
         return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR)
     review = sum(1 for item in filed if item.needs_review)
-    ctx.report.counts += [("档案（扫描件归档）", len(filed)), ("  其中待复核", review), ("  隔离", len(quarantined)),
-                          ("纸质原件借出未还", 3), ("  其中逾期", 1)]
+    ctx.report.counts += [
+        ("档案（扫描件归档）", len(filed)),
+        ("  其中待复核", review),
+        ("  隔离", len(quarantined)),
+        ("纸质原件借出未还", 3),
+        ("  其中逾期", 1),
+    ]
     ctx.report.files.append(ctx.workspace.records_subdir("archive"))
     ctx.report.next_commands += [
         "recordkit archive list --category 业主档案",
@@ -411,35 +556,42 @@ def _step_search(ctx: DemoContext) -> None:
     elevator maintenance scan read by OCR now (the nightly ``recordkit index`` reads the other scans:
     OCR takes seconds a page, and the demo stays quick)."""
     from recordkit.archive.archivist import list_items
-    from recordkit.search.query import search, update_index
     from recordkit.ledger.db import open_ledger
+    from recordkit.search.query import search, update_index
 
     with open_ledger(ctx.workspace.database_url) as ledger:
         indexed = update_index(ctx.workspace, ledger, ocr=False)
-        elevator = sorted((item for item in list_items(ledger, category="工程档案") if item.topic == "电梯"),
-                          key=lambda item: item.doc_date or dt.date.min)
+        elevator = sorted(
+            (item for item in list_items(ledger, category="工程档案") if item.topic == "电梯"),
+            key=lambda item: item.doc_date or dt.date.min,
+        )
         read = update_index(ctx.workspace, ledger, items=elevator[-1:], ocr=True)
     found = search(ctx.workspace, "梯维修")
-    ctx.report.counts += [("检索索引（档案）", indexed.added), ("  其中扫描件已做 OCR", read.updated),
-                          ("  “梯维修”找到", found.total)]
-    ctx.report.next_commands += ["recordkit search 梯维修", "recordkit search 电梯 --category 工程档案 --json",
-                                 "recordkit index"]
+    ctx.report.counts += [
+        ("检索索引（档案）", indexed.added),
+        ("  其中扫描件已做 OCR", read.updated),
+        ("  “梯维修”找到", found.total),
+    ]
+    ctx.report.next_commands += [
+        "recordkit search 梯维修",
+        "recordkit search 电梯 --category 工程档案 --json",
+        "recordkit index",
+    ]
 
 
 def _step_workorders(ctx: DemoContext) -> None:
     """Twelve months of work orders up to last month (20–40 a month, every category), in one
     ledger write: most dispatched, finished and visited in time, some late, some still open
     past their limits today, and some repeat complaints."""
-    import datetime as dt
     import random
 
     import sqlalchemy as sa
 
-    from recordkit.workorders import orders as workorders
-    from recordkit.demo.workorders import demo_work_orders
     from recordkit.core.dates import Month
+    from recordkit.demo.workorders import demo_work_orders
     from recordkit.ledger.db import open_ledger
     from recordkit.ledger.schema import owners, units
+    from recordkit.workorders import orders as workorders
 
     rng = random.Random(ctx.seed + 8)
     now = workorders.now_minute()
@@ -448,17 +600,24 @@ def _step_workorders(ctx: DemoContext) -> None:
     settings = ctx.workspace.settings.workorders
     with open_ledger(ctx.workspace.database_url) as ledger:
         with ledger.read() as conn:
-            occupied = [tuple(row) for row in conn.execute(
-                sa.select(units.c.code, owners.c.name, owners.c.phone).select_from(
-                    units.join(owners, owners.c.id == units.c.owner_id)).where(units.c.status == "occupied")
-                .order_by(units.c.code))]
+            occupied = [
+                tuple(row)
+                for row in conn.execute(
+                    sa.select(units.c.code, owners.c.name, owners.c.phone)
+                    .select_from(units.join(owners, owners.c.id == units.c.owner_id))
+                    .where(units.c.status == "occupied")
+                    .order_by(units.c.code)
+                )
+            ]
         records = demo_work_orders(rng, settings, occupied, months, now)  # type: ignore[arg-type]
         with ledger.write() as conn:
             numbers = workorders.add_many(conn, settings, DEMO_OPERATOR, records)
         overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True), as_of=now)
     ctx.report.counts += [("工单", len(numbers)), ("  其中超时未完成", len(overdue))]
-    ctx.report.next_commands += ["recordkit workorder list --overdue", "recordkit workorder list --month "
-                                 f"{last} --type 投诉"]
+    ctx.report.next_commands += [
+        "recordkit workorder list --overdue",
+        f"recordkit workorder list --month {last} --type 投诉",
+    ]
 
 
 def _step_report(ctx: DemoContext) -> None:
@@ -468,8 +627,8 @@ def _step_report(ctx: DemoContext) -> None:
     import datetime as dt
 
     from recordkit.core.dates import Month
-    from recordkit.reports import monthly_report
     from recordkit.ledger.db import open_ledger
+    from recordkit.reports import monthly_report
 
     last = Month.of(dt.date.today()) - 1
     month = Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last
@@ -481,8 +640,15 @@ def _step_report(ctx: DemoContext) -> None:
 
 
 #: The demo's steps in order; later capabilities append theirs.
-STEPS: list[Callable[[DemoContext], None]] = [_step_owners, _step_fees, _step_renovations, _step_documents,
-                                              _step_archive, _step_search, _step_workorders]
+STEPS: list[Callable[[DemoContext], None]] = [
+    _step_owners,
+    _step_fees,
+    _step_renovations,
+    _step_documents,
+    _step_archive,
+    _step_search,
+    _step_workorders,
+]
 # The monthly report comes last (after the work orders' step too): it reports on everything above.
 STEPS.append(_step_report)
 

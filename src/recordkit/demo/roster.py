@@ -75,19 +75,69 @@ class _Weighted:
 # Surnames with rough shares per ten thousand people (national statistics).
 _SURNAMES = _Weighted(
     [
-        ("王", 710), ("李", 700), ("张", 670), ("刘", 540), ("陈", 460),
-        ("杨", 310), ("黄", 220), ("赵", 220), ("吴", 200), ("周", 190),
-        ("徐", 150), ("孙", 150), ("马", 140), ("朱", 130), ("胡", 130),
-        ("郭", 120), ("何", 120), ("林", 110), ("罗", 100), ("高", 100),
-        ("郑", 90), ("梁", 80), ("谢", 70), ("宋", 70), ("唐", 70),
-        ("许", 70), ("韩", 60), ("冯", 60), ("邓", 60), ("曹", 60),
-        ("彭", 60), ("曾", 60), ("肖", 50), ("田", 50), ("董", 50),
-        ("袁", 50), ("潘", 50), ("于", 50), ("蒋", 50), ("蔡", 50),
-        ("余", 40), ("杜", 40), ("叶", 40), ("程", 40), ("苏", 40),
-        ("魏", 40), ("吕", 40), ("丁", 40), ("任", 40), ("沈", 40),
-        ("姚", 30), ("卢", 30), ("姜", 30), ("崔", 30), ("钟", 30),
-        ("谭", 30), ("陆", 30), ("汪", 30), ("范", 30), ("金", 30),
-        ("欧阳", 4), ("司马", 1), ("上官", 1),
+        ("王", 710),
+        ("李", 700),
+        ("张", 670),
+        ("刘", 540),
+        ("陈", 460),
+        ("杨", 310),
+        ("黄", 220),
+        ("赵", 220),
+        ("吴", 200),
+        ("周", 190),
+        ("徐", 150),
+        ("孙", 150),
+        ("马", 140),
+        ("朱", 130),
+        ("胡", 130),
+        ("郭", 120),
+        ("何", 120),
+        ("林", 110),
+        ("罗", 100),
+        ("高", 100),
+        ("郑", 90),
+        ("梁", 80),
+        ("谢", 70),
+        ("宋", 70),
+        ("唐", 70),
+        ("许", 70),
+        ("韩", 60),
+        ("冯", 60),
+        ("邓", 60),
+        ("曹", 60),
+        ("彭", 60),
+        ("曾", 60),
+        ("肖", 50),
+        ("田", 50),
+        ("董", 50),
+        ("袁", 50),
+        ("潘", 50),
+        ("于", 50),
+        ("蒋", 50),
+        ("蔡", 50),
+        ("余", 40),
+        ("杜", 40),
+        ("叶", 40),
+        ("程", 40),
+        ("苏", 40),
+        ("魏", 40),
+        ("吕", 40),
+        ("丁", 40),
+        ("任", 40),
+        ("沈", 40),
+        ("姚", 30),
+        ("卢", 30),
+        ("姜", 30),
+        ("崔", 30),
+        ("钟", 30),
+        ("谭", 30),
+        ("陆", 30),
+        ("汪", 30),
+        ("范", 30),
+        ("金", 30),
+        ("欧阳", 4),
+        ("司马", 1),
+        ("上官", 1),
     ]
 )
 
@@ -174,10 +224,7 @@ def generate_estate(seed: int = 2026, min_units: int = 1000) -> list[DemoUnit]:
         weights=_STATUS_WEIGHTS,
         k=len(slots),
     )
-    owned = [
-        status != STATUS_VACANT or rng.random() < _VACANT_WITH_OWNER_SHARE
-        for status in statuses
-    ]
+    owned = [status != STATUS_VACANT or rng.random() < _VACANT_WITH_OWNER_SHARE for status in statuses]
     second_units = _pick_second_units(rng, [i for i, has in enumerate(owned) if has])
 
     used_names: set[str] = set()
@@ -248,10 +295,7 @@ def _pick_second_units(rng: random.Random, owned: list[int]) -> dict[int, int]:
     # With n owned units and share s of owners holding two: owners = n / (1 + s).
     pairs = round(len(owned) * _TWO_UNIT_OWNER_SHARE / (1 + _TWO_UNIT_OWNER_SHARE))
     chosen = rng.sample(owned, 2 * pairs)
-    return {
-        max(chosen[2 * i], chosen[2 * i + 1]): min(chosen[2 * i], chosen[2 * i + 1])
-        for i in range(pairs)
-    }
+    return {max(chosen[2 * i], chosen[2 * i + 1]): min(chosen[2 * i], chosen[2 * i + 1]) for i in range(pairs)}
 
 
 def _make_owner(
@@ -263,9 +307,7 @@ def _make_owner(
     used_ids: set[str],
 ) -> _Owner:
     male = rng.random() < 0.5
-    youngest = min(
-        _YOUNGEST_BIRTH, datetime.date(bought_year - _MIN_OWNER_AGE, 12, 31)
-    )
+    youngest = min(_YOUNGEST_BIRTH, datetime.date(bought_year - _MIN_OWNER_AGE, 12, 31))
     birth = _random_date(rng, _OLDEST_BIRTH, youngest)
 
     # Namesakes are real, but in a demo they make every search ambiguous.
@@ -303,9 +345,7 @@ def _chinese_name(rng: random.Random, male: bool) -> str:
     return surname + first + second
 
 
-def _id_number(
-    rng: random.Random, region: str, birth: datetime.date, male: bool
-) -> str:
+def _id_number(rng: random.Random, region: str, birth: datetime.date, male: bool) -> str:
     # The third sequence digit is odd for men and even for women (GB 11643).
     sex_digit = rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
     sequence = rng.randrange(1, 100) * 10 + sex_digit
@@ -326,7 +366,5 @@ def _move_in_date(rng: random.Random, delivered: datetime.date) -> datetime.date
     return _random_date(rng, earliest, min(latest, _LAST_MOVE_IN))
 
 
-def _random_date(
-    rng: random.Random, first: datetime.date, last: datetime.date
-) -> datetime.date:
+def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
     return datetime.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from recordkit.resources import FONT_PATH, cjk_font
+from recordkit.resources import cjk_font
 
 PAGE_SIZE = (420, 594)  # A4 proportions at a low resolution: small files, quick to make
 #: Pages that carry text are a little larger (A4 at 75 dpi), so that a 19 px line is legible to OCR.
@@ -39,26 +39,45 @@ DOCUMENT_SENTENCES = {
 }
 #: Further pages of a document: attachments and notes.
 LATER_PAGE_SENTENCES = (
-    "附件：相关证明材料复印件。", "经办人已核对原件，复印件与原件一致。", "本页为补充说明，与正文具有同等效力。",
-    "如有疑问，请到物业服务中心前台咨询。", "档案管理员签字确认后归档保存。",
+    "附件：相关证明材料复印件。",
+    "经办人已核对原件，复印件与原件一致。",
+    "本页为补充说明，与正文具有同等效力。",
+    "如有疑问，请到物业服务中心前台咨询。",
+    "档案管理员签字确认后归档保存。",
 )
 #: Sentences for OCR test pages and the OCR benchmark: the office's own vocabulary.
 SAMPLE_SENTENCES = (
-    "电梯维修保养记录已归档，维保单位签字确认。", "3号楼电梯于2025年3月15日完成年度检验。",
-    "业主张伟申请办理装修登记，房号3-2-1201。", "消防设施每月巡查一次，发现问题及时整改。",
-    "二次供水水箱清洗消毒，水质检测合格。", "物业服务费按建筑面积每月每平方米二元三角五分收取。",
-    "停车费每月三百元，按季度缴纳可开具收据。", "临时出入证仅限装修期间使用，逾期作废。",
-    "小区公共区域监控录像保存三十天。", "业主委员会对年度收支情况进行了审核。",
-    "地下车库照明线路更换完毕，经验收合格。", "绿化养护单位完成春季修剪和施肥工作。",
-    "垃圾清运费由物业服务中心统一代收。", "档号YZ-2026-00001的产权证明已借出。",
-    "工程部对水泵房进行了防汛检查。", "供暖季开始前完成管网试压与排气。",
-    "装修押金退还须经验收合格并结清费用。", "催缴通知书已于2024年12月1日送达业主。",
-    "3号楼电梯机房平面图已更新，存放于工程档案室。", "业主欧阳晓明的入住资料已核对完毕。",
+    "电梯维修保养记录已归档，维保单位签字确认。",
+    "3号楼电梯于2025年3月15日完成年度检验。",
+    "业主张伟申请办理装修登记，房号3-2-1201。",
+    "消防设施每月巡查一次，发现问题及时整改。",
+    "二次供水水箱清洗消毒，水质检测合格。",
+    "物业服务费按建筑面积每月每平方米二元三角五分收取。",
+    "停车费每月三百元，按季度缴纳可开具收据。",
+    "临时出入证仅限装修期间使用，逾期作废。",
+    "小区公共区域监控录像保存三十天。",
+    "业主委员会对年度收支情况进行了审核。",
+    "地下车库照明线路更换完毕，经验收合格。",
+    "绿化养护单位完成春季修剪和施肥工作。",
+    "垃圾清运费由物业服务中心统一代收。",
+    "档号YZ-2026-00001的产权证明已借出。",
+    "工程部对水泵房进行了防汛检查。",
+    "供暖季开始前完成管网试压与排气。",
+    "装修押金退还须经验收合格并结清费用。",
+    "催缴通知书已于2024年12月1日送达业主。",
+    "3号楼电梯机房平面图已更新，存放于工程档案室。",
+    "业主欧阳晓明的入住资料已核对完毕。",
 )
 
 
-def document_lines(title: str, unit: str | None = None, owner: str | None = None, date: dt.date | None = None,
-                   kind: str | None = None, office: str = "幸福里物业服务中心") -> list[str]:
+def document_lines(
+    title: str,
+    unit: str | None = None,
+    owner: str | None = None,
+    date: dt.date | None = None,
+    kind: str | None = None,
+    office: str = "幸福里物业服务中心",
+) -> list[str]:
     """The lines of a demo document's first page: title, unit and owner, date, what it says, the office."""
     lines = [title]
     who = "　".join(part for part in (f"房号：{unit}" if unit else "", f"业主：{owner}" if owner else "") if part)
@@ -138,8 +157,10 @@ def scan_page(seed: int, size: tuple[int, int] | None = None, lines: Sequence[st
 def _pages(seed: int, count: int, lines: Sequence[str] | None) -> list[Any]:
     if not lines:
         return [scan_page(seed * 100 + number) for number in range(count)]
-    return [scan_page(seed * 100 + number, lines=lines if number == 0 else later_page_lines(lines[0], number + 1, seed))
-            for number in range(count)]
+    return [
+        scan_page(seed * 100 + number, lines=lines if number == 0 else later_page_lines(lines[0], number + 1, seed))
+        for number in range(count)
+    ]
 
 
 def scan_bytes(kind: str, seed: int, pages: int = 1, lines: Sequence[str] | None = None) -> bytes:
@@ -166,7 +187,8 @@ def scan_bytes(kind: str, seed: int, pages: int = 1, lines: Sequence[str] | None
 def write_scan(path: Path, seed: int, pages: int = 1, lines: Sequence[str] | None = None) -> Path:
     """Write a scan whose kind follows the extension of ``path`` (.pdf, .jpg, .png, .tif/.tiff)."""
     kind = {".pdf": "pdf", ".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".tif": "tiff", ".tiff": "tiff"}[
-        path.suffix.lower()]
+        path.suffix.lower()
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(scan_bytes(kind, seed, pages, lines))
     return path
@@ -174,9 +196,12 @@ def write_scan(path: Path, seed: int, pages: int = 1, lines: Sequence[str] | Non
 
 def encrypted_pdf() -> bytes:
     """A PDF that asks for an open password (Standard security handler, RC4 40-bit, unknown password)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-               b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>",
+    ]
     return pdf_of_objects(objects, b"/Encrypt 4 0 R /ID [<" + b"ab" * 16 + b"> <" + b"ab" * 16 + b">]")
 
 
@@ -193,8 +218,9 @@ def pdf_of_objects(objects: Sequence[bytes], trailer: bytes = b"") -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer
-              + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R " % (len(objects) + 1) + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
     return out.getvalue()
 
 
@@ -209,20 +235,29 @@ README_SCANS = (
 
 #: What the README's sample scans say (OCR reads it back, so the README can search it).
 README_SCAN_TEXT = {
-    "3-2-1201_购房合同_20190915.pdf": document_lines("商品房买卖合同", "3-2-1201", "李秀英", dt.date(2019, 9, 15), "购房合同"),
-    "3栋2单元1201 装修协议 2026年11月02日.jpg": document_lines("装饰装修管理协议", "3-2-1201", "李秀英",
-                                                         dt.date(2026, 11, 2), "装修协议"),
-    "业主档案/1-1-101/产权证明_20200501.pdf": document_lines("产权证明", "1-1-101", "张伟", dt.date(2020, 5, 1), "产权证明"),
-    "工程档案/电梯/3号楼电梯维保记录_20261020.tif": document_lines("3号楼电梯维修保养记录", date=dt.date(2026, 10, 20),
-                                                        kind="维保记录"),
+    "3-2-1201_购房合同_20190915.pdf": document_lines(
+        "商品房买卖合同", "3-2-1201", "李秀英", dt.date(2019, 9, 15), "购房合同"
+    ),
+    "3栋2单元1201 装修协议 2026年11月02日.jpg": document_lines(
+        "装饰装修管理协议", "3-2-1201", "李秀英", dt.date(2026, 11, 2), "装修协议"
+    ),
+    "业主档案/1-1-101/产权证明_20200501.pdf": document_lines(
+        "产权证明", "1-1-101", "张伟", dt.date(2020, 5, 1), "产权证明"
+    ),
+    "工程档案/电梯/3号楼电梯维保记录_20261020.tif": document_lines(
+        "3号楼电梯维修保养记录", date=dt.date(2026, 10, 20), kind="维保记录"
+    ),
     "IMG_0001.jpg": document_lines("扫描件"),
 }
 
 
-def write_scans(folder: Path, names: Sequence[tuple[str, int]], seed: int = 0,
-                texts: dict[str, list[str]] | None = None) -> list[Path]:
+def write_scans(
+    folder: Path, names: Sequence[tuple[str, int]], seed: int = 0, texts: dict[str, list[str]] | None = None
+) -> list[Path]:
     """Write each ``(relative name, pages)`` below ``folder``; seeds differ so no two are alike.
     A name found in ``texts`` (default: the README's) carries those lines."""
     texts = README_SCAN_TEXT if texts is None else texts
-    return [write_scan(folder / name, seed + number, pages, texts.get(name))
-            for number, (name, pages) in enumerate(names, start=1)]
+    return [
+        write_scan(folder / name, seed + number, pages, texts.get(name))
+        for number, (name, pages) in enumerate(names, start=1)
+    ]

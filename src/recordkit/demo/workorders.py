@@ -17,34 +17,76 @@ from recordkit.workorders.orders import WorkOrderRecord, limits_for
 
 # (category, weight, descriptions, results, who is sent)
 _REPAIRS = (
-    ("水电", 34, ("厨房水管漏水", "卫生间下水堵塞", "客厅插座没电", "热水器不出热水", "阳台地漏返水", "水表阀门关不严"),
-     ("已更换水管接头", "已疏通下水", "已更换插座", "已更换阀门", "已处理，试水正常"), ("刘师傅", "王师傅", "陈师傅")),
-    ("门窗", 14, ("入户门锁坏", "窗户关不严漏风", "单元门闭门器坏", "纱窗脱落"),
-     ("已更换门锁", "已调整窗扇", "已更换闭门器", "已重新安装"), ("陈师傅", "王师傅")),
-    ("电梯", 10, ("电梯困人", "电梯异响", "电梯按钮失灵", "电梯门关不上"),
-     ("已解救，电梯恢复运行", "已更换导靴", "已更换按钮", "已调整门机"), ("电梯公司",)),
-    ("公共设施", 18, ("楼道灯不亮", "地下车库照明不亮", "单元门禁失灵", "小区路面破损", "健身器材损坏"),
-     ("已更换灯具", "已修复门禁", "已修补路面", "已修复器材"), ("刘师傅", "弱电班", "陈师傅")),
+    (
+        "水电",
+        34,
+        ("厨房水管漏水", "卫生间下水堵塞", "客厅插座没电", "热水器不出热水", "阳台地漏返水", "水表阀门关不严"),
+        ("已更换水管接头", "已疏通下水", "已更换插座", "已更换阀门", "已处理，试水正常"),
+        ("刘师傅", "王师傅", "陈师傅"),
+    ),
+    (
+        "门窗",
+        14,
+        ("入户门锁坏", "窗户关不严漏风", "单元门闭门器坏", "纱窗脱落"),
+        ("已更换门锁", "已调整窗扇", "已更换闭门器", "已重新安装"),
+        ("陈师傅", "王师傅"),
+    ),
+    (
+        "电梯",
+        10,
+        ("电梯困人", "电梯异响", "电梯按钮失灵", "电梯门关不上"),
+        ("已解救，电梯恢复运行", "已更换导靴", "已更换按钮", "已调整门机"),
+        ("电梯公司",),
+    ),
+    (
+        "公共设施",
+        18,
+        ("楼道灯不亮", "地下车库照明不亮", "单元门禁失灵", "小区路面破损", "健身器材损坏"),
+        ("已更换灯具", "已修复门禁", "已修补路面", "已修复器材"),
+        ("刘师傅", "弱电班", "陈师傅"),
+    ),
     ("卫生", 4, ("楼道有积水", "垃圾桶破损"), ("已清理", "已更换垃圾桶"), ("保洁部",)),
     ("其他", 4, ("信报箱坏了", "楼顶防水渗漏"), ("已修复", "已做防水处理"), ("王师傅",)),
 )
 _COMPLAINTS = (
-    ("噪音", 30, ("楼上夜间装修噪音", "广场舞音量太大", "楼下商铺夜间施工", "邻居家狗叫扰民"),
-     ("已上门劝止", "已与业主沟通，约定时间", "已约谈施工方"), ("秩序部",)),
+    (
+        "噪音",
+        30,
+        ("楼上夜间装修噪音", "广场舞音量太大", "楼下商铺夜间施工", "邻居家狗叫扰民"),
+        ("已上门劝止", "已与业主沟通，约定时间", "已约谈施工方"),
+        ("秩序部",),
+    ),
     ("卫生", 18, ("垃圾清运不及时", "楼道堆放杂物", "绿化带有垃圾"), ("已清运", "已清理并张贴提示"), ("保洁部",)),
-    ("安保", 14, ("外来人员随意进出", "车辆乱停堵塞消防通道", "夜间巡逻不到位"),
-     ("已加强门岗查验", "已通知车主挪车", "已调整巡逻路线"), ("秩序部",)),
-    ("收费", 14, ("物业费金额有疑问", "停车费收费有疑问", "水费读数不对"),
-     ("已解释收费标准", "已复核读数并更正", "已核对账单"), ("客服部",)),
-    ("公共设施", 10, ("电梯维修太慢", "小区路灯长期不亮", "健身器材无人维修"),
-     ("已督促维修", "已安排检修"), ("工程部",)),
+    (
+        "安保",
+        14,
+        ("外来人员随意进出", "车辆乱停堵塞消防通道", "夜间巡逻不到位"),
+        ("已加强门岗查验", "已通知车主挪车", "已调整巡逻路线"),
+        ("秩序部",),
+    ),
+    (
+        "收费",
+        14,
+        ("物业费金额有疑问", "停车费收费有疑问", "水费读数不对"),
+        ("已解释收费标准", "已复核读数并更正", "已核对账单"),
+        ("客服部",),
+    ),
+    (
+        "公共设施",
+        10,
+        ("电梯维修太慢", "小区路灯长期不亮", "健身器材无人维修"),
+        ("已督促维修", "已安排检修"),
+        ("工程部",),
+    ),
     ("电梯", 6, ("电梯经常故障", "电梯维保不到位"), ("已约谈维保单位", "已加强巡检"), ("工程部",)),
     ("门窗", 4, ("单元门长期坏着没人修",), ("已更换单元门锁",), ("工程部",)),
     ("其他", 4, ("前台服务态度不好", "快递堆放在大堂"), ("已向业主致歉并整改", "已规范快递存放"), ("客服部",)),
 )
 _PUBLIC = {"电梯", "公共设施"}
-_PLACES = {"电梯": ("{building}栋1号电梯", "{building}栋2号电梯"),
-           "公共设施": ("{building}栋大堂", "{building}栋地下车库", "小区东门", "中心花园")}
+_PLACES = {
+    "电梯": ("{building}栋1号电梯", "{building}栋2号电梯"),
+    "公共设施": ("{building}栋大堂", "{building}栋地下车库", "小区东门", "中心花园"),
+}
 _SATISFACTION = (("满意", 70), ("基本满意", 22), ("不满意", 8))
 
 
@@ -56,8 +98,13 @@ def _pick(rng: random.Random, table: Sequence[_Row]) -> _Row:
     return rng.choices(table, weights=[row[1] for row in table])[0]
 
 
-def demo_work_orders(rng: random.Random, settings: WorkOrderSettings, units: Sequence[tuple[str, str | None, str | None]],
-                     months: Sequence[Month], now: dt.datetime) -> list[WorkOrderRecord]:
+def demo_work_orders(
+    rng: random.Random,
+    settings: WorkOrderSettings,
+    units: Sequence[tuple[str, str | None, str | None]],
+    months: Sequence[Month],
+    now: dt.datetime,
+) -> list[WorkOrderRecord]:
     """20–40 orders a month for ``months`` (past months: how many never depends on ``now``, so
     the demo's journal count is the same every day), every category of both types.  ``units``
     are (unit code, owner name, owner phone) of occupied units; nothing after ``now`` happens."""
@@ -74,8 +121,11 @@ def demo_work_orders(rng: random.Random, settings: WorkOrderSettings, units: Seq
             # The first orders of each month cycle through the categories, so every one appears.
             row = table[index] if index < len(table) else _pick(rng, table)
             category, _, descriptions, results, workers = row
-            opened = start + dt.timedelta(days=rng.randrange(span), hours=rng.choice((8, 9, 10, 11, 14, 15, 16, 19, 21)),
-                                          minutes=rng.randrange(0, 60, 5))
+            opened = start + dt.timedelta(
+                days=rng.randrange(span),
+                hours=rng.choice((8, 9, 10, 11, 14, 15, 16, 19, 21)),
+                minutes=rng.randrange(0, 60, 5),
+            )
             unit, owner, phone = rng.choice(units)
             place = None
             recent = [c for c in complaints[-30:] if opened - dt.timedelta(days=28) < c.opened_at < opened]
@@ -90,11 +140,13 @@ def demo_work_orders(rng: random.Random, settings: WorkOrderSettings, units: Seq
                 place = rng.choice(_PLACES[category]).format(building=building)
             response, close = limits_for(settings, category)
             late_response = rng.random() < 0.08
-            assigned = opened + dt.timedelta(minutes=int(response * 60 * (rng.uniform(1.1, 2.5) if late_response
-                                                                          else rng.uniform(0.05, 0.9))))
+            assigned = opened + dt.timedelta(
+                minutes=int(response * 60 * (rng.uniform(1.1, 2.5) if late_response else rng.uniform(0.05, 0.9)))
+            )
             late_close = rng.random() < 0.1
-            closed = opened + dt.timedelta(minutes=int(close * 60 * (rng.uniform(1.05, 2.0) if late_close
-                                                                     else rng.uniform(0.2, 0.95))))
+            closed = opened + dt.timedelta(
+                minutes=int(close * 60 * (rng.uniform(1.05, 2.0) if late_close else rng.uniform(0.2, 0.95)))
+            )
             closed = max(closed, assigned + dt.timedelta(minutes=20))
             # In the last two months a few stay open — waiting for parts, or not yet dispatched.
             stuck = month in recent_months and rng.random() < 0.12
@@ -110,11 +162,24 @@ def demo_work_orders(rng: random.Random, settings: WorkOrderSettings, units: Seq
             visited_at = visit if closed_at is not None and visits and visit <= now else None
             satisfaction = satisfaction if visited_at is not None else None
             record = WorkOrderRecord(
-                type=kind, category=category, description=description, opened_at=opened, unit=unit,
-                place=place, reported_by=owner if unit else "保安巡查", phone=phone if unit else None,
-                assignee=worker if assigned_at else None, assigned_at=assigned_at, closed_at=closed_at,
-                result=result if closed_at else None, visited_at=visited_at, satisfaction=satisfaction,
-                visit_notes=("业主表示满意" if satisfaction == "满意" else "业主希望处理更及时" if satisfaction else None))
+                type=kind,
+                category=category,
+                description=description,
+                opened_at=opened,
+                unit=unit,
+                place=place,
+                reported_by=owner if unit else "保安巡查",
+                phone=phone if unit else None,
+                assignee=worker if assigned_at else None,
+                assigned_at=assigned_at,
+                closed_at=closed_at,
+                result=result if closed_at else None,
+                visited_at=visited_at,
+                satisfaction=satisfaction,
+                visit_notes=(
+                    "业主表示满意" if satisfaction == "满意" else "业主希望处理更及时" if satisfaction else None
+                ),
+            )
             records.append(record)
             if kind == "投诉" and unit:
                 complaints.append(record)

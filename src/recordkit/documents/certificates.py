@@ -15,17 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.documents.generated import GeneratedDocument
-    from recordkit.owners.roster import UnitView
-    from recordkit.ledger.db import Ledger
-    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.core.workspace import Workspace
+    from recordkit.documents.generated import GeneratedDocument
+    from recordkit.documents.templates.engine import TemplateLibrary
+    from recordkit.ledger.db import Ledger
+    from recordkit.owners.roster import UnitView
 
 RESIDENCE = "居住证明"
 CLEARANCE = "缴费证明"
@@ -59,7 +59,7 @@ def parse_items(text: str) -> list[dict[str, Any]]:
     """``冰箱1台,旧沙发 2件、纸箱10个`` → numbered rows with the name and the quantity as written."""
     parts = [part.strip() for part in re.split(r"[,，、;；\n]+", unicodedata.normalize("NFKC", text)) if part.strip()]
     if not parts:
-        raise ValidationError("出门条需要写明放行的物品，例如 --items \"冰箱1台,洗衣机1台\"")
+        raise ValidationError('出门条需要写明放行的物品，例如 --items "冰箱1台,洗衣机1台"')
     rows = []
     for number, part in enumerate(parts, start=1):
         match = _QUANTITY.match(part)
@@ -70,8 +70,9 @@ def parse_items(text: str) -> list[dict[str, Any]]:
 
 def check_valid_until(valid_until: dt.date, today: dt.date) -> None:
     if valid_until < today:
-        raise ValidationError(f"有效期 {valid_until.isoformat()} 早于今天（{today.isoformat()}），"
-                              "出门条的有效期应是今天或以后的日期")
+        raise ValidationError(
+            f"有效期 {valid_until.isoformat()} 早于今天（{today.isoformat()}），出门条的有效期应是今天或以后的日期"
+        )
 
 
 def _check_kind(kind: str) -> str:
@@ -97,21 +98,25 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[st
     import sqlalchemy as sa
 
     from recordkit.billing.billing import list_arrears
-    from recordkit.core.money import format_yuan
     from recordkit.core.dates import Month, parse_month
-    from recordkit.ledger.schema import bills, units
+    from recordkit.core.money import format_yuan
     from recordkit.documents.templates.engine import chinese_date
+    from recordkit.ledger.schema import bills, units
 
     code = str(view.code)
     owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
     if owing is not None:
-        raise ConflictError(f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
-                            f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
-                            f"--amount {format_yuan(owing.amount_fen).replace(',', '')}")
+        raise ConflictError(
+            f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
+            f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
+            f"--amount {format_yuan(owing.amount_fen).replace(',', '')}"
+        )
     with ledger.read() as conn:
-        last = conn.execute(sa.select(sa.func.max(bills.c.month)).select_from(
-            bills.join(units, units.c.id == bills.c.unit_id)).where(
-            units.c.code == code, bills.c.month <= str(Month.of(today)))).scalar()
+        last = conn.execute(
+            sa.select(sa.func.max(bills.c.month))
+            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
+            .where(units.c.code == code, bills.c.month <= str(Month.of(today)))
+        ).scalar()
     return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
 
 
@@ -123,16 +128,31 @@ def _residence_values(view: UnitView) -> dict[str, Any]:
 
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
     if view.move_in_date is None:
-        raise ConflictError(f"台账中没有房屋 {view.code} 的入住日期，不能开具居住证明。"
-                            "请在业主名册中补上入住日期后重新导入")
-    return {"身份证号": view.id_number or "（未登记）", "建筑面积": f"{view.floor_area:.2f}",
-            "入住日期": chinese_date(view.move_in_date)}
+        raise ConflictError(
+            f"台账中没有房屋 {view.code} 的入住日期，不能开具居住证明。请在业主名册中补上入住日期后重新导入"
+        )
+    return {
+        "身份证号": view.id_number or "（未登记）",
+        "建筑面积": f"{view.floor_area:.2f}",
+        "入住日期": chinese_date(view.move_in_date),
+    }
 
 
-def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str, operator: str, *,
-                     purpose: str | None = None, items: str | None = None, valid_until: dt.date | None = None,
-                     carrier: str | None = None, pdf: bool = False, today: dt.date | None = None,
-                     library: TemplateLibrary | None = None) -> Certificate:
+def make_certificate(
+    workspace: Workspace,
+    ledger: Ledger,
+    kind: str,
+    unit: str,
+    operator: str,
+    *,
+    purpose: str | None = None,
+    items: str | None = None,
+    valid_until: dt.date | None = None,
+    carrier: str | None = None,
+    pdf: bool = False,
+    today: dt.date | None = None,
+    library: TemplateLibrary | None = None,
+) -> Certificate:
     """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
 
     Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit,
@@ -141,7 +161,13 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
     for an exit pass without items or valid until a past day.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
-    from recordkit.documents.generated import DocumentRequest, common_context, files_removed_on_failure, pdf_copies, write_documents
+    from recordkit.documents.generated import (
+        DocumentRequest,
+        common_context,
+        files_removed_on_failure,
+        pdf_copies,
+        write_documents,
+    )
     from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 
     kind = _check_kind(kind)
@@ -158,10 +184,12 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)
-        values |= {"物品": rows, "有效期至": chinese_date(until), "携物人": carrier or "业主本人",
-                   "经办人": operator}
-        details = {"items": [f"{row['名称']}{row['数量']}" for row in rows], "valid_until": until.isoformat(),
-                   "carrier": carrier or ""}
+        values |= {"物品": rows, "有效期至": chinese_date(until), "携物人": carrier or "业主本人", "经办人": operator}
+        details = {
+            "items": [f"{row['名称']}{row['数量']}" for row in rows],
+            "valid_until": until.isoformat(),
+            "carrier": carrier or "",
+        }
     else:
         values["用途"] = purpose or DEFAULT_PURPOSE
         details = {"purpose": values["用途"]}
@@ -174,8 +202,15 @@ def make_certificate(workspace: Workspace, ledger: Ledger, kind: str, unit: str,
         seq = _next_seq(conn, kind, today.year)
         number = certificate_number(kind, today.year, seq)
         context[number_key] = number
-        document = write_documents(conn, workspace, template, [DocumentRequest(context, code, f"{kind}{number}")],
-                                   operator=operator, kind=kind if kind == EXIT_PASS else "证明", written=written)[0]
+        document = write_documents(
+            conn,
+            workspace,
+            template,
+            [DocumentRequest(context, code, f"{kind}{number}")],
+            operator=operator,
+            kind=kind if kind == EXIT_PASS else "证明",
+            written=written,
+        )[0]
         _insert(conn, kind, number, today, seq, code, operator, document.id, details)
     if not pdf:
         return Certificate(number, kind, code, document)
@@ -188,23 +223,47 @@ def _next_seq(conn: Connection, kind: str, year: int) -> int:
 
     from recordkit.ledger.schema import certificates
 
-    current = conn.execute(sa.select(sa.func.max(certificates.c.seq)).where(
-        certificates.c.kind == kind, certificates.c.year == year)).scalar()
+    current = conn.execute(
+        sa.select(sa.func.max(certificates.c.seq)).where(certificates.c.kind == kind, certificates.c.year == year)
+    ).scalar()
     return (current or 0) + 1
 
 
-def _insert(conn: Connection, kind: str, number: str, today: dt.date, seq: int, unit: str, operator: str,
-            document_id: int, details: dict[str, Any]) -> None:
+def _insert(
+    conn: Connection,
+    kind: str,
+    number: str,
+    today: dt.date,
+    seq: int,
+    unit: str,
+    operator: str,
+    document_id: int,
+    details: dict[str, Any],
+) -> None:
     import sqlalchemy as sa
 
     from recordkit.ledger.schema import certificates
 
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    conn.execute(sa.insert(certificates).values(
-        number=number, kind=kind, year=today.year, seq=seq, unit_code=unit, issued_on=today, issued_at=now,
-        operator=operator, document_id=document_id, details=json.dumps(details, ensure_ascii=False)))
-    journal.record(conn, operator, [journal.Change("certificate.issue", "certificate", number, None,
-                                                   {"kind": kind, "unit": unit, **details})])
+    conn.execute(
+        sa.insert(certificates).values(
+            number=number,
+            kind=kind,
+            year=today.year,
+            seq=seq,
+            unit_code=unit,
+            issued_on=today,
+            issued_at=now,
+            operator=operator,
+            document_id=document_id,
+            details=json.dumps(details, ensure_ascii=False),
+        )
+    )
+    journal.record(
+        conn,
+        operator,
+        [journal.Change("certificate.issue", "certificate", number, None, {"kind": kind, "unit": unit, **details})],
+    )
 
 
 def list_certificates(ledger: Ledger, kind: str | None = None) -> Sequence[dict[str, Any]]:
@@ -217,5 +276,14 @@ def list_certificates(ledger: Ledger, kind: str | None = None) -> Sequence[dict[
     if kind:
         query = query.where(certificates.c.kind == _check_kind(kind))
     with ledger.read() as conn:
-        return [{"number": r.number, "kind": r.kind, "unit": r.unit_code, "issued_on": r.issued_on.isoformat(),
-                 "operator": r.operator, **json.loads(r.details)} for r in conn.execute(query)]
+        return [
+            {
+                "number": r.number,
+                "kind": r.kind,
+                "unit": r.unit_code,
+                "issued_on": r.issued_on.isoformat(),
+                "operator": r.operator,
+                **json.loads(r.details),
+            }
+            for r in conn.execute(query)
+        ]

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from recordkit.ledger import journal
 from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.ledger.db import Ledger
     from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
 
 T = TypeVar("T")
 
@@ -55,15 +55,26 @@ class GeneratedDocument:
     created_at: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "template": self.template, "subject": self.subject,
-                "title": self.title, "path": str(self.path), "sha256": self.sha256,
-                "operator": self.operator, "created_at": self.created_at}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "template": self.template,
+            "subject": self.subject,
+            "title": self.title,
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "operator": self.operator,
+            "created_at": self.created_at,
+        }
 
 
 def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[str, str]:
     """The values every document gets: the office, the estate and today's date in Chinese."""
-    return {"物业服务中心": workspace.settings.office.name, "小区": workspace.settings.office.estate,
-            "日期": chinese_date(today or dt.date.today())}
+    return {
+        "物业服务中心": workspace.settings.office.name,
+        "小区": workspace.settings.office.estate,
+        "日期": chinese_date(today or dt.date.today()),
+    }
 
 
 def safe_file_stem(text: str) -> str:
@@ -86,23 +97,38 @@ def output_folder(workspace: Workspace, when: dt.datetime) -> Path:
     return workspace.records_subdir("generated") / f"{when:%Y}" / f"{when:%m}"
 
 
-def generate(workspace: Workspace, ledger: Ledger, template_name: str, context: Mapping[str, Any], *,
-             operator: str, kind: str, subject: str, title: str,
-             library: TemplateLibrary | None = None) -> GeneratedDocument:
+def generate(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    operator: str,
+    kind: str,
+    subject: str,
+    title: str,
+    library: TemplateLibrary | None = None,
+) -> GeneratedDocument:
     """Fill one template, write it under ``records/generated/`` and record it.
 
     Raises ``NotFoundError`` for an unknown template and ``TemplateError`` when the
     values do not fit it; nothing is written then.
     """
     request = DocumentRequest(context=context, subject=subject, title=title)
-    return generate_many(workspace, ledger, template_name, [request], operator=operator, kind=kind,
-                         library=library)[0]
+    return generate_many(workspace, ledger, template_name, [request], operator=operator, kind=kind, library=library)[0]
 
 
-def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
-                  requests: Sequence[DocumentRequest], *, operator: str, kind: str,
-                  library: TemplateLibrary | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
+def generate_many(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    requests: Sequence[DocumentRequest],
+    *,
+    operator: str,
+    kind: str,
+    library: TemplateLibrary | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[GeneratedDocument]:
     """Fill one document per request, all recorded in one ledger write.
 
     Every request's values are checked against the template before the first file is
@@ -113,8 +139,9 @@ def generate_many(workspace: Workspace, ledger: Ledger, template_name: str,
     for request in requests:
         template.check_context(request.context)
     with files_removed_on_failure() as written, ledger.write() as conn:
-        return write_documents(conn, workspace, template, requests, operator=operator, kind=kind,
-                               written=written, progress=progress)
+        return write_documents(
+            conn, workspace, template, requests, operator=operator, kind=kind, written=written, progress=progress
+        )
 
 
 @contextmanager
@@ -133,10 +160,17 @@ def files_removed_on_failure() -> Iterator[list[Path]]:
         raise
 
 
-def record_and_print(workspace: Workspace, ledger: Ledger, template_name: str,
-                     change: Callable[[Connection], T], paper: Callable[[Connection, T], DocumentRequest], *,
-                     operator: str, kind: str,
-                     library: TemplateLibrary | None = None) -> tuple[T, GeneratedDocument]:
+def record_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    change: Callable[[Connection], T],
+    paper: Callable[[Connection, T], DocumentRequest],
+    *,
+    operator: str,
+    kind: str,
+    library: TemplateLibrary | None = None,
+) -> tuple[T, GeneratedDocument]:
     """Make a ledger change and print the paper that goes with it in ONE ledger write.
 
     ``change(conn)`` writes the change and returns what it made; ``paper(conn, made)`` says
@@ -147,14 +181,23 @@ def record_and_print(workspace: Workspace, ledger: Ledger, template_name: str,
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     with files_removed_on_failure() as written, ledger.write() as conn:
         made = change(conn)
-        document = write_documents(conn, workspace, template, [paper(conn, made)], operator=operator, kind=kind,
-                                   written=written)[0]
+        document = write_documents(
+            conn, workspace, template, [paper(conn, made)], operator=operator, kind=kind, written=written
+        )[0]
     return made, document
 
 
-def write_documents(conn: Connection, workspace: Workspace, template: Template,
-                    requests: Sequence[DocumentRequest], *, operator: str, kind: str, written: list[Path],
-                    progress: Callable[[int], None] | None = None) -> list[GeneratedDocument]:
+def write_documents(
+    conn: Connection,
+    workspace: Workspace,
+    template: Template,
+    requests: Sequence[DocumentRequest],
+    *,
+    operator: str,
+    kind: str,
+    written: list[Path],
+    progress: Callable[[int], None] | None = None,
+) -> list[GeneratedDocument]:
     """Fill, write and record documents inside the caller's ``Ledger.write()`` (``conn``).
 
     Each file's path is appended to ``written`` as soon as it exists (see
@@ -176,16 +219,26 @@ def write_documents(conn: Connection, workspace: Workspace, template: Template,
     return _insert(conn, workspace, records, operator)
 
 
-def generate_merged(workspace: Workspace, ledger: Ledger, template_name: str,
-                    requests: Sequence[DocumentRequest], *, operator: str, kind: str, subject: str,
-                    title: str, library: TemplateLibrary | None = None) -> GeneratedDocument:
+def generate_merged(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    requests: Sequence[DocumentRequest],
+    *,
+    operator: str,
+    kind: str,
+    subject: str,
+    title: str,
+    library: TemplateLibrary | None = None,
+) -> GeneratedDocument:
     """One print file holding every request's copy, each on its own page; recorded as one document."""
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
     data = template.render_merged_bytes(request.context for request in requests)
-    summary = DocumentRequest(context={"份数": len(requests), "收件": [r.subject for r in requests]},
-                              subject=subject, title=title)
+    summary = DocumentRequest(
+        context={"份数": len(requests), "收件": [r.subject for r in requests]}, subject=subject, title=title
+    )
     with files_removed_on_failure() as written, ledger.write() as conn:
         path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
         _write_new(path, data)
@@ -207,19 +260,33 @@ def _values_json(values: dict[str, Any]) -> str:
     return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
 
 
-def _record_row(workspace: Workspace, template: Template, kind: str, request: DocumentRequest, path: Path,
-                data: bytes, operator: str, now: dt.datetime) -> dict[str, Any]:
+def _record_row(
+    workspace: Workspace,
+    template: Template,
+    kind: str,
+    request: DocumentRequest,
+    path: Path,
+    data: bytes,
+    operator: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
     return {
-        "kind": kind, "template": template.name, "origin": template.origin, "subject": request.subject,
-        "title": request.title, "path": path.relative_to(workspace.root).as_posix(),
+        "kind": kind,
+        "template": template.name,
+        "origin": template.origin,
+        "subject": request.subject,
+        "title": request.title,
+        "path": path.relative_to(workspace.root).as_posix(),
         "sha256": hashlib.sha256(data).hexdigest(),
         "values_json": _values_json(request.context),
-        "operator": operator, "created_at": now.isoformat(timespec="seconds"),
+        "operator": operator,
+        "created_at": now.isoformat(timespec="seconds"),
     }
 
 
-def _insert(conn: Connection, workspace: Workspace, rows: list[dict[str, Any]],
-            operator: str) -> list[GeneratedDocument]:
+def _insert(
+    conn: Connection, workspace: Workspace, rows: list[dict[str, Any]], operator: str
+) -> list[GeneratedDocument]:
     import sqlalchemy as sa
 
     from recordkit.ledger.db import bulk_insert
@@ -230,22 +297,45 @@ def _insert(conn: Connection, workspace: Workspace, rows: list[dict[str, Any]],
         row["id"] = first_id + offset
     bulk_insert(conn, documents, rows)
     # The journal holds what was printed and where, never the values (they may hold ID numbers).
-    journal.record(conn, operator, [
-        journal.Change("document.generate", "document", row["path"], None,
-                       {key: row[key] for key in ("kind", "template", "origin", "subject", "title", "sha256")})
-        for row in rows
-    ])
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "document.generate",
+                "document",
+                row["path"],
+                None,
+                {key: row[key] for key in ("kind", "template", "origin", "subject", "title", "sha256")},
+            )
+            for row in rows
+        ],
+    )
     return [_to_document(workspace, row) for row in rows]
 
 
 def _to_document(workspace: Workspace, row: Mapping[str, Any]) -> GeneratedDocument:
-    return GeneratedDocument(id=row["id"], kind=row["kind"], template=row["template"], subject=row["subject"],
-                             title=row["title"], path=workspace.root / row["path"], sha256=row["sha256"],
-                             operator=row["operator"], created_at=row["created_at"])
+    return GeneratedDocument(
+        id=row["id"],
+        kind=row["kind"],
+        template=row["template"],
+        subject=row["subject"],
+        title=row["title"],
+        path=workspace.root / row["path"],
+        sha256=row["sha256"],
+        operator=row["operator"],
+        created_at=row["created_at"],
+    )
 
 
-def list_documents(workspace: Workspace, ledger: Ledger, *, kind: str | None = None,
-                   subject: str | None = None, limit: int | None = None) -> list[GeneratedDocument]:
+def list_documents(
+    workspace: Workspace,
+    ledger: Ledger,
+    *,
+    kind: str | None = None,
+    subject: str | None = None,
+    limit: int | None = None,
+) -> list[GeneratedDocument]:
     """Generated documents, newest first, optionally of one kind or about one subject."""
     import sqlalchemy as sa
 
@@ -285,23 +375,35 @@ def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
     return candidate
 
 
-def record_files(workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord],
-                 operator: str) -> list[GeneratedDocument]:
+def record_files(
+    workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord], operator: str
+) -> list[GeneratedDocument]:
     """Record files already written (sheets, PDFs) in the documents table and the journal."""
     if not files:
         return []
     now = dt.datetime.now(dt.UTC)
-    rows = [{"kind": f.kind, "template": f.template, "origin": "", "subject": f.subject, "title": f.title,
-             "path": f.path.relative_to(workspace.root).as_posix(),
-             "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
-             "values_json": _values_json(dict(f.values)),
-             "operator": operator, "created_at": now.isoformat(timespec="seconds")} for f in files]
+    rows = [
+        {
+            "kind": f.kind,
+            "template": f.template,
+            "origin": "",
+            "subject": f.subject,
+            "title": f.title,
+            "path": f.path.relative_to(workspace.root).as_posix(),
+            "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
+            "values_json": _values_json(dict(f.values)),
+            "operator": operator,
+            "created_at": now.isoformat(timespec="seconds"),
+        }
+        for f in files
+    ]
     with ledger.write() as conn:
         return _insert(conn, workspace, rows, operator)
 
 
-def pdf_copies(workspace: Workspace, ledger: Ledger, documents: Sequence[GeneratedDocument],
-               operator: str) -> tuple[list[GeneratedDocument], str | None]:
+def pdf_copies(
+    workspace: Workspace, ledger: Ledger, documents: Sequence[GeneratedDocument], operator: str
+) -> tuple[list[GeneratedDocument], str | None]:
     """PDF copies of generated documents in one LibreOffice run, recorded as generated documents too.
 
     Returns (the PDFs, None), or ([], the reason) when no PDF could be made: the .docx
@@ -313,9 +415,17 @@ def pdf_copies(workspace: Workspace, ledger: Ledger, documents: Sequence[Generat
         paths = convert_to_pdf([document.path for document in documents])
     except PdfError as err:
         return [], err.message
-    files = [FileRecord(path, document.kind, document.template, document.subject, f"{document.title}（PDF）",
-                        {"来源": document.path.relative_to(workspace.root).as_posix()})
-             for path, document in zip(paths, documents, strict=True)]
+    files = [
+        FileRecord(
+            path,
+            document.kind,
+            document.template,
+            document.subject,
+            f"{document.title}（PDF）",
+            {"来源": document.path.relative_to(workspace.root).as_posix()},
+        )
+        for path, document in zip(paths, documents, strict=True)
+    ]
     try:
         return record_files(workspace, ledger, files, operator), None
     except BaseException:

@@ -21,9 +21,9 @@ from recordkit.core.errors import CellProblem, NotFoundError, UsageError, Valida
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 
 if TYPE_CHECKING:
+    from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import DocumentRequest, GeneratedDocument
     from recordkit.ledger.db import Ledger
-    from recordkit.core.workspace import Workspace
 
 NOTICE_KIND = "通知"
 REMINDER_TEMPLATE = "催缴通知书"
@@ -87,7 +87,7 @@ def parse_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.dat
             day = dt.date(int(match["y"] or today.year), int(match["m"]), int(match["d"]))
         except ValueError:
             return None
-        rest = folded[match.end():]
+        rest = folded[match.end() :]
     elif base is not None and re.match(r"^(当日|当天|同日)", folded):
         day, rest = base, folded[2:]
     else:
@@ -99,8 +99,9 @@ def parse_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.dat
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute)
 
 
-def check_order(template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]],
-                today: dt.date) -> None:
+def check_order(
+    template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]], today: dt.date
+) -> None:
     """``ValidationError`` when a later date of the template (恢复时间) comes before its earlier one."""
     for first, second in pairs:
         if first not in values or second not in values:
@@ -108,8 +109,10 @@ def check_order(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
         start = parse_when(str(values[first]), today)
         end = parse_when(str(values[second]), today, base=start.date() if start else None)
         if start is not None and end is not None and end < start:
-            raise ValidationError(f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"
-                                  f"早于{first}（{values[first]}），请检查后再试")
+            raise ValidationError(
+                f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"
+                f"早于{first}（{values[first]}），请检查后再试"
+            )
 
 
 def check_values(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
@@ -120,8 +123,10 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
         if name not in template.variables:
             close = difflib.get_close_matches(name, needed or sorted(template.variables), n=1, cutoff=0.5)
             hint = f"（是不是 {close[0]}？）" if close else ""
-            raise ValidationError(f"模板“{template.name}”没有用到变量“{name}”{hint}。"
-                                  f"需要用 --set 填写的变量：{'、'.join(needed) or '（无）'}")
+            raise ValidationError(
+                f"模板“{template.name}”没有用到变量“{name}”{hint}。"
+                f"需要用 --set 填写的变量：{'、'.join(needed) or '（无）'}"
+            )
     missing = [name for name in needed if name not in values]
     if missing:
         example = " ".join(f"--set {name}=…" for name in missing)
@@ -130,8 +135,14 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 
 def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
     """What one recipient's notice is filled with: office, estate, date, owner, unit, salutation, --set."""
-    return {**common, "业主姓名": recipient.owner or "", "房号": recipient.unit, "楼栋": recipient.building,
-            "称呼": recipient.salutation, **values}
+    return {
+        **common,
+        "业主姓名": recipient.owner or "",
+        "房号": recipient.unit,
+        "楼栋": recipient.building,
+        "称呼": recipient.salutation,
+        **values,
+    }
 
 
 def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
@@ -148,8 +159,9 @@ def scope_label(recipients: Sequence[Recipient], *, building: bool = False, ever
 # -- recipients ---------------------------------------------------------------------------
 
 
-def select_recipients(ledger: Ledger, unit: str | None = None, building: str | None = None,
-                      everyone: bool = False) -> list[Recipient]:
+def select_recipients(
+    ledger: Ledger, unit: str | None = None, building: str | None = None, everyone: bool = False
+) -> list[Recipient]:
     """The units a notice goes to: one unit (any status), or the occupied (已入住) units of a
     building or of the estate, in natural order.
 
@@ -166,7 +178,9 @@ def select_recipients(ledger: Ledger, unit: str | None = None, building: str | N
     views = [view for view in list_units(ledger, building) if view.status == "occupied"]
     if not views:
         where = f"{building} 栋" if building is not None else "台账中"
-        raise NotFoundError(f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态")
+        raise NotFoundError(
+            f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
+        )
     return [Recipient(str(view.code), view.code.building, view.owner) for view in views]
 
 
@@ -178,10 +192,21 @@ def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) 
 # -- notices ------------------------------------------------------------------------------
 
 
-def make_notices(workspace: Workspace, ledger: Ledger, template_name: str, recipients: Sequence[Recipient],
-                 values: Mapping[str, str], operator: str, *, merge: bool = False, pdf: bool = False,
-                 scope: str = "", library: TemplateLibrary | None = None, today: dt.date | None = None,
-                 progress: Callable[[int], None] | None = None) -> NoticeBatch:
+def make_notices(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    recipients: Sequence[Recipient],
+    values: Mapping[str, str],
+    operator: str,
+    *,
+    merge: bool = False,
+    pdf: bool = False,
+    scope: str = "",
+    library: TemplateLibrary | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> NoticeBatch:
     """One notice per recipient (or one merged print file) and the 送达签收表.
 
     Every value is checked before anything is written: an unknown template
@@ -196,28 +221,67 @@ def make_notices(workspace: Workspace, ledger: Ledger, template_name: str, recip
     check_values(template, provided_variables(template.name), values)
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
-    requests = [DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
-                for recipient in recipients]
-    return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
-                  merge=merge, pdf=pdf, scope=scope or scope_label(recipients), today=today, progress=progress)
+    requests = [
+        DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
+        for recipient in recipients
+    ]
+    return _issue(
+        workspace,
+        ledger,
+        template,
+        library,
+        kind_of(template.name),
+        recipients,
+        requests,
+        operator,
+        merge=merge,
+        pdf=pdf,
+        scope=scope or scope_label(recipients),
+        today=today,
+        progress=progress,
+    )
 
 
-def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: TemplateLibrary, kind: str,
-           recipients: Sequence[Recipient], requests: Sequence[DocumentRequest], operator: str, *, merge: bool,
-           pdf: bool, scope: str, today: dt.date, progress: Callable[[int], None] | None) -> NoticeBatch:
+def _issue(
+    workspace: Workspace,
+    ledger: Ledger,
+    template: Template,
+    library: TemplateLibrary,
+    kind: str,
+    recipients: Sequence[Recipient],
+    requests: Sequence[DocumentRequest],
+    operator: str,
+    *,
+    merge: bool,
+    pdf: bool,
+    scope: str,
+    today: dt.date,
+    progress: Callable[[int], None] | None,
+) -> NoticeBatch:
     from recordkit.documents.generated import generate_many, generate_merged, pdf_copies
 
     for request in requests:  # all of them, before the first file is written
         template.check_context(request.context)
     if merge:
-        documents = [generate_merged(workspace, ledger, template.name, requests, operator=operator, kind=kind,
-                                     subject=scope, title=f"{template.name}合并打印{len(requests)}份",
-                                     library=library)]
+        documents = [
+            generate_merged(
+                workspace,
+                ledger,
+                template.name,
+                requests,
+                operator=operator,
+                kind=kind,
+                subject=scope,
+                title=f"{template.name}合并打印{len(requests)}份",
+                library=library,
+            )
+        ]
         if progress:
             progress(len(requests))
     else:
-        documents = generate_many(workspace, ledger, template.name, requests, operator=operator, kind=kind,
-                                  library=library, progress=progress)
+        documents = generate_many(
+            workspace, ledger, template.name, requests, operator=operator, kind=kind, library=library, progress=progress
+        )
     batch = NoticeBatch(template.name, list(recipients), documents, merged=merge)
     batch.sign_sheet = write_sign_sheet(workspace, ledger, template.name, recipients, operator, scope, today)
     if pdf:
@@ -225,15 +289,22 @@ def _issue(workspace: Workspace, ledger: Ledger, template: Template, library: Te
     return batch
 
 
-def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipients: Sequence[Recipient],
-                     operator: str, scope: str, today: dt.date) -> GeneratedDocument:
+def write_sign_sheet(
+    workspace: Workspace,
+    ledger: Ledger,
+    title: str,
+    recipients: Sequence[Recipient],
+    operator: str,
+    scope: str,
+    today: dt.date,
+) -> GeneratedDocument:
     """The 送达签收表: one row per unit with the owner and an empty signature column, A4 portrait,
     header repeated on every page; written to records/generated and recorded."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    from recordkit.documents.generated import FileRecord, free_path, record_files
     from recordkit.core.sheets import save_atomically
+    from recordkit.documents.generated import FileRecord, free_path, record_files
     from recordkit.documents.templates.engine import chinese_date
 
     workbook = Workbook()
@@ -267,9 +338,21 @@ def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipient
     path = free_path(workspace, f"{title}送达签收表_{scope}", ".xlsx")
     save_atomically(workbook, path)
     try:
-        return record_files(workspace, ledger, [FileRecord(
-            path, SIGN_SHEET_KIND, title, scope, f"{title}送达签收表",
-            {"户数": len(recipients), "房号": [r.unit for r in recipients]})], operator)[0]
+        return record_files(
+            workspace,
+            ledger,
+            [
+                FileRecord(
+                    path,
+                    SIGN_SHEET_KIND,
+                    title,
+                    scope,
+                    f"{title}送达签收表",
+                    {"户数": len(recipients), "房号": [r.unit for r in recipients]},
+                )
+            ],
+            operator,
+        )[0]
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -278,22 +361,26 @@ def write_sign_sheet(workspace: Workspace, ledger: Ledger, title: str, recipient
 # -- notice batch from a sheet ------------------------------------------------------------
 
 
-def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
+def read_batch_sheet(
+    ledger: Ledger, path: Path
+) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
     """A sheet of recipients with their own values: a 房号 column, then one column per template
     variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
     the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
     from openpyxl import load_workbook
 
-    from recordkit.owners.roster import list_units
     from recordkit.core.sheets import column_letter, normalise_header
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.owners.roster import list_units
 
     if not path.is_file():
         raise NotFoundError(f"找不到表格 {path}")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:
-        raise ValidationError(f"{path.name} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx") from err
+        raise ValidationError(
+            f"{path.name} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx"
+        ) from err
     try:
         rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     finally:
@@ -307,8 +394,11 @@ def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[tuple[int, Recipi
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
             continue
-        cells = {header: ("" if cell is None else str(cell).strip()) for header, cell in zip(headers, row, strict=False)
-                 if header}
+        cells = {
+            header: ("" if cell is None else str(cell).strip())
+            for header, cell in zip(headers, row, strict=False)
+            if header
+        }
         letter = column_letter(unit_column)
         try:
             code = str(parse_unit_code(cells.get("房号", "")))
@@ -319,16 +409,32 @@ def read_batch_sheet(ledger: Ledger, path: Path) -> tuple[list[tuple[int, Recipi
             problems.append(CellProblem(number, letter, "房号", f"台账中没有房屋 {code}"))
             continue
         view = units[code]
-        good.append((number, Recipient(code, view.code.building, view.owner),
-                     {header: value for header, value in cells.items() if header != "房号" and value}))
+        good.append(
+            (
+                number,
+                Recipient(code, view.code.building, view.owner),
+                {header: value for header, value in cells.items() if header != "房号" and value},
+            )
+        )
     if not good and not problems:
         raise ValidationError(f"{path.name} 没有任何房号，没有生成任何通知")
     return good, problems
 
 
-def batch_notices(workspace: Workspace, ledger: Ledger, template_name: str, sheet: Path, values: Mapping[str, str],
-                  operator: str, *, merge: bool = False, pdf: bool = False, library: TemplateLibrary | None = None,
-                  today: dt.date | None = None, progress: Callable[[int], None] | None = None) -> NoticeBatch:
+def batch_notices(
+    workspace: Workspace,
+    ledger: Ledger,
+    template_name: str,
+    sheet: Path,
+    values: Mapping[str, str],
+    operator: str,
+    *,
+    merge: bool = False,
+    pdf: bool = False,
+    library: TemplateLibrary | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> NoticeBatch:
     """Notices for the units of a sheet, each with the values of its own row over ``values``."""
     from recordkit.documents.generated import DocumentRequest, common_context
     from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
@@ -350,10 +456,25 @@ def batch_notices(workspace: Workspace, ledger: Ledger, template_name: str, shee
         requests.append(DocumentRequest(notice_context(common, recipient, merged), recipient.unit, template.name))
     if problems:
         # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
-        raise ValidationError(f"{sheet.name} 有 {len(problems)} 处错误，没有生成任何通知",
-                              sorted(problems, key=lambda problem: problem.row))
-    return _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
-                  merge=merge, pdf=pdf, scope=f"{sheet.stem}", today=today, progress=progress)
+        raise ValidationError(
+            f"{sheet.name} 有 {len(problems)} 处错误，没有生成任何通知",
+            sorted(problems, key=lambda problem: problem.row),
+        )
+    return _issue(
+        workspace,
+        ledger,
+        template,
+        library,
+        kind_of(template.name),
+        recipients,
+        requests,
+        operator,
+        merge=merge,
+        pdf=pdf,
+        scope=f"{sheet.stem}",
+        today=today,
+        progress=progress,
+    )
 
 
 # -- payment reminders --------------------------------------------------------------------
@@ -377,11 +498,16 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
 
     wanted = set(units)
     inner = outstanding_query().subquery()
-    query = (sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
-             .select_from(inner.join(units_table, units_table.c.id == inner.c.unit_id)
-                          .join(fee_items, fee_items.c.id == inner.c.item_id))
-             .where(inner.c.owed_fen > 0, inner.c.month <= str(Month.of(as_of)))
-             .order_by(inner.c.month, fee_items.c.id))
+    query = (
+        sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
+        .select_from(
+            inner.join(units_table, units_table.c.id == inner.c.unit_id).join(
+                fee_items, fee_items.c.id == inner.c.item_id
+            )
+        )
+        .where(inner.c.owed_fen > 0, inner.c.month <= str(Month.of(as_of)))
+        .order_by(inner.c.month, fee_items.c.id)
+    )
     lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
     with ledger.read() as conn:
         for code, month, item, _, owed in conn.execute(query):
@@ -390,41 +516,68 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     return lines
 
 
-def reminder_context(common: Mapping[str, str], recipient: Recipient, lines: Sequence[ReminderLine],
-                     as_of: dt.date, deadline: dt.date, methods: str, phone: str) -> dict[str, Any]:
+def reminder_context(
+    common: Mapping[str, str],
+    recipient: Recipient,
+    lines: Sequence[ReminderLine],
+    as_of: dt.date,
+    deadline: dt.date,
+    methods: str,
+    phone: str,
+) -> dict[str, Any]:
     """The values of one 催缴通知书: the table of months, items and amounts, total in figures and capitals."""
-    from recordkit.core.money import amount_in_capitals, format_yuan
     from recordkit.core.dates import parse_month
+    from recordkit.core.money import amount_in_capitals, format_yuan
     from recordkit.documents.templates.engine import chinese_date
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
-    return {**notice_context(common, recipient, {}),
-            "明细": [{"月份": parse_month(line.month).chinese, "项目": line.item, "金额": format_yuan(line.amount_fen)}
-                   for line in lines],
-            "合计": format_yuan(total), "合计大写": amount_in_capitals(total), "欠费月数": len(months),
-            "最早月份": parse_month(months[0]).chinese, "截止日期": chinese_date(as_of),
-            "缴费期限": chinese_date(deadline), "缴费方式": methods, "联系电话": phone or "物业服务中心前台"}
+    return {
+        **notice_context(common, recipient, {}),
+        "明细": [
+            {"月份": parse_month(line.month).chinese, "项目": line.item, "金额": format_yuan(line.amount_fen)}
+            for line in lines
+        ],
+        "合计": format_yuan(total),
+        "合计大写": amount_in_capitals(total),
+        "欠费月数": len(months),
+        "最早月份": parse_month(months[0]).chinese,
+        "截止日期": chinese_date(as_of),
+        "缴费期限": chinese_date(deadline),
+        "缴费方式": methods,
+        "联系电话": phone or "物业服务中心前台",
+    }
 
 
-def remind(workspace: Workspace, ledger: Ledger, operator: str, *, min_months: int = 0, building: str | None = None,
-           merge: bool = False, pdf: bool = False, as_of: dt.date | None = None,
-           library: TemplateLibrary | None = None,
-           progress: Callable[[int], None] | None = None) -> NoticeBatch | None:
+def remind(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    *,
+    min_months: int = 0,
+    building: str | None = None,
+    merge: bool = False,
+    pdf: bool = False,
+    as_of: dt.date | None = None,
+    library: TemplateLibrary | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> NoticeBatch | None:
     """A 催缴通知书 for every unit in arrears (owing at least ``min_months`` months, of one
     building when given), with the sign-off sheet.  None when no unit is in arrears."""
-    from recordkit.documents.generated import DocumentRequest, common_context
     from recordkit.billing.billing import list_arrears
-    from recordkit.documents.templates.designs import kind_of
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.documents.generated import DocumentRequest, common_context
+    from recordkit.documents.templates.designs import kind_of
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
     today = dt.date.today()
     as_of = as_of or today
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
-    arrears = sorted(list_arrears(ledger, as_of, min_months=min_months, building=building),
-                     key=lambda a: parse_unit_code(a.unit).sort_key)
+    arrears = sorted(
+        list_arrears(ledger, as_of, min_months=min_months, building=building),
+        key=lambda a: parse_unit_code(a.unit).sort_key,
+    )
     if not arrears:
         return None
     lines = unpaid_lines(ledger, [a.unit for a in arrears], as_of)
@@ -435,13 +588,27 @@ def remind(workspace: Workspace, ledger: Ledger, operator: str, *, min_months: i
     for row in arrears:
         recipient = Recipient(row.unit, parse_unit_code(row.unit).building, row.owner)
         recipients.append(recipient)
-        context = reminder_context(common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods,
-                                   settings.phone)
+        context = reminder_context(
+            common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods, settings.phone
+        )
         requests.append(DocumentRequest(context, row.unit, template.name))
     scope = f"{building}栋" if building else "全体"
     if min_months:
         scope += f"欠费{min_months}个月以上"
-    batch = _issue(workspace, ledger, template, library, kind_of(template.name), recipients, requests, operator,
-                   merge=merge, pdf=pdf, scope=scope, today=today, progress=progress)
+    batch = _issue(
+        workspace,
+        ledger,
+        template,
+        library,
+        kind_of(template.name),
+        recipients,
+        requests,
+        operator,
+        merge=merge,
+        pdf=pdf,
+        scope=scope,
+        today=today,
+        progress=progress,
+    )
     batch.total_fen = sum(row.amount_fen for row in arrears)
     return batch

@@ -53,21 +53,36 @@ def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: f
         # Writer's PDF filter for .docx as before; an .xlsx (the monthly report) needs Calc's, which
         # the bare "pdf" target picks per file.
         target = "pdf:writer_pdf_Export" if all(name.endswith(".docx") for name in names) else "pdf"
-        command = [binary, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                   f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                   "--convert-to", target, "--outdir", str(outbox), *(str(inbox / name) for name in names)]
+        command = [
+            binary,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outbox),
+            *(str(inbox / name) for name in names),
+        ]
         environment = {**os.environ, "HOME": str(work)}
         try:
-            finished = subprocess.run(command, capture_output=True, timeout=timeout or 120 + 2 * len(paths),
-                                      env=environment, check=False)
+            finished = subprocess.run(
+                command, capture_output=True, timeout=timeout or 120 + 2 * len(paths), env=environment, check=False
+            )
         except (OSError, subprocess.TimeoutExpired) as err:
             raise PdfError(f"LibreOffice 转换 PDF 失败（{type(err).__name__}），未生成 PDF；.docx 文件已生成") from err
         produced = [outbox / f"{index:06d}.pdf" for index in range(len(paths))]
         missing = [path for path, pdf in zip(paths, produced, strict=True) if not pdf.is_file()]
         if missing:
-            reason = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {finished.returncode}"]
-            raise PdfError(f"LibreOffice 有 {len(missing)} 个文件没有转换成 PDF（{reason[0][:200]}），未生成 PDF；"
-                           ".docx 文件已生成")
+            reason = finished.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [
+                f"退出码 {finished.returncode}"
+            ]
+            raise PdfError(
+                f"LibreOffice 有 {len(missing)} 个文件没有转换成 PDF（{reason[0][:200]}），未生成 PDF；.docx 文件已生成"
+            )
         return _move_into_place(paths, produced)
 
 

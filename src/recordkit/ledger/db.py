@@ -34,7 +34,7 @@ def normalise_url(url: str) -> str:
     """Pick recordkit's PostgreSQL driver (psycopg 3) for plain ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -74,9 +74,7 @@ class Ledger:
             try:
                 engine = sa.create_engine(parsed, pool_pre_ping=True)
             except ModuleNotFoundError as err:
-                raise LedgerError(
-                    "使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'"
-                ) from err
+                raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
             return engine
         raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
 
@@ -133,9 +131,7 @@ class Ledger:
             log.exception("ledger operation failed on %s", display_url(self.url))
             text = str(err.orig) if err.orig is not None else str(err)
             if "locked" in text or "lock timeout" in text:
-                raise LedgerError(
-                    f"台账正被另一个操作占用，等待 {self.busy_timeout} 秒后仍未释放，请稍后再试"
-                ) from err
+                raise LedgerError(f"台账正被另一个操作占用，等待 {self.busy_timeout} 秒后仍未释放，请稍后再试") from err
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
@@ -216,13 +212,17 @@ class Ledger:
 
 @functools.lru_cache(maxsize=64)
 def _insert_plan(
-    dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...],
+    dialect: sa.Dialect,
+    table: sa.Table,
+    columns: tuple[str, ...],
 ) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
     """The INSERT for these columns in the dialect's parameter style, the positional order
     (None for named parameters), and SQLAlchemy's own bind processors where a type has one."""
     compiled = table.insert().compile(dialect=dialect, column_keys=list(columns))
     order = tuple(compiled.positiontup or ()) if compiled.positional else None
-    processors = {name: proc for name in columns if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))}
+    processors = {
+        name: proc for name in columns if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    }
     return str(compiled), order, processors
 
 

@@ -41,13 +41,21 @@ def _canonical_json(value: dict[str, Any] | None) -> str | None:
 
 
 def row_hash(
-    row_id: int, at: str, operator: str, action: str, entity: str, key: str,
-    before: str | None, after: str | None, prev_hash: str,
+    row_id: int,
+    at: str,
+    operator: str,
+    action: str,
+    entity: str,
+    key: str,
+    before: str | None,
+    after: str | None,
+    prev_hash: str,
 ) -> str:
     """The SHA-256 that seals one journal row to its predecessor."""
     payload = json.dumps(
         [row_id, at, operator, action, entity, key, before, after, prev_hash],
-        ensure_ascii=False, separators=(",", ":"),
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -64,11 +72,20 @@ def record(conn: Connection, operator: str, changes: Iterable[Change], at: datet
     for change in changes:
         before, after = _canonical_json(change.before), _canonical_json(change.after)
         digest = row_hash(next_id, stamp, operator, change.action, change.entity, change.key, before, after, prev_hash)
-        rows.append({
-            "id": next_id, "at": stamp, "operator": operator, "action": change.action,
-            "entity": change.entity, "entity_key": change.key, "before": before, "after": after,
-            "prev_hash": prev_hash, "hash": digest,
-        })
+        rows.append(
+            {
+                "id": next_id,
+                "at": stamp,
+                "operator": operator,
+                "action": change.action,
+                "entity": change.entity,
+                "entity_key": change.key,
+                "before": before,
+                "after": after,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
         next_id, prev_hash = next_id + 1, digest
     bulk_insert(conn, journal, rows)
     return len(rows)
@@ -91,13 +108,17 @@ def verify(conn: Connection) -> VerifyResult:
     result = conn.execution_options(yield_per=5000).execute(sa.select(journal).order_by(journal.c.id))
     for row in result:
         if row.id != expected_id:
-            reason = (f"缺少第 {expected_id} 至 {row.id - 1} 条记录（被删除）" if row.id > expected_id
-                      else f"第 {row.id} 条记录编号重复")
+            reason = (
+                f"缺少第 {expected_id} 至 {row.id - 1} 条记录（被删除）"
+                if row.id > expected_id
+                else f"第 {row.id} 条记录编号重复"
+            )
             return VerifyResult(checked, expected_id, reason)
         if row.prev_hash != prev_hash:
             return VerifyResult(checked, row.id, f"第 {row.id} 条记录与上一条记录的链接不符（前面的记录被改动或删除）")
-        digest = row_hash(row.id, row.at, row.operator, row.action, row.entity, row.entity_key,
-                          row.before, row.after, row.prev_hash)
+        digest = row_hash(
+            row.id, row.at, row.operator, row.action, row.entity, row.entity_key, row.before, row.after, row.prev_hash
+        )
         if digest != row.hash:
             return VerifyResult(checked, row.id, f"第 {row.id} 条记录的内容与校验值不符（记录被改动）")
         expected_id, prev_hash, checked = expected_id + 1, row.hash, checked + 1
@@ -122,7 +143,15 @@ def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> 
     if entity_key:
         query = query.where(journal.c.entity_key == entity_key)
     return [
-        JournalEntry(r.id, r.at, r.operator, r.action, r.entity, r.entity_key,
-                     json.loads(r.before) if r.before else None, json.loads(r.after) if r.after else None)
+        JournalEntry(
+            r.id,
+            r.at,
+            r.operator,
+            r.action,
+            r.entity,
+            r.entity_key,
+            json.loads(r.before) if r.before else None,
+            json.loads(r.after) if r.after else None,
+        )
         for r in conn.execute(query)
     ]

@@ -19,20 +19,29 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from recordkit.ledger import journal
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
 from recordkit.core.sheets import Column, ProgressCallback, SheetTable, read_table
+from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, units
-from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
 _STATUS_BY_LABEL = {
-    "已入住": "occupied", "入住": "occupied", "自住": "occupied", "出租": "occupied",
-    "空置": "vacant", "空置房": "vacant", "未入住": "vacant", "未售": "vacant",
-    "已交付": "delivered", "交付": "delivered", "已交房": "delivered", "未装修": "delivered",
+    "已入住": "occupied",
+    "入住": "occupied",
+    "自住": "occupied",
+    "出租": "occupied",
+    "空置": "vacant",
+    "空置房": "vacant",
+    "未入住": "vacant",
+    "未售": "vacant",
+    "已交付": "delivered",
+    "交付": "delivered",
+    "已交房": "delivered",
+    "未装修": "delivered",
 }
 
 COLUMNS = (
@@ -145,7 +154,9 @@ class ImportSummary:
 
 
 def _validate_row(
-    table: SheetTable, row_number: int, cells: dict[str, Any],
+    table: SheetTable,
+    row_number: int,
+    cells: dict[str, Any],
 ) -> tuple[UnitCode | None, OwnerRecord | None, list[CellProblem]]:
     """Check one row; the unit code comes back even when other cells are bad (for duplicate checks)."""
     problems: list[CellProblem] = []
@@ -163,8 +174,9 @@ def _validate_row(
             code = unit_code_from_parts(cells["building"], cells["entrance"], cells["room"])
     except ValidationError as err:
         # Point at the cell that is wrong: the message starts with the part's name.
-        part = next((key for key, name in (("building", "楼栋"), ("entrance", "单元")) if err.message.startswith(name)),
-                    "room")
+        part = next(
+            (key for key, name in (("building", "楼栋"), ("entrance", "单元")) if err.message.startswith(name)), "room"
+        )
         bad(part, err.message)
 
     area = None
@@ -221,8 +233,11 @@ def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> li
         code, record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells)
         problems.extend(row_problems)
         if code is not None and code in first_row_of:
-            problems.append(table.problem(
-                sheet_row.number, "room", f"房号 {code} 与第 {first_row_of[code]} 行重复（同一房号出现两次）"))
+            problems.append(
+                table.problem(
+                    sheet_row.number, "room", f"房号 {code} 与第 {first_row_of[code]} 行重复（同一房号出现两次）"
+                )
+            )
             continue
         if code is not None:
             first_row_of[code] = sheet_row.number
@@ -248,8 +263,11 @@ class _OwnerRow:
 
     def as_journal(self) -> dict[str, Any]:
         # The journal is an audit trail, not a second copy of personal data: masked, as on screen.
-        return {"name": self.name, "phone": mask_phone(self.phone) if self.phone else self.phone,
-                "id_number": mask_id_number(self.id_number) if self.id_number else self.id_number}
+        return {
+            "name": self.name,
+            "phone": mask_phone(self.phone) if self.phone else self.phone,
+            "id_number": mask_id_number(self.id_number) if self.id_number else self.id_number,
+        }
 
 
 def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str, Any]:
@@ -267,9 +285,12 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
     if not any(is_masked(r.phone or "") or is_masked(r.id_number or "") for r in records):
         return list(records)
     current = {
-        row.code: row for row in conn.execute(
+        row.code: row
+        for row in conn.execute(
             sa.select(units.c.code, owners.c.phone, owners.c.id_number).select_from(
-                units.outerjoin(owners, units.c.owner_id == owners.c.id)))
+                units.outerjoin(owners, units.c.owner_id == owners.c.id)
+            )
+        )
     }
     resolved: list[OwnerRecord] = []
     problems: list[CellProblem] = []
@@ -283,8 +304,11 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
                 if known and masker(known) == value:
                     changes[key] = known
                 else:
-                    problems.append(CellProblem(record.row, "", header,
-                                                f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码"))
+                    problems.append(
+                        CellProblem(
+                            record.row, "", header, f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码"
+                        )
+                    )
         resolved.append(replace(record, **changes) if changes else record)
     if problems:
         raise ValidationError(f"有 {len(problems)} 处打码号码无法导入，没有导入任何数据", problems)
@@ -292,7 +316,11 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
 
 
 def import_owners(
-    ledger: Ledger, path: Path, operator: str, dry_run: bool = False, progress: ProgressCallback | None = None,
+    ledger: Ledger,
+    path: Path,
+    operator: str,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
@@ -334,14 +362,17 @@ def _match_owners(records: Sequence[OwnerRecord], existing: Sequence[_OwnerRow])
             continue
         key = _owner_key(record.owner, record.phone, record.id_number)
         owner = known.get(key)
-        differs = owner is not None and (owner.name != record.owner or bool(record.phone and owner.phone != record.phone))
+        differs = owner is not None and (
+            owner.name != record.owner or bool(record.phone and owner.phone != record.phone)
+        )
         if owner is None:
             owner = _OwnerRow(None, record.owner, record.phone, record.id_number, record.row)
             match.new.append(owner)
             known[key] = owner
         elif differs and owner.first_row:
-            problems.append(CellProblem(record.row, "", "业主姓名",
-                                        f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致"))
+            problems.append(
+                CellProblem(record.row, "", "业主姓名", f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致")
+            )
         elif differs:
             assert owner.id is not None
             match.changed.setdefault(owner.id, owner.as_journal())
@@ -372,8 +403,10 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
         # above the old maximum id is ours, and owner keys are unique among them.
         highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(owners.c.id), 0))).scalar_one()
         bulk_insert(conn, owners, [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners])
-        new_ids = {_owner_key(r.name, r.phone, r.id_number): r.id
-                   for r in conn.execute(sa.select(owners).where(owners.c.id > highest))}
+        new_ids = {
+            _owner_key(r.name, r.phone, r.id_number): r.id
+            for r in conn.execute(sa.select(owners).where(owners.c.id > highest))
+        }
         for owner in new_owners:
             owner.id = new_ids[_owner_key(owner.name, owner.phone, owner.id_number)]
             changes.append(journal.Change("owner.create", "owner", str(owner.id), None, owner.as_journal()))
@@ -381,8 +414,9 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
     updated_owners = [o for o in existing_owners if o.id in match.changed]
     if updated_owners:
         conn.execute(
-            owners.update().where(owners.c.id == sa.bindparam("pk")).values(
-                name=sa.bindparam("new_name"), phone=sa.bindparam("new_phone")),
+            owners.update()
+            .where(owners.c.id == sa.bindparam("pk"))
+            .values(name=sa.bindparam("new_name"), phone=sa.bindparam("new_phone")),
             [{"pk": o.id, "new_name": o.name, "new_phone": o.phone} for o in updated_owners],
         )
         for o in updated_owners:
@@ -393,9 +427,14 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
     for record in records:
         owner = owner_of_record[record.row]
         values = {
-            "code": str(record.code), "building": record.code.building, "entrance": record.code.entrance,
-            "room": record.code.room, "floor_area_hundredths": record.floor_area_hundredths,
-            "status": record.status, "owner_id": owner.id if owner else None, "move_in_date": record.move_in_date,
+            "code": str(record.code),
+            "building": record.code.building,
+            "entrance": record.code.entrance,
+            "room": record.code.room,
+            "floor_area_hundredths": record.floor_area_hundredths,
+            "status": record.status,
+            "owner_id": owner.id if owner else None,
+            "move_in_date": record.move_in_date,
         }
         current = existing_units.get(str(record.code))
         if current is None:
@@ -404,8 +443,15 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
         elif any(current[k] != v for k, v in values.items()):
             updates.append({"pk": current["id"], **{f"new_{name}": values[name] for name in _UNIT_FIELDS}})
             before_owner = owner_before.get(current["owner_id"]) if current["owner_id"] else None
-            changes.append(journal.Change("unit.update", "unit", str(record.code),
-                                          _unit_snapshot(current, before_owner), _unit_snapshot(values, owner)))
+            changes.append(
+                journal.Change(
+                    "unit.update",
+                    "unit",
+                    str(record.code),
+                    _unit_snapshot(current, before_owner),
+                    _unit_snapshot(values, owner),
+                )
+            )
         else:
             summary.units_unchanged += 1
             continue
@@ -413,8 +459,9 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
     bulk_insert(conn, units, inserts)
     if updates:
         conn.execute(
-            units.update().where(units.c.id == sa.bindparam("pk")).values(
-                {name: sa.bindparam(f"new_{name}") for name in _UNIT_FIELDS}),
+            units.update()
+            .where(units.c.id == sa.bindparam("pk"))
+            .values({name: sa.bindparam(f"new_{name}") for name in _UNIT_FIELDS}),
             updates,
         )
     summary.units_created, summary.units_updated = len(inserts), len(updates)
@@ -446,23 +493,44 @@ class UnitView:
         if not show_private:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
         return {
-            "unit": str(self.code), "building": self.code.building, "entrance": self.code.entrance,
-            "room": self.code.room, "area": float(self.floor_area), "status": STATUS_LABELS[self.status],
-            "owner": self.owner, "phone": phone or None, "id_number": id_number or None,
+            "unit": str(self.code),
+            "building": self.code.building,
+            "entrance": self.code.entrance,
+            "room": self.code.room,
+            "area": float(self.floor_area),
+            "status": STATUS_LABELS[self.status],
+            "owner": self.owner,
+            "phone": phone or None,
+            "id_number": id_number or None,
             "move_in_date": self.move_in_date.isoformat() if self.move_in_date else None,
         }
 
 
 def _unit_query() -> sa.Select[Any]:
     return sa.select(
-        units.c.code, units.c.building, units.c.entrance, units.c.room, units.c.floor_area_hundredths,
-        units.c.status, units.c.move_in_date, owners.c.name, owners.c.phone, owners.c.id_number,
+        units.c.code,
+        units.c.building,
+        units.c.entrance,
+        units.c.room,
+        units.c.floor_area_hundredths,
+        units.c.status,
+        units.c.move_in_date,
+        owners.c.name,
+        owners.c.phone,
+        owners.c.id_number,
     ).select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id))
 
 
 def _view(row: Any) -> UnitView:
-    return UnitView(UnitCode(row.building, row.entrance, row.room), row.floor_area_hundredths, row.status,
-                    row.name, row.phone, row.id_number, row.move_in_date)
+    return UnitView(
+        UnitCode(row.building, row.entrance, row.room),
+        row.floor_area_hundredths,
+        row.status,
+        row.name,
+        row.phone,
+        row.id_number,
+        row.move_in_date,
+    )
 
 
 def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
@@ -497,8 +565,11 @@ def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: I
     """Journal that someone displayed or exported unmasked phone and ID numbers."""
     shown = list(units_shown)
     with ledger.write() as conn:
-        journal.record(conn, operator, [journal.Change(
-            "private.view", "owner", what, None, {"units": len(shown), "first": shown[:20]})])
+        journal.record(
+            conn,
+            operator,
+            [journal.Change("private.view", "owner", what, None, {"units": len(shown), "first": shown[:20]})],
+        )
 
 
 def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool = False) -> int:
@@ -511,8 +582,19 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     rows = []
     for view in views:
         data = view.to_dict(show_private)
-        rows.append([view.code.building, view.code.entrance, view.code.room, view.floor_area, data["owner"],
-                     data["phone"], data["id_number"], view.move_in_date, data["status"]])
+        rows.append(
+            [
+                view.code.building,
+                view.code.entrance,
+                view.code.room,
+                view.floor_area,
+                data["owner"],
+                data["phone"],
+                data["id_number"],
+                view.move_in_date,
+                data["status"],
+            ]
+        )
     write_owner_sheet(path, rows)
     if show_private:
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])

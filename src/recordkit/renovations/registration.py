@@ -18,21 +18,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
+from recordkit.billing.receipts import normalise_number
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.billing.receipts import normalise_number
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.core.config import ReceiptSettings, RenovationSettings
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
     from recordkit.billing.receipts import PaymentRequest, ReceiptView
-    from recordkit.ledger.db import Ledger
+    from recordkit.core.config import ReceiptSettings, RenovationSettings
     from recordkit.core.workspace import Workspace
+    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.ledger.db import Ledger
 
 STATUS_LABELS = {"active": "装修中", "failed": "验收不合格", "passed": "验收合格", "refunded": "已退押金"}
 #: Statuses in which the unit is still under renovation (a second registration is refused).
@@ -80,8 +80,14 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
         if match is None:
             raise ValidationError(f"施工时间“{part}”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开")
         hour1, minute1, hour2, minute2 = (int(value) for value in match.groups())
-        if minute1 > 59 or minute2 > 59 or hour1 > 24 or hour2 > 24 or (hour1 == 24 and minute1) or (
-                hour2 == 24 and minute2):
+        if (
+            minute1 > 59
+            or minute2 > 59
+            or hour1 > 24
+            or hour2 > 24
+            or (hour1 == 24 and minute1)
+            or (hour2 == 24 and minute2)
+        ):
             raise ValidationError(f"施工时间“{part}”不是有效的时刻（小时 0–24，分钟 00–59）")
         start, end = hour1 * 60 + minute1, hour2 * 60 + minute2
         if start >= end:
@@ -176,11 +182,17 @@ class PassView:
     replaces: str | None = None
 
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
-        return {"number": self.number, "worker": self.worker,
-                "id_number": self.id_number if show_private else mask_id_number(self.id_number),
-                "trade": self.trade, "valid_from": self.valid_from.isoformat(),
-                "valid_until": self.valid_until.isoformat(), "status": PASS_STATUS_LABELS[self.status],
-                "cancel_reason": self.cancel_reason, "replaces": self.replaces}
+        return {
+            "number": self.number,
+            "worker": self.worker,
+            "id_number": self.id_number if show_private else mask_id_number(self.id_number),
+            "trade": self.trade,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "status": PASS_STATUS_LABELS[self.status],
+            "cancel_reason": self.cancel_reason,
+            "replaces": self.replaces,
+        }
 
 
 @dataclass(frozen=True)
@@ -251,19 +263,36 @@ class Renovation:
         return [p for p in self.passes if p.status == "valid"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "unit": self.unit, "owner": self.owner, "contractor": self.contractor,
-                "manager": self.manager, "manager_phone": mask_phone(self.manager_phone),
-                "start": self.start.isoformat(), "end": self.end.isoformat(), "hours": self.hours,
-                "items": self.items, "status": self.status_label, "deposit_fen": self.deposit_fen,
-                "deposit_paid_fen": self.deposit_paid_fen, "waste_fen": self.waste_fen,
-                "waste_paid_fen": self.waste_paid_fen, "due_fen": self.due_fen, "deposit": self.deposit_label,
-                "deduction_fen": self.deduction_fen, "deduction_reason": self.deduction_reason,
-                "refund_fen": self.refund_fen,
-                "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
-                "registered_on": self.registered_on.isoformat(), "registered_by": self.registered_by,
-                "inspections": [{"result": i.result, "notes": i.notes, "date": i.inspected_on.isoformat(),
-                                 "inspector": i.inspector} for i in self.inspections],
-                "passes": [p.to_dict() for p in self.passes]}
+        return {
+            "number": self.number,
+            "unit": self.unit,
+            "owner": self.owner,
+            "contractor": self.contractor,
+            "manager": self.manager,
+            "manager_phone": mask_phone(self.manager_phone),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "hours": self.hours,
+            "items": self.items,
+            "status": self.status_label,
+            "deposit_fen": self.deposit_fen,
+            "deposit_paid_fen": self.deposit_paid_fen,
+            "waste_fen": self.waste_fen,
+            "waste_paid_fen": self.waste_paid_fen,
+            "due_fen": self.due_fen,
+            "deposit": self.deposit_label,
+            "deduction_fen": self.deduction_fen,
+            "deduction_reason": self.deduction_reason,
+            "refund_fen": self.refund_fen,
+            "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
+            "registered_on": self.registered_on.isoformat(),
+            "registered_by": self.registered_by,
+            "inspections": [
+                {"result": i.result, "notes": i.notes, "date": i.inspected_on.isoformat(), "inspector": i.inspector}
+                for i in self.inspections
+            ],
+            "passes": [p.to_dict() for p in self.passes],
+        }
 
 
 def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
@@ -273,10 +302,13 @@ def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
 
     if bill_id is None:
         return 0
-    return int(conn.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
-        .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(allocations.c.bill_id == bill_id, payments.c.voided.is_(False))).scalar_one())
+    return int(
+        conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
+            .join(payments, payments.c.id == allocations.c.payment_id)
+            .where(allocations.c.bill_id == bill_id, payments.c.voided.is_(False))
+        ).scalar_one()
+    )
 
 
 def _load(conn: Connection, row: Any) -> Renovation:
@@ -284,23 +316,65 @@ def _load(conn: Connection, row: Any) -> Renovation:
 
     from recordkit.ledger.schema import renovation_inspections, renovation_passes
 
-    inspections = tuple(Inspection(r.result, r.notes, r.inspected_on, r.inspector) for r in conn.execute(
-        sa.select(renovation_inspections).where(renovation_inspections.c.renovation_id == row.id)
-        .order_by(renovation_inspections.c.id)))
-    pass_rows = list(conn.execute(sa.select(renovation_passes).where(renovation_passes.c.renovation_id == row.id)
-                                  .order_by(renovation_passes.c.id)))
+    inspections = tuple(
+        Inspection(r.result, r.notes, r.inspected_on, r.inspector)
+        for r in conn.execute(
+            sa.select(renovation_inspections)
+            .where(renovation_inspections.c.renovation_id == row.id)
+            .order_by(renovation_inspections.c.id)
+        )
+    )
+    pass_rows = list(
+        conn.execute(
+            sa.select(renovation_passes)
+            .where(renovation_passes.c.renovation_id == row.id)
+            .order_by(renovation_passes.c.id)
+        )
+    )
     numbers = {r.id: r.number for r in pass_rows}
-    passes = tuple(PassView(r.number, r.worker, r.id_number, r.trade, r.valid_from, r.valid_until, r.status,
-                            r.cancel_reason, numbers.get(r.replaces_id)) for r in pass_rows)
+    passes = tuple(
+        PassView(
+            r.number,
+            r.worker,
+            r.id_number,
+            r.trade,
+            r.valid_from,
+            r.valid_until,
+            r.status,
+            r.cancel_reason,
+            numbers.get(r.replaces_id),
+        )
+        for r in pass_rows
+    )
     return Renovation(
-        id=row.id, number=row.number, unit=row.code, owner=row.owner_name, contractor=row.contractor,
-        manager=row.manager, manager_phone=row.manager_phone, start=row.start_date, end=row.end_date,
-        hours=row.hours, items=row.items, status=row.status, deposit_fen=int(row.deposit_fen),
-        waste_fen=int(row.waste_fen), deposit_paid_fen=_paid_on_bill(conn, row.deposit_bill_id),
-        waste_paid_fen=_paid_on_bill(conn, row.waste_bill_id), registered_on=row.registered_on,
-        registered_by=row.registered_by, deposit_bill_id=row.deposit_bill_id, waste_bill_id=row.waste_bill_id,
-        deduction_fen=row.deduction_fen, deduction_reason=row.deduction_reason, refund_fen=row.refund_fen,
-        refunded_on=row.refunded_on, refunded_by=row.refunded_by, inspections=inspections, passes=passes)
+        id=row.id,
+        number=row.number,
+        unit=row.code,
+        owner=row.owner_name,
+        contractor=row.contractor,
+        manager=row.manager,
+        manager_phone=row.manager_phone,
+        start=row.start_date,
+        end=row.end_date,
+        hours=row.hours,
+        items=row.items,
+        status=row.status,
+        deposit_fen=int(row.deposit_fen),
+        waste_fen=int(row.waste_fen),
+        deposit_paid_fen=_paid_on_bill(conn, row.deposit_bill_id),
+        waste_paid_fen=_paid_on_bill(conn, row.waste_bill_id),
+        registered_on=row.registered_on,
+        registered_by=row.registered_by,
+        deposit_bill_id=row.deposit_bill_id,
+        waste_bill_id=row.waste_bill_id,
+        deduction_fen=row.deduction_fen,
+        deduction_reason=row.deduction_reason,
+        refund_fen=row.refund_fen,
+        refunded_on=row.refunded_on,
+        refunded_by=row.refunded_by,
+        inspections=inspections,
+        passes=passes,
+    )
 
 
 def _query() -> Any:
@@ -308,7 +382,9 @@ def _query() -> Any:
 
     from recordkit.ledger.schema import renovations, units
 
-    return sa.select(renovations, units.c.code).select_from(renovations.join(units, units.c.id == renovations.c.unit_id))
+    return sa.select(renovations, units.c.code).select_from(
+        renovations.join(units, units.c.id == renovations.c.unit_id)
+    )
 
 
 def _find_row(conn: Connection, number: str) -> Any:
@@ -349,23 +425,39 @@ def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what
     item = next((item for item in load_items(conn) if item.name == item_name), None)
     rate = item.rate_for(Month.of(day)) if item is not None else None
     if item is None or rate is None:
-        raise NotFoundError(f"收费标准里没有{what}“{item_name}”（{Month.of(day)} 起执行的）：请先设定，例如 "
-                            f"recordkit fees rules add {item_name} --kind oneoff --rate 2000 --from {Month.of(day)}")
+        raise NotFoundError(
+            f"收费标准里没有{what}“{item_name}”（{Month.of(day)} 起执行的）：请先设定，例如 "
+            f"recordkit fees rules add {item_name} --kind oneoff --rate 2000 --from {Month.of(day)}"
+        )
     if item.kind != "oneoff":
-        raise ConflictError(f"收费项目“{item_name}”的收费方式不是一次性（oneoff），不能作为{what}收取："
-                            "请在 recordkit.toml 的 [renovation] 中改用一次性项目")
+        raise ConflictError(
+            f"收费项目“{item_name}”的收费方式不是一次性（oneoff），不能作为{what}收取："
+            "请在 recordkit.toml 的 [renovation] 中改用一次性项目"
+        )
     return item, (rate if rate.applies_to(unit_code) else None)
 
 
-def register(ledger: Ledger, settings: RenovationSettings, operator: str, request: RegistrationRequest,
-             rounding: str = "half_up", today: dt.date | None = None) -> Renovation:
+def register(
+    ledger: Ledger,
+    settings: RenovationSettings,
+    operator: str,
+    request: RegistrationRequest,
+    rounding: str = "half_up",
+    today: dt.date | None = None,
+) -> Renovation:
     """See ``_register_in``; in its own ledger write."""
     with ledger.write() as conn:
         return _register_in(conn, settings, operator, request, rounding, today)
 
 
-def _register_in(conn: Connection, settings: RenovationSettings, operator: str, request: RegistrationRequest,
-             rounding: str = "half_up", today: dt.date | None = None) -> Renovation:
+def _register_in(
+    conn: Connection,
+    settings: RenovationSettings,
+    operator: str,
+    request: RegistrationRequest,
+    rounding: str = "half_up",
+    today: dt.date | None = None,
+) -> Renovation:
     """Register a renovation (``renovation register``) and bill its deposit and waste-removal fee.
 
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
@@ -394,28 +486,50 @@ def _register_in(conn: Connection, settings: RenovationSettings, operator: str, 
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
-    unit = conn.execute(sa.select(units.c.id, units.c.code, owners.c.name).select_from(
-        units.outerjoin(owners, owners.c.id == units.c.owner_id)).where(units.c.code == code)).first()
+    unit = conn.execute(
+        sa.select(units.c.id, units.c.code, owners.c.name)
+        .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+        .where(units.c.code == code)
+    ).first()
     if unit is None:
         raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
     if not unit.name:
         raise ConflictError(f"房屋 {code} 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入")
-    current = conn.execute(sa.select(renovations.c.number, renovations.c.end_date).where(
-        renovations.c.unit_id == unit.id, renovations.c.status.in_(UNDER_WAY))).first()
+    current = conn.execute(
+        sa.select(renovations.c.number, renovations.c.end_date).where(
+            renovations.c.unit_id == unit.id, renovations.c.status.in_(UNDER_WAY)
+        )
+    ).first()
     if current is not None:
-        raise ConflictError(f"房屋 {code} 正在装修（登记编号 {current.number}，至 {current.end_date.isoformat()}），"
-                            "验收合格后才能再次登记")
+        raise ConflictError(
+            f"房屋 {code} 正在装修（登记编号 {current.number}，至 {current.end_date.isoformat()}），"
+            "验收合格后才能再次登记"
+        )
     charges = []
     for item_name, what in ((settings.deposit_item, "装修押金"), (settings.waste_item, "装修垃圾清运费")):
         item, rate = _charge(conn, item_name, code, today, what)
         amount = bill_amount("oneoff", rate.rate, 0, 100, rounding) if rate is not None else 0
         charges.append((item, rate, amount))
-        if amount and conn.execute(sa.select(bills.c.id).where(
-                bills.c.unit_id == unit.id, bills.c.item_id == item.id, bills.c.month == str(month))).first():
-            raise ConflictError(f"房屋 {code} 在 {month} 已有“{item.name}”账单，不能重复收取："
-                                "请用 recordkit fees arrears 或 recordkit receipt list 核对")
-    seq = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(renovations.c.seq), 0))
-                           .where(renovations.c.year == today.year)).scalar_one()) + 1
+        if (
+            amount
+            and conn.execute(
+                sa.select(bills.c.id).where(
+                    bills.c.unit_id == unit.id, bills.c.item_id == item.id, bills.c.month == str(month)
+                )
+            ).first()
+        ):
+            raise ConflictError(
+                f"房屋 {code} 在 {month} 已有“{item.name}”账单，不能重复收取："
+                "请用 recordkit fees arrears 或 recordkit receipt list 核对"
+            )
+    seq = (
+        int(
+            conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(renovations.c.seq), 0)).where(renovations.c.year == today.year)
+            ).scalar_one()
+        )
+        + 1
+    )
     number = f"{settings.prefix}{today.year}-{seq:04d}"
     bill_ids: list[int | None] = []
     changes = []
@@ -424,27 +538,90 @@ def _register_in(conn: Connection, settings: RenovationSettings, operator: str, 
             bill_ids.append(None)
             continue
         basis = item.basis(rate, 0, 100, None) + f"（装修登记 {number}）"
-        bill_ids.append(conn.execute(sa.insert(bills).values(
-            unit_id=unit.id, item_id=item.id, month=str(month), amount_fen=amount, basis=basis[:128],
-            rate_id=rate.id).returning(bills.c.id)).scalar_one())
-        changes.append(journal.Change("bill.oneoff", "bill", f"{code} {item.name} {month}", None,
-                                      {"amount_fen": amount, "basis": basis, "renovation": number}))
-    renovation_id = conn.execute(sa.insert(renovations).values(
-        number=number, year=today.year, seq=seq, unit_id=unit.id, owner_name=unit.name, contractor=contractor,
-        manager=manager, manager_phone=phone, start_date=start, end_date=end, hours=hours, items=items,
-        status="active", deposit_fen=charges[0][2], waste_fen=charges[1][2], deposit_bill_id=bill_ids[0],
-        waste_bill_id=bill_ids[1], registered_on=today, registered_by=operator)
-        .returning(renovations.c.id)).scalar_one()
-    changes.insert(0, journal.Change("renovation.register", "renovation", number, None, {
-        "id": renovation_id, "unit": code, "owner": unit.name, "contractor": contractor, "manager": manager,
-        "manager_phone": mask_phone(phone), "start": start.isoformat(), "end": end.isoformat(), "hours": hours,
-        "items": items, "deposit_fen": charges[0][2], "waste_fen": charges[1][2]}))
+        bill_ids.append(
+            conn.execute(
+                sa.insert(bills)
+                .values(
+                    unit_id=unit.id,
+                    item_id=item.id,
+                    month=str(month),
+                    amount_fen=amount,
+                    basis=basis[:128],
+                    rate_id=rate.id,
+                )
+                .returning(bills.c.id)
+            ).scalar_one()
+        )
+        changes.append(
+            journal.Change(
+                "bill.oneoff",
+                "bill",
+                f"{code} {item.name} {month}",
+                None,
+                {"amount_fen": amount, "basis": basis, "renovation": number},
+            )
+        )
+    renovation_id = conn.execute(
+        sa.insert(renovations)
+        .values(
+            number=number,
+            year=today.year,
+            seq=seq,
+            unit_id=unit.id,
+            owner_name=unit.name,
+            contractor=contractor,
+            manager=manager,
+            manager_phone=phone,
+            start_date=start,
+            end_date=end,
+            hours=hours,
+            items=items,
+            status="active",
+            deposit_fen=charges[0][2],
+            waste_fen=charges[1][2],
+            deposit_bill_id=bill_ids[0],
+            waste_bill_id=bill_ids[1],
+            registered_on=today,
+            registered_by=operator,
+        )
+        .returning(renovations.c.id)
+    ).scalar_one()
+    changes.insert(
+        0,
+        journal.Change(
+            "renovation.register",
+            "renovation",
+            number,
+            None,
+            {
+                "id": renovation_id,
+                "unit": code,
+                "owner": unit.name,
+                "contractor": contractor,
+                "manager": manager,
+                "manager_phone": mask_phone(phone),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "hours": hours,
+                "items": items,
+                "deposit_fen": charges[0][2],
+                "waste_fen": charges[1][2],
+            },
+        ),
+    )
     journal.record(conn, operator, changes)
     return _load(conn, _find_row(conn, number))
 
 
-def pay_charges(ledger: Ledger, settings: ReceiptSettings, operator: str, number: str, method: str = "现金",
-                payer: str | None = None, paid_on: dt.date | None = None) -> ReceiptView:
+def pay_charges(
+    ledger: Ledger,
+    settings: ReceiptSettings,
+    operator: str,
+    number: str,
+    method: str = "现金",
+    payer: str | None = None,
+    paid_on: dt.date | None = None,
+) -> ReceiptView:
     """Take what is still due on a renovation (deposit and waste-removal fee) and issue the
     cashier's receipt for exactly those bills; ``pay_and_print_charges`` also prints it.
 
@@ -456,18 +633,26 @@ def pay_charges(ledger: Ledger, settings: ReceiptSettings, operator: str, number
         return issue_payments(conn, settings, operator, [charges_request(conn, number, method, payer, paid_on)])[0]
 
 
-def pay_and_print_charges(workspace: Workspace, ledger: Ledger, operator: str, number: str, method: str = "现金",
-                          payer: str | None = None,
-                          paid_on: dt.date | None = None) -> tuple[ReceiptView, GeneratedDocument]:
+def pay_and_print_charges(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    method: str = "现金",
+    payer: str | None = None,
+    paid_on: dt.date | None = None,
+) -> tuple[ReceiptView, GeneratedDocument]:
     """``pay_charges`` with the receipt's .docx written in the same ledger write (``renovation pay``)."""
     from recordkit.billing.receipts import pay_and_print
 
-    return pay_and_print(workspace, ledger, operator,
-                         lambda conn: charges_request(conn, number, method, payer, paid_on))
+    return pay_and_print(
+        workspace, ledger, operator, lambda conn: charges_request(conn, number, method, payer, paid_on)
+    )
 
 
-def charges_request(conn: Connection, number: str, method: str, payer: str | None,
-                    paid_on: dt.date | None) -> PaymentRequest:
+def charges_request(
+    conn: Connection, number: str, method: str, payer: str | None, paid_on: dt.date | None
+) -> PaymentRequest:
     """The payment of what is still due on a renovation, read inside the caller's ledger write."""
     from recordkit.billing.receipts import PaymentRequest
 
@@ -477,8 +662,9 @@ def charges_request(conn: Connection, number: str, method: str, payer: str | Non
     if renovation.due_fen <= 0:
         raise ConflictError(f"装修登记 {renovation.number} 的押金和垃圾清运费已缴清，无需再收")
     wanted = frozenset(b for b in (renovation.deposit_bill_id, renovation.waste_bill_id) if b is not None)
-    return PaymentRequest(renovation.unit, renovation.due_fen, method, None, payer or renovation.owner,
-                          paid_on, bills=wanted)
+    return PaymentRequest(
+        renovation.unit, renovation.due_fen, method, None, payer or renovation.owner, paid_on, bills=wanted
+    )
 
 
 def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]:
@@ -495,19 +681,27 @@ def _deposit_receipts_in(conn: Connection, renovation: Renovation) -> list[str]:
     if renovation.deposit_bill_id is None:
         return []
     # The id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
-    return [row.number for row in conn.execute(
-        sa.select(receipts.c.id, receipts.c.number).join(payments, payments.c.id == receipts.c.payment_id)
-        .join(allocations, allocations.c.payment_id == payments.c.id)
-        .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
-        .distinct().order_by(receipts.c.id))]
+    return [
+        row.number
+        for row in conn.execute(
+            sa.select(receipts.c.id, receipts.c.number)
+            .join(payments, payments.c.id == receipts.c.payment_id)
+            .join(allocations, allocations.c.payment_id == payments.c.id)
+            .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
+            .distinct()
+            .order_by(receipts.c.id)
+        )
+    ]
 
 
 def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.date]:
     if renovation.status not in UNDER_WAY:
         raise ConflictError(f"装修登记 {renovation.number} 已{renovation.status_label}，不能再发放临时出入证")
     if today > renovation.end:
-        raise ConflictError(f"装修登记 {renovation.number} 的施工期已于 {renovation.end.isoformat()} 结束，"
-                            "不能再发放临时出入证：请先办理延期")
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的施工期已于 {renovation.end.isoformat()} 结束，"
+            "不能再发放临时出入证：请先办理延期"
+        )
     return max(today, renovation.start), renovation.end
 
 
@@ -520,17 +714,31 @@ class PassChanges:
     cancelled: list[PassView] = field(default_factory=list)
 
 
-def change_passes(ledger: Ledger, operator: str, number: str, workers: Sequence[str] = (),
-                  cancel: Sequence[str] = (), reissue: Sequence[str] = (), reason: str = "",
-                  today: dt.date | None = None) -> PassChanges:
+def change_passes(
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> PassChanges:
     """See ``_change_passes_in``; in its own ledger write."""
     with ledger.write() as conn:
         return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today)
 
 
-def _change_passes_in(conn: Connection, operator: str, number: str, workers: Sequence[str] = (),
-                  cancel: Sequence[str] = (), reissue: Sequence[str] = (), reason: str = "",
-                  today: dt.date | None = None) -> PassChanges:
+def _change_passes_in(
+    conn: Connection,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> PassChanges:
     """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
     (the old one cancelled, a new number for the same worker), all in one transaction.
 
@@ -557,8 +765,13 @@ def _change_passes_in(conn: Connection, operator: str, number: str, workers: Seq
         raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
     renovation = _load(conn, _find_row(conn, number))
     by_number = {p.number: p for p in renovation.passes}
-    ids = dict(conn.execute(sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
-        renovation_passes.c.renovation_id == renovation.id)).all())
+    ids = dict(
+        conn.execute(
+            sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
+                renovation_passes.c.renovation_id == renovation.id
+            )
+        ).all()
+    )
     for wanted in named:
         found = by_number.get(wanted)
         if found is None:
@@ -569,18 +782,30 @@ def _change_passes_in(conn: Connection, operator: str, number: str, workers: Seq
     holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
     for position, worker in enumerate(parsed, start=1):
         if worker.id_number in holders:
-            raise ConflictError(f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
-                                "同一人只能有一张有效出入证，遗失请用 --reissue 补发")
+            raise ConflictError(
+                f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
+                "同一人只能有一张有效出入证，遗失请用 --reissue 补发"
+            )
         holders[worker.id_number] = worker.name
     changes = PassChanges(renovation)
     journal_rows = []
     for wanted in named:
         old = by_number[wanted]
-        conn.execute(sa.update(renovation_passes).where(renovation_passes.c.id == ids[old.number]).values(
-            status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason))
+        conn.execute(
+            sa.update(renovation_passes)
+            .where(renovation_passes.c.id == ids[old.number])
+            .values(status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason)
+        )
         changes.cancelled.append(old)
-        journal_rows.append(journal.Change("renovation.pass_cancel", "renovation_pass", old.number,
-                                           {"status": "有效"}, {"status": "已注销", "reason": reason}))
+        journal_rows.append(
+            journal.Change(
+                "renovation.pass_cancel",
+                "renovation_pass",
+                old.number,
+                {"status": "有效"},
+                {"status": "已注销", "reason": reason},
+            )
+        )
     new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
     new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
     if new:
@@ -589,25 +814,59 @@ def _change_passes_in(conn: Connection, operator: str, number: str, workers: Seq
         for worker, replaced in new:
             seq += 1
             pass_number = f"{renovation.number}-{seq:02d}"
-            conn.execute(sa.insert(renovation_passes).values(
-                renovation_id=renovation.id, number=pass_number, worker=worker.name, id_number=worker.id_number,
-                trade=worker.trade, valid_from=valid_from, valid_until=valid_until, status="valid",
-                issued_on=today, issued_by=operator, replaces_id=ids[replaced] if replaced else None))
-            changes.issued.append(PassView(pass_number, worker.name, worker.id_number, worker.trade, valid_from,
-                                           valid_until, "valid", None, replaced))
-            journal_rows.append(journal.Change(
-                "renovation.pass_reissue" if replaced else "renovation.pass_issue", "renovation_pass",
-                pass_number, None, {"renovation": renovation.number, "worker": worker.name,
-                                    "id_number": mask_id_number(worker.id_number), "trade": worker.trade,
-                                    "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
-                                    "replaces": replaced}))
+            conn.execute(
+                sa.insert(renovation_passes).values(
+                    renovation_id=renovation.id,
+                    number=pass_number,
+                    worker=worker.name,
+                    id_number=worker.id_number,
+                    trade=worker.trade,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    status="valid",
+                    issued_on=today,
+                    issued_by=operator,
+                    replaces_id=ids[replaced] if replaced else None,
+                )
+            )
+            changes.issued.append(
+                PassView(
+                    pass_number,
+                    worker.name,
+                    worker.id_number,
+                    worker.trade,
+                    valid_from,
+                    valid_until,
+                    "valid",
+                    None,
+                    replaced,
+                )
+            )
+            journal_rows.append(
+                journal.Change(
+                    "renovation.pass_reissue" if replaced else "renovation.pass_issue",
+                    "renovation_pass",
+                    pass_number,
+                    None,
+                    {
+                        "renovation": renovation.number,
+                        "worker": worker.name,
+                        "id_number": mask_id_number(worker.id_number),
+                        "trade": worker.trade,
+                        "valid_from": valid_from.isoformat(),
+                        "valid_until": valid_until.isoformat(),
+                        "replaces": replaced,
+                    },
+                )
+            )
     journal.record(conn, operator, journal_rows)
     changes.renovation = _load(conn, _find_row(conn, renovation.number))
     return changes
 
 
-def inspect(ledger: Ledger, operator: str, number: str, result: str, notes: str = "",
-            today: dt.date | None = None) -> Renovation:
+def inspect(
+    ledger: Ledger, operator: str, number: str, result: str, notes: str = "", today: dt.date | None = None
+) -> Renovation:
     """Record an inspection (``renovation inspect``): 合格 passes the renovation (its passes are
     cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
 
@@ -629,35 +888,60 @@ def inspect(ledger: Ledger, operator: str, number: str, result: str, notes: str 
         row = _find_row(conn, number)
         if row.status not in UNDER_WAY:
             raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再次验收")
-        conn.execute(sa.insert(renovation_inspections).values(
-            renovation_id=row.id, result=result, notes=notes, inspected_on=today, inspector=operator))
+        conn.execute(
+            sa.insert(renovation_inspections).values(
+                renovation_id=row.id, result=result, notes=notes, inspected_on=today, inspector=operator
+            )
+        )
         status = "passed" if result == "合格" else "failed"
         conn.execute(sa.update(renovations).where(renovations.c.id == row.id).values(status=status))
-        changes = [journal.Change("renovation.inspect", "renovation", row.number, {"status": STATUS_LABELS[row.status]},
-                                  {"status": STATUS_LABELS[status], "result": result, "notes": notes,
-                                   "date": today.isoformat()})]
+        changes = [
+            journal.Change(
+                "renovation.inspect",
+                "renovation",
+                row.number,
+                {"status": STATUS_LABELS[row.status]},
+                {"status": STATUS_LABELS[status], "result": result, "notes": notes, "date": today.isoformat()},
+            )
+        ]
         if status == "passed":
             # The works are over: the workers' passes stop being valid.
-            for pass_number in conn.execute(sa.select(renovation_passes.c.number).where(
-                    renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid")).scalars():
-                changes.append(journal.Change("renovation.pass_cancel", "renovation_pass", pass_number,
-                                              {"status": "有效"}, {"status": "已注销", "reason": "验收合格，施工结束"}))
-            conn.execute(sa.update(renovation_passes).where(
-                renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid").values(
-                status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason="验收合格，施工结束"))
+            for pass_number in conn.execute(
+                sa.select(renovation_passes.c.number).where(
+                    renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid"
+                )
+            ).scalars():
+                changes.append(
+                    journal.Change(
+                        "renovation.pass_cancel",
+                        "renovation_pass",
+                        pass_number,
+                        {"status": "有效"},
+                        {"status": "已注销", "reason": "验收合格，施工结束"},
+                    )
+                )
+            conn.execute(
+                sa.update(renovation_passes)
+                .where(renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid")
+                .values(
+                    status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason="验收合格，施工结束"
+                )
+            )
         journal.record(conn, operator, changes)
         return _load(conn, _find_row(conn, row.number))
 
 
-def refund(ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, reason: str = "",
-           today: dt.date | None = None) -> Renovation:
+def refund(
+    ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+) -> Renovation:
     """See ``_refund_in``; in its own ledger write."""
     with ledger.write() as conn:
         return _refund_in(conn, operator, number, deduction_fen, reason, today)
 
 
-def _refund_in(conn: Connection, operator: str, number: str, deduction_fen: int = 0, reason: str = "",
-           today: dt.date | None = None) -> Renovation:
+def _refund_in(
+    conn: Connection, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+) -> Renovation:
     """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection.
 
     The deduction stays with the office (damage or a breach of the agreement) and needs a
@@ -675,24 +959,55 @@ def _refund_in(conn: Connection, operator: str, number: str, deduction_fen: int 
     today = today or dt.date.today()
     renovation = _load(conn, _find_row(conn, number))
     if renovation.status == "refunded":
-        raise ConflictError(f"装修登记 {renovation.number} 的押金已于 {renovation.refunded_on.isoformat()} "  # type: ignore[union-attr]
-                            f"退还 {format_yuan(renovation.refund_fen or 0)} 元，不能重复退款")
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的押金已于 {renovation.refunded_on.isoformat()} "  # type: ignore[union-attr]
+            f"退还 {format_yuan(renovation.refund_fen or 0)} 元，不能重复退款"
+        )
     if renovation.status != "passed":
-        raise ConflictError(f"装修登记 {renovation.number} 尚未验收合格（现为{renovation.status_label}），不能退押金："
-                            f"请先运行 recordkit renovation inspect {renovation.number} --result 合格")
+        raise ConflictError(
+            f"装修登记 {renovation.number} 尚未验收合格（现为{renovation.status_label}），不能退押金："
+            f"请先运行 recordkit renovation inspect {renovation.number} --result 合格"
+        )
     if not renovation.deposit_fen:
         raise ConflictError(f"装修登记 {renovation.number} 没有收取押金，无需退款")
     if renovation.deposit_paid_fen < renovation.deposit_fen:
-        raise ConflictError(f"装修登记 {renovation.number} 的押金尚未缴清（已缴 {format_yuan(renovation.deposit_paid_fen)} 元，"
-                            f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款")
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的押金尚未缴清（已缴 {format_yuan(renovation.deposit_paid_fen)} 元，"
+            f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款"
+        )
     amount = refund_amount(renovation.deposit_paid_fen, deduction_fen)
-    conn.execute(sa.update(renovations).where(renovations.c.id == renovation.id).values(
-        status="refunded", deduction_fen=deduction_fen, deduction_reason=reason or None, refund_fen=amount,
-        refunded_on=today, refunded_by=operator))
-    journal.record(conn, operator, [journal.Change(
-        "renovation.refund", "renovation", renovation.number, {"status": renovation.status_label},
-        {"status": STATUS_LABELS["refunded"], "deposit_fen": renovation.deposit_paid_fen,
-         "deduction_fen": deduction_fen, "reason": reason, "refund_fen": amount, "date": today.isoformat()})])
+    conn.execute(
+        sa.update(renovations)
+        .where(renovations.c.id == renovation.id)
+        .values(
+            status="refunded",
+            deduction_fen=deduction_fen,
+            deduction_reason=reason or None,
+            refund_fen=amount,
+            refunded_on=today,
+            refunded_by=operator,
+        )
+    )
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "renovation.refund",
+                "renovation",
+                renovation.number,
+                {"status": renovation.status_label},
+                {
+                    "status": STATUS_LABELS["refunded"],
+                    "deposit_fen": renovation.deposit_paid_fen,
+                    "deduction_fen": deduction_fen,
+                    "reason": reason,
+                    "refund_fen": amount,
+                    "date": today.isoformat(),
+                },
+            )
+        ],
+    )
     return _load(conn, _find_row(conn, renovation.number))
 
 
@@ -703,20 +1018,33 @@ def _common(workspace: Workspace, renovation: Renovation, today: dt.date | None)
     from recordkit.documents.generated import common_context
     from recordkit.documents.templates.engine import chinese_date
 
-    return {**common_context(workspace, today), "登记编号": renovation.number, "房号": renovation.unit,
-            "业主姓名": renovation.owner, "装修单位": renovation.contractor, "负责人": renovation.manager,
-            "负责人电话": renovation.manager_phone, "开工日期": chinese_date(renovation.start),
-            "完工日期": chinese_date(renovation.end), "施工时间": renovation.hours.replace(",", "，"),
-            "装修项目": renovation.items or "（未填写）", "装修押金": format_yuan(renovation.deposit_fen),
-            "装修押金大写": amount_in_capitals(renovation.deposit_fen),
-            "垃圾清运费": format_yuan(renovation.waste_fen)}
+    return {
+        **common_context(workspace, today),
+        "登记编号": renovation.number,
+        "房号": renovation.unit,
+        "业主姓名": renovation.owner,
+        "装修单位": renovation.contractor,
+        "负责人": renovation.manager,
+        "负责人电话": renovation.manager_phone,
+        "开工日期": chinese_date(renovation.start),
+        "完工日期": chinese_date(renovation.end),
+        "施工时间": renovation.hours.replace(",", "，"),
+        "装修项目": renovation.items or "（未填写）",
+        "装修押金": format_yuan(renovation.deposit_fen),
+        "装修押金大写": amount_in_capitals(renovation.deposit_fen),
+        "垃圾清运费": format_yuan(renovation.waste_fen),
+    }
 
 
 def registration_context(workspace: Workspace, renovation: Renovation, today: dt.date | None = None) -> dict[str, Any]:
     total = renovation.deposit_fen + renovation.waste_fen
-    return {**_common(workspace, renovation, today or renovation.registered_on), "工期天数": renovation.days,
-            "应缴合计": format_yuan(total), "应缴合计大写": amount_in_capitals(total),
-            "经办人": renovation.registered_by}
+    return {
+        **_common(workspace, renovation, today or renovation.registered_on),
+        "工期天数": renovation.days,
+        "应缴合计": format_yuan(total),
+        "应缴合计大写": amount_in_capitals(total),
+        "经办人": renovation.registered_by,
+    }
 
 
 def agreement_context(workspace: Workspace, renovation: Renovation, today: dt.date | None = None) -> dict[str, Any]:
@@ -728,18 +1056,30 @@ def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -
 
     if view is None:
         return {"标题": "", "单位": "", "正文": "", "备注": "", "照片": ""}
-    body = "\n".join((
-        f"证　　号：{view.number}", f"姓　　名：{view.worker}", f"工　　种：{view.trade or '—'}",
-        f"身份证号：{view.id_number}", f"施工房号：{renovation.unit}",
-        f"有效期自：{chinese_date(view.valid_from)}", f"有效期至：{chinese_date(view.valid_until)}",
-        f"施工时间：{renovation.hours.replace(',', '，')}",
-    ))
-    return {"标题": "临时出入证", "单位": workspace.settings.office.name, "正文": body,
-            "备注": "本证限本人使用，请随身佩戴；施工结束或离场时交回物业服务中心。", "照片": "照片\n（一寸）"}
+    body = "\n".join(
+        (
+            f"证　　号：{view.number}",
+            f"姓　　名：{view.worker}",
+            f"工　　种：{view.trade or '—'}",
+            f"身份证号：{view.id_number}",
+            f"施工房号：{renovation.unit}",
+            f"有效期自：{chinese_date(view.valid_from)}",
+            f"有效期至：{chinese_date(view.valid_until)}",
+            f"施工时间：{renovation.hours.replace(',', '，')}",
+        )
+    )
+    return {
+        "标题": "临时出入证",
+        "单位": workspace.settings.office.name,
+        "正文": body,
+        "备注": "本证限本人使用，请随身佩戴；施工结束或离场时交回物业服务中心。",
+        "照片": "照片\n（一寸）",
+    }
 
 
-def pass_context(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView],
-                 today: dt.date | None = None) -> dict[str, Any]:
+def pass_context(
+    workspace: Workspace, renovation: Renovation, passes: Sequence[PassView], today: dt.date | None = None
+) -> dict[str, Any]:
     cards = [_card(workspace, renovation, view) for view in passes]
     if len(cards) % 2:
         cards.append(_card(workspace, renovation, None))
@@ -747,60 +1087,80 @@ def pass_context(workspace: Workspace, renovation: Renovation, passes: Sequence[
     return {**_common(workspace, renovation, today), "卡片行": rows, "张数": len(passes)}
 
 
-def refund_context(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str],
-                   today: dt.date | None = None) -> dict[str, Any]:
+def refund_context(
+    workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str], today: dt.date | None = None
+) -> dict[str, Any]:
     from recordkit.documents.templates.engine import chinese_date
 
     passed = next((i for i in reversed(renovation.inspections) if i.result == "合格"), None)
     amount = renovation.refund_fen or 0
-    return {**_common(workspace, renovation, today or renovation.refunded_on),
-            "装修押金": format_yuan(renovation.deposit_paid_fen), "押金收据编号": "、".join(receipt_numbers) or "—",
-            "扣除金额": format_yuan(renovation.deduction_fen or 0), "扣除原因": renovation.deduction_reason or "无",
-            "退款金额": format_yuan(amount), "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
-            "验收日期": chinese_date(passed.inspected_on) if passed else "—",
-            "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
-            "经办人": renovation.refunded_by or renovation.registered_by}
+    return {
+        **_common(workspace, renovation, today or renovation.refunded_on),
+        "装修押金": format_yuan(renovation.deposit_paid_fen),
+        "押金收据编号": "、".join(receipt_numbers) or "—",
+        "扣除金额": format_yuan(renovation.deduction_fen or 0),
+        "扣除原因": renovation.deduction_reason or "无",
+        "退款金额": format_yuan(amount),
+        "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
+        "验收日期": chinese_date(passed.inspected_on) if passed else "—",
+        "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
+        "经办人": renovation.refunded_by or renovation.registered_by,
+    }
 
 
 def check_paper(workspace: Workspace, template_name: str) -> None:
     """Before a registration, passes or a refund is written: the office's template for its paper
     loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
     template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
-    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.documents.templates.designs import provided_variables
+    from recordkit.documents.templates.engine import TemplateLibrary
 
     template = TemplateLibrary.for_workspace(workspace).get(template_name)
     template.check_sandbox()
     template.check_context(dict.fromkeys(provided_variables(template_name)))
 
 
-def write_registration(workspace: Workspace, ledger: Ledger, renovation: Renovation,
-                       operator: str) -> GeneratedDocument:
+def write_registration(
+    workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str
+) -> GeneratedDocument:
     """The 装修登记表 .docx in records/generated/, recorded and journalled."""
     from recordkit.documents.generated import generate_many
 
-    return generate_many(workspace, ledger, REGISTRATION_TEMPLATE, [_registration_paper(workspace, renovation)],
-                         operator=operator, kind=DOCUMENT_KIND)[0]
+    return generate_many(
+        workspace,
+        ledger,
+        REGISTRATION_TEMPLATE,
+        [_registration_paper(workspace, renovation)],
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )[0]
 
 
 def _registration_paper(workspace: Workspace, renovation: Renovation) -> DocumentRequest:
     from recordkit.documents.generated import DocumentRequest
 
-    return DocumentRequest(registration_context(workspace, renovation), renovation.unit,
-                           f"装修登记表{renovation.number}")
+    return DocumentRequest(
+        registration_context(workspace, renovation), renovation.unit, f"装修登记表{renovation.number}"
+    )
 
 
-def register_and_print(workspace: Workspace, ledger: Ledger, operator: str, request: RegistrationRequest,
-                       today: dt.date | None = None) -> tuple[Renovation, GeneratedDocument]:
+def register_and_print(
+    workspace: Workspace, ledger: Ledger, operator: str, request: RegistrationRequest, today: dt.date | None = None
+) -> tuple[Renovation, GeneratedDocument]:
     """``register`` and its 装修登记表 in one ledger write (``renovation register``): a form that
     cannot be printed leaves no registration and no bills."""
     from recordkit.documents.generated import record_and_print
 
     settings = workspace.settings
     return record_and_print(
-        workspace, ledger, REGISTRATION_TEMPLATE,
+        workspace,
+        ledger,
+        REGISTRATION_TEMPLATE,
         lambda conn: _register_in(conn, settings.renovation, operator, request, settings.fees.rounding, today),
-        lambda _conn, renovation: _registration_paper(workspace, renovation), operator=operator, kind=DOCUMENT_KIND)
+        lambda _conn, renovation: _registration_paper(workspace, renovation),
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )
 
 
 def write_agreement(workspace: Workspace, ledger: Ledger, number: str, operator: str) -> GeneratedDocument:
@@ -808,32 +1168,54 @@ def write_agreement(workspace: Workspace, ledger: Ledger, number: str, operator:
     from recordkit.documents.generated import generate
 
     renovation = get_renovation(ledger, number)
-    return generate(workspace, ledger, AGREEMENT_TEMPLATE, agreement_context(workspace, renovation),
-                    operator=operator, kind=DOCUMENT_KIND, subject=renovation.unit,
-                    title=f"装饰装修管理协议{renovation.number}")
+    return generate(
+        workspace,
+        ledger,
+        AGREEMENT_TEMPLATE,
+        agreement_context(workspace, renovation),
+        operator=operator,
+        kind=DOCUMENT_KIND,
+        subject=renovation.unit,
+        title=f"装饰装修管理协议{renovation.number}",
+    )
 
 
-def write_passes(workspace: Workspace, ledger: Ledger, renovation: Renovation, passes: Sequence[PassView],
-                 operator: str) -> GeneratedDocument:
+def write_passes(
+    workspace: Workspace, ledger: Ledger, renovation: Renovation, passes: Sequence[PassView], operator: str
+) -> GeneratedDocument:
     """The 临时出入证 cards of ``passes``, eight to an A4 page.  The file is named after the
     renovation, never after a worker or an ID number."""
     from recordkit.documents.generated import generate_many
 
-    return generate_many(workspace, ledger, PASS_TEMPLATE, [_passes_paper(workspace, renovation, passes)],
-                         operator=operator, kind=DOCUMENT_KIND)[0]
+    return generate_many(
+        workspace,
+        ledger,
+        PASS_TEMPLATE,
+        [_passes_paper(workspace, renovation, passes)],
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )[0]
 
 
 def _passes_paper(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView]) -> DocumentRequest:
     from recordkit.documents.generated import DocumentRequest
 
-    return DocumentRequest(pass_context(workspace, renovation, passes), renovation.unit,
-                           f"临时出入证{renovation.number}")
+    return DocumentRequest(
+        pass_context(workspace, renovation, passes), renovation.unit, f"临时出入证{renovation.number}"
+    )
 
 
-def change_passes_and_print(workspace: Workspace, ledger: Ledger, operator: str, number: str,
-                            workers: Sequence[str] = (), cancel: Sequence[str] = (), reissue: Sequence[str] = (),
-                            reason: str = "",
-                            today: dt.date | None = None) -> tuple[PassChanges, GeneratedDocument | None]:
+def change_passes_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> tuple[PassChanges, GeneratedDocument | None]:
     """``change_passes`` and, when passes are issued, their cards in the same ledger write
     (``renovation pass``); cancelling alone prints nothing."""
     from recordkit.documents.generated import record_and_print
@@ -841,10 +1223,14 @@ def change_passes_and_print(workspace: Workspace, ledger: Ledger, operator: str,
     if not (workers or reissue):
         return change_passes(ledger, operator, number, workers, cancel, reissue, reason, today), None
     return record_and_print(
-        workspace, ledger, PASS_TEMPLATE,
+        workspace,
+        ledger,
+        PASS_TEMPLATE,
         lambda conn: _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today),
         lambda _conn, changes: _passes_paper(workspace, changes.renovation, changes.issued),
-        operator=operator, kind=DOCUMENT_KIND)
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )
 
 
 def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str) -> GeneratedDocument:
@@ -858,17 +1244,30 @@ def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, o
 def _refund_paper(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str]) -> DocumentRequest:
     from recordkit.documents.generated import DocumentRequest
 
-    return DocumentRequest(refund_context(workspace, renovation, receipt_numbers), renovation.unit,
-                           f"装修押金退款单{renovation.number}")
+    return DocumentRequest(
+        refund_context(workspace, renovation, receipt_numbers), renovation.unit, f"装修押金退款单{renovation.number}"
+    )
 
 
-def refund_and_print(workspace: Workspace, ledger: Ledger, operator: str, number: str, deduction_fen: int = 0,
-                     reason: str = "", today: dt.date | None = None) -> tuple[Renovation, GeneratedDocument]:
+def refund_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    deduction_fen: int = 0,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> tuple[Renovation, GeneratedDocument]:
     """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
     cannot be printed leaves the deposit unrefunded."""
     from recordkit.documents.generated import record_and_print
 
     return record_and_print(
-        workspace, ledger, REFUND_TEMPLATE, lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today),
+        workspace,
+        ledger,
+        REFUND_TEMPLATE,
+        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today),
         lambda conn, renovation: _refund_paper(workspace, renovation, _deposit_receipts_in(conn, renovation)),
-        operator=operator, kind=DOCUMENT_KIND)
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )

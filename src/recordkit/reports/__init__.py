@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recordkit.core.errors import ValidationError
 from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from recordkit.reports.figures import MonthFigures
-    from recordkit.ledger.db import Ledger
     from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+    from recordkit.reports.figures import MonthFigures
 
 __all__ = ["MonthlyReport", "check_month", "default_folder", "monthly_report"]
 
@@ -50,8 +50,16 @@ def default_folder(workspace: Workspace, month: Month) -> Path:
     return workspace.records_subdir("generated") / "报表" / str(month)
 
 
-def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operator: str, out: Path | None = None,
-                   pdf: bool = False, show_private: bool = False, today: dt.date | None = None) -> MonthlyReport:
+def monthly_report(
+    workspace: Workspace,
+    ledger: Ledger,
+    month_text: str,
+    operator: str,
+    out: Path | None = None,
+    pdf: bool = False,
+    show_private: bool = False,
+    today: dt.date | None = None,
+) -> MonthlyReport:
     """Write 月度报表-YYYY-MM.xlsx and 月度工作总结-YYYY-MM.docx for the month (overwriting an older run).
 
     Both files are built in memory first and moved into place together: a failure leaves
@@ -69,8 +77,7 @@ def monthly_report(workspace: Workspace, ledger: Ledger, month_text: str, operat
     month = check_month(month_text, today)
     settings = workspace.settings
     with ledger.read() as conn:
-        (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings,
-                                                         show_private)
+        (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings, show_private)
     trend = collection_trend(sums, month)
     estate = settings.office.estate
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
@@ -107,8 +114,8 @@ def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, p
 
     import sqlalchemy as sa
 
-    from recordkit.ledger import journal
     from recordkit.documents.generated import FileRecord, record_files
+    from recordkit.ledger import journal
     from recordkit.ledger.schema import documents
 
     root = workspace.root.resolve()
@@ -117,10 +124,21 @@ def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, p
         return
     relative = {path: path.relative_to(root).as_posix() for path in inside}
     with ledger.read() as conn:
-        known = set(conn.execute(sa.select(documents.c.path).where(documents.c.path.in_(list(relative.values()))))
-                    .scalars())
-    fresh = [FileRecord(path, REPORT_KIND, REPORT_KIND, str(month), f"{month.chinese}{path.stem.split('-')[0]}",
-                        {"月份": str(month)}) for path in inside if relative[path] not in known]
+        known = set(
+            conn.execute(sa.select(documents.c.path).where(documents.c.path.in_(list(relative.values())))).scalars()
+        )
+    fresh = [
+        FileRecord(
+            path,
+            REPORT_KIND,
+            REPORT_KIND,
+            str(month),
+            f"{month.chinese}{path.stem.split('-')[0]}",
+            {"月份": str(month)},
+        )
+        for path in inside
+        if relative[path] not in known
+    ]
     record_files(workspace, ledger, fresh, operator)
     again = [path for path in inside if relative[path] in known]
     if not again:
@@ -130,9 +148,19 @@ def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, p
         changes = []
         for path in again:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            conn.execute(sa.update(documents).where(documents.c.path == relative[path]).values(
-                sha256=digest, created_at=now, operator=operator,
-                values_json=json.dumps({"月份": str(month)}, ensure_ascii=False)))
-            changes.append(journal.Change("document.regenerate", "document", relative[path], None,
-                                          {"kind": REPORT_KIND, "sha256": digest}))
+            conn.execute(
+                sa.update(documents)
+                .where(documents.c.path == relative[path])
+                .values(
+                    sha256=digest,
+                    created_at=now,
+                    operator=operator,
+                    values_json=json.dumps({"月份": str(month)}, ensure_ascii=False),
+                )
+            )
+            changes.append(
+                journal.Change(
+                    "document.regenerate", "document", relative[path], None, {"kind": REPORT_KIND, "sha256": digest}
+                )
+            )
         journal.record(conn, operator, changes)

@@ -22,20 +22,32 @@ UNALLOCATED = "未分配预收款"
 #: How each figure is defined, as the 说明 sheet prints it.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("应收", "本月账单（账期为本月）的金额合计。装修押金是代收代管的钱，不是收费，不计入应收、实收和收缴率。"),
-    ("实收（当期实收）", "本月账单中，到月末为止已由有效收款（未作废）付清的金额，含以前月份的预收款冲抵本月账单的部分。"),
+    (
+        "实收（当期实收）",
+        "本月账单中，到月末为止已由有效收款（未作废）付清的金额，含以前月份的预收款冲抵本月账单的部分。",
+    ),
     ("当期收缴率", "实收 ÷ 应收。没有应收时不计算（显示为空）。"),
     ("清欠", "本月（收款日期在本月内）收到的有效收款中，付给以前月份账单的金额。"),
-    ("预收", "本月收到的有效收款中，没有用于本月及以前月份账单的金额：已冲抵以后月份账单的部分（按项目列出）"
-             "加上尚未冲抵任何账单的余额（列为“未分配预收款”）。"),
+    (
+        "预收",
+        "本月收到的有效收款中，没有用于本月及以前月份账单的金额：已冲抵以后月份账单的部分（按项目列出）"
+        "加上尚未冲抵任何账单的余额（列为“未分配预收款”）。",
+    ),
     ("本月收款合计", "本月收款日期的有效收款金额合计 = 本月收取的当期款 + 清欠 + 预收 + 装修押金。"),
     ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
     ("欠费户数", "月末欠费余额大于零的房屋数；欠费明细按欠费金额从多到少列出，联系电话已打码。"),
     ("作废收据", "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"),
     ("补打", "本月补打收据的次数（按操作日志）。"),
-    ("装修", "新登记：登记日期在本月；月末在装修：月末前已登记、月末前尚未验收合格也未退押金；"
-             "验收：验收日期在本月的验收次数；押金结存：月末前收取的押金减去月末前已退还和扣除的押金。"),
-    ("工单", "受理：本月新建的报修、投诉；按时办结率 = 本月办结中在时限内办结的 ÷ 本月办结；"
-             "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 30 天内再次投诉。"),
+    (
+        "装修",
+        "新登记：登记日期在本月；月末在装修：月末前已登记、月末前尚未验收合格也未退押金；"
+        "验收：验收日期在本月的验收次数；押金结存：月末前收取的押金减去月末前已退还和扣除的押金。",
+    ),
+    (
+        "工单",
+        "受理：本月新建的报修、投诉；按时办结率 = 本月办结中在时限内办结的 ÷ 本月办结；"
+        "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 30 天内再次投诉。",
+    ),
     ("档案", "归档：归档时间在本月的档案件数，按类别；借出未还：月末仍未归还的借阅；逾期：其中应还日期早于月末的。"),
     ("金额与比率", "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；比率保留一位小数。"),
 )
@@ -170,10 +182,19 @@ class MonthFigures:
     def empty(self) -> bool:
         f = self.fees
         wo = self.workorders
-        return not (f.total.billed or f.received_fen or f.total.arrears or self.receipts.issued or self.receipts.voided
-                    or self.renovations.new or self.renovations.in_progress or self.archive.filed_total
-                    or self.archive.lent or self.archive.out_at_end
-                    or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end)))
+        return not (
+            f.total.billed
+            or f.received_fen
+            or f.total.arrears
+            or self.receipts.issued
+            or self.receipts.voided
+            or self.renovations.new
+            or self.renovations.in_progress
+            or self.archive.filed_total
+            or self.archive.lent
+            or self.archive.out_at_end
+            or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end))
+        )
 
 
 def last_day(month: Month) -> dt.date:
@@ -210,31 +231,53 @@ def load_fee_ledger(conn: Connection) -> FeeLedger:
 
     big = sa.BigInteger
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
-    billed = {(names[item], building, month): _int(fen) for item, building, month, fen in conn.execute(
-        sa.select(bills.c.item_id, units.c.building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
-        .join(units, units.c.id == bills.c.unit_id).where(bills.c.id.not_in(deposit_bill_ids()))
-        .group_by(bills.c.item_id, units.c.building, bills.c.month))}
+    billed = {
+        (names[item], building, month): _int(fen)
+        for item, building, month, fen in conn.execute(
+            sa.select(bills.c.item_id, units.c.building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+            .join(units, units.c.id == bills.c.unit_id)
+            .where(bills.c.id.not_in(deposit_bill_ids()))
+            .group_by(bills.c.item_id, units.c.building, bills.c.month)
+        )
+    }
     # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
     paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
     deposit = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
-    paid = {(names[item], building, month, when, bool(is_deposit)): _int(fen)
-            for item, building, month, when, is_deposit, fen in conn.execute(
-                sa.select(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit,
-                          sa.cast(sa.func.sum(allocations.c.amount_fen), big))
-                .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id)
-                             .join(bills, bills.c.id == allocations.c.bill_id)
-                             .join(units, units.c.id == bills.c.unit_id))
-                .where(payments.c.voided.is_(False))
-                .group_by(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit))}
-    received = {(building, when): _int(fen) for building, when, fen in conn.execute(
-        sa.select(units.c.building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
-        .join(units, units.c.id == payments.c.unit_id).where(payments.c.voided.is_(False))
-        .group_by(units.c.building, paid_month))}
+    paid = {
+        (names[item], building, month, when, bool(is_deposit)): _int(fen)
+        for item, building, month, when, is_deposit, fen in conn.execute(
+            sa.select(
+                bills.c.item_id,
+                units.c.building,
+                bills.c.month,
+                paid_month,
+                deposit,
+                sa.cast(sa.func.sum(allocations.c.amount_fen), big),
+            )
+            .select_from(
+                allocations.join(payments, payments.c.id == allocations.c.payment_id)
+                .join(bills, bills.c.id == allocations.c.bill_id)
+                .join(units, units.c.id == bills.c.unit_id)
+            )
+            .where(payments.c.voided.is_(False))
+            .group_by(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit)
+        )
+    }
+    received = {
+        (building, when): _int(fen)
+        for building, when, fen in conn.execute(
+            sa.select(units.c.building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
+            .join(units, units.c.id == payments.c.unit_id)
+            .where(payments.c.voided.is_(False))
+            .group_by(units.c.building, paid_month)
+        )
+    }
     return FeeLedger(names, billed, paid, received)
 
 
-def fee_figures(conn: Connection, month: Month, ledger: FeeLedger | None = None,
-                arrears_units: int | None = None) -> FeeFigures:
+def fee_figures(
+    conn: Connection, month: Month, ledger: FeeLedger | None = None, arrears_units: int | None = None
+) -> FeeFigures:
     """应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 by fee item and by building (see ``DEFINITIONS``)."""
     sums = ledger or load_fee_ledger(conn)
     key = str(month)
@@ -282,17 +325,30 @@ def fee_figures(conn: Connection, month: Month, ledger: FeeLedger | None = None,
                 line.prepaid += left
     if arrears_units is None:
         arrears_units = arrears_snapshot(conn, [month])[0][month]
-    ordered_items = sorted(items.values(), key=lambda line: (line.label == UNALLOCATED,
-                                                             _item_order(sums.names, line.label)))
+    ordered_items = sorted(
+        items.values(), key=lambda line: (line.label == UNALLOCATED, _item_order(sums.names, line.label))
+    )
     ordered_buildings = sorted(buildings.values(), key=lambda line: building_sort_key(line.label))
-    busy = [line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid
-            or line.arrears]
+    busy = [
+        line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid or line.arrears
+    ]
     total = FeeLine("合计")
     for line in busy:
         total.add(line)
-    return FeeFigures(month, busy, [line for line in ordered_buildings if line.billed or line.collected
-                                    or line.cleared or line.prepaid or line.arrears],
-                      total, received, received_current, deposit_received, arrears_units)
+    return FeeFigures(
+        month,
+        busy,
+        [
+            line
+            for line in ordered_buildings
+            if line.billed or line.collected or line.cleared or line.prepaid or line.arrears
+        ],
+        total,
+        received,
+        received_current,
+        deposit_received,
+        arrears_units,
+    )
 
 
 def building_sort_key(building: str) -> tuple[int, int, str]:
@@ -304,8 +360,11 @@ def _item_order(names: dict[int, str], label: str) -> int:
     return next((item_id for item_id, name in names.items() if name == label), 1 << 30)
 
 
-def arrears_snapshot(conn: Connection, months: list[Month], show_private: bool = False,
-                     ) -> tuple[dict[Month, int], list[ArrearsLine]]:
+def arrears_snapshot(
+    conn: Connection,
+    months: list[Month],
+    show_private: bool = False,
+) -> tuple[dict[Month, int], list[ArrearsLine]]:
     """Units owing at each month's end (counts), and the first month's units in detail (欠费明细),
     most owed first, in one pass over the bills; phones masked unless ``show_private``.
 
@@ -315,29 +374,46 @@ def arrears_snapshot(conn: Connection, months: list[Month], show_private: bool =
 
     from recordkit.billing.billing import deposit_bill_ids
     from recordkit.core.personal import mask_phone
-    from recordkit.ledger.schema import allocations, bills, owners, payments, units
     from recordkit.core.unitcodes import parse_unit_code
+    from recordkit.ledger.schema import allocations, bills, owners, payments, units
 
-    paid = (sa.select(allocations.c.bill_id, *(
-        sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(f"p{i}")
-        for i, m in enumerate(months)))
+    paid = (
+        sa.select(
+            allocations.c.bill_id,
+            *(
+                sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(
+                    f"p{i}"
+                )
+                for i, m in enumerate(months)
+            ),
+        )
         .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(payments.c.voided.is_(False)).group_by(allocations.c.bill_id).subquery())
-    owed = [sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid.c[f"p{i}"], 0)), else_=0)
-            for i, m in enumerate(months)]
+        .where(payments.c.voided.is_(False))
+        .group_by(allocations.c.bill_id)
+        .subquery()
+    )
+    owed = [
+        sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid.c[f"p{i}"], 0)), else_=0)
+        for i, m in enumerate(months)
+    ]
     first_owed = owed[0]
-    per_unit = (sa.select(bills.c.unit_id, *(sa.cast(sa.func.sum(o), sa.BigInteger).label(f"o{i}")
-                                           for i, o in enumerate(owed)),
-                          sa.func.count(sa.distinct(sa.case((first_owed > 0, bills.c.month)))).label("months"),
-                          sa.func.min(sa.case((first_owed > 0, bills.c.month))).label("oldest"))
-                .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
-                .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
-                .group_by(bills.c.unit_id).subquery())
+    per_unit = (
+        sa.select(
+            bills.c.unit_id,
+            *(sa.cast(sa.func.sum(o), sa.BigInteger).label(f"o{i}") for i, o in enumerate(owed)),
+            sa.func.count(sa.distinct(sa.case((first_owed > 0, bills.c.month)))).label("months"),
+            sa.func.min(sa.case((first_owed > 0, bills.c.month))).label("oldest"),
+        )
+        .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+        .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
+        .group_by(bills.c.unit_id)
+        .subquery()
+    )
     counts = dict.fromkeys(months, 0)
     detail = []
-    query = (sa.select(per_unit, units.c.code, owners.c.name, owners.c.phone)
-             .select_from(per_unit.join(units, units.c.id == per_unit.c.unit_id)
-                          .outerjoin(owners, owners.c.id == units.c.owner_id)))
+    query = sa.select(per_unit, units.c.code, owners.c.name, owners.c.phone).select_from(
+        per_unit.join(units, units.c.id == per_unit.c.unit_id).outerjoin(owners, owners.c.id == units.c.owner_id)
+    )
     for row in conn.execute(query):
         for i, m in enumerate(months):
             if _int(row._mapping[f"o{i}"]) > 0:
@@ -362,27 +438,54 @@ def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
 
     first, end = month.first_day(), last_day(month)
     issued = conn.execute(
-        sa.select(sa.func.count(), sa.cast(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0), sa.BigInteger),
-                  sa.func.sum(sa.case((receipts.c.status == "issued", 1), else_=0)),
-                  sa.cast(sa.func.sum(sa.case((receipts.c.status == "issued", payments.c.amount_fen), else_=0)),
-                          sa.BigInteger))
+        sa.select(
+            sa.func.count(),
+            sa.cast(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0), sa.BigInteger),
+            sa.func.sum(sa.case((receipts.c.status == "issued", 1), else_=0)),
+            sa.cast(
+                sa.func.sum(sa.case((receipts.c.status == "issued", payments.c.amount_fen), else_=0)), sa.BigInteger
+            ),
+        )
         .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
-        .where(receipts.c.issued_on >= first, receipts.c.issued_on <= end)).one()
-    voided = [VoidedReceipt(r.number, r.issued_on, r.code, _int(r.amount_fen), r.void_reason or "", r.voided_by or "",
-                            r.voided_on)
-              for r in conn.execute(
-                  sa.select(receipts.c.number, receipts.c.issued_on, units.c.code, payments.c.amount_fen,
-                            receipts.c.void_reason, receipts.c.voided_by, receipts.c.voided_on)
-                  .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id)
-                               .join(units, units.c.id == payments.c.unit_id))
-                  .where(receipts.c.status == "voided", receipts.c.voided_on >= first, receipts.c.voided_on <= end)
-                  .order_by(receipts.c.number))]
+        .where(receipts.c.issued_on >= first, receipts.c.issued_on <= end)
+    ).one()
+    voided = [
+        VoidedReceipt(
+            r.number, r.issued_on, r.code, _int(r.amount_fen), r.void_reason or "", r.voided_by or "", r.voided_on
+        )
+        for r in conn.execute(
+            sa.select(
+                receipts.c.number,
+                receipts.c.issued_on,
+                units.c.code,
+                payments.c.amount_fen,
+                receipts.c.void_reason,
+                receipts.c.voided_by,
+                receipts.c.voided_on,
+            )
+            .select_from(
+                receipts.join(payments, payments.c.id == receipts.c.payment_id).join(
+                    units, units.c.id == payments.c.unit_id
+                )
+            )
+            .where(receipts.c.status == "voided", receipts.c.voided_on >= first, receipts.c.voided_on <= end)
+            .order_by(receipts.c.number)
+        )
+    ]
     # Reprints are counted, not dated, on the receipt: the journal dates each one.
-    reprints = [(number, _int(count)) for number, count in conn.execute(
-        sa.select(journal.c.entity_key, sa.func.count())
-        .where(journal.c.action == "receipt.reprint", journal.c.at >= first.isoformat(),
-               journal.c.at < (month + 1).first_day().isoformat())
-        .group_by(journal.c.entity_key).order_by(journal.c.entity_key))]
+    reprints = [
+        (number, _int(count))
+        for number, count in conn.execute(
+            sa.select(journal.c.entity_key, sa.func.count())
+            .where(
+                journal.c.action == "receipt.reprint",
+                journal.c.at >= first.isoformat(),
+                journal.c.at < (month + 1).first_day().isoformat(),
+            )
+            .group_by(journal.c.entity_key)
+            .order_by(journal.c.entity_key)
+        )
+    ]
     return ReceiptFigures(_int(issued[0]), _int(issued[1]), _int(issued[2]), _int(issued[3]), voided, reprints)
 
 
@@ -393,44 +496,88 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
     from recordkit.ledger.schema import allocations, payments, renovation_inspections, renovations, units
 
     first, end = month.first_day(), last_day(month)
-    passed_by_end = (sa.select(renovation_inspections.c.renovation_id)
-                     .where(renovation_inspections.c.result == "合格", renovation_inspections.c.inspected_on <= end))
-    last_failed = (sa.select(renovation_inspections.c.renovation_id)
-                   .where(renovation_inspections.c.result == "不合格", renovation_inspections.c.inspected_on <= end))
+    passed_by_end = sa.select(renovation_inspections.c.renovation_id).where(
+        renovation_inspections.c.result == "合格", renovation_inspections.c.inspected_on <= end
+    )
+    last_failed = sa.select(renovation_inspections.c.renovation_id).where(
+        renovation_inspections.c.result == "不合格", renovation_inspections.c.inspected_on <= end
+    )
     refunded_by_end = sa.and_(renovations.c.refunded_on.is_not(None), renovations.c.refunded_on <= end)
-    status = sa.case((refunded_by_end, "已退押金"), (renovations.c.id.in_(passed_by_end), "验收合格"),
-                     (renovations.c.id.in_(last_failed), "验收不合格"), else_="装修中")
-    new = [RenovationLine(r.number, r.code, r.owner_name, r.contractor, r.registered_on, r.status, _int(r.deposit_fen))
-           for r in conn.execute(
-               sa.select(renovations.c.number, units.c.code, renovations.c.owner_name, renovations.c.contractor,
-                         renovations.c.registered_on, status.label("status"), renovations.c.deposit_fen)
-               .join(units, units.c.id == renovations.c.unit_id)
-               .where(renovations.c.registered_on >= first, renovations.c.registered_on <= end)
-               .order_by(renovations.c.number))]
-    in_progress = _int(conn.execute(
-        sa.select(sa.func.count()).select_from(renovations)
-        .where(renovations.c.registered_on <= end, sa.not_(refunded_by_end),
-               renovations.c.id.not_in(passed_by_end))).scalar())
-    inspections = dict(conn.execute(
-        sa.select(renovation_inspections.c.result, sa.func.count())
-        .where(renovation_inspections.c.inspected_on >= first, renovation_inspections.c.inspected_on <= end)
-        .group_by(renovation_inspections.c.result)).all())
-    deposit_paid = (sa.select(sa.cast(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0), sa.BigInteger))
-                    .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id))
-                    .where(payments.c.voided.is_(False), payments.c.paid_on <= end,
-                           allocations.c.bill_id.in_(sa.select(renovations.c.deposit_bill_id))))
+    status = sa.case(
+        (refunded_by_end, "已退押金"),
+        (renovations.c.id.in_(passed_by_end), "验收合格"),
+        (renovations.c.id.in_(last_failed), "验收不合格"),
+        else_="装修中",
+    )
+    new = [
+        RenovationLine(r.number, r.code, r.owner_name, r.contractor, r.registered_on, r.status, _int(r.deposit_fen))
+        for r in conn.execute(
+            sa.select(
+                renovations.c.number,
+                units.c.code,
+                renovations.c.owner_name,
+                renovations.c.contractor,
+                renovations.c.registered_on,
+                status.label("status"),
+                renovations.c.deposit_fen,
+            )
+            .join(units, units.c.id == renovations.c.unit_id)
+            .where(renovations.c.registered_on >= first, renovations.c.registered_on <= end)
+            .order_by(renovations.c.number)
+        )
+    ]
+    in_progress = _int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(renovations)
+            .where(renovations.c.registered_on <= end, sa.not_(refunded_by_end), renovations.c.id.not_in(passed_by_end))
+        ).scalar()
+    )
+    inspections = dict(
+        conn.execute(
+            sa.select(renovation_inspections.c.result, sa.func.count())
+            .where(renovation_inspections.c.inspected_on >= first, renovation_inspections.c.inspected_on <= end)
+            .group_by(renovation_inspections.c.result)
+        ).all()
+    )
+    deposit_paid = (
+        sa.select(sa.cast(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0), sa.BigInteger))
+        .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id))
+        .where(
+            payments.c.voided.is_(False),
+            payments.c.paid_on <= end,
+            allocations.c.bill_id.in_(sa.select(renovations.c.deposit_bill_id)),
+        )
+    )
     paid_in_month = _int(conn.execute(deposit_paid.where(payments.c.paid_on >= first)).scalar())
     paid_by_end = _int(conn.execute(deposit_paid).scalar())
     refunds = conn.execute(
-        sa.select(sa.func.count(), sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.refund_fen), 0), sa.BigInteger),
-                  sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.deduction_fen), 0), sa.BigInteger))
-        .where(renovations.c.refunded_on >= first, renovations.c.refunded_on <= end)).one()
-    settled_by_end = _int(conn.execute(
-        sa.select(sa.func.sum(sa.func.coalesce(renovations.c.refund_fen, 0)
-                              + sa.func.coalesce(renovations.c.deduction_fen, 0))).where(refunded_by_end)).scalar())
-    return RenovationFigures(new, in_progress, _int(inspections.get("合格")), _int(inspections.get("不合格")),
-                             paid_in_month, _int(refunds[0]), _int(refunds[1]), _int(refunds[2]),
-                             paid_by_end - settled_by_end)
+        sa.select(
+            sa.func.count(),
+            sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.refund_fen), 0), sa.BigInteger),
+            sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.deduction_fen), 0), sa.BigInteger),
+        ).where(renovations.c.refunded_on >= first, renovations.c.refunded_on <= end)
+    ).one()
+    settled_by_end = _int(
+        conn.execute(
+            sa.select(
+                sa.func.sum(
+                    sa.func.coalesce(renovations.c.refund_fen, 0) + sa.func.coalesce(renovations.c.deduction_fen, 0)
+                )
+            ).where(refunded_by_end)
+        ).scalar()
+    )
+    return RenovationFigures(
+        new,
+        in_progress,
+        _int(inspections.get("合格")),
+        _int(inspections.get("不合格")),
+        paid_in_month,
+        _int(refunds[0]),
+        _int(refunds[1]),
+        _int(refunds[2]),
+        paid_by_end - settled_by_end,
+    )
 
 
 def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
@@ -441,20 +588,31 @@ def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
 
     first, end = month.first_day(), last_day(month)
     after = (month + 1).first_day().isoformat()
-    filed = dict(conn.execute(
-        sa.select(archive_items.c.category, sa.func.count())
-        .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
-        .group_by(archive_items.c.category).order_by(archive_items.c.category)).all())
-    lent = conn.execute(sa.select(sa.func.count()).where(
-        archive_loans.c.lent_on >= first, archive_loans.c.lent_on <= end)).scalar()
-    returned = conn.execute(sa.select(sa.func.count()).where(
-        archive_loans.c.returned_at >= first.isoformat(), archive_loans.c.returned_at < after)).scalar()
-    out = sa.and_(archive_loans.c.lent_on <= end,
-                  sa.or_(archive_loans.c.returned_at.is_(None), archive_loans.c.returned_at >= after))
+    filed = dict(
+        conn.execute(
+            sa.select(archive_items.c.category, sa.func.count())
+            .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
+            .group_by(archive_items.c.category)
+            .order_by(archive_items.c.category)
+        ).all()
+    )
+    lent = conn.execute(
+        sa.select(sa.func.count()).where(archive_loans.c.lent_on >= first, archive_loans.c.lent_on <= end)
+    ).scalar()
+    returned = conn.execute(
+        sa.select(sa.func.count()).where(
+            archive_loans.c.returned_at >= first.isoformat(), archive_loans.c.returned_at < after
+        )
+    ).scalar()
+    out = sa.and_(
+        archive_loans.c.lent_on <= end,
+        sa.or_(archive_loans.c.returned_at.is_(None), archive_loans.c.returned_at >= after),
+    )
     out_count = conn.execute(sa.select(sa.func.count()).where(out)).scalar()
     overdue = conn.execute(sa.select(sa.func.count()).where(out, archive_loans.c.due < end)).scalar()
-    return ArchiveFigures({k: _int(v) for k, v in filed.items()}, _int(lent), _int(returned), _int(out_count),
-                          _int(overdue))
+    return ArchiveFigures(
+        {k: _int(v) for k, v in filed.items()}, _int(lent), _int(returned), _int(out_count), _int(overdue)
+    )
 
 
 def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
@@ -470,20 +628,30 @@ def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
     """The month's work-order figures per (类型, 类别), the rows with anything in them."""
     from recordkit.workorders.orders import category_figures
 
-    return [row for row in category_figures(conn, month)
-            if row.opened or row.closed or row.visited or row.repeat_complaints]
+    return [
+        row for row in category_figures(conn, month) if row.opened or row.closed or row.visited or row.repeat_complaints
+    ]
 
 
-def month_figures(conn: Connection, months: list[Month], settings: Any,
-                  show_private: bool = False) -> tuple[list[MonthFigures], FeeLedger]:
+def month_figures(
+    conn: Connection, months: list[Month], settings: Any, show_private: bool = False
+) -> tuple[list[MonthFigures], FeeLedger]:
     """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history."""
     sums = load_fee_ledger(conn)
     counts, detail = arrears_snapshot(conn, months, show_private)
-    result = [MonthFigures(m, fee_figures(conn, m, sums, counts[m]), receipt_figures(conn, m),
-                           renovation_figures(conn, m), archive_figures(conn, m),
-                           workorder_figures(conn, m, settings), detail if index == 0 else [],
-                           workorder_category_rows(conn, m) if index == 0 else [])
-              for index, m in enumerate(months)]
+    result = [
+        MonthFigures(
+            m,
+            fee_figures(conn, m, sums, counts[m]),
+            receipt_figures(conn, m),
+            renovation_figures(conn, m),
+            archive_figures(conn, m),
+            workorder_figures(conn, m, settings),
+            detail if index == 0 else [],
+            workorder_category_rows(conn, m) if index == 0 else [],
+        )
+        for index, m in enumerate(months)
+    ]
     return result, sums
 
 

@@ -42,19 +42,26 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
             f"一、收费情况。本月应收{format_yuan(fees.billed)}元，实收{format_yuan(fees.collected)}元，"
             f"当期收缴率{percent(fees.rate)}，{change_in_points(fees.rate, previous.fees.total.rate)}。"
             f"清欠{format_yuan(fees.cleared)}元，预收{format_yuan(fees.prepaid)}元；"
-            f"月末欠费余额{format_yuan(fees.arrears)}元，欠费{now.fees.arrears_units}户。")
+            f"月末欠费余额{format_yuan(fees.arrears)}元，欠费{now.fees.arrears_units}户。"
+        )
     else:
-        paragraphs.append(f"一、收费情况。本月没有应收账款。清欠{format_yuan(fees.cleared)}元，"
-                          f"预收{format_yuan(fees.prepaid)}元；月末欠费余额{format_yuan(fees.arrears)}元，"
-                          f"欠费{now.fees.arrears_units}户。")
+        paragraphs.append(
+            f"一、收费情况。本月没有应收账款。清欠{format_yuan(fees.cleared)}元，"
+            f"预收{format_yuan(fees.prepaid)}元；月末欠费余额{format_yuan(fees.arrears)}元，"
+            f"欠费{now.fees.arrears_units}户。"
+        )
     w = now.workorders
     if w is not None:
         repairs = sum(n for (kind, _), n in w.opened.items() if kind == "报修")
-        complaints = sorted(((category, n) for (kind, category), n in w.opened.items() if kind == "投诉" and n),
-                            key=lambda pair: (-pair[1], pair[0]))
-        text = (f"二、报修与投诉。本月受理报修{repairs}件、投诉{sum(n for _, n in complaints)}件，"
-                f"办结{w.closed}件，按时办结率{percent(w.closed_on_time / w.closed if w.closed else None)}；"
-                f"回访{w.visited}件，满意率{percent(satisfaction(w))}。")
+        complaints = sorted(
+            ((category, n) for (kind, category), n in w.opened.items() if kind == "投诉" and n),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
+        text = (
+            f"二、报修与投诉。本月受理报修{repairs}件、投诉{sum(n for _, n in complaints)}件，"
+            f"办结{w.closed}件，按时办结率{percent(w.closed_on_time / w.closed if w.closed else None)}；"
+            f"回访{w.visited}件，满意率{percent(satisfaction(w))}。"
+        )
         if complaints:
             text += "投诉较多的类别：" + "、".join(f"{category}{n}件" for category, n in complaints[:top]) + "。"
         else:
@@ -66,20 +73,23 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
     paragraphs.append(
         f"三、装修管理。本月新登记装修{len(v.new)}户，月末在装修{v.in_progress}户；"
         f"验收合格{v.inspected_pass}户、不合格{v.inspected_fail}户；收取装修押金{format_yuan(v.deposit_received_fen)}元，"
-        f"退还押金{v.refunded_count}户{format_yuan(v.refunded_fen)}元，月末押金结存{format_yuan(v.deposit_held_fen)}元。")
+        f"退还押金{v.refunded_count}户{format_yuan(v.refunded_fen)}元，月末押金结存{format_yuan(v.deposit_held_fen)}元。"
+    )
     a = now.archive
     filed = "、".join(f"{category}{n}件" for category, n in a.filed.items())
     paragraphs.append(
-        f"四、档案管理。本月归档{a.filed_total}件" + (f"（{filed}）" if filed else "") +
-        f"；借出{a.lent}件，归还{a.returned}件，月末借出未还{a.out_at_end}件，其中逾期{a.overdue_at_end}件。")
+        f"四、档案管理。本月归档{a.filed_total}件"
+        + (f"（{filed}）" if filed else "")
+        + f"；借出{a.lent}件，归还{a.returned}件，月末借出未还{a.out_at_end}件，其中逾期{a.overdue_at_end}件。"
+    )
     return paragraphs
 
 
 def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFigures, today: dt.date) -> Document:
     from docx import Document as new_document
 
-    from recordkit.documents.templates.engine import chinese_date
     from recordkit.documents.templates.designs import common
+    from recordkit.documents.templates.engine import chinese_date
 
     document = new_document()
     common.prepare(document)
@@ -88,17 +98,29 @@ def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFi
     for text in summary_paragraphs(now, previous):
         common.line(document, text, indent=True)
     common.line(document, "附表一：收费汇总（按收费项目）", bold=True)
-    rows = [[line.label, format_yuan(line.billed), format_yuan(line.collected), percent(line.rate),
-             format_yuan(line.cleared), format_yuan(line.prepaid), format_yuan(line.arrears)]
-            for line in [*now.fees.by_item, now.fees.total]]
+    rows = [
+        [
+            line.label,
+            format_yuan(line.billed),
+            format_yuan(line.collected),
+            percent(line.rate),
+            format_yuan(line.cleared),
+            format_yuan(line.prepaid),
+            format_yuan(line.arrears),
+        ]
+        for line in [*now.fees.by_item, now.fees.total]
+    ]
     common.table(document, ["收费项目", *FEE_HEADERS], rows, [2.6, 2.1, 2.1, 1.8, 2.0, 2.0, 2.4])
     if now.workorders is not None:
         common.line(document)
         common.line(document, "附表二：本月工单（按类别）", bold=True)
         categories = workorder_categories(now.workorders)
-        common.table(document, ["类别", "报修", "投诉", "合计"],
-                     [[category, str(c["报修"]), str(c["投诉"]), str(sum(c.values()))] for category, c in categories],
-                     [4.0, 3.0, 3.0, 3.0])
+        common.table(
+            document,
+            ["类别", "报修", "投诉", "合计"],
+            [[category, str(c["报修"]), str(c["投诉"]), str(sum(c.values()))] for category, c in categories],
+            [4.0, 3.0, 3.0, 3.0],
+        )
     common.signature(document, office, chinese_date(today))
     return document
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.money import yuan
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
+from recordkit.core.money import yuan
 from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
 
 if TYPE_CHECKING:
@@ -47,8 +47,13 @@ def _put(sheet: Worksheet, row: int, column: int, cell: Cell | Any) -> None:
         target.value = cell.value
 
 
-def _table(sheet: Worksheet, row: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-           total: Sequence[Any] | None = None) -> int:
+def _table(
+    sheet: Worksheet,
+    row: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    total: Sequence[Any] | None = None,
+) -> int:
     """Headers at ``row``, then the rows (and a bold total); returns the next free row."""
     from openpyxl.styles import Font
 
@@ -85,8 +90,15 @@ def _finish(sheet: Worksheet, widths: Sequence[float], header_row: int = 2) -> N
 
 
 def _fee_row(line: FeeLine) -> list[Cell]:
-    return [Cell(line.label), Cell(line.billed, "money"), Cell(line.collected, "money"), Cell(line.rate, "rate"),
-            Cell(line.cleared, "money"), Cell(line.prepaid, "money"), Cell(line.arrears, "money")]
+    return [
+        Cell(line.label),
+        Cell(line.billed, "money"),
+        Cell(line.collected, "money"),
+        Cell(line.rate, "rate"),
+        Cell(line.cleared, "money"),
+        Cell(line.prepaid, "money"),
+        Cell(line.arrears, "money"),
+    ]
 
 
 def _bar_chart(title: str, y_title: str, rate: bool = False) -> Any:
@@ -109,8 +121,14 @@ def _bar_chart(title: str, y_title: str, rate: bool = False) -> Any:
     return chart
 
 
-def write_overview(sheet: Worksheet, estate: str, now: MonthFigures, previous: MonthFigures,
-                   last_year: MonthFigures, trend: Sequence[TrendPoint]) -> None:
+def write_overview(
+    sheet: Worksheet,
+    estate: str,
+    now: MonthFigures,
+    previous: MonthFigures,
+    last_year: MonthFigures,
+    trend: Sequence[TrendPoint],
+) -> None:
     from openpyxl.chart import LineChart, Reference
 
     _title(sheet, f"{estate}{now.month.chinese}月度报表", 4)
@@ -143,8 +161,12 @@ def write_overview(sheet: Worksheet, estate: str, now: MonthFigures, previous: M
         add("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints)
     add("归档（件）", "count", lambda f: f.archive.filed_total)
     add("月末借出未还（件）", "count", lambda f: f.archive.out_at_end)
-    headers = ("指标", f"本月（{now.month.chinese}）", f"上月（{previous.month.chinese}）",
-               f"去年同月（{last_year.month.chinese}）")
+    headers = (
+        "指标",
+        f"本月（{now.month.chinese}）",
+        f"上月（{previous.month.chinese}）",
+        f"去年同月（{last_year.month.chinese}）",
+    )
     row = _table(sheet, 2, headers, rows)
     if now.empty:
         sheet.cell(row, 1, NO_DATA)
@@ -153,9 +175,12 @@ def write_overview(sheet: Worksheet, estate: str, now: MonthFigures, previous: M
     sheet.cell(row, 1, "近 12 个月收缴情况（每月账单在当月月末的收缴）")
     row += 1
     trend_header = row
-    row = _table(sheet, row, ("月份", "应收（元）", "实收（元）", "当期收缴率"),
-                 [[str(p.month), Cell(p.billed, "money"), Cell(p.collected, "money"), Cell(p.rate, "rate")]
-                  for p in trend])
+    row = _table(
+        sheet,
+        row,
+        ("月份", "应收（元）", "实收（元）", "当期收缴率"),
+        [[str(p.month), Cell(p.billed, "money"), Cell(p.collected, "money"), Cell(p.rate, "rate")] for p in trend],
+    )
     chart = LineChart()
     chart.title = "近 12 个月当期收缴率"
     chart.y_axis.title = "收缴率"
@@ -190,13 +215,25 @@ def write_fees(sheet: Worksheet, estate: str, figures: MonthFigures) -> tuple[in
 
     fees = figures.fees
     _title(sheet, f"{estate}{figures.month.chinese}收费汇总", 7)
-    row = _table(sheet, 2, ("收费项目", *FEE_HEADERS), [_fee_row(line) for line in fees.by_item],
-                 _fee_row(fees.total))
+    row = _table(sheet, 2, ("收费项目", *FEE_HEADERS), [_fee_row(line) for line in fees.by_item], _fee_row(fees.total))
     row += 1
     building_header = row
-    row = _table(sheet, row, ("楼栋", *FEE_HEADERS), [_fee_row(line) for line in fees.by_building],
-                 _fee_row(FeeLine("合计", fees.total.billed, fees.total.collected, fees.total.cleared,
-                                  fees.total.prepaid, fees.total.arrears)))
+    row = _table(
+        sheet,
+        row,
+        ("楼栋", *FEE_HEADERS),
+        [_fee_row(line) for line in fees.by_building],
+        _fee_row(
+            FeeLine(
+                "合计",
+                fees.total.billed,
+                fees.total.collected,
+                fees.total.cleared,
+                fees.total.prepaid,
+                fees.total.arrears,
+            )
+        ),
+    )
     first, last = building_header + 1, row - 2
     chart = _bar_chart("各楼栋当期收缴率", "收缴率", rate=True)
     chart.x_axis.title = "楼栋"
@@ -211,27 +248,52 @@ def write_fees(sheet: Worksheet, estate: str, figures: MonthFigures) -> tuple[in
 def write_arrears(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     _title(sheet, f"{estate}{figures.month.chinese}末欠费明细", 7)
     lines = figures.arrears
-    _table(sheet, 2, ("序号", "房号", "业主", "联系电话", "欠费月数", "最早欠费月份", "欠费金额（元）"),
-           [[index, line.unit, line.owner, line.phone, line.months, line.oldest, Cell(line.amount_fen, "money")]
-            for index, line in enumerate(lines, start=1)],
-           ["合计", f"{len(lines)} 户", "", "", "", "", Cell(sum(line.amount_fen for line in lines), "money")])
+    _table(
+        sheet,
+        2,
+        ("序号", "房号", "业主", "联系电话", "欠费月数", "最早欠费月份", "欠费金额（元）"),
+        [
+            [index, line.unit, line.owner, line.phone, line.months, line.oldest, Cell(line.amount_fen, "money")]
+            for index, line in enumerate(lines, start=1)
+        ],
+        ["合计", f"{len(lines)} 户", "", "", "", "", Cell(sum(line.amount_fen for line in lines), "money")],
+    )
     _finish(sheet, (8, 14, 12, 16, 10, 14, 16))
 
 
 def write_receipts(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     r = figures.receipts
     _title(sheet, f"{estate}{figures.month.chinese}收据情况", 7)
-    row = _table(sheet, 2, ("项目", "张数（次数）", "金额（元）"), [
-        ["本月开具（含其后作废的）", r.issued, Cell(r.issued_fen, "money")],
-        ["其中仍有效", r.valid, Cell(r.valid_fen, "money")],
-        ["本月作废", len(r.voided), Cell(r.voided_fen, "money")],
-        ["本月补打", r.reprint_count, ""],
-    ])
+    row = _table(
+        sheet,
+        2,
+        ("项目", "张数（次数）", "金额（元）"),
+        [
+            ["本月开具（含其后作废的）", r.issued, Cell(r.issued_fen, "money")],
+            ["其中仍有效", r.valid, Cell(r.valid_fen, "money")],
+            ["本月作废", len(r.voided), Cell(r.voided_fen, "money")],
+            ["本月补打", r.reprint_count, ""],
+        ],
+    )
     row += 1
     sheet.cell(row, 1, "本月作废的收据")
-    row = _table(sheet, row + 1, ("收据编号", "开具日期", "房号", "金额（元）", "作废原因", "作废人", "作废日期"),
-                 [[v.number, v.issued_on.isoformat(), v.unit, Cell(v.amount_fen, "money"), v.reason, v.voided_by,
-                   v.voided_on.isoformat()] for v in r.voided])
+    row = _table(
+        sheet,
+        row + 1,
+        ("收据编号", "开具日期", "房号", "金额（元）", "作废原因", "作废人", "作废日期"),
+        [
+            [
+                v.number,
+                v.issued_on.isoformat(),
+                v.unit,
+                Cell(v.amount_fen, "money"),
+                v.reason,
+                v.voided_by,
+                v.voided_on.isoformat(),
+            ]
+            for v in r.voided
+        ],
+    )
     row += 1
     sheet.cell(row, 1, "本月补打的收据")
     _table(sheet, row + 1, ("收据编号", "补打次数"), [[number, count] for number, count in r.reprints])
@@ -241,21 +303,40 @@ def write_receipts(sheet: Worksheet, estate: str, figures: MonthFigures) -> None
 def write_renovations(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     v = figures.renovations
     _title(sheet, f"{estate}{figures.month.chinese}装修情况", 7)
-    row = _table(sheet, 2, ("项目", "户数", "金额（元）"), [
-        ["本月新登记", len(v.new), ""],
-        ["月末在装修", v.in_progress, ""],
-        ["本月验收合格", v.inspected_pass, ""],
-        ["本月验收不合格", v.inspected_fail, ""],
-        ["本月收取押金", "", Cell(v.deposit_received_fen, "money")],
-        ["本月退还押金", v.refunded_count, Cell(v.refunded_fen, "money")],
-        ["本月扣除押金", "", Cell(v.deducted_fen, "money")],
-        ["月末押金结存", "", Cell(v.deposit_held_fen, "money")],
-    ])
+    row = _table(
+        sheet,
+        2,
+        ("项目", "户数", "金额（元）"),
+        [
+            ["本月新登记", len(v.new), ""],
+            ["月末在装修", v.in_progress, ""],
+            ["本月验收合格", v.inspected_pass, ""],
+            ["本月验收不合格", v.inspected_fail, ""],
+            ["本月收取押金", "", Cell(v.deposit_received_fen, "money")],
+            ["本月退还押金", v.refunded_count, Cell(v.refunded_fen, "money")],
+            ["本月扣除押金", "", Cell(v.deducted_fen, "money")],
+            ["月末押金结存", "", Cell(v.deposit_held_fen, "money")],
+        ],
+    )
     row += 1
     sheet.cell(row, 1, "本月新登记的装修")
-    _table(sheet, row + 1, ("登记编号", "房号", "业主", "施工单位", "登记日期", "月末状态", "押金（元）"),
-           [[n.number, n.unit, n.owner, n.contractor, n.registered_on.isoformat(), n.status,
-             Cell(n.deposit_fen, "money")] for n in v.new])
+    _table(
+        sheet,
+        row + 1,
+        ("登记编号", "房号", "业主", "施工单位", "登记日期", "月末状态", "押金（元）"),
+        [
+            [
+                n.number,
+                n.unit,
+                n.owner,
+                n.contractor,
+                n.registered_on.isoformat(),
+                n.status,
+                Cell(n.deposit_fen, "money"),
+            ]
+            for n in v.new
+        ],
+    )
     _finish(sheet, (18, 12, 14, 24, 12, 12, 14))
 
 
@@ -283,18 +364,44 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
     first, last = 3, 2 + len(rows)
     row += 1
     metrics_header = row
-    row = _table(sheet, row, ("指标", "数值"), [
-        ["本月办结（件）", w.closed], ["其中按时办结（件）", w.closed_on_time],
-        ["按时办结率", Cell(_ratio(w.closed_on_time, w.closed), "rate")],
-        ["本月回访（件）", w.visited], ["满意", w.satisfied], ["基本满意", w.fairly_satisfied],
-        ["不满意", w.dissatisfied], ["满意率（满意 + 基本满意）", Cell(satisfaction(w), "rate")],
-        ["重复投诉（件）", w.repeat_complaints], ["月末未办结（件）", w.open_at_end],
-        ["其中超时（件）", w.overdue_at_end],
-    ])
+    row = _table(
+        sheet,
+        row,
+        ("指标", "数值"),
+        [
+            ["本月办结（件）", w.closed],
+            ["其中按时办结（件）", w.closed_on_time],
+            ["按时办结率", Cell(_ratio(w.closed_on_time, w.closed), "rate")],
+            ["本月回访（件）", w.visited],
+            ["满意", w.satisfied],
+            ["基本满意", w.fairly_satisfied],
+            ["不满意", w.dissatisfied],
+            ["满意率（满意 + 基本满意）", Cell(satisfaction(w), "rate")],
+            ["重复投诉（件）", w.repeat_complaints],
+            ["月末未办结（件）", w.open_at_end],
+            ["其中超时（件）", w.overdue_at_end],
+        ],
+    )
     row += 1
-    _table(sheet, row, ("类型", "类别", "受理", "办结", "按时办结", "按时办结率", "回访", "满意率", "重复投诉"),
-           [[c.type, c.category, c.opened, c.closed, c.closed_on_time, Cell(c.on_time_rate, "rate"), c.visited,
-             Cell(c.satisfaction_rate, "rate"), c.repeat_complaints] for c in figures.workorder_categories])
+    _table(
+        sheet,
+        row,
+        ("类型", "类别", "受理", "办结", "按时办结", "按时办结率", "回访", "满意率", "重复投诉"),
+        [
+            [
+                c.type,
+                c.category,
+                c.opened,
+                c.closed,
+                c.closed_on_time,
+                Cell(c.on_time_rate, "rate"),
+                c.visited,
+                Cell(c.satisfaction_rate, "rate"),
+                c.repeat_complaints,
+            ]
+            for c in figures.workorder_categories
+        ],
+    )
     chart = _bar_chart("本月工单按类别", "件数")
     chart.x_axis.title = "类别"
     chart.grouping = "clustered"
@@ -308,11 +415,25 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
 def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     a = figures.archive
     _title(sheet, f"{estate}{figures.month.chinese}档案情况", 2)
-    row = _table(sheet, 2, ("档案类别", "本月归档（件）"), [[category, count] for category, count in a.filed.items()],
-                 ["合计", a.filed_total])
+    row = _table(
+        sheet,
+        2,
+        ("档案类别", "本月归档（件）"),
+        [[category, count] for category, count in a.filed.items()],
+        ["合计", a.filed_total],
+    )
     row += 1
-    _table(sheet, row, ("借阅", "件数"), [["本月借出", a.lent], ["本月归还", a.returned],
-                                          ["月末借出未还", a.out_at_end], ["其中逾期", a.overdue_at_end]])
+    _table(
+        sheet,
+        row,
+        ("借阅", "件数"),
+        [
+            ["本月借出", a.lent],
+            ["本月归还", a.returned],
+            ["月末借出未还", a.out_at_end],
+            ["其中逾期", a.overdue_at_end],
+        ],
+    )
     _finish(sheet, (20, 16))
 
 
@@ -327,12 +448,20 @@ def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated:
     if figures.empty:
         sheet.cell(row, 1, NO_DATA)
         row += 1
-    sheet.cell(row, 1, f"本表由 recordkit 根据台账于 {generated} 生成；数字可与收费台账（recordkit fees register）核对。")
+    sheet.cell(
+        row, 1, f"本表由 recordkit 根据台账于 {generated} 生成；数字可与收费台账（recordkit fees register）核对。"
+    )
     _finish(sheet, (20, 90))
 
 
-def build_workbook(estate: str, now: MonthFigures, previous: MonthFigures, last_year: MonthFigures,
-                   trend: Sequence[TrendPoint], generated: str) -> Workbook:
+def build_workbook(
+    estate: str,
+    now: MonthFigures,
+    previous: MonthFigures,
+    last_year: MonthFigures,
+    trend: Sequence[TrendPoint],
+    generated: str,
+) -> Workbook:
     from openpyxl import Workbook
 
     workbook = Workbook()

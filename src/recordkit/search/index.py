@@ -15,9 +15,9 @@ import os
 import shutil
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,10 @@ def _schema() -> Any:
         archive_no=fields.ID(unique=True, stored=True),
         iid=fields.ID(),
         bucket=fields.KEYWORD(),
-        unit=fields.ID(), category=fields.ID(), date=fields.ID(), owner=fields.KEYWORD(),
+        unit=fields.ID(),
+        category=fields.ID(),
+        date=fields.ID(),
+        owner=fields.KEYWORD(),
         data=fields.STORED(),
     )
 
@@ -120,16 +123,31 @@ def _schema() -> Any:
 def _write_item(writer: Any, doc: IndexDoc, iid: int) -> None:
     """The item (small: read for every candidate and by the nightly run) and its text (read to check)."""
     canonical = sorted(token for token in doc.tokens if ":" in token)
-    fields: dict[str, Any] = {"kind": "item", "archive_no": doc.archive_no, "iid": str(iid),
-                              "data": {"i": iid, "s": doc.signature, "t": doc.state, **doc.shown}}
-    for name, value in (("unit", doc.unit), ("category", doc.category), ("date", doc.date),
-                        ("owner", " ".join(doc.owners))):
+    fields: dict[str, Any] = {
+        "kind": "item",
+        "archive_no": doc.archive_no,
+        "iid": str(iid),
+        "data": {"i": iid, "s": doc.signature, "t": doc.state, **doc.shown},
+    }
+    for name, value in (
+        ("unit", doc.unit),
+        ("category", doc.category),
+        ("date", doc.date),
+        ("owner", " ".join(doc.owners)),
+    ):
         if value:
             fields[name] = value
     writer.add_document(**fields)
-    writer.add_document(kind="text", iid=f"t{iid}", data={
-        "z": zlib.compress(doc.text.encode("utf-8"), 1), "f": zlib.compress(doc.folded.encode("utf-8"), 1),
-        "b": doc.body_start, "c": canonical})
+    writer.add_document(
+        kind="text",
+        iid=f"t{iid}",
+        data={
+            "z": zlib.compress(doc.text.encode("utf-8"), 1),
+            "f": zlib.compress(doc.folded.encode("utf-8"), 1),
+            "b": doc.body_start,
+            "c": canonical,
+        },
+    )
 
 
 class _Postings:
@@ -195,7 +213,9 @@ class SearchIndex:
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise _corrupt(folder, err) from None
         if stored != SCHEMA_VERSION:
-            raise IntegrityError(f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+            raise IntegrityError(
+                f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}"
+            )
 
     def _open(self) -> Any:
         from whoosh import index
@@ -237,8 +257,10 @@ class SearchIndex:
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
-            raise ConflictError(f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
-                                "仍未结束：请稍后再运行 recordkit index") from None
+            raise ConflictError(
+                f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
+                "仍未结束：请稍后再运行 recordkit index"
+            ) from None
         try:
             yield
         finally:
@@ -258,8 +280,13 @@ class SearchIndex:
         finally:
             ix.close()
 
-    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = (), compact: bool = False,
-               current: Mapping[str, int] | None = None) -> int:
+    def update(
+        self,
+        docs: Iterable[IndexDoc],
+        delete: Iterable[str] = (),
+        compact: bool = False,
+        current: Mapping[str, int] | None = None,
+    ) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one commit (call under ``lock``).
 
         Whoosh writes new segment files and then renames its table of contents: a crash at any
@@ -305,8 +332,9 @@ class SearchIndex:
                     _write_buckets(writer, postings, UPDATE_DOCUMENTS)
                     if dead:
                         writer.add_document(kind="dead", data={"d": array("I", dead).tobytes()})
-                writer.update_document(kind="meta", archive_no=META_KEY,
-                                       data={"next": next_iid, "generations": generations})
+                writer.update_document(
+                    kind="meta", archive_no=META_KEY, data={"next": next_iid, "generations": generations}
+                )
         except BaseException:
             writer.cancel()
             ix.close()
@@ -344,8 +372,9 @@ class SearchIndex:
                 raise
             writer.commit()
             ix.close()
-            (new / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION, "built": stamp}),
-                                            encoding="utf-8")
+            (new / VERSION_FILE).write_text(
+                json.dumps({"schema_version": SCHEMA_VERSION, "built": stamp}), encoding="utf-8"
+            )
             _fsync_tree(new)
             self._switch(new)
         except BaseException:
@@ -510,8 +539,14 @@ class IndexSearcher:
         if docnum is None:
             raise LookupError(f"text of item {iid} missing")
         text = self._searcher.stored_fields(docnum)["data"]
-        return Candidate(iid, zlib.decompress(text["z"]).decode("utf-8"), zlib.decompress(text["f"]).decode("utf-8"),
-                         text["b"], frozenset(text["c"]), self)
+        return Candidate(
+            iid,
+            zlib.decompress(text["z"]).decode("utf-8"),
+            zlib.decompress(text["f"]).decode("utf-8"),
+            text["b"],
+            frozenset(text["c"]),
+            self,
+        )
 
     def shown(self, iid: int) -> tuple[str, Mapping[str, Any]]:
         """档号 and what results show of an item (title, path, …)."""

@@ -18,7 +18,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recordkit.core.errors import UsageError
@@ -38,9 +37,9 @@ from recordkit.search.text import (
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem
     from recordkit.archive.extract import ItemText
-    from recordkit.search.index import Candidate, Filters, IndexDoc, IndexSearcher, SearchIndex
-    from recordkit.ledger.db import Ledger
     from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+    from recordkit.search.index import Candidate, Filters, IndexDoc, IndexSearcher, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +88,20 @@ class Query:
 
 
 _QUERY_PARTS = re.compile(r'(?P<neg>-)?(?:(?P<key>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))')
-_PERIOD = re.compile(r"(?P<y>[12][0-9]{3})(?:\s*[-./年]\s*(?P<m>[0-9]{1,2})(?:\s*[-./月]\s*(?P<d>[0-9]{1,2})\s*[日号]?"
-                     r"|\s*月)?)?(?:\s*年)?")
-_FILTER_KEYS = {"unit": "unit", "房号": "unit", "category": "category", "类别": "category", "owner": "owner",
-                "业主": "owner", "date": "date", "日期": "date"}
+_PERIOD = re.compile(
+    r"(?P<y>[12][0-9]{3})(?:\s*[-./年]\s*(?P<m>[0-9]{1,2})(?:\s*[-./月]\s*(?P<d>[0-9]{1,2})\s*[日号]?"
+    r"|\s*月)?)?(?:\s*年)?"
+)
+_FILTER_KEYS = {
+    "unit": "unit",
+    "房号": "unit",
+    "category": "category",
+    "类别": "category",
+    "owner": "owner",
+    "业主": "owner",
+    "date": "date",
+    "日期": "date",
+}
 
 
 def make_term(text: str) -> Term:
@@ -198,10 +207,19 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]  # [start, end) of the matched words inside ``snippet``
 
     def to_dict(self) -> dict[str, Any]:
-        return {"archive_no": self.archive_no, "title": self.title, "category": self.category, "unit": self.unit,
-                "date": self.date, "path": self.path, "source_name": self.source_name, "owner": self.owner,
-                "score": round(self.score, 4), "snippet": self.snippet,
-                "highlights": [list(span) for span in self.highlights]}
+        return {
+            "archive_no": self.archive_no,
+            "title": self.title,
+            "category": self.category,
+            "unit": self.unit,
+            "date": self.date,
+            "path": self.path,
+            "source_name": self.source_name,
+            "owner": self.owner,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+        }
 
 
 @dataclass(frozen=True)
@@ -220,8 +238,10 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
         building, entrance, room = (re.escape(part) for part in value.split("-"))
-        return re.compile(rf"(?<![0-9a-z])0?{building}\s*(?:#楼|号楼|栋|幢|座|#|楼|[-_/])\s*[-_/]?\s*0?{entrance}"
-                          rf"\s*(?:单元|[-_/])\s*[-_/]?\s*0?{room}(?:室|号)?(?![0-9a-z])")
+        return re.compile(
+            rf"(?<![0-9a-z])0?{building}\s*(?:#楼|号楼|栋|幢|座|#|楼|[-_/])\s*[-_/]?\s*0?{entrance}"
+            rf"\s*(?:单元|[-_/])\s*[-_/]?\s*0?{room}(?:室|号)?(?![0-9a-z])"
+        )
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(rf"(?<![0-9]){year}\s*[-./年]\s*0?{int(month)}\s*[-./月]\s*0?{int(day)}(?:日|号)?(?![0-9])")
@@ -249,10 +269,12 @@ def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240)
         return text
     anchor = body_start + min(found)
     start = max(body_start, anchor - reach)
-    return text[:body_start] + text[start:anchor + reach]
+    return text[:body_start] + text[start : anchor + reach]
 
 
-def snippet(text: str, body_start: int, terms: Sequence[Term], show_private: bool = False) -> tuple[str, list[tuple[int, int]]]:
+def snippet(
+    text: str, body_start: int, terms: Sequence[Term], show_private: bool = False
+) -> tuple[str, list[tuple[int, int]]]:
     """A short piece of ``text`` (as written) around the first match — in the document's own text when it
     matches there, else in its metadata — with the matched spans; ID and phone numbers masked unless asked."""
     shown = text if show_private else mask_in_text(text)
@@ -267,7 +289,7 @@ def snippet(text: str, body_start: int, terms: Sequence[Term], show_private: boo
     line_end = shown.find("\n", anchor)
     finish = min(len(shown) if line_end < 0 or anchor >= body_start else line_end, anchor + _SNIPPET_AFTER)
     prefix = "…" if begin > floor else ""
-    suffix = "…" if finish < len(shown) and shown[finish:finish + 1] != "\n" else ""
+    suffix = "…" if finish < len(shown) and shown[finish : finish + 1] != "\n" else ""
     piece = shown[begin:finish].replace("\n", " ")
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -288,13 +310,18 @@ def _filters(query: Query, rules: Any) -> Filters:
     category = query.category
     if category and rules is not None and (found := rules.category(category)) is not None:
         category = found.name
-    return Filters(unit=query.unit, category=category, owner=fold(query.owner).replace(" ", "") if query.owner else None,
-                   date_from=query.date_from.isoformat() if query.date_from else None,
-                   date_to=query.date_to.isoformat() if query.date_to else None)
+    return Filters(
+        unit=query.unit,
+        category=category,
+        owner=fold(query.owner).replace(" ", "") if query.owner else None,
+        date_from=query.date_from.isoformat() if query.date_from else None,
+        date_to=query.date_to.isoformat() if query.date_to else None,
+    )
 
 
-def _apply_flags(query: Query, category: str | None, unit: str | None, owner: str | None,
-                 date_from: str | None, date_to: str | None) -> Query:
+def _apply_flags(
+    query: Query, category: str | None, unit: str | None, owner: str | None, date_from: str | None, date_to: str | None
+) -> Query:
     changes: dict[str, Any] = {}
     if unit:
         changes["unit"] = parse_query(f'unit:"{unit}"').unit
@@ -311,9 +338,18 @@ def _apply_flags(query: Query, category: str | None, unit: str | None, owner: st
     return replace(query, **changes)
 
 
-def search(workspace: Workspace, text: str, *, category: str | None = None, unit: str | None = None,
-           owner: str | None = None, date_from: str | None = None, date_to: str | None = None,
-           limit: int = DEFAULT_LIMIT, show_private: bool = False) -> SearchResult:
+def search(
+    workspace: Workspace,
+    text: str,
+    *,
+    category: str | None = None,
+    unit: str | None = None,
+    owner: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    show_private: bool = False,
+) -> SearchResult:
     """The archive items whose text or metadata contain the query, best first, at most ``limit``.
 
     Raises ``UsageError`` for a query it cannot read, ``NotFoundError`` when the index was never
@@ -326,7 +362,9 @@ def search(workspace: Workspace, text: str, *, category: str | None = None, unit
         raise UsageError("--limit 至少为 1")
     query = _apply_flags(parse_query(text), category, unit, owner, date_from, date_to)
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
-    if not query.groups and not any((filters.unit, filters.category, filters.owner, filters.date_from, filters.date_to)):
+    if not query.groups and not any(
+        (filters.unit, filters.category, filters.owner, filters.date_from, filters.date_to)
+    ):
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
     positive = [term for group in query.groups for term in group]
     checked_excluded = [term for term in query.excluded if not term.exact]
@@ -352,8 +390,9 @@ def search(workspace: Workspace, text: str, *, category: str | None = None, unit
     return SearchResult(hits, verified, True)
 
 
-def _tokens_items(searcher: IndexSearcher, tokens: Sequence[str], meta: bool = False,
-                  within: set[int] | None = None) -> set[int]:
+def _tokens_items(
+    searcher: IndexSearcher, tokens: Sequence[str], meta: bool = False, within: set[int] | None = None
+) -> set[int]:
     """Items holding every one of ``tokens``, rarest list first."""
     lists = sorted((searcher.postings(token, meta) for token in tokens), key=len)
     found = set(lists[0]) if within is None else lists[0] & within
@@ -399,8 +438,9 @@ def _meta_hits(searcher: IndexSearcher, query: Query, found: set[int]) -> set[in
 
 def _verified(candidate: Candidate, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:
     folded = candidate.folded
-    return (all(any(term.found_in(folded, candidate.canonical) for term in group) for group in groups)
-            and not any(term.found_in(folded, candidate.canonical) for term in excluded))
+    return all(any(term.found_in(folded, candidate.canonical) for term in group) for group in groups) and not any(
+        term.found_in(folded, candidate.canonical) for term in excluded
+    )
 
 
 def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_hit: bool) -> Hit:
@@ -412,9 +452,19 @@ def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_h
     def shown(value: Any) -> str:
         return str(value or "") if show_private else mask_in_text(str(value or ""))
 
-    return Hit(archive_no, shown(stored.get("title")), stored.get("category") or "", stored.get("unit"),
-               stored.get("date"), shown(stored.get("path")), shown(stored.get("source_name")),
-               stored.get("owner") or "", score, text, tuple(spans))
+    return Hit(
+        archive_no,
+        shown(stored.get("title")),
+        stored.get("category") or "",
+        stored.get("unit"),
+        stored.get("date"),
+        shown(stored.get("path")),
+        shown(stored.get("source_name")),
+        stored.get("owner") or "",
+        score,
+        text,
+        tuple(spans),
+    )
 
 
 # -- keeping the index current -----------------------------------------------------------------------------
@@ -437,13 +487,22 @@ class IndexReport:
     def summary(self) -> str:
         what = "重建索引" if self.rebuilt else "索引更新"
         pending = f"，{self.ocr_pending} 件待 OCR" if self.ocr_pending else ""
-        return (f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
-                f"失败 {len(self.failed)} 件{pending}，耗时 {self.seconds:.2f} 秒")
+        return (
+            f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
+            f"失败 {len(self.failed)} 件{pending}，耗时 {self.seconds:.2f} 秒"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged,
-                "failed": [{"archive_no": no, "reason": reason} for no, reason in self.failed],
-                "ocr_pending": self.ocr_pending, "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [{"archive_no": no, "reason": reason} for no, reason in self.failed],
+            "ocr_pending": self.ocr_pending,
+            "seconds": round(self.seconds, 3),
+            "rebuilt": self.rebuilt,
+        }
 
 
 def _index(workspace: Workspace) -> SearchIndex:
@@ -479,20 +538,43 @@ def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...])
         stat_part: list[Any] = [status.st_size, status.st_mtime_ns]
     except OSError:
         stat_part = ["missing"]
-    described = [item.archive_no, item.sha256, item.path, item.title, item.category, item.unit, item.topic,
-                 item.doc_date.isoformat() if item.doc_date else None, item.original_name, list(owners), *stat_part]
+    described = [
+        item.archive_no,
+        item.sha256,
+        item.path,
+        item.title,
+        item.category,
+        item.unit,
+        item.topic,
+        item.doc_date.isoformat() if item.doc_date else None,
+        item.original_name,
+        list(owners),
+        *stat_part,
+    ]
     digest = hashlib.blake2b(json.dumps(described, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
     return _Planned(item, digest, stat_part != ["missing"])
 
 
-def make_doc(item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, signature: str,
-             present: bool = True) -> IndexDoc:
+def make_doc(
+    item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, signature: str, present: bool = True
+) -> IndexDoc:
     """What the index holds of one item: its metadata always, its text when there is one."""
     from recordkit.search.index import IndexDoc
 
     date = item.doc_date.isoformat() if item.doc_date else ""
-    meta = join_fields([item.archive_no, item.title, item.category, item.unit, " ".join(owners), date,
-                        item.original_name, item.path, item.topic])
+    meta = join_fields(
+        [
+            item.archive_no,
+            item.title,
+            item.category,
+            item.unit,
+            " ".join(owners),
+            date,
+            item.original_name,
+            item.path,
+            item.topic,
+        ]
+    )
     body = join_fields([text.text]) if text is not None and text.text.strip() else ""
     stored = meta + "\n" + body if body else meta
     folded_meta = fold(meta)
@@ -504,16 +586,35 @@ def make_doc(item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, 
         state = "pending"
     else:
         state = "ok"
-    shown = {"title": item.title, "category": item.category, "unit": item.unit, "date": date or None,
-             "path": item.path, "source_name": item.original_name, "owner": "、".join(owners)}
-    return IndexDoc(item.archive_no, frozenset(token_set(folded)), frozenset(meta_tokens), stored, folded,
-                    len(meta) + 1 if body else len(stored), signature, state, unit=item.unit or "",
-                    category=item.category, date=date, owners=tuple(fold(name).replace(" ", "") for name in owners),
-                    shown=shown)
+    shown = {
+        "title": item.title,
+        "category": item.category,
+        "unit": item.unit,
+        "date": date or None,
+        "path": item.path,
+        "source_name": item.original_name,
+        "owner": "、".join(owners),
+    }
+    return IndexDoc(
+        item.archive_no,
+        frozenset(token_set(folded)),
+        frozenset(meta_tokens),
+        stored,
+        folded,
+        len(meta) + 1 if body else len(stored),
+        signature,
+        state,
+        unit=item.unit or "",
+        category=item.category,
+        date=date,
+        owners=tuple(fold(name).replace(" ", "") for name in owners),
+        shown=shown,
+    )
 
 
-def _texts(workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool,
-           progress: Callable[[int, int | None], None] | None) -> dict[str, ItemText]:
+def _texts(
+    workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool, progress: Callable[[int, int | None], None] | None
+) -> dict[str, ItemText]:
     """The text of each item: stored when current, else extracted now (OCR only with ``ocr``)."""
     from recordkit.archive import extract
 
@@ -531,9 +632,16 @@ def _texts(workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool,
     return texts
 
 
-def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False, ocr: bool = True,
-                 items: Sequence[ArchiveItem] | None = None, lock_timeout: float = LOCK_TIMEOUT,
-                 progress: Callable[[int, int | None], None] | None = None) -> IndexReport:
+def update_index(
+    workspace: Workspace,
+    ledger: Ledger,
+    *,
+    rebuild: bool = False,
+    ocr: bool = True,
+    items: Sequence[ArchiveItem] | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> IndexReport:
     """Bring the index up to date with the archive catalogue: index new and changed items, drop removed ones.
 
     An unchanged item costs a stat of its file.  With ``items`` only those are (re)indexed (the
@@ -577,7 +685,9 @@ def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False,
                 text = texts.get(plan.item.archive_no)
                 doc = make_doc(plan.item, owners.get(plan.item.unit or "", ()), text, plan.signature, plan.present)
                 if not plan.present:
-                    report.failed.append((plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify"))
+                    report.failed.append(
+                        (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
+                    )
                 elif text is not None and text.error:
                     report.failed.append((plan.item.archive_no, text.error))
                 if doc.state == "pending":
@@ -587,8 +697,9 @@ def update_index(workspace: Workspace, ledger: Ledger, *, rebuild: bool = False,
         if rebuild:
             index.rebuild(docs())
         elif todo or removed:
-            index.update(docs(), removed, compact=items is None,
-                         current={number: found[2] for number, found in existing.items()})
+            index.update(
+                docs(), removed, compact=items is None, current={number: found[2] for number, found in existing.items()}
+            )
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report
@@ -631,12 +742,20 @@ class IndexCheck:
         return not (self.missing or self.stale or self.orphaned)
 
     def rows(self) -> list[tuple[str, str]]:
-        return ([(no, "缺失") for no in self.missing] + [(no, "过期") for no in self.stale]
-                + [(no, "多余") for no in self.orphaned])
+        return (
+            [(no, "缺失") for no in self.missing]
+            + [(no, "过期") for no in self.stale]
+            + [(no, "多余") for no in self.orphaned]
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"missing": self.missing, "stale": self.stale, "orphaned": self.orphaned, "checked": self.checked,
-                "ok": self.ok}
+        return {
+            "missing": self.missing,
+            "stale": self.stale,
+            "orphaned": self.orphaned,
+            "checked": self.checked,
+            "ok": self.ok,
+        }
 
 
 def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:

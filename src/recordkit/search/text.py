@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\ufe58\ufe63\uff0d"})
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
 _SPACES = re.compile(r"[^\S\n]+")
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
@@ -29,7 +29,8 @@ _HAS_DASH = re.compile("[" + "".join(chr(c) for c in _DASHES) + "]")
 # Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15 (one token: d:2025-03-15).
 _DATES = re.compile(
     r"(?<![0-9])(?P<y>[12][0-9]{3})\s*(?:年\s*(?P<m1>[0-9]{1,2})\s*月\s*(?P<d1>[0-9]{1,2})\s*[日号]?"
-    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})\s*(?P=sep)\s*(?P<d2>[0-9]{1,2}))(?![0-9])")
+    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})\s*(?P=sep)\s*(?P<d2>[0-9]{1,2}))(?![0-9])"
+)
 # 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole.
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
@@ -101,7 +102,7 @@ def document_tokens(folded: str) -> Counter[str]:
         run = match.group()
         if match.lastgroup == "cjk":
             counts.update(run)
-            counts.update(run[i:i + 2] for i in range(len(run) - 1))
+            counts.update(run[i : i + 2] for i in range(len(run) - 1))
         else:
             counts[run] += 1
     counts.update(canonical_tokens(folded))
@@ -113,7 +114,7 @@ def token_set(folded: str) -> set[str]:
     tokens: set[str] = set()
     for run in _CJK_RUNS.findall(folded):
         tokens.update(run)
-        tokens.update([run[i:i + 2] for i in range(len(run) - 1)])
+        tokens.update([run[i : i + 2] for i in range(len(run) - 1)])
     tokens.update(_WORD_RUNS.findall(folded))
     tokens.update(canonical_tokens(folded))
     return tokens
@@ -145,7 +146,7 @@ def term_tokens(folded: str) -> list[str]:
     for match in _RUNS.finditer(folded):
         run = match.group()
         if match.lastgroup == "cjk":
-            tokens += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+            tokens += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
         else:
             tokens.append(run)
     return list(dict.fromkeys(tokens))

@@ -60,8 +60,23 @@ def _logbook_columns() -> list[Any]:
 
 
 #: The logbook's headers in order, as the README documents them (and a blank sheet would carry).
-LOGBOOK_HEADERS = ("类型", "房号", "地点", "类别", "内容", "报修人", "电话", "报修时间", "派工", "派工时间", "完成时间",
-                   "处理结果", "回访时间", "满意度", "回访意见")
+LOGBOOK_HEADERS = (
+    "类型",
+    "房号",
+    "地点",
+    "类别",
+    "内容",
+    "报修人",
+    "电话",
+    "报修时间",
+    "派工",
+    "派工时间",
+    "完成时间",
+    "处理结果",
+    "回访时间",
+    "满意度",
+    "回访意见",
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,9 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) -> tuple[LogbookRow | None, list[CellProblem]]:
+def _read_row(
+    table: Any, number: int, cells: dict[str, Any], now: dt.datetime
+) -> tuple[LogbookRow | None, list[CellProblem]]:
     problems: list[CellProblem] = []
 
     def bad(key: str, reason: str) -> None:
@@ -117,8 +134,12 @@ def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) 
     kind = _text(cells.get("type"))
     category = _text(cells.get("category"))
     description = _text(cells.get("description"))
-    for key, value, what in (("type", kind, "类型"), ("category", category, "类别"), ("description", description, "内容"),
-                             ("opened_at", cells.get("opened_at"), "报修时间")):
+    for key, value, what in (
+        ("type", kind, "类型"),
+        ("category", category, "类别"),
+        ("description", description, "内容"),
+        ("opened_at", cells.get("opened_at"), "报修时间"),
+    ):
         if value is None:
             bad(key, f"{what}不能为空")
     if cells.get("unit") is None and cells.get("place") is None:
@@ -130,23 +151,42 @@ def _read_row(table: Any, number: int, cells: dict[str, Any], now: dt.datetime) 
     unit = pick("unit", lambda text: str(parse_unit_code(text)))
     phone = pick("phone", validate_phone)
     satisfaction = pick("satisfaction", parse_satisfaction)
-    times = {key: when(key, what) for key, what in (("opened_at", "报修时间"), ("assigned_at", "派工时间"),
-                                                    ("closed_at", "完成时间"), ("visited_at", "回访时间"))}
+    times = {
+        key: when(key, what)
+        for key, what in (
+            ("opened_at", "报修时间"),
+            ("assigned_at", "派工时间"),
+            ("closed_at", "完成时间"),
+            ("visited_at", "回访时间"),
+        )
+    }
     if problems:
         return None, problems
     record = WorkOrderRecord(
-        type=parse_type(kind or ""), category=parse_category(category or ""), description=description or "",
-        opened_at=times["opened_at"], unit=unit, place=_text(cells.get("place")),  # type: ignore[arg-type]
-        reported_by=_text(cells.get("reported_by")), phone=phone, assignee=_text(cells.get("assignee")),
-        assigned_at=times["assigned_at"], closed_at=times["closed_at"], result=_text(cells.get("result")),
-        visited_at=times["visited_at"], satisfaction=satisfaction, visit_notes=_text(cells.get("visit_notes")))
+        type=parse_type(kind or ""),
+        category=parse_category(category or ""),
+        description=description or "",
+        opened_at=times["opened_at"],
+        unit=unit,
+        place=_text(cells.get("place")),  # type: ignore[arg-type]
+        reported_by=_text(cells.get("reported_by")),
+        phone=phone,
+        assignee=_text(cells.get("assignee")),
+        assigned_at=times["assigned_at"],
+        closed_at=times["closed_at"],
+        result=_text(cells.get("result")),
+        visited_at=times["visited_at"],
+        satisfaction=satisfaction,
+        visit_notes=_text(cells.get("visit_notes")),
+    )
     for key, reason in check_record(record):
         bad(key, reason)
     return (None, problems) if problems else (LogbookRow(number, record), [])
 
 
-def _read_logbook(path: Path, progress: ProgressCallback | None,
-                  now: dt.datetime) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
+def _read_logbook(
+    path: Path, progress: ProgressCallback | None, now: dt.datetime
+) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
     from recordkit.core.sheets import read_table
 
     table = read_table(path, _logbook_columns(), progress)
@@ -170,8 +210,9 @@ def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem])
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
 
 
-def read_logbook(path: Path, progress: ProgressCallback | None = None,
-                 now: dt.datetime | None = None) -> list[LogbookRow]:
+def read_logbook(
+    path: Path, progress: ProgressCallback | None = None, now: dt.datetime | None = None
+) -> list[LogbookRow]:
     """Read and check the whole logbook without the ledger; ``ValidationError`` lists every bad
     cell by row and column."""
     rows, _, problems = _read_logbook(path, progress, now or now_minute())
@@ -188,9 +229,14 @@ def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
 
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)
-    known = {(r.type, r.category, r.unit, r.place, r.opened_at, r.description): r.number for r in conn.execute(
-        sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description)
-        .where(w.c.opened_at >= first, w.c.opened_at <= last))}
+    known = {
+        (r.type, r.category, r.unit, r.place, r.opened_at, r.description): r.number
+        for r in conn.execute(
+            sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description).where(
+                w.c.opened_at >= first, w.c.opened_at <= last
+            )
+        )
+    }
     found = {}
     for row in rows:
         r = row.record
@@ -200,8 +246,14 @@ def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
     return found
 
 
-def import_logbook(ledger: Ledger, settings: WorkOrderSettings, operator: str, path: Path,
-                   progress: ProgressCallback | None = None, now: dt.datetime | None = None) -> ImportSummary:
+def import_logbook(
+    ledger: Ledger,
+    settings: WorkOrderSettings,
+    operator: str,
+    path: Path,
+    progress: ProgressCallback | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
     """Import the office's existing work-order logbook (``workorder import``), all or nothing.
 
     Every bad cell is reported with its row number and column (``ValidationError``), together
@@ -214,8 +266,11 @@ def import_logbook(ledger: Ledger, settings: WorkOrderSettings, operator: str, p
         known = known_units(conn, [row.record.unit for row in rows if row.record.unit])
         for row in rows:
             if row.record.unit is not None and row.record.unit not in known:
-                problems.append(table.problem(
-                    row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"))
+                problems.append(
+                    table.problem(
+                        row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"
+                    )
+                )
         if rows:
             for row_number, number in sorted(_duplicates(conn, rows).items()):
                 problems.append(CellProblem(row_number, "", "", f"与已登记的工单 {number} 相同（这一行已经导入过）"))
@@ -223,5 +278,6 @@ def import_logbook(ledger: Ledger, settings: WorkOrderSettings, operator: str, p
         records = [row.record for row in rows]
         numbers = add_many(conn, settings, operator, records, action="workorder.import")
         repeats = count_repeats(conn, numbers)
-    return ImportSummary(numbers, sum(1 for r in records if r.type == "报修"),
-                         sum(1 for r in records if r.type == "投诉"), repeats)
+    return ImportSummary(
+        numbers, sum(1 for r in records if r.type == "报修"), sum(1 for r in records if r.type == "投诉"), repeats
+    )

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.ledger import journal
+from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_phone, validate_phone
-from recordkit.core.dates import Month
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -39,7 +39,9 @@ FINISHED_STATUSES = ("closed", "visited")
 LATE_RESPONSE = "派工超时"
 LATE_CLOSE = "完成超时"
 
-_WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})分?(?::\d{1,2}(?:\.\d+)?)?)?$")
+_WHEN = re.compile(
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})分?(?::\d{1,2}(?:\.\d+)?)?)?$"
+)
 _NUMBER = re.compile(r"^([A-Z]*)(\d{4})-(\d{1,9})$")
 
 
@@ -126,8 +128,10 @@ def check_settings(settings: WorkOrderSettings) -> None:
         if limit.response_hours <= 0 or limit.close_hours <= 0:
             raise ConfigError(f"{where}（{limit.category}）：response_hours 和 close_hours 都应为正整数（小时）")
         if limit.response_hours > limit.close_hours:
-            raise ConfigError(f"{where}（{limit.category}）：派工时限 {limit.response_hours} 小时长于完成时限 "
-                              f"{limit.close_hours} 小时")
+            raise ConfigError(
+                f"{where}（{limit.category}）：派工时限 {limit.response_hours} 小时长于完成时限 "
+                f"{limit.close_hours} 小时"
+            )
     if settings.repeat_days < 1:
         raise ConfigError(f"recordkit.toml 的 [workorders] repeat_days 应至少为 1 天，现在是 {settings.repeat_days}")
 
@@ -162,8 +166,9 @@ class Earlier:
     opened_at: dt.datetime
 
 
-def find_repeat(earlier: Iterable[Earlier], unit: str | None, category: str, opened_at: dt.datetime,
-                window_days: int) -> str | None:
+def find_repeat(
+    earlier: Iterable[Earlier], unit: str | None, category: str, opened_at: dt.datetime, window_days: int
+) -> str | None:
     """The number of the latest earlier complaint about the same unit and category opened within
     ``window_days`` before ``opened_at``, or None.  Public-area complaints (no unit) never repeat."""
     if unit is None:
@@ -241,26 +246,57 @@ class WorkOrder:
 
     def to_dict(self, as_of: dt.datetime, show_private: bool = False) -> dict[str, Any]:
         return {
-            "number": self.number, "type": self.type, "category": self.category, "unit": self.unit,
-            "place": self.place, "description": self.description, "reported_by": self.reported_by,
+            "number": self.number,
+            "type": self.type,
+            "category": self.category,
+            "unit": self.unit,
+            "place": self.place,
+            "description": self.description,
+            "reported_by": self.reported_by,
             "phone": (self.phone if show_private else mask_phone(self.phone)) if self.phone else None,
-            "status": self.status_label, "opened_at": format_when(self.opened_at), "opened_by": self.opened_by,
-            "respond_by": format_when(self.respond_by), "close_by": format_when(self.close_by),
-            "assignee": self.assignee, "assigned_at": format_when(self.assigned_at) or None,
-            "closed_at": format_when(self.closed_at) or None, "result": self.result,
-            "closed_late": self.closed_late, "overdue": overdue_reasons(self, as_of),
-            "visited_at": format_when(self.visited_at) or None, "satisfaction": self.satisfaction,
-            "visit_notes": self.visit_notes, "repeat": self.is_repeat, "repeat_of": self.repeat_of,
+            "status": self.status_label,
+            "opened_at": format_when(self.opened_at),
+            "opened_by": self.opened_by,
+            "respond_by": format_when(self.respond_by),
+            "close_by": format_when(self.close_by),
+            "assignee": self.assignee,
+            "assigned_at": format_when(self.assigned_at) or None,
+            "closed_at": format_when(self.closed_at) or None,
+            "result": self.result,
+            "closed_late": self.closed_late,
+            "overdue": overdue_reasons(self, as_of),
+            "visited_at": format_when(self.visited_at) or None,
+            "satisfaction": self.satisfaction,
+            "visit_notes": self.visit_notes,
+            "repeat": self.is_repeat,
+            "repeat_of": self.repeat_of,
         }
 
 
 def _order(row: Any) -> WorkOrder:
     return WorkOrder(
-        number=row.number, type=row.type, category=row.category, unit=row.unit, place=row.place,
-        description=row.description, reported_by=row.reported_by, phone=row.phone, status=row.status,
-        opened_at=row.opened_at, opened_by=row.opened_by, respond_by=row.respond_by, close_by=row.close_by,
-        repeat_of=row.repeat_of, assignee=row.assignee, assigned_at=row.assigned_at, closed_at=row.closed_at,
-        result=row.result, visited_at=row.visited_at, satisfaction=row.satisfaction, visit_notes=row.visit_notes)
+        number=row.number,
+        type=row.type,
+        category=row.category,
+        unit=row.unit,
+        place=row.place,
+        description=row.description,
+        reported_by=row.reported_by,
+        phone=row.phone,
+        status=row.status,
+        opened_at=row.opened_at,
+        opened_by=row.opened_by,
+        respond_by=row.respond_by,
+        close_by=row.close_by,
+        repeat_of=row.repeat_of,
+        assignee=row.assignee,
+        assigned_at=row.assigned_at,
+        closed_at=row.closed_at,
+        result=row.result,
+        visited_at=row.visited_at,
+        satisfaction=row.satisfaction,
+        visit_notes=row.visit_notes,
+    )
 
 
 @dataclass(frozen=True)
@@ -307,9 +343,11 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
         problems.append(("description", "内容不能为空"))
     if record.unit is None and not record.place:
         problems.append(("unit", "房号和地点都没有填写：公共区域请写地点，例如 3栋大堂"))
-    steps = (("assigned_at", record.assigned_at, "派工时间", "报修时间", record.opened_at),
-             ("closed_at", record.closed_at, "完成时间", "派工时间", record.assigned_at),
-             ("visited_at", record.visited_at, "回访时间", "完成时间", record.closed_at))
+    steps = (
+        ("assigned_at", record.assigned_at, "派工时间", "报修时间", record.opened_at),
+        ("closed_at", record.closed_at, "完成时间", "派工时间", record.assigned_at),
+        ("visited_at", record.visited_at, "回访时间", "完成时间", record.closed_at),
+    )
     for key, when, name, before_name, before in steps:
         if when is None:
             continue
@@ -342,12 +380,19 @@ def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
     wanted = sorted(set(codes))
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
-        found.update(conn.execute(sa.select(units.c.code).where(units.c.code.in_(wanted[start:start + 500]))).scalars())
+        found.update(
+            conn.execute(sa.select(units.c.code).where(units.c.code.in_(wanted[start : start + 500]))).scalars()
+        )
     return found
 
 
-def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, records: Sequence[WorkOrderRecord],
-             action: str = "workorder.add") -> list[str]:
+def add_many(
+    conn: Connection,
+    settings: WorkOrderSettings,
+    operator: str,
+    records: Sequence[WorkOrderRecord],
+    action: str = "workorder.add",
+) -> list[str]:
     """Insert whole work orders in the caller's ledger write; returns their numbers, in input order.
 
     Numbers follow the reports' time order within each year, continuing that year's
@@ -374,19 +419,30 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
             raise ValidationError(f"第 {position} 张工单有误：{problems[0][1]}")
     order = sorted(range(len(records)), key=lambda i: records[i].opened_at)
     years = sorted({record.opened_at.year for record in records})
-    next_seq = {year: int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(work_orders.c.seq), 0))
-                                       .where(work_orders.c.year == year)).scalar_one()) + 1 for year in years}
+    next_seq = {
+        year: int(
+            conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(work_orders.c.seq), 0)).where(work_orders.c.year == year)
+            ).scalar_one()
+        )
+        + 1
+        for year in years
+    }
     window = dt.timedelta(days=settings.repeat_days)
     complaints = [records[i] for i in order if records[i].type == "投诉" and records[i].unit is not None]
     earlier: dict[tuple[str, str], list[Earlier]] = {}
     if complaints:
-        for row in conn.execute(sa.select(work_orders.c.number, work_orders.c.unit, work_orders.c.category,
-                                          work_orders.c.opened_at).where(
-                work_orders.c.type == "投诉", work_orders.c.unit.is_not(None),
+        for row in conn.execute(
+            sa.select(work_orders.c.number, work_orders.c.unit, work_orders.c.category, work_orders.c.opened_at).where(
+                work_orders.c.type == "投诉",
+                work_orders.c.unit.is_not(None),
                 work_orders.c.opened_at >= complaints[0].opened_at - window,
-                work_orders.c.opened_at <= complaints[-1].opened_at)):
+                work_orders.c.opened_at <= complaints[-1].opened_at,
+            )
+        ):
             earlier.setdefault((row.unit, row.category), []).append(
-                Earlier(row.number, row.unit, row.category, row.opened_at))
+                Earlier(row.number, row.unit, row.category, row.opened_at)
+            )
     numbers: list[str] = [""] * len(records)
     rows: list[dict[str, Any]] = []
     changes: list[journal.Change] = []
@@ -401,36 +457,63 @@ def add_many(conn: Connection, settings: WorkOrderSettings, operator: str, recor
         repeat_of = None
         if record.type == "投诉" and record.unit is not None:
             key = (record.unit, record.category)
-            repeat_of = find_repeat(earlier.get(key, ()), record.unit, record.category, record.opened_at,
-                                    settings.repeat_days)
+            repeat_of = find_repeat(
+                earlier.get(key, ()), record.unit, record.category, record.opened_at, settings.repeat_days
+            )
             earlier.setdefault(key, []).append(Earlier(number, record.unit, record.category, record.opened_at))
         row = {
-            "number": number, "year": year, "seq": seq, "type": record.type, "category": record.category,
-            "unit": record.unit, "place": record.place or None, "description": record.description.strip(),
-            "reported_by": record.reported_by or None, "phone": record.phone or None, "status": record.status,
-            "opened_at": record.opened_at, "opened_by": operator, "respond_by": respond_by, "close_by": close_by,
-            "repeat_of": repeat_of, "assignee": record.assignee or None, "assigned_at": record.assigned_at,
-            "closed_at": record.closed_at, "result": record.result or None,
-            "closed_by": operator if record.closed_at is not None else None, "visited_at": record.visited_at,
-            "satisfaction": record.satisfaction, "visit_notes": record.visit_notes or None,
+            "number": number,
+            "year": year,
+            "seq": seq,
+            "type": record.type,
+            "category": record.category,
+            "unit": record.unit,
+            "place": record.place or None,
+            "description": record.description.strip(),
+            "reported_by": record.reported_by or None,
+            "phone": record.phone or None,
+            "status": record.status,
+            "opened_at": record.opened_at,
+            "opened_by": operator,
+            "respond_by": respond_by,
+            "close_by": close_by,
+            "repeat_of": repeat_of,
+            "assignee": record.assignee or None,
+            "assigned_at": record.assigned_at,
+            "closed_at": record.closed_at,
+            "result": record.result or None,
+            "closed_by": operator if record.closed_at is not None else None,
+            "visited_at": record.visited_at,
+            "satisfaction": record.satisfaction,
+            "visit_notes": record.visit_notes or None,
             "visited_by": operator if record.visited_at is not None else None,
         }
         rows.append(row)
-        after = {key: (format_when(value) if isinstance(value, dt.datetime) else value)
-                 for key, value in row.items() if key not in ("year", "seq", "number") and value is not None}
+        after = {
+            key: (format_when(value) if isinstance(value, dt.datetime) else value)
+            for key, value in row.items()
+            if key not in ("year", "seq", "number") and value is not None
+        }
         if record.phone:
             after["phone"] = mask_phone(record.phone)
         changes.append(journal.Change(action, "workorder", number, None, after))
     if complaints:
-        changes += _mark_later_repeats(conn, settings, earlier, set(numbers), complaints[0].opened_at,
-                                       complaints[-1].opened_at + window)
+        changes += _mark_later_repeats(
+            conn, settings, earlier, set(numbers), complaints[0].opened_at, complaints[-1].opened_at + window
+        )
     bulk_insert(conn, work_orders, rows)
     journal.record(conn, operator, changes)
     return numbers
 
 
-def _mark_later_repeats(conn: Connection, settings: WorkOrderSettings, earlier: dict[tuple[str, str], list[Earlier]],
-                        new: set[str], after: dt.datetime, until: dt.datetime) -> list[journal.Change]:
+def _mark_later_repeats(
+    conn: Connection,
+    settings: WorkOrderSettings,
+    earlier: dict[tuple[str, str], list[Earlier]],
+    new: set[str],
+    after: dt.datetime,
+    until: dt.datetime,
+) -> list[journal.Change]:
     """Complaints already in the ledger that a backdated new one now comes before (a logbook
     imported after the office started): marked as repeats of it, and journalled."""
     import sqlalchemy as sa
@@ -438,15 +521,25 @@ def _mark_later_repeats(conn: Connection, settings: WorkOrderSettings, earlier: 
     from recordkit.ledger.schema import work_orders as w
 
     changes = []
-    for row in conn.execute(sa.select(w.c.id, w.c.number, w.c.unit, w.c.category, w.c.opened_at).where(
-            w.c.type == "投诉", w.c.unit.is_not(None), w.c.repeat_of.is_(None), w.c.opened_at > after,
-            w.c.opened_at <= until).order_by(w.c.opened_at)).all():
-        found = find_repeat(earlier.get((row.unit, row.category), ()), row.unit, row.category, row.opened_at,
-                            settings.repeat_days)
+    for row in conn.execute(
+        sa.select(w.c.id, w.c.number, w.c.unit, w.c.category, w.c.opened_at)
+        .where(
+            w.c.type == "投诉",
+            w.c.unit.is_not(None),
+            w.c.repeat_of.is_(None),
+            w.c.opened_at > after,
+            w.c.opened_at <= until,
+        )
+        .order_by(w.c.opened_at)
+    ).all():
+        found = find_repeat(
+            earlier.get((row.unit, row.category), ()), row.unit, row.category, row.opened_at, settings.repeat_days
+        )
         if found in new:
             conn.execute(sa.update(w).where(w.c.id == row.id).values(repeat_of=found))
-            changes.append(journal.Change("workorder.repeat", "workorder", row.number, {"repeat_of": None},
-                                          {"repeat_of": found}))
+            changes.append(
+                journal.Change("workorder.repeat", "workorder", row.number, {"repeat_of": None}, {"repeat_of": found})
+            )
     return changes
 
 
@@ -458,8 +551,13 @@ def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
 
     total = 0
     for start in range(0, len(numbers), 500):
-        total += int(conn.execute(sa.select(sa.func.count()).where(
-            w.c.number.in_(numbers[start:start + 500]), w.c.repeat_of.is_not(None))).scalar_one())
+        total += int(
+            conn.execute(
+                sa.select(sa.func.count()).where(
+                    w.c.number.in_(numbers[start : start + 500]), w.c.repeat_of.is_not(None)
+                )
+            ).scalar_one()
+        )
     return total
 
 
@@ -499,12 +597,14 @@ def _record_from_request(request: OrderRequest, now: dt.datetime) -> WorkOrderRe
         raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
     phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
     opened_at = _not_future(parse_when(request.at, "报修时间") if request.at else now, now, "报修时间")
-    return WorkOrderRecord(kind, category, description, opened_at, unit, place,
-                           (request.reported_by or "").strip() or None, phone)
+    return WorkOrderRecord(
+        kind, category, description, opened_at, unit, place, (request.reported_by or "").strip() or None, phone
+    )
 
 
-def add(ledger: Ledger, settings: WorkOrderSettings, operator: str, request: OrderRequest,
-        now: dt.datetime | None = None) -> WorkOrder:
+def add(
+    ledger: Ledger, settings: WorkOrderSettings, operator: str, request: OrderRequest, now: dt.datetime | None = None
+) -> WorkOrder:
     """Open a work order (``workorder add``) and return it with its new number.
 
     ``ValidationError`` for a bad type, category, phone, time (or one in the future) or an
@@ -514,8 +614,9 @@ def add(ledger: Ledger, settings: WorkOrderSettings, operator: str, request: Ord
     record = _record_from_request(request, now or now_minute())
     with ledger.write() as conn:
         if record.unit is not None and not known_units(conn, [record.unit]):
-            raise NotFoundError(f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，"
-                                "公共区域请用 --place")
+            raise NotFoundError(
+                f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，公共区域请用 --place"
+            )
         number = add_many(conn, settings, operator, [record])[0]
         return _order(_find_row(conn, number))
 
@@ -538,8 +639,9 @@ def get_order(ledger: Ledger, number: str) -> WorkOrder:
         return _order(_find_row(conn, number))
 
 
-def _step_time(at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime,
-               after_what: str) -> dt.datetime:
+def _step_time(
+    at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str
+) -> dt.datetime:
     when = _not_future(parse_when(at, what) if at else now, now, what)
     if when < after:
         raise ValidationError(f"{what} {format_when(when)} 早于{after_what} {format_when(after)}：请检查 --at")
@@ -564,8 +666,14 @@ def _update(conn: Connection, operator: str, row: Any, action: str, values: dict
     return _order(_find_row(conn, row.number))
 
 
-def assign(ledger: Ledger, operator: str, number: str, to: str, at: str | dt.datetime | None = None,
-           now: dt.datetime | None = None) -> WorkOrder:
+def assign(
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    to: str,
+    at: str | dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
     """Dispatch an order to a worker (``workorder assign``); an order still being handled may be
     passed to someone else (the new dispatch time counts).
 
@@ -581,12 +689,19 @@ def assign(ledger: Ledger, operator: str, number: str, to: str, at: str | dt.dat
         if row.status in FINISHED_STATUSES:
             raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能再派工")
         when = _step_time(at, now, "派工时间", row.opened_at, "报修时间")
-        return _update(conn, operator, row, "workorder.assign",
-                       {"status": "assigned", "assignee": to, "assigned_at": when})
+        return _update(
+            conn, operator, row, "workorder.assign", {"status": "assigned", "assignee": to, "assigned_at": when}
+        )
 
 
-def close(ledger: Ledger, operator: str, number: str, result: str, at: str | dt.datetime | None = None,
-          now: dt.datetime | None = None) -> WorkOrder:
+def close(
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    result: str,
+    at: str | dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
     """Finish a dispatched order with its result (``workorder close``).
 
     Completion implies dispatch: ``ConflictError`` for an order not yet dispatched (assign
@@ -602,15 +717,29 @@ def close(ledger: Ledger, operator: str, number: str, result: str, at: str | dt.
         if row.status in FINISHED_STATUSES:
             raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能重复完工")
         if row.status == "open":
-            raise ConflictError(f"工单 {row.number} 尚未派工，不能完工：请先运行 "
-                                f"recordkit workorder assign {row.number} --to 维修工姓名")
+            raise ConflictError(
+                f"工单 {row.number} 尚未派工，不能完工：请先运行 "
+                f"recordkit workorder assign {row.number} --to 维修工姓名"
+            )
         when = _step_time(at, now, "完成时间", row.assigned_at, "派工时间")
-        return _update(conn, operator, row, "workorder.close",
-                       {"status": "closed", "closed_at": when, "result": result, "closed_by": operator})
+        return _update(
+            conn,
+            operator,
+            row,
+            "workorder.close",
+            {"status": "closed", "closed_at": when, "result": result, "closed_by": operator},
+        )
 
 
-def visit(ledger: Ledger, operator: str, number: str, satisfaction: str, notes: str = "",
-          at: str | dt.datetime | None = None, now: dt.datetime | None = None) -> WorkOrder:
+def visit(
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    satisfaction: str,
+    notes: str = "",
+    at: str | dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
     """Record the follow-up visit and the owner's satisfaction (``workorder visit``), once.
 
     ``ConflictError`` for an order not yet finished or already visited; ``ValidationError``
@@ -621,14 +750,27 @@ def visit(ledger: Ledger, operator: str, number: str, satisfaction: str, notes: 
     with ledger.write() as conn:
         row = _find_row(conn, number)
         if row.status == "visited":
-            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.visited_at)} 回访（{row.satisfaction}），"
-                                "不能重复回访")
+            raise ConflictError(
+                f"工单 {row.number} 已于 {format_when(row.visited_at)} 回访（{row.satisfaction}），不能重复回访"
+            )
         if row.status != "closed":
-            raise ConflictError(f"工单 {row.number} 尚未完成（现为{STATUS_LABELS[row.status]}），不能回访：完成后再回访")
+            raise ConflictError(
+                f"工单 {row.number} 尚未完成（现为{STATUS_LABELS[row.status]}），不能回访：完成后再回访"
+            )
         when = _step_time(at, now, "回访时间", row.closed_at, "完成时间")
-        return _update(conn, operator, row, "workorder.visit",
-                       {"status": "visited", "visited_at": when, "satisfaction": satisfaction,
-                        "visit_notes": (notes or "").strip() or None, "visited_by": operator})
+        return _update(
+            conn,
+            operator,
+            row,
+            "workorder.visit",
+            {
+                "status": "visited",
+                "visited_at": when,
+                "satisfaction": satisfaction,
+                "visit_notes": (notes or "").strip() or None,
+                "visited_by": operator,
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -643,7 +785,9 @@ class OrderFilter:
     month: Month | None = None
 
 
-def list_orders(ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.datetime | None = None) -> list[WorkOrder]:
+def list_orders(
+    ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.datetime | None = None
+) -> list[WorkOrder]:
     """Work orders in number order, narrowed by ``wanted``; ``overdue`` keeps unfinished orders
     past a limit at ``as_of`` (default now).  ``ValidationError`` for a bad type or category."""
     import sqlalchemy as sa
@@ -664,8 +808,12 @@ def list_orders(ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.d
         start, end = month_bounds(wanted.month)
         query = query.where(work_orders.c.opened_at >= start, work_orders.c.opened_at < end)
     if wanted.overdue:
-        query = query.where(sa.or_(work_orders.c.close_by < as_of,
-                                   sa.and_(work_orders.c.status == "open", work_orders.c.respond_by < as_of)))
+        query = query.where(
+            sa.or_(
+                work_orders.c.close_by < as_of,
+                sa.and_(work_orders.c.status == "open", work_orders.c.respond_by < as_of),
+            )
+        )
     with ledger.read() as conn:
         orders = [_order(row) for row in conn.execute(query)]
     if wanted.overdue:
@@ -737,7 +885,9 @@ class WorkOrderMonth:
         return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
 
 
-def month_figures(conn: Connection, month: Month, settings: WorkOrderSettings | Settings | None = None) -> WorkOrderMonth:
+def month_figures(
+    conn: Connection, month: Month, settings: WorkOrderSettings | Settings | None = None
+) -> WorkOrderMonth:
     """The month's figures (see ``WorkOrderMonth`` for each definition), from a few grouped queries.
 
     ``settings`` is accepted for the report's sake; the limits that count are the ones stored
@@ -749,27 +899,51 @@ def month_figures(conn: Connection, month: Month, settings: WorkOrderSettings | 
     from recordkit.ledger.schema import work_orders as w
 
     start, end = month_bounds(month)
-    opened = {(row.type, row.category): int(row.n) for row in conn.execute(
-        sa.select(w.c.type, w.c.category, sa.func.count().label("n"))
-        .where(w.c.opened_at >= start, w.c.opened_at < end).group_by(w.c.type, w.c.category))}
-    closed_row = conn.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((w.c.closed_at <= w.c.close_by, 1), else_=0)), 0))
-        .where(w.c.closed_at >= start, w.c.closed_at < end)).one()
-    visits = {row.satisfaction: int(row.n) for row in conn.execute(
-        sa.select(w.c.satisfaction, sa.func.count().label("n"))
-        .where(w.c.visited_at >= start, w.c.visited_at < end).group_by(w.c.satisfaction))}
-    repeats = conn.execute(sa.select(sa.func.count()).where(
-        w.c.opened_at >= start, w.c.opened_at < end, w.c.type == "投诉", w.c.repeat_of.is_not(None))).scalar_one()
+    opened = {
+        (row.type, row.category): int(row.n)
+        for row in conn.execute(
+            sa.select(w.c.type, w.c.category, sa.func.count().label("n"))
+            .where(w.c.opened_at >= start, w.c.opened_at < end)
+            .group_by(w.c.type, w.c.category)
+        )
+    }
+    closed_row = conn.execute(
+        sa.select(
+            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((w.c.closed_at <= w.c.close_by, 1), else_=0)), 0)
+        ).where(w.c.closed_at >= start, w.c.closed_at < end)
+    ).one()
+    visits = {
+        row.satisfaction: int(row.n)
+        for row in conn.execute(
+            sa.select(w.c.satisfaction, sa.func.count().label("n"))
+            .where(w.c.visited_at >= start, w.c.visited_at < end)
+            .group_by(w.c.satisfaction)
+        )
+    }
+    repeats = conn.execute(
+        sa.select(sa.func.count()).where(
+            w.c.opened_at >= start, w.c.opened_at < end, w.c.type == "投诉", w.c.repeat_of.is_not(None)
+        )
+    ).scalar_one()
     unfinished = sa.and_(w.c.opened_at < end, sa.or_(w.c.closed_at.is_(None), w.c.closed_at >= end))
     undispatched = sa.or_(w.c.assigned_at.is_(None), w.c.assigned_at >= end)
     late = sa.or_(w.c.close_by < end, sa.and_(undispatched, w.c.respond_by < end))
-    open_row = conn.execute(sa.select(
-        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)).where(unfinished)).one()
+    open_row = conn.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)).where(unfinished)
+    ).one()
     return WorkOrderMonth(
-        period=str(month), opened=opened, closed=int(closed_row[0]), closed_on_time=int(closed_row[1]),
-        visited=sum(visits.values()), satisfied=visits.get("满意", 0), fairly_satisfied=visits.get("基本满意", 0),
-        dissatisfied=visits.get("不满意", 0), repeat_complaints=int(repeats), open_at_end=int(open_row[0]),
-        overdue_at_end=int(open_row[1]))
+        period=str(month),
+        opened=opened,
+        closed=int(closed_row[0]),
+        closed_on_time=int(closed_row[1]),
+        visited=sum(visits.values()),
+        satisfied=visits.get("满意", 0),
+        fairly_satisfied=visits.get("基本满意", 0),
+        dissatisfied=visits.get("不满意", 0),
+        repeat_complaints=int(repeats),
+        open_at_end=int(open_row[0]),
+        overdue_at_end=int(open_row[1]),
+    )
 
 
 def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
@@ -825,16 +999,22 @@ def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMo
     def count_if(condition: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
-    query = sa.select(
-        w.c.type, w.c.category, count_if(within(w.c.opened_at)).label("opened"),
-        count_if(within(w.c.closed_at)).label("closed"),
-        count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
-        count_if(within(w.c.visited_at)).label("visited"),
-        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
-        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
-        count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "不满意")).label("dissatisfied"),
-        count_if(sa.and_(within(w.c.opened_at), w.c.type == "投诉", w.c.repeat_of.is_not(None))).label("repeats"),
-    ).where(sa.or_(within(w.c.opened_at), within(w.c.closed_at), within(w.c.visited_at))).group_by(w.c.type, w.c.category)
+    query = (
+        sa.select(
+            w.c.type,
+            w.c.category,
+            count_if(within(w.c.opened_at)).label("opened"),
+            count_if(within(w.c.closed_at)).label("closed"),
+            count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
+            count_if(within(w.c.visited_at)).label("visited"),
+            count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
+            count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
+            count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "不满意")).label("dissatisfied"),
+            count_if(sa.and_(within(w.c.opened_at), w.c.type == "投诉", w.c.repeat_of.is_not(None))).label("repeats"),
+        )
+        .where(sa.or_(within(w.c.opened_at), within(w.c.closed_at), within(w.c.visited_at)))
+        .group_by(w.c.type, w.c.category)
+    )
     found = {(row.type, row.category): row for row in conn.execute(query)}
     rows = []
     for kind in TYPES:

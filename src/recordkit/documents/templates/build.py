@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from recordkit.documents.templates.engine import BUILTIN_DIR
 from recordkit.documents.templates.designs import Design, all_designs
+from recordkit.documents.templates.engine import BUILTIN_DIR
 
 
 def draw(design: Design, target: Path) -> Path:

@@ -54,9 +54,16 @@ class CheckReport:
         return not any(f.level == ERROR for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "path": str(self.path), "ok": self.ok,
-                "variables": self.variables, "provided": self.provided, "asks": self.asks,
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "path": str(self.path),
+            "ok": self.ok,
+            "variables": self.variables,
+            "provided": self.provided,
+            "asks": self.asks,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str]:
@@ -102,8 +109,9 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         return report
     report.variables = sorted(template.variables)
     for placement, attribute in template.unsafe_uses():
-        report.findings.append(Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），"
-                                                             "模板里只能使用普通变量"))
+        report.findings.append(
+            Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量")
+        )
     free_text = kind == "通知"  # a notice's other variables come from --set
     for variable in sorted(template.variables - provided - asks):
         close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)
@@ -112,8 +120,11 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         elif free_text:
             report.findings.append(Finding(WARNING, "", f"变量“{variable}”需要在打印时用 --set {variable}=… 填写"))
         else:
-            report.findings.append(Finding(ERROR, "", f"变量“{variable}”recordkit 不提供（{kind}可用的变量："
-                                                      f"{'、'.join(sorted(provided))}）"))
+            report.findings.append(
+                Finding(
+                    ERROR, "", f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(sorted(provided))}）"
+                )
+            )
     unused = sorted(asks - template.variables)
     if unused:
         report.findings.append(Finding(WARNING, "", f"内置模板的这些变量没有用到：{'、'.join(unused)}"))
@@ -128,8 +139,11 @@ def _split_placeholders(path: Path) -> list[Finding]:
     findings: list[Finding] = []
     try:
         with zipfile.ZipFile(path) as package:
-            parts = [(n, package.read(n).decode("utf-8", "replace")) for n in package.namelist()
-                     if n.startswith("word/") and n.endswith(".xml")]
+            parts = [
+                (n, package.read(n).decode("utf-8", "replace"))
+                for n in package.namelist()
+                if n.startswith("word/") and n.endswith(".xml")
+            ]
     except (zipfile.BadZipFile, OSError):
         return findings  # Template.load reports it
     for part, xml in parts:
@@ -140,13 +154,24 @@ def _split_placeholders(path: Path) -> list[Finding]:
             where = str(Placement(part, text[:80]))
             leftover = _WELL_FORMED.sub("", paragraph_text(_patch(raw)))
             if _STRAY.search(leftover):
-                findings.append(Finding(ERROR, where, "占位符不完整或被拆开（例如 { { 中间有空格、用了全角括号｛｝、"
-                                                      "少了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"))
+                findings.append(
+                    Finding(
+                        ERROR,
+                        where,
+                        "占位符不完整或被拆开（例如 { { 中间有空格、用了全角括号｛｝、"
+                        "少了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}",
+                    )
+                )
                 continue
             for placeholder in _WELL_FORMED.findall(text):
                 if placeholder not in raw:
-                    findings.append(Finding(WARNING, where, f"Word 把占位符 {placeholder} 拆成了几段，"
-                                                            "recordkit 已自动合并，可以正常填写"))
+                    findings.append(
+                        Finding(
+                            WARNING,
+                            where,
+                            f"Word 把占位符 {placeholder} 拆成了几段，recordkit 已自动合并，可以正常填写",
+                        )
+                    )
     return findings
 
 
@@ -167,7 +192,9 @@ def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> P
         raise NotFoundError("工作区没有 templates/ 目录")
     target = library.office_dir / f"{name}.docx"
     if target.exists() and not force:
-        raise ConflictError(f"templates/{name}.docx 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force")
+        raise ConflictError(
+            f"templates/{name}.docx 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
+        )
     library.office_dir.mkdir(parents=True, exist_ok=True)
     write_bytes(target, source.read_bytes())
     return target

@@ -66,7 +66,8 @@ def _make_environment() -> jinja2.Environment:
 
     # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
     environment = ImmutableSandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
+    )
     environment.filters["中文日期"] = _chinese_date_filter
     return environment
 
@@ -90,8 +91,9 @@ class Placement:
     paragraph: str
 
     def __str__(self) -> str:
-        where = {"word/document.xml": "正文"}.get(self.part, "页眉页脚" if "header" in self.part
-                                                  or "footer" in self.part else self.part)
+        where = {"word/document.xml": "正文"}.get(
+            self.part, "页眉页脚" if "header" in self.part or "footer" in self.part else self.part
+        )
         return f"{where}段落“{self.paragraph}”"
 
 
@@ -119,7 +121,7 @@ def _unpatch(xml: str) -> str:
     from docxtpl import DocxTemplate
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}"))
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
     # rewrites only those four characters, and walking every run costs more than the render:
     # a part without any of them (after the XML declaration's line end) comes back unchanged,
@@ -160,17 +162,16 @@ class Template:
             with zipfile.ZipFile(self.path) as package:
                 entries = [(info, package.read(info)) for info in package.infolist()]
         except (zipfile.BadZipFile, OSError) as err:
-            raise TemplateError(f"模板“{self.name}”不是有效的 .docx 文件（{err}）。"
-                                "请用 Word/WPS 另存为 .docx 格式") from err
+            raise TemplateError(
+                f"模板“{self.name}”不是有效的 .docx 文件（{err}）。请用 Word/WPS 另存为 .docx 格式"
+            ) from err
         if not any(info.filename == _MAIN_PART for info, _ in entries):
             raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
         shell = io.BytesIO()
         with zipfile.ZipFile(shell, "w", zipfile.ZIP_DEFLATED) as out:
             for info, data in entries:
                 text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
-                if info.filename.startswith("word/") and _JINJA_MARK.search(text):
-                    self._parts.append(_Part(info.filename, _patch(text)))
-                elif info.filename == _MAIN_PART:
+                if info.filename.startswith("word/") and _JINJA_MARK.search(text) or info.filename == _MAIN_PART:
                     self._parts.append(_Part(info.filename, _patch(text)))
                 else:
                     out.writestr(info, data)
@@ -219,8 +220,11 @@ class Template:
         for part, tree in trees:
             for node in tree.find_all(nodes.Filter):
                 argument = node.args[0] if node.name == "attr" and node.args else None
-                if isinstance(argument, nodes.Const) and isinstance(argument.value, str) \
-                        and _UNSAFE_ATTRIBUTE.match(argument.value):
+                if (
+                    isinstance(argument, nodes.Const)
+                    and isinstance(argument.value, str)
+                    and _UNSAFE_ATTRIBUTE.match(argument.value)
+                ):
                     found.append((self._placement(part, node.lineno), argument.value))
         return found
 
@@ -234,8 +238,10 @@ class Template:
         """The clerk's line for what the sandbox refused, naming the paragraph (never Jinja's English)."""
         uses = self.unsafe_uses()
         if not uses:
-            return (f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝："
-                    f"请运行 recordkit templates check {self.name} 查看是哪一段")
+            return (
+                f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝："
+                f"请运行 recordkit templates check {self.name} 查看是哪一段"
+            )
         placement, attribute = uses[0]
         return f"模板“{self.name}”的{placement}访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
 
@@ -243,8 +249,10 @@ class Template:
         """Raise ``TemplateError`` naming every variable the template uses and the context lacks."""
         missing = sorted(self.variables - context.keys())
         if missing:
-            raise TemplateError(f"模板“{self.name}”用到了没有提供的变量：{'、'.join(missing)}。"
-                                "请检查变量名是否写错（recordkit templates check 可列出可用变量）")
+            raise TemplateError(
+                f"模板“{self.name}”用到了没有提供的变量：{'、'.join(missing)}。"
+                "请检查变量名是否写错（recordkit templates check 可列出可用变量）"
+            )
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
         import jinja2
@@ -254,8 +262,10 @@ class Template:
         try:
             return part.template.render(context)
         except jinja2.UndefinedError as err:
-            raise TemplateError(f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
-                                "请检查变量名是否写错，或用 recordkit templates check 查看") from err
+            raise TemplateError(
+                f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
+                "请检查变量名是否写错，或用 recordkit templates check 查看"
+            ) from err
         except SecurityError as err:
             raise TemplateError(self._refusal()) from err
         except jinja2.TemplateError as err:
@@ -289,8 +299,9 @@ class Template:
         if first is None:
             raise TemplateError(f"模板“{self.name}”：没有任何收件人，无法生成合并打印文件")
         head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
-        rendered = {part.name: _unpatch(self._render_part(part, first))
-                    for part in self._parts if part.name != _MAIN_PART}
+        rendered = {
+            part.name: _unpatch(self._render_part(part, first)) for part in self._parts if part.name != _MAIN_PART
+        }
         rendered[_MAIN_PART] = head + _PAGE_BREAK.join(bodies) + tail
         return self._package(rendered)
 
@@ -349,8 +360,14 @@ class TemplateInfo:
     overrides_builtin: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "origin": self.origin, "path": str(self.path),
-                "variables": list(self.variables), "overrides_builtin": self.overrides_builtin}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "origin": self.origin,
+            "path": str(self.path),
+            "variables": list(self.variables),
+            "overrides_builtin": self.overrides_builtin,
+        }
 
 
 class TemplateLibrary:
@@ -415,9 +432,16 @@ class TemplateLibrary:
                 variables = tuple(sorted(self.get(name).variables))
             except ValidationError:
                 variables = ()
-            infos.append(TemplateInfo(name=name, kind=kind_of(name), origin=ORIGIN_OFFICE if office
-                                      else ORIGIN_BUILTIN, path=path, variables=variables,
-                                      overrides_builtin=bool(office and self.builtin_path(name))))
+            infos.append(
+                TemplateInfo(
+                    name=name,
+                    kind=kind_of(name),
+                    origin=ORIGIN_OFFICE if office else ORIGIN_BUILTIN,
+                    path=path,
+                    variables=variables,
+                    overrides_builtin=bool(office and self.builtin_path(name)),
+                )
+            )
         return infos
 
 

@@ -28,8 +28,12 @@ def _residence(document: Document) -> None:
     prepare(document)
     _number(document, "编号", "证明编号")
     title(document, "居住证明")
-    line(document, "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 小区 }}{{ 房号 }}房屋的业主，"
-         "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。", indent=True)
+    line(
+        document,
+        "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 小区 }}{{ 房号 }}房屋的业主，"
+        "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。",
+        indent=True,
+    )
     line(document, "特此证明。", indent=True)
     line(document, "本证明用于{{ 用途 }}，仅证明上述居住情况，复印无效。", indent=True)
     signature(document)
@@ -39,8 +43,12 @@ def _clearance(document: Document) -> None:
     prepare(document)
     _number(document, "编号", "证明编号")
     title(document, "缴费证明")
-    line(document, "兹证明{{ 小区 }}{{ 房号 }}房屋（业主：{{ 业主姓名 }}）已缴清{{ 已缴至 }}及以前的物业服务费等各项费用，"
-         "截至{{ 截止日期 }}无欠费。", indent=True)
+    line(
+        document,
+        "兹证明{{ 小区 }}{{ 房号 }}房屋（业主：{{ 业主姓名 }}）已缴清{{ 已缴至 }}及以前的物业服务费等各项费用，"
+        "截至{{ 截止日期 }}无欠费。",
+        indent=True,
+    )
     line(document, "特此证明。", indent=True)
     line(document, "本证明用于{{ 用途 }}，复印无效。", indent=True)
     signature(document)
@@ -51,13 +59,23 @@ def _exit_pass(document: Document) -> None:
     _number(document, "编号", "出门条编号")
     title(document, "物品放行条（出门条）")
     line(document, "房号：{{ 小区 }}{{ 房号 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}")
-    table(document, ["序号", "物品名称", "数量"],
-          [["{%tr for 件 in 物品 %}", "", ""], ["{{ 件.序号 }}", "{{ 件.名称 }}", "{{ 件.数量 }}"],
-           ["{%tr endfor %}", "", ""]], widths_cm=[2.5, 9.0, 4.5])
+    table(
+        document,
+        ["序号", "物品名称", "数量"],
+        [
+            ["{%tr for 件 in 物品 %}", "", ""],
+            ["{{ 件.序号 }}", "{{ 件.名称 }}", "{{ 件.数量 }}"],
+            ["{%tr endfor %}", "", ""],
+        ],
+        widths_cm=[2.5, 9.0, 4.5],
+    )
     valid = line(document, "有效期至：{{ 有效期至 }}（过期作废，一次有效）")
     valid.paragraph_format.space_before = Pt(6)  # not glued to the table's bottom line
-    line(document, "业主授权：本人系{{ 房号 }}房屋业主{{ 业主姓名 }}，同意上列物品搬离小区，"
-         "并对物品的归属负责。", indent=True)
+    line(
+        document,
+        "业主授权：本人系{{ 房号 }}房屋业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。",
+        indent=True,
+    )
     line(document, "业主签字：__________    联系电话：__________")
     line(document, "经办人：{{ 经办人 }}    门岗查验：__________")
     signature(document)

@@ -67,8 +67,14 @@ def title(document: Document, text: str, size: Pt = Pt(22)) -> Paragraph:
     return paragraph
 
 
-def line(document: Document, text: str = "", indent: bool = False, bold: bool = False,
-         align: WD_ALIGN_PARAGRAPH | None = None, size: Pt | None = None) -> Paragraph:
+def line(
+    document: Document,
+    text: str = "",
+    indent: bool = False,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size: Pt | None = None,
+) -> Paragraph:
     """One paragraph; ``indent`` gives the two-character first-line indent of Chinese prose."""
     paragraph = document.add_paragraph()
     if indent:
@@ -90,8 +96,7 @@ def signature(document: Document, signer: str = "{{ 物业服务中心 }}", date
     line(document, date, align=WD_ALIGN_PARAGRAPH.RIGHT)  # the three lines never split across pages
 
 
-def table(document: Document, headers: list[str], rows: list[list[str]],
-          widths_cm: list[float] | None = None) -> Table:
+def table(document: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float] | None = None) -> Table:
     """A bordered table; rows may hold docxtpl row tags such as ``{%tr for x in 明细 %}``."""
     grid = document.add_table(rows=1 + len(rows), cols=len(headers))
     grid.style = "Table Grid"

@@ -15,8 +15,18 @@ if TYPE_CHECKING:
 
 REMINDER_KIND = "催缴通知书"
 # What `notice remind` fills a 催缴通知书 with (beyond the common office, estate and date).
-REMINDER_VARIABLES = (*NOTICE_VARIABLES, "明细", "合计", "合计大写", "欠费月数", "最早月份", "截止日期",
-                      "缴费期限", "缴费方式", "联系电话")
+REMINDER_VARIABLES = (
+    *NOTICE_VARIABLES,
+    "明细",
+    "合计",
+    "合计大写",
+    "欠费月数",
+    "最早月份",
+    "截止日期",
+    "缴费期限",
+    "缴费方式",
+    "联系电话",
+)
 
 
 def _closing(document: Document) -> None:
@@ -28,9 +38,12 @@ def _water_cut(document: Document) -> None:
     prepare(document)
     title(document, "停水通知")
     line(document, "{{ 称呼 }}：")
-    line(document, "因{{ 停水原因 }}，{{ 小区 }}{{ 停水范围 }}将于{{ 停水时间 }}暂停供水，"
-         "预计{{ 恢复时间 }}恢复供水。请您提前做好储水准备，停水期间请关闭家中水龙头，以免来水时造成损失。",
-         indent=True)
+    line(
+        document,
+        "因{{ 停水原因 }}，{{ 小区 }}{{ 停水范围 }}将于{{ 停水时间 }}暂停供水，"
+        "预计{{ 恢复时间 }}恢复供水。请您提前做好储水准备，停水期间请关闭家中水龙头，以免来水时造成损失。",
+        indent=True,
+    )
     _closing(document)
 
 
@@ -38,9 +51,13 @@ def _power_cut(document: Document) -> None:
     prepare(document)
     title(document, "停电通知")
     line(document, "{{ 称呼 }}：")
-    line(document, "因{{ 停电原因 }}，{{ 小区 }}{{ 停电范围 }}将于{{ 停电时间 }}暂停供电，预计{{ 恢复时间 }}恢复供电。"
-         "停电期间电梯、门禁、二次供水加压设备将暂停运行，请您提前做好准备，关闭家用电器电源，"
-         "来电后再逐一开启；使用电梯的住户请提前安排出行。", indent=True)
+    line(
+        document,
+        "因{{ 停电原因 }}，{{ 小区 }}{{ 停电范围 }}将于{{ 停电时间 }}暂停供电，预计{{ 恢复时间 }}恢复供电。"
+        "停电期间电梯、门禁、二次供水加压设备将暂停运行，请您提前做好准备，关闭家用电器电源，"
+        "来电后再逐一开启；使用电梯的住户请提前安排出行。",
+        indent=True,
+    )
     _closing(document)
 
 
@@ -48,8 +65,12 @@ def _lift_maintenance(document: Document) -> None:
     prepare(document)
     title(document, "电梯维保通知")
     line(document, "{{ 称呼 }}：")
-    line(document, "为保障电梯安全运行，{{ 维保单位 }}将于{{ 维保时间 }}至{{ 结束时间 }}对{{ 小区 }}{{ 电梯位置 }}"
-         "进行定期维护保养。维保期间该电梯暂停使用，请您合理安排出行，老人、小孩请走楼梯时注意安全。", indent=True)
+    line(
+        document,
+        "为保障电梯安全运行，{{ 维保单位 }}将于{{ 维保时间 }}至{{ 结束时间 }}对{{ 小区 }}{{ 电梯位置 }}"
+        "进行定期维护保养。维保期间该电梯暂停使用，请您合理安排出行，老人、小孩请走楼梯时注意安全。",
+        indent=True,
+    )
     line(document, "维保结束后电梯将立即恢复运行。感谢您的理解与配合！", indent=True)
     signature(document)
 
@@ -67,11 +88,18 @@ def _renovation_rectification(document: Document) -> None:
     prepare(document)
     title(document, "装修违规整改通知")
     line(document, "{{ 称呼 }}：")
-    line(document, "经物业服务中心巡查，您位于{{ 小区 }}{{ 房号 }}的房屋在装修过程中存在以下违规行为："
-         "{{ 违规事项 }}。", indent=True)
-    line(document, "上述行为违反了《住宅室内装饰装修管理办法》及您签订的《装饰装修管理协议》的有关规定。"
-         "请您于{{ 整改期限 }}前整改完毕，并通知物业服务中心复查。逾期未整改的，物业服务中心将暂停该户装修人员出入，"
-         "并按协议约定从装修押金中扣除相应费用；造成公共部位或他人财产损失的，由您承担赔偿责任。", indent=True)
+    line(
+        document,
+        "经物业服务中心巡查，您位于{{ 小区 }}{{ 房号 }}的房屋在装修过程中存在以下违规行为：{{ 违规事项 }}。",
+        indent=True,
+    )
+    line(
+        document,
+        "上述行为违反了《住宅室内装饰装修管理办法》及您签订的《装饰装修管理协议》的有关规定。"
+        "请您于{{ 整改期限 }}前整改完毕，并通知物业服务中心复查。逾期未整改的，物业服务中心将暂停该户装修人员出入，"
+        "并按协议约定从装修押金中扣除相应费用；造成公共部位或他人财产损失的，由您承担赔偿责任。",
+        indent=True,
+    )
     line(document, "感谢您的理解与配合！", indent=True)
     signature(document)
     document.add_paragraph()
@@ -82,11 +110,22 @@ def _payment_reminder(document: Document) -> None:
     prepare(document)
     title(document, "催缴通知书")
     line(document, "{{ 称呼 }}：")
-    line(document, "截至{{ 截止日期 }}，您名下{{ 小区 }}{{ 房号 }}房屋尚有{{ 欠费月数 }}个月的费用未缴纳"
-         "（最早自{{ 最早月份 }}起），明细如下：", indent=True)
-    grid = table(document, ["所属月份", "收费项目", "欠费金额（元）"],
-                 [["{%tr for 行 in 明细 %}", "", ""], ["{{ 行.月份 }}", "{{ 行.项目 }}", "{{ 行.金额 }}"],
-                  ["{%tr endfor %}", "", ""]], widths_cm=[4.0, 7.5, 4.5])
+    line(
+        document,
+        "截至{{ 截止日期 }}，您名下{{ 小区 }}{{ 房号 }}房屋尚有{{ 欠费月数 }}个月的费用未缴纳"
+        "（最早自{{ 最早月份 }}起），明细如下：",
+        indent=True,
+    )
+    grid = table(
+        document,
+        ["所属月份", "收费项目", "欠费金额（元）"],
+        [
+            ["{%tr for 行 in 明细 %}", "", ""],
+            ["{{ 行.月份 }}", "{{ 行.项目 }}", "{{ 行.金额 }}"],
+            ["{%tr endfor %}", "", ""],
+        ],
+        widths_cm=[4.0, 7.5, 4.5],
+    )
     total = grid.add_row()
     merged = total.cells[0].merge(total.cells[1])
     merged.text = "合计人民币（大写）：{{ 合计大写 }}"
@@ -95,22 +134,53 @@ def _payment_reminder(document: Document) -> None:
     for row in grid.rows[1:]:
         row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph()
-    line(document, "物业服务费是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。"
-         "缴费方式：{{ 缴费方式 }}。", indent=True)
-    line(document, "逾期仍未缴纳的，物业服务中心将依据《物业服务合同》的约定继续催缴。如您已缴纳，请忽略本通知；"
-         "如对金额有疑问，请致电{{ 联系电话 }}或到物业服务中心核对。", indent=True)
+    line(
+        document,
+        "物业服务费是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
+        indent=True,
+    )
+    line(
+        document,
+        "逾期仍未缴纳的，物业服务中心将依据《物业服务合同》的约定继续催缴。如您已缴纳，请忽略本通知；"
+        "如对金额有疑问，请致电{{ 联系电话 }}或到物业服务中心核对。",
+        indent=True,
+    )
     signature(document)
 
 
 DESIGNS = [
-    Design("停水通知", NOTICE_KIND, _water_cut, variables=NOTICE_VARIABLES,
-           asks=("停水原因", "停水范围", "停水时间", "恢复时间"), ordered=(("停水时间", "恢复时间"),)),
-    Design("停电通知", NOTICE_KIND, _power_cut, variables=NOTICE_VARIABLES,
-           asks=("停电原因", "停电范围", "停电时间", "恢复时间"), ordered=(("停电时间", "恢复时间"),)),
-    Design("电梯维保通知", NOTICE_KIND, _lift_maintenance, variables=NOTICE_VARIABLES,
-           asks=("维保单位", "电梯位置", "维保时间", "结束时间"), ordered=(("维保时间", "结束时间"),)),
+    Design(
+        "停水通知",
+        NOTICE_KIND,
+        _water_cut,
+        variables=NOTICE_VARIABLES,
+        asks=("停水原因", "停水范围", "停水时间", "恢复时间"),
+        ordered=(("停水时间", "恢复时间"),),
+    ),
+    Design(
+        "停电通知",
+        NOTICE_KIND,
+        _power_cut,
+        variables=NOTICE_VARIABLES,
+        asks=("停电原因", "停电范围", "停电时间", "恢复时间"),
+        ordered=(("停电时间", "恢复时间"),),
+    ),
+    Design(
+        "电梯维保通知",
+        NOTICE_KIND,
+        _lift_maintenance,
+        variables=NOTICE_VARIABLES,
+        asks=("维保单位", "电梯位置", "维保时间", "结束时间"),
+        ordered=(("维保时间", "结束时间"),),
+    ),
     Design("温馨提示", NOTICE_KIND, _friendly_reminder, variables=NOTICE_VARIABLES, asks=("提示内容",)),
-    Design("装修违规整改通知", NOTICE_KIND, _renovation_rectification, variables=NOTICE_VARIABLES,
-           asks=("违规事项", "整改期限"), ordered=(("日期", "整改期限"),)),
+    Design(
+        "装修违规整改通知",
+        NOTICE_KIND,
+        _renovation_rectification,
+        variables=NOTICE_VARIABLES,
+        asks=("违规事项", "整改期限"),
+        ordered=(("日期", "整改期限"),),
+    ),
     Design("催缴通知书", REMINDER_KIND, _payment_reminder, variables=REMINDER_VARIABLES),
 ]

@@ -22,8 +22,22 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
 COPIES = ("存根联", "收据联", "记账联")
-RECEIPT_VARIABLES = ("收据编号", "收款日期", "交款人", "房号", "收款方式", "收款人", "明细", "合计", "合计大写",
-                     "作废", "补打", "标记", "作废原因", "版式")
+RECEIPT_VARIABLES = (
+    "收据编号",
+    "收款日期",
+    "交款人",
+    "房号",
+    "收款方式",
+    "收款人",
+    "明细",
+    "合计",
+    "合计大写",
+    "作废",
+    "补打",
+    "标记",
+    "作废原因",
+    "版式",
+)
 _SIZE = Pt(10.5)  # 五号
 _RED = RGBColor(0xC0, 0x00, 0x00)
 
@@ -38,8 +52,14 @@ def _paragraph(document: Document, align: WD_ALIGN_PARAGRAPH | None = None) -> P
     return paragraph
 
 
-def _run(paragraph: Paragraph, text: str, size: Pt = _SIZE, bold: bool = False, font: str = BODY_FONT,
-         color: RGBColor | None = None) -> None:
+def _run(
+    paragraph: Paragraph,
+    text: str,
+    size: Pt = _SIZE,
+    bold: bool = False,
+    font: str = BODY_FONT,
+    color: RGBColor | None = None,
+) -> None:
     run = paragraph.add_run(text)
     set_font(run, font, size, bold=bold or None)
     if color is not None:
@@ -64,8 +84,14 @@ def _cell_text(cell: object, text: str, align: WD_ALIGN_PARAGRAPH | None = None,
 def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, float, float]) -> None:
     title = _paragraph(document, WD_ALIGN_PARAGRAPH.CENTER)
     _run(title, "{{ 物业服务中心 }}  收  据", Pt(15), bold=True, font=TITLE_FONT)
-    _run(title, "{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}", Pt(15), bold=True,
-         font=TITLE_FONT, color=_RED)
+    _run(
+        title,
+        "{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}",
+        Pt(15),
+        bold=True,
+        font=TITLE_FONT,
+        color=_RED,
+    )
     heading = _paragraph(document)
     heading.paragraph_format.tab_stops.add_tab_stop(Cm(sum(widths_cm)), alignment=2)  # right tab
     _run(heading, f"编号：{{{{ 收据编号 }}}}    收款日期：{{{{ 收款日期 }}}}\t第{'一二三'[number]}联　{label}")
@@ -78,8 +104,12 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     for cell, text in zip(table.rows[0].cells, ("收费项目", "所属期间", "金额（元）"), strict=True):
         _cell_text(cell, text, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     _cell_text(table.cell(1, 0), "{%tr for 行 in 明细 %}")
-    for cell, text, align in zip(table.rows[2].cells, ("{{ 行.项目 }}", "{{ 行.期间 }}", "{{ 行.金额 }}"),
-                                 (None, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT), strict=True):
+    for cell, text, align in zip(
+        table.rows[2].cells,
+        ("{{ 行.项目 }}", "{{ 行.期间 }}", "{{ 行.金额 }}"),
+        (None, WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT),
+        strict=True,
+    ):
         _cell_text(cell, text, align)
     _cell_text(table.cell(3, 0), "{%tr endfor %}")
     total = table.add_row()

@@ -33,18 +33,62 @@ KIND = "装修"
 _SMALL = Pt(12)  # 小四, what forms are filled in
 _CARD = Pt(9)  # 小五
 
-REGISTRATION_VARIABLES = ("登记编号", "房号", "业主姓名", "装修单位", "负责人", "负责人电话", "开工日期", "完工日期",
-                          "工期天数", "施工时间", "装修项目", "装修押金", "装修押金大写", "垃圾清运费", "应缴合计",
-                          "应缴合计大写", "经办人")
-AGREEMENT_VARIABLES = ("登记编号", "房号", "业主姓名", "装修单位", "负责人", "负责人电话", "开工日期", "完工日期",
-                       "施工时间", "装修项目", "装修押金", "装修押金大写", "垃圾清运费", "禁止行为")
+REGISTRATION_VARIABLES = (
+    "登记编号",
+    "房号",
+    "业主姓名",
+    "装修单位",
+    "负责人",
+    "负责人电话",
+    "开工日期",
+    "完工日期",
+    "工期天数",
+    "施工时间",
+    "装修项目",
+    "装修押金",
+    "装修押金大写",
+    "垃圾清运费",
+    "应缴合计",
+    "应缴合计大写",
+    "经办人",
+)
+AGREEMENT_VARIABLES = (
+    "登记编号",
+    "房号",
+    "业主姓名",
+    "装修单位",
+    "负责人",
+    "负责人电话",
+    "开工日期",
+    "完工日期",
+    "施工时间",
+    "装修项目",
+    "装修押金",
+    "装修押金大写",
+    "垃圾清运费",
+    "禁止行为",
+)
 PASS_VARIABLES = ("登记编号", "房号", "卡片行", "张数")
-REFUND_VARIABLES = ("登记编号", "房号", "业主姓名", "装修单位", "押金收据编号", "装修押金", "扣除金额", "扣除原因",
-                    "退款金额", "退款金额大写", "验收日期", "验收结论", "经办人")
+REFUND_VARIABLES = (
+    "登记编号",
+    "房号",
+    "业主姓名",
+    "装修单位",
+    "押金收据编号",
+    "装修押金",
+    "扣除金额",
+    "扣除原因",
+    "退款金额",
+    "退款金额大写",
+    "验收日期",
+    "验收结论",
+    "经办人",
+)
 
 
-def _cell(cell: _Cell, text: str, bold: bool = False, align: WD_ALIGN_PARAGRAPH | None = None,
-          size: Pt = _SMALL) -> None:
+def _cell(
+    cell: _Cell, text: str, bold: bool = False, align: WD_ALIGN_PARAGRAPH | None = None, size: Pt = _SMALL
+) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.line_spacing = 1.2
     if align is not None:
@@ -66,13 +110,14 @@ def _number_line(document: Document, text: str) -> None:
     line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, size=_SMALL)
 
 
-def _form(grid: Table, pairs: list[tuple[str, str, str, str]], wide: list[tuple[str, str]],
-          bold_value: str = "") -> None:
+def _form(
+    grid: Table, pairs: list[tuple[str, str, str, str]], wide: list[tuple[str, str]], bold_value: str = ""
+) -> None:
     """Fill a bordered form: rows of two label/value pairs, then rows of one label over a merged value."""
     for row, values in zip(grid.rows, pairs, strict=False):
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             _cell(cell, text, bold=index % 2 == 0, align=WD_ALIGN_PARAGRAPH.CENTER if index % 2 == 0 else None)
-    for row, (label, value) in zip(grid.rows[len(pairs):], wide, strict=True):
+    for row, (label, value) in zip(grid.rows[len(pairs) :], wide, strict=True):
         _cell(row.cells[0], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         merged = row.cells[1].merge(row.cells[2]).merge(row.cells[3])
         _cell(merged, value, bold=label == bold_value)
@@ -100,13 +145,19 @@ def _registration(document: Document) -> None:
     ]
     _form(grid, pairs, wide)
     line(document)
-    line(document, "业主及装修单位承诺：已阅读并遵守《装饰装修管理协议》及本小区装修管理规定，"
-         "按登记的项目、期限和时间施工，如有违反，愿承担相应责任。", indent=True, size=_SMALL)
+    line(
+        document,
+        "业主及装修单位承诺：已阅读并遵守《装饰装修管理协议》及本小区装修管理规定，"
+        "按登记的项目、期限和时间施工，如有违反，愿承担相应责任。",
+        indent=True,
+        size=_SMALL,
+    )
     line(document)
     signatures = document.add_table(rows=3, cols=3)
     no_borders(signatures)
-    for cell, text in zip(signatures.rows[0].cells, ("业主（签字）：", "装修单位负责人（签字）：", "物业服务中心审批意见："),
-                          strict=True):
+    for cell, text in zip(
+        signatures.rows[0].cells, ("业主（签字）：", "装修单位负责人（签字）：", "物业服务中心审批意见："), strict=True
+    ):
         _cell(cell, text, bold=True)
     for cell, text in zip(signatures.rows[1].cells, ("", "", "同意装修（盖章处）"), strict=True):
         _cell(cell, text)
@@ -120,12 +171,18 @@ def _agreement(document: Document) -> None:
     prepare(document)
     title(document, "装饰装修管理协议")
     _number_line(document, "协议编号：{{ 登记编号 }}")
-    for text in ("甲方（物业服务中心）：{{ 物业服务中心 }}",
-                 "乙方（业主）：{{ 业主姓名 }}        房号：{{ 小区 }}{{ 房号 }}",
-                 "丙方（装修单位）：{{ 装修单位 }}        现场负责人：{{ 负责人 }}（电话：{{ 负责人电话 }}）"):
+    for text in (
+        "甲方（物业服务中心）：{{ 物业服务中心 }}",
+        "乙方（业主）：{{ 业主姓名 }}        房号：{{ 小区 }}{{ 房号 }}",
+        "丙方（装修单位）：{{ 装修单位 }}        现场负责人：{{ 负责人 }}（电话：{{ 负责人电话 }}）",
+    ):
         line(document, text)
-    line(document, "为加强{{ 小区 }}的装饰装修管理，保障房屋结构安全和全体业主的共同利益，根据《住宅室内装饰装修管理办法》"
-         "及本小区管理规约，三方经协商一致，订立本协议。", indent=True)
+    line(
+        document,
+        "为加强{{ 小区 }}的装饰装修管理，保障房屋结构安全和全体业主的共同利益，根据《住宅室内装饰装修管理办法》"
+        "及本小区管理规约，三方经协商一致，订立本协议。",
+        indent=True,
+    )
     clauses = [
         "一、装修期限：自{{ 开工日期 }}起至{{ 完工日期 }}止。确需延期的，乙方应在期满前到甲方办理延期手续。",
         "二、施工时间：{{ 施工时间 }}。国家法定节假日不得进行敲、凿、钻等噪声施工。",
@@ -140,16 +197,19 @@ def _agreement(document: Document) -> None:
     line(document, "{%p for 条 in 禁止行为 %}")
     line(document, "{{ loop.index }}. {{ 条 }}", indent=True)
     line(document, "{%p endfor %}")
-    for text in ("六、丙方施工人员须办理临时出入证，凭证出入，离场时交回；装修垃圾须袋装后运至指定地点，不得抛撒、堆放在公共部位。",
-                 "七、乙方对丙方的施工行为负连带责任；甲方有权对装修现场进行检查，发现违规的，有权责令停工整改。",
-                 "八、本协议一式三份，甲、乙、丙三方各执一份，自三方签字（盖章）之日起生效。"):
+    for text in (
+        "六、丙方施工人员须办理临时出入证，凭证出入，离场时交回；装修垃圾须袋装后运至指定地点，不得抛撒、堆放在公共部位。",
+        "七、乙方对丙方的施工行为负连带责任；甲方有权对装修现场进行检查，发现违规的，有权责令停工整改。",
+        "八、本协议一式三份，甲、乙、丙三方各执一份，自三方签字（盖章）之日起生效。",
+    ):
         line(document, text, indent=True)
     line(document)
     signatures = document.add_table(rows=4, cols=3)
     no_borders(signatures)
     column_widths(signatures, (6.4, 4.8, 4.8))  # room for "甲方：" and the office's name on one line
-    for cell, text in zip(signatures.rows[0].cells, ("甲方：{{ 物业服务中心 }}", "乙方（业主）：", "丙方（装修单位）："),
-                          strict=True):
+    for cell, text in zip(
+        signatures.rows[0].cells, ("甲方：{{ 物业服务中心 }}", "乙方（业主）：", "丙方（装修单位）："), strict=True
+    ):
         _cell(cell, text, bold=True)
     for cell, text in zip(signatures.rows[1].cells, ("（盖章处）", "签字：", "负责人签字："), strict=True):
         _cell(cell, text)
@@ -186,8 +246,12 @@ def _photo(cell: _Cell, side: str) -> None:
 
 def _passes(document: Document) -> None:
     prepare(document, margins_cm=1.5)
-    heading = line(document, "{{ 物业服务中心 }}  装修施工人员临时出入证（登记编号 {{ 登记编号 }}，房号 {{ 房号 }}，"
-                   "共 {{ 张数 }} 张）", align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(9))
+    heading = line(
+        document,
+        "{{ 物业服务中心 }}  装修施工人员临时出入证（登记编号 {{ 登记编号 }}，房号 {{ 房号 }}，共 {{ 张数 }} 张）",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=Pt(9),
+    )
     heading.paragraph_format.space_after = Pt(4)
     widths = (6.5, 2.5, 6.5, 2.5)  # card, photo (one-inch), card, photo: two cards across an A4 page
     grid = document.add_table(rows=3, cols=4)
@@ -203,8 +267,12 @@ def _passes(document: Document) -> None:
     for grid_row in grid.rows:
         keep_row_together(grid_row)
     row.height = Cm(6.2)  # four rows of cards, eight passes, to a page
-    line(document, "沿表格线剪开；贴一寸照片后加盖物业服务中心印章（盖章处：照片右下角骑缝）方为有效。",
-         size=Pt(8), align=WD_ALIGN_PARAGRAPH.CENTER)
+    line(
+        document,
+        "沿表格线剪开；贴一寸照片后加盖物业服务中心印章（盖章处：照片右下角骑缝）方为有效。",
+        size=Pt(8),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
 
 
 def _refund(document: Document) -> None:
@@ -231,8 +299,11 @@ def _refund(document: Document) -> None:
     line(document)
     signatures = document.add_table(rows=2, cols=4)
     no_borders(signatures)
-    for cell, text in zip(signatures.rows[0].cells, ("经办人：{{ 经办人 }}", "财务审核：", "领款人（签字）：",
-                                                     "{{ 物业服务中心 }}"), strict=True):
+    for cell, text in zip(
+        signatures.rows[0].cells,
+        ("经办人：{{ 经办人 }}", "财务审核：", "领款人（签字）：", "{{ 物业服务中心 }}"),
+        strict=True,
+    ):
         _cell(cell, text, bold=True)
     for cell, text in zip(signatures.rows[1].cells, ("", "", "    年    月    日", "（盖章处）"), strict=True):
         _cell(cell, text)

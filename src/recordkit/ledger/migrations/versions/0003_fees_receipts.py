@@ -4,6 +4,7 @@ allocations and numbered receipts.
 Revision ID: 0003
 Revises: 0002
 """
+
 import sqlalchemy as sa
 from alembic import op
 

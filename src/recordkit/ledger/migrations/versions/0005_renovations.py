@@ -4,6 +4,7 @@ inspections, and the workers' temporary passes.
 Revision ID: 0005
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
