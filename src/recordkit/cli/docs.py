@@ -8,6 +8,7 @@ import datetime as dt
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._options import fees_ledger, optional_date
 
 templates_app = typer.Typer(
     help="模板：列出、检查、复制内置模板到 templates/ 供本处修改。\n\n例：recordkit templates check 停水通知",
@@ -114,7 +115,6 @@ def cert_make(
 
     例：recordkit cert make 出门条 --unit 3-2-1201 --items "冰箱1台,旧沙发1件" --valid-until 2026-12-05
     """
-    from recordkit.cli.fees import _date, fees_ledger
     from recordkit.documents.certificates import make_certificate
 
     app_state = state(ctx)
@@ -126,7 +126,7 @@ def cert_make(
         app_state.operator_name,
         purpose=purpose,
         items=items,
-        valid_until=_date(valid_until),
+        valid_until=optional_date(valid_until),
         carrier=carrier,
         pdf=pdf,
     )

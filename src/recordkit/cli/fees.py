@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
 from recordkit.core.filenames import readable_name
 
 if TYPE_CHECKING:
-    from recordkit.ledger.db import Ledger
+    pass
 
 fees_app = typer.Typer(
     help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
@@ -24,29 +25,6 @@ rules_app = typer.Typer(
 )
 app.add_typer(fees_app, name="fees")
 fees_app.add_typer(rules_app, name="rules")
-
-
-def fees_ledger(ctx: typer.Context) -> Ledger:
-    """The ledger, with recordkit.toml's ``[[fees.items]]`` seeded into it when new there."""
-    from recordkit.billing.billing import seed_rules
-
-    app_state = state(ctx)
-    ledger = app_state.ledger()
-    for name in seed_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name):
-        typer.echo(f"已从 recordkit.toml 写入收费项目：{name}", err=True)
-    return ledger
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    from recordkit.core.errors import ValidationError
-    from recordkit.owners.roster import parse_date
-
-    try:
-        return parse_date(text)
-    except ValueError as err:
-        raise ValidationError(f"日期{err}") from None
 
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -264,7 +242,7 @@ def take_payment(
     app_state = state(ctx)
     workspace = app_state.workspace()
     request = PaymentRequest(
-        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, _date(date)
+        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, optional_date(date)
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -280,20 +258,15 @@ def take_payment(
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
 
 
-_METHOD_HELP = "收款方式：现金、微信、支付宝、银行转账、POS。"
-_MONTHS_HELP = "只缴这些月份，例如 2026-09..2026-11（默认从最早的欠费缴起）。"
-_DATE_HELP = "收款日期（默认今天；补录前几天的银行转账时填写），例如 2026-11-23。"
-
-
 @fees_app.command("pay")
 def fees_pay(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
     amount: str = typer.Option(..., "--amount", help="收款金额（元），例如 1234.50。"),
-    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
-    months: str | None = typer.Option(None, "--months", help=_MONTHS_HELP),
+    method: str = typer.Option("现金", "--method", help=METHOD_HELP),
+    months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
-    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -322,7 +295,7 @@ def fees_arrears(
     from recordkit.billing.billing import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
-    rows = list_arrears(fees_ledger(ctx), _date(as_of), min_months, building)
+    rows = list_arrears(fees_ledger(ctx), optional_date(as_of), min_months, building)
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
@@ -386,7 +359,7 @@ def fees_daily(
     from recordkit.billing.registers import write_daily
     from recordkit.core.money import format_yuan
 
-    day = _date(date) or dt.date.today()
+    day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
     report = write_daily(fees_ledger(ctx), day, target, state(ctx).workspace().settings.office.estate)
     table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")

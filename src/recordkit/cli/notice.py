@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, progress_bar, state
+from recordkit.cli._options import PDF_HELP, fees_ledger, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -24,7 +25,6 @@ app.add_typer(notice_app, name="notice")
 
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
 _MERGE_HELP = "只生成一个合并打印文件（每户一页），不逐户生成文件。"
-_PDF_HELP = "同时用 LibreOffice 转成 PDF（一次转换全部文件）；没有安装 LibreOffice 时仍生成 .docx。"
 
 
 @contextmanager
@@ -72,7 +72,7 @@ def notice_make(
     everyone: bool = typer.Option(False, "--all", help="发给全小区的已入住房屋。"),
     values: list[str] = typer.Option([], "--set", help=_SET_HELP),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
-    pdf: bool = typer.Option(False, "--pdf", help=_PDF_HELP),
+    pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
 ) -> None:
     """逐户生成通知（称呼、业主姓名、房号自动填写），或一个合并打印文件，并生成送达签收表。
 
@@ -107,7 +107,7 @@ def notice_batch(
     sheet: Path = typer.Argument(..., help="收件表 .xlsx：第 1 行表头，一列“房号”，其余每列是一个模板变量。"),
     values: list[str] = typer.Option([], "--set", help="所有行共用的变量值（表格里同名的列优先）。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
-    pdf: bool = typer.Option(False, "--pdf", help=_PDF_HELP),
+    pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
 ) -> None:
     """按表格逐户生成通知：每行一户，每户用自己那一行的变量值（例如各户不同的违规事项、整改期限）。
 
@@ -138,13 +138,12 @@ def notice_remind(
     building: str | None = typer.Option(None, "--building", help="只发给这一栋，例如 3。"),
     as_of: str | None = typer.Option(None, "--as-of", help="欠费截至这一天（默认今天），例如 2026-11-30。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
-    pdf: bool = typer.Option(False, "--pdf", help=_PDF_HELP),
+    pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
 ) -> None:
     """按欠费清单给每户欠费房屋打印催缴通知书：逐月逐项的欠费明细、合计（小写和大写）、缴费方式。
 
     例：recordkit notice remind --min-months 3 --building 3 --merge
     """
-    from recordkit.cli.fees import _date, fees_ledger
     from recordkit.core.money import format_yuan
     from recordkit.documents.notices import remind
 
@@ -159,7 +158,7 @@ def notice_remind(
             building=building,
             merge=merge,
             pdf=pdf,
-            as_of=_date(as_of),
+            as_of=optional_date(as_of),
             progress=step,
         )
     if batch is None:

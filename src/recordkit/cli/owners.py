@@ -7,14 +7,13 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._options import SHOW_PRIVATE_HELP
 from recordkit.core.filenames import readable_name
 
 owners_app = typer.Typer(
     help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True
 )
 app.add_typer(owners_app, name="owners")
-
-_SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
 
 
 @owners_app.command("import")
@@ -49,7 +48,7 @@ def owners_import(
 def owners_list(
     ctx: typer.Context,
     building: str | None = typer.Option(None, "--building", "-b", help="只列出某栋楼，例如 3。"),
-    show_private: bool = typer.Option(False, "--show-private", help=_SHOW_PRIVATE_HELP),
+    show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、area、status 等字段）。"),
 ) -> None:
     """列出房屋和业主；电话、身份证号默认打码。
@@ -86,7 +85,7 @@ def owners_list(
 def owners_show(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="房号，例如 3-2-1201（也可写 3栋2单元1201）。"),
-    show_private: bool = typer.Option(False, "--show-private", help=_SHOW_PRIVATE_HELP),
+    show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
 ) -> None:
     """查看一户房屋及其业主（业主名下的其他房屋一并列出）。

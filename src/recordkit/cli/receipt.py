@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _MONTHS_HELP, _date, fees_ledger, take_payment
+from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
+from recordkit.cli.fees import take_payment
 
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
@@ -20,10 +21,10 @@ def receipt_issue(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
     amount: str = typer.Option(..., "--amount", help="收款金额（元），例如 1234.50。"),
-    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
-    months: str | None = typer.Option(None, "--months", help=_MONTHS_HELP),
+    method: str = typer.Option("现金", "--method", help=METHOD_HELP),
+    months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
-    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
 ) -> None:
     """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
 
@@ -95,7 +96,7 @@ def receipt_list(
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan
 
-    views = list_receipts(fees_ledger(ctx), _date(date), voided, unit)
+    views = list_receipts(fees_ledger(ctx), optional_date(date), voided, unit)
     rows = [view.to_dict() for view in views]
     if as_json:
         print_json(rows)

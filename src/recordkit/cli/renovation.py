@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli.fees import _DATE_HELP, _METHOD_HELP, _date, fees_ledger
+from recordkit.cli._options import DATE_HELP, METHOD_HELP, fees_ledger, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
@@ -58,7 +58,7 @@ def renovation_register(
     ledger = fees_ledger(ctx)
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
     check_paper(workspace, REGISTRATION_TEMPLATE)
-    renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, _date(date))
+    renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, optional_date(date))
     typer.echo(
         f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
         f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）"
@@ -78,9 +78,9 @@ def renovation_register(
 def renovation_pay(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    method: str = typer.Option("现金", "--method", help=_METHOD_HELP),
+    method: str = typer.Option("现金", "--method", help=METHOD_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
-    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
+    date: str | None = typer.Option(None, "--date", help=DATE_HELP),
 ) -> None:
     """收取装修押金和装修垃圾清运费：只缴这次装修的两笔，开收据（与 fees pay 同一编号序列）。
 
@@ -93,7 +93,7 @@ def renovation_pay(
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print_charges(
-        workspace, ledger, app_state.operator_name, number, method, payer, _date(date)
+        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date)
     )
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
@@ -145,7 +145,15 @@ def renovation_pass(
     if workers or reissue:
         check_paper(workspace, PASS_TEMPLATE)
     changes, document = change_passes_and_print(
-        workspace, app_state.ledger(), app_state.operator_name, number, workers, cancel, reissue, reason, _date(date)
+        workspace,
+        app_state.ledger(),
+        app_state.operator_name,
+        number,
+        workers,
+        cancel,
+        reissue,
+        reason,
+        optional_date(date),
     )
     for view in changes.cancelled:
         typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")
@@ -178,7 +186,7 @@ def renovation_inspect(
     from recordkit.renovations.registration import inspect
 
     app_state = state(ctx)
-    renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, _date(date))
+    renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, optional_date(date))
     last = renovation.inspections[-1]
     typer.echo(
         f"装修登记 {renovation.number}（{renovation.unit}）验收{last.result}"
@@ -210,7 +218,7 @@ def renovation_refund(
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
     renovation, document = refund_and_print(
-        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, _date(date)
+        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, optional_date(date)
     )
     amount = renovation.refund_fen or 0
     typer.echo(

@@ -1,6 +1,9 @@
-"""Billing periods: one calendar month (``2026-11``) and ranges of months (``2026-09..2026-11``).
+"""Dates as clerks write them: the one parser for days, times, months and periods.
 
-Pure values and parsing; knows nothing of bills or the ledger.
+Days (``2026-11-23``, ``2026/11/23``, ``2026.11.23``, ``2026年11月23日``, ``20261123``), minute-precise
+times (``2026-11-23 09:15``), calendar months (``2026-11``) and month ranges (``2026-09..2026-11``),
+full-width forms included.  Every bad value raises ``DateError`` with one message style:
+what it is, what was typed, what is expected.  Pure values; knows nothing of bills or the ledger.
 """
 
 from __future__ import annotations
@@ -12,10 +15,43 @@ from dataclasses import dataclass
 
 from recordkit.core.errors import ValidationError
 
-__all__ = ["Month", "MonthRange", "parse_month", "parse_month_range"]
+__all__ = [
+    "DateError",
+    "Month",
+    "MonthRange",
+    "find_date",
+    "format_when",
+    "parse_date",
+    "parse_month",
+    "parse_month_range",
+    "parse_period",
+    "parse_when",
+]
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 _EXAMPLE = "应写成 2026-11 这样的年-月"
+_DAY_EXAMPLE = "应写成 2026-11-23 或 2026年11月23日"
+_WHEN_EXAMPLE = "应写成 2026-11-23 09:15 这样的日期和时刻"
+
+# A day written whole: separators -, /, ., _ or 年月日, or eight digits.
+_DAY = re.compile(
+    r"^(\d{4})\s*([-/._])\s*(\d{1,2})\s*\2\s*(\d{1,2})$|^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
+)
+_CLOCK = re.compile(r"^(\d{1,2})\s*[:：时点]\s*(\d{1,2})?\s*分?(?:[:：]\d{1,2}(?:\.\d+)?)?$")
+# A day standing inside longer text (a file name, an OCR'd line): a year of 19xx or 20xx.
+_FOUND_DAYS = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
+    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])"),
+)
+
+
+class DateError(ValidationError, ValueError):
+    """A day, time, month or period that cannot be read or does not exist.
+
+    It is a ``ValueError`` too, so that sheet readers collecting bad cells catch it like any other
+    bad value; ``message`` then reads well after the cell's address.
+    """
 
 
 @dataclass(frozen=True, order=True)
@@ -77,24 +113,24 @@ class MonthRange:
 
 
 def parse_month(text: str) -> Month:
-    """``2026-11``, ``2026/11``, ``2026年11月`` or full-width forms; ``ValidationError`` otherwise
+    """``2026-11``, ``2026/11``, ``2026年11月`` or full-width forms; ``DateError`` otherwise
     (``2026-13`` included), naming what was typed and the expected form."""
     shown = str(text).strip()
     match = _MONTH.match(unicodedata.normalize("NFKC", shown))
     if match is None:
-        raise ValidationError(f"月份“{shown}”无法识别，{_EXAMPLE}")
+        raise DateError(f"月份“{shown}”无法识别，{_EXAMPLE}")
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
-        raise ValidationError(f"月份“{shown}”无效：月份应为 1 至 12")
+        raise DateError(f"月份“{shown}”无效：月份应为 1 至 12")
     if year < 1900:
-        raise ValidationError(f"月份“{shown}”无效：年份不对")
+        raise DateError(f"月份“{shown}”无效：年份不对")
     return Month(year, month)
 
 
 def parse_month_range(text: str) -> MonthRange:
     """``2026-09..2026-11`` (also ``~``, ``至`` or ``到`` between), or one month ``2026-11``.
 
-    ``ValidationError`` for a bad month or a range that runs backwards.
+    ``DateError`` for a bad month or a range that runs backwards.
     """
     folded = unicodedata.normalize("NFKC", str(text).strip())
     parts = re.split(r"\s*(?:\.\.|~|至|到)\s*", folded)
@@ -102,8 +138,105 @@ def parse_month_range(text: str) -> MonthRange:
         month = parse_month(parts[0])
         return MonthRange(month, month)
     if len(parts) != 2:
-        raise ValidationError(f"月份范围“{text}”无法识别，应写成 2026-09..2026-11")
+        raise DateError(f"月份范围“{text}”无法识别，应写成 2026-09..2026-11")
     first, last = parse_month(parts[0]), parse_month(parts[1])
     if last < first:
-        raise ValidationError(f"月份范围“{text}”前后颠倒：应从早的月份写到晚的月份，例如 {last}..{first}")
+        raise DateError(f"月份范围“{text}”前后颠倒：应从早的月份写到晚的月份，例如 {last}..{first}")
     return MonthRange(first, last)
+
+
+def _day_parts(folded: str) -> tuple[int, int, int] | None:
+    match = _DAY.match(folded)
+    if match is None:
+        return None
+    groups = [g for i, g in enumerate(match.groups()) if g is not None and i != 1]  # drop the separator
+    year, month, day = (int(g) for g in groups)
+    return year, month, day
+
+
+def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
+    try:
+        day = dt.date(*parts)
+    except ValueError:
+        raise DateError(f"{what}“{shown}”不存在：请检查年月日") from None
+    if day.year < 1900:
+        raise DateError(f"{what}“{shown}”无效：年份不对")
+    return day
+
+
+def parse_date(value: str | dt.date, what: str = "日期") -> dt.date:
+    """A day as clerks write it (see the module), or a date or datetime cell as it is.
+
+    ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    shown = str(value).strip()
+    parts = _day_parts(unicodedata.normalize("NFKC", shown).strip())
+    if parts is None:
+        raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
+    return _checked_day(parts, what, shown)
+
+
+def parse_when(value: str | dt.date, what: str = "时间") -> dt.datetime:
+    """A day with an optional time of day (``2026-10-03 09:15``, ``2026年10月3日 9时15分``; a bare day
+    means 00:00), or a date or datetime cell, as a naive minute-precise datetime.
+
+    ``DateError`` naming ``what``, the text and the expected form otherwise.
+    """
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    shown = str(value).strip()
+    folded = unicodedata.normalize("NFKC", shown).strip()
+    # The time of day follows the day after a space or a T, or straight after 日/号.
+    day_text, _, clock_text = re.sub(r"(?<=[日号])\s*(?=\d)|(?<=\d)\s*T\s*(?=\d)|\s+", " ", folded, count=1).partition(
+        " "
+    )
+    parts = _day_parts(day_text)
+    clock = _CLOCK.match(clock_text.strip()) if clock_text.strip() else None
+    if parts is None or (clock_text.strip() and clock is None):
+        raise DateError(f"{what}“{shown}”无法识别，{_WHEN_EXAMPLE}")
+    day = _checked_day(parts, what, shown)
+    hour, minute = (int(clock[1]), int(clock[2] or 0)) if clock else (0, 0)
+    if hour > 23 or minute > 59:
+        raise DateError(f"{what}“{shown}”不存在：请检查时刻")
+    return dt.datetime(day.year, day.month, day.day, hour, minute)
+
+
+def format_when(value: dt.datetime | None) -> str:
+    """``2026-10-03 09:15``, or ``""`` for no time."""
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+def find_date(text: str) -> tuple[dt.date, str] | None:
+    """The first real day written inside ``text`` (a file name, a line of a scan) and the text it was
+    written as, or None.  Unlike ``parse_date`` it never raises: text is not obliged to hold a date."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in _FOUND_DAYS:
+        for match in pattern.finditer(folded):
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3])), match[0]
+            except ValueError:
+                continue
+    return None
+
+
+def parse_period(text: str, end: bool = False) -> dt.date:
+    """A year (``2024``), a month (``2024-05``) or a day, as its first day — or its last with ``end``.
+
+    ``DateError`` as for ``parse_date``.
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    if re.fullmatch(r"\d{4}\s*年?", folded):
+        year = int(folded[:4])
+        if year < 1900:
+            raise DateError(f"日期“{text}”无效：年份不对")
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    if _MONTH.match(folded):
+        month = parse_month(folded)
+        return (month + 1).first_day() - dt.timedelta(days=1) if end else month.first_day()
+    return parse_date(folded)

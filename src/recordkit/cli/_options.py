@@ -1,0 +1,46 @@
+"""What several command modules share: option help texts, day and month parsing of options, and
+the ledger as the money commands open it.
+
+Parsing goes through ``recordkit.core.dates`` (the one parser); a bad value raises its
+``DateError``, which the root group turns into the one-line Chinese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import typer
+
+from recordkit.cli._app import state
+from recordkit.core.dates import Month, parse_date, parse_month
+
+if TYPE_CHECKING:
+    from recordkit.ledger.db import Ledger
+
+METHOD_HELP = "收款方式：现金、微信、支付宝、银行转账、POS。"
+MONTHS_HELP = "只缴这些月份，例如 2026-09..2026-11（默认从最早的欠费缴起）。"
+DATE_HELP = "收款日期（默认今天；补录前几天的银行转账时填写），例如 2026-11-23。"
+SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
+PDF_HELP = "同时用 LibreOffice 转成 PDF（一次转换全部文件）；没有安装 LibreOffice 时仍生成 .docx。"
+
+
+def optional_date(text: str | None, what: str = "日期") -> dt.date | None:
+    """The day an option names, or None when it was not given; ``DateError`` for a bad one."""
+    return None if text is None else parse_date(text, what)
+
+
+def optional_month(text: str | None) -> Month | None:
+    """The month an option names, or None when it was not given; ``DateError`` for a bad one."""
+    return None if text is None else parse_month(text)
+
+
+def fees_ledger(ctx: typer.Context) -> Ledger:
+    """The ledger, with recordkit.toml's ``[[fees.items]]`` seeded into it when new there."""
+    from recordkit.billing.billing import seed_rules
+
+    app_state = state(ctx)
+    ledger = app_state.ledger()
+    for name in seed_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name):
+        typer.echo(f"已从 recordkit.toml 写入收费项目：{name}", err=True)
+    return ledger
