@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from recordkit.billing import billing as fees
+from recordkit.billing import bills as fees
 from recordkit.billing.receipts import (
     LAYOUTS,
     PaymentRequest,

@@ -136,7 +136,7 @@ def run_remind(out: Path, count: int) -> None:
     """``notices.remind`` end to end on a ledger of ``count`` units owing two months."""
     import datetime as dt
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing import bills as fees
     from recordkit.core.workspace import init_workspace, open_workspace
     from recordkit.documents.notices import remind
     from recordkit.ledger.db import open_ledger

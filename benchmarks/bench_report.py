@@ -48,7 +48,7 @@ MONTH = "2026-10"
 def make_estate(root: Path, unit_count: int, month_count: int, order_count: int) -> None:
     import sqlalchemy as sa
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing import bills as fees
     from recordkit.core.config import WorkOrderSettings
     from recordkit.core.dates import Month
     from recordkit.core.workspace import init_workspace, open_workspace

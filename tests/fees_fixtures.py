@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.billing import billing as fees
+from recordkit.billing import bills as fees
 from recordkit.core.config import ReceiptSettings
 from recordkit.ledger.db import Ledger
 from recordkit.owners.roster import import_owners

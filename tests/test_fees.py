@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.billing import billing as fees
+from recordkit.billing import bills as fees
 from recordkit.billing.receipts import PaymentRequest, pay, unit_balance
 from recordkit.core.config import FeeItemSettings, FeesSettings
 from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.billing import billing as fees
+from recordkit.billing import bills as fees
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, unit_balance
 from recordkit.billing.registers import write_register
 from recordkit.core.config import RenovationSettings

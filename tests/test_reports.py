@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
-from recordkit.billing import billing as fees
+from recordkit.billing import bills as fees
 from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
 from recordkit.billing.registers import write_register
 from recordkit.core.config import RenovationSettings, WorkOrderSettings

@@ -262,7 +262,7 @@ def _next_id(conn: Connection, table: Any) -> int:
 def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
+    from recordkit.billing.bills import deposit_bill_ids, outstanding_query
     from recordkit.ledger.schema import fee_items
 
     inner = outstanding_query(list(unit_ids)).subquery()
@@ -671,7 +671,7 @@ def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
     """(arrears, prepayment) of a unit in fen, as of now; a renovation deposit due is not arrears."""
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
+    from recordkit.billing.bills import deposit_bill_ids, outstanding_query
     from recordkit.ledger.schema import allocations, payments, units
 
     code = str(parse_unit_code(unit))

@@ -101,7 +101,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from recordkit.billing.billing import deposit_bill_ids, load_items, outstanding_query
+    from recordkit.billing.bills import deposit_bill_ids, load_items, outstanding_query
     from recordkit.core.sheets import save_atomically
     from recordkit.ledger.schema import bills, owners, units
 

@@ -37,7 +37,7 @@ def optional_month(text: str | None) -> Month | None:
 
 def fees_ledger(ctx: typer.Context) -> Ledger:
     """The ledger, with recordkit.toml's ``[[fees.items]]`` seeded into it when new there."""
-    from recordkit.billing.billing import seed_rules
+    from recordkit.billing.bills import seed_rules
 
     app_state = state(ctx)
     ledger = app_state.ledger()

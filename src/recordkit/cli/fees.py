@@ -40,7 +40,7 @@ def rules_list(
 
     例：recordkit fees rules list --history
     """
-    from recordkit.billing.billing import KINDS, format_rate, list_rules
+    from recordkit.billing.bills import KINDS, format_rate, list_rules
     from recordkit.core.dates import Month
 
     items = list_rules(fees_ledger(ctx))
@@ -102,7 +102,7 @@ def rules_add(
 
     例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
     """
-    from recordkit.billing.billing import add_rule, format_rate
+    from recordkit.billing.bills import add_rule, format_rate
 
     app_state = state(ctx)
     item = add_rule(
@@ -130,7 +130,7 @@ def rules_set(
 
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
-    from recordkit.billing.billing import format_rate, set_rule
+    from recordkit.billing.bills import format_rate, set_rule
 
     app_state = state(ctx)
     item = set_rule(
@@ -163,7 +163,7 @@ def fees_readings(
 
     例：recordkit fees readings 水表读数.xlsx --month 2026-11 --item 水费
     """
-    from recordkit.billing.billing import import_readings
+    from recordkit.billing.bills import import_readings
 
     app_state = state(ctx)
     ledger = fees_ledger(ctx)
@@ -192,7 +192,7 @@ def fees_bill(
 
     例：recordkit fees bill --month 2026-11
     """
-    from recordkit.billing.billing import bill_month
+    from recordkit.billing.bills import bill_month
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
@@ -292,7 +292,7 @@ def fees_arrears(
 
     例：recordkit fees arrears --min-months 3 --building 3
     """
-    from recordkit.billing.billing import AGING_BUCKETS, AGING_LABELS, list_arrears
+    from recordkit.billing.bills import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
     rows = list_arrears(fees_ledger(ctx), optional_date(as_of), min_months, building)

@@ -80,7 +80,7 @@ def _step_fees(ctx: DemoContext) -> None:
     import datetime as dt
     import random
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing import bills as fees
     from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
     from recordkit.billing.registers import write_daily, write_register
     from recordkit.core.dates import Month
@@ -199,7 +199,7 @@ def _unit_owners(conn: object) -> dict[str, str | None]:
 def _owed_by_unit(ledger: object) -> dict[str, int]:
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import outstanding_query
+    from recordkit.billing.bills import outstanding_query
     from recordkit.ledger.schema import units
 
     inner = outstanding_query().subquery()
@@ -233,7 +233,7 @@ def _step_renovations(ctx: DemoContext) -> None:
     import datetime as dt
     import random
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing import bills as fees
     from recordkit.core.dates import Month
     from recordkit.ledger.db import open_ledger
     from recordkit.renovations import registration as renovations
@@ -313,7 +313,7 @@ def _step_documents(ctx: DemoContext) -> None:
     and a certificate of each kind — merged print files where a clerk would print a stack."""
     import datetime as dt
 
-    from recordkit.billing.billing import list_arrears
+    from recordkit.billing.bills import list_arrears
     from recordkit.documents.certificates import make_certificate
     from recordkit.documents.notices import make_notices, remind, select_recipients
     from recordkit.documents.templates.engine import TemplateLibrary
