@@ -12,8 +12,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.billing.allocations import unit_balance
-from recordkit.billing.arrears import list_arrears
+from recordkit.billing.arrears import list_arrears, unit_balance
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay
 from recordkit.billing.registers import write_register
 from recordkit.billing.rules import add_rule
@@ -164,6 +163,20 @@ def test_the_deposit_is_not_arrears_but_the_waste_fee_is(estate: Ledger, tmp_pat
     headers = [cell.value for cell in load_workbook(tmp_path / "台账.xlsx").active[2]]
     assert "装修垃圾清运费" in headers and "装修押金" not in headers
     assert totals.billed_fen == sum(before.values()) + 50000
+
+
+def test_a_reminder_never_demands_the_deposit_and_its_total_is_the_arrears(estate: Ledger) -> None:
+    from recordkit.documents.notices import unpaid_lines
+
+    renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    owed = {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}["3-2-1201"]
+    lines = unpaid_lines(estate, ["3-2-1201"], DAY)["3-2-1201"]
+    assert [(line.month, line.item, line.amount_fen) for line in lines] == [
+        ("2026-11", "物业服务费", 33793),
+        ("2026-11", "垃圾清运费", 1000),
+        ("2026-11", "装修垃圾清运费", 50000),
+    ]
+    assert sum(line.amount_fen for line in lines) == owed == unit_balance(estate, "3-2-1201", DAY)[0] == 84793
 
 
 def test_pay_charges_pays_exactly_the_renovation_bills(estate: Ledger) -> None:

@@ -269,7 +269,7 @@ def take_payment(
     ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
-    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount

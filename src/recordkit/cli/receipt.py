@@ -43,7 +43,7 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
-    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import void_receipt, write_receipt_docx
     from recordkit.core.money import format_yuan
 

@@ -491,13 +491,13 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
     import sqlalchemy as sa
 
-    from recordkit.billing.allocations import outstanding_query
+    from recordkit.billing.arrears import owed_query
     from recordkit.core.dates import Month
     from recordkit.ledger.schema import fee_items
     from recordkit.ledger.schema import units as units_table
 
     wanted = set(units)
-    inner = outstanding_query().subquery()
+    inner = owed_query(as_of).subquery()
     query = (
         sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
         .select_from(
