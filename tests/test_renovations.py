@@ -165,20 +165,6 @@ def test_the_deposit_is_not_arrears_but_the_waste_fee_is(estate: Ledger, tmp_pat
     assert totals.billed_fen == sum(before.values()) + 50000
 
 
-def test_a_reminder_never_demands_the_deposit_and_its_total_is_the_arrears(estate: Ledger) -> None:
-    from recordkit.documents.notices import unpaid_lines
-
-    renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
-    owed = {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}["3-2-1201"]
-    lines = unpaid_lines(estate, ["3-2-1201"], DAY)["3-2-1201"]
-    assert [(line.month, line.item, line.amount_fen) for line in lines] == [
-        ("2026-11", "物业服务费", 33793),
-        ("2026-11", "垃圾清运费", 1000),
-        ("2026-11", "装修垃圾清运费", 50000),
-    ]
-    assert sum(line.amount_fen for line in lines) == owed == unit_balance(estate, "3-2-1201", DAY)[0] == 84793
-
-
 def test_pay_charges_pays_exactly_the_renovation_bills(estate: Ledger) -> None:
     renovation = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
     receipt = renovations.pay_charges(estate, RECEIPTS, CASHIER, renovation.number, "微信", paid_on=DAY)

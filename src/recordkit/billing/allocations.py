@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 
-
 @dataclass(frozen=True)
 class OpenBill:
     """A bill with money still owed on it."""

@@ -312,6 +312,77 @@ def fees_pay(
     take_payment(ctx, unit, amount, method, months, payer, date)
 
 
+# -- one unit's account ------------------------------------------------------------------------------
+
+
+@fees_app.command("account")
+def fees_account(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
+    ),
+) -> None:
+    """对账单：某户每个月每个项目的应收、已收、未收，每笔收款用在了哪里，预收余额，押金，现在应缴多少、还有多少未到期。
+
+    “现在应缴”与 fees arrears、催缴通知书、缴费证明用的是同一个数（押金不算欠费）。
+
+    例：recordkit fees account 3-2-1201
+    """
+    from recordkit.billing.accounts import BILL_STATES, unit_account
+    from recordkit.core.money import format_yuan
+
+    account = unit_account(state(ctx).ledger(), unit)
+    if as_json:
+        print_json(account.to_dict())
+        return
+    owner = f"（业主 {account.owner}）" if account.owner else "（未登记业主）"
+    typer.echo(f"对账单：房屋 {account.unit}{owner}，截至 {account.as_of.isoformat()}")
+    bills = new_table(
+        "月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态", title=f"账单 {len(account.bills)} 张"
+    )
+    for bill in account.bills:
+        bills.add_row(
+            str(bill.month),
+            bill.item,
+            format_yuan(bill.amount_fen),
+            format_yuan(bill.paid_fen),
+            format_yuan(bill.owed_fen),
+            BILL_STATES[bill.state],
+        )
+    console().print(bills)
+    paid = new_table(
+        "收据编号", "日期", "收款方式", "金额（元）", "状态", "用于", title=f"收款 {len(account.payments)} 笔"
+    )
+    for payment in account.payments:
+        uses = [f"{month} {item} {format_yuan(fen)}" for month, item, fen in payment.applied]
+        if payment.prepayment_fen:
+            uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
+        paid.add_row(
+            payment.number,
+            payment.paid_on.isoformat(),
+            payment.method,
+            format_yuan(payment.amount_fen),
+            "作废" if payment.voided else "有效",
+            "；".join(uses) if not payment.voided else "（已作废，不抵任何账单）",
+        )
+    console().print(paid)
+    for deposit in account.deposits:
+        if deposit.refunded_on is not None:
+            state_text = f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
+        elif deposit.paid_fen < deposit.amount_fen:
+            state_text = f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
+        else:
+            state_text = f"持有 {format_yuan(deposit.held_fen)} 元"
+        typer.echo(f"装修押金（{deposit.renovation}）：{state_text}")
+    months = account.months_due
+    since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
+    typer.echo(
+        f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
+        f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
+    )
+
+
 # -- arrears and registers ---------------------------------------------------------------------------
 
 
