@@ -221,6 +221,7 @@ def fees_bill(
     rebill: bool = typer.Option(False, "--rebill", help="已出的账单与现行标准不符时按新标准重算（记入操作日志）。"),
     item: str | None = typer.Option(None, "--item", help="只出这一个收费项目（一次性项目必须这样出账）。"),
     units: list[str] = typer.Option([], "--unit", help="只给这些房屋出账（可多次写）。"),
+    advance: bool = typer.Option(False, "--advance", help="提前出以后月份的账单（到该月 1 日才计入欠费）。"),
 ) -> None:
     """生成某月的账单：每户按收费标准出账；重复运行不会重复出账。
 
@@ -238,11 +239,14 @@ def fees_bill(
         rebill=rebill,
         item_name=item,
         unit_texts=units,
+        advance=advance,
     )
     if summary.created:
         typer.echo(
             f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元"
         )
+        if summary.advance:
+            typer.echo(f"注意：这是提前出的账单，{summary.month}-01 起才计入欠费；已有的预收款先冲抵它们")
         for name, (count, fen) in summary.by_item.items():
             typer.echo(f"  {name}：{count} 张，{format_yuan(fen)} 元")
     else:
@@ -265,8 +269,20 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
+PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
+AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
+
+
 def take_payment(
-    ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
+    ctx: typer.Context,
+    unit: str,
+    amount: str,
+    method: str,
+    months: str | None,
+    payer: str | None,
+    date: str | None,
+    prepay: bool = False,
+    again: bool = False,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
     from recordkit.billing.arrears import unit_balance
@@ -277,7 +293,14 @@ def take_payment(
     app_state = state(ctx)
     workspace = app_state.workspace()
     request = PaymentRequest(
-        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, optional_date(date)
+        unit,
+        parse_amount(amount),
+        method,
+        parse_month_range(months) if months else None,
+        payer,
+        optional_date(date),
+        prepay=prepay,
+        again=again,
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -302,6 +325,8 @@ def fees_pay(
     months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -309,7 +334,7 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
 
 
 # -- one unit's account ------------------------------------------------------------------------------
