@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import apply_prepayments, shrink_allocations
+from recordkit.billing.closing import check_open
 from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
@@ -202,6 +203,7 @@ def import_readings(
 
     summary = ReadingsSummary(rows=len(parsed))
     with ledger.write() as conn:
+        check_open(conn, month, "导入这个月的读数")
         existing = {
             (r.unit_id, r.item_id): r
             for r in conn.execute(sa.select(meter_readings).where(meter_readings.c.month == str(month)))
@@ -319,6 +321,7 @@ def bill_month(
     codes = [str(parse_unit_code(text)) for text in unit_texts]
     summary = BillingSummary(month, advance=month > current)
     with ledger.write() as conn:
+        check_open(conn, month, "出这个月的账或重算")
         items = load_items(conn)
         if item_name is not None:
             items = [find_item(conn, item_name)]

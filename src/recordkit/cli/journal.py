@@ -59,6 +59,8 @@ ACTION_LABELS = {
     # Issue 4: fees and receipts
     "fee_item.seed": "从配置写入收费项目",
     "fee_item.sync_from_recordkit_toml": "从 recordkit.toml 同步收费项目",
+    "month.close": "结账",
+    "receipt.reverse": "红冲收据",
     "fee_item.add": "新增收费项目",
     "fee_rate.set": "调整收费标准",
     "reading.create": "录入抄表读数",
