@@ -53,14 +53,19 @@ def find_closed(conn: Connection, months: Iterable[Month]) -> dict[Month, Closed
     return {closed.month: closed for closed in map(_closed, rows)}
 
 
+def closed_error(closed: ClosedMonth, what: str) -> ConflictError:
+    """The refusal of a change dated in a closed month; ``what`` says what was refused (``收日期在 2026-10 的款``)."""
+    return ConflictError(
+        f"{closed.month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账，不能再{what}："
+        "结账月份的账目不再改动"
+    )
+
+
 def check_open(conn: Connection, month: Month, what: str) -> None:
-    """``ConflictError`` when ``month`` is closed; ``what`` says what was refused (``收日期在 2026-10 的款``)."""
+    """``ConflictError`` (``closed_error``) when ``month`` is closed."""
     closed = find_closed(conn, [month]).get(month)
     if closed is not None:
-        raise ConflictError(
-            f"{month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账，不能再{what}："
-            "结账月份的账目不再改动"
-        )
+        raise closed_error(closed, what)
 
 
 def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date | None = None) -> ClosedMonth:

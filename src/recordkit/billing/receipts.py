@@ -27,7 +27,7 @@ from recordkit.billing.allocations import (
     next_row_id,
     outstanding_query,
 )
-from recordkit.billing.closing import check_open, find_closed
+from recordkit.billing.closing import check_open, closed_error, find_closed
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
@@ -326,6 +326,7 @@ def issue_payments(
     open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     today = today or dt.date.today()
+    closed = find_closed(conn, [Month.of(request.paid_on or today) for request in requests])
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
     payment_id, allocation_id, receipt_id = (
@@ -346,7 +347,8 @@ def issue_payments(
                 f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
                 "钱到账的那天再收；补录以前的转账请写当时的日期"
             )
-        check_open(conn, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
+        if Month.of(paid_on) in closed:
+            raise closed_error(closed[Month.of(paid_on)], f"收日期在 {Month.of(paid_on)} 的款")
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
