@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     archive,
+    db,
     docs,
     fees,
     init,

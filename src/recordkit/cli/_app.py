@@ -80,8 +80,9 @@ try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.core import Command as _ClickCommand
     from typer._click.exceptions import UsageError as _ClickUsageError
 except ImportError:  # pragma: no cover - older Typer on plain click
-    from click.core import Command as _ClickCommand  # type: ignore[no-redef]
-    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef]
+    # (mypy sees only the installed Typer, whichever branch that is)
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 _original_get_help_option = _ClickCommand.get_help_option
 
@@ -151,8 +152,20 @@ def report_error(err: RecordkitError) -> None:
     log.info("command failed (exit %s): %s", err.exit_code, err.message)
 
 
+#: The root help lists commands in the order an office meets them, whatever order modules load in.
+COMMAND_ORDER = (
+    "init", "demo", "doctor", "owners", "fees", "receipt", "notice", "cert", "docs", "templates", "renovation",
+    "workorder", "report", "file", "watch", "index", "search", "archive", "journal", "db",
+)  # fmt: skip
+
+
 class RecordkitGroup(TyperGroup):
     """The root command group: turns every error into a message and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -1,4 +1,4 @@
-"""Commands about the ledger database and its journal: db upgrade, journal verify|list."""
+"""``recordkit journal``: the audit journal of every change to the ledger — list it, verify its hash chain."""
 
 from __future__ import annotations
 
@@ -6,31 +6,10 @@ import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
 
-db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
 journal_app = typer.Typer(
     help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True
 )
-app.add_typer(db_app, name="db")
 app.add_typer(journal_app, name="journal")
-
-
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """把台账数据库升级到最新表结构（首次使用时也会自动进行）。
-
-    例：recordkit db upgrade
-    """
-    from recordkit.ledger.db import display_url, open_ledger
-
-    workspace = state(ctx).workspace()
-    with open_ledger(workspace.database_url, migrate=False) as ledger:
-        before = ledger.revision()
-        after = ledger.upgrade()
-    where = display_url(workspace.database_url)
-    if before == after:
-        typer.echo(f"台账数据库 {where} 已是最新版本（{after}）")
-    else:
-        typer.echo(f"台账数据库 {where} 已从 {before or '空库'} 升级到 {after}")
 
 
 @journal_app.command("verify")
@@ -101,8 +80,6 @@ def journal_list(
         print_json(rows)
         return
     table = new_table("序号", "时间（UTC）", "经办人", "操作", "对象")
-    for row in rows:
-        table.add_row(
-            str(row["id"]), row["at"][:19].replace("T", " "), row["operator"], row["action_label"], row["key"]
-        )
+    for e in entries:
+        table.add_row(str(e.id), e.at[:19].replace("T", " "), e.operator, ACTION_LABELS.get(e.action, e.action), e.key)
     console().print(table)

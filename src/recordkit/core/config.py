@@ -145,7 +145,8 @@ def _scalar_type(owner: type, key: str) -> type | None:
 def _tuple_item_type(hint: Any) -> type | None:
     """``X`` of a ``tuple[X, ...]`` field (a TOML array), else None."""
     if get_origin(hint) is tuple:
-        return get_args(hint)[0]  # type: ignore[no-any-return]
+        item: type = get_args(hint)[0]
+        return item
     return None
 
 

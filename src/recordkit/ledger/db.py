@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from filelock import FileLock, Timeout
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -175,7 +176,6 @@ class Ledger:
         if not database or database == ":memory:":
             yield
             return
-        from filelock import FileLock, Timeout
 
         lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
         try:
@@ -186,8 +186,9 @@ class Ledger:
 
     def upgrade(self) -> str:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
+        # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
         from alembic import command
-        from alembic.config import Config
+        from alembic.config import Config  # loaded on first use (as above)
 
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
