@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -183,3 +184,40 @@ def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) 
     assert read[:2] == rows
     assert {**read[2], "id": 1} == rows[0]
     assert raw[0] == raw[1]  # stored in the very same form
+
+
+def test_a_ledger_path_into_a_missing_folder_is_refused_and_nothing_is_made(tmp_path: Path) -> None:
+    wanted = tmp_path / "没有这个文件夹" / "ledger.sqlite3"
+    with pytest.raises(ConfigError) as caught:
+        open_ledger(f"sqlite:///{wanted}")
+    assert caught.value.message == (
+        f"台账数据库 sqlite:///{wanted} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+    )
+    assert not wanted.parent.exists()
+
+
+def test_opening_to_read_never_creates_a_ledger(tmp_path: Path) -> None:
+    wanted = tmp_path / "ledger.sqlite3"
+    with pytest.raises(LedgerError, match="还不存在：这个命令只读取台账，不会新建"):
+        open_ledger(f"sqlite:///{wanted}", create=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_database_url_stops_every_command_with_a_message(run_cli: Any, workspace: Any) -> None:
+    """A typo in recordkit.toml used to create a second, empty ledger, even from `receipt list`."""
+    typo = workspace.root / "recrods" / "ledger.sqlite3"
+    for args in (("receipt", "list"), ("owners", "list"), ("fees", "arrears")):
+        result = run_cli(*args, env={"RECORDKIT_DATABASE_URL": f"sqlite:///{typo}"})
+        assert result.exit_code == 3, args
+        assert result.stderr.strip() == (
+            f"错误：台账数据库 sqlite:///{typo} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+        )
+    assert not typo.parent.exists()
+
+
+def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other.sqlite3"
+    result = run_cli("receipt", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})
+    assert result.exit_code == 7
+    assert "还不存在：这个命令只读取台账，不会新建" in result.stderr
+    assert not elsewhere.exists()

@@ -189,12 +189,19 @@ class RecordkitGroup(TyperGroup):
             raise typer.Exit(_report_unexpected(err)) from None
 
 
+#: Commands that only read: they never write the ledger, and never create one.
+READ_ONLY_COMMANDS = frozenset(
+    {"list", "show", "arrears", "register", "daily", "loans", "verify", "text", "search", "account", "check"}
+)
+
+
 @dataclass
 class AppState:
     """What the root options say; the workspace and ledger are opened on first use."""
 
     workspace_path: Path | None = None
     operator: str | None = None
+    command: str | None = None
     _workspace: Workspace | None = field(default=None, repr=False)
     _ledger: Ledger | None = field(default=None, repr=False)
 
@@ -211,7 +218,11 @@ class AppState:
             from recordkit.ledger.db import open_ledger
 
             workspace = self.workspace()
-            self._ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+            self._ledger = open_ledger(
+                workspace.database_url,
+                busy_timeout=workspace.settings.database.busy_timeout,
+                create=self.command not in READ_ONLY_COMMANDS,
+            )
         return self._ledger
 
     @property
@@ -225,9 +236,13 @@ class AppState:
 
 
 def state(ctx: typer.Context) -> AppState:
+    """The root options' state; called by a command with its own context, it also notes which
+    command runs (a command that only reads opens the ledger without creating it)."""
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
+    if ctx is not root and ctx.command is not None and ctx.command.name:
+        root.obj.command = ctx.command.name
     return root.obj
 
 

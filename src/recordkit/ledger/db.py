@@ -40,9 +40,13 @@ def normalise_url(url: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL with its password hidden, safe for screens and logs."""
+    """The URL with its password hidden, safe for screens and logs; a SQLite file as its path
+    (``sqlite:///`` and the path as written, Chinese folder names unescaped)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return f"sqlite:///{parsed.database or ''}"
+        return parsed.render_as_string(hide_password=True)
     except ArgumentError:
         return "（无法解析的地址）"
 
@@ -50,9 +54,10 @@ def display_url(url: str) -> str:
 class Ledger:
     """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
 
-    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> None:
         self.url = normalise_url(url)
         self.busy_timeout = busy_timeout
+        self.create = create
         self.engine = self._create_engine()
         if migrate:
             self.ensure_migrated()
@@ -81,7 +86,18 @@ class Ledger:
 
     def _sqlite_engine(self, database: str) -> Engine:
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # A mistyped path must not become a new, empty ledger beside the real one: its
+            # archive numbers and receipt numbers would start again from 1.
+            path = Path(database)
+            if not path.parent.is_dir():
+                raise ConfigError(
+                    f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+                )
+            if not self.create and not path.exists():
+                raise LedgerError(
+                    f"台账数据库 {display_url(self.url)} 还不存在：这个命令只读取台账，不会新建。"
+                    "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）"
+                )
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
 
@@ -251,6 +267,11 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]
     conn.exec_driver_sql(sql, params)
 
 
-def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True) -> Ledger:
-    """Open the ledger at ``url``, migrating it on first use.  Raises ``LedgerError``/``ConfigError``."""
-    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate)
+def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> Ledger:
+    """Open the ledger at ``url``, migrating it on first use.
+
+    A SQLite ledger's folder must exist (``ConfigError`` otherwise: a mistyped path never makes a
+    second ledger); with ``create=False`` the file must exist too (``LedgerError``), which is how
+    commands that only read open it.
+    """
+    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create)
