@@ -185,9 +185,11 @@ def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspac
 
 
 def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
-    first = run_cli("db", "upgrade")
-    assert first.exit_code == 0 and f"升级到 {HEAD_REVISION}" in first.stdout
-    second = run_cli("db", "upgrade")
+    """`db upgrade` is also how a new ledger is made at a configured URL (other commands refuse to)."""
+    fresh = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / 'new.sqlite3'}"}
+    first = run_cli("db", "upgrade", env=fresh)
+    assert first.exit_code == 0 and f"从 空库 升级到 {HEAD_REVISION}" in first.stdout
+    second = run_cli("db", "upgrade", env=fresh)
     assert f"已是最新版本（{HEAD_REVISION}）" in second.stdout
 
 
@@ -204,7 +206,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "磁盘空间",
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
-    assert checks[1]["ok"] and checks[1]["detail"].endswith("新的空台账，首次使用时自动建表")
+    assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
     assert result.exit_code == 0
     run_cli("db", "upgrade")
     migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
@@ -251,3 +253,28 @@ def test_help_is_chinese(run_cli: Any) -> None:
     assert result.exit_code == 0
     assert "显示此帮助并退出。" in result.stdout and "Show this message" not in result.stdout
     assert "例：recordkit owners import 业主名册.xlsx --dry-run" in result.stdout
+
+
+def test_the_journal_is_shown_on_the_offices_clock_in_chinese(run_cli: Any, imported: Path) -> None:
+    """Stored in UTC, shown in Asia/Shanghai (or the configured zone); actions named in Chinese."""
+    import datetime as dt
+    import zoneinfo
+
+    rows = json.loads(run_cli("journal", "list", "--json", "--limit", "1").stdout)
+    stored = dt.datetime.fromisoformat(rows[0]["at"])
+    expected = stored.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+    assert rows[0]["at_local"] == expected
+    assert (rows[0]["action"], rows[0]["action_label"]) == ("unit.create", "新增房屋")
+    table = run_cli("journal", "list", "--limit", "1").stdout
+    assert expected[:16] in table and "新增房屋" in table and "UTC" not in table and "unit.create" not in table
+    shifted = run_cli("journal", "list", "--json", "--limit", "1", env={"RECORDKIT_OFFICE_TIME_ZONE": "Europe/Berlin"})
+    berlin = stored.astimezone(zoneinfo.ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M:%S")
+    assert json.loads(shifted.stdout)[0]["at_local"] == berlin
+
+
+def test_an_unknown_time_zone_is_a_configuration_error(run_cli: Any, imported: Path) -> None:
+    result = run_cli("journal", "list", env={"RECORDKIT_OFFICE_TIME_ZONE": "Beijing"})
+    assert (result.exit_code, result.stderr.strip()) == (
+        3,
+        "错误：recordkit.toml 的 [office] time_zone “Beijing”不是时区名称，应写成 Asia/Shanghai 这样的名称",
+    )

@@ -38,7 +38,7 @@ def check_database(workspace: Workspace) -> Check:
 
     where = display_url(workspace.database_url)
     try:
-        with open_ledger(workspace.database_url, migrate=False) as ledger:
+        with open_ledger(workspace.database_url, migrate=False, create=False) as ledger:
             revision = ledger.revision()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, RecordkitError, ValidationError
+from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, INTERRUPTED_EXIT_CODE, RecordkitError, ValidationError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -183,10 +183,39 @@ class RecordkitGroup(TyperGroup):
             raise typer.Exit(err.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # `recordkit … | head`: the reader stopped reading. What was done is done (the ledger
+            # commits before anything is printed), so neither an error nor a failing exit code.
+            _silence_stdout()
+            if _saved(ctx):
+                typer.echo("输出已中断；操作已经完成并保存。", err=True)
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            if _saved(ctx):
+                typer.echo("已中断；此前的操作已经完成并保存。", err=True)
+                raise typer.Exit(0) from None
+            typer.echo("已取消，没有保存任何改动。", err=True)
+            raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
         except Exception as err:
             if type(err).__module__.startswith("typer"):
                 raise  # usage errors: Typer prints them itself
             raise typer.Exit(_report_unexpected(err)) from None
+
+
+def _saved(ctx: Any) -> bool:
+    """Whether this command committed anything to the ledger before it was stopped."""
+    app_state = ctx.find_root().obj
+    return isinstance(app_state, AppState) and app_state.saved
+
+
+def _silence_stdout() -> None:
+    # Later writes (and the interpreter's final flush) must not raise again on the closed pipe.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (a test runner's buffer)
+        pass
 
 
 #: Commands that only read: they never write the ledger, and never create one.
@@ -224,6 +253,11 @@ class AppState:
                 create=self.command not in READ_ONLY_COMMANDS,
             )
         return self._ledger
+
+    @property
+    def saved(self) -> bool:
+        """Whether a ledger write of this command has committed."""
+        return self._ledger is not None and self._ledger.commits > 0
 
     @property
     def operator_name(self) -> str:

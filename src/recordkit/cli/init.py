@@ -21,9 +21,12 @@ def init_command(
 
     例：recordkit init 幸福里 --office 幸福里物业服务中心 --estate 幸福里小区
     """
-    from recordkit.core.workspace import init_workspace
+    from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.ledger.db import open_ledger
 
     root = init_workspace(directory, office=office, estate=estate)
+    # The ledger is made here, once: later commands that only read never create one.
+    open_ledger(open_workspace(root).database_url).close()
     typer.echo(f"已新建工作区：{root}")
     typer.echo(f"下一步：cd {root}，编辑 recordkit.toml，然后 recordkit owners import 业主名册.xlsx")
 

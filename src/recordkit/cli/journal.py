@@ -28,28 +28,6 @@ def journal_verify(ctx: typer.Context) -> None:
     typer.echo(f"操作日志完好：共 {result.rows_checked} 条记录，哈希链完整")
 
 
-ACTION_LABELS = {
-    "unit.create": "新增房屋",
-    "unit.update": "修改房屋",
-    "owner.create": "新增业主",
-    "owner.update": "修改业主",
-    "private.view": "查看未打码个人信息",
-    "document.generate": "生成文书",
-    # Issue 4: fees and receipts
-    "fee_item.seed": "从配置写入收费项目",
-    "fee_item.add": "新增收费项目",
-    "fee_rate.set": "调整收费标准",
-    "reading.create": "录入抄表读数",
-    "reading.update": "修改抄表读数",
-    "bill.month": "月度出账",
-    "bill.rebill": "按新标准重算账单",
-    "bill.remove": "删除账单",
-    "receipt.issue": "收款开收据",
-    "receipt.void": "作废收据",
-    "receipt.reprint": "补打收据",
-}
-
-
 @journal_app.command("list")
 def journal_list(
     ctx: typer.Context,
@@ -61,9 +39,12 @@ def journal_list(
 
     例：recordkit journal list --limit 10
     """
+    from recordkit.core.dates import format_stamp
     from recordkit.ledger import journal
 
-    with state(ctx).ledger().read() as conn:
+    app_state = state(ctx)
+    zone = app_state.workspace().settings.office.time_zone
+    with app_state.ledger().read() as conn:
         entries = journal.recent(conn, limit=limit, entity_key=key)
     rows = [
         {
@@ -71,7 +52,8 @@ def journal_list(
             "at": e.at,
             "operator": e.operator,
             "action": e.action,
-            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "at_local": format_stamp(e.at, zone, seconds=True),
+            "action_label": journal.action_label(e.action),
             "key": e.key,
         }
         for e in entries
@@ -79,7 +61,7 @@ def journal_list(
     if as_json:
         print_json(rows)
         return
-    table = new_table("序号", "时间（UTC）", "经办人", "操作", "对象")
+    table = new_table("序号", "时间", "经办人", "操作", "对象")
     for e in entries:
-        table.add_row(str(e.id), e.at[:19].replace("T", " "), e.operator, ACTION_LABELS.get(e.action, e.action), e.key)
+        table.add_row(str(e.id), format_stamp(e.at, zone), e.operator, journal.action_label(e.action), e.key)
     console().print(table)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from recordkit.core.dates import office_zone
 from recordkit.core.errors import ConfigError
 
 CONFIG_FILE_NAME = "recordkit.toml"
@@ -29,6 +30,8 @@ ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 class OfficeSettings:
     name: str = "物业服务中心"
     estate: str = "示例小区"
+    # The office's time zone: every time shown, printed or exported, and the month a time falls in.
+    time_zone: str = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,10 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"配置文件 {path} 格式错误：{err}") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"配置文件 {path} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
+        ) from err
     except OSError as err:
         raise ConfigError(f"无法读取配置文件 {path}：{err.strerror}") from err
 
@@ -292,7 +299,9 @@ def load_settings(
     kwargs: dict[str, Any] = {}
     for key, value in layers.items():
         kwargs[key] = sections[key](**value) if key in sections else value
-    return Settings(**kwargs)
+    settings = Settings(**kwargs)
+    office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
+    return settings
 
 
 # Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.

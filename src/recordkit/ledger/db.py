@@ -58,6 +58,9 @@ class Ledger:
         self.url = normalise_url(url)
         self.busy_timeout = busy_timeout
         self.create = create
+        #: Write transactions committed through this object (the CLI tells an interrupted
+        #: command that saved its work from one that did not).
+        self.commits = 0
         self.engine = self._create_engine()
         if migrate:
             self.ensure_migrated()
@@ -139,6 +142,7 @@ class Ledger:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
                 yield conn
+            self.commits += 1
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:

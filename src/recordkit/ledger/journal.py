@@ -155,3 +155,54 @@ def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> 
         )
         for r in conn.execute(query)
     ]
+
+
+#: What each journal action is called on a clerk's screen; ``--json`` keeps the codes.
+ACTION_LABELS = {
+    "unit.create": "新增房屋",
+    "unit.update": "修改房屋",
+    "owner.create": "新增业主",
+    "owner.update": "修改业主",
+    "private.view": "查看未打码个人信息",
+    "document.generate": "生成文书",
+    "document.regenerate": "重新生成文书",
+    "certificate.issue": "开具证明",
+    "fee_item.seed": "从配置写入收费项目",
+    "fee_item.sync": "从配置同步收费项目",
+    "fee_item.add": "新增收费项目",
+    "fee_rate.set": "调整收费标准",
+    "reading.create": "录入抄表读数",
+    "reading.update": "修改抄表读数",
+    "bill.month": "月度出账",
+    "bill.oneoff": "一次性收费出账",
+    "bill.rebill": "按新标准重算账单",
+    "bill.remove": "删除账单",
+    "receipt.issue": "收款开收据",
+    "receipt.void": "作废收据",
+    "receipt.reverse": "红冲收据",
+    "receipt.reprint": "补打收据",
+    "month.close": "结账",
+    "renovation.register": "装修登记",
+    "renovation.inspect": "装修验收",
+    "renovation.refund": "退装修押金",
+    "renovation.pass_issue": "发临时出入证",
+    "renovation.pass_cancel": "注销临时出入证",
+    "renovation.pass_reissue": "补发临时出入证",
+    "workorder.add": "新建工单",
+    "workorder.assign": "派工",
+    "workorder.close": "完工",
+    "workorder.visit": "回访",
+    "workorder.import": "导入工单登记簿",
+    "workorder.repeat": "标记重复投诉",
+    "archive.file": "归档",
+    "archive.update": "修改档案信息",
+    "archive.lend": "借出档案",
+    "archive.return": "归还档案",
+    "archive.recover": "恢复中断的归档",
+    "archive.rebuild": "重建档案目录",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of a journal action (the code itself for one this version does not know)."""
+    return ACTION_LABELS.get(action, action)
