@@ -234,7 +234,8 @@ def test_version(run_cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("owners", "import"), "缺少参数 file"),
+        (("owners", "import"), "缺少参数 文件"),
+        (("fees", "pay"), "缺少参数 房号"),
         (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
         (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
         (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from recordkit.cli import _chinese
 from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, INTERRUPTED_EXIT_CODE, RecordkitError, ValidationError
 
 if TYPE_CHECKING:
@@ -48,6 +49,18 @@ def _localise_help(rich_utils: Any) -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.DEPRECATED_STRING = "（已停用）"
+    # A long run of Chinese has no space to wrap at: fold it onto the next line instead of
+    # cutting it with "…" (Typer's tables default to cutting).
+    make_rich_text = rich_utils._make_rich_text
+
+    def folding_rich_text(*args: Any, **kwargs: Any) -> Any:
+        text = make_rich_text(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    rich_utils._make_rich_text = folding_rich_text
 
 
 class _LocaliseOnImport(importlib.abc.MetaPathFinder):
@@ -96,6 +109,7 @@ def _chinese_help_option(self: Any, ctx: Any) -> Any:
 
 
 _ClickCommand.get_help_option = _chinese_help_option  # type: ignore[method-assign]
+_chinese.install()
 
 _USAGE_MESSAGES = (
     (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}"),
