@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
 from recordkit.core.filenames import readable_name
-
-if TYPE_CHECKING:
-    pass
 
 fees_app = typer.Typer(
     help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
@@ -40,12 +37,14 @@ def rules_list(
 
     例：recordkit fees rules list --history
     """
-    from recordkit.billing.billing import KINDS, format_rate, list_rules
+    from recordkit.billing.rules import KINDS, format_rate, list_rules, pending_config_items
     from recordkit.core.dates import Month
 
-    items = list_rules(fees_ledger(ctx))
+    app_state = state(ctx)
+    items = list_rules(app_state.ledger())
+    pending = pending_config_items(app_state.ledger(), app_state.workspace().settings.fees)
     this_month = Month.of(dt.date.today())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         current = item.rate_for(this_month) or (item.rates[0] if item.rates else None)
         for rate in item.rates if history else ([current] if current else []):
@@ -80,6 +79,45 @@ def rules_list(
             scope,
         )
     console().print(table)
+    if pending:
+        typer.echo(
+            f"recordkit.toml 中还有 {len(pending)} 个收费项目未写入台账：{'、'.join(pending)}；"
+            "请运行 recordkit fees rules sync（出账、收款时也会自动写入）"
+        )
+
+
+@rules_app.command("sync")
+def rules_sync(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目）。"
+    ),
+) -> None:
+    """把 recordkit.toml 中 [[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
+
+    台账中已有的项目不变：写入之后以台账为准，调整标准请用 fees rules set。
+    出账（fees bill）和收款（fees pay、receipt issue）时也会先做这一步。
+
+    例：recordkit fees rules sync
+    """
+    from recordkit.billing.rules import sync_rules
+
+    app_state = state(ctx)
+    result = sync_rules(app_state.ledger(), app_state.workspace().settings.fees, app_state.operator_name)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    if not result.added and not result.present:
+        typer.echo("recordkit.toml 中没有 [[fees.items]]，没有需要写入的收费项目")
+        return
+    if result.added:
+        typer.echo(
+            f"已从 recordkit.toml 写入收费项目 {len(result.added)} 个：{'、'.join(result.added)}（已记入操作日志）"
+        )
+    else:
+        typer.echo("recordkit.toml 中的收费项目台账中都已有，没有写入任何内容")
+    if result.present:
+        typer.echo(f"台账中已有、未改动：{'、'.join(result.present)}（调整标准请用 recordkit fees rules set）")
 
 
 _KIND_HELP = (
@@ -102,11 +140,11 @@ def rules_add(
 
     例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
     """
-    from recordkit.billing.billing import add_rule, format_rate
+    from recordkit.billing.rules import add_rule, format_rate
 
     app_state = state(ctx)
     item = add_rule(
-        fees_ledger(ctx), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
+        app_state.ledger(), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
     )
     rate_row = item.rates[-1]
     typer.echo(
@@ -130,23 +168,18 @@ def rules_set(
 
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
-    from recordkit.billing.billing import format_rate, set_rule
+    from recordkit.billing.rules import format_rate, set_rule
+    from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
     item = set_rule(
-        fees_ledger(ctx), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
+        app_state.ledger(), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
     )
-    chosen = next(r for r in item.rates if str(r.effective_from) == _month_text(effective_from))
+    chosen = next(r for r in item.rates if r.effective_from == parse_month(effective_from))
     typer.echo(
         f"已调整 {item.name}：自 {chosen.effective_from} 起 {format_rate(chosen.rate)} {item.unit_label}"
         f"（空置房 {chosen.vacant_percent}%）；之前月份的标准不变"
     )
-
-
-def _month_text(text: str) -> str:
-    from recordkit.core.dates import parse_month
-
-    return str(parse_month(text))
 
 
 # -- readings and bills ----------------------------------------------------------------------------
@@ -163,10 +196,11 @@ def fees_readings(
 
     例：recordkit fees readings 水表读数.xlsx --month 2026-11 --item 水费
     """
-    from recordkit.billing.billing import import_readings
+    from recordkit.billing.bills import import_readings
+    from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_readings(ledger, file, month, app_state.operator_name, item, progress=advance)
     typer.echo(
@@ -176,7 +210,7 @@ def fees_readings(
     if summary.billed_changed:
         typer.echo(
             f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"
-            f"请运行 recordkit fees bill --month {_month_text(month)} --rebill"
+            f"请运行 recordkit fees bill --month {parse_month(month)} --rebill"
         )
 
 
@@ -192,7 +226,7 @@ def fees_bill(
 
     例：recordkit fees bill --month 2026-11
     """
-    from recordkit.billing.billing import bill_month
+    from recordkit.billing.bills import bill_month
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
@@ -235,7 +269,8 @@ def take_payment(
     ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
-    from recordkit.billing.receipts import PaymentRequest, pay_and_print, unit_balance
+    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.receipts import PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount
 
@@ -292,10 +327,10 @@ def fees_arrears(
 
     例：recordkit fees arrears --min-months 3 --building 3
     """
-    from recordkit.billing.billing import AGING_BUCKETS, AGING_LABELS, list_arrears
+    from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
-    rows = list_arrears(fees_ledger(ctx), optional_date(as_of), min_months, building)
+    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, building)
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
@@ -338,7 +373,7 @@ def fees_register(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
-    totals = write_register(fees_ledger(ctx), month, file, state(ctx).workspace().settings.office.estate)
+    totals = write_register(state(ctx).ledger(), month, file, state(ctx).workspace().settings.office.estate)
     typer.echo(
         f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
         f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
@@ -361,7 +396,7 @@ def fees_daily(
 
     day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
-    report = write_daily(fees_ledger(ctx), day, target, state(ctx).workspace().settings.office.estate)
+    report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
     table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")
     for method, (count, fen) in report.by_method.items():
         table.add_row(method, str(count), format_yuan(fen))

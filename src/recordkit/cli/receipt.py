@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
+from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, optional_date
 from recordkit.cli.fees import take_payment
 
 receipt_app = typer.Typer(
@@ -43,11 +43,12 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
-    from recordkit.billing.receipts import unit_balance, void_receipt, write_receipt_docx
+    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.receipts import void_receipt, write_receipt_docx
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     receipt = void_receipt(ledger, number, reason, app_state.operator_name)
     owed, _ = unit_balance(ledger, receipt.unit)
     typer.echo(
@@ -70,7 +71,7 @@ def receipt_reprint(
     from recordkit.billing.receipts import reprint_receipt, write_receipt_docx
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     receipt = reprint_receipt(ledger, number, app_state.operator_name)
     document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
     typer.echo(
@@ -96,7 +97,7 @@ def receipt_list(
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan
 
-    views = list_receipts(fees_ledger(ctx), optional_date(date), voided, unit)
+    views = list_receipts(state(ctx).ledger(), optional_date(date), voided, unit)
     rows = [view.to_dict() for view in views]
     if as_json:
         print_json(rows)

@@ -97,7 +97,7 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import list_arrears
+    from recordkit.billing.arrears import list_arrears
     from recordkit.core.dates import Month, parse_month
     from recordkit.core.money import format_yuan
     from recordkit.documents.templates.engine import chinese_date

@@ -491,7 +491,7 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import outstanding_query
+    from recordkit.billing.allocations import outstanding_query
     from recordkit.core.dates import Month
     from recordkit.ledger.schema import fee_items
     from recordkit.ledger.schema import units as units_table
@@ -564,7 +564,7 @@ def remind(
 ) -> NoticeBatch | None:
     """A 催缴通知书 for every unit in arrears (owing at least ``min_months`` months, of one
     building when given), with the sign-off sheet.  None when no unit is in arrears."""
-    from recordkit.billing.billing import list_arrears
+    from recordkit.billing.arrears import list_arrears
     from recordkit.core.unitcodes import parse_unit_code
     from recordkit.documents.generated import DocumentRequest, common_context
     from recordkit.documents.templates.designs import kind_of

@@ -168,7 +168,7 @@ ACTION_LABELS = {
     "document.regenerate": "重新生成文书",
     "certificate.issue": "开具证明",
     "fee_item.seed": "从配置写入收费项目",
-    "fee_item.sync": "从配置同步收费项目",
+    "fee_item.sync_from_recordkit_toml": "从 recordkit.toml 同步收费项目",
     "fee_item.add": "新增收费项目",
     "fee_rate.set": "调整收费标准",
     "reading.create": "录入抄表读数",

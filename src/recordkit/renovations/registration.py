@@ -419,7 +419,7 @@ def list_renovations(ledger: Ledger, status: str | None = None) -> list[Renovati
 
 def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what: str) -> tuple[Any, Any]:
     """The fee item and its rate in force for a one-off charge; ``NotFoundError`` saying how to set it."""
-    from recordkit.billing.billing import load_items
+    from recordkit.billing.rules import load_items
     from recordkit.core.dates import Month
 
     item = next((item for item in load_items(conn) if item.name == item_name), None)
@@ -469,7 +469,7 @@ def _register_in(
     """
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import bill_amount
+    from recordkit.billing.rules import bill_amount
     from recordkit.core.dates import Month
     from recordkit.ledger.schema import bills, owners, renovations, units
 

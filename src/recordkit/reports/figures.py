@@ -226,7 +226,7 @@ class FeeLedger:
 def load_fee_ledger(conn: Connection) -> FeeLedger:
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import deposit_bill_ids
+    from recordkit.billing.allocations import deposit_bill_ids
     from recordkit.ledger.schema import allocations, bills, fee_items, payments, units
 
     big = sa.BigInteger
@@ -372,7 +372,7 @@ def arrears_snapshot(
     still lack after the valid payments made by that day."""
     import sqlalchemy as sa
 
-    from recordkit.billing.billing import deposit_bill_ids
+    from recordkit.billing.allocations import deposit_bill_ids
     from recordkit.core.personal import mask_phone
     from recordkit.core.unitcodes import parse_unit_code
     from recordkit.ledger.schema import allocations, bills, owners, payments, units
