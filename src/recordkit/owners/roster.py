@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from sqlalchemy.engine import Connection
 
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.core.sheets import Column, ProgressCallback, SheetTable, read_table
+from recordkit.core.sheets import Column, ProgressCallback, SheetTable, iter_column_widths, read_table, save_atomically
 from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
@@ -603,10 +605,6 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from recordkit.core.sheets import iter_column_widths, save_atomically
 
     workbook = Workbook()
     sheet = workbook.active

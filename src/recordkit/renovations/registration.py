@@ -18,12 +18,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recordkit.billing.receipts import normalise_number
+import sqlalchemy as sa
+
+from recordkit.billing.billing import bill_amount, load_items
+from recordkit.billing.receipts import PaymentRequest, issue_payments, normalise_number, pay_and_print
+from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.documents.generated import DocumentRequest, common_context, generate, generate_many, record_and_print
+from recordkit.documents.templates.designs import provided_variables
+from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.schema import (
+    allocations,
+    bills,
+    owners,
+    payments,
+    receipts,
+    renovation_inspections,
+    renovation_passes,
+    renovations,
+    units,
+)
+from recordkit.owners.roster import parse_date
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -137,7 +156,6 @@ def parse_worker(text: str, position: int = 1) -> Worker:
 def parse_day(text: str | dt.date, what: str) -> dt.date:
     if isinstance(text, dt.date):
         return text
-    from recordkit.owners.roster import parse_date
 
     try:
         return parse_date(text)
@@ -296,9 +314,6 @@ class Renovation:
 
 
 def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import allocations, payments
 
     if bill_id is None:
         return 0
@@ -312,9 +327,6 @@ def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
 
 
 def _load(conn: Connection, row: Any) -> Renovation:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import renovation_inspections, renovation_passes
 
     inspections = tuple(
         Inspection(r.result, r.notes, r.inspected_on, r.inspector)
@@ -378,9 +390,6 @@ def _load(conn: Connection, row: Any) -> Renovation:
 
 
 def _query() -> Any:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import renovations, units
 
     return sa.select(renovations, units.c.code).select_from(
         renovations.join(units, units.c.id == renovations.c.unit_id)
@@ -388,7 +397,6 @@ def _query() -> Any:
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-    from recordkit.ledger.schema import renovations
 
     wanted = normalise_number(number)
     row = conn.execute(_query().where(renovations.c.number == wanted)).first()
@@ -405,7 +413,6 @@ def get_renovation(ledger: Ledger, number: str) -> Renovation:
 
 def list_renovations(ledger: Ledger, status: str | None = None) -> list[Renovation]:
     """Renovations in number order, optionally of one status (装修中, 验收不合格, 验收合格, 已退押金)."""
-    from recordkit.ledger.schema import renovations
 
     query = _query().order_by(renovations.c.year, renovations.c.seq)
     if status is not None:
@@ -419,8 +426,6 @@ def list_renovations(ledger: Ledger, status: str | None = None) -> list[Renovati
 
 def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what: str) -> tuple[Any, Any]:
     """The fee item and its rate in force for a one-off charge; ``NotFoundError`` saying how to set it."""
-    from recordkit.billing.billing import load_items
-    from recordkit.core.dates import Month
 
     item = next((item for item in load_items(conn) if item.name == item_name), None)
     rate = item.rate_for(Month.of(day)) if item is not None else None
@@ -467,11 +472,6 @@ def _register_in(
     with no owner, one already under renovation, or a charge already billed this month.
     Nothing is written then.
     """
-    import sqlalchemy as sa
-
-    from recordkit.billing.billing import bill_amount
-    from recordkit.core.dates import Month
-    from recordkit.ledger.schema import bills, owners, renovations, units
 
     today = today or dt.date.today()
     code = str(parse_unit_code(request.unit))
@@ -627,7 +627,6 @@ def pay_charges(
 
     ``ConflictError`` when nothing is due (already paid, or nothing charged).
     """
-    from recordkit.billing.receipts import issue_payments
 
     with ledger.write() as conn:
         return issue_payments(conn, settings, operator, [charges_request(conn, number, method, payer, paid_on)])[0]
@@ -643,7 +642,6 @@ def pay_and_print_charges(
     paid_on: dt.date | None = None,
 ) -> tuple[ReceiptView, GeneratedDocument]:
     """``pay_charges`` with the receipt's .docx written in the same ledger write (``renovation pay``)."""
-    from recordkit.billing.receipts import pay_and_print
 
     return pay_and_print(
         workspace, ledger, operator, lambda conn: charges_request(conn, number, method, payer, paid_on)
@@ -654,7 +652,6 @@ def charges_request(
     conn: Connection, number: str, method: str, payer: str | None, paid_on: dt.date | None
 ) -> PaymentRequest:
     """The payment of what is still due on a renovation, read inside the caller's ledger write."""
-    from recordkit.billing.receipts import PaymentRequest
 
     renovation = _load(conn, _find_row(conn, number))
     if renovation.status == "refunded":
@@ -674,9 +671,6 @@ def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]
 
 
 def _deposit_receipts_in(conn: Connection, renovation: Renovation) -> list[str]:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import allocations, payments, receipts
 
     if renovation.deposit_bill_id is None:
         return []
@@ -746,9 +740,6 @@ def _change_passes_in(
     reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  The journal
     holds pass numbers, names and masked ID numbers only.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import renovation_passes
 
     today = today or dt.date.today()
     parsed = [parse_worker(text, position) for position, text in enumerate(workers, start=1)]
@@ -873,9 +864,6 @@ def inspect(
     ``ValidationError`` for a result other than 合格/不合格 or a failed one without notes;
     ``ConflictError`` once the renovation has passed.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import renovation_inspections, renovation_passes, renovations
 
     result = unicodedata.normalize("NFKC", str(result)).strip()
     if result not in RESULTS:
@@ -949,9 +937,6 @@ def _refund_in(
     taken or the deposit not fully paid; ``ValidationError`` for a deduction above the
     deposit, a negative one, or one without a reason.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import renovations
 
     reason = reason.strip()
     if deduction_fen and not reason:
@@ -1015,8 +1000,6 @@ def _refund_in(
 
 
 def _common(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
-    from recordkit.documents.generated import common_context
-    from recordkit.documents.templates.engine import chinese_date
 
     return {
         **common_context(workspace, today),
@@ -1052,7 +1035,6 @@ def agreement_context(workspace: Workspace, renovation: Renovation, today: dt.da
 
 
 def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -> dict[str, str]:
-    from recordkit.documents.templates.engine import chinese_date
 
     if view is None:
         return {"标题": "", "单位": "", "正文": "", "备注": "", "照片": ""}
@@ -1090,7 +1072,6 @@ def pass_context(
 def refund_context(
     workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str], today: dt.date | None = None
 ) -> dict[str, Any]:
-    from recordkit.documents.templates.engine import chinese_date
 
     passed = next((i for i in reversed(renovation.inspections) if i.result == "合格"), None)
     amount = renovation.refund_fen or 0
@@ -1112,8 +1093,6 @@ def check_paper(workspace: Workspace, template_name: str) -> None:
     """Before a registration, passes or a refund is written: the office's template for its paper
     loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
     template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
-    from recordkit.documents.templates.designs import provided_variables
-    from recordkit.documents.templates.engine import TemplateLibrary
 
     template = TemplateLibrary.for_workspace(workspace).get(template_name)
     template.check_sandbox()
@@ -1124,7 +1103,6 @@ def write_registration(
     workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str
 ) -> GeneratedDocument:
     """The 装修登记表 .docx in records/generated/, recorded and journalled."""
-    from recordkit.documents.generated import generate_many
 
     return generate_many(
         workspace,
@@ -1137,7 +1115,6 @@ def write_registration(
 
 
 def _registration_paper(workspace: Workspace, renovation: Renovation) -> DocumentRequest:
-    from recordkit.documents.generated import DocumentRequest
 
     return DocumentRequest(
         registration_context(workspace, renovation), renovation.unit, f"装修登记表{renovation.number}"
@@ -1149,7 +1126,6 @@ def register_and_print(
 ) -> tuple[Renovation, GeneratedDocument]:
     """``register`` and its 装修登记表 in one ledger write (``renovation register``): a form that
     cannot be printed leaves no registration and no bills."""
-    from recordkit.documents.generated import record_and_print
 
     settings = workspace.settings
     return record_and_print(
@@ -1165,7 +1141,6 @@ def register_and_print(
 
 def write_agreement(workspace: Workspace, ledger: Ledger, number: str, operator: str) -> GeneratedDocument:
     """The 装饰装修管理协议 .docx of a renovation; ``NotFoundError`` for an unknown number."""
-    from recordkit.documents.generated import generate
 
     renovation = get_renovation(ledger, number)
     return generate(
@@ -1185,7 +1160,6 @@ def write_passes(
 ) -> GeneratedDocument:
     """The 临时出入证 cards of ``passes``, eight to an A4 page.  The file is named after the
     renovation, never after a worker or an ID number."""
-    from recordkit.documents.generated import generate_many
 
     return generate_many(
         workspace,
@@ -1198,7 +1172,6 @@ def write_passes(
 
 
 def _passes_paper(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView]) -> DocumentRequest:
-    from recordkit.documents.generated import DocumentRequest
 
     return DocumentRequest(
         pass_context(workspace, renovation, passes), renovation.unit, f"临时出入证{renovation.number}"
@@ -1218,7 +1191,6 @@ def change_passes_and_print(
 ) -> tuple[PassChanges, GeneratedDocument | None]:
     """``change_passes`` and, when passes are issued, their cards in the same ledger write
     (``renovation pass``); cancelling alone prints nothing."""
-    from recordkit.documents.generated import record_and_print
 
     if not (workers or reissue):
         return change_passes(ledger, operator, number, workers, cancel, reissue, reason, today), None
@@ -1235,14 +1207,12 @@ def change_passes_and_print(
 
 def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str) -> GeneratedDocument:
     """The 装修押金退款单 of a refunded renovation."""
-    from recordkit.documents.generated import generate_many
 
     paper = _refund_paper(workspace, renovation, deposit_receipt_numbers(ledger, renovation))
     return generate_many(workspace, ledger, REFUND_TEMPLATE, [paper], operator=operator, kind=DOCUMENT_KIND)[0]
 
 
 def _refund_paper(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str]) -> DocumentRequest:
-    from recordkit.documents.generated import DocumentRequest
 
     return DocumentRequest(
         refund_context(workspace, renovation, receipt_numbers), renovation.unit, f"装修押金退款单{renovation.number}"
@@ -1260,7 +1230,6 @@ def refund_and_print(
 ) -> tuple[Renovation, GeneratedDocument]:
     """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
     cannot be printed leaves the deposit unrefunded."""
-    from recordkit.documents.generated import record_and_print
 
     return record_and_print(
         workspace,

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from recordkit.core.errors import CellProblem, ValidationError
+from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
+from recordkit.core.sheets import Column, read_table
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
     WorkOrderRecord,
     add_many,
@@ -38,7 +43,6 @@ if TYPE_CHECKING:
 
 
 def _logbook_columns() -> list[Any]:
-    from recordkit.core.sheets import Column
 
     return [
         Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
@@ -187,7 +191,6 @@ def _read_row(
 def _read_logbook(
     path: Path, progress: ProgressCallback | None, now: dt.datetime
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
-    from recordkit.core.sheets import read_table
 
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
@@ -201,7 +204,6 @@ def _read_logbook(
 
 
 def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
-    from recordkit.core.filenames import readable_name
 
     if problems:
         problems.sort(key=lambda p: p.row)
@@ -223,9 +225,6 @@ def read_logbook(
 def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
     """Rows already in the ledger (same type, category, unit, place, time and content): row → number.
     A second import of the same logbook is refused instead of doubling it."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)

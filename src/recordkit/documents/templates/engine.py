@@ -21,7 +21,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.documents.templates.designs import kind_of
 
 if TYPE_CHECKING:
     import jinja2
@@ -61,8 +68,6 @@ def _chinese_date_filter(value: Any) -> str:
 
 
 def _make_environment() -> jinja2.Environment:
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
     environment = ImmutableSandboxedEnvironment(
@@ -110,7 +115,6 @@ class _Part:
 
 
 def _patch(xml: str) -> str:
-    from docxtpl import DocxTemplate
 
     # docxtpl's cleaning: joins {{ }} that Word split over runs, handles {%tr %} / {%p %}.
     patched = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
@@ -118,7 +122,6 @@ def _patch(xml: str) -> str:
 
 
 def _unpatch(xml: str) -> str:
-    from docxtpl import DocxTemplate
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -179,7 +182,6 @@ class Template:
         self._shell = shell.getvalue()
 
     def _compile(self, part: _Part) -> jinja2.Template:
-        import jinja2
 
         try:
             return environment().from_string(part.source)
@@ -198,7 +200,6 @@ class Template:
     @cached_property
     def variables(self) -> frozenset[str]:
         """The top-level names the template uses (what its context must provide)."""
-        from jinja2 import meta
 
         names: set[str] = set()
         for part in self._parts:
@@ -208,7 +209,6 @@ class Template:
     def unsafe_uses(self) -> list[tuple[Placement, str]]:
         """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
         the same written as a filter, ``x|attr('__class__')``."""
-        from jinja2 import nodes
 
         found = []
         trees = [(part, environment().parse(part.source)) for part in self._parts]
@@ -255,8 +255,6 @@ class Template:
             )
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
-        import jinja2
-        from jinja2.sandbox import SecurityError
 
         assert part.template is not None
         try:
@@ -279,7 +277,6 @@ class Template:
 
     def render_to(self, target: Path, context: Mapping[str, Any]) -> Path:
         """Fill the template and write it to ``target`` atomically."""
-        from recordkit.core.atomic import write_bytes
 
         return write_bytes(target, self.render_bytes(context))
 
@@ -306,7 +303,6 @@ class Template:
         return self._package(rendered)
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
-        from recordkit.core.atomic import write_bytes
 
         return write_bytes(target, self.render_merged_bytes(contexts))
 
@@ -421,7 +417,6 @@ class TemplateLibrary:
 
     def describe(self) -> list[TemplateInfo]:
         """Every template with its kind, origin and variables (broken ones listed with none)."""
-        from recordkit.documents.templates.designs import kind_of
 
         infos = []
         for name in self.names():
