@@ -40,7 +40,6 @@ class Check:
 
 
 def check_database(workspace: Workspace) -> Check:
-
     where = display_url(workspace.database_url)
     try:
         with open_ledger(workspace.database_url, migrate=False) as ledger:

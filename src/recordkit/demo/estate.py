@@ -66,7 +66,6 @@ class DemoContext:
 
 
 def _step_owners(ctx: DemoContext) -> None:
-
     estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units)
     sheet = ctx.workspace.root / "业主名册.xlsx"
     write_owner_sheet(
@@ -203,13 +202,11 @@ def _step_fees(ctx: DemoContext) -> None:
 
 
 def _unit_owners(conn: object) -> dict[str, str | None]:
-
     query = sa.select(units.c.code, owners.c.name).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
     return dict(conn.execute(query).all())  # type: ignore[attr-defined]
 
 
 def _owed_by_unit(ledger: object) -> dict[str, int]:
-
     inner = outstanding_query().subquery()
     query = (
         sa.select(units.c.code, sa.func.sum(inner.c.owed_fen))
@@ -222,7 +219,6 @@ def _owed_by_unit(ledger: object) -> dict[str, int]:
 
 
 def _write_readings(path: Path, codes: list[str], rng: object) -> None:
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["房号", "上期读数", "本期读数"])

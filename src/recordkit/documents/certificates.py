@@ -101,7 +101,6 @@ def _check_kind(kind: str) -> str:
 
 
 def _unit(ledger: Ledger, unit: str) -> UnitView:
-
     view, _ = show_unit(ledger, unit)
     if not view.owner:
         raise ConflictError(f"房屋 {view.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
@@ -109,7 +108,6 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
 
 
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
-
     code = str(view.code)
     owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
     if owing is not None:
@@ -128,7 +126,6 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[st
 
 
 def _residence_values(view: UnitView) -> dict[str, Any]:
-
     if view.status != "occupied":
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
     if view.move_in_date is None:
@@ -215,7 +212,6 @@ def make_certificate(
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
-
     current = conn.execute(
         sa.select(sa.func.max(certificates.c.seq)).where(certificates.c.kind == kind, certificates.c.year == year)
     ).scalar()
@@ -233,7 +229,6 @@ def _insert(
     document_id: int,
     details: dict[str, Any],
 ) -> None:
-
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute(
         sa.insert(certificates).values(

@@ -255,7 +255,6 @@ def generate_merged(
 
 
 def _write_new(path: Path, data: bytes) -> None:
-
     write_bytes(path, data)
 
 
@@ -292,7 +291,6 @@ def _record_row(
 def _insert(
     conn: Connection, workspace: Workspace, rows: list[dict[str, Any]], operator: str
 ) -> list[GeneratedDocument]:
-
     first_id = (conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
     for offset, row in enumerate(rows):
         row["id"] = first_id + offset

@@ -278,7 +278,6 @@ def _issue(
     today: dt.date,
     progress: Callable[[int], None] | None,
 ) -> NoticeBatch:
-
     for request in requests:  # all of them, before the first file is written
         template.check_context(request.context)
     if merge:

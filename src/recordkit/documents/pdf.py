@@ -88,7 +88,6 @@ def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: f
 
 
 def _move_into_place(paths: Sequence[Path], produced: Sequence[Path]) -> list[Path]:
-
     placed: list[Path] = []
     try:
         for path, pdf in zip(paths, produced, strict=True):

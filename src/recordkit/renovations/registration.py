@@ -314,7 +314,6 @@ class Renovation:
 
 
 def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
-
     if bill_id is None:
         return 0
     return int(
@@ -327,7 +326,6 @@ def _paid_on_bill(conn: Connection, bill_id: int | None) -> int:
 
 
 def _load(conn: Connection, row: Any) -> Renovation:
-
     inspections = tuple(
         Inspection(r.result, r.notes, r.inspected_on, r.inspector)
         for r in conn.execute(
@@ -390,14 +388,12 @@ def _load(conn: Connection, row: Any) -> Renovation:
 
 
 def _query() -> Any:
-
     return sa.select(renovations, units.c.code).select_from(
         renovations.join(units, units.c.id == renovations.c.unit_id)
     )
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-
     wanted = normalise_number(number)
     row = conn.execute(_query().where(renovations.c.number == wanted)).first()
     if row is None:
@@ -671,7 +667,6 @@ def deposit_receipt_numbers(ledger: Ledger, renovation: Renovation) -> list[str]
 
 
 def _deposit_receipts_in(conn: Connection, renovation: Renovation) -> list[str]:
-
     if renovation.deposit_bill_id is None:
         return []
     # The id is selected too: PostgreSQL orders a DISTINCT only by what it selects.
@@ -1000,7 +995,6 @@ def _refund_in(
 
 
 def _common(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
-
     return {
         **common_context(workspace, today),
         "登记编号": renovation.number,
@@ -1035,7 +1029,6 @@ def agreement_context(workspace: Workspace, renovation: Renovation, today: dt.da
 
 
 def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -> dict[str, str]:
-
     if view is None:
         return {"标题": "", "单位": "", "正文": "", "备注": "", "照片": ""}
     body = "\n".join(
@@ -1072,7 +1065,6 @@ def pass_context(
 def refund_context(
     workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str], today: dt.date | None = None
 ) -> dict[str, Any]:
-
     passed = next((i for i in reversed(renovation.inspections) if i.result == "合格"), None)
     amount = renovation.refund_fen or 0
     return {
@@ -1115,7 +1107,6 @@ def write_registration(
 
 
 def _registration_paper(workspace: Workspace, renovation: Renovation) -> DocumentRequest:
-
     return DocumentRequest(
         registration_context(workspace, renovation), renovation.unit, f"装修登记表{renovation.number}"
     )
@@ -1172,7 +1163,6 @@ def write_passes(
 
 
 def _passes_paper(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView]) -> DocumentRequest:
-
     return DocumentRequest(
         pass_context(workspace, renovation, passes), renovation.unit, f"临时出入证{renovation.number}"
     )
@@ -1213,7 +1203,6 @@ def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, o
 
 
 def _refund_paper(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str]) -> DocumentRequest:
-
     return DocumentRequest(
         refund_context(workspace, renovation, receipt_numbers), renovation.unit, f"装修押金退款单{renovation.number}"
     )

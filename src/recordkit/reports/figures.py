@@ -245,7 +245,6 @@ class FeeLedger:
 
 
 def load_fee_ledger(conn: Connection) -> FeeLedger:
-
     big = sa.BigInteger
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed = {

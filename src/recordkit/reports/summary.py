@@ -91,7 +91,6 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
 
 
 def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFigures, today: dt.date) -> Document:
-
     document = new_document()
     common.prepare(document)
     common.title(document, f"{estate}{now.month.chinese}月度工作总结")
@@ -127,5 +126,4 @@ def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFi
 
 
 def _center() -> Any:
-
     return WD_ALIGN_PARAGRAPH.CENTER

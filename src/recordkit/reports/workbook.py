@@ -78,13 +78,11 @@ def _table(
 
 
 def _title(sheet: Worksheet, text: str, columns: int) -> None:
-
     sheet.cell(1, 1, text).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 1))
 
 
 def _finish(sheet: Worksheet, widths: Sequence[float], header_row: int = 2) -> None:
-
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
@@ -104,7 +102,6 @@ def _fee_row(line: FeeLine) -> list[Cell]:
 
 
 def _bar_chart(title: str, y_title: str, rate: bool = False) -> Any:
-
     chart = BarChart()
     chart.type = "col"
     chart.title = title
@@ -130,7 +127,6 @@ def write_overview(
     last_year: MonthFigures,
     trend: Sequence[TrendPoint],
 ) -> None:
-
     _title(sheet, f"{estate}{now.month.chinese}月度报表", 4)
     figures = (now, previous, last_year)
     rows: list[list[Any]] = []
@@ -348,7 +344,6 @@ def workorder_categories(workorders: Any) -> list[tuple[str, dict[str, int]]]:
 
 
 def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
-
     _title(sheet, f"{estate}{figures.month.chinese}工单情况", 4)
     w = figures.workorders
     if w is None:
@@ -436,7 +431,6 @@ def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
 
 
 def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated: str) -> None:
-
     _title(sheet, f"{estate}{figures.month.chinese}月度报表说明", 2)
     row = _table(sheet, 2, ("指标", "定义"), list(DEFINITIONS))
     for line in range(3, row):
@@ -459,7 +453,6 @@ def build_workbook(
     trend: Sequence[TrendPoint],
     generated: str,
 ) -> Workbook:
-
     workbook = Workbook()
     sheets = [workbook.active, *(workbook.create_sheet() for _ in SHEETS[1:])]
     for sheet, name in zip(sheets, SHEETS, strict=True):

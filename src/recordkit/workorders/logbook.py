@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 
 def _logbook_columns() -> list[Any]:
-
     return [
         Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
         Column("unit", "房号", ("房屋", "房屋编号")),
@@ -191,7 +190,6 @@ def _read_row(
 def _read_logbook(
     path: Path, progress: ProgressCallback | None, now: dt.datetime
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
-
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
@@ -204,7 +202,6 @@ def _read_logbook(
 
 
 def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
-
     if problems:
         problems.sort(key=lambda p: p.row)
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何工单", problems)

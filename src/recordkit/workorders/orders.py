@@ -613,7 +613,6 @@ def add(
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-
     wanted = normalise_number(number)
     row = conn.execute(sa.select(work_orders).where(work_orders.c.number == wanted)).first()
     if row is None:
@@ -637,7 +636,6 @@ def _step_time(
 
 
 def _update(conn: Connection, operator: str, row: Any, action: str, values: dict[str, Any]) -> WorkOrder:
-
     conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**values))
 
     def shown(value: Any) -> Any:

@@ -25,8 +25,8 @@ from recordkit.documents.templates.engine import (
     Template,
     TemplateError,
     TemplateLibrary,
-    _patch,
     paragraph_text,
+    patch_placeholders,
 )
 
 ERROR = "错误"
@@ -88,7 +88,7 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
 
     name = name_or_file.removesuffix(".docx")
     # Found without compiling it: a broken template is what the check is for.
-    office = library._office_path(name)
+    office = library.office_path(name)
     if office is not None:
         return name, office, ORIGIN_OFFICE
     builtin = library.builtin_path(name)
@@ -159,7 +159,7 @@ def _split_placeholders(path: Path) -> list[Finding]:
             if not any(mark in text for mark in ("{", "}", "｛", "｝")):
                 continue
             where = str(Placement(part, text[:80]))
-            leftover = _WELL_FORMED.sub("", paragraph_text(_patch(raw)))
+            leftover = _WELL_FORMED.sub("", paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):
                 findings.append(
                     Finding(

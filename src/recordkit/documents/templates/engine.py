@@ -114,7 +114,8 @@ class _Part:
     template: jinja2.Template | None = None
 
 
-def _patch(xml: str) -> str:
+def patch_placeholders(xml: str) -> str:
+    """A part's XML with placeholders Word split over runs joined, one paragraph per line."""
 
     # docxtpl's cleaning: joins {{ }} that Word split over runs, handles {%tr %} / {%p %}.
     patched = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
@@ -122,7 +123,6 @@ def _patch(xml: str) -> str:
 
 
 def _unpatch(xml: str) -> str:
-
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
@@ -175,14 +175,13 @@ class Template:
             for info, data in entries:
                 text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
                 if info.filename.startswith("word/") and _JINJA_MARK.search(text) or info.filename == _MAIN_PART:
-                    self._parts.append(_Part(info.filename, _patch(text)))
+                    self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
         # Everything without placeholders is compressed once; filling appends only the rendered parts.
         self._shell = shell.getvalue()
 
     def _compile(self, part: _Part) -> jinja2.Template:
-
         try:
             return environment().from_string(part.source)
         except jinja2.TemplateSyntaxError as err:
@@ -255,7 +254,6 @@ class Template:
             )
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
-
         assert part.template is not None
         try:
             return part.template.render(context)
@@ -303,7 +301,6 @@ class Template:
         return self._package(rendered)
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
-
         return write_bytes(target, self.render_merged_bytes(contexts))
 
     def _package(self, rendered: Mapping[str, str]) -> bytes:
@@ -378,7 +375,8 @@ class TemplateLibrary:
     def for_workspace(cls, workspace: Workspace) -> TemplateLibrary:
         return cls(workspace.templates_dir)
 
-    def _office_path(self, name: str) -> Path | None:
+    def office_path(self, name: str) -> Path | None:
+        """The office's own template of this name, when there is one (found without compiling it)."""
         if self.office_dir is None:
             return None
         path = self.office_dir / f"{name}.docx"
@@ -400,7 +398,7 @@ class TemplateLibrary:
         Raises ``NotFoundError`` listing the names there are.
         """
         name = name.removesuffix(".docx")
-        office = self._office_path(name)
+        office = self.office_path(name)
         path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
         if path is None:
             raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
@@ -420,7 +418,7 @@ class TemplateLibrary:
 
         infos = []
         for name in self.names():
-            office = self._office_path(name)
+            office = self.office_path(name)
             path = office or self.builtin_path(name)
             assert path is not None
             try:
