@@ -36,8 +36,18 @@ from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger.db import open_ledger
 from recordkit.ledger.schema import owners, units
 from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
-from recordkit.renovations import registration as renovations
-from recordkit.renovations.registration import RegistrationRequest
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.passes import change_passes, write_passes
+from recordkit.renovations.refund import refund, write_refund
+from recordkit.renovations.registration import (
+    RegistrationRequest,
+    pay_charges,
+    write_agreement,
+    write_registration,
+)
+from recordkit.renovations.registration import (
+    register as register_renovation,
+)
 from recordkit.reports import monthly_report
 from recordkit.search.query import search, update_index
 from recordkit.workorders import orders as workorders
@@ -273,23 +283,21 @@ def _step_renovations(ctx: DemoContext) -> None:
             request = RegistrationRequest(
                 code, contractor, manager, phone, day, day + dt.timedelta(days=days), items=items
             )
-            renovation = renovations.register(ledger, settings.renovation, who, request, settings.fees.rounding, day)
-            renovations.pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
-            printed.append(renovations.write_registration(workspace, ledger, renovation, who))
-            printed.append(renovations.write_agreement(workspace, ledger, renovation.number, who))
+            renovation = register_renovation(ledger, settings.renovation, who, request, settings.fees.rounding, day)
+            pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
+            printed.append(write_registration(workspace, ledger, renovation, who))
+            printed.append(write_agreement(workspace, ledger, renovation.number, who))
             specs = [f"{name},{number},{trade}" for name, number, trade in workers]
-            issued = renovations.change_passes(ledger, who, renovation.number, specs, today=day)
-            printed.append(renovations.write_passes(workspace, ledger, issued.renovation, issued.issued, who))
+            issued = change_passes(ledger, who, renovation.number, specs, today=day)
+            printed.append(write_passes(workspace, ledger, issued.renovation, issued.issued, who))
             made.append(renovation.number)
         done, under_way = made
-        renovations.inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
-        refunded = renovations.refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
-        printed.append(renovations.write_refund(workspace, ledger, refunded, who))
-        reissued = renovations.change_passes(
-            ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today
-        )
-        printed.append(renovations.write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
-        renovations.inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
+        inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
+        refunded = refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
+        printed.append(write_refund(workspace, ledger, refunded, who))
+        reissued = change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today)
+        printed.append(write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
+        inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
     # The charges were paid at the cashier's: those receipts belong in the demo's receipt count.
     ctx.report.counts = [(label, count + len(made) if label == "收据" else count) for label, count in ctx.report.counts]
     ctx.report.counts += [("装修登记", len(made)), ("  装修文书 .docx", len(printed))]

@@ -31,7 +31,6 @@ def draw(design: Design, target: Path) -> Path:
 def _without_timestamps(package: bytes) -> bytes:
     # zipfile stamps each entry with the current time; a fixed stamp keeps a rebuild of an
     # unchanged design byte-identical, so git shows only the templates that really changed.
-
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
