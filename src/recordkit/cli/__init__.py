@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     archive,
+    cert,
+    demo,
     docs,
+    doctor,
     fees,
     init,
     journal,
@@ -17,6 +20,7 @@ from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     renovation,
     report,
     search,
+    templates,
     workorder,
 )
 from recordkit.cli._app import app
