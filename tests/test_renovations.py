@@ -485,7 +485,7 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     assert rows[5][1] == "¥1,769.50 元"
     assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角"
     assert _paragraphs(form.path)[2] == "登记编号：ZX2026-0001        退款日期：2027年2月2日"
-    assert [c for c in rows[-1]][-1] == "（盖章处）"
+    assert list(rows[-1])[-1] == "（盖章处）"
     assert [doc.title for doc in list_documents(workspace, ledger)] == ["装修押金退款单ZX2026-0001"]
 
 

@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.billing import list_arrears, outstanding_query
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically
@@ -96,21 +96,35 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-_DATE = re.compile(r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")
+# A day written without its year (12月5日, 12-5): this year.  Days with a year are core.dates' to find.
+_MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 
 
-def parse_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
-    """A date or date-and-time as clerks write it (``2026-12-05 08:00``, ``12月5日8:00``,
-    ``2026年12月5日``, ``当日18:00`` after ``base``), or None when the text is not one."""
+def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
+    """The first date or date-and-time written inside a template value, or None when there is none.
+
+    Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
+    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` with this year, ``2026年12月5日``, ``当日18:00``
+    meaning the day ``base``), so it never raises and only serves to check dates run forwards.
+    """
     folded = unicodedata.normalize("NFKC", text).strip()
-    match = _DATE.search(folded)
-    if match:
+    candidates: list[tuple[int, dt.date, int]] = []  # (where it starts, the day, where it ends)
+    found = find_date(folded)
+    if found is not None:
+        where = folded.find(found[1])
+        candidates.append((where, found[0], where + len(found[1])))
+    month_day = _MONTH_DAY.search(folded)
+    if month_day is not None:
         try:
-            day = dt.date(int(match["y"] or today.year), int(match["m"]), int(match["d"]))
+            day = dt.date(today.year, int(month_day[1]), int(month_day[2]))
         except ValueError:
-            return None
-        rest = folded[match.end() :]
+            day = None
+        if day is not None:
+            candidates.append((month_day.start(), day, month_day.end()))
+    if candidates:
+        _where, day, after = min(candidates, key=lambda candidate: candidate[0])
+        rest = folded[after:]
     elif base is not None and re.match(r"^(当日|当天|同日)", folded):
         day, rest = base, folded[2:]
     else:
@@ -129,8 +143,8 @@ def check_order(
     for first, second in pairs:
         if first not in values or second not in values:
             continue
-        start = parse_when(str(values[first]), today)
-        end = parse_when(str(values[second]), today, base=start.date() if start else None)
+        start = find_when(str(values[first]), today)
+        end = find_when(str(values[second]), today, base=start.date() if start else None)
         if start is not None and end is not None and end < start:
             raise ValidationError(
                 f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.core.dates import format_when, parse_when
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
@@ -25,13 +26,11 @@ from recordkit.workorders.orders import (
     add_many,
     check_record,
     count_repeats,
-    format_when,
     known_units,
     now_minute,
     parse_category,
     parse_satisfaction,
     parse_type,
-    parse_when,
 )
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, format_when, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
@@ -45,40 +45,10 @@ FINISHED_STATUSES = ("closed", "visited")
 LATE_RESPONSE = "派工超时"
 LATE_CLOSE = "完成超时"
 
-_WHEN = re.compile(
-    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})分?(?::\d{1,2}(?:\.\d+)?)?)?$"
-)
 _NUMBER = re.compile(r"^([A-Z]*)(\d{4})-(\d{1,9})$")
 
 
 # -- pure decisions ------------------------------------------------------------------------
-
-
-def parse_when(value: str | dt.datetime | dt.date, what: str = "时间") -> dt.datetime:
-    """``"2026-10-03 09:15"`` (also ``2026/10/03 9:15``, ``2026年10月3日 9:15``, full-width forms,
-    a bare date meaning 00:00, or an Excel date cell) as a minute-precise datetime.
-
-    ``ValidationError`` naming ``what`` and the expected form otherwise.
-    """
-    if isinstance(value, dt.datetime):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    shown = str(value).strip()
-    match = _WHEN.match(unicodedata.normalize("NFKC", shown).strip())
-    if match is None:
-        raise ValidationError(f"{what}“{shown}”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻")
-    year, month, day = int(match[1]), int(match[2]), int(match[3])
-    hour, minute = int(match[4] or 0), int(match[5] or 0)
-    try:
-        return dt.datetime(year, month, day, hour, minute)
-    except ValueError:
-        raise ValidationError(f"{what}“{shown}”不是有效的日期和时刻") from None
-
-
-def format_when(value: dt.datetime | None) -> str:
-    """``2026-10-03 09:15``, or ``""`` for no time."""
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
 def _choice(text: str, allowed: Sequence[str], what: str) -> str:
