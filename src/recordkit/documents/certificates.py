@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
-    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.ledger.db import Ledger
     from recordkit.owners.roster import UnitView
 

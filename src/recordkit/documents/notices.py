@@ -45,7 +45,7 @@ from recordkit.owners.roster import list_units, show_unit
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
 
 NOTICE_KIND = "通知"

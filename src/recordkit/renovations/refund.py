@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
 
 

@@ -43,10 +43,10 @@ from recordkit.renovations.records import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.billing.receipts import PaymentRequest, ReceiptView
+    from recordkit.billing.receipts import ReceiptView
     from recordkit.core.config import ReceiptSettings, RenovationSettings
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
 
 

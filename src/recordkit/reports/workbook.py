@@ -20,7 +20,6 @@ from recordkit.core.money import yuan
 from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 RATE_FORMAT = "0.0%"

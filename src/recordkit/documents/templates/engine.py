@@ -31,8 +31,6 @@ from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.documents.templates.designs import kind_of
 
 if TYPE_CHECKING:
-    import jinja2
-
     from recordkit.core.workspace import Workspace
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
