@@ -162,7 +162,7 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
     assert "借出未还 1 件" in table and "保密档案借出未还 1 件" in table
     assert table.index("王工") < table.index("保密档案借出未还") < table.index("李四")
     loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
-    assert [(l["archive_no"], l["borrower"], l["overdue"], l["confidential"]) for l in loans] == [
+    assert [(loan["archive_no"], loan["borrower"], loan["overdue"], loan["confidential"]) for loan in loans] == [
         ("YZ-2026-00001", "王工", False, False),
         ("YZ-2026-00002", "李四", False, True),
     ]

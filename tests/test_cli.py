@@ -218,6 +218,7 @@ def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Worksp
     checks = json.loads(result.stdout)
     assert result.exit_code == 1
     assert checks[1]["ok"] is False and checks[1]["fix"].startswith("检查 recordkit.toml")
+    assert result.stderr.strip() == "错误：安装不完整：台账数据库有问题，按上面的修复方法处理后再运行 recordkit doctor"
 
 
 def test_every_exit_code_is_documented_in_the_readme() -> None:

@@ -92,6 +92,7 @@ def test_templates_check_quotes_the_broken_paragraph(run_cli: Any, imported: Wor
     assert result.exit_code == 5
     assert "[错误] 模板“坏通知”的占位符写法有误：正文段落“尊敬的{{ 业主姓名 业主：”" in result.stdout
     assert "发现 1 处错误" in result.stdout
+    assert error_line(result) == "错误：模板“坏通知”未通过检查：1 处错误，改正后再用"
 
 
 def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(

@@ -23,8 +23,10 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import archive_items, archive_loans
-from recordkit.renovations import registration as renovations
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.refund import refund
 from recordkit.renovations.registration import RegistrationRequest
+from recordkit.renovations.registration import register as register_renovation
 from recordkit.reports import check_month, monthly_report
 from recordkit.reports.workbook import SHEETS
 from recordkit.workorders import orders as workorders
@@ -47,7 +49,7 @@ def _renovation(ledger: Ledger, unit: str, day: str) -> Any:
     request = RegistrationRequest(
         unit, "安居装饰工程有限公司", "王强", "13600001111", day, "2026-12-31", "8:00-12:00,14:00-18:00", "水电改造"
     )
-    found = renovations.register(ledger, RenovationSettings(), CASHIER, request, today=d(day))
+    found = register_renovation(ledger, RenovationSettings(), CASHIER, request, today=d(day))
     _pay(
         ledger, unit, found.deposit_fen + found.waste_fen, day, frozenset({found.deposit_bill_id, found.waste_bill_id})
     )
@@ -167,8 +169,8 @@ def report_estate(ledger: Ledger, folder: Path) -> None:
     void_receipt(ledger, wrong, "金额录错", CASHIER, today=d("2026-10-20"))
     _pay(ledger, "3-2-1201", 20000, "2026-10-21")  # September in part
     first = _renovation(ledger, "1-1-102", "2026-10-16")
-    renovations.inspect(ledger, CASHIER, first.number, "合格", today=d("2026-10-28"))
-    renovations.refund(ledger, CASHIER, first.number, 20000, "墙面损坏修复", today=d("2026-10-30"))
+    inspect(ledger, CASHIER, first.number, "合格", today=d("2026-10-28"))
+    refund(ledger, CASHIER, first.number, 20000, "墙面损坏修复", today=d("2026-10-30"))
     _renovation(ledger, "3-2-1201", "2026-10-22")
     _archive(ledger)
     _workorders(ledger)

@@ -9,12 +9,19 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
+from recordkit.archive.extract import character_accuracy, load_engine
 from recordkit.core.errors import RecordkitError
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import display_url, open_ledger
+from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.resources import FONT_PATH, cjk_font
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -33,9 +40,6 @@ class Check:
 
 
 def check_database(workspace: Workspace) -> Check:
-    from recordkit.ledger.db import display_url, open_ledger
-    from recordkit.ledger.schema import HEAD_REVISION
-
     where = display_url(workspace.database_url)
     try:
         with open_ledger(workspace.database_url, migrate=False, create=False) as ledger:
@@ -107,7 +111,6 @@ OCR_SAMPLE = "物业档案 3-2-1201"
 
 def check_ocr(_workspace: Workspace) -> Check:
     """Load the engine and read a small rendered sample: proves the models load and recognise Chinese."""
-    import time
 
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         return Check(
@@ -117,7 +120,6 @@ def check_ocr(_workspace: Workspace) -> Check:
             "pip install rapidocr_onnxruntime",
             required=False,
         )
-    from recordkit.resources import FONT_PATH
 
     if not FONT_PATH.is_file():
         return Check(
@@ -127,10 +129,6 @@ def check_ocr(_workspace: Workspace) -> Check:
             "pip install --force-reinstall recordkit",
             required=False,
         )
-    from PIL import Image, ImageDraw
-
-    from recordkit.archive.extract import character_accuracy, load_engine
-    from recordkit.resources import cjk_font
 
     # Square, because the detector scales the shorter side up to 736 px: a strip would cost seconds.
     sample = Image.new("L", (320, 320), 255)

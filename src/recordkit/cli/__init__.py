@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     archive,
+    cert,
     db,
+    demo,
     docs,
+    doctor,
     fees,
     init,
     journal,
@@ -18,6 +21,7 @@ from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     renovation,
     report,
     search,
+    templates,
     workorder,
 )
 from recordkit.cli._app import app

@@ -15,15 +15,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from recordkit.billing.arrears import list_arrears
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
+from recordkit.core.money import format_yuan
+from recordkit.documents.generated import (
+    DocumentRequest,
+    common_context,
+    files_removed_on_failure,
+    pdf_copies,
+    write_documents,
+)
+from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.schema import bills, certificates, units
+from recordkit.owners.roster import STATUS_LABELS, show_unit
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
-    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.ledger.db import Ledger
     from recordkit.owners.roster import UnitView
 
@@ -86,8 +100,6 @@ def _check_kind(kind: str) -> str:
 
 
 def _unit(ledger: Ledger, unit: str) -> UnitView:
-    from recordkit.owners.roster import show_unit
-
     view, _ = show_unit(ledger, unit)
     if not view.owner:
         raise ConflictError(f"房屋 {view.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
@@ -95,14 +107,6 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
 
 
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
-    import sqlalchemy as sa
-
-    from recordkit.billing.arrears import list_arrears
-    from recordkit.core.dates import Month, parse_month
-    from recordkit.core.money import format_yuan
-    from recordkit.documents.templates.engine import chinese_date
-    from recordkit.ledger.schema import bills, units
-
     code = str(view.code)
     owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
     if owing is not None:
@@ -121,11 +125,7 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[st
 
 
 def _residence_values(view: UnitView) -> dict[str, Any]:
-    from recordkit.documents.templates.engine import chinese_date
-
     if view.status != "occupied":
-        from recordkit.owners.roster import STATUS_LABELS
-
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
     if view.move_in_date is None:
         raise ConflictError(
@@ -161,14 +161,6 @@ def make_certificate(
     for an exit pass without items or valid until a past day.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
-    from recordkit.documents.generated import (
-        DocumentRequest,
-        common_context,
-        files_removed_on_failure,
-        pdf_copies,
-        write_documents,
-    )
-    from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 
     kind = _check_kind(kind)
     today = today or dt.date.today()
@@ -219,10 +211,6 @@ def make_certificate(
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
-
     current = conn.execute(
         sa.select(sa.func.max(certificates.c.seq)).where(certificates.c.kind == kind, certificates.c.year == year)
     ).scalar()
@@ -240,10 +228,6 @@ def _insert(
     document_id: int,
     details: dict[str, Any],
 ) -> None:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
-
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute(
         sa.insert(certificates).values(
@@ -268,9 +252,6 @@ def _insert(
 
 def list_certificates(ledger: Ledger, kind: str | None = None) -> Sequence[dict[str, Any]]:
     """Issued certificates and passes, newest first."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
 
     query = sa.select(certificates).order_by(certificates.c.id.desc())
     if kind:

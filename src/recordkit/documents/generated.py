@@ -18,8 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import sqlalchemy as sa
+
+from recordkit.core.atomic import write_bytes
+from recordkit.core.personal import mask_values
+from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import documents
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -248,14 +255,11 @@ def generate_merged(
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    from recordkit.core.atomic import write_bytes
-
     write_bytes(path, data)
 
 
 def _values_json(values: dict[str, Any]) -> str:
     """What a document was made from, as the ledger keeps it: personal data masked (the paper has it)."""
-    from recordkit.core.personal import mask_values
 
     return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
 
@@ -287,11 +291,6 @@ def _record_row(
 def _insert(
     conn: Connection, workspace: Workspace, rows: list[dict[str, Any]], operator: str
 ) -> list[GeneratedDocument]:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.db import bulk_insert
-    from recordkit.ledger.schema import documents
-
     first_id = (conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
     for offset, row in enumerate(rows):
         row["id"] = first_id + offset
@@ -337,9 +336,6 @@ def list_documents(
     limit: int | None = None,
 ) -> list[GeneratedDocument]:
     """Generated documents, newest first, optionally of one kind or about one subject."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import documents
 
     query = sa.select(documents).order_by(documents.c.id.desc())
     if kind:
@@ -409,7 +405,6 @@ def pdf_copies(
     Returns (the PDFs, None), or ([], the reason) when no PDF could be made: the .docx
     files stand either way.
     """
-    from recordkit.documents.pdf import PdfError, convert_to_pdf
 
     try:
         paths = convert_to_pdf([document.path for document in documents])

@@ -8,7 +8,6 @@ same sheet (or an export, masked or not) changes nothing either.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 from sqlalchemy.engine import Connection
 
+from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.core.sheets import Column, ProgressCallback, SheetTable, read_table
+from recordkit.core.sheets import Column, ProgressCallback, SheetTable, iter_column_widths, read_table, save_atomically
 from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
@@ -84,31 +86,6 @@ def parse_area(value: Any) -> int:
     if area >= 100_000:
         raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     return int(area * 100)
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-def parse_date(value: Any) -> dt.date:
-    """A date cell (a real date, or text such as 2026-11-23, 2026/11/23, 2026年11月23日)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    for pattern in _DATE_PATTERNS:
-        if match := pattern.match(text):
-            try:
-                return dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                break
-    raise ValueError(f"“{value}” 不是有效日期，应写成 2026-11-23")
 
 
 def parse_status(value: Any) -> str:
@@ -202,9 +179,10 @@ def _validate_row(
     move_in = None
     if cells["move_in"] is not None:
         try:
-            move_in = parse_date(cells["move_in"])
-        except ValueError as err:
-            bad("move_in", str(err))
+            # No "what": the problem line already names the row and the column.
+            move_in = parse_date(cells["move_in"], what="")
+        except DateError as err:
+            bad("move_in", err.message)
 
     status = None
     if cells["status"] is not None:
@@ -603,10 +581,6 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from recordkit.core.sheets import iter_column_widths, save_atomically
 
     workbook = Workbook()
     sheet = workbook.active

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
+from recordkit.core.atomic import replacing
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ValidationError
+from recordkit.documents.generated import FileRecord, record_files
+from recordkit.documents.pdf import PdfError, convert_to_pdf
+from recordkit.ledger import journal
+from recordkit.ledger.schema import documents
+from recordkit.reports.figures import collection_trend, month_figures
+from recordkit.reports.summary import build_summary
+from recordkit.reports.workbook import build_workbook
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -68,10 +79,6 @@ def monthly_report(
     made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  Raises ``ValidationError``
     for a malformed or future month.
     """
-    from recordkit.core.atomic import replacing
-    from recordkit.reports.figures import collection_trend, month_figures
-    from recordkit.reports.summary import build_summary
-    from recordkit.reports.workbook import build_workbook
 
     today = today or dt.date.today()
     month = check_month(month_text, today)
@@ -98,7 +105,6 @@ def monthly_report(
     report = MonthlyReport(month, xlsx, docx, now, previous)
     if not pdf:
         return report
-    from recordkit.documents.pdf import PdfError, convert_to_pdf
 
     try:
         pdfs = convert_to_pdf([xlsx, docx])
@@ -110,13 +116,6 @@ def monthly_report(
 
 def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, paths: tuple[Path, ...]) -> None:
     """Record the files as generated documents; a file made again replaces its older row's checksum."""
-    import json
-
-    import sqlalchemy as sa
-
-    from recordkit.documents.generated import FileRecord, record_files
-    from recordkit.ledger import journal
-    from recordkit.ledger.schema import documents
 
     root = workspace.root.resolve()
     inside = [path for path in paths if path.is_relative_to(root)]

@@ -15,8 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import ConflictError, NotFoundError
-from recordkit.documents.templates.engine import Template, TemplateError, TemplateLibrary, paragraph_text
+from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
+from recordkit.documents.templates.engine import (
+    ORIGIN_BUILTIN,
+    ORIGIN_OFFICE,
+    Placement,
+    Template,
+    TemplateError,
+    TemplateLibrary,
+    paragraph_text,
+    patch_placeholders,
+)
 
 ERROR = "错误"
 WARNING = "提示"
@@ -68,18 +79,16 @@ class CheckReport:
 
 def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str]:
     """(name, path, origin) of a template named in the library or given as a .docx path."""
-    from recordkit.documents.templates.engine import ORIGIN_OFFICE
 
     candidate = Path(name_or_file).expanduser()
     if candidate.suffix.lower() == ".docx" and candidate.is_file():
         return candidate.stem, candidate, ORIGIN_OFFICE
     if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
         raise NotFoundError(f"找不到模板文件 {name_or_file}")
-    from recordkit.documents.templates.engine import ORIGIN_BUILTIN
 
     name = name_or_file.removesuffix(".docx")
     # Found without compiling it: a broken template is what the check is for.
-    office = library._office_path(name)
+    office = library.office_path(name)
     if office is not None:
         return name, office, ORIGIN_OFFICE
     builtin = library.builtin_path(name)
@@ -95,7 +104,6 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     Raises ``NotFoundError`` for an unknown name or a missing file; problems of the
     template itself are findings, never exceptions.
     """
-    from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
 
     name, path, origin = resolve(library, name_or_file)
     provided, asks = provided_variables(name), asked_variables(name)
@@ -134,7 +142,6 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
 def _split_placeholders(path: Path) -> list[Finding]:
     """Placeholders Word split over runs: those still broken after joining (errors, with the
     paragraph) and those joined (information)."""
-    from recordkit.documents.templates.engine import Placement, _patch
 
     findings: list[Finding] = []
     try:
@@ -152,7 +159,7 @@ def _split_placeholders(path: Path) -> list[Finding]:
             if not any(mark in text for mark in ("{", "}", "｛", "｝")):
                 continue
             where = str(Placement(part, text[:80]))
-            leftover = _WELL_FORMED.sub("", paragraph_text(_patch(raw)))
+            leftover = _WELL_FORMED.sub("", paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):
                 findings.append(
                     Finding(
@@ -181,7 +188,6 @@ def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> P
     ``NotFoundError`` for a name with no built-in; ``ConflictError`` when the office
     already has its own copy (unless ``force``).
     """
-    from recordkit.core.atomic import write_bytes
 
     name = name.removesuffix(".docx")
     source = library.builtin_path(name)

@@ -21,11 +21,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.documents.templates.designs import kind_of
 
 if TYPE_CHECKING:
-    import jinja2
-
     from recordkit.core.workspace import Workspace
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
@@ -61,8 +66,6 @@ def _chinese_date_filter(value: Any) -> str:
 
 
 def _make_environment() -> jinja2.Environment:
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
     environment = ImmutableSandboxedEnvironment(
@@ -109,8 +112,8 @@ class _Part:
     template: jinja2.Template | None = None
 
 
-def _patch(xml: str) -> str:
-    from docxtpl import DocxTemplate
+def patch_placeholders(xml: str) -> str:
+    """A part's XML with placeholders Word split over runs joined, one paragraph per line."""
 
     # docxtpl's cleaning: joins {{ }} that Word split over runs, handles {%tr %} / {%p %}.
     patched = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
@@ -118,8 +121,6 @@ def _patch(xml: str) -> str:
 
 
 def _unpatch(xml: str) -> str:
-    from docxtpl import DocxTemplate
-
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
@@ -172,15 +173,13 @@ class Template:
             for info, data in entries:
                 text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
                 if info.filename.startswith("word/") and _JINJA_MARK.search(text) or info.filename == _MAIN_PART:
-                    self._parts.append(_Part(info.filename, _patch(text)))
+                    self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
         # Everything without placeholders is compressed once; filling appends only the rendered parts.
         self._shell = shell.getvalue()
 
     def _compile(self, part: _Part) -> jinja2.Template:
-        import jinja2
-
         try:
             return environment().from_string(part.source)
         except jinja2.TemplateSyntaxError as err:
@@ -198,7 +197,6 @@ class Template:
     @cached_property
     def variables(self) -> frozenset[str]:
         """The top-level names the template uses (what its context must provide)."""
-        from jinja2 import meta
 
         names: set[str] = set()
         for part in self._parts:
@@ -208,7 +206,6 @@ class Template:
     def unsafe_uses(self) -> list[tuple[Placement, str]]:
         """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
         the same written as a filter, ``x|attr('__class__')``."""
-        from jinja2 import nodes
 
         found = []
         trees = [(part, environment().parse(part.source)) for part in self._parts]
@@ -255,9 +252,6 @@ class Template:
             )
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
-        import jinja2
-        from jinja2.sandbox import SecurityError
-
         assert part.template is not None
         try:
             return part.template.render(context)
@@ -279,7 +273,6 @@ class Template:
 
     def render_to(self, target: Path, context: Mapping[str, Any]) -> Path:
         """Fill the template and write it to ``target`` atomically."""
-        from recordkit.core.atomic import write_bytes
 
         return write_bytes(target, self.render_bytes(context))
 
@@ -306,8 +299,6 @@ class Template:
         return self._package(rendered)
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
-        from recordkit.core.atomic import write_bytes
-
         return write_bytes(target, self.render_merged_bytes(contexts))
 
     def _package(self, rendered: Mapping[str, str]) -> bytes:
@@ -382,7 +373,8 @@ class TemplateLibrary:
     def for_workspace(cls, workspace: Workspace) -> TemplateLibrary:
         return cls(workspace.templates_dir)
 
-    def _office_path(self, name: str) -> Path | None:
+    def office_path(self, name: str) -> Path | None:
+        """The office's own template of this name, when there is one (found without compiling it)."""
         if self.office_dir is None:
             return None
         path = self.office_dir / f"{name}.docx"
@@ -404,7 +396,7 @@ class TemplateLibrary:
         Raises ``NotFoundError`` listing the names there are.
         """
         name = name.removesuffix(".docx")
-        office = self._office_path(name)
+        office = self.office_path(name)
         path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
         if path is None:
             raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
@@ -421,11 +413,10 @@ class TemplateLibrary:
 
     def describe(self) -> list[TemplateInfo]:
         """Every template with its kind, origin and variables (broken ones listed with none)."""
-        from recordkit.documents.templates.designs import kind_of
 
         infos = []
         for name in self.names():
-            office = self._office_path(name)
+            office = self.office_path(name)
             path = office or self.builtin_path(name)
             assert path is not None
             try:
