@@ -557,7 +557,8 @@ def _step_search(ctx: DemoContext) -> None:
     OCR takes seconds a page, and the demo stays quick)."""
     from recordkit.archive.archivist import list_items
     from recordkit.ledger.db import open_ledger
-    from recordkit.search.query import search, update_index
+    from recordkit.search.indexer import update_index
+    from recordkit.search.query import search
 
     with open_ledger(ctx.workspace.database_url) as ledger:
         indexed = update_index(ctx.workspace, ledger, ocr=False)
