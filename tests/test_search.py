@@ -11,18 +11,17 @@ from pathlib import Path
 import pytest
 
 from recordkit.archive.archivist import ArchiveItem, update_item
+from recordkit.core.dates import parse_period
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
+from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import (
     Term,
     make_term,
-    parse_period,
     parse_query,
     search,
     snippet,
-    update_index,
-    verify_index,
 )
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents, write_docx
@@ -180,8 +179,9 @@ def test_parse_query_is_pure() -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("date:2024-13", "日期“2024-13”不存在：请检查年月日"),
-        ("date:昨天", "日期“昨天”无法识别：应写成 2024、2024-03 或 2024-03-15"),
+        ("date:2024-13", "月份“2024-13”无效：月份应为 1 至 12"),
+        ("date:昨天", "日期“昨天”无法识别，应写成 2026-11-23 或 2026年11月23日"),
+        ("date:2024-02-30", "日期“2024-02-30”不存在：请检查年月日"),
         ("unit:十二楼", "房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
         ("，。", "检索词“，。”里没有可以检索的文字或数字"),
         ("", "请输入检索词，例如 recordkit search 电梯维修"),
@@ -281,7 +281,7 @@ def test_many_small_updates_are_merged_by_the_nightly_run(
     indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
 ) -> None:
     from recordkit.search.index import COMPACT_AFTER
-    from recordkit.search.query import index_filed
+    from recordkit.search.indexer import index_filed
 
     for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
         filed = file_documents(

@@ -79,7 +79,7 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
 @pytest.mark.parametrize(
     ("args", "code", "line"),
     [
-        (("search", "date:2024-13"), 2, "错误：日期“2024-13”不存在：请检查年月日"),
+        (("search", "date:2024-13"), 2, "错误：月份“2024-13”无效：月份应为 1 至 12"),
         (("search", "梯维", "--limit", "0"), 2, "错误：--limit 至少为 1"),
         (
             ("search", "梯维", "--unit", "十二楼"),
@@ -137,8 +137,9 @@ def test_index_exits_1_when_an_item_failed(
     )
     result = run_cli("index")
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件（已按题名等信息索引）"
-    )
+    assert result.stderr.splitlines() == [
+        "索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件（已按题名等信息索引）",
+        "错误：1 件档案的文字没有索引成功：请检查上面列出的文件",
+    ]
     assert "新增 1 件" in result.stdout and "失败 1 件" in result.stdout
     assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)[0]["archive_no"] == "GC-2024-00002"

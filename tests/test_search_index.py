@@ -21,7 +21,8 @@ from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.search.index import LIVE_FOLDER, SearchIndex
-from recordkit.search.query import search, update_index, verify_index
+from recordkit.search.indexer import update_index, verify_index
+from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, write_docx
@@ -106,7 +107,7 @@ from pathlib import Path
 import whoosh.index
 from recordkit.archive.archivist import Archivist
 from recordkit.archive.rules import Metadata
-from recordkit.search.query import update_index
+from recordkit.search.indexer import update_index
 from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
 from tests.search_helpers import write_docx

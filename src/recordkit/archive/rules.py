@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from recordkit.core.dates import find_date, parse_date
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
 
@@ -150,33 +151,6 @@ def parse_retention(text: str, where: str = "保管期限") -> str:
     if (match := _YEARS.fullmatch(folded)) is not None:
         return f"{int(match[1])}年"
     raise ValidationError(f"{where}“{text}”无效，应为 永久、长期、短期 或年数（例如 30年）")
-
-
-_DATE_PATTERNS = (
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
-    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?"),
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])"),
-)
-
-
-def find_date(text: str) -> tuple[dt.date, str] | None:
-    """The first valid date written in ``text`` and the text it was written as, or None."""
-    folded = unicodedata.normalize("NFKC", text)
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(folded):
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3])), match[0]
-            except ValueError:
-                continue
-    return None
-
-
-def parse_date(text: str) -> dt.date:
-    """A document date as written (2026-11-02, 2026/11/02, 20261102, 2026年11月2日); ``ValidationError``."""
-    found = find_date(str(text).strip())
-    if found is None or _fold(found[1]) != _fold(unicodedata.normalize("NFKC", str(text)).strip()):
-        raise ValidationError(f"日期“{text}”无效，应写成 2026-11-02 或 2026年11月2日")
-    return found[0]
 
 
 _TRUE_WORDS = {"1", "true", "yes", "y", "是", "保密", "机密", "秘密", "绝密", "内部"}
@@ -433,11 +407,11 @@ def resolve(
             reasons.append("无法判断档案类别")
     if merged.unit is None and category.name == rules.unit_category:
         reasons.append(f"{category.name}没有识别出房号")
-    for name, limit in FIELD_LIMITS.items():
-        value = getattr(merged, name)
+    for field_name, limit in FIELD_LIMITS.items():
+        value = getattr(merged, field_name)
         if value is not None and len(value) > limit:
-            merged = replace(merged, **{name: value[:limit]})
-            reasons.append(f"{_FIELD_LABELS[name]}超过 {limit} 个字，已截断")
+            merged = replace(merged, **{field_name: value[:limit]})
+            reasons.append(f"{_FIELD_LABELS[field_name]}超过 {limit} 个字，已截断")
     title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
     retention = merged.retention or category.retention
     merged = replace(

@@ -51,7 +51,8 @@ from recordkit.renovations.registration import (
     register as register_renovation,
 )
 from recordkit.reports import monthly_report
-from recordkit.search.query import search, update_index
+from recordkit.search.indexer import update_index
+from recordkit.search.query import search
 from recordkit.workorders import orders as workorders
 
 DEMO_MARKER = ".recordkit-demo"

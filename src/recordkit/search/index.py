@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from whoosh import fields as whoosh_fields
+from whoosh import index as whoosh_index
+from whoosh import query as whoosh_query
 
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
 
@@ -218,15 +221,13 @@ class SearchIndex:
             )
 
     def _open(self) -> Any:
-        from whoosh import index
-
         if not self.live.is_dir():
             raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
         # Whoosh opens segment files lazily by path: a search keeps to the generation it started on.
         folder = Path(os.path.realpath(self.live))
         self._check_version(folder)
         try:
-            return index.open_dir(str(folder))
+            return whoosh_index.open_dir(str(folder))
         except Exception as err:  # noqa: BLE001 - every way Whoosh fails on a damaged folder
             raise _corrupt(self.live, err) from None
 
@@ -250,8 +251,6 @@ class SearchIndex:
     @contextmanager
     def lock(self, timeout: float) -> Iterator[None]:
         """The one writer lock (an flock: a killed holder releases it).  ``ConflictError`` on timeout."""
-        from filelock import FileLock, Timeout
-
         self.index_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.index_dir / LOCK_FILE))
         try:
@@ -348,15 +347,13 @@ class SearchIndex:
         (call under ``lock``).  Searches keep answering from the old generation, which is removed
         KEEP_OLD_SECONDS later.  A failure leaves the live index as it was and removes the half-built one.
         """
-        from whoosh import index
-
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self.remove_old_generations()
         stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S%f")
         new = self.index_dir / f"{NEW_PREFIX}{stamp}-{os.getpid()}"
         new.mkdir()
         try:
-            ix = index.create_in(str(new), _schema())
+            ix = whoosh_index.create_in(str(new), _schema())
             writer = ix.writer(limitmb=256, compound=False)
             written = 0
             postings = _Postings()
@@ -411,9 +408,7 @@ class SearchIndex:
 
 def _items(searcher: Any) -> Iterator[Mapping[str, Any]]:
     """The stored data of every live item (small: the texts are in their own documents)."""
-    from whoosh import query
-
-    for docnum in query.Term("kind", "item").docs(searcher):
+    for docnum in whoosh_query.Term("kind", "item").docs(searcher):
         yield searcher.stored_fields(docnum)
 
 
@@ -436,21 +431,17 @@ def _current_iids(searcher: Any) -> dict[str, int]:
 
 
 def _dead(searcher: Any) -> set[int]:
-    from whoosh import query
-
     dead: set[int] = set()
-    for docnum in query.Term("kind", "dead").docs(searcher):
+    for docnum in whoosh_query.Term("kind", "dead").docs(searcher):
         dead.update(array("I", searcher.stored_fields(docnum)["data"]["d"]))
     return dead
 
 
 def _compact(searcher: Any, writer: Any, fresh: _Postings, dead: set[int]) -> None:
     """Merge every generation of postings (and the new one) into one, dropping dead iids."""
-    from whoosh import query
-
     dead |= _dead(searcher)
     merged = _Postings()
-    for docnum in query.Term("kind", "post").docs(searcher):
+    for docnum in whoosh_query.Term("kind", "post").docs(searcher):
         for token, packed in searcher.stored_fields(docnum)["data"]["p"].items():
             found = array("I", packed)
             if dead:
@@ -519,16 +510,14 @@ class IndexSearcher:
         return self._guarded(self._filtered, filters)
 
     def _filtered(self, filters: Filters) -> set[int]:
-        from whoosh import query
-
-        parts: list[Any] = [query.Term("kind", "item")]
+        parts: list[Any] = [whoosh_query.Term("kind", "item")]
         for name, value in (("unit", filters.unit), ("category", filters.category), ("owner", filters.owner)):
             if value:
-                parts.append(query.Term(name, value))
+                parts.append(whoosh_query.Term(name, value))
         if filters.date_from or filters.date_to:
-            parts.append(query.TermRange("date", filters.date_from, filters.date_to))
+            parts.append(whoosh_query.TermRange("date", filters.date_from, filters.date_to))
         stored = self._searcher.stored_fields
-        return {stored(docnum)["data"]["i"] for docnum in query.And(parts).docs(self._searcher)}
+        return {stored(docnum)["data"]["i"] for docnum in whoosh_query.And(parts).docs(self._searcher)}
 
     def item(self, iid: int) -> Candidate:
         """The text of an item, to check and show; its metadata (``shown``) only when ``shown`` is read."""

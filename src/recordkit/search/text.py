@@ -2,17 +2,20 @@
 
 Owns normalisation (NFKC, case fold, one kind of dash, one space) and the tokens: CJK character
 bigrams and unigrams, whole runs of letters and digits, and canonical tokens for unit codes, dates
-and archive numbers.  Pure functions on strings; knows nothing of Whoosh or of the archive.
+and archive numbers.  Pure functions on strings; knows nothing of the index or of the archive.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+
+from recordkit.core.dates import DateError, parse_date
+from recordkit.core.errors import ValidationError
+from recordkit.core.unitcodes import find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
@@ -73,16 +76,15 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def _date_token(year: str, month: str, day: str) -> str | None:
+    """d:2025-03-15 for a real day; None for one that does not exist (2025-02-30 is no date token)."""
     try:
-        return DATE_PREFIX + dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
+        return DATE_PREFIX + parse_date(f"{year}-{month}-{day}").isoformat()
+    except DateError:
         return None
 
 
 def canonical_tokens(folded: str) -> list[str]:
     """Unit codes (every spelling → u:3-2-1201), dates (d:2025-03-15) and 档号 (n:yz-2026-00001) in ``folded``."""
-    from recordkit.core.unitcodes import find_unit_codes
-
     found: list[str] = []
     for match in _DATES.finditer(folded):
         token = _date_token(match["y"], match["m1"] or match["m2"], match["d1"] or match["d2"])
@@ -122,9 +124,6 @@ def token_set(folded: str) -> set[str]:
 
 def canonical_term(folded: str) -> str | None:
     """The one canonical token a whole query term stands for (a unit code, a date, a 档号), or None."""
-    from recordkit.core.errors import ValidationError
-    from recordkit.core.unitcodes import parse_unit_code
-
     if _ARCHIVE_NO.fullmatch(folded):
         return NUMBER_PREFIX + folded
     if match := _DATES.fullmatch(folded):
