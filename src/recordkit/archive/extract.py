@@ -119,7 +119,7 @@ class RapidOcrEngine:
         self._lock = threading.Lock()  # one onnxruntime session; calls from threads take turns
 
     def recognize(self, image: Any) -> tuple[str, float | None]:
-        import numpy  # comes with the OCR engine; loaded with it
+        import numpy  # loaded on first use: it comes with the OCR engine, loaded with it
 
         array = numpy.asarray(image.convert("RGB"))
         with self._lock:
@@ -445,7 +445,7 @@ def _docx_paragraph(paragraph: Any) -> str:
 
 def _xlsx_sheets(path: Path) -> list[str]:
     """Each sheet's cell values, a row per line, cells joined by tabs."""
-    import openpyxl  # heavy (about 0.4 s to import): loaded on the first spreadsheet, not by every search
+    import openpyxl  # loaded on first use: ~0.4 s to import, wanted for spreadsheets, not by every search
 
     _open_zip(path, "Excel 表格").close()
     try:
