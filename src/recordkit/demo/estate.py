@@ -585,7 +585,7 @@ def _step_workorders(ctx: DemoContext) -> None:
                     .order_by(units.c.code)
                 )
             ]
-        records = demo_work_orders(rng, settings, occupied, months, now)  # type: ignore[arg-type]
+        records = demo_work_orders(rng, settings, occupied, months, now)
         with ledger.write() as conn:
             numbers = workorders.add_many(conn, settings, DEMO_OPERATOR, records)
         overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True), as_of=now)

@@ -258,7 +258,7 @@ def _write_new(path: Path, data: bytes) -> None:
     write_bytes(path, data)
 
 
-def _values_json(values: dict[str, Any]) -> str:
+def _values_json(values: Mapping[str, Any]) -> str:
     """What a document was made from, as the ledger keeps it: personal data masked (the paper has it)."""
 
     return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
@@ -313,7 +313,7 @@ def _insert(
     return [_to_document(workspace, row) for row in rows]
 
 
-def _to_document(workspace: Workspace, row: Mapping[str, Any]) -> GeneratedDocument:
+def _to_document(workspace: Workspace, row: Mapping[Any, Any]) -> GeneratedDocument:
     return GeneratedDocument(
         id=row["id"],
         kind=row["kind"],
