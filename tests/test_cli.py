@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from recordkit.cli import app
+from recordkit.core.config import load_settings
 from recordkit.core.errors import EXIT_CODES
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.schema import HEAD_REVISION
@@ -199,6 +202,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert [c["name"] for c in checks] == [
         "工作区",
         "台账数据库",
+        "经办人",
         "模板",
         "中文字体",
         "LibreOffice",
@@ -207,6 +211,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
+    assert checks[2] == {"name": "经办人", "ok": True, "detail": "测试员（签在收据和文书上）", "fix": "", "required": True}
     assert result.exit_code == 0
     run_cli("db", "upgrade")
     migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
@@ -280,3 +285,39 @@ def test_an_unknown_time_zone_is_a_configuration_error(run_cli: Any, imported: P
         3,
         "错误：recordkit.toml 的 [office] time_zone “Beijing”不是时区名称，应写成 Asia/Shanghai 这样的名称",
     )
+
+
+HOW_TO_SET = '请在 recordkit.toml 写 operator = "王芳"，或设置环境变量 RECORDKIT_OPERATOR，或加 --operator 王芳'
+
+
+@pytest.mark.parametrize(
+    ("operator", "message"),
+    [
+        ("", f"错误：收款和打印文书需要经办人姓名，现在没有设置（电脑登录名不能代替签名）：{HOW_TO_SET}"),
+        ("root", f"错误：经办人“root”是电脑账户名，不是人名，不能签在收据和文书上：{HOW_TO_SET}"),
+        ("Administrator", f"错误：经办人“Administrator”是电脑账户名，不是人名，不能签在收据和文书上：{HOW_TO_SET}"),
+    ],
+)
+def test_money_and_paper_are_never_signed_by_an_account(
+    run_cli: Any, imported: Path, operator: str, message: str
+) -> None:
+    env = {"RECORDKIT_OPERATOR": operator} if operator else {"RECORDKIT_OPERATOR": None}
+    for args in (
+        ("fees", "pay", "1-1-101", "--amount", "100"),
+        ("cert", "make", "居住证明", "--unit", "1-1-101"),
+        ("notice", "remind"),
+    ):
+        result = run_cli(*args, env=env)  # type: ignore[arg-type]
+        assert (result.exit_code, result.stderr.strip()) == (3, message), args
+    listing = run_cli("owners", "list", env=env)  # type: ignore[arg-type]
+    assert listing.exit_code == 0  # reading needs no signature
+
+
+def test_init_records_the_clerk_and_the_paper_is_signed_by_her(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["init", str(tmp_path / "幸福里"), "--operator", "王芳"], env={"RECORDKIT_OPERATOR": None}
+    )
+    assert result.exit_code == 0
+    text = (tmp_path / "幸福里" / "recordkit.toml").read_text(encoding="utf-8")
+    assert '\noperator = "王芳"\n' in text
+    assert load_settings(tmp_path / "幸福里" / "recordkit.toml", environ={}).operator == "王芳"

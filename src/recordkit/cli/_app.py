@@ -232,6 +232,13 @@ def _silence_stdout() -> None:
         pass
 
 
+#: Commands that take money or print documents: signed by a named clerk, never by an account.
+SIGNING_COMMANDS = frozenset(
+    {"fees pay", "receipt issue", "receipt void", "receipt reprint", "notice make", "notice batch", "notice remind",
+     "cert make", "renovation register", "renovation pay", "renovation agreement", "renovation pass",
+     "renovation inspect", "renovation refund", "report monthly"}
+)  # fmt: skip
+
 #: Commands that only read: they never write the ledger, and never create one.
 READ_ONLY_COMMANDS = frozenset(
     {"list", "show", "arrears", "register", "daily", "loans", "verify", "text", "search", "account", "check"}
@@ -245,6 +252,7 @@ class AppState:
     workspace_path: Path | None = None
     operator: str | None = None
     command: str | None = None
+    command_path: str = ""
     _workspace: Workspace | None = field(default=None, repr=False)
     _ledger: Ledger | None = field(default=None, repr=False)
 
@@ -275,7 +283,13 @@ class AppState:
 
     @property
     def operator_name(self) -> str:
-        return self.workspace().settings.operator_name
+        """Who acts: for commands that take money or print documents, a named clerk (never root)."""
+        from recordkit.core.config import signing_operator
+
+        settings = self.workspace().settings
+        if self.command_path in SIGNING_COMMANDS:
+            return signing_operator(settings)
+        return settings.operator_name
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -291,6 +305,7 @@ def state(ctx: typer.Context) -> AppState:
         root.obj = AppState()
     if ctx is not root and ctx.command is not None and ctx.command.name:
         root.obj.command = ctx.command.name
+        root.obj.command_path = " ".join(ctx.command_path.split()[1:])
     return root.obj
 
 

@@ -129,6 +129,29 @@ class Settings:
             return "unknown"
 
 
+#: Login names that are accounts, not people: money and paper are never signed by them.
+SYSTEM_ACCOUNTS = frozenset(
+    {"root", "administrator", "admin", "user", "guest", "system", "unknown", "nobody", "www-data", "ubuntu",
+     "debian", "pi", "recordkit", "office", "pc", "test"}
+)  # fmt: skip
+
+
+def signing_operator(settings: Settings) -> str:
+    """The clerk who signs money and paper: set on purpose (``operator`` in recordkit.toml,
+    RECORDKIT_OPERATOR or ``--operator``) and not an account name.
+
+    ``ConfigError`` saying how to set it otherwise: a receipt signed 收款人 root, or by whatever
+    login the office PC happens to have, is no signature.
+    """
+    name = settings.operator.strip()
+    how = '请在 recordkit.toml 写 operator = "王芳"，或设置环境变量 RECORDKIT_OPERATOR，或加 --operator 王芳'
+    if not name:
+        raise ConfigError(f"收款和打印文书需要经办人姓名，现在没有设置（电脑登录名不能代替签名）：{how}")
+    if name.lower() in SYSTEM_ACCOUNTS:
+        raise ConfigError(f"经办人“{name}”是电脑账户名，不是人名，不能签在收据和文书上：{how}")
+    return name
+
+
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}
 
 

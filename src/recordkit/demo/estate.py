@@ -643,7 +643,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
         for pattern in ("水表读数-*.xlsx", "收费台账-*.xlsx", "日结-*.xlsx"):  # the fees step's sheets
             for target in root.glob(pattern):
                 target.unlink()
-    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE)
+    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE, operator="王芳")  # the clerk who tries it
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not
