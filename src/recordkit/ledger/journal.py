@@ -96,14 +96,67 @@ class VerifyResult:
     rows_checked: int
     broken_id: int | None = None
     reason: str = ""
+    head_hash: str = GENESIS_HASH  # the newest row's hash: with rows_checked, the chain's anchor
 
     @property
     def ok(self) -> bool:
         return self.broken_id is None
 
 
-def verify(conn: Connection) -> VerifyResult:
-    """Walk the whole chain; report the first row that was edited, inserted or removed."""
+@dataclass(frozen=True)
+class Anchor:
+    """The journal's length and newest hash at one moment, kept where the ledger cannot reach.
+
+    A chain that is whole can still have lost its newest rows, or have been rebuilt from some row
+    on with fresh hashes; only a copy of an earlier head, kept elsewhere, shows that.
+    """
+
+    rows: int
+    head_hash: str
+    at: str
+
+    def to_json(self) -> str:
+        return json.dumps({"rows": self.rows, "head_hash": self.head_hash, "at": self.at}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Anchor:
+        """``ValueError`` for anything that is not an anchor written by ``to_json``."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not an anchor")
+        rows, head_hash, at = data.get("rows"), data.get("head_hash"), data.get("at")
+        if not isinstance(rows, int) or rows < 0 or not isinstance(head_hash, str) or len(head_hash) != 64:
+            raise ValueError("not an anchor")
+        return cls(rows, head_hash, str(at or ""))
+
+
+def anchor_of(result: VerifyResult, at: datetime | None = None) -> Anchor:
+    """The anchor of a verified chain."""
+    return Anchor(result.rows_checked, result.head_hash, (at or datetime.now(UTC)).isoformat(timespec="seconds"))
+
+
+def check_anchor(conn: Connection, anchor: Anchor) -> str | None:
+    """Why the journal no longer extends ``anchor`` (rows removed, or rewritten after it), or None."""
+    if anchor.rows == 0:
+        return None
+    row = conn.execute(sa.select(journal.c.hash).where(journal.c.id == anchor.rows)).first()
+    if row is None:
+        return f"锚点记录了第 {anchor.rows} 条，现在的日志没有这一条（最新的记录被删除）"
+    if row.hash != anchor.head_hash:
+        return f"第 {anchor.rows} 条记录的校验值与锚点不符（日志被改写后重新计算了校验值）"
+    return None
+
+
+def verify(conn: Connection, anchor: Anchor | None = None) -> VerifyResult:
+    """Walk the whole chain; report the first row that was edited, inserted or removed — and, given
+    an ``anchor`` kept elsewhere, whether the chain still runs through it."""
+    result = _verify_chain(conn)
+    if result.ok and anchor is not None and (reason := check_anchor(conn, anchor)):
+        return VerifyResult(result.rows_checked, min(anchor.rows, result.rows_checked + 1), reason, result.head_hash)
+    return result
+
+
+def _verify_chain(conn: Connection) -> VerifyResult:
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
     result = conn.execution_options(yield_per=5000).execute(sa.select(journal).order_by(journal.c.id))
     for row in result:
@@ -122,7 +175,7 @@ def verify(conn: Connection) -> VerifyResult:
         if digest != row.hash:
             return VerifyResult(checked, row.id, f"第 {row.id} 条记录的内容与校验值不符（记录被改动）")
         expected_id, prev_hash, checked = expected_id + 1, row.hash, checked + 1
-    return VerifyResult(checked)
+    return VerifyResult(checked, head_hash=prev_hash)
 
 
 @dataclass(frozen=True)
