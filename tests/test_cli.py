@@ -211,7 +211,13 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
-    assert checks[2] == {"name": "经办人", "ok": True, "detail": "测试员（签在收据和文书上）", "fix": "", "required": True}
+    assert checks[2] == {
+        "name": "经办人",
+        "ok": True,
+        "detail": "测试员（签在收据和文书上）",
+        "fix": "",
+        "required": True,
+    }
     assert result.exit_code == 0
     run_cli("db", "upgrade")
     migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
