@@ -32,5 +32,6 @@ def small_estate(ledger: Ledger, folder: Path) -> None:
 
 
 def bill_months(ledger: Ledger, *months: str) -> None:
+    """Bill ``months`` in order (months after the current one too: the tests' calendar is their own)."""
     for month in months:
-        bill_month(ledger, month, CASHIER)
+        bill_month(ledger, month, CASHIER, advance=True)

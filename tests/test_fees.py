@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import unit_balance
-from recordkit.billing.arrears import aging_bucket, list_arrears, summarise_arrears
+from recordkit.billing.arrears import aging_bucket, list_arrears, months_past_due, summarise_arrears, unit_balance
 from recordkit.billing.bills import UnitForBilling, bill_month, import_readings, plan_bills
-from recordkit.billing.receipts import PaymentRequest, pay
+from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
 from recordkit.billing.rules import (
     KINDS,
     FeeItem,
@@ -166,10 +165,27 @@ def test_plan_bills_scope_vacancy_and_readings() -> None:
 
 @pytest.mark.parametrize(
     ("age", "bucket"),
-    [(1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"), (12, "7-12"), (13, ">12"), (40, ">12")],
+    [(0, "0"), (1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"), (12, "7-12"), (13, ">12"), (40, ">12")],
 )
 def test_aging_buckets(age: int, bucket: str) -> None:
     assert aging_bucket(age) == bucket
+
+
+@pytest.mark.parametrize(
+    ("month", "as_of", "past_due"),
+    [
+        (Month(2026, 11), Month(2026, 11), 0),  # due on 1 November: not a whole month late during November
+        (Month(2026, 11), Month(2026, 12), 1),  # on 1 December one whole month, not two
+        (Month(2025, 12), Month(2026, 11), 11),  # a 12-month debtor's oldest bill: 7–12, not "12个月以上"
+        (Month(2025, 11), Month(2026, 11), 12),
+        (Month(2025, 10), Month(2026, 11), 13),
+        (Month(2026, 12), Month(2026, 11), 0),  # not due yet
+    ],
+)
+def test_months_past_due_count_whole_months_from_the_first_of_the_bills_month(
+    month: Month, as_of: Month, past_due: int
+) -> None:
+    assert months_past_due(month, as_of) == past_due
 
 
 def test_summarise_arrears() -> None:
@@ -181,7 +197,7 @@ def test_summarise_arrears() -> None:
     ]
     total, months, oldest, aging, items = summarise_arrears(Month(2026, 11), rows)
     assert (total, months, oldest) == (650, 3, Month(2025, 10))
-    assert aging == {"1-3": 300, "4-6": 250, "7-12": 0, ">12": 100}
+    assert aging == {"0": 300, "1-3": 0, "4-6": 250, "7-12": 0, ">12": 100}
     assert items == {"物业服务费": 600, "停车费": 50}
 
 
@@ -329,7 +345,8 @@ def test_prepayment_pays_later_bills(ledger: Ledger, tmp_path: Path) -> None:
     assert summary.prepayment_applied_fen == MONTHLY["3-2-1201"]
     assert unit_balance(ledger, "3-2-1201") == (0, 100_000 - 2 * MONTHLY["3-2-1201"])
     bill_months(ledger, "2027-01", "2027-02")
-    assert unit_balance(ledger, "3-2-1201") == (4 * MONTHLY["3-2-1201"] - 100_000, 0)
+    # Bills of months to come are not owed before they fall due (the 1st of their month).
+    assert unit_balance(ledger, "3-2-1201", dt.date(2027, 2, 1)) == (4 * MONTHLY["3-2-1201"] - 100_000, 0)
 
 
 def test_one_off_items_are_billed_only_for_named_units(ledger: Ledger, tmp_path: Path) -> None:
@@ -404,18 +421,20 @@ def test_arrears_with_aging_and_filters(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     months = [str(Month(2025, 10) + i) for i in range(14)]  # 2025-10 .. 2026-11
     bill_months(ledger, *months)
-    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 14 * MONTHLY["1-1-101"]))  # all paid
-    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 12 * MONTHLY["1-1-102"]))  # owes 2 months
+    paid_on = dt.date(2026, 11, 20)
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 14 * MONTHLY["1-1-101"], paid_on=paid_on))  # all paid
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 12 * MONTHLY["1-1-102"], paid_on=paid_on))  # owes 2
     rows = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 11, 30))}
     assert set(rows) == {"1-1-102", "3-2-1201", "3-2-1202"}
     assert (rows["1-1-102"].months, rows["1-1-102"].amount_fen) == (2, 2 * MONTHLY["1-1-102"])
     owed = rows["3-2-1201"]
     assert (owed.months, str(owed.oldest)) == (14, "2025-10")
-    assert owed.aging == {
+    assert owed.aging == {  # whole months past due on 30 November: 2026-11 is 0, 2025-10 is 13
+        "0": MONTHLY["3-2-1201"],
         "1-3": 3 * MONTHLY["3-2-1201"],
         "4-6": 3 * MONTHLY["3-2-1201"],
         "7-12": 6 * MONTHLY["3-2-1201"],
-        ">12": 2 * MONTHLY["3-2-1201"],
+        ">12": MONTHLY["3-2-1201"],
     }
     assert owed.to_dict()["arrears_fen"] == 14 * MONTHLY["3-2-1201"]
     assert [r.unit for r in list_arrears(ledger, dt.date(2026, 11, 30), min_months=3)] == ["3-2-1201", "3-2-1202"]
@@ -425,3 +444,21 @@ def test_arrears_with_aging_and_filters(ledger: Ledger, tmp_path: Path) -> None:
     ]
     # as of an earlier day, later months are not owed yet
     assert list_arrears(ledger, dt.date(2026, 6, 15), building="3")[0].months == 9
+
+
+def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-10", "2026-11")
+    fee, other = MONTHLY["1-1-101"], MONTHLY["1-1-102"]
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 10, 10)))  # September
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 11, 5)))  # October, later
+    wrong = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 2 * other, paid_on=dt.date(2026, 10, 20)))
+    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=dt.date(2026, 11, 10))
+
+    october = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 10, 31))}
+    # October's bill is owed: the money of 5 November had not come in; November's bill was not due yet.
+    assert (october["1-1-101"].amount_fen, str(october["1-1-101"].oldest)) == (fee, "2026-10")
+    assert "1-1-102" not in october  # paid on 20 October; the receipt was voided only on 10 November
+    november = {row.unit: row.amount_fen for row in list_arrears(ledger, dt.date(2026, 11, 30))}
+    assert (november["1-1-101"], november["1-1-102"]) == (fee, 3 * other)
+    assert unit_balance(ledger, "1-1-101", dt.date(2026, 10, 31)) == (fee, 0)

@@ -270,7 +270,7 @@ def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
     section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]
     assert abs(section.page_width - Cm(24.1)) < Cm(0.01)
-    a4 = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY)
+    a4 = cashier("fees", "pay", "1-1-101", "--amount", "20", "--date", DAY)
     assert abs(Document(str(_receipt_file(workspace, a4.stdout))).sections[0].page_width - Cm(21)) < Cm(0.01)
 
 
@@ -423,3 +423,98 @@ def test_the_commands_that_bill_or_take_money_sync_first(configured: Any, args: 
     actions = [entry["action"] for entry in json.loads(configured("journal", "list", "--limit", "20", "--json").stdout)]
     assert actions.count(SYNC_ACTION) == 1
     assert "垃圾清运费" in _fee_item_names(configured)
+
+
+# -- the counter's guards ------------------------------------------------------------------------------
+
+TODAY = dt.date.today()
+TOMORROW = TODAY + dt.timedelta(days=1)
+THIS_MONTH = f"{TODAY:%Y-%m}"
+NEXT_MONTH = f"{(TODAY.replace(day=1) + dt.timedelta(days=32)):%Y-%m}"
+
+
+def _refused(run_cli: Any, args: tuple[str, ...], code: int, message: str) -> None:
+    """``args`` fail with exactly ``message`` and ``code``, print nothing on stdout and write nothing."""
+    before = _journal_size(run_cli), len(json.loads(run_cli("receipt", "list", "--json").stdout))
+    result = run_cli(*args)
+    assert (result.exit_code, result.stderr.strip()) == (code, message)
+    assert result.stdout == ""
+    assert (_journal_size(run_cli), len(json.loads(run_cli("receipt", "list", "--json").stdout))) == before
+
+
+def test_no_payment_is_dated_in_the_future(cashier: Any) -> None:
+    _refused(
+        cashier,
+        ("fees", "pay", "1-1-101", "--amount", "10", "--date", TOMORROW.isoformat()),
+        5,
+        f"错误：收款日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：不能收未来日期的款，"
+        "钱到账的那天再收；补录以前的转账请写当时的日期",
+    )
+
+
+def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", "--date", DAY).exit_code == 0
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "1-1-101", "--amount", "100", "--months", "2026-10..2026-11", "--date", DAY),
+            8,
+            "错误：房屋 1-1-101 2026-10 的账单已经缴清，--months 不能包含已缴清的月份："
+            "请用 recordkit fees account 1-1-101 查看各月缴费情况",
+        )
+    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--months", "2026-11", "--date", DAY)
+    assert paid.exit_code == 0, paid.output
+
+
+def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "719.94", "--date", DAY).exit_code == 0
+    _refused(
+        cashier,
+        ("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY),
+        8,
+        "错误：房屋 1-1-101 现在没有欠费，这笔 100.00 元将全部转为预收款：确认预收请加 --prepay",
+    )
+    result = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY, "--prepay")
+    assert result.exit_code == 0, result.output
+    assert "  预收款：100.00 元" in result.stdout.splitlines()
+    # Paying named months that are not billed yet is paying ahead on purpose: no --prepay needed.
+    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2099-01", "--date", DAY)
+    assert ahead.exit_code == 0, ahead.output
+
+
+def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    before = _journal_size(cashier)
+    result = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY)
+    assert result.exit_code == 8 and result.stdout == ""
+    match = re.fullmatch(
+        r"错误：房屋 1-1-101 在 (\d\d:\d\d) 刚收过一笔 100\.00 元（收据 SJ2026-000001）：10 分钟内同一房屋同一金额，"
+        r"可能是重复收款；确实要再收一笔请加 --again",
+        result.stderr.strip(),
+    )
+    assert match is not None, result.stderr
+    shown = dt.datetime.strptime(match[1], "%H:%M").time()
+    now = dt.datetime.now().time()
+    assert abs((now.hour * 60 + now.minute) - (shown.hour * 60 + shown.minute)) <= 1 or now.hour == 0
+    assert _journal_size(cashier) == before
+    again = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY, "--again")
+    assert again.exit_code == 0 and "收据编号 SJ2026-000002" in again.stdout
+    # Another sum, or a voided earlier receipt, is no duplicate.
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+    assert cashier("receipt", "void", "SJ2026-000003", "--reason", "金额开错").exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+
+
+def test_billing_a_month_after_the_current_one_needs_advance(cashier: Any) -> None:
+    _refused(
+        cashier,
+        ("fees", "bill", "--month", NEXT_MONTH),
+        2,
+        f"错误：{NEXT_MONTH} 还没有到（现在是 {THIS_MONTH}）：提前出账请加 --advance；"
+        "提前出的账单到该月 1 日才计入欠费，预收款会先冲抵它们",
+    )
+    result = cashier("fees", "bill", "--month", NEXT_MONTH, "--advance")
+    assert result.exit_code == 0, result.output
+    assert f"注意：这是提前出的账单，{NEXT_MONTH}-01 起才计入欠费；已有的预收款先冲抵它们" in result.stdout.splitlines()
+    owed = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
+    assert owed["not_yet_due_fen"] == 35997

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import Allocation, AllocationPlan, OpenBill, allocate, unit_balance
+from recordkit.billing.allocations import Allocation, AllocationPlan, OpenBill, allocate
+from recordkit.billing.arrears import unit_balance
 from recordkit.billing.receipts import (
     PaymentRequest,
     ReceiptLine,

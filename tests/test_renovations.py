@@ -12,8 +12,7 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.billing.allocations import unit_balance
-from recordkit.billing.arrears import list_arrears
+from recordkit.billing.arrears import list_arrears, unit_balance
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay
 from recordkit.billing.registers import write_register
 from recordkit.billing.rules import add_rule

@@ -1,5 +1,5 @@
-"""What is owed and how money is applied to it: open bills, FIFO allocation, prepayment (预收),
-deposits left out of fees, and a unit's balance.
+"""What is owed on each bill and how money is applied to it: open bills, FIFO allocation,
+prepayment (预收), and which bills are deposits rather than fees.
 
 Pure decisions (``allocate``) and the ledger queries both billing and receipts stand on; this
 module imports neither of them, which is what keeps bills and receipts free of a cycle.
@@ -7,6 +7,7 @@ module imports neither of them, which is what keeps bills and receipts free of a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,15 +16,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.dates import Month, MonthRange, parse_month
-from recordkit.core.errors import NotFoundError
-from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.db import bulk_insert
-from recordkit.ledger.schema import allocations, bills, fee_items, payments, renovations, units
+from recordkit.ledger.schema import allocations, bills, fee_items, payments, receipts, renovations
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-    from recordkit.ledger.db import Ledger
 
 
 @dataclass(frozen=True)
@@ -80,21 +77,33 @@ def deposit_bill_ids() -> Any:
     return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
 
 
-def outstanding_query(unit_ids: Sequence[int] | None = None) -> Any:
-    """Bills with what is still owed on each (amount less what non-voided payments paid).
+def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | None = None) -> Any:
+    """Bills with what is still owed on each (amount less what payments put on it).
 
-    With ``unit_ids`` only those units' bills, and only their allocations are summed: the
-    cashier's payment then costs the same in a ledger of ten years as in one of a month.
+    Without ``as_of``: every bill, less what the payments not voided paid (what money can
+    still be put on).  With ``as_of``, a snapshot of that day: only bills due by then (a bill
+    falls due on the first day of its month), less what the payments received by then
+    (dated on or before it, and not voided by then) paid.  With ``unit_ids`` only those
+    units' bills, and only their allocations are summed: the cashier's payment then costs
+    the same in a ledger of ten years as in one of a month.
     """
-
     # Sums are cast back to BIGINT: PostgreSQL's SUM of a BIGINT is NUMERIC (a Decimal in Python).
-    paid_query = (
-        sa.select(
-            allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
-        )
-        .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(payments.c.voided.is_(False))
+    paid_query = sa.select(
+        allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
     )
+    if as_of is None:
+        paid_query = paid_query.join(payments, payments.c.id == allocations.c.payment_id).where(
+            payments.c.voided.is_(False)
+        )
+    else:
+        paid_query = (
+            paid_query.join(payments, payments.c.id == allocations.c.payment_id)
+            .join(receipts, receipts.c.payment_id == payments.c.id)
+            .where(
+                payments.c.paid_on <= as_of,
+                sa.or_(payments.c.voided.is_(False), receipts.c.voided_on > as_of),
+            )
+        )
     if unit_ids is not None:
         paid_query = paid_query.where(payments.c.unit_id.in_(list(unit_ids)))
     paid = paid_query.group_by(allocations.c.bill_id).subquery()
@@ -108,6 +117,8 @@ def outstanding_query(unit_ids: Sequence[int] | None = None) -> Any:
         sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
         owed,
     ).select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+    if as_of is not None:
+        query = query.where(bills.c.month <= str(Month.of(as_of)))
     return query if unit_ids is None else query.where(bills.c.unit_id.in_(list(unit_ids)))
 
 
@@ -218,29 +229,3 @@ def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> b
             )
         excess -= cut
     return remaining > 0
-
-
-def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
-    """(arrears, prepayment) of a unit in fen, as of now; a renovation deposit due is not arrears."""
-    code = str(parse_unit_code(unit))
-    with ledger.read() as conn:
-        unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
-        if unit_id is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
-        inner = outstanding_query([unit_id]).subquery()
-        owed = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(
-                inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids())
-            )
-        ).scalar_one()
-        paid = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0)).where(
-                payments.c.unit_id == unit_id, payments.c.voided.is_(False)
-            )
-        ).scalar_one()
-        used = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
-            .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))
-        ).scalar_one()
-    return int(owed), int(paid) - int(used)

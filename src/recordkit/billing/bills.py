@@ -6,6 +6,7 @@ comes from ``allocations``.  Payments, receipts and arrears live elsewhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ def import_readings(
 @dataclass
 class BillingSummary:
     month: Month
+    advance: bool = False  # the month is after the current one: its bills are not due yet
     created: int = 0
     created_fen: int = 0
     unchanged: int = 0
@@ -290,6 +292,8 @@ def bill_month(
     rebill: bool = False,
     item_name: str | None = None,
     unit_texts: Sequence[str] = (),
+    advance: bool = False,
+    today: dt.date | None = None,
 ) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
@@ -300,13 +304,20 @@ def bill_month(
     money paid beyond a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
     this run, oldest payment first.  One-off items are billed only when named with
     ``item_name`` and ``unit_texts``.  Raises ``NotFoundError`` for an unknown item or
-    unit, ``UsageError`` for a one-off item without units.
+    unit, ``UsageError`` for a one-off item without units or for a month after ``today``'s
+    without ``advance`` (bills made ahead fall due only on the 1st of their month).
     """
 
     month = parse_month(month_text)
+    current = Month.of(today or dt.date.today())
+    if month > current and not advance:
+        raise UsageError(
+            f"{month} 还没有到（现在是 {current}）：提前出账请加 --advance；"
+            "提前出的账单到该月 1 日才计入欠费，预收款会先冲抵它们"
+        )
     round_fen(1, 1, rounding)  # a wrong setting fails before anything is read
     codes = [str(parse_unit_code(text)) for text in unit_texts]
-    summary = BillingSummary(month)
+    summary = BillingSummary(month, advance=month > current)
     with ledger.write() as conn:
         items = load_items(conn)
         if item_name is not None:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import AllocationPlan, OpenBill, allocate, load_open_bills, next_row_id
+from recordkit.billing.allocations import (
+    AllocationPlan,
+    OpenBill,
+    allocate,
+    deposit_bill_ids,
+    load_open_bills,
+    next_row_id,
+    outstanding_query,
+)
 from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -27,7 +35,7 @@ from recordkit.documents.generated import DocumentRequest, generate_many, record
 from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
-from recordkit.ledger.schema import allocations, owners, payments, receipts, units
+from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -165,6 +173,8 @@ class PaymentRequest:
     paid_on: dt.date | None = None
     # Only these bills (a renovation's deposit and fee paid at registration); None: any open bill.
     bills: frozenset[int] | None = None
+    prepay: bool = False  # the cashier confirmed that money for a unit owing nothing goes to 预收款
+    again: bool = False  # the cashier confirmed a second payment of the same sum within minutes
 
 
 @dataclass(frozen=True)
@@ -212,18 +222,78 @@ class ReceiptView:
         }
 
 
+#: A second payment of the same sum for the same unit within this time needs ``again``.
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+
+
+def check_at_counter(
+    conn: Connection,
+    unit_id: int,
+    code: str,
+    request: PaymentRequest,
+    plan: AllocationPlan,
+    now: dt.datetime | None = None,
+) -> None:
+    """The cashier's guards before money is taken (``fees pay``, ``receipt issue``), all ``ConflictError``:
+    ``months`` naming a month whose bills are all paid; money that would all become prepayment for a
+    unit owing nothing, unless ``prepay`` (or ``months`` names months not billed yet: paying ahead on
+    purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again``."""
+    amount = format_yuan(request.amount_fen)
+    named = list(request.months.months()) if request.months is not None else []
+    if named:
+        owed_by_month: dict[Month, int] = defaultdict(int)
+        inner = outstanding_query([unit_id]).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
+        for month_text, owed in conn.execute(sa.select(inner.c.month, inner.c.owed_fen)):
+            owed_by_month[parse_month(month_text)] += int(owed)
+        paid = [str(month) for month in named if month in owed_by_month and owed_by_month[month] <= 0]
+        if paid:
+            raise ConflictError(
+                f"房屋 {code} {'、'.join(paid)} 的账单已经缴清，--months 不能包含已缴清的月份："
+                f"请用 recordkit fees account {code} 查看各月缴费情况"
+            )
+        ahead = any(month not in owed_by_month for month in named)
+    else:
+        ahead = False
+    if not plan.allocations and not request.prepay and not ahead:
+        raise ConflictError(f"房屋 {code} 现在没有欠费，这笔 {amount} 元将全部转为预收款：确认预收请加 --prepay")
+    if request.again:
+        return
+    now = now or dt.datetime.now(dt.UTC)
+    since = (now - DUPLICATE_WINDOW).astimezone(dt.UTC).isoformat(timespec="seconds")
+    earlier = conn.execute(
+        sa.select(receipts.c.number, receipts.c.issued_at)
+        .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
+        .where(
+            payments.c.unit_id == unit_id,
+            payments.c.amount_fen == request.amount_fen,
+            payments.c.voided.is_(False),
+            receipts.c.issued_at >= since,
+        )
+        .order_by(receipts.c.id.desc())
+    ).first()
+    if earlier is not None:
+        at = dt.datetime.fromisoformat(earlier.issued_at).astimezone().strftime("%H:%M")
+        raise ConflictError(
+            f"房屋 {code} 在 {at} 刚收过一笔 {amount} 元（收据 {earlier.number}）：10 分钟内同一房屋同一金额，"
+            "可能是重复收款；确实要再收一笔请加 --again"
+        )
+
+
 def issue_payments(
     conn: Connection,
     settings: ReceiptSettings,
     operator: str,
     requests: Sequence[PaymentRequest],
     today: dt.date | None = None,
+    counter: bool = False,
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
     Numbers continue the year's sequence (read under the write lock, so they are gap-free
-    across clerks).  Raises ``NotFoundError`` for an unknown unit and ``UsageError`` for a
-    unit without an owner when no payer is named; nothing is written then.
+    across clerks).  Raises ``NotFoundError`` for an unknown unit, ``UsageError`` for a
+    unit without an owner when no payer is named and ``ValidationError`` for a payment dated
+    after ``today``; with ``counter`` (money taken at the counter) also the counter's guards of
+    ``check_at_counter``.  Nothing is written when any request fails.
     """
 
     if not requests:
@@ -258,12 +328,19 @@ def issue_payments(
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         method = parse_method(request.method)
         paid_on = request.paid_on or today
+        if paid_on > today:
+            raise ValidationError(
+                f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
+                "钱到账的那天再收；补录以前的转账请写当时的日期"
+            )
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
             if request.bills is None or b.bill_id in request.bills
         ]
         plan = allocate(request.amount_fen, current, request.months)
+        if counter:
+            check_at_counter(conn, unit.id, unit.code, request, plan)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
             allocation_rows.append(
@@ -555,7 +632,7 @@ def pay_and_print(
 
     def payment(conn: Connection) -> ReceiptView:
         made = request(conn) if callable(request) else request
-        return issue_payments(conn, workspace.settings.receipt, operator, [made], today)[0]
+        return issue_payments(conn, workspace.settings.receipt, operator, [made], today, counter=True)[0]
 
     return record_and_print(
         workspace,

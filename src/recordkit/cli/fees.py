@@ -221,6 +221,7 @@ def fees_bill(
     rebill: bool = typer.Option(False, "--rebill", help="已出的账单与现行标准不符时按新标准重算（记入操作日志）。"),
     item: str | None = typer.Option(None, "--item", help="只出这一个收费项目（一次性项目必须这样出账）。"),
     units: list[str] = typer.Option([], "--unit", help="只给这些房屋出账（可多次写）。"),
+    advance: bool = typer.Option(False, "--advance", help="提前出以后月份的账单（到该月 1 日才计入欠费）。"),
 ) -> None:
     """生成某月的账单：每户按收费标准出账；重复运行不会重复出账。
 
@@ -238,11 +239,14 @@ def fees_bill(
         rebill=rebill,
         item_name=item,
         unit_texts=units,
+        advance=advance,
     )
     if summary.created:
         typer.echo(
             f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元"
         )
+        if summary.advance:
+            typer.echo(f"注意：这是提前出的账单，{summary.month}-01 起才计入欠费；已有的预收款先冲抵它们")
         for name, (count, fen) in summary.by_item.items():
             typer.echo(f"  {name}：{count} 张，{format_yuan(fen)} 元")
     else:
@@ -265,11 +269,23 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
+PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
+AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
+
+
 def take_payment(
-    ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
+    ctx: typer.Context,
+    unit: str,
+    amount: str,
+    method: str,
+    months: str | None,
+    payer: str | None,
+    date: str | None,
+    prepay: bool = False,
+    again: bool = False,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
-    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount
@@ -277,7 +293,14 @@ def take_payment(
     app_state = state(ctx)
     workspace = app_state.workspace()
     request = PaymentRequest(
-        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, optional_date(date)
+        unit,
+        parse_amount(amount),
+        method,
+        parse_month_range(months) if months else None,
+        payer,
+        optional_date(date),
+        prepay=prepay,
+        again=again,
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -302,6 +325,8 @@ def fees_pay(
     months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -309,7 +334,78 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
+
+
+# -- one unit's account ------------------------------------------------------------------------------
+
+
+@fees_app.command("account")
+def fees_account(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
+    ),
+) -> None:
+    """对账单：某户每个月每个项目的应收、已收、未收，每笔收款用在了哪里，预收余额，押金，现在应缴多少、还有多少未到期。
+
+    “现在应缴”与 fees arrears、催缴通知书、缴费证明用的是同一个数（押金不算欠费）。
+
+    例：recordkit fees account 3-2-1201
+    """
+    from recordkit.billing.accounts import BILL_STATES, unit_account
+    from recordkit.core.money import format_yuan
+
+    account = unit_account(state(ctx).ledger(), unit)
+    if as_json:
+        print_json(account.to_dict())
+        return
+    owner = f"（业主 {account.owner}）" if account.owner else "（未登记业主）"
+    typer.echo(f"对账单：房屋 {account.unit}{owner}，截至 {account.as_of.isoformat()}")
+    bills = new_table(
+        "月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态", title=f"账单 {len(account.bills)} 张"
+    )
+    for bill in account.bills:
+        bills.add_row(
+            str(bill.month),
+            bill.item,
+            format_yuan(bill.amount_fen),
+            format_yuan(bill.paid_fen),
+            format_yuan(bill.owed_fen),
+            BILL_STATES[bill.state],
+        )
+    console().print(bills)
+    paid = new_table(
+        "收据编号", "日期", "收款方式", "金额（元）", "状态", "用于", title=f"收款 {len(account.payments)} 笔"
+    )
+    for payment in account.payments:
+        uses = [f"{month} {item} {format_yuan(fen)}" for month, item, fen in payment.applied]
+        if payment.prepayment_fen:
+            uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
+        paid.add_row(
+            payment.number,
+            payment.paid_on.isoformat(),
+            payment.method,
+            format_yuan(payment.amount_fen),
+            "作废" if payment.voided else "有效",
+            "；".join(uses) if not payment.voided else "（已作废，不抵任何账单）",
+        )
+    console().print(paid)
+    for deposit in account.deposits:
+        if deposit.refunded_on is not None:
+            state_text = f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
+        elif deposit.paid_fen < deposit.amount_fen:
+            state_text = f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
+        else:
+            state_text = f"持有 {format_yuan(deposit.held_fen)} 元"
+        typer.echo(f"装修押金（{deposit.renovation}）：{state_text}")
+    months = account.months_due
+    since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
+    typer.echo(
+        f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
+        f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
+    )
 
 
 # -- arrears and registers ---------------------------------------------------------------------------

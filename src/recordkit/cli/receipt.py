@@ -6,7 +6,7 @@ import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
 from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, optional_date
-from recordkit.cli.fees import take_payment
+from recordkit.cli.fees import AGAIN_HELP, PREPAY_HELP, take_payment
 
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
@@ -25,12 +25,14 @@ def receipt_issue(
     months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
 ) -> None:
     """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
 
     例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
     """
-    take_payment(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
 
 
 @receipt_app.command("void")
@@ -43,7 +45,7 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
-    from recordkit.billing.allocations import unit_balance
+    from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import void_receipt, write_receipt_docx
     from recordkit.core.money import format_yuan
 
