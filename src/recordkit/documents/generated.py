@@ -159,10 +159,16 @@ def generate_many(
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     for request in requests:
         template.check_context(request.context)
+    # Filled before the ledger's write lock is taken: a slow template never holds up the cashier.
+    rendered = []
+    for request in requests:
+        rendered.append(template.render_bytes(request.context))
+        if progress:
+            progress(1)
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
         return write_documents(
-            conn, workspace, template, requests, operator=operator, kind=kind, written=written, progress=progress
+            conn, workspace, template, requests, operator=operator, kind=kind, written=written, rendered=rendered
         )
 
 
@@ -318,12 +324,15 @@ def write_documents(
     kind: str,
     written: list[PendingPaper],
     progress: Callable[[int], None] | None = None,
+    rendered: Sequence[bytes] | None = None,
 ) -> list[GeneratedDocument]:
     """Fill and record documents inside the caller's ``Ledger.write()`` (``conn``).
 
-    Each paper is rendered to a temporary file noted in ``written`` (see
-    ``papers_after_commit``, which publishes it after the commit).  Raises ``TemplateError``
-    when a request's values do not fit the template.
+    Each paper is written to a temporary file noted in ``written`` (see ``papers_after_commit``,
+    which publishes it after the commit).  ``rendered`` holds the papers already filled outside
+    the lock, one per request; without it each is filled here, under the limits of
+    ``templates.limits`` (a numbered paper needs the number taken under the lock).  Raises
+    ``TemplateError`` when a request's values do not fit the template.
     """
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
@@ -333,7 +342,7 @@ def write_documents(
     records = []
     for offset, request in enumerate(requests):
         path = _free_path(conn, workspace, folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
-        data = template.render_bytes(request.context)
+        data = rendered[offset] if rendered is not None else template.render_bytes(request.context)
         row = _record_row(workspace, template, kind, request, path, data, operator, now)
         row["id"] = first_id + offset
         temp = pending / f"{row['id']}.pending"
@@ -341,7 +350,7 @@ def write_documents(
         written.append(PendingPaper(temp, path))
         _write_new(temp, data)
         records.append(row)
-        if progress:
+        if progress and rendered is None:
             progress(1)
     return _insert(conn, workspace, records, operator)
 
