@@ -23,6 +23,8 @@ from recordkit.core.filenames import readable_name
 
 #: How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
+#: How a cell starts that Excel or WPS would take as a formula (or, opened as CSV, as a command).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,31 @@ def iter_column_widths(rows: Sequence[Sequence[Any]], minimum: int = 6, maximum:
         yield max(minimum, min(maximum, widest + 2))
 
 
-def save_atomically(workbook: Workbook, target: Path) -> Path:
-    """Save beside the target, fsync, then rename over it: a crash never leaves half a file."""
+def cells_as_text(workbook: Workbook) -> int:
+    """Store every text cell that starts like a formula (``FORMULA_STARTS``) as plain text.
 
+    openpyxl writes a string starting with ``=`` as a live formula: an owner called ``=A1`` or
+    ``=HYPERLINK(…)`` would be evaluated when the file is opened and read back empty.  Such cells
+    become strings with Excel's quote prefix (shown, printed, edited and re-imported exactly as
+    written).  The project writes no formulas of its own, so every workbook it writes goes through
+    here (``save_atomically`` calls it).  Returns how many cells it changed.
+    """
+    changed = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    changed += 1
+    return changed
+
+
+def save_atomically(workbook: Workbook, target: Path) -> Path:
+    """Save beside the target, fsync, then rename over it: a crash never leaves half a file.
+
+    Cells from user data that look like formulas are stored as text first (``cells_as_text``).
+    """
+
+    cells_as_text(workbook)
     return write_with(target.expanduser().resolve(), workbook.save)

@@ -24,8 +24,9 @@ from recordkit.core.money import format_yuan
 from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
-    files_removed_on_failure,
+    papers_after_commit,
     pdf_copies,
+    recover_papers,
     write_documents,
 )
 from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
@@ -190,7 +191,15 @@ def make_certificate(
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     context = {**common_context(workspace, today), **values, number_key: "（编号）"}
     template.check_context(context)  # before the number is taken
-    with files_removed_on_failure() as written, ledger.write() as conn:
+    # Filled outside the ledger's write lock with the number that is next now; only if another
+    # clerk takes it meanwhile is the paper filled again under the lock (within the template limits).
+    with ledger.read() as conn:
+        expected = certificate_number(kind, today.year, _next_seq(conn, kind, today.year))
+    prefilled = template.render_bytes({**context, number_key: expected})
+    recover_papers(workspace, ledger)
+    # The number is taken and the row written in one ledger write; the paper gets its name
+    # only after the commit, so a crash never prints a number twice.
+    with papers_after_commit() as written, ledger.write() as conn:
         seq = _next_seq(conn, kind, today.year)
         number = certificate_number(kind, today.year, seq)
         context[number_key] = number
@@ -202,6 +211,7 @@ def make_certificate(
             operator=operator,
             kind=kind if kind == EXIT_PASS else "证明",
             written=written,
+            rendered=[prefilled] if number == expected else None,
         )[0]
         _insert(conn, kind, number, today, seq, code, operator, document.id, details)
     if not pdf:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from recordkit.core.atomic import replacing
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ValidationError
+from recordkit.core.sheets import cells_as_text
 from recordkit.documents.generated import FileRecord, record_files
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
@@ -93,6 +94,7 @@ def monthly_report(
 
     folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()
     xlsx, docx = folder / f"月度报表-{month}.xlsx", folder / f"月度工作总结-{month}.docx"
+    cells_as_text(workbook)  # owners' and payers' names are data, never formulas
     with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
         workbook.save(xlsx_temp)
         document.save(str(docx_temp))

@@ -2,15 +2,14 @@
 
 A check reads a template the way filling would and reports every problem it can find:
 Jinja that does not parse (quoting the paragraph), variables recordkit does not provide
-for the template's kind, sandbox violations, placeholders Word broke apart that could
-not be joined, and (for information) those it did join.  Filling is in ``templates``.
+for the template's kind, sandbox violations, a trial fill that goes over the limits,
+placeholders Word broke apart that could not be joined, and (for information) those it did join.  Filling is in ``templates``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from recordkit.documents.templates.engine import (
     TemplateLibrary,
     paragraph_text,
     patch_placeholders,
+    read_package,
 )
 
 ERROR = "错误"
@@ -116,6 +116,9 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
     report.variables = sorted(template.variables)
+    over_limit = template.trial_fill()  # a loop, a power or a repeat that would stall printing
+    if over_limit:
+        report.findings.append(Finding(ERROR, "", over_limit))
     for placement, attribute in template.unsafe_uses():
         report.findings.append(
             Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量")
@@ -145,13 +148,12 @@ def _split_placeholders(path: Path) -> list[Finding]:
 
     findings: list[Finding] = []
     try:
-        with zipfile.ZipFile(path) as package:
-            parts = [
-                (n, package.read(n).decode("utf-8", "replace"))
-                for n in package.namelist()
-                if n.startswith("word/") and n.endswith(".xml")
-            ]
-    except (zipfile.BadZipFile, OSError):
+        parts = [
+            (info.filename, data.decode("utf-8", "replace"))
+            for info, data in read_package(path, path.stem)
+            if info.filename.startswith("word/") and info.filename.endswith(".xml")
+        ]
+    except TemplateError:
         return findings  # Template.load reports it
     for part, xml in parts:
         for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
