@@ -41,7 +41,9 @@ def test_search_table_and_exit_0(filed: Workspace, run_cli: Any) -> None:
 def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "装修管理协议", "--json")
     assert result.exit_code == 0
-    [hit] = json.loads(result.stdout)
+    found = json.loads(result.stdout)
+    assert (found["total"], found["ocr_pending"]) == (1, 0)
+    [hit] = found["hits"]
     assert {key: hit[key] for key in ("archive_no", "title", "category", "unit", "date", "source_name")} == {
         "archive_no": "HT-2025-00001",
         "title": "装修协议",
@@ -54,17 +56,17 @@ def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     assert hit["score"] > 0
     assert "联系电话138****5678，身份证号110101********1233" in hit["snippet"]
     assert "13812345678" not in result.stdout and "110101199003071233" not in result.stdout
-    shown = json.loads(run_cli("search", "装修管理协议", "--json", "--show-private").stdout)[0]
+    shown = json.loads(run_cli("search", "装修管理协议", "--json", "--show-private").stdout)["hits"][0]
     assert "联系电话13812345678，身份证号110101199003071233" in shown["snippet"]
 
 
 def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "维修", "--category", "工程档案", "--json")
-    assert [hit["archive_no"] for hit in json.loads(result.stdout)] == ["GC-2024-00001"]
+    assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["GC-2024-00001"]
     result = run_cli("search", "张伟", "--unit", "3#2-1201", "--from", "2025", "--to", "2025-12", "--json")
-    assert [hit["archive_no"] for hit in json.loads(result.stdout)] == ["HT-2025-00001"]
+    assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["HT-2025-00001"]
     result = run_cli("search", "张伟 OR 李秀英", "--limit", "1")
-    assert "找到 至少 2 条，显示前 1 条" in result.stdout
+    assert "找到 3 条，显示前 1 条" in result.stdout
 
 
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
@@ -73,7 +75,8 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     assert result.stdout.strip() == "没有找到包含“停车位”的档案"
     assert result.stderr == ""
     result = run_cli("search", "停车位", "--json")
-    assert (result.exit_code, result.stdout.strip()) == (1, "[]")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"total": 0, "ocr_pending": 0, "hits": []}
 
 
 @pytest.mark.parametrize(
@@ -142,4 +145,4 @@ def test_index_exits_1_when_an_item_failed(
         "错误：1 件档案的文字没有索引成功：请检查上面列出的文件",
     ]
     assert "新增 1 件" in result.stdout and "失败 1 件" in result.stdout
-    assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)[0]["archive_no"] == "GC-2024-00002"
+    assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00002"
