@@ -310,3 +310,69 @@ def test_many_small_updates_are_merged_by_the_nightly_run(
     assert numbers(ws, "泵房巡检") == [FIRE]  # once: the old version is gone
     assert numbers(ws, "第3次水泵") == ["GC-2024-00005"]
     assert verify_index(ws, ledger).ok
+
+
+# -- ranking and sorting (issue 16) -------------------------------------------------------------------------
+
+RANKED = [
+    # (file name, category, unit, title, date, text)
+    (
+        "总结.docx",
+        "工程档案",
+        None,
+        "月度工作总结",
+        dt.date(2024, 3, 1),
+        "本月完成绿化修剪、路灯更换。" * 20 + "另：电梯年检。",
+    ),
+    ("台账.docx", "工程档案", None, "设备台账", dt.date(2024, 9, 1), "电梯一台，电梯二台，电梯三台，均已维保。"),
+    ("合同.docx", "合同协议档案", None, "电梯维保合同", dt.date(2023, 5, 1), "甲乙双方就维保服务达成一致。"),
+    ("巡检甲.docx", "工程档案", None, "水泵巡检", dt.date(2024, 1, 1), "水泵运行正常。"),
+    ("巡检乙.docx", "工程档案", None, "水泵巡检", dt.date(2022, 1, 1), "水泵运行平稳。"),
+]
+
+
+@pytest.fixture
+def ranked(ws: Workspace, ledger: Ledger, tmp_path: Path) -> dict[str, str]:
+    items = file_documents(ws, ledger, tmp_path / "排序", RANKED)
+    update_index(ws, ledger)
+    return {title: item.archive_no for title, item in items.items()}
+
+
+def test_a_title_hit_ranks_above_mentions_in_the_text(ranked: dict[str, str], ws: Workspace) -> None:
+    result = search(ws, "电梯")
+    assert [hit.title for hit in result.hits] == ["电梯维保合同", "设备台账", "月度工作总结"]
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[1] > scores[2] > 0
+
+
+def test_equal_scores_show_the_newest_filed_first(ranked: dict[str, str], ws: Workspace) -> None:
+    hits = search(ws, "水泵运行").hits
+    assert [hit.archive_no for hit in hits] == sorted((hit.archive_no for hit in hits), reverse=True)
+    assert hits[0].score == hits[1].score
+
+
+def test_sort_by_date_and_by_number(ranked: dict[str, str], ws: Workspace) -> None:
+    by_date = search(ws, "电梯", sort="日期").hits
+    assert [hit.date for hit in by_date] == ["2024-09-01", "2024-03-01", "2023-05-01"]
+    by_number = [hit.archive_no for hit in search(ws, "电梯 OR 水泵", sort="档号").hits]
+    assert by_number == ["GC-2022-00001", "GC-2024-00001", "GC-2024-00002", "GC-2024-00003", "HT-2023-00001"]
+    with pytest.raises(UsageError) as raised:
+        search(ws, "电梯", sort="热度")
+    assert raised.value.message == "排序“热度”无法识别，应为 相关度、日期、档号 之一"
+
+
+def test_a_filter_only_search_lists_the_newest_filed_first(
+    ranked: dict[str, str], ws: Workspace, ledger: Ledger
+) -> None:
+    from recordkit.archive.archivist import list_items
+
+    # Newest filed first; filed in the same second, the higher 档号 first.
+    newest = sorted(list_items(ledger, category="工程档案"), key=lambda i: (i.filed_at, i.archive_no), reverse=True)
+    hits = search(ws, "category:工程档案").hits
+    assert [hit.archive_no for hit in hits] == [item.archive_no for item in newest]
+    assert [hit.date for hit in search(ws, "category:工程档案", sort="日期").hits] == [
+        "2024-09-01",
+        "2024-03-01",
+        "2024-01-01",
+        "2022-01-01",
+    ]

@@ -84,6 +84,7 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     [
         (("search", "date:2024-13"), 2, "错误：月份“2024-13”无效：月份应为 1 至 12"),
         (("search", "梯维", "--limit", "0"), 2, "错误：--limit 至少为 1"),
+        (("search", "梯维", "--sort", "热度"), 2, "错误：排序“热度”无法识别，应为 相关度、日期、档号 之一"),
         (
             ("search", "梯维", "--unit", "十二楼"),
             2,
@@ -146,3 +147,30 @@ def test_index_exits_1_when_an_item_failed(
     ]
     assert "新增 1 件" in result.stdout and "失败 1 件" in result.stdout
     assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00002"
+
+
+def test_sort_option_and_json_scores_in_ranking_order(filed: Workspace, run_cli: Any) -> None:
+    ranked = json.loads(run_cli("search", "维修", "--json").stdout)["hits"]
+    scores = [hit["score"] for hit in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    by_date = json.loads(run_cli("search", "维修", "--sort", "日期", "--json").stdout)["hits"]
+    assert [hit["date"] for hit in by_date] == ["2024-12-31", "2024-05-20"]
+    by_number = json.loads(run_cli("search", "维修", "--sort", "档号", "--json").stdout)["hits"]
+    assert [hit["archive_no"] for hit in by_number] == ["CW-2024-00001", "GC-2024-00001"]
+
+
+def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    scan = tmp_path / "电梯维保记录_2024年5月.png"
+    Image.new("L", (64, 64), 255).save(scan)
+    assert run_cli("file", str(scan)).exit_code == 0  # indexed at once by its metadata; OCR waits for the night
+    result = run_cli("search", "维保记录")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "另有 1 件扫描件尚未识别文字：recordkit index"
+    none = run_cli("search", "停车位")
+    assert (none.exit_code, none.stdout.splitlines()) == (
+        1,
+        ["没有找到包含“停车位”的档案", "另有 1 件扫描件尚未识别文字：recordkit index"],
+    )
+    assert json.loads(run_cli("search", "停车位", "--json").stdout) == {"total": 0, "ocr_pending": 1, "hits": []}
