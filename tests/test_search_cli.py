@@ -174,3 +174,15 @@ def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, r
         ["没有找到包含“停车位”的档案", "另有 1 件扫描件尚未识别文字：recordkit index"],
     )
     assert json.loads(run_cli("search", "停车位", "--json").stdout) == {"total": 0, "ocr_pending": 1, "hits": []}
+
+
+def test_archive_update_is_searchable_at_once(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:
+    assert run_cli("search", "房产证").exit_code == 1
+    result = run_cli("archive", "update", "YZ-2020-00001", "--title", "房产证复印件", "--unit", "3-2-1201")
+    assert result.exit_code == 0, result.output
+    found = json.loads(run_cli("search", "房产证", "--json").stdout)["hits"]  # no recordkit index in between
+    assert [(hit["archive_no"], hit["title"], hit["unit"]) for hit in found] == [
+        ("YZ-2020-00001", "房产证复印件", "3-2-1201")
+    ]
+    assert json.loads(run_cli("search", "unit:1-1-101", "--json").stdout)["hits"] == []
+    assert run_cli("index", "--verify").exit_code == 0

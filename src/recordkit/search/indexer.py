@@ -281,7 +281,8 @@ def _log_run(workspace: Workspace, report: IndexReport) -> None:
 
 
 def index_filed(workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveItem | None]) -> None:
-    """The filing hook: make just-filed items searchable at once (text now, OCR left for the nightly run).
+    """The hook after filing or correcting items: make them searchable at once (text now, OCR left for the
+    nightly run).
 
     Never raises: a failure is logged and the nightly ``recordkit index`` catches up.
     """
