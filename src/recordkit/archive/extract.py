@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Bump when what is extracted changes: stored text of an older schema is extracted anew.
 TEXT_SCHEMA = 1
-TEXT_FOLDER = "text"  # below records/index/; the search index lives in records/index/whoosh/
+TEXT_FOLDER = "text"  # below records/index/, beside the search index records/index/search.sqlite3
 #: A PDF page with fewer non-blank characters than this in its text layer is taken as a scan.
 MIN_TEXT_LAYER_CHARS = 2
 #: Office files are zip archives: more than this uncompressed is refused as a decompression bomb.

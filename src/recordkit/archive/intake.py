@@ -1,18 +1,25 @@
-"""Filing and indexing as one step: what ``recordkit file`` and the watcher both do with new files.
+"""Changing the archive and its index in one step: filing (``recordkit file`` and the watcher) and
+correcting an item (``recordkit archive update``).
 
-A filed item is searchable at once (issue 7): its text is indexed in the same call, OCR waits for
-the nightly ``recordkit index``.  Filing never fails because of the index: ``index_filed`` logs and
-leaves the item for the nightly run.  Filing itself is ``archivist``; the index is ``search.indexer``.
+What changes is searchable at once (issues 7 and 16): text documents with their text, scans by their
+metadata until the nightly ``recordkit index`` has OCR'd them.  A change never fails because of the
+index: ``index_filed`` logs and leaves the item for the nightly run.  Filing and editing themselves
+are ``archivist``; the index is ``search.indexer``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from recordkit.archive.archivist import BATCH_SIZE, Archivist, FilingOutcome
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, update_item
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import index_filed
+
+if TYPE_CHECKING:
+    from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
 
 
 def file_batch(
@@ -49,4 +56,14 @@ def file_paths(
     return outcomes
 
 
-__all__ = ["file_batch", "file_paths"]
+def update_and_index(
+    workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, **changes: Any
+) -> ArchiveItem:
+    """``archivist.update_item`` (same arguments, same errors), then the item re-indexed at once: a search
+    shows the corrected unit, title or 盒号 straight away, not after the nightly run."""
+    item = update_item(workspace, ledger, archive_no, operator, **changes)
+    index_filed(workspace, ledger, [item])
+    return item
+
+
+__all__ = ["file_batch", "file_paths", "update_and_index"]

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.dates import find_date, parse_date
+from recordkit.core.dates import DateError, find_date, parse_date, parse_month
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
 
@@ -321,6 +321,24 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
 
 _FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
 _NAME_SEPARATORS = re.compile(r"[_\s\u3000]+")
+# A year-month in a file name (电梯维保记录_2024年5月, 巡检_2024-05, 水费_202405), when it holds no whole day.
+_NAME_MONTHS = (
+    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/.]\s*([0-9]{1,2})(?![0-9])(?!\s*[-/.]\s*[0-9])"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(?![0-9])"),
+)
+
+
+def find_month(text: str) -> tuple[dt.date, str] | None:
+    """The first real year-month written in ``text`` as its first day, and the text it was written as, or None."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in _NAME_MONTHS:
+        for match in pattern.finditer(folded):
+            try:
+                return parse_month(f"{match[1]}-{match[2]}").first_day(), match[0]
+            except DateError:
+                continue
+    return None
 
 
 def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
@@ -331,14 +349,15 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         (parsed for token in _NAME_SEPARATORS.split(stem) if token and (parsed := _unit_of_token(token)) is not None),
         None,
     ) or find_unit_code(stem)
-    found_date = find_date(stem)
+    # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
+    found_date = find_date(stem) or find_month(stem)
     words = []
     for token in _NAME_SEPARATORS.split(stem):
         if not token:
             continue
         if code is not None and _is_unit_token(token, str(code)):
             continue
-        token_date = find_date(token) if found_date is not None else None
+        token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
             continue
         words.append(token)

@@ -234,14 +234,14 @@ def archive_update(
     confidential: bool | None = typer.Option(None, "--confidential/--not-confidential", help="标为保密或取消保密。"),
     reviewed: bool = typer.Option(False, "--reviewed", help="已复核：从待复核清单中移除。"),
 ) -> None:
-    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志）。
+    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志；检索立即按新信息查到）。
 
     例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
     """
-    from recordkit.archive.archivist import update_item
+    from recordkit.archive.intake import update_and_index
 
     app_state = state(ctx)
-    item = update_item(
+    item = update_and_index(
         app_state.workspace(),
         app_state.ledger(),
         archive_no,

@@ -37,18 +37,23 @@ def search_command(
     date_from: str | None = typer.Option(None, "--from", help="文件日期从，例如 2024-01。"),
     date_to: str | None = typer.Option(None, "--to", help="文件日期到，例如 2024-12。"),
     limit: int = typer.Option(20, "--limit", help="最多显示几条。"),
+    sort: str = typer.Option(
+        "相关度", "--sort", help="排序：相关度（默认，题名、档号、房号、业主命中在前）、日期（新的在前）或 档号。"
+    ),
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="以 JSON 输出（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
+        help="以 JSON 输出：total、ocr_pending（尚未识别文字的扫描件数）和 hits"
+        "（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
     ),
     show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号和电话号码。"),
 ) -> None:
     """全文检索档案：题名、档号、房号、业主、原文件名和文件里的文字（扫描件为 OCR 文字）。
 
+    默认按相关度排序（分数相同时新归档的在前），--sort 日期 或 --sort 档号 改变顺序。
     找到时退出码 0，没有找到时 1（与 grep 相同）。
 
-    例：recordkit search 电梯维修 --category 工程档案
+    例：recordkit search 电梯维修 --category 工程档案 --sort 日期
     """
     from recordkit.search.query import search
 
@@ -61,17 +66,20 @@ def search_command(
         date_from=date_from,
         date_to=date_to,
         limit=limit,
+        sort=sort,
         show_private=show_private,
     )
     if as_json:
-        print_json([hit.to_dict() for hit in result.hits])
+        print_json(result.to_dict())
     elif result.hits:
         shown = f"，显示前 {len(result.hits)} 条" if len(result.hits) < result.total or not result.exact_total else ""
         table = new_table("档号", "题名", "类别", "房号", "日期", "摘要", title=f"找到 {result.total_text}{shown}")
         for hit in result.hits:
             table.add_row(hit.archive_no, hit.title, hit.category, hit.unit or "", hit.date or "", _highlighted(hit))
         console().print(table)
+    if not result.hits and not as_json:
+        typer.echo(f"没有找到包含“{query}”的档案")
+    if result.ocr_pending and not as_json:
+        typer.echo(f"另有 {result.ocr_pending} 件扫描件尚未识别文字：recordkit index")
     if not result.hits:
-        if not as_json:
-            typer.echo(f"没有找到包含“{query}”的档案")
         raise typer.Exit(1)

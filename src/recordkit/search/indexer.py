@@ -3,7 +3,7 @@
 ``update_index`` compares each catalogued item's signature (metadata, owners, file size and time)
 with what the index holds and (re)indexes what changed; text comes from ``archive.extract``
 (stored by SHA-256, so nothing is read or OCR'd twice).  ``index_filed`` is the filing hook;
-``verify_index`` the read-only check.  What a query means is ``query``; the index store is ``index``.
+``verify_index`` the read-only check.  What a query means is ``query``; the index store is ``backends``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, list_items
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import owners, units
-from recordkit.search.index import IndexDoc, SearchIndex
-from recordkit.search.text import fold, join_fields, token_set
+from recordkit.search.backends import IndexBackend, open_index
+from recordkit.search.backends.base import IndexDoc
+from recordkit.search.text import fold, join_fields, token_stream
 
 if TYPE_CHECKING:
     from recordkit.archive.extract import ItemText
@@ -75,8 +76,8 @@ class IndexReport:
         }
 
 
-def _index(workspace: Workspace) -> SearchIndex:
-    return SearchIndex(workspace.records_subdir("index"))
+def _index(workspace: Workspace) -> IndexBackend:
+    return open_index(workspace.records_subdir("index"))
 
 
 def owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
@@ -119,6 +120,11 @@ def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...])
     return _Planned(item, digest, stat_part != ["missing"])
 
 
+def _stream(*fields: str | None) -> str:
+    """The tokens of some fields in order, a ``-`` between two fields (no phrase runs from one into the next)."""
+    return " - ".join(" ".join(token_stream(fold(value))) for value in fields if value and value.strip())
+
+
 def make_doc(
     item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, signature: str, present: bool = True
 ) -> IndexDoc:
@@ -139,9 +145,6 @@ def make_doc(
     )
     body = join_fields([text.text]) if text is not None and text.text.strip() else ""
     stored = meta + "\n" + body if body else meta
-    folded_meta = fold(meta)
-    folded = folded_meta + "\n" + fold(body) if body else folded_meta
-    meta_tokens = token_set(folded_meta)
     if not present or (text is not None and text.error):
         state = "failed"
     elif text is not None and text.ocr_pending:
@@ -157,12 +160,18 @@ def make_doc(
         "source_name": item.original_name,
         "owner": "、".join(owners),
     }
+    columns = {
+        "title": _stream(item.title, item.topic),
+        "number": _stream(item.archive_no),
+        "unit": _stream(item.unit),
+        "owners": _stream(*owners),
+        "meta": _stream(item.category, date, item.original_name, item.path),
+        "body": _stream(body),
+    }
     return IndexDoc(
         item.archive_no,
-        frozenset(token_set(folded)),
-        frozenset(meta_tokens),
+        columns,
         stored,
-        folded,
         len(meta) + 1 if body else len(stored),
         signature,
         state,
@@ -170,6 +179,7 @@ def make_doc(
         category=item.category,
         date=date,
         owners=tuple(fold(name).replace(" ", "") for name in owners),
+        filed_at=item.filed_at,
         shown=shown,
     )
 
@@ -255,9 +265,9 @@ def update_index(
         if rebuild:
             index.rebuild(docs())
         elif todo or removed:
-            index.update(
-                docs(), removed, compact=items is None, current={number: found[2] for number, found in existing.items()}
-            )
+            index.update(docs(), removed)
+            if items is None:
+                index.optimize()  # the nightly run merges what the day's small writes left
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report
@@ -271,7 +281,8 @@ def _log_run(workspace: Workspace, report: IndexReport) -> None:
 
 
 def index_filed(workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveItem | None]) -> None:
-    """The filing hook: make just-filed items searchable at once (text now, OCR left for the nightly run).
+    """The hook after filing or correcting items: make them searchable at once (text now, OCR left for the
+    nightly run).
 
     Never raises: a failure is logged and the nightly ``recordkit index`` catches up.
     """

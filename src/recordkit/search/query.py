@@ -1,10 +1,11 @@
 """Full-text search of the archive: the query language and the search itself.
 
-A search asks the index (``index``) for candidates — documents holding every token of the
-query, no positions — and keeps only those whose text really contains each term (``text``:
-folded substring; unit codes, dates and 档号 by their canonical token), best first, until ``limit``
-are found.  Keeping the index current is ``indexer``.  ID and phone numbers are masked in what is
-shown unless asked for.
+A query's terms become phrases of the project's own tokens (``text``): holding a term's phrase in
+the index means containing the term (folded; a line break between CJK characters is no boundary;
+unit codes, days, months and 档号 by their canonical token).  The index backend (``backends``)
+finds and ranks the items (bm25, metadata above text) or sorts them by date or 档号; this module
+cuts the snippets and masks ID and phone numbers in what is shown unless asked for.  Keeping the
+index current is ``indexer``.
 """
 
 from __future__ import annotations
@@ -21,15 +22,17 @@ from recordkit.core.dates import DateError, parse_period
 from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import parse_unit_code
-from recordkit.search.index import Candidate, Filters, IndexSearcher, SearchIndex
+from recordkit.search.backends import open_index
+from recordkit.search.backends.base import Filters, IndexedItem, Phrase, SearchRequest
 from recordkit.search.text import (
     DATE_PREFIX,
+    MONTH_PREFIX,
     UNIT_PREFIX,
     canonical_term,
     fold,
     fold_with_offsets,
     term_pattern,
-    term_tokens,
+    term_stream,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 20
+#: ``--sort`` as the clerk writes it → the backend's sort.
+SORT_NAMES = {"相关度": "relevance", "日期": "date", "档号": "number"}
 _SNIPPET_BEFORE, _SNIPPET_AFTER = 20, 60
 
 
@@ -46,21 +51,16 @@ _SNIPPET_BEFORE, _SNIPPET_AFTER = 20, 60
 
 @dataclass(frozen=True)
 class Term:
-    """One search term: its folded text, the tokens every matching document has, and how to check it."""
+    """One search term: its folded text and the phrase of tokens a document containing it holds."""
 
     text: str
     tokens: tuple[str, ...]
-    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, n:yz-2026-00001
+    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001
+    prefix: bool = False  # the last token may start a longer one (the term ends inside a CJK run)
 
     @property
-    def exact(self) -> bool:
-        """True when holding the tokens already means containing the term (no check of the text needed)."""
-        return self.canonical is not None or self.tokens == (self.text,)
-
-    def found_in(self, folded: str, canonical: frozenset[str]) -> bool:
-        if self.canonical is not None:
-            return self.canonical in canonical
-        return term_pattern(self.text).search(folded) is not None
+    def phrase(self) -> Phrase:
+        return Phrase(self.tokens, self.prefix)
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,10 @@ def make_term(text: str) -> Term:
     canonical = canonical_term(folded)
     if canonical is not None:
         return Term(folded, (canonical,), canonical)
-    tokens = tuple(term_tokens(folded))
+    tokens, prefix = term_stream(folded)
     if not tokens:
         raise UsageError(f"检索词“{text}”里没有可以检索的文字或数字")
-    return Term(folded, tokens)
+    return Term(folded, tuple(tokens), prefix=prefix)
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
@@ -199,8 +199,12 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
-    total: int  # exact when ``exact_total``, otherwise a lower bound (more were not checked)
-    exact_total: bool
+    total: int  # every matching item (``hits`` holds at most ``limit`` of them)
+    exact_total: bool = True
+    ocr_pending: int = 0  # scans in the index whose text waits for OCR (``recordkit index``)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "ocr_pending": self.ocr_pending, "hits": [hit.to_dict() for hit in self.hits]}
 
     @property
     def total_text(self) -> str:
@@ -218,7 +222,12 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
         )
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
-        return re.compile(rf"(?<![0-9]){year}\s*[-./年]\s*0?{int(month)}\s*[-./月]\s*0?{int(day)}(?:日|号)?(?![0-9])")
+        return re.compile(
+            rf"(?<![0-9]){year}(?:\s*[-./年]\s*0?{int(month)}\s*[-./月]\s*0?{int(day)}(?:日|号)?|{month}{day})(?![0-9])"
+        )
+    if canonical.startswith(MONTH_PREFIX):
+        year, month = value.split("-")
+        return re.compile(rf"(?<![0-9]){year}\s*[-./年]\s*0?{int(month)}(?![0-9])")
     return re.compile(re.escape(value))
 
 
@@ -318,109 +327,46 @@ def search(
     date_from: str | None = None,
     date_to: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    sort: str = "相关度",
     show_private: bool = False,
 ) -> SearchResult:
-    """The archive items whose text or metadata contain the query, best first, at most ``limit``.
+    """The archive items whose text or metadata contain the query: at most ``limit``, ranked by relevance
+    (bm25, a hit in the title, 档号, unit or owners before one in the text; ties newest filed first), or
+    newest document date first (``sort="日期"``), or in 档号 order (``sort="档号"``).
 
-    Raises ``UsageError`` for a query it cannot read, ``NotFoundError`` when the index was never
+    Raises ``UsageError`` for a query or sort it cannot read, ``NotFoundError`` when the index was never
     built and ``IntegrityError`` when it is damaged or of another version (rebuild it).
     """
     if limit < 1:
         raise UsageError("--limit 至少为 1")
+    if sort not in SORT_NAMES:
+        raise UsageError(f"排序“{sort}”无法识别，应为 {'、'.join(SORT_NAMES)} 之一")
     query = _apply_flags(parse_query(text), category, unit, owner, date_from, date_to)
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
-    if not query.groups and not any(
-        (filters.unit, filters.category, filters.owner, filters.date_from, filters.date_to)
-    ):
+    if not query.groups and not filters:
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
-    positive = [term for group in query.groups for term in group]
-    checked_excluded = [term for term in query.excluded if not term.exact]
-    check = bool(checked_excluded) or any(not term.exact for term in positive)
-    with SearchIndex(workspace.records_subdir("index")).searcher() as searcher:
-        found = _candidates(searcher, query, filters)
-        meta_first = _meta_hits(searcher, query, found)
-        # Cheap ranking before any text is read: metadata hits first, then the newest filed.
-        ranked = sorted(found, key=lambda iid: (iid not in meta_first, -iid))
-        if not check:
-            hits = [_hit(searcher.item(iid), positive, show_private, iid in meta_first) for iid in ranked[:limit]]
-            return SearchResult(hits, len(ranked), True)
-        hits = []
-        verified = 0
-        for iid in ranked:
-            candidate = searcher.item(iid)
-            if not _verified(candidate, query.groups, checked_excluded):
-                continue
-            verified += 1
-            if verified > limit:
-                return SearchResult(hits, verified, False)
-            hits.append(_hit(candidate, positive, show_private, iid in meta_first))
-    return SearchResult(hits, verified, True)
-
-
-def _tokens_items(
-    searcher: IndexSearcher, tokens: Sequence[str], meta: bool = False, within: set[int] | None = None
-) -> set[int]:
-    """Items holding every one of ``tokens``, rarest list first."""
-    lists = sorted((searcher.postings(token, meta) for token in tokens), key=len)
-    found = set(lists[0]) if within is None else lists[0] & within
-    for more in lists[1:]:
-        if not found:
-            break
-        found &= more
-    return found
-
-
-def _candidates(searcher: IndexSearcher, query: Query, filters: Filters) -> set[int]:
-    found: set[int] | None = searcher.filtered(filters) if filters else None
-    # The most selective group first, so that later ones only narrow a small set.
-    for group in query.groups:
-        union: set[int] = set()
-        for term in group:
-            union |= _tokens_items(searcher, term.tokens, within=found)
-        found = union
-        if not found:
-            return set()
-    if found is None:
-        found = searcher.filtered(filters)
-    for term in query.excluded:
-        if term.exact and found:
-            found -= searcher.postings(term.tokens[0])
-    return found
-
-
-def _meta_hits(searcher: IndexSearcher, query: Query, found: set[int]) -> set[int]:
-    """Of ``found``, the items whose metadata hold the tokens of every group (ranked first)."""
-    if not found or not query.groups:
-        return set()
-    hits = set(found)
-    for group in query.groups:
-        union: set[int] = set()
-        for term in group:
-            union |= _tokens_items(searcher, term.tokens, meta=True, within=hits)
-        hits = union
-        if not hits:
-            break
-    return hits
-
-
-def _verified(candidate: Candidate, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:
-    folded = candidate.folded
-    return all(any(term.found_in(folded, candidate.canonical) for term in group) for group in groups) and not any(
-        term.found_in(folded, candidate.canonical) for term in excluded
+    request = SearchRequest(
+        tuple(tuple(term.phrase for term in group) for group in query.groups),
+        tuple(term.phrase for term in query.excluded),
+        filters,
+        SORT_NAMES[sort],
+        limit,
     )
+    page = open_index(workspace.records_subdir("index")).search(request)
+    positive = [term for group in query.groups for term in group]
+    hits = [_hit(item, positive, show_private) for item in page.items]
+    return SearchResult(hits, page.total, True, page.ocr_pending)
 
 
-def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_hit: bool) -> Hit:
-    archive_no, stored = candidate.shown()
-    # The cheap score the ranking used: 10 for a hit in the metadata, plus how often the terms occur.
-    score = (10.0 if meta_hit else 0.0) + len(_spans(candidate.folded, terms))
-    text, spans = snippet(candidate.text, candidate.body_start, terms, show_private)
+def _hit(item: IndexedItem, terms: Sequence[Term], show_private: bool) -> Hit:
+    stored = item.shown
+    text, spans = snippet(item.text, item.body_start, terms, show_private)
 
     def shown(value: Any) -> str:
         return str(value or "") if show_private else mask_in_text(str(value or ""))
 
     return Hit(
-        archive_no,
+        item.archive_no,
         shown(stored.get("title")),
         stored.get("category") or "",
         stored.get("unit"),
@@ -428,7 +374,7 @@ def _hit(candidate: Candidate, terms: Sequence[Term], show_private: bool, meta_h
         shown(stored.get("path")),
         shown(stored.get("source_name")),
         stored.get("owner") or "",
-        score,
+        item.score,
         text,
         tuple(spans),
     )
