@@ -30,7 +30,8 @@ VALUE_WORDS = {
     "area", "fixed", "metered", "oneoff", "archive_no", "title", "category", "unit", "date", "path", "source_name",
     "score", "snippet", "min_confidence", "page", "pages", "confidence", "confide", "nce", "error", "borrower", "due",
     "name", "origin", "variables", "template", "subject", "payer", "total_fen", "deposit_fen", "type", "repeat",
-    "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present",
+    "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
+    "ocr_pending", "hits", "bills", "payments", "deposits",
 }  # fmt: skip
 
 _PROBE = """
