@@ -28,7 +28,7 @@ PRODUCT_WORDS = {
 #: Values a clerk types after an option (fee kinds, JSON keys for scripts).
 VALUE_WORDS = {
     "area", "fixed", "metered", "oneoff", "archive_no", "title", "category", "unit", "date", "path", "source_name",
-    "score", "snippet", "min_confidence", "page", "pages", "confidence", "confide", "nce", "error", "borrower", "due",
+    "score", "snippet", "min_confidence", "page", "pages", "confidence", "error", "borrower", "due", "sha256",
     "name", "origin", "variables", "template", "subject", "payer", "total_fen", "deposit_fen", "type", "repeat",
     "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
     "ocr_pending", "hits", "bills", "payments", "deposits",

@@ -55,6 +55,9 @@ def _localise_help(rich_utils: Any) -> None:
     make_rich_text = rich_utils._make_rich_text
 
     def folding_rich_text(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(kwargs.get("text"), str):
+            # "archive_no、title、…" has no space to wrap at, and would be cut inside a name.
+            kwargs["text"] = re.sub(r"(?<=[A-Za-z0-9_])、(?=[A-Za-z])", ", ", kwargs["text"])
         text = make_rich_text(*args, **kwargs)
         if hasattr(text, "overflow"):
             text.overflow = "fold"
