@@ -205,6 +205,12 @@ def archive_text(
     if text.error:
         raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
     shown = (lambda words: words) if show_private else mask_in_text
+    if show_private:
+        from recordkit.ledger.journal import record_private_view
+
+        record_private_view(
+            app_state.ledger(), app_state.operator_name, "archive_item", "archive text", [item.archive_no]
+        )
     if as_json:
         data = text.to_dict()
         data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]
