@@ -79,10 +79,10 @@ def parse_area(value: Any) -> int:
         raise ValueError(f"“{value}” 不是数字")
     if area <= 0:
         raise ValueError(f"{value} 应大于 0")
+    if area >= 100_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     if area != area.quantize(Decimal("0.01")):
         raise ValueError(f"{value} 最多两位小数")
-    if area >= 100_000:
-        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     return int(area * 100)
 
 
