@@ -32,13 +32,14 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
+from recordkit.core.dates import parse_date
 from recordkit.core.unitcodes import unit_code_from_parts
 from recordkit.demo.roster import generate_estate
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import owners, units
-from recordkit.owners.roster import import_owners, parse_area, parse_date, parse_status, write_owner_sheet
+from recordkit.owners.roster import import_owners, parse_area, parse_status, write_owner_sheet
 
 ISSUE_ROWS = 20_000
 GOAL_SPEEDUP = 5.0  # times faster than the naive importer

@@ -188,8 +188,14 @@ def fast_figures(conn: Any) -> dict[str, Any]:
     counts, arrears = arrears_snapshot(conn, [month])
     figures = fee_figures(conn, month, load_fee_ledger(conn), counts[month])
     return {
-        "items": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_item},
-        "buildings": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_building},
+        "items": {
+            line.label: [line.billed, line.collected, line.cleared, line.prepaid, line.arrears]
+            for line in figures.by_item
+        },
+        "buildings": {
+            line.label: [line.billed, line.collected, line.cleared, line.prepaid, line.arrears]
+            for line in figures.by_building
+        },
         "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears),
     }
 

@@ -117,3 +117,35 @@ def test_environment_value_of_wrong_type() -> None:
 def test_operator_falls_back_to_the_login_name() -> None:
     assert Settings(operator="王出纳").operator_name == "王出纳"
     assert Settings().operator_name  # the OS user, never empty
+
+
+def test_a_gbk_encoded_config_file_is_a_configuration_error(tmp_path: Path) -> None:
+    """Notepad on a Chinese Windows saves GBK by default: say so instead of crashing."""
+    config = tmp_path / "recordkit.toml"
+    config.write_bytes('[office]\nname = "幸福里物业服务中心"\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == (
+        f"配置文件 {config} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("王芳\nroot", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王\x1b[31m芳", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王\u202e芳", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王" * 21, "经办人姓名太长（21 个字）：最多 20 个字"),
+    ],
+)
+def test_an_operator_name_that_cannot_stand_on_paper_is_refused(name: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"RECORDKIT_OPERATOR": name})
+    assert caught.value.message == message
+
+
+def test_a_number_setting_out_of_its_bounds_is_refused() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"RECORDKIT_NOTICES_PAYMENT_DAYS": "99999999999"})
+    assert caught.value.message == "配置项 notices.payment_days 的值 99999999999 超出范围：应在 1 到 365 之间"

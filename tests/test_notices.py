@@ -17,9 +17,9 @@ from recordkit.documents.generated import list_documents
 from recordkit.documents.notices import (
     Recipient,
     batch_notices,
+    find_when,
     make_notices,
     parse_assignments,
-    parse_when,
     remind,
     select_recipients,
 )
@@ -57,15 +57,17 @@ def test_parse_assignments_and_its_bad_form() -> None:
         ("12月5日8:30", dt.datetime(2026, 12, 5, 8, 30)),
         ("１２月５日１８：００", dt.datetime(2026, 12, 5, 18)),
         ("下周二上午", None),
+        ("12月5日8:00至2027年1月3日", dt.datetime(2026, 12, 5, 8)),
+        ("2026-02-30 08:00", None),
     ],
 )
 def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetime | None) -> None:
-    assert parse_when(text, TODAY) == expected
+    assert find_when(text, TODAY) == expected
 
 
 def test_parse_when_same_day_needs_the_start() -> None:
-    assert parse_when("当日18:00", TODAY, base=dt.date(2026, 12, 5)) == dt.datetime(2026, 12, 5, 18)
-    assert parse_when("当日18:00", TODAY) is None
+    assert find_when("当日18:00", TODAY, base=dt.date(2026, 12, 5)) == dt.datetime(2026, 12, 5, 18)
+    assert find_when("当日18:00", TODAY) is None
 
 
 # -- recipients -------------------------------------------------------------------------------

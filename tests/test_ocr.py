@@ -121,7 +121,6 @@ def test_the_engine_loads_and_reads_without_any_network(monkeypatch: pytest.Monk
 
 def test_doctor_really_reads_its_sample(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from recordkit import doctor
-    from recordkit.archive import extract
 
     check = doctor.check_ocr(workspace)
     assert check.ok and "样张“物业档案 3-2-1201”识别正确" in check.detail
@@ -130,6 +129,6 @@ def test_doctor_really_reads_its_sample(workspace: Workspace, monkeypatch: pytes
         def recognize(self, _image: object) -> tuple[str, float]:
             return "物亚挡案", 0.4
 
-    monkeypatch.setattr(extract, "load_engine", lambda: Misreading())
+    monkeypatch.setattr(doctor, "load_engine", lambda: Misreading())
     check = doctor.check_ocr(workspace)
     assert not check.ok and check.detail == "试识别样张“物业档案 3-2-1201”读成了“物亚挡案”"

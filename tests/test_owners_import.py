@@ -144,8 +144,8 @@ def bad_row(**changes: Any) -> list[Any]:
         (bad_row(身份证号="11010119900307123"), "第 2 行 G 列（身份证号）：身份证号应为18位（现在是17位）"),
         (bad_row(身份证号="110101199002301234"), "第 2 行 G 列（身份证号）：身份证号中的出生日期无效"),
         (bad_row(联系电话="12345"), "第 2 行 F 列（联系电话）：联系电话“12345”不是有效的手机号或固定电话"),
-        (bad_row(入住日期="去年"), "第 2 行 H 列（入住日期）：“去年” 不是有效日期，应写成 2026-11-23"),
-        (bad_row(入住日期="2026-02-30"), "第 2 行 H 列（入住日期）：“2026-02-30” 不是有效日期，应写成 2026-11-23"),
+        (bad_row(入住日期="去年"), "第 2 行 H 列（入住日期）：“去年”无法识别，应写成 2026-11-23 或 2026年11月23日"),
+        (bad_row(入住日期="2026-02-30"), "第 2 行 H 列（入住日期）：“2026-02-30”不存在：请检查年月日"),
         (bad_row(状态="出售中"), "第 2 行 I 列（状态）：“出售中” 不是有效状态，应为 已入住、空置 或 已交付"),
         (bad_row(业主姓名=None, 状态="空置"), "第 2 行 E 列（业主姓名）：填写了电话或身份证号，但没有业主姓名"),
         (bad_row(房号=None), "第 2 行 C 列（房号）：房号不能为空，请填写房号"),
@@ -251,7 +251,7 @@ def test_unmasked_export_is_journalled(ledger: Ledger, tmp_path: Path) -> None:
     with ledger.read() as conn:
         latest = journal.recent(conn, limit=1)[0]
     assert (latest.action, latest.operator, latest.key) == ("private.view", "王经理", "owners export e.xlsx")
-    assert latest.after == {"units": 4, "first": ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]}
+    assert latest.after == {"count": 4, "first": ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]}
 
 
 def test_a_masked_value_that_matches_nothing_is_refused(ledger: Ledger, tmp_path: Path) -> None:

@@ -24,8 +24,27 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import bills
 from recordkit.ledger.schema import renovations as renovations_table
-from recordkit.renovations import registration as renovations
-from recordkit.renovations.registration import RegistrationRequest
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.passes import change_passes, write_passes
+from recordkit.renovations.records import (
+    Worker,
+    format_hours,
+    get_renovation,
+    list_renovations,
+    parse_hours,
+    parse_worker,
+)
+from recordkit.renovations.refund import refund, refund_amount, refund_and_print, write_refund
+from recordkit.renovations.registration import (
+    PROHIBITED_WORKS,
+    RegistrationRequest,
+    deposit_receipt_numbers,
+    pay_charges,
+    register,
+    register_and_print,
+    write_agreement,
+    write_registration,
+)
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estate
 
@@ -85,11 +104,8 @@ def _paragraphs(path: Path) -> list[str]:
 
 
 def test_hours_are_parsed_and_written_back() -> None:
-    assert renovations.parse_hours("8:00-12:00,14:00-18:00") == ((480, 720), (840, 1080))
-    assert (
-        renovations.format_hours(renovations.parse_hours("８：３０至１１：３０，１４:00~18:00"))
-        == "8:30-11:30,14:00-18:00"
-    )
+    assert parse_hours("8:00-12:00,14:00-18:00") == ((480, 720), (840, 1080))
+    assert format_hours(parse_hours("８：３０至１１：３０，１４:00~18:00")) == "8:30-11:30,14:00-18:00"
 
 
 @pytest.mark.parametrize(
@@ -104,34 +120,34 @@ def test_hours_are_parsed_and_written_back() -> None:
 )
 def test_bad_hours_say_which_span(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        renovations.parse_hours(text)
+        parse_hours(text)
     assert caught.value.message == message
 
 
 def test_worker_spec_is_checked_and_the_id_number_never_repeated() -> None:
-    assert renovations.parse_worker(f"张三，{ID_ZHANG}，水电工") == renovations.Worker("张三", ID_ZHANG, "水电工")
-    assert renovations.parse_worker(f"李四,{ID_LI}").trade == ""
+    assert parse_worker(f"张三，{ID_ZHANG}，水电工") == Worker("张三", ID_ZHANG, "水电工")
+    assert parse_worker(f"李四,{ID_LI}").trade == ""
     with pytest.raises(ValidationError) as caught:
-        renovations.parse_worker("王五,110101199003071234", 3)
+        parse_worker("王五,110101199003071234", 3)
     assert caught.value.message == "第 3 个工人（王五）的身份证号有误：身份证号校验位错误"
     assert "110101199003071234" not in caught.value.message
     with pytest.raises(ValidationError) as caught:
-        renovations.parse_worker("赵六", 2)
+        parse_worker("赵六", 2)
     assert caught.value.message.startswith("第 2 个工人（赵六）写法有误")
 
 
 def test_refund_amount_refuses_a_deduction_above_the_deposit() -> None:
-    assert renovations.refund_amount(200000, 20000) == 180000
-    assert renovations.refund_amount(200000, 200000) == 0
+    assert refund_amount(200000, 20000) == 180000
+    assert refund_amount(200000, 200000) == 0
     with pytest.raises(ValidationError, match="扣除金额 2,000.01 元超过押金 2,000.00 元"):
-        renovations.refund_amount(200000, 200001)
+        refund_amount(200000, 200001)
 
 
 # -- registration and its bills ------------------------------------------------------------------
 
 
 def test_register_bills_the_deposit_and_the_waste_fee_from_the_rules(estate: Ledger) -> None:
-    renovation = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    renovation = register(estate, SETTINGS, CASHIER, request(), today=DAY)
     assert (renovation.number, renovation.unit, renovation.owner) == ("ZX2026-0001", "3-2-1201", "李秀英")
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.due_fen) == (200000, 50000, 250000)
     assert renovation.status_label == "装修中" and renovation.deposit_label == "待缴"
@@ -145,13 +161,13 @@ def test_register_bills_the_deposit_and_the_waste_fee_from_the_rules(estate: Led
         ("2026-11", 200000, "2000.00元/次（装修登记 ZX2026-0001）"),
         ("2026-11", 50000, "500.00元/次（装修登记 ZX2026-0001）"),
     ]
-    second = renovations.register(estate, SETTINGS, CASHIER, request("1-1-101"), today=DAY)
+    second = register(estate, SETTINGS, CASHIER, request("1-1-101"), today=DAY)
     assert second.number == "ZX2026-0002"
 
 
 def test_the_deposit_is_not_arrears_but_the_waste_fee_is(estate: Ledger, tmp_path: Path) -> None:
     before = {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}
-    renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    register(estate, SETTINGS, CASHIER, request(), today=DAY)
     after = {row.unit: row for row in list_arrears(estate, DAY)}
     assert after["3-2-1201"].amount_fen == before["3-2-1201"] + 50000
     assert after["3-2-1201"].items == {"物业服务费": 33793, "垃圾清运费": 1000, "装修垃圾清运费": 50000}
@@ -166,30 +182,30 @@ def test_the_deposit_is_not_arrears_but_the_waste_fee_is(estate: Ledger, tmp_pat
 
 
 def test_pay_charges_pays_exactly_the_renovation_bills(estate: Ledger) -> None:
-    renovation = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
-    receipt = renovations.pay_charges(estate, RECEIPTS, CASHIER, renovation.number, "微信", paid_on=DAY)
+    renovation = register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    receipt = pay_charges(estate, RECEIPTS, CASHIER, renovation.number, "微信", paid_on=DAY)
     assert [(line.item, line.amount_fen) for line in receipt.lines] == [("装修押金", 200000), ("装修垃圾清运费", 50000)]
     assert (receipt.number, receipt.total_fen, receipt.payer) == ("SJ2026-000001", 250000, "李秀英")
-    paid = renovations.get_renovation(estate, "zx2026-0001")
+    paid = get_renovation(estate, "zx2026-0001")
     assert (paid.deposit_paid_fen, paid.waste_paid_fen, paid.due_fen, paid.deposit_label) == (200000, 50000, 0, "已缴")
     # The November property fee the unit also owes is untouched.
     assert {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}["3-2-1201"] == 33793 + 1000
     with pytest.raises(ConflictError, match="押金和垃圾清运费已缴清"):
-        renovations.pay_charges(estate, RECEIPTS, CASHIER, renovation.number)
+        pay_charges(estate, RECEIPTS, CASHIER, renovation.number)
 
 
 def test_the_cashiers_ordinary_payment_settles_them_too_but_prepayment_never_pays_a_deposit(estate: Ledger) -> None:
     # 1-1-101 pays a year ahead, then registers a renovation and the next month is billed.
     pay(estate, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 1_000_000, paid_on=DAY))
-    renovation = renovations.register(estate, SETTINGS, CASHIER, request("1-1-101"), today=dt.date(2026, 12, 2))
+    renovation = register(estate, SETTINGS, CASHIER, request("1-1-101"), today=dt.date(2026, 12, 2))
     bill_months(estate, "2026-12")
-    again = renovations.get_renovation(estate, renovation.number)
+    again = get_renovation(estate, renovation.number)
     # The prepayment paid December's fees, the waste-removal fee among them, but not the deposit.
     assert (again.waste_paid_fen, again.deposit_paid_fen) == (50000, 0)
     assert unit_balance(estate, "1-1-101")[0] == 0  # a deposit due is not arrears
     view = pay(estate, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 200000, paid_on=dt.date(2026, 12, 2)))
     assert [(line.item, line.amount_fen) for line in view.lines] == [("装修押金", 200000)]
-    assert renovations.get_renovation(estate, renovation.number).due_fen == 0
+    assert get_renovation(estate, renovation.number).due_fen == 0
 
 
 REFUSED = [
@@ -204,7 +220,8 @@ REFUSED = [
         ValidationError,
         "完工日期 2026-12-01 早于开工日期 2027-01-31：请检查 --start 和 --end",
     ),
-    (request(start="2026-02-30"), ValidationError, "开工日期“2026-02-30” 不是有效日期，应写成 2026-11-23"),
+    (request(start="2026-02-30"), ValidationError, "开工日期“2026-02-30”不存在：请检查年月日"),
+    (request(end="下月底"), ValidationError, "完工日期“下月底”无法识别，应写成 2026-11-23 或 2026年11月23日"),
     (request(hours="8:00-25:00"), ValidationError, "施工时间“8:00-25:00”不是有效的时刻（小时 0–24，分钟 00–59）"),
     (request(phone="12345"), ValidationError, "联系电话“12345”不是有效的手机号或固定电话"),
     (request(contractor=" "), ValidationError, "装修单位不能为空：请用 --contractor 写明装修公司或施工队名称"),
@@ -217,43 +234,43 @@ def test_bad_registrations_are_refused_and_write_nothing(
 ) -> None:
     before = _journal_size(estate)
     with pytest.raises(error) as caught:
-        renovations.register(estate, SETTINGS, CASHIER, bad, today=DAY)
+        register(estate, SETTINGS, CASHIER, bad, today=DAY)
     assert caught.value.message == message
     assert _journal_size(estate) == before
-    assert renovations.list_renovations(estate) == []
+    assert list_renovations(estate) == []
 
 
 def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> None:
-    first = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    first = register(estate, SETTINGS, CASHIER, request(), today=DAY)
     with pytest.raises(ConflictError) as caught:
-        renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
+        register(estate, SETTINGS, CASHIER, request(), today=DAY)
     assert caught.value.message == (
         "房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记"
     )
-    renovations.inspect(estate, CASHIER, first.number, "不合格", "防水未做闭水试验", today=DAY)
+    inspect(estate, CASHIER, first.number, "不合格", "防水未做闭水试验", today=DAY)
     with pytest.raises(ConflictError):
-        renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY)
-    renovations.inspect(estate, CASHIER, first.number, "合格", today=DAY)
-    later = renovations.register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1))
+        register(estate, SETTINGS, CASHIER, request(), today=DAY)
+    inspect(estate, CASHIER, first.number, "合格", today=DAY)
+    later = register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1))
     assert later.number == "ZX2027-0001"
 
 
 def test_a_missing_fee_rule_says_how_to_set_it(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     with pytest.raises(NotFoundError) as caught:
-        renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY)
+        register(ledger, SETTINGS, CASHIER, request(), today=DAY)
     assert caught.value.message == (
         "收费标准里没有装修押金“装修押金”（2026-11 起执行的）：请先设定，例如 "
         "recordkit fees rules add 装修押金 --kind oneoff --rate 2000 --from 2026-11"
     )
-    assert renovations.list_renovations(ledger) == []
+    assert list_renovations(ledger) == []
 
 
 def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     add_rule(ledger, CASHIER, "装修押金", "oneoff", "3000", "2025-01")
     add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "0", "2025-01")
-    renovation = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY)
+    renovation = register(ledger, SETTINGS, CASHIER, request(), today=DAY)
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.waste_bill_id) == (300000, 0, None)
 
 
@@ -261,13 +278,13 @@ def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
 
 
 def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
-    issued = renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}"], today=DAY)
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    issued = change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}"], today=DAY)
     assert [(p.number, p.worker, p.valid_from, p.valid_until) for p in issued.issued] == [
         ("ZX2026-0001-01", "张三", dt.date(2026, 11, 25), dt.date(2027, 1, 31)),
         ("ZX2026-0001-02", "李四", dt.date(2026, 11, 25), dt.date(2027, 1, 31)),
     ]
-    later = renovations.change_passes(
+    later = change_passes(
         estate,
         CASHIER,
         number,
@@ -291,46 +308,46 @@ def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Le
     text = json.dumps([e.after for e in entries], ensure_ascii=False)
     assert ID_ZHANG not in text and ID_LI not in text and "440304********3412" in text
     with pytest.raises(ConflictError, match="已注销"):
-        renovations.change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-02"], reason="再注销", today=DAY)
+        change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-02"], reason="再注销", today=DAY)
     with pytest.raises(ValidationError, match="须写明原因"):
-        renovations.change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-03"], today=DAY)
+        change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-03"], today=DAY)
     with pytest.raises(NotFoundError, match="没有编号为 ZX2026-0001-09 的出入证"):
-        renovations.change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-09"], reason="x", today=DAY)
+        change_passes(estate, CASHIER, number, cancel=["ZX2026-0001-09"], reason="x", today=DAY)
     with pytest.raises(ConflictError, match="同一人只能有一张有效出入证"):
-        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
     with pytest.raises(UsageError):
-        renovations.change_passes(estate, CASHIER, number, today=DAY)
+        change_passes(estate, CASHIER, number, today=DAY)
 
 
 def test_one_bad_worker_writes_no_pass(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     before = _journal_size(estate)
     with pytest.raises(ValidationError, match="第 2 个工人（李四）的身份证号有误：身份证号应为18位（现在是6位）"):
-        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}", "李四,123456"], today=DAY)
-    assert renovations.get_renovation(estate, number).passes == ()
+        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}", "李四,123456"], today=DAY)
+    assert get_renovation(estate, number).passes == ()
     assert _journal_size(estate) == before
 
 
 def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     with pytest.raises(ConflictError, match="尚未验收合格（现为装修中），不能退押金"):
-        renovations.refund(estate, CASHIER, number, today=DAY)
-    renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
-    renovations.inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=DAY)
+        refund(estate, CASHIER, number, today=DAY)
+    change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+    inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=DAY)
     with pytest.raises(ConflictError, match="现为验收不合格"):
-        renovations.refund(estate, CASHIER, number, today=DAY)
-    passed = renovations.inspect(estate, CASHIER, number, "合格", "已整改", today=dt.date(2027, 2, 1))
+        refund(estate, CASHIER, number, today=DAY)
+    passed = inspect(estate, CASHIER, number, "合格", "已整改", today=dt.date(2027, 2, 1))
     assert passed.status_label == "验收合格" and passed.valid_passes == []
     with pytest.raises(ConflictError, match="已验收合格，不能再次验收"):
-        renovations.inspect(estate, CASHIER, number, "合格", today=DAY)
+        inspect(estate, CASHIER, number, "合格", today=DAY)
     with pytest.raises(ConflictError, match=r"押金尚未缴清（已缴 0.00 元，应缴 2,000.00 元），不能退款"):
-        renovations.refund(estate, CASHIER, number, today=DAY)
-    renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+        refund(estate, CASHIER, number, today=DAY)
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     with pytest.raises(ValidationError, match="扣除金额 2,000.01 元超过押金 2,000.00 元"):
-        renovations.refund(estate, CASHIER, number, 200001, "损坏", today=DAY)
+        refund(estate, CASHIER, number, 200001, "损坏", today=DAY)
     with pytest.raises(ValidationError, match="须写明扣除原因"):
-        renovations.refund(estate, CASHIER, number, 20000, today=DAY)
-    done = renovations.refund(estate, CASHIER, number, 20000, "损坏走廊墙面", today=dt.date(2027, 2, 2))
+        refund(estate, CASHIER, number, 20000, today=DAY)
+    done = refund(estate, CASHIER, number, 20000, "损坏走廊墙面", today=dt.date(2027, 2, 2))
     assert (done.status_label, done.refund_fen, done.deduction_fen, done.deposit_label) == (
         "已退押金",
         180000,
@@ -338,28 +355,28 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
         "已退",
     )
     with pytest.raises(ConflictError, match="的押金已于 2027-02-02 退还 1,800.00 元，不能重复退款"):
-        renovations.refund(estate, CASHIER, number, today=DAY)
+        refund(estate, CASHIER, number, today=DAY)
     with pytest.raises(ConflictError, match="押金已退还"):
-        renovations.pay_charges(estate, RECEIPTS, CASHIER, number)
+        pay_charges(estate, RECEIPTS, CASHIER, number)
 
 
 def test_a_voided_deposit_receipt_makes_the_deposit_unpaid_again(estate: Ledger) -> None:
     from recordkit.billing.receipts import void_receipt
 
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
-    receipt = renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    receipt = pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     void_receipt(estate, receipt.number, "金额开错", CASHIER, today=DAY)
-    assert renovations.get_renovation(estate, number).due_fen == 250000
+    assert get_renovation(estate, number).due_fen == 250000
 
 
 def test_list_filters_by_status(estate: Ledger) -> None:
-    first = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
-    renovations.register(estate, SETTINGS, CASHIER, request("1-1-101"), today=DAY)
-    renovations.inspect(estate, CASHIER, first, "合格", today=DAY)
-    assert [r.number for r in renovations.list_renovations(estate, "装修中")] == ["ZX2026-0002"]
-    assert [r.number for r in renovations.list_renovations(estate, "passed")] == ["ZX2026-0001"]
+    first = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    register(estate, SETTINGS, CASHIER, request("1-1-101"), today=DAY)
+    inspect(estate, CASHIER, first, "合格", today=DAY)
+    assert [r.number for r in list_renovations(estate, "装修中")] == ["ZX2026-0002"]
+    assert [r.number for r in list_renovations(estate, "passed")] == ["ZX2026-0001"]
     with pytest.raises(ValidationError, match="状态“完工”无效"):
-        renovations.list_renovations(estate, "完工")
+        list_renovations(estate, "完工")
 
 
 # -- the papers ----------------------------------------------------------------------------------
@@ -375,8 +392,8 @@ def office(workspace: Workspace, tmp_path: Path) -> tuple[Workspace, Ledger]:
 
 def test_registration_form_and_agreement_say_what_was_registered(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
-    renovation = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY)
-    form = renovations.write_registration(workspace, ledger, renovation, CASHIER)
+    renovation = register(ledger, SETTINGS, CASHIER, request(), today=DAY)
+    form = write_registration(workspace, ledger, renovation, CASHIER)
     assert form.path.name == "装修登记表ZX2026-0001_3-2-1201.docx"
     lines = _paragraphs(form.path)
     assert lines[:3] == ["测试物业服务中心", "装 修 登 记 表", "登记编号：ZX2026-0001"]
@@ -397,7 +414,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
         ["    年    月    日"] * 3,
     ]
 
-    agreement = renovations.write_agreement(workspace, ledger, renovation.number, CASHIER)
+    agreement = write_agreement(workspace, ledger, renovation.number, CASHIER)
     text = _paragraphs(agreement.path)
     assert text[0] == "装饰装修管理协议"
     assert "乙方（业主）：李秀英        房号：测试小区3-2-1201" in text
@@ -407,7 +424,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
         line.startswith("四、装修押金：乙方向甲方交纳装修押金人民币2,000.00元（大写：贰仟元整）") for line in text
     )
     prohibited = [line for line in text if line[:2] in {f"{n}." for n in range(1, 10)}]
-    assert len(prohibited) == len(renovations.PROHIBITED_WORKS)
+    assert len(prohibited) == len(PROHIBITED_WORKS)
     assert prohibited[1] == "2. 拆除、改动承重墙、梁、柱、楼板，在承重墙上开门、窗或扩大原有门窗尺寸；"
     signatures = _cells(agreement.path)
     assert signatures[0] == ["甲方：测试物业服务中心", "乙方（业主）：", "丙方（装修单位）："]
@@ -417,11 +434,11 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
 
 def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
-    number = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
-    changes = renovations.change_passes(
+    number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    changes = change_passes(
         ledger, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}", f"王五,{ID_WANG},瓦工"], today=DAY
     )
-    document = renovations.write_passes(workspace, ledger, changes.renovation, changes.issued, CASHIER)
+    document = write_passes(workspace, ledger, changes.renovation, changes.issued, CASHIER)
     assert document.path.name == "临时出入证ZX2026-0001_3-2-1201.docx"
     rows = _cells(document.path)
     assert len(rows) == 2  # three cards, two to a row: the fourth place is blank
@@ -455,11 +472,11 @@ def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(offi
 
 def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
-    number = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
-    receipt = renovations.pay_charges(ledger, RECEIPTS, CASHIER, number, "微信", paid_on=DAY)
-    renovations.inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1))
-    done = renovations.refund(ledger, CASHIER, number, 23050, "损坏走廊墙面", today=dt.date(2027, 2, 2))
-    form = renovations.write_refund(workspace, ledger, done, CASHIER)
+    number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    receipt = pay_charges(ledger, RECEIPTS, CASHIER, number, "微信", paid_on=DAY)
+    inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1))
+    done = refund(ledger, CASHIER, number, 23050, "损坏走廊墙面", today=dt.date(2027, 2, 2))
+    form = write_refund(workspace, ledger, done, CASHIER)
     rows = _cells(form.path)
     assert rows[0] == ["房    号", "3-2-1201", "业主（领款人）", "李秀英"]
     assert rows[1] == ["装修单位", "安居装饰工程有限公司", "押金收据编号", receipt.number]
@@ -469,14 +486,14 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     assert rows[5][1] == "¥1,769.50 元"
     assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角"
     assert _paragraphs(form.path)[2] == "登记编号：ZX2026-0001        退款日期：2027年2月2日"
-    assert [c for c in rows[-1]][-1] == "（盖章处）"
+    assert list(rows[-1])[-1] == "（盖章处）"
     assert [doc.title for doc in list_documents(workspace, ledger)] == ["装修押金退款单ZX2026-0001"]
 
 
 def test_every_registration_and_paper_keeps_the_journal_whole(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
-    renovation = renovations.register(ledger, SETTINGS, CASHIER, request(), today=DAY)
-    renovations.write_registration(workspace, ledger, renovation, CASHIER)
+    renovation = register(ledger, SETTINGS, CASHIER, request(), today=DAY)
+    write_registration(workspace, ledger, renovation, CASHIER)
     with ledger.read() as conn:
         actions = [entry.action for entry in journal.recent(conn, 4)]
         assert journal.verify(conn).ok
@@ -489,7 +506,7 @@ def test_every_registration_and_paper_keeps_the_journal_whole(office: tuple[Work
 
 def _register_one(url: str, unit: str) -> None:
     with open_ledger(url) as ledger:
-        renovations.register(ledger, SETTINGS, CASHIER, request(unit), today=DAY)
+        register(ledger, SETTINGS, CASHIER, request(unit), today=DAY)
 
 
 def test_two_clerks_registering_at_once_get_different_numbers(ledger_url: str, tmp_path: Path) -> None:
@@ -497,7 +514,7 @@ def test_two_clerks_registering_at_once_get_different_numbers(ledger_url: str, t
         reno_estate(ledger, tmp_path)
     run_at_once(_register_many, (ledger_url,), ["clerk-a", "clerk-b"])
     with open_ledger(ledger_url) as ledger:
-        listed = renovations.list_renovations(ledger)
+        listed = list_renovations(ledger)
         with ledger.read() as conn:
             assert journal.verify(conn).ok
             numbers = conn.execute(sa.select(renovations_table.c.number)).scalars().all()
@@ -513,30 +530,30 @@ def _register_many(url: str) -> None:
 
 
 def test_the_refund_form_names_the_receipts_that_paid_the_deposit(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     # Paid in two goes at the counter: both receipts are named on the refund form.
     pay(estate, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 33793 + 1000 + 100000, paid_on=DAY))
-    renovations.pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
-    renovation = renovations.get_renovation(estate, number)
-    assert renovations.deposit_receipt_numbers(estate, renovation) == ["SJ2026-000001", "SJ2026-000002"]
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+    renovation = get_renovation(estate, number)
+    assert deposit_receipt_numbers(estate, renovation) == ["SJ2026-000001", "SJ2026-000002"]
 
 
 def test_a_pass_named_twice_is_refused(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
-    renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
     with pytest.raises(ValidationError, match="出入证 ZX2026-0001-01 写了两次"):
-        renovations.change_passes(
+        change_passes(
             estate, CASHIER, number, cancel=["ZX2026-0001-01"], reissue=["zx2026-0001-01"], reason="遗失", today=DAY
         )
 
 
 def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
-    number = renovations.register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     with pytest.raises(ConflictError, match="施工期已于 2027-01-31 结束，不能再发放临时出入证"):
-        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=dt.date(2027, 2, 1))
-    renovations.inspect(estate, CASHIER, number, "合格", today=DAY)
+        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=dt.date(2027, 2, 1))
+    inspect(estate, CASHIER, number, "合格", today=DAY)
     with pytest.raises(ConflictError, match="已验收合格，不能再发放临时出入证"):
-        renovations.change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
 
 
 def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
@@ -557,22 +574,20 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
         bills_before = conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one()
     monkeypatch.setattr(documents, "_write_new", disk_full)
     with pytest.raises(OSError):
-        renovations.register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
-    assert renovations.list_renovations(ledger) == [] and _journal_size(ledger) == before
+        register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
+    assert list_renovations(ledger) == [] and _journal_size(ledger) == before
     assert {row.unit: row.amount_fen for row in list_arrears(ledger, DAY)} == owed
     with ledger.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one() == bills_before
 
     monkeypatch.setattr(documents, "_write_new", real_write)
-    renovation, form = renovations.register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
+    renovation, form = register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
     assert form.path.is_file() and form.title == f"装修登记表{renovation.number}"
-    renovations.pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, paid_on=DAY)
-    renovations.inspect(ledger, CASHIER, renovation.number, "合格", "无违规", today=dt.date(2027, 2, 1))
+    pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, paid_on=DAY)
+    inspect(ledger, CASHIER, renovation.number, "合格", "无违规", today=dt.date(2027, 2, 1))
     files = sorted(workspace.records_subdir("generated").rglob("*.docx"))
     monkeypatch.setattr(documents, "_write_new", disk_full)
     with pytest.raises(OSError):
-        renovations.refund_and_print(
-            workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面", today=dt.date(2027, 2, 2)
-        )
-    assert renovations.get_renovation(ledger, renovation.number).status == "passed"
+        refund_and_print(workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面", today=dt.date(2027, 2, 2))
+    assert get_renovation(ledger, renovation.number).status == "passed"
     assert sorted(workspace.records_subdir("generated").rglob("*.docx")) == files

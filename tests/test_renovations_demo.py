@@ -10,7 +10,7 @@ from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import build_demo
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
-from recordkit.renovations import registration as renovations
+from recordkit.renovations.records import list_renovations
 
 
 def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:
     assert (counts["装修登记"], counts["  装修文书 .docx"]) == (2, 8)
     workspace = open_workspace(tmp_path / "demo", environ={})
     with open_ledger(workspace.database_url) as ledger:
-        done, under_way = renovations.list_renovations(ledger)
+        done, under_way = list_renovations(ledger)
         with ledger.read() as conn:
             assert journal.verify(conn).ok
     assert (done.status_label, done.refund_fen, done.deduction_fen) == ("已退押金", 180000, 20000)

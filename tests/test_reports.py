@@ -23,8 +23,10 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import archive_items, archive_loans
-from recordkit.renovations import registration as renovations
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.refund import refund
 from recordkit.renovations.registration import RegistrationRequest
+from recordkit.renovations.registration import register as register_renovation
 from recordkit.reports import check_month, monthly_report
 from recordkit.reports.workbook import SHEETS
 from recordkit.workorders import orders as workorders
@@ -47,7 +49,7 @@ def _renovation(ledger: Ledger, unit: str, day: str) -> Any:
     request = RegistrationRequest(
         unit, "安居装饰工程有限公司", "王强", "13600001111", day, "2026-12-31", "8:00-12:00,14:00-18:00", "水电改造"
     )
-    found = renovations.register(ledger, RenovationSettings(), CASHIER, request, today=d(day))
+    found = register_renovation(ledger, RenovationSettings(), CASHIER, request, today=d(day))
     _pay(
         ledger, unit, found.deposit_fen + found.waste_fen, day, frozenset({found.deposit_bill_id, found.waste_bill_id})
     )
@@ -167,8 +169,8 @@ def report_estate(ledger: Ledger, folder: Path) -> None:
     void_receipt(ledger, wrong, "金额录错", CASHIER, today=d("2026-10-20"))
     _pay(ledger, "3-2-1201", 20000, "2026-10-21")  # September in part
     first = _renovation(ledger, "1-1-102", "2026-10-16")
-    renovations.inspect(ledger, CASHIER, first.number, "合格", today=d("2026-10-28"))
-    renovations.refund(ledger, CASHIER, first.number, 20000, "墙面损坏修复", today=d("2026-10-30"))
+    inspect(ledger, CASHIER, first.number, "合格", today=d("2026-10-28"))
+    refund(ledger, CASHIER, first.number, 20000, "墙面损坏修复", today=d("2026-10-30"))
     _renovation(ledger, "3-2-1201", "2026-10-22")
     _archive(ledger)
     _workorders(ledger)
@@ -555,3 +557,37 @@ def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp
     assert [p.name for p in report.pdfs] == ["月度报表-2026-10.pdf", "月度工作总结-2026-10.pdf"]
     assert "测试小区2026年10月收费汇总" in text(report.pdfs[0]) and "2,243.21" in text(report.pdfs[0])
     assert "测试小区2026年10月月度工作总结" in text(report.pdfs[1])
+
+
+def test_a_private_report_never_replaces_the_masked_one(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """Run masked, then with --show-private into the same folder: both files stand, each as it was."""
+    masked = monthly_report(ws, estate, OCT, CASHIER, tmp_path, today=TODAY)
+    before = masked.workbook.read_bytes()
+    shown = monthly_report(ws, estate, OCT, CASHIER, tmp_path, show_private=True, today=TODAY)
+    assert (masked.workbook.name, shown.workbook.name) == (
+        "月度报表-2026-10.xlsx",
+        "月度报表-2026-10（含个人信息）.xlsx",
+    )
+    assert masked.workbook.read_bytes() == before
+    phones = {row[3].value for row in load_workbook(masked.workbook)["欠费明细"].iter_rows(min_row=3)}
+    assert "13987654321" not in phones
+
+
+def test_reprints_count_in_the_month_of_the_offices_clock(ledger: Ledger) -> None:
+    """A reprint at 01:00 on 1 November in Beijing is 17:00 on 31 October in UTC: it is November's."""
+    from recordkit.ledger import journal
+    from recordkit.reports.figures import receipt_figures
+
+    with ledger.write() as conn:
+        for at, number in (
+            (dt.datetime(2026, 10, 31, 15, 59, tzinfo=dt.UTC), "SJ2026-000001"),  # 23:59 on 31 October
+            (dt.datetime(2026, 10, 31, 17, 0, tzinfo=dt.UTC), "SJ2026-000002"),  # 01:00 on 1 November
+        ):
+            journal.record(conn, CASHIER, [journal.Change("receipt.reprint", "receipt", number, None, None)], at=at)
+    with ledger.read() as conn:
+        october = receipt_figures(conn, Month(2026, 10))
+        november = receipt_figures(conn, Month(2026, 11))
+        in_utc = receipt_figures(conn, Month(2026, 10), zone="UTC")
+    assert october.reprints == [("SJ2026-000001", 1)]
+    assert november.reprints == [("SJ2026-000002", 1)]
+    assert in_utc.reprints == [("SJ2026-000001", 1), ("SJ2026-000002", 1)]

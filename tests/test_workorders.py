@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.core.config import WorkOrderLimitSettings, WorkOrderSettings
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, parse_when
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
@@ -55,14 +55,16 @@ def _journal_size(ledger: Ledger) -> int:
     "text", ["2026-10-03 09:15", "2026/10/3 9:15", "2026年10月3日 9:15", "２０２６-１０-０３　０９：１５"]
 )
 def test_parse_when_accepts_the_office_spellings(text: str) -> None:
-    assert workorders.parse_when(text) == dt.datetime(2026, 10, 3, 9, 15)
+    assert parse_when(text) == dt.datetime(2026, 10, 3, 9, 15)
 
 
 def test_parse_when_refuses_nonsense() -> None:
-    with pytest.raises(ValidationError, match="报修时间“10月3日”无法识别，应写成 2026-10-03 09:15"):
-        workorders.parse_when("10月3日", "报修时间")
-    with pytest.raises(ValidationError, match="不是有效的日期和时刻"):
-        workorders.parse_when("2026-02-30 09:00")
+    with pytest.raises(ValidationError) as caught:
+        parse_when("10月3日", "报修时间")
+    assert caught.value.message == "报修时间“10月3日”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻"
+    with pytest.raises(ValidationError) as caught:
+        parse_when("2026-02-30 09:00")
+    assert caught.value.message == "时间“2026-02-30 09:00”不存在：请检查年月日"
 
 
 def test_limits_come_from_the_settings_with_builtin_defaults() -> None:

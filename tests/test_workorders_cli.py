@@ -127,7 +127,7 @@ def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
         (
             ("add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水", "--at", "昨天"),
             5,
-            "错误：报修时间“昨天”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻",
+            "错误：报修时间“昨天”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻",
         ),
         (
             ("close", "GD2026-000009", "--result", "已修"),

@@ -9,12 +9,20 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from recordkit.core.errors import RecordkitError
+from PIL import Image, ImageDraw
+
+from recordkit.archive.extract import character_accuracy, load_engine
+from recordkit.core.config import signing_operator
+from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import display_url, open_ledger
+from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.resources import FONT_PATH, cjk_font
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -33,12 +41,9 @@ class Check:
 
 
 def check_database(workspace: Workspace) -> Check:
-    from recordkit.ledger.db import display_url, open_ledger
-    from recordkit.ledger.schema import HEAD_REVISION
-
     where = display_url(workspace.database_url)
     try:
-        with open_ledger(workspace.database_url, migrate=False) as ledger:
+        with open_ledger(workspace.database_url, migrate=False, create=False) as ledger:
             revision = ledger.revision()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
@@ -107,7 +112,6 @@ OCR_SAMPLE = "物业档案 3-2-1201"
 
 def check_ocr(_workspace: Workspace) -> Check:
     """Load the engine and read a small rendered sample: proves the models load and recognise Chinese."""
-    import time
 
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         return Check(
@@ -117,7 +121,6 @@ def check_ocr(_workspace: Workspace) -> Check:
             "pip install rapidocr_onnxruntime",
             required=False,
         )
-    from recordkit.resources import FONT_PATH
 
     if not FONT_PATH.is_file():
         return Check(
@@ -127,10 +130,6 @@ def check_ocr(_workspace: Workspace) -> Check:
             "pip install --force-reinstall recordkit",
             required=False,
         )
-    from PIL import Image, ImageDraw
-
-    from recordkit.archive.extract import character_accuracy, load_engine
-    from recordkit.resources import cjk_font
 
     # Square, because the detector scales the shorter side up to 736 px: a strip would cost seconds.
     sample = Image.new("L", (320, 320), 255)
@@ -175,8 +174,18 @@ def check_disk(workspace: Workspace) -> Check:
     return Check("磁盘空间", True, f"剩余 {free_gb:.0f} GB")
 
 
+def check_operator(workspace: Workspace) -> Check:
+    """The clerk who signs receipts and documents on this PC (money and paper refuse without one)."""
+    try:
+        name = signing_operator(workspace.settings)
+    except ConfigError as err:
+        return Check("经办人", False, err.message, 'recordkit.toml 里写 operator = "王芳"（或设置 RECORDKIT_OPERATOR）')
+    return Check("经办人", True, f"{name}（签在收据和文书上）")
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
+    check_operator,
     check_templates,
     check_cjk_fonts,
     check_libreoffice,

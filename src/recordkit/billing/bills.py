@@ -117,6 +117,8 @@ def parse_reading(value: Any) -> int:
         raise ValueError(f"“{value}” 不是数字")
     if number < 0:
         raise ValueError(f"读数不能为负数：{value}")
+    if number >= 1_000_000_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValueError(f"读数 {value} 过大，请检查")
     if number != number.quantize(Decimal("0.01")):
         raise ValueError(f"读数 {value} 最多两位小数")
     return int(number * 100)

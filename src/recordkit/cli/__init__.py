@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     archive,
+    cert,
+    db,
+    demo,
     docs,
+    doctor,
     fees,
+    index,
     init,
+    intake,
     journal,
     notice,
     owners,
@@ -17,6 +23,7 @@ from recordkit.cli import (  # noqa: F401  (each module registers its commands)
     renovation,
     report,
     search,
+    templates,
     workorder,
 )
 from recordkit.cli._app import app

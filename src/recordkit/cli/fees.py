@@ -93,7 +93,7 @@ def rules_sync(
         False, "--json", help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目）。"
     ),
 ) -> None:
-    """把 recordkit.toml 中 [[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
+    """把 recordkit.toml 中 \\[\\[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
 
     台账中已有的项目不变：写入之后以台账为准，调整标准请用 fees rules set。
     出账（fees bill）和收款（fees pay、receipt issue）时也会先做这一步。

@@ -46,12 +46,8 @@ def renovation_register(
     """
     from recordkit.core.money import format_yuan
     from recordkit.core.personal import mask_phone
-    from recordkit.renovations.registration import (
-        REGISTRATION_TEMPLATE,
-        RegistrationRequest,
-        check_paper,
-        register_and_print,
-    )
+    from recordkit.renovations.records import REGISTRATION_TEMPLATE, check_paper
+    from recordkit.renovations.registration import RegistrationRequest, register_and_print
 
     app_state = state(ctx)
     workspace = app_state.workspace()
@@ -138,7 +134,8 @@ def renovation_pass(
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
-    from recordkit.renovations.registration import PASS_TEMPLATE, change_passes_and_print, check_paper
+    from recordkit.renovations.passes import change_passes_and_print
+    from recordkit.renovations.records import PASS_TEMPLATE, check_paper
 
     app_state = state(ctx)
     workspace = app_state.workspace()
@@ -162,7 +159,7 @@ def renovation_pass(
             f"已发放临时出入证 {len(changes.issued)} 张（有效期 {changes.issued[0].valid_from.isoformat()} 至 "
             f"{changes.issued[0].valid_until.isoformat()}）："
         )
-        from recordkit.renovations.registration import Worker
+        from recordkit.renovations.records import Worker
 
         for view in changes.issued:
             note = f"，补发 {view.replaces}" if view.replaces else ""
@@ -183,7 +180,7 @@ def renovation_inspect(
 
     例：recordkit renovation inspect ZX2026-0001 --result 合格 --notes 无违规
     """
-    from recordkit.renovations.registration import inspect
+    from recordkit.renovations.inspection import inspect
 
     app_state = state(ctx)
     renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, optional_date(date))
@@ -211,7 +208,8 @@ def renovation_refund(
     例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面
     """
     from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount
-    from recordkit.renovations.registration import REFUND_TEMPLATE, check_paper, refund_and_print
+    from recordkit.renovations.records import REFUND_TEMPLATE, check_paper
+    from recordkit.renovations.refund import refund_and_print
 
     app_state = state(ctx)
     deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
@@ -241,7 +239,7 @@ def renovation_list(
     例：recordkit renovation list --status 装修中 --json
     """
     from recordkit.core.money import format_yuan
-    from recordkit.renovations.registration import list_renovations
+    from recordkit.renovations.records import list_renovations
 
     rows = list_renovations(state(ctx).ledger(), status)
     if as_json:

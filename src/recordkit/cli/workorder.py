@@ -26,13 +26,13 @@ _PRIVATE_HELP = "显示完整电话号码（默认打码）。"
 
 
 def _as_of(text: str | None) -> dt.datetime | None:
-    from recordkit.workorders.orders import parse_when
+    from recordkit.core.dates import parse_when
 
     return parse_when(text, "--as-of") if text else None
 
 
 def _echo_limits(order: WorkOrder) -> None:
-    from recordkit.workorders.orders import format_when
+    from recordkit.core.dates import format_when
 
     typer.echo(f"时限：{format_when(order.respond_by)} 前派工，{format_when(order.close_by)} 前完成")
 
@@ -57,7 +57,8 @@ def workorder_add(
 
     例：recordkit workorder add --type 报修 --unit 3-2-1201 --category 水电 --desc 厨房水管漏水 --reported-by 李秀英
     """
-    from recordkit.workorders.orders import OrderRequest, add, format_when
+    from recordkit.core.dates import format_when
+    from recordkit.workorders.orders import OrderRequest, add
 
     app_state = state(ctx)
     settings = app_state.workspace().settings.workorders
@@ -87,7 +88,8 @@ def workorder_assign(
 
     例：recordkit workorder assign GD2026-000001 --to 刘师傅
     """
-    from recordkit.workorders.orders import assign, format_when
+    from recordkit.core.dates import format_when
+    from recordkit.workorders.orders import assign
 
     app_state = state(ctx)
     order = assign(app_state.ledger(), app_state.operator_name, number, to, at)
@@ -107,7 +109,8 @@ def workorder_close(
 
     例：recordkit workorder close GD2026-000001 --result 已更换水龙头
     """
-    from recordkit.workorders.orders import close, format_when
+    from recordkit.core.dates import format_when
+    from recordkit.workorders.orders import close
 
     app_state = state(ctx)
     order = close(app_state.ledger(), app_state.operator_name, number, result, at)
@@ -128,7 +131,8 @@ def workorder_visit(
 
     例：recordkit workorder visit GD2026-000001 --satisfaction 满意 --notes 已不漏水
     """
-    from recordkit.workorders.orders import format_when, visit
+    from recordkit.core.dates import format_when
+    from recordkit.workorders.orders import visit
 
     app_state = state(ctx)
     order = visit(app_state.ledger(), app_state.operator_name, number, satisfaction, notes, at)
@@ -152,9 +156,15 @@ def workorder_show(
 
     例：recordkit workorder show GD2026-000001
     """
-    from recordkit.workorders.orders import format_when, get_order, now_minute
+    from recordkit.core.dates import format_when
+    from recordkit.workorders.orders import get_order, now_minute
 
-    order = get_order(state(ctx).ledger(), number)
+    app_state = state(ctx)
+    order = get_order(app_state.ledger(), number)
+    if show_private:
+        from recordkit.ledger.journal import record_private_view
+
+        record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
     moment = _as_of(as_of) or now_minute()
     if as_json:
         print_json(order.to_dict(moment, show_private))
@@ -209,12 +219,18 @@ def workorder_list(
 
     例：recordkit workorder list --overdue --category 电梯
     """
-    from recordkit.core.dates import parse_month
-    from recordkit.workorders.orders import OrderFilter, format_when, list_orders, now_minute
+    from recordkit.core.dates import format_when, parse_month
+    from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
 
     moment = _as_of(as_of) or now_minute()
     wanted = OrderFilter(open_only, overdue, kind, category, unit, parse_month(month) if month else None)
-    orders = list_orders(state(ctx).ledger(), wanted, moment)
+    app_state = state(ctx)
+    orders = list_orders(app_state.ledger(), wanted, moment)
+    if show_private and orders:
+        from recordkit.ledger.journal import record_private_view
+
+        shown = [order.number for order in orders]
+        record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder list", shown)
     if as_json:
         print_json([order.to_dict(moment, show_private) for order in orders])
         return

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recordkit.core.atomic import write_with
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 #: How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
+#: How a cell starts that Excel or WPS would take as a formula (or, opened as CSV, as a command).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,6 @@ def column_letter(index: int) -> str:
 
 
 def _open_workbook(path: Path, read_only: bool) -> Workbook:
-    from openpyxl import load_workbook
 
     if not path.exists():
         raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
@@ -83,6 +85,9 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
             f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
         )
     try:
+        # openpyxl (with numpy) costs ~0.4 s to import; only a command that reads a sheet needs it
+        from openpyxl import load_workbook  # loaded on first use (see above)
+
         return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise ValidationError(
@@ -130,12 +135,12 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
             )
         data = []
         total = sheet.max_row - header_row if sheet.max_row else None
-        wanted = [(col.key, positions.get(col.key, -1)) for col in columns]
+        column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]
         for number, values in enumerate(rows, start=header_row + 1):
             if progress is not None and number % 1000 == 0:
                 progress(number - header_row, total)
             cells: dict[str, Any] = {}
-            for key, index in wanted:
+            for key, index in column_positions:
                 value = values[index] if 0 <= index < len(values) else None
                 cells[key] = (value.strip() or None) if isinstance(value, str) else value
             if any(value is not None for value in cells.values()):
@@ -153,8 +158,31 @@ def iter_column_widths(rows: Sequence[Sequence[Any]], minimum: int = 6, maximum:
         yield max(minimum, min(maximum, widest + 2))
 
 
-def save_atomically(workbook: Workbook, target: Path) -> Path:
-    """Save beside the target, fsync, then rename over it: a crash never leaves half a file."""
-    from recordkit.core.atomic import write_with
+def cells_as_text(workbook: Workbook) -> int:
+    """Store every text cell that starts like a formula (``FORMULA_STARTS``) as plain text.
 
+    openpyxl writes a string starting with ``=`` as a live formula: an owner called ``=A1`` or
+    ``=HYPERLINK(…)`` would be evaluated when the file is opened and read back empty.  Such cells
+    become strings with Excel's quote prefix (shown, printed, edited and re-imported exactly as
+    written).  The project writes no formulas of its own, so every workbook it writes goes through
+    here (``save_atomically`` calls it).  Returns how many cells it changed.
+    """
+    changed = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                    changed += 1
+    return changed
+
+
+def save_atomically(workbook: Workbook, target: Path) -> Path:
+    """Save beside the target, fsync, then rename over it: a crash never leaves half a file.
+
+    Cells from user data that look like formulas are stored as text first (``cells_as_text``).
+    """
+
+    cells_as_text(workbook)
     return write_with(target.expanduser().resolve(), workbook.save)

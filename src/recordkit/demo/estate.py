@@ -7,13 +7,53 @@ archive, search) appends its own step to ``STEPS`` and reports what it made.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from recordkit.archive.archivist import Archivist, lend, list_items, return_item
+from recordkit.billing.allocations import outstanding_query
+from recordkit.billing.arrears import list_arrears
+from recordkit.billing.bills import bill_month, import_readings
+from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
+from recordkit.billing.registers import write_daily, write_register
+from recordkit.billing.rules import add_rule, set_rule
+from recordkit.core.dates import Month
 from recordkit.core.errors import WorkspaceError
+from recordkit.core.sheets import save_atomically
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
+from recordkit.demo.roster import generate_estate
+from recordkit.demo.scans import document_lines, scan_bytes, write_scan
+from recordkit.demo.workorders import demo_work_orders
+from recordkit.documents.certificates import make_certificate
+from recordkit.documents.notices import make_notices, remind, select_recipients
+from recordkit.documents.templates.engine import TemplateLibrary
+from recordkit.ledger.db import open_ledger
+from recordkit.ledger.schema import owners, units
+from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.passes import change_passes, write_passes
+from recordkit.renovations.refund import refund, write_refund
+from recordkit.renovations.registration import (
+    RegistrationRequest,
+    pay_charges,
+    write_agreement,
+    write_registration,
+)
+from recordkit.renovations.registration import (
+    register as register_renovation,
+)
+from recordkit.reports import monthly_report
+from recordkit.search.indexer import update_index
+from recordkit.search.query import search
+from recordkit.workorders import orders as workorders
 
 DEMO_MARKER = ".recordkit-demo"
 DEMO_OFFICE = "幸福里物业服务中心"
@@ -39,10 +79,6 @@ class DemoContext:
 
 
 def _step_owners(ctx: DemoContext) -> None:
-    from recordkit.demo.roster import generate_estate
-    from recordkit.ledger.db import open_ledger
-    from recordkit.owners.roster import import_owners, write_owner_sheet
-
     estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units)
     sheet = ctx.workspace.root / "业主名册.xlsx"
     write_owner_sheet(
@@ -77,17 +113,6 @@ def _step_owners(ctx: DemoContext) -> None:
 def _step_fees(ctx: DemoContext) -> None:
     """Twelve months of bills up to last month, a year of payments (full, quarterly, yearly in
     advance, partial, none), a few receipts voided and reprinted; .docx for a handful only."""
-    import datetime as dt
-    import random
-
-    from recordkit.billing.arrears import list_arrears
-    from recordkit.billing.bills import bill_month, import_readings
-    from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
-    from recordkit.billing.registers import write_daily, write_register
-    from recordkit.billing.rules import add_rule, set_rule
-    from recordkit.core.dates import Month
-    from recordkit.documents.templates.engine import TemplateLibrary
-    from recordkit.ledger.db import open_ledger
 
     rng = random.Random(ctx.seed)
     today = dt.date.today()
@@ -190,20 +215,11 @@ def _step_fees(ctx: DemoContext) -> None:
 
 
 def _unit_owners(conn: object) -> dict[str, str | None]:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import owners, units
-
     query = sa.select(units.c.code, owners.c.name).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
     return dict(conn.execute(query).all())  # type: ignore[attr-defined]
 
 
 def _owed_by_unit(ledger: object) -> dict[str, int]:
-    import sqlalchemy as sa
-
-    from recordkit.billing.allocations import outstanding_query
-    from recordkit.ledger.schema import units
-
     inner = outstanding_query().subquery()
     query = (
         sa.select(units.c.code, sa.func.sum(inner.c.owed_fen))
@@ -216,10 +232,6 @@ def _owed_by_unit(ledger: object) -> dict[str, int]:
 
 
 def _write_readings(path: Path, codes: list[str], rng: object) -> None:
-    from openpyxl import Workbook
-
-    from recordkit.core.sheets import save_atomically
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["房号", "上期读数", "本期读数"])
@@ -232,14 +244,6 @@ def _write_readings(path: Path, codes: list[str], rng: object) -> None:
 def _step_renovations(ctx: DemoContext) -> None:
     """Two renovations registered last month: one inspected and refunded today (less a deduction),
     one still under way with its passes (one reissued) and a failed inspection; every paper printed."""
-    import datetime as dt
-    import random
-
-    from recordkit.billing.rules import add_rule
-    from recordkit.core.dates import Month
-    from recordkit.ledger.db import open_ledger
-    from recordkit.renovations import registration as renovations
-    from recordkit.renovations.registration import RegistrationRequest
 
     rng = random.Random(ctx.seed + 5)
     today = dt.date.today()
@@ -282,23 +286,21 @@ def _step_renovations(ctx: DemoContext) -> None:
             request = RegistrationRequest(
                 code, contractor, manager, phone, day, day + dt.timedelta(days=days), items=items
             )
-            renovation = renovations.register(ledger, settings.renovation, who, request, settings.fees.rounding, day)
-            renovations.pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
-            printed.append(renovations.write_registration(workspace, ledger, renovation, who))
-            printed.append(renovations.write_agreement(workspace, ledger, renovation.number, who))
+            renovation = register_renovation(ledger, settings.renovation, who, request, settings.fees.rounding, day)
+            pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
+            printed.append(write_registration(workspace, ledger, renovation, who))
+            printed.append(write_agreement(workspace, ledger, renovation.number, who))
             specs = [f"{name},{number},{trade}" for name, number, trade in workers]
-            issued = renovations.change_passes(ledger, who, renovation.number, specs, today=day)
-            printed.append(renovations.write_passes(workspace, ledger, issued.renovation, issued.issued, who))
+            issued = change_passes(ledger, who, renovation.number, specs, today=day)
+            printed.append(write_passes(workspace, ledger, issued.renovation, issued.issued, who))
             made.append(renovation.number)
         done, under_way = made
-        renovations.inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
-        refunded = renovations.refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
-        printed.append(renovations.write_refund(workspace, ledger, refunded, who))
-        reissued = renovations.change_passes(
-            ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today
-        )
-        printed.append(renovations.write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
-        renovations.inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
+        inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
+        refunded = refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
+        printed.append(write_refund(workspace, ledger, refunded, who))
+        reissued = change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today)
+        printed.append(write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
+        inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
     # The charges were paid at the cashier's: those receipts belong in the demo's receipt count.
     ctx.report.counts = [(label, count + len(made) if label == "收据" else count) for label, count in ctx.report.counts]
     ctx.report.counts += [("装修登记", len(made)), ("  装修文书 .docx", len(printed))]
@@ -313,14 +315,6 @@ def _step_renovations(ctx: DemoContext) -> None:
 def _step_documents(ctx: DemoContext) -> None:
     """Issue 5: a building-wide water-cut notice, the reminders of one building's long arrears,
     and a certificate of each kind — merged print files where a clerk would print a stack."""
-    import datetime as dt
-
-    from recordkit.billing.arrears import list_arrears
-    from recordkit.documents.certificates import make_certificate
-    from recordkit.documents.notices import make_notices, remind, select_recipients
-    from recordkit.documents.templates.engine import TemplateLibrary
-    from recordkit.ledger.db import open_ledger
-    from recordkit.owners.roster import list_units
 
     workspace, who = ctx.workspace, DEMO_OPERATOR
     library = TemplateLibrary.for_workspace(workspace)
@@ -394,14 +388,6 @@ def _step_archive(ctx: DemoContext) -> None:
     """The scanner's morning: owner, engineering, contract and finance scans dropped into the inbox
     (a sidecar, a GBK name, a temporary file, a broken scan and a second copy among them), filed the
     way the watch service files them; a few paper originals lent, one overdue, one returned."""
-    import datetime as dt
-    import json
-    import os
-    import random
-
-    from recordkit.archive.archivist import Archivist, lend, return_item
-    from recordkit.demo.scans import document_lines, scan_bytes, write_scan
-    from recordkit.ledger.db import open_ledger
 
     rng = random.Random(ctx.seed)
     inbox = ctx.workspace.records_subdir("inbox")
@@ -557,9 +543,6 @@ def _step_search(ctx: DemoContext) -> None:
     """The archive made searchable: everything by its metadata and text layers at once, and the newest
     elevator maintenance scan read by OCR now (the nightly ``recordkit index`` reads the other scans:
     OCR takes seconds a page, and the demo stays quick)."""
-    from recordkit.archive.archivist import list_items
-    from recordkit.ledger.db import open_ledger
-    from recordkit.search.query import search, update_index
 
     with open_ledger(ctx.workspace.database_url) as ledger:
         indexed = update_index(ctx.workspace, ledger, ocr=False)
@@ -585,15 +568,6 @@ def _step_workorders(ctx: DemoContext) -> None:
     """Twelve months of work orders up to last month (20–40 a month, every category), in one
     ledger write: most dispatched, finished and visited in time, some late, some still open
     past their limits today, and some repeat complaints."""
-    import random
-
-    import sqlalchemy as sa
-
-    from recordkit.core.dates import Month
-    from recordkit.demo.workorders import demo_work_orders
-    from recordkit.ledger.db import open_ledger
-    from recordkit.ledger.schema import owners, units
-    from recordkit.workorders import orders as workorders
 
     rng = random.Random(ctx.seed + 8)
     now = workorders.now_minute()
@@ -611,7 +585,7 @@ def _step_workorders(ctx: DemoContext) -> None:
                     .order_by(units.c.code)
                 )
             ]
-        records = demo_work_orders(rng, settings, occupied, months, now)  # type: ignore[arg-type]
+        records = demo_work_orders(rng, settings, occupied, months, now)
         with ledger.write() as conn:
             numbers = workorders.add_many(conn, settings, DEMO_OPERATOR, records)
         overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True), as_of=now)
@@ -626,11 +600,6 @@ def _step_report(ctx: DemoContext) -> None:
     """The monthly report of October 2026 (the issue's month) while it lies inside the demo's twelve
     billed months, else of the last complete month.  Runs last: it reports what the other steps made,
     work orders included."""
-    import datetime as dt
-
-    from recordkit.core.dates import Month
-    from recordkit.ledger.db import open_ledger
-    from recordkit.reports import monthly_report
 
     last = Month.of(dt.date.today()) - 1
     month = Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last
@@ -674,7 +643,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
         for pattern in ("水表读数-*.xlsx", "收费台账-*.xlsx", "日结-*.xlsx"):  # the fees step's sheets
             for target in root.glob(pattern):
                 target.unlink()
-    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE)
+    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE, operator="王芳")  # the clerk who tries it
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not

@@ -246,7 +246,7 @@ def generate_estate(seed: int = 2026, min_units: int = 1000) -> list[DemoUnit]:
         owners[second] = owners[first]
 
     units: list[DemoUnit] = []
-    for (building, entrance, room, area), status, owner in zip(slots, statuses, owners):
+    for (building, entrance, room, area), status, owner in zip(slots, statuses, owners, strict=True):
         move_in = None
         if status == STATUS_OCCUPIED:
             move_in = _move_in_date(rng, building.delivered)

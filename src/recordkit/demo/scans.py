@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw
+
 from recordkit.resources import cjk_font
 
 PAGE_SIZE = (420, 594)  # A4 proportions at a low resolution: small files, quick to make
@@ -112,7 +114,6 @@ def _wrapped(draw: Any, text: str, font: Any, width: int) -> list[str]:
 
 def scan_page(seed: int, size: tuple[int, int] | None = None, lines: Sequence[str] | None = None) -> Any:
     """One scanned page as a Pillow image (RGB); with ``lines``, the first is the heading."""
-    from PIL import Image, ImageDraw
 
     rng = random.Random(seed)
     width, height = size or (TEXT_PAGE_SIZE if lines else PAGE_SIZE)

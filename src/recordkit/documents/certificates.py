@@ -15,15 +15,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from recordkit.billing.arrears import list_arrears
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
+from recordkit.core.money import format_yuan
+from recordkit.documents.generated import (
+    DocumentRequest,
+    common_context,
+    papers_after_commit,
+    pdf_copies,
+    recover_papers,
+    write_documents,
+)
+from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.schema import bills, certificates, units
+from recordkit.owners.roster import STATUS_LABELS, show_unit
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
-    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.ledger.db import Ledger
     from recordkit.owners.roster import UnitView
 
@@ -86,8 +101,6 @@ def _check_kind(kind: str) -> str:
 
 
 def _unit(ledger: Ledger, unit: str) -> UnitView:
-    from recordkit.owners.roster import show_unit
-
     view, _ = show_unit(ledger, unit)
     if not view.owner:
         raise ConflictError(f"房屋 {view.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
@@ -95,14 +108,6 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
 
 
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
-    import sqlalchemy as sa
-
-    from recordkit.billing.arrears import list_arrears
-    from recordkit.core.dates import Month, parse_month
-    from recordkit.core.money import format_yuan
-    from recordkit.documents.templates.engine import chinese_date
-    from recordkit.ledger.schema import bills, units
-
     code = str(view.code)
     owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
     if owing is not None:
@@ -121,11 +126,7 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[st
 
 
 def _residence_values(view: UnitView) -> dict[str, Any]:
-    from recordkit.documents.templates.engine import chinese_date
-
     if view.status != "occupied":
-        from recordkit.owners.roster import STATUS_LABELS
-
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
     if view.move_in_date is None:
         raise ConflictError(
@@ -161,14 +162,6 @@ def make_certificate(
     for an exit pass without items or valid until a past day.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
-    from recordkit.documents.generated import (
-        DocumentRequest,
-        common_context,
-        files_removed_on_failure,
-        pdf_copies,
-        write_documents,
-    )
-    from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
 
     kind = _check_kind(kind)
     today = today or dt.date.today()
@@ -198,7 +191,15 @@ def make_certificate(
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     context = {**common_context(workspace, today), **values, number_key: "（编号）"}
     template.check_context(context)  # before the number is taken
-    with files_removed_on_failure() as written, ledger.write() as conn:
+    # Filled outside the ledger's write lock with the number that is next now; only if another
+    # clerk takes it meanwhile is the paper filled again under the lock (within the template limits).
+    with ledger.read() as conn:
+        expected = certificate_number(kind, today.year, _next_seq(conn, kind, today.year))
+    prefilled = template.render_bytes({**context, number_key: expected})
+    recover_papers(workspace, ledger)
+    # The number is taken and the row written in one ledger write; the paper gets its name
+    # only after the commit, so a crash never prints a number twice.
+    with papers_after_commit() as written, ledger.write() as conn:
         seq = _next_seq(conn, kind, today.year)
         number = certificate_number(kind, today.year, seq)
         context[number_key] = number
@@ -210,6 +211,7 @@ def make_certificate(
             operator=operator,
             kind=kind if kind == EXIT_PASS else "证明",
             written=written,
+            rendered=[prefilled] if number == expected else None,
         )[0]
         _insert(conn, kind, number, today, seq, code, operator, document.id, details)
     if not pdf:
@@ -219,10 +221,6 @@ def make_certificate(
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
-
     current = conn.execute(
         sa.select(sa.func.max(certificates.c.seq)).where(certificates.c.kind == kind, certificates.c.year == year)
     ).scalar()
@@ -240,10 +238,6 @@ def _insert(
     document_id: int,
     details: dict[str, Any],
 ) -> None:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
-
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute(
         sa.insert(certificates).values(
@@ -268,9 +262,6 @@ def _insert(
 
 def list_certificates(ledger: Ledger, kind: str | None = None) -> Sequence[dict[str, Any]]:
     """Issued certificates and passes, newest first."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import certificates
 
     query = sa.select(certificates).order_by(certificates.c.id.desc())
     if kind:

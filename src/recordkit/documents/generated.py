@@ -1,9 +1,9 @@
 """Generated documents: where a filled template lands, and its record in the ledger.
 
 Every printed paper (notice, receipt, certificate, pass) is filled here from a
-template, written to ``records/generated/YYYY/MM/`` under a unique readable name,
-and recorded (template, values, operator, time, SHA-256) and journalled in the same
-ledger write.  What goes into the values is the caller's business.
+template, recorded (template, values, operator, time, SHA-256) and journalled in one
+ledger write, and published under a unique readable name in ``records/generated/YYYY/MM/``
+only after that write commits.  What goes into the values is the caller's business.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,8 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import sqlalchemy as sa
+
+from recordkit.core.atomic import fsync_directory
+from recordkit.core.errors import ConflictError
+from recordkit.core.personal import mask_values
+from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import documents
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -28,6 +38,11 @@ if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+#: Where a paper waits, under its document id, between its render and the commit that numbers it.
+PENDING_FOLDER = ".pending"
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _MAX_NAME_CHARS = 80
@@ -83,14 +98,20 @@ def safe_file_stem(text: str) -> str:
     return cleaned[:_MAX_NAME_CHARS] or "文书"
 
 
-def _free_path(folder: Path, stem: str, taken: set[Path]) -> Path:
+def _free_path(conn: Connection, workspace: Workspace, folder: Path, stem: str, taken: set[Path]) -> Path:
+    # A paper committed by another clerk may not be published yet: the ledger knows its name.
     candidate = folder / f"{stem}.docx"
     number = 2
-    while candidate.exists() or candidate in taken:
+    while candidate.exists() or candidate in taken or _recorded(conn, workspace, candidate):
         candidate = folder / f"{stem}_{number}.docx"
         number += 1
     taken.add(candidate)
     return candidate
+
+
+def _recorded(conn: Connection, workspace: Workspace, path: Path) -> bool:
+    relative = path.relative_to(workspace.root).as_posix()
+    return conn.execute(sa.select(documents.c.id).where(documents.c.path == relative).limit(1)).first() is not None
 
 
 def output_folder(workspace: Workspace, when: dt.datetime) -> Path:
@@ -132,32 +153,136 @@ def generate_many(
     """Fill one document per request, all recorded in one ledger write.
 
     Every request's values are checked against the template before the first file is
-    written.  The files are written under the ledger's write lock, so two clerks never
-    pick the same name; if the ledger write fails, the files written are removed.
+    written.  Names are chosen under the ledger's write lock, so two clerks never pick the
+    same one; the files appear under them only after the commit (see ``papers_after_commit``).
     """
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
     for request in requests:
         template.check_context(request.context)
-    with files_removed_on_failure() as written, ledger.write() as conn:
+    # Filled before the ledger's write lock is taken: a slow template never holds up the cashier.
+    rendered = []
+    for request in requests:
+        rendered.append(template.render_bytes(request.context))
+        if progress:
+            progress(1)
+    recover_papers(workspace, ledger)
+    with papers_after_commit() as written, ledger.write() as conn:
         return write_documents(
-            conn, workspace, template, requests, operator=operator, kind=kind, written=written, progress=progress
+            conn, workspace, template, requests, operator=operator, kind=kind, written=written, rendered=rendered
         )
 
 
-@contextmanager
-def files_removed_on_failure() -> Iterator[list[Path]]:
-    """A list to note each file written in; if the block fails, those files are removed.
+@dataclass(frozen=True)
+class PendingPaper:
+    """A rendered paper waiting for its ledger commit: the temporary file and the name it will get."""
 
-    Put it outside the ``Ledger.write()`` whose rows describe the files, so that a failed
-    commit takes the files with it.
+    temp: Path
+    target: Path
+
+
+def pending_folder(workspace: Workspace) -> Path:
+    """``records/generated/.pending``: papers rendered but not yet published (same file system)."""
+    folder = workspace.records_subdir("generated") / PENDING_FOLDER
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextmanager
+def papers_after_commit() -> Iterator[list[PendingPaper]]:
+    """A list to note each paper rendered inside a ledger write; published once the block succeeds.
+
+    Put it outside the ``Ledger.write()`` whose rows describe the papers: when the block fails
+    (a template error, a full disk, a failed commit) the temporaries are removed and no paper
+    appears; when it succeeds the commit has happened, and only then does each paper get its
+    name.  A ``kill -9`` in between leaves a temporary that ``recover_papers`` settles.
     """
-    written: list[Path] = []
+    pending: list[PendingPaper] = []
     try:
-        yield written
+        yield pending
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for paper in pending:
+            paper.temp.unlink(missing_ok=True)
         raise
+    publish(pending)
+
+
+def publish(papers: Sequence[PendingPaper]) -> None:
+    """Give each committed paper its name, never over an existing file (``ConflictError`` then)."""
+    for paper in papers:
+        _publish_one(paper.temp, paper.target)
+    for folder in {paper.target.parent for paper in papers}:
+        fsync_directory(folder)
+
+
+def _publish_one(temp: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(temp, target)  # a hard link fails on an existing name: a paper is never overwritten
+    except FileExistsError:
+        if not _same_paper(temp, target):
+            raise ConflictError(
+                f"文书 {target.name} 已存在且内容不同，没有覆盖：新的一份在 {temp}，请核对后手工处理"
+            ) from None
+    except FileNotFoundError:
+        # Another clerk's recovery published this very paper (and removed the temporary) first.
+        if not target.is_file():
+            raise
+        return
+    temp.unlink(missing_ok=True)
+
+
+def _same_paper(temp: Path, target: Path) -> bool:
+    try:
+        return os.path.samefile(temp, target) or temp.read_bytes() == target.read_bytes()
+    except FileNotFoundError:  # published by another clerk's recovery meanwhile
+        return target.is_file()
+
+
+@dataclass(frozen=True)
+class RecoveredPapers:
+    published: list[Path]
+    removed: list[Path]
+
+
+def recover_papers(workspace: Workspace, ledger: Ledger) -> RecoveredPapers:
+    """Settle papers a crash left between render and publication.
+
+    A temporary whose document row was committed is published under its name (the ledger
+    says it was issued, so its paper must exist); one whose write never committed is removed
+    (its number was never taken and will be printed once, by the next clerk).  Runs under the
+    ledger's write lock, so no other clerk is between render and commit meanwhile.  Cheap when
+    nothing is pending: one directory listing, no ledger access.
+    """
+    folder = workspace.records_dir / "generated" / PENDING_FOLDER
+    temps = sorted(folder.glob("*.pending")) if folder.is_dir() else []
+    if not temps:
+        return RecoveredPapers([], [])
+    published: list[Path] = []
+    removed: list[Path] = []
+    with ledger.write() as conn:
+        for temp in temps:
+            row = None
+            if temp.stem.isdigit():
+                row = conn.execute(
+                    sa.select(documents.c.path, documents.c.sha256).where(documents.c.id == int(temp.stem))
+                ).first()
+            try:
+                data = temp.read_bytes()
+            except FileNotFoundError:  # its own clerk published it after we listed the folder
+                continue
+            if row is not None and hashlib.sha256(data).hexdigest() == row.sha256:
+                target = workspace.root / row.path
+                _publish_one(temp, target)
+                fsync_directory(target.parent)
+                published.append(target)
+            else:
+                temp.unlink(missing_ok=True)
+                removed.append(temp)
+    for path in published:
+        log.warning("published a paper a crash left unpublished: %s", path)
+    for path in removed:
+        log.warning("removed a paper whose ledger write never committed: %s", path)
+    return RecoveredPapers(published, removed)
 
 
 def record_and_print(
@@ -175,11 +300,13 @@ def record_and_print(
 
     ``change(conn)`` writes the change and returns what it made; ``paper(conn, made)`` says
     what to print.  If the template cannot be filled, the disk is full or the commit fails,
-    neither the change nor the file remains: the paper of a registration, a refund or a
-    receipt never goes missing while the ledger says it was issued.
+    neither the change nor the file remains; the paper is published under its number only
+    after the commit, so a crash never leaves a numbered paper the ledger does not know (and
+    ``recover_papers`` publishes one the ledger knows): no number is ever printed twice.
     """
     template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
-    with files_removed_on_failure() as written, ledger.write() as conn:
+    recover_papers(workspace, ledger)
+    with papers_after_commit() as written, ledger.write() as conn:
         made = change(conn)
         document = write_documents(
             conn, workspace, template, [paper(conn, made)], operator=operator, kind=kind, written=written
@@ -195,26 +322,35 @@ def write_documents(
     *,
     operator: str,
     kind: str,
-    written: list[Path],
+    written: list[PendingPaper],
     progress: Callable[[int], None] | None = None,
+    rendered: Sequence[bytes] | None = None,
 ) -> list[GeneratedDocument]:
-    """Fill, write and record documents inside the caller's ``Ledger.write()`` (``conn``).
+    """Fill and record documents inside the caller's ``Ledger.write()`` (``conn``).
 
-    Each file's path is appended to ``written`` as soon as it exists (see
-    ``files_removed_on_failure``).  Raises ``TemplateError`` when a request's values do
-    not fit the template.
+    Each paper is written to a temporary file noted in ``written`` (see ``papers_after_commit``,
+    which publishes it after the commit).  ``rendered`` holds the papers already filled outside
+    the lock, one per request; without it each is filled here, under the limits of
+    ``templates.limits`` (a numbered paper needs the number taken under the lock).  Raises
+    ``TemplateError`` when a request's values do not fit the template.
     """
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
+    pending = pending_folder(workspace)
+    first_id = _next_document_id(conn)
     taken: set[Path] = set()
     records = []
-    for request in requests:
-        path = _free_path(folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
-        data = template.render_bytes(request.context)
-        _write_new(path, data)
-        written.append(path)
-        records.append(_record_row(workspace, template, kind, request, path, data, operator, now))
-        if progress:
+    for offset, request in enumerate(requests):
+        path = _free_path(conn, workspace, folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
+        data = rendered[offset] if rendered is not None else template.render_bytes(request.context)
+        row = _record_row(workspace, template, kind, request, path, data, operator, now)
+        row["id"] = first_id + offset
+        temp = pending / f"{row['id']}.pending"
+        temp.unlink(missing_ok=True)  # left by a write that never committed: its id is free again
+        written.append(PendingPaper(temp, path))
+        _write_new(temp, data)
+        records.append(row)
+        if progress and rendered is None:
             progress(1)
     return _insert(conn, workspace, records, operator)
 
@@ -239,23 +375,33 @@ def generate_merged(
     summary = DocumentRequest(
         context={"份数": len(requests), "收件": [r.subject for r in requests]}, subject=subject, title=title
     )
-    with files_removed_on_failure() as written, ledger.write() as conn:
-        path = _free_path(folder, safe_file_stem(f"{title}_{subject}"), set())
-        _write_new(path, data)
-        written.append(path)
+    recover_papers(workspace, ledger)
+    with papers_after_commit() as written, ledger.write() as conn:
+        path = _free_path(conn, workspace, folder, safe_file_stem(f"{title}_{subject}"), set())
         row = _record_row(workspace, template, kind, summary, path, data, operator, now)
+        row["id"] = _next_document_id(conn)
+        temp = pending_folder(workspace) / f"{row['id']}.pending"
+        temp.unlink(missing_ok=True)
+        written.append(PendingPaper(temp, path))
+        _write_new(temp, data)
         return _insert(conn, workspace, [row], operator)[0]
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    from recordkit.core.atomic import write_bytes
+    """Write a new file and fsync it: it must be whole on disk before the commit that names it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
 
-    write_bytes(path, data)
+
+def _next_document_id(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
 
 
-def _values_json(values: dict[str, Any]) -> str:
+def _values_json(values: Mapping[str, Any]) -> str:
     """What a document was made from, as the ledger keeps it: personal data masked (the paper has it)."""
-    from recordkit.core.personal import mask_values
 
     return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
 
@@ -287,14 +433,9 @@ def _record_row(
 def _insert(
     conn: Connection, workspace: Workspace, rows: list[dict[str, Any]], operator: str
 ) -> list[GeneratedDocument]:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.db import bulk_insert
-    from recordkit.ledger.schema import documents
-
-    first_id = (conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
+    first_id = _next_document_id(conn)
     for offset, row in enumerate(rows):
-        row["id"] = first_id + offset
+        row.setdefault("id", first_id + offset)
     bulk_insert(conn, documents, rows)
     # The journal holds what was printed and where, never the values (they may hold ID numbers).
     journal.record(
@@ -314,7 +455,7 @@ def _insert(
     return [_to_document(workspace, row) for row in rows]
 
 
-def _to_document(workspace: Workspace, row: Mapping[str, Any]) -> GeneratedDocument:
+def _to_document(workspace: Workspace, row: Mapping[Any, Any]) -> GeneratedDocument:
     return GeneratedDocument(
         id=row["id"],
         kind=row["kind"],
@@ -337,9 +478,6 @@ def list_documents(
     limit: int | None = None,
 ) -> list[GeneratedDocument]:
     """Generated documents, newest first, optionally of one kind or about one subject."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import documents
 
     query = sa.select(documents).order_by(documents.c.id.desc())
     if kind:
@@ -350,6 +488,17 @@ def list_documents(
         query = query.limit(limit)
     with ledger.read() as conn:
         return [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+
+
+def count_documents(ledger: Ledger, *, kind: str | None = None, subject: str | None = None) -> int:
+    """How many generated documents ``list_documents`` would list without a limit."""
+    query = sa.select(sa.func.count()).select_from(documents)
+    if kind:
+        query = query.where(documents.c.kind == kind)
+    if subject:
+        query = query.where(documents.c.subject == subject)
+    with ledger.read() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -409,7 +558,6 @@ def pdf_copies(
     Returns (the PDFs, None), or ([], the reason) when no PDF could be made: the .docx
     files stand either way.
     """
-    from recordkit.documents.pdf import PdfError, convert_to_pdf
 
     try:
         paths = convert_to_pdf([document.path for document in documents])

@@ -17,12 +17,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from recordkit.billing.arrears import list_arrears, owed_query
+from recordkit.core.dates import Month, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
-from recordkit.documents.templates.engine import Template, TemplateLibrary
+from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.sheets import column_letter, normalise_header, save_atomically
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.documents.generated import (
+    DocumentRequest,
+    FileRecord,
+    common_context,
+    free_path,
+    generate_many,
+    generate_merged,
+    pdf_copies,
+    record_files,
+)
+from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
+from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
+from recordkit.ledger.schema import fee_items
+from recordkit.ledger.schema import units as units_table
+from recordkit.owners.roster import list_units, show_unit
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
 
 NOTICE_KIND = "通知"
@@ -73,21 +96,35 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-_DATE = re.compile(r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?")
+# A day written without its year (12月5日, 12-5): this year.  Days with a year are core.dates' to find.
+_MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 
 
-def parse_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
-    """A date or date-and-time as clerks write it (``2026-12-05 08:00``, ``12月5日8:00``,
-    ``2026年12月5日``, ``当日18:00`` after ``base``), or None when the text is not one."""
+def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
+    """The first date or date-and-time written inside a template value, or None when there is none.
+
+    Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
+    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` with this year, ``2026年12月5日``, ``当日18:00``
+    meaning the day ``base``), so it never raises and only serves to check dates run forwards.
+    """
     folded = unicodedata.normalize("NFKC", text).strip()
-    match = _DATE.search(folded)
-    if match:
+    candidates: list[tuple[int, dt.date, int]] = []  # (where it starts, the day, where it ends)
+    found = find_date(folded)
+    if found is not None:
+        where = folded.find(found[1])
+        candidates.append((where, found[0], where + len(found[1])))
+    month_day = _MONTH_DAY.search(folded)
+    if month_day is not None:
         try:
-            day = dt.date(int(match["y"] or today.year), int(match["m"]), int(match["d"]))
+            day = dt.date(today.year, int(month_day[1]), int(month_day[2]))
         except ValueError:
-            return None
-        rest = folded[match.end() :]
+            day = None
+        if day is not None:
+            candidates.append((month_day.start(), day, month_day.end()))
+    if candidates:
+        _where, day, after = min(candidates, key=lambda candidate: candidate[0])
+        rest = folded[after:]
     elif base is not None and re.match(r"^(当日|当天|同日)", folded):
         day, rest = base, folded[2:]
     else:
@@ -106,8 +143,8 @@ def check_order(
     for first, second in pairs:
         if first not in values or second not in values:
             continue
-        start = parse_when(str(values[first]), today)
-        end = parse_when(str(values[second]), today, base=start.date() if start else None)
+        start = find_when(str(values[first]), today)
+        end = find_when(str(values[second]), today, base=start.date() if start else None)
         if start is not None and end is not None and end < start:
             raise ValidationError(
                 f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"
@@ -168,7 +205,6 @@ def select_recipients(
     ``UsageError`` unless exactly one of the three is given; ``NotFoundError`` for an
     unknown unit or a building with no occupied unit.
     """
-    from recordkit.owners.roster import list_units, show_unit
 
     if sum((unit is not None, building is not None, everyone)) != 1:
         raise UsageError("请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all")
@@ -213,8 +249,6 @@ def make_notices(
     (``NotFoundError``), a misspelt or missing ``--set`` variable, dates out of order
     (``ValidationError``).
     """
-    from recordkit.documents.generated import DocumentRequest, common_context
-    from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
 
     today = today or dt.date.today()
     template, library = _template(workspace, template_name, library)
@@ -258,8 +292,6 @@ def _issue(
     today: dt.date,
     progress: Callable[[int], None] | None,
 ) -> NoticeBatch:
-    from recordkit.documents.generated import generate_many, generate_merged, pdf_copies
-
     for request in requests:  # all of them, before the first file is written
         template.check_context(request.context)
     if merge:
@@ -300,12 +332,6 @@ def write_sign_sheet(
 ) -> GeneratedDocument:
     """The 送达签收表: one row per unit with the owner and an empty signature column, A4 portrait,
     header repeated on every page; written to records/generated and recorded."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    from recordkit.core.sheets import save_atomically
-    from recordkit.documents.generated import FileRecord, free_path, record_files
-    from recordkit.documents.templates.engine import chinese_date
 
     workbook = Workbook()
     sheet = workbook.active
@@ -367,11 +393,6 @@ def read_batch_sheet(
     """A sheet of recipients with their own values: a 房号 column, then one column per template
     variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
     the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
-    from openpyxl import load_workbook
-
-    from recordkit.core.sheets import column_letter, normalise_header
-    from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.owners.roster import list_units
 
     if not path.is_file():
         raise NotFoundError(f"找不到表格 {path}")
@@ -436,8 +457,6 @@ def batch_notices(
     progress: Callable[[int], None] | None = None,
 ) -> NoticeBatch:
     """Notices for the units of a sheet, each with the values of its own row over ``values``."""
-    from recordkit.documents.generated import DocumentRequest, common_context
-    from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
 
     today = today or dt.date.today()
     template, library = _template(workspace, template_name, library)
@@ -489,12 +508,6 @@ class ReminderLine:
 
 def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
     """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
-    import sqlalchemy as sa
-
-    from recordkit.billing.arrears import owed_query
-    from recordkit.core.dates import Month
-    from recordkit.ledger.schema import fee_items
-    from recordkit.ledger.schema import units as units_table
 
     wanted = set(units)
     inner = owed_query(as_of).subquery()
@@ -526,9 +539,6 @@ def reminder_context(
     phone: str,
 ) -> dict[str, Any]:
     """The values of one 催缴通知书: the table of months, items and amounts, total in figures and capitals."""
-    from recordkit.core.dates import parse_month
-    from recordkit.core.money import amount_in_capitals, format_yuan
-    from recordkit.documents.templates.engine import chinese_date
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
@@ -564,10 +574,6 @@ def remind(
 ) -> NoticeBatch | None:
     """A 催缴通知书 for every unit in arrears (owing at least ``min_months`` months, of one
     building when given), with the sign-off sheet.  None when no unit is in arrears."""
-    from recordkit.billing.arrears import list_arrears
-    from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.documents.generated import DocumentRequest, common_context
-    from recordkit.documents.templates.designs import kind_of
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import RecordkitError
 
 INSTALL_HINT = "请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer fonts-noto-cjk）"
@@ -87,8 +88,6 @@ def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: f
 
 
 def _move_into_place(paths: Sequence[Path], produced: Sequence[Path]) -> list[Path]:
-    from recordkit.core.atomic import write_bytes
-
     placed: list[Path] = []
     try:
         for path, pdf in zip(paths, produced, strict=True):

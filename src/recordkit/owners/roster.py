@@ -8,7 +8,6 @@ same sheet (or an export, masked or not) changes nothing either.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,10 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.core.sheets import Column, ProgressCallback, SheetTable, read_table
+from recordkit.core.sheets import Column, ProgressCallback, SheetTable, iter_column_widths, read_table, save_atomically
 from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
@@ -79,36 +79,11 @@ def parse_area(value: Any) -> int:
         raise ValueError(f"“{value}” 不是数字")
     if area <= 0:
         raise ValueError(f"{value} 应大于 0")
+    if area >= 100_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     if area != area.quantize(Decimal("0.01")):
         raise ValueError(f"{value} 最多两位小数")
-    if area >= 100_000:
-        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     return int(area * 100)
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-
-
-def parse_date(value: Any) -> dt.date:
-    """A date cell (a real date, or text such as 2026-11-23, 2026/11/23, 2026年11月23日)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    for pattern in _DATE_PATTERNS:
-        if match := pattern.match(text):
-            try:
-                return dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                break
-    raise ValueError(f"“{value}” 不是有效日期，应写成 2026-11-23")
 
 
 def parse_status(value: Any) -> str:
@@ -202,9 +177,10 @@ def _validate_row(
     move_in = None
     if cells["move_in"] is not None:
         try:
-            move_in = parse_date(cells["move_in"])
-        except ValueError as err:
-            bad("move_in", str(err))
+            # No "what": the problem line already names the row and the column.
+            move_in = parse_date(cells["move_in"], what="")
+        except DateError as err:
+            bad("move_in", err.message)
 
     status = None
     if cells["status"] is not None:
@@ -420,12 +396,13 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             [{"pk": o.id, "new_name": o.name, "new_phone": o.phone} for o in updated_owners],
         )
         for o in updated_owners:
+            assert o.id is not None  # existing owners have ids
             changes.append(journal.Change("owner.update", "owner", str(o.id), match.changed[o.id], o.as_journal()))
         summary.owners_updated = len(updated_owners)
 
     inserts, updates = [], []
     for record in records:
-        owner = owner_of_record[record.row]
+        record_owner: _OwnerRow | None = owner_of_record[record.row]
         values = {
             "code": str(record.code),
             "building": record.code.building,
@@ -433,13 +410,15 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             "room": record.code.room,
             "floor_area_hundredths": record.floor_area_hundredths,
             "status": record.status,
-            "owner_id": owner.id if owner else None,
+            "owner_id": record_owner.id if record_owner else None,
             "move_in_date": record.move_in_date,
         }
         current = existing_units.get(str(record.code))
         if current is None:
             inserts.append(values)
-            changes.append(journal.Change("unit.create", "unit", str(record.code), None, _unit_snapshot(values, owner)))
+            changes.append(
+                journal.Change("unit.create", "unit", str(record.code), None, _unit_snapshot(values, record_owner))
+            )
         elif any(current[k] != v for k, v in values.items()):
             updates.append({"pk": current["id"], **{f"new_{name}": values[name] for name in _UNIT_FIELDS}})
             before_owner = owner_before.get(current["owner_id"]) if current["owner_id"] else None
@@ -449,7 +428,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
                     "unit",
                     str(record.code),
                     _unit_snapshot(current, before_owner),
-                    _unit_snapshot(values, owner),
+                    _unit_snapshot(values, record_owner),
                 )
             )
         else:
@@ -562,14 +541,8 @@ def show_unit(ledger: Ledger, code_text: str) -> tuple[UnitView, list[str]]:
 
 
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
-    """Journal that someone displayed or exported unmasked phone and ID numbers."""
-    shown = list(units_shown)
-    with ledger.write() as conn:
-        journal.record(
-            conn,
-            operator,
-            [journal.Change("private.view", "owner", what, None, {"units": len(shown), "first": shown[:20]})],
-        )
+    """Journal that someone displayed or exported owners' unmasked phone and ID numbers."""
+    journal.record_private_view(ledger, operator, "owner", what, units_shown)
 
 
 def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool = False) -> int:
@@ -603,10 +576,9 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from recordkit.core.sheets import iter_column_widths, save_atomically
+    # openpyxl costs ~0.4 s to import: `owners list` and `owners show` at the counter must not pay it
+    from openpyxl import Workbook  # loaded on first use (see above)
+    from openpyxl.styles import Alignment, Font  # loaded on first use (see above)
 
     workbook = Workbook()
     sheet = workbook.active

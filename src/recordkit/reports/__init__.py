@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recordkit.core.dates import Month, parse_month
+import sqlalchemy as sa
+
+from recordkit.core.atomic import replacing
+from recordkit.core.dates import Month, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
+from recordkit.core.sheets import cells_as_text
+from recordkit.documents.generated import FileRecord, record_files
+from recordkit.documents.pdf import PdfError, convert_to_pdf
+from recordkit.ledger import journal
+from recordkit.ledger.schema import documents
+from recordkit.reports.figures import collection_trend, month_figures
+from recordkit.reports.summary import build_summary
+from recordkit.reports.workbook import build_workbook
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -68,10 +80,6 @@ def monthly_report(
     made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  Raises ``ValidationError``
     for a malformed or future month.
     """
-    from recordkit.core.atomic import replacing
-    from recordkit.reports.figures import collection_trend, month_figures
-    from recordkit.reports.summary import build_summary
-    from recordkit.reports.workbook import build_workbook
 
     today = today or dt.date.today()
     month = check_month(month_text, today)
@@ -80,12 +88,16 @@ def monthly_report(
         (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings, show_private)
     trend = collection_trend(sums, month)
     estate = settings.office.estate
-    stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp)
     document = build_summary(estate, settings.office.name, now, previous, today)
 
     folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()
-    xlsx, docx = folder / f"月度报表-{month}.xlsx", folder / f"月度工作总结-{month}.docx"
+    # A report with full phone numbers is a file of its own: it never replaces the masked one
+    # that was handed round, and its name says what it holds.
+    private = "（含个人信息）" if show_private else ""
+    xlsx, docx = folder / f"月度报表-{month}{private}.xlsx", folder / f"月度工作总结-{month}.docx"
+    cells_as_text(workbook)  # owners' and payers' names are data, never formulas
     with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
         workbook.save(xlsx_temp)
         document.save(str(docx_temp))
@@ -98,7 +110,6 @@ def monthly_report(
     report = MonthlyReport(month, xlsx, docx, now, previous)
     if not pdf:
         return report
-    from recordkit.documents.pdf import PdfError, convert_to_pdf
 
     try:
         pdfs = convert_to_pdf([xlsx, docx])
@@ -110,13 +121,6 @@ def monthly_report(
 
 def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, paths: tuple[Path, ...]) -> None:
     """Record the files as generated documents; a file made again replaces its older row's checksum."""
-    import json
-
-    import sqlalchemy as sa
-
-    from recordkit.documents.generated import FileRecord, record_files
-    from recordkit.ledger import journal
-    from recordkit.ledger.schema import documents
 
     root = workspace.root.resolve()
     inside = [path for path in paths if path.is_relative_to(root)]

@@ -11,7 +11,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.dates import Month, parse_month
+import sqlalchemy as sa
+
+from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.core.dates import Month, parse_month, utc_bounds
+from recordkit.core.personal import mask_phone
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.schema import (
+    allocations,
+    archive_items,
+    archive_loans,
+    bills,
+    fee_items,
+    journal,
+    owners,
+    payments,
+    receipts,
+    renovation_inspections,
+    renovations,
+    units,
+)
+from recordkit.workorders.orders import category_figures
+from recordkit.workorders.orders import month_figures as workorder_month_figures
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -224,11 +245,6 @@ class FeeLedger:
 
 
 def load_fee_ledger(conn: Connection) -> FeeLedger:
-    import sqlalchemy as sa
-
-    from recordkit.billing.allocations import deposit_bill_ids
-    from recordkit.ledger.schema import allocations, bills, fee_items, payments, units
-
     big = sa.BigInteger
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed = {
@@ -370,12 +386,6 @@ def arrears_snapshot(
 
     A unit owes at a month's end what its bills of that month and earlier (deposits left out)
     still lack after the valid payments made by that day."""
-    import sqlalchemy as sa
-
-    from recordkit.billing.allocations import deposit_bill_ids
-    from recordkit.core.personal import mask_phone
-    from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.ledger.schema import allocations, bills, owners, payments, units
 
     paid = (
         sa.select(
@@ -430,11 +440,9 @@ def arrears_lines(conn: Connection, month: Month, show_private: bool = False) ->
     return arrears_snapshot(conn, [month], show_private)[1]
 
 
-def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
-    """Receipts issued in the month (voided ones included), voided in the month with reasons, reprinted."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import journal, payments, receipts, units
+def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai") -> ReceiptFigures:
+    """Receipts issued in the month (voided ones included), voided in the month with reasons, and
+    reprinted in the month on the office's clock (``zone``)."""
 
     first, end = month.first_day(), last_day(month)
     issued = conn.execute(
@@ -472,15 +480,16 @@ def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
             .order_by(receipts.c.number)
         )
     ]
-    # Reprints are counted, not dated, on the receipt: the journal dates each one.
+    # Reprints are counted, not dated, on the receipt: the journal dates each one, in UTC.
+    start, stop = utc_bounds(month, zone)
     reprints = [
         (number, _int(count))
         for number, count in conn.execute(
             sa.select(journal.c.entity_key, sa.func.count())
             .where(
                 journal.c.action == "receipt.reprint",
-                journal.c.at >= first.isoformat(),
-                journal.c.at < (month + 1).first_day().isoformat(),
+                journal.c.at >= start,
+                journal.c.at < stop,
             )
             .group_by(journal.c.entity_key)
             .order_by(journal.c.entity_key)
@@ -491,9 +500,6 @@ def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
 
 def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
     """New registrations, works under way at month end, inspections, and the deposits held."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import allocations, payments, renovation_inspections, renovations, units
 
     first, end = month.first_day(), last_day(month)
     passed_by_end = sa.select(renovation_inspections.c.renovation_id).where(
@@ -533,7 +539,7 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
             .where(renovations.c.registered_on <= end, sa.not_(refunded_by_end), renovations.c.id.not_in(passed_by_end))
         ).scalar()
     )
-    inspections = dict(
+    inspections: dict[str, int] = dict(
         conn.execute(
             sa.select(renovation_inspections.c.result, sa.func.count())
             .where(renovation_inspections.c.inspected_on >= first, renovation_inspections.c.inspected_on <= end)
@@ -582,13 +588,10 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
 
 def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
     """Items filed in the month by category; loans made, returned, still out and overdue at month end."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items, archive_loans
 
     first, end = month.first_day(), last_day(month)
     after = (month + 1).first_day().isoformat()
-    filed = dict(
+    filed: dict[str, int] = dict(
         conn.execute(
             sa.select(archive_items.c.category, sa.func.count())
             .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
@@ -616,21 +619,22 @@ def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
 
 
 def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
-    """The work orders' month (``recordkit.workorders.orders.month_figures``), or None where they do not exist yet."""
-    try:
-        from recordkit.workorders.orders import month_figures
-    except ImportError:
-        return None
-    return month_figures(conn, month, settings)
+    """The work orders' month (``recordkit.workorders.orders.month_figures``)."""
+
+    return workorder_month_figures(conn, month, settings)
 
 
 def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
     """The month's work-order figures per (类型, 类别), the rows with anything in them."""
-    from recordkit.workorders.orders import category_figures
 
     return [
         row for row in category_figures(conn, month) if row.opened or row.closed or row.visited or row.repeat_complaints
     ]
+
+
+def _zone(settings: Any) -> str:
+    office = getattr(settings, "office", None)
+    return str(getattr(office, "time_zone", "Asia/Shanghai"))
 
 
 def month_figures(
@@ -643,7 +647,7 @@ def month_figures(
         MonthFigures(
             m,
             fee_figures(conn, m, sums, counts[m]),
-            receipt_figures(conn, m),
+            receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
             archive_figures(conn, m),
             workorder_figures(conn, m, settings),

@@ -9,7 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from docx import Document as new_document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
 from recordkit.core.money import format_yuan
+from recordkit.documents.templates.designs import common
+from recordkit.documents.templates.engine import chinese_date
 from recordkit.reports.figures import MonthFigures
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
 
@@ -86,11 +91,6 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
 
 
 def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFigures, today: dt.date) -> Document:
-    from docx import Document as new_document
-
-    from recordkit.documents.templates.designs import common
-    from recordkit.documents.templates.engine import chinese_date
-
     document = new_document()
     common.prepare(document)
     common.title(document, f"{estate}{now.month.chinese}月度工作总结")
@@ -126,6 +126,4 @@ def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFi
 
 
 def _center() -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     return WD_ALIGN_PARAGRAPH.CENTER

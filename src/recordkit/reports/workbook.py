@@ -10,12 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.core.money import yuan
 from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 RATE_FORMAT = "0.0%"
@@ -55,7 +59,6 @@ def _table(
     total: Sequence[Any] | None = None,
 ) -> int:
     """Headers at ``row``, then the rows (and a bold total); returns the next free row."""
-    from openpyxl.styles import Font
 
     for column, text in enumerate(headers, start=1):
         sheet.cell(row, column, text)
@@ -74,15 +77,11 @@ def _table(
 
 
 def _title(sheet: Worksheet, text: str, columns: int) -> None:
-    from openpyxl.styles import Font
-
     sheet.cell(1, 1, text).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 1))
 
 
 def _finish(sheet: Worksheet, widths: Sequence[float], header_row: int = 2) -> None:
-    from openpyxl.utils import get_column_letter
-
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_row + 1}"
@@ -102,8 +101,6 @@ def _fee_row(line: FeeLine) -> list[Cell]:
 
 
 def _bar_chart(title: str, y_title: str, rate: bool = False) -> Any:
-    from openpyxl.chart import BarChart
-
     chart = BarChart()
     chart.type = "col"
     chart.title = title
@@ -129,8 +126,6 @@ def write_overview(
     last_year: MonthFigures,
     trend: Sequence[TrendPoint],
 ) -> None:
-    from openpyxl.chart import LineChart, Reference
-
     _title(sheet, f"{estate}{now.month.chinese}月度报表", 4)
     figures = (now, previous, last_year)
     rows: list[list[Any]] = []
@@ -211,7 +206,6 @@ def satisfaction(workorders: Any) -> float | None:
 
 def write_fees(sheet: Worksheet, estate: str, figures: MonthFigures) -> tuple[int, int]:
     """收费汇总 by item then by building; returns the building table's first and last data rows."""
-    from openpyxl.chart import Reference
 
     fees = figures.fees
     _title(sheet, f"{estate}{figures.month.chinese}收费汇总", 7)
@@ -349,8 +343,6 @@ def workorder_categories(workorders: Any) -> list[tuple[str, dict[str, int]]]:
 
 
 def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
-    from openpyxl.chart import Reference
-
     _title(sheet, f"{estate}{figures.month.chinese}工单情况", 4)
     w = figures.workorders
     if w is None:
@@ -358,7 +350,9 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         _finish(sheet, (16, 12, 12, 12))
         return
     categories = workorder_categories(w)
-    rows = [[category, counts["报修"], counts["投诉"], sum(counts.values())] for category, counts in categories]
+    rows: list[list[Any]] = [
+        [category, counts["报修"], counts["投诉"], sum(counts.values())] for category, counts in categories
+    ]
     totals = [sum(row[i] for row in rows) for i in (1, 2, 3)]
     row = _table(sheet, 2, ("类别", "报修", "投诉", "合计"), rows, ["合计", *totals])
     first, last = 3, 2 + len(rows)
@@ -438,8 +432,6 @@ def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
 
 
 def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated: str) -> None:
-    from openpyxl.styles import Alignment
-
     _title(sheet, f"{estate}{figures.month.chinese}月度报表说明", 2)
     row = _table(sheet, 2, ("指标", "定义"), list(DEFINITIONS))
     for line in range(3, row):
@@ -462,8 +454,6 @@ def build_workbook(
     trend: Sequence[TrendPoint],
     generated: str,
 ) -> Workbook:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheets = [workbook.active, *(workbook.create_sheet() for _ in SHEETS[1:])]
     for sheet, name in zip(sheets, SHEETS, strict=True):

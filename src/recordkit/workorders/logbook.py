@@ -12,21 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from recordkit.core.dates import format_when, parse_when
 from recordkit.core.errors import CellProblem, ValidationError
+from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
+from recordkit.core.sheets import Column, read_table
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
     WorkOrderRecord,
     add_many,
     check_record,
     count_repeats,
-    format_when,
     known_units,
     now_minute,
     parse_category,
     parse_satisfaction,
     parse_type,
-    parse_when,
 )
 
 if TYPE_CHECKING:
@@ -38,8 +42,6 @@ if TYPE_CHECKING:
 
 
 def _logbook_columns() -> list[Any]:
-    from recordkit.core.sheets import Column
-
     return [
         Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
         Column("unit", "房号", ("房屋", "房屋编号")),
@@ -160,15 +162,16 @@ def _read_row(
             ("visited_at", "回访时间"),
         )
     }
-    if problems:
+    opened_at = times["opened_at"]
+    if problems or opened_at is None:  # a missing opened_at is among the problems
         return None, problems
     record = WorkOrderRecord(
         type=parse_type(kind or ""),
         category=parse_category(category or ""),
         description=description or "",
-        opened_at=times["opened_at"],
+        opened_at=opened_at,
         unit=unit,
-        place=_text(cells.get("place")),  # type: ignore[arg-type]
+        place=_text(cells.get("place")),
         reported_by=_text(cells.get("reported_by")),
         phone=phone,
         assignee=_text(cells.get("assignee")),
@@ -187,8 +190,6 @@ def _read_row(
 def _read_logbook(
     path: Path, progress: ProgressCallback | None, now: dt.datetime
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
-    from recordkit.core.sheets import read_table
-
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
@@ -201,8 +202,6 @@ def _read_logbook(
 
 
 def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
-    from recordkit.core.filenames import readable_name
-
     if problems:
         problems.sort(key=lambda p: p.row)
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何工单", problems)
@@ -223,9 +222,6 @@ def read_logbook(
 def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
     """Rows already in the ledger (same type, category, unit, place, time and content): row → number.
     A second import of the same logbook is refused instead of doubling it."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)

@@ -16,11 +16,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.dates import Month
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+import sqlalchemy as sa
+
+from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
+from recordkit.core.dates import Month, format_when, parse_when
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import units, work_orders
+from recordkit.ledger.schema import work_orders as w
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -39,40 +45,10 @@ FINISHED_STATUSES = ("closed", "visited")
 LATE_RESPONSE = "派工超时"
 LATE_CLOSE = "完成超时"
 
-_WHEN = re.compile(
-    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2})分?(?::\d{1,2}(?:\.\d+)?)?)?$"
-)
 _NUMBER = re.compile(r"^([A-Z]*)(\d{4})-(\d{1,9})$")
 
 
 # -- pure decisions ------------------------------------------------------------------------
-
-
-def parse_when(value: str | dt.datetime | dt.date, what: str = "时间") -> dt.datetime:
-    """``"2026-10-03 09:15"`` (also ``2026/10/03 9:15``, ``2026年10月3日 9:15``, full-width forms,
-    a bare date meaning 00:00, or an Excel date cell) as a minute-precise datetime.
-
-    ``ValidationError`` naming ``what`` and the expected form otherwise.
-    """
-    if isinstance(value, dt.datetime):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    shown = str(value).strip()
-    match = _WHEN.match(unicodedata.normalize("NFKC", shown).strip())
-    if match is None:
-        raise ValidationError(f"{what}“{shown}”无法识别，应写成 2026-10-03 09:15 这样的日期和时刻")
-    year, month, day = int(match[1]), int(match[2]), int(match[3])
-    hour, minute = int(match[4] or 0), int(match[5] or 0)
-    try:
-        return dt.datetime(year, month, day, hour, minute)
-    except ValueError:
-        raise ValidationError(f"{what}“{shown}”不是有效的日期和时刻") from None
-
-
-def format_when(value: dt.datetime | None) -> str:
-    """``2026-10-03 09:15``, or ``""`` for no time."""
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
 def _choice(text: str, allowed: Sequence[str], what: str) -> str:
@@ -108,7 +84,6 @@ def normalise_number(text: str) -> str:
 
 def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
     """(response hours, close hours) of a category: ``[[workorders.limits]]`` first, else the built-in."""
-    from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
 
     for limit in (*settings.limits, *DEFAULT_WORKORDER_LIMITS):
         if limit.category == category:
@@ -119,7 +94,6 @@ def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
 def check_settings(settings: WorkOrderSettings) -> None:
     """``ConfigError`` for a ``[[workorders.limits]]`` entry naming no category, hours that are not
     positive, a response limit longer than the close limit, or a repeat window below one day."""
-    from recordkit.core.errors import ConfigError
 
     for position, limit in enumerate(settings.limits, start=1):
         where = f"recordkit.toml 的第 {position} 个 [[workorders.limits]]"
@@ -373,9 +347,6 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
 
 def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
     """Which of ``codes`` are units in the ledger."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import units
 
     wanted = sorted(set(codes))
     found: set[str] = set()
@@ -406,10 +377,6 @@ def add_many(
     unusable ``[workorders]`` settings.  That the units exist is the caller's to check
     (``known_units``).
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.db import bulk_insert
-    from recordkit.ledger.schema import work_orders
 
     if not records:
         return []
@@ -461,7 +428,7 @@ def add_many(
                 earlier.get(key, ()), record.unit, record.category, record.opened_at, settings.repeat_days
             )
             earlier.setdefault(key, []).append(Earlier(number, record.unit, record.category, record.opened_at))
-        row = {
+        new_row: dict[str, Any] = {
             "number": number,
             "year": year,
             "seq": seq,
@@ -488,10 +455,10 @@ def add_many(
             "visit_notes": record.visit_notes or None,
             "visited_by": operator if record.visited_at is not None else None,
         }
-        rows.append(row)
+        rows.append(new_row)
         after = {
             key: (format_when(value) if isinstance(value, dt.datetime) else value)
-            for key, value in row.items()
+            for key, value in new_row.items()
             if key not in ("year", "seq", "number") and value is not None
         }
         if record.phone:
@@ -516,9 +483,6 @@ def _mark_later_repeats(
 ) -> list[journal.Change]:
     """Complaints already in the ledger that a backdated new one now comes before (a logbook
     imported after the office started): marked as repeats of it, and journalled."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     changes = []
     for row in conn.execute(
@@ -545,9 +509,6 @@ def _mark_later_repeats(
 
 def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
     """How many of the orders ``numbers`` are marked as repeat complaints."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     total = 0
     for start in range(0, len(numbers), 500):
@@ -622,10 +583,6 @@ def add(
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders
-
     wanted = normalise_number(number)
     row = conn.execute(sa.select(work_orders).where(work_orders.c.number == wanted)).first()
     if row is None:
@@ -649,10 +606,6 @@ def _step_time(
 
 
 def _update(conn: Connection, operator: str, row: Any, action: str, values: dict[str, Any]) -> WorkOrder:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders
-
     conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**values))
 
     def shown(value: Any) -> Any:
@@ -790,9 +743,6 @@ def list_orders(
 ) -> list[WorkOrder]:
     """Work orders in number order, narrowed by ``wanted``; ``overdue`` keeps unfinished orders
     past a limit at ``as_of`` (default now).  ``ValidationError`` for a bad type or category."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders
 
     as_of = as_of or now_minute()
     query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
@@ -894,9 +844,6 @@ def month_figures(
     on each order when it was opened, so a later change to recordkit.toml never rewrites a
     past month.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     start, end = month_bounds(month)
     opened = {
@@ -949,9 +896,6 @@ def month_figures(
 def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
     """Every order the month touched — reported, finished or visited in it — in number order
     (the report's detail list).  Phones are as stored: mask them before printing."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     start, end = month_bounds(month)
     within = [sa.and_(column >= start, column < end) for column in (w.c.opened_at, w.c.closed_at, w.c.visited_at)]
@@ -987,9 +931,6 @@ class WorkOrderCategoryMonth:
 def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMonth]:
     """The month's figures per (类型, 类别), every type and category (zero rows included), in
     ``TYPES`` × ``CATEGORIES`` order; their sums equal ``month_figures``' totals."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import work_orders as w
 
     start, end = month_bounds(month)
 

@@ -6,20 +6,20 @@ files say what their designs draw.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
+from docx import Document
+
+from recordkit.core.atomic import write_bytes
 from recordkit.documents.templates.designs import Design, all_designs
 from recordkit.documents.templates.engine import BUILTIN_DIR
 
 
 def draw(design: Design, target: Path) -> Path:
     """Draw one design into a .docx file; the same design always gives the same bytes."""
-    import io
-
-    from docx import Document
-
-    from recordkit.core.atomic import write_bytes
 
     document = Document()
     design.draw(document)
@@ -31,9 +31,6 @@ def draw(design: Design, target: Path) -> Path:
 def _without_timestamps(package: bytes) -> bytes:
     # zipfile stamps each entry with the current time; a fixed stamp keeps a rebuild of an
     # unchanged design byte-identical, so git shows only the templates that really changed.
-    import io
-    import zipfile
-
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

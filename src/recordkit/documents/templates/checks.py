@@ -2,21 +2,32 @@
 
 A check reads a template the way filling would and reports every problem it can find:
 Jinja that does not parse (quoting the paragraph), variables recordkit does not provide
-for the template's kind, sandbox violations, placeholders Word broke apart that could
-not be joined, and (for information) those it did join.  Filling is in ``templates``.
+for the template's kind, sandbox violations, a trial fill that goes over the limits,
+placeholders Word broke apart that could not be joined, and (for information) those it did join.  Filling is in ``templates``.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import ConflictError, NotFoundError
-from recordkit.documents.templates.engine import Template, TemplateError, TemplateLibrary, paragraph_text
+from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
+from recordkit.documents.templates.engine import (
+    ORIGIN_BUILTIN,
+    ORIGIN_OFFICE,
+    Placement,
+    Template,
+    TemplateError,
+    TemplateLibrary,
+    paragraph_text,
+    patch_placeholders,
+    read_package,
+)
 
 ERROR = "错误"
 WARNING = "提示"
@@ -68,18 +79,16 @@ class CheckReport:
 
 def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str]:
     """(name, path, origin) of a template named in the library or given as a .docx path."""
-    from recordkit.documents.templates.engine import ORIGIN_OFFICE
 
     candidate = Path(name_or_file).expanduser()
     if candidate.suffix.lower() == ".docx" and candidate.is_file():
         return candidate.stem, candidate, ORIGIN_OFFICE
     if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
         raise NotFoundError(f"找不到模板文件 {name_or_file}")
-    from recordkit.documents.templates.engine import ORIGIN_BUILTIN
 
     name = name_or_file.removesuffix(".docx")
     # Found without compiling it: a broken template is what the check is for.
-    office = library._office_path(name)
+    office = library.office_path(name)
     if office is not None:
         return name, office, ORIGIN_OFFICE
     builtin = library.builtin_path(name)
@@ -95,7 +104,6 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     Raises ``NotFoundError`` for an unknown name or a missing file; problems of the
     template itself are findings, never exceptions.
     """
-    from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
 
     name, path, origin = resolve(library, name_or_file)
     provided, asks = provided_variables(name), asked_variables(name)
@@ -108,6 +116,9 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
     report.variables = sorted(template.variables)
+    over_limit = template.trial_fill()  # a loop, a power or a repeat that would stall printing
+    if over_limit:
+        report.findings.append(Finding(ERROR, "", over_limit))
     for placement, attribute in template.unsafe_uses():
         report.findings.append(
             Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量")
@@ -134,17 +145,15 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
 def _split_placeholders(path: Path) -> list[Finding]:
     """Placeholders Word split over runs: those still broken after joining (errors, with the
     paragraph) and those joined (information)."""
-    from recordkit.documents.templates.engine import Placement, _patch
 
     findings: list[Finding] = []
     try:
-        with zipfile.ZipFile(path) as package:
-            parts = [
-                (n, package.read(n).decode("utf-8", "replace"))
-                for n in package.namelist()
-                if n.startswith("word/") and n.endswith(".xml")
-            ]
-    except (zipfile.BadZipFile, OSError):
+        parts = [
+            (info.filename, data.decode("utf-8", "replace"))
+            for info, data in read_package(path, path.stem)
+            if info.filename.startswith("word/") and info.filename.endswith(".xml")
+        ]
+    except TemplateError:
         return findings  # Template.load reports it
     for part, xml in parts:
         for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
@@ -152,7 +161,7 @@ def _split_placeholders(path: Path) -> list[Finding]:
             if not any(mark in text for mark in ("{", "}", "｛", "｝")):
                 continue
             where = str(Placement(part, text[:80]))
-            leftover = _WELL_FORMED.sub("", paragraph_text(_patch(raw)))
+            leftover = _WELL_FORMED.sub("", paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):
                 findings.append(
                     Finding(
@@ -181,7 +190,6 @@ def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> P
     ``NotFoundError`` for a name with no built-in; ``ConflictError`` when the office
     already has its own copy (unless ``force``).
     """
-    from recordkit.core.atomic import write_bytes
 
     name = name.removesuffix(".docx")
     source = library.builtin_path(name)

@@ -21,11 +21,27 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+from jinja2.sandbox import SecurityError
+
+from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.documents.templates import limits
+from recordkit.documents.templates.designs import kind_of
+from recordkit.documents.templates.limits import (
+    INTEGER,
+    LOOP,
+    OUTPUT,
+    TIME,
+    LimitedSandbox,
+    LimitExceeded,
+    budgeted,
+    render_limited,
+)
 
 if TYPE_CHECKING:
-    import jinja2
-
     from recordkit.core.workspace import Workspace
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
@@ -41,7 +57,27 @@ _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb
 
 
 class TemplateError(ValidationError):
-    """A template cannot be filled: broken Jinja, an unknown variable, a sandbox violation."""
+    """A template cannot be filled: broken Jinja, an unknown variable, a sandbox violation, a limit."""
+
+
+def limit_message(name: str, what: str) -> str:
+    """The clerk's line for a template that went over one of the limits (``limits.LIMITS``)."""
+    reasons = {
+        TIME: f"填写超过 {limits.LIMITS.seconds:g} 秒仍未完成",
+        LOOP: f"循环次数超过 {limits.LIMITS.loop_items} 次（range() 和嵌套循环合计）",
+        OUTPUT: f"填写出的内容超过 {limits.LIMITS.output_chars} 个字符",
+        INTEGER: "算出的数字过大",
+    }
+    return f"模板“{name}”{reasons.get(what, '超出限制')}，已停止：请检查模板里的循环、乘方和重复，改正后再用"
+
+
+# Tags that would read another file: a template is one .docx, it includes nothing.
+_FOREIGN_TAGS = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from … import",
+    nodes.Extends: "extends",
+}
 
 
 def chinese_date(value: dt.date | dt.datetime) -> str:
@@ -61,14 +97,11 @@ def _chinese_date_filter(value: Any) -> str:
 
 
 def _make_environment() -> jinja2.Environment:
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
-    environment = ImmutableSandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
-    )
+    environment = LimitedSandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
     environment.filters["中文日期"] = _chinese_date_filter
+    environment.finish_filters()
     return environment
 
 
@@ -109,8 +142,8 @@ class _Part:
     template: jinja2.Template | None = None
 
 
-def _patch(xml: str) -> str:
-    from docxtpl import DocxTemplate
+def patch_placeholders(xml: str) -> str:
+    """A part's XML with placeholders Word split over runs joined, one paragraph per line."""
 
     # docxtpl's cleaning: joins {{ }} that Word split over runs, handles {%tr %} / {%p %}.
     patched = DocxTemplate.patch_xml(DocxTemplate.__new__(DocxTemplate), xml)
@@ -118,8 +151,6 @@ def _patch(xml: str) -> str:
 
 
 def _unpatch(xml: str) -> str:
-    from docxtpl import DocxTemplate
-
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     # Newlines and tabs inside values become <w:br/> and <w:tab/>, as docxtpl does.  Its pass
@@ -130,6 +161,51 @@ def _unpatch(xml: str) -> str:
     if not _LISTING_CHARS.search(xml, start):
         return xml
     return DocxTemplate.resolve_listing(DocxTemplate.__new__(DocxTemplate), xml)
+
+
+def read_package(path: Path, name: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Every entry of a .docx package, read only once the sizes its directory declares are sane
+    (a few KB can declare gigabytes).  ``TemplateError`` for a broken or oversized package."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+            if len(infos) > limits.LIMITS.entries:
+                raise TemplateError(f"模板“{name}”里有 {len(infos)} 个文件，不像是 Word 文档，已拒绝")
+            for info in infos:
+                if info.file_size > limits.LIMITS.entry_bytes:
+                    raise TemplateError(
+                        f"模板“{name}”里的 {info.filename} 解压后有 {info.file_size // 2**20} MB，"
+                        f"超过上限 {limits.LIMITS.entry_bytes // 2**20} MB，不像是正常的 Word 模板，已拒绝"
+                    )
+            total = sum(info.file_size for info in infos)
+            if total > limits.LIMITS.package_bytes:
+                raise TemplateError(
+                    f"模板“{name}”解压后共 {total // 2**20} MB，超过上限 {limits.LIMITS.package_bytes // 2**20} MB，"
+                    "不像是正常的 Word 模板，已拒绝"
+                )
+            # zipfile stops at the declared size and checks the CRC: an entry cannot inflate past it.
+            return [(info, package.read(info)) for info in infos]
+    except (zipfile.BadZipFile, OSError, EOFError) as err:
+        raise TemplateError(f"模板“{name}”不是有效的 .docx 文件（{err}）。请用 Word/WPS 另存为 .docx 格式") from err
+
+
+class _StandIn(str):
+    """Any value in a trial fill: the text 示例 (so ``*`` and string methods behave as on a name),
+    with every public field and item, iterating once over itself."""
+
+    def __new__(cls) -> _StandIn:
+        return super().__new__(cls, "示例")
+
+    def __getattr__(self, name: str) -> _StandIn:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, _key: object) -> _StandIn:  # a field, not a character
+        return self
+
+    def __iter__(self) -> Iterator[_StandIn]:  # one row, not its characters
+        return iter([self])
 
 
 @dataclass
@@ -158,13 +234,7 @@ class Template:
         return template
 
     def _read(self) -> None:
-        try:
-            with zipfile.ZipFile(self.path) as package:
-                entries = [(info, package.read(info)) for info in package.infolist()]
-        except (zipfile.BadZipFile, OSError) as err:
-            raise TemplateError(
-                f"模板“{self.name}”不是有效的 .docx 文件（{err}）。请用 Word/WPS 另存为 .docx 格式"
-            ) from err
+        entries = read_package(self.path, self.name)
         if not any(info.filename == _MAIN_PART for info, _ in entries):
             raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
         shell = io.BytesIO()
@@ -172,16 +242,21 @@ class Template:
             for info, data in entries:
                 text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
                 if info.filename.startswith("word/") and _JINJA_MARK.search(text) or info.filename == _MAIN_PART:
-                    self._parts.append(_Part(info.filename, _patch(text)))
+                    self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
         # Everything without placeholders is compressed once; filling appends only the rendered parts.
         self._shell = shell.getvalue()
 
     def _compile(self, part: _Part) -> jinja2.Template:
-        import jinja2
-
         try:
+            tree = environment().parse(part.source)
+            for node_type, tag in _FOREIGN_TAGS.items():
+                for node in tree.find_all(node_type):
+                    raise TemplateError(
+                        f"模板“{self.name}”的{self._placement(part, node.lineno)}用了 {{% {tag} %}}："
+                        "模板不能引用其他文件，已拒绝"
+                    )
             return environment().from_string(part.source)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateError(
@@ -198,7 +273,6 @@ class Template:
     @cached_property
     def variables(self) -> frozenset[str]:
         """The top-level names the template uses (what its context must provide)."""
-        from jinja2 import meta
 
         names: set[str] = set()
         for part in self._parts:
@@ -208,13 +282,14 @@ class Template:
     def unsafe_uses(self) -> list[tuple[Placement, str]]:
         """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
         the same written as a filter, ``x|attr('__class__')``."""
-        from jinja2 import nodes
 
         found = []
         trees = [(part, environment().parse(part.source)) for part in self._parts]
         for part, tree in trees:
             for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-                attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+                attribute = (
+                    node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
+                )
                 if isinstance(attribute, str) and _UNSAFE_ATTRIBUTE.match(attribute):
                     found.append((self._placement(part, node.lineno), attribute))
         for part, tree in trees:
@@ -255,12 +330,16 @@ class Template:
             )
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
-        import jinja2
-        from jinja2.sandbox import SecurityError
-
         assert part.template is not None
         try:
-            return part.template.render(context)
+            with budgeted():
+                return render_limited(part.template.generate(context))
+        except LimitExceeded as err:
+            raise TemplateError(limit_message(self.name, err.what)) from None
+        except RecursionError:
+            raise TemplateError(f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏") from None
+        except (MemoryError, OverflowError):
+            raise TemplateError(limit_message(self.name, INTEGER)) from None
         except jinja2.UndefinedError as err:
             raise TemplateError(
                 f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
@@ -271,6 +350,26 @@ class Template:
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
 
+    def trial_fill(self) -> str | None:
+        """Fill every part once with stand-in values (each variable prints 示例, has every field and
+        iterates once) and say which limit it went over, or None.  Other errors are ignored: the
+        stand-ins are not real values, and ``templates check`` reports the real problems itself."""
+        context = {name: _StandIn() for name in self.variables}
+        for part in self._parts:
+            assert part.template is not None
+            try:
+                with budgeted():
+                    render_limited(part.template.generate(context))
+            except LimitExceeded as err:
+                return limit_message(self.name, err.what)
+            except RecursionError:
+                return f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏"
+            except (MemoryError, OverflowError):
+                return limit_message(self.name, INTEGER)
+            except Exception:  # a stand-in is not a real value: not the trial's business
+                continue
+        return None
+
     def render_bytes(self, context: Mapping[str, Any]) -> bytes:
         """The filled document as .docx bytes."""
         self.check_context(context)
@@ -279,7 +378,6 @@ class Template:
 
     def render_to(self, target: Path, context: Mapping[str, Any]) -> Path:
         """Fill the template and write it to ``target`` atomically."""
-        from recordkit.core.atomic import write_bytes
 
         return write_bytes(target, self.render_bytes(context))
 
@@ -306,8 +404,6 @@ class Template:
         return self._package(rendered)
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
-        from recordkit.core.atomic import write_bytes
-
         return write_bytes(target, self.render_merged_bytes(contexts))
 
     def _package(self, rendered: Mapping[str, str]) -> bytes:
@@ -382,7 +478,8 @@ class TemplateLibrary:
     def for_workspace(cls, workspace: Workspace) -> TemplateLibrary:
         return cls(workspace.templates_dir)
 
-    def _office_path(self, name: str) -> Path | None:
+    def office_path(self, name: str) -> Path | None:
+        """The office's own template of this name, when there is one (found without compiling it)."""
         if self.office_dir is None:
             return None
         path = self.office_dir / f"{name}.docx"
@@ -404,7 +501,7 @@ class TemplateLibrary:
         Raises ``NotFoundError`` listing the names there are.
         """
         name = name.removesuffix(".docx")
-        office = self._office_path(name)
+        office = self.office_path(name)
         path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
         if path is None:
             raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
@@ -421,11 +518,10 @@ class TemplateLibrary:
 
     def describe(self) -> list[TemplateInfo]:
         """Every template with its kind, origin and variables (broken ones listed with none)."""
-        from recordkit.documents.templates.designs import kind_of
 
         infos = []
         for name in self.names():
-            office = self._office_path(name)
+            office = self.office_path(name)
             path = office or self.builtin_path(name)
             assert path is not None
             try:

@@ -7,50 +7,33 @@ fills it; ``python -m recordkit.documents.templates.build`` draws every design i
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from docx.document import Document
+from recordkit.documents.templates.designs import certificates, notices, receipt, renovation
+from recordkit.documents.templates.designs.base import COMMON_VARIABLES, NOTICE_KIND, NOTICE_VARIABLES, Design
 
-# Every document gets these (see documents.common_context); a notice also gets NOTICE_VARIABLES.
-COMMON_VARIABLES = ("物业服务中心", "小区", "日期")
-# A template the office adds under a new name is a notice: `notice make` fills it with these,
-# plus whatever the clerk passes with --set.
-NOTICE_KIND = "通知"
-NOTICE_VARIABLES = ("业主姓名", "房号", "楼栋", "称呼")
+__all__ = [
+    "COMMON_VARIABLES",
+    "NOTICE_KIND",
+    "NOTICE_VARIABLES",
+    "Design",
+    "all_designs",
+    "asked_variables",
+    "kind_of",
+    "ordered_pairs",
+    "provided_variables",
+]
 
-
-@dataclass(frozen=True)
-class Design:
-    name: str
-    kind: str
-    draw: Callable[[Document], None]
-    # What recordkit provides when it fills this template (beyond COMMON_VARIABLES).
-    variables: tuple[str, ...] = ()
-    # What the clerk supplies when printing it (`notice make ... --set 停水时间=...`).
-    asks: tuple[str, ...] = ()
-    # Pairs of variables whose dates must not run backwards (start, end), checked before printing.
-    ordered: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def provided(self) -> frozenset[str]:
-        return frozenset((*COMMON_VARIABLES, *self.variables))
+# The modules that draw built-in templates, each with a DESIGNS tuple.
+DESIGN_MODULES = (certificates, notices, receipt, renovation)
 
 
 @cache
 def all_designs() -> dict[str, Design]:
-    """Every design of every module in this package, by template name."""
+    """Every design of every design module, by template name."""
     found: dict[str, Design] = {}
-    for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_") or module_info.name == "common":
-            continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        for design in getattr(module, "DESIGNS", ()):
+    for module in DESIGN_MODULES:
+        for design in module.DESIGNS:
             if design.name in found:
                 raise RuntimeError(f"two designs are called {design.name}")
             found[design.name] = design

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from recordkit.documents.templates.designs import Design
+from recordkit.documents.templates.designs.base import Design
 from recordkit.documents.templates.designs.common import line, prepare, signature, table, title
 
 if TYPE_CHECKING:

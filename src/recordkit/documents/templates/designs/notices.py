@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from recordkit.documents.templates.designs import NOTICE_KIND, NOTICE_VARIABLES, Design
+from recordkit.documents.templates.designs.base import NOTICE_KIND, NOTICE_VARIABLES, Design
 from recordkit.documents.templates.designs.common import line, prepare, signature, table, title
 
 if TYPE_CHECKING:

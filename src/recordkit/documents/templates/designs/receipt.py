@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from recordkit.documents.templates.designs import Design
+from recordkit.documents.templates.designs.base import Design
 from recordkit.documents.templates.designs.common import BODY_FONT, TITLE_FONT, keep_row_together, set_font
 
 if TYPE_CHECKING:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from recordkit.documents.templates.designs import Design
+from recordkit.documents.templates.designs.base import Design
 from recordkit.documents.templates.designs.common import (
     BODY_FONT,
     TITLE_FONT,
@@ -238,8 +238,6 @@ def _card_text(cell: _Cell, side: str) -> None:
 
 
 def _photo(cell: _Cell, side: str) -> None:
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     _cell(cell, f"{{{{ 行.{side}.照片 }}}}", align=WD_ALIGN_PARAGRAPH.CENTER, size=Pt(9))
 

@@ -1,0 +1,56 @@
+"""``recordkit cert``: numbered certificates (证明) and goods exit passes (出门条)."""
+
+from __future__ import annotations
+
+import typer
+
+from recordkit.cli._app import app, state
+from recordkit.cli._options import optional_date
+
+cert_app = typer.Typer(
+    help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
+    "例：recordkit cert make 居住证明 --unit 3-2-1201",
+    no_args_is_help=True,
+)
+app.add_typer(cert_app, name="cert")
+
+
+@cert_app.command("make")
+def cert_make(
+    ctx: typer.Context,
+    kind: str = typer.Argument(..., help="居住证明、缴费证明 或 出门条。"),
+    unit: str = typer.Option(..., "--unit", help="房号，例如 3-2-1201。"),
+    purpose: str | None = typer.Option(None, "--purpose", help="证明的用途，例如 子女入学（居住证明、缴费证明）。"),
+    items: str | None = typer.Option(None, "--items", help='出门条放行的物品，逗号分隔，例如 "冰箱1台,洗衣机1台"。'),
+    valid_until: str | None = typer.Option(None, "--valid-until", help="出门条有效期至（默认今天），例如 2026-12-05。"),
+    carrier: str | None = typer.Option(None, "--carrier", help="出门条的携物人（默认业主本人）。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF；没有安装时仍生成 .docx。"),
+) -> None:
+    """开具有编号的证明或出门条；缴费证明在房屋有欠费时拒绝开具并说明欠多少。
+
+    例：recordkit cert make 出门条 --unit 3-2-1201 --items "冰箱1台,旧沙发1件" --valid-until 2026-12-05
+    """
+    from recordkit.documents.certificates import make_certificate
+
+    app_state = state(ctx)
+    certificate = make_certificate(
+        app_state.workspace(),
+        app_state.ledger(),  # what is owed is read, never billed: no fee-rule sync here
+        kind,
+        unit,
+        app_state.operator_name,
+        purpose=purpose,
+        items=items,
+        valid_until=optional_date(valid_until),
+        carrier=carrier,
+        pdf=pdf,
+    )
+    root = app_state.workspace().root
+    typer.echo(
+        f"已开具{certificate.kind} {certificate.number}（{certificate.unit}）："
+        f"{certificate.document.path.relative_to(root)}"
+    )
+    if certificate.pdf is not None:
+        typer.echo(f"PDF：{certificate.pdf.path.relative_to(root)}")
+    if certificate.pdf_problem:
+        typer.echo(f"注意：{certificate.pdf_problem}", err=True)

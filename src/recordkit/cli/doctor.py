@@ -1,0 +1,35 @@
+"""``recordkit doctor``: check the installation (database, templates, fonts, OCR, LibreOffice)."""
+
+from __future__ import annotations
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, state
+
+
+@app.command("doctor")
+def doctor_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供脚本使用。"),
+) -> None:
+    """检查安装是否完整：台账数据库、模板、中文字体、LibreOffice、OCR、磁盘空间。
+
+    每个缺失项都给出修复命令；必需项缺失时退出码为 1。
+
+    例：recordkit doctor
+    """
+    from recordkit.core.errors import RecordkitError
+    from recordkit.doctor import run_checks
+
+    checks = run_checks(state(ctx).workspace())
+    if as_json:
+        print_json([check.to_dict() for check in checks])
+    else:
+        table = new_table("检查项", "状态", "说明", "修复方法")
+        for check in checks:
+            mark = "[green]正常[/]" if check.ok else ("[red]缺失[/]" if check.required else "[yellow]可选，未安装[/]")
+            table.add_row(check.name, mark, check.detail, check.fix if not check.ok else "")
+        console().print(table)
+    missing = [check.name for check in checks if check.required and not check.ok]
+    if missing:
+        raise RecordkitError(f"安装不完整：{'、'.join(missing)}有问题，按上面的修复方法处理后再运行 recordkit doctor")

@@ -1,0 +1,37 @@
+"""What a design is: the template's name, its kind and the variables recordkit provides when it fills it.
+
+The registry of every design is the package's ``__init__``; drawing is in the design modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+# Every document gets these (see documents.common_context); a notice also gets NOTICE_VARIABLES.
+COMMON_VARIABLES = ("物业服务中心", "小区", "日期")
+# A template the office adds under a new name is a notice: `notice make` fills it with these,
+# plus whatever the clerk passes with --set.
+NOTICE_KIND = "通知"
+NOTICE_VARIABLES = ("业主姓名", "房号", "楼栋", "称呼")
+
+
+@dataclass(frozen=True)
+class Design:
+    name: str
+    kind: str
+    draw: Callable[[Document], None]
+    # What recordkit provides when it fills this template (beyond COMMON_VARIABLES).
+    variables: tuple[str, ...] = ()
+    # What the clerk supplies when printing it (`notice make ... --set 停水时间=...`).
+    asks: tuple[str, ...] = ()
+    # Pairs of variables whose dates must not run backwards (start, end), checked before printing.
+    ordered: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def provided(self) -> frozenset[str]:
+        return frozenset((*COMMON_VARIABLES, *self.variables))

@@ -1,0 +1,215 @@
+"""Limits on what a template may cost: a sandbox that refuses huge integers, strings, loops and output.
+
+A template in ``templates/`` is data from whoever edited it, never trusted code.  Filling one runs
+under a budget (time, ``range()`` items, output characters, integer size) and the package is read
+only when its entries' uncompressed sizes are sane.  What to tell the clerk is the engine's business:
+here a breach raises ``LimitExceeded`` saying which limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+@dataclass(frozen=True)
+class TemplateLimits:
+    #: Seconds one fill of one part may take.
+    seconds: float = 10.0
+    #: Characters one fill may produce (a notice is ~30 000; a merged print is filled per copy).
+    output_chars: int = 5_000_000
+    #: Items all ``range()`` loops of one fill may run through together (nested loops multiply).
+    loop_items: int = 100_000
+    #: Bits an integer may have (about 77 decimal digits): no amount or count comes near.
+    integer_bits: int = 256
+    #: Uncompressed bytes of one entry of the .docx package, and of all of them.
+    entry_bytes: int = 64 * 1024 * 1024
+    package_bytes: int = 256 * 1024 * 1024
+    #: Entries of the package.
+    entries: int = 5_000
+
+
+LIMITS = TemplateLimits()
+
+# What a breach says it breached (the engine turns it into the clerk's message).
+TIME = "time"
+OUTPUT = "output"
+LOOP = "loop"
+INTEGER = "integer"
+
+
+class LimitExceeded(Exception):
+    """A fill went over one of ``LIMITS`` (``what`` is TIME, OUTPUT, LOOP or INTEGER)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    loop_items_left: int
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("recordkit_template_budget", default=None)
+
+
+def spend(items: int = 0) -> None:
+    """Charge the running fill ``items`` loop items and check its clock; no-op outside a fill."""
+    budget = _budget.get()
+    if budget is None:
+        return
+    if time.monotonic() > budget.deadline:
+        raise LimitExceeded(TIME)
+    budget.loop_items_left -= items
+    if budget.loop_items_left < 0:
+        raise LimitExceeded(LOOP)
+
+
+@contextmanager
+def budgeted(limits: TemplateLimits | None = None) -> Iterator[None]:
+    """Run a fill under ``limits``: loop and time budget, and on POSIX's main thread an alarm that
+    interrupts a loop no hook sees (``{% for a in s %}{% for b in s %}``) when time is up."""
+    limits = limits or LIMITS
+    token = _budget.set(_Budget(time.monotonic() + limits.seconds, limits.loop_items))
+    alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    previous: Any = None
+    if alarm:
+
+        def out_of_time(_signum: int, _frame: object) -> None:
+            raise LimitExceeded(TIME)
+
+        previous = signal.signal(signal.SIGALRM, out_of_time)
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds + 0.5)
+    try:
+        yield
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        _budget.reset(token)
+
+
+def render_limited(chunks: Iterator[str], limits: TemplateLimits | None = None) -> str:
+    """Join a template's output (``Template.generate``), stopping once it passes the output limit."""
+    limits = limits or LIMITS
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limits.output_chars:
+            raise LimitExceeded(OUTPUT)
+        parts.append(chunk)
+        spend()
+    return "".join(parts)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_binop(operator: str, left: Any, right: Any, limits: TemplateLimits | None = None) -> None:
+    """Refuse, before computing it, a ``**``, ``*`` or ``+`` whose result would be huge."""
+    limits = limits or LIMITS
+    if _is_int(left) and _is_int(right):
+        if operator == "**" and right > 0 and abs(left) > 1:
+            bits = abs(left).bit_length() * right
+        elif operator == "*":
+            bits = abs(left).bit_length() + abs(right).bit_length()
+        else:
+            bits = max(abs(left).bit_length(), abs(right).bit_length()) + 1
+        if bits > limits.integer_bits:
+            raise LimitExceeded(INTEGER)
+        return
+    if operator == "*":
+        sequence, count = (left, right) if _is_int(right) else (right, left)
+        if isinstance(sequence, (str, list, tuple)) and _is_int(count) and len(sequence) * count > limits.output_chars:
+            raise LimitExceeded(OUTPUT)
+    if (
+        operator == "+"
+        and isinstance(left, (str, list, tuple))
+        and isinstance(right, (str, list, tuple))
+        and len(left) + len(right) > limits.output_chars
+    ):
+        raise LimitExceeded(OUTPUT)
+
+
+def _check_arguments(values: Iterator[Any], limits: TemplateLimits | None = None) -> None:
+    # A width or a count beyond the output limit ('x'.ljust(10**9), center(10**9)) can only blow up.
+    limits = limits or LIMITS
+    for value in values:
+        if _is_int(value) and abs(value) > limits.output_chars:
+            raise LimitExceeded(OUTPUT)
+        if isinstance(value, float) and abs(value) > 2.0**limits.integer_bits:
+            raise LimitExceeded(INTEGER)
+
+
+class CountedRange:
+    """``range()`` in a template: at most ``loop_items`` items, each one charged to the fill's budget."""
+
+    def __init__(self, *args: int) -> None:
+        self._range = range(*args)
+        if len(self._range) > LIMITS.loop_items:
+            raise LimitExceeded(LOOP)
+
+    def __iter__(self) -> Iterator[int]:
+        for item in self._range:
+            spend(1)
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._range
+
+
+def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)  # keeps jinja's pass_context / pass_environment marks
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        spend()
+        _check_arguments(iter((*args, *kwargs.values())))
+        result = function(*args, **kwargs)
+        if isinstance(result, (str, list)) and len(result) > LIMITS.output_chars:
+            raise LimitExceeded(OUTPUT)
+        return result
+
+    return limited
+
+
+class LimitedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with every arithmetic result, call, filter and ``range()`` checked
+    against ``LIMITS``.  Intercepting the operators also stops Jinja from folding ``3**(10**9)`` at
+    compile time, which would hang ``templates list`` before any fill."""
+
+    intercepted_binops = frozenset({"**", "*", "+"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
+        self.globals["range"] = CountedRange
+
+    def finish_filters(self) -> None:
+        """Put every filter (the built-ins and those added since) behind the limits."""
+        self.filters = {name: _limited_filter(function) for name, function in self.filters.items()}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        spend()
+        check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's signature)
+        spend()
+        if __obj is not CountedRange:  # range() says itself that the loop is too long
+            _check_arguments(iter((*args, *kwargs.values())))
+        return super().call(__context, __obj, *args, **kwargs)

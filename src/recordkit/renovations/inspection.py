@@ -1,0 +1,92 @@
+"""Inspections of a renovation (验收): the result recorded, the status moved on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from recordkit.core.errors import ConflictError, ValidationError
+from recordkit.ledger import journal
+from recordkit.ledger.schema import (
+    renovation_inspections,
+    renovation_passes,
+    renovations,
+)
+from recordkit.renovations.records import (
+    RESULTS,
+    STATUS_LABELS,
+    UNDER_WAY,
+    Renovation,
+    find_renovation_row,
+    load_renovation,
+)
+
+if TYPE_CHECKING:
+    from recordkit.ledger.db import Ledger
+
+
+def inspect(
+    ledger: Ledger, operator: str, number: str, result: str, notes: str = "", today: dt.date | None = None
+) -> Renovation:
+    """Record an inspection (``renovation inspect``): 合格 passes the renovation (its passes are
+    cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
+
+    ``ValidationError`` for a result other than 合格/不合格 or a failed one without notes;
+    ``ConflictError`` once the renovation has passed.
+    """
+
+    result = unicodedata.normalize("NFKC", str(result)).strip()
+    if result not in RESULTS:
+        raise ValidationError(f"验收结论“{result}”无效，应为 合格 或 不合格")
+    notes = notes.strip()
+    if result == "不合格" and not notes:
+        raise ValidationError("验收不合格须写明整改要求：请加 --notes，例如 --notes 卫生间防水未做闭水试验")
+    today = today or dt.date.today()
+    with ledger.write() as conn:
+        row = find_renovation_row(conn, number)
+        if row.status not in UNDER_WAY:
+            raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再次验收")
+        conn.execute(
+            sa.insert(renovation_inspections).values(
+                renovation_id=row.id, result=result, notes=notes, inspected_on=today, inspector=operator
+            )
+        )
+        status = "passed" if result == "合格" else "failed"
+        conn.execute(sa.update(renovations).where(renovations.c.id == row.id).values(status=status))
+        changes = [
+            journal.Change(
+                "renovation.inspect",
+                "renovation",
+                row.number,
+                {"status": STATUS_LABELS[row.status]},
+                {"status": STATUS_LABELS[status], "result": result, "notes": notes, "date": today.isoformat()},
+            )
+        ]
+        if status == "passed":
+            # The works are over: the workers' passes stop being valid.
+            for pass_number in conn.execute(
+                sa.select(renovation_passes.c.number).where(
+                    renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid"
+                )
+            ).scalars():
+                changes.append(
+                    journal.Change(
+                        "renovation.pass_cancel",
+                        "renovation_pass",
+                        pass_number,
+                        {"status": "有效"},
+                        {"status": "已注销", "reason": "验收合格，施工结束"},
+                    )
+                )
+            conn.execute(
+                sa.update(renovation_passes)
+                .where(renovation_passes.c.renovation_id == row.id, renovation_passes.c.status == "valid")
+                .values(
+                    status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason="验收合格，施工结束"
+                )
+            )
+        journal.record(conn, operator, changes)
+        return load_renovation(conn, find_renovation_row(conn, row.number))

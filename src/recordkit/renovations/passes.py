@@ -1,0 +1,291 @@
+"""Workers' temporary passes (临时出入证): issuing, replacing and cancelling them, and printing the cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.billing.receipts import normalise_number
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.personal import mask_id_number
+from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
+from recordkit.documents.templates.engine import chinese_date
+from recordkit.ledger import journal
+from recordkit.ledger.schema import (
+    renovation_passes,
+)
+from recordkit.renovations.records import (
+    DOCUMENT_KIND,
+    PASS_TEMPLATE,
+    UNDER_WAY,
+    PassView,
+    Renovation,
+    Worker,
+    find_renovation_row,
+    load_renovation,
+    paper_context,
+    parse_worker,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.workspace import Workspace
+    from recordkit.documents.generated import GeneratedDocument
+    from recordkit.ledger.db import Ledger
+
+
+# Workers' ID numbers are printed on their passes and nowhere else: the journal, the screen and
+# file names get them masked or not at all.
+def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.date]:
+    if renovation.status not in UNDER_WAY:
+        raise ConflictError(f"装修登记 {renovation.number} 已{renovation.status_label}，不能再发放临时出入证")
+    if today > renovation.end:
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的施工期已于 {renovation.end.isoformat()} 结束，"
+            "不能再发放临时出入证：请先办理延期"
+        )
+    return max(today, renovation.start), renovation.end
+
+
+@dataclass
+class PassChanges:
+    """What one ``renovation pass`` did: passes issued (new and reissued) and cancelled."""
+
+    renovation: Renovation
+    issued: list[PassView] = field(default_factory=list)
+    cancelled: list[PassView] = field(default_factory=list)
+
+
+def change_passes(
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> PassChanges:
+    """See ``_change_passes_in``; in its own ledger write."""
+    with ledger.write() as conn:
+        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today)
+
+
+def _change_passes_in(
+    conn: Connection,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> PassChanges:
+    """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
+    (the old one cancelled, a new number for the same worker), all in one transaction.
+
+    Every worker spec is checked first (``ValidationError`` naming which one).  Cancelling or
+    reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  The journal
+    holds pass numbers, names and masked ID numbers only.
+    """
+
+    today = today or dt.date.today()
+    parsed = [parse_worker(text, position) for position, text in enumerate(workers, start=1)]
+    if not (parsed or cancel or reissue):
+        raise UsageError("请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发")
+    reason = reason.strip()
+    if (cancel or reissue) and not reason:
+        raise ValidationError("注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场")
+    to_cancel = [normalise_number(text) for text in cancel]
+    to_reissue = [normalise_number(text) for text in reissue]
+    named = to_cancel + to_reissue
+    if len(set(named)) != len(named):
+        twice = next(n for n in named if named.count(n) > 1)
+        raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
+    renovation = load_renovation(conn, find_renovation_row(conn, number))
+    by_number = {p.number: p for p in renovation.passes}
+    ids = dict(
+        conn.execute(
+            sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
+                renovation_passes.c.renovation_id == renovation.id
+            )
+        ).all()
+    )
+    for wanted in named:
+        found = by_number.get(wanted)
+        if found is None:
+            raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
+        if found.status != "valid":
+            raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
+    # One valid pass per person: the new workers against the passes that stay valid.
+    holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
+    for position, worker in enumerate(parsed, start=1):
+        if worker.id_number in holders:
+            raise ConflictError(
+                f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
+                "同一人只能有一张有效出入证，遗失请用 --reissue 补发"
+            )
+        holders[worker.id_number] = worker.name
+    changes = PassChanges(renovation)
+    journal_rows = []
+    for wanted in named:
+        old = by_number[wanted]
+        conn.execute(
+            sa.update(renovation_passes)
+            .where(renovation_passes.c.id == ids[old.number])
+            .values(status="cancelled", cancelled_on=today, cancelled_by=operator, cancel_reason=reason)
+        )
+        changes.cancelled.append(old)
+        journal_rows.append(
+            journal.Change(
+                "renovation.pass_cancel",
+                "renovation_pass",
+                old.number,
+                {"status": "有效"},
+                {"status": "已注销", "reason": reason},
+            )
+        )
+    new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
+    new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
+    if new:
+        valid_from, valid_until = _pass_window(renovation, today)
+        seq = len(renovation.passes)
+        for worker, replaced in new:
+            seq += 1
+            pass_number = f"{renovation.number}-{seq:02d}"
+            conn.execute(
+                sa.insert(renovation_passes).values(
+                    renovation_id=renovation.id,
+                    number=pass_number,
+                    worker=worker.name,
+                    id_number=worker.id_number,
+                    trade=worker.trade,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    status="valid",
+                    issued_on=today,
+                    issued_by=operator,
+                    replaces_id=ids[replaced] if replaced else None,
+                )
+            )
+            changes.issued.append(
+                PassView(
+                    pass_number,
+                    worker.name,
+                    worker.id_number,
+                    worker.trade,
+                    valid_from,
+                    valid_until,
+                    "valid",
+                    None,
+                    replaced,
+                )
+            )
+            journal_rows.append(
+                journal.Change(
+                    "renovation.pass_reissue" if replaced else "renovation.pass_issue",
+                    "renovation_pass",
+                    pass_number,
+                    None,
+                    {
+                        "renovation": renovation.number,
+                        "worker": worker.name,
+                        "id_number": mask_id_number(worker.id_number),
+                        "trade": worker.trade,
+                        "valid_from": valid_from.isoformat(),
+                        "valid_until": valid_until.isoformat(),
+                        "replaces": replaced,
+                    },
+                )
+            )
+    journal.record(conn, operator, journal_rows)
+    changes.renovation = load_renovation(conn, find_renovation_row(conn, renovation.number))
+    return changes
+
+
+def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -> dict[str, str]:
+    if view is None:
+        return {"标题": "", "单位": "", "正文": "", "备注": "", "照片": ""}
+    body = "\n".join(
+        (
+            f"证　　号：{view.number}",
+            f"姓　　名：{view.worker}",
+            f"工　　种：{view.trade or '—'}",
+            f"身份证号：{view.id_number}",
+            f"施工房号：{renovation.unit}",
+            f"有效期自：{chinese_date(view.valid_from)}",
+            f"有效期至：{chinese_date(view.valid_until)}",
+            f"施工时间：{renovation.hours.replace(',', '，')}",
+        )
+    )
+    return {
+        "标题": "临时出入证",
+        "单位": workspace.settings.office.name,
+        "正文": body,
+        "备注": "本证限本人使用，请随身佩戴；施工结束或离场时交回物业服务中心。",
+        "照片": "照片\n（一寸）",
+    }
+
+
+def pass_context(
+    workspace: Workspace, renovation: Renovation, passes: Sequence[PassView], today: dt.date | None = None
+) -> dict[str, Any]:
+    cards = [_card(workspace, renovation, view) for view in passes]
+    if len(cards) % 2:
+        cards.append(_card(workspace, renovation, None))
+    rows = [{"左": cards[i], "右": cards[i + 1]} for i in range(0, len(cards), 2)]
+    return {**paper_context(workspace, renovation, today), "卡片行": rows, "张数": len(passes)}
+
+
+def write_passes(
+    workspace: Workspace, ledger: Ledger, renovation: Renovation, passes: Sequence[PassView], operator: str
+) -> GeneratedDocument:
+    """The 临时出入证 cards of ``passes``, eight to an A4 page.  The file is named after the
+    renovation, never after a worker or an ID number."""
+
+    return generate_many(
+        workspace,
+        ledger,
+        PASS_TEMPLATE,
+        [_passes_paper(workspace, renovation, passes)],
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )[0]
+
+
+def _passes_paper(workspace: Workspace, renovation: Renovation, passes: Sequence[PassView]) -> DocumentRequest:
+    return DocumentRequest(
+        pass_context(workspace, renovation, passes), renovation.unit, f"临时出入证{renovation.number}"
+    )
+
+
+def change_passes_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    workers: Sequence[str] = (),
+    cancel: Sequence[str] = (),
+    reissue: Sequence[str] = (),
+    reason: str = "",
+    today: dt.date | None = None,
+) -> tuple[PassChanges, GeneratedDocument | None]:
+    """``change_passes`` and, when passes are issued, their cards in the same ledger write
+    (``renovation pass``); cancelling alone prints nothing."""
+
+    if not (workers or reissue):
+        return change_passes(ledger, operator, number, workers, cancel, reissue, reason, today), None
+    return record_and_print(
+        workspace,
+        ledger,
+        PASS_TEMPLATE,
+        lambda conn: _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today),
+        lambda _conn, changes: _passes_paper(workspace, changes.renovation, changes.issued),
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )

@@ -1,0 +1,400 @@
+"""Renovation records as the ledger holds them (registration, passes, inspections), their queries and shared parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.billing.receipts import normalise_number
+from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number
+from recordkit.documents.generated import common_context
+from recordkit.documents.templates.designs import provided_variables
+from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
+from recordkit.ledger.schema import (
+    allocations,
+    payments,
+    renovation_inspections,
+    renovation_passes,
+    renovations,
+    units,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+
+
+STATUS_LABELS = {"active": "装修中", "failed": "验收不合格", "passed": "验收合格", "refunded": "已退押金"}
+
+
+#: Statuses in which the unit is still under renovation (a second registration is refused).
+UNDER_WAY = ("active", "failed")
+
+
+RESULTS = ("合格", "不合格")
+
+
+PASS_STATUS_LABELS = {"valid": "有效", "cancelled": "已注销"}
+
+
+REGISTRATION_TEMPLATE = "装修登记表"
+
+
+AGREEMENT_TEMPLATE = "装饰装修管理协议"
+
+
+PASS_TEMPLATE = "临时出入证"
+
+
+REFUND_TEMPLATE = "装修押金退款单"
+
+
+DOCUMENT_KIND = "装修"
+
+
+_TIME = r"(\d{1,2})[:：](\d{2})"
+
+
+_SPAN = re.compile(rf"^{_TIME}\s*(?:-|~|至|到)\s*{_TIME}$")
+
+
+def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """Working hours ``"8:00-12:00,14:00-18:00"`` as minute spans ``((480, 720), (840, 1080))``.
+
+    Full-width colons and commas, ``至`` and ``~`` are accepted.  ``ValidationError`` names
+    the span that is wrong: not a time, start not before end, overlapping or out of order.
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).replace("、", ",").replace("，", ",")
+    parts = [part.strip() for part in folded.split(",") if part.strip()]
+    if not parts:
+        raise ValidationError("施工时间不能为空，应写成 8:00-12:00,14:00-18:00")
+    spans: list[tuple[int, int]] = []
+    for part in parts:
+        match = _SPAN.match(part)
+        if match is None:
+            raise ValidationError(f"施工时间“{part}”写法有误，应写成 8:00-12:00 这样的时段，多个时段用逗号隔开")
+        hour1, minute1, hour2, minute2 = (int(value) for value in match.groups())
+        if (
+            minute1 > 59
+            or minute2 > 59
+            or hour1 > 24
+            or hour2 > 24
+            or (hour1 == 24 and minute1)
+            or (hour2 == 24 and minute2)
+        ):
+            raise ValidationError(f"施工时间“{part}”不是有效的时刻（小时 0–24，分钟 00–59）")
+        start, end = hour1 * 60 + minute1, hour2 * 60 + minute2
+        if start >= end:
+            raise ValidationError(f"施工时间“{part}”的开始时刻不早于结束时刻")
+        if spans and start < spans[-1][1]:
+            raise ValidationError(f"施工时间“{part}”与前一个时段重叠或顺序颠倒，请按时间先后写")
+        spans.append((start, end))
+    return tuple(spans)
+
+
+def format_hours(spans: Iterable[tuple[int, int]], separator: str = ",") -> str:
+    """``((480, 720), (840, 1080))`` → ``"8:00-12:00,14:00-18:00"``."""
+    return separator.join(f"{a // 60}:{a % 60:02d}-{b // 60}:{b % 60:02d}" for a, b in spans)
+
+
+@dataclass(frozen=True)
+class Worker:
+    name: str
+    id_number: str
+    trade: str
+
+    @property
+    def masked(self) -> str:
+        return f"{self.name}（{mask_id_number(self.id_number)}{'，' + self.trade if self.trade else ''}）"
+
+
+def parse_worker(text: str, position: int = 1) -> Worker:
+    """One ``--worker 姓名,身份证号[,工种]``; ``ValidationError`` saying which one is wrong and why
+    (the ID number itself is never repeated in the message)."""
+    fields = [part.strip() for part in unicodedata.normalize("NFKC", str(text)).replace("，", ",").split(",")]
+    name = fields[0] if fields else ""
+    which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
+    if len(fields) not in (2, 3) or not name:
+        raise ValidationError(f"{which}写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种")
+    if len(name) > 32:
+        raise ValidationError(f"{which}的姓名过长")
+    try:
+        number = validate_id_number(fields[1])
+    except ValidationError as err:
+        raise ValidationError(f"{which}的身份证号有误：{err.message}") from None
+    trade = fields[2] if len(fields) == 3 else ""
+    if len(trade) > 16:
+        raise ValidationError(f"{which}的工种过长（最多 16 个字）")
+    return Worker(name, number, trade)
+
+
+@dataclass(frozen=True)
+class PassView:
+    number: str
+    worker: str
+    id_number: str
+    trade: str
+    valid_from: dt.date
+    valid_until: dt.date
+    status: str
+    cancel_reason: str | None = None
+    replaces: str | None = None
+
+    def to_dict(self, show_private: bool = False) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "worker": self.worker,
+            "id_number": self.id_number if show_private else mask_id_number(self.id_number),
+            "trade": self.trade,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "status": PASS_STATUS_LABELS[self.status],
+            "cancel_reason": self.cancel_reason,
+            "replaces": self.replaces,
+        }
+
+
+@dataclass(frozen=True)
+class Inspection:
+    result: str
+    notes: str
+    inspected_on: dt.date
+    inspector: str
+
+
+@dataclass(frozen=True)
+class Renovation:
+    """A renovation as the ledger holds it, with what has been paid on its bills."""
+
+    id: int
+    number: str
+    unit: str
+    owner: str
+    contractor: str
+    manager: str
+    manager_phone: str
+    start: dt.date
+    end: dt.date
+    hours: str
+    items: str
+    status: str
+    deposit_fen: int
+    waste_fen: int
+    deposit_paid_fen: int
+    waste_paid_fen: int
+    registered_on: dt.date
+    registered_by: str
+    deposit_bill_id: int | None = None
+    waste_bill_id: int | None = None
+    deduction_fen: int | None = None
+    deduction_reason: str | None = None
+    refund_fen: int | None = None
+    refunded_on: dt.date | None = None
+    refunded_by: str | None = None
+    inspections: tuple[Inspection, ...] = ()
+    passes: tuple[PassView, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def due_fen(self) -> int:
+        """What is still to be paid at the cashier's: deposit and waste-removal fee."""
+        return self.deposit_fen - self.deposit_paid_fen + self.waste_fen - self.waste_paid_fen
+
+    @property
+    def deposit_label(self) -> str:
+        if not self.deposit_fen:
+            return "不收押金"
+        if self.status == "refunded":
+            return "已退"
+        if self.deposit_paid_fen >= self.deposit_fen:
+            return "已缴"
+        return "待缴" if not self.deposit_paid_fen else f"已缴 {format_yuan(self.deposit_paid_fen)} 元"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def valid_passes(self) -> list[PassView]:
+        return [p for p in self.passes if p.status == "valid"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "unit": self.unit,
+            "owner": self.owner,
+            "contractor": self.contractor,
+            "manager": self.manager,
+            "manager_phone": mask_phone(self.manager_phone),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "hours": self.hours,
+            "items": self.items,
+            "status": self.status_label,
+            "deposit_fen": self.deposit_fen,
+            "deposit_paid_fen": self.deposit_paid_fen,
+            "waste_fen": self.waste_fen,
+            "waste_paid_fen": self.waste_paid_fen,
+            "due_fen": self.due_fen,
+            "deposit": self.deposit_label,
+            "deduction_fen": self.deduction_fen,
+            "deduction_reason": self.deduction_reason,
+            "refund_fen": self.refund_fen,
+            "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
+            "registered_on": self.registered_on.isoformat(),
+            "registered_by": self.registered_by,
+            "inspections": [
+                {"result": i.result, "notes": i.notes, "date": i.inspected_on.isoformat(), "inspector": i.inspector}
+                for i in self.inspections
+            ],
+            "passes": [p.to_dict() for p in self.passes],
+        }
+
+
+def paid_on_bill(conn: Connection, bill_id: int | None) -> int:
+    if bill_id is None:
+        return 0
+    return int(
+        conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
+            .join(payments, payments.c.id == allocations.c.payment_id)
+            .where(allocations.c.bill_id == bill_id, payments.c.voided.is_(False))
+        ).scalar_one()
+    )
+
+
+def load_renovation(conn: Connection, row: Any) -> Renovation:
+    inspections = tuple(
+        Inspection(r.result, r.notes, r.inspected_on, r.inspector)
+        for r in conn.execute(
+            sa.select(renovation_inspections)
+            .where(renovation_inspections.c.renovation_id == row.id)
+            .order_by(renovation_inspections.c.id)
+        )
+    )
+    pass_rows = list(
+        conn.execute(
+            sa.select(renovation_passes)
+            .where(renovation_passes.c.renovation_id == row.id)
+            .order_by(renovation_passes.c.id)
+        )
+    )
+    numbers = {r.id: r.number for r in pass_rows}
+    passes = tuple(
+        PassView(
+            r.number,
+            r.worker,
+            r.id_number,
+            r.trade,
+            r.valid_from,
+            r.valid_until,
+            r.status,
+            r.cancel_reason,
+            numbers.get(r.replaces_id),
+        )
+        for r in pass_rows
+    )
+    return Renovation(
+        id=row.id,
+        number=row.number,
+        unit=row.code,
+        owner=row.owner_name,
+        contractor=row.contractor,
+        manager=row.manager,
+        manager_phone=row.manager_phone,
+        start=row.start_date,
+        end=row.end_date,
+        hours=row.hours,
+        items=row.items,
+        status=row.status,
+        deposit_fen=int(row.deposit_fen),
+        waste_fen=int(row.waste_fen),
+        deposit_paid_fen=paid_on_bill(conn, row.deposit_bill_id),
+        waste_paid_fen=paid_on_bill(conn, row.waste_bill_id),
+        registered_on=row.registered_on,
+        registered_by=row.registered_by,
+        deposit_bill_id=row.deposit_bill_id,
+        waste_bill_id=row.waste_bill_id,
+        deduction_fen=row.deduction_fen,
+        deduction_reason=row.deduction_reason,
+        refund_fen=row.refund_fen,
+        refunded_on=row.refunded_on,
+        refunded_by=row.refunded_by,
+        inspections=inspections,
+        passes=passes,
+    )
+
+
+def renovation_query() -> Any:
+    return sa.select(renovations, units.c.code).select_from(
+        renovations.join(units, units.c.id == renovations.c.unit_id)
+    )
+
+
+def find_renovation_row(conn: Connection, number: str) -> Any:
+    wanted = normalise_number(number)
+    row = conn.execute(renovation_query().where(renovations.c.number == wanted)).first()
+    if row is None:
+        raise NotFoundError(f"没有编号为 {wanted} 的装修登记：请用 recordkit renovation list 查看")
+    return row
+
+
+def get_renovation(ledger: Ledger, number: str) -> Renovation:
+    """One renovation by its number (``ZX2026-0001``); ``NotFoundError`` when there is none."""
+    with ledger.read() as conn:
+        return load_renovation(conn, find_renovation_row(conn, number))
+
+
+def list_renovations(ledger: Ledger, status: str | None = None) -> list[Renovation]:
+    """Renovations in number order, optionally of one status (装修中, 验收不合格, 验收合格, 已退押金)."""
+
+    query = renovation_query().order_by(renovations.c.year, renovations.c.seq)
+    if status is not None:
+        wanted = next((key for key, label in STATUS_LABELS.items() if status.strip() in (key, label)), None)
+        if wanted is None:
+            raise ValidationError(f"状态“{status}”无效，应为 {'、'.join(STATUS_LABELS.values())} 之一")
+        query = query.where(renovations.c.status == wanted)
+    with ledger.read() as conn:
+        return [load_renovation(conn, row) for row in conn.execute(query)]
+
+
+def paper_context(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
+    return {
+        **common_context(workspace, today),
+        "登记编号": renovation.number,
+        "房号": renovation.unit,
+        "业主姓名": renovation.owner,
+        "装修单位": renovation.contractor,
+        "负责人": renovation.manager,
+        "负责人电话": renovation.manager_phone,
+        "开工日期": chinese_date(renovation.start),
+        "完工日期": chinese_date(renovation.end),
+        "施工时间": renovation.hours.replace(",", "，"),
+        "装修项目": renovation.items or "（未填写）",
+        "装修押金": format_yuan(renovation.deposit_fen),
+        "装修押金大写": amount_in_capitals(renovation.deposit_fen),
+        "垃圾清运费": format_yuan(renovation.waste_fen),
+    }
+
+
+def check_paper(workspace: Workspace, template_name: str) -> None:
+    """Before a registration, passes or a refund is written: the office's template for its paper
+    loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
+    template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
+
+    template = TemplateLibrary.for_workspace(workspace).get(template_name)
+    template.check_sandbox()
+    template.check_context(dict.fromkeys(provided_variables(template_name)))

@@ -1,0 +1,176 @@
+"""The deposit refund (押金退款): deductions, the refund recorded, and its paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.core.errors import ConflictError, ValidationError
+from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
+from recordkit.documents.templates.engine import chinese_date
+from recordkit.ledger import journal
+from recordkit.ledger.schema import (
+    renovations,
+)
+from recordkit.renovations.records import (
+    DOCUMENT_KIND,
+    REFUND_TEMPLATE,
+    STATUS_LABELS,
+    Renovation,
+    find_renovation_row,
+    load_renovation,
+    paper_context,
+)
+from recordkit.renovations.registration import deposit_receipt_numbers, deposit_receipts_in
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.workspace import Workspace
+    from recordkit.documents.generated import GeneratedDocument
+    from recordkit.ledger.db import Ledger
+
+
+def refund_amount(deposit_fen: int, deduction_fen: int) -> int:
+    """What goes back to the owner; ``ValidationError`` for a deduction above the deposit."""
+    if deduction_fen < 0:
+        raise ValidationError(f"扣除金额不能为负数：{format_yuan(deduction_fen)}")
+    if deduction_fen > deposit_fen:
+        raise ValidationError(f"扣除金额 {format_yuan(deduction_fen)} 元超过押金 {format_yuan(deposit_fen)} 元")
+    return deposit_fen - deduction_fen
+
+
+def refund(
+    ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+) -> Renovation:
+    """See ``_refund_in``; in its own ledger write."""
+    with ledger.write() as conn:
+        return _refund_in(conn, operator, number, deduction_fen, reason, today)
+
+
+def _refund_in(
+    conn: Connection, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+) -> Renovation:
+    """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection.
+
+    The deduction stays with the office (damage or a breach of the agreement) and needs a
+    reason.  ``ConflictError`` before a passed inspection, a second time, with no deposit
+    taken or the deposit not fully paid; ``ValidationError`` for a deduction above the
+    deposit, a negative one, or one without a reason.
+    """
+
+    reason = reason.strip()
+    if deduction_fen and not reason:
+        raise ValidationError("有扣除金额时须写明扣除原因：请加 --reason，例如 --reason 损坏电梯轿厢")
+    today = today or dt.date.today()
+    renovation = load_renovation(conn, find_renovation_row(conn, number))
+    if renovation.status == "refunded":
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的押金已于 {renovation.refunded_on.isoformat()} "  # type: ignore[union-attr]
+            f"退还 {format_yuan(renovation.refund_fen or 0)} 元，不能重复退款"
+        )
+    if renovation.status != "passed":
+        raise ConflictError(
+            f"装修登记 {renovation.number} 尚未验收合格（现为{renovation.status_label}），不能退押金："
+            f"请先运行 recordkit renovation inspect {renovation.number} --result 合格"
+        )
+    if not renovation.deposit_fen:
+        raise ConflictError(f"装修登记 {renovation.number} 没有收取押金，无需退款")
+    if renovation.deposit_paid_fen < renovation.deposit_fen:
+        raise ConflictError(
+            f"装修登记 {renovation.number} 的押金尚未缴清（已缴 {format_yuan(renovation.deposit_paid_fen)} 元，"
+            f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款"
+        )
+    amount = refund_amount(renovation.deposit_paid_fen, deduction_fen)
+    conn.execute(
+        sa.update(renovations)
+        .where(renovations.c.id == renovation.id)
+        .values(
+            status="refunded",
+            deduction_fen=deduction_fen,
+            deduction_reason=reason or None,
+            refund_fen=amount,
+            refunded_on=today,
+            refunded_by=operator,
+        )
+    )
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "renovation.refund",
+                "renovation",
+                renovation.number,
+                {"status": renovation.status_label},
+                {
+                    "status": STATUS_LABELS["refunded"],
+                    "deposit_fen": renovation.deposit_paid_fen,
+                    "deduction_fen": deduction_fen,
+                    "reason": reason,
+                    "refund_fen": amount,
+                    "date": today.isoformat(),
+                },
+            )
+        ],
+    )
+    return load_renovation(conn, find_renovation_row(conn, renovation.number))
+
+
+def refund_context(
+    workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str], today: dt.date | None = None
+) -> dict[str, Any]:
+    passed = next((i for i in reversed(renovation.inspections) if i.result == "合格"), None)
+    amount = renovation.refund_fen or 0
+    return {
+        **paper_context(workspace, renovation, today or renovation.refunded_on),
+        "装修押金": format_yuan(renovation.deposit_paid_fen),
+        "押金收据编号": "、".join(receipt_numbers) or "—",
+        "扣除金额": format_yuan(renovation.deduction_fen or 0),
+        "扣除原因": renovation.deduction_reason or "无",
+        "退款金额": format_yuan(amount),
+        "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
+        "验收日期": chinese_date(passed.inspected_on) if passed else "—",
+        "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
+        "经办人": renovation.refunded_by or renovation.registered_by,
+    }
+
+
+def write_refund(workspace: Workspace, ledger: Ledger, renovation: Renovation, operator: str) -> GeneratedDocument:
+    """The 装修押金退款单 of a refunded renovation."""
+
+    paper = _refund_paper(workspace, renovation, deposit_receipt_numbers(ledger, renovation))
+    return generate_many(workspace, ledger, REFUND_TEMPLATE, [paper], operator=operator, kind=DOCUMENT_KIND)[0]
+
+
+def _refund_paper(workspace: Workspace, renovation: Renovation, receipt_numbers: Sequence[str]) -> DocumentRequest:
+    return DocumentRequest(
+        refund_context(workspace, renovation, receipt_numbers), renovation.unit, f"装修押金退款单{renovation.number}"
+    )
+
+
+def refund_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    deduction_fen: int = 0,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> tuple[Renovation, GeneratedDocument]:
+    """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
+    cannot be printed leaves the deposit unrefunded."""
+
+    return record_and_print(
+        workspace,
+        ledger,
+        REFUND_TEMPLATE,
+        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today),
+        lambda conn, renovation: _refund_paper(workspace, renovation, deposit_receipts_in(conn, renovation)),
+        operator=operator,
+        kind=DOCUMENT_KIND,
+    )

@@ -1,0 +1,202 @@
+"""Templates with limits: each hostile template of issue 20 gives a Chinese message and exit 5, never a hang or exit 70.
+
+A template in ``templates/`` is whatever someone saved there.  Checking, listing and printing it
+run under limits (time, loop items, output size, integer size; the package's entry sizes are read
+from its directory before anything is inflated), ``{% include %}`` and ``{% import %}`` are
+refused, and notices and certificates are filled before the ledger's write lock is taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.core.workspace import Workspace
+from recordkit.documents import generated as generated_module
+from recordkit.documents.certificates import make_certificate
+from recordkit.documents.notices import make_notices, select_recipients
+from recordkit.documents.templates.engine import Template, TemplateError
+from recordkit.ledger.db import Ledger
+from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
+from tests.fees_fixtures import CASHIER
+from tests.test_templates import make_docx
+
+TODAY = dt.date(2026, 11, 23)
+STOPPED = "，已停止：请检查模板里的循环、乘方和重复，改正后再用"
+
+# (file name, paragraph, the finding / the error line without its template name)
+HOSTILE = [
+    ("乘方通知", "{{ 3**(10**9) }}", "算出的数字过大" + STOPPED),
+    (
+        "嵌套循环通知",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+        "循环次数超过 100000 次（range() 和嵌套循环合计）" + STOPPED,
+    ),
+    (
+        "大循环通知",
+        "{% for i in range(10**9) %}x{% endfor %}",
+        "循环次数超过 100000 次（range() 和嵌套循环合计）" + STOPPED,
+    ),
+    ("重复通知", "{{ 'a' * 3000000000 }}", "填写出的内容超过 5000000 个字符" + STOPPED),
+    ("补齐通知", "{{ 'x'.ljust(10**9) }}", "填写出的内容超过 5000000 个字符" + STOPPED),
+    (
+        "递归通知",
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        "的宏调用层数过深（递归），已停止：请检查模板里的宏",
+    ),
+]
+FOREIGN = [
+    ("引用通知", "{% include '/etc/passwd' %}", "include"),
+    ("导入通知", "{% import '催缴通知书.docx' as other %}", "import"),
+    ("继承通知", "{% extends '停水通知.docx' %}", "extends"),
+]
+
+
+def _message(name: str, tail: str) -> str:
+    return f"模板“{name}”{tail}"
+
+
+@pytest.fixture
+def imported(run_cli: Any, workspace: Workspace) -> Workspace:
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    return workspace
+
+
+def _bomb(path: Path) -> Path:
+    """A normal-looking template with one entry that inflates to 80 MB (the file itself is ~80 KB)."""
+    make_docx(path, "尊敬的{{ 业主姓名 }}业主：")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package, package.open("word/media/image9.png", "w") as out:
+        chunk = bytes(1024 * 1024)
+        for _ in range(80):
+            out.write(chunk)
+    return path
+
+
+@pytest.mark.parametrize(("name", "paragraph", "tail"), HOSTILE)
+def test_check_stops_a_template_that_would_never_finish(
+    run_cli: Any, imported: Workspace, name: str, paragraph: str, tail: str
+) -> None:
+    path = make_docx(imported.templates_dir / f"{name}.docx", "尊敬的{{ 业主姓名 }}业主：", paragraph)
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert f"[错误] {_message(name, tail)}" in result.stdout.splitlines()
+    assert result.stderr.strip() == f"错误：模板“{name}”未通过检查：1 处错误，改正后再用"
+
+
+@pytest.mark.parametrize(("name", "paragraph", "tail"), HOSTILE)
+def test_printing_a_hostile_template_stops_with_a_message(
+    run_cli: Any, imported: Workspace, name: str, paragraph: str, tail: str
+) -> None:
+    make_docx(imported.templates_dir / f"{name}.docx", "尊敬的{{ 业主姓名 }}业主：", paragraph)
+    result = run_cli("notice", "make", name, "--unit", "1-1-101")
+    assert result.exit_code == 5
+    assert result.stderr.strip() == f"错误：{_message(name, tail)}"
+    assert [p for p in imported.records_subdir("generated").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(("name", "paragraph", "tag"), FOREIGN)
+def test_include_import_and_extends_are_refused(
+    run_cli: Any, imported: Workspace, name: str, paragraph: str, tag: str
+) -> None:
+    path = make_docx(imported.templates_dir / f"{name}.docx", "第一段", paragraph)
+    expected = f"模板“{name}”的正文段落“{paragraph}”用了 {{% {tag} %}}：模板不能引用其他文件，已拒绝"
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert f"[错误] {expected}" in result.stdout.splitlines()
+    printed = run_cli("notice", "make", name, "--unit", "1-1-101")
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+
+
+def test_lipsum_is_not_there(run_cli: Any, imported: Workspace) -> None:
+    path = make_docx(imported.templates_dir / "出门条.docx", "{{ lipsum(n=10**9) }}")
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert any(line.startswith("[错误] 变量“lipsum”recordkit 不提供") for line in result.stdout.splitlines())
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(run_cli: Any, imported: Workspace) -> None:
+    path = _bomb(imported.templates_dir / "炸弹通知.docx")
+    assert path.stat().st_size < 1024 * 1024
+    expected = "模板“炸弹通知”里的 word/media/image9.png 解压后有 80 MB，超过上限 64 MB，不像是正常的 Word 模板，已拒绝"
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert f"[错误] {expected}" in result.stdout.splitlines()
+    with pytest.raises(TemplateError) as caught:
+        Template.load(path)
+    assert caught.value.message == expected
+
+
+def test_list_shows_hostile_templates_without_hanging(run_cli: Any, imported: Workspace) -> None:
+    for name, paragraph, _tail in HOSTILE:
+        make_docx(imported.templates_dir / f"{name}.docx", paragraph)
+    _bomb(imported.templates_dir / "炸弹通知.docx")
+    result = run_cli("templates", "list", "--json")
+    assert result.exit_code == 0
+    import json
+
+    listed = {info["name"] for info in json.loads(result.stdout)}
+    assert {name for name, _p, _t in HOSTILE} | {"炸弹通知"} <= listed
+
+
+def test_a_normal_template_fills_as_before_under_the_limits(run_cli: Any, imported: Workspace) -> None:
+    rows = "{% for i in range(3) %}第{{ i + 1 }}行{% endfor %}{{ 2**10 }}{{ '-' * 5 }}"
+    make_docx(imported.templates_dir / "正常通知.docx", "尊敬的{{ 业主姓名 }}业主：", rows)
+    result = run_cli("notice", "make", "正常通知", "--unit", "1-1-101")
+    assert result.exit_code == 0, result.stderr
+    from docx import Document
+
+    (paper,) = list(imported.records_subdir("generated").rglob("*.docx"))
+    assert [p.text for p in Document(str(paper)).paragraphs] == ["尊敬的张伟业主：", "第1行第2行第3行1024-----"]
+
+
+def test_notices_and_certificates_are_filled_outside_the_write_lock(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside: list[bool] = []
+    holding = [False]
+    real_write, real_render = estate.write, Template.render_bytes
+
+    @contextmanager
+    def write() -> Iterator[Any]:
+        holding[0] = True
+        try:
+            with real_write() as conn:
+                yield conn
+        finally:
+            holding[0] = False
+
+    def render(self: Template, context: Any) -> bytes:
+        inside.append(holding[0])
+        return real_render(self, context)
+
+    monkeypatch.setattr(estate, "write", write)
+    monkeypatch.setattr(Template, "render_bytes", render)
+    recipients = select_recipients(estate, everyone=True)
+    values = {"停水时间": "12月5日8:00", "恢复时间": "12月5日18:00", "停水范围": "全小区", "停水原因": "维修"}
+    make_notices(ws, estate, "停水通知", recipients, values, CASHIER, today=TODAY)
+    make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
+    assert inside == [False, False, False]
+    assert generated_module.PENDING_FOLDER  # papers still wait for the commit to be published
+
+
+def test_a_loop_no_hook_sees_is_stopped_by_the_clock(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.documents.templates import limits
+
+    monkeypatch.setattr(limits, "LIMITS", limits.TemplateLimits(seconds=1.0))
+    long_loop = "{% for a in 业主姓名 * 20000 %}{% for b in 业主姓名 * 20000 %}{% endfor %}{% endfor %}"
+    path = make_docx(imported.templates_dir / "慢通知.docx", "尊敬的{{ 业主姓名 }}业主：", long_loop)
+    expected = "模板“慢通知”填写超过 1 秒仍未完成" + STOPPED
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    assert f"[错误] {expected}" in result.stdout.splitlines()
+    printed = run_cli("notice", "make", "慢通知", "--unit", "1-1-101")
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
