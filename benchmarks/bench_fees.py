@@ -1,6 +1,6 @@
 """Cashier benchmarks: monthly billing and receipts with their .docx, each against a naive baseline in the same run.
 
-Billing: ``fees.bill_month`` for 5,000 units against a loop that opens one transaction
+Billing: ``bill_month`` for 5,000 units against a loop that opens one transaction
 per unit, reads the rules again, checks for an existing bill, inserts its bills one by
 one and journals each.  Receipts: 1,000 payments with a receipt .docx each, at the
 counter (one transaction per payment, the compiled template filled) and as a batch
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
-from recordkit.billing import billing as fees
+from recordkit.billing.bills import UnitForBilling, bill_month, plan_bills
 from recordkit.billing.receipts import (
     LAYOUTS,
     PaymentRequest,
@@ -43,6 +43,7 @@ from recordkit.billing.receipts import (
     receipt_context,
     receipt_requests,
 )
+from recordkit.billing.rules import add_rule, load_items
 from recordkit.core.dates import parse_month
 from recordkit.core.money import amount_in_capitals
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
@@ -81,10 +82,10 @@ def make_base(directory: Path, unit_count: int) -> Path:
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:
         import_owners(ledger, sheet, OPERATOR)
-        fees.add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", "2026-01", vacant_percent=70)
-        fees.add_rule(ledger, OPERATOR, "垃圾清运费", "fixed", "10", "2026-01", vacant_percent=0)
+        add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", "2026-01", vacant_percent=70)
+        add_rule(ledger, OPERATOR, "垃圾清运费", "fixed", "10", "2026-01", vacant_percent=0)
         parked = [u.code for index, u in enumerate(estate) if index % 3 == 0]
-        fees.add_rule(ledger, OPERATOR, "停车费", "fixed", "150", "2026-01", units=parked)
+        add_rule(ledger, OPERATOR, "停车费", "fixed", "150", "2026-01", units=parked)
     return root
 
 
@@ -110,7 +111,7 @@ def bills_fingerprint(ledger: Ledger) -> tuple[int, int, str]:
 
 
 def bill_recordkit(ledger: Ledger) -> None:
-    fees.bill_month(ledger, MONTH, OPERATOR)
+    bill_month(ledger, MONTH, OPERATOR)
 
 
 def bill_naive(ledger: Ledger) -> None:
@@ -125,8 +126,8 @@ def bill_naive(ledger: Ledger) -> None:
                     units.c.id == unit_id
                 )
             ).one()
-            items = [item for item in fees.load_items(conn) if item.kind != "oneoff"]
-            for bill in fees.plan_bills(month, items, [fees.UnitForBilling(*unit)], {}, "half_up"):
+            items = [item for item in load_items(conn) if item.kind != "oneoff"]
+            for bill in plan_bills(month, items, [UnitForBilling(*unit)], {}, "half_up"):
                 exists = conn.execute(
                     sa.select(bills.c.id).where(
                         bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH

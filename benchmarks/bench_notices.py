@@ -136,7 +136,8 @@ def run_remind(out: Path, count: int) -> None:
     """``notices.remind`` end to end on a ledger of ``count`` units owing two months."""
     import datetime as dt
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing.bills import bill_month
+    from recordkit.billing.rules import add_rule
     from recordkit.core.workspace import init_workspace, open_workspace
     from recordkit.documents.notices import remind
     from recordkit.ledger.db import open_ledger
@@ -160,10 +161,10 @@ def run_remind(out: Path, count: int) -> None:
     ]
     with open_ledger(workspace.database_url) as ledger:
         import_owners(ledger, write_owner_sheet(out / "名册.xlsx", rows), "bench")
-        fees.add_rule(ledger, "bench", "物业服务费", "area", "2.35", "2026-01")
-        fees.add_rule(ledger, "bench", "垃圾清运费", "fixed", "10", "2026-01")
+        add_rule(ledger, "bench", "物业服务费", "area", "2.35", "2026-01")
+        add_rule(ledger, "bench", "垃圾清运费", "fixed", "10", "2026-01")
         for month in ("2026-09", "2026-10"):
-            fees.bill_month(ledger, month, "bench")
+            bill_month(ledger, month, "bench")
         start = time.perf_counter()
         remind(workspace, ledger, "bench", as_of=dt.date(2026, 10, 31))
         files_done = time.perf_counter()

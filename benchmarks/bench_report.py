@@ -48,7 +48,7 @@ MONTH = "2026-10"
 def make_estate(root: Path, unit_count: int, month_count: int, order_count: int) -> None:
     import sqlalchemy as sa
 
-    from recordkit.billing import billing as fees
+    from recordkit.billing.rules import add_rule, load_items
     from recordkit.core.config import WorkOrderSettings
     from recordkit.core.dates import Month
     from recordkit.core.workspace import init_workspace, open_workspace
@@ -74,9 +74,9 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
     rng = random.Random(SEED)
     with open_ledger(workspace.database_url) as ledger:
         import_owners(ledger, sheet, OPERATOR)
-        fees.add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", str(months[0]), vacant_percent=70)
-        fees.add_rule(ledger, OPERATOR, "垃圾清运费", "fixed", "10", str(months[0]), vacant_percent=0)
-        fees.add_rule(
+        add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", str(months[0]), vacant_percent=70)
+        add_rule(ledger, OPERATOR, "垃圾清运费", "fixed", "10", str(months[0]), vacant_percent=0)
+        add_rule(
             ledger,
             OPERATOR,
             "停车费",
@@ -87,7 +87,7 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
         )
         with ledger.write() as conn:
             unit_rows = conn.execute(sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths)).all()
-            items = {item.name: item.id for item in fees.load_items(conn)}
+            items = {item.name: item.id for item in load_items(conn)}
             parked = {u.code for i, u in enumerate(estate) if i % 3 == 0}
             bill_rows, payment_rows, allocation_rows = [], [], []
             bill_id = payment_id = 0
@@ -188,8 +188,14 @@ def fast_figures(conn: Any) -> dict[str, Any]:
     counts, arrears = arrears_snapshot(conn, [month])
     figures = fee_figures(conn, month, load_fee_ledger(conn), counts[month])
     return {
-        "items": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_item},
-        "buildings": {l.label: [l.billed, l.collected, l.cleared, l.prepaid, l.arrears] for l in figures.by_building},
+        "items": {
+            line.label: [line.billed, line.collected, line.cleared, line.prepaid, line.arrears]
+            for line in figures.by_item
+        },
+        "buildings": {
+            line.label: [line.billed, line.collected, line.cleared, line.prepaid, line.arrears]
+            for line in figures.by_building
+        },
         "arrears": sorted((a.unit, a.amount_fen, a.months) for a in arrears),
     }
 

@@ -40,7 +40,8 @@ from rich.table import Table
 
 from recordkit.core.workspace import init_workspace, open_workspace
 from recordkit.ledger.db import open_ledger
-from recordkit.search.query import search, update_index
+from recordkit.search.indexer import update_index
+from recordkit.search.query import search
 from recordkit.search.text import fold, term_pattern
 
 WORDS = [
@@ -460,9 +461,14 @@ def main() -> None:
     for group in GROUPS:
         if group not in our_groups:
             continue
-        row = [group, str(counts[group]), "%.3f / %.3f" % our_groups[group], "%.3f / %.3f" % baseline_groups[group]]
+        row = [
+            group,
+            str(counts[group]),
+            "{:.3f} / {:.3f}".format(*our_groups[group]),
+            "{:.3f} / {:.3f}".format(*baseline_groups[group]),
+        ]
         if tantivy:
-            row.append("%.3f / %.3f" % tantivy[0][group])
+            row.append("{:.3f} / {:.3f}".format(*tantivy[0][group]))
         table.add_row(*row)
     console.print(table)
 

@@ -263,7 +263,7 @@ def measure(
             staged = stage(pool, staging, done, batch)
             drop(staged, staging, inbox)
             done += batch
-            wait_until(lambda: len(filer.filed) >= done)
+            wait_until(lambda done=done: len(filer.filed) >= done)
         growth = rss_mb() - baseline
     filer.stop()
     shutil.rmtree(root.parent, ignore_errors=True)

@@ -78,7 +78,9 @@ def ledger(ledger_url: str) -> Iterator[Ledger]:
 def workspace(tmp_path: Path) -> Workspace:
     """A new workspace with default settings and its SQLite ledger, isolated from the environment."""
     root = init_workspace(tmp_path / "ws", office="测试物业服务中心", estate="测试小区")
-    return open_workspace(root, environ={})
+    workspace = open_workspace(root, environ={})
+    open_ledger(workspace.database_url).close()  # as `recordkit init` does
+    return workspace
 
 
 @pytest.fixture

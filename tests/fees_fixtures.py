@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from recordkit.billing import billing as fees
+from recordkit.billing.bills import bill_month
+from recordkit.billing.rules import add_rule
 from recordkit.core.config import ReceiptSettings
 from recordkit.ledger.db import Ledger
 from recordkit.owners.roster import import_owners
@@ -25,11 +26,12 @@ MONTHLY = {"1-1-101": 20997 + 1000 + 15000, "1-1-102": 27876 + 1000, "3-2-1201":
 def small_estate(ledger: Ledger, folder: Path) -> None:
     """The four sample units and the three usual fee items, from 2025-01."""
     import_owners(ledger, write_sheet(folder / "名册.xlsx", SAMPLE_ROWS), CASHIER)
-    fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
-    fees.add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", vacant_percent=0)
-    fees.add_rule(ledger, CASHIER, "停车费", "fixed", "150", "2025-01", units=["1-1-101"])
+    add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
+    add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", vacant_percent=0)
+    add_rule(ledger, CASHIER, "停车费", "fixed", "150", "2025-01", units=["1-1-101"])
 
 
 def bill_months(ledger: Ledger, *months: str) -> None:
+    """Bill ``months`` in order (months after the current one too: the tests' calendar is their own)."""
     for month in months:
-        fees.bill_month(ledger, month, CASHIER)
+        bill_month(ledger, month, CASHIER, advance=True)

@@ -384,9 +384,14 @@ def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk
         lend(ledger, "YZ-2026-00099", "李四", dt.date(2026, 12, 1), "档案员", today=today)
     secret = lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 11, 25), "档案员", reason="办理过户", today=today)
     assert secret.confidential
-    assert [l.archive_no for l in list_loans(ledger, today=dt.date(2026, 11, 28))] == ["YZ-2026-00002", "YZ-2026-00001"]
+    assert [loan.archive_no for loan in list_loans(ledger, today=dt.date(2026, 11, 28))] == [
+        "YZ-2026-00002",
+        "YZ-2026-00001",
+    ]
     overdue = list_loans(ledger, overdue=True, today=dt.date(2026, 11, 28))
-    assert [(l.archive_no, l.to_dict(dt.date(2026, 11, 28))["days_overdue"]) for l in overdue] == [("YZ-2026-00002", 3)]
+    assert [(loan.archive_no, loan.to_dict(dt.date(2026, 11, 28))["days_overdue"]) for loan in overdue] == [
+        ("YZ-2026-00002", 3)
+    ]
     returned = return_item(ledger, "YZ-2026-00001", "档案员")
     assert returned.returned_by == "档案员"
     with pytest.raises(ConflictError, match="YZ-2026-00001 的纸质原件没有借出，不需要归还"):

@@ -64,7 +64,7 @@ BAD = [
         "错误：档案类别“人事档案”不存在，应为 业主档案、工程档案、合同协议档案、财务档案 之一",
     ),
     (("file", "x.pdf", "--unit", "楼下"), 5, "错误：房号“楼下”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"),
-    (("file", "x.pdf", "--date", "2026-13-01"), 5, "错误：日期“2026-13-01”无效，应写成 2026-11-02 或 2026年11月2日"),
+    (("file", "x.pdf", "--date", "2026-13-01"), 5, "错误：文件日期“2026-13-01”不存在：请检查年月日"),
     (
         ("file", "x.pdf", "--retention", "很久"),
         5,
@@ -83,7 +83,7 @@ BAD = [
     (
         ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "明天"),
         5,
-        "错误：日期“明天”无效，应写成 2026-11-02 或 2026年11月2日",
+        "错误：应还日期“明天”无法识别，应写成 2026-11-23 或 2026年11月23日",
     ),
     (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 2, None),
     (("archive", "return", "YZ-2026-00001"), 8, "错误：YZ-2026-00001 的纸质原件没有借出，不需要归还"),
@@ -162,7 +162,7 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
     assert "借出未还 1 件" in table and "保密档案借出未还 1 件" in table
     assert table.index("王工") < table.index("保密档案借出未还") < table.index("李四")
     loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
-    assert [(l["archive_no"], l["borrower"], l["overdue"], l["confidential"]) for l in loans] == [
+    assert [(loan["archive_no"], loan["borrower"], loan["overdue"], loan["confidential"]) for loan in loans] == [
         ("YZ-2026-00001", "王工", False, False),
         ("YZ-2026-00002", "李四", False, True),
     ]

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from recordkit.cli import app
+from recordkit.core.config import load_settings
 from recordkit.core.errors import EXIT_CODES
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.schema import HEAD_REVISION
@@ -185,9 +188,11 @@ def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspac
 
 
 def test_db_upgrade_is_idempotent(run_cli: Any, workspace: Workspace) -> None:
-    first = run_cli("db", "upgrade")
-    assert first.exit_code == 0 and f"升级到 {HEAD_REVISION}" in first.stdout
-    second = run_cli("db", "upgrade")
+    """`db upgrade` is also how a new ledger is made at a configured URL (other commands refuse to)."""
+    fresh = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / 'new.sqlite3'}"}
+    first = run_cli("db", "upgrade", env=fresh)
+    assert first.exit_code == 0 and f"从 空库 升级到 {HEAD_REVISION}" in first.stdout
+    second = run_cli("db", "upgrade", env=fresh)
     assert f"已是最新版本（{HEAD_REVISION}）" in second.stdout
 
 
@@ -197,6 +202,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert [c["name"] for c in checks] == [
         "工作区",
         "台账数据库",
+        "经办人",
         "模板",
         "中文字体",
         "LibreOffice",
@@ -204,7 +210,14 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "磁盘空间",
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
-    assert checks[1]["ok"] and checks[1]["detail"].endswith("新的空台账，首次使用时自动建表")
+    assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
+    assert checks[2] == {
+        "name": "经办人",
+        "ok": True,
+        "detail": "测试员（签在收据和文书上）",
+        "fix": "",
+        "required": True,
+    }
     assert result.exit_code == 0
     run_cli("db", "upgrade")
     migrated = json.loads(run_cli("doctor", "--json").stdout)[1]
@@ -233,7 +246,8 @@ def test_version(run_cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("owners", "import"), "缺少参数 file"),
+        (("owners", "import"), "缺少参数 文件"),
+        (("fees", "pay"), "缺少参数 房号"),
         (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
         (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
         (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),
@@ -252,3 +266,64 @@ def test_help_is_chinese(run_cli: Any) -> None:
     assert result.exit_code == 0
     assert "显示此帮助并退出。" in result.stdout and "Show this message" not in result.stdout
     assert "例：recordkit owners import 业主名册.xlsx --dry-run" in result.stdout
+
+
+def test_the_journal_is_shown_on_the_offices_clock_in_chinese(run_cli: Any, imported: Path) -> None:
+    """Stored in UTC, shown in Asia/Shanghai (or the configured zone); actions named in Chinese."""
+    import datetime as dt
+    import zoneinfo
+
+    rows = json.loads(run_cli("journal", "list", "--json", "--limit", "1").stdout)
+    stored = dt.datetime.fromisoformat(rows[0]["at"])
+    expected = stored.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+    assert rows[0]["at_local"] == expected
+    assert (rows[0]["action"], rows[0]["action_label"]) == ("unit.create", "新增房屋")
+    table = run_cli("journal", "list", "--limit", "1").stdout
+    assert expected[:16] in table and "新增房屋" in table and "UTC" not in table and "unit.create" not in table
+    shifted = run_cli("journal", "list", "--json", "--limit", "1", env={"RECORDKIT_OFFICE_TIME_ZONE": "Europe/Berlin"})
+    berlin = stored.astimezone(zoneinfo.ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M:%S")
+    assert json.loads(shifted.stdout)[0]["at_local"] == berlin
+
+
+def test_an_unknown_time_zone_is_a_configuration_error(run_cli: Any, imported: Path) -> None:
+    result = run_cli("journal", "list", env={"RECORDKIT_OFFICE_TIME_ZONE": "Beijing"})
+    assert (result.exit_code, result.stderr.strip()) == (
+        3,
+        "错误：recordkit.toml 的 [office] time_zone “Beijing”不是时区名称，应写成 Asia/Shanghai 这样的名称",
+    )
+
+
+HOW_TO_SET = '请在 recordkit.toml 写 operator = "王芳"，或设置环境变量 RECORDKIT_OPERATOR，或加 --operator 王芳'
+
+
+@pytest.mark.parametrize(
+    ("operator", "message"),
+    [
+        ("", f"错误：收款和打印文书需要经办人姓名，现在没有设置（电脑登录名不能代替签名）：{HOW_TO_SET}"),
+        ("root", f"错误：经办人“root”是电脑账户名，不是人名，不能签在收据和文书上：{HOW_TO_SET}"),
+        ("Administrator", f"错误：经办人“Administrator”是电脑账户名，不是人名，不能签在收据和文书上：{HOW_TO_SET}"),
+    ],
+)
+def test_money_and_paper_are_never_signed_by_an_account(
+    run_cli: Any, imported: Path, operator: str, message: str
+) -> None:
+    env = {"RECORDKIT_OPERATOR": operator} if operator else {"RECORDKIT_OPERATOR": None}
+    for args in (
+        ("fees", "pay", "1-1-101", "--amount", "100"),
+        ("cert", "make", "居住证明", "--unit", "1-1-101"),
+        ("notice", "remind"),
+    ):
+        result = run_cli(*args, env=env)  # type: ignore[arg-type]
+        assert (result.exit_code, result.stderr.strip()) == (3, message), args
+    listing = run_cli("owners", "list", env=env)  # type: ignore[arg-type]
+    assert listing.exit_code == 0  # reading needs no signature
+
+
+def test_init_records_the_clerk_and_the_paper_is_signed_by_her(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["init", str(tmp_path / "幸福里"), "--operator", "王芳"], env={"RECORDKIT_OPERATOR": None}
+    )
+    assert result.exit_code == 0
+    text = (tmp_path / "幸福里" / "recordkit.toml").read_text(encoding="utf-8")
+    assert '\noperator = "王芳"\n' in text
+    assert load_settings(tmp_path / "幸福里" / "recordkit.toml", environ={}).operator == "王芳"

@@ -117,3 +117,14 @@ def test_environment_value_of_wrong_type() -> None:
 def test_operator_falls_back_to_the_login_name() -> None:
     assert Settings(operator="王出纳").operator_name == "王出纳"
     assert Settings().operator_name  # the OS user, never empty
+
+
+def test_a_gbk_encoded_config_file_is_a_configuration_error(tmp_path: Path) -> None:
+    """Notepad on a Chinese Windows saves GBK by default: say so instead of crashing."""
+    config = tmp_path / "recordkit.toml"
+    config.write_bytes('[office]\nname = "幸福里物业服务中心"\n'.encode("gbk"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == (
+        f"配置文件 {config} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from docx import Document
 
-from recordkit.billing.billing import list_arrears
+from recordkit.billing.arrears import list_arrears
 from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import build_demo
 from recordkit.documents.certificates import list_certificates

@@ -8,8 +8,24 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recordkit.billing import billing as fees
-from recordkit.billing.receipts import PaymentRequest, pay, unit_balance
+from recordkit.billing.arrears import aging_bucket, list_arrears, months_past_due, summarise_arrears, unit_balance
+from recordkit.billing.bills import UnitForBilling, bill_month, import_readings, plan_bills
+from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
+from recordkit.billing.rules import (
+    KINDS,
+    FeeItem,
+    Rate,
+    SyncResult,
+    add_rule,
+    bill_amount,
+    format_rate,
+    list_rules,
+    parse_rate,
+    pending_config_items,
+    round_fen,
+    set_rule,
+    sync_rules,
+)
 from recordkit.core.config import FeeItemSettings, FeesSettings
 from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
@@ -73,8 +89,8 @@ def test_month_arithmetic_and_ranges() -> None:
     ],
 )
 def test_rates_have_up_to_four_decimals(text: str, rate: int, shown: str) -> None:
-    assert fees.parse_rate(text) == rate
-    assert fees.format_rate(rate) == shown
+    assert parse_rate(text) == rate
+    assert format_rate(rate) == shown
 
 
 @pytest.mark.parametrize(
@@ -87,22 +103,22 @@ def test_rates_have_up_to_four_decimals(text: str, rate: int, shown: str) -> Non
 )
 def test_bad_rates(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        fees.parse_rate(text)
+        parse_rate(text)
     assert caught.value.message == message
 
 
 @pytest.mark.parametrize(("rounding", "fen"), [("half_up", 23618), ("down", 23617), ("up", 23618)])
 def test_rounding_to_fen_is_configurable(rounding: str, fen: int) -> None:
     # 100.50 ㎡ × 2.35 元 = 236.175 元
-    assert fees.bill_amount("area", 23500, 10050, 100, rounding) == fen
+    assert bill_amount("area", 23500, 10050, 100, rounding) == fen
 
 
 def test_half_up_rounds_a_half_fen_up_and_less_down() -> None:
-    assert fees.round_fen(5, 10, "half_up") == 1
-    assert fees.round_fen(4, 10, "half_up") == 0
-    assert fees.round_fen(1, 10, "up") == 1
+    assert round_fen(5, 10, "half_up") == 1
+    assert round_fen(4, 10, "half_up") == 0
+    assert round_fen(1, 10, "up") == 1
     with pytest.raises(ConfigError, match="fees.rounding 应为 half_up、down、up 之一"):
-        fees.round_fen(1, 1, "bankers")
+        round_fen(1, 1, "bankers")
 
 
 @pytest.mark.parametrize(
@@ -117,30 +133,28 @@ def test_half_up_rounds_a_half_fen_up_and_less_down() -> None:
     ],
 )
 def test_bill_amount(kind: str, rate: int, quantity: int, percent: int, fen: int) -> None:
-    assert fees.bill_amount(kind, rate, quantity, percent, "half_up") == fen
+    assert bill_amount(kind, rate, quantity, percent, "half_up") == fen
 
 
-def _item(kind: str = "area", rates: tuple[fees.Rate, ...] = ()) -> fees.FeeItem:
-    return fees.FeeItem(1, "物业服务费", kind, fees.KINDS[kind][1], rates)
+def _item(kind: str = "area", rates: tuple[Rate, ...] = ()) -> FeeItem:
+    return FeeItem(1, "物业服务费", kind, KINDS[kind][1], rates)
 
 
 def test_the_rate_in_force_is_the_newest_started() -> None:
-    item = _item(
-        rates=(fees.Rate(1, Month(2026, 1), 23500, 100, None), fees.Rate(2, Month(2026, 12), 25000, 100, None))
-    )
+    item = _item(rates=(Rate(1, Month(2026, 1), 23500, 100, None), Rate(2, Month(2026, 12), 25000, 100, None)))
     assert item.rate_for(Month(2025, 12)) is None
     assert item.rate_for(Month(2026, 11)).rate == 23500  # type: ignore[union-attr]
     assert item.rate_for(Month(2027, 3)).rate == 25000  # type: ignore[union-attr]
 
 
 def test_plan_bills_scope_vacancy_and_readings() -> None:
-    units = [fees.UnitForBilling(1, "1-1-101", 8935, "occupied"), fees.UnitForBilling(2, "3-2-1202", 14380, "vacant")]
-    area = _item(rates=(fees.Rate(10, Month(2026, 1), 23500, 70, None),))
-    parking = fees.FeeItem(
-        2, "停车费", "fixed", "元/月", (fees.Rate(11, Month(2026, 1), 1_500_000, 100, frozenset({"1-1-101"})),)
+    units = [UnitForBilling(1, "1-1-101", 8935, "occupied"), UnitForBilling(2, "3-2-1202", 14380, "vacant")]
+    area = _item(rates=(Rate(10, Month(2026, 1), 23500, 70, None),))
+    parking = FeeItem(
+        2, "停车费", "fixed", "元/月", (Rate(11, Month(2026, 1), 1_500_000, 100, frozenset({"1-1-101"})),)
     )
-    water = fees.FeeItem(3, "水费", "metered", "元/吨", (fees.Rate(12, Month(2026, 1), 35000, 100, None),))
-    planned = fees.plan_bills(Month(2026, 11), [area, parking, water], units, {(1, 3): (10000, 11550)}, "half_up")
+    water = FeeItem(3, "水费", "metered", "元/吨", (Rate(12, Month(2026, 1), 35000, 100, None),))
+    planned = plan_bills(Month(2026, 11), [area, parking, water], units, {(1, 3): (10000, 11550)}, "half_up")
     assert [(b.unit_id, b.item_id, b.amount_fen, b.basis) for b in planned] == [
         (1, 1, 20997, "89.35㎡ × 2.35元/㎡·月"),
         (2, 1, 23655, "143.80㎡ × 2.35元/㎡·月 × 70%（空置）"),
@@ -151,10 +165,27 @@ def test_plan_bills_scope_vacancy_and_readings() -> None:
 
 @pytest.mark.parametrize(
     ("age", "bucket"),
-    [(1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"), (12, "7-12"), (13, ">12"), (40, ">12")],
+    [(0, "0"), (1, "1-3"), (3, "1-3"), (4, "4-6"), (6, "4-6"), (7, "7-12"), (12, "7-12"), (13, ">12"), (40, ">12")],
 )
 def test_aging_buckets(age: int, bucket: str) -> None:
-    assert fees.aging_bucket(age) == bucket
+    assert aging_bucket(age) == bucket
+
+
+@pytest.mark.parametrize(
+    ("month", "as_of", "past_due"),
+    [
+        (Month(2026, 11), Month(2026, 11), 0),  # due on 1 November: not a whole month late during November
+        (Month(2026, 11), Month(2026, 12), 1),  # on 1 December one whole month, not two
+        (Month(2025, 12), Month(2026, 11), 11),  # a 12-month debtor's oldest bill: 7–12, not "12个月以上"
+        (Month(2025, 11), Month(2026, 11), 12),
+        (Month(2025, 10), Month(2026, 11), 13),
+        (Month(2026, 12), Month(2026, 11), 0),  # not due yet
+    ],
+)
+def test_months_past_due_count_whole_months_from_the_first_of_the_bills_month(
+    month: Month, as_of: Month, past_due: int
+) -> None:
+    assert months_past_due(month, as_of) == past_due
 
 
 def test_summarise_arrears() -> None:
@@ -164,9 +195,9 @@ def test_summarise_arrears() -> None:
         (Month(2026, 6), "停车费", 50),
         (Month(2026, 11), "物业服务费", 300),
     ]
-    total, months, oldest, aging, items = fees.summarise_arrears(Month(2026, 11), rows)
+    total, months, oldest, aging, items = summarise_arrears(Month(2026, 11), rows)
     assert (total, months, oldest) == (650, 3, Month(2025, 10))
-    assert aging == {"1-3": 300, "4-6": 250, "7-12": 0, ">12": 100}
+    assert aging == {"0": 300, "1-3": 0, "4-6": 250, "7-12": 0, ">12": 100}
     assert items == {"物业服务费": 600, "停车费": 50}
 
 
@@ -176,8 +207,8 @@ def test_summarise_arrears() -> None:
 def test_rules_add_set_and_history(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     with pytest.raises(ConflictError, match="收费项目“物业服务费”已存在"):
-        fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.5", "2026-01")
-    item = fees.set_rule(ledger, CASHIER, "物业服务费", "2026-12", rate_text="2.50")
+        add_rule(ledger, CASHIER, "物业服务费", "area", "2.5", "2026-01")
+    item = set_rule(ledger, CASHIER, "物业服务费", "2026-12", rate_text="2.50")
     assert [(str(r.effective_from), r.rate, r.vacant_percent) for r in item.rates] == [
         ("2025-01", 23500, 70),
         ("2026-12", 25000, 70),
@@ -193,31 +224,40 @@ def test_rules_add_set_and_history(ledger: Ledger, tmp_path: Path) -> None:
     assert amounts == {"2026-11": 33793, "2026-12": 35950}  # 143.80 × 2.35 and × 2.50
     assert actions.count("fee_item.add") == 3 and actions.count("fee_rate.set") == 1
     with pytest.raises(NotFoundError, match="没有收费项目“燃气费”。现有项目：物业服务费、垃圾清运费、停车费"):
-        fees.set_rule(ledger, CASHIER, "燃气费", "2026-12", rate_text="1")
+        set_rule(ledger, CASHIER, "燃气费", "2026-12", rate_text="1")
     with pytest.raises(ValidationError, match="收费方式“monthly”无效"):
-        fees.add_rule(ledger, CASHIER, "电梯费", "monthly", "1", "2026-01")
+        add_rule(ledger, CASHIER, "电梯费", "monthly", "1", "2026-01")
 
 
-def test_rules_from_the_config_are_seeded_once(ledger: Ledger) -> None:
+def test_rules_from_the_config_are_synced_once_and_journalled_as_a_sync(ledger: Ledger) -> None:
     settings = FeesSettings(
         items=(
             FeeItemSettings(name="物业服务费", kind="area", rate="2.35", effective_from="2026-01", vacant_percent=70),
             FeeItemSettings(name="电费", kind="metered", rate="0.6", effective_from="2026-01", unit_label="元/度"),
         )
     )
-    assert fees.seed_rules(ledger, settings, CASHIER) == ["物业服务费", "电费"]
-    assert fees.seed_rules(ledger, settings, CASHIER) == []
-    fees.set_rule(ledger, CASHIER, "物业服务费", "2026-06", rate_text="2.50")
-    assert fees.seed_rules(ledger, settings, CASHIER) == []  # the ledger wins over the config
-    items = {item.name: item for item in fees.list_rules(ledger)}
+    assert pending_config_items(ledger, settings) == ["物业服务费", "电费"]
+    assert sync_rules(ledger, settings, CASHIER) == SyncResult(("物业服务费", "电费"), ())
+    with ledger.read() as conn:
+        entries = journal.recent(conn, limit=10)
+    assert [(e.action, e.key) for e in entries] == [  # newest first
+        ("fee_item.sync_from_recordkit_toml", "电费"),
+        ("fee_item.sync_from_recordkit_toml", "物业服务费"),
+    ]
+    assert pending_config_items(ledger, settings) == []
+    assert sync_rules(ledger, settings, CASHIER) == SyncResult((), ("物业服务费", "电费"))
+    set_rule(ledger, CASHIER, "物业服务费", "2026-06", rate_text="2.50")
+    assert sync_rules(ledger, settings, CASHIER).added == ()  # the ledger wins over the config
+    items = {item.name: item for item in list_rules(ledger)}
     assert items["电费"].unit_label == "元/度" and len(items["物业服务费"].rates) == 2
     bad = FeesSettings(items=(FeeItemSettings(name="停车费", kind="fixed", rate="abc", effective_from="2026-01"),))
     with pytest.raises(ConfigError) as caught:
-        fees.seed_rules(ledger, bad, CASHIER)
+        sync_rules(ledger, bad, CASHIER)
     assert caught.value.message == (
         "recordkit.toml 的第 1 个 [[fees.items]]（停车费）有误："
         "收费标准“abc”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"
     )
+    assert "停车费" not in {item.name for item in list_rules(ledger)}
 
 
 def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:
@@ -250,13 +290,13 @@ def _bills(ledger: Ledger, month: str) -> dict[tuple[int, int], int]:
 
 def test_billing_a_month_is_idempotent(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
-    first = fees.bill_month(ledger, "2026-11", CASHIER)
+    first = bill_month(ledger, "2026-11", CASHIER)
     assert first.created == 8  # 4 property fees, 3 waste (not the vacant unit), 1 parking
     assert first.created_fen == sum(MONTHLY.values())
     assert first.by_item == {"物业服务费": [4, 106321], "垃圾清运费": [3, 3000], "停车费": [1, 15000]}
     with ledger.read() as conn:
         entries = len(journal.recent(conn, limit=1000))
-    second = fees.bill_month(ledger, "2026-11", CASHIER)
+    second = bill_month(ledger, "2026-11", CASHIER)
     assert (second.created, second.unchanged, second.differing) == (0, 8, 0)
     with ledger.read() as conn:
         assert len(journal.recent(conn, limit=1000)) == entries  # nothing new, nothing journalled
@@ -267,13 +307,13 @@ def test_a_changed_rule_needs_rebill_which_is_journalled(ledger: Ledger, tmp_pat
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2026-11")
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", MONTHLY["1-1-101"]))
-    fees.set_rule(ledger, CASHIER, "物业服务费", "2026-11", rate_text="2.00")
-    fees.set_rule(ledger, CASHIER, "停车费", "2026-11", units=["3-2-1201"])
+    set_rule(ledger, CASHIER, "物业服务费", "2026-11", rate_text="2.00")
+    set_rule(ledger, CASHIER, "停车费", "2026-11", units=["3-2-1201"])
     before = _bills(ledger, "2026-11")
-    plain = fees.bill_month(ledger, "2026-11", CASHIER)
+    plain = bill_month(ledger, "2026-11", CASHIER)
     assert (plain.created, plain.differing) == (1, 5)  # parking now for 3-2-1201; 4 fees and 1 parking differ
     assert {k: v for k, v in _bills(ledger, "2026-11").items() if k in before} == before
-    again = fees.bill_month(ledger, "2026-11", CASHIER, rebill=True)
+    again = bill_month(ledger, "2026-11", CASHIER, rebill=True)
     assert (again.created, again.rebilled, again.removed, again.differing) == (0, 4, 1, 0)
     after = _bills(ledger, "2026-11")
     assert after[(1, 1)] == 17870  # 89.35 × 2.00
@@ -291,8 +331,8 @@ def test_a_changed_rule_needs_rebill_which_is_journalled(ledger: Ledger, tmp_pat
 def test_unpaid_bill_no_rule_makes_is_removed_on_rebill(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2026-11")
-    fees.set_rule(ledger, CASHIER, "停车费", "2026-11", rate_text="0")
-    summary = fees.bill_month(ledger, "2026-11", CASHIER, rebill=True)
+    set_rule(ledger, CASHIER, "停车费", "2026-11", rate_text="0")
+    summary = bill_month(ledger, "2026-11", CASHIER, rebill=True)
     assert summary.removed == 1 and (1, 3) not in _bills(ledger, "2026-11")
 
 
@@ -301,23 +341,24 @@ def test_prepayment_pays_later_bills(ledger: Ledger, tmp_path: Path) -> None:
     bill_months(ledger, "2026-11")
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 100_000))  # 1,000 元 against 347.93
     assert unit_balance(ledger, "3-2-1201") == (0, 100_000 - MONTHLY["3-2-1201"])
-    summary = fees.bill_month(ledger, "2026-12", CASHIER)
+    summary = bill_month(ledger, "2026-12", CASHIER)
     assert summary.prepayment_applied_fen == MONTHLY["3-2-1201"]
     assert unit_balance(ledger, "3-2-1201") == (0, 100_000 - 2 * MONTHLY["3-2-1201"])
     bill_months(ledger, "2027-01", "2027-02")
-    assert unit_balance(ledger, "3-2-1201") == (4 * MONTHLY["3-2-1201"] - 100_000, 0)
+    # Bills of months to come are not owed before they fall due (the 1st of their month).
+    assert unit_balance(ledger, "3-2-1201", dt.date(2027, 2, 1)) == (4 * MONTHLY["3-2-1201"] - 100_000, 0)
 
 
 def test_one_off_items_are_billed_only_for_named_units(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
-    fees.add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2026-01")
-    assert fees.bill_month(ledger, "2026-11", CASHIER).by_item.get("装修垃圾清运费") is None
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2026-01")
+    assert bill_month(ledger, "2026-11", CASHIER).by_item.get("装修垃圾清运费") is None
     with pytest.raises(UsageError, match="“装修垃圾清运费”是一次性项目，请用 --unit 指定要收取的房屋"):
-        fees.bill_month(ledger, "2026-11", CASHIER, item_name="装修垃圾清运费")
-    summary = fees.bill_month(ledger, "2026-11", CASHIER, item_name="装修垃圾清运费", unit_texts=["3栋2单元1201"])
+        bill_month(ledger, "2026-11", CASHIER, item_name="装修垃圾清运费")
+    summary = bill_month(ledger, "2026-11", CASHIER, item_name="装修垃圾清运费", unit_texts=["3栋2单元1201"])
     assert summary.by_item == {"装修垃圾清运费": [1, 50000]}
     with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
-        fees.bill_month(ledger, "2026-11", CASHIER, unit_texts=["9-9-909"])
+        bill_month(ledger, "2026-11", CASHIER, unit_texts=["9-9-909"])
 
 
 # -- readings ---------------------------------------------------------------------------------
@@ -327,16 +368,16 @@ READING_HEADERS = ("房号", "上期读数", "本期读数")
 
 def test_readings_feed_metered_bills(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
-    fees.add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
     sheet = write_sheet(
         tmp_path / "水表.xlsx", [["1-1-101", 100, 115.5], ["3-2-1201", "88", "100"]], headers=READING_HEADERS
     )
-    summary = fees.import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
+    summary = import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
     assert (summary.rows, summary.created) == (2, 2)
-    billed = fees.bill_month(ledger, "2026-11", CASHIER)
+    billed = bill_month(ledger, "2026-11", CASHIER)
     assert billed.by_item["水费"] == [2, 5425 + 4200]
     assert billed.metered_without_reading == {"水费": 2}
-    again = fees.import_readings(
+    again = import_readings(
         ledger,
         write_sheet(tmp_path / "水表2.xlsx", [["1-1-101", 100, 116]], headers=READING_HEADERS),
         "2026-11",
@@ -348,7 +389,7 @@ def test_readings_feed_metered_bills(ledger: Ledger, tmp_path: Path) -> None:
 
 def test_a_bad_readings_sheet_names_row_and_column_and_imports_nothing(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
-    fees.add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
     sheet = write_sheet(
         tmp_path / "水表.xlsx",
         [
@@ -361,7 +402,7 @@ def test_a_bad_readings_sheet_names_row_and_column_and_imports_nothing(ledger: L
         headers=("房号", "项目", "上期读数", "本期读数")[0:1] + READING_HEADERS[1:],
     )
     with pytest.raises(ValidationError) as caught:
-        fees.import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
+        import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
     assert caught.value.message == "水表.xlsx 有 4 处错误，没有导入任何读数"
     assert [str(p) for p in caught.value.problems] == [
         "第 2 行 C 列（本期读数）：本期读数 90.00 小于上期读数 100.00",
@@ -380,24 +421,44 @@ def test_arrears_with_aging_and_filters(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     months = [str(Month(2025, 10) + i) for i in range(14)]  # 2025-10 .. 2026-11
     bill_months(ledger, *months)
-    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 14 * MONTHLY["1-1-101"]))  # all paid
-    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 12 * MONTHLY["1-1-102"]))  # owes 2 months
-    rows = {row.unit: row for row in fees.list_arrears(ledger, dt.date(2026, 11, 30))}
+    paid_on = dt.date(2026, 11, 20)
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 14 * MONTHLY["1-1-101"], paid_on=paid_on))  # all paid
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 12 * MONTHLY["1-1-102"], paid_on=paid_on))  # owes 2
+    rows = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 11, 30))}
     assert set(rows) == {"1-1-102", "3-2-1201", "3-2-1202"}
     assert (rows["1-1-102"].months, rows["1-1-102"].amount_fen) == (2, 2 * MONTHLY["1-1-102"])
     owed = rows["3-2-1201"]
     assert (owed.months, str(owed.oldest)) == (14, "2025-10")
-    assert owed.aging == {
+    assert owed.aging == {  # whole months past due on 30 November: 2026-11 is 0, 2025-10 is 13
+        "0": MONTHLY["3-2-1201"],
         "1-3": 3 * MONTHLY["3-2-1201"],
         "4-6": 3 * MONTHLY["3-2-1201"],
         "7-12": 6 * MONTHLY["3-2-1201"],
-        ">12": 2 * MONTHLY["3-2-1201"],
+        ">12": MONTHLY["3-2-1201"],
     }
     assert owed.to_dict()["arrears_fen"] == 14 * MONTHLY["3-2-1201"]
-    assert [r.unit for r in fees.list_arrears(ledger, dt.date(2026, 11, 30), min_months=3)] == ["3-2-1201", "3-2-1202"]
-    assert [r.unit for r in fees.list_arrears(ledger, dt.date(2026, 11, 30), building="3栋")] == [
+    assert [r.unit for r in list_arrears(ledger, dt.date(2026, 11, 30), min_months=3)] == ["3-2-1201", "3-2-1202"]
+    assert [r.unit for r in list_arrears(ledger, dt.date(2026, 11, 30), building="3栋")] == [
         "3-2-1201",
         "3-2-1202",
     ]
     # as of an earlier day, later months are not owed yet
-    assert fees.list_arrears(ledger, dt.date(2026, 6, 15), building="3")[0].months == 9
+    assert list_arrears(ledger, dt.date(2026, 6, 15), building="3")[0].months == 9
+
+
+def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-10", "2026-11")
+    fee, other = MONTHLY["1-1-101"], MONTHLY["1-1-102"]
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 10, 10)))  # September
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 11, 5)))  # October, later
+    wrong = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 2 * other, paid_on=dt.date(2026, 10, 20)))
+    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=dt.date(2026, 11, 10))
+
+    october = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 10, 31))}
+    # October's bill is owed: the money of 5 November had not come in; November's bill was not due yet.
+    assert (october["1-1-101"].amount_fen, str(october["1-1-101"].oldest)) == (fee, "2026-10")
+    assert "1-1-102" not in october  # paid on 20 October; the receipt was voided only on 10 November
+    november = {row.unit: row.amount_fen for row in list_arrears(ledger, dt.date(2026, 11, 30))}
+    assert (november["1-1-101"], november["1-1-102"]) == (fee, 3 * other)
+    assert unit_balance(ledger, "1-1-101", dt.date(2026, 10, 31)) == (fee, 0)

@@ -270,7 +270,7 @@ def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
     section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]
     assert abs(section.page_width - Cm(24.1)) < Cm(0.01)
-    a4 = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY)
+    a4 = cashier("fees", "pay", "1-1-101", "--amount", "20", "--date", DAY)
     assert abs(Document(str(_receipt_file(workspace, a4.stdout))).sections[0].page_width - Cm(21)) < Cm(0.01)
 
 
@@ -287,3 +287,234 @@ def test_an_unknown_receipt_layout_is_a_configuration_error_and_takes_no_money(c
         "错误：receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 'A5'",
     )
     assert json.loads(cashier("receipt", "list", "--json").stdout) == []
+
+
+# -- fee items from recordkit.toml: synced only by the commands that bill or take money ---------------
+
+WASTE_ITEM = '\n[[fees.items]]\nname = "垃圾清运费"\nkind = "fixed"\nrate = "10"\neffective_from = "2026-01"\n'
+SYNC_ACTION = "fee_item.sync_from_recordkit_toml"
+
+
+def _ledger_state(workspace: Workspace) -> tuple[int, bytes, bytes]:
+    """(journal rows, the ledger file's bytes, its write-ahead log's bytes) read straight from the file."""
+    import sqlite3
+
+    path = workspace.root / "records" / "ledger.sqlite3"
+    wal = path.with_name(path.name + "-wal")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT count(*) FROM journal").fetchone()[0]
+    finally:
+        connection.close()
+    return rows, path.read_bytes(), wal.read_bytes() if wal.exists() else b""
+
+
+def _fee_item_names(run_cli: Any) -> list[str]:
+    return [row["item"] for row in json.loads(run_cli("fees", "rules", "list", "--json").stdout)]
+
+
+@pytest.fixture
+def configured(cashier: Any, workspace: Workspace) -> Any:
+    """The cashier's workspace with a paid receipt, and a fee item in recordkit.toml the ledger lacks."""
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(WASTE_ITEM)
+    return cashier
+
+
+READ_ONLY = [
+    ("receipt", "list"),
+    ("receipt", "list", "--json"),
+    ("fees", "arrears"),
+    ("fees", "arrears", "--json"),
+    ("fees", "register", "--month", "2026-11", "台账.xlsx"),
+    ("fees", "daily", "--date", DAY, "日结.xlsx"),
+    ("fees", "rules", "list"),
+    ("fees", "rules", "list", "--json"),
+]
+
+
+@pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
+def test_a_command_that_only_reads_never_writes_the_ledger(
+    configured: Any, workspace: Workspace, args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before = _ledger_state(workspace)
+    result = configured(*args)
+    assert result.exit_code == 0, result.output
+    assert "同步" not in result.stderr
+    assert _ledger_state(workspace) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "action"),
+    [
+        (("receipt", "void", "SJ2026-000001", "--reason", "金额开错"), "receipt.void"),
+        (("receipt", "reprint", "SJ2026-000001"), "receipt.reprint"),
+    ],
+)
+def test_void_and_reprint_write_only_their_own_change(
+    configured: Any, workspace: Workspace, args: tuple[str, ...], action: str
+) -> None:
+    rows = _ledger_state(workspace)[0]
+    result = configured(*args)
+    assert result.exit_code == 0, result.output
+    added = _ledger_state(workspace)[0] - rows
+    entries = json.loads(configured("journal", "list", "--limit", str(added), "--json").stdout)
+    # The change itself and the printed paper it makes; no fee item from recordkit.toml.
+    assert sorted(entry["action"] for entry in entries) == sorted([action, "document.generate"])
+    assert "垃圾清运费" not in _fee_item_names(configured)
+
+
+def test_rules_list_says_what_recordkit_toml_has_that_the_ledger_lacks(configured: Any) -> None:
+    result = configured("fees", "rules", "list")
+    assert result.stdout.splitlines()[-1] == (
+        "recordkit.toml 中还有 1 个收费项目未写入台账：垃圾清运费；"
+        "请运行 recordkit fees rules sync（出账、收款时也会自动写入）"
+    )
+
+
+def test_rules_sync_writes_what_the_ledger_lacks_once_and_journals_it(configured: Any, workspace: Workspace) -> None:
+    rows = _ledger_state(workspace)[0]
+    result = configured("fees", "rules", "sync")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "已从 recordkit.toml 写入收费项目 1 个：垃圾清运费（已记入操作日志）\n",
+    )
+    entry = json.loads(configured("journal", "list", "--limit", "1", "--json").stdout)[0]
+    assert (entry["action"], entry["action_label"], entry["key"]) == (
+        SYNC_ACTION,
+        "从 recordkit.toml 同步收费项目",
+        "垃圾清运费",
+    )
+    assert _ledger_state(workspace)[0] == rows + 1
+    assert _fee_item_names(configured) == ["物业服务费", "停车费", "垃圾清运费"]
+
+    again = configured("fees", "rules", "sync", "--json")
+    assert (again.exit_code, json.loads(again.stdout)) == (0, {"added": [], "present": ["垃圾清运费"]})
+    assert _ledger_state(workspace)[0] == rows + 1
+    plain = configured("fees", "rules", "sync")
+    assert plain.stdout == (
+        "recordkit.toml 中的收费项目台账中都已有，没有写入任何内容\n"
+        "台账中已有、未改动：垃圾清运费（调整标准请用 recordkit fees rules set）\n"
+    )
+
+
+def test_rules_sync_without_items_in_recordkit_toml(cashier: Any, workspace: Workspace) -> None:
+    before = _ledger_state(workspace)
+    result = cashier("fees", "rules", "sync")
+    assert (result.exit_code, result.stdout) == (0, "recordkit.toml 中没有 [[fees.items]]，没有需要写入的收费项目\n")
+    assert _ledger_state(workspace) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("fees", "pay", "1-1-102", "--amount", "50", "--date", DAY),
+        ("receipt", "issue", "1-1-102", "--amount", "50", "--date", DAY),
+        ("fees", "bill", "--month", "2026-11"),
+    ],
+    ids=" ".join,
+)
+def test_the_commands_that_bill_or_take_money_sync_first(configured: Any, args: tuple[str, ...]) -> None:
+    result = configured(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "已从 recordkit.toml 同步收费项目：垃圾清运费\n"
+    actions = [entry["action"] for entry in json.loads(configured("journal", "list", "--limit", "20", "--json").stdout)]
+    assert actions.count(SYNC_ACTION) == 1
+    assert "垃圾清运费" in _fee_item_names(configured)
+
+
+# -- the counter's guards ------------------------------------------------------------------------------
+
+TODAY = dt.date.today()
+TOMORROW = TODAY + dt.timedelta(days=1)
+THIS_MONTH = f"{TODAY:%Y-%m}"
+NEXT_MONTH = f"{(TODAY.replace(day=1) + dt.timedelta(days=32)):%Y-%m}"
+
+
+def _refused(run_cli: Any, args: tuple[str, ...], code: int, message: str) -> None:
+    """``args`` fail with exactly ``message`` and ``code``, print nothing on stdout and write nothing."""
+    before = _journal_size(run_cli), len(json.loads(run_cli("receipt", "list", "--json").stdout))
+    result = run_cli(*args)
+    assert (result.exit_code, result.stderr.strip()) == (code, message)
+    assert result.stdout == ""
+    assert (_journal_size(run_cli), len(json.loads(run_cli("receipt", "list", "--json").stdout))) == before
+
+
+def test_no_payment_is_dated_in_the_future(cashier: Any) -> None:
+    _refused(
+        cashier,
+        ("fees", "pay", "1-1-101", "--amount", "10", "--date", TOMORROW.isoformat()),
+        5,
+        f"错误：收款日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：不能收未来日期的款，"
+        "钱到账的那天再收；补录以前的转账请写当时的日期",
+    )
+
+
+def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", "--date", DAY).exit_code == 0
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "1-1-101", "--amount", "100", "--months", "2026-10..2026-11", "--date", DAY),
+            8,
+            "错误：房屋 1-1-101 2026-10 的账单已经缴清，--months 不能包含已缴清的月份："
+            "请用 recordkit fees account 1-1-101 查看各月缴费情况",
+        )
+    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--months", "2026-11", "--date", DAY)
+    assert paid.exit_code == 0, paid.output
+
+
+def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "719.94", "--date", DAY).exit_code == 0
+    _refused(
+        cashier,
+        ("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY),
+        8,
+        "错误：房屋 1-1-101 现在没有欠费，这笔 100.00 元将全部转为预收款：确认预收请加 --prepay",
+    )
+    result = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY, "--prepay")
+    assert result.exit_code == 0, result.output
+    assert "  预收款：100.00 元" in result.stdout.splitlines()
+    # Paying named months that are not billed yet is paying ahead on purpose: no --prepay needed.
+    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2099-01", "--date", DAY)
+    assert ahead.exit_code == 0, ahead.output
+
+
+def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -> None:
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    before = _journal_size(cashier)
+    result = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY)
+    assert result.exit_code == 8 and result.stdout == ""
+    match = re.fullmatch(
+        r"错误：房屋 1-1-101 在 (\d\d:\d\d) 刚收过一笔 100\.00 元（收据 SJ2026-000001）：10 分钟内同一房屋同一金额，"
+        r"可能是重复收款；确实要再收一笔请加 --again",
+        result.stderr.strip(),
+    )
+    assert match is not None, result.stderr
+    shown = dt.datetime.strptime(match[1], "%H:%M").time()
+    now = dt.datetime.now().time()
+    assert abs((now.hour * 60 + now.minute) - (shown.hour * 60 + shown.minute)) <= 1 or now.hour == 0
+    assert _journal_size(cashier) == before
+    again = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY, "--again")
+    assert again.exit_code == 0 and "收据编号 SJ2026-000002" in again.stdout
+    # Another sum, or a voided earlier receipt, is no duplicate.
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+    assert cashier("receipt", "void", "SJ2026-000003", "--reason", "金额开错").exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+
+
+def test_billing_a_month_after_the_current_one_needs_advance(cashier: Any) -> None:
+    _refused(
+        cashier,
+        ("fees", "bill", "--month", NEXT_MONTH),
+        2,
+        f"错误：{NEXT_MONTH} 还没有到（现在是 {THIS_MONTH}）：提前出账请加 --advance；"
+        "提前出的账单到该月 1 日才计入欠费，预收款会先冲抵它们",
+    )
+    result = cashier("fees", "bill", "--month", NEXT_MONTH, "--advance")
+    assert result.exit_code == 0, result.output
+    assert f"注意：这是提前出的账单，{NEXT_MONTH}-01 起才计入欠费；已有的预收款先冲抵它们" in result.stdout.splitlines()
+    owed = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
+    assert owed["not_yet_due_fen"] == 35997

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.billing.billing import list_arrears
+from recordkit.billing.arrears import list_arrears
 from recordkit.billing.receipts import list_receipts
 from recordkit.core.dates import Month
 from recordkit.core.workspace import open_workspace

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -183,3 +185,114 @@ def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) 
     assert read[:2] == rows
     assert {**read[2], "id": 1} == rows[0]
     assert raw[0] == raw[1]  # stored in the very same form
+
+
+def test_a_ledger_path_into_a_missing_folder_is_refused_and_nothing_is_made(tmp_path: Path) -> None:
+    wanted = tmp_path / "没有这个文件夹" / "ledger.sqlite3"
+    with pytest.raises(ConfigError) as caught:
+        open_ledger(f"sqlite:///{wanted}")
+    assert caught.value.message == (
+        f"台账数据库 sqlite:///{wanted} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+    )
+    assert not wanted.parent.exists()
+
+
+def test_opening_to_read_never_creates_a_ledger(tmp_path: Path) -> None:
+    wanted = tmp_path / "ledger.sqlite3"
+    with pytest.raises(LedgerError, match="还不存在：这个命令只读取台账，不会新建"):
+        open_ledger(f"sqlite:///{wanted}", create=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mistyped_database_url_stops_every_command_with_a_message(run_cli: Any, workspace: Any) -> None:
+    """A typo in recordkit.toml used to create a second, empty ledger, even from `receipt list`."""
+    typo = workspace.root / "recrods" / "ledger.sqlite3"
+    for args in (("receipt", "list"), ("owners", "list"), ("fees", "arrears")):
+        result = run_cli(*args, env={"RECORDKIT_DATABASE_URL": f"sqlite:///{typo}"})
+        assert result.exit_code == 3, args
+        assert result.stderr.strip() == (
+            f"错误：台账数据库 sqlite:///{typo} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+        )
+    assert not typo.parent.exists()
+
+
+def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other.sqlite3"
+    result = run_cli("receipt", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})
+    assert result.exit_code == 7
+    assert "还不存在：这个命令只读取台账，不会新建" in result.stderr
+    assert not elsewhere.exists()
+
+
+# -- the journal's anchor ------------------------------------------------------------------
+
+
+def _anchor_now(ledger: Ledger) -> journal.Anchor:
+    with ledger.read() as conn:
+        return journal.anchor_of(journal.verify(conn))
+
+
+def test_deleting_the_newest_rows_passes_the_chain_but_not_the_anchor(ledger: Ledger) -> None:
+    _append(ledger, 60)
+    anchor = journal.Anchor.from_json(_anchor_now(ledger).to_json())  # as saved to a file and read back
+    assert anchor.rows == 60
+    result = _tamper(ledger, "DELETE FROM journal WHERE id > 10")
+    assert result.ok and result.rows_checked == 10  # the chain alone cannot tell
+    with ledger.read() as conn:
+        anchored = journal.verify(conn, anchor)
+    assert (anchored.ok, anchored.reason) == (False, "锚点记录了第 60 条，现在的日志没有这一条（最新的记录被删除）")
+
+
+def test_a_rewritten_and_rechained_journal_fails_the_anchor(ledger: Ledger) -> None:
+    """Edit row 2, then recompute every later hash: the chain is whole again, the anchor is not."""
+    _append(ledger, 5)
+    anchor = _anchor_now(ledger)
+    with ledger.write() as conn:
+        rows = conn.execute(sa.text("SELECT * FROM journal ORDER BY id")).mappings().all()
+        prev = journal.GENESIS_HASH
+        for row in rows:
+            operator = "冒充者" if row["id"] == 2 else row["operator"]
+            digest = journal.row_hash(
+                row["id"], row["at"], operator, row["action"], row["entity"], row["entity_key"], row["before"],
+                row["after"], prev,
+            )  # fmt: skip
+            conn.execute(
+                sa.text("UPDATE journal SET operator = :o, prev_hash = :p, hash = :h WHERE id = :i"),
+                {"o": operator, "p": prev, "h": digest, "i": row["id"]},
+            )
+            prev = digest
+    with ledger.read() as conn:
+        assert journal.verify(conn).ok
+        anchored = journal.verify(conn, anchor)
+    assert anchored.reason == "第 5 条记录的校验值与锚点不符（日志被改写后重新计算了校验值）"
+
+
+def test_appending_after_the_anchor_is_fine(ledger: Ledger) -> None:
+    _append(ledger, 3)
+    anchor = _anchor_now(ledger)
+    _append(ledger, 4)
+    with ledger.read() as conn:
+        result = journal.verify(conn, anchor)
+    assert result.ok and result.rows_checked == 7
+
+
+def test_journal_anchor_and_verify_from_the_command_line(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    anchor_file = tmp_path / "U盘" / "日志锚点.json"
+    anchor_file.parent.mkdir()
+    written = run_cli("journal", "anchor", "--out", str(anchor_file))
+    assert written.exit_code == 0, written.stderr
+    saved = json.loads(anchor_file.read_text(encoding="utf-8"))
+    assert written.stdout.splitlines()[0] == (
+        f"已写出锚点 {anchor_file}：第 {saved['rows']} 条，校验值 {saved['head_hash']}"
+    )
+    checked = run_cli("journal", "verify", "--anchor", str(anchor_file))
+    assert checked.exit_code == 0
+    assert f"锚点：第 {saved['rows']} 条，校验值 {saved['head_hash']}" in checked.stdout
+    assert "与锚点文件一致" in checked.stdout
+    bad = tmp_path / "坏.json"
+    bad.write_text("{}", encoding="utf-8")
+    refused = run_cli("journal", "verify", "--anchor", str(bad))
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        2,
+        f"错误：锚点文件 {bad} 无法读取：应是 recordkit journal anchor 写出的文件",
+    )

@@ -123,7 +123,7 @@ def test_readme_block_runs(
     # A block that does not create its own workspace works in one that holds the sample sheet
     # (imported, unless importing it is what the block shows).
     if not any(c.startswith(("recordkit init", "recordkit demo")) for c, _, _ in block):
-        assert runner.invoke(app, ["init", "."], env=env).exit_code == 0
+        assert runner.invoke(app, ["init", ".", "--operator", "王芳"], env=env).exit_code == 0
         if not any(c.startswith("recordkit owners import 业主名册.xlsx") for c, _, _ in block):
             assert runner.invoke(app, ["owners", "import", "业主名册.xlsx"], env=env).exit_code == 0
     for command, expected_code, expected_lines in block:

@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from recordkit.billing.allocations import Allocation, AllocationPlan, OpenBill, allocate
+from recordkit.billing.arrears import unit_balance
 from recordkit.billing.receipts import (
-    Allocation,
-    AllocationPlan,
-    OpenBill,
     PaymentRequest,
     ReceiptLine,
-    allocate,
     format_receipt_number,
     get_receipt,
     list_receipts,
@@ -26,7 +24,6 @@ from recordkit.billing.receipts import (
     receipt_lines,
     reprint_receipt,
     sequence_year,
-    unit_balance,
     void_receipt,
 )
 from recordkit.core.config import ReceiptSettings

@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from docx import Document
 
-from recordkit.billing import billing as fees
-from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, unit_balance
+from recordkit.billing.arrears import list_arrears, unit_balance
+from recordkit.billing.receipts import PaymentRequest, list_receipts, pay
 from recordkit.billing.registers import write_register
+from recordkit.billing.rules import add_rule
 from recordkit.core.config import RenovationSettings
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
@@ -56,8 +57,8 @@ ID_WANG = "11010519491231002X"
 def reno_estate(ledger: Ledger, folder: Path) -> None:
     """The small estate, November billed, and the two renovation charges as one-off rules."""
     small_estate(ledger, folder)
-    fees.add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
-    fees.add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
     bill_months(ledger, "2026-11")
 
 
@@ -165,9 +166,9 @@ def test_register_bills_the_deposit_and_the_waste_fee_from_the_rules(estate: Led
 
 
 def test_the_deposit_is_not_arrears_but_the_waste_fee_is(estate: Ledger, tmp_path: Path) -> None:
-    before = {row.unit: row.amount_fen for row in fees.list_arrears(estate, DAY)}
+    before = {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}
     register(estate, SETTINGS, CASHIER, request(), today=DAY)
-    after = {row.unit: row for row in fees.list_arrears(estate, DAY)}
+    after = {row.unit: row for row in list_arrears(estate, DAY)}
     assert after["3-2-1201"].amount_fen == before["3-2-1201"] + 50000
     assert after["3-2-1201"].items == {"物业服务费": 33793, "垃圾清运费": 1000, "装修垃圾清运费": 50000}
     assert unit_balance(estate, "3-2-1201")[0] == before["3-2-1201"] + 50000
@@ -188,7 +189,7 @@ def test_pay_charges_pays_exactly_the_renovation_bills(estate: Ledger) -> None:
     paid = get_renovation(estate, "zx2026-0001")
     assert (paid.deposit_paid_fen, paid.waste_paid_fen, paid.due_fen, paid.deposit_label) == (200000, 50000, 0, "已缴")
     # The November property fee the unit also owes is untouched.
-    assert {row.unit: row.amount_fen for row in fees.list_arrears(estate, DAY)}["3-2-1201"] == 33793 + 1000
+    assert {row.unit: row.amount_fen for row in list_arrears(estate, DAY)}["3-2-1201"] == 33793 + 1000
     with pytest.raises(ConflictError, match="押金和垃圾清运费已缴清"):
         pay_charges(estate, RECEIPTS, CASHIER, renovation.number)
 
@@ -267,8 +268,8 @@ def test_a_missing_fee_rule_says_how_to_set_it(ledger: Ledger, tmp_path: Path) -
 
 def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
-    fees.add_rule(ledger, CASHIER, "装修押金", "oneoff", "3000", "2025-01")
-    fees.add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "0", "2025-01")
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "3000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "0", "2025-01")
     renovation = register(ledger, SETTINGS, CASHIER, request(), today=DAY)
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.waste_bill_id) == (300000, 0, None)
 
@@ -568,14 +569,14 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
     def disk_full(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    before, owed = _journal_size(ledger), {row.unit: row.amount_fen for row in fees.list_arrears(ledger, DAY)}
+    before, owed = _journal_size(ledger), {row.unit: row.amount_fen for row in list_arrears(ledger, DAY)}
     with ledger.read() as conn:
         bills_before = conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one()
     monkeypatch.setattr(documents, "_write_new", disk_full)
     with pytest.raises(OSError):
         register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
     assert list_renovations(ledger) == [] and _journal_size(ledger) == before
-    assert {row.unit: row.amount_fen for row in fees.list_arrears(ledger, DAY)} == owed
+    assert {row.unit: row.amount_fen for row in list_arrears(ledger, DAY)} == owed
     with ledger.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(bills)).scalar_one() == bills_before
 

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
-from recordkit.billing import billing as fees
 from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
 from recordkit.billing.registers import write_register
+from recordkit.billing.rules import add_rule
 from recordkit.core.config import RenovationSettings, WorkOrderSettings
 from recordkit.core.dates import Month
 from recordkit.core.errors import ValidationError
@@ -157,8 +157,8 @@ def _workorders(ledger: Ledger) -> None:
 def report_estate(ledger: Ledger, folder: Path) -> None:
     """August to October billed for the four sample units (monthly 369.97, 288.76, 347.93, 236.55 元)."""
     small_estate(ledger, folder)
-    fees.add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
-    fees.add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
     bill_months(ledger, "2026-08", "2026-09", "2026-10")
     _pay(ledger, "1-1-101", 36997, "2026-08-10")
     _pay(ledger, "1-1-101", 36997, "2026-09-10")

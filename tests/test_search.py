@@ -4,6 +4,7 @@ the query language, snippets and masking, and keeping the index current (add, ch
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,18 +12,17 @@ from pathlib import Path
 import pytest
 
 from recordkit.archive.archivist import ArchiveItem, update_item
+from recordkit.core.dates import parse_period
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
+from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import (
     Term,
     make_term,
-    parse_period,
     parse_query,
     search,
     snippet,
-    update_index,
-    verify_index,
 )
 from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.search_helpers import file_documents, write_docx
@@ -128,9 +128,8 @@ def test_flags_filter_like_the_query_language(indexed: dict[str, ArchiveItem], w
 
 
 def test_limit_and_totals(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
-    exact = search(ws, "张伟 OR 李秀英", limit=1)
-    assert len(exact.hits) == 1 and exact.total == 2 and not exact.exact_total  # checked: at least 2
-    assert exact.total_text == "至少 2 条"
+    either = search(ws, "张伟 OR 李秀英", limit=1)  # 张伟: AGREEMENT, DEED; 李秀英: AGREEMENT, FUND
+    assert len(either.hits) == 1 and either.total == 3 and either.total_text == "3 条"
     counted = search(ws, "维修", limit=1)  # one bigram: the index's count is exact
     assert len(counted.hits) == 1 and counted.exact_total and counted.total_text == "2 条"
 
@@ -171,8 +170,10 @@ def test_parse_query_is_pure() -> None:
     assert (query.unit, query.category) == ("3-2-1201", "工程档案")
     assert (query.date_from, query.date_to) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert make_term("3#2-1201") == Term("3#2-1201", ("u:3-2-1201",), "u:3-2-1201")
-    assert make_term("电梯维修").tokens == ("电梯", "梯维", "维修")
-    assert make_term("梯").tokens == ("梯",)
+    # A CJK run: its bigrams, then its last character as a prefix (the term may end inside a longer run).
+    assert make_term("电梯维修") == Term("电梯维修", ("电梯", "梯维", "维修", "修"), prefix=True)
+    assert make_term("梯") == Term("梯", ("梯",), prefix=True)
+    assert make_term("ab12") == Term("ab12", ("ab12",))
     assert parse_period("2024-02", end=True) == dt.date(2024, 2, 29)
     assert parse_period("2024年3月") == dt.date(2024, 3, 1)
 
@@ -180,8 +181,9 @@ def test_parse_query_is_pure() -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("date:2024-13", "日期“2024-13”不存在：请检查年月日"),
-        ("date:昨天", "日期“昨天”无法识别：应写成 2024、2024-03 或 2024-03-15"),
+        ("date:2024-13", "月份“2024-13”无效：月份应为 1 至 12"),
+        ("date:昨天", "日期“昨天”无法识别，应写成 2026-11-23 或 2026年11月23日"),
+        ("date:2024-02-30", "日期“2024-02-30”不存在：请检查年月日"),
         ("unit:十二楼", "房号“十二楼”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201"),
         ("，。", "检索词“，。”里没有可以检索的文字或数字"),
         ("", "请输入检索词，例如 recordkit search 电梯维修"),
@@ -272,7 +274,7 @@ def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, Archi
         capture_output=True,
         text=True,
         timeout=60,
-        env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin"},
+        env={"RECORDKIT_HOME": str(ws.root), "PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
     )
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
 
@@ -280,10 +282,10 @@ def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, Archi
 def test_many_small_updates_are_merged_by_the_nightly_run(
     indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
 ) -> None:
-    from recordkit.search.index import COMPACT_AFTER
-    from recordkit.search.query import index_filed
+    from recordkit.search.indexer import index_filed
 
-    for number in range(COMPACT_AFTER + 1):  # the watcher's filing batches, one generation each
+    batches = 17
+    for number in range(batches):  # the watcher's filing batches, one small write each
         filed = file_documents(
             ws,
             ledger,
@@ -301,10 +303,76 @@ def test_many_small_updates_are_merged_by_the_nightly_run(
         )
         index_filed(ws, ledger, filed.values())
     update_item(ws, ledger, FIRE, "档案员", title="消防泵房巡检")  # a change: its old postings are dead
-    report = update_index(ws, ledger)  # the nightly run: merges the generations
+    report = update_index(ws, ledger)  # the nightly run: re-indexes the change and merges FTS5's segments
     assert (report.added, report.updated) == (0, 1)
-    assert len(search(ws, "水泵巡检", limit=50).hits) == COMPACT_AFTER + 1
+    assert len(search(ws, "水泵巡检", limit=50).hits) == batches
     assert [hit.title for hit in search(ws, "消防设施").hits] == ["消防泵房巡检"]  # (its path keeps the old title)
-    assert numbers(ws, "泵房巡检") == [FIRE]  # once: the old version's postings are dropped by the merge
+    assert numbers(ws, "泵房巡检") == [FIRE]  # once: the old version is gone
     assert numbers(ws, "第3次水泵") == ["GC-2024-00005"]
     assert verify_index(ws, ledger).ok
+
+
+# -- ranking and sorting (issue 16) -------------------------------------------------------------------------
+
+RANKED = [
+    # (file name, category, unit, title, date, text)
+    (
+        "总结.docx",
+        "工程档案",
+        None,
+        "月度工作总结",
+        dt.date(2024, 3, 1),
+        "本月完成绿化修剪、路灯更换。" * 20 + "另：电梯年检。",
+    ),
+    ("台账.docx", "工程档案", None, "设备台账", dt.date(2024, 9, 1), "电梯一台，电梯二台，电梯三台，均已维保。"),
+    ("合同.docx", "合同协议档案", None, "电梯维保合同", dt.date(2023, 5, 1), "甲乙双方就维保服务达成一致。"),
+    ("巡检甲.docx", "工程档案", None, "水泵巡检", dt.date(2024, 1, 1), "水泵运行正常。"),
+    ("巡检乙.docx", "工程档案", None, "水泵巡检", dt.date(2022, 1, 1), "水泵运行平稳。"),
+]
+
+
+@pytest.fixture
+def ranked(ws: Workspace, ledger: Ledger, tmp_path: Path) -> dict[str, str]:
+    items = file_documents(ws, ledger, tmp_path / "排序", RANKED)
+    update_index(ws, ledger)
+    return {title: item.archive_no for title, item in items.items()}
+
+
+def test_a_title_hit_ranks_above_mentions_in_the_text(ranked: dict[str, str], ws: Workspace) -> None:
+    result = search(ws, "电梯")
+    assert [hit.title for hit in result.hits] == ["电梯维保合同", "设备台账", "月度工作总结"]
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[1] > scores[2] > 0
+
+
+def test_equal_scores_show_the_newest_filed_first(ranked: dict[str, str], ws: Workspace) -> None:
+    hits = search(ws, "水泵运行").hits
+    assert [hit.archive_no for hit in hits] == sorted((hit.archive_no for hit in hits), reverse=True)
+    assert hits[0].score == hits[1].score
+
+
+def test_sort_by_date_and_by_number(ranked: dict[str, str], ws: Workspace) -> None:
+    by_date = search(ws, "电梯", sort="日期").hits
+    assert [hit.date for hit in by_date] == ["2024-09-01", "2024-03-01", "2023-05-01"]
+    by_number = [hit.archive_no for hit in search(ws, "电梯 OR 水泵", sort="档号").hits]
+    assert by_number == ["GC-2022-00001", "GC-2024-00001", "GC-2024-00002", "GC-2024-00003", "HT-2023-00001"]
+    with pytest.raises(UsageError) as raised:
+        search(ws, "电梯", sort="热度")
+    assert raised.value.message == "排序“热度”无法识别，应为 相关度、日期、档号 之一"
+
+
+def test_a_filter_only_search_lists_the_newest_filed_first(
+    ranked: dict[str, str], ws: Workspace, ledger: Ledger
+) -> None:
+    from recordkit.archive.archivist import list_items
+
+    # Newest filed first; filed in the same second, the higher 档号 first.
+    newest = sorted(list_items(ledger, category="工程档案"), key=lambda i: (i.filed_at, i.archive_no), reverse=True)
+    hits = search(ws, "category:工程档案").hits
+    assert [hit.archive_no for hit in hits] == [item.archive_no for item in newest]
+    assert [hit.date for hit in search(ws, "category:工程档案", sort="日期").hits] == [
+        "2024-09-01",
+        "2024-03-01",
+        "2024-01-01",
+        "2022-01-01",
+    ]

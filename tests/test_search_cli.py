@@ -41,7 +41,9 @@ def test_search_table_and_exit_0(filed: Workspace, run_cli: Any) -> None:
 def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "装修管理协议", "--json")
     assert result.exit_code == 0
-    [hit] = json.loads(result.stdout)
+    found = json.loads(result.stdout)
+    assert (found["total"], found["ocr_pending"]) == (1, 0)
+    [hit] = found["hits"]
     assert {key: hit[key] for key in ("archive_no", "title", "category", "unit", "date", "source_name")} == {
         "archive_no": "HT-2025-00001",
         "title": "装修协议",
@@ -54,17 +56,17 @@ def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     assert hit["score"] > 0
     assert "联系电话138****5678，身份证号110101********1233" in hit["snippet"]
     assert "13812345678" not in result.stdout and "110101199003071233" not in result.stdout
-    shown = json.loads(run_cli("search", "装修管理协议", "--json", "--show-private").stdout)[0]
+    shown = json.loads(run_cli("search", "装修管理协议", "--json", "--show-private").stdout)["hits"][0]
     assert "联系电话13812345678，身份证号110101199003071233" in shown["snippet"]
 
 
 def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "维修", "--category", "工程档案", "--json")
-    assert [hit["archive_no"] for hit in json.loads(result.stdout)] == ["GC-2024-00001"]
+    assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["GC-2024-00001"]
     result = run_cli("search", "张伟", "--unit", "3#2-1201", "--from", "2025", "--to", "2025-12", "--json")
-    assert [hit["archive_no"] for hit in json.loads(result.stdout)] == ["HT-2025-00001"]
+    assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["HT-2025-00001"]
     result = run_cli("search", "张伟 OR 李秀英", "--limit", "1")
-    assert "找到 至少 2 条，显示前 1 条" in result.stdout
+    assert "找到 3 条，显示前 1 条" in result.stdout
 
 
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
@@ -73,14 +75,16 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     assert result.stdout.strip() == "没有找到包含“停车位”的档案"
     assert result.stderr == ""
     result = run_cli("search", "停车位", "--json")
-    assert (result.exit_code, result.stdout.strip()) == (1, "[]")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"total": 0, "ocr_pending": 0, "hits": []}
 
 
 @pytest.mark.parametrize(
     ("args", "code", "line"),
     [
-        (("search", "date:2024-13"), 2, "错误：日期“2024-13”不存在：请检查年月日"),
+        (("search", "date:2024-13"), 2, "错误：月份“2024-13”无效：月份应为 1 至 12"),
         (("search", "梯维", "--limit", "0"), 2, "错误：--limit 至少为 1"),
+        (("search", "梯维", "--sort", "热度"), 2, "错误：排序“热度”无法识别，应为 相关度、日期、档号 之一"),
         (
             ("search", "梯维", "--unit", "十二楼"),
             2,
@@ -137,8 +141,48 @@ def test_index_exits_1_when_an_item_failed(
     )
     result = run_cli("index")
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件（已按题名等信息索引）"
-    )
+    assert result.stderr.splitlines() == [
+        "索引失败 GC-2024-00002：读取文字时出错（MemoryError）：只按档案信息检索，请检查该文件（已按题名等信息索引）",
+        "错误：1 件档案的文字没有索引成功：请检查上面列出的文件",
+    ]
     assert "新增 1 件" in result.stdout and "失败 1 件" in result.stdout
-    assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)[0]["archive_no"] == "GC-2024-00002"
+    assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00002"
+
+
+def test_sort_option_and_json_scores_in_ranking_order(filed: Workspace, run_cli: Any) -> None:
+    ranked = json.loads(run_cli("search", "维修", "--json").stdout)["hits"]
+    scores = [hit["score"] for hit in ranked]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    by_date = json.loads(run_cli("search", "维修", "--sort", "日期", "--json").stdout)["hits"]
+    assert [hit["date"] for hit in by_date] == ["2024-12-31", "2024-05-20"]
+    by_number = json.loads(run_cli("search", "维修", "--sort", "档号", "--json").stdout)["hits"]
+    assert [hit["archive_no"] for hit in by_number] == ["CW-2024-00001", "GC-2024-00001"]
+
+
+def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path) -> None:
+    from PIL import Image
+
+    scan = tmp_path / "电梯维保记录_2024年5月.png"
+    Image.new("L", (64, 64), 255).save(scan)
+    assert run_cli("file", str(scan)).exit_code == 0  # indexed at once by its metadata; OCR waits for the night
+    result = run_cli("search", "维保记录")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "另有 1 件扫描件尚未识别文字：recordkit index"
+    none = run_cli("search", "停车位")
+    assert (none.exit_code, none.stdout.splitlines()) == (
+        1,
+        ["没有找到包含“停车位”的档案", "另有 1 件扫描件尚未识别文字：recordkit index"],
+    )
+    assert json.loads(run_cli("search", "停车位", "--json").stdout) == {"total": 0, "ocr_pending": 1, "hits": []}
+
+
+def test_archive_update_is_searchable_at_once(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:
+    assert run_cli("search", "房产证").exit_code == 1
+    result = run_cli("archive", "update", "YZ-2020-00001", "--title", "房产证复印件", "--unit", "3-2-1201")
+    assert result.exit_code == 0, result.output
+    found = json.loads(run_cli("search", "房产证", "--json").stdout)["hits"]  # no recordkit index in between
+    assert [(hit["archive_no"], hit["title"], hit["unit"]) for hit in found] == [
+        ("YZ-2020-00001", "房产证复印件", "3-2-1201")
+    ]
+    assert json.loads(run_cli("search", "unit:1-1-101", "--json").stdout)["hits"] == []
+    assert run_cli("index", "--verify").exit_code == 0

@@ -1,15 +1,13 @@
-"""The index as a store: one writer at a time, a killed writer, the rebuild swap under a searching
+"""The index as a store: one writer at a time, a killed writer, the rebuild's replacement under a searching
 process, schema version and damage, and the watcher making a filed .docx searchable at once."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
-import os
 import signal
+import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,9 @@ from recordkit.archive.rules import Metadata
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.search.index import LIVE_FOLDER, SearchIndex
-from recordkit.search.query import search, update_index, verify_index
+from recordkit.search.backends.sqlite import DATABASE, SqliteIndex
+from recordkit.search.indexer import update_index, verify_index
+from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, write_docx
@@ -70,14 +69,14 @@ def test_two_writers_at_once(tmp_path: Path, ledger_url: str) -> None:
 
 
 def test_a_writer_waits_for_the_lock_then_gives_a_clear_message(indexed: Workspace, ledger: Ledger) -> None:
-    index = SearchIndex(indexed.records_subdir("index"))
+    index = SqliteIndex(indexed.records_subdir("index"))
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             (
-                "import sys, time; from pathlib import Path; from recordkit.search.index import SearchIndex\n"
-                "with SearchIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"
+                "import sys, time; from pathlib import Path; from recordkit.search.backends.sqlite import SqliteIndex\n"
+                "with SqliteIndex(Path(sys.argv[1])).lock(5):\n    print('held', flush=True); time.sleep(60)\n"
             ),
             str(index.index_dir),
         ],
@@ -103,22 +102,22 @@ def test_a_writer_waits_for_the_lock_then_gives_a_clear_message(indexed: Workspa
 CRASH_IN_COMMIT = """
 import os, signal, sys
 from pathlib import Path
-import whoosh.index
+from recordkit.search.backends import sqlite
 from recordkit.archive.archivist import Archivist
 from recordkit.archive.rules import Metadata
-from recordkit.search.query import update_index
+from recordkit.search.indexer import update_index
 from recordkit.ledger.db import open_ledger
 from recordkit.core.workspace import open_workspace
 from tests.search_helpers import write_docx
 
-def killed(self, storage, indexname):  # the new segment is on disk, its table of contents not yet
+def killed(conn):  # every row of the new item is written, the transaction not yet committed
     os.kill(os.getpid(), signal.SIGKILL)
 
 workspace = open_workspace(Path(sys.argv[1]), environ={})
 with open_ledger(workspace.database_url) as ledger:
     path = write_docx(Path(sys.argv[2]), "新到的水箱清洗记录。")
     Archivist(workspace, ledger, "档案员").file(path, Metadata(category="工程档案", title="水箱清洗"))
-    whoosh.index.TOC.write = killed
+    sqlite._commit = killed
     update_index(workspace, ledger)
 """
 
@@ -126,8 +125,6 @@ with open_ledger(workspace.database_url) as ledger:
 def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(
     indexed: Workspace, ledger: Ledger, tmp_path: Path
 ) -> None:
-    live = indexed.records_subdir("index") / LIVE_FOLDER
-    before = {path.name for path in live.iterdir()}
     done = subprocess.run(
         [sys.executable, "-c", CRASH_IN_COMMIT, str(indexed.root), str(tmp_path / "水箱.docx")],
         cwd=REPO,
@@ -136,8 +133,7 @@ def test_a_writer_killed_mid_commit_leaves_the_previous_index_usable(
         timeout=120,
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
-    assert {path.name for path in live.iterdir()} - before, "the killed writer had written its new segment"
-    assert hits(indexed, "梯维") == ["GC-2024-00001"]  # the previous generation answers
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]  # the index as it was before answers
     assert hits(indexed, "水箱清洗") == []
     check = verify_index(indexed, ledger)
     assert check.missing == ["GC-2026-00001"]
@@ -184,19 +180,14 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
     finally:
         searcher.kill()
     index_dir = indexed.records_subdir("index")
-    assert (index_dir / LIVE_FOLDER).is_symlink()
-    generations = sorted(p.name for p in index_dir.glob("whoosh.gen-*"))
-    assert len(generations) == 7  # the replaced ones stay a while for searches still reading them
-    SearchIndex(index_dir).remove_old_generations(now=time.time() + 3600)
-    assert [p.name for p in index_dir.glob("whoosh.gen-*")] == [os.readlink(index_dir / LIVE_FOLDER)]
-    assert not list(index_dir.glob(".whoosh.link-*"))
+    assert not list(index_dir.glob(DATABASE + ".new-*"))  # each new file replaced the live one whole
 
 
 def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
-    version_file = indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json"
-    version_file.write_text(json.dumps({"schema_version": 0}), encoding="utf-8")
+    with sqlite3.connect(indexed.records_subdir("index") / DATABASE) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # the Whoosh-era version
     message = (
-        "检索索引的版本（0）与本程序（1）不符：请运行 recordkit index --rebuild 重建索引"
+        "检索索引的版本（1）与本程序（2）不符：请运行 recordkit index --rebuild 重建索引"
         "（原索引不会被删除，重建期间仍可检索）"
     )
     with pytest.raises(IntegrityError) as raised:
@@ -212,10 +203,9 @@ def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger
 
 
 def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
-    live = indexed.records_subdir("index") / LIVE_FOLDER
-    for toc in live.glob("*.toc"):
-        toc.write_bytes(b"\x00garbage" * 10)
-    before = sorted(p.name for p in live.iterdir())
+    live = indexed.records_subdir("index") / DATABASE
+    damaged = b"\x00garbage" * 10 + live.read_bytes()[80:]
+    live.write_bytes(damaged)
     result = run_cli("search", "梯维")
     assert result.exit_code == 9
     assert result.stderr.startswith("错误：检索索引已损坏，无法读取（")
@@ -223,7 +213,7 @@ def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
     assert run_cli("index").exit_code == 9
-    assert sorted(p.name for p in live.iterdir()) == before  # nothing deleted behind the clerk's back
+    assert live.read_bytes() == damaged  # nothing deleted behind the clerk's back
     assert run_cli("index", "--rebuild").exit_code == 0
     assert hits(indexed, "梯维") == ["GC-2024-00001"]
 
@@ -249,7 +239,8 @@ def test_a_failing_index_never_stops_filing(
 ) -> None:
     from recordkit.archive.watcher import InboxWatcher
 
-    (indexed.records_subdir("index") / LIVE_FOLDER / "recordkit-index.json").write_text("{}", encoding="utf-8")
+    with sqlite3.connect(indexed.records_subdir("index") / DATABASE) as conn:
+        conn.execute("DELETE FROM meta")  # a version the program does not know
     write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检。")
     outcomes = InboxWatcher(Archivist(indexed, ledger, "归档服务"), interval=0.05).run_once(sleep=lambda _: None)
     assert [outcome.status for outcome in outcomes] == ["filed"]

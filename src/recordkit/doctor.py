@@ -17,7 +17,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from recordkit.archive.extract import character_accuracy, load_engine
-from recordkit.core.errors import RecordkitError
+from recordkit.core.config import signing_operator
+from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
@@ -42,7 +43,7 @@ class Check:
 def check_database(workspace: Workspace) -> Check:
     where = display_url(workspace.database_url)
     try:
-        with open_ledger(workspace.database_url, migrate=False) as ledger:
+        with open_ledger(workspace.database_url, migrate=False, create=False) as ledger:
             revision = ledger.revision()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
@@ -173,8 +174,18 @@ def check_disk(workspace: Workspace) -> Check:
     return Check("磁盘空间", True, f"剩余 {free_gb:.0f} GB")
 
 
+def check_operator(workspace: Workspace) -> Check:
+    """The clerk who signs receipts and documents on this PC (money and paper refuse without one)."""
+    try:
+        name = signing_operator(workspace.settings)
+    except ConfigError as err:
+        return Check("经办人", False, err.message, 'recordkit.toml 里写 operator = "王芳"（或设置 RECORDKIT_OPERATOR）')
+    return Check("经办人", True, f"{name}（签在收据和文书上）")
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
+    check_operator,
     check_templates,
     check_cjk_fonts,
     check_libreoffice,

@@ -15,12 +15,17 @@ import logging
 import os
 import shutil
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from recordkit.archive.rules import (
+    FIELD_LIMITS,
     SIDECAR_EXTENSIONS,
     FilingRules,
     Metadata,
@@ -30,6 +35,7 @@ from recordkit.archive.rules import (
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
+    parse_retention,
     parse_sidecar,
     resolve,
     safe_extension,
@@ -38,9 +44,12 @@ from recordkit.archive.rules import (
 )
 from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
 from recordkit.core.atomic import fsync_directory, write_bytes
+from recordkit.core.dates import parse_date
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import printable, readable_name
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
+from recordkit.ledger.schema import archive_items, archive_loans, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -123,7 +132,7 @@ class ArchiveItem:
 
     @classmethod
     def from_sidecar(cls, data: dict[str, Any]) -> ArchiveItem:
-        values = {name: data.get(name) for name in cls.__dataclass_fields__}
+        values: dict[str, Any] = {name: data.get(name) for name in cls.__dataclass_fields__}
         values["doc_date"] = dt.date.fromisoformat(values["doc_date"]) if values["doc_date"] else None
         values["review_reasons"] = tuple(values["review_reasons"] or ())
         values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
@@ -299,7 +308,7 @@ class Archivist:
 
     def _outcome_of(self, path: Path, err: BaseException) -> FilingOutcome:
         shown = readable_name(self._shown(path))
-        in_inbox = self._in_inbox(path)
+        in_inbox = self.in_inbox(path)
         if isinstance(err, ScanRejected):
             return self._reject(path, shown, in_inbox, err.reason)
         if isinstance(err, _Duplicate):
@@ -318,11 +327,12 @@ class Archivist:
         raise err
 
     def _shown(self, path: Path) -> str:
-        if self._in_inbox(path):
+        if self.in_inbox(path):
             return path.relative_to(self.inbox).as_posix()
         return _relative(self.workspace, path)
 
-    def _in_inbox(self, path: Path) -> bool:
+    def in_inbox(self, path: Path) -> bool:
+        """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
         return path.is_relative_to(self.inbox)
 
     def _prepare(self, path: Path, flags: Metadata, base: Path | None) -> _Prepared:
@@ -335,7 +345,7 @@ class Archivist:
         extension = safe_extension(path.name)
         info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
         sha = sha256_of(path)
-        in_inbox = self._in_inbox(path)
+        in_inbox = self.in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
         return _Prepared(
             path,
@@ -356,9 +366,6 @@ class Archivist:
         rename; the fsyncs run side by side, which the disk does for the price of about one), fsync
         their folders, journal, commit.  A file's own refusal (duplicate, already filed) is its
         result; a failure while placing rolls the batch back and removes what it had placed."""
-        import sqlalchemy as sa
-
-        from recordkit.ledger.schema import archive_items, units
 
         results: dict[int, FilingOutcome | BaseException] = {}
         placed: list[Path] = []
@@ -437,7 +444,6 @@ class Archivist:
             except Exception as err:
                 raise _PlaceFailed(err) from err
             return
-        from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=min(8, len(planned))) as pool:
             futures = [pool.submit(place, entry) for entry in planned]
@@ -481,10 +487,6 @@ class Archivist:
         source: str,
         stamp: dt.datetime,
     ) -> ArchiveItem:
-        import sqlalchemy as sa
-
-        from recordkit.ledger.schema import archive_items
-
         category, meta = resolved.category, resolved.metadata
         # 年度 is the year the document was made (DA/T 22), else the year it is filed.
         made = meta.doc_date.year if meta.doc_date else stamp.year
@@ -651,10 +653,6 @@ class Archivist:
             return self._recover(conn)
 
     def _recover(self, conn: Connection) -> list[str]:
-        import sqlalchemy as sa
-
-        from recordkit.ledger.schema import archive_items
-
         done: list[str] = []
         rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
         orphans: list[tuple[Path, str]] = []
@@ -672,7 +670,7 @@ class Archivist:
                 orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
-        sound = []
+        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None]] = []
         for path, relative in orphans:
             item = _read_sidecar(path)
             if item is not None and item.path == relative and sha256_of(path) == item.sha256:
@@ -815,9 +813,6 @@ def _read_sidecar(path: Path) -> ArchiveItem | None:
 
 def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
     """One item by its 档号; ``NotFoundError`` when there is none."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items
 
     number = _normalise_no(archive_no)
     with ledger.read() as conn:
@@ -828,8 +823,6 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
 
 
 def _normalise_no(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKC", str(text)).strip().upper()
 
 
@@ -841,10 +834,6 @@ def list_items(
     rules: FilingRules | None = None,
 ) -> list[ArchiveItem]:
     """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review."""
-    import sqlalchemy as sa
-
-    from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.ledger.schema import archive_items
 
     query = sa.select(archive_items).order_by(archive_items.c.prefix, archive_items.c.year, archive_items.c.seq)
     if category:
@@ -876,11 +865,6 @@ def update_item(
     The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
     The file keeps its name.  ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit.
     """
-    import sqlalchemy as sa
-
-    from recordkit.archive.rules import FIELD_LIMITS
-    from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.ledger.schema import archive_items, units
 
     changes: dict[str, Any] = {}
     if unit is not None:
@@ -978,10 +962,6 @@ class Loan:
 
 
 def _loan_query() -> Any:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items, archive_loans
-
     return sa.select(
         archive_items.c.archive_no,
         archive_items.c.title,
@@ -1026,9 +1006,6 @@ def lend(
 ) -> Loan:
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items, archive_loans
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
@@ -1088,9 +1065,6 @@ def lend(
 
 def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
     """Take a lent original back.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items, archive_loans
 
     number = _normalise_no(archive_no)
     with ledger.write() as conn:
@@ -1130,7 +1104,6 @@ def list_loans(
     archive_no: str | None = None,
 ) -> list[Loan]:
     """Loans, open ones only unless ``include_returned``; ``overdue`` keeps those past their due date."""
-    from recordkit.ledger.schema import archive_items, archive_loans
 
     today = today or dt.date.today()
     query = _loan_query().order_by(archive_loans.c.due, archive_loans.c.id)
@@ -1169,9 +1142,6 @@ def verify(
     filings, rebuild catalogue rows from the sidecars, and rewrite missing sidecars from the rows.
     Problems that cannot be repaired (a changed or missing file) stay in ``problems``.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import archive_items
 
     archivist = Archivist(workspace, ledger, operator)
     report = VerifyReport()
@@ -1203,9 +1173,6 @@ def verify(
 def _verify_item(
     workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
 ) -> None:
-
-    from recordkit.ledger.schema import archive_items
-
     path = workspace.root / item.path
     if not path.is_file():
         report.problems.append(f"{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）")
@@ -1262,12 +1229,6 @@ def require_ok(report: VerifyReport) -> None:
         raise IntegrityError(f"档案检查发现 {len(report.problems)} 处问题（共检查 {report.checked} 件）")
 
 
-def parse_due(text: str) -> dt.date:
-    from recordkit.archive.rules import parse_date
-
-    return parse_date(text)
-
-
 def flag_metadata(
     category: str | None,
     unit: str | None,
@@ -1280,8 +1241,6 @@ def flag_metadata(
     rules: FilingRules,
 ) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones."""
-    from recordkit.archive.rules import parse_date, parse_retention
-    from recordkit.core.unitcodes import parse_unit_code
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
@@ -1289,7 +1248,7 @@ def flag_metadata(
         category=rules.category(category).name if category else None,  # type: ignore[union-attr]
         unit=str(parse_unit_code(unit)) if unit else None,
         title=title.strip() if title and title.strip() else None,
-        doc_date=parse_date(date) if date else None,
+        doc_date=parse_date(date, "文件日期") if date else None,
         box=box or None,
         shelf=shelf or None,
         confidential=confidential,
@@ -1308,7 +1267,6 @@ __all__ = [
     "lend",
     "list_items",
     "list_loans",
-    "parse_due",
     "require_ok",
     "return_item",
     "update_item",

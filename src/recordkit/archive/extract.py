@@ -8,6 +8,7 @@ index and no ledger rows; ``search`` builds its index from what is returned here
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -21,18 +22,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import pypdfium2
+from PIL import Image, UnidentifiedImageError
+from rapidfuzz.distance import Levenshtein
+
+from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.atomic import write_bytes
+from recordkit.core.config import OcrSettings
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem
-    from recordkit.core.config import OcrSettings
     from recordkit.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
 #: Bump when what is extracted changes: stored text of an older schema is extracted anew.
 TEXT_SCHEMA = 1
-TEXT_FOLDER = "text"  # below records/index/; the search index lives in records/index/whoosh/
+TEXT_FOLDER = "text"  # below records/index/, beside the search index records/index/search.sqlite3
 #: A PDF page with fewer non-blank characters than this in its text layer is taken as a scan.
 MIN_TEXT_LAYER_CHARS = 2
 #: Office files are zip archives: more than this uncompressed is refused as a decompression bomb.
@@ -106,13 +112,14 @@ class RapidOcrEngine:
     """rapidocr_onnxruntime: PP-OCR models shipped in its wheel, so nothing is downloaded."""
 
     def __init__(self) -> None:
+        # The OCR engine (onnxruntime and its models) is heavy and optional: loaded on first use only.
         from rapidocr_onnxruntime import RapidOCR
 
         self._engine = RapidOCR()
         self._lock = threading.Lock()  # one onnxruntime session; calls from threads take turns
 
     def recognize(self, image: Any) -> tuple[str, float | None]:
-        import numpy
+        import numpy  # loaded on first use: it comes with the OCR engine, loaded with it
 
         array = numpy.asarray(image.convert("RGB"))
         with self._lock:
@@ -205,8 +212,6 @@ def _store(workspace: Workspace, text: ItemText) -> None:
 
 
 def _ocr_settings(workspace: Workspace) -> OcrSettings:
-    from recordkit.core.config import OcrSettings
-
     return getattr(workspace.settings, "ocr", None) or OcrSettings()
 
 
@@ -273,8 +278,6 @@ def _sha256_of(path: Path) -> str:
 
 
 def _read(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
-    from recordkit.archive.rules import ACCEPTED_EXTENSIONS
-
     kind = ACCEPTED_EXTENSIONS.get(path.suffix.lower())
     if kind == "pdf":
         return _read_pdf(path, ocr, engine, settings)
@@ -295,8 +298,6 @@ def _nfc(text: str) -> str:
 
 
 def _read_pdf(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
-    import pypdfium2
-
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as err:
@@ -339,8 +340,6 @@ def _read_pdf(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -
 
 
 def _read_image(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
-    from PIL import Image, UnidentifiedImageError
-
     if not ocr:
         return [], True
     pages = []
@@ -446,7 +445,7 @@ def _docx_paragraph(paragraph: Any) -> str:
 
 def _xlsx_sheets(path: Path) -> list[str]:
     """Each sheet's cell values, a row per line, cells joined by tabs."""
-    import openpyxl
+    import openpyxl  # loaded on first use: ~0.4 s to import, wanted for spreadsheets, not by every search
 
     _open_zip(path, "Excel 表格").close()
     try:
@@ -470,8 +469,6 @@ def _xlsx_sheets(path: Path) -> list[str]:
 
 
 def _cell_text(value: Any) -> str:
-    import datetime as dt
-
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -489,8 +486,6 @@ def _cell_text(value: Any) -> str:
 def character_accuracy(expected: str, recognised: str) -> float:
     """1 - edit distance / length, over the characters with whitespace removed (OCR drops spaces
     between words; Chinese has none).  1.0 is a perfect read; it can go below 0 on garbage."""
-    from rapidfuzz.distance import Levenshtein
-
     want = "".join(ch for ch in unicodedata.normalize("NFKC", expected) if not ch.isspace())
     got = "".join(ch for ch in unicodedata.normalize("NFKC", recognised) if not ch.isspace())
     if not want:

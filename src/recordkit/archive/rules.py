@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from recordkit.core.dates import DateError, find_date, parse_date, parse_month
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
 
@@ -150,33 +151,6 @@ def parse_retention(text: str, where: str = "保管期限") -> str:
     if (match := _YEARS.fullmatch(folded)) is not None:
         return f"{int(match[1])}年"
     raise ValidationError(f"{where}“{text}”无效，应为 永久、长期、短期 或年数（例如 30年）")
-
-
-_DATE_PATTERNS = (
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
-    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?"),
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])"),
-)
-
-
-def find_date(text: str) -> tuple[dt.date, str] | None:
-    """The first valid date written in ``text`` and the text it was written as, or None."""
-    folded = unicodedata.normalize("NFKC", text)
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(folded):
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3])), match[0]
-            except ValueError:
-                continue
-    return None
-
-
-def parse_date(text: str) -> dt.date:
-    """A document date as written (2026-11-02, 2026/11/02, 20261102, 2026年11月2日); ``ValidationError``."""
-    found = find_date(str(text).strip())
-    if found is None or _fold(found[1]) != _fold(unicodedata.normalize("NFKC", str(text)).strip()):
-        raise ValidationError(f"日期“{text}”无效，应写成 2026-11-02 或 2026年11月2日")
-    return found[0]
 
 
 _TRUE_WORDS = {"1", "true", "yes", "y", "是", "保密", "机密", "秘密", "绝密", "内部"}
@@ -347,6 +321,24 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
 
 _FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
 _NAME_SEPARATORS = re.compile(r"[_\s\u3000]+")
+# A year-month in a file name (电梯维保记录_2024年5月, 巡检_2024-05, 水费_202405), when it holds no whole day.
+_NAME_MONTHS = (
+    re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/.]\s*([0-9]{1,2})(?![0-9])(?!\s*[-/.]\s*[0-9])"),
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(?![0-9])"),
+)
+
+
+def find_month(text: str) -> tuple[dt.date, str] | None:
+    """The first real year-month written in ``text`` as its first day, and the text it was written as, or None."""
+    folded = unicodedata.normalize("NFKC", text)
+    for pattern in _NAME_MONTHS:
+        for match in pattern.finditer(folded):
+            try:
+                return parse_month(f"{match[1]}-{match[2]}").first_day(), match[0]
+            except DateError:
+                continue
+    return None
 
 
 def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
@@ -357,14 +349,15 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         (parsed for token in _NAME_SEPARATORS.split(stem) if token and (parsed := _unit_of_token(token)) is not None),
         None,
     ) or find_unit_code(stem)
-    found_date = find_date(stem)
+    # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
+    found_date = find_date(stem) or find_month(stem)
     words = []
     for token in _NAME_SEPARATORS.split(stem):
         if not token:
             continue
         if code is not None and _is_unit_token(token, str(code)):
             continue
-        token_date = find_date(token) if found_date is not None else None
+        token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
             continue
         words.append(token)
@@ -433,11 +426,11 @@ def resolve(
             reasons.append("无法判断档案类别")
     if merged.unit is None and category.name == rules.unit_category:
         reasons.append(f"{category.name}没有识别出房号")
-    for name, limit in FIELD_LIMITS.items():
-        value = getattr(merged, name)
+    for field_name, limit in FIELD_LIMITS.items():
+        value = getattr(merged, field_name)
         if value is not None and len(value) > limit:
-            merged = replace(merged, **{name: value[:limit]})
-            reasons.append(f"{_FIELD_LABELS[name]}超过 {limit} 个字，已截断")
+            merged = replace(merged, **{field_name: value[:limit]})
+            reasons.append(f"{_FIELD_LABELS[field_name]}超过 {limit} 个字，已截断")
     title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
     retention = merged.retention or category.retention
     merged = replace(

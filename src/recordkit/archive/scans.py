@@ -12,6 +12,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2
+from PIL import Image, UnidentifiedImageError
+
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 
 _CHUNK = 1 << 20
@@ -75,8 +78,6 @@ def inspect_scan(path: Path, extension: str) -> ScanInfo:
 
 
 def _pdf_pages(path: Path) -> int:
-    import pypdfium2
-
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as err:
@@ -95,8 +96,6 @@ def _pdf_pages(path: Path) -> int:
 
 
 def _image_pages(path: Path) -> int:
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(path) as image:
             frames = getattr(image, "n_frames", 1)

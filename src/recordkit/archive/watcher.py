@@ -2,8 +2,8 @@
 
 The stability rule (``FileStabilityTracker``) is pure: it is told sizes, mtimes and the time.
 The service around it takes watchdog's events (inotify, or polling for network shares), asks
-the tracker, and hands stable files to ``archive.Archivist``; an error in one file is logged and
-never stops the service.  SIGTERM lets the current file finish, then the service exits 0.
+the tracker, and hands stable files to ``intake.file_batch`` (filed, then indexed); an error in
+one file is logged and never stops the service.  SIGTERM lets the current file finish, then the service exits 0.
 """
 
 from __future__ import annotations
@@ -18,12 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.archive.archivist import BATCH_SIZE
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from recordkit.archive.archivist import BATCH_SIZE, FilingOutcome
+from recordkit.archive.intake import file_batch
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
+from recordkit.core.workspace import add_rotating_log
 
 if TYPE_CHECKING:
-    from recordkit.archive.archivist import Archivist, FilingOutcome
+    from recordkit.archive.archivist import Archivist
 
 log = logging.getLogger(__name__)
 
@@ -157,24 +163,12 @@ class InboxWatcher:
         for start in range(0, len(stable), BATCH_SIZE):
             if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                 break
-            batch = self._file_batch(stable[start : start + BATCH_SIZE])
-            self._index(batch)
-            outcomes += batch
+            outcomes += self._file_batch(stable[start : start + BATCH_SIZE])
         return outcomes
-
-    def _index(self, outcomes: list[FilingOutcome]) -> None:
-        # Issue 7: text documents are searchable at once; OCR waits for the nightly recordkit index.
-        from recordkit.search.query import index_filed
-
-        index_filed(
-            self.archivist.workspace,
-            self.archivist.ledger,
-            [outcome.item for outcome in outcomes if outcome.status == "filed"],
-        )
 
     def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
         try:
-            outcomes = self.archivist.file_many([(path, None) for path in paths])
+            outcomes = file_batch(self.archivist, [(path, None) for path in paths])
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
@@ -188,19 +182,19 @@ class InboxWatcher:
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
-            if not self.archivist._in_inbox(path):
+            if not self.archivist.in_inbox(path):
                 try:
                     status = path.stat()
                     self._settled[path] = (status.st_size, status.st_mtime_ns)
                 except FileNotFoundError:
                     self._settled.pop(path, None)
-        if outcome.status == "already_filed" and not self.archivist._in_inbox(path):
+        if outcome.status == "already_filed" and not self.archivist.in_inbox(path):
             return  # a generated document filed before: nothing to say
         self.report(outcome)  # outcomes are reported, never kept: memory stays flat all day
 
     def _file_one(self, path: Path) -> FilingOutcome | None:
         try:
-            outcome = self.archivist.file(path)
+            outcome = file_batch(self.archivist, [(path, None)])[0]
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
@@ -212,10 +206,8 @@ class InboxWatcher:
                 return None
             self.tracker.forget(path)
             self._failures.pop(path, None)
-            from recordkit.archive.archivist import FilingOutcome
-
             reason = f"归档时多次出错（{type(err).__name__}），详情见 records/logs/watch.log"
-            moved = self.archivist.quarantine(path, reason) if self.archivist._in_inbox(path) else None
+            moved = self.archivist.quarantine(path, reason) if self.archivist.in_inbox(path) else None
             outcome = FilingOutcome(
                 path.name, "quarantined", reason=reason, quarantine_path=str(moved) if moved else None
             )
@@ -270,8 +262,6 @@ class InboxWatcher:
         self._wake.set()
 
     def _start_observer(self) -> Any:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
-
         watcher = self
 
         class _Handler(FileSystemEventHandler):
@@ -287,12 +277,8 @@ class InboxWatcher:
                         watcher.notify(target)
 
         if self.polling:
-            from watchdog.observers.polling import PollingObserver
-
             observer: Any = PollingObserver(timeout=self.interval)
         else:
-            from watchdog.observers import Observer
-
             observer = Observer()
         for root in self.roots:
             observer.schedule(_Handler(), str(root), recursive=True)
@@ -312,6 +298,4 @@ _WATCH_LOG_HANDLER = "recordkit-watch"
 
 def setup_watch_log(logs_dir: Path) -> Path:
     """The service's own rotating log, records/logs/watch.log (5 x 2 MB), beside recordkit.log."""
-    from recordkit.core.workspace import add_rotating_log
-
     return add_rotating_log(logs_dir / "watch.log", _WATCH_LOG_HANDLER)

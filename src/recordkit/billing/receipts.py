@@ -1,8 +1,8 @@
-"""Payments and their numbered receipts: allocation, issue, void, reprint, list, and the printed .docx.
+"""Payments and their numbered receipts: numbering, issue, void, reprint, list, and the printed .docx.
 
 A payment and its receipt are written in one ledger transaction, under the global
 write lock, so receipt numbers are unique, never reused and without gaps.  What a
-unit owes is decided in ``fees``; how the money is spread over it is decided here.
+unit owes and how the money is spread over it are decided in ``allocations``.
 """
 
 from __future__ import annotations
@@ -16,18 +16,33 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from recordkit.billing.allocations import (
+    AllocationPlan,
+    OpenBill,
+    allocate,
+    deposit_bill_ids,
+    load_open_bills,
+    next_row_id,
+    outstanding_query,
+)
 from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
+from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.config import ReceiptSettings, Settings
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.generated import DocumentRequest, GeneratedDocument
+    from recordkit.documents.generated import GeneratedDocument
     from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.ledger.db import Ledger
 
@@ -61,53 +76,6 @@ def parse_method(text: str) -> str:
     if folded in _METHOD_ALIASES or upper in _METHOD_ALIASES:
         return _METHOD_ALIASES.get(folded) or _METHOD_ALIASES[upper]
     raise ValidationError(f"收款方式“{text}”无效，应为 {'、'.join(METHODS)} 之一")
-
-
-@dataclass(frozen=True)
-class OpenBill:
-    """A bill with money still owed on it."""
-
-    bill_id: int
-    month: Month
-    item_order: int
-    item: str
-    owed_fen: int
-
-
-@dataclass(frozen=True)
-class Allocation:
-    bill_id: int
-    month: Month
-    item: str
-    item_order: int
-    amount_fen: int
-
-
-@dataclass(frozen=True)
-class AllocationPlan:
-    allocations: tuple[Allocation, ...]
-    prepayment_fen: int  # what pays no bill now: 预收, used by later bills
-
-
-def allocate(amount_fen: int, open_bills: Iterable[OpenBill], months: MonthRange | None = None) -> AllocationPlan:
-    """Spread a payment over open bills: oldest month first (items in rule order), or only the
-    named ``months``; the last bill reached may be paid in part (the rest stays owed), and
-    money left over becomes prepayment."""
-    if amount_fen <= 0:
-        raise ValueError("a payment is positive")
-    candidates = sorted(
-        (bill for bill in open_bills if bill.owed_fen > 0 and (months is None or bill.month in months)),
-        key=lambda bill: (bill.month, bill.item_order, bill.bill_id),
-    )
-    left = amount_fen
-    allocations = []
-    for bill in candidates:
-        if left == 0:
-            break
-        paid = min(left, bill.owed_fen)
-        allocations.append(Allocation(bill.bill_id, bill.month, bill.item, bill.item_order, paid))
-        left -= paid
-    return AllocationPlan(tuple(allocations), left)
 
 
 @dataclass(frozen=True)
@@ -205,6 +173,8 @@ class PaymentRequest:
     paid_on: dt.date | None = None
     # Only these bills (a renovation's deposit and fee paid at registration); None: any open bill.
     bills: frozenset[int] | None = None
+    prepay: bool = False  # the cashier confirmed that money for a unit owing nothing goes to 预收款
+    again: bool = False  # the cashier confirmed a second payment of the same sum within minutes
 
 
 @dataclass(frozen=True)
@@ -252,38 +222,61 @@ class ReceiptView:
         }
 
 
-def _next_id(conn: Connection, table: Any) -> int:
-    import sqlalchemy as sa
-
-    # Ids are handed out under the write lock, so a batch knows its ids without RETURNING.
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
+#: A second payment of the same sum for the same unit within this time needs ``again``.
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 
 
-def _open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
-    import sqlalchemy as sa
-
-    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
-    from recordkit.ledger.schema import fee_items
-
-    inner = outstanding_query(list(unit_ids)).subquery()
-    query = (
-        sa.select(
-            inner.c.id,
-            inner.c.unit_id,
-            inner.c.month,
-            inner.c.owed_fen,
-            fee_items.c.id.label("item_id"),
-            fee_items.c.name,
+def check_at_counter(
+    conn: Connection,
+    unit_id: int,
+    code: str,
+    request: PaymentRequest,
+    plan: AllocationPlan,
+    now: dt.datetime | None = None,
+) -> None:
+    """The cashier's guards before money is taken (``fees pay``, ``receipt issue``), all ``ConflictError``:
+    ``months`` naming a month whose bills are all paid; money that would all become prepayment for a
+    unit owing nothing, unless ``prepay`` (or ``months`` names months not billed yet: paying ahead on
+    purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again``."""
+    amount = format_yuan(request.amount_fen)
+    named = list(request.months.months()) if request.months is not None else []
+    if named:
+        owed_by_month: dict[Month, int] = defaultdict(int)
+        inner = outstanding_query([unit_id]).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
+        for month_text, owed in conn.execute(sa.select(inner.c.month, inner.c.owed_fen)):
+            owed_by_month[parse_month(month_text)] += int(owed)
+        paid = [str(month) for month in named if month in owed_by_month and owed_by_month[month] <= 0]
+        if paid:
+            raise ConflictError(
+                f"房屋 {code} {'、'.join(paid)} 的账单已经缴清，--months 不能包含已缴清的月份："
+                f"请用 recordkit fees account {code} 查看各月缴费情况"
+            )
+        ahead = any(month not in owed_by_month for month in named)
+    else:
+        ahead = False
+    if not plan.allocations and not request.prepay and not ahead:
+        raise ConflictError(f"房屋 {code} 现在没有欠费，这笔 {amount} 元将全部转为预收款：确认预收请加 --prepay")
+    if request.again:
+        return
+    now = now or dt.datetime.now(dt.UTC)
+    since = (now - DUPLICATE_WINDOW).astimezone(dt.UTC).isoformat(timespec="seconds")
+    earlier = conn.execute(
+        sa.select(receipts.c.number, receipts.c.issued_at)
+        .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
+        .where(
+            payments.c.unit_id == unit_id,
+            payments.c.amount_fen == request.amount_fen,
+            payments.c.voided.is_(False),
+            receipts.c.issued_at >= since,
         )
-        .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
-        .where(inner.c.owed_fen > 0)
-    )
-    if not deposits:
-        query = query.where(inner.c.id.not_in(deposit_bill_ids()))
-    result: dict[int, list[OpenBill]] = defaultdict(list)
-    for row in conn.execute(query):
-        result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
-    return result
+        .order_by(receipts.c.id.desc())
+    ).first()
+    if earlier is not None:
+        at = dt.datetime.fromisoformat(earlier.issued_at).astimezone().strftime("%H:%M")
+        raise ConflictError(
+            f"房屋 {code} 在 {at} 刚收过一笔 {amount} 元（收据 {earlier.number}）：10 分钟内同一房屋同一金额，"
+            "可能是重复收款；确实要再收一笔请加 --again"
+        )
 
 
 def issue_payments(
@@ -292,17 +285,16 @@ def issue_payments(
     operator: str,
     requests: Sequence[PaymentRequest],
     today: dt.date | None = None,
+    counter: bool = False,
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
     Numbers continue the year's sequence (read under the write lock, so they are gap-free
-    across clerks).  Raises ``NotFoundError`` for an unknown unit and ``UsageError`` for a
-    unit without an owner when no payer is named; nothing is written then.
+    across clerks).  Raises ``NotFoundError`` for an unknown unit, ``UsageError`` for a
+    unit without an owner when no payer is named and ``ValidationError`` for a payment dated
+    after ``today``; with ``counter`` (money taken at the counter) also the counter's guards of
+    ``check_at_counter``.  Nothing is written when any request fails.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.db import bulk_insert
-    from recordkit.ledger.schema import allocations, owners, payments, receipts, units
 
     if not requests:
         return []
@@ -315,18 +307,18 @@ def issue_payments(
             .where(units.c.code.in_(set(codes.values())))
         )
     }
-    for text, code in codes.items():
+    for code in codes.values():
         if code not in found:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
-    open_bills = _open_bills(conn, [row.id for row in found.values()])
+    open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     today = today or dt.date.today()
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
     payment_id, allocation_id, receipt_id = (
-        _next_id(conn, payments),
-        _next_id(conn, allocations),
-        _next_id(conn, receipts),
+        next_row_id(conn, payments),
+        next_row_id(conn, allocations),
+        next_row_id(conn, receipts),
     )
     payment_rows, allocation_rows, receipt_rows, changes, views = [], [], [], [], []
     for request in requests:
@@ -336,12 +328,19 @@ def issue_payments(
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         method = parse_method(request.method)
         paid_on = request.paid_on or today
+        if paid_on > today:
+            raise ValidationError(
+                f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
+                "钱到账的那天再收；补录以前的转账请写当时的日期"
+            )
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
             if request.bills is None or b.bill_id in request.bills
         ]
         plan = allocate(request.amount_fen, current, request.months)
+        if counter:
+            check_at_counter(conn, unit.id, unit.code, request, plan)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
             allocation_rows.append(
@@ -439,97 +438,7 @@ def pay_many(
         return issue_payments(conn, settings, operator, requests, today)
 
 
-def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
-    """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
-
-    Called by billing inside its write transaction.
-    """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.db import bulk_insert
-    from recordkit.ledger.schema import allocations, payments
-
-    if not unit_ids:
-        return 0
-    used = (
-        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
-        .group_by(allocations.c.payment_id)
-        .subquery()
-    )
-    left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
-    credit_rows = conn.execute(
-        sa.select(payments.c.id, payments.c.unit_id, left)
-        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-        .where(payments.c.voided.is_(False), left > 0)
-        .order_by(payments.c.id)
-    ).all()
-    wanted = set(unit_ids)
-    credits: dict[int, list[list[int]]] = defaultdict(list)
-    for row in credit_rows:
-        if row.unit_id in wanted:
-            credits[row.unit_id].append([row.id, int(row.left)])
-    if not credits:
-        return 0
-    # Prepayment is fee money: it never pays a renovation deposit by itself.
-    bills_by_unit = _open_bills(conn, list(credits), deposits=False)
-    next_id = _next_id(conn, allocations)
-    rows = []
-    for unit_id, unit_credits in credits.items():
-        due = sorted(
-            (b for b in bills_by_unit.get(unit_id, []) if b.month == month), key=lambda b: (b.item_order, b.bill_id)
-        )
-        for bill in due:
-            owed = bill.owed_fen
-            for credit in unit_credits:
-                if owed == 0:
-                    break
-                take = min(owed, credit[1])
-                if take:
-                    rows.append({"id": next_id, "payment_id": credit[0], "bill_id": bill.bill_id, "amount_fen": take})
-                    next_id += 1
-                    credit[1] -= take
-                    owed -= take
-    bulk_insert(conn, allocations, rows)
-    return sum(row["amount_fen"] for row in rows)
-
-
-def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> bool:
-    """Cut what payments put on a bill down to ``new_amount_fen`` (latest allocation first); the money
-    freed returns to those payments as prepayment.  True when any allocation (even of a voided
-    payment) still refers to the bill, so that the bill must be kept."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import allocations, payments
-
-    rows = conn.execute(
-        sa.select(allocations.c.id, allocations.c.amount_fen, payments.c.voided)
-        .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(allocations.c.bill_id == bill_id)
-        .order_by(allocations.c.id.desc())
-    ).all()
-    excess = sum(row.amount_fen for row in rows if not row.voided) - new_amount_fen
-    remaining = len(rows)
-    for row in rows:
-        if excess <= 0:
-            break
-        if row.voided:
-            continue
-        cut = min(excess, row.amount_fen)
-        if cut == row.amount_fen:
-            conn.execute(sa.delete(allocations).where(allocations.c.id == row.id))
-            remaining -= 1
-        else:
-            conn.execute(
-                sa.update(allocations).where(allocations.c.id == row.id).values(amount_fen=row.amount_fen - cut)
-            )
-        excess -= cut
-    return remaining > 0
-
-
 def _receipt_query() -> Any:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import payments, receipts, units
 
     return sa.select(
         receipts, payments.c.payer, payments.c.method, payments.c.cashier, payments.c.amount_fen, units.c.code
@@ -568,8 +477,6 @@ def _split_period(period: str) -> tuple[str, str]:
 
 
 def _find(conn: Connection, number: str) -> Any:
-    from recordkit.ledger.schema import receipts
-
     wanted = normalise_number(number)
     row = conn.execute(_receipt_query().where(receipts.c.number == wanted)).first()
     if row is None:
@@ -589,9 +496,6 @@ def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today:
     ``ValidationError`` without a reason, ``NotFoundError`` for an unknown number,
     ``ConflictError`` for a receipt already voided.
     """
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import payments, receipts
 
     reason = reason.strip()
     if not reason:
@@ -629,9 +533,6 @@ def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today:
 
 def reprint_receipt(ledger: Ledger, number: str, operator: str) -> ReceiptView:
     """Count and journal a reprint (补打) of a receipt; ``NotFoundError`` for an unknown number."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import receipts
 
     with ledger.write() as conn:
         row = _find(conn, number)
@@ -652,9 +553,6 @@ def list_receipts(
     ledger: Ledger, on: dt.date | None = None, voided_only: bool = False, unit: str | None = None
 ) -> list[ReceiptView]:
     """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit."""
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import receipts, units
 
     query = _receipt_query().order_by(receipts.c.year, receipts.c.seq)
     if on is not None:
@@ -667,37 +565,6 @@ def list_receipts(
         return [_view(row) for row in conn.execute(query)]
 
 
-def unit_balance(ledger: Ledger, unit: str) -> tuple[int, int]:
-    """(arrears, prepayment) of a unit in fen, as of now; a renovation deposit due is not arrears."""
-    import sqlalchemy as sa
-
-    from recordkit.billing.billing import deposit_bill_ids, outstanding_query
-    from recordkit.ledger.schema import allocations, payments, units
-
-    code = str(parse_unit_code(unit))
-    with ledger.read() as conn:
-        unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
-        if unit_id is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
-        inner = outstanding_query([unit_id]).subquery()
-        owed = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(
-                inner.c.owed_fen > 0, inner.c.id.not_in(deposit_bill_ids())
-            )
-        ).scalar_one()
-        paid = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0)).where(
-                payments.c.unit_id == unit_id, payments.c.voided.is_(False)
-            )
-        ).scalar_one()
-        used = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
-            .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))
-        ).scalar_one()
-    return int(owed), int(paid) - int(used)
-
-
 # -- the printed receipt ---------------------------------------------------------------------
 
 
@@ -705,8 +572,6 @@ def receipt_context(
     view: ReceiptView, office: str, estate: str, layout: str = "A4", reprint: bool = False
 ) -> dict[str, Any]:
     """The values the receipt template is filled with (keys are the words on the paper)."""
-    from recordkit.documents.templates.engine import chinese_date
-
     template_for_layout(layout)  # a wrong setting fails before anything is filled
     marks = [mark for mark, on in (("作废", view.voided), ("补打", reprint)) if on]
     return {
@@ -734,8 +599,6 @@ def receipt_context(
 
 
 def _document_request(view: ReceiptView, settings: Settings, reprint: bool = False) -> DocumentRequest:
-    from recordkit.documents.generated import DocumentRequest
-
     context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
     label = "（补打）" if reprint else ("（作废）" if view.voided else "")
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
@@ -766,11 +629,10 @@ def pay_and_print(
     leaves no file.  ``request`` may be a function that makes the request from the open
     write connection, when what is due must be read under the same lock (``renovation pay``).
     Raises what ``issue_payments``, ``request`` and the template raise."""
-    from recordkit.documents.generated import record_and_print
 
     def payment(conn: Connection) -> ReceiptView:
         made = request(conn) if callable(request) else request
-        return issue_payments(conn, workspace.settings.receipt, operator, [made], today)[0]
+        return issue_payments(conn, workspace.settings.receipt, operator, [made], today, counter=True)[0]
 
     return record_and_print(
         workspace,
@@ -793,8 +655,6 @@ def write_receipt_docx(
     library: TemplateLibrary | None = None,
 ) -> GeneratedDocument:
     """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
-    from recordkit.documents.generated import generate_many
-
     request = _document_request(view, workspace.settings, reprint)
     return generate_many(
         workspace, ledger, receipt_template_name(workspace), [request], operator=operator, kind="收据", library=library

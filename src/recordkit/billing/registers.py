@@ -12,15 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.billing.receipts import METHODS, ReceiptView, list_receipts, totals_by
-from recordkit.core.dates import parse_month
+from recordkit.billing.rules import load_items
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.money import yuan
+from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.documents.templates.engine import chinese_date
+from recordkit.ledger.schema import allocations, bills, owners, payments, units
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from recordkit.core.dates import Month
     from recordkit.ledger.db import Ledger
 
 MONEY_FORMAT = "#,##0.00"
@@ -44,10 +53,6 @@ class _UnitLine:
 
 
 def _prepayments(conn: Any) -> dict[int, int]:
-    import sqlalchemy as sa
-
-    from recordkit.ledger.schema import allocations, payments
-
     used = (
         sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
         .group_by(allocations.c.payment_id)
@@ -65,8 +70,6 @@ def _prepayments(conn: Any) -> dict[int, int]:
 
 def style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
     """Bold, centred, shaded and boxed header rows (the registers' and the monthly report's)."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
     thin = Side(style="thin", color="999999")
     for row in rows:
         for column in range(1, columns + 1):
@@ -96,15 +99,6 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     Collected counts what non-voided payments (prepayment included) put on that month's
     bills.  Written atomically; returns the totals.
     """
-    import sqlalchemy as sa
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    from recordkit.billing.billing import deposit_bill_ids, load_items, outstanding_query
-    from recordkit.core.sheets import save_atomically
-    from recordkit.ledger.schema import bills, owners, units
-
     month = parse_month(month_text)
     with ledger.read() as conn:
         items = load_items(conn)
@@ -226,12 +220,6 @@ def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
 def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> DailyReport:
     """The daily cash report (``fees daily``) as .xlsx: a summary sheet (by method, by cashier,
     voided receipts, totals) and a sheet listing every receipt of the day.  Written atomically."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from recordkit.core.sheets import save_atomically
-    from recordkit.documents.templates.engine import chinese_date
-
     report = daily_report(ledger, day)
     workbook = Workbook()
     summary = workbook.active

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, RecordkitError, ValidationError
+from recordkit.cli import _chinese
+from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, INTERRUPTED_EXIT_CODE, RecordkitError, ValidationError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,6 +49,21 @@ def _localise_help(rich_utils: Any) -> None:
     rich_utils.DEFAULT_STRING = "[默认：{}]"
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.DEPRECATED_STRING = "（已停用）"
+    # A long run of Chinese has no space to wrap at: fold it onto the next line instead of
+    # cutting it with "…" (Typer's tables default to cutting).
+    make_rich_text = rich_utils._make_rich_text
+
+    def folding_rich_text(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(kwargs.get("text"), str):
+            # "archive_no、title、…" has no space to wrap at, and would be cut inside a name.
+            kwargs["text"] = re.sub(r"(?<=[A-Za-z0-9_])、(?=[A-Za-z])", ", ", kwargs["text"])
+        text = make_rich_text(*args, **kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    rich_utils._make_rich_text = folding_rich_text
 
 
 class _LocaliseOnImport(importlib.abc.MetaPathFinder):
@@ -80,8 +96,9 @@ try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.core import Command as _ClickCommand
     from typer._click.exceptions import UsageError as _ClickUsageError
 except ImportError:  # pragma: no cover - older Typer on plain click
-    from click.core import Command as _ClickCommand  # type: ignore[no-redef]
-    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef]
+    # (mypy sees only the installed Typer, whichever branch that is)
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 _original_get_help_option = _ClickCommand.get_help_option
 
@@ -95,6 +112,7 @@ def _chinese_help_option(self: Any, ctx: Any) -> Any:
 
 
 _ClickCommand.get_help_option = _chinese_help_option  # type: ignore[method-assign]
+_chinese.install()
 
 _USAGE_MESSAGES = (
     (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}"),
@@ -151,8 +169,20 @@ def report_error(err: RecordkitError) -> None:
     log.info("command failed (exit %s): %s", err.exit_code, err.message)
 
 
+#: The root help lists commands in the order an office meets them, whatever order modules load in.
+COMMAND_ORDER = (
+    "init", "demo", "doctor", "owners", "fees", "receipt", "notice", "cert", "docs", "templates", "renovation",
+    "workorder", "report", "file", "watch", "index", "search", "archive", "journal", "db",
+)  # fmt: skip
+
+
 class RecordkitGroup(TyperGroup):
     """The root command group: turns every error into a message and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -170,10 +200,52 @@ class RecordkitGroup(TyperGroup):
             raise typer.Exit(err.exit_code) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # `recordkit … | head`: the reader stopped reading. What was done is done (the ledger
+            # commits before anything is printed), so neither an error nor a failing exit code.
+            _silence_stdout()
+            if _saved(ctx):
+                typer.echo("输出已中断；操作已经完成并保存。", err=True)
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            if _saved(ctx):
+                typer.echo("已中断；此前的操作已经完成并保存。", err=True)
+                raise typer.Exit(0) from None
+            typer.echo("已取消，没有保存任何改动。", err=True)
+            raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
         except Exception as err:
             if type(err).__module__.startswith("typer"):
                 raise  # usage errors: Typer prints them itself
             raise typer.Exit(_report_unexpected(err)) from None
+
+
+def _saved(ctx: Any) -> bool:
+    """Whether this command committed anything to the ledger before it was stopped."""
+    app_state = ctx.find_root().obj
+    return isinstance(app_state, AppState) and app_state.saved
+
+
+def _silence_stdout() -> None:
+    # Later writes (and the interpreter's final flush) must not raise again on the closed pipe.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (a test runner's buffer)
+        pass
+
+
+#: Commands that take money or print documents: signed by a named clerk, never by an account.
+SIGNING_COMMANDS = frozenset(
+    {"fees pay", "receipt issue", "receipt void", "receipt reprint", "notice make", "notice batch", "notice remind",
+     "cert make", "renovation register", "renovation pay", "renovation agreement", "renovation pass",
+     "renovation inspect", "renovation refund", "report monthly"}
+)  # fmt: skip
+
+#: Commands that only read: they never write the ledger, and never create one.
+READ_ONLY_COMMANDS = frozenset(
+    {"list", "show", "arrears", "register", "daily", "loans", "verify", "text", "search", "account", "check"}
+)
 
 
 @dataclass
@@ -182,6 +254,8 @@ class AppState:
 
     workspace_path: Path | None = None
     operator: str | None = None
+    command: str | None = None
+    command_path: str = ""
     _workspace: Workspace | None = field(default=None, repr=False)
     _ledger: Ledger | None = field(default=None, repr=False)
 
@@ -198,12 +272,27 @@ class AppState:
             from recordkit.ledger.db import open_ledger
 
             workspace = self.workspace()
-            self._ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+            self._ledger = open_ledger(
+                workspace.database_url,
+                busy_timeout=workspace.settings.database.busy_timeout,
+                create=self.command not in READ_ONLY_COMMANDS,
+            )
         return self._ledger
 
     @property
+    def saved(self) -> bool:
+        """Whether a ledger write of this command has committed."""
+        return self._ledger is not None and self._ledger.commits > 0
+
+    @property
     def operator_name(self) -> str:
-        return self.workspace().settings.operator_name
+        """Who acts: for commands that take money or print documents, a named clerk (never root)."""
+        from recordkit.core.config import signing_operator
+
+        settings = self.workspace().settings
+        if self.command_path in SIGNING_COMMANDS:
+            return signing_operator(settings)
+        return settings.operator_name
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -212,9 +301,14 @@ class AppState:
 
 
 def state(ctx: typer.Context) -> AppState:
+    """The root options' state; called by a command with its own context, it also notes which
+    command runs (a command that only reads opens the ledger without creating it)."""
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
+    if ctx is not root and ctx.command is not None and ctx.command.name:
+        root.obj.command = ctx.command.name
+        root.obj.command_path = " ".join(ctx.command_path.split()[1:])
     return root.obj
 
 

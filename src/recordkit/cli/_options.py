@@ -1,5 +1,5 @@
 """What several command modules share: option help texts, day and month parsing of options, and
-the ledger as the money commands open it.
+the ledger as the money commands open it (with recordkit.toml's fee items synced).
 
 Parsing goes through ``recordkit.core.dates`` (the one parser); a bad value raises its
 ``DateError``, which the root group turns into the one-line Chinese message.
@@ -36,11 +36,14 @@ def optional_month(text: str | None) -> Month | None:
 
 
 def fees_ledger(ctx: typer.Context) -> Ledger:
-    """The ledger, with recordkit.toml's ``[[fees.items]]`` seeded into it when new there."""
-    from recordkit.billing.billing import seed_rules
+    """The ledger for a command that bills or takes money (``fees bill``, ``fees pay``, ``receipt issue``,
+    ``renovation pay``): recordkit.toml's ``[[fees.items]]`` the ledger lacks are synced into it first,
+    each journalled as a sync from recordkit.toml.  A command that only reads uses ``state(ctx).ledger()``.
+    """
+    from recordkit.billing.rules import sync_rules
 
     app_state = state(ctx)
     ledger = app_state.ledger()
-    for name in seed_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name):
-        typer.echo(f"已从 recordkit.toml 写入收费项目：{name}", err=True)
+    for name in sync_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name).added:
+        typer.echo(f"已从 recordkit.toml 同步收费项目：{name}", err=True)
     return ledger

@@ -1,9 +1,10 @@
-"""``recordkit file``, ``recordkit watch`` and ``recordkit archive``: filing scans, the service, the catalogue and loans."""
+"""``recordkit archive``: the catalogue (show, list, review, text, update), loans and the integrity check.
+
+Filing (``recordkit file``, ``recordkit watch``) is ``cli.intake``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -11,7 +12,7 @@ import typer
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
 
 if TYPE_CHECKING:
-    from recordkit.archive.archivist import ArchiveItem, Archivist, FilingOutcome
+    from recordkit.archive.archivist import ArchiveItem, Archivist
 
 archive_app = typer.Typer(
     help="档案：查看、列表、待复核、借阅与归还纸质原件、完整性检查。\n\n例：recordkit archive list --category 业主档案",
@@ -19,108 +20,12 @@ archive_app = typer.Typer(
 )
 app.add_typer(archive_app, name="archive")
 
-_STATUS = {
-    "filed": "已归档",
-    "already_filed": "已归档（此前已完成）",
-    "quarantined": "已隔离",
-    "refused": "未归档",
-    "waiting": "稍后再试",
-}
-
 
 def _archivist(ctx: typer.Context) -> Archivist:
     from recordkit.archive.archivist import Archivist
 
     app_state = state(ctx)
     return Archivist(app_state.workspace(), app_state.ledger(), app_state.operator_name)
-
-
-def _outcome_line(outcome: FilingOutcome) -> str:
-    if outcome.item is not None and outcome.status == "filed":
-        item = outcome.item
-        review = "；待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
-        pages = f"，{item.pages} 页" if item.pages else ""
-        return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
-    if outcome.status == "already_filed":
-        return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）"
-    if outcome.status == "quarantined":
-        return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}"
-    return f"未归档 {outcome.source}：{outcome.reason}"
-
-
-@app.command("file")
-def file_command(
-    ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="要归档的文件或文件夹（可以写多个）。"),
-    category: str | None = typer.Option(
-        None, "--category", help="档案类别，例如 业主档案、工程档案、合同协议档案、财务档案。"
-    ),
-    unit: str | None = typer.Option(None, "--unit", help="房号，例如 3-2-1201（也可写 3栋2单元1201）。"),
-    title: str | None = typer.Option(None, "--title", help="题名，例如 产权证明。"),
-    date: str | None = typer.Option(None, "--date", help="文件日期，例如 2026-11-02。"),
-    box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
-    shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
-    confidential: bool = typer.Option(False, "--confidential", help="标为保密档案（借阅时必须写原因）。"),
-    retention: str | None = typer.Option(None, "--retention", help="保管期限：永久、长期、短期或年数（默认按类别）。"),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出每个文件的结果。"),
-) -> None:
-    """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
-
-    收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；其他位置的文件原样保留。
-
-    例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
-    """
-    from recordkit.archive.archivist import flag_metadata
-
-    archivist = _archivist(ctx)
-    flags = flag_metadata(
-        category, unit, title, date, box, shelf, True if confidential else None, retention, archivist.rules
-    )
-    with progress_bar("归档") as advance:
-        outcomes = archivist.file_paths(paths, flags, progress=advance)
-    from recordkit.search.query import index_filed  # issue 7: searchable at once (OCR waits for recordkit index)
-
-    index_filed(archivist.workspace, archivist.ledger, [o.item for o in outcomes if o.status == "filed"])
-    if as_json:
-        print_json([outcome.to_dict() for outcome in outcomes])
-    else:
-        for outcome in outcomes:
-            typer.echo(_outcome_line(outcome))
-        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
-        typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个")
-    if any(outcome.status not in ("filed", "already_filed") for outcome in outcomes):
-        raise typer.Exit(5)
-
-
-@app.command("watch")
-def watch_command(
-    ctx: typer.Context,
-    once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),
-    polling: bool = typer.Option(False, "--polling", help="定时扫描收件箱（网络共享文件夹收不到变更通知时使用）。"),
-    interval: float | None = typer.Option(None, "--interval", help="检查收件箱的间隔秒数（默认取配置，1 秒）。"),
-) -> None:
-    """归档服务：监视 records/inbox/，扫描仪写完的文件自动归档。SIGTERM 时处理完当前文件后退出。
-
-    例：recordkit watch --once
-    """
-    from recordkit.archive.watcher import InboxWatcher, install_signal_handlers, setup_watch_log
-
-    archivist = _archivist(ctx)
-    log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
-    watcher = InboxWatcher(
-        archivist, polling=polling, interval=interval, report=lambda outcome: typer.echo(_outcome_line(outcome))
-    )
-    install_signal_handlers(watcher)
-    if once:
-        outcomes = watcher.run_once()
-        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
-        quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
-        typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
-        return
-    mode = "定时扫描" if polling else "变更通知"
-    typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
-    watcher.run()
-    typer.echo("归档服务已停止")
 
 
 # -- the catalogue -------------------------------------------------------------------------------
@@ -228,10 +133,9 @@ def archive_review(
     """
     from recordkit.archive.archivist import list_items
     from recordkit.archive.extract import text_review
+    from recordkit.core.errors import UsageError
 
     if min_confidence is not None and not 0 <= min_confidence <= 1:
-        from recordkit.core.errors import UsageError
-
         raise UsageError(f"--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 {min_confidence:g}）")
     archivist = _archivist(ctx)
     if not ocr:
@@ -330,14 +234,14 @@ def archive_update(
     confidential: bool | None = typer.Option(None, "--confidential/--not-confidential", help="标为保密或取消保密。"),
     reviewed: bool = typer.Option(False, "--reviewed", help="已复核：从待复核清单中移除。"),
 ) -> None:
-    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志）。
+    """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志；检索立即按新信息查到）。
 
     例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
     """
-    from recordkit.archive.archivist import update_item
+    from recordkit.archive.intake import update_and_index
 
     app_state = state(ctx)
-    item = update_item(
+    item = update_and_index(
         app_state.workspace(),
         app_state.ledger(),
         archive_no,
@@ -370,10 +274,11 @@ def archive_lend(
 
     例：recordkit archive lend YZ-2026-00001 --to 王工 --dept 工程部 --due 2026-12-01
     """
-    from recordkit.archive.archivist import lend, parse_due
+    from recordkit.archive.archivist import lend
+    from recordkit.core.dates import parse_date
 
     app_state = state(ctx)
-    loan = lend(app_state.ledger(), archive_no, to, parse_due(due), app_state.operator_name, dept, reason)
+    loan = lend(app_state.ledger(), archive_no, to, parse_date(due, "应还日期"), app_state.operator_name, dept, reason)
     who = f"{loan.borrower}（{loan.dept}）" if loan.dept else loan.borrower
     typer.echo(f"已借出 {loan.archive_no}（{loan.title}）给 {who}，应还日期 {loan.due.isoformat()}")
 

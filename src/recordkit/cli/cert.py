@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, state
-from recordkit.cli._options import fees_ledger, optional_date
+from recordkit.cli._options import optional_date
 
 cert_app = typer.Typer(
     help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
@@ -35,7 +35,7 @@ def cert_make(
     app_state = state(ctx)
     certificate = make_certificate(
         app_state.workspace(),
-        fees_ledger(ctx),
+        app_state.ledger(),  # what is owed is read, never billed: no fee-rule sync here
         kind,
         unit,
         app_state.operator_name,

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
 from recordkit.core.filenames import readable_name
-
-if TYPE_CHECKING:
-    pass
 
 fees_app = typer.Typer(
     help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
@@ -40,12 +37,14 @@ def rules_list(
 
     例：recordkit fees rules list --history
     """
-    from recordkit.billing.billing import KINDS, format_rate, list_rules
+    from recordkit.billing.rules import KINDS, format_rate, list_rules, pending_config_items
     from recordkit.core.dates import Month
 
-    items = list_rules(fees_ledger(ctx))
+    app_state = state(ctx)
+    items = list_rules(app_state.ledger())
+    pending = pending_config_items(app_state.ledger(), app_state.workspace().settings.fees)
     this_month = Month.of(dt.date.today())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         current = item.rate_for(this_month) or (item.rates[0] if item.rates else None)
         for rate in item.rates if history else ([current] if current else []):
@@ -80,6 +79,45 @@ def rules_list(
             scope,
         )
     console().print(table)
+    if pending:
+        typer.echo(
+            f"recordkit.toml 中还有 {len(pending)} 个收费项目未写入台账：{'、'.join(pending)}；"
+            "请运行 recordkit fees rules sync（出账、收款时也会自动写入）"
+        )
+
+
+@rules_app.command("sync")
+def rules_sync(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目）。"
+    ),
+) -> None:
+    """把 recordkit.toml 中 \\[\\[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
+
+    台账中已有的项目不变：写入之后以台账为准，调整标准请用 fees rules set。
+    出账（fees bill）和收款（fees pay、receipt issue）时也会先做这一步。
+
+    例：recordkit fees rules sync
+    """
+    from recordkit.billing.rules import sync_rules
+
+    app_state = state(ctx)
+    result = sync_rules(app_state.ledger(), app_state.workspace().settings.fees, app_state.operator_name)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    if not result.added and not result.present:
+        typer.echo("recordkit.toml 中没有 [[fees.items]]，没有需要写入的收费项目")
+        return
+    if result.added:
+        typer.echo(
+            f"已从 recordkit.toml 写入收费项目 {len(result.added)} 个：{'、'.join(result.added)}（已记入操作日志）"
+        )
+    else:
+        typer.echo("recordkit.toml 中的收费项目台账中都已有，没有写入任何内容")
+    if result.present:
+        typer.echo(f"台账中已有、未改动：{'、'.join(result.present)}（调整标准请用 recordkit fees rules set）")
 
 
 _KIND_HELP = (
@@ -102,11 +140,11 @@ def rules_add(
 
     例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
     """
-    from recordkit.billing.billing import add_rule, format_rate
+    from recordkit.billing.rules import add_rule, format_rate
 
     app_state = state(ctx)
     item = add_rule(
-        fees_ledger(ctx), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
+        app_state.ledger(), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
     )
     rate_row = item.rates[-1]
     typer.echo(
@@ -130,23 +168,18 @@ def rules_set(
 
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
-    from recordkit.billing.billing import format_rate, set_rule
+    from recordkit.billing.rules import format_rate, set_rule
+    from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
     item = set_rule(
-        fees_ledger(ctx), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
+        app_state.ledger(), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
     )
-    chosen = next(r for r in item.rates if str(r.effective_from) == _month_text(effective_from))
+    chosen = next(r for r in item.rates if r.effective_from == parse_month(effective_from))
     typer.echo(
         f"已调整 {item.name}：自 {chosen.effective_from} 起 {format_rate(chosen.rate)} {item.unit_label}"
         f"（空置房 {chosen.vacant_percent}%）；之前月份的标准不变"
     )
-
-
-def _month_text(text: str) -> str:
-    from recordkit.core.dates import parse_month
-
-    return str(parse_month(text))
 
 
 # -- readings and bills ----------------------------------------------------------------------------
@@ -163,10 +196,11 @@ def fees_readings(
 
     例：recordkit fees readings 水表读数.xlsx --month 2026-11 --item 水费
     """
-    from recordkit.billing.billing import import_readings
+    from recordkit.billing.bills import import_readings
+    from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_readings(ledger, file, month, app_state.operator_name, item, progress=advance)
     typer.echo(
@@ -176,7 +210,7 @@ def fees_readings(
     if summary.billed_changed:
         typer.echo(
             f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"
-            f"请运行 recordkit fees bill --month {_month_text(month)} --rebill"
+            f"请运行 recordkit fees bill --month {parse_month(month)} --rebill"
         )
 
 
@@ -187,12 +221,13 @@ def fees_bill(
     rebill: bool = typer.Option(False, "--rebill", help="已出的账单与现行标准不符时按新标准重算（记入操作日志）。"),
     item: str | None = typer.Option(None, "--item", help="只出这一个收费项目（一次性项目必须这样出账）。"),
     units: list[str] = typer.Option([], "--unit", help="只给这些房屋出账（可多次写）。"),
+    advance: bool = typer.Option(False, "--advance", help="提前出以后月份的账单（到该月 1 日才计入欠费）。"),
 ) -> None:
     """生成某月的账单：每户按收费标准出账；重复运行不会重复出账。
 
     例：recordkit fees bill --month 2026-11
     """
-    from recordkit.billing.billing import bill_month
+    from recordkit.billing.bills import bill_month
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
@@ -204,11 +239,14 @@ def fees_bill(
         rebill=rebill,
         item_name=item,
         unit_texts=units,
+        advance=advance,
     )
     if summary.created:
         typer.echo(
             f"{summary.month} 出账完成：新建账单 {summary.created} 张，合计 {format_yuan(summary.created_fen)} 元"
         )
+        if summary.advance:
+            typer.echo(f"注意：这是提前出的账单，{summary.month}-01 起才计入欠费；已有的预收款先冲抵它们")
         for name, (count, fen) in summary.by_item.items():
             typer.echo(f"  {name}：{count} 张，{format_yuan(fen)} 元")
     else:
@@ -231,18 +269,38 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
+PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
+AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
+
+
 def take_payment(
-    ctx: typer.Context, unit: str, amount: str, method: str, months: str | None, payer: str | None, date: str | None
+    ctx: typer.Context,
+    unit: str,
+    amount: str,
+    method: str,
+    months: str | None,
+    payer: str | None,
+    date: str | None,
+    prepay: bool = False,
+    again: bool = False,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
-    from recordkit.billing.receipts import PaymentRequest, pay_and_print, unit_balance
+    from recordkit.billing.arrears import unit_balance
+    from recordkit.billing.receipts import PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     request = PaymentRequest(
-        unit, parse_amount(amount), method, parse_month_range(months) if months else None, payer, optional_date(date)
+        unit,
+        parse_amount(amount),
+        method,
+        parse_month_range(months) if months else None,
+        payer,
+        optional_date(date),
+        prepay=prepay,
+        again=again,
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -267,6 +325,8 @@ def fees_pay(
     months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -274,7 +334,78 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
+
+
+# -- one unit's account ------------------------------------------------------------------------------
+
+
+@fees_app.command("account")
+def fees_account(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
+    ),
+) -> None:
+    """对账单：某户每个月每个项目的应收、已收、未收，每笔收款用在了哪里，预收余额，押金，现在应缴多少、还有多少未到期。
+
+    “现在应缴”与 fees arrears、催缴通知书、缴费证明用的是同一个数（押金不算欠费）。
+
+    例：recordkit fees account 3-2-1201
+    """
+    from recordkit.billing.accounts import BILL_STATES, unit_account
+    from recordkit.core.money import format_yuan
+
+    account = unit_account(state(ctx).ledger(), unit)
+    if as_json:
+        print_json(account.to_dict())
+        return
+    owner = f"（业主 {account.owner}）" if account.owner else "（未登记业主）"
+    typer.echo(f"对账单：房屋 {account.unit}{owner}，截至 {account.as_of.isoformat()}")
+    bills = new_table(
+        "月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态", title=f"账单 {len(account.bills)} 张"
+    )
+    for bill in account.bills:
+        bills.add_row(
+            str(bill.month),
+            bill.item,
+            format_yuan(bill.amount_fen),
+            format_yuan(bill.paid_fen),
+            format_yuan(bill.owed_fen),
+            BILL_STATES[bill.state],
+        )
+    console().print(bills)
+    paid = new_table(
+        "收据编号", "日期", "收款方式", "金额（元）", "状态", "用于", title=f"收款 {len(account.payments)} 笔"
+    )
+    for payment in account.payments:
+        uses = [f"{month} {item} {format_yuan(fen)}" for month, item, fen in payment.applied]
+        if payment.prepayment_fen:
+            uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
+        paid.add_row(
+            payment.number,
+            payment.paid_on.isoformat(),
+            payment.method,
+            format_yuan(payment.amount_fen),
+            "作废" if payment.voided else "有效",
+            "；".join(uses) if not payment.voided else "（已作废，不抵任何账单）",
+        )
+    console().print(paid)
+    for deposit in account.deposits:
+        if deposit.refunded_on is not None:
+            state_text = f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
+        elif deposit.paid_fen < deposit.amount_fen:
+            state_text = f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
+        else:
+            state_text = f"持有 {format_yuan(deposit.held_fen)} 元"
+        typer.echo(f"装修押金（{deposit.renovation}）：{state_text}")
+    months = account.months_due
+    since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
+    typer.echo(
+        f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
+        f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
+    )
 
 
 # -- arrears and registers ---------------------------------------------------------------------------
@@ -292,10 +423,10 @@ def fees_arrears(
 
     例：recordkit fees arrears --min-months 3 --building 3
     """
-    from recordkit.billing.billing import AGING_BUCKETS, AGING_LABELS, list_arrears
+    from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
-    rows = list_arrears(fees_ledger(ctx), optional_date(as_of), min_months, building)
+    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, building)
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
@@ -338,7 +469,7 @@ def fees_register(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
-    totals = write_register(fees_ledger(ctx), month, file, state(ctx).workspace().settings.office.estate)
+    totals = write_register(state(ctx).ledger(), month, file, state(ctx).workspace().settings.office.estate)
     typer.echo(
         f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
         f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
@@ -361,7 +492,7 @@ def fees_daily(
 
     day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
-    report = write_daily(fees_ledger(ctx), day, target, state(ctx).workspace().settings.office.estate)
+    report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
     table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")
     for method, (count, fen) in report.by_method.items():
         table.add_row(method, str(count), format_yuan(fen))

@@ -1,74 +1,83 @@
-"""Commands about the ledger database and its journal: db upgrade, journal verify|list."""
+"""``recordkit journal``: the audit journal of every change to the ledger — list it, verify its hash chain."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.core.filenames import readable_name
 
-db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
 journal_app = typer.Typer(
     help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True
 )
-app.add_typer(db_app, name="db")
 app.add_typer(journal_app, name="journal")
 
 
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """把台账数据库升级到最新表结构（首次使用时也会自动进行）。
-
-    例：recordkit db upgrade
-    """
-    from recordkit.ledger.db import display_url, open_ledger
-
-    workspace = state(ctx).workspace()
-    with open_ledger(workspace.database_url, migrate=False) as ledger:
-        before = ledger.revision()
-        after = ledger.upgrade()
-    where = display_url(workspace.database_url)
-    if before == after:
-        typer.echo(f"台账数据库 {where} 已是最新版本（{after}）")
-    else:
-        typer.echo(f"台账数据库 {where} 已从 {before or '空库'} 升级到 {after}")
-
-
 @journal_app.command("verify")
-def journal_verify(ctx: typer.Context) -> None:
+def journal_verify(
+    ctx: typer.Context,
+    anchor: Path | None = typer.Option(
+        None, "--anchor", help="用保存在别处的锚点文件核对：最新的记录被删除、日志被整段改写时也能发现。"
+    ),
+) -> None:
     """逐条校验操作日志的哈希链：有人手工改动、插入或删除记录时，指出第一条被破坏的记录。
 
-    例：recordkit journal verify
+    最后显示记录条数和最新记录的校验值（即“锚点”，可抄在日结单上）。
+
+    例：recordkit journal verify --anchor 日志锚点.json
     """
+    from recordkit.core.errors import IntegrityError
+    from recordkit.ledger import journal
+
+    saved = _read_anchor(anchor) if anchor is not None else None
+    with state(ctx).ledger().read() as conn:
+        result = journal.verify(conn, saved)
+    if not result.ok:
+        raise IntegrityError(f"操作日志校验失败：{result.reason}。此前的 {result.rows_checked} 条记录完好")
+    typer.echo(f"操作日志完好：共 {result.rows_checked} 条记录，哈希链完整")
+    typer.echo(f"锚点：第 {result.rows_checked} 条，校验值 {result.head_hash}")
+    if saved is not None:
+        typer.echo(f"与锚点文件一致：第 {saved.rows} 条的校验值相同，之后的记录都接在它后面")
+
+
+def _read_anchor(path: Path) -> Any:
+    from recordkit.core.errors import UsageError
+    from recordkit.ledger.journal import Anchor
+
+    try:
+        return Anchor.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise UsageError(
+            f"锚点文件 {readable_name(str(path))} 无法读取：应是 recordkit journal anchor 写出的文件"
+        ) from None
+
+
+@journal_app.command("anchor")
+def journal_anchor(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="锚点文件写到哪里：放在台账所在电脑以外（U 盘、另一台电脑）。"),
+) -> None:
+    """校验操作日志并写出锚点文件（记录条数和最新记录的校验值），交给台账以外的地方保管。
+
+    以后用 journal verify --anchor 核对：即使有人删掉最新的记录、或改写日志后重新计算校验值，也能发现。
+
+    例：recordkit journal anchor --out 日志锚点.json
+    """
+    from recordkit.core.atomic import write_bytes
     from recordkit.core.errors import IntegrityError
     from recordkit.ledger import journal
 
     with state(ctx).ledger().read() as conn:
         result = journal.verify(conn)
     if not result.ok:
-        raise IntegrityError(f"操作日志校验失败：{result.reason}。此前的 {result.rows_checked} 条记录完好")
-    typer.echo(f"操作日志完好：共 {result.rows_checked} 条记录，哈希链完整")
-
-
-ACTION_LABELS = {
-    "unit.create": "新增房屋",
-    "unit.update": "修改房屋",
-    "owner.create": "新增业主",
-    "owner.update": "修改业主",
-    "private.view": "查看未打码个人信息",
-    "document.generate": "生成文书",
-    # Issue 4: fees and receipts
-    "fee_item.seed": "从配置写入收费项目",
-    "fee_item.add": "新增收费项目",
-    "fee_rate.set": "调整收费标准",
-    "reading.create": "录入抄表读数",
-    "reading.update": "修改抄表读数",
-    "bill.month": "月度出账",
-    "bill.rebill": "按新标准重算账单",
-    "bill.remove": "删除账单",
-    "receipt.issue": "收款开收据",
-    "receipt.void": "作废收据",
-    "receipt.reprint": "补打收据",
-}
+        raise IntegrityError(f"操作日志校验失败，不能写锚点：{result.reason}")
+    written = journal.anchor_of(result)
+    write_bytes(out, (written.to_json() + "\n").encode("utf-8"))
+    typer.echo(f"已写出锚点 {readable_name(str(out))}：第 {written.rows} 条，校验值 {written.head_hash}")
+    typer.echo("请把这个文件保存在台账所在电脑以外的地方")
 
 
 @journal_app.command("list")
@@ -82,9 +91,12 @@ def journal_list(
 
     例：recordkit journal list --limit 10
     """
+    from recordkit.core.dates import format_stamp
     from recordkit.ledger import journal
 
-    with state(ctx).ledger().read() as conn:
+    app_state = state(ctx)
+    zone = app_state.workspace().settings.office.time_zone
+    with app_state.ledger().read() as conn:
         entries = journal.recent(conn, limit=limit, entity_key=key)
     rows = [
         {
@@ -92,7 +104,8 @@ def journal_list(
             "at": e.at,
             "operator": e.operator,
             "action": e.action,
-            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "at_local": format_stamp(e.at, zone, seconds=True),
+            "action_label": journal.action_label(e.action),
             "key": e.key,
         }
         for e in entries
@@ -100,9 +113,7 @@ def journal_list(
     if as_json:
         print_json(rows)
         return
-    table = new_table("序号", "时间（UTC）", "经办人", "操作", "对象")
-    for row in rows:
-        table.add_row(
-            str(row["id"]), row["at"][:19].replace("T", " "), row["operator"], row["action_label"], row["key"]
-        )
+    table = new_table("序号", "时间", "经办人", "操作", "对象")
+    for e in entries:
+        table.add_row(str(e.id), format_stamp(e.at, zone), e.operator, journal.action_label(e.action), e.key)
     console().print(table)

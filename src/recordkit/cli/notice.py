@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, progress_bar, state
-from recordkit.cli._options import PDF_HELP, fees_ledger, optional_date
+from recordkit.cli._options import PDF_HELP, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -148,7 +148,7 @@ def notice_remind(
     from recordkit.documents.notices import remind
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()  # reminders read what is owed; they never sync fee rules
     with _counting_bar("生成催缴通知书") as step:
         batch = remind(
             app_state.workspace(),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
-from recordkit.cli.fees import take_payment
+from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, optional_date
+from recordkit.cli.fees import AGAIN_HELP, PREPAY_HELP, take_payment
 
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
@@ -25,12 +25,14 @@ def receipt_issue(
     months: str | None = typer.Option(None, "--months", help=MONTHS_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
 ) -> None:
     """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
 
     例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
     """
-    take_payment(ctx, unit, amount, method, months, payer, date)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
 
 
 @receipt_app.command("void")
@@ -43,11 +45,12 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
-    from recordkit.billing.receipts import unit_balance, void_receipt, write_receipt_docx
+    from recordkit.billing.arrears import unit_balance
+    from recordkit.billing.receipts import void_receipt, write_receipt_docx
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     receipt = void_receipt(ledger, number, reason, app_state.operator_name)
     owed, _ = unit_balance(ledger, receipt.unit)
     typer.echo(
@@ -70,7 +73,7 @@ def receipt_reprint(
     from recordkit.billing.receipts import reprint_receipt, write_receipt_docx
 
     app_state = state(ctx)
-    ledger = fees_ledger(ctx)
+    ledger = app_state.ledger()
     receipt = reprint_receipt(ledger, number, app_state.operator_name)
     document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
     typer.echo(
@@ -96,7 +99,7 @@ def receipt_list(
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan
 
-    views = list_receipts(fees_ledger(ctx), optional_date(date), voided, unit)
+    views = list_receipts(state(ctx).ledger(), optional_date(date), voided, unit)
     rows = [view.to_dict() for view in views]
     if as_json:
         print_json(rows)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from recordkit.core.dates import office_zone
 from recordkit.core.errors import ConfigError
 
 CONFIG_FILE_NAME = "recordkit.toml"
@@ -29,6 +30,8 @@ ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 class OfficeSettings:
     name: str = "物业服务中心"
     estate: str = "示例小区"
+    # The office's time zone: every time shown, printed or exported, and the month a time falls in.
+    time_zone: str = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,29 @@ class Settings:
             return "unknown"
 
 
+#: Login names that are accounts, not people: money and paper are never signed by them.
+SYSTEM_ACCOUNTS = frozenset(
+    {"root", "administrator", "admin", "user", "guest", "system", "unknown", "nobody", "www-data", "ubuntu",
+     "debian", "pi", "recordkit", "office", "pc", "test"}
+)  # fmt: skip
+
+
+def signing_operator(settings: Settings) -> str:
+    """The clerk who signs money and paper: set on purpose (``operator`` in recordkit.toml,
+    RECORDKIT_OPERATOR or ``--operator``) and not an account name.
+
+    ``ConfigError`` saying how to set it otherwise: a receipt signed 收款人 root, or by whatever
+    login the office PC happens to have, is no signature.
+    """
+    name = settings.operator.strip()
+    how = '请在 recordkit.toml 写 operator = "王芳"，或设置环境变量 RECORDKIT_OPERATOR，或加 --operator 王芳'
+    if not name:
+        raise ConfigError(f"收款和打印文书需要经办人姓名，现在没有设置（电脑登录名不能代替签名）：{how}")
+    if name.lower() in SYSTEM_ACCOUNTS:
+        raise ConfigError(f"经办人“{name}”是电脑账户名，不是人名，不能签在收据和文书上：{how}")
+    return name
+
+
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}
 
 
@@ -145,7 +171,8 @@ def _scalar_type(owner: type, key: str) -> type | None:
 def _tuple_item_type(hint: Any) -> type | None:
     """``X`` of a ``tuple[X, ...]`` field (a TOML array), else None."""
     if get_origin(hint) is tuple:
-        return get_args(hint)[0]  # type: ignore[no-any-return]
+        item: type = get_args(hint)[0]
+        return item
     return None
 
 
@@ -212,6 +239,10 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"配置文件 {path} 格式错误：{err}") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"配置文件 {path} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
+        ) from err
     except OSError as err:
         raise ConfigError(f"无法读取配置文件 {path}：{err.strerror}") from err
 
@@ -291,7 +322,9 @@ def load_settings(
     kwargs: dict[str, Any] = {}
     for key, value in layers.items():
         kwargs[key] = sections[key](**value) if key in sections else value
-    return Settings(**kwargs)
+    settings = Settings(**kwargs)
+    office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
+    return settings
 
 
 # Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.

@@ -9,11 +9,13 @@ what it is, what was typed, what is expected.  Pure values; knows nothing of bil
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 
-from recordkit.core.errors import ValidationError
+from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
     "DateError",
@@ -240,3 +242,27 @@ def parse_period(text: str, end: bool = False) -> dt.date:
         month = parse_month(folded)
         return (month + 1).first_day() - dt.timedelta(days=1) if end else month.first_day()
     return parse_date(folded)
+
+
+@functools.cache
+def office_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The office's time zone (``[office] time_zone``); ``ConfigError`` for a name that is not one."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"recordkit.toml 的 [office] time_zone “{name}”不是时区名称，应写成 Asia/Shanghai 这样的名称"
+        ) from None
+
+
+def office_time(stamp: str | dt.datetime, zone: str) -> dt.datetime:
+    """A stored moment (an ISO text or a datetime; UTC when it carries no zone) on the office's clock."""
+    moment = dt.datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(office_zone(zone))
+
+
+def format_stamp(stamp: str | dt.datetime, zone: str, seconds: bool = False) -> str:
+    """A stored moment as a clerk reads it: ``2026-12-02 06:07`` on the office's clock, never ISO."""
+    return office_time(stamp, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

@@ -101,6 +101,8 @@ class IntegrityError(RecordkitError):
 
 #: Exit code for an unexpected failure (a bug); the details go to the log.
 INTERNAL_ERROR_EXIT_CODE = 70
+#: Exit code of a command stopped by Ctrl-C before it saved anything (128 + SIGINT, as shells do).
+INTERRUPTED_EXIT_CODE = 130
 
 EXIT_CODES: dict[int, str] = {
     0: "成功",
@@ -113,5 +115,6 @@ EXIT_CODES: dict[int, str] = {
     LedgerError.exit_code: "台账数据库无法连接、升级或版本不符",
     ConflictError.exit_code: "操作与台账现有记录冲突",
     IntegrityError.exit_code: "完整性检查发现台账或档案被改动或损坏",
+    INTERRUPTED_EXIT_CODE: "按 Ctrl-C 取消，什么也没有保存",
     INTERNAL_ERROR_EXIT_CODE: "程序内部错误：详情写在 records/logs/recordkit.log",
 }

@@ -87,7 +87,8 @@ def amount_in_capitals(fen: int) -> str:
         raise ValidationError(f"负数金额不能写成大写：{format_yuan(fen)}")
     if fen >= CAPITALS_LIMIT_FEN:
         raise ValidationError(f"金额 {format_yuan(fen)} 过大：大写金额只写到万亿元以下")
-    import cn2an  # ~0.1 s to import: only when a receipt is written
+    # loaded on first use: cn2an takes ~0.1 s to import, and only receipts need capitals
+    import cn2an
 
     whole, cents = divmod(fen, 100)
     return str(cn2an.an2cn(f"{whole}.{cents:02d}", "rmb"))

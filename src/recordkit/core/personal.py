@@ -53,7 +53,7 @@ def id_number_check_digit(first17: str) -> str:
     """
     if re.fullmatch(r"[0-9]{17}", first17) is None:
         raise ValueError(f"expected 17 ASCII digits, got {len(first17)} characters")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
 
 

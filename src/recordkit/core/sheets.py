@@ -13,13 +13,13 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from openpyxl import Workbook, load_workbook
+
+from recordkit.core.atomic import write_with
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 #: How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
@@ -76,7 +76,6 @@ def column_letter(index: int) -> str:
 
 
 def _open_workbook(path: Path, read_only: bool) -> Workbook:
-    from openpyxl import load_workbook
 
     if not path.exists():
         raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
@@ -132,12 +131,12 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
             )
         data = []
         total = sheet.max_row - header_row if sheet.max_row else None
-        wanted = [(col.key, positions.get(col.key, -1)) for col in columns]
+        column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]
         for number, values in enumerate(rows, start=header_row + 1):
             if progress is not None and number % 1000 == 0:
                 progress(number - header_row, total)
             cells: dict[str, Any] = {}
-            for key, index in wanted:
+            for key, index in column_positions:
                 value = values[index] if 0 <= index < len(values) else None
                 cells[key] = (value.strip() or None) if isinstance(value, str) else value
             if any(value is not None for value in cells.values()):
@@ -180,7 +179,6 @@ def save_atomically(workbook: Workbook, target: Path) -> Path:
 
     Cells from user data that look like formulas are stored as text first (``cells_as_text``).
     """
-    from recordkit.core.atomic import write_with
 
     cells_as_text(workbook)
     return write_with(target.expanduser().resolve(), workbook.save)

@@ -7,6 +7,7 @@ This module knows the folder layout; it knows nothing of the ledger's tables.
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import os
@@ -25,9 +26,10 @@ CONFIG_TEMPLATE = """\
 # 优先级：内置默认值 < 本文件 < 环境变量 RECORDKIT_* < 命令行参数。
 # 写错配置项名称或类型时，recordkit 会报错并指出是哪一项。
 
-# 操作员：写入操作日志（journal）的经办人；留空则使用电脑登录名。
-# 也可以每次用 --operator 指定，或设置环境变量 RECORDKIT_OPERATOR。
-# operator = "张会计"
+# 经办人：签在收据和文书上（收款人、经办人），并写入操作日志（journal）。
+# 收款和打印文书时必须设置，而且不能是 root 这样的电脑账户名；也可以每次用 --operator 指定，
+# 或设置环境变量 RECORDKIT_OPERATOR（几位文员共用一台电脑时）。
+{operator_line}
 
 [office]
 # 物业服务中心名称：印在通知、收据、证明等文书上。
@@ -156,7 +158,9 @@ def open_workspace(
     return Workspace(root=root, settings=settings)
 
 
-def init_workspace(directory: Path, office: str = "物业服务中心", estate: str = "示例小区") -> Path:
+def init_workspace(
+    directory: Path, office: str = "物业服务中心", estate: str = "示例小区", operator: str | None = None
+) -> Path:
     """Create a new workspace in ``directory`` (made if missing).
 
     Refuses, with ``WorkspaceError``, a folder that already is a workspace or
@@ -174,7 +178,11 @@ def init_workspace(directory: Path, office: str = "物业服务中心", estate: 
         (root / "records" / name).mkdir(parents=True)
     # Written last and exclusively: a crash before this leaves no half-made workspace that passes as whole.
     with (root / CONFIG_FILE_NAME).open("x", encoding="utf-8") as handle:
-        handle.write(CONFIG_TEMPLATE.format(office=office, estate=estate))
+        # json.dumps writes a valid TOML basic string for any name (quotes and backslashes escaped).
+        operator_line = (
+            f"operator = {json.dumps(operator, ensure_ascii=False)}" if operator else '# operator = "张会计"'
+        )
+        handle.write(CONFIG_TEMPLATE.format(office=office, estate=estate, operator_line=operator_line))
     return root
 
 

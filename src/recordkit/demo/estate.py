@@ -19,10 +19,12 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from recordkit.archive.archivist import Archivist, lend, list_items, return_item
-from recordkit.billing import billing as fees
-from recordkit.billing.billing import list_arrears, outstanding_query
+from recordkit.billing.allocations import outstanding_query
+from recordkit.billing.arrears import list_arrears
+from recordkit.billing.bills import bill_month, import_readings
 from recordkit.billing.receipts import PaymentRequest, pay_many, reprint_receipt, void_receipt, write_receipt_docx
 from recordkit.billing.registers import write_daily, write_register
+from recordkit.billing.rules import add_rule, set_rule
 from recordkit.core.dates import Month
 from recordkit.core.errors import WorkspaceError
 from recordkit.core.sheets import save_atomically
@@ -49,7 +51,8 @@ from recordkit.renovations.registration import (
     register as register_renovation,
 )
 from recordkit.reports import monthly_report
-from recordkit.search.query import search, update_index
+from recordkit.search.indexer import update_index
+from recordkit.search.query import search
 from recordkit.workorders import orders as workorders
 
 DEMO_MARKER = ".recordkit-demo"
@@ -118,19 +121,19 @@ def _step_fees(ctx: DemoContext) -> None:
     settings, who = ctx.workspace.settings, DEMO_OPERATOR
     with open_ledger(ctx.workspace.database_url) as ledger:
         start = str(months[0])
-        fees.add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70)
-        fees.add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0)
+        add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70)
+        add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0)
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
         codes = sorted(owners_of)
         parked = [code for code in codes if owners_of[code] and rng.random() < 0.3]
-        fees.add_rule(ledger, who, "停车费", "fixed", "150", start, units=parked)
+        add_rule(ledger, who, "停车费", "fixed", "150", start, units=parked)
         # Water has been collected for the water company since last month, from meter readings.
-        fees.add_rule(ledger, who, "水费", "metered", "3.5", str(last))
-        fees.set_rule(ledger, who, "物业服务费", str(months[6]), rate_text="2.50")
+        add_rule(ledger, who, "水费", "metered", "3.5", str(last))
+        set_rule(ledger, who, "物业服务费", str(months[6]), rate_text="2.50")
         readings = ctx.workspace.root / f"水表读数-{last}.xlsx"
         _write_readings(readings, [code for code in codes if owners_of[code]], rng)
-        fees.import_readings(ledger, readings, str(last), who, "水费")
+        import_readings(ledger, readings, str(last), who, "水费")
 
         # How each owner pays: most every quarter, some monthly or a year ahead, some part, some never.
         habits = {
@@ -141,7 +144,7 @@ def _step_fees(ctx: DemoContext) -> None:
         methods = ("微信", "微信", "支付宝", "现金", "银行转账", "POS")
         bills = receipts = 0
         for number, month in enumerate(months):
-            bills += fees.bill_month(ledger, str(month), who).created
+            bills += bill_month(ledger, str(month), who).created
             owed = _owed_by_unit(ledger)
             requests = []
             for code, habit in habits.items():
@@ -184,7 +187,7 @@ def _step_fees(ctx: DemoContext) -> None:
         printed += [
             write_receipt_docx(ctx.workspace, ledger, view, who, reprint=True, library=library) for view in reprinted
         ]
-        arrears = fees.list_arrears(ledger, today)
+        arrears = list_arrears(ledger, today)
         register = ctx.workspace.root / f"收费台账-{last}.xlsx"
         write_register(ledger, str(last), register, settings.office.estate)
         daily = ctx.workspace.root / f"日结-{today.isoformat()}.xlsx"
@@ -247,8 +250,8 @@ def _step_renovations(ctx: DemoContext) -> None:
     first_day = (Month.of(today) - 1).first_day()
     settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
     with open_ledger(workspace.database_url) as ledger:
-        fees.add_rule(ledger, who, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
-        fees.add_rule(ledger, who, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
+        add_rule(ledger, who, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
+        add_rule(ledger, who, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
         units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
@@ -582,7 +585,7 @@ def _step_workorders(ctx: DemoContext) -> None:
                     .order_by(units.c.code)
                 )
             ]
-        records = demo_work_orders(rng, settings, occupied, months, now)  # type: ignore[arg-type]
+        records = demo_work_orders(rng, settings, occupied, months, now)
         with ledger.write() as conn:
             numbers = workorders.add_many(conn, settings, DEMO_OPERATOR, records)
         overdue = workorders.list_orders(ledger, workorders.OrderFilter(overdue=True), as_of=now)
@@ -640,7 +643,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
         for pattern in ("水表读数-*.xlsx", "收费台账-*.xlsx", "日结-*.xlsx"):  # the fees step's sheets
             for target in root.glob(pattern):
                 target.unlink()
-    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE)
+    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE, operator="王芳")  # the clerk who tries it
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not

@@ -126,7 +126,8 @@ def demo_work_orders(
                 hours=rng.choice((8, 9, 10, 11, 14, 15, 16, 19, 21)),
                 minutes=rng.randrange(0, 60, 5),
             )
-            unit, owner, phone = rng.choice(units)
+            chosen_unit, owner, phone = rng.choice(units)
+            unit: str | None = chosen_unit
             place = None
             recent = [c for c in complaints[-30:] if opened - dt.timedelta(days=28) < c.opened_at < opened]
             repeated = rng.choice(recent) if kind == "投诉" and recent and rng.random() < 0.3 else None
@@ -135,7 +136,7 @@ def demo_work_orders(
                 owner, phone = repeated.reported_by, repeated.phone
                 descriptions = (f"{repeated.description}，问题又出现了",)
             elif category in _PUBLIC and kind == "报修" and rng.random() < 0.6:
-                building = unit.split("-")[0]
+                building = chosen_unit.split("-")[0]
                 unit, owner, phone = None, None, None
                 place = rng.choice(_PLACES[category]).format(building=building)
             response, close = limits_for(settings, category)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.billing import list_arrears
+from recordkit.billing.arrears import list_arrears
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan

@@ -404,7 +404,7 @@ def _next_document_id(conn: Connection) -> int:
     return int(conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
 
 
-def _values_json(values: dict[str, Any]) -> str:
+def _values_json(values: Mapping[str, Any]) -> str:
     """What a document was made from, as the ledger keeps it: personal data masked (the paper has it)."""
 
     return json.dumps(mask_values(values), ensure_ascii=False, default=str, sort_keys=True)
@@ -459,7 +459,7 @@ def _insert(
     return [_to_document(workspace, row) for row in rows]
 
 
-def _to_document(workspace: Workspace, row: Mapping[str, Any]) -> GeneratedDocument:
+def _to_document(workspace: Workspace, row: Mapping[Any, Any]) -> GeneratedDocument:
     return GeneratedDocument(
         id=row["id"],
         kind=row["kind"],

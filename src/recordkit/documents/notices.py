@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from recordkit.billing.billing import list_arrears, outstanding_query
+from recordkit.billing.arrears import list_arrears, owed_query
 from recordkit.core.dates import Month, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -510,7 +510,7 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
 
     wanted = set(units)
-    inner = outstanding_query().subquery()
+    inner = owed_query(as_of).subquery()
     query = (
         sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
         .select_from(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from filelock import FileLock, Timeout
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -39,9 +40,13 @@ def normalise_url(url: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL with its password hidden, safe for screens and logs."""
+    """The URL with its password hidden, safe for screens and logs; a SQLite file as its path
+    (``sqlite:///`` and the path as written, Chinese folder names unescaped)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return f"sqlite:///{parsed.database or ''}"
+        return parsed.render_as_string(hide_password=True)
     except ArgumentError:
         return "（无法解析的地址）"
 
@@ -49,9 +54,13 @@ def display_url(url: str) -> str:
 class Ledger:
     """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
 
-    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> None:
         self.url = normalise_url(url)
         self.busy_timeout = busy_timeout
+        self.create = create
+        #: Write transactions committed through this object (the CLI tells an interrupted
+        #: command that saved its work from one that did not).
+        self.commits = 0
         self.engine = self._create_engine()
         if migrate:
             self.ensure_migrated()
@@ -80,7 +89,18 @@ class Ledger:
 
     def _sqlite_engine(self, database: str) -> Engine:
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # A mistyped path must not become a new, empty ledger beside the real one: its
+            # archive numbers and receipt numbers would start again from 1.
+            path = Path(database)
+            if not path.parent.is_dir():
+                raise ConfigError(
+                    f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+                )
+            if not self.create and not path.exists():
+                raise LedgerError(
+                    f"台账数据库 {display_url(self.url)} 还不存在：这个命令只读取台账，不会新建。"
+                    "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）"
+                )
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
 
@@ -122,6 +142,7 @@ class Ledger:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
                 yield conn
+            self.commits += 1
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
@@ -175,7 +196,6 @@ class Ledger:
         if not database or database == ":memory:":
             yield
             return
-        from filelock import FileLock, Timeout
 
         lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
         try:
@@ -186,8 +206,9 @@ class Ledger:
 
     def upgrade(self) -> str:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
+        # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
         from alembic import command
-        from alembic.config import Config
+        from alembic.config import Config  # loaded on first use (as above)
 
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
@@ -250,6 +271,11 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]
     conn.exec_driver_sql(sql, params)
 
 
-def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True) -> Ledger:
-    """Open the ledger at ``url``, migrating it on first use.  Raises ``LedgerError``/``ConfigError``."""
-    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate)
+def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> Ledger:
+    """Open the ledger at ``url``, migrating it on first use.
+
+    A SQLite ledger's folder must exist (``ConfigError`` otherwise: a mistyped path never makes a
+    second ledger); with ``create=False`` the file must exist too (``LedgerError``), which is how
+    commands that only read open it.
+    """
+    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create)

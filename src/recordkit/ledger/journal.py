@@ -96,14 +96,67 @@ class VerifyResult:
     rows_checked: int
     broken_id: int | None = None
     reason: str = ""
+    head_hash: str = GENESIS_HASH  # the newest row's hash: with rows_checked, the chain's anchor
 
     @property
     def ok(self) -> bool:
         return self.broken_id is None
 
 
-def verify(conn: Connection) -> VerifyResult:
-    """Walk the whole chain; report the first row that was edited, inserted or removed."""
+@dataclass(frozen=True)
+class Anchor:
+    """The journal's length and newest hash at one moment, kept where the ledger cannot reach.
+
+    A chain that is whole can still have lost its newest rows, or have been rebuilt from some row
+    on with fresh hashes; only a copy of an earlier head, kept elsewhere, shows that.
+    """
+
+    rows: int
+    head_hash: str
+    at: str
+
+    def to_json(self) -> str:
+        return json.dumps({"rows": self.rows, "head_hash": self.head_hash, "at": self.at}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Anchor:
+        """``ValueError`` for anything that is not an anchor written by ``to_json``."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not an anchor")
+        rows, head_hash, at = data.get("rows"), data.get("head_hash"), data.get("at")
+        if not isinstance(rows, int) or rows < 0 or not isinstance(head_hash, str) or len(head_hash) != 64:
+            raise ValueError("not an anchor")
+        return cls(rows, head_hash, str(at or ""))
+
+
+def anchor_of(result: VerifyResult, at: datetime | None = None) -> Anchor:
+    """The anchor of a verified chain."""
+    return Anchor(result.rows_checked, result.head_hash, (at or datetime.now(UTC)).isoformat(timespec="seconds"))
+
+
+def check_anchor(conn: Connection, anchor: Anchor) -> str | None:
+    """Why the journal no longer extends ``anchor`` (rows removed, or rewritten after it), or None."""
+    if anchor.rows == 0:
+        return None
+    row = conn.execute(sa.select(journal.c.hash).where(journal.c.id == anchor.rows)).first()
+    if row is None:
+        return f"锚点记录了第 {anchor.rows} 条，现在的日志没有这一条（最新的记录被删除）"
+    if row.hash != anchor.head_hash:
+        return f"第 {anchor.rows} 条记录的校验值与锚点不符（日志被改写后重新计算了校验值）"
+    return None
+
+
+def verify(conn: Connection, anchor: Anchor | None = None) -> VerifyResult:
+    """Walk the whole chain; report the first row that was edited, inserted or removed — and, given
+    an ``anchor`` kept elsewhere, whether the chain still runs through it."""
+    result = _verify_chain(conn)
+    if result.ok and anchor is not None and (reason := check_anchor(conn, anchor)):
+        return VerifyResult(result.rows_checked, min(anchor.rows, result.rows_checked + 1), reason, result.head_hash)
+    return result
+
+
+def _verify_chain(conn: Connection) -> VerifyResult:
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
     result = conn.execution_options(yield_per=5000).execute(sa.select(journal).order_by(journal.c.id))
     for row in result:
@@ -122,7 +175,7 @@ def verify(conn: Connection) -> VerifyResult:
         if digest != row.hash:
             return VerifyResult(checked, row.id, f"第 {row.id} 条记录的内容与校验值不符（记录被改动）")
         expected_id, prev_hash, checked = expected_id + 1, row.hash, checked + 1
-    return VerifyResult(checked)
+    return VerifyResult(checked, head_hash=prev_hash)
 
 
 @dataclass(frozen=True)
@@ -155,3 +208,54 @@ def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> 
         )
         for r in conn.execute(query)
     ]
+
+
+#: What each journal action is called on a clerk's screen; ``--json`` keeps the codes.
+ACTION_LABELS = {
+    "unit.create": "新增房屋",
+    "unit.update": "修改房屋",
+    "owner.create": "新增业主",
+    "owner.update": "修改业主",
+    "private.view": "查看未打码个人信息",
+    "document.generate": "生成文书",
+    "document.regenerate": "重新生成文书",
+    "certificate.issue": "开具证明",
+    "fee_item.seed": "从配置写入收费项目",
+    "fee_item.sync_from_recordkit_toml": "从 recordkit.toml 同步收费项目",
+    "fee_item.add": "新增收费项目",
+    "fee_rate.set": "调整收费标准",
+    "reading.create": "录入抄表读数",
+    "reading.update": "修改抄表读数",
+    "bill.month": "月度出账",
+    "bill.oneoff": "一次性收费出账",
+    "bill.rebill": "按新标准重算账单",
+    "bill.remove": "删除账单",
+    "receipt.issue": "收款开收据",
+    "receipt.void": "作废收据",
+    "receipt.reverse": "红冲收据",
+    "receipt.reprint": "补打收据",
+    "month.close": "结账",
+    "renovation.register": "装修登记",
+    "renovation.inspect": "装修验收",
+    "renovation.refund": "退装修押金",
+    "renovation.pass_issue": "发临时出入证",
+    "renovation.pass_cancel": "注销临时出入证",
+    "renovation.pass_reissue": "补发临时出入证",
+    "workorder.add": "新建工单",
+    "workorder.assign": "派工",
+    "workorder.close": "完工",
+    "workorder.visit": "回访",
+    "workorder.import": "导入工单登记簿",
+    "workorder.repeat": "标记重复投诉",
+    "archive.file": "归档",
+    "archive.update": "修改档案信息",
+    "archive.lend": "借出档案",
+    "archive.return": "归还档案",
+    "archive.recover": "恢复中断的归档",
+    "archive.rebuild": "重建档案目录",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of a journal action (the code itself for one this version does not know)."""
+    return ACTION_LABELS.get(action, action)

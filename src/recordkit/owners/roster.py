@@ -398,12 +398,13 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             [{"pk": o.id, "new_name": o.name, "new_phone": o.phone} for o in updated_owners],
         )
         for o in updated_owners:
+            assert o.id is not None  # existing owners have ids
             changes.append(journal.Change("owner.update", "owner", str(o.id), match.changed[o.id], o.as_journal()))
         summary.owners_updated = len(updated_owners)
 
     inserts, updates = [], []
     for record in records:
-        owner = owner_of_record[record.row]
+        record_owner: _OwnerRow | None = owner_of_record[record.row]
         values = {
             "code": str(record.code),
             "building": record.code.building,
@@ -411,13 +412,15 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             "room": record.code.room,
             "floor_area_hundredths": record.floor_area_hundredths,
             "status": record.status,
-            "owner_id": owner.id if owner else None,
+            "owner_id": record_owner.id if record_owner else None,
             "move_in_date": record.move_in_date,
         }
         current = existing_units.get(str(record.code))
         if current is None:
             inserts.append(values)
-            changes.append(journal.Change("unit.create", "unit", str(record.code), None, _unit_snapshot(values, owner)))
+            changes.append(
+                journal.Change("unit.create", "unit", str(record.code), None, _unit_snapshot(values, record_owner))
+            )
         elif any(current[k] != v for k, v in values.items()):
             updates.append({"pk": current["id"], **{f"new_{name}": values[name] for name in _UNIT_FIELDS}})
             before_owner = owner_before.get(current["owner_id"]) if current["owner_id"] else None
@@ -427,7 +430,7 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
                     "unit",
                     str(record.code),
                     _unit_snapshot(current, before_owner),
-                    _unit_snapshot(values, owner),
+                    _unit_snapshot(values, record_owner),
                 )
             )
         else:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.billing import bill_amount, load_items
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
+from recordkit.billing.rules import bill_amount, load_items
 from recordkit.core.dates import Month, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.billing import deposit_bill_ids
+from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import parse_unit_code
@@ -537,7 +537,7 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
             .where(renovations.c.registered_on <= end, sa.not_(refunded_by_end), renovations.c.id.not_in(passed_by_end))
         ).scalar()
     )
-    inspections = dict(
+    inspections: dict[str, int] = dict(
         conn.execute(
             sa.select(renovation_inspections.c.result, sa.func.count())
             .where(renovation_inspections.c.inspected_on >= first, renovation_inspections.c.inspected_on <= end)
@@ -589,7 +589,7 @@ def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
 
     first, end = month.first_day(), last_day(month)
     after = (month + 1).first_day().isoformat()
-    filed = dict(
+    filed: dict[str, int] = dict(
         conn.execute(
             sa.select(archive_items.c.category, sa.func.count())
             .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)

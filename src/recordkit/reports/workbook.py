@@ -350,7 +350,9 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         _finish(sheet, (16, 12, 12, 12))
         return
     categories = workorder_categories(w)
-    rows = [[category, counts["报修"], counts["投诉"], sum(counts.values())] for category, counts in categories]
+    rows: list[list[Any]] = [
+        [category, counts["报修"], counts["投诉"], sum(counts.values())] for category, counts in categories
+    ]
     totals = [sum(row[i] for row in rows) for i in (1, 2, 3)]
     row = _table(sheet, 2, ("类别", "报修", "投诉", "合计"), rows, ["合计", *totals])
     first, last = 3, 2 + len(rows)

@@ -1,18 +1,23 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
-Owns normalisation (NFKC, case fold, one kind of dash, one space) and the tokens: CJK character
-bigrams and unigrams, whole runs of letters and digits, and canonical tokens for unit codes, dates
-and archive numbers.  Pure functions on strings; knows nothing of Whoosh or of the archive.
+Owns normalisation (NFKC, case fold, one kind of dash, one space; a line or page break between two
+CJK characters is layout, not a word boundary, and is removed) and the token stream with positions:
+each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
+digits, then canonical tokens for unit codes, days, months and archive numbers.  A query term is the
+phrase of its own stream, its last character a prefix: holding the phrase means containing the term.
+Pure functions on strings; knows nothing of the index or of the archive.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
+
+from recordkit.core.dates import DateError, parse_date, parse_month
+from recordkit.core.errors import ValidationError
+from recordkit.core.unitcodes import find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
@@ -26,15 +31,27 @@ _WORD_RUNS = re.compile(rf"[^\W_{CJK}]+")
 _WORD_CHAR = re.compile(rf"[^\W_{CJK}]")
 _HAS_DASH = re.compile("[" + "".join(chr(c) for c in _DASHES) + "]")
 
-# Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15 (one token: d:2025-03-15).
+# Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15, and 20250315 when it is a real
+# day (one token: d:2025-03-15).
 _DATES = re.compile(
     r"(?<![0-9])(?P<y>[12][0-9]{3})\s*(?:年\s*(?P<m1>[0-9]{1,2})\s*月\s*(?P<d1>[0-9]{1,2})\s*[日号]?"
-    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})\s*(?P=sep)\s*(?P<d2>[0-9]{1,2}))(?![0-9])"
+    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})\s*(?P=sep)\s*(?P<d2>[0-9]{1,2})"
+    r"|(?P<m3>[01][0-9])(?P<d3>[0-3][0-9]))(?![0-9])"
 )
+# Months: 2024年5月, 2024-05, 2024.5, 2024/05 not followed by a day (one token: m:2024-05; every day gives its
+# month's token too, so that 2024年5月 finds 2024-05-08).
+_MONTHS = re.compile(
+    r"(?<![0-9])(?P<y>[12][0-9]{3})\s*(?:年\s*(?P<m1>[0-9]{1,2})\s*月(?!\s*[0-9])"
+    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})(?![0-9])(?!\s*(?P=sep)\s*[0-9]))"
+)
+# A line or page break (with the blanks around it) between two CJK characters: layout, not a boundary.
+_CJK_BREAK = re.compile(rf"(?<=[{CJK}])[^\S\n\r\f\v]*[\n\r\f\v]\s*(?=[{CJK}])")
+# Characters a canonical token may hold besides letters and digits (the index keeps them inside a token).
+TOKEN_CHARS = ":-"
 # 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole.
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
-UNIT_PREFIX, DATE_PREFIX, NUMBER_PREFIX = "u:", "d:", "n:"
+UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX = "u:", "d:", "m:", "n:"
 
 
 def fold(text: str) -> str:
@@ -72,93 +89,111 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origins
 
 
+def join_cjk_lines(folded: str) -> str:
+    """``folded`` with every line or page break between two CJK characters removed ("竣\\n工资料" → "竣工资料")."""
+    return _CJK_BREAK.sub("", folded)
+
+
 def _date_token(year: str, month: str, day: str) -> str | None:
+    """d:2025-03-15 for a real day; None for one that does not exist (2025-02-30 is no date token)."""
     try:
-        return DATE_PREFIX + dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
+        return DATE_PREFIX + parse_date(f"{year}-{month}-{day}").isoformat()
+    except DateError:
         return None
 
 
-def canonical_tokens(folded: str) -> list[str]:
-    """Unit codes (every spelling → u:3-2-1201), dates (d:2025-03-15) and 档号 (n:yz-2026-00001) in ``folded``."""
-    from recordkit.core.unitcodes import find_unit_codes
+def _month_token(year: str, month: str) -> str | None:
+    """m:2024-05 for a real month, else None."""
+    try:
+        return MONTH_PREFIX + str(parse_month(f"{year}-{month}"))
+    except DateError:
+        return None
 
+
+def _day_of(match: re.Match[str]) -> str | None:
+    return _date_token(match["y"], match["m1"] or match["m2"] or match["m3"], match["d1"] or match["d2"] or match["d3"])
+
+
+def canonical_tokens(folded: str) -> list[str]:
+    """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day)
+    and 档号 (n:yz-2026-00001) in ``folded``."""
     found: list[str] = []
     for match in _DATES.finditer(folded):
-        token = _date_token(match["y"], match["m1"] or match["m2"], match["d1"] or match["d2"])
+        token = _day_of(match)
+        if token:
+            found += [token, MONTH_PREFIX + token[2:9]]
+    for match in _MONTHS.finditer(folded):
+        token = _month_token(match["y"], match["m1"] or match["m2"])
         if token:
             found.append(token)
     found += [NUMBER_PREFIX + match.group() for match in _ARCHIVE_NO.finditer(folded)]
     if any(c.isdigit() for c in folded):
         without_numbers = _ARCHIVE_NO.sub(" ", folded)
         found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
-    return found
+    return [_whole(token) for token in dict.fromkeys(found)]
 
 
-def document_tokens(folded: str) -> Counter[str]:
-    """Every token of a document's folded text, with its count: CJK bigrams and unigrams, word runs, canonical."""
-    counts: Counter[str] = Counter()
+def _whole(token: str) -> str:
+    # The index splits tokens at anything but letters, digits and TOKEN_CHARS: nothing else may be inside one.
+    return "".join(c if c.isalnum() or c in TOKEN_CHARS else "-" for c in token)
+
+
+def _run_tokens(folded: str) -> list[str]:
+    tokens: list[str] = []
     for match in _RUNS.finditer(folded):
         run = match.group()
         if match.lastgroup == "cjk":
-            counts.update(run)
-            counts.update(run[i : i + 2] for i in range(len(run) - 1))
+            tokens += [run[i : i + 2] for i in range(len(run) - 1)]
+            tokens.append(run[-1])
         else:
-            counts[run] += 1
-    counts.update(canonical_tokens(folded))
-    return counts
-
-
-def token_set(folded: str) -> set[str]:
-    """The tokens of a document's folded text (no counts): CJK unigrams and bigrams, word runs, canonical."""
-    tokens: set[str] = set()
-    for run in _CJK_RUNS.findall(folded):
-        tokens.update(run)
-        tokens.update([run[i : i + 2] for i in range(len(run) - 1)])
-    tokens.update(_WORD_RUNS.findall(folded))
-    tokens.update(canonical_tokens(folded))
+            tokens.append(run)
     return tokens
 
 
-def canonical_term(folded: str) -> str | None:
-    """The one canonical token a whole query term stands for (a unit code, a date, a 档号), or None."""
-    from recordkit.core.errors import ValidationError
-    from recordkit.core.unitcodes import parse_unit_code
+def token_stream(folded: str) -> list[str]:
+    """The tokens of a folded text in order, for an index with positions: each CJK run as its bigrams then
+    its last character (which also keeps a phrase from running on into the next run), each run of letters
+    and digits whole, then the canonical tokens.  Line breaks between CJK characters are removed first."""
+    joined = join_cjk_lines(folded)
+    return _run_tokens(joined) + canonical_tokens(joined)
 
+
+def term_stream(folded: str) -> tuple[list[str], bool]:
+    """The phrase a document containing the query term ``folded`` holds, and whether its last token is a
+    prefix (the term ends inside a CJK run: "竣工" in "竣工资料" is 竣工 then a token starting with 工)."""
+    tokens = _run_tokens(join_cjk_lines(folded))
+    last = _RUNS.search(folded[::-1])
+    return tokens, last is not None and last.lastgroup == "cjk"
+
+
+def canonical_term(folded: str) -> str | None:
+    """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
         return NUMBER_PREFIX + folded
     if match := _DATES.fullmatch(folded):
-        return _date_token(match["y"], match["m1"] or match["m2"], match["d1"] or match["d2"])
+        return _day_of(match)
+    if match := _MONTHS.fullmatch(folded):
+        return _month_token(match["y"], match["m1"] or match["m2"])
     if any(c.isdigit() for c in folded) and len(folded) <= 24:
         try:
-            return UNIT_PREFIX + str(parse_unit_code(folded)).casefold()
+            return _whole(UNIT_PREFIX + str(parse_unit_code(folded)).casefold())
         except ValidationError:
             return None
     return None
 
 
-def term_tokens(folded: str) -> list[str]:
-    """The tokens every document containing the query term ``folded`` has (a necessary condition).
-
-    A CJK run of one character gives its unigram, longer runs their bigrams; word runs stay whole.
-    """
-    tokens: list[str] = []
-    for match in _RUNS.finditer(folded):
-        run = match.group()
-        if match.lastgroup == "cjk":
-            tokens += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-        else:
-            tokens.append(run)
-    return list(dict.fromkeys(tokens))
-
-
 def term_pattern(folded: str) -> re.Pattern[str]:
-    """What "the text contains this term" means: the folded substring, and a term that starts or ends
-    with a letter or digit must not touch another one there (``ab12`` is not inside ``ab123``),
-    just as runs of letters and digits are whole tokens."""
+    """Where the term stands in a folded text (for the snippet): the folded substring, across a line break
+    between two CJK characters, and a term that starts or ends with a letter or digit must not touch
+    another one there (``ab12`` is not inside ``ab123``), just as runs of letters and digits are whole tokens."""
     head = r"(?<![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[:1]) else ""
     tail = r"(?![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[-1:]) else ""
-    return re.compile(head + re.escape(folded) + tail)
+    body = ""
+    for index, char in enumerate(folded):
+        body += re.escape(char)
+        if index + 1 < len(folded) and _CJK_RUNS.fullmatch(char) and _CJK_RUNS.fullmatch(folded[index + 1]):
+            body += r"(?:[^\S\n]*\n\s*)?"
+    return re.compile(head + body + tail)
 
 
 def join_fields(parts: Iterable[str | None]) -> str:

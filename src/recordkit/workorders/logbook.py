@@ -162,15 +162,16 @@ def _read_row(
             ("visited_at", "回访时间"),
         )
     }
-    if problems:
+    opened_at = times["opened_at"]
+    if problems or opened_at is None:  # a missing opened_at is among the problems
         return None, problems
     record = WorkOrderRecord(
         type=parse_type(kind or ""),
         category=parse_category(category or ""),
         description=description or "",
-        opened_at=times["opened_at"],
+        opened_at=opened_at,
         unit=unit,
-        place=_text(cells.get("place")),  # type: ignore[arg-type]
+        place=_text(cells.get("place")),
         reported_by=_text(cells.get("reported_by")),
         phone=phone,
         assignee=_text(cells.get("assignee")),

@@ -428,7 +428,7 @@ def add_many(
                 earlier.get(key, ()), record.unit, record.category, record.opened_at, settings.repeat_days
             )
             earlier.setdefault(key, []).append(Earlier(number, record.unit, record.category, record.opened_at))
-        row = {
+        new_row: dict[str, Any] = {
             "number": number,
             "year": year,
             "seq": seq,
@@ -455,10 +455,10 @@ def add_many(
             "visit_notes": record.visit_notes or None,
             "visited_by": operator if record.visited_at is not None else None,
         }
-        rows.append(row)
+        rows.append(new_row)
         after = {
             key: (format_when(value) if isinstance(value, dt.datetime) else value)
-            for key, value in row.items()
+            for key, value in new_row.items()
             if key not in ("year", "seq", "number") and value is not None
         }
         if record.phone:

@@ -287,7 +287,9 @@ class Template:
         trees = [(part, environment().parse(part.source)) for part in self._parts]
         for part, tree in trees:
             for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-                attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+                attribute = (
+                    node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
+                )
                 if isinstance(attribute, str) and _UNSAFE_ATTRIBUTE.match(attribute):
                     found.append((self._placement(part, node.lineno), attribute))
         for part, tree in trees:

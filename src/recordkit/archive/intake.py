@@ -1,0 +1,69 @@
+"""Changing the archive and its index in one step: filing (``recordkit file`` and the watcher) and
+correcting an item (``recordkit archive update``).
+
+What changes is searchable at once (issues 7 and 16): text documents with their text, scans by their
+metadata until the nightly ``recordkit index`` has OCR'd them.  A change never fails because of the
+index: ``index_filed`` logs and leaves the item for the nightly run.  Filing and editing themselves
+are ``archivist``; the index is ``search.indexer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, update_item
+from recordkit.archive.rules import Metadata
+from recordkit.search.indexer import index_filed
+
+if TYPE_CHECKING:
+    from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+
+
+def file_batch(
+    archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None
+) -> list[FilingOutcome]:
+    """File ``files`` in one ledger transaction (``Archivist.file_many``) and index those filed.
+
+    Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
+    raises because of the index.
+    """
+    outcomes = archivist.file_many(files, flags)
+    index_filed(
+        archivist.workspace, archivist.ledger, [outcome.item for outcome in outcomes if outcome.status == "filed"]
+    )
+    return outcomes
+
+
+def file_paths(
+    archivist: Archivist,
+    paths: Iterable[Path],
+    flags: Metadata | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> list[FilingOutcome]:
+    """File and index every given file (folders: every file below them), ``BATCH_SIZE`` per transaction.
+
+    ``NotFoundError`` for a path that does not exist, before anything is filed.
+    """
+    files = list(archivist.expand(paths))
+    outcomes: list[FilingOutcome] = []
+    for start in range(0, len(files), BATCH_SIZE):
+        outcomes += file_batch(archivist, files[start : start + BATCH_SIZE], flags)
+        if progress:
+            progress(len(outcomes), len(files))
+    return outcomes
+
+
+def update_and_index(
+    workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, **changes: Any
+) -> ArchiveItem:
+    """``archivist.update_item`` (same arguments, same errors), then the item re-indexed at once: a search
+    shows the corrected unit, title or 盒号 straight away, not after the nightly run."""
+    item = update_item(workspace, ledger, archive_no, operator, **changes)
+    index_filed(workspace, ledger, [item])
+    return item
+
+
+__all__ = ["file_batch", "file_paths", "update_and_index"]

@@ -1,0 +1,252 @@
+"""One unit's account (对账单, ``fees account``): its bills by item and month, the payments and what
+each paid, the prepaid balance, the renovation deposits held, what is due now and what is not yet due.
+
+Reads only.  "Due now" is ``arrears.owed_query`` as of the day, so the account, ``fees arrears``,
+a reminder and the 缴费证明 refusal agree to the fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
+from recordkit.billing.arrears import owed_query
+from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import NotFoundError
+from recordkit.core.money import format_yuan
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.ledger.db import Ledger
+
+BILL_STATES = {"paid": "已缴清", "part": "部分未缴", "unpaid": "未缴", "not_due": "未到期"}
+
+
+@dataclass(frozen=True)
+class AccountBill:
+    """One fee bill: what it is, what the valid payments put on it, what is left."""
+
+    month: Month
+    item: str
+    amount_fen: int
+    paid_fen: int
+    due: bool  # fallen due by the account's day (the 1st of its month)
+
+    @property
+    def owed_fen(self) -> int:
+        return self.amount_fen - self.paid_fen
+
+    @property
+    def state(self) -> str:
+        if self.owed_fen <= 0:
+            return "paid"
+        if not self.due:
+            return "not_due"
+        return "part" if self.paid_fen else "unpaid"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "month": str(self.month),
+            "item": self.item,
+            "amount_fen": self.amount_fen,
+            "paid_fen": self.paid_fen,
+            "owed_fen": self.owed_fen,
+            "due": self.due,
+            "state": BILL_STATES[self.state],
+        }
+
+
+@dataclass(frozen=True)
+class AccountPayment:
+    """One receipt of the unit and how its money was applied (a voided one applies nothing)."""
+
+    number: str
+    paid_on: dt.date
+    method: str
+    amount_fen: int
+    voided: bool
+    applied: tuple[tuple[Month, str, int], ...]  # (month, item, fen) bills it paid, deposits included
+    prepayment_fen: int  # what it still holds for bills to come
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "date": self.paid_on.isoformat(),
+            "method": self.method,
+            "amount_fen": self.amount_fen,
+            "status": "作废" if self.voided else "有效",
+            "applied": [{"month": str(m), "item": item, "amount_fen": fen} for m, item, fen in self.applied],
+            "prepayment_fen": self.prepayment_fen,
+        }
+
+
+@dataclass(frozen=True)
+class AccountDeposit:
+    """A renovation deposit: billed, paid, and held until it is refunded."""
+
+    renovation: str
+    amount_fen: int
+    paid_fen: int
+    refunded_on: dt.date | None
+    refund_fen: int | None
+
+    @property
+    def held_fen(self) -> int:
+        return 0 if self.refunded_on is not None else self.paid_fen
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "renovation": self.renovation,
+            "amount_fen": self.amount_fen,
+            "paid_fen": self.paid_fen,
+            "held_fen": self.held_fen,
+            "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
+            "refund_fen": self.refund_fen,
+        }
+
+
+@dataclass(frozen=True)
+class Account:
+    unit: str
+    owner: str | None
+    as_of: dt.date
+    bills: tuple[AccountBill, ...]  # oldest month first, items in rule order; deposits apart
+    payments: tuple[AccountPayment, ...]  # in the order taken
+    deposits: tuple[AccountDeposit, ...]
+    due_now_fen: int  # what is owed as of ``as_of`` (the arrears figure)
+
+    @property
+    def not_yet_due_fen(self) -> int:
+        return sum(bill.owed_fen for bill in self.bills if not bill.due and bill.owed_fen > 0)
+
+    @property
+    def prepaid_fen(self) -> int:
+        return sum(payment.prepayment_fen for payment in self.payments if not payment.voided)
+
+    @property
+    def deposits_held_fen(self) -> int:
+        return sum(deposit.held_fen for deposit in self.deposits)
+
+    @property
+    def months_due(self) -> list[Month]:
+        return sorted({bill.month for bill in self.bills if bill.due and bill.owed_fen > 0})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "owner": self.owner,
+            "as_of": self.as_of.isoformat(),
+            "due_now_fen": self.due_now_fen,
+            "due_now": format_yuan(self.due_now_fen),
+            "not_yet_due_fen": self.not_yet_due_fen,
+            "prepaid_fen": self.prepaid_fen,
+            "deposits_held_fen": self.deposits_held_fen,
+            "bills": [bill.to_dict() for bill in self.bills],
+            "payments": [payment.to_dict() for payment in self.payments],
+            "deposits": [deposit.to_dict() for deposit in self.deposits],
+        }
+
+
+def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Account:
+    """The account of ``unit`` on ``today`` (default: today).  ``NotFoundError`` for an unknown unit."""
+    today = today or dt.date.today()
+    code = str(parse_unit_code(unit))
+    with ledger.read() as conn:
+        row = conn.execute(
+            sa.select(units.c.id, owners.c.name)
+            .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+            .where(units.c.code == code)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+        unit_id, owner = row
+        return Account(
+            code,
+            owner,
+            today,
+            _bills(conn, unit_id, today),
+            _payments(conn, unit_id),
+            _deposits(conn, unit_id),
+            _due_now(conn, unit_id, today),
+        )
+
+
+def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill, ...]:
+    inner = outstanding_query([unit_id]).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
+    this_month = str(Month.of(today))
+    rows = conn.execute(
+        sa.select(inner.c.month, inner.c.amount_fen, inner.c.paid_fen, fee_items.c.name)
+        .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
+        .order_by(inner.c.month, fee_items.c.id, inner.c.id)
+    )
+    return tuple(
+        AccountBill(parse_month(r.month), r.name, int(r.amount_fen), int(r.paid_fen), r.month <= this_month)
+        for r in rows
+    )
+
+
+def _payments(conn: Connection, unit_id: int) -> tuple[AccountPayment, ...]:
+    applied: dict[int, list[tuple[Month, str, int]]] = defaultdict(list)
+    for r in conn.execute(
+        sa.select(allocations.c.payment_id, bills.c.month, fee_items.c.name, allocations.c.amount_fen)
+        .select_from(
+            allocations.join(payments, payments.c.id == allocations.c.payment_id)
+            .join(bills, bills.c.id == allocations.c.bill_id)
+            .join(fee_items, fee_items.c.id == bills.c.item_id)
+        )
+        .where(payments.c.unit_id == unit_id)
+        .order_by(allocations.c.payment_id, bills.c.month, fee_items.c.id)
+    ):
+        applied[r.payment_id].append((parse_month(r.month), r.name, int(r.amount_fen)))
+    result = []
+    for r in conn.execute(
+        sa.select(payments, receipts.c.number)
+        .select_from(payments.join(receipts, receipts.c.payment_id == payments.c.id))
+        .where(payments.c.unit_id == unit_id)
+        .order_by(payments.c.id)
+    ):
+        lines = tuple(applied[r.id])
+        left = 0 if r.voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
+        result.append(AccountPayment(r.number, r.paid_on, r.method, int(r.amount_fen), bool(r.voided), lines, left))
+    return tuple(result)
+
+
+def _deposits(conn: Connection, unit_id: int) -> tuple[AccountDeposit, ...]:
+    paid = (
+        sa.select(allocations.c.bill_id, sa.func.sum(allocations.c.amount_fen).label("paid_fen"))
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(payments.c.voided.is_(False), payments.c.unit_id == unit_id)
+        .group_by(allocations.c.bill_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        sa.select(
+            renovations.c.number,
+            renovations.c.deposit_fen,
+            renovations.c.refunded_on,
+            renovations.c.refund_fen,
+            sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
+        )
+        .select_from(renovations.outerjoin(paid, paid.c.bill_id == renovations.c.deposit_bill_id))
+        .where(renovations.c.unit_id == unit_id, renovations.c.deposit_bill_id.is_not(None))
+        .order_by(renovations.c.id)
+    )
+    return tuple(
+        AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), r.refunded_on, r.refund_fen) for r in rows
+    )
+
+
+def _due_now(conn: Connection, unit_id: int, today: dt.date) -> int:
+    inner = owed_query(today, [unit_id]).subquery()
+    total = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(inner.c.owed_fen > 0)
+    ).scalar_one()
+    return int(total)

@@ -1,0 +1,231 @@
+"""What is owed on each bill and how money is applied to it: open bills, FIFO allocation,
+prepayment (预收), and which bills are deposits rather than fees.
+
+Pure decisions (``allocate``) and the ledger queries both billing and receipts stand on; this
+module imports neither of them, which is what keeps bills and receipts free of a cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.core.dates import Month, MonthRange, parse_month
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import allocations, bills, fee_items, payments, receipts, renovations
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class OpenBill:
+    """A bill with money still owed on it."""
+
+    bill_id: int
+    month: Month
+    item_order: int
+    item: str
+    owed_fen: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    bill_id: int
+    month: Month
+    item: str
+    item_order: int
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    allocations: tuple[Allocation, ...]
+    prepayment_fen: int  # what pays no bill now: 预收, used by later bills
+
+
+def allocate(amount_fen: int, open_bills: Iterable[OpenBill], months: MonthRange | None = None) -> AllocationPlan:
+    """Spread a payment over open bills: oldest month first (items in rule order), or only the
+    named ``months``; the last bill reached may be paid in part (the rest stays owed), and
+    money left over becomes prepayment."""
+    if amount_fen <= 0:
+        raise ValueError("a payment is positive")
+    candidates = sorted(
+        (bill for bill in open_bills if bill.owed_fen > 0 and (months is None or bill.month in months)),
+        key=lambda bill: (bill.month, bill.item_order, bill.bill_id),
+    )
+    left = amount_fen
+    allocations = []
+    for bill in candidates:
+        if left == 0:
+            break
+        paid = min(left, bill.owed_fen)
+        allocations.append(Allocation(bill.bill_id, bill.month, bill.item, bill.item_order, paid))
+        left -= paid
+    return AllocationPlan(tuple(allocations), left)
+
+
+def deposit_bill_ids() -> Any:
+    """The ids of bills that are renovation deposits: money held and refunded, not a fee, so
+    they are left out of arrears, the fee register and what prepayment pays."""
+
+    return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
+
+
+def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | None = None) -> Any:
+    """Bills with what is still owed on each (amount less what payments put on it).
+
+    Without ``as_of``: every bill, less what the payments not voided paid (what money can
+    still be put on).  With ``as_of``, a snapshot of that day: only bills due by then (a bill
+    falls due on the first day of its month), less what the payments received by then
+    (dated on or before it, and not voided by then) paid.  With ``unit_ids`` only those
+    units' bills, and only their allocations are summed: the cashier's payment then costs
+    the same in a ledger of ten years as in one of a month.
+    """
+    # Sums are cast back to BIGINT: PostgreSQL's SUM of a BIGINT is NUMERIC (a Decimal in Python).
+    paid_query = sa.select(
+        allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
+    )
+    if as_of is None:
+        paid_query = paid_query.join(payments, payments.c.id == allocations.c.payment_id).where(
+            payments.c.voided.is_(False)
+        )
+    else:
+        paid_query = (
+            paid_query.join(payments, payments.c.id == allocations.c.payment_id)
+            .join(receipts, receipts.c.payment_id == payments.c.id)
+            .where(
+                payments.c.paid_on <= as_of,
+                sa.or_(payments.c.voided.is_(False), receipts.c.voided_on > as_of),
+            )
+        )
+    if unit_ids is not None:
+        paid_query = paid_query.where(payments.c.unit_id.in_(list(unit_ids)))
+    paid = paid_query.group_by(allocations.c.bill_id).subquery()
+    owed = (bills.c.amount_fen - sa.func.coalesce(paid.c.paid_fen, 0)).label("owed_fen")
+    query = sa.select(
+        bills.c.id,
+        bills.c.unit_id,
+        bills.c.item_id,
+        bills.c.month,
+        bills.c.amount_fen,
+        sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
+        owed,
+    ).select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+    if as_of is not None:
+        query = query.where(bills.c.month <= str(Month.of(as_of)))
+    return query if unit_ids is None else query.where(bills.c.unit_id.in_(list(unit_ids)))
+
+
+def next_row_id(conn: Connection, table: Any) -> int:
+    """The id the next row of ``table`` gets; only under ``Ledger.write()``."""
+    # Ids are handed out under the write lock, so a batch knows its ids without RETURNING.
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
+
+
+def load_open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
+    """The units' bills with money still owed, by unit id; without renovation deposits unless ``deposits``."""
+    inner = outstanding_query(list(unit_ids)).subquery()
+    query = (
+        sa.select(
+            inner.c.id,
+            inner.c.unit_id,
+            inner.c.month,
+            inner.c.owed_fen,
+            fee_items.c.id.label("item_id"),
+            fee_items.c.name,
+        )
+        .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
+        .where(inner.c.owed_fen > 0)
+    )
+    if not deposits:
+        query = query.where(inner.c.id.not_in(deposit_bill_ids()))
+    result: dict[int, list[OpenBill]] = defaultdict(list)
+    for row in conn.execute(query):
+        result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
+    return result
+
+
+def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
+    """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
+
+    Called by billing inside its write transaction.
+    """
+
+    if not unit_ids:
+        return 0
+    used = (
+        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .group_by(allocations.c.payment_id)
+        .subquery()
+    )
+    left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
+    credit_rows = conn.execute(
+        sa.select(payments.c.id, payments.c.unit_id, left)
+        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        .where(payments.c.voided.is_(False), left > 0)
+        .order_by(payments.c.id)
+    ).all()
+    wanted = set(unit_ids)
+    credits: dict[int, list[list[int]]] = defaultdict(list)
+    for row in credit_rows:
+        if row.unit_id in wanted:
+            credits[row.unit_id].append([row.id, int(row.left)])
+    if not credits:
+        return 0
+    # Prepayment is fee money: it never pays a renovation deposit by itself.
+    bills_by_unit = load_open_bills(conn, list(credits), deposits=False)
+    next_id = next_row_id(conn, allocations)
+    rows = []
+    for unit_id, unit_credits in credits.items():
+        due = sorted(
+            (b for b in bills_by_unit.get(unit_id, []) if b.month == month), key=lambda b: (b.item_order, b.bill_id)
+        )
+        for bill in due:
+            owed = bill.owed_fen
+            for credit in unit_credits:
+                if owed == 0:
+                    break
+                take = min(owed, credit[1])
+                if take:
+                    rows.append({"id": next_id, "payment_id": credit[0], "bill_id": bill.bill_id, "amount_fen": take})
+                    next_id += 1
+                    credit[1] -= take
+                    owed -= take
+    bulk_insert(conn, allocations, rows)
+    return sum(row["amount_fen"] for row in rows)
+
+
+def shrink_allocations(conn: Connection, bill_id: int, new_amount_fen: int) -> bool:
+    """Cut what payments put on a bill down to ``new_amount_fen`` (latest allocation first); the money
+    freed returns to those payments as prepayment.  True when any allocation (even of a voided
+    payment) still refers to the bill, so that the bill must be kept."""
+
+    rows = conn.execute(
+        sa.select(allocations.c.id, allocations.c.amount_fen, payments.c.voided)
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(allocations.c.bill_id == bill_id)
+        .order_by(allocations.c.id.desc())
+    ).all()
+    excess = sum(row.amount_fen for row in rows if not row.voided) - new_amount_fen
+    remaining = len(rows)
+    for row in rows:
+        if excess <= 0:
+            break
+        if row.voided:
+            continue
+        cut = min(excess, row.amount_fen)
+        if cut == row.amount_fen:
+            conn.execute(sa.delete(allocations).where(allocations.c.id == row.id))
+            remaining -= 1
+        else:
+            conn.execute(
+                sa.update(allocations).where(allocations.c.id == row.id).values(amount_fen=row.amount_fen - cut)
+            )
+        excess -= cut
+    return remaining > 0

@@ -1,0 +1,171 @@
+"""What is owed (欠费) as of a day — the one definition that ``fees arrears``, a unit's balance and
+account, the 催缴通知书 and the 缴费证明 refusal all use — and its aging.
+
+A bill falls due on the first day of its month.  Owed as of a day = the fee bills due by that
+day less the money received by that day (payments dated on or before it and not voided by
+then).  Renovation deposits (装修押金) are money held, never a fee owed.  Aging counts whole
+months past due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
+from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import NotFoundError
+from recordkit.core.money import format_yuan
+from recordkit.core.unitcodes import parse_unit_code, unit_code_from_parts
+from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
+
+if TYPE_CHECKING:
+    from recordkit.ledger.db import Ledger
+
+#: Buckets of whole months past due: "0" is a bill due this month, not yet a whole month late.
+AGING_BUCKETS = ("0", "1-3", "4-6", "7-12", ">12")
+AGING_LABELS = {"0": "未满1个月", "1-3": "1–3个月", "4-6": "4–6个月", "7-12": "7–12个月", ">12": "12个月以上"}
+
+
+def months_past_due(month: Month, as_of: Month) -> int:
+    """Whole months a bill of ``month`` is past due in ``as_of``'s month: due on the 1st of its
+    month, it is 0 all that month, 1 from the 1st of the next (2026-11 on 2026-12-01 → 1), and
+    a 12-month debtor's oldest bill is 11 in the twelfth month."""
+    return max(as_of.index - month.index, 0)
+
+
+def aging_bucket(past_due: int) -> str:
+    """The aging bucket of a bill ``past_due`` whole months past due."""
+    if past_due == 0:
+        return "0"
+    if past_due <= 3:
+        return "1-3"
+    if past_due <= 6:
+        return "4-6"
+    if past_due <= 12:
+        return "7-12"
+    return ">12"
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """One unit in arrears as of a day."""
+
+    unit: str
+    owner: str | None
+    amount_fen: int
+    months: int
+    oldest: Month
+    aging: dict[str, int]  # bucket -> fen
+    items: dict[str, int]  # item name -> fen
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "owner": self.owner,
+            "arrears_fen": self.amount_fen,
+            "arrears": format_yuan(self.amount_fen),
+            "months": self.months,
+            "oldest_month": str(self.oldest),
+            "aging": dict(self.aging),
+            "items": dict(self.items),
+        }
+
+
+def summarise_arrears(
+    as_of: Month, outstanding: Iterable[tuple[Month, str, int]]
+) -> tuple[int, int, Month, dict[str, int], dict[str, int]]:
+    """One unit's unpaid bills ``(month, item, fen)`` as (total, months owed, oldest month,
+    fen by aging bucket, fen by item) — a pure decision."""
+    aging = dict.fromkeys(AGING_BUCKETS, 0)
+    by_item: dict[str, int] = {}
+    months: set[Month] = set()
+    total = 0
+    for month, item, fen in outstanding:
+        total += fen
+        months.add(month)
+        aging[aging_bucket(months_past_due(month, as_of))] += fen
+        by_item[item] = by_item.get(item, 0) + fen
+    return total, len(months), min(months), aging, by_item
+
+
+def owed_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
+    """THE definition of what is owed as of ``as_of``: fee bills due by that day (deposits never)
+    with ``owed_fen`` = amount less what money received by that day paid on them.  Columns as
+    ``allocations.outstanding_query``; keep ``owed_fen > 0`` for the unpaid ones."""
+    return outstanding_query(unit_ids, as_of).where(bills.c.id.not_in(deposit_bill_ids()))
+
+
+def list_arrears(
+    ledger: Ledger, as_of: dt.date | None = None, min_months: int = 0, building: str | None = None
+) -> list[Arrears]:
+    """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first.
+
+    ``min_months`` keeps units owing for at least that many months; ``building`` one
+    building.  Aging counts whole months past due (``months_past_due``).
+    """
+    as_of = as_of or dt.date.today()
+    as_of_month = Month.of(as_of)
+    inner = owed_query(as_of).subquery()
+    query = (
+        sa.select(
+            inner.c.month,
+            inner.c.owed_fen,
+            units.c.code,
+            units.c.building,
+            owners.c.name,
+            fee_items.c.name.label("item"),
+        )
+        .select_from(
+            inner.join(units, units.c.id == inner.c.unit_id)
+            .join(fee_items, fee_items.c.id == inner.c.item_id)
+            .outerjoin(owners, owners.c.id == units.c.owner_id)
+        )
+        .where(inner.c.owed_fen > 0)
+    )
+    if building is not None:
+        query = query.where(units.c.building == unit_code_from_parts(building, "1", "1").building)
+    per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)
+    owner_of: dict[str, str | None] = {}
+    with ledger.read() as conn:
+        for row in conn.execute(query):
+            per_unit[row.code].append((parse_month(row.month), row.item, row.owed_fen))
+            owner_of[row.code] = row.name
+    result = []
+    for code, rows in per_unit.items():
+        total, months, oldest, aging, by_item = summarise_arrears(as_of_month, rows)
+        if months >= min_months:
+            result.append(Arrears(code, owner_of[code], total, months, oldest, aging, by_item))
+    return sorted(result, key=lambda a: (-a.amount_fen, parse_unit_code(a.unit).sort_key))
+
+
+def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tuple[int, int]:
+    """(owed, prepayment) of a unit in fen as of ``today``: owed as ``owed_query`` defines it (bills
+    of later months and deposits are not owed); prepayment is money received that pays no bill yet.
+    ``NotFoundError`` for an unknown unit."""
+    today = today or dt.date.today()
+    code = str(parse_unit_code(unit))
+    with ledger.read() as conn:
+        unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
+        if unit_id is None:
+            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+        inner = owed_query(today, [unit_id]).subquery()
+        owed = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(inner.c.owed_fen > 0)
+        ).scalar_one()
+        paid = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0)).where(
+                payments.c.unit_id == unit_id, payments.c.voided.is_(False)
+            )
+        ).scalar_one()
+        used = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
+            .join(payments, payments.c.id == allocations.c.payment_id)
+            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))
+        ).scalar_one()
+    return int(owed), int(paid) - int(used)

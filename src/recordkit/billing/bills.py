@@ -1,0 +1,447 @@
+"""The month's bills: planning them from the rules, meter readings, and making them in the ledger (``fees bill``).
+
+What a bill is worth comes from ``rules``; how money already paid follows a changed bill
+comes from ``allocations``.  Payments, receipts and arrears live elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.billing.allocations import apply_prepayments, shrink_allocations
+from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
+from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import readable_name
+from recordkit.core.sheets import Column, read_table
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
+from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import bills, meter_readings, units
+
+if TYPE_CHECKING:
+    from recordkit.core.sheets import ProgressCallback
+    from recordkit.ledger.db import Ledger
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitForBilling:
+    id: int
+    code: str
+    floor_area_hundredths: int
+    status: str
+
+
+@dataclass(frozen=True)
+class PlannedBill:
+    unit_id: int
+    item_id: int
+    amount_fen: int
+    basis: str
+    rate_id: int
+
+
+def plan_bills(
+    month: Month,
+    items: Sequence[FeeItem],
+    units: Sequence[UnitForBilling],
+    readings: Mapping[tuple[int, int], tuple[int, int]],
+    rounding: str,
+) -> list[PlannedBill]:
+    """Every bill of ``month`` for ``units`` under ``items``' rules (a pure decision).
+
+    Metered items bill units with a reading ``(previous, current)`` keyed by
+    ``(unit_id, item_id)``; vacant units pay the rate's ``vacant_percent``; a rate
+    scoped to some units skips the others; amounts of 0 fen make no bill.
+    """
+    planned = []
+    for item in items:
+        rate = item.rate_for(month)
+        if rate is None:
+            continue
+        for unit in units:
+            if not rate.applies_to(unit.code):
+                continue
+            percent = rate.vacant_percent if unit.status == "vacant" else 100
+            reading = None
+            quantity = 0
+            if item.kind == "area":
+                quantity = unit.floor_area_hundredths
+            elif item.kind == "metered":
+                reading = readings.get((unit.id, item.id))
+                if reading is None:
+                    continue
+                quantity = reading[1] - reading[0]
+            amount = bill_amount(item.kind, rate.rate, quantity, percent, rounding)
+            if amount > 0:
+                planned.append(
+                    PlannedBill(unit.id, item.id, amount, item.basis(rate, quantity, percent, reading), rate.id)
+                )
+    return planned
+
+
+# -- meter readings -----------------------------------------------------------------------
+
+
+@dataclass
+class ReadingsSummary:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    billed_changed: list[str] = field(default_factory=list)  # units whose billed reading changed
+
+
+def parse_reading(value: Any) -> int:
+    """A meter reading cell in hundredths; ``ValueError`` with the Chinese reason."""
+    if value is None or isinstance(value, bool):
+        raise ValueError("不能为空")
+    text = repr(value) if isinstance(value, float) else unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{value}” 不是数字") from None
+    if not number.is_finite():
+        raise ValueError(f"“{value}” 不是数字")
+    if number < 0:
+        raise ValueError(f"读数不能为负数：{value}")
+    if number != number.quantize(Decimal("0.01")):
+        raise ValueError(f"读数 {value} 最多两位小数")
+    return int(number * 100)
+
+
+def import_readings(
+    ledger: Ledger,
+    path: Path,
+    month_text: str,
+    operator: str,
+    item_name: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> ReadingsSummary:
+    """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
+
+    Columns: 房号, 上期读数, 本期读数 and optionally 项目 (else ``item_name``).  Every
+    bad cell is named by row and column (unknown unit, unknown or non-metered item,
+    a current reading below the previous one, the same unit twice) and then nothing
+    is written (``ValidationError``).
+    """
+
+    month = parse_month(month_text)
+    columns = (
+        Column("unit", "房号", ("房屋", "房屋编号", "门牌号"), required=True),
+        Column("item", "项目", ("收费项目", "表类")),
+        Column("previous", "上期读数", ("上月读数", "起数", "起码", "上次读数"), required=True),
+        Column("current", "本期读数", ("本月读数", "止数", "止码", "本次读数"), required=True),
+    )
+    table = read_table(path, columns, progress)
+    with ledger.read() as conn:
+        items = {item.name: item for item in load_items(conn)}
+        unit_ids = dict(conn.execute(sa.select(units.c.code, units.c.id)).all())
+    if item_name is not None and item_name not in items:
+        raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
+    problems: list[CellProblem] = []
+    parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
+    for row in table.rows:
+        cells, number = row.cells, row.number
+        unit_id = None
+        try:
+            code = str(parse_unit_code(str(cells["unit"] or "")))
+            unit_id = unit_ids.get(code)
+            if unit_id is None:
+                problems.append(table.problem(number, "unit", f"台账中没有房屋 {code}"))
+        except ValidationError as err:
+            problems.append(table.problem(number, "unit", err.message))
+            code = ""
+        name = str(cells["item"]).strip() if cells["item"] is not None else item_name
+        item = items.get(name or "")
+        if name is None:
+            problems.append(table.problem(number, "item", "没有写明收费项目：请加“项目”列，或用 --item 指定"))
+        elif item is None:
+            problems.append(table.problem(number, "item", f"没有收费项目“{name}”"))
+        elif item.kind != "metered":
+            problems.append(table.problem(number, "item", f"“{name}”不是按读数收费的项目"))
+        values = []
+        for key in ("previous", "current"):
+            try:
+                values.append(parse_reading(cells[key]))
+            except ValueError as err:
+                problems.append(table.problem(number, key, str(err)))
+        if len(values) == 2 and values[1] < values[0]:
+            problems.append(
+                table.problem(
+                    number,
+                    "current",
+                    f"本期读数 {format_hundredths(values[1])} 小于上期读数 {format_hundredths(values[0])}",
+                )
+            )
+            continue
+        if unit_id is None or item is None or item.kind != "metered" or len(values) != 2:
+            continue
+        pair = (unit_id, item.id)
+        if pair in parsed:
+            problems.append(
+                table.problem(number, "unit", f"房屋 {code} 的{item.name}读数与第 {parsed[pair][2]} 行重复")
+            )
+            continue
+        parsed[pair] = (values[0], values[1], number, code, item.name)
+    if problems:
+        raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何读数", problems)
+    if not parsed:
+        raise ValidationError(f"{readable_name(path.name)} 的表头下面没有读数")
+
+    summary = ReadingsSummary(rows=len(parsed))
+    with ledger.write() as conn:
+        existing = {
+            (r.unit_id, r.item_id): r
+            for r in conn.execute(sa.select(meter_readings).where(meter_readings.c.month == str(month)))
+        }
+        billed = {
+            tuple(row)
+            for row in conn.execute(
+                sa.select(bills.c.unit_id, bills.c.item_id).where(bills.c.month == str(month))
+            ).all()
+        }
+        inserts, updates, changes = [], [], []
+        for (unit_id, item_id), (previous, current, _, code, name) in parsed.items():
+            after = {
+                "item": name,
+                "month": str(month),
+                "previous": format_hundredths(previous),
+                "current": format_hundredths(current),
+            }
+            old = existing.get((unit_id, item_id))
+            if old is None:
+                inserts.append(
+                    {
+                        "unit_id": unit_id,
+                        "item_id": item_id,
+                        "month": str(month),
+                        "previous_hundredths": previous,
+                        "current_hundredths": current,
+                    }
+                )
+                changes.append(journal.Change("reading.create", "reading", code, None, after))
+            elif (old.previous_hundredths, old.current_hundredths) != (previous, current):
+                updates.append({"pk": old.id, "new_previous": previous, "new_current": current})
+                changes.append(
+                    journal.Change(
+                        "reading.update",
+                        "reading",
+                        code,
+                        {
+                            **after,
+                            "previous": format_hundredths(old.previous_hundredths),
+                            "current": format_hundredths(old.current_hundredths),
+                        },
+                        after,
+                    )
+                )
+                if (unit_id, item_id) in billed:
+                    summary.billed_changed.append(code)
+            else:
+                summary.unchanged += 1
+        bulk_insert(conn, meter_readings, inserts)
+        if updates:
+            conn.execute(
+                sa.update(meter_readings)
+                .where(meter_readings.c.id == sa.bindparam("pk"))
+                .values(
+                    previous_hundredths=sa.bindparam("new_previous"), current_hundredths=sa.bindparam("new_current")
+                ),
+                updates,
+            )
+        journal.record(conn, operator, changes)
+    summary.created, summary.updated = len(inserts), len(updates)
+    return summary
+
+
+# -- billing ------------------------------------------------------------------------------
+
+
+@dataclass
+class BillingSummary:
+    month: Month
+    advance: bool = False  # the month is after the current one: its bills are not due yet
+    created: int = 0
+    created_fen: int = 0
+    unchanged: int = 0
+    differing: int = 0  # existing bills the current rules would make differently (without --rebill)
+    rebilled: int = 0
+    removed: int = 0
+    prepayment_applied_fen: int = 0
+    by_item: dict[str, list[int]] = field(default_factory=dict)  # name -> [bills, fen] created
+    metered_without_reading: dict[str, int] = field(default_factory=dict)
+
+
+def bill_month(
+    ledger: Ledger,
+    month_text: str,
+    operator: str,
+    rounding: str = "half_up",
+    rebill: bool = False,
+    item_name: str | None = None,
+    unit_texts: Sequence[str] = (),
+    advance: bool = False,
+    today: dt.date | None = None,
+) -> BillingSummary:
+    """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
+
+    Idempotent: bills already there are left alone and a second run creates nothing.
+    Bills the current rules would make differently are counted in ``differing``; with
+    ``rebill`` they are changed (each change journalled), a bill no rule makes any more
+    is removed (kept at 0 only while a voided payment's record still points at it), and
+    money paid beyond a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
+    this run, oldest payment first.  One-off items are billed only when named with
+    ``item_name`` and ``unit_texts``.  Raises ``NotFoundError`` for an unknown item or
+    unit, ``UsageError`` for a one-off item without units or for a month after ``today``'s
+    without ``advance`` (bills made ahead fall due only on the 1st of their month).
+    """
+
+    month = parse_month(month_text)
+    current = Month.of(today or dt.date.today())
+    if month > current and not advance:
+        raise UsageError(
+            f"{month} 还没有到（现在是 {current}）：提前出账请加 --advance；"
+            "提前出的账单到该月 1 日才计入欠费，预收款会先冲抵它们"
+        )
+    round_fen(1, 1, rounding)  # a wrong setting fails before anything is read
+    codes = [str(parse_unit_code(text)) for text in unit_texts]
+    summary = BillingSummary(month, advance=month > current)
+    with ledger.write() as conn:
+        items = load_items(conn)
+        if item_name is not None:
+            items = [find_item(conn, item_name)]
+            if items[0].kind == "oneoff" and not codes:
+                raise UsageError(f"“{items[0].name}”是一次性项目，请用 --unit 指定要收取的房屋")
+        else:
+            items = [item for item in items if item.kind != "oneoff"]
+        query = sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status)
+        if codes:
+            query = query.where(units.c.code.in_(codes))
+        unit_rows = [UnitForBilling(*row) for row in conn.execute(query)]
+        missing = sorted(set(codes) - {u.code for u in unit_rows})
+        if missing:
+            raise NotFoundError(f"台账中没有房屋 {'、'.join(missing)}：请用 recordkit owners list 查看已有房号")
+        item_ids = [item.id for item in items]
+        readings = {
+            (r.unit_id, r.item_id): (r.previous_hundredths, r.current_hundredths)
+            for r in conn.execute(
+                sa.select(meter_readings).where(
+                    meter_readings.c.month == str(month), meter_readings.c.item_id.in_(item_ids)
+                )
+            )
+        }
+        planned = plan_bills(month, items, unit_rows, readings, rounding)
+        unit_ids = {u.id for u in unit_rows}
+        existing = {
+            (r.unit_id, r.item_id): r
+            for r in conn.execute(
+                sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.amount_fen, bills.c.basis).where(
+                    bills.c.month == str(month), bills.c.item_id.in_(item_ids)
+                )
+            )
+            if r.unit_id in unit_ids
+        }
+        names = {item.id: item.name for item in items}
+        code_of = {u.id: u.code for u in unit_rows}
+        for item in items:
+            in_force = item.rate_for(month)
+            if item.kind == "metered" and in_force is not None:
+                without = sum(1 for u in unit_rows if in_force.applies_to(u.code) and (u.id, item.id) not in readings)
+                if without:
+                    summary.metered_without_reading[item.name] = without
+
+        new_rows: list[dict[str, Any]] = []
+        changed, changes = [], []
+        for bill in planned:
+            old = existing.pop((bill.unit_id, bill.item_id), None)
+            if old is None:
+                new_rows.append(
+                    {
+                        "unit_id": bill.unit_id,
+                        "item_id": bill.item_id,
+                        "month": str(month),
+                        "amount_fen": bill.amount_fen,
+                        "basis": bill.basis,
+                        "rate_id": bill.rate_id,
+                    }
+                )
+                entry = summary.by_item.setdefault(names[bill.item_id], [0, 0])
+                entry[0] += 1
+                entry[1] += bill.amount_fen
+            elif (old.amount_fen, old.basis) != (bill.amount_fen, bill.basis):
+                changed.append((old, bill))
+            else:
+                summary.unchanged += 1
+        # What is left in `existing` no rule makes any more.
+        dropped = list(existing.values())
+        summary.differing = len(changed) + len(dropped)
+
+        bulk_insert(conn, bills, new_rows)
+        summary.created = len(new_rows)
+        summary.created_fen = sum(row["amount_fen"] for row in new_rows)
+        touched_units = {row["unit_id"] for row in new_rows}
+        if rebill and (changed or dropped):
+            for old, bill in changed:
+                conn.execute(
+                    sa.update(bills)
+                    .where(bills.c.id == old.id)
+                    .values(amount_fen=bill.amount_fen, basis=bill.basis, rate_id=bill.rate_id)
+                )
+                shrink_allocations(conn, old.id, bill.amount_fen)
+                changes.append(
+                    journal.Change(
+                        "bill.rebill",
+                        "bill",
+                        f"{code_of[old.unit_id]} {names[old.item_id]} {month}",
+                        {"amount_fen": old.amount_fen, "basis": old.basis},
+                        {"amount_fen": bill.amount_fen, "basis": bill.basis},
+                    )
+                )
+                touched_units.add(old.unit_id)
+            for old in dropped:
+                key = f"{code_of[old.unit_id]} {names[old.item_id]} {month}"
+                if shrink_allocations(conn, old.id, 0):
+                    conn.execute(sa.update(bills).where(bills.c.id == old.id).values(amount_fen=0))
+                    changes.append(
+                        journal.Change("bill.rebill", "bill", key, {"amount_fen": old.amount_fen}, {"amount_fen": 0})
+                    )
+                else:
+                    conn.execute(sa.delete(bills).where(bills.c.id == old.id))
+                    changes.append(journal.Change("bill.remove", "bill", key, {"amount_fen": old.amount_fen}, None))
+                    summary.removed += 1
+            summary.rebilled = len(changed) + len(dropped) - summary.removed
+            summary.differing = 0
+        if touched_units:
+            summary.prepayment_applied_fen = apply_prepayments(conn, sorted(touched_units), month)
+        if new_rows or changes:
+            changes.insert(
+                0,
+                journal.Change(
+                    "bill.month",
+                    "bill",
+                    str(month),
+                    None,
+                    {
+                        "created": summary.created,
+                        "created_fen": summary.created_fen,
+                        "by_item": {name: {"bills": n, "fen": fen} for name, (n, fen) in summary.by_item.items()},
+                        "rebilled": summary.rebilled,
+                        "removed": summary.removed,
+                        "prepayment_applied_fen": summary.prepayment_applied_fen,
+                    },
+                ),
+            )
+            journal.record(conn, operator, changes)
+    return summary

@@ -1,0 +1,413 @@
+"""Fee items and their rates (with history): parsing and writing rates, the rules in the ledger and their sync from recordkit.toml.
+
+The ledger is the source of truth for rules: ``[[fees.items]]`` in recordkit.toml
+adds an item the ledger does not have yet (``sync_rules``, only when asked), and
+``fees rules add|set`` change the ledger.  Bills, payments and arrears live elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
+from recordkit.ledger.schema import fee_items, fee_rates
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.core.config import FeeItemSettings, FeesSettings
+    from recordkit.ledger.db import Ledger
+
+#: The journal action of an item written from recordkit.toml's ``[[fees.items]]``.
+SYNC_ACTION = "fee_item.sync_from_recordkit_toml"
+#: kind -> (how the clerk reads it, the rate's usual unit)
+KINDS: dict[str, tuple[str, str]] = {
+    "area": ("按面积", "元/㎡·月"),
+    "fixed": ("每月固定", "元/月"),
+    "metered": ("按读数", "元/吨"),
+    "oneoff": ("一次性", "元/次"),
+}
+ROUNDING: dict[str, str] = {"half_up": "四舍五入", "down": "舍去", "up": "进一"}
+#: Rates are stored as 元 x 10,000 (four decimals).
+RATE_SCALE = 10_000
+
+
+# -- pure rules ------------------------------------------------------------------------
+
+
+def parse_rate(text: str) -> int:
+    """A rate in 元 (up to four decimals) as ten-thousandths of a yuan: ``"2.35"`` → ``23500``.
+
+    Zero is allowed (an item that stops being charged from a month); ``ValidationError``
+    for text that is not a number, a negative rate or more than four decimals.
+    """
+    shown = str(text).strip()
+    folded = unicodedata.normalize("NFKC", shown).replace(",", "")
+    try:
+        value = Decimal(folded)
+    except InvalidOperation:
+        raise ValidationError(f"收费标准“{shown}”不是数字，应写成 2.35 这样的金额（元，最多四位小数）") from None
+    if not value.is_finite():
+        raise ValidationError(f"收费标准“{shown}”不是数字，应写成 2.35 这样的金额（元，最多四位小数）")
+    if value < 0:
+        raise ValidationError(f"收费标准不能为负数：{shown}")
+    if value != value.quantize(Decimal("0.0001")):
+        raise ValidationError(f"收费标准“{shown}”超过四位小数")
+    if value >= 1_000_000:
+        raise ValidationError(f"收费标准“{shown}”过大，请检查单位是否为元")
+    return int(value * RATE_SCALE)
+
+
+def format_rate(rate: int) -> str:
+    """Ten-thousandths of a yuan as the rate is written: ``23500`` → ``"2.35"``, ``23456`` → ``"2.3456"``."""
+    text = f"{Decimal(rate).scaleb(-4):.4f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text
+
+
+def round_fen(numerator: int, denominator: int, rounding: str) -> int:
+    """``numerator / denominator`` fen rounded to a whole fen (non-negative amounts)."""
+    if rounding == "half_up":
+        return (2 * numerator + denominator) // (2 * denominator)
+    if rounding == "down":
+        return numerator // denominator
+    if rounding == "up":
+        return -(-numerator // denominator)
+    raise ConfigError(
+        f"fees.rounding 应为 {'、'.join(ROUNDING)} 之一（{'、'.join(ROUNDING.values())}），现在是 {rounding!r}"
+    )
+
+
+def bill_amount(kind: str, rate: int, quantity_hundredths: int, percent: int, rounding: str) -> int:
+    """A bill in fen, rounded once at the end: area and metered items multiply ``rate`` by a
+    quantity (m² or 吨/度, in hundredths); fixed and one-off items take the rate as it is.
+    ``percent`` is the share charged (the vacancy rule)."""
+    if kind in ("area", "metered"):
+        return round_fen(quantity_hundredths * rate * percent, 100 * 100 * 100, rounding)
+    return round_fen(rate * percent, 100 * 100, rounding)
+
+
+def format_hundredths(value: int) -> str:
+    """Hundredths as written with two decimals: ``12345`` → ``"123.45"`` (m², 吨, meter readings)."""
+    return f"{Decimal(value).scaleb(-2):.2f}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One row of a rule's history: applies from ``effective_from`` until the next row."""
+
+    id: int
+    effective_from: Month
+    rate: int
+    vacant_percent: int
+    unit_codes: frozenset[str] | None  # None: every unit
+
+    def applies_to(self, unit_code: str) -> bool:
+        return self.unit_codes is None or unit_code in self.unit_codes
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    id: int
+    name: str
+    kind: str
+    unit_label: str
+    rates: tuple[Rate, ...]  # oldest first
+
+    def rate_for(self, month: Month) -> Rate | None:
+        """The rate in force in ``month`` (the newest one that started on or before it)."""
+        current = None
+        for rate in self.rates:
+            if rate.effective_from <= month:
+                current = rate
+        return current
+
+    @property
+    def quantity_unit(self) -> str:
+        return self.unit_label.split("/", 1)[1] if "/" in self.unit_label else ""
+
+    def basis(self, rate: Rate, quantity_hundredths: int, percent: int, reading: tuple[int, int] | None) -> str:
+        """How the amount was reached, as a bill and a receipt print it."""
+        price = f"{format_rate(rate.rate)}{self.unit_label}"
+        if self.kind == "area":
+            text = f"{format_hundredths(quantity_hundredths)}㎡ × {price}"
+        elif self.kind == "metered" and reading is not None:
+            text = (
+                f"读数 {format_hundredths(reading[0])}→{format_hundredths(reading[1])}，"
+                f"{format_hundredths(quantity_hundredths)}{self.quantity_unit.split('·')[0]} × {price}"
+            )
+        else:
+            text = price
+        return text + (f" × {percent}%（空置）" if percent != 100 else "")
+
+
+# -- rules in the ledger -----------------------------------------------------------------
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        options = "、".join(f"{key}（{label}）" for key, (label, _) in KINDS.items())
+        raise ValidationError(f"收费方式“{kind}”无效，应为 {options} 之一")
+    return kind
+
+
+def _check_percent(percent: int) -> int:
+    if not 0 <= percent <= 100:
+        raise ValidationError(f"空置房收取比例应在 0 至 100 之间，现在是 {percent}")
+    return percent
+
+
+def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
+    cleaned = frozenset(str(parse_unit_code(code)) for code in codes if str(code).strip())
+    return cleaned or None
+
+
+def _rate_row(item_id: int, month: Month, rate: int, percent: int, units: frozenset[str] | None) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "effective_from": str(month),
+        "rate_ten_thousandths": rate,
+        "vacant_percent": percent,
+        "unit_codes": json.dumps(sorted(units), ensure_ascii=False) if units else None,
+    }
+
+
+def _rate_snapshot(name: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "item": name,
+        "from": row["effective_from"],
+        "rate": format_rate(row["rate_ten_thousandths"]),
+        "vacant_percent": row["vacant_percent"],
+        "units": json.loads(row["unit_codes"]) if row["unit_codes"] else None,
+    }
+
+
+def load_items(conn: Connection) -> list[FeeItem]:
+    """Every fee item with its rate history, in the order they were created."""
+
+    rates: dict[int, list[Rate]] = defaultdict(list)
+    for row in conn.execute(sa.select(fee_rates).order_by(fee_rates.c.effective_from)):
+        codes = frozenset(json.loads(row.unit_codes)) if row.unit_codes else None
+        rates[row.item_id].append(
+            Rate(row.id, parse_month(row.effective_from), row.rate_ten_thousandths, row.vacant_percent, codes)
+        )
+    return [
+        FeeItem(row.id, row.name, row.kind, row.unit_label, tuple(rates[row.id]))
+        for row in conn.execute(sa.select(fee_items).order_by(fee_items.c.id))
+    ]
+
+
+def find_item(conn: Connection, name: str) -> FeeItem:
+    """The item called ``name``; ``NotFoundError`` listing the items there are."""
+    items = load_items(conn)
+    for item in items:
+        if item.name == name.strip():
+            return item
+    known = "、".join(item.name for item in items) or "（还没有收费项目）"
+    raise NotFoundError(f"没有收费项目“{name}”。现有项目：{known}。新增项目用 recordkit fees rules add")
+
+
+def _insert_item(
+    conn: Connection,
+    operator: str,
+    name: str,
+    kind: str,
+    unit_label: str,
+    rate: int,
+    month: Month,
+    percent: int,
+    units: frozenset[str] | None,
+    action: str,
+) -> None:
+    item_id = conn.execute(
+        sa.insert(fee_items).values(name=name, kind=kind, unit_label=unit_label).returning(fee_items.c.id)
+    ).scalar_one()
+    row = _rate_row(item_id, month, rate, percent, units)
+    conn.execute(sa.insert(fee_rates).values(**row))
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                action, "fee_item", name, None, {"kind": kind, "unit_label": unit_label, **_rate_snapshot(name, row)}
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What ``sync_rules`` did: items written from recordkit.toml, and those the ledger already had."""
+
+    added: tuple[str, ...]
+    present: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": list(self.added), "present": list(self.present)}
+
+
+def pending_config_items(ledger: Ledger, settings: FeesSettings) -> list[str]:
+    """The names of recordkit.toml's ``[[fees.items]]`` the ledger does not have yet (reads only)."""
+    if not settings.items:
+        return []
+    with ledger.read() as conn:
+        existing = set(conn.execute(sa.select(fee_items.c.name)).scalars())
+    return [entry.name.strip() for entry in settings.items if entry.name.strip() not in existing]
+
+
+def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncResult:
+    """Write the ``[[fees.items]]`` of recordkit.toml that the ledger lacks, each journalled as a
+    sync from recordkit.toml (``SYNC_ACTION``).
+
+    Only the commands that bill or take money, and ``fees rules sync``, call this: a command
+    that only reads never writes the ledger.  Items already in the ledger are left alone (after
+    the first sync the ledger is the source of truth; ``fees rules set`` changes them).  When
+    nothing is missing the ledger is only read.  ``ConfigError`` names the item and key when
+    an entry is wrong; nothing is written then.
+    """
+    if not settings.items:
+        return SyncResult((), ())
+    missing = set(pending_config_items(ledger, settings))
+    if not missing:
+        return SyncResult((), tuple(entry.name.strip() for entry in settings.items))
+    checked = [
+        _checked_config_item(number, entry)
+        for number, entry in enumerate(settings.items, start=1)
+        if entry.name.strip() in missing
+    ]
+    added = []
+    with ledger.write() as conn:
+        existing = set(conn.execute(sa.select(fee_items.c.name)).scalars())  # another clerk may have synced
+        for name, kind, label, rate, month, percent, units in checked:
+            if name in existing:
+                continue
+            _insert_item(conn, operator, name, kind, label, rate, month, percent, units, SYNC_ACTION)
+            existing.add(name)
+            added.append(name)
+    present = tuple(entry.name.strip() for entry in settings.items if entry.name.strip() not in added)
+    return SyncResult(tuple(added), present)
+
+
+def _checked_config_item(
+    number: int,
+    entry: FeeItemSettings,
+) -> tuple[str, str, str, int, Month, int, frozenset[str] | None]:
+    where = f"recordkit.toml 的第 {number} 个 [[fees.items]]"
+    try:
+        if not entry.name.strip():
+            raise ValidationError("name（项目名称）不能为空")
+        kind = _check_kind(entry.kind)
+        if not entry.rate:
+            raise ValidationError("rate（收费标准）不能为空")
+        if not entry.effective_from:
+            raise ValidationError('effective_from（起始月份）不能为空，例如 "2026-01"')
+        return (
+            entry.name.strip(),
+            kind,
+            entry.unit_label or KINDS[kind][1],
+            parse_rate(entry.rate),
+            parse_month(entry.effective_from),
+            _check_percent(entry.vacant_percent),
+            _clean_units(entry.units),
+        )
+    except ValidationError as err:
+        raise ConfigError(f"{where}（{entry.name or '未命名'}）有误：{err.message}") from err
+
+
+def add_rule(
+    ledger: Ledger,
+    operator: str,
+    name: str,
+    kind: str,
+    rate_text: str,
+    effective_from: str,
+    unit_label: str = "",
+    vacant_percent: int = 100,
+    units: Iterable[str] = (),
+) -> FeeItem:
+    """A new fee item with its first rate (``fees rules add``), journalled.
+
+    ``ConflictError`` when the name exists (change it with ``set_rule``);
+    ``ValidationError`` for a bad kind, rate, month, percentage or unit code.
+    """
+    name = name.strip()
+    if not name:
+        raise ValidationError("收费项目名称不能为空")
+    kind = _check_kind(kind)
+    rate, month = parse_rate(rate_text), parse_month(effective_from)
+    percent, scope = _check_percent(vacant_percent), _clean_units(units)
+    with ledger.write() as conn:
+        if any(item.name == name for item in load_items(conn)):
+            raise ConflictError(
+                f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
+            )
+        _insert_item(
+            conn, operator, name, kind, unit_label or KINDS[kind][1], rate, month, percent, scope, "fee_item.add"
+        )
+        return find_item(conn, name)
+
+
+def set_rule(
+    ledger: Ledger,
+    operator: str,
+    name: str,
+    effective_from: str,
+    rate_text: str | None = None,
+    vacant_percent: int | None = None,
+    units: Iterable[str] | None = None,
+) -> FeeItem:
+    """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
+
+    Values not given carry over from the rate in force before that month.  Setting the
+    same month again replaces that month's rate.  Journalled; bills already made are not
+    changed (``fees bill --rebill`` does that).
+    """
+
+    month = parse_month(effective_from)
+    rate = parse_rate(rate_text) if rate_text is not None else None
+    percent = _check_percent(vacant_percent) if vacant_percent is not None else None
+    scope = _clean_units(units) if units is not None else None
+    with ledger.write() as conn:
+        item = find_item(conn, name)
+        previous = item.rate_for(month)
+        if previous is None and rate is None:
+            raise UsageError(f"{month} 之前“{item.name}”没有收费标准，请用 --rate 写明标准")
+        row = _rate_row(
+            item.id,
+            month,
+            rate if rate is not None else previous.rate,  # type: ignore[union-attr]
+            percent if percent is not None else (previous.vacant_percent if previous else 100),
+            scope if units is not None else (previous.unit_codes if previous else None),
+        )
+        same_month = next((r for r in item.rates if r.effective_from == month), None)
+        before = None
+        if same_month is not None:
+            before = _rate_snapshot(
+                item.name, _rate_row(item.id, month, same_month.rate, same_month.vacant_percent, same_month.unit_codes)
+            )
+            conn.execute(sa.update(fee_rates).where(fee_rates.c.id == same_month.id).values(**row))
+        else:
+            conn.execute(sa.insert(fee_rates).values(**row))
+        journal.record(
+            conn,
+            operator,
+            [journal.Change("fee_rate.set", "fee_item", item.name, before, _rate_snapshot(item.name, row))],
+        )
+        return find_item(conn, item.name)
+
+
+def list_rules(ledger: Ledger) -> list[FeeItem]:
+    with ledger.read() as conn:
+        return load_items(conn)

@@ -1,0 +1,155 @@
+"""Typer's and click's own words in the office's language: the usage line, placeholders, ranges.
+
+Typer prints ``Usage: recordkit fees pay [OPTIONS] {unit}`` and ``<str>`` beside every option;
+a clerk reads ``用法：recordkit fees pay [选项] 房号`` and ``金额``.  Typer offers no hook for
+these, so the few methods that produce them are wrapped here, once, when the CLI is imported
+(cheap: nothing from rich is imported).  ``tests/test_help_chinese.py`` runs every command's help
+and fails on an English word, so a Typer release that moves these methods is caught at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+try:  # Typer >= 0.20 vendors click as typer._click
+    from typer._click.core import Command as _ClickCommand
+    from typer._click.formatting import HelpFormatter
+except ImportError:  # pragma: no cover - older Typer on plain click
+    # (mypy sees only the installed Typer, whichever branch that is)
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,unused-ignore]
+from typer import core as typer_core
+
+USAGE_PREFIX = "用法："
+#: What an argument or option holds, by parameter name: shown instead of Typer's ``<str>``.
+PLACEHOLDERS = {
+    "unit": "房号", "units": "房号", "amount": "金额", "deduct": "金额", "rate": "单价", "date": "日期",
+    "as_of": "日期", "date_from": "日期", "date_to": "日期", "start": "日期", "end": "日期", "due": "日期",
+    "valid_until": "日期", "at": "时间", "month": "月份", "months": "月份范围", "effective_from": "月份",
+    "number": "编号", "archive_no": "档号", "file": "文件", "paths": "文件",
+    "sheet": "表格", "out": "文件", "directory": "目录", "workspace": "目录", "template": "模板",
+    "name": "名称", "kind": "类别", "category": "类别", "item": "收费项目", "items": "物品", "method": "方式",
+    "payer": "姓名", "owner": "姓名", "operator": "姓名", "manager": "姓名", "carrier": "姓名",
+    "reported_by": "姓名", "contractor": "单位", "dept": "部门", "phone": "电话", "building": "楼栋",
+    "query": "检索词", "key": "对象", "status": "状态", "result": "结果", "satisfaction": "满意度",
+    "retention": "保管期限", "hours": "时段", "workers": "姓名,证件号", "values": "变量=内容", "box": "盒号",
+    "shelf": "架位", "title": "题名", "office": "名称", "estate": "名称", "purpose": "用途", "place": "位置",
+    "reason": "原因", "notes": "说明", "desc": "说明", "cancel": "编号", "reissue": "编号",
+    "unit_label": "单位", "sort": "排序方式",
+}  # fmt: skip
+#: The same for numbers (a name may mean a count in one command and codes in another: --units).
+NUMBER_PLACEHOLDERS = {
+    "min_months": "月数", "limit": "条数", "interval": "秒数", "units": "户数", "vacant_percent": "百分比",
+    "min_confidence": "小数",
+}  # fmt: skip
+#: Typer's type labels, for a parameter not named above.
+TYPE_WORDS = {"str": "文本", "int": "整数", "float": "数字", "Path": "路径", "datetime": "时间", "int range": "整数"}
+#: click's usage-line words.
+USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+
+
+def placeholder(param: Any, many: bool = True) -> str | None:
+    """The Chinese word shown for what ``param`` holds (``…...`` when it takes several, unless
+    ``many`` is False); None for a flag (it holds nothing)."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    label = _original_display_type(param)
+    numeric = label in ("int", "float", "int range", "float range")
+    word = (NUMBER_PLACEHOLDERS if numeric else PLACEHOLDERS).get(param.name or "") or TYPE_WORDS.get(label, label)
+    several = getattr(param, "multiple", False) or param.nargs != 1
+    return f"{word}..." if several and many else word
+
+
+def range_words(low: float | None, high: float | None) -> str | None:
+    """``x>=1`` as the office reads it."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"不大于 {high}"
+    if high is None:
+        return f"不小于 {low}"
+    return f"{low} 至 {high}"
+
+
+def _original_display_type(param: Any) -> str:
+    """Typer's own label (``str``, ``int range`` …); it needs a context only for choices, which
+    keep their own words."""
+    if _ORIGINAL_DISPLAY_TYPE is None:
+        return "文本"
+    try:
+        return str(_ORIGINAL_DISPLAY_TYPE(param, None)).strip("<>")
+    except Exception:  # a parameter type this Typer describes differently: say "text"
+        return "文本"
+
+
+_ORIGINAL_DISPLAY_TYPE = getattr(typer_core._TyperParameter, "display_type", None)
+
+
+def _display_type_rich(self: Any, ctx: Any) -> str | None:
+    if isinstance(self, typer_core.TyperArgument):
+        return None  # the argument's name column already says what it holds
+    type_descriptor = getattr(self, "type_descriptor", None)
+    if type_descriptor is not None and getattr(type_descriptor, "is_choice", False):
+        return str(_ORIGINAL_DISPLAY_TYPE(self, ctx)) if _ORIGINAL_DISPLAY_TYPE else None
+    return placeholder(self)
+
+
+def _usage_display_name(self: Any) -> str:
+    name = str(placeholder(self) or self.name)
+    return name if self.required else f"[{name}]"
+
+
+def _display_name_raw(self: Any) -> str:
+    return placeholder(self, many=False) or str(self.name)
+
+
+def _write_usage(original: Any) -> Any:
+    @functools.wraps(original)
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        original(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
+
+    return write_usage
+
+
+def _collect_usage_pieces(original: Any) -> Any:
+    @functools.wraps(original)
+    def collect_usage_pieces(self: Any, ctx: Any) -> list[str]:
+        return [USAGE_WORDS.get(piece, piece) for piece in original(self, ctx)]
+
+    return collect_usage_pieces
+
+
+def _replace(owner: type, name: str, value: Any) -> None:
+    # Typer's classes are not ours to type: replace the attribute without telling mypy it is a method.
+    setattr(owner, name, value)
+
+
+def install() -> None:
+    """Wrap Typer's and click's methods once (idempotent)."""
+    if getattr(HelpFormatter.write_usage, "_recordkit", False):
+        return
+    write_usage = _write_usage(HelpFormatter.write_usage)
+    write_usage._recordkit = True
+    _replace(HelpFormatter, "write_usage", write_usage)
+    for command_class in {_ClickCommand, typer_core.TyperCommand, typer_core.TyperGroup}:
+        if "collect_usage_pieces" in vars(command_class):
+            _replace(
+                command_class,
+                "collect_usage_pieces",
+                _collect_usage_pieces(vars(command_class)["collect_usage_pieces"]),
+            )
+    classes = (typer_core._TyperParameter, typer_core.TyperOption, typer_core.TyperArgument)
+    for parameter_class in classes:
+        if "display_type_rich" in vars(parameter_class) and _ORIGINAL_DISPLAY_TYPE is not None:
+            _replace(parameter_class, "display_type_rich", _display_type_rich)
+        if "_get_number_range_help_str" in vars(parameter_class):
+            _replace(parameter_class, "_get_number_range_help_str", _range_help)
+    if isinstance(vars(typer_core._TyperParameter).get("display_name_raw"), property):
+        _replace(typer_core._TyperParameter, "display_name_raw", property(_display_name_raw))
+    if "_usage_display_name" in vars(typer_core.TyperArgument):
+        _replace(typer_core.TyperArgument, "_usage_display_name", _usage_display_name)
+
+
+def _range_help(self: Any) -> str | None:
+    return range_words(getattr(self, "min", None), getattr(self, "max", None))

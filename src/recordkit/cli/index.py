@@ -1,0 +1,56 @@
+"""``recordkit index``: bring the full-text index up to date with the archive (the nightly run), or check it."""
+
+from __future__ import annotations
+
+import typer
+
+from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+
+
+@app.command("index")
+def index_command(
+    ctx: typer.Context,
+    rebuild: bool = typer.Option(False, "--rebuild", help="在旁边重建整个索引，完成后一次替换（重建期间仍可检索）。"),
+    verify: bool = typer.Option(False, "--verify", help="只检查：列出索引中缺失、过期或多余的档案，不改动索引。"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="这次不做 OCR（扫描件的文字留到下次）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果。"),
+) -> None:
+    """把检索索引更新到与档案目录一致：新增、改动、删除的档案，待识别的扫描页做 OCR（夜间任务）。
+
+    每次运行的摘要写入 records/logs/index.log；有档案索引失败时退出码为 1。
+
+    例：recordkit index
+    """
+    from recordkit.core.errors import IntegrityError, RecordkitError
+    from recordkit.search.indexer import update_index, verify_index
+
+    app_state = state(ctx)
+    workspace, ledger = app_state.workspace(), app_state.ledger()
+    if verify:
+        check = verify_index(workspace, ledger)
+        if as_json:
+            print_json(check.to_dict())
+        elif not check.ok:
+            table = new_table("档号", "问题", title=f"索引与档案目录不一致 {len(check.rows())} 件")
+            for number, problem in check.rows():
+                table.add_row(number, problem)
+            console().print(table)
+        if not check.ok:
+            raise IntegrityError(
+                f"索引缺失 {len(check.missing)} 件、过期 {len(check.stale)} 件、多余 {len(check.orphaned)} 件："
+                "请运行 recordkit index"
+            )
+        if not as_json:
+            typer.echo(f"索引完好：共 {check.checked} 件档案，全部已索引且是最新的")
+        return
+    with progress_bar("提取文字与 OCR") as advance:
+        report = update_index(workspace, ledger, rebuild=rebuild, ocr=not no_ocr, progress=advance)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        for number, reason in report.failed:
+            typer.echo(f"索引失败 {number}：{reason}（已按题名等信息索引）", err=True)
+        typer.echo(report.summary)
+    if report.failed:
+        # Exit code 1, as documented: the run finished, but some items are searchable by their metadata only.
+        raise RecordkitError(f"{len(report.failed)} 件档案的文字没有索引成功：请检查上面列出的文件")

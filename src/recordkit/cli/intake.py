@@ -1,0 +1,110 @@
+"""``recordkit file`` and ``recordkit watch``: filing scans now, and the filing service on the inbox.
+
+Both file and index in one library call (``archive.intake``); the catalogue and loans are ``cli.archive``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from recordkit.cli._app import app, print_json, progress_bar, state
+
+if TYPE_CHECKING:
+    from recordkit.archive.archivist import Archivist, FilingOutcome
+
+
+def _archivist(ctx: typer.Context) -> Archivist:
+    from recordkit.archive.archivist import Archivist
+
+    app_state = state(ctx)
+    return Archivist(app_state.workspace(), app_state.ledger(), app_state.operator_name)
+
+
+def _outcome_line(outcome: FilingOutcome) -> str:
+    if outcome.item is not None and outcome.status == "filed":
+        item = outcome.item
+        review = "；待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+        pages = f"，{item.pages} 页" if item.pages else ""
+        return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
+    if outcome.status == "already_filed":
+        return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）"
+    if outcome.status == "quarantined":
+        return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}"
+    return f"未归档 {outcome.source}：{outcome.reason}"
+
+
+@app.command("file")
+def file_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="要归档的文件或文件夹（可以写多个）。"),
+    category: str | None = typer.Option(
+        None, "--category", help="档案类别，例如 业主档案、工程档案、合同协议档案、财务档案。"
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="房号，例如 3-2-1201（也可写 3栋2单元1201）。"),
+    title: str | None = typer.Option(None, "--title", help="题名，例如 产权证明。"),
+    date: str | None = typer.Option(None, "--date", help="文件日期，例如 2026-11-02。"),
+    box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
+    shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
+    confidential: bool = typer.Option(False, "--confidential", help="标为保密档案（借阅时必须写原因）。"),
+    retention: str | None = typer.Option(None, "--retention", help="保管期限：永久、长期、短期或年数（默认按类别）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出每个文件的结果。"),
+) -> None:
+    """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
+
+    收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；其他位置的文件原样保留。
+
+    例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
+    """
+    from recordkit.archive.archivist import flag_metadata
+    from recordkit.archive.intake import file_paths
+    from recordkit.core.errors import ValidationError
+
+    archivist = _archivist(ctx)
+    flags = flag_metadata(
+        category, unit, title, date, box, shelf, True if confidential else None, retention, archivist.rules
+    )
+    with progress_bar("归档") as advance:
+        outcomes = file_paths(archivist, paths, flags, progress=advance)
+    filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+    if as_json:
+        print_json([outcome.to_dict() for outcome in outcomes])
+    else:
+        for outcome in outcomes:
+            typer.echo(_outcome_line(outcome))
+        typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个")
+    if filed < len(outcomes):
+        raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
+
+
+@app.command("watch")
+def watch_command(
+    ctx: typer.Context,
+    once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),
+    polling: bool = typer.Option(False, "--polling", help="定时扫描收件箱（网络共享文件夹收不到变更通知时使用）。"),
+    interval: float | None = typer.Option(None, "--interval", help="检查收件箱的间隔秒数（默认取配置，1 秒）。"),
+) -> None:
+    """归档服务：监视 records/inbox/，扫描仪写完的文件自动归档。SIGTERM 时处理完当前文件后退出。
+
+    例：recordkit watch --once
+    """
+    from recordkit.archive.watcher import InboxWatcher, install_signal_handlers, setup_watch_log
+
+    archivist = _archivist(ctx)
+    log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
+    watcher = InboxWatcher(
+        archivist, polling=polling, interval=interval, report=lambda outcome: typer.echo(_outcome_line(outcome))
+    )
+    install_signal_handlers(watcher)
+    if once:
+        outcomes = watcher.run_once()
+        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+        quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
+        typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+        return
+    mode = "定时扫描" if polling else "变更通知"
+    typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
+    watcher.run()
+    typer.echo("归档服务已停止")

@@ -1,0 +1,111 @@
+"""What every index backend offers the search package, and the values that cross that line.
+
+A backend stores one ``IndexDoc`` per archive item (token streams per weighted column, filter fields,
+what results show), answers a ``SearchRequest`` ranked by relevance or sorted, and keeps one writer
+at a time.  Tokens are made by ``search.text`` on this side of the line, so every backend indexes
+and matches the very same tokens; a backend only stores them with their positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+#: The weighted columns, most telling first: a hit in the title or the 档号 outranks one deep in a scan.
+COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
+SORTS = ("relevance", "date", "number")
+REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One archive item as an index holds it."""
+
+    archive_no: str
+    columns: Mapping[str, str]  # column (COLUMNS) → its tokens in order, joined by spaces
+    text: str  # metadata lines then the document's text, as written (what snippets are cut from)
+    body_start: int  # where the document's own text starts in ``text``
+    signature: str  # changes whenever what is indexed of the item would change
+    state: str  # "ok", "pending" (OCR not done yet) or "failed" (metadata only)
+    unit: str = ""
+    category: str = ""
+    date: str = ""  # ISO
+    owners: tuple[str, ...] = ()  # folded names
+    filed_at: str = ""  # ISO: ties in relevance show the newest filed first
+    shown: Mapping[str, Any] = field(default_factory=dict)  # title, path, source_name, … for results
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Tokens that must stand in this order, next to each other; with ``prefix`` the last one may be the
+    start of a longer token (a term ending inside a run of CJK characters)."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Filters:
+    unit: str | None = None  # canonical code
+    category: str | None = None
+    owner: str | None = None  # folded name
+    date_from: str | None = None  # ISO, inclusive
+    date_to: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.unit, self.category, self.owner, self.date_from, self.date_to))
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Every group must match (one of its phrases), no excluded phrase may; then the filters."""
+
+    groups: tuple[tuple[Phrase, ...], ...] = ()
+    excluded: tuple[Phrase, ...] = ()
+    filters: Filters = Filters()
+    sort: str = "relevance"  # one of SORTS
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """One result row: what the index stored of the item, and its ranking score (higher is better)."""
+
+    archive_no: str
+    score: float
+    text: str
+    body_start: int
+    shown: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[IndexedItem]
+    total: int  # every matching item, not only those returned
+    ocr_pending: int  # items in the index whose scans wait for OCR
+
+
+class IndexBackend(Protocol):
+    """The index of one workspace.  Readers need no lock; one writer at a time (``lock``)."""
+
+    def exists(self) -> bool: ...
+
+    def lock(self, timeout: float) -> AbstractContextManager[None]:
+        """The one writer lock; ``ConflictError`` when another writer holds it past ``timeout``."""
+
+    def signatures(self, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """archive_no → (signature, state) of every item, or only of ``numbers``."""
+
+    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
+        """Add or replace ``docs`` and delete ``delete`` in one transaction (under ``lock``); how many written."""
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Build a whole new index beside the live one and replace it atomically (under ``lock``)."""
+
+    def optimize(self) -> None:
+        """Merge the index's internal segments (the nightly run, when something changed)."""
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """``NotFoundError`` when never built, ``IntegrityError`` when damaged or of another version."""

@@ -1,0 +1,150 @@
+"""One unit's account (对账单): bills, payments and their allocation, prepayment, deposits, due now and
+not yet due — and that "due now" is the very figure of ``fees arrears``, the balance and a reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.billing.accounts import unit_account
+from recordkit.billing.arrears import list_arrears, unit_balance
+from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
+from recordkit.core.errors import NotFoundError
+from recordkit.documents.notices import unpaid_lines
+from recordkit.ledger.db import Ledger
+from recordkit.renovations import registration as renovations
+from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.test_fees_cli import cashier
+from tests.test_renovations import SETTINGS, reno_estate
+from tests.test_renovations import request as renovation_request
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def _bills(account: Any) -> list[tuple[str, str, int, int, str]]:
+    return [(str(b.month), b.item, b.amount_fen, b.paid_fen, b.to_dict()["state"]) for b in account.bills]
+
+
+def test_the_account_shows_bills_payments_and_what_is_due_now_and_later(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11", "2026-12")
+    first = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 50000, paid_on=dt.date(2026, 11, 5)))
+    wrong = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 9900, "微信", paid_on=dt.date(2026, 11, 6)))
+    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=dt.date(2026, 11, 6))
+
+    account = unit_account(ledger, "3栋2单元1201室", TODAY)
+    assert (account.unit, account.owner, account.as_of) == ("3-2-1201", "李秀英", TODAY)
+    assert _bills(account) == [
+        ("2026-10", "物业服务费", 33793, 33793, "已缴清"),
+        ("2026-10", "垃圾清运费", 1000, 1000, "已缴清"),
+        ("2026-11", "物业服务费", 33793, 15207, "部分未缴"),
+        ("2026-11", "垃圾清运费", 1000, 0, "未缴"),
+        ("2026-12", "物业服务费", 33793, 0, "未到期"),
+        ("2026-12", "垃圾清运费", 1000, 0, "未到期"),
+    ]
+    assert [p.to_dict() for p in account.payments] == [
+        {
+            "number": first.number,
+            "date": "2026-11-05",
+            "method": "现金",
+            "amount_fen": 50000,
+            "status": "有效",
+            "applied": [
+                {"month": "2026-10", "item": "物业服务费", "amount_fen": 33793},
+                {"month": "2026-10", "item": "垃圾清运费", "amount_fen": 1000},
+                {"month": "2026-11", "item": "物业服务费", "amount_fen": 15207},
+            ],
+            "prepayment_fen": 0,
+        },
+        {
+            "number": wrong.number,
+            "date": "2026-11-06",
+            "method": "微信",
+            "amount_fen": 9900,
+            "status": "作废",
+            "applied": [
+                {"month": "2026-11", "item": "物业服务费", "amount_fen": 9900},
+            ],
+            "prepayment_fen": 0,
+        },
+    ]
+    due = 2 * MONTHLY["3-2-1201"] - 50000
+    assert (account.due_now_fen, account.not_yet_due_fen, account.prepaid_fen) == (due, MONTHLY["3-2-1201"], 0)
+    assert [str(m) for m in account.months_due] == ["2026-11"]
+    # One figure of what is owed: the account, the arrears list, the balance and a reminder's total.
+    assert {a.unit: a.amount_fen for a in list_arrears(ledger, TODAY)}["3-2-1201"] == due
+    assert unit_balance(ledger, "3-2-1201", TODAY) == (due, 0)
+    assert sum(line.amount_fen for line in unpaid_lines(ledger, ["3-2-1201"], TODAY)["3-2-1201"]) == due
+
+
+def test_money_paid_ahead_shows_on_the_bills_to_come_and_as_prepayment(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11", "2026-12")
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 4 * MONTHLY["1-1-101"], paid_on=dt.date(2026, 11, 10)))
+    account = unit_account(ledger, "1-1-101", TODAY)
+    assert {b.to_dict()["state"] for b in account.bills} == {"已缴清"}
+    assert (account.due_now_fen, account.not_yet_due_fen, account.prepaid_fen) == (0, 0, MONTHLY["1-1-101"])
+    assert unit_balance(ledger, "1-1-101", TODAY) == (0, MONTHLY["1-1-101"])
+
+
+def test_an_unknown_unit(ledger: Ledger) -> None:
+    with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"):
+        unit_account(ledger, "9-9-909")
+
+
+def test_a_deposit_is_held_money_never_owed_nor_on_a_reminder(ledger: Ledger, tmp_path: Path) -> None:
+    reno_estate(ledger, tmp_path)
+    renovation = renovations.register(ledger, SETTINGS, CASHIER, renovation_request(), today=DAY)
+    owed = {row.unit: row.amount_fen for row in list_arrears(ledger, DAY)}["3-2-1201"]
+    lines = unpaid_lines(ledger, ["3-2-1201"], DAY)["3-2-1201"]
+    assert [(line.month, line.item, line.amount_fen) for line in lines] == [
+        ("2026-11", "物业服务费", 33793),
+        ("2026-11", "垃圾清运费", 1000),
+        ("2026-11", "装修垃圾清运费", 50000),
+    ]
+    account = unit_account(ledger, "3-2-1201", DAY)
+    assert sum(line.amount_fen for line in lines) == owed == account.due_now_fen == 84793
+    assert [d.to_dict() for d in account.deposits] == [
+        {
+            "renovation": renovation.number,
+            "amount_fen": 200000,
+            "paid_fen": 0,
+            "held_fen": 0,
+            "refunded_on": None,
+            "refund_fen": None,
+        }
+    ]
+    assert "装修押金" not in {bill.item for bill in account.bills}
+    renovations.pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, "微信", paid_on=DAY)
+    account = unit_account(ledger, "3-2-1201", DAY)
+    assert (account.deposits_held_fen, account.due_now_fen) == (200000, 34793)
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def test_fees_account_at_the_counter(cashier: Any) -> None:
+    assert cashier("fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23").exit_code == 0
+    result = cashier("fees", "account", "3-2-1201")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"对账单：房屋 3-2-1201（业主 李秀英），截至 {dt.date.today().isoformat()}"
+    assert lines[-1] == "现在应缴 175.86 元（1 个月，最早 2026-11）；未到期 0.00 元；预收余额 0.00 元；押金持有 0.00 元"
+    assert "2026-11 物业服务费 162.07" in result.stdout
+    data = json.loads(cashier("fees", "account", "3-2-1201", "--json").stdout)
+    assert (data["due_now_fen"], data["not_yet_due_fen"], data["prepaid_fen"]) == (17586, 0, 0)
+    assert [(b["month"], b["owed_fen"], b["state"]) for b in data["bills"]] == [
+        ("2026-10", 0, "已缴清"),
+        ("2026-11", 17586, "部分未缴"),
+    ]
+    arrears = json.loads(cashier("fees", "arrears", "--json").stdout)
+    assert {row["unit"]: row["arrears_fen"] for row in arrears}["3-2-1201"] == data["due_now_fen"]
+    missing = cashier("fees", "account", "9-9-909")
+    assert (missing.exit_code, missing.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号",
+    )
