@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+import recordkit.core.sheets
+import recordkit.core.workspace
 from recordkit.cli import app
 from recordkit.core.config import load_settings
 from recordkit.core.errors import EXIT_CODES
@@ -174,7 +179,9 @@ def test_unexpected_error_shows_a_reference_not_a_traceback(
 
 def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspace: Workspace) -> None:
     ok = run_cli("journal", "verify")
-    assert (ok.exit_code, ok.stdout.strip()) == (0, "操作日志完好：共 6 条记录，哈希链完整")
+    assert ok.exit_code == 0
+    assert ok.stdout.splitlines()[0] == "操作日志完好：共 6 条记录，哈希链完整"
+    assert re.fullmatch(r"锚点：第 6 条，校验值 [0-9a-f]{64}", ok.stdout.splitlines()[1])
     import sqlite3
 
     with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
@@ -327,3 +334,37 @@ def test_init_records_the_clerk_and_the_paper_is_signed_by_her(tmp_path: Path) -
     text = (tmp_path / "幸福里" / "recordkit.toml").read_text(encoding="utf-8")
     assert '\noperator = "王芳"\n' in text
     assert load_settings(tmp_path / "幸福里" / "recordkit.toml", environ={}).operator == "王芳"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOSPC, "磁盘已满：请清理磁盘空间后重试"),
+        (errno.EROFS, "所在磁盘是只读的：请检查工作区是否放在只读的位置（光盘、只读共享文件夹）"),
+        (errno.EACCES, "没有写入权限：请用有权限的账户运行，或检查文件夹的权限"),
+    ],
+)
+def test_a_full_or_read_only_disk_is_a_message_not_a_crash(
+    run_cli: Any, imported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str
+) -> None:
+    target = tmp_path / "名册导出.xlsx"
+
+    def refused(path: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(recordkit.core.sheets, "write_with", refused)
+    result = run_cli("owners", "export", str(target))
+    assert (result.exit_code, result.stderr.strip()) == (10, f"错误：无法写入（{target}）：{reason}")
+    assert "Traceback" not in result.output and not target.exists()
+
+
+def test_a_workspace_whose_log_cannot_be_written_still_answers(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only workspace: doctor and listings still run (the log is skipped, not fatal)."""
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(workspace.log_file))
+
+    monkeypatch.setattr(recordkit.core.workspace, "add_rotating_log", refused)
+    assert run_cli("owners", "list").exit_code == 0

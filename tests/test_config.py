@@ -128,3 +128,18 @@ def test_a_gbk_encoded_config_file_is_a_configuration_error(tmp_path: Path) -> N
     assert caught.value.message == (
         f"配置文件 {config} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("王芳\nroot", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王\x1b[31m芳", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王\u202e芳", "经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳"),
+        ("王" * 21, "经办人姓名太长（21 个字）：最多 20 个字"),
+    ],
+)
+def test_an_operator_name_that_cannot_stand_on_paper_is_refused(name: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"RECORDKIT_OPERATOR": name})
+    assert caught.value.message == message

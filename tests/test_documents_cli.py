@@ -3,7 +3,9 @@ exact output lines, exit codes, and nothing written on bad input."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import zoneinfo
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +288,10 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     only = json.loads(run_cli("docs", "list", "--kind", "证明", "--json").stdout)
     assert len(only) == 1 and only[0]["title"].startswith("居住证明JZ")
     table = run_cli("docs", "list")
-    assert "文书 2 份" in table.stdout
+    assert "文书 2 份" in table.stdout and "显示最近" not in table.stdout
+    assert "文书 2 份，显示最近 1 份" in run_cli("docs", "list", "--limit", "1").stdout
+    created = dt.datetime.fromisoformat(listed[0]["created_at"]).astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert created.strftime("%Y-%m-%d %H:%M") in table.stdout  # the office's clock, never ISO with T
     # The ID number is on the certificate and nowhere else: not in a file name, not in the log.
     id_number = "110101199003071233"
     assert all(id_number not in p.name for p in imported.root.rglob("*"))

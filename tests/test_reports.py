@@ -557,3 +557,37 @@ def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp
     assert [p.name for p in report.pdfs] == ["月度报表-2026-10.pdf", "月度工作总结-2026-10.pdf"]
     assert "测试小区2026年10月收费汇总" in text(report.pdfs[0]) and "2,243.21" in text(report.pdfs[0])
     assert "测试小区2026年10月月度工作总结" in text(report.pdfs[1])
+
+
+def test_a_private_report_never_replaces_the_masked_one(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """Run masked, then with --show-private into the same folder: both files stand, each as it was."""
+    masked = monthly_report(ws, estate, OCT, CASHIER, tmp_path, today=TODAY)
+    before = masked.workbook.read_bytes()
+    shown = monthly_report(ws, estate, OCT, CASHIER, tmp_path, show_private=True, today=TODAY)
+    assert (masked.workbook.name, shown.workbook.name) == (
+        "月度报表-2026-10.xlsx",
+        "月度报表-2026-10（含个人信息）.xlsx",
+    )
+    assert masked.workbook.read_bytes() == before
+    phones = {row[3].value for row in load_workbook(masked.workbook)["欠费明细"].iter_rows(min_row=3)}
+    assert "13987654321" not in phones
+
+
+def test_reprints_count_in_the_month_of_the_offices_clock(ledger: Ledger) -> None:
+    """A reprint at 01:00 on 1 November in Beijing is 17:00 on 31 October in UTC: it is November's."""
+    from recordkit.ledger import journal
+    from recordkit.reports.figures import receipt_figures
+
+    with ledger.write() as conn:
+        for at, number in (
+            (dt.datetime(2026, 10, 31, 15, 59, tzinfo=dt.UTC), "SJ2026-000001"),  # 23:59 on 31 October
+            (dt.datetime(2026, 10, 31, 17, 0, tzinfo=dt.UTC), "SJ2026-000002"),  # 01:00 on 1 November
+        ):
+            journal.record(conn, CASHIER, [journal.Change("receipt.reprint", "receipt", number, None, None)], at=at)
+    with ledger.read() as conn:
+        october = receipt_figures(conn, Month(2026, 10))
+        november = receipt_figures(conn, Month(2026, 11))
+        in_utc = receipt_figures(conn, Month(2026, 10), zone="UTC")
+    assert october.reprints == [("SJ2026-000001", 1)]
+    assert november.reprints == [("SJ2026-000002", 1)]
+    assert in_utc.reprints == [("SJ2026-000001", 1), ("SJ2026-000002", 1)]

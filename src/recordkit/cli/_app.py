@@ -26,7 +26,13 @@ import typer
 from typer.core import TyperGroup
 
 from recordkit.cli import _chinese
-from recordkit.core.errors import INTERNAL_ERROR_EXIT_CODE, INTERRUPTED_EXIT_CODE, RecordkitError, ValidationError
+from recordkit.core.errors import (
+    INTERNAL_ERROR_EXIT_CODE,
+    INTERRUPTED_EXIT_CODE,
+    RecordkitError,
+    ValidationError,
+    storage_error,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -213,6 +219,12 @@ class RecordkitGroup(TyperGroup):
                 raise typer.Exit(0) from None
             typer.echo("已取消，没有保存任何改动。", err=True)
             raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
+        except OSError as err:
+            refusal = storage_error(err)
+            if refusal is None:
+                raise typer.Exit(_report_unexpected(err)) from None
+            report_error(refusal)
+            raise typer.Exit(refusal.exit_code) from None
         except Exception as err:
             if type(err).__module__.startswith("typer"):
                 raise  # usage errors: Typer prints them itself

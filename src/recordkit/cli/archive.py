@@ -60,8 +60,11 @@ def archive_show(
     例：recordkit archive show YZ-2026-00001
     """
     from recordkit.archive.archivist import get_item, list_loans
+    from recordkit.core.dates import format_stamp
 
-    ledger = state(ctx).ledger()
+    app_state = state(ctx)
+    ledger = app_state.ledger()
+    zone = app_state.workspace().settings.office.time_zone
     item = get_item(ledger, archive_no)
     loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
     if as_json:
@@ -82,7 +85,7 @@ def archive_show(
         ("文件", item.path),
         ("原文件名", item.original_name),
         ("SHA-256", item.sha256),
-        ("归档", f"{item.filed_by} {item.filed_at}"),
+        ("归档", f"{item.filed_by} {format_stamp(item.filed_at, zone)}"),
     ]
     if item.needs_review:
         rows.append(("待复核", "；".join(item.review_reasons)))
@@ -205,6 +208,12 @@ def archive_text(
     if text.error:
         raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
     shown = (lambda words: words) if show_private else mask_in_text
+    if show_private:
+        from recordkit.ledger.journal import record_private_view
+
+        record_private_view(
+            app_state.ledger(), app_state.operator_name, "archive_item", "archive text", [item.archive_no]
+        )
     if as_json:
         data = text.to_dict()
         data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]

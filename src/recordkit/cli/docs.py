@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
@@ -29,21 +27,23 @@ def docs_list(
 
     例：recordkit docs list --kind 通知 --limit 20
     """
+    from recordkit.core.dates import format_stamp
     from recordkit.core.unitcodes import parse_unit_code
-    from recordkit.documents.generated import list_documents
+    from recordkit.documents.generated import count_documents, list_documents
 
     app_state = state(ctx)
     workspace = app_state.workspace()
     subject = str(parse_unit_code(unit)) if unit else None
     documents = list_documents(workspace, app_state.ledger(), kind=kind, subject=subject, limit=limit)
+    total = count_documents(app_state.ledger(), kind=kind, subject=subject)
     if as_json:
         print_json([document.to_dict() for document in documents])
         return
     table = new_table(
-        "编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件", title=f"文书 {len(documents)} 份"
+        "编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件", title=_title(len(documents), total)
     )
     for document in documents:
-        when = dt.datetime.fromisoformat(document.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_stamp(document.created_at, workspace.settings.office.time_zone)
         table.add_row(
             str(document.id),
             when,
@@ -55,3 +55,8 @@ def docs_list(
             document.path.relative_to(workspace.root).as_posix(),
         )
     console().print(table)
+
+
+def _title(shown: int, total: int) -> str:
+    """``文书 109 份，显示最近 50 份`` when a limit cut the list, else ``文书 109 份``."""
+    return f"文书 {total} 份" if shown >= total else f"文书 {total} 份，显示最近 {shown} 份"

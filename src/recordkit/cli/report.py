@@ -38,6 +38,11 @@ def report_monthly(
     report = monthly_report(
         app_state.workspace(), app_state.ledger(), month, app_state.operator_name, out, pdf, show_private
     )
+    if show_private:
+        from recordkit.ledger.journal import record_private_view
+
+        shown = [report.workbook.name]
+        record_private_view(app_state.ledger(), app_state.operator_name, "report", f"report monthly {month}", shown)
     fees = report.figures.fees.total
     table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
     before = report.previous.fees.total

@@ -57,8 +57,9 @@ def search_command(
     """
     from recordkit.search.query import search
 
+    app_state = state(ctx)
     result = search(
-        state(ctx).workspace(),
+        app_state.workspace(),
         query,
         category=category,
         unit=unit,
@@ -69,6 +70,11 @@ def search_command(
         sort=sort,
         show_private=show_private,
     )
+    if show_private and result.hits:
+        from recordkit.ledger.journal import record_private_view
+
+        numbers = [hit.archive_no for hit in result.hits]
+        record_private_view(app_state.ledger(), app_state.operator_name, "archive_item", f"search {query}", numbers)
     if as_json:
         print_json(result.to_dict())
     elif result.hits:

@@ -159,7 +159,12 @@ def workorder_show(
     from recordkit.core.dates import format_when
     from recordkit.workorders.orders import get_order, now_minute
 
-    order = get_order(state(ctx).ledger(), number)
+    app_state = state(ctx)
+    order = get_order(app_state.ledger(), number)
+    if show_private:
+        from recordkit.ledger.journal import record_private_view
+
+        record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
     moment = _as_of(as_of) or now_minute()
     if as_json:
         print_json(order.to_dict(moment, show_private))
@@ -219,7 +224,13 @@ def workorder_list(
 
     moment = _as_of(as_of) or now_minute()
     wanted = OrderFilter(open_only, overdue, kind, category, unit, parse_month(month) if month else None)
-    orders = list_orders(state(ctx).ledger(), wanted, moment)
+    app_state = state(ctx)
+    orders = list_orders(app_state.ledger(), wanted, moment)
+    if show_private and orders:
+        from recordkit.ledger.journal import record_private_view
+
+        shown = [order.number for order in orders]
+        record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder list", shown)
     if as_json:
         print_json([order.to_dict(moment, show_private) for order in orders])
         return

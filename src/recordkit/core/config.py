@@ -12,6 +12,7 @@ import dataclasses
 import getpass
 import os
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,7 +325,21 @@ def load_settings(
         kwargs[key] = sections[key](**value) if key in sections else value
     settings = Settings(**kwargs)
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
+    check_operator_name(settings.operator)
     return settings
+
+
+#: Longest clerk's name: it is printed in a receipt's signature box.
+OPERATOR_MAX_CHARS = 20
+
+
+def check_operator_name(name: str) -> None:
+    """``ConfigError`` for a name that cannot stand on paper or in the journal: control characters
+    (a newline, ESC, a right-to-left override) or more than ``OPERATOR_MAX_CHARS`` characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise ConfigError("经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳")
+    if len(name.strip()) > OPERATOR_MAX_CHARS:
+        raise ConfigError(f"经办人姓名太长（{len(name.strip())} 个字）：最多 {OPERATOR_MAX_CHARS} 个字")
 
 
 # Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.

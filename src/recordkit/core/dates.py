@@ -266,3 +266,14 @@ def office_time(stamp: str | dt.datetime, zone: str) -> dt.datetime:
 def format_stamp(stamp: str | dt.datetime, zone: str, seconds: bool = False) -> str:
     """A stored moment as a clerk reads it: ``2026-12-02 06:07`` on the office's clock, never ISO."""
     return office_time(stamp, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def utc_bounds(month: Month, zone: str) -> tuple[str, str]:
+    """The month on the office's clock as the UTC stamps the journal keeps: [start, end) as ISO text
+    comparable with the journal's ``at`` (a reprint at 01:00 on the 1st in Beijing is that month's)."""
+
+    def stamp(day: dt.date) -> str:
+        local = dt.datetime(day.year, day.month, day.day, tzinfo=office_zone(zone))
+        return local.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    return stamp(month.first_day()), stamp((month + 1).first_day())

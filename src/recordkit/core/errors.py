@@ -7,6 +7,7 @@ them into one line on stderr in exactly one place (``recordkit.cli``).
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,6 +100,32 @@ class IntegrityError(RecordkitError):
     exit_code = 9
 
 
+class StorageError(RecordkitError):
+    """The disk said no: full, read-only, or not ours to write."""
+
+    exit_code = 10
+
+
+#: What the disk's refusals mean to a clerk, by errno name; the path is added by ``storage_error``.
+_STORAGE_REASONS = {
+    "ENOSPC": "磁盘已满：请清理磁盘空间后重试",
+    "EDQUOT": "磁盘配额已用完：请清理后重试",
+    "EROFS": "所在磁盘是只读的：请检查工作区是否放在只读的位置（光盘、只读共享文件夹）",
+    "EACCES": "没有写入权限：请用有权限的账户运行，或检查文件夹的权限",
+    "EPERM": "没有写入权限：请用有权限的账户运行，或检查文件夹的权限",
+}
+
+
+def storage_error(err: OSError) -> StorageError | None:
+    """The ``StorageError`` for a full, read-only or forbidden disk; None for any other OSError."""
+    name = errno.errorcode.get(err.errno or 0, "")
+    reason = _STORAGE_REASONS.get(name)
+    if reason is None:
+        return None
+    where = f"（{printable(str(err.filename))}）" if err.filename else ""
+    return StorageError(f"无法写入{where}：{reason}")
+
+
 #: Exit code for an unexpected failure (a bug); the details go to the log.
 INTERNAL_ERROR_EXIT_CODE = 70
 #: Exit code of a command stopped by Ctrl-C before it saved anything (128 + SIGINT, as shells do).
@@ -115,6 +142,7 @@ EXIT_CODES: dict[int, str] = {
     LedgerError.exit_code: "台账数据库无法连接、升级或版本不符",
     ConflictError.exit_code: "操作与台账现有记录冲突",
     IntegrityError.exit_code: "完整性检查发现台账或档案被改动或损坏",
+    StorageError.exit_code: "磁盘已满、只读或没有写入权限，什么也没有写入",
     INTERRUPTED_EXIT_CODE: "按 Ctrl-C 取消，什么也没有保存",
     INTERNAL_ERROR_EXIT_CODE: "程序内部错误：详情写在 records/logs/recordkit.log",
 }

@@ -189,9 +189,17 @@ def init_workspace(
 _LOG_HANDLER_NAME = "recordkit-file"
 
 
-def setup_logging(workspace: Workspace) -> Path:
-    """Send recordkit's log records to records/logs/recordkit.log (rotating, 5 x 2 MB)."""
-    return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
+def setup_logging(workspace: Workspace) -> Path | None:
+    """Send recordkit's log records to records/logs/recordkit.log (rotating, 5 x 2 MB).
+
+    None when the log cannot be written (a read-only or full disk): commands that only read, and
+    ``doctor`` that says what is wrong, still run; a command that must write meets the disk's
+    refusal where it writes, with its own message.
+    """
+    try:
+        return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
+    except OSError:
+        return None
 
 
 def add_rotating_log(path: Path, name: str) -> Path:

@@ -494,6 +494,17 @@ def list_documents(
         return [_to_document(workspace, row._mapping) for row in conn.execute(query)]
 
 
+def count_documents(ledger: Ledger, *, kind: str | None = None, subject: str | None = None) -> int:
+    """How many generated documents ``list_documents`` would list without a limit."""
+    query = sa.select(sa.func.count()).select_from(documents)
+    if kind:
+        query = query.where(documents.c.kind == kind)
+    if subject:
+        query = query.where(documents.c.subject == subject)
+    with ledger.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 @dataclass(frozen=True)
 class FileRecord:
     """A file made beside the filled documents (a sign-off sheet, a PDF) to record as generated."""

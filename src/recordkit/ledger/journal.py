@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import journal
 
 GENESIS_HASH = "0" * 64
@@ -89,6 +89,14 @@ def record(conn: Connection, operator: str, changes: Iterable[Change], at: datet
         next_id, prev_hash = next_id + 1, digest
     bulk_insert(conn, journal, rows)
     return len(rows)
+
+
+def record_private_view(ledger: Ledger, operator: str, entity: str, what: str, shown: Iterable[str]) -> None:
+    """Journal that ``operator`` displayed or exported unmasked phone and ID numbers (``--show-private``):
+    ``what`` names the command or file, ``shown`` the records it showed (the first 20 are kept)."""
+    keys = list(shown)
+    with ledger.write() as conn:
+        record(conn, operator, [Change("private.view", entity, what, None, {"count": len(keys), "first": keys[:20]})])
 
 
 @dataclass(frozen=True)

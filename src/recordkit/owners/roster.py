@@ -543,14 +543,8 @@ def show_unit(ledger: Ledger, code_text: str) -> tuple[UnitView, list[str]]:
 
 
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
-    """Journal that someone displayed or exported unmasked phone and ID numbers."""
-    shown = list(units_shown)
-    with ledger.write() as conn:
-        journal.record(
-            conn,
-            operator,
-            [journal.Change("private.view", "owner", what, None, {"units": len(shown), "first": shown[:20]})],
-        )
+    """Journal that someone displayed or exported owners' unmasked phone and ID numbers."""
+    journal.record_private_view(ledger, operator, "owner", what, units_shown)
 
 
 def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool = False) -> int:

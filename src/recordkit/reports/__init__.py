@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from recordkit.core.atomic import replacing
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
 from recordkit.documents.generated import FileRecord, record_files
@@ -88,12 +88,15 @@ def monthly_report(
         (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings, show_private)
     trend = collection_trend(sums, month)
     estate = settings.office.estate
-    stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp)
     document = build_summary(estate, settings.office.name, now, previous, today)
 
     folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()
-    xlsx, docx = folder / f"月度报表-{month}.xlsx", folder / f"月度工作总结-{month}.docx"
+    # A report with full phone numbers is a file of its own: it never replaces the masked one
+    # that was handed round, and its name says what it holds.
+    private = "（含个人信息）" if show_private else ""
+    xlsx, docx = folder / f"月度报表-{month}{private}.xlsx", folder / f"月度工作总结-{month}.docx"
     cells_as_text(workbook)  # owners' and payers' names are data, never formulas
     with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
         workbook.save(xlsx_temp)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import (
@@ -440,8 +440,9 @@ def arrears_lines(conn: Connection, month: Month, show_private: bool = False) ->
     return arrears_snapshot(conn, [month], show_private)[1]
 
 
-def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
-    """Receipts issued in the month (voided ones included), voided in the month with reasons, reprinted."""
+def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai") -> ReceiptFigures:
+    """Receipts issued in the month (voided ones included), voided in the month with reasons, and
+    reprinted in the month on the office's clock (``zone``)."""
 
     first, end = month.first_day(), last_day(month)
     issued = conn.execute(
@@ -479,15 +480,16 @@ def receipt_figures(conn: Connection, month: Month) -> ReceiptFigures:
             .order_by(receipts.c.number)
         )
     ]
-    # Reprints are counted, not dated, on the receipt: the journal dates each one.
+    # Reprints are counted, not dated, on the receipt: the journal dates each one, in UTC.
+    start, stop = utc_bounds(month, zone)
     reprints = [
         (number, _int(count))
         for number, count in conn.execute(
             sa.select(journal.c.entity_key, sa.func.count())
             .where(
                 journal.c.action == "receipt.reprint",
-                journal.c.at >= first.isoformat(),
-                journal.c.at < (month + 1).first_day().isoformat(),
+                journal.c.at >= start,
+                journal.c.at < stop,
             )
             .group_by(journal.c.entity_key)
             .order_by(journal.c.entity_key)
@@ -630,6 +632,11 @@ def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
     ]
 
 
+def _zone(settings: Any) -> str:
+    office = getattr(settings, "office", None)
+    return str(getattr(office, "time_zone", "Asia/Shanghai"))
+
+
 def month_figures(
     conn: Connection, months: list[Month], settings: Any, show_private: bool = False
 ) -> tuple[list[MonthFigures], FeeLedger]:
@@ -640,7 +647,7 @@ def month_figures(
         MonthFigures(
             m,
             fee_figures(conn, m, sums, counts[m]),
-            receipt_figures(conn, m),
+            receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
             archive_figures(conn, m),
             workorder_figures(conn, m, settings),
