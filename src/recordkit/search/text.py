@@ -166,6 +166,12 @@ def term_stream(folded: str) -> tuple[list[str], bool]:
     return tokens, last is not None and last.lastgroup == "cjk"
 
 
+def has_separators(folded: str) -> bool:
+    """The term holds blanks or punctuation between its runs (``"维修 保养"``): its phrase, which skips them,
+    also matches other separators, so a match must be checked against the text."""
+    return bool(_RUNS.sub("", join_cjk_lines(folded)))
+
+
 def canonical_term(folded: str) -> str | None:
     """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
