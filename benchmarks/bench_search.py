@@ -43,6 +43,7 @@ from handmade_index import query as handmade_query
 from rich.console import Console
 from rich.table import Table
 
+from recordkit.archive.archivist import list_items
 from recordkit.archive.extract import ItemText, PageText, text_path
 from recordkit.core.workspace import init_workspace, open_workspace
 from recordkit.ledger.db import open_ledger
@@ -526,9 +527,11 @@ def main() -> None:
                 found = {number_of[hit.archive_no] for hit in search(workspace, item.text, limit=args.docs + 100).hits}
                 if found != item.truth:
                     wrong.append((item.group, item.text, len(found - item.truth), len(item.truth - found)))
+            # Adding 100: what filing them does (recordkit file, the watcher): index those items, text and all.
             make_workspace(folder, corpus, args.docs, args.docs + 100, root)
+            new = [item for item in list_items(ledger) if number_of[item.archive_no] >= args.docs]
             for name, (build, _find) in engines.items():
-                figures[name]["add"] = build(workspace, ledger).seconds
+                figures[name]["add"] = build(workspace, ledger, items=new).seconds
         fresh = []
         for _ in range(5):
             started = time.perf_counter()
@@ -579,7 +582,7 @@ def report(
 
     row("全量建索引（篇/秒）", lambda f: f"{f['build']:,.0f}")
     row("索引大小", lambda f: f"{f['size']:,.0f} MB")
-    row("新增 100 件（recordkit index）", lambda f: f"{f['add']:.2f} 秒")
+    row("新增 100 件（归档后立即索引）", lambda f: f"{f['add']:.2f} 秒")
     row(f"夜间任务，{args.docs:,} 件均无变化", lambda f: f"{f['nightly']:.2f} 秒")
     row("检索 p50", lambda f: f"{statistics.median(f['times']) * ms:.1f} ms")  # type: ignore[arg-type]
     row("检索 p95", lambda f: f"{pct(f['times'], 0.95) * ms:.1f} ms")  # type: ignore[arg-type]
