@@ -132,7 +132,7 @@ class ArchiveItem:
 
     @classmethod
     def from_sidecar(cls, data: dict[str, Any]) -> ArchiveItem:
-        values = {name: data.get(name) for name in cls.__dataclass_fields__}
+        values: dict[str, Any] = {name: data.get(name) for name in cls.__dataclass_fields__}
         values["doc_date"] = dt.date.fromisoformat(values["doc_date"]) if values["doc_date"] else None
         values["review_reasons"] = tuple(values["review_reasons"] or ())
         values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
@@ -670,7 +670,7 @@ class Archivist:
                 orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
-        sound = []
+        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None]] = []
         for path, relative in orphans:
             item = _read_sidecar(path)
             if item is not None and item.path == relative and sha256_of(path) == item.sha256:
