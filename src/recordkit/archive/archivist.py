@@ -1,14 +1,17 @@
 """The archive: filing a scan (number, placement, sidecar, ledger row), the catalogue, loans, verify.
 
 Filing is crash-safe: under the ledger's global write lock the scan is copied to a temporary
-file in its target folder, fsynced and renamed (its JSON sidecar first), the row committed, and
-only then is the inbox file removed.  ``recover`` finishes or rolls back what a killed filer left.
+file in its target folder, fsynced and published under its name with a hard link (its JSON sidecar
+first; an existing file is never replaced), the row committed, and only then is the inbox file
+removed.  ``recover`` finishes or rolls back what a killed filer left, and stops filing when the
+ledger does not match the archive tree (a ledger restored from an older copy, or a new empty one).
 What a scan *is* (category, unit, …) is decided in ``archive_rules``; reading the file in ``scans``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -161,6 +164,15 @@ class FilingOutcome:
         }
 
 
+MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
+
+
+class ArchiveMismatch(IntegrityError):
+    """The ledger does not match the archive tree: a number it would hand out is already on disk, or
+    archived files have no row and no filing was interrupted (a ledger restored from an older copy, a
+    database URL pointing at a new empty ledger).  Filing stops: nothing may be overwritten."""
+
+
 class _Duplicate(Exception):
     def __init__(self, item: ArchiveItem) -> None:
         super().__init__(item.archive_no)
@@ -257,6 +269,7 @@ class Archivist:
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
+        self._tree_numbers: dict[Path, set[str]] = {}
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -368,7 +381,8 @@ class Archivist:
         result; a failure while placing rolls the batch back and removes what it had placed."""
 
         results: dict[int, FilingOutcome | BaseException] = {}
-        placed: list[Path] = []
+        placed: list[Path] = []  # only what this call published: a rollback never removes anything else
+        self._tree_numbers = {}  # the listings of this batch
         try:
             with self.ledger.write() as conn:
                 planned = []
@@ -379,10 +393,9 @@ class Archivist:
                         results[index] = err
                         continue
                     planned.append((index, prepared, item))
-                placed += [self.workspace.root / item.path for _, _, item in planned]
-                self._place_all(planned)
-                for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
-                    fsync_directory(folder)
+                self._place_all(planned, placed)
+                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
+                    fsync_directory(folder)  # the new names are on disk before the commit
                 if planned:
                     journal.record(
                         conn,
@@ -395,12 +408,12 @@ class Archivist:
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:
-            _remove_placed(placed)
+            _remove_published(placed)
             if len(ready) == 1:
                 return {ready[0][0]: failed.error}
             raise failed.error from None
         except BaseException:
-            _remove_placed(placed)  # rolled back: no file without its row
+            _remove_published(placed)  # rolled back: no file without its row
             raise
         return results
 
@@ -432,10 +445,12 @@ class Archivist:
         conn.execute(archive_items.insert().values(**item.row()))
         return item
 
-    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]]) -> None:
+    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]], placed: list[Path]) -> None:
         def place(entry: tuple[int, _Prepared, ArchiveItem]) -> None:
             _, prepared, item = entry
-            self._place(prepared.path, self.workspace.root / item.path, prepared.sha, item.sidecar(prepared.extra))
+            self._place(
+                prepared.path, self.workspace.root / item.path, prepared.sha, item.sidecar(prepared.extra), placed
+            )
 
         if len(planned) <= 1:
             try:
@@ -498,6 +513,14 @@ class Archivist:
         ).scalar()
         seq = int(last or 0) + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
+        # The ledger's number is checked against the tree: a number whose file or sidecar is already
+        # there means the ledger is older than the archive, and that file must never be overwritten.
+        folder = self.archive_dir / category.name
+        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
+            raise ArchiveMismatch(
+                f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
+                f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+            )
         extension = safe_extension(path.name)
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
@@ -529,13 +552,30 @@ class Archivist:
             filed_at=stamp.isoformat(timespec="seconds"),
         )
 
-    def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any]) -> None:
-        """Sidecar, then the file: each copied to a temporary name beside it, fsynced and renamed."""
+    def _numbers_in_tree(self, folder: Path) -> set[str]:
+        """The archive numbers whose files or sidecars lie in ``folder`` (and below): every name's part
+        before an ``_``.  Read once per batch (a listing, not the files)."""
+        numbers = self._tree_numbers.get(folder)
+        if numbers is None:
+            numbers = set()
+            for path in _walk_files(folder):
+                name, start = path.name, 0
+                while (cut := name.find("_", start)) > 0:
+                    numbers.add(name[:cut])
+                    start = cut + 1
+            self._tree_numbers[folder] = numbers
+        return numbers
+
+    def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any], placed: list[Path]) -> None:
+        """Sidecar, then the file: each copied to a temporary name beside it, fsynced and published
+        under its own name only if that name is free (``ArchiveMismatch`` when it is taken).  What was
+        published is added to ``placed``, for the caller to remove on a rollback."""
         if _raw_name(source) != source.name:
             sidecar["original_name_bytes"] = _raw_name(source)
         target.parent.mkdir(parents=True, exist_ok=True)
         sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
-        _write_synced(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+        _write_new(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+        placed.append(sidecar_path)
         temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
         digest = hashlib.sha256()
         try:
@@ -548,11 +588,10 @@ class Archivist:
             if digest.hexdigest() != sha:
                 raise _Changed()
             os.chmod(temp, _READ_ONLY)
-            os.replace(temp, target)
-        except BaseException:
+            _publish_new(temp, target)
+            placed.append(target)
+        finally:
             temp.unlink(missing_ok=True)
-            sidecar_path.unlink(missing_ok=True)
-            raise
 
     def _remove_source(self, path: Path, in_inbox: bool) -> None:
         if not in_inbox:
@@ -641,21 +680,28 @@ class Archivist:
 
     # -- crash recovery ---------------------------------------------------------------------
 
-    def recover(self) -> list[str]:
+    def recover(self, repair: bool = False) -> list[str]:
         """Finish or roll back filings a killed process left half-done; returns what was done (Chinese).
 
-        Under the write lock nobody else is between "renamed" and "committed", so a file in
+        Under the write lock nobody else is between "published" and "committed", so a file in
         records/archive/ without a row was left by a process that died: with a sound sidecar and
         a free number it is completed (the inbox copy is then recognised as already filed), else
         removed (the inbox copy is filed again).  Temporary files are removed.
+
+        A filing that died still has its scan where it came from.  Archived files without a row
+        whose scan is gone were not left by a crash: the ledger is older than the archive (restored
+        from a backup, or a new empty ledger).  Then, unless ``repair`` (``archive verify --repair``,
+        which rebuilds their rows from the tree), ``ArchiveMismatch`` stops filing before anything
+        is touched.
         """
         with self.ledger.write() as conn:
-            return self._recover(conn)
+            return self._recover(conn, repair)
 
-    def _recover(self, conn: Connection) -> list[str]:
+    def _recover(self, conn: Connection, repair: bool = False) -> list[str]:
         done: list[str] = []
         rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
         orphans: list[tuple[Path, str]] = []
+        lone_sidecars: list[tuple[Path, str]] = []
         for path in sorted(_walk_files(self.archive_dir)):
             relative = _relative(self.workspace, path)
             if path.name.startswith(TEMP_PREFIX):
@@ -664,19 +710,40 @@ class Archivist:
             elif path.name.endswith(SIDECAR_SUFFIX):
                 main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
                 if not main.exists() and _relative(self.workspace, main) not in rows:
-                    path.unlink(missing_ok=True)
-                    done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+                    left = _read_sidecar(main)
+                    if left is not None and self._source_waiting(left):  # killed between sidecar and file
+                        path.unlink(missing_ok=True)
+                        done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+                    else:
+                        lone_sidecars.append((path, relative))
             elif relative not in rows:
                 orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
         sound: list[tuple[str, int, int, Path, str, ArchiveItem | None]] = []
+        unexplained: list[str] = []
         for path, relative in orphans:
             item = _read_sidecar(path)
             if item is not None and item.path == relative and sha256_of(path) == item.sha256:
                 sound.append((item.prefix, item.year, item.seq, path, relative, item))
+                if not self._source_waiting(item):
+                    unexplained.append(relative)
             else:
                 sound.append(("", 0, 0, path, relative, None))
+                if path.with_name(path.name + SIDECAR_SUFFIX).exists():
+                    unexplained.append(relative)
+        unexplained += [relative for _, relative in lone_sidecars]
+        if unexplained and not repair:
+            raise ArchiveMismatch(
+                f"台账与档案目录不一致：档案目录中有 {len(unexplained)} 个文件在台账中没有记录"
+                f"（如 {readable_name(unexplained[0])}），台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。"
+                f"{MISMATCH_ADVICE}"
+            )
+        for path, relative in lone_sidecars:  # its number stays taken until it is looked at
+            moved = self._quarantine_stray(
+                path, "档案目录中有一个说明文件，但没有对应的文件，也没有台账记录，已移出档案目录"
+            )
+            done.append(f"{readable_name(relative)}：说明文件没有对应的文件，已移到隔离区 {readable_name(moved)}")
         next_seq: dict[tuple[str, int], int] = {}
         for prefix, year, seq, path, relative, item in sorted(sound, key=lambda entry: entry[:3]):
             if item is not None:
@@ -766,8 +833,52 @@ def _remove_placed(placed: Iterable[Path]) -> None:
         path.with_name(path.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
 
 
-def _write_synced(target: Path, data: bytes) -> None:
-    """Temporary file beside ``target``, fsync, read-only, rename; the folder is fsynced by the batch."""
+def _remove_published(published: Sequence[Path]) -> None:
+    """Roll back what one filing call published (and nothing else): files first, then sidecars."""
+    for path in [p for p in published if not p.name.endswith(SIDECAR_SUFFIX)] + [
+        p for p in published if p.name.endswith(SIDECAR_SUFFIX)
+    ]:
+        path.unlink(missing_ok=True)
+
+
+#: link() errors of file systems without hard links (some network shares): an O_EXCL copy instead.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def _publish_new(temp: Path, target: Path) -> None:
+    """Give the finished, fsynced ``temp`` the name ``target``, which must be free: a hard link (atomic,
+    and it fails when the name exists, where a rename would replace it), or an ``O_EXCL`` copy where
+    the file system has no hard links.  ``ArchiveMismatch`` when ``target`` exists.  ``temp`` stays."""
+    try:
+        try:
+            os.link(temp, target)
+        except OSError as err:
+            if isinstance(err, FileExistsError) or err.errno not in _NO_LINKS:
+                raise
+            _copy_exclusive(temp, target)
+    except FileExistsError:
+        raise ArchiveMismatch(
+            f"台账与档案目录不一致：档案目录中已有 {readable_name(target.name)}，台账中却没有它"
+            f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+        ) from None
+
+
+def _copy_exclusive(source: Path, target: Path) -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as writer, source.open("rb") as reader:
+            shutil.copyfileobj(reader, writer, _CHUNK)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.chmod(target, _READ_ONLY)
+    except BaseException:
+        target.unlink(missing_ok=True)  # ours: created by the O_EXCL open above
+        raise
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Temporary file beside ``target``, fsync, read-only, published only if ``target`` does not exist
+    (``ArchiveMismatch`` otherwise); the folder is fsynced by the batch."""
     temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
     try:
         with temp.open("wb") as stream:
@@ -775,10 +886,9 @@ def _write_synced(target: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, _READ_ONLY)
-        os.replace(temp, target)
-    except BaseException:
+        _publish_new(temp, target)
+    finally:
         temp.unlink(missing_ok=True)
-        raise
 
 
 def _journal_view(item: ArchiveItem) -> dict[str, Any]:
@@ -1146,7 +1256,7 @@ def verify(
     archivist = Archivist(workspace, ledger, operator)
     report = VerifyReport()
     if repair:
-        report.repaired += archivist.recover()
+        report.repaired += archivist.recover(repair=True)
     with ledger.read() as conn:
         items = [
             ArchiveItem.from_row(row) for row in conn.execute(sa.select(archive_items).order_by(archive_items.c.id))

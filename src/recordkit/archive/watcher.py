@@ -22,7 +22,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, FilingOutcome
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
 from recordkit.archive.intake import file_batch
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
@@ -172,6 +172,8 @@ class InboxWatcher:
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
+        except ArchiveMismatch:  # the ledger is older than the archive: filing stops, nothing is touched
+            raise
         except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
             return [outcome for path in paths if (outcome := self._file_one(path)) is not None]
         for path, outcome in zip(paths, outcomes, strict=True):
@@ -198,6 +200,8 @@ class InboxWatcher:
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
+        except ArchiveMismatch:
+            raise
         except Exception as err:  # one bad file never stops the service
             failures = self._failures.get(path, 0) + 1
             self._failures[path] = failures
@@ -240,6 +244,8 @@ class InboxWatcher:
             while not self.stop_event.is_set():
                 try:
                     self.check(candidates | self._take_dirty())
+                except ArchiveMismatch:  # the service stops: filing on would overwrite archived files
+                    raise
                 except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
                     log.exception("inbox check failed; trying again")
                     self.stop_event.wait(self.interval)
