@@ -453,9 +453,11 @@ def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledge
     with ledger.write() as conn:
         conn.execute(archive_items.update().where(archive_items.c.archive_no == "YZ-2026-00001").values(unit="9-9-909"))
     assert verify(ws, ledger, "档案员").problems == [
-        "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
+        "YZ-2026-00001：台账记录与说明文件不一致：房号（运行 recordkit archive verify --repair）"
     ]
-    assert verify(ws, ledger, "档案员", repair=True).repaired == ["YZ-2026-00001：台账记录已按说明文件重建"]
+    assert verify(ws, ledger, "档案员", repair=True).repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（房号：9-9-909 → 3-2-1201）"
+    ]
     assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
 
 

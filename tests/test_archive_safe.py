@@ -5,17 +5,29 @@ file never loses a batch."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
-from recordkit.archive.archivist import ArchiveMismatch, Archivist, list_items, verify
+from recordkit.archive.archivist import (
+    ArchiveItem,
+    ArchiveMismatch,
+    Archivist,
+    get_item,
+    list_items,
+    update_item,
+    verify,
+)
+from recordkit.archive.rules import Metadata
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import archive_items
 from tests.archive_helpers import FAST, archive_workspace, tree
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
 from tests.archive_helpers import archive_ws as ws
@@ -160,3 +172,132 @@ def test_file_runs_the_services_recovery_first(ws: Workspace, ledger: Ledger, mo
     assert [(o.status, o.item.archive_no) for o in outcomes] == [("already_filed", "YZ-2026-00001")]  # type: ignore[union-attr]
     assert not temp.exists() and tree(inbox(ws)) == []
     assert verify(ws, ledger, "检查").ok
+
+
+# -- b. sidecars are data, not instructions ----------------------------------------------------------
+
+
+def _edit_sidecar(workspace: Workspace, relative: str, **changes: Any) -> Path:
+    sidecar = workspace.root / (relative + ".json")
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    sidecar.chmod(0o644)
+    sidecar.write_text(json.dumps(data | changes, ensure_ascii=False), encoding="utf-8")
+    return sidecar
+
+
+def _file_one(ws: Workspace, ledger: Ledger, **flags: Any) -> ArchiveItem:
+    clerk = Archivist(ws, ledger, "档案员")
+    outcome = clerk.file(write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1), Metadata(**flags))
+    assert outcome.item is not None
+    return outcome.item
+
+
+@pytest.mark.parametrize("hostile", ["/some/where", "../../x"])
+def test_a_sidecar_path_is_never_believed(ws: Workspace, ledger: Ledger, tmp_path: Path, hostile: str) -> None:
+    item = _file_one(ws, ledger)
+    outside = tmp_path / "别处" / "x.pdf"
+    hostile = str(outside) if hostile.startswith("/") else hostile
+    sidecar = _edit_sidecar(ws, item.path, path=hostile)
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致：位置（运行 recordkit archive verify --repair）"
+    ]
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [f"YZ-2026-00001：说明文件中的位置“{hostile}”与台账不符，未采用，说明文件已按台账改正"]
+    assert repaired.ok and get_item(ledger, "YZ-2026-00001").path == item.path
+    assert json.loads(sidecar.read_text(encoding="utf-8"))["path"] == item.path
+    update_item(ws, ledger, "YZ-2026-00001", "档案员", box="业主-001")  # writes the sidecar where the ledger says
+    again = verify(ws, ledger, "档案员", repair=True)  # a second repair finds nothing to do
+    assert (again.ok, again.repaired) == (True, [])
+    assert (ws.root / item.path).is_file() and tree(ws.root / "records" / "quarantine") == []
+    assert not outside.parent.exists() and not (ws.root.parent / "x").exists() and not (ws.root / "x").exists()
+
+
+def test_repair_rebuilds_a_row_from_the_tree_not_from_the_sidecars_path(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, path=str(tmp_path / "别处.pdf"))
+    with ledger.write() as conn:  # the row lost: the catalogue is rebuilt from the tree
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        f"YZ-2026-00001：说明文件中的位置“{tmp_path / '别处.pdf'}”不可信，未采用，按文件实际位置 {item.path} 登记，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    assert get_item(ledger, "YZ-2026-00001").path == item.path and repaired.ok
+    assert not (tmp_path / "别处.pdf").exists() and not (tmp_path / "别处.pdf.json").exists()
+
+
+def test_a_ledger_path_outside_the_archive_is_set_back_to_where_the_file_lies(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    item = _file_one(ws, ledger)
+    outside = tmp_path / "别处.pdf"
+    with ledger.write() as conn:  # as an older repair that believed an edited sidecar left it
+        conn.execute(archive_items.update().values(path=str(outside)))
+    problems = verify(ws, ledger, "档案员").problems
+    assert problems[0] == (
+        f"YZ-2026-00001：台账中登记的位置“{outside}”不在档案目录内"
+        "（运行 recordkit archive verify --repair，按档案目录中的文件改正）"
+    )
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        f"YZ-2026-00001：台账中登记的位置“{outside}”没有这个文件，已改为文件实际位置 {item.path}"
+    ]
+    assert repaired.ok and get_item(ledger, "YZ-2026-00001").path == item.path
+    assert not outside.exists() and not outside.with_name("别处.pdf.json").exists()
+    assert (ws.root / item.path).is_file() and tree(ws.root / "records" / "quarantine") == []
+
+
+def test_repair_never_clears_the_confidential_flag(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger, confidential=True)
+    sidecar = _edit_sidecar(ws, item.path, confidential=False, box="业主-009")
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致：盒号、保密（运行 recordkit archive verify --repair）"
+    ]
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）",
+        "YZ-2026-00001：说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正",
+    ]
+    after = get_item(ledger, "YZ-2026-00001")
+    assert (after.confidential, after.box) == (True, "业主-009")
+    assert json.loads(sidecar.read_text(encoding="utf-8"))["confidential"] is True
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_hostile_sidecar_in_the_archive_is_only_data(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger)
+    sidecar = ws.root / (item.path + ".json")
+    sidecar.chmod(0o644)
+    sidecar.write_text('{"archive_no": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)  # no crash: the file is moved aside, with a note
+    assert repaired.repaired[0].startswith(f"{item.path}：没有登记的文件（也没有有效说明文件），已移到隔离区")
+    notes = list((ws.root / "records" / "quarantine").glob("*.原因.txt"))
+    assert len(notes) == 1 and "也没有有效说明文件" in notes[0].read_text(encoding="utf-8")
+
+
+def test_verify_repair_at_the_command_line_reports_an_edited_sidecar(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace)), "--confidential").exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    _edit_sidecar(workspace, relative, path="/some/where", confidential=False)
+    checked = archivist_cli("archive", "verify")
+    assert checked.exit_code == 9
+    assert checked.stderr.splitlines()[0] == (
+        "问题：YZ-2026-00001：台账记录与说明文件不一致：位置、保密（运行 recordkit archive verify --repair）"
+    )
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：YZ-2026-00001：说明文件中的位置“/some/where”与台账不符，未采用，说明文件已按台账改正",
+            "已修复：YZ-2026-00001：说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["path"], shown["confidential"]) == (relative, True)
+    assert not Path("/some/where").exists() and not Path("/some/where.json").exists()

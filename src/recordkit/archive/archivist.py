@@ -720,16 +720,17 @@ class Archivist:
                 orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
-        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None]] = []
+        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None, str]] = []
         unexplained: list[str] = []
         for path, relative in orphans:
-            item = _read_sidecar(path)
-            if item is not None and item.path == relative and sha256_of(path) == item.sha256:
-                sound.append((item.prefix, item.year, item.seq, path, relative, item))
+            # Rebuilt from the tree: the file's own place, size and hash; the sidecar only describes it.
+            item, why = self._item_from_tree(path, relative)
+            if item is not None:
+                sound.append((item.prefix, item.year, item.seq, path, relative, item, why))
                 if not self._source_waiting(item):
                     unexplained.append(relative)
             else:
-                sound.append(("", 0, 0, path, relative, None))
+                sound.append(("", 0, 0, path, relative, None, why))
                 if path.with_name(path.name + SIDECAR_SUFFIX).exists():
                     unexplained.append(relative)
         unexplained += [relative for _, relative in lone_sidecars]
@@ -745,7 +746,9 @@ class Archivist:
             )
             done.append(f"{readable_name(relative)}：说明文件没有对应的文件，已移到隔离区 {readable_name(moved)}")
         next_seq: dict[tuple[str, int], int] = {}
-        for prefix, year, seq, path, relative, item in sorted(sound, key=lambda entry: entry[:3]):
+        for prefix, year, seq, path, relative, item, why in sorted(sound, key=lambda entry: entry[:3]):
+            if item is not None and repair and self._relocate_row(conn, item, relative, done):
+                continue
             if item is not None:
                 key = (prefix, year)
                 if key not in next_seq:
@@ -774,22 +777,78 @@ class Archivist:
                         [journal.Change("archive.recover", "archive_item", item.archive_no, None, _journal_view(item))],
                     )
                     next_seq[key] = max(next_seq[key], seq + 1)
+                    if why:  # the sidecar's own path was wrong: set right, and said
+                        _rewrite_sidecar(path.with_name(path.name + SIDECAR_SUFFIX), item)
+                        done.append(f"{item.archive_no}：{why}，说明文件已改正")
                     done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
                     continue
                 if not taken and not waiting:
                     done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
                     continue
             if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
-                moved = self._quarantine_stray(
-                    path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录"
-                )
-                done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
+                reason = f"档案目录中有一个没有登记、{why}的文件，已移出档案目录"
+                moved = self._quarantine_stray(path, reason)
+                done.append(f"{readable_name(relative)}：没有登记的文件（{why}），已移到隔离区 {readable_name(moved)}")
                 continue
             _remove_placed([path])
             done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
         for line in done:
             log.warning("recover: %s", line)
         return done
+
+    def _item_from_tree(self, path: Path, relative: str) -> tuple[ArchiveItem | None, str]:
+        """The item an archived file without a row is, from where it lies and what it holds: the
+        sidecar is believed only where the file agrees with it (its hash, the number in its name, the
+        category folder); its ``path`` is never used.  (None, why) when they disagree; else (item,
+        what in the sidecar was not believed, or "")."""
+        on_disk = _read_sidecar(path)
+        if on_disk is None:
+            return None, "也没有有效说明文件"
+        if sha256_of(path) != on_disk.sha256:
+            return None, "文件内容与说明文件中的 SHA-256 不符"
+        try:
+            made = int(path.parent.name)
+        except ValueError:
+            made = -1
+        pattern = self.settings.number_pattern
+        if (
+            path.parent.parent.parent != self.archive_dir
+            or path.parent.parent.name != on_disk.category
+            or not path.name.startswith(safe_title(on_disk.archive_no) + "_")
+            or on_disk.year != sequence_year(pattern, made)
+            or format_archive_no(pattern, on_disk.prefix, made, on_disk.seq) != on_disk.archive_no
+        ):
+            return None, f"说明文件中的档号 {printable(on_disk.archive_no)} 与文件名或所在文件夹不符"
+        why = ""
+        if on_disk.path != relative:
+            why = f"说明文件中的位置“{printable(on_disk.path)}”不可信，未采用，按文件实际位置 {readable_name(relative)} 登记"
+        return replace(on_disk, path=relative, size=path.stat().st_size), why
+
+    def _relocate_row(self, conn: Connection, item: ArchiveItem, relative: str, done: list[str]) -> bool:
+        """A row of this very file (same number, same hash) whose path leads nowhere, or out of the
+        archive (an older repair believed a sidecar): it is set to where the file lies."""
+        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == item.archive_no)).first()
+        if row is None or row.sha256 != item.sha256:
+            return False
+        registered = _in_archive(self.workspace, row.path)
+        if registered is not None and registered.is_file():
+            return False
+        before = ArchiveItem.from_row(row)
+        after = replace(before, path=relative)
+        conn.execute(archive_items.update().where(archive_items.c.id == row.id).values(path=relative))
+        journal.record(
+            conn,
+            self.operator,
+            [
+                journal.Change(
+                    "archive.rebuild", "archive_item", item.archive_no, _journal_view(before), _journal_view(after)
+                )
+            ],
+        )
+        done.append(
+            f"{item.archive_no}：台账中登记的位置“{printable(row.path)}”没有这个文件，已改为文件实际位置 {readable_name(relative)}"
+        )
+        return True
 
     def _quarantine_stray(self, path: Path, reason: str) -> str:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -910,12 +969,57 @@ def _walk_files(folder: Path) -> Iterator[Path]:
             yield Path(current) / name
 
 
+#: A sidecar recordkit writes is a few kilobytes; a bigger one is not read (it is data, and hostile until checked).
+MAX_SIDECAR_BYTES = 256 * 1024
+_TEXT_FIELDS = {"archive_no", "prefix", "category", "title", "sha256", "path", "original_name", "source"}
+_TEXT_FIELDS |= {"retention", "filed_by", "filed_at"}
+_OPTIONAL_TEXT_FIELDS = {"unit", "topic", "box", "shelf", "note"}
+_INT_FIELDS = {"year", "seq", "size", "source_mtime_ns"}
+_MAX_TEXT = 1024
+
+
 def _read_sidecar(path: Path) -> ArchiveItem | None:
+    """The item the sidecar of ``path`` describes, or None when it is missing, too big, not JSON, or a
+    value has the wrong type or an absurd size.  What it says is data to compare, never an instruction."""
     try:
-        data = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8"))
+        with path.with_name(path.name + SIDECAR_SUFFIX).open("rb") as stream:
+            raw = stream.read(MAX_SIDECAR_BYTES + 1)
+        if len(raw) > MAX_SIDECAR_BYTES:
+            return None
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or not _plain_sidecar(data):
+            return None
         return ArchiveItem.from_sidecar(data)
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
+
+
+def _plain_sidecar(data: dict[str, Any]) -> bool:
+    def text(value: Any, optional: bool) -> bool:
+        return (value is None and optional) or (isinstance(value, str) and len(value) <= _MAX_TEXT)
+
+    def number(value: Any, optional: bool = False) -> bool:
+        return (value is None and optional) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+    reasons = data.get("review_reasons")
+    return (
+        all(text(data.get(name), False) for name in _TEXT_FIELDS)
+        and all(text(data.get(name), True) for name in _OPTIONAL_TEXT_FIELDS)
+        and all(number(data.get(name)) and data[name] < 1 << 63 for name in _INT_FIELDS)
+        and number(data.get("pages"), True)
+        and text(data.get("doc_date"), True)
+        and all(isinstance(data.get(name), bool | None) for name in ("confidential", "needs_review"))
+        and (reasons is None or (isinstance(reasons, list) and all(text(r, False) for r in reasons[:100])))
+    )
+
+
+def _in_archive(workspace: Workspace, relative: str) -> Path | None:
+    """The archived file a ledger path names, or None when that path leads outside records/archive/."""
+    if not relative or os.path.isabs(relative) or "\\" in relative:
+        return None
+    path = workspace.root / relative
+    archive_dir = workspace.records_subdir("archive").resolve()
+    return path if path.resolve().is_relative_to(archive_dir) else None
 
 
 # -- the catalogue --------------------------------------------------------------------------
@@ -1283,7 +1387,14 @@ def verify(
 def _verify_item(
     workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
 ) -> None:
-    path = workspace.root / item.path
+    found = _in_archive(workspace, item.path)
+    if found is None:  # never followed: nothing is read or written outside records/archive/
+        report.problems.append(
+            f"{item.archive_no}：台账中登记的位置“{printable(item.path)}”不在档案目录内"
+            "（运行 recordkit archive verify --repair，按档案目录中的文件改正）"
+        )
+        return
+    path = found
     if not path.is_file():
         report.problems.append(f"{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）")
         return
@@ -1295,12 +1406,20 @@ def _verify_item(
     if on_disk == item:
         return
     if on_disk is not None and on_disk.sha256 == item.sha256 and on_disk.archive_no == item.archive_no:
-        if repair:  # the sidecar is the catalogue's source: the row follows it
+        merged, adopted, refused = reconcile(item, on_disk)
+        if not repair:
+            differing = [_FIELD_LABELS[name] for name in _FIELD_LABELS if getattr(item, name) != getattr(on_disk, name)]
+            report.problems.append(
+                f"{item.archive_no}：台账记录与说明文件不一致：{'、'.join(differing)}"
+                "（运行 recordkit archive verify --repair）"
+            )
+            return
+        if merged != item:  # the descriptive fields follow the sidecar, the catalogue's source
             with ledger.write() as conn:
                 conn.execute(
                     archive_items.update()
                     .where(archive_items.c.archive_no == item.archive_no)
-                    .values(**{k: v for k, v in on_disk.row().items() if k != "archive_no"})
+                    .values(**{k: v for k, v in merged.row().items() if k != "archive_no"})
                 )
                 journal.record(
                     conn,
@@ -1311,26 +1430,116 @@ def _verify_item(
                             "archive_item",
                             item.archive_no,
                             _journal_view(item),
-                            _journal_view(on_disk),
+                            _journal_view(merged),
                         )
                     ],
                 )
-            report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建")
-        else:
-            report.problems.append(
-                f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
-            )
+            report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建（{'；'.join(adopted)}）")
+        if merged != on_disk:  # what was not believed is set right in the sidecar too
+            _rewrite_sidecar(sidecar_path, merged)
+        report.repaired += [f"{item.archive_no}：{line}" for line in refused]
         return
     if repair:
-        sidecar_path.unlink(missing_ok=True)
-        write_bytes(sidecar_path, json.dumps(item.sidecar(), ensure_ascii=False, indent=2).encode("utf-8"))
-        os.chmod(sidecar_path, _READ_ONLY)
+        _rewrite_sidecar(sidecar_path, item)
         report.repaired.append(f"{item.archive_no}：说明文件缺失或损坏，已按台账记录重写")
     else:
         report.problems.append(
             f"{item.archive_no}：说明文件 {item.path}{SIDECAR_SUFFIX} 缺失或与台账不符"
             "（运行 recordkit archive verify --repair）"
         )
+
+
+#: Every field of an item as verify names it.  Those in ``_TRUSTED_FIELDS`` say which file this is
+#: and where it lies: the ledger and the tree decide them, a sidecar saying otherwise is not believed.
+_FIELD_LABELS = {
+    "archive_no": "档号",
+    "prefix": "类别前缀",
+    "year": "年度",
+    "seq": "流水号",
+    "category": "类别",
+    "unit": "房号",
+    "title": "题名",
+    "topic": "主题",
+    "doc_date": "文件日期",
+    "pages": "页数",
+    "size": "大小",
+    "sha256": "SHA-256",
+    "path": "位置",
+    "original_name": "原文件名",
+    "source": "来源",
+    "source_mtime_ns": "来源修改时间",
+    "retention": "保管期限",
+    "box": "盒号",
+    "shelf": "架位",
+    "confidential": "保密",
+    "needs_review": "待复核",
+    "review_reasons": "复核原因",
+    "note": "备注",
+    "filed_by": "归档人",
+    "filed_at": "归档时间",
+}
+_TRUSTED_FIELDS = (
+    "archive_no",
+    "prefix",
+    "year",
+    "seq",
+    "category",
+    "size",
+    "sha256",
+    "path",
+    "original_name",
+    "source",
+    "source_mtime_ns",
+    "filed_by",
+    "filed_at",
+)
+
+
+def _shown_value(value: Any) -> str:
+    if value is None or value == ():
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, tuple):
+        value = "、".join(value)
+    text = printable(str(value))
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def reconcile(row: ArchiveItem, sidecar: ArchiveItem) -> tuple[ArchiveItem, list[str], list[str]]:
+    """What the catalogue row of one file becomes when its sidecar says otherwise: the descriptive
+    fields (unit, title, 盒号 …) follow the sidecar; which file it is and where it lies stay as the
+    ledger has them; the 保密 flag is never cleared.  Returns the row, the changes taken from the
+    sidecar, and the disagreements not taken (each in Chinese)."""
+    changes: dict[str, Any] = {}
+    adopted: list[str] = []
+    refused: list[str] = []
+    for name, label in _FIELD_LABELS.items():
+        mine, theirs = getattr(row, name), getattr(sidecar, name)
+        if mine == theirs:
+            continue
+        if name in _TRUSTED_FIELDS:
+            refused.append(f"说明文件中的{label}“{_shown_value(theirs)}”与台账不符，未采用，说明文件已按台账改正")
+        elif name == "confidential" and mine:
+            refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
+        else:
+            changes[name] = theirs
+            adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
+    return replace(row, **changes), adopted, refused
+
+
+def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:
+    """The sidecar of an archived file rewritten from its row (the scanner's own sidecar kept)."""
+    extra = None
+    try:
+        if sidecar_path.stat().st_size <= MAX_SIDECAR_BYTES:
+            found = json.loads(sidecar_path.read_text(encoding="utf-8")).get("scanner_sidecar")
+            extra = found if isinstance(found, dict) else None
+    except (OSError, ValueError, AttributeError, RecursionError):
+        pass
+    sidecar_path.unlink(missing_ok=True)
+    write_bytes(sidecar_path, json.dumps(item.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
+    os.chmod(sidecar_path, _READ_ONLY)
 
 
 def require_ok(report: VerifyReport) -> None:
