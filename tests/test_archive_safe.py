@@ -4,15 +4,18 @@ file never loses a batch."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from recordkit.archive.archivist import (
     ArchiveItem,
@@ -24,6 +27,7 @@ from recordkit.archive.archivist import (
     verify,
 )
 from recordkit.archive.rules import Metadata
+from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger
@@ -301,3 +305,138 @@ def test_verify_repair_at_the_command_line_reports_an_edited_sidecar(archivist_c
     shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
     assert (shown["path"], shown["confidential"]) == (relative, True)
     assert not Path("/some/where").exists() and not Path("/some/where.json").exists()
+
+
+# -- c. one bad file never loses a batch ---------------------------------------------------------------
+
+LONG_NAME = "长" * 83 + "x.pdf"  # 254 bytes: its sidecar's name would be too long to exist
+
+
+def _hostile_inbox(workspace: Workspace) -> None:
+    folder = inbox(workspace)
+    write_scan(folder / "数字.pdf", 1)
+    (folder / "数字.pdf.json").write_text('{"盒号": ' + "9" * 5000 + "}", encoding="utf-8")
+    write_scan(folder / "嵌套.pdf", 2)
+    (folder / "嵌套.pdf.json").write_text('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    write_scan(folder / "浅一些的嵌套.pdf", 3)
+    (folder / "浅一些的嵌套.pdf.json").write_text('{"x": ' + "[" * 20_000 + "]" * 20_000 + "}", encoding="utf-8")
+    write_scan(folder / LONG_NAME, 4)
+    Image.new("1", (20_000, 20_000)).save(folder / "巨幅.png")
+    write_scan(folder / "1-1-101_产权证明_20261101.pdf", 5)
+
+
+EXPECTED_REVIEW = {
+    "数字.pdf": "说明文件 数字.pdf.json：说明文件中有过长的数字，没有读取",
+    "嵌套.pdf": "说明文件 嵌套.pdf.json：说明文件太大（超过 64 KB），没有读取",
+    "浅一些的嵌套.pdf": "说明文件 浅一些的嵌套.pdf.json：说明文件的 JSON 嵌套过深，没有读取",
+}
+TOO_BIG = "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描"
+
+
+def test_file_reports_each_bad_file_and_files_the_rest(archivist_cli: Any, workspace: Workspace) -> None:
+    _hostile_inbox(workspace)
+    result = archivist_cli("file", str(inbox(workspace)), "--json")
+    assert result.exit_code == 5, result.output  # some files not filed: never 70
+    rows = {row["source"]: row for row in json.loads(result.stdout)}
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "1-1-101_产权证明_20261101.pdf": "filed",
+        "巨幅.png": "quarantined",
+        "嵌套.pdf": "filed",
+        "数字.pdf": "filed",
+        "浅一些的嵌套.pdf": "filed",
+        LONG_NAME: "filed",
+    }
+    assert rows["巨幅.png"]["reason"] == TOO_BIG
+    for name, reason in EXPECTED_REVIEW.items():  # a bad sidecar is a reason for review, not a lost scan
+        assert reason in rows[name]["item"]["review_reasons"]
+    assert result.stderr.strip() == "错误：有 1 个文件未归档，每个文件的原因已列出"
+    assert tree(inbox(workspace)) == []
+    quarantine = tree(workspace.root / "records" / "quarantine")
+    assert [name.split("_", 1)[1] for name in quarantine] == ["巨幅.png", "巨幅.png.原因.txt"]
+
+
+def test_watch_once_quarantines_each_bad_file_once_and_counts_it(archivist_cli: Any, workspace: Workspace) -> None:
+    _hostile_inbox(workspace)
+    first = archivist_cli("watch", "--once")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[-1] == "收件箱处理完毕：归档 5 个，隔离 1 个"
+    assert f"已隔离 巨幅.png：{TOO_BIG} → records/quarantine/" in first.stdout
+    assert tree(inbox(workspace)) == []
+    again = archivist_cli("watch", "--once")  # nothing is left to retry
+    assert again.stdout.splitlines() == ["收件箱处理完毕：归档 0 个，隔离 0 个"]
+
+
+def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.archivist as archivist_module
+
+    real = archivist_module.inspect_scan
+
+    def reader(path: Path, extension: str) -> Any:
+        if path.name == "坏.pdf":
+            raise RuntimeError("a reader gave up")
+        return real(path, extension)
+
+    monkeypatch.setattr(archivist_module, "inspect_scan", reader)
+    clerk = Archivist(ws, ledger, "档案员")
+    files = [write_scan(inbox(ws) / name, seed) for seed, name in enumerate(("好1.pdf", "坏.pdf", "好2.pdf"), 1)]
+    outcomes = clerk.file_many([(path, None) for path in files])
+    assert [o.status for o in outcomes] == ["filed", "quarantined", "filed"]
+    assert outcomes[1].reason == "读取或归档这个文件时出错（RuntimeError），无法归档：详情见 records/logs/ 中的日志"
+
+
+def test_the_watcher_quarantines_a_file_that_keeps_failing_on_the_first_once_run(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.watcher as watcher_module
+
+    def broken(archivist: Archivist, files: Any, flags: Any = None) -> Any:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(watcher_module, "file_batch", broken)
+    write_scan(inbox(ws) / "总是出错.pdf", 1)
+    outcomes = InboxWatcher(Archivist(ws, ledger, "归档服务")).run_once(sleep=lambda seconds: None)
+    assert [(o.status, o.reason) for o in outcomes] == [
+        ("quarantined", "归档时多次出错（RuntimeError），详情见 records/logs/watch.log")
+    ]
+    assert outcomes[0].quarantine_path is not None and outcomes[0].quarantine_path.startswith("records/quarantine/")
+    assert tree(inbox(ws)) == []
+
+
+class _Frozen(dt.datetime):
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
+        return cls(2026, 11, 2, 9, 30, 0, tzinfo=tz)
+
+
+def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.archivist as archivist_module
+
+    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date))
+    quarantine = ws.root / "records" / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    # Another process holds the third name already (its note is there, its file not yet).
+    (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").write_text("别的进程", encoding="utf-8")
+    files = []
+    for folder in ("甲", "乙", "丙"):
+        path = inbox(ws) / folder / "扫描.pdf"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"")
+        (path.parent / "扫描.pdf.json").write_text(f'{{"备注": "{folder}"}}', encoding="utf-8")
+        files.append(path)
+    outcomes = Archivist(ws, ledger, "档案员").file_many([(path, None) for path in files])
+    assert [o.quarantine_path for o in outcomes] == [
+        "records/quarantine/20261102-093000_扫描.pdf",
+        "records/quarantine/20261102-093000_2_扫描.pdf",
+        "records/quarantine/20261102-093000_4_扫描.pdf",
+    ]
+    for outcome, folder in zip(outcomes, ("甲", "乙", "丙"), strict=True):
+        target = ws.root / str(outcome.quarantine_path)
+        note = target.with_name(target.name + ".原因.txt").read_text(encoding="utf-8")
+        assert note.startswith(f"文件：{folder}/扫描.pdf\n原因：文件是空的（0 字节）：可能扫描中断，请重新扫描\n")
+        assert json.loads(target.with_name(target.name + ".json").read_text(encoding="utf-8")) == {"备注": folder}
+    assert (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
+    assert tree(inbox(ws)) == []

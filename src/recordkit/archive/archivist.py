@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from recordkit.archive.rules import (
     FIELD_LIMITS,
+    MAX_SCANNER_SIDECAR_BYTES,
     SIDECAR_EXTENSIONS,
     FilingRules,
     Metadata,
@@ -48,7 +49,15 @@ from recordkit.archive.rules import (
 from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
 from recordkit.core.atomic import fsync_directory, write_bytes
 from recordkit.core.dates import parse_date
-from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import (
+    ConflictError,
+    IntegrityError,
+    NotFoundError,
+    RecordkitError,
+    UsageError,
+    ValidationError,
+    storage_error,
+)
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -232,7 +241,11 @@ def _companions(path: Path) -> list[Path]:
     for base in (path.name, path.stem):
         for suffix in SIDECAR_EXTENSIONS:
             candidate = path.with_name(base + suffix)
-            if candidate != path and candidate.is_file() and candidate not in found:
+            try:
+                is_file = candidate.is_file()
+            except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
+                continue
+            if candidate != path and is_file and candidate not in found:
                 found.append(candidate)
     return found
 
@@ -270,6 +283,10 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._tree_numbers: dict[Path, set[str]] = {}
+        #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
+        #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
+        #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
+        self.quarantine_on_error = True
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -299,16 +316,19 @@ class Archivist:
         if ready:
             try:
                 results = self._commit(ready, stamp)
-            except LedgerError:
-                raise
-            except Exception:
-                if len(ready) == 1:
+            except Exception as err:
+                if stops_filing(err) or (len(ready) == 1 and not self.quarantine_on_error):
                     raise
                 # Something unexpected in one file spoilt the batch (rolled back): one by one, so that
-                # only that file fails.
+                # only that file fails, and the others are filed.
                 results = {}
                 for index, prepared in ready:
-                    results |= self._commit([(index, prepared)], stamp)
+                    try:
+                        results |= self._commit([(index, prepared)], stamp)
+                    except Exception as one:  # noqa: BLE001 - this file's outcome, unless it stops filing
+                        if stops_filing(one):
+                            raise
+                        results[index] = one
             for index, prepared in ready:
                 outcome = results[index]
                 if isinstance(outcome, BaseException):
@@ -337,7 +357,18 @@ class Archivist:
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
         if isinstance(err, FileNotFoundError):  # another filer took it between our look and our read
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
-        raise err
+        if stops_filing(err):
+            raise err
+        # Anything else is this file's own fault (a name too long, a reader that gave up): it is
+        # quarantined once, with its note, and the batch goes on.  Never retried for ever.
+        if isinstance(err, OSError) and err.errno == errno.ENAMETOOLONG:
+            reason = f"文件名太长（{len(os.fsencode(path.name))} 字节），无法处理：请把文件名改短后重新放入收件箱"
+        elif not self.quarantine_on_error:
+            raise err
+        else:
+            log.error("filing %s failed", printable(shown), exc_info=err)
+            reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
+        return self._reject(path, shown, in_inbox, reason)
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
@@ -471,7 +502,9 @@ class Archivist:
         sidecar, problems = Metadata(), []
         for companion in _companions(path):
             try:
-                pairs = parse_sidecar(companion.read_bytes(), companion.suffix)
+                with companion.open("rb") as stream:
+                    raw = stream.read(MAX_SCANNER_SIDECAR_BYTES + 1)
+                pairs = parse_sidecar(raw, companion.suffix)
             except ValidationError as err:
                 problems.append(f"说明文件 {readable_name(companion.name)}：{err.message}")
                 continue
@@ -612,35 +645,57 @@ class Archivist:
         )
 
     def quarantine(self, path: Path, reason: str) -> Path | None:
-        """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why."""
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        readable = safe_title(readable_name(path.name)) or "无名文件"
-        target = self.quarantine_dir / f"{stamp}_{readable}"
-        number = 2
-        while target.exists() or target.with_name(target.name + NOTE_SUFFIX).exists():
-            target = self.quarantine_dir / f"{stamp}_{number}_{readable}"
-            number += 1
+        """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why.
+
+        Each file gets its own name and its own note, even two files of the same name in the same
+        second, in one process or two: the note's name is taken with ``O_EXCL`` first, and nothing
+        in the quarantine is ever replaced.  None when the file was gone (another filer took it)."""
         note = (
             f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
             f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n"
         )
-        note_path = write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        target, note_path = self._reserve_quarantine(path.name, note)
         try:
-            try:
-                os.replace(path, target)
-            except OSError as err:
-                if isinstance(err, FileNotFoundError):
-                    raise
-                shutil.move(str(path), str(target))  # another file system
+            _move_new(path, target)
         except FileNotFoundError:  # another filer took it: no note without a file
             note_path.unlink(missing_ok=True)
             return None
         for companion in _companions(path):
+            if companion.name.startswith(path.name + "."):
+                name = target.name + companion.name[len(path.name) :]
+            else:
+                name = f"{target.name}.说明{companion.suffix}"
             try:
-                os.replace(companion, self.quarantine_dir / f"{stamp}_{safe_title(readable_name(companion.name))}")
+                _move_new(companion, target.with_name(name))
             except OSError:
                 pass
         return target
+
+    def _reserve_quarantine(self, name: str, note: str) -> tuple[Path, Path]:
+        """A free name in records/quarantine/ for a file, and its note written under the matching name
+        (created with ``O_EXCL``: a name another file or process holds is never shared)."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        shown = readable_name(name)
+        stem, extension = os.path.splitext(shown)
+        extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
+        readable = (safe_title(stem) or "无名文件") + (f".{safe_title(extension)}" if extension else "")
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        number = 1
+        while True:
+            target = self.quarantine_dir / (f"{stamp}_{readable}" if number == 1 else f"{stamp}_{number}_{readable}")
+            number += 1
+            note_path = target.with_name(target.name + NOTE_SUFFIX)
+            if target.exists():
+                continue
+            try:
+                descriptor = os.open(note_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(note.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            return target, note_path
 
     # -- many files -------------------------------------------------------------------------
 
@@ -851,17 +906,15 @@ class Archivist:
         return True
 
     def _quarantine_stray(self, path: Path, reason: str) -> str:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.quarantine_dir / f"{stamp}_{safe_title(readable_name(path.name)) or '无名文件'}"
         note = (
             f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
             "处理：确认后放回 records/inbox/ 即可正式归档。\n"
         )
-        write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
-        shutil.move(str(path), str(target))
+        target, _ = self._reserve_quarantine(path.name, note)
+        _move_new(path, target)
         broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
         if broken_sidecar.exists():
-            shutil.move(str(broken_sidecar), str(target.with_name(target.name + SIDECAR_SUFFIX)))
+            _move_new(broken_sidecar, target.with_name(target.name + SIDECAR_SUFFIX))
         return _relative(self.workspace, target)
 
     def _source_waiting(self, item: ArchiveItem) -> bool:
@@ -872,6 +925,14 @@ class Archivist:
         except OSError:
             return False
         return (status.st_size, status.st_mtime_ns) == (item.size, item.source_mtime_ns)
+
+
+def stops_filing(err: BaseException) -> bool:
+    """The error is not one file's: the ledger, the disk or the archive tree refuses (or the process is
+    being stopped), so filing stops instead of quarantining the file in hand."""
+    if isinstance(err, OSError):
+        return storage_error(err) is not None
+    return not isinstance(err, Exception) or (isinstance(err, RecordkitError) and not isinstance(err, ValidationError))
 
 
 def _raw_name(path: Path) -> str:
@@ -920,6 +981,21 @@ def _publish_new(temp: Path, target: Path) -> None:
             f"台账与档案目录不一致：档案目录中已有 {readable_name(target.name)}，台账中却没有它"
             f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
         ) from None
+
+
+def _move_new(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, which must not exist (``FileExistsError``): a hard link and an
+    unlink, never a rename that could replace a file; a copy where the two are on different disks."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as err:
+        if isinstance(err, FileNotFoundError | FileExistsError) or err.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        shutil.move(str(source), str(target))
+        return
+    source.unlink()
 
 
 def _copy_exclusive(source: Path, target: Path) -> None:
