@@ -251,7 +251,7 @@ def test_unmasked_export_is_journalled(ledger: Ledger, tmp_path: Path) -> None:
     with ledger.read() as conn:
         latest = journal.recent(conn, limit=1)[0]
     assert (latest.action, latest.operator, latest.key) == ("private.view", "王经理", "owners export e.xlsx")
-    assert latest.after == {"units": 4, "first": ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]}
+    assert latest.after == {"count": 4, "first": ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]}
 
 
 def test_a_masked_value_that_matches_nothing_is_refused(ledger: Ledger, tmp_path: Path) -> None:
