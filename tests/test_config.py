@@ -143,3 +143,9 @@ def test_an_operator_name_that_cannot_stand_on_paper_is_refused(name: str, messa
     with pytest.raises(ConfigError) as caught:
         load_settings(None, environ={"RECORDKIT_OPERATOR": name})
     assert caught.value.message == message
+
+
+def test_a_number_setting_out_of_its_bounds_is_refused() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(None, environ={"RECORDKIT_NOTICES_PAYMENT_DAYS": "99999999999"})
+    assert caught.value.message == "配置项 notices.payment_days 的值 99999999999 超出范围：应在 1 到 365 之间"

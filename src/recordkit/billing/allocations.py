@@ -77,6 +77,15 @@ def deposit_bill_ids() -> Any:
     return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
 
 
+def reversed_payment_ids() -> Any:
+    """The ids of payments whose receipt was undone by a red reversal (红冲): the original stays in
+    its closed month, the reversal's negative payment undoes what it paid."""
+    original = receipts.alias("original")
+    return sa.select(original.c.payment_id).where(
+        original.c.id.in_(sa.select(receipts.c.reversal_of).where(receipts.c.reversal_of.is_not(None)))
+    )
+
+
 def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | None = None) -> Any:
     """Bills with what is still owed on each (amount less what payments put on it).
 
@@ -154,9 +163,9 @@ def load_open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = 
 def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
     """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
 
-    Called by billing inside its write transaction.
+    Called by billing inside its write transaction.  A payment reversed by a red reversal (红冲)
+    has no prepayment left to give.
     """
-
     if not unit_ids:
         return 0
     used = (
@@ -168,7 +177,7 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
     credit_rows = conn.execute(
         sa.select(payments.c.id, payments.c.unit_id, left)
         .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-        .where(payments.c.voided.is_(False), left > 0)
+        .where(payments.c.voided.is_(False), left > 0, payments.c.id.not_in(reversed_payment_ids()))
         .order_by(payments.c.id)
     ).all()
     wanted = set(unit_ids)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import apply_prepayments, shrink_allocations
+from recordkit.billing.closing import check_open
 from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
@@ -116,6 +117,8 @@ def parse_reading(value: Any) -> int:
         raise ValueError(f"“{value}” 不是数字")
     if number < 0:
         raise ValueError(f"读数不能为负数：{value}")
+    if number >= 1_000_000_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValueError(f"读数 {value} 过大，请检查")
     if number != number.quantize(Decimal("0.01")):
         raise ValueError(f"读数 {value} 最多两位小数")
     return int(number * 100)
@@ -202,6 +205,7 @@ def import_readings(
 
     summary = ReadingsSummary(rows=len(parsed))
     with ledger.write() as conn:
+        check_open(conn, month, "导入这个月的读数")
         existing = {
             (r.unit_id, r.item_id): r
             for r in conn.execute(sa.select(meter_readings).where(meter_readings.c.month == str(month)))
@@ -319,6 +323,7 @@ def bill_month(
     codes = [str(parse_unit_code(text)) for text in unit_texts]
     summary = BillingSummary(month, advance=month > current)
     with ledger.write() as conn:
+        check_open(conn, month, "出这个月的账或重算")
         items = load_items(conn)
         if item_name is not None:
             items = [find_item(conn, item_name)]

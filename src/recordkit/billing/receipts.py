@@ -27,6 +27,8 @@ from recordkit.billing.allocations import (
     next_row_id,
     outstanding_query,
 )
+from recordkit.billing.closing import check_open, closed_error, find_closed
+from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, MonthRange, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -40,7 +42,7 @@ from recordkit.ledger.schema import allocations, bills, owners, payments, receip
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.core.config import ReceiptSettings, Settings
+    from recordkit.core.config import Settings
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
     from recordkit.documents.templates.engine import TemplateLibrary
@@ -57,6 +59,7 @@ _METHOD_ALIASES = {
     "POS机": "POS",
 }
 STATUS_LABELS = {"issued": "有效", "voided": "作废"}
+REVERSAL_LABEL = "红冲"
 PREPAYMENT_ITEM = "预收款"
 RECEIPT_TEMPLATE = "收据"
 #: receipt.layout -> the built-in template drawn for that paper (an office may override either).
@@ -194,10 +197,18 @@ class ReceiptView:
     voided_by: str | None = None
     voided_on: dt.date | None = None
     reprints: int = 0
+    reverses: str | None = None  # this is a red reversal (红冲) of that receipt
+    reversed_by: str | None = None  # this receipt of a closed month was undone by that red reversal
 
     @property
     def voided(self) -> bool:
         return self.status == "voided"
+
+    @property
+    def status_label(self) -> str:
+        if self.reverses:
+            return REVERSAL_LABEL
+        return STATUS_LABELS[self.status] + (f"（已红冲，见 {self.reversed_by}）" if self.reversed_by else "")
 
     @property
     def prepayment_fen(self) -> int:
@@ -213,12 +224,14 @@ class ReceiptView:
             "total": format_yuan(self.total_fen),
             "method": self.method,
             "cashier": self.cashier,
-            "status": STATUS_LABELS[self.status],
+            "status": REVERSAL_LABEL if self.reverses else STATUS_LABELS[self.status],
             "lines": [line.to_dict() for line in self.lines],
             "void_reason": self.void_reason,
             "voided_by": self.voided_by,
             "voided_on": self.voided_on.isoformat() if self.voided_on else None,
             "reprints": self.reprints,
+            "reverses": self.reverses,
+            "reversed_by": self.reversed_by,
         }
 
 
@@ -313,6 +326,7 @@ def issue_payments(
     open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     today = today or dt.date.today()
+    closed = find_closed(conn, [Month.of(request.paid_on or today) for request in requests])
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
     payment_id, allocation_id, receipt_id = (
@@ -333,6 +347,8 @@ def issue_payments(
                 f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
                 "钱到账的那天再收；补录以前的转账请写当时的日期"
             )
+        if Month.of(paid_on) in closed:
+            raise closed_error(closed[Month.of(paid_on)], f"收日期在 {Month.of(paid_on)} 的款")
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
@@ -439,9 +455,19 @@ def pay_many(
 
 
 def _receipt_query() -> Any:
-
+    other = receipts.alias("other")
+    reverses = sa.select(other.c.number).where(other.c.id == receipts.c.reversal_of).scalar_subquery()
+    reversed_by = sa.select(other.c.number).where(other.c.reversal_of == receipts.c.id).scalar_subquery()
     return sa.select(
-        receipts, payments.c.payer, payments.c.method, payments.c.cashier, payments.c.amount_fen, units.c.code
+        receipts,
+        payments.c.payer,
+        payments.c.method,
+        payments.c.cashier,
+        payments.c.amount_fen,
+        payments.c.unit_id,
+        units.c.code,
+        reverses.label("reverses"),
+        reversed_by.label("reversed_by"),
     ).select_from(
         receipts.join(payments, payments.c.id == receipts.c.payment_id).join(units, units.c.id == payments.c.unit_id)
     )
@@ -466,6 +492,8 @@ def _view(row: Any) -> ReceiptView:
         row.voided_by,
         row.voided_on,
         row.reprints,
+        row.reverses,
+        row.reversed_by,
     )
 
 
@@ -489,14 +517,37 @@ def get_receipt(ledger: Ledger, number: str) -> ReceiptView:
         return _view(_find(conn, number))
 
 
-def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today: dt.date | None = None) -> ReceiptView:
-    """Void a receipt (``receipt void``): it stays, marked 作废 with reason, operator and time; its
-    payment no longer pays anything; its number is never used again.
+def void_receipt(
+    ledger: Ledger,
+    number: str,
+    reason: str,
+    operator: str,
+    today: dt.date | None = None,
+    settings: ReceiptSettings | None = None,
+) -> ReceiptView:
+    """Void a receipt (``receipt void``); the receipt as it stands afterwards.  See ``void_or_reverse``."""
+    return void_or_reverse(ledger, number, reason, operator, today, settings)[0]
+
+
+def void_or_reverse(
+    ledger: Ledger,
+    number: str,
+    reason: str,
+    operator: str,
+    today: dt.date | None = None,
+    settings: ReceiptSettings | None = None,
+) -> tuple[ReceiptView, ReceiptView | None]:
+    """Undo a receipt (``receipt void``): (the receipt, its red reversal or None).
+
+    A receipt of an open month is voided: it stays, marked 作废 with reason, operator and time;
+    its payment no longer pays anything; its number is never used again.  A receipt of a closed
+    month stays as it is in its month, and a red reversal (红冲) dated ``today`` — a new receipt
+    with the next number and the negative of every line, naming the original — undoes what its
+    payment paid (journalled); it is numbered by ``settings`` (default: the default numbering).
 
     ``ValidationError`` without a reason, ``NotFoundError`` for an unknown number,
-    ``ConflictError`` for a receipt already voided.
+    ``ConflictError`` for a receipt already voided or reversed, or for a red reversal itself.
     """
-
     reason = reason.strip()
     if not reason:
         raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
@@ -508,6 +559,13 @@ def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today:
                 f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
                 f"（原因：{row.void_reason}），不能重复作废"
             )
+        if row.reverses is not None:
+            raise ConflictError(f"收据 {row.number} 是收据 {row.reverses} 的红冲收据，不能作废")
+        if row.reversed_by is not None:
+            raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
+        if find_closed(conn, [Month.of(row.issued_on)]):
+            reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
+            return _view(_find(conn, row.number)), reversal
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         conn.execute(
             sa.update(receipts)
@@ -528,7 +586,88 @@ def void_receipt(ledger: Ledger, number: str, reason: str, operator: str, today:
                 )
             ],
         )
-        return _view(_find(conn, row.number))
+        return _view(_find(conn, row.number)), None
+
+
+def _reverse(
+    conn: Connection, settings: ReceiptSettings, row: Any, reason: str, operator: str, today: dt.date
+) -> ReceiptView:
+    """The red reversal of the closed month's receipt ``row``, dated ``today`` (an open month)."""
+    check_open(conn, Month.of(today), "开红冲收据")
+    payment_id, receipt_id = next_row_id(conn, payments), next_row_id(conn, receipts)
+    allocation_id = next_row_id(conn, allocations)
+    undone = conn.execute(
+        sa.select(allocations.c.bill_id, allocations.c.amount_fen)
+        .where(allocations.c.payment_id == row.payment_id)
+        .order_by(allocations.c.id)
+    ).all()
+    conn.execute(
+        sa.insert(payments).values(
+            id=payment_id,
+            unit_id=row.unit_id,
+            payer=row.payer,
+            amount_fen=-row.amount_fen,
+            method=row.method,
+            paid_on=today,
+            cashier=operator,
+            voided=False,
+        )
+    )
+    bulk_insert(
+        conn,
+        allocations,
+        [
+            {"id": allocation_id + n, "payment_id": payment_id, "bill_id": bill_id, "amount_fen": -fen}
+            for n, (bill_id, fen) in enumerate(undone)
+        ],
+    )
+    scope = sequence_year(settings.number_pattern, today.year)
+    seq = 1 + int(
+        conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0)).where(receipts.c.year == scope)
+        ).scalar_one()
+    )
+    number = format_receipt_number(settings.number_pattern, settings.prefix, today.year, seq)
+    lines = [{**line, "amount_fen": -line["amount_fen"]} for line in json.loads(row.lines)]
+    conn.execute(
+        sa.insert(receipts).values(
+            id=receipt_id,
+            number=number,
+            year=scope,
+            seq=seq,
+            payment_id=payment_id,
+            issued_on=today,
+            issued_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            status="issued",
+            lines=json.dumps(lines, ensure_ascii=False),
+            void_reason=reason,
+            voided_by=None,
+            voided_at=None,
+            voided_on=None,
+            reprints=0,
+            reversal_of=row.id,
+        )
+    )
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "receipt.reverse",
+                "receipt",
+                number,
+                None,
+                {
+                    "reverses": row.number,
+                    "reason": reason,
+                    "unit": row.code,
+                    "amount_fen": -row.amount_fen,
+                    "date": today.isoformat(),
+                },
+            )
+        ],
+    )
+    return _view(_find(conn, number))
 
 
 def reprint_receipt(ledger: Ledger, number: str, operator: str) -> ReceiptView:
@@ -573,7 +712,11 @@ def receipt_context(
 ) -> dict[str, Any]:
     """The values the receipt template is filled with (keys are the words on the paper)."""
     template_for_layout(layout)  # a wrong setting fails before anything is filled
-    marks = [mark for mark, on in (("作废", view.voided), ("补打", reprint)) if on]
+    marks = [mark for mark, on in (("红冲", bool(view.reverses)), ("作废", view.voided), ("补打", reprint)) if on]
+    # A red reversal's amounts are negative: the capitals say 负 before the amount.
+    capitals = amount_in_capitals(abs(view.total_fen))
+    if view.total_fen < 0:
+        capitals = "负" + capitals
     return {
         "物业服务中心": office,
         "小区": estate,
@@ -589,18 +732,19 @@ def receipt_context(
             for line in view.lines
         ],
         "合计": format_yuan(view.total_fen),
-        "合计大写": amount_in_capitals(view.total_fen),
+        "合计大写": capitals,
         "作废": view.voided,
         "补打": reprint,
         "标记": "、".join(marks),
         "作废原因": view.void_reason or "",
+        "红冲原收据": view.reverses or "",
         "版式": layout,
     }
 
 
 def _document_request(view: ReceiptView, settings: Settings, reprint: bool = False) -> DocumentRequest:
     context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
-    label = "（补打）" if reprint else ("（作废）" if view.voided else "")
+    label = "（补打）" if reprint else ("（作废）" if view.voided else ("（红冲）" if view.reverses else ""))
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
 
 

@@ -62,10 +62,10 @@ def parse_rate(text: str) -> int:
         raise ValidationError(f"收费标准“{shown}”不是数字，应写成 2.35 这样的金额（元，最多四位小数）")
     if value < 0:
         raise ValidationError(f"收费标准不能为负数：{shown}")
+    if value >= 1_000_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValidationError(f"收费标准“{shown}”过大，请检查单位是否为元")
     if value != value.quantize(Decimal("0.0001")):
         raise ValidationError(f"收费标准“{shown}”超过四位小数")
-    if value >= 1_000_000:
-        raise ValidationError(f"收费标准“{shown}”过大，请检查单位是否为元")
     return int(value * RATE_SCALE)
 
 

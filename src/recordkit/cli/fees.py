@@ -408,6 +408,45 @@ def fees_account(
     )
 
 
+# -- closing a month --------------------------------------------------------------------------------
+
+
+@fees_app.command("close")
+def fees_close(
+    ctx: typer.Context,
+    month: str | None = typer.Option(None, "--month", help="要结账的月份（已经过去的月份），例如 2026-10。"),
+    show: bool = typer.Option(False, "--list", help="列出已结账的月份。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="与 --list 一起用：以 JSON 输出（month、closed_at、closed_by）。"
+    ),
+) -> None:
+    """结账：某月结账后，日期在该月的收款、出账、读数、作废都不能再改动；作废该月的收据会开红冲收据。
+
+    例：recordkit fees close --month 2026-10
+    """
+    from recordkit.billing.closing import close_month, list_closed
+    from recordkit.core.errors import UsageError
+
+    app_state = state(ctx)
+    if show == (month is not None):
+        raise UsageError("请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一")
+    if month is not None:
+        closed = close_month(app_state.ledger(), month, app_state.operator_name)
+        typer.echo(
+            f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
+            f"作废该月的收据会开日期为当天的红冲收据"
+        )
+        return
+    rows = [closed.to_dict() for closed in list_closed(app_state.ledger())]
+    if as_json:
+        print_json(rows)
+        return
+    table = new_table("月份", "结账时间", "经办人", title=f"已结账 {len(rows)} 个月")
+    for row in rows:
+        table.add_row(row["month"], row["closed_at"][:16].replace("T", " "), row["closed_by"])
+    console().print(table)
+
+
 # -- arrears and registers ---------------------------------------------------------------------------
 
 

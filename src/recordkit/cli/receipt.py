@@ -43,22 +43,37 @@ def receipt_void(
 ) -> None:
     """作废收据：收据保留并标明作废（原因、经办人、时间），对应收款冲销，编号不再使用。
 
+    收据所在月份已结账（fees close）时，原收据保留不动，改为开一张日期为今天的红冲收据（负数，注明原收据编号）。
+
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
     from recordkit.billing.arrears import unit_balance
-    from recordkit.billing.receipts import void_receipt, write_receipt_docx
+    from recordkit.billing.receipts import void_or_reverse, write_receipt_docx
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
     ledger = app_state.ledger()
-    receipt = void_receipt(ledger, number, reason, app_state.operator_name)
-    owed, _ = unit_balance(ledger, receipt.unit)
-    typer.echo(
-        f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
-        f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+    workspace = app_state.workspace()
+    receipt, reversal = void_or_reverse(
+        ledger, number, reason, app_state.operator_name, settings=workspace.settings.receipt
     )
-    document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name)
-    typer.echo(f"作废收据文件：{document.path.relative_to(app_state.workspace().root)}")
+    owed, _ = unit_balance(ledger, receipt.unit)
+    if reversal is None:
+        typer.echo(
+            f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
+            f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+        )
+        printed = receipt
+    else:
+        typer.echo(
+            f"收据 {receipt.number} 所在的 {receipt.issued_on:%Y-%m} 已结账，原收据保留不动；"
+            f"已开红冲收据 {reversal.number}（{reversal.issued_on.isoformat()}，{format_yuan(reversal.total_fen)} 元，"
+            f"原因：{reason.strip()}），房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+        )
+        printed = reversal
+    document = write_receipt_docx(workspace, ledger, printed, app_state.operator_name)
+    label = "作废收据文件" if reversal is None else "红冲收据文件"
+    typer.echo(f"{label}：{document.path.relative_to(workspace.root)}")
 
 
 @receipt_app.command("reprint")
@@ -118,6 +133,10 @@ def receipt_list(
     )
     for row in rows:
         status = row["status"] + (f"（{row['void_reason']}）" if row["void_reason"] else "")
+        if row["reversed_by"]:
+            status += f"（已红冲：{row['reversed_by']}）"
+        if row["reverses"]:
+            status = f"红冲 {row['reverses']}（{row['void_reason']}）"
         table.add_row(
             row["number"], row["date"], row["unit"], row["payer"], row["total"], row["method"], row["cashier"], status
         )

@@ -326,7 +326,32 @@ def load_settings(
     settings = Settings(**kwargs)
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
     check_operator_name(settings.operator)
+    check_ranges(settings)
     return settings
+
+
+#: Sane bounds of numeric settings, by "section.key": a typo like 99999999999 days is refused at
+#: once, not met later as an overflow in date arithmetic.
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "database.busy_timeout": (1, 3600),
+    "notices.payment_days": (1, 365),
+    "archive.stability_seconds": (0, 3600),
+    "archive.poll_interval": (0.1, 3600),
+    "workorders.repeat_days": (1, 3650),
+    "ocr.min_confidence": (0, 1),
+    "ocr.max_side": (100, 20_000),
+    "ocr.render_dpi": (50, 1200),
+    "ocr.max_pixels": (1_000_000, 2_000_000_000),
+}
+
+
+def check_ranges(settings: Settings) -> None:
+    """``ConfigError`` naming the setting, its value and its bounds when a number is out of them."""
+    for dotted, (low, high) in NUMBER_RANGES.items():
+        section, key = dotted.split(".")
+        value = getattr(getattr(settings, section), key)
+        if not low <= value <= high:
+            raise ConfigError(f"配置项 {dotted} 的值 {value} 超出范围：应在 {low:g} 到 {high:g} 之间")
 
 
 #: Longest clerk's name: it is printed in a receipt's signature box.

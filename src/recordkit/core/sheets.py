@@ -13,13 +13,14 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook, load_workbook
+from typing import TYPE_CHECKING, Any
 
 from recordkit.core.atomic import write_with
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 #: How far down a title block may push the header row.
 HEADER_SEARCH_ROWS = 10
@@ -84,6 +85,9 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
             f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
         )
     try:
+        # openpyxl (with numpy) costs ~0.4 s to import; only a command that reads a sheet needs it
+        from openpyxl import load_workbook  # loaded on first use (see above)
+
         return load_workbook(path, read_only=read_only, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise ValidationError(

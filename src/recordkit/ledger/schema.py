@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 metadata = MetaData()
 
@@ -188,7 +188,18 @@ receipts = Table(
     Column("voided_at", String(40)),
     Column("voided_on", Date),
     Column("reprints", Integer, nullable=False, default=0),
+    # A red reversal (红冲) names the receipt of a closed month it reverses (issue 14).
+    Column("reversal_of", Integer, index=True),
     UniqueConstraint("year", "seq"),
+)
+
+# Issue 14: closed months (结账).  Nothing dated inside a closed month changes.
+closed_months = Table(
+    "closed_months",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("closed_at", String(40), nullable=False),
+    Column("closed_by", String(64), nullable=False),
 )
 
 

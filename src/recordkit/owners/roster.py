@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy.engine import Connection
 
 from recordkit.core.dates import DateError, parse_date
@@ -81,10 +79,10 @@ def parse_area(value: Any) -> int:
         raise ValueError(f"“{value}” 不是数字")
     if area <= 0:
         raise ValueError(f"{value} 应大于 0")
+    if area >= 100_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     if area != area.quantize(Decimal("0.01")):
         raise ValueError(f"{value} 最多两位小数")
-    if area >= 100_000:
-        raise ValueError(f"{value} 过大，请检查单位是否为平方米")
     return int(area * 100)
 
 
@@ -578,6 +576,9 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back."""
+    # openpyxl costs ~0.4 s to import: `owners list` and `owners show` at the counter must not pay it
+    from openpyxl import Workbook  # loaded on first use (see above)
+    from openpyxl.styles import Alignment, Font  # loaded on first use (see above)
 
     workbook = Workbook()
     sheet = workbook.active

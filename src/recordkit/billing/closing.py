@@ -1,0 +1,93 @@
+"""Closing a month (结账, ``fees close``): after it nothing dated inside that month changes — no payment,
+bill, reading or void dated in it; a receipt of a closed month is undone by a red reversal (红冲) dated
+in an open month (``receipts``).
+
+This module owns the closed months and the check every writer of money calls; it knows nothing of
+how bills or receipts are made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from recordkit.core.dates import Month, parse_month
+from recordkit.core.errors import ConflictError
+from recordkit.ledger import journal
+from recordkit.ledger.schema import closed_months
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recordkit.ledger.db import Ledger
+
+
+@dataclass(frozen=True)
+class ClosedMonth:
+    month: Month
+    closed_at: dt.datetime  # UTC
+    closed_by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "month": str(self.month),
+            "closed_at": self.closed_at.astimezone().isoformat(timespec="seconds"),
+            "closed_by": self.closed_by,
+        }
+
+
+def _closed(row: Any) -> ClosedMonth:
+    return ClosedMonth(parse_month(row.month), dt.datetime.fromisoformat(row.closed_at), row.closed_by)
+
+
+def find_closed(conn: Connection, months: Iterable[Month]) -> dict[Month, ClosedMonth]:
+    """Which of ``months`` are closed."""
+    wanted = sorted({str(month) for month in months})
+    if not wanted:
+        return {}
+    rows = conn.execute(sa.select(closed_months).where(closed_months.c.month.in_(wanted)))
+    return {closed.month: closed for closed in map(_closed, rows)}
+
+
+def closed_error(closed: ClosedMonth, what: str) -> ConflictError:
+    """The refusal of a change dated in a closed month; ``what`` says what was refused (``收日期在 2026-10 的款``)."""
+    return ConflictError(
+        f"{closed.month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账，不能再{what}："
+        "结账月份的账目不再改动"
+    )
+
+
+def check_open(conn: Connection, month: Month, what: str) -> None:
+    """``ConflictError`` (``closed_error``) when ``month`` is closed."""
+    closed = find_closed(conn, [month]).get(month)
+    if closed is not None:
+        raise closed_error(closed, what)
+
+
+def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date | None = None) -> ClosedMonth:
+    """Close ``month`` (journalled).  ``ConflictError`` for a month not over yet or already closed."""
+    month = parse_month(month_text)
+    today = today or dt.date.today()
+    if month >= Month.of(today):
+        raise ConflictError(f"{month} 还没有结束（今天是 {today.isoformat()}），不能结账：只能结已经过去的月份")
+    now = dt.datetime.now(dt.UTC)
+    with ledger.write() as conn:
+        existing = find_closed(conn, [month]).get(month)
+        if existing is not None:
+            raise ConflictError(
+                f"{month} 已于 {existing.closed_at.astimezone():%Y-%m-%d %H:%M} 由 {existing.closed_by} 结账，不能重复结账"
+            )
+        stamp = now.isoformat(timespec="seconds")
+        conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
+        journal.record(conn, operator, [journal.Change("month.close", "month", str(month), None, {"closed": True})])
+    return ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator)
+
+
+def list_closed(ledger: Ledger) -> list[ClosedMonth]:
+    """Every closed month, oldest first."""
+    with ledger.read() as conn:
+        return [_closed(row) for row in conn.execute(sa.select(closed_months).order_by(closed_months.c.month))]

@@ -1,0 +1,164 @@
+"""Closing a month (结账): nothing dated in it changes, and a void of its receipt is a red reversal (红冲)
+dated in an open month that names the original."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.billing.arrears import list_arrears, unit_balance
+from recordkit.billing.bills import bill_month
+from recordkit.billing.closing import close_month, list_closed
+from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse, void_receipt
+from recordkit.billing.registers import daily_report
+from recordkit.core.errors import ConflictError
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger
+from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.test_fees_cli import cashier
+
+OCTOBER_DAY = dt.date(2026, 10, 15)
+TODAY = dt.date(2026, 11, 20)
+M = MONTHLY["1-1-101"]
+
+
+def _closed_on(ledger: Ledger) -> str:
+    return f"{list_closed(ledger)[0].closed_at.astimezone():%Y-%m-%d}"
+
+
+@pytest.fixture
+def october_closed(ledger: Ledger, tmp_path: Path) -> Ledger:
+    """September and October billed; 1-1-101 paid three months on 15 October (one is prepaid); October closed."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-10")
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 3 * M, "微信", paid_on=OCTOBER_DAY))
+    close_month(ledger, "2026-10", CASHIER, today=TODAY)
+    return ledger
+
+
+def test_a_closed_month_is_listed_and_cannot_be_closed_twice_or_before_it_ends(october_closed: Ledger) -> None:
+    [closed] = list_closed(october_closed)
+    assert (str(closed.month), closed.closed_by) == ("2026-10", CASHIER)
+    with october_closed.read() as conn:
+        assert journal.recent(conn, limit=1)[0].action == "month.close"
+    with pytest.raises(ConflictError) as again:
+        close_month(october_closed, "2026-10", CASHIER, today=TODAY)
+    assert again.value.message == (
+        f"2026-10 已于 {closed.closed_at.astimezone():%Y-%m-%d %H:%M} 由 {CASHIER} 结账，不能重复结账"
+    )
+    with pytest.raises(ConflictError) as early:
+        close_month(october_closed, "2026-11", CASHIER, today=TODAY)
+    assert early.value.message == "2026-11 还没有结束（今天是 2026-11-20），不能结账：只能结已经过去的月份"
+
+
+def test_nothing_dated_in_a_closed_month_changes(october_closed: Ledger) -> None:
+    day = _closed_on(october_closed)
+    with pytest.raises(ConflictError) as paid:
+        pay(october_closed, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 100, paid_on=dt.date(2026, 10, 31)), TODAY)
+    assert paid.value.message == (
+        f"2026-10 已于 {day} 由 {CASHIER} 结账，不能再收日期在 2026-10 的款：结账月份的账目不再改动"
+    )
+    for args in ({"rebill": True}, {}):
+        with pytest.raises(ConflictError) as billed:
+            bill_month(october_closed, "2026-10", CASHIER, **args)  # type: ignore[arg-type]
+        assert billed.value.message == (
+            f"2026-10 已于 {day} 由 {CASHIER} 结账，不能再出这个月的账或重算：结账月份的账目不再改动"
+        )
+    # September is open: a late bank transfer can still be entered there.
+    pay(october_closed, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 100, paid_on=dt.date(2026, 9, 30)), TODAY)
+
+
+def test_voiding_a_receipt_of_a_closed_month_is_a_red_reversal_dated_today(october_closed: Ledger) -> None:
+    [original] = list_receipts(october_closed)
+    october = {a.unit: a.amount_fen for a in list_arrears(october_closed, dt.date(2026, 10, 31))}
+    october_day = daily_report(october_closed, OCTOBER_DAY)
+    assert "1-1-101" not in october
+
+    kept, reversal = void_or_reverse(october_closed, original.number, "金额开错", CASHIER, TODAY, RECEIPTS)
+    assert reversal is not None
+    assert (kept.status, kept.reversed_by, kept.total_fen, kept.issued_on) == (
+        "issued",
+        reversal.number,
+        3 * M,
+        OCTOBER_DAY,
+    )
+    assert kept.to_dict()["status"] == "有效"
+    assert (reversal.number, reversal.issued_on, reversal.total_fen, reversal.reverses) == (
+        "SJ2026-000002",
+        TODAY,
+        -3 * M,
+        original.number,
+    )
+    assert reversal.to_dict()["status"] == "红冲" and reversal.status_label == "红冲"
+    assert [(line.item, line.amount_fen) for line in reversal.lines] == [
+        (line.item, -line.amount_fen) for line in original.lines
+    ]
+    # October's figures are as they were; today the money goes out and the bills are owed again.
+    assert {a.unit: a.amount_fen for a in list_arrears(october_closed, dt.date(2026, 10, 31))} == october
+    assert daily_report(october_closed, OCTOBER_DAY).total_fen == october_day.total_fen == 3 * M
+    assert daily_report(october_closed, TODAY).total_fen == -3 * M
+    assert {a.unit: a.amount_fen for a in list_arrears(october_closed, TODAY)}["1-1-101"] == 2 * M
+    assert unit_balance(october_closed, "1-1-101", TODAY) == (2 * M, 0)
+    # The reversed payment's prepayment is gone too: it pays no bill to come.
+    assert bill_month(october_closed, "2026-11", CASHIER).prepayment_applied_fen == 0
+    with october_closed.read() as conn:
+        entry = next(e for e in journal.recent(conn, limit=10) if e.action == "receipt.reverse")
+    assert (entry.action, entry.key, entry.after["reverses"]) == ("receipt.reverse", "SJ2026-000002", original.number)
+
+    with pytest.raises(ConflictError, match=f"收据 {original.number} 已由 SJ2026-000002 红冲，不能重复作废"):
+        void_receipt(october_closed, original.number, "再试", CASHIER, TODAY)
+    with pytest.raises(ConflictError, match=f"收据 SJ2026-000002 是收据 {original.number} 的红冲收据，不能作废"):
+        void_receipt(october_closed, "SJ2026-000002", "再试", CASHIER, TODAY)
+
+
+# -- the commands ------------------------------------------------------------------------------------
+
+
+def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None:
+    today = dt.date.today()
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23").exit_code == 0
+    closed = cashier("fees", "close", "--month", "2026-11")
+    assert (closed.exit_code, closed.stdout) == (
+        0,
+        "已结账 2026-11（经办人 测试员）：日期在 2026-11 的收款、出账、读数、作废不能再改动；"
+        "作废该月的收据会开日期为当天的红冲收据\n",
+    )
+    listed = json.loads(cashier("fees", "close", "--list", "--json").stdout)
+    assert [(row["month"], row["closed_by"]) for row in listed] == [("2026-11", "测试员")]
+    closed_on = listed[0]["closed_at"][:10]
+
+    void = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert void.exit_code == 0, void.output
+    assert void.stdout.splitlines()[0] == (
+        f"收据 SJ2026-000001 所在的 2026-11 已结账，原收据保留不动；已开红冲收据 SJ2026-000002"
+        f"（{today.isoformat()}，-100.00 元，原因：金额开错），房屋 1-1-101 现欠 719.94 元"
+    )
+    assert void.stdout.splitlines()[1].startswith("红冲收据文件：records/generated/")
+    rows = {row["number"]: row for row in json.loads(cashier("receipt", "list", "--json").stdout)}
+    assert (rows["SJ2026-000001"]["status"], rows["SJ2026-000001"]["reversed_by"]) == ("有效", "SJ2026-000002")
+    assert (rows["SJ2026-000002"]["status"], rows["SJ2026-000002"]["total_fen"]) == ("红冲", -10000)
+
+    for args, code, message in (
+        (
+            ("fees", "close", "--month", "2026-11"),
+            8,
+            f"错误：2026-11 已于 {listed[0]['closed_at'][:16].replace('T', ' ')} 由 测试员 结账，不能重复结账",
+        ),
+        (
+            ("fees", "pay", "1-1-101", "--amount", "50", "--date", "2026-11-25"),
+            8,
+            f"错误：2026-11 已于 {closed_on} 由 测试员 结账，不能再收日期在 2026-11 的款：结账月份的账目不再改动",
+        ),
+        (
+            ("fees", "close", "--month", f"{today:%Y-%m}"),
+            8,
+            f"错误：{today:%Y-%m} 还没有结束（今天是 {today.isoformat()}），不能结账：只能结已经过去的月份",
+        ),
+        (("fees", "close"), 2, "错误：请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一"),
+    ):
+        result = cashier(*args)
+        assert (result.exit_code, result.stderr.strip()) == (code, message), args
