@@ -170,9 +170,12 @@ def test_parse_query_is_pure() -> None:
     assert (query.unit, query.category) == ("3-2-1201", "工程档案")
     assert (query.date_from, query.date_to) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert make_term("3#2-1201") == Term("3#2-1201", ("u:3-2-1201",), "u:3-2-1201")
-    # A CJK run: its bigrams, then its last character as a prefix (the term may end inside a longer run).
-    assert make_term("电梯维修") == Term("电梯维修", ("电梯", "梯维", "维修", "修"), prefix=True)
+    # A CJK run: its bigrams (the term may end inside a longer run, so not its closing character) ...
+    assert make_term("电梯维修") == Term("电梯维修", ("电梯", "梯维", "维修"))
+    # ... a lone character: a prefix (first of a bigram, or the closing character of a run).
     assert make_term("梯") == Term("梯", ("梯",), prefix=True)
+    # A run inside the term keeps its closing character: the next token must follow it at once.
+    assert make_term("电梯3号") == Term("电梯3号", ("电梯", "梯", "3", "号"), prefix=True)
     assert make_term("ab12") == Term("ab12", ("ab12",))
     assert parse_period("2024-02", end=True) == dt.date(2024, 2, 29)
     assert parse_period("2024年3月") == dt.date(2024, 3, 1)

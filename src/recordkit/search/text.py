@@ -167,10 +167,16 @@ def token_stream(folded: str) -> list[str]:
 
 def term_stream(folded: str) -> tuple[list[str], bool]:
     """The phrase a document containing the query term ``folded`` holds, and whether its last token is a
-    prefix (the term ends inside a CJK run: "竣工" in "竣工资料" is 竣工 then a token starting with 工)."""
+    prefix.  A term ending in a CJK run of two or more characters ends with that run's last bigram (the
+    document's run may go on after it, so its closing character is left out); one ending in a single CJK
+    character ends with that character as a prefix (梯 stands first in 梯维 or alone at the end of a run)."""
     tokens = _run_tokens(join_cjk_lines(folded))
-    last = _RUNS.search(folded[::-1])
-    return tokens, last is not None and last.lastgroup == "cjk"
+    runs = list(_RUNS.finditer(join_cjk_lines(folded)))
+    if not runs or runs[-1].lastgroup != "cjk":
+        return tokens, False
+    if len(runs[-1].group()) > 1:
+        return tokens[:-1], False
+    return tokens, True
 
 
 def has_separators(folded: str) -> bool:
