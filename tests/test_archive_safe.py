@@ -440,3 +440,21 @@ def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
         assert json.loads(target.with_name(target.name + ".json").read_text(encoding="utf-8")) == {"备注": folder}
     assert (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
     assert tree(inbox(ws)) == []
+
+
+def test_update_never_writes_a_sidecar_where_a_damaged_row_points(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    """A row left pointing outside the archive (by an older repair) makes update stop, not write there."""
+    from recordkit.core.errors import IntegrityError
+
+    _file_one(ws, ledger)
+    outside = tmp_path / "别处.pdf"
+    with ledger.write() as conn:
+        conn.execute(archive_items.update().values(path=str(outside)))
+    with pytest.raises(IntegrityError) as caught:
+        update_item(ws, ledger, "YZ-2026-00001", "档案员", title="改过的题名")
+    assert caught.value.message == (
+        f"YZ-2026-00001 在台账里的位置 {outside} 不在档案目录中：请先运行 recordkit archive verify --repair"
+    )
+    assert not outside.with_name("别处.pdf.json").exists()

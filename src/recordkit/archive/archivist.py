@@ -1191,7 +1191,12 @@ def update_item(
         if reviewed:
             reasons = []
         after = replace(before, **changes, review_reasons=tuple(reasons), needs_review=bool(reasons))
-        path = workspace.root / after.path
+        inside = _in_archive(workspace, after.path)
+        if inside is None:  # a row damaged before repair learned to refuse such paths
+            raise IntegrityError(
+                f"{number} 在台账里的位置 {after.path} 不在档案目录中：请先运行 recordkit archive verify --repair"
+            )
+        path = inside
         extra = None
         try:
             extra = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8")).get(
