@@ -58,7 +58,7 @@ def hostile(workspace: Workspace, ledger_url: str, tmp_path: Path) -> Iterator[t
     ws = open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
     ledger = open_ledger(ws.database_url)
     import_owners(ledger, _roster(tmp_path / "名册.xlsx"), CASHIER)
-    from recordkit.billing import billing as fees
+    from recordkit.billing import rules as fees
 
     fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
     bill_months(ledger, "2026-10", "2026-11")

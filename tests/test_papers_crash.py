@@ -88,7 +88,7 @@ def _run_child(ws: Workspace, what: str, point: str) -> int:
 
 def _issue(ws: Workspace, ledger: Ledger, what: str) -> str:
     if what == "receipt":
-        return pay_and_print(ws, ledger, CASHIER, PaymentRequest("1-1-101", 10000), today=DAY)[0].number
+        return pay_and_print(ws, ledger, CASHIER, PaymentRequest("1-1-101", 10000, again=True), today=DAY)[0].number
     return make_certificate(ws, ledger, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=DAY).number
 
 
