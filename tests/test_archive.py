@@ -453,9 +453,11 @@ def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledge
     with ledger.write() as conn:
         conn.execute(archive_items.update().where(archive_items.c.archive_no == "YZ-2026-00001").values(unit="9-9-909"))
     assert verify(ws, ledger, "档案员").problems == [
-        "YZ-2026-00001：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
+        "YZ-2026-00001：台账记录与说明文件不一致：房号（运行 recordkit archive verify --repair）"
     ]
-    assert verify(ws, ledger, "档案员", repair=True).repaired == ["YZ-2026-00001：台账记录已按说明文件重建"]
+    assert verify(ws, ledger, "档案员", repair=True).repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（房号：9-9-909 → 3-2-1201）"
+    ]
     assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
 
 
@@ -500,13 +502,18 @@ def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_fir
     assert verify(ws, ledger, "档案员").ok and tree(inbox(ws)) == []
 
 
-def test_recovery_completes_the_next_number_from_its_sidecar(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
+def test_recovery_completes_the_next_number_from_its_sidecar(
+    ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)  # the scan is still in the inbox
     clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
+    monkeypatch.undo()
     with ledger.write() as conn:  # killed after placing number 2, before its commit
         conn.execute(sa.delete(archive_items).where(archive_items.c.seq == 2))
     assert clerk.recover() == ["补全中断的归档 YZ-2026-00002（records/archive/业主档案/2026/YZ-2026-00002_身份证.pdf）"]
     assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002"]
+    assert [o.status for o in clerk.file_paths([inbox(ws)])] == ["already_filed"]
 
 
 def test_a_link_in_the_inbox_is_not_followed(ws: Workspace, ledger: Ledger, clerk: Archivist, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from recordkit.billing.receipts import PaymentRequest, pay_many
 from recordkit.billing.registers import write_daily, write_register
+from recordkit.billing.rules import add_rule
 from recordkit.core.sheets import cells_as_text, save_atomically
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.documents.notices import make_notices, select_recipients
@@ -58,9 +59,7 @@ def hostile(workspace: Workspace, ledger_url: str, tmp_path: Path) -> Iterator[t
     ws = open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
     ledger = open_ledger(ws.database_url)
     import_owners(ledger, _roster(tmp_path / "名册.xlsx"), CASHIER)
-    from recordkit.billing import rules as fees
-
-    fees.add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
+    add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
     bill_months(ledger, "2026-10", "2026-11")
     pay_many(
         ledger,

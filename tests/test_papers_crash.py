@@ -88,7 +88,7 @@ def _run_child(ws: Workspace, what: str, point: str) -> int:
 
 def _issue(ws: Workspace, ledger: Ledger, what: str) -> str:
     if what == "receipt":
-        return pay_and_print(ws, ledger, CASHIER, PaymentRequest("1-1-101", 10000, again=True), today=DAY)[0].number
+        return pay_and_print(ws, ledger, CASHIER, PaymentRequest("1-1-101", 12000), today=DAY)[0].number
     return make_certificate(ws, ledger, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=DAY).number
 
 
@@ -159,3 +159,18 @@ def test_a_published_paper_is_never_overwritten(ws: Workspace, estate: Ledger) -
     again = make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=DAY)
     assert again.document.path.name == "出门条CM2026-000002_1-1-101_2.docx"
     assert stray.read_bytes() == b"not ours" and made.document.path.read_bytes() == original
+
+
+def test_recovery_never_overwrites_a_strangers_file_and_does_not_block_the_next_clerk(
+    ws: Workspace, estate: Ledger
+) -> None:
+    assert _run_child(ws, "exit pass", "after-commit") == -signal.SIGKILL
+    (missing,) = _papers_missing(ws, estate)
+    stranger = ws.root / missing
+    stranger.parent.mkdir(parents=True, exist_ok=True)
+    stranger.write_bytes(b"somebody else's file")
+
+    assert recover_papers(ws, estate).published == []
+    assert stranger.read_bytes() == b"somebody else's file"
+    assert [p.name for p in (ws.records_subdir("generated") / PENDING_FOLDER).iterdir()] == ["1.pending"]
+    assert _issue(ws, estate, "exit pass") == "CM2026-000002"

@@ -102,7 +102,7 @@ def test_without_libreoffice_the_docx_is_still_made(
         "请安装 LibreOffice（Debian/Ubuntu：sudo apt-get install libreoffice-writer "
         "fonts-noto-cjk）"
     )
-    made = sorted(p.name for p in workspace.records_subdir("generated").rglob("*.*"))
+    made = sorted(p.name for p in workspace.records_subdir("generated").rglob("*.*") if p.is_file())
     assert made == ["温馨提示_1-1-101.docx", "温馨提示_3-2-1201.docx", "温馨提示送达签收表_全体.xlsx"]
 
 

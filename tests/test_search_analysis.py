@@ -175,3 +175,21 @@ def test_a_scan_named_by_its_month_is_filed_in_that_year(ws: Workspace, ledger: 
     update_index(ws, ledger, ocr=False)
     assert [hit.archive_no for hit in search(ws, "date:2024-05").hits] == ["GC-2024-00001"]
     assert [hit.archive_no for hit in search(ws, "2024年5月").hits] == ["GC-2024-00001"]
+
+
+def test_a_quoted_phrase_is_found_as_written(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:
+    clerk = Archivist(ws, ledger, "档案员")
+    texts = {}
+    for name, text in (
+        ("甲.docx", "电梯维修 保养完成。"),
+        ("乙.docx", "电梯维修，保养完成。"),
+        ("丙.docx", "维修保养"),
+    ):
+        outcome = clerk.file(write_docx(tmp_path / name, text), Metadata(category="工程档案", title=name[:-5]))
+        assert outcome.item is not None
+        texts[outcome.item.archive_no] = text
+    update_index(ws, ledger)
+    assert found(ws, '"维修 保养"') == ground_truth(texts, "维修 保养") != set()
+    assert found(ws, '"维修，保养"') == ground_truth(texts, "维修，保养") != set()
+    assert found(ws, '维修 -"维修，保养"') == set(texts) - ground_truth(texts, "维修，保养")
+    assert search(ws, '"维修 保养"').total == 1

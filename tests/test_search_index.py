@@ -246,3 +246,15 @@ def test_a_failing_index_never_stops_filing(
     assert [outcome.status for outcome in outcomes] == ["filed"]
     assert "could not index 1 filed items now" in caplog.text
     assert not list(indexed.records_subdir("inbox").rglob("*.docx"))
+
+
+def test_a_big_build_makes_tokens_in_worker_processes_with_the_same_result(
+    indexed: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.search import indexer
+
+    alone = {query: search(indexed, query).to_dict() for query in ("梯维", "张伟", "3#2-1201", "2025年3月")}
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    assert update_index(indexed, ledger, rebuild=True).added == 5
+    assert {query: search(indexed, query).to_dict() for query in alone} == alone
+    assert verify_index(indexed, ledger).ok

@@ -1,14 +1,17 @@
 """The archive: filing a scan (number, placement, sidecar, ledger row), the catalogue, loans, verify.
 
 Filing is crash-safe: under the ledger's global write lock the scan is copied to a temporary
-file in its target folder, fsynced and renamed (its JSON sidecar first), the row committed, and
-only then is the inbox file removed.  ``recover`` finishes or rolls back what a killed filer left.
+file in its target folder, fsynced and published under its name with a hard link (its JSON sidecar
+first; an existing file is never replaced), the row committed, and only then is the inbox file
+removed.  ``recover`` finishes or rolls back what a killed filer left, and stops filing when the
+ledger does not match the archive tree (a ledger restored from an older copy, or a new empty one).
 What a scan *is* (category, unit, …) is decided in ``archive_rules``; reading the file in ``scans``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -26,6 +29,7 @@ import sqlalchemy as sa
 
 from recordkit.archive.rules import (
     FIELD_LIMITS,
+    MAX_SCANNER_SIDECAR_BYTES,
     SIDECAR_EXTENSIONS,
     FilingRules,
     Metadata,
@@ -45,7 +49,15 @@ from recordkit.archive.rules import (
 from recordkit.archive.scans import ScanRejected, inspect_scan, sha256_of
 from recordkit.core.atomic import fsync_directory, write_bytes
 from recordkit.core.dates import parse_date
-from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import (
+    ConflictError,
+    IntegrityError,
+    NotFoundError,
+    RecordkitError,
+    UsageError,
+    ValidationError,
+    storage_error,
+)
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -161,6 +173,15 @@ class FilingOutcome:
         }
 
 
+MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
+
+
+class ArchiveMismatch(IntegrityError):
+    """The ledger does not match the archive tree: a number it would hand out is already on disk, or
+    archived files have no row and no filing was interrupted (a ledger restored from an older copy, a
+    database URL pointing at a new empty ledger).  Filing stops: nothing may be overwritten."""
+
+
 class _Duplicate(Exception):
     def __init__(self, item: ArchiveItem) -> None:
         super().__init__(item.archive_no)
@@ -220,7 +241,11 @@ def _companions(path: Path) -> list[Path]:
     for base in (path.name, path.stem):
         for suffix in SIDECAR_EXTENSIONS:
             candidate = path.with_name(base + suffix)
-            if candidate != path and candidate.is_file() and candidate not in found:
+            try:
+                is_file = candidate.is_file()
+            except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
+                continue
+            if candidate != path and is_file and candidate not in found:
                 found.append(candidate)
     return found
 
@@ -257,6 +282,11 @@ class Archivist:
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
+        self._tree_numbers: dict[Path, set[str]] = {}
+        #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
+        #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
+        #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
+        self.quarantine_on_error = True
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -286,16 +316,19 @@ class Archivist:
         if ready:
             try:
                 results = self._commit(ready, stamp)
-            except LedgerError:
-                raise
-            except Exception:
-                if len(ready) == 1:
+            except Exception as err:
+                if stops_filing(err) or (len(ready) == 1 and not self.quarantine_on_error):
                     raise
                 # Something unexpected in one file spoilt the batch (rolled back): one by one, so that
-                # only that file fails.
+                # only that file fails, and the others are filed.
                 results = {}
                 for index, prepared in ready:
-                    results |= self._commit([(index, prepared)], stamp)
+                    try:
+                        results |= self._commit([(index, prepared)], stamp)
+                    except Exception as one:  # noqa: BLE001 - this file's outcome, unless it stops filing
+                        if stops_filing(one):
+                            raise
+                        results[index] = one
             for index, prepared in ready:
                 outcome = results[index]
                 if isinstance(outcome, BaseException):
@@ -324,7 +357,18 @@ class Archivist:
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
         if isinstance(err, FileNotFoundError):  # another filer took it between our look and our read
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
-        raise err
+        if stops_filing(err):
+            raise err
+        # Anything else is this file's own fault (a name too long, a reader that gave up): it is
+        # quarantined once, with its note, and the batch goes on.  Never retried for ever.
+        if isinstance(err, OSError) and err.errno == errno.ENAMETOOLONG:
+            reason = f"文件名太长（{len(os.fsencode(path.name))} 字节），无法处理：请把文件名改短后重新放入收件箱"
+        elif not self.quarantine_on_error:
+            raise err
+        else:
+            log.error("filing %s failed", printable(shown), exc_info=err)
+            reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
+        return self._reject(path, shown, in_inbox, reason)
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
@@ -368,7 +412,8 @@ class Archivist:
         result; a failure while placing rolls the batch back and removes what it had placed."""
 
         results: dict[int, FilingOutcome | BaseException] = {}
-        placed: list[Path] = []
+        placed: list[Path] = []  # only what this call published: a rollback never removes anything else
+        self._tree_numbers = {}  # the listings of this batch
         try:
             with self.ledger.write() as conn:
                 planned = []
@@ -379,10 +424,9 @@ class Archivist:
                         results[index] = err
                         continue
                     planned.append((index, prepared, item))
-                placed += [self.workspace.root / item.path for _, _, item in planned]
-                self._place_all(planned)
-                for folder in {path.parent for path in placed}:  # the renames are on disk before the commit
-                    fsync_directory(folder)
+                self._place_all(planned, placed)
+                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
+                    fsync_directory(folder)  # the new names are on disk before the commit
                 if planned:
                     journal.record(
                         conn,
@@ -395,12 +439,12 @@ class Archivist:
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:
-            _remove_placed(placed)
+            _remove_published(placed)
             if len(ready) == 1:
                 return {ready[0][0]: failed.error}
             raise failed.error from None
         except BaseException:
-            _remove_placed(placed)  # rolled back: no file without its row
+            _remove_published(placed)  # rolled back: no file without its row
             raise
         return results
 
@@ -432,10 +476,12 @@ class Archivist:
         conn.execute(archive_items.insert().values(**item.row()))
         return item
 
-    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]]) -> None:
+    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]], placed: list[Path]) -> None:
         def place(entry: tuple[int, _Prepared, ArchiveItem]) -> None:
             _, prepared, item = entry
-            self._place(prepared.path, self.workspace.root / item.path, prepared.sha, item.sidecar(prepared.extra))
+            self._place(
+                prepared.path, self.workspace.root / item.path, prepared.sha, item.sidecar(prepared.extra), placed
+            )
 
         if len(planned) <= 1:
             try:
@@ -456,7 +502,9 @@ class Archivist:
         sidecar, problems = Metadata(), []
         for companion in _companions(path):
             try:
-                pairs = parse_sidecar(companion.read_bytes(), companion.suffix)
+                with companion.open("rb") as stream:
+                    raw = stream.read(MAX_SCANNER_SIDECAR_BYTES + 1)
+                pairs = parse_sidecar(raw, companion.suffix)
             except ValidationError as err:
                 problems.append(f"说明文件 {readable_name(companion.name)}：{err.message}")
                 continue
@@ -498,6 +546,14 @@ class Archivist:
         ).scalar()
         seq = int(last or 0) + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
+        # The ledger's number is checked against the tree: a number whose file or sidecar is already
+        # there means the ledger is older than the archive, and that file must never be overwritten.
+        folder = self.archive_dir / category.name
+        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
+            raise ArchiveMismatch(
+                f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
+                f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+            )
         extension = safe_extension(path.name)
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
@@ -529,13 +585,30 @@ class Archivist:
             filed_at=stamp.isoformat(timespec="seconds"),
         )
 
-    def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any]) -> None:
-        """Sidecar, then the file: each copied to a temporary name beside it, fsynced and renamed."""
+    def _numbers_in_tree(self, folder: Path) -> set[str]:
+        """The archive numbers whose files or sidecars lie in ``folder`` (and below): every name's part
+        before an ``_``.  Read once per batch (a listing, not the files)."""
+        numbers = self._tree_numbers.get(folder)
+        if numbers is None:
+            numbers = set()
+            for path in _walk_files(folder):
+                name, start = path.name, 0
+                while (cut := name.find("_", start)) > 0:
+                    numbers.add(name[:cut])
+                    start = cut + 1
+            self._tree_numbers[folder] = numbers
+        return numbers
+
+    def _place(self, source: Path, target: Path, sha: str, sidecar: dict[str, Any], placed: list[Path]) -> None:
+        """Sidecar, then the file: each copied to a temporary name beside it, fsynced and published
+        under its own name only if that name is free (``ArchiveMismatch`` when it is taken).  What was
+        published is added to ``placed``, for the caller to remove on a rollback."""
         if _raw_name(source) != source.name:
             sidecar["original_name_bytes"] = _raw_name(source)
         target.parent.mkdir(parents=True, exist_ok=True)
         sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
-        _write_synced(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+        _write_new(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+        placed.append(sidecar_path)
         temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
         digest = hashlib.sha256()
         try:
@@ -548,11 +621,10 @@ class Archivist:
             if digest.hexdigest() != sha:
                 raise _Changed()
             os.chmod(temp, _READ_ONLY)
-            os.replace(temp, target)
-        except BaseException:
+            _publish_new(temp, target)
+            placed.append(target)
+        finally:
             temp.unlink(missing_ok=True)
-            sidecar_path.unlink(missing_ok=True)
-            raise
 
     def _remove_source(self, path: Path, in_inbox: bool) -> None:
         if not in_inbox:
@@ -573,35 +645,57 @@ class Archivist:
         )
 
     def quarantine(self, path: Path, reason: str) -> Path | None:
-        """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why."""
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        readable = safe_title(readable_name(path.name)) or "无名文件"
-        target = self.quarantine_dir / f"{stamp}_{readable}"
-        number = 2
-        while target.exists() or target.with_name(target.name + NOTE_SUFFIX).exists():
-            target = self.quarantine_dir / f"{stamp}_{number}_{readable}"
-            number += 1
+        """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why.
+
+        Each file gets its own name and its own note, even two files of the same name in the same
+        second, in one process or two: the note's name is taken with ``O_EXCL`` first, and nothing
+        in the quarantine is ever replaced.  None when the file was gone (another filer took it)."""
         note = (
             f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
             f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n"
         )
-        note_path = write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
+        target, note_path = self._reserve_quarantine(path.name, note)
         try:
-            try:
-                os.replace(path, target)
-            except OSError as err:
-                if isinstance(err, FileNotFoundError):
-                    raise
-                shutil.move(str(path), str(target))  # another file system
+            _move_new(path, target)
         except FileNotFoundError:  # another filer took it: no note without a file
             note_path.unlink(missing_ok=True)
             return None
         for companion in _companions(path):
+            if companion.name.startswith(path.name + "."):
+                name = target.name + companion.name[len(path.name) :]
+            else:
+                name = f"{target.name}.说明{companion.suffix}"
             try:
-                os.replace(companion, self.quarantine_dir / f"{stamp}_{safe_title(readable_name(companion.name))}")
+                _move_new(companion, target.with_name(name))
             except OSError:
                 pass
         return target
+
+    def _reserve_quarantine(self, name: str, note: str) -> tuple[Path, Path]:
+        """A free name in records/quarantine/ for a file, and its note written under the matching name
+        (created with ``O_EXCL``: a name another file or process holds is never shared)."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        shown = readable_name(name)
+        stem, extension = os.path.splitext(shown)
+        extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
+        readable = (safe_title(stem) or "无名文件") + (f".{safe_title(extension)}" if extension else "")
+        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
+        number = 1
+        while True:
+            target = self.quarantine_dir / (f"{stamp}_{readable}" if number == 1 else f"{stamp}_{number}_{readable}")
+            number += 1
+            note_path = target.with_name(target.name + NOTE_SUFFIX)
+            if target.exists():
+                continue
+            try:
+                descriptor = os.open(note_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(note.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            return target, note_path
 
     # -- many files -------------------------------------------------------------------------
 
@@ -641,21 +735,28 @@ class Archivist:
 
     # -- crash recovery ---------------------------------------------------------------------
 
-    def recover(self) -> list[str]:
+    def recover(self, repair: bool = False) -> list[str]:
         """Finish or roll back filings a killed process left half-done; returns what was done (Chinese).
 
-        Under the write lock nobody else is between "renamed" and "committed", so a file in
+        Under the write lock nobody else is between "published" and "committed", so a file in
         records/archive/ without a row was left by a process that died: with a sound sidecar and
         a free number it is completed (the inbox copy is then recognised as already filed), else
         removed (the inbox copy is filed again).  Temporary files are removed.
+
+        A filing that died still has its scan where it came from.  Archived files without a row
+        whose scan is gone were not left by a crash: the ledger is older than the archive (restored
+        from a backup, or a new empty ledger).  Then, unless ``repair`` (``archive verify --repair``,
+        which rebuilds their rows from the tree), ``ArchiveMismatch`` stops filing before anything
+        is touched.
         """
         with self.ledger.write() as conn:
-            return self._recover(conn)
+            return self._recover(conn, repair)
 
-    def _recover(self, conn: Connection) -> list[str]:
+    def _recover(self, conn: Connection, repair: bool = False) -> list[str]:
         done: list[str] = []
         rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
         orphans: list[tuple[Path, str]] = []
+        lone_sidecars: list[tuple[Path, str]] = []
         for path in sorted(_walk_files(self.archive_dir)):
             relative = _relative(self.workspace, path)
             if path.name.startswith(TEMP_PREFIX):
@@ -664,21 +765,45 @@ class Archivist:
             elif path.name.endswith(SIDECAR_SUFFIX):
                 main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
                 if not main.exists() and _relative(self.workspace, main) not in rows:
-                    path.unlink(missing_ok=True)
-                    done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+                    left = _read_sidecar(main)
+                    if left is not None and self._source_waiting(left):  # killed between sidecar and file
+                        path.unlink(missing_ok=True)
+                        done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+                    else:
+                        lone_sidecars.append((path, relative))
             elif relative not in rows:
                 orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
-        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None]] = []
+        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None, str]] = []
+        unexplained: list[str] = []
         for path, relative in orphans:
-            item = _read_sidecar(path)
-            if item is not None and item.path == relative and sha256_of(path) == item.sha256:
-                sound.append((item.prefix, item.year, item.seq, path, relative, item))
+            # Rebuilt from the tree: the file's own place, size and hash; the sidecar only describes it.
+            item, why = self._item_from_tree(path, relative)
+            if item is not None:
+                sound.append((item.prefix, item.year, item.seq, path, relative, item, why))
+                if not self._source_waiting(item):
+                    unexplained.append(relative)
             else:
-                sound.append(("", 0, 0, path, relative, None))
+                sound.append(("", 0, 0, path, relative, None, why))
+                if path.with_name(path.name + SIDECAR_SUFFIX).exists():
+                    unexplained.append(relative)
+        unexplained += [relative for _, relative in lone_sidecars]
+        if unexplained and not repair:
+            raise ArchiveMismatch(
+                f"台账与档案目录不一致：档案目录中有 {len(unexplained)} 个文件在台账中没有记录"
+                f"（如 {readable_name(unexplained[0])}），台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。"
+                f"{MISMATCH_ADVICE}"
+            )
+        for path, relative in lone_sidecars:  # its number stays taken until it is looked at
+            moved = self._quarantine_stray(
+                path, "档案目录中有一个说明文件，但没有对应的文件，也没有台账记录，已移出档案目录"
+            )
+            done.append(f"{readable_name(relative)}：说明文件没有对应的文件，已移到隔离区 {readable_name(moved)}")
         next_seq: dict[tuple[str, int], int] = {}
-        for prefix, year, seq, path, relative, item in sorted(sound, key=lambda entry: entry[:3]):
+        for prefix, year, seq, path, relative, item, why in sorted(sound, key=lambda entry: entry[:3]):
+            if item is not None and repair and self._relocate_row(conn, item, relative, done):
+                continue
             if item is not None:
                 key = (prefix, year)
                 if key not in next_seq:
@@ -707,16 +832,18 @@ class Archivist:
                         [journal.Change("archive.recover", "archive_item", item.archive_no, None, _journal_view(item))],
                     )
                     next_seq[key] = max(next_seq[key], seq + 1)
+                    if why:  # the sidecar's own path was wrong: set right, and said
+                        _rewrite_sidecar(path.with_name(path.name + SIDECAR_SUFFIX), item)
+                        done.append(f"{item.archive_no}：{why}，说明文件已改正")
                     done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
                     continue
                 if not taken and not waiting:
                     done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
                     continue
             if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
-                moved = self._quarantine_stray(
-                    path, "档案目录中有一个没有登记、也没有有效说明文件的文件，已移出档案目录"
-                )
-                done.append(f"{readable_name(relative)}：没有登记的文件，已移到隔离区 {readable_name(moved)}")
+                reason = f"档案目录中有一个没有登记、{why}的文件，已移出档案目录"
+                moved = self._quarantine_stray(path, reason)
+                done.append(f"{readable_name(relative)}：没有登记的文件（{why}），已移到隔离区 {readable_name(moved)}")
                 continue
             _remove_placed([path])
             done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
@@ -724,18 +851,70 @@ class Archivist:
             log.warning("recover: %s", line)
         return done
 
+    def _item_from_tree(self, path: Path, relative: str) -> tuple[ArchiveItem | None, str]:
+        """The item an archived file without a row is, from where it lies and what it holds: the
+        sidecar is believed only where the file agrees with it (its hash, the number in its name, the
+        category folder); its ``path`` is never used.  (None, why) when they disagree; else (item,
+        what in the sidecar was not believed, or "")."""
+        on_disk = _read_sidecar(path)
+        if on_disk is None:
+            return None, "也没有有效说明文件"
+        if sha256_of(path) != on_disk.sha256:
+            return None, "文件内容与说明文件中的 SHA-256 不符"
+        try:
+            made = int(path.parent.name)
+        except ValueError:
+            made = -1
+        pattern = self.settings.number_pattern
+        if (
+            path.parent.parent.parent != self.archive_dir
+            or path.parent.parent.name != on_disk.category
+            or not path.name.startswith(safe_title(on_disk.archive_no) + "_")
+            or on_disk.year != sequence_year(pattern, made)
+            or format_archive_no(pattern, on_disk.prefix, made, on_disk.seq) != on_disk.archive_no
+        ):
+            return None, f"说明文件中的档号 {printable(on_disk.archive_no)} 与文件名或所在文件夹不符"
+        why = ""
+        if on_disk.path != relative:
+            why = f"说明文件中的位置“{printable(on_disk.path)}”不可信，未采用，按文件实际位置 {readable_name(relative)} 登记"
+        return replace(on_disk, path=relative, size=path.stat().st_size), why
+
+    def _relocate_row(self, conn: Connection, item: ArchiveItem, relative: str, done: list[str]) -> bool:
+        """A row of this very file (same number, same hash) whose path leads nowhere, or out of the
+        archive (an older repair believed a sidecar): it is set to where the file lies."""
+        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == item.archive_no)).first()
+        if row is None or row.sha256 != item.sha256:
+            return False
+        registered = _in_archive(self.workspace, row.path)
+        if registered is not None and registered.is_file():
+            return False
+        before = ArchiveItem.from_row(row)
+        after = replace(before, path=relative)
+        conn.execute(archive_items.update().where(archive_items.c.id == row.id).values(path=relative))
+        journal.record(
+            conn,
+            self.operator,
+            [
+                journal.Change(
+                    "archive.rebuild", "archive_item", item.archive_no, _journal_view(before), _journal_view(after)
+                )
+            ],
+        )
+        done.append(
+            f"{item.archive_no}：台账中登记的位置“{printable(row.path)}”没有这个文件，已改为文件实际位置 {readable_name(relative)}"
+        )
+        return True
+
     def _quarantine_stray(self, path: Path, reason: str) -> str:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.quarantine_dir / f"{stamp}_{safe_title(readable_name(path.name)) or '无名文件'}"
         note = (
             f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
             "处理：确认后放回 records/inbox/ 即可正式归档。\n"
         )
-        write_bytes(target.with_name(target.name + NOTE_SUFFIX), note.encode("utf-8"))
-        shutil.move(str(path), str(target))
+        target, _ = self._reserve_quarantine(path.name, note)
+        _move_new(path, target)
         broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
         if broken_sidecar.exists():
-            shutil.move(str(broken_sidecar), str(target.with_name(target.name + SIDECAR_SUFFIX)))
+            _move_new(broken_sidecar, target.with_name(target.name + SIDECAR_SUFFIX))
         return _relative(self.workspace, target)
 
     def _source_waiting(self, item: ArchiveItem) -> bool:
@@ -746,6 +925,14 @@ class Archivist:
         except OSError:
             return False
         return (status.st_size, status.st_mtime_ns) == (item.size, item.source_mtime_ns)
+
+
+def stops_filing(err: BaseException) -> bool:
+    """The error is not one file's: the ledger, the disk or the archive tree refuses (or the process is
+    being stopped), so filing stops instead of quarantining the file in hand."""
+    if isinstance(err, OSError):
+        return storage_error(err) is not None
+    return not isinstance(err, Exception) or (isinstance(err, RecordkitError) and not isinstance(err, ValidationError))
 
 
 def _raw_name(path: Path) -> str:
@@ -766,8 +953,67 @@ def _remove_placed(placed: Iterable[Path]) -> None:
         path.with_name(path.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
 
 
-def _write_synced(target: Path, data: bytes) -> None:
-    """Temporary file beside ``target``, fsync, read-only, rename; the folder is fsynced by the batch."""
+def _remove_published(published: Sequence[Path]) -> None:
+    """Roll back what one filing call published (and nothing else): files first, then sidecars."""
+    for path in [p for p in published if not p.name.endswith(SIDECAR_SUFFIX)] + [
+        p for p in published if p.name.endswith(SIDECAR_SUFFIX)
+    ]:
+        path.unlink(missing_ok=True)
+
+
+#: link() errors of file systems without hard links (some network shares): an O_EXCL copy instead.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def _publish_new(temp: Path, target: Path) -> None:
+    """Give the finished, fsynced ``temp`` the name ``target``, which must be free: a hard link (atomic,
+    and it fails when the name exists, where a rename would replace it), or an ``O_EXCL`` copy where
+    the file system has no hard links.  ``ArchiveMismatch`` when ``target`` exists.  ``temp`` stays."""
+    try:
+        try:
+            os.link(temp, target)
+        except OSError as err:
+            if isinstance(err, FileExistsError) or err.errno not in _NO_LINKS:
+                raise
+            _copy_exclusive(temp, target)
+    except FileExistsError:
+        raise ArchiveMismatch(
+            f"台账与档案目录不一致：档案目录中已有 {readable_name(target.name)}，台账中却没有它"
+            f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+        ) from None
+
+
+def _move_new(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, which must not exist (``FileExistsError``): a hard link and an
+    unlink, never a rename that could replace a file; a copy where the two are on different disks."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as err:
+        if isinstance(err, FileNotFoundError | FileExistsError) or err.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        shutil.move(str(source), str(target))
+        return
+    source.unlink()
+
+
+def _copy_exclusive(source: Path, target: Path) -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(descriptor, "wb") as writer, source.open("rb") as reader:
+            shutil.copyfileobj(reader, writer, _CHUNK)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.chmod(target, _READ_ONLY)
+    except BaseException:
+        target.unlink(missing_ok=True)  # ours: created by the O_EXCL open above
+        raise
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """Temporary file beside ``target``, fsync, read-only, published only if ``target`` does not exist
+    (``ArchiveMismatch`` otherwise); the folder is fsynced by the batch."""
     temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
     try:
         with temp.open("wb") as stream:
@@ -775,10 +1021,9 @@ def _write_synced(target: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, _READ_ONLY)
-        os.replace(temp, target)
-    except BaseException:
+        _publish_new(temp, target)
+    finally:
         temp.unlink(missing_ok=True)
-        raise
 
 
 def _journal_view(item: ArchiveItem) -> dict[str, Any]:
@@ -800,12 +1045,57 @@ def _walk_files(folder: Path) -> Iterator[Path]:
             yield Path(current) / name
 
 
+#: A sidecar recordkit writes is a few kilobytes; a bigger one is not read (it is data, and hostile until checked).
+MAX_SIDECAR_BYTES = 256 * 1024
+_TEXT_FIELDS = {"archive_no", "prefix", "category", "title", "sha256", "path", "original_name", "source"}
+_TEXT_FIELDS |= {"retention", "filed_by", "filed_at"}
+_OPTIONAL_TEXT_FIELDS = {"unit", "topic", "box", "shelf", "note"}
+_INT_FIELDS = {"year", "seq", "size", "source_mtime_ns"}
+_MAX_TEXT = 1024
+
+
 def _read_sidecar(path: Path) -> ArchiveItem | None:
+    """The item the sidecar of ``path`` describes, or None when it is missing, too big, not JSON, or a
+    value has the wrong type or an absurd size.  What it says is data to compare, never an instruction."""
     try:
-        data = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8"))
+        with path.with_name(path.name + SIDECAR_SUFFIX).open("rb") as stream:
+            raw = stream.read(MAX_SIDECAR_BYTES + 1)
+        if len(raw) > MAX_SIDECAR_BYTES:
+            return None
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or not _plain_sidecar(data):
+            return None
         return ArchiveItem.from_sidecar(data)
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
+
+
+def _plain_sidecar(data: dict[str, Any]) -> bool:
+    def text(value: Any, optional: bool) -> bool:
+        return (value is None and optional) or (isinstance(value, str) and len(value) <= _MAX_TEXT)
+
+    def number(value: Any, optional: bool = False) -> bool:
+        return (value is None and optional) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+    reasons = data.get("review_reasons")
+    return (
+        all(text(data.get(name), False) for name in _TEXT_FIELDS)
+        and all(text(data.get(name), True) for name in _OPTIONAL_TEXT_FIELDS)
+        and all(number(data.get(name)) and data[name] < 1 << 63 for name in _INT_FIELDS)
+        and number(data.get("pages"), True)
+        and text(data.get("doc_date"), True)
+        and all(isinstance(data.get(name), bool | None) for name in ("confidential", "needs_review"))
+        and (reasons is None or (isinstance(reasons, list) and all(text(r, False) for r in reasons[:100])))
+    )
+
+
+def _in_archive(workspace: Workspace, relative: str) -> Path | None:
+    """The archived file a ledger path names, or None when that path leads outside records/archive/."""
+    if not relative or os.path.isabs(relative) or "\\" in relative:
+        return None
+    path = workspace.root / relative
+    archive_dir = workspace.records_subdir("archive").resolve()
+    return path if path.resolve().is_relative_to(archive_dir) else None
 
 
 # -- the catalogue --------------------------------------------------------------------------
@@ -1146,7 +1436,7 @@ def verify(
     archivist = Archivist(workspace, ledger, operator)
     report = VerifyReport()
     if repair:
-        report.repaired += archivist.recover()
+        report.repaired += archivist.recover(repair=True)
     with ledger.read() as conn:
         items = [
             ArchiveItem.from_row(row) for row in conn.execute(sa.select(archive_items).order_by(archive_items.c.id))
@@ -1173,7 +1463,14 @@ def verify(
 def _verify_item(
     workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
 ) -> None:
-    path = workspace.root / item.path
+    found = _in_archive(workspace, item.path)
+    if found is None:  # never followed: nothing is read or written outside records/archive/
+        report.problems.append(
+            f"{item.archive_no}：台账中登记的位置“{printable(item.path)}”不在档案目录内"
+            "（运行 recordkit archive verify --repair，按档案目录中的文件改正）"
+        )
+        return
+    path = found
     if not path.is_file():
         report.problems.append(f"{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）")
         return
@@ -1185,12 +1482,20 @@ def _verify_item(
     if on_disk == item:
         return
     if on_disk is not None and on_disk.sha256 == item.sha256 and on_disk.archive_no == item.archive_no:
-        if repair:  # the sidecar is the catalogue's source: the row follows it
+        merged, adopted, refused = reconcile(item, on_disk)
+        if not repair:
+            differing = [_FIELD_LABELS[name] for name in _FIELD_LABELS if getattr(item, name) != getattr(on_disk, name)]
+            report.problems.append(
+                f"{item.archive_no}：台账记录与说明文件不一致：{'、'.join(differing)}"
+                "（运行 recordkit archive verify --repair）"
+            )
+            return
+        if merged != item:  # the descriptive fields follow the sidecar, the catalogue's source
             with ledger.write() as conn:
                 conn.execute(
                     archive_items.update()
                     .where(archive_items.c.archive_no == item.archive_no)
-                    .values(**{k: v for k, v in on_disk.row().items() if k != "archive_no"})
+                    .values(**{k: v for k, v in merged.row().items() if k != "archive_no"})
                 )
                 journal.record(
                     conn,
@@ -1201,26 +1506,116 @@ def _verify_item(
                             "archive_item",
                             item.archive_no,
                             _journal_view(item),
-                            _journal_view(on_disk),
+                            _journal_view(merged),
                         )
                     ],
                 )
-            report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建")
-        else:
-            report.problems.append(
-                f"{item.archive_no}：台账记录与说明文件不一致（运行 recordkit archive verify --repair）"
-            )
+            report.repaired.append(f"{item.archive_no}：台账记录已按说明文件重建（{'；'.join(adopted)}）")
+        if merged != on_disk:  # what was not believed is set right in the sidecar too
+            _rewrite_sidecar(sidecar_path, merged)
+        report.repaired += [f"{item.archive_no}：{line}" for line in refused]
         return
     if repair:
-        sidecar_path.unlink(missing_ok=True)
-        write_bytes(sidecar_path, json.dumps(item.sidecar(), ensure_ascii=False, indent=2).encode("utf-8"))
-        os.chmod(sidecar_path, _READ_ONLY)
+        _rewrite_sidecar(sidecar_path, item)
         report.repaired.append(f"{item.archive_no}：说明文件缺失或损坏，已按台账记录重写")
     else:
         report.problems.append(
             f"{item.archive_no}：说明文件 {item.path}{SIDECAR_SUFFIX} 缺失或与台账不符"
             "（运行 recordkit archive verify --repair）"
         )
+
+
+#: Every field of an item as verify names it.  Those in ``_TRUSTED_FIELDS`` say which file this is
+#: and where it lies: the ledger and the tree decide them, a sidecar saying otherwise is not believed.
+_FIELD_LABELS = {
+    "archive_no": "档号",
+    "prefix": "类别前缀",
+    "year": "年度",
+    "seq": "流水号",
+    "category": "类别",
+    "unit": "房号",
+    "title": "题名",
+    "topic": "主题",
+    "doc_date": "文件日期",
+    "pages": "页数",
+    "size": "大小",
+    "sha256": "SHA-256",
+    "path": "位置",
+    "original_name": "原文件名",
+    "source": "来源",
+    "source_mtime_ns": "来源修改时间",
+    "retention": "保管期限",
+    "box": "盒号",
+    "shelf": "架位",
+    "confidential": "保密",
+    "needs_review": "待复核",
+    "review_reasons": "复核原因",
+    "note": "备注",
+    "filed_by": "归档人",
+    "filed_at": "归档时间",
+}
+_TRUSTED_FIELDS = (
+    "archive_no",
+    "prefix",
+    "year",
+    "seq",
+    "category",
+    "size",
+    "sha256",
+    "path",
+    "original_name",
+    "source",
+    "source_mtime_ns",
+    "filed_by",
+    "filed_at",
+)
+
+
+def _shown_value(value: Any) -> str:
+    if value is None or value == ():
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, tuple):
+        value = "、".join(value)
+    text = printable(str(value))
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def reconcile(row: ArchiveItem, sidecar: ArchiveItem) -> tuple[ArchiveItem, list[str], list[str]]:
+    """What the catalogue row of one file becomes when its sidecar says otherwise: the descriptive
+    fields (unit, title, 盒号 …) follow the sidecar; which file it is and where it lies stay as the
+    ledger has them; the 保密 flag is never cleared.  Returns the row, the changes taken from the
+    sidecar, and the disagreements not taken (each in Chinese)."""
+    changes: dict[str, Any] = {}
+    adopted: list[str] = []
+    refused: list[str] = []
+    for name, label in _FIELD_LABELS.items():
+        mine, theirs = getattr(row, name), getattr(sidecar, name)
+        if mine == theirs:
+            continue
+        if name in _TRUSTED_FIELDS:
+            refused.append(f"说明文件中的{label}“{_shown_value(theirs)}”与台账不符，未采用，说明文件已按台账改正")
+        elif name == "confidential" and mine:
+            refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
+        else:
+            changes[name] = theirs
+            adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
+    return replace(row, **changes), adopted, refused
+
+
+def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:
+    """The sidecar of an archived file rewritten from its row (the scanner's own sidecar kept)."""
+    extra = None
+    try:
+        if sidecar_path.stat().st_size <= MAX_SIDECAR_BYTES:
+            found = json.loads(sidecar_path.read_text(encoding="utf-8")).get("scanner_sidecar")
+            extra = found if isinstance(found, dict) else None
+    except (OSError, ValueError, AttributeError, RecursionError):
+        pass
+    sidecar_path.unlink(missing_ok=True)
+    write_bytes(sidecar_path, json.dumps(item.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
+    os.chmod(sidecar_path, _READ_ONLY)
 
 
 def require_ok(report: VerifyReport) -> None:

@@ -45,9 +45,12 @@ def file_paths(
 ) -> list[FilingOutcome]:
     """File and index every given file (folders: every file below them), ``BATCH_SIZE`` per transaction.
 
-    ``NotFoundError`` for a path that does not exist, before anything is filed.
+    First the same recovery as the filing service (``Archivist.recover``): a filing a killed process
+    left half-done is finished or rolled back, and ``ArchiveMismatch`` stops everything when the ledger
+    does not match the archive.  ``NotFoundError`` for a path that does not exist, before anything is filed.
     """
     files = list(archivist.expand(paths))
+    archivist.recover()
     outcomes: list[FilingOutcome] = []
     for start in range(0, len(files), BATCH_SIZE):
         outcomes += file_batch(archivist, files[start : start + BATCH_SIZE], flags)

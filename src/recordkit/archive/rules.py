@@ -38,6 +38,8 @@ ACCEPTED_EXTENSIONS = {
 }
 #: Files next to a scan that describe it (never filed themselves).
 SIDECAR_EXTENSIONS = (".json", ".txt")
+#: A scanner's sidecar is a few lines; a bigger one is not read (the scan is filed, flagged for review).
+MAX_SCANNER_SIDECAR_BYTES = 64 * 1024
 
 _MAX_TITLE_CHARS = 60
 # Bytes, not characters: Linux allows 255 bytes per name; 档号, "_", the extension and a margin fit beside it.
@@ -253,14 +255,21 @@ def decode_text(raw: bytes) -> str:
 def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
     """A sidecar's key/value pairs: JSON (an object) or the scanner's ``键: 值`` / ``键=值`` lines.
 
-    Raises ``ValidationError`` for JSON that is not an object of plain values.
+    Raises ``ValidationError`` for JSON that is not an object of plain values, and for a sidecar
+    too big, too deeply nested or with a number too long to read (it is data, hostile until checked).
     """
+    if len(raw) > MAX_SCANNER_SIDECAR_BYTES:
+        raise ValidationError(f"说明文件太大（超过 {MAX_SCANNER_SIDECAR_BYTES // 1024} KB），没有读取")
     text = decode_text(raw)
     if suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise ValidationError(f"说明文件不是有效的 JSON（第 {err.lineno} 行）") from None
+        except RecursionError:
+            raise ValidationError("说明文件的 JSON 嵌套过深，没有读取") from None
+        except ValueError:  # an integer of thousands of digits (int_max_str_digits)
+            raise ValidationError("说明文件中有过长的数字，没有读取") from None
         if not isinstance(data, dict):
             raise ValidationError('说明文件的 JSON 应为一个对象（{"房号": "3-2-1201", …}）')
         return {

@@ -104,6 +104,10 @@ def _image_pages(path: Path) -> int:
                 image.load()
     except FileNotFoundError:
         raise
+    except (Image.DecompressionBombError, MemoryError):
+        raise ScanRejected(
+            "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描", "too_large"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise ScanRejected("图片文件已损坏或不完整，无法打开：请重新扫描", "corrupt") from None
     return int(frames)

@@ -22,7 +22,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, FilingOutcome
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
 from recordkit.archive.intake import file_batch
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
@@ -117,6 +117,8 @@ class InboxWatcher:
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
+        self.max_failures = MAX_FAILURES
+        archivist.quarantine_on_error = False  # the service retries a failing file, MAX_FAILURES times
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
         # skipped until they change, instead of being hashed again at every rescan.
         self._settled: dict[Path, tuple[int, int]] = {}
@@ -172,6 +174,8 @@ class InboxWatcher:
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
+        except ArchiveMismatch:  # the ledger is older than the archive: filing stops, nothing is touched
+            raise
         except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
             return [outcome for path in paths if (outcome := self._file_one(path)) is not None]
         for path, outcome in zip(paths, outcomes, strict=True):
@@ -198,26 +202,32 @@ class InboxWatcher:
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
+        except ArchiveMismatch:
+            raise
         except Exception as err:  # one bad file never stops the service
             failures = self._failures.get(path, 0) + 1
             self._failures[path] = failures
-            log.exception("filing %s failed (%d of %d)", printable(str(path)), failures, MAX_FAILURES)
-            if failures < MAX_FAILURES:
+            log.exception("filing %s failed (%d of %d)", printable(str(path)), failures, self.max_failures)
+            if failures < self.max_failures:
                 return None
             self.tracker.forget(path)
             self._failures.pop(path, None)
             reason = f"归档时多次出错（{type(err).__name__}），详情见 records/logs/watch.log"
             moved = self.archivist.quarantine(path, reason) if self.archivist.in_inbox(path) else None
-            outcome = FilingOutcome(
-                path.name, "quarantined", reason=reason, quarantine_path=str(moved) if moved else None
-            )
+            shown = moved.relative_to(self.archivist.workspace.root).as_posix() if moved else None
+            outcome = FilingOutcome(path.name, "quarantined", reason=reason, quarantine_path=shown)
         self._done(path, outcome)
         return outcome
 
     # -- running -------------------------------------------------------------------------------
 
     def run_once(self, sleep: Callable[[float], None] = time.sleep) -> list[FilingOutcome]:
-        """File what is in the inbox now and return (``--once``): files still being written stay."""
+        """File what is in the inbox now and return (``--once``): files still being written stay.
+
+        A file that fails in an unexpected way is quarantined at once: the next run (cron) would
+        meet it again, and it must not be retried for ever."""
+        self.max_failures = 1
+        self.archivist.quarantine_on_error = True
         self.recover()
         found = set(self.scan())
         outcomes = self.check(found)
@@ -240,6 +250,8 @@ class InboxWatcher:
             while not self.stop_event.is_set():
                 try:
                     self.check(candidates | self._take_dirty())
+                except ArchiveMismatch:  # the service stops: filing on would overwrite archived files
+                    raise
                 except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
                     log.exception("inbox check failed; trying again")
                     self.stop_event.wait(self.interval)

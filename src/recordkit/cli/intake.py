@@ -69,12 +69,14 @@ def file_command(
     with progress_bar("归档") as advance:
         outcomes = file_paths(archivist, paths, flags, progress=advance)
     filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+    quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
     if as_json:
         print_json([outcome.to_dict() for outcome in outcomes])
     else:
         for outcome in outcomes:
             typer.echo(_outcome_line(outcome))
-        typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个")
+        moved = f"（其中 {quarantined} 个已移到隔离区）" if quarantined else ""
+        typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个{moved}")
     if filed < len(outcomes):
         raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
 

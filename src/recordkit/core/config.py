@@ -336,7 +336,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "database.busy_timeout": (1, 3600),
     "notices.payment_days": (1, 365),
     "archive.stability_seconds": (0, 3600),
-    "archive.poll_interval": (0.1, 3600),
+    "archive.poll_interval": (0.01, 3600),
     "workorders.repeat_days": (1, 3650),
     "ocr.min_confidence": (0, 1),
     "ocr.max_side": (100, 20_000),

@@ -272,7 +272,11 @@ def recover_papers(workspace: Workspace, ledger: Ledger) -> RecoveredPapers:
                 continue
             if row is not None and hashlib.sha256(data).hexdigest() == row.sha256:
                 target = workspace.root / row.path
-                _publish_one(temp, target)
+                try:
+                    _publish_one(temp, target)
+                except ConflictError as err:  # a stranger's file holds the name: keep both, say so
+                    log.error("%s", err.message)
+                    continue
                 fsync_directory(target.parent)
                 published.append(target)
             else:

@@ -31,6 +31,7 @@ from recordkit.search.text import (
     canonical_term,
     fold,
     fold_with_offsets,
+    has_separators,
     term_pattern,
     term_stream,
 )
@@ -57,6 +58,12 @@ class Term:
     tokens: tuple[str, ...]
     canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001
     prefix: bool = False  # the last token may start a longer one (the term ends inside a CJK run)
+    checked: bool = False  # blanks or punctuation inside: a phrase match is checked against the text
+
+    def found_in(self, folded: str) -> bool:
+        """The folded text holds the term as written (only ``checked`` terms need asking)."""
+        pattern = _canonical_pattern(self.canonical) if self.canonical else term_pattern(self.text)
+        return pattern is not None and pattern.search(folded) is not None
 
     @property
     def phrase(self) -> Phrase:
@@ -98,7 +105,7 @@ def make_term(text: str) -> Term:
     tokens, prefix = term_stream(folded)
     if not tokens:
         raise UsageError(f"检索词“{text}”里没有可以检索的文字或数字")
-    return Term(folded, tuple(tokens), prefix=prefix)
+    return Term(folded, tuple(tokens), prefix=prefix, checked=has_separators(folded))
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
@@ -345,17 +352,32 @@ def search(
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
     if not query.groups and not filters:
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
+    # A term with blanks or punctuation inside ("维修 保养") is found as written: its phrase finds the few
+    # candidates, the text of each is checked.  Such an excluded term is checked too, never trusted.
+    checked_groups = [group for group in query.groups if any(term.checked for term in group)]
+    checked_excluded = [term for term in query.excluded if term.checked]
+    check = bool(checked_groups or checked_excluded)
     request = SearchRequest(
         tuple(tuple(term.phrase for term in group) for group in query.groups),
-        tuple(term.phrase for term in query.excluded),
+        tuple(term.phrase for term in query.excluded if not term.checked),
         filters,
         SORT_NAMES[sort],
-        limit,
+        None if check else limit,
     )
     page = open_index(workspace.records_subdir("index")).search(request)
+    items, total = page.items, page.total
+    if check:
+        items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]
+        total, items = len(items), items[:limit]
     positive = [term for group in query.groups for term in group]
-    hits = [_hit(item, positive, show_private) for item in page.items]
-    return SearchResult(hits, page.total, True, page.ocr_pending)
+    hits = [_hit(item, positive, show_private) for item in items]
+    return SearchResult(hits, total, True, page.ocr_pending)
+
+
+def _holds(folded: str, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:
+    return all(any(term.found_in(folded) for term in group) for group in groups) and not any(
+        term.found_in(folded) for term in excluded
+    )
 
 
 def _hit(item: IndexedItem, terms: Sequence[Term], show_private: bool) -> Hit:

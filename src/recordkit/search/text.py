@@ -48,6 +48,8 @@ _MONTHS = re.compile(
 _CJK_BREAK = re.compile(rf"(?<=[{CJK}])[^\S\n\r\f\v]*[\n\r\f\v]\s*(?=[{CJK}])")
 # Characters a canonical token may hold besides letters and digits (the index keeps them inside a token).
 TOKEN_CHARS = ":-"
+_NOT_IN_TOKEN = re.compile(r"[^\w:-]|_")
+_DIGIT = re.compile(r"[0-9]")
 # 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole.
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
@@ -59,7 +61,9 @@ def fold(text: str) -> str:
 
     Used on both sides: the document text as stored and every query term.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    # is_normalized answers most texts at once; normalize alone re-composes even text already in NFKC.
+    normal = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    folded = normal.casefold()
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
     return _SPACES.sub(" ", folded).strip()
@@ -94,6 +98,7 @@ def join_cjk_lines(folded: str) -> str:
     return _CJK_BREAK.sub("", folded)
 
 
+@functools.lru_cache(maxsize=8192)
 def _date_token(year: str, month: str, day: str) -> str | None:
     """d:2025-03-15 for a real day; None for one that does not exist (2025-02-30 is no date token)."""
     try:
@@ -102,6 +107,7 @@ def _date_token(year: str, month: str, day: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_token(year: str, month: str) -> str | None:
     """m:2024-05 for a real month, else None."""
     try:
@@ -117,6 +123,8 @@ def _day_of(match: re.Match[str]) -> str | None:
 def canonical_tokens(folded: str) -> list[str]:
     """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day)
     and 档号 (n:yz-2026-00001) in ``folded``."""
+    if not _DIGIT.search(folded):  # every canonical token holds a digit
+        return []
     found: list[str] = []
     for match in _DATES.finditer(folded):
         token = _day_of(match)
@@ -127,15 +135,14 @@ def canonical_tokens(folded: str) -> list[str]:
         if token:
             found.append(token)
     found += [NUMBER_PREFIX + match.group() for match in _ARCHIVE_NO.finditer(folded)]
-    if any(c.isdigit() for c in folded):
-        without_numbers = _ARCHIVE_NO.sub(" ", folded)
-        found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
+    without_numbers = _ARCHIVE_NO.sub(" ", folded)
+    found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
     return [_whole(token) for token in dict.fromkeys(found)]
 
 
 def _whole(token: str) -> str:
     # The index splits tokens at anything but letters, digits and TOKEN_CHARS: nothing else may be inside one.
-    return "".join(c if c.isalnum() or c in TOKEN_CHARS else "-" for c in token)
+    return _NOT_IN_TOKEN.sub("-", token)
 
 
 def _run_tokens(folded: str) -> list[str]:
@@ -164,6 +171,12 @@ def term_stream(folded: str) -> tuple[list[str], bool]:
     tokens = _run_tokens(join_cjk_lines(folded))
     last = _RUNS.search(folded[::-1])
     return tokens, last is not None and last.lastgroup == "cjk"
+
+
+def has_separators(folded: str) -> bool:
+    """The term holds blanks or punctuation between its runs (``"维修 保养"``): its phrase, which skips them,
+    also matches other separators, so a match must be checked against the text."""
+    return bool(_RUNS.sub("", join_cjk_lines(folded)))
 
 
 def canonical_term(folded: str) -> str | None:

@@ -82,7 +82,12 @@ def budgeted(limits: TemplateLimits | None = None) -> Iterator[None]:
     interrupts a loop no hook sees (``{% for a in s %}{% for b in s %}``) when time is up."""
     limits = limits or LIMITS
     token = _budget.set(_Budget(time.monotonic() + limits.seconds, limits.loop_items))
-    alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    # Only when nobody else's alarm is running (a service's watchdog, a test timeout): never clobber it.
+    alarm = (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
     previous: Any = None
     if alarm:
 

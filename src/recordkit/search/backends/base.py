@@ -66,7 +66,7 @@ class SearchRequest:
     excluded: tuple[Phrase, ...] = ()
     filters: Filters = Filters()
     sort: str = "relevance"  # one of SORTS
-    limit: int = 20
+    limit: int | None = 20  # None: every match
 
 
 @dataclass(frozen=True)

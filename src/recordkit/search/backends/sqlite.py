@@ -334,7 +334,7 @@ def _search(conn: sqlite3.Connection, request: SearchRequest) -> SearchPage:
     rows = conn.execute(
         f"SELECT items.archive_no, {score} AS score, items.text, items.body_start, items.shown FROM {source}"
         f" WHERE {condition} ORDER BY {_ORDER[request.sort]} LIMIT ?",
-        [*params, request.limit],
+        [*params, -1 if request.limit is None else request.limit],
     ).fetchall()
     pending = conn.execute("SELECT count(*) FROM items WHERE state = 'pending'").fetchone()[0]
     found = [

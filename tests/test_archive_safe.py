@@ -1,0 +1,442 @@
+"""Issue 20 for the archive: an archived file is never overwritten (a ledger restored from an older
+copy, a new empty ledger beside a full archive), sidecars are data and not instructions, and one bad
+file never loses a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from recordkit.archive.archivist import (
+    ArchiveItem,
+    ArchiveMismatch,
+    Archivist,
+    get_item,
+    list_items,
+    update_item,
+    verify,
+)
+from recordkit.archive.rules import Metadata
+from recordkit.archive.watcher import InboxWatcher
+from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import archive_items
+from tests.archive_helpers import FAST, archive_workspace, tree
+from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_ws as ws
+
+MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
+
+
+@pytest.fixture
+def archivist_cli(run_cli: Any, workspace: Workspace) -> Any:
+    archive_workspace(workspace.root)
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Any:
+        return run_cli(*args, env=FAST | (env or {}))
+
+    return run
+
+
+def inbox(workspace: Workspace) -> Path:
+    return workspace.root / "records" / "inbox"
+
+
+def archived(workspace: Workspace) -> dict[str, str]:
+    """Every file below records/archive/ and its SHA-256."""
+    folder = workspace.root / "records" / "archive"
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in tree(folder)}
+
+
+def backup(database: Path, copy: Path) -> None:
+    with sqlite3.connect(database) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    target.close()
+    source.close()
+
+
+# -- a. never overwrite ----------------------------------------------------------------------------
+
+
+def test_file_after_restoring_an_older_ledger_is_refused_and_overwrites_nothing(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    database = workspace.root / "records" / "ledger.sqlite3"
+    for seed in (1, 2):
+        write_scan(inbox(workspace) / f"1-1-101_产权证明{seed}_20261101.pdf", seed)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    backup(database, tmp_path / "昨天的台账.sqlite3")
+    for seed in (3, 4):
+        write_scan(inbox(workspace) / f"1-1-101_身份证{seed}_20261101.pdf", seed)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    before = archived(workspace)
+    assert len(before) == 8  # four files, four sidecars
+    shutil.copyfile(tmp_path / "昨天的台账.sqlite3", database)  # the ledger restored from yesterday's copy
+
+    new = write_scan(inbox(workspace) / "1-1-101_装修协议_20261101.pdf", 5)
+    refused = archivist_cli("file", str(new))
+    assert refused.exit_code == 9
+    assert refused.stderr.strip() == (
+        "错误：台账与档案目录不一致：档案目录中有 2 个文件在台账中没有记录"
+        "（如 records/archive/业主档案/2026/YZ-2026-00003_身份证3.pdf），"
+        f"台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。{MISMATCH_ADVICE}"
+    )
+    assert archived(workspace) == before and new.exists()
+    watch = archivist_cli("watch", "--once")  # the service refuses the same way, and leaves the inbox alone
+    assert (watch.exit_code, watch.stderr.strip()) == (9, refused.stderr.strip())
+    assert archived(workspace) == before and new.exists()
+    # verify does not call such an archive whole; --repair rebuilds the missing rows from the tree.
+    problems = archivist_cli("archive", "verify")
+    assert problems.exit_code == 9
+    assert "问题：records/archive/业主档案/2026/YZ-2026-00003_身份证3.pdf：没有台账记录" in problems.stderr
+    assert archivist_cli("archive", "verify", "--repair").exit_code == 0
+    filed = archivist_cli("file", str(new))
+    assert filed.exit_code == 0, filed.output
+    assert "→ YZ-2026-00005（业主档案，1 页）" in filed.stdout
+    after = archived(workspace)
+    assert {name: after[name] for name in before} == before
+
+
+def test_a_new_empty_ledger_beside_a_full_archive_stops_filing(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    before = archived(workspace)
+    other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / '写错的台账.sqlite3'}"}
+    new = write_scan(inbox(workspace) / "1-1-101_身份证_20261101.pdf", 2)
+    refused = archivist_cli("file", str(new), env=other)
+    assert refused.exit_code == 9
+    assert refused.stderr.startswith("错误：台账与档案目录不一致：档案目录中有 1 个文件在台账中没有记录")
+    assert archived(workspace) == before and new.exists()
+
+
+def test_a_number_already_in_the_tree_is_never_handed_out(ws: Workspace, ledger: Ledger) -> None:
+    # Even without the recovery pass (as when two checks race), the number is checked against the tree.
+    clerk = Archivist(ws, ledger, "档案员")
+    clerk.file(write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1))
+    folder = ws.root / "records" / "archive" / "业主档案" / "2026"
+    planted = folder / "YZ-2026-00002_别人的文件.pdf.json"
+    planted.write_text('{"archive_no": "YZ-2026-00002"}', encoding="utf-8")
+    before = archived(ws)
+    source = write_scan(inbox(ws) / "1-1-101_身份证_20261101.pdf", 2)
+    with pytest.raises(ArchiveMismatch) as raised:
+        clerk.file_many([(source, None)])
+    assert raised.value.message == (
+        "台账与档案目录不一致：档号 YZ-2026-00002 在档案目录中已有文件，台账中却没有这个档号"
+        f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+    )
+    assert archived(ws) == before and source.exists()
+    assert [item.archive_no for item in list_items(ledger)] == ["YZ-2026-00001"]
+
+
+def test_placing_refuses_an_existing_name_and_its_rollback_removes_only_its_own(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clerk = Archivist(ws, ledger, "档案员")
+    monkeypatch.setattr(clerk, "_numbers_in_tree", lambda folder: set())  # the tree check is not there
+    folder = ws.root / "records" / "archive" / "业主档案" / "2026"
+    folder.mkdir(parents=True)
+    existing = folder / "YZ-2026-00001_产权证明.pdf"
+    existing.write_bytes(b"%PDF the archived original")
+    existing.with_name(existing.name + ".json").write_bytes(b'{"archive_no": "YZ-2026-00001"}')
+    before = archived(ws)
+    source = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    with pytest.raises(ArchiveMismatch) as raised:
+        clerk.file_many([(source, None)])
+    assert raised.value.message.startswith("台账与档案目录不一致：档案目录中已有 YZ-2026-00001_产权证明.pdf.json")
+    assert archived(ws) == before and source.exists() and list_items(ledger) == []
+    # The sidecar's name free, the file's taken: the new sidecar is removed again, the old file stays.
+    existing.with_name(existing.name + ".json").unlink()
+    with pytest.raises(ArchiveMismatch):
+        clerk.file_many([(source, None)])
+    assert tree(folder) == ["YZ-2026-00001_产权证明.pdf"] and existing.read_bytes() == b"%PDF the archived original"
+
+
+def test_file_runs_the_services_recovery_first(ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recordkit.archive.intake import file_paths
+
+    clerk = Archivist(ws, ledger, "档案员")
+    source = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)
+    clerk.file(source)
+    monkeypatch.undo()
+    temp = ws.root / "records" / "archive" / "业主档案" / "2026" / ".~recordkit-99-YZ-2026-00002_x.pdf"
+    temp.write_bytes(b"half")  # a killed filer's temporary file
+    outcomes = file_paths(clerk, [inbox(ws)])
+    assert [(o.status, o.item.archive_no) for o in outcomes] == [("already_filed", "YZ-2026-00001")]  # type: ignore[union-attr]
+    assert not temp.exists() and tree(inbox(ws)) == []
+    assert verify(ws, ledger, "检查").ok
+
+
+# -- b. sidecars are data, not instructions ----------------------------------------------------------
+
+
+def _edit_sidecar(workspace: Workspace, relative: str, **changes: Any) -> Path:
+    sidecar = workspace.root / (relative + ".json")
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    sidecar.chmod(0o644)
+    sidecar.write_text(json.dumps(data | changes, ensure_ascii=False), encoding="utf-8")
+    return sidecar
+
+
+def _file_one(ws: Workspace, ledger: Ledger, **flags: Any) -> ArchiveItem:
+    clerk = Archivist(ws, ledger, "档案员")
+    outcome = clerk.file(write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1), Metadata(**flags))
+    assert outcome.item is not None
+    return outcome.item
+
+
+@pytest.mark.parametrize("hostile", ["/some/where", "../../x"])
+def test_a_sidecar_path_is_never_believed(ws: Workspace, ledger: Ledger, tmp_path: Path, hostile: str) -> None:
+    item = _file_one(ws, ledger)
+    outside = tmp_path / "别处" / "x.pdf"
+    hostile = str(outside) if hostile.startswith("/") else hostile
+    sidecar = _edit_sidecar(ws, item.path, path=hostile)
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致：位置（运行 recordkit archive verify --repair）"
+    ]
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [f"YZ-2026-00001：说明文件中的位置“{hostile}”与台账不符，未采用，说明文件已按台账改正"]
+    assert repaired.ok and get_item(ledger, "YZ-2026-00001").path == item.path
+    assert json.loads(sidecar.read_text(encoding="utf-8"))["path"] == item.path
+    update_item(ws, ledger, "YZ-2026-00001", "档案员", box="业主-001")  # writes the sidecar where the ledger says
+    again = verify(ws, ledger, "档案员", repair=True)  # a second repair finds nothing to do
+    assert (again.ok, again.repaired) == (True, [])
+    assert (ws.root / item.path).is_file() and tree(ws.root / "records" / "quarantine") == []
+    assert not outside.parent.exists() and not (ws.root.parent / "x").exists() and not (ws.root / "x").exists()
+
+
+def test_repair_rebuilds_a_row_from_the_tree_not_from_the_sidecars_path(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, path=str(tmp_path / "别处.pdf"))
+    with ledger.write() as conn:  # the row lost: the catalogue is rebuilt from the tree
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        f"YZ-2026-00001：说明文件中的位置“{tmp_path / '别处.pdf'}”不可信，未采用，按文件实际位置 {item.path} 登记，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    assert get_item(ledger, "YZ-2026-00001").path == item.path and repaired.ok
+    assert not (tmp_path / "别处.pdf").exists() and not (tmp_path / "别处.pdf.json").exists()
+
+
+def test_a_ledger_path_outside_the_archive_is_set_back_to_where_the_file_lies(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    item = _file_one(ws, ledger)
+    outside = tmp_path / "别处.pdf"
+    with ledger.write() as conn:  # as an older repair that believed an edited sidecar left it
+        conn.execute(archive_items.update().values(path=str(outside)))
+    problems = verify(ws, ledger, "档案员").problems
+    assert problems[0] == (
+        f"YZ-2026-00001：台账中登记的位置“{outside}”不在档案目录内"
+        "（运行 recordkit archive verify --repair，按档案目录中的文件改正）"
+    )
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        f"YZ-2026-00001：台账中登记的位置“{outside}”没有这个文件，已改为文件实际位置 {item.path}"
+    ]
+    assert repaired.ok and get_item(ledger, "YZ-2026-00001").path == item.path
+    assert not outside.exists() and not outside.with_name("别处.pdf.json").exists()
+    assert (ws.root / item.path).is_file() and tree(ws.root / "records" / "quarantine") == []
+
+
+def test_repair_never_clears_the_confidential_flag(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger, confidential=True)
+    sidecar = _edit_sidecar(ws, item.path, confidential=False, box="业主-009")
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致：盒号、保密（运行 recordkit archive verify --repair）"
+    ]
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）",
+        "YZ-2026-00001：说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正",
+    ]
+    after = get_item(ledger, "YZ-2026-00001")
+    assert (after.confidential, after.box) == (True, "业主-009")
+    assert json.loads(sidecar.read_text(encoding="utf-8"))["confidential"] is True
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_hostile_sidecar_in_the_archive_is_only_data(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger)
+    sidecar = ws.root / (item.path + ".json")
+    sidecar.chmod(0o644)
+    sidecar.write_text('{"archive_no": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)  # no crash: the file is moved aside, with a note
+    assert repaired.repaired[0].startswith(f"{item.path}：没有登记的文件（也没有有效说明文件），已移到隔离区")
+    notes = list((ws.root / "records" / "quarantine").glob("*.原因.txt"))
+    assert len(notes) == 1 and "也没有有效说明文件" in notes[0].read_text(encoding="utf-8")
+
+
+def test_verify_repair_at_the_command_line_reports_an_edited_sidecar(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace)), "--confidential").exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    _edit_sidecar(workspace, relative, path="/some/where", confidential=False)
+    checked = archivist_cli("archive", "verify")
+    assert checked.exit_code == 9
+    assert checked.stderr.splitlines()[0] == (
+        "问题：YZ-2026-00001：台账记录与说明文件不一致：位置、保密（运行 recordkit archive verify --repair）"
+    )
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：YZ-2026-00001：说明文件中的位置“/some/where”与台账不符，未采用，说明文件已按台账改正",
+            "已修复：YZ-2026-00001：说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["path"], shown["confidential"]) == (relative, True)
+    assert not Path("/some/where").exists() and not Path("/some/where.json").exists()
+
+
+# -- c. one bad file never loses a batch ---------------------------------------------------------------
+
+LONG_NAME = "长" * 83 + "x.pdf"  # 254 bytes: its sidecar's name would be too long to exist
+
+
+def _hostile_inbox(workspace: Workspace) -> None:
+    folder = inbox(workspace)
+    write_scan(folder / "数字.pdf", 1)
+    (folder / "数字.pdf.json").write_text('{"盒号": ' + "9" * 5000 + "}", encoding="utf-8")
+    write_scan(folder / "嵌套.pdf", 2)
+    (folder / "嵌套.pdf.json").write_text('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    write_scan(folder / "浅一些的嵌套.pdf", 3)
+    (folder / "浅一些的嵌套.pdf.json").write_text('{"x": ' + "[" * 20_000 + "]" * 20_000 + "}", encoding="utf-8")
+    write_scan(folder / LONG_NAME, 4)
+    Image.new("1", (20_000, 20_000)).save(folder / "巨幅.png")
+    write_scan(folder / "1-1-101_产权证明_20261101.pdf", 5)
+
+
+EXPECTED_REVIEW = {
+    "数字.pdf": "说明文件 数字.pdf.json：说明文件中有过长的数字，没有读取",
+    "嵌套.pdf": "说明文件 嵌套.pdf.json：说明文件太大（超过 64 KB），没有读取",
+    "浅一些的嵌套.pdf": "说明文件 浅一些的嵌套.pdf.json：说明文件的 JSON 嵌套过深，没有读取",
+}
+TOO_BIG = "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描"
+
+
+def test_file_reports_each_bad_file_and_files_the_rest(archivist_cli: Any, workspace: Workspace) -> None:
+    _hostile_inbox(workspace)
+    result = archivist_cli("file", str(inbox(workspace)), "--json")
+    assert result.exit_code == 5, result.output  # some files not filed: never 70
+    rows = {row["source"]: row for row in json.loads(result.stdout)}
+    assert {name: row["status"] for name, row in rows.items()} == {
+        "1-1-101_产权证明_20261101.pdf": "filed",
+        "巨幅.png": "quarantined",
+        "嵌套.pdf": "filed",
+        "数字.pdf": "filed",
+        "浅一些的嵌套.pdf": "filed",
+        LONG_NAME: "filed",
+    }
+    assert rows["巨幅.png"]["reason"] == TOO_BIG
+    for name, reason in EXPECTED_REVIEW.items():  # a bad sidecar is a reason for review, not a lost scan
+        assert reason in rows[name]["item"]["review_reasons"]
+    assert result.stderr.strip() == "错误：有 1 个文件未归档，每个文件的原因已列出"
+    assert tree(inbox(workspace)) == []
+    quarantine = tree(workspace.root / "records" / "quarantine")
+    assert [name.split("_", 1)[1] for name in quarantine] == ["巨幅.png", "巨幅.png.原因.txt"]
+
+
+def test_watch_once_quarantines_each_bad_file_once_and_counts_it(archivist_cli: Any, workspace: Workspace) -> None:
+    _hostile_inbox(workspace)
+    first = archivist_cli("watch", "--once")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[-1] == "收件箱处理完毕：归档 5 个，隔离 1 个"
+    assert f"已隔离 巨幅.png：{TOO_BIG} → records/quarantine/" in first.stdout
+    assert tree(inbox(workspace)) == []
+    again = archivist_cli("watch", "--once")  # nothing is left to retry
+    assert again.stdout.splitlines() == ["收件箱处理完毕：归档 0 个，隔离 0 个"]
+
+
+def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.archivist as archivist_module
+
+    real = archivist_module.inspect_scan
+
+    def reader(path: Path, extension: str) -> Any:
+        if path.name == "坏.pdf":
+            raise RuntimeError("a reader gave up")
+        return real(path, extension)
+
+    monkeypatch.setattr(archivist_module, "inspect_scan", reader)
+    clerk = Archivist(ws, ledger, "档案员")
+    files = [write_scan(inbox(ws) / name, seed) for seed, name in enumerate(("好1.pdf", "坏.pdf", "好2.pdf"), 1)]
+    outcomes = clerk.file_many([(path, None) for path in files])
+    assert [o.status for o in outcomes] == ["filed", "quarantined", "filed"]
+    assert outcomes[1].reason == "读取或归档这个文件时出错（RuntimeError），无法归档：详情见 records/logs/ 中的日志"
+
+
+def test_the_watcher_quarantines_a_file_that_keeps_failing_on_the_first_once_run(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.watcher as watcher_module
+
+    def broken(archivist: Archivist, files: Any, flags: Any = None) -> Any:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(watcher_module, "file_batch", broken)
+    write_scan(inbox(ws) / "总是出错.pdf", 1)
+    outcomes = InboxWatcher(Archivist(ws, ledger, "归档服务")).run_once(sleep=lambda seconds: None)
+    assert [(o.status, o.reason) for o in outcomes] == [
+        ("quarantined", "归档时多次出错（RuntimeError），详情见 records/logs/watch.log")
+    ]
+    assert outcomes[0].quarantine_path is not None and outcomes[0].quarantine_path.startswith("records/quarantine/")
+    assert tree(inbox(ws)) == []
+
+
+class _Frozen(dt.datetime):
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
+        return cls(2026, 11, 2, 9, 30, 0, tzinfo=tz)
+
+
+def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.archivist as archivist_module
+
+    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date))
+    quarantine = ws.root / "records" / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    # Another process holds the third name already (its note is there, its file not yet).
+    (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").write_text("别的进程", encoding="utf-8")
+    files = []
+    for folder in ("甲", "乙", "丙"):
+        path = inbox(ws) / folder / "扫描.pdf"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"")
+        (path.parent / "扫描.pdf.json").write_text(f'{{"备注": "{folder}"}}', encoding="utf-8")
+        files.append(path)
+    outcomes = Archivist(ws, ledger, "档案员").file_many([(path, None) for path in files])
+    assert [o.quarantine_path for o in outcomes] == [
+        "records/quarantine/20261102-093000_扫描.pdf",
+        "records/quarantine/20261102-093000_2_扫描.pdf",
+        "records/quarantine/20261102-093000_4_扫描.pdf",
+    ]
+    for outcome, folder in zip(outcomes, ("甲", "乙", "丙"), strict=True):
+        target = ws.root / str(outcome.quarantine_path)
+        note = target.with_name(target.name + ".原因.txt").read_text(encoding="utf-8")
+        assert note.startswith(f"文件：{folder}/扫描.pdf\n原因：文件是空的（0 字节）：可能扫描中断，请重新扫描\n")
+        assert json.loads(target.with_name(target.name + ".json").read_text(encoding="utf-8")) == {"备注": folder}
+    assert (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
+    assert tree(inbox(ws)) == []
