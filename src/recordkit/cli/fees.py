@@ -417,7 +417,7 @@ def fees_close(
     month: str | None = typer.Option(None, "--month", help="要结账的月份（已经过去的月份），例如 2026-10。"),
     show: bool = typer.Option(False, "--list", help="列出已结账的月份。"),
     as_json: bool = typer.Option(
-        False, "--json", help="与 --list 一起用：以 JSON 输出（month、closed_at、closed_by）。"
+        False, "--json", help="与 --list 一起用：以 JSON 输出（每个月份一项：月份、结账时间、经办人）。"
     ),
 ) -> None:
     """结账：某月结账后，日期在该月的收款、出账、读数、作废都不能再改动；作废该月的收据会开红冲收据。
