@@ -348,9 +348,14 @@ def test_a_title_hit_ranks_above_mentions_in_the_text(ranked: dict[str, str], ws
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[1] > scores[2] > 0
 
 
-def test_equal_scores_show_the_newest_filed_first(ranked: dict[str, str], ws: Workspace) -> None:
+def test_equal_scores_show_the_newest_filed_first(ranked: dict[str, str], ws: Workspace, ledger: Ledger) -> None:
+    from recordkit.archive.archivist import list_items
+
     hits = search(ws, "水泵运行").hits
-    assert [hit.archive_no for hit in hits] == sorted((hit.archive_no for hit in hits), reverse=True)
+    filed = {item.archive_no: item.filed_at for item in list_items(ledger)}
+    # Newest filed first; items filed in the same second, the higher number first.
+    expected = sorted((hit.archive_no for hit in hits), key=lambda number: (filed[number], number), reverse=True)
+    assert [hit.archive_no for hit in hits] == expected
     assert hits[0].score == hits[1].score
 
 
