@@ -274,3 +274,21 @@ def test_a_renamed_owner_shows_the_old_name_in_the_units_before(ledger: Ledger, 
     assert entries["owner.update"].before["name"] == "张伟" and entries["owner.update"].after["name"] == "张伟明"
     assert entries["unit.update"].before["owner"] == "张伟" and entries["unit.update"].after["owner"] == "张伟明"
     assert entries["unit.update"].after["floor_area"] == "90.00"
+
+
+def test_the_visible_active_sheet_is_read_not_a_hidden_first_one(ledger: Ledger, tmp_path: Path) -> None:
+    """A workbook exported by another system may keep an old, hidden sheet first."""
+    from openpyxl import load_workbook
+
+    path = write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS)
+    workbook = load_workbook(path)
+    old = workbook.create_sheet("旧名册", 0)
+    old.append(list(OWNER_HEADERS))
+    old.append(["9", "9", "909", "50", "不该读到", "", "", "", "已入住"])
+    old.sheet_state = "hidden"
+    workbook.active = 1
+    workbook.save(path)
+    summary = import_owners(ledger, path, "测试员")
+    assert summary.units_created == len(SAMPLE_ROWS)
+    with ledger.read() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM units WHERE code = '9-9-909'")).scalar() == 0

@@ -99,15 +99,25 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
 ProgressCallback = Callable[[int, int | None], None]
 
 
+def shown_sheet(workbook: Any) -> Any:
+    """The sheet a clerk sees on opening the file: the active one when it is visible, else the first
+    visible one (a hidden or very hidden first sheet, an old copy left by another system, is not it)."""
+    visible = [sheet for sheet in workbook.worksheets if getattr(sheet, "sheet_state", "visible") == "visible"]
+    active = workbook.active
+    if active is not None and active in visible:
+        return active
+    return visible[0] if visible else workbook.worksheets[0]
+
+
 def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback | None = None) -> SheetTable:
-    """Read the first worksheet of ``path`` against ``columns``.
+    """Read the sheet a clerk sees on opening ``path`` (``shown_sheet``) against ``columns``.
 
     Raises ``NotFoundError`` for a missing file and ``ValidationError`` for a file that
     is not a readable .xlsx or lacks a required header.
     """
     workbook = _open_workbook(path, read_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        sheet = shown_sheet(workbook)
         rows = sheet.iter_rows(values_only=True)
         by_name = {normalise_header(name): col.key for col in columns for name in (col.header, *col.aliases)}
         positions: dict[str, int] = {}
