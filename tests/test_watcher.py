@@ -15,7 +15,7 @@ import pytest
 
 from recordkit.archive.archivist import Archivist, list_items
 from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
-from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
@@ -210,3 +210,21 @@ def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace
     again = InboxWatcher(Archivist(on, ledger, "归档服务"), clock=FakeClock())  # a restart
     assert [o.status for o in again.check(set(again.scan()))] == ["already_filed"]
     assert [i.title for i in list_items(ledger)] == ["停水通知 3栋"]
+
+
+def test_a_fifo_in_the_inbox_is_quarantined_unopened_and_the_rest_filed(tmp_path: Path) -> None:
+    """Reading a FIFO blocks until a writer comes: the service must never open one."""
+    root = init_workspace(tmp_path / "ws", operator="档案员")
+    inbox = root / "records" / "inbox"
+    os.mkfifo(inbox / "扫描仪管道.pdf")
+    write_scan(inbox / "3-2-1201_购房合同_20190915.pdf", 1)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "recordkit", "watch", "--once"],
+        cwd=root, env={**env, "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "已隔离 扫描仪管道.pdf：不是普通文件（管道、设备或套接字），没有打开，无法归档" in done.stdout
+    assert "收件箱处理完毕：归档 1 个，隔离 1 个" in done.stdout
+    assert list(inbox.iterdir()) == []

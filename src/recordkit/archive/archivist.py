@@ -385,7 +385,7 @@ class Archivist:
         if path.is_symlink():  # a link could point anywhere on the server: only real files are filed
             raise ScanRejected("这是一个链接（快捷方式），不是文件本身：请放入文件本身")
         if not path.is_file():
-            raise ScanRejected("不是普通文件，无法归档")
+            raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
         extension = safe_extension(path.name)
         info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
         sha = sha256_of(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -158,6 +159,11 @@ class InboxWatcher:
                 self.tracker.forget(path)
                 continue
             if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                # A FIFO, device or socket is never opened (reading a FIFO blocks the service for
+                # good): the archivist quarantines it at once as not a regular file.
+                stable.append(path)
                 continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
