@@ -262,9 +262,9 @@ def test_notice_remind_prints_the_batch(run_cli: Any, imported: Workspace) -> No
     assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
     result = run_cli("notice", "remind", "--building", "3", "--as-of", "2026-11-30")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "欠费合计 675.86 元"
+    assert result.stdout.splitlines()[-1] == "欠费合计 337.93 元"  # the vacant 3-2-1202 has no owner to remind
     docs = [p for p in generated(imported) if p.suffix == ".docx"]
-    assert [p.name for p in docs] == ["催缴通知书_3-2-1201.docx", "催缴通知书_3-2-1202.docx"]
+    assert [p.name for p in docs] == ["催缴通知书_3-2-1201.docx"]
     rows = [[c.text for c in r.cells] for r in Document(str(docs[0])).tables[0].rows]
     assert rows[1] == ["2026年11月", "物业服务费", "337.93"]
     assert rows[-1][0] == "合计人民币（大写）：叁佰叁拾柒元玖角叁分"

@@ -572,8 +572,12 @@ def remind(
     library: TemplateLibrary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> NoticeBatch | None:
-    """A 催缴通知书 for every unit in arrears (owing at least ``min_months`` months, of one
-    building when given), with the sign-off sheet.  None when no unit is in arrears."""
+    """A 催缴通知书 for every unit in arrears that has an owner (owing at least ``min_months``
+    months, of one building when given), with the sign-off sheet.  None when there is none.
+
+    A vacant unit with no owner gets no reminder: there is nobody to hand it to, and a notice
+    addressed to no one is not a demand.  Its arrears stay in ``fees arrears``.
+    """
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
@@ -581,7 +585,7 @@ def remind(
     as_of = as_of or today
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
-        list_arrears(ledger, as_of, min_months=min_months, building=building),
+        (row for row in list_arrears(ledger, as_of, min_months=min_months, building=building) if row.owner),
         key=lambda a: parse_unit_code(a.unit).sort_key,
     )
     if not arrears:
