@@ -241,9 +241,11 @@ def update_index(
     started = time.monotonic()
     index = _index(workspace)
     report = IndexReport()
-    owners = owner_names(ledger)
-    catalogue = list(items) if items is not None else list_items(ledger)
     with index.lock(lock_timeout):
+        # The catalogue is read under the lock: read before it, a writer that waited would drop
+        # the items another process filed and indexed meanwhile, as if they had been removed.
+        owners = owner_names(ledger)
+        catalogue = list(items) if items is not None else list_items(ledger)
         rebuild = rebuild or not index.exists()
         if rebuild and items is not None:
             catalogue = list_items(ledger)  # a first index holds the whole archive
