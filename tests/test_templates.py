@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from recordkit.core.errors import NotFoundError
-from recordkit.documents.templates.build import build_all
+from recordkit.documents.templates.build import build_all, main
 from recordkit.documents.templates.designs import all_designs, provided_variables
 from recordkit.documents.templates.engine import (
     ORIGIN_BUILTIN,
@@ -200,6 +200,18 @@ def test_shipped_builtins_are_what_their_designs_draw(tmp_path: Path) -> None:
         assert texts(path) == texts(shipped.get(path.stem).path), f"{path.stem}: rebuild the built-ins"
         design = all_designs()[path.stem]
         assert fresh.variables <= design.provided | set(design.asks), path.stem
+
+
+def test_the_build_script_explains_itself_and_names_the_designs(capsys: pytest.CaptureFixture[str]) -> None:
+    # `--help` once crashed with KeyError: it was taken for a design's name.
+    with pytest.raises(SystemExit) as shown:
+        main(["--help"])
+    assert shown.value.code == 0
+    assert "只生成这些模板" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main(["没有这个"])
+    assert refused.value.code == 2
+    assert "没有模板“没有这个”；内置模板：临时出入证、" in capsys.readouterr().err
 
 
 def test_new_office_template_is_a_notice() -> None:

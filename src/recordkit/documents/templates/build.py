@@ -6,8 +6,8 @@ files say what their designs draw.
 
 from __future__ import annotations
 
+import argparse
 import io
-import sys
 import zipfile
 from pathlib import Path
 
@@ -47,6 +47,21 @@ def build_all(folder: Path = BUILTIN_DIR, names: list[str] | None = None) -> lis
     return [draw(designs[name], folder / f"{name}.docx") for name in chosen]
 
 
-if __name__ == "__main__":
-    for path in build_all(names=sys.argv[1:] or None):
+def main(argv: list[str] | None = None) -> int:
+    designs = sorted(all_designs())
+    parser = argparse.ArgumentParser(
+        prog="python -m recordkit.documents.templates.build",
+        description="重新生成内置模板（templates/builtin/*.docx）。",
+    )
+    parser.add_argument("names", nargs="*", metavar="模板名", help="只生成这些模板；不写则全部生成")
+    chosen = parser.parse_args(argv).names
+    unknown = [name for name in chosen if name not in designs]
+    if unknown:
+        parser.error(f"没有模板“{'、'.join(unknown)}”；内置模板：{'、'.join(designs)}")
+    for path in build_all(names=chosen or None):
         print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
