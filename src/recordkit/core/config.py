@@ -31,6 +31,9 @@ ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 class OfficeSettings:
     name: str = "物业服务中心"
     estate: str = "示例小区"
+    # The estate's full address as written on certificates and notices, e.g. "江宁市秦淮区幸福路88号";
+    # the estate name and the unit's display form follow it on paper.
+    address: str = ""
     # The office's time zone: every time shown, printed or exported, and the month a time falls in.
     time_zone: str = "Asia/Shanghai"
 
@@ -118,6 +121,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
+    roster: RosterSettings = field(default_factory=lambda: RosterSettings())
 
     @property
     def operator_name(self) -> str:
@@ -199,6 +203,11 @@ def _check_table_list(value: Any, item_type: type, where: str, key: str) -> tupl
 
 
 def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
+    if get_origin(expected) is dict:
+        # A TOML table of words (``[roster.map]`` 房间 = "房号"): text keys, text values.
+        if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
+            raise ConfigError(f'{where}：{key} 应写成 [{key}] 表，每行 原写法 = "标准写法"，现在是 {value!r}')
+        return {str(k): str(v) for k, v in value.items()}
     if (element := _tuple_item_type(expected)) is not None:
         if dataclasses.is_dataclass(element):
             return _check_table_list(value, element, where, key)
@@ -215,8 +224,8 @@ def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
 
 
 def _parse_env_value(raw: str, expected: type, var: str) -> Any:
-    if _tuple_item_type(expected) is not None:
-        raise ConfigError(f"环境变量 {var} 不能设置列表配置项：请写在 recordkit.toml 中")
+    if _tuple_item_type(expected) is not None or get_origin(expected) is dict:
+        raise ConfigError(f"环境变量 {var} 不能设置列表或表格配置项：请写在 recordkit.toml 中")
     if expected is str:
         return raw
     if expected is bool:
@@ -486,3 +495,16 @@ class OcrSettings:
     render_dpi: int = 200
     # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
     max_pixels: int = 150_000_000
+
+
+# Issue 15: rosters exported by other systems.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    """``[roster.map]`` and ``[roster.status_map]``: what another system's roster export calls things."""
+
+    # Header as the other system writes it -> the column it is (房号, 楼栋, 单元, 建筑面积, 业主姓名, …).
+    map: dict[str, str] = field(default_factory=dict)
+    # Status word or code of the other system -> 已入住, 已交付 or 空置 (added to the built-in map).
+    status_map: dict[str, str] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0011"
 
 metadata = MetaData()
 
@@ -396,4 +396,33 @@ work_orders = Table(
     Column("visit_notes", Text),
     Column("visited_by", String(64)),
     UniqueConstraint("year", "seq"),
+)
+
+# Issue 15: co-owners and contacts.  units.owner_id stays the first owner.
+unit_co_owners = Table(
+    "unit_co_owners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("owner_id", Integer, ForeignKey("owners.id"), nullable=False, index=True),
+    # 2 for the second owner on the deed, 3 for the third, ...
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("unit_id", "owner_id"),
+)
+
+unit_contacts = Table(
+    "unit_contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    # 租户, or the family relation as written (家属, 配偶, 子女, 父母 …)
+    Column("relation", String(16), nullable=False),
+    # Personal data: masked on screen and in the journal unless asked for.
+    Column("phone", String(32)),
+    # A tenancy's first and last day; empty when not known.
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("added_at", String(40), nullable=False),
+    Column("added_by", String(64), nullable=False),
 )
