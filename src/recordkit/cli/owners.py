@@ -66,11 +66,20 @@ def owners_list(
         print_json(rows)
         return
     table = new_table(
-        "房号", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期", title=f"房屋 {len(rows)} 户"
+        "房号",
+        "房屋",
+        "业主",
+        "联系电话",
+        "身份证号",
+        "建筑面积（㎡）",
+        "状态",
+        "入住日期",
+        title=f"房屋 {len(rows)} 户",
     )
     for row in rows:
         table.add_row(
             row["unit"],
+            row["display"],
             row["owner"] or "",
             row["phone"] or "",
             row["id_number"] or "",
@@ -105,7 +114,8 @@ def owners_show(
     table = new_table("项目", "内容", title=f"房屋 {data['unit']}")
     for label, value in (
         ("房号", data["unit"]),
-        ("楼栋 / 单元 / 房号", f"{data['building']} 栋 {data['entrance']} 单元 {data['room']}"),
+        ("房屋", data["display"]),
+        ("类型", data["kind"] + (f"（{data['phase']}）" if data["phase"] else "")),
         ("建筑面积", f"{data['area']:.2f} ㎡"),
         ("状态", data["status"]),
         ("业主", data["owner"] or "（无）"),

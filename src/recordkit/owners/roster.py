@@ -56,7 +56,17 @@ COLUMNS = (
     Column("status", "状态", ("房屋状态", "入住状态")),
 )
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS)
-_UNIT_FIELDS = ("building", "entrance", "room", "floor_area_hundredths", "status", "owner_id", "move_in_date")
+_UNIT_FIELDS = (
+    "kind",
+    "phase",
+    "building",
+    "entrance",
+    "room",
+    "floor_area_hundredths",
+    "status",
+    "owner_id",
+    "move_in_date",
+)
 
 
 # -- pure parsing of cells ------------------------------------------------------------
@@ -405,6 +415,8 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
         record_owner: _OwnerRow | None = owner_of_record[record.row]
         values = {
             "code": str(record.code),
+            "kind": record.code.kind,
+            "phase": record.code.phase,
             "building": record.code.building,
             "entrance": record.code.entrance,
             "room": record.code.room,
@@ -473,6 +485,9 @@ class UnitView:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
         return {
             "unit": str(self.code),
+            "display": self.code.display,
+            "kind": self.code.kind,
+            "phase": self.code.phase,
             "building": self.code.building,
             "entrance": self.code.entrance,
             "room": self.code.room,
@@ -488,6 +503,8 @@ class UnitView:
 def _unit_query() -> sa.Select[Any]:
     return sa.select(
         units.c.code,
+        units.c.kind,
+        units.c.phase,
         units.c.building,
         units.c.entrance,
         units.c.room,
@@ -502,7 +519,7 @@ def _unit_query() -> sa.Select[Any]:
 
 def _view(row: Any) -> UnitView:
     return UnitView(
-        UnitCode(row.building, row.entrance, row.room),
+        UnitCode(row.building, row.entrance, row.room, row.kind, row.phase),
         row.floor_area_hundredths,
         row.status,
         row.name,
@@ -555,11 +572,14 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     rows = []
     for view in views:
         data = view.to_dict(show_private)
+        # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
+        # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
+        plain = view.code.kind == "住宅" and view.code.entrance and not view.code.phase
         rows.append(
             [
-                view.code.building,
-                view.code.entrance,
-                view.code.room,
+                view.code.building if plain else None,
+                view.code.entrance if plain else None,
+                view.code.room if plain else str(view.code),
                 view.floor_area,
                 data["owner"],
                 data["phone"],
