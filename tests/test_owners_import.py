@@ -39,6 +39,9 @@ def test_import_then_list_and_show(ledger: Ledger, tmp_path: Path) -> None:
     assert [r["unit"] for r in rows] == ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]
     assert rows[0] == {
         "unit": "1-1-101",
+        "display": "1栋1单元101室",
+        "kind": "住宅",
+        "phase": "",
         "building": "1",
         "entrance": "1",
         "room": "101",

@@ -329,3 +329,29 @@ def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) 
         actions = conn.execute(sa.text("SELECT action, after, before FROM journal WHERE action LIKE 'contact.%'")).all()
     assert [a.action for a in actions] == ["contact.add", "contact.remove"]
     assert "139****1111" in actions[0].after and "13900001111" not in actions[0].after
+
+
+def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:
+    """Two phases with the same B-1-2004 are two units; shops, villas and parking spaces by their 类型."""
+    from recordkit.core.config import PhaseSettings
+    from recordkit.core.unitcodes import phase_spellings
+
+    rows = [
+        ["分期", "楼号", "单元", "房间", "类型", "建筑面积", "业主姓名"],
+        ["香榭丽舍", "B", 1, 2004, "住宅", 120, "张伟"],
+        ["巴塞罗纳", "B", 1, 2004, "住宅", 118, "李四"],
+        [None, None, None, "S-101", "商铺", 60, "王五"],
+        [None, None, None, "B1-023", "车位", 12.5, "张伟"],
+        [None, None, None, "A12", "别墅", 320, None],
+    ]
+    phases = phase_spellings([PhaseSettings("香榭丽舍"), PhaseSettings("巴塞罗纳")])
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员", phases=phases)
+    assert summary.units_created == 5
+    shown = {v.to_dict()["unit"]: v.to_dict()["display"] for v in list_units(ledger)}
+    assert shown == {
+        "香榭丽舍·B-1-2004": "香榭丽舍B栋1单元2004室",
+        "巴塞罗纳·B-1-2004": "巴塞罗纳B栋1单元2004室",
+        "商铺S-101": "商铺S-101",
+        "车位B1-023": "地下车位B1-023",
+        "别墅A12": "A12号别墅",
+    }

@@ -36,10 +36,14 @@ def owners_import(
 
     例：recordkit owners import 业主名册.xlsx --dry-run
     """
+    from typing import Any, cast
+
+    from recordkit.core.unitcodes import phase_spellings
     from recordkit.owners.roster import import_owners, parse_column_map, status_map
 
     app_state = state(ctx)
-    settings = app_state.workspace().settings.roster
+    all_settings = app_state.workspace().settings
+    settings = all_settings.roster
     mapping = {**settings.map, **parse_column_map(column_map)}
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_owners(
@@ -51,6 +55,7 @@ def owners_import(
             column_map=mapping,
             sheet=sheet_name,
             status_words=status_map(settings.status_map),
+            phases=phase_spellings(cast(Any, all_settings.office.phases)) or None,
         )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(
@@ -93,11 +98,20 @@ def owners_list(
         print_json(rows)
         return
     table = new_table(
-        "房号", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期", title=f"房屋 {len(rows)} 户"
+        "房号",
+        "房屋",
+        "业主",
+        "联系电话",
+        "身份证号",
+        "建筑面积（㎡）",
+        "状态",
+        "入住日期",
+        title=f"房屋 {len(rows)} 户",
     )
     for row in rows:
         table.add_row(
             row["unit"],
+            row["display"],
             row["owner"] or "",
             row["phone"] or "",
             row["id_number"] or "",
@@ -135,7 +149,8 @@ def owners_show(
     table = new_table("项目", "内容", title=f"房屋 {data['unit']}")
     for label, value in (
         ("房号", data["unit"]),
-        ("楼栋 / 单元 / 房号", f"{data['building']} 栋 {data['entrance']} 单元 {data['room']}"),
+        ("房屋", data["display"]),
+        ("类型", data["kind"] + (f"（{data['phase']}）" if data["phase"] else "")),
         ("建筑面积", f"{data['area']:.2f} ㎡"),
         ("状态", data["status"]),
         ("业主", data["owner"] or "（无）"),

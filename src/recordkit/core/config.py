@@ -28,6 +28,16 @@ ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 
 
 @dataclass(frozen=True)
+class PhaseSettings:
+    """One ``[[office.phases]]`` table: a 区/期 of the estate, part of its units' identity."""
+
+    # The name printed and kept in the code: "香榭丽舍", "二期".
+    name: str = ""
+    # Other ways clerks and rosters write it: "香榭", "一期", "2期".
+    spellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OfficeSettings:
     name: str = "物业服务中心"
     estate: str = "示例小区"
@@ -36,6 +46,8 @@ class OfficeSettings:
     address: str = ""
     # The office's time zone: every time shown, printed or exported, and the month a time falls in.
     time_zone: str = "Asia/Shanghai"
+    # The estate's phases (区/期); none means units have no phase and nothing about codes changes.
+    phases: tuple[PhaseSettings, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class FeeItemSettings:
     vacant_percent: int = 100
     # Units the item applies to ("1-1-101", ...); empty means every unit.
     units: tuple[str, ...] = ()
+    # Kinds of unit the item applies to ("商铺", "车位", ...); empty means every kind.
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -100,13 +100,25 @@ COLUMNS = (
     Column("tenant_phone", "租户电话", ("承租人电话", "租户联系电话")),
     Column("contact_from", "起租日期", ("租赁开始日期", "租期开始", "租赁起始日期")),
     Column("contact_until", "到期日期", ("租赁到期日期", "租期结束", "租赁结束日期")),
+    Column("kind", "类型", ("房屋类型", "物业类型", "房产类型", "资源类型", "房屋类别")),
+    Column("phase", "分期", ("期数", "区域", "苑区", "区/期", "组团", "期别")),
 )
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
-_UNIT_FIELDS = ("building", "entrance", "room", "floor_area_hundredths", "status", "owner_id", "move_in_date")
 #: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
 _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
+_UNIT_FIELDS = (
+    "kind",
+    "phase",
+    "building",
+    "entrance",
+    "room",
+    "floor_area_hundredths",
+    "status",
+    "owner_id",
+    "move_in_date",
+)
 
 
 # -- pure parsing of cells ------------------------------------------------------------
@@ -293,9 +305,10 @@ class _Row:
 class _RowReader:
     """Validates rows of one sheet, collecting problems and placeholder warnings."""
 
-    def __init__(self, table: SheetTable, words: Mapping[str, str]) -> None:
+    def __init__(self, table: SheetTable, words: Mapping[str, str], phases: Mapping[str, str] | None = None) -> None:
         self.table = table
         self.words = words
+        self.phases = phases
         self.warnings: list[str] = []
 
     def read(self, row_number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellProblem]]:
@@ -330,15 +343,30 @@ class _RowReader:
 
     def _code(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> UnitCode | None:
         try:
-            if cells["building"] is None and cells["entrance"] is None:
+            if cells["building"] is None and cells["entrance"] is None and cells["kind"] is None:
                 if cells["room"] is None:
                     raise ValidationError("不能为空")
-                return parse_unit_code(_text(cells["room"]))
-            return unit_code_from_parts(cells["building"], cells["entrance"], cells["room"])
+                text = _text(cells["room"])
+                if cells["phase"] is not None:
+                    # The code's own form: a phase comes first, joined by ·  (二期·3-2-1201).
+                    text = f"{_text(cells['phase'])}·{text}"
+                return parse_unit_code(text, phases=self.phases)
+            return unit_code_from_parts(
+                cells["building"],
+                cells["entrance"],
+                cells["room"],
+                kind=None if cells["kind"] is None else _text(cells["kind"]),
+                phase=None if cells["phase"] is None else _text(cells["phase"]),
+                phases=self.phases,
+            )
         except ValidationError as err:
             # Point at the cell that is wrong: the message starts with the part's name.
             part = next(
-                (key for key, name in (("building", "楼栋"), ("entrance", "单元")) if err.message.startswith(name)),
+                (
+                    key
+                    for key, name in (("building", "楼栋"), ("entrance", "单元"), ("kind", "类型"), ("phase", "分期"))
+                    if err.message.startswith(name) and key in self.table.letters
+                ),
                 "room",
             )
             bad(part, err.message)
@@ -440,16 +468,18 @@ def read_roster(
     column_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
     status_words: Mapping[str, str] | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> RosterSheet:
     """Read and validate a roster sheet; ``ValidationError`` lists every bad cell.
 
     ``column_map`` names headers the built-in spellings miss (``{"房间": "房号"}``), ``sheet`` the
-    sheet to read (else the one with the headers), ``status_words`` the status map to use.
+    sheet to read (else the one with the headers), ``status_words`` the status map to use,
+    ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``).
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
     tenant rows (contacts); two 业主 rows for one room are an error.
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet)
-    reader = _RowReader(table, status_map() if status_words is None else status_words)
+    reader = _RowReader(table, status_map() if status_words is None else status_words, phases)
     problems: list[CellProblem] = []
     mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
@@ -580,6 +610,7 @@ def import_owners(
     column_map: Mapping[str, str] | None = None,
     sheet: str | None = None,
     status_words: Mapping[str, str] | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
@@ -587,9 +618,9 @@ def import_owners(
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
     name and phone; unchanged rows cost nothing and are not journalled.  Co-owners of the
     units in the sheet become the sheet's; so do their contacts when the sheet has a 关系 or
-    租户 column.  ``column_map``, ``sheet`` and ``status_words`` as in ``read_roster``.
+    租户 column.  ``column_map``, ``sheet``, ``status_words`` and ``phases`` as in ``read_roster``.
     """
-    roster = read_roster(path, progress, column_map=column_map, sheet=sheet, status_words=status_words)
+    roster = read_roster(path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases)
     with ledger.write() as conn:
         summary = apply_owner_records(conn, roster.records, operator, contacts=roster.has_contacts)
         summary.dry_run = dry_run
@@ -724,6 +755,8 @@ def apply_owner_records(
         record_owner = match.of_row.get((record.row, 0))
         values = {
             "code": str(record.code),
+            "kind": record.code.kind,
+            "phase": record.code.phase,
             "building": record.code.building,
             "entrance": record.code.entrance,
             "room": record.code.room,
@@ -910,6 +943,9 @@ class UnitView:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
         return {
             "unit": str(self.code),
+            "display": self.code.display,
+            "kind": self.code.kind,
+            "phase": self.code.phase,
             "building": self.code.building,
             "entrance": self.code.entrance,
             "room": self.code.room,
@@ -925,6 +961,8 @@ class UnitView:
 def _unit_query() -> sa.Select[Any]:
     return sa.select(
         units.c.code,
+        units.c.kind,
+        units.c.phase,
         units.c.building,
         units.c.entrance,
         units.c.room,
@@ -939,7 +977,7 @@ def _unit_query() -> sa.Select[Any]:
 
 def _view(row: Any) -> UnitView:
     return UnitView(
-        UnitCode(row.building, row.entrance, row.room),
+        UnitCode(row.building, row.entrance, row.room, row.kind, row.phase),
         row.floor_area_hundredths,
         row.status,
         row.name,
@@ -996,11 +1034,14 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
         data = view.to_dict(show_private)
         # Co-owners share the owner cell ("王建国、李秀兰"): the import splits it back.
         names = [data["owner"], *co_owners.get(str(view.code), [])] if data["owner"] else []
+        # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
+        # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
+        plain = view.code.kind == "住宅" and view.code.entrance and not view.code.phase
         rows.append(
             [
-                view.code.building,
-                view.code.entrance,
-                view.code.room,
+                view.code.building if plain else None,
+                view.code.entrance if plain else None,
+                view.code.room if plain else str(view.code),
                 view.floor_area,
                 "、".join(names) or None,
                 data["phone"],

@@ -5,14 +5,14 @@ holds the further owners, in the order of the deed; ``unit_contacts`` the family
 tenants with their relation, phone and dates.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
