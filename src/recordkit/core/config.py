@@ -119,6 +119,9 @@ class NoticesSettings:
     payment_methods: str = "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）"
     # Days an owner is given to pay, counted from the day the 催缴通知书 is printed.
     payment_days: int = 15
+    # Whom `notice make` addresses when --to is not given: 业主 (the owner), 住户 (the occupant: the
+    # unit's tenants when it has any, else its owner) or 全部 (owner and tenants on one notice).
+    to: str = "业主"
 
 
 @dataclass(frozen=True)

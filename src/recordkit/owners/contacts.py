@@ -126,6 +126,26 @@ def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None 
     return sorted(found, key=lambda c: (parse_unit_code(c.unit).sort_key, c.id))
 
 
+def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
+    """unit code -> the names of its tenants whose tenancy has begun and not ended by ``today``
+    (a tenancy without dates counts as current)."""
+    query = (
+        sa.select(units.c.code, unit_contacts.c.name)
+        .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
+        .where(
+            unit_contacts.c.relation == TENANT,
+            sa.or_(unit_contacts.c.start_date.is_(None), unit_contacts.c.start_date <= today),
+            sa.or_(unit_contacts.c.end_date.is_(None), unit_contacts.c.end_date >= today),
+        )
+        .order_by(unit_contacts.c.id)
+    )
+    found: dict[str, list[str]] = {}
+    with ledger.read() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row.code, []).append(row.name)
+    return found
+
+
 def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
     """The owners of ``unit`` after the first (units.owner_id), in deed order."""
     with ledger.read() as conn:
