@@ -73,8 +73,8 @@ class FeeItemSettings:
     vacant_percent: int = 100
     # Units the item applies to ("1-1-101", ...); empty means every unit.
     units: tuple[str, ...] = ()
-    # Kinds of unit the item applies to ("商铺", "车位", ...); empty means every kind.
-    kinds: tuple[str, ...] = ()
+    # Kinds of unit the item applies to ("住宅", "别墅", "商铺", "车位", "储藏室"); empty means every kind.
+    unit_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
