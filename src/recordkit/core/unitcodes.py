@@ -20,6 +20,7 @@ from recordkit.core.errors import ValidationError
 
 __all__ = [
     "KINDS",
+    "KIND_WORDS",
     "UnitCode",
     "find_unit_code",
     "find_unit_codes",
@@ -33,18 +34,18 @@ __all__ = [
 FLAT, VILLA, SHOP, PARKING, STOREROOM = "住宅", "别墅", "商铺", "车位", "储藏室"
 KINDS = (FLAT, VILLA, SHOP, PARKING, STOREROOM)
 
-# Words a clerk writes for each kind (in a code or in a 房屋类型 cell); longest first when matched.
-_KIND_WORDS: dict[str, tuple[str, ...]] = {
+#: Words a clerk writes for each kind (in a code or in a 房屋类型 cell).
+KIND_WORDS: dict[str, tuple[str, ...]] = {
     FLAT: ("住宅", "普通住宅", "高层住宅", "多层住宅", "洋房", "公寓", "住房"),
     VILLA: ("别墅", "独栋别墅", "联排别墅", "双拼别墅", "叠拼别墅"),
     SHOP: ("商铺", "底商", "门面", "门市", "店铺", "铺位", "商业", "商铺房"),
     PARKING: ("车位", "停车位", "地下车位", "地下停车位", "地面车位", "机械车位", "车库"),
     STOREROOM: ("储藏室", "储藏间", "储物间", "地下室", "杂物间", "储物室"),
 }
-_WORD_KIND = {word: kind for kind, words in _KIND_WORDS.items() for word in words}
+_WORD_KIND = {word: kind for kind, words in KIND_WORDS.items() for word in words}
 # The words that may stand in a code (a flat is never named by a word inside its code).
 _CODE_WORDS = "|".join(
-    sorted((w for k, ws in _KIND_WORDS.items() if k != FLAT for w in ws if w != "商业"), key=len, reverse=True)
+    sorted((w for k, ws in KIND_WORDS.items() if k != FLAT for w in ws if w != "商业"), key=len, reverse=True)
 )
 
 _EXAMPLE = "应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）"
