@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from recordkit.archive.archivist import Archivist
-from recordkit.archive.rules import Metadata
+from recordkit.archive.rules import FilingRules, Metadata, metadata_from_name
+from recordkit.core.config import ArchiveSettings
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import update_index
@@ -41,3 +44,20 @@ def test_search_finds_units_of_new_kinds_by_any_spelling(ws: Workspace, ledger: 
     assert hits("5栋1201室") == {"丙"}
     assert hits("5栋1201") == {"丙"}  # searched as written
     assert hits("3栋2单元1201室") == {"丁"}
+
+
+@pytest.mark.parametrize(
+    ("stem", "unit"),
+    [
+        ("车位B1-023_租赁合同", "车位B1-023"),
+        ("12号别墅 装修申请", "别墅12"),
+        ("5栋1201 产权证明", "5-1201"),
+        ("商铺S-101_租赁合同", "商铺S-101"),
+        ("九幢二单元101 入伙资料", "9-2-101"),
+        ("400-8208 客服热线", None),  # a bare number pair is no flat without 单元
+        ("图纸_123-4567", None),
+        ("3号楼2026年维保记录", None),
+    ],
+)
+def test_file_names_name_units_of_every_kind(stem: str, unit: str | None) -> None:
+    assert metadata_from_name(stem, FilingRules.from_settings(ArchiveSettings())).unit == unit

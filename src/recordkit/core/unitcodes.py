@@ -142,6 +142,9 @@ _WORD_EMBEDDED = re.compile(
     rf"|(?<![0-9A-Z-])(?P<label2>{_LABEL_RAW})\s*号?\s*(?P<word2>别墅)"
 )
 
+# Two characters every word of _CODE_WORDS holds (储藏室 holds 储藏, 地下停车位 holds 车位, ...).
+_WORD_STEMS = ("别墅", "商铺", "底商", "门面", "门市", "店铺", "铺位", "车位", "车库", "储藏", "储物", "地下室", "杂物")
+
 # A date written with separators: 4-digit first part, a month, a day.
 _DATE = re.compile(
     r"(?<![0-9A-Z])[0-9]{4}\s*([-_/.])\s*(?:0?[1-9]|1[0-2])\s*\1\s*"
@@ -496,10 +499,14 @@ def _embedded_codes(without_dates: str) -> list[UnitCode]:
     found: list[tuple[int, int, UnitCode]] = []
     for match in _EMBEDDED.finditer(without_dates):
         found.append((match.start(), -match.end(), _code_from_match(match)))
-    for match in _NO_ENTRANCE_EMBEDDED.finditer(without_dates):
+    # Plain substring tests first: most texts hold neither 室 nor a kind's word, and a scan of a long
+    # document with these patterns costs more than the old grammar alone.
+    rooms = "室" in without_dates
+    for match in _NO_ENTRANCE_EMBEDDED.finditer(without_dates) if rooms else ():
         code = UnitCode(_clean_building(match["building"]), "", _clean_room(match["room"]))
         found.append((match.start(), -match.end(), code))
-    for match in _WORD_EMBEDDED.finditer(without_dates):
+    words = any(stem in without_dates for stem in _WORD_STEMS)
+    for match in _WORD_EMBEDDED.finditer(without_dates) if words else ():
         word, label = match["word"] or match["word2"], match["label"] or match["label2"]
         if _LABEL_CANON.fullmatch(_label(label)):
             found.append((match.start(), -match.end(), _kind_code(word, label, None, "")))
