@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.bills import bill_month
 from recordkit.billing.rules import add_rule, list_rules, set_rule, sync_rules
-from recordkit.core.config import FeeItemSettings, FeesSettings, PhaseSettings
+from recordkit.core.config import FeeItemSettings, FeesSettings, PhaseSettings, load_settings
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import (
     UnitCode,
@@ -417,3 +417,27 @@ def test_messages_hold_no_english_word() -> None:
         # Only what the clerk wrote (quoted) and the examples' unit letters (A3, S-101, B1-023) may be Latin.
         words = re.findall(r"[A-Za-z]{2,}", re.sub("“[^”]*”", "", caught.value.message))
         assert words == [], caught.value.message
+
+
+def test_phases_in_recordkit_toml(tmp_path: Path) -> None:
+    config = tmp_path / "recordkit.toml"
+    config.write_text(
+        '[[office.phases]]\nname = "香榭丽舍"\nspellings = ["香榭", "一期"]\n\n'
+        '[[office.phases]]\nname = "巴塞罗纳"\nspellings = ["二期"]\n',
+        encoding="utf-8",
+    )
+    table = load_settings(config, environ={}).office.phase_table()
+    assert str(parse_unit_code("一期B-1-2004", phases=table)) == "香榭丽舍·B-1-2004"
+    assert str(parse_unit_code("二期B-1-2004", phases=table)) == "巴塞罗纳·B-1-2004"
+    assert load_settings(None, environ={}).office.phase_table() == {}
+
+
+def test_a_phase_spelt_twice_in_recordkit_toml_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "recordkit.toml"
+    config.write_text(
+        '[[office.phases]]\nname = "一期"\nspellings = ["东区"]\n\n[[office.phases]]\nname = "二期"\nspellings = ["东区"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == "[[office.phases]] 有误：分区写法“东区”同时属于“一期”和“二期”"

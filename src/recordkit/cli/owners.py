@@ -104,7 +104,7 @@ def owners_show(
     from recordkit.owners.roster import record_private_view, show_unit
 
     app_state = state(ctx)
-    view, holdings = show_unit(app_state.ledger(), unit)
+    view, holdings = show_unit(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
     data = {**view.to_dict(show_private), "units_held": holdings}

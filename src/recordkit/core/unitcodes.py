@@ -261,8 +261,11 @@ class UnitCode:
 class PhaseEntry(Protocol):
     """One phase as recordkit.toml declares it (``[[office.phases]]``)."""
 
-    name: str
-    spellings: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spellings(self) -> tuple[str, ...]: ...
 
 
 def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
