@@ -441,3 +441,10 @@ def test_a_phase_spelt_twice_in_recordkit_toml_is_a_config_error(tmp_path: Path)
     with pytest.raises(ConfigError) as caught:
         load_settings(config, environ={})
     assert caught.value.message == "[[office.phases]] 有误：分区写法“东区”同时属于“一期”和“二期”"
+
+
+def test_a_problem_in_a_column_the_sheet_lacks_is_named_in_chinese(ledger: Ledger, tmp_path: Path) -> None:
+    sheet = write_sheet(tmp_path / "无单元.xlsx", [[3, 1201, 90.0]], headers=("楼栋", "房号", "建筑面积"))
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, sheet, OPERATOR)
+    assert [str(problem) for problem in caught.value.problems] == ["第 2 行（单元）：单元不能为空，请填写单元"]

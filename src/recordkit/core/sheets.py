@@ -156,6 +156,8 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
             if any(value is not None for value in cells.values()):
                 data.append(SheetRow(number, cells))
         letters = {key: column_letter(index) for key, index in positions.items()}
+        # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
+        headers = {col.key: col.header for col in columns} | headers
         return SheetTable(data, letters, headers)
     finally:
         workbook.close()
