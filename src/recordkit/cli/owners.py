@@ -137,7 +137,7 @@ def owners_show(
     from recordkit.owners.roster import record_private_view, show_unit
 
     app_state = state(ctx)
-    view, holdings = show_unit(app_state.ledger(), unit)
+    view, holdings = show_unit(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
     co_owners = [c.to_dict(show_private) for c in co_owners_of(app_state.ledger(), str(view.code))]
     contacts = [c.to_dict(show_private) for c in list_contacts(app_state.ledger(), str(view.code))]
     if show_private:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.dates import office_zone
-from recordkit.core.errors import ConfigError
+from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.unitcodes import phase_spellings
 
 CONFIG_FILE_NAME = "recordkit.toml"
 ENV_PREFIX = "RECORDKIT_"
@@ -49,6 +50,10 @@ class OfficeSettings:
     # The estate's phases (区/期); none means units have no phase and nothing about codes changes.
     phases: tuple[PhaseSettings, ...] = ()
 
+    def phase_table(self) -> dict[str, str]:
+        """Every spelling of the estate's phases → its name, for ``core.unitcodes``' parsers (empty: no phases)."""
+        return phase_spellings(self.phases)
+
 
 @dataclass(frozen=True)
 class ReceiptSettings:
@@ -76,8 +81,8 @@ class FeeItemSettings:
     vacant_percent: int = 100
     # Units the item applies to ("1-1-101", ...); empty means every unit.
     units: tuple[str, ...] = ()
-    # Kinds of unit the item applies to ("商铺", "车位", ...); empty means every kind.
-    kinds: tuple[str, ...] = ()
+    # Kinds of unit the item applies to ("住宅", "别墅", "商铺", "车位", "储藏室"); empty means every kind.
+    unit_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -353,6 +358,10 @@ def load_settings(
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
     check_operator_name(settings.operator)
     check_ranges(settings)
+    try:
+        settings.office.phase_table()
+    except ValidationError as err:
+        raise ConfigError(f"[[office.phases]] 有误：{err.message}") from err
     return settings
 
 

@@ -208,6 +208,8 @@ def read_table(
             if any(value is not None for value in cells.values()):
                 data.append(SheetRow(number, cells))
         letters = {key: column_letter(index) for key, index in positions.items()}
+        # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
+        headers = {col.key: col.header for col in columns} | headers
         return SheetTable(data, letters, headers, chosen.title, tuple(ignored))
     finally:
         workbook.close()

@@ -20,6 +20,7 @@ from recordkit.core.errors import ValidationError
 
 __all__ = [
     "KINDS",
+    "KIND_WORDS",
     "UnitCode",
     "find_unit_code",
     "find_unit_codes",
@@ -33,18 +34,18 @@ __all__ = [
 FLAT, VILLA, SHOP, PARKING, STOREROOM = "住宅", "别墅", "商铺", "车位", "储藏室"
 KINDS = (FLAT, VILLA, SHOP, PARKING, STOREROOM)
 
-# Words a clerk writes for each kind (in a code or in a 房屋类型 cell); longest first when matched.
-_KIND_WORDS: dict[str, tuple[str, ...]] = {
+#: Words a clerk writes for each kind (in a code or in a 房屋类型 cell).
+KIND_WORDS: dict[str, tuple[str, ...]] = {
     FLAT: ("住宅", "普通住宅", "高层住宅", "多层住宅", "洋房", "公寓", "住房"),
     VILLA: ("别墅", "独栋别墅", "联排别墅", "双拼别墅", "叠拼别墅"),
     SHOP: ("商铺", "底商", "门面", "门市", "店铺", "铺位", "商业", "商铺房"),
     PARKING: ("车位", "停车位", "地下车位", "地下停车位", "地面车位", "机械车位", "车库"),
     STOREROOM: ("储藏室", "储藏间", "储物间", "地下室", "杂物间", "储物室"),
 }
-_WORD_KIND = {word: kind for kind, words in _KIND_WORDS.items() for word in words}
+_WORD_KIND = {word: kind for kind, words in KIND_WORDS.items() for word in words}
 # The words that may stand in a code (a flat is never named by a word inside its code).
 _CODE_WORDS = "|".join(
-    sorted((w for k, ws in _KIND_WORDS.items() if k != FLAT for w in ws if w != "商业"), key=len, reverse=True)
+    sorted((w for k, ws in KIND_WORDS.items() if k != FLAT for w in ws if w != "商业"), key=len, reverse=True)
 )
 
 _EXAMPLE = "应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）"
@@ -140,6 +141,9 @@ _WORD_EMBEDDED = re.compile(
     rf"(?<![0-9A-Z])(?P<word>{_CODE_WORDS})\s*(?:[-_]\s*)?(?P<label>{_LABEL_RAW})(?![0-9A-Z])"
     rf"|(?<![0-9A-Z-])(?P<label2>{_LABEL_RAW})\s*号?\s*(?P<word2>别墅)"
 )
+
+# Two characters every word of _CODE_WORDS holds (储藏室 holds 储藏, 地下停车位 holds 车位, ...).
+_WORD_STEMS = ("别墅", "商铺", "底商", "门面", "门市", "店铺", "铺位", "车位", "车库", "储藏", "储物", "地下室", "杂物")
 
 # A date written with separators: 4-digit first part, a month, a day.
 _DATE = re.compile(
@@ -257,8 +261,11 @@ class UnitCode:
 class PhaseEntry(Protocol):
     """One phase as recordkit.toml declares it (``[[office.phases]]``)."""
 
-    name: str
-    spellings: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spellings(self) -> tuple[str, ...]: ...
 
 
 def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
@@ -495,10 +502,14 @@ def _embedded_codes(without_dates: str) -> list[UnitCode]:
     found: list[tuple[int, int, UnitCode]] = []
     for match in _EMBEDDED.finditer(without_dates):
         found.append((match.start(), -match.end(), _code_from_match(match)))
-    for match in _NO_ENTRANCE_EMBEDDED.finditer(without_dates):
+    # Plain substring tests first: most texts hold neither 室 nor a kind's word, and a scan of a long
+    # document with these patterns costs more than the old grammar alone.
+    rooms = "室" in without_dates
+    for match in _NO_ENTRANCE_EMBEDDED.finditer(without_dates) if rooms else ():
         code = UnitCode(_clean_building(match["building"]), "", _clean_room(match["room"]))
         found.append((match.start(), -match.end(), code))
-    for match in _WORD_EMBEDDED.finditer(without_dates):
+    words = any(stem in without_dates for stem in _WORD_STEMS)
+    for match in _WORD_EMBEDDED.finditer(without_dates) if words else ():
         word, label = match["word"] or match["word2"], match["label"] or match["label2"]
         if _LABEL_CANON.fullmatch(_label(label)):
             found.append((match.start(), -match.end(), _kind_code(word, label, None, "")))

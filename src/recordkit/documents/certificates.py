@@ -172,7 +172,7 @@ def make_certificate(
         raise UsageError("--purpose 只用于居住证明和缴费证明")
     view = _unit(ledger, unit)
     code = str(view.code)
-    values: dict[str, Any] = {"业主姓名": view.owner, "房号": code}
+    values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
         rows = parse_items(items or "")

@@ -216,6 +216,8 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
         "业主姓名": recipient.owner or "",
         "房号": recipient.unit,
         "房屋地址": unit_address(common, recipient.unit),
+        # What paper calls the unit: 3栋2单元1201室, 12号别墅, 地下车位B1-023.
+        "房屋": parse_unit_code(recipient.unit).display,
         "楼栋": recipient.building,
         "收件人": recipient.addressee,
         "称呼": recipient.salutation,

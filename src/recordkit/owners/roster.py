@@ -1001,9 +1001,10 @@ def _clean_building(building: str) -> str:
     return unit_code_from_parts(building, "1", "1").building
 
 
-def show_unit(ledger: Ledger, code_text: str) -> tuple[UnitView, list[str]]:
-    """One unit, and the codes of every unit its owner holds.  ``NotFoundError`` when absent."""
-    code = parse_unit_code(code_text)
+def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None) -> tuple[UnitView, list[str]]:
+    """One unit, and the codes of every unit its owner holds.  ``NotFoundError`` when absent.
+    ``phases`` (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
+    code = parse_unit_code(code_text, phases=phases)
     with ledger.read() as conn:
         row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
         if row is None:

@@ -112,7 +112,7 @@ def _payment_reminder(document: Document) -> None:
     line(document, "{{ 称呼 }}：")
     line(
         document,
-        "截至{{ 截止日期 }}，您名下{{ 房屋地址 }}房屋尚有{{ 欠费月数 }}个月的费用未缴纳"
+        "截至{{ 截止日期 }}，您名下{{ 房屋地址 }}尚有{{ 欠费月数 }}个月的费用未缴纳"
         "（最早自{{ 最早月份 }}起），明细如下：",
         indent=True,
     )
