@@ -211,6 +211,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "工作区",
         "台账数据库",
         "经办人",
+        "小区信息",
         "模板",
         "中文字体",
         "LibreOffice",
