@@ -55,6 +55,8 @@ def provide_sheets(folder: Path) -> None:
     bad[1][6] = "310104198506120028"
     if not (folder / "有错误的名册.xlsx").exists():
         write_sheet(folder / "有错误的名册.xlsx", bad)
+    if not (folder / "物业系统导出.xlsx").exists():  # a roster exported by another system (issue 15)
+        write_other_system_roster(folder / "物业系统导出.xlsx")
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
         write_sheet(
             folder / "水表读数.xlsx",
@@ -91,6 +93,42 @@ def provide_sheets(folder: Path) -> None:
 
         for name, text in README_DOCUMENTS:
             write_docx(folder / "文书" / name, text)
+
+
+def write_other_system_roster(path: Path) -> None:
+    """The README's 房产资料 export of another property system: a cover sheet first, a title row,
+    its own headers (房屋代码 needs --map), status codes, a co-owner cell, a tenant row, a placeholder."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由物业收费系统导出，请勿修改表头"])
+    sheet = book.create_sheet("房产资料")
+    sheet.append(["幸福里小区房产资料"])
+    sheet.append(
+        [
+            "客户编号",
+            "楼栋编号",
+            "单元编号",
+            "房屋代码",
+            "建筑面积",
+            "业主姓名",
+            "联系电话",
+            "入住日期",
+            "房屋状态",
+            "关系",
+            "备注",
+        ]
+    )
+    for row in (
+        ["K01", 5, 1, 101, 89.5, "王建国、李秀兰", "13811112222", "2019-05-01", 2003, None, None],
+        ["K02", 5, 1, 102, 89.5, "陈平", "18999999999", None, "已出租", "业主", None],
+        ["K03", 5, 1, 102, None, "赵磊", "13900001111", None, None, "租户", "租期一年"],
+        ["K04", 5, 1, 201, 95, None, None, None, "未销售", None, None],
+        ["K05", 5, 1, 202, 95, "孙悦", "13655556666", None, "未入住", None, None],
+    ):
+        sheet.append(row)
+    book.save(path)
 
 
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))

@@ -179,6 +179,9 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("张三和李四", ["张三", "李四"]),
         ("王和平", ["王和平"]),
         ("欧阳娜娜", ["欧阳娜娜"]),
+        ('=HYPERLINK("http://x","点这里")', ['=HYPERLINK("http://x","点这里")']),
+        ("王建国/1号", ["王建国/1号"]),
+        ("阿依古丽·买买提、王芳", ["阿依古丽·买买提", "王芳"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:

@@ -108,6 +108,7 @@ EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
 _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 _UNIT_FIELDS = (
     "kind",
     "phase",
@@ -175,8 +176,14 @@ def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | 
 
 
 def split_owner_names(text: str) -> list[str]:
-    """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners."""
-    names = [name for name in _OWNER_SEPARATORS.split(text.strip()) if name]
+    """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
+
+    A cell is split only when every piece looks like a person's name (two or more Chinese
+    characters, or letters): a company or a formula-looking text stays whole."""
+    cell = text.strip()
+    names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
+    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
+        return [cell]
     result: list[str] = []
     for name in names:
         parts = [part for part in _OWNER_AND.split(name) if part]
