@@ -32,7 +32,14 @@ def owners_import(
 
     app_state = state(ctx)
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
-        summary = import_owners(app_state.ledger(), file, app_state.operator_name, dry_run=dry_run, progress=advance)
+        summary = import_owners(
+            app_state.ledger(),
+            file,
+            app_state.operator_name,
+            dry_run=dry_run,
+            progress=advance,
+            phases=app_state.workspace().settings.office.phase_table(),
+        )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"

@@ -142,6 +142,7 @@ def _validate_row(
     table: SheetTable,
     row_number: int,
     cells: dict[str, Any],
+    phases: Mapping[str, str] | None = None,
 ) -> tuple[UnitCode | None, OwnerRecord | None, list[CellProblem]]:
     """Check one row; the unit code comes back even when other cells are bad (for duplicate checks)."""
     problems: list[CellProblem] = []
@@ -154,9 +155,9 @@ def _validate_row(
         if cells["building"] is None and cells["entrance"] is None:
             if cells["room"] is None:
                 raise ValidationError("不能为空")
-            code = parse_unit_code(_text(cells["room"]))
+            code = parse_unit_code(_text(cells["room"]), phases=phases)
         else:
-            code = unit_code_from_parts(cells["building"], cells["entrance"], cells["room"])
+            code = unit_code_from_parts(cells["building"], cells["entrance"], cells["room"], phases=phases)
     except ValidationError as err:
         # Point at the cell that is wrong: the message starts with the part's name.
         part = next(
@@ -209,14 +210,17 @@ def _validate_row(
     return code, OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in), []
 
 
-def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> list[OwnerRecord]:
-    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell."""
+def read_owner_sheet(
+    path: Path, progress: ProgressCallback | None = None, phases: Mapping[str, str] | None = None
+) -> list[OwnerRecord]:
+    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell.  ``phases``
+    (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
     table = read_table(path, COLUMNS, progress)
     records: list[OwnerRecord] = []
     problems: list[CellProblem] = []
     first_row_of: dict[UnitCode, int] = {}
     for sheet_row in table.rows:
-        code, record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells)
+        code, record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells, phases)
         problems.extend(row_problems)
         if code is not None and code in first_row_of:
             problems.append(
@@ -307,6 +311,7 @@ def import_owners(
     operator: str,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
@@ -314,7 +319,7 @@ def import_owners(
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
     name and phone; unchanged rows cost nothing and are not journalled.
     """
-    records = read_owner_sheet(path, progress)
+    records = read_owner_sheet(path, progress, phases)
     with ledger.write() as conn:
         summary = apply_owner_records(conn, records, operator)
         summary.dry_run = dry_run
