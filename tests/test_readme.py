@@ -131,6 +131,35 @@ def write_other_system_roster(path: Path) -> None:
     book.save(path)
 
 
+def provide_estate_with_kinds(folder: Path) -> None:
+    """香榭丽舍花园/: the README's recordkit.toml (taken from the README itself) and a roster of every kind."""
+    estate = folder / "香榭丽舍花园"
+    if estate.exists():
+        return
+    estate.mkdir()
+    config = next(
+        block
+        for block in re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+        if block.startswith("# 香榭丽舍花园/recordkit.toml")
+    )
+    (estate / "recordkit.toml").write_text(config, encoding="utf-8")
+    delivered = [None, None, None, "已交付"]
+    write_sheet(
+        estate / "各类房屋.xlsx",
+        [
+            [None, None, "一期B-1-2004", 120.0, "孙丽", *delivered],
+            [None, None, "二期B-1-2004", 130.0, "周强", *delivered],
+            ["九幢", "二单元", "101", 95.0, "吴敏", *delivered],
+            [None, None, "5栋1201室", 90.0, "赵敏", *delivered],
+            [None, None, "12号别墅", 320.5, "王建国", *delivered],
+            [None, None, "商铺S-101", 85.2, "刘洋", *delivered],
+            [3, 0, 101, 60.0, "郑华", *delivered],
+            [None, None, "地下车位 B1-023", 12.5, "陈静", *delivered],
+            [None, None, "储藏室12", 8.0, "孙丽", *delivered],
+        ],
+    )
+
+
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))
 
 
@@ -156,6 +185,8 @@ def test_readme_block_runs(
     runner = CliRunner()
     cwd = tmp_path
     provide_sheets(cwd)
+    if ("cd 香榭丽舍花园", 0, []) in block:
+        provide_estate_with_kinds(cwd)
     monkeypatch.chdir(cwd)
     env = {"RECORDKIT_HOME": None, "RECORDKIT_DATABASE_URL": None, "RECORDKIT_OPERATOR": None}
     # A block that does not create its own workspace works in one that holds the sample sheet

@@ -36,9 +36,6 @@ def owners_import(
 
     例：recordkit owners import 业主名册.xlsx --dry-run
     """
-    from typing import Any, cast
-
-    from recordkit.core.unitcodes import phase_spellings
     from recordkit.owners.roster import import_owners, parse_column_map, status_map
 
     app_state = state(ctx)
@@ -55,7 +52,7 @@ def owners_import(
             column_map=mapping,
             sheet=sheet_name,
             status_words=status_map(settings.status_map),
-            phases=phase_spellings(cast(Any, all_settings.office.phases)) or None,
+            phases=all_settings.office.phase_table(),
         )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(

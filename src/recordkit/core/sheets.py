@@ -176,23 +176,29 @@ def read_table(
                 s for s in workbook.worksheets if s is not shown and getattr(s, "sheet_state", "visible") == "visible"
             ]
         chosen = None
-        first: tuple[int, dict[str, int]] = (0, {})
+        # The sheet that came closest (most headers found), for the message when none has them all.
+        best: tuple[int, Any, int, dict[str, int]] = (-1, candidates[0], 0, {})
         for sheet in candidates:
             rows = sheet.iter_rows(values_only=True)
             header_row, positions, headers, ignored = _find_header(rows, by_name, wanted)
             if header_row and all(col.key in positions for col in required):
                 chosen = sheet
                 break
-            if sheet is candidates[0]:
-                first = (header_row, positions)
+            if len(positions) > best[0]:
+                best = (len(positions), sheet, header_row, positions)
         if chosen is None:
-            header_row, positions = first
+            _, closest, header_row, positions = best
             missing = [col for col in required if col.key not in positions] if header_row else required
             spellings = "；".join(f"{col.header}（可写作：{accepted_spellings(col)}）" for col in missing)
-            where = f"工作表“{candidates[0].title}”" if len(candidates) == 1 else f"{len(candidates)} 个工作表中都"
+            if header_row:
+                where = f"读的是工作表“{closest.title}”第 {header_row} 行的表头"
+            elif len(candidates) > 1:
+                where = f"{len(candidates)} 个工作表中都没有找到表头"
+            else:
+                where = f"工作表“{closest.title}”中没有找到表头"
             raise ValidationError(
                 f"{readable_name(path.name)} 缺少表头：{'、'.join(col.header for col in missing)}"
-                f"（{where}没有找到；表头应在前 {HEADER_SEARCH_ROWS} 行内）。可用的写法：{spellings}；"
+                f"（{where}；表头应在前 {HEADER_SEARCH_ROWS} 行内）。可用的写法：{spellings}；"
                 "其他写法请用 --map 表头=标准列名 指明，例如 --map 房间=房号"
             )
         data = []

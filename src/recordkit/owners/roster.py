@@ -537,9 +537,12 @@ def read_roster(
     return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, len(table.rows))
 
 
-def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> list[OwnerRecord]:
-    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell."""
-    return read_roster(path, progress).records
+def read_owner_sheet(
+    path: Path, progress: ProgressCallback | None = None, phases: Mapping[str, str] | None = None
+) -> list[OwnerRecord]:
+    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell.  ``phases``
+    (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
+    return read_roster(path, progress, phases=phases).records
 
 
 # -- applying to the ledger --------------------------------------------------------
