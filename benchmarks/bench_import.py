@@ -1,5 +1,9 @@
 """Owners-import benchmark: the real import against a naive row-at-a-time importer, same sheet, same run.
 
+The sheet mixes kinds as real rosters do (issue 15): flats with 单元, flats without (5-1201), villas,
+shops, parking spaces and storerooms written as whole codes in the 房号 column, and one unit in
+twenty held by two co-owners written in one owner cell ("王建国、李秀兰").
+
 Times ``recordkit owners import`` (a subprocess on a fresh workspace, start-up
 included), the library's ``import_owners`` in-process, optionally the library on
 PostgreSQL, and a naive importer that commits once per row.  Before comparing
@@ -33,13 +37,13 @@ from rich.console import Console
 from rich.table import Table
 
 from recordkit.core.dates import parse_date
-from recordkit.core.unitcodes import unit_code_from_parts
+from recordkit.core.unitcodes import parse_unit_code, unit_code_from_parts
 from recordkit.demo.roster import generate_estate
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import journal as journal_table
-from recordkit.ledger.schema import owners, units
-from recordkit.owners.roster import import_owners, parse_area, parse_status, write_owner_sheet
+from recordkit.ledger.schema import owners, unit_co_owners, units
+from recordkit.owners.roster import import_owners, parse_area, parse_status, split_owner_names, write_owner_sheet
 
 ISSUE_ROWS = 20_000
 GOAL_SPEEDUP = 5.0  # times faster than the naive importer
@@ -78,19 +82,36 @@ class Measurement:
 # -- the sheet and the ledgers ------------------------------------------------------------
 
 
-def write_sheet(directory: Path, rows: int) -> Path:
-    """An owners sheet of exactly ``rows`` demo units (the generator rounds up to whole buildings)."""
+#: One row in ten is not a flat with 单元: (how the 房号 cell writes it, from the row's index).
+OTHER_KINDS: tuple[Callable[[int], str], ...] = (
+    lambda i: f"{i // 100 + 100}栋{i % 100 + 1001}",  # a flat without 单元: 100-1001
+    lambda i: f"{i // 10 + 1}号别墅",
+    lambda i: f"商铺S-{i + 1}",
+    lambda i: f"车位B1-{i + 1:03d}",
+    lambda i: f"储藏室{i // 100 + 1}-{i % 100 + 1}",
+)
+
+
+def sheet_rows(rows: int) -> list[list[Any]]:
+    """``rows`` demo units (the generator rounds up to whole buildings), of mixed kinds, some co-owned."""
     estate = generate_estate(seed=SEED, min_units=rows)[:rows]
     if len(estate) != rows:
         raise SystemExit(f"generate_estate gave {len(estate)} units, wanted {rows}")
+    result = []
+    for index, u in enumerate(estate):
+        building, entrance, room = u.building, u.entrance, u.room
+        if index % 10 == 9:
+            building, entrance, room = None, None, OTHER_KINDS[(index // 10) % len(OTHER_KINDS)](index)
+        owner = u.owner_name
+        if owner and index % 20 == 3:
+            owner = f"{owner}、{estate[(index + 7) % rows].owner_name or '李秀兰'}"
+        result.append([building, entrance, room, u.floor_area, owner, u.phone, u.id_number, u.move_in_date, u.status])
+    return result
+
+
+def write_sheet(directory: Path, rows: int) -> Path:
     path = directory / "业主名册.xlsx"
-    write_owner_sheet(
-        path,
-        [
-            [u.building, u.entrance, u.room, u.floor_area, u.owner_name, u.phone, u.id_number, u.move_in_date, u.status]
-            for u in estate
-        ],
-    )
+    write_owner_sheet(path, sheet_rows(rows))
     return path
 
 
@@ -114,7 +135,18 @@ def ledger_content(url: str) -> LedgerContent:
             .select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id))
             .order_by(units.c.code)
         )
-        for row in conn.execute(query):
+        for row in conn.execute(query.add_columns(units.c.kind, units.c.phase)):
+            digest.update(repr(tuple(row)).encode("utf-8"))
+        co_owned = (
+            sa.select(units.c.code, unit_co_owners.c.position, owners.c.name)
+            .select_from(
+                unit_co_owners.join(units, units.c.id == unit_co_owners.c.unit_id).join(
+                    owners, owners.c.id == unit_co_owners.c.owner_id
+                )
+            )
+            .order_by(units.c.code, unit_co_owners.c.position)
+        )
+        for row in conn.execute(co_owned):
             digest.update(repr(tuple(row)).encode("utf-8"))
         return LedgerContent(count(units), count(owners), count(journal_table), digest.hexdigest()[:12])
 
@@ -162,20 +194,27 @@ def run_library_import(url: str, sheet: Path) -> float:
 def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
     """The importer a first-time developer writes: one transaction, and so one fsync, per row.
 
-    For each row: look the unit up, look the owner up (owners holding several units
-    must not be duplicated), insert the owner if new, insert the unit, journal the
-    row's changes, commit.  It parses cells with the library's own helpers but skips
-    the phone/ID checks, so it does less work than the real import, not more.
+    For each row: look the unit up, look each owner up (owners holding several units
+    must not be duplicated), insert an owner if new, insert the unit and its co-owners,
+    journal the row's changes, commit.  It parses cells with the library's own helpers
+    but skips the phone/ID checks, so it does less work than the real import, not more.
     """
     from openpyxl import load_workbook
 
     workbook = load_workbook(sheet, read_only=True, data_only=True)
     imported = 0
     try:
-        for building, entrance, room, area, name, phone, id_number, move_in, status in workbook.worksheets[0].iter_rows(
+        for building, entrance, room, area, cell, phone, id_number, move_in, status in workbook.worksheets[0].iter_rows(
             min_row=2, values_only=True
         ):
-            code = str(unit_code_from_parts(building, entrance, room))
+            unit_code = (
+                parse_unit_code(str(room))
+                if building is None and entrance is None
+                else unit_code_from_parts(building, entrance, room)
+            )
+            code = str(unit_code)
+            names = split_owner_names(cell) if cell else []
+            name = names[0] if names else None
             move_in_date = parse_date(move_in) if move_in is not None else None
             unit_status = (
                 parse_status(status) if status else ("occupied" if move_in_date else "delivered" if name else "vacant")
@@ -184,29 +223,42 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
                 if conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is not None:
                     continue
                 changes: list[journal.Change] = []
-                owner_id = None
-                if name:
-                    match = (
-                        owners.c.id_number == id_number
-                        if id_number
-                        else sa.and_(owners.c.name == name, owners.c.phone == phone)
+                owner_ids = []
+                for position, person_name in enumerate(names):
+                    person = (
+                        {"name": person_name, "phone": phone, "id_number": id_number}
+                        if position == 0
+                        else {"name": person_name, "phone": None, "id_number": None}
                     )
-                    owner_id = conn.execute(sa.select(owners.c.id).where(match)).scalar()
+                    match = (
+                        owners.c.id_number == person["id_number"]
+                        if person["id_number"]
+                        else sa.and_(
+                            owners.c.name == person_name,
+                            owners.c.phone == person["phone"]
+                            if person["phone"]
+                            else sa.or_(owners.c.phone.is_(None), owners.c.phone == ""),
+                            owners.c.id_number.is_(None),
+                        )
+                    )
+                    owner_id = conn.execute(sa.select(owners.c.id).where(match).limit(1)).scalar()
                     if owner_id is None:
-                        person = {"name": name, "phone": phone, "id_number": id_number}
                         owner_id = conn.execute(owners.insert().values(**person)).inserted_primary_key[0]
                         changes.append(journal.Change("owner.create", "owner", str(owner_id), None, person))
+                    owner_ids.append(owner_id)
                 values: dict[str, Any] = {
                     "code": code,
-                    "building": code.split("-")[0],
-                    "entrance": code.split("-")[1],
-                    "room": code.split("-")[2],
+                    "kind": unit_code.kind,
+                    "phase": unit_code.phase,
+                    "building": unit_code.building,
+                    "entrance": unit_code.entrance,
+                    "room": unit_code.room,
                     "floor_area_hundredths": parse_area(area),
                     "status": unit_status,
-                    "owner_id": owner_id,
+                    "owner_id": owner_ids[0] if owner_ids else None,
                     "move_in_date": move_in_date,
                 }
-                conn.execute(units.insert().values(**values))
+                unit_id = conn.execute(units.insert().values(**values)).inserted_primary_key[0]
                 changes.append(
                     journal.Change(
                         "unit.create",
@@ -222,6 +274,10 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
                         },
                     )
                 )
+                for position, owner_id in enumerate(owner_ids[1:], start=2):
+                    conn.execute(unit_co_owners.insert().values(unit_id=unit_id, owner_id=owner_id, position=position))
+                if len(owner_ids) > 1:
+                    changes.append(journal.Change("unit.co_owners", "unit", code, None, {"co_owners": names[1:]}))
                 journal.record(conn, operator, changes)
             imported += 1
     finally:

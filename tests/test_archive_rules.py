@@ -99,7 +99,7 @@ def test_bad_values_in_a_sidecar_are_reasons_for_review_not_failures() -> None:
     meta, problems = metadata_from_sidecar({"房号": "不知道", "日期": "2026-02-30", "保密": "也许"})
     assert meta == Metadata()
     assert problems == [
-        "说明文件中 房号：房号“不知道”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201",
+        "说明文件中 房号：房号“不知道”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）",
         "说明文件中 日期：日期“2026-02-30”不存在：请检查年月日",
         "说明文件中 保密：保密“也许”无效，应为 是 或 否",
     ]

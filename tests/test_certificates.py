@@ -42,7 +42,7 @@ def test_residence_certificate_carries_the_id_number_but_not_in_its_name(ws: Wor
     lines = paragraphs(made.document.path)
     assert lines[0] == "编号：JZ2026-0001" and lines[1] == "居住证明"
     assert lines[2] == (
-        "兹证明张伟（身份证号：110101199003071233）系测试小区1-1-101房屋的业主，"
+        "兹证明张伟（身份证号：110101199003071233）系测试小区1栋1单元101室的业主，"
         "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
     )
     assert "本证明用于子女入学，仅证明上述居住情况，复印无效。" in lines
@@ -80,7 +80,7 @@ def test_clearance_refused_while_in_arrears_saying_how_much(ws: Workspace, estat
     made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
     assert made.number == "JF2026-0001"
     assert paragraphs(made.document.path)[2] == (
-        "兹证明测试小区1-1-101房屋（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
+        "兹证明测试小区1栋1单元101室（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
         "截至2026年11月23日无欠费。"
     )
     assert "110101199003071233" not in "\n".join(paragraphs(made.document.path))
@@ -103,9 +103,9 @@ def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: 
     path = first.document.path
     lines = paragraphs(path)
     assert lines[0] == "编号：CM2026-000001"
-    assert "房号：测试小区3-2-1201    业主：李秀英    携物人：王师傅" in lines
+    assert "房屋：测试小区3栋2单元1201室    业主：李秀英    携物人：王师傅" in lines
     assert "有效期至：2026年11月25日（过期作废，一次有效）" in lines
-    assert "业主授权：本人系3-2-1201房屋业主李秀英，同意上列物品搬离小区，并对物品的归属负责。" in lines
+    assert "业主授权：本人系3栋2单元1201室业主李秀英，同意上列物品搬离小区，并对物品的归属负责。" in lines
     assert f"经办人：{CASHIER}    门岗查验：__________" in lines
     rows = [[c.text for c in r.cells] for r in Document(str(path)).tables[0].rows]
     assert rows == [["序号", "物品名称", "数量"], ["1", "冰箱", "1台"], ["2", "旧沙发", "2件"]]

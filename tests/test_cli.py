@@ -35,11 +35,12 @@ def test_import_reports_what_changed(run_cli: Any, workspace: Workspace) -> None
     first = run_cli("owners", "import", str(sheet), "--dry-run")
     assert first.exit_code == 0
     assert first.stdout.splitlines() == [
+        "读取工作表“Sheet”",
         "检查通过（未写入，--dry-run）：共 4 行；新增房屋 4 户，更新 0 户，未变 0 户；新增业主 2 人，更新业主 0 人",
         "将新增或更新的房屋：1-1-101、1-1-102、3-2-1201、3-2-1202",
     ]
     second = run_cli("owners", "import", str(sheet))
-    assert second.stdout.startswith("导入完成：共 4 行；新增房屋 4 户")
+    assert second.stdout.splitlines()[1].startswith("导入完成：共 4 行；新增房屋 4 户")
     third = run_cli("owners", "import", str(sheet))
     assert "新增房屋 0 户，更新 0 户，未变 4 户" in third.stdout
 
@@ -210,6 +211,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "工作区",
         "台账数据库",
         "经办人",
+        "小区信息",
         "模板",
         "中文字体",
         "LibreOffice",

@@ -38,6 +38,8 @@ def test_common_context_names_the_office(workspace: Workspace) -> None:
     assert common_context(workspace, dt.date(2026, 11, 23)) == {
         "物业服务中心": "测试物业服务中心",
         "小区": "测试小区",
+        "小区地址": "测试小区",
+        "物业电话": "",
         "日期": "2026年11月23日",
     }
 

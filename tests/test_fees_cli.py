@@ -241,7 +241,7 @@ def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: W
     assert text.count("测试物业服务中心  收  据") == 3
     assert text.count("编号：SJ2026-000001    收款日期：2026年11月23日") == 3
     assert [label in text for label in ("第一联\u3000存根联", "第二联\u3000收据联", "第三联\u3000记账联")] == [True] * 3
-    assert text.count("交款人：张伟    房号：1-1-101    小区：测试小区") == 3
+    assert text.count("交款人：张伟    房屋：1栋1单元101室    小区：测试小区") == 3
     assert text.count("收款方式：支付宝    收款人：测试员    （盖章处）") == 3
     assert "作废" not in text and "补打" not in text
     assert rows.count(["物业服务费", "2026年10月至2026年11月", "419.94"]) == 3

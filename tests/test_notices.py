@@ -254,7 +254,7 @@ def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger,
     )
     batch = batch_notices(ws, estate, "装修违规整改通知", sheet, {"整改期限": "2026年12月1日"}, CASHIER, today=TODAY)
     first, second = ("\n".join(paragraphs(d.path)) for d in batch.documents)
-    assert "测试小区3-2-1201的房屋在装修过程中存在以下违规行为：阳台封装超出规定。" in first
+    assert "测试小区3栋2单元1201室的房屋在装修过程中存在以下违规行为：阳台封装超出规定。" in first
     assert "请您于2026年12月10日前整改完毕" in first
     assert "夜间施工噪音" in second and "请您于2026年12月1日前整改完毕" in second  # --set fills the empty cell
     rows = list(load_workbook(batch.sign_sheet.path).active.iter_rows(min_row=4, values_only=True))
@@ -271,7 +271,7 @@ def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: L
     assert caught.value.message == "整改名单.xlsx 有 2 处错误，没有生成任何通知"
     assert [str(p) for p in caught.value.problems] == [
         "第 2 行 A 列（房号）：台账中没有房屋 9-9-909",
-        "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201",
+        "第 3 行 A 列（房号）：房号“不是房号”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）",
     ]
     # A value left out is listed beside a wrong unit, in sheet order.
     missing = _sheet(tmp_path / "缺项.xlsx", [["1-1-101", "噪音", ""], ["9-9-909", "x", "2026年12月10日"]])
@@ -298,7 +298,7 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
     assert lines[:2] == ["催缴通知书", "尊敬的张伟业主："]
     assert (
         lines[2]
-        == "截至2026年11月23日，您名下测试小区1-1-101房屋尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
+        == "截至2026年11月23日，您名下测试小区1栋1单元101室尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
     )
     assert table_rows(path) == [
         ["所属月份", "收费项目", "欠费金额（元）"],

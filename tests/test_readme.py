@@ -55,6 +55,8 @@ def provide_sheets(folder: Path) -> None:
     bad[1][6] = "310104198506120028"
     if not (folder / "有错误的名册.xlsx").exists():
         write_sheet(folder / "有错误的名册.xlsx", bad)
+    if not (folder / "物业系统导出.xlsx").exists():  # a roster exported by another system (issue 15)
+        write_other_system_roster(folder / "物业系统导出.xlsx")
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)
         write_sheet(
             folder / "水表读数.xlsx",
@@ -93,6 +95,71 @@ def provide_sheets(folder: Path) -> None:
             write_docx(folder / "文书" / name, text)
 
 
+def write_other_system_roster(path: Path) -> None:
+    """The README's 房产资料 export of another property system: a cover sheet first, a title row,
+    its own headers (房屋代码 needs --map), status codes, a co-owner cell, a tenant row, a placeholder."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由物业收费系统导出，请勿修改表头"])
+    sheet = book.create_sheet("房产资料")
+    sheet.append(["幸福里小区房产资料"])
+    sheet.append(
+        [
+            "客户编号",
+            "楼栋编号",
+            "单元编号",
+            "房屋代码",
+            "建筑面积",
+            "业主姓名",
+            "联系电话",
+            "入住日期",
+            "房屋状态",
+            "关系",
+            "备注",
+        ]
+    )
+    for row in (
+        ["K01", 5, 1, 101, 89.5, "王建国、李秀兰", "13811112222", "2019-05-01", 2003, None, None],
+        ["K02", 5, 1, 102, 89.5, "陈平", "18999999999", None, "已出租", "业主", None],
+        ["K03", 5, 1, 102, None, "赵磊", "13900001111", None, None, "租户", "租期一年"],
+        ["K04", 5, 1, 201, 95, None, None, None, "未销售", None, None],
+        ["K05", 5, 1, 202, 95, "孙悦", "13655556666", None, "未入住", None, None],
+    ):
+        sheet.append(row)
+    book.save(path)
+
+
+def provide_estate_with_kinds(folder: Path) -> None:
+    """香榭丽舍花园/: the README's recordkit.toml (taken from the README itself) and a roster of every kind."""
+    estate = folder / "香榭丽舍花园"
+    if estate.exists():
+        return
+    estate.mkdir()
+    config = next(
+        block
+        for block in re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+        if block.startswith("# 香榭丽舍花园/recordkit.toml")
+    )
+    (estate / "recordkit.toml").write_text(config, encoding="utf-8")
+    delivered = [None, None, None, "已交付"]
+    write_sheet(
+        estate / "各类房屋.xlsx",
+        [
+            [None, None, "一期B-1-2004", 120.0, "孙丽", *delivered],
+            [None, None, "二期B-1-2004", 130.0, "周强", *delivered],
+            ["九幢", "二单元", "101", 95.0, "吴敏", *delivered],
+            [None, None, "5栋1201室", 90.0, "赵敏", *delivered],
+            [None, None, "12号别墅", 320.5, "王建国", *delivered],
+            [None, None, "商铺S-101", 85.2, "刘洋", *delivered],
+            [3, 0, 101, 60.0, "郑华", *delivered],
+            [None, None, "地下车位 B1-023", 12.5, "陈静", *delivered],
+            [None, None, "储藏室12", 8.0, "孙丽", *delivered],
+        ],
+    )
+
+
 BLOCKS = console_blocks(README.read_text(encoding="utf-8"))
 
 
@@ -118,6 +185,8 @@ def test_readme_block_runs(
     runner = CliRunner()
     cwd = tmp_path
     provide_sheets(cwd)
+    if ("cd 香榭丽舍花园", 0, []) in block:
+        provide_estate_with_kinds(cwd)
     monkeypatch.chdir(cwd)
     env = {"RECORDKIT_HOME": None, "RECORDKIT_DATABASE_URL": None, "RECORDKIT_OPERATOR": None}
     # A block that does not create its own workspace works in one that holds the sample sheet

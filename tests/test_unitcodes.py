@@ -15,7 +15,10 @@ from recordkit.core.unitcodes import (
     unit_code_from_parts,
 )
 
-EXPECTED_FORM = "应写成 楼栋-单元-房号，例如 3-2-1201"
+EXPECTED_FORM = (
+    "应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）"
+)
+PART_HINT = "房号可写成 3-2-1201 或 3栋2单元1201室"
 
 
 @pytest.mark.parametrize(
@@ -75,22 +78,13 @@ def test_parse_unit_code_returns_the_parts() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "3-2",
+        "3-2",  # a building without 单元 numbers its rooms with three digits or more
         "3-2-1201-5",
         "3栋",
         "3栋2单元",
-        "三栋二单元1201",  # Chinese numerals are not read
-        "3-2-1201AB",
-        "AB-2-101",
-        "3A-2-101",
         "3 2 1201",  # spaces alone do not separate parts
         "3-2-12 01",
-        "0-1-101",
-        "3-0-101",
-        "3-2-0",
-        "3-123-101",  # entrance has at most 2 digits
-        "12345-1-101",  # building has at most 4 digits
-        "3-2-123456",  # room has at most 5 digits
+        "2024-1201",  # a building without 单元 has at most three digits: no year-and-number
         "3+2+1201",
         "2026-11-02",  # a date is not a unit code
         "2026/11/02",
@@ -104,10 +98,43 @@ def test_parse_unit_code_refuses_with_input_and_expected_form(text: str) -> None
     assert caught.value.message == f"房号“{text}”无法识别，{EXPECTED_FORM}"
 
 
+BUILDING_PART = "应为数字或一个字母加数字，例如 3、A3 或 B"
+ENTRANCE_PART = "应为数字，例如 2"
+ROOM_PART = "应为数字，末尾可带一个字母，例如 1201 或 1201A"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3-2-1201AB", f"房号“3-2-1201AB”中的房号“1201AB”无效，{ROOM_PART}；{PART_HINT}"),
+        ("AB-2-101", f"房号“AB-2-101”中的楼栋“AB”无效，{BUILDING_PART}；{PART_HINT}"),
+        ("3A-2-101", f"房号“3A-2-101”中的楼栋“3A”无效，{BUILDING_PART}；{PART_HINT}"),
+        ("0-1-101", f"房号“0-1-101”中的楼栋“0”无效，{BUILDING_PART}；{PART_HINT}"),
+        ("3-2-0", f"房号“3-2-0”中的房号“0”无效，{ROOM_PART}；{PART_HINT}"),
+        ("3-123-101", f"房号“3-123-101”中的单元“123”无效，{ENTRANCE_PART}；{PART_HINT}"),
+        ("12345-1-101", f"房号“12345-1-101”中的楼栋“12345”无效，{BUILDING_PART}；{PART_HINT}"),
+        ("3-2-123456", f"房号“3-2-123456”中的房号“123456”无效，{ROOM_PART}；{PART_HINT}"),
+        ("3栋二单元x", f"房号“3栋二单元x”中的房号“X”无效，{ROOM_PART}；{PART_HINT}"),
+        ("车位", "房号“车位”缺少车位编号，例如 车位B1-023 或 地下车位023"),
+        (
+            "车位@@",
+            "房号“车位@@”中的车位编号“@@”无效，应为字母和数字（可用横线分成至多三段，每段至多5位），"
+            "例如 车位B1-023 或 地下车位023",
+        ),
+        ("别墅", "房号“别墅”缺少别墅编号，例如 12号别墅 或 别墅A12"),
+    ],
+)
+def test_parse_unit_code_names_the_wrong_part_with_two_examples(text: str, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code(text)
+    assert caught.value.message == message
+    assert caught.value.exit_code == 5
+
+
 def test_parse_unit_code_message_example_from_the_brief() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_unit_code("3-2")
-    assert str(caught.value) == "房号“3-2”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201"
+    assert str(caught.value) == f"房号“3-2”无法识别，{EXPECTED_FORM}"
     assert caught.value.exit_code == 5
 
 
@@ -143,7 +170,8 @@ def test_unit_code_str_and_value_semantics() -> None:
         ("a3", "2", "1201"),
         ("0", "2", "1201"),
         ("", "2", "1201"),
-        ("3", "", "1201"),
+        ("3", "", "12"),  # without 单元 a room has three digits or more
+        ("1001", "", "1201"),  # ... and the building at most three
         ("3", "2", "1201a"),
     ],
 )
@@ -177,9 +205,10 @@ def test_sort_key_orders_naturally() -> None:
 
 
 def test_sort_key_value() -> None:
-    assert parse_unit_code("3-2-1201").sort_key == ("", 3, 2, 1201, "")
-    assert parse_unit_code("A10-2-1201B").sort_key == ("A", 10, 2, 1201, "B")
-    assert parse_unit_code("B-2-301").sort_key == ("B", 0, 2, 301, "")
+    # (phase, kind, building letter, building number, entrance, room number, room letter, other number)
+    assert parse_unit_code("3-2-1201").sort_key == ("", 0, "", 3, 2, 1201, "", ())
+    assert parse_unit_code("A10-2-1201B").sort_key == ("", 0, "A", 10, 2, 1201, "B", ())
+    assert parse_unit_code("B-2-301").sort_key == ("", 0, "B", 0, 2, 301, "", ())
 
 
 def test_unit_codes_are_not_orderable_by_themselves() -> None:

@@ -183,9 +183,30 @@ def check_operator(workspace: Workspace) -> Check:
     return Check("经办人", True, f"{name}（签在收据和文书上）")
 
 
+#: The estate name a new workspace gets when nobody gave one.
+PLACEHOLDER_ESTATE = "示例小区"
+
+
+def check_estate(workspace: Workspace) -> Check:
+    """The estate's name, address and office phone that certificates and notices print."""
+    office, phone = workspace.settings.office, workspace.settings.notices.phone
+    missing = []
+    if office.estate.strip() in ("", PLACEHOLDER_ESTATE):
+        missing.append(f"小区名称还是“{office.estate}”")
+    if not office.address.strip():
+        missing.append("没有填写小区地址")
+    if not phone.strip():
+        missing.append("没有填写物业电话")
+    if missing:
+        fix = 'recordkit.toml 的 [office] 写 estate = "幸福里小区"、address = "江宁市秦淮区幸福路88号"，[notices] 写 phone = "025-84561234"'
+        return Check("小区信息", False, "；".join(missing) + "：证明和通知上会印错或缺少", fix, required=False)
+    return Check("小区信息", True, f"{office.address}{office.estate}，电话 {phone}")
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
     check_operator,
+    check_estate,
     check_templates,
     check_cjk_fonts,
     check_libreoffice,

@@ -382,11 +382,19 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     )
 
 
+# A flat without 单元 is taken from a file name only when a building is named (5栋1201): a bare
+# "400-8208" or "123-4567" is more often a phone or serial number than a unit.
+_BUILDING_WORD = re.compile(r"[栋幢座#]|号楼")
+
+
 def _unit_of_token(token: str) -> UnitCode | None:
     try:
-        return parse_unit_code(token)
+        code = parse_unit_code(token)
     except ValidationError:
         return None
+    if code.kind == "住宅" and not code.entrance and not _BUILDING_WORD.search(token):
+        return None
+    return code
 
 
 def _is_unit_token(token: str, code: str) -> bool:

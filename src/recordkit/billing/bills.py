@@ -42,6 +42,8 @@ class UnitForBilling:
     code: str
     floor_area_hundredths: int
     status: str
+    # 住宅 / 别墅 / 商铺 / 车位 / 储藏室: a rate may bill some kinds only.
+    kind: str = "住宅"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def plan_bills(
         if rate is None:
             continue
         for unit in units:
-            if not rate.applies_to(unit.code):
+            if not rate.applies_to(unit.code, unit.kind):
                 continue
             percent = rate.vacant_percent if unit.status == "vacant" else 100
             reading = None
@@ -331,7 +333,7 @@ def bill_month(
                 raise UsageError(f"“{items[0].name}”是一次性项目，请用 --unit 指定要收取的房屋")
         else:
             items = [item for item in items if item.kind != "oneoff"]
-        query = sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status)
+        query = sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status, units.c.kind)
         if codes:
             query = query.where(units.c.code.in_(codes))
         unit_rows = [UnitForBilling(*row) for row in conn.execute(query)]
@@ -363,7 +365,9 @@ def bill_month(
         for item in items:
             in_force = item.rate_for(month)
             if item.kind == "metered" and in_force is not None:
-                without = sum(1 for u in unit_rows if in_force.applies_to(u.code) and (u.id, item.id) not in readings)
+                without = sum(
+                    1 for u in unit_rows if in_force.applies_to(u.code, u.kind) and (u.id, item.id) not in readings
+                )
                 if without:
                     summary.metered_without_reading[item.name] = without
 

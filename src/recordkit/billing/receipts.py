@@ -725,6 +725,8 @@ def receipt_context(
         "收款日期": chinese_date(view.issued_on),
         "交款人": view.payer,
         "房号": view.unit,
+        # What paper calls the unit (3栋2单元1201室, 地下车位B1-023): the same on every reprint.
+        "房屋": parse_unit_code(view.unit).display,
         "收款方式": view.method,
         "收款人": view.cashier,
         "明细": [

@@ -7,6 +7,7 @@ adds an item the ledger does not have yet (``sync_rules``, only when asked), and
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from collections import defaultdict
@@ -19,7 +20,8 @@ import sqlalchemy as sa
 
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import KINDS as UNIT_KINDS
+from recordkit.core.unitcodes import parse_unit_code, parse_unit_kind
 from recordkit.ledger import journal
 from recordkit.ledger.schema import fee_items, fee_rates
 
@@ -113,9 +115,20 @@ class Rate:
     rate: int
     vacant_percent: int
     unit_codes: frozenset[str] | None  # None: every unit
+    unit_kinds: frozenset[str] | None = None  # None: every kind of unit (住宅, 商铺, 车位 …)
 
-    def applies_to(self, unit_code: str) -> bool:
-        return self.unit_codes is None or unit_code in self.unit_codes
+    def applies_to(self, unit_code: str, unit_kind: str | None = None) -> bool:
+        """Whether the rate bills this unit; its kind is read from the code when not given."""
+        if self.unit_codes is not None and unit_code not in self.unit_codes:
+            return False
+        if self.unit_kinds is None:
+            return True
+        return (unit_kind or _kind_of(unit_code)) in self.unit_kinds
+
+
+@functools.lru_cache(maxsize=65536)
+def _kind_of(unit_code: str) -> str:
+    return parse_unit_code(unit_code).kind
 
 
 @dataclass(frozen=True)
@@ -174,24 +187,40 @@ def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
     return cleaned or None
 
 
-def _rate_row(item_id: int, month: Month, rate: int, percent: int, units: frozenset[str] | None) -> dict[str, Any]:
+def _clean_kinds(kinds: Iterable[str]) -> frozenset[str] | None:
+    cleaned = frozenset(parse_unit_kind(kind) for kind in kinds if str(kind).strip())
+    return cleaned or None
+
+
+def _rate_row(
+    item_id: int,
+    month: Month,
+    rate: int,
+    percent: int,
+    units: frozenset[str] | None,
+    kinds: frozenset[str] | None = None,
+) -> dict[str, Any]:
     return {
         "item_id": item_id,
         "effective_from": str(month),
         "rate_ten_thousandths": rate,
         "vacant_percent": percent,
         "unit_codes": json.dumps(sorted(units), ensure_ascii=False) if units else None,
+        "unit_kinds": json.dumps(sorted(kinds, key=UNIT_KINDS.index), ensure_ascii=False) if kinds else None,
     }
 
 
 def _rate_snapshot(name: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
+    snapshot = {
         "item": name,
         "from": row["effective_from"],
         "rate": format_rate(row["rate_ten_thousandths"]),
         "vacant_percent": row["vacant_percent"],
         "units": json.loads(row["unit_codes"]) if row["unit_codes"] else None,
     }
+    if row.get("unit_kinds"):
+        snapshot["unit_kinds"] = json.loads(row["unit_kinds"])
+    return snapshot
 
 
 def load_items(conn: Connection) -> list[FeeItem]:
@@ -200,8 +229,9 @@ def load_items(conn: Connection) -> list[FeeItem]:
     rates: dict[int, list[Rate]] = defaultdict(list)
     for row in conn.execute(sa.select(fee_rates).order_by(fee_rates.c.effective_from)):
         codes = frozenset(json.loads(row.unit_codes)) if row.unit_codes else None
+        kinds = frozenset(json.loads(row.unit_kinds)) if row.unit_kinds else None
         rates[row.item_id].append(
-            Rate(row.id, parse_month(row.effective_from), row.rate_ten_thousandths, row.vacant_percent, codes)
+            Rate(row.id, parse_month(row.effective_from), row.rate_ten_thousandths, row.vacant_percent, codes, kinds)
         )
     return [
         FeeItem(row.id, row.name, row.kind, row.unit_label, tuple(rates[row.id]))
@@ -230,11 +260,12 @@ def _insert_item(
     percent: int,
     units: frozenset[str] | None,
     action: str,
+    kinds: frozenset[str] | None = None,
 ) -> None:
     item_id = conn.execute(
         sa.insert(fee_items).values(name=name, kind=kind, unit_label=unit_label).returning(fee_items.c.id)
     ).scalar_one()
-    row = _rate_row(item_id, month, rate, percent, units)
+    row = _rate_row(item_id, month, rate, percent, units, kinds)
     conn.execute(sa.insert(fee_rates).values(**row))
     journal.record(
         conn,
@@ -290,10 +321,10 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     added = []
     with ledger.write() as conn:
         existing = set(conn.execute(sa.select(fee_items.c.name)).scalars())  # another clerk may have synced
-        for name, kind, label, rate, month, percent, units in checked:
+        for name, kind, label, rate, month, percent, units, kinds in checked:
             if name in existing:
                 continue
-            _insert_item(conn, operator, name, kind, label, rate, month, percent, units, SYNC_ACTION)
+            _insert_item(conn, operator, name, kind, label, rate, month, percent, units, SYNC_ACTION, kinds)
             existing.add(name)
             added.append(name)
     present = tuple(entry.name.strip() for entry in settings.items if entry.name.strip() not in added)
@@ -303,7 +334,7 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
 def _checked_config_item(
     number: int,
     entry: FeeItemSettings,
-) -> tuple[str, str, str, int, Month, int, frozenset[str] | None]:
+) -> tuple[str, str, str, int, Month, int, frozenset[str] | None, frozenset[str] | None]:
     where = f"recordkit.toml 的第 {number} 个 [[fees.items]]"
     try:
         if not entry.name.strip():
@@ -321,6 +352,7 @@ def _checked_config_item(
             parse_month(entry.effective_from),
             _check_percent(entry.vacant_percent),
             _clean_units(entry.units),
+            _clean_kinds(entry.unit_kinds),
         )
     except ValidationError as err:
         raise ConfigError(f"{where}（{entry.name or '未命名'}）有误：{err.message}") from err
@@ -336,8 +368,10 @@ def add_rule(
     unit_label: str = "",
     vacant_percent: int = 100,
     units: Iterable[str] = (),
+    unit_kinds: Iterable[str] = (),
 ) -> FeeItem:
-    """A new fee item with its first rate (``fees rules add``), journalled.
+    """A new fee item with its first rate (``fees rules add``), journalled; ``unit_kinds`` limits it to
+    kinds of unit (商铺, 车位 …), ``units`` to some units.
 
     ``ConflictError`` when the name exists (change it with ``set_rule``);
     ``ValidationError`` for a bad kind, rate, month, percentage or unit code.
@@ -347,14 +381,24 @@ def add_rule(
         raise ValidationError("收费项目名称不能为空")
     kind = _check_kind(kind)
     rate, month = parse_rate(rate_text), parse_month(effective_from)
-    percent, scope = _check_percent(vacant_percent), _clean_units(units)
+    percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
     with ledger.write() as conn:
         if any(item.name == name for item in load_items(conn)):
             raise ConflictError(
                 f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
             )
         _insert_item(
-            conn, operator, name, kind, unit_label or KINDS[kind][1], rate, month, percent, scope, "fee_item.add"
+            conn,
+            operator,
+            name,
+            kind,
+            unit_label or KINDS[kind][1],
+            rate,
+            month,
+            percent,
+            scope,
+            "fee_item.add",
+            kinds,
         )
         return find_item(conn, name)
 
@@ -367,6 +411,7 @@ def set_rule(
     rate_text: str | None = None,
     vacant_percent: int | None = None,
     units: Iterable[str] | None = None,
+    unit_kinds: Iterable[str] | None = None,
 ) -> FeeItem:
     """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
 
@@ -379,6 +424,7 @@ def set_rule(
     rate = parse_rate(rate_text) if rate_text is not None else None
     percent = _check_percent(vacant_percent) if vacant_percent is not None else None
     scope = _clean_units(units) if units is not None else None
+    kinds = _clean_kinds(unit_kinds) if unit_kinds is not None else None
     with ledger.write() as conn:
         item = find_item(conn, name)
         previous = item.rate_for(month)
@@ -390,12 +436,21 @@ def set_rule(
             rate if rate is not None else previous.rate,  # type: ignore[union-attr]
             percent if percent is not None else (previous.vacant_percent if previous else 100),
             scope if units is not None else (previous.unit_codes if previous else None),
+            kinds if unit_kinds is not None else (previous.unit_kinds if previous else None),
         )
         same_month = next((r for r in item.rates if r.effective_from == month), None)
         before = None
         if same_month is not None:
             before = _rate_snapshot(
-                item.name, _rate_row(item.id, month, same_month.rate, same_month.vacant_percent, same_month.unit_codes)
+                item.name,
+                _rate_row(
+                    item.id,
+                    month,
+                    same_month.rate,
+                    same_month.vacant_percent,
+                    same_month.unit_codes,
+                    same_month.unit_kinds,
+                ),
             )
             conn.execute(sa.update(fee_rates).where(fee_rates.c.id == same_month.id).values(**row))
         else:

@@ -36,7 +36,8 @@ PLACEHOLDERS = {
     "retention": "保管期限", "hours": "时段", "workers": "姓名,证件号", "values": "变量=内容", "box": "盒号",
     "shelf": "架位", "title": "题名", "office": "名称", "estate": "名称", "purpose": "用途", "place": "位置",
     "reason": "原因", "notes": "说明", "desc": "说明", "cancel": "编号", "reissue": "编号",
-    "unit_label": "单位", "sort": "排序方式",
+    "unit_label": "单位", "sort": "排序方式", "unit_kinds": "房屋类型", "column_map": "表头=列名",
+    "sheet_name": "工作表", "address": "地址", "relation": "关系", "to": "对象", "contact_id": "编号",
 }  # fmt: skip
 #: The same for numbers (a name may mean a count in one command and codes in another: --units).
 NUMBER_PLACEHOLDERS = {

@@ -39,6 +39,7 @@ def rules_list(
     """
     from recordkit.billing.rules import KINDS, format_rate, list_rules, pending_config_items
     from recordkit.core.dates import Month
+    from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 
     app_state = state(ctx)
     items = list_rules(app_state.ledger())
@@ -58,6 +59,7 @@ def rules_list(
                     "from": str(rate.effective_from),
                     "vacant_percent": rate.vacant_percent,
                     "units": sorted(rate.unit_codes) if rate.unit_codes else None,
+                    "unit_kinds": sorted(rate.unit_kinds, key=UNIT_KINDS.index) if rate.unit_kinds else None,
                 }
             )
     if as_json:
@@ -67,9 +69,12 @@ def rules_list(
         "收费项目", "方式", "收费标准", "起始月份", "空置房", "适用房屋", title=f"收费项目 {len(items)} 项"
     )
     for row in rows:
-        scope = (
-            "全部" if row["units"] is None else "、".join(row["units"][:5]) + ("等" if len(row["units"]) > 5 else "")
-        )
+        parts = []
+        if row["unit_kinds"]:
+            parts.append("、".join(row["unit_kinds"]))
+        if row["units"]:
+            parts.append("、".join(row["units"][:5]) + ("等" if len(row["units"]) > 5 else ""))
+        scope = "；".join(parts) or "全部"
         table.add_row(
             row["item"],
             row["kind_label"],
@@ -135,6 +140,9 @@ def rules_add(
     unit_label: str = typer.Option("", "--unit-label", help="标准的单位写法，例如 元/度（默认按收费方式）。"),
     vacant_percent: int = typer.Option(100, "--vacant-percent", help="空置房按百分之几收取（100 全额，0 不收）。"),
     units: list[str] = typer.Option([], "--unit", help="只对这些房屋收取（可多次写）；不写为全部房屋。"),
+    unit_kinds: list[str] = typer.Option(
+        [], "--unit-kind", help="只对这类房屋收取：住宅、别墅、商铺、车位、储藏室（可多次写）；不写为各类。"
+    ),
 ) -> None:
     """新增收费项目及其第一个收费标准（记入操作日志）。
 
@@ -144,7 +152,16 @@ def rules_add(
 
     app_state = state(ctx)
     item = add_rule(
-        app_state.ledger(), app_state.operator_name, name, kind, rate, effective_from, unit_label, vacant_percent, units
+        app_state.ledger(),
+        app_state.operator_name,
+        name,
+        kind,
+        rate,
+        effective_from,
+        unit_label,
+        vacant_percent,
+        units,
+        unit_kinds,
     )
     rate_row = item.rates[-1]
     typer.echo(
@@ -161,6 +178,9 @@ def rules_set(
     rate: str | None = typer.Option(None, "--rate", help="新的收费标准（元）；不写则沿用。"),
     vacant_percent: int | None = typer.Option(None, "--vacant-percent", help="空置房按百分之几收取；不写则沿用。"),
     units: list[str] = typer.Option([], "--unit", help="只对这些房屋收取（可多次写）；不写则沿用。"),
+    unit_kinds: list[str] = typer.Option(
+        [], "--unit-kind", help="只对这类房屋收取：住宅、别墅、商铺、车位、储藏室（可多次写）；不写则沿用。"
+    ),
 ) -> None:
     """调整收费标准：从某月起执行新标准，历史标准保留（记入操作日志）。
 
@@ -173,7 +193,14 @@ def rules_set(
 
     app_state = state(ctx)
     item = set_rule(
-        app_state.ledger(), app_state.operator_name, name, effective_from, rate, vacant_percent, units or None
+        app_state.ledger(),
+        app_state.operator_name,
+        name,
+        effective_from,
+        rate,
+        vacant_percent,
+        units or None,
+        unit_kinds or None,
     )
     chosen = next(r for r in item.rates if r.effective_from == parse_month(effective_from))
     typer.echo(

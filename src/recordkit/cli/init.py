@@ -14,7 +14,11 @@ from recordkit.cli._app import app
 def init_command(
     directory: Path = typer.Argument(Path("."), help="新工作区的目录（不存在则创建）。"),
     office: str = typer.Option("物业服务中心", "--office", help="物业服务中心名称，印在文书上。"),
-    estate: str = typer.Option("示例小区", "--estate", help="小区名称。"),
+    estate: str | None = typer.Option(None, "--estate", help="小区名称，例如 幸福里小区（在终端里运行时会询问）。"),
+    address: str | None = typer.Option(
+        None, "--address", help="小区的详细地址（不含小区名），例如 江宁市秦淮区幸福路88号；印在证明和通知上。"
+    ),
+    phone: str | None = typer.Option(None, "--phone", help="物业服务中心电话，印在证明、通知和催缴通知书上。"),
     operator: str | None = typer.Option(
         None, "--operator", help="经办人姓名，签在收据和文书上（在终端里运行时会询问）。"
     ),
@@ -23,14 +27,34 @@ def init_command(
 
     已有工作区不会被覆盖。
 
-    例：recordkit init 幸福里 --office 幸福里物业服务中心 --estate 幸福里小区 --operator 王芳
+    例：recordkit init 幸福里 --estate 幸福里小区 --address 江宁市秦淮区幸福路88号 --phone 025-84561234
     """
+    from recordkit.core.personal import validate_phone
     from recordkit.core.workspace import init_workspace, open_workspace
     from recordkit.ledger.db import open_ledger
 
-    if operator is None and sys.stdin.isatty():
-        operator = typer.prompt("经办人姓名（签在收据和文书上，可以以后再填）", default="", show_default=False)
-    root = init_workspace(directory, office=office, estate=estate, operator=(operator or "").strip() or None)
+    if sys.stdin.isatty():
+        if estate is None:
+            estate = typer.prompt("小区名称（印在文书上）", default="示例小区")
+        if address is None:
+            address = typer.prompt(
+                "小区详细地址，不含小区名（例如 江宁市秦淮区幸福路88号，可以以后再填）", default="", show_default=False
+            )
+        if phone is None:
+            phone = typer.prompt("物业服务中心电话（可以以后再填）", default="", show_default=False)
+        if operator is None:
+            operator = typer.prompt("经办人姓名（签在收据和文书上，可以以后再填）", default="", show_default=False)
+    phone = (phone or "").strip()
+    if phone:
+        phone = validate_phone(phone)
+    root = init_workspace(
+        directory,
+        office=office,
+        estate=(estate or "").strip() or "示例小区",
+        operator=(operator or "").strip() or None,
+        address=(address or "").strip(),
+        phone=phone,
+    )
     # The ledger is made here, once: later commands that only read never create one.
     open_ledger(open_workspace(root).database_url).close()
     typer.echo(f"已新建工作区：{root}")

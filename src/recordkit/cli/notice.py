@@ -73,6 +73,9 @@ def notice_make(
     values: list[str] = typer.Option([], "--set", help=_SET_HELP),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
     pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
+    to: str | None = typer.Option(
+        None, "--to", help="发给谁：业主、住户（有租户的发给租户）或 全部（默认 业主，可在配置文件中改）。"
+    ),
 ) -> None:
     """逐户生成通知（称呼、业主姓名、房号自动填写），或一个合并打印文件，并生成送达签收表。
 
@@ -83,7 +86,8 @@ def notice_make(
     app_state = state(ctx)
     ledger = app_state.ledger()
     assignments = parse_assignments(values)
-    recipients = select_recipients(ledger, unit, building, everyone)
+    addressee = to if to is not None else app_state.workspace().settings.notices.to
+    recipients = select_recipients(ledger, unit, building, everyone, to=addressee)
     with _counting_bar(f"生成{template}", len(recipients)) as step:
         batch = make_notices(
             app_state.workspace(),

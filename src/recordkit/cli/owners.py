@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
-from recordkit.cli._options import SHOW_PRIVATE_HELP
+from recordkit.cli._options import SHOW_PRIVATE_HELP, optional_date
 from recordkit.core.filenames import readable_name
 
 owners_app = typer.Typer(
@@ -23,21 +23,50 @@ def owners_import(
         ..., help="业主名册 .xlsx（表头：楼栋 单元 房号 建筑面积 业主姓名 联系电话 身份证号 入住日期 状态）。"
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告会有哪些变化，不写入台账。"),
+    column_map: list[str] = typer.Option(
+        [], "--map", help="表头对照，可多次使用：例如 --map 房间=房号 表示“房间”列就是房号。"
+    ),
+    sheet_name: str | None = typer.Option(None, "--sheet", help="读取哪个工作表（默认：表头对得上的那个）。"),
 ) -> None:
     """导入业主名册：逐格检查，有任何错误就什么也不写入；重复导入只更新变化的行。
 
+    其他系统导出的名册（房间、楼号、单元编号、房屋状态 等表头）可直接导入，
+    认不出的表头用 --map 指明；同一房号的 共有人、家属、租户 行按“关系”列记为
+    共有人或联系人。
+
     例：recordkit owners import 业主名册.xlsx --dry-run
     """
-    from recordkit.owners.roster import import_owners
+    from recordkit.owners.roster import import_owners, parse_column_map, status_map
 
     app_state = state(ctx)
+    all_settings = app_state.workspace().settings
+    settings = all_settings.roster
+    mapping = {**settings.map, **parse_column_map(column_map)}
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
-        summary = import_owners(app_state.ledger(), file, app_state.operator_name, dry_run=dry_run, progress=advance)
+        summary = import_owners(
+            app_state.ledger(),
+            file,
+            app_state.operator_name,
+            dry_run=dry_run,
+            progress=advance,
+            column_map=mapping,
+            sheet=sheet_name,
+            status_words=status_map(settings.status_map),
+            phases=all_settings.office.phase_table(),
+        )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
+    typer.echo(
+        f"读取工作表“{summary.sheet}”"
+        + (f"；未读取的列：{'、'.join(summary.ignored_columns)}" if summary.ignored_columns else "")
+    )
     typer.echo(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"
         f"未变 {summary.units_unchanged} 户；新增业主 {summary.owners_created} 人，更新业主 {summary.owners_updated} 人"
     )
+    if summary.co_owners or summary.contacts:
+        typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
+    for warning in summary.warnings:
+        typer.echo(f"提醒：{warning}")
     if summary.dry_run and summary.changed_units:
         shown = "、".join(summary.changed_units[:20])
         more = f" 等 {len(summary.changed_units)} 户" if len(summary.changed_units) > 20 else ""
@@ -66,11 +95,20 @@ def owners_list(
         print_json(rows)
         return
     table = new_table(
-        "房号", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期", title=f"房屋 {len(rows)} 户"
+        "房号",
+        "房屋",
+        "业主",
+        "联系电话",
+        "身份证号",
+        "建筑面积（㎡）",
+        "状态",
+        "入住日期",
+        title=f"房屋 {len(rows)} 户",
     )
     for row in rows:
         table.add_row(
             row["unit"],
+            row["display"],
             row["owner"] or "",
             row["phone"] or "",
             row["id_number"] or "",
@@ -92,20 +130,24 @@ def owners_show(
 
     例：recordkit owners show 3-2-1201
     """
+    from recordkit.owners.contacts import co_owners_of, list_contacts
     from recordkit.owners.roster import record_private_view, show_unit
 
     app_state = state(ctx)
-    view, holdings = show_unit(app_state.ledger(), unit)
+    view, holdings = show_unit(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
+    co_owners = [c.to_dict(show_private) for c in co_owners_of(app_state.ledger(), str(view.code))]
+    contacts = [c.to_dict(show_private) for c in list_contacts(app_state.ledger(), str(view.code))]
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
-    data = {**view.to_dict(show_private), "units_held": holdings}
+    data = {**view.to_dict(show_private), "units_held": holdings, "co_owners": co_owners, "contacts": contacts}
     if as_json:
         print_json(data)
         return
     table = new_table("项目", "内容", title=f"房屋 {data['unit']}")
     for label, value in (
         ("房号", data["unit"]),
-        ("楼栋 / 单元 / 房号", f"{data['building']} 栋 {data['entrance']} 单元 {data['room']}"),
+        ("房屋", data["display"]),
+        ("类型", data["kind"] + (f"（{data['phase']}）" if data["phase"] else "")),
         ("建筑面积", f"{data['area']:.2f} ㎡"),
         ("状态", data["status"]),
         ("业主", data["owner"] or "（无）"),
@@ -115,6 +157,16 @@ def owners_show(
         ("业主名下房屋", "、".join(holdings)),
     ):
         table.add_row(label, value)
+    for co_owner in co_owners:
+        table.add_row("共有人", " ".join(v for v in (co_owner["name"], co_owner["phone"], co_owner["id_number"]) if v))
+    for contact in contacts:
+        dates = (
+            "至".join(d or "" for d in (contact["start_date"], contact["end_date"]))
+            if contact["start_date"] or contact["end_date"]
+            else ""
+        )
+        shown = " ".join(v for v in (contact["name"], contact["phone"], dates) if v)
+        table.add_row(contact["relation"], f"{shown}（联系人编号 {contact['id']}）")
     console().print(table)
 
 
@@ -140,3 +192,92 @@ def owners_export(
         f"已导出 {count} 户到 {readable_name(str(file))}"
         + ("（含完整个人信息）" if show_private else "（电话、身份证号已打码）")
     )
+
+
+contact_app = typer.Typer(
+    help="房屋的联系人（家属、租户）：添加、查看、删除。\n\n例：recordkit owners contact list --relation 租户",
+    no_args_is_help=True,
+)
+owners_app.add_typer(contact_app, name="contact")
+
+
+@contact_app.command("add")
+def contact_add(
+    ctx: typer.Context,
+    unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    name: str = typer.Argument(..., help="联系人姓名。"),
+    relation: str = typer.Option("租户", "--relation", help="关系：租户、家属、配偶、子女、父母 等。"),
+    phone: str | None = typer.Option(None, "--phone", help="联系电话。"),
+    start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
+    end: str | None = typer.Option(None, "--end", help="到期日期，例如 2027-02-28。"),
+) -> None:
+    """给房屋添加联系人（家属或租户），记入操作日志。
+
+    例：recordkit owners contact add 3-2-1201 赵磊 --relation 租户 --phone 13900001111
+    """
+    from recordkit.owners.contacts import add_contact
+
+    app_state = state(ctx)
+    contact = add_contact(
+        app_state.ledger(),
+        unit,
+        name,
+        relation,
+        app_state.operator_name,
+        phone=phone,
+        start_date=optional_date(start, "起租日期"),
+        end_date=optional_date(end, "到期日期"),
+    )
+    typer.echo(f"已添加 {contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）")
+
+
+@contact_app.command("list")
+def contact_list(
+    ctx: typer.Context,
+    unit: str | None = typer.Option(None, "--unit", help="只列出一户，例如 3-2-1201。"),
+    relation: str | None = typer.Option(None, "--relation", help="只列出一种关系，例如 租户。"),
+    show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（id、unit、name、relation、phone 等字段）。"),
+) -> None:
+    """列出房屋的联系人（家属、租户）；电话默认打码。
+
+    例：recordkit owners contact list --relation 租户
+    """
+    from recordkit.owners.contacts import list_contacts
+    from recordkit.owners.roster import record_private_view
+
+    app_state = state(ctx)
+    contacts = list_contacts(app_state.ledger(), unit, relation)
+    if show_private:
+        record_private_view(
+            app_state.ledger(), app_state.operator_name, "owners contact list", [c.unit for c in contacts]
+        )
+    rows = [c.to_dict(show_private) for c in contacts]
+    if as_json:
+        print_json(rows)
+        return
+    table = new_table(
+        "编号", "房号", "姓名", "关系", "联系电话", "起租日期", "到期日期", title=f"联系人 {len(rows)} 人"
+    )
+    for row in rows:
+        table.add_row(
+            str(row["id"]), row["unit"], row["name"], row["relation"], row["phone"] or "",
+            row["start_date"] or "", row["end_date"] or "",
+        )  # fmt: skip
+    console().print(table)
+
+
+@contact_app.command("remove")
+def contact_remove(
+    ctx: typer.Context,
+    contact_id: int = typer.Argument(..., help="联系人编号（见 owners contact list）。"),
+) -> None:
+    """删除一位联系人（例如租户搬走），记入操作日志。
+
+    例：recordkit owners contact remove 3
+    """
+    from recordkit.owners.contacts import remove_contact
+
+    app_state = state(ctx)
+    contact = remove_contact(app_state.ledger(), contact_id, app_state.operator_name)
+    typer.echo(f"已删除 {contact.unit} 的{contact.record.relation} {contact.record.name}")

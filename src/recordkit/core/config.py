@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.dates import office_zone
-from recordkit.core.errors import ConfigError
+from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.unitcodes import phase_spellings
 
 CONFIG_FILE_NAME = "recordkit.toml"
 ENV_PREFIX = "RECORDKIT_"
@@ -28,11 +29,30 @@ ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 
 
 @dataclass(frozen=True)
+class PhaseSettings:
+    """One ``[[office.phases]]`` table: a 区/期 of the estate, part of its units' identity."""
+
+    # The name printed and kept in the code: "香榭丽舍", "二期".
+    name: str = ""
+    # Other ways clerks and rosters write it: "香榭", "一期", "2期".
+    spellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OfficeSettings:
     name: str = "物业服务中心"
     estate: str = "示例小区"
+    # The estate's full address as written on certificates and notices, e.g. "江宁市秦淮区幸福路88号";
+    # the estate name and the unit's display form follow it on paper.
+    address: str = ""
     # The office's time zone: every time shown, printed or exported, and the month a time falls in.
     time_zone: str = "Asia/Shanghai"
+    # The estate's phases (区/期); none means units have no phase and nothing about codes changes.
+    phases: tuple[PhaseSettings, ...] = ()
+
+    def phase_table(self) -> dict[str, str]:
+        """Every spelling of the estate's phases → its name, for ``core.unitcodes``' parsers (empty: no phases)."""
+        return phase_spellings(self.phases)
 
 
 @dataclass(frozen=True)
@@ -61,6 +81,8 @@ class FeeItemSettings:
     vacant_percent: int = 100
     # Units the item applies to ("1-1-101", ...); empty means every unit.
     units: tuple[str, ...] = ()
+    # Kinds of unit the item applies to ("住宅", "别墅", "商铺", "车位", "储藏室"); empty means every kind.
+    unit_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +124,9 @@ class NoticesSettings:
     payment_methods: str = "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）"
     # Days an owner is given to pay, counted from the day the 催缴通知书 is printed.
     payment_days: int = 15
+    # Whom `notice make` addresses when --to is not given: 业主 (the owner), 住户 (the occupant: the
+    # unit's tenants when it has any, else its owner) or 全部 (owner and tenants on one notice).
+    to: str = "业主"
 
 
 @dataclass(frozen=True)
@@ -118,6 +143,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
+    roster: RosterSettings = field(default_factory=lambda: RosterSettings())
 
     @property
     def operator_name(self) -> str:
@@ -199,6 +225,11 @@ def _check_table_list(value: Any, item_type: type, where: str, key: str) -> tupl
 
 
 def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
+    if get_origin(expected) is dict:
+        # A TOML table of words (``[roster.map]`` 房间 = "房号"): text keys, text values.
+        if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
+            raise ConfigError(f'{where}：{key} 应写成 [{key}] 表，每行 原写法 = "标准写法"，现在是 {value!r}')
+        return {str(k): str(v) for k, v in value.items()}
     if (element := _tuple_item_type(expected)) is not None:
         if dataclasses.is_dataclass(element):
             return _check_table_list(value, element, where, key)
@@ -215,8 +246,8 @@ def _check_type(value: Any, expected: Any, where: str, key: str) -> Any:
 
 
 def _parse_env_value(raw: str, expected: type, var: str) -> Any:
-    if _tuple_item_type(expected) is not None:
-        raise ConfigError(f"环境变量 {var} 不能设置列表配置项：请写在 recordkit.toml 中")
+    if _tuple_item_type(expected) is not None or get_origin(expected) is dict:
+        raise ConfigError(f"环境变量 {var} 不能设置列表或表格配置项：请写在 recordkit.toml 中")
     if expected is str:
         return raw
     if expected is bool:
@@ -327,6 +358,10 @@ def load_settings(
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
     check_operator_name(settings.operator)
     check_ranges(settings)
+    try:
+        settings.office.phase_table()
+    except ValidationError as err:
+        raise ConfigError(f"[[office.phases]] 有误：{err.message}") from err
     return settings
 
 
@@ -486,3 +521,16 @@ class OcrSettings:
     render_dpi: int = 200
     # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
     max_pixels: int = 150_000_000
+
+
+# Issue 15: rosters exported by other systems.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class RosterSettings:
+    """``[roster.map]`` and ``[roster.status_map]``: what another system's roster export calls things."""
+
+    # Header as the other system writes it -> the column it is (房号, 楼栋, 单元, 建筑面积, 业主姓名, …).
+    map: dict[str, str] = field(default_factory=dict)
+    # Status word or code of the other system -> 已入住, 已交付 or 空置 (added to the built-in map).
+    status_map: dict[str, str] = field(default_factory=dict)

@@ -15,6 +15,8 @@ from recordkit.core.errors import ValidationError
 __all__ = [
     "id_number_check_digit",
     "is_masked",
+    "is_placeholder_id_number",
+    "is_placeholder_phone",
     "mask_id_number",
     "mask_in_text",
     "mask_phone",
@@ -190,3 +192,26 @@ def mask_values(value: object, key: str = "") -> object:
                 return mask(value)
         return mask_in_text(value)
     return value
+
+
+# Numbers other systems put in a required field when nobody knew the real one.
+_PLACEHOLDER_PHONES = frozenset({"12345678901", "13800138000"})
+_PLACEHOLDER_IDS = frozenset({"123456789012345678", "12345678901234567X"})
+
+
+def is_placeholder_phone(text: str) -> bool:
+    """True for a filler phone number another system forced someone to type: the last eight
+    digits of a mobile number all alike (18999999999, 13800000000), or a well-known sequence."""
+    digits = _compact(text).replace("-", "")
+    if not digits.isdigit():
+        return False
+    if digits in _PLACEHOLDER_PHONES:
+        return True
+    return len(digits) == 11 and len(set(digits[-8:])) == 1
+
+
+def is_placeholder_id_number(text: str) -> bool:
+    """True for a filler ID number: all one digit (111111111111111111, 000000000000000000), or
+    123456789012345678."""
+    number = _compact(text).upper()
+    return number in _PLACEHOLDER_IDS or (len(number) >= 15 and len(set(number.rstrip("X"))) == 1)

@@ -51,6 +51,8 @@ class SheetTable:
     rows: list[SheetRow]
     letters: dict[str, str]  # column key -> Excel column letter
     headers: dict[str, str]  # column key -> header as written in the sheet
+    sheet: str = ""  # the title of the sheet read
+    ignored: tuple[str, ...] = ()  # header cells of that row that no column reads
 
     def problem(self, row: int, key: str, reason: str) -> CellProblem:
         return CellProblem(row, self.letters.get(key, ""), self.headers.get(key, key), reason)
@@ -109,42 +111,98 @@ def shown_sheet(workbook: Any) -> Any:
     return visible[0] if visible else workbook.worksheets[0]
 
 
-def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback | None = None) -> SheetTable:
-    """Read the sheet a clerk sees on opening ``path`` (``shown_sheet``) against ``columns``.
+def _find_header(
+    values_iter: Iterator[Sequence[Any]], by_name: dict[str, str], wanted: int
+) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
+    """Look for the header row in the first ``HEADER_SEARCH_ROWS`` rows: (row number or 0, positions,
+    headers as written, the other non-empty header cells of that row, which nothing reads)."""
+    for number, values in enumerate(values_iter, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        found: dict[str, tuple[int, str]] = {}
+        others: list[str] = []
+        for index, value in enumerate(values):
+            key = by_name.get(normalise_header(value))
+            if key and key not in found:
+                found[key] = (index, str(value).strip())
+            elif value is not None and str(value).strip():
+                others.append(str(value).strip())
+        if len(found) >= wanted:
+            return (
+                number,
+                {key: index for key, (index, _) in found.items()},
+                {key: text for key, (_, text) in found.items()},
+                others,
+            )
+    return 0, {}, {}, []
 
-    Raises ``NotFoundError`` for a missing file and ``ValidationError`` for a file that
-    is not a readable .xlsx or lacks a required header.
+
+def accepted_spellings(column: Column) -> str:
+    """The header spellings a column is recognised by, for a message: "房号、房间号、房间"."""
+    return "、".join(dict.fromkeys((column.header, *column.aliases)))
+
+
+def read_table(
+    path: Path,
+    columns: Sequence[Column],
+    progress: ProgressCallback | None = None,
+    sheet_name: str | None = None,
+) -> SheetTable:
+    """Read one sheet of ``path`` against ``columns``.
+
+    The sheet is ``sheet_name`` when given; else the sheet a clerk sees on opening the file
+    (``shown_sheet``) when it has every required header, else the first other visible sheet that
+    has them (another system's export may put a cover or a summary sheet first).  The table
+    names the sheet read (``sheet``) and the header cells nothing reads (``ignored``).
+
+    Raises ``NotFoundError`` for a missing file or sheet and ``ValidationError`` for a file that
+    is not a readable .xlsx or lacks a required header (listing the accepted spellings).
     """
     workbook = _open_workbook(path, read_only=True)
     try:
-        sheet = shown_sheet(workbook)
-        rows = sheet.iter_rows(values_only=True)
         by_name = {normalise_header(name): col.key for col in columns for name in (col.header, *col.aliases)}
-        positions: dict[str, int] = {}
-        headers: dict[str, str] = {}
-        header_row = 0
-        for number, values in enumerate(rows, start=1):
-            if number > HEADER_SEARCH_ROWS:
+        wanted = min(2, len(columns))
+        required = [col for col in columns if col.required]
+        if sheet_name is not None:
+            names = workbook.sheetnames
+            if sheet_name not in names:
+                raise NotFoundError(
+                    f"{readable_name(path.name)} 中没有名为“{sheet_name}”的工作表（有：{'、'.join(names)}）"
+                )
+            candidates = [workbook[sheet_name]]
+        else:
+            shown = shown_sheet(workbook)
+            candidates = [shown] + [
+                s for s in workbook.worksheets if s is not shown and getattr(s, "sheet_state", "visible") == "visible"
+            ]
+        chosen = None
+        # The sheet that came closest (most headers found), for the message when none has them all.
+        best: tuple[int, Any, int, dict[str, int]] = (-1, candidates[0], 0, {})
+        for sheet in candidates:
+            rows = sheet.iter_rows(values_only=True)
+            header_row, positions, headers, ignored = _find_header(rows, by_name, wanted)
+            if header_row and all(col.key in positions for col in required):
+                chosen = sheet
                 break
-            found = {}
-            for index, value in enumerate(values):
-                key = by_name.get(normalise_header(value))
-                if key and key not in found:
-                    found[key] = (index, str(value).strip())
-            if len(found) >= min(2, len(columns)):
-                header_row = number
-                positions = {key: index for key, (index, _) in found.items()}
-                headers = {key: text for key, (_, text) in found.items()}
-                break
-        missing = [col.header for col in columns if col.required and col.key not in positions]
-        if not header_row or missing:
-            wanted = "、".join(col.header for col in columns if col.required)
+            if len(positions) > best[0]:
+                best = (len(positions), sheet, header_row, positions)
+        if chosen is None:
+            _, closest, header_row, positions = best
+            missing = [col for col in required if col.key not in positions] if header_row else required
+            spellings = "；".join(f"{col.header}（可写作：{accepted_spellings(col)}）" for col in missing)
+            if header_row:
+                where = f"读的是工作表“{closest.title}”第 {header_row} 行的表头"
+            elif len(candidates) > 1:
+                where = f"{len(candidates)} 个工作表中都没有找到表头"
+            else:
+                where = f"工作表“{closest.title}”中没有找到表头"
             raise ValidationError(
-                f"{readable_name(path.name)} 缺少表头：{'、'.join(missing) if header_row else wanted}"
-                f"（需要的列：{wanted}；表头应在前 {HEADER_SEARCH_ROWS} 行内）"
+                f"{readable_name(path.name)} 缺少表头：{'、'.join(col.header for col in missing)}"
+                f"（{where}；表头应在前 {HEADER_SEARCH_ROWS} 行内）。可用的写法：{spellings}；"
+                "其他写法请用 --map 表头=标准列名 指明，例如 --map 房间=房号"
             )
         data = []
-        total = sheet.max_row - header_row if sheet.max_row else None
+        total = chosen.max_row - header_row if chosen.max_row else None
         column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]
         for number, values in enumerate(rows, start=header_row + 1):
             if progress is not None and number % 1000 == 0:
@@ -156,7 +214,9 @@ def read_table(path: Path, columns: Sequence[Column], progress: ProgressCallback
             if any(value is not None for value in cells.values()):
                 data.append(SheetRow(number, cells))
         letters = {key: column_letter(index) for key, index in positions.items()}
-        return SheetTable(data, letters, headers)
+        # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
+        headers = {col.key: col.header for col in columns} | headers
+        return SheetTable(data, letters, headers, chosen.title, tuple(ignored))
     finally:
         workbook.close()
 

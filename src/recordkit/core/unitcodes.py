@@ -1,8 +1,10 @@
-"""Unit codes: the canonical ``building-entrance-room`` form (``3-2-1201``).
+"""Unit codes: the canonical code of every kind of unit (``3-2-1201``, ``5-1201``, ``别墅12``,
+``商铺S-101``, ``车位B1-023``, ``储藏室3-12``, with an optional phase ``二期·3-2-1201``).
 
-Owns parsing every spelling the office writes, building a code from three
-spreadsheet cells and spotting a code inside a file name.  Knows nothing of the
-ledger: whether the unit exists is for the caller to ask.
+Owns parsing every spelling the office writes, building a code from spreadsheet cells, spotting a
+code inside a file name and the display form printed on paper (``3栋2单元1201室``).  Knows nothing of
+the ledger or the settings: whether the unit exists is for the caller to ask, and the estate's
+phases come in as a plain spelling → name mapping (``phase_spellings``).
 """
 
 from __future__ import annotations
@@ -10,28 +12,64 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from recordkit.core.errors import ValidationError
 
 __all__ = [
+    "KINDS",
+    "KIND_WORDS",
     "UnitCode",
     "find_unit_code",
+    "find_unit_codes",
     "parse_unit_code",
+    "parse_unit_kind",
+    "phase_spellings",
     "unit_code_from_parts",
 ]
 
-_EXAMPLE = "应写成 楼栋-单元-房号，例如 3-2-1201"
+#: The kinds of unit, in the order listings sort them.
+FLAT, VILLA, SHOP, PARKING, STOREROOM = "住宅", "别墅", "商铺", "车位", "储藏室"
+KINDS = (FLAT, VILLA, SHOP, PARKING, STOREROOM)
+
+#: Words a clerk writes for each kind (in a code or in a 房屋类型 cell).
+KIND_WORDS: dict[str, tuple[str, ...]] = {
+    FLAT: ("住宅", "普通住宅", "高层住宅", "多层住宅", "洋房", "公寓", "住房"),
+    VILLA: ("别墅", "独栋别墅", "联排别墅", "双拼别墅", "叠拼别墅"),
+    SHOP: ("商铺", "底商", "门面", "门市", "店铺", "铺位", "商业", "商铺房"),
+    PARKING: ("车位", "停车位", "地下车位", "地下停车位", "地面车位", "机械车位", "车库"),
+    STOREROOM: ("储藏室", "储藏间", "储物间", "地下室", "杂物间", "储物室"),
+}
+_WORD_KIND = {word: kind for kind, words in KIND_WORDS.items() for word in words}
+# The words that may stand in a code (a flat is never named by a word inside its code).
+_CODE_WORDS = "|".join(
+    sorted((w for k, ws in KIND_WORDS.items() if k != FLAT for w in ws if w != "商业"), key=len, reverse=True)
+)
+
+_EXAMPLE = "应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）"
 
 # Dash look-alikes that NFKC leaves alone (or maps only for some forms);
 # scanners' file names and copied Word text are full of them.
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-") | dict.fromkeys("•・･‧∙", "·"))
 
 # Canonical parts, as stored in UnitCode.  Leading zeros are gone and a part
 # is never zero: an empty Excel cell read as 0 must not become a unit.
 _BUILDING_CANON = re.compile(r"(?P<letter>[A-Z]?)(?P<number>[1-9][0-9]{0,3})?")
 _ENTRANCE_CANON = re.compile(r"[1-9][0-9]?")
 _ROOM_CANON = re.compile(r"(?P<number>[1-9][0-9]{0,4})(?P<letter>[A-Z]?)")
+# A building without 单元 numbers its rooms floor by floor: at least three digits (101, 1201), so
+# that "3-2" is never read as building 3, room 2.
+_FLOOR_ROOM_CANON = re.compile(r"[1-9][0-9]{2,4}[A-Z]?")
+# Its building has at most three digits, so that "2024-1201" is no code.
+_FLOOR_BUILDING_CANON = re.compile(r"[A-Z]?(?:[1-9][0-9]{0,2})?")
+# The number of a villa, shop, parking space or storeroom: letters and digits, at most three
+# segments joined by "-", kept as painted (B1-023 keeps its zero).
+_LABEL_SEGMENT = r"[A-Z0-9]{1,5}"
+_LABEL_CANON = re.compile(rf"(?=[A-Z-]*[0-9]){_LABEL_SEGMENT}(?:-{_LABEL_SEGMENT}){{0,2}}")
+# A phase's name: Chinese, letters or digits, no separator.
+_PHASE_CANON = re.compile(r"[^\s\-_/·#]{1,16}")
 
 # Raw parts as written.  The digit limits (building 4, entrance 2, room 5
 # significant digits) keep a long number such as a scan serial from passing
@@ -68,24 +106,76 @@ _FULL = re.compile(_grammar("0*"))
 # "20261102" or "IMG3-2-1201" hold no code.
 _EMBEDDED = re.compile(rf"(?<![0-9A-Z]){_grammar('0?')}(?![0-9A-Z])")
 
+_BUILDING_ONLY = _raw_parts("0*")[0]
+# A ground-floor shop in a roster: 单元 0 ("3-0-101", "3栋0单元101").
+_ZERO_ENTRANCE = re.compile(
+    rf"{_BUILDING_ONLY}(?:{_BUILDING_MARKER}{_AFTER_MARKER}|{_SEP})0+(?:{_ENTRANCE_MARKER}{_AFTER_MARKER}|{_SEP})"
+    rf"(?P<room>0*[1-9][0-9]{{0,4}}[A-Z]?)(?:{_ROOM_MARKER})?"
+)
+# Buildings without 单元: "5栋1201", "A座1201室", "5-1201", "5#1201".
+_NO_ENTRANCE = re.compile(
+    rf"{_BUILDING_ONLY}{_BUILDING_MARKER}{_AFTER_MARKER}(?P<room>0*[1-9][0-9]{{2,4}}[A-Z]?)(?:{_ROOM_MARKER})?"
+    rf"|(?P<building2>[A-Z](?:[1-9][0-9]{{0,2}})?|[1-9][0-9]{{0,2}}){_SEP}(?P<room2>[1-9][0-9]{{2,4}}[A-Z]?)"
+)
+# "2栋3楼5号": floor and number; the room is floor × 100 + number, as the door says (305).
+_FLOOR_NUMBER = re.compile(
+    rf"{_BUILDING_ONLY}\s*(?:号楼|栋|幢|座|#){_AFTER_MARKER}(?P<floor>0*[1-9][0-9]?)\s*(?:楼|层|F)\s*"
+    rf"(?P<number>0*[1-9][0-9]{{0,2}})\s*[室号]?"
+)
+# Inside a longer text only the form with both markers is safe ("5栋1201室"; "3号楼2026年" is no code).
+_NO_ENTRANCE_EMBEDDED = re.compile(
+    r"(?<![0-9A-Z])(?P<building>[A-Z](?:0?[1-9][0-9]{0,3})?|0?[1-9][0-9]{0,3})\s*(?:号楼|栋|幢|座)\s*"
+    r"(?P<room>0?[1-9][0-9]{2,4}[A-Z]?)\s*室"
+)
+
+_LABEL_RAW = rf"{_LABEL_SEGMENT}(?:\s*[-_/]\s*{_LABEL_SEGMENT}){{0,2}}"
+_WORD_FIRST = re.compile(
+    rf"(?:{_BUILDING_ONLY}{_BUILDING_MARKER}{_AFTER_MARKER})?(?P<word>{_CODE_WORDS})\s*(?:[-_/:：]\s*)?"
+    rf"(?P<label>{_LABEL_RAW})\s*(?:号|室)?"
+)
+_WORD_LAST = re.compile(
+    rf"(?:{_BUILDING_ONLY}{_BUILDING_MARKER}{_AFTER_MARKER})?(?P<label>{_LABEL_RAW})\s*(?:号|室|栋|幢)?\s*"
+    rf"(?P<word>{_CODE_WORDS})"
+)
+_WORD_EMBEDDED = re.compile(
+    rf"(?<![0-9A-Z])(?P<word>{_CODE_WORDS})\s*(?:[-_]\s*)?(?P<label>{_LABEL_RAW})(?![0-9A-Z])"
+    rf"|(?<![0-9A-Z-])(?P<label2>{_LABEL_RAW})\s*号?\s*(?P<word2>别墅)"
+)
+
+# Two characters every word of _CODE_WORDS holds (储藏室 holds 储藏, 地下停车位 holds 车位, ...).
+_WORD_STEMS = ("别墅", "商铺", "底商", "门面", "门市", "店铺", "铺位", "车位", "车库", "储藏", "储物", "地下室", "杂物")
+
 # A date written with separators: 4-digit first part, a month, a day.
 _DATE = re.compile(
     r"(?<![0-9A-Z])[0-9]{4}\s*([-_/.])\s*(?:0?[1-9]|1[0-2])\s*\1\s*"
     r"(?:0?[1-9]|[12][0-9]|3[01])(?![0-9A-Z])"
 )
 
+# Chinese numerals before a marker: 九幢, 二单元, 十二号楼, 三楼.  Read with cn2an.
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=\s*(?:号楼|栋|幢|座|单元|楼|层|号|室|#))")
+# A phase written without a name list: 一期, 第二期, 2期, A区.
+_GENERIC_PHASE = re.compile(r"第?(?P<name>[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}|[A-Z])(?P<marker>[区期])")
+
 _BUILDING_SUFFIXES = ("#楼", "号楼", "栋", "幢", "座", "#", "楼")
 _ENTRANCE_SUFFIXES = ("单元",)
 _ROOM_SUFFIXES = ("室", "号")
+_KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+
+
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"[0-9]+|[^0-9]+", text))
 
 
 @dataclass(frozen=True)
 class UnitCode:
     """One unit, always in canonical form: ``str(code) == "3-2-1201"``.
 
-    Parts are strings without leading zeros: building ``3`` / ``A3`` / ``B``,
-    entrance ``2``, room ``1201`` / ``1201A``.  Codes are deliberately not
-    orderable (string order would put building 10 before 2): sort with
+    A flat (住宅) has a building ``3`` / ``A3`` / ``B``, an entrance ``2`` (empty in a building without
+    单元, whose room then has at least three digits) and a room ``1201`` / ``1201A``.  A villa, shop,
+    parking space or storeroom has only its number, kept in ``room`` (``A12``, ``S-101``, ``B1-023``);
+    its code is the kind's name and the number (``商铺S-101``).  ``phase`` is the 区/期 the unit lies
+    in, empty when the estate has none; its code starts with it (``二期·3-2-1201``).
+    Codes are deliberately not orderable (string order would put building 10 before 2): sort with
     ``sorted(codes, key=lambda c: c.sort_key)``.
     Constructing one directly with a non-canonical part raises ``ValueError``;
     clerk input goes through ``parse_unit_code`` or ``unit_code_from_parts``.
@@ -94,91 +184,237 @@ class UnitCode:
     building: str
     entrance: str
     room: str
+    kind: str = FLAT
+    phase: str = ""
 
     def __post_init__(self) -> None:
-        if (
-            not self.building
-            or not _BUILDING_CANON.fullmatch(self.building)
-            or not _ENTRANCE_CANON.fullmatch(self.entrance)
-            or not _ROOM_CANON.fullmatch(self.room)
-        ):
-            raise ValueError(f"not a canonical unit code: {self.building!r}, {self.entrance!r}, {self.room!r}")
+        if self.kind == FLAT:
+            valid = (
+                bool(self.building)
+                and _BUILDING_CANON.fullmatch(self.building) is not None
+                and (
+                    _ENTRANCE_CANON.fullmatch(self.entrance) is not None
+                    and _ROOM_CANON.fullmatch(self.room) is not None
+                    or self.entrance == ""
+                    and _FLOOR_BUILDING_CANON.fullmatch(self.building) is not None
+                    and _FLOOR_ROOM_CANON.fullmatch(self.room) is not None
+                )
+            )
+        else:
+            valid = (
+                self.kind in KINDS
+                and self.building == ""
+                and self.entrance == ""
+                and _LABEL_CANON.fullmatch(self.room) is not None
+            )
+        if not valid or (self.phase and not _PHASE_CANON.fullmatch(self.phase)):
+            raise ValueError(
+                f"not a canonical unit code: {self.building!r}, {self.entrance!r}, {self.room!r}, "
+                f"{self.kind!r}, {self.phase!r}"
+            )
 
     def __str__(self) -> str:
-        return f"{self.building}-{self.entrance}-{self.room}"
+        phase = f"{self.phase}·" if self.phase else ""
+        if self.kind != FLAT:
+            return f"{phase}{self.kind}{self.room}"
+        if not self.entrance:
+            return f"{phase}{self.building}-{self.room}"
+        return f"{phase}{self.building}-{self.entrance}-{self.room}"
 
     @property
-    def sort_key(self) -> tuple[str, int, int, int, str]:
-        """Natural order: building 2 before 10 (lettered buildings after
-        numbered ones), then entrance, then room 201 before 1201 before 1201A."""
+    def display(self) -> str:
+        """The unit as paper names it: ``3栋2单元1201室``, ``5栋1201室``, ``12号别墅``, ``商铺S-101``,
+        ``地下车位B1-023``, ``储藏室3-12``; a phase comes first (``二期3栋2单元1201室``).
+        ``parse_unit_code`` reads it back to the same code (given the estate's phases)."""
+        if self.kind == FLAT:
+            entrance = f"{self.entrance}单元" if self.entrance else ""
+            text = f"{self.building}栋{entrance}{self.room}室"
+        elif self.kind == VILLA:
+            text = f"{self.room}号别墅" if self.room[-1].isdigit() else f"别墅{self.room}"
+        elif self.kind == PARKING:
+            text = ("地下车位" if re.match(r"B[0-9]", self.room) else "车位") + self.room
+        else:
+            text = f"{self.kind}{self.room}"
+        return self.phase + text
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Natural order: phase, kind (flats first), then building 2 before 10 (lettered buildings
+        after numbered ones), entrance, and room 201 before 1201 before 1201A; other kinds by number."""
+        if self.kind != FLAT:
+            return (self.phase, _KIND_ORDER[self.kind], "", 0, 0, 0, "", _natural(self.room))
         building = _BUILDING_CANON.fullmatch(self.building)
-        room = _ROOM_CANON.fullmatch(self.room)
+        room = re.fullmatch(r"(?P<number>[0-9]+)(?P<letter>[A-Z]?)", self.room)
         assert building is not None and room is not None  # checked in __post_init__
         return (
+            self.phase,
+            0,
             building["letter"],
             int(building["number"] or 0),
-            int(self.entrance),
+            int(self.entrance or 0),
             int(room["number"]),
             room["letter"],
+            (),
         )
 
 
+class PhaseEntry(Protocol):
+    """One phase as recordkit.toml declares it (``[[office.phases]]``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spellings(self) -> tuple[str, ...]: ...
+
+
+def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
+    """The estate's phases as the mapping the parsers take: every spelling (and the name itself),
+    normalized, → the phase's name.  ``ValidationError`` for a name that cannot stand in a code or a
+    spelling given to two phases."""
+    table: dict[str, str] = {}
+    for entry in entries:
+        name = _normalize(entry.name).strip()
+        if not _PHASE_CANON.fullmatch(name) or name[-1].isdigit():
+            raise ValidationError(
+                f"分区名称“{entry.name}”无效：应为不含空格和横线的名称，不以数字结尾，例如 一期、香榭丽舍"
+            )
+        for spelling in (entry.name, *entry.spellings):
+            key = _normalize(spelling).strip()
+            if not key:
+                continue
+            if table.get(key, name) != name:
+                raise ValidationError(f"分区写法“{spelling}”同时属于“{table[key]}”和“{name}”")
+            table[key] = name
+    return table
+
+
 def _normalize(text: str) -> str:
-    """NFKC (full-width digits, letters, dashes), one kind of dash, upper case."""
+    """NFKC (full-width digits, letters, dashes), one kind of dash and dot, upper case."""
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
     return re.sub(r"-{2,}", "-", folded)  # "3——2——1201"
+
+
+def _arabic(numeral: str) -> str:
+    import cn2an  # loaded on first use: only a code written in Chinese numerals needs it
+
+    try:
+        return str(int(cn2an.cn2an(numeral, "smart")))
+    except (ValueError, KeyError, TypeError):
+        return numeral
+
+
+def _arabic_numerals(text: str) -> str:
+    """九幢二单元 → 9幢2单元: Chinese numerals standing before a marker become digits."""
+    if not _CN_NUMERAL.search(text):
+        return text
+    return _CN_NUMERAL.sub(lambda match: _arabic(match.group()), text)
 
 
 def _strip_zeros(digits: str) -> str:
     return digits.lstrip("0")
 
 
-def _code_from_match(match: re.Match[str]) -> UnitCode:
-    building = match["building"]
+def _clean_building(building: str) -> str:
     letter = building[:1] if building[:1].isalpha() else ""
-    room = match["room"]
+    return letter + _strip_zeros(building[len(letter) :])
+
+
+def _clean_room(room: str) -> str:
     room_letter = room[-1] if room[-1].isalpha() else ""
+    return _strip_zeros(room[: len(room) - len(room_letter)]) + room_letter
+
+
+def _code_from_match(match: re.Match[str], phase: str = "") -> UnitCode:
     return UnitCode(
-        building=letter + _strip_zeros(building[len(letter) :]),
+        building=_clean_building(match["building"]),
         entrance=_strip_zeros(match["entrance"]),
-        room=_strip_zeros(room[: len(room) - len(room_letter)]) + room_letter,
+        room=_clean_room(match["room"]),
+        phase=phase,
     )
 
 
-def parse_unit_code(text: str) -> UnitCode:
-    """Read a unit code written any way the office writes one.
-
-    Accepts ``3-2-1201``, ``3栋2单元1201室``, ``3幢2单元1201``, ``3号楼2单元1201``,
-    ``3#2-1201``, ``3#楼2单元1201``, ``3栋-2单元-1201``, ``3_2_1201``,
-    ``3/2/1201``, full-width forms, long dashes and spaces around the parts.
-    Building letters are upper-cased (``a3`` → ``A3``), leading zeros dropped.
-
-    Raises ``ValidationError`` naming the input and the expected form when the
-    text is not one unit code (a date such as ``2026-11-02`` is not).
-    """
-    shown = text.strip()
-    if not shown:
-        raise ValidationError(f"房号不能为空，{_EXAMPLE}")
-    normalized = _normalize(shown)
-    match = _FULL.fullmatch(normalized)
-    if match is None or _DATE.fullmatch(normalized):
-        raise ValidationError(f"房号“{shown}”无法识别，{_EXAMPLE}")
-    return _code_from_match(match)
+def _label(text: str) -> str:
+    return re.sub(r"\s*[-_/]\s*", "-", text.strip())
 
 
-def find_unit_code(text: str) -> UnitCode | None:
-    """Return the first unit code written inside ``text``, or ``None``.
+def _kind_code(word: str, label: str, building: str | None, phase: str) -> UnitCode:
+    kind = _WORD_KIND[word]
+    cleaned = _label(label)
+    if building:
+        cleaned = f"{_clean_building(building)}-{cleaned}"
+    return UnitCode("", "", cleaned, kind=kind, phase=phase)
 
-    Meant for file and folder names: ``3-2-1201_产权证明_20261102.pdf``,
-    ``业主档案/3#2-1201/产权证明.pdf``.  A code must not touch other letters or
-    digits, and dates (``2026-11-02``, ``2026/11/02``) are never taken for one.
-    """
-    normalized = _normalize(text)
-    # Blank out dates first, so that "2026-11-02-3-2-1201" still yields 3-2-1201
-    # and no part of a date is read as a building or an entrance.
-    without_dates = _DATE.sub(" ", normalized)
-    match = _EMBEDDED.search(without_dates)
-    return None if match is None else _code_from_match(match)
+
+def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str) -> str:
+    name = raw.strip()
+    if phases:
+        if name in phases:
+            return phases[name]
+        generic = _GENERIC_PHASE.fullmatch(name)
+        if generic is not None:
+            canonical = _generic_phase_name(generic)
+            if canonical in phases:
+                return phases[canonical]
+        known = "、".join(dict.fromkeys(phases.values()))
+        raise ValidationError(
+            f"房号“{shown}”中的分区“{name}”不在本小区的分区中（{known}），请检查 recordkit.toml 的 [[office.phases]]"
+        )
+    generic = _GENERIC_PHASE.fullmatch(name)
+    if generic is not None:
+        return _generic_phase_name(generic)
+    if not _PHASE_CANON.fullmatch(name):
+        raise ValidationError(f"房号“{shown}”中的分区“{name}”无效，例如 二期·3-2-1201 或 二期3栋2单元1201室")
+    return name
+
+
+def _generic_phase_name(match: re.Match[str]) -> str:
+    name = match["name"]
+    if name.isdigit():
+        import cn2an  # loaded on first use: only a phase written in digits needs it
+
+        name = cn2an.an2cn(str(int(name)))
+    return name + match["marker"]
+
+
+def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) -> tuple[str, str]:
+    """The phase written at the start of a code (canonical name, or "") and the rest."""
+    if "·" in normalized:
+        raw, rest = normalized.split("·", 1)
+        return _canonical_phase(raw, phases, shown), rest.strip()
+    if phases:
+        for spelling in sorted(phases, key=len, reverse=True):
+            if normalized.startswith(spelling) and len(normalized) > len(spelling):
+                rest = normalized[len(spelling) :]
+                if spelling[-1].isalnum() and spelling.isascii() and rest[:1].isalnum():
+                    continue  # "A" must not eat the A of "A3-2-101"
+                return phases[spelling], rest.lstrip(" -_/")
+    generic = _GENERIC_PHASE.match(normalized)
+    if generic is not None and len(normalized) > generic.end():
+        return _canonical_phase(generic.group(), phases, shown), normalized[generic.end() :].lstrip(" -_/")
+    return "", normalized
+
+
+def _parse_body(body: str, phase: str) -> UnitCode | None:
+    """The code in ``body`` (normalized, phase gone), or None when no grammar reads it."""
+    if _DATE.fullmatch(body):
+        return None
+    if match := _FULL.fullmatch(body):
+        return _code_from_match(match, phase)
+    if match := _ZERO_ENTRANCE.fullmatch(body):
+        return _kind_code("商铺", _clean_room(match["room"]), match["building"], phase)
+    if match := _FLOOR_NUMBER.fullmatch(body):
+        number = int(match["number"])
+        door = number if number >= 100 else int(match["floor"]) * 100 + number
+        if _FLOOR_ROOM_CANON.fullmatch(str(door)):
+            return UnitCode(_clean_building(match["building"]), "", str(door), phase=phase)
+    if match := _NO_ENTRANCE.fullmatch(body):
+        building, room = match["building"] or match["building2"], match["room"] or match["room2"]
+        return UnitCode(_clean_building(building), "", _clean_room(room), phase=phase)
+    for grammar in (_WORD_FIRST, _WORD_LAST):
+        if (match := grammar.fullmatch(body)) and _LABEL_CANON.fullmatch(_label(match["label"])):
+            return _kind_code(match["word"], match["label"], match["building"], phase)
+    return None
 
 
 _PART_NAMES = {"building": "楼栋", "entrance": "单元", "room": "房号"}
@@ -187,11 +423,120 @@ _PART_EXPECTED = {
     "entrance": "应为数字，例如 2",
     "room": "应为数字，末尾可带一个字母，例如 1201 或 1201A",
 }
+_LABEL_EXPECTED = "应为字母和数字（可用横线分成至多三段，每段至多5位）"
+_KIND_EXAMPLES = {
+    VILLA: "12号别墅 或 别墅A12",
+    SHOP: "商铺S-101 或 1栋底商101",
+    PARKING: "车位B1-023 或 地下车位023",
+    STOREROOM: "储藏室12 或 3栋储藏室05",
+}
+# Three parts written with markers or separators, whatever each part holds: to say which one is wrong.
+_LOOSE_PARTS = re.compile(
+    r"(?P<building>[^\s\-_/#栋幢座楼单元室]+?)\s*(?:#\s*楼|号楼|栋|幢|座|#|楼|[-_/])\s*(?:[-_/]\s*)?"
+    r"(?P<entrance>[^\s\-_/单元室]+?)\s*(?:单元|[-_/])\s*(?:[-_/]\s*)?"
+    r"(?P<room>[^\s\-_/室]+?)\s*室?"
+)
 
 
-def _invalid_part_message(part: str, value: str | int | float | None) -> str:
-    shown = value.strip() if isinstance(value, str) else str(value)
-    return f"{_PART_NAMES[part]}“{shown}”无效，{_PART_EXPECTED[part]}"
+def _diagnosis(shown: str, body: str) -> str:
+    """Why ``body`` is no code, naming the part that is wrong where one can be told."""
+    for word in sorted(_WORD_KIND, key=len, reverse=True):
+        if word in body and _WORD_KIND[word] != FLAT:
+            kind = _WORD_KIND[word]
+            label = body.replace(word, "", 1).strip(" -_/:：号室")
+            return (
+                f"房号“{shown}”中的{kind}编号“{label}”无效，{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[kind]}"
+                if label
+                else f"房号“{shown}”缺少{kind}编号，例如 {_KIND_EXAMPLES[kind]}"
+            )
+    loose = _LOOSE_PARTS.fullmatch(body)
+    if loose is not None and not _DATE.fullmatch(body):
+        patterns = {"building": _BUILDING_RAW, "entrance": _ENTRANCE_RAW, "room": _ROOM_RAW}
+        for part, pattern in patterns.items():
+            if re.fullmatch(pattern, loose[part]) is None:
+                return (
+                    f"房号“{shown}”中的{_PART_NAMES[part]}“{loose[part]}”无效，{_PART_EXPECTED[part]}；"
+                    "房号可写成 3-2-1201 或 3栋2单元1201室"
+                )
+    return f"房号“{shown}”无法识别，{_EXAMPLE}"
+
+
+def parse_unit_code(text: str, *, phases: Mapping[str, str] | None = None) -> UnitCode:
+    """Read a unit code written any way the office writes one.
+
+    Flats: ``3-2-1201``, ``3栋2单元1201室``, ``3幢2单元1201``, ``3号楼2单元1201``, ``3#2-1201``,
+    ``九幢二单元101``, ``3_2_1201``, full-width forms, long dashes and spaces around the parts; without
+    单元: ``5栋1201``, ``A座1201``, ``B2栋1412室``, ``2栋3楼5号`` (room 305), ``5-1201``.  Other kinds:
+    ``12号别墅``, ``别墅A12``, ``商铺S-101``, ``底商101``, ``1栋底商101``, ``3-0-101`` (单元 0: a shop),
+    ``车位B1-023``, ``地下车位 B1-023``, ``储藏室12``, ``3栋地下室05``.  Letters are upper-cased, leading
+    zeros of buildings and rooms dropped (a shop's or parking space's number is kept as painted).
+    A phase comes first: ``二期·3-2-1201``, ``二期3栋2单元1201室``, ``A区5栋1201``, or any spelling
+    in ``phases`` (from ``phase_spellings``); when ``phases`` is given an unknown phase is an error.
+
+    Raises ``ValidationError`` naming the input, the part that is wrong where it can tell, and
+    valid examples, when the text is not one unit code (a date such as ``2026-11-02`` is not).
+    """
+    shown = text.strip()
+    if not shown:
+        raise ValidationError(f"房号不能为空，{_EXAMPLE}")
+    phase, body = _split_phase(_normalize(shown), phases, shown)
+    body = _arabic_numerals(body.strip())
+    code = _parse_body(body, phase)
+    if code is None:
+        raise ValidationError(_diagnosis(shown, body))
+    return code
+
+
+def parse_unit_kind(text: str) -> str:
+    """A 房屋类型 cell as one of ``KINDS``: 住宅, 别墅 (独栋别墅 …), 商铺 (底商, 门面 …), 车位
+    (停车位, 车库 …), 储藏室 (地下室, 储物间 …).  ``ValidationError`` lists the kinds."""
+    word = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    if word in _WORD_KIND:
+        return _WORD_KIND[word]
+    raise ValidationError(
+        f"房屋类型“{str(text).strip()}”无效，应为 {'、'.join(KINDS)} 之一（或 地下室、底商、停车位 等）"
+    )
+
+
+def _embedded_codes(without_dates: str) -> list[UnitCode]:
+    found: list[tuple[int, int, UnitCode]] = []
+    for match in _EMBEDDED.finditer(without_dates):
+        found.append((match.start(), -match.end(), _code_from_match(match)))
+    # Plain substring tests first: most texts hold neither 室 nor a kind's word, and a scan of a long
+    # document with these patterns costs more than the old grammar alone.
+    rooms = "室" in without_dates
+    for match in _NO_ENTRANCE_EMBEDDED.finditer(without_dates) if rooms else ():
+        code = UnitCode(_clean_building(match["building"]), "", _clean_room(match["room"]))
+        found.append((match.start(), -match.end(), code))
+    words = any(stem in without_dates for stem in _WORD_STEMS)
+    for match in _WORD_EMBEDDED.finditer(without_dates) if words else ():
+        word, label = match["word"] or match["word2"], match["label"] or match["label2"]
+        if _LABEL_CANON.fullmatch(_label(label)):
+            found.append((match.start(), -match.end(), _kind_code(word, label, None, "")))
+    found.sort(key=lambda item: (item[0], item[1]))
+    codes: list[UnitCode] = []
+    end = -1
+    for start, negative_end, code in found:
+        if start >= end:
+            codes.append(code)
+            end = -negative_end
+    return codes
+
+
+def find_unit_code(text: str) -> UnitCode | None:
+    """Return the first unit code written inside ``text``, or ``None``.
+
+    Meant for file and folder names: ``3-2-1201_产权证明_20261102.pdf``,
+    ``业主档案/3#2-1201/产权证明.pdf``, ``车位B1-023_租赁合同.pdf``, ``5栋1201室 入伙资料.pdf``.
+    A code must not touch other letters or digits, dates (``2026-11-02``, ``2026/11/02``) are never
+    taken for one, and a building without 单元 counts only with both 栋 and 室 written.
+    """
+    codes = find_unit_codes(text)
+    return codes[0] if codes else None
+
+
+def _clean_text(value: str) -> str:
+    return _arabic_numerals(re.sub(r"\s+", "", _normalize(value)))
 
 
 # A sheet repeats its buildings and entrances thousands of times; typed, so that
@@ -218,7 +563,7 @@ def _clean_part(
     if isinstance(value, int):
         cleaned = str(value)
     else:
-        cleaned = re.sub(r"\s+", "", _normalize(value))
+        cleaned = _clean_text(value)
         for suffix in suffixes:
             if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
                 cleaned = cleaned[: -len(suffix)]
@@ -228,31 +573,101 @@ def _clean_part(
     return cleaned
 
 
+def _invalid_part_message(part: str, value: str | int | float | None) -> str:
+    shown = value.strip() if isinstance(value, str) else str(value)
+    return f"{_PART_NAMES[part]}“{shown}”无效，{_PART_EXPECTED[part]}"
+
+
+def _entrance_number(entrance: str | int | float | None) -> int | None:
+    """0 or -1 when the 单元 cell says so (a shop, a storeroom), else None."""
+    if isinstance(entrance, bool) or entrance is None:
+        return None
+    if isinstance(entrance, (int, float)):
+        return int(entrance) if entrance in (0, -1) else None
+    cleaned = _clean_text(entrance).removesuffix("单元")
+    return int(cleaned) if re.fullmatch(r"0+|-0*1", cleaned) else None
+
+
+def _is_blank(value: str | int | float | None) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str, ...]) -> str:
+    """A building or room cell as a segment of a villa's, shop's … number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    cleaned = _clean_text(str(value))
+    for suffix in suffixes:
+        if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
+            cleaned = cleaned[: -len(suffix)]
+            break
+    if isinstance(value, bool) or not re.fullmatch(_LABEL_RAW, cleaned):
+        raise ValidationError(f"{_PART_NAMES[part]}“{str(value).strip()}”无效，{_LABEL_EXPECTED}")
+    return _label(cleaned)
+
+
 def unit_code_from_parts(
     building: str | int | float | None,
     entrance: str | int | float | None,
     room: str | int | float | None,
+    *,
+    kind: str | None = None,
+    phase: str | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> UnitCode:
-    """Build a unit code from the three cells of a spreadsheet row.
+    """Build a unit code from the cells of a spreadsheet row.
 
-    Each cell may be text (``"3栋"``, ``"2单元"``, ``"1201室"``, full-width or
-    with spaces), an int or a whole float as Excel delivers it (``3.0``);
-    an empty cell may arrive as ``None``.  Suffixes 栋/幢/号楼/#/楼/座, 单元 and
-    室/号 are dropped, leading zeros too.
+    Each cell may be text (``"3栋"``, ``"2单元"``, ``"1201室"``, ``"九幢"``, full-width or with
+    spaces), an int or a whole float as Excel delivers it (``3.0``); an empty cell may arrive as
+    ``None``.  Suffixes 栋/幢/号楼/#/楼/座, 单元 and 室/号 are dropped, leading zeros too.
+    单元 0 is a shop (``商铺3-101``), 单元 -1 a storeroom (``储藏室3-5``).  ``kind`` (one of
+    ``KINDS``, or a word ``parse_unit_kind`` reads) says what the row is: a flat may then have no
+    单元, and another kind takes its number from the building and room cells (either may be empty).
+    ``phase`` is the row's 区/期 cell, read against ``phases`` when given.
 
     Raises ``ValidationError`` naming the first part (楼栋, 单元 or 房号) that is
     empty, not a whole number, or not of the expected form.
     """
+    phase_name = ""
+    if phase is not None and str(phase).strip():
+        shown_phase = str(phase).strip()
+        phase_name = _canonical_phase(_normalize(shown_phase).strip(), phases, shown_phase)
+    unit_kind = parse_unit_kind(kind) if kind is not None and str(kind).strip() else None
+    special = _entrance_number(entrance)
+    if unit_kind is None and special is not None:
+        unit_kind = SHOP if special == 0 else STOREROOM
+    if unit_kind is not None and unit_kind != FLAT:
+        segments = [
+            _label_part(part, value, suffixes)
+            for part, value, suffixes in (("building", building, _BUILDING_SUFFIXES), ("room", room, _ROOM_SUFFIXES))
+            if not _is_blank(value)
+        ]
+        if not _is_blank(entrance) and special is None:
+            segments.insert(1, _label_part("entrance", entrance, _ENTRANCE_SUFFIXES))
+        if not segments:
+            raise ValidationError(f"房号不能为空，请填写{unit_kind}编号，例如 {_KIND_EXAMPLES[unit_kind]}")
+        if segments and segments[0].isdigit() and len(segments) > 1:
+            segments[0] = _strip_zeros(segments[0]) or "0"
+        label = "-".join(segments)
+        if not _LABEL_CANON.fullmatch(label):
+            raise ValidationError(f"{unit_kind}编号“{label}”无效，{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[unit_kind]}")
+        return UnitCode("", "", label, kind=unit_kind, phase=phase_name)
+    clean_building = _clean_part("building", building, _BUILDING_SUFFIXES, _BUILDING_RAW)
+    if unit_kind == FLAT and _is_blank(entrance):
+        clean_room = _clean_part("room", room, _ROOM_SUFFIXES, _ROOM_RAW)
+        if not _FLOOR_ROOM_CANON.fullmatch(_clean_room(clean_room)):
+            raise ValidationError(f"房号“{clean_room}”无效：没有单元的楼栋，房号应至少三位，例如 1201 或 305")
+        return UnitCode(_clean_building(clean_building), "", _clean_room(clean_room), phase=phase_name)
     raw = "-".join(
         (
-            _clean_part("building", building, _BUILDING_SUFFIXES, _BUILDING_RAW),
+            clean_building,
             _clean_part("entrance", entrance, _ENTRANCE_SUFFIXES, _ENTRANCE_RAW),
             _clean_part("room", room, _ROOM_SUFFIXES, _ROOM_RAW),
         )
     )
     match = _FULL.fullmatch(raw)
     assert match is not None  # each part matched its own pattern above
-    return _code_from_match(match)
+    return _code_from_match(match, phase_name)
 
 
 def find_unit_codes(text: str, normalized: bool = False) -> list[UnitCode]:
@@ -262,4 +677,4 @@ def find_unit_codes(text: str, normalized: bool = False) -> list[UnitCode]:
     ``normalized`` says the text is NFKC with one kind of dash already (only upper-cased here).
     """
     without_dates = _DATE.sub(" ", text.upper() if normalized else _normalize(text))
-    return [_code_from_match(match) for match in _EMBEDDED.finditer(without_dates)]
+    return _embedded_codes(_arabic_numerals(without_dates))

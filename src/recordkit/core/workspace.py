@@ -35,7 +35,14 @@ CONFIG_TEMPLATE = """\
 # 物业服务中心名称：印在通知、收据、证明等文书上。
 name = "{office}"
 # 小区（园区）名称。
-estate = "{estate}"
+estate = {estate}
+# 小区所在的详细地址（不含小区名），印在居住证明、通知等文书上，后面接小区名和房屋，例如
+# “江宁市秦淮区幸福路88号幸福里小区1栋1单元101室”。
+address = {address}
+
+[notices]
+# 物业服务中心的联系电话，印在证明、通知和催缴通知书上。
+phone = {phone}
 
 [receipt]
 # 收据编号前缀，例如 SJ 生成 SJ2026-000123。
@@ -159,9 +166,16 @@ def open_workspace(
 
 
 def init_workspace(
-    directory: Path, office: str = "物业服务中心", estate: str = "示例小区", operator: str | None = None
+    directory: Path,
+    office: str = "物业服务中心",
+    estate: str = "示例小区",
+    operator: str | None = None,
+    *,
+    address: str = "",
+    phone: str = "",
 ) -> Path:
-    """Create a new workspace in ``directory`` (made if missing).
+    """Create a new workspace in ``directory`` (made if missing), recording the office, the estate's
+    name, its street address and the office phone in recordkit.toml.
 
     Refuses, with ``WorkspaceError``, a folder that already is a workspace or
     already holds a ``recordkit.toml``, ``templates/`` or ``records/``.
@@ -182,7 +196,15 @@ def init_workspace(
         operator_line = (
             f"operator = {json.dumps(operator, ensure_ascii=False)}" if operator else '# operator = "张会计"'
         )
-        handle.write(CONFIG_TEMPLATE.format(office=office, estate=estate, operator_line=operator_line))
+        handle.write(
+            CONFIG_TEMPLATE.format(
+                office=office,
+                estate=json.dumps(estate, ensure_ascii=False),
+                address=json.dumps(address, ensure_ascii=False),
+                phone=json.dumps(phone, ensure_ascii=False),
+                operator_line=operator_line,
+            )
+        )
     return root
 
 

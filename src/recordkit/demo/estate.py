@@ -29,13 +29,19 @@ from recordkit.core.dates import Month
 from recordkit.core.errors import WorkspaceError
 from recordkit.core.sheets import save_atomically
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
-from recordkit.demo.roster import generate_estate
+from recordkit.demo.roster import (
+    OTHER_SYSTEM_HEADERS,
+    SECOND_PHASE,
+    DemoUnit,
+    generate_estate,
+    generate_other_kinds,
+)
 from recordkit.demo.scans import document_lines, scan_bytes, write_scan
 from recordkit.demo.workorders import demo_work_orders
 from recordkit.documents.certificates import make_certificate
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.documents.templates.engine import TemplateLibrary
-from recordkit.ledger.db import open_ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import owners, units
 from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
 from recordkit.renovations.inspection import inspect
@@ -59,6 +65,9 @@ DEMO_MARKER = ".recordkit-demo"
 DEMO_OFFICE = "幸福里物业服务中心"
 DEMO_ESTATE = "幸福里小区"
 DEMO_OPERATOR = "演示管理员"
+DEMO_ADDRESS = "江宁市秦淮区幸福路88号"
+DEMO_PHONE = "025-84561234"
+OTHER_KINDS_SHEET = "二期商铺车位-房产资料.xlsx"
 
 
 @dataclass
@@ -99,6 +108,7 @@ def _step_owners(ctx: DemoContext) -> None:
         *((f"  其中{label}", count) for label, count in statuses.items()),
     ]
     ctx.report.files.append(sheet)
+    _import_other_kinds(ctx, estate)
     example = estate[len(estate) // 2].code
     ctx.report.next_commands += [
         f"cd {ctx.workspace.root}",
@@ -108,6 +118,30 @@ def _step_owners(ctx: DemoContext) -> None:
         "recordkit journal verify",
         "recordkit doctor",
     ]
+
+
+def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
+    """二期 (flats without 单元, villas), shops, parking spaces, co-owners and tenants: a roster in another
+    system's layout (a cover sheet first, its own headers and status words), imported as a clerk would."""
+    sheet = ctx.workspace.root / OTHER_KINDS_SHEET
+    workbook = Workbook()
+    workbook.active.title = "说明"
+    workbook.active.append(["本表由原物业收费系统导出：二期、商铺、车位的房产资料"])
+    data = workbook.create_sheet("房产资料")
+    data.append(list(OTHER_SYSTEM_HEADERS))
+    for row in generate_other_kinds(estate, ctx.seed):
+        data.append(row)
+    save_atomically(workbook, sheet)
+    with open_ledger(ctx.workspace.database_url) as ledger:
+        summary = import_owners(ledger, sheet, DEMO_OPERATOR, phases=ctx.workspace.settings.office.phase_table())
+        kinds = {view.code.kind for view in list_units(ledger)}
+    ctx.report.counts += [
+        ("二期、商铺、车位", summary.units_created),
+        ("  其中类型", len(kinds)),
+        ("  共有人", summary.co_owners),
+        ("  联系人（家属、租户）", summary.contacts),
+    ]
+    ctx.report.files.append(sheet)
 
 
 def _step_fees(ctx: DemoContext) -> None:
@@ -121,8 +155,9 @@ def _step_fees(ctx: DemoContext) -> None:
     settings, who = ctx.workspace.settings, DEMO_OPERATOR
     with open_ledger(ctx.workspace.database_url) as ledger:
         start = str(months[0])
-        add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70)
-        add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0)
+        add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70, unit_kinds=("住宅",))
+        add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0, unit_kinds=("住宅", "别墅", "商铺"))
+        _add_kind_rules(ledger, who, start)
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
         codes = sorted(owners_of)
@@ -212,6 +247,13 @@ def _step_fees(ctx: DemoContext) -> None:
         f"recordkit fees daily --date {today.isoformat()}",
         f"recordkit fees register --month {last} 收费台账.xlsx",
     ]
+
+
+def _add_kind_rules(ledger: Ledger, who: str, start: str) -> None:
+    """Villas, shops and parking spaces at their own rates (issue 15)."""
+    add_rule(ledger, who, "别墅物业服务费", "area", "3.80", start, vacant_percent=70, unit_kinds=("别墅",))
+    add_rule(ledger, who, "商铺物业服务费", "area", "4.50", start, unit_kinds=("商铺",))
+    add_rule(ledger, who, "车位管理费", "fixed", "60", start, unit_kinds=("车位",))
 
 
 def _unit_owners(conn: object) -> dict[str, str | None]:
@@ -634,7 +676,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
         if not (root / DEMO_MARKER).exists():
             raise WorkspaceError(f"{root} 已存在且不是演示工作区，不会覆盖。请换一个目录")
         # Only what the demo itself made is removed.
-        for name in ("records", "templates", "recordkit.toml", DEMO_MARKER, "业主名册.xlsx"):
+        for name in ("records", "templates", "recordkit.toml", DEMO_MARKER, "业主名册.xlsx", OTHER_KINDS_SHEET):
             target = root / name
             if target.is_dir():
                 shutil.rmtree(target)
@@ -643,7 +685,15 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
         for pattern in ("水表读数-*.xlsx", "收费台账-*.xlsx", "日结-*.xlsx"):  # the fees step's sheets
             for target in root.glob(pattern):
                 target.unlink()
-    init_workspace(root, office=DEMO_OFFICE, estate=DEMO_ESTATE, operator="王芳")  # the clerk who tries it
+    # 王芳 is the clerk who tries it.
+    init_workspace(
+        root, office=DEMO_OFFICE, estate=DEMO_ESTATE, operator="王芳", address=DEMO_ADDRESS, phone=DEMO_PHONE
+    )
+    with (root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            f'\n# 小区分期：二期的房号前面写“二期”（二期·1-101、二期·别墅3）。\n[[office.phases]]\nname = "{SECOND_PHASE}"\n'
+        )
+        config.write('spellings = ["2期", "二区"]\n')
     (root / DEMO_MARKER).write_text("recordkit demo workspace: `recordkit demo` may rebuild it\n", encoding="utf-8")
     workspace = open_workspace(root, flags={"operator": DEMO_OPERATOR}, environ={})
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not

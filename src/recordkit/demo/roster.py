@@ -368,3 +368,98 @@ def _move_in_date(rng: random.Random, delivered: datetime.date) -> datetime.date
 
 def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
     return datetime.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+
+
+# -- issue 15: the second phase and the other kinds of unit -------------------------------------
+
+#: The demo's 区/期: the high-rises above are 一期 without saying so (their codes stay 3-2-1201);
+#: 二期 has low-rise flats without 单元 and villas.
+SECOND_PHASE = "二期"
+#: The layout another property system exports its 房产资料 in (the demo imports it as a clerk would).
+OTHER_SYSTEM_HEADERS = (
+    "分期", "楼栋编号", "房间", "类型", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "房屋状态", "关系",
+    "起租日期", "到期日期",
+)  # fmt: skip
+_SECOND_PHASE_DELIVERED = datetime.date(2024, 6, 30)
+
+
+def generate_other_kinds(first_phase: Sequence[DemoUnit], seed: int = 2026) -> list[list[object]]:
+    """The rows of the demo's second roster, in ``OTHER_SYSTEM_HEADERS`` order.
+
+    二期: two low-rise buildings of flats without 单元 (二期·1-101 …) and twelve villas, some
+    co-owned (two names in one cell) and some let (a 租户 row, or a family member's row);
+    eight ground-floor shops (商铺S-101 …); forty parking spaces (车位B1-001 …), most bought by
+    owners of flats in ``first_phase`` (same name, phone and ID: the same person) and the rest
+    by people who own no flat.  Deterministic for a seed; status words are the other system's.
+    """
+    rng = random.Random(seed * 31 + 15)
+    used_names = {u.owner_name for u in first_phase if u.owner_name}
+    used_phones = {u.phone for u in first_phase if u.phone}
+    used_ids = {u.id_number for u in first_phase if u.id_number}
+
+    def owner() -> _Owner:
+        return _make_owner(rng, 0, 2024, used_names, used_phones, used_ids)
+
+    def move_in() -> datetime.date:
+        return _random_date(rng, _SECOND_PHASE_DELIVERED, datetime.date(2026, 6, 30))
+
+    rows: list[list[object]] = []
+
+    def unit(phase: str, building: object, room: str, kind: str, area: str, status: str, let: bool) -> None:
+        first = owner()
+        names = first.name
+        if rng.random() < 0.25:
+            names = f"{first.name}、{owner().name}"  # 共有: husband and wife on the deed
+        moved = move_in() if status in ("已入住", "已出租") else None
+        rows.append(
+            [phase, building, room, kind, Decimal(area), names, first.phone, first.id_number, moved, status, "业主",
+             None, None]
+        )  # fmt: skip
+        if let:
+            tenant = owner()
+            start = _random_date(rng, datetime.date(2026, 1, 1), datetime.date(2026, 10, 31))
+            end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
+            rows.append([phase, building, room, kind, None, tenant.name, tenant.phone, None, None, None, "租户",
+                         start, end])  # fmt: skip
+        elif status == "已入住" and rng.random() < 0.3:
+            family = owner()
+            rows.append([phase, building, room, kind, None, family.name, family.phone, None, None, None,
+                         rng.choice(("配偶", "子女", "父母")), None, None])  # fmt: skip
+
+    for building in (1, 2):
+        for floor in range(1, 7):
+            for position in (1, 2):
+                status = rng.choices(("已入住", "已出租", "未入住"), (70, 20, 10))[0]
+                area = (
+                    f"{rng.randint(8800, 9600) / 100:.2f}"
+                    if position == 1
+                    else f"{rng.randint(11800, 12600) / 100:.2f}"
+                )
+                unit(SECOND_PHASE, building, f"{floor}{position:02d}", "住宅", area, status, status == "已出租")
+    for number in range(1, 13):
+        status = rng.choices(("已入住", "已出租", "已装修"), (70, 15, 15))[0]
+        unit(SECOND_PHASE, None, str(number), "别墅", f"{rng.randint(26000, 38000) / 100:.2f}", status,
+             status == "已出租")  # fmt: skip
+    for number in range(101, 109):
+        status = rng.choices(("已出租", "已入住", "未销售"), (60, 25, 15))[0]
+        if status == "未销售":
+            rows.append([None, None, f"S-{number}", "商铺", Decimal(f"{rng.randint(4500, 12000) / 100:.2f}"), None,
+                         None, None, None, status, None, None, None])  # fmt: skip
+        else:
+            unit("", None, f"S-{number}", "商铺", f"{rng.randint(4500, 12000) / 100:.2f}", status, status == "已出租")
+    flat_owners = [u for u in first_phase if u.owner_name and u.status == STATUS_OCCUPIED]
+    buyers = rng.sample(flat_owners, min(25, len(flat_owners)))
+    for number in range(1, 41):
+        room = f"B1-{number:03d}"
+        if number <= len(buyers):
+            buyer = buyers[number - 1]
+            rows.append([None, None, room, "车位", Decimal("12.50"), buyer.owner_name, buyer.phone, buyer.id_number,
+                         None, "已出售", None, None, None])  # fmt: skip
+        elif number <= 35:
+            person = owner()  # owns a parking space and no flat
+            rows.append([None, None, room, "车位", Decimal("12.50"), person.name, person.phone, person.id_number,
+                         None, "已出售", None, None, None])  # fmt: skip
+        else:
+            rows.append([None, None, room, "车位", Decimal("12.50"), None, None, None, None, "未销售", None, None,
+                         None])  # fmt: skip
+    return rows

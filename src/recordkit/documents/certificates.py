@@ -27,6 +27,7 @@ from recordkit.documents.generated import (
     papers_after_commit,
     pdf_copies,
     recover_papers,
+    unit_address,
     write_documents,
 )
 from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
@@ -171,7 +172,7 @@ def make_certificate(
         raise UsageError("--purpose 只用于居住证明和缴费证明")
     view = _unit(ledger, unit)
     code = str(view.code)
-    values: dict[str, Any] = {"业主姓名": view.owner, "房号": code}
+    values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
         rows = parse_items(items or "")
@@ -189,7 +190,9 @@ def make_certificate(
         values |= _clearance_values(ledger, view, today) if kind == CLEARANCE else _residence_values(view)
     template = (library or TemplateLibrary.for_workspace(workspace)).get(kind)
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
-    context = {**common_context(workspace, today), **values, number_key: "（编号）"}
+    common = common_context(workspace, today)
+    values["房屋地址"] = unit_address(common, code)
+    context = {**common, **values, number_key: "（编号）"}
     template.check_context(context)  # before the number is taken
     # Filled outside the ledger's write lock with the number that is next now; only if another
     # clerk takes it meanwhile is the paper filled again under the lock (within the template limits).

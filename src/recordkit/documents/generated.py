@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from recordkit.core.atomic import fsync_directory
 from recordkit.core.errors import ConflictError
 from recordkit.core.personal import mask_values
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger import journal
@@ -84,12 +85,22 @@ class GeneratedDocument:
 
 
 def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[str, str]:
-    """The values every document gets: the office, the estate and today's date in Chinese."""
+    """The values every document gets: the office, the estate, its full address (小区地址, the
+    street address and the estate's name), the office phone and today's date in Chinese."""
+    office = workspace.settings.office
     return {
-        "物业服务中心": workspace.settings.office.name,
-        "小区": workspace.settings.office.estate,
+        "物业服务中心": office.name,
+        "小区": office.estate,
+        "小区地址": f"{office.address.strip()}{office.estate}",
+        "物业电话": workspace.settings.notices.phone,
         "日期": chinese_date(today or dt.date.today()),
     }
+
+
+def unit_address(common: Mapping[str, str], code: str) -> str:
+    """A unit's full address on paper: "江宁市秦淮区幸福路88号幸福里小区1栋1单元101室" (the estate's
+    address from ``common_context`` and the unit's display form)."""
+    return f"{common['小区地址']}{parse_unit_code(code).display}"
 
 
 def safe_file_stem(text: str) -> str:

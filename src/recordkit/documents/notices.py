@@ -36,11 +36,13 @@ from recordkit.documents.generated import (
     generate_merged,
     pdf_copies,
     record_files,
+    unit_address,
 )
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
+from recordkit.owners.contacts import current_tenants
 from recordkit.owners.roster import list_units, show_unit
 
 if TYPE_CHECKING:
@@ -54,17 +56,53 @@ SIGN_SHEET_KIND = "送达签收表"
 SIGN_SHEET_HEADERS = ("序号", "房号", "业主", "签收人签字", "签收日期", "备注")
 
 
+#: Whom a notice is addressed to (``notice make --to``, ``[notices] to``): the owner, the occupant
+#: (the unit's current tenants when it has any, else its owner), or both on one paper.
+TO_OWNER, TO_OCCUPANT, TO_ALL = "业主", "住户", "全部"
+ADDRESSEES = (TO_OWNER, TO_OCCUPANT, TO_ALL)
+
+
+def check_addressee(to: str) -> str:
+    """``to`` when it is one of ``ADDRESSEES``; ``UsageError`` otherwise."""
+    if to.strip() not in ADDRESSEES:
+        raise UsageError(f"收件对象“{to}”无效：应为 {'、'.join(ADDRESSEES)} 之一")
+    return to.strip()
+
+
 @dataclass(frozen=True)
 class Recipient:
-    """A unit a notice is addressed to."""
+    """A unit a notice is addressed to: its owner, and its tenants when the notice is for them."""
 
     unit: str
     building: str
     owner: str | None
+    tenants: tuple[str, ...] = ()
+    to: str = TO_OWNER
+
+    @property
+    def names(self) -> list[str]:
+        """Who is addressed, each with what they are: ["张伟业主"], ["赵磊住户"], ["张伟业主", "赵磊住户"]."""
+        owner = [f"{self.owner}业主"] if self.owner else []
+        tenants = [f"{name}住户" for name in self.tenants]
+        if self.to == TO_OCCUPANT and tenants:
+            return tenants
+        if self.to == TO_ALL:
+            return owner + tenants
+        return owner
 
     @property
     def salutation(self) -> str:
-        return f"尊敬的{self.owner}业主" if self.owner else "尊敬的业主（住户）"
+        names = self.names
+        return f"尊敬的{'、'.join(names)}" if names else "尊敬的业主（住户）"
+
+    @property
+    def addressee(self) -> str:
+        """The names on the sign-off sheet: the owner, the tenants or both."""
+        if self.to == TO_OCCUPANT and self.tenants:
+            return "、".join(self.tenants)
+        if self.to == TO_ALL:
+            return "、".join([*([self.owner] if self.owner else []), *self.tenants])
+        return self.owner or ""
 
 
 @dataclass
@@ -171,12 +209,17 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 
 
 def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
-    """What one recipient's notice is filled with: office, estate, date, owner, unit, salutation, --set."""
+    """What one recipient's notice is filled with: office, estate, date, owner, unit, its full
+    address, whom it is addressed to (收件人, 称呼), --set."""
     return {
         **common,
         "业主姓名": recipient.owner or "",
         "房号": recipient.unit,
+        "房屋地址": unit_address(common, recipient.unit),
+        # What paper calls the unit: 3栋2单元1201室, 12号别墅, 地下车位B1-023.
+        "房屋": parse_unit_code(recipient.unit).display,
         "楼栋": recipient.building,
+        "收件人": recipient.addressee,
         "称呼": recipient.salutation,
         **values,
     }
@@ -197,27 +240,39 @@ def scope_label(recipients: Sequence[Recipient], *, building: bool = False, ever
 
 
 def select_recipients(
-    ledger: Ledger, unit: str | None = None, building: str | None = None, everyone: bool = False
+    ledger: Ledger,
+    unit: str | None = None,
+    building: str | None = None,
+    everyone: bool = False,
+    to: str = TO_OWNER,
+    today: dt.date | None = None,
 ) -> list[Recipient]:
     """The units a notice goes to: one unit (any status), or the occupied (已入住) units of a
-    building or of the estate, in natural order.
+    building or of the estate, in natural order; addressed as ``to`` says (``ADDRESSEES``), a
+    unit's tenants being those whose tenancy has not ended by ``today``.
 
-    ``UsageError`` unless exactly one of the three is given; ``NotFoundError`` for an
-    unknown unit or a building with no occupied unit.
+    ``UsageError`` unless exactly one of the three is given, or for an unknown ``to``;
+    ``NotFoundError`` for an unknown unit or a building with no occupied unit.
     """
 
+    to = check_addressee(to)
     if sum((unit is not None, building is not None, everyone)) != 1:
         raise UsageError("请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all")
+    tenants = current_tenants(ledger, today or dt.date.today()) if to != TO_OWNER else {}
     if unit is not None:
         view, _ = show_unit(ledger, unit)
-        return [Recipient(str(view.code), view.code.building, view.owner)]
+        code = str(view.code)
+        return [Recipient(code, view.code.building, view.owner, tuple(tenants.get(code, ())), to)]
     views = [view for view in list_units(ledger, building) if view.status == "occupied"]
     if not views:
         where = f"{building} 栋" if building is not None else "台账中"
         raise NotFoundError(
             f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
         )
-    return [Recipient(str(view.code), view.code.building, view.owner) for view in views]
+    return [
+        Recipient(str(view.code), view.code.building, view.owner, tuple(tenants.get(str(view.code), ())), to)
+        for view in views
+    ]
 
 
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
@@ -339,9 +394,12 @@ def write_sign_sheet(
     office = workspace.settings.office
     sheet.append([f"{title} 送达签收表"])
     sheet.append([f"{office.estate}　{scope}　共 {len(recipients)} 户　{office.name}　{chinese_date(today)}"])
-    sheet.append(list(SIGN_SHEET_HEADERS))
+    headers = list(SIGN_SHEET_HEADERS)
+    if any(r.to != TO_OWNER for r in recipients):
+        headers[2] = "收件人"
+    sheet.append(headers)
     for number, recipient in enumerate(recipients, start=1):
-        sheet.append([number, recipient.unit, recipient.owner or "", "", "", ""])
+        sheet.append([number, recipient.unit, recipient.addressee, "", "", ""])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SIGN_SHEET_HEADERS))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(SIGN_SHEET_HEADERS))
     sheet["A1"].font = Font(bold=True, size=16)

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0011"
 
 metadata = MetaData()
 
@@ -39,10 +39,17 @@ units = Table(
     "units",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("code", String(32), nullable=False, unique=True),
+    # The canonical code (core.unitcodes): 3-2-1201, 5-1201, 商铺S-101, 二期·车位B1-023.
+    Column("code", String(64), nullable=False, unique=True),
+    # 住宅 / 别墅 / 商铺 / 车位 / 储藏室 (issue 15); rows older than that are 住宅.
+    Column("kind", String(8), nullable=False, server_default="住宅"),
+    # The 区/期 the unit lies in; empty when the estate has none.
+    Column("phase", String(32), nullable=False, server_default=""),
+    # Empty for a villa, shop, parking space or storeroom (their number is in room); entrance is
+    # empty too in a building without 单元.
     Column("building", String(16), nullable=False, index=True),
     Column("entrance", String(8), nullable=False),
-    Column("room", String(16), nullable=False),
+    Column("room", String(24), nullable=False),
     # m² times 100: areas have two decimals and no float ever holds them.
     Column("floor_area_hundredths", Integer, nullable=False),
     # occupied / vacant / delivered
@@ -114,6 +121,8 @@ fee_rates = Table(
     Column("vacant_percent", Integer, nullable=False),
     # JSON list of unit codes the rate applies to; NULL means every unit.
     Column("unit_codes", Text),
+    # JSON list of kinds of unit (住宅, 商铺, 车位 …) the rate applies to; NULL means every kind.
+    Column("unit_kinds", Text),
     UniqueConstraint("item_id", "effective_from"),
 )
 
@@ -288,7 +297,7 @@ certificates = Table(
     Column("kind", String(32), nullable=False),
     Column("year", Integer, nullable=False),
     Column("seq", Integer, nullable=False),
-    Column("unit_code", String(32), nullable=False, index=True),
+    Column("unit_code", String(64), nullable=False, index=True),
     Column("issued_on", Date, nullable=False),
     Column("issued_at", String(40), nullable=False),
     Column("operator", String(64), nullable=False),
@@ -311,7 +320,7 @@ archive_items = Table(
     Column("year", Integer, nullable=False),
     Column("seq", Integer, nullable=False),
     Column("category", String(32), nullable=False, index=True),
-    Column("unit", String(32), index=True),
+    Column("unit", String(64), index=True),
     Column("title", String(256), nullable=False),
     # Sub-folder below the category in the inbox, e.g. 电梯 for 工程档案/电梯/.
     Column("topic", String(128)),
@@ -370,7 +379,7 @@ work_orders = Table(
     # 水电 门窗 电梯 公共设施 噪音 卫生 安保 收费 其他
     Column("category", String(16), nullable=False, index=True),
     # A unit code (3-2-1201), or NULL for a public area named in place.
-    Column("unit", String(32), index=True),
+    Column("unit", String(64), index=True),
     Column("place", String(128)),
     Column("description", Text, nullable=False),
     Column("reported_by", String(64)),
@@ -396,4 +405,33 @@ work_orders = Table(
     Column("visit_notes", Text),
     Column("visited_by", String(64)),
     UniqueConstraint("year", "seq"),
+)
+
+# Issue 15: co-owners and contacts.  units.owner_id stays the first owner.
+unit_co_owners = Table(
+    "unit_co_owners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("owner_id", Integer, ForeignKey("owners.id"), nullable=False, index=True),
+    # 2 for the second owner on the deed, 3 for the third, ...
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("unit_id", "owner_id"),
+)
+
+unit_contacts = Table(
+    "unit_contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    # 租户, or the family relation as written (家属, 配偶, 子女, 父母 …)
+    Column("relation", String(16), nullable=False),
+    # Personal data: masked on screen and in the journal unless asked for.
+    Column("phone", String(32)),
+    # A tenancy's first and last day; empty when not known.
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("added_at", String(40), nullable=False),
+    Column("added_by", String(64), nullable=False),
 )

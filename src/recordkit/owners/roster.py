@@ -8,8 +8,9 @@ same sheet (or an export, masked or not) changes nothing either.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,44 +20,106 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordkit.core.dates import DateError, parse_date
-from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
+from recordkit.core.errors import CellProblem, ConfigError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
-from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
-from recordkit.core.sheets import Column, ProgressCallback, SheetTable, iter_column_widths, read_table, save_atomically
+from recordkit.core.personal import (
+    is_masked,
+    is_placeholder_id_number,
+    is_placeholder_phone,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
+from recordkit.core.sheets import (
+    Column,
+    ProgressCallback,
+    SheetTable,
+    iter_column_widths,
+    normalise_header,
+    read_table,
+    save_atomically,
+)
 from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
-from recordkit.ledger.schema import owners, units
+from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
+from recordkit.owners.contacts import TENANT, ContactRecord, parse_relation
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
-_STATUS_BY_LABEL = {
+_STATUS_BY_LABEL_CODE = {label: code for code, label in STATUS_LABELS.items()}
+#: Status words and codes of the office's own sheets and of other systems' exports.  未入住 is
+#: read from the owner cell: with an owner it is 已交付 (sold, not moved in), without one 空置.
+DEFAULT_STATUS_MAP = {
     "已入住": "occupied",
     "入住": "occupied",
     "自住": "occupied",
     "出租": "occupied",
+    "已出租": "occupied",
     "空置": "vacant",
     "空置房": "vacant",
-    "未入住": "vacant",
+    "空闲": "vacant",
     "未售": "vacant",
+    "未销售": "vacant",
+    "待售": "vacant",
     "已交付": "delivered",
     "交付": "delivered",
     "已交房": "delivered",
     "未装修": "delivered",
+    "已出售": "delivered",
+    "已售": "delivered",
+    "已装修": "delivered",
+    "装修中": "delivered",
+    # Numeric codes of the exports of some property systems (房态代码).
+    "2001": "vacant",  # 未销售
+    "2002": "delivered",  # 已售未入住
+    "2003": "occupied",  # 已入住
+    "2004": "occupied",  # 已出租
+    "2005": "delivered",  # 装修中
+    "2006": "vacant",  # 空置
 }
+_NOT_MOVED_IN = "未入住"
 
 COLUMNS = (
-    Column("building", "楼栋", ("楼号", "栋号", "楼栋号", "幢")),
-    Column("entrance", "单元", ("单元号",)),
-    Column("room", "房号", ("房间号", "门牌号", "房屋编号", "房屋"), required=True),
-    Column("area", "建筑面积", ("面积", "建筑面积m2", "产权面积"), required=True),
-    Column("owner", "业主姓名", ("业主", "姓名", "业主名称")),
-    Column("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式")),
-    Column("id_number", "身份证号", ("身份证", "身份证号码", "证件号码")),
+    Column("building", "楼栋", ("楼号", "栋号", "楼栋号", "幢", "楼栋编号", "楼栋名称", "楼宇", "楼幢", "楼宇名称")),
+    Column("entrance", "单元", ("单元号", "单元编号", "单元名称")),
+    Column(
+        "room",
+        "房号",
+        ("房间号", "门牌号", "房屋编号", "房屋", "房间", "位置", "房间编号", "房屋名称", "房产名称", "房号编码"),
+        required=True,
+    ),
+    Column("area", "建筑面积", ("面积", "建筑面积m2", "产权面积", "房屋面积", "计费面积"), required=True),
+    Column("owner", "业主姓名", ("业主", "姓名", "业主名称", "客户名称", "客户姓名", "产权人")),
+    Column("phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式", "业主电话", "移动电话", "联系手机")),
+    Column("id_number", "身份证号", ("身份证", "身份证号码", "证件号码", "证件号")),
     Column("move_in", "入住日期", ("入住时间", "入伙日期")),
-    Column("status", "状态", ("房屋状态", "入住状态")),
+    Column("status", "状态", ("房屋状态", "入住状态", "房态", "房产状态", "使用状态")),
+    Column("relation", "关系", ("与业主关系", "身份", "人员类型", "住户类型")),
+    Column("tenant", "租户", ("租户姓名", "承租人")),
+    Column("tenant_phone", "租户电话", ("承租人电话", "租户联系电话")),
+    Column("contact_from", "起租日期", ("租赁开始日期", "租期开始", "租赁起始日期")),
+    Column("contact_until", "到期日期", ("租赁到期日期", "租期结束", "租赁结束日期")),
+    Column("kind", "类型", ("房屋类型", "物业类型", "房产类型", "资源类型", "房屋类别")),
+    Column("phase", "分期", ("期数", "区域", "苑区", "区/期", "组团", "期别")),
 )
-EXPORT_HEADERS = tuple(col.header for col in COLUMNS)
-_UNIT_FIELDS = ("building", "entrance", "room", "floor_area_hundredths", "status", "owner_id", "move_in_date")
+EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
+#: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
+_OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
+# 和 splits only between names of two characters or more: 王和平 is one person.
+_OWNER_AND = re.compile(r"\s*和\s*")
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+_UNIT_FIELDS = (
+    "kind",
+    "phase",
+    "building",
+    "entrance",
+    "room",
+    "floor_area_hundredths",
+    "status",
+    "owner_id",
+    "move_in_date",
+)
 
 
 # -- pure parsing of cells ------------------------------------------------------------
@@ -86,11 +149,82 @@ def parse_area(value: Any) -> int:
     return int(area * 100)
 
 
-def parse_status(value: Any) -> str:
-    label = "".join(unicodedata.normalize("NFKC", str(value)).split())
-    if label in _STATUS_BY_LABEL:
-        return _STATUS_BY_LABEL[label]
-    raise ValueError(f"“{value}” 不是有效状态，应为 已入住、空置 或 已交付")
+def status_map(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The built-in status words and codes plus ``[roster.status_map]`` (word -> 已入住/已交付/空置).
+
+    ``ConfigError`` naming the entry when a configured status is not one of the three."""
+    words = dict(DEFAULT_STATUS_MAP)
+    for word, label in (extra or {}).items():
+        code = _STATUS_BY_LABEL_CODE.get(label.strip())
+        if code is None:
+            raise ConfigError(
+                f"配置项 roster.status_map 中“{word}”对应的“{label}”不是有效状态：应为 已入住、已交付 或 空置"
+            )
+        words["".join(unicodedata.normalize("NFKC", word).split())] = code
+    return words
+
+
+def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | None = None) -> str:
+    """A status cell (word or numeric code) to occupied/vacant/delivered; ``ValueError`` otherwise."""
+    label = "".join(_text(value).split())
+    if label == _NOT_MOVED_IN:
+        return "delivered" if has_owner else "vacant"
+    code = (DEFAULT_STATUS_MAP if words is None else words).get(label)
+    if code is not None:
+        return code
+    raise ValueError(f"“{value}” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）")
+
+
+def split_owner_names(text: str) -> list[str]:
+    """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
+
+    A cell is split only when every piece looks like a person's name (two or more Chinese
+    characters, or letters): a company or a formula-looking text stays whole."""
+    cell = text.strip()
+    names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
+    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
+        return [cell]
+    result: list[str] = []
+    for name in names:
+        parts = [part for part in _OWNER_AND.split(name) if part]
+        result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
+    return result
+
+
+def parse_column_map(items: Iterable[str]) -> dict[str, str]:
+    """``--map 房间=房号`` options to {header in the sheet: column}; ``UsageError`` for a malformed one."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise UsageError(f"--map 应写成 表头=标准列名，例如 --map 房间=房号（现在是“{item}”）")
+        mapping[header.strip()] = target.strip()
+    return mapping
+
+
+def roster_columns(mapping: Mapping[str, str] | None = None) -> tuple[Column, ...]:
+    """The columns of an owners sheet, with each ``mapping`` header (sheet header -> column)
+    read as that column.  ``UsageError`` naming the columns when a target is unknown."""
+    if not mapping:
+        return COLUMNS
+    target_key = {normalise_header(name): col.key for col in COLUMNS for name in (col.header, *col.aliases)}
+    extra: dict[str, list[str]] = {}
+    for header, target in mapping.items():
+        key = target_key.get(normalise_header(target))
+        if key is None:
+            known = "、".join(col.header for col in COLUMNS)
+            raise UsageError(f"“{header}={target}”：{target} 不是可用的列名（可用：{known}）")
+        extra.setdefault(key, []).append(header)
+    taken = {normalise_header(h) for h in mapping}
+    return tuple(
+        Column(
+            col.key,
+            col.header,
+            (*(a for a in col.aliases if normalise_header(a) not in taken), *extra.get(col.key, ())),
+            col.required,
+        )
+        for col in COLUMNS
+    )
 
 
 def _text(value: Any) -> str:
@@ -103,8 +237,25 @@ def _text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Person:
+    """An owner or co-owner named on a sheet row (``position`` 0 is the row's first name)."""
+
+    row: int
+    position: int
+    name: str
+    phone: str | None = None
+    id_number: str | None = None
+
+    @property
+    def slot(self) -> tuple[int, int]:
+        return (self.row, self.position)
+
+
+@dataclass(frozen=True)
 class OwnerRecord:
-    """One validated sheet row.  ``phone``/``id_number`` may still be masked (resolved on apply)."""
+    """One validated unit: its main sheet row, co-owners and contacts from its cells or other rows.
+
+    ``phone``/``id_number`` may still be masked (resolved on apply)."""
 
     row: int
     code: UnitCode
@@ -114,6 +265,8 @@ class OwnerRecord:
     phone: str | None = None
     id_number: str | None = None
     move_in_date: dt.date | None = None
+    co_owners: tuple[Person, ...] = ()
+    contacts: tuple[ContactRecord, ...] = ()
 
 
 @dataclass
@@ -126,104 +279,270 @@ class ImportSummary:
     owners_updated: int = 0
     dry_run: bool = False
     changed_units: list[str] = field(default_factory=list)
+    sheet: str = ""
+    ignored_columns: tuple[str, ...] = ()
+    co_owners: int = 0
+    contacts: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
-def _validate_row(
-    table: SheetTable,
-    row_number: int,
-    cells: dict[str, Any],
-) -> tuple[UnitCode | None, OwnerRecord | None, list[CellProblem]]:
-    """Check one row; the unit code comes back even when other cells are bad (for duplicate checks)."""
-    problems: list[CellProblem] = []
+@dataclass
+class RosterSheet:
+    """A validated sheet: its units, and what a summary says about reading it."""
 
-    def bad(key: str, reason: str) -> None:
-        problems.append(table.problem(row_number, key, reason))
+    records: list[OwnerRecord]
+    sheet: str
+    ignored_columns: tuple[str, ...]
+    warnings: list[str]
+    has_contacts: bool  # a 关系 or 租户 column: the sheet says who the contacts are
+    rows: int = 0  # data rows read
 
-    code: UnitCode | None = None
-    try:
-        if cells["building"] is None and cells["entrance"] is None:
-            if cells["room"] is None:
-                raise ValidationError("不能为空")
-            code = parse_unit_code(_text(cells["room"]))
-        else:
-            code = unit_code_from_parts(cells["building"], cells["entrance"], cells["room"])
-    except ValidationError as err:
-        # Point at the cell that is wrong: the message starts with the part's name.
-        part = next(
-            (key for key, name in (("building", "楼栋"), ("entrance", "单元")) if err.message.startswith(name)), "room"
-        )
-        bad(part, err.message)
 
-    area = None
-    try:
-        area = parse_area(cells["area"])
-    except ValueError as err:
-        bad("area", str(err))
+@dataclass
+class _Row:
+    """One sheet row once read: what it is (``kind``) and what it carries."""
 
-    owner = _text(cells["owner"]) if cells["owner"] is not None else None
-    personal: dict[str, str | None] = {}
-    for key, validate in (("phone", validate_phone), ("id_number", validate_id_number)):
-        value = _text(cells[key]) if cells[key] is not None else None
-        if value is not None and not is_masked(value):  # masked values are checked against the ledger later
+    kind: str  # owner, co_owner, contact; invalid when its relation could not be read
+    code: UnitCode | None
+    record: OwnerRecord | None = None
+    person: Person | None = None
+    contact: ContactRecord | None = None
+
+
+class _RowReader:
+    """Validates rows of one sheet, collecting problems and placeholder warnings."""
+
+    def __init__(self, table: SheetTable, words: Mapping[str, str], phases: Mapping[str, str] | None = None) -> None:
+        self.table = table
+        self.words = words
+        self.phases = phases
+        self.warnings: list[str] = []
+
+    def read(self, row_number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellProblem]]:
+        problems: list[CellProblem] = []
+
+        def bad(key: str, reason: str) -> None:
+            problems.append(self.table.problem(row_number, key, reason))
+
+        code = self._code(cells, bad)
+        kind, relation = "owner", "业主"
+        if cells["relation"] is not None:
             try:
-                value = validate(value)
-            except ValidationError as err:
-                bad(key, err.message)
-        personal[key] = value
-    phone, id_number = personal["phone"], personal["id_number"]
-    if owner is None and (phone or id_number):
-        bad("owner", "填写了电话或身份证号，但没有业主姓名")
+                kind, relation = parse_relation(cells["relation"])
+            except ValueError as err:
+                bad("relation", str(err))
+                return _Row("invalid", code), problems
+        name = _text(cells["owner"]) if cells["owner"] is not None else None
+        if kind == "co_owner":
+            if name is None:
+                bad("owner", f"{relation}行必须填写姓名")
+            phone = self._personal(row_number, cells, "phone", validate_phone, bad)
+            id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
+            person = Person(row_number, 0, name or "", phone, id_number)
+            return _Row(kind, code, person=person), problems
+        if kind == "contact":
+            if name is None:
+                bad("owner", f"{relation}行必须填写姓名")
+            phone = self._personal(row_number, cells, "phone", validate_phone, bad)
+            start, end = self._dates(cells, bad)
+            return _Row(kind, code, contact=ContactRecord(name or "", relation, phone, start, end)), problems
+        return self._owner_row(row_number, cells, code, name, bad), problems
 
-    move_in = None
-    if cells["move_in"] is not None:
+    def _code(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> UnitCode | None:
         try:
-            # No "what": the problem line already names the row and the column.
-            move_in = parse_date(cells["move_in"], what="")
-        except DateError as err:
-            bad("move_in", err.message)
+            if cells["building"] is None and cells["entrance"] is None and cells["kind"] is None:
+                if cells["room"] is None:
+                    raise ValidationError("不能为空")
+                text = _text(cells["room"])
+                if cells["phase"] is not None:
+                    # The code's own form: a phase comes first, joined by ·  (二期·3-2-1201).
+                    text = f"{_text(cells['phase'])}·{text}"
+                return parse_unit_code(text, phases=self.phases)
+            return unit_code_from_parts(
+                cells["building"],
+                cells["entrance"],
+                cells["room"],
+                kind=None if cells["kind"] is None else _text(cells["kind"]),
+                phase=None if cells["phase"] is None else _text(cells["phase"]),
+                phases=self.phases,
+            )
+        except ValidationError as err:
+            # Point at the cell that is wrong: the message starts with the part's name.
+            part = next(
+                (
+                    key
+                    for key, name in (("building", "楼栋"), ("entrance", "单元"), ("kind", "类型"), ("phase", "分期"))
+                    if err.message.startswith(name) and key in self.table.letters
+                ),
+                "room",
+            )
+            bad(part, err.message)
+            return None
 
-    status = None
-    if cells["status"] is not None:
+    def _personal(
+        self,
+        row_number: int,
+        cells: dict[str, Any],
+        key: str,
+        validate: Callable[[str], str],
+        bad: Callable[[str, str], None],
+    ) -> str | None:
+        value = _text(cells[key]) if cells[key] is not None else None
+        if value is None or is_masked(value):  # masked values are checked against the ledger later
+            return value
+        placeholder = is_placeholder_phone if validate is validate_phone else is_placeholder_id_number
+        if placeholder(value):
+            header = self.table.headers.get(key, key)
+            self.warnings.append(f"第 {row_number} 行（{header}）：{value} 是占位号码，已按空白导入")
+            return None
         try:
-            status = parse_status(cells["status"])
+            return validate(value)
+        except ValidationError as err:
+            bad(key, err.message)
+            return None
+
+    def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
+        found: list[dt.date | None] = []
+        for key in ("contact_from", "contact_until"):
+            day = None
+            if cells[key] is not None:
+                try:
+                    day = parse_date(cells[key], what="")
+                except DateError as err:
+                    bad(key, err.message)
+            found.append(day)
+        start, end = found
+        if start and end and end < start:
+            bad("contact_until", "到期日期早于起租日期")
+        return start, end
+
+    def _owner_row(
+        self,
+        row_number: int,
+        cells: dict[str, Any],
+        code: UnitCode | None,
+        name: str | None,
+        bad: Callable[[str, str], None],
+    ) -> _Row:
+        area = None
+        try:
+            area = parse_area(cells["area"])
         except ValueError as err:
-            bad("status", str(err))
-    else:
-        # A blank status is read from the other cells (documented in the README).
-        status = "occupied" if move_in else ("delivered" if owner else "vacant")
-    if status == "occupied" and owner is None:
-        bad("status", "已入住的房屋必须填写业主姓名")
+            bad("area", str(err))
+        names = split_owner_names(name) if name else []
+        owner = names[0] if names else None
+        phone = self._personal(row_number, cells, "phone", validate_phone, bad)
+        id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
+        if owner is None and (phone or id_number):
+            bad("owner", "填写了电话或身份证号，但没有业主姓名")
 
-    if problems or code is None or area is None or status is None:
-        return code, None, problems
-    return code, OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in), []
+        move_in = None
+        if cells["move_in"] is not None:
+            try:
+                # No "what": the problem line already names the row and the column.
+                move_in = parse_date(cells["move_in"], what="")
+            except DateError as err:
+                bad("move_in", err.message)
+
+        status = None
+        if cells["status"] is not None:
+            try:
+                status = parse_status(cells["status"], owner is not None, self.words)
+            except ValueError as err:
+                bad("status", str(err))
+        else:
+            # A blank status is read from the other cells (documented in the README).
+            status = "occupied" if move_in else ("delivered" if owner else "vacant")
+        if status == "occupied" and owner is None:
+            bad("status", "已入住的房屋必须填写业主姓名")
+
+        contacts: tuple[ContactRecord, ...] = ()
+        if cells["tenant"] is not None:
+            tenant_phone = self._personal(row_number, cells, "tenant_phone", validate_phone, bad)
+            start, end = self._dates(cells, bad)
+            contacts = (ContactRecord(_text(cells["tenant"]), TENANT, tenant_phone, start, end),)
+        co_owners = tuple(Person(row_number, i, n) for i, n in enumerate(names[1:], start=1))
+        if code is None or area is None or status is None:
+            return _Row("owner", code)
+        record = OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts)
+        return _Row("owner", code, record=record)
 
 
-def read_owner_sheet(path: Path, progress: ProgressCallback | None = None) -> list[OwnerRecord]:
-    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell."""
-    table = read_table(path, COLUMNS, progress)
-    records: list[OwnerRecord] = []
+def read_roster(
+    path: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    status_words: Mapping[str, str] | None = None,
+    phases: Mapping[str, str] | None = None,
+) -> RosterSheet:
+    """Read and validate a roster sheet; ``ValidationError`` lists every bad cell.
+
+    ``column_map`` names headers the built-in spellings miss (``{"房间": "房号"}``), ``sheet`` the
+    sheet to read (else the one with the headers), ``status_words`` the status map to use,
+    ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``).
+    Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
+    tenant rows (contacts); two 业主 rows for one room are an error.
+    """
+    table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet)
+    reader = _RowReader(table, status_map() if status_words is None else status_words, phases)
     problems: list[CellProblem] = []
+    mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
+    others: list[tuple[int, _Row]] = []
     for sheet_row in table.rows:
-        code, record, row_problems = _validate_row(table, sheet_row.number, sheet_row.cells)
+        row, row_problems = reader.read(sheet_row.number, sheet_row.cells)
         problems.extend(row_problems)
+        code = row.code
+        if row.kind == "invalid":
+            continue
+        if row.kind != "owner":
+            others.append((sheet_row.number, row))
+            continue
         if code is not None and code in first_row_of:
             problems.append(
                 table.problem(
-                    sheet_row.number, "room", f"房号 {code} 与第 {first_row_of[code]} 行重复（同一房号出现两次）"
+                    sheet_row.number,
+                    "room",
+                    f"房号 {code} 与第 {first_row_of[code]} 行重复（同一房号出现两次；共有人、家属、租户请在“关系”列注明）",
                 )
             )
             continue
         if code is not None:
             first_row_of[code] = sheet_row.number
-        if record is not None:
-            records.append(record)
+        if row.record is not None:
+            mains[code] = row.record  # type: ignore[index]  # a record always has a code
+    for number, row in others:
+        if row.code is None:
+            continue
+        if row.code not in first_row_of:
+            problems.append(
+                table.problem(number, "room", f"房号 {row.code} 没有业主行：共有人、家属、租户行须与业主行同一房号")
+            )
+            continue
+        main = mains.get(row.code)
+        if main is None:
+            continue
+        if row.person is not None:
+            mains[row.code] = replace(main, co_owners=(*main.co_owners, row.person))
+        elif row.contact is not None:
+            mains[row.code] = replace(main, contacts=(*main.contacts, row.contact))
     if problems:
+        problems.sort(key=lambda p: p.row)
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何数据", problems)
-    if not records:
+    if not mains:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
-    return records
+    has_contacts = "relation" in table.letters or "tenant" in table.letters
+    return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, len(table.rows))
+
+
+def read_owner_sheet(
+    path: Path, progress: ProgressCallback | None = None, phases: Mapping[str, str] | None = None
+) -> list[OwnerRecord]:
+    """Read and validate the whole sheet; ``ValidationError`` lists every bad cell.  ``phases``
+    (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
+    return read_roster(path, progress, phases=phases).records
 
 
 # -- applying to the ledger --------------------------------------------------------
@@ -297,19 +616,28 @@ def import_owners(
     operator: str,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    status_words: Mapping[str, str] | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
     All-or-nothing: raises ``ValidationError`` (listing every bad cell) and writes nothing
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
-    name and phone; unchanged rows cost nothing and are not journalled.
+    name and phone; unchanged rows cost nothing and are not journalled.  Co-owners of the
+    units in the sheet become the sheet's; so do their contacts when the sheet has a 关系 or
+    租户 column.  ``column_map``, ``sheet``, ``status_words`` and ``phases`` as in ``read_roster``.
     """
-    records = read_owner_sheet(path, progress)
+    roster = read_roster(path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases)
     with ledger.write() as conn:
-        summary = apply_owner_records(conn, records, operator)
+        summary = apply_owner_records(conn, roster.records, operator, contacts=roster.has_contacts)
         summary.dry_run = dry_run
         if dry_run:
             conn.rollback()
+    summary.sheet, summary.ignored_columns, summary.warnings = roster.sheet, roster.ignored_columns, roster.warnings
+    summary.rows = roster.rows
     return summary
 
 
@@ -322,55 +650,87 @@ def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str
 class _OwnerMatch:
     """Which owner each row means, which owners are new, and which existing ones change."""
 
-    of_row: dict[int, _OwnerRow | None]
+    of_row: dict[tuple[int, int], _OwnerRow]  # (row, position) -> the owner
     new: list[_OwnerRow]
     changed: dict[int, dict[str, Any]]  # owner pk -> journal snapshot before the change
 
 
-def _match_owners(records: Sequence[OwnerRecord], existing: Sequence[_OwnerRow]) -> _OwnerMatch:
-    """Owners are the same person by ID number, else by name and phone; conflicts are problems."""
+def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
+    """Every owner and co-owner the records name, each in its sheet slot."""
+    persons: list[Person] = []
+    for record in records:
+        if record.owner is not None:
+            persons.append(Person(record.row, 0, record.owner, record.phone, record.id_number))
+        persons.extend(record.co_owners)
+    return persons
+
+
+def _match_owners(
+    persons: Sequence[Person],
+    existing: Sequence[_OwnerRow],
+    co_owner_named: Mapping[tuple[int, str], _OwnerRow] | None = None,
+) -> _OwnerMatch:
+    """Owners are the same person by ID number, else by name and phone; conflicts are problems.
+
+    ``co_owner_named`` maps (row, name) to the co-owner the unit of that row already has: a
+    co-owner written with no phone or ID (a name in a shared cell) is that person."""
     known = {_owner_key(o.name, o.phone, o.id_number): o for o in existing}
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
-    for record in records:
-        if record.owner is None:
-            match.of_row[record.row] = None
-            continue
-        key = _owner_key(record.owner, record.phone, record.id_number)
+    for person in persons:
+        if not person.phone and not person.id_number and co_owner_named:
+            same = co_owner_named.get((person.row, person.name))
+            if same is not None:
+                match.of_row[person.slot] = same
+                continue
+        key = _owner_key(person.name, person.phone, person.id_number)
         owner = known.get(key)
         differs = owner is not None and (
-            owner.name != record.owner or bool(record.phone and owner.phone != record.phone)
+            owner.name != person.name or bool(person.phone and owner.phone != person.phone)
         )
         if owner is None:
-            owner = _OwnerRow(None, record.owner, record.phone, record.id_number, record.row)
+            owner = _OwnerRow(None, person.name, person.phone, person.id_number, person.row)
             match.new.append(owner)
             known[key] = owner
         elif differs and owner.first_row:
             problems.append(
-                CellProblem(record.row, "", "业主姓名", f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致")
+                CellProblem(person.row, "", "业主姓名", f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致")
             )
         elif differs:
             assert owner.id is not None
             match.changed.setdefault(owner.id, owner.as_journal())
-            owner.name, owner.phone = record.owner, record.phone or owner.phone
-        owner.first_row = owner.first_row or record.row
-        match.of_row[record.row] = owner
+            owner.name, owner.phone = person.name, person.phone or owner.phone
+        owner.first_row = owner.first_row or person.row
+        match.of_row[person.slot] = owner
     if problems:
         raise ValidationError(f"有 {len(problems)} 处业主信息前后矛盾，没有导入任何数据", problems)
     return match
 
 
-def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operator: str) -> ImportSummary:
-    """Upsert validated records inside the caller's write transaction."""
+def apply_owner_records(
+    conn: Connection, records: Sequence[OwnerRecord], operator: str, contacts: bool = False
+) -> ImportSummary:
+    """Upsert validated records inside the caller's write transaction.
+
+    The co-owners of each unit become the record's; with ``contacts``, its contacts too."""
     records = _resolve_masks(records, conn)
     summary = ImportSummary(rows=len(records))
 
     existing_owners = [_OwnerRow(r.id, r.name, r.phone, r.id_number, 0) for r in conn.execute(sa.select(owners))]
+    owner_by_id = {o.id: o for o in existing_owners}
     # Snapshots taken before matching renames anyone, for the units' "before" in the journal.
     owner_before = {o.id: replace(o) for o in existing_owners}
     existing_units = {r.code: r._asdict() for r in conn.execute(sa.select(units))}
-    match = _match_owners(records, existing_owners)
-    new_owners, owner_of_record = match.new, match.of_row
+    current_co = _current_co_owners(conn)
+    co_owner_named = {
+        (record.row, owner_by_id[owner_id].name): owner_by_id[owner_id]
+        for record in records
+        if (unit := existing_units.get(str(record.code))) is not None
+        for owner_id in current_co.get(unit["id"], ())
+        if owner_id in owner_by_id
+    }
+    match = _match_owners(_persons(records), existing_owners, co_owner_named)
+    new_owners = match.new
 
     changes: list[journal.Change] = []
     if new_owners:
@@ -402,9 +762,11 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
 
     inserts, updates = [], []
     for record in records:
-        record_owner: _OwnerRow | None = owner_of_record[record.row]
+        record_owner = match.of_row.get((record.row, 0))
         values = {
             "code": str(record.code),
+            "kind": record.code.kind,
+            "phase": record.code.phase,
             "building": record.code.building,
             "entrance": record.code.entrance,
             "room": record.code.room,
@@ -444,8 +806,126 @@ def apply_owner_records(conn: Connection, records: Sequence[OwnerRecord], operat
             updates,
         )
     summary.units_created, summary.units_updated = len(inserts), len(updates)
+    # New units have ids only now; one query for all beats one per unit.
+    unit_ids = {r.code: r.id for r in conn.execute(sa.select(units.c.code, units.c.id))}
+    summary.co_owners = _apply_co_owners(conn, records, match, unit_ids, current_co, owner_before, changes)
+    if contacts:
+        summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     journal.record(conn, operator, changes)
     return summary
+
+
+def _current_co_owners(conn: Connection) -> dict[int, tuple[int, ...]]:
+    """unit id -> its co-owners' owner ids in deed order (the first owner excluded)."""
+    found: dict[int, list[int]] = {}
+    for row in conn.execute(
+        sa.select(unit_co_owners.c.unit_id, unit_co_owners.c.owner_id).order_by(
+            unit_co_owners.c.unit_id, unit_co_owners.c.position
+        )
+    ):
+        found.setdefault(row.unit_id, []).append(row.owner_id)
+    return {unit_id: tuple(ids) for unit_id, ids in found.items()}
+
+
+def _apply_co_owners(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    match: _OwnerMatch,
+    unit_ids: Mapping[str, int],
+    current: Mapping[int, tuple[int, ...]],
+    owner_before: Mapping[int | None, _OwnerRow],
+    changes: list[journal.Change],
+) -> int:
+    """Make each unit's co-owners the record's; returns how many co-owners the sheet names."""
+    stale: list[int] = []
+    rows: list[dict[str, Any]] = []
+    named = 0
+    names = {k: v.name for k, v in owner_before.items() if k is not None}
+    names.update({o.id: o.name for o in match.of_row.values() if o.id is not None})
+    for record in records:
+        unit_id = unit_ids[str(record.code)]
+        first = match.of_row.get((record.row, 0))
+        ids = (match.of_row[p.slot].id for p in record.co_owners)
+        wanted: tuple[int, ...] = tuple(
+            dict.fromkeys(i for i in ids if i is not None and (first is None or i != first.id))
+        )
+        named += len(wanted)
+        had = current.get(unit_id, ())
+        if wanted == had:
+            continue
+        stale.append(unit_id)
+        rows.extend({"unit_id": unit_id, "owner_id": i, "position": n} for n, i in enumerate(wanted, start=2))
+        changes.append(
+            journal.Change(
+                "unit.co_owners",
+                "unit",
+                str(record.code),
+                {"co_owners": [names.get(i, str(i)) for i in had]} if had else None,
+                {"co_owners": [names.get(i, str(i)) for i in wanted]},
+            )
+        )
+    if stale:
+        conn.execute(unit_co_owners.delete().where(unit_co_owners.c.unit_id.in_(stale)))
+    bulk_insert(conn, unit_co_owners, rows)
+    return named
+
+
+def _contact_rows(conn: Connection, unit_ids: Iterable[int] | None = None) -> dict[int, list[ContactRecord]]:
+    query = sa.select(unit_contacts).order_by(unit_contacts.c.unit_id, unit_contacts.c.id)
+    if unit_ids is not None:
+        query = query.where(unit_contacts.c.unit_id.in_(list(unit_ids)))
+    found: dict[int, list[ContactRecord]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.unit_id, []).append(
+            ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date)
+        )
+    return found
+
+
+def _apply_contacts(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    unit_ids: Mapping[str, int],
+    operator: str,
+    changes: list[journal.Change],
+) -> int:
+    """Make each unit's contacts the record's; returns how many contacts the sheet names."""
+    current = _contact_rows(conn)
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    stale: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        unit_id = unit_ids[str(record.code)]
+        had = current.get(unit_id, [])
+        if list(record.contacts) == had:
+            continue
+        stale.append(unit_id)
+        rows.extend(
+            {
+                "unit_id": unit_id,
+                "name": c.name,
+                "relation": c.relation,
+                "phone": c.phone,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "added_at": stamp,
+                "added_by": operator,
+            }
+            for c in record.contacts
+        )
+        changes.append(
+            journal.Change(
+                "unit.contacts",
+                "unit",
+                str(record.code),
+                {"contacts": [c.as_journal() for c in had]} if had else None,
+                {"contacts": [c.as_journal() for c in record.contacts]},
+            )
+        )
+    if stale:
+        conn.execute(unit_contacts.delete().where(unit_contacts.c.unit_id.in_(stale)))
+    bulk_insert(conn, unit_contacts, rows)
+    return sum(len(r.contacts) for r in records)
 
 
 # -- looking up -----------------------------------------------------------------------
@@ -473,6 +953,9 @@ class UnitView:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
         return {
             "unit": str(self.code),
+            "display": self.code.display,
+            "kind": self.code.kind,
+            "phase": self.code.phase,
             "building": self.code.building,
             "entrance": self.code.entrance,
             "room": self.code.room,
@@ -488,6 +971,8 @@ class UnitView:
 def _unit_query() -> sa.Select[Any]:
     return sa.select(
         units.c.code,
+        units.c.kind,
+        units.c.phase,
         units.c.building,
         units.c.entrance,
         units.c.room,
@@ -502,7 +987,7 @@ def _unit_query() -> sa.Select[Any]:
 
 def _view(row: Any) -> UnitView:
     return UnitView(
-        UnitCode(row.building, row.entrance, row.room),
+        UnitCode(row.building, row.entrance, row.room, row.kind, row.phase),
         row.floor_area_hundredths,
         row.status,
         row.name,
@@ -526,9 +1011,10 @@ def _clean_building(building: str) -> str:
     return unit_code_from_parts(building, "1", "1").building
 
 
-def show_unit(ledger: Ledger, code_text: str) -> tuple[UnitView, list[str]]:
-    """One unit, and the codes of every unit its owner holds.  ``NotFoundError`` when absent."""
-    code = parse_unit_code(code_text)
+def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None) -> tuple[UnitView, list[str]]:
+    """One unit, and the codes of every unit its owner holds.  ``NotFoundError`` when absent.
+    ``phases`` (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
+    code = parse_unit_code(code_text, phases=phases)
     with ledger.read() as conn:
         row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
         if row is None:
@@ -552,16 +1038,23 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     either file imports back unchanged.
     """
     views = list_units(ledger)
+    with ledger.read() as conn:
+        co_owners = _co_owner_names(conn)
     rows = []
     for view in views:
         data = view.to_dict(show_private)
+        # Co-owners share the owner cell ("王建国、李秀兰"): the import splits it back.
+        names = [data["owner"], *co_owners.get(str(view.code), [])] if data["owner"] else []
+        # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
+        # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
+        plain = view.code.kind == "住宅" and view.code.entrance and not view.code.phase
         rows.append(
             [
-                view.code.building,
-                view.code.entrance,
-                view.code.room,
+                view.code.building if plain else None,
+                view.code.entrance if plain else None,
+                view.code.room if plain else str(view.code),
                 view.floor_area,
-                data["owner"],
+                "、".join(names) or None,
                 data["phone"],
                 data["id_number"],
                 view.move_in_date,
@@ -572,6 +1065,22 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     if show_private:
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
     return len(rows)
+
+
+def _co_owner_names(conn: Connection) -> dict[str, list[str]]:
+    """unit code -> its co-owners' names in deed order."""
+    found: dict[str, list[str]] = {}
+    for row in conn.execute(
+        sa.select(units.c.code, owners.c.name)
+        .select_from(
+            unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
+                units, units.c.id == unit_co_owners.c.unit_id
+            )
+        )
+        .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
+    ):
+        found.setdefault(row.code, []).append(row.name)
+    return found
 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:

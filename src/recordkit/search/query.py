@@ -21,7 +21,8 @@ from recordkit.archive.rules import FilingRules
 from recordkit.core.dates import DateError, parse_period
 from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
+from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.search.backends import open_index
 from recordkit.search.backends.base import Filters, IndexedItem, Phrase, SearchRequest
 from recordkit.search.text import (
@@ -222,11 +223,7 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     """Where a unit code or date stands in a text, however it was spelled (for the snippet)."""
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
-        building, entrance, room = (re.escape(part) for part in value.split("-"))
-        return re.compile(
-            rf"(?<![0-9a-z])0?{building}\s*(?:#楼|号楼|栋|幢|座|#|楼|[-_/])\s*[-_/]?\s*0?{entrance}"
-            rf"\s*(?:单元|[-_/])\s*[-_/]?\s*0?{room}(?:室|号)?(?![0-9a-z])"
-        )
+        return _unit_pattern(value)
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(
@@ -236,6 +233,25 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
         year, month = value.split("-")
         return re.compile(rf"(?<![0-9]){year}\s*[-./年]\s*0?{int(month)}(?![0-9])")
     return re.compile(re.escape(value))
+
+
+def _unit_pattern(value: str) -> re.Pattern[str]:
+    """Where a unit code (folded: 3-2-1201, 5-1201, 车位b1-023) stands in a folded text, however spelled."""
+    kind = next((k for k in UNIT_KINDS if value.startswith(k)), None)
+    if kind is not None:
+        label = r"\s*[-_/]\s*".join(re.escape(part) for part in value[len(kind) :].split("-"))
+        words = "|".join(sorted(KIND_WORDS[kind], key=len, reverse=True))
+        after = rf"|(?<![0-9a-z-]){label}\s*号?\s*(?:{words})" if kind == "别墅" else ""
+        return re.compile(rf"(?:{words})\s*[-_:：]?\s*{label}(?![0-9a-z]){after}")
+    parts = [re.escape(part) for part in value.split("-")]
+    if len(parts) == 2:
+        building, room = parts
+        return re.compile(rf"(?<![0-9a-z])0?{building}\s*(?:号楼|栋|幢|座)\s*0?{room}\s*室")
+    building, entrance, room = parts
+    return re.compile(
+        rf"(?<![0-9a-z])0?{building}\s*(?:#楼|号楼|栋|幢|座|#|楼|[-_/])\s*[-_/]?\s*0?{entrance}"
+        rf"\s*(?:单元|[-_/])\s*[-_/]?\s*0?{room}(?:室|号)?(?![0-9a-z])"
+    )
 
 
 def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -195,9 +195,14 @@ def canonical_term(folded: str) -> str | None:
         return _month_token(match["y"], match["m1"] or match["m2"])
     if any(c.isdigit() for c in folded) and len(folded) <= 24:
         try:
-            return _whole(UNIT_PREFIX + str(parse_unit_code(folded)).casefold())
+            code = parse_unit_code(folded)
         except ValidationError:
             return None
+        # Only a spelling the index also reads inside a text stands for the token (5栋1201 without 室, or
+        # a phase, is searched as written: the document may hold it just so).
+        if find_unit_codes(folded, normalized=True) != [code]:
+            return None
+        return _whole(UNIT_PREFIX + str(code).casefold())
     return None
 
 

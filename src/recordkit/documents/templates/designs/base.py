@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 # Every document gets these (see documents.common_context); a notice also gets NOTICE_VARIABLES.
-COMMON_VARIABLES = ("物业服务中心", "小区", "日期")
+COMMON_VARIABLES = ("物业服务中心", "小区", "小区地址", "物业电话", "日期")
 # A template the office adds under a new name is a notice: `notice make` fills it with these,
 # plus whatever the clerk passes with --set.
 NOTICE_KIND = "通知"
-NOTICE_VARIABLES = ("业主姓名", "房号", "楼栋", "称呼")
+NOTICE_VARIABLES = ("业主姓名", "房号", "房屋", "楼栋", "称呼", "房屋地址", "收件人")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 
 CERTIFICATE_KIND = "证明"
 EXIT_PASS_KIND = "出门条"
-RESIDENCE_VARIABLES = ("证明编号", "业主姓名", "身份证号", "房号", "建筑面积", "入住日期", "用途")
-CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "截止日期", "已缴至", "用途")
-EXIT_PASS_VARIABLES = ("出门条编号", "业主姓名", "房号", "携物人", "物品", "有效期至", "经办人")
+RESIDENCE_VARIABLES = ("证明编号", "业主姓名", "身份证号", "房号", "房屋", "房屋地址", "建筑面积", "入住日期", "用途")
+CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "房屋", "房屋地址", "截止日期", "已缴至", "用途")
+EXIT_PASS_VARIABLES = ("出门条编号", "业主姓名", "房号", "房屋", "房屋地址", "携物人", "物品", "有效期至", "经办人")
+# The office phone under the text, when recordkit.toml has one (the school or employer calls it).
+_PHONE_LINE = "{% if 物业电话 %}联系电话：{{ 物业电话 }}{% endif %}"
 
 
 def _number(document: Document, label: str, variable: str) -> None:
@@ -30,12 +32,13 @@ def _residence(document: Document) -> None:
     title(document, "居住证明")
     line(
         document,
-        "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 小区 }}{{ 房号 }}房屋的业主，"
+        "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的业主，"
         "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。",
         indent=True,
     )
     line(document, "特此证明。", indent=True)
     line(document, "本证明用于{{ 用途 }}，仅证明上述居住情况，复印无效。", indent=True)
+    line(document, _PHONE_LINE, indent=True)
     signature(document)
 
 
@@ -45,12 +48,13 @@ def _clearance(document: Document) -> None:
     title(document, "缴费证明")
     line(
         document,
-        "兹证明{{ 小区 }}{{ 房号 }}房屋（业主：{{ 业主姓名 }}）已缴清{{ 已缴至 }}及以前的物业服务费等各项费用，"
+        "兹证明{{ 房屋地址 }}（业主：{{ 业主姓名 }}）已缴清{{ 已缴至 }}及以前的物业服务费等各项费用，"
         "截至{{ 截止日期 }}无欠费。",
         indent=True,
     )
     line(document, "特此证明。", indent=True)
     line(document, "本证明用于{{ 用途 }}，复印无效。", indent=True)
+    line(document, _PHONE_LINE, indent=True)
     signature(document)
 
 
@@ -58,7 +62,7 @@ def _exit_pass(document: Document) -> None:
     prepare(document)
     _number(document, "编号", "出门条编号")
     title(document, "物品放行条（出门条）")
-    line(document, "房号：{{ 小区 }}{{ 房号 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}")
+    line(document, "房屋：{{ 房屋地址 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}")
     table(
         document,
         ["序号", "物品名称", "数量"],
@@ -73,7 +77,7 @@ def _exit_pass(document: Document) -> None:
     valid.paragraph_format.space_before = Pt(6)  # not glued to the table's bottom line
     line(
         document,
-        "业主授权：本人系{{ 房号 }}房屋业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。",
+        "业主授权：本人系{{ 房屋 }}业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。",
         indent=True,
     )
     line(document, "业主签字：__________    联系电话：__________")

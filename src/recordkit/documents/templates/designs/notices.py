@@ -90,7 +90,7 @@ def _renovation_rectification(document: Document) -> None:
     line(document, "{{ 称呼 }}：")
     line(
         document,
-        "经物业服务中心巡查，您位于{{ 小区 }}{{ 房号 }}的房屋在装修过程中存在以下违规行为：{{ 违规事项 }}。",
+        "经物业服务中心巡查，您位于{{ 房屋地址 }}的房屋在装修过程中存在以下违规行为：{{ 违规事项 }}。",
         indent=True,
     )
     line(
@@ -112,7 +112,7 @@ def _payment_reminder(document: Document) -> None:
     line(document, "{{ 称呼 }}：")
     line(
         document,
-        "截至{{ 截止日期 }}，您名下{{ 小区 }}{{ 房号 }}房屋尚有{{ 欠费月数 }}个月的费用未缴纳"
+        "截至{{ 截止日期 }}，您名下{{ 房屋地址 }}尚有{{ 欠费月数 }}个月的费用未缴纳"
         "（最早自{{ 最早月份 }}起），明细如下：",
         indent=True,
     )

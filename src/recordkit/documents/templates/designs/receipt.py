@@ -27,6 +27,7 @@ RECEIPT_VARIABLES = (
     "收款日期",
     "交款人",
     "房号",
+    "房屋",
     "收款方式",
     "收款人",
     "明细",
@@ -96,7 +97,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     heading.paragraph_format.tab_stops.add_tab_stop(Cm(sum(widths_cm)), alignment=2)  # right tab
     _run(heading, f"编号：{{{{ 收据编号 }}}}    收款日期：{{{{ 收款日期 }}}}\t第{'一二三'[number]}联　{label}")
     payer = _paragraph(document)
-    _run(payer, "交款人：{{ 交款人 }}    房号：{{ 房号 }}    小区：{{ 小区 }}")
+    _run(payer, "交款人：{{ 交款人 }}    房屋：{{ 房屋 }}    小区：{{ 小区 }}")
 
     table = document.add_table(rows=4, cols=3)
     table.style = "Table Grid"

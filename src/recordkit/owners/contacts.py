@@ -1,0 +1,232 @@
+"""Co-owners (共有人) and contacts (家属、租户) of a unit: what they are, and the counter's
+add / list / remove.  Importing them from a roster sheet is ``owners.roster``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.core.personal import mask_id_number, mask_phone, validate_phone
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
+
+#: Relations written in a 关系 column or given at the counter.  Family words are kept as written.
+OWNER_RELATIONS = ("业主", "本人", "产权人", "户主")
+CO_OWNER_RELATIONS = ("共有人", "共有", "产权共有人", "共同业主")
+TENANT_RELATIONS = ("租户", "承租人", "租客")
+FAMILY_RELATIONS = ("家属", "配偶", "子女", "父母", "亲属", "家人", "儿子", "女儿", "父亲", "母亲", "丈夫", "妻子")
+TENANT = "租户"
+CO_OWNER = "共有人"
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def parse_relation(value: Any) -> tuple[str, str]:
+    """A relation word to ("owner"|"co_owner"|"contact", the relation as stored); ``ValueError`` otherwise."""
+    word = _word(value)
+    if word in OWNER_RELATIONS:
+        return "owner", "业主"
+    if word in CO_OWNER_RELATIONS:
+        return "co_owner", CO_OWNER
+    if word in TENANT_RELATIONS:
+        return "contact", TENANT
+    if word in FAMILY_RELATIONS:
+        return "contact", word
+    raise ValueError(f"“{value}” 不是可识别的关系，应为 业主、共有人、家属（配偶、子女、父母 等）或 租户")
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """A family member or tenant of a unit (``relation`` 租户, 家属, 配偶 …)."""
+
+    name: str
+    relation: str
+    phone: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+    def as_journal(self) -> dict[str, Any]:
+        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.
+        return {
+            "name": self.name,
+            "relation": self.relation,
+            "phone": mask_phone(self.phone) if self.phone else None,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+        }
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact as the ledger holds it (``id`` is what ``owners contact remove`` takes)."""
+
+    id: int
+    unit: str
+    record: ContactRecord
+
+    def to_dict(self, show_private: bool = False) -> dict[str, Any]:
+        phone = self.record.phone or ""
+        return {
+            "id": self.id,
+            "unit": self.unit,
+            "name": self.record.name,
+            "relation": self.record.relation,
+            "phone": (phone if show_private else mask_phone(phone)) or None,
+            "start_date": self.record.start_date.isoformat() if self.record.start_date else None,
+            "end_date": self.record.end_date.isoformat() if self.record.end_date else None,
+        }
+
+
+@dataclass(frozen=True)
+class CoOwner:
+    name: str
+    phone: str | None
+    id_number: str | None
+
+    def to_dict(self, show_private: bool = False) -> dict[str, Any]:
+        phone, id_number = self.phone or "", self.id_number or ""
+        if not show_private:
+            phone, id_number = mask_phone(phone), mask_id_number(id_number)
+        return {"name": self.name, "phone": phone or None, "id_number": id_number or None}
+
+
+def _contact_query() -> sa.Select[Any]:
+    return (
+        sa.select(unit_contacts, units.c.code)
+        .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
+        .order_by(unit_contacts.c.id)
+    )
+
+
+def _contact(row: Any) -> Contact:
+    return Contact(row.id, row.code, ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date))
+
+
+def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None = None) -> list[Contact]:
+    """Contacts of one unit (or of every unit), of one relation when given (租户 for every tenant)."""
+    query = _contact_query()
+    if unit is not None:
+        query = query.where(units.c.code == str(parse_unit_code(unit)))
+    if relation is not None:
+        query = query.where(unit_contacts.c.relation == _checked_relation(relation))
+    with ledger.read() as conn:
+        found = [_contact(row) for row in conn.execute(query)]
+    return sorted(found, key=lambda c: (parse_unit_code(c.unit).sort_key, c.id))
+
+
+def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
+    """unit code -> the names of its tenants whose tenancy has begun and not ended by ``today``
+    (a tenancy without dates counts as current)."""
+    query = (
+        sa.select(units.c.code, unit_contacts.c.name)
+        .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
+        .where(
+            unit_contacts.c.relation == TENANT,
+            sa.or_(unit_contacts.c.start_date.is_(None), unit_contacts.c.start_date <= today),
+            sa.or_(unit_contacts.c.end_date.is_(None), unit_contacts.c.end_date >= today),
+        )
+        .order_by(unit_contacts.c.id)
+    )
+    found: dict[str, list[str]] = {}
+    with ledger.read() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row.code, []).append(row.name)
+    return found
+
+
+def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
+    """The owners of ``unit`` after the first (units.owner_id), in deed order."""
+    with ledger.read() as conn:
+        rows = conn.execute(
+            sa.select(owners.c.name, owners.c.phone, owners.c.id_number)
+            .select_from(
+                unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
+                    units, units.c.id == unit_co_owners.c.unit_id
+                )
+            )
+            .where(units.c.code == str(parse_unit_code(unit)))
+            .order_by(unit_co_owners.c.position)
+        )
+        return [CoOwner(r.name, r.phone, r.id_number) for r in rows]
+
+
+def _checked_relation(relation: str) -> str:
+    try:
+        kind, stored = parse_relation(relation)
+    except ValueError as err:
+        raise ValidationError(str(err)) from None
+    if kind != "contact":
+        raise ValidationError(f"“{relation}”是业主或共有人，请在业主名册中登记后导入；联系人的关系应为 家属 或 租户 等")
+    return stored
+
+
+def add_contact(
+    ledger: Ledger,
+    unit: str,
+    name: str,
+    relation: str,
+    operator: str,
+    *,
+    phone: str | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> Contact:
+    """Add a family member or tenant to ``unit`` (journalled).
+
+    ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name, an unknown
+    relation, a bad phone or an end before the start."""
+    code = str(parse_unit_code(unit))
+    name = name.strip()
+    if not name:
+        raise ValidationError("联系人姓名不能为空")
+    stored = _checked_relation(relation)
+    clean_phone = validate_phone(phone) if phone else None
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError(f"到期日期 {end_date} 早于起租日期 {start_date}")
+    record = ContactRecord(name, stored, clean_phone, start_date, end_date)
+    with ledger.write() as conn:
+        unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
+        if unit_id is None:
+            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+        inserted = conn.execute(
+            unit_contacts.insert().values(
+                unit_id=unit_id,
+                name=record.name,
+                relation=record.relation,
+                phone=record.phone,
+                start_date=record.start_date,
+                end_date=record.end_date,
+                added_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                added_by=operator,
+            )
+        ).inserted_primary_key
+        assert inserted is not None
+        contact_id = inserted[0]
+        journal.record(conn, operator, [journal.Change("contact.add", "unit", code, None, record.as_journal())])
+    return Contact(int(contact_id), code, record)
+
+
+def remove_contact(ledger: Ledger, contact_id: int, operator: str) -> Contact:
+    """Remove contact ``contact_id`` (journalled); ``NotFoundError`` when there is none."""
+    with ledger.write() as conn:
+        row = conn.execute(_contact_query().where(unit_contacts.c.id == contact_id)).first()
+        if row is None:
+            raise NotFoundError(f"没有编号为 {contact_id} 的联系人：请用 recordkit owners contact list 查看")
+        contact = _contact(row)
+        conn.execute(unit_contacts.delete().where(unit_contacts.c.id == contact_id))
+        journal.record(
+            conn, operator, [journal.Change("contact.remove", "unit", contact.unit, contact.record.as_journal(), None)]
+        )
+    return contact

@@ -1,0 +1,137 @@
+"""Addresses on paper and notices to tenants (issue 15): `init` records the estate's address and
+phone, certificates and notices print the full address, `doctor` warns when they are missing,
+and `notice make --to` addresses the occupant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from typer.testing import CliRunner
+
+from recordkit.cli import app
+from recordkit.core.config import load_settings
+from recordkit.core.errors import UsageError
+from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.documents.certificates import make_certificate
+from recordkit.documents.notices import make_notices, select_recipients
+from recordkit.ledger.db import Ledger
+from recordkit.owners.contacts import add_contact
+from tests.documents_fixtures import estate, paragraphs, ws  # noqa: F401 (fixtures)
+from tests.fees_fixtures import CASHIER
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def with_address(workspace: Workspace, ledger_url: str) -> Workspace:
+    config = workspace.root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('address = ""', 'address = "江宁市秦淮区幸福路88号"').replace(
+        'phone = ""', 'phone = "025-84561234"'
+    )
+    config.write_text(text, encoding="utf-8")
+    return open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url})
+
+
+def test_init_records_estate_address_and_phone(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "init", str(tmp_path / "幸福里"), "--operator", "王芳", "--estate", "幸福里小区",
+            "--address", "江宁市秦淮区幸福路88号", "--phone", "025 8456 1234",
+        ],
+        env={"RECORDKIT_OPERATOR": None},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    settings = load_settings(tmp_path / "幸福里" / "recordkit.toml", environ={})
+    assert (settings.office.estate, settings.office.address, settings.notices.phone) == (
+        "幸福里小区",
+        "江宁市秦淮区幸福路88号",
+        "025-84561234",
+    )
+    bad = CliRunner().invoke(app, ["init", str(tmp_path / "二"), "--phone", "12"], env={"RECORDKIT_OPERATOR": None})
+    assert bad.exit_code == 5 and not (tmp_path / "二" / "recordkit.toml").exists()
+
+
+def test_doctor_warns_about_the_placeholder_estate_and_no_phone(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(tmp_path / "ws"), "--operator", "王芳"]).exit_code == 0
+    result = runner.invoke(app, ["--workspace", str(tmp_path / "ws"), "doctor", "--json"])
+    check = next(c for c in json.loads(result.stdout) if c["name"] == "小区信息")
+    assert check["ok"] is False and check["required"] is False
+    assert check["detail"] == "小区名称还是“示例小区”；没有填写小区地址；没有填写物业电话：证明和通知上会印错或缺少"
+
+
+def test_residence_certificate_prints_the_full_address_and_phone(
+    ws: Workspace,
+    estate: Ledger,
+    ledger_url: str,  # noqa: F811
+) -> None:
+    addressed = with_address(ws, ledger_url)
+    made = make_certificate(addressed, estate, "居住证明", "1-1-101", CASHIER, purpose="子女入学", today=TODAY)
+    lines = paragraphs(made.document.path)
+    assert lines[2] == (
+        "兹证明张伟（身份证号：110101199003071233）系江宁市秦淮区幸福路88号测试小区1栋1单元101室的业主，"
+        "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
+    )
+    assert "联系电话：025-84561234" in lines
+
+
+def body(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+def test_a_notice_to_the_tenant(ws: Workspace, estate: Ledger, ledger_url: str) -> None:  # noqa: F811
+    addressed = with_address(ws, ledger_url)
+    add_contact(estate, "1-1-101", "赵磊", "租户", CASHIER, start_date=dt.date(2026, 3, 1))
+    add_contact(estate, "1-1-101", "钱旧", "租户", CASHIER, end_date=dt.date(2026, 2, 28))  # moved out
+    values = {"提示内容": "请勿高空抛物"}
+    for to, salutation in (
+        ("业主", "尊敬的张伟业主："),
+        ("住户", "尊敬的赵磊住户："),
+        ("全部", "尊敬的张伟业主、赵磊住户："),
+    ):
+        recipients = select_recipients(estate, unit="1-1-101", to=to, today=TODAY)
+        batch = make_notices(addressed, estate, "温馨提示", recipients, values, CASHIER, today=TODAY)
+        assert salutation in body(batch.documents[0].path).splitlines(), to
+    # A unit with no tenant: the occupant is its owner.
+    recipients = select_recipients(estate, unit="3-2-1201", to="住户", today=TODAY)
+    batch = make_notices(addressed, estate, "温馨提示", recipients, values, CASHIER, today=TODAY)
+    assert "尊敬的李秀英业主：" in body(batch.documents[0].path)
+    with pytest.raises(UsageError, match="收件对象“租客”无效：应为 业主、住户、全部 之一"):
+        select_recipients(estate, unit="1-1-101", to="租客")
+
+
+def test_notice_make_to_flag_and_setting(run_cli: Any, workspace: Workspace) -> None:
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户", "--phone", "13900001111")
+    assert added.stdout.strip() == "已添加 1-1-101 的租户 赵磊（联系人编号 1）"
+    made = run_cli("notice", "make", "温馨提示", "--unit", "1-1-101", "--to", "住户", "--set", "提示内容=请勿高空抛物")
+    assert made.exit_code == 0, made.stderr
+    docs = sorted((workspace.root / "records" / "generated").rglob("温馨提示*.docx"))
+    assert "尊敬的赵磊住户：" in body(docs[-1])
+    listing = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert listing == [
+        {
+            "id": 1,
+            "unit": "1-1-101",
+            "name": "赵磊",
+            "relation": "租户",
+            "phone": "139****1111",
+            "start_date": None,
+            "end_date": None,
+        }
+    ]
+    shown = json.loads(run_cli("owners", "show", "1-1-101", "--json").stdout)
+    assert shown["contacts"][0]["name"] == "赵磊" and shown["co_owners"] == []
+    removed = run_cli("owners", "contact", "remove", "1")
+    assert removed.stdout.strip() == "已删除 1-1-101 的租户 赵磊"
+    bad = run_cli("notice", "make", "温馨提示", "--unit", "1-1-101", "--to", "房客", "--set", "提示内容=x")
+    assert (bad.exit_code, bad.stderr.strip()) == (2, "错误：收件对象“房客”无效：应为 业主、住户、全部 之一")

@@ -1,0 +1,360 @@
+"""Rosters the way other systems export them (issue 15): header aliases, --map, several sheets,
+status words and codes, co-owners, family and tenant rows, placeholder numbers, exact errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit.core.config import RosterSettings
+from recordkit.core.errors import ConfigError, NotFoundError, UsageError, ValidationError
+from recordkit.ledger.db import Ledger
+from recordkit.owners.contacts import add_contact, co_owners_of, list_contacts, remove_contact
+from recordkit.owners.roster import (
+    export_owners,
+    import_owners,
+    list_units,
+    parse_column_map,
+    split_owner_names,
+    status_map,
+)
+
+# The layout of a typical property system's 房产资料 export: a title row, building, entrance and
+# room apart, its own names for the columns, status codes and words, and columns nobody reads.
+OTHER_SYSTEM_HEADERS = (
+    "客户编号",
+    "楼栋编号",
+    "单元编号",
+    "房间",
+    "建筑面积",
+    "业主姓名",
+    "联系电话",
+    "房屋状态",
+    "备注",
+)
+OTHER_SYSTEM_ROWS: list[list[Any]] = [
+    ["K001", "1栋", "1单元", "101", 89.35, "张伟", "13812345678", "已入住", ""],
+    ["K002", 1, 1, 102, 118.62, "李秀英", "13987654321", "已出售", "钥匙在前台"],
+    ["K003", 1, 2, 201, 95.5, "王芳", "13700001111", "未入住", None],
+    ["K004", 1, 2, 202, 95.5, None, None, "未入住", None],
+    ["K005", 2, 1, 301, 120, "赵强", "13611112222", 2003, None],
+    ["K006", 2, 1, 302, 120, None, None, 2001, None],
+    ["K007", 2, 1, 303, 120, "钱多多", "13522223333", "已出租", None],
+]
+
+
+def workbook(path: Path, sheets: list[tuple[str, list[list[Any]]]], active: int = 0) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    book.active = active
+    book.save(path)
+    return path
+
+
+def other_system_sheet(path: Path) -> Path:
+    title = ["幸福里小区房产资料（导出时间 2026-11-20）"]
+    return workbook(path, [("房产资料", [title, list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS])])
+
+
+def statuses(ledger: Ledger) -> dict[str, tuple[str, str | None]]:
+    return {v.to_dict()["unit"]: (v.to_dict()["status"], v.owner) for v in list_units(ledger)}
+
+
+def problems_of(ledger: Ledger, path: Path, **options: Any) -> list[str]:
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, path, "测试员", **options)
+    with ledger.read() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM units")).scalar() == 0, "a bad sheet changes nothing"
+    return [str(p) for p in caught.value.problems]
+
+
+def test_another_systems_export_imports_as_shipped(ledger: Ledger, tmp_path: Path) -> None:
+    summary = import_owners(ledger, other_system_sheet(tmp_path / "房产资料.xlsx"), "测试员")
+    assert summary.sheet == "房产资料"
+    assert summary.ignored_columns == ("客户编号", "备注")
+    assert (summary.rows, summary.units_created, summary.owners_created) == (7, 7, 5)
+    assert statuses(ledger) == {
+        "1-1-101": ("已入住", "张伟"),
+        "1-1-102": ("已交付", "李秀英"),
+        # 未入住 with an owner is sold and delivered, not 空置 (no vacancy discount); without one it is.
+        "1-2-201": ("已交付", "王芳"),
+        "1-2-202": ("空置", None),
+        "2-1-301": ("已入住", "赵强"),
+        "2-1-302": ("空置", None),
+        "2-1-303": ("已入住", "钱多多"),
+    }
+
+
+def test_the_sheet_with_the_headers_is_read_and_named(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[:2]]
+    path = workbook(
+        tmp_path / "导出.xlsx",
+        [("说明", [["本文件由物业系统导出"], ["请勿修改表头"]]), ("房产资料", rows), ("汇总", [["合计", 2]])],
+    )
+    summary = import_owners(ledger, path, "测试员")
+    assert (summary.sheet, summary.units_created) == ("房产资料", 2)
+
+
+def test_sheet_option_reads_the_named_sheet(ledger: Ledger, tmp_path: Path) -> None:
+    first = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[:2]]
+    second = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[4:7]]
+    path = workbook(tmp_path / "两期.xlsx", [("一期", first), ("二期", second)])
+    summary = import_owners(ledger, path, "测试员", sheet="二期")
+    assert summary.sheet == "二期"
+    assert sorted(statuses(ledger)) == ["2-1-301", "2-1-302", "2-1-303"]
+    with pytest.raises(NotFoundError) as caught:
+        import_owners(ledger, path, "测试员", sheet="三期")
+    assert caught.value.message == "两期.xlsx 中没有名为“三期”的工作表（有：一期、二期）"
+
+
+def test_a_missing_column_lists_the_accepted_spellings(ledger: Ledger, tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "名册.xlsx", [("Sheet1", [["房屋代码", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]])]
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, path, "测试员")
+    assert caught.value.message == (
+        "名册.xlsx 缺少表头：房号（读的是工作表“Sheet1”第 1 行的表头；表头应在前 10 行内）。可用的写法：房号（可写作：房号、房间号、"
+        "门牌号、房屋编号、房屋、房间、位置、房间编号、房屋名称、房产名称、房号编码）；其他写法请用 --map 表头=标准列名 指明，"
+        "例如 --map 房间=房号"
+    )
+    assert not any(
+        "a" <= ch.lower() <= "z"
+        for ch in caught.value.message.replace("--map", "").replace(".xlsx", "").replace("Sheet1", "")
+    )
+    summary = import_owners(ledger, path, "测试员", column_map={"房屋代码": "房号"})
+    assert (summary.units_created, summary.ignored_columns) == (1, ())
+
+
+def test_map_takes_a_header_from_another_column(ledger: Ledger, tmp_path: Path) -> None:
+    """“姓名” is read as the owner unless --map says it is the tenant."""
+    rows = [["房号", "建筑面积", "业主", "姓名"], ["1-1-101", 90, "张伟", "赵磊"]]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    import_owners(ledger, path, "测试员", column_map={"姓名": "租户"})
+    assert [(c.unit, c.record.name, c.record.relation) for c in list_contacts(ledger)] == [("1-1-101", "赵磊", "租户")]
+
+
+def test_map_errors_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="--map 应写成 表头=标准列名，例如 --map 房间=房号（现在是“房间”）"):
+        parse_column_map(["房间"])
+    assert parse_column_map(["房间=房号", " 楼号 = 楼栋 "]) == {"房间": "房号", "楼号": "楼栋"}
+    from recordkit.owners.roster import roster_columns
+
+    with pytest.raises(UsageError, match="“房间=门牌”：门牌 不是可用的列名"):
+        roster_columns({"房间": "门牌"})
+
+
+def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [["房号", "建筑面积", "业主姓名", "房态"], ["1-1-101", 90, "张伟", 9], ["1-1-102", 90, "李四", "已入伙"]]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    assert problems_of(ledger, path) == [
+        "第 2 行 D 列（房态）：“9” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）",
+        "第 3 行 D 列（房态）：“已入伙” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）",
+    ]
+    words = status_map({"9": "空置", "已入伙": "已入住"})
+    import_owners(ledger, path, "测试员", status_words=words)
+    assert statuses(ledger) == {"1-1-101": ("空置", "张伟"), "1-1-102": ("已入住", "李四")}
+    with pytest.raises(ConfigError, match="roster.status_map 中“9”对应的“闲置”不是有效状态"):
+        status_map({"9": "闲置"})
+    assert RosterSettings().status_map == {}
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("王建国,李秀兰", ["王建国", "李秀兰"]),
+        ("王建国、李秀兰", ["王建国", "李秀兰"]),
+        ("王建国，李秀兰", ["王建国", "李秀兰"]),
+        ("王建国/李秀兰/王小明", ["王建国", "李秀兰", "王小明"]),
+        ("张三和李四", ["张三", "李四"]),
+        ("王和平", ["王和平"]),
+        ("欧阳娜娜", ["欧阳娜娜"]),
+        ('=HYPERLINK("http://x","点这里")', ['=HYPERLINK("http://x","点这里")']),
+        ("王建国/1号", ["王建国/1号"]),
+        ("阿依古丽·买买提、王芳", ["阿依古丽·买买提", "王芳"]),
+    ],
+)
+def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
+    assert split_owner_names(cell) == names
+
+
+CO_HEADERS = ("房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系", "起租日期", "到期日期", "状态")
+
+
+def test_co_owners_family_and_tenants(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        list(CO_HEADERS),
+        ["1-1-101", 89.35, "王建国,李秀兰", "13812345678", None, None, None, None, "已入住"],
+        ["1-1-102", 118.62, "张伟", "13987654321", None, "业主", None, None, "已出租"],
+        ["1-1-102", None, "张丽", "13700002222", "310104198506120027", "共有人", None, None, None],
+        ["1-1-102", None, "赵磊", "13900001111", None, "租户", "2026-03-01", "2027-02-28", None],
+        ["1-1-101", None, "王小明", None, None, "子女", None, None, None],
+    ]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    summary = import_owners(ledger, path, "测试员")
+    assert (summary.rows, summary.units_created, summary.owners_created) == (5, 2, 4)
+    assert (summary.co_owners, summary.contacts) == (2, 2)
+    assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["李秀兰"]
+    second = co_owners_of(ledger, "1-1-102")
+    assert [(c.name, c.to_dict()["phone"], c.to_dict()["id_number"]) for c in second] == [
+        ("张丽", "137****2222", "310104********0027")
+    ]
+    assert [c.to_dict() | {"id": 0} for c in list_contacts(ledger)] == [
+        {
+            "id": 0,
+            "unit": "1-1-101",
+            "name": "王小明",
+            "relation": "子女",
+            "phone": None,
+            "start_date": None,
+            "end_date": None,
+        },
+        {
+            "id": 0,
+            "unit": "1-1-102",
+            "name": "赵磊",
+            "relation": "租户",
+            "phone": "139****1111",
+            "start_date": "2026-03-01",
+            "end_date": "2027-02-28",
+        },
+    ]
+    with ledger.read() as conn:
+        journalled = conn.execute(sa.text("SELECT COUNT(*) FROM journal")).scalar()
+    again = import_owners(ledger, path, "测试员")
+    assert (again.units_unchanged, again.owners_created) == (2, 0)
+    with ledger.read() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM journal")).scalar() == journalled
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM unit_contacts")).scalar() == 2
+
+
+def test_export_keeps_co_owners_and_reimports_unchanged(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [list(CO_HEADERS[:5]), ["1-1-101", 89.35, "王建国、李秀兰", "13812345678", None]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", phone="13900001111")
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员")
+    from openpyxl import load_workbook
+
+    assert load_workbook(exported).active["E2"].value == "王建国、李秀兰"
+    summary = import_owners(ledger, exported, "测试员")
+    assert (summary.units_unchanged, summary.owners_created) == (1, 0)
+    assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["李秀兰"]
+    # The export has no 关系 or 租户 column: contacts added at the counter stay.
+    assert [c.record.name for c in list_contacts(ledger)] == ["赵磊"]
+
+
+def test_a_tenant_column_becomes_a_contact(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户姓名", "租户电话", "起租日期"],
+        ["3-2-1201", 120, "李秀英", "孙悦", "13655556666", dt.date(2026, 9, 1)],
+        ["3-2-1202", 120, "周杰", None, None, None],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [c.to_dict(show_private=True) | {"id": 0} for c in list_contacts(ledger, relation="租户")] == [
+        {
+            "id": 0,
+            "unit": "3-2-1201",
+            "name": "孙悦",
+            "relation": "租户",
+            "phone": "13655556666",
+            "start_date": "2026-09-01",
+            "end_date": None,
+        }
+    ]
+
+
+def test_placeholder_numbers_are_warnings_and_stored_empty(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "手机号码", "证件号码"],
+        ["1-1-101", 90, "张伟", "18999999999", "111111111111111111"],
+        ["1-1-102", 90, "李四", 13800000000, "110101199003071233"],
+        ["1-1-103", 90, "王五", "13812345678", None],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert summary.warnings == [
+        "第 2 行（手机号码）：18999999999 是占位号码，已按空白导入",
+        "第 2 行（证件号码）：111111111111111111 是占位号码，已按空白导入",
+        "第 3 行（手机号码）：13800000000 是占位号码，已按空白导入",
+    ]
+    stored = {v.to_dict()["unit"]: (v.phone, v.id_number) for v in list_units(ledger)}
+    assert stored == {
+        "1-1-101": (None, None),
+        "1-1-102": (None, "110101199003071233"),
+        "1-1-103": ("13812345678", None),
+    }
+
+
+def test_contact_and_co_owner_rows_errors(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        list(CO_HEADERS),
+        ["1-1-101", 90, "王建国", None, None, "业主", None, None, None],
+        ["1-1-101", None, "李秀兰", None, None, "表哥", None, None, None],
+        ["1-1-102", None, "赵磊", None, None, "租户", None, None, None],
+        ["1-1-101", None, None, "13900001111", None, "租户", "2027-03-01", "2026-03-01", None],
+        ["1-1-101", 90, "张三", None, None, "业主", None, None, None],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        "第 3 行 F 列（关系）：“表哥” 不是可识别的关系，应为 业主、共有人、家属（配偶、子女、父母 等）或 租户",
+        "第 4 行 A 列（房号）：房号 1-1-102 没有业主行：共有人、家属、租户行须与业主行同一房号",
+        "第 5 行 C 列（业主姓名）：租户行必须填写姓名",
+        "第 5 行 H 列（到期日期）：到期日期早于起租日期",
+        "第 6 行 A 列（房号）：房号 1-1-101 与第 2 行重复（同一房号出现两次；共有人、家属、租户请在“关系”列注明）",
+    ]
+
+
+def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    contact = add_contact(
+        ledger, "1栋1单元101室", "赵磊", "承租人", "测试员", phone="139 0000 1111", end_date=dt.date(2027, 2, 28)
+    )
+    assert (contact.unit, contact.record.relation, contact.record.phone) == ("1-1-101", "租户", "13900001111")
+    with pytest.raises(ValidationError, match="“业主”是业主或共有人"):
+        add_contact(ledger, "1-1-101", "张伟", "业主", "测试员")
+    with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
+        add_contact(ledger, "9-9-909", "赵磊", "租户", "测试员")
+    removed = remove_contact(ledger, contact.id, "测试员")
+    assert removed.record.name == "赵磊" and list_contacts(ledger) == []
+    with pytest.raises(NotFoundError, match=f"没有编号为 {contact.id} 的联系人"):
+        remove_contact(ledger, contact.id, "测试员")
+    with ledger.read() as conn:
+        actions = conn.execute(sa.text("SELECT action, after, before FROM journal WHERE action LIKE 'contact.%'")).all()
+    assert [a.action for a in actions] == ["contact.add", "contact.remove"]
+    assert "139****1111" in actions[0].after and "13900001111" not in actions[0].after
+
+
+def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:
+    """Two phases with the same B-1-2004 are two units; shops, villas and parking spaces by their 类型."""
+    from recordkit.core.config import PhaseSettings
+    from recordkit.core.unitcodes import phase_spellings
+
+    rows = [
+        ["分期", "楼号", "单元", "房间", "类型", "建筑面积", "业主姓名"],
+        ["香榭丽舍", "B", 1, 2004, "住宅", 120, "张伟"],
+        ["巴塞罗纳", "B", 1, 2004, "住宅", 118, "李四"],
+        [None, None, None, "S-101", "商铺", 60, "王五"],
+        [None, None, None, "B1-023", "车位", 12.5, "张伟"],
+        [None, None, None, "A12", "别墅", 320, None],
+    ]
+    phases = phase_spellings([PhaseSettings("香榭丽舍"), PhaseSettings("巴塞罗纳")])
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员", phases=phases)
+    assert summary.units_created == 5
+    shown = {v.to_dict()["unit"]: v.to_dict()["display"] for v in list_units(ledger)}
+    assert shown == {
+        "香榭丽舍·B-1-2004": "香榭丽舍B栋1单元2004室",
+        "巴塞罗纳·B-1-2004": "巴塞罗纳B栋1单元2004室",
+        "商铺S-101": "商铺S-101",
+        "车位B1-023": "地下车位B1-023",
+        "别墅A12": "A12号别墅",
+    }
