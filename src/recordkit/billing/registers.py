@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
+from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.receipts import METHODS, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
 from recordkit.core.dates import Month, parse_month
@@ -52,20 +52,61 @@ class _UnitLine:
     cells: dict[int, list[int]] = field(default_factory=dict)  # item id -> [billed, collected]
 
 
-def _prepayments(conn: Any) -> dict[int, int]:
+def month_end(month: Month) -> dt.date:
+    """The last day of ``month``."""
+    return (month + 1).first_day() - dt.timedelta(days=1)
+
+
+def _paid_by(end: dt.date) -> Any:
+    """Valid payments dated on or before ``end`` (the books of a month as they stand, or stood at its close).
+
+    A closed month's figures cannot move: a payment dated inside it can no longer be voided (a red
+    reversal is dated later), and money taken later is dated later."""
+    return sa.and_(payments.c.voided.is_(False), payments.c.paid_on <= end)
+
+
+def _prepayments(conn: Any, month: Month) -> dict[int, int]:
+    """Each unit's prepaid balance at the end of ``month``: money received by then (valid) that no bill
+    of ``month`` or earlier took.  Bills of later months taking it afterwards do not change this."""
+    end = month_end(month)
     used = (
         sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .join(bills, bills.c.id == allocations.c.bill_id)
+        .where(bills.c.month <= str(month))
         .group_by(allocations.c.payment_id)
         .subquery()
     )
     left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
     query = (
-        sa.select(payments.c.unit_id, sa.func.sum(left))
+        sa.select(payments.c.unit_id, sa.cast(sa.func.sum(left), sa.BigInteger))
         .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-        .where(payments.c.voided.is_(False))
+        .where(_paid_by(end))
         .group_by(payments.c.unit_id)
     )
     return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
+
+
+def _month_bills(month: Month) -> Any:
+    """The month's fee bills (deposits left out) with ``paid_fen``: what valid payments dated by the
+    month's end put on each — the same 实收 as the monthly report's."""
+    paid = (
+        sa.select(allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("fen"))
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .join(bills, bills.c.id == allocations.c.bill_id)
+        .where(bills.c.month == str(month), _paid_by(month_end(month)))
+        .group_by(allocations.c.bill_id)
+        .subquery()
+    )
+    return (
+        sa.select(
+            bills.c.unit_id,
+            bills.c.item_id,
+            bills.c.amount_fen,
+            sa.func.coalesce(paid.c.fen, 0).label("paid_fen"),
+        )
+        .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+        .where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids()))
+    )
 
 
 def style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
@@ -96,14 +137,16 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     """The month's fee register (``fees register``): per unit and item billed, collected and
     arrears for that month's bills, the unit's prepayment balance, and a totals row.
 
-    Collected counts what non-voided payments (prepayment included) put on that month's
-    bills.  Written atomically; returns the totals.
+    Everything is as of the month's end (see docs/figures.md): collected (当期实收) counts what
+    valid payments dated by then (prepayment included) put on that month's bills, and 预收余额 is
+    the money received by then that no bill of the month or earlier took.  A closed month's
+    register is therefore the same whenever it is printed.  Written atomically; returns the totals.
     """
     month = parse_month(month_text)
     with ledger.read() as conn:
         items = load_items(conn)
         # Renovation deposits are money held, not fees: they are not billed or collected here.
-        inner = outstanding_query().where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids())).subquery()
+        inner = _month_bills(month).subquery()
         lines: dict[int, _UnitLine] = {}
         unit_rows = {
             row.id: row
@@ -119,7 +162,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
             line = lines.setdefault(row.unit_id, _UnitLine(unit.code, unit.name or ""))
             line.cells[row.item_id] = [int(row.amount_fen), int(row.paid_fen)]
             billed_items.add(row.item_id)
-        prepaid = _prepayments(conn)
+        prepaid = _prepayments(conn, month)
     for unit_id in prepaid:
         if unit_id not in lines:
             unit = unit_rows[unit_id]
