@@ -128,7 +128,12 @@ def test_a_deposit_is_held_money_never_owed_nor_on_a_reminder(ledger: Ledger, tm
 
 
 def test_fees_account_at_the_counter(cashier: Any) -> None:
-    assert cashier("fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23").exit_code == 0
+    assert (
+        cashier(
+            "fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23", "--reason", "银行转账补录"
+        ).exit_code
+        == 0
+    )
     result = cashier("fees", "account", "3-2-1201")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()

@@ -149,7 +149,7 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
 
 def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, workspace: Workspace) -> None:
     _register(desk)
-    result = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23")
+    result = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
         "已收款 2,500.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
@@ -243,7 +243,7 @@ def test_bad_pass_requests_issue_nothing(
 
 def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspace) -> None:
     _register(desk)
-    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23").exit_code == 0
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
     early = desk("renovation", "refund", "ZX2026-0001")
     assert (early.exit_code, early.stderr.strip()) == (
         8,

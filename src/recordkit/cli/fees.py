@@ -9,7 +9,16 @@ from typing import Any
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
+from recordkit.cli._options import (
+    AGAIN_HELP,
+    DATE_HELP,
+    METHOD_HELP,
+    MONTHS_HELP,
+    PREPAY_HELP,
+    REASON_HELP,
+    fees_ledger,
+    optional_date,
+)
 from recordkit.core.filenames import readable_name
 
 fees_app = typer.Typer(
@@ -269,10 +278,6 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
-PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
-AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
-
-
 def take_payment(
     ctx: typer.Context,
     unit: str,
@@ -283,6 +288,7 @@ def take_payment(
     date: str | None,
     prepay: bool = False,
     again: bool = False,
+    reason: str | None = None,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
     from recordkit.billing.arrears import unit_balance
@@ -301,6 +307,7 @@ def take_payment(
         optional_date(date),
         prepay=prepay,
         again=again,
+        reason=reason,
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -311,6 +318,8 @@ def take_payment(
     for line in receipt.lines:
         period = f" {line.period_chinese}" if line.period_chinese else ""
         typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
+    if request.paid_on is not None and request.paid_on < dt.date.today():
+        typer.echo(f"补录：收款日期 {request.paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）")
     owed, prepaid = unit_balance(ledger, receipt.unit)
     typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
@@ -327,6 +336,7 @@ def fees_pay(
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
     prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
     again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -334,7 +344,7 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason)
 
 
 # -- one unit's account ------------------------------------------------------------------------------

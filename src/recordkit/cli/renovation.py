@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, fees_ledger, optional_date
+from recordkit.cli._options import AGAIN_HELP, DATE_HELP, METHOD_HELP, REASON_HELP, fees_ledger, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
@@ -77,6 +77,8 @@ def renovation_pay(
     method: str = typer.Option("现金", "--method", help=METHOD_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
 ) -> None:
     """收取装修押金和装修垃圾清运费：只缴这次装修的两笔，开收据（与 fees pay 同一编号序列）。
 
@@ -89,7 +91,7 @@ def renovation_pay(
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print_charges(
-        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date)
+        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date), again, reason
     )
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
