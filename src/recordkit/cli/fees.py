@@ -354,6 +354,10 @@ def fees_pay(
 def fees_account(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-10-31。"),
+    out: Path | None = typer.Option(
+        None, "--out", help="同时写出给业主的对账单文件（.xlsx 或 .docx），例如 对账单.xlsx。", dir_okay=False
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
     ),
@@ -362,12 +366,24 @@ def fees_account(
 
     “现在应缴”与 fees arrears、催缴通知书、缴费证明用的是同一个数（押金不算欠费）。
 
-    例：recordkit fees account 3-2-1201
+    --as-of 看某一天的情况：那天以前的收款（那天以后才作废的仍算有效）和那天已到期的账单。
+
+    例：recordkit fees account 3-2-1201 --out 对账单.xlsx
     """
     from recordkit.billing.accounts import BILL_STATES, unit_account
     from recordkit.core.money import format_yuan
 
-    account = unit_account(state(ctx).ledger(), unit)
+    if out is not None and out.suffix.lower() not in (".xlsx", ".docx"):
+        from recordkit.core.errors import UsageError
+
+        raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
+    app_state = state(ctx)
+    account = unit_account(app_state.ledger(), unit, optional_date(as_of))
+    if out is not None:
+        from recordkit.billing.statements import write_statement
+
+        office = app_state.workspace().settings.office
+        write_statement(account, out, office.estate, office.name)
     if as_json:
         print_json(account.to_dict())
         return
@@ -416,6 +432,8 @@ def fees_account(
         f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
         f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
     )
+    if out is not None:
+        typer.echo(f"对账单已写到 {readable_name(str(out))}")
 
 
 # -- closing a month --------------------------------------------------------------------------------

@@ -92,13 +92,23 @@ def owners_show(
 
     例：recordkit owners show 3-2-1201
     """
+    from recordkit.billing.accounts import balance_line, unit_account
     from recordkit.owners.roster import record_private_view, show_unit
 
     app_state = state(ctx)
     view, holdings = show_unit(app_state.ledger(), unit)
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
-    data = {**view.to_dict(show_private), "units_held": holdings}
+    account = unit_account(app_state.ledger(), str(view.code))
+    data = {
+        **view.to_dict(show_private),
+        "units_held": holdings,
+        "balance": {
+            "due_now_fen": account.due_now_fen,
+            "prepaid_fen": account.prepaid_fen,
+            "deposits_held_fen": account.deposits_held_fen,
+        },
+    }
     if as_json:
         print_json(data)
         return
@@ -116,6 +126,7 @@ def owners_show(
     ):
         table.add_row(label, value)
     console().print(table)
+    typer.echo(balance_line(account))
 
 
 @owners_app.command("export")
