@@ -268,13 +268,24 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
         assert (result.exit_code, result.stderr.strip()) == (code, message)
     before = _generated(workspace)
     done = desk(
-        "renovation", "refund", "ZX2026-0001", "--deduct", "150.5", "--reason", "损坏电梯轿厢", "--date", "2027-02-02"
+        "renovation",
+        "refund",
+        "ZX2026-0001",
+        "--deduct",
+        "150.5",
+        "--reason",
+        "损坏电梯轿厢",
+        "--date",
+        "2027-02-02",
+        "--method",
+        "微信支付",
     )
     assert done.exit_code == 0, done.output
-    assert done.stdout.splitlines()[0] == (
+    assert done.stdout.splitlines()[:2] == [
         "装修登记 ZX2026-0001 退押金 1,849.50 元（壹仟捌佰肆拾玖元伍角）："
-        "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）"
-    )
+        "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）",
+        "退款方式：微信（计入当天日结）",
+    ]
     [form] = sorted(set(_generated(workspace)) - set(before))
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[4][1] == "¥150.50 元    扣除原因：损坏电梯轿厢"

@@ -550,7 +550,7 @@ def fees_daily(
     file: Path | None = typer.Argument(None, help="要写出的日结 .xlsx（默认：日结-日期.xlsx）。"),
     date: str | None = typer.Option(None, "--date", help="哪一天（默认今天），例如 2026-11-23。"),
 ) -> None:
-    """日结：当天的收据按收款方式、按收款人汇总，作废的收据单独列出，导出 .xlsx。
+    """日结：当天的每一笔钱：收据按收款方式、收款人、收费项目汇总，红冲、作废、押金收取与退还，各收款方式轧差后的净额，收款人/复核/主管签字栏，导出 .xlsx。
 
     例：recordkit fees daily --date 2026-11-23
     """
@@ -560,9 +560,21 @@ def fees_daily(
     day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
     report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
-    table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")
-    for method, (count, fen) in report.by_method.items():
-        table.add_row(method, str(count), format_yuan(fen))
-    table.add_row("合计", str(report.count), format_yuan(report.total_fen))
+    table = new_table("收款方式", "张数", "收款（元）", "押金退还（元）", "净额（元）", title=f"{day.isoformat()} 日结")
+    for method, net in report.net_by_method.items():
+        count, fen = report.by_method.get(method, (0, 0))
+        table.add_row(method, str(count), format_yuan(fen), format_yuan(fen - net), format_yuan(net))
+    table.add_row(
+        "合计",
+        str(report.count),
+        format_yuan(report.total_fen),
+        format_yuan(report.refunded_fen),
+        format_yuan(report.net_fen),
+    )
     console().print(table)
+    typer.echo(
+        f"收款合计 {format_yuan(report.total_fen)} 元（其中押金收取 {format_yuan(report.deposits_taken_fen)} 元），"
+        f"押金退还 {format_yuan(report.refunded_fen)} 元，净收款 {format_yuan(report.net_fen)} 元；"
+        f"红冲 {len(report.reversals)} 张"
+    )
     typer.echo(f"作废收据 {len(report.voided)} 张；日结表已写到 {readable_name(str(target))}")

@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 metadata = MetaData()
 
@@ -238,6 +238,7 @@ renovations = Table(
     Column("refund_fen", BigInteger),
     Column("refunded_on", Date),
     Column("refunded_by", String(64)),
+    Column("refund_method", String(16)),  # 现金、微信、支付宝、银行转账: how the refund went out
     UniqueConstraint("year", "seq"),
 )
 
