@@ -128,7 +128,12 @@ def test_a_deposit_is_held_money_never_owed_nor_on_a_reminder(ledger: Ledger, tm
 
 
 def test_fees_account_at_the_counter(cashier: Any) -> None:
-    assert cashier("fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23").exit_code == 0
+    assert (
+        cashier(
+            "fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23", "--reason", "银行转账补录"
+        ).exit_code
+        == 0
+    )
     result = cashier("fees", "account", "3-2-1201")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -148,3 +153,64 @@ def test_fees_account_at_the_counter(cashier: Any) -> None:
         6,
         "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号",
     )
+
+
+def test_the_account_as_of_a_day_is_that_day_s_snapshot(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11")
+    m = MONTHLY["3-2-1201"]
+    early = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", m, paid_on=dt.date(2026, 10, 10)))
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", m, paid_on=dt.date(2026, 11, 10)))
+    void_receipt(ledger, early.number, "金额开错", CASHIER, today=dt.date(2026, 11, 12))
+
+    october = unit_account(ledger, "3-2-1201", dt.date(2026, 10, 31))
+    # On 31 October: only the October receipt, not yet voided; November's bills not yet due.
+    assert [(p.number, p.voided) for p in october.payments] == [(early.number, False)]
+    assert (october.due_now_fen, october.not_yet_due_fen, october.prepaid_fen) == (0, m, 0)
+    assert october.due_now_fen == sum(
+        a.amount_fen for a in list_arrears(ledger, dt.date(2026, 10, 31)) if a.unit == "3-2-1201"
+    )
+    now = unit_account(ledger, "3-2-1201", TODAY)
+    assert [p.voided for p in now.payments] == [True, False]
+    assert (now.due_now_fen, now.not_yet_due_fen) == (m, 0)
+
+
+def test_the_statement_for_the_owner_as_xlsx_and_docx(cashier: Any, workspace: Any) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    assert (
+        cashier("fees", "pay", "3-2-1201", "--amount", "500", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    )
+    xlsx = workspace.root / "对账单.xlsx"
+    result = cashier("fees", "account", "3-2-1201", "--out", str(xlsx))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"对账单已写到 {xlsx}"
+    rows = [list(row) for row in load_workbook(xlsx).active.iter_rows(values_only=True)]
+    assert rows[1][0] == f"房屋 3-2-1201（业主 李秀英），截至 {dt.date.today():%Y年%-m月%-d日}"
+    by_label = {row[0]: row for row in rows if row[0]}
+    assert by_label["现在应缴"][2] == pytest.approx(175.86)
+    assert by_label["2026-11"][1:6] == [
+        "物业服务费",
+        pytest.approx(337.93),
+        pytest.approx(162.07),
+        pytest.approx(175.86),
+        "部分未缴",
+    ]
+    docx = workspace.root / "对账单.docx"
+    assert cashier("fees", "account", "3-2-1201", "--out", str(docx)).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "现在应缴 175.86 元；未到期 0.00 元；预收余额 0.00 元；押金持有 0.00 元" in text
+    cells = [c.text for t in Document(str(docx)).tables for row in t.rows for c in row.cells]
+    assert "部分未缴" in cells and "2026年10月 物业服务费 337.93；2026年11月 物业服务费 162.07" in cells
+    bad = cashier("fees", "account", "3-2-1201", "--out", "对账单.pdf")
+    assert (bad.exit_code, bad.stderr.strip()) == (2, "错误：对账单文件名应以 .xlsx 或 .docx 结尾：对账单.pdf")
+
+
+def test_owners_show_gives_the_one_line_balance(cashier: Any) -> None:
+    result = cashier("owners", "show", "3-2-1201")
+    assert result.stdout.splitlines()[-1] == (
+        "收费：现在应缴 675.86 元，预收余额 0.00 元，押金持有 0.00 元（明细：recordkit fees account 3-2-1201）"
+    )
+    data = json.loads(cashier("owners", "show", "3-2-1201", "--json").stdout)
+    assert data["balance"] == {"due_now_fen": 67586, "prepaid_fen": 0, "deposits_held_fen": 0}

@@ -16,6 +16,8 @@ from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 DAY = "2026-11-23"
+# A payment dated before today is a back-dated entry (补录): it needs its reason.
+BACKDATED = ("--date", DAY, "--reason", "银行转账补录")
 
 
 @pytest.fixture
@@ -127,7 +129,7 @@ def test_bad_input_is_refused_and_changes_nothing(cashier: Any, args: tuple[str,
 
 
 def test_voiding_twice_is_refused(cashier: Any) -> None:
-    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
     first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
     assert first.exit_code == 0
     assert first.stdout.startswith(
@@ -177,12 +179,13 @@ def test_billing_twice_and_rebill_messages(cashier: Any) -> None:
 
 
 def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: Workspace) -> None:
-    result = cashier("fees", "pay", "3-2-1201", "--amount", "1000", "--method", "微信", "--date", DAY)
+    result = cashier("fees", "pay", "3-2-1201", "--amount", "1000", "--method", "微信", *BACKDATED)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "已收款 1,000.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
         "  物业服务费 2026年10月至2026年11月：675.86 元",
         "  预收款：324.14 元",
+        "补录：收款日期 2026-11-23，原因：银行转账补录（已记入操作日志）",
         "房屋 3-2-1201 尚欠 0.00 元，预收余额 324.14 元",
         "收据文件：records/generated/" + _generated_month() + "/收据SJ2026-000001_3-2-1201.docx",
     ]
@@ -195,7 +198,7 @@ def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: 
         "total_fen": 100000,
         "status": "有效",
     }
-    assert cashier("receipt", "issue", "1-1-101", "--amount", "50", "--date", DAY).stdout.startswith(
+    assert cashier("receipt", "issue", "1-1-101", "--amount", "50", *BACKDATED).stdout.startswith(
         "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002"
     )
 
@@ -205,7 +208,7 @@ def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any,
 
     make_docx(workspace.templates_dir / "收据.docx", "收据 {{ 收据编号 }} {{ 经手人签名 }}")
     before = _journal_size(cashier)
-    result = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY)
+    result = cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED)
     assert result.exit_code == 5
     assert result.stderr.startswith("错误：模板“收据”用到了没有提供的变量：经手人签名")
     assert result.stdout == ""
@@ -235,7 +238,7 @@ def _receipt_file(workspace: Workspace, output: str) -> Path:
 
 
 def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: Workspace) -> None:
-    result = cashier("fees", "pay", "1-1-101", "--amount", "1234.50", "--method", "支付宝", "--date", DAY)
+    result = cashier("fees", "pay", "1-1-101", "--amount", "1234.50", "--method", "支付宝", *BACKDATED)
     paragraphs, rows = _docx_text(_receipt_file(workspace, result.stdout))
     text = "\n".join(paragraphs)
     assert text.count("测试物业服务中心  收  据") == 3
@@ -252,7 +255,7 @@ def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: W
 
 
 def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Workspace) -> None:
-    cashier("fees", "pay", "1-1-101", "--amount", "10.05", "--date", DAY)
+    cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
     voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款")
     paragraphs, rows = _docx_text(_receipt_file(workspace, voided.stdout))
     text = "\n".join(paragraphs)
@@ -267,21 +270,21 @@ def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Works
 
 
 def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
-    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", *BACKDATED, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
     section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]
     assert abs(section.page_width - Cm(24.1)) < Cm(0.01)
-    a4 = cashier("fees", "pay", "1-1-101", "--amount", "20", "--date", DAY)
+    a4 = cashier("fees", "pay", "1-1-101", "--amount", "20", *BACKDATED)
     assert abs(Document(str(_receipt_file(workspace, a4.stdout))).sections[0].page_width - Cm(21)) < Cm(0.01)
 
 
 def test_the_office_pattern_numbers_receipts(cashier: Any) -> None:
     env = {"RECORDKIT_RECEIPT_PREFIX": "XF", "RECORDKIT_RECEIPT_NUMBER_PATTERN": "{prefix}{year}{seq:05d}"}
-    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env=env)
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", *BACKDATED, env=env)
     assert "收据编号 XF202600001" in result.stdout
 
 
 def test_an_unknown_receipt_layout_is_a_configuration_error_and_takes_no_money(cashier: Any) -> None:
-    result = cashier("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY, env={"RECORDKIT_RECEIPT_LAYOUT": "A5"})
+    result = cashier("fees", "pay", "1-1-101", "--amount", "10", *BACKDATED, env={"RECORDKIT_RECEIPT_LAYOUT": "A5"})
     assert (result.exit_code, result.stderr.strip()) == (
         3,
         "错误：receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 'A5'",
@@ -316,7 +319,7 @@ def _fee_item_names(run_cli: Any) -> list[str]:
 @pytest.fixture
 def configured(cashier: Any, workspace: Workspace) -> Any:
     """The cashier's workspace with a paid receipt, and a fee item in recordkit.toml the ledger lacks."""
-    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
     with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
         config.write(WASTE_ITEM)
     return cashier
@@ -410,8 +413,8 @@ def test_rules_sync_without_items_in_recordkit_toml(cashier: Any, workspace: Wor
 @pytest.mark.parametrize(
     "args",
     [
-        ("fees", "pay", "1-1-102", "--amount", "50", "--date", DAY),
-        ("receipt", "issue", "1-1-102", "--amount", "50", "--date", DAY),
+        ("fees", "pay", "1-1-102", "--amount", "50", *BACKDATED),
+        ("receipt", "issue", "1-1-102", "--amount", "50", *BACKDATED),
         ("fees", "bill", "--month", "2026-11"),
     ],
     ids=" ".join,
@@ -448,44 +451,44 @@ def test_no_payment_is_dated_in_the_future(cashier: Any) -> None:
         ("fees", "pay", "1-1-101", "--amount", "10", "--date", TOMORROW.isoformat()),
         5,
         f"错误：收款日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：不能收未来日期的款，"
-        "钱到账的那天再收；补录以前的转账请写当时的日期",
+        "钱到账的那天再收；补录以前的转账请写当时的日期，并用 --reason 写明原因",
     )
 
 
 def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
-    assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", *BACKDATED).exit_code == 0
     for command in (("fees", "pay"), ("receipt", "issue")):
         _refused(
             cashier,
-            (*command, "1-1-101", "--amount", "100", "--months", "2026-10..2026-11", "--date", DAY),
+            (*command, "1-1-101", "--amount", "100", "--months", "2026-10..2026-11", *BACKDATED),
             8,
             "错误：房屋 1-1-101 2026-10 的账单已经缴清，--months 不能包含已缴清的月份："
             "请用 recordkit fees account 1-1-101 查看各月缴费情况",
         )
-    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--months", "2026-11", "--date", DAY)
+    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--months", "2026-11", *BACKDATED)
     assert paid.exit_code == 0, paid.output
 
 
 def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
-    assert cashier("fees", "pay", "1-1-101", "--amount", "719.94", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "719.94", *BACKDATED).exit_code == 0
     _refused(
         cashier,
-        ("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY),
+        ("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED),
         8,
         "错误：房屋 1-1-101 现在没有欠费，这笔 100.00 元将全部转为预收款：确认预收请加 --prepay",
     )
-    result = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY, "--prepay")
+    result = cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED, "--prepay")
     assert result.exit_code == 0, result.output
     assert "  预收款：100.00 元" in result.stdout.splitlines()
     # Paying named months that are not billed yet is paying ahead on purpose: no --prepay needed.
-    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2099-01", "--date", DAY)
+    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2099-01", *BACKDATED)
     assert ahead.exit_code == 0, ahead.output
 
 
 def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -> None:
-    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
     before = _journal_size(cashier)
-    result = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY)
+    result = cashier("receipt", "issue", "1-1-101", "--amount", "100", *BACKDATED)
     assert result.exit_code == 8 and result.stdout == ""
     match = re.fullmatch(
         r"错误：房屋 1-1-101 在 (\d\d:\d\d) 刚收过一笔 100\.00 元（收据 SJ2026-000001）：10 分钟内同一房屋同一金额，"
@@ -497,12 +500,12 @@ def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -
     now = dt.datetime.now().time()
     assert abs((now.hour * 60 + now.minute) - (shown.hour * 60 + shown.minute)) <= 1 or now.hour == 0
     assert _journal_size(cashier) == before
-    again = cashier("receipt", "issue", "1-1-101", "--amount", "100", "--date", DAY, "--again")
+    again = cashier("receipt", "issue", "1-1-101", "--amount", "100", *BACKDATED, "--again")
     assert again.exit_code == 0 and "收据编号 SJ2026-000002" in again.stdout
     # Another sum, or a voided earlier receipt, is no duplicate.
-    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", *BACKDATED).exit_code == 0
     assert cashier("receipt", "void", "SJ2026-000003", "--reason", "金额开错").exit_code == 0
-    assert cashier("fees", "pay", "1-1-101", "--amount", "99", "--date", DAY).exit_code == 0
+    assert cashier("fees", "pay", "1-1-101", "--amount", "99", *BACKDATED).exit_code == 0
 
 
 def test_billing_a_month_after_the_current_one_needs_advance(cashier: Any) -> None:
@@ -518,3 +521,16 @@ def test_billing_a_month_after_the_current_one_needs_advance(cashier: Any) -> No
     assert f"注意：这是提前出的账单，{NEXT_MONTH}-01 起才计入欠费；已有的预收款先冲抵它们" in result.stdout.splitlines()
     owed = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
     assert owed["not_yet_due_fen"] == 35997
+
+
+def test_back_dating_a_payment_needs_a_reason(cashier: Any) -> None:
+    _refused(
+        cashier,
+        ("fees", "pay", "1-1-101", "--amount", "10", "--date", DAY),
+        5,
+        f"错误：收款日期 {DAY} 早于今天（{TODAY.isoformat()}）：补录以前的收款请用 --reason 写明原因，"
+        "例如 --reason 银行转账补录",
+    )
+    result = cashier("receipt", "issue", "1-1-101", "--amount", "10", *BACKDATED)
+    assert result.exit_code == 0, result.output
+    assert f"补录：收款日期 {DAY}，原因：银行转账补录（已记入操作日志）" in result.stdout.splitlines()

@@ -120,7 +120,9 @@ def test_voiding_a_receipt_of_a_closed_month_is_a_red_reversal_dated_today(octob
 
 def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None:
     today = dt.date.today()
-    assert cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23").exit_code == 0
+    assert (
+        cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    )
     closed = cashier("fees", "close", "--month", "2026-11")
     assert (closed.exit_code, closed.stdout) == (
         0,

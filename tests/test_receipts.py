@@ -17,6 +17,7 @@ from recordkit.billing.receipts import (
     ReceiptLine,
     format_receipt_number,
     get_receipt,
+    issue_payments,
     list_receipts,
     parse_method,
     pay,
@@ -157,11 +158,19 @@ def test_pay_issues_a_numbered_receipt_in_the_same_transaction(billed: Ledger) -
         CASHIER,
         DAY,
     )
-    # September in full (33,793 + 1,000 fen), then part of October's service fee
-    assert [(line.item, line.period, line.amount_fen) for line in first.lines] == [
-        ("物业服务费", "2026-09..2026-10", 49000),
-        ("垃圾清运费", "2026-09", 1000),
+    # September in full (33,793 + 1,000 fen), then part of October's service fee: a line of its own
+    # that says so (a partly paid month is never printed as if paid).
+    assert [(line.item, line.period_chinese, line.amount_fen) for line in first.lines] == [
+        ("物业服务费", "2026年9月", 33793),
+        ("物业服务费", "2026年10月（部分）", 15207),
+        ("垃圾清运费", "2026年9月", 1000),
     ]
+    assert [line.to_dict() for line in get_receipt(billed, first.number).lines][1] == {
+        "item": "物业服务费",
+        "period": "2026-10",
+        "amount_fen": 15207,
+        "partial": True,
+    }
     assert unit_balance(billed, "3-2-1201") == (3 * MONTHLY["3-2-1201"] - 50000, 0)
     with billed.read() as conn:
         issued = [e for e in journal.recent(conn, limit=10) if e.action == "receipt.issue"]
@@ -175,6 +184,43 @@ def test_a_new_year_starts_a_new_sequence(billed: Ledger) -> None:
     assert january.number == "SJ2027-000001"
     forever = ReceiptSettings(prefix="WY", number_pattern="{prefix}{seq:07d}")
     assert pay(billed, forever, CASHIER, PaymentRequest("1-1-101", 100)).number == "WY0000001"
+
+
+def test_a_receipt_is_numbered_in_the_year_it_is_issued_not_the_year_the_money_came(billed: Ledger) -> None:
+    january = dt.date(2027, 1, 5)
+    first = pay(billed, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 100), today=january)
+    # A December transfer entered on 5 January follows January's numbers and keeps its own date.
+    late = pay(
+        billed,
+        RECEIPTS,
+        CASHIER,
+        PaymentRequest("1-1-102", 100, paid_on=dt.date(2026, 12, 30), reason="银行转账补录"),
+        today=january,
+    )
+    assert (first.number, late.number, late.issued_on) == ("SJ2027-000001", "SJ2027-000002", dt.date(2026, 12, 30))
+
+
+def test_back_dating_at_the_counter_needs_a_reason_and_is_journalled_as_such(billed: Ledger) -> None:
+    with billed.write() as conn, pytest.raises(ValidationError) as refused:
+        issue_payments(
+            conn, RECEIPTS, CASHIER, [PaymentRequest("1-1-101", 100, paid_on=DAY - dt.timedelta(days=2))], DAY, True
+        )
+    assert refused.value.message == (
+        f"收款日期 {DAY - dt.timedelta(days=2)} 早于今天（{DAY}）：补录以前的收款请用 --reason 写明原因，"
+        "例如 --reason 银行转账补录"
+    )
+    assert list_receipts(billed) == []
+    request = PaymentRequest("1-1-101", 100, paid_on=DAY - dt.timedelta(days=2), reason=" 银行转账补录 ")
+    with billed.write() as conn:
+        [view] = issue_payments(conn, RECEIPTS, CASHIER, [request], DAY, True)
+    with billed.read() as conn:
+        entry = journal.recent(conn, limit=1)[0]
+    assert (entry.action, entry.key, entry.after["backdated"], entry.after["reason"]) == (  # type: ignore[index]
+        "receipt.issue",
+        view.number,
+        True,
+        "银行转账补录",
+    )
 
 
 def test_void_reverses_the_payment_and_the_number_is_never_reused(billed: Ledger) -> None:

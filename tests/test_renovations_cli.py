@@ -149,7 +149,7 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
 
 def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, workspace: Workspace) -> None:
     _register(desk)
-    result = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23")
+    result = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
         "已收款 2,500.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
@@ -243,7 +243,7 @@ def test_bad_pass_requests_issue_nothing(
 
 def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspace) -> None:
     _register(desk)
-    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23").exit_code == 0
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
     early = desk("renovation", "refund", "ZX2026-0001")
     assert (early.exit_code, early.stderr.strip()) == (
         8,
@@ -268,13 +268,24 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
         assert (result.exit_code, result.stderr.strip()) == (code, message)
     before = _generated(workspace)
     done = desk(
-        "renovation", "refund", "ZX2026-0001", "--deduct", "150.5", "--reason", "损坏电梯轿厢", "--date", "2027-02-02"
+        "renovation",
+        "refund",
+        "ZX2026-0001",
+        "--deduct",
+        "150.5",
+        "--reason",
+        "损坏电梯轿厢",
+        "--date",
+        "2027-02-02",
+        "--method",
+        "微信支付",
     )
     assert done.exit_code == 0, done.output
-    assert done.stdout.splitlines()[0] == (
+    assert done.stdout.splitlines()[:2] == [
         "装修登记 ZX2026-0001 退押金 1,849.50 元（壹仟捌佰肆拾玖元伍角）："
-        "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）"
-    )
+        "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）",
+        "退款方式：微信（计入当天日结）",
+    ]
     [form] = sorted(set(_generated(workspace)) - set(before))
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[4][1] == "¥150.50 元    扣除原因：损坏电梯轿厢"

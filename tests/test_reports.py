@@ -308,7 +308,7 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     for name, expected in by_item.items():
         assert fen(table[name][1]) == expected, name
     assert "装修押金" not in table
-    assert fen(table["未分配预收款"][5]) == prepaid
+    assert fen(table["预收款"][5]) == prepaid
     total_row = [row for row in fees_sheet.iter_rows() if row[0].value == "合计"]
     assert len(total_row) == 2  # by item and by building
     for row in total_row:

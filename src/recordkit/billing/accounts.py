@@ -155,8 +155,18 @@ class Account:
         }
 
 
+def balance_line(account: Account) -> str:
+    """The account in one line (``owners show``): 现在应缴, 预收余额, 押金持有 and where to see more."""
+    return (
+        f"收费：现在应缴 {format_yuan(account.due_now_fen)} 元，预收余额 {format_yuan(account.prepaid_fen)} 元，"
+        f"押金持有 {format_yuan(account.deposits_held_fen)} 元（明细：recordkit fees account {account.unit}）"
+    )
+
+
 def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Account:
-    """The account of ``unit`` on ``today`` (default: today).  ``NotFoundError`` for an unknown unit."""
+    """The account of ``unit`` as it stood on ``today`` (default: today; ``fees account --as-of``): the
+    receipts dated by then (voided only if voided by then), what they paid, the bills due by then
+    and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit."""
     today = today or dt.date.today()
     code = str(parse_unit_code(unit))
     with ledger.read() as conn:
@@ -173,14 +183,14 @@ def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Acc
             owner,
             today,
             _bills(conn, unit_id, today),
-            _payments(conn, unit_id),
-            _deposits(conn, unit_id),
+            _payments(conn, unit_id, today),
+            _deposits(conn, unit_id, today),
             _due_now(conn, unit_id, today),
         )
 
 
 def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill, ...]:
-    inner = outstanding_query([unit_id]).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
+    inner = outstanding_query([unit_id], today, due_only=False).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
     this_month = str(Month.of(today))
     rows = conn.execute(
         sa.select(inner.c.month, inner.c.amount_fen, inner.c.paid_fen, fee_items.c.name)
@@ -193,7 +203,8 @@ def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill,
     )
 
 
-def _payments(conn: Connection, unit_id: int) -> tuple[AccountPayment, ...]:
+def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPayment, ...]:
+    """The unit's receipts dated by ``today``, each voided only if it was voided by then."""
     applied: dict[int, list[tuple[Month, str, int]]] = defaultdict(list)
     for r in conn.execute(
         sa.select(allocations.c.payment_id, bills.c.month, fee_items.c.name, allocations.c.amount_fen)
@@ -202,28 +213,34 @@ def _payments(conn: Connection, unit_id: int) -> tuple[AccountPayment, ...]:
             .join(bills, bills.c.id == allocations.c.bill_id)
             .join(fee_items, fee_items.c.id == bills.c.item_id)
         )
-        .where(payments.c.unit_id == unit_id)
+        .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today)
         .order_by(allocations.c.payment_id, bills.c.month, fee_items.c.id)
     ):
         applied[r.payment_id].append((parse_month(r.month), r.name, int(r.amount_fen)))
     result = []
     for r in conn.execute(
-        sa.select(payments, receipts.c.number)
+        sa.select(payments, receipts.c.number, receipts.c.voided_on)
         .select_from(payments.join(receipts, receipts.c.payment_id == payments.c.id))
-        .where(payments.c.unit_id == unit_id)
+        .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today)
         .order_by(payments.c.id)
     ):
+        voided = bool(r.voided) and (r.voided_on is None or r.voided_on <= today)
         lines = tuple(applied[r.id])
-        left = 0 if r.voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
-        result.append(AccountPayment(r.number, r.paid_on, r.method, int(r.amount_fen), bool(r.voided), lines, left))
+        left = 0 if voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
+        result.append(AccountPayment(r.number, r.paid_on, r.method, int(r.amount_fen), voided, lines, left))
     return tuple(result)
 
 
-def _deposits(conn: Connection, unit_id: int) -> tuple[AccountDeposit, ...]:
+def _deposits(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountDeposit, ...]:
     paid = (
         sa.select(allocations.c.bill_id, sa.func.sum(allocations.c.amount_fen).label("paid_fen"))
         .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(payments.c.voided.is_(False), payments.c.unit_id == unit_id)
+        .join(receipts, receipts.c.payment_id == payments.c.id)
+        .where(
+            payments.c.unit_id == unit_id,
+            payments.c.paid_on <= today,
+            sa.or_(payments.c.voided.is_(False), receipts.c.voided_on > today),
+        )
         .group_by(allocations.c.bill_id)
         .subquery()
     )
@@ -236,11 +253,18 @@ def _deposits(conn: Connection, unit_id: int) -> tuple[AccountDeposit, ...]:
             sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
         )
         .select_from(renovations.outerjoin(paid, paid.c.bill_id == renovations.c.deposit_bill_id))
-        .where(renovations.c.unit_id == unit_id, renovations.c.deposit_bill_id.is_not(None))
+        .where(
+            renovations.c.unit_id == unit_id,
+            renovations.c.deposit_bill_id.is_not(None),
+            renovations.c.registered_on <= today,
+        )
         .order_by(renovations.c.id)
     )
     return tuple(
-        AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), r.refunded_on, r.refund_fen) for r in rows
+        AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), r.refunded_on, r.refund_fen)
+        if r.refunded_on is not None and r.refunded_on <= today
+        else AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), None, None)
+        for r in rows
     )
 
 

@@ -86,7 +86,9 @@ def reversed_payment_ids() -> Any:
     )
 
 
-def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | None = None) -> Any:
+def outstanding_query(
+    unit_ids: Sequence[int] | None = None, as_of: dt.date | None = None, due_only: bool = True
+) -> Any:
     """Bills with what is still owed on each (amount less what payments put on it).
 
     Without ``as_of``: every bill, less what the payments not voided paid (what money can
@@ -94,7 +96,8 @@ def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | No
     falls due on the first day of its month), less what the payments received by then
     (dated on or before it, and not voided by then) paid.  With ``unit_ids`` only those
     units' bills, and only their allocations are summed: the cashier's payment then costs
-    the same in a ledger of ten years as in one of a month.
+    the same in a ledger of ten years as in one of a month.  With ``as_of`` and not
+    ``due_only``, bills not yet due that day are listed too (paid as of that day).
     """
     # Sums are cast back to BIGINT: PostgreSQL's SUM of a BIGINT is NUMERIC (a Decimal in Python).
     paid_query = sa.select(
@@ -126,7 +129,7 @@ def outstanding_query(unit_ids: Sequence[int] | None = None, as_of: dt.date | No
         sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
         owed,
     ).select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
-    if as_of is not None:
+    if as_of is not None and due_only:
         query = query.where(bills.c.month <= str(Month.of(as_of)))
     return query if unit_ids is None else query.where(bills.c.unit_id.in_(list(unit_ids)))
 

@@ -89,6 +89,7 @@ class ReceiptLine:
     first: str  # "2026-09"; "" for a prepayment with no months named
     last: str
     amount_fen: int
+    partial: bool = False  # one month whose bill still owes something after this payment
 
     @property
     def period(self) -> str:
@@ -101,28 +102,45 @@ class ReceiptLine:
         if not self.first:
             return ""
         first, last = parse_month(self.first), parse_month(self.last)
-        return first.chinese if first == last else f"{first.chinese}至{last.chinese}"
+        text = first.chinese if first == last else f"{first.chinese}至{last.chinese}"
+        return f"{text}（部分）" if self.partial else text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"item": self.item, "period": self.period, "amount_fen": self.amount_fen}
+        line: dict[str, Any] = {"item": self.item, "period": self.period, "amount_fen": self.amount_fen}
+        if self.partial:
+            line["partial"] = True
+        return line
 
 
-def receipt_lines(plan: AllocationPlan, months: MonthRange | None = None) -> list[ReceiptLine]:
-    """The receipt's lines: one per item and run of consecutive months, then the prepayment
-    (with the named months it is for, when some of them had no bill to pay yet)."""
+def receipt_lines(
+    plan: AllocationPlan, months: MonthRange | None = None, partial: Iterable[int] = ()
+) -> list[ReceiptLine]:
+    """The receipt's lines: one per item and run of consecutive months fully paid, a line of its own
+    marked partial for a month whose bill (an id in ``partial``) still owes after this payment, then
+    the prepayment (with the named months it is for, when some of them had no bill to pay yet)."""
+    still_owing = set(partial)
     by_item: dict[tuple[int, str], dict[Month, int]] = defaultdict(dict)
+    part: set[tuple[str, Month]] = set()
     for allocation in plan.allocations:
         months_of = by_item[(allocation.item_order, allocation.item)]
         months_of[allocation.month] = months_of.get(allocation.month, 0) + allocation.amount_fen
+        if allocation.bill_id in still_owing:
+            part.add((allocation.item, allocation.month))
     lines = []
     for (_, item), amounts in sorted(by_item.items()):
-        run: list[Month] = []
+        # Runs of consecutive months fully paid; a partly paid month is a run of its own.
+        runs: list[list[Month]] = []
         for month in sorted(amounts):
-            if run and month.index != run[-1].index + 1:
-                lines.append(ReceiptLine(item, str(run[0]), str(run[-1]), sum(amounts[m] for m in run)))
-                run = []
-            run.append(month)
-        lines.append(ReceiptLine(item, str(run[0]), str(run[-1]), sum(amounts[m] for m in run)))
+            tail = runs[-1] if runs else None
+            if tail is None or (item, month) in part or (item, tail[-1]) in part or month.index != tail[-1].index + 1:
+                runs.append([month])
+            else:
+                tail.append(month)
+        for run in runs:
+            partial_run = (item, run[0]) in part
+            lines.append(
+                ReceiptLine(item, str(run[0]), str(run[-1]), sum(amounts[m] for m in run), partial=partial_run)
+            )
     if plan.prepayment_fen:
         # Named months no bill was paid for (not billed yet) are what the prepayment is for.
         paid_for = {allocation.month for allocation in plan.allocations}
@@ -178,6 +196,7 @@ class PaymentRequest:
     bills: frozenset[int] | None = None
     prepay: bool = False  # the cashier confirmed that money for a unit owing nothing goes to 预收款
     again: bool = False  # the cashier confirmed a second payment of the same sum within minutes
+    reason: str | None = None  # why a payment at the counter is dated before today (补录)
 
 
 @dataclass(frozen=True)
@@ -305,8 +324,10 @@ def issue_payments(
     Numbers continue the year's sequence (read under the write lock, so they are gap-free
     across clerks).  Raises ``NotFoundError`` for an unknown unit, ``UsageError`` for a
     unit without an owner when no payer is named and ``ValidationError`` for a payment dated
-    after ``today``; with ``counter`` (money taken at the counter) also the counter's guards of
-    ``check_at_counter``.  Nothing is written when any request fails.
+    after ``today``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
+    payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its
+    reason) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
+    of ``today``, the day it is issued.  Nothing is written when any request fails.
     """
 
     if not requests:
@@ -345,10 +366,17 @@ def issue_payments(
         if paid_on > today:
             raise ValidationError(
                 f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
-                "钱到账的那天再收；补录以前的转账请写当时的日期"
+                "钱到账的那天再收；补录以前的转账请写当时的日期，并用 --reason 写明原因"
             )
         if Month.of(paid_on) in closed:
             raise closed_error(closed[Month.of(paid_on)], f"收日期在 {Month.of(paid_on)} 的款")
+        backdated = paid_on < today
+        reason = (request.reason or "").strip()
+        if counter and backdated and not reason:
+            raise ValidationError(
+                f"收款日期 {paid_on.isoformat()} 早于今天（{today.isoformat()}）：补录以前的收款请用 --reason 写明原因，"
+                "例如 --reason 银行转账补录"
+            )
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
@@ -368,7 +396,9 @@ def issue_payments(
                 }
             )
             allocation_id += 1
-        scope = sequence_year(settings.number_pattern, paid_on.year)
+        # The number counts in the year the receipt is issued (today), not the year the money came in:
+        # a January receipt for a December transfer follows January's numbers, never December's.
+        scope = sequence_year(settings.number_pattern, today.year)
         if scope not in sequences:
             sequences[scope] = int(
                 conn.execute(
@@ -376,8 +406,8 @@ def issue_payments(
                 ).scalar_one()
             )
         sequences[scope] += 1
-        number = format_receipt_number(settings.number_pattern, settings.prefix, paid_on.year, sequences[scope])
-        lines = tuple(receipt_lines(plan, request.months))
+        number = format_receipt_number(settings.number_pattern, settings.prefix, today.year, sequences[scope])
+        lines = tuple(receipt_lines(plan, request.months, [a.bill_id for a in plan.allocations if owed[a.bill_id] > 0]))
         payment_rows.append(
             {
                 "id": payment_id,
@@ -422,6 +452,7 @@ def issue_payments(
                     "method": method,
                     "date": paid_on.isoformat(),
                     "lines": [line.to_dict() for line in lines],
+                    **({"backdated": True, "reason": reason} if backdated and reason else {}),
                 },
             )
         )
@@ -475,7 +506,7 @@ def _receipt_query() -> Any:
 
 def _view(row: Any) -> ReceiptView:
     lines = tuple(
-        ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"])
+        ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"], bool(line.get("partial")))
         for line in json.loads(row.lines)
     )
     return ReceiptView(

@@ -7,7 +7,7 @@ cells as exact decimals of 元 with a number format, never as floats of our maki
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,15 +17,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
-from recordkit.billing.receipts import METHODS, ReceiptView, list_receipts, totals_by
+from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.templates.engine import chinese_date
-from recordkit.ledger.schema import allocations, bills, owners, payments, units
+from recordkit.ledger.schema import allocations, bills, owners, payments, renovations, units
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -52,20 +52,61 @@ class _UnitLine:
     cells: dict[int, list[int]] = field(default_factory=dict)  # item id -> [billed, collected]
 
 
-def _prepayments(conn: Any) -> dict[int, int]:
+def month_end(month: Month) -> dt.date:
+    """The last day of ``month``."""
+    return (month + 1).first_day() - dt.timedelta(days=1)
+
+
+def _paid_by(end: dt.date) -> Any:
+    """Valid payments dated on or before ``end`` (the books of a month as they stand, or stood at its close).
+
+    A closed month's figures cannot move: a payment dated inside it can no longer be voided (a red
+    reversal is dated later), and money taken later is dated later."""
+    return sa.and_(payments.c.voided.is_(False), payments.c.paid_on <= end)
+
+
+def _prepayments(conn: Any, month: Month) -> dict[int, int]:
+    """Each unit's prepaid balance at the end of ``month``: money received by then (valid) that no bill
+    of ``month`` or earlier took.  Bills of later months taking it afterwards do not change this."""
+    end = month_end(month)
     used = (
         sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .join(bills, bills.c.id == allocations.c.bill_id)
+        .where(bills.c.month <= str(month))
         .group_by(allocations.c.payment_id)
         .subquery()
     )
     left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
     query = (
-        sa.select(payments.c.unit_id, sa.func.sum(left))
+        sa.select(payments.c.unit_id, sa.cast(sa.func.sum(left), sa.BigInteger))
         .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-        .where(payments.c.voided.is_(False))
+        .where(_paid_by(end))
         .group_by(payments.c.unit_id)
     )
     return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
+
+
+def _month_bills(month: Month) -> Any:
+    """The month's fee bills (deposits left out) with ``paid_fen``: what valid payments dated by the
+    month's end put on each — the same 实收 as the monthly report's."""
+    paid = (
+        sa.select(allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("fen"))
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .join(bills, bills.c.id == allocations.c.bill_id)
+        .where(bills.c.month == str(month), _paid_by(month_end(month)))
+        .group_by(allocations.c.bill_id)
+        .subquery()
+    )
+    return (
+        sa.select(
+            bills.c.unit_id,
+            bills.c.item_id,
+            bills.c.amount_fen,
+            sa.func.coalesce(paid.c.fen, 0).label("paid_fen"),
+        )
+        .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
+        .where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids()))
+    )
 
 
 def style_header(sheet: Worksheet, rows: Sequence[int], columns: int) -> None:
@@ -96,14 +137,16 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     """The month's fee register (``fees register``): per unit and item billed, collected and
     arrears for that month's bills, the unit's prepayment balance, and a totals row.
 
-    Collected counts what non-voided payments (prepayment included) put on that month's
-    bills.  Written atomically; returns the totals.
+    Everything is as of the month's end (see docs/figures.md): collected (当期实收) counts what
+    valid payments dated by then (prepayment included) put on that month's bills, and 预收余额 is
+    the money received by then that no bill of the month or earlier took.  A closed month's
+    register is therefore the same whenever it is printed.  Written atomically; returns the totals.
     """
     month = parse_month(month_text)
     with ledger.read() as conn:
         items = load_items(conn)
         # Renovation deposits are money held, not fees: they are not billed or collected here.
-        inner = outstanding_query().where(bills.c.month == str(month), bills.c.id.not_in(deposit_bill_ids())).subquery()
+        inner = _month_bills(month).subquery()
         lines: dict[int, _UnitLine] = {}
         unit_rows = {
             row.id: row
@@ -119,7 +162,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
             line = lines.setdefault(row.unit_id, _UnitLine(unit.code, unit.name or ""))
             line.cells[row.item_id] = [int(row.amount_fen), int(row.paid_fen)]
             billed_items.add(row.item_id)
-        prepaid = _prepayments(conn)
+        prepaid = _prepayments(conn, month)
     for unit_id in prepaid:
         if unit_id not in lines:
             unit = unit_rows[unit_id]
@@ -187,13 +230,29 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     return totals
 
 
+@dataclass(frozen=True)
+class DepositRefund:
+    """A renovation deposit paid back on the day (money out of the drawer or the account)."""
+
+    renovation: str
+    unit: str
+    amount_fen: int
+    method: str
+    refunded_by: str
+
+
 @dataclass
 class DailyReport:
+    """Every money movement of a day (日结); see docs/figures.md for the figures' definitions."""
+
     day: dt.date
-    receipts: list[ReceiptView]  # issued that day, voided ones included
+    receipts: list[ReceiptView]  # issued that day, voided ones and red reversals included
     voided: list[ReceiptView]  # voided that day, whenever issued
-    by_method: dict[str, tuple[int, int]]
+    by_method: dict[str, tuple[int, int]]  # valid receipts of the day (red reversals negative)
     by_cashier: dict[str, tuple[int, int]]
+    by_item: dict[str, int] = field(default_factory=dict)  # fee item (预收款, 装修押金 …) -> fen of the valid lines
+    deposits_taken_fen: int = 0  # of the receipts' money, what paid renovation deposits
+    refunds: list[DepositRefund] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -201,25 +260,92 @@ class DailyReport:
 
     @property
     def total_fen(self) -> int:
+        """收款合计: the valid receipts of the day, red reversals (negative) included."""
         return sum(fen for _, fen in self.by_method.values())
+
+    @property
+    def reversals(self) -> list[ReceiptView]:
+        return [view for view in self.receipts if view.reverses]
+
+    @property
+    def refunded_fen(self) -> int:
+        return sum(refund.amount_fen for refund in self.refunds)
+
+    @property
+    def net_by_method(self) -> dict[str, int]:
+        """What each method should hold at the end of the day: receipts less deposits paid back."""
+        net = {method: fen for method, (_, fen) in self.by_method.items()}
+        for refund in self.refunds:
+            net[refund.method] = net.get(refund.method, 0) - refund.amount_fen
+        return {method: net[method] for method in _method_order(net)}
+
+    @property
+    def net_fen(self) -> int:
+        return self.total_fen - self.refunded_fen
+
+
+def _method_order(methods: Iterable[str]) -> list[str]:
+    present = set(methods)
+    return [m for m in (*METHODS, *sorted(present - set(METHODS))) if m in present]
 
 
 def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
-    """The day's receipts: valid ones issued that day summed by method and by cashier; those
-    voided that day listed apart (they are not in the totals)."""
+    """The day's money: valid receipts issued that day (a red reversal is a negative one) summed by
+    method, by cashier and by fee item; those voided that day listed apart (not in the totals); the
+    deposits taken in those receipts and the deposits refunded that day, and the net per method."""
     seen = list_receipts(ledger, on=day)
     issued = [view for view in seen if view.issued_on == day]
     voided = [view for view in seen if view.voided and view.voided_on == day]
     methods = totals_by(issued, "method")
-    ordered = {
-        method: methods[method] for method in (*METHODS, *sorted(set(methods) - set(METHODS))) if method in methods
-    }
-    return DailyReport(day, issued, voided, ordered, dict(sorted(totals_by(issued, "cashier").items())))
+    ordered = {method: methods[method] for method in _method_order(methods)}
+    by_item: dict[str, int] = {}
+    for view in issued:
+        if view.voided:
+            continue
+        for line in view.lines:
+            by_item[line.item] = by_item.get(line.item, 0) + line.amount_fen
+    with ledger.read() as conn:
+        taken = conn.execute(
+            sa.select(sa.cast(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0), sa.BigInteger))
+            .select_from(allocations.join(payments, payments.c.id == allocations.c.payment_id))
+            .where(
+                payments.c.paid_on == day,
+                payments.c.voided.is_(False),
+                allocations.c.bill_id.in_(deposit_bill_ids()),
+            )
+        ).scalar_one()
+        refunds = [
+            DepositRefund(r.number, r.code, int(r.refund_fen or 0), r.refund_method or "现金", r.refunded_by or "")
+            for r in conn.execute(
+                sa.select(
+                    renovations.c.number,
+                    units.c.code,
+                    renovations.c.refund_fen,
+                    renovations.c.refund_method,
+                    renovations.c.refunded_by,
+                )
+                .join(units, units.c.id == renovations.c.unit_id)
+                .where(renovations.c.refunded_on == day)
+                .order_by(renovations.c.number)
+            )
+        ]
+    return DailyReport(
+        day,
+        issued,
+        voided,
+        ordered,
+        dict(sorted(totals_by(issued, "cashier").items())),
+        by_item,
+        int(taken),
+        refunds,
+    )
 
 
 def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> DailyReport:
-    """The daily cash report (``fees daily``) as .xlsx: a summary sheet (by method, by cashier,
-    voided receipts, totals) and a sheet listing every receipt of the day.  Written atomically."""
+    """The daily cash report (``fees daily``) as .xlsx: a summary sheet (by method, by cashier, voided
+    receipts, by fee item, red reversals, deposits refunded, the net per method, totals and the lines
+    for the signatures of 收款人, 复核 and 主管) and a sheet listing every receipt of the day.
+    Written atomically."""
     report = daily_report(ledger, day)
     workbook = Workbook()
     summary = workbook.active
@@ -262,6 +388,45 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
         [(v.number, v.issued_on.isoformat(), v.unit, v.total_fen, v.void_reason, v.voided_by) for v in report.voided],
         {4},
     )
+    section(
+        "按收费项目",
+        ("项目", "金额（元）"),
+        [(item, fen) for item, fen in report.by_item.items()] + [("合计", report.total_fen)],
+        {2},
+    )
+    section(
+        "红冲收据（已结账月份收据的冲销，负数计入合计）",
+        ("收据编号", "原收据", "房号", "金额（元）", "原因", "收款人"),
+        [(v.number, v.reverses, v.unit, v.total_fen, v.void_reason, v.cashier) for v in report.reversals],
+        {4},
+    )
+    section(
+        "装修押金退还",
+        ("装修登记", "房号", "退还金额（元）", "退款方式", "经办人"),
+        [(r.renovation, r.unit, r.amount_fen, r.method, r.refunded_by) for r in report.refunds],
+        {3},
+    )
+    section(
+        "按收款方式轧差（现金应存、各平台应到账）",
+        ("收款方式", "收款（元）", "押金退还（元）", "净额（元）"),
+        [
+            (method, report.by_method.get(method, (0, 0))[1], report.by_method.get(method, (0, 0))[1] - net, net)
+            for method, net in report.net_by_method.items()
+        ]
+        + [("合计", report.total_fen, report.refunded_fen, report.net_fen)],
+        {2, 3, 4},
+    )
+    for label, fen in (
+        ("收款合计", report.total_fen),
+        ("其中押金收取", report.deposits_taken_fen),
+        ("押金退还", report.refunded_fen),
+        ("净收款", report.net_fen),
+    ):
+        summary.cell(row, 1, label).font = Font(bold=True)
+        cell = summary.cell(row, 3, yuan(fen))
+        cell.number_format = MONEY_FORMAT
+        row += 1
+    row += 1
     summary.cell(row, 1, "有效收据").font = Font(bold=True)
     summary.cell(row, 2, report.count)
     cell = summary.cell(row, 3, yuan(report.total_fen))
@@ -271,6 +436,9 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
     summary.cell(row + 1, 2, len(report.voided))
     cell = summary.cell(row + 1, 3, yuan(sum(v.total_fen for v in report.voided)))
     cell.number_format = MONEY_FORMAT
+    summary.cell(row + 3, 1, "收款人：")
+    summary.cell(row + 3, 3, "复核：")
+    summary.cell(row + 3, 5, "主管：")
     summary.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (18, 12, 14, 14, 20, 10), strict=True):
         summary.column_dimensions[letter].width = width
@@ -289,7 +457,7 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
                 yuan(view.total_fen),
                 view.method,
                 view.cashier,
-                "作废" if view.voided else "有效",
+                "作废" if view.voided else (REVERSAL_LABEL if view.reverses else "有效"),
                 view.void_reason or "",
             ]
         )
@@ -303,4 +471,4 @@ def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> D
     return report
 
 
-__all__ = ["DailyReport", "RegisterTotals", "daily_report", "write_daily", "write_register"]
+__all__ = ["DailyReport", "DepositRefund", "RegisterTotals", "daily_report", "write_daily", "write_register"]

@@ -9,7 +9,16 @@ from typing import Any
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, fees_ledger, optional_date
+from recordkit.cli._options import (
+    AGAIN_HELP,
+    DATE_HELP,
+    METHOD_HELP,
+    MONTHS_HELP,
+    PREPAY_HELP,
+    REASON_HELP,
+    fees_ledger,
+    optional_date,
+)
 from recordkit.core.filenames import readable_name
 
 fees_app = typer.Typer(
@@ -296,10 +305,6 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
-PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
-AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
-
-
 def take_payment(
     ctx: typer.Context,
     unit: str,
@@ -310,6 +315,7 @@ def take_payment(
     date: str | None,
     prepay: bool = False,
     again: bool = False,
+    reason: str | None = None,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
     from recordkit.billing.arrears import unit_balance
@@ -328,6 +334,7 @@ def take_payment(
         optional_date(date),
         prepay=prepay,
         again=again,
+        reason=reason,
     )
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
@@ -338,6 +345,8 @@ def take_payment(
     for line in receipt.lines:
         period = f" {line.period_chinese}" if line.period_chinese else ""
         typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
+    if request.paid_on is not None and request.paid_on < dt.date.today():
+        typer.echo(f"补录：收款日期 {request.paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）")
     owed, prepaid = unit_balance(ledger, receipt.unit)
     typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
@@ -354,6 +363,7 @@ def fees_pay(
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
     prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
     again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -361,7 +371,7 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason)
 
 
 # -- one unit's account ------------------------------------------------------------------------------
@@ -371,6 +381,10 @@ def fees_pay(
 def fees_account(
     ctx: typer.Context,
     unit: str = typer.Argument(..., help="房号，例如 3-2-1201。"),
+    as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-10-31。"),
+    out: Path | None = typer.Option(
+        None, "--out", help="同时写出给业主的对账单文件（.xlsx 或 .docx），例如 对账单.xlsx。", dir_okay=False
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
     ),
@@ -379,12 +393,24 @@ def fees_account(
 
     “现在应缴”与 fees arrears、催缴通知书、缴费证明用的是同一个数（押金不算欠费）。
 
-    例：recordkit fees account 3-2-1201
+    --as-of 看某一天的情况：那天以前的收款（那天以后才作废的仍算有效）和那天已到期的账单。
+
+    例：recordkit fees account 3-2-1201 --out 对账单.xlsx
     """
     from recordkit.billing.accounts import BILL_STATES, unit_account
     from recordkit.core.money import format_yuan
 
-    account = unit_account(state(ctx).ledger(), unit)
+    if out is not None and out.suffix.lower() not in (".xlsx", ".docx"):
+        from recordkit.core.errors import UsageError
+
+        raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
+    app_state = state(ctx)
+    account = unit_account(app_state.ledger(), unit, optional_date(as_of))
+    if out is not None:
+        from recordkit.billing.statements import write_statement
+
+        office = app_state.workspace().settings.office
+        write_statement(account, out, office.estate, office.name)
     if as_json:
         print_json(account.to_dict())
         return
@@ -433,6 +459,8 @@ def fees_account(
         f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
         f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
     )
+    if out is not None:
+        typer.echo(f"对账单已写到 {readable_name(str(out))}")
 
 
 # -- closing a month --------------------------------------------------------------------------------
@@ -549,7 +577,7 @@ def fees_daily(
     file: Path | None = typer.Argument(None, help="要写出的日结 .xlsx（默认：日结-日期.xlsx）。"),
     date: str | None = typer.Option(None, "--date", help="哪一天（默认今天），例如 2026-11-23。"),
 ) -> None:
-    """日结：当天的收据按收款方式、按收款人汇总，作废的收据单独列出，导出 .xlsx。
+    """日结：当天的每一笔钱：收据按收款方式、收款人、收费项目汇总，红冲、作废、押金收取与退还，各收款方式轧差后的净额，收款人/复核/主管签字栏，导出 .xlsx。
 
     例：recordkit fees daily --date 2026-11-23
     """
@@ -559,9 +587,21 @@ def fees_daily(
     day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
     report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
-    table = new_table("收款方式", "张数", "金额（元）", title=f"{day.isoformat()} 日结")
-    for method, (count, fen) in report.by_method.items():
-        table.add_row(method, str(count), format_yuan(fen))
-    table.add_row("合计", str(report.count), format_yuan(report.total_fen))
+    table = new_table("收款方式", "张数", "收款（元）", "押金退还（元）", "净额（元）", title=f"{day.isoformat()} 日结")
+    for method, net in report.net_by_method.items():
+        count, fen = report.by_method.get(method, (0, 0))
+        table.add_row(method, str(count), format_yuan(fen), format_yuan(fen - net), format_yuan(net))
+    table.add_row(
+        "合计",
+        str(report.count),
+        format_yuan(report.total_fen),
+        format_yuan(report.refunded_fen),
+        format_yuan(report.net_fen),
+    )
     console().print(table)
+    typer.echo(
+        f"收款合计 {format_yuan(report.total_fen)} 元（其中押金收取 {format_yuan(report.deposits_taken_fen)} 元），"
+        f"押金退还 {format_yuan(report.refunded_fen)} 元，净收款 {format_yuan(report.net_fen)} 元；"
+        f"红冲 {len(report.reversals)} 张"
+    )
     typer.echo(f"作废收据 {len(report.voided)} 张；日结表已写到 {readable_name(str(target))}")

@@ -130,6 +130,7 @@ def owners_show(
 
     例：recordkit owners show 3-2-1201
     """
+    from recordkit.billing.accounts import balance_line, unit_account
     from recordkit.owners.contacts import co_owners_of, list_contacts
     from recordkit.owners.roster import record_private_view, show_unit
 
@@ -139,7 +140,18 @@ def owners_show(
     contacts = [c.to_dict(show_private) for c in list_contacts(app_state.ledger(), str(view.code))]
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
-    data = {**view.to_dict(show_private), "units_held": holdings, "co_owners": co_owners, "contacts": contacts}
+    account = unit_account(app_state.ledger(), str(view.code))
+    data = {
+        **view.to_dict(show_private),
+        "units_held": holdings,
+        "co_owners": co_owners,
+        "contacts": contacts,
+        "balance": {
+            "due_now_fen": account.due_now_fen,
+            "prepaid_fen": account.prepaid_fen,
+            "deposits_held_fen": account.deposits_held_fen,
+        },
+    }
     if as_json:
         print_json(data)
         return
@@ -168,6 +180,7 @@ def owners_show(
         shown = " ".join(v for v in (contact["name"], contact["phone"], dates) if v)
         table.add_row(contact["relation"], f"{shown}（联系人编号 {contact['id']}）")
     console().print(table)
+    typer.echo(balance_line(account))
 
 
 @owners_app.command("export")

@@ -5,8 +5,16 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, MONTHS_HELP, optional_date
-from recordkit.cli.fees import AGAIN_HELP, PREPAY_HELP, take_payment
+from recordkit.cli._options import (
+    AGAIN_HELP,
+    DATE_HELP,
+    METHOD_HELP,
+    MONTHS_HELP,
+    PREPAY_HELP,
+    REASON_HELP,
+    optional_date,
+)
+from recordkit.cli.fees import take_payment
 
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
@@ -27,12 +35,13 @@ def receipt_issue(
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
     prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
     again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
 ) -> None:
     """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
 
     例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
     """
-    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason)
 
 
 @receipt_app.command("void")

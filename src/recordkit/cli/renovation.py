@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, console, new_table, print_json, state
-from recordkit.cli._options import DATE_HELP, METHOD_HELP, fees_ledger, optional_date
+from recordkit.cli._options import AGAIN_HELP, DATE_HELP, METHOD_HELP, REASON_HELP, fees_ledger, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
@@ -77,6 +77,8 @@ def renovation_pay(
     method: str = typer.Option("现金", "--method", help=METHOD_HELP),
     payer: str | None = typer.Option(None, "--payer", help="交款人（默认为业主）。"),
     date: str | None = typer.Option(None, "--date", help=DATE_HELP),
+    again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
+    reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
 ) -> None:
     """收取装修押金和装修垃圾清运费：只缴这次装修的两笔，开收据（与 fees pay 同一编号序列）。
 
@@ -89,7 +91,7 @@ def renovation_pay(
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print_charges(
-        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date)
+        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date), again, reason
     )
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
@@ -202,11 +204,13 @@ def renovation_refund(
     deduct: str = typer.Option("0", "--deduct", help="从押金中扣除的金额（元），例如 200。"),
     reason: str = typer.Option("", "--reason", help="扣除原因（有扣除时必填），例如 损坏公共走廊墙面。"),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+    method: str = typer.Option("现金", "--method", help="退款方式：现金、微信、支付宝、银行转账（日结按方式轧差）。"),
 ) -> None:
     """退装修押金：验收合格后退还押金（可扣除损坏赔偿），打印装修押金退款单；只能退一次。
 
-    例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面
+    例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面 --method 微信
     """
+    from recordkit.billing.receipts import parse_method
     from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount
     from recordkit.renovations.records import REFUND_TEMPLATE, check_paper
     from recordkit.renovations.refund import refund_and_print
@@ -216,7 +220,7 @@ def renovation_refund(
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
     renovation, document = refund_and_print(
-        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, optional_date(date)
+        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, optional_date(date), method
     )
     amount = renovation.refund_fen or 0
     typer.echo(
@@ -225,6 +229,7 @@ def renovation_refund(
         f"扣除 {format_yuan(renovation.deduction_fen or 0)} 元"
         + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else "")
     )
+    typer.echo(f"退款方式：{parse_method(method)}（计入当天日结）")
     typer.echo(f"退款单：{_where(ctx, document)}")
 
 

@@ -56,6 +56,7 @@ def report_monthly(
     ):
         table.add_row(label, now_text, before_text)
     console().print(table)
+    typer.echo(f"{report.month} {report.figures.status_text}")
     if report.figures.empty:
         typer.echo("本月无数据：报表各项均为 0")
     for path in (report.workbook, report.summary, *report.pdfs):

@@ -247,6 +247,7 @@ renovations = Table(
     Column("refund_fen", BigInteger),
     Column("refunded_on", Date),
     Column("refunded_by", String(64)),
+    Column("refund_method", String(16)),  # 现金、微信、支付宝、银行转账: how the refund went out
     UniqueConstraint("year", "seq"),
 )
 

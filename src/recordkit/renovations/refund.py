@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.billing.closing import check_open
+from recordkit.billing.receipts import parse_method
+from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
@@ -45,28 +48,45 @@ def refund_amount(deposit_fen: int, deduction_fen: int) -> int:
 
 
 def refund(
-    ledger: Ledger, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    deduction_fen: int = 0,
+    reason: str = "",
+    today: dt.date | None = None,
+    method: str = "现金",
 ) -> Renovation:
     """See ``_refund_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _refund_in(conn, operator, number, deduction_fen, reason, today)
+        return _refund_in(conn, operator, number, deduction_fen, reason, today, method)
 
 
 def _refund_in(
-    conn: Connection, operator: str, number: str, deduction_fen: int = 0, reason: str = "", today: dt.date | None = None
+    conn: Connection,
+    operator: str,
+    number: str,
+    deduction_fen: int = 0,
+    reason: str = "",
+    today: dt.date | None = None,
+    method: str = "现金",
 ) -> Renovation:
-    """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection.
+    """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection,
+    paid out by ``method`` (现金、微信、支付宝、银行转账: the 日结 nets it per method).
 
     The deduction stays with the office (damage or a breach of the agreement) and needs a
     reason.  ``ConflictError`` before a passed inspection, a second time, with no deposit
-    taken or the deposit not fully paid; ``ValidationError`` for a deduction above the
-    deposit, a negative one, or one without a reason.
+    taken or the deposit not fully paid, or dated in a closed month; ``ValidationError`` for a
+    deduction above the deposit, a negative one, or one without a reason, or an unknown method.
     """
 
     reason = reason.strip()
     if deduction_fen and not reason:
         raise ValidationError("有扣除金额时须写明扣除原因：请加 --reason，例如 --reason 损坏电梯轿厢")
+    method = parse_method(method)
+    if method == "POS":
+        raise ValidationError("押金不能退到 POS：退款方式应为 现金、微信、支付宝、银行转账 之一")
     today = today or dt.date.today()
+    check_open(conn, Month.of(today), f"退日期在 {Month.of(today)} 的押金")
     renovation = load_renovation(conn, find_renovation_row(conn, number))
     if renovation.status == "refunded":
         raise ConflictError(
@@ -96,6 +116,7 @@ def _refund_in(
             refund_fen=amount,
             refunded_on=today,
             refunded_by=operator,
+            refund_method=method,
         )
     )
     journal.record(
@@ -113,6 +134,7 @@ def _refund_in(
                     "deduction_fen": deduction_fen,
                     "reason": reason,
                     "refund_fen": amount,
+                    "method": method,
                     "date": today.isoformat(),
                 },
             )
@@ -161,6 +183,7 @@ def refund_and_print(
     deduction_fen: int = 0,
     reason: str = "",
     today: dt.date | None = None,
+    method: str = "现金",
 ) -> tuple[Renovation, GeneratedDocument]:
     """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
     cannot be printed leaves the deposit unrefunded."""
@@ -169,7 +192,7 @@ def refund_and_print(
         workspace,
         ledger,
         REFUND_TEMPLATE,
-        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today),
+        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today, method),
         lambda conn, renovation: _refund_paper(workspace, renovation, deposit_receipts_in(conn, renovation)),
         operator=operator,
         kind=DOCUMENT_KIND,

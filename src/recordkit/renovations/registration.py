@@ -296,16 +296,29 @@ def pay_and_print_charges(
     method: str = "现金",
     payer: str | None = None,
     paid_on: dt.date | None = None,
+    again: bool = False,
+    reason: str | None = None,
 ) -> tuple[ReceiptView, GeneratedDocument]:
-    """``pay_charges`` with the receipt's .docx written in the same ledger write (``renovation pay``)."""
+    """``pay_charges`` with the receipt's .docx written in the same ledger write (``renovation pay``),
+    under the counter's guards (``again`` for the same sum twice within minutes, ``reason`` for a
+    back-dated payment: see ``receipts.issue_payments``)."""
 
     return pay_and_print(
-        workspace, ledger, operator, lambda conn: charges_request(conn, number, method, payer, paid_on)
+        workspace,
+        ledger,
+        operator,
+        lambda conn: charges_request(conn, number, method, payer, paid_on, again, reason),
     )
 
 
 def charges_request(
-    conn: Connection, number: str, method: str, payer: str | None, paid_on: dt.date | None
+    conn: Connection,
+    number: str,
+    method: str,
+    payer: str | None,
+    paid_on: dt.date | None,
+    again: bool = False,
+    reason: str | None = None,
 ) -> PaymentRequest:
     """The payment of what is still due on a renovation, read inside the caller's ledger write."""
 
@@ -316,7 +329,15 @@ def charges_request(
         raise ConflictError(f"装修登记 {renovation.number} 的押金和垃圾清运费已缴清，无需再收")
     wanted = frozenset(b for b in (renovation.deposit_bill_id, renovation.waste_bill_id) if b is not None)
     return PaymentRequest(
-        renovation.unit, renovation.due_fen, method, None, payer or renovation.owner, paid_on, bills=wanted
+        renovation.unit,
+        renovation.due_fen,
+        method,
+        None,
+        payer or renovation.owner,
+        paid_on,
+        bills=wanted,
+        again=again,
+        reason=reason,
     )
 
 

@@ -85,7 +85,9 @@ def monthly_report(
     month = check_month(month_text, today)
     settings = workspace.settings
     with ledger.read() as conn:
-        (now, previous, last_year), sums = month_figures(conn, [month, month - 1, month - 12], settings, show_private)
+        (now, previous, last_year), sums = month_figures(
+            conn, [month, month - 1, month - 12], settings, show_private, today
+        )
     trend = collection_trend(sums, month)
     estate = settings.office.estate
     stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)

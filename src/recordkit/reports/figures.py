@@ -22,6 +22,7 @@ from recordkit.ledger.schema import (
     archive_items,
     archive_loans,
     bills,
+    closed_months,
     fee_items,
     journal,
     owners,
@@ -37,8 +38,9 @@ from recordkit.workorders.orders import month_figures as workorder_month_figures
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-#: The label of prepayment not yet put on any bill (it has no fee item).
-UNALLOCATED = "未分配预收款"
+#: The label of the month's prepayment (预收) in the by-item table: money that paid no bill of the
+#: month or earlier, whether or not a later month's bill has taken it since.
+UNALLOCATED = "预收款"
 
 #: How each figure is defined, as the 说明 sheet prints it.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
@@ -51,8 +53,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("清欠", "本月（收款日期在本月内）收到的有效收款中，付给以前月份账单的金额。"),
     (
         "预收",
-        "本月收到的有效收款中，没有用于本月及以前月份账单的金额：已冲抵以后月份账单的部分（按项目列出）"
-        "加上尚未冲抵任何账单的余额（列为“未分配预收款”）。",
+        "本月收到的有效收款中，没有用于本月及以前月份账单的金额（列为“预收款”，不分项目：以后哪个月的账单"
+        "冲抵它，不改变本月的数字）。",
     ),
     ("本月收款合计", "本月收款日期的有效收款金额合计 = 本月收取的当期款 + 清欠 + 预收 + 装修押金。"),
     ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
@@ -198,6 +200,14 @@ class MonthFigures:
     arrears: list[ArrearsLine] = field(default_factory=list)
     # recordkit.workorders.orders.WorkOrderCategoryMonth rows with anything in them (the report's month only)
     workorder_categories: list[Any] = field(default_factory=list)
+    closed: bool = False  # 结账: the month's figures are final
+    runs_to: dt.date | None = None  # the last day the figures cover (today in the unfinished month)
+
+    @property
+    def status_text(self) -> str:
+        """已结账, or 未结账（数据截至 2026-11-20）."""
+        end = self.runs_to or last_day(self.month)
+        return "已结账" if self.closed else f"未结账（数据截至 {end.isoformat()}）"
 
     @property
     def empty(self) -> bool:
@@ -312,7 +322,9 @@ def fee_figures(
     received_current = deposit_received = 0
     put_on_bills: dict[str, int] = {}  # building -> fen of this month's payments on any bill
     for (item, building, bill_month, paid_month, deposit), fen in sums.paid.items():
-        if paid_month == key:
+        # Money of the month put on later months' bills stays 预收 of this month, under no item: which
+        # later bill takes it (and when) is decided after the month and must not move its figures.
+        if paid_month == key and (deposit or bill_month <= key):
             put_on_bills[building] = put_on_bills.get(building, 0) + fen
         if deposit:
             deposit_received += fen if paid_month == key else 0
@@ -326,8 +338,6 @@ def fee_figures(
                 line.collected += fen
             elif paid_month == key and bill_month < key:
                 line.cleared += fen
-            elif paid_month == key:
-                line.prepaid += fen
         if bill_month == key and paid_month == key:
             received_current += fen
     received = 0
@@ -335,7 +345,7 @@ def fee_figures(
         if paid_month != key:
             continue
         received += fen
-        # Money of the month not put on any bill yet is prepayment too; it has a building but no item.
+        # Money of the month that paid no bill of this month or earlier is 预收; it has a building but no item.
         if left := fen - put_on_bills.get(building, 0):
             for line in lines(UNALLOCATED, building):
                 line.prepaid += left
@@ -586,11 +596,13 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
     )
 
 
-def archive_figures(conn: Connection, month: Month) -> ArchiveFigures:
-    """Items filed in the month by category; loans made, returned, still out and overdue at month end."""
+def archive_figures(conn: Connection, month: Month, runs_to: dt.date | None = None) -> ArchiveFigures:
+    """Items filed in the month by category; loans made, returned, still out and overdue at month end
+    (or at ``runs_to``, the day an unfinished month's report runs to: a loan is overdue only when it
+    was due before that day)."""
 
-    first, end = month.first_day(), last_day(month)
-    after = (month + 1).first_day().isoformat()
+    first, end = month.first_day(), min(last_day(month), runs_to or last_day(month))
+    after = (end + dt.timedelta(days=1)).isoformat()
     filed: dict[str, int] = dict(
         conn.execute(
             sa.select(archive_items.c.category, sa.func.count())
@@ -638,21 +650,31 @@ def _zone(settings: Any) -> str:
 
 
 def month_figures(
-    conn: Connection, months: list[Month], settings: Any, show_private: bool = False
+    conn: Connection, months: list[Month], settings: Any, show_private: bool = False, today: dt.date | None = None
 ) -> tuple[list[MonthFigures], FeeLedger]:
-    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history."""
+    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history;
+    each says whether its month is closed and the day it runs to (``today`` in the unfinished month)."""
+    today = today or dt.date.today()
     sums = load_fee_ledger(conn)
     counts, detail = arrears_snapshot(conn, months, show_private)
+    closed = {
+        parse_month(text)
+        for text in conn.execute(
+            sa.select(closed_months.c.month).where(closed_months.c.month.in_([str(m) for m in months]))
+        ).scalars()
+    }
     result = [
         MonthFigures(
             m,
             fee_figures(conn, m, sums, counts[m]),
             receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
-            archive_figures(conn, m),
+            archive_figures(conn, m, min(last_day(m), today)),
             workorder_figures(conn, m, settings),
             detail if index == 0 else [],
             workorder_category_rows(conn, m) if index == 0 else [],
+            m in closed,
+            min(last_day(m), today),
         )
         for index, m in enumerate(months)
     ]

@@ -163,6 +163,8 @@ def write_overview(
         f"去年同月（{last_year.month.chinese}）",
     )
     row = _table(sheet, 2, headers, rows)
+    sheet.cell(row, 1, f"本月{now.status_text}")
+    row += 1
     if now.empty:
         sheet.cell(row, 1, NO_DATA)
         row += 1

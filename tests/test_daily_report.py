@@ -1,0 +1,98 @@
+"""The 日结 lists every money movement of the day: receipts by method and by fee item, red reversals,
+voids, deposits taken and refunded, the net per method, and the lines for the three signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from recordkit.billing.closing import close_month
+from recordkit.billing.receipts import PaymentRequest, pay, void_or_reverse, void_receipt
+from recordkit.billing.registers import write_daily
+from recordkit.billing.rules import add_rule
+from recordkit.ledger.db import Ledger
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.refund import refund
+from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.test_reports import _renovation
+
+OCT_DAY = dt.date(2026, 10, 12)
+DAY = dt.date(2026, 11, 23)
+
+
+def _rows(path: Path) -> list[list[Any]]:
+    return [list(row) for row in load_workbook(path)["日结汇总"].iter_rows(values_only=True)]
+
+
+def _fen(value: Any) -> int:
+    return int(Decimal(str(value)) * 100)
+
+
+def test_the_daily_report_has_every_movement_of_money_and_the_signatures(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    bill_months(ledger, "2026-10", "2026-11")
+    october = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", MONTHLY["1-1-102"], "现金"), today=OCT_DAY)
+    close_month(ledger, "2026-10", CASHIER, today=DAY)
+    renovation = _renovation(ledger, "3-2-1201", "2026-11-02")  # 2,000 deposit + 500 waste fee, in cash
+    inspect(ledger, CASHIER, renovation.number, "合格", today=DAY)
+    refund(ledger, CASHIER, renovation.number, 30000, "墙面修补", today=DAY, method="微信")  # 1,700 back by WeChat
+    a = MONTHLY["1-1-101"]
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 2 * a + 1000, "微信"), today=DAY)  # Oct, Nov, 10 ahead
+    wrong = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 5000, "支付宝"), today=DAY)
+    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=DAY)
+    _, reversal = void_or_reverse(ledger, october.number, "交款人写错", CASHIER, DAY, RECEIPTS)
+    assert reversal is not None
+
+    report = write_daily(ledger, DAY, tmp_path / "日结.xlsx", estate="测试小区")
+    b = MONTHLY["1-1-102"]
+    assert report.by_method == {"现金": (1, -b), "微信": (1, 2 * a + 1000)}
+    assert report.by_item == {
+        "物业服务费": 2 * 20997 - 27876,
+        "垃圾清运费": 2 * 1000 - 1000,
+        "停车费": 2 * 15000,
+        "预收款": 1000,
+    }
+    assert sum(report.by_item.values()) == report.total_fen == 2 * a + 1000 - b
+    assert (report.deposits_taken_fen, report.refunded_fen) == (0, 170000)  # the deposit came on 2 November
+    assert report.net_by_method == {"现金": -b, "微信": 2 * a + 1000 - 170000}
+    assert report.net_fen == sum(report.net_by_method.values()) == report.total_fen - report.refunded_fen
+    assert [(v.number, v.reverses) for v in report.reversals] == [(reversal.number, october.number)]
+    assert [v.number for v in report.voided] == [wrong.number]
+
+    rows = _rows(tmp_path / "日结.xlsx")
+    reversal_row = next(r for r in rows if r[0] == reversal.number)
+    assert (reversal_row[1], reversal_row[2], _fen(reversal_row[3]), reversal_row[4]) == (
+        october.number,
+        "1-1-102",
+        -b,
+        "交款人写错",
+    )
+    refund_row = next(r for r in rows if r[0] == renovation.number)
+    assert (refund_row[1], _fen(refund_row[2]), refund_row[3], refund_row[4]) == ("3-2-1201", 170000, "微信", CASHIER)
+    wechat = [r for r in rows if r[0] == "微信"]
+    assert [_fen(v) for v in wechat[-1][1:4]] == [2 * a + 1000, 170000, 2 * a + 1000 - 170000]
+    labels = {r[0]: r for r in rows if r[0]}
+    assert _fen(labels["收款合计"][2]) == report.total_fen
+    assert _fen(labels["押金退还"][2]) == 170000
+    assert _fen(labels["净收款"][2]) == report.net_fen
+    assert _fen(labels["停车费"][1]) == 30000
+    signatures = next(r for r in rows if r[0] == "收款人：")
+    assert (signatures[2], signatures[4]) == ("复核：", "主管：")
+    detail = load_workbook(tmp_path / "日结.xlsx")["收据明细"]
+    assert (reversal.number, "红冲") in [(r[0].value, r[6].value) for r in detail.iter_rows(min_row=2)]
+
+
+def test_the_deposit_taken_is_in_the_day_s_receipts(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    _renovation(ledger, "3-2-1201", "2026-11-02")
+    report = write_daily(ledger, dt.date(2026, 11, 2), tmp_path / "日结.xlsx")
+    assert report.by_item == {"装修押金": 200000, "装修垃圾清运费": 50000}
+    assert (report.total_fen, report.deposits_taken_fen, report.refunded_fen) == (250000, 200000, 0)
