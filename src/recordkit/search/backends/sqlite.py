@@ -221,7 +221,11 @@ class SqliteIndex:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                # FTS5 holds this much of new postings in memory before it writes a segment (default 1 MB):
+                # a bulk load writes few large segments and merges far less.
+                conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (BUILD_HASH_SIZE,))
                 written = _insert_all(conn, docs)
+                conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (DEFAULT_HASH_SIZE,))
                 conn.execute("COMMIT")
                 conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
                 conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later opening uses WAL
@@ -270,6 +274,7 @@ _INSERT_SHOWN = "INSERT INTO shown VALUES (?, ?, ?, ?)"
 _INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' for _ in COLUMNS)})"
 #: A rebuild writes this many items per executemany.
 BATCH = 256
+BUILD_HASH_SIZE, DEFAULT_HASH_SIZE = 64 << 20, 1 << 20
 
 
 def _rows(row_id: int | None, doc: IndexDoc) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
