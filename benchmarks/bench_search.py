@@ -25,6 +25,7 @@ import hashlib
 import json
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,8 +37,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from baselines import BASELINES, make_docs
 from handmade_index import indexer as handmade_indexer
 from handmade_index import query as handmade_query
 from rich.console import Console
@@ -290,8 +293,11 @@ def generate(count: int, seed: int = 7) -> Corpus:
     return corpus
 
 
-def make_workspace(folder: Path, corpus: Corpus, start: int, stop: int, root: Path | None = None) -> Path:
-    """Archive items ``start..stop`` of the corpus: files, catalogue rows and derived text, as filing leaves them."""
+def make_workspace(
+    folder: Path, corpus: Corpus, start: int, stop: int, root: Path | None = None, light: bool = False
+) -> Path:
+    """Archive items ``start..stop`` of the corpus: files, catalogue rows and derived text, as filing leaves them
+    (``light``: the archive files are left empty; only the derived text, which is what is indexed, is written)."""
 
     root = root or init_workspace(folder / "ws")
     workspace = open_workspace(root, environ={})
@@ -304,7 +310,7 @@ def make_workspace(folder: Path, corpus: Corpus, start: int, stop: int, root: Pa
         data = corpus.texts[index].encode("utf-8")
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path.write_bytes(b"" if light else data)
         sha = hashlib.sha256(data).hexdigest()
         text = ItemText(sha, (PageText(1, corpus.texts[index], "text", None),))
         stored = text_path(workspace, sha)
@@ -481,6 +487,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def peak_mb() -> float:
+    """Peak resident memory of this process and of its finished children (the build's workers), MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
 def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
@@ -490,16 +503,37 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--per-group", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is shown")
+    parser.add_argument("--no-handmade", action="store_true", help="leave out the old hand-made index")
+    parser.add_argument(
+        "--whoosh-max",
+        type=int,
+        default=5000,
+        help="Whoosh (about 40-90 docs/s to build) only up to this many documents",
+    )
+    parser.add_argument("--no-baselines", action="store_true", help="leave out Whoosh and Tantivy")
+    parser.add_argument(
+        "--disk-light",
+        action="store_true",
+        help="archive files left empty (the derived text is what is indexed): for 100,000 documents",
+    )
     args = parser.parse_args()
     console = Console(width=170)
     corpus = generate(args.docs + 100)
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
-    engines = {
-        "recordkit（SQLite FTS5）": (update_index, search),
-        "旧的自制索引（Whoosh 存储）": (handmade_indexer.update_index, handmade_query.search),
-    }
+    engines = {"recordkit（SQLite FTS5）": (update_index, search)}
+    if not args.no_handmade:
+        engines["旧的自制索引（Whoosh 存储）"] = (handmade_indexer.update_index, handmade_query.search)
+    baselines = []
+    for baseline in () if args.no_baselines else BASELINES:
+        missing = baseline.available()
+        if missing:
+            console.print(f"skip: {baseline.name}: {missing}")
+        elif baseline is BASELINES[0] and args.docs > args.whoosh_max:
+            console.print(f"skip: {baseline.name}: 只在 {args.whoosh_max:,} 篇以内测（--whoosh-max），建索引太慢")
+        else:
+            baselines.append(baseline(folder))
     try:
-        root = make_workspace(folder, corpus, 0, args.docs)
+        root = make_workspace(folder, corpus, 0, args.docs, light=args.disk_light)
         workspace = open_workspace(root, environ={})
         fields = [fields_of(corpus, i) for i in range(args.docs)]
         items = queries(corpus, fields, random.Random(11), args.per_group)
@@ -517,8 +551,30 @@ def main() -> None:
 
                 groups, times = evaluate(run, items, args.repeat)
                 figures[name] = {"build": args.docs / built, "nightly": nightly, "groups": groups, "times": times}
+                if name.startswith("recordkit"):
+                    figures[name]["memory"] = peak_mb()
             figures["recordkit（SQLite FTS5）"]["size"] = (root / "records/index/search.sqlite3").stat().st_size / 1e6
-            figures["旧的自制索引（Whoosh 存储）"]["size"] = folder_mb(root / "records/index/whoosh")
+            if not args.no_handmade:
+                figures["旧的自制索引（Whoosh 存储）"]["size"] = folder_mb(root / "records/index/whoosh")
+            catalogue = list_items(ledger)
+            for engine in baselines:
+                console.print(f"running: {engine.name} …")
+
+                def whole_build(engine: Any = engine) -> None:
+                    engine.build(make_docs(workspace, catalogue))
+
+                built, _ = median_of(args.repeat, whole_build)
+
+                def run_baseline(query: str, engine: Any = engine) -> list[int]:
+                    return [number_of[number] for number in engine.search(query, 20)]
+
+                groups, times = evaluate(run_baseline, items, args.repeat)
+                figures[engine.name] = {"build": args.docs / built, "groups": groups, "times": times}
+                figures[engine.name]["size"] = engine.size()
+                exact = sum(
+                    set(engine.search(item.text, None)) == {corpus.numbers[i] for i in item.truth} for item in items
+                )
+                figures[engine.name]["exact"] = exact
             # Every query's complete hit set against the ground truth, before any PASS line (no snippets cut:
             # thousands of hits per query).
             query_module.snippet = lambda *_args, **_kwargs: ("", [])
@@ -528,10 +584,14 @@ def main() -> None:
                 if found != item.truth:
                     wrong.append((item.group, item.text, len(found - item.truth), len(item.truth - found)))
             # Adding 100: what filing them does (recordkit file, the watcher): index those items, text and all.
-            make_workspace(folder, corpus, args.docs, args.docs + 100, root)
+            make_workspace(folder, corpus, args.docs, args.docs + 100, root, light=args.disk_light)
             new = [item for item in list_items(ledger) if number_of[item.archive_no] >= args.docs]
             for name, (build, _find) in engines.items():
                 figures[name]["add"] = build(workspace, ledger, items=new).seconds
+            for engine in baselines:
+                started = time.perf_counter()
+                engine.add(make_docs(workspace, new))
+                figures[engine.name]["add"] = time.perf_counter() - started
         fresh = []
         for _ in range(5):
             started = time.perf_counter()
@@ -583,12 +643,16 @@ def report(
     row("全量建索引（篇/秒）", lambda f: f"{f['build']:,.0f}")
     row("索引大小", lambda f: f"{f['size']:,.0f} MB")
     row("新增 100 件（归档后立即索引）", lambda f: f"{f['add']:.2f} 秒")
-    row(f"夜间任务，{args.docs:,} 件均无变化", lambda f: f"{f['nightly']:.2f} 秒")
+    row(f"夜间任务，{args.docs:,} 件均无变化", lambda f: f"{f['nightly']:.2f} 秒" if "nightly" in f else "—")
+    row("进程峰值内存（含生成语料与真值）", lambda f: f"{f['memory']:,.0f} MB" if "memory" in f else "—")
     row("检索 p50", lambda f: f"{statistics.median(f['times']) * ms:.1f} ms")  # type: ignore[arg-type]
     row("检索 p95", lambda f: f"{pct(f['times'], 0.95) * ms:.1f} ms")  # type: ignore[arg-type]
     row("检索最慢", lambda f: f"{max(f['times']) * ms:.1f} ms")  # type: ignore[arg-type]
-    speed.add_row("新进程运行 recordkit search（中位数）", f"{fresh:.2f} 秒", "")
+    speed.add_row("新进程运行 recordkit search（中位数）", f"{fresh:.2f} 秒", *("" for _ in names[1:]))
     console.print(speed)
+    for name in names:
+        if "exact" in figures[name]:
+            console.print(f"{name}：{figures[name]['exact']} / {len(items)} 个检索的完整结果与真值相同")
     ours = figures[names[0]]
     slowest = max(zip(ours["times"], items, strict=True), key=lambda pair: pair[0])  # type: ignore[arg-type]
     console.print(f"recordkit 最慢的检索：{slowest[1].group} {slowest[1].text!r} {slowest[0] * ms:.1f} ms")

@@ -56,6 +56,35 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
+def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "IMG_0001.jpg", 2)
+    (inbox(workspace) / "空.pdf").write_bytes(b"")
+    (inbox(workspace) / "说明.exe").write_bytes(b"MZ")
+    archivist_cli("watch", "--once")
+    listed = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)
+    assert sorted((entry["source"], entry["reason"], entry["present"]) for entry in listed) == [
+        ("空.pdf", "文件是空的（0 字节）：可能扫描中断，请重新扫描", True),
+        ("说明.exe", "不支持的文件类型 .exe：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX", True),
+    ]
+    assert all(entry["path"].startswith("records/quarantine/") for entry in listed)
+    # The default view: the review queue, then the quarantine.
+    review = archivist_cli("archive", "review")
+    assert review.exit_code == 0
+    assert "待复核档案 1 件" in review.stdout and "WF-2026-00001" in review.stdout
+    assert "隔离区文件 2 个" in review.stdout and "文件是空的（0 字节）" in review.stdout
+    # A file taken out of the quarantine (its note left behind) is still listed, marked as gone.
+    (workspace.root / listed[0]["path"]).unlink()
+    again = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)
+    assert [entry["present"] for entry in again] == [False, True]
+    assert archivist_cli("archive", "review", "--quarantine", "--ocr").exit_code == 2
+
+
+def test_review_of_an_empty_quarantine(archivist_cli: Any) -> None:
+    result = archivist_cli("archive", "review", "--quarantine")
+    assert (result.exit_code, result.stdout.strip()) == (0, "隔离区没有文件")
+    assert json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout) == []
+
+
 BAD = [
     (("file", "不存在.pdf"), 6, "错误：找不到文件 不存在.pdf：请检查路径"),
     (

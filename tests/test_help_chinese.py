@@ -31,7 +31,7 @@ VALUE_WORDS = {
     "score", "snippet", "min_confidence", "page", "pages", "confidence", "error", "borrower", "due", "sha256",
     "name", "origin", "variables", "template", "subject", "payer", "total_fen", "deposit_fen", "type", "repeat",
     "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
-    "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month",
+    "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month", "source", "reason", "at",
     "id", "relation", "phone",
 }  # fmt: skip
 

@@ -163,6 +163,19 @@ def test_snippet_shows_the_text_as_written() -> None:
     assert [text[s:e] for s, e in spans] == ["ＡＢ１２"]
 
 
+def test_a_title_hit_shows_the_opening_of_the_text_not_the_title_again(
+    indexed: dict[str, ArchiveItem], ws: Workspace
+) -> None:
+    hit = search(ws, "维修记录").hits[0]  # in the title 3号楼电梯维修记录 only; the text says 维修保养
+    assert hit.title == "3号楼电梯维修记录"
+    assert hit.snippet == "3号楼电梯维修保养，维保单位安达电梯公司，更换曳引钢丝绳。"
+    assert hit.highlights == ()
+    # An item without text of its own (a scan waiting for OCR) shows where its metadata matched.
+    text, spans = snippet("GC-2026-00001\n电梯维保记录\n工程档案", 34, [make_term("维保")])
+    assert [text[s:e] for s, e in spans] == ["维保"]
+    assert text == "电梯维保记录"
+
+
 def test_parse_query_is_pure() -> None:
     query = parse_query('张伟 OR 李秀英 "维修 基金" -钢丝绳 unit:3栋2单元1201 category:工程档案 date:2024-01..2024-12')
     assert [[term.text for term in group] for group in query.groups] == [["张伟", "李秀英"], ["维修 基金"]]
@@ -199,9 +212,12 @@ def test_bad_queries(indexed: dict[str, ArchiveItem], ws: Workspace, query: str,
 
 
 def test_incremental_add_change_remove(
-    indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path
+    indexed: dict[str, ArchiveItem], ws: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    again = update_index(ws, ledger)
+    with monkeypatch.context() as patched:  # nothing changed: no whole catalogue row is read, no text
+        patched.setattr(ArchiveItem, "from_row", None)
+        patched.setattr("recordkit.archive.extract.stored_text", None)
+        again = update_index(ws, ledger)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     # add
     file_documents(

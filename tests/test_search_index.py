@@ -187,7 +187,7 @@ def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger
     with sqlite3.connect(indexed.records_subdir("index") / DATABASE) as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # the Whoosh-era version
     message = (
-        "检索索引的版本（1）与本程序（2）不符：请运行 recordkit index --rebuild 重建索引"
+        "检索索引的版本（1）与本程序（3）不符：请运行 recordkit index --rebuild 重建索引"
         "（原索引不会被删除，重建期间仍可检索）"
     )
     with pytest.raises(IntegrityError) as raised:

@@ -13,18 +13,17 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from handmade_index.index import IndexDoc, SearchIndex
-from handmade_index.text import fold, join_fields, token_set
+from handmade_index.text import token_set
 from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, list_items
 from recordkit.core.workspace import add_rotating_log
-from recordkit.ledger.schema import owners, units
+from recordkit.search.indexer import IndexReport, owner_names
+from recordkit.search.text import fold, join_fields
 
 if TYPE_CHECKING:
     from recordkit.archive.extract import ItemText
@@ -40,53 +39,8 @@ WATCH_LOCK_TIMEOUT = 5.0
 INDEX_LOG = "index.log"
 
 
-@dataclass
-class IndexReport:
-    """What one run of ``update_index`` did."""
-
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (archive_no, Chinese reason)
-    ocr_pending: int = 0
-    seconds: float = 0.0
-    rebuilt: bool = False
-
-    @property
-    def summary(self) -> str:
-        what = "重建索引" if self.rebuilt else "索引更新"
-        pending = f"，{self.ocr_pending} 件待 OCR" if self.ocr_pending else ""
-        return (
-            f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
-            f"失败 {len(self.failed)} 件{pending}，耗时 {self.seconds:.2f} 秒"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "failed": [{"archive_no": no, "reason": reason} for no, reason in self.failed],
-            "ocr_pending": self.ocr_pending,
-            "seconds": round(self.seconds, 3),
-            "rebuilt": self.rebuilt,
-        }
-
-
 def _index(workspace: Workspace) -> SearchIndex:
     return SearchIndex(workspace.records_subdir("index"))
-
-
-def owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
-    """Unit code → the names of its owners, from the ledger."""
-    query = sa.select(units.c.code, owners.c.name).join(owners, units.c.owner_id == owners.c.id)
-    names: dict[str, list[str]] = {}
-    with ledger.read() as conn:
-        for code, name in conn.execute(query):
-            names.setdefault(code, []).append(name)
-    return {code: tuple(found) for code, found in names.items()}
 
 
 @dataclass(frozen=True)
@@ -268,66 +222,3 @@ def _log_run(workspace: Workspace, report: IndexReport) -> None:
     log.info("%s", report.summary)
     for number, reason in report.failed:
         log.warning("索引失败 %s：%s", number, reason)
-
-
-def index_filed(workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveItem | None]) -> None:
-    """The filing hook: make just-filed items searchable at once (text now, OCR left for the nightly run).
-
-    Never raises: a failure is logged and the nightly ``recordkit index`` catches up.
-    """
-    filed = [item for item in items if item is not None]
-    if not filed:
-        return
-    try:
-        update_index(workspace, ledger, ocr=False, items=filed, lock_timeout=WATCH_LOCK_TIMEOUT)
-    except Exception as err:  # noqa: BLE001 - filing never fails because of the index
-        log.warning("could not index %d filed items now (the nightly recordkit index will): %s", len(filed), err)
-
-
-@dataclass(frozen=True)
-class IndexCheck:
-    """``recordkit index --verify``: items missing from the index, stale in it, or orphaned there."""
-
-    missing: list[str]
-    stale: list[str]
-    orphaned: list[str]
-    checked: int
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
-
-    def rows(self) -> list[tuple[str, str]]:
-        return (
-            [(no, "缺失") for no in self.missing]
-            + [(no, "过期") for no in self.stale]
-            + [(no, "多余") for no in self.orphaned]
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "missing": self.missing,
-            "stale": self.stale,
-            "orphaned": self.orphaned,
-            "checked": self.checked,
-            "ok": self.ok,
-        }
-
-
-def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
-    """Compare the index with the catalogue (stat only, nothing read or written).
-
-    ``stale`` are items changed since they were indexed or with OCR still pending.
-    """
-    owners = owner_names(ledger)
-    catalogue = list_items(ledger)
-    existing = _index(workspace).signatures()
-    missing, stale = [], []
-    for item in catalogue:
-        old = existing.get(item.archive_no)
-        if old is None:
-            missing.append(item.archive_no)
-        elif old[0] != _signature(workspace, item, owners.get(item.unit or "", ())).signature or old[1] == "pending":
-            stale.append(item.archive_no)
-    orphaned = sorted(set(existing) - {item.archive_no for item in catalogue})
-    return IndexCheck(missing, stale, orphaned, len(catalogue))

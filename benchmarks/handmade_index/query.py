@@ -9,7 +9,6 @@ shown unless asked for.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -21,16 +20,15 @@ from handmade_index.text import (
     DATE_PREFIX,
     UNIT_PREFIX,
     canonical_term,
-    fold,
-    fold_with_offsets,
     term_pattern,
     term_tokens,
 )
 from recordkit.archive.rules import FilingRules
-from recordkit.core.dates import DateError, parse_period
-from recordkit.core.errors import UsageError, ValidationError
+from recordkit.core.errors import UsageError
 from recordkit.core.personal import mask_in_text
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.search import query as recordkit_query
+from recordkit.search.query import Hit, Query, SearchResult, query_period
+from recordkit.search.text import fold, fold_with_offsets
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -63,32 +61,6 @@ class Term:
         return term_pattern(self.text).search(folded) is not None
 
 
-@dataclass(frozen=True)
-class Query:
-    """A parsed query: every group must match (one of its terms), no excluded term may, and the filters."""
-
-    groups: tuple[tuple[Term, ...], ...] = ()
-    excluded: tuple[Term, ...] = ()
-    unit: str | None = None
-    category: str | None = None
-    owner: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-
-
-_QUERY_PARTS = re.compile(r'(?P<neg>-)?(?:(?P<key>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))')
-_FILTER_KEYS = {
-    "unit": "unit",
-    "房号": "unit",
-    "category": "category",
-    "类别": "category",
-    "owner": "owner",
-    "业主": "owner",
-    "date": "date",
-    "日期": "date",
-}
-
-
 def make_term(text: str) -> Term:
     """A query term from what was typed; ``UsageError`` when it holds nothing searchable."""
     folded = fold(text)
@@ -101,110 +73,17 @@ def make_term(text: str) -> Term:
     return Term(folded, tokens)
 
 
-def query_period(text: str, end: bool = False) -> dt.date:
-    """A ``date:`` filter's year, month or day (``core.dates.parse_period``): a bad one is a bad query
-    (``UsageError``, exit code 2), with the date parser's message."""
-    try:
-        return parse_period(text, end)
-    except DateError as err:
-        raise UsageError(err.message) from None
-
-
-def _date_range(text: str) -> tuple[dt.date | None, dt.date | None]:
-    low, dots, high = text.partition("..")
-    if not dots:
-        return query_period(text), query_period(text, end=True)
-    if not low and not high:
-        raise UsageError("日期范围应写成 date:2024-01..2024-12（可以省略一头）")
-    return (query_period(low) if low else None), (query_period(high, end=True) if high else None)
-
-
 def parse_query(text: str) -> Query:
-    """Read the query language: terms AND by default, ``A OR B``, ``-exclude``, ``"quoted phrase"``,
-    and the filters ``unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12``.
-
-    A pure function; ``UsageError`` for a filter it cannot read or a term with nothing to search.
-    """
-    groups: list[list[Term]] = []
-    excluded: list[Term] = []
-    filters: dict[str, Any] = {}
-    join_next = False
-    for match in _QUERY_PARTS.finditer(text.strip()):
-        negative, key = bool(match["neg"]), match["key"]
-        value = match["quoted"] if match["quoted"] is not None else match["bare"]
-        if key is not None and key not in _FILTER_KEYS:  # "http:" or "a:b" is a term like any other
-            value, key = f"{key}:{value}", None
-        if key is None and not negative and match["quoted"] is None and value == "OR":
-            join_next = bool(groups)
-            continue
-        if key is not None:
-            name = _FILTER_KEYS[key]
-            if name == "date":
-                filters["date_from"], filters["date_to"] = _date_range(value)
-            elif name == "unit":
-                try:
-                    filters["unit"] = str(parse_unit_code(value))
-                except ValidationError:
-                    raise UsageError(f"房号“{value}”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201") from None
-            else:
-                filters[name] = value.strip()
-            join_next = False
-            continue
-        if not value.strip():
-            continue
-        term = make_term(value)
-        if negative:
-            excluded.append(term)
-        elif join_next:
-            groups[-1].append(term)
-        else:
-            groups.append([term])
-        join_next = False
-    return Query(tuple(tuple(group) for group in groups), tuple(excluded), **filters)
+    """recordkit's query language (``recordkit.search.query.parse_query``) with this index's own terms."""
+    query = recordkit_query.parse_query(text)
+    return replace(
+        query,
+        groups=tuple(tuple(make_term(term.text) for term in group) for group in query.groups),
+        excluded=tuple(make_term(term.text) for term in query.excluded),
+    )
 
 
 # -- searching ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hit:
-    archive_no: str
-    title: str
-    category: str
-    unit: str | None
-    date: str | None
-    path: str
-    source_name: str
-    owner: str
-    score: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]  # [start, end) of the matched words inside ``snippet``
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "archive_no": self.archive_no,
-            "title": self.title,
-            "category": self.category,
-            "unit": self.unit,
-            "date": self.date,
-            "path": self.path,
-            "source_name": self.source_name,
-            "owner": self.owner,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-            "highlights": [list(span) for span in self.highlights],
-        }
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    hits: list[Hit]
-    total: int  # exact when ``exact_total``, otherwise a lower bound (more were not checked)
-    exact_total: bool
-
-    @property
-    def total_text(self) -> str:
-        return f"{self.total} 条" if self.exact_total else f"至少 {self.total} 条"
 
 
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:

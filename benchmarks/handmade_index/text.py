@@ -7,22 +7,19 @@ and archive numbers.  Pure functions on strings; knows nothing of the index or o
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import ValidationError
 from recordkit.core.unitcodes import find_unit_codes, parse_unit_code
+from recordkit.search.text import CJK
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
 _SPACES = re.compile(r"[^\S\n]+")
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(rf"(?P<cjk>[{CJK}]+)|(?P<word>[^\W_{CJK}]+)")
 _CJK_RUNS = re.compile(rf"[{CJK}]+")
 _WORD_RUNS = re.compile(rf"[^\W_{CJK}]+")
@@ -38,41 +35,6 @@ _DATES = re.compile(
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
 UNIT_PREFIX, DATE_PREFIX, NUMBER_PREFIX = "u:", "d:", "n:"
-
-
-def fold(text: str) -> str:
-    """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, runs of blanks as one space.
-
-    Used on both sides: the document text as stored and every query term.
-    """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    if _HAS_DASH.search(folded):
-        folded = folded.translate(_DASHES)
-    return _SPACES.sub(" ", folded).strip()
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).casefold().translate(_DASHES)
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` char by char, with where each folded character came from in ``text``
-    (and one more entry, ``len(text)``): to show a match in the words as they were written."""
-    folded: list[str] = []
-    origins: list[int] = []
-    blank = True  # leading blanks are dropped, like fold's strip
-    for index, char in enumerate(text):
-        if char != "\n" and char.isspace():
-            if blank:
-                continue
-            blank, piece = True, " "
-        else:
-            blank, piece = char == "\n", _fold_char(char)
-        folded.append(piece)
-        origins += [index] * len(piece)
-    origins.append(len(text))
-    return "".join(folded), origins
 
 
 def _date_token(year: str, month: str, day: str) -> str | None:
@@ -158,8 +120,3 @@ def term_pattern(folded: str) -> re.Pattern[str]:
     head = r"(?<![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[:1]) else ""
     tail = r"(?![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[-1:]) else ""
     return re.compile(head + re.escape(folded) + tail)
-
-
-def join_fields(parts: Iterable[str | None]) -> str:
-    """Metadata and text as one stored text, one field per line (no query term spans two lines)."""
-    return "\n".join(part.strip() for part in parts if part and part.strip())

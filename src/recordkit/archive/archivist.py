@@ -1137,6 +1137,44 @@ def list_items(
         return [ArchiveItem.from_row(row) for row in conn.execute(query)]
 
 
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """A file in records/quarantine/ with what its note says: where it came from, why, when."""
+
+    path: str  # inside the workspace, as it lies in the quarantine
+    source: str  # the file as it was sent ("文件：")
+    reason: str
+    at: str  # when it was quarantined, as the note says
+    present: bool  # the file is still there (a note whose file was deleted or put back is listed too)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_NOTE_KEYS = {"文件": "source", "原因": "reason", "时间": "at"}
+
+
+def list_quarantined(workspace: Workspace) -> list[QuarantinedFile]:
+    """The quarantined files, oldest first, each with the reason its note gives (read only; nothing moved)."""
+    folder = workspace.records_dir / "quarantine"
+    if not folder.is_dir():
+        return []
+    found = []
+    for note in sorted(folder.glob("*" + NOTE_SUFFIX)):
+        try:
+            lines = note.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        values = {"source": "", "reason": "", "at": ""}
+        for line in lines:
+            key, colon, value = line.partition("：")
+            if colon and key.strip() in _NOTE_KEYS:
+                values[_NOTE_KEYS[key.strip()]] = value.strip()
+        target = note.with_name(note.name[: -len(NOTE_SUFFIX)])
+        found.append(QuarantinedFile(_relative(workspace, target), present=target.exists(), **values))
+    return found
+
+
 def update_item(
     workspace: Workspace,
     ledger: Ledger,

@@ -125,21 +125,37 @@ def archive_review(
     min_confidence: float | None = typer.Option(
         None, "--min-confidence", help="置信度低于此值（0~1）的页列出（默认取配置 [ocr] min_confidence）。"
     ),
+    quarantine: bool = typer.Option(
+        False, "--quarantine", help="只列隔离区（records/quarantine/）里没能归档的文件及原因。"
+    ),
     as_json: bool = typer.Option(
-        False, "--json", help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error）。"
+        False,
+        "--json",
+        help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error；"
+        "与 --quarantine 一起用时每项有 path、source、reason、at、present）。",
     ),
 ) -> None:
     """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
-    以及文字识别置信度低的页和无法提取文字的档案（这些只按档案信息检索）。
+    隔离区里没能归档的文件及原因；以及文字识别置信度低的页和无法提取文字的档案
+    （这些只按档案信息检索）。
 
-    例：recordkit archive review --ocr
+    例：recordkit archive review --quarantine
     """
-    from recordkit.archive.archivist import list_items
+    from recordkit.archive.archivist import list_items, list_quarantined
     from recordkit.archive.extract import text_review
     from recordkit.core.errors import UsageError
 
     if min_confidence is not None and not 0 <= min_confidence <= 1:
         raise UsageError(f"--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 {min_confidence:g}）")
+    if quarantine and ocr:
+        raise UsageError("--quarantine 和 --ocr 不能同时使用")
+    if quarantine:
+        found = list_quarantined(state(ctx).workspace())
+        if as_json:
+            print_json([entry.to_dict() for entry in found])
+        else:
+            _print_quarantined(found, empty="隔离区没有文件")
+        return
     archivist = _archivist(ctx)
     if not ocr:
         items = list_items(archivist.ledger, review=True)
@@ -157,6 +173,7 @@ def archive_review(
                 "；".join(item.review_reasons),
             )
         console().print(table)
+        _print_quarantined(list_quarantined(archivist.workspace))
     threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
     entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
     if as_json:
@@ -178,6 +195,18 @@ def archive_review(
         console().print(table)
     elif ocr:
         typer.echo("没有无法提取文字的档案")
+
+
+def _print_quarantined(found: list[Any], empty: str | None = None) -> None:
+    """The quarantine as a table (nothing, or ``empty``, when it holds no file)."""
+    if not found:
+        if empty:
+            typer.echo(empty)
+        return
+    table = new_table("隔离区中的文件", "原文件", "原因", "时间", title=f"隔离区文件 {len(found)} 个（未归档）")
+    for entry in found:
+        table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, entry.at)
+    console().print(table)
 
 
 @archive_app.command("text")

@@ -9,7 +9,6 @@ with what the index holds and (re)indexes what changed; text comes from ``archiv
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -23,7 +22,7 @@ import sqlalchemy as sa
 from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, list_items
 from recordkit.core.workspace import add_rotating_log
-from recordkit.ledger.schema import owners, units
+from recordkit.ledger.schema import archive_items, owners, units
 from recordkit.search.backends import IndexBackend, open_index
 from recordkit.search.backends.base import IndexDoc
 from recordkit.search.text import fold, join_fields, token_stream
@@ -101,27 +100,63 @@ class _Planned:
     present: bool  # the archived file is where the catalogue says
 
 
-def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...]) -> _Planned:
+#: The catalogue columns an item's signature is made of (the nightly run reads only these of every item).
+_SIGNED = (
+    archive_items.c.archive_no,
+    archive_items.c.sha256,
+    archive_items.c.path,
+    archive_items.c.title,
+    archive_items.c.category,
+    archive_items.c.unit,
+    archive_items.c.topic,
+    archive_items.c.doc_date,
+    archive_items.c.original_name,
+)
+
+
+def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...]) -> tuple[str, bool]:
+    """The signature of an item from its ``_SIGNED`` values, its owners and its file's size and time, and
+    whether the file is there.  One string hashed: cheap enough for every item of a nightly run."""
     try:
-        status = os.stat(workspace.root / item.path)
-        stat_part: list[Any] = [status.st_size, status.st_mtime_ns]
+        status = os.stat(os.path.join(root, values[2]))
+        stat_part = f"{status.st_size}:{status.st_mtime_ns}"
     except OSError:
-        stat_part = ["missing"]
-    described = [
-        item.archive_no,
-        item.sha256,
-        item.path,
-        item.title,
-        item.category,
-        item.unit,
-        item.topic,
-        item.doc_date.isoformat() if item.doc_date else None,
-        item.original_name,
-        list(owners),
-        *stat_part,
-    ]
-    digest = hashlib.blake2b(json.dumps(described, ensure_ascii=False).encode("utf-8"), digest_size=16).hexdigest()
-    return _Planned(item, digest, stat_part != ["missing"])
+        stat_part = ""
+    described = "\x1f".join(
+        ["" if value is None else str(value) for value in values] + ["\x1e".join(owners), stat_part]
+    )
+    return hashlib.blake2b(described.encode("utf-8"), digest_size=16).hexdigest(), bool(stat_part)
+
+
+def _item_values(item: ArchiveItem) -> tuple[Any, ...]:
+    return tuple(getattr(item, column.name) for column in _SIGNED)
+
+
+def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...]) -> _Planned:
+    signature, present = _sign(str(workspace.root), _item_values(item), owners)
+    return _Planned(item, signature, present)
+
+
+def _catalogue_signatures(
+    workspace: Workspace, ledger: Ledger, owners: dict[str, tuple[str, ...]]
+) -> dict[str, tuple[str, bool]]:
+    """archive_no → (signature, file present) of every catalogued item, from a narrow read of the catalogue
+    (no ``ArchiveItem`` is made: the nightly run with nothing changed stays well under a second)."""
+    with ledger.read() as conn:
+        rows = conn.execute(sa.select(*_SIGNED)).all()
+    root = str(workspace.root)
+    return {row[0]: _sign(root, row, owners.get(row[5] or "", ())) for row in rows}
+
+
+def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
+    """The catalogue items of ``numbers`` (in no particular order)."""
+    found: list[ArchiveItem] = []
+    with ledger.read() as conn:
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(chunk))).all()
+            found += [ArchiveItem.from_row(row) for row in rows]
+    return found
 
 
 def _stream(*fields: str | None) -> str:
@@ -245,26 +280,49 @@ def update_index(
         # The catalogue is read under the lock: read before it, a writer that waited would drop
         # the items another process filed and indexed meanwhile, as if they had been removed.
         owners = owner_names(ledger)
-        catalogue = list(items) if items is not None else list_items(ledger)
         rebuild = rebuild or not index.exists()
-        if rebuild and items is not None:
-            catalogue = list_items(ledger)  # a first index holds the whole archive
         report.rebuilt = rebuild
-        # The filing hook reads the signatures of its own items only, not of the whole archive.
-        existing = {} if rebuild else index.signatures(None if items is None else [i.archive_no for i in catalogue])
-        planned = [_signature(workspace, item, owners.get(item.unit or "", ())) for item in catalogue]
         todo: list[_Planned] = []
-        for plan in planned:
-            old = existing.get(plan.item.archive_no)
-            if old is None:
-                report.added += 1
-            elif old[0] != plan.signature or (ocr and old[1] == "pending"):
-                report.updated += 1
-            else:
-                report.unchanged += 1
-                continue
-            todo.append(plan)
-        removed = [] if items is not None else sorted(set(existing) - {p.item.archive_no for p in planned})
+        if items is None and not rebuild:
+            # The nightly run: compare signatures first, read whole catalogue rows only of what changed.
+            existing = index.signatures()
+            current = _catalogue_signatures(workspace, ledger, owners)
+            changed = []
+            for number, (signature, _present) in current.items():
+                old = existing.get(number)
+                if old is None:
+                    report.added += 1
+                elif old[0] != signature or (ocr and old[1] == "pending"):
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                    continue
+                changed.append(number)
+            if changed:
+                loaded = {item.archive_no: item for item in _load_items(ledger, changed)}
+                for number in sorted(changed):
+                    if number in loaded:  # else removed from the catalogue since it was read: next run
+                        signature, present = current[number]
+                        todo.append(_Planned(loaded[number], signature, present))
+            removed = sorted(set(existing) - set(current))
+        else:
+            catalogue = list(items) if items is not None else list_items(ledger)
+            if rebuild and items is not None:
+                catalogue = list_items(ledger)  # a first index holds the whole archive
+            # The filing hook reads the signatures of its own items only, not of the whole archive.
+            existing = {} if rebuild else index.signatures([i.archive_no for i in catalogue])
+            for item in catalogue:
+                plan = _signature(workspace, item, owners.get(item.unit or "", ()))
+                old = existing.get(item.archive_no)
+                if old is None:
+                    report.added += 1
+                elif old[0] != plan.signature or (ocr and old[1] == "pending"):
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+                    continue
+                todo.append(plan)
+            removed = []
         report.removed = len(removed)
         texts = _texts(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
 

@@ -281,16 +281,21 @@ def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240)
 def snippet(
     text: str, body_start: int, terms: Sequence[Term], show_private: bool = False
 ) -> tuple[str, list[tuple[int, int]]]:
-    """A short piece of ``text`` (as written) around the first match — in the document's own text when it
-    matches there, else in its metadata — with the matched spans; ID and phone numbers masked unless asked."""
+    """A short piece of ``text`` (as written) around the first match in the document's own text, with the
+    matched spans.  When only the metadata matched (the title, the 档号, the unit), the opening of the text,
+    which the result does not show otherwise, rather than the title again; the metadata only for an item
+    without text (a scan waiting for OCR).  ID and phone numbers masked unless asked."""
     shown = text if show_private else mask_in_text(text)
     shown = _window(shown, body_start, terms)
     body_start = min(body_start, len(shown))
     folded, origins = fold_with_offsets(shown)
     folded_body = next((i for i, origin in enumerate(origins) if origin >= body_start), len(folded))
-    spans = [(origins[s], origins[e - 1] + 1) for s, e in _spans(folded, terms, folded_body) or _spans(folded, terms)]
+    found = _spans(folded, terms, folded_body)
+    if not found and body_start >= len(shown):  # no text of its own: where the metadata matched
+        found = _spans(folded, terms)
+    spans = [(origins[s], origins[e - 1] + 1) for s, e in found]
     anchor = spans[0][0] if spans else body_start
-    floor = body_start if anchor >= body_start else 0
+    floor = body_start if anchor >= body_start else shown.rfind("\n", 0, anchor) + 1  # a metadata line alone
     begin = max(floor, anchor - _SNIPPET_BEFORE)
     line_end = shown.find("\n", anchor)
     finish = min(len(shown) if line_end < 0 or anchor >= body_start else line_end, anchor + _SNIPPET_AFTER)

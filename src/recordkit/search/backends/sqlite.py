@@ -35,7 +35,7 @@ from recordkit.search.text import TOKEN_CHARS
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DATABASE = "search.sqlite3"
 NEW_SUFFIX = ".new-"  # a rebuild in progress: search.sqlite3.new-<pid>
 LOCK_FILE = "search.lock"
@@ -54,10 +54,13 @@ CREATE TABLE items (
     unit TEXT NOT NULL,
     date TEXT NOT NULL,
     owners TEXT NOT NULL,
-    filed_at TEXT NOT NULL,
+    filed_at TEXT NOT NULL
+);
+CREATE TABLE shown (
+    id INTEGER PRIMARY KEY,
+    body_start INTEGER NOT NULL,
     shown TEXT NOT NULL,
-    text TEXT NOT NULL,
-    body_start INTEGER NOT NULL
+    text TEXT NOT NULL
 );
 CREATE INDEX items_category ON items (category, date);
 CREATE INDEX items_unit ON items (unit);
@@ -66,7 +69,8 @@ CREATE INDEX items_state ON items (state);
 CREATE VIRTUAL TABLE fts USING fts5 (
     {", ".join(COLUMNS)},
     tokenize = "unicode61 remove_diacritics 0 tokenchars '{TOKEN_CHARS}'",
-    detail = full
+    detail = full,
+    prefix = '1'
 );
 """
 _OWNER_SEPARATOR = "\x1f"
@@ -217,9 +221,11 @@ class SqliteIndex:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                for doc in docs:
-                    _insert(conn, doc)
-                    written += 1
+                # FTS5 holds this much of new postings in memory before it writes a segment (default 1 MB):
+                # a bulk load writes few large segments and merges far less.
+                conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (BUILD_HASH_SIZE,))
+                written = _insert_all(conn, docs)
+                conn.execute("INSERT INTO fts (fts, rank) VALUES ('hashsize', ?)", (DEFAULT_HASH_SIZE,))
                 conn.execute("COMMIT")
                 conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
                 conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later opening uses WAL
@@ -260,31 +266,49 @@ def _delete(conn: sqlite3.Connection, archive_no: str) -> None:
     if row is not None:
         conn.execute("DELETE FROM fts WHERE rowid = ?", (row[0],))
         conn.execute("DELETE FROM items WHERE id = ?", (row[0],))
+        conn.execute("DELETE FROM shown WHERE id = ?", (row[0],))
+
+
+_INSERT_ITEM = "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_SHOWN = "INSERT INTO shown VALUES (?, ?, ?, ?)"
+_INSERT_FTS = f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' for _ in COLUMNS)})"
+#: A rebuild writes this many items per executemany.
+BATCH = 256
+BUILD_HASH_SIZE, DEFAULT_HASH_SIZE = 64 << 20, 1 << 20
+
+
+def _rows(row_id: int | None, doc: IndexDoc) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
+    """The rows of one item in items, shown and fts (``row_id`` None: the next free one)."""
+    owners = _OWNER_SEPARATOR + _OWNER_SEPARATOR.join(doc.owners) + _OWNER_SEPARATOR if doc.owners else ""
+    item = (row_id, doc.archive_no, doc.signature, doc.state, doc.category, doc.unit, doc.date, owners, doc.filed_at)
+    shown = (row_id, doc.body_start, json.dumps(dict(doc.shown), ensure_ascii=False), doc.text)
+    return item, shown, (row_id, *(doc.columns.get(column, "") for column in COLUMNS))
 
 
 def _insert(conn: sqlite3.Connection, doc: IndexDoc) -> None:
-    owners = _OWNER_SEPARATOR + _OWNER_SEPARATOR.join(doc.owners) + _OWNER_SEPARATOR if doc.owners else ""
-    cursor = conn.execute(
-        "INSERT INTO items (archive_no, signature, state, category, unit, date, owners, filed_at, shown, text,"
-        " body_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            doc.archive_no,
-            doc.signature,
-            doc.state,
-            doc.category,
-            doc.unit,
-            doc.date,
-            owners,
-            doc.filed_at,
-            json.dumps(dict(doc.shown), ensure_ascii=False),
-            doc.text,
-            doc.body_start,
-        ),
-    )
-    conn.execute(
-        f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' for _ in COLUMNS)})",
-        (cursor.lastrowid, *(doc.columns.get(column, "") for column in COLUMNS)),
-    )
+    item, shown, fts = _rows(None, doc)
+    row_id = conn.execute(_INSERT_ITEM, item).lastrowid
+    conn.execute(_INSERT_SHOWN, (row_id, *shown[1:]))
+    conn.execute(_INSERT_FTS, (row_id, *fts[1:]))
+
+
+def _insert_all(conn: sqlite3.Connection, docs: Iterable[IndexDoc]) -> int:
+    """Every doc into a new, empty index, ``BATCH`` at a time (rowids 1, 2, …)."""
+    written = 0
+    batch: list[tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]] = []
+
+    def flush() -> None:
+        for statement, column in ((_INSERT_ITEM, 0), (_INSERT_SHOWN, 1), (_INSERT_FTS, 2)):
+            conn.executemany(statement, (rows[column] for rows in batch))
+        batch.clear()
+
+    for doc in docs:
+        written += 1
+        batch.append(_rows(written, doc))
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return written
 
 
 def _fsync(path: Path) -> None:
@@ -303,6 +327,8 @@ _ORDER = {
 
 
 def _search(conn: sqlite3.Connection, request: SearchRequest) -> SearchPage:
+    """Two steps: the page's ids and scores from the narrow ``items`` table joined to the matches (cheap for
+    every match), then the stored text and what results show of those ids only."""
     where: list[str] = []
     params: list[Any] = []
     filters = request.filters
@@ -319,27 +345,41 @@ def _search(conn: sqlite3.Connection, request: SearchRequest) -> SearchPage:
     if filters.date_to:
         where.append("items.date != '' AND items.date <= ?")
         params.append(filters.date_to)
-    if request.excluded:
-        where.append("items.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-        params.append(compile_match([request.excluded]))
     if request.groups:
-        source = "fts JOIN items ON items.id = fts.rowid"
-        where.insert(0, "fts MATCH ?")
-        params.insert(0, compile_match(request.groups))
-        score = f"-{_BM25}"
+        match = compile_match(request.groups)
+        if request.excluded:  # FTS5's own NOT: the excluded matches are skipped while merging, not looked up
+            match = f"({match}) NOT ({compile_match([request.excluded])})"
+        source, score = "fts JOIN items ON items.id = fts.rowid", f"-{_BM25}"
+        condition = " AND ".join(["fts MATCH ?", *where])
+        params.insert(0, match)
+        # Without filters FTS5 counts its matches itself, without visiting the items.
+        counted = ("fts", "fts MATCH ?", [match]) if not where else (source, condition, params)
     else:
+        if request.excluded:
+            where.append("items.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(compile_match([request.excluded]))
         source, score = "items", "0.0"
-    condition = " AND ".join(where) or "1"
-    total = conn.execute(f"SELECT count(*) FROM {source} WHERE {condition}", params).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT items.archive_no, {score} AS score, items.text, items.body_start, items.shown FROM {source}"
+        condition = " AND ".join(where) or "1"
+        counted = (source, condition, params)
+    total = conn.execute(f"SELECT count(*) FROM {counted[0]} WHERE {counted[1]}", counted[2]).fetchone()[0]
+    page = conn.execute(
+        f"SELECT items.id, items.archive_no, {score} AS score FROM {source}"
         f" WHERE {condition} ORDER BY {_ORDER[request.sort]} LIMIT ?",
         [*params, -1 if request.limit is None else request.limit],
     ).fetchall()
+    stored: dict[int, tuple[int, str, str]] = {}
+    ids = [row[0] for row in page]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row_id, body_start, shown, text in conn.execute(
+            f"SELECT id, body_start, shown, text FROM shown WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+        ):
+            stored[row_id] = (body_start, shown, text)
     pending = conn.execute("SELECT count(*) FROM items WHERE state = 'pending'").fetchone()[0]
-    found = [
-        IndexedItem(number, float(value), text, start, json.loads(shown)) for number, value, text, start, shown in rows
-    ]
+    found = []
+    for row_id, number, value in page:
+        body_start, shown, text = stored[row_id]
+        found.append(IndexedItem(number, float(value), text, body_start, json.loads(shown)))
     return SearchPage(found, total, pending)
 
 
