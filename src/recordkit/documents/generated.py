@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from recordkit.core.atomic import fsync_directory
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError
 from recordkit.core.personal import mask_values
 from recordkit.documents.pdf import PdfError, convert_to_pdf
-from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import documents
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
+    from recordkit.documents.templates.engine import Template, TemplateLibrary
     from recordkit.ledger.db import Ledger
 
 T = TypeVar("T")
@@ -90,6 +91,16 @@ def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[s
         "小区": workspace.settings.office.estate,
         "日期": chinese_date(today or dt.date.today()),
     }
+
+
+def _library(workspace: Workspace, library: TemplateLibrary | None) -> TemplateLibrary:
+    if library is not None:
+        return library
+    # docxtpl, jinja2 and lxml (~0.1 s) are needed to fill a template, not to list what was printed
+    # (docs list, receipt list stay light): loaded on first use
+    from recordkit.documents.templates.engine import TemplateLibrary
+
+    return TemplateLibrary.for_workspace(workspace)
 
 
 def safe_file_stem(text: str) -> str:
@@ -156,7 +167,7 @@ def generate_many(
     written.  Names are chosen under the ledger's write lock, so two clerks never pick the
     same one; the files appear under them only after the commit (see ``papers_after_commit``).
     """
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    template = _library(workspace, library).get(template_name)
     for request in requests:
         template.check_context(request.context)
     # Filled before the ledger's write lock is taken: a slow template never holds up the cashier.
@@ -308,7 +319,7 @@ def record_and_print(
     after the commit, so a crash never leaves a numbered paper the ledger does not know (and
     ``recover_papers`` publishes one the ledger knows): no number is ever printed twice.
     """
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    template = _library(workspace, library).get(template_name)
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
         made = change(conn)
@@ -372,7 +383,7 @@ def generate_merged(
     library: TemplateLibrary | None = None,
 ) -> GeneratedDocument:
     """One print file holding every request's copy, each on its own page; recorded as one document."""
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    template = _library(workspace, library).get(template_name)
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
     data = template.render_merged_bytes(request.context for request in requests)

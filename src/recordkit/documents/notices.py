@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.arrears import list_arrears, owed_query
-from recordkit.core.dates import Month, find_date, parse_month
+from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically
@@ -38,7 +38,7 @@ from recordkit.documents.generated import (
     record_files,
 )
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
-from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
+from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
 from recordkit.owners.roster import list_units, show_unit

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovations,

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from docx import Document as new_document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.reports.figures import MonthFigures
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
 

@@ -27,6 +27,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
 
 from recordkit.core.atomic import write_bytes
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.documents.templates import limits
 from recordkit.documents.templates.designs import kind_of
@@ -78,11 +79,6 @@ _FOREIGN_TAGS = {
     nodes.FromImport: "from … import",
     nodes.Extends: "extends",
 }
-
-
-def chinese_date(value: dt.date | dt.datetime) -> str:
-    """``2026年11月23日``: how dates are written on the office's paper."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _chinese_date_filter(value: Any) -> str:
