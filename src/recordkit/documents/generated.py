@@ -381,12 +381,14 @@ def generate_merged(
     subject: str,
     title: str,
     library: TemplateLibrary | None = None,
+    duplex: bool = False,
 ) -> GeneratedDocument:
-    """One print file holding every request's copy, each on its own page; recorded as one document."""
+    """One print file holding every request's copy, each starting on a new page (an odd page with
+    ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document."""
     template = _library(workspace, library).get(template_name)
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
-    data = template.render_merged_bytes(request.context for request in requests)
+    data = template.render_merged_bytes((request.context for request in requests), duplex=duplex)
     summary = DocumentRequest(
         context={"份数": len(requests), "收件": [r.subject for r in requests]}, subject=subject, title=title
     )

@@ -237,6 +237,7 @@ def make_notices(
     operator: str,
     *,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     scope: str = "",
     library: TemplateLibrary | None = None,
@@ -269,6 +270,7 @@ def make_notices(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=scope or scope_label(recipients),
         today=today,
@@ -287,6 +289,7 @@ def _issue(
     operator: str,
     *,
     merge: bool,
+    duplex: bool = False,
     pdf: bool,
     scope: str,
     today: dt.date,
@@ -306,6 +309,7 @@ def _issue(
                 subject=scope,
                 title=f"{template.name}合并打印{len(requests)}份",
                 library=library,
+                duplex=duplex,
             )
         ]
         if progress:
@@ -451,6 +455,7 @@ def batch_notices(
     operator: str,
     *,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     library: TemplateLibrary | None = None,
     today: dt.date | None = None,
@@ -489,6 +494,7 @@ def batch_notices(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=f"{sheet.stem}",
         today=today,
@@ -504,6 +510,28 @@ class ReminderLine:
     month: str  # "2026-10"
     item: str
     amount_fen: int
+    item_order: int = 0  # the fee item's place in the rules (its id)
+
+
+def reminder_rows(lines: Sequence[ReminderLine]) -> list[dict[str, str]]:
+    """The reminder's table: one row per fee item and run of consecutive months, items in rule
+    order (物业服务费 2025年12月–2026年11月（12个月）), so that two years of debt fit one page."""
+    by_item: dict[str, list[ReminderLine]] = {}
+    for line in sorted(lines, key=lambda line: (line.item_order, line.item, line.month)):
+        by_item.setdefault(line.item, []).append(line)
+    rows = []
+    for item, item_lines in by_item.items():
+        runs: list[list[ReminderLine]] = []
+        for line in item_lines:
+            if runs and parse_month(runs[-1][-1].month) + 1 == parse_month(line.month):
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+        for run in runs:
+            first, last = parse_month(run[0].month), parse_month(run[-1].month)
+            months = first.chinese if len(run) == 1 else f"{first.chinese}–{last.chinese}（{len(run)}个月）"
+            rows.append({"月份": months, "项目": item, "金额": format_yuan(sum(line.amount_fen for line in run))})
+    return rows
 
 
 def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
@@ -523,9 +551,9 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     )
     lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
     with ledger.read() as conn:
-        for code, month, item, _, owed in conn.execute(query):
+        for code, month, item, item_id, owed in conn.execute(query):
             if code in wanted:
-                lines[code].append(ReminderLine(month, item, int(owed)))
+                lines[code].append(ReminderLine(month, item, int(owed), int(item_id)))
     return lines
 
 
@@ -538,16 +566,13 @@ def reminder_context(
     methods: str,
     phone: str,
 ) -> dict[str, Any]:
-    """The values of one 催缴通知书: the table of months, items and amounts, total in figures and capitals."""
+    """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and capitals."""
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
     return {
         **notice_context(common, recipient, {}),
-        "明细": [
-            {"月份": parse_month(line.month).chinese, "项目": line.item, "金额": format_yuan(line.amount_fen)}
-            for line in lines
-        ],
+        "明细": reminder_rows(lines),
         "合计": format_yuan(total),
         "合计大写": amount_in_capitals(total),
         "欠费月数": len(months),
@@ -567,8 +592,10 @@ def remind(
     min_months: int = 0,
     building: str | None = None,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     as_of: dt.date | None = None,
+    today: dt.date | None = None,
     library: TemplateLibrary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> NoticeBatch | None:
@@ -581,7 +608,7 @@ def remind(
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
-    today = dt.date.today()
+    today = today or dt.date.today()
     as_of = as_of or today
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
@@ -615,6 +642,7 @@ def remind(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=scope,
         today=today,

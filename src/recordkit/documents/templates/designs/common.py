@@ -13,11 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -89,11 +89,28 @@ def line(
 
 
 def signature(document: Document, signer: str = "{{ 物业服务中心 }}", date: str = "{{ 日期 }}") -> None:
-    """The office's name, the seal position (盖章处) and the date, set right as on real letters."""
+    """The office's name, the seal position (盖章处) and the date, set right as on real letters.
+
+    The block keeps with what comes before it (the last paragraph, or the last row of a closing
+    table): a page never holds the seal alone."""
+    keep_with_signature(document)
     document.add_paragraph().paragraph_format.keep_with_next = True
     for text in (signer, "（盖章处）"):
         line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.keep_with_next = True
     line(document, date, align=WD_ALIGN_PARAGRAPH.RIGHT)  # the three lines never split across pages
+
+
+def keep_with_signature(document: Document) -> None:
+    """Keep the document's last paragraph (or its last table row) on the page of what follows."""
+    body = [element for element in document.element.body if element.tag != qn("w:sectPr")]
+    if not body:
+        return
+    last = body[-1]
+    if last.tag == qn("w:p"):
+        Paragraph(last, document).paragraph_format.keep_with_next = True
+    elif last.tag == qn("w:tbl") and (rows := last.findall(qn("w:tr"))):
+        for paragraph in rows[-1].iter(qn("w:p")):
+            Paragraph(paragraph, document).paragraph_format.keep_with_next = True
 
 
 def table(document: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float] | None = None) -> Table:
