@@ -168,3 +168,45 @@ def test_two_years_of_debt_fit_one_a4_page(soffice: str, ws: Workspace, estate: 
         assert len(pages) == 1, f"{document.path.name} runs to {len(pages)} pages"
         assert "2025年1月–2026年12月（24个月）物业服务费" in pages[0]
         assert_prints_right(document.path.name, pages, ws.settings.office.name)
+
+
+def _page_lines(path: Path) -> list[list[str]]:
+    """Each page's lines as LibreOffice laid them out (a number broken over two lines shows here)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return [
+            [line.strip() for line in document[i].get_textpage().get_text_range().splitlines() if line.strip()]
+            for i in range(len(document))
+        ]
+    finally:
+        document.close()
+
+
+def test_the_monthly_summary_tables_fit_a4_without_breaking_a_number(
+    soffice: str, demo: tuple[Workspace, Ledger], tmp_path: Path
+) -> None:
+    from docx import Document
+
+    from recordkit.reports import monthly_report
+
+    workspace, ledger = demo
+    last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)  # the demo's last full month
+    month = f"{last_month.year}-{last_month.month:02d}"
+    report = monthly_report(workspace, ledger, month, CASHIER, tmp_path, pdf=True, today=dt.date.today())
+    assert report.pdf_problem is None
+    summary_pdf = next(path for path in report.pdfs if path.stem.startswith("月度工作总结"))
+    pages = _page_lines(summary_pdf)
+    fee_table = Document(str(report.summary)).tables[0]
+    figures = [cell.text for row in fee_table.rows[1:] for cell in row.cells[1:]]
+    assert len(figures) >= 12 and any(len(figure) >= 10 for figure in figures)
+    lines = [line for page in pages for line in page]
+    broken = [figure for figure in figures if not any(figure in line for line in lines)]
+    assert broken == [], f"figures broken over two lines: {broken}"
+    total_row = [cell.text for cell in fee_table.rows[-1].cells]
+    assert total_row[0] == "合计"
+    # The whole table, 合计 row included, on the page that holds its heading.
+    heading_page = next(i for i, page in enumerate(pages) if "附表一：收费汇总（按收费项目）" in page)
+    assert any(line.startswith("合计") and total_row[1] in line for line in pages[heading_page])
+    assert_prints_right("月度工作总结", ["".join(page) for page in pages], workspace.settings.office.name)

@@ -104,15 +104,18 @@ def renovation_pay(
 def renovation_agreement(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
+    date: str | None = typer.Option(None, "--date", help="协议上的签订日期（默认为装修登记的日期），例如 2026-11-05。"),
 ) -> None:
     """打印装饰装修管理协议（业主、装修单位、物业服务中心三方签字）。
 
-    例：recordkit renovation agreement ZX2026-0001
+    例：recordkit renovation agreement ZX2026-0001 --date 2026-11-05
     """
     from recordkit.renovations.registration import write_agreement
 
     app_state = state(ctx)
-    document = write_agreement(app_state.workspace(), app_state.ledger(), number, app_state.operator_name)
+    document = write_agreement(
+        app_state.workspace(), app_state.ledger(), number, app_state.operator_name, optional_date(date, "签订日期")
+    )
     typer.echo(f"装饰装修管理协议：{_where(ctx, document)}")
 
 

@@ -70,7 +70,7 @@ def workorder_add(
     )
     typer.echo(
         f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
-        f"报修时间 {format_when(order.opened_at)}"
+        f"{order.type}时间 {format_when(order.opened_at)}"
     )
     _echo_limits(order)
     if order.repeat_of:
@@ -174,8 +174,8 @@ def workorder_show(
         ("类型", f"{order.type} · {order.category}"),
         ("房号/地点", order.where),
         ("内容", order.description),
-        ("报修人", order.contact(show_private)),
-        ("报修时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
+        (f"{order.type}人", order.contact(show_private)),
+        (f"{order.type}时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
         ("状态", order.status_label),
         (
             "时限",
