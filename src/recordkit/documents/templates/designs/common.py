@@ -173,7 +173,7 @@ def figures_table(grid: Table, size: Pt, number_columns: range | list[int]) -> N
                 for run in paragraph.runs:
                     run.font.size = size
             if index in number_columns:
-                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))  # type: ignore[attr-defined]
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 def keep_row_together(row: object) -> None:
