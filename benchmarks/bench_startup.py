@@ -1,33 +1,71 @@
-"""Start-up benchmark: how long `recordkit … --help` takes, against a bare `python -c pass`, and what it imports.
+"""Start-up benchmark: how long a clerk waits at the counter, this code against a baseline.
 
-Each command runs N times in a fresh process (the console script, as a clerk
-runs it); a separate probe process per command lists the heavy modules that the
-same arguments leave in ``sys.modules``.  Nothing is asserted here: the import
-rule is enforced by tests/test_startup_imports.py.
+Two tables:
 
-    python benchmarks/bench_startup.py [--runs 10]
+1. The helps and ``--version`` of the console script, against a bare ``python -c pass``, with the
+   heavy modules each leaves in ``sys.modules`` (the import rule itself is enforced by
+   tests/test_startup_imports.py).
+2. The ten commonest counter commands run on a demo estate, each in a fresh process, by this
+   source tree and by a baseline source tree (by default main as it was before issue 18's start-up
+   work, taken with ``git archive``): medians of ``--runs`` runs after one warm-up run.  Before
+   anything is called PASS, each command's output from both trees is compared (``--json`` where
+   the command has it; receipt numbers and file names masked for ``fees pay``; doctor's OCR row,
+   which the baseline filled by loading the engine, left out).
+
+Both trees run with byte-code caching on (in a temporary ``PYTHONPYCACHEPREFIX``), as an installed
+package runs; a shell with ``PYTHONDONTWRITEBYTECODE=1`` would otherwise compile every module on
+every start and measure the compiler.
+
+    python benchmarks/bench_startup.py [--runs 5] [--baseline-rev 0c4dc6b] [--units 300]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
+import resource
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+from io import BytesIO
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+REPO = Path(__file__).resolve().parent.parent
 HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "alembic")
-COMMANDS: tuple[tuple[str, ...], ...] = (
+# The baseline knows no "--date today": both trees are given the day itself.
+TODAY = dt.date.today().isoformat()
+HELP_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("--help",),
     ("owners", "--help"),
     ("owners", "import", "--help"),
     ("--version",),
+)
+
+#: The counter's commands: (arguments timed, arguments whose output is compared, goal in seconds).
+COUNTER_COMMANDS: tuple[tuple[tuple[str, ...], tuple[str, ...], float | None], ...] = (
+    (("owners", "show", "1-1-101"), ("owners", "show", "1-1-101", "--json"), 0.5),
+    (("owners", "list", "--building", "3"), ("owners", "list", "--building", "3", "--json"), None),
+    (("fees", "account", "1-1-101"), ("fees", "account", "1-1-101", "--json"), 0.5),
+    (("fees", "arrears"), ("fees", "arrears", "--json"), None),
+    (("receipt", "list", "--date", TODAY), ("receipt", "list", "--date", TODAY, "--json"), 0.5),
+    (("search", "电梯"), ("search", "电梯", "--json"), 0.5),
+    (("docs", "list"), ("docs", "list", "--json"), None),
+    (("archive", "loans"), ("archive", "loans", "--json"), None),
+    (
+        ("fees", "pay", "1-1-102", "--amount", "1", "--prepay", "--again"),
+        ("fees", "pay", "1-1-102", "--amount", "1", "--prepay", "--again"),
+        0.8,
+    ),
+    (("doctor",), ("doctor", "--json"), 2.0),
 )
 
 # Runs the app in-process with the given arguments, then reports which heavy modules are loaded.
@@ -50,29 +88,45 @@ def recordkit_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "recordkit"]
 
 
-def clean_env() -> dict[str, str]:
+def clean_env(pycache: Path, src: Path | None = None) -> dict[str, str]:
     # A stray RECORDKIT_* variable or a workspace above the cwd must not change what runs.
-    return {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env["RECORDKIT_OPERATOR"] = "王芳"
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
 
 
-def time_runs(command: list[str], runs: int) -> list[float]:
+#: CPU milliseconds (user + system) of the last ``time_runs`` call's runs: on a busy machine the wall
+#: time includes waiting for a core, the CPU time is close to what an idle machine's wall time is.
+LAST_CPU: list[float] = []
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def time_runs(command: list[str], runs: int, env: dict[str, str], cwd: Path | None = None) -> list[float]:
     """Wall times in milliseconds of ``runs`` fresh processes (after one untimed warm-up)."""
-    env = clean_env()
-    subprocess.run(command, capture_output=True, env=env, check=False)
+    subprocess.run(command, capture_output=True, env=env, cwd=cwd, check=False)
     samples = []
+    LAST_CPU.clear()
     for _ in range(runs):
+        cpu = _children_cpu()
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, env=env, check=False)
+        done = subprocess.run(command, capture_output=True, env=env, cwd=cwd, check=False)
         samples.append((time.perf_counter() - start) * 1000)
+        LAST_CPU.append(_children_cpu() - cpu)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.decode()}")
     return samples
 
 
-def heavy_imports(args: tuple[str, ...]) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=clean_env(), check=False
-    )
+def heavy_imports(args: tuple[str, ...], env: dict[str, str]) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise SystemExit(f"probe for {' '.join(args)} failed:\n{done.stderr}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -85,26 +139,37 @@ def p90(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=10, method="inclusive")[8]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10, help="timed runs per command (default 10)")
-    args = parser.parse_args(argv)
-    console = Console(width=None if sys.stdout.isatty() else 120, highlight=False)
-    console.print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {args.runs} runs each, one warm-up run not counted"
-    )
+def baseline_tree(rev: str, into: Path) -> Path:
+    """The baseline's ``src`` folder, unpacked from git at ``rev``."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "src"], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
 
-    baseline = time_runs([sys.executable, "-c", "pass"], args.runs)
+
+def comparable(args: tuple[str, ...], stdout: str) -> str:
+    """What must agree between the two trees."""
+    if args[0] == "doctor":
+        return json.dumps(
+            [check for check in json.loads(stdout) if check["name"] != "OCR 文字识别"], ensure_ascii=False
+        )
+    if args[:2] == ("fees", "pay"):
+        return re.sub(r"SJ\d{4}-\d{6}", "SJ…", re.sub(r"余额 [\d,.]+ 元", "余额 … 元", stdout))
+    return stdout
+
+
+def help_table(runs: int, pycache: Path, console: Console) -> int:
+    env = clean_env(pycache)
+    baseline = time_runs([sys.executable, "-c", "pass"], runs, env)
     base_median = statistics.median(baseline)
-    table = Table(title="启动时间 start-up", header_style="bold")
+    table = Table(title="启动时间 start-up: helps", header_style="bold")
     for header in ("command", "median ms", "p90 ms", "over python -c pass", "heavy modules imported"):
         table.add_column(header, justify="left" if header in ("command", "heavy modules imported") else "right")
     table.add_row("python -c pass", f"{base_median:.0f}", f"{p90(baseline):.0f}", "—", "—")
-
     offenders = 0
-    for command_args in COMMANDS:
-        samples = time_runs([*recordkit_command(), *command_args], args.runs)
-        heavy = heavy_imports(command_args)
+    for command_args in HELP_COMMANDS:
+        samples = time_runs([*recordkit_command(), *command_args], runs, env)
+        heavy = heavy_imports(command_args, env)
         offenders += bool(heavy)
         median = statistics.median(samples)
         table.add_row(
@@ -119,6 +184,85 @@ def main(argv: list[str] | None = None) -> int:
         f"{'PASS' if not offenders else 'FAIL'}  no heavy module ({', '.join(HEAVY_MODULES)}) "
         f"imported by --help or --version"
     )
+    return offenders
+
+
+def counter_table(runs: int, rev: str, units: int, work: Path, console: Console) -> int:
+    pycache = work / "pycache"
+    ours = clean_env(pycache, REPO / "src")
+    theirs = clean_env(pycache, baseline_tree(rev, work / "baseline"))
+    estate = work / "estate"
+    console.print(f"building the demo estate ({units} units) …")
+    subprocess.run(
+        [sys.executable, "-m", "recordkit", "demo", str(estate), "--units", str(units)],
+        env=ours,
+        capture_output=True,
+        check=True,
+    )
+    recordkit = [sys.executable, "-m", "recordkit"]
+
+    differing = []
+    for _timed, compared, _goal in COUNTER_COMMANDS:
+        outputs = []
+        for env in (theirs, ours):
+            done = subprocess.run([*recordkit, *compared], env=env, cwd=estate, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"recordkit {' '.join(compared)} exited {done.returncode}:\n{done.stderr}")
+            outputs.append(comparable(compared, done.stdout))
+        if outputs[0] != outputs[1]:
+            differing.append(" ".join(compared))
+
+    table = Table(title=f"启动时间 start-up: the counter's commands ({runs} runs, medians)", header_style="bold")
+    for header in ("command", "baseline ms", "now ms", "now p90 ms", "baseline CPU ms", "now CPU ms", "goal", "met"):
+        table.add_column(header, justify="left" if header == "command" else "right")
+    missed = 0
+    for timed, _compared, goal in COUNTER_COMMANDS:
+        before = statistics.median(time_runs([*recordkit, *timed], runs, theirs, estate))
+        before_cpu = statistics.median(LAST_CPU)
+        samples = time_runs([*recordkit, *timed], runs, ours, estate)
+        now, now_cpu = statistics.median(samples), statistics.median(LAST_CPU)
+        met = goal is None or now <= goal * 1000
+        missed += not met
+        table.add_row(
+            f"recordkit {' '.join(timed)}",
+            f"{before:.0f}",
+            f"{now:.0f}",
+            f"{p90(samples):.0f}",
+            f"{before_cpu:.0f}",
+            f"{now_cpu:.0f}",
+            f"< {goal * 1000:.0f}" if goal else "—",
+            ("yes" if met else "NO") if goal else "—",
+        )
+    if differing:
+        console.print(f"FAIL  outputs differ from the baseline: {'; '.join(differing)}")
+        return 1
+    console.print(f"outputs identical to the baseline's for all {len(COUNTER_COMMANDS)} commands")
+    console.print(table)
+    console.print(
+        f"{'PASS' if not missed else 'FAIL'}  start-up goals, wall-clock medians ({missed} missed; "
+        "the goals are for an idle machine: compare the CPU column when the load is high)"
+    )
+    return missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
+    parser.add_argument("--baseline-rev", default="0c4dc6b", help="git revision of the baseline (default 0c4dc6b)")
+    parser.add_argument("--units", type=int, default=300, help="units in the demo estate (default 300)")
+    parser.add_argument("--helps-only", action="store_true", help="only the help table")
+    args = parser.parse_args(argv)
+    console = Console(width=None if sys.stdout.isatty() else 140, highlight=False)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    console.print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load:.2f}, {args.runs} runs each, "
+        "one warm-up run not counted"
+    )
+    with tempfile.TemporaryDirectory(prefix="recordkit-startup-") as temp:
+        work = Path(temp)
+        failures = help_table(args.runs, work / "pycache", console)
+        if not args.helps_only:
+            failures += counter_table(args.runs, args.baseline_rev, args.units, work, console)
     return 0
 
 

@@ -27,7 +27,7 @@ from recordkit.billing.rules import (
     sync_rules,
 )
 from recordkit.core.config import FeeItemSettings, FeesSettings
-from recordkit.core.dates import Month, MonthRange, parse_month, parse_month_range
+from recordkit.core.dates import Month, MonthRange, parse_date, parse_month, parse_month_range
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
@@ -63,6 +63,12 @@ def test_bad_month(text: str, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_month(text)
     assert caught.value.message == message
+
+
+def test_today_and_yesterday_are_days_a_clerk_can_type() -> None:
+    today = dt.date.today()
+    assert [parse_date(word) for word in ("today", "今天", "TODAY", "今日")] == [today] * 4
+    assert parse_date("昨天") == parse_date("yesterday") == today - dt.timedelta(days=1)
 
 
 def test_month_arithmetic_and_ranges() -> None:

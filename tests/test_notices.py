@@ -16,11 +16,13 @@ from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.documents.generated import list_documents
 from recordkit.documents.notices import (
     Recipient,
+    ReminderLine,
     batch_notices,
     find_when,
     make_notices,
     parse_assignments,
     remind,
+    reminder_rows,
     select_recipients,
 )
 from recordkit.ledger import journal
@@ -302,12 +304,9 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
     )
     assert table_rows(path) == [
         ["所属月份", "收费项目", "欠费金额（元）"],
-        ["2026年10月", "物业服务费", "209.97"],
-        ["2026年10月", "垃圾清运费", "10.00"],
-        ["2026年10月", "停车费", "150.00"],
-        ["2026年11月", "物业服务费", "209.97"],
-        ["2026年11月", "垃圾清运费", "10.00"],
-        ["2026年11月", "停车费", "150.00"],
+        ["2026年10月–2026年11月（2个月）", "物业服务费", "419.94"],
+        ["2026年10月–2026年11月（2个月）", "垃圾清运费", "20.00"],
+        ["2026年10月–2026年11月（2个月）", "停车费", "300.00"],
         ["合计人民币（大写）：柒佰叁拾玖元玖角肆分", "合计人民币（大写）：柒佰叁拾玖元玖角肆分", "¥739.94"],
     ]
     text = "\n".join(lines)
@@ -315,6 +314,21 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
     deadline = dt.date.today() + dt.timedelta(days=15)
     assert f"请您于{deadline.year}年{deadline.month}月{deadline.day}日前缴清上述费用" in text
     assert batch.total_fen == 73994 + 2 * 28876
+
+
+def test_reminder_rows_are_one_per_item_and_run_of_months() -> None:
+    # Two years of 物业服务费 (2024-12 … 2026-11), parking owed for three months with a gap, one water bill.
+    months = [f"{2024 + (11 + i) // 12}-{(11 + i) % 12 + 1:02d}" for i in range(24)]
+    lines = [ReminderLine(month, "物业服务费", 30000, 1) for month in months]
+    lines += [ReminderLine(m, "停车费", 15000, 3) for m in ("2026-05", "2026-06", "2026-09")]
+    lines += [ReminderLine("2026-10", "水费", 3850, 4)]
+    lines.sort(key=lambda line: (line.month, line.item_order))  # as the ledger returns them
+    assert reminder_rows(lines) == [
+        {"月份": "2024年12月–2026年11月（24个月）", "项目": "物业服务费", "金额": "7,200.00"},
+        {"月份": "2026年5月–2026年6月（2个月）", "项目": "停车费", "金额": "300.00"},
+        {"月份": "2026年9月", "项目": "停车费", "金额": "150.00"},
+        {"月份": "2026年10月", "项目": "水费", "金额": "38.50"},
+    ]
 
 
 def test_units_without_arrears_get_nothing(ws: Workspace, estate: Ledger) -> None:

@@ -430,6 +430,10 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     assert signatures[0] == ["甲方：测试物业服务中心", "乙方（业主）：", "丙方（装修单位）："]
     assert signatures[1] == ["（盖章处）", "签字：", "负责人签字："]
     assert not any("{{" in line or "{%" in line for line in text)
+    # Dated the day it was registered (signed before the works), unless the clerk says otherwise.
+    assert signatures[3][0] == f"{DAY.year}年{DAY.month}月{DAY.day}日"
+    later = write_agreement(workspace, ledger, renovation.number, CASHIER, dt.date(2026, 11, 20))
+    assert _cells(later.path)[3][0] == "2026年11月20日"
 
 
 def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(office: tuple[Workspace, Ledger]) -> None:

@@ -106,3 +106,88 @@ def test_help_is_chinese_with_an_example(helps: dict[tuple[str, ...], dict[str, 
     assert text.strip(), f"`{_label(path)} --help` printed nothing"
     assert re.search(r"[\u4e00-\u9fff]", text), f"`{_label(path)} --help` has no Chinese text"
     assert "例：" in text, f"`{_label(path)} --help` has no example line (例：recordkit …)"
+
+
+# --- the counter's commands: what they read must not load what only printing or OCR needs ------------
+
+#: Loaded only to fill a template (.docx), read a spreadsheet, render or OCR a scan, or migrate.
+PRINTING_AND_OCR_MODULES = ("docx", "docxtpl", "docxcompose", "jinja2", "openpyxl", "onnxruntime", "alembic", "cn2an")
+
+#: Commands a clerk runs all day that only read: each in its own fresh interpreter.
+LIGHT_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("owners", "show", "1-1-101"),
+    ("owners", "list"),
+    ("fees", "account", "1-1-101"),
+    ("fees", "arrears"),
+    ("receipt", "list", "--date", "today"),
+    ("docs", "list"),
+    ("search", "电梯"),
+    ("journal", "list"),
+    ("workorder", "list"),
+    ("doctor",),
+)
+
+_COMMAND_PROBE = """
+import contextlib, io, json, sys
+from recordkit.cli import app
+out, err = io.StringIO(), io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    try:
+        app(sys.argv[2:], prog_name="recordkit")
+        code = 0
+    except SystemExit as exit:
+        code = exit.code or 0
+watched = json.loads(sys.argv[1])
+print(json.dumps({"exit": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
+                  "loaded": [name for name in watched if name in sys.modules]}))
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_estate(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from recordkit.demo.estate import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("startup") / "demo", min_units=20).root
+
+
+def _run_command(estate: Any, args: tuple[str, ...], watched: tuple[str, ...]) -> dict[str, Any]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env["COLUMNS"] = "100"
+    done = subprocess.run(
+        [sys.executable, "-c", _COMMAND_PROBE, json.dumps(list(watched)), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=estate,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, f"the command probe crashed:\n{done.stderr}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_command_probe_sees_a_module_a_command_loads(demo_estate: Any) -> None:
+    # Guards the guard: `fees pay` prints a receipt, so the probe must see the .docx machinery.
+    result = _run_command(demo_estate, ("fees", "pay", "1-1-101", "--amount", "1", "--prepay", "--again"), ("docxtpl",))
+    assert result["exit"] == 0, result["stderr"]
+    assert result["loaded"] == ["docxtpl"]
+
+
+@pytest.mark.parametrize("args", LIGHT_COMMANDS, ids=lambda args: " ".join(args))
+def test_counter_commands_load_no_printing_or_ocr_module(demo_estate: Any, args: tuple[str, ...]) -> None:
+    result = _run_command(demo_estate, args, PRINTING_AND_OCR_MODULES)
+    assert result["exit"] in (0, 1), result["stderr"]  # search: 1 means no hits
+    assert result["stdout"].strip(), f"`recordkit {' '.join(args)}` printed nothing"
+    assert result["loaded"] == [], (
+        f"`recordkit {' '.join(args)}` loaded {', '.join(result['loaded'])}: a command that only reads "
+        "must not pay for printing, spreadsheets, OCR or migrations"
+    )
+
+
+def test_doctor_loads_the_ocr_engine_only_when_asked(demo_estate: Any) -> None:
+    quick = _run_command(demo_estate, ("doctor", "--json"), ("onnxruntime", "rapidocr_onnxruntime"))
+    assert quick["loaded"] == []
+    assert "rapidocr_onnxruntime 已安装（未试识别" in quick["stdout"]
+    full = _run_command(demo_estate, ("doctor", "--ocr", "--json"), ("onnxruntime",))
+    assert full["loaded"] == ["onnxruntime"]
+    assert "识别正确" in full["stdout"]

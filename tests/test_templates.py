@@ -179,8 +179,13 @@ def test_merged_file_has_one_copy_per_recipient_on_its_own_page(tmp_path: Path) 
     salutations = [p.text for p in document.paragraphs if p.text.startswith("尊敬的")]
     assert salutations == ["尊敬的张伟业主：", "尊敬的李秀英业主：", "尊敬的王芳业主："]
     xml = zipfile.ZipFile(out).read("word/document.xml").decode()
-    assert xml.count('w:type="page"') == 2
-    assert xml.count("<w:sectPr") == 1
+    # Each copy but the last ends with a "next page" section break inside its last paragraph (no
+    # separate page-break paragraph that could fall on a page of its own), with the template's A4 set-up.
+    assert xml.count('<w:type w:val="nextPage"/>') == 2 and 'w:type="page"' not in xml
+    assert xml.count("<w:sectPr") == 3 and xml.count('<w:pgSz w:w="11906" w:h="16838"/>') == 3
+    duplex = zipfile.ZipFile(template.render_merged_to(tmp_path / "d.docx", people, duplex=True))
+    duplex_xml = duplex.read("word/document.xml").decode()
+    assert duplex_xml.count('<w:type w:val="oddPage"/>') == 3 and "nextPage" not in duplex_xml
 
 
 def test_merged_file_checks_every_recipient_first(tmp_path: Path) -> None:
@@ -224,7 +229,7 @@ def test_builtin_tables_print_as_drawn_in_libreoffice_and_wps() -> None:
 
     reminder = Document(str(TemplateLibrary(None).get("催缴通知书").path))
     grid = reminder.tables[0]
-    assert [round(column.width.cm, 1) for column in grid.columns] == [4.0, 7.5, 4.5]
+    assert [round(column.width.cm, 1) for column in grid.columns] == [7.5, 4.5, 4.0]
     assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     closing = [p for p in reminder.paragraphs if p.text in ("{{ 物业服务中心 }}", "（盖章处）")]
     assert [p.paragraph_format.keep_with_next for p in closing] == [True, True]

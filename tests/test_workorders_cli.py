@@ -195,7 +195,10 @@ def test_list_overdue_and_json(estate: Workspace, run_cli: Any) -> None:
         assert run_cli("workorder", "add", *args).exit_code == 0
     repeat = run_cli("workorder", "show", "GD2026-000002")
     assert "重复投诉：是（前次 GD2026-000001）" in lines(repeat)
-    overdue = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-31 18:00")
+    # A complaint is labelled as one, never 报修时间 / 报修人.
+    assert "投诉时间：2026-10-20 21:00（测试员 登记）" in lines(repeat)
+    assert not any(line.startswith("报修") for line in lines(repeat))
+    overdue = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-31 18:00", "--wide")
     assert overdue.exit_code == 0
     assert "超时工单 2 张（截至 2026-10-31 18:00）" in overdue.output
     rows = [line for line in lines(overdue) if line.startswith("│ GD")]

@@ -13,10 +13,8 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from PIL import Image, ImageDraw
-
-from recordkit.archive.extract import character_accuracy, load_engine
 from recordkit.core.config import signing_operator
 from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
@@ -110,8 +108,38 @@ def check_libreoffice(_workspace: Workspace) -> Check:
 OCR_SAMPLE = "物业档案 3-2-1201"
 
 
+def load_engine() -> Any:
+    """The archive's OCR engine (the models take a second or more to load)."""
+    # loaded on first use: the OCR stack (onnxruntime, OpenCV, pypdfium2) is needed only by --ocr
+    from recordkit.archive.extract import load_engine as load_ocr_engine
+
+    return load_ocr_engine()
+
+
+def check_ocr_installed(_workspace: Workspace) -> Check:
+    """Whether the OCR engine is installed, without loading it (``doctor --ocr`` reads a sample)."""
+    if importlib.util.find_spec("rapidocr_onnxruntime") is None:
+        return Check(
+            "OCR 文字识别",
+            False,
+            "未安装：没有文字层的扫描件只能按文件信息检索",
+            "pip install rapidocr_onnxruntime",
+            required=False,
+        )
+    return Check(
+        "OCR 文字识别",
+        True,
+        "rapidocr_onnxruntime 已安装（未试识别；recordkit doctor --ocr 会读一张样张）",
+        required=False,
+    )
+
+
 def check_ocr(_workspace: Workspace) -> Check:
     """Load the engine and read a small rendered sample: proves the models load and recognise Chinese."""
+    # loaded on first use: Pillow and the OCR helpers are needed only when a sample is read
+    from PIL import Image, ImageDraw
+
+    from recordkit.archive.extract import character_accuracy  # loaded on first use (as above)
 
     if importlib.util.find_spec("rapidocr_onnxruntime") is None:
         return Check(
@@ -210,14 +238,15 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_templates,
     check_cjk_fonts,
     check_libreoffice,
-    check_ocr,
+    check_ocr_installed,
     check_disk,
 )
 
 
-def run_checks(workspace: Workspace) -> list[Check]:
-    """Run every check; a check never raises, it reports."""
+def run_checks(workspace: Workspace, *, ocr: bool = False) -> list[Check]:
+    """Run every check; a check never raises, it reports.  With ``ocr`` the OCR engine is loaded
+    and reads a rendered sample (seconds); without it, only its installation is checked."""
     results = [Check("工作区", True, str(workspace.root))]
     for check in CHECKS:
-        results.append(check(workspace))
+        results.append(check_ocr(workspace) if ocr and check is check_ocr_installed else check(workspace))
     return results

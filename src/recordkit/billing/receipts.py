@@ -29,12 +29,11 @@ from recordkit.billing.allocations import (
 )
 from recordkit.billing.closing import check_open, closed_error, find_closed
 from recordkit.core.config import ReceiptSettings
-from recordkit.core.dates import Month, MonthRange, parse_month
+from recordkit.core.dates import Month, MonthRange, chinese_date, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, units

@@ -20,11 +20,10 @@ from openpyxl.utils import get_column_letter
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, chinese_date, parse_month
 from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger.schema import allocations, bills, owners, payments, renovations, units
 
 if TYPE_CHECKING:

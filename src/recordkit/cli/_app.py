@@ -327,8 +327,11 @@ def state(ctx: typer.Context) -> AppState:
 def console() -> Console:
     from rich.console import Console
 
-    # Pipes and test runners get a wide console so Chinese tables are not cut.
-    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    # A terminal's own width, or COLUMNS when set; pipes without COLUMNS get a wide console so
+    # that a long title or remark is not folded for a script.
+    columns = os.environ.get("COLUMNS", "")
+    wide = columns.isdigit() or sys.stdout.isatty()
+    return Console(width=int(columns) if columns.isdigit() else (None if wide else 200), highlight=False)
 
 
 @contextmanager
@@ -359,13 +362,55 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def new_table(*headers: str, title: str | None = None) -> Table:
+#: Columns a clerk reads as one token: never folded across lines (a unit code, an archive number,
+#: an amount or a date cut in two is misread); the other columns fold to make room.
+KEY_HEADERS = frozenset(
+    {"房号", "档号", "收据编号", "编号", "工单编号", "登记编号", "序号", "日期", "时间", "月份", "借出日期", "应还日期",
+     "入住日期", "报修时间", "投诉时间", "受理时间", "欠费月数", "最早欠费月份", "页数", "张数"}
+)  # fmt: skip
+
+#: The help of every listing's --wide option.
+WIDE_HELP = "显示全部列（默认只显示能放进 100 列终端的主要列）。"
+
+
+def _is_key_header(header: str) -> bool:
+    return header in KEY_HEADERS or "（元）" in header or "（㎡）" in header
+
+
+def new_table(*headers: str, title: str | None = None, wide_only: tuple[str, ...] = (), wide: bool = True) -> Table:
+    """A listing's table.  Columns named in ``wide_only`` are shown only with ``wide`` (``--wide``);
+    ``add_row`` takes every column's cell either way and drops the hidden ones."""
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, overflow="fold")
+    shown = [header for header in headers if wide or header not in wide_only]
+    hidden = [index for index, header in enumerate(headers) if header not in shown]
+
+    class ListingTable(Table):
+        def add_row(self, *cells: Any, **kwargs: Any) -> None:
+            if hidden and len(cells) == len(headers):
+                cells = tuple(cell for index, cell in enumerate(cells) if index not in hidden)
+            super().add_row(*cells, **kwargs)
+
+    table = ListingTable(title=title, show_lines=False, header_style="bold")
+    for header in shown:
+        key = _is_key_header(header)
+        table.add_column(header, overflow="fold", no_wrap=key, min_width=cell_width(header) if key else None)
     return table
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def listing_title(what: str, shown: int, total: int, unit: str, latest: bool = False) -> str:
+    """``操作日志 10846 条，显示最近 30 条`` when a listing shows part of what there is, else
+    ``操作日志 30 条``."""
+    if shown < total:
+        return f"{what} {total} {unit}，显示{'最近' if latest else ''} {shown} {unit}"
+    return f"{what} {total} {unit}"
 
 
 app = typer.Typer(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -31,8 +31,11 @@ def _archivist(ctx: typer.Context) -> Archivist:
 # -- the catalogue -------------------------------------------------------------------------------
 
 
-def _items_table(items: list[ArchiveItem], title: str) -> Any:
-    table = new_table("档号", "类别", "房号", "题名", "日期", "页数", "保管期限", "盒号/架位", "备注", title=title)
+def _items_table(items: list[ArchiveItem], title: str, wide: bool = True) -> Any:
+    table = new_table(
+        "档号", "类别", "房号", "题名", "日期", "页数", "保管期限", "盒号/架位", "备注",
+        title=title, wide_only=("保管期限", "盒号/架位"), wide=wide,
+    )  # fmt: skip
     for item in items:
         marks = [mark for mark, on in (("保密", item.confidential), ("待复核", item.needs_review)) if on]
         table.add_row(
@@ -103,8 +106,9 @@ def archive_list(
     category: str | None = typer.Option(None, "--category", help="只列这一类，例如 业主档案。"),
     unit: str | None = typer.Option(None, "--unit", help="只列这一户的档案，例如 3-2-1201。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、category、unit、title、path 等）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出已归档的档案（按档号顺序）。
+    """列出已归档的档案（按档号顺序；保管期限和盒号/架位加 --wide 显示）。
 
     例：recordkit archive list --unit 3-2-1201
     """
@@ -115,7 +119,7 @@ def archive_list(
     if as_json:
         print_json([item.to_dict() for item in items])
         return
-    console().print(_items_table(items, f"档案 {len(items)} 件"))
+    console().print(_items_table(items, f"档案 {len(items)} 件", wide))
 
 
 @archive_app.command("review")
@@ -343,8 +347,9 @@ def archive_loans(
     ctx: typer.Context,
     overdue: bool = typer.Option(False, "--overdue", help="只列已过应还日期的。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、borrower、due、overdue 等）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出借出未还的纸质原件；保密档案单独列出。
+    """列出借出未还的纸质原件；保密档案单独列出（部门和原因加 --wide 显示）。
 
     例：recordkit archive loans --overdue
     """
@@ -360,8 +365,9 @@ def archive_loans(
         if confidential and not chosen:
             continue
         table = new_table(
-            "档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因", title=f"{title} {len(chosen)} 件"
-        )
+            "档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因",
+            title=f"{title} {len(chosen)} 件", wide_only=("部门", "原因"), wide=wide,
+        )  # fmt: skip
         for loan in chosen:
             late = f"{(today - loan.due).days} 天" if loan.overdue(today) else ""
             table.add_row(

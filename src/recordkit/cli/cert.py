@@ -25,6 +25,7 @@ def cert_make(
     valid_until: str | None = typer.Option(None, "--valid-until", help="出门条有效期至（默认今天），例如 2026-12-05。"),
     carrier: str | None = typer.Option(None, "--carrier", help="出门条的携物人（默认业主本人）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF；没有安装时仍生成 .docx。"),
+    date: str | None = typer.Option(None, "--date", help="开具日期，印在证明上（默认今天），例如 2026-11-23。"),
 ) -> None:
     """开具有编号的证明或出门条；缴费证明在房屋有欠费时拒绝开具并说明欠多少。
 
@@ -44,6 +45,7 @@ def cert_make(
         valid_until=optional_date(valid_until),
         carrier=carrier,
         pdf=pdf,
+        today=optional_date(date, "开具日期"),
     )
     root = app_state.workspace().root
     typer.echo(

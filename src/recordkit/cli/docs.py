@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
 
 docs_app = typer.Typer(
     help="已生成的文书：打印了什么、给谁、何时、谁经办。\n\n例：recordkit docs list --unit 3-2-1201",
@@ -22,8 +22,9 @@ def docs_list(
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（kind、template、subject、title、path、sha256 等）。"
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出生成过的文书：什么时候、谁经办、为哪一户（或哪一栋）打印了什么。
+    """列出生成过的文书：什么时候、谁经办、为哪一户（或哪一栋）打印了什么（模板和文件加 --wide 显示）。
 
     例：recordkit docs list --kind 通知 --limit 20
     """
@@ -40,8 +41,9 @@ def docs_list(
         print_json([document.to_dict() for document in documents])
         return
     table = new_table(
-        "编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件", title=_title(len(documents), total)
-    )
+        "编号", "时间", "类别", "模板", "对象", "标题", "经办人", "文件",
+        title=_title(len(documents), total), wide_only=("模板", "文件"), wide=wide,
+    )  # fmt: skip
     for document in documents:
         when = format_stamp(document.created_at, workspace.settings.office.time_zone)
         table.add_row(

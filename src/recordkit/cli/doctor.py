@@ -11,17 +11,18 @@ from recordkit.cli._app import app, console, new_table, print_json, state
 def doctor_command(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供脚本使用。"),
+    ocr: bool = typer.Option(False, "--ocr", help="加载文字识别引擎并试识别一张样张（要多花几秒）。"),
 ) -> None:
     """检查安装是否完整：台账数据库、模板、中文字体、LibreOffice、OCR、磁盘空间。
 
-    每个缺失项都给出修复命令；必需项缺失时退出码为 1。
+    每个缺失项都给出修复命令；必需项缺失时退出码为 1。OCR 默认只查是否安装，加 --ocr 才试识别。
 
-    例：recordkit doctor
+    例：recordkit doctor --ocr
     """
     from recordkit.core.errors import RecordkitError
     from recordkit.doctor import run_checks
 
-    checks = run_checks(state(ctx).workspace())
+    checks = run_checks(state(ctx).workspace(), ocr=ocr)
     if as_json:
         print_json([check.to_dict() for check in checks])
     else:

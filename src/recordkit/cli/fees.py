@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -19,6 +19,7 @@ from recordkit.cli._options import (
     fees_ledger,
     optional_date,
 )
+from recordkit.core.dates import format_stamp
 from recordkit.core.filenames import readable_name
 
 fees_app = typer.Typer(
@@ -496,9 +497,10 @@ def fees_close(
     if as_json:
         print_json(rows)
         return
+    zone = app_state.workspace().settings.office.time_zone
     table = new_table("月份", "结账时间", "经办人", title=f"已结账 {len(rows)} 个月")
     for row in rows:
-        table.add_row(row["month"], row["closed_at"][:16].replace("T", " "), row["closed_by"])
+        table.add_row(row["month"], format_stamp(row["closed_at"], zone), row["closed_by"])
     console().print(table)
 
 
@@ -512,8 +514,9 @@ def fees_arrears(
     min_months: int = typer.Option(0, "--min-months", min=0, help="只列欠费至少几个月的房屋。"),
     building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（催缴通知书的输入）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """欠费清单：每户欠费金额、欠费月数和账龄（1–3、4–6、7–12、12 个月以上）。
+    """欠费清单：每户欠费金额、欠费月数和账龄（1–3、4–6、7–12、12 个月以上；账龄列加 --wide 显示）。
 
     例：recordkit fees arrears --min-months 3 --building 3
     """
@@ -533,6 +536,8 @@ def fees_arrears(
         "最早欠费月份",
         *(AGING_LABELS[b] for b in AGING_BUCKETS),
         title=f"欠费 {len(rows)} 户，合计 {format_yuan(total)} 元",
+        wide_only=tuple(AGING_LABELS[b] for b in AGING_BUCKETS),
+        wide=wide,
     )
     for row in rows:
         table.add_row(

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import app, console, listing_title, new_table, print_json, state
 from recordkit.core.filenames import readable_name
 
 journal_app = typer.Typer(
@@ -98,6 +98,7 @@ def journal_list(
     zone = app_state.workspace().settings.office.time_zone
     with app_state.ledger().read() as conn:
         entries = journal.recent(conn, limit=limit, entity_key=key)
+        total = journal.count(conn, entity_key=key)
     rows = [
         {
             "id": e.id,
@@ -113,7 +114,14 @@ def journal_list(
     if as_json:
         print_json(rows)
         return
-    table = new_table("序号", "时间", "经办人", "操作", "对象")
+    table = new_table(
+        "序号",
+        "时间",
+        "经办人",
+        "操作",
+        "对象",
+        title=listing_title("操作日志", len(entries), total, "条", latest=True),
+    )
     for e in entries:
         table.add_row(str(e.id), format_stamp(e.at, zone), e.operator, journal.action_label(e.action), e.key)
     console().print(table)

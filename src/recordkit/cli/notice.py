@@ -24,7 +24,16 @@ notice_app = typer.Typer(
 app.add_typer(notice_app, name="notice")
 
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
-_MERGE_HELP = "只生成一个合并打印文件（每户一页），不逐户生成文件。"
+_MERGE_HELP = "只生成一个合并打印文件（每户从新的一页开始），不逐户生成文件。"
+_DUPLEX_HELP = "与 --merge 一起用：双面打印，每户从奇数页（正面）开始，不会印在上一户的背面。"
+_DATE_HELP = "印在文书上的日期（默认今天），例如 2026-11-23。"
+
+
+def _check_duplex(merge: bool, duplex: bool) -> None:
+    from recordkit.core.errors import UsageError
+
+    if duplex and not merge:
+        raise UsageError("--duplex 只用于合并打印文件：请同时写 --merge")
 
 
 @contextmanager
@@ -72,6 +81,8 @@ def notice_make(
     everyone: bool = typer.Option(False, "--all", help="发给全小区的已入住房屋。"),
     values: list[str] = typer.Option([], "--set", help=_SET_HELP),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
+    duplex: bool = typer.Option(False, "--duplex", help=_DUPLEX_HELP),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
     to: str | None = typer.Option(
         None, "--to", help="发给谁：业主、住户（有租户的发给租户）或 全部（默认 业主，可在配置文件中改）。"
@@ -83,6 +94,7 @@ def notice_make(
     """
     from recordkit.documents.notices import make_notices, parse_assignments, scope_label, select_recipients
 
+    _check_duplex(merge, duplex)
     app_state = state(ctx)
     ledger = app_state.ledger()
     assignments = parse_assignments(values)
@@ -97,8 +109,10 @@ def notice_make(
             assignments,
             app_state.operator_name,
             merge=merge,
+            duplex=duplex,
             pdf=pdf,
             scope=scope_label(recipients, building=building is not None, everyone=everyone),
+            today=optional_date(date),
             progress=step,
         )
     print_batch(ctx, batch)
@@ -111,6 +125,8 @@ def notice_batch(
     sheet: Path = typer.Argument(..., help="收件表 .xlsx：第 1 行表头，一列“房号”，其余每列是一个模板变量。"),
     values: list[str] = typer.Option([], "--set", help="所有行共用的变量值（表格里同名的列优先）。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
+    duplex: bool = typer.Option(False, "--duplex", help=_DUPLEX_HELP),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
 ) -> None:
     """按表格逐户生成通知：每行一户，每户用自己那一行的变量值（例如各户不同的违规事项、整改期限）。
@@ -119,6 +135,7 @@ def notice_batch(
     """
     from recordkit.documents.notices import batch_notices, parse_assignments
 
+    _check_duplex(merge, duplex)
     app_state = state(ctx)
     with _counting_bar(f"生成{template}") as step:
         batch = batch_notices(
@@ -129,7 +146,9 @@ def notice_batch(
             parse_assignments(values),
             app_state.operator_name,
             merge=merge,
+            duplex=duplex,
             pdf=pdf,
+            today=optional_date(date),
             progress=step,
         )
     print_batch(ctx, batch)
@@ -142,15 +161,18 @@ def notice_remind(
     building: str | None = typer.Option(None, "--building", help="只发给这一栋，例如 3。"),
     as_of: str | None = typer.Option(None, "--as-of", help="欠费截至这一天（默认今天），例如 2026-11-30。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
+    duplex: bool = typer.Option(False, "--duplex", help=_DUPLEX_HELP),
+    date: str | None = typer.Option(None, "--date", help=_DATE_HELP),
     pdf: bool = typer.Option(False, "--pdf", help=PDF_HELP),
 ) -> None:
     """按欠费清单给每户欠费房屋打印催缴通知书：逐月逐项的欠费明细、合计（小写和大写）、缴费方式。
 
-    例：recordkit notice remind --min-months 3 --building 3 --merge
+    例：recordkit notice remind --min-months 3 --building 3 --merge --duplex
     """
     from recordkit.core.money import format_yuan
     from recordkit.documents.notices import remind
 
+    _check_duplex(merge, duplex)
     app_state = state(ctx)
     ledger = app_state.ledger()  # reminders read what is owed; they never sync fee rules
     with _counting_bar("生成催缴通知书") as step:
@@ -161,8 +183,10 @@ def notice_remind(
             min_months=min_months,
             building=building,
             merge=merge,
+            duplex=duplex,
             pdf=pdf,
             as_of=optional_date(as_of),
+            today=optional_date(date),
             progress=step,
         )
     if batch is None:

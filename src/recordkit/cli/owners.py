@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import SHOW_PRIVATE_HELP, optional_date
 from recordkit.core.filenames import readable_name
 
@@ -79,8 +79,9 @@ def owners_list(
     building: str | None = typer.Option(None, "--building", "-b", help="只列出某栋楼，例如 3。"),
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、area、status 等字段）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出房屋和业主；电话、身份证号默认打码。
+    """列出房屋和业主；电话、身份证号默认打码，身份证号和入住日期加 --wide 才显示。
 
     例：recordkit owners list --building 3
     """
@@ -95,16 +96,9 @@ def owners_list(
         print_json(rows)
         return
     table = new_table(
-        "房号",
-        "房屋",
-        "业主",
-        "联系电话",
-        "身份证号",
-        "建筑面积（㎡）",
-        "状态",
-        "入住日期",
-        title=f"房屋 {len(rows)} 户",
-    )
+        "房号", "房屋", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期",
+        title=f"房屋 {len(rows)} 户", wide_only=("房屋", "身份证号", "入住日期"), wide=wide,
+    )  # fmt: skip
     for row in rows:
         table.add_row(
             row["unit"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -115,8 +115,9 @@ def receipt_list(
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（number、date、unit、payer、total_fen、status 等）。"
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出收据（按编号顺序）。
+    """列出收据（按编号顺序；收款人加 --wide 显示）。
 
     例：recordkit receipt list --date 2026-11-23 --json
     """
@@ -139,6 +140,8 @@ def receipt_list(
         "收款人",
         "状态",
         title=f"收据 {len(rows)} 张，有效合计 {format_yuan(total)} 元",
+        wide_only=("收款人",),
+        wide=wide,
     )
     for row in rows:
         status = row["status"] + (f"（{row['void_reason']}）" if row["void_reason"] else "")

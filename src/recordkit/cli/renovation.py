@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
 from recordkit.cli._options import AGAIN_HELP, DATE_HELP, METHOD_HELP, REASON_HELP, fees_ledger, optional_date
 
 if TYPE_CHECKING:
@@ -106,15 +106,18 @@ def renovation_pay(
 def renovation_agreement(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
+    date: str | None = typer.Option(None, "--date", help="协议上的签订日期（默认为装修登记的日期），例如 2026-11-05。"),
 ) -> None:
     """打印装饰装修管理协议（业主、装修单位、物业服务中心三方签字）。
 
-    例：recordkit renovation agreement ZX2026-0001
+    例：recordkit renovation agreement ZX2026-0001 --date 2026-11-05
     """
     from recordkit.renovations.registration import write_agreement
 
     app_state = state(ctx)
-    document = write_agreement(app_state.workspace(), app_state.ledger(), number, app_state.operator_name)
+    document = write_agreement(
+        app_state.workspace(), app_state.ledger(), number, app_state.operator_name, optional_date(date, "签订日期")
+    )
     typer.echo(f"装饰装修管理协议：{_where(ctx, document)}")
 
 
@@ -238,8 +241,9 @@ def renovation_list(
     ctx: typer.Context,
     status: str | None = typer.Option(None, "--status", help="只列某状态：装修中、验收不合格、验收合格、已退押金。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（number、unit、status、deposit_fen 等）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出装修登记：房号、业主、装修单位、期限、状态、押金和有效出入证。
+    """列出装修登记：房号、业主、期限、状态、押金；装修单位、押金状态和有效出入证加 --wide 显示。
 
     例：recordkit renovation list --status 装修中 --json
     """
@@ -262,6 +266,8 @@ def renovation_list(
         "待缴（元）",
         "有效出入证",
         title=f"装修登记 {len(rows)} 户",
+        wide_only=("装修单位", "押金状态", "有效出入证"),
+        wide=wide,
     )
     for row in rows:
         table.add_row(

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import app, console, new_table, state
+from recordkit.cli._options import optional_date
 from recordkit.core.filenames import readable_name
 
 report_app = typer.Typer(
@@ -25,6 +26,7 @@ def report_monthly(
     ),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF。"),
     show_private: bool = typer.Option(False, "--show-private", help="欠费明细显示完整联系电话（默认打码）。"),
+    date: str | None = typer.Option(None, "--date", help="工作总结的落款日期（默认今天），例如 2026-11-05。"),
 ) -> None:
     """生成月度报表：收费汇总、欠费明细、收据、装修、工单、档案（.xlsx，带图表）和月度工作总结草稿（.docx）。
 
@@ -36,7 +38,14 @@ def report_monthly(
 
     app_state = state(ctx)
     report = monthly_report(
-        app_state.workspace(), app_state.ledger(), month, app_state.operator_name, out, pdf, show_private
+        app_state.workspace(),
+        app_state.ledger(),
+        month,
+        app_state.operator_name,
+        out,
+        pdf,
+        show_private,
+        today=optional_date(date, "落款日期"),
     )
     if show_private:
         from recordkit.ledger.journal import record_private_view

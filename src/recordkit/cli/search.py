@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -47,10 +47,11 @@ def search_command(
         "（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
     ),
     show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号和电话号码。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """全文检索档案：题名、档号、房号、业主、原文件名和文件里的文字（扫描件为 OCR 文字）。
 
-    默认按相关度排序（分数相同时新归档的在前），--sort 日期 或 --sort 档号 改变顺序。
+    默认按相关度排序（分数相同时新归档的在前），--sort 日期 或 --sort 档号 改变顺序；--wide 加列原文件名。
     找到时退出码 0，没有找到时 1（与 grep 相同）。
 
     例：recordkit search 电梯维修 --category 工程档案 --sort 日期
@@ -79,9 +80,15 @@ def search_command(
         print_json(result.to_dict())
     elif result.hits:
         shown = f"，显示前 {len(result.hits)} 条" if len(result.hits) < result.total or not result.exact_total else ""
-        table = new_table("档号", "题名", "类别", "房号", "日期", "摘要", title=f"找到 {result.total_text}{shown}")
+        table = new_table(
+            "档号", "题名", "类别", "房号", "日期", "原文件名", "摘要",
+            title=f"找到 {result.total_text}{shown}", wide_only=("原文件名",), wide=wide,
+        )  # fmt: skip
         for hit in result.hits:
-            table.add_row(hit.archive_no, hit.title, hit.category, hit.unit or "", hit.date or "", _highlighted(hit))
+            table.add_row(
+                hit.archive_no, hit.title, hit.category, hit.unit or "", hit.date or "", hit.source_name or "",
+                _highlighted(hit),
+            )  # fmt: skip
         console().print(table)
     if not result.hits and not as_json:
         typer.echo(f"没有找到包含“{query}”的档案")

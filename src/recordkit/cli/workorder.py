@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
 
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
@@ -70,7 +70,7 @@ def workorder_add(
     )
     typer.echo(
         f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
-        f"报修时间 {format_when(order.opened_at)}"
+        f"{order.type}时间 {format_when(order.opened_at)}"
     )
     _echo_limits(order)
     if order.repeat_of:
@@ -174,8 +174,8 @@ def workorder_show(
         ("类型", f"{order.type} · {order.category}"),
         ("房号/地点", order.where),
         ("内容", order.description),
-        ("报修人", order.contact(show_private)),
-        ("报修时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
+        (f"{order.type}人", order.contact(show_private)),
+        (f"{order.type}时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
         ("状态", order.status_label),
         (
             "时限",
@@ -214,8 +214,9 @@ def workorder_list(
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（number、type、category、status、overdue、repeat 等）。"
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出工单：编号、类型、类别、房号、报修时间、状态、派工、时限（超时的标出）、重复投诉。
+    """列出工单：编号、类型、类别、房号、内容、受理时间、状态、时限（超时的标出）；报修人或投诉人、派工、重复投诉加 --wide 显示。
 
     例：recordkit workorder list --overdue --category 电梯
     """
@@ -235,20 +236,14 @@ def workorder_list(
         print_json([order.to_dict(moment, show_private) for order in orders])
         return
     title = f"超时工单 {len(orders)} 张（截至 {format_when(moment)}）" if overdue else f"工单 {len(orders)} 张"
-    table = new_table(
-        "工单编号",
-        "类型",
-        "类别",
-        "房号/地点",
-        "内容",
-        "报修人",
-        "报修时间",
-        "状态",
-        "派工",
-        "时限",
-        "重复投诉",
-        title=title,
+    # A complaint is not a repair: the columns say 投诉 when only complaints are listed.
+    contact, opened = {"报修": ("报修人", "报修时间"), "投诉": ("投诉人", "投诉时间")}.get(
+        kind or "", ("联系人", "受理时间")
     )
+    table = new_table(
+        "工单编号", "类型", "类别", "房号/地点", "内容", contact, opened, "状态", "派工", "时限", "重复投诉",
+        title=title, wide_only=(contact, "派工", "重复投诉"), wide=wide,
+    )  # fmt: skip
     for order in orders:
         table.add_row(
             order.number,

@@ -21,6 +21,7 @@ __all__ = [
     "DateError",
     "Month",
     "MonthRange",
+    "chinese_date",
     "find_date",
     "format_when",
     "parse_date",
@@ -166,8 +167,13 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
     return day
 
 
+#: Days named relative to today (the computer's calendar day, as every "today" default in recordkit).
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
+
+
 def parse_date(value: str | dt.date, what: str = "日期") -> dt.date:
-    """A day as clerks write it (see the module), or a date or datetime cell as it is.
+    """A day as clerks write it (see the module; also 今天/today and 昨天/yesterday), or a date or
+    datetime cell as it is.
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -176,7 +182,10 @@ def parse_date(value: str | dt.date, what: str = "日期") -> dt.date:
     if isinstance(value, dt.date):
         return value
     shown = str(value).strip()
-    parts = _day_parts(unicodedata.normalize("NFKC", shown).strip())
+    folded = unicodedata.normalize("NFKC", shown).strip()
+    if folded.lower() in _RELATIVE_DAYS:
+        return dt.date.today() + dt.timedelta(days=_RELATIVE_DAYS[folded.lower()])
+    parts = _day_parts(folded)
     if parts is None:
         raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
     return _checked_day(parts, what, shown)
@@ -207,6 +216,11 @@ def parse_when(value: str | dt.date, what: str = "时间") -> dt.datetime:
     if hour > 23 or minute > 59:
         raise DateError(f"{what}“{shown}”不存在：请检查时刻")
     return dt.datetime(day.year, day.month, day.day, hour, minute)
+
+
+def chinese_date(value: dt.date | dt.datetime) -> str:
+    """``2026年11月23日``: how dates are written on the office's paper."""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def format_when(value: dt.datetime | None) -> str:

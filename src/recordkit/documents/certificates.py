@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.arrears import list_arrears
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.documents.generated import (
@@ -30,7 +30,7 @@ from recordkit.documents.generated import (
     unit_address,
     write_documents,
 )
-from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
+from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, units
 from recordkit.owners.roster import STATUS_LABELS, show_unit

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from recordkit.core.atomic import fsync_directory
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError
 from recordkit.core.personal import mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
-from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import documents
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
+    from recordkit.documents.templates.engine import Template, TemplateLibrary
     from recordkit.ledger.db import Ledger
 
 T = TypeVar("T")
@@ -103,6 +104,16 @@ def unit_address(common: Mapping[str, str], code: str) -> str:
     return f"{common['小区地址']}{parse_unit_code(code).display}"
 
 
+def _library(workspace: Workspace, library: TemplateLibrary | None) -> TemplateLibrary:
+    if library is not None:
+        return library
+    # docxtpl, jinja2 and lxml (~0.1 s) are needed to fill a template, not to list what was printed
+    # (docs list, receipt list stay light): loaded on first use
+    from recordkit.documents.templates.engine import TemplateLibrary
+
+    return TemplateLibrary.for_workspace(workspace)
+
+
 def safe_file_stem(text: str) -> str:
     """A file-name-safe version of a title or subject: no separators, no control characters."""
     cleaned = _UNSAFE_NAME.sub("-", text).strip(" .-")
@@ -167,7 +178,7 @@ def generate_many(
     written.  Names are chosen under the ledger's write lock, so two clerks never pick the
     same one; the files appear under them only after the commit (see ``papers_after_commit``).
     """
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    template = _library(workspace, library).get(template_name)
     for request in requests:
         template.check_context(request.context)
     # Filled before the ledger's write lock is taken: a slow template never holds up the cashier.
@@ -319,7 +330,7 @@ def record_and_print(
     after the commit, so a crash never leaves a numbered paper the ledger does not know (and
     ``recover_papers`` publishes one the ledger knows): no number is ever printed twice.
     """
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    template = _library(workspace, library).get(template_name)
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
         made = change(conn)
@@ -381,12 +392,14 @@ def generate_merged(
     subject: str,
     title: str,
     library: TemplateLibrary | None = None,
+    duplex: bool = False,
 ) -> GeneratedDocument:
-    """One print file holding every request's copy, each on its own page; recorded as one document."""
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(template_name)
+    """One print file holding every request's copy, each starting on a new page (an odd page with
+    ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document."""
+    template = _library(workspace, library).get(template_name)
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
-    data = template.render_merged_bytes(request.context for request in requests)
+    data = template.render_merged_bytes((request.context for request in requests), duplex=duplex)
     summary = DocumentRequest(
         context={"份数": len(requests), "收件": [r.subject for r in requests]}, subject=subject, title=title
     )

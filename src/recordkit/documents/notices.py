@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.arrears import list_arrears, owed_query
-from recordkit.core.dates import Month, find_date, parse_month
+from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically
@@ -39,7 +39,7 @@ from recordkit.documents.generated import (
     unit_address,
 )
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
-from recordkit.documents.templates.engine import Template, TemplateLibrary, chinese_date
+from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
 from recordkit.owners.contacts import current_tenants
@@ -292,6 +292,7 @@ def make_notices(
     operator: str,
     *,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     scope: str = "",
     library: TemplateLibrary | None = None,
@@ -324,6 +325,7 @@ def make_notices(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=scope or scope_label(recipients),
         today=today,
@@ -342,6 +344,7 @@ def _issue(
     operator: str,
     *,
     merge: bool,
+    duplex: bool = False,
     pdf: bool,
     scope: str,
     today: dt.date,
@@ -361,6 +364,7 @@ def _issue(
                 subject=scope,
                 title=f"{template.name}合并打印{len(requests)}份",
                 library=library,
+                duplex=duplex,
             )
         ]
         if progress:
@@ -509,6 +513,7 @@ def batch_notices(
     operator: str,
     *,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     library: TemplateLibrary | None = None,
     today: dt.date | None = None,
@@ -547,6 +552,7 @@ def batch_notices(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=f"{sheet.stem}",
         today=today,
@@ -562,6 +568,28 @@ class ReminderLine:
     month: str  # "2026-10"
     item: str
     amount_fen: int
+    item_order: int = 0  # the fee item's place in the rules (its id)
+
+
+def reminder_rows(lines: Sequence[ReminderLine]) -> list[dict[str, str]]:
+    """The reminder's table: one row per fee item and run of consecutive months, items in rule
+    order (物业服务费 2025年12月–2026年11月（12个月）), so that two years of debt fit one page."""
+    by_item: dict[str, list[ReminderLine]] = {}
+    for line in sorted(lines, key=lambda line: (line.item_order, line.item, line.month)):
+        by_item.setdefault(line.item, []).append(line)
+    rows = []
+    for item, item_lines in by_item.items():
+        runs: list[list[ReminderLine]] = []
+        for line in item_lines:
+            if runs and parse_month(runs[-1][-1].month) + 1 == parse_month(line.month):
+                runs[-1].append(line)
+            else:
+                runs.append([line])
+        for run in runs:
+            first, last = parse_month(run[0].month), parse_month(run[-1].month)
+            months = first.chinese if len(run) == 1 else f"{first.chinese}–{last.chinese}（{len(run)}个月）"
+            rows.append({"月份": months, "项目": item, "金额": format_yuan(sum(line.amount_fen for line in run))})
+    return rows
 
 
 def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
@@ -581,9 +609,9 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     )
     lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
     with ledger.read() as conn:
-        for code, month, item, _, owed in conn.execute(query):
+        for code, month, item, item_id, owed in conn.execute(query):
             if code in wanted:
-                lines[code].append(ReminderLine(month, item, int(owed)))
+                lines[code].append(ReminderLine(month, item, int(owed), int(item_id)))
     return lines
 
 
@@ -596,16 +624,13 @@ def reminder_context(
     methods: str,
     phone: str,
 ) -> dict[str, Any]:
-    """The values of one 催缴通知书: the table of months, items and amounts, total in figures and capitals."""
+    """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and capitals."""
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
     return {
         **notice_context(common, recipient, {}),
-        "明细": [
-            {"月份": parse_month(line.month).chinese, "项目": line.item, "金额": format_yuan(line.amount_fen)}
-            for line in lines
-        ],
+        "明细": reminder_rows(lines),
         "合计": format_yuan(total),
         "合计大写": amount_in_capitals(total),
         "欠费月数": len(months),
@@ -625,8 +650,10 @@ def remind(
     min_months: int = 0,
     building: str | None = None,
     merge: bool = False,
+    duplex: bool = False,
     pdf: bool = False,
     as_of: dt.date | None = None,
+    today: dt.date | None = None,
     library: TemplateLibrary | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> NoticeBatch | None:
@@ -639,7 +666,7 @@ def remind(
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
-    today = dt.date.today()
+    today = today or dt.date.today()
     as_of = as_of or today
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
@@ -673,6 +700,7 @@ def remind(
         requests,
         operator,
         merge=merge,
+        duplex=duplex,
         pdf=pdf,
         scope=scope,
         today=today,

@@ -53,7 +53,13 @@ def convert_to_pdf(paths: Sequence[Path], soffice: str | None = None, timeout: f
             os.symlink(path.resolve(), inbox / name)
         # Writer's PDF filter for .docx as before; an .xlsx (the monthly report) needs Calc's, which
         # the bare "pdf" target picks per file.
-        target = "pdf:writer_pdf_Export" if all(name.endswith(".docx") for name in names) else "pdf"
+        # The blank backs a double-sided print file asks for (each household on an odd page) must
+        # reach the PDF: Writer's filter drops "automatically inserted blank pages" unless told not to.
+        target = (
+            'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+            if all(name.endswith(".docx") for name in names)
+            else "pdf"
+        )
         command = [
             binary,
             "--headless",

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from filelock import FileLock, Timeout
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -176,8 +175,23 @@ class Ledger:
                 return None
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
+    def _stamped_revision(self) -> str | None:
+        """The revision by one plain query, or None when it cannot be read that way (no table yet,
+        an empty or unreachable database): the slow path then finds out which, with its messages."""
+        try:
+            with self.engine.connect() as conn:
+                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except DBAPIError:
+            return None
+        return revision if isinstance(revision, str) else None
+
     def ensure_migrated(self) -> None:
-        """Upgrade to the newest schema if needed; cheap when already current."""
+        """Upgrade to the newest schema if needed.
+
+        Cheap when already current, which is every start but the first: one query reads the
+        stamped revision, without the first-use lock, Alembic or schema inspection."""
+        if self._stamped_revision() == HEAD_REVISION:
+            return
         with self._sqlite_first_use_lock():
             current = self.revision()
             if current == HEAD_REVISION:
@@ -196,6 +210,9 @@ class Ledger:
         if not database or database == ":memory:":
             yield
             return
+
+        # loaded on first use: filelock pulls in asyncio (~20 ms), and only a first use needs the lock
+        from filelock import FileLock, Timeout
 
         lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
         try:

@@ -218,6 +218,14 @@ def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> 
     ]
 
 
+def count(conn: Connection, entity_key: str | None = None) -> int:
+    """How many entries there are (optionally for one unit or record)."""
+    query = sa.select(sa.func.count()).select_from(journal)
+    if entity_key:
+        query = query.where(journal.c.entity_key == entity_key)
+    return int(conn.execute(query).scalar_one())
+
+
 #: What each journal action is called on a clerk's screen; ``--json`` keeps the codes.
 ACTION_LABELS = {
     "unit.create": "新增房屋",

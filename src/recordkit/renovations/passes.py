@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.receipts import normalise_number
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_id_number
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovation_passes,

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.receipts import normalise_number
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number
 from recordkit.documents.generated import common_context
 from recordkit.documents.templates.designs import provided_variables
-from recordkit.documents.templates.engine import TemplateLibrary, chinese_date
+from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger.schema import (
     allocations,
     payments,

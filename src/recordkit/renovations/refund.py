@@ -10,11 +10,10 @@ import sqlalchemy as sa
 
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import parse_method
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, chinese_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovations,

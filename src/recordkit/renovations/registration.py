@@ -418,15 +418,18 @@ def register_and_print(
     )
 
 
-def write_agreement(workspace: Workspace, ledger: Ledger, number: str, operator: str) -> GeneratedDocument:
-    """The 装饰装修管理协议 .docx of a renovation; ``NotFoundError`` for an unknown number."""
+def write_agreement(
+    workspace: Workspace, ledger: Ledger, number: str, operator: str, today: dt.date | None = None
+) -> GeneratedDocument:
+    """The 装饰装修管理协议 .docx of a renovation, dated ``today`` (default: the day it was
+    registered, when the three parties sign it); ``NotFoundError`` for an unknown number."""
 
     renovation = get_renovation(ledger, number)
     return generate(
         workspace,
         ledger,
         AGREEMENT_TEMPLATE,
-        agreement_context(workspace, renovation),
+        agreement_context(workspace, renovation, today or renovation.registered_on),
         operator=operator,
         kind=DOCUMENT_KIND,
         subject=renovation.unit,

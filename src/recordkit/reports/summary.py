@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from docx import Document as new_document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
+from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
-from recordkit.documents.templates.engine import chinese_date
 from recordkit.reports.figures import MonthFigures
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
 
@@ -99,7 +100,7 @@ def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFi
     common.line(document, "（草稿，请核对修改后使用）", align=_center())
     for text in summary_paragraphs(now, previous):
         common.line(document, text, indent=True)
-    common.line(document, "附表一：收费汇总（按收费项目）", bold=True)
+    common.line(document, "附表一：收费汇总（按收费项目）", bold=True).paragraph_format.keep_with_next = True
     rows = [
         [
             line.label,
@@ -112,17 +113,21 @@ def build_summary(estate: str, office: str, now: MonthFigures, previous: MonthFi
         ]
         for line in [*now.fees.by_item, now.fees.total]
     ]
-    common.table(document, ["收费项目", *FEE_HEADERS], rows, [2.6, 2.1, 2.1, 1.8, 2.0, 2.0, 2.4])
+    # A4 portrait holds 16 cm between the margins: at 小五 (9 pt) an amount of 12 characters
+    # (9,999,999.99) fits its column on one line.
+    fees = common.table(document, ["收费项目", *FEE_HEADERS], rows, [2.0, 2.5, 2.5, 1.5, 2.5, 2.5, 2.5])
+    common.figures_table(fees, Pt(9), range(1, 7))
     if now.workorders is not None:
         common.line(document)
-        common.line(document, "附表二：本月工单（按类别）", bold=True)
+        common.line(document, "附表二：本月工单（按类别）", bold=True).paragraph_format.keep_with_next = True
         categories = workorder_categories(now.workorders)
-        common.table(
+        orders = common.table(
             document,
             ["类别", "报修", "投诉", "合计"],
             [[category, str(c["报修"]), str(c["投诉"]), str(sum(c.values()))] for category, c in categories],
             [4.0, 3.0, 3.0, 3.0],
         )
+        common.figures_table(orders, Pt(10.5), range(1, 4))
     common.signature(document, office, chinese_date(today))
     return document
 

@@ -27,6 +27,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
 
 from recordkit.core.atomic import write_bytes
+from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.documents.templates import limits
 from recordkit.documents.templates.designs import kind_of
@@ -78,11 +79,6 @@ _FOREIGN_TAGS = {
     nodes.FromImport: "from … import",
     nodes.Extends: "extends",
 }
-
-
-def chinese_date(value: dt.date | dt.datetime) -> str:
-    """``2026年11月23日``: how dates are written on the office's paper."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _chinese_date_filter(value: Any) -> str:
@@ -381,11 +377,15 @@ class Template:
 
         return write_bytes(target, self.render_bytes(context))
 
-    def render_merged_bytes(self, contexts: Iterable[Mapping[str, Any]]) -> bytes:
-        """One document holding one filled copy per context, each starting on a new page.
+    def render_merged_bytes(self, contexts: Iterable[Mapping[str, Any]], *, duplex: bool = False) -> bytes:
+        """One document holding one filled copy per context, each starting on a new page (on an
+        odd page with ``duplex``, so that no copy is printed on the back of another).
 
-        Headers and footers are filled once, from the first context: in a print file they
-        belong to the office, not to one recipient.
+        Each copy ends with a section break carried by its own last paragraph (the template's
+        page set-up, type "next page" or "odd page"): a copy that fills its page exactly is not
+        followed by a blank page, as it was after a separate page-break paragraph.  Headers and
+        footers are filled once, from the first context: in a print file they belong to the
+        office, not to one recipient.
         """
         bodies: list[str] = []
         first: Mapping[str, Any] | None = None
@@ -400,11 +400,13 @@ class Template:
         rendered = {
             part.name: _unpatch(self._render_part(part, first)) for part in self._parts if part.name != _MAIN_PART
         }
-        rendered[_MAIN_PART] = head + _PAGE_BREAK.join(bodies) + tail
+        breaker = _section_break(tail, "oddPage" if duplex else "nextPage")
+        ended = [_end_with_section(body, breaker) for body in bodies[:-1]]
+        rendered[_MAIN_PART] = head + "".join(ended) + bodies[-1] + _final_section(tail, duplex)
         return self._package(rendered)
 
-    def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]]) -> Path:
-        return write_bytes(target, self.render_merged_bytes(contexts))
+    def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]], *, duplex: bool = False) -> Path:
+        return write_bytes(target, self.render_merged_bytes(contexts, duplex=duplex))
 
     def _package(self, rendered: Mapping[str, str]) -> bytes:
         buffer = io.BytesIO(self._shell)
@@ -426,6 +428,62 @@ def _split_body(xml: str) -> tuple[str, str, str]:
 
 def _body_of(xml: str) -> str:
     return _split_body(xml)[1]
+
+
+_SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.DOTALL)
+_SECTION_TYPE = re.compile(r"<w:type\b[^>]*/>")
+_PARAGRAPH_START = re.compile(r"<w:p(?=[\s>])")
+
+
+def _section_break(tail: str, kind: str) -> str:
+    """The template's final section properties (page size, margins, headers) as a section break
+    of ``kind`` ("nextPage" or "oddPage"); a plain page break when the template has none."""
+    found = _SECTION.search(tail)
+    if found is None:
+        return ""
+    section = _SECTION_TYPE.sub("", found.group(0))
+    kind_tag = f'<w:type w:val="{kind}"/>'
+    # w:type comes after the header and footer references and before the page size (ECMA-376 CT_SectPr).
+    anchor = re.search(r"<w:(?:pgSz|pgMar|paperSrc|pgBorders|lnNumType|pgNumType|cols|formProt|vAlign|noEndnote"
+                       r"|titlePg|textDirection|bidi|rtlGutter|docGrid|printerSettings)\b|</w:sectPr>", section)  # fmt: skip
+    assert anchor is not None  # the closing tag always matches
+    return section[: anchor.start()] + kind_tag + section[anchor.start() :]
+
+
+def _final_section(tail: str, duplex: bool) -> str:
+    # The last copy's section starts on an odd page too when printing double-sided.
+    if not duplex:
+        return tail
+    found = _SECTION.search(tail)
+    if found is None:
+        return tail
+    return tail[: found.start()] + _section_break(tail, "oddPage") + tail[found.end() :]
+
+
+def _end_with_section(body: str, section: str) -> str:
+    """``body`` ending with ``section``: inside its last paragraph's properties, or in a paragraph
+    of its own after a closing table (a table cannot carry one)."""
+    if not section:
+        return body + _PAGE_BREAK
+    stripped = body.rstrip()
+    starts = list(_PARAGRAPH_START.finditer(stripped))
+    if not stripped.endswith("</w:p>") or not starts:
+        return body + f"<w:p><w:pPr>{section}</w:pPr></w:p>"
+    start = starts[-1].start()
+    paragraph = stripped[start:]
+    opening_end = paragraph.index(">") + 1
+    if paragraph.startswith("/>", opening_end - 2):  # <w:p/> cannot be: it ends with </w:p>
+        return body + f"<w:p><w:pPr>{section}</w:pPr></w:p>"
+    rest = paragraph[opening_end:]
+    if re.match(r"<w:pPr\b", rest):
+        if rest.startswith("<w:pPr/>"):
+            rest = f"<w:pPr>{section}</w:pPr>" + rest[len("<w:pPr/>") :]
+        else:
+            close = rest.index("</w:pPr>")
+            rest = rest[:close] + section + rest[close:]
+    else:
+        rest = f"<w:pPr>{section}</w:pPr>" + rest
+    return stripped[:start] + paragraph[:opening_end] + rest
 
 
 def _syntax_reason(err: Exception) -> str:

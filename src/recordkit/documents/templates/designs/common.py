@@ -13,11 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -89,11 +89,28 @@ def line(
 
 
 def signature(document: Document, signer: str = "{{ 物业服务中心 }}", date: str = "{{ 日期 }}") -> None:
-    """The office's name, the seal position (盖章处) and the date, set right as on real letters."""
+    """The office's name, the seal position (盖章处) and the date, set right as on real letters.
+
+    The block keeps with what comes before it (the last paragraph, or the last row of a closing
+    table): a page never holds the seal alone."""
+    keep_with_signature(document)
     document.add_paragraph().paragraph_format.keep_with_next = True
     for text in (signer, "（盖章处）"):
         line(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.keep_with_next = True
     line(document, date, align=WD_ALIGN_PARAGRAPH.RIGHT)  # the three lines never split across pages
+
+
+def keep_with_signature(document: Document) -> None:
+    """Keep the document's last paragraph (or its last table row) on the page of what follows."""
+    body = [element for element in document.element.body if element.tag != qn("w:sectPr")]
+    if not body:
+        return
+    last = body[-1]
+    if last.tag == qn("w:p"):
+        Paragraph(last, document).paragraph_format.keep_with_next = True
+    elif last.tag == qn("w:tbl") and (rows := last.findall(qn("w:tr"))):
+        for paragraph in rows[-1].iter(qn("w:p")):
+            Paragraph(paragraph, document).paragraph_format.keep_with_next = True
 
 
 def table(document: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float] | None = None) -> Table:
@@ -131,6 +148,32 @@ def no_borders(grid: Table) -> None:
         element.set(qn("w:val"), "nil")
         borders.append(element)
     grid._tbl.tblPr.append(borders)
+
+
+def figures_table(grid: Table, size: Pt, number_columns: range | list[int]) -> None:
+    """A table of figures set at ``size``: the figure columns right-aligned and never wrapped (a
+    number broken over two lines, "355,4 / 83.16", is misread), every row kept on one page with
+    the next, so a short table and its 合计 row print together.  Cells keep 0.08 cm either side
+    (Word's default is 0.19 cm): room for one more digit in every column."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "45")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.append(margins)
+    for row in grid.rows:
+        keep_row_together(row)
+        for index, cell in enumerate(row.cells):
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing = 1.0
+                paragraph.paragraph_format.keep_with_next = row is not grid.rows[-1]
+                if index in number_columns and row is not grid.rows[0]:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    run.font.size = size
+            if index in number_columns:
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 def keep_row_together(row: object) -> None:

@@ -124,7 +124,7 @@ def _payment_reminder(document: Document) -> None:
             ["{{ 行.月份 }}", "{{ 行.项目 }}", "{{ 行.金额 }}"],
             ["{%tr endfor %}", "", ""],
         ],
-        widths_cm=[4.0, 7.5, 4.5],
+        widths_cm=[7.5, 4.5, 4.0],
     )
     total = grid.add_row()
     merged = total.cells[0].merge(total.cells[1])
