@@ -24,6 +24,7 @@ from recordkit.core.unitcodes import (
     phase_spellings,
     unit_code_from_parts,
 )
+from recordkit.documents.notices import Recipient, scope_label
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills, fee_items, units
 from recordkit.owners.roster import import_owners, list_units, show_unit
@@ -469,3 +470,10 @@ def test_the_monthly_report_groups_units_without_a_building_by_kind(ledger: Ledg
         ("商铺", 500),
         ("车位", 1000),
     ]
+
+
+def test_a_batch_to_villas_is_named_by_their_kind() -> None:
+    villas = [Recipient("别墅12", "", "王建国"), Recipient("别墅A3", "", "李强")]
+    assert scope_label(villas) == "别墅"
+    assert scope_label([Recipient("3-2-1201", "3", "张伟"), Recipient("3-2-1202", "3", None)]) == "3栋"
+    assert scope_label([*villas, Recipient("3-2-1201", "3", "张伟")]) == "全体"
