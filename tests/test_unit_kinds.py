@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from recordkit.billing.bills import bill_month
 from recordkit.billing.rules import add_rule, list_rules, set_rule, sync_rules
 from recordkit.core.config import FeeItemSettings, FeesSettings, PhaseSettings, load_settings
+from recordkit.core.dates import parse_month
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import (
     UnitCode,
@@ -23,9 +24,11 @@ from recordkit.core.unitcodes import (
     phase_spellings,
     unit_code_from_parts,
 )
+from recordkit.documents.notices import Recipient, scope_label
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills, fee_items, units
 from recordkit.owners.roster import import_owners, list_units, show_unit
+from recordkit.reports.figures import fee_figures
 from tests.conftest import write_sheet
 
 # (as written, canonical code, kind, display form on paper): every expected value written by hand.
@@ -448,3 +451,29 @@ def test_a_problem_in_a_column_the_sheet_lacks_is_named_in_chinese(ledger: Ledge
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, sheet, OPERATOR)
     assert [str(problem) for problem in caught.value.problems] == ["第 2 行（单元）：单元不能为空，请填写单元"]
+
+
+def test_the_monthly_report_groups_units_without_a_building_by_kind(ledger: Ledger, tmp_path: Path) -> None:
+    _mixed_estate(ledger, tmp_path)
+    rows = [[None, None, "二期·1-1-101", 100.0, "孙丽", None, None, None, "已交付"]]
+    import_owners(ledger, write_sheet(tmp_path / "二期.xlsx", rows), OPERATOR)
+    add_rule(ledger, OPERATOR, "公共能耗分摊", "fixed", "5", "2026-01")
+    bill_month(ledger, "2026-11", OPERATOR, advance=True)
+    with ledger.read() as conn:
+        figures = fee_figures(conn, parse_month("2026-11"))
+    # 1-1-101 and 5-1201 under their buildings, the phase's flat under 二期1, the rest by kind.
+    assert [(line.label, line.billed) for line in figures.by_building] == [
+        ("1", 500),
+        ("5", 500),
+        ("二期1", 500),
+        ("别墅", 500),
+        ("商铺", 500),
+        ("车位", 1000),
+    ]
+
+
+def test_a_batch_to_villas_is_named_by_their_kind() -> None:
+    villas = [Recipient("别墅12", "", "王建国"), Recipient("别墅A3", "", "李强")]
+    assert scope_label(villas) == "别墅"
+    assert scope_label([Recipient("3-2-1201", "3", "张伟"), Recipient("3-2-1202", "3", None)]) == "3栋"
+    assert scope_label([*villas, Recipient("3-2-1201", "3", "张伟")]) == "全体"

@@ -26,6 +26,7 @@ from recordkit.core.dates import Month, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically
+from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -228,11 +229,12 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
 def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
     """How a batch's files and sign-off sheet name who it went to: 全体, 3栋, or the one unit
     (inferred from the recipients unless the clerk asked for a building or the estate)."""
-    buildings = sorted({r.building for r in recipients})
+    # A villa, shop or parking space has no building: its kind (别墅) stands in for one.
+    buildings = sorted({r.building or parse_unit_code(r.unit).kind for r in recipients})
     if everyone or len(buildings) > 1:
         return "全体"
     if building or len(recipients) > 1:
-        return f"{buildings[0]}栋"
+        return buildings[0] if buildings[0] in UNIT_KINDS else f"{buildings[0]}栋"
     return recipients[0].unit
 
 

@@ -244,27 +244,35 @@ class FeeLedger:
     received: dict[tuple[str, str], int]
 
 
+def _building_group() -> sa.ColumnElement[str]:
+    """What the report's 楼栋 column groups a unit under: its building, or its kind for a villa, shop,
+    parking space or storeroom (which have none); the phase first when the estate has phases."""
+    # A literal, not a bound parameter: PostgreSQL must see the SELECT and GROUP BY expressions as one.
+    return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
+
+
 def load_fee_ledger(conn: Connection) -> FeeLedger:
     big = sa.BigInteger
+    building = _building_group()
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed = {
-        (names[item], building, month): _int(fen)
-        for item, building, month, fen in conn.execute(
-            sa.select(bills.c.item_id, units.c.building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+        (names[item], group, month): _int(fen)
+        for item, group, month, fen in conn.execute(
+            sa.select(bills.c.item_id, building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
             .join(units, units.c.id == bills.c.unit_id)
             .where(bills.c.id.not_in(deposit_bill_ids()))
-            .group_by(bills.c.item_id, units.c.building, bills.c.month)
+            .group_by(bills.c.item_id, building, bills.c.month)
         )
     }
     # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
     paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
     deposit = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
     paid = {
-        (names[item], building, month, when, bool(is_deposit)): _int(fen)
-        for item, building, month, when, is_deposit, fen in conn.execute(
+        (names[item], group, month, when, bool(is_deposit)): _int(fen)
+        for item, group, month, when, is_deposit, fen in conn.execute(
             sa.select(
                 bills.c.item_id,
-                units.c.building,
+                building,
                 bills.c.month,
                 paid_month,
                 deposit,
@@ -276,16 +284,16 @@ def load_fee_ledger(conn: Connection) -> FeeLedger:
                 .join(units, units.c.id == bills.c.unit_id)
             )
             .where(payments.c.voided.is_(False))
-            .group_by(bills.c.item_id, units.c.building, bills.c.month, paid_month, deposit)
+            .group_by(bills.c.item_id, building, bills.c.month, paid_month, deposit)
         )
     }
     received = {
-        (building, when): _int(fen)
-        for building, when, fen in conn.execute(
-            sa.select(units.c.building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
+        (group, when): _int(fen)
+        for group, when, fen in conn.execute(
+            sa.select(building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
             .join(units, units.c.id == payments.c.unit_id)
             .where(payments.c.voided.is_(False))
-            .group_by(units.c.building, paid_month)
+            .group_by(building, paid_month)
         )
     }
     return FeeLedger(names, billed, paid, received)
