@@ -5,6 +5,10 @@ the atomic replacement of a rebuild, and answering a ``SearchRequest`` in SQL: t
 an FTS5 MATCH expression, filters as plain indexed columns, ranking by ``bm25()`` with the metadata
 columns weighted above the text.  FTS5 is fed the project's own tokens (``search.text``) joined by
 spaces; its ``unicode61`` tokenizer only splits them again, keeping ``:`` and ``-`` inside a token.
+
+Laid out for speed: ``items`` holds only the short fields a ranked query joins to *every* match (filters,
+ties), the text snippets are cut from lives in ``shown`` and is read for the returned page only; a
+one-character prefix index answers a single CJK character (``"梯" *``) from one posting list.
 """
 
 from __future__ import annotations
