@@ -67,8 +67,12 @@ def test_bad_month(text: str, message: str) -> None:
 
 def test_today_and_yesterday_are_days_a_clerk_can_type() -> None:
     today = dt.date.today()
-    assert [parse_date(word) for word in ("today", "今天", "TODAY", "今日")] == [today] * 4
-    assert parse_date("昨天") == parse_date("yesterday") == today - dt.timedelta(days=1)
+    words = ("today", "今天", "TODAY", "今日")
+    assert [parse_date(word, relative=True) for word in words] == [today] * 4
+    assert parse_date("昨天", relative=True) == parse_date("yesterday", relative=True) == today - dt.timedelta(days=1)
+    # Only where a clerk types a command option: a cell or a search filter saying 昨天 is no date.
+    with pytest.raises(ValueError, match="“昨天”无法识别"):
+        parse_date("昨天")
 
 
 def test_month_arithmetic_and_ranges() -> None:

@@ -29,8 +29,9 @@ PDF_HELP = "同时用 LibreOffice 转成 PDF（一次转换全部文件）；没
 
 
 def optional_date(text: str | None, what: str = "日期") -> dt.date | None:
-    """The day an option names, or None when it was not given; ``DateError`` for a bad one."""
-    return None if text is None else parse_date(text, what)
+    """The day an option names (今天/today and 昨天/yesterday too), or None when it was not given;
+    ``DateError`` for a bad one."""
+    return None if text is None else parse_date(text, what, relative=True)
 
 
 def optional_month(text: str | None) -> Month | None:

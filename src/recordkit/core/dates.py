@@ -171,9 +171,9 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
 
 
-def parse_date(value: str | dt.date, what: str = "日期") -> dt.date:
-    """A day as clerks write it (see the module; also 今天/today and 昨天/yesterday), or a date or
-    datetime cell as it is.
+def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False) -> dt.date:
+    """A day as clerks write it (see the module; with ``relative`` also 今天/today and 昨天/yesterday,
+    as a command's options accept them), or a date or datetime cell as it is.
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -183,7 +183,7 @@ def parse_date(value: str | dt.date, what: str = "日期") -> dt.date:
         return value
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
-    if folded.lower() in _RELATIVE_DAYS:
+    if relative and folded.lower() in _RELATIVE_DAYS:
         return dt.date.today() + dt.timedelta(days=_RELATIVE_DAYS[folded.lower()])
     parts = _day_parts(folded)
     if parts is None:
