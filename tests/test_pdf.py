@@ -126,4 +126,4 @@ def test_exit_pass_pdf(soffice: str, workspace: Workspace, estate: Ledger) -> No
     assert made.pdf.path == made.document.path.with_suffix(".pdf")
     text = pdf_text(made.pdf.path)[0]
     assert f"编号：{made.number}" in text and "1冰箱1台" in text and "2洗衣机1台" in text
-    assert "业主授权：本人系1-1-101房屋业主张伟" in text
+    assert "业主授权：本人系1栋1单元101室业主张伟" in text
