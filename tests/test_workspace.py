@@ -22,7 +22,7 @@ def test_init_makes_the_layout_and_a_commented_config(tmp_path: Path) -> None:
     text = (root / "recordkit.toml").read_text(encoding="utf-8")
     assert "# 物业服务中心名称" in text and "# 收据编号前缀" in text and "# 台账数据库" in text
     parsed = tomllib.loads(text)
-    assert parsed["office"] == {"name": "幸福里物业服务中心", "estate": "幸福里小区"}
+    assert parsed["office"] == {"name": "幸福里物业服务中心", "estate": "幸福里小区", "address": ""}
     assert parsed["receipt"]["prefix"] == "SJ"
     settings = open_workspace(root, environ={}).settings
     assert settings.office.name == "幸福里物业服务中心"

@@ -372,7 +372,7 @@ class _RowReader:
                 (
                     key
                     for key, name in (("building", "楼栋"), ("entrance", "单元"), ("kind", "类型"), ("phase", "分期"))
-                    if err.message.startswith(name) and key in self.table.letters
+                    if err.message.startswith(name)
                 ),
                 "room",
             )
