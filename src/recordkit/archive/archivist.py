@@ -278,6 +278,7 @@ class Archivist:
         self.ledger = ledger
         self.operator = operator
         self.settings = workspace.settings.archive
+        self.limits = workspace.settings.limits
         self.rules = FilingRules.from_settings(self.settings)
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
@@ -387,7 +388,7 @@ class Archivist:
         if not path.is_file():
             raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
         extension = safe_extension(path.name)
-        info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
+        info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()), self.limits)
         sha = sha256_of(path)
         in_inbox = self.in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)

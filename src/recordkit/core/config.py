@@ -118,6 +118,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=lambda: ArchiveSettings())
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
+    limits: LimitSettings = field(default_factory=lambda: LimitSettings())
 
     @property
     def operator_name(self) -> str:
@@ -342,6 +343,12 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "ocr.max_side": (100, 20_000),
     "ocr.render_dpi": (50, 1200),
     "ocr.max_pixels": (1_000_000, 2_000_000_000),
+    "limits.max_file_mb": (1, 100_000),
+    "limits.max_pages": (1, 100_000),
+    "limits.max_pixels": (1_000_000, 2_000_000_000),
+    "limits.max_inflated_mb": (1, 100_000),
+    "limits.reader_seconds": (1, 3600),
+    "limits.reader_memory_mb": (256, 1_048_576),
 }
 
 
@@ -486,3 +493,24 @@ class OcrSettings:
     render_dpi: int = 200
     # Images with more pixels than this are not recognised at all (a decompression bomb, a corrupt header).
     max_pixels: int = 150_000_000
+
+
+# Issue 20: what reading one file from the inbox may cost.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """``[limits]``: beyond any of these a file is not filed but quarantined, with a note naming the limit."""
+
+    # Largest file filed, in MB (a sparse or runaway file never reaches the archive).
+    max_file_mb: int = 500
+    # Most pages of a PDF, or frames of a TIFF.
+    max_pages: int = 2000
+    # Most pixels of one image or TIFF frame (an A3 page at 600 dpi is 70 million).
+    max_pixels: int = 100_000_000
+    # Most MB a file may unpack to: an image's decoded pixels, the entries of a .docx or .xlsx.
+    max_inflated_mb: int = 1024
+    # Seconds one reading of a PDF or an image may take in the reader process before it is stopped.
+    reader_seconds: int = 60
+    # MB of memory the reader process may use (POSIX): a PDF whose streams inflate past it is stopped.
+    reader_memory_mb: int = 1536
