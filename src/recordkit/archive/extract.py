@@ -30,6 +30,8 @@ from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_containe
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
+from recordkit.core.errors import ValidationError
+from recordkit.core.sheets import check_workbook_parts
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem
@@ -517,6 +519,10 @@ def _xlsx_sheets(path: Path) -> list[str]:
     import openpyxl  # loaded on first use: ~0.4 s to import, wanted for spreadsheets, not by every search
 
     _open_zip(path, "Excel 表格").close()
+    try:
+        check_workbook_parts(path)  # a DOCTYPE (entity expansion, external entities) is never parsed
+    except ValidationError as err:
+        raise ExtractionFailed(f"{err.message}：只按档案信息检索") from None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:

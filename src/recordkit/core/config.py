@@ -42,6 +42,9 @@ class ReceiptSettings:
     number_pattern: str = "{prefix}{year}-{seq:06d}"
     # Paper of the printed receipt: "A4" or "241" (pin-feed paper 241 mm wide).
     layout: str = "A4"
+    # The years a payment may be dated in (year 1 or 9999 is a typo): refused at the door otherwise.
+    first_year: int = 2000
+    last_year: int = 2099
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,8 @@ def load_settings(
 #: once, not met later as an overflow in date arithmetic.
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "database.busy_timeout": (1, 3600),
+    "receipt.first_year": (1900, 2100),
+    "receipt.last_year": (2000, 9998),
     "notices.payment_days": (1, 365),
     "archive.stability_seconds": (0, 3600),
     "archive.poll_interval": (0.01, 3600),

@@ -21,7 +21,14 @@ from sqlalchemy.engine import Connection
 from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
-from recordkit.core.personal import is_masked, mask_id_number, mask_phone, validate_id_number, validate_phone
+from recordkit.core.personal import (
+    is_masked,
+    mask_id_number,
+    mask_phone,
+    name_problem,
+    validate_id_number,
+    validate_phone,
+)
 from recordkit.core.sheets import Column, ProgressCallback, SheetTable, iter_column_widths, read_table, save_atomically
 from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
 from recordkit.ledger import journal
@@ -161,6 +168,8 @@ def _validate_row(
         bad("area", str(err))
 
     owner = _text(cells["owner"]) if cells["owner"] is not None else None
+    if owner is not None and (reason := name_problem(owner)) is not None:
+        bad("owner", reason)
     personal: dict[str, str | None] = {}
     for key, validate in (("phone", validate_phone), ("id_number", validate_id_number)):
         value = _text(cells[key]) if cells[key] is not None else None
