@@ -410,6 +410,7 @@ def image_frames(path: str, start: int, settings: OcrSettings, limits: LimitSett
     """In the reader process: the frame count, and from ``start`` on ``PAGES_PER_READING`` frames as grey
     bitmaps no larger than ``max_side``; each frame's size checked from its header before it is decoded."""
     frames_read = []
+    Image.MAX_IMAGE_PIXELS = None  # this process's own limits are checked from each frame's header instead
     try:
         with warnings.catch_warnings():
             # Pillow warns above ~89 MP and refuses above twice that; the limits here are our own.
