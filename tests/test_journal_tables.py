@@ -71,3 +71,17 @@ def test_a_deleted_receipt_and_a_deleted_loan_are_named(ws: Workspace, ledger: L
         assert [(d.table, d.key, d.problem) for d in check_tables(conn)] == [
             ("借阅", outcome.item.archive_no, "借出次数：日志为 1 次，台账为 0 次")
         ]
+
+
+def test_an_owner_edited_by_raw_sql_is_named_on_either_database(ledger_url: str, tmp_path: Any) -> None:
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    with open_ledger(ledger_url) as opened:
+        import_owners(opened, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+        with opened.read() as conn:
+            assert check_tables(conn) == []
+        with opened.write() as conn:
+            conn.execute(sa.text("UPDATE owners SET name = '张三' WHERE name = '张伟'"))
+        with opened.read() as conn:
+            assert [(d.table, d.problem) for d in check_tables(conn)] == [("业主", "姓名：日志为 张伟，台账为 张三")]
