@@ -103,3 +103,4 @@ def test_random_kills_while_paying_and_filing_lose_nothing_and_print_no_number_t
     assert [n for n, count in collections.Counter(printed).items() if count > 1] == [], "no number printed twice"
     assert sorted(printed) == numbers, "every receipt on paper, every paper in the ledger"
     assert [path for path in paths if not (ws.root / path).is_file()] == []
+    print(f"\n{killed} kills: {len(filed)} scans filed once each, {len(numbers)} receipts, none printed twice")
