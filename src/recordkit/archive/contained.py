@@ -156,6 +156,9 @@ class _Worker:
                     f" {limits.memory_mb} MB，见 [limits] reader_memory_mb）",
                     "crash",
                 ) from None
+            except KeyboardInterrupt:  # Ctrl+C: the reading is abandoned now, not waited for at exit
+                self._discard()
+                raise
             except MemoryError:
                 self._discard()  # a worker that ran out may be left in a poor state: start afresh
                 raise ReaderFailed(
