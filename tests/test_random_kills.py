@@ -46,8 +46,9 @@ from recordkit.ledger.db import open_ledger
 root, url, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 workspace = open_workspace(Path(root), environ={"RECORDKIT_DATABASE_URL": url})
 ledger = open_ledger(url)
+print("ready", flush=True)
 for _ in range(rounds):
-    pay_and_print(workspace, ledger, "王芳", PaymentRequest("1-1-101", 100), today=dt.date(2026, 11, 23))
+    pay_and_print(workspace, ledger, "王芳", PaymentRequest("1-1-101", 100, again=True, prepay=True), today=dt.date(2026, 11, 23))
     file_paths(Archivist(workspace, ledger, "档案员"), [workspace.root / "records" / "inbox"])
 """
 
@@ -75,7 +76,9 @@ def test_random_kills_while_paying_and_filing_lose_nothing_and_print_no_number_t
             scan = write_scan(inbox / f"3-2-1201_产权证明_{round_number:03d}{n}.pdf", round_number * 10 + n)
             written.add(hashlib.sha256(scan.read_bytes()).hexdigest())
         clerk = _clerk(ws, 50)
-        time.sleep(rng.uniform(0.5, 4.0))  # start-up takes about a second: kills land all through the work
+        assert clerk.stdout is not None
+        clerk.stdout.readline()  # started (imports take seconds on a busy machine): kills land in the work
+        time.sleep(rng.uniform(0.0, 2.5))
         if clerk.poll() is None:
             clerk.send_signal(signal.SIGKILL)
             killed += 1
