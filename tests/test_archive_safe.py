@@ -330,7 +330,9 @@ EXPECTED_REVIEW = {
     "嵌套.pdf": "说明文件 嵌套.pdf.json：说明文件太大（超过 64 KB），没有读取",
     "浅一些的嵌套.pdf": "说明文件 浅一些的嵌套.pdf.json：说明文件的 JSON 嵌套过深，没有读取",
 }
-TOO_BIG = "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描"
+TOO_BIG = (
+    "图片尺寸过大（20000×20000，400 百万像素，上限 100 百万像素），没有打开：请用较低的分辨率重新扫描，或分成几张扫描"
+)
 
 
 def test_file_reports_each_bad_file_and_files_the_rest(archivist_cli: Any, workspace: Workspace) -> None:
@@ -373,10 +375,10 @@ def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
 
     real = archivist_module.inspect_scan
 
-    def reader(path: Path, extension: str) -> Any:
+    def reader(path: Path, extension: str, limits: Any = None) -> Any:
         if path.name == "坏.pdf":
             raise RuntimeError("a reader gave up")
-        return real(path, extension)
+        return real(path, extension, limits)
 
     monkeypatch.setattr(archivist_module, "inspect_scan", reader)
     clerk = Archivist(ws, ledger, "档案员")

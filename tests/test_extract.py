@@ -184,7 +184,7 @@ def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEng
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("1", (20_000, 10_000), 1).save(path, "PNG")  # 200 MP in a few hundred KB
     text = extract_item(workspace, item_for(workspace, path))
-    assert text.error == "图片像素数超出安全上限（可能已损坏），不做文字识别：只按档案信息检索"
+    assert text.error == "图片过大（20000×10000 像素），不做文字识别：只按档案信息检索"
     assert engine.calls == 0
 
 

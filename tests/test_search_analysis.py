@@ -108,7 +108,7 @@ def test_a_word_across_a_pdf_page_break_and_ocr_lines(
         def recognize(self, image: Any) -> tuple[str, float | None]:
             return texts["客服记录.png"], 0.93
 
-    def read(path: Path, ocr: bool, engine: Any, settings: Any) -> tuple[list[PageText], bool]:
+    def read(path: Path, ocr: bool, engine: Any, settings: Any, limits: Any = None) -> tuple[list[PageText], bool]:
         if path.suffix == ".png":
             return [PageText(1, engine.recognize(None)[0], "ocr", 0.93)], False
         first, second = texts["图纸目录.docx"].split("\f")

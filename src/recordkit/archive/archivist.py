@@ -58,7 +58,7 @@ from recordkit.core.errors import (
     ValidationError,
     storage_error,
 )
-from recordkit.core.filenames import printable, readable_name
+from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.schema import archive_items, archive_loans, units
@@ -278,6 +278,7 @@ class Archivist:
         self.ledger = ledger
         self.operator = operator
         self.settings = workspace.settings.archive
+        self.limits = workspace.settings.limits
         self.rules = FilingRules.from_settings(self.settings)
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
@@ -372,8 +373,8 @@ class Archivist:
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
-            return path.relative_to(self.inbox).as_posix()
-        return _relative(self.workspace, path)
+            return shown_plainly(path.relative_to(self.inbox).as_posix())
+        return shown_plainly(_relative(self.workspace, path))
 
     def in_inbox(self, path: Path) -> bool:
         """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
@@ -387,7 +388,7 @@ class Archivist:
         if not path.is_file():
             raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
         extension = safe_extension(path.name)
-        info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()))
+        info = inspect_scan(path, extension or (os.path.splitext(path.name)[1].lower()), self.limits)
         sha = sha256_of(path)
         in_inbox = self.in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
@@ -400,7 +401,7 @@ class Archivist:
             sha,
             extra,
             resolved,
-            readable_name(_relative(self.workspace, path)),
+            shown_plainly(readable_name(_relative(self.workspace, path))),
         )
 
     def _commit(
@@ -520,6 +521,13 @@ class Archivist:
             folder = metadata_from_folder(parts, self.rules)
         name = readable_name(path.name)
         stem = name[: -len(path.suffix)] if path.suffix else name
+        if hidden := hidden_characters(stem):
+            # Stripped, not quarantined: the scan itself is good; only its name could mislead on screen.
+            stem = without_hidden(stem)
+            problems.append(
+                f"原文件名含有不可见的控制或排版方向字符（{'、'.join(hidden)}，如从右到左覆盖），"
+                "已从题名中去掉：请核对题名"
+            )
         from_name = metadata_from_name(stem, self.rules)
         return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
 
@@ -571,7 +579,7 @@ class Archivist:
             size=before.st_size,
             sha256=sha,
             path=relative,
-            original_name=readable_name(path.name),
+            original_name=shown_plainly(readable_name(path.name)),
             source=source,
             source_mtime_ns=before.st_mtime_ns,
             retention=meta.retention or category.retention,

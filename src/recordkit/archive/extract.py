@@ -26,9 +26,12 @@ import pypdfium2
 from PIL import Image, UnidentifiedImageError
 from rapidfuzz.distance import Levenshtein
 
+from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.atomic import write_bytes
-from recordkit.core.config import OcrSettings
+from recordkit.core.config import LimitSettings, OcrSettings
+from recordkit.core.errors import ValidationError
+from recordkit.core.sheets import check_workbook_parts
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem
@@ -44,6 +47,8 @@ MIN_TEXT_LAYER_CHARS = 2
 #: Office files are zip archives: more than this uncompressed is refused as a decompression bomb.
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 _CHUNK = 1 << 20
+#: Pages read (and rendered for OCR) per call of the reader process: its bitmaps are shipped back in one go.
+PAGES_PER_READING = 8
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -215,6 +220,10 @@ def _ocr_settings(workspace: Workspace) -> OcrSettings:
     return getattr(workspace.settings, "ocr", None) or OcrSettings()
 
 
+def _limit_settings(workspace: Workspace) -> LimitSettings:
+    return getattr(workspace.settings, "limits", None) or LimitSettings()
+
+
 def extract_item(workspace: Workspace, item: ArchiveItem, *, ocr: bool = True) -> ItemText:
     """Extract (reusing the stored text when current), store it atomically, return it. Never raises for a bad
     or hostile file: a crash of the reader (any exception, a decompression bomb) gives error=… and is stored."""
@@ -253,7 +262,7 @@ def _extract(workspace: Workspace, item: ArchiveItem, ocr: bool, engine: OcrEngi
         return ItemText(item.sha256, (), "档案文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify", False)
     settings = _ocr_settings(workspace)
     try:
-        pages, pending = _read(path, ocr, engine, settings)
+        pages, pending = _read(path, ocr, engine, settings, _limit_settings(workspace))
         text = ItemText(item.sha256, tuple(pages), None, pending)
     except ExtractionFailed as failed:
         text = ItemText(item.sha256, (), failed.reason, False)
@@ -277,12 +286,15 @@ def _sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
+def _read(
+    path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings, limits: LimitSettings | None = None
+) -> tuple[list[PageText], bool]:
     kind = ACCEPTED_EXTENSIONS.get(path.suffix.lower())
+    limits = limits or LimitSettings()
     if kind == "pdf":
-        return _read_pdf(path, ocr, engine, settings)
+        return _read_pdf(path, ocr, engine, settings, limits)
     if kind in ("image", "tiff"):
-        return _read_image(path, ocr, engine, settings)
+        return _read_image(path, ocr, engine, settings, limits)
     if kind == "docx":
         return [PageText(1, _nfc(_docx_text(path)), "text", None)], False
     if kind == "xlsx":
@@ -297,17 +309,56 @@ def _nfc(text: str) -> str:
 # -- PDF --------------------------------------------------------------------------------------
 
 
-def _read_pdf(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
+def _contained(function: Callable[..., Any], *args: Any, limits: LimitSettings) -> Any:
+    """``function(*args)`` in the reader process (``contained``): a PDF or an image that loops, crashes or
+    inflates past the memory limit costs its own text, never this process."""
     try:
-        document = pypdfium2.PdfDocument(str(path))
+        return run_contained(
+            function, *args, limits=ReaderLimits(float(limits.reader_seconds), limits.reader_memory_mb)
+        )
+    except ReaderFailed as failed:
+        raise ExtractionFailed(f"{failed.reason}：只按档案信息检索") from None
+
+
+def _read_pdf(
+    path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings, limits: LimitSettings
+) -> tuple[list[PageText], bool]:
+    """The text layer of each page, or its OCR; the pages are read (and rendered) in the reader process,
+    ``PAGES_PER_READING`` at a time, and recognised here."""
+    pages: list[PageText] = []
+    pending = False
+    start, total = 0, 1
+    while start < total:
+        total, chunk = _contained(pdf_pages, str(path), start, ocr, settings, limits.max_pages, limits=limits)
+        for number, text, image in chunk:
+            if text is not None:
+                pages.append(PageText(number, text, "text", None))
+            elif image is not None:
+                pages.append(_ocr_page(number, image, engine, settings))
+            else:
+                pending = True
+        start += PAGES_PER_READING
+    return pages, pending
+
+
+def pdf_pages(
+    path: str, start: int, ocr: bool, settings: OcrSettings, max_pages: int
+) -> tuple[int, list[tuple[int, str | None, Any]]]:
+    """In the reader process: the page count, and from ``start`` on ``PAGES_PER_READING`` pages, each as
+    (number, its text layer, None), or (number, None, a grey bitmap to OCR), or (number, None, None) when
+    it needs OCR that was not asked for."""
+    try:
+        document = pypdfium2.PdfDocument(path)
     except pypdfium2.PdfiumError as err:
         if "password" in str(err).lower():
             raise ExtractionFailed("PDF 设置了打开密码，无法读取文字：只按档案信息检索") from None
         raise ExtractionFailed("PDF 文件已损坏，无法读取文字：只按档案信息检索") from None
-    pages: list[PageText] = []
-    pending = False
+    chunk: list[tuple[int, str | None, Any]] = []
     try:
-        for index in range(len(document)):
+        total = len(document)
+        if total > max_pages:
+            raise ExtractionFailed(f"PDF 页数过多（{total} 页，上限 {max_pages} 页），不读取文字：只按档案信息检索")
+        for index in range(start, min(total, start + PAGES_PER_READING)):
             page = document[index]
             try:
                 textpage = page.get_textpage()
@@ -317,49 +368,70 @@ def _read_pdf(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -
                     textpage.close()
                 text = _nfc(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
                 if sum(1 for ch in text if not ch.isspace()) >= MIN_TEXT_LAYER_CHARS:
-                    pages.append(PageText(index + 1, text, "text", None))
+                    chunk.append((index + 1, text, None))
                 elif ocr:
                     width, height = page.get_size()
                     scale = min(settings.render_dpi / 72, settings.max_side / max(width, height, 1))
                     bitmap = page.render(scale=scale, grayscale=True)
                     try:
-                        image = bitmap.to_pil()
+                        chunk.append((index + 1, None, bitmap.to_pil().convert("L")))
                     finally:
                         bitmap.close()
-                    pages.append(_ocr_page(index + 1, image, engine, settings))
                 else:
-                    pending = True
+                    chunk.append((index + 1, None, None))
             finally:
                 page.close()
     finally:
         document.close()
-    return pages, pending
+    return total, chunk
 
 
 # -- images -----------------------------------------------------------------------------------
 
 
-def _read_image(path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings) -> tuple[list[PageText], bool]:
+def _read_image(
+    path: Path, ocr: bool, engine: OcrEngine, settings: OcrSettings, limits: LimitSettings
+) -> tuple[list[PageText], bool]:
+    """Each frame decoded, bounded and scaled down in the reader process, ``PAGES_PER_READING`` at a time,
+    and recognised here."""
     if not ocr:
         return [], True
     pages = []
+    start, total = 0, 1
+    while start < total:
+        total, frames = _contained(image_frames, str(path), start, settings, limits, limits=limits)
+        for offset, image in enumerate(frames):
+            pages.append(_ocr_page(start + offset + 1, image, engine, settings))
+        start += PAGES_PER_READING
+    return pages, False
+
+
+def image_frames(path: str, start: int, settings: OcrSettings, limits: LimitSettings) -> tuple[int, list[Any]]:
+    """In the reader process: the frame count, and from ``start`` on ``PAGES_PER_READING`` frames as grey
+    bitmaps no larger than ``max_side``; each frame's size checked from its header before it is decoded."""
+    frames_read = []
+    Image.MAX_IMAGE_PIXELS = None  # this process's own limits are checked from each frame's header instead
     try:
         with warnings.catch_warnings():
-            # Pillow warns above ~89 MP and refuses above twice that; the limit here is our own.
+            # Pillow warns above ~89 MP and refuses above twice that; the limits here are our own.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 frames = int(getattr(image, "n_frames", 1))
-                for frame in range(frames):
+                if frames > limits.max_pages:
+                    raise ExtractionFailed(
+                        f"图片页数过多（{frames} 页，上限 {limits.max_pages} 页），不做文字识别：只按档案信息检索"
+                    )
+                for frame in range(start, min(frames, start + PAGES_PER_READING)):
                     image.seek(frame)
                     width, height = image.size
-                    if width * height > settings.max_pixels:
+                    if width * height > min(settings.max_pixels, limits.max_pixels):
                         raise ExtractionFailed(f"图片过大（{width}×{height} 像素），不做文字识别：只按档案信息检索")
-                    pages.append(_ocr_page(frame + 1, _downscaled(image, settings.max_side), engine, settings))
+                    frames_read.append(_downscaled(image, settings.max_side))
     except Image.DecompressionBombError:
         raise ExtractionFailed("图片像素数超出安全上限（可能已损坏），不做文字识别：只按档案信息检索") from None
     except (UnidentifiedImageError, SyntaxError, EOFError):
         raise ExtractionFailed("图片文件已损坏，无法识别文字：只按档案信息检索") from None
-    return pages, False
+    return frames, frames_read
 
 
 def _downscaled(image: Any, max_side: int) -> Any:
@@ -448,6 +520,10 @@ def _xlsx_sheets(path: Path) -> list[str]:
     import openpyxl  # loaded on first use: ~0.4 s to import, wanted for spreadsheets, not by every search
 
     _open_zip(path, "Excel 表格").close()
+    try:
+        check_workbook_parts(path)  # a DOCTYPE (entity expansion, external entities) is never parsed
+    except ValidationError as err:
+        raise ExtractionFailed(f"{err.message}：只按档案信息检索") from None
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:

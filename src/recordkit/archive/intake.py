@@ -9,17 +9,21 @@ are ``archivist``; the index is ``search.indexer``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, update_item
+from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import index_filed
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
+
+log = logging.getLogger(__name__)
 
 
 def file_batch(
@@ -31,9 +35,12 @@ def file_batch(
     raises because of the index.
     """
     outcomes = archivist.file_many(files, flags)
-    index_filed(
-        archivist.workspace, archivist.ledger, [outcome.item for outcome in outcomes if outcome.status == "filed"]
-    )
+    try:
+        index_filed(
+            archivist.workspace, archivist.ledger, [outcome.item for outcome in outcomes if outcome.status == "filed"]
+        )
+    except ReaderStopped:  # SIGTERM while the text was read: filed all the same; the nightly index catches up
+        log.info("stopping: %d filed items left for the nightly index", len(outcomes))
     return outcomes
 
 

@@ -11,11 +11,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
+from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
+from recordkit.core.config import LimitSettings
 
 _CHUNK = 1 << 20
 _MAGIC = {
@@ -39,6 +42,9 @@ class ScanRejected(Exception):
         self.reason = reason
         self.kind = kind
 
+    def __reduce__(self) -> Any:  # raised in the reader process, it comes back whole
+        return (type(self), (self.reason, self.kind))
+
 
 @dataclass(frozen=True)
 class ScanInfo:
@@ -54,9 +60,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def inspect_scan(path: Path, extension: str) -> ScanInfo:
-    """The kind and page count of an accepted file; ``ScanRejected`` when it is unsupported,
-    empty, corrupt or password-protected."""
+def reader_limits(limits: LimitSettings) -> ReaderLimits:
+    return ReaderLimits(float(limits.reader_seconds), limits.reader_memory_mb)
+
+
+def inspect_scan(path: Path, extension: str, limits: LimitSettings | None = None) -> ScanInfo:
+    """The kind and page count of an accepted file; ``ScanRejected`` when it is unsupported, empty,
+    corrupt, password-protected or beyond ``limits`` (size, pages, pixels, inflated size, or the
+    reader process's time and memory: PDFs and images are read there, never in this process)."""
+    limits = limits or LimitSettings()
     kind = ACCEPTED_EXTENSIONS.get(extension.lower())
     if kind is None:
         shown = extension or "（无扩展名）"
@@ -71,13 +83,31 @@ def inspect_scan(path: Path, extension: str) -> ScanInfo:
         raise ScanRejected(
             f"文件内容不是{_KIND_LABEL[kind]}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt"
         )
-    reader = {"pdf": _pdf_pages, "image": _image_pages, "tiff": _image_pages, "docx": _docx_pages, "xlsx": _xlsx_pages}[
-        kind
-    ]
-    return ScanInfo(kind, reader(path))
+    size = path.stat().st_size
+    if size > limits.max_file_mb << 20:
+        raise ScanRejected(
+            f"文件过大（{size / (1 << 20):.0f} MB，上限 {limits.max_file_mb} MB），没有读取：请分成几个文件扫描，"
+            f"或请管理员调整 recordkit.toml 的 [limits] max_file_mb",
+            "too_large",
+        )
+    if kind in ("docx", "xlsx"):
+        return ScanInfo(kind, (_docx_pages if kind == "docx" else _xlsx_pages)(path, limits))
+    try:
+        pages = run_contained(count_pages, kind, str(path), limits, limits=reader_limits(limits))
+    except ReaderFailed as failed:
+        raise ScanRejected(f"{failed.reason}，没有归档：请检查该文件，必要时重新扫描", "too_large") from None
+    return ScanInfo(kind, pages)
 
 
-def _pdf_pages(path: Path) -> int:
+def count_pages(kind: str, path: str, limits: LimitSettings) -> int:
+    """In the reader process: the pages of a PDF or the frames of an image, every limit checked."""
+    if kind == "pdf":
+        return _pdf_pages(Path(path), limits)
+    Image.MAX_IMAGE_PIXELS = None  # this process's own limit is checked from the header, before decoding
+    return _image_pages(Path(path), limits)
+
+
+def _pdf_pages(path: Path, limits: LimitSettings) -> int:
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as err:
@@ -92,17 +122,54 @@ def _pdf_pages(path: Path) -> int:
         document.close()
     if pages == 0:
         raise ScanRejected("PDF 没有任何页面：请重新扫描", "corrupt")
+    if pages > limits.max_pages:
+        raise ScanRejected(_too_many_pages(pages, limits), "too_large")
     return pages
 
 
-def _image_pages(path: Path) -> int:
+def _too_many_pages(pages: int, limits: LimitSettings) -> str:
+    return (
+        f"页数过多（{pages} 页，上限 {limits.max_pages} 页），没有归档：请分成几个文件扫描，"
+        f"或请管理员调整 [limits] max_pages"
+    )
+
+
+def check_image_size(width: int, height: int, mode: str, limits: LimitSettings) -> None:
+    """``ScanRejected`` for an image too big to decode: read from its header, before any pixel is."""
+    if width * height > limits.max_pixels:
+        raise ScanRejected(
+            f"图片尺寸过大（{width}×{height}，{width * height / 1e6:.0f} 百万像素，上限"
+            f" {limits.max_pixels / 1e6:.0f} 百万像素），没有打开：请用较低的分辨率重新扫描，或分成几张扫描",
+            "too_large",
+        )
+    inflated = width * height * _bytes_per_pixel(mode)
+    if inflated > limits.max_inflated_mb << 20:
+        raise ScanRejected(
+            f"图片解压后过大（{inflated / (1 << 20):.0f} MB，上限 {limits.max_inflated_mb} MB），没有打开："
+            f"请用较低的分辨率或灰度重新扫描",
+            "too_large",
+        )
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow keeps per pixel of a mode once decoded: a byte for "1", "L", "P"; two for "I;16";
+    four for the rest (it stores RGB and every two- or three-band image in four bytes)."""
+    if mode.startswith("I;16"):
+        return 2
+    return 1 if mode in ("1", "L", "P") else 4
+
+
+def _image_pages(path: Path, limits: LimitSettings) -> int:
     try:
         with Image.open(path) as image:
-            frames = getattr(image, "n_frames", 1)
+            frames = int(getattr(image, "n_frames", 1))
+            if frames > limits.max_pages:
+                raise ScanRejected(_too_many_pages(frames, limits), "too_large")
             for frame in range(frames):
                 image.seek(frame)
+                check_image_size(image.width, image.height, image.mode, limits)
                 image.load()
-    except FileNotFoundError:
+    except (FileNotFoundError, ScanRejected):
         raise
     except (Image.DecompressionBombError, MemoryError):
         raise ScanRejected(
@@ -127,8 +194,22 @@ def _open_office_zip(path: Path, needed: str, label: str) -> zipfile.ZipFile:
     return archive
 
 
-def _docx_pages(path: Path) -> int | None:
+def _check_inflated(archive: zipfile.ZipFile, label: str, limits: LimitSettings) -> None:
+    """The entries' uncompressed sizes, as the zip declares them (zipfile never reads past a declared
+    size), against the limit: a zip bomb is refused before anything is unpacked."""
+    total = sum(info.file_size for info in archive.infolist())
+    if total > limits.max_inflated_mb << 20:
+        archive.close()
+        raise ScanRejected(
+            f"{label}解压后过大（{total / (1 << 20):.0f} MB，上限 {limits.max_inflated_mb} MB），没有打开："
+            f"可能是恶意文件，请检查来源",
+            "too_large",
+        )
+
+
+def _docx_pages(path: Path, limits: LimitSettings) -> int | None:
     with _open_office_zip(path, "word/document.xml", "Word 文档") as archive:
+        _check_inflated(archive, "Word 文档", limits)
         try:
             app = archive.read("docProps/app.xml").decode("utf-8", "replace")
         except KeyError:
@@ -137,6 +218,7 @@ def _docx_pages(path: Path) -> int | None:
     return int(match[1]) if match else None
 
 
-def _xlsx_pages(path: Path) -> int | None:
-    with _open_office_zip(path, "xl/workbook.xml", "Excel 表格"):
+def _xlsx_pages(path: Path, limits: LimitSettings) -> int | None:
+    with _open_office_zip(path, "xl/workbook.xml", "Excel 表格") as archive:
+        _check_inflated(archive, "Excel 表格", limits)
         return None

@@ -3,7 +3,8 @@
 The stability rule (``FileStabilityTracker``) is pure: it is told sizes, mtimes and the time.
 The service around it takes watchdog's events (inotify, or polling for network shares), asks
 the tracker, and hands stable files to ``intake.file_batch`` (filed, then indexed); an error in
-one file is logged and never stops the service.  SIGTERM lets the current file finish, then the service exits 0.
+one file is logged and never stops the service.  Files are read in a contained reader process
+(``contained``): SIGTERM abandons a reading in hand, lets a commit in hand finish, and the service exits 0.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
+from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
@@ -171,7 +173,11 @@ class InboxWatcher:
         for start in range(0, len(stable), BATCH_SIZE):
             if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                 break
-            outcomes += self._file_batch(stable[start : start + BATCH_SIZE])
+            try:
+                outcomes += self._file_batch(stable[start : start + BATCH_SIZE])
+            except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
+                log.info("stopping: the batch in hand stays in the inbox")
+                break
         return outcomes
 
     def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
@@ -234,20 +240,26 @@ class InboxWatcher:
         meet it again, and it must not be retried for ever."""
         self.max_failures = 1
         self.archivist.quarantine_on_error = True
-        self.recover()
-        found = set(self.scan())
-        outcomes = self.check(found)
-        wait = self.tracker.seconds_to_next(self.clock())
-        if wait is not None and not self.stop_event.is_set():
-            sleep(wait)
-            outcomes += self.check(set())
-        return outcomes
+        resume_readers()
+        try:
+            self.recover()
+            found = set(self.scan())
+            outcomes = self.check(found)
+            wait = self.tracker.seconds_to_next(self.clock())
+            if wait is not None and not self.stop_event.is_set():
+                sleep(wait)
+                outcomes += self.check(set())
+            return outcomes
+        finally:
+            resume_readers()
 
     def recover(self) -> None:
         self.archivist.recover()  # logs what it finished or rolled back
 
     def run(self) -> None:
-        """Watch until ``stop_event`` is set (SIGTERM, SIGINT).  The current file is always finished."""
+        """Watch until ``stop_event`` is set (SIGTERM, SIGINT).  A batch being committed is finished; a file
+        being read is abandoned (its reader process killed) and stays in the inbox."""
+        resume_readers()
         self.recover()
         observer = self._start_observer()
         try:
@@ -274,10 +286,13 @@ class InboxWatcher:
         finally:
             observer.stop()
             observer.join(timeout=5)
+            resume_readers()  # stopping this watcher never stops readings elsewhere in the process
 
     def stop(self, *_: Any) -> None:
+        """Safe from a signal handler: the loop ends, and a file being read is abandoned at once."""
         self.stop_event.set()
         self._wake.set()
+        stop_readers()
 
     def _start_observer(self) -> Any:
         watcher = self

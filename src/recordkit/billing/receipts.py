@@ -29,9 +29,10 @@ from recordkit.billing.allocations import (
 )
 from recordkit.billing.closing import check_open, closed_error, find_closed
 from recordkit.core.config import ReceiptSettings
-from recordkit.core.dates import Month, MonthRange, chinese_date, parse_month
+from recordkit.core.dates import Month, MonthRange, check_business_day, chinese_date, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.personal import name_problem
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -360,8 +361,10 @@ def issue_payments(
         payer = (request.payer or "").strip() or unit.name
         if not payer:
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
+        if (reason := name_problem(payer)) is not None:
+            raise ValidationError(f"交款人：{reason}")
         method = parse_method(request.method)
-        paid_on = request.paid_on or today
+        paid_on = check_business_day(request.paid_on or today, "收款日期", (settings.first_year, settings.last_year))
         if paid_on > today:
             raise ValidationError(
                 f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"

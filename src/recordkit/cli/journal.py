@@ -22,25 +22,44 @@ def journal_verify(
     anchor: Path | None = typer.Option(
         None, "--anchor", help="用保存在别处的锚点文件核对：最新的记录被删除、日志被整段改写时也能发现。"
     ),
+    tables: bool = typer.Option(
+        False, "--tables", help="再用日志核对台账的收据收款、业主和借阅记录：找出绕过 recordkit 直接改动的行。"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出不一致之处（配合 --tables）。"),
 ) -> None:
     """逐条校验操作日志的哈希链：有人手工改动、插入或删除记录时，指出第一条被破坏的记录。
 
-    最后显示记录条数和最新记录的校验值（即“锚点”，可抄在日结单上）。
+    最后显示记录条数和最新记录的校验值（即“锚点”，可抄在日结单上）。加 --tables 时
+    再逐行核对台账：收据金额、交款人、业主电话、借阅记录与日志不符的，逐条列出。
 
-    例：recordkit journal verify --anchor 日志锚点.json
+    例：recordkit journal verify --anchor 日志锚点.json --tables
     """
     from recordkit.core.errors import IntegrityError
-    from recordkit.ledger import journal
+    from recordkit.ledger import journal, reconcile
 
     saved = _read_anchor(anchor) if anchor is not None else None
     with state(ctx).ledger().read() as conn:
         result = journal.verify(conn, saved)
+        disagreements = reconcile.check_tables(conn) if tables and result.ok else []
+    if as_json and tables:
+        print_json([d.to_dict() for d in disagreements])
+    elif disagreements:
+        shown = new_table("表", "编号", "不一致之处", title="台账与操作日志不一致")
+        for disagreement in disagreements:
+            shown.add_row(disagreement.table, disagreement.key, disagreement.problem)
+        console().print(shown)
+    if disagreements:
+        raise IntegrityError(
+            f"台账有 {len(disagreements)} 处与操作日志不一致：有人绕过 recordkit 改动了台账，请从备份核对"
+        )
     if not result.ok:
         raise IntegrityError(f"操作日志校验失败：{result.reason}。此前的 {result.rows_checked} 条记录完好")
     typer.echo(f"操作日志完好：共 {result.rows_checked} 条记录，哈希链完整")
     typer.echo(f"锚点：第 {result.rows_checked} 条，校验值 {result.head_hash}")
     if saved is not None:
         typer.echo(f"与锚点文件一致：第 {saved.rows} 条的校验值相同，之后的记录都接在它后面")
+    if tables and not as_json:
+        typer.echo("台账与操作日志一致：收据收款、业主和借阅记录都与日志相符")
 
 
 def _read_anchor(path: Path) -> Any:

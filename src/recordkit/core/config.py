@@ -62,6 +62,9 @@ class ReceiptSettings:
     number_pattern: str = "{prefix}{year}-{seq:06d}"
     # Paper of the printed receipt: "A4" or "241" (pin-feed paper 241 mm wide).
     layout: str = "A4"
+    # The years a payment may be dated in (year 1 or 9999 is a typo): refused at the door otherwise.
+    first_year: int = 2000
+    last_year: int = 2099
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ class Settings:
     workorders: WorkOrderSettings = field(default_factory=lambda: WorkOrderSettings())
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
     roster: RosterSettings = field(default_factory=lambda: RosterSettings())
+    limits: LimitSettings = field(default_factory=lambda: LimitSettings())
 
     @property
     def operator_name(self) -> str:
@@ -369,6 +373,8 @@ def load_settings(
 #: once, not met later as an overflow in date arithmetic.
 NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "database.busy_timeout": (1, 3600),
+    "receipt.first_year": (1900, 2100),
+    "receipt.last_year": (2000, 9998),
     "notices.payment_days": (1, 365),
     "archive.stability_seconds": (0, 3600),
     "archive.poll_interval": (0.01, 3600),
@@ -377,6 +383,12 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "ocr.max_side": (100, 20_000),
     "ocr.render_dpi": (50, 1200),
     "ocr.max_pixels": (1_000_000, 2_000_000_000),
+    "limits.max_file_mb": (1, 100_000),
+    "limits.max_pages": (1, 100_000),
+    "limits.max_pixels": (1_000_000, 2_000_000_000),
+    "limits.max_inflated_mb": (1, 100_000),
+    "limits.reader_seconds": (1, 3600),
+    "limits.reader_memory_mb": (256, 1_048_576),
 }
 
 
@@ -534,3 +546,24 @@ class RosterSettings:
     map: dict[str, str] = field(default_factory=dict)
     # Status word or code of the other system -> 已入住, 已交付 or 空置 (added to the built-in map).
     status_map: dict[str, str] = field(default_factory=dict)
+
+
+# Issue 20: what reading one file from the inbox may cost.  Appended as its own section.
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """``[limits]``: beyond any of these a file is not filed but quarantined, with a note naming the limit."""
+
+    # Largest file filed, in MB (a sparse or runaway file never reaches the archive).
+    max_file_mb: int = 500
+    # Most pages of a PDF, or frames of a TIFF.
+    max_pages: int = 2000
+    # Most pixels of one image or TIFF frame (an A3 page at 600 dpi is 70 million).
+    max_pixels: int = 100_000_000
+    # Most MB a file may unpack to: an image's decoded pixels, the entries of a .docx or .xlsx.
+    max_inflated_mb: int = 1024
+    # Seconds one reading of a PDF or an image may take in the reader process before it is stopped.
+    reader_seconds: int = 60
+    # MB of memory the reader process may use (POSIX): a PDF whose streams inflate past it is stopped.
+    reader_memory_mb: int = 1536

@@ -241,6 +241,19 @@ def find_date(text: str) -> tuple[dt.date, str] | None:
     return None
 
 
+#: The years money and work orders may be dated in (a document in the archive may be older): year 1 or
+#: 9999 is a typo, and would print receipt SJ1-000001.  ``[receipt] first_year`` / ``last_year`` change it.
+BUSINESS_YEARS = (2000, 2099)
+
+
+def check_business_day(day: dt.date, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.date:
+    """``day`` when its year lies in ``years``; else ``ValidationError`` naming ``what`` and the window."""
+    first, last = years
+    if not first <= day.year <= last:
+        raise ValidationError(f"{what} {day.isoformat()} 不在 {first}–{last} 年之间：请检查年份")
+    return day
+
+
 def parse_period(text: str, end: bool = False) -> dt.date:
     """A year (``2024``), a month (``2024-05``) or a day, as its first day — or its last with ``end``.
 

@@ -8,6 +8,12 @@ screens, messages and logs; it never renames a file.
 
 from __future__ import annotations
 
+import unicodedata
+
+#: Unicode categories never wanted in a name: controls (a newline, ESC) and invisible format characters
+#: (a right-to-left override U+202E turns "收据‮fdp.exe" into what looks like "收据exe.pdf").
+_HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
 
 def _has_escaped_bytes(text: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in text)
@@ -38,3 +44,23 @@ def printable(text: str) -> str:
     if not _has_escaped_bytes(text):
         return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The control and invisible format characters in ``text``, as ``U+202E`` code points, sorted."""
+    return sorted({f"U+{ord(ch):04X}" for ch in text if _hidden(ch)})
+
+
+def without_hidden(text: str) -> str:
+    """``text`` with its control and invisible format characters removed."""
+    return "".join(ch for ch in text if not _hidden(ch))
+
+
+def shown_plainly(text: str) -> str:
+    """``text`` with each control or invisible format character written out as ``<U+202E>``: what the
+    name really holds, shown without turning the line around."""
+    return "".join(f"<U+{ord(ch):04X}>" if _hidden(ch) else ch for ch in text)

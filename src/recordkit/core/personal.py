@@ -215,3 +215,18 @@ def is_placeholder_id_number(text: str) -> bool:
     123456789012345678."""
     number = _compact(text).upper()
     return number in _PLACEHOLDER_IDS or (len(number) >= 15 and len(set(number.rstrip("X"))) == 1)
+
+
+#: Longest name of a person the ledger keeps (owners.name and payments.payer are 64 characters wide).
+NAME_MAX_CHARS = 64
+
+
+def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
+    """Why a person's name cannot be kept or printed, in Chinese, or None: control characters (a newline,
+    ESC, a right-to-left override that reverses what follows on screen and paper) or more than
+    ``max_chars`` characters (a pasted paragraph)."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        return "姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
+    if len(name) > max_chars:
+        return f"姓名太长（{len(name)} 个字）：最多 {max_chars} 个字"
+    return None

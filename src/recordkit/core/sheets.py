@@ -78,6 +78,44 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: A workbook unpacking to more than this is refused before it is read (a zip bomb).
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+#: How a DTD starts in an XML part, in the encodings XML allows (UTF-8, UTF-16 either way).
+_DTD_MARKS = tuple(
+    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def check_workbook_parts(path: Path) -> None:
+    """``ValidationError`` for a workbook that unpacks past ``MAX_UNPACKED_BYTES`` or whose XML parts declare
+    a DTD or entities.  Office Open XML forbids DTDs (ECMA-376 Part 2, M1.17), so Excel and WPS never write
+    one: a DOCTYPE is an entity-expansion ("billion laughs") or external-entity attack, refused unread."""
+    name = readable_name(path.name)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ValidationError(
+                    f"{name} 解压后过大（超过 {MAX_UNPACKED_BYTES >> 20} MB），已拒绝：可能是恶意文件"
+                )
+            for info in archive.infolist():
+                if not info.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                tail = b""
+                with archive.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        window = tail + chunk
+                        if any(mark in window for mark in _DTD_MARKS):
+                            raise ValidationError(
+                                f"{name} 含有 DOCTYPE/实体声明，Excel 和 WPS 保存的表格不会有（可能是恶意文件），已拒绝："
+                                "请在 Excel/WPS 中打开后“另存为”新的 Excel 工作簿再导入"
+                            )
+                        tail = window[-32:]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+        raise ValidationError(
+            f"无法打开 {name}：文件已损坏、加密，或不是 Excel 工作簿（{type(err).__name__}）"
+        ) from err
+
+
 def _open_workbook(path: Path, read_only: bool) -> Workbook:
 
     if not path.exists():
@@ -86,6 +124,7 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
         raise ValidationError(
             f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
         )
+    check_workbook_parts(path)
     try:
         # openpyxl (with numpy) costs ~0.4 s to import; only a command that reads a sheet needs it
         from openpyxl import load_workbook  # loaded on first use (see above)

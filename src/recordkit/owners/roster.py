@@ -28,6 +28,7 @@ from recordkit.core.personal import (
     is_placeholder_phone,
     mask_id_number,
     mask_phone,
+    name_problem,
     validate_id_number,
     validate_phone,
 )
@@ -333,6 +334,8 @@ class _RowReader:
                 bad("relation", str(err))
                 return _Row("invalid", code), problems
         name = _text(cells["owner"]) if cells["owner"] is not None else None
+        if name is not None and kind != "owner" and (reason := name_problem(name)) is not None:
+            bad("owner", reason)
         if kind == "co_owner":
             if name is None:
                 bad("owner", f"{relation}行必须填写姓名")
@@ -430,6 +433,9 @@ class _RowReader:
         except ValueError as err:
             bad("area", str(err))
         names = split_owner_names(name) if name else []
+        # Each owner of a co-owned cell is one person: each is held to a person's name.
+        if (reason := next(filter(None, map(name_problem, names)), None)) is not None:
+            bad("owner", reason)
         owner = names[0] if names else None
         phone = self._personal(row_number, cells, "phone", validate_phone, bad)
         id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)

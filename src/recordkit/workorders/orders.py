@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
-from recordkit.core.dates import Month, format_when, parse_when
+from recordkit.core.dates import Month, check_business_day, format_when, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
@@ -544,6 +544,7 @@ def _not_future(when: dt.datetime, now: dt.datetime, what: str) -> dt.datetime:
     # A minute's grace: the clerk's clock and the server's may differ a little.
     if when > now + dt.timedelta(minutes=1):
         raise ValidationError(f"{what} {format_when(when)} 晚于现在（{format_when(now)}）：请检查日期和时刻")
+    check_business_day(when.date(), what)
     return when
 
 

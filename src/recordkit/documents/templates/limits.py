@@ -9,6 +9,7 @@ here a breach raises ``LimitExceeded`` saying which limit.
 from __future__ import annotations
 
 import functools
+import re
 import signal
 import threading
 import time
@@ -18,6 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 
@@ -140,6 +143,10 @@ def check_binop(operator: str, left: Any, right: Any, limits: TemplateLimits | N
         sequence, count = (left, right) if _is_int(right) else (right, left)
         if isinstance(sequence, (str, list, tuple)) and _is_int(count) and len(sequence) * count > limits.output_chars:
             raise LimitExceeded(OUTPUT)
+    if operator == "%" and isinstance(left, str):
+        check_format_string(left, limits)
+        _check_arguments(iter(right if isinstance(right, tuple) else (right,)), limits)
+        return
     if (
         operator == "+"
         and isinstance(left, (str, list, tuple))
@@ -147,6 +154,39 @@ def check_binop(operator: str, left: Any, right: Any, limits: TemplateLimits | N
         and len(left) + len(right) > limits.output_chars
     ):
         raise LimitExceeded(OUTPUT)
+
+
+#: A width or precision in a format string: ``%10s``, ``%.5f``, ``{:>10}``, ``{0:^{1}}``'s literal part.
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d+)|%[-#0 +]*\d*\.(\d+)|\{[^{}]*:[^{}]*?(\d+)")
+
+
+def check_format_string(text: str, limits: TemplateLimits | None = None) -> None:
+    """Refuse a format string whose width or precision alone exceeds the output limit
+    (``'%9999999999s' % x``, ``'{:>9999999999}'.format(x)``): the padding would be built first."""
+    limits = limits or LIMITS
+    for match in _FORMAT_WIDTH.finditer(text):
+        digits = next(group for group in match.groups() if group is not None)
+        if len(digits) > 12 or int(digits) > limits.output_chars:
+            raise LimitExceeded(OUTPUT)
+
+
+def checked_concat(value: Any) -> Any:
+    """The result of a template's ``~``, charged to the budget and held to the output limit: doubling a
+    string with ``{% set x = x ~ x %}`` stops at the limit, not at the machine's memory."""
+    spend()
+    if isinstance(value, str) and len(value) > LIMITS.output_chars:
+        raise LimitExceeded(OUTPUT)
+    return value
+
+
+class LimitedCodeGenerator(CodeGenerator):
+    """Jinja's code generator with every ``~`` (a ``Concat`` node) passed through ``checked_concat``;
+    the sandbox has no hook for it, as it has for ``+`` and ``*``."""
+
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.checked_concat(")
+        super().visit_Concat(node, frame)
+        self.write(")")
 
 
 def _check_arguments(values: Iterator[Any], limits: TemplateLimits | None = None) -> None:
@@ -184,6 +224,8 @@ def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     def limited(*args: Any, **kwargs: Any) -> Any:
         spend()
         _check_arguments(iter((*args, *kwargs.values())))
+        if function.__name__ == "do_format" and args and isinstance(args[0], str):
+            check_format_string(args[0])  # {{ '%9999999999s' | format(x) }}
         result = function(*args, **kwargs)
         if isinstance(result, (str, list)) and len(result) > LIMITS.output_chars:
             raise LimitExceeded(OUTPUT)
@@ -197,10 +239,12 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     against ``LIMITS``.  Intercepting the operators also stops Jinja from folding ``3**(10**9)`` at
     compile time, which would hang ``templates list`` before any fill."""
 
-    intercepted_binops = frozenset({"**", "*", "+"})
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
+    code_generator_class = LimitedCodeGenerator
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self.checked_concat = checked_concat
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
         self.globals["range"] = CountedRange
 
@@ -217,4 +261,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         spend()
         if __obj is not CountedRange:  # range() says itself that the loop is too long
             _check_arguments(iter((*args, *kwargs.values())))
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands str.format out wrapped
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str) and getattr(method, "__name__", "") in ("format", "format_map"):
+            check_format_string(owner)
         return super().call(__context, __obj, *args, **kwargs)

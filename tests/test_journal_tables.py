@@ -1,0 +1,87 @@
+"""Issue 20, item 9: ``journal verify --tables`` replays the journal and names every row of the money,
+owner and loan tables that was changed behind recordkit's back (raw SQL), exiting 9; an untouched ledger
+passes.  The hash chain alone cannot see such an edit: the journal itself is intact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from recordkit.archive.archivist import Archivist, lend
+from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.reconcile import check_tables
+from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_ws as ws  # noqa: F401
+from tests.test_fees_cli import cashier  # noqa: F401  (fixture)
+
+
+def raw_sql(workspace: Workspace, *statements: str) -> None:
+    engine = sa.create_engine(workspace.database_url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def test_an_untouched_ledger_agrees_with_its_journal(cashier: Any) -> None:  # noqa: F811
+    assert cashier("fees", "pay", "1-1-101", "--amount", "300").exit_code == 0
+    result = cashier("journal", "verify", "--tables")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "台账与操作日志一致：收据收款、业主和借阅记录都与日志相符"
+
+
+def test_amounts_payers_and_phones_edited_by_raw_sql_are_each_named(cashier: Any, workspace: Workspace) -> None:  # noqa: F811
+    for unit, amount in (("1-1-101", "300"), ("1-1-102", "200")):
+        assert cashier("fees", "pay", unit, "--amount", amount).exit_code == 0
+    numbers = [row["number"] for row in json.loads(cashier("receipt", "list", "--json").stdout)]
+    assert cashier("journal", "verify").exit_code == 0  # the chain is whole throughout
+    raw_sql(
+        workspace,
+        "UPDATE payments SET amount_fen = 3000 WHERE amount_fen = 30000",
+        "UPDATE payments SET payer = '王五' WHERE amount_fen = 20000",
+        "UPDATE owners SET phone = '13900000000' WHERE name = '张伟'",
+    )
+    assert cashier("journal", "verify").exit_code == 0  # the chain cannot see it ...
+    result = cashier("journal", "verify", "--tables", "--json")  # ... the tables can
+    assert result.exit_code == 9
+    assert result.stderr.strip() == "错误：台账有 3 处与操作日志不一致：有人绕过 recordkit 改动了台账，请从备份核对"
+    found = json.loads(result.stdout)
+    assert [(d["table"], d["key"], d["problem"]) for d in found[:2]] == [
+        ("收据", numbers[0], "金额（分）：日志为 30000，台账为 3000"),
+        ("收据", numbers[1], "交款人：日志为 李秀英，台账为 王五"),
+    ]
+    assert (found[2]["table"], found[2]["problem"]) == ("业主", "电话：日志为 138****5678，台账为 139****0000")
+
+
+def test_a_deleted_receipt_and_a_deleted_loan_are_named(ws: Workspace, ledger: Ledger) -> None:  # noqa: F811
+    outcome = Archivist(ws, ledger, "档案员").file(
+        write_scan(ws.root / "records" / "inbox" / "1-1-101_产权证明.pdf", 1)
+    )
+    assert outcome.item is not None
+    lend(ledger, outcome.item.archive_no, "赵敏", dt.date(2026, 12, 31), "档案员", today=dt.date(2026, 12, 1))
+    with ledger.read() as conn:
+        assert check_tables(conn) == []
+    raw_sql(ws, "DELETE FROM archive_loans")
+    with open_ledger(ws.database_url) as reopened, reopened.read() as conn:
+        assert [(d.table, d.key, d.problem) for d in check_tables(conn)] == [
+            ("借阅", outcome.item.archive_no, "借出次数：日志为 1 次，台账为 0 次")
+        ]
+
+
+def test_an_owner_edited_by_raw_sql_is_named_on_either_database(ledger_url: str, tmp_path: Any) -> None:
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    with open_ledger(ledger_url) as opened:
+        import_owners(opened, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+        with opened.read() as conn:
+            assert check_tables(conn) == []
+        with opened.write() as conn:
+            conn.execute(sa.text("UPDATE owners SET name = '张三' WHERE name = '张伟'"))
+        with opened.read() as conn:
+            assert [(d.table, d.problem) for d in check_tables(conn)] == [("业主", "姓名：日志为 张伟，台账为 张三")]
