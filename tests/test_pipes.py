@@ -98,6 +98,6 @@ def test_ctrl_c_after_the_payment_is_saved_says_it_is_saved(
         real_echo(message, *args, **kwargs)
 
     monkeypatch.setattr(typer, "echo", echo)
-    result = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--date", "2026-10-23")
+    result = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--date", "2026-10-23", "--reason", "补录")
     assert (result.exit_code, result.stderr.strip()) == (0, "已中断；此前的操作已经完成并保存。")
     assert _payments(billed) == 1
