@@ -64,7 +64,7 @@ def _payments(workspace: Workspace) -> int:
 
 
 def test_a_payment_piped_into_head_is_saved_once_and_exits_0(billed: Workspace) -> None:
-    code, out, err = _piped(billed, "fees pay 3-2-1201 --amount 100 --date 2026-10-23")
+    code, out, err = _piped(billed, "fees pay 3-2-1201 --amount 100 --date 2026-10-23 --reason 补录")
     assert code == 0
     assert out.startswith("已收款 100.00 元（现金），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001")
     assert "错误" not in err and "Traceback" not in err and "BrokenPipe" not in err
@@ -98,6 +98,6 @@ def test_ctrl_c_after_the_payment_is_saved_says_it_is_saved(
         real_echo(message, *args, **kwargs)
 
     monkeypatch.setattr(typer, "echo", echo)
-    result = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--date", "2026-10-23")
+    result = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--date", "2026-10-23", "--reason", "补录")
     assert (result.exit_code, result.stderr.strip()) == (0, "已中断；此前的操作已经完成并保存。")
     assert _payments(billed) == 1

@@ -21,6 +21,7 @@ from recordkit.billing.arrears import list_arrears
 from recordkit.core.dates import Month, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
@@ -108,15 +109,26 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
     return view
 
 
+def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
+    """Why a 缴费证明 cannot be given to ``unit`` on ``today`` (it owes, as ``fees arrears`` says), or
+    None when it can."""
+    code = str(parse_unit_code(unit))
+    building = parse_unit_code(unit).building
+    owing = next((row for row in list_arrears(ledger, today, building=building) if row.unit == code), None)
+    if owing is None:
+        return None
+    return (
+        f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
+        f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
+        f"--amount {format_yuan(owing.amount_fen).replace(',', '')}"
+    )
+
+
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
     code = str(view.code)
-    owing = next((row for row in list_arrears(ledger, today, building=view.code.building) if row.unit == code), None)
-    if owing is not None:
-        raise ConflictError(
-            f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
-            f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
-            f"--amount {format_yuan(owing.amount_fen).replace(',', '')}"
-        )
+    refusal = clearance_refusal(ledger, code, today)
+    if refusal is not None:
+        raise ConflictError(refusal)
     with ledger.read() as conn:
         last = conn.execute(
             sa.select(sa.func.max(bills.c.month))
