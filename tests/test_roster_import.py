@@ -95,6 +95,39 @@ def test_another_systems_export_imports_as_shipped(ledger: Ledger, tmp_path: Pat
     }
 
 
+def test_an_estate_without_entrances_exports_building_and_room_only(ledger: Ledger, tmp_path: Path) -> None:
+    # Multi-storey estates have no 单元: the export has 楼号 and 房间 and nothing between them.
+    # Some systems put the kind of unit in the building column (楼号 “别墅”, 房间 “A12”).
+    rows = [
+        ["楼号", "房间", "业主姓名", "联系电话", "建筑面积", "房屋状态"],
+        ["5栋", "1201", "王建国", "13912345678", 98.5, "已入住"],
+        ["A座", 1202, "张伟", "13812345678", 88, "已入住"],
+        ["九幢", "301室", "李秀兰", "13712345678", 90, "已入住"],
+        ["别墅", "A12", "赵强", "13612345678", 300, "已入住"],
+        ["商铺", "S-101", "钱多多", "13512345678", 60, "已入住"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "房产.xlsx", [("房产", rows)]), "测试员")
+    assert (summary.rows, summary.units_created) == (5, 5)
+    assert {view.code.display: (str(view.code), view.owner) for view in list_units(ledger)} == {
+        "5栋1201室": ("5-1201", "王建国"),
+        "A栋1202室": ("A-1202", "张伟"),
+        "9栋301室": ("9-301", "李秀兰"),
+        "A12号别墅": ("别墅A12", "赵强"),
+        "商铺S-101": ("商铺S-101", "钱多多"),
+    }
+
+
+def test_an_empty_entrance_cell_in_an_entrance_column_is_still_an_error(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        list(OTHER_SYSTEM_HEADERS),
+        OTHER_SYSTEM_ROWS[0],
+        ["K009", "3栋", None, "101", 90, "孙丽", None, "已入住", ""],
+    ]
+    problems = problems_of(ledger, workbook(tmp_path / "房产.xlsx", [("房产", rows)]))
+    assert problems == ["第 3 行 C 列（单元编号）：单元不能为空，请填写单元"]
+    assert list_units(ledger) == []
+
+
 def test_the_sheet_with_the_headers_is_read_and_named(ledger: Ledger, tmp_path: Path) -> None:
     rows = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[:2]]
     path = workbook(

@@ -41,7 +41,7 @@ from recordkit.core.sheets import (
     read_table,
     save_atomically,
 )
-from recordkit.core.unitcodes import UnitCode, parse_unit_code, unit_code_from_parts
+from recordkit.core.unitcodes import FLAT, UnitCode, parse_unit_code, parse_unit_kind, unit_code_from_parts
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
@@ -310,6 +310,14 @@ class _Row:
     contact: ContactRecord | None = None
 
 
+def _kind_named(cell: Any) -> str | None:
+    """The kind of unit a cell names (别墅, 商铺, 车位 …), or None for anything else."""
+    try:
+        return parse_unit_kind(_text(cell))
+    except ValidationError:
+        return None
+
+
 class _RowReader:
     """Validates rows of one sheet, collecting problems and placeholder warnings."""
 
@@ -361,11 +369,20 @@ class _RowReader:
                     # The code's own form: a phase comes first, joined by ·  (二期·3-2-1201).
                     text = f"{_text(cells['phase'])}·{text}"
                 return parse_unit_code(text, phases=self.phases)
+            building = cells["building"]
+            kind = None if cells["kind"] is None else _text(cells["kind"])
+            if kind is None and building is not None and (named := _kind_named(building)) is not None:
+                # Exports often put the kind in the building column: 楼号 “别墅”, 房间 “A12”.
+                kind, building = named, None
+            if kind is None and "entrance" not in self.table.letters:
+                # A sheet with building and room columns but no 单元 column is an estate whose
+                # buildings have no 单元 (5栋 + 1201 is 5-1201); an empty 单元 cell stays an error.
+                kind = FLAT
             return unit_code_from_parts(
-                cells["building"],
+                building,
                 cells["entrance"],
                 cells["room"],
-                kind=None if cells["kind"] is None else _text(cells["kind"]),
+                kind=kind,
                 phase=None if cells["phase"] is None else _text(cells["phase"]),
                 phases=self.phases,
             )
