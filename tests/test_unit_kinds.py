@@ -447,10 +447,11 @@ def test_a_phase_spelt_twice_in_recordkit_toml_is_a_config_error(tmp_path: Path)
 
 
 def test_a_problem_in_a_column_the_sheet_lacks_is_named_in_chinese(ledger: Ledger, tmp_path: Path) -> None:
-    sheet = write_sheet(tmp_path / "无单元.xlsx", [[3, 1201, 90.0]], headers=("楼栋", "房号", "建筑面积"))
+    # (A sheet without a 单元 column is an estate without 单元; one without 楼栋 lacks a part.)
+    sheet = write_sheet(tmp_path / "无楼栋.xlsx", [[1, 1201, 90.0]], headers=("单元", "房号", "建筑面积"))
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, sheet, OPERATOR)
-    assert [str(problem) for problem in caught.value.problems] == ["第 2 行（单元）：单元不能为空，请填写单元"]
+    assert [str(problem) for problem in caught.value.problems] == ["第 2 行（楼栋）：楼栋不能为空，请填写楼栋"]
 
 
 def test_the_monthly_report_groups_units_without_a_building_by_kind(ledger: Ledger, tmp_path: Path) -> None:
