@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Connection
 
 from recordkit.billing.bills import UnitForBilling, bill_month, plan_bills
 from recordkit.billing.receipts import (
@@ -45,7 +46,7 @@ from recordkit.billing.receipts import (
     receipt_requests,
 )
 from recordkit.billing.rules import add_rule, load_items
-from recordkit.core.dates import parse_month
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.money import amount_in_capitals
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.demo.roster import generate_estate
@@ -124,32 +125,43 @@ def bill_naive_one_transaction(ledger: Ledger) -> None:
         unit_ids = [row.id for row in conn.execute(sa.select(units.c.id).order_by(units.c.id))]
         created = 0
         for unit_id in unit_ids:
-            unit = conn.execute(
-                sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status).where(
-                    units.c.id == unit_id
-                )
-            ).one()
-            items = [item for item in load_items(conn) if item.kind != "oneoff"]
-            for bill in plan_bills(month, items, [UnitForBilling(*unit)], {}, "half_up"):
-                exists = conn.execute(
-                    sa.select(bills.c.id).where(
-                        bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH
-                    )
-                ).first()
-                if exists:
-                    continue
-                conn.execute(
-                    sa.insert(bills).values(
-                        unit_id=unit_id,
-                        item_id=bill.item_id,
-                        month=MONTH,
-                        amount_fen=bill.amount_fen,
-                        basis=bill.basis,
-                        rate_id=bill.rate_id,
-                    )
-                )
-                created += 1
+            created += _bill_unit_naively(conn, month, unit_id)
         journal.record(conn, OPERATOR, [journal.Change("bill.month", "bill", MONTH, None, {"created": created})])
+
+
+def _bill_unit_naively(conn: Connection, month: Month, unit_id: int, journal_each: bool = False) -> int:
+    """One unit as a first version bills it: its row and the rules read again, each bill checked and
+    inserted alone (and journalled alone with ``journal_each``).  Returns the bills made."""
+    unit = conn.execute(
+        sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status).where(units.c.id == unit_id)
+    ).one()
+    items = [item for item in load_items(conn) if item.kind != "oneoff"]
+    created = 0
+    for bill in plan_bills(month, items, [UnitForBilling(*unit)], {}, "half_up"):
+        exists = conn.execute(
+            sa.select(bills.c.id).where(
+                bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH
+            )
+        ).first()
+        if exists:
+            continue
+        conn.execute(
+            sa.insert(bills).values(
+                unit_id=unit_id,
+                item_id=bill.item_id,
+                month=MONTH,
+                amount_fen=bill.amount_fen,
+                basis=bill.basis,
+                rate_id=bill.rate_id,
+            )
+        )
+        created += 1
+        if journal_each:
+            change = journal.Change(
+                "bill.create", "bill", f"{unit.code} {MONTH}", None, {"amount_fen": bill.amount_fen}
+            )
+            journal.record(conn, OPERATOR, [change])
+    return created
 
 
 def bill_naive(ledger: Ledger) -> None:
@@ -159,39 +171,7 @@ def bill_naive(ledger: Ledger) -> None:
         unit_ids = [row.id for row in conn.execute(sa.select(units.c.id).order_by(units.c.id))]
     for unit_id in unit_ids:
         with ledger.write() as conn:
-            unit = conn.execute(
-                sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status).where(
-                    units.c.id == unit_id
-                )
-            ).one()
-            items = [item for item in load_items(conn) if item.kind != "oneoff"]
-            for bill in plan_bills(month, items, [UnitForBilling(*unit)], {}, "half_up"):
-                exists = conn.execute(
-                    sa.select(bills.c.id).where(
-                        bills.c.unit_id == unit_id, bills.c.item_id == bill.item_id, bills.c.month == MONTH
-                    )
-                ).first()
-                if exists:
-                    continue
-                conn.execute(
-                    sa.insert(bills).values(
-                        unit_id=unit_id,
-                        item_id=bill.item_id,
-                        month=MONTH,
-                        amount_fen=bill.amount_fen,
-                        basis=bill.basis,
-                        rate_id=bill.rate_id,
-                    )
-                )
-                journal.record(
-                    conn,
-                    OPERATOR,
-                    [
-                        journal.Change(
-                            "bill.create", "bill", f"{unit.code} {MONTH}", None, {"amount_fen": bill.amount_fen}
-                        )
-                    ],
-                )
+            _bill_unit_naively(conn, month, unit_id, journal_each=True)
 
 
 # -- receipts -------------------------------------------------------------------------------

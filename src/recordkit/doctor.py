@@ -116,16 +116,23 @@ def load_engine() -> Any:
     return load_ocr_engine()
 
 
+def _ocr_missing() -> Check | None:
+    """The failed check when the OCR engine is not installed, else None."""
+    if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
+        return None
+    return Check(
+        "OCR 文字识别",
+        False,
+        "未安装：没有文字层的扫描件只能按文件信息检索",
+        "pip install rapidocr_onnxruntime",
+        required=False,
+    )
+
+
 def check_ocr_installed(_workspace: Workspace) -> Check:
     """Whether the OCR engine is installed, without loading it (``doctor --ocr`` reads a sample)."""
-    if importlib.util.find_spec("rapidocr_onnxruntime") is None:
-        return Check(
-            "OCR 文字识别",
-            False,
-            "未安装：没有文字层的扫描件只能按文件信息检索",
-            "pip install rapidocr_onnxruntime",
-            required=False,
-        )
+    if (missing := _ocr_missing()) is not None:
+        return missing
     return Check(
         "OCR 文字识别",
         True,
@@ -141,14 +148,8 @@ def check_ocr(_workspace: Workspace) -> Check:
 
     from recordkit.archive.extract import character_accuracy  # loaded on first use (as above)
 
-    if importlib.util.find_spec("rapidocr_onnxruntime") is None:
-        return Check(
-            "OCR 文字识别",
-            False,
-            "未安装：没有文字层的扫描件只能按文件信息检索",
-            "pip install rapidocr_onnxruntime",
-            required=False,
-        )
+    if (missing := _ocr_missing()) is not None:
+        return missing
 
     if not FONT_PATH.is_file():
         return Check(
