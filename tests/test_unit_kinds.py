@@ -3,6 +3,7 @@ and storerooms, phases, the display form on paper, and fees that apply to some k
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from recordkit.core.unitcodes import (
     phase_spellings,
     unit_code_from_parts,
 )
+from recordkit.core.workspace import Workspace
 from recordkit.documents.notices import Recipient, scope_label
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills, fee_items, units
@@ -478,3 +480,32 @@ def test_a_batch_to_villas_is_named_by_their_kind() -> None:
     assert scope_label(villas) == "别墅"
     assert scope_label([Recipient("3-2-1201", "3", "张伟"), Recipient("3-2-1202", "3", None)]) == "3栋"
     assert scope_label([*villas, Recipient("3-2-1201", "3", "张伟")]) == "全体"
+
+
+def test_the_counter_reads_a_phase_written_without_its_dot(run_cli: Any, workspace: Workspace) -> None:
+    # Clerks of an estate with phases type the phase's name (or another spelling) before the code,
+    # as on the roster: every command that takes a unit reads it with the estate's phases.
+    config = workspace.root / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[[office.phases]]\nname = "香榭丽舍"\nspellings = ["香榭", "一期"]\n'
+        '\n[[office.phases]]\nname = "巴塞罗纳"\nspellings = ["二期"]\n',
+        encoding="utf-8",
+    )
+    rows = [
+        [None, None, "香榭丽舍·B-1-2004", 120.0, "孙丽", None, None, None, "已入住"],
+        [None, None, "巴塞罗纳·B-1-2004", 120.0, "周强", None, None, None, "已入住"],
+    ]
+    sheet = write_sheet(workspace.root / "名册.xlsx", rows)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    account = run_cli("fees", "account", "二期B-1-2004")
+    assert account.exit_code == 0, account.output
+    assert "对账单：房屋 巴塞罗纳·B-1-2004（业主 周强）" in account.stdout
+    order = run_cli(
+        "workorder", "add", "--type", "报修", "--unit", "香榭B栋1单元2004室", "--category", "门窗", "--desc", "门锁坏"
+    )
+    assert order.exit_code == 0, order.output
+    listed = run_cli("workorder", "list", "--unit", "一期B-1-2004", "--json")
+    assert [row["unit"] for row in json.loads(listed.stdout)] == ["香榭丽舍·B-1-2004"]
+    unknown = run_cli("fees", "account", "三期B-1-2004")
+    assert unknown.exit_code == 5
+    assert "分区“三期”不在本小区的分区中（香榭丽舍、巴塞罗纳）" in unknown.stderr

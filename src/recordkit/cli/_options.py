@@ -39,6 +39,25 @@ def optional_month(text: str | None) -> Month | None:
     return None if text is None else parse_month(text)
 
 
+def estate_unit(ctx: typer.Context, text: str) -> str:
+    """A unit a clerk typed, read with the estate's phases when it has them: in an estate with the
+    phase 香榭丽舍, ``香榭丽舍B-1-2004`` is ``香榭丽舍·B-1-2004``.  Without phases (or no unit) the text
+    is passed on as typed, for the library to read as it always has."""
+    if not text.strip():
+        return text
+    phases = state(ctx).workspace().settings.office.phase_table()
+    if not phases:
+        return text
+    from recordkit.core.unitcodes import parse_unit_code  # loaded on first use: only estates with phases
+
+    return str(parse_unit_code(text, phases=phases))
+
+
+def estate_units(ctx: typer.Context, texts: list[str]) -> list[str]:
+    """``estate_unit`` for an option given several times."""
+    return [estate_unit(ctx, text) for text in texts]
+
+
 def fees_ledger(ctx: typer.Context) -> Ledger:
     """The ledger for a command that bills or takes money (``fees bill``, ``fees pay``, ``receipt issue``,
     ``renovation pay``): recordkit.toml's ``[[fees.items]]`` the ledger lacks are synced into it first,

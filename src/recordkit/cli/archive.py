@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -112,6 +113,7 @@ def archive_list(
 
     例：recordkit archive list --unit 3-2-1201
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import list_items
 
     archivist = _archivist(ctx)
@@ -280,6 +282,7 @@ def archive_update(
 
     例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.intake import update_and_index
 
     app_state = state(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import app, state
-from recordkit.cli._options import optional_date
+from recordkit.cli._options import estate_unit, optional_date
 
 cert_app = typer.Typer(
     help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
@@ -31,6 +31,7 @@ def cert_make(
 
     例：recordkit cert make 出门条 --unit 3-2-1201 --items "冰箱1台,旧沙发1件" --valid-until 2026-12-05
     """
+    unit = estate_unit(ctx, unit)
     from recordkit.documents.certificates import make_certificate
 
     app_state = state(ctx)

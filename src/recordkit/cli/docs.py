@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._options import estate_unit
 
 docs_app = typer.Typer(
     help="已生成的文书：打印了什么、给谁、何时、谁经办。\n\n例：recordkit docs list --unit 3-2-1201",
@@ -28,6 +29,7 @@ def docs_list(
 
     例：recordkit docs list --kind 通知 --limit 20
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import format_stamp
     from recordkit.core.unitcodes import parse_unit_code
     from recordkit.documents.generated import count_documents, list_documents

@@ -16,6 +16,8 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    estate_unit,
+    estate_units,
     fees_ledger,
     optional_date,
 )
@@ -158,6 +160,7 @@ def rules_add(
 
     例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
     """
+    units = estate_units(ctx, units)
     from recordkit.billing.rules import add_rule, format_rate
 
     app_state = state(ctx)
@@ -198,6 +201,7 @@ def rules_set(
 
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
+    units = estate_units(ctx, units)
     from recordkit.billing.rules import format_rate, set_rule
     from recordkit.core.dates import parse_month
 
@@ -264,6 +268,7 @@ def fees_bill(
 
     例：recordkit fees bill --month 2026-11
     """
+    units = estate_units(ctx, units)
     from recordkit.billing.bills import bill_month
     from recordkit.core.money import format_yuan
 
@@ -319,6 +324,7 @@ def take_payment(
     reason: str | None = None,
 ) -> None:
     """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
+    unit = estate_unit(ctx, unit)
     from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
@@ -398,6 +404,7 @@ def fees_account(
 
     例：recordkit fees account 3-2-1201 --out 对账单.xlsx
     """
+    unit = estate_unit(ctx, unit)
     from recordkit.billing.accounts import BILL_STATES, unit_account
     from recordkit.core.money import format_yuan
 

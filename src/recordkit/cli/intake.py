@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, print_json, progress_bar, state
+from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import Archivist, FilingOutcome
@@ -58,6 +59,7 @@ def file_command(
 
     例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import flag_metadata
     from recordkit.archive.intake import file_paths
     from recordkit.core.errors import ValidationError

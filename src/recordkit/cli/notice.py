@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import app, progress_bar, state
-from recordkit.cli._options import PDF_HELP, optional_date
+from recordkit.cli._options import PDF_HELP, estate_unit, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -92,6 +92,7 @@ def notice_make(
 
     例：recordkit notice make 温馨提示 --building 3 --set 提示内容=请勿高空抛物
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.documents.notices import make_notices, parse_assignments, scope_label, select_recipients
 
     _check_duplex(merge, duplex)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
-from recordkit.cli._options import SHOW_PRIVATE_HELP, optional_date
+from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
 owners_app = typer.Typer(
@@ -222,6 +222,7 @@ def contact_add(
 
     例：recordkit owners contact add 3-2-1201 赵磊 --relation 租户 --phone 13900001111
     """
+    unit = estate_unit(ctx, unit)
     from recordkit.owners.contacts import add_contact
 
     app_state = state(ctx)
@@ -250,6 +251,7 @@ def contact_list(
 
     例：recordkit owners contact list --relation 租户
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.owners.contacts import list_contacts
     from recordkit.owners.roster import record_private_view
 

@@ -12,6 +12,7 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    estate_unit,
     optional_date,
 )
 from recordkit.cli.fees import take_payment
@@ -121,6 +122,7 @@ def receipt_list(
 
     例：recordkit receipt list --date 2026-11-23 --json
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan
 

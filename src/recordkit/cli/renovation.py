@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
-from recordkit.cli._options import AGAIN_HELP, DATE_HELP, METHOD_HELP, REASON_HELP, fees_ledger, optional_date
+from recordkit.cli._options import (
+    AGAIN_HELP,
+    DATE_HELP,
+    METHOD_HELP,
+    REASON_HELP,
+    estate_unit,
+    fees_ledger,
+    optional_date,
+)
 
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
@@ -44,6 +52,7 @@ def renovation_register(
 
     例：recordkit renovation register 3-2-1201 --contractor 安居装饰 --manager 王强 --phone 13600001111 --start 2026-12-01 --end 2027-01-31
     """
+    unit = estate_unit(ctx, unit)
     from recordkit.core.money import format_yuan
     from recordkit.core.personal import mask_phone
     from recordkit.renovations.records import REGISTRATION_TEMPLATE, check_paper

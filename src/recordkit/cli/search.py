@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -56,6 +57,7 @@ def search_command(
 
     例：recordkit search 电梯维修 --category 工程档案 --sort 日期
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.search.query import search
 
     app_state = state(ctx)

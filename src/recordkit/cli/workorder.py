@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
@@ -57,6 +58,7 @@ def workorder_add(
 
     例：recordkit workorder add --type 报修 --unit 3-2-1201 --category 水电 --desc 厨房水管漏水 --reported-by 李秀英
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import format_when
     from recordkit.workorders.orders import OrderRequest, add
 
@@ -220,6 +222,7 @@ def workorder_list(
 
     例：recordkit workorder list --overdue --category 电梯
     """
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import format_when, parse_month
     from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
 
