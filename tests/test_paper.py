@@ -24,20 +24,10 @@ from recordkit.documents.generated import list_documents
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.documents.templates.engine import BUILTIN_DIR
 from recordkit.ledger.db import Ledger, open_ledger
-from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
+from tests.documents_fixtures import estate, pdf_text, soffice, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def soffice() -> str:
-    binary = pdf.find_soffice()
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but LibreOffice (soffice) is not installed: .ci/run must install libreoffice-writer")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return binary
 
 
 @pytest.fixture(scope="module")
@@ -49,17 +39,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, 
     ledger = open_ledger(workspace.database_url)
     yield workspace, ledger
     ledger.close()
-
-
-def pages_of(path: Path) -> list[str]:
-    """Each page's text without whitespace (PDF extraction spaces scripts and line ends at will)."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return ["".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
-    finally:
-        document.close()
 
 
 def only_the_seal(page: str, office: str) -> bool:
@@ -121,7 +100,7 @@ def test_every_builtin_template_prints_without_blank_or_seal_only_pages(
     pdfs = pdf.convert_to_pdf([printed[name] for name in names], soffice=soffice)
     counts = {}
     for name, path in zip(names, pdfs, strict=True):
-        pages = pages_of(path)
+        pages = pdf_text(path)
         assert_prints_right(name, pages, office)
         counts[name] = len(pages)
     # One sheet each, but the management agreement (its clauses run to more pages).
@@ -159,7 +138,7 @@ def test_a_merged_reminder_gives_each_household_its_own_page(
     assert len(households) >= 13, "the demo estate should have at least 13 households to remind"
     batch = remind(workspace, ledger, CASHIER, min_months=6, merge=True, duplex=duplex, pdf=True)
     assert batch is not None and batch.pdf_problem is None
-    pages = pages_of(batch.pdfs[0].path)
+    pages = pdf_text(batch.pdfs[0].path)
     if duplex:
         assert len(pages) == 2 * len(households) - 1
         assert all(page == "" for page in pages[1::2]), "a duplex back must stay blank"
@@ -179,7 +158,7 @@ def test_two_years_of_debt_fit_one_a4_page(soffice: str, ws: Workspace, estate: 
     batch = remind(ws, estate, CASHIER, min_months=24, as_of=dt.date(2026, 12, 31), pdf=True)
     assert batch is not None and batch.pdf_problem is None and batch.pdfs
     for document in batch.pdfs:
-        pages = pages_of(document.path)
+        pages = pdf_text(document.path)
         assert len(pages) == 1, f"{document.path.name} runs to {len(pages)} pages"
         assert "2025年1月–2026年12月（24个月）物业服务费" in pages[0]
         assert_prints_right(document.path.name, pages, ws.settings.office.name)

@@ -18,17 +18,8 @@ from recordkit.documents import pdf
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.ledger.db import Ledger, open_ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.documents_fixtures import pdf_text, soffice  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
-
-
-@pytest.fixture
-def soffice() -> str:
-    binary = pdf.find_soffice()
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but LibreOffice (soffice) is not installed: .ci/run must install libreoffice-writer")
-        pytest.skip("LibreOffice (soffice) not installed")
-    return binary
 
 
 @pytest.fixture
@@ -37,17 +28,6 @@ def estate(workspace: Workspace, tmp_path: Path) -> Ledger:
     small_estate(ledger, tmp_path)
     yield ledger
     ledger.close()
-
-
-def pdf_text(path: Path) -> list[str]:
-    """Each page's text, without the spaces PDF text extraction puts between scripts and at line ends."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(path))
-    try:
-        return ["".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
-    finally:
-        document.close()
 
 
 def test_a_batch_is_one_libreoffice_run_with_chinese_text_and_embedded_fonts(
