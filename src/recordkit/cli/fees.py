@@ -16,6 +16,7 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    estate_building,
     estate_unit,
     estate_units,
     fees_ledger,
@@ -519,7 +520,7 @@ def fees_arrears(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-11-30。"),
     min_months: int = typer.Option(0, "--min-months", min=0, help="只列欠费至少几个月的房屋。"),
-    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3。"),
+    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3；分区的楼写 二期1。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（催缴通知书的输入）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
@@ -530,7 +531,7 @@ def fees_arrears(
     from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
-    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, building)
+    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building))
     if as_json:
         print_json([row.to_dict() for row in rows])
         return
