@@ -18,6 +18,7 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.unitcodes import Building, parse_building
 from recordkit.core.workspace import Workspace
 from tests.conftest import write_sheet
+from tests.test_unit_kinds import import_two_phases
 
 # 一期 has no name in its codes (1-1-101); 二期 writes its name first (二期·1-101, 二期·别墅3).
 ROSTER: list[list[Any]] = [
@@ -94,17 +95,7 @@ def test_a_building_only_in_another_phase_names_it(run_cli: Any, estate: Workspa
 
 
 def test_an_estate_whose_every_unit_has_a_phase_asks_which(run_cli: Any, workspace: Workspace) -> None:
-    config = workspace.root / "recordkit.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + '\n[[office.phases]]\nname = "香榭丽舍"\nspellings = ["香榭"]\n'
-        '\n[[office.phases]]\nname = "巴塞罗纳"\n',
-        encoding="utf-8",
-    )
-    rows = [
-        [None, None, "香榭丽舍·B-1-2004", 120.0, "孙丽", None, None, None, "已入住"],
-        [None, None, "巴塞罗纳·B-1-2004", 130.0, "周强", None, None, None, "已入住"],
-    ]
-    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    import_two_phases(run_cli, workspace)
     result = run_cli("owners", "list", "--building", "B")
     assert result.exit_code == 5
     assert result.stderr.strip() == (
