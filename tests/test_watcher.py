@@ -228,3 +228,16 @@ def test_a_fifo_in_the_inbox_is_quarantined_unopened_and_the_rest_filed(tmp_path
     assert "已隔离 扫描仪管道.pdf：不是普通文件（管道、设备或套接字），没有打开，无法归档" in done.stdout
     assert "收件箱处理完毕：归档 1 个，隔离 1 个" in done.stdout
     assert list(inbox.iterdir()) == []
+
+
+def test_stopping_a_watcher_that_has_ended_leaves_readers_to_the_rest_of_the_process(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # A stop that comes after the loop ended (a second Ctrl-C, a thread joined late) must not leave the
+    # process's shared readers refused: the next filing in the same process reads its PDFs as usual.
+    watcher = _watcher(ws, ledger, 0.0, FakeClock())
+    assert watcher.run_once() == []
+    watcher.stop()
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261102.pdf", 1)
+    later = Archivist(ws, ledger, "归档服务").file_paths([inbox(ws)])
+    assert [(o.source, o.status) for o in later] == [("1-1-101_产权证明_20261102.pdf", "filed")]

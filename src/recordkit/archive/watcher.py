@@ -117,6 +117,13 @@ class InboxWatcher:
             self.roots.append(archivist.workspace.records_subdir("generated").resolve())
         self.stop_event = threading.Event()
         self._wake = threading.Event()
+        # Set while a pass or the watch loop reads files: only then may ``stop`` abandon the reading in
+        # hand.  Readers are shared by the whole process; a stop after the watcher ended must not leave
+        # them refused for whatever else the process files (the demo, ``recordkit file``).
+        # The lock makes "still reading? then stop the readers" one step against the loop's "done
+        # reading: resume them" (re-entrant: a signal handler may run on the thread that holds it).
+        self._reading = threading.Event()
+        self._reading_lock = threading.RLock()
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
@@ -241,6 +248,7 @@ class InboxWatcher:
         self.max_failures = 1
         self.archivist.quarantine_on_error = True
         resume_readers()
+        self._reading.set()
         try:
             self.recover()
             found = set(self.scan())
@@ -251,7 +259,7 @@ class InboxWatcher:
                 outcomes += self.check(set())
             return outcomes
         finally:
-            resume_readers()
+            self._done_reading()
 
     def recover(self) -> None:
         self.archivist.recover()  # logs what it finished or rolled back
@@ -262,6 +270,7 @@ class InboxWatcher:
         resume_readers()
         self.recover()
         observer = self._start_observer()
+        self._reading.set()
         try:
             candidates = set(self.scan())
             last_scan = self.clock()
@@ -286,13 +295,20 @@ class InboxWatcher:
         finally:
             observer.stop()
             observer.join(timeout=5)
-            resume_readers()  # stopping this watcher never stops readings elsewhere in the process
+            self._done_reading()  # stopping this watcher never stops readings elsewhere in the process
 
     def stop(self, *_: Any) -> None:
         """Safe from a signal handler: the loop ends, and a file being read is abandoned at once."""
         self.stop_event.set()
         self._wake.set()
-        stop_readers()
+        with self._reading_lock:
+            if self._reading.is_set():
+                stop_readers()
+
+    def _done_reading(self) -> None:
+        with self._reading_lock:
+            self._reading.clear()
+            resume_readers()
 
     def _start_observer(self) -> Any:
         watcher = self
