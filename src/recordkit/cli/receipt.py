@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -17,12 +17,15 @@ from recordkit.cli._options import (
 )
 from recordkit.cli.fees import take_payment
 
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
+
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
     "例：recordkit receipt list --date 2026-11-23",
     no_args_is_help=True,
 )
-app.add_typer(receipt_app, name="receipt")
+commands.add_typer(receipt_app, name="receipt")
 
 
 @receipt_app.command("issue")
