@@ -28,7 +28,7 @@ commands.add_typer(notice_app, name="notice")
 
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
 _MERGE_HELP = "只生成一个合并打印文件（每户从新的一页开始），不逐户生成文件。"
-_DUPLEX_HELP = "与 --merge 一起用：双面打印，每户从奇数页（正面）开始，不会印在上一户的背面。"
+_DUPLEX_HELP = "与 --merge 一起用：双面打印，每户从奇数页（正面）开始、背面留空，每户一张纸。"
 _DATE_HELP = "印在文书上的日期（默认今天），例如 2026-11-23。"
 
 
