@@ -22,7 +22,7 @@ import typer
 from recordkit.cli import app
 from recordkit.cli._app import COMMAND_MODULES
 
-HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime")
+HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "pydantic")
 
 # argv[1]: JSON list of command paths; argv[2:]: modules to import first (the probe's self-check).
 _PROBE = f"""

@@ -6,9 +6,7 @@ jieba or onnxruntime here or in any ``cli`` module's top level (a test checks).
 
 from __future__ import annotations
 
-import difflib
 import importlib
-import importlib.abc
 import importlib.util
 import json
 import logging
@@ -74,9 +72,10 @@ def _localise_help(rich_utils: Any) -> None:
     rich_utils._make_rich_text = folding_rich_text
 
 
-class _LocaliseOnImport(importlib.abc.MetaPathFinder):
+class _LocaliseOnImport:
     """Localises typer.rich_utils when Typer first imports it (for help or an error), so that a
-    command that shows neither does not pay the ~0.2 s import of rich's markdown and columns."""
+    command that shows neither does not pay the ~0.2 s import of rich's markdown and columns.
+    (A meta path finder needs only ``find_spec``; ``importlib.abc`` would cost its own import.)"""
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != "typer.rich_utils":
@@ -233,7 +232,9 @@ class RecordkitGroup(TyperGroup):
             return super().resolve_command(ctx, args)
         except _ClickUsageError as err:
             # Typer suggests a close name only among the commands already loaded: offer them all.
-            matches = difflib.get_close_matches(args[0], list(COMMAND_MODULES)) if args else []
+            from difflib import get_close_matches  # only for a mistyped command
+
+            matches = get_close_matches(args[0], list(COMMAND_MODULES)) if args else []
             if matches and "Did you mean" not in err.message:
                 suggestions = ", ".join(f"{match!r}" for match in matches)
                 err.message = f"{err.message.rstrip('.')}. Did you mean {suggestions}?"
