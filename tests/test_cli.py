@@ -373,3 +373,26 @@ def test_a_workspace_whose_log_cannot_be_written_still_answers(
 
     monkeypatch.setattr(recordkit.core.workspace, "add_rotating_log", refused)
     assert run_cli("owners", "list").exit_code == 0
+
+
+#: Signing commands that print no day of their own: a reprint carries the receipt's day.
+PRINT_NO_DAY_OF_THEIR_OWN = {"receipt reprint"}
+
+
+def test_every_command_that_prints_or_takes_money_takes_date() -> None:
+    """Every document a clerk signs can be dated (--date): prepared the evening before, or entered late."""
+    import typer
+
+    from recordkit.cli._app import SIGNING_COMMANDS
+
+    root = typer.main.get_command(app)
+    missing = []
+    for path in sorted(SIGNING_COMMANDS - PRINT_NO_DAY_OF_THEIR_OWN):
+        command: Any = root
+        for name in path.split():
+            command = command.get_command(typer.Context(command), name)
+        assert command is not None, path
+        if "--date" not in {option for param in command.params for option in param.opts}:
+            missing.append(path)
+    assert missing == []
+    assert {"receipt void", "fees pay", "report monthly", "renovation agreement"} <= SIGNING_COMMANDS
