@@ -197,7 +197,7 @@ def test_notice_make_building(run_cli: Any, imported: Workspace) -> None:
         (
             ("notice", "make", "停水通知", "--building", "5", *WATER),
             6,
-            "错误：5 栋没有已入住的房屋，没有可发送通知的对象。",
+            "错误：5栋没有已入住的房屋，没有可发送通知的对象。",
         ),
         (
             ("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间=12月4日18:00"),

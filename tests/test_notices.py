@@ -90,7 +90,7 @@ def test_recipient_errors(estate: Ledger) -> None:
         select_recipients(estate, unit="1-1-101", building="1")
     with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
         select_recipients(estate, unit="9-9-909")
-    with pytest.raises(NotFoundError, match="^7 栋没有已入住的房屋"):
+    with pytest.raises(NotFoundError, match="^7栋没有已入住的房屋"):
         select_recipients(estate, building="7")
 
 

@@ -482,9 +482,8 @@ def test_a_batch_to_villas_is_named_by_their_kind() -> None:
     assert scope_label([*villas, Recipient("3-2-1201", "3", "张伟")]) == "全体"
 
 
-def test_the_counter_reads_a_phase_written_without_its_dot(run_cli: Any, workspace: Workspace) -> None:
-    # Clerks of an estate with phases type the phase's name (or another spelling) before the code,
-    # as on the roster: every command that takes a unit reads it with the estate's phases.
+def import_two_phases(run_cli: Any, workspace: Workspace) -> None:
+    """An estate of two named phases (香榭丽舍, also 香榭/一期; 巴塞罗纳, also 二期), each with its B-1-2004."""
     config = workspace.root / "recordkit.toml"
     config.write_text(
         config.read_text(encoding="utf-8") + '\n[[office.phases]]\nname = "香榭丽舍"\nspellings = ["香榭", "一期"]\n'
@@ -497,6 +496,12 @@ def test_the_counter_reads_a_phase_written_without_its_dot(run_cli: Any, workspa
     ]
     sheet = write_sheet(workspace.root / "名册.xlsx", rows)
     assert run_cli("owners", "import", str(sheet)).exit_code == 0
+
+
+def test_the_counter_reads_a_phase_written_without_its_dot(run_cli: Any, workspace: Workspace) -> None:
+    # Clerks of an estate with phases type the phase's name (or another spelling) before the code,
+    # as on the roster: every command that takes a unit reads it with the estate's phases.
+    import_two_phases(run_cli, workspace)
     account = run_cli("fees", "account", "二期B-1-2004")
     assert account.exit_code == 0, account.output
     assert "对账单：房屋 巴塞罗纳·B-1-2004（业主 周强）" in account.stdout

@@ -2,4 +2,5 @@
 
 from recordkit.cli import main
 
-main()
+if __name__ == "__main__":  # a worker process started by spawn imports this module as __mp_main__
+    main()

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 BILL_STATES = {"paid": "已缴清", "part": "部分未缴", "unpaid": "未缴", "not_due": "未到期"}
 
+#: The columns of the account's two tables, on screen and on paper alike.
+BILL_HEADERS = ("月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态")
+PAYMENT_HEADERS = ("收据编号", "日期", "收款方式", "金额（元）", "状态", "用于")
+
 
 @dataclass(frozen=True)
 class AccountBill:
@@ -153,6 +157,52 @@ class Account:
             "payments": [payment.to_dict() for payment in self.payments],
             "deposits": [deposit.to_dict() for deposit in self.deposits],
         }
+
+
+def bill_texts(bill: AccountBill) -> tuple[str, ...]:
+    """One bill's row under ``BILL_HEADERS`` as text (the screen and the .docx print these)."""
+    return (
+        str(bill.month),
+        bill.item,
+        format_yuan(bill.amount_fen),
+        format_yuan(bill.paid_fen),
+        format_yuan(bill.owed_fen),
+        BILL_STATES[bill.state],
+    )
+
+
+def payment_uses(payment: AccountPayment, *, chinese_months: bool = False) -> str:
+    """What a payment paid (``2026-10 物业服务费 180.00；预收 20.00``; months as 2026年10月 on paper)."""
+    if payment.voided:
+        return "（已作废，不抵任何账单）"
+    uses = [
+        f"{month.chinese if chinese_months else month} {item} {format_yuan(fen)}"
+        for month, item, fen in payment.applied
+    ]
+    if payment.prepayment_fen:
+        uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
+    return "；".join(uses)
+
+
+def payment_texts(payment: AccountPayment, *, chinese_months: bool = False) -> tuple[str, ...]:
+    """One payment's row under ``PAYMENT_HEADERS`` as text."""
+    return (
+        payment.number,
+        payment.paid_on.isoformat(),
+        payment.method,
+        format_yuan(payment.amount_fen),
+        "作废" if payment.voided else "有效",
+        payment_uses(payment, chinese_months=chinese_months),
+    )
+
+
+def deposit_text(deposit: AccountDeposit) -> str:
+    """Where a renovation deposit stands: refunded (when, how much), partly paid, or held."""
+    if deposit.refunded_on is not None:
+        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
+    if deposit.paid_fen < deposit.amount_fen:
+        return f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
+    return f"持有 {format_yuan(deposit.held_fen)} 元"
 
 
 def balance_line(account: Account) -> str:

@@ -21,7 +21,7 @@ from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
-from recordkit.core.unitcodes import parse_unit_code, unit_code_from_parts
+from recordkit.core.unitcodes import parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
 
 if TYPE_CHECKING:
@@ -102,12 +102,16 @@ def owed_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
 
 
 def list_arrears(
-    ledger: Ledger, as_of: dt.date | None = None, min_months: int = 0, building: str | None = None
+    ledger: Ledger,
+    as_of: dt.date | None = None,
+    min_months: int = 0,
+    building: str | None = None,
+    unit: str | None = None,
 ) -> list[Arrears]:
     """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first.
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
-    building.  Aging counts whole months past due (``months_past_due``).
+    building (``parse_building``: ``1`` is not 二期·1); ``unit`` one unit (a canonical code).  Aging counts whole months past due (``months_past_due``).
     """
     as_of = as_of or dt.date.today()
     as_of_month = Month.of(as_of)
@@ -129,7 +133,10 @@ def list_arrears(
         .where(inner.c.owed_fen > 0)
     )
     if building is not None:
-        query = query.where(units.c.building == unit_code_from_parts(building, "1", "1").building)
+        where = parse_building(building)
+        query = query.where(units.c.building == where.number, units.c.phase == where.phase)
+    if unit is not None:
+        query = query.where(units.c.code == unit)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)
     owner_of: dict[str, str | None] = {}
     with ledger.read() as conn:

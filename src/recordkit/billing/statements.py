@@ -8,13 +8,22 @@ written atomically; money goes into cells as exact decimals of 元 with a number
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docx import Document as new_document
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from recordkit.billing.accounts import BILL_STATES, Account
+from recordkit.billing.accounts import (
+    BILL_HEADERS,
+    BILL_STATES,
+    PAYMENT_HEADERS,
+    Account,
+    bill_texts,
+    deposit_text,
+    payment_texts,
+    payment_uses,
+)
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.core.atomic import replacing
 from recordkit.core.errors import UsageError
@@ -25,9 +34,6 @@ from recordkit.documents.templates.engine import chinese_date
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-BILL_HEADERS = ("月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态")
-PAYMENT_HEADERS = ("收据编号", "日期", "收款方式", "金额（元）", "状态", "用于")
-
 
 def _title(estate: str) -> str:
     return f"{estate}对账单".strip()
@@ -36,23 +42,6 @@ def _title(estate: str) -> str:
 def _heading(account: Account) -> str:
     owner = f"业主 {account.owner}" if account.owner else "未登记业主"
     return f"房屋 {account.unit}（{owner}），截至 {chinese_date(account.as_of)}"
-
-
-def _uses(payment: Any) -> str:
-    if payment.voided:
-        return "（已作废，不抵任何账单）"
-    uses = [f"{month.chinese} {item} {format_yuan(fen)}" for month, item, fen in payment.applied]
-    if payment.prepayment_fen:
-        uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
-    return "；".join(uses)
-
-
-def _deposit_text(deposit: Any) -> str:
-    if deposit.refunded_on is not None:
-        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
-    if deposit.paid_fen < deposit.amount_fen:
-        return f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
-    return f"持有 {format_yuan(deposit.held_fen)} 元"
 
 
 def totals(account: Account) -> list[tuple[str, int]]:
@@ -109,12 +98,12 @@ def _write_xlsx(account: Account, path: Path, estate: str) -> Path:
         sheet.cell(row, 3, payment.method)
         _money(sheet, row, 4, payment.amount_fen)
         sheet.cell(row, 5, "作废" if payment.voided else "有效")
-        sheet.cell(row, 6, _uses(payment))
+        sheet.cell(row, 6, payment_uses(payment, chinese_months=True))
     row += 1
     for deposit in account.deposits:
         row += 1
         sheet.cell(row, 1, f"装修押金（{deposit.renovation}）")
-        sheet.cell(row, 3, _deposit_text(deposit))
+        sheet.cell(row, 3, deposit_text(deposit))
     row += 1
     for label, fen in totals(account):
         row += 1
@@ -135,15 +124,7 @@ def _write_docx(account: Account, path: Path, estate: str, office: str) -> Path:
     for cell, text in zip(bills.rows[0].cells, BILL_HEADERS, strict=True):
         cell.text = text
     for bill in account.bills:
-        values = (
-            str(bill.month),
-            bill.item,
-            format_yuan(bill.amount_fen),
-            format_yuan(bill.paid_fen),
-            format_yuan(bill.owed_fen),
-            BILL_STATES[bill.state],
-        )
-        for cell, text in zip(bills.add_row().cells, values, strict=True):
+        for cell, text in zip(bills.add_row().cells, bill_texts(bill), strict=True):
             cell.text = text
     document.add_paragraph("")
     paid = document.add_table(rows=1, cols=len(PAYMENT_HEADERS))
@@ -151,18 +132,10 @@ def _write_docx(account: Account, path: Path, estate: str, office: str) -> Path:
     for cell, text in zip(paid.rows[0].cells, PAYMENT_HEADERS, strict=True):
         cell.text = text
     for payment in account.payments:
-        values = (
-            payment.number,
-            payment.paid_on.isoformat(),
-            payment.method,
-            format_yuan(payment.amount_fen),
-            "作废" if payment.voided else "有效",
-            _uses(payment),
-        )
-        for cell, text in zip(paid.add_row().cells, values, strict=True):
+        for cell, text in zip(paid.add_row().cells, payment_texts(payment, chinese_months=True), strict=True):
             cell.text = text
     for deposit in account.deposits:
-        document.add_paragraph(f"装修押金（{deposit.renovation}）：{_deposit_text(deposit)}")
+        document.add_paragraph(f"装修押金（{deposit.renovation}）：{deposit_text(deposit)}")
     document.add_paragraph("；".join(f"{label} {format_yuan(fen)} 元" for label, fen in totals(account)))
     if office:
         document.add_paragraph(f"{office}　{chinese_date(account.as_of)}")

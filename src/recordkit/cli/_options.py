@@ -53,6 +53,17 @@ def estate_unit(ctx: typer.Context, text: str) -> str:
     return str(parse_unit_code(text, phases=phases))
 
 
+def estate_building(ctx: typer.Context, text: str | None) -> str | None:
+    """A building a clerk typed for ``--building``, read with the estate's phases (``二期1``,
+    ``香榭丽舍B``) into the form the library takes (``二期·1``); None stays None.  ``ValidationError``
+    for a text that names no building."""
+    if text is None:
+        return None
+    from recordkit.core.unitcodes import parse_building  # loaded on first use: only --building needs it
+
+    return str(parse_building(text, phases=state(ctx).workspace().settings.office.phase_table() or None))
+
+
 def estate_units(ctx: typer.Context, texts: list[str]) -> list[str]:
     """``estate_unit`` for an option given several times."""
     return [estate_unit(ctx, text) for text in texts]

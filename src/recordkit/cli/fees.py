@@ -16,6 +16,7 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    estate_building,
     estate_unit,
     estate_units,
     fees_ledger,
@@ -408,7 +409,14 @@ def fees_account(
     例：recordkit fees account 3-2-1201 --out 对账单.xlsx
     """
     unit = estate_unit(ctx, unit)
-    from recordkit.billing.accounts import BILL_STATES, unit_account
+    from recordkit.billing.accounts import (
+        BILL_HEADERS,
+        PAYMENT_HEADERS,
+        bill_texts,
+        deposit_text,
+        payment_texts,
+        unit_account,
+    )
     from recordkit.core.money import format_yuan
 
     if out is not None and out.suffix.lower() not in (".xlsx", ".docx"):
@@ -427,43 +435,16 @@ def fees_account(
         return
     owner = f"（业主 {account.owner}）" if account.owner else "（未登记业主）"
     typer.echo(f"对账单：房屋 {account.unit}{owner}，截至 {account.as_of.isoformat()}")
-    bills = new_table(
-        "月份", "项目", "应收（元）", "已收（元）", "未收（元）", "状态", title=f"账单 {len(account.bills)} 张"
-    )
+    bills = new_table(*BILL_HEADERS, title=f"账单 {len(account.bills)} 张")
     for bill in account.bills:
-        bills.add_row(
-            str(bill.month),
-            bill.item,
-            format_yuan(bill.amount_fen),
-            format_yuan(bill.paid_fen),
-            format_yuan(bill.owed_fen),
-            BILL_STATES[bill.state],
-        )
+        bills.add_row(*bill_texts(bill))
     console().print(bills)
-    paid = new_table(
-        "收据编号", "日期", "收款方式", "金额（元）", "状态", "用于", title=f"收款 {len(account.payments)} 笔"
-    )
+    paid = new_table(*PAYMENT_HEADERS, title=f"收款 {len(account.payments)} 笔")
     for payment in account.payments:
-        uses = [f"{month} {item} {format_yuan(fen)}" for month, item, fen in payment.applied]
-        if payment.prepayment_fen:
-            uses.append(f"预收 {format_yuan(payment.prepayment_fen)}")
-        paid.add_row(
-            payment.number,
-            payment.paid_on.isoformat(),
-            payment.method,
-            format_yuan(payment.amount_fen),
-            "作废" if payment.voided else "有效",
-            "；".join(uses) if not payment.voided else "（已作废，不抵任何账单）",
-        )
+        paid.add_row(*payment_texts(payment))
     console().print(paid)
     for deposit in account.deposits:
-        if deposit.refunded_on is not None:
-            state_text = f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
-        elif deposit.paid_fen < deposit.amount_fen:
-            state_text = f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
-        else:
-            state_text = f"持有 {format_yuan(deposit.held_fen)} 元"
-        typer.echo(f"装修押金（{deposit.renovation}）：{state_text}")
+        typer.echo(f"装修押金（{deposit.renovation}）：{deposit_text(deposit)}")
     months = account.months_due
     since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
     typer.echo(
@@ -522,7 +503,7 @@ def fees_arrears(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-11-30。"),
     min_months: int = typer.Option(0, "--min-months", min=0, help="只列欠费至少几个月的房屋。"),
-    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3。"),
+    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3；分区的楼写 二期1。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（催缴通知书的输入）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
@@ -533,7 +514,7 @@ def fees_arrears(
     from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
 
-    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, building)
+    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building))
     if as_json:
         print_json([row.to_dict() for row in rows])
         return

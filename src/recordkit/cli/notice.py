@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import progress_bar, state
-from recordkit.cli._options import PDF_HELP, estate_unit, optional_date
+from recordkit.cli._options import PDF_HELP, estate_building, estate_unit, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -80,7 +80,9 @@ def notice_make(
     ctx: typer.Context,
     template: str = typer.Argument(..., help="模板名称，例如 停水通知（recordkit templates list 列出全部）。"),
     unit: str | None = typer.Option(None, "--unit", help="只发给这一户，例如 3-2-1201。"),
-    building: str | None = typer.Option(None, "--building", help="发给这一栋的全部已入住房屋，例如 3。"),
+    building: str | None = typer.Option(
+        None, "--building", help="发给这一栋的全部已入住房屋，例如 3；分区的楼写 二期1。"
+    ),
     everyone: bool = typer.Option(False, "--all", help="发给全小区的已入住房屋。"),
     values: list[str] = typer.Option([], "--set", help=_SET_HELP),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
@@ -103,7 +105,7 @@ def notice_make(
     ledger = app_state.ledger()
     assignments = parse_assignments(values)
     addressee = to if to is not None else app_state.workspace().settings.notices.to
-    recipients = select_recipients(ledger, unit, building, everyone, to=addressee)
+    recipients = select_recipients(ledger, unit, estate_building(ctx, building), everyone, to=addressee)
     with _counting_bar(f"生成{template}", len(recipients)) as step:
         batch = make_notices(
             app_state.workspace(),
@@ -162,7 +164,7 @@ def notice_batch(
 def notice_remind(
     ctx: typer.Context,
     min_months: int = typer.Option(0, "--min-months", help="只发给欠费至少这么多个月的房屋，例如 3。"),
-    building: str | None = typer.Option(None, "--building", help="只发给这一栋，例如 3。"),
+    building: str | None = typer.Option(None, "--building", help="只发给这一栋，例如 3；分区的楼写 二期1。"),
     as_of: str | None = typer.Option(None, "--as-of", help="欠费截至这一天（默认今天），例如 2026-11-30。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
     duplex: bool = typer.Option(False, "--duplex", help=_DUPLEX_HELP),
@@ -174,10 +176,12 @@ def notice_remind(
     例：recordkit notice remind --min-months 3 --building 3 --merge --duplex
     """
     from recordkit.core.money import format_yuan
+    from recordkit.core.unitcodes import parse_building
     from recordkit.documents.notices import remind
 
     _check_duplex(merge, duplex)
     app_state = state(ctx)
+    building = estate_building(ctx, building)
     ledger = app_state.ledger()  # reminders read what is owed; they never sync fee rules
     with _counting_bar("生成催缴通知书") as step:
         batch = remind(
@@ -194,7 +198,7 @@ def notice_remind(
             progress=step,
         )
     if batch is None:
-        scope = f"{building} 栋" if building else "全小区"
+        scope = parse_building(building).display if building else "全小区"
         typer.echo(f"{scope}没有欠费{f' {min_months} 个月以上' if min_months else ''}的房屋，未生成催缴通知书")
         return
     print_batch(ctx, batch)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
-from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_unit, optional_date
+from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -79,7 +79,7 @@ def owners_import(
 @owners_app.command("list")
 def owners_list(
     ctx: typer.Context,
-    building: str | None = typer.Option(None, "--building", "-b", help="只列出某栋楼，例如 3。"),
+    building: str | None = typer.Option(None, "--building", "-b", help="只列出某栋楼，例如 3；分区的楼写 二期1。"),
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、area、status 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
@@ -91,7 +91,7 @@ def owners_list(
     from recordkit.owners.roster import list_units, record_private_view
 
     app_state = state(ctx)
-    views = list_units(app_state.ledger(), building=building)
+    views = list_units(app_state.ledger(), building=estate_building(ctx, building))
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, "owners list", [str(v.code) for v in views])
     rows = [view.to_dict(show_private) for view in views]

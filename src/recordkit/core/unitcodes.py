@@ -20,10 +20,12 @@ from recordkit.core.errors import ValidationError
 
 __all__ = [
     "KINDS",
+    "Building",
     "KIND_WORDS",
     "UnitCode",
     "find_unit_code",
     "find_unit_codes",
+    "parse_building",
     "parse_unit_code",
     "parse_unit_kind",
     "phase_spellings",
@@ -256,6 +258,28 @@ class UnitCode:
             room["letter"],
             (),
         )
+
+
+@dataclass(frozen=True)
+class Building:
+    """One building of flats, in canonical form: ``number`` as in a unit code (``3``, ``A3``) and the
+    phase it stands in (empty when the estate has none, or for the phase written without a name).
+    ``str()`` is how the code of its units starts (``二期·1``), ``display`` how paper names it (``二期1栋``)."""
+
+    phase: str
+    number: str
+
+    def __str__(self) -> str:
+        return f"{self.phase}·{self.number}" if self.phase else self.number
+
+    @property
+    def display(self) -> str:
+        return f"{self.phase}{self.number}栋"
+
+    @property
+    def typed(self) -> str:
+        """How a clerk types it for ``--building`` (``3``, ``二期1``)."""
+        return f"{self.phase}{self.number}"
 
 
 class PhaseEntry(Protocol):
@@ -604,6 +628,27 @@ def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str,
     if isinstance(value, bool) or not re.fullmatch(_LABEL_RAW, cleaned):
         raise ValidationError(f"{_PART_NAMES[part]}“{str(value).strip()}”无效，{_LABEL_EXPECTED}")
     return _label(cleaned)
+
+
+_BUILDING_TEXT = re.compile(r"[A-Z]?0*[1-9][0-9]{0,3}|[A-Z]")
+
+
+def parse_building(text: str, *, phases: Mapping[str, str] | None = None) -> Building:
+    """The building a clerk names (``3``, ``3栋``, ``A座``, ``九幢``, ``二期1``, ``二期·1栋``), with the phase
+    written before it read as in ``parse_unit_code`` (``phases`` from the estate's settings).  A building
+    written without a phase is the one whose units' codes carry none (``1`` is 1栋 of 1-1-101, not of
+    二期·1-101).  ``ValidationError`` for anything else."""
+    shown = text.strip()
+    normalized = _arabic_numerals(_normalize(shown)).strip()
+    phase, body = _split_phase(normalized, phases, shown)
+    body = body.strip()
+    for suffix in _BUILDING_SUFFIXES:
+        if body.endswith(suffix) and len(body) > len(suffix):
+            body = body[: -len(suffix)].strip()
+            break
+    if not _BUILDING_TEXT.fullmatch(body):
+        raise ValidationError(f"楼栋“{shown}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1")
+    return Building(phase, _clean_building(body))
 
 
 def unit_code_from_parts(

@@ -37,6 +37,7 @@ from recordkit.billing.rules import add_rule, set_rule
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import WorkspaceError
 from recordkit.core.sheets import save_atomically
+from recordkit.core.unitcodes import Building, parse_unit_code
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
 from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
@@ -95,6 +96,8 @@ class DemoContext:
     seed: int
     min_units: int
     report: DemoReport
+    #: The day the demo is built as of (its months up to the one before are billed and closed).
+    today: dt.date
 
 
 def _step_owners(ctx: DemoContext) -> None:
@@ -160,7 +163,7 @@ def _step_fees(ctx: DemoContext) -> None:
     that 当期收缴率 sits near 85–95 %; a few receipts voided and reprinted; .docx for a handful only."""
 
     rng = random.Random(ctx.seed)
-    today = dt.date.today()
+    today = ctx.today
     last = Month.of(today) - 1
     months = [last - offset for offset in range(11, -1, -1)]
     settings, who = ctx.workspace.settings, DEMO_OPERATOR
@@ -191,7 +194,7 @@ def _step_fees(ctx: DemoContext) -> None:
         methods = ("微信", "微信", "支付宝", "现金", "银行转账", "POS")
         bills = receipts = 0
         for number, month in enumerate(months):
-            bills += bill_month(ledger, str(month), who).created
+            bills += bill_month(ledger, str(month), who, today=today).created
             owed = _owed_by_unit(ledger)
             billed = _billed_in(ledger, month)
             requests = []
@@ -218,10 +221,11 @@ def _step_fees(ctx: DemoContext) -> None:
                 PaymentRequest(code, owed[code], "微信", paid_on=today)
                 for code in rng.sample(debtors, min(10, len(debtors)))
             ],
+            today=today,
         )
         receipts += len(counter)
         voided = [
-            void_receipt(ledger, view.number, reason, who)
+            void_receipt(ledger, view.number, reason, who, today=today)
             for view, reason in zip(counter[:3], ("金额开错", "重复收款", "交款人写错"), strict=False)
         ]
         reprinted = [reprint_receipt(ledger, view.number, who) for view in counter[3:6]]
@@ -329,7 +333,7 @@ def _step_renovations(ctx: DemoContext) -> None:
     one still under way with its passes (one reissued) and a failed inspection; every paper printed."""
 
     rng = random.Random(ctx.seed + 5)
-    today = dt.date.today()
+    today = ctx.today
     first_day = (Month.of(today) - 1).first_day()
     settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
     with open_ledger(workspace.database_url) as ledger:
@@ -401,44 +405,51 @@ def _step_documents(ctx: DemoContext) -> None:
 
     workspace, who = ctx.workspace, DEMO_OPERATOR
     library = TemplateLibrary.for_workspace(workspace)
-    soon = dt.date.today() + dt.timedelta(days=3)
+    today = ctx.today
+    soon = today + dt.timedelta(days=3)
     with open_ledger(workspace.database_url) as ledger:
         units = list_units(ledger)
         occupied = [view for view in units if view.status == "occupied"]
         # The building with the most residents gets the notice; the one with most long arrears the reminders.
-        building = max(
-            sorted({v.code.building for v in occupied}), key=lambda b: sum(v.code.building == b for v in occupied)
-        )
+        flats = [Building(v.code.phase, v.code.building) for v in occupied if v.code.building]
+        building = max(sorted(set(flats), key=str), key=flats.count)
         water = make_notices(
             workspace,
             ledger,
             "停水通知",
-            select_recipients(ledger, building=building),
+            select_recipients(ledger, building=str(building), today=today),
             {
                 "停水原因": "二次供水水箱清洗消毒",
-                "停水范围": f"{building}栋",
+                "停水范围": building.display,
                 "停水时间": f"{soon.month}月{soon.day}日8:00",
                 "恢复时间": "当日18:00",
             },
             who,
             merge=True,
-            scope=f"{building}栋",
+            scope=building.display,
+            today=today,
             library=library,
         )
-        arrears = list_arrears(ledger)
-        long_owing = [row.unit.split("-")[0] for row in arrears if row.months >= 3]
-        debtors = max(sorted(set(long_owing)), key=long_owing.count) if long_owing else building
-        reminders = remind(workspace, ledger, who, min_months=3, building=debtors, library=library)
+        arrears = list_arrears(ledger, today)
+        long_owing = [
+            Building(code.phase, code.building)
+            for code in (parse_unit_code(row.unit) for row in arrears if row.months >= 3)
+            if code.building
+        ]
+        debtors = max(sorted(set(long_owing), key=str), key=long_owing.count) if long_owing else building
+        reminders = remind(
+            workspace, ledger, who, min_months=3, building=str(debtors), as_of=today, today=today, library=library
+        )
         owing = {row.unit for row in arrears}
         settled = [view for view in occupied if view.owner and view.move_in_date]
         resident = settled[0]
         paid_up = next(view for view in settled if str(view.code) not in owing)
         certificates = [
             make_certificate(
-                workspace, ledger, "居住证明", str(resident.code), who, purpose="子女入学", library=library
+                workspace, ledger, "居住证明", str(resident.code), who, purpose="子女入学", today=today, library=library
             ),
             make_certificate(
-                workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", library=library
+                workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", today=today, library=library
             ),
             make_certificate(
                 workspace,
@@ -448,20 +459,21 @@ def _step_documents(ctx: DemoContext) -> None:
                 who,
                 items="冰箱1台,旧沙发1件,纸箱6个",
                 valid_until=soon,
+                today=today,
                 library=library,
             ),
         ]
     reminded = len(reminders.recipients) if reminders else 0
     ctx.report.counts += [
-        (f"停水通知（{building}栋，合并打印）", len(water.recipients)),
-        (f"催缴通知书（{debtors}栋欠费3个月以上）", reminded),
+        (f"停水通知（{building.display}，合并打印）", len(water.recipients)),
+        (f"催缴通知书（{debtors.display}欠费3个月以上）", reminded),
         ("证明与出门条", len(certificates)),
     ]
     ctx.report.files += [water.documents[0].path, *(c.document.path for c in certificates)]
     ctx.report.next_commands += [
         "recordkit templates list",
-        f"recordkit notice make 温馨提示 --building {building} --set 提示内容=请勿高空抛物 --merge",
-        f"recordkit notice remind --min-months 3 --building {debtors} --merge",
+        f"recordkit notice make 温馨提示 --building {building.typed} --set 提示内容=请勿高空抛物 --merge",
+        f"recordkit notice remind --min-months 3 --building {debtors.typed} --merge",
         f'recordkit cert make 出门条 --unit {resident.code} --items "冰箱1台"',
         "recordkit docs list --limit 20",
     ]
@@ -474,7 +486,7 @@ def _step_archive(ctx: DemoContext) -> None:
 
     rng = random.Random(ctx.seed)
     inbox = ctx.workspace.records_subdir("inbox")
-    today = dt.date.today()
+    today = ctx.today
     with open_ledger(ctx.workspace.database_url) as ledger:
         with ledger.read() as conn:
             owners = _unit_owners(conn)
@@ -578,6 +590,7 @@ def _step_archive(ctx: DemoContext) -> None:
             DEMO_OPERATOR,
             dept="工程部",
             reason="核对装修图纸",
+            today=today,
         )
         lend(
             ledger,
@@ -596,8 +609,9 @@ def _step_archive(ctx: DemoContext) -> None:
             DEMO_OPERATOR,
             dept="管理处",
             reason="合同续签",
+            today=today,
         )
-        lend(ledger, owner_items[2].archive_no, "赵管家", today + dt.timedelta(days=3), DEMO_OPERATOR)
+        lend(ledger, owner_items[2].archive_no, "赵管家", today + dt.timedelta(days=3), DEMO_OPERATOR, today=today)
         return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR)
     review = sum(1 for item in filed if item.needs_review)
     ctx.report.counts += [
@@ -654,6 +668,8 @@ def _step_workorders(ctx: DemoContext) -> None:
 
     rng = random.Random(ctx.seed + 8)
     now = workorders.now_minute()
+    if now.date() != ctx.today:  # a demo built as of another day: that day's late afternoon
+        now = dt.datetime.combine(ctx.today, dt.time(17, 30))
     last = Month.of(now.date()) - 1
     months = [last - offset for offset in range(11, -1, -1)]
     settings = ctx.workspace.settings.workorders
@@ -683,7 +699,7 @@ def _step_closing(ctx: DemoContext) -> None:
     """The months up to last month closed (结账), and one of last month's receipts reversed today by a red
     reversal (红冲): the payer's name was written wrong.  Today's 日结 is written again to show it."""
 
-    today = dt.date.today()
+    today = ctx.today
     last = Month.of(today) - 1
     who = DEMO_OPERATOR
     with open_ledger(ctx.workspace.database_url) as ledger:
@@ -721,10 +737,10 @@ def _step_report(ctx: DemoContext) -> None:
     billed months, else of the last complete month.  Runs last: it reports what the other steps made,
     work orders included."""
 
-    last = Month.of(dt.date.today()) - 1
+    last = Month.of(ctx.today) - 1
     month = Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last
     with open_ledger(ctx.workspace.database_url) as ledger:
-        report = monthly_report(ctx.workspace, ledger, str(month), DEMO_OPERATOR)
+        report = monthly_report(ctx.workspace, ledger, str(month), DEMO_OPERATOR, today=ctx.today)
     ctx.report.counts.append((f"月度报表（{month.chinese}）", 2))
     ctx.report.files += [report.workbook, report.summary]
     ctx.report.next_commands.append(f"recordkit report monthly --month {month}")
@@ -745,8 +761,9 @@ STEPS: list[Callable[[DemoContext], None]] = [
 STEPS.append(_step_report)
 
 
-def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> DemoReport:
-    """Make (or remake) the demo workspace in ``directory`` and run every demo step.
+def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200, today: dt.date | None = None) -> DemoReport:
+    """Make (or remake) the demo workspace in ``directory`` and run every demo step, as of ``today``
+    (default the real day; a fixed day and seed give the same figures whenever the demo is built).
 
     A folder that is a workspace but not a demo one is refused with ``WorkspaceError``.
     """
@@ -778,7 +795,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200) -> Demo
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not
     # to the screen as Python's English last-resort output.
     setup_logging(workspace)
-    ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE))
+    ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE), today or dt.date.today())
     for step in STEPS:
         step(ctx)
     return ctx.report

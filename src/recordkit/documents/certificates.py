@@ -113,8 +113,7 @@ def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
     """Why a 缴费证明 cannot be given to ``unit`` on ``today`` (it owes, as ``fees arrears`` says), or
     None when it can."""
     code = str(parse_unit_code(unit))
-    building = parse_unit_code(unit).building
-    owing = next((row for row in list_arrears(ledger, today, building=building) if row.unit == code), None)
+    owing = next(iter(list_arrears(ledger, today, unit=code)), None)
     if owing is None:
         return None
     return (

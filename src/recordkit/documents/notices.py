@@ -26,8 +26,7 @@ from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically
-from recordkit.core.unitcodes import KINDS as UNIT_KINDS
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
     FileRecord,
@@ -226,15 +225,20 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
     }
 
 
+def _scope_of(code: UnitCode) -> str:
+    """The building a unit stands in as paper names it (二期1栋); a villa, shop or parking space has
+    none: its kind (二期别墅) stands in for one."""
+    return Building(code.phase, code.building).display if code.building else f"{code.phase}{code.kind}"
+
+
 def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
     """How a batch's files and sign-off sheet name who it went to: 全体, 3栋, or the one unit
     (inferred from the recipients unless the clerk asked for a building or the estate)."""
-    # A villa, shop or parking space has no building: its kind (别墅) stands in for one.
-    buildings = sorted({r.building or parse_unit_code(r.unit).kind for r in recipients})
+    buildings = sorted({_scope_of(parse_unit_code(r.unit)) for r in recipients})
     if everyone or len(buildings) > 1:
         return "全体"
     if building or len(recipients) > 1:
-        return buildings[0] if buildings[0] in UNIT_KINDS else f"{buildings[0]}栋"
+        return buildings[0]
     return recipients[0].unit
 
 
@@ -267,7 +271,7 @@ def select_recipients(
         return [Recipient(code, view.code.building, view.owner, tuple(tenants.get(code, ())), to)]
     views = [view for view in list_units(ledger, building) if view.status == "occupied"]
     if not views:
-        where = f"{building} 栋" if building is not None else "台账中"
+        where = parse_building(building).display if building is not None else "台账中"
         raise NotFoundError(
             f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
         )
@@ -689,7 +693,7 @@ def remind(
             common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods, settings.phone
         )
         requests.append(DocumentRequest(context, row.unit, template.name))
-    scope = f"{building}栋" if building else "全体"
+    scope = parse_building(building).display if building else "全体"
     if min_months:
         scope += f"欠费{min_months}个月以上"
     batch = _issue(

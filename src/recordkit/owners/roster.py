@@ -41,7 +41,15 @@ from recordkit.core.sheets import (
     read_table,
     save_atomically,
 )
-from recordkit.core.unitcodes import FLAT, UnitCode, parse_unit_code, parse_unit_kind, unit_code_from_parts
+from recordkit.core.unitcodes import (
+    FLAT,
+    Building,
+    UnitCode,
+    parse_building,
+    parse_unit_code,
+    parse_unit_kind,
+    unit_code_from_parts,
+)
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
@@ -1021,17 +1029,38 @@ def _view(row: Any) -> UnitView:
 
 
 def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
-    """All units (of one building when given), in natural order 1-1-101, 1-1-102, …, 2-1-101."""
+    """All units (of one building when given), in natural order 1-1-101, 1-1-102, …, 2-1-101.
+
+    ``building`` as ``parse_building`` reads it: ``1`` is the building of 1-1-101, ``二期·1`` (or
+    ``二期1``) the one of 二期·1-101.  A building that is empty in its phase but stands in another
+    is a ``ValidationError`` that names the phases, so a clerk never sends one building's notice to
+    another's residents nor gets an empty list without a word."""
     query = _unit_query()
+    where: Building | None = None
     if building is not None:
-        query = query.where(units.c.building == _clean_building(building))
+        where = parse_building(building)
+        query = query.where(units.c.building == where.number, units.c.phase == where.phase)
     with ledger.read() as conn:
         views = [_view(row) for row in conn.execute(query)]
+        if where is not None and not views:
+            _refuse_building_elsewhere(conn, where)
     return sorted(views, key=lambda v: v.code.sort_key)
 
 
-def _clean_building(building: str) -> str:
-    return unit_code_from_parts(building, "1", "1").building
+def _refuse_building_elsewhere(conn: Connection, where: Building) -> None:
+    """``ValidationError`` when ``where`` has no unit but a building of that number stands in other phases."""
+    others = sorted(
+        phase
+        for (phase,) in conn.execute(
+            sa.select(units.c.phase).where(units.c.building == where.number, units.c.phase != where.phase).distinct()
+        )
+    )
+    if not others:
+        return
+    named = "、".join(Building(phase, where.number).display for phase in others)
+    example = Building(others[0], where.number)
+    how = "请写明分区" if example.phase else "不分区的楼直接写楼号"
+    raise ValidationError(f"台账中没有{where.display}（本小区有 {named}）：{how}，例如 --building {example.typed}")
 
 
 def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None) -> tuple[UnitView, list[str]]:

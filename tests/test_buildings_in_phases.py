@@ -1,0 +1,152 @@
+"""``--building`` in an estate with phases (issue 15): 1栋 of 一期 and 1栋 of 二期 are two buildings.
+
+A water-cut notice for 1栋 must not reach 二期's 1栋, a reminder batch for 二期1栋 must not reach the
+first phase, and a building number that only exists in other phases says which ones.  Every expected
+unit list below is written by hand from the roster in ``ROSTER``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from recordkit.core.errors import ValidationError
+from recordkit.core.unitcodes import Building, parse_building
+from recordkit.core.workspace import Workspace
+from tests.conftest import write_sheet
+from tests.test_unit_kinds import import_two_phases
+
+# 一期 has no name in its codes (1-1-101); 二期 writes its name first (二期·1-101, 二期·别墅3).
+ROSTER: list[list[Any]] = [
+    [1, 1, 101, 90.0, "张伟", "13800000001", None, "2020-05-01", "已入住"],
+    [1, 1, 102, 90.0, "李娜", "13800000002", None, "2020-05-01", "已入住"],
+    [2, 1, 101, 90.0, "王强", "13800000003", None, "2020-05-01", "已入住"],
+    [None, None, "二期·1-101", 100.0, "赵敏", "13800000004", None, "2024-07-01", "已入住"],
+    [None, None, "二期·1-102", 100.0, "钱坤", "13800000005", None, "2024-07-01", "已入住"],
+    [None, None, "二期·别墅3", 300.0, "孙丽", "13800000006", None, "2024-07-01", "已入住"],
+]
+
+WATER = ["--set", "停水原因=管道检修", "--set", "停水范围=本楼", "--set", "停水时间=8:00", "--set", "恢复时间=18:00"]
+
+
+@pytest.fixture
+def estate(run_cli: Any, workspace: Workspace) -> Workspace:
+    sheet = write_sheet(workspace.root / "名册.xlsx", ROSTER)
+    imported = run_cli("owners", "import", str(sheet))
+    assert imported.exit_code == 0, imported.output
+    return workspace
+
+
+@pytest.mark.parametrize(
+    ("text", "phase", "number", "display"),
+    [
+        ("1", "", "1", "1栋"),
+        ("1栋", "", "1", "1栋"),
+        ("A座", "", "A", "A栋"),
+        ("九幢", "", "9", "9栋"),
+        ("03号楼", "", "3", "3栋"),
+        ("二期1", "二期", "1", "二期1栋"),
+        ("二期·1栋", "二期", "1", "二期1栋"),
+        ("第二期3号楼", "二期", "3", "二期3栋"),
+        ("２期Ｂ２", "二期", "B2", "二期B2栋"),
+    ],
+)
+def test_a_building_as_clerks_write_it(text: str, phase: str, number: str, display: str) -> None:
+    assert parse_building(text) == Building(phase, number)
+    assert parse_building(text).display == display
+
+
+def test_a_building_read_with_the_estates_phase_names() -> None:
+    phases = {"香榭丽舍": "香榭丽舍", "香榭": "香榭丽舍", "巴塞罗纳": "巴塞罗纳"}
+    assert parse_building("香榭B", phases=phases) == Building("香榭丽舍", "B")
+    assert str(parse_building("巴塞罗纳·B栋", phases=phases)) == "巴塞罗纳·B"
+
+
+@pytest.mark.parametrize("text", ["0", "栋", "1-1-101", "abc", "1单元"])
+def test_what_is_no_building_is_refused(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_building(text)
+    assert str(caught.value) == f"楼栋“{text}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1"
+
+
+def test_owners_list_keeps_the_phases_apart(run_cli: Any, estate: Workspace) -> None:
+    def listed(building: str) -> list[str]:
+        result = run_cli("owners", "list", "--building", building, "--json")
+        assert result.exit_code == 0, result.output
+        return [row["unit"] for row in json.loads(result.stdout)]
+
+    assert listed("1") == ["1-1-101", "1-1-102"]
+    assert listed("二期1") == ["二期·1-101", "二期·1-102"]
+    assert listed("二期·1栋") == ["二期·1-101", "二期·1-102"]
+    assert listed("2") == ["2-1-101"]
+
+
+def test_a_building_only_in_another_phase_names_it(run_cli: Any, estate: Workspace) -> None:
+    result = run_cli("owners", "list", "--building", "二期2")
+    assert result.exit_code == 5
+    assert result.stderr.strip() == "错误：台账中没有二期2栋（本小区有 2栋）：不分区的楼直接写楼号，例如 --building 2"
+    bad = run_cli("owners", "list", "--building", "1-1-101")
+    assert bad.exit_code == 5
+    assert "楼栋“1-1-101”无效" in bad.stderr
+
+
+def test_an_estate_whose_every_unit_has_a_phase_asks_which(run_cli: Any, workspace: Workspace) -> None:
+    import_two_phases(run_cli, workspace)
+    result = run_cli("owners", "list", "--building", "B")
+    assert result.exit_code == 5
+    assert result.stderr.strip() == (
+        "错误：台账中没有B栋（本小区有 巴塞罗纳B栋、香榭丽舍B栋）：请写明分区，例如 --building 巴塞罗纳B"
+    )
+    named = run_cli("owners", "list", "--building", "香榭B", "--json")
+    assert named.exit_code == 0, named.output
+    assert [row["unit"] for row in json.loads(named.stdout)] == ["香榭丽舍·B-1-2004"]
+
+
+def test_a_water_cut_notice_for_1_building_reaches_only_its_phase(run_cli: Any, estate: Workspace) -> None:
+    first = run_cli("notice", "make", "停水通知", "--building", "1", *WATER)
+    assert first.exit_code == 0, first.output
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("已生成停水通知 2 份")
+    assert lines[1:3] == ["  停水通知_1-1-101.docx", "  停水通知_1-1-102.docx"]
+    assert lines[3].endswith("/停水通知送达签收表_1栋.xlsx")
+    second = run_cli("notice", "make", "停水通知", "--building", "二期1", *WATER)
+    assert second.exit_code == 0, second.output
+    lines = second.stdout.splitlines()
+    assert lines[0].startswith("已生成停水通知 2 份")
+    assert lines[1:3] == ["  停水通知_二期·1-101.docx", "  停水通知_二期·1-102.docx"]
+    assert lines[3].endswith("/停水通知送达签收表_二期1栋.xlsx")
+    paper = estate.root / "records" / "generated"
+    notice = next(paper.rglob("停水通知_二期·1-101.docx"))
+    assert Document(str(notice)).paragraphs[1].text == "尊敬的赵敏业主："
+
+
+def test_arrears_and_reminders_of_one_building_of_a_phase(run_cli: Any, estate: Workspace, tmp_path: Path) -> None:
+    assert (
+        run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.00", "--from", "2026-01").exit_code
+        == 0
+    )
+    assert run_cli("fees", "bill", "--month", "2026-10").exit_code == 0
+    arrears = run_cli("fees", "arrears", "--building", "1", "--as-of", "2026-11-30", "--json")
+    assert arrears.exit_code == 0, arrears.output
+    # 90 ㎡ × 2.00 元 = 180.00 元 each, by hand.
+    assert sorted((row["unit"], row["arrears_fen"]) for row in json.loads(arrears.stdout)) == [
+        ("1-1-101", 18000),
+        ("1-1-102", 18000),
+    ]
+    second = run_cli("fees", "arrears", "--building", "二期1", "--as-of", "2026-11-30", "--json")
+    assert sorted((row["unit"], row["arrears_fen"]) for row in json.loads(second.stdout)) == [
+        ("二期·1-101", 20000),
+        ("二期·1-102", 20000),
+    ]
+    reminded = run_cli("notice", "remind", "--building", "二期1", "--as-of", "2026-11-30")
+    assert reminded.exit_code == 0, reminded.output
+    assert reminded.stdout.splitlines()[-1] == "欠费合计 400.00 元"
+    names = sorted(p.name for p in (estate.root / "records" / "generated").rglob("催缴通知书_*.docx"))
+    assert names == ["催缴通知书_二期·1-101.docx", "催缴通知书_二期·1-102.docx"]
+    nobody = run_cli("notice", "remind", "--building", "2期2", "--as-of", "2026-11-30")
+    assert nobody.exit_code == 0
+    assert nobody.stdout.strip() == "二期2栋没有欠费的房屋，未生成催缴通知书"
