@@ -259,6 +259,9 @@ def test_version(run_cli: Any) -> None:
         (("fees", "pay"), "缺少参数 房号"),
         (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
         (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
+        (("ownrs", "list"), "没有这个命令：ownrs（是不是 'owners'？）"),
+        (("journal", "list", "--limit", "0"), "'--limit' / '-n' 应不小于 1"),
+        (("journal", "list", "--limit", "1.5"), "'--limit' / '-n' 应为整数"),
         (("journal", "list", "--limit", "很多"), "'--limit' / '-n' 应为整数"),
         (("owners", "show", "1-1-101", "多余"), "多余的参数：多余"),
     ],
@@ -370,3 +373,26 @@ def test_a_workspace_whose_log_cannot_be_written_still_answers(
 
     monkeypatch.setattr(recordkit.core.workspace, "add_rotating_log", refused)
     assert run_cli("owners", "list").exit_code == 0
+
+
+#: Signing commands that print no day of their own: a reprint carries the receipt's day.
+PRINT_NO_DAY_OF_THEIR_OWN = {"receipt reprint"}
+
+
+def test_every_command_that_prints_or_takes_money_takes_date() -> None:
+    """Every document a clerk signs can be dated (--date): prepared the evening before, or entered late."""
+    import typer
+
+    from recordkit.cli._app import SIGNING_COMMANDS
+
+    root = typer.main.get_command(app)
+    missing = []
+    for path in sorted(SIGNING_COMMANDS - PRINT_NO_DAY_OF_THEIR_OWN):
+        command: Any = root
+        for name in path.split():
+            command = command.get_command(typer.Context(command), name)
+        assert command is not None, path
+        if "--date" not in {option for param in command.params for option in param.opts}:
+            missing.append(path)
+    assert missing == []
+    assert {"receipt void", "fees pay", "report monthly", "renovation agreement"} <= SIGNING_COMMANDS

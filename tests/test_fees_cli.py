@@ -269,6 +269,34 @@ def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Works
     assert labels[:4] == ["生成文书", "补打收据", "生成文书", "作废收据"]
 
 
+def test_a_void_takes_the_day_it_was_decided_and_a_reprint_prints_the_receipt_day(
+    cashier: Any, workspace: Workspace
+) -> None:
+    cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    for day, message in (
+        (
+            tomorrow,
+            f"错误：作废日期 {tomorrow.isoformat()} 晚于今天（{dt.date.today().isoformat()}）：不能作废在未来的日期",
+        ),
+        (dt.date(2026, 11, 22), "错误：作废日期 2026-11-22 早于收据 SJ2026-000001 的收款日期 2026-11-23"),
+    ):
+        refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款", "--date", day.isoformat())
+        assert (refused.exit_code, refused.stderr.strip()) == (5, message)
+    assert json.loads(cashier("receipt", "list", "--json").stdout)[0]["status"] == "有效"  # nothing written
+
+    voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款", "--date", "2026-11-25")
+    assert voided.exit_code == 0, voided.output
+    [row] = json.loads(cashier("receipt", "list", "--json").stdout)
+    assert (row["status"], row["voided_on"], row["date"]) == ("作废", "2026-11-25", "2026-11-23")
+    # A reprint on a later day prints the receipt's own day, never the day it was reprinted.
+    reprinted = cashier("receipt", "reprint", "SJ2026-000001")
+    text = "\n".join(_docx_text(_receipt_file(workspace, reprinted.stdout))[0])
+    today = dt.date.today()
+    assert text.count("收款日期：2026年11月23日") == 3
+    assert f"{today.year}年{today.month}月{today.day}日" not in text
+
+
 def test_the_241_mm_layout(cashier: Any, workspace: Workspace) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", *BACKDATED, env={"RECORDKIT_RECEIPT_LAYOUT": "241"})
     section = Document(str(_receipt_file(workspace, result.stdout))).sections[0]

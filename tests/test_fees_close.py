@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from recordkit.billing.arrears import list_arrears, unit_balance
 from recordkit.billing.bills import bill_month
@@ -16,6 +18,7 @@ from recordkit.billing.closing import close_month, list_closed
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report
 from recordkit.core.errors import ConflictError
+from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
@@ -164,3 +167,29 @@ def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None
     ):
         result = cashier(*args)
         assert (result.exit_code, result.stderr.strip()) == (code, message), args
+
+
+def test_a_red_reversal_is_dated_and_printed_with_the_day_of_receipt_void_date(
+    cashier: Any, workspace: Workspace
+) -> None:
+    assert (
+        cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    )
+    assert (
+        cashier("fees", "pay", "1-1-102", "--amount", "50", "--date", "2026-11-24", "--reason", "补录").exit_code == 0
+    )
+    assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    # A reversal dated inside the closed month is refused, and nothing is written.
+    refused = cashier("receipt", "void", "SJ2026-000002", "--reason", "金额开错", "--date", "2026-11-30")
+    assert (refused.exit_code, refused.stdout) == (8, ""), refused.output
+    assert "2026-11 已于" in refused.stderr
+    day = dt.date.today().replace(day=1)  # an open month's day, not after today
+    void = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", day.isoformat())
+    assert void.exit_code == 0, void.output
+    assert f"已开红冲收据 SJ2026-000003（{day.isoformat()}，-100.00 元" in void.stdout
+    rows = {row["number"]: row for row in json.loads(cashier("receipt", "list", "--json").stdout)}
+    assert (rows["SJ2026-000003"]["status"], rows["SJ2026-000003"]["date"]) == ("红冲", day.isoformat())
+    assert rows["SJ2026-000002"]["status"] == "有效"
+    paper = Document(str(workspace.root / re.search(r"records/generated/\S+\.docx", void.stdout).group(0)))  # type: ignore[union-attr]
+    text = "\n".join(paragraph.text for paragraph in paper.paragraphs)
+    assert text.count(f"收款日期：{day.year}年{day.month}月{day.day}日") == 3

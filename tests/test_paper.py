@@ -49,11 +49,16 @@ def only_the_seal(page: str, office: str) -> bool:
     return rest == ""
 
 
+#: What a clerk must never see on paper: a system account signing it, a UTC or ISO time stamp.
+NOT_ON_PAPER = re.compile(r"\broot\b|administrator|UTC|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\+00:00", re.IGNORECASE)
+
+
 def assert_prints_right(name: str, pages: list[str], office: str) -> None:
     assert pages, f"{name}: the PDF has no page"
     for number, page in enumerate(pages, 1):
         assert page, f"{name}: page {number} of {len(pages)} is empty"
         assert not only_the_seal(page, office), f"{name}: page {number} holds only the seal block: {page}"
+        assert not NOT_ON_PAPER.search(page), f"{name}: page {number} shows {NOT_ON_PAPER.search(page)}: {page}"
 
 
 # Values for the built-in notices the demo estate does not print.
@@ -103,6 +108,10 @@ def test_every_builtin_template_prints_without_blank_or_seal_only_pages(
         pages = pdf_text(path)
         assert_prints_right(name, pages, office)
         counts[name] = len(pages)
+    # The numbered receipt: its number, the day written the Chinese way and the clerk who took the money.
+    receipt_page = pdf_text(pdfs[names.index("收据")])[0]
+    assert re.search(r"编号：SJ\d{4}-\d{6}收款日期：\d{4}年\d{1,2}月\d{1,2}日", receipt_page), receipt_page
+    assert receipt_page.count("收款人：演示管理员") == 3  # three parts (存根、收据、记账) on one A4 sheet
     # One sheet each, but the management agreement (its clauses run to more pages).
     assert {name: count for name, count in counts.items() if name != "装饰装修管理协议"} == dict.fromkeys(
         (name for name in names if name != "装饰装修管理协议"), 1
@@ -140,7 +149,8 @@ def test_a_merged_reminder_gives_each_household_its_own_page(
     assert batch is not None and batch.pdf_problem is None
     pages = pdf_text(batch.pdfs[0].path)
     if duplex:
-        assert len(pages) == 2 * len(households) - 1
+        # Each household on one sheet, its back blank, the last one's too (13 households, 26 pages).
+        assert len(pages) == 2 * len(households)
         assert all(page == "" for page in pages[1::2]), "a duplex back must stay blank"
         fronts = pages[0::2]
     else:

@@ -20,8 +20,9 @@ import pytest
 import typer
 
 from recordkit.cli import app
+from recordkit.cli._app import COMMAND_MODULES
 
-HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime")
+HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "pydantic")
 
 # argv[1]: JSON list of command paths; argv[2:]: modules to import first (the probe's self-check).
 _PROBE = f"""
@@ -46,10 +47,13 @@ print(json.dumps(results))
 
 
 def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """The root, every group and every command, depth first in registration order."""
+    """The root, every group and every command, depth first in the order the helps list them (the
+    root loads its commands' modules as it is asked for them)."""
     yield path
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _command_paths(sub, (*path, name))
+    if hasattr(command, "list_commands"):
+        context = typer.Context(command)
+        for name in command.list_commands(context):
+            yield from _command_paths(command.get_command(context, name), (*path, name))
 
 
 COMMAND_PATHS = list(_command_paths(typer.main.get_command(app)))
@@ -124,6 +128,7 @@ LIGHT_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("search", "电梯"),
     ("journal", "list"),
     ("workorder", "list"),
+    ("renovation", "list"),
     ("doctor",),
 )
 
@@ -182,6 +187,27 @@ def test_counter_commands_load_no_printing_or_ocr_module(demo_estate: Any, args:
         f"`recordkit {' '.join(args)}` loaded {', '.join(result['loaded'])}: a command that only reads "
         "must not pay for printing, spreadsheets, OCR or migrations"
     )
+
+
+#: What a command's own module imports at its top besides the CLI's shared modules.
+ALSO_LOADED = {"receipt": ("recordkit.cli.fees",)}
+
+
+@pytest.mark.parametrize("args", LIGHT_COMMANDS, ids=lambda args: " ".join(args))
+def test_counter_commands_load_only_their_own_command_module(demo_estate: Any, args: tuple[str, ...]) -> None:
+    """The command tree is loaded lazily: a command imports its own group's module, not the other
+    nineteen, and its values are read without Typer's pydantic-based reader."""
+    modules = sorted({f"recordkit.cli.{module}" for module in COMMAND_MODULES.values()})
+    result = _run_command(demo_estate, args, ("pydantic", "typer._adapters", *modules))
+    assert result["exit"] in (0, 1), result["stderr"]
+    expected = {f"recordkit.cli.{COMMAND_MODULES[args[0]]}", *ALSO_LOADED.get(args[0], ())}
+    assert set(result["loaded"]) == expected
+
+
+def test_command_probe_sees_the_modules_a_help_of_the_root_loads(demo_estate: Any) -> None:
+    # Guards the guard above: the root's help lists every command, so it loads every module.
+    result = _run_command(demo_estate, ("--help",), ("recordkit.cli.archive", "recordkit.cli.fees"))
+    assert result["loaded"] == ["recordkit.cli.archive", "recordkit.cli.fees"]
 
 
 def test_doctor_loads_the_ocr_engine_only_when_asked(demo_estate: Any) -> None:

@@ -185,7 +185,12 @@ def test_merged_file_has_one_copy_per_recipient_on_its_own_page(tmp_path: Path) 
     assert xml.count("<w:sectPr") == 3 and xml.count('<w:pgSz w:w="11906" w:h="16838"/>') == 3
     duplex = zipfile.ZipFile(template.render_merged_to(tmp_path / "d.docx", people, duplex=True))
     duplex_xml = duplex.read("word/document.xml").decode()
+    # Double-sided: every copy, the last too, starts on an odd page and its section ends with it; a
+    # last section of one empty paragraph starting on an even page is the last copy's blank back.
     assert duplex_xml.count('<w:type w:val="oddPage"/>') == 3 and "nextPage" not in duplex_xml
+    assert duplex_xml.count('<w:type w:val="evenPage"/>') == 1 and duplex_xml.count("<w:sectPr") == 4
+    back = duplex_xml[duplex_xml.rindex("</w:p>") + len("</w:p>") :]
+    assert back.startswith("<w:p/><w:sectPr") and "<w:r>" not in back and "<w:r " not in back
 
 
 def test_merged_file_checks_every_recipient_first(tmp_path: Path) -> None:

@@ -569,24 +569,34 @@ def void_or_reverse(
     operator: str,
     today: dt.date | None = None,
     settings: ReceiptSettings | None = None,
+    on: dt.date | None = None,
 ) -> tuple[ReceiptView, ReceiptView | None]:
     """Undo a receipt (``receipt void``): (the receipt, its red reversal or None).
 
     A receipt of an open month is voided: it stays, marked 作废 with reason, operator and time;
     its payment no longer pays anything; its number is never used again.  A receipt of a closed
-    month stays as it is in its month, and a red reversal (红冲) dated ``today`` — a new receipt
-    with the next number and the negative of every line, naming the original — undoes what its
-    payment paid (journalled); it is numbered by ``settings`` (default: the default numbering).
+    month stays as it is in its month, and a red reversal (红冲) dated ``on`` (default ``today``)
+    — a new receipt with the next number and the negative of every line, naming the original —
+    undoes what its payment paid (journalled); it is numbered by ``settings`` (default: the
+    default numbering).  ``on`` is also the day a void is recorded on (``receipt void --date``).
 
-    ``ValidationError`` without a reason, ``NotFoundError`` for an unknown number,
-    ``ConflictError`` for a receipt already voided or reversed, or for a red reversal itself.
+    ``ValidationError`` without a reason or for ``on`` after ``today`` or before the receipt's
+    day, ``NotFoundError`` for an unknown number, ``ConflictError`` for a receipt already voided
+    or reversed, or for a red reversal itself.
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
     today = today or dt.date.today()
+    if on is not None and on > today:
+        raise ValidationError(f"作废日期 {on.isoformat()} 晚于今天（{today.isoformat()}）：不能作废在未来的日期")
     with ledger.write() as conn:
         row = _find(conn, number)
+        if on is not None and on < row.issued_on:
+            raise ValidationError(
+                f"作废日期 {on.isoformat()} 早于收据 {row.number} 的收款日期 {row.issued_on.isoformat()}"
+            )
+        today = on or today
         if row.status == "voided":
             raise ConflictError(
                 f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"

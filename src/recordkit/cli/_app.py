@@ -6,7 +6,7 @@ jieba or onnxruntime here or in any ``cli`` module's top level (a test checks).
 
 from __future__ import annotations
 
-import importlib.abc
+import importlib
 import importlib.util
 import json
 import logging
@@ -72,9 +72,10 @@ def _localise_help(rich_utils: Any) -> None:
     rich_utils._make_rich_text = folding_rich_text
 
 
-class _LocaliseOnImport(importlib.abc.MetaPathFinder):
+class _LocaliseOnImport:
     """Localises typer.rich_utils when Typer first imports it (for help or an error), so that a
-    command that shows neither does not pay the ~0.2 s import of rich's markdown and columns."""
+    command that shows neither does not pay the ~0.2 s import of rich's markdown and columns.
+    (A meta path finder needs only ``find_spec``; ``importlib.abc`` would cost its own import.)"""
 
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != "typer.rich_utils":
@@ -128,6 +129,9 @@ _USAGE_MESSAGES = (
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "多余的参数：{0}"),
     (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值"),
     (re.compile(r"^Invalid value for (.+?): Input should be a valid integer.*$"), "{0} 应为整数"),
+    (re.compile(r"^Invalid value for (.+?): Input should be a valid number.*$"), "{0} 应为数字"),
+    (re.compile(r"^Invalid value for (.+?): Input should be greater than or equal to (\S+)$"), "{0} 应不小于 {1}"),
+    (re.compile(r"^Invalid value for (.+?): Input should be less than or equal to (\S+)$"), "{0} 应不大于 {1}"),
     (re.compile(r"^Invalid value for (.+?): (.+)$"), "{0} 的值无效：{1}"),
     (re.compile(r"^Missing command\.?$"), "缺少子命令"),
 )
@@ -175,20 +179,66 @@ def report_error(err: RecordkitError) -> None:
     log.info("command failed (exit %s): %s", err.exit_code, err.message)
 
 
-#: The root help lists commands in the order an office meets them, whatever order modules load in.
-COMMAND_ORDER = (
-    "init", "demo", "doctor", "owners", "fees", "receipt", "notice", "cert", "docs", "templates", "renovation",
-    "workorder", "report", "file", "watch", "index", "search", "archive", "journal", "db",
-)  # fmt: skip
+#: Each command of the root and the ``recordkit.cli`` module that defines it, in the order an office
+#: meets them (the root help's order).  A module is imported only when one of its names is typed
+#: (or the root help lists them all): ``fees pay`` does not pay for building the archive's options.
+COMMAND_MODULES = {
+    "init": "init", "demo": "demo", "doctor": "doctor", "owners": "owners", "fees": "fees", "receipt": "receipt",
+    "notice": "notice", "cert": "cert", "docs": "docs", "templates": "templates", "renovation": "renovation",
+    "workorder": "workorder", "report": "report", "file": "intake", "watch": "intake", "index": "index",
+    "search": "search", "archive": "archive", "journal": "journal", "db": "db",
+}  # fmt: skip
+COMMAND_ORDER = tuple(COMMAND_MODULES)
+
+#: The click commands of each loaded module, by command name (built once per process).
+_loaded_commands: dict[str, Any] = {}
+
+
+def load_command(name: str) -> Any:
+    """The click command ``name`` of the root, its module imported and converted on first use; None
+    for a name the root does not have."""
+    if name not in _loaded_commands and name in COMMAND_MODULES:
+        from typer.main import TyperInfo, get_group_from_info
+
+        module = importlib.import_module(f"recordkit.cli.{COMMAND_MODULES[name]}")
+        # Converted exactly as add_typer on the root would (Chinese help in rich markup).
+        group = get_group_from_info(
+            TyperInfo(module.commands),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            suggest_commands=app.suggest_commands,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+        _loaded_commands.update(group.commands)
+    return _loaded_commands.get(name)
 
 
 class RecordkitGroup(TyperGroup):
-    """The root command group: turns every error into a message and an exit code."""
+    """The root command group: loads each command's module when it is named, and turns every error
+    into a message and an exit code."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = super().list_commands(ctx)
+        names = set(super().list_commands(ctx)) | set(COMMAND_MODULES)
         rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda name: (rank.get(name, len(rank)), name))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and (loaded := load_command(cmd_name)) is not None:
+            self.commands[cmd_name] = command = loaded
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except _ClickUsageError as err:
+            # Typer suggests a close name only among the commands already loaded: offer them all.
+            from difflib import get_close_matches  # only for a mistyped command
+
+            matches = get_close_matches(args[0], list(COMMAND_MODULES)) if args else []
+            if matches and "Did you mean" not in err.message:
+                suggestions = ", ".join(f"{match!r}" for match in matches)
+                err.message = f"{err.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -1,16 +1,25 @@
-"""Typer's and click's own words in the office's language: the usage line, placeholders, ranges.
+"""Typer's and click's own words in the office's language (the usage line, placeholders, ranges),
+and its values read without pydantic.
 
 Typer prints ``Usage: recordkit fees pay [OPTIONS] {unit}`` and ``<str>`` beside every option;
 a clerk reads ``用法：recordkit fees pay [选项] 房号`` and ``金额``.  Typer offers no hook for
 these, so the few methods that produce them are wrapped here, once, when the CLI is imported
-(cheap: nothing from rich is imported).  ``tests/test_help_chinese.py`` runs every command's help
+(cheap: nothing from rich is imported).
+
+Typer 0.2x reads every value through a pydantic ``TypeAdapter`` built on first use, which imports
+pydantic (~60 ms of every command).  The values this CLI takes are text, whole numbers, decimals,
+flags and paths; those are read here directly when they are well-formed, and anything else (a bad
+number, a number out of range, another type) still goes through Typer's own reader, so every
+error message stays Typer's.  ``tests/test_help_chinese.py`` runs every command's help
 and fails on an English word, so a Typer release that moves these methods is caught at once.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any
+import re
+from pathlib import Path
+from typing import Any, get_args, get_origin
 
 try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.core import Command as _ClickCommand
@@ -19,6 +28,8 @@ except ImportError:  # pragma: no cover - older Typer on plain click
     # (mypy sees only the installed Typer, whichever branch that is)
     from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
     from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,unused-ignore]
+from typer import _coercion as typer_coercion
+from typer import _param_types as typer_param_types
 from typer import core as typer_core
 
 USAGE_PREFIX = "用法："
@@ -148,9 +159,73 @@ def install() -> None:
             _replace(parameter_class, "_get_number_range_help_str", _range_help)
     if isinstance(vars(typer_core._TyperParameter).get("display_name_raw"), property):
         _replace(typer_core._TyperParameter, "display_name_raw", property(_display_name_raw))
+    if "get_runtime_param" in vars(typer_core._TyperParameter) and hasattr(typer_coercion, "RuntimeParam"):
+        _replace(typer_core._TyperParameter, "get_runtime_param", _get_runtime_param)
     if "_usage_display_name" in vars(typer_core.TyperArgument):
         _replace(typer_core.TyperArgument, "_usage_display_name", _usage_display_name)
 
 
 def _range_help(self: Any) -> str | None:
     return range_words(getattr(self, "min", None), getattr(self, "max", None))
+
+
+#: Numbers as a clerk types them; anything else is left to Typer (and its error message).
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_PLAIN_TYPES = (str, bool, int, float)
+
+
+def _is_plain(annotation: Any, parameter_info: Any) -> bool:
+    if getattr(parameter_info, "parser", None) is not None or getattr(parameter_info, "clamp", False):
+        return False
+    if get_origin(annotation) is list:
+        return len(get_args(annotation)) == 1 and _is_plain(get_args(annotation)[0], parameter_info)
+    if annotation in _PLAIN_TYPES:
+        return True
+    return isinstance(annotation, type) and issubclass(annotation, Path) and not parameter_info.allow_dash
+
+
+class _PlainValue(typer_coercion.RuntimeParam):  # type: ignore[misc,unused-ignore]
+    """Text, numbers, flags and paths read without pydantic; the rest by Typer's own reader."""
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        if get_origin(self.annotation) is list:
+            leaf = get_args(self.annotation)[0]
+            items = value if isinstance(value, (list, tuple)) else [value]
+            return [self._leaf(leaf, item, param, ctx) for item in items]
+        return self._leaf(self.annotation, value, param, ctx)
+
+    def _leaf(self, annotation: Any, value: Any, param: Any, ctx: Any) -> Any:
+        if annotation is str and isinstance(value, str):
+            return value
+        if annotation is bool and isinstance(value, bool):
+            return value
+        if annotation in (int, float):
+            number = None
+            if isinstance(value, str) and (_INTEGER if annotation is int else _DECIMAL).fullmatch(value.strip()):
+                number = annotation(value.strip())
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and annotation(value) == value:
+                number = annotation(value)  # a default
+            low, high = self.parameter_info.min, self.parameter_info.max
+            if number is not None and (low is None or number >= low) and (high is None or number <= high):
+                return number
+        path_type = self.parameter_info.path_type or annotation
+        if isinstance(path_type, type) and issubclass(path_type, Path) and isinstance(value, (str, Path)):
+            return typer_param_types.coerce_cli_path(
+                path_type(value), self.parameter_info, path_type=path_type, param=param, ctx=ctx
+            )
+        # Anything unusual: Typer's reader, with its own checks and messages.
+        descriptor = typer_coercion.resolve_type_descriptor(annotation, self.parameter_info)
+        return typer_coercion.build_runtime_param(descriptor).coerce(value, param=param, ctx=ctx)
+
+
+def _get_runtime_param(self: Any) -> Any:
+    if self._runtime_param is None:
+        descriptor = self.type_descriptor
+        if descriptor.file_annotation is None and _is_plain(descriptor.annotation, descriptor.parameter_info):
+            self._runtime_param = _PlainValue(
+                annotation=descriptor.annotation, parameter_info=descriptor.parameter_info
+            )
+        else:
+            self._runtime_param = typer_coercion.build_runtime_param(descriptor)
+    return self._runtime_param

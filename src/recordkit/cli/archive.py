@@ -9,17 +9,20 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
 
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 archive_app = typer.Typer(
     help="档案：查看、列表、待复核、借阅与归还纸质原件、完整性检查。\n\n例：recordkit archive list --category 业主档案",
     no_args_is_help=True,
 )
-app.add_typer(archive_app, name="archive")
+commands.add_typer(archive_app, name="archive")
 
 
 def _archivist(ctx: typer.Context) -> Archivist:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, state
+from recordkit.cli._app import state
 from recordkit.cli._options import estate_unit, optional_date
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 cert_app = typer.Typer(
     help="证明与出门条：居住证明、缴费证明（有欠费时不能开具）、物品出门条，均有编号。\n\n"
     "例：recordkit cert make 居住证明 --unit 3-2-1201",
     no_args_is_help=True,
 )
-app.add_typer(cert_app, name="cert")
+commands.add_typer(cert_app, name="cert")
 
 
 @cert_app.command("make")

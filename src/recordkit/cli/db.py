@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, state
+from recordkit.cli._app import state
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
-app.add_typer(db_app, name="db")
+commands.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade")

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import app, console, new_table
+from recordkit.cli._app import console, new_table
 from recordkit.cli._options import optional_date
 from recordkit.core.errors import ValidationError
 
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
-@app.command("demo")
+
+@commands.command("demo")
 def demo_command(
     directory: Path = typer.Argument(Path("demo-estate"), help="演示工作区的目录。"),
     seed: int = typer.Option(2026, "--seed", help="随机种子：相同的种子生成完全相同的小区。"),

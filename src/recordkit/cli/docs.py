@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import estate_unit
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 docs_app = typer.Typer(
     help="已生成的文书：打印了什么、给谁、何时、谁经办。\n\n例：recordkit docs list --unit 3-2-1201",
     no_args_is_help=True,
 )
-app.add_typer(docs_app, name="docs")
+commands.add_typer(docs_app, name="docs")
 
 
 @docs_app.command("list")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import console, new_table, print_json, state
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 
-@app.command("doctor")
+@commands.command("doctor")
 def doctor_command(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供脚本使用。"),

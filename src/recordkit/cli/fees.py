@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -25,6 +25,9 @@ from recordkit.cli._options import (
 from recordkit.core.dates import format_stamp
 from recordkit.core.filenames import readable_name
 
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
+
 fees_app = typer.Typer(
     help="收费：收费标准、抄表读数、每月出账、收款开收据、欠费、收费台账与日结。\n\n"
     "例：recordkit fees bill --month 2026-11",
@@ -33,7 +36,7 @@ fees_app = typer.Typer(
 rules_app = typer.Typer(
     help="收费项目与收费标准（有历史，按月份生效）。\n\n例：recordkit fees rules list", no_args_is_help=True
 )
-app.add_typer(fees_app, name="fees")
+commands.add_typer(fees_app, name="fees")
 fees_app.add_typer(rules_app, name="rules")
 
 

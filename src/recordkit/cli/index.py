@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import console, new_table, print_json, progress_bar, state
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 
-@app.command("index")
+@commands.command("index")
 def index_command(
     ctx: typer.Context,
     rebuild: bool = typer.Option(False, "--rebuild", help="在旁边重建整个索引，完成后一次替换（重建期间仍可检索）。"),

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import app
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 
-@app.command("init")
+@commands.command("init")
 def init_command(
     directory: Path = typer.Argument(Path("."), help="新工作区的目录（不存在则创建）。"),
     office: str = typer.Option("物业服务中心", "--office", help="物业服务中心名称，印在文书上。"),

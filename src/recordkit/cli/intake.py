@@ -10,11 +10,15 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import app, print_json, progress_bar, state
+from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import Archivist, FilingOutcome
+
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 
 def _archivist(ctx: typer.Context) -> Archivist:
@@ -37,7 +41,7 @@ def _outcome_line(outcome: FilingOutcome) -> str:
     return f"未归档 {outcome.source}：{outcome.reason}"
 
 
-@app.command("file")
+@commands.command("file")
 def file_command(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="要归档的文件或文件夹（可以写多个）。"),
@@ -83,7 +87,7 @@ def file_command(
         raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
 
 
-@app.command("watch")
+@commands.command("watch")
 def watch_command(
     ctx: typer.Context,
     once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),

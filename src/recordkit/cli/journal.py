@@ -7,13 +7,16 @@ from typing import Any
 
 import typer
 
-from recordkit.cli._app import app, console, listing_title, new_table, print_json, state
+from recordkit.cli._app import console, listing_title, new_table, print_json, state
 from recordkit.core.filenames import readable_name
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 journal_app = typer.Typer(
     help="操作日志（journal）：查看与防篡改校验。\n\n例：recordkit journal verify", no_args_is_help=True
 )
-app.add_typer(journal_app, name="journal")
+commands.add_typer(journal_app, name="journal")
 
 
 @journal_app.command("verify")

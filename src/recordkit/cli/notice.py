@@ -9,23 +9,26 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import app, progress_bar, state
+from recordkit.cli._app import progress_bar, state
 from recordkit.cli._options import PDF_HELP, estate_building, estate_unit, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
 
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 notice_app = typer.Typer(
     help="通知与催缴：按户、按楼栋或全小区打印通知，按表格逐户填写，按欠费打印催缴通知书；"
     "同时生成送达签收表。\n\n例：recordkit notice make 停水通知 --building 3 "
     "--set 停水原因=管道维修 --set 停水范围=3栋 --set 停水时间=12月5日8:00 --set 恢复时间=当日18:00",
     no_args_is_help=True,
 )
-app.add_typer(notice_app, name="notice")
+commands.add_typer(notice_app, name="notice")
 
 _SET_HELP = "模板变量的值，可多次写：--set 停水时间=12月5日8:00。"
 _MERGE_HELP = "只生成一个合并打印文件（每户从新的一页开始），不逐户生成文件。"
-_DUPLEX_HELP = "与 --merge 一起用：双面打印，每户从奇数页（正面）开始，不会印在上一户的背面。"
+_DUPLEX_HELP = "与 --merge 一起用：双面打印，每户从奇数页（正面）开始、背面留空，每户一张纸。"
 _DATE_HELP = "印在文书上的日期（默认今天），例如 2026-11-23。"
 
 

@@ -6,14 +6,17 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 owners_app = typer.Typer(
     help="房屋与业主：从 Excel 导入、查看、导出。\n\n例：recordkit owners list --building 3", no_args_is_help=True
 )
-app.add_typer(owners_app, name="owners")
+commands.add_typer(owners_app, name="owners")
 
 
 @owners_app.command("import")

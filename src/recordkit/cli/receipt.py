@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -17,12 +17,15 @@ from recordkit.cli._options import (
 )
 from recordkit.cli.fees import take_payment
 
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
+
 receipt_app = typer.Typer(
     help="收据：开具、作废、补打、查询。收据编号连续、不重复，作废的编号不再使用。\n\n"
     "例：recordkit receipt list --date 2026-11-23",
     no_args_is_help=True,
 )
-app.add_typer(receipt_app, name="receipt")
+commands.add_typer(receipt_app, name="receipt")
 
 
 @receipt_app.command("issue")
@@ -50,10 +53,13 @@ def receipt_void(
     ctx: typer.Context,
     number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
     reason: str = typer.Option(..., "--reason", help="作废原因，例如 金额开错。"),
+    date: str | None = typer.Option(
+        None, "--date", help="作废日期，也是红冲收据上印的日期（默认今天；不能晚于今天），例如 2026-12-01。"
+    ),
 ) -> None:
     """作废收据：收据保留并标明作废（原因、经办人、时间），对应收款冲销，编号不再使用。
 
-    收据所在月份已结账（fees close）时，原收据保留不动，改为开一张日期为今天的红冲收据（负数，注明原收据编号）。
+    收据所在月份已结账（fees close）时，原收据保留不动，改为开一张日期为今天（或 --date）的红冲收据（负数，注明原收据编号）。
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
@@ -65,7 +71,7 @@ def receipt_void(
     ledger = app_state.ledger()
     workspace = app_state.workspace()
     receipt, reversal = void_or_reverse(
-        ledger, number, reason, app_state.operator_name, settings=workspace.settings.receipt
+        ledger, number, reason, app_state.operator_name, settings=workspace.settings.receipt, on=optional_date(date)
     )
     owed, _ = unit_balance(ledger, receipt.unit)
     if reversal is None:
@@ -91,7 +97,7 @@ def receipt_reprint(
     ctx: typer.Context,
     number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
 ) -> None:
-    """补打收据：打印一份标明“补打”的副本，并记入操作日志。
+    """补打收据：打印一份标明“补打”的副本，并记入操作日志。副本上印的是原收据的收款日期，不印补打那天。
 
     例：recordkit receipt reprint SJ2026-000123
     """

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -20,12 +20,15 @@ from recordkit.cli._options import (
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
 
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 renovation_app = typer.Typer(
     help="装修登记：登记并收取押金和垃圾清运费、管理协议、临时出入证、验收、退押金。\n\n"
     "例：recordkit renovation list --status 装修中",
     no_args_is_help=True,
 )
-app.add_typer(renovation_app, name="renovation")
+commands.add_typer(renovation_app, name="renovation")
 
 _NUMBER_HELP = "装修登记编号，例如 ZX2026-0001（renovation list 可查）。"
 _DAY_HELP = "办理日期（默认今天；补录纸质登记时填写），例如 2026-11-23。"
@@ -55,7 +58,8 @@ def renovation_register(
     unit = estate_unit(ctx, unit)
     from recordkit.core.money import format_yuan
     from recordkit.core.personal import mask_phone
-    from recordkit.renovations.records import REGISTRATION_TEMPLATE, check_paper
+    from recordkit.renovations.paper import check_paper
+    from recordkit.renovations.records import REGISTRATION_TEMPLATE
     from recordkit.renovations.registration import RegistrationRequest, register_and_print
 
     app_state = state(ctx)
@@ -148,8 +152,9 @@ def renovation_pass(
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
+    from recordkit.renovations.paper import check_paper
     from recordkit.renovations.passes import change_passes_and_print
-    from recordkit.renovations.records import PASS_TEMPLATE, check_paper
+    from recordkit.renovations.records import PASS_TEMPLATE
 
     app_state = state(ctx)
     workspace = app_state.workspace()
@@ -224,7 +229,8 @@ def renovation_refund(
     """
     from recordkit.billing.receipts import parse_method
     from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount
-    from recordkit.renovations.records import REFUND_TEMPLATE, check_paper
+    from recordkit.renovations.paper import check_paper
+    from recordkit.renovations.records import REFUND_TEMPLATE
     from recordkit.renovations.refund import refund_and_print
 
     app_state = state(ctx)

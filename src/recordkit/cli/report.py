@@ -6,15 +6,18 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, state
+from recordkit.cli._app import console, new_table, state
 from recordkit.cli._options import optional_date
 from recordkit.core.filenames import readable_name
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 report_app = typer.Typer(
     help="报表：月度报表（Excel）与月度工作总结草稿（Word）。\n\n例：recordkit report monthly --month 2026-10",
     no_args_is_help=True,
 )
-app.add_typer(report_app, name="report")
+commands.add_typer(report_app, name="report")
 
 
 @report_app.command("monthly")

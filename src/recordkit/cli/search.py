@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from rich.text import Text
 
     from recordkit.search.query import Hit
+
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 
 def _highlighted(hit: Hit) -> Text:
@@ -24,7 +28,7 @@ def _highlighted(hit: Hit) -> Text:
     return text
 
 
-@app.command("search")
+@commands.command("search")
 def search_command(
     ctx: typer.Context,
     query: str = typer.Argument(

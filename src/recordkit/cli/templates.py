@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import app, console, new_table, print_json, state
+from recordkit.cli._app import console, new_table, print_json, state
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 
 templates_app = typer.Typer(
     help="模板：列出、检查、复制内置模板到 templates/ 供本处修改。\n\n例：recordkit templates check 停水通知",
     no_args_is_help=True,
 )
-app.add_typer(templates_app, name="templates")
+commands.add_typer(templates_app, name="templates")
 
 
 def _library(ctx: typer.Context):  # type: ignore[no-untyped-def]

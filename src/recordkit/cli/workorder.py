@@ -8,18 +8,21 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, app, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
 
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
 workorder_app = typer.Typer(
     help="工单：报修和投诉的登记、派工、完工、回访，超时和重复投诉提醒，导入原有登记簿。\n\n"
     "例：recordkit workorder list --open",
     no_args_is_help=True,
 )
-app.add_typer(workorder_app, name="workorder")
+commands.add_typer(workorder_app, name="workorder")
 
 _NUMBER_HELP = "工单编号，例如 GD2026-000123（workorder list 可查）。"
 _AT_HELP = '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"。'

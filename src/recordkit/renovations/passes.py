@@ -18,6 +18,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovation_passes,
 )
+from recordkit.renovations.paper import paper_context
 from recordkit.renovations.records import (
     DOCUMENT_KIND,
     PASS_TEMPLATE,
@@ -27,7 +28,6 @@ from recordkit.renovations.records import (
     Worker,
     find_renovation_row,
     load_renovation,
-    paper_context,
     parse_worker,
 )
 

@@ -1,4 +1,7 @@
-"""Renovation records as the ledger holds them (registration, passes, inspections), their queries and shared parsing."""
+"""Renovation records as the ledger holds them (registration, passes, inspections), their queries and shared parsing.
+
+What the paper of a renovation says is ``renovations.paper`` (it loads the template engine; listings do not).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +15,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.receipts import normalise_number
-from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
-from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.money import format_yuan
 from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number
-from recordkit.documents.generated import common_context
-from recordkit.documents.templates.designs import provided_variables
-from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger.schema import (
     allocations,
     payments,
@@ -31,7 +30,6 @@ from recordkit.ledger.schema import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
 
 
@@ -370,32 +368,3 @@ def list_renovations(ledger: Ledger, status: str | None = None) -> list[Renovati
         query = query.where(renovations.c.status == wanted)
     with ledger.read() as conn:
         return [load_renovation(conn, row) for row in conn.execute(query)]
-
-
-def paper_context(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
-    return {
-        **common_context(workspace, today),
-        "登记编号": renovation.number,
-        "房号": renovation.unit,
-        "业主姓名": renovation.owner,
-        "装修单位": renovation.contractor,
-        "负责人": renovation.manager,
-        "负责人电话": renovation.manager_phone,
-        "开工日期": chinese_date(renovation.start),
-        "完工日期": chinese_date(renovation.end),
-        "施工时间": renovation.hours.replace(",", "，"),
-        "装修项目": renovation.items or "（未填写）",
-        "装修押金": format_yuan(renovation.deposit_fen),
-        "装修押金大写": amount_in_capitals(renovation.deposit_fen),
-        "垃圾清运费": format_yuan(renovation.waste_fen),
-    }
-
-
-def check_paper(workspace: Workspace, template_name: str) -> None:
-    """Before a registration, passes or a refund is written: the office's template for its paper
-    loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
-    template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
-
-    template = TemplateLibrary.for_workspace(workspace).get(template_name)
-    template.check_sandbox()
-    template.check_context(dict.fromkeys(provided_variables(template_name)))

@@ -18,6 +18,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovations,
 )
+from recordkit.renovations.paper import paper_context
 from recordkit.renovations.records import (
     DOCUMENT_KIND,
     REFUND_TEMPLATE,
@@ -25,7 +26,6 @@ from recordkit.renovations.records import (
     Renovation,
     find_renovation_row,
     load_renovation,
-    paper_context,
 )
 from recordkit.renovations.registration import deposit_receipt_numbers, deposit_receipts_in
 

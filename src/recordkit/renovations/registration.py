@@ -26,6 +26,7 @@ from recordkit.ledger.schema import (
     renovations,
     units,
 )
+from recordkit.renovations.paper import paper_context
 from recordkit.renovations.records import (
     AGREEMENT_TEMPLATE,
     DOCUMENT_KIND,
@@ -36,7 +37,6 @@ from recordkit.renovations.records import (
     format_hours,
     get_renovation,
     load_renovation,
-    paper_context,
     parse_hours,
 )
 

@@ -401,8 +401,14 @@ class Template:
             part.name: _unpatch(self._render_part(part, first)) for part in self._parts if part.name != _MAIN_PART
         }
         breaker = _section_break(tail, "oddPage" if duplex else "nextPage")
-        ended = [_end_with_section(body, breaker) for body in bodies[:-1]]
-        rendered[_MAIN_PART] = head + "".join(ended) + bodies[-1] + _final_section(tail, duplex)
+        if duplex:
+            # The last copy gets its blank back too: n one-page copies make 2n pages, so the file is
+            # whole sheets and the next job in the printer does not start on this one's last back.
+            ended = [_end_with_section(body, breaker) for body in bodies]
+            rendered[_MAIN_PART] = head + "".join(ended) + _EMPTY_PARAGRAPH + _final_section(tail, "evenPage")
+        else:
+            ended = [_end_with_section(body, breaker) for body in bodies[:-1]]
+            rendered[_MAIN_PART] = head + "".join(ended) + bodies[-1] + tail
         return self._package(rendered)
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]], *, duplex: bool = False) -> Path:
@@ -450,14 +456,16 @@ def _section_break(tail: str, kind: str) -> str:
     return section[: anchor.start()] + kind_tag + section[anchor.start() :]
 
 
-def _final_section(tail: str, duplex: bool) -> str:
-    # The last copy's section starts on an odd page too when printing double-sided.
-    if not duplex:
-        return tail
+#: The paragraph of the blank back after the last copy of a double-sided print file.
+_EMPTY_PARAGRAPH = "<w:p/>"
+
+
+def _final_section(tail: str, kind: str) -> str:
+    """The template's final section properties, the section starting as ``kind`` says."""
     found = _SECTION.search(tail)
     if found is None:
         return tail
-    return tail[: found.start()] + _section_break(tail, "oddPage") + tail[found.end() :]
+    return tail[: found.start()] + _section_break(tail, kind) + tail[found.end() :]
 
 
 def _end_with_section(body: str, section: str) -> str:

@@ -1,0 +1,46 @@
+"""The paper of a renovation: the variables every renovation document is filled with, and the check
+that the office's template for it can print before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from recordkit.core.dates import chinese_date
+from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.documents.generated import common_context
+from recordkit.documents.templates.designs import provided_variables
+from recordkit.documents.templates.engine import TemplateLibrary
+from recordkit.renovations.records import Renovation
+
+if TYPE_CHECKING:
+    from recordkit.core.workspace import Workspace
+
+
+def paper_context(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
+    return {
+        **common_context(workspace, today),
+        "登记编号": renovation.number,
+        "房号": renovation.unit,
+        "业主姓名": renovation.owner,
+        "装修单位": renovation.contractor,
+        "负责人": renovation.manager,
+        "负责人电话": renovation.manager_phone,
+        "开工日期": chinese_date(renovation.start),
+        "完工日期": chinese_date(renovation.end),
+        "施工时间": renovation.hours.replace(",", "，"),
+        "装修项目": renovation.items or "（未填写）",
+        "装修押金": format_yuan(renovation.deposit_fen),
+        "装修押金大写": amount_in_capitals(renovation.deposit_fen),
+        "垃圾清运费": format_yuan(renovation.waste_fen),
+    }
+
+
+def check_paper(workspace: Workspace, template_name: str) -> None:
+    """Before a registration, passes or a refund is written: the office's template for its paper
+    loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
+    template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
+
+    template = TemplateLibrary.for_workspace(workspace).get(template_name)
+    template.check_sandbox()
+    template.check_context(dict.fromkeys(provided_variables(template_name)))
