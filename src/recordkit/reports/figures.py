@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import UnitCode
 from recordkit.ledger.schema import (
     allocations,
     archive_items,
@@ -269,10 +269,14 @@ def owing(conn: Connection, months: list[Month]) -> Owing:
     big = sa.BigInteger
 
     def paid_by(end: dt.date) -> sa.ColumnElement[Any]:
+        # Never NULL: a bill without allocations is one joined row whose CASE gives 0.
         return sa.func.sum(sa.case((payments.c.paid_on <= end, allocations.c.amount_fen), else_=0))
 
+    last = max(months)
     owed = [
-        sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid_by(last_day(m)), 0)), else_=0)
+        bills.c.amount_fen - paid_by(last_day(m))
+        if m == last  # every bill read is of the last month or earlier
+        else sa.case((bills.c.month <= str(m), bills.c.amount_fen - paid_by(last_day(m))), else_=0)
         for m in months
     ]
     per_bill = (
@@ -282,7 +286,7 @@ def owing(conn: Connection, months: list[Month]) -> Owing:
                 payments, sa.and_(payments.c.id == allocations.c.payment_id, payments.c.voided.is_(False))
             )
         )
-        .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
+        .where(bills.c.month <= str(last), bills.c.id.not_in(deposit_bill_ids()))
         .group_by(bills.c.id)
         .having(sa.or_(*(fen != 0 for fen in owed)))
         .cte("owing_bills")
@@ -310,7 +314,7 @@ def owing(conn: Connection, months: list[Month]) -> Owing:
     by_unit_item: dict[tuple[int, int], tuple[int, ...]] = {}
     by_unit: dict[int, tuple[tuple[int, ...], int, str]] = {}
     for kind, unit_id, item_id, count, oldest, *fen in conn.execute(query):
-        amounts = tuple(_int(value) for value in fen)
+        amounts = tuple(map(_int, fen))
         if kind == 0:
             by_unit_item[(unit_id, item_id)] = amounts
         else:
@@ -556,15 +560,26 @@ def arrears_snapshot(
     first = {unit_id: line for unit_id, line in owed.by_unit.items() if line[0][0] > 0}
     detail = []
     if first:
-        query = sa.select(units.c.id, units.c.code, owners.c.name, owners.c.phone).select_from(
-            units.outerjoin(owners, owners.c.id == units.c.owner_id)
-        )
+        query = sa.select(
+            units.c.id,
+            units.c.code,
+            units.c.building,
+            units.c.entrance,
+            units.c.room,
+            units.c.kind,
+            units.c.phase,
+            owners.c.name,
+            owners.c.phone,
+        ).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+        order: dict[str, tuple[Any, ...]] = {}
         for row in conn.execute(query):
             if row.id in first:
                 amounts, count, oldest = first[row.id]
                 phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
                 detail.append(ArrearsLine(row.code, row.name or "", phone, count, oldest, amounts[0]))
-    detail.sort(key=lambda line: (-line.amount_fen, parse_unit_code(line.unit).sort_key))
+                # The stored parts are canonical: the code's natural order without parsing its text.
+                order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
+    detail.sort(key=lambda line: (-line.amount_fen, order[line.unit]))
     return counts, detail
 
 
