@@ -411,7 +411,7 @@ def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = 
         )
     }
     owed = owed if owed is not None else owing(conn, months)
-    groups: dict[int, str] = dict(conn.execute(sa.select(units.c.id, building)).tuples().all())
+    groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
     by_line: dict[tuple[str, str, str], int] = {}
     for (unit_id, item_id), amounts in owed.by_unit_item.items():
         for month_key, fen in zip(asked, amounts, strict=True):
