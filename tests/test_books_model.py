@@ -103,7 +103,7 @@ class Renovation:
     number: str
     unit: str
     month: Month  # its deposit and waste-removal fee are one-off bills of this month
-    paid: bool = False
+    deposit_paid: int = 0  # by `renovation pay`, or by money at the counter left after every fee
     refund: tuple[dt.date, int, str] | None = None  # day, fen paid back, method
 
 
@@ -141,7 +141,16 @@ class Books(RuleBasedStateMachine):
         return sum(p.amount_fen - p.deposit_fen for p in self.paid if p.unit == unit and not p.voided)
 
     def held_fen(self, unit: str) -> int:
-        return sum(DEPOSIT for r in self.renovations if r.unit == unit and r.paid and r.refund is None)
+        return sum(r.deposit_paid for r in self.renovations if r.unit == unit and r.refund is None)
+
+    def took_deposit(self, unit: str, view: Any) -> int:
+        """What of a receipt paid the unit's deposit (the one renovation under way there)."""
+        fen = sum(line.amount_fen for line in view.lines if line.item == "装修押金")
+        if fen:
+            (renovation,) = [r for r in self.renovations if r.unit == unit and r.refund is None]
+            renovation.deposit_paid += fen
+            assert renovation.deposit_paid <= DEPOSIT
+        return fen
 
     def refunds(self, within: Any) -> list[tuple[dt.date, int, str]]:
         return [r.refund for r in self.renovations if r.refund is not None and within(r.refund[0])]
@@ -172,7 +181,7 @@ class Books(RuleBasedStateMachine):
             return
         view = pay(self.ledger, RECEIPTS, CASHIER, request, self.today)
         assert (view.total_fen, view.issued_on) == (fen, day)
-        self.paid.append(Paid(view.number, unit, fen, day))
+        self.paid.append(Paid(view.number, unit, fen, day, deposit_fen=self.took_deposit(unit, view)))
 
     @precondition(lambda self: bool(self.paid))
     @rule(pick=st.integers(0, 10_000))
@@ -219,23 +228,24 @@ class Books(RuleBasedStateMachine):
         assert (renovation.deposit_fen, renovation.waste_fen) == (DEPOSIT, WASTE)
         self.renovations.append(Renovation(renovation.number, unit, month))
 
-    @precondition(lambda self: any(not r.paid for r in self.renovations))
+    @precondition(lambda self: any(r.deposit_paid < DEPOSIT for r in self.renovations))
     @rule(pick=st.integers(0, 10_000), method=st.sampled_from(IN_METHODS))
     def pay_a_renovation(self, pick: int, method: str) -> None:
-        waiting = [r for r in self.renovations if not r.paid]
+        waiting = [r for r in self.renovations if r.deposit_paid < DEPOSIT]
         renovation = waiting[pick % len(waiting)]
+        due = DEPOSIT - renovation.deposit_paid
         view = pay_charges(self.ledger, RECEIPTS, CASHIER, renovation.number, method, paid_on=self.today)
-        # The deposit, and the waste-removal fee unless money taken before has paid it already.
-        assert view.total_fen in (DEPOSIT, DEPOSIT + WASTE) and view.issued_on == self.today
-        renovation.paid = True
+        deposit = self.took_deposit(renovation.unit, view)
+        # What the deposit still lacked, and what money taken before left of the waste-removal fee.
+        assert deposit == due and 0 <= view.total_fen - deposit <= WASTE and view.issued_on == self.today
         self.paid.append(
-            Paid(view.number, renovation.unit, view.total_fen, self.today, method=method, deposit_fen=DEPOSIT)
+            Paid(view.number, renovation.unit, view.total_fen, self.today, method=method, deposit_fen=deposit)
         )
 
-    @precondition(lambda self: any(r.paid and r.refund is None for r in self.renovations))
+    @precondition(lambda self: any(r.deposit_paid == DEPOSIT and r.refund is None for r in self.renovations))
     @rule(pick=st.integers(0, 10_000), method=st.sampled_from(OUT_METHODS), deduction=st.sampled_from([0, 0, 30_000]))
     def refund_a_deposit(self, pick: int, method: str, deduction: int) -> None:
-        held = [r for r in self.renovations if r.paid and r.refund is None]
+        held = [r for r in self.renovations if r.deposit_paid == DEPOSIT and r.refund is None]
         renovation = held[pick % len(held)]
         inspect(self.ledger, CASHIER, renovation.number, "合格", today=self.today)
         reason = "损坏楼道墙面" if deduction else ""
