@@ -1,16 +1,20 @@
 """A model-based test of the cashier's books (hypothesis stateful testing).
 
 Random sequences of billing (this month, a month ahead), payments (today, back-dated, prepaid), voids
-(a red reversal when the receipt's month is closed), reprints, closing a month and the clock moving on,
-over the four sample units.  After every step, on the day the model has reached:
+(a red reversal when the receipt's month is closed), reprints, renovations (registered with their
+deposit and waste-removal fee, paid by any method, inspected and the deposit refunded by any method, with
+or without a deduction), closing a month and the clock moving on, over the four sample units.  After
+every step, on the day the model has reached:
 
 - each unit's account (对账单), ``fees arrears``, the reminder's lines, the balance shown at the counter
   and the 缴费证明 decision give the same figure to the fen;
 - the account ties to a model kept apart from the ledger: billed less paid = due now + not yet due −
   prepaid (bills are the units' known monthly amounts, payments the model's own list);
+- each unit's deposits held are the model's (paid, not yet refunded);
 - the month's fee register and the monthly report agree (应收, 实收), the report's 收款合计 equals
-  当期实收 + 清欠 + 预收 + 押金收取, and equals the sum of the month's 日结; the day's 日结 is the
-  model's money of the day;
+  当期实收 + 清欠 + 预收 + 押金收取, and equals the sum of the month's 日结; the report's 押金收取 and
+  押金退还 are the model's; the day's 日结 is the model's money of the day: receipts, deposits refunded,
+  and the net per method (what should be in the drawer and on each statement);
 - no closed month's register, report or 日结 figures ever change.
 
 Runs on SQLite, and on PostgreSQL when RECORDKIT_TEST_POSTGRES_URL is set.  Bounded by default;
@@ -44,18 +48,37 @@ from recordkit.billing.bills import bill_month
 from recordkit.billing.closing import close_month
 from recordkit.billing.receipts import PaymentRequest, pay, reprint_receipt, void_or_reverse
 from recordkit.billing.registers import daily_report, write_register
+from recordkit.billing.rules import add_rule
+from recordkit.core.config import RenovationSettings
 from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError
 from recordkit.documents.certificates import clearance_refusal
 from recordkit.documents.notices import unpaid_lines
 from recordkit.ledger.db import Ledger
-from recordkit.ledger.schema import allocations, bills, closed_months, payments, receipts
-from recordkit.reports.figures import fee_figures, last_day
+from recordkit.ledger.schema import (
+    allocations,
+    bills,
+    closed_months,
+    payments,
+    receipts,
+    renovation_inspections,
+    renovation_passes,
+    renovations,
+)
+from recordkit.renovations.inspection import inspect
+from recordkit.renovations.refund import refund
+from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
+from recordkit.reports.figures import fee_figures, last_day, renovation_figures
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
 
 UNITS = sorted(MONTHLY)
+OWNED = ["1-1-101", "1-1-102", "3-2-1201"]  # 3-2-1202 has no owner: no renovation there
 START, END = dt.date(2026, 1, 5), dt.date(2026, 6, 30)
 EXAMPLES = int(os.environ.get("RECORDKIT_MODEL_EXAMPLES", "6"))
+RENOVATION = RenovationSettings()
+DEPOSIT, WASTE = 200_000, 50_000  # the one-off rules below: 装修押金 2000 元, 装修垃圾清运费 500 元
+IN_METHODS = ("现金", "微信", "支付宝", "银行转账", "POS")
+OUT_METHODS = ("现金", "微信", "支付宝", "银行转账")  # a deposit never goes back through a POS terminal
 
 
 @dataclass
@@ -69,6 +92,19 @@ class Paid:
     voided: bool = False
     reversal: bool = False
     reversed: bool = False
+    method: str = "现金"
+    deposit_fen: int = 0  # of the amount, what paid a renovation deposit (not a fee)
+
+
+@dataclass
+class Renovation:
+    """One renovation as the model knows it."""
+
+    number: str
+    unit: str
+    month: Month  # its deposit and waste-removal fee are one-off bills of this month
+    deposit_paid: int = 0  # by `renovation pay`, or by money at the counter left after every fee
+    refund: tuple[dt.date, int, str] | None = None  # day, fen paid back, method
 
 
 class Books(RuleBasedStateMachine):
@@ -78,20 +114,46 @@ class Books(RuleBasedStateMachine):
     @initialize()
     def start(self) -> None:
         with self.ledger.write() as conn:
-            for table in (allocations, receipts, payments, bills, closed_months):
+            for table in (
+                renovation_passes,
+                renovation_inspections,
+                renovations,
+                allocations,
+                receipts,
+                payments,
+                bills,
+                closed_months,
+            ):
                 conn.execute(sa.delete(table))
         self.today = START
         self.billed: dict[Month, bool] = {}
         self.paid: list[Paid] = []
         self.closed: dict[Month, Any] = {}
+        self.renovations: list[Renovation] = []
 
     # -- the model's own figures ------------------------------------------------------------------
 
     def billed_fen(self, unit: str) -> int:
-        return MONTHLY[unit] * len(self.billed)
+        return MONTHLY[unit] * len(self.billed) + WASTE * sum(1 for r in self.renovations if r.unit == unit)
 
     def paid_fen(self, unit: str) -> int:
-        return sum(p.amount_fen for p in self.paid if p.unit == unit and not p.voided)
+        """Fees paid: the receipts' money less what paid deposits."""
+        return sum(p.amount_fen - p.deposit_fen for p in self.paid if p.unit == unit and not p.voided)
+
+    def held_fen(self, unit: str) -> int:
+        return sum(r.deposit_paid for r in self.renovations if r.unit == unit and r.refund is None)
+
+    def took_deposit(self, unit: str, view: Any) -> int:
+        """What of a receipt paid the unit's deposit (the one renovation under way there)."""
+        fen = sum(line.amount_fen for line in view.lines if line.item == "装修押金")
+        if fen:
+            (renovation,) = [r for r in self.renovations if r.unit == unit and r.refund is None]
+            renovation.deposit_paid += fen
+            assert renovation.deposit_paid <= DEPOSIT
+        return fen
+
+    def refunds(self, within: Any) -> list[tuple[dt.date, int, str]]:
+        return [r.refund for r in self.renovations if r.refund is not None and within(r.refund[0])]
 
     # -- the rules ------------------------------------------------------------------------------------
 
@@ -119,12 +181,14 @@ class Books(RuleBasedStateMachine):
             return
         view = pay(self.ledger, RECEIPTS, CASHIER, request, self.today)
         assert (view.total_fen, view.issued_on) == (fen, day)
-        self.paid.append(Paid(view.number, unit, fen, day))
+        self.paid.append(Paid(view.number, unit, fen, day, deposit_fen=self.took_deposit(unit, view)))
 
     @precondition(lambda self: bool(self.paid))
     @rule(pick=st.integers(0, 10_000))
     def undo_a_receipt(self, pick: int) -> None:
         target = self.paid[pick % len(self.paid)]
+        if target.deposit_fen:
+            return  # the renovation's receipt stays: its deposit is held or refunded (not modelled undone)
         if target.voided or target.reversal or target.reversed:
             with pytest.raises(ConflictError):
                 void_or_reverse(self.ledger, target.number, "收错了", CASHIER, self.today, RECEIPTS)
@@ -133,7 +197,9 @@ class Books(RuleBasedStateMachine):
         if Month.of(target.day) in self.closed:
             assert reversal is not None and not kept.voided and reversal.total_fen == -target.amount_fen
             target.reversed = True
-            self.paid.append(Paid(reversal.number, target.unit, -target.amount_fen, self.today, reversal=True))
+            self.paid.append(
+                Paid(reversal.number, target.unit, -target.amount_fen, self.today, reversal=True, method=target.method)
+            )
         else:
             assert reversal is None and kept.voided
             target.voided = True
@@ -142,6 +208,50 @@ class Books(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 10_000))
     def reprint(self, pick: int) -> None:
         reprint_receipt(self.ledger, self.paid[pick % len(self.paid)].number, CASHIER)
+
+    @rule(unit=st.sampled_from(OWNED), days=st.integers(1, 90))
+    def register_a_renovation(self, unit: str, days: int) -> None:
+        month = Month.of(self.today)
+        if any(r.unit == unit and (r.refund is None or r.month == month) for r in self.renovations):
+            return  # one renovation under way per unit; its one-off charges once a month
+        request = RegistrationRequest(
+            unit=unit,
+            contractor="安居装饰工程有限公司",
+            manager="王强",
+            phone="13600001111",
+            start=self.today.isoformat(),
+            end=(self.today + dt.timedelta(days=days)).isoformat(),
+            hours="8:00-12:00,14:00-18:00",
+            items="水电改造、铺地砖",
+        )
+        renovation = register(self.ledger, RENOVATION, CASHIER, request, today=self.today)
+        assert (renovation.deposit_fen, renovation.waste_fen) == (DEPOSIT, WASTE)
+        self.renovations.append(Renovation(renovation.number, unit, month))
+
+    @precondition(lambda self: any(r.deposit_paid < DEPOSIT for r in self.renovations))
+    @rule(pick=st.integers(0, 10_000), method=st.sampled_from(IN_METHODS))
+    def pay_a_renovation(self, pick: int, method: str) -> None:
+        waiting = [r for r in self.renovations if r.deposit_paid < DEPOSIT]
+        renovation = waiting[pick % len(waiting)]
+        due = DEPOSIT - renovation.deposit_paid
+        view = pay_charges(self.ledger, RECEIPTS, CASHIER, renovation.number, method, paid_on=self.today)
+        deposit = self.took_deposit(renovation.unit, view)
+        # What the deposit still lacked, and what money taken before left of the waste-removal fee.
+        assert deposit == due and 0 <= view.total_fen - deposit <= WASTE and view.issued_on == self.today
+        self.paid.append(
+            Paid(view.number, renovation.unit, view.total_fen, self.today, method=method, deposit_fen=deposit)
+        )
+
+    @precondition(lambda self: any(r.deposit_paid == DEPOSIT and r.refund is None for r in self.renovations))
+    @rule(pick=st.integers(0, 10_000), method=st.sampled_from(OUT_METHODS), deduction=st.sampled_from([0, 0, 30_000]))
+    def refund_a_deposit(self, pick: int, method: str, deduction: int) -> None:
+        held = [r for r in self.renovations if r.deposit_paid == DEPOSIT and r.refund is None]
+        renovation = held[pick % len(held)]
+        inspect(self.ledger, CASHIER, renovation.number, "合格", today=self.today)
+        reason = "损坏楼道墙面" if deduction else ""
+        done = refund(self.ledger, CASHIER, renovation.number, deduction, reason, self.today, method)
+        assert (done.refund_fen, done.refunded_on) == (DEPOSIT - deduction, self.today)
+        renovation.refund = (self.today, DEPOSIT - deduction, method)
 
     @rule()
     def close_the_oldest_open_month(self) -> None:
@@ -159,13 +269,18 @@ class Books(RuleBasedStateMachine):
         register = write_register(self.ledger, str(month), self.folder / "台账.xlsx")
         with self.ledger.read() as conn:
             fees = fee_figures(conn, month)
+            works = renovation_figures(conn, month)
         # The days money moved on (the model's); the 日结 of any other day is empty.
-        moved = sorted({p.day for p in self.paid if Month.of(p.day) == month})
-        days = tuple((day, daily_report(self.ledger, day).total_fen) for day in moved)
+        moved = sorted(
+            {p.day for p in self.paid if Month.of(p.day) == month}
+            | {day for day, _, _ in self.refunds(lambda day: Month.of(day) == month)}
+        )
+        days = tuple((day, *_day_totals(daily_report(self.ledger, day))) for day in moved)
         total = fees.total
         return (
             (register.billed_fen, register.collected_fen, register.arrears_fen, register.prepayment_fen),
             (total.billed, total.collected, total.cleared, total.prepaid, total.arrears, fees.received_fen),
+            (fees.deposit_received_fen, works.deposit_received_fen, works.refunded_count, works.refunded_fen),
             days,
         )
 
@@ -184,10 +299,17 @@ class Books(RuleBasedStateMachine):
             assert (clearance_refusal(self.ledger, unit, today) is None) == (due == 0)
             # The model's books, kept apart from the ledger's allocation.
             assert due + account.not_yet_due_fen - account.prepaid_fen == self.billed_fen(unit) - self.paid_fen(unit)
+            assert account.deposits_held_fen == self.held_fen(unit)
 
         month = Month.of(today)
-        (register, report, days) = self.month_figures(month)
-        billed = sum(MONTHLY.values()) if month in self.billed else 0
+        (register, report, deposits, days) = self.month_figures(month)
+        billed = (sum(MONTHLY.values()) if month in self.billed else 0) + WASTE * sum(
+            1 for r in self.renovations if r.month == month
+        )
+        in_month = [p for p in self.paid if Month.of(p.day) == month and not p.voided]
+        refunded = self.refunds(lambda day: Month.of(day) == month)
+        assert deposits[0] == deposits[1] == sum(p.deposit_fen for p in in_month)
+        assert deposits[2:] == (len(refunded), sum(fen for _, fen, _ in refunded))
         assert register[0] == report[0] == billed
         assert register[1] == report[1]  # 实收 (当期实收) is one figure
         with self.ledger.read() as conn:
@@ -196,17 +318,34 @@ class Books(RuleBasedStateMachine):
         assert fees.received_fen == (
             fees.received_current_fen + fees.total.cleared + fees.total.prepaid + fees.deposit_received_fen
         )
-        assert fees.received_fen == sum(fen for _, fen in days)
-        model_today = sum(p.amount_fen for p in self.paid if p.day == today and not p.voided)
-        assert daily_report(self.ledger, today).total_fen == model_today
+        assert fees.received_fen == sum(day[1] for day in days)
+        # The day's 日结: the receipts, the deposits paid back, and per method what should be in the drawer
+        # and on each statement.
+        taken = [p for p in self.paid if p.day == today and not p.voided]
+        paid_back = self.refunds(lambda day: day == today)
+        net: dict[str, int] = {}
+        for p in taken:
+            net[p.method] = net.get(p.method, 0) + p.amount_fen
+        for _, fen, method in paid_back:
+            net[method] = net.get(method, 0) - fen
+        daily = daily_report(self.ledger, today)
+        assert _day_totals(daily) == (sum(p.amount_fen for p in taken), sum(fen for _, fen, _ in paid_back))
+        assert {m: fen for m, fen in daily.net_by_method.items() if fen} == {m: fen for m, fen in net.items() if fen}
         assert register[2] == billed - register[1] and last_day(month) >= today
 
         for closed, figures in self.closed.items():
             assert self.month_figures(closed) == figures, f"{closed} changed after it was closed"
 
 
+def _day_totals(daily: Any) -> tuple[int, int]:
+    """A 日结's money taken (receipts, red reversals negative) and deposits paid back."""
+    return daily.total_fen, daily.refunded_fen
+
+
 def test_the_books_always_agree(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
 
     class Run(Books):
         pass

@@ -124,6 +124,26 @@ def test_a_deposit_is_held_money_never_owed_nor_on_a_reminder(ledger: Ledger, tm
     assert (account.deposits_held_fen, account.due_now_fen) == (200000, 34793)
 
 
+def test_money_pays_the_fees_before_an_unpaid_deposit(ledger: Ledger, tmp_path: Path) -> None:
+    """Paying what `fees arrears` shows clears the unit, even with its renovation deposit unpaid: the
+    deposit (装修押金, billed before the waste-removal fee) takes only money left after every fee."""
+    reno_estate(ledger, tmp_path)
+    renovation = renovations.register(ledger, SETTINGS, CASHIER, renovation_request(), today=DAY)
+    view = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 84793, paid_on=DAY), today=DAY)
+    assert [(line.item, line.amount_fen) for line in view.lines] == [
+        ("物业服务费", 33793),
+        ("垃圾清运费", 1000),
+        ("装修垃圾清运费", 50000),
+    ]
+    account = unit_account(ledger, "3-2-1201", DAY)
+    assert (account.due_now_fen, account.prepaid_fen, account.deposits[0].paid_fen) == (0, 0, 0)
+    assert "3-2-1201" not in {row.unit for row in list_arrears(ledger, DAY)}
+    more = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", 50000, paid_on=DAY), today=DAY)
+    assert [(line.item, line.amount_fen) for line in more.lines] == [("装修押金", 50000)]
+    deposit = renovations.pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, "微信", paid_on=DAY)
+    assert [(line.item, line.amount_fen) for line in deposit.lines] == [("装修押金", 150000)]
+
+
 # -- the command ----------------------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
         arrears = list_arrears(ledger)
         closed = list_closed(ledger)
         with ledger.read() as conn:
-            trend = collection_trend(load_fee_ledger(conn), last)
+            trend = collection_trend(load_fee_ledger(conn, [last]), last)
     assert tuple(months) == (str(last - 11), str(last))
     # The counted receipts, and today's red reversal of one of last month's.
     assert len(receipts) == counts["收据"] + 1 and sum(r.voided for r in receipts) == 3

@@ -346,6 +346,7 @@ def issue_payments(
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
     open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
+    deposits = set(conn.execute(deposit_bill_ids()).scalars())
     today = today or dt.date.today()
     closed = find_closed(conn, [Month.of(request.paid_on or today) for request in requests])
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -379,12 +380,20 @@ def issue_payments(
                 f"收款日期 {paid_on.isoformat()} 早于今天（{today.isoformat()}）：补录以前的收款请用 --reason 写明原因，"
                 "例如 --reason 银行转账补录"
             )
+        named = request.bills is not None
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
             for b in open_bills[unit.id]
             if request.bills is None or b.bill_id in request.bills
         ]
-        plan = allocate(request.amount_fen, current, request.months)
+        plan = allocate(request.amount_fen, [b for b in current if named or b.bill_id not in deposits], request.months)
+        held = [b for b in current if not named and b.bill_id in deposits]
+        if held and plan.prepayment_fen:
+            # Fees first: a renovation deposit is not a fee and never demanded, so money settles an unpaid
+            # deposit only after every fee bill (paying what `fees arrears` shows clears the unit), and
+            # rather than becoming 预收.
+            rest = allocate(plan.prepayment_fen, held, request.months)
+            plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
         if counter:
             check_at_counter(conn, unit.id, unit.code, request, plan)
         for allocation in plan.allocations:

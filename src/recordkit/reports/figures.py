@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import UnitCode
 from recordkit.ledger.schema import (
     allocations,
     archive_items,
@@ -242,21 +242,111 @@ def _int(value: Any) -> int:
 
 
 @dataclass(frozen=True)
-class FeeLedger:
-    """The fee side of the ledger summed down to (fee item, building, bill month[, paid month]).
+class Owing:
+    """What the bills (deposits left out) still lack at the end of each asked month."""
 
-    Three grouped queries over the whole history; every month's 应收, 实收, 清欠, 预收 and
-    欠费余额 — the report's month, its comparisons and the 12-month trend — is then read from
-    these few thousand sums, so history is scanned once, not once per month.
+    months: tuple[Month, ...]
+    # (unit id, fee item id) -> fen owed at each asked month's end
+    by_unit_item: dict[tuple[int, int], tuple[int, ...]]
+    # unit id -> (fen owed at each asked month's end, bill months owing at the first, the oldest of them)
+    by_unit: dict[int, tuple[tuple[int, ...], int, str]]
+
+    def units_owing(self, month: Month) -> int:
+        """Units whose bills lack money at the month's end (欠费户数)."""
+        index = self.months.index(month)
+        return sum(1 for owed, _, _ in self.by_unit.values() if owed[index] > 0)
+
+
+def owing(conn: Connection, months: list[Month]) -> Owing:
+    """What each unit's bills of ``max(months)`` or earlier (deposits left out) lack at the end of each
+    of ``months``: their amounts less what valid payments made by that day put on them.
+
+    The one pass over the whole history: bills in id order, each with its allocations (read from
+    the covering index) and their payments, grouped per bill; the bills still owing are then summed
+    per unit and fee item, and per unit with the months they owe for, in the same statement.
     """
 
+    big = sa.BigInteger
+
+    def paid_by(end: dt.date) -> sa.ColumnElement[Any]:
+        # Never NULL: a bill without allocations is one joined row whose CASE gives 0.
+        return sa.func.sum(sa.case((payments.c.paid_on <= end, allocations.c.amount_fen), else_=0))
+
+    last = max(months)
+    owed = [
+        bills.c.amount_fen - paid_by(last_day(m))
+        if m == last  # every bill read is of the last month or earlier
+        else sa.case((bills.c.month <= str(m), bills.c.amount_fen - paid_by(last_day(m))), else_=0)
+        for m in months
+    ]
+    per_bill = (
+        sa.select(bills.c.unit_id, bills.c.item_id, bills.c.month, *(fen.label(f"o{i}") for i, fen in enumerate(owed)))
+        .select_from(
+            bills.outerjoin(allocations, allocations.c.bill_id == bills.c.id).outerjoin(
+                payments, sa.and_(payments.c.id == allocations.c.payment_id, payments.c.voided.is_(False))
+            )
+        )
+        .where(bills.c.month <= str(last), bills.c.id.not_in(deposit_bill_ids()))
+        .group_by(bills.c.id)
+        .having(sa.or_(*(fen != 0 for fen in owed)))
+        .cte("owing_bills")
+    )
+    sums = [sa.cast(sa.func.sum(per_bill.c[f"o{i}"]), big) for i in range(len(months))]
+    first_owing = per_bill.c.o0 > 0
+    query = sa.union_all(
+        sa.select(
+            sa.literal(0, sa.Integer),
+            per_bill.c.unit_id,
+            per_bill.c.item_id,
+            sa.cast(sa.null(), sa.Integer),
+            sa.cast(sa.null(), sa.String),
+            *sums,
+        ).group_by(per_bill.c.unit_id, per_bill.c.item_id),
+        sa.select(
+            sa.literal(1, sa.Integer),
+            per_bill.c.unit_id,
+            sa.cast(sa.null(), sa.Integer),
+            sa.func.count(sa.distinct(sa.case((first_owing, per_bill.c.month)))),
+            sa.func.min(sa.case((first_owing, per_bill.c.month))),
+            *sums,
+        ).group_by(per_bill.c.unit_id),
+    )
+    by_unit_item: dict[tuple[int, int], tuple[int, ...]] = {}
+    by_unit: dict[int, tuple[tuple[int, ...], int, str]] = {}
+    for kind, unit_id, item_id, count, oldest, *fen in conn.execute(query):
+        amounts = tuple(map(_int, fen))
+        if kind == 0:
+            by_unit_item[(unit_id, item_id)] = amounts
+        else:
+            by_unit[unit_id] = (amounts, _int(count), oldest or "")
+    return Owing(tuple(months), by_unit_item, by_unit)
+
+
+@dataclass(frozen=True)
+class FeeLedger:
+    """The fee side of the ledger summed down to (fee item, building, bill month[, paid month]) for
+    the months a report shows, what is owed at their ends, and the 12-month trend.
+
+    Only the bills of the asked months, the payments made in them and the bills of the trend's
+    months are read, through the bill-month and payment-date indexes; the one pass over the whole
+    history is ``owing``.
+    """
+
+    asked: tuple[Month, ...]
     names: dict[int, str]
-    # (item, building, bill month) -> fen, deposits left out
+    # (item, building, bill month) -> fen, deposits left out; bill month one of the asked months
     billed: dict[tuple[str, str, str], int]
-    # (item, building, bill month, paid month, is deposit) -> fen put on those bills by valid payments
+    # (item, building, bill month, paid month, is deposit) -> fen put on those bills by valid
+    # payments; bill month or paid month one of the asked months
     paid: dict[tuple[str, str, str, str, bool], int]
-    # (building, paid month) -> fen of valid payments
+    # (building, paid month) -> fen of valid payments; paid month one of the asked months
     received: dict[tuple[str, str], int]
+    # (item, building, asked month) -> fen owed at that month's end
+    owed: dict[tuple[str, str, str], int]
+    owing: Owing
+    # bill month -> (应收, 当期实收 at that month's end), deposits left out: the 12 months up to the last
+    # asked month
+    trend: dict[str, tuple[int, int]]
 
 
 def _building_group() -> sa.ColumnElement[str]:
@@ -266,24 +356,32 @@ def _building_group() -> sa.ColumnElement[str]:
     return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
 
 
-def load_fee_ledger(conn: Connection) -> FeeLedger:
+def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = None) -> FeeLedger:
+    """The sums behind the fee figures of ``months`` and the 12-month trend up to the last of them;
+    ``owed`` is ``owing(conn, months)`` when the caller has it already."""
     big = sa.BigInteger
     building = _building_group()
+    asked = [str(m) for m in months]
+    not_deposit = bills.c.id.not_in(deposit_bill_ids())
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed = {
         (names[item], group, month): _int(fen)
         for item, group, month, fen in conn.execute(
             sa.select(bills.c.item_id, building, bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
             .join(units, units.c.id == bills.c.unit_id)
-            .where(bills.c.id.not_in(deposit_bill_ids()))
+            .where(bills.c.month.in_(asked), not_deposit)
             .group_by(bills.c.item_id, building, bills.c.month)
         )
     }
     # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
     paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
     deposit = sa.case((bills.c.id.in_(deposit_bill_ids()), 1), else_=0)
-    paid = {
-        (names[item], group, month, when, bool(is_deposit)): _int(fen)
+    paid_in_asked = sa.or_(
+        *(sa.and_(payments.c.paid_on >= m.first_day(), payments.c.paid_on <= last_day(m)) for m in months)
+    )
+    paid: dict[tuple[str, str, str, str, bool], int] = {}
+    # Money put on the asked months' bills, whenever paid; then money of the asked months on other bills.
+    for where in (bills.c.month.in_(asked), sa.and_(paid_in_asked, bills.c.month.not_in(asked))):
         for item, group, month, when, is_deposit, fen in conn.execute(
             sa.select(
                 bills.c.item_id,
@@ -298,27 +396,71 @@ def load_fee_ledger(conn: Connection) -> FeeLedger:
                 .join(bills, bills.c.id == allocations.c.bill_id)
                 .join(units, units.c.id == bills.c.unit_id)
             )
-            .where(payments.c.voided.is_(False))
+            .where(payments.c.voided.is_(False), where)
             .group_by(bills.c.item_id, building, bills.c.month, paid_month, deposit)
-        )
-    }
+        ):
+            key = (names[item], group, month, when, bool(is_deposit))
+            paid[key] = paid.get(key, 0) + _int(fen)
     received = {
         (group, when): _int(fen)
         for group, when, fen in conn.execute(
             sa.select(building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
             .join(units, units.c.id == payments.c.unit_id)
-            .where(payments.c.voided.is_(False))
+            .where(payments.c.voided.is_(False), paid_in_asked)
             .group_by(building, paid_month)
         )
     }
-    return FeeLedger(names, billed, paid, received)
+    owed = owed if owed is not None else owing(conn, months)
+    groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
+    by_line: dict[tuple[str, str, str], int] = {}
+    for (unit_id, item_id), amounts in owed.by_unit_item.items():
+        for month_key, fen in zip(asked, amounts, strict=True):
+            if fen:
+                line = (names[item_id], groups[unit_id], month_key)
+                by_line[line] = by_line.get(line, 0) + fen
+    return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, _trend(conn, max(months)))
+
+
+def _trend(conn: Connection, last: Month, months: int = 12) -> dict[str, tuple[int, int]]:
+    """应收 and 当期实收 (paid by the bill month's end) of the ``months`` bill months up to ``last``,
+    deposits left out; each a GROUP BY in bill-month order, read from the bill-month index."""
+    big = sa.BigInteger
+    in_span = sa.and_(
+        bills.c.month >= str(last - (months - 1)), bills.c.month <= str(last), bills.c.id.not_in(deposit_bill_ids())
+    )
+    billed: dict[str, int] = dict(
+        conn.execute(
+            sa.select(bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+            .where(in_span)
+            .group_by(bills.c.month)
+        ).all()
+    )
+    paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
+    collected: dict[str, int] = dict(
+        conn.execute(
+            sa.select(bills.c.month, sa.cast(sa.func.sum(allocations.c.amount_fen), big))
+            .select_from(
+                bills.join(allocations, allocations.c.bill_id == bills.c.id).join(
+                    payments, payments.c.id == allocations.c.payment_id
+                )
+            )
+            .where(in_span, payments.c.voided.is_(False), paid_month <= bills.c.month)
+            .group_by(bills.c.month)
+        ).all()
+    )
+    return {
+        str(last - offset): (_int(billed.get(str(last - offset))), _int(collected.get(str(last - offset))))
+        for offset in range(months)
+    }
 
 
 def fee_figures(
     conn: Connection, month: Month, ledger: FeeLedger | None = None, arrears_units: int | None = None
 ) -> FeeFigures:
     """应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 by fee item and by building (see ``DEFINITIONS``)."""
-    sums = ledger or load_fee_ledger(conn)
+    sums = ledger or load_fee_ledger(conn, [month])
+    if month not in sums.asked:
+        raise ValueError(f"the fee sums were read for {[str(m) for m in sums.asked]}, not {month}")
     key = str(month)
     items: dict[str, FeeLine] = {}
     buildings: dict[str, FeeLine] = {}
@@ -327,11 +469,13 @@ def fee_figures(
         return (items.setdefault(item, FeeLine(item)), buildings.setdefault(building, FeeLine(building)))
 
     for (item, building, bill_month), fen in sums.billed.items():
-        if bill_month <= key:
+        if bill_month == key:
+            for line in lines(item, building):
+                line.billed += fen
+    for (item, building, owed_month), fen in sums.owed.items():
+        if owed_month == key:
             for line in lines(item, building):
                 line.arrears += fen
-                if bill_month == key:
-                    line.billed += fen
     received_current = deposit_received = 0
     put_on_bills: dict[str, int] = {}  # building -> fen of this month's payments on any bill
     for (item, building, bill_month, paid_month, deposit), fen in sums.paid.items():
@@ -344,12 +488,11 @@ def fee_figures(
             continue
         if paid_month > key:
             continue
-        for line in lines(item, building):
-            if bill_month <= key:
-                line.arrears -= fen
-            if bill_month == key:
+        if bill_month == key:
+            for line in lines(item, building):
                 line.collected += fen
-            elif paid_month == key and bill_month < key:
+        elif paid_month == key and bill_month < key:
+            for line in lines(item, building):
                 line.cleared += fen
         if bill_month == key and paid_month == key:
             received_current += fen
@@ -363,7 +506,7 @@ def fee_figures(
             for line in lines(UNALLOCATED, building):
                 line.prepaid += left
     if arrears_units is None:
-        arrears_units = arrears_snapshot(conn, [month])[0][month]
+        arrears_units = sums.owing.units_owing(month)
     ordered_items = sorted(
         items.values(), key=lambda line: (line.label == UNALLOCATED, _item_order(sums.names, line.label))
     )
@@ -403,58 +546,40 @@ def arrears_snapshot(
     conn: Connection,
     months: list[Month],
     show_private: bool = False,
+    owed: Owing | None = None,
 ) -> tuple[dict[Month, int], list[ArrearsLine]]:
     """Units owing at each month's end (counts), and the first month's units in detail (欠费明细),
-    most owed first, in one pass over the bills; phones masked unless ``show_private``.
+    most owed first; phones masked unless ``show_private``.  ``owed`` is ``owing(conn, months)``
+    when the caller has it already.
 
     A unit owes at a month's end what its bills of that month and earlier (deposits left out)
     still lack after the valid payments made by that day."""
 
-    paid = (
-        sa.select(
-            allocations.c.bill_id,
-            *(
-                sa.func.sum(sa.case((payments.c.paid_on <= last_day(m), allocations.c.amount_fen), else_=0)).label(
-                    f"p{i}"
-                )
-                for i, m in enumerate(months)
-            ),
-        )
-        .join(payments, payments.c.id == allocations.c.payment_id)
-        .where(payments.c.voided.is_(False))
-        .group_by(allocations.c.bill_id)
-        .subquery()
-    )
-    owed = [
-        sa.case((bills.c.month <= str(m), bills.c.amount_fen - sa.func.coalesce(paid.c[f"p{i}"], 0)), else_=0)
-        for i, m in enumerate(months)
-    ]
-    first_owed = owed[0]
-    per_unit = (
-        sa.select(
-            bills.c.unit_id,
-            *(sa.cast(sa.func.sum(o), sa.BigInteger).label(f"o{i}") for i, o in enumerate(owed)),
-            sa.func.count(sa.distinct(sa.case((first_owed > 0, bills.c.month)))).label("months"),
-            sa.func.min(sa.case((first_owed > 0, bills.c.month))).label("oldest"),
-        )
-        .select_from(bills.outerjoin(paid, paid.c.bill_id == bills.c.id))
-        .where(bills.c.month <= str(max(months)), bills.c.id.not_in(deposit_bill_ids()))
-        .group_by(bills.c.unit_id)
-        .subquery()
-    )
-    counts = dict.fromkeys(months, 0)
+    owed = owed if owed is not None else owing(conn, months)
+    counts = {m: owed.units_owing(m) for m in months}
+    first = {unit_id: line for unit_id, line in owed.by_unit.items() if line[0][0] > 0}
     detail = []
-    query = sa.select(per_unit, units.c.code, owners.c.name, owners.c.phone).select_from(
-        per_unit.join(units, units.c.id == per_unit.c.unit_id).outerjoin(owners, owners.c.id == units.c.owner_id)
-    )
-    for row in conn.execute(query):
-        for i, m in enumerate(months):
-            if _int(row._mapping[f"o{i}"]) > 0:
-                counts[m] += 1
-        if _int(row.o0) > 0:
-            phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
-            detail.append(ArrearsLine(row.code, row.name or "", phone, _int(row.months), row.oldest, _int(row.o0)))
-    detail.sort(key=lambda line: (-line.amount_fen, parse_unit_code(line.unit).sort_key))
+    if first:
+        query = sa.select(
+            units.c.id,
+            units.c.code,
+            units.c.building,
+            units.c.entrance,
+            units.c.room,
+            units.c.kind,
+            units.c.phase,
+            owners.c.name,
+            owners.c.phone,
+        ).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+        order: dict[str, tuple[Any, ...]] = {}
+        for row in conn.execute(query):
+            if row.id in first:
+                amounts, count, oldest = first[row.id]
+                phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
+                detail.append(ArrearsLine(row.code, row.name or "", phone, count, oldest, amounts[0]))
+                # The stored parts are canonical: the code's natural order without parsing its text.
+                order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
+    detail.sort(key=lambda line: (-line.amount_fen, order[line.unit]))
     return counts, detail
 
 
@@ -668,8 +793,9 @@ def month_figures(
     """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history;
     each says whether its month is closed and the day it runs to (``today`` in the unfinished month)."""
     today = today or dt.date.today()
-    sums = load_fee_ledger(conn)
-    counts, detail = arrears_snapshot(conn, months, show_private)
+    owed = owing(conn, months)
+    sums = load_fee_ledger(conn, months, owed)
+    counts, detail = arrears_snapshot(conn, months, show_private, owed)
     closed = {
         parse_month(text)
         for text in conn.execute(
@@ -708,12 +834,7 @@ class TrendPoint:
 def collection_trend(sums: FeeLedger, month: Month, months: int = 12) -> list[TrendPoint]:
     """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end)."""
     span = [str(month - offset) for offset in range(months - 1, -1, -1)]
-    billed = dict.fromkeys(span, 0)
-    collected = dict.fromkeys(span, 0)
-    for (_, _, bill_month), fen in sums.billed.items():
-        if bill_month in billed:
-            billed[bill_month] += fen
-    for (_, _, bill_month, paid_month, deposit), fen in sums.paid.items():
-        if bill_month in collected and not deposit and paid_month <= bill_month:
-            collected[bill_month] += fen
-    return [TrendPoint(parse_month(key), billed[key], collected[key]) for key in span]
+    missing = [key for key in span if key not in sums.trend]
+    if missing:
+        raise ValueError(f"the fee sums hold the trend of {sorted(sums.trend)}, not {missing}")
+    return [TrendPoint(parse_month(key), *sums.trend[key]) for key in span]
