@@ -156,18 +156,40 @@ class Ledger:
         ``LedgerError`` ("台账正忙…") when the lock is not this writer's within ``busy_timeout``."""
         started = time.monotonic()
         with ExitStack() as stack:
-            stack.enter_context(self._translate_errors())
-            if self.write_queue is not None:
-                stack.enter_context(self.write_queue.turn())
-            conn = stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
+            conn = self._writer(stack)
             with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+                self._lock_postgres(conn)
                 locked = time.monotonic()
                 yield conn
             self.commits += 1
             self.lock_times.append((locked - started, time.monotonic() - locked))
+
+    @contextmanager
+    def trial(self) -> Iterator[Connection]:
+        """A write transaction that is always rolled back: what a change would make, seen without
+        making it (a paper is filled from it before the real write).  It takes a turn of the write
+        lock like ``write()``, for as long as the block runs."""
+        with ExitStack() as stack:
+            conn = self._writer(stack)
+            transaction = conn.begin()
+            try:
+                self._lock_postgres(conn)
+                yield conn
+            finally:
+                transaction.rollback()
+
+    def _writer(self, stack: ExitStack) -> Connection:
+        """A connection for writing, once this writer's turn in the queue has come (SQLite)."""
+        stack.enter_context(self._translate_errors())
+        if self.write_queue is not None:
+            stack.enter_context(self.write_queue.turn())
+        return stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
+
+    def _lock_postgres(self, conn: Connection) -> None:
+        # PostgreSQL grants an advisory lock to its waiters in the order they asked: a fair queue.
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
