@@ -108,3 +108,23 @@ def test_ledger_writes_go_through_the_queue_and_are_timed(tmp_path: Path) -> Non
         assert len(other.lock_times) == 1
         with ledger.read() as conn:
             assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
+
+
+def test_a_file_system_without_flock_still_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some network shares refuse flock: writes go on under SQLite's own lock, only not in order."""
+    import errno
+
+    from recordkit.ledger import write_queue
+
+    def no_flock(_descriptor: int, _operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    with open_ledger(url) as ledger:
+        monkeypatch.setattr(write_queue.fcntl, "flock", no_flock)
+        with ledger.write() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        monkeypatch.undo()
+        with ledger.read() as conn:
+            assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]

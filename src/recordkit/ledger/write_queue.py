@@ -37,6 +37,10 @@ _FIRST_DELAY = 0.0005
 _MAX_DELAY = 0.005
 
 
+class _NoFlock(Exception):
+    """The file system of the ledger's folder refuses ``flock``."""
+
+
 def busy_message(ahead: int, timeout: float) -> str:
     """The clerk's line when the wait runs out."""
     queued = f"前面还有 {ahead} 个操作在排队，" if ahead else ""
@@ -63,7 +67,14 @@ class WriteQueue:
         ticket is given back then, so the writers behind move up."""
         assert fcntl is not None
         started = time.monotonic()
-        number, descriptor, path = self._take()
+        try:
+            number, descriptor, path = self._take()
+        except _NoFlock as err:
+            # A file system without flock (some network shares): SQLite's own lock still keeps
+            # writers apart, only not in order.
+            log.warning("ledger write queue: no flock in %s (%s); writers are not queued in order", self.folder, err)
+            yield 0.0
+            return
         try:
             self._wait(number, started)
             yield time.monotonic() - started
@@ -78,7 +89,10 @@ class WriteQueue:
         assert fcntl is not None
         descriptor = os.open(self.folder / _MUTEX, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            except OSError as err:
+                raise _NoFlock(err.strerror) from err
             yield
         finally:
             os.close(descriptor)
@@ -95,7 +109,12 @@ class WriteQueue:
             temp = self.folder / f"{number:012d}.{os.getpid()}.{threading.get_ident()}{_NEW}"
             descriptor = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
             try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise
+                except OSError as err:
+                    raise _NoFlock(err.strerror) from err
                 path = self.folder / f"{number:012d}{_TICKET}"
                 os.rename(temp, path)  # free: numbers are handed out under the mutex, above every ticket
             except BaseException:
