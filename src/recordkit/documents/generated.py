@@ -345,7 +345,7 @@ def record_and_print(
     with papers_after_commit() as written, ledger.write() as conn:
         made = change(conn)
         request = paper(conn, made)
-        data = prefilled.complete(request.context) if prefilled is not None else None
+        data = prefilled.complete(request.context)
         if data is None:
             log.info("%s: filled again under the write lock (the paper changed since it was prefilled)", kind)
         document = write_documents(
@@ -394,7 +394,7 @@ def write_documents(
     Each paper is written to a temporary file noted in ``written`` (see ``papers_after_commit``,
     which publishes it after the commit).  ``rendered`` holds the papers already filled outside
     the lock, one per request; without it each is filled here, under the limits of
-    ``templates.limits`` (a numbered paper needs the number taken under the lock).  Raises
+    ``templates.limits`` (a paper that changed since it was prefilled, see ``record_and_print``).  Raises
     ``TemplateError`` when a request's values do not fit the template.
     """
     now = dt.datetime.now(dt.UTC)
