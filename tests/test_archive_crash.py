@@ -10,10 +10,11 @@ import os
 import random
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from recordkit.archive.archivist import Archivist, list_items, verify
+from recordkit.archive.archivist import BATCH_SIZE, Archivist, list_items, verify
 from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import scan_bytes
@@ -157,3 +158,57 @@ def _watcher_and_clerk(root: str, url: str | None) -> None:
         _watcher_files(root, url)
     else:
         _clerk_files(root, url)
+
+
+def _watch_once_dying(root: str, point: str, after: int) -> None:
+    """A watcher that kills itself (-9) at ``point`` of a burst filed in batches: the ``after``-th
+    file published into the archive (mid-batch, before its commit), the first folder fsync of a
+    batch (all placed, not committed), or the ``after``-th inbox copy removed (committed, the inbox
+    not yet cleared)."""
+    from recordkit.archive import archivist as module
+
+    calls = 0
+
+    def dying(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            if calls >= after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return call
+
+    if point == "placing":
+        module._publish_new = dying(module._publish_new)  # type: ignore[attr-defined]
+    elif point == "before-commit":
+        module.fsync_directory = dying(module.fsync_directory)  # type: ignore[attr-defined]
+    else:
+        module.Archivist._remove_source = dying(module.Archivist._remove_source)  # type: ignore[method-assign]
+    _watch_once(root, None)
+
+
+@pytest.mark.parametrize(("point", "after"), [("placing", 40), ("before-commit", 1), ("after-commit", 28)])
+def test_a_kill_inside_a_batch_loses_and_duplicates_nothing(workspace: Workspace, point: str, after: int) -> None:
+    ws = archive_workspace(workspace.root, import_units=False)
+    open_ledger(ws.database_url).close()
+    inbox = ws.root / "records" / "inbox"
+    expected = _burst(inbox, 0, 2 * BATCH_SIZE + 10)  # three batches: 25, 25 and 10 files
+    fork = multiprocessing.get_context("fork")
+    child = fork.Process(target=_watch_once_dying, args=(str(ws.root), point, after))
+    child.start()
+    child.join(120)
+    assert child.exitcode == -signal.SIGKILL
+    with open_ledger(ws.database_url) as ledger:
+        filed = len(list_items(ledger))
+    # Placing or before the commit: the batch in hand rolled back with the process, nothing filed yet.
+    # After the commit: the first batch filed, the second committed with 2 of its 25 inbox copies removed.
+    assert filed == {"placing": 0, "before-commit": 0, "after-commit": 2 * BATCH_SIZE}[point]
+    last = fork.Process(target=_watch_once, args=(str(ws.root), None))
+    last.start()
+    last.join(120)
+    assert last.exitcode == 0
+    _check_exactly_once(ws, expected)
+    with open_ledger(ws.database_url) as ledger:
+        assert len(list_items(ledger)) == len(expected)
+    assert tree(inbox) == [], "after a clean run the inbox is empty"

@@ -45,8 +45,9 @@ root, url, what, point = sys.argv[1:5]
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if point == "before-render":
+if point == "before-render":  # receipts are prefilled before the lock, certificates filled
     engine.Template.render_bytes = die
+    engine.Template.prefill = die
 elif point == "after-render":  # the paper is on disk under its temporary name; no commit yet
     generated._insert = die
 elif point == "after-commit":  # committed; the paper not yet under its number

@@ -26,7 +26,7 @@ from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
-from tests.test_templates import make_docx
+from tests.test_templates import make_docx, texts
 
 TODAY = dt.date(2026, 11, 23)
 STOPPED = "，已停止：请检查模板里的循环、乘方和重复，改正后再用"
@@ -53,6 +53,18 @@ HOSTILE = [
     ),
     ("宽度通知", "{{ '%9999999999s' % 业主姓名 }}", "填写出的内容超过 5000000 个字符" + STOPPED),
     ("格式通知", "{{ '{:>9999999999}'.format(业主姓名) }}", "填写出的内容超过 5000000 个字符" + STOPPED),
+    (
+        "替换通知",  # each step squares the length: 10, 100, 10^4, 10^8 characters
+        "{% set ns = namespace(x='aaaaaaaaaa') %}{% for i in range(6) %}{% set ns.x = ns.x.replace('a', ns.x) %}"
+        "{% endfor %}{{ ns.x|length }}",
+        "填写出的内容超过 5000000 个字符" + STOPPED,
+    ),
+    (
+        "拼接通知",
+        "{% set ns = namespace(x=['倍']) %}{% for i in range(40) %}{% set ns.x = [''.join(ns.x)] * 2 %}"
+        "{% endfor %}{{ ns.x|length }}",
+        "填写出的内容超过 5000000 个字符" + STOPPED,
+    ),
     (
         "递归通知",
         "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
@@ -207,3 +219,38 @@ def test_a_loop_no_hook_sees_is_stopped_by_the_clock(
     assert f"[错误] {expected}" in result.stdout.splitlines()
     printed = run_cli("notice", "make", "慢通知", "--unit", "1-1-101")
     assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+
+
+def test_the_clock_stops_a_loop_off_the_main_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fill in a worker thread (a web request) has no alarm: every loop item checks the clock."""
+    import threading
+
+    from recordkit.documents.templates import limits
+
+    monkeypatch.setattr(limits, "LIMITS", limits.TemplateLimits(seconds=1.0))
+    long_loop = "{% for a in 业主姓名 * 20000 %}{% for b in 业主姓名 * 20000 %}{% endfor %}{% endfor %}"
+    template = Template.load(make_docx(tmp_path / "慢通知.docx", long_loop))
+    outcome: list[str] = []
+
+    def fill() -> None:
+        try:
+            template.render_bytes({"业主姓名": "张伟"})
+            outcome.append("filled")
+        except TemplateError as err:
+            outcome.append(err.message)
+
+    worker = threading.Thread(target=fill)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the fill ran on past its time limit"
+    assert outcome == ["模板“慢通知”填写超过 1 秒仍未完成" + STOPPED]
+
+
+def test_loops_over_values_still_fill_as_before(tmp_path: Path) -> None:
+    rows = "{% for row in 明细 %}{{ loop.index }}/{{ loop.length }} {{ row }}；{% else %}无{% endfor %}"
+    template = Template.load(make_docx(tmp_path / "明细.docx", rows))
+    filled = tmp_path / "filled.docx"
+    filled.write_bytes(template.render_bytes({"明细": ["物业费", "停车费"]}))
+    assert texts(filled) == ["1/2 物业费；2/2 停车费；"]
+    filled.write_bytes(template.render_bytes({"明细": []}))
+    assert texts(filled) == ["无"]

@@ -69,6 +69,10 @@ LAYOUTS = {"A4": "收据", "241": "收据-241"}
 # -- pure decisions -----------------------------------------------------------------------
 
 
+#: The receipt's number on its paper: taken under the write lock, put into the prefilled paper.
+RECEIPT_NUMBER_KEY = "收据编号"
+
+
 def parse_method(text: str) -> str:
     """A payment method as the cashier writes it; ``ValidationError`` listing the methods."""
     folded = unicodedata.normalize("NFKC", str(text)).strip()
@@ -318,6 +322,7 @@ def issue_payments(
     requests: Sequence[PaymentRequest],
     today: dt.date | None = None,
     counter: bool = False,
+    record: bool = True,
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
@@ -327,7 +332,9 @@ def issue_payments(
     after ``today``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
     payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its
     reason) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
-    of ``today``, the day it is issued.  Nothing is written when any request fails.
+    of ``today``, the day it is issued.  Nothing is written when any request fails.  With
+    ``record=False`` nothing is written at all: the receipts as they would be issued now, read in
+    any transaction (their paper is filled from them before the write lock is taken).
     """
 
     if not requests:
@@ -469,10 +476,11 @@ def issue_payments(
         )
         views.append(view)
         payment_id, receipt_id = payment_id + 1, receipt_id + 1
-    bulk_insert(conn, payments, payment_rows)
-    bulk_insert(conn, allocations, allocation_rows)
-    bulk_insert(conn, receipts, receipt_rows)
-    journal.record(conn, operator, changes)
+    if record:
+        bulk_insert(conn, payments, payment_rows)
+        bulk_insert(conn, allocations, allocation_rows)
+        bulk_insert(conn, receipts, receipt_rows)
+        journal.record(conn, operator, changes)
     return views
 
 
@@ -773,7 +781,7 @@ def receipt_context(
         "物业服务中心": office,
         "小区": estate,
         "日期": chinese_date(view.issued_on),
-        "收据编号": view.number,
+        RECEIPT_NUMBER_KEY: view.number,
         "收款日期": chinese_date(view.issued_on),
         "交款人": view.payer,
         "房号": view.unit,
@@ -826,11 +834,15 @@ def pay_and_print(
     (``fees pay``): a receipt the template cannot print is never taken, and a failed commit
     leaves no file.  ``request`` may be a function that makes the request from the open
     write connection, when what is due must be read under the same lock (``renovation pay``).
+    The receipt is filled before the write lock is taken, from the payment as it would be
+    recorded now, and gets its number under the lock (``documents.generated.record_and_print``):
+    the lock is held for the numbered commit only.
     Raises what ``issue_payments``, ``request`` and the template raise."""
 
-    def payment(conn: Connection) -> ReceiptView:
+    def payment(conn: Connection, record: bool = True) -> ReceiptView:
         made = request(conn) if callable(request) else request
-        return issue_payments(conn, workspace.settings.receipt, operator, [made], today, counter=True)[0]
+        settings = workspace.settings.receipt
+        return issue_payments(conn, settings, operator, [made], today, counter=True, record=record)[0]
 
     return record_and_print(
         workspace,
@@ -841,6 +853,8 @@ def pay_and_print(
         operator=operator,
         kind="收据",
         library=library,
+        preview=lambda conn: payment(conn, record=False),
+        numbers=(RECEIPT_NUMBER_KEY,),
     )
 
 

@@ -66,12 +66,14 @@ def workorder_add(
     from recordkit.workorders.orders import OrderRequest, add
 
     app_state = state(ctx)
-    settings = app_state.workspace().settings.workorders
+    everything = app_state.workspace().settings
+    settings = everything.workorders
     order = add(
         app_state.ledger(),
         settings,
         app_state.operator_name,
         OrderRequest(kind, category, desc, unit, place, reported_by, phone, at),
+        years=(everything.receipt.first_year, everything.receipt.last_year),
     )
     typer.echo(
         f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"

@@ -14,10 +14,12 @@ from pathlib import Path
 
 
 @contextmanager
-def replacing(target: Path, suffix: str = "") -> Iterator[Path]:
+def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success fsync it and rename it over ``target``.
 
-    On any exception the temporary file is removed and ``target`` is untouched.
+    On any exception the temporary file is removed and ``target`` is untouched.  Without
+    ``durable`` nothing is fsynced: a ``kill -9`` still leaves the old file or the new one, a power
+    cut may leave an empty one; for derived data that is checked when read and made again.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix, dir=target.parent)
@@ -25,18 +27,20 @@ def replacing(target: Path, suffix: str = "") -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
-        with temp.open("rb") as stream:
-            os.fsync(stream.fileno())
+        if durable:
+            with temp.open("rb") as stream:
+                os.fsync(stream.fileno())
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    fsync_directory(target.parent)
+    if durable:
+        fsync_directory(target.parent)
 
 
-def write_bytes(target: Path, data: bytes) -> Path:
-    """Write ``data`` to ``target`` atomically."""
-    with replacing(target) as temp:
+def write_bytes(target: Path, data: bytes, *, durable: bool = True) -> Path:
+    """Write ``data`` to ``target`` atomically (see ``replacing`` for ``durable``)."""
+    with replacing(target, durable=durable) as temp:
         temp.write_bytes(data)
     return target
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.core.workspace import Workspace
-    from recordkit.documents.templates.engine import Template, TemplateLibrary
+    from recordkit.documents.templates.engine import Prefilled, Template, TemplateLibrary
     from recordkit.ledger.db import Ledger
 
 T = TypeVar("T")
@@ -321,6 +321,8 @@ def record_and_print(
     operator: str,
     kind: str,
     library: TemplateLibrary | None = None,
+    preview: Callable[[Connection], T] | None = None,
+    numbers: Sequence[str] = (),
 ) -> tuple[T, GeneratedDocument]:
     """Make a ledger change and print the paper that goes with it in ONE ledger write.
 
@@ -329,15 +331,50 @@ def record_and_print(
     neither the change nor the file remains; the paper is published under its number only
     after the commit, so a crash never leaves a numbered paper the ledger does not know (and
     ``recover_papers`` publishes one the ledger knows): no number is ever printed twice.
+
+    The paper is filled BEFORE the write lock is taken, from what the change is expected to make:
+    ``preview(conn)`` says so from a read transaction without writing; without it the change is
+    tried in a write that is rolled back (``Ledger.trial``, a short turn of the lock).  ``numbers``
+    are the context keys that only the write can know (the receipt's number): the paper is filled
+    with stand-ins for them and the numbers put in after the commit's rows are written.  Only if
+    something else on the paper changed meanwhile is it filled again under the lock.
     """
     template = _library(workspace, library).get(template_name)
+    prefilled = _prefill(ledger, template, paper, preview or change, numbers, trial=preview is None)
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
         made = change(conn)
+        request = paper(conn, made)
+        data = prefilled.complete(request.context)
+        if data is None:
+            log.info("%s: filled again under the write lock (the paper changed since it was prefilled)", kind)
         document = write_documents(
-            conn, workspace, template, [paper(conn, made)], operator=operator, kind=kind, written=written
+            conn,
+            workspace,
+            template,
+            [request],
+            operator=operator,
+            kind=kind,
+            written=written,
+            rendered=[data] if data is not None else None,
         )[0]
     return made, document
+
+
+def _prefill(
+    ledger: Ledger,
+    template: Template,
+    paper: Callable[[Connection, T], DocumentRequest],
+    expect: Callable[[Connection], T],
+    numbers: Sequence[str],
+    *,
+    trial: bool,
+) -> Prefilled:
+    """The paper filled from what ``expect`` says the write will make (errors are the write's own:
+    an unknown unit or a refused payment is refused here already, before anything is filled)."""
+    with ledger.trial() if trial else ledger.read() as conn:
+        request = paper(conn, expect(conn))
+    return template.prefill(request.context, numbers)
 
 
 def write_documents(
@@ -357,7 +394,7 @@ def write_documents(
     Each paper is written to a temporary file noted in ``written`` (see ``papers_after_commit``,
     which publishes it after the commit).  ``rendered`` holds the papers already filled outside
     the lock, one per request; without it each is filled here, under the limits of
-    ``templates.limits`` (a numbered paper needs the number taken under the lock).  Raises
+    ``templates.limits`` (a paper that changed since it was prefilled, see ``record_and_print``).  Raises
     ``TemplateError`` when a request's values do not fit the template.
     """
     now = dt.datetime.now(dt.UTC)

@@ -1,16 +1,21 @@
 """The ledger connection: SQLite (default) or PostgreSQL, migrated on first use.
 
 ``Ledger.write()`` is the only way to change the ledger: it holds one global
-write lock for the whole transaction (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL
-advisory lock), so journal chains and numbers never interleave between clerks.
+write lock for the whole transaction (SQLite: a turn in ``ledger.write_queue``'s fair
+queue, then ``BEGIN IMMEDIATE``; PostgreSQL: an advisory lock, which PostgreSQL
+queues in order), so journal chains and numbers never interleave between clerks
+and a clerk waits behind the others, never for ever.  How long each write waited
+and held the lock is kept (``Ledger.lock_times``).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +66,10 @@ class Ledger:
         #: Write transactions committed through this object (the CLI tells an interrupted
         #: command that saved its work from one that did not).
         self.commits = 0
+        #: (seconds waited for the write lock, seconds it was held) of the latest writes, newest last.
+        self.lock_times: deque[tuple[float, float]] = deque(maxlen=10_000)
         self.engine = self._create_engine()
+        self.write_queue = self._write_queue()
         if migrate:
             self.ensure_migrated()
 
@@ -125,6 +134,15 @@ class Ledger:
 
         return engine
 
+    def _write_queue(self) -> WriteQueue | None:
+        """The fair queue beside a SQLite ledger file (none in memory, on PostgreSQL or without flock)."""
+        if self.dialect != "sqlite" or not flock_available():
+            return None
+        database = make_url(self.url).database
+        if not database or database == ":memory:":
+            return None
+        return WriteQueue(Path(f"{database}-queue"), self.busy_timeout)
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection in a read transaction (a consistent snapshot)."""
@@ -133,15 +151,45 @@ class Ledger:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction holding recordkit's global write lock; commits on success."""
-        with self._translate_errors(), self.engine.connect() as conn:
-            conn = conn.execution_options(recordkit_write=True)
+        """A write transaction holding recordkit's global write lock; commits on success.
+
+        ``LedgerError`` ("台账正忙…") when the lock is not this writer's within ``busy_timeout``."""
+        started = time.monotonic()
+        with ExitStack() as stack:
+            conn = self._writer(stack)
             with conn.begin():
-                if self.dialect == "postgresql":
-                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+                self._lock_postgres(conn)
+                locked = time.monotonic()
                 yield conn
             self.commits += 1
+            self.lock_times.append((locked - started, time.monotonic() - locked))
+
+    @contextmanager
+    def trial(self) -> Iterator[Connection]:
+        """A write transaction that is always rolled back: what a change would make, seen without
+        making it (a paper is filled from it before the real write).  It takes a turn of the write
+        lock like ``write()``, for as long as the block runs."""
+        with ExitStack() as stack:
+            conn = self._writer(stack)
+            transaction = conn.begin()
+            try:
+                self._lock_postgres(conn)
+                yield conn
+            finally:
+                transaction.rollback()
+
+    def _writer(self, stack: ExitStack) -> Connection:
+        """A connection for writing, once this writer's turn in the queue has come (SQLite)."""
+        stack.enter_context(self._translate_errors())
+        if self.write_queue is not None:
+            stack.enter_context(self.write_queue.turn())
+        return stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
+
+    def _lock_postgres(self, conn: Connection) -> None:
+        # PostgreSQL grants an advisory lock to its waiters in the order they asked: a fair queue.
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
@@ -151,7 +199,7 @@ class Ledger:
             log.exception("ledger operation failed on %s", display_url(self.url))
             text = str(err.orig) if err.orig is not None else str(err)
             if "locked" in text or "lock timeout" in text:
-                raise LedgerError(f"台账正被另一个操作占用，等待 {self.busy_timeout} 秒后仍未释放，请稍后再试") from err
+                raise LedgerError(busy_message(0, self.busy_timeout)) from err
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))

@@ -415,6 +415,7 @@ def register_and_print(
         lambda _conn, renovation: _registration_paper(workspace, renovation),
         operator=operator,
         kind=DOCUMENT_KIND,
+        numbers=("登记编号",),
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
-from recordkit.core.dates import Month, check_business_day, format_when, parse_when
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, format_when, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
@@ -540,15 +540,17 @@ def now_minute() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
 
 
-def _not_future(when: dt.datetime, now: dt.datetime, what: str) -> dt.datetime:
+def _not_future(when: dt.datetime, now: dt.datetime, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
     # A minute's grace: the clerk's clock and the server's may differ a little.
     if when > now + dt.timedelta(minutes=1):
         raise ValidationError(f"{what} {format_when(when)} 晚于现在（{format_when(now)}）：请检查日期和时刻")
-    check_business_day(when.date(), what)
+    check_business_day(when.date(), what, years)
     return when
 
 
-def _record_from_request(request: OrderRequest, now: dt.datetime) -> WorkOrderRecord:
+def _record_from_request(
+    request: OrderRequest, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
+) -> WorkOrderRecord:
     kind, category = parse_type(request.type), parse_category(request.category)
     description = (request.description or "").strip()
     if not description:
@@ -558,22 +560,30 @@ def _record_from_request(request: OrderRequest, now: dt.datetime) -> WorkOrderRe
     if unit is None and place is None:
         raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
     phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
-    opened_at = _not_future(parse_when(request.at, "报修时间") if request.at else now, now, "报修时间")
+    opened_at = _not_future(parse_when(request.at, "报修时间") if request.at else now, now, "报修时间", years)
     return WorkOrderRecord(
         kind, category, description, opened_at, unit, place, (request.reported_by or "").strip() or None, phone
     )
 
 
 def add(
-    ledger: Ledger, settings: WorkOrderSettings, operator: str, request: OrderRequest, now: dt.datetime | None = None
+    ledger: Ledger,
+    settings: WorkOrderSettings,
+    operator: str,
+    request: OrderRequest,
+    now: dt.datetime | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> WorkOrder:
     """Open a work order (``workorder add``) and return it with its new number.
+
+    ``years`` is the window its time must lie in, the same as money's (``[receipt] first_year`` and
+    ``last_year``); later steps (dispatch, completion, visit) lie between it and now.
 
     ``ValidationError`` for a bad type, category, phone, time (or one in the future) or an
     empty description; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
     unit the ledger does not hold.  Nothing is written then.
     """
-    record = _record_from_request(request, now or now_minute())
+    record = _record_from_request(request, now or now_minute(), years)
     with ledger.write() as conn:
         if record.unit is not None and not known_units(conn, [record.unit]):
             raise NotFoundError(

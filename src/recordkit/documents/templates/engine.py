@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import secrets
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
+from markupsafe import escape
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import chinese_date
@@ -369,8 +371,34 @@ class Template:
     def render_bytes(self, context: Mapping[str, Any]) -> bytes:
         """The filled document as .docx bytes."""
         self.check_context(context)
-        rendered = {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
-        return self._package(rendered)
+        return self._package(self._render_parts(context))
+
+    def _render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
+        return {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
+
+    def printed_as_is(self, name: str) -> bool:
+        """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no
+        loop, no arithmetic, never assigned.  Then its value appears in the filled XML exactly as
+        written, which is what lets ``prefill`` put the number in after the fill."""
+        for part in self._parts:
+            tree = environment().parse(part.source)
+            printed = {id(node) for output in tree.find_all(nodes.Output) for node in output.nodes}
+            for node in tree.find_all(nodes.Name):
+                if node.name == name and (node.ctx != "load" or id(node) not in printed):
+                    return False
+        return True
+
+    def prefill(self, context: Mapping[str, Any], numbers: Sequence[str] = ()) -> Prefilled:
+        """Fill the template before a ledger write (outside its lock) with ``context`` as the write is
+        expected to make it.  The values of ``numbers`` (the paper's number, taken only under the
+        lock) are filled as unique stand-ins where the template prints them as they are, so that
+        ``Prefilled.complete`` can put the real number in; elsewhere the expected value is filled."""
+        stand_ins = {
+            key: f"RKNUMBER{secrets.token_hex(8)}X" for key in numbers if key in context and self.printed_as_is(key)
+        }
+        filled = {**context, **stand_ins}
+        self.check_context(filled)
+        return Prefilled(self, filled, stand_ins, self._render_parts(filled))
 
     def render_to(self, target: Path, context: Mapping[str, Any]) -> Path:
         """Fill the template and write it to ``target`` atomically."""
@@ -421,6 +449,33 @@ class Template:
             for name, xml in rendered.items():
                 package.writestr(name, xml.encode("utf-8"))
         return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Prefilled:
+    """A paper filled before its ledger write, waiting for the values only the write knows."""
+
+    template: Template
+    context: Mapping[str, Any]  # as filled: stand-ins in place of the numbers
+    stand_ins: Mapping[str, str]
+    parts: Mapping[str, str]
+
+    def complete(self, context: Mapping[str, Any]) -> bytes | None:
+        """The paper for ``context`` as the write made it, or None when it must be filled again: a
+        value other than a stand-in number changed meanwhile (another clerk's payment on the same
+        unit), or the number needs escaping in XML (never, for the project's numbers)."""
+        if {**context, **self.stand_ins} != self.context:
+            return None
+        values = {key: context[key] for key in self.stand_ins}
+        if any(
+            not isinstance(value, str) or escape(value) != value or _LISTING_CHARS.search(value)
+            for value in values.values()
+        ):
+            return None
+        parts = dict(self.parts)
+        for key, stand_in in self.stand_ins.items():
+            parts = {name: xml.replace(stand_in, values[key]) for name, xml in parts.items()}
+        return self.template._package(parts)
 
 
 def _split_body(xml: str) -> tuple[str, str, str]:

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Concat
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -179,14 +180,44 @@ def checked_concat(value: Any) -> Any:
     return value
 
 
+def counted_loop(iterable: Any) -> Any:
+    """What a ``{% for %}`` runs through, its clock checked at every item: a loop over a string or a
+    list (``{% for a in s %}{% for b in s %}…``) stops at the time limit on any thread, not only
+    where the alarm of ``budgeted`` can interrupt it (the main thread on POSIX)."""
+    if isinstance(iterable, CountedRange):  # charged item by item already
+        return iterable
+    return _clocked(iterable)
+
+
+def _clocked(iterable: Any) -> Iterator[Any]:
+    for item in iterable:
+        spend()
+        yield item
+
+
 class LimitedCodeGenerator(CodeGenerator):
-    """Jinja's code generator with every ``~`` (a ``Concat`` node) passed through ``checked_concat``;
-    the sandbox has no hook for it, as it has for ``+`` and ``*``."""
+    """Jinja's code generator with every ``~`` (a ``Concat`` node) passed through ``checked_concat``
+    and every loop's iterable through ``counted_loop`` (a call the sandbox checks): the sandbox has
+    no hook for either, as it has for ``+`` and ``*``."""
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.checked_concat(")
         super().visit_Concat(node, frame)
         self.write(")")
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not _counted(node.iter):  # a template is compiled once; its tree is wrapped once
+            wrapper = nodes.EnvironmentAttribute("counted_loop", lineno=node.iter.lineno)
+            node.iter = nodes.Call(wrapper, [node.iter], [], None, None, lineno=node.iter.lineno)
+        super().visit_For(node, frame)
+
+
+def _counted(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.EnvironmentAttribute)
+        and node.node.name == "counted_loop"
+    )
 
 
 def _check_arguments(values: Iterator[Any], limits: TemplateLimits | None = None) -> None:
@@ -197,6 +228,24 @@ def _check_arguments(values: Iterator[Any], limits: TemplateLimits | None = None
             raise LimitExceeded(OUTPUT)
         if isinstance(value, float) and abs(value) > 2.0**limits.integer_bits:
             raise LimitExceeded(INTEGER)
+
+
+def _check_string_growth(owner: str, name: str, args: tuple[Any, ...], limits: TemplateLimits | None = None) -> None:
+    """Refuse, before it is built, a ``replace`` or ``join`` whose result would pass the output limit
+    (``x.replace('a', x)`` squares a string's length: a few steps reach gigabytes)."""
+    limits = limits or LIMITS
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = owner.count(args[0]) if args[0] else len(owner) + 1
+        if len(args) > 2 and _is_int(args[2]) and args[2] >= 0:
+            count = min(count, args[2])
+        size = len(owner) + count * (len(args[1]) - len(args[0]))
+    elif name == "join" and len(args) == 1 and isinstance(args[0], (list, tuple)):
+        items = args[0]
+        size = sum(len(item) for item in items if isinstance(item, str)) + len(owner) * max(len(items) - 1, 0)
+    else:
+        return
+    if size > limits.output_chars:
+        raise LimitExceeded(OUTPUT)
 
 
 class CountedRange:
@@ -245,6 +294,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.checked_concat = checked_concat
+        self.counted_loop = counted_loop
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
         self.globals["range"] = CountedRange
 
@@ -263,6 +313,12 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_arguments(iter((*args, *kwargs.values())))
         method = getattr(__obj, "__wrapped__", __obj)  # the sandbox hands str.format out wrapped
         owner = getattr(method, "__self__", None)
-        if isinstance(owner, str) and getattr(method, "__name__", "") in ("format", "format_map"):
+        name = getattr(method, "__name__", "")
+        if isinstance(owner, str) and name in ("format", "format_map"):
             check_format_string(owner)
-        return super().call(__context, __obj, *args, **kwargs)
+        if isinstance(owner, str) and name in ("replace", "join"):
+            _check_string_growth(owner, name, args)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, (str, list, tuple)) and len(result) > LIMITS.output_chars:
+            raise LimitExceeded(OUTPUT)
+        return result

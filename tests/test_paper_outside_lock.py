@@ -1,0 +1,186 @@
+"""Receipts and renovation papers are filled before the ledger's write lock (issue 20, item 11):
+the lock is held for the numbered commit only, and the paper still carries the number the commit
+gave it, even when another clerk took the expected one meanwhile."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from recordkit.billing.receipts import PaymentRequest, pay, pay_and_print
+from recordkit.billing.rules import add_rule
+from recordkit.core.workspace import Workspace
+from recordkit.documents.templates.engine import Template
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.renovations.registration import RegistrationRequest, register_and_print
+from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
+from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months
+
+
+def _words(path: Path) -> str:
+    """Every word of the .docx's body, tags dropped (the number sits in a table cell)."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+class FillLog:
+    """Which fills ran, and whether the ledger's write lock was held then."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, ledger: Ledger) -> None:
+        self.fills: list[tuple[str, bool]] = []
+        self.writing = False
+        real_write, real_prefill, real_render = ledger.write, Template.prefill, Template.render_bytes
+
+        @contextmanager
+        def write() -> Iterator[Any]:
+            with real_write() as conn:
+                self.writing = True
+                try:
+                    yield conn
+                finally:
+                    self.writing = False
+
+        def prefill(template: Template, *args: Any, **kwargs: Any) -> Any:
+            self.fills.append(("prefill", self.writing))
+            self.before_lock()
+            return real_prefill(template, *args, **kwargs)
+
+        def render_bytes(template: Template, *args: Any, **kwargs: Any) -> bytes:
+            self.fills.append(("render", self.writing))
+            return real_render(template, *args, **kwargs)
+
+        monkeypatch.setattr(ledger, "write", write)
+        monkeypatch.setattr(Template, "prefill", prefill)
+        monkeypatch.setattr(Template, "render_bytes", render_bytes)
+
+    def before_lock(self) -> None:
+        """What another clerk does while this one's paper is being filled (nothing by default)."""
+
+
+def test_a_receipt_is_filled_outside_the_lock(ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    bill_months(estate, "2026-11")
+    log = FillLog(monkeypatch, estate)
+    view, document = pay_and_print(ws, estate, CASHIER, PaymentRequest("1-1-101", 12000), today=DAY)
+    assert log.fills == [("prefill", False)]
+    assert view.number == "SJ2026-000001"
+    words = _words(document.path)
+    assert "编号：SJ2026-000001" in words and "RKNUMBER" not in words
+    assert document.path.name == "收据SJ2026-000001_1-1-101.docx"
+
+
+def test_another_clerk_takes_the_expected_number_meanwhile(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bill_months(estate, "2026-11")
+    log = FillLog(monkeypatch, estate)
+    other = open_ledger(ws.database_url)
+
+    def another_clerk() -> None:
+        if len(log.fills) == 1:  # while the first paper is being filled, a payment on another unit
+            pay(other, RECEIPTS, "李明", PaymentRequest("3-2-1201", 34793), today=DAY)
+
+    log.before_lock = another_clerk  # type: ignore[method-assign]
+    try:
+        view, document = pay_and_print(ws, estate, CASHIER, PaymentRequest("1-1-101", 12000), today=DAY)
+    finally:
+        other.close()
+    # Not filled again: the number alone differed, and it went into the prefilled paper.
+    assert log.fills == [("prefill", False)]
+    assert view.number == "SJ2026-000002"
+    words = _words(document.path)
+    assert "编号：SJ2026-000002" in words and "SJ2026-000001" not in words
+    assert "120.00" in words
+
+
+def test_a_paper_that_changed_meanwhile_is_filled_again_under_the_lock(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bill_months(estate, "2026-10", "2026-11")
+    log = FillLog(monkeypatch, estate)
+    other = open_ledger(ws.database_url)
+
+    def same_unit_paid() -> None:
+        # Another cashier takes October's parking fee of the same unit: this payment's lines change.
+        if len(log.fills) == 1:
+            pay(other, RECEIPTS, "李明", PaymentRequest("1-1-101", 36997), today=DAY)
+
+    log.before_lock = same_unit_paid  # type: ignore[method-assign]
+    try:
+        again = PaymentRequest("1-1-101", 36997, again=True)  # the same sum twice, on purpose
+        view, document = pay_and_print(ws, estate, CASHIER, again, today=DAY)
+    finally:
+        other.close()
+    assert log.fills == [("prefill", False), ("render", True)]
+    assert view.number == "SJ2026-000002"
+    words = _words(document.path)
+    assert "编号：SJ2026-000002" in words
+    # The paper shows the month this payment really paid (November), not the one it expected (October).
+    assert [line.period for line in view.lines] == ["2026-11"] * len(view.lines)
+    assert "2026年11月" in words and "2026年10月" not in words
+
+
+def _template(tmp_path: Path, *paragraphs: str) -> Template:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path = tmp_path / "收据.docx"
+    path.write_bytes(buffer.getvalue())
+    return Template.load(path)
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("source", "as_is"),
+    [
+        ("编号 {{ 收据编号 }} 重复 {{ 收据编号 }}", True),
+        ("{% for x in 明细 %}{{ 收据编号 }}{% endfor %}", True),
+        ("编号 {{ 收据编号|lower }}", False),
+        ("{{ 收据编号[2:] }}", False),
+        ("{% if 收据编号 %}有{% endif %}", False),
+        ("{% set 收据编号 = 'X' %}{{ 收据编号 }}", False),
+        ("{{ 收据编号 ~ '号' }}", False),
+    ],
+)
+def test_a_number_is_put_in_afterwards_only_where_the_template_prints_it_as_is(
+    tmp_path: Path, source: str, as_is: bool
+) -> None:
+    template = _template(tmp_path, source)
+    assert template.printed_as_is("收据编号") is as_is
+    context = {"收据编号": "SJ2026-000001", "明细": [1]}
+    prefilled = template.prefill(context, ["收据编号"])
+    taken = {**context, "收据编号": "SJ2026-000007"}
+    data = prefilled.complete(taken)
+    if as_is:
+        # The paper as if filled with the number the write took.
+        assert data is not None and _paragraphs(data) == _paragraphs(template.render_bytes(taken))
+    else:
+        # Filled with the expected number: right only if that is the one taken.
+        assert data is None
+        assert prefilled.complete(context) is not None
+
+
+def test_a_renovation_form_is_filled_outside_the_lock(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_rule(estate, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(estate, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    log = FillLog(monkeypatch, estate)
+    request = RegistrationRequest("3-2-1201", "安居装饰工程有限公司", "王强", "13600001111", "2026-11-25", "2026-12-31")
+    renovation, document = register_and_print(ws, estate, CASHIER, request, today=DAY)
+    assert log.fills == [("prefill", False)]
+    words = _words(document.path)
+    assert renovation.number in words and "RKNUMBER" not in words
