@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +25,6 @@ from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
 from recordkit.ledger.schema import documents
 from recordkit.reports.figures import collection_trend, month_figures
-from recordkit.reports.summary import build_summary
-from recordkit.reports.workbook import build_workbook
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -84,10 +83,19 @@ def monthly_report(
     today = today or dt.date.today()
     month = check_month(month_text, today)
     settings = workspace.settings
+    # The drawing modules (openpyxl, python-docx: about half a second) load in a thread while the
+    # ledger is read: SQLite works without holding the interpreter's lock.
+    loader = threading.Thread(target=_load_drawing_modules, name="report-imports", daemon=True)
+    loader.start()
     with ledger.read() as conn:
         (now, previous, last_year), sums = month_figures(
             conn, [month, month - 1, month - 12], settings, show_private, today
         )
+    loader.join()
+    # Both were loaded by the thread above while the figures were read:
+    from recordkit.reports.summary import build_summary  # loaded on first use (by the thread)
+    from recordkit.reports.workbook import build_workbook  # loaded on first use (by the thread)
+
     trend = collection_trend(sums, month)
     estate = settings.office.estate
     stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
@@ -119,6 +127,11 @@ def monthly_report(
         return MonthlyReport(month, xlsx, docx, now, previous, (), err.message)
     _record(workspace, ledger, operator, month, tuple(pdfs))
     return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
+
+
+def _load_drawing_modules() -> None:
+    import recordkit.reports.summary  # noqa: F401  loaded on first use: see monthly_report
+    import recordkit.reports.workbook  # noqa: F401  loaded on first use: see monthly_report
 
 
 def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, paths: tuple[Path, ...]) -> None:
