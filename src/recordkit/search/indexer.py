@@ -8,6 +8,7 @@ with what the index holds and (re)indexes what changed; text comes from ``archiv
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -166,7 +167,18 @@ def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
 
 def _stream(*fields: str | None) -> str:
     """The tokens of some fields in order, a ``-`` between two fields (no phrase runs from one into the next)."""
-    return " - ".join(" ".join(token_stream(fold(value))) for value in fields if value and value.strip())
+    return " - ".join(
+        (_short_field(value) if len(value) <= _SHORT else _field(value)) for value in fields if value and value.strip()
+    )
+
+
+def _field(value: str) -> str:
+    return " ".join(token_stream(fold(value)))
+
+
+#: Categories, dates, units, owners and many titles recur from item to item: their tokens are made once.
+_SHORT = 48
+_short_field = functools.lru_cache(maxsize=8192)(_field)
 
 
 def make_doc(
