@@ -13,8 +13,9 @@ import hashlib
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -247,39 +248,57 @@ def make_doc(
     )
 
 
-def _texts(
+def _extract_missing(
     workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool, progress: Callable[[int, int | None], None] | None
 ) -> dict[str, ItemText]:
-    """The text of each item: stored when current, else extracted now (OCR only with ``ocr``)."""
-    texts: dict[str, ItemText] = {}
-    needed: list[ArchiveItem] = []
-    for item in items:
-        stored = extract.stored_text(workspace, item)
-        if stored is None or (ocr and stored.ocr_pending):
-            needed.append(item)
-        else:
-            texts[item.archive_no] = stored
-    if needed:
-        for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress):
-            texts[item.archive_no] = text
-    return texts
+    """The items whose text is not stored yet (or still waits for OCR, with ``ocr``) extracted now, before any
+    index transaction; only these are returned and held: the stored texts are read again where the tokens are
+    made, so that a rebuild of a big archive never holds every text at once."""
+    needed = [
+        item
+        for item in items
+        if (stored := extract.stored_text(workspace, item)) is None or (ocr and stored.ocr_pending)
+    ]
+    if not needed:
+        return {}
+    return {
+        item.archive_no: text for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress)
+    }
 
 
+#: What the tokens of one item are made from: the item, its owners, its text when just extracted (else read
+#: from the store), its signature, whether its file is there, its former numbers.
 _DocArguments = tuple[ArchiveItem, tuple[str, ...], "ItemText | None", str, bool, tuple[str, ...]]
+#: Items per task of a worker, and tasks in flight (a bounded window: the texts of a big rebuild stream through).
+CHUNK, WINDOW = 128, 4 * WORKERS
 
 
-def _make_doc(arguments: _DocArguments) -> IndexDoc:
-    return make_doc(*arguments)
+def _docs_of(workspace: Workspace, arguments: Sequence[_DocArguments]) -> list[tuple[IndexDoc, str | None]]:
+    """Each item's ``IndexDoc``, and why its text could not be read (None: it could, or there is none)."""
+    made = []
+    for item, names, text, signature, present, former in arguments:
+        if text is None and present:
+            text = extract.stored_text(workspace, item)
+        made.append((make_doc(item, names, text, signature, present, former), text.error if text else None))
+    return made
 
 
-def _made(arguments: Sequence[_DocArguments]) -> Iterator[IndexDoc]:
-    """make_doc of each, in order.  Making tokens is the slow part of a big build: from PARALLEL_FROM items
-    on they are made in worker processes while this one writes them into the index."""
+def _made(workspace: Workspace, arguments: Sequence[_DocArguments]) -> Iterator[tuple[IndexDoc, str | None]]:
+    """``_docs_of`` every item, in order.  Reading texts and making tokens is the slow part of a big build: from
+    PARALLEL_FROM items on it runs in WORKERS processes, CHUNK items a task and at most WINDOW tasks ahead,
+    while this process writes what they made into the index."""
     if len(arguments) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(_make_doc, arguments)
+        for start in range(0, len(arguments), CHUNK):
+            yield from _docs_of(workspace, arguments[start : start + CHUNK])
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        yield from pool.map(_make_doc, arguments, chunksize=64)
+        waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
+        for start in range(0, len(arguments), CHUNK):
+            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK]))
+            if len(waiting) >= WINDOW:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
 
 
 def update_index(
@@ -353,13 +372,13 @@ def update_index(
                 todo.append(plan)
             removed = [] if rebuild else sorted(set(remove))
         report.removed = len(removed)
-        texts = _texts(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
+        extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
 
         arguments = [
             (
                 plan.item,
                 owners.get(plan.item.unit or "", ()),
-                texts.get(plan.item.archive_no),
+                extracted.get(plan.item.archive_no),
                 plan.signature,
                 plan.present,
                 former.get(plan.item.archive_no, ()),
@@ -368,14 +387,13 @@ def update_index(
         ]
 
         def docs() -> Iterator[IndexDoc]:
-            for plan, doc in zip(todo, _made(arguments), strict=True):
-                text = texts.get(plan.item.archive_no)
+            for plan, (doc, error) in zip(todo, _made(workspace, arguments), strict=True):
                 if not plan.present:
                     report.failed.append(
                         (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
                     )
-                elif text is not None and text.error:
-                    report.failed.append((plan.item.archive_no, text.error))
+                elif error:
+                    report.failed.append((plan.item.archive_no, error))
                 if doc.state == "pending":
                     report.ocr_pending += 1
                 yield doc
