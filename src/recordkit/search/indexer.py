@@ -254,16 +254,23 @@ def _extract_missing(
     """The items whose text is not stored yet (or still waits for OCR, with ``ocr``) extracted now, before any
     index transaction; only these are returned and held: the stored texts are read again where the tokens are
     made, so that a rebuild of a big archive never holds every text at once."""
-    needed = [
-        item
-        for item in items
-        if (stored := extract.stored_text(workspace, item)) is None or (ocr and stored.ocr_pending)
-    ]
+    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        lacking = [_lacks_text(workspace, ocr, item) for item in items]
+    else:  # reading every stored text is a big rebuild's first pass: beside the writer, not in it
+        with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+            lacking = list(pool.map(functools.partial(_lacks_text, workspace, ocr), items, chunksize=4 * CHUNK))
+    needed = [item for item, lacks in zip(items, lacking, strict=True) if lacks]
     if not needed:
         return {}
     return {
         item.archive_no: text for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress)
     }
+
+
+def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
+    """No current text is stored for the item, or (with ``ocr``) its stored text still waits for OCR."""
+    stored = extract.stored_text(workspace, item)
+    return stored is None or (ocr and stored.ocr_pending)
 
 
 #: What the tokens of one item are made from: the item, its owners, its text when just extracted (else read
