@@ -85,4 +85,6 @@ README_DOCUMENTS = [
         "3-2-1201_装修协议_20250315.docx",
         "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话13812345678。",
     ),
+    # Ranking and --sort in the README: 电梯 only in its text, a newer date than the 电梯维修记录.
+    ("工作月报_202406.docx", "六月份工作：完成3号楼电梯年检，处理装修噪音投诉2起，回访满意度100%。"),
 ]

@@ -283,5 +283,5 @@ def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspac
     nothing = archivist_cli("archive", "update", "YZ-2026-00001")
     assert (nothing.exit_code, nothing.stderr.strip()) == (
         2,
-        "错误：没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed",
+        "错误：没有要修改的内容：请写 --unit、--title、--category、--date、--box、--shelf、--confidential 或 --reviewed",
     )

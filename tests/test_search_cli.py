@@ -186,3 +186,20 @@ def test_archive_update_is_searchable_at_once(filed: Workspace, ledger: Ledger, 
     ]
     assert json.loads(run_cli("search", "unit:1-1-101", "--json").stdout)["hits"] == []
     assert run_cli("index", "--verify").exit_code == 0
+
+
+def test_the_readme_ranking_and_sorts(ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any) -> None:
+    from tests.search_helpers import README_DOCUMENTS, write_docx
+
+    for name, text in README_DOCUMENTS:
+        path = write_docx(tmp_path / "文书" / name, text)
+        flags = ("--category", "工程档案") if name.startswith("电梯") else ()
+        assert run_cli("file", str(path), *flags).exit_code == 0
+
+    def order(*args: str) -> list[str]:
+        return [hit["archive_no"] for hit in json.loads(run_cli("search", "电梯", "--json", *args).stdout)["hits"]]
+
+    # 电梯 in the title (and twice in the text) before 电梯 once in the text of a newer monthly report.
+    assert order() == ["GC-2024-00001", "WF-2024-00001"]
+    assert order("--sort", "日期") == ["WF-2024-00001", "GC-2024-00001"]
+    assert order("--sort", "档号") == ["GC-2024-00001", "WF-2024-00001"]

@@ -255,6 +255,8 @@ def test_a_big_build_makes_tokens_in_worker_processes_with_the_same_result(
 
     alone = {query: search(indexed, query).to_dict() for query in ("梯维", "张伟", "3#2-1201", "2025年3月")}
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer, "CHUNK", 2)  # three tasks, at most two in flight: the window is used
+    monkeypatch.setattr(indexer, "WINDOW", 2)
     assert update_index(indexed, ledger, rebuild=True).added == 5
     assert {query: search(indexed, query).to_dict() for query in alone} == alone
     assert verify_index(indexed, ledger).ok

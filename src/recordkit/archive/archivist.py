@@ -31,6 +31,7 @@ from recordkit.archive.rules import (
     FIELD_LIMITS,
     MAX_SCANNER_SIDECAR_BYTES,
     SIDECAR_EXTENSIONS,
+    Category,
     FilingRules,
     Metadata,
     Resolved,
@@ -61,7 +62,7 @@ from recordkit.core.errors import (
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.schema import archive_items, archive_loans, units
+from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -133,12 +134,14 @@ class ArchiveItem:
         values["review_reasons"] = list(self.review_reasons)
         return values
 
-    def sidecar(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Everything about the item, so that the catalogue can be rebuilt from the sidecars alone."""
+    def sidecar(self, extra: dict[str, Any] | None = None, former_numbers: Sequence[str] = ()) -> dict[str, Any]:
+        """Everything about the item, so that the catalogue can be rebuilt from the sidecars alone (with the
+        numbers it had before its category was corrected, when it had any)."""
         return {
             "schema": SIDECAR_SCHEMA,
             **self.to_dict(),
             "file_name": Path(self.path).name,
+            **({"former_numbers": list(former_numbers)} if former_numbers else {}),
             **({"scanner_sidecar": extra} if extra else {}),
         }
 
@@ -546,22 +549,7 @@ class Archivist:
         category, meta = resolved.category, resolved.metadata
         # 年度 is the year the document was made (DA/T 22), else the year it is filed.
         made = meta.doc_date.year if meta.doc_date else stamp.year
-        year = sequence_year(self.settings.number_pattern, made)
-        last = conn.execute(
-            sa.select(sa.func.max(archive_items.c.seq)).where(
-                archive_items.c.prefix == category.prefix, archive_items.c.year == year
-            )
-        ).scalar()
-        seq = int(last or 0) + 1
-        archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
-        # The ledger's number is checked against the tree: a number whose file or sidecar is already
-        # there means the ledger is older than the archive, and that file must never be overwritten.
-        folder = self.archive_dir / category.name
-        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
-            raise ArchiveMismatch(
-                f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
-                f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
-            )
+        archive_no, year, seq = self._next_number(conn, category, made)
         extension = safe_extension(path.name)
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
@@ -592,6 +580,25 @@ class Archivist:
             filed_by=self.operator,
             filed_at=stamp.isoformat(timespec="seconds"),
         )
+
+    def _next_number(self, conn: Connection, category: Category, made: int) -> tuple[str, int, int]:
+        """The next 档号 of ``category`` for a document made in ``made``: (number, sequence year, seq).
+
+        Numbers an item had before its category was corrected count as taken: no number is handed out
+        twice.  The ledger's number is checked against the tree: a number whose file or sidecar is
+        already there means the ledger is older than the archive (``ArchiveMismatch``), and that file
+        must never be overwritten."""
+        year = sequence_year(self.settings.number_pattern, made)
+        last = last_seq(conn, category.prefix, year)
+        seq = last + 1
+        archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
+        folder = self.archive_dir / category.name
+        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
+            raise ArchiveMismatch(
+                f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
+                f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+            )
+        return archive_no, year, seq
 
     def _numbers_in_tree(self, folder: Path) -> set[str]:
         """The archive numbers whose files or sidecars lie in ``folder`` (and below): every name's part
@@ -772,15 +779,27 @@ class Archivist:
                 done.append(f"删除未完成的临时文件 {readable_name(relative)}")
             elif path.name.endswith(SIDECAR_SUFFIX):
                 main = path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
+                if not path.exists():  # removed with its file just above
+                    continue
                 if not main.exists() and _relative(self.workspace, main) not in rows:
                     left = _read_sidecar(main)
                     if left is not None and self._source_waiting(left):  # killed between sidecar and file
                         path.unlink(missing_ok=True)
                         done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
+                    elif self._copy_of_filed(conn, left, None):  # a renumbering killed around its commit
+                        path.unlink(missing_ok=True)
+                        done.append(f"删除没有文件的说明 {readable_name(relative)}（改类别重新编号未完成）")
                     else:
                         lone_sidecars.append((path, relative))
             elif relative not in rows:
-                orphans.append((path, relative))
+                if self._copy_of_filed(conn, _read_sidecar(path), path):
+                    _remove_placed([path])
+                    done.append(
+                        f"删除 {readable_name(relative)}：改类别重新编号中断时留下的同一文件的另一个名字"
+                        "（台账登记的文件完好）"
+                    )
+                else:
+                    orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
         sound: list[tuple[str, int, int, Path, str, ArchiveItem | None, str]] = []
@@ -815,12 +834,7 @@ class Archivist:
             if item is not None:
                 key = (prefix, year)
                 if key not in next_seq:
-                    last = conn.execute(
-                        sa.select(sa.func.max(archive_items.c.seq)).where(
-                            archive_items.c.prefix == prefix, archive_items.c.year == year
-                        )
-                    ).scalar()
-                    next_seq[key] = int(last or 0) + 1
+                    next_seq[key] = last_seq(conn, prefix, year) + 1
                 taken = (
                     conn.execute(
                         sa.select(archive_items.c.id).where(
@@ -924,6 +938,19 @@ class Archivist:
         if broken_sidecar.exists():
             _move_new(broken_sidecar, target.with_name(target.name + SIDECAR_SUFFIX))
         return _relative(self.workspace, target)
+
+    def _copy_of_filed(self, conn: Connection, described: ArchiveItem | None, path: Path | None) -> bool:
+        """The file (or, with ``path`` None, the lone sidecar) is a second name of an item whose registered
+        file is present: what a renumbering (``update_item`` with a new category) leaves when it is killed
+        between publishing the new name and removing the old.  Nothing is lost by removing it: the
+        registered file holds the very same bytes (checked)."""
+        if described is None:
+            return False
+        row = conn.execute(sa.select(archive_items.c.path).where(archive_items.c.sha256 == described.sha256)).first()
+        registered = _in_archive(self.workspace, row.path) if row is not None else None
+        if registered is None or not registered.is_file() or (path is not None and registered == path):
+            return False
+        return path is None or sha256_of(path) == described.sha256
 
     def _source_waiting(self, item: ArchiveItem) -> bool:
         """The scan an orphan was made from is still where it came from, unchanged (so it will be filed again)."""
@@ -1114,10 +1141,50 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
 
     number = _normalise_no(archive_no)
     with ledger.read() as conn:
-        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+        row = _item_row(conn, number)
     if row is None:
         raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
     return ArchiveItem.from_row(row)
+
+
+def _item_row(conn: Connection, number: str) -> Any:
+    """The catalogue row of the item whose 档号 is, or was before its category was corrected, ``number``."""
+    row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+    if row is None:
+        row = conn.execute(
+            sa.select(archive_items)
+            .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
+            .where(archive_aliases.c.archive_no == number)
+        ).first()
+    return row
+
+
+def last_seq(conn: Connection, prefix: str, year: int) -> int:
+    """The highest sequence number given out for ``prefix`` and ``year`` (0: none), former numbers included."""
+    highest = 0
+    for table in (archive_items, archive_aliases):
+        found = conn.execute(
+            sa.select(sa.func.max(table.c.seq)).where(table.c.prefix == prefix, table.c.year == year)
+        ).scalar()
+        highest = max(highest, int(found or 0))
+    return highest
+
+
+def former_numbers(ledger: Ledger, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """档号 → the numbers the item had before (oldest first), of every item that had any, or of ``numbers``."""
+    query = (
+        sa.select(archive_items.c.archive_no, archive_aliases.c.archive_no)
+        .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
+        .order_by(archive_aliases.c.id)
+    )
+    wanted = None if numbers is None else list(numbers)
+    if wanted is not None:
+        query = query.where(archive_items.c.archive_no.in_(wanted))
+    found: dict[str, list[str]] = {}
+    with ledger.read() as conn:
+        for current, former in conn.execute(query):
+            found.setdefault(current, []).append(former)
+    return {current: tuple(old) for current, old in found.items()}
 
 
 def _normalise_no(text: str) -> str:
@@ -1195,11 +1262,20 @@ def update_item(
     shelf: str | None = None,
     confidential: bool | None = None,
     reviewed: bool = False,
+    category: str | None = None,
+    doc_date: dt.date | None = None,
 ) -> ArchiveItem:
     """Correct an item after review, or record where its paper original was put (盒号, 架位).
 
     The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
-    The file keeps its name.  ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit.
+    The file keeps its name, unless the category changes: then the item gets the next number of its
+    new category and its file moves to that category's folder under the new number (published beside
+    the old one without ever replacing a file, the row committed, then the old name removed); the old
+    number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
+    changes the ledger and the sidecar, not the number.
+
+    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, ``UsageError`` for an
+    unknown category or nothing to change; nothing is changed then.
     """
 
     changes: dict[str, Any] = {}
@@ -1216,62 +1292,178 @@ def update_item(
             changes[name] = value.strip() or None
     if confidential is not None:
         changes["confidential"] = confidential
-    if not changes and not reviewed:
-        raise UsageError("没有要修改的内容：请写 --unit、--title、--box、--shelf、--confidential 或 --reviewed")
+    if doc_date is not None:
+        changes["doc_date"] = doc_date
+    rules = FilingRules.from_settings(workspace.settings.archive)
+    moved_to = _category_named(rules, category) if category is not None else None
+    if not changes and not reviewed and moved_to is None:
+        raise UsageError(
+            "没有要修改的内容：请写 --unit、--title、--category、--date、--box、--shelf、--confidential 或 --reviewed"
+        )
     number = _normalise_no(archive_no)
-    with ledger.write() as conn:
-        row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
-        if row is None:
-            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
-        before = ArchiveItem.from_row(row)
-        reasons = [
-            reason
-            for reason in before.review_reasons
-            if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))
-        ]
-        if (
-            "unit" in changes
-            and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None
-        ):
-            reasons.append(f"台账中没有房屋 {changes['unit']}")
-        if reviewed:
-            reasons = []
-        after = replace(before, **changes, review_reasons=tuple(reasons), needs_review=bool(reasons))
-        inside = _in_archive(workspace, after.path)
-        if inside is None:  # a row damaged before repair learned to refuse such paths
-            raise IntegrityError(
-                f"{number} 在台账里的位置 {after.path} 不在档案目录中：请先运行 recordkit archive verify --repair"
-            )
-        path = inside
-        extra = None
-        try:
-            extra = json.loads(path.with_name(path.name + SIDECAR_SUFFIX).read_text(encoding="utf-8")).get(
-                "scanner_sidecar"
-            )
-        except (OSError, ValueError):
-            pass
-        sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
-        write_bytes(sidecar_path, json.dumps(after.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
-        os.chmod(sidecar_path, _READ_ONLY)
-        conn.execute(
-            archive_items.update()
-            .where(archive_items.c.archive_no == number)
-            .values(**{key: value for key, value in after.row().items() if key != "archive_no"})
-        )
-        journal.record(
-            conn,
-            operator,
-            [
-                journal.Change(
-                    "archive.update",
-                    "archive_item",
-                    number,
-                    _journal_view(before),
-                    _journal_view(after) | {"box": after.box, "shelf": after.shelf},
+    placed: list[Path] = []  # what a renumbering published: removed again when the change is not committed
+    old_file: Path | None = None
+    try:
+        with ledger.write() as conn:
+            row = _item_row(conn, number)
+            if row is None:
+                raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+            before = ArchiveItem.from_row(row)
+            renumber = moved_to is not None and moved_to.name != before.category
+            reasons = [
+                reason
+                for reason in before.review_reasons
+                if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))
+                and not (renumber and _about_category(reason, before.category))
+            ]
+            if (
+                "unit" in changes
+                and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None
+            ):
+                reasons.append(f"台账中没有房屋 {changes['unit']}")
+            after = replace(before, **changes)
+            if renumber and moved_to is not None and moved_to.name == rules.unit_category and after.unit is None:
+                reasons.append(f"{moved_to.name}没有识别出房号")
+            if reviewed:
+                reasons = []
+            after = replace(after, review_reasons=tuple(reasons), needs_review=bool(reasons))
+            inside = _in_archive(workspace, before.path)
+            if inside is None:  # a row damaged before repair learned to refuse such paths
+                raise IntegrityError(
+                    f"{before.archive_no} 在台账里的位置 {before.path} 不在档案目录中："
+                    "请先运行 recordkit archive verify --repair"
                 )
-            ],
-        )
+            path = inside
+            sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
+            extra, _ = _kept_in_sidecar(sidecar_path)
+            former = [
+                old
+                for (old,) in conn.execute(
+                    sa.select(archive_aliases.c.archive_no)
+                    .where(archive_aliases.c.item_id == row.id)
+                    .order_by(archive_aliases.c.id)
+                )
+            ]
+            action = "archive.update"
+            if renumber and moved_to is not None:
+                action = "archive.renumber"
+                old_file = path
+                after = _renumbered(Archivist(workspace, ledger, operator), conn, before, after, moved_to, rules)
+                conn.execute(
+                    archive_aliases.insert().values(
+                        item_id=row.id,
+                        archive_no=before.archive_no,
+                        prefix=before.prefix,
+                        year=before.year,
+                        seq=before.seq,
+                        changed_at=_now(),
+                        changed_by=operator,
+                    )
+                )
+                former.append(before.archive_no)
+                target = workspace.root / after.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                new_sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
+                data = json.dumps(after.sidecar(extra, former), ensure_ascii=False, indent=2).encode("utf-8")
+                _write_new(new_sidecar, data)
+                placed.append(new_sidecar)
+                _publish_new(path, target)  # a second name for the very same file: nothing is copied
+                placed.append(target)
+                fsync_directory(target.parent)
+            else:
+                write_bytes(
+                    sidecar_path, json.dumps(after.sidecar(extra, former), ensure_ascii=False, indent=2).encode("utf-8")
+                )
+                os.chmod(sidecar_path, _READ_ONLY)
+            conn.execute(archive_items.update().where(archive_items.c.id == row.id).values(**after.row()))
+            view = {"box": after.box, "shelf": after.shelf, "doc_date": after.doc_date}
+            journal.record(
+                conn,
+                operator,
+                [
+                    journal.Change(
+                        action,
+                        "archive_item",
+                        after.archive_no,
+                        _journal_view(before) | {"archive_no": before.archive_no, "doc_date": before.doc_date},
+                        _journal_view(after)
+                        | view
+                        | (
+                            {"archive_no": after.archive_no, "former_archive_no": before.archive_no} if renumber else {}
+                        ),
+                    )
+                ],
+            )
+    except BaseException:
+        _remove_published(placed)
+        raise
+    if old_file is not None:  # committed: the old name goes (a kill before this leaves it to recovery)
+        _remove_placed([old_file])
+        fsync_directory(old_file.parent)
     return after
+
+
+def _category_named(rules: FilingRules, name: str) -> Category:
+    """The configured category ``name`` (or an alias) stands for; ``UsageError`` for any other, 未分类 included."""
+    found = rules.category(name)
+    if found is None:
+        raise UsageError(f"档案类别“{name.strip()}”不存在，应为 {'、'.join(rules.names)} 之一")
+    if not found.known:
+        raise UsageError(
+            f"“{found.name}”只用于无法判断类别的档案，不能把档案改为这一类：应为 {'、'.join(rules.names)} 之一"
+        )
+    return found
+
+
+def _about_category(reason: str, category: str) -> bool:
+    """A review reason the category's correction settles (it was not known, or not the unit category's unit)."""
+    return reason == "无法判断档案类别" or reason.startswith("类别“") or reason == f"{category}没有识别出房号"
+
+
+def _renumbered(
+    archivist: Archivist,
+    conn: Connection,
+    before: ArchiveItem,
+    after: ArchiveItem,
+    category: Category,
+    rules: FilingRules,
+) -> ArchiveItem:
+    """``after`` under the next number of ``category``, in that category's folder for the year the document
+    was made (else filed), named as filing names a file (``档号_题名.扩展名``, with the title as corrected).
+    The retention follows the new category when it was the old category's default."""
+    made = after.doc_date.year if after.doc_date else dt.datetime.fromisoformat(before.filed_at).year
+    archive_no, year, seq = archivist._next_number(conn, category, made)
+    name = f"{safe_title(archive_no)}_{after.title}{safe_extension(Path(before.path).name)}"
+    relative = Path("records", "archive", category.name, str(made), name).as_posix()
+    previous = rules.category(before.category)
+    retention = (
+        category.retention if previous is not None and before.retention == previous.retention else before.retention
+    )
+    return replace(
+        after,
+        archive_no=archive_no,
+        prefix=category.prefix,
+        year=year,
+        seq=seq,
+        category=category.name,
+        path=relative,
+        retention=retention,
+    )
+
+
+def _kept_in_sidecar(sidecar_path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """What a rewritten sidecar keeps of the old one: the scanner's own sidecar and the former numbers."""
+    try:
+        if sidecar_path.stat().st_size <= MAX_SIDECAR_BYTES:
+            data = json.loads(sidecar_path.read_text(encoding="utf-8"))
+            extra, former = data.get("scanner_sidecar"), data.get("former_numbers")
+            return (
+                extra if isinstance(extra, dict) else None,
+                [n for n in former if isinstance(n, str)][:100] if isinstance(former, list) else [],
+            )
+    except (OSError, ValueError, AttributeError, RecursionError):
+        pass
+    return None, []
 
 
 # -- loans ----------------------------------------------------------------------------------
@@ -1358,9 +1550,10 @@ def lend(
         raise UsageError(f"归还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
     number = _normalise_no(archive_no)
     with ledger.write() as conn:
-        item = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
+        item = _item_row(conn, number)
         if item is None:
             raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        number = item.archive_no  # a former number finds the item; the loan is its current number's
         if item.confidential and not reason:
             raise UsageError(f"{number} 是保密档案，借阅必须写明原因：--reason 借阅原因")
         out = conn.execute(
@@ -1409,9 +1602,10 @@ def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
 
     number = _normalise_no(archive_no)
     with ledger.write() as conn:
-        item = conn.execute(sa.select(archive_items.c.id).where(archive_items.c.archive_no == number)).first()
+        item = _item_row(conn, number)
         if item is None:
             raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        number = item.archive_no
         out = conn.execute(
             _loan_query().where(archive_loans.c.item_id == item.id, archive_loans.c.returned_at.is_(None))
         ).first()
@@ -1656,16 +1850,11 @@ def reconcile(row: ArchiveItem, sidecar: ArchiveItem) -> tuple[ArchiveItem, list
 
 
 def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:
-    """The sidecar of an archived file rewritten from its row (the scanner's own sidecar kept)."""
-    extra = None
-    try:
-        if sidecar_path.stat().st_size <= MAX_SIDECAR_BYTES:
-            found = json.loads(sidecar_path.read_text(encoding="utf-8")).get("scanner_sidecar")
-            extra = found if isinstance(found, dict) else None
-    except (OSError, ValueError, AttributeError, RecursionError):
-        pass
+    """The sidecar of an archived file rewritten from its row (the scanner's own sidecar and the item's
+    former numbers kept)."""
+    extra, former = _kept_in_sidecar(sidecar_path)
     sidecar_path.unlink(missing_ok=True)
-    write_bytes(sidecar_path, json.dumps(item.sidecar(extra), ensure_ascii=False, indent=2).encode("utf-8"))
+    write_bytes(sidecar_path, json.dumps(item.sidecar(extra, former), ensure_ascii=False, indent=2).encode("utf-8"))
     os.chmod(sidecar_path, _READ_ONLY)
 
 
@@ -1709,7 +1898,9 @@ __all__ = [
     "Loan",
     "VerifyReport",
     "flag_metadata",
+    "former_numbers",
     "get_item",
+    "last_seq",
     "lend",
     "list_items",
     "list_loans",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, update_item
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, former_numbers, update_item
 from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import index_filed
@@ -70,9 +70,10 @@ def update_and_index(
     workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, **changes: Any
 ) -> ArchiveItem:
     """``archivist.update_item`` (same arguments, same errors), then the item re-indexed at once: a search
-    shows the corrected unit, title or 盒号 straight away, not after the nightly run."""
+    shows the corrected unit, title, date, category or 盒号 straight away, not after the nightly run (a
+    renumbered item under its new number, found by its old one too)."""
     item = update_item(workspace, ledger, archive_no, operator, **changes)
-    index_filed(workspace, ledger, [item])
+    index_filed(workspace, ledger, [item], remove=former_numbers(ledger, [item.archive_no]).get(item.archive_no, ()))
     return item
 
 

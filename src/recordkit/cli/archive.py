@@ -63,22 +63,25 @@ def archive_show(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
 ) -> None:
     """查看一件档案：类别、房号、题名、页数、位置、SHA-256、归档人和借阅记录。
+    改过类别的档案用原来的档号也能查到（显示“曾用档号”）。
 
     例：recordkit archive show YZ-2026-00001
     """
-    from recordkit.archive.archivist import get_item, list_loans
+    from recordkit.archive.archivist import former_numbers, get_item, list_loans
     from recordkit.core.dates import format_stamp
 
     app_state = state(ctx)
     ledger = app_state.ledger()
     zone = app_state.workspace().settings.office.time_zone
     item = get_item(ledger, archive_no)
+    former = former_numbers(ledger, [item.archive_no]).get(item.archive_no, ())
     loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
     if as_json:
-        print_json({**item.to_dict(), "loans": [loan.to_dict() for loan in loans]})
+        print_json({**item.to_dict(), "former_numbers": list(former), "loans": [loan.to_dict() for loan in loans]})
         return
     rows = [
         ("档号", item.archive_no),
+        *([("曾用档号", "、".join(former))] if former else []),
         ("类别", item.category),
         ("房号", item.unit or "（未识别）"),
         ("题名", item.title),
@@ -276,6 +279,10 @@ def archive_update(
     archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
     unit: str | None = typer.Option(None, "--unit", help="改正房号，例如 3-2-1201。"),
     title: str | None = typer.Option(None, "--title", help="改正题名（文件名不变）。"),
+    category: str | None = typer.Option(
+        None, "--category", help="改正类别，例如 工程档案：档案在新类别中取得新档号，原档号仍可查到。"
+    ),
+    date: str | None = typer.Option(None, "--date", help="改正文件日期，例如 2024-05-08（档号不变）。"),
     box: str | None = typer.Option(None, "--box", help="纸质原件所在的盒号。"),
     shelf: str | None = typer.Option(None, "--shelf", help="纸质原件所在的架位。"),
     confidential: bool | None = typer.Option(None, "--confidential/--not-confidential", help="标为保密或取消保密。"),
@@ -283,12 +290,19 @@ def archive_update(
 ) -> None:
     """复核后改正档案信息，或登记纸质原件的盒号、架位（改说明文件和台账，记入操作日志；检索立即按新信息查到）。
 
-    例：recordkit archive update WF-2026-00001 --unit 3-2-1201 --box 业主-003 --shelf A-2-3 --reviewed
+    改类别时档案在新类别中取得新档号，文件移到新类别的文件夹，原档号记入“曾用档号”，
+    用原档号检索、查看仍能找到。
+
+    例：recordkit archive update WF-2026-00001 --category 工程档案 --date 2024-05-08
     """
     unit = estate_unit(ctx, unit) if unit else unit
+    from recordkit.archive.archivist import get_item
     from recordkit.archive.intake import update_and_index
+    from recordkit.core.dates import parse_date
 
+    doc_date = parse_date(date, "文件日期") if date is not None else None
     app_state = state(ctx)
+    before = get_item(app_state.ledger(), archive_no).archive_no
     item = update_and_index(
         app_state.workspace(),
         app_state.ledger(),
@@ -300,10 +314,20 @@ def archive_update(
         shelf=shelf,
         confidential=confidential,
         reviewed=reviewed,
+        category=category,
+        doc_date=doc_date,
     )
+    renumbered = f"，原档号 {before}" if item.archive_no != before else ""
     review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
     where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
-    typer.echo(f"已更新 {item.archive_no}（{item.title}）：房号 {item.unit or '无'}，盒号/架位 {where}{review}")
+    told = (f"{item.category}，" if category is not None else "") + (
+        f"日期 {item.doc_date.isoformat()}，" if doc_date is not None and item.doc_date else ""
+    )
+    typer.echo(
+        f"已更新 {item.archive_no}（{item.title}）{renumbered}：{told}房号 {item.unit or '无'}，盒号/架位 {where}{review}"
+    )
+    if renumbered:
+        typer.echo(f"文件已移到 {item.path}")
 
 
 # -- loans ---------------------------------------------------------------------------------------

@@ -723,3 +723,17 @@ def find_unit_codes(text: str, normalized: bool = False) -> list[UnitCode]:
     """
     without_dates = _DATE.sub(" ", text.upper() if normalized else _normalize(text))
     return _embedded_codes(_arabic_numerals(without_dates))
+
+
+#: Every character other than ASCII that ``find_unit_codes`` can take into a code or look at around one (the
+#: markers 栋 单元 室 …, the words of villas, shops and parking spaces, Chinese numerals).  A long text is cut
+#: into the runs between other (Han, kana, hangul) characters before codes are looked for (``search.text``):
+#: a pattern ``find_unit_codes`` comes to use must be listed here too (tests/test_search_tokens_fast.py).
+CODE_CHARACTERS = frozenset(
+    char
+    for pattern in (_DATE, _CN_NUMERAL, _EMBEDDED, _NO_ENTRANCE_EMBEDDED, _WORD_EMBEDDED)
+    for char in pattern.pattern
+    if ord(char) > 127
+)
+#: What ``find_unit_codes`` reads as a digit (the numerals of ``_CN_NUMERAL``'s leading class too): a code holds one.
+CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NUMERAL.pattern.index("]")])

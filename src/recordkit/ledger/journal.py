@@ -269,6 +269,7 @@ ACTION_LABELS = {
     "workorder.repeat": "标记重复投诉",
     "archive.file": "归档",
     "archive.update": "修改档案信息",
+    "archive.renumber": "改档案类别（重新编号）",
     "archive.lend": "借出档案",
     "archive.return": "归还档案",
     "archive.recover": "恢复中断的归档",

@@ -41,11 +41,14 @@ def check_tables(conn: Connection) -> list[Disagreement]:
     history: dict[str, list[tuple[str, str, dict[str, Any] | None]]] = defaultdict(list)
     rows = conn.execute(
         sa.select(journal.c.entity, journal.c.entity_key, journal.c.action, journal.c.after)
-        .where(journal.c.entity.in_(["receipt", "owner", "archive_loan"]))
+        .where(journal.c.entity.in_(["receipt", "owner", "archive_loan"]) | (journal.c.action == "archive.renumber"))
         .order_by(journal.c.id)
     )
     for entity, key, action, after in rows:
-        history[entity].append((key, action, json.loads(after) if after else None))
+        # A renumbered item's loans follow it to its new number (the loan rows point at the item, not the number).
+        history["archive_loan" if action == "archive.renumber" else entity].append(
+            (key, action, json.loads(after) if after else None)
+        )
     return _receipts(conn, history["receipt"]) + _owners(conn, history["owner"]) + _loans(conn, history["archive_loan"])
 
 
@@ -146,6 +149,8 @@ def _loans(conn: Connection, entries: list[tuple[str, str, dict[str, Any] | None
             expected[number].append({"borrower": after.get("borrower"), "due": after.get("due"), "returned": False})
         elif action == "archive.return" and expected[number]:
             expected[number][-1]["returned"] = True
+        elif action == "archive.renumber" and after.get("former_archive_no") in expected:
+            expected[number] = expected.pop(after["former_archive_no"])
     actual: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in conn.execute(
         sa.select(

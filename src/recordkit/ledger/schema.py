@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0013"
 
 metadata = MetaData()
 
@@ -353,6 +353,22 @@ archive_items = Table(
     Column("note", Text),
     Column("filed_by", String(64), nullable=False),
     Column("filed_at", String(40), nullable=False),
+    UniqueConstraint("prefix", "year", "seq"),
+)
+
+# Issue 16: the numbers an item had before its category was corrected (it was given a new number in its
+# new category).  An old number still finds the item and is never handed out again.
+archive_aliases = Table(
+    "archive_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", Integer, ForeignKey("archive_items.id"), nullable=False, index=True),
+    Column("archive_no", String(40), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("changed_at", String(40), nullable=False),
+    Column("changed_by", String(64), nullable=False),
     UniqueConstraint("prefix", "year", "seq"),
 )
 

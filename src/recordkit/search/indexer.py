@@ -8,19 +8,21 @@ with what the index holds and (re)indexes what changed; text comes from ``archiv
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from recordkit.archive import extract
-from recordkit.archive.archivist import ArchiveItem, list_items
+from recordkit.archive.archivist import ArchiveItem, former_numbers, list_items
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
 from recordkit.search.backends import IndexBackend, open_index
@@ -114,9 +116,10 @@ _SIGNED = (
 )
 
 
-def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...]) -> tuple[str, bool]:
-    """The signature of an item from its ``_SIGNED`` values, its owners and its file's size and time, and
-    whether the file is there.  One string hashed: cheap enough for every item of a nightly run."""
+def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...], former: tuple[str, ...] = ()) -> tuple[str, bool]:
+    """The signature of an item from its ``_SIGNED`` values, its owners, its former numbers and its file's
+    size and time, and whether the file is there.  One string hashed: cheap enough for every item of a
+    nightly run.  (An item without former numbers signs as before they existed: no index is stale for it.)"""
     try:
         status = os.stat(os.path.join(root, values[2]))
         stat_part = f"{status.st_size}:{status.st_mtime_ns}"
@@ -125,6 +128,8 @@ def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...]) -> tuple[st
     described = "\x1f".join(
         ["" if value is None else str(value) for value in values] + ["\x1e".join(owners), stat_part]
     )
+    if former:
+        described += "\x1d" + "\x1e".join(former)
     return hashlib.blake2b(described.encode("utf-8"), digest_size=16).hexdigest(), bool(stat_part)
 
 
@@ -132,20 +137,22 @@ def _item_values(item: ArchiveItem) -> tuple[Any, ...]:
     return tuple(getattr(item, column.name) for column in _SIGNED)
 
 
-def _signature(workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...]) -> _Planned:
-    signature, present = _sign(str(workspace.root), _item_values(item), owners)
+def _signature(
+    workspace: Workspace, item: ArchiveItem, owners: tuple[str, ...], former: tuple[str, ...] = ()
+) -> _Planned:
+    signature, present = _sign(str(workspace.root), _item_values(item), owners, former)
     return _Planned(item, signature, present)
 
 
 def _catalogue_signatures(
-    workspace: Workspace, ledger: Ledger, owners: dict[str, tuple[str, ...]]
+    workspace: Workspace, ledger: Ledger, owners: dict[str, tuple[str, ...]], former: dict[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, bool]]:
     """archive_no → (signature, file present) of every catalogued item, from a narrow read of the catalogue
     (no ``ArchiveItem`` is made: the nightly run with nothing changed stays well under a second)."""
     with ledger.read() as conn:
         rows = conn.execute(sa.select(*_SIGNED)).all()
     root = str(workspace.root)
-    return {row[0]: _sign(root, row, owners.get(row[5] or "", ())) for row in rows}
+    return {row[0]: _sign(root, row, owners.get(row[5] or "", ()), former.get(row[0], ())) for row in rows}
 
 
 def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
@@ -161,17 +168,35 @@ def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
 
 def _stream(*fields: str | None) -> str:
     """The tokens of some fields in order, a ``-`` between two fields (no phrase runs from one into the next)."""
-    return " - ".join(" ".join(token_stream(fold(value))) for value in fields if value and value.strip())
+    return " - ".join(
+        (_short_field(value) if len(value) <= _SHORT else _field(value)) for value in fields if value and value.strip()
+    )
+
+
+def _field(value: str) -> str:
+    return " ".join(token_stream(fold(value)))
+
+
+#: Categories, dates, units, owners and many titles recur from item to item: their tokens are made once.
+_SHORT = 48
+_short_field = functools.lru_cache(maxsize=8192)(_field)
 
 
 def make_doc(
-    item: ArchiveItem, owners: tuple[str, ...], text: ItemText | None, signature: str, present: bool = True
+    item: ArchiveItem,
+    owners: tuple[str, ...],
+    text: ItemText | None,
+    signature: str,
+    present: bool = True,
+    former: tuple[str, ...] = (),
 ) -> IndexDoc:
-    """What the index holds of one item: its metadata always, its text when there is one."""
+    """What the index holds of one item: its metadata always (its former numbers weighted as its 档号), its
+    text when there is one."""
     date = item.doc_date.isoformat() if item.doc_date else ""
     meta = join_fields(
         [
             item.archive_no,
+            " ".join(former),
             item.title,
             item.category,
             item.unit,
@@ -201,7 +226,7 @@ def make_doc(
     }
     columns = {
         "title": _stream(item.title, item.topic),
-        "number": _stream(item.archive_no),
+        "number": _stream(item.archive_no, *former),
         "unit": _stream(item.unit),
         "owners": _stream(*owners),
         "meta": _stream(item.category, date, item.original_name, item.path),
@@ -223,36 +248,64 @@ def make_doc(
     )
 
 
-def _texts(
+def _extract_missing(
     workspace: Workspace, items: Sequence[ArchiveItem], ocr: bool, progress: Callable[[int, int | None], None] | None
 ) -> dict[str, ItemText]:
-    """The text of each item: stored when current, else extracted now (OCR only with ``ocr``)."""
-    texts: dict[str, ItemText] = {}
-    needed: list[ArchiveItem] = []
-    for item in items:
-        stored = extract.stored_text(workspace, item)
-        if stored is None or (ocr and stored.ocr_pending):
-            needed.append(item)
-        else:
-            texts[item.archive_no] = stored
-    if needed:
-        for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress):
-            texts[item.archive_no] = text
-    return texts
+    """The items whose text is not stored yet (or still waits for OCR, with ``ocr``) extracted now, before any
+    index transaction; only these are returned and held: the stored texts are read again where the tokens are
+    made, so that a rebuild of a big archive never holds every text at once."""
+    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        lacking = [_lacks_text(workspace, ocr, item) for item in items]
+    else:  # reading every stored text is a big rebuild's first pass: beside the writer, not in it
+        with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+            lacking = list(pool.map(functools.partial(_lacks_text, workspace, ocr), items, chunksize=4 * CHUNK))
+    needed = [item for item, lacks in zip(items, lacking, strict=True) if lacks]
+    if not needed:
+        return {}
+    return {
+        item.archive_no: text for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress)
+    }
 
 
-def _make_doc(arguments: tuple[ArchiveItem, tuple[str, ...], ItemText | None, str, bool]) -> IndexDoc:
-    return make_doc(*arguments)
+def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
+    """No current text is stored for the item, or (with ``ocr``) its stored text still waits for OCR."""
+    stored = extract.stored_text(workspace, item)
+    return stored is None or (ocr and stored.ocr_pending)
 
 
-def _made(arguments: Sequence[tuple[ArchiveItem, tuple[str, ...], ItemText | None, str, bool]]) -> Iterator[IndexDoc]:
-    """make_doc of each, in order.  Making tokens is the slow part of a big build: from PARALLEL_FROM items
-    on they are made in worker processes while this one writes them into the index."""
+#: What the tokens of one item are made from: the item, its owners, its text when just extracted (else read
+#: from the store), its signature, whether its file is there, its former numbers.
+_DocArguments = tuple[ArchiveItem, tuple[str, ...], "ItemText | None", str, bool, tuple[str, ...]]
+#: Items per task of a worker, and tasks in flight (a bounded window: the texts of a big rebuild stream through).
+CHUNK, WINDOW = 128, 4 * WORKERS
+
+
+def _docs_of(workspace: Workspace, arguments: Sequence[_DocArguments]) -> list[tuple[IndexDoc, str | None]]:
+    """Each item's ``IndexDoc``, and why its text could not be read (None: it could, or there is none)."""
+    made = []
+    for item, names, text, signature, present, former in arguments:
+        if text is None and present:
+            text = extract.stored_text(workspace, item)
+        made.append((make_doc(item, names, text, signature, present, former), text.error if text else None))
+    return made
+
+
+def _made(workspace: Workspace, arguments: Sequence[_DocArguments]) -> Iterator[tuple[IndexDoc, str | None]]:
+    """``_docs_of`` every item, in order.  Reading texts and making tokens is the slow part of a big build: from
+    PARALLEL_FROM items on it runs in WORKERS processes, CHUNK items a task and at most WINDOW tasks ahead,
+    while this process writes what they made into the index."""
     if len(arguments) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(_make_doc, arguments)
+        for start in range(0, len(arguments), CHUNK):
+            yield from _docs_of(workspace, arguments[start : start + CHUNK])
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        yield from pool.map(_make_doc, arguments, chunksize=64)
+        waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
+        for start in range(0, len(arguments), CHUNK):
+            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK]))
+            if len(waiting) >= WINDOW:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
 
 
 def update_index(
@@ -262,13 +315,14 @@ def update_index(
     rebuild: bool = False,
     ocr: bool = True,
     items: Sequence[ArchiveItem] | None = None,
+    remove: Sequence[str] = (),
     lock_timeout: float = LOCK_TIMEOUT,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> IndexReport:
     """Bring the index up to date with the archive catalogue: index new and changed items, drop removed ones.
 
     An unchanged item costs a stat of its file.  With ``items`` only those are (re)indexed (the
-    watcher's hook; nothing is removed).  ``rebuild`` builds a new index beside the live one and
+    watcher's hook; only the ``remove`` numbers are removed: the former numbers of a renumbered item).  ``rebuild`` builds a new index beside the live one and
     swaps it in.  One writer at a time: ``ConflictError`` when another holds the lock past
     ``lock_timeout``; ``IntegrityError`` when the live index is damaged or of another version.
     Items whose text could not be read are indexed by their metadata and listed in ``failed``.
@@ -280,13 +334,14 @@ def update_index(
         # The catalogue is read under the lock: read before it, a writer that waited would drop
         # the items another process filed and indexed meanwhile, as if they had been removed.
         owners = owner_names(ledger)
+        former = former_numbers(ledger)
         rebuild = rebuild or not index.exists()
         report.rebuilt = rebuild
         todo: list[_Planned] = []
         if items is None and not rebuild:
             # The nightly run: compare signatures first, read whole catalogue rows only of what changed.
             existing = index.signatures()
-            current = _catalogue_signatures(workspace, ledger, owners)
+            current = _catalogue_signatures(workspace, ledger, owners, former)
             changed = []
             for number, (signature, _present) in current.items():
                 old = existing.get(number)
@@ -312,7 +367,7 @@ def update_index(
             # The filing hook reads the signatures of its own items only, not of the whole archive.
             existing = {} if rebuild else index.signatures([i.archive_no for i in catalogue])
             for item in catalogue:
-                plan = _signature(workspace, item, owners.get(item.unit or "", ()))
+                plan = _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ()))
                 old = existing.get(item.archive_no)
                 if old is None:
                     report.added += 1
@@ -322,30 +377,30 @@ def update_index(
                     report.unchanged += 1
                     continue
                 todo.append(plan)
-            removed = []
+            removed = [] if rebuild else sorted(set(remove))
         report.removed = len(removed)
-        texts = _texts(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
+        extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
 
         arguments = [
             (
                 plan.item,
                 owners.get(plan.item.unit or "", ()),
-                texts.get(plan.item.archive_no),
+                extracted.get(plan.item.archive_no),
                 plan.signature,
                 plan.present,
+                former.get(plan.item.archive_no, ()),
             )
             for plan in todo
         ]
 
         def docs() -> Iterator[IndexDoc]:
-            for plan, doc in zip(todo, _made(arguments), strict=True):
-                text = texts.get(plan.item.archive_no)
+            for plan, (doc, error) in zip(todo, _made(workspace, arguments), strict=True):
                 if not plan.present:
                     report.failed.append(
                         (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
                     )
-                elif text is not None and text.error:
-                    report.failed.append((plan.item.archive_no, text.error))
+                elif error:
+                    report.failed.append((plan.item.archive_no, error))
                 if doc.state == "pending":
                     report.ocr_pending += 1
                 yield doc
@@ -368,9 +423,11 @@ def _log_run(workspace: Workspace, report: IndexReport) -> None:
         log.warning("索引失败 %s：%s", number, reason)
 
 
-def index_filed(workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveItem | None]) -> None:
+def index_filed(
+    workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveItem | None], remove: Sequence[str] = ()
+) -> None:
     """The hook after filing or correcting items: make them searchable at once (text now, OCR left for the
-    nightly run).
+    nightly run); ``remove``: numbers no item has any more (a renumbered item's former numbers).
 
     Never raises: a failure is logged and the nightly ``recordkit index`` catches up.
     """
@@ -378,7 +435,7 @@ def index_filed(workspace: Workspace, ledger: Ledger, items: Iterable[ArchiveIte
     if not filed:
         return
     try:
-        update_index(workspace, ledger, ocr=False, items=filed, lock_timeout=WATCH_LOCK_TIMEOUT)
+        update_index(workspace, ledger, ocr=False, items=filed, remove=remove, lock_timeout=WATCH_LOCK_TIMEOUT)
     except Exception as err:  # noqa: BLE001 - filing never fails because of the index
         log.warning("could not index %d filed items now (the nightly recordkit index will): %s", len(filed), err)
 
@@ -419,6 +476,7 @@ def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
     ``stale`` are items changed since they were indexed or with OCR still pending.
     """
     owners = owner_names(ledger)
+    former = former_numbers(ledger)
     catalogue = list_items(ledger)
     existing = _index(workspace).signatures()
     missing, stale = [], []
@@ -426,7 +484,11 @@ def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
         old = existing.get(item.archive_no)
         if old is None:
             missing.append(item.archive_no)
-        elif old[0] != _signature(workspace, item, owners.get(item.unit or "", ())).signature or old[1] == "pending":
+        elif (
+            old[0]
+            != _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ())).signature
+            or old[1] == "pending"
+        ):
             stale.append(item.archive_no)
     orphaned = sorted(set(existing) - {item.archive_no for item in catalogue})
     return IndexCheck(missing, stale, orphaned, len(catalogue))

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
-from recordkit.core.unitcodes import find_unit_codes, parse_unit_code
+from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
@@ -57,6 +57,51 @@ _DIGIT = re.compile(r"[0-9]")
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
 UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX = "u:", "d:", "m:", "n:"
+
+# A long text's canonical tokens are looked for only in the runs between its prose: Han, kana and hangul
+# characters (and CJK punctuation) that no canonical pattern holds or looks at.  Every pattern needs an
+# ASCII letter, digit, blank or one of its own characters on both sides of a boundary it tests, so a prose
+# character stops every match and every look-around just as the one ``_SEPARATOR`` between two kept runs
+# does; runs without a digit (or a Chinese numeral) hold no token.  Same tokens, a text a third as long
+# (tests/test_search_analysis.py checks the tokens against the whole text).
+_PROSE_RANGES = (
+    (0x3001, 0x303F),
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+CANONICAL_CHARACTERS = CODE_CHARACTERS | frozenset(
+    char for pattern in (_DATES, _MONTHS, _ARCHIVE_NO) for char in pattern.pattern if ord(char) > 127
+)
+
+
+def _ranges_without(ranges: tuple[tuple[int, int], ...], kept: frozenset[str]) -> str:
+    """A regex character class body: ``ranges`` less the characters in ``kept``."""
+    parts: list[str] = []
+    for low, high in ranges:
+        start = low
+        for code in sorted(ord(char) for char in kept if low <= ord(char) <= high):
+            if code > start:
+                parts.append(f"{chr(start)}-{chr(code - 1)}")
+            start = code + 1
+        if start <= high:
+            parts.append(f"{chr(start)}-{chr(high)}")
+    return "".join(parts)
+
+
+_CODE_RUNS = re.compile(f"[^{_ranges_without(_PROSE_RANGES, CANONICAL_CHARACTERS)}]+")
+_CODE_DIGIT = re.compile("[" + "".join(sorted(CODE_DIGITS)) + "]")
+_SEPARATOR = "。"
+#: Texts longer than this are cut to their code runs first (below it, cutting costs more than it saves).
+_CUT_FROM = 160
+
+
+def code_runs(folded: str) -> str:
+    """The runs of ``folded`` that can hold a canonical token, in order, ``_SEPARATOR`` between two."""
+    return _SEPARATOR.join([run for run in _CODE_RUNS.findall(folded) if _CODE_DIGIT.search(run)])
 
 
 def fold(text: str) -> str:
@@ -123,11 +168,14 @@ def _day_of(match: re.Match[str]) -> str | None:
     return _date_token(match["y"], match["m1"] or match["m2"] or match["m3"], match["d1"] or match["d2"] or match["d3"])
 
 
-def canonical_tokens(folded: str) -> list[str]:
+def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day)
-    and 档号 (n:yz-2026-00001) in ``folded``."""
+    and 档号 (n:yz-2026-00001) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
+    ``code_runs``, which gives the same tokens; ``cut=False`` reads the whole text (what tests compare with)."""
     if not _DIGIT.search(folded):  # every canonical token holds a digit
         return []
+    if cut and len(folded) > _CUT_FROM:
+        folded = code_runs(folded)
     found: list[str] = []
     for match in _DATES.finditer(folded):
         token = _day_of(match)

@@ -7,14 +7,14 @@ it read only the payments of the months it shows.  The two single-column indexes
 begin with (``ix_allocations_bill_id``, ``ix_bills_month``) go: every query they served is served
 by the new ones.
 
-Revision ID: 0015
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
 
-revision = "0015"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
