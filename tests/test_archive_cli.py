@@ -285,3 +285,14 @@ def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspac
         2,
         "错误：没有要修改的内容：请写 --unit、--title、--category、--date、--box、--shelf、--confidential 或 --reviewed",
     )
+
+
+def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, workspace: Workspace) -> None:
+    # `watch` handles SIGTERM and Ctrl+C while it runs; a process that goes on afterwards (here the test
+    # run) must get its own handlers back, or a later signal would "stop" a watcher that has ended.
+    import signal
+
+    before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+    write_scan(inbox(workspace) / "3栋2单元1201 装修协议.jpg", 1)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before

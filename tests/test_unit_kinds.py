@@ -221,6 +221,7 @@ def test_unit_code_from_parts_of_every_kind(
     [
         ((5, None, 1201), {}, "单元不能为空，请填写单元"),  # without a kind, 单元 is still asked for
         ((5, None, 12), {"kind": "住宅"}, "房号“12”无效：没有单元的楼栋，房号应至少三位，例如 1201 或 305"),
+        ((5025, None, 1201), {"kind": "住宅"}, "楼栋“5025”无效：没有单元的楼栋号最多三位数字，例如 5、A12"),
         ((None, None, None), {"kind": "车位"}, "房号不能为空，请填写车位编号，例如 车位B1-023 或 地下车位023"),
         (
             (None, None, "B1-023"),
@@ -260,6 +261,10 @@ def test_parse_unit_kind(text: str, kind: str) -> None:
         ("九幢二单元101 产权证明.pdf", ["9-2-101"]),
         ("储藏室12 购买合同.pdf", ["储藏室12"]),
         ("3-2-1201 与 车位B1-023 一并办理.pdf", ["3-2-1201", "车位B1-023"]),
+        # A building without 单元 has at most three digits: codes run together yield what they can
+        ("十二号楼3单元5025栋1201室", ["12-3-5025"]),
+        ("5025栋1201室 和 3-2-1201", ["3-2-1201"]),
+        ("999栋1201室", ["999-1201"]),
     ],
 )
 def test_find_unit_codes_of_new_kinds(text: str, expected: list[str]) -> None:
@@ -281,6 +286,13 @@ def test_find_unit_codes_of_new_kinds(text: str, expected: list[str]) -> None:
 )
 def test_find_unit_code_takes_no_false_codes(text: str) -> None:
     assert find_unit_code(text) is None
+
+
+@pytest.mark.parametrize("text", ["5025栋1201室", "1000栋101", "5025栋3楼5号"])
+def test_a_four_digit_building_without_unit_is_refused_in_chinese(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code(text)
+    assert caught.value.message.startswith(f"房号“{text}”无法识别，应写成 楼栋-单元-房号")
 
 
 # -- the ledger: kinds stored, fees by kind --------------------------------------------------------

@@ -9,6 +9,7 @@ one file is logged and never stops the service.  Files are read in a contained r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -336,10 +337,17 @@ class InboxWatcher:
         return observer
 
 
-def install_signal_handlers(watcher: InboxWatcher) -> None:
-    """SIGTERM (systemd stop) and SIGINT (Ctrl+C) end the service after the current file."""
-    signal.signal(signal.SIGTERM, watcher.stop)
-    signal.signal(signal.SIGINT, watcher.stop)
+@contextlib.contextmanager
+def signal_handlers(watcher: InboxWatcher) -> Iterator[None]:
+    """While inside: SIGTERM (systemd stop) and SIGINT (Ctrl+C) end the service after the current file.
+    The handlers before are put back on the way out, so a process that goes on (a test, a caller
+    embedding the service) is not left with a handler of a watcher that has ended."""
+    previous = {number: signal.signal(number, watcher.stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 _WATCH_LOG_HANDLER = "recordkit-watch"

@@ -98,21 +98,21 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watcher import InboxWatcher, install_signal_handlers, setup_watch_log
+    from recordkit.archive.watcher import InboxWatcher, setup_watch_log, signal_handlers
 
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
     watcher = InboxWatcher(
         archivist, polling=polling, interval=interval, report=lambda outcome: typer.echo(_outcome_line(outcome))
     )
-    install_signal_handlers(watcher)
-    if once:
-        outcomes = watcher.run_once()
-        filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
-        quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
-        typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
-        return
-    mode = "定时扫描" if polling else "变更通知"
-    typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
-    watcher.run()
+    with signal_handlers(watcher):
+        if once:
+            outcomes = watcher.run_once()
+            filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
+            quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
+            typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+            return
+        mode = "定时扫描" if polling else "变更通知"
+        typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
+        watcher.run()
     typer.echo("归档服务已停止")

@@ -114,19 +114,21 @@ _ZERO_ENTRANCE = re.compile(
     rf"{_BUILDING_ONLY}(?:{_BUILDING_MARKER}{_AFTER_MARKER}|{_SEP})0+(?:{_ENTRANCE_MARKER}{_AFTER_MARKER}|{_SEP})"
     rf"(?P<room>0*[1-9][0-9]{{0,4}}[A-Z]?)(?:{_ROOM_MARKER})?"
 )
+# A building without 单元 has at most three digits (``_FLOOR_BUILDING_CANON``).
+_FLOOR_BUILDING_ONLY = r"(?P<building>[A-Z](?:0*[1-9][0-9]{0,2})?|0*[1-9][0-9]{0,2})"
 # Buildings without 单元: "5栋1201", "A座1201室", "5-1201", "5#1201".
 _NO_ENTRANCE = re.compile(
-    rf"{_BUILDING_ONLY}{_BUILDING_MARKER}{_AFTER_MARKER}(?P<room>0*[1-9][0-9]{{2,4}}[A-Z]?)(?:{_ROOM_MARKER})?"
+    rf"{_FLOOR_BUILDING_ONLY}{_BUILDING_MARKER}{_AFTER_MARKER}(?P<room>0*[1-9][0-9]{{2,4}}[A-Z]?)(?:{_ROOM_MARKER})?"
     rf"|(?P<building2>[A-Z](?:[1-9][0-9]{{0,2}})?|[1-9][0-9]{{0,2}}){_SEP}(?P<room2>[1-9][0-9]{{2,4}}[A-Z]?)"
 )
 # "2栋3楼5号": floor and number; the room is floor × 100 + number, as the door says (305).
 _FLOOR_NUMBER = re.compile(
-    rf"{_BUILDING_ONLY}\s*(?:号楼|栋|幢|座|#){_AFTER_MARKER}(?P<floor>0*[1-9][0-9]?)\s*(?:楼|层|F)\s*"
+    rf"{_FLOOR_BUILDING_ONLY}\s*(?:号楼|栋|幢|座|#){_AFTER_MARKER}(?P<floor>0*[1-9][0-9]?)\s*(?:楼|层|F)\s*"
     rf"(?P<number>0*[1-9][0-9]{{0,2}})\s*[室号]?"
 )
 # Inside a longer text only the form with both markers is safe ("5栋1201室"; "3号楼2026年" is no code).
 _NO_ENTRANCE_EMBEDDED = re.compile(
-    r"(?<![0-9A-Z])(?P<building>[A-Z](?:0?[1-9][0-9]{0,3})?|0?[1-9][0-9]{0,3})\s*(?:号楼|栋|幢|座)\s*"
+    r"(?<![0-9A-Z])(?P<building>[A-Z](?:0?[1-9][0-9]{0,2})?|0?[1-9][0-9]{0,2})\s*(?:号楼|栋|幢|座)\s*"
     r"(?P<room>0?[1-9][0-9]{2,4}[A-Z]?)\s*室"
 )
 
@@ -699,6 +701,8 @@ def unit_code_from_parts(
         return UnitCode("", "", label, kind=unit_kind, phase=phase_name)
     clean_building = _clean_part("building", building, _BUILDING_SUFFIXES, _BUILDING_RAW)
     if unit_kind == FLAT and _is_blank(entrance):
+        if not _FLOOR_BUILDING_CANON.fullmatch(_clean_building(clean_building)):
+            raise ValidationError(f"楼栋“{clean_building}”无效：没有单元的楼栋号最多三位数字，例如 5、A12")
         clean_room = _clean_part("room", room, _ROOM_SUFFIXES, _ROOM_RAW)
         if not _FLOOR_ROOM_CANON.fullmatch(_clean_room(clean_room)):
             raise ValidationError(f"房号“{clean_room}”无效：没有单元的楼栋，房号应至少三位，例如 1201 或 305")
