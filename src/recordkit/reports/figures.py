@@ -8,6 +8,7 @@ workbook and the summary are drawn from these values elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -257,6 +258,21 @@ class Owing:
         return sum(1 for owed, _, _ in self.by_unit.values() if owed[index] > 0)
 
 
+def snapshot_mark(conn: Connection) -> tuple[Any, ...]:
+    """What tells two read transactions' snapshots apart: the last rows of the journal (every write
+    adds one) and of the tables the fee history is made of.  Equal marks: the same snapshot."""
+    return tuple(
+        conn.execute(
+            sa.select(
+                *(
+                    sa.select(sa.func.max(table.c.id)).scalar_subquery()
+                    for table in (journal, bills, allocations, payments, renovations)
+                )
+            )
+        ).one()
+    )
+
+
 def owing(conn: Connection, months: list[Month]) -> Owing:
     """What each unit's bills of ``max(months)`` or earlier (deposits left out) lack at the end of each
     of ``months``: their amounts less what valid payments made by that day put on them.
@@ -356,9 +372,12 @@ def _building_group() -> sa.ColumnElement[str]:
     return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
 
 
-def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = None) -> FeeLedger:
+def load_fee_ledger(
+    conn: Connection, months: list[Month], owed: Owing | Callable[[], Owing] | None = None
+) -> FeeLedger:
     """The sums behind the fee figures of ``months`` and the 12-month trend up to the last of them;
-    ``owed`` is ``owing(conn, months)`` when the caller has it already."""
+    ``owed`` is ``owing(conn, months)`` when the caller has it already, or a function that gives it
+    (asked for only after this function's own sums are read: it may be made meanwhile elsewhere)."""
     big = sa.BigInteger
     building = _building_group()
     asked = [str(m) for m in months]
@@ -410,7 +429,7 @@ def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = 
             .group_by(building, paid_month)
         )
     }
-    owed = owed if owed is not None else owing(conn, months)
+    owed = owing(conn, months) if owed is None else owed if isinstance(owed, Owing) else owed()
     groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
     by_line: dict[tuple[str, str, str], int] = {}
     for (unit_id, item_id), amounts in owed.by_unit_item.items():
@@ -788,14 +807,20 @@ def _zone(settings: Any) -> str:
 
 
 def month_figures(
-    conn: Connection, months: list[Month], settings: Any, show_private: bool = False, today: dt.date | None = None
+    conn: Connection,
+    months: list[Month],
+    settings: Any,
+    show_private: bool = False,
+    today: dt.date | None = None,
+    owed: Callable[[], Owing] | None = None,
 ) -> tuple[list[MonthFigures], FeeLedger]:
-    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history;
+    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history
+    (``owing``; ``owed`` gives it when it is made elsewhere, from the same snapshot as ``conn``);
     each says whether its month is closed and the day it runs to (``today`` in the unfinished month)."""
     today = today or dt.date.today()
-    owed = owing(conn, months)
     sums = load_fee_ledger(conn, months, owed)
-    counts, detail = arrears_snapshot(conn, months, show_private, owed)
+    owed_now = sums.owing
+    counts, detail = arrears_snapshot(conn, months, show_private, owed_now)
     closed = {
         parse_month(text)
         for text in conn.execute(
