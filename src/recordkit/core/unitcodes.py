@@ -565,6 +565,14 @@ def _clean_text(value: str) -> str:
     return _arabic_numerals(re.sub(r"\s+", "", _normalize(value)))
 
 
+def _without_suffix(cleaned: str, suffixes: tuple[str, ...]) -> str:
+    """``cleaned`` less the first of ``suffixes`` it ends with (never all of it: "栋" stays "栋")."""
+    for suffix in suffixes:
+        if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
+            return cleaned[: -len(suffix)]
+    return cleaned
+
+
 # A sheet repeats its buildings and entrances thousands of times; typed, so that
 # True (refused) and 1 (building 1) are not the same key.
 @functools.lru_cache(maxsize=4096, typed=True)
@@ -589,11 +597,7 @@ def _clean_part(
     if isinstance(value, int):
         cleaned = str(value)
     else:
-        cleaned = _clean_text(value)
-        for suffix in suffixes:
-            if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
-                cleaned = cleaned[: -len(suffix)]
-                break
+        cleaned = _without_suffix(_clean_text(value), suffixes)
     if re.fullmatch(pattern, cleaned) is None:
         raise invalid
     return cleaned
@@ -622,17 +626,10 @@ def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str,
     """A building or room cell as a segment of a villa's, shop's … number."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    cleaned = _clean_text(str(value))
-    for suffix in suffixes:
-        if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
-            cleaned = cleaned[: -len(suffix)]
-            break
+    cleaned = _without_suffix(_clean_text(str(value)), suffixes)
     if isinstance(value, bool) or not re.fullmatch(_LABEL_RAW, cleaned):
         raise ValidationError(f"{_PART_NAMES[part]}“{str(value).strip()}”无效，{_LABEL_EXPECTED}")
     return _label(cleaned)
-
-
-_BUILDING_TEXT = re.compile(r"[A-Z]?0*[1-9][0-9]{0,3}|[A-Z]")
 
 
 def parse_building(text: str, *, phases: Mapping[str, str] | None = None) -> Building:
@@ -643,12 +640,8 @@ def parse_building(text: str, *, phases: Mapping[str, str] | None = None) -> Bui
     shown = text.strip()
     normalized = _arabic_numerals(_normalize(shown)).strip()
     phase, body = _split_phase(normalized, phases, shown)
-    body = body.strip()
-    for suffix in _BUILDING_SUFFIXES:
-        if body.endswith(suffix) and len(body) > len(suffix):
-            body = body[: -len(suffix)].strip()
-            break
-    if not _BUILDING_TEXT.fullmatch(body):
+    body = _without_suffix(_clean_text(body), _BUILDING_SUFFIXES)
+    if not re.fullmatch(_BUILDING_RAW, body):
         raise ValidationError(f"楼栋“{shown}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1")
     return Building(phase, _clean_building(body))
 
