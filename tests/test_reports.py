@@ -443,29 +443,6 @@ def test_the_register_and_the_report_agree(estate: Ledger, ws: Workspace, tmp_pa
     )
 
 
-def test_a_history_pass_from_another_snapshot_is_not_used(
-    estate: Ledger, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # On SQLite the pass over the fee history runs on a second connection; had a payment been taken
-    # between the two connections' first reads, its result would be of another moment: it is
-    # recognised by the snapshot mark and the pass is made again on the report's own connection.
-    import recordkit.reports as reports
-    from recordkit.reports.figures import Owing
-
-    honest = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "honest", today=TODAY)
-    made: list[str] = []
-
-    def from_another_moment(ledger: Ledger, months: list[Month]) -> tuple[tuple[object, ...], Owing]:
-        made.append("beside")
-        return ("another snapshot",), Owing(tuple(months), {}, {})
-
-    monkeypatch.setattr(reports, "_owing_beside", from_another_moment)
-    checked = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "checked", today=TODAY)
-    assert made == (["beside"] if estate.dialect == "sqlite" else [])
-    assert checked.figures == honest.figures and checked.previous == honest.previous
-    assert checked.figures.fees.total.billed > checked.figures.fees.total.collected  # arrears to get wrong
-
-
 def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
     document = Document(str(report.summary))

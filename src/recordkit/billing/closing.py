@@ -3,7 +3,7 @@ bill, reading or void dated in it; a receipt of a closed month is undone by a re
 in an open month (``receipts``).
 
 This module owns the closed months and the check every writer of money calls; it knows nothing of
-how bills or receipts are made.
+how bills or receipts are made.  Closing also stores the month's closing balances (``balances``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.billing.balances import store_closing_balances
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError
 from recordkit.ledger import journal
@@ -69,7 +70,9 @@ def check_open(conn: Connection, month: Month, what: str) -> None:
 
 
 def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date | None = None) -> ClosedMonth:
-    """Close ``month`` (journalled).  ``ConflictError`` for a month not over yet or already closed."""
+    """Close ``month`` (journalled) and, when every month before it is closed, store what each bill
+    still lacks at its end (``balances.store_closing_balances``), in the same transaction.
+    ``ConflictError`` for a month not over yet or already closed."""
     month = parse_month(month_text)
     today = today or dt.date.today()
     if month >= Month.of(today):
@@ -83,7 +86,12 @@ def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date |
             )
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
-        journal.record(conn, operator, [journal.Change("month.close", "month", str(month), None, {"closed": True})])
+        balances = store_closing_balances(conn, month)
+        journal.record(
+            conn,
+            operator,
+            [journal.Change("month.close", "month", str(month), None, {"closed": True, "balances": balances})],
+        )
     return ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator)
 
 

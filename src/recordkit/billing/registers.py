@@ -53,7 +53,7 @@ class _UnitLine:
 
 def month_end(month: Month) -> dt.date:
     """The last day of ``month``."""
-    return (month + 1).first_day() - dt.timedelta(days=1)
+    return month.last_day()
 
 
 def _paid_by(end: dt.date) -> Any:

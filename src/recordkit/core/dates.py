@@ -97,6 +97,9 @@ class Month:
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
 
+    def last_day(self) -> dt.date:
+        return (self + 1).first_day() - dt.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class MonthRange:
@@ -267,7 +270,7 @@ def parse_period(text: str, end: bool = False) -> dt.date:
         return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
     if _MONTH.match(folded):
         month = parse_month(folded)
-        return (month + 1).first_day() - dt.timedelta(days=1) if end else month.first_day()
+        return month.last_day() if end else month.first_day()
     return parse_date(folded)
 
 

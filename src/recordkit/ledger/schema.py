@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0016"
 
 metadata = MetaData()
 
@@ -217,6 +217,24 @@ closed_months = Table(
     Column("month", String(7), primary_key=True),
     Column("closed_at", String(40), nullable=False),
     Column("closed_by", String(64), nullable=False),
+    # The first month of the ledger's bills and payments when the month was closed with every month
+    # before it (from that one) closed too, and its closing balances stored; NULL: none stored
+    # (migration 0016).
+    Column("balances_since", String(7)),
+)
+
+# Issue 14, speed: what each fee bill (deposits never) still lacked at a closed month's end, stored
+# when the month is closed (only bills lacking something).  Final: nothing dated in or before a
+# closed month changes, so the monthly report starts from them instead of the whole history.
+closing_balances = Table(
+    "closing_balances",
+    metadata,
+    Column("closed_month", String(7), ForeignKey("closed_months.month"), primary_key=True),
+    Column("bill_id", Integer, ForeignKey("bills.id"), primary_key=True),
+    Column("unit_id", Integer, nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("bill_month", String(7), nullable=False),
+    Column("owed_fen", BigInteger, nullable=False),
 )
 
 

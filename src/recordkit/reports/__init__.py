@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ from recordkit.documents.generated import FileRecord, record_files
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
 from recordkit.ledger.schema import documents
-from recordkit.reports.figures import Owing, collection_trend, month_figures, owing, snapshot_mark
+from recordkit.reports.figures import collection_trend, month_figures
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -89,19 +88,8 @@ def monthly_report(
     loader = threading.Thread(target=_load_drawing_modules, name="report-imports", daemon=True)
     loader.start()
     months = [month, month - 1, month - 12]
-    with ledger.read() as conn, ThreadPoolExecutor(1, thread_name_prefix="report-owing") as pool:
-        beside = pool.submit(_owing_beside, ledger, months) if ledger.dialect == "sqlite" else None
-        mark = snapshot_mark(conn)  # this transaction's snapshot starts here
-
-        def owed() -> Owing:
-            # The pass made on the other connection counts only if it read the same snapshot.
-            if beside is not None:
-                their_mark, result = beside.result()
-                if their_mark == mark:
-                    return result
-            return owing(conn, months)
-
-        (now, previous, last_year), sums = month_figures(conn, months, settings, show_private, today, owed)
+    with ledger.read() as conn:
+        (now, previous, last_year), sums = month_figures(conn, months, settings, show_private, today)
     loader.join()
     # Both were loaded by the thread above while the figures were read:
     from recordkit.reports.summary import build_summary  # loaded on first use (by the thread)
@@ -138,14 +126,6 @@ def monthly_report(
         return MonthlyReport(month, xlsx, docx, now, previous, (), err.message)
     _record(workspace, ledger, operator, month, tuple(pdfs))
     return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
-
-
-def _owing_beside(ledger: Ledger, months: list[Month]) -> tuple[tuple[object, ...], Owing]:
-    """The one pass over the fee history (``owing``, the report's longest read), on a connection of
-    its own: on SQLite it runs on the other core while the report's connection reads the month's
-    sums.  With the mark of the snapshot it read, for the caller to check against its own."""
-    with ledger.read() as conn:
-        return snapshot_mark(conn), owing(conn, months)
 
 
 def _load_drawing_modules() -> None:

@@ -8,13 +8,13 @@ workbook and the summary are drawn from these values elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.balances import balance_base, owed_per_bill
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -235,7 +235,7 @@ class MonthFigures:
 
 
 def last_day(month: Month) -> dt.date:
-    return (month + 1).first_day() - dt.timedelta(days=1)
+    return month.last_day()
 
 
 def _int(value: Any) -> int:
@@ -258,58 +258,47 @@ class Owing:
         return sum(1 for owed, _, _ in self.by_unit.values() if owed[index] > 0)
 
 
-def snapshot_mark(conn: Connection) -> tuple[Any, ...]:
-    """What tells two read transactions' snapshots apart: the last rows of the journal (every write
-    adds one) and of the tables the fee history is made of.  Equal marks: the same snapshot."""
-    return tuple(
-        conn.execute(
-            sa.select(
-                *(
-                    sa.select(sa.func.max(table.c.id)).scalar_subquery()
-                    for table in (journal, bills, allocations, payments, renovations)
-                )
-            )
-        ).one()
-    )
-
-
 def owing(conn: Connection, months: list[Month]) -> Owing:
     """What each unit's bills of ``max(months)`` or earlier (deposits left out) lack at the end of each
     of ``months``: their amounts less what valid payments made by that day put on them.
 
-    The one pass over the whole history: bills in id order, each with its allocations (read from
-    the covering index) and their payments, grouped per bill; the bills still owing are then summed
-    per unit and fee item, and per unit with the months they owe for, in the same statement.
+    Each month starts from the closing balances of the latest closed month no later than it
+    (``billing.balances``) and reads only the bills and payments after that; a month without one
+    reads the whole history.  Months with the same starting point share one statement: the bills
+    still owing are summed per unit and fee item, and per unit with the months they owe for.
     """
-
-    big = sa.BigInteger
-
-    def paid_by(end: dt.date) -> sa.ColumnElement[Any]:
-        # Never NULL: a bill without allocations is one joined row whose CASE gives 0.
-        return sa.func.sum(sa.case((payments.c.paid_on <= end, allocations.c.amount_fen), else_=0))
-
-    last = max(months)
-    owed = [
-        bills.c.amount_fen - paid_by(last_day(m))
-        if m == last  # every bill read is of the last month or earlier
-        else sa.case((bills.c.month <= str(m), bills.c.amount_fen - paid_by(last_day(m))), else_=0)
-        for m in months
-    ]
-    per_bill = (
-        sa.select(bills.c.unit_id, bills.c.item_id, bills.c.month, *(fen.label(f"o{i}") for i, fen in enumerate(owed)))
-        .select_from(
-            bills.outerjoin(allocations, allocations.c.bill_id == bills.c.id).outerjoin(
-                payments, sa.and_(payments.c.id == allocations.c.payment_id, payments.c.voided.is_(False))
-            )
-        )
-        .where(bills.c.month <= str(last), bills.c.id.not_in(deposit_bill_ids()))
-        .group_by(bills.c.id)
-        .having(sa.or_(*(fen != 0 for fen in owed)))
-        .cte("owing_bills")
+    groups: dict[Month | None, list[int]] = {}
+    for index, month in enumerate(months):
+        groups.setdefault(balance_base(conn, month), []).append(index)
+    by_unit_item: dict[tuple[int, int], list[int]] = {}
+    by_unit: dict[int, tuple[list[int], int, str]] = {}
+    for base, indexes in groups.items():
+        for kind, unit_id, item_id, count, oldest, *fen in conn.execute(
+            _owing_query([months[i] for i in indexes], base)
+        ):
+            if kind == 0:
+                amounts = by_unit_item.setdefault((unit_id, item_id), [0] * len(months))
+            else:
+                amounts = by_unit.setdefault(unit_id, ([0] * len(months), 0, ""))[0]
+                if 0 in indexes:  # the months owed and the oldest are the first month's
+                    by_unit[unit_id] = (amounts, _int(count), oldest or "")
+            for index, value in zip(indexes, fen, strict=True):
+                amounts[index] = _int(value)
+    return Owing(
+        tuple(months),
+        {key: tuple(amounts) for key, amounts in by_unit_item.items()},
+        {unit_id: (tuple(amounts), count, oldest) for unit_id, (amounts, count, oldest) in by_unit.items()},
     )
+
+
+def _owing_query(months: list[Month], base: Month | None) -> Any:
+    """Per (unit, fee item), then per unit with the bill months owing at ``months[0]``'s end and the
+    oldest: the sums of ``owed_per_bill(months, base)``."""
+    big = sa.BigInteger
+    per_bill = owed_per_bill(months, base)
     sums = [sa.cast(sa.func.sum(per_bill.c[f"o{i}"]), big) for i in range(len(months))]
     first_owing = per_bill.c.o0 > 0
-    query = sa.union_all(
+    return sa.union_all(
         sa.select(
             sa.literal(0, sa.Integer),
             per_bill.c.unit_id,
@@ -327,15 +316,6 @@ def owing(conn: Connection, months: list[Month]) -> Owing:
             *sums,
         ).group_by(per_bill.c.unit_id),
     )
-    by_unit_item: dict[tuple[int, int], tuple[int, ...]] = {}
-    by_unit: dict[int, tuple[tuple[int, ...], int, str]] = {}
-    for kind, unit_id, item_id, count, oldest, *fen in conn.execute(query):
-        amounts = tuple(map(_int, fen))
-        if kind == 0:
-            by_unit_item[(unit_id, item_id)] = amounts
-        else:
-            by_unit[unit_id] = (amounts, _int(count), oldest or "")
-    return Owing(tuple(months), by_unit_item, by_unit)
 
 
 @dataclass(frozen=True)
@@ -372,12 +352,9 @@ def _building_group() -> sa.ColumnElement[str]:
     return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
 
 
-def load_fee_ledger(
-    conn: Connection, months: list[Month], owed: Owing | Callable[[], Owing] | None = None
-) -> FeeLedger:
+def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = None) -> FeeLedger:
     """The sums behind the fee figures of ``months`` and the 12-month trend up to the last of them;
-    ``owed`` is ``owing(conn, months)`` when the caller has it already, or a function that gives it
-    (asked for only after this function's own sums are read: it may be made meanwhile elsewhere)."""
+    ``owed`` is ``owing(conn, months)`` when the caller has it already."""
     big = sa.BigInteger
     building = _building_group()
     asked = [str(m) for m in months]
@@ -429,7 +406,7 @@ def load_fee_ledger(
             .group_by(building, paid_month)
         )
     }
-    owed = owing(conn, months) if owed is None else owed if isinstance(owed, Owing) else owed()
+    owed = owing(conn, months) if owed is None else owed
     groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
     by_line: dict[tuple[str, str, str], int] = {}
     for (unit_id, item_id), amounts in owed.by_unit_item.items():
@@ -812,13 +789,12 @@ def month_figures(
     settings: Any,
     show_private: bool = False,
     today: dt.date | None = None,
-    owed: Callable[[], Owing] | None = None,
 ) -> tuple[list[MonthFigures], FeeLedger]:
-    """The figures of each month (the first with its 欠费明细), sharing one pass over the fee history
-    (``owing``; ``owed`` gives it when it is made elsewhere, from the same snapshot as ``conn``);
-    each says whether its month is closed and the day it runs to (``today`` in the unfinished month)."""
+    """The figures of each month (the first with its 欠费明细), sharing one reading of what is owed
+    (``owing``); each says whether its month is closed and the day it runs to (``today`` in the
+    unfinished month)."""
     today = today or dt.date.today()
-    sums = load_fee_ledger(conn, months, owed)
+    sums = load_fee_ledger(conn, months)
     owed_now = sums.owing
     counts, detail = arrears_snapshot(conn, months, show_private, owed_now)
     closed = {
