@@ -258,18 +258,19 @@ class Owing:
         return sum(1 for owed, _, _ in self.by_unit.values() if owed[index] > 0)
 
 
-def owing(conn: Connection, months: list[Month]) -> Owing:
+def owing(conn: Connection, months: list[Month], from_balances: bool = True) -> Owing:
     """What each unit's bills of ``max(months)`` or earlier (deposits left out) lack at the end of each
     of ``months``: their amounts less what valid payments made by that day put on them.
 
     Each month starts from the closing balances of the latest closed month no later than it
     (``billing.balances``) and reads only the bills and payments after that; a month without one
-    reads the whole history.  Months with the same starting point share one statement: the bills
-    still owing are summed per unit and fee item, and per unit with the months they owe for.
+    (or every month, unless ``from_balances``) reads the whole history: the same figures.  Months
+    with the same starting point share one statement: the bills still owing are summed per unit and
+    fee item, and per unit with the months they owe for.
     """
     groups: dict[Month | None, list[int]] = {}
     for index, month in enumerate(months):
-        groups.setdefault(balance_base(conn, month), []).append(index)
+        groups.setdefault(balance_base(conn, month) if from_balances else None, []).append(index)
     by_unit_item: dict[tuple[int, int], list[int]] = {}
     by_unit: dict[int, tuple[list[int], int, str]] = {}
     for base, indexes in groups.items():

@@ -1,0 +1,216 @@
+"""Closing balances (结账余额): closing a month stores what each bill still lacks at its end, and the
+monthly report starts from them.  The report's arrears from the balances equal those from the whole
+history and an account of the estate kept by this test (each unit: bills of the months so far less
+the money it handed over by the month's end), and what `fees arrears --as-of` and the 对账单 say
+at the month's end; balances are stored only when every earlier month is closed, and not used
+when a bill or payment is later dated before them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit.billing.accounts import unit_account
+from recordkit.billing.arrears import list_arrears
+from recordkit.billing.balances import balance_base
+from recordkit.billing.bills import bill_month
+from recordkit.billing.closing import close_month
+from recordkit.billing.receipts import PaymentRequest, pay, void_or_reverse
+from recordkit.core.dates import Month
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import closed_months, closing_balances, receipts, units
+from recordkit.reports import figures as report_figures
+from recordkit.reports import monthly_report
+from recordkit.reports.figures import month_figures, owing
+from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
+
+A, B, C, D = (MONTHLY[code] for code in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202"))
+JAN, FEB, MAR, APR, MAY, JUN = (Month(2026, m) for m in range(1, 7))
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    root = init_workspace(tmp_path / "ws", office="测试物业服务中心", estate="测试小区")
+    return open_workspace(root, environ={})
+
+
+def _pay(ledger: Ledger, unit: str, fen: int, day: dt.date) -> str:
+    return pay(ledger, RECEIPTS, CASHIER, PaymentRequest(unit, fen, paid_on=day), today=day).number
+
+
+def _half_year(ledger: Ledger, folder: Path, close_up_to: Month = APR) -> None:
+    """January to June 2026, each month billed on its 2nd; months closed on the 3rd of the next.
+
+    1-1-101 pays every month on the 10th (May's receipt voided and paid again); 1-1-102 pays two
+    months on 15 April and one month and 10 元 on 20 May; 3-2-1201 pays January and February, and
+    the February money (a receipt of closed March) is reversed (红冲) on 25 May; 3-2-1202 never pays.
+    """
+    small_estate(ledger, folder)
+    for month in (JAN, FEB, MAR, APR, MAY, JUN):
+        bill_month(ledger, str(month), CASHIER, today=month.first_day() + dt.timedelta(days=1))
+        if month <= MAY:
+            _pay(ledger, "1-1-101", A, month.first_day() + dt.timedelta(days=9))
+        if month == JAN:
+            _pay(ledger, "3-2-1201", C, dt.date(2026, 1, 10))
+        if month == MAR:
+            february = _pay(ledger, "3-2-1201", C, dt.date(2026, 3, 5))
+        if month == APR:
+            _pay(ledger, "1-1-102", 2 * B, dt.date(2026, 4, 15))
+        if month == MAY:
+            voided = [n for n in _receipts(ledger) if n[1] == dt.date(2026, 5, 10)][0][0]
+            void_or_reverse(ledger, voided, "收错了", CASHIER, dt.date(2026, 5, 12), RECEIPTS)
+            _pay(ledger, "1-1-101", A, dt.date(2026, 5, 15))
+            _pay(ledger, "1-1-102", B + 1000, dt.date(2026, 5, 20))
+            _, reversal = void_or_reverse(ledger, february, "退款", CASHIER, dt.date(2026, 5, 25), RECEIPTS)
+            assert reversal is not None and reversal.total_fen == -C
+        if month - 1 <= close_up_to and month > JAN:
+            close_month(ledger, str(month - 1), CASHIER, today=month.first_day() + dt.timedelta(days=2))
+
+
+def _receipts(ledger: Ledger) -> list[tuple[str, dt.date]]:
+    with ledger.read() as conn:
+        return [(row.number, row.issued_on) for row in conn.execute(sa.select(receipts.c.number, receipts.c.issued_on))]
+
+
+def _unit_id(conn: Any, code: str) -> int:
+    return int(conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar_one())
+
+
+# The estate as this test keeps it: each unit's monthly bill and the money it handed over.
+MONEY = {
+    "1-1-101": [(dt.date(2026, m, 10), A) for m in range(1, 6)],
+    "1-1-102": [(dt.date(2026, 4, 15), 2 * B), (dt.date(2026, 5, 20), B + 1000)],
+    "3-2-1201": [(dt.date(2026, 1, 10), C), (dt.date(2026, 3, 5), C), (dt.date(2026, 5, 25), -C)],
+    "3-2-1202": [],
+}
+
+
+def expected_owed(month: Month) -> dict[str, tuple[int, int, str]]:
+    """Unit -> (fen owed at the month's end, bill months not fully paid, the oldest of them): bills
+    from January are paid oldest first, so the months owed are the newest ones the money missed."""
+    result = {}
+    for unit, monthly in MONTHLY.items():
+        months = [m for m in (JAN, FEB, MAR, APR, MAY, JUN) if m <= month]
+        paid = sum(fen for day, fen in MONEY[unit] if day <= month.last_day())
+        owed = monthly * len(months) - paid
+        if owed > 0:
+            unpaid = -(-owed // monthly)  # months not fully paid, the newest ones
+            result[unit] = (owed, unpaid, str(months[-unpaid]))
+    return result
+
+
+def _figures(ledger: Ledger, ws: Workspace, month: Month, today: dt.date) -> tuple[Any, Any]:
+    with ledger.read() as conn:
+        return month_figures(conn, [month, month - 1, month - 12], ws.settings, today=today)
+
+
+@pytest.mark.parametrize(("month", "today"), [(MAY, dt.date(2026, 6, 10)), (APR, dt.date(2026, 6, 10))])
+def test_the_report_from_closing_balances_is_the_report_from_the_whole_history(
+    ledger: Ledger, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, month: Month, today: dt.date
+) -> None:
+    _half_year(ledger, tmp_path)
+    with ledger.read() as conn:
+        assert [balance_base(conn, m) for m in (month, month - 1, month - 12)] == [
+            min(month, APR),
+            month - 1,
+            None,
+        ]
+    from_balances = _figures(ledger, ws, month, today)
+    monkeypatch.setattr(report_figures, "balance_base", lambda conn, month: None)
+    whole_history = _figures(ledger, ws, month, today)
+    assert from_balances == whole_history
+
+    (now, previous, _), sums = from_balances
+    expected = expected_owed(month)
+    assert {line.unit: (line.amount_fen, line.months, line.oldest) for line in now.arrears} == expected
+    assert now.fees.arrears_units == len(expected) and previous.fees.arrears_units == len(expected_owed(month - 1))
+    assert now.fees.total.arrears == sum(owed for owed, _, _ in expected.values())
+    assert previous.fees.total.arrears == sum(owed for owed, _, _ in expected_owed(month - 1).values())
+    # The one definition of what is owed, as of the month's last day, says the same per unit.
+    as_of = {row.unit: row.amount_fen for row in list_arrears(ledger, month.last_day())}
+    assert as_of == {unit: owed for unit, (owed, _, _) in expected.items()}
+    for unit in MONTHLY:
+        assert unit_account(ledger, unit, month.last_day()).due_now_fen == as_of.get(unit, 0)
+    # 收缴率 and the trend do not read the balances: still the month's bills and what paid them.
+    billed = sum(MONTHLY.values())
+    assert now.fees.total.billed == billed
+    assert [point.billed for point in report_figures.collection_trend(sums, month)][-6:] == [0] * (
+        6 - month.month
+    ) + [billed] * month.month
+
+
+def test_closing_stores_each_bill_still_owed_at_the_months_end(ledger: Ledger, tmp_path: Path) -> None:
+    _half_year(ledger, tmp_path)
+    with ledger.read() as conn:
+        stored: dict[str, dict[str, int]] = {}
+        query = sa.select(closing_balances.c.closed_month, units.c.code, closing_balances.c.owed_fen).join(
+            units, units.c.id == closing_balances.c.unit_id
+        )
+        for closed, code, fen in conn.execute(query):
+            stored.setdefault(closed, {})
+            stored[closed][code] = stored[closed].get(code, 0) + fen
+        since = dict(conn.execute(sa.select(closed_months.c.month, closed_months.c.balances_since)).all())
+    assert since == {str(m): "2026-01" for m in (JAN, FEB, MAR, APR)}
+    assert stored == {
+        str(m): {unit: owed for unit, (owed, _, _) in expected_owed(m).items()} for m in (JAN, FEB, MAR, APR)
+    }
+
+
+def test_a_month_closed_before_an_open_one_stores_no_balances(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    for month in (JAN, FEB):
+        bill_month(ledger, str(month), CASHIER, today=month.first_day())
+    close_month(ledger, "2026-02", CASHIER, today=dt.date(2026, 3, 3))  # January stays open
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(closing_balances)).scalar() == 0
+        assert balance_base(conn, FEB) is None
+    # Closing January later does not make February's figures stored ones: they were not kept.
+    close_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 3, 3))
+    with ledger.read() as conn:
+        assert balance_base(conn, FEB) == JAN
+        assert owing(conn, [FEB]) == owing(conn, [FEB], from_balances=False)
+        assert owing(conn, [FEB]).by_unit[_unit_id(conn, "1-1-101")][0] == (2 * A,)
+
+
+def test_balances_are_not_used_once_something_is_dated_before_them(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 1, 2))
+    close_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 2, 3))
+    with ledger.read() as conn:
+        assert balance_base(conn, FEB) == JAN
+    # December 2025 was never closed: billing it now is allowed, and January's stored figures miss it.
+    bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))
+    with ledger.read() as conn:
+        assert balance_base(conn, FEB) is None
+        assert owing(conn, [JAN]).by_unit == owing(conn, [JAN], from_balances=False).by_unit
+        assert owing(conn, [JAN]).by_unit[_unit_id(conn, "1-1-101")][0] == (2 * A,)
+
+
+def test_the_written_report_is_the_same_from_balances(
+    ledger: Ledger, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _half_year(ledger, tmp_path)
+    today = dt.date(2026, 6, 10)
+    fast = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "fast", today=today)
+    monkeypatch.setattr(report_figures, "balance_base", lambda conn, month: None)
+    slow = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "slow", today=today)
+    assert fast.figures == slow.figures and fast.previous == slow.previous
+    from openpyxl import load_workbook
+
+    def cells(path: Path) -> list[list[list[Any]]]:
+        return [
+            [list(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in load_workbook(path).worksheets
+            if sheet.title != "说明"
+        ]
+
+    assert cells(fast.workbook) == cells(slow.workbook)
+    rows = {row[0]: row[1] for sheet in cells(fast.workbook) for row in sheet if row}
+    owed = expected_owed(MAY)
+    assert rows["月末欠费户数"] == len(owed) == 3
+    assert round(rows["月末欠费余额"] * 100) == sum(fen for fen, _, _ in owed.values())
