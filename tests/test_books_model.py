@@ -15,6 +15,8 @@ every step, on the day the model has reached:
   当期实收 + 清欠 + 预收 + 押金收取, and equals the sum of the month's 日结; the report's 押金收取 and
   押金退还 are the model's; the day's 日结 is the model's money of the day: receipts, deposits refunded,
   and the net per method (what should be in the drawer and on each statement);
+- the report's 欠费余额 and 欠费户数 are `fees arrears`'s, and what is owed at the end of this month and
+  of every closed month is the same from the closing balances as from the whole history;
 - no closed month's register, report or 日结 figures ever change.
 
 Runs on SQLite, and on PostgreSQL when RECORDKIT_TEST_POSTGRES_URL is set.  Bounded by default;
@@ -44,6 +46,7 @@ from hypothesis.stateful import (
 
 from recordkit.billing.accounts import unit_account
 from recordkit.billing.arrears import list_arrears, unit_balance
+from recordkit.billing.balances import balance_base
 from recordkit.billing.bills import bill_month
 from recordkit.billing.closing import close_month
 from recordkit.billing.receipts import PaymentRequest, pay, reprint_receipt, void_or_reverse
@@ -59,6 +62,7 @@ from recordkit.ledger.schema import (
     allocations,
     bills,
     closed_months,
+    closing_balances,
     payments,
     receipts,
     renovation_inspections,
@@ -68,7 +72,7 @@ from recordkit.ledger.schema import (
 from recordkit.renovations.inspection import inspect
 from recordkit.renovations.refund import refund
 from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
-from recordkit.reports.figures import fee_figures, last_day, renovation_figures
+from recordkit.reports.figures import fee_figures, last_day, owing, renovation_figures
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
 
 UNITS = sorted(MONTHLY)
@@ -121,6 +125,7 @@ class Books(RuleBasedStateMachine):
                 allocations,
                 receipts,
                 payments,
+                closing_balances,
                 bills,
                 closed_months,
             ):
@@ -314,6 +319,13 @@ class Books(RuleBasedStateMachine):
         assert register[1] == report[1]  # 实收 (当期实收) is one figure
         with self.ledger.read() as conn:
             fees = fee_figures(conn, month)
+            # What the report says is owed at the month's end starts from the last closing balances;
+            # the whole history gives the same, and so does `fees arrears` today (nothing later is dated).
+            for at in [month, *self.closed]:
+                assert owing(conn, [at]) == owing(conn, [at], from_balances=False), at
+            # Months are closed oldest first here: the last one's balances are stored and used.
+            assert balance_base(conn, month) == (max(self.closed) if self.closed else None)
+        assert (fees.total.arrears, fees.arrears_units) == (sum(arrears.values()), len(arrears))
         # 收款合计 = 当期实收 (paid in the month) + 清欠 + 预收 + 押金收取
         assert fees.received_fen == (
             fees.received_current_fen + fees.total.cleared + fees.total.prepaid + fees.deposit_received_fen
