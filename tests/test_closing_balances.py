@@ -139,9 +139,9 @@ def test_the_report_from_closing_balances_is_the_report_from_the_whole_history(
     # 收缴率 and the trend do not read the balances: still the month's bills and what paid them.
     billed = sum(MONTHLY.values())
     assert now.fees.total.billed == billed
-    assert [point.billed for point in report_figures.collection_trend(sums, month)][-6:] == [0] * (
-        6 - month.month
-    ) + [billed] * month.month
+    assert [point.billed for point in report_figures.collection_trend(sums, month)][-6:] == [0] * (6 - month.month) + [
+        billed
+    ] * month.month
 
 
 def test_closing_stores_each_bill_still_owed_at_the_months_end(ledger: Ledger, tmp_path: Path) -> None:

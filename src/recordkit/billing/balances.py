@@ -58,9 +58,7 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
             bills.c.month,
             *(fen.label(f"o{i}") for i, fen in enumerate(owed)),
         )
-        .select_from(
-            bills.outerjoin(allocations, allocations.c.bill_id == bills.c.id).outerjoin(payments, valid)
-        )
+        .select_from(bills.outerjoin(allocations, allocations.c.bill_id == bills.c.id).outerjoin(payments, valid))
         .where(bills.c.month <= str(last), not_deposit)
         .group_by(bills.c.id)
     )
@@ -176,7 +174,5 @@ def store_closing_balances(conn: Connection, month: Month) -> bool:
             ),
         )
     )
-    conn.execute(
-        sa.update(closed_months).where(closed_months.c.month == str(month)).values(balances_since=str(since))
-    )
+    conn.execute(sa.update(closed_months).where(closed_months.c.month == str(month)).values(balances_since=str(since)))
     return True
