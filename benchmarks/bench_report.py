@@ -462,19 +462,22 @@ def time_account(root: Path, repeat: int) -> dict[str, Any]:
 
 
 def close_through(root: Path, last: str) -> None:
-    """``fees close`` every month from the first bill's through ``last``, oldest first."""
+    """``fees close`` every month from the first bill's or payment's through ``last``, oldest first
+    (as an office closes them: then each close stores its closing balances)."""
     import sqlalchemy as sa
 
     from recordkit.billing.closing import close_month
-    from recordkit.core.dates import parse_month
+    from recordkit.core.dates import Month, parse_month
     from recordkit.core.workspace import open_workspace
     from recordkit.ledger.db import open_ledger
-    from recordkit.ledger.schema import bills
+    from recordkit.ledger.schema import bills, payments
 
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:
         with ledger.read() as conn:
-            month = parse_month(conn.execute(sa.select(sa.func.min(bills.c.month))).scalar_one())
+            first_bill = parse_month(conn.execute(sa.select(sa.func.min(bills.c.month))).scalar_one())
+            first_paid = Month.of(conn.execute(sa.select(sa.func.min(payments.c.paid_on))).scalar_one())
+        month = min(first_bill, first_paid)
         while month <= parse_month(last):
             close_month(ledger, str(month), OPERATOR, today=TODAY)
             month = month + 1

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
-    """A CTE of the fee bills lacking money at the end of any of ``months``: ``bill_id``,
+    """A CTE (or subquery) of the fee bills lacking money at the end of any of ``months``: ``bill_id``,
     ``unit_id``, ``item_id``, ``month`` and ``o0``…``oN``, the fen the bill lacks at the end of
     ``months[i]`` (0 for a bill of a later month).
 
@@ -72,7 +72,11 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
         closing_balances.c.bill_month.label("month"),
         *(closing_balances.c.owed_fen.label(f"o{i}") for i in range(len(months))),
     ).where(closing_balances.c.closed_month == str(base))
-    # Money dated after the base month on its bills or older ones: clearing arrears, or a red reversal.
+    if last == base:
+        # Every month asked is the closed one: its balances as stored, read in key order each time.
+        return stored.subquery("owing_bills")
+    # Money dated after the base month on its bills or older ones (clearing arrears, or a red
+    # reversal), per bill: a few thousand rows beside the stored balances, joined to them by bill.
     later = (
         sa.select(
             allocations.c.bill_id,
@@ -80,7 +84,9 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
             bills.c.item_id,
             bills.c.month,
             *(
-                sa.case((payments.c.paid_on <= m.last_day(), -allocations.c.amount_fen), else_=0).label(f"o{i}")
+                sa.func.sum(sa.case((payments.c.paid_on <= m.last_day(), allocations.c.amount_fen), else_=0)).label(
+                    f"p{i}"
+                )
                 for i, m in enumerate(months)
             ),
         )
@@ -96,21 +102,41 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
             bills.c.month <= str(base),
             not_deposit,
         )
+        .group_by(allocations.c.bill_id, bills.c.unit_id, bills.c.item_id, bills.c.month)
+        .cte("paid_later")
     )
-    parts = sa.union_all(stored, later, recent.where(bills.c.month > str(base))).subquery("from_base")
-    sums = [sa.func.sum(parts.c[f"o{i}"]) for i in range(len(months))]
-    return (
+    kept = [closing_balances.c.owed_fen - sa.func.coalesce(later.c[f"p{i}"], 0) for i in range(len(months))]
+    # Each bill once: a stored one less what was paid on it later; one paid off by the base month that
+    # a later red reversal made owing again; a bill of a month after the base month.
+    from_stored = (
         sa.select(
-            parts.c.bill_id,
-            parts.c.unit_id,
-            parts.c.item_id,
-            parts.c.month,
-            *(fen.label(f"o{i}") for i, fen in enumerate(sums)),
+            closing_balances.c.bill_id,
+            closing_balances.c.unit_id,
+            closing_balances.c.item_id,
+            closing_balances.c.bill_month.label("month"),
+            *(fen.label(f"o{i}") for i, fen in enumerate(kept)),
         )
-        .group_by(parts.c.bill_id, parts.c.unit_id, parts.c.item_id, parts.c.month)
-        .having(sa.or_(*(fen != 0 for fen in sums)))
-        .cte("owing_bills")
+        .select_from(closing_balances.outerjoin(later, later.c.bill_id == closing_balances.c.bill_id))
+        .where(closing_balances.c.closed_month == str(base), sa.or_(*(fen != 0 for fen in kept)))
     )
+    stored_row = sa.select(closing_balances.c.bill_id).where(
+        closing_balances.c.closed_month == str(base),
+        closing_balances.c.unit_id == later.c.unit_id,
+        closing_balances.c.item_id == later.c.item_id,
+        closing_balances.c.bill_month == later.c.month,
+    )
+    reopened = sa.select(
+        later.c.bill_id,
+        later.c.unit_id,
+        later.c.item_id,
+        later.c.month,
+        *((-later.c[f"p{i}"]).label(f"o{i}") for i in range(len(months))),
+    ).where(~stored_row.exists(), sa.or_(*(later.c[f"p{i}"] != 0 for i in range(len(months)))))
+    # The months after the base month's bills, found through the bill-month index (a plain range
+    # condition would have SQLite walk every bill in id order for the GROUP BY).
+    after_base = sa.select(bills.c.id).where(bills.c.month > str(base), bills.c.month <= str(last))
+    newer = recent.where(bills.c.id.in_(after_base)).having(sa.or_(*(fen != 0 for fen in owed)))
+    return sa.union_all(from_stored, reopened, newer).cte("owing_bills")
 
 
 def balance_base(conn: Connection, month: Month) -> Month | None:

@@ -229,12 +229,16 @@ closed_months = Table(
 closing_balances = Table(
     "closing_balances",
     metadata,
+    # Keyed in the order the report sums them (per unit and fee item, per unit): one closed month's
+    # rows are read in that order, with nothing to sort.
     Column("closed_month", String(7), ForeignKey("closed_months.month"), primary_key=True),
-    Column("bill_id", Integer, ForeignKey("bills.id"), primary_key=True),
-    Column("unit_id", Integer, nullable=False),
-    Column("item_id", Integer, nullable=False),
-    Column("bill_month", String(7), nullable=False),
+    Column("unit_id", Integer, primary_key=True),
+    Column("item_id", Integer, primary_key=True),
+    Column("bill_month", String(7), primary_key=True),
+    Column("bill_id", Integer, ForeignKey("bills.id"), nullable=False),
     Column("owed_fen", BigInteger, nullable=False),
+    # On SQLite the rows live in their key's order: one month's balances are one range, stored once.
+    sqlite_with_rowid=False,
 )
 
 

@@ -24,11 +24,13 @@ def upgrade() -> None:
     op.create_table(
         "closing_balances",
         sa.Column("closed_month", sa.String(7), sa.ForeignKey("closed_months.month"), primary_key=True),
-        sa.Column("bill_id", sa.Integer, sa.ForeignKey("bills.id"), primary_key=True),
-        sa.Column("unit_id", sa.Integer, nullable=False),
-        sa.Column("item_id", sa.Integer, nullable=False),
-        sa.Column("bill_month", sa.String(7), nullable=False),
+        sa.Column("unit_id", sa.Integer, primary_key=True),
+        sa.Column("item_id", sa.Integer, primary_key=True),
+        sa.Column("bill_month", sa.String(7), primary_key=True),
+        sa.Column("bill_id", sa.Integer, sa.ForeignKey("bills.id"), nullable=False),
         sa.Column("owed_fen", sa.BigInteger, nullable=False),
+        # On SQLite the rows live in their key's order: one month's balances are one range, stored once.
+        sqlite_with_rowid=False,
     )
 
 
