@@ -291,7 +291,9 @@ def test_review_sets_category_title_date_and_is_searchable_at_once(demo: Workspa
 def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/WF-2026-00001")
-    refused = browser.post("/item/WF-2026-00001/update", {"category": "未分类", "title": "新题名", "date": "2026-02-30"})
+    refused = browser.post(
+        "/item/WF-2026-00001/update", {"category": "未分类", "title": "新题名", "date": "2026-02-30"}
+    )
     assert refused.status_code == 400 and "文件日期" in text_of(refused)
     assert get_item(demo_ledger, "WF-2026-00001").title != "新题名"
 

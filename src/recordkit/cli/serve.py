@@ -21,7 +21,7 @@ def serve_command(
 
     默认只在本机（127.0.0.1）提供，不需要登录，以本机操作员的身份（档案管理员）操作；
     在办公室网络上提供（--host 0.0.0.0 或本机的局域网地址）时必须先用 recordkit users add 建立账户，
-    所有人都要登录。按 Ctrl+C 停止。
+    所有人都要登录。
 
     例：recordkit serve --port 8080
     """

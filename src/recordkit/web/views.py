@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
@@ -115,8 +115,17 @@ class SearchForm:
         except ValueError:
             page = 1
         sort = args.get("sort", "相关度")
+
+        def field(name: str) -> str:
+            return str(args.get(name, "")).strip()[:200]
+
         return cls(
-            *(args.get(name, "").strip()[:200] for name in ("q", "category", "unit", "owner", "from", "to")),
+            q=field("q"),
+            category=field("category"),
+            unit=field("unit"),
+            owner=field("owner"),
+            date_from=field("from"),
+            date_to=field("to"),
             sort=sort if sort in SORT_NAMES else "相关度",
             page=page,
         )
@@ -193,7 +202,8 @@ def _item_or_redirect(archive_no: str, endpoint: str, **values: Any) -> ArchiveI
     """The item of ``archive_no``; a former number (or one written another way) redirects to the current."""
     item = get_item(site().ledger, _checked_number(archive_no))
     if item.archive_no != archive_no:
-        return redirect(url_for(endpoint, archive_no=item.archive_no, **values, **request.args.to_dict()))
+        arguments: dict[str, Any] = {**request.args.to_dict(), **values, "archive_no": item.archive_no}
+        return redirect(url_for(endpoint, **arguments))
     return item
 
 
@@ -205,7 +215,7 @@ def _journal_entries(item: ArchiveItem, private: bool) -> list[dict[str, Any]]:
     entries.sort(key=lambda entry: entry.id, reverse=True)
     shown = []
     for entry in entries[:JOURNAL_SHOWN]:
-        after = entry.after if private else mask_values(entry.after)
+        after = entry.after if private else cast("dict[str, Any] | None", mask_values(entry.after))
         details = "；".join(f"{key}：{value}" for key, value in (after or {}).items() if value not in (None, ""))
         shown.append(
             {
@@ -400,4 +410,3 @@ def review_page() -> Any:
         quarantined=list_quarantined(here.workspace),
         categories=_categories(),
     )
-
