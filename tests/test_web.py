@@ -143,11 +143,11 @@ def test_item_page_shows_metadata_pages_text_loans_and_journal(demo: Workspace, 
 
 
 def test_zoom_asks_for_a_wider_page_image(demo: Workspace, demo_ledger: Ledger) -> None:
-    from recordkit.archive.pages import PAGE_WIDTHS
+    from recordkit.web.views import ZOOM_WIDTHS
 
     browser = Browser(local_app(demo, demo_ledger))
     html = browser.get("/item/GC-2026-00004?zoom=1").get_data(as_text=True)
-    assert f"w={PAGE_WIDTHS[1]}" in re.search(r'<img class="page-image" src="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    assert f"w={ZOOM_WIDTHS[1]}" in re.search(r'<img class="page-image" src="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
 def test_download_of_the_original_by_archive_number(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -1,8 +1,8 @@
 """Helpers of the web tests: the demo estate (built once, copied per test), the app on it, users, and a
 signed-in test client that carries the CSRF token of the page it last opened.
 
-Until rk19b's ``recordkit.web.accounts`` and ``recordkit.archive.pages`` land, small stand-ins with the
-same interface are put in their place here (tests only).
+Until rk19b's ``recordkit.web.accounts`` lands, a small stand-in with the same interface is put in its
+place here (tests only).
 """
 
 from __future__ import annotations
@@ -18,41 +18,12 @@ from typing import Any
 
 import pytest
 
-from recordkit.core.errors import NotFoundError, RecordkitError
+from recordkit.core.errors import RecordkitError
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.ledger.db import Ledger, open_ledger
 
 
 def _install_standins() -> None:  # pragma: no cover - removed once rk19b is merged
-    try:
-        import recordkit.archive.pages  # noqa: F401
-    except ImportError:
-        pages = types.ModuleType("recordkit.archive.pages")
-        pages.THUMB_WIDTH = 240  # type: ignore[attr-defined]
-        pages.PAGE_WIDTHS = (800, 1200, 1600)  # type: ignore[attr-defined]
-
-        def page_count(workspace: Any, ledger: Any, archive_no: str) -> int:
-            from recordkit.archive.archivist import get_item
-
-            return get_item(ledger, archive_no).pages or 1
-
-        def page_image(workspace: Any, ledger: Any, archive_no: str, page: int, *, width: int) -> Path:
-            from PIL import Image
-
-            from recordkit.archive.archivist import get_item
-
-            item = get_item(ledger, archive_no)
-            if not 1 <= page <= (item.pages or 1):
-                raise NotFoundError(f"{item.archive_no} 没有第 {page} 页")
-            path = workspace.records_dir / "cache" / "pages" / item.sha256 / f"{page}-{width}.png"
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                Image.new("RGB", (width, int(width * 1.414)), "white").save(path)
-            return path
-
-        pages.page_count = page_count  # type: ignore[attr-defined]
-        pages.page_image = page_image  # type: ignore[attr-defined]
-        sys.modules["recordkit.archive.pages"] = pages
     try:
         import recordkit.web.accounts  # noqa: F401
     except ImportError:

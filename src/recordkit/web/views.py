@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -31,8 +32,8 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.extract import stored_text
 from recordkit.archive.intake import update_and_index
-from recordkit.archive.pages import PAGE_WIDTHS, THUMB_WIDTH, page_count, page_image
-from recordkit.archive.rules import FilingRules
+from recordkit.archive.pages import PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
+from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules
 from recordkit.core.dates import format_stamp, parse_date
 from recordkit.core.errors import RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
@@ -52,6 +53,8 @@ DEFAULT_LOAN_DAYS = 14
 JOURNAL_SHOWN = 50
 #: What an archive number in a URL may look like: anything else is no item (404), before any lookup.
 _ARCHIVE_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
+#: The item page's zoom levels: the page image widths wider than a thumbnail.
+ZOOM_WIDTHS = tuple(width for width in PAGE_WIDTHS if width > THUMB_WIDTH)
 _MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
 
@@ -60,6 +63,12 @@ def place(item: ArchiveItem | None) -> str:
     """Where the paper original lies: 盒号/架位, or 未登记."""
     found = "/".join(part for part in (item.box, item.shelf) if part) if item else ""
     return found or "未登记"
+
+
+@pages.app_template_global()
+def has_pages(item: ArchiveItem | None) -> bool:
+    """Whether the item's file has pages to show (a scan or PDF; a Word or Excel file is downloaded)."""
+    return item is not None and ACCEPTED_EXTENSIONS.get(Path(item.path).suffix.lower(), "") in SHOWN_KINDS
 
 
 def _checked_number(text: str) -> str:
@@ -233,7 +242,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
     private = _private_asked()
     q = request.values.get("q", "")[:200]
     try:
-        zoom = min(max(0, int(request.args.get("zoom", "0"))), len(PAGE_WIDTHS) - 1)
+        zoom = min(max(0, int(request.args.get("zoom", "0"))), len(ZOOM_WIDTHS) - 1)
     except ValueError:
         zoom = 0
     try:
@@ -257,7 +266,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         former=former_numbers(here.ledger, [item.archive_no]).get(item.archive_no, ()),
         page_count=count,
         page_error=page_error,
-        widths=PAGE_WIDTHS,
+        widths=ZOOM_WIDTHS,
         zoom=zoom,
         text=text,
         text_pages=text_pages,
@@ -287,10 +296,10 @@ def item_page(archive_no: str) -> Any:
 @requires("view")
 def page_image_file(archive_no: str, number: int) -> Any:
     try:
-        width = int(request.args.get("w", str(PAGE_WIDTHS[0])))
+        width = int(request.args.get("w", str(ZOOM_WIDTHS[0])))
     except ValueError:
         abort(404)
-    if width != THUMB_WIDTH and width not in PAGE_WIDTHS:
+    if width not in PAGE_WIDTHS:
         abort(404)
     here = site()
     item = get_item(here.ledger, _checked_number(archive_no))
