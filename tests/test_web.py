@@ -456,3 +456,21 @@ def test_the_wheel_ships_the_templates_and_the_style_sheet() -> None:
     for name in ("base.html", "search.html", "item.html", "review.html", "loans.html", "login.html", "error.html"):
         assert (package / "templates" / name).is_file()
     assert (package / "static" / "recordkit.css").is_file()
+
+
+def test_a_word_file_has_no_page_images_but_can_be_downloaded(demo: Workspace, demo_ledger: Ledger) -> None:
+    [item] = file_documents(
+        demo, demo_ledger, demo.root / "新文件",
+        [("会议纪要.docx", "工程档案", None, "电梯改造会议纪要", dt.date(2026, 11, 3), "电梯改造方案讨论。")],
+    ).values()  # fmt: skip
+    from recordkit.search.indexer import update_index
+
+    update_index(demo, demo_ledger, ocr=False)
+    browser = Browser(local_app(demo, demo_ledger))
+    found = browser.get("/search?q=电梯改造会议纪要").get_data(as_text=True)
+    assert f'alt="{item.archive_no} 第 1 页"' not in found and 'class="no-thumb">DOCX<' in found
+    page = browser.get(f"/item/{item.archive_no}")
+    assert "这件档案是 Word 或 Excel 文件，没有页面图像" in text_of(page)
+    image = browser.get(f"/item/{item.archive_no}/page/1?w=800")
+    assert image.status_code == 404 and "Word 文档，没有页面图像" in text_of(image)
+    assert browser.get(f"/item/{item.archive_no}/original").data == (demo.root / item.path).read_bytes()
