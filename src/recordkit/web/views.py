@@ -77,6 +77,11 @@ def _checked_number(text: str) -> str:
     return text
 
 
+def _item(archive_no: str) -> ArchiveItem:
+    """The item of an archive number from the URL (a former number finds it); 404 for anything else."""
+    return get_item(site().ledger, _checked_number(archive_no))
+
+
 def _private_asked() -> bool:
     """The user ticked 显示完整号码: allowed only to a role that may see ID and phone numbers."""
     if request.values.get("private") != "1":
@@ -209,7 +214,7 @@ def search_page() -> Any:
 
 def _item_or_redirect(archive_no: str, endpoint: str, **values: Any) -> ArchiveItem | Response:
     """The item of ``archive_no``; a former number (or one written another way) redirects to the current."""
-    item = get_item(site().ledger, _checked_number(archive_no))
+    item = _item(archive_no)
     if item.archive_no != archive_no:
         arguments: dict[str, Any] = {**request.args.to_dict(), **values, "archive_no": item.archive_no}
         return redirect(url_for(endpoint, **arguments))
@@ -302,7 +307,7 @@ def page_image_file(archive_no: str, number: int) -> Any:
     if width not in PAGE_WIDTHS:
         abort(404)
     here = site()
-    item = get_item(here.ledger, _checked_number(archive_no))
+    item = _item(archive_no)
     path = page_image(here.workspace, here.ledger, item.archive_no, number, width=width)
     mimetype = _MIMETYPES.get(path.suffix.lower(), "application/octet-stream")
     response = send_file(path, mimetype=mimetype, max_age=3600, conditional=True)
@@ -314,7 +319,7 @@ def page_image_file(archive_no: str, number: int) -> Any:
 @requires("view")
 def original_file(archive_no: str) -> Any:
     here = site()
-    item = get_item(here.ledger, _checked_number(archive_no))
+    item = _item(archive_no)
     path = archived_file(here.workspace, item)
     name = item.original_name or path.name
     response = send_file(path, as_attachment=True, download_name=name, conditional=True)
@@ -391,7 +396,7 @@ def _changes(item: ArchiveItem, form: Any) -> dict[str, Any]:
 @requires("review")
 def update_item_page(archive_no: str) -> Any:
     here = site()
-    item = get_item(here.ledger, _checked_number(archive_no))
+    item = _item(archive_no)
     try:
         changes = _changes(item, request.form)
         if not changes:
