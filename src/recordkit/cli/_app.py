@@ -186,7 +186,7 @@ COMMAND_MODULES = {
     "init": "init", "demo": "demo", "doctor": "doctor", "owners": "owners", "fees": "fees", "receipt": "receipt",
     "notice": "notice", "cert": "cert", "docs": "docs", "templates": "templates", "renovation": "renovation",
     "workorder": "workorder", "report": "report", "file": "intake", "watch": "intake", "index": "index",
-    "search": "search", "archive": "archive", "serve": "serve", "journal": "journal", "db": "db",
+    "search": "search", "archive": "archive", "serve": "serve", "users": "users", "journal": "journal", "db": "db",
 }  # fmt: skip
 COMMAND_ORDER = tuple(COMMAND_MODULES)
 
