@@ -19,10 +19,9 @@ from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
+from recordkit.web.app import SECRET_FILE, accounts_required, create_app
 from tests.search_helpers import file_documents
 from tests.web_helpers import Browser, add_user, demo, demo_ledger, demo_template, text_of  # noqa: F401
-
-from recordkit.web.app import SECRET_FILE, accounts_required, create_app  # isort: skip  (after the stand-ins)
 
 
 def local_app(workspace: Workspace, ledger: Ledger) -> Any:
@@ -474,3 +473,15 @@ def test_a_word_file_has_no_page_images_but_can_be_downloaded(demo: Workspace, d
     image = browser.get(f"/item/{item.archive_no}/page/1?w=800")
     assert image.status_code == 404 and "Word 文档，没有页面图像" in text_of(image)
     assert browser.get(f"/item/{item.archive_no}/original").data == (demo.root / item.path).read_bytes()
+
+
+def test_a_request_before_signing_in_keeps_the_login_forms_token(demo: Workspace, demo_ledger: Ledger) -> None:
+    # A browser asks for /favicon.ico right after the login page: that must not void the form's CSRF token.
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    browser.get("/login")
+    token = browser.token
+    assert browser.client.get("/favicon.ico").status_code == 302
+    browser.token = token
+    done = browser.post("/login", {"name": "王档案", "password": "correct horse 1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/search")

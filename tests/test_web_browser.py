@@ -1,5 +1,5 @@
 """End to end in a real headless Chromium: the demo estate built by ``recordkit demo``, ``recordkit serve``
-started on a free port, and a browser that logs in, searches 梯维修, opens the item, sees its page image,
+started on a free port with an archivist's account, and a browser that logs in, searches 梯维修, opens the item, sees its page image,
 lends the paper original and takes it back.
 
 The browser is the system's (/usr/bin/chromium with /usr/bin/chromedriver, named explicitly so that
@@ -50,9 +50,8 @@ def _require_browser() -> None:
 def _recordkit(*args: str, cwd: Path | None = None, **kwargs: Any) -> Any:
     env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
     env.update(PYTHONUNBUFFERED="1", RECORDKIT_OPERATOR="演示管理员")
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     return subprocess.Popen(
-        [sys.executable, "-c", "import tests.web_helpers, sys; from recordkit.cli import main; sys.argv[0] = 'recordkit'; main()", *args],
+        [sys.executable, "-m", "recordkit", *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -87,8 +86,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             server.wait()
 
 
+ACCOUNT = ("王芳", "wangfang-2026")
+
+
 def add_account(estate: Path) -> None:
-    """An archivist's account, when this version has accounts (``recordkit users``)."""
+    """An archivist's account, as the README makes one: with it, the page asks everyone to sign in."""
+    added = _recordkit("users", "add", ACCOUNT[0], "--role", "档案管理员", "--password-stdin", cwd=estate,
+                       stdin=subprocess.PIPE)  # fmt: skip
+    output, _ = added.communicate(ACCOUNT[1] + "\n", timeout=120)
+    assert added.returncode == 0, output
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +144,21 @@ def _image_loaded(driver: Any, element: Any) -> bool:
     return False
 
 
-def log_in(driver: Any, address: str) -> None:
-    """Sign in when the server asks for it."""
+def log_in(driver: Any, address: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(address + "search")
+    _wait_for(driver, "#login-button")  # the page asks to sign in first
+    driver.find_element(By.ID, "name").send_keys(ACCOUNT[0])
+    driver.find_element(By.ID, "password").send_keys("wrong password")
+    driver.find_element(By.ID, "login-button").click()
+    assert "用户名或密码不对" in _wait_for(driver, "#login-problem").text
+    _shot(driver, tmp_path, "login.png")
+    driver.find_element(By.ID, "name").clear()
+    driver.find_element(By.ID, "name").send_keys(ACCOUNT[0])
+    driver.find_element(By.ID, "password").send_keys(ACCOUNT[1])
+    driver.find_element(By.ID, "login-button").click()
+    assert _wait_for(driver, "#current-user").text == "王芳（档案管理员）"
 
 
 def test_search_open_see_the_page_lend_and_return_in_chromium(
@@ -149,7 +168,7 @@ def test_search_open_see_the_page_lend_and_return_in_chromium(
 
     address, estate = served
     driver = chromium
-    log_in(driver, address)
+    log_in(driver, address, tmp_path)
     driver.get(address + "search")
     box = _wait_for(driver, "#q")
     box.send_keys("梯维修")

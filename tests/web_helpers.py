@@ -1,98 +1,24 @@
-"""Helpers of the web tests: the demo estate (built once, copied per test), the app on it, users, and a
-signed-in test client that carries the CSRF token of the page it last opened.
-
-Until rk19b's ``recordkit.web.accounts`` lands, a small stand-in with the same interface is put in its
-place here (tests only).
-"""
+"""Helpers of the web tests: the demo estate (built once, copied per test), users, and a test client
+that carries the CSRF token of the page it last opened, as a browser's form does."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shutil
-import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from recordkit.core.errors import RecordkitError
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.ledger.db import Ledger, open_ledger
-
-
-def _install_standins() -> None:  # pragma: no cover - removed once rk19b is merged
-    try:
-        import recordkit.web.accounts  # noqa: F401
-    except ImportError:
-        accounts = types.ModuleType("recordkit.web.accounts")
-        roles = {"reader": "查阅", "archivist": "档案管理员"}
-        allowed = {"reader": {"search", "view"}, "archivist": {"search", "view", "lend", "review", "private"}}
-
-        @dataclasses.dataclass(frozen=True)
-        class User:
-            name: str
-            role: str
-            disabled: bool
-
-            def can(self, action: str) -> bool:
-                return not self.disabled and action in allowed.get(self.role, set())
-
-        class LoginRefused(RecordkitError):
-            exit_code = 1
-
-        store: dict[str, tuple[User, str]] = {}
-        failures: dict[tuple[str, str], int] = {}
-
-        def authenticate(ledger: Any, name: str, password: str, *, client: str) -> User:
-            key = (name, client)
-            if failures.get(key, 0) >= 5:
-                raise LoginRefused("登录失败次数太多，请 15 分钟后再试")
-            found = store.get(name)
-            if found is None or found[1] != password or found[0].disabled:
-                failures[key] = failures.get(key, 0) + 1
-                raise LoginRefused("用户名或密码不对")
-            failures.pop(key, None)
-            return found[0]
-
-        def get_user(ledger: Any, name: str) -> User | None:
-            found = store.get(name)
-            return found[0] if found else None
-
-        def any_user(ledger: Any) -> bool:
-            return bool(store)
-
-        for name, value in {
-            "ROLES": roles, "User": User, "LoginRefused": LoginRefused, "authenticate": authenticate,
-            "get_user": get_user, "any_user": any_user, "_store": store, "_failures": failures,
-        }.items():  # fmt: skip
-            setattr(accounts, name, value)
-        sys.modules["recordkit.web.accounts"] = accounts
-
-
-_install_standins()
+from recordkit.web import accounts
 
 
 def add_user(workspace: Workspace, ledger: Ledger, name: str, role: str, password: str) -> None:
     """A web account, as ``recordkit users add`` makes it."""
-    import recordkit.web.accounts as accounts
-
-    store = getattr(accounts, "_store", None)
-    if store is not None:  # the stand-in
-        store[name] = (accounts.User(name, role, False), password)
-        return
-    raise NotImplementedError  # replaced by the real call once accounts land
-
-
-def clear_users() -> None:
-    import recordkit.web.accounts as accounts
-
-    for name in ("_store", "_failures"):
-        found = getattr(accounts, name, None)
-        if found is not None:
-            found.clear()
+    accounts.add_user(ledger, name, role, password, operator="测试管理员")
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +43,6 @@ def demo(demo_template: Path, tmp_path: Path) -> Workspace:
 def demo_ledger(demo: Workspace) -> Iterator[Ledger]:
     with open_ledger(demo.database_url) as ledger:
         yield ledger
-    clear_users()
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

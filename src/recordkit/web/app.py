@@ -127,7 +127,8 @@ def _sign_in() -> Response | None:
     name = session.get("user")
     found = get_user(here.ledger, name) if isinstance(name, str) else None
     if found is None or found.disabled:
-        session.clear()
+        if name is not None:  # signed out by a disabled or removed account; a visitor's session (the login
+            session.clear()  # form's CSRF token, which the browser's favicon request must not wipe) is kept
         return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
     g.user = found
     return None
