@@ -450,7 +450,8 @@ def test_pages_are_chinese_and_carry_safety_headers(demo: Workspace, demo_ledger
     assert css.status_code == 200 and "@media" in css.get_data(as_text=True)
 
 
-def test_the_wheel_ships_the_templates_and_the_style_sheet() -> None:
+def test_the_templates_and_the_style_sheet_live_inside_the_package() -> None:
+    # The wheel takes the whole src/recordkit folder (pyproject's hatch packages), these files with it.
     package = Path(__file__).resolve().parents[1] / "src" / "recordkit" / "web"
     for name in ("base.html", "search.html", "item.html", "review.html", "loans.html", "login.html", "error.html"):
         assert (package / "templates" / name).is_file()
@@ -485,3 +486,17 @@ def test_a_request_before_signing_in_keeps_the_login_forms_token(demo: Workspace
     browser.token = token
     done = browser.post("/login", {"name": "王档案", "password": "correct horse 1"})
     assert done.status_code == 302 and done.headers["Location"].endswith("/search")
+
+
+def test_a_signed_in_users_changes_carry_their_name(demo: Workspace, demo_ledger: Ledger) -> None:
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    archivist.get("/item/GC-2026-00004")
+    assert archivist.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}).status_code == 302
+    archivist.get("/item/WF-2026-00001")
+    assert archivist.post("/item/WF-2026-00001/update", {"title": "水泵房照片"}).status_code == 302
+    with demo_ledger.read() as conn:
+        newest = journal.recent(conn, 2)
+    assert [(entry.action, entry.operator) for entry in newest] == [
+        ("archive.update", "王档案"),
+        ("archive.lend", "王档案"),
+    ]
