@@ -12,17 +12,23 @@ from __future__ import annotations
 import io
 import re
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
-import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
 from recordkit.archive.archivist import ArchiveItem, get_item
 from recordkit.archive.contained import ReaderFailed, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
-from recordkit.archive.scans import ScanRejected, check_image_size, count_pages, reader_limits, sha256_of
+from recordkit.archive.scans import (
+    ScanRejected,
+    check_image_size,
+    count_pages,
+    open_image,
+    open_pdf,
+    reader_limits,
+    sha256_of,
+)
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings
 from recordkit.core.errors import IntegrityError, NotFoundError, UsageError, ValidationError
@@ -181,13 +187,17 @@ def render_page(kind: str, path: str, page: int, width: int, limits: LimitSettin
     return buffer.getvalue()
 
 
+_PDF_REFUSED = {
+    "encrypted": "PDF 设置了打开密码，无法显示：请下载原件查看",
+    "corrupt": "PDF 文件已损坏，无法显示：请下载原件查看",
+}
+
+
 def _pdf_page(path: str, page: int, width: int, limits: LimitSettings) -> Image.Image:
     try:
-        document = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError as err:
-        if "password" in str(err).lower():
-            raise ScanRejected("PDF 设置了打开密码，无法显示：请下载原件查看") from None
-        raise ScanRejected("PDF 文件已损坏，无法显示：请下载原件查看") from None
+        document = open_pdf(Path(path))
+    except ScanRejected as refused:
+        raise ScanRejected(_PDF_REFUSED.get(refused.kind, refused.reason)) from None
     try:
         count = len(document)
         if page > count:
@@ -218,23 +228,20 @@ def _pdf_page(path: str, page: int, width: int, limits: LimitSettings) -> Image.
 
 
 def _raster_page(path: str, page: int, width: int, limits: LimitSettings) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = None  # this process's own limits are checked from the frame's header instead
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                count = int(getattr(image, "n_frames", 1))
-                if page > count:
-                    raise _NoSuchPage(count)
-                image.seek(page - 1)  # a TIFF's frames before it are skipped, not decoded
-                check_image_size(image.width, image.height, image.mode, limits)
-                height = max(1, round(image.height * min(1.0, width / image.width)))
-                if image.format == "JPEG":
-                    image.draft("RGB" if image.mode != "L" else "L", (width, height))  # decoded at 1/2, 1/4, 1/8
-                frame = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB")
-                if frame.width > width:
-                    frame = frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-                return frame
+        with open_image(path) as image:
+            count = int(getattr(image, "n_frames", 1))
+            if page > count:
+                raise _NoSuchPage(count)
+            image.seek(page - 1)  # a TIFF's frames before it are skipped, not decoded
+            check_image_size(image.width, image.height, image.mode, limits)
+            height = max(1, round(image.height * min(1.0, width / image.width)))
+            if image.format == "JPEG":
+                image.draft("RGB" if image.mode != "L" else "L", (width, height))  # decoded at 1/2, 1/4, 1/8
+            frame = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB")
+            if frame.width > width:
+                frame = frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            return frame
     except (ScanRejected, _NoSuchPage):
         raise
     except (Image.DecompressionBombError, MemoryError):
