@@ -167,6 +167,21 @@ def test_a_word_file_has_no_page_images(ws: Workspace, ledger: Ledger, tmp_path:
     assert refused.value.message == f"档案 {number} 是Word 文档，没有页面图像：请下载原件查看"
 
 
+def test_a_service_starts_the_renderer_before_the_first_view(
+    ws: Workspace,
+    ledger: Ledger,  # noqa: F811
+    tmp_path: Path,
+    renders: list[tuple[Any, ...]],
+) -> None:
+    from recordkit.archive.contained import shutdown_readers
+
+    number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3-2-1201_购房合同_20190915.pdf", 2))
+    shutdown_readers()
+    pages.start_renderer(ws)
+    assert [call[0] for call in renders] == ["_started"]
+    assert shows_page(pages.page_image(ws, ledger, number, 2, width=800), 1, 2, 0.8)
+
+
 def test_the_cache_is_keyed_by_sha256_and_a_hit_renders_nothing(
     ws: Workspace,
     ledger: Ledger,  # noqa: F811
