@@ -75,6 +75,13 @@ def square_centre(index: int, scale: float) -> tuple[float, float]:
     return (left + SQUARE / 2) * scale, (top + SQUARE / 2) * scale
 
 
+def assert_shows(image_path: Path, size: tuple[int, int], index: int, pages_: int, scale: float) -> None:
+    """The image is ``size`` and shows page ``index`` of ``pages_`` drawn at ``scale``."""
+    with Image.open(image_path) as image:
+        assert image.format == "JPEG" and image.size == size
+    assert shows_page(image_path, index, pages_, scale)
+
+
 def shows_page(image_path: Path, index: int, pages_: int, scale: float) -> bool:
     """The page's own square is black and every other page's square is white."""
     dark = shade(image_path, *square_centre(index, scale)) < 60
@@ -103,35 +110,22 @@ def test_every_page_of_a_pdf_at_every_width(ws: Workspace, ledger: Ledger, tmp_p
         for width in (pages.THUMB_WIDTH, 800, 1800):
             path = pages.page_image(ws, ledger, number, page, width=width)
             scale = width / PAGE_SIZE[0]
-            with Image.open(path) as image:
-                assert image.format == "JPEG"
-                assert image.size == (width, round(PAGE_SIZE[1] * scale))
-            assert shows_page(path, page - 1, 3, scale), (page, width)
+            assert_shows(path, (width, round(PAGE_SIZE[1] * scale)), page - 1, 3, scale)
 
 
 def test_the_pages_of_a_multipage_tiff(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
     number = file_scan(ws, ledger, scan_with_squares(tmp_path / "工程档案_3号楼电梯维保记录_20261020.tif", 3))
     assert pages.page_count(ws, ledger, number) == 3
-    third = pages.page_image(ws, ledger, number, 3, width=800)
-    with Image.open(third) as image:
-        assert image.size == (800, 1120)
-    assert shows_page(third, 2, 3, 0.8)
-    thumb = pages.page_image(ws, ledger, number, 1, width=pages.THUMB_WIDTH)
-    with Image.open(thumb) as image:
-        assert image.size == (240, 336)
-    assert shows_page(thumb, 0, 3, 0.24)
+    assert_shows(pages.page_image(ws, ledger, number, 3, width=800), (800, 1120), 2, 3, 0.8)
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=pages.THUMB_WIDTH), (240, 336), 0, 3, 0.24)
 
 
 def test_a_jpeg_has_one_page_and_is_never_enlarged(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
     number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3栋2单元1201 装修协议 2026年11月02日.jpg", 1))
     assert pages.page_count(ws, ledger, number) == 1
-    small = pages.page_image(ws, ledger, number, 1, width=800)
-    with Image.open(small) as image:
-        assert image.size == (800, 1120)
-    assert shows_page(small, 0, 1, 0.8)
-    full = pages.page_image(ws, ledger, number, 1, width=1800)  # the scan is 1000 wide: kept so
-    with Image.open(full) as image:
-        assert image.size == PAGE_SIZE
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=800), (800, 1120), 0, 1, 0.8)
+    # the scan is 1000 wide: kept so
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=1800), PAGE_SIZE, 0, 1, 1.0)
     with pytest.raises(NotFoundError) as missing:
         pages.page_image(ws, ledger, number, 2, width=800)
     assert missing.value.message == f"档案 {number} 没有第 2 页（共 1 页）"
@@ -171,6 +165,21 @@ def test_a_word_file_has_no_page_images(ws: Workspace, ledger: Ledger, tmp_path:
     with pytest.raises(NotFoundError) as refused:
         pages.page_image(ws, ledger, number, 1, width=800)
     assert refused.value.message == f"档案 {number} 是Word 文档，没有页面图像：请下载原件查看"
+
+
+def test_a_service_starts_the_renderer_before_the_first_view(
+    ws: Workspace,
+    ledger: Ledger,  # noqa: F811
+    tmp_path: Path,
+    renders: list[tuple[Any, ...]],
+) -> None:
+    from recordkit.archive.contained import shutdown_readers
+
+    number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3-2-1201_购房合同_20190915.pdf", 2))
+    shutdown_readers()
+    pages.start_renderer(ws)
+    assert [call[0] for call in renders] == ["_started"]
+    assert shows_page(pages.page_image(ws, ledger, number, 2, width=800), 1, 2, 0.8)
 
 
 def test_the_cache_is_keyed_by_sha256_and_a_hit_renders_nothing(

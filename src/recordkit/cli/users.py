@@ -103,11 +103,7 @@ def users_disable(ctx: typer.Context, name: str = typer.Argument(..., help="用�
 
     例：recordkit users disable 王芳
     """
-    from recordkit.web.accounts import disable_user
-
-    app_state = state(ctx)
-    user = disable_user(app_state.ledger(), name, operator=app_state.operator_name)
-    typer.echo(f"已停用账户 {user.name}（{user.role_label}）")
+    _set_disabled(ctx, name, True)
 
 
 @users_app.command("enable")
@@ -116,11 +112,16 @@ def users_enable(ctx: typer.Context, name: str = typer.Argument(..., help="用�
 
     例：recordkit users enable 王芳
     """
-    from recordkit.web.accounts import enable_user
+    _set_disabled(ctx, name, False)
+
+
+def _set_disabled(ctx: typer.Context, name: str, disabled: bool) -> None:
+    from recordkit.web.accounts import disable_user, enable_user
 
     app_state = state(ctx)
-    user = enable_user(app_state.ledger(), name, operator=app_state.operator_name)
-    typer.echo(f"已启用账户 {user.name}（{user.role_label}）")
+    change = disable_user if disabled else enable_user
+    user = change(app_state.ledger(), name, operator=app_state.operator_name)
+    typer.echo(f"已{'停用' if disabled else '启用'}账户 {user.name}（{user.role_label}）")
 
 
 @users_app.command("passwd")
