@@ -27,6 +27,7 @@ def serve_command(
     """
     from waitress import create_server
 
+    from recordkit.archive.pages import start_renderer
     from recordkit.core.errors import UsageError
     from recordkit.web.accounts import any_user
     from recordkit.web.app import accounts_required, create_app
@@ -40,6 +41,7 @@ def serve_command(
     required = accounts_required(host, any_user(ledger))
     app = create_app(workspace, accounts_required=required, ledger=ledger)
     server = create_server(app, host=host, port=port, threads=threads, ident="recordkit")
+    start_renderer(workspace)  # the page-image reader process, so that the first page shown does not wait
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"档案室网页已启动：http://{shown_host}:{server.effective_port}/ （按 Ctrl+C 停止）", err=False)
     if required:
