@@ -4,7 +4,7 @@ lends the paper original and takes it back.
 
 The browser is the system's (/usr/bin/chromium with /usr/bin/chromedriver, named explicitly so that
 Selenium never downloads one).  Without them the test skips locally and fails under CI=true (.ci/run
-installs them).  Screenshots are kept in the test's folder; with RECORDKIT_SCREENSHOTS=DIR they are
+installs them).  Screenshots are kept in the test's folder; with SCREENSHOTS_DIR=DIR they are
 also copied there (``docs/screenshots`` for the README).
 """
 
@@ -120,7 +120,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def _shot(driver: Any, folder: Path, name: str) -> Path:
     path = folder / name
     driver.save_screenshot(str(path))
-    copy_to = os.environ.get("RECORDKIT_SCREENSHOTS")
+    copy_to = os.environ.get("SCREENSHOTS_DIR")
     if copy_to:
         Path(copy_to).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(copy_to) / name)
