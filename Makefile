@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 
 # After building the demo estate it shows a clerk what is there: owners, arrears, receipts, printed
 # documents, renovations, the archive and its loans, overdue work orders, a full-text search, that
-# journal and archive are whole, and the files of the monthly report.
+# journal and archive are whole, and the files of the monthly report; it ends by telling how to open the
+# archive room in a browser (`recordkit serve`).
 demo: $(STAMP)
 	$(BIN)/recordkit demo $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit owners list --building 3 | head -n 12
@@ -33,6 +34,9 @@ demo: $(STAMP)
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit search 梯维修
 	cd $(DEMO_DIR) && ../$(BIN)/recordkit journal verify
 	cd $(DEMO_DIR) && ls records/generated/报表/*/
+	@echo
+	@echo "在浏览器里使用档案室：cd $(DEMO_DIR) && ../$(BIN)/recordkit serve"
+	@echo "然后打开 http://127.0.0.1:8080/ （检索“梯维修”，打开档案看页面、借出、归还）"
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
 test: $(STAMP)
@@ -55,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache

@@ -3,7 +3,8 @@
 Each block starts in a fresh folder that holds the two sheets the README talks
 about (业主名册.xlsx and 有错误的名册.xlsx); `$ cd DIR` changes folder.  A line
 ending in `# 退出码 N` must exit with N, any other with 0; the lines printed
-under a command in the README must appear in its output.
+under a command in the README must appear in its output.  `$ echo TEXT | recordkit ...` feeds TEXT as standard
+input (passwords for `--password-stdin`).
 """
 
 from __future__ import annotations
@@ -202,8 +203,12 @@ def test_readme_block_runs(
             provide_sheets(cwd)
             monkeypatch.chdir(cwd)
             continue
+        stdin = None
+        if words[0] == "echo" and "|" in words:  # `echo 'secret' | recordkit users add … --password-stdin`
+            pipe = words.index("|")
+            stdin, words = " ".join(words[1:pipe]) + "\n", words[pipe + 1 :]
         assert words[0] == "recordkit", command
-        result = runner.invoke(app, words[1:], env=env)
+        result = runner.invoke(app, words[1:], env=env, input=stdin)
         assert result.exit_code == expected_code, f"{command}\n{result.output}"
         for line in expected_lines:
             assert expected_line(line).search(result.output), f"{command}: missing {line!r} in\n{result.output}"

@@ -22,7 +22,7 @@ import typer
 from recordkit.cli import app
 from recordkit.cli._app import COMMAND_MODULES
 
-HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "pydantic")
+HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "pydantic", "flask", "waitress")
 
 # argv[1]: JSON list of command paths; argv[2:]: modules to import first (the probe's self-check).
 _PROBE = f"""
@@ -114,8 +114,12 @@ def test_help_is_chinese_with_an_example(helps: dict[tuple[str, ...], dict[str, 
 
 # --- the counter's commands: what they read must not load what only printing or OCR needs ------------
 
-#: Loaded only to fill a template (.docx), read a spreadsheet, render or OCR a scan, or migrate.
-PRINTING_AND_OCR_MODULES = ("docx", "docxtpl", "docxcompose", "jinja2", "openpyxl", "onnxruntime", "alembic", "cn2an")
+#: Loaded only to fill a template (.docx), read a spreadsheet, render or OCR a scan, migrate, or serve
+#: the web page (``recordkit serve``).
+PRINTING_AND_OCR_MODULES = (
+    "docx", "docxtpl", "docxcompose", "jinja2", "openpyxl", "onnxruntime", "alembic", "cn2an", "flask", "waitress",
+    "werkzeug",
+)  # fmt: skip
 
 #: Commands a clerk runs all day that only read: each in its own fresh interpreter.
 LIGHT_COMMANDS: tuple[tuple[str, ...], ...] = (

@@ -1133,6 +1133,15 @@ def _in_archive(workspace: Workspace, relative: str) -> Path | None:
     return path if path.resolve().is_relative_to(archive_dir) else None
 
 
+def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
+    """The archived original of ``item``, from its ledger path only: ``NotFoundError`` when that path leads
+    outside records/archive/ or the file is not there (run ``recordkit archive verify``)."""
+    path = _in_archive(workspace, item.path)
+    if path is None or not path.is_file():
+        raise NotFoundError(f"{item.archive_no} 的文件不在档案库中：请运行 recordkit archive verify 检查")
+    return path
+
+
 # -- the catalogue --------------------------------------------------------------------------
 
 
@@ -1145,6 +1154,16 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
     if row is None:
         raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
     return ArchiveItem.from_row(row)
+
+
+def items_by_number(ledger: Ledger, numbers: Iterable[str]) -> dict[str, ArchiveItem]:
+    """The items of these current 档号 (one query), by number; a number no item has is left out."""
+    wanted = sorted({_normalise_no(number) for number in numbers})
+    if not wanted:
+        return {}
+    with ledger.read() as conn:
+        rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(wanted))).all()
+    return {row.archive_no: ArchiveItem.from_row(row) for row in rows}
 
 
 def _item_row(conn: Connection, number: str) -> Any:
@@ -1897,9 +1916,11 @@ __all__ = [
     "FilingOutcome",
     "Loan",
     "VerifyReport",
+    "archived_file",
     "flag_metadata",
     "former_numbers",
     "get_item",
+    "items_by_number",
     "last_seq",
     "lend",
     "list_items",

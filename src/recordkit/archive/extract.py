@@ -14,7 +14,6 @@ import json
 import logging
 import threading
 import unicodedata
-import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -22,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import pypdfium2
 from PIL import Image, UnidentifiedImageError
 from rapidfuzz.distance import Levenshtein
 
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
+from recordkit.archive.scans import ScanRejected, open_image, open_pdf
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
@@ -343,6 +342,12 @@ def _read_pdf(
     return pages, pending
 
 
+_PDF_REFUSED = {
+    "encrypted": "PDF 设置了打开密码，无法读取文字：只按档案信息检索",
+    "corrupt": "PDF 文件已损坏，无法读取文字：只按档案信息检索",
+}
+
+
 def pdf_pages(
     path: str, start: int, ocr: bool, settings: OcrSettings, max_pages: int
 ) -> tuple[int, list[tuple[int, str | None, Any]]]:
@@ -350,11 +355,9 @@ def pdf_pages(
     (number, its text layer, None), or (number, None, a grey bitmap to OCR), or (number, None, None) when
     it needs OCR that was not asked for."""
     try:
-        document = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError as err:
-        if "password" in str(err).lower():
-            raise ExtractionFailed("PDF 设置了打开密码，无法读取文字：只按档案信息检索") from None
-        raise ExtractionFailed("PDF 文件已损坏，无法读取文字：只按档案信息检索") from None
+        document = open_pdf(Path(path))
+    except ScanRejected as refused:
+        raise ExtractionFailed(_PDF_REFUSED[refused.kind]) from None
     chunk: list[tuple[int, str | None, Any]] = []
     try:
         total = len(document)
@@ -412,23 +415,19 @@ def image_frames(path: str, start: int, settings: OcrSettings, limits: LimitSett
     """In the reader process: the frame count, and from ``start`` on ``PAGES_PER_READING`` frames as grey
     bitmaps no larger than ``max_side``; each frame's size checked from its header before it is decoded."""
     frames_read = []
-    Image.MAX_IMAGE_PIXELS = None  # this process's own limits are checked from each frame's header instead
     try:
-        with warnings.catch_warnings():
-            # Pillow warns above ~89 MP and refuses above twice that; the limits here are our own.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                frames = int(getattr(image, "n_frames", 1))
-                if frames > limits.max_pages:
-                    raise ExtractionFailed(
-                        f"图片页数过多（{frames} 页，上限 {limits.max_pages} 页），不做文字识别：只按档案信息检索"
-                    )
-                for frame in range(start, min(frames, start + PAGES_PER_READING)):
-                    image.seek(frame)
-                    width, height = image.size
-                    if width * height > min(settings.max_pixels, limits.max_pixels):
-                        raise ExtractionFailed(f"图片过大（{width}×{height} 像素），不做文字识别：只按档案信息检索")
-                    frames_read.append(_downscaled(image, settings.max_side))
+        with open_image(path) as image:
+            frames = int(getattr(image, "n_frames", 1))
+            if frames > limits.max_pages:
+                raise ExtractionFailed(
+                    f"图片页数过多（{frames} 页，上限 {limits.max_pages} 页），不做文字识别：只按档案信息检索"
+                )
+            for frame in range(start, min(frames, start + PAGES_PER_READING)):
+                image.seek(frame)
+                width, height = image.size
+                if width * height > min(settings.max_pixels, limits.max_pixels):
+                    raise ExtractionFailed(f"图片过大（{width}×{height} 像素），不做文字识别：只按档案信息检索")
+                frames_read.append(_downscaled(image, settings.max_side))
     except Image.DecompressionBombError:
         raise ExtractionFailed("图片像素数超出安全上限（可能已损坏），不做文字识别：只按档案信息检索") from None
     except (UnidentifiedImageError, SyntaxError, EOFError):

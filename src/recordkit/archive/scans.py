@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,15 +110,22 @@ def count_pages(kind: str, path: str, limits: LimitSettings) -> int:
     return _image_pages(Path(path), limits)
 
 
-def _pdf_pages(path: Path, limits: LimitSettings) -> int:
+def open_pdf(path: Path) -> pypdfium2.PdfDocument:
+    """The PDF opened by pdfium; ``ScanRejected`` of kind "encrypted" (an open password) or "corrupt"
+    with the inbox's words (a reader elsewhere says its own by the kind), ``FileNotFoundError`` when the
+    file is gone."""
     try:
-        document = pypdfium2.PdfDocument(str(path))
+        return pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as err:
         if not path.exists():  # taken by another filer meanwhile, not broken
             raise FileNotFoundError(str(path)) from None
         if "password" in str(err).lower():
             raise ScanRejected("PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱", "encrypted") from None
         raise ScanRejected("PDF 文件已损坏，无法打开：请重新扫描", "corrupt") from None
+
+
+def _pdf_pages(path: Path, limits: LimitSettings) -> int:
+    document = open_pdf(path)
     try:
         pages = len(document)
     finally:
@@ -132,6 +142,18 @@ def _too_many_pages(pages: int, limits: LimitSettings) -> str:
         f"页数过多（{pages} 页，上限 {limits.max_pages} 页），没有归档：请分成几个文件扫描，"
         f"或请管理员调整 [limits] max_pages"
     )
+
+
+@contextmanager
+def open_image(path: str | Path) -> Iterator[Image.Image]:
+    """In the reader process: an image opened with Pillow's own pixel limit and its warning off — the
+    caller checks each frame's size from its header against ``[limits]`` before decoding it."""
+    Image.MAX_IMAGE_PIXELS = None
+    with warnings.catch_warnings():
+        # Pillow warns above ~89 MP and refuses above twice that; the limits here are our own.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as image:
+            yield image
 
 
 def check_image_size(width: int, height: int, mode: str, limits: LimitSettings) -> None:

@@ -104,8 +104,8 @@ try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.exceptions import UsageError as _ClickUsageError
 except ImportError:  # pragma: no cover - older Typer on plain click
     # (mypy sees only the installed Typer, whichever branch that is)
-    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
-    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+    from click.exceptions import UsageError as _ClickUsageError  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
 _original_get_help_option = _ClickCommand.get_help_option
 
@@ -186,7 +186,7 @@ COMMAND_MODULES = {
     "init": "init", "demo": "demo", "doctor": "doctor", "owners": "owners", "fees": "fees", "receipt": "receipt",
     "notice": "notice", "cert": "cert", "docs": "docs", "templates": "templates", "renovation": "renovation",
     "workorder": "workorder", "report": "report", "file": "intake", "watch": "intake", "index": "index",
-    "search": "search", "archive": "archive", "journal": "journal", "db": "db",
+    "search": "search", "archive": "archive", "serve": "serve", "users": "users", "journal": "journal", "db": "db",
 }  # fmt: skip
 COMMAND_ORDER = tuple(COMMAND_MODULES)
 

@@ -26,8 +26,8 @@ try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - older Typer on plain click
     # (mypy sees only the installed Typer, whichever branch that is)
-    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,unused-ignore]
-    from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,unused-ignore]
+    from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+    from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 from typer import _coercion as typer_coercion
 from typer import _param_types as typer_param_types
 from typer import core as typer_core

@@ -274,6 +274,10 @@ ACTION_LABELS = {
     "archive.return": "归还档案",
     "archive.recover": "恢复中断的归档",
     "archive.rebuild": "重建档案目录",
+    "user.add": "新增网页账户",
+    "user.disable": "停用网页账户",
+    "user.enable": "启用网页账户",
+    "user.passwd": "修改网页账户密码",
 }
 
 

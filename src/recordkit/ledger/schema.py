@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 HEAD_REVISION = "0016"
@@ -481,4 +482,33 @@ unit_contacts = Table(
     Column("end_date", Date),
     Column("added_at", String(40), nullable=False),
     Column("added_by", String(64), nullable=False),
+)
+
+# Issue 19: accounts of the web page, and failed sign-ins (throttling survives a restart).
+web_users = Table(
+    "web_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    # reader (查阅) / archivist (档案管理员)
+    Column("role", String(16), nullable=False),
+    # scrypt:N:r:p$salt$hash (web.accounts): never the password, never shown or journalled.
+    Column("password_hash", String(255), nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("password_changed_at", String(40), nullable=False),
+    Column("last_login_at", String(40)),
+)
+
+web_login_failures = Table(
+    "web_login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # UTC, ISO with microseconds: compared as text.
+    Column("at", String(40), nullable=False, index=True),
+    # As typed (an unknown name is throttled like a known one).
+    Column("user_name", String(64), nullable=False, index=True),
+    # The browser's address as the server saw it.
+    Column("client", String(64), nullable=False, index=True),
 )

@@ -302,17 +302,37 @@ def snippet(
     prefix = "…" if begin > floor else ""
     suffix = "…" if finish < len(shown) and shown[finish : finish + 1] != "\n" else ""
     piece = shown[begin:finish].replace("\n", " ")
+    merged = _merged([(max(s, begin), min(e, finish)) for s, e in spans])
+    offset = len(prefix) - begin
+    return prefix + piece + suffix, [(s + offset, e + offset) for s, e in merged]
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with the empty ones dropped and the overlapping ones joined."""
     merged: list[tuple[int, int]] = []
     for s, e in spans:
-        s, e = max(s, begin), min(e, finish)
         if s >= e:
             continue
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    offset = len(prefix) - begin
-    return prefix + piece + suffix, [(s + offset, e + offset) for s, e in merged]
+    return merged
+
+
+def highlight_spans(text: str, query_text: str) -> list[tuple[int, int]]:
+    """Where the search words of ``query_text`` stand in ``text`` (as written, however folded or spelled):
+    sorted [start, end) spans, joined where they overlap.  None for a query without search words or one
+    that cannot be read (the page shows the text plain rather than refuse it)."""
+    try:
+        query = parse_query(query_text)
+    except UsageError:
+        return []
+    terms = [term for group in query.groups for term in group]
+    if not terms or not text:
+        return []
+    folded, origins = fold_with_offsets(text)
+    return _merged([(origins[s], origins[e - 1] + 1) for s, e in _spans(folded, terms)])
 
 
 def _filters(query: Query, rules: Any) -> Filters:

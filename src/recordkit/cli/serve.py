@@ -1,0 +1,56 @@
+"""``recordkit serve``: the archive room in a browser (the web application is ``recordkit.web``)."""
+
+from __future__ import annotations
+
+import typer
+
+from recordkit.cli._app import state
+
+#: What this module adds to the root command; the root loads it when one of its names is typed.
+commands = typer.Typer()
+
+
+@commands.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址：默认只有本机能打开；其他地址必须先建立账户。"),
+    port: int = typer.Option(8080, "--port", help="端口（0 表示任选一个空闲端口）。"),
+    threads: int = typer.Option(8, "--threads", help="同时处理的请求数。"),
+) -> None:
+    """在浏览器中使用档案室：检索（带页面预览）、查看档案、复核、借阅与归还。
+
+    默认只在本机（127.0.0.1）提供，不需要登录，以本机操作员的身份（档案管理员）操作；
+    在办公室网络上提供（--host 0.0.0.0 或本机的局域网地址）时必须先用 recordkit users add 建立账户，
+    所有人都要登录。
+
+    例：recordkit serve --port 8080
+    """
+    from waitress import create_server
+
+    from recordkit.archive.pages import start_renderer
+    from recordkit.core.errors import UsageError
+    from recordkit.web.accounts import any_user
+    from recordkit.web.app import accounts_required, create_app
+
+    if not 0 <= port <= 65535:
+        raise UsageError(f"端口应在 0 到 65535 之间（写的是 {port}）")
+    if not 1 <= threads <= 64:
+        raise UsageError(f"--threads 应在 1 到 64 之间（写的是 {threads}）")
+    app_state = state(ctx)
+    workspace, ledger = app_state.workspace(), app_state.ledger()
+    required = accounts_required(host, any_user(ledger))
+    app = create_app(workspace, accounts_required=required, ledger=ledger)
+    server = create_server(app, host=host, port=port, threads=threads, ident="recordkit")
+    start_renderer(workspace)  # the page-image reader process, so that the first page shown does not wait
+    shown_host = f"[{host}]" if ":" in host else host
+    typer.echo(f"档案室网页已启动：http://{shown_host}:{server.effective_port}/ （按 Ctrl+C 停止）", err=False)
+    if required:
+        typer.echo("需要登录：账户用 recordkit users add 建立")
+    else:
+        typer.echo(f"只有本机能打开，不需要登录；以 {workspace.settings.operator_name}（档案管理员）的身份操作")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        typer.echo("档案室网页已停止")
+    finally:
+        server.close()

@@ -1,0 +1,216 @@
+"""The web application behind ``recordkit serve``: the app factory, who is signed in and what they may do,
+the session's secret key, the error pages and the headers every answer carries.
+
+The pages are ``views``; users, passwords and login throttling are ``accounts``.  Flask is imported only
+here and in ``views``, which only ``recordkit serve`` (and the tests) load.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from recordkit.core.errors import RecordkitError, UsageError
+from recordkit.core.personal import mask_in_text
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.web.accounts import ROLES, LoginRefused, authenticate, get_user
+from recordkit.web.context import Site, marked, site, status_of
+from recordkit.web.views import pages
+
+log = logging.getLogger(__name__)
+
+#: The session cookie's signing key, made once per workspace and kept beside the ledger (never in
+#: recordkit.toml, which is shown and copied around).
+SECRET_FILE = ".web-secret"
+SECRET_BYTES = 32
+
+
+def secret_key(workspace: Workspace) -> bytes:
+    """The workspace's session key from records/.web-secret (mode 0600), made on first use.  Two servers
+    starting at once agree: the key is published with ``os.link``, which never replaces one there."""
+    path = workspace.records_dir / SECRET_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= SECRET_BYTES:
+            return key
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", dir=path.parent)  # made with mode 0600
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(os.urandom(SECRET_BYTES))
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():  # an empty or short key (a crash of an older write): replace it
+            os.replace(temp_name, path)
+        else:
+            try:
+                os.link(temp_name, path)
+            except FileExistsError:
+                pass
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+#: Addresses only this computer can reach: the page may be served there without accounts.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def accounts_required(host: str, has_users: bool) -> bool:
+    """Whether users must sign in: always when the page is served beyond this computer (``host`` not a
+    loopback address), and on this computer too once accounts exist.  ``UsageError`` for another address
+    while no account exists: the page is never served on the network to whoever finds it."""
+    local = host.strip().lower() in LOOPBACK_HOSTS
+    if not local and not has_users:
+        raise UsageError(
+            f"在 {host} 上提供网页，办公室网络上的人都能打开：请先建立账户（recordkit users add 姓名），"
+            "或去掉 --host 只在本机使用"
+        )
+    return has_users or not local
+
+
+def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger | None = None) -> Flask:
+    """The web application on ``workspace`` and its open ``ledger``.  With ``accounts_required`` every page
+    but the login page asks for a signed-in user (``accounts``); without, the page is for this computer's
+    own user (``Site.local_user``), which ``recordkit serve`` allows only on 127.0.0.1.  The ledger is
+    opened here unless given."""
+    if ledger is None:
+        ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key(workspace),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="recordkit_session",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=64 * 1024,  # forms only: nothing is uploaded
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.extensions["recordkit"] = Site(workspace, ledger, accounts_required)
+    CSRFProtect(app)
+    app.register_blueprint(pages)
+    app.add_url_rule("/login", "login", login, methods=["GET", "POST"])
+    app.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    app.before_request(_sign_in)
+    app.after_request(_headers)
+    app.register_error_handler(RecordkitError, _library_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.jinja_env.globals.update(ROLES=ROLES, current_user=lambda: g.get("user"), masked=mask_in_text)
+    app.jinja_env.filters["marked"] = marked
+    return app
+
+
+# -- who is signed in ---------------------------------------------------------------------------
+
+
+def _sign_in() -> Response | None:
+    if request.endpoint in ("login", "static"):
+        return None
+    here = site()
+    if not here.accounts_required:
+        g.user = here.local_user
+        return None
+    name = session.get("user")
+    found = get_user(here.ledger, name) if isinstance(name, str) else None
+    if found is None or found.disabled:
+        if name is not None:  # signed out by a disabled or removed account; a visitor's session (the login
+            session.clear()  # form's CSRF token, which the browser's favicon request must not wipe) is kept
+        return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
+    g.user = found
+    return None
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only (never ``//host`` or ``http://``)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.search_page")
+
+
+def login() -> Any:
+    here = site()
+    if not here.accounts_required:
+        return redirect(url_for("pages.search_page"))
+    message, status = None, 200
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()
+        try:
+            signed_in = authenticate(
+                here.ledger, name, request.form.get("password", ""), client=request.remote_addr or "unknown"
+            )
+        except LoginRefused as err:
+            message, status = err.message, 403
+        else:
+            session.clear()
+            session["user"] = signed_in.name
+            return redirect(_safe_next(request.form.get("next")))
+    return render_template("login.html", message=message, next=request.values.get("next", "")), status
+
+
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("login") if site().accounts_required else url_for("pages.search_page"))
+
+
+# -- answers --------------------------------------------------------------------------------------
+
+
+def _headers(response: Response) -> Response:
+    # No script, frame or outside source is needed by any page: the policy says so.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'none'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":  # pages may show owners' data: never kept by a shared browser
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(message: str, status: int) -> tuple[str, int]:
+    return render_template("error.html", message=message, status=status), status
+
+
+def _library_error(err: RecordkitError) -> tuple[str, int]:
+    return error_page(err.message, status_of(err))
+
+
+def _csrf_error(err: CSRFError) -> tuple[str, int]:
+    return error_page("表单缺少安全校验码或已过期（请回到上一页刷新后再提交）", 400)
+
+
+_HTTP_MESSAGES = {
+    404: "没有这个页面或档案（文件只能按档号打开）",
+    403: "没有权限",
+    405: "不能这样打开这个页面",
+    413: "提交的内容太长",
+}
+
+
+def _http_error(err: HTTPException) -> tuple[str, int]:
+    status = err.code or 500
+    message = g.get("refusal") if status == 403 else None
+    return error_page(message or _HTTP_MESSAGES.get(status, "请求无法处理"), status)
+
+
+def _unexpected_error(err: Exception) -> tuple[str, int]:
+    reference = uuid.uuid4().hex[:8]
+    log.exception("web request failed (reference %s)", reference)
+    return error_page(f"服务器内部错误，已记入日志（编号 {reference}）", 500)

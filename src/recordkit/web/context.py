@@ -1,0 +1,90 @@
+"""What a request of the web application works on and who makes it: the workspace and ledger (``Site``),
+the signed-in user and what their role allows, and the helper that marks search words in a page.
+
+No page is defined here (``views``), nor the app (``app``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, current_app, g
+from markupsafe import Markup, escape
+
+from recordkit.core.errors import ConflictError, NotFoundError, RecordkitError, UsageError, ValidationError
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger
+from recordkit.web.accounts import ROLES, User
+
+#: What a role may not do, as the refusal page says it.
+ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": "查看完整的身份证号和电话号码"}
+
+#: The HTTP status of each kind of refusal; anything else a library call raises is a server error.
+_STATUS_OF = ((NotFoundError, 404), (UsageError, 400), (ValidationError, 400), (ConflictError, 409))
+
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every request works on: the workspace, its ledger, and whether users must sign in."""
+
+    workspace: Workspace
+    ledger: Ledger
+    accounts_required: bool
+
+    @property
+    def local_user(self) -> User:
+        """Who acts when the page is served on this computer only, without accounts: the workspace's
+        operator (recordkit.toml's, else the login name), as an archivist."""
+        return User(self.workspace.settings.operator_name, "archivist", False)
+
+
+def site() -> Site:
+    """The site of the running app."""
+    return cast(Site, current_app.extensions["recordkit"])
+
+
+def user() -> User:
+    """The user of this request (set before every view)."""
+    return cast(User, g.user)
+
+
+def requires(action: str) -> Callable[[_View], _View]:
+    """A view only users whose role allows ``action`` may open (others get a Chinese 403 page)."""
+
+    def wrap(view: _View) -> _View:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not user().can(action):
+                refuse(action)
+            return view(*args, **kwargs)
+
+        return cast(_View, checked)
+
+    return wrap
+
+
+def refuse(action: str) -> None:
+    """Stop the request with 403: the user's role does not allow ``action``."""
+    role = ROLES.get(user().role, user().role)
+    g.refusal = f"您的账户（{role}）不能{ACTION_WORDS.get(action, action)}，请找档案管理员"
+    abort(403)
+
+
+def status_of(err: RecordkitError) -> int:
+    """The HTTP status a page answers with when a library call refuses with ``err``."""
+    return next((status for kind, status in _STATUS_OF if isinstance(err, kind)), 500)
+
+
+def marked(text: str, spans: Any) -> Markup:
+    """``text`` escaped, with each [start, end) span of ``spans`` inside ``<mark>``."""
+    out, at = [], 0
+    for start, end in spans or ():
+        out += [str(escape(text[at:start])), "<mark>", str(escape(text[start:end])), "</mark>"]
+        at = end
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))

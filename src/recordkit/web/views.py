@@ -1,0 +1,426 @@
+"""The pages of the archive room: search, an item (its pages, text, loans and journal), review, lending.
+
+Each view reads the request, calls the same library function as the command line (``search.query.search``
+as ``recordkit search``, ``archive.intake.update_and_index`` as ``archive update``, ``archivist.lend`` as
+``archive lend`` …) and renders a template.  Files are found only by 档号 through the ledger, never by a
+path from the request.  Sign-in, errors and headers are ``app``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from recordkit.archive.archivist import (
+    ArchiveItem,
+    archived_file,
+    former_numbers,
+    get_item,
+    items_by_number,
+    lend,
+    list_items,
+    list_loans,
+    list_quarantined,
+    return_item,
+)
+from recordkit.archive.extract import stored_text
+from recordkit.archive.intake import update_and_index
+from recordkit.archive.pages import PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
+from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules
+from recordkit.core.dates import format_stamp, parse_date
+from recordkit.core.errors import RecordkitError
+from recordkit.core.personal import mask_in_text, mask_values
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger import journal
+from recordkit.search.query import SORT_NAMES, highlight_spans, search
+from recordkit.web.context import refuse, requires, site, status_of, user
+
+pages = Blueprint("pages", __name__)
+
+#: Results on one page of the search, and how deep paging goes (the index ranks only so many).
+PAGE_SIZE = 20
+MAX_PAGE = 50
+#: Days a paper original is lent for unless the archivist says otherwise.
+DEFAULT_LOAN_DAYS = 14
+#: Journal entries shown on an item's page (newest first).
+JOURNAL_SHOWN = 50
+#: What an archive number in a URL may look like: anything else is no item (404), before any lookup.
+_ARCHIVE_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
+#: The item page's zoom levels: the page image widths wider than a thumbnail.
+ZOOM_WIDTHS = tuple(width for width in PAGE_WIDTHS if width > THUMB_WIDTH)
+_MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
+
+
+@pages.app_template_global()
+def place(item: ArchiveItem | None) -> str:
+    """Where the paper original lies: 盒号/架位, or 未登记."""
+    found = "/".join(part for part in (item.box, item.shelf) if part) if item else ""
+    return found or "未登记"
+
+
+@pages.app_template_global()
+def has_pages(item: ArchiveItem | None) -> bool:
+    """Whether the item's file has pages to show (a scan or PDF; a Word or Excel file is downloaded)."""
+    return item is not None and ACCEPTED_EXTENSIONS.get(Path(item.path).suffix.lower(), "") in SHOWN_KINDS
+
+
+def _checked_number(text: str) -> str:
+    if not _ARCHIVE_NO.fullmatch(text):
+        abort(404)
+    return text
+
+
+def _item(archive_no: str) -> ArchiveItem:
+    """The item of an archive number from the URL (a former number finds it); 404 for anything else."""
+    return get_item(site().ledger, _checked_number(archive_no))
+
+
+def _private_asked() -> bool:
+    """The user ticked 显示完整号码: allowed only to a role that may see ID and phone numbers."""
+    if request.values.get("private") != "1":
+        return False
+    if not user().can("private"):
+        refuse("private")
+    return True
+
+
+def _estate_unit(text: str) -> str:
+    """A unit as typed, read with the estate's phases when it has them (as ``recordkit search --unit``)."""
+    phases = site().workspace.settings.office.phase_table()
+    return str(parse_unit_code(text, phases=phases)) if phases and text.strip() else text
+
+
+def _categories() -> list[str]:
+    """The archive's categories, as the forms offer them."""
+    return [category.name for category in FilingRules.from_settings(site().workspace.settings.archive).categories]
+
+
+def _shown(text: str | None, private: bool) -> str:
+    return str(text or "") if private else mask_in_text(str(text or ""))
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search page's query string, as ``recordkit search`` takes it."""
+
+    q: str = ""
+    category: str = ""
+    unit: str = ""
+    owner: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "相关度"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> SearchForm:
+        try:
+            page = min(MAX_PAGE, max(1, int(args.get("page", "1"))))
+        except ValueError:
+            page = 1
+        sort = args.get("sort", "相关度")
+
+        def field(name: str) -> str:
+            return str(args.get(name, "")).strip()[:200]
+
+        return cls(
+            q=field("q"),
+            category=field("category"),
+            unit=field("unit"),
+            owner=field("owner"),
+            date_from=field("from"),
+            date_to=field("to"),
+            sort=sort if sort in SORT_NAMES else "相关度",
+            page=page,
+        )
+
+    @property
+    def asked(self) -> bool:
+        return any((self.q, self.category, self.unit, self.owner, self.date_from, self.date_to))
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """The query string of this search (with ``changes``), for paging and sort links."""
+        values = {
+            "q": self.q, "category": self.category, "unit": self.unit, "owner": self.owner,
+            "from": self.date_from, "to": self.date_to, "sort": self.sort, "page": self.page,
+        }  # fmt: skip
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+@pages.get("/")
+def index() -> Response:
+    return redirect(url_for("pages.search_page"))
+
+
+@pages.get("/search")
+@requires("search")
+def search_page() -> Any:
+    form = SearchForm.from_args(request.args)
+    private = _private_asked()
+    here = site()
+    result, error, hits, places = None, None, [], {}
+    if form.asked:
+        try:
+            result = search(
+                here.workspace,
+                form.q,
+                category=form.category or None,
+                unit=_estate_unit(form.unit) or None,
+                owner=form.owner or None,
+                date_from=form.date_from or None,
+                date_to=form.date_to or None,
+                limit=form.page * PAGE_SIZE,
+                sort=form.sort,
+                show_private=private,
+            )
+        except RecordkitError as err:
+            error = err.message
+        else:
+            hits = result.hits[(form.page - 1) * PAGE_SIZE :]
+            places = items_by_number(here.ledger, [hit.archive_no for hit in hits])
+            if private and hits:
+                journal.record_private_view(
+                    here.ledger, user().name, "archive_item", f"网页检索 {form.q}", [hit.archive_no for hit in hits]
+                )
+    pages_total = min(MAX_PAGE, math.ceil(result.total / PAGE_SIZE)) if result else 0
+    return render_template(
+        "search.html",
+        form=form,
+        result=result,
+        hits=hits,
+        places=places,
+        error=error,
+        pages_total=pages_total,
+        categories=_categories(),
+        sorts=list(SORT_NAMES),
+        private=private,
+        thumb_width=THUMB_WIDTH,
+    ), (400 if error else 200)
+
+
+# -- an item --------------------------------------------------------------------------------------
+
+
+def _item_or_redirect(archive_no: str, endpoint: str, **values: Any) -> ArchiveItem | Response:
+    """The item of ``archive_no``; a former number (or one written another way) redirects to the current."""
+    item = _item(archive_no)
+    if item.archive_no != archive_no:
+        arguments: dict[str, Any] = {**request.args.to_dict(), **values, "archive_no": item.archive_no}
+        return redirect(url_for(endpoint, **arguments))
+    return item
+
+
+def _journal_entries(item: ArchiveItem, private: bool) -> list[dict[str, Any]]:
+    numbers = [item.archive_no, *former_numbers(site().ledger, [item.archive_no]).get(item.archive_no, ())]
+    zone = site().workspace.settings.office.time_zone
+    with site().ledger.read() as conn:
+        entries = [entry for number in numbers for entry in journal.recent(conn, JOURNAL_SHOWN, entity_key=number)]
+    entries.sort(key=lambda entry: entry.id, reverse=True)
+    shown = []
+    for entry in entries[:JOURNAL_SHOWN]:
+        after = entry.after if private else cast("dict[str, Any] | None", mask_values(entry.after))
+        details = "；".join(f"{key}：{value}" for key, value in (after or {}).items() if value not in (None, ""))
+        shown.append(
+            {
+                "at": format_stamp(entry.at, zone),
+                "operator": entry.operator,
+                "action": journal.action_label(entry.action),
+                "details": details,
+            }
+        )
+    return shown
+
+
+def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
+    here = site()
+    private = _private_asked()
+    q = request.values.get("q", "")[:200]
+    try:
+        zoom = min(max(0, int(request.args.get("zoom", "0"))), len(ZOOM_WIDTHS) - 1)
+    except ValueError:
+        zoom = 0
+    try:
+        count, page_error = page_count(here.workspace, here.ledger, item.archive_no), None
+    except RecordkitError as err:
+        count, page_error = 0, err.message
+    text = stored_text(here.workspace, item)
+    text_pages = []
+    for page in text.pages if text else ():
+        body = _shown(page.text, private)
+        text_pages.append({"number": page.number, "text": body, "spans": highlight_spans(body, q) if q else []})
+    loans = list_loans(here.ledger, include_returned=True, archive_no=item.archive_no)
+    if private:
+        journal.record_private_view(here.ledger, user().name, "archive_item", "网页查看档案", [item.archive_no])
+    zone = here.workspace.settings.office.time_zone
+    return render_template(
+        "item.html",
+        item=item,
+        title=_shown(item.title, private),
+        original_name=_shown(item.original_name, private),
+        former=former_numbers(here.ledger, [item.archive_no]).get(item.archive_no, ()),
+        page_count=count,
+        page_error=page_error,
+        widths=ZOOM_WIDTHS,
+        zoom=zoom,
+        text=text,
+        text_pages=text_pages,
+        q=q,
+        loans=loans,
+        out=next((loan for loan in loans if loan.returned_at is None), None),
+        journal_entries=_journal_entries(item, private),
+        filed_at=format_stamp(item.filed_at, zone),
+        stamp=lambda at: format_stamp(at, zone) if at else "",
+        today=dt.date.today(),
+        default_due=dt.date.today() + dt.timedelta(days=DEFAULT_LOAN_DAYS),
+        categories=_categories(),
+        private=private,
+        error=error,
+        form=form or {},
+    ), status
+
+
+@pages.get("/item/<archive_no>")
+@requires("view")
+def item_page(archive_no: str) -> Any:
+    found = _item_or_redirect(archive_no, "pages.item_page")
+    return found if isinstance(found, Response) else _item_page(found)
+
+
+@pages.get("/item/<archive_no>/page/<int:number>")
+@requires("view")
+def page_image_file(archive_no: str, number: int) -> Any:
+    try:
+        width = int(request.args.get("w", str(ZOOM_WIDTHS[0])))
+    except ValueError:
+        abort(404)
+    if width not in PAGE_WIDTHS:
+        abort(404)
+    here = site()
+    item = _item(archive_no)
+    path = page_image(here.workspace, here.ledger, item.archive_no, number, width=width)
+    mimetype = _MIMETYPES.get(path.suffix.lower(), "application/octet-stream")
+    response = send_file(path, mimetype=mimetype, max_age=3600, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@pages.get("/item/<archive_no>/original")
+@requires("view")
+def original_file(archive_no: str) -> Any:
+    here = site()
+    item = _item(archive_no)
+    path = archived_file(here.workspace, item)
+    name = item.original_name or path.name
+    response = send_file(path, as_attachment=True, download_name=name, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- lending --------------------------------------------------------------------------------------
+
+
+def _form_failed(archive_no: str, err: RecordkitError) -> Any:
+    return _item_page(get_item(site().ledger, archive_no), status_of(err), err.message, request.form)
+
+
+@pages.post("/item/<archive_no>/lend")
+@requires("lend")
+def lend_item(archive_no: str) -> Any:
+    number = _checked_number(archive_no)
+    form = request.form
+    try:
+        due = parse_date(form.get("due", ""), "应还日期")
+        loan = lend(
+            site().ledger, number, form.get("borrower", ""), due, user().name, form.get("dept"), form.get("reason")
+        )
+    except RecordkitError as err:
+        return _form_failed(number, err)
+    flash(f"已借出 {loan.archive_no}（{loan.title}）给 {loan.borrower}，应还日期 {loan.due.isoformat()}")
+    return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
+
+
+@pages.post("/item/<archive_no>/return")
+@requires("lend")
+def return_loan(archive_no: str) -> Any:
+    number = _checked_number(archive_no)
+    try:
+        loan = return_item(site().ledger, number, user().name)
+    except RecordkitError as err:
+        return _form_failed(number, err)
+    flash(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}")
+    return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
+
+
+@pages.get("/loans")
+@requires("view")
+def loans_page() -> Any:
+    overdue = request.args.get("overdue") == "1"
+    today = dt.date.today()
+    loans = list_loans(site().ledger, overdue=overdue, today=today)
+    return render_template("loans.html", loans=loans, overdue=overdue, today=today)
+
+
+# -- review ---------------------------------------------------------------------------------------
+
+
+def _changes(item: ArchiveItem, form: Any) -> dict[str, Any]:
+    """What the review form changes: the fields filled in and different from the item's."""
+    changes: dict[str, Any] = {}
+    category, unit, title = (form.get(name, "").strip() for name in ("category", "unit", "title"))
+    date = form.get("date", "").strip()
+    if category and category != item.category:
+        changes["category"] = category
+    if unit and unit != (item.unit or ""):
+        changes["unit"] = _estate_unit(unit)
+    if title and title != item.title:
+        changes["title"] = title
+    if date and date != (item.doc_date.isoformat() if item.doc_date else ""):
+        changes["doc_date"] = parse_date(date, "文件日期")
+    if form.get("reviewed") == "1":
+        changes["reviewed"] = True
+    return changes
+
+
+@pages.post("/item/<archive_no>/update")
+@requires("review")
+def update_item_page(archive_no: str) -> Any:
+    here = site()
+    item = _item(archive_no)
+    try:
+        changes = _changes(item, request.form)
+        if not changes:
+            flash("没有改动")
+            return redirect(url_for("pages.item_page", archive_no=item.archive_no))
+        updated = update_and_index(here.workspace, here.ledger, item.archive_no, user().name, **changes)
+    except RecordkitError as err:
+        return _form_failed(item.archive_no, err)
+    renumbered = f"（原档号 {item.archive_no}）" if updated.archive_no != item.archive_no else ""
+    still = "；仍待复核：" + "；".join(updated.review_reasons) if updated.needs_review else ""
+    flash(f"已更新 {updated.archive_no}{renumbered}：{updated.category}，房号 {updated.unit or '无'}{still}")
+    if request.form.get("back") == "review":
+        return redirect(url_for("pages.review_page"))
+    return redirect(url_for("pages.item_page", archive_no=updated.archive_no))
+
+
+@pages.get("/review")
+@requires("view")
+def review_page() -> Any:
+    here = site()
+    items = list_items(here.ledger, review=True)
+    return render_template(
+        "review.html",
+        items=items,
+        quarantined=list_quarantined(here.workspace),
+        categories=_categories(),
+    )

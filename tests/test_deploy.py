@@ -1,0 +1,39 @@
+"""The systemd units in deploy/ are well-formed, and the web page's unit runs ``recordkit serve`` on the office
+network in the workspace (issue 19), as the README's installation steps say."""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+from pathlib import Path
+
+import pytest
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)  # Environment= may repeat
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # systemd keys are case-sensitive
+    parser.read_string((DEPLOY / name).read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DEPLOY.glob("*.service")))
+def test_every_service_unit_has_its_sections(name: str) -> None:
+    parsed = unit(name)
+    assert {"Unit", "Service"} <= set(parsed.sections())
+    command = shlex.split(parsed["Service"]["ExecStart"])
+    assert command[0] == "/opt/recordkit/.venv/bin/recordkit"
+    assert parsed["Service"]["WorkingDirectory"] == "/srv/recordkit"
+    assert parsed["Service"]["User"] == "recordkit"
+
+
+def test_the_web_page_unit_serves_the_office_network() -> None:
+    parsed = unit("recordkit-serve.service")
+    assert shlex.split(parsed["Service"]["ExecStart"])[1:] == ["serve", "--host", "0.0.0.0", "--port", "8080"]
+    assert parsed["Service"]["Restart"] == "on-failure"
+    assert parsed["Install"]["WantedBy"] == "multi-user.target"
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "sudo cp deploy/recordkit-serve.service /etc/systemd/system/" in readme
+    assert "recordkit users add" in readme

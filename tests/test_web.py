@@ -1,0 +1,502 @@
+"""The archive room in a browser, through Flask's test client on the demo estate: what each page shows,
+that it agrees with the command line, that every form is checked, and that nothing leaks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from recordkit.archive.archivist import get_item, list_loans
+from recordkit.cli import app as cli_app
+from recordkit.core.errors import UsageError
+from recordkit.core.workspace import Workspace
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger
+from recordkit.web.app import SECRET_FILE, accounts_required, create_app
+from tests.search_helpers import file_documents
+from tests.web_helpers import Browser, add_user, demo, demo_ledger, demo_template, text_of  # noqa: F401
+
+
+def local_app(workspace: Workspace, ledger: Ledger) -> Any:
+    return create_app(workspace, accounts_required=False, ledger=ledger)
+
+
+def cli_search(workspace: Workspace, *args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        cli_app, ["search", *args, "--json"], env={"RECORDKIT_HOME": str(workspace.root), "COLUMNS": "200"}
+    )
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def hits_on_page(response: Any) -> list[dict[str, str]]:
+    """Each result as the page shows it: its 档号, title and snippet (words only), in order."""
+    html = response.get_data(as_text=True)
+    found = []
+    for block in re.findall(r'<li class="hit" data-archive-no="([^"]+)">(.*?)</li>', html, flags=re.S):
+        number, body = block
+        title = re.search(r'class="title"[^>]*>([^<]*)</a>', body)
+        snippet = re.search(r'<p class="snippet">(.*?)</p>', body, flags=re.S)
+        assert title and snippet
+        found.append({
+            "archive_no": number,
+            "title": title.group(1),
+            "snippet": re.sub(r"<[^>]+>", "", snippet.group(1)).replace("&#34;", '"').replace("&amp;", "&"),
+            "marked": re.findall(r"<mark>(.*?)</mark>", snippet.group(1)),
+        })  # fmt: skip
+    return found
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "cli_flags"),
+    [
+        ("梯维修", {}, []),
+        ("维保记录", {"category": "工程档案", "sort": "日期"}, ["--category", "工程档案", "--sort", "日期"]),
+        ("产权 OR 身份证", {"sort": "档号"}, ["--sort", "档号"]),
+    ],
+)
+def test_search_page_shows_what_recordkit_search_json_finds(
+    demo: Workspace, demo_ledger: Ledger, query: str, params: dict[str, str], cli_flags: list[str]
+) -> None:
+    expected = cli_search(demo, query, *cli_flags)
+    assert expected["hits"], "the demo estate holds documents for each query"
+    page = Browser(local_app(demo, demo_ledger)).get("/search", query_string={"q": query, **params})
+    assert page.status_code == 200
+    shown = hits_on_page(page)
+    assert [hit["archive_no"] for hit in shown] == [hit["archive_no"] for hit in expected["hits"]]
+    assert [hit["title"] for hit in shown] == [hit["title"] for hit in expected["hits"]]
+    assert [hit["snippet"] for hit in shown] == [hit["snippet"] for hit in expected["hits"]]
+    for hit, wanted in zip(shown, expected["hits"], strict=True):
+        assert hit["marked"] == [wanted["snippet"][start:end] for start, end in wanted["highlights"]]
+    words = text_of(page)
+    assert f"找到 {expected['total']} 条" in words
+    assert f"另有 {expected['ocr_pending']} 件扫描件尚未识别文字" in words
+
+
+def test_search_results_carry_box_shelf_and_a_thumbnail(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    page = browser.get("/search?q=梯维修")
+    html = page.get_data(as_text=True)
+    for label in ("档号", "类别", "房号", "日期", "盒号/架位"):
+        assert f"<dt>{label}</dt>" in html
+    thumb = re.search(r'<img src="([^"]+)" alt="GC-2026-00004 第 1 页"', html)
+    assert thumb is not None
+    image = browser.get(thumb.group(1).replace("&amp;", "&"))
+    assert image.status_code == 200 and image.mimetype.startswith("image/")
+    assert len(image.data) > 100
+
+
+def test_paging_follows_the_ranked_list(demo: Workspace, demo_ledger: Ledger) -> None:
+    expected = cli_search(demo, "category:业主档案", "--sort", "档号", "--limit", "40")
+    assert expected["total"] > 20
+    browser = Browser(local_app(demo, demo_ledger))
+    first = browser.get("/search", query_string={"q": "category:业主档案", "sort": "档号"})
+    second = browser.get("/search", query_string={"q": "category:业主档案", "sort": "档号", "page": "2"})
+    numbers = [hit["archive_no"] for hit in expected["hits"]]
+    assert [hit["archive_no"] for hit in hits_on_page(first)] == numbers[:20]
+    assert [hit["archive_no"] for hit in hits_on_page(second)] == numbers[20:40]
+    assert "下一页" in text_of(first) and "上一页" in text_of(second)
+
+
+def test_a_bad_query_is_a_chinese_message_not_a_crash(demo: Workspace, demo_ledger: Ledger) -> None:
+    page = Browser(local_app(demo, demo_ledger)).get("/search?q=date:2024-13")
+    assert page.status_code == 400
+    assert "日期" in text_of(page) or "月" in text_of(page)
+
+
+def test_filters_alone_list_items(demo: Workspace, demo_ledger: Ledger) -> None:
+    expected = cli_search(demo, "", "--category", "工程档案", "--from", "2026-10", "--to", "2026-10")
+    page = Browser(local_app(demo, demo_ledger)).get(
+        "/search", query_string={"category": "工程档案", "from": "2026-10", "to": "2026-10"}
+    )
+    assert [hit["archive_no"] for hit in hits_on_page(page)] == [hit["archive_no"] for hit in expected["hits"]]
+
+
+# -- an item ----------------------------------------------------------------------------------------
+
+
+def test_item_page_shows_metadata_pages_text_loans_and_journal(demo: Workspace, demo_ledger: Ledger) -> None:
+    item = get_item(demo_ledger, "GC-2026-00004")
+    browser = Browser(local_app(demo, demo_ledger))
+    page = browser.get("/item/GC-2026-00004?q=梯维修")
+    assert page.status_code == 200
+    html, words = page.get_data(as_text=True), text_of(page)
+    assert "电梯维保记录" in words and "工程档案" in words and "2026-11-15" in words
+    images = re.findall(r'<img class="page-image" src="([^"]+)"', html)
+    assert len(images) == item.pages
+    for url in images:
+        assert browser.get(url.replace("&amp;", "&")).status_code == 200
+    assert "<mark>梯维修</mark>" in html  # the recognised text, search words marked
+    assert "归档" in words and item.filed_by in words  # the journal's filing entry
+    assert "没有借阅记录" in words
+
+
+def test_zoom_asks_for_a_wider_page_image(demo: Workspace, demo_ledger: Ledger) -> None:
+    from recordkit.web.views import ZOOM_WIDTHS
+
+    browser = Browser(local_app(demo, demo_ledger))
+    html = browser.get("/item/GC-2026-00004?zoom=1").get_data(as_text=True)
+    assert f"w={ZOOM_WIDTHS[1]}" in re.search(r'<img class="page-image" src="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_download_of_the_original_by_archive_number(demo: Workspace, demo_ledger: Ledger) -> None:
+    item = get_item(demo_ledger, "GC-2026-00004")
+    response = Browser(local_app(demo, demo_ledger)).get("/item/GC-2026-00004/original")
+    assert response.status_code == 200
+    assert response.data == (demo.root / item.path).read_bytes()
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/item/../../recordkit.toml",
+        "/item/..%2F..%2Frecordkit.toml/original",
+        "/item/%2E%2E%2F%2E%2E%2Frecordkit.toml/original",
+        "/item/%2Fetc%2Fpasswd/original",
+        "//etc/passwd",
+        "/static/../recordkit.toml",
+        "/static/..%2F..%2F..%2Frecordkit.toml",
+        "/item/recordkit.toml/original",
+        "/item/GC-2026-00004/page/1?w=13",
+        "/item/GC-2026-00004/page/99",
+        "/item/GC-2026-00004/page/0",
+        "/records/ledger.sqlite3",
+        "/item/NO-SUCH-1/original",
+    ],
+)
+def test_paths_from_the_request_never_reach_a_file(demo: Workspace, demo_ledger: Ledger, url: str) -> None:
+    response = Browser(local_app(demo, demo_ledger)).get(url)
+    assert response.status_code == 404
+    assert "[database]" not in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+
+
+# -- lending ----------------------------------------------------------------------------------------
+
+
+def test_lend_and_return_from_the_item_page_are_journalled_with_the_web_user(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    lent = browser.post(
+        "/item/GC-2026-00004/lend", {"borrower": "王工", "dept": "工程部", "due": due, "reason": "电梯年检"}
+    )
+    assert lent.status_code == 302
+    page = browser.get("/item/GC-2026-00004")
+    assert f"已借出 GC-2026-00004（电梯维保记录）给 王工，应还日期 {due}" in text_of(page)
+    assert f"已借出：王工，应还 {due}" in text_of(page)
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    assert (loan.borrower, loan.dept, loan.due.isoformat(), loan.lent_by) == ("王工", "工程部", due, "本机管理员")
+    assert browser.post("/item/GC-2026-00004/return", {}).status_code == 302
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    with demo_ledger.read() as conn:
+        entries = journal.recent(conn, 5, entity_key="GC-2026-00004")
+    assert [(entry.action, entry.operator) for entry in entries[:2]] == [
+        ("archive.return", "本机管理员"),
+        ("archive.lend", "本机管理员"),
+    ]
+    history = text_of(browser.get("/item/GC-2026-00004"))
+    assert "王工 工程部" in history and "借出档案" in history and "归还档案" in history
+
+
+def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    number = "HT-2026-00001"
+    browser.get(f"/item/{number}")
+    # It is out in the demo: take it back first, then lend it without a reason.
+    assert browser.post(f"/item/{number}/return", {}).status_code == 302
+    refused = browser.post(
+        f"/item/{number}/lend", {"borrower": "张经理", "due": (dt.date.today() + dt.timedelta(days=3)).isoformat()}
+    )
+    assert refused.status_code == 400
+    assert f"{number} 是保密档案，借阅必须写明原因" in text_of(refused)
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
+
+
+def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/YZ-2025-00002")
+    again = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    assert again.status_code == 409 and "已借出（借阅人 李会计" in text_of(again)
+    browser.get("/item/GC-2026-00004")
+    past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
+    assert past.status_code == 400 and "早于今天" in text_of(past)
+
+
+def test_the_overdue_list(demo: Workspace, demo_ledger: Ledger) -> None:
+    today = dt.date.today()
+    expected = [loan.archive_no for loan in list_loans(demo_ledger, overdue=True, today=today)]
+    assert expected
+    page = Browser(local_app(demo, demo_ledger)).get("/loans?overdue=1")
+    html = page.get_data(as_text=True)
+    assert re.findall(r'<tr class="late">\s*<td><a [^>]*>([^<]+)</a>', html) == expected
+    assert f"逾期未还 {len(expected)} 件" in text_of(page)
+
+
+# -- review -----------------------------------------------------------------------------------------
+
+
+def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger: Ledger) -> None:
+    from recordkit.archive.archivist import list_items, list_quarantined
+
+    page = Browser(local_app(demo, demo_ledger)).get("/review")
+    words = text_of(page)
+    for item in list_items(demo_ledger, review=True):
+        assert item.archive_no in words and "；".join(item.review_reasons) in words
+    quarantined = list_quarantined(demo)
+    assert quarantined and f"隔离区文件 {len(quarantined)} 个" in words
+    for entry in quarantined:
+        assert entry.reason in words
+
+
+def test_review_sets_category_title_date_and_is_searchable_at_once(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/review")
+    done = browser.post(
+        "/item/WF-2026-00001/update",
+        {"category": "工程档案", "unit": "", "title": "水泵房巡检照片", "date": "2026-11-20", "reviewed": "1",
+         "back": "review"},
+    )  # fmt: skip
+    assert done.status_code == 302 and done.headers["Location"].endswith("/review")
+    item = get_item(demo_ledger, "WF-2026-00001")  # found by its former number
+    assert item.archive_no.startswith("GC-") and item.title == "水泵房巡检照片"
+    assert item.doc_date == dt.date(2026, 11, 20) and not item.needs_review
+    after = text_of(browser.get("/review"))
+    assert f"已更新 {item.archive_no}（原档号 WF-2026-00001）：工程档案" in after
+    assert "待复核档案 0 件" in after and "没有待复核的档案" in after
+    found = Browser(local_app(demo, demo_ledger)).get("/search?q=水泵房巡检照片")
+    assert [hit["archive_no"] for hit in hits_on_page(found)] == [item.archive_no]
+    # The old number leads to the new one.
+    moved = browser.get("/item/WF-2026-00001?q=水泵")
+    assert moved.status_code == 302
+    assert moved.headers["Location"].endswith(f"/item/{item.archive_no}?q=%E6%B0%B4%E6%B3%B5")
+    with demo_ledger.read() as conn:
+        assert {entry.operator for entry in journal.recent(conn, 3, entity_key=item.archive_no)} == {"本机管理员"}
+
+
+def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/WF-2026-00001")
+    refused = browser.post(
+        "/item/WF-2026-00001/update", {"category": "未分类", "title": "新题名", "date": "2026-02-30"}
+    )
+    assert refused.status_code == 400 and "文件日期" in text_of(refused)
+    assert get_item(demo_ledger, "WF-2026-00001").title != "新题名"
+
+
+# -- safety -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}),
+        ("/item/YZ-2025-00002/return", {}),
+        ("/item/WF-2026-00001/update", {"title": "改了"}),
+    ],
+)
+def test_a_form_without_its_csrf_token_is_refused(
+    demo: Workspace, demo_ledger: Ledger, url: str, data: dict[str, str]
+) -> None:
+    before = list_loans(demo_ledger, include_returned=True)
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    refused = browser.post(url, data, token=False)
+    assert refused.status_code == 400
+    assert "表单缺少安全校验码或已过期" in text_of(refused)
+    forged = browser.post(url, {**data, "csrf_token": "forged"}, token=False)
+    assert forged.status_code == 400
+    assert list_loans(demo_ledger, include_returned=True) == before
+    assert get_item(demo_ledger, "WF-2026-00001").title != "改了"
+
+
+def signed_in(demo: Workspace, demo_ledger: Ledger, name: str, role: str) -> Browser:
+    add_user(demo, demo_ledger, name, role, "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    assert browser.login(name, "correct horse 1").status_code == 302
+    return browser
+
+
+def test_a_reader_can_search_and_view_but_not_lend_review_or_unmask(demo: Workspace, demo_ledger: Ledger) -> None:
+    reader = signed_in(demo, demo_ledger, "小李", "reader")
+    assert reader.get("/search?q=梯维修").status_code == 200
+    page = reader.get("/item/GC-2026-00004")
+    assert page.status_code == 200
+    assert 'id="lend-button"' not in page.get_data(as_text=True)  # no lending form shown
+    before = list_loans(demo_ledger, include_returned=True)
+    for url, data in (
+        ("/item/GC-2026-00004/lend", {"borrower": "小李", "due": "2099-01-01", "reason": "看看"}),
+        ("/item/YZ-2025-00002/return", {}),
+        ("/item/WF-2026-00001/update", {"title": "改了", "reviewed": "1"}),
+    ):
+        refused = reader.post(url, data)
+        assert refused.status_code == 403
+        assert "您的账户（查阅）不能" in text_of(refused)
+    assert list_loans(demo_ledger, include_returned=True) == before
+    assert get_item(demo_ledger, "WF-2026-00001").title != "改了"
+    assert reader.get("/search?q=梯维修&private=1").status_code == 403
+
+
+def test_login_is_required_when_accounts_are_on(demo: Workspace, demo_ledger: Ledger) -> None:
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    for url in ("/search?q=梯维修", "/item/GC-2026-00004", "/item/GC-2026-00004/original", "/review", "/loans"):
+        response = browser.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    browser.get("/login")
+    assert browser.post("/item/GC-2026-00004/lend", {"borrower": "x", "due": "2099-01-01"}).status_code == 302
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    wrong = browser.login("王档案", "wrong")
+    assert wrong.status_code == 403 and "登录" in text_of(wrong)
+    assert browser.login("王档案", "correct horse 1").headers["Location"].endswith("/search")
+    assert "王档案（档案管理员）" in text_of(browser.get("/search"))
+    browser.post("/logout", {})
+    assert browser.get("/search").status_code == 302
+
+
+def test_login_throttling_is_visible(demo: Workspace, demo_ledger: Ledger) -> None:
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    messages = [text_of(browser.login("王档案", f"guess {n}")) for n in range(12)]
+    last = browser.login("王档案", "correct horse 1")
+    assert last.status_code == 403, "a throttled account is refused even with the right password"
+    assert 'id="login-problem"' in last.get_data(as_text=True)
+    assert len(set(messages)) >= 2, "the page says when the account is being throttled"
+
+
+def test_the_next_page_after_login_stays_on_this_site(demo: Workspace, demo_ledger: Ledger) -> None:
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    browser.get("/login")
+    done = browser.post("/login", {"name": "王档案", "password": "correct horse 1", "next": "//evil.example/x"})
+    assert done.headers["Location"].endswith("/search")
+
+
+def test_masking_holds_unless_an_archivist_asks_and_asking_is_journalled(demo: Workspace, demo_ledger: Ledger) -> None:
+    from recordkit.search.indexer import update_index
+
+    file_documents(
+        demo, demo_ledger, demo.root / "新文件",
+        [("业主联系单.docx", "业主档案", None, "业主联系单", dt.date(2026, 11, 1),
+          "业主王芳，联系电话13812345678，身份证号110101199003071233，房屋维修联系。")],
+    )  # fmt: skip
+    update_index(demo, demo_ledger, ocr=False)
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    for url in ("/search?q=业主联系单", "/item/" + cli_search(demo, "业主联系单")["hits"][0]["archive_no"]):
+        html = archivist.get(url).get_data(as_text=True)
+        assert "13812345678" not in html and "110101199003071233" not in html, url
+        assert "138****5678" in html
+        shown = archivist.get(url + ("&" if "?" in url else "?") + "private=1").get_data(as_text=True)
+        assert "13812345678" in shown, url
+    with demo_ledger.read() as conn:
+        views = [entry for entry in journal.recent(conn, 10) if entry.action == "private.view"]
+    assert len(views) == 2 and {entry.operator for entry in views} == {"王档案"}
+
+
+# -- the server's rules -----------------------------------------------------------------------------
+
+
+def test_accounts_are_required_beyond_this_computer() -> None:
+    assert accounts_required("127.0.0.1", False) is False
+    assert accounts_required("localhost", False) is False
+    assert accounts_required("::1", False) is False
+    assert accounts_required("127.0.0.1", True) is True
+    assert accounts_required("0.0.0.0", True) is True
+    with pytest.raises(UsageError, match="请先建立账户"):
+        accounts_required("0.0.0.0", False)
+    with pytest.raises(UsageError):
+        accounts_required("192.168.1.20", False)
+
+
+def test_serve_on_the_network_without_accounts_refuses_to_start(demo: Workspace) -> None:
+    result = CliRunner().invoke(
+        cli_app, ["serve", "--host", "0.0.0.0", "--port", "0"], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert result.exit_code == 2
+    assert "请先建立账户" in result.output
+
+
+def test_the_session_key_is_kept_private_in_the_workspace(demo: Workspace, demo_ledger: Ledger) -> None:
+    create_app(demo, accounts_required=False, ledger=demo_ledger)
+    key_file = demo.records_dir / SECRET_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_bytes()
+    assert create_app(demo, accounts_required=False, ledger=demo_ledger).secret_key == key
+    assert key.hex() not in (demo.root / "recordkit.toml").read_text(encoding="utf-8")
+
+
+def test_pages_are_chinese_and_carry_safety_headers(demo: Workspace, demo_ledger: Ledger) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    for url in ("/search", "/search?q=梯维修", "/item/GC-2026-00004", "/review", "/loans", "/nowhere"):
+        response = browser.get(url)
+        assert '<html lang="zh-CN">' in response.get_data(as_text=True)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+    css = browser.get("/static/recordkit.css")
+    assert css.status_code == 200 and "@media" in css.get_data(as_text=True)
+
+
+def test_the_templates_and_the_style_sheet_live_inside_the_package() -> None:
+    # The wheel takes the whole src/recordkit folder (pyproject's hatch packages), these files with it.
+    package = Path(__file__).resolve().parents[1] / "src" / "recordkit" / "web"
+    for name in ("base.html", "search.html", "item.html", "review.html", "loans.html", "login.html", "error.html"):
+        assert (package / "templates" / name).is_file()
+    assert (package / "static" / "recordkit.css").is_file()
+
+
+def test_a_word_file_has_no_page_images_but_can_be_downloaded(demo: Workspace, demo_ledger: Ledger) -> None:
+    [item] = file_documents(
+        demo, demo_ledger, demo.root / "新文件",
+        [("会议纪要.docx", "工程档案", None, "电梯改造会议纪要", dt.date(2026, 11, 3), "电梯改造方案讨论。")],
+    ).values()  # fmt: skip
+    from recordkit.search.indexer import update_index
+
+    update_index(demo, demo_ledger, ocr=False)
+    browser = Browser(local_app(demo, demo_ledger))
+    found = browser.get("/search?q=电梯改造会议纪要").get_data(as_text=True)
+    assert f'alt="{item.archive_no} 第 1 页"' not in found and 'class="no-thumb">DOCX<' in found
+    page = browser.get(f"/item/{item.archive_no}")
+    assert "这件档案是 Word 或 Excel 文件，没有页面图像" in text_of(page)
+    image = browser.get(f"/item/{item.archive_no}/page/1?w=800")
+    assert image.status_code == 404 and "Word 文档，没有页面图像" in text_of(image)
+    assert browser.get(f"/item/{item.archive_no}/original").data == (demo.root / item.path).read_bytes()
+
+
+def test_a_request_before_signing_in_keeps_the_login_forms_token(demo: Workspace, demo_ledger: Ledger) -> None:
+    # A browser asks for /favicon.ico right after the login page: that must not void the form's CSRF token.
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    browser.get("/login")
+    token = browser.token
+    assert browser.client.get("/favicon.ico").status_code == 302
+    browser.token = token
+    done = browser.post("/login", {"name": "王档案", "password": "correct horse 1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/search")
+
+
+def test_a_signed_in_users_changes_carry_their_name(demo: Workspace, demo_ledger: Ledger) -> None:
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    archivist.get("/item/GC-2026-00004")
+    assert archivist.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}).status_code == 302
+    archivist.get("/item/WF-2026-00001")
+    assert archivist.post("/item/WF-2026-00001/update", {"title": "水泵房照片"}).status_code == 302
+    with demo_ledger.read() as conn:
+        newest = journal.recent(conn, 2)
+    assert [(entry.action, entry.operator) for entry in newest] == [
+        ("archive.update", "王档案"),
+        ("archive.lend", "王档案"),
+    ]
