@@ -7,7 +7,7 @@ until its next ``fees close`` (which stores them when every earlier month is clo
 the report reads the whole history, as before.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 
 import sqlalchemy as sa
