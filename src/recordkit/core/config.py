@@ -152,6 +152,7 @@ class Settings:
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
     roster: RosterSettings = field(default_factory=lambda: RosterSettings())
     limits: LimitSettings = field(default_factory=lambda: LimitSettings())
+    search: SearchSettings = field(default_factory=lambda: SearchSettings())
 
     @property
     def operator_name(self) -> str:
@@ -367,6 +368,7 @@ def load_settings(
     check_operator_name(settings.operator)
     check_ranges(settings)
     check_schema_name(settings.database.schema)
+    check_search_backend(settings)
     try:
         settings.office.phase_table()
     except ValidationError as err:
@@ -589,3 +591,37 @@ class LimitSettings:
     reader_seconds: int = 60
     # MB of memory the reader process may use (POSIX): a PDF whose streams inflate past it is stopped.
     reader_memory_mb: int = 1536
+
+
+# Issue 17: where the search index lives.  Appended as its own section.
+
+SEARCH_BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """``[search]``: the index backend."""
+
+    # "sqlite" (the FTS5 file in records/index) or "postgresql" (tables in the ledger's PostgreSQL database);
+    # empty: postgresql when the ledger is PostgreSQL, else sqlite.
+    backend: str = ""
+
+
+def search_backend(settings: Settings) -> str:
+    """The index backend in use: the ``[search] backend`` setting, else the ledger's kind."""
+    if settings.search.backend:
+        return settings.search.backend
+    url = settings.database.url
+    return "postgresql" if url.startswith(("postgres://", "postgresql://", "postgresql+")) else "sqlite"
+
+
+def check_search_backend(settings: Settings) -> None:
+    """``ConfigError`` for an unknown backend, or postgresql without a PostgreSQL ledger to hold it."""
+    backend = settings.search.backend
+    if backend and backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"[search] backend 的值“{backend}”无法识别：应为 sqlite 或 postgresql（留空则随台账）")
+    if backend == "postgresql" and not settings.database.url.startswith(("postgres://", "postgresql")):
+        raise ConfigError(
+            '[search] backend = "postgresql" 需要 PostgreSQL 台账：请在 [database] url 写 PostgreSQL 地址，'
+            "或把 backend 改为 sqlite"
+        )

@@ -22,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 
 metadata = MetaData()
 
