@@ -126,6 +126,10 @@ def test_each_estate_sees_only_its_own_owners_fees_archive_and_journal(estates: 
     assert [(a["unit"], a["title"]) for a in listed(west, "archive", "list")] == [("3-2-1201", "装修管理协议")]
     assert listed(east, "archive", "list") == []
     assert cli(west, "archive", "verify").exit_code == 0
+    # The search index lives in the estate's schema too (a PostgreSQL ledger keeps it there by default).
+    assert [hit["archive_no"] for hit in listed(west, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
+    assert cli(east, "index").exit_code == 0
+    assert cli(east, "search", "安达装饰").exit_code == 1  # no hits
     assert cli(east, "archive", "verify").exit_code == 0
 
     west_journal = listed(west, "journal", "list", "--limit", "500")
@@ -160,9 +164,16 @@ def test_each_schema_is_migrated_and_nothing_lands_in_public(
     tables = tables_by_schema(postgres_url)
     assert set(tables) == {"estate_west", "estate_east"}  # the default schema stays empty
     assert tables["estate_west"] == tables["estate_east"]
-    assert {"alembic_version", "units", "owners", "bills", "receipts", "archive_items", "journal"} <= tables[
-        "estate_west"
-    ]
+    assert {
+        "alembic_version",
+        "units",
+        "owners",
+        "bills",
+        "receipts",
+        "archive_items",
+        "journal",
+        "search_items",
+    } <= tables["estate_west"]
     for workspace, schema in ((west, "estate_west"), (east, "estate_east")):
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             assert ledger.revision() == HEAD_REVISION

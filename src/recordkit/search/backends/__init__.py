@@ -30,14 +30,17 @@ def open_index(workspace: Workspace, ledger: Ledger | None = None, backend: str 
     database (through ``ledger``'s connections when given).  ``backend`` overrides the setting (``index --to``)."""
     backend = backend or search_backend(workspace.settings)
     if backend == "postgresql":
-        return PostgresIndex(ledger.engine if ledger is not None else _engine(workspace.database_url, os.getpid()))
+        if ledger is not None:
+            return PostgresIndex(ledger.engine)
+        return PostgresIndex(_engine(workspace.database_url, workspace.settings.database.schema, os.getpid()))
     return SqliteIndex(workspace.records_subdir("index"))
 
 
 @functools.lru_cache(maxsize=8)
-def _engine(url: str, pid: int) -> Engine:
-    """A reading engine for searches that open no ledger (one per process: a forked child makes its own)."""
-    return open_ledger(url, migrate=False, create=False).engine
+def _engine(url: str, schema: str, pid: int) -> Engine:
+    """A reading engine for searches that open no ledger (one per process: a forked child makes its own), in
+    the estate's own schema."""
+    return open_ledger(url, migrate=False, create=False, schema=schema).engine
 
 
 __all__ = ["BACKEND_NAMES", "IndexBackend", "PostgresIndex", "SqliteIndex", "open_index"]
