@@ -630,6 +630,20 @@ def main() -> None:
     report(console, args, items, figures, wrong, statistics.median(fresh))
 
 
+def figures_table(title: str, figures: dict[str, dict[str, Any]]) -> tuple[Table, Callable[..., None]]:
+    """A table with a column per engine of ``figures``, and ``row(label, shown)`` adding one line of it
+    (``shown`` turns an engine's figures into the cell)."""
+    table = Table(title=title)
+    table.add_column("项目")
+    for name in figures:
+        table.add_column(name, justify="right")
+
+    def row(label: str, shown: Callable[[dict[str, Any]], str]) -> None:
+        table.add_row(label, *(shown(values) for values in figures.values()))
+
+    return table, row
+
+
 def report(
     console: Console,
     args: argparse.Namespace,
@@ -656,14 +670,7 @@ def report(
             )
     console.print(table)
     ms = 1000.0
-    speed = Table(title=f"速度（中位数，每项 {args.repeat} 次；2 核的机器）")
-    speed.add_column("项目")
-    for name in names:
-        speed.add_column(name, justify="right")
-
-    def row(label: str, shown: Callable[[dict[str, object]], str]) -> None:
-        speed.add_row(label, *(shown(figures[name]) for name in names))
-
+    speed, row = figures_table(f"速度（中位数，每项 {args.repeat} 次；2 核的机器）", figures)
     row("全量建索引（篇/秒）", lambda f: f"{f['build']:,.0f}")
     row("索引大小", lambda f: f"{f['size']:,.0f} MB")
     row("新增 100 件（归档后立即索引）", lambda f: f"{f['add']:.2f} 秒")
