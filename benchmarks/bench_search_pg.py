@@ -111,6 +111,7 @@ def load_average() -> str:
 
 
 def compare(args: argparse.Namespace, console: Console) -> None:
+    args.docs = args.docs or 20_000
     corpus = bench.generate(args.docs + 100)
     fields = [bench.fields_of(corpus, i) for i in range(args.docs)]
     items = bench.queries(corpus, fields, random.Random(11), args.per_group)
@@ -270,7 +271,7 @@ def _stream(count: int, chunk: int = 256) -> Iterator[IndexDoc]:
 
 def million(args: argparse.Namespace, console: Console) -> None:
     global _CORPUS
-    count = args.docs if args.docs != 20_000 else 1_000_000
+    count = args.docs or 1_000_000
     started_load = load_average()
     console.print(f"generating {count:,} documents of about {args.chars} characters …")
     # The query set is bench_search's own: drawn from its 20,000-document corpus.
@@ -367,7 +368,7 @@ def report_million(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--docs", type=int, help="documents (default: 20,000; with --million 1,000,000)")
     parser.add_argument("--million", action="store_true", help="the PostgreSQL backend alone, 1,000,000 documents")
     parser.add_argument("--chars", type=int, default=300, help="characters per document of the million run")
     parser.add_argument("--per-group", type=int, default=30)
