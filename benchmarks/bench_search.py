@@ -237,7 +237,8 @@ class Corpus:
     codes: list[str] = field(default_factory=list)
 
 
-def generate(count: int, seed: int = 7) -> Corpus:
+def generate(count: int, seed: int = 7, length: int = 1200) -> Corpus:
+    """``count`` documents of about ``length`` characters (the million-document run uses shorter ones)."""
     rng = random.Random(seed)
     names = sorted(
         {rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(600)}
@@ -254,8 +255,8 @@ def generate(count: int, seed: int = 7) -> Corpus:
         corpus.unit_truth[canonical].add(index)
         corpus.date_truth[day.isoformat()].add(index)
         parts: list[str] = []
-        length = 0
-        while length < 1200:
+        written = 0
+        while written < length:
             roll = rng.random()
             if roll < 0.04:
                 piece = f"业主{rng.choice(names)}于"
@@ -283,7 +284,7 @@ def generate(count: int, seed: int = 7) -> Corpus:
             if rng.random() < 0.12:
                 piece += rng.choice("，。、；")
             parts.append(piece)
-            length += len(piece)
+            written += len(piece)
         corpus.texts.append("".join(parts))
         corpus.titles.append(f"{rng.choice(unit_spellings(*unit))} {rng.choice(TITLES)}")
         corpus.dates.append(day)
@@ -363,6 +364,37 @@ class Query:
     group: str
     text: str
     truth: frozenset[int]
+    #: What makes a document a true hit, as data (``rule_truth``): ("has", word, …) every word in some field,
+    #: ("has_not", keep, drop), ("unit", code) and ("date", iso) in any spelling, ("filter", category, year).
+    rule: tuple[Any, ...] = ()
+
+
+def joined_fields(fields: list[list[str]]) -> list[str]:
+    """Each item's folded fields in one string, split by a character no query holds (no match runs across)."""
+    return ["\x00".join(values) for values in fields]
+
+
+def rule_truth(rule: tuple[Any, ...], corpus: Corpus, joined: list[str]) -> set[int]:
+    """The items (indexes into ``joined``) a query's rule holds for: the ground truth, without recordkit."""
+    kind, *args = rule
+    count = len(joined)
+    if kind == "has":
+        wanted = [plain(word) for word in args]
+        return {i for i in range(count) if all(word in joined[i] for word in wanted)}
+    if kind == "has_not":
+        keep, drop = plain(args[0]), plain(args[1])
+        return {i for i in range(count) if keep in joined[i] and drop not in joined[i]}
+    if kind in ("unit", "date"):
+        table, own = (
+            (corpus.unit_truth, corpus.units)
+            if kind == "unit"
+            else (corpus.date_truth, [d.isoformat() for d in corpus.dates])
+        )
+        return {i for i in table.get(args[0], set()) if i < count} | {i for i in range(count) if own[i] == args[0]}
+    if kind == "filter":
+        category, year = args
+        return {i for i in range(count) if corpus.categories[i][0] == category and corpus.dates[i].year == year}
+    raise ValueError(kind)
 
 
 def fields_of(corpus: Corpus, i: int) -> list[str]:
@@ -386,67 +418,59 @@ def fields_of(corpus: Corpus, i: int) -> list[str]:
 
 
 def queries(corpus: Corpus, fields: list[list[str]], rng: random.Random, per_group: int) -> list[Query]:
+    """The query set drawn from ``corpus`` (the same texts for the same corpus and ``rng``), each with its rule
+    and its ground truth over ``fields``."""
     count = len(fields)
-
-    def containing(word: str) -> set[int]:
-        wanted = plain(word)
-        return {i for i in range(count) if any(wanted in value for value in fields[i])}
-
-    def canonical(table: dict[str, set[int]], key: str, own: list[str]) -> set[int]:
-        return {i for i in table.get(key, set()) if i < count} | {i for i in range(count) if own[i] == key}
-
+    joined = joined_fields(fields)
     chosen: list[Query] = []
+
+    def add(group: str, text: str, *rule: Any) -> None:
+        chosen.append(Query(group, text, frozenset(rule_truth(rule, corpus, joined)), rule))
+
     words = [w for w in WORDS if len(w) >= 2]
     for word in rng.sample(words, per_group // 2) + rng.sample(RARE, 5) + ["电梯维修", "维修保养", "检查记录"]:
-        chosen.append(Query("整词", word, frozenset(containing(word))))
+        add("整词", word, "has", word)
     for _ in range(per_group):
         text = corpus.texts[rng.randrange(count)].replace("\n", "")
         start = rng.randrange(len(text) - 6)
         piece = text[start : start + rng.choice((2, 3, 4))]
         if all("\u4e00" <= c <= "\u9fff" for c in piece):
-            chosen.append(Query("词的一部分", piece, frozenset(containing(piece))))
+            add("词的一部分", piece, "has", piece)
     for name in rng.sample(corpus.names, per_group):
-        chosen.append(Query("姓名", name, frozenset(containing(name))))
+        add("姓名", name, "has", name)
     for name in rng.sample(corpus.names, 5):
-        chosen.append(Query("姓名", f"业主{name}于", frozenset(containing(f"业主{name}于"))))
+        add("姓名", f"业主{name}于", "has", f"业主{name}于")
     for char in rng.sample("梯修护阀钳霞伟楼档票", 10):
-        chosen.append(Query("单字", char, frozenset(containing(char))))
+        add("单字", char, "has", char)
     for unit in rng.sample(sorted(corpus.unit_truth), per_group):
         building, entrance, room = map(int, unit.split("-"))
         spelled = rng.choice(unit_spellings(building, entrance, room)[1:])
-        chosen.append(Query("房号（换写法）", spelled, frozenset(canonical(corpus.unit_truth, unit, corpus.units))))
+        add("房号（换写法）", spelled, "unit", unit)
     for number in rng.sample(corpus.numbers[:count], per_group):
-        chosen.append(Query("档号", number, frozenset(containing(number))))
-    days = [d.isoformat() for d in corpus.dates]
+        add("档号", number, "has", number)
     for day in rng.sample(sorted(corpus.date_truth), per_group):
         spelled = date_spellings(dt.date.fromisoformat(day))
-        query = rng.choice([spelled[0], spelled[1], spelled[3]])
-        chosen.append(Query("日期（换写法）", query, frozenset(canonical(corpus.date_truth, day, days))))
+        add("日期（换写法）", rng.choice([spelled[0], spelled[1], spelled[3]]), "date", day)
     for code in rng.sample(sorted(set(corpus.codes)), min(per_group, len(set(corpus.codes)))):
         full_width = code.translate({ord(c): ord(c) + 0xFEE0 for c in code})
-        chosen.append(Query("全角编号", full_width, frozenset(containing(code))))
+        add("全角编号", full_width, "has", code)
     # A word broken by a line end in one document, with that document's 档号: the old index cannot find it.
     broken = [
         (i, w) for i in range(min(count, 2000)) for w in WORDS if len(w) > 1 and _split_inside(w, corpus.texts[i])
     ]
     for i, word in rng.sample(broken, min(per_group, len(broken))):
-        truth = containing(word) & containing(corpus.numbers[i])
-        chosen.append(Query("跨行的词", f"{word} {corpus.numbers[i]}", frozenset(truth)))
+        add("跨行的词", f"{word} {corpus.numbers[i]}", "has", word, corpus.numbers[i])
     for first, second in (("维修", "保养"), ("业主", "物业"), ("电梯", "绿化"), ("消防", "水费"), ("门禁", "瓷砖")):
-        chosen.append(Query("不相邻的整句", f'"{first} {second}"', frozenset(containing(f"{first} {second}"))))
+        add("不相邻的整句", f'"{first} {second}"', "has", f"{first} {second}")
     for _ in range(5):
         terms = rng.sample(words, 20)
-        truth = set(range(count))
-        for term in terms:
-            truth &= containing(term)
-        chosen.append(Query("20 个词", " ".join(terms), frozenset(truth)))
+        add("20 个词", " ".join(terms), "has", *terms)
     for _ in range(5):
         keep, drop = rng.sample(words, 2)
-        chosen.append(Query("排除", f"{keep} -{drop}", frozenset(containing(keep) - containing(drop))))
+        add("排除", f"{keep} -{drop}", "has_not", keep, drop)
     for category, _ in CATEGORIES:
         year = rng.randint(2018, 2025)
-        truth = {i for i in range(count) if corpus.categories[i][0] == category and corpus.dates[i].year == year}
-        chosen.append(Query("只用筛选", f"category:{category} date:{year}", frozenset(truth)))
+        add("只用筛选", f"category:{category} date:{year}", "filter", category, year)
     return chosen
 
 
@@ -606,6 +630,20 @@ def main() -> None:
     report(console, args, items, figures, wrong, statistics.median(fresh))
 
 
+def figures_table(title: str, figures: dict[str, dict[str, Any]]) -> tuple[Table, Callable[..., None]]:
+    """A table with a column per engine of ``figures``, and ``row(label, shown)`` adding one line of it
+    (``shown`` turns an engine's figures into the cell)."""
+    table = Table(title=title)
+    table.add_column("项目")
+    for name in figures:
+        table.add_column(name, justify="right")
+
+    def row(label: str, shown: Callable[[dict[str, Any]], str]) -> None:
+        table.add_row(label, *(shown(values) for values in figures.values()))
+
+    return table, row
+
+
 def report(
     console: Console,
     args: argparse.Namespace,
@@ -632,14 +670,7 @@ def report(
             )
     console.print(table)
     ms = 1000.0
-    speed = Table(title=f"速度（中位数，每项 {args.repeat} 次；2 核的机器）")
-    speed.add_column("项目")
-    for name in names:
-        speed.add_column(name, justify="right")
-
-    def row(label: str, shown: Callable[[dict[str, object]], str]) -> None:
-        speed.add_row(label, *(shown(figures[name]) for name in names))
-
+    speed, row = figures_table(f"速度（中位数，每项 {args.repeat} 次；2 核的机器）", figures)
     row("全量建索引（篇/秒）", lambda f: f"{f['build']:,.0f}")
     row("索引大小", lambda f: f"{f['size']:,.0f} MB")
     row("新增 100 件（归档后立即索引）", lambda f: f"{f['add']:.2f} 秒")

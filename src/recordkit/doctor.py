@@ -18,7 +18,7 @@ from typing import Any
 from recordkit.core.config import signing_operator
 from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import display_url, open_ledger
+from recordkit.ledger.db import open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 
@@ -39,12 +39,13 @@ class Check:
 
 
 def check_database(workspace: Workspace) -> Check:
-    where = display_url(workspace.database_url)
     try:
-        with open_ledger(workspace.database_url, migrate=False, create=False) as ledger:
-            revision = ledger.revision()
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+    if not schema_exists:
+        return Check("台账数据库", True, f"{where}：模式还不存在，首次写入台账时自动建立并建表")
     if revision is None:
         return Check("台账数据库", True, f"{where}：新的空台账，首次使用时自动建表")
     if revision != HEAD_REVISION:

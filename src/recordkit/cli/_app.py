@@ -331,14 +331,9 @@ class AppState:
 
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            from recordkit.ledger.db import open_ledger
+            from recordkit.ledger.db import open_workspace_ledger
 
-            workspace = self.workspace()
-            self._ledger = open_ledger(
-                workspace.database_url,
-                busy_timeout=workspace.settings.database.busy_timeout,
-                create=self.command not in READ_ONLY_COMMANDS,
-            )
+            self._ledger = open_workspace_ledger(self.workspace(), create=self.command not in READ_ONLY_COMMANDS)
         return self._ledger
 
     @property

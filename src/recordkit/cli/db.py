@@ -19,13 +19,12 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     例：recordkit db upgrade
     """
-    from recordkit.ledger.db import display_url, open_ledger
+    from recordkit.ledger.db import open_workspace_ledger
 
-    workspace = state(ctx).workspace()
-    with open_ledger(workspace.database_url, migrate=False) as ledger:
+    with open_workspace_ledger(state(ctx).workspace(), migrate=False) as ledger:
         before = ledger.revision()
         after = ledger.upgrade()
-    where = display_url(workspace.database_url)
+        where = ledger.where
     if before == after:
         typer.echo(f"台账数据库 {where} 已是最新版本（{after}）")
     else:

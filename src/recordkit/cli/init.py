@@ -32,7 +32,7 @@ def init_command(
     """
     from recordkit.core.personal import validate_phone
     from recordkit.core.workspace import init_workspace, open_workspace
-    from recordkit.ledger.db import open_ledger
+    from recordkit.ledger.db import open_workspace_ledger
 
     if sys.stdin.isatty():
         if estate is None:
@@ -57,6 +57,6 @@ def init_command(
         phone=phone,
     )
     # The ledger is made here, once: later commands that only read never create one.
-    open_ledger(open_workspace(root).database_url).close()
+    open_workspace_ledger(open_workspace(root)).close()
     typer.echo(f"已新建工作区：{root}")
     typer.echo(f"下一步：cd {root}，编辑 recordkit.toml，然后 recordkit owners import 业主名册.xlsx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import getpass
 import os
+import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping
@@ -101,6 +102,9 @@ class DatabaseSettings:
     url: str = ""
     # Seconds a writer waits for another writer before giving up.
     busy_timeout: int = 30
+    # PostgreSQL only: the schema that holds this estate's ledger and search index, so that several
+    # estates share one database, one schema each.  Empty means the server's default (public).
+    schema: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class Settings:
     ocr: OcrSettings = field(default_factory=lambda: OcrSettings())
     roster: RosterSettings = field(default_factory=lambda: RosterSettings())
     limits: LimitSettings = field(default_factory=lambda: LimitSettings())
+    search: SearchSettings = field(default_factory=lambda: SearchSettings())
 
     @property
     def operator_name(self) -> str:
@@ -362,6 +367,8 @@ def load_settings(
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
     check_operator_name(settings.operator)
     check_ranges(settings)
+    check_schema_name(settings.database.schema)
+    check_search_backend(settings)
     try:
         settings.office.phase_table()
     except ValidationError as err:
@@ -412,6 +419,23 @@ def check_operator_name(name: str) -> None:
         raise ConfigError("经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳")
     if len(name.strip()) > OPERATOR_MAX_CHARS:
         raise ConfigError(f"经办人姓名太长（{len(name.strip())} 个字）：最多 {OPERATOR_MAX_CHARS} 个字")
+
+
+#: A schema name recordkit puts into ``search_path`` and its SQL unquoted: PostgreSQL folds unquoted
+#: names to lower case, so only lower-case letters, digits and "_" are taken (63 bytes at most).
+_SCHEMA_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+
+def check_schema_name(name: str) -> None:
+    """``ConfigError`` for a ``[database] schema`` PostgreSQL would not take as it is written, or
+    one of its own (``pg_…``, ``information_schema``); empty (the server's default) passes."""
+    if not name:
+        return
+    if not _SCHEMA_NAME.fullmatch(name) or name.startswith("pg_") or name == "information_schema":
+        raise ConfigError(
+            f"[database] schema 的值 {name!r} 不能用作 PostgreSQL 模式名：请只用小写英文字母、数字和下划线，"
+            "以字母开头，不超过 63 个字符，且不以 pg_ 开头（例如 estate_a）"
+        )
 
 
 # Issue 6: the archive.  Appended as its own section so that the other issues' settings merge cleanly.
@@ -567,3 +591,37 @@ class LimitSettings:
     reader_seconds: int = 60
     # MB of memory the reader process may use (POSIX): a PDF whose streams inflate past it is stopped.
     reader_memory_mb: int = 1536
+
+
+# Issue 17: where the search index lives.  Appended as its own section.
+
+SEARCH_BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """``[search]``: the index backend."""
+
+    # "sqlite" (the FTS5 file in records/index) or "postgresql" (tables in the ledger's PostgreSQL database);
+    # empty: postgresql when the ledger is PostgreSQL, else sqlite.
+    backend: str = ""
+
+
+def search_backend(settings: Settings) -> str:
+    """The index backend in use: the ``[search] backend`` setting, else the ledger's kind."""
+    if settings.search.backend:
+        return settings.search.backend
+    url = settings.database.url
+    return "postgresql" if url.startswith(("postgres://", "postgresql://", "postgresql+")) else "sqlite"
+
+
+def check_search_backend(settings: Settings) -> None:
+    """``ConfigError`` for an unknown backend, or postgresql without a PostgreSQL ledger to hold it."""
+    backend = settings.search.backend
+    if backend and backend not in SEARCH_BACKENDS:
+        raise ConfigError(f"[search] backend 的值“{backend}”无法识别：应为 sqlite 或 postgresql（留空则随台账）")
+    if backend == "postgresql" and not settings.database.url.startswith(("postgres://", "postgresql")):
+        raise ConfigError(
+            '[search] backend = "postgresql" 需要 PostgreSQL 台账：请在 [database] url 写 PostgreSQL 地址，'
+            "或把 backend 改为 sqlite"
+        )

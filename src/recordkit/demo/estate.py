@@ -51,7 +51,7 @@ from recordkit.demo.workorders import demo_work_orders
 from recordkit.documents.certificates import make_certificate
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.documents.templates.engine import TemplateLibrary
-from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.db import Ledger, open_workspace_ledger
 from recordkit.ledger.schema import bills as bills_table
 from recordkit.ledger.schema import owners, units
 from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
@@ -110,7 +110,7 @@ def _step_owners(ctx: DemoContext) -> None:
             for u in estate
         ],
     )
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         summary = import_owners(ledger, sheet, DEMO_OPERATOR)
     buildings = len({u.building for u in estate})
     statuses = {label: sum(1 for u in estate if u.status == label) for label in ("已入住", "已交付", "空置")}
@@ -145,7 +145,7 @@ def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
     for row in generate_other_kinds(estate, ctx.seed):
         data.append(row)
     save_atomically(workbook, sheet)
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         summary = import_owners(ledger, sheet, DEMO_OPERATOR, phases=ctx.workspace.settings.office.phase_table())
         kinds = {view.code.kind for view in list_units(ledger)}
     ctx.report.counts += [
@@ -167,7 +167,7 @@ def _step_fees(ctx: DemoContext) -> None:
     last = Month.of(today) - 1
     months = [last - offset for offset in range(11, -1, -1)]
     settings, who = ctx.workspace.settings, DEMO_OPERATOR
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         start = str(months[0])
         add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70, unit_kinds=("住宅",))
         add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0, unit_kinds=("住宅", "别墅", "商铺"))
@@ -336,7 +336,7 @@ def _step_renovations(ctx: DemoContext) -> None:
     today = ctx.today
     first_day = (Month.of(today) - 1).first_day()
     settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
-    with open_ledger(workspace.database_url) as ledger:
+    with open_workspace_ledger(workspace) as ledger:
         add_rule(ledger, who, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
         add_rule(ledger, who, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
         with ledger.read() as conn:
@@ -407,7 +407,7 @@ def _step_documents(ctx: DemoContext) -> None:
     library = TemplateLibrary.for_workspace(workspace)
     today = ctx.today
     soon = today + dt.timedelta(days=3)
-    with open_ledger(workspace.database_url) as ledger:
+    with open_workspace_ledger(workspace) as ledger:
         units = list_units(ledger)
         occupied = [view for view in units if view.status == "occupied"]
         # The building with the most residents gets the notice; the one with most long arrears the reminders.
@@ -487,7 +487,7 @@ def _step_archive(ctx: DemoContext) -> None:
     rng = random.Random(ctx.seed)
     inbox = ctx.workspace.records_subdir("inbox")
     today = ctx.today
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         with ledger.read() as conn:
             owners = _unit_owners(conn)
             owned = sorted(code for code, owner in owners.items() if owner)
@@ -641,7 +641,7 @@ def _step_search(ctx: DemoContext) -> None:
     elevator maintenance scan read by OCR now (the nightly ``recordkit index`` reads the other scans:
     OCR takes seconds a page, and the demo stays quick)."""
 
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         indexed = update_index(ctx.workspace, ledger, ocr=False)
         elevator = sorted(
             (item for item in list_items(ledger, category="工程档案") if item.topic == "电梯"),
@@ -673,7 +673,7 @@ def _step_workorders(ctx: DemoContext) -> None:
     last = Month.of(now.date()) - 1
     months = [last - offset for offset in range(11, -1, -1)]
     settings = ctx.workspace.settings.workorders
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         with ledger.read() as conn:
             occupied = [
                 tuple(row)
@@ -702,7 +702,7 @@ def _step_closing(ctx: DemoContext) -> None:
     today = ctx.today
     last = Month.of(today) - 1
     who = DEMO_OPERATOR
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         with ledger.read() as conn:
             first = conn.execute(sa.select(sa.func.min(bills_table.c.month))).scalar()
         month = parse_month(first) if first else last
@@ -739,7 +739,7 @@ def _step_report(ctx: DemoContext) -> None:
 
     last = Month.of(ctx.today) - 1
     month = Month(2026, 10) if last - 11 <= Month(2026, 10) <= last else last
-    with open_ledger(ctx.workspace.database_url) as ledger:
+    with open_workspace_ledger(ctx.workspace) as ledger:
         report = monthly_report(ctx.workspace, ledger, str(month), DEMO_OPERATOR, today=ctx.today)
     ctx.report.counts.append((f"月度报表（{month.chinese}）", 2))
     ctx.report.files += [report.workbook, report.summary]

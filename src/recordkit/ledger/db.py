@@ -6,6 +6,10 @@ queue, then ``BEGIN IMMEDIATE``; PostgreSQL: an advisory lock, which PostgreSQL
 queues in order), so journal chains and numbers never interleave between clerks
 and a clerk waits behind the others, never for ever.  How long each write waited
 and held the lock is kept (``Ledger.lock_times``).
+
+On PostgreSQL a ledger may live in a schema of its own (``[database] schema``): every
+connection's ``search_path`` is that schema alone, so several estates share one database
+without seeing each other's tables, and each estate has its own write lock.
 """
 
 from __future__ import annotations
@@ -13,20 +17,25 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from recordkit.core.config import check_schema_name
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
+
+if TYPE_CHECKING:
+    from recordkit.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +68,15 @@ def display_url(url: str) -> str:
 class Ledger:
     """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
 
-    def __init__(self, url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> None:
+    def __init__(
+        self, url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True, schema: str = ""
+    ) -> None:
         self.url = normalise_url(url)
         self.busy_timeout = busy_timeout
         self.create = create
+        check_schema_name(schema)
+        #: The PostgreSQL schema holding this ledger ("" for the server's default).
+        self.schema = schema
         #: Write transactions committed through this object (the CLI tells an interrupted
         #: command that saved its work from one that did not).
         self.commits = 0
@@ -79,21 +93,41 @@ class Ledger:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def where(self) -> str:
+        """The ledger as messages name it: the URL without its password, and its schema if any."""
+        return display_url(self.url) + (f"（模式 {self.schema}）" if self.schema else "")
+
     def _create_engine(self) -> Engine:
         try:
             parsed = make_url(self.url)
         except ArgumentError as err:
             raise ConfigError(f"数据库地址无法解析：{self.url!r}") from err
         backend = parsed.get_backend_name()
+        if self.schema and backend != "postgresql":
+            raise ConfigError(
+                f"[database] schema = {self.schema!r} 只用于 PostgreSQL 台账，{display_url(self.url)} 不是："
+                "请删去 schema，或把 [database] url 改为 PostgreSQL 地址"
+            )
         if backend == "sqlite":
             return self._sqlite_engine(parsed.database or "")
         if backend == "postgresql":
             try:
-                engine = sa.create_engine(parsed, pool_pre_ping=True)
+                engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=self._postgres_options(parsed))
             except ModuleNotFoundError as err:
                 raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
             return engine
         raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
+
+    def _postgres_options(self, parsed: sa.URL) -> dict[str, str]:
+        """Connect arguments that put every connection in the estate's schema, and only there: a
+        table missing from it is an error, never the same-named table of the default schema.
+        Set when the connection opens, so the start-up check still costs one query."""
+        if not self.schema:
+            return {}
+        given = parsed.query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        return {"options": f"{given} -csearch_path={self.schema}".strip()}
 
     def _sqlite_engine(self, database: str) -> Engine:
         if database and database != ":memory:":
@@ -105,10 +139,7 @@ class Ledger:
                     f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
                 )
             if not self.create and not path.exists():
-                raise LedgerError(
-                    f"台账数据库 {display_url(self.url)} 还不存在：这个命令只读取台账，不会新建。"
-                    "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）"
-                )
+                raise self._missing_ledger()
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
 
@@ -133,6 +164,14 @@ class Ledger:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
+
+    def _missing_ledger(self) -> LedgerError:
+        """What a command that only reads says when there is no ledger to read (it never makes one)."""
+        settings = "[database] url 和 schema" if self.schema else "[database] url"
+        return LedgerError(
+            f"台账数据库 {self.where} 还不存在：这个命令只读取台账，不会新建。"
+            f"请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）"
+        )
 
     def _write_queue(self) -> WriteQueue | None:
         """The fair queue beside a SQLite ledger file (none in memory, on PostgreSQL or without flock)."""
@@ -189,7 +228,21 @@ class Ledger:
         # PostgreSQL grants an advisory lock to its waiters in the order they asked: a fair queue.
         if self.dialect == "postgresql":
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK})
+            self._advisory(conn, "pg_advisory_xact_lock", _PG_WRITE_LOCK)
+
+    def _advisory(self, conn: Connection, function: str, key: int) -> None:
+        """Call ``function`` (``pg_advisory_xact_lock``, …) on recordkit's lock ``key`` for this ledger:
+        one lock per database without a schema (as every recordkit before schemas took it, so old and
+        new clerks' PCs still queue together), one per schema with one, so that estates sharing a
+        server never wait for each other's writes."""
+        if self.schema in ("", "public"):
+            conn.execute(sa.text(f"SELECT {function}(:key)"), {"key": key})
+            return
+        # The two-integer form is a key space apart from the one-bigint form.
+        space = zlib.crc32(self.schema.encode()) - 2**31
+        conn.execute(
+            sa.text(f"SELECT {function}(CAST(:key AS integer), CAST(:space AS integer))"), {"key": key, "space": space}
+        )
 
     @contextmanager
     def _translate_errors(self) -> Iterator[None]:
@@ -244,6 +297,8 @@ class Ledger:
             current = self.revision()
             if current == HEAD_REVISION:
                 return
+            if current is None and not self.create:
+                raise self._missing_ledger()
             if current is not None and (not current.isdigit() or current > HEAD_REVISION):
                 raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
             self.upgrade()
@@ -269,16 +324,41 @@ class Ledger:
         except Timeout as err:
             raise LedgerError(f"台账正被另一个程序初始化，等待 {self.busy_timeout} 秒后仍未完成，请稍后再试") from err
 
+    def schema_exists(self) -> bool:
+        """Whether the ledger's schema is there (always, without one: the server's default)."""
+        if self.dialect != "postgresql" or not self.schema:
+            return True
+        with self.read() as conn:
+            found = conn.execute(
+                sa.text("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = :name"), {"name": self.schema}
+            )
+            return found.first() is not None
+
+    def _create_schema(self) -> None:
+        """Make the ledger's schema if it is missing; only ``upgrade`` does, so a command that only
+        reads never makes one."""
+        if self.schema_exists():
+            return
+        with self._translate_errors(), self.engine.connect() as conn, conn.begin():
+            # Two first uses at once: CREATE SCHEMA IF NOT EXISTS alone can still collide.
+            self._advisory(conn, "pg_advisory_xact_lock", _PG_MIGRATE_LOCK)
+            conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+        log.info("created schema %s on %s", self.schema, display_url(self.url))
+        # SQLAlchemy read the default schema (none then) when the engine first connected.
+        self.engine.dispose()
+        self.engine = self._create_engine()
+
     def upgrade(self) -> str:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
         # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
         from alembic import command
         from alembic.config import Config  # loaded on first use (as above)
 
+        self._create_schema()
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
                 # Two first uses at once: the second waits, then finds nothing to do.
-                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _PG_MIGRATE_LOCK})
+                self._advisory(conn, "pg_advisory_lock", _PG_MIGRATE_LOCK)
                 conn.commit()
             else:
                 conn = conn.execution_options(recordkit_write=True)
@@ -290,7 +370,7 @@ class Ledger:
                 conn.commit()
             finally:
                 if self.dialect == "postgresql":
-                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_MIGRATE_LOCK})
+                    self._advisory(conn, "pg_advisory_unlock", _PG_MIGRATE_LOCK)
                     conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
@@ -336,11 +416,27 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]
     conn.exec_driver_sql(sql, params)
 
 
-def open_ledger(url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True) -> Ledger:
-    """Open the ledger at ``url``, migrating it on first use.
+def open_ledger(
+    url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True, schema: str = ""
+) -> Ledger:
+    """Open the ledger at ``url`` (in PostgreSQL ``schema`` when given), migrating it on first use.
 
     A SQLite ledger's folder must exist (``ConfigError`` otherwise: a mistyped path never makes a
-    second ledger); with ``create=False`` the file must exist too (``LedgerError``), which is how
-    commands that only read open it.
+    second ledger); with ``create=False`` the ledger must exist too (``LedgerError``: the file, or
+    on PostgreSQL the schema and its tables), which is how commands that only read open it.  A
+    schema PostgreSQL would not take as written, or one with a SQLite ledger, is a ``ConfigError``.
     """
-    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create)
+    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create, schema=schema)
+
+
+def open_workspace_ledger(workspace: Workspace, *, migrate: bool = True, create: bool = True) -> Ledger:
+    """The workspace's ledger as its settings name it (``[database]`` url, schema, busy_timeout);
+    see ``open_ledger``."""
+    database = workspace.settings.database
+    return open_ledger(
+        workspace.database_url,
+        busy_timeout=database.busy_timeout,
+        migrate=migrate,
+        create=create,
+        schema=database.schema,
+    )

@@ -25,7 +25,7 @@ from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, list_items
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
-from recordkit.search.backends import IndexBackend, open_index
+from recordkit.search.backends import open_index
 from recordkit.search.backends.base import IndexDoc
 from recordkit.search.text import fold, join_fields, token_stream
 
@@ -79,10 +79,6 @@ class IndexReport:
             "seconds": round(self.seconds, 3),
             "rebuilt": self.rebuilt,
         }
-
-
-def _index(workspace: Workspace) -> IndexBackend:
-    return open_index(workspace.records_subdir("index"))
 
 
 def owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
@@ -318,6 +314,7 @@ def update_index(
     remove: Sequence[str] = (),
     lock_timeout: float = LOCK_TIMEOUT,
     progress: Callable[[int, int | None], None] | None = None,
+    backend: str | None = None,
 ) -> IndexReport:
     """Bring the index up to date with the archive catalogue: index new and changed items, drop removed ones.
 
@@ -325,10 +322,11 @@ def update_index(
     watcher's hook; only the ``remove`` numbers are removed: the former numbers of a renumbered item).  ``rebuild`` builds a new index beside the live one and
     swaps it in.  One writer at a time: ``ConflictError`` when another holds the lock past
     ``lock_timeout``; ``IntegrityError`` when the live index is damaged or of another version.
+    ``backend`` names the index to write instead of the one the settings name (``index --to``).
     Items whose text could not be read are indexed by their metadata and listed in ``failed``.
     """
     started = time.monotonic()
-    index = _index(workspace)
+    index = open_index(workspace, ledger, backend)
     report = IndexReport()
     with index.lock(lock_timeout):
         # The catalogue is read under the lock: read before it, a writer that waited would drop
@@ -478,7 +476,7 @@ def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
     owners = owner_names(ledger)
     former = former_numbers(ledger)
     catalogue = list_items(ledger)
-    existing = _index(workspace).signatures()
+    existing = open_index(workspace, ledger).signatures()
     missing, stale = [], []
     for item in catalogue:
         old = existing.get(item.archive_no)

@@ -405,7 +405,7 @@ def search(
         SORT_NAMES[sort],
         None if check else limit,
     )
-    page = open_index(workspace.records_subdir("index")).search(request)
+    page = open_index(workspace).search(request)
     items, total = page.items, page.total
     if check:
         items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]

@@ -1,16 +1,46 @@
-"""Index backends: the interface (``base``) and SQLite FTS5 (``sqlite``); PostgreSQL full-text comes beside them."""
+"""Index backends: the interface (``base``), SQLite FTS5 (``sqlite``: a file in records/index) and PostgreSQL
+full-text (``postgresql``: tables in the ledger's database); ``open_index`` picks the one the settings name."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
+import os
+from typing import TYPE_CHECKING
 
+from recordkit.core.config import search_backend
+from recordkit.ledger.db import open_ledger
 from recordkit.search.backends.base import IndexBackend
+from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.backends.sqlite import SqliteIndex
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
-def open_index(index_dir: Path) -> IndexBackend:
-    """The index of a workspace's ``records/index`` folder (SQLite FTS5, a derived file beside the archive)."""
-    return SqliteIndex(index_dir)
+    from recordkit.core.workspace import Workspace
+    from recordkit.ledger.db import Ledger
+
+BACKEND_NAMES = {
+    "sqlite": "SQLite FTS5（records/index/search.sqlite3）",
+    "postgresql": "PostgreSQL 全文检索（台账数据库）",
+}
 
 
-__all__ = ["IndexBackend", "SqliteIndex", "open_index"]
+def open_index(workspace: Workspace, ledger: Ledger | None = None, backend: str | None = None) -> IndexBackend:
+    """The index of a workspace: the FTS5 file in ``records/index``, or the tables in its PostgreSQL ledger's
+    database (through ``ledger``'s connections when given).  ``backend`` overrides the setting (``index --to``)."""
+    backend = backend or search_backend(workspace.settings)
+    if backend == "postgresql":
+        if ledger is not None:
+            return PostgresIndex(ledger.engine)
+        return PostgresIndex(_engine(workspace.database_url, workspace.settings.database.schema, os.getpid()))
+    return SqliteIndex(workspace.records_subdir("index"))
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(url: str, schema: str, pid: int) -> Engine:
+    """A reading engine for searches that open no ledger (one per process: a forked child makes its own), in
+    the estate's own schema."""
+    return open_ledger(url, migrate=False, create=False, schema=schema).engine
+
+
+__all__ = ["BACKEND_NAMES", "IndexBackend", "PostgresIndex", "SqliteIndex", "open_index"]

@@ -1,0 +1,387 @@
+"""Search benchmark on PostgreSQL (issue 17): the PostgreSQL backend beside the SQLite FTS5 one, and the
+PostgreSQL backend alone at a million documents.
+
+Two runs, each on a database of its own made on the local server (``--admin-url``) and dropped afterwards:
+
+* ``--docs 20000`` (default): the 20,000-document run of ``bench_search.py`` (its generator, workspace and
+  query set, imported) on both backends of one workspace with a PostgreSQL ledger, side by side: the full
+  build through ``recordkit index --rebuild``'s library call, a nightly run with nothing changed, the
+  index's size, recall and precision of the top 20 per group, p50 / p95 / worst.  Before any PASS line,
+  every query's complete hit set from each backend is checked against the ground truth and against the
+  other backend, and the lists sorted by 档号 and by date must be identical item for item.
+* ``--million``: 1,000,000 generated documents (shorter ones, ``--chars``, to keep the disk use sane) loaded
+  into the PostgreSQL backend by its own rebuild (COPY into a shadow table, the indexes after the load,
+  one swap), each document made by the indexer's own ``make_doc`` (the project's tokens, so the tsvectors
+  are those recordkit writes) in worker processes beside the writer.  Build rate, table and index size,
+  and the same query set's recall, precision and p50 / p95 / worst; the ground truth of each query is its
+  rule applied to the million documents by plain substring search (``bench_search.rule_truth``).
+
+    python benchmarks/bench_search_pg.py                         # 20,000 documents, both backends
+    python benchmarks/bench_search_pg.py --million               # 1,000,000 documents, PostgreSQL
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import bench_search as bench
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from recordkit.archive.archivist import ArchiveItem
+from recordkit.archive.extract import ItemText, PageText
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import normalise_url, open_ledger
+from recordkit.search import query as query_module
+from recordkit.search.backends.base import IndexDoc
+from recordkit.search.backends.postgresql import PostgresIndex
+from recordkit.search.indexer import make_doc, update_index
+from recordkit.search.query import search
+
+BACKENDS = {"sqlite": "SQLite FTS5", "postgresql": "PostgreSQL 全文检索"}
+MS = 1000.0
+
+
+# -- the database of one run ------------------------------------------------------------------------------
+
+
+@contextmanager
+def scratch_database(admin_url: str) -> Iterator[str]:
+    """A new database on the server of ``admin_url``, dropped afterwards (whatever happens)."""
+    admin = sa.create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    name = f"rk_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def postgres_workspace(folder: Path, url: str) -> Path:
+    """A workspace whose recordkit.toml names the run's PostgreSQL database as its ledger."""
+    root = init_workspace(folder / "ws")
+    config = root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('url = ""', f'url = "{url}"', 1), encoding="utf-8")
+    return root
+
+
+def with_backend(root: Path, backend: str) -> Workspace:
+    return open_workspace(root, environ={"RECORDKIT_SEARCH_BACKEND": backend})
+
+
+def postgres_sizes(url: str) -> dict[str, float]:
+    """The search table's size in MB: rows (with TOAST), indexes, the whole database."""
+    engine = sa.create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            table, indexes, database = conn.execute(
+                sa.text(
+                    "SELECT pg_table_size('search_items'), pg_indexes_size('search_items'),"
+                    " pg_database_size(current_database())"
+                )
+            ).one()
+            gin = conn.execute(sa.text("SELECT pg_relation_size('ix_search_items_tsv')")).scalar()
+    finally:
+        engine.dispose()
+    return {"table": table / 1e6, "indexes": indexes / 1e6, "gin": (gin or 0) / 1e6, "database": database / 1e6}
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f}（1/5/15 分钟，{os.cpu_count()} 核，与其他开发者共用）"
+
+
+# -- the 20,000-document run on both backends ----------------------------------------------------------------
+
+
+def compare(args: argparse.Namespace, console: Console) -> None:
+    args.docs = args.docs or 20_000
+    corpus = bench.generate(args.docs + 100)
+    fields = [bench.fields_of(corpus, i) for i in range(args.docs)]
+    items = bench.queries(corpus, fields, random.Random(11), args.per_group)
+    number_of = {number: i for i, number in enumerate(corpus.numbers)}
+    folder = Path(tempfile.mkdtemp(prefix="bench-search-pg-"))
+    figures: dict[str, dict[str, Any]] = {}
+    lists: dict[str, dict[str, list[list[str]]]] = {}
+    started_load = load_average()
+    try:
+        with scratch_database(args.admin_url) as url:
+            root = postgres_workspace(folder, url)
+            bench.make_workspace(folder, corpus, 0, args.docs, root=root)
+            with open_ledger(url) as ledger:
+                for backend, name in BACKENDS.items():
+                    console.print(f"running: {name} …")
+                    workspace = with_backend(root, backend)
+                    built, _ = bench.median_of(
+                        args.repeat, lambda w=workspace: update_index(w, ledger, rebuild=True, lock_timeout=600)
+                    )
+                    nightly, _ = bench.median_of(args.repeat, lambda w=workspace: update_index(w, ledger))
+                    search(workspace, "电梯")  # warm the caches once, as an office server is warm
+
+                    def run(text: str, w: Workspace = workspace) -> list[int]:
+                        return [number_of[hit.archive_no] for hit in search(w, text, limit=20).hits]
+
+                    groups, times = bench.evaluate(run, items, args.repeat)
+                    figures[name] = {"build": args.docs / built, "nightly": nightly, "groups": groups, "times": times}
+                    figures[name]["size"] = (
+                        (root / "records/index/search.sqlite3").stat().st_size / 1e6
+                        if backend == "sqlite"
+                        else postgres_sizes(url)["table"] + postgres_sizes(url)["indexes"]
+                    )
+                    lists[name] = hit_lists(workspace, items, args.docs + 100)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report_compare(console, args, items, figures, lists, number_of, started_load)
+
+
+def hit_lists(workspace: Workspace, items: list[bench.Query], every: int) -> dict[str, list[list[str]]]:
+    """Per sort, each query's complete hit list in order (snippets not cut: thousands of hits per query)."""
+    cut = query_module.snippet
+    query_module.snippet = lambda *_args, **_kwargs: ("", [])
+    try:
+        return {
+            sort: [
+                [hit.archive_no for hit in search(workspace, item.text, limit=every, sort=sort).hits] for item in items
+            ]
+            for sort in ("相关度", "档号", "日期")
+        }
+    finally:
+        query_module.snippet = cut
+
+
+def report_compare(
+    console: Console,
+    args: argparse.Namespace,
+    items: list[bench.Query],
+    figures: dict[str, dict[str, Any]],
+    lists: dict[str, dict[str, list[list[str]]]],
+    number_of: dict[str, int],
+    started_load: str,
+) -> None:
+    names = list(figures)
+    accuracy = Table(title=f"检索准确度：{args.docs:,} 篇约 1,200 字的文件，每组前 20 条（召回率 / 准确率）")
+    accuracy.add_column("检索词组")
+    accuracy.add_column("条数", justify="right")
+    for name in names:
+        accuracy.add_column(name, justify="right")
+    counts = {group: sum(item.group == group for item in items) for group in bench.GROUPS}
+    for group in bench.GROUPS:
+        if counts[group]:
+            accuracy.add_row(
+                group, str(counts[group]), *("{:.3f} / {:.3f}".format(*figures[n]["groups"][group]) for n in names)
+            )
+    console.print(accuracy)
+    speed, row = bench.figures_table(f"速度（中位数，每项 {args.repeat} 次）", figures)
+    row("全量建索引（篇/秒）", lambda f: f"{f['build']:,.0f}")
+    row("索引大小（PostgreSQL：表 + 索引）", lambda f: f"{f['size']:,.0f} MB")
+    row(f"夜间任务，{args.docs:,} 件均无变化", lambda f: f"{f['nightly']:.2f} 秒")
+    row("检索 p50", lambda f: f"{statistics.median(f['times']) * MS:.1f} ms")
+    row("检索 p95", lambda f: f"{bench.pct(f['times'], 0.95) * MS:.1f} ms")
+    row("检索最慢", lambda f: f"{max(f['times']) * MS:.1f} ms")
+    console.print(speed)
+    console.print(f"机器负载：开始时 {started_load}；结束时 {load_average()}")
+    first, second = names
+    same_top = sum(a == b for a, b in zip(lists[first]["相关度"], lists[second]["相关度"], strict=True))
+    console.print(f"按相关度排序的完整结果，两个后端次序也相同的检索：{same_top} / {len(items)}")
+    wrong = []
+    for index, item in enumerate(items):
+        truth = {number for number, i in number_of.items() if i in item.truth}
+        for name in names:
+            if set(lists[name]["相关度"][index]) != truth:
+                wrong.append(f"{name} {item.group} {item.text!r}：与真值不同")
+        for sort in ("档号", "日期"):
+            if lists[first][sort][index] != lists[second][sort][index]:
+                wrong.append(f"{item.group} {item.text!r}：按{sort}排序的结果两个后端不同")
+        if set(lists[first]["相关度"][index]) != set(lists[second]["相关度"][index]):
+            wrong.append(f"{item.group} {item.text!r}：两个后端命中的档案不同")
+    if wrong:
+        console.print(f"FAIL: {len(wrong)} 处结果不同：")
+        for line in wrong[:20]:
+            console.print(f"  {line}")
+        return
+    console.print(
+        f"identical: 全部 {len(items)} 个检索，两个后端的完整结果都与真值相同，按档号、按日期排序的结果逐条相同"
+    )
+    ours = figures[BACKENDS["postgresql"]]
+    goals = [
+        (
+            "PostgreSQL: recall 1.0 and precision >= 0.99 in every group",
+            all(r == 1.0 and p >= 0.99 for r, p in ours["groups"].values()),
+        ),
+        ("PostgreSQL: query p95 < 100 ms", bench.pct(ours["times"], 0.95) < 0.100),
+        ("PostgreSQL: worst query < 1 s", max(ours["times"]) < 1.0),
+        ("PostgreSQL: full build >= 2,000 docs/s", ours["build"] >= 2000),
+    ]
+    for goal, met in goals:
+        console.print(f"{'PASS' if met else 'MISS'}: {goal}")
+
+
+# -- a million documents on PostgreSQL ------------------------------------------------------------------------
+
+#: The corpus of the million run, made before the workers start: they read it from the parent's memory.
+_CORPUS: bench.Corpus | None = None
+
+
+def _item(corpus: bench.Corpus, i: int) -> ArchiveItem:
+    """Item ``i`` as the catalogue would hold it (as ``bench_search.make_workspace`` writes it)."""
+    category, prefix = corpus.categories[i]
+    number, day, title = corpus.numbers[i], corpus.dates[i], corpus.titles[i]
+    return ArchiveItem(
+        number, prefix, day.year, int(number[-5:]), category, corpus.units[i], title, None, day, 1,
+        len(corpus.texts[i].encode()), f"{i:064x}",
+        f"records/archive/{category}/{day.year}/{number}_{title.split(' ', 1)[1]}.txt",
+        f"{title}_{day:%Y%m%d}.pdf", "inbox", 0, "永久", None, None, False, False, (), None, "档案员",
+        "2026-11-02T09:00:00+08:00",
+    )  # fmt: skip
+
+
+def _docs(span: tuple[int, int]) -> list[IndexDoc]:
+    """The indexer's own ``IndexDoc`` of items ``span``: its tokens, weights and stored text."""
+    corpus = _CORPUS
+    assert corpus is not None
+    return [
+        make_doc(_item(corpus, i), (), ItemText(f"{i:064x}", (PageText(1, corpus.texts[i], "text", None),)), "bench")
+        for i in range(*span)
+    ]
+
+
+def _stream(count: int, chunk: int = 256) -> Iterator[IndexDoc]:
+    """Every document, made in two worker processes beside the writer, in order, a bounded window ahead."""
+    spans = [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
+    with get_context("fork").Pool(2) as pool:
+        for docs in pool.imap(_docs, spans, chunksize=1):
+            yield from docs
+
+
+def million(args: argparse.Namespace, console: Console) -> None:
+    global _CORPUS
+    count = args.docs or 1_000_000
+    started_load = load_average()
+    console.print(f"generating {count:,} documents of about {args.chars} characters …")
+    # The query set is bench_search's own: drawn from its 20,000-document corpus.
+    sample = bench.generate(20_000)
+    items = bench.queries(
+        sample, [bench.fields_of(sample, i) for i in range(20_000)], random.Random(11), args.per_group
+    )
+    del sample
+    _CORPUS = corpus = bench.generate(count, length=args.chars)
+    number_of = {number: i for i, number in enumerate(corpus.numbers)}
+    assert len(number_of) == count, "archive numbers must be unique"
+    console.print("computing the ground truth …")
+    joined = bench.joined_fields([bench.fields_of(corpus, i) for i in range(count)])
+    items = [
+        bench.Query(item.group, item.text, frozenset(bench.rule_truth(item.rule, corpus, joined)), item.rule)
+        for item in items
+    ]
+    del joined
+    folder = Path(tempfile.mkdtemp(prefix="bench-search-pg-"))
+    figures: dict[str, Any] = {}
+    try:
+        with scratch_database(args.admin_url) as url:
+            root = postgres_workspace(folder, url)
+            workspace = with_backend(root, "postgresql")
+            with open_ledger(url) as ledger:  # migrated: the search tables are there
+                index = PostgresIndex(ledger.engine)
+                console.print(f"building: {count:,} documents by COPY …")
+                started = time.perf_counter()
+                with index.lock(600):
+                    written = index.rebuild(_stream(count))
+                figures["build_seconds"] = time.perf_counter() - started
+                assert written == count
+                figures["sizes"] = postgres_sizes(url)
+                search(workspace, "电梯")
+
+                def run(text: str) -> list[int]:
+                    return [number_of[hit.archive_no] for hit in search(workspace, text, limit=20).hits]
+
+                console.print("querying …")
+                figures["groups"], figures["times"] = bench.evaluate(run, items, args.repeat)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report_million(console, args, count, items, figures, started_load)
+
+
+def report_million(
+    console: Console,
+    args: argparse.Namespace,
+    count: int,
+    items: list[bench.Query],
+    figures: dict[str, Any],
+    started_load: str,
+) -> None:
+    accuracy = Table(title=f"PostgreSQL 检索：{count:,} 篇约 {args.chars} 字的文件，每组前 20 条")
+    accuracy.add_column("检索词组")
+    accuracy.add_column("条数", justify="right")
+    accuracy.add_column("召回率 / 准确率", justify="right")
+    accuracy.add_column("真值命中数（中位数）", justify="right")
+    for group in bench.GROUPS:
+        members = [item for item in items if item.group == group]
+        if members:
+            recall, precision = figures["groups"][group]
+            typical = statistics.median(len(item.truth) for item in members)
+            accuracy.add_row(group, str(len(members)), f"{recall:.3f} / {precision:.3f}", f"{typical:,.0f}")
+    console.print(accuracy)
+    sizes, times = figures["sizes"], figures["times"]
+    build = count / figures["build_seconds"]
+    speed = Table(title=f"PostgreSQL，{count:,} 篇（检索每个 {args.repeat} 次取中位数）")
+    speed.add_column("项目")
+    speed.add_column("数值", justify="right")
+    speed.add_row(
+        "全量建索引（生成文书、分词、COPY、建索引、切换）", f"{figures['build_seconds']:,.0f} 秒，{build:,.0f} 篇/秒"
+    )
+    speed.add_row("表（含 TOAST）", f"{sizes['table']:,.0f} MB")
+    speed.add_row("索引（其中 GIN 全文索引）", f"{sizes['indexes']:,.0f} MB（{sizes['gin']:,.0f} MB）")
+    speed.add_row("整个数据库", f"{sizes['database']:,.0f} MB")
+    speed.add_row("检索 p50", f"{statistics.median(times) * MS:.1f} ms")
+    speed.add_row("检索 p95", f"{bench.pct(times, 0.95) * MS:.1f} ms")
+    speed.add_row("检索最慢", f"{max(times) * MS:.1f} ms")
+    console.print(speed)
+    slowest = max(zip(times, items, strict=True), key=lambda pair: pair[0])
+    console.print(f"最慢的检索：{slowest[1].group} {slowest[1].text!r} {slowest[0] * MS:.1f} ms")
+    console.print(f"机器负载：开始时 {started_load}；结束时 {load_average()}")
+    groups = figures["groups"]
+    goals = [
+        ("recall 1.0 and precision >= 0.99 in every group", all(r == 1.0 and p >= 0.99 for r, p in groups.values())),
+        ("query p95 < 100 ms", bench.pct(times, 0.95) < 0.100),
+        ("worst query < 1 s", max(times) < 1.0),
+        ("build >= 2,000 docs/s", build >= 2000),
+    ]
+    for goal, met in goals:
+        console.print(f"{'PASS' if met else 'MISS'}: {goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, help="documents (default: 20,000; with --million 1,000,000)")
+    parser.add_argument("--million", action="store_true", help="the PostgreSQL backend alone, 1,000,000 documents")
+    parser.add_argument("--chars", type=int, default=300, help="characters per document of the million run")
+    parser.add_argument("--per-group", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is shown")
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("RECORDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:55432/postgres"),
+        help="a PostgreSQL URL allowed to create and drop databases",
+    )
+    args = parser.parse_args()
+    console = Console(width=170)
+    (million if args.million else compare)(args, console)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,426 @@
+"""The index in PostgreSQL full-text search: tables in the ledger's own database, beside the ledger.
+
+Owns the table layout (also what migration 0014 creates), the ``tsvector`` made from the project's own tokens
+(``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
+and 档号 A, unit and owners B, other metadata C, the text D — written as a literal so that PostgreSQL's parser
+never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with ``<->``, ``:*``
+prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the weights of SQLite's
+bm25 and the same ties and sorts.  Snippets and masking stay in ``search.query``.
+
+One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
+after the load and swaps it in with one transaction; searches answer from the old table until then.  On a
+PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
+indexing commit together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.search.backends.base import (
+    COLUMNS,
+    REBUILD_MESSAGE,
+    IndexDoc,
+    IndexedItem,
+    Phrase,
+    SearchPage,
+    SearchRequest,
+)
+
+log = logging.getLogger(__name__)
+
+#: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
+SCHEMA_VERSION = 1
+TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
+#: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
+COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
+#: ts_rank_cd's weights of D, C, B, A: SQLite's bm25 weights (10, 6, 3, 1) scaled to at most 1.
+RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
+#: tsvector positions stop at 16383: later tokens all stand at the last one (a phrase that far into a very
+#: long text is not found; its words are).
+MAX_POSITION = 16383
+#: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
+FIELD_SEPARATOR = "-"
+#: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
+_LOCK_KEY = 7_270_017
+_LOCK_ARGS = f"{_LOCK_KEY}, hashtext(current_schema())"
+_COLUMNS = (
+    "archive_no",
+    "signature",
+    "state",
+    "category",
+    "unit",
+    "date",
+    "owners",
+    "filed_at",
+    "body_start",
+    "shown",
+    "text",
+    "tsv",
+)
+#: What each rebuild COPY writes before it commits (a bounded transaction on a million items).
+BATCH = 2000
+
+
+def schema_statements(table: str) -> list[str]:
+    """The table and its indexes under the name ``table`` (``TABLE``, or ``SHADOW`` while rebuilding: its
+    indexes carry the suffix ``_new`` until the swap renames them)."""
+    suffix = "_new" if table == SHADOW else ""
+    return [
+        f"""CREATE TABLE {table} (
+            archive_no text COLLATE "C" NOT NULL,
+            signature text NOT NULL,
+            state text NOT NULL,
+            category text COLLATE "C" NOT NULL,
+            unit text COLLATE "C" NOT NULL,
+            date text COLLATE "C" NOT NULL,
+            owners text[] NOT NULL,
+            filed_at text COLLATE "C" NOT NULL,
+            body_start integer NOT NULL,
+            shown text NOT NULL,
+            text text NOT NULL,
+            tsv tsvector NOT NULL,
+            CONSTRAINT {TABLE}_pkey{suffix} PRIMARY KEY (archive_no)
+        )""",
+        *index_statements(table),
+    ]
+
+
+def index_statements(table: str) -> list[str]:
+    suffix = "_new" if table == SHADOW else ""
+    return [
+        f"CREATE INDEX ix_{TABLE}_tsv{suffix} ON {table} USING gin (tsv)",
+        f"CREATE INDEX ix_{TABLE}_owners{suffix} ON {table} USING gin (owners)",
+        f"CREATE INDEX ix_{TABLE}_category_date{suffix} ON {table} (category, date)",
+        f"CREATE INDEX ix_{TABLE}_unit{suffix} ON {table} (unit)",
+        f"CREATE INDEX ix_{TABLE}_date{suffix} ON {table} (date)",
+        f"CREATE INDEX ix_{TABLE}_filed{suffix} ON {table} (filed_at, archive_no)",
+        f"CREATE INDEX ix_{TABLE}_pending{suffix} ON {table} (state) WHERE state = 'pending'",
+    ]
+
+
+_INDEX_NAMES = ("tsv", "owners", "category_date", "unit", "date", "filed", "pending")
+
+
+# -- tokens to tsvector, phrases to tsquery (pure) -----------------------------------------------------------
+
+
+def _lexeme(token: str) -> str:
+    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``)."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
+    """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
+    a column starting one position after the last one's end (no phrase runs from one column into the next),
+    field separators (``-``) keeping their place without being indexed."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, tokens in columns:
+        for token in tokens.split():
+            position += 1
+            if token == FIELD_SEPARATOR:
+                continue
+            positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{weight}")
+        position += 1
+    return " ".join(f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items())
+
+
+def doc_tsvector(doc: IndexDoc) -> str:
+    return tsvector_literal(
+        (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
+    )
+
+
+def compile_phrase(phrase: Phrase) -> str:
+    """``'竣工' <-> '工资' <-> '资料' <-> '料'``; with ``prefix`` the last lexeme is ``:*``."""
+    lexemes = [_lexeme(token) for token in phrase.tokens]
+    if phrase.prefix:
+        lexemes[-1] += ":*"
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def compile_tsquery(groups: Iterable[Iterable[Phrase]]) -> str:
+    """``(a | b) & c``: every group, one of its phrases."""
+    return " & ".join("(" + " | ".join(compile_phrase(phrase) for phrase in group) + ")" for group in groups)
+
+
+# -- the backend ---------------------------------------------------------------------------------------------
+
+
+def _corrupt(err: BaseException) -> IntegrityError:
+    log.error("PostgreSQL search index unreadable: %r", err)
+    return IntegrityError(f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
+
+
+def _row(doc: IndexDoc) -> tuple[Any, ...]:
+    return (
+        doc.archive_no,
+        doc.signature,
+        doc.state,
+        doc.category,
+        doc.unit,
+        doc.date,
+        list(doc.owners),
+        doc.filed_at,
+        doc.body_start,
+        json.dumps(dict(doc.shown), ensure_ascii=False),
+        doc.text,
+        doc_tsvector(doc),
+    )
+
+
+_INSERT = f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join('%s' for _ in _COLUMNS)})"
+
+
+class PostgresIndex:
+    """The index of one workspace in its PostgreSQL ledger's database (the schema its connections use)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- state -------------------------------------------------------------------------------------
+
+    def _version(self, conn: Connection) -> str | None:
+        """The stored schema version; None before the first build.  ``IntegrityError`` without the tables."""
+        try:
+            with conn.begin_nested():
+                return conn.exec_driver_sql(f"SELECT value FROM {META} WHERE key = 'schema_version'").scalar()
+        except DBAPIError as err:
+            raise IntegrityError(
+                "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
+            ) from err
+
+    def exists(self) -> bool:
+        with self.engine.connect() as conn:
+            return self._version(conn) is not None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            stored = self._version(conn)
+            if stored is None:
+                raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
+            if stored != str(SCHEMA_VERSION):
+                raise IntegrityError(f"检索索引的版本（{stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+            try:
+                yield conn
+            except DBAPIError as err:
+                raise _corrupt(err) from None
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        """The one writer lock of this schema's index: a session advisory lock (released when its holder's
+        connection ends, so a killed writer frees it).  ``ConflictError`` on timeout."""
+        with self.engine.connect() as conn:
+            deadline = time.monotonic() + timeout
+            while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
+                conn.rollback()
+                if time.monotonic() >= deadline:
+                    raise ConflictError(
+                        f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
+                        "仍未结束：请稍后再运行 recordkit index"
+                    )
+                time.sleep(0.1)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_ARGS})")
+                conn.commit()
+
+    def try_lock_in(self, conn: Connection) -> bool:
+        """Take the writer lock for ``conn``'s transaction if nobody holds it now (the filing transaction
+        never waits for the nightly run: it leaves its items to the hook after the commit, or to that run)."""
+        return bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS})").scalar())
+
+    def signatures(self, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        with self._reading() as conn:
+            if numbers is None:
+                rows = conn.exec_driver_sql(f"SELECT archive_no, signature, state FROM {TABLE}").all()
+            else:
+                rows = conn.exec_driver_sql(
+                    f"SELECT archive_no, signature, state FROM {TABLE} WHERE archive_no = ANY(%s)", (list(numbers),)
+                ).all()
+        return {number: (signature, state) for number, signature, state in rows}
+
+    def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
+        """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
+        with self.engine.connect() as conn, conn.begin():
+            if self._version(conn) != str(SCHEMA_VERSION):
+                raise IntegrityError(f"检索索引的版本与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+            return self.write(conn, docs, delete)
+
+    def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
+        """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
+        ``BATCH`` items per statement."""
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        removed = list(delete)
+        if removed:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
+        written = 0
+        batch: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
+            cursor.executemany(_INSERT, batch)
+            batch.clear()
+
+        for doc in docs:
+            batch.append(_row(doc))
+            written += 1
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
+            flush()
+        return written
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """COPY every item into a shadow table, index it after the load, then swap it in with one transaction
+        (under ``lock``).  Searches answer from the live table until the swap; a failure drops the shadow."""
+        written = 0
+        with self.engine.connect() as conn:
+            try:
+                with conn.begin():
+                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
+                    conn.exec_driver_sql(schema_statements(SHADOW)[0])
+                raw = conn.connection.driver_connection
+                batch: list[tuple[Any, ...]] = []
+
+                def flush() -> None:
+                    with (
+                        raw.cursor() as cursor,  # type: ignore[union-attr]
+                        cursor.copy(f"COPY {SHADOW} ({', '.join(_COLUMNS)}) FROM STDIN") as copy,
+                    ):
+                        for row in batch:
+                            copy.write_row(row)
+                    batch.clear()
+
+                with conn.begin():
+                    for doc in docs:
+                        batch.append(_row(doc))
+                        written += 1
+                        if len(batch) >= BATCH:
+                            flush()
+                    flush()
+                with conn.begin():  # the indexes once, after the load: far cheaper than kept up row by row
+                    for statement in index_statements(SHADOW):
+                        conn.exec_driver_sql(statement)
+                    conn.exec_driver_sql(f"ANALYZE {SHADOW}")
+                with conn.begin():
+                    self._swap(conn)
+            except BaseException:
+                conn.rollback()
+                with conn.begin():
+                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
+                raise
+        return written
+
+    def _swap(self, conn: Connection) -> None:
+        """The shadow table becomes the index, its indexes take the live names, the version is stamped."""
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+        conn.exec_driver_sql(f"ALTER TABLE {SHADOW} RENAME TO {TABLE}")
+        conn.exec_driver_sql(f"ALTER INDEX {TABLE}_pkey_new RENAME TO {TABLE}_pkey")
+        for name in _INDEX_NAMES:
+            conn.exec_driver_sql(f"ALTER INDEX ix_{TABLE}_{name}_new RENAME TO ix_{TABLE}_{name}")
+        conn.exec_driver_sql(
+            f"INSERT INTO {META} (key, value) VALUES ('schema_version', %s)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+
+    def optimize(self) -> None:
+        """The nightly run: fold the GIN index's pending list into the index and refresh the planner's figures."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_tsv'::regclass)")
+            conn.exec_driver_sql(f"ANALYZE {TABLE}")
+
+    # -- searching ---------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        with self._reading() as conn:
+            return _search(conn, request)
+
+    def count(self) -> int:
+        """How many items the index holds (``doctor``)."""
+        with self._reading() as conn:
+            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE}").scalar() or 0)
+
+
+_ORDER = {
+    "relevance": "score DESC, filed_at DESC, archive_no DESC",
+    "date": "date = '', date DESC, filed_at DESC, archive_no DESC",
+    "number": "archive_no",
+}
+
+
+def _search(conn: Connection, request: SearchRequest) -> SearchPage:
+    """The page's rows ranked or sorted, and the count of every match, in one snapshot."""
+    where: list[str] = []
+    params: list[Any] = []
+    filters = request.filters
+    for column, value in (("category", filters.category), ("unit", filters.unit)):
+        if value:
+            where.append(f"{column} = %s")
+            params.append(value)
+    if filters.owner:
+        where.append("owners @> ARRAY[%s]::text[]")
+        params.append(filters.owner)
+    if filters.date_from:
+        where.append("date != '' AND date >= %s")
+        params.append(filters.date_from)
+    if filters.date_to:
+        where.append("date != '' AND date <= %s")
+        params.append(filters.date_to)
+    score = "0.0"
+    score_params: list[Any] = []
+    if request.groups:
+        positive = compile_tsquery(request.groups)
+        matched = positive
+        if request.excluded:
+            matched = f"({positive}) & !({compile_tsquery([request.excluded])})"
+        where.insert(0, "tsv @@ %s::tsquery")
+        params.insert(0, matched)
+        score = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, %s::tsquery)"
+        score_params = [positive]
+    elif request.excluded:
+        where.append("NOT (tsv @@ %s::tsquery)")
+        params.append(compile_tsquery([request.excluded]))
+    condition = " AND ".join(where) or "true"
+    limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
+    # The count of every match comes with the page (a window over the matches before LIMIT): the match is
+    # made once, not again by a separate count(*) — on a big archive the match is most of a query's time.
+    rows = conn.exec_driver_sql(
+        f"SELECT archive_no, {score} AS score, body_start, shown, text, count(*) OVER () FROM {TABLE}"
+        f" WHERE {condition} ORDER BY {_ORDER[request.sort]}{limit}",
+        (*score_params, *params),
+    ).all()
+    total = rows[0][-1] if rows else 0
+    pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
+    items = [
+        IndexedItem(number, float(value), text, body_start, json.loads(shown))
+        for number, value, body_start, shown, text, _total in rows
+    ]
+    return SearchPage(items, int(total or 0), int(pending or 0))
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "PostgresIndex",
+    "compile_phrase",
+    "compile_tsquery",
+    "doc_tsvector",
+    "schema_statements",
+    "tsvector_literal",
+]

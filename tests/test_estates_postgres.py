@@ -1,0 +1,246 @@
+"""Several estates on one PostgreSQL database, one schema each (issue 17): what one estate files,
+bills and journals is never seen from the other, each is migrated and verified whole, a command
+that only reads never makes a schema, and a schema name PostgreSQL would not take is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from recordkit.cli import app
+from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import normalise_url, open_ledger, open_workspace_ledger
+from recordkit.ledger.schema import HEAD_REVISION
+from tests.conftest import write_sheet
+from tests.fees_fixtures import bill_months, small_estate
+from tests.search_helpers import write_docx
+
+# Receipt and archive numbers carry the year they are made in (today, in the office's zone).
+YEAR = dt.datetime.now(ZoneInfo("Asia/Shanghai")).year
+
+# Estate B: two units and owners of its own, none shared with the sample rows of estate A.
+EAST_ROWS: list[list[Any]] = [
+    ["9", "1", "901", 120.5, "赵敏", "13700001111", None, dt.date(2021, 3, 1), "已入住"],
+    ["9", "1", "902", 98.0, "钱进", "13700002222", None, None, "已交付"],
+]
+
+
+def estate(root: Path, name: str, url: str, schema: str) -> Workspace:
+    """A workspace whose recordkit.toml names the shared database and its own schema."""
+    init_workspace(root, office=f"{name}物业服务中心", estate=name)
+    config = root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('url = ""', f'url = "{url}"\nschema = "{schema}"', 1), encoding="utf-8")
+    workspace = open_workspace(root, environ={})
+    open_workspace_ledger(workspace).close()  # as `recordkit init` does
+    return workspace
+
+
+def cli(workspace: Workspace, *args: str, env: dict[str, str] | None = None) -> Any:
+    """``recordkit`` run in ``workspace`` as a clerk there would (its own recordkit.toml, nothing else)."""
+    base = {
+        "RECORDKIT_HOME": str(workspace.root),
+        "RECORDKIT_OPERATOR": "测试员",
+        "RECORDKIT_DATABASE_URL": None,
+        "RECORDKIT_DATABASE_SCHEMA": None,
+        "COLUMNS": "200",
+    }
+    return CliRunner().invoke(app, list(args), env={**base, **(env or {})})  # type: ignore[dict-item]
+
+
+def tables_by_schema(url: str) -> dict[str, set[str]]:
+    """Every table of the database by schema, read straight from the server's catalogue."""
+    engine = sa.create_engine(normalise_url(url))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT table_schema, table_name FROM information_schema.tables "
+                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    found: dict[str, set[str]] = {}
+    for schema, table in rows:
+        found.setdefault(schema, set()).add(table)
+    return found
+
+
+@pytest.fixture
+def estates(postgres_url: str, tmp_path: Path) -> tuple[Workspace, Workspace]:
+    """West (schema estate_west: the sample units, fees billed, one payment, one filed document) and
+    East (schema estate_east: two units of its own, nothing else), in one database."""
+    west = estate(tmp_path / "west", "西区", postgres_url, "estate_west")
+    east = estate(tmp_path / "east", "东区", postgres_url, "estate_east")
+    with open_workspace_ledger(west) as ledger:
+        small_estate(ledger, tmp_path)
+        bill_months(ledger, "2026-10")
+    paid = cli(west, "fees", "pay", "1-1-101", "--amount", "369.97")
+    assert paid.exit_code == 0, paid.output
+    filed = cli(
+        west,
+        "file",
+        str(write_docx(tmp_path / "装修协议.docx", "西区3栋2单元1201装修管理协议，施工单位：安达装饰。")),
+        "--category",
+        "业主档案",
+        "--unit",
+        "3-2-1201",
+        "--title",
+        "装修管理协议",
+    )
+    assert filed.exit_code == 0, filed.output
+    imported = cli(east, "owners", "import", str(write_sheet(tmp_path / "东区名册.xlsx", EAST_ROWS)))
+    assert imported.exit_code == 0, imported.output
+    return west, east
+
+
+@pytest.mark.postgres
+def test_each_estate_sees_only_its_own_owners_fees_archive_and_journal(estates: tuple[Workspace, Workspace]) -> None:
+    west, east = estates
+
+    def listed(workspace: Workspace, *args: str) -> Any:
+        result = cli(workspace, *args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    assert [u["unit"] for u in listed(west, "owners", "list")] == ["1-1-101", "1-1-102", "3-2-1201", "3-2-1202"]
+    assert [(u["unit"], u["owner"]) for u in listed(east, "owners", "list")] == [
+        ("9-1-901", "赵敏"),
+        ("9-1-902", "钱进"),
+    ]
+
+    assert [(r["unit"], r["total_fen"]) for r in listed(west, "receipt", "list")] == [("1-1-101", 36997)]
+    assert listed(east, "receipt", "list") == []
+    assert {row["unit"] for row in listed(west, "fees", "arrears")} == {"1-1-102", "3-2-1201", "3-2-1202"}
+    assert listed(east, "fees", "arrears") == []
+
+    assert [(a["unit"], a["title"]) for a in listed(west, "archive", "list")] == [("3-2-1201", "装修管理协议")]
+    assert listed(east, "archive", "list") == []
+    assert cli(west, "archive", "verify").exit_code == 0
+    # The search index lives in the estate's schema too (a PostgreSQL ledger keeps it there by default).
+    assert [hit["archive_no"] for hit in listed(west, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
+    assert cli(east, "index").exit_code == 0
+    assert cli(east, "search", "安达装饰").exit_code == 1  # no hits
+    assert cli(east, "archive", "verify").exit_code == 0
+
+    west_journal = listed(west, "journal", "list", "--limit", "500")
+    east_journal = listed(east, "journal", "list", "--limit", "500")
+    assert sorted((e["action"], e["key"]) for e in east_journal) == [
+        ("owner.create", "1"), ("owner.create", "2"), ("unit.create", "9-1-901"), ("unit.create", "9-1-902")
+    ]  # fmt: skip
+    west_actions = {(e["action"], e["key"]) for e in west_journal}
+    assert {
+        ("receipt.issue", f"SJ{YEAR}-000001"),
+        ("archive.file", f"YZ-{YEAR}-00001"),
+        ("bill.month", "2026-10"),
+    } <= west_actions
+    assert {key for action, key in west_actions if action == "unit.create"} == {
+        "1-1-101",
+        "1-1-102",
+        "3-2-1201",
+        "3-2-1202",
+    }
+    # Each chain is whole and counts its own estate's actions only.
+    for workspace, entries in ((west, west_journal), (east, east_journal)):
+        verified = cli(workspace, "journal", "verify", "--tables")
+        assert verified.exit_code == 0, verified.output
+        assert f"操作日志完好：共 {len(entries)} 条记录，哈希链完整" in verified.stdout
+
+
+@pytest.mark.postgres
+def test_each_schema_is_migrated_and_nothing_lands_in_public(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    west, east = estates
+    tables = tables_by_schema(postgres_url)
+    assert set(tables) == {"estate_west", "estate_east"}  # the default schema stays empty
+    assert tables["estate_west"] == tables["estate_east"]
+    assert {
+        "alembic_version",
+        "units",
+        "owners",
+        "bills",
+        "receipts",
+        "archive_items",
+        "journal",
+        "search_items",
+    } <= tables["estate_west"]
+    for workspace, schema in ((west, "estate_west"), (east, "estate_east")):
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            assert ledger.revision() == HEAD_REVISION
+        doctor = cli(workspace, "doctor", "--json")
+        database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+        assert database["ok"] is True
+        assert database["detail"].endswith(f"（模式 {schema}）（表结构版本 {HEAD_REVISION}）")
+
+
+@pytest.mark.postgres
+def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_path: Path) -> None:
+    north = estate(tmp_path / "north", "北区", postgres_url, "estate_north")
+    # `init` made the ledger; a second estate named only by the environment has none yet.
+    south_env = {"RECORDKIT_DATABASE_SCHEMA": "estate_south"}
+    doctor = cli(north, "doctor", "--json", env=south_env)
+    database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+    assert database["detail"].endswith("（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表")
+
+    listed = cli(north, "owners", "list", env=south_env)
+    assert listed.exit_code == LedgerError.exit_code
+    assert "（模式 estate_south） 还不存在：这个命令只读取台账，不会新建。" in listed.stderr
+    assert "[database] url 和 schema" in listed.stderr
+    assert set(tables_by_schema(postgres_url)) == {"estate_north"}
+    with open_ledger(postgres_url, migrate=False, create=False, schema="estate_south") as ledger:
+        assert not ledger.schema_exists()
+
+    upgraded = cli(north, "db", "upgrade", env=south_env)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"（模式 estate_south） 已从 空库 升级到 {HEAD_REVISION}" in upgraded.stdout
+    assert set(tables_by_schema(postgres_url)) == {"estate_north", "estate_south"}
+
+
+@pytest.mark.postgres
+def test_estates_write_without_waiting_for_each_other(postgres_url: str) -> None:
+    # The write lock is per schema: a long write in one estate (a nightly rebuild) never makes the
+    # other estate's clerks wait, while a second writer in the same estate still queues.
+    with (
+        open_ledger(postgres_url, schema="estate_west") as west,
+        open_ledger(postgres_url, schema="estate_east", busy_timeout=1) as east,
+        open_ledger(postgres_url, schema="estate_west", busy_timeout=1) as west_again,
+        west.write(),
+    ):
+        with east.write() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        with pytest.raises(LedgerError, match="台账正忙"), west_again.write():
+            pass
+
+
+@pytest.mark.parametrize(
+    "name", ["Estate_A", "estate-a", "1estate", "pg_estate", "information_schema", "东区", "a" * 64]
+)
+def test_a_schema_name_postgresql_would_not_take_is_refused(workspace: Workspace, name: str) -> None:
+    result = cli(workspace, "owners", "list", env={"RECORDKIT_DATABASE_SCHEMA": name})
+    assert result.exit_code == ConfigError.exit_code
+    assert f"[database] schema 的值 {name!r} 不能用作 PostgreSQL 模式名" in result.stderr
+    assert "以字母开头" in result.stderr
+
+
+def test_a_schema_name_in_recordkit_toml_is_checked_too(workspace: Workspace) -> None:
+    config = workspace.config_file
+    config.write_text(config.read_text(encoding="utf-8").replace('url = ""', 'url = ""\nschema = "东区"'), "utf-8")
+    with pytest.raises(ConfigError, match="schema 的值 '东区' 不能用作 PostgreSQL 模式名"):
+        open_workspace(workspace.root, environ={})
+
+
+def test_a_schema_with_a_sqlite_ledger_is_refused(workspace: Workspace) -> None:
+    # Two workspaces on one SQLite file with different schemas would share every table.
+    result = cli(workspace, "owners", "list", env={"RECORDKIT_DATABASE_SCHEMA": "estate_a"})
+    assert result.exit_code == ConfigError.exit_code
+    assert "[database] schema = 'estate_a' 只用于 PostgreSQL 台账" in result.stderr
