@@ -14,7 +14,8 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import update_index
 from recordkit.search.query import search
-from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import search_ws  # noqa: F401  (fixture ws: each backend in turn)
 from tests.search_helpers import write_docx
 
 

@@ -81,6 +81,12 @@ rounding = "half_up"
 url = ""
 # 另一个操作正在写台账时最多等待的秒数。
 busy_timeout = 30
+
+[search]
+# 检索索引放在哪里：sqlite（records/index 中的文件）或 postgresql（台账所在的 PostgreSQL 数据库，
+# 各台电脑不用共享文件夹就能检索）。留空表示随台账：SQLite 台账用 sqlite，PostgreSQL 台账用 postgresql。
+# 换用另一种时运行 recordkit index --to postgresql（或 --to sqlite），不必重新 OCR。
+backend = ""
 """
 
 
