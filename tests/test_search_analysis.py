@@ -27,8 +27,10 @@ from recordkit.search.indexer import update_index
 from recordkit.search.query import search
 from recordkit.search.text import fold, token_stream
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
-from tests.search_helpers import search_ws  # noqa: F401  (fixture ws: each backend in turn)
-from tests.search_helpers import write_docx
+from tests.search_helpers import (
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+    write_docx,
+)
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 
