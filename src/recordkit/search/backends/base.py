@@ -109,3 +109,6 @@ class IndexBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchPage:
         """``NotFoundError`` when never built, ``IntegrityError`` when damaged or of another version."""
+
+    def count(self) -> tuple[int, int]:
+        """(items in the index, of which waiting for OCR); the errors of ``search``."""

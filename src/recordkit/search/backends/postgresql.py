@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -190,6 +190,17 @@ class PostgresIndex:
 
     # -- state -------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection; ``LedgerError`` when the database cannot be reached (it is the ledger's)."""
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as err:
+            reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+            raise LedgerError(f"无法连接台账数据库（检索索引在其中）：{reason}") from err
+        with conn:
+            yield conn
+
     def _version(self, conn: Connection) -> str | None:
         """The stored schema version; None before the first build.  ``IntegrityError`` without the tables."""
         try:
@@ -200,13 +211,17 @@ class PostgresIndex:
                 "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
             ) from err
 
+    def is_current(self, conn: Connection) -> bool:
+        """The index is built and of this version (seen from ``conn``'s transaction)."""
+        return self._version(conn) == str(SCHEMA_VERSION)
+
     def exists(self) -> bool:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return self._version(conn) is not None
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._connect() as conn, conn.begin():
             stored = self._version(conn)
             if stored is None:
                 raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
@@ -223,7 +238,7 @@ class PostgresIndex:
     def lock(self, timeout: float) -> Iterator[None]:
         """The one writer lock of this schema's index: a session advisory lock (released when its holder's
         connection ends, so a killed writer frees it).  ``ConflictError`` on timeout."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             deadline = time.monotonic() + timeout
             while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
                 conn.rollback()
@@ -257,7 +272,7 @@ class PostgresIndex:
 
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
-        with self.engine.connect() as conn, conn.begin():
+        with self._connect() as conn, conn.begin():
             if self._version(conn) != str(SCHEMA_VERSION):
                 raise IntegrityError(f"检索索引的版本与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
             return self.write(conn, docs, delete)
@@ -290,7 +305,7 @@ class PostgresIndex:
         """COPY every item into a shadow table, index it after the load, then swap it in with one transaction
         (under ``lock``).  Searches answer from the live table until the swap; a failure drops the shadow."""
         written = 0
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             try:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
@@ -352,10 +367,12 @@ class PostgresIndex:
         with self._reading() as conn:
             return _search(conn, request)
 
-    def count(self) -> int:
-        """How many items the index holds (``doctor``)."""
+    def count(self) -> tuple[int, int]:
         with self._reading() as conn:
-            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE}").scalar() or 0)
+            items, pending = conn.exec_driver_sql(
+                f"SELECT count(*), count(*) FILTER (WHERE state = 'pending') FROM {TABLE}"
+            ).one()
+        return int(items), int(pending)
 
 
 _ORDER = {

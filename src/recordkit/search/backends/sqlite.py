@@ -264,6 +264,11 @@ class SqliteIndex:
         with self._reading() as conn:
             return _search(conn, request)
 
+    def count(self) -> tuple[int, int]:
+        with self._reading() as conn:
+            items, pending = conn.execute("SELECT count(*), coalesce(sum(state = 'pending'), 0) FROM items").fetchone()
+        return int(items), int(pending)
+
 
 def _delete(conn: sqlite3.Connection, archive_no: str) -> None:
     row = conn.execute("SELECT id FROM items WHERE archive_no = ?", (archive_no,)).fetchone()
