@@ -51,7 +51,7 @@ def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
     vector = tsvector_literal([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
     with engine.connect() as conn:
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
-        assert sorted(lexemes) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
+        assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
 
         def matches(*groups: list[Phrase]) -> bool:
             query = compile_tsquery(groups)
@@ -94,6 +94,16 @@ def pg_ws(workspace: Workspace, postgres_url: str) -> Workspace:
 def pg_ledger(pg_ws: Workspace) -> Any:
     with open_ledger(pg_ws.database_url) as opened:
         yield opened
+
+
+@pytest.mark.postgres
+def test_no_index_yet(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    from recordkit.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError) as raised:
+        search(pg_ws, "梯维")
+    assert raised.value.message == "检索索引还没有建立：请先运行 recordkit index"
+    assert not open_index(pg_ws).exists()
 
 
 @pytest.mark.postgres

@@ -34,6 +34,9 @@ from recordkit.search.backends.base import (
     Phrase,
     SearchPage,
     SearchRequest,
+    filter_conditions,
+    other_version,
+    writer_busy,
 )
 
 log = logging.getLogger(__name__)
@@ -226,7 +229,7 @@ class PostgresIndex:
             if stored is None:
                 raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
             if stored != str(SCHEMA_VERSION):
-                raise IntegrityError(f"检索索引的版本（{stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
             try:
                 yield conn
             except DBAPIError as err:
@@ -243,10 +246,7 @@ class PostgresIndex:
             while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
                 conn.rollback()
                 if time.monotonic() >= deadline:
-                    raise ConflictError(
-                        f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
-                        "仍未结束：请稍后再运行 recordkit index"
-                    )
+                    raise ConflictError(writer_busy(timeout))
                 time.sleep(0.1)
             conn.commit()
             try:
@@ -273,8 +273,8 @@ class PostgresIndex:
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
         with self._connect() as conn, conn.begin():
-            if self._version(conn) != str(SCHEMA_VERSION):
-                raise IntegrityError(f"检索索引的版本与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+            if (stored := self._version(conn)) != str(SCHEMA_VERSION):
+                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
             return self.write(conn, docs, delete)
 
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
@@ -384,22 +384,7 @@ _ORDER = {
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     """The page's rows ranked or sorted, and the count of every match, in one snapshot."""
-    where: list[str] = []
-    params: list[Any] = []
-    filters = request.filters
-    for column, value in (("category", filters.category), ("unit", filters.unit)):
-        if value:
-            where.append(f"{column} = %s")
-            params.append(value)
-    if filters.owner:
-        where.append("owners @> ARRAY[%s]::text[]")
-        params.append(filters.owner)
-    if filters.date_from:
-        where.append("date != '' AND date >= %s")
-        params.append(filters.date_from)
-    if filters.date_to:
-        where.append("date != '' AND date <= %s")
-        params.append(filters.date_to)
+    where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     score = "0.0"
     score_params: list[Any] = []
     if request.groups:
