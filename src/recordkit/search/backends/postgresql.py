@@ -70,7 +70,7 @@ _COLUMNS = (
     "text",
     "tsv",
 )
-#: What each rebuild COPY writes before it commits (a bounded transaction on a million items).
+#: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
 
 
@@ -280,25 +280,25 @@ class PostgresIndex:
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
         ``BATCH`` items per statement."""
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        removed = list(delete)
-        if removed:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
         written = 0
         batch: list[tuple[Any, ...]] = []
+        with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            removed = list(delete)
+            if removed:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
 
-        def flush() -> None:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
-            cursor.executemany(_INSERT, batch)
-            batch.clear()
+            def flush() -> None:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
+                cursor.executemany(_INSERT, batch)  # psycopg pipelines them: one round trip, not one per row
+                batch.clear()
 
-        for doc in docs:
-            batch.append(_row(doc))
-            written += 1
-            if len(batch) >= BATCH:
+            for doc in docs:
+                batch.append(_row(doc))
+                written += 1
+                if len(batch) >= BATCH:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
         return written
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
@@ -383,7 +383,8 @@ _ORDER = {
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
-    """The page's rows ranked or sorted, and the count of every match, in one snapshot."""
+    """The page's rows ranked or sorted, and the count of every match.  (Read committed, not one snapshot: a
+    repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     score = "0.0"
     score_params: list[Any] = []
