@@ -16,11 +16,11 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="在旁边重建整个索引，完成后一次替换（重建期间仍可检索）。"),
     verify: bool = typer.Option(False, "--verify", help="只检查：列出索引中缺失、过期或多余的档案，不改动索引。"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="这次不做 OCR（扫描件的文字留到下次）。"),
-    to: str | None = typer.Option(
+    backend: str | None = typer.Option(
         None,
         "--to",
-        help="把索引搬到另一种后端（sqlite 或 postgresql）：用已提取的文字重建，不重新 OCR，并写入 [search] backend。",
-        metavar="后端",
+        help="把索引搬到另一种后端：sqlite（records/index 中的文件）或 postgresql（台账所在的数据库）。"
+        "用已提取的文字重建，不重新 OCR，并写入 recordkit.toml。",
     ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果。"),
 ) -> None:
@@ -35,9 +35,9 @@ def index_command(
 
     app_state = state(ctx)
     workspace, ledger = app_state.workspace(), app_state.ledger()
-    if to is not None:
+    if backend is not None:
         with progress_bar("提取文字") as advance:
-            moved = move_index(workspace, ledger, to.strip().lower(), progress=advance)
+            moved = move_index(workspace, ledger, backend.strip().lower(), progress=advance)
         if as_json:
             print_json(moved.to_dict())
         else:
