@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from recordkit.archive.archivist import ArchiveItem, Archivist
 from recordkit.archive.rules import Metadata
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
+from tests.archive_helpers import archive_workspace
 
 
 def write_docx(path: Path, *paragraphs: str) -> Path:
@@ -88,3 +91,18 @@ README_DOCUMENTS = [
     # Ranking and --sort in the README: 电梯 only in its text, a newer date than the 电梯维修记录.
     ("工作月报_202406.docx", "六月份工作：完成3号楼电梯年检，处理装修噪音投诉2起，回访满意度100%。"),
 ]
+
+
+def use_postgres_ledger(workspace: Workspace, url: str) -> None:
+    """Point the workspace's recordkit.toml at a PostgreSQL ledger (the library and the CLI both read it)."""
+    config = workspace.config_file
+    config.write_text(config.read_text(encoding="utf-8").replace('url = ""', f'url = "{url}"', 1), encoding="utf-8")
+
+
+@pytest.fixture(name="ws", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def search_ws(request: pytest.FixtureRequest, workspace: Workspace) -> Workspace:
+    """A workspace with the sample units on each backend in turn: a SQLite ledger with the FTS5 index, then a
+    PostgreSQL ledger with the index in its database (the default that goes with it)."""
+    if request.param == "postgresql":
+        use_postgres_ledger(workspace, str(request.getfixturevalue("postgres_url")))
+    return archive_workspace(workspace.root)

@@ -210,6 +210,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert [c["name"] for c in checks] == [
         "工作区",
         "台账数据库",
+        "检索索引",
         "经办人",
         "小区信息",
         "模板",
@@ -221,6 +222,13 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
     assert checks[2] == {
+        "name": "检索索引",
+        "ok": False,
+        "detail": "SQLite FTS5（records/index/search.sqlite3）：还没有建立",
+        "fix": "recordkit index",
+        "required": False,
+    }
+    assert checks[3] == {
         "name": "经办人",
         "ok": True,
         "detail": "测试员（签在收据和文书上）",

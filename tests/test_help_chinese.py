@@ -32,7 +32,7 @@ VALUE_WORDS = {
     "name", "origin", "variables", "template", "subject", "payer", "total_fen", "deposit_fen", "type", "repeat",
     "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
     "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month", "source", "reason", "at",
-    "id", "relation", "phone", "role", "role_label", "disabled", "created_at", "last_login_at",
+    "id", "relation", "phone", "role", "role_label", "disabled", "created_at", "last_login_at", "sqlite", "postgresql",
 }  # fmt: skip
 
 _PROBE = """

@@ -24,8 +24,12 @@ from recordkit.search.query import (
     search,
     snippet,
 )
-from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
-from tests.search_helpers import file_documents, write_docx
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import (
+    file_documents,
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+    write_docx,
+)
 
 ELEVATOR, AGREEMENT, DEED, FUND, FIRE = (
     "GC-2024-00001",

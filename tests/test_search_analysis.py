@@ -26,8 +26,11 @@ from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import update_index
 from recordkit.search.query import search
 from recordkit.search.text import fold, token_stream
-from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
-from tests.search_helpers import write_docx
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import (
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+    write_docx,
+)
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 

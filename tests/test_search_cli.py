@@ -10,8 +10,11 @@ import pytest
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
-from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
-from tests.search_helpers import file_documents
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import (
+    file_documents,
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+)
 
 
 @pytest.fixture

@@ -14,8 +14,11 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import update_index
 from recordkit.search.query import search
-from tests.archive_helpers import archive_ledger, archive_ws  # noqa: F401  (fixtures ws, ledger)
-from tests.search_helpers import write_docx
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import (
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+    write_docx,
+)
 
 
 def test_search_finds_units_of_new_kinds_by_any_spelling(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:

@@ -15,12 +15,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from recordkit.core.config import signing_operator
+from recordkit.core.config import search_backend, signing_operator
 from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
+from recordkit.search.backends import BACKEND_NAMES, open_index
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -56,6 +57,22 @@ def check_database(workspace: Workspace) -> Check:
             "recordkit db upgrade",
         )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")
+
+
+def check_search_index(workspace: Workspace) -> Check:
+    """Which index backend is in use, and whether it is built, current and readable (informs only: a new
+    workspace has no index until its first ``recordkit index``)."""
+    backend = search_backend(workspace.settings)
+    where = BACKEND_NAMES[backend]
+    try:
+        index = open_index(workspace)
+        if not index.exists():
+            return Check("检索索引", False, f"{where}：还没有建立", "recordkit index", required=False)
+        items, pending = index.count()
+    except RecordkitError as err:
+        return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
+    waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""
+    return Check("检索索引", True, f"{where}：{items} 件{waiting}", required=False)
 
 
 def check_templates(workspace: Workspace) -> Check:
@@ -235,6 +252,7 @@ def check_estate(workspace: Workspace) -> Check:
 
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
+    check_search_index,
     check_operator,
     check_estate,
     check_templates,

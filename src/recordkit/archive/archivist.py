@@ -72,6 +72,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Called inside the filing transaction, just before its commit, with the items it files.
+BeforeCommit = Callable[["Connection", list["ArchiveItem"]], None]
+
 SIDECAR_SCHEMA = 1
 SIDECAR_SUFFIX = ".json"
 TEMP_PREFIX = ".~recordkit-"
@@ -303,11 +306,17 @@ class Archivist:
         return self.file_many([(path, base)], flags, now)[0]
 
     def file_many(
-        self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None, now: dt.datetime | None = None
+        self,
+        paths: Sequence[tuple[Path, Path | None]],
+        flags: Metadata | None = None,
+        now: dt.datetime | None = None,
+        before_commit: BeforeCommit | None = None,
     ) -> list[FilingOutcome]:
         """File several scans in one ledger transaction (one commit, one fsync per folder): what the
         watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
-        the folder whose sub-folders tell category and unit (the inbox for inbox files)."""
+        the folder whose sub-folders tell category and unit (the inbox for inbox files).
+        ``before_commit`` is called with the transaction and the items it files, placed, just before the
+        commit (the search index of a PostgreSQL ledger writes its rows in the same transaction)."""
         stamp = now or dt.datetime.now().astimezone()
         outcomes: list[FilingOutcome | None] = [None] * len(paths)
         ready: list[tuple[int, _Prepared]] = []
@@ -319,7 +328,7 @@ class Archivist:
                 outcomes[index] = self._outcome_of(path, err)
         if ready:
             try:
-                results = self._commit(ready, stamp)
+                results = self._commit(ready, stamp, before_commit)
             except Exception as err:
                 if stops_filing(err) or (len(ready) == 1 and not self.quarantine_on_error):
                     raise
@@ -328,7 +337,7 @@ class Archivist:
                 results = {}
                 for index, prepared in ready:
                     try:
-                        results |= self._commit([(index, prepared)], stamp)
+                        results |= self._commit([(index, prepared)], stamp, before_commit)
                     except Exception as one:  # noqa: BLE001 - this file's outcome, unless it stops filing
                         if stops_filing(one):
                             raise
@@ -408,7 +417,7 @@ class Archivist:
         )
 
     def _commit(
-        self, ready: Sequence[tuple[int, _Prepared]], stamp: dt.datetime
+        self, ready: Sequence[tuple[int, _Prepared]], stamp: dt.datetime, before_commit: BeforeCommit | None = None
     ) -> dict[int, FilingOutcome | BaseException]:
         """Under the write lock: number and record each prepared file, place them all (copy, fsync,
         rename; the fsyncs run side by side, which the disk does for the price of about one), fsync
@@ -440,6 +449,8 @@ class Archivist:
                             for _, _, item in planned
                         ],
                     )
+                    if before_commit is not None:
+                        before_commit(conn, [item for _, _, item in planned])
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, former_numbers, update_item
 from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
-from recordkit.search.indexer import index_filed
+from recordkit.search.indexer import index_filed, index_in_transaction
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
 
@@ -29,15 +31,23 @@ log = logging.getLogger(__name__)
 def file_batch(
     archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None
 ) -> list[FilingOutcome]:
-    """File ``files`` in one ledger transaction (``Archivist.file_many``) and index those filed.
+    """File ``files`` in one ledger transaction (``Archivist.file_many``) and index those filed: in that same
+    transaction when the ledger is PostgreSQL and holds the index (``index_in_transaction``), else just after.
 
     Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
     raises because of the index.
     """
-    outcomes = archivist.file_many(files, flags)
+    in_transaction: set[str] = set()
+
+    def index_with_filing(conn: Connection, items: list[ArchiveItem]) -> None:
+        if index_in_transaction(archivist.workspace, conn, items):
+            in_transaction.update(item.archive_no for item in items)
+
+    outcomes = archivist.file_many(files, flags, before_commit=index_with_filing)
+    filed = [outcome.item for outcome in outcomes if outcome.status == "filed" and outcome.item is not None]
     try:
         index_filed(
-            archivist.workspace, archivist.ledger, [outcome.item for outcome in outcomes if outcome.status == "filed"]
+            archivist.workspace, archivist.ledger, [item for item in filed if item.archive_no not in in_transaction]
         )
     except ReaderStopped:  # SIGTERM while the text was read: filed all the same; the nightly index catches up
         log.info("stopping: %d filed items left for the nightly index", len(outcomes))

@@ -16,19 +16,34 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="在旁边重建整个索引，完成后一次替换（重建期间仍可检索）。"),
     verify: bool = typer.Option(False, "--verify", help="只检查：列出索引中缺失、过期或多余的档案，不改动索引。"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="这次不做 OCR（扫描件的文字留到下次）。"),
+    backend: str | None = typer.Option(
+        None,
+        "--to",
+        help="把索引搬到另一种后端：sqlite（records/index 中的文件）或 postgresql（台账所在的数据库）。"
+        "用已提取的文字重建，不重新 OCR，并写入 recordkit.toml。",
+    ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果。"),
 ) -> None:
     """把检索索引更新到与档案目录一致：新增、改动、删除的档案，待识别的扫描页做 OCR（夜间任务）。
 
     每次运行的摘要写入 records/logs/index.log；有档案索引失败时退出码为 1。
 
-    例：recordkit index
+    例：recordkit index；换到 PostgreSQL：recordkit index --to postgresql
     """
     from recordkit.core.errors import IntegrityError, RecordkitError
-    from recordkit.search.indexer import update_index, verify_index
+    from recordkit.search.indexer import move_index, update_index, verify_index
 
     app_state = state(ctx)
     workspace, ledger = app_state.workspace(), app_state.ledger()
+    if backend is not None:
+        with progress_bar("提取文字") as advance:
+            moved = move_index(workspace, ledger, backend.strip().lower(), progress=advance)
+        if as_json:
+            print_json(moved.to_dict())
+        else:
+            typer.echo(moved.report.summary)
+            typer.echo(moved.setting)
+        return
     if verify:
         check = verify_index(workspace, ledger)
         if as_json:

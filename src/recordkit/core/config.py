@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
+import json
 import os
 import re
 import tomllib
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import office_zone
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.unitcodes import phase_spellings
@@ -625,3 +627,27 @@ def check_search_backend(settings: Settings) -> None:
             '[search] backend = "postgresql" 需要 PostgreSQL 台账：请在 [database] url 写 PostgreSQL 地址，'
             "或把 backend 改为 sqlite"
         )
+
+
+def write_setting(config_file: Path, section: str, key: str, value: str) -> None:
+    """Set ``[section] key = "value"`` in recordkit.toml, keeping every other line and comment as written: the
+    key's line replaced inside its section, else added under the section's header, else the section appended.
+    ``ConfigError`` when the file cannot be written."""
+    lines = config_file.read_text(encoding="utf-8").splitlines() if config_file.exists() else []
+    setting = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+    header = re.compile(r"^\s*\[\s*" + re.escape(section) + r"\s*\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        lines += ["", f"[{section}]", setting]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines))
+        own = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+        found = next((i for i in range(start + 1, end) if own.match(lines[i])), None)
+        if found is None:
+            lines.insert(start + 1, setting)
+        else:
+            lines[found] = setting
+    try:
+        write_bytes(config_file, ("\n".join(lines) + "\n").encode("utf-8"))
+    except OSError as err:
+        raise ConfigError(f"无法写入配置文件 {config_file}：{err.strerror}") from err

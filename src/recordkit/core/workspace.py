@@ -84,6 +84,12 @@ busy_timeout = 30
 # 几个小区共用一个 PostgreSQL 数据库时，每个小区写一个自己的模式名（小写字母、数字、下划线），
 # 台账和检索索引都放在这个模式里，互不可见。留空为数据库的默认模式（public）。
 # schema = "estate_a"
+
+[search]
+# 检索索引放在哪里：sqlite（records/index 中的文件）或 postgresql（台账所在的 PostgreSQL 数据库，
+# 各台电脑不用共享文件夹就能检索）。留空表示随台账：SQLite 台账用 sqlite，PostgreSQL 台账用 postgresql。
+# 换用另一种时运行 recordkit index --to postgresql（或 --to sqlite），不必重新 OCR。
+backend = ""
 """
 
 

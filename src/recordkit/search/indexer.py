@@ -23,13 +23,19 @@ import sqlalchemy as sa
 
 from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, list_items
+from recordkit.archive.contained import ReaderStopped
+from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
+from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
 from recordkit.search.backends import open_index
 from recordkit.search.backends.base import IndexDoc
+from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.archive.extract import ItemText
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
@@ -436,6 +442,93 @@ def index_filed(
         update_index(workspace, ledger, ocr=False, items=filed, remove=remove, lock_timeout=WATCH_LOCK_TIMEOUT)
     except Exception as err:  # noqa: BLE001 - filing never fails because of the index
         log.warning("could not index %d filed items now (the nightly recordkit index will): %s", len(filed), err)
+
+
+@dataclass(frozen=True)
+class IndexMove:
+    """What ``recordkit index --to`` did: the new index built, and how the setting now names it."""
+
+    report: IndexReport
+    backend: str
+    setting: str  # Chinese: the setting written, or exactly what the user still has to set
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.report.to_dict(), "backend": self.backend, "setting": self.setting}
+
+
+def move_index(
+    workspace: Workspace,
+    ledger: Ledger,
+    target: str,
+    *,
+    lock_timeout: float = LOCK_TIMEOUT,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> IndexMove:
+    """Build the whole index in the ``target`` backend ("sqlite" or "postgresql") from the catalogue and the
+    texts already extracted (nothing is OCR'd again; a scan still waiting for OCR stays waiting for the nightly
+    run), then set ``[search] backend`` in recordkit.toml.  The old index is left as it was.
+
+    ``UsageError`` for an unknown backend, ``ConfigError`` for postgresql without a PostgreSQL ledger; the
+    errors of ``update_index``.
+    """
+    if target not in SEARCH_BACKENDS:
+        raise UsageError(f"--to 应为 {' 或 '.join(SEARCH_BACKENDS)}，而不是“{target}”")
+    if target == "postgresql" and ledger.dialect != "postgresql":
+        raise ConfigError(
+            "检索索引只能放进 PostgreSQL 台账所在的数据库：这个工作区的台账是 SQLite。"
+            "请先在 recordkit.toml 的 [database] url 写 PostgreSQL 地址"
+        )
+    report = update_index(
+        workspace, ledger, rebuild=True, ocr=False, lock_timeout=lock_timeout, progress=progress, backend=target
+    )
+    write_setting(workspace.config_file, "search", "backend", target)
+    now = search_backend(load_settings(workspace.config_file))
+    if now == target:
+        setting = f'已在 recordkit.toml 的 [search] 中写入 backend = "{target}"'
+    else:  # the environment overrides the file
+        setting = (
+            f'已在 recordkit.toml 的 [search] 中写入 backend = "{target}"，但环境变量 RECORDKIT_SEARCH_BACKEND'
+            f" 仍指向 {now}：请把它改为 {target} 或删除它"
+        )
+    return IndexMove(report, target, setting)
+
+
+def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence[ArchiveItem]) -> bool:
+    """Index newly filed ``items`` inside the filing transaction ``conn``, so that they and their index rows
+    commit together (a PostgreSQL ledger holding its own index).  Text now, OCR left for the nightly run.
+
+    False when nothing was written and the caller indexes after the commit as before: another index (SQLite),
+    an index not built yet, the index busy with the nightly run or a rebuild (never waited for inside the
+    ledger's write lock), or a failure, which is rolled back to before the index rows and logged.
+    """
+    if search_backend(workspace.settings) != "postgresql" or conn.dialect.name != "postgresql" or not items:
+        return False
+    index = PostgresIndex(conn.engine)
+    try:
+        with conn.begin_nested():
+            if not index.is_current(conn) or not index.try_lock_in(conn):
+                return False
+            codes = sorted({item.unit for item in items if item.unit})
+            names: dict[str, list[str]] = {}
+            query = (
+                sa.select(units.c.code, owners.c.name)
+                .join(owners, units.c.owner_id == owners.c.id)
+                .where(units.c.code.in_(codes))
+            )
+            for code, name in conn.execute(query):
+                names.setdefault(code, []).append(name)
+            texts = {item.archive_no: text for item, text in extract.extract_items(workspace, items, ocr=False)}
+            docs = []
+            for item in items:
+                unit_owners = tuple(names.get(item.unit or "", ()))
+                plan = _signature(workspace, item, unit_owners)
+                text = texts.get(item.archive_no)
+                docs.append(make_doc(item, unit_owners, text, plan.signature, plan.present))
+            index.write(conn, docs)
+    except (Exception, ReaderStopped) as err:  # noqa: BLE001 - filing never fails because of the index
+        log.warning("could not index %d filed items in their filing transaction: %r", len(items), err)
+        return False
+    return True
 
 
 @dataclass(frozen=True)

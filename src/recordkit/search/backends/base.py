@@ -58,6 +58,39 @@ class Filters:
         return any((self.unit, self.category, self.owner, self.date_from, self.date_to))
 
 
+def filter_conditions(
+    filters: Filters, mark: str, owner_condition: str, table: str = ""
+) -> tuple[list[str], list[Any]]:
+    """The SQL conditions of ``filters`` on an index's filter columns (``category``, ``unit``, ``date`` of
+    ``table``; the owner by ``owner_condition``) with their parameters, ``mark`` being the driver's placeholder."""
+    table = f"{table}." if table else ""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("category", filters.category), ("unit", filters.unit)):
+        if value:
+            where.append(f"{table}{column} = {mark}")
+            params.append(value)
+    if filters.owner:
+        where.append(owner_condition)
+        params.append(filters.owner)
+    for bound, value in ((">=", filters.date_from), ("<=", filters.date_to)):
+        if value:
+            where.append(f"{table}date != '' AND {table}date {bound} {mark}")
+            params.append(value)
+    return where, params
+
+
+def writer_busy(timeout: float) -> str:
+    return (
+        f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
+        "仍未结束：请稍后再运行 recordkit index"
+    )
+
+
+def other_version(stored: str | None, current: int) -> str:
+    return f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符：{REBUILD_MESSAGE}"
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """Every group must match (one of its phrases), no excluded phrase may; then the filters."""
@@ -109,3 +142,6 @@ class IndexBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchPage:
         """``NotFoundError`` when never built, ``IntegrityError`` when damaged or of another version."""
+
+    def count(self) -> tuple[int, int]:
+        """(items in the index, of which waiting for OCR); the errors of ``search``."""

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -34,6 +34,9 @@ from recordkit.search.backends.base import (
     Phrase,
     SearchPage,
     SearchRequest,
+    filter_conditions,
+    other_version,
+    writer_busy,
 )
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ _COLUMNS = (
     "text",
     "tsv",
 )
-#: What each rebuild COPY writes before it commits (a bounded transaction on a million items).
+#: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
 
 
@@ -190,6 +193,17 @@ class PostgresIndex:
 
     # -- state -------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection; ``LedgerError`` when the database cannot be reached (it is the ledger's)."""
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as err:
+            reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+            raise LedgerError(f"无法连接台账数据库（检索索引在其中）：{reason}") from err
+        with conn:
+            yield conn
+
     def _version(self, conn: Connection) -> str | None:
         """The stored schema version; None before the first build.  ``IntegrityError`` without the tables."""
         try:
@@ -200,18 +214,22 @@ class PostgresIndex:
                 "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
             ) from err
 
+    def is_current(self, conn: Connection) -> bool:
+        """The index is built and of this version (seen from ``conn``'s transaction)."""
+        return self._version(conn) == str(SCHEMA_VERSION)
+
     def exists(self) -> bool:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return self._version(conn) is not None
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self._connect() as conn, conn.begin():
             stored = self._version(conn)
             if stored is None:
                 raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
             if stored != str(SCHEMA_VERSION):
-                raise IntegrityError(f"检索索引的版本（{stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
             try:
                 yield conn
             except DBAPIError as err:
@@ -223,15 +241,12 @@ class PostgresIndex:
     def lock(self, timeout: float) -> Iterator[None]:
         """The one writer lock of this schema's index: a session advisory lock (released when its holder's
         connection ends, so a killed writer frees it).  ``ConflictError`` on timeout."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             deadline = time.monotonic() + timeout
             while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
                 conn.rollback()
                 if time.monotonic() >= deadline:
-                    raise ConflictError(
-                        f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
-                        "仍未结束：请稍后再运行 recordkit index"
-                    )
+                    raise ConflictError(writer_busy(timeout))
                 time.sleep(0.1)
             conn.commit()
             try:
@@ -257,40 +272,40 @@ class PostgresIndex:
 
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
-        with self.engine.connect() as conn, conn.begin():
-            if self._version(conn) != str(SCHEMA_VERSION):
-                raise IntegrityError(f"检索索引的版本与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}")
+        with self._connect() as conn, conn.begin():
+            if (stored := self._version(conn)) != str(SCHEMA_VERSION):
+                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
             return self.write(conn, docs, delete)
 
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
         ``BATCH`` items per statement."""
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        removed = list(delete)
-        if removed:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
         written = 0
         batch: list[tuple[Any, ...]] = []
+        with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            removed = list(delete)
+            if removed:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
 
-        def flush() -> None:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
-            cursor.executemany(_INSERT, batch)
-            batch.clear()
+            def flush() -> None:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
+                cursor.executemany(_INSERT, batch)  # psycopg pipelines them: one round trip, not one per row
+                batch.clear()
 
-        for doc in docs:
-            batch.append(_row(doc))
-            written += 1
-            if len(batch) >= BATCH:
+            for doc in docs:
+                batch.append(_row(doc))
+                written += 1
+                if len(batch) >= BATCH:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
         return written
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """COPY every item into a shadow table, index it after the load, then swap it in with one transaction
         (under ``lock``).  Searches answer from the live table until the swap; a failure drops the shadow."""
         written = 0
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             try:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
@@ -352,10 +367,12 @@ class PostgresIndex:
         with self._reading() as conn:
             return _search(conn, request)
 
-    def count(self) -> int:
-        """How many items the index holds (``doctor``)."""
+    def count(self) -> tuple[int, int]:
         with self._reading() as conn:
-            return int(conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE}").scalar() or 0)
+            items, pending = conn.exec_driver_sql(
+                f"SELECT count(*), count(*) FILTER (WHERE state = 'pending') FROM {TABLE}"
+            ).one()
+        return int(items), int(pending)
 
 
 _ORDER = {
@@ -366,23 +383,9 @@ _ORDER = {
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
-    """The page's rows ranked or sorted, and the count of every match, in one snapshot."""
-    where: list[str] = []
-    params: list[Any] = []
-    filters = request.filters
-    for column, value in (("category", filters.category), ("unit", filters.unit)):
-        if value:
-            where.append(f"{column} = %s")
-            params.append(value)
-    if filters.owner:
-        where.append("owners @> ARRAY[%s]::text[]")
-        params.append(filters.owner)
-    if filters.date_from:
-        where.append("date != '' AND date >= %s")
-        params.append(filters.date_from)
-    if filters.date_to:
-        where.append("date != '' AND date <= %s")
-        params.append(filters.date_to)
+    """The page's rows ranked or sorted, and the count of every match.  (Read committed, not one snapshot: a
+    repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
+    where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     score = "0.0"
     score_params: list[Any] = []
     if request.groups:

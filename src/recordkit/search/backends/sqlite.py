@@ -33,6 +33,9 @@ from recordkit.search.backends.base import (
     Phrase,
     SearchPage,
     SearchRequest,
+    filter_conditions,
+    other_version,
+    writer_busy,
 )
 from recordkit.search.text import TOKEN_CHARS
 
@@ -135,9 +138,7 @@ class SqliteIndex:
         stored = None if row is None else row[0]
         if stored != str(SCHEMA_VERSION):
             conn.close()
-            raise IntegrityError(
-                f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{SCHEMA_VERSION}）不符：{REBUILD_MESSAGE}"
-            )
+            raise IntegrityError(other_version(stored, SCHEMA_VERSION))
         return conn
 
     @contextmanager
@@ -160,10 +161,7 @@ class SqliteIndex:
         try:
             lock.acquire(timeout=timeout)
         except Timeout:
-            raise ConflictError(
-                f"检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 {timeout:g} 秒"
-                "仍未结束：请稍后再运行 recordkit index"
-            ) from None
+            raise ConflictError(writer_busy(timeout)) from None
         try:
             yield
         finally:
@@ -264,6 +262,11 @@ class SqliteIndex:
         with self._reading() as conn:
             return _search(conn, request)
 
+    def count(self) -> tuple[int, int]:
+        with self._reading() as conn:
+            items, pending = conn.execute("SELECT count(*), coalesce(sum(state = 'pending'), 0) FROM items").fetchone()
+        return int(items), int(pending)
+
 
 def _delete(conn: sqlite3.Connection, archive_no: str) -> None:
     row = conn.execute("SELECT id FROM items WHERE archive_no = ?", (archive_no,)).fetchone()
@@ -333,22 +336,13 @@ _ORDER = {
 def _search(conn: sqlite3.Connection, request: SearchRequest) -> SearchPage:
     """Two steps: the page's ids and scores from the narrow ``items`` table joined to the matches (cheap for
     every match), then the stored text and what results show of those ids only."""
-    where: list[str] = []
-    params: list[Any] = []
-    filters = request.filters
-    for column, value in (("category", filters.category), ("unit", filters.unit)):
-        if value:
-            where.append(f"items.{column} = ?")
-            params.append(value)
-    if filters.owner:
-        where.append("instr(items.owners, ?) > 0")
-        params.append(_OWNER_SEPARATOR + filters.owner + _OWNER_SEPARATOR)
-    if filters.date_from:
-        where.append("items.date != '' AND items.date >= ?")
-        params.append(filters.date_from)
-    if filters.date_to:
-        where.append("items.date != '' AND items.date <= ?")
-        params.append(filters.date_to)
+    # items.unit and items.owners, not fts's columns of the same names.
+    where, params = filter_conditions(
+        request.filters,
+        "?",
+        f"instr(items.owners, char({ord(_OWNER_SEPARATOR)}) || ? || char({ord(_OWNER_SEPARATOR)})) > 0",
+        "items",
+    )
     if request.groups:
         match = compile_match(request.groups)
         if request.excluded:  # FTS5's own NOT: the excluded matches are skipped while merging, not looked up

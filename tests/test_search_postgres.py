@@ -1,0 +1,384 @@
+"""The PostgreSQL index: the tsvector and tsquery it is fed (pure), the setting and doctor, filing and indexing
+in one transaction, the rebuild beside the live table, moving an index between backends, and the watcher, the
+nightly run and two clerks searching at once on one PostgreSQL ledger."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit.archive import intake
+from recordkit.archive.archivist import Archivist
+from recordkit.core.config import load_settings, search_backend
+from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
+from recordkit.core.workspace import Workspace, init_workspace
+from recordkit.ledger.db import Ledger, normalise_url, open_ledger
+from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index
+from recordkit.search.backends.base import Phrase
+from recordkit.search.backends.postgresql import SHADOW, compile_tsquery, tsvector_literal
+from recordkit.search.indexer import move_index, update_index, verify_index
+from recordkit.search.query import search
+from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
+from tests.conftest import run_at_once
+from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
+
+# -- what PostgreSQL is fed (pure) ---------------------------------------------------------------------------
+
+
+def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() -> None:
+    literal = tsvector_literal([("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")])
+    # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed)
+    assert literal == "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D"
+
+
+def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
+    phrase = Phrase(("竣工", "工资"), prefix=False)
+    single = Phrase(("梯",), prefix=True)
+    code = Phrase(("u:3-2-1201",))
+    assert compile_tsquery([[phrase, single], [code]]) == "(('竣工' <-> '工资') | ('梯':*)) & (('u:3-2-1201'))"
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
+    """The server's own reading of the literals: no token is split again, phrases need their neighbours."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    vector = tsvector_literal([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
+    with engine.connect() as conn:
+        lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
+        assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
+
+        def matches(*groups: list[Phrase]) -> bool:
+            query = compile_tsquery(groups)
+            return bool(conn.exec_driver_sql("SELECT %s::tsvector @@ %s::tsquery", (vector, query)).scalar())
+
+        assert matches([Phrase(("电梯", "梯维", "维修"))])
+        assert matches([Phrase(("u:3-2-1201",))])
+        assert matches([Phrase(("梯",), prefix=True)])
+        assert not matches([Phrase(("维修", "保养"))])  # across the field separator
+        assert not matches([Phrase(("修", "维修"))])  # across the columns
+    engine.dispose()
+
+
+# -- the setting and doctor ---------------------------------------------------------------------------------
+
+
+def test_the_backend_follows_the_ledger_unless_set(tmp_path: Path) -> None:
+    config = tmp_path / "recordkit.toml"
+    assert search_backend(load_settings(config, environ={})) == "sqlite"
+    postgres = {"RECORDKIT_DATABASE_URL": "postgresql://office@10.0.0.5/recordkit"}
+    assert search_backend(load_settings(config, environ=postgres)) == "postgresql"
+    chosen = {**postgres, "RECORDKIT_SEARCH_BACKEND": "sqlite"}
+    assert search_backend(load_settings(config, environ=chosen)) == "sqlite"
+    with pytest.raises(ConfigError) as unknown:
+        load_settings(config, environ={"RECORDKIT_SEARCH_BACKEND": "elastic"})
+    assert unknown.value.message == "[search] backend 的值“elastic”无法识别：应为 sqlite 或 postgresql（留空则随台账）"
+    with pytest.raises(ConfigError) as without:
+        load_settings(config, environ={"RECORDKIT_SEARCH_BACKEND": "postgresql"})
+    assert "需要 PostgreSQL 台账" in without.value.message
+
+
+@pytest.fixture
+def pg_ws(workspace: Workspace, postgres_url: str) -> Workspace:
+    """A workspace on a PostgreSQL ledger with the sample units (its index in that database by default)."""
+    use_postgres_ledger(workspace, postgres_url)
+    return archive_workspace(workspace.root)
+
+
+@pytest.fixture
+def pg_ledger(pg_ws: Workspace) -> Any:
+    with open_ledger(pg_ws.database_url) as opened:
+        yield opened
+
+
+@pytest.mark.postgres
+def test_no_index_yet(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    from recordkit.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError) as raised:
+        search(pg_ws, "梯维")
+    assert raised.value.message == "检索索引还没有建立：请先运行 recordkit index"
+    assert not open_index(pg_ws).exists()
+
+
+@pytest.mark.postgres
+def test_doctor_names_the_backend_and_the_index_state(pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any) -> None:
+    before = json.loads(run_cli("doctor", "--json").stdout)[2]
+    assert before["name"] == "检索索引" and before["detail"] == "PostgreSQL 全文检索（台账数据库）：还没有建立"
+    assert before["fix"] == "recordkit index"
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    assert run_cli("index").exit_code == 0
+    after = json.loads(run_cli("doctor", "--json").stdout)[2]
+    assert after == {
+        "name": "检索索引",
+        "ok": True,
+        "detail": "PostgreSQL 全文检索（台账数据库）：5 件",
+        "fix": "",
+        "required": False,
+    }
+
+
+# -- writes ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_filing_and_indexing_commit_together(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    after_commit: list[list[str]] = []
+    monkeypatch.setattr(
+        intake, "index_filed", lambda _ws, _ledger, items, **_: after_commit.append([i.archive_no for i in items])
+    )
+    clerk = Archivist(pg_ws, pg_ledger, "档案员")
+    path = write_docx(pg_ws.root / "来件" / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检，压力正常。")
+    [outcome] = intake.file_batch(clerk, [(path, pg_ws.root / "来件")])
+    assert outcome.status == "filed" and outcome.item is not None
+    assert after_commit == [[]]  # nothing left for after the commit: indexed inside it
+    assert [hit.archive_no for hit in search(pg_ws, "供水泵").hits] == [outcome.item.archive_no]
+    assert verify_index(pg_ws, pg_ledger).ok
+
+    # A failure after the index rows were written rolls back the filing and its index rows alike.
+    real = intake.index_in_transaction
+
+    def written_then_failed(workspace: Workspace, conn: Any, items: Any) -> bool:
+        assert real(workspace, conn, items)
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
+    lost = write_docx(pg_ws.root / "来件" / "工程档案" / "消防泵巡检记录.docx", "消防稳压泵巡检。")
+    [refused] = intake.file_batch(clerk, [(lost, pg_ws.root / "来件")])
+    assert refused.status != "filed" and refused.item is None and "RuntimeError" in (refused.reason or "")
+    assert lost.exists()
+    assert search(pg_ws, "稳压泵").hits == []
+    assert len(open_index(pg_ws).signatures()) == 6
+    assert verify_index(pg_ws, pg_ledger).ok  # no index row without its item
+
+
+@pytest.mark.postgres
+def test_filing_never_waits_for_the_nightly_run_and_is_caught_up(
+    pg_ws: Workspace, pg_ledger: Ledger, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.search import indexer
+
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    monkeypatch.setattr(indexer, "WATCH_LOCK_TIMEOUT", 0.2)
+    clerk = Archivist(pg_ws, pg_ledger, "档案员")
+    path = write_docx(pg_ws.root / "来件" / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检。")
+    with open_index(pg_ws).lock(5):  # the nightly run holds the index
+        [outcome] = intake.file_batch(clerk, [(path, pg_ws.root / "来件")])
+    assert outcome.status == "filed" and outcome.item is not None
+    assert "could not index 1 filed items now" in caplog.text
+    assert verify_index(pg_ws, pg_ledger).missing == [outcome.item.archive_no]
+    assert update_index(pg_ws, pg_ledger).added == 1
+    assert [hit.archive_no for hit in search(pg_ws, "供水泵").hits] == [outcome.item.archive_no]
+
+
+@pytest.mark.postgres
+def test_a_second_writer_waits_then_gives_a_clear_message(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with open_index(pg_ws).lock(5), pytest.raises(ConflictError) as raised:
+        update_index(pg_ws, pg_ledger, lock_timeout=0.3)
+    assert raised.value.message.startswith("检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 0.3 秒")
+
+
+@pytest.mark.postgres
+def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    before = {query: search(pg_ws, query).to_dict() for query in ("梯维", "张伟", "3#2-1201", "2025年3月")}
+    index = open_index(pg_ws)
+    assert isinstance(index, PostgresIndex)
+    seen_midway: list[tuple[bool, list[str]]] = []
+    real_rebuild = PostgresIndex.rebuild
+
+    def watched(self: PostgresIndex, docs: Any) -> int:
+        def watching() -> Any:
+            for number, doc in enumerate(docs):
+                if number == 3:  # half loaded: the shadow table stands beside, searches answer from the old one
+                    with self.engine.connect() as conn:
+                        shadow = sa.inspect(conn).has_table(SHADOW)
+                    seen_midway.append((shadow, [hit.archive_no for hit in search(pg_ws, "张伟").hits]))
+                yield doc
+
+        return real_rebuild(self, watching())
+
+    monkeypatch.setattr(PostgresIndex, "rebuild", watched)
+    assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    assert seen_midway == [(True, [hit["archive_no"] for hit in before["张伟"]["hits"]])]
+    assert {query: search(pg_ws, query).to_dict() for query in before} == before
+    with pg_ledger.read() as conn:
+        assert not sa.inspect(conn).has_table(SHADOW)
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
+def test_a_failed_rebuild_keeps_the_live_index(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.search import indexer
+
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    before = search(pg_ws, "张伟").to_dict()
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("reader died")
+
+    monkeypatch.setattr(indexer, "_docs_of", broken)
+    with pytest.raises(RuntimeError):
+        update_index(pg_ws, pg_ledger, rebuild=True)
+    assert search(pg_ws, "张伟").to_dict() == before
+    with pg_ledger.read() as conn:
+        assert not sa.inspect(conn).has_table(SHADOW)
+
+
+@pytest.mark.postgres
+def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with pg_ledger.write() as conn:
+        conn.exec_driver_sql("UPDATE search_index_meta SET value = '0' WHERE key = 'schema_version'")
+    result = run_cli("search", "电梯")
+    assert result.exit_code == IntegrityError.exit_code
+    assert result.stderr.strip() == (
+        "错误：检索索引的版本（0）与本程序（1）不符："
+        "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+    )
+    assert run_cli("index", "--rebuild").exit_code == 0
+    assert run_cli("search", "电梯").exit_code == 0
+
+
+# -- moving an index ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_index_to_moves_between_backends_without_ocr_again(
+    pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.archive import extract
+
+    config = pg_ws.config_file
+    config.write_text(config.read_text(encoding="utf-8").replace('backend = ""', 'backend = "sqlite"'), "utf-8")
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    assert run_cli("index").exit_code == 0
+    assert isinstance(open_index(archive_workspace(pg_ws.root, import_units=False)), SqliteIndex)
+    queries = ("梯维", "张伟", "3#2-1201", "2025年3月", "维修 -电梯")
+    on_sqlite = {query: run_cli("search", query, "--json").stdout for query in queries}
+
+    def no_reading(*_: Any, **__: Any) -> Any:
+        raise AssertionError("a text was read again")
+
+    monkeypatch.setattr(extract, "_extract", no_reading)
+    moved = run_cli("index", "--to", "postgresql")
+    assert moved.exit_code == 0, moved.output
+    assert moved.stdout.splitlines()[-1] == '已在 recordkit.toml 的 [search] 中写入 backend = "postgresql"'
+    assert '\nbackend = "postgresql"\n' in config.read_text(encoding="utf-8")
+    moved_ws = archive_workspace(pg_ws.root, import_units=False)
+    assert isinstance(open_index(moved_ws), PostgresIndex)
+    on_postgres = {query: run_cli("search", query, "--json").stdout for query in queries}
+    assert _without_scores(on_postgres) == _without_scores(on_sqlite)
+    assert json.loads(run_cli("index", "--verify", "--json").stdout)["ok"]
+
+    back = run_cli("index", "--to", "sqlite", "--json")
+    assert back.exit_code == 0 and json.loads(back.stdout)["added"] == 5
+    assert _without_scores({query: run_cli("search", query, "--json").stdout for query in queries}) == (
+        _without_scores(on_sqlite)
+    )
+
+
+def _without_scores(outputs: dict[str, str]) -> dict[str, Any]:
+    found = {}
+    for query, output in outputs.items():
+        result = json.loads(output)
+        for hit in result["hits"]:
+            del hit["score"]
+        found[query] = result
+    return found
+
+
+def test_index_to_postgresql_needs_a_postgresql_ledger(workspace: Workspace, run_cli: Any) -> None:
+    result = run_cli("index", "--to", "postgresql")
+    assert result.exit_code == ConfigError.exit_code
+    assert result.stderr.strip().startswith("错误：检索索引只能放进 PostgreSQL 台账所在的数据库")
+    assert run_cli("index", "--to", "elastic").stderr.strip() == "错误：--to 应为 sqlite 或 postgresql，而不是“elastic”"
+
+
+# -- everyone at once -------------------------------------------------------------------------------------------
+
+WORDS = ("甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑")
+
+
+def _watcher(root: str, rounds: int) -> None:
+    """The filing service: every round drops a .docx into the inbox and files it."""
+    from recordkit.archive.watcher import InboxWatcher
+
+    workspace = archive_workspace(Path(root), import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        watcher = InboxWatcher(Archivist(workspace, ledger, "归档服务"), interval=0.01)
+        for number in range(rounds):
+            write_docx(
+                workspace.records_subdir("inbox") / "工程档案" / f"巡检{number}.docx",
+                f"巡检记录{WORDS[number]}字第{number}号，水泵运行正常。",
+            )
+            outcomes = watcher.run_once(sleep=lambda _: None)
+            assert [outcome.status for outcome in outcomes] == ["filed"], outcomes
+
+
+def _nightly(root: str, rounds: int) -> None:
+    """The nightly run, again and again, one of them a rebuild."""
+    workspace = archive_workspace(Path(root), import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        for number in range(rounds):
+            update_index(workspace, ledger, rebuild=number == 1, lock_timeout=60)
+            time.sleep(0.05)
+
+
+def _clerk(root: str, rounds: int) -> None:
+    """A clerk searching: every hit is a filed item, found by what it holds, and the old documents always."""
+    workspace = archive_workspace(Path(root), import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        for _ in range(rounds):
+            result = search(workspace, "水泵", limit=50)
+            with ledger.read() as conn:
+                catalogue = set(conn.exec_driver_sql("SELECT archive_no FROM archive_items").scalars())
+            assert {hit.archive_no for hit in result.hits} <= catalogue
+            assert all("水泵" in hit.snippet for hit in result.hits)
+            assert [hit.title for hit in search(workspace, "钢丝绳").hits] == ["3号楼电梯维修记录"]
+
+
+def _everyone(role: str, root: str, rounds: int) -> None:
+    {"watcher": _watcher, "nightly": _nightly}.get(role, _clerk)(root, rounds)
+
+
+def _run_role(root: str, rounds: int) -> None:
+    _everyone(multiprocessing.current_process().name.split("-")[0], root, rounds)
+
+
+@pytest.mark.postgres
+def test_the_watcher_the_nightly_run_and_two_clerks_at_once(tmp_path: Path, postgres_url: str) -> None:
+    root = init_workspace(tmp_path / "ws")
+    workspace = archive_workspace(root, postgres_url)
+    use_postgres_ledger(workspace, postgres_url)
+    workspace = archive_workspace(root, import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        file_documents(workspace, ledger, tmp_path / "来件")
+        update_index(workspace, ledger)
+    rounds = len(WORDS)
+    run_at_once(_run_role, (str(root), rounds), ["watcher", "nightly", "clerk-1", "clerk-2"], timeout=300)
+    with open_ledger(workspace.database_url) as ledger:
+        update_index(workspace, ledger)  # whatever was filed while the nightly run held the index
+        assert verify_index(workspace, ledger).ok
+    for number, word in enumerate(WORDS):
+        assert [hit.title for hit in search(workspace, f"巡检记录{word}字").hits] == [f"巡检{number}"]
+    assert search(workspace, "水泵", limit=50).total == rounds + 1  # and the 消防水泵房 of the first documents
