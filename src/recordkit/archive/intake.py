@@ -27,21 +27,27 @@ log = logging.getLogger(__name__)
 
 
 def file_batch(
-    archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None
+    archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None, *, index: bool = True
 ) -> list[FilingOutcome]:
-    """File ``files`` in one ledger transaction (``Archivist.file_many``) and index those filed.
+    """File ``files`` in one ledger transaction (``Archivist.file_many``) and, with ``index``, index
+    those filed (the watcher indexes later, in its second stage: ``index_items``).
 
     Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
     raises because of the index.
     """
     outcomes = archivist.file_many(files, flags)
-    try:
-        index_filed(
-            archivist.workspace, archivist.ledger, [outcome.item for outcome in outcomes if outcome.status == "filed"]
-        )
-    except ReaderStopped:  # SIGTERM while the text was read: filed all the same; the nightly index catches up
-        log.info("stopping: %d filed items left for the nightly index", len(outcomes))
+    if index:
+        index_items(archivist, [outcome.item for outcome in outcomes if outcome.status == "filed"])
     return outcomes
+
+
+def index_items(archivist: Archivist, items: Sequence[ArchiveItem | None]) -> None:
+    """Make filed items searchable now (their text; OCR is the nightly run's).  Never raises because of
+    the index; SIGTERM while a text is read leaves the items to the nightly ``recordkit index``."""
+    try:
+        index_filed(archivist.workspace, archivist.ledger, items)
+    except ReaderStopped:  # filed all the same; the nightly index catches up
+        log.info("stopping: %d filed items left for the nightly index", len(items))
 
 
 def file_paths(
@@ -77,4 +83,4 @@ def update_and_index(
     return item
 
 
-__all__ = ["file_batch", "file_paths", "update_and_index"]
+__all__ = ["file_batch", "file_paths", "index_items", "update_and_index"]

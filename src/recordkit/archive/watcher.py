@@ -27,13 +27,13 @@ from watchdog.observers.polling import PollingObserver
 
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
-from recordkit.archive.intake import file_batch
+from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
 from recordkit.core.workspace import add_rotating_log
 
 if TYPE_CHECKING:
-    from recordkit.archive.archivist import Archivist
+    from recordkit.archive.archivist import ArchiveItem, Archivist
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 RESCAN_SECONDS = 30.0
 #: After this many unexpected errors on one file it goes to quarantine instead of being retried for ever.
 MAX_FAILURES = 3
+#: Filed items indexed per step of the second stage: between two steps the inbox is looked at again,
+#: so indexing a burst delays the filing of what arrives next by one step at most.
+INDEX_STEP = 50
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -133,6 +136,8 @@ class InboxWatcher:
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
         # skipped until they change, instead of being hashed again at every rescan.
         self._settled: dict[Path, tuple[int, int]] = {}
+        # The second stage: items filed (numbered, in the archive, committed) and not yet indexed.
+        self._unindexed: list[ArchiveItem] = []
 
     # -- discovering files --------------------------------------------------------------------
 
@@ -190,7 +195,7 @@ class InboxWatcher:
 
     def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
         try:
-            outcomes = file_batch(self.archivist, [(path, None) for path in paths])
+            outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False)
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
@@ -203,6 +208,8 @@ class InboxWatcher:
         return outcomes
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
+        if outcome.status == "filed" and outcome.item is not None:
+            self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
@@ -218,7 +225,7 @@ class InboxWatcher:
 
     def _file_one(self, path: Path) -> FilingOutcome | None:
         try:
-            outcome = file_batch(self.archivist, [(path, None)])[0]
+            outcome = file_batch(self.archivist, [(path, None)], index=False)[0]
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
@@ -239,6 +246,15 @@ class InboxWatcher:
         self._done(path, outcome)
         return outcome
 
+    def index_step(self, limit: int | None = INDEX_STEP) -> int:
+        """The second stage: index up to ``limit`` (None: all) of the items filed and not yet indexed;
+        returns how many are left.  Filing never waits for it: the service runs a step only between
+        passes over the inbox."""
+        step, self._unindexed = self._unindexed[:limit], self._unindexed[limit:] if limit is not None else []
+        if step:
+            index_items(self.archivist, step)
+        return len(self._unindexed)
+
     # -- running -------------------------------------------------------------------------------
 
     def run_once(self, sleep: Callable[[float], None] = time.sleep) -> list[FilingOutcome]:
@@ -258,6 +274,8 @@ class InboxWatcher:
             if wait is not None and not self.stop_event.is_set():
                 sleep(wait)
                 outcomes += self.check(set())
+            if not self.stop_event.is_set():
+                self.index_step(None)
             return outcomes
         finally:
             self._done_reading()
@@ -285,6 +303,10 @@ class InboxWatcher:
                     self.stop_event.wait(self.interval)
                 if self.stop_event.is_set():
                     break
+                if self._unindexed:  # a step of the second stage, then the inbox again at once
+                    self.index_step()
+                    candidates = set()
+                    continue
                 now = self.clock()
                 due = self.tracker.seconds_to_next(now)
                 timeout = RESCAN_SECONDS if due is None else max(min(due, self.interval), 0.05)
@@ -294,6 +316,8 @@ class InboxWatcher:
                 if self.clock() - last_scan >= RESCAN_SECONDS:
                     candidates, last_scan = set(self.scan()), self.clock()
         finally:
+            if self._unindexed:
+                log.info("stopping: %d filed items left for the nightly index", len(self._unindexed))
             observer.stop()
             observer.join(timeout=5)
             self._done_reading()  # stopping this watcher never stops readings elsewhere in the process
