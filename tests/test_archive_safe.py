@@ -377,7 +377,10 @@ def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
 
     def reader(entries: list[tuple[str, Path]], limits: Any) -> list[Any]:
         found = real(entries, limits)
-        return [RuntimeError("a reader gave up") if path.name == "坏.pdf" else n for (_, path), n in zip(entries, found)]
+        return [
+            RuntimeError("a reader gave up") if path.name == "坏.pdf" else n
+            for (_, path), n in zip(entries, found, strict=True)
+        ]
 
     monkeypatch.setattr(archivist_module, "read_pages", reader)
     clerk = Archivist(ws, ledger, "档案员")

@@ -407,7 +407,9 @@ class Archivist:
         """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
         return path.is_relative_to(self.inbox)
 
-    def _prepare_many(self, entries: Sequence[tuple[Path, Path | None]], flags: Metadata) -> list[_Prepared | Exception]:
+    def _prepare_many(
+        self, entries: Sequence[tuple[Path, Path | None]], flags: Metadata
+    ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
 

@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 
 
 def file_batch(
-    archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None, *, index: bool = True
+    archivist: Archivist,
+    files: Sequence[tuple[Path, Path | None]],
+    flags: Metadata | None = None,
+    *,
+    index: bool = True,
 ) -> list[FilingOutcome]:
     """File ``files`` in one ledger transaction (``Archivist.file_many``) and, with ``index``, index
     those filed (the watcher indexes later, in its second stage: ``index_items``).
