@@ -19,7 +19,7 @@ from typing import Any
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
-from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
+from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained, run_contained_split
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.config import LimitSettings
 
@@ -113,8 +113,8 @@ def read_pages(entries: Sequence[tuple[str, Path]], limits: LimitSettings) -> li
     """The page counts of files that passed ``precheck`` (``(kind, path)``), in order, each a number (None:
     an Office file that does not say) or what refused it (``ScanRejected``, ``FileNotFoundError``, or the
     reader's own error).  Office files are read here (their zip directory only); PDFs and images in
-    the reader process, all of them in ONE call (a burst of scans costs one round trip, not one per
-    file).  When that call runs out of time or memory, or the reader dies, each is read again on its
+    the reader processes, half of them in ONE call to each (a burst of scans costs one round trip,
+    not one per file, and is read on two cores).  When that call runs out of time or memory, or the reader dies, each is read again on its
     own, with the limits to itself: the file that did it is refused, the others are read."""
     found: list[int | None | Exception] = [None] * len(entries)
     contained: list[tuple[int, str, str]] = []
@@ -130,10 +130,11 @@ def read_pages(entries: Sequence[tuple[str, Path]], limits: LimitSettings) -> li
         return found
     pages: list[int | Exception] | None = None
     if len(contained) > 1:
+        named = [(kind, name) for _, kind, name in contained]
+        halves = [named[: len(named) // 2], named[len(named) // 2 :]]  # one for each reader process
         try:
-            pages = run_contained(
-                count_pages_many, [(kind, name) for _, kind, name in contained], limits, limits=reader_limits(limits)
-            )
+            parts = run_contained_split(count_pages_many, [(half, limits) for half in halves], reader_limits(limits))
+            pages = [found for part in parts for found in part]
         except ReaderFailed:
             log.info("reading %d scans in one call failed: each is read on its own", len(contained))
     for position, (index, kind, name) in enumerate(contained):

@@ -246,13 +246,19 @@ class InboxWatcher:
         self._done(path, outcome)
         return outcome
 
+    @property
+    def unindexed(self) -> int:
+        """How many filed items wait for the second stage (indexing)."""
+        return len(self._unindexed)
+
     def index_step(self, limit: int | None = INDEX_STEP) -> int:
         """The second stage: index up to ``limit`` (None: all) of the items filed and not yet indexed;
         returns how many are left.  Filing never waits for it: the service runs a step only between
         passes over the inbox."""
-        step, self._unindexed = self._unindexed[:limit], self._unindexed[limit:] if limit is not None else []
+        step = self._unindexed[:limit]
         if step:
             index_items(self.archivist, step)
+        del self._unindexed[: len(step)]  # counted as waiting until indexed (``unindexed``)
         return len(self._unindexed)
 
     # -- running -------------------------------------------------------------------------------
