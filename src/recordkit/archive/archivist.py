@@ -48,7 +48,7 @@ from recordkit.archive.rules import (
     sequence_year,
 )
 from recordkit.archive.scans import ScanRejected, precheck, read_pages, sha256_of
-from recordkit.core.atomic import fsync_directory, write_bytes
+from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
 from recordkit.core.dates import parse_date
 from recordkit.core.errors import (
     ConflictError,
@@ -712,7 +712,7 @@ class Archivist:
             if (now.st_size, now.st_mtime_ns) != (prepared.before.st_size, prepared.before.st_mtime_ns):
                 raise _Changed()  # written to since it was hashed: left for a later try
             os.chmod(target, _READ_ONLY)
-            _fsync_path(target)  # the scanner's data on disk before the commit that names it
+            fsync_path(target)  # the scanner's data on disk before the commit that names it
             return
         temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
         digest = hashlib.sha256()
@@ -1146,14 +1146,6 @@ def _link_new(source: Path, target: Path) -> bool:
             raise
         return False
     return True
-
-
-def _fsync_path(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _move_new(source: Path, target: Path) -> None:
