@@ -456,7 +456,7 @@ def main() -> None:
             "—" if result.memory_growth_mb is None else f"{result.memory_growth_mb:.1f}",
             f"{result.idle_cpu_percent:.2f}",
         )
-    Console(width=200).print(table)
+    Console(width=260).print(table)
     problems = [problem for filer_runs in runs for result in filer_runs for problem in result.problems or []]
     if problems:
         for problem in problems:

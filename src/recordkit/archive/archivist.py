@@ -218,6 +218,16 @@ class _Prepared:
     source: str
 
 
+@dataclass(frozen=True)
+class PreparedBatch:
+    """Files read and understood before their ledger write (``Archivist.prepare``): each entry's
+    ``_Prepared`` or what refused it, and the listing of each source folder."""
+
+    entries: list[tuple[Path, Path | None]]
+    found: list[_Prepared | Exception]
+    listings: dict[Path, set[str]]
+
+
 class _PlaceFailed(Exception):
     """Placing one file of a batch failed: the batch is rolled back; ``error`` says why."""
 
@@ -306,7 +316,6 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._tree_numbers: dict[Path, set[str]] = {}
-        self._listings: dict[Path, set[str]] = {}  # the source folders of the batch in hand, listed once
         self._archive_root = self.archive_dir.resolve()
         #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
@@ -329,15 +338,28 @@ class Archivist:
         """File several scans in one ledger transaction (one commit, one fsync per folder): what the
         watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
         the folder whose sub-folders tell category and unit (the inbox for inbox files)."""
-        stamp = now or dt.datetime.now().astimezone()
-        outcomes: list[FilingOutcome | None] = [None] * len(paths)
-        ready: list[tuple[int, _Prepared]] = []
+        return self.file_prepared(self.prepare(paths, flags), now)
+
+    def prepare(self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None) -> PreparedBatch:
+        """The first half of ``file_many``, which needs no lock and writes nothing: each file looked at,
+        validated (what decides quarantine), its pages counted, hashed, its metadata gathered.  Safe in
+        another thread while the previous batch is filed (``file_prepared``): the watcher reads the next
+        batch meanwhile.  Raises ``ReaderStopped`` when the service is stopping."""
         entries = [(Path(os.path.abspath(raw)), base) for raw, base in paths]
-        for index, found in enumerate(self._prepare_many(entries, flags or Metadata())):
+        listings: dict[Path, set[str]] = {}
+        return PreparedBatch(entries, self._prepare_many(entries, flags or Metadata(), listings), listings)
+
+    def file_prepared(self, batch: PreparedBatch, now: dt.datetime | None = None) -> list[FilingOutcome]:
+        """The second half of ``file_many``: the prepared files numbered, placed and committed in one ledger
+        transaction; the refused ones quarantined (inbox) or refused (elsewhere)."""
+        stamp = now or dt.datetime.now().astimezone()
+        outcomes: list[FilingOutcome | None] = [None] * len(batch.entries)
+        ready: list[tuple[int, _Prepared]] = []
+        for index, found in enumerate(batch.found):
             if isinstance(found, _Prepared):
                 ready.append((index, found))
             else:  # turned into this file's outcome
-                outcomes[index] = self._outcome_of(entries[index][0], found)
+                outcomes[index] = self._outcome_of(batch.entries[index][0], found)
         if ready:
             try:
                 results = self._commit(ready, stamp)
@@ -360,7 +382,7 @@ class Archivist:
                 if isinstance(outcome, BaseException):
                     outcome = self._outcome_of(prepared.path, outcome)
                 elif outcome.status == "filed":
-                    self._remove_source(prepared.path, prepared.in_inbox)
+                    self._remove_source(prepared.path, prepared.in_inbox, batch.listings.get(prepared.path.parent))
                     filed.append(f"{printable(outcome.source)} → {outcome.item.archive_no}")  # type: ignore[union-attr]
                 outcomes[index] = outcome
             if filed:  # one record per batch: a burst's log is written in a few calls, not a thousand
@@ -408,7 +430,7 @@ class Archivist:
         return path.is_relative_to(self.inbox)
 
     def _prepare_many(
-        self, entries: Sequence[tuple[Path, Path | None]], flags: Metadata
+        self, entries: Sequence[tuple[Path, Path | None]], flags: Metadata, listings: dict[Path, set[str]]
     ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
@@ -416,10 +438,9 @@ class Archivist:
         The validation that decides quarantine comes first and whole (a corrupt or encrypted file never
         reaches the numbering): the cheap checks here, then the pages of every PDF and image in one call
         to the reader process (``scans.read_pages``), while the files that passed the cheap checks are
-        hashed beside it."""
+        hashed beside it.  ``listings`` gets the names in each source folder, listed once for the batch."""
         results: list[_Prepared | Exception | None] = [None] * len(entries)
         checked: list[tuple[int, str, os.stat_result]] = []
-        self._listings = {}
         for index, (path, _) in enumerate(entries):
             try:
                 before = path.stat()
@@ -440,16 +461,26 @@ class Archivist:
                 try:
                     if isinstance(found, Exception):
                         raise found
-                    results[index] = self._prepared(path, base, flags, before, found, digest.result())
+                    if path.parent not in listings:
+                        listings[path.parent] = _regular_files(path.parent)
+                    listing = listings[path.parent]
+                    results[index] = self._prepared(path, base, flags, before, found, digest.result(), listing)
                 except Exception as err:  # noqa: BLE001 - this file's outcome
                     results[index] = err
         return [result for result in results if result is not None]
 
     def _prepared(
-        self, path: Path, base: Path | None, flags: Metadata, before: os.stat_result, pages: int | None, sha: str
+        self,
+        path: Path,
+        base: Path | None,
+        flags: Metadata,
+        before: os.stat_result,
+        pages: int | None,
+        sha: str,
+        listing: Collection[str] | None = None,
     ) -> _Prepared:
         in_inbox = self.in_inbox(path)
-        extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base)
+        extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base, listing)
         return _Prepared(
             path,
             readable_name(self._shown(path)),
@@ -569,10 +600,12 @@ class Archivist:
         if errors:
             raise _PlaceFailed(errors[0])
 
-    def _metadata(self, path: Path, flags: Metadata, base: Path | None) -> tuple[dict[str, str] | None, Resolved]:
+    def _metadata(
+        self, path: Path, flags: Metadata, base: Path | None, listing: Collection[str] | None = None
+    ) -> tuple[dict[str, str] | None, Resolved]:
         pairs: dict[str, str] | None = None
         sidecar, problems = Metadata(), []
-        for companion in _companions(path, self._listing(path.parent)):
+        for companion in _companions(path, listing):
             try:
                 with companion.open("rb") as stream:
                     raw = stream.read(MAX_SCANNER_SIDECAR_BYTES + 1)
@@ -731,16 +764,10 @@ class Archivist:
         finally:
             temp.unlink(missing_ok=True)
 
-    def _listing(self, folder: Path) -> set[str]:
-        listing = self._listings.get(folder)
-        if listing is None:
-            listing = self._listings[folder] = _regular_files(folder)
-        return listing
-
-    def _remove_source(self, path: Path, in_inbox: bool) -> None:
+    def _remove_source(self, path: Path, in_inbox: bool, listing: Collection[str] | None = None) -> None:
         if not in_inbox:
             return  # a clerk's own file (or records/generated/) stays where it is
-        for companion in _companions(path, self._listings.get(path.parent)):
+        for companion in _companions(path, listing):
             companion.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
 

@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, former_numbers, update_item
+from recordkit.archive.archivist import (
+    BATCH_SIZE,
+    ArchiveItem,
+    Archivist,
+    FilingOutcome,
+    PreparedBatch,
+    former_numbers,
+    update_item,
+)
 from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import index_filed
@@ -32,14 +40,16 @@ def file_batch(
     flags: Metadata | None = None,
     *,
     index: bool = True,
+    prepared: PreparedBatch | None = None,
 ) -> list[FilingOutcome]:
-    """File ``files`` in one ledger transaction (``Archivist.file_many``) and, with ``index``, index
-    those filed (the watcher indexes later, in its second stage: ``index_items``).
+    """File ``files`` in one ledger transaction (``Archivist.file_many``, or ``file_prepared`` when the
+    watcher has ``prepared`` them already) and, with ``index``, index those filed (the watcher indexes
+    later, in its second stage: ``index_items``).
 
     Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
     raises because of the index.
     """
-    outcomes = archivist.file_many(files, flags)
+    outcomes = archivist.file_prepared(prepared) if prepared is not None else archivist.file_many(files, flags)
     if index:
         index_items(archivist, [outcome.item for outcome in outcomes if outcome.status == "filed"])
     return outcomes

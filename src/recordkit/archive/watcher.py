@@ -17,6 +17,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError
@@ -182,20 +183,38 @@ class InboxWatcher:
                 continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
-        outcomes = []
-        for start in range(0, len(stable), BATCH_SIZE):
-            if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
-                break
-            try:
-                outcomes += self._file_batch(stable[start : start + BATCH_SIZE])
-            except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
-                log.info("stopping: the batch in hand stays in the inbox")
-                break
+        batches = [stable[start : start + BATCH_SIZE] for start in range(0, len(stable), BATCH_SIZE)]
+        outcomes: list[FilingOutcome] = []
+        # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
+        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+            upcoming = ahead.submit(self._prepare, batches[0]) if batches else None
+            for number, paths in enumerate(batches):
+                assert upcoming is not None
+                try:
+                    prepared = upcoming.result()
+                except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
+                    log.info("stopping: the batch in hand stays in the inbox")
+                    break
+                if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
+                    break
+                last = number + 1 == len(batches)
+                upcoming = None if last else ahead.submit(self._prepare, batches[number + 1])
+                outcomes += self._file_batch(paths, prepared)
         return outcomes
 
-    def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
+    def _prepare(self, paths: list[Path]) -> PreparedBatch | Exception:
+        """A batch read and validated; an unexpected error is handed to the filing (one by one then)."""
         try:
-            outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False)
+            return self.archivist.prepare([(path, None) for path in paths])
+        except Exception as err:  # noqa: BLE001 - the batch is then filed one file at a time
+            return err
+
+    def _file_batch(self, paths: list[Path], prepared: PreparedBatch | Exception | None = None) -> list[FilingOutcome]:
+        try:
+            if isinstance(prepared, Exception):
+                raise prepared
+            outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False, prepared=prepared)
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
