@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from recordkit.archive.archivist import BATCH_SIZE, Archivist, list_items, verify
+from recordkit.archive.archivist import Archivist, list_items, verify
 from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import scan_bytes
@@ -160,13 +160,19 @@ def _watcher_and_clerk(root: str, url: str | None) -> None:
         _clerk_files(root, url)
 
 
+#: The batches of the kill test: small, so that three of them are a quick burst.
+BATCH_SIZE = 25
+
+
 def _watch_once_dying(root: str, point: str, after: int) -> None:
     """A watcher that kills itself (-9) at ``point`` of a burst filed in batches: the ``after``-th
     file published into the archive (mid-batch, before its commit), the first folder fsync of a
     batch (all placed, not committed), or the ``after``-th inbox copy removed (committed, the inbox
     not yet cleared)."""
     from recordkit.archive import archivist as module
+    from recordkit.archive import watcher
 
+    module.BATCH_SIZE = watcher.BATCH_SIZE = BATCH_SIZE  # type: ignore[misc]
     calls = 0
 
     def dying(real: Any) -> Any:
@@ -179,8 +185,9 @@ def _watch_once_dying(root: str, point: str, after: int) -> None:
 
         return call
 
-    if point == "placing":
+    if point == "placing":  # a sidecar published, or a scan linked into the archive
         module._publish_new = dying(module._publish_new)  # type: ignore[attr-defined]
+        module._link_new = dying(module._link_new)  # type: ignore[attr-defined]
     elif point == "before-commit":
         module.fsync_directory = dying(module.fsync_directory)  # type: ignore[attr-defined]
     else:

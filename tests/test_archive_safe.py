@@ -167,7 +167,7 @@ def test_file_runs_the_services_recovery_first(ws: Workspace, ledger: Ledger, mo
 
     clerk = Archivist(ws, ledger, "档案员")
     source = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
-    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox: None)
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, listing=None: None)
     clerk.file(source)
     monkeypatch.undo()
     temp = ws.root / "records" / "archive" / "业主档案" / "2026" / ".~recordkit-99-YZ-2026-00002_x.pdf"
@@ -373,14 +373,16 @@ def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
 ) -> None:
     import recordkit.archive.archivist as archivist_module
 
-    real = archivist_module.inspect_scan
+    real = archivist_module.read_pages
 
-    def reader(path: Path, extension: str, limits: Any = None) -> Any:
-        if path.name == "坏.pdf":
-            raise RuntimeError("a reader gave up")
-        return real(path, extension, limits)
+    def reader(entries: list[tuple[str, Path]], limits: Any) -> list[Any]:
+        found = real(entries, limits)
+        return [
+            RuntimeError("a reader gave up") if path.name == "坏.pdf" else n
+            for (_, path), n in zip(entries, found, strict=True)
+        ]
 
-    monkeypatch.setattr(archivist_module, "inspect_scan", reader)
+    monkeypatch.setattr(archivist_module, "read_pages", reader)
     clerk = Archivist(ws, ledger, "档案员")
     files = [write_scan(inbox(ws) / name, seed) for seed, name in enumerate(("好1.pdf", "坏.pdf", "好2.pdf"), 1)]
     outcomes = clerk.file_many([(path, None) for path in files])
@@ -393,7 +395,7 @@ def test_the_watcher_quarantines_a_file_that_keeps_failing_on_the_first_once_run
 ) -> None:
     import recordkit.archive.watcher as watcher_module
 
-    def broken(archivist: Archivist, files: Any, flags: Any = None) -> Any:
+    def broken(archivist: Archivist, files: Any, flags: Any = None, **options: Any) -> Any:
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(watcher_module, "file_batch", broken)

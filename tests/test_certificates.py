@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.documents.certificates import list_certificates, make_certificate, parse_items
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import certificates
+from recordkit.ledger.schema import certificates, documents
 from tests.conftest import run_at_once
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
@@ -156,6 +158,76 @@ def test_clerks_issuing_passes_at_once_never_share_a_number(ws: Workspace, estat
         assert journal.verify(conn).ok
         details = [json.loads(d) for (d,) in conn.execute(sa.select(certificates.c.details))]
     assert all(d["items"] == ["冰箱1台"] for d in details)
+
+
+def _issue_watching_the_lock(url: str, root: str, start_at: float) -> None:
+    """From ``start_at`` on, issue certificates and exit passes by turns; any template filled while this
+    process holds the ledger's write lock fails the process."""
+    import multiprocessing
+    import time
+    from contextlib import contextmanager
+
+    from recordkit.documents.templates.engine import Template
+
+    workspace = open_workspace(Path(root), environ={"RECORDKIT_DATABASE_URL": url})
+    holding = False
+    real_part = Template._render_part
+
+    def render_part(template: Template, *args: object) -> str:
+        assert not holding, "a template was filled under the ledger's write lock"
+        return real_part(template, *args)  # type: ignore[arg-type]
+
+    Template._render_part = render_part  # type: ignore[method-assign]
+    with open_ledger(url) as ledger:
+        real_write = ledger.write
+
+        @contextmanager
+        def write():  # type: ignore[no-untyped-def]
+            nonlocal holding
+            with real_write() as conn:
+                holding = True
+                try:
+                    yield conn
+                finally:
+                    holding = False
+
+        ledger.write = write  # type: ignore[method-assign]
+        clerk = multiprocessing.current_process().name
+        with ledger.read():  # connected before the start, so that both really start together
+            pass
+        time.sleep(max(0.0, start_at - time.time()))
+        for turn in range(6):
+            if turn % 2:
+                make_certificate(workspace, ledger, "出门条", "1-1-101", clerk, items="冰箱1台", today=TODAY)
+            else:
+                make_certificate(workspace, ledger, "居住证明", "1-1-101", clerk, purpose="子女入学", today=TODAY)
+
+
+def test_two_processes_issuing_at_once_get_gapless_numbers_on_matching_paper(ws: Workspace, estate: Ledger) -> None:
+    start_at = time.time() + 5  # both processes started and their templates loaded by then
+    run_at_once(_issue_watching_the_lock, (ws.database_url, str(ws.root), start_at), ["前台甲", "前台乙"], timeout=300)
+    with estate.read() as conn:
+        rows = conn.execute(
+            sa.select(certificates.c.number, certificates.c.kind, documents.c.path, documents.c.sha256).join(
+                documents, documents.c.id == certificates.c.document_id
+            )
+        ).all()
+        assert journal.verify(conn).ok
+    numbers = sorted(row.number for row in rows)
+    assert numbers == sorted(
+        [f"JZ2026-{seq:04d}" for seq in range(1, 7)] + [f"CM2026-{seq:06d}" for seq in range(1, 7)]
+    )
+    for row in rows:
+        path = ws.root / row.path
+        # The paper under the ledger's name is the one the ledger recorded, carrying the ledger's number.
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
+        text = "\n".join(paragraphs(path)) + "".join(
+            cell.text for table in Document(str(path)).tables for r in table.rows for cell in r.cells
+        )
+        assert row.number in text and "RKNUMBER" not in text
+        assert path.name == f"{row.kind}{row.number}_1-1-101.docx"
+    assert len([p for p in generated(ws) if p.suffix == ".docx"]) == 12
+    assert not list((ws.records_subdir("generated") / ".pending").glob("*"))
 
 
 def test_a_failed_ledger_write_leaves_no_file_and_no_number(

@@ -1,6 +1,7 @@
-"""Receipts and renovation papers are filled before the ledger's write lock (issue 20, item 11):
-the lock is held for the numbered commit only, and the paper still carries the number the commit
-gave it, even when another clerk took the expected one meanwhile."""
+"""Receipts, certificates, exit passes and renovation papers are filled before the ledger's write
+lock (issue 20, item 11): the lock is held for the numbered commit only, no template is filled while
+it is held, and the paper still carries the number the commit gave it, even when another clerk took
+the expected one meanwhile."""
 
 from __future__ import annotations
 
@@ -18,11 +19,18 @@ from docx import Document
 from recordkit.billing.receipts import PaymentRequest, pay, pay_and_print
 from recordkit.billing.rules import add_rule
 from recordkit.core.workspace import Workspace
+from recordkit.documents.certificates import make_certificate
 from recordkit.documents.templates.engine import Template
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.renovations.registration import RegistrationRequest, register_and_print
 from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months
+
+TAKEN_MEANWHILE = [
+    # kind, what it needs, the number expected when filled, the number the write takes
+    ("居住证明", {"purpose": "子女入学"}, "JZ2026-0001", "JZ2026-0002"),
+    ("出门条", {"items": "冰箱1台"}, "CM2026-000001", "CM2026-000002"),
+]
 
 
 def _words(path: Path) -> str:
@@ -38,7 +46,9 @@ class FillLog:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, ledger: Ledger) -> None:
         self.fills: list[tuple[str, bool]] = []
         self.writing = False
+        self.parts_filled_under_lock = 0  # the engine's lowest step: one part of the .docx filled by Jinja
         real_write, real_prefill, real_render = ledger.write, Template.prefill, Template.render_bytes
+        real_part = Template._render_part
 
         @contextmanager
         def write() -> Iterator[Any]:
@@ -58,9 +68,14 @@ class FillLog:
             self.fills.append(("render", self.writing))
             return real_render(template, *args, **kwargs)
 
+        def render_part(template: Template, *args: Any, **kwargs: Any) -> str:
+            self.parts_filled_under_lock += self.writing
+            return real_part(template, *args, **kwargs)
+
         monkeypatch.setattr(ledger, "write", write)
         monkeypatch.setattr(Template, "prefill", prefill)
         monkeypatch.setattr(Template, "render_bytes", render_bytes)
+        monkeypatch.setattr(Template, "_render_part", render_part)
 
     def before_lock(self) -> None:
         """What another clerk does while this one's paper is being filled (nothing by default)."""
@@ -101,7 +116,7 @@ def test_another_clerk_takes_the_expected_number_meanwhile(
     assert "120.00" in words
 
 
-def test_a_paper_that_changed_meanwhile_is_filled_again_under_the_lock(
+def test_a_paper_that_changed_meanwhile_is_filled_again_outside_the_lock(
     ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bill_months(estate, "2026-10", "2026-11")
@@ -119,7 +134,10 @@ def test_a_paper_that_changed_meanwhile_is_filled_again_under_the_lock(
         view, document = pay_and_print(ws, estate, CASHIER, again, today=DAY)
     finally:
         other.close()
-    assert log.fills == [("prefill", False), ("render", True)]
+    # The write that found the paper stale was rolled back; the paper was filled again before the
+    # next turn of the lock, never under it.
+    assert log.fills == [("prefill", False), ("prefill", False)]
+    assert log.parts_filled_under_lock == 0
     assert view.number == "SJ2026-000002"
     words = _words(document.path)
     assert "编号：SJ2026-000002" in words
@@ -184,3 +202,34 @@ def test_a_renovation_form_is_filled_outside_the_lock(
     assert log.fills == [("prefill", False)]
     words = _words(document.path)
     assert renovation.number in words and "RKNUMBER" not in words
+
+
+@pytest.mark.parametrize(("kind", "needs", "expected", "taken"), TAKEN_MEANWHILE)
+def test_a_certificate_is_filled_outside_the_lock_even_when_its_number_was_taken_meanwhile(
+    ws: Workspace,
+    estate: Ledger,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    needs: dict[str, str],
+    expected: str,
+    taken: str,
+) -> None:
+    log = FillLog(monkeypatch, estate)
+    other = open_ledger(ws.database_url)
+
+    def another_clerk() -> None:
+        if len(log.fills) == 1:  # while this paper is being filled, another counter issues the same kind
+            make_certificate(ws, other, kind, "1-1-101", "李明", today=DAY, **needs)  # type: ignore[arg-type]
+
+    log.before_lock = another_clerk  # type: ignore[method-assign]
+    try:
+        made = make_certificate(ws, estate, kind, "1-1-101", CASHIER, today=DAY, **needs)  # type: ignore[arg-type]
+    finally:
+        other.close()
+    # Ours and the other clerk's fill (inside ours), both outside any write lock; none under ours.
+    assert log.fills == [("prefill", False), ("prefill", False)]
+    assert log.parts_filled_under_lock == 0
+    assert made.number == taken
+    words = _words(made.document.path)
+    assert taken in words and expected not in words and "RKNUMBER" not in words
+    assert made.document.path.name == f"{kind}{taken}_1-1-101.docx"

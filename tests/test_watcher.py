@@ -120,14 +120,14 @@ def test_an_error_in_one_file_never_stops_the_service(
     write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
     write_scan(inbox(ws) / "坏的那个.pdf", 2)
     watcher = _watcher(ws, ledger, 0, FakeClock())
-    real_prepare = watcher.archivist._prepare
+    real_prepared = watcher.archivist._prepared
 
     def flaky(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if path.name == "坏的那个.pdf":
             raise RuntimeError("disk hiccup")
-        return real_prepare(path, *args, **kwargs)  # type: ignore[arg-type]
+        return real_prepared(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(watcher.archivist, "_prepare", flaky)
+    monkeypatch.setattr(watcher.archivist, "_prepared", flaky)
     first = watcher.check(set(watcher.scan()))
     assert [o.status for o in first] == ["filed"]
     assert (inbox(ws) / "坏的那个.pdf").exists()  # retried later, not lost
@@ -191,7 +191,7 @@ def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
     assert "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001" in out
     assert out.strip().endswith("归档服务已停止")
     log = (ws.root / "records" / "logs" / "watch.log").read_text(encoding="utf-8")
-    assert "filed 3-2-1201_产权证明_20261102.pdf as YZ-2026-00001" in log
+    assert "filed 1: 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001" in log
 
 
 def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace, ledger: Ledger) -> None:

@@ -19,8 +19,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -229,9 +229,13 @@ def _timeout(limits: ReaderLimits) -> ReaderFailed:
     )
 
 
-_worker = _Worker()
+#: Worker processes: the first serves every reading; ``run_contained_split`` uses them all, one part
+#: each, so that a burst of scans is read on two cores.
+READERS = 2
+_workers = [_Worker() for _ in range(READERS)]
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_worker.forget)
+    for _one in _workers:
+        os.register_at_fork(after_in_child=_one.forget)
 
 
 def run_contained(function: Callable[..., T], *args: Any, limits: ReaderLimits) -> T:
@@ -241,23 +245,41 @@ def run_contained(function: Callable[..., T], *args: Any, limits: ReaderLimits) 
     Raises ``ReaderFailed`` when the worker ran out of time or memory or died, and ``ReaderStopped``
     when ``stop_readers`` was called meanwhile (the service is stopping).
     """
-    return _worker.run(function, args, limits)
+    return _workers[0].run(function, args, limits)
+
+
+def run_contained_split(function: Callable[..., T], parts: Sequence[tuple[Any, ...]], limits: ReaderLimits) -> list[T]:
+    """``function(*part)`` for each of up to ``READERS`` parts, each in its own worker process at the same
+    time, each within ``limits``; their results in order.  Raises as ``run_contained`` does (the first
+    part's failure when several fail); the other parts are waited for all the same."""
+    if len(parts) > len(_workers):
+        raise ValueError(f"at most {len(_workers)} parts")
+    if len(parts) <= 1:
+        return [_workers[0].run(function, part, limits) for part in parts]
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        futures = [
+            pool.submit(worker.run, function, part, limits) for worker, part in zip(_workers, parts, strict=False)
+        ]
+    return [future.result() for future in futures]
 
 
 def stop_readers() -> None:
-    """Abandon the reading in hand now (safe from a signal handler): its caller, and every caller until
-    ``resume_readers``, gets ``ReaderStopped``."""
-    _worker.stop()
+    """Abandon the readings in hand now (safe from a signal handler): their callers, and every caller until
+    ``resume_readers``, get ``ReaderStopped``."""
+    for worker in _workers:
+        worker.stop()
 
 
 def resume_readers() -> None:
     """Readings are allowed again (a service starting)."""
-    _worker.resume()
+    for worker in _workers:
+        worker.resume()
 
 
 def shutdown_readers() -> None:
-    """End the worker process (it is started again when needed)."""
-    _worker.shutdown()
+    """End the worker processes (each is started again when needed)."""
+    for worker in _workers:
+        worker.shutdown()
 
 
 __all__ = [
@@ -266,6 +288,7 @@ __all__ = [
     "ReaderStopped",
     "resume_readers",
     "run_contained",
+    "run_contained_split",
     "shutdown_readers",
     "stop_readers",
 ]

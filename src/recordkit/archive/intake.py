@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveItem, Archivist, FilingOutcome, former_numbers, update_item
+from recordkit.archive.archivist import (
+    BATCH_SIZE,
+    ArchiveItem,
+    Archivist,
+    FilingOutcome,
+    PreparedBatch,
+    former_numbers,
+    update_item,
+)
 from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import index_filed, index_in_transaction
@@ -29,10 +37,17 @@ log = logging.getLogger(__name__)
 
 
 def file_batch(
-    archivist: Archivist, files: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None
+    archivist: Archivist,
+    files: Sequence[tuple[Path, Path | None]],
+    flags: Metadata | None = None,
+    *,
+    index: bool = True,
+    prepared: PreparedBatch | None = None,
 ) -> list[FilingOutcome]:
-    """File ``files`` in one ledger transaction (``Archivist.file_many``) and index those filed: in that same
-    transaction when the ledger is PostgreSQL and holds the index (``index_in_transaction``), else just after.
+    """File ``files`` in one ledger transaction (``Archivist.file_many``, or ``file_prepared`` when the
+    watcher has ``prepared`` them already) and index those filed: in that same transaction when the ledger
+    is PostgreSQL and holds the index (``index_in_transaction``), else, with ``index``, just after (the
+    watcher indexes later, in its second stage: ``index_items``).
 
     Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
     raises because of the index.
@@ -43,15 +58,23 @@ def file_batch(
         if index_in_transaction(archivist.workspace, conn, items):
             in_transaction.update(item.archive_no for item in items)
 
-    outcomes = archivist.file_many(files, flags, before_commit=index_with_filing)
-    filed = [outcome.item for outcome in outcomes if outcome.status == "filed" and outcome.item is not None]
-    try:
-        index_filed(
-            archivist.workspace, archivist.ledger, [item for item in filed if item.archive_no not in in_transaction]
-        )
-    except ReaderStopped:  # SIGTERM while the text was read: filed all the same; the nightly index catches up
-        log.info("stopping: %d filed items left for the nightly index", len(outcomes))
+    if prepared is not None:
+        outcomes = archivist.file_prepared(prepared, before_commit=index_with_filing)
+    else:
+        outcomes = archivist.file_many(files, flags, before_commit=index_with_filing)
+    if index:
+        filed = [outcome.item for outcome in outcomes if outcome.status == "filed" and outcome.item is not None]
+        index_items(archivist, [item for item in filed if item.archive_no not in in_transaction])
     return outcomes
+
+
+def index_items(archivist: Archivist, items: Sequence[ArchiveItem | None]) -> None:
+    """Make filed items searchable now (their text; OCR is the nightly run's).  Never raises because of
+    the index; SIGTERM while a text is read leaves the items to the nightly ``recordkit index``."""
+    try:
+        index_filed(archivist.workspace, archivist.ledger, items)
+    except ReaderStopped:  # filed all the same; the nightly index catches up
+        log.info("stopping: %d filed items left for the nightly index", len(items))
 
 
 def file_paths(
@@ -87,4 +110,4 @@ def update_and_index(
     return item
 
 
-__all__ = ["file_batch", "file_paths", "update_and_index"]
+__all__ = ["file_batch", "file_paths", "index_items", "update_and_index"]

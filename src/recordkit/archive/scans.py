@@ -7,10 +7,12 @@ Reads the file and nothing else: no ledger, no placement.  A file that cannot be
 from __future__ import annotations
 
 import hashlib
+import logging
+import pickle
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +21,11 @@ from typing import Any
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
-from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
+from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained, run_contained_split
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.config import LimitSettings
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
 _MAGIC = {
@@ -72,6 +76,17 @@ def inspect_scan(path: Path, extension: str, limits: LimitSettings | None = None
     corrupt, password-protected or beyond ``limits`` (size, pages, pixels, inflated size, or the
     reader process's time and memory: PDFs and images are read there, never in this process)."""
     limits = limits or LimitSettings()
+    kind = precheck(path, extension, limits)
+    found = read_pages([(kind, path)], limits)[0]
+    if isinstance(found, BaseException):
+        raise found
+    return ScanInfo(kind, found)
+
+
+def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
+    """What can be told without reading the file through: its kind from the extension, then its first
+    bytes and its size.  ``ScanRejected`` for an unsupported, empty, mislabelled, password-protected
+    (Office) or too large file, which is then never read further (nor hashed)."""
     kind = ACCEPTED_EXTENSIONS.get(extension.lower())
     if kind is None:
         shown = extension or "（无扩展名）"
@@ -93,13 +108,70 @@ def inspect_scan(path: Path, extension: str, limits: LimitSettings | None = None
             f"或请管理员调整 recordkit.toml 的 [limits] max_file_mb",
             "too_large",
         )
-    if kind in ("docx", "xlsx"):
-        return ScanInfo(kind, (_docx_pages if kind == "docx" else _xlsx_pages)(path, limits))
+    return kind
+
+
+def read_pages(entries: Sequence[tuple[str, Path]], limits: LimitSettings) -> list[int | None | Exception]:
+    """The page counts of files that passed ``precheck`` (``(kind, path)``), in order, each a number (None:
+    an Office file that does not say) or what refused it (``ScanRejected``, ``FileNotFoundError``, or the
+    reader's own error).  Office files are read here (their zip directory only); PDFs and images in
+    the reader processes, half of them in ONE call to each (a burst of scans costs one round trip,
+    not one per file, and is read on two cores).  When that call runs out of time or memory, or the reader dies, each is read again on its
+    own, with the limits to itself: the file that did it is refused, the others are read."""
+    found: list[int | None | Exception] = [None] * len(entries)
+    contained: list[tuple[int, str, str]] = []
+    for index, (kind, path) in enumerate(entries):
+        if kind in ("docx", "xlsx"):
+            try:
+                found[index] = (_docx_pages if kind == "docx" else _xlsx_pages)(path, limits)
+            except Exception as err:  # noqa: BLE001 - this file's own result
+                found[index] = err
+        else:
+            contained.append((index, kind, str(path)))
+    if not contained:
+        return found
+    pages: list[int | Exception] | None = None
+    if len(contained) > 1:
+        named = [(kind, name) for _, kind, name in contained]
+        halves = [named[: len(named) // 2], named[len(named) // 2 :]]  # one for each reader process
+        try:
+            parts = run_contained_split(count_pages_many, [(half, limits) for half in halves], reader_limits(limits))
+            pages = [found for part in parts for found in part]
+        except ReaderFailed:
+            log.info("reading %d scans in one call failed: each is read on its own", len(contained))
+    for position, (index, kind, name) in enumerate(contained):
+        if pages is not None:
+            found[index] = pages[position]
+            continue
+        try:
+            found[index] = run_contained(count_pages, kind, name, limits, limits=reader_limits(limits))
+        except ReaderFailed as failed:
+            found[index] = ScanRejected(f"{failed.reason}，没有归档：请检查该文件，必要时重新扫描", "too_large")
+        except Exception as err:  # noqa: BLE001 - this file's own result
+            found[index] = err
+    return found
+
+
+def count_pages_many(entries: Sequence[tuple[str, str]], limits: LimitSettings) -> list[int | Exception]:
+    """In the reader process: ``count_pages`` of each ``(kind, path)``; a file's refusal is its result.
+    Running out of memory ends the whole call (the caller then reads each file on its own)."""
+    results: list[int | Exception] = []
+    for kind, path in entries:
+        try:
+            results.append(count_pages(kind, path, limits))
+        except MemoryError:
+            raise
+        except Exception as err:  # noqa: BLE001 - this file's result, sent back whole when it can be
+            results.append(err if _picklable(err) else RuntimeError(f"{type(err).__name__}: {err}"))
+    return results
+
+
+def _picklable(err: Exception) -> bool:
     try:
-        pages = run_contained(count_pages, kind, str(path), limits, limits=reader_limits(limits))
-    except ReaderFailed as failed:
-        raise ScanRejected(f"{failed.reason}，没有归档：请检查该文件，必要时重新扫描", "too_large") from None
-    return ScanInfo(kind, pages)
+        pickle.dumps(err)
+    except Exception:  # noqa: BLE001 - whatever pickling raises, the error is sent as text instead
+        return False
+    return True
 
 
 def count_pages(kind: str, path: str, limits: LimitSettings) -> int:

@@ -17,6 +17,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,15 +26,15 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
-from recordkit.archive.intake import file_batch
+from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError
 from recordkit.core.filenames import printable
 from recordkit.core.workspace import add_rotating_log
 
 if TYPE_CHECKING:
-    from recordkit.archive.archivist import Archivist
+    from recordkit.archive.archivist import ArchiveItem, Archivist
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 RESCAN_SECONDS = 30.0
 #: After this many unexpected errors on one file it goes to quarantine instead of being retried for ever.
 MAX_FAILURES = 3
+#: Filed items indexed per step of the second stage: between two steps the inbox is looked at again,
+#: so indexing a burst delays the filing of what arrives next by one step at most.
+INDEX_STEP = 50
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -133,6 +137,8 @@ class InboxWatcher:
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
         # skipped until they change, instead of being hashed again at every rescan.
         self._settled: dict[Path, tuple[int, int]] = {}
+        # The second stage: items filed (numbered, in the archive, committed) and not yet indexed.
+        self._unindexed: list[ArchiveItem] = []
 
     # -- discovering files --------------------------------------------------------------------
 
@@ -177,20 +183,38 @@ class InboxWatcher:
                 continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
-        outcomes = []
-        for start in range(0, len(stable), BATCH_SIZE):
-            if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
-                break
-            try:
-                outcomes += self._file_batch(stable[start : start + BATCH_SIZE])
-            except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
-                log.info("stopping: the batch in hand stays in the inbox")
-                break
+        batches = [stable[start : start + BATCH_SIZE] for start in range(0, len(stable), BATCH_SIZE)]
+        outcomes: list[FilingOutcome] = []
+        # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
+        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+            upcoming = ahead.submit(self._prepare, batches[0]) if batches else None
+            for number, paths in enumerate(batches):
+                assert upcoming is not None
+                try:
+                    prepared = upcoming.result()
+                except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
+                    log.info("stopping: the batch in hand stays in the inbox")
+                    break
+                if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
+                    break
+                last = number + 1 == len(batches)
+                upcoming = None if last else ahead.submit(self._prepare, batches[number + 1])
+                outcomes += self._file_batch(paths, prepared)
         return outcomes
 
-    def _file_batch(self, paths: list[Path]) -> list[FilingOutcome]:
+    def _prepare(self, paths: list[Path]) -> PreparedBatch | Exception:
+        """A batch read and validated; an unexpected error is handed to the filing (one by one then)."""
         try:
-            outcomes = file_batch(self.archivist, [(path, None) for path in paths])
+            return self.archivist.prepare([(path, None) for path in paths])
+        except Exception as err:  # noqa: BLE001 - the batch is then filed one file at a time
+            return err
+
+    def _file_batch(self, paths: list[Path], prepared: PreparedBatch | Exception | None = None) -> list[FilingOutcome]:
+        try:
+            if isinstance(prepared, Exception):
+                raise prepared
+            outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False, prepared=prepared)
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
@@ -203,6 +227,8 @@ class InboxWatcher:
         return outcomes
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
+        if outcome.status == "filed" and outcome.item is not None:
+            self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
@@ -218,7 +244,7 @@ class InboxWatcher:
 
     def _file_one(self, path: Path) -> FilingOutcome | None:
         try:
-            outcome = file_batch(self.archivist, [(path, None)])[0]
+            outcome = file_batch(self.archivist, [(path, None)], index=False)[0]
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
@@ -239,6 +265,21 @@ class InboxWatcher:
         self._done(path, outcome)
         return outcome
 
+    @property
+    def unindexed(self) -> int:
+        """How many filed items wait for the second stage (indexing)."""
+        return len(self._unindexed)
+
+    def index_step(self, limit: int | None = INDEX_STEP) -> int:
+        """The second stage: index up to ``limit`` (None: all) of the items filed and not yet indexed;
+        returns how many are left.  Filing never waits for it: the service runs a step only between
+        passes over the inbox."""
+        step = self._unindexed[:limit]
+        if step:
+            index_items(self.archivist, step)
+        del self._unindexed[: len(step)]  # counted as waiting until indexed (``unindexed``)
+        return len(self._unindexed)
+
     # -- running -------------------------------------------------------------------------------
 
     def run_once(self, sleep: Callable[[float], None] = time.sleep) -> list[FilingOutcome]:
@@ -258,6 +299,8 @@ class InboxWatcher:
             if wait is not None and not self.stop_event.is_set():
                 sleep(wait)
                 outcomes += self.check(set())
+            if not self.stop_event.is_set():
+                self.index_step(None)
             return outcomes
         finally:
             self._done_reading()
@@ -285,6 +328,10 @@ class InboxWatcher:
                     self.stop_event.wait(self.interval)
                 if self.stop_event.is_set():
                     break
+                if self._unindexed:  # a step of the second stage, then the inbox again at once
+                    self.index_step()
+                    candidates = set()
+                    continue
                 now = self.clock()
                 due = self.tracker.seconds_to_next(now)
                 timeout = RESCAN_SECONDS if due is None else max(min(due, self.interval), 0.05)
@@ -294,6 +341,8 @@ class InboxWatcher:
                 if self.clock() - last_scan >= RESCAN_SECONDS:
                     candidates, last_scan = set(self.scan()), self.clock()
         finally:
+            if self._unindexed:
+                log.info("stopping: %d filed items left for the nightly index", len(self._unindexed))
             observer.stop()
             observer.join(timeout=5)
             self._done_reading()  # stopping this watcher never stops readings elsewhere in the process

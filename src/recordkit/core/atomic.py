@@ -52,6 +52,17 @@ def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
     return target
 
 
+def fsync_path(path: Path) -> None:
+    """Make what ``path`` holds durable through a read-only handle: a file written by someone else (a
+    scan the scanner wrote, moved into the archive by a hard link), or a folder's entries.  Raises
+    ``OSError`` when it cannot (unlike ``fsync_directory``, which is best effort)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def fsync_directory(folder: Path) -> None:
     """Make the entries of ``folder`` (a rename, a new file) durable."""
     # The rename itself is durable only once the directory entry is on disk.

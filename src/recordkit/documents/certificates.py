@@ -1,7 +1,7 @@
 """Certificates (居住证明, 缴费证明) and goods exit passes (出门条), printed at the counter for one unit.
 
-Each is numbered (one sequence per kind and year, taken under the ledger's write lock
-in the same transaction that writes and records the .docx), so numbers never repeat.
+Each is numbered (one sequence per kind and year, taken under the ledger's write lock in the
+same transaction that records the .docx, filled before the lock), so numbers never repeat.
 Whether a unit may have one is decided here; filling the template is ``documents``'s.
 """
 
@@ -25,13 +25,10 @@ from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
-    papers_after_commit,
     pdf_copies,
-    recover_papers,
+    record_and_print,
     unit_address,
-    write_documents,
 )
-from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, units
 from recordkit.owners.roster import STATUS_LABELS, show_unit
@@ -41,6 +38,7 @@ if TYPE_CHECKING:
 
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
+    from recordkit.documents.templates.engine import TemplateLibrary
     from recordkit.ledger.db import Ledger
     from recordkit.owners.roster import UnitView
 
@@ -199,35 +197,39 @@ def make_certificate(
         values["用途"] = purpose or DEFAULT_PURPOSE
         details = {"purpose": values["用途"]}
         values |= _clearance_values(ledger, view, today) if kind == CLEARANCE else _residence_values(view)
-    template = (library or TemplateLibrary.for_workspace(workspace)).get(kind)
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     common = common_context(workspace, today)
     values["房屋地址"] = unit_address(common, code)
-    context = {**common, **values, number_key: "（编号）"}
-    template.check_context(context)  # before the number is taken
-    # Filled outside the ledger's write lock with the number that is next now; only if another
-    # clerk takes it meanwhile is the paper filled again under the lock (within the template limits).
-    with ledger.read() as conn:
-        expected = certificate_number(kind, today.year, _next_seq(conn, kind, today.year))
-    prefilled = template.render_bytes({**context, number_key: expected})
-    recover_papers(workspace, ledger)
-    # The number is taken and the row written in one ledger write; the paper gets its name
-    # only after the commit, so a crash never prints a number twice.
-    with papers_after_commit() as written, ledger.write() as conn:
-        seq = _next_seq(conn, kind, today.year)
+    context = {**common, **values}
+
+    def next_seq(conn: Connection) -> int:
+        return _next_seq(conn, kind, today.year)
+
+    def paper(_conn: Connection, seq: int) -> DocumentRequest:
         number = certificate_number(kind, today.year, seq)
-        context[number_key] = number
-        document = write_documents(
-            conn,
-            workspace,
-            template,
-            [DocumentRequest(context, code, f"{kind}{number}")],
-            operator=operator,
-            kind=kind if kind == EXIT_PASS else "证明",
-            written=written,
-            rendered=[prefilled] if number == expected else None,
-        )[0]
+        return DocumentRequest({**context, number_key: number}, code, f"{kind}{number}")
+
+    def record(conn: Connection, seq: int, document: GeneratedDocument) -> None:
+        number = certificate_number(kind, today.year, seq)
         _insert(conn, kind, number, today, seq, code, operator, document.id, details)
+
+    # The paper is filled outside the ledger's write lock with a stand-in for the number, which the
+    # write takes and puts in; it gets its name only after the commit, so a crash never prints a
+    # number twice (the same path as a receipt's).
+    seq, document = record_and_print(
+        workspace,
+        ledger,
+        kind,
+        next_seq,
+        paper,
+        operator=operator,
+        kind=kind if kind == EXIT_PASS else "证明",
+        library=library,
+        preview=next_seq,
+        numbers=(number_key,),
+        finish=record,
+    )
+    number = certificate_number(kind, today.year, seq)
     if not pdf:
         return Certificate(number, kind, code, document)
     pdfs, problem = pdf_copies(workspace, ledger, [document], operator)

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from recordkit.core.atomic import fsync_directory
 from recordkit.core.dates import chinese_date
-from recordkit.core.errors import ConflictError
+from recordkit.core.errors import ConflictError, LedgerError
 from recordkit.core.personal import mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
@@ -311,6 +311,15 @@ def recover_papers(workspace: Workspace, ledger: Ledger) -> RecoveredPapers:
     return RecoveredPapers(published, removed)
 
 
+#: How often a paper is filled again (outside the lock) when the ledger changed it between its fill and
+#: its write; each retry means another clerk changed this very paper meanwhile, so a few are plenty.
+FILL_ATTEMPTS = 8
+
+
+class _PaperChanged(Exception):
+    """Raised inside a ledger write to roll it back: the prefilled paper no longer fits it."""
+
+
 def record_and_print(
     workspace: Workspace,
     ledger: Ledger,
@@ -323,11 +332,13 @@ def record_and_print(
     library: TemplateLibrary | None = None,
     preview: Callable[[Connection], T] | None = None,
     numbers: Sequence[str] = (),
+    finish: Callable[[Connection, T, GeneratedDocument], None] | None = None,
 ) -> tuple[T, GeneratedDocument]:
     """Make a ledger change and print the paper that goes with it in ONE ledger write.
 
     ``change(conn)`` writes the change and returns what it made; ``paper(conn, made)`` says
-    what to print.  If the template cannot be filled, the disk is full or the commit fails,
+    what to print; ``finish(conn, made, document)`` writes what refers to the paper's record (a
+    certificate's row).  If the template cannot be filled, the disk is full or the commit fails,
     neither the change nor the file remains; the paper is published under its number only
     after the commit, so a crash never leaves a numbered paper the ledger does not know (and
     ``recover_papers`` publishes one the ledger knows): no number is ever printed twice.
@@ -336,29 +347,34 @@ def record_and_print(
     ``preview(conn)`` says so from a read transaction without writing; without it the change is
     tried in a write that is rolled back (``Ledger.trial``, a short turn of the lock).  ``numbers``
     are the context keys that only the write can know (the receipt's number): the paper is filled
-    with stand-ins for them and the numbers put in after the commit's rows are written.  Only if
-    something else on the paper changed meanwhile is it filled again under the lock.
+    with stand-ins for them and the numbers put in after the commit's rows are written.  No
+    template is ever filled under the lock: if something else on the paper changed meanwhile (another
+    clerk paid the same unit), the write is rolled back and the paper filled again outside the lock,
+    up to ``FILL_ATTEMPTS`` times (then ``LedgerError``: the clerk tries again).
     """
     template = _library(workspace, library).get(template_name)
-    prefilled = _prefill(ledger, template, paper, preview or change, numbers, trial=preview is None)
-    recover_papers(workspace, ledger)
-    with papers_after_commit() as written, ledger.write() as conn:
-        made = change(conn)
-        request = paper(conn, made)
-        data = prefilled.complete(request.context)
-        if data is None:
-            log.info("%s: filled again under the write lock (the paper changed since it was prefilled)", kind)
-        document = write_documents(
-            conn,
-            workspace,
-            template,
-            [request],
-            operator=operator,
-            kind=kind,
-            written=written,
-            rendered=[data] if data is not None else None,
-        )[0]
-    return made, document
+    for _attempt in range(FILL_ATTEMPTS):
+        prefilled = _prefill(ledger, template, paper, preview or change, numbers, trial=preview is None)
+        recover_papers(workspace, ledger)
+        try:
+            with papers_after_commit() as written, ledger.write() as conn:
+                made = change(conn)
+                request = paper(conn, made)
+                data = prefilled.complete(request.context)
+                if data is None:
+                    raise _PaperChanged
+                document = write_documents(
+                    conn, workspace, template, [request], operator=operator, kind=kind, written=written, rendered=[data]
+                )[0]
+                if finish is not None:
+                    finish(conn, made, document)
+        except _PaperChanged:
+            log.info("%s: filled again outside the write lock (the paper changed since it was prefilled)", kind)
+            continue
+        return made, document
+    raise LedgerError(
+        f"{kind}填写期间台账上的内容被其他操作反复改动（已重试 {FILL_ATTEMPTS} 次），没有开具：请稍后再试一次"
+    )
 
 
 def _prefill(
@@ -386,16 +402,13 @@ def write_documents(
     operator: str,
     kind: str,
     written: list[PendingPaper],
-    progress: Callable[[int], None] | None = None,
-    rendered: Sequence[bytes] | None = None,
+    rendered: Sequence[bytes],
 ) -> list[GeneratedDocument]:
-    """Fill and record documents inside the caller's ``Ledger.write()`` (``conn``).
+    """Record documents inside the caller's ``Ledger.write()`` (``conn``).
 
-    Each paper is written to a temporary file noted in ``written`` (see ``papers_after_commit``,
-    which publishes it after the commit).  ``rendered`` holds the papers already filled outside
-    the lock, one per request; without it each is filled here, under the limits of
-    ``templates.limits`` (a paper that changed since it was prefilled, see ``record_and_print``).  Raises
-    ``TemplateError`` when a request's values do not fit the template.
+    ``rendered`` holds the papers, one per request, filled BEFORE the lock was taken: no template
+    is filled while the lock is held.  Each is written to a temporary file noted in ``written``
+    (see ``papers_after_commit``, which publishes it after the commit).
     """
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
@@ -405,7 +418,7 @@ def write_documents(
     records = []
     for offset, request in enumerate(requests):
         path = _free_path(conn, workspace, folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
-        data = rendered[offset] if rendered is not None else template.render_bytes(request.context)
+        data = rendered[offset]
         row = _record_row(workspace, template, kind, request, path, data, operator, now)
         row["id"] = first_id + offset
         temp = pending / f"{row['id']}.pending"
@@ -413,8 +426,6 @@ def write_documents(
         written.append(PendingPaper(temp, path))
         _write_new(temp, data)
         records.append(row)
-        if progress and rendered is None:
-            progress(1)
     return _insert(conn, workspace, records, operator)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from recordkit.core.atomic import fsync_path
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
 from recordkit.search.backends.base import (
     COLUMNS,
@@ -231,10 +232,10 @@ class SqliteIndex:
                 conn.execute("COMMIT")
                 conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
                 conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: every later opening uses WAL
-            _fsync(new)
+            fsync_path(new)
             self._checkpoint_live()
             os.replace(new, self.path)
-            _fsync(self.index_dir)
+            fsync_path(self.index_dir)
         except BaseException:
             new.unlink(missing_ok=True)
             raise
@@ -316,14 +317,6 @@ def _insert_all(conn: sqlite3.Connection, docs: Iterable[IndexDoc]) -> int:
             flush()
     flush()
     return written
-
-
-def _fsync(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 _ORDER = {

@@ -1,0 +1,132 @@
+"""A burst of scans (issue 20, item 11): validated in one round trip per reader process, filed with a few
+ledger statements per batch, moved (not copied) from the inbox into the archive, and indexed in a second
+stage that never holds up filing.  Crash safety of the same path: tests/test_archive_crash.py."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import recordkit.archive.scans as scans_module
+from recordkit.archive.archivist import Archivist, list_items
+from recordkit.archive.watcher import InboxWatcher
+from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
+from recordkit.ledger.db import Ledger
+from recordkit.search.indexer import verify_index
+from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_ws as ws  # noqa: F401
+from tests.archive_helpers import tree
+
+KINDS = (".pdf", ".png", ".jpg", ".tif")
+
+
+def _inbox(ws: Workspace) -> Path:
+    return ws.root / "records" / "inbox"
+
+
+def _burst(ws: Workspace, count: int, start: int = 0) -> list[Path]:
+    """``count`` distinct scans of every kind in the inbox's 合同 folder."""
+    return [
+        write_scan(_inbox(ws) / "合同" / f"扫描{number:03d}{KINDS[number % len(KINDS)]}", number + 1)
+        for number in range(start, start + count)
+    ]
+
+
+def test_an_inbox_scan_is_moved_into_the_archive_not_copied(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:
+    scan = write_scan(_inbox(ws) / "合同" / "保洁合同.pdf", 1)
+    inode = scan.stat().st_ino
+    outside = write_scan(tmp_path / "合同" / "绿化合同.pdf", 2)
+    clerk = Archivist(ws, ledger, "档案员")
+    moved, copied = clerk.file_many([(scan, None), (outside, tmp_path)])
+    archived = ws.root / moved.item.path  # type: ignore[union-attr]
+    # The very file, under its archive name; its inbox name is gone.
+    assert archived.stat().st_ino == inode and archived.stat().st_nlink == 1
+    assert not scan.exists()
+    # A file from elsewhere is copied, and stays where it was.
+    assert outside.exists() and (ws.root / copied.item.path).stat().st_ino != outside.stat().st_ino  # type: ignore[union-attr]
+    assert oct(archived.stat().st_mode & 0o777) == "0o444"
+
+
+def test_a_burst_is_read_in_one_call_per_reader_and_a_corrupt_scan_never_gets_a_number(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real_split, real_single = scans_module.run_contained_split, scans_module.run_contained
+
+    def split(function: Any, parts: Any, limits: Any) -> Any:
+        calls.append(f"split {[len(part[0]) for part in parts]}")
+        return real_split(function, parts, limits)
+
+    def single(function: Any, *args: Any, limits: Any) -> Any:
+        calls.append("single")
+        return real_single(function, *args, limits=limits)
+
+    monkeypatch.setattr(scans_module, "run_contained_split", split)
+    monkeypatch.setattr(scans_module, "run_contained", single)
+    scans = _burst(ws, 9)
+    corrupt = _inbox(ws) / "合同" / "扫描坏.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n" + os.urandom(2000))
+    outcomes = Archivist(ws, ledger, "档案员").file_many([(path, None) for path in [*scans[:4], corrupt, *scans[4:]]])
+    assert calls == ["split [5, 5]"]  # ten files, two reader processes, one round trip each
+    assert [o.status for o in outcomes] == ["filed"] * 4 + ["quarantined"] + ["filed"] * 5
+    assert outcomes[4].reason == "PDF 文件已损坏，无法打开：请重新扫描"
+    numbers = sorted(item.archive_no for item in list_items(ledger))
+    assert numbers == [f"HT-2026-{seq:05d}" for seq in range(1, 10)]  # gapless: the corrupt one took none
+
+
+def _statements(ledger: Ledger, count: int, ws: Workspace, start: int) -> int:
+    """The SQL statements of filing ``count`` scans in one batch."""
+    paths = _burst(ws, count, start)
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(ledger.engine, "before_cursor_execute", note)
+    try:
+        outcomes = Archivist(ws, ledger, "档案员").file_many([(path, None) for path in paths])
+    finally:
+        sa.event.remove(ledger.engine, "before_cursor_execute", note)
+    assert [o.status for o in outcomes] == ["filed"] * count
+    return len(seen)
+
+
+def test_a_batch_costs_the_same_few_statements_whatever_its_size(ws: Workspace, ledger: Ledger) -> None:
+    _statements(ledger, 1, ws, 500)  # the ledger's and the year's first numbers are taken
+    two = _statements(ledger, 2, ws, 600)
+    forty = _statements(ledger, 40, ws, 700)
+    assert forty == two < 20
+    assert len(list_items(ledger)) == 43
+
+
+def test_the_watcher_files_first_and_indexes_after(ws: Workspace, ledger: Ledger) -> None:
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"))
+    _burst(ws, 1, 100)  # a service that has filed before: its index exists
+    watcher.check(set(watcher.scan()))
+    watcher.index_step(None)
+    _burst(ws, 12)
+    outcomes = watcher.check(set(watcher.scan()))
+    # Filed: numbered, in the archive, committed; not yet in the index (the second stage).
+    assert [o.status for o in outcomes] == ["filed"] * 12
+    assert tree(_inbox(ws)) == []
+    assert all((ws.root / item.path).is_file() for item in list_items(ledger))
+    assert len(verify_index(ws, ledger).missing) == 12
+    assert watcher.unindexed == 12
+    assert watcher.index_step(5) == 7  # a step of the second stage, then the inbox is looked at again
+    assert len(verify_index(ws, ledger).missing) == 7
+    assert watcher.index_step(None) == 0
+    assert verify_index(ws, ledger).missing == []
+
+
+def test_watch_once_indexes_what_it_filed_before_it_ends(ws: Workspace, ledger: Ledger) -> None:
+    _burst(ws, 6)
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"))
+    assert [o.status for o in watcher.run_once(sleep=lambda seconds: None)] == ["filed"] * 6
+    assert watcher.unindexed == 0
+    check = verify_index(ws, ledger)
+    assert (check.missing, check.checked) == ([], 6)
