@@ -164,7 +164,7 @@ def test_a_word_file_has_no_page_images(ws: Workspace, ledger: Ledger, tmp_path:
     assert pages.page_count(ws, ledger, number) == 0
     with pytest.raises(NotFoundError) as refused:
         pages.page_image(ws, ledger, number, 1, width=800)
-    assert refused.value.message == f"档案 {number} 是Word 文档，没有页面图像：请下载原件查看"
+    assert refused.value.message == f"档案 {number} 是 Word 文档，没有页面图像：请下载原件查看"
 
 
 def test_a_service_starts_the_renderer_before_the_first_view(

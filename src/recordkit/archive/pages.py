@@ -90,7 +90,7 @@ def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int,
     kind = _kind(item)
     if kind not in SHOWN_KINDS:
         raise NotFoundError(
-            f"档案 {item.archive_no} 是{_NOT_SHOWN.get(kind, '其他文件')}，没有页面图像：请下载原件查看"
+            f"档案 {item.archive_no} 是 {_NOT_SHOWN.get(kind, '其他文件')}，没有页面图像：请下载原件查看"
         )
     count = _page_count(workspace, item, kind)
     if not 1 <= page <= count:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,12 @@ def scan_bytes(kind: str, seed: int, pages: int = 1, lines: Sequence[str] | None
     if kind == "pdf":
         gray = [image.convert("L") for image in images]
         dpi = 75.0 if lines else 50.0  # A4 either way
-        gray[0].save(buffer, "PDF", save_all=True, append_images=gray[1:], resolution=dpi)
+        # A fixed date: the same seed gives the same bytes (Pillow stamps the current second otherwise, and
+        # two scans of one seed made a second apart would differ).
+        stamp = time.gmtime(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
+        gray[0].save(
+            buffer, "PDF", save_all=True, append_images=gray[1:], resolution=dpi, creationDate=stamp, modDate=stamp
+        )
     elif kind == "jpg":
         images[0].convert("L").save(buffer, "JPEG", quality=70 if lines else 55)
     elif kind == "png":
