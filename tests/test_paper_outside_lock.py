@@ -22,6 +22,7 @@ from recordkit.core.workspace import Workspace
 from recordkit.documents.certificates import make_certificate
 from recordkit.documents.templates.engine import Template
 from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.renovations.passes import change_passes, change_passes_and_print
 from recordkit.renovations.registration import RegistrationRequest, register_and_print
 from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months
@@ -233,3 +234,34 @@ def test_a_certificate_is_filled_outside_the_lock_even_when_its_number_was_taken
     words = _words(made.document.path)
     assert taken in words and expected not in words and "RKNUMBER" not in words
     assert made.document.path.name == f"{kind}{taken}_1-1-101.docx"
+
+
+def test_a_pass_card_whose_number_another_clerk_took_is_filled_again_outside_the_lock(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_rule(estate, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(estate, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    request = RegistrationRequest("3-2-1201", "安居装饰工程有限公司", "王强", "13600001111", "2026-11-25", "2026-12-31")
+    renovation, _ = register_and_print(ws, estate, CASHIER, request, today=DAY)
+    log = FillLog(monkeypatch, estate)
+    other = open_ledger(ws.database_url)
+
+    def another_clerk() -> None:
+        if len(log.fills) == 1:  # while our card is filled (as pass -01), another counter issues -01
+            change_passes(other, "李明", renovation.number, ["李四,510107197509236123"], today=DAY)
+
+    log.before_lock = another_clerk  # type: ignore[method-assign]
+    try:
+        changes, document = change_passes_and_print(
+            ws, estate, CASHIER, renovation.number, ["张三,440304198805123412,水电工"], today=DAY
+        )
+    finally:
+        other.close()
+    # The write found the card stale (its pass number was taken), rolled back, and the card was filled
+    # again before the next turn of the lock; never under it.
+    assert log.fills == [("prefill", False), ("prefill", False)]
+    assert log.parts_filled_under_lock == 0
+    assert [p.number for p in changes.issued] == [f"{renovation.number}-02"]
+    assert document is not None
+    words = _words(document.path)
+    assert f"{renovation.number}-02" in words and f"{renovation.number}-01" not in words
