@@ -18,9 +18,10 @@ from docx import Document
 
 from recordkit.billing.receipts import PaymentRequest, pay, pay_and_print
 from recordkit.billing.rules import add_rule
+from recordkit.core.errors import LedgerError
 from recordkit.core.workspace import Workspace
-from recordkit.documents.certificates import make_certificate
-from recordkit.documents.templates.engine import Template
+from recordkit.documents.certificates import list_certificates, make_certificate
+from recordkit.documents.templates.engine import Prefilled, Template
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.renovations.passes import change_passes, change_passes_and_print
 from recordkit.renovations.registration import RegistrationRequest, register_and_print
@@ -265,3 +266,19 @@ def test_a_pass_card_whose_number_another_clerk_took_is_filled_again_outside_the
     assert document is not None
     words = _words(document.path)
     assert f"{renovation.number}-02" in words and f"{renovation.number}-01" not in words
+
+
+def test_a_paper_stale_at_every_turn_is_refused_and_nothing_is_issued(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Prefilled, "complete", lambda self, context: None)  # changed by others every time
+    log = FillLog(monkeypatch, estate)
+    with pytest.raises(LedgerError) as refused:
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=DAY)
+    assert refused.value.message == (
+        "出门条填写期间台账上的内容被其他操作反复改动（已重试 8 次），没有开具：请稍后再试一次"
+    )
+    assert log.fills == [("prefill", False)] * 8 and log.parts_filled_under_lock == 0
+    assert list_certificates(estate) == []
+    generated = ws.records_subdir("generated")
+    assert [p for p in generated.rglob("*") if p.is_file()] == []
