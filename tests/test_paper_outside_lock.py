@@ -18,10 +18,12 @@ from docx import Document
 
 from recordkit.billing.receipts import PaymentRequest, pay, pay_and_print
 from recordkit.billing.rules import add_rule
+from recordkit.core.errors import LedgerError
 from recordkit.core.workspace import Workspace
-from recordkit.documents.certificates import make_certificate
-from recordkit.documents.templates.engine import Template
+from recordkit.documents.certificates import list_certificates, make_certificate
+from recordkit.documents.templates.engine import Prefilled, Template
 from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.renovations.passes import change_passes, change_passes_and_print
 from recordkit.renovations.registration import RegistrationRequest, register_and_print
 from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months
@@ -233,3 +235,50 @@ def test_a_certificate_is_filled_outside_the_lock_even_when_its_number_was_taken
     words = _words(made.document.path)
     assert taken in words and expected not in words and "RKNUMBER" not in words
     assert made.document.path.name == f"{kind}{taken}_1-1-101.docx"
+
+
+def test_a_pass_card_whose_number_another_clerk_took_is_filled_again_outside_the_lock(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_rule(estate, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(estate, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    request = RegistrationRequest("3-2-1201", "安居装饰工程有限公司", "王强", "13600001111", "2026-11-25", "2026-12-31")
+    renovation, _ = register_and_print(ws, estate, CASHIER, request, today=DAY)
+    log = FillLog(monkeypatch, estate)
+    other = open_ledger(ws.database_url)
+
+    def another_clerk() -> None:
+        if len(log.fills) == 1:  # while our card is filled (as pass -01), another counter issues -01
+            change_passes(other, "李明", renovation.number, ["李四,510107197509236123"], today=DAY)
+
+    log.before_lock = another_clerk  # type: ignore[method-assign]
+    try:
+        changes, document = change_passes_and_print(
+            ws, estate, CASHIER, renovation.number, ["张三,440304198805123412,水电工"], today=DAY
+        )
+    finally:
+        other.close()
+    # The write found the card stale (its pass number was taken), rolled back, and the card was filled
+    # again before the next turn of the lock; never under it.
+    assert log.fills == [("prefill", False), ("prefill", False)]
+    assert log.parts_filled_under_lock == 0
+    assert [p.number for p in changes.issued] == [f"{renovation.number}-02"]
+    assert document is not None
+    words = _words(document.path)
+    assert f"{renovation.number}-02" in words and f"{renovation.number}-01" not in words
+
+
+def test_a_paper_stale_at_every_turn_is_refused_and_nothing_is_issued(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Prefilled, "complete", lambda self, context: None)  # changed by others every time
+    log = FillLog(monkeypatch, estate)
+    with pytest.raises(LedgerError) as refused:
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", today=DAY)
+    assert refused.value.message == (
+        "出门条填写期间台账上的内容被其他操作反复改动（已重试 8 次），没有开具：请稍后再试一次"
+    )
+    assert log.fills == [("prefill", False)] * 8 and log.parts_filled_under_lock == 0
+    assert list_certificates(estate) == []
+    generated = ws.records_subdir("generated")
+    assert [p for p in generated.rglob("*") if p.is_file()] == []

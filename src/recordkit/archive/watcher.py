@@ -2,8 +2,9 @@
 
 The stability rule (``FileStabilityTracker``) is pure: it is told sizes, mtimes and the time.
 The service around it takes watchdog's events (inotify, or polling for network shares), asks
-the tracker, and hands stable files to ``intake.file_batch`` (filed, then indexed); an error in
-one file is logged and never stops the service.  Files are read in a contained reader process
+the tracker, and hands stable files to ``intake.file_batch`` in batches (the next one read while
+the one before is committed); what it filed is indexed in a second stage, in steps between passes
+over the inbox.  An error in one file is logged and never stops the service.  Files are read in a contained reader process
 (``contained``): SIGTERM abandons a reading in hand, lets a commit in hand finish, and the service exits 0.
 """
 
