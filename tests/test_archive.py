@@ -480,7 +480,9 @@ def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_fir
     ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scans = [drop(ws, f"工程档案/电梯/维保记录{n}_2026110{n}.pdf", n) for n in (1, 2, 3)]
-    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, listing=None: None)  # killed before removing them
+    monkeypatch.setattr(
+        clerk, "_remove_source", lambda path, in_inbox, listing=None: None
+    )  # killed before removing them
     clerk.file_many([(scan, None) for scan in scans])
     monkeypatch.undo()
     # As a kill leaves it: only number 1 committed; 3 placed with its sidecar, 2 not placed yet.
@@ -506,7 +508,9 @@ def test_recovery_completes_the_next_number_from_its_sidecar(
     ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
-    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, listing=None: None)  # the scan is still in the inbox
+    monkeypatch.setattr(
+        clerk, "_remove_source", lambda path, in_inbox, listing=None: None
+    )  # the scan is still in the inbox
     clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
     monkeypatch.undo()
     with ledger.write() as conn:  # killed after placing number 2, before its commit
