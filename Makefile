@@ -39,8 +39,11 @@ demo: $(STAMP)
 	@echo "然后打开 http://127.0.0.1:8080/ （检索“梯维修”，打开档案看页面、借出、归还）"
 
 # pytest exits 5 when it collected no test: that is a failure here, never a silent pass.
+# The tests run in TEST_WORKERS processes (pytest-xdist), a test file's tests in one of them; most of a
+# test's time is waiting (subprocesses, fsync, PostgreSQL, LibreOffice), so more workers than cores help.
+TEST_WORKERS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest 没有收集到任何测试（退出码 5），视为失败" >&2; exit 1; fi; \
 	exit $$status
 

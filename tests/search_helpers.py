@@ -104,5 +104,5 @@ def search_ws(request: pytest.FixtureRequest, workspace: Workspace) -> Workspace
     """A workspace with the sample units on each backend in turn: a SQLite ledger with the FTS5 index, then a
     PostgreSQL ledger with the index in its database (the default that goes with it)."""
     if request.param == "postgresql":
-        use_postgres_ledger(workspace, str(request.getfixturevalue("postgres_url")))
+        use_postgres_ledger(workspace, str(request.getfixturevalue("postgres_ledger_url")))
     return archive_workspace(workspace.root)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from recordkit.archive.archivist import list_items, list_loans, verify
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import build_demo
+from recordkit.demo.estate import DemoReport
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 
 
-def test_the_demo_files_its_inbox(tmp_path: Path) -> None:
-    report = build_demo(tmp_path / "demo", min_units=80)
+def test_the_demo_files_its_inbox(tmp_path: Path, demo_estate: DemoReport) -> None:
+    report = demo_estate
     counts = dict(report.counts)
     assert (counts["档案（扫描件归档）"], counts["  其中待复核"], counts["  隔离"]) == (47, 1, 2)
     workspace = open_workspace(tmp_path / "demo", environ={})

@@ -8,15 +8,15 @@ from docx import Document
 
 from recordkit.billing.arrears import list_arrears
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import build_demo
+from recordkit.demo.estate import DemoReport
 from recordkit.documents.certificates import list_certificates
 from recordkit.documents.generated import list_documents
 from recordkit.ledger.db import open_ledger
 from recordkit.owners.roster import list_units
 
 
-def test_the_demo_prints_a_notice_reminders_and_certificates(tmp_path: Path) -> None:
-    report = build_demo(tmp_path / "demo", min_units=80)
+def test_the_demo_prints_a_notice_reminders_and_certificates(tmp_path: Path, demo_estate: DemoReport) -> None:
+    report = demo_estate
     workspace = open_workspace(tmp_path / "demo", environ={})
     with open_ledger(workspace.database_url) as ledger:
         label, notified = next((k, v) for k, v in report.counts if k.startswith("停水通知（"))

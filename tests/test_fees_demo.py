@@ -13,14 +13,14 @@ from recordkit.billing.closing import list_closed
 from recordkit.billing.receipts import list_receipts
 from recordkit.core.dates import Month
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import build_demo
+from recordkit.demo.estate import DemoReport
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 from recordkit.reports.figures import collection_trend, load_fee_ledger
 
 
-def test_the_demo_has_a_year_of_fees(tmp_path: Path) -> None:
-    report = build_demo(tmp_path / "demo", min_units=80)
+def test_the_demo_has_a_year_of_fees(tmp_path: Path, demo_estate: DemoReport) -> None:
+    report = demo_estate
     counts = dict(report.counts)
     last = Month.of(dt.date.today()) - 1
     assert counts[f"账单（{last - 11} 至 {last}）"] > 80 * 12

@@ -17,6 +17,7 @@ from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once
 
 
+@pytest.mark.fresh_ledger
 def test_first_use_migrates_to_the_newest_schema(ledger: Ledger) -> None:
     assert ledger.revision() == HEAD_REVISION
     with ledger.read() as conn:
@@ -35,6 +36,7 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
+@pytest.mark.fresh_ledger
 def test_upgrade_twice_is_harmless(ledger: Ledger) -> None:
     assert ledger.upgrade() == HEAD_REVISION
     assert ledger.revision() == HEAD_REVISION
@@ -153,6 +155,7 @@ def _first_user(url: str) -> None:
     open_ledger(url).close()
 
 
+@pytest.mark.fresh_ledger
 def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
     run_at_once(_first_user, (ledger_url,), ["first-0", "first-1"])
     with open_ledger(ledger_url) as ledger:

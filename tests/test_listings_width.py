@@ -17,15 +17,15 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from recordkit.cli import app
+from tests.conftest import copy_demo
 
 WIDTH = 100
 
 
 @pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from recordkit.demo.estate import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("listings") / "demo", min_units=80).root
+def estate(tmp_path_factory: pytest.TempPathFactory, _demo_template: Any) -> Path:
+    """A copy of the demo estate for this module's listings."""
+    return Path(copy_demo(_demo_template, tmp_path_factory.mktemp("listings") / "demo").root)
 
 
 def _run(estate: Path, *args: str, columns: int = WIDTH) -> Any:

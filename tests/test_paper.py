@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ from recordkit.documents.generated import list_documents
 from recordkit.documents.notices import make_notices, remind, select_recipients
 from recordkit.documents.templates.engine import BUILTIN_DIR
 from recordkit.ledger.db import Ledger, open_ledger
+from tests.conftest import copy_demo
 from tests.documents_fixtures import estate, pdf_text, soffice, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
 
@@ -31,10 +33,8 @@ DAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace, Ledger]]:
-    from recordkit.demo.estate import build_demo
-
-    root = build_demo(tmp_path_factory.mktemp("paper") / "demo", min_units=80).root
+def demo(tmp_path_factory: pytest.TempPathFactory, _demo_template: Any) -> Iterator[tuple[Workspace, Ledger]]:
+    root = copy_demo(_demo_template, tmp_path_factory.mktemp("paper") / "demo").root
     workspace = open_workspace(root, environ={})
     ledger = open_ledger(workspace.database_url)
     yield workspace, ledger

@@ -189,7 +189,9 @@ def test_readme_block_runs(
     if ("cd 香榭丽舍花园", 0, []) in block:
         provide_estate_with_kinds(cwd)
     monkeypatch.chdir(cwd)
-    env = {"RECORDKIT_HOME": None, "RECORDKIT_DATABASE_URL": None, "RECORDKIT_OPERATOR": None}
+    # The README shows what a command prints into a pipe, which has no COLUMNS (pytest-xdist's workers set
+    # COLUMNS=80).
+    env = {"RECORDKIT_HOME": None, "RECORDKIT_DATABASE_URL": None, "RECORDKIT_OPERATOR": None, "COLUMNS": None}
     # A block that does not create its own workspace works in one that holds the sample sheet
     # (imported, unless importing it is what the block shows).
     if not any(c.startswith(("recordkit init", "recordkit demo")) for c, _, _ in block):

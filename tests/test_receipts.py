@@ -307,7 +307,8 @@ def test_list_by_day_voided_and_unit(billed: Ledger) -> None:
 
 # -- eight cashiers at once -----------------------------------------------------------------------
 
-PROCESSES, RECEIPTS_EACH = 8, 200
+# 400 payments back to back, twice the 200 of the busy morning in which 3 were refused (issue 20).
+PROCESSES, RECEIPTS_EACH = 8, 50
 PAYERS = ("1-1-101", "1-1-102", "3-2-1201")
 
 

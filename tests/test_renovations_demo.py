@@ -7,14 +7,14 @@ from pathlib import Path
 from docx import Document
 
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import build_demo
+from recordkit.demo.estate import DemoReport
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 from recordkit.renovations.records import list_renovations
 
 
-def test_the_demo_has_a_full_renovation_file(tmp_path: Path) -> None:
-    report = build_demo(tmp_path / "demo", min_units=80)
+def test_the_demo_has_a_full_renovation_file(tmp_path: Path, demo_estate: DemoReport) -> None:
+    report = demo_estate
     counts = dict(report.counts)
     assert (counts["装修登记"], counts["  装修文书 .docx"]) == (2, 8)
     workspace = open_workspace(tmp_path / "demo", environ={})

@@ -3,10 +3,12 @@ the query language, snippets and masking, and keeping the index current (add, ch
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from recordkit.archive.archivist import ArchiveItem, update_item
 from recordkit.core.dates import parse_period
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import (
     Term,
@@ -24,10 +26,12 @@ from recordkit.search.query import (
     search,
     snippet,
 )
-from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
+from tests.conftest import new_workspace, postgres_database
 from tests.search_helpers import (
     file_documents,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+    use_postgres_ledger,
     write_docx,
 )
 
@@ -45,6 +49,25 @@ def indexed(ws: Workspace, ledger: Ledger, tmp_path: Path) -> dict[str, ArchiveI
     items = file_documents(ws, ledger, tmp_path / "扫描件")
     update_index(ws, ledger)
     return items
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def searched(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path
+) -> Iterator[Workspace]:
+    """The same documents as ``indexed``, filed and indexed once per backend for the tests that only
+    search (they change nothing; the others file their own)."""
+    base = tmp_path_factory.mktemp("searched")
+    workspace = new_workspace(base / "ws", _sqlite_template)
+    with contextlib.ExitStack() as stack:
+        if request.param == "postgresql":
+            template = request.getfixturevalue("_postgres_template")
+            use_postgres_ledger(workspace, stack.enter_context(postgres_database(template=template)))
+        filed = archive_workspace(workspace.root)
+        with open_ledger(filed.database_url) as ledger:
+            file_documents(filed, ledger, base / "扫描件")
+            update_index(filed, ledger)
+        yield filed
 
 
 def numbers(ws: Workspace, query: str, **flags: object) -> list[str]:
@@ -93,8 +116,8 @@ def numbers(ws: Workspace, query: str, **flags: object) -> list[str]:
         ("没有这个词", []),
     ],
 )
-def test_exact_hit_lists(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
-    assert numbers(ws, query) == sorted(expected)
+def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -> None:
+    assert numbers(searched, query) == sorted(expected)
 
 
 @pytest.mark.parametrize(
@@ -120,44 +143,44 @@ def test_exact_hit_lists(indexed: dict[str, ArchiveItem], ws: Workspace, query: 
         ("owner:李秀英 装修", [AGREEMENT]),  # 3-2-1201 is 李秀英's
     ],
 )
-def test_query_language(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, expected: list[str]) -> None:
-    assert numbers(ws, query) == sorted(expected)
+def test_query_language(searched: Workspace, query: str, expected: list[str]) -> None:
+    assert numbers(searched, query) == sorted(expected)
 
 
-def test_flags_filter_like_the_query_language(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
-    assert numbers(ws, "维修", category="工程档案") == [ELEVATOR]
-    assert numbers(ws, "张伟", unit="3栋2单元1201") == [AGREEMENT]
-    assert numbers(ws, "维修", date_from="2024-06", date_to="2024-12") == [FUND]
-    assert numbers(ws, "张伟", owner="李秀英") == [AGREEMENT]
+def test_flags_filter_like_the_query_language(searched: Workspace) -> None:
+    assert numbers(searched, "维修", category="工程档案") == [ELEVATOR]
+    assert numbers(searched, "张伟", unit="3栋2单元1201") == [AGREEMENT]
+    assert numbers(searched, "维修", date_from="2024-06", date_to="2024-12") == [FUND]
+    assert numbers(searched, "张伟", owner="李秀英") == [AGREEMENT]
 
 
-def test_limit_and_totals(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
-    either = search(ws, "张伟 OR 李秀英", limit=1)  # 张伟: AGREEMENT, DEED; 李秀英: AGREEMENT, FUND
+def test_limit_and_totals(searched: Workspace) -> None:
+    either = search(searched, "张伟 OR 李秀英", limit=1)  # 张伟: AGREEMENT, DEED; 李秀英: AGREEMENT, FUND
     assert len(either.hits) == 1 and either.total == 3 and either.total_text == "3 条"
-    counted = search(ws, "维修", limit=1)  # one bigram: the index's count is exact
+    counted = search(searched, "维修", limit=1)  # one bigram: the index's count is exact
     assert len(counted.hits) == 1 and counted.exact_total and counted.total_text == "2 条"
 
 
-def test_title_hits_rank_first(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
+def test_title_hits_rank_first(searched: Workspace) -> None:
     # 维修 is in the title of the elevator record and the fund register, only in the fund's text too.
-    hits = search(ws, "收到").hits
+    hits = search(searched, "收到").hits
     assert [hit.archive_no for hit in hits] == [FUND]
-    assert [hit.archive_no for hit in search(ws, "电梯").hits] == [ELEVATOR]
-    assert search(ws, "维修记录").hits[0].title == "3号楼电梯维修记录"
+    assert [hit.archive_no for hit in search(searched, "电梯").hits] == [ELEVATOR]
+    assert search(searched, "维修记录").hits[0].title == "3号楼电梯维修记录"
 
 
-def test_snippet_highlights_and_masks(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:
-    hit = search(ws, "装修管理协议").hits[0]
+def test_snippet_highlights_and_masks(searched: Workspace) -> None:
+    hit = search(searched, "装修管理协议").hits[0]
     assert "联系电话138****5678" in hit.snippet
     assert "13812345678" not in hit.snippet
     assert [hit.snippet[s:e] for s, e in hit.highlights] == ["装修管理协议"]
-    private = search(ws, "身份证号", show_private=True).hits[0]
+    private = search(searched, "身份证号", show_private=True).hits[0]
     assert "身份证号110101199003071233" in private.snippet
-    masked = search(ws, "身份证号").hits[0]
+    masked = search(searched, "身份证号").hits[0]
     assert "身份证号110101********1233" in masked.snippet
-    unit = search(ws, "3-2-1201").hits[0]  # found by its canonical token, shown as written
+    unit = search(searched, "3-2-1201").hits[0]  # found by its canonical token, shown as written
     assert "3栋2单元1201" in [unit.snippet[s:e] for s, e in unit.highlights]
-    date = search(ws, "2025-03-15").hits
+    date = search(searched, "2025-03-15").hits
     assert {d.snippet[s:e] for d in date for s, e in d.highlights} == {"2025年3月15日", "2025-03-15"}
 
 
@@ -209,9 +232,9 @@ def test_parse_query_is_pure() -> None:
         ("", "请输入检索词，例如 recordkit search 电梯维修"),
     ],
 )
-def test_bad_queries(indexed: dict[str, ArchiveItem], ws: Workspace, query: str, message: str) -> None:
+def test_bad_queries(searched: Workspace, query: str, message: str) -> None:
     with pytest.raises(UsageError) as raised:
-        search(ws, query)
+        search(searched, query)
     assert raised.value.message == message
 
 

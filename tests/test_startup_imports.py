@@ -21,6 +21,7 @@ import typer
 
 from recordkit.cli import app
 from recordkit.cli._app import COMMAND_MODULES
+from tests.conftest import copy_demo
 
 HEAVY_MODULES = ("openpyxl", "docx", "whoosh", "jieba", "sqlalchemy", "onnxruntime", "pydantic", "flask", "waitress")
 
@@ -153,10 +154,9 @@ print(json.dumps({"exit": code, "stdout": out.getvalue(), "stderr": err.getvalue
 
 
 @pytest.fixture(scope="module")
-def demo_estate(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from recordkit.demo.estate import build_demo
-
-    return build_demo(tmp_path_factory.mktemp("startup") / "demo", min_units=20).root
+def demo_estate(tmp_path_factory: pytest.TempPathFactory, _demo_template: Any) -> Any:
+    """A copy of the demo estate for this module's commands (they pay and file into it)."""
+    return copy_demo(_demo_template, tmp_path_factory.mktemp("startup") / "demo").root
 
 
 def _run_command(estate: Any, args: tuple[str, ...], watched: tuple[str, ...]) -> dict[str, Any]:

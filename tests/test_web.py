@@ -21,7 +21,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.web.app import SECRET_FILE, accounts_required, create_app
 from tests.search_helpers import file_documents
-from tests.web_helpers import Browser, add_user, demo, demo_ledger, demo_template, text_of  # noqa: F401
+from tests.web_helpers import Browser, add_user, demo, demo_ledger, text_of  # noqa: F401
 
 
 def local_app(workspace: Workspace, ledger: Ledger) -> Any:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from recordkit.core.dates import Month
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import build_demo
+from recordkit.demo.estate import DemoReport
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 from recordkit.workorders import orders as workorders
 
 
-def test_the_demo_has_a_year_of_work_orders(tmp_path: Path) -> None:
-    report = build_demo(tmp_path / "demo", min_units=80)
+def test_the_demo_has_a_year_of_work_orders(tmp_path: Path, demo_estate: DemoReport) -> None:
+    report = demo_estate
     counts = dict(report.counts)
     workspace = open_workspace(tmp_path / "demo", environ={})
     with open_ledger(workspace.database_url) as ledger:

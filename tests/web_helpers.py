@@ -21,22 +21,10 @@ def add_user(workspace: Workspace, ledger: Ledger, name: str, role: str, passwor
     accounts.add_user(ledger, name, role, password, operator="测试管理员")
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo estate, built once per test session (with its search index)."""
-    from recordkit.demo.estate import build_demo
-
-    root = tmp_path_factory.mktemp("web-demo") / "demo"
-    build_demo(root, min_units=80)
-    return root
-
-
 @pytest.fixture
-def demo(demo_template: Path, tmp_path: Path) -> Workspace:
-    """A copy of the demo estate of this test's own."""
-    root = tmp_path / "demo"
-    shutil.copytree(demo_template, root, symlinks=True)
-    return open_workspace(root, environ={"RECORDKIT_OPERATOR": "本机管理员"})
+def demo(demo_estate: Any) -> Workspace:
+    """A copy of the demo estate of this test's own (with its search index)."""
+    return open_workspace(demo_estate.root, environ={"RECORDKIT_OPERATOR": "本机管理员"})
 
 
 @pytest.fixture
