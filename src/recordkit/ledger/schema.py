@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 
 metadata = MetaData()
 
@@ -240,6 +240,22 @@ closing_balances = Table(
     Column("owed_fen", BigInteger, nullable=False),
     # On SQLite the rows live in their key's order: one month's balances are one range, stored once.
     sqlite_with_rowid=False,
+)
+
+# Issue 14, speed: the monthly report's fee figures of a closed month, kept when it is closed with its
+# closing balances (the same transaction).  Final for the same reason; the report reads them back
+# instead of summing the month's bills and payments again (``reports.figures``).
+closing_figures = Table(
+    "closing_figures",
+    metadata,
+    Column("closed_month", String(7), ForeignKey("closed_months.month"), primary_key=True),
+    # The month's trend point: 应收 and 当期实收 (its bills paid by its end), deposits left out.
+    Column("billed_fen", BigInteger, nullable=False),
+    Column("collected_fen", BigInteger, nullable=False),
+    # The rest of the month's fee figures (by fee item id, by building, the month's totals, every unit
+    # owing at its end with the fen, the bill months and the oldest), as JSON written by
+    # ``reports.figures.keep_month_figures``.
+    Column("figures_json", Text, nullable=False),
 )
 
 
