@@ -204,7 +204,8 @@ receipts = Table(
     Column("void_reason", Text),
     Column("voided_by", String(64)),
     Column("voided_at", String(40)),
-    Column("voided_on", Date),
+    # Indexed (migration 0017): the monthly report lists the receipts voided in its month.
+    Column("voided_on", Date, index=True),
     Column("reprints", Integer, nullable=False, default=0),
     # A red reversal (红冲) names the receipt of a closed month it reverses (issue 14).
     Column("reversal_of", Integer, index=True),
