@@ -1,8 +1,10 @@
 """The monthly report's figures, computed from the ledger with set-based SQL (GROUP BY, no per-unit loop).
 
 Owns the definitions of 应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 (see ``DEFINITIONS``) and
-the month's receipts, renovations, archive and work-order counts.  Writes nothing; the
-workbook and the summary are drawn from these values elsewhere.
+the month's receipts, renovations, archive and work-order counts.  A closed month's fee figures
+are kept when it is closed (``keep_month_figures``, the one write, inside ``fees close``'s
+transaction) and read back instead of computed.  The workbook and the summary are drawn from these
+values elsewhere.
 """
 
 from __future__ import annotations
