@@ -3,8 +3,9 @@ the month is closed with its closing balances, so that the report reads a closed
 arrears and its point of the 12-month trend back instead of computing them again.
 
 Nothing is backfilled: a month closed before this migration is computed by the report as before.
-Also an index on ``receipts.voided_on``: the report's receipts voided in its month were found by
-reading every receipt.
+Also an index on ``receipts.voided_on`` and one on ``journal(action, at, entity_key)``: the report's
+receipts voided in its month and receipts reprinted in it were found by reading every receipt and
+the whole journal.
 
 Revision ID: 0017
 Revises: 0016
@@ -28,8 +29,10 @@ def upgrade() -> None:
         sa.Column("figures_json", sa.Text, nullable=False),
     )
     op.create_index("ix_receipts_voided_on", "receipts", ["voided_on"])
+    op.create_index("ix_journal_action_at", "journal", ["action", "at", "entity_key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_journal_action_at", "journal")
     op.drop_index("ix_receipts_voided_on", "receipts")
     op.drop_table("closing_figures")
