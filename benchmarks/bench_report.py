@@ -471,6 +471,7 @@ def close_through(root: Path, last: str) -> None:
     from recordkit.core.workspace import open_workspace
     from recordkit.ledger.db import open_ledger
     from recordkit.ledger.schema import bills, payments
+    from recordkit.reports.figures import keep_month_figures
 
     workspace = open_workspace(root, flags={"operator": OPERATOR}, environ={})
     with open_ledger(workspace.database_url) as ledger:
@@ -479,7 +480,7 @@ def close_through(root: Path, last: str) -> None:
             first_paid = Month.of(conn.execute(sa.select(sa.func.min(payments.c.paid_on))).scalar_one())
         month = min(first_bill, first_paid)
         while month <= parse_month(last):
-            close_month(ledger, str(month), OPERATOR, today=TODAY)
+            close_month(ledger, str(month), OPERATOR, today=TODAY, keep=keep_month_figures)
             month = month + 1
 
 

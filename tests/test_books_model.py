@@ -17,6 +17,8 @@ every step, on the day the model has reached:
   and the net per method (what should be in the drawer and on each statement);
 - the report's 欠费余额 and 欠费户数 are `fees arrears`'s, and what is owed at the end of this month and
   of every closed month is the same from the closing balances as from the whole history;
+- the fee figures kept when a month was closed (its sums, its units owing and its trend point) are
+  those computed from the ledger now;
 - no closed month's register, report or 日结 figures ever change.
 
 Runs on SQLite, and on PostgreSQL when RECORDKIT_TEST_POSTGRES_URL is set.  Bounded by default;
@@ -53,7 +55,7 @@ from recordkit.billing.receipts import PaymentRequest, pay, reprint_receipt, voi
 from recordkit.billing.registers import daily_report, write_register
 from recordkit.billing.rules import add_rule
 from recordkit.core.config import RenovationSettings
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError
 from recordkit.documents.certificates import clearance_refusal
 from recordkit.documents.notices import unpaid_lines
@@ -63,6 +65,7 @@ from recordkit.ledger.schema import (
     bills,
     closed_months,
     closing_balances,
+    closing_figures,
     payments,
     receipts,
     renovation_inspections,
@@ -72,7 +75,16 @@ from recordkit.ledger.schema import (
 from recordkit.renovations.inspection import inspect
 from recordkit.renovations.refund import refund
 from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
-from recordkit.reports.figures import fee_figures, last_day, owing, renovation_figures
+from recordkit.reports.figures import (
+    fee_figures,
+    keep_month_figures,
+    kept_figures,
+    kept_trend,
+    last_day,
+    load_fee_ledger,
+    owing,
+    renovation_figures,
+)
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
 
 UNITS = sorted(MONTHLY)
@@ -126,6 +138,7 @@ class Books(RuleBasedStateMachine):
                 receipts,
                 payments,
                 closing_balances,
+                closing_figures,
                 bills,
                 closed_months,
             ):
@@ -265,7 +278,7 @@ class Books(RuleBasedStateMachine):
             month = month + 1
         if month >= Month.of(self.today):
             return
-        close_month(self.ledger, str(month), CASHIER, self.today)
+        close_month(self.ledger, str(month), CASHIER, self.today, keep=keep_month_figures)
         self.closed[month] = self.month_figures(month)
 
     # -- what must hold after every step --------------------------------------------------------------
@@ -325,6 +338,19 @@ class Books(RuleBasedStateMachine):
                 assert owing(conn, [at]) == owing(conn, [at], from_balances=False), at
             # Months are closed oldest first here: the last one's balances are stored and used.
             assert balance_base(conn, month) == (max(self.closed) if self.closed else None)
+            # What was kept of each closed month is what its figures, its units owing and its trend
+            # point are now.
+            kept = kept_figures(conn, list(self.closed))
+            assert set(kept) == set(self.closed)
+            names = load_fee_ledger(conn, [], trend=False).names
+            for at, figures in kept.items():
+                assert figures.fee_figures(names) == fee_figures(conn, at), at
+                owed = owing(conn, [at], from_balances=False).by_unit
+                assert figures.arrears == {u: (fen[0], n, oldest) for u, (fen, n, oldest) in owed.items() if fen[0] > 0}
+            if self.closed:
+                last = max(self.closed)
+                trend = load_fee_ledger(conn, [last]).trend
+                assert kept_trend(conn, last) == {key: trend[key] for key in trend if parse_month(key) in self.closed}
         assert (fees.total.arrears, fees.arrears_units) == (sum(arrears.values()), len(arrears))
         # 收款合计 = 当期实收 (paid in the month) + 清欠 + 预收 + 押金收取
         assert fees.received_fen == (

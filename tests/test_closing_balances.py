@@ -26,7 +26,7 @@ from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import closed_months, closing_balances, receipts, units
 from recordkit.reports import figures as report_figures
 from recordkit.reports import monthly_report
-from recordkit.reports.figures import month_figures, owing
+from recordkit.reports.figures import keep_month_figures, kept_figures, kept_trend, month_figures, owing
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
 
 A, B, C, D = (MONTHLY[code] for code in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202"))
@@ -43,7 +43,7 @@ def _pay(ledger: Ledger, unit: str, fen: int, day: dt.date) -> str:
     return pay(ledger, RECEIPTS, CASHIER, PaymentRequest(unit, fen, paid_on=day), today=day).number
 
 
-def _half_year(ledger: Ledger, folder: Path, close_up_to: Month = APR) -> None:
+def _half_year(ledger: Ledger, folder: Path, close_up_to: Month = APR, keep: Any = None) -> None:
     """January to June 2026, each month billed on its 2nd; months closed on the 3rd of the next.
 
     1-1-101 pays every month on the 10th (May's receipt voided and paid again); 1-1-102 pays two
@@ -69,7 +69,7 @@ def _half_year(ledger: Ledger, folder: Path, close_up_to: Month = APR) -> None:
             _, reversal = void_or_reverse(ledger, february, "退款", CASHIER, dt.date(2026, 5, 25), RECEIPTS)
             assert reversal is not None and reversal.total_fen == -C
         if month - 1 <= close_up_to and month > JAN:
-            close_month(ledger, str(month - 1), CASHIER, today=month.first_day() + dt.timedelta(days=2))
+            close_month(ledger, str(month - 1), CASHIER, today=month.first_day() + dt.timedelta(days=2), keep=keep)
 
 
 def _receipts(ledger: Ledger) -> list[tuple[str, dt.date]]:
@@ -214,3 +214,60 @@ def test_the_written_report_is_the_same_from_balances(
     owed = expected_owed(MAY)
     assert rows["月末欠费户数"] == len(owed) == 3
     assert round(rows["月末欠费余额"] * 100) == sum(fen for fen, _, _ in owed.values())
+
+
+def _computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report computes every month from the ledger: no closing balances, no kept figures."""
+    monkeypatch.setattr(report_figures, "balance_base", lambda conn, month: None)
+    monkeypatch.setattr(report_figures, "kept_figures", lambda conn, months: {})
+    monkeypatch.setattr(report_figures, "kept_trend", lambda conn, last: {})
+
+
+@pytest.mark.parametrize(("month", "today"), [(MAY, dt.date(2026, 6, 10)), (APR, dt.date(2026, 6, 10))])
+def test_the_figures_kept_at_closing_are_the_figures_computed(
+    ledger: Ledger, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, month: Month, today: dt.date
+) -> None:
+    _half_year(ledger, tmp_path, keep=keep_month_figures)
+    with ledger.read() as conn:
+        assert set(kept_figures(conn, [month, month - 1, month - 12])) == {m for m in (month, month - 1) if m <= APR}
+        assert set(kept_trend(conn, month)) == {str(m) for m in (JAN, FEB, MAR, APR) if m <= month}
+    kept = _figures(ledger, ws, month, today)
+    _computed(monkeypatch)
+    computed = _figures(ledger, ws, month, today)
+    assert kept[0] == computed[0]
+    assert report_figures.collection_trend(kept[1], month) == report_figures.collection_trend(computed[1], month)
+    (now, _, _), _ = kept
+    expected = expected_owed(month)
+    assert {line.unit: (line.amount_fen, line.months, line.oldest) for line in now.arrears} == expected
+
+
+def test_the_written_report_is_the_same_from_kept_figures(
+    ledger: Ledger, ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _half_year(ledger, tmp_path, close_up_to=MAY, keep=keep_month_figures)
+    today = dt.date(2026, 6, 10)
+    kept = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "kept", today=today)
+    _computed(monkeypatch)
+    computed = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "computed", today=today)
+    assert kept.figures == computed.figures and kept.previous == computed.previous
+    from openpyxl import load_workbook
+
+    def cells(path: Path) -> list[list[list[Any]]]:
+        return [
+            [list(row) for row in sheet.iter_rows(values_only=True)]
+            for sheet in load_workbook(path).worksheets
+            if sheet.title != "说明"
+        ]
+
+    assert cells(kept.workbook) == cells(computed.workbook)
+
+
+def test_kept_figures_are_not_used_once_something_is_dated_before_them(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 1, 2))
+    close_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 2, 3), keep=keep_month_figures)
+    with ledger.read() as conn:
+        assert set(kept_figures(conn, [JAN])) == {JAN} and set(kept_trend(conn, FEB)) == {"2026-01"}
+    bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))  # December 2025 was never closed
+    with ledger.read() as conn:
+        assert kept_figures(conn, [JAN]) == {} and kept_trend(conn, FEB) == {}

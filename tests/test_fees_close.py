@@ -17,10 +17,12 @@ from recordkit.billing.bills import bill_month
 from recordkit.billing.closing import close_month, list_closed
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report
+from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.reports.figures import fee_figures, kept_figures, kept_trend, load_fee_ledger
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
 from tests.test_fees_cli import cashier
 
@@ -193,3 +195,20 @@ def test_a_red_reversal_is_dated_and_printed_with_the_day_of_receipt_void_date(
     paper = Document(str(workspace.root / re.search(r"records/generated/\S+\.docx", void.stdout).group(0)))  # type: ignore[union-attr]
     text = "\n".join(paragraph.text for paragraph in paper.paragraphs)
     assert text.count(f"收款日期：{day.year}年{day.month}月{day.day}日") == 3
+
+
+def test_fees_close_keeps_the_months_report_figures(cashier: Any, workspace: Workspace) -> None:
+    """Closed in order, each month keeps its report figures with its balances; they are the figures
+    computed from the ledger."""
+    paid = ("--date", "2026-10-20", "--reason", "补录")
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *paid).exit_code == 0
+    for month in ("2026-10", "2026-11"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        kept = kept_figures(conn, [Month(2026, 10), Month(2026, 11)])
+        names = load_fee_ledger(conn, [], trend=False).names
+        assert set(kept) == {Month(2026, 10), Month(2026, 11)}
+        for month, figures in kept.items():
+            computed = fee_figures(conn, month)
+            assert figures.fee_figures(names) == computed and computed.total.billed > 0
+        assert kept_trend(conn, Month(2026, 11))["2026-10"][1] == fee_figures(conn, Month(2026, 10)).total.collected

@@ -159,6 +159,23 @@ def balance_base(conn: Connection, month: Month) -> Month | None:
     return parse_month(row.month)
 
 
+def balances_hold(conn: Connection, months: Sequence[Month]) -> set[Month]:
+    """Those of ``months`` that are closed with their own stored balances still holding: the months
+    ``m`` for which ``balance_base(conn, m) == m``, in two queries."""
+    if not months:
+        return set()
+    rows = conn.execute(
+        sa.select(closed_months.c.month, closed_months.c.balances_since).where(
+            closed_months.c.month.in_(sorted({str(month) for month in months})),
+            closed_months.c.balances_since.is_not(None),
+        )
+    ).all()
+    if not rows:
+        return set()
+    first = _first_month(conn)
+    return {parse_month(month) for month, since in rows if first is None or first >= parse_month(since)}
+
+
 def _first_month(conn: Connection) -> Month | None:
     """The month of the ledger's oldest bill or payment (two index look-ups)."""
     first_bill, first_paid = conn.execute(

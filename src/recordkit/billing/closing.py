@@ -9,7 +9,7 @@ how bills or receipts are made.  Closing also stores the month's closing balance
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,10 +69,17 @@ def check_open(conn: Connection, month: Month, what: str) -> None:
         raise closed_error(closed, what)
 
 
-def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date | None = None) -> ClosedMonth:
+def close_month(
+    ledger: Ledger,
+    month_text: str,
+    operator: str,
+    today: dt.date | None = None,
+    keep: Callable[[Connection, Month], None] | None = None,
+) -> ClosedMonth:
     """Close ``month`` (journalled) and, when every month before it is closed, store what each bill
-    still lacks at its end (``balances.store_closing_balances``), in the same transaction.
-    ``ConflictError`` for a month not over yet or already closed."""
+    still lacks at its end (``balances.store_closing_balances``) and call ``keep`` (what else is kept
+    of a closed month: the monthly report's figures, ``reports.figures.keep_month_figures``), all in
+    the same transaction.  ``ConflictError`` for a month not over yet or already closed."""
     month = parse_month(month_text)
     today = today or dt.date.today()
     if month >= Month.of(today):
@@ -87,6 +94,8 @@ def close_month(ledger: Ledger, month_text: str, operator: str, today: dt.date |
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
         balances = store_closing_balances(conn, month)
+        if balances and keep is not None:
+            keep(conn, month)
         journal.record(
             conn,
             operator,

@@ -473,12 +473,13 @@ def fees_close(
     """
     from recordkit.billing.closing import close_month, list_closed
     from recordkit.core.errors import UsageError
+    from recordkit.reports.figures import keep_month_figures
 
     app_state = state(ctx)
     if show == (month is not None):
         raise UsageError("请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一")
     if month is not None:
-        closed = close_month(app_state.ledger(), month, app_state.operator_name)
+        closed = close_month(app_state.ledger(), month, app_state.operator_name, keep=keep_month_figures)
         typer.echo(
             f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
             f"作废该月的收据会开日期为当天的红冲收据"

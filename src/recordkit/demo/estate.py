@@ -68,6 +68,7 @@ from recordkit.renovations.registration import (
     register as register_renovation,
 )
 from recordkit.reports import monthly_report
+from recordkit.reports.figures import keep_month_figures
 from recordkit.search.indexer import update_index
 from recordkit.search.query import search
 from recordkit.workorders import orders as workorders
@@ -708,7 +709,7 @@ def _step_closing(ctx: DemoContext) -> None:
         month = parse_month(first) if first else last
         closed = 0
         while month <= last:
-            close_month(ledger, str(month), who, today)
+            close_month(ledger, str(month), who, today, keep=keep_month_figures)
             closed += 1
             month = month + 1
         previous = [

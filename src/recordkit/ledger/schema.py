@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 
 metadata = MetaData()
 
@@ -74,6 +74,9 @@ journal = Table(
     Column("after", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # The monthly report counts one action's entries in a month (reprints) from this index alone,
+    # instead of reading the whole journal (migration 0017).
+    Index("ix_journal_action_at", "action", "at", "entity_key"),
 )
 
 
@@ -204,7 +207,8 @@ receipts = Table(
     Column("void_reason", Text),
     Column("voided_by", String(64)),
     Column("voided_at", String(40)),
-    Column("voided_on", Date),
+    # Indexed (migration 0017): the monthly report lists the receipts voided in its month.
+    Column("voided_on", Date, index=True),
     Column("reprints", Integer, nullable=False, default=0),
     # A red reversal (红冲) names the receipt of a closed month it reverses (issue 14).
     Column("reversal_of", Integer, index=True),
@@ -240,6 +244,22 @@ closing_balances = Table(
     Column("owed_fen", BigInteger, nullable=False),
     # On SQLite the rows live in their key's order: one month's balances are one range, stored once.
     sqlite_with_rowid=False,
+)
+
+# Issue 14, speed: the monthly report's fee figures of a closed month, kept when it is closed with its
+# closing balances (the same transaction).  Final for the same reason; the report reads them back
+# instead of summing the month's bills and payments again (``reports.figures``).
+closing_figures = Table(
+    "closing_figures",
+    metadata,
+    Column("closed_month", String(7), ForeignKey("closed_months.month"), primary_key=True),
+    # The month's trend point: 应收 and 当期实收 (its bills paid by its end), deposits left out.
+    Column("billed_fen", BigInteger, nullable=False),
+    Column("collected_fen", BigInteger, nullable=False),
+    # The rest of the month's fee figures (by fee item id, by building, the month's totals, every unit
+    # owing at its end with the fen, the bill months and the oldest), as JSON written by
+    # ``reports.figures.keep_month_figures``.
+    Column("figures_json", Text, nullable=False),
 )
 
 

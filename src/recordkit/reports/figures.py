@@ -1,20 +1,24 @@
 """The monthly report's figures, computed from the ledger with set-based SQL (GROUP BY, no per-unit loop).
 
 Owns the definitions of 应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 (see ``DEFINITIONS``) and
-the month's receipts, renovations, archive and work-order counts.  Writes nothing; the
-workbook and the summary are drawn from these values elsewhere.
+the month's receipts, renovations, archive and work-order counts.  A closed month's fee figures
+are kept when it is closed (``keep_month_figures``, the one write, inside ``fees close``'s
+transaction) and read back instead of computed.  The workbook and the summary are drawn from these
+values elsewhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
-from recordkit.billing.balances import balance_base, owed_per_bill
+from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -24,6 +28,7 @@ from recordkit.ledger.schema import (
     archive_loans,
     bills,
     closed_months,
+    closing_figures,
     fee_items,
     journal,
     owners,
@@ -353,14 +358,49 @@ def _building_group() -> sa.ColumnElement[str]:
     return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
 
 
-def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = None) -> FeeLedger:
-    """The sums behind the fee figures of ``months`` and the 12-month trend up to the last of them;
-    ``owed`` is ``owing(conn, months)`` when the caller has it already."""
+def load_fee_ledger(
+    conn: Connection,
+    months: list[Month],
+    owed: Owing | None = None,
+    trend_to: Month | None = None,
+    known: Mapping[str, tuple[int, int]] | None = None,
+    trend: bool = True,
+) -> FeeLedger:
+    """The sums behind the fee figures of ``months`` and the 12-month trend up to ``trend_to`` (the
+    last of ``months`` unless named; None and no months: no trend); ``owed`` is ``owing(conn, months)``
+    when the caller has it already; ``known`` trend points (bill month -> 应收, 当期实收: kept when
+    their months were closed) are not read again; ``trend`` False: no trend.  ``months`` may be
+    empty (only the trend)."""
+    building = _building_group()
+    asked = [str(m) for m in months]
+    names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
+    billed: dict[tuple[str, str, str], int] = {}
+    paid: dict[tuple[str, str, str, str, bool], int] = {}
+    received: dict[tuple[str, str], int] = {}
+    if months:
+        billed, paid, received = _month_sums(conn, months, names)
+    owed = owing(conn, months) if owed is None else owed
+    by_line: dict[tuple[str, str, str], int] = {}
+    if owed.by_unit_item:
+        groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
+        for (unit_id, item_id), amounts in owed.by_unit_item.items():
+            for month_key, fen in zip(asked, amounts, strict=True):
+                if fen:
+                    line = (names[item_id], groups[unit_id], month_key)
+                    by_line[line] = by_line.get(line, 0) + fen
+    last = trend_to if trend_to is not None else (max(months) if months else None)
+    points = _trend(conn, last, known=known) if trend and last is not None else {}
+    return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, points)
+
+
+def _month_sums(
+    conn: Connection, months: list[Month], names: dict[int, str]
+) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str, str, str, bool], int], dict[tuple[str, str], int]]:
+    """``FeeLedger``'s billed, paid and received of ``months`` (see there)."""
     big = sa.BigInteger
     building = _building_group()
     asked = [str(m) for m in months]
     not_deposit = bills.c.id.not_in(deposit_bill_ids())
-    names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed = {
         (names[item], group, month): _int(fen)
         for item, group, month, fen in conn.execute(
@@ -407,48 +447,50 @@ def load_fee_ledger(conn: Connection, months: list[Month], owed: Owing | None = 
             .group_by(building, paid_month)
         )
     }
-    owed = owing(conn, months) if owed is None else owed
-    groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
-    by_line: dict[tuple[str, str, str], int] = {}
-    for (unit_id, item_id), amounts in owed.by_unit_item.items():
-        for month_key, fen in zip(asked, amounts, strict=True):
-            if fen:
-                line = (names[item_id], groups[unit_id], month_key)
-                by_line[line] = by_line.get(line, 0) + fen
-    return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, _trend(conn, max(months)))
+    return billed, paid, received
 
 
-def _trend(conn: Connection, last: Month, months: int = 12) -> dict[str, tuple[int, int]]:
+def _trend(
+    conn: Connection, last: Month, months: int = 12, known: Mapping[str, tuple[int, int]] | None = None
+) -> dict[str, tuple[int, int]]:
     """应收 and 当期实收 (paid by the bill month's end) of the ``months`` bill months up to ``last``,
-    deposits left out; each a GROUP BY in bill-month order, read from the bill-month index."""
+    deposits left out; each a GROUP BY in bill-month order, read from the bill-month index.  The
+    ``known`` months (kept when they were closed) are taken as given, not read."""
     big = sa.BigInteger
-    in_span = sa.and_(
-        bills.c.month >= str(last - (months - 1)), bills.c.month <= str(last), bills.c.id.not_in(deposit_bill_ids())
-    )
-    billed: dict[str, int] = dict(
-        conn.execute(
-            sa.select(bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
-            .where(in_span)
-            .group_by(bills.c.month)
-        ).all()
-    )
-    paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
-    collected: dict[str, int] = dict(
-        conn.execute(
-            sa.select(bills.c.month, sa.cast(sa.func.sum(allocations.c.amount_fen), big))
-            .select_from(
-                bills.join(allocations, allocations.c.bill_id == bills.c.id).join(
-                    payments, payments.c.id == allocations.c.payment_id
+    known = known or {}
+    span = [str(last - offset) for offset in range(months)]
+    wanted = [key for key in span if key not in known]
+    billed: dict[str, int] = {}
+    collected: dict[str, int] = {}
+    if wanted:
+        in_span = sa.and_(
+            # One range when nothing is known (the index read in order); else only the months wanted.
+            sa.and_(bills.c.month >= min(wanted), bills.c.month <= max(wanted))
+            if len(wanted) == len(span)
+            else bills.c.month.in_(wanted),
+            bills.c.id.not_in(deposit_bill_ids()),
+        )
+        billed = dict(
+            conn.execute(
+                sa.select(bills.c.month, sa.cast(sa.func.sum(bills.c.amount_fen), big))
+                .where(in_span)
+                .group_by(bills.c.month)
+            ).all()
+        )
+        paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
+        collected = dict(
+            conn.execute(
+                sa.select(bills.c.month, sa.cast(sa.func.sum(allocations.c.amount_fen), big))
+                .select_from(
+                    bills.join(allocations, allocations.c.bill_id == bills.c.id).join(
+                        payments, payments.c.id == allocations.c.payment_id
+                    )
                 )
-            )
-            .where(in_span, payments.c.voided.is_(False), paid_month <= bills.c.month)
-            .group_by(bills.c.month)
-        ).all()
-    )
-    return {
-        str(last - offset): (_int(billed.get(str(last - offset))), _int(collected.get(str(last - offset))))
-        for offset in range(months)
-    }
+                .where(in_span, payments.c.voided.is_(False), paid_month <= bills.c.month)
+                .group_by(bills.c.month)
+            ).all()
+        )
+    return {key: known[key] if key in known else (_int(billed.get(key)), _int(collected.get(key))) for key in span}
 
 
 def fee_figures(
@@ -504,10 +546,32 @@ def fee_figures(
                 line.prepaid += left
     if arrears_units is None:
         arrears_units = sums.owing.units_owing(month)
-    ordered_items = sorted(
-        items.values(), key=lambda line: (line.label == UNALLOCATED, _item_order(sums.names, line.label))
+    return _ordered_fee_figures(
+        month,
+        sums.names,
+        items.values(),
+        buildings.values(),
+        received,
+        received_current,
+        deposit_received,
+        arrears_units,
     )
-    ordered_buildings = sorted(buildings.values(), key=lambda line: building_sort_key(line.label))
+
+
+def _ordered_fee_figures(
+    month: Month,
+    names: dict[int, str],
+    items: Iterable[FeeLine],
+    buildings: Iterable[FeeLine],
+    received: int,
+    received_current: int,
+    deposit_received: int,
+    arrears_units: int,
+) -> FeeFigures:
+    """The lines with anything in them, fee items in their ids' order (预收款 last), buildings in
+    number order, and their total."""
+    ordered_items = sorted(items, key=lambda line: (line.label == UNALLOCATED, _item_order(names, line.label)))
+    ordered_buildings = sorted(buildings, key=lambda line: building_sort_key(line.label))
     busy = [
         line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid or line.arrears
     ]
@@ -554,30 +618,40 @@ def arrears_snapshot(
 
     owed = owed if owed is not None else owing(conn, months)
     counts = {m: owed.units_owing(m) for m in months}
-    first = {unit_id: line for unit_id, line in owed.by_unit.items() if line[0][0] > 0}
-    detail = []
-    if first:
-        query = sa.select(
-            units.c.id,
-            units.c.code,
-            units.c.building,
-            units.c.entrance,
-            units.c.room,
-            units.c.kind,
-            units.c.phase,
-            owners.c.name,
-            owners.c.phone,
-        ).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
-        order: dict[str, tuple[Any, ...]] = {}
-        for row in conn.execute(query):
-            if row.id in first:
-                amounts, count, oldest = first[row.id]
-                phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
-                detail.append(ArrearsLine(row.code, row.name or "", phone, count, oldest, amounts[0]))
-                # The stored parts are canonical: the code's natural order without parsing its text.
-                order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
+    first = {unit_id: (amounts[0], count, oldest) for unit_id, (amounts, count, oldest) in owed.by_unit.items()}
+    return counts, _arrears_detail(conn, first, show_private)
+
+
+def _arrears_detail(
+    conn: Connection, owed: Mapping[int, tuple[int, int, str]], show_private: bool
+) -> list[ArrearsLine]:
+    """The 欠费明细 of the units owing (unit id -> fen, bill months owed, the oldest; those with more
+    than 0 fen), with the owners as the ledger has them now, most owed first."""
+    owed = {unit_id: line for unit_id, line in owed.items() if line[0] > 0}
+    detail: list[ArrearsLine] = []
+    if not owed:
+        return detail
+    query = sa.select(
+        units.c.id,
+        units.c.code,
+        units.c.building,
+        units.c.entrance,
+        units.c.room,
+        units.c.kind,
+        units.c.phase,
+        owners.c.name,
+        owners.c.phone,
+    ).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+    order: dict[str, tuple[Any, ...]] = {}
+    for row in conn.execute(query):
+        if row.id in owed:
+            amount, count, oldest = owed[row.id]
+            phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
+            detail.append(ArrearsLine(row.code, row.name or "", phone, count, oldest, amount))
+            # The stored parts are canonical: the code's natural order without parsing its text.
+            order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
     detail.sort(key=lambda line: (-line.amount_fen, order[line.unit]))
-    return counts, detail
+    return detail
 
 
 def arrears_lines(conn: Connection, month: Month, show_private: bool = False) -> list[ArrearsLine]:
@@ -795,9 +869,15 @@ def month_figures(
     (``owing``); each says whether its month is closed and the day it runs to (``today`` in the
     unfinished month)."""
     today = today or dt.date.today()
-    sums = load_fee_ledger(conn, months)
-    owed_now = sums.owing
-    counts, detail = arrears_snapshot(conn, months, show_private, owed_now)
+    kept = kept_figures(conn, months)
+    computed = [m for m in months if m not in kept]
+    sums = load_fee_ledger(conn, computed, trend_to=max(months), known=kept_trend(conn, max(months)))
+    counts = {m: sums.owing.units_owing(m) for m in computed}
+    first = kept.get(months[0])
+    if first is not None:
+        detail = _arrears_detail(conn, first.arrears, show_private)
+    else:  # the first month is computed, so it is the first of ``computed`` too
+        detail = arrears_snapshot(conn, computed, show_private, sums.owing)[1]
     closed = {
         parse_month(text)
         for text in conn.execute(
@@ -807,7 +887,7 @@ def month_figures(
     result = [
         MonthFigures(
             m,
-            fee_figures(conn, m, sums, counts[m]),
+            kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
             receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
             archive_figures(conn, m, min(last_day(m), today)),
@@ -820,6 +900,116 @@ def month_figures(
         for index, m in enumerate(months)
     ]
     return result, sums
+
+
+# -- the figures kept when a month is closed -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptFigures:
+    """A closed month's fee figures as ``keep_month_figures`` kept them (``closing_figures``)."""
+
+    month: Month
+    # [fee item id (None: 预收款), 应收, 实收, 清欠, 预收, 欠费余额] per fee item, the same by building
+    # (its label first), both only the lines with anything in them
+    items: list[list[Any]]
+    buildings: list[list[Any]]
+    received: int
+    received_current: int
+    deposit_received: int
+    arrears_units: int
+    # unit id -> (fen owed at the month's end, bill months owed, the oldest): the units owing
+    arrears: dict[int, tuple[int, int, str]]
+
+    def fee_figures(self, names: dict[int, str]) -> FeeFigures:
+        """The month's ``FeeFigures``, its fee items named as ``names`` (the ledger's fee items) says."""
+        return _ordered_fee_figures(
+            self.month,
+            names,
+            [FeeLine(UNALLOCATED if item is None else names[item], *fen) for item, *fen in self.items],
+            [FeeLine(label, *fen) for label, *fen in self.buildings],
+            self.received,
+            self.received_current,
+            self.deposit_received,
+            self.arrears_units,
+        )
+
+
+def keep_month_figures(conn: Connection, month: Month) -> None:
+    """Keep ``month``'s fee figures (the sums by fee item and building, the units owing at its end,
+    its point of the 12-month trend) in ``closing_figures``, inside the transaction that closes it,
+    after its closing balances are stored (``billing.closing.close_month(keep=…)``).  They are what
+    ``month_figures`` computes for the month, and final as the balances are."""
+    sums = load_fee_ledger(conn, [month], trend=False)
+    fees = fee_figures(conn, month, sums)
+    ids = {name: item_id for item_id, name in sums.names.items()}
+
+    def fen(line: FeeLine) -> list[int]:
+        return [line.billed, line.collected, line.cleared, line.prepaid, line.arrears]
+
+    figures = {
+        "items": [[None if line.label == UNALLOCATED else ids[line.label], *fen(line)] for line in fees.by_item],
+        "buildings": [[line.label, *fen(line)] for line in fees.by_building],
+        "received": fees.received_fen,
+        "received_current": fees.received_current_fen,
+        "deposit_received": fees.deposit_received_fen,
+        "arrears_units": fees.arrears_units,
+        "arrears": [
+            [unit_id, amounts[0], count, oldest]
+            for unit_id, (amounts, count, oldest) in sorted(sums.owing.by_unit.items())
+            if amounts[0] > 0
+        ],
+    }
+    conn.execute(
+        sa.insert(closing_figures).values(
+            closed_month=str(month),
+            billed_fen=fees.total.billed,
+            collected_fen=fees.total.collected,
+            figures_json=json.dumps(figures, ensure_ascii=False, separators=(",", ":")),
+        )
+    )
+
+
+def kept_figures(conn: Connection, months: Sequence[Month]) -> dict[Month, KeptFigures]:
+    """The kept figures of those of ``months`` that have them and whose closing balances still hold
+    (``billing.balances.balances_hold``: nothing was later dated before them)."""
+    hold = balances_hold(conn, months)
+    if not hold:
+        return {}
+    kept = {}
+    for text, data in conn.execute(
+        sa.select(closing_figures.c.closed_month, closing_figures.c.figures_json).where(
+            closing_figures.c.closed_month.in_(sorted(str(m) for m in hold))
+        )
+    ):
+        month, figures = parse_month(text), json.loads(data)
+        kept[month] = KeptFigures(
+            month,
+            figures["items"],
+            figures["buildings"],
+            figures["received"],
+            figures["received_current"],
+            figures["deposit_received"],
+            figures["arrears_units"],
+            {unit_id: (fen, count, oldest) for unit_id, fen, count, oldest in figures["arrears"]},
+        )
+    return kept
+
+
+def kept_trend(conn: Connection, last: Month, months: int = 12) -> dict[str, tuple[int, int]]:
+    """Bill month -> (应收, 当期实收) of the ``months`` months up to ``last`` that have kept figures
+    whose balances still hold."""
+    hold = balances_hold(conn, [last - offset for offset in range(months)])
+    if not hold:
+        return {}
+    return {
+        month: (_int(billed), _int(collected))
+        for month, billed, collected in conn.execute(
+            sa.select(
+                closing_figures.c.closed_month, closing_figures.c.billed_fen, closing_figures.c.collected_fen
+            ).where(closing_figures.c.closed_month.in_(sorted(str(m) for m in hold)))
+        )
+    }
 
 
 @dataclass(frozen=True)

@@ -38,17 +38,14 @@ class Cell:
 
 
 def _put(sheet: Worksheet, row: int, column: int, cell: Cell | Any) -> None:
-    if not isinstance(cell, Cell):
-        cell = Cell(cell)
-    target = sheet.cell(row, column)
-    if cell.kind == "money":
-        target.value = yuan(cell.value)
-        target.number_format = MONEY_FORMAT
+    if not isinstance(cell, Cell):  # a plain value: most cells of the big sheets, written as they are
+        sheet.cell(row, column, cell)
+    elif cell.kind == "money":
+        sheet.cell(row, column, yuan(cell.value)).number_format = MONEY_FORMAT
     elif cell.kind == "rate":
-        target.value = cell.value
-        target.number_format = RATE_FORMAT
+        sheet.cell(row, column, cell.value).number_format = RATE_FORMAT
     else:
-        target.value = cell.value
+        sheet.cell(row, column, cell.value)
 
 
 def _table(
