@@ -271,3 +271,33 @@ def test_kept_figures_are_not_used_once_something_is_dated_before_them(ledger: L
     bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))  # December 2025 was never closed
     with ledger.read() as conn:
         assert kept_figures(conn, [JAN]) == {} and kept_trend(conn, FEB) == {}
+
+
+def test_a_receipt_voided_after_its_month_ended_counts_on_no_day_before_or_after_closing(
+    ledger: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """A receipt of 20 April voided on 10 May, April not yet closed (a correction): April's report, the
+    arrears as of 30 April and the account as of that day all say 1-1-101 owes March and April, before
+    April is closed and after, when its figures are read back from what closing kept."""
+    small_estate(ledger, tmp_path)
+    for month in (MAR, APR):
+        bill_month(ledger, str(month), CASHIER, today=month.first_day() + dt.timedelta(days=1))
+    wrong = _pay(ledger, "1-1-101", 2 * A, dt.date(2026, 4, 20))
+    void_or_reverse(ledger, wrong, "金额开错", CASHIER, dt.date(2026, 5, 10), RECEIPTS)
+    _pay(ledger, "1-1-102", 2 * B, dt.date(2026, 4, 21))
+    expected = {"1-1-101": 2 * A, "3-2-1201": 2 * C, "3-2-1202": 2 * D}
+
+    def april() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        (now, _, _), _ = _figures(ledger, ws, APR, dt.date(2026, 5, 15))
+        as_of = {row.unit: row.amount_fen for row in list_arrears(ledger, APR.last_day())}
+        accounts = {unit: unit_account(ledger, unit, APR.last_day()).due_now_fen for unit in MONTHLY}
+        return {line.unit: line.amount_fen for line in now.arrears}, as_of, accounts
+
+    report, as_of, accounts = april()
+    assert report == as_of == expected
+    assert accounts == {unit: expected.get(unit, 0) for unit in MONTHLY}
+    for month in (MAR, APR):
+        close_month(ledger, str(month), CASHIER, today=dt.date(2026, 5, 12), keep=keep_month_figures)
+    with ledger.read() as conn:
+        assert kept_figures(conn, [APR]) != {}
+    assert april() == (report, as_of, accounts)

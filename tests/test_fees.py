@@ -468,7 +468,9 @@ def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path:
     october = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 10, 31))}
     # October's bill is owed: the money of 5 November had not come in; November's bill was not due yet.
     assert (october["1-1-101"].amount_fen, str(october["1-1-101"].oldest)) == (fee, "2026-10")
-    assert "1-1-102" not in october  # paid on 20 October; the receipt was voided only on 10 November
+    # Paid on 20 October, but the receipt was voided (a correction, October still open) on 10 November:
+    # that money never counts, on any day.
+    assert october["1-1-102"].amount_fen == 2 * other
     november = {row.unit: row.amount_fen for row in list_arrears(ledger, dt.date(2026, 11, 30))}
     assert (november["1-1-101"], november["1-1-102"]) == (fee, 3 * other)
     assert unit_balance(ledger, "1-1-101", dt.date(2026, 10, 31)) == (fee, 0)

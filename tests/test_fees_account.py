@@ -184,9 +184,10 @@ def test_the_account_as_of_a_day_is_that_day_s_snapshot(ledger: Ledger, tmp_path
     void_receipt(ledger, early.number, "金额开错", CASHIER, today=dt.date(2026, 11, 12))
 
     october = unit_account(ledger, "3-2-1201", dt.date(2026, 10, 31))
-    # On 31 October: only the October receipt, not yet voided; November's bills not yet due.
-    assert [(p.number, p.voided) for p in october.payments] == [(early.number, False)]
-    assert (october.due_now_fen, october.not_yet_due_fen, october.prepaid_fen) == (0, m, 0)
+    # On 31 October: only the October receipt, voided since (a correction: it never paid anything);
+    # November's bills not yet due.
+    assert [(p.number, p.voided) for p in october.payments] == [(early.number, True)]
+    assert (october.due_now_fen, october.not_yet_due_fen, october.prepaid_fen) == (m, m, 0)
     assert october.due_now_fen == sum(
         a.amount_fen for a in list_arrears(ledger, dt.date(2026, 10, 31)) if a.unit == "3-2-1201"
     )

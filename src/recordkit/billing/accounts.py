@@ -215,7 +215,7 @@ def balance_line(account: Account) -> str:
 
 def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Account:
     """The account of ``unit`` as it stood on ``today`` (default: today; ``fees account --as-of``): the
-    receipts dated by then (voided only if voided by then), what they paid, the bills due by then
+    receipts dated by then (a voided one shown voided: a void is a correction), what they paid, the bills due by then
     and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit."""
     today = today or dt.date.today()
     code = str(parse_unit_code(unit))
@@ -254,7 +254,7 @@ def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill,
 
 
 def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPayment, ...]:
-    """The unit's receipts dated by ``today``, each voided only if it was voided by then."""
+    """The unit's receipts dated by ``today``; a voided one pays nothing, whenever it was voided."""
     applied: dict[int, list[tuple[Month, str, int]]] = defaultdict(list)
     for r in conn.execute(
         sa.select(allocations.c.payment_id, bills.c.month, fee_items.c.name, allocations.c.amount_fen)
@@ -269,12 +269,12 @@ def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPa
         applied[r.payment_id].append((parse_month(r.month), r.name, int(r.amount_fen)))
     result = []
     for r in conn.execute(
-        sa.select(payments, receipts.c.number, receipts.c.voided_on)
+        sa.select(payments, receipts.c.number)
         .select_from(payments.join(receipts, receipts.c.payment_id == payments.c.id))
         .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today)
         .order_by(payments.c.id)
     ):
-        voided = bool(r.voided) and (r.voided_on is None or r.voided_on <= today)
+        voided = bool(r.voided)
         lines = tuple(applied[r.id])
         left = 0 if voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
         result.append(AccountPayment(r.number, r.paid_on, r.method, int(r.amount_fen), voided, lines, left))
@@ -285,12 +285,7 @@ def _deposits(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountDe
     paid = (
         sa.select(allocations.c.bill_id, sa.func.sum(allocations.c.amount_fen).label("paid_fen"))
         .join(payments, payments.c.id == allocations.c.payment_id)
-        .join(receipts, receipts.c.payment_id == payments.c.id)
-        .where(
-            payments.c.unit_id == unit_id,
-            payments.c.paid_on <= today,
-            sa.or_(payments.c.voided.is_(False), receipts.c.voided_on > today),
-        )
+        .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today, payments.c.voided.is_(False))
         .group_by(allocations.c.bill_id)
         .subquery()
     )

@@ -95,28 +95,24 @@ def outstanding_query(
     Without ``as_of``: every bill, less what the payments not voided paid (what money can
     still be put on).  With ``as_of``, a snapshot of that day: only bills due by then (a bill
     falls due on the first day of its month), less what the payments received by then
-    (dated on or before it, and not voided by then) paid.  With ``unit_ids`` only those
+    (dated on or before it, and not voided) paid.  A void corrects a receipt of a month not yet
+    closed, so its payment never counts, whatever the day; a closed month's receipt is undone by a
+    red reversal, a payment of its own dated the day it is made.  So a closed month's figures are
+    the same whenever they are read, and equal the monthly report's.  With ``unit_ids`` only those
     units' bills, and only their allocations are summed: the cashier's payment then costs
     the same in a ledger of ten years as in one of a month.  With ``as_of`` and not
     ``due_only``, bills not yet due that day are listed too (paid as of that day).
     """
     # Sums are cast back to BIGINT: PostgreSQL's SUM of a BIGINT is NUMERIC (a Decimal in Python).
-    paid_query = sa.select(
-        allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
+    paid_query = (
+        sa.select(
+            allocations.c.bill_id, sa.cast(sa.func.sum(allocations.c.amount_fen), sa.BigInteger).label("paid_fen")
+        )
+        .join(payments, payments.c.id == allocations.c.payment_id)
+        .where(payments.c.voided.is_(False))
     )
-    if as_of is None:
-        paid_query = paid_query.join(payments, payments.c.id == allocations.c.payment_id).where(
-            payments.c.voided.is_(False)
-        )
-    else:
-        paid_query = (
-            paid_query.join(payments, payments.c.id == allocations.c.payment_id)
-            .join(receipts, receipts.c.payment_id == payments.c.id)
-            .where(
-                payments.c.paid_on <= as_of,
-                sa.or_(payments.c.voided.is_(False), receipts.c.voided_on > as_of),
-            )
-        )
+    if as_of is not None:
+        paid_query = paid_query.where(payments.c.paid_on <= as_of)
     ids = unit_ids if isinstance(unit_ids, sa.BindParameter) or unit_ids is None else list(unit_ids)
     if ids is not None:
         paid_query = paid_query.where(payments.c.unit_id.in_(ids))

@@ -2,8 +2,8 @@
 account, the 催缴通知书 and the 缴费证明 refusal all use — and its aging.
 
 A bill falls due on the first day of its month.  Owed as of a day = the fee bills due by that
-day less the money received by that day (payments dated on or before it and not voided by
-then).  Renovation deposits (装修押金) are money held, never a fee owed.  Aging counts whole
+day less the money received by that day (payments dated on or before it and not voided: a void
+corrects a receipt of an open month, whose payment then never counts).  Renovation deposits (装修押金) are money held, never a fee owed.  Aging counts whole
 months past due.
 """
 
