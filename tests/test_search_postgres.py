@@ -19,8 +19,8 @@ from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
 from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
-from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index
-from recordkit.search.backends.base import Phrase
+from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
+from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import SHADOW, compile_tsquery, tsvector_literal
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
@@ -257,6 +257,51 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     )
     assert run_cli("index", "--rebuild").exit_code == 0
     assert run_cli("search", "电梯").exit_code == 0
+
+
+# -- a common word: only so many matches ranked -----------------------------------------------------------------
+
+
+def _doc(number: str, filed_at: str, title: str, body: str, date: str) -> IndexDoc:
+    return IndexDoc(
+        number, {"title": title, "number": "", "unit": "", "owners": "", "meta": "", "body": body},
+        f"{title}\n{body}", len(title) + 1, "s", "ok", date=date, filed_at=filed_at,
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``RANKED`` matches, the newest filed ``RANKED`` are ranked and the count says "at least"; below it,
+    or when the page asks for more, every match is ranked; the date and 档号 sorts stay exact."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = [
+        _doc("GC-2026-00001", "2026-01-01", "电梯 梯", "电梯 梯", "2026-03-01"),  # the oldest: a title hit
+        _doc("GC-2026-00002", "2026-01-02", "", "电梯 梯 水泵", "2026-01-05"),
+        _doc("GC-2026-00003", "2026-01-03", "", "水泵", "2026-06-01"),  # no match
+        _doc("GC-2026-00004", "2026-01-04", "", "电梯 梯 电梯 梯", "2025-12-01"),
+        _doc("GC-2026-00005", "2026-01-05", "", "电梯 梯", "2026-02-01"),
+    ]
+    with index.lock(5):
+        index.rebuild(docs)
+    word = ((Phrase(("电梯",)),),)
+
+    def page(sort: str = "relevance", limit: int | None = 2) -> tuple[list[str], int, bool]:
+        found = index.search(SearchRequest(word, sort=sort, limit=limit))
+        return [item.archive_no[-1] for item in found.items], found.total, found.exact
+
+    assert page() == (["1", "4"], 4, True)  # every match ranked: the title hit first, then the denser text
+    monkeypatch.setattr(postgresql, "RANKED", 3)
+    assert page() == (["4", "5"], 3, False)  # the newest 3 ranked: 1, the oldest, is not among them
+    assert page(limit=None) == (["1", "4", "5", "2"], 4, True)
+    assert page(limit=4) == (["1", "4", "5", "2"], 4, True)  # a page as long as the matches: all ranked
+    assert page("date") == (["1", "5"], 3, False)
+    assert page("number", limit=3) == (["1", "2", "4"], 3, False)
+    assert page("number", limit=20) == (["1", "2", "4", "5"], 4, True)
+    result = search(pg_ws, "电梯", limit=2)
+    assert (result.total, result.exact_total, result.total_text) == (3, False, "至少 3 条")
+    assert result.to_dict()["total_exact"] is False
 
 
 # -- moving an index ------------------------------------------------------------------------------------------

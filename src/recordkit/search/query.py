@@ -212,7 +212,12 @@ class SearchResult:
     ocr_pending: int = 0  # scans in the index whose text waits for OCR (``recordkit index``)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "ocr_pending": self.ocr_pending, "hits": [hit.to_dict() for hit in self.hits]}
+        return {
+            "total": self.total,
+            "total_exact": self.exact_total,
+            "ocr_pending": self.ocr_pending,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
 
     @property
     def total_text(self) -> str:
@@ -406,13 +411,13 @@ def search(
         None if check else limit,
     )
     page = open_index(workspace).search(request)
-    items, total = page.items, page.total
+    items, total, exact = page.items, page.total, page.exact
     if check:
         items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]
         total, items = len(items), items[:limit]
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
-    return SearchResult(hits, total, True, page.ocr_pending)
+    return SearchResult(hits, total, exact, page.ocr_pending)
 
 
 def _holds(folded: str, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:

@@ -116,8 +116,9 @@ class IndexedItem:
 @dataclass(frozen=True)
 class SearchPage:
     items: list[IndexedItem]
-    total: int  # every matching item, not only those returned
+    total: int  # every matching item, not only those returned (at least this many when not ``exact``)
     ocr_pending: int  # items in the index whose scans wait for OCR
+    exact: bool = True  # False: more than ``total`` items match (a backend that counts only so far)
 
 
 class IndexBackend(Protocol):

@@ -380,11 +380,18 @@ _ORDER = {
     "date": "date = '', date DESC, filed_at DESC, archive_no DESC",
     "number": "archive_no",
 }
+#: Matches ranked at most: the newest filed this many (or the page, when it asks for more).  Ranking costs a
+#: read of each match's tsvector (TOASTed: kilobytes) and ``ts_rank_cd`` over it, tens of microseconds a row,
+#: so a word in half of a million documents cannot be ranked whole within a clerk's wait; beyond this many
+#: matches the count is "at least" (``SearchPage.exact``).  Below it every match is ranked, as on SQLite.
+RANKED = 1000
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
-    """The page's rows ranked or sorted, and the count of every match.  (Read committed, not one snapshot: a
-    repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
+    """The page's rows ranked or sorted, and the count of the matches (exact up to ``RANKED``, or up to the page
+    when it asks for more; "at least" beyond).  Relevance ranks the newest ``RANKED`` matches (all of them when
+    there are no more); the date and 档号 sorts are exact whatever the count.  (Read committed, not one snapshot:
+    a repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     score = "0.0"
     score_params: list[Any] = []
@@ -401,21 +408,45 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         where.append("NOT (tsv @@ %s::tsquery)")
         params.append(compile_tsquery([request.excluded]))
     condition = " AND ".join(where) or "true"
+    cap = None if request.limit is None else max(RANKED, request.limit)
+    counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
+    ranked = "" if cap is None else f" WHERE newest <= {cap}"
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
-    # The count of every match comes with the page (a window over the matches before LIMIT): the match is
-    # made once, not again by a separate count(*) — on a big archive the match is most of a query's time.
-    rows = conn.exec_driver_sql(
-        f"SELECT archive_no, {score} AS score, body_start, shown, text, count(*) OVER () FROM {TABLE}"
-        f" WHERE {condition} ORDER BY {_ORDER[request.sort]}{limit}",
-        (*score_params, *params),
-    ).all()
-    total = rows[0][-1] if rows else 0
+    if request.sort == "relevance":
+        # The matches newest first (the order of an index, so a common word stops after ``cap`` of them),
+        # then only those ranked; the page's stored text read for its own rows alone.
+        rows = conn.exec_driver_sql(
+            f"WITH matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {TABLE}"
+            f" WHERE {condition} ORDER BY filed_at DESC, archive_no DESC{counted}),"
+            f" page AS (SELECT archive_no, filed_at, {score} AS score FROM matched{ranked}"
+            f" ORDER BY {_ORDER['relevance']}{limit})"
+            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM matched)"
+            f" FROM page JOIN {TABLE} USING (archive_no)"
+            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
+            (*params, *score_params),
+        ).all()
+        total = rows[0][-1] if rows else 0
+    else:
+        rows = conn.exec_driver_sql(
+            f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE}"
+            f" WHERE {condition} ORDER BY {_ORDER[request.sort]}{limit}",
+            tuple(params),
+        ).all()
+        total = len(rows)
+        if request.limit is not None and total >= request.limit:
+            total = conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {condition}{counted}) AS matched", tuple(params)
+            ).scalar()
+    exact = cap is None or int(total or 0) <= cap
     pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
         for number, value, body_start, shown, text, _total in rows
     ]
-    return SearchPage(items, int(total or 0), int(pending or 0))
+    return SearchPage(
+        items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact
+    )
 
 
 __all__ = [
