@@ -28,7 +28,7 @@ from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend
 from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
-from recordkit.search.backends import open_index
+from recordkit.search.backends import open_index, preparer
 from recordkit.search.backends.base import IndexDoc
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
@@ -282,28 +282,34 @@ _DocArguments = tuple[ArchiveItem, tuple[str, ...], "ItemText | None", str, bool
 CHUNK, WINDOW = 128, 4 * WORKERS
 
 
-def _docs_of(workspace: Workspace, arguments: Sequence[_DocArguments]) -> list[tuple[IndexDoc, str | None]]:
-    """Each item's ``IndexDoc``, and why its text could not be read (None: it could, or there is none)."""
+def _docs_of(
+    workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
+) -> list[tuple[IndexDoc, str | None]]:
+    """Each item's ``IndexDoc`` (``prepare``d for its backend), and why its text could not be read (None: it
+    could, or there is none)."""
     made = []
     for item, names, text, signature, present, former in arguments:
         if text is None and present:
             text = extract.stored_text(workspace, item)
-        made.append((make_doc(item, names, text, signature, present, former), text.error if text else None))
+        doc = make_doc(item, names, text, signature, present, former)
+        made.append((doc if prepare is None else prepare(doc), text.error if text else None))
     return made
 
 
-def _made(workspace: Workspace, arguments: Sequence[_DocArguments]) -> Iterator[tuple[IndexDoc, str | None]]:
-    """``_docs_of`` every item, in order.  Reading texts and making tokens is the slow part of a big build: from
-    PARALLEL_FROM items on it runs in WORKERS processes, CHUNK items a task and at most WINDOW tasks ahead,
-    while this process writes what they made into the index."""
+def _made(
+    workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
+) -> Iterator[tuple[IndexDoc, str | None]]:
+    """``_docs_of`` every item, in order.  Reading texts and making tokens (and the backend's own form of them,
+    ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in WORKERS processes,
+    CHUNK items a task and at most WINDOW tasks ahead, while this process writes what they made into the index."""
     if len(arguments) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for start in range(0, len(arguments), CHUNK):
-            yield from _docs_of(workspace, arguments[start : start + CHUNK])
+            yield from _docs_of(workspace, arguments[start : start + CHUNK], prepare)
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
         waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
         for start in range(0, len(arguments), CHUNK):
-            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK]))
+            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
             if len(waiting) >= WINDOW:
                 yield from waiting.popleft().result()
         while waiting:
@@ -398,7 +404,8 @@ def update_index(
         ]
 
         def docs() -> Iterator[IndexDoc]:
-            for plan, (doc, error) in zip(todo, _made(workspace, arguments), strict=True):
+            made = _made(workspace, arguments, preparer(workspace, backend))
+            for plan, (doc, error) in zip(todo, made, strict=True):
                 if not plan.present:
                     report.failed.append(
                         (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")

@@ -15,11 +15,13 @@ indexing commit together.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -72,6 +74,8 @@ _COLUMNS = (
 )
 #: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
+#: The server's memory for building a rebuild's indexes (its session only, while they are built).
+REBUILD_MEMORY = "256MB"
 
 
 def schema_statements(table: str) -> list[str]:
@@ -119,7 +123,15 @@ _INDEX_NAMES = ("tsv", "owners", "category_date", "unit", "date", "filed", "pend
 
 def _lexeme(token: str) -> str:
     """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``)."""
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in token or "\\" in token:
+        token = token.replace("\\", "\\\\").replace("'", "''")
+    return "'" + token + "'"
+
+
+@functools.cache
+def _labels(weight: str) -> list[str]:
+    """``"1A"``, ``"2A"``, … for every position (made once per weight: a rebuild writes millions of them)."""
+    return [f"{min(position, MAX_POSITION)}{weight}" for position in range(MAX_POSITION + 1)]
 
 
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
@@ -129,19 +141,34 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     positions: dict[str, list[str]] = {}
     position = 0
     for weight, tokens in columns:
+        labels = _labels(weight)
         for token in tokens.split():
             position += 1
             if token == FIELD_SEPARATOR:
                 continue
-            positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{weight}")
+            label = labels[min(position, MAX_POSITION)]
+            found = positions.get(token)
+            if found is None:
+                positions[token] = [label]
+            else:
+                found.append(label)
         position += 1
-    return " ".join(f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items())
+    return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
 
 
 def doc_tsvector(doc: IndexDoc) -> str:
+    if doc.prepared is not None:
+        return str(doc.prepared)
     return tsvector_literal(
         (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
     )
+
+
+def prepare(doc: IndexDoc) -> IndexDoc:
+    """``doc`` with its tsvector literal made (``IndexDoc.prepared``) and its token columns dropped (this backend
+    needs only the literal): called where the tokens are made, so that a big build's single writer only
+    sends rows.  Pure, and cheap to send between processes."""
+    return replace(doc, columns={}, prepared=doc_tsvector(doc))
 
 
 def compile_phrase(phrase: Phrase) -> str:
@@ -330,6 +357,9 @@ class PostgresIndex:
                             flush()
                     flush()
                 with conn.begin():  # the indexes once, after the load: far cheaper than kept up row by row
+                    # The GIN index of a big archive is built in memory up to this much, flushed each time it
+                    # fills (the server's default, 64 MB, flushes a million documents' lexemes many times).
+                    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
                     for statement in index_statements(SHADOW):
                         conn.exec_driver_sql(statement)
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
@@ -455,6 +485,7 @@ __all__ = [
     "compile_phrase",
     "compile_tsquery",
     "doc_tsvector",
+    "prepare",
     "schema_statements",
     "tsvector_literal",
 ]
