@@ -162,6 +162,42 @@ def test_filing_and_indexing_commit_together(
 
 
 @pytest.mark.postgres
+def test_a_correction_and_its_index_rows_commit_together(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    number = items["消防设施检查"].archive_no
+    after_commit: list[list[str]] = []
+    monkeypatch.setattr(
+        intake, "index_filed", lambda _ws, _ledger, found, **_: after_commit.append([i.archive_no for i in found])
+    )
+    intake.update_and_index(pg_ws, pg_ledger, number, "档案员", title="消防水泵房年检")
+    assert after_commit == []  # indexed inside the correction's transaction, nothing left for after it
+    assert [hit.archive_no for hit in search(pg_ws, "年检").hits] == [number]
+    # A new category: a new number, its row replaces the old one's in the same transaction, the old one finds it.
+    moved = intake.update_and_index(pg_ws, pg_ledger, number, "档案员", category="合同协议档案")
+    assert after_commit == [] and moved.archive_no != number
+    assert [hit.archive_no for hit in search(pg_ws, "年检").hits] == [moved.archive_no]
+    assert [hit.archive_no for hit in search(pg_ws, number).hits] == [moved.archive_no]
+    assert number not in open_index(pg_ws).signatures()
+    assert verify_index(pg_ws, pg_ledger).ok
+
+    # A failure after the index rows were written rolls back the correction and its index rows alike.
+    real = intake.index_in_transaction
+
+    def written_then_failed(workspace: Workspace, conn: Any, found: Any) -> bool:
+        assert real(workspace, conn, found)
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
+    with pytest.raises(RuntimeError):
+        intake.update_and_index(pg_ws, pg_ledger, moved.archive_no, "档案员", title="消防稳压泵更换")
+    assert search(pg_ws, "稳压泵").hits == [] and search(pg_ws, "年检").total == 1
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
 def test_filing_never_waits_for_the_nightly_run_and_is_caught_up(
     pg_ws: Workspace, pg_ledger: Ledger, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

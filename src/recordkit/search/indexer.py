@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.archive import extract
-from recordkit.archive.archivist import ArchiveItem, former_numbers, list_items
+from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
 from recordkit.core.errors import ConfigError, UsageError
@@ -501,8 +501,10 @@ def move_index(
 
 
 def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence[ArchiveItem]) -> bool:
-    """Index newly filed ``items`` inside the filing transaction ``conn``, so that they and their index rows
-    commit together (a PostgreSQL ledger holding its own index).  Text now, OCR left for the nightly run.
+    """Index newly filed or corrected ``items`` inside the transaction ``conn`` that files or corrects them, so
+    that they and their index rows commit together (a PostgreSQL ledger holding its own index): a renumbered
+    item under its new number, found by its former ones too, and its rows under those former numbers gone.
+    Text now, OCR left for the nightly run.
 
     False when nothing was written and the caller indexes after the commit as before: another index (SQLite),
     an index not built yet, the index busy with the nightly run or a rebuild (never waited for inside the
@@ -524,14 +526,16 @@ def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence
             )
             for code, name in conn.execute(query):
                 names.setdefault(code, []).append(name)
+            former = former_numbers_in(conn, [item.archive_no for item in items])
             texts = {item.archive_no: text for item, text in extract.extract_items(workspace, items, ocr=False)}
             docs = []
             for item in items:
                 unit_owners = tuple(names.get(item.unit or "", ()))
-                plan = _signature(workspace, item, unit_owners)
+                earlier = former.get(item.archive_no, ())
+                plan = _signature(workspace, item, unit_owners, earlier)
                 text = texts.get(item.archive_no)
-                docs.append(make_doc(item, unit_owners, text, plan.signature, plan.present))
-            index.write(conn, docs)
+                docs.append(make_doc(item, unit_owners, text, plan.signature, plan.present, earlier))
+            index.write(conn, docs, [number for numbers in former.values() for number in numbers])
     except (Exception, ReaderStopped) as err:  # noqa: BLE001 - filing never fails because of the index
         log.warning("could not index %d filed items in their filing transaction: %r", len(items), err)
         return False
