@@ -65,6 +65,48 @@ def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
     engine.dispose()
 
 
+def test_the_tsvector_stays_within_postgresql_limits() -> None:
+    # Positions past 16383 stand at 16383; a lexeme keeps its first 256 positions (PostgreSQL would drop the rest).
+    literal = tsvector_literal([("D", " ".join(["电梯"] * 300 + ["维修"] * 16400 + ["末尾"]))])
+    lift, repair, end = literal.split(" ")
+    assert lift == "'电梯':" + ",".join(f"{p}D" for p in range(1, 257))
+    assert repair.endswith(",256D") or repair.count(",") == 255
+    assert end == "'末尾':16383D"
+    # A token too long for a lexeme is cut, the same in the tsquery, so that it is still found.
+    run = "a" * 3000
+    assert tsvector_literal([("D", run)]) == f"'{'a' * 2046}':1D"
+    assert compile_tsquery([[Phrase((run,))]]) == f"(('{'a' * 2046}'))"
+    assert len(tsvector_literal([("D", "鲲" * 1000)]).encode()) == len("'':1D") + 2046 // 3 * 3
+    # Too many different tokens for one tsvector: those seen last are left out.
+    many = tsvector_literal([("D", " ".join(f"x{i}" for i in range(200_000)))])
+    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many
+    assert 900_000 < len(many.encode()) < 2_000_000
+
+
+@pytest.mark.postgres
+def test_postgresql_accepts_any_text_and_finds_what_it_can(postgres_url: str) -> None:
+    """A text past every limit is still indexed (a refused row would fail a whole rebuild): its single tokens are
+    found anywhere, a phrase beyond position 16383 or through a token's 257th occurrence is not."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    long_text = " ".join(["电梯 梯"] * 300 + ["维修"] * 16400 + ["鲲鹏 鹏展 展翅 翅", "a" * 3000])
+    huge = " ".join(f"x{i}" for i in range(200_000))
+    with engine.connect() as conn:
+        for text in (long_text, huge):
+            vector = tsvector_literal([("A", "标题"), ("D", text)])
+            assert conn.exec_driver_sql("SELECT length(%s::tsvector) > 0", (vector,)).scalar()
+
+        def found(text: str, *phrase: str) -> bool:
+            vector, query = tsvector_literal([("D", text)]), compile_tsquery([[Phrase(phrase)]])
+            return bool(conn.exec_driver_sql("SELECT %s::tsvector @@ %s::tsquery", (vector, query)).scalar())
+
+        assert found(long_text, "a" * 3000) and found(long_text, "鲲鹏") and found(long_text, "展翅")
+        assert not found(long_text, "鲲鹏", "鹏展", "展翅")  # past 16383: every token at one position
+        common = " ".join(["电梯"] * 300 + ["维修"])
+        assert found(common, "电梯", "电梯") and not found(common, "电梯", "维修")  # 电梯 positions stop at 256
+        assert found(huge, "x0") and not found(huge, "x199999")
+    engine.dispose()
+
+
 # -- the setting and doctor ---------------------------------------------------------------------------------
 
 

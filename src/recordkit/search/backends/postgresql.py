@@ -51,8 +51,18 @@ COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
 #: ts_rank_cd's weights of D, C, B, A: SQLite's bm25 weights (10, 6, 3, 1) scaled to at most 1.
 RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
 #: tsvector positions stop at 16383: later tokens all stand at the last one (a phrase that far into a very
-#: long text is not found; its words are).
+#: long text is not found; its single tokens are).
 MAX_POSITION = 16383
+#: PostgreSQL keeps a lexeme's first 256 positions and drops the rest (a phrase through a later occurrence of a
+#: token that common in one text is not found); the literal leaves them out itself, which also keeps it short.
+MAX_POSITIONS = 256
+#: A lexeme of more bytes is refused by PostgreSQL ("word is too long"), and with it the whole row: a longer
+#: token (a run of letters and digits thousands long: a barcode or base64 read by OCR) is cut to this many
+#: bytes, in the tsvector and in the tsquery alike, so it is still found.
+MAX_LEXEME_BYTES = 2046
+#: Of a tsvector's 1 MB (lexemes and positions; more is refused, and the row with it), what a literal may use:
+#: past it, the tokens first seen later in the text are left out (a text with ~70,000 different tokens).
+MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
 FIELD_SEPARATOR = "-"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
@@ -121,8 +131,16 @@ _INDEX_NAMES = ("tsv", "owners", "category_date", "unit", "date", "filed", "pend
 # -- tokens to tsvector, phrases to tsquery (pure) -----------------------------------------------------------
 
 
+def _cut(token: str) -> str:
+    """``token`` as PostgreSQL can hold it: at most ``MAX_LEXEME_BYTES`` bytes, cut at a character's end."""
+    return token.encode()[:MAX_LEXEME_BYTES].decode(errors="ignore")
+
+
 def _lexeme(token: str) -> str:
-    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``)."""
+    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``), but
+    for a very long one's cut (``_cut``)."""
+    if len(token) > MAX_LEXEME_BYTES // 4:
+        token = _cut(token)
     if "'" in token or "\\" in token:
         token = token.replace("\\", "\\\\").replace("'", "''")
     return "'" + token + "'"
@@ -137,7 +155,9 @@ def _labels(weight: str) -> list[str]:
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
     a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed."""
+    field separators (``-``) keeping their place without being indexed.  Within PostgreSQL's limits, so that
+    no text is ever refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token
+    cut, and a text of too many different tokens without those first seen last (the constants above)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for weight, tokens in columns:
@@ -146,14 +166,26 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
             position += 1
             if token == FIELD_SEPARATOR:
                 continue
-            label = labels[min(position, MAX_POSITION)]
+            label = labels[position] if position < MAX_POSITION else labels[MAX_POSITION]
             found = positions.get(token)
             if found is None:
                 positions[token] = [label]
-            else:
+            elif len(found) < MAX_POSITIONS:
                 found.append(label)
         position += 1
-    return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
+    # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
+    # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
+    bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
+    if bound <= MAX_TSVECTOR_BYTES:
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
+    entries, used = [], 0
+    for token, found in positions.items():
+        lexeme = _lexeme(token)
+        used += len(lexeme.encode()) + 3 + 2 * len(found)
+        if used > MAX_TSVECTOR_BYTES:
+            break
+        entries.append((lexeme, found))
+    return " ".join([f"{lexeme}:{','.join(found)}" for lexeme, found in entries])
 
 
 def doc_tsvector(doc: IndexDoc) -> str:
