@@ -385,7 +385,9 @@ def search(
 ) -> SearchResult:
     """The archive items whose text or metadata contain the query: at most ``limit``, ranked by relevance
     (bm25, a hit in the title, 档号, unit or owners before one in the text; ties newest filed first), or
-    newest document date first (``sort="日期"``), or in 档号 order (``sort="档号"``).
+    newest document date first (``sort="日期"``), or in 档号 order (``sort="档号"``).  The PostgreSQL index ranks
+    only the newest filed of very many matches (``backends.postgresql.RANKED``) and then counts "at least"
+    (``exact_total`` False); the SQLite index ranks and counts every match.
 
     Raises ``UsageError`` for a query or sort it cannot read, ``NotFoundError`` when the index was never
     built and ``IntegrityError`` when it is damaged or of another version (rebuild it).
