@@ -380,6 +380,10 @@ def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
     assert page("date") == (["1", "5"], 3, False)
     assert page("number", limit=3) == (["1", "2", "4"], 3, False)
     assert page("number", limit=20) == (["1", "2", "4", "5"], 4, True)
+    with index.lock(5):  # an undated match: after every dated one in the date order
+        index.update([_doc("GC-2026-00006", "2026-01-06", "", "电梯 梯", "")])
+    assert page("date", limit=None) == (["1", "5", "2", "4", "6"], 5, True)
+    assert page("date", limit=4) == (["1", "5", "2", "4"], 4, False)
     result = search(pg_ws, "电梯", limit=2)
     assert (result.total, result.exact_total, result.total_text) == (3, False, "至少 3 条")
     assert result.to_dict()["total_exact"] is False

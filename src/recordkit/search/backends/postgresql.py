@@ -442,6 +442,8 @@ _ORDER = {
     "date": "date = '', date DESC, filed_at DESC, archive_no DESC",
     "number": "archive_no",
 }
+#: The "date" order in its two parts (``date = ''`` first in ``_ORDER`` is no index's order).
+_DATED, _UNDATED = "date DESC, filed_at DESC, archive_no DESC", "filed_at DESC, archive_no DESC"
 #: Matches ranked at most: the newest filed this many (or the page, when it asks for more).  Ranking costs a
 #: read of each match's tsvector (TOASTed: kilobytes) and ``ts_rank_cd`` over it, tens of microseconds a row,
 #: so a word in half of a million documents cannot be ranked whole within a clerk's wait; beyond this many
@@ -490,11 +492,21 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         ).all()
         total = rows[0][-1] if rows else 0
     else:
-        rows = conn.exec_driver_sql(
-            f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE}"
-            f" WHERE {condition} ORDER BY {_ORDER[request.sort]}{limit}",
-            tuple(params),
-        ).all()
+        # Dated items newest first, then the undated ones: each part in the order of an index (date, or filed_at;
+        # ties sorted as they come), so that a common word stops after the page instead of sorting every match.
+        parts = [(condition, _ORDER[request.sort])]
+        if request.sort == "date":
+            parts = [(f"{condition} AND date != ''", _DATED), (f"{condition} AND date = ''", _UNDATED)]
+        rows = []
+        for part, order in parts:
+            wanted = "" if request.limit is None else f" LIMIT {int(request.limit) - len(rows)}"
+            rows += conn.exec_driver_sql(
+                f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE}"
+                f" WHERE {part} ORDER BY {order}{wanted}",
+                tuple(params),
+            ).all()
+            if request.limit is not None and len(rows) >= request.limit:
+                break
         total = len(rows)
         if request.limit is not None and total >= request.limit:
             total = conn.exec_driver_sql(
