@@ -47,7 +47,7 @@ from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import normalise_url, open_ledger
 from recordkit.search import query as query_module
 from recordkit.search.backends.base import IndexDoc
-from recordkit.search.backends.postgresql import PostgresIndex
+from recordkit.search.backends.postgresql import PostgresIndex, prepare
 from recordkit.search.indexer import make_doc, update_index
 from recordkit.search.query import search
 
@@ -252,11 +252,16 @@ def _item(corpus: bench.Corpus, i: int) -> ArchiveItem:
 
 
 def _docs(span: tuple[int, int]) -> list[IndexDoc]:
-    """The indexer's own ``IndexDoc`` of items ``span``: its tokens, weights and stored text."""
+    """The indexer's own ``IndexDoc`` of items ``span``: its tokens, weights and stored text, prepared for the
+    PostgreSQL backend (the tsvector literal) in the worker, as ``update_index`` does."""
     corpus = _CORPUS
     assert corpus is not None
     return [
-        make_doc(_item(corpus, i), (), ItemText(f"{i:064x}", (PageText(1, corpus.texts[i], "text", None),)), "bench")
+        prepare(
+            make_doc(
+                _item(corpus, i), (), ItemText(f"{i:064x}", (PageText(1, corpus.texts[i], "text", None),)), "bench"
+            )
+        )
         for i in range(*span)
     ]
 

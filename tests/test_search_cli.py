@@ -79,7 +79,7 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     assert result.stderr == ""
     result = run_cli("search", "停车位", "--json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == {"total": 0, "ocr_pending": 0, "hits": []}
+    assert json.loads(result.stdout) == {"total": 0, "total_exact": True, "ocr_pending": 0, "hits": []}
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,12 @@ def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, r
         1,
         ["没有找到包含“停车位”的档案", "另有 1 件扫描件尚未识别文字：recordkit index"],
     )
-    assert json.loads(run_cli("search", "停车位", "--json").stdout) == {"total": 0, "ocr_pending": 1, "hits": []}
+    assert json.loads(run_cli("search", "停车位", "--json").stdout) == {
+        "total": 0,
+        "total_exact": True,
+        "ocr_pending": 1,
+        "hits": [],
+    }
 
 
 def test_archive_update_is_searchable_at_once(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:

@@ -19,8 +19,8 @@ from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
 from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
-from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index
-from recordkit.search.backends.base import Phrase
+from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
+from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import SHADOW, compile_tsquery, tsvector_literal
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
@@ -62,6 +62,48 @@ def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
         assert matches([Phrase(("梯",), prefix=True)])
         assert not matches([Phrase(("维修", "保养"))])  # across the field separator
         assert not matches([Phrase(("修", "维修"))])  # across the columns
+    engine.dispose()
+
+
+def test_the_tsvector_stays_within_postgresql_limits() -> None:
+    # Positions past 16383 stand at 16383; a lexeme keeps its first 256 positions (PostgreSQL would drop the rest).
+    literal = tsvector_literal([("D", " ".join(["电梯"] * 300 + ["维修"] * 16400 + ["末尾"]))])
+    lift, repair, end = literal.split(" ")
+    assert lift == "'电梯':" + ",".join(f"{p}D" for p in range(1, 257))
+    assert repair.endswith(",256D") or repair.count(",") == 255
+    assert end == "'末尾':16383D"
+    # A token too long for a lexeme is cut, the same in the tsquery, so that it is still found.
+    run = "a" * 3000
+    assert tsvector_literal([("D", run)]) == f"'{'a' * 2046}':1D"
+    assert compile_tsquery([[Phrase((run,))]]) == f"(('{'a' * 2046}'))"
+    assert len(tsvector_literal([("D", "鲲" * 1000)]).encode()) == len("'':1D") + 2046 // 3 * 3
+    # Too many different tokens for one tsvector: those seen last are left out.
+    many = tsvector_literal([("D", " ".join(f"x{i}" for i in range(200_000)))])
+    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many
+    assert 900_000 < len(many.encode()) < 2_000_000
+
+
+@pytest.mark.postgres
+def test_postgresql_accepts_any_text_and_finds_what_it_can(postgres_url: str) -> None:
+    """A text past every limit is still indexed (a refused row would fail a whole rebuild): its single tokens are
+    found anywhere, a phrase beyond position 16383 or through a token's 257th occurrence is not."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    long_text = " ".join(["电梯 梯"] * 300 + ["维修"] * 16400 + ["鲲鹏 鹏展 展翅 翅", "a" * 3000])
+    huge = " ".join(f"x{i}" for i in range(200_000))
+    with engine.connect() as conn:
+        for text in (long_text, huge):
+            vector = tsvector_literal([("A", "标题"), ("D", text)])
+            assert conn.exec_driver_sql("SELECT length(%s::tsvector) > 0", (vector,)).scalar()
+
+        def found(text: str, *phrase: str) -> bool:
+            vector, query = tsvector_literal([("D", text)]), compile_tsquery([[Phrase(phrase)]])
+            return bool(conn.exec_driver_sql("SELECT %s::tsvector @@ %s::tsquery", (vector, query)).scalar())
+
+        assert found(long_text, "a" * 3000) and found(long_text, "鲲鹏") and found(long_text, "展翅")
+        assert not found(long_text, "鲲鹏", "鹏展", "展翅")  # past 16383: every token at one position
+        common = " ".join(["电梯"] * 300 + ["维修"])
+        assert found(common, "电梯", "电梯") and not found(common, "电梯", "维修")  # 电梯 positions stop at 256
+        assert found(huge, "x0") and not found(huge, "x199999")
     engine.dispose()
 
 
@@ -162,6 +204,42 @@ def test_filing_and_indexing_commit_together(
 
 
 @pytest.mark.postgres
+def test_a_correction_and_its_index_rows_commit_together(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    number = items["消防设施检查"].archive_no
+    after_commit: list[list[str]] = []
+    monkeypatch.setattr(
+        intake, "index_filed", lambda _ws, _ledger, found, **_: after_commit.append([i.archive_no for i in found])
+    )
+    intake.update_and_index(pg_ws, pg_ledger, number, "档案员", title="消防水泵房年检")
+    assert after_commit == []  # indexed inside the correction's transaction, nothing left for after it
+    assert [hit.archive_no for hit in search(pg_ws, "年检").hits] == [number]
+    # A new category: a new number, its row replaces the old one's in the same transaction, the old one finds it.
+    moved = intake.update_and_index(pg_ws, pg_ledger, number, "档案员", category="合同协议档案")
+    assert after_commit == [] and moved.archive_no != number
+    assert [hit.archive_no for hit in search(pg_ws, "年检").hits] == [moved.archive_no]
+    assert [hit.archive_no for hit in search(pg_ws, number).hits] == [moved.archive_no]
+    assert number not in open_index(pg_ws).signatures()
+    assert verify_index(pg_ws, pg_ledger).ok
+
+    # A failure after the index rows were written rolls back the correction and its index rows alike.
+    real = intake.index_in_transaction
+
+    def written_then_failed(workspace: Workspace, conn: Any, found: Any) -> bool:
+        assert real(workspace, conn, found)
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
+    with pytest.raises(RuntimeError):
+        intake.update_and_index(pg_ws, pg_ledger, moved.archive_no, "档案员", title="消防稳压泵更换")
+    assert search(pg_ws, "稳压泵").hits == [] and search(pg_ws, "年检").total == 1
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
 def test_filing_never_waits_for_the_nightly_run_and_is_caught_up(
     pg_ws: Workspace, pg_ledger: Ledger, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,6 +335,58 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     )
     assert run_cli("index", "--rebuild").exit_code == 0
     assert run_cli("search", "电梯").exit_code == 0
+
+
+# -- a common word: only so many matches ranked -----------------------------------------------------------------
+
+
+def _doc(number: str, filed_at: str, title: str, body: str, date: str) -> IndexDoc:
+    return IndexDoc(
+        number, {"title": title, "number": "", "unit": "", "owners": "", "meta": "", "body": body},
+        f"{title}\n{body}", len(title) + 1, "s", "ok", date=date, filed_at=filed_at,
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``RANKED`` matches, the newest filed ``RANKED`` are ranked and the count says "at least"; below it,
+    or when the page asks for more, every match is ranked; the date and 档号 sorts stay exact."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = [
+        _doc("GC-2026-00001", "2026-01-01", "电梯 梯", "电梯 梯", "2026-03-01"),  # the oldest: a title hit
+        _doc("GC-2026-00002", "2026-01-02", "", "电梯 梯 水泵", "2026-01-05"),
+        _doc("GC-2026-00003", "2026-01-03", "", "水泵", "2026-06-01"),  # no match
+        _doc("GC-2026-00004", "2026-01-04", "", "电梯 梯 电梯 梯", "2025-12-01"),
+        _doc("GC-2026-00005", "2026-01-05", "", "电梯 梯", "2026-02-01"),
+    ]
+    prepared = [postgresql.prepare(doc) for doc in docs[::2]]  # as a big rebuild's workers send them
+    assert [doc.prepared for doc in prepared] == [postgresql.doc_tsvector(doc) for doc in docs[::2]]
+    assert all(doc.columns == {} for doc in prepared)
+    with index.lock(5):
+        index.rebuild([*prepared, *docs[1::2]])
+    word = ((Phrase(("电梯",)),),)
+
+    def page(sort: str = "relevance", limit: int | None = 2) -> tuple[list[str], int, bool]:
+        found = index.search(SearchRequest(word, sort=sort, limit=limit))
+        return [item.archive_no[-1] for item in found.items], found.total, found.exact
+
+    assert page() == (["1", "4"], 4, True)  # every match ranked: the title hit first, then the denser text
+    monkeypatch.setattr(postgresql, "RANKED", 3)
+    assert page() == (["4", "5"], 3, False)  # the newest 3 ranked: 1, the oldest, is not among them
+    assert page(limit=None) == (["1", "4", "5", "2"], 4, True)
+    assert page(limit=4) == (["1", "4", "5", "2"], 4, True)  # a page as long as the matches: all ranked
+    assert page("date") == (["1", "5"], 3, False)
+    assert page("number", limit=3) == (["1", "2", "4"], 3, False)
+    assert page("number", limit=20) == (["1", "2", "4", "5"], 4, True)
+    with index.lock(5):  # an undated match: after every dated one in the date order
+        index.update([_doc("GC-2026-00006", "2026-01-06", "", "电梯 梯", "")])
+    assert page("date", limit=None) == (["1", "5", "2", "4", "6"], 5, True)
+    assert page("date", limit=4) == (["1", "5", "2", "4"], 4, False)
+    result = search(pg_ws, "电梯", limit=2)
+    assert (result.total, result.exact_total, result.total_text) == (3, False, "至少 3 条")
+    assert result.to_dict()["total_exact"] is False
 
 
 # -- moving an index ------------------------------------------------------------------------------------------

@@ -1361,6 +1361,12 @@ def last_seq(conn: Connection, prefix: str, year: int) -> int:
 
 def former_numbers(ledger: Ledger, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """档号 → the numbers the item had before (oldest first), of every item that had any, or of ``numbers``."""
+    with ledger.read() as conn:
+        return former_numbers_in(conn, numbers)
+
+
+def former_numbers_in(conn: Connection, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """``former_numbers`` as seen by the transaction ``conn`` (a correction's own, before its commit)."""
     query = (
         sa.select(archive_items.c.archive_no, archive_aliases.c.archive_no)
         .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
@@ -1370,9 +1376,8 @@ def former_numbers(ledger: Ledger, numbers: Iterable[str] | None = None) -> dict
     if wanted is not None:
         query = query.where(archive_items.c.archive_no.in_(wanted))
     found: dict[str, list[str]] = {}
-    with ledger.read() as conn:
-        for current, former in conn.execute(query):
-            found.setdefault(current, []).append(former)
+    for current, former in conn.execute(query):
+        found.setdefault(current, []).append(former)
     return {current: tuple(old) for current, old in found.items()}
 
 
@@ -1453,6 +1458,7 @@ def update_item(
     reviewed: bool = False,
     category: str | None = None,
     doc_date: dt.date | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ArchiveItem:
     """Correct an item after review, or record where its paper original was put (盒号, 架位).
 
@@ -1464,7 +1470,9 @@ def update_item(
     changes the ledger and the sidecar, not the number.
 
     ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, ``UsageError`` for an
-    unknown category or nothing to change; nothing is changed then.
+    unknown category or nothing to change; nothing is changed then.  ``before_commit`` is called with the
+    transaction and the corrected item (its former numbers already recorded) just before the commit, as
+    in filing.
     """
 
     changes: dict[str, Any] = {}
@@ -1583,6 +1591,8 @@ def update_item(
                     )
                 ],
             )
+            if before_commit is not None:
+                before_commit(conn, [after])
     except BaseException:
         _remove_published(placed)
         raise

@@ -102,11 +102,19 @@ def file_paths(
 def update_and_index(
     workspace: Workspace, ledger: Ledger, archive_no: str, operator: str, **changes: Any
 ) -> ArchiveItem:
-    """``archivist.update_item`` (same arguments, same errors), then the item re-indexed at once: a search
-    shows the corrected unit, title, date, category or 盒号 straight away, not after the nightly run (a
-    renumbered item under its new number, found by its old one too)."""
-    item = update_item(workspace, ledger, archive_no, operator, **changes)
-    index_filed(workspace, ledger, [item], remove=former_numbers(ledger, [item.archive_no]).get(item.archive_no, ()))
+    """``archivist.update_item`` (same arguments, same errors), the item re-indexed at once: a search shows the
+    corrected unit, title, date, category or 盒号 straight away, not after the nightly run (a renumbered item
+    under its new number, found by its old one too).  As in filing, in the correction's own transaction when
+    the ledger is PostgreSQL and holds the index (``index_in_transaction``), else just after its commit."""
+    in_transaction: list[bool] = []
+
+    def index_with_update(conn: Connection, items: list[ArchiveItem]) -> None:
+        in_transaction.append(index_in_transaction(workspace, conn, items))
+
+    item = update_item(workspace, ledger, archive_no, operator, before_commit=index_with_update, **changes)
+    if not any(in_transaction):
+        remove = former_numbers(ledger, [item.archive_no]).get(item.archive_no, ())
+        index_filed(workspace, ledger, [item], remove=remove)
     return item
 
 

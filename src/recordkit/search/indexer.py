@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.archive import extract
-from recordkit.archive.archivist import ArchiveItem, former_numbers, list_items
+from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
 from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
-from recordkit.search.backends import open_index
+from recordkit.search.backends import open_index, preparer
 from recordkit.search.backends.base import IndexDoc
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
@@ -282,28 +282,34 @@ _DocArguments = tuple[ArchiveItem, tuple[str, ...], "ItemText | None", str, bool
 CHUNK, WINDOW = 128, 4 * WORKERS
 
 
-def _docs_of(workspace: Workspace, arguments: Sequence[_DocArguments]) -> list[tuple[IndexDoc, str | None]]:
-    """Each item's ``IndexDoc``, and why its text could not be read (None: it could, or there is none)."""
+def _docs_of(
+    workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
+) -> list[tuple[IndexDoc, str | None]]:
+    """Each item's ``IndexDoc`` (``prepare``d for its backend), and why its text could not be read (None: it
+    could, or there is none)."""
     made = []
     for item, names, text, signature, present, former in arguments:
         if text is None and present:
             text = extract.stored_text(workspace, item)
-        made.append((make_doc(item, names, text, signature, present, former), text.error if text else None))
+        doc = make_doc(item, names, text, signature, present, former)
+        made.append((doc if prepare is None else prepare(doc), text.error if text else None))
     return made
 
 
-def _made(workspace: Workspace, arguments: Sequence[_DocArguments]) -> Iterator[tuple[IndexDoc, str | None]]:
-    """``_docs_of`` every item, in order.  Reading texts and making tokens is the slow part of a big build: from
-    PARALLEL_FROM items on it runs in WORKERS processes, CHUNK items a task and at most WINDOW tasks ahead,
-    while this process writes what they made into the index."""
+def _made(
+    workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
+) -> Iterator[tuple[IndexDoc, str | None]]:
+    """``_docs_of`` every item, in order.  Reading texts and making tokens (and the backend's own form of them,
+    ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in WORKERS processes,
+    CHUNK items a task and at most WINDOW tasks ahead, while this process writes what they made into the index."""
     if len(arguments) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         for start in range(0, len(arguments), CHUNK):
-            yield from _docs_of(workspace, arguments[start : start + CHUNK])
+            yield from _docs_of(workspace, arguments[start : start + CHUNK], prepare)
         return
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
         waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
         for start in range(0, len(arguments), CHUNK):
-            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK]))
+            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
             if len(waiting) >= WINDOW:
                 yield from waiting.popleft().result()
         while waiting:
@@ -398,7 +404,8 @@ def update_index(
         ]
 
         def docs() -> Iterator[IndexDoc]:
-            for plan, (doc, error) in zip(todo, _made(workspace, arguments), strict=True):
+            made = _made(workspace, arguments, preparer(workspace, backend))
+            for plan, (doc, error) in zip(todo, made, strict=True):
                 if not plan.present:
                     report.failed.append(
                         (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
@@ -494,8 +501,10 @@ def move_index(
 
 
 def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence[ArchiveItem]) -> bool:
-    """Index newly filed ``items`` inside the filing transaction ``conn``, so that they and their index rows
-    commit together (a PostgreSQL ledger holding its own index).  Text now, OCR left for the nightly run.
+    """Index newly filed or corrected ``items`` inside the transaction ``conn`` that files or corrects them, so
+    that they and their index rows commit together (a PostgreSQL ledger holding its own index): a renumbered
+    item under its new number, found by its former ones too, and its rows under those former numbers gone.
+    Text now, OCR left for the nightly run.
 
     False when nothing was written and the caller indexes after the commit as before: another index (SQLite),
     an index not built yet, the index busy with the nightly run or a rebuild (never waited for inside the
@@ -517,14 +526,16 @@ def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence
             )
             for code, name in conn.execute(query):
                 names.setdefault(code, []).append(name)
+            former = former_numbers_in(conn, [item.archive_no for item in items])
             texts = {item.archive_no: text for item, text in extract.extract_items(workspace, items, ocr=False)}
             docs = []
             for item in items:
                 unit_owners = tuple(names.get(item.unit or "", ()))
-                plan = _signature(workspace, item, unit_owners)
+                earlier = former.get(item.archive_no, ())
+                plan = _signature(workspace, item, unit_owners, earlier)
                 text = texts.get(item.archive_no)
-                docs.append(make_doc(item, unit_owners, text, plan.signature, plan.present))
-            index.write(conn, docs)
+                docs.append(make_doc(item, unit_owners, text, plan.signature, plan.present, earlier))
+            index.write(conn, docs, [number for numbers in former.values() for number in numbers])
     except (Exception, ReaderStopped) as err:  # noqa: BLE001 - filing never fails because of the index
         log.warning("could not index %d filed items in their filing transaction: %r", len(items), err)
         return False

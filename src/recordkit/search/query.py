@@ -212,7 +212,12 @@ class SearchResult:
     ocr_pending: int = 0  # scans in the index whose text waits for OCR (``recordkit index``)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "ocr_pending": self.ocr_pending, "hits": [hit.to_dict() for hit in self.hits]}
+        return {
+            "total": self.total,
+            "total_exact": self.exact_total,
+            "ocr_pending": self.ocr_pending,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
 
     @property
     def total_text(self) -> str:
@@ -380,7 +385,9 @@ def search(
 ) -> SearchResult:
     """The archive items whose text or metadata contain the query: at most ``limit``, ranked by relevance
     (bm25, a hit in the title, 档号, unit or owners before one in the text; ties newest filed first), or
-    newest document date first (``sort="日期"``), or in 档号 order (``sort="档号"``).
+    newest document date first (``sort="日期"``), or in 档号 order (``sort="档号"``).  The PostgreSQL index ranks
+    only the newest filed of very many matches (``backends.postgresql.RANKED``) and then counts "at least"
+    (``exact_total`` False); the SQLite index ranks and counts every match.
 
     Raises ``UsageError`` for a query or sort it cannot read, ``NotFoundError`` when the index was never
     built and ``IntegrityError`` when it is damaged or of another version (rebuild it).
@@ -406,13 +413,13 @@ def search(
         None if check else limit,
     )
     page = open_index(workspace).search(request)
-    items, total = page.items, page.total
+    items, total, exact = page.items, page.total, page.exact
     if check:
         items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]
         total, items = len(items), items[:limit]
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
-    return SearchResult(hits, total, True, page.ocr_pending)
+    return SearchResult(hits, total, exact, page.ocr_pending)
 
 
 def _holds(folded: str, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from recordkit.core.config import search_backend
 from recordkit.ledger.db import open_ledger
-from recordkit.search.backends.base import IndexBackend
+from recordkit.search.backends import postgresql
+from recordkit.search.backends.base import IndexBackend, IndexDoc
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.backends.sqlite import SqliteIndex
 
@@ -36,6 +38,12 @@ def open_index(workspace: Workspace, ledger: Ledger | None = None, backend: str 
     return SqliteIndex(workspace.records_subdir("index"))
 
 
+def preparer(workspace: Workspace, backend: str | None = None) -> Callable[[IndexDoc], IndexDoc] | None:
+    """What the index of ``workspace`` (or ``backend``) does to each ``IndexDoc`` where it is made, beside the
+    writer (``IndexDoc.prepared``): a module-level function worker processes can be sent; None for nothing."""
+    return postgresql.prepare if (backend or search_backend(workspace.settings)) == "postgresql" else None
+
+
 @functools.lru_cache(maxsize=8)
 def _engine(url: str, schema: str, pid: int) -> Engine:
     """A reading engine for searches that open no ledger (one per process: a forked child makes its own), in
@@ -43,4 +51,4 @@ def _engine(url: str, schema: str, pid: int) -> Engine:
     return open_ledger(url, migrate=False, create=False, schema=schema).engine
 
 
-__all__ = ["BACKEND_NAMES", "IndexBackend", "PostgresIndex", "SqliteIndex", "open_index"]
+__all__ = ["BACKEND_NAMES", "IndexBackend", "PostgresIndex", "SqliteIndex", "open_index", "preparer"]

@@ -35,6 +35,9 @@ class IndexDoc:
     owners: tuple[str, ...] = ()  # folded names
     filed_at: str = ""  # ISO: ties in relevance show the newest filed first
     shown: Mapping[str, Any] = field(default_factory=dict)  # title, path, source_name, … for results
+    #: The columns in one backend's own form, made by its ``prepare`` where the tokens are made (a rebuild's
+    #: worker processes), so that the single writer only sends them; None: the backend makes it when writing.
+    prepared: Any = None
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ class IndexedItem:
 @dataclass(frozen=True)
 class SearchPage:
     items: list[IndexedItem]
-    total: int  # every matching item, not only those returned
+    total: int  # every matching item, not only those returned (at least this many when not ``exact``)
     ocr_pending: int  # items in the index whose scans wait for OCR
+    exact: bool = True  # False: more than ``total`` items match (a backend that counts only so far)
 
 
 class IndexBackend(Protocol):

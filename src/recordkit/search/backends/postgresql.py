@@ -15,11 +15,13 @@ indexing commit together.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
@@ -49,8 +51,18 @@ COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
 #: ts_rank_cd's weights of D, C, B, A: SQLite's bm25 weights (10, 6, 3, 1) scaled to at most 1.
 RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
 #: tsvector positions stop at 16383: later tokens all stand at the last one (a phrase that far into a very
-#: long text is not found; its words are).
+#: long text is not found; its single tokens are).
 MAX_POSITION = 16383
+#: PostgreSQL keeps a lexeme's first 256 positions and drops the rest (a phrase through a later occurrence of a
+#: token that common in one text is not found); the literal leaves them out itself, which also keeps it short.
+MAX_POSITIONS = 256
+#: A lexeme of more bytes is refused by PostgreSQL ("word is too long"), and with it the whole row: a longer
+#: token (a run of letters and digits thousands long: a barcode or base64 read by OCR) is cut to this many
+#: bytes, in the tsvector and in the tsquery alike, so it is still found.
+MAX_LEXEME_BYTES = 2046
+#: Of a tsvector's 1 MB (lexemes and positions; more is refused, and the row with it), what a literal may use:
+#: past it, the tokens first seen later in the text are left out (a text with ~70,000 different tokens).
+MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
 FIELD_SEPARATOR = "-"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
@@ -72,6 +84,8 @@ _COLUMNS = (
 )
 #: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
+#: The server's memory for building a rebuild's indexes (its session only, while they are built).
+REBUILD_MEMORY = "256MB"
 
 
 def schema_statements(table: str) -> list[str]:
@@ -117,31 +131,76 @@ _INDEX_NAMES = ("tsv", "owners", "category_date", "unit", "date", "filed", "pend
 # -- tokens to tsvector, phrases to tsquery (pure) -----------------------------------------------------------
 
 
+def _cut(token: str) -> str:
+    """``token`` as PostgreSQL can hold it: at most ``MAX_LEXEME_BYTES`` bytes, cut at a character's end."""
+    return token.encode()[:MAX_LEXEME_BYTES].decode(errors="ignore")
+
+
 def _lexeme(token: str) -> str:
-    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``)."""
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``), but
+    for a very long one's cut (``_cut``)."""
+    if len(token) > MAX_LEXEME_BYTES // 4:
+        token = _cut(token)
+    if "'" in token or "\\" in token:
+        token = token.replace("\\", "\\\\").replace("'", "''")
+    return "'" + token + "'"
+
+
+@functools.cache
+def _labels(weight: str) -> list[str]:
+    """``"1A"``, ``"2A"``, … for every position (made once per weight: a rebuild writes millions of them)."""
+    return [f"{min(position, MAX_POSITION)}{weight}" for position in range(MAX_POSITION + 1)]
 
 
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
     a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed."""
+    field separators (``-``) keeping their place without being indexed.  Within PostgreSQL's limits, so that
+    no text is ever refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token
+    cut, and a text of too many different tokens without those first seen last (the constants above)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for weight, tokens in columns:
+        labels = _labels(weight)
         for token in tokens.split():
             position += 1
             if token == FIELD_SEPARATOR:
                 continue
-            positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{weight}")
+            label = labels[position] if position < MAX_POSITION else labels[MAX_POSITION]
+            found = positions.get(token)
+            if found is None:
+                positions[token] = [label]
+            elif len(found) < MAX_POSITIONS:
+                found.append(label)
         position += 1
-    return " ".join(f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items())
+    # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
+    # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
+    bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
+    if bound <= MAX_TSVECTOR_BYTES:
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
+    entries, used = [], 0
+    for token, found in positions.items():
+        lexeme = _lexeme(token)
+        used += len(lexeme.encode()) + 3 + 2 * len(found)
+        if used > MAX_TSVECTOR_BYTES:
+            break
+        entries.append((lexeme, found))
+    return " ".join([f"{lexeme}:{','.join(found)}" for lexeme, found in entries])
 
 
 def doc_tsvector(doc: IndexDoc) -> str:
+    if doc.prepared is not None:
+        return str(doc.prepared)
     return tsvector_literal(
         (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
     )
+
+
+def prepare(doc: IndexDoc) -> IndexDoc:
+    """``doc`` with its tsvector literal made (``IndexDoc.prepared``) and its token columns dropped (this backend
+    needs only the literal): called where the tokens are made, so that a big build's single writer only
+    sends rows.  Pure, and cheap to send between processes."""
+    return replace(doc, columns={}, prepared=doc_tsvector(doc))
 
 
 def compile_phrase(phrase: Phrase) -> str:
@@ -330,6 +389,9 @@ class PostgresIndex:
                             flush()
                     flush()
                 with conn.begin():  # the indexes once, after the load: far cheaper than kept up row by row
+                    # The GIN index of a big archive is built in memory up to this much, flushed each time it
+                    # fills (the server's default, 64 MB, flushes a million documents' lexemes many times).
+                    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
                     for statement in index_statements(SHADOW):
                         conn.exec_driver_sql(statement)
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
@@ -380,11 +442,20 @@ _ORDER = {
     "date": "date = '', date DESC, filed_at DESC, archive_no DESC",
     "number": "archive_no",
 }
+#: The "date" order in its two parts (``date = ''`` first in ``_ORDER`` is no index's order).
+_DATED, _UNDATED = "date DESC, filed_at DESC, archive_no DESC", "filed_at DESC, archive_no DESC"
+#: Matches ranked at most: the newest filed this many (or the page, when it asks for more).  Ranking costs a
+#: read of each match's tsvector (TOASTed: kilobytes) and ``ts_rank_cd`` over it, tens of microseconds a row,
+#: so a word in half of a million documents cannot be ranked whole within a clerk's wait; beyond this many
+#: matches the count is "at least" (``SearchPage.exact``).  Below it every match is ranked, as on SQLite.
+RANKED = 1000
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
-    """The page's rows ranked or sorted, and the count of every match.  (Read committed, not one snapshot: a
-    repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
+    """The page's rows ranked or sorted, and the count of the matches (exact up to ``RANKED``, or up to the page
+    when it asks for more; "at least" beyond).  Relevance ranks the newest ``RANKED`` matches (all of them when
+    there are no more); the date and 档号 sorts are exact whatever the count.  (Read committed, not one snapshot:
+    a repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     score = "0.0"
     score_params: list[Any] = []
@@ -401,21 +472,55 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         where.append("NOT (tsv @@ %s::tsquery)")
         params.append(compile_tsquery([request.excluded]))
     condition = " AND ".join(where) or "true"
+    cap = None if request.limit is None else max(RANKED, request.limit)
+    counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
+    ranked = "" if cap is None else f" WHERE newest <= {cap}"
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
-    # The count of every match comes with the page (a window over the matches before LIMIT): the match is
-    # made once, not again by a separate count(*) — on a big archive the match is most of a query's time.
-    rows = conn.exec_driver_sql(
-        f"SELECT archive_no, {score} AS score, body_start, shown, text, count(*) OVER () FROM {TABLE}"
-        f" WHERE {condition} ORDER BY {_ORDER[request.sort]}{limit}",
-        (*score_params, *params),
-    ).all()
-    total = rows[0][-1] if rows else 0
+    if request.sort == "relevance":
+        # The matches newest first (the order of an index, so a common word stops after ``cap`` of them),
+        # then only those ranked; the page's stored text read for its own rows alone.
+        rows = conn.exec_driver_sql(
+            f"WITH matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {TABLE}"
+            f" WHERE {condition} ORDER BY filed_at DESC, archive_no DESC{counted}),"
+            f" page AS (SELECT archive_no, filed_at, {score} AS score FROM matched{ranked}"
+            f" ORDER BY {_ORDER['relevance']}{limit})"
+            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM matched)"
+            f" FROM page JOIN {TABLE} USING (archive_no)"
+            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
+            (*params, *score_params),
+        ).all()
+        total = rows[0][-1] if rows else 0
+    else:
+        # Dated items newest first, then the undated ones: each part in the order of an index (date, or filed_at;
+        # ties sorted as they come), so that a common word stops after the page instead of sorting every match.
+        parts = [(condition, _ORDER[request.sort])]
+        if request.sort == "date":
+            parts = [(f"{condition} AND date != ''", _DATED), (f"{condition} AND date = ''", _UNDATED)]
+        rows = []
+        for part, order in parts:
+            wanted = "" if request.limit is None else f" LIMIT {int(request.limit) - len(rows)}"
+            rows += conn.exec_driver_sql(
+                f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE}"
+                f" WHERE {part} ORDER BY {order}{wanted}",
+                tuple(params),
+            ).all()
+            if request.limit is not None and len(rows) >= request.limit:
+                break
+        total = len(rows)
+        if request.limit is not None and total >= request.limit:
+            total = conn.exec_driver_sql(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {condition}{counted}) AS matched", tuple(params)
+            ).scalar()
+    exact = cap is None or int(total or 0) <= cap
     pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
         for number, value, body_start, shown, text, _total in rows
     ]
-    return SearchPage(items, int(total or 0), int(pending or 0))
+    return SearchPage(
+        items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact
+    )
 
 
 __all__ = [
@@ -424,6 +529,7 @@ __all__ = [
     "compile_phrase",
     "compile_tsquery",
     "doc_tsvector",
+    "prepare",
     "schema_statements",
     "tsvector_literal",
 ]
