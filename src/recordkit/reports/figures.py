@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
-from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill
+from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -303,7 +303,7 @@ def _owing_query(months: list[Month], base: Month | None) -> Any:
     big = sa.BigInteger
     per_bill = owed_per_bill(months, base)
     sums = [sa.cast(sa.func.sum(per_bill.c[f"o{i}"]), big) for i in range(len(months))]
-    first_owing = per_bill.c.o0 > 0
+    first_owing = per_bill.c.o0 > zero()
     return sa.union_all(
         sa.select(
             sa.literal(0, sa.Integer),
