@@ -37,7 +37,7 @@ def zero() -> Any:
     return _inline(0, sa.Integer)
 
 
-def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
+def owed_per_bill(months: Sequence[Month], base: Month | None = None, trend_since: Month | None = None) -> Any:
     """A CTE (or subquery) of the fee bills lacking money at the end of any of ``months``: ``bill_id``,
     ``unit_id``, ``item_id``, ``month`` and ``o0``…``oN``, the fen the bill lacks at the end of
     ``months[i]`` (0 for a bill of a later month).
@@ -46,10 +46,17 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
     history).  With ``base`` (a month whose stored balances hold, ``balance_base``; no later than
     any of ``months``): the stored balances of ``base``, less what payments dated after it put on
     those older bills, plus the bills of the months after ``base`` — the same figures, reading only
-    the open months."""
+    the open months.
+
+    ``trend_since`` (whole history only): the bills of that month through the last are kept too,
+    owing or not, with ``billed`` (their amount) and ``on_time`` (what valid payments dated by the
+    end of the bill's month put on them; NULL for the older bills), so that the 12-month trend is
+    summed from the same pass over the history rather than another join of the span's bills."""
     last = max(months)
     if base is not None and base > min(months):
         raise ValueError(f"balances of {base} cannot give what is owed at the end of {min(months)}")
+    if base is not None and trend_since is not None:
+        raise ValueError("the trend is read with the whole history only")
     not_deposit = bills.c.id.not_in(deposit_bill_ids())
     valid = sa.and_(payments.c.id == allocations.c.payment_id, payments.c.voided.is_(False))
 
@@ -77,7 +84,21 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None) -> Any:
         .group_by(bills.c.id)
     )
     if base is None:
-        return recent.having(sa.or_(*(fen != zero() for fen in owed))).cte("owing_bills")
+        owing_any = [fen != zero() for fen in owed]
+        if trend_since is None:
+            return recent.having(sa.or_(*owing_any)).cte("owing_bills")
+        in_trend = bills.c.month >= _inline(str(trend_since), sa.String)
+        # paid_on as text is YYYY-MM-DD on both backends; its first seven characters are the month.
+        paid_month = sa.func.substr(sa.cast(payments.c.paid_on, sa.String), 1, 7)
+        on_time = sa.func.sum(sa.case((paid_month <= bills.c.month, allocations.c.amount_fen), else_=zero()))
+        return (
+            recent.add_columns(
+                sa.case((in_trend, bills.c.amount_fen)).label("billed"),
+                sa.case((in_trend, on_time)).label("on_time"),
+            )
+            .having(sa.or_(*owing_any, in_trend))
+            .cte("owing_bills")
+        )
 
     stored = sa.select(
         closing_balances.c.bill_id,
