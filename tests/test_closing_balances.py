@@ -144,6 +144,24 @@ def test_the_report_from_closing_balances_is_the_report_from_the_whole_history(
     ] * month.month
 
 
+@pytest.mark.parametrize("month", [MAY, JUN])
+def test_the_trend_summed_in_the_whole_history_pass_is_the_trend(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, month: Month
+) -> None:
+    """Read from the whole history (as with no month closed), the owing pass sums the 12-month trend
+    too (voided and reversed money, months without bills and bills paid late included), the same as
+    the trend's own query."""
+    _half_year(ledger, tmp_path)
+    monkeypatch.setattr(report_figures, "balance_base", lambda conn, month: None)
+    with ledger.read() as conn:
+        folded = owing(conn, [month, month - 1, month - 12], trend_to=month)
+        assert folded == owing(conn, [month, month - 1, month - 12])
+        assert folded.trend == report_figures._trend(conn, month)
+        assert folded.trend[str(month - 11)] == (0, 0) and folded.trend[str(MAY)][0] == sum(MONTHLY.values())
+        sums = report_figures.load_fee_ledger(conn, [month, month - 1, month - 12])
+        assert sums.trend == report_figures._trend(conn, month)
+
+
 def test_closing_stores_each_bill_still_owed_at_the_months_end(ledger: Ledger, tmp_path: Path) -> None:
     _half_year(ledger, tmp_path)
     with ledger.read() as conn:

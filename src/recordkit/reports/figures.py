@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
-from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill
+from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
 from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -239,6 +239,10 @@ class MonthFigures:
         )
 
 
+#: The months of the collection trend (the report's month and the eleven before it).
+TREND_MONTHS = 12
+
+
 def last_day(month: Month) -> dt.date:
     return month.last_day()
 
@@ -256,6 +260,9 @@ class Owing:
     by_unit_item: dict[tuple[int, int], tuple[int, ...]]
     # unit id -> (fen owed at each asked month's end, bill months owing at the first, the oldest of them)
     by_unit: dict[int, tuple[tuple[int, ...], int, str]]
+    # bill month -> (应收, 当期实收) of the trend's months when they were summed in the same pass
+    # (``owing(trend_to=…)``); empty otherwise.  A by-product, not part of what is owed: left out of ==.
+    trend: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     def units_owing(self, month: Month) -> int:
         """Units whose bills lack money at the month's end (欠费户数)."""
@@ -263,7 +270,7 @@ class Owing:
         return sum(1 for owed, _, _ in self.by_unit.values() if owed[index] > 0)
 
 
-def owing(conn: Connection, months: list[Month], from_balances: bool = True) -> Owing:
+def owing(conn: Connection, months: list[Month], from_balances: bool = True, trend_to: Month | None = None) -> Owing:
     """What each unit's bills of ``max(months)`` or earlier (deposits left out) lack at the end of each
     of ``months``: their amounts less what valid payments made by that day put on them.
 
@@ -272,16 +279,29 @@ def owing(conn: Connection, months: list[Month], from_balances: bool = True) -> 
     (or every month, unless ``from_balances``) reads the whole history: the same figures.  Months
     with the same starting point share one statement: the bills still owing are summed per unit and
     fee item, and per unit with the months they owe for.
+
+    ``trend_to``: when the whole history is read up to that month anyway (no month closed), the
+    12-month trend's 应收 and 当期实收 up to it are summed in the same pass (``Owing.trend``; the
+    same figures as ``_trend``), which saves a second join of 140,000 bills on the benchmark's estate.
     """
     groups: dict[Month | None, list[int]] = {}
     for index, month in enumerate(months):
         groups.setdefault(balance_base(conn, month) if from_balances else None, []).append(index)
     by_unit_item: dict[tuple[int, int], list[int]] = {}
     by_unit: dict[int, tuple[list[int], int, str]] = {}
+    trend: dict[str, tuple[int, int]] = {}
     for base, indexes in groups.items():
-        for kind, unit_id, item_id, count, oldest, *fen in conn.execute(
-            _owing_query([months[i] for i in indexes], base)
+        asked = [months[i] for i in indexes]
+        since = None
+        if base is None and trend_to is not None and trend_to == max(asked):
+            since = trend_to - (TREND_MONTHS - 1)
+            trend.update({str(since + k): (0, 0) for k in range(TREND_MONTHS)})  # a month without bills
+        for kind, unit_id, item_id, count, oldest, billed, on_time, *fen in conn.execute(
+            _owing_query(asked, base, since)
         ):
+            if kind == 2:  # a trend month: oldest is its bill month
+                trend[oldest] = (_int(billed), _int(on_time))
+                continue
             if kind == 0:
                 amounts = by_unit_item.setdefault((unit_id, item_id), [0] * len(months))
             else:
@@ -294,34 +314,56 @@ def owing(conn: Connection, months: list[Month], from_balances: bool = True) -> 
         tuple(months),
         {key: tuple(amounts) for key, amounts in by_unit_item.items()},
         {unit_id: (tuple(amounts), count, oldest) for unit_id, (amounts, count, oldest) in by_unit.items()},
+        trend,
     )
 
 
-def _owing_query(months: list[Month], base: Month | None) -> Any:
+def _owing_query(months: list[Month], base: Month | None, trend_since: Month | None = None) -> Any:
     """Per (unit, fee item), then per unit with the bill months owing at ``months[0]``'s end and the
-    oldest: the sums of ``owed_per_bill(months, base)``."""
+    oldest: the sums of ``owed_per_bill(months, base)``; with ``trend_since``, then per bill month
+    from that month on, 应收 and 当期实收 (in the ``billed`` and ``on_time`` columns)."""
     big = sa.BigInteger
-    per_bill = owed_per_bill(months, base)
+    per_bill = owed_per_bill(months, base, trend_since)
     sums = [sa.cast(sa.func.sum(per_bill.c[f"o{i}"]), big) for i in range(len(months))]
-    first_owing = per_bill.c.o0 > 0
-    return sa.union_all(
+    first_owing = per_bill.c.o0 > zero()
+    no_trend = (sa.cast(sa.null(), big), sa.cast(sa.null(), big))
+    per_item = sa.select(
+        sa.literal(0, sa.Integer),
+        per_bill.c.unit_id,
+        per_bill.c.item_id,
+        sa.cast(sa.null(), sa.Integer),
+        sa.cast(sa.null(), sa.String),
+        *no_trend,
+        *sums,
+    ).group_by(per_bill.c.unit_id, per_bill.c.item_id)
+    per_unit = sa.select(
+        sa.literal(1, sa.Integer),
+        per_bill.c.unit_id,
+        sa.cast(sa.null(), sa.Integer),
+        sa.func.count(sa.distinct(sa.case((first_owing, per_bill.c.month)))),
+        sa.func.min(sa.case((first_owing, per_bill.c.month))),
+        *no_trend,
+        *sums,
+    ).group_by(per_bill.c.unit_id)
+    if trend_since is None:
+        return sa.union_all(per_item, per_unit)
+    # The trend's bills are in the per-bill rows owing or not: the sums above take the owing ones.
+    owing_any = sa.or_(*(per_bill.c[f"o{i}"] != zero() for i in range(len(months))))
+    per_month = (
         sa.select(
-            sa.literal(0, sa.Integer),
-            per_bill.c.unit_id,
-            per_bill.c.item_id,
+            sa.literal(2, sa.Integer),
             sa.cast(sa.null(), sa.Integer),
-            sa.cast(sa.null(), sa.String),
-            *sums,
-        ).group_by(per_bill.c.unit_id, per_bill.c.item_id),
-        sa.select(
-            sa.literal(1, sa.Integer),
-            per_bill.c.unit_id,
             sa.cast(sa.null(), sa.Integer),
-            sa.func.count(sa.distinct(sa.case((first_owing, per_bill.c.month)))),
-            sa.func.min(sa.case((first_owing, per_bill.c.month))),
-            *sums,
-        ).group_by(per_bill.c.unit_id),
+            sa.cast(sa.null(), sa.Integer),
+            per_bill.c.month,
+            sa.cast(sa.func.sum(per_bill.c.billed), big),
+            sa.cast(sa.func.sum(per_bill.c.on_time), big),
+            *(sa.cast(sa.null(), big) for _ in months),
+        )
+        .where(per_bill.c.billed.is_not(None))
+        .group_by(per_bill.c.month)
     )
+    return sa.union_all(per_item.where(owing_any), per_unit.where(owing_any), per_month)
 
 
 @dataclass(frozen=True)
@@ -379,7 +421,9 @@ def load_fee_ledger(
     received: dict[tuple[str, str], int] = {}
     if months:
         billed, paid, received = _month_sums(conn, months, names)
-    owed = owing(conn, months) if owed is None else owed
+    last = trend_to if trend_to is not None else (max(months) if months else None)
+    if owed is None:  # the trend summed in the same pass when that pass reads the whole history
+        owed = owing(conn, months, trend_to=last if trend and months else None)
     by_line: dict[tuple[str, str, str], int] = {}
     if owed.by_unit_item:
         groups = {int(unit_id): str(group) for unit_id, group in conn.execute(sa.select(units.c.id, building))}
@@ -388,8 +432,7 @@ def load_fee_ledger(
                 if fen:
                     line = (names[item_id], groups[unit_id], month_key)
                     by_line[line] = by_line.get(line, 0) + fen
-    last = trend_to if trend_to is not None else (max(months) if months else None)
-    points = _trend(conn, last, known=known) if trend and last is not None else {}
+    points = _trend(conn, last, known={**owed.trend, **(known or {})}) if trend and last is not None else {}
     return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, points)
 
 
