@@ -853,7 +853,9 @@ class Archivist:
         """Sidecar, then the file, each published under its own name only if that name is free
         (``ArchiveMismatch`` when it is taken) and fsynced before the commit.  A scan from the inbox is
         moved, not copied: a second name (hard link) for the very file in the archive, whose inbox name
-        goes after the commit; elsewhere (a clerk's own folder, another disk) it is copied to a
+        goes after the commit (its data was fsynced when it was read, and it has not changed since: its
+        size and mtime are checked; the new name is made durable by the folder's fsync, once per batch);
+        elsewhere (a clerk's own folder, another disk) it is copied to a
         temporary name beside the target, checked against its hash, and published.  What was published
         is added to ``placed``, for the caller to remove on a rollback."""
         source = prepared.path
