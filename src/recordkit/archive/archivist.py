@@ -242,6 +242,12 @@ def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
+def _stands(reading: ReadAhead) -> bool:
+    """A reading of an unchanged file stands: its pages and hash, or its refusal (``ScanRejected``); an
+    error of the moment (the scanner still holding the file on a share) is tried again."""
+    return not isinstance(reading.pages, Exception) or isinstance(reading.pages, ScanRejected)
+
+
 @dataclass(frozen=True)
 class PreparedBatch:
     """Files read and understood before their ledger write (``Archivist.prepare``): each entry's
@@ -550,7 +556,7 @@ class Archivist:
                 if not path.is_file():
                     raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
                 known = read.get(path) if read else None
-                if known is not None and known.key == read_key(before):  # its pages and hash, or its refusal
+                if known is not None and known.key == read_key(before) and _stands(known):
                     results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced)
                     continue
                 extension = safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
