@@ -5,6 +5,7 @@ stage that never holds up filing.  Crash safety of the same path: tests/test_arc
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
@@ -164,6 +165,20 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
+def _read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose reading ahead has ended and stands (the file unchanged meanwhile)."""
+    done: list[str] = []
+    real = Archivist.read_ahead
+
+    def counted(self: Archivist, paths: Any) -> Any:
+        found = real(self, paths)
+        done.extend(path.name for path in found)
+        return found
+
+    monkeypatch.setattr(Archivist, "read_ahead", counted)
+    return done
+
+
 def _service(ws: Workspace, ledger: Ledger, window: float) -> tuple[InboxWatcher, list[FilingOutcome]]:
     steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": str(window)})
     outcomes: list[FilingOutcome] = []
@@ -200,7 +215,7 @@ def test_a_scan_read_while_its_window_runs_is_filed_once_stable_without_being_re
 def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_once_stable(
     ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read = _reads(monkeypatch)
+    read, ahead = _reads(monkeypatch), _read_ahead(monkeypatch)
     # A long window: the files are changed well after they were read ahead, well before they are stable.
     watcher, outcomes = _service(ws, ledger, 3.0)
     whole = scan_bytes("pdf", 7, pages=2)
@@ -212,7 +227,7 @@ def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_onc
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
-        _until(lambda: sorted(read) == sorted([growing.name, broken.name]))  # both read ahead
+        _until(lambda: sorted(ahead) == sorted([growing.name, broken.name]))  # both read ahead
         assert outcomes == []  # and nothing decided: neither is stable yet
         growing.write_bytes(whole)  # the scanner finishes
         with broken.open("r+b") as stream:  # and the other is cut short (a copy that failed)
@@ -233,3 +248,38 @@ def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_onc
         == hashlib.sha256((ws.root / item.path).read_bytes()).hexdigest()
     )
     assert sorted(read) == sorted([growing.name, broken.name] * 2)  # each read again once changed
+
+
+def test_a_scanner_sidecar_that_comes_after_the_reading_ahead_still_says_what_the_scan_is(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = _reads(monkeypatch)
+    understood: list[str] = []  # the scans whose folder, name and sidecar were looked at
+    real_metadata = Archivist._metadata
+
+    def metadata(self: Archivist, path: Path, *args: Any) -> Any:
+        understood.append(path.name)
+        return real_metadata(self, path, *args)
+
+    monkeypatch.setattr(Archivist, "_metadata", metadata)
+    watcher, outcomes = _service(ws, ledger, 3.0)
+    plain = write_scan(_inbox(ws) / "合同" / "保洁合同.pdf", 1)
+    described = write_scan(_inbox(ws) / "合同" / "扫描0001.pdf", 2)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        _until(lambda: sorted(understood) == sorted([plain.name, described.name]))  # both read ahead
+        # The scanner writes its description of one scan after that scan was read (the scan is unchanged).
+        sidecar = described.with_name(described.name + ".json")
+        sidecar.write_text(json.dumps({"类别": "工程档案", "题名": "电梯维保记录"}, ensure_ascii=False), "utf-8")
+        _until(lambda: len(outcomes) == 2)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert sorted(read) == sorted([plain.name, described.name])  # neither scan read twice
+    # Understood once when read ahead; the described one again, once its sidecar had come.
+    assert sorted(understood) == sorted([plain.name, described.name, described.name])
+    items = {item.original_name: item for item in list_items(ledger)}
+    assert (items["保洁合同.pdf"].category, items["保洁合同.pdf"].title) == ("合同协议档案", "保洁合同")
+    assert (items["扫描0001.pdf"].category, items["扫描0001.pdf"].title) == ("工程档案", "电梯维保记录")
+    assert tree(_inbox(ws)) == []  # the sidecar went with its scan

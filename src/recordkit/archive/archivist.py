@@ -234,6 +234,10 @@ class ReadAhead:
     pages: int | None | Exception
     sha: str | None
     synced: bool = False
+    #: What the file was taken for (category, unit, title … from its folder, name and scanner sidecar),
+    #: and the scanner sidecars it was read with (name, size, mtime): kept while these are unchanged.
+    prepared: _Prepared | None = None
+    companions: tuple[tuple[str, int, int], ...] | None = None
 
 
 def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
@@ -269,6 +273,7 @@ class _Reading:
     pages: int | None | Exception
     sha: str | None
     synced: bool = False
+    ahead: ReadAhead | None = None  # the reading ahead this one comes from
 
 
 class _PlaceFailed(Exception):
@@ -314,6 +319,19 @@ def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path
             if candidate != path and is_file and candidate not in found:
                 found.append(candidate)
     return found
+
+
+def _companion_marks(path: Path, listing: Collection[str]) -> tuple[tuple[str, int, int], ...] | None:
+    """The scanner sidecars beside ``path`` as they are now (name, size, mtime); None when one cannot
+    be looked at."""
+    marks = []
+    for companion in _companions(path, listing):
+        try:
+            status = companion.stat()
+        except OSError:
+            return None
+        marks.append((companion.name, status.st_size, status.st_mtime_ns))
+    return tuple(marks)
 
 
 def _regular_files(folder: Path) -> set[str]:
@@ -415,16 +433,30 @@ class Archivist:
         changed while it was read (or is no longer a regular file) is left out.  Raises
         ``ReaderStopped`` when the service is stopping."""
         found: dict[Path, ReadAhead] = {}
+        listings: dict[Path, set[str]] = {}
         for path, reading in zip(paths, self._read_files([(path, None) for path in paths]), strict=True):
             before = reading.before
             if before is None:
                 continue  # gone
+            prepared, companions = None, None
+            if reading.sha is not None and not isinstance(reading.pages, Exception):
+                if path.parent not in listings:
+                    listings[path.parent] = _regular_files(path.parent)
+                companions = _companion_marks(path, listings[path.parent])
+                try:
+                    prepared = self._prepared(
+                        path, None, Metadata(), before, reading.pages, reading.sha, listings[path.parent]
+                    )
+                except Exception:  # noqa: BLE001 - taken for what it is once stable, where an error counts
+                    prepared = None
             try:
                 after = path.lstat()
             except OSError:
                 continue
             if stat.S_ISREG(after.st_mode) and read_key(after) == read_key(before):
-                found[path] = ReadAhead(read_key(before), reading.kind, reading.pages, reading.sha, reading.synced)
+                found[path] = ReadAhead(
+                    read_key(before), reading.kind, reading.pages, reading.sha, reading.synced, prepared, companions
+                )
         return found
 
     def file_prepared(
@@ -527,9 +559,19 @@ class Archivist:
                 assert reading.before is not None and reading.sha is not None
                 if path.parent not in listings:
                     listings[path.parent] = _regular_files(path.parent)
-                prepared = self._prepared(
-                    path, base, flags, reading.before, reading.pages, reading.sha, listings[path.parent]
-                )
+                listing = listings[path.parent]
+                ahead = reading.ahead
+                if (
+                    ahead is not None
+                    and ahead.prepared is not None
+                    and base is None
+                    and flags == Metadata()
+                    and ahead.companions is not None
+                    and _companion_marks(path, listing) == ahead.companions
+                ):  # taken for what it was taken for when read ahead: its scanner sidecars are unchanged
+                    results.append(replace(ahead.prepared, before=reading.before, synced=reading.synced))
+                    continue
+                prepared = self._prepared(path, base, flags, reading.before, reading.pages, reading.sha, listing)
                 results.append(replace(prepared, synced=reading.synced))
             except Exception as err:  # noqa: BLE001 - this file's outcome
                 results.append(err)
@@ -557,7 +599,7 @@ class Archivist:
                     raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
                 known = read.get(path) if read else None
                 if known is not None and known.key == read_key(before) and _stands(known):
-                    results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced)
+                    results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced, known)
                     continue
                 extension = safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
                 checked.append((index, precheck(path, extension, self.limits), before))
