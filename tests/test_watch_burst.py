@@ -152,6 +152,16 @@ def test_the_tracker_tells_what_it_saw_of_a_file_and_since_when() -> None:
     assert tracker.seen("a").since == 1.7  # type: ignore[union-attr]
 
 
+def test_only_files_whose_window_has_run_are_due_to_be_looked_at_again() -> None:
+    tracker = FileStabilityTracker(window=1.0)
+    tracker.observe("early", 10, 5, now=0.0)
+    tracker.observe("late", 10, 5, now=0.5)
+    assert tracker.due(0.9) == []  # nothing to look at again yet (an event names a file that changes)
+    assert tracker.due(1.0) == ["early"]
+    assert sorted(tracker.due(1.5)) == ["early", "late"]
+    assert tracker.observe("early", 10, 5, now=1.0) is True  # looked at once more: stable
+
+
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files the archivist reads (pages counted, hashed), one entry per reading."""
     read: list[str] = []

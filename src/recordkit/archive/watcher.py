@@ -81,6 +81,11 @@ class FileStabilityTracker:
             return self.window <= 0
         return now - previous.since >= self.window
 
+    def due(self, now: float) -> list[Any]:
+        """The keys that were unchanged for the window when last seen, as of ``now``: to be looked at
+        again, once, to confirm it (a change in between moves the mtime or the size, and is seen then)."""
+        return [key for key, seen in self._seen.items() if now - seen.since >= self.window]
+
     def seen(self, key: Any) -> Observation | None:
         """What was last seen of ``key``, and since when (None: not being watched)."""
         return self._seen.get(key)
@@ -185,9 +190,11 @@ class InboxWatcher:
     # -- one pass ------------------------------------------------------------------------------
 
     def check(self, candidates: set[Path]) -> list[FilingOutcome]:
-        """Observe every candidate and every pending file; file those that are stable."""
+        """Observe every candidate (a file an event or a rescan named) and every pending file whose window
+        has run; file those that are stable.  A pending file with no event is not looked at before its
+        window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due."""
         stable = []
-        for path in sorted(candidates | set(self.tracker.pending())):
+        for path in sorted(candidates | set(self.tracker.due(self.clock()))):
             try:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
