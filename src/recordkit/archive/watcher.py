@@ -214,20 +214,25 @@ class InboxWatcher:
         batches = [stable[start : start + BATCH_SIZE] for start in range(0, len(stable), BATCH_SIZE)]
         outcomes: list[FilingOutcome] = []
         # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
-        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.
+        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.  A batch
+        # read ahead whole is prepared in turn instead: what is left of it is a little Python, which beside
+        # the placing threads would only take turns with them.
         with ThreadPoolExecutor(max_workers=1) as ahead:
-            upcoming = ahead.submit(self._prepare, batches[0]) if batches else None
+
+            def start(paths: list[Path]) -> Future[PreparedBatch | Exception] | None:
+                return ahead.submit(self._prepare, paths) if any(path not in self._read for path in paths) else None
+
+            upcoming = start(batches[0]) if batches else None
             for number, paths in enumerate(batches):
-                assert upcoming is not None
                 try:
-                    prepared = upcoming.result()
+                    prepared = upcoming.result() if upcoming is not None else self._prepare(paths)
                 except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
                     log.info("stopping: the batch in hand stays in the inbox")
                     break
                 if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                     break
                 last = number + 1 == len(batches)
-                upcoming = None if last else ahead.submit(self._prepare, batches[number + 1])
+                upcoming = None if last else start(batches[number + 1])
                 outcomes += self._file_batch(paths, prepared)
         self._start_read_ahead()
         return outcomes
