@@ -432,9 +432,10 @@ class InboxWatcher:
                 if filed and due == 0:  # more became stable while a burst was filed: on with them at once
                     candidates = set()
                     continue
-                if self._unindexed and (due is None or due > INDEX_CLEARANCE):
+                if self._unindexed and (due is None or due > INDEX_CLEARANCE or due == 0):
                     # A step of the second stage, then the inbox again at once; none while files are about
-                    # to become stable: they are filed first.
+                    # to become stable: they are filed first.  (Due now and not filed: a file that cannot
+                    # be opened yet, which must not hold the index up.)
                     self.index_step()
                     candidates = set()
                     continue
