@@ -1,8 +1,8 @@
 """Watch-service benchmark: a burst of mixed scans dropped at once, the real service against a naive filer.
 
-The real service is ``InboxWatcher`` (watchdog inotify, the stability window, validation and page
-counts in the reader process, SHA-256, the scan moved into the archive by hard link and fsynced, sidecar,
-ledger row and journal under the write lock).  A file counts as filed when it is: archive number given,
+The real service is ``InboxWatcher`` (watchdog inotify, the stability window — during which a still file
+is read ahead: validation and page counts in the reader processes, SHA-256, its data fsynced —, the
+scan moved into the archive by hard link, sidecar, ledger row and journal under the write lock).  A file counts as filed when it is: archive number given,
 in the archive tree durably (file, sidecar and folder fsynced), ledger and journal rows committed.
 Indexing follows in the service's second stage and is not part of the figure.
 The naive baseline, in the same run on the same files, sleeps a fixed interval, then for each file
@@ -16,20 +16,23 @@ file instead of per batch (up to ``BATCH_SIZE``), one round trip to the reader p
 Reported: files/s over the burst, the p95 time from a file being complete (renamed into the inbox)
 to being filed minus the stability window, the fsyncs recordkit makes itself (files, sidecars,
 folders; SQLite's own commit fsync is inside the commit) per file and per batch with their time,
-memory growth of the service over ``--files`` files, and the CPU the service uses while the inbox is
-idle.  Making the scans is not timed.  Before any PASS: every filer filed every scan of the burst
+memory growth of the service over ``--files`` files, the CPU seconds a burst costs (from the drop to
+the last file filed: this process, its threads and its live child processes — the reader processes —,
+median of the runs), and the CPU the service uses while the inbox is idle.  Making the scans is not timed.  Before any PASS: every filer filed every scan of the burst
 exactly once (the SHA-256 of each staged scan against what the filer recorded), and for the real
 service each ledger row's file is in the archive with that SHA-256.  The burst is run ``--runs``
 times (3 by default) and the medians are shown.
 
     python benchmarks/bench_watch.py                    # 1,000-file burst, 10,000 files for memory
     python benchmarks/bench_watch.py --burst 200 --files 1000 --idle 3 --runs 1  # a quick look
+    PYTHONPATH=../other/src python benchmarks/bench_watch.py --files 1000 --filers service  # A/B: another checkout
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -57,6 +60,21 @@ WINDOW = 1.0  # stability window of the benchmark (the office default is 2 s)
 GOAL_P95_OVER_WINDOW = 1.0
 WARM = 4  # scans filed before the burst, not timed: a running service's reader processes are up
 GOAL_MEMORY_MB = 20.0
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process, its threads and its live child processes (the service's
+    reader processes), from /proc: the work a burst costs, less dependent on the load than wall time."""
+    total = time.process_time()
+    ticks = os.sysconf("SC_CLK_TCK")
+    for child in multiprocessing.active_children():
+        try:
+            with open(f"/proc/{child.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def rss_mb() -> float:
@@ -170,6 +188,7 @@ class Result:
     fsync_wall: float = 0.0
     commits: int | None = None
     problems: list[str] | None = None
+    cpu: float = 0.0
 
     @property
     def files_per_second(self) -> float:
@@ -364,10 +383,12 @@ def measure(
     staged = stage(pool, staging, 0, burst)
     expected = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in staged)
     commits_before = filer.commits()
+    cpu_before = cpu_seconds()
     with FsyncCount() as fsyncs:
         complete = drop(staged, staging, inbox)
         started = min(complete.values())
         wait_until(lambda: len(filer.filed) >= burst)
+    cpu = cpu_seconds() - cpu_before
     seconds = max(filer.filed.values()) - started
     latencies = [filer.filed[name] - done for name, done in complete.items()]
     commits_after = filer.commits()
@@ -407,6 +428,7 @@ def measure(
         fsyncs.wall,
         commits,
         problems,
+        cpu,
     )
 
 
@@ -416,21 +438,26 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000, help="files filed in all, for the memory figure")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle inbox for the CPU figure")
     parser.add_argument("--runs", type=int, default=3, help="bursts per filer; the run with the median p95 is shown")
+    parser.add_argument(
+        "--filers", default="service,one-by-one,naive", help="which filers, comma-separated (A/B runs of the service)"
+    )
     args = parser.parse_args()
+    chosen = {"service": RealService, "one-by-one": OneByOneService, "naive": NaiveFiler}
+    makers = [chosen[name.strip()] for name in args.filers.split(",")]
     pool = ScanPool()
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, burst of {args.burst} mixed files "
         f"(PDF, JPG, PNG, TIFF, DOCX, XLSX), stability window {WINDOW:g} s, memory over {args.files} files"
     )
     runs: list[list[Result]] = []
-    for make in (RealService, OneByOneService, NaiveFiler):
+    for make in makers:
         # The memory figure (``--files``) once, with the real service's first run.
         totals = [args.files if make is RealService and run == 0 else args.burst for run in range(args.runs)]
         runs.append([measure(make, pool, args.burst, total, args.idle) for total in totals])
     results = [_median_run(filer_runs) for filer_runs in runs]
     table = Table(title=f"归档服务 watch burst（{args.runs} 次中 p95 居中的一次）", header_style="bold")
     headers = (
-        "filer", "files", "files/s", "p50 s", "p95 s", "p95 − window s", "p95 − window, each run", "commits",
+        "filer", "files", "files/s", "p50 s", "p95 s", "p95 − window s", "p95 − window, each run", "CPU s", "commits",
         "fsyncs/file", "fsync ms/file", "fsync ms/batch", "fsync wall ms/file", "fsync wall ms/batch",
         "memory growth MB", "idle CPU %",
     )  # fmt: skip
@@ -447,6 +474,7 @@ def main() -> None:
             f"{result.p95:.2f}",
             f"{result.p95 - WINDOW:.2f}",
             " ".join(f"{run.p95 - WINDOW:.2f}" for run in filer_runs),
+            f"{statistics.median(run.cpu for run in filer_runs):.2f}",
             "—" if result.commits is None else str(result.commits),
             f"{result.fsyncs / result.files:.2f}",
             f"{1000 * result.fsync_seconds / result.files:.2f}",
@@ -466,8 +494,12 @@ def main() -> None:
         f"OK    in every run every filer filed each of the {args.burst} scans exactly once, each ledger row's "
         "file in the archive (SHA-256 checked)"
     )
-    real = results[0]
-    memory = next((run.memory_growth_mb for run in runs[0] if run.memory_growth_mb is not None), None)
+    if RealService not in makers:
+        return
+    real = results[makers.index(RealService)]
+    memory = next(
+        (run.memory_growth_mb for run in runs[makers.index(RealService)] if run.memory_growth_mb is not None), None
+    )
     print(
         f"{'PASS' if real.p95 - WINDOW < GOAL_P95_OVER_WINDOW else 'MISS'}  p95 complete→filed "
         f"{real.p95 - WINDOW:.2f} s above the window (aim: under {GOAL_P95_OVER_WINDOW:g} s)"

@@ -4,18 +4,24 @@ stage that never holds up filing.  Crash safety of the same path: tests/test_arc
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+import recordkit.archive.archivist as archivist_module
 import recordkit.archive.scans as scans_module
-from recordkit.archive.archivist import Archivist, list_items
-from recordkit.archive.watcher import InboxWatcher
-from recordkit.core.workspace import Workspace
-from recordkit.demo.scans import write_scan
+from recordkit.archive.archivist import Archivist, FilingOutcome, list_items
+from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
+from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.demo.scans import scan_bytes, write_scan
 from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import verify_index
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
@@ -130,3 +136,160 @@ def test_watch_once_indexes_what_it_filed_before_it_ends(ws: Workspace, ledger: 
     assert watcher.unindexed == 0
     check = verify_index(ws, ledger)
     assert (check.missing, check.checked) == ([], 6)
+
+
+# -- reading ahead: the stability window is used to read, never to decide -------------------------
+
+
+def test_the_tracker_tells_what_it_saw_of_a_file_and_since_when() -> None:
+    tracker = FileStabilityTracker(window=2.0)
+    assert tracker.seen("a") is None
+    tracker.observe("a", 10, 5, now=1.0)
+    tracker.observe("a", 10, 5, now=1.5)
+    seen = tracker.seen("a")
+    assert seen is not None and (seen.size, seen.mtime_ns, seen.since) == (10, 5, 1.0)
+    tracker.observe("a", 11, 6, now=1.7)  # written to: seen anew
+    assert tracker.seen("a").since == 1.7  # type: ignore[union-attr]
+
+
+def test_only_files_whose_window_has_run_are_due_to_be_looked_at_again() -> None:
+    tracker = FileStabilityTracker(window=1.0)
+    tracker.observe("early", 10, 5, now=0.0)
+    tracker.observe("late", 10, 5, now=0.5)
+    assert tracker.due(0.9) == []  # nothing to look at again yet (an event names a file that changes)
+    assert tracker.due(1.0) == ["early"]
+    assert sorted(tracker.due(1.5)) == ["early", "late"]
+    assert tracker.observe("early", 10, 5, now=1.0) is True  # looked at once more: stable
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files the archivist reads (pages counted, hashed), one entry per reading."""
+    read: list[str] = []
+    real = archivist_module.read_pages
+
+    def counted(entries: Any, limits: Any) -> Any:
+        read.extend(path.name for _, path in entries)
+        return real(entries, limits)
+
+    monkeypatch.setattr(archivist_module, "read_pages", counted)
+    return read
+
+
+def _read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose reading ahead has ended and stands (the file unchanged meanwhile)."""
+    done: list[str] = []
+    real = Archivist.read_ahead
+
+    def counted(self: Archivist, paths: Any) -> Any:
+        found = real(self, paths)
+        done.extend(path.name for path in found)
+        return found
+
+    monkeypatch.setattr(Archivist, "read_ahead", counted)
+    return done
+
+
+def _service(ws: Workspace, ledger: Ledger, window: float) -> tuple[InboxWatcher, list[FilingOutcome]]:
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": str(window)})
+    outcomes: list[FilingOutcome] = []
+    return InboxWatcher(Archivist(steady, ledger, "归档服务"), interval=0.05, report=outcomes.append), outcomes
+
+
+def _until(condition: Callable[[], bool], limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the service did not get there"
+        time.sleep(0.01)
+
+
+def test_a_scan_read_while_its_window_runs_is_filed_once_stable_without_being_read_again(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = _reads(monkeypatch)
+    watcher, outcomes = _service(ws, ledger, 1.0)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        scans = _burst(ws, 6)
+        _until(lambda: len(outcomes) == 6)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert [o.status for o in outcomes] == ["filed"] * 6
+    assert sorted(read) == sorted(path.name for path in scans)  # each read once, while its window ran
+    for item in list_items(ledger):
+        assert hashlib.sha256((ws.root / item.path).read_bytes()).hexdigest() == item.sha256
+
+
+def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_once_stable(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read, ahead = _reads(monkeypatch), _read_ahead(monkeypatch)
+    # A long window: the files are changed well after they were read ahead, well before they are stable.
+    watcher, outcomes = _service(ws, ledger, 3.0)
+    whole = scan_bytes("pdf", 7, pages=2)
+    growing = _inbox(ws) / "合同" / "还在扫描.pdf"
+    broken = _inbox(ws) / "合同" / "扫完又坏了.pdf"
+    growing.parent.mkdir(parents=True, exist_ok=True)
+    growing.write_bytes(whole[: len(whole) // 3])  # the scanner paused halfway: corrupt as it stands
+    broken.write_bytes(scan_bytes("pdf", 8))  # whole as it stands
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        _until(lambda: sorted(ahead) == sorted([growing.name, broken.name]))  # both read ahead
+        assert outcomes == []  # and nothing decided: neither is stable yet
+        growing.write_bytes(whole)  # the scanner finishes
+        with broken.open("r+b") as stream:  # and the other is cut short (a copy that failed)
+            stream.truncate(broken.stat().st_size // 2)
+        _until(lambda: len(outcomes) == 2)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    by_name = {Path(o.source).name: o for o in outcomes}
+    assert by_name[growing.name].status == "filed"
+    assert by_name[broken.name].status == "quarantined"
+    assert by_name[broken.name].reason == "PDF 文件已损坏，无法打开：请重新扫描"
+    (item,) = list_items(ledger)
+    assert item.archive_no == "HT-2026-00001"  # the cut-short scan took no number
+    assert (
+        item.sha256
+        == hashlib.sha256(whole).hexdigest()
+        == hashlib.sha256((ws.root / item.path).read_bytes()).hexdigest()
+    )
+    assert sorted(read) == sorted([growing.name, broken.name] * 2)  # each read again once changed
+
+
+def test_a_scanner_sidecar_that_comes_after_the_reading_ahead_still_says_what_the_scan_is(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = _reads(monkeypatch)
+    understood: list[str] = []  # the scans whose folder, name and sidecar were looked at
+    real_metadata = Archivist._metadata
+
+    def metadata(self: Archivist, path: Path, *args: Any) -> Any:
+        understood.append(path.name)
+        return real_metadata(self, path, *args)
+
+    monkeypatch.setattr(Archivist, "_metadata", metadata)
+    watcher, outcomes = _service(ws, ledger, 3.0)
+    plain = write_scan(_inbox(ws) / "合同" / "保洁合同.pdf", 1)
+    described = write_scan(_inbox(ws) / "合同" / "扫描0001.pdf", 2)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        _until(lambda: sorted(understood) == sorted([plain.name, described.name]))  # both read ahead
+        # The scanner writes its description of one scan after that scan was read (the scan is unchanged).
+        sidecar = described.with_name(described.name + ".json")
+        sidecar.write_text(json.dumps({"类别": "工程档案", "题名": "电梯维保记录"}, ensure_ascii=False), "utf-8")
+        _until(lambda: len(outcomes) == 2)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert sorted(read) == sorted([plain.name, described.name])  # neither scan read twice
+    # Understood once when read ahead; the described one again, once its sidecar had come.
+    assert sorted(understood) == sorted([plain.name, described.name, described.name])
+    items = {item.original_name: item for item in list_items(ledger)}
+    assert (items["保洁合同.pdf"].category, items["保洁合同.pdf"].title) == ("合同协议档案", "保洁合同")
+    assert (items["扫描0001.pdf"].category, items["扫描0001.pdf"].title) == ("工程档案", "电梯维保记录")
+    assert tree(_inbox(ws)) == []  # the sidecar went with its scan

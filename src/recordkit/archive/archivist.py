@@ -19,7 +19,7 @@ import os
 import shutil
 import stat
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -138,7 +138,7 @@ class ArchiveItem:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        values = asdict(self)
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}  # plain values: shallow
         values["doc_date"] = self.doc_date.isoformat() if self.doc_date else None
         values["review_reasons"] = list(self.review_reasons)
         return values
@@ -219,6 +219,37 @@ class _Prepared:
     extra: dict[str, str] | None
     resolved: Resolved
     source: str
+    synced: bool = False  # its data fsynced when it was read (``_read_files``): a link then needs no fsync
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What reading a file found (its pages, or what refused it, and its SHA-256), and the file it was
+    found of: ``key`` (device, inode, size, mtime) taken before the reading and again after it.  Valid
+    for filing only while the file still has that key (``read_key``); the watcher reads a file while
+    its stability window runs, and files it once stable without reading it again."""
+
+    key: tuple[int, int, int, int]
+    kind: str | None
+    pages: int | None | Exception
+    sha: str | None
+    synced: bool = False
+    #: What the file was taken for (category, unit, title … from its folder, name and scanner sidecar),
+    #: and the scanner sidecars it was read with (name, size, mtime): kept while these are unchanged.
+    prepared: _Prepared | None = None
+    companions: tuple[tuple[str, int, int], ...] | None = None
+
+
+def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What must not have changed since a file was read for the reading to stand: the very same file
+    (device and inode: not another one renamed over it), of the same size and modification time."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _stands(reading: ReadAhead) -> bool:
+    """A reading of an unchanged file stands: its pages and hash, or its refusal (``ScanRejected``); an
+    error of the moment (the scanner still holding the file on a share) is tried again."""
+    return not isinstance(reading.pages, Exception) or isinstance(reading.pages, ScanRejected)
 
 
 @dataclass(frozen=True)
@@ -229,6 +260,20 @@ class PreparedBatch:
     entries: list[tuple[Path, Path | None]]
     found: list[_Prepared | Exception]
     listings: dict[Path, set[str]]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reading one file found (``Archivist._read_files``): its kind (None when the cheap checks
+    refused it), its status before reading, its pages or what refused it, its SHA-256, and whether its
+    data was fsynced."""
+
+    kind: str | None
+    before: os.stat_result | None
+    pages: int | None | Exception
+    sha: str | None
+    synced: bool = False
+    ahead: ReadAhead | None = None  # the reading ahead this one comes from
 
 
 class _PlaceFailed(Exception):
@@ -276,6 +321,19 @@ def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path
     return found
 
 
+def _companion_marks(path: Path, listing: Collection[str]) -> tuple[tuple[str, int, int], ...] | None:
+    """The scanner sidecars beside ``path`` as they are now (name, size, mtime); None when one cannot
+    be looked at."""
+    marks = []
+    for companion in _companions(path, listing):
+        try:
+            status = companion.stat()
+        except OSError:
+            return None
+        marks.append((companion.name, status.st_size, status.st_mtime_ns))
+    return tuple(marks)
+
+
 def _regular_files(folder: Path) -> set[str]:
     """The names of the regular files in ``folder`` (one listing; empty when it cannot be read)."""
     try:
@@ -319,6 +377,7 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._tree_numbers: dict[Path, set[str]] = {}
+        self._inside: dict[Path, bool] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
         #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
@@ -349,14 +408,56 @@ class Archivist:
         commit (the search index of a PostgreSQL ledger writes its rows in the same transaction)."""
         return self.file_prepared(self.prepare(paths, flags), now, before_commit)
 
-    def prepare(self, paths: Sequence[tuple[Path, Path | None]], flags: Metadata | None = None) -> PreparedBatch:
+    def prepare(
+        self,
+        paths: Sequence[tuple[Path, Path | None]],
+        flags: Metadata | None = None,
+        read: Mapping[Path, ReadAhead] | None = None,
+    ) -> PreparedBatch:
         """The first half of ``file_many``, which needs no lock and writes nothing: each file looked at,
         validated (what decides quarantine), its pages counted, hashed, its metadata gathered.  Safe in
         another thread while the previous batch is filed (``file_prepared``): the watcher reads the next
-        batch meanwhile.  Raises ``ReaderStopped`` when the service is stopping."""
+        batch meanwhile.  ``read``: readings made before (``read_ahead``), used for a file only when it is
+        still the file that was read (``ReadAhead.key``); the others are read now.  Raises
+        ``ReaderStopped`` when the service is stopping."""
         entries = [(Path(os.path.abspath(raw)), base) for raw, base in paths]
         listings: dict[Path, set[str]] = {}
-        return PreparedBatch(entries, self._prepare_many(entries, flags or Metadata(), listings), listings)
+        found = self._prepare_many(entries, flags or Metadata(), listings, read or {})
+        return PreparedBatch(entries, found, listings)
+
+    def read_ahead(self, paths: Sequence[Path]) -> dict[Path, ReadAhead]:
+        """The expensive part of ``prepare`` for files that may not be complete yet: each file's first
+        bytes and size checked, its pages counted in the reader processes and its SHA-256, with the
+        key of the file read.  Decides nothing and writes nothing: a refusal found here is kept, and
+        becomes the file's outcome only if it is still the same file once stable.  A file that
+        changed while it was read (or is no longer a regular file) is left out.  Raises
+        ``ReaderStopped`` when the service is stopping."""
+        found: dict[Path, ReadAhead] = {}
+        listings: dict[Path, set[str]] = {}
+        for path, reading in zip(paths, self._read_files([(path, None) for path in paths]), strict=True):
+            before = reading.before
+            if before is None:
+                continue  # gone
+            prepared, companions = None, None
+            if reading.sha is not None and not isinstance(reading.pages, Exception):
+                if path.parent not in listings:
+                    listings[path.parent] = _regular_files(path.parent)
+                companions = _companion_marks(path, listings[path.parent])
+                try:
+                    prepared = self._prepared(
+                        path, None, Metadata(), before, reading.pages, reading.sha, listings[path.parent]
+                    )
+                except Exception:  # noqa: BLE001 - taken for what it is once stable, where an error counts
+                    prepared = None
+            try:
+                after = path.lstat()
+            except OSError:
+                continue
+            if stat.S_ISREG(after.st_mode) and read_key(after) == read_key(before):
+                found[path] = ReadAhead(
+                    read_key(before), reading.kind, reading.pages, reading.sha, reading.synced, prepared, companions
+                )
+        return found
 
     def file_prepared(
         self, batch: PreparedBatch, now: dt.datetime | None = None, before_commit: BeforeCommit | None = None
@@ -441,44 +542,85 @@ class Archivist:
         return path.is_relative_to(self.inbox)
 
     def _prepare_many(
-        self, entries: Sequence[tuple[Path, Path | None]], flags: Metadata, listings: dict[Path, set[str]]
+        self,
+        entries: Sequence[tuple[Path, Path | None]],
+        flags: Metadata,
+        listings: dict[Path, set[str]],
+        read: Mapping[Path, ReadAhead],
     ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
+        ``listings`` gets the names in each source folder, listed once for the batch."""
+        results: list[_Prepared | Exception] = []
+        for (path, base), reading in zip(entries, self._read_files(entries, read), strict=True):
+            try:
+                if isinstance(reading.pages, Exception):
+                    raise reading.pages
+                assert reading.before is not None and reading.sha is not None
+                if path.parent not in listings:
+                    listings[path.parent] = _regular_files(path.parent)
+                listing = listings[path.parent]
+                ahead = reading.ahead
+                if (
+                    ahead is not None
+                    and ahead.prepared is not None
+                    and base is None
+                    and flags == Metadata()
+                    and ahead.companions is not None
+                    and _companion_marks(path, listing) == ahead.companions
+                ):  # taken for what it was taken for when read ahead: its scanner sidecars are unchanged
+                    results.append(replace(ahead.prepared, before=reading.before, synced=reading.synced))
+                    continue
+                prepared = self._prepared(path, base, flags, reading.before, reading.pages, reading.sha, listing)
+                results.append(replace(prepared, synced=reading.synced))
+            except Exception as err:  # noqa: BLE001 - this file's outcome
+                results.append(err)
+        return results
 
+    def _read_files(
+        self, entries: Sequence[tuple[Path, Path | None]], read: Mapping[Path, ReadAhead] | None = None
+    ) -> list[_Reading]:
+        """Each file read: its kind, its status before reading, its pages or what refused it, its SHA-256.
         The validation that decides quarantine comes first and whole (a corrupt or encrypted file never
         reaches the numbering): the cheap checks here, then the pages of every PDF and image in one call
-        to the reader process (``scans.read_pages``), while the files that passed the cheap checks are
-        hashed beside it.  ``listings`` gets the names in each source folder, listed once for the batch."""
-        results: list[_Prepared | Exception | None] = [None] * len(entries)
+        to the reader processes (``scans.read_pages``), while the files that passed the cheap checks are
+        hashed beside it — an inbox scan's data also fsynced there, as its archive name will be a hard
+        link to this very file.  A file whose reading in ``read`` is of this very file (same key) is not
+        read again."""
+        results = [_Reading(None, None, None, None)] * len(entries)
         checked: list[tuple[int, str, os.stat_result]] = []
         for index, (path, _) in enumerate(entries):
+            before = None
             try:
                 before = path.stat()
                 if path.is_symlink():  # a link could point anywhere on the server: only real files are filed
                     raise ScanRejected("这是一个链接（快捷方式），不是文件本身：请放入文件本身")
                 if not path.is_file():
                     raise ScanRejected("不是普通文件（管道、设备或套接字），没有打开，无法归档")
+                known = read.get(path) if read else None
+                if known is not None and known.key == read_key(before) and _stands(known):
+                    results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced, known)
+                    continue
                 extension = safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
                 checked.append((index, precheck(path, extension, self.limits), before))
             except Exception as err:  # noqa: BLE001 - this file's outcome
-                results[index] = err
+                results[index] = _Reading(None, before, err, None)
         if checked:
             with ThreadPoolExecutor(max_workers=min(4, len(checked))) as pool:
-                digests = [pool.submit(sha256_of, entries[index][0]) for index, _, _ in checked]
+                digests = [
+                    pool.submit(sha256_of, entries[index][0], self.in_inbox(entries[index][0]))
+                    for index, _, _ in checked
+                ]
                 pages = read_pages([(kind, entries[index][0]) for index, kind, _ in checked], self.limits)
-            for (index, _, before), found, digest in zip(checked, pages, digests, strict=True):
-                path, base = entries[index]
+            for (index, kind, before), found, digest in zip(checked, pages, digests, strict=True):
+                if isinstance(found, Exception):  # the reader's refusal first, as it decides the quarantine
+                    results[index] = _Reading(kind, before, found, None)
+                    continue
                 try:
-                    if isinstance(found, Exception):
-                        raise found
-                    if path.parent not in listings:
-                        listings[path.parent] = _regular_files(path.parent)
-                    listing = listings[path.parent]
-                    results[index] = self._prepared(path, base, flags, before, found, digest.result(), listing)
+                    results[index] = _Reading(kind, before, found, digest.result(), self.in_inbox(entries[index][0]))
                 except Exception as err:  # noqa: BLE001 - this file's outcome
-                    results[index] = err
-        return [result for result in results if result is not None]
+                    results[index] = _Reading(kind, before, err, None)
+        return results
 
     def _prepared(
         self,
@@ -514,7 +656,7 @@ class Archivist:
 
         results: dict[int, FilingOutcome | BaseException] = {}
         placed: list[Path] = []  # only what this call published: a rollback never removes anything else
-        self._tree_numbers = {}  # the listings of this batch
+        self._tree_numbers, self._inside = {}, {}  # the listings of this batch, the folders it looked at
         try:
             with self.ledger.write() as conn:
                 # A few queries for the whole batch, not a few per file: what is filed with these
@@ -589,14 +731,31 @@ class Archivist:
         item = self._new_item(
             conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source, stamp, last
         )
-        if not (self.workspace.root / item.path).resolve().is_relative_to(self._archive_root):
+        if not self._inside_archive(self.workspace.root / item.path):
             raise ScanRejected("归档位置不在档案目录内，已拒绝")  # never outside records/archive
         return item
+
+    def _inside_archive(self, target: Path) -> bool:
+        """``target`` lies inside records/archive, links in its folders followed (each folder resolved once
+        per batch): its name is one plain component, and a name already there is never replaced."""
+        if target.name in ("", ".", "..") or os.sep in target.name or (os.altsep and os.altsep in target.name):
+            return False
+        folder = target.parent
+        inside = self._inside.get(folder)
+        if inside is None:
+            inside = self._inside[folder] = folder.resolve().is_relative_to(self._archive_root)
+        return inside
 
     def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]], placed: list[Path]) -> None:
         def place(entry: tuple[int, _Prepared, ArchiveItem]) -> None:
             _, prepared, item = entry
             self._place(prepared, self.workspace.root / item.path, item.sidecar(prepared.extra), placed)
+
+        try:  # each target folder made once, not once per file
+            for folder in {(self.workspace.root / item.path).parent for _, _, item in planned}:
+                folder.mkdir(parents=True, exist_ok=True)
+        except Exception as err:
+            raise _PlaceFailed(err) from err
 
         if len(planned) <= 1:
             try:
@@ -742,13 +901,14 @@ class Archivist:
         """Sidecar, then the file, each published under its own name only if that name is free
         (``ArchiveMismatch`` when it is taken) and fsynced before the commit.  A scan from the inbox is
         moved, not copied: a second name (hard link) for the very file in the archive, whose inbox name
-        goes after the commit; elsewhere (a clerk's own folder, another disk) it is copied to a
+        goes after the commit (its data was fsynced when it was read, and it has not changed since: its
+        size and mtime are checked; the new name is made durable by the folder's fsync, once per batch);
+        elsewhere (a clerk's own folder, another disk) it is copied to a
         temporary name beside the target, checked against its hash, and published.  What was published
         is added to ``placed``, for the caller to remove on a rollback."""
         source = prepared.path
         if _raw_name(source) != source.name:
             sidecar["original_name_bytes"] = _raw_name(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
         sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
         _write_new(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
         placed.append(sidecar_path)
@@ -758,7 +918,8 @@ class Archivist:
             if (now.st_size, now.st_mtime_ns) != (prepared.before.st_size, prepared.before.st_mtime_ns):
                 raise _Changed()  # written to since it was hashed: left for a later try
             os.chmod(target, _READ_ONLY)
-            fsync_path(target)  # the scanner's data on disk before the commit that names it
+            if not prepared.synced:  # else its data was fsynced when it was read, and unchanged since
+                fsync_path(target)  # the scanner's data on disk before the commit that names it
             return
         temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
         digest = hashlib.sha256()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import re
 import warnings
@@ -59,11 +60,14 @@ class ScanInfo:
     pages: int | None
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Path, sync: bool = False) -> str:
+    """The file's SHA-256; with ``sync``, its data also fsynced (through the same read-only handle)."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
+        if sync:
+            os.fsync(stream.fileno())
     return digest.hexdigest()
 
 

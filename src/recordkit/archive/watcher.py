@@ -3,8 +3,10 @@
 The stability rule (``FileStabilityTracker``) is pure: it is told sizes, mtimes and the time.
 The service around it takes watchdog's events (inotify, or polling for network shares), asks
 the tracker, and hands stable files to ``intake.file_batch`` in batches (the next one read while
-the one before is committed); what it filed is indexed in a second stage, in steps between passes
-over the inbox.  An error in one file is logged and never stops the service.  Files are read in a contained reader process
+the one before is committed).  A file that has been still for a part of its window is read ahead
+(validated, pages counted, hashed) while the rest of the window runs, so that once stable it is only
+numbered, placed and committed; the reading stands only if the file is still the one that was read.
+What it filed is indexed in a second stage, in steps between passes over the inbox.  An error in one file is logged and never stops the service.  Files are read in a contained reader process
 (``contained``): SIGTERM abandons a reading in hand, lets a commit in hand finish, and the service exits 0.
 """
 
@@ -18,7 +20,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch
+from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch, ReadAhead
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError
@@ -46,6 +48,11 @@ MAX_FAILURES = 3
 #: Filed items indexed per step of the second stage: between two steps the inbox is looked at again,
 #: so indexing a burst delays the filing of what arrives next by one step at most.
 INDEX_STEP = 50
+#: No step of the second stage when a file becomes stable sooner than this: filing comes first.
+INDEX_CLEARANCE = 0.2
+#: A file still for this share of the stability window is read ahead while the rest of the window runs
+#: (a file being written changes sooner than that, and is not read again and again).
+READ_AHEAD_SHARE = 0.25
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -73,6 +80,15 @@ class FileStabilityTracker:
             self._seen[key] = Observation(size, mtime_ns, now)
             return self.window <= 0
         return now - previous.since >= self.window
+
+    def due(self, now: float) -> list[Any]:
+        """The keys that were unchanged for the window when last seen, as of ``now``: to be looked at
+        again, once, to confirm it (a change in between moves the mtime or the size, and is seen then)."""
+        return [key for key, seen in self._seen.items() if now - seen.since >= self.window]
+
+    def seen(self, key: Any) -> Observation | None:
+        """What was last seen of ``key``, and since when (None: not being watched)."""
+        return self._seen.get(key)
 
     def forget(self, key: Any) -> None:
         self._seen.pop(key, None)
@@ -140,6 +156,13 @@ class InboxWatcher:
         self._settled: dict[Path, tuple[int, int]] = {}
         # The second stage: items filed (numbered, in the archive, committed) and not yet indexed.
         self._unindexed: list[ArchiveItem] = []
+        # Reading ahead: files read while their window runs (``Archivist.read_ahead``), by path; one
+        # reading at a time in its own thread, whose end wakes the loop.
+        self.read_ahead_after = settings.stability_seconds * READ_AHEAD_SHARE
+        self._read: dict[Path, ReadAhead] = {}
+        self._ahead: Future[dict[Path, ReadAhead]] | None = None
+        self._ahead_paths: frozenset[Path] = frozenset()
+        self._ahead_pool: ThreadPoolExecutor | None = None
 
     # -- discovering files --------------------------------------------------------------------
 
@@ -167,9 +190,11 @@ class InboxWatcher:
     # -- one pass ------------------------------------------------------------------------------
 
     def check(self, candidates: set[Path]) -> list[FilingOutcome]:
-        """Observe every candidate and every pending file; file those that are stable."""
+        """Observe every candidate (a file an event or a rescan named) and every pending file whose window
+        has run; file those that are stable.  A pending file with no event is not looked at before its
+        window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due."""
         stable = []
-        for path in sorted(candidates | set(self.tracker.pending())):
+        for path in sorted(candidates | set(self.tracker.due(self.clock()))):
             try:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
@@ -184,32 +209,103 @@ class InboxWatcher:
                 continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
+        if self._ahead is not None and not self._ahead_paths.isdisjoint(stable):
+            self._take_read_ahead()  # the reading in hand is of files now stable: theirs is not done twice
         batches = [stable[start : start + BATCH_SIZE] for start in range(0, len(stable), BATCH_SIZE)]
         outcomes: list[FilingOutcome] = []
         # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
-        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.
+        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.  A batch
+        # read ahead whole is prepared in turn instead: what is left of it is a little Python, which beside
+        # the placing threads would only take turns with them.
         with ThreadPoolExecutor(max_workers=1) as ahead:
-            upcoming = ahead.submit(self._prepare, batches[0]) if batches else None
+
+            def start(paths: list[Path]) -> Future[PreparedBatch | Exception] | None:
+                return ahead.submit(self._prepare, paths) if any(path not in self._read for path in paths) else None
+
+            upcoming = start(batches[0]) if batches else None
             for number, paths in enumerate(batches):
-                assert upcoming is not None
                 try:
-                    prepared = upcoming.result()
+                    prepared = upcoming.result() if upcoming is not None else self._prepare(paths)
                 except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
                     log.info("stopping: the batch in hand stays in the inbox")
                     break
                 if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
                     break
                 last = number + 1 == len(batches)
-                upcoming = None if last else ahead.submit(self._prepare, batches[number + 1])
+                upcoming = None if last else start(batches[number + 1])
                 outcomes += self._file_batch(paths, prepared)
+        self._start_read_ahead()
         return outcomes
 
     def _prepare(self, paths: list[Path]) -> PreparedBatch | Exception:
-        """A batch read and validated; an unexpected error is handed to the filing (one by one then)."""
+        """A batch read and validated (what was read ahead of these very files not read again); an
+        unexpected error is handed to the filing (one by one then)."""
         try:
-            return self.archivist.prepare([(path, None) for path in paths])
+            return self.archivist.prepare([(path, None) for path in paths], read=self._read)
         except Exception as err:  # noqa: BLE001 - the batch is then filed one file at a time
             return err
+
+    # -- reading ahead -------------------------------------------------------------------------
+
+    def _due_for_reading(self, now: float) -> list[tuple[float, Path]]:
+        """The watched files still for ``read_ahead_after`` that have no reading of what they are now,
+        each with the time it became due, the earliest first."""
+        due = []
+        for path in self.tracker.pending():
+            seen = self.tracker.seen(path)
+            if seen is None or path in self._ahead_paths:
+                continue
+            read = self._read.get(path)
+            if read is not None and read.key[2:] == (seen.size, seen.mtime_ns):
+                continue
+            due.append((seen.since + self.read_ahead_after, path))
+        return sorted(due, key=lambda entry: entry[0])
+
+    def _start_read_ahead(self) -> None:
+        """Read ahead (in the reading thread) up to a batch of the files due, unless a reading is in hand;
+        forget the readings of files no longer watched (filed, quarantined, gone)."""
+        if self._ahead is not None and self._ahead.done():
+            self._take_read_ahead()
+        watched = set(self.tracker.pending())
+        self._read = {path: read for path, read in self._read.items() if path in watched}
+        if self._ahead is not None or self.stop_event.is_set() or not self._reading.is_set():
+            return
+        now = self.clock()
+        paths = [path for at, path in self._due_for_reading(now) if at <= now][:BATCH_SIZE]
+        if not paths:
+            return
+        if self._ahead_pool is None:
+            self._ahead_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recordkit-read-ahead")
+        self._ahead_paths = frozenset(paths)
+        self._ahead = self._ahead_pool.submit(self.archivist.read_ahead, paths)
+        self._ahead.add_done_callback(lambda _: self._wake.set())  # the loop looks for the next ones
+
+    def _take_read_ahead(self) -> None:
+        """Wait for the reading in hand and keep what it found."""
+        if self._ahead is None:
+            return
+        try:
+            self._read.update(self._ahead.result())
+        except ReaderStopped:  # the service is stopping: the files are read again when it starts
+            pass
+        except Exception:  # noqa: BLE001 - only a head start lost: the files are read when stable
+            log.exception("reading ahead failed; the files are read once stable")
+        self._ahead, self._ahead_paths = None, frozenset()
+
+    def _seconds_to_read_ahead(self, now: float) -> float | None:
+        """How long until a file is due to be read ahead (None: none, or a reading in hand, whose end
+        wakes the loop)."""
+        if self._ahead is not None:
+            return None
+        due = self._due_for_reading(now)
+        return max(0.0, due[0][0] - now) if due else None
+
+    def _end_read_ahead(self) -> None:
+        """The reading thread ended, its reading (stopped with the readers on SIGTERM) waited for."""
+        if self._ahead_pool is not None:
+            self._ahead_pool.shutdown(wait=True, cancel_futures=True)
+            self._ahead_pool = None
+        self._ahead, self._ahead_paths, self._read = None, frozenset(), {}
 
     def _file_batch(self, paths: list[Path], prepared: PreparedBatch | Exception | None = None) -> list[FilingOutcome]:
         try:
@@ -304,6 +400,7 @@ class InboxWatcher:
                 self.index_step(None)
             return outcomes
         finally:
+            self._end_read_ahead()
             self._done_reading()
 
     def recover(self) -> None:
@@ -320,8 +417,9 @@ class InboxWatcher:
             candidates = set(self.scan())
             last_scan = self.clock()
             while not self.stop_event.is_set():
+                filed = False
                 try:
-                    self.check(candidates | self._take_dirty())
+                    filed = bool(self.check(candidates | self._take_dirty()))
                 except ArchiveMismatch:  # the service stops: filing on would overwrite archived files
                     raise
                 except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
@@ -329,12 +427,21 @@ class InboxWatcher:
                     self.stop_event.wait(self.interval)
                 if self.stop_event.is_set():
                     break
-                if self._unindexed:  # a step of the second stage, then the inbox again at once
+                now = self.clock()
+                due = self.tracker.seconds_to_next(now)
+                if filed and due == 0:  # more became stable while a burst was filed: on with them at once
+                    candidates = set()
+                    continue
+                if self._unindexed and (due is None or due > INDEX_CLEARANCE or due == 0):
+                    # A step of the second stage, then the inbox again at once; none while files are about
+                    # to become stable: they are filed first.  (Due now and not filed: a file that cannot
+                    # be opened yet, which must not hold the index up.)
                     self.index_step()
                     candidates = set()
                     continue
-                now = self.clock()
-                due = self.tracker.seconds_to_next(now)
+                reading = self._seconds_to_read_ahead(now)
+                if reading is not None:
+                    due = reading if due is None else min(due, reading)
                 timeout = RESCAN_SECONDS if due is None else max(min(due, self.interval), 0.05)
                 self._wake.wait(timeout)
                 self._wake.clear()
@@ -346,6 +453,7 @@ class InboxWatcher:
                 log.info("stopping: %d filed items left for the nightly index", len(self._unindexed))
             observer.stop()
             observer.join(timeout=5)
+            self._end_read_ahead()
             self._done_reading()  # stopping this watcher never stops readings elsewhere in the process
 
     def stop(self, *_: Any) -> None:
