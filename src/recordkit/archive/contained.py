@@ -94,6 +94,11 @@ def _end_with_parent(parent_pid: int) -> None:
 
 
 def _ready() -> int:
+    """In a new worker, before its first reading: load the readers' libraries (pdfium, Pillow), so that
+    a fresh worker's start-up, seconds on a busy machine, is never counted as a file's reading time."""
+    import pypdfium2  # noqa: F401  # loaded on first use: in the worker only, never by its caller
+    from PIL import Image  # noqa: F401  # loaded on first use: in the worker only, never by its caller
+
     return os.getpid()
 
 
