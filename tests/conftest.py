@@ -1,10 +1,10 @@
 """Shared fixtures: temporary workspaces, and the ledger on SQLite and on PostgreSQL.
 
-PostgreSQL tests use the server named by RECORDKIT_TEST_POSTGRES_URL (an admin
-URL; each test gets a database of its own: a copy of one migrated once per test process, or an
-empty one for the tests of first use and migrations).  SQLite ledgers are likewise copies of one
-migrated file.  Without it they skip locally, and fail
-under CI=true: CI must exercise both backends.
+PostgreSQL tests use the server named by RECORDKIT_TEST_POSTGRES_URL (an admin URL; each test gets a
+database of its own: a copy of one migrated once per test process, or an empty one for the tests of
+first use and migrations).  Without that server they skip locally, and fail under CI=true: CI must
+exercise both backends.  SQLite ledgers are likewise copies of one file migrated once per process, and
+the demo estate is built once per process and copied (``make test`` runs several processes).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _postgres_template() -> Iterator[str]:
     (CREATE DATABASE … TEMPLATE costs ~0.05 s, migrating ~1 s)."""
     with postgres_database() as url:
         open_ledger(url).close()  # migrated, and no connection left: a template must have none
-        yield str(sa_url_database(url))
+        yield sa_url_database(url)
 
 
 @pytest.fixture

@@ -187,13 +187,7 @@ def test_filing_and_indexing_commit_together(
     assert verify_index(pg_ws, pg_ledger).ok
 
     # A failure after the index rows were written rolls back the filing and its index rows alike.
-    real = intake.index_in_transaction
-
-    def written_then_failed(workspace: Workspace, conn: Any, items: Any) -> bool:
-        assert real(workspace, conn, items)
-        raise RuntimeError("disk gone")
-
-    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
+    fail_after_indexing(monkeypatch)
     lost = write_docx(pg_ws.root / "来件" / "工程档案" / "消防泵巡检记录.docx", "消防稳压泵巡检。")
     [refused] = intake.file_batch(clerk, [(lost, pg_ws.root / "来件")])
     assert refused.status != "filed" and refused.item is None and "RuntimeError" in (refused.reason or "")
@@ -201,6 +195,17 @@ def test_filing_and_indexing_commit_together(
     assert search(pg_ws, "稳压泵").hits == []
     assert len(open_index(pg_ws).signatures()) == 6
     assert verify_index(pg_ws, pg_ledger).ok  # no index row without its item
+
+
+def fail_after_indexing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on a transaction that writes index rows fails just after writing them (a disk gone)."""
+    real = intake.index_in_transaction
+
+    def written_then_failed(workspace: Workspace, conn: Any, items: Any) -> bool:
+        assert real(workspace, conn, items)
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
 
 
 @pytest.mark.postgres
@@ -226,13 +231,7 @@ def test_a_correction_and_its_index_rows_commit_together(
     assert verify_index(pg_ws, pg_ledger).ok
 
     # A failure after the index rows were written rolls back the correction and its index rows alike.
-    real = intake.index_in_transaction
-
-    def written_then_failed(workspace: Workspace, conn: Any, found: Any) -> bool:
-        assert real(workspace, conn, found)
-        raise RuntimeError("disk gone")
-
-    monkeypatch.setattr(intake, "index_in_transaction", written_then_failed)
+    fail_after_indexing(monkeypatch)
     with pytest.raises(RuntimeError):
         intake.update_and_index(pg_ws, pg_ledger, moved.archive_no, "档案员", title="消防稳压泵更换")
     assert search(pg_ws, "稳压泵").hits == [] and search(pg_ws, "年检").total == 1
