@@ -104,6 +104,17 @@ def expected_owed(month: Month) -> dict[str, tuple[int, int, str]]:
     return result
 
 
+def _cells(path: Path) -> list[list[list[Any]]]:
+    """Every cell value of a written report workbook, sheet by sheet (the 说明 sheet left out)."""
+    from openpyxl import load_workbook
+
+    return [
+        [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in load_workbook(path).worksheets
+        if sheet.title != "说明"
+    ]
+
+
 def _figures(ledger: Ledger, ws: Workspace, month: Month, today: dt.date) -> tuple[Any, Any]:
     with ledger.read() as conn:
         return month_figures(conn, [month, month - 1, month - 12], ws.settings, today=today)
@@ -218,17 +229,8 @@ def test_the_written_report_is_the_same_from_balances(
     monkeypatch.setattr(report_figures, "balance_base", lambda conn, month: None)
     slow = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "slow", today=today)
     assert fast.figures == slow.figures and fast.previous == slow.previous
-    from openpyxl import load_workbook
-
-    def cells(path: Path) -> list[list[list[Any]]]:
-        return [
-            [list(row) for row in sheet.iter_rows(values_only=True)]
-            for sheet in load_workbook(path).worksheets
-            if sheet.title != "说明"
-        ]
-
-    assert cells(fast.workbook) == cells(slow.workbook)
-    rows = {row[0]: row[1] for sheet in cells(fast.workbook) for row in sheet if row}
+    assert _cells(fast.workbook) == _cells(slow.workbook)
+    rows = {row[0]: row[1] for sheet in _cells(fast.workbook) for row in sheet if row}
     owed = expected_owed(MAY)
     assert rows["月末欠费户数"] == len(owed) == 3
     assert round(rows["月末欠费余额"] * 100) == sum(fen for fen, _, _ in owed.values())
@@ -268,16 +270,7 @@ def test_the_written_report_is_the_same_from_kept_figures(
     _computed(monkeypatch)
     computed = monthly_report(ws, ledger, "2026-05", CASHIER, tmp_path / "computed", today=today)
     assert kept.figures == computed.figures and kept.previous == computed.previous
-    from openpyxl import load_workbook
-
-    def cells(path: Path) -> list[list[list[Any]]]:
-        return [
-            [list(row) for row in sheet.iter_rows(values_only=True)]
-            for sheet in load_workbook(path).worksheets
-            if sheet.title != "说明"
-        ]
-
-    assert cells(kept.workbook) == cells(computed.workbook)
+    assert _cells(kept.workbook) == _cells(computed.workbook)
 
 
 def test_kept_figures_are_not_used_once_something_is_dated_before_them(ledger: Ledger, tmp_path: Path) -> None:

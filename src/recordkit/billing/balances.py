@@ -190,10 +190,7 @@ def balance_base(conn: Connection, month: Month) -> Month | None:
     ).first()
     if row is None:
         return None
-    first = _first_month(conn)
-    if first is not None and first < parse_month(row.balances_since):
-        return None
-    return parse_month(row.month)
+    return parse_month(row.month) if _still_hold(_first_month(conn), row.balances_since) else None
 
 
 def balances_hold(conn: Connection, months: Sequence[Month]) -> set[Month]:
@@ -210,7 +207,13 @@ def balances_hold(conn: Connection, months: Sequence[Month]) -> set[Month]:
     if not rows:
         return set()
     first = _first_month(conn)
-    return {parse_month(month) for month, since in rows if first is None or first >= parse_month(since)}
+    return {parse_month(month) for month, since in rows if _still_hold(first, since)}
+
+
+def _still_hold(first: Month | None, since: str) -> bool:
+    """Balances stored when the ledger's first month was ``since`` still hold while nothing is dated
+    before it (``first``: the ledger's first month now)."""
+    return first is None or first >= parse_month(since)
 
 
 def _first_month(conn: Connection) -> Month | None:

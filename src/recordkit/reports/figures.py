@@ -494,7 +494,7 @@ def _month_sums(
 
 
 def _trend(
-    conn: Connection, last: Month, months: int = 12, known: Mapping[str, tuple[int, int]] | None = None
+    conn: Connection, last: Month, months: int = TREND_MONTHS, known: Mapping[str, tuple[int, int]] | None = None
 ) -> dict[str, tuple[int, int]]:
     """应收 and 当期实收 (paid by the bill month's end) of the ``months`` bill months up to ``last``,
     deposits left out; each a GROUP BY in bill-month order, read from the bill-month index.  The
@@ -1039,7 +1039,7 @@ def kept_figures(conn: Connection, months: Sequence[Month]) -> dict[Month, KeptF
     return kept
 
 
-def kept_trend(conn: Connection, last: Month, months: int = 12) -> dict[str, tuple[int, int]]:
+def kept_trend(conn: Connection, last: Month, months: int = TREND_MONTHS) -> dict[str, tuple[int, int]]:
     """Bill month -> (应收, 当期实收) of the ``months`` months up to ``last`` that have kept figures
     whose balances still hold."""
     hold = balances_hold(conn, [last - offset for offset in range(months)])
@@ -1066,7 +1066,7 @@ class TrendPoint:
         return self.collected / self.billed if self.billed else None
 
 
-def collection_trend(sums: FeeLedger, month: Month, months: int = 12) -> list[TrendPoint]:
+def collection_trend(sums: FeeLedger, month: Month, months: int = TREND_MONTHS) -> list[TrendPoint]:
     """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end)."""
     span = [str(month - offset) for offset in range(months - 1, -1, -1)]
     missing = [key for key in span if key not in sums.trend]
