@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -65,6 +66,13 @@ MAX_LEXEME_BYTES = 2046
 MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
 FIELD_SEPARATOR = "-"
+#: A CJK trigram's lexeme starts with this (no token of ``search.text`` holds a ``:`` but the canonical ones,
+#: ``u:`` and the like, and a prefix query is always one CJK character): ``3:电梯维``.
+TRIGRAM_PREFIX = "3:"
+#: The lexeme of a text whose trigrams did not fit in its tsvector (tens of thousands of different tokens).
+TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
+#: CJK characters (``search.text.CJK``) all come from here on: a cheap first test before a trigram is made.
+CJK_FROM = "\u3040"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
 _LOCK_KEY = 7_270_017
 _LOCK_ARGS = f"{_LOCK_KEY}, hashtext(current_schema())"
@@ -152,19 +160,32 @@ def _labels(weight: str) -> list[str]:
     return [f"{min(position, MAX_POSITION)}{weight}" for position in range(MAX_POSITION + 1)]
 
 
+def _trigram(first: str, second: str) -> str | None:
+    """The trigram lexeme of two bigrams that follow each other in one CJK run (``电梯``, ``梯维`` → ``3:电梯维``),
+    or None.  Both sides use this one rule: a document on each pair of neighbouring tokens, a phrase on its own."""
+    if len(first) == 2 and len(second) == 2 and first[1] == second[0] and second[0] >= CJK_FROM:
+        return TRIGRAM_PREFIX + first + second[1]
+    return None
+
+
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
     a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed.  Within PostgreSQL's limits, so that
-    no text is ever refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token
-    cut, and a text of too many different tokens without those first seen last (the constants above)."""
+    field separators (``-``) keeping their place without being indexed; and each CJK trigram (``_trigram``) at
+    its first bigram's position, with its weight.  Within PostgreSQL's limits, so that no text is ever
+    refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token cut, and a text of
+    too many different tokens without its trigrams (``TRIGRAMS_LEFT_OUT`` instead) and then without the tokens
+    first seen last (the constants above)."""
     positions: dict[str, list[str]] = {}
+    trigrams: dict[str, list[str]] = {}
     position = 0
     for weight, tokens in columns:
         labels = _labels(weight)
+        before, before_label = "", ""
         for token in tokens.split():
             position += 1
             if token == FIELD_SEPARATOR:
+                before = ""
                 continue
             label = labels[position] if position < MAX_POSITION else labels[MAX_POSITION]
             found = positions.get(token)
@@ -172,20 +193,35 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
                 positions[token] = [label]
             elif len(found) < MAX_POSITIONS:
                 found.append(label)
+            if len(token) == 2 and len(before) == 2 and (trigram := _trigram(before, token)) is not None:
+                found = trigrams.get(trigram)
+                if found is None:
+                    trigrams[trigram] = [before_label]
+                elif len(found) < MAX_POSITIONS:
+                    found.append(before_label)
+            before, before_label = token, label
         position += 1
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
     bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
+    extra = 4 * sum(map(len, trigrams)) + 3 * len(trigrams) + 2 * sum(map(len, trigrams.values()))
+    if bound + extra <= MAX_TSVECTOR_BYTES:
+        return " ".join(
+            [f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]
+            + [f"'{trigram}':{','.join(found)}" for trigram, found in trigrams.items()]
+        )
+    # Too many: no trigram at all, but the mark that says so (a phrase then asks for its bigrams alone).
+    left_out = f"'{TRIGRAMS_LEFT_OUT}':1"
     if bound <= MAX_TSVECTOR_BYTES:
-        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
-    entries, used = [], 0
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()] + [left_out])
+    entries, used = [], len(left_out)
     for token, found in positions.items():
         lexeme = _lexeme(token)
         used += len(lexeme.encode()) + 3 + 2 * len(found)
         if used > MAX_TSVECTOR_BYTES:
             break
-        entries.append((lexeme, found))
-    return " ".join([f"{lexeme}:{','.join(found)}" for lexeme, found in entries])
+        entries.append(f"{lexeme}:{','.join(found)}")
+    return " ".join([*entries, left_out])
 
 
 def doc_tsvector(doc: IndexDoc) -> str:
@@ -203,17 +239,34 @@ def prepare(doc: IndexDoc) -> IndexDoc:
     return replace(doc, columns={}, prepared=doc_tsvector(doc))
 
 
-def compile_phrase(phrase: Phrase) -> str:
-    """``'竣工' <-> '工资' <-> '资料' <-> '料'``; with ``prefix`` the last lexeme is ``:*``."""
+def compile_phrase(phrase: Phrase, candidates: bool = False) -> str:
+    """``'竣工' <-> '工资' <-> '资料' <-> '料'``; with ``prefix`` the last lexeme is ``:*``.  With ``candidates``
+    a phrase of neighbouring CJK bigrams also asks for their trigrams (or a text whose trigrams were left out),
+    which it holds whenever it holds the phrase: GIN keeps no positions, so its candidates for the phrase alone
+    are every text holding all the bigrams anywhere, each read again to check the order; with the trigrams
+    they are nearly the matches.  (Not for ranking: ``ts_rank_cd`` would count the trigrams.)"""
     lexemes = [_lexeme(token) for token in phrase.tokens]
     if phrase.prefix:
         lexemes[-1] += ":*"
-    return "(" + " <-> ".join(lexemes) + ")"
+    compiled = "(" + " <-> ".join(lexemes) + ")"
+    if not candidates:
+        return compiled
+    trigrams = dict.fromkeys(
+        trigram
+        for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False)
+        if (trigram := _trigram(first, second)) is not None
+    )
+    if not trigrams:
+        return compiled
+    held = " & ".join(f"'{trigram}'" for trigram in trigrams)
+    return f"((({held}) | '{TRIGRAMS_LEFT_OUT}') & {compiled})"
 
 
-def compile_tsquery(groups: Iterable[Iterable[Phrase]]) -> str:
-    """``(a | b) & c``: every group, one of its phrases."""
-    return " & ".join("(" + " | ".join(compile_phrase(phrase) for phrase in group) + ")" for group in groups)
+def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False) -> str:
+    """``(a | b) & c``: every group, one of its phrases (``candidates``: ``compile_phrase``'s)."""
+    return " & ".join(
+        "(" + " | ".join(compile_phrase(phrase, candidates) for phrase in group) + ")" for group in groups
+    )
 
 
 # -- the backend ---------------------------------------------------------------------------------------------
@@ -451,6 +504,71 @@ _DATED, _UNDATED = "date DESC, filed_at DESC, archive_no DESC", "filed_at DESC, 
 RANKED = 1000
 
 
+#: Reading the matches newest first costs a read of each item's tsvector from TOAST, match or not: about
+#: ``RANKED / share`` of them for a word in ``share`` of the archive.  Taking them from GIN's bitmap costs a
+#: read of each match's row (and a sort of their dates), about half as much each (measured at 200,000 items:
+#: 29 against 13 µs a row): GIN is cheaper while ``matches² < GIN_FACTOR × RANKED × items``.
+GIN_FACTOR = 2
+#: How far past that limit (or past ``RANKED``) the bitmap may go before the newest-first reading takes over (the planner's estimate
+#: of a phrase multiplies its tokens' shares as if they were unrelated, and can be far too low).
+GIN_SLACK = 4
+
+
+def _gin_bound(conn: Connection, condition: str, params: list[Any], cap: int) -> int | None:
+    """How many matches of ``condition`` the GIN bitmap may take (``GIN_SLACK`` times its limit above), when the
+    planner expects few enough of them for the bitmap to be the cheaper way to the newest ``cap``; None when it
+    expects more.  (The planner's own choice counts no TOAST reads: it takes the newest-first reading for a word
+    in a few per cent of the archive, reading twenty times as many tsvectors as it keeps.)"""
+    items = conn.exec_driver_sql(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").scalar()
+    limit = math.sqrt(GIN_FACTOR * cap * max(float(items or 0), 1.0))
+    plan: Any = conn.exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {condition}", tuple(params)
+    ).scalar()
+    expected = float(plan[0]["Plan"]["Plan Rows"])
+    return int(GIN_SLACK * max(limit, cap)) if expected <= max(limit, cap) else None
+
+
+def _ranked(
+    conn: Connection,
+    condition: str,
+    params: list[Any],
+    score: tuple[str, list[Any]],
+    cap: int | None,
+    limit: str,
+    bound: int | None = None,
+) -> list[Any]:
+    """The page ranked by relevance among the newest ``cap`` matches, each row with the count of the matches (at
+    most ``cap + 1``; with a ``bound``, all of them up to ``bound + 1``).  The matches are read newest first in
+    the order of an index (a common word stops after ``cap + 1`` of them), or with a ``bound`` all taken from
+    GIN's bitmap and sorted; only the newest ``cap`` are ranked; the page's stored text read for its rows alone."""
+    counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
+    ranked = "" if cap is None else f" WHERE newest <= {cap}"
+    if bound is None:
+        found, source, counts = "", f"{TABLE} WHERE {condition}", "matched"
+    else:
+        # No seq scan: with the LIMIT the planner would start one to stop early, reading every tsvector.
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        found = f"found AS MATERIALIZED (SELECT archive_no, filed_at, tsv FROM {TABLE} WHERE {condition}"
+        found += f" LIMIT {bound + 1}), "
+        source, counts = "found", "found"
+    rows = list(
+        conn.exec_driver_sql(
+            f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
+            f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
+            f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
+            f" ORDER BY {_ORDER['relevance']}{limit})"
+            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM {counts})"
+            f" FROM page JOIN {TABLE} USING (archive_no)"
+            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
+            (*params, *score[1]),
+        ).all()
+    )
+    if bound is not None:
+        conn.exec_driver_sql("RESET enable_seqscan")
+    return rows
+
+
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     """The page's rows ranked or sorted, and the count of the matches (exact up to ``RANKED``, or up to the page
     when it asks for more; "at least" beyond).  Relevance ranks the newest ``RANKED`` matches (all of them when
@@ -461,9 +579,9 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     score_params: list[Any] = []
     if request.groups:
         positive = compile_tsquery(request.groups)
-        matched = positive
+        matched = compile_tsquery(request.groups, candidates=True)
         if request.excluded:
-            matched = f"({positive}) & !({compile_tsquery([request.excluded])})"
+            matched = f"({matched}) & !({compile_tsquery([request.excluded])})"
         where.insert(0, "tsv @@ %s::tsquery")
         params.insert(0, matched)
         score = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, %s::tsquery)"
@@ -474,23 +592,14 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     condition = " AND ".join(where) or "true"
     cap = None if request.limit is None else max(RANKED, request.limit)
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
-    ranked = "" if cap is None else f" WHERE newest <= {cap}"
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
     if request.sort == "relevance":
-        # The matches newest first (the order of an index, so a common word stops after ``cap`` of them),
-        # then only those ranked; the page's stored text read for its own rows alone.
-        rows = conn.exec_driver_sql(
-            f"WITH matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
-            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {TABLE}"
-            f" WHERE {condition} ORDER BY filed_at DESC, archive_no DESC{counted}),"
-            f" page AS (SELECT archive_no, filed_at, {score} AS score FROM matched{ranked}"
-            f" ORDER BY {_ORDER['relevance']}{limit})"
-            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM matched)"
-            f" FROM page JOIN {TABLE} USING (archive_no)"
-            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
-            (*params, *score_params),
-        ).all()
+        bound = _gin_bound(conn, condition, params, cap) if request.groups and cap is not None else None
+        rows = _ranked(conn, condition, params, (score, score_params), cap, limit, bound)
         total = rows[0][-1] if rows else 0
+        if bound is not None and total > bound:  # far more than the planner expected: read them newest first
+            rows = _ranked(conn, condition, params, (score, score_params), cap, limit)
+            total = rows[0][-1] if rows else 0
     else:
         # Dated items newest first, then the undated ones: each part in the order of an index (date, or filed_at;
         # ties sorted as they come), so that a common word stops after the page instead of sorting every match.
