@@ -171,17 +171,18 @@ def _trigram(first: str, second: str) -> str | None:
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
     a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed; and each CJK trigram (``_trigram``) at
-    its first bigram's position, with its weight.  Within PostgreSQL's limits, so that no text is ever
+    field separators (``-``) keeping their place without being indexed; and each CJK trigram (``_trigram``)
+    once, without positions (GIN's candidates need only whether a text holds it: positions would double its
+    size again).  Within PostgreSQL's limits, so that no text is ever
     refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token cut, and a text of
     too many different tokens without its trigrams (``TRIGRAMS_LEFT_OUT`` instead) and then without the tokens
     first seen last (the constants above)."""
     positions: dict[str, list[str]] = {}
-    trigrams: dict[str, list[str]] = {}
+    trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
     position = 0
     for weight, tokens in columns:
         labels = _labels(weight)
-        before, before_label = "", ""
+        before = ""
         for token in tokens.split():
             position += 1
             if token == FIELD_SEPARATOR:
@@ -194,24 +195,19 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
             elif len(found) < MAX_POSITIONS:
                 found.append(label)
             if len(token) == 2 and len(before) == 2 and (trigram := _trigram(before, token)) is not None:
-                found = trigrams.get(trigram)
-                if found is None:
-                    trigrams[trigram] = [before_label]
-                elif len(found) < MAX_POSITIONS:
-                    found.append(before_label)
-            before, before_label = token, label
+                trigrams[trigram] = None
+            before = token
         position += 1
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
     bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
-    extra = 4 * sum(map(len, trigrams)) + 3 * len(trigrams) + 2 * sum(map(len, trigrams.values()))
-    if bound + extra <= MAX_TSVECTOR_BYTES:
+    if bound + 4 * sum(map(len, trigrams)) + 3 * len(trigrams) <= MAX_TSVECTOR_BYTES:
         return " ".join(
             [f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]
-            + [f"'{trigram}':{','.join(found)}" for trigram, found in trigrams.items()]
+            + [f"'{trigram}'" for trigram in trigrams]
         )
     # Too many: no trigram at all, but the mark that says so (a phrase then asks for its bigrams alone).
-    left_out = f"'{TRIGRAMS_LEFT_OUT}':1"
+    left_out = f"'{TRIGRAMS_LEFT_OUT}'"
     if bound <= MAX_TSVECTOR_BYTES:
         return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()] + [left_out])
     entries, used = [], len(left_out)
@@ -239,34 +235,31 @@ def prepare(doc: IndexDoc) -> IndexDoc:
     return replace(doc, columns={}, prepared=doc_tsvector(doc))
 
 
-def compile_phrase(phrase: Phrase, candidates: bool = False) -> str:
-    """``'竣工' <-> '工资' <-> '资料' <-> '料'``; with ``prefix`` the last lexeme is ``:*``.  With ``candidates``
-    a phrase of neighbouring CJK bigrams also asks for their trigrams (or a text whose trigrams were left out),
-    which it holds whenever it holds the phrase: GIN keeps no positions, so its candidates for the phrase alone
-    are every text holding all the bigrams anywhere, each read again to check the order; with the trigrams
-    they are nearly the matches.  (Not for ranking: ``ts_rank_cd`` would count the trigrams.)"""
+def compile_phrase(phrase: Phrase) -> str:
+    """``'竣工' <-> '工资' <-> '资料' <-> '料'``; with ``prefix`` the last lexeme is ``:*``."""
     lexemes = [_lexeme(token) for token in phrase.tokens]
     if phrase.prefix:
         lexemes[-1] += ":*"
-    compiled = "(" + " <-> ".join(lexemes) + ")"
-    if not candidates:
-        return compiled
-    trigrams = dict.fromkeys(
-        trigram
-        for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False)
-        if (trigram := _trigram(first, second)) is not None
-    )
-    if not trigrams:
-        return compiled
-    held = " & ".join(f"'{trigram}'" for trigram in trigrams)
-    return f"((({held}) | '{TRIGRAMS_LEFT_OUT}') & {compiled})"
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def candidate_phrase(phrase: Phrase) -> str:
+    """What every text holding ``phrase`` holds, without positions: each of its lexemes, and the trigrams of its
+    neighbouring CJK bigrams (or the mark of a text whose trigrams were left out).  GIN answers that from the
+    index alone (no text read again to check an order), and with the trigrams nearly only the texts holding
+    the phrase: ``('电梯' & '梯维' & '维修' & (('3:电梯维' & '3:梯维修') | '3:'))``."""
+    lexemes = _phrase_lexemes(phrase)
+    trigrams = [lexeme for lexeme in lexemes if lexeme.startswith(f"'{TRIGRAM_PREFIX}")]
+    if trigrams:
+        lexemes = lexemes[: -len(trigrams)] + [f"(({' & '.join(trigrams)}) | '{TRIGRAMS_LEFT_OUT}')"]
+    return "(" + " & ".join(lexemes) + ")"
 
 
 def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False) -> str:
-    """``(a | b) & c``: every group, one of its phrases (``candidates``: ``compile_phrase``'s)."""
-    return " & ".join(
-        "(" + " | ".join(compile_phrase(phrase, candidates) for phrase in group) + ")" for group in groups
-    )
+    """``(a | b) & c``: every group, one of its phrases (with ``candidates``, what holding it implies:
+    ``candidate_phrase``)."""
+    phrase = candidate_phrase if candidates else compile_phrase
+    return " & ".join("(" + " | ".join(phrase(each) for each in group) + ")" for group in groups)
 
 
 # -- the backend ---------------------------------------------------------------------------------------------
@@ -505,67 +498,119 @@ RANKED = 1000
 
 
 #: Reading the matches newest first costs a read of each item's tsvector from TOAST, match or not: about
-#: ``RANKED / share`` of them for a word in ``share`` of the archive.  Taking them from GIN's bitmap costs a
-#: read of each match's row (and a sort of their dates), about half as much each (measured at 200,000 items:
-#: 29 against 13 µs a row): GIN is cheaper while ``matches² < GIN_FACTOR × RANKED × items``.
-GIN_FACTOR = 2
-#: How far past that limit (or past ``RANKED``) the bitmap may go before the newest-first reading takes over (the planner's estimate
-#: of a phrase multiplies its tokens' shares as if they were unrelated, and can be far too low).
+#: ``RANKED / share`` of them for a word in ``share`` of the archive.  Taking GIN's candidates costs a read of
+#: each candidate's row (no tsvector: ``candidate_phrase`` needs no check) and a sort of their dates, about as
+#: much each (measured at 200,000 items: 4–5 µs a row with the data in memory), then the newest read until
+#: ``RANKED`` match: GIN is the cheaper way while ``candidates² < GIN_FACTOR × RANKED × items``.
+GIN_FACTOR = 1
+#: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
+#: (the estimate below is an upper bound of the planner's figures; those can be wrong too).
 GIN_SLACK = 4
+#: Lexemes whose planner's estimate is asked for, at most (one EXPLAIN; a long query's other groups are left out,
+#: which only makes the bound looser).
+ESTIMATED_LEXEMES = 16
 
 
-def _gin_bound(conn: Connection, condition: str, params: list[Any], cap: int) -> int | None:
-    """How many matches of ``condition`` the GIN bitmap may take (``GIN_SLACK`` times its limit above), when the
-    planner expects few enough of them for the bitmap to be the cheaper way to the newest ``cap``; None when it
-    expects more.  (The planner's own choice counts no TOAST reads: it takes the newest-first reading for a word
-    in a few per cent of the archive, reading twenty times as many tsvectors as it keeps.)"""
-    items = conn.exec_driver_sql(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").scalar()
-    limit = math.sqrt(GIN_FACTOR * cap * max(float(items or 0), 1.0))
+def _phrase_lexemes(phrase: Phrase) -> list[str]:
+    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams."""
+    lexemes = [_lexeme(token) for token in phrase.tokens]
+    if phrase.prefix:
+        lexemes[-1] += ":*"
+    trigrams = (_trigram(first, second) for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False))
+    return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in trigrams if trigram)]
+
+
+def _most_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
+    """At most how many items the request's GIN candidates are, by the planner's estimate of each lexeme (from
+    ANALYZE's most common lexemes) and of the filters: a phrase has no more texts than its rarest lexeme, a group
+    no more than its phrases together, the request no more than its rarest group, times the filters' share.
+    (The planner's own estimate of a phrase multiplies its lexemes' shares as if they were unrelated: 20 for
+    a word in 9,500 of 200,000 texts.)"""
+    chosen: list[list[list[str]]] = []
+    lexemes: dict[str, None] = {}
+    for group in request.groups:
+        phrases = [_phrase_lexemes(phrase) for phrase in group]
+        wanted = dict.fromkeys(lexeme for phrase in phrases for lexeme in phrase)
+        if len(lexemes) + len(wanted.keys() - lexemes.keys()) > ESTIMATED_LEXEMES and chosen:
+            continue
+        lexemes.update(wanted)
+        chosen.append(phrases)
+    where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
+    selects = [f"SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery" for _ in lexemes]
+    if where:
+        selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
     plan: Any = conn.exec_driver_sql(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE {condition}", tuple(params)
+        "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), (*lexemes, *params)
     ).scalar()
-    expected = float(plan[0]["Plan"]["Plan Rows"])
-    return int(GIN_SLACK * max(limit, cap)) if expected <= max(limit, cap) else None
+    top = plan[0]["Plan"]
+    rows = [float(part["Plan Rows"]) for part in top["Plans"]] if len(selects) > 1 else [float(top["Plan Rows"])]
+    estimate = dict(zip(lexemes, rows, strict=False))
+    most = min(sum(min(estimate[lexeme] for lexeme in phrase) for phrase in group) for group in chosen)
+    if where:
+        most *= min(1.0, rows[-1] / max(items, 1.0))
+    return most
+
+
+def _gin_bound(conn: Connection, request: SearchRequest, cap: int) -> int | None:
+    """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when at most so many
+    are expected (``_most_candidates``) that GIN is the cheaper way to the newest ``cap``; None when more are."""
+    items = float(conn.exec_driver_sql(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").scalar() or 0)
+    limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
+    return int(GIN_SLACK * limit) if _most_candidates(conn, request, items) <= limit else None
 
 
 def _ranked(
     conn: Connection,
-    condition: str,
-    params: list[Any],
+    condition: tuple[str, list[Any]],
     score: tuple[str, list[Any]],
     cap: int | None,
     limit: str,
-    bound: int | None = None,
+    gin: tuple[str, list[Any], int] | None = None,
 ) -> list[Any]:
-    """The page ranked by relevance among the newest ``cap`` matches, each row with the count of the matches (at
-    most ``cap + 1``; with a ``bound``, all of them up to ``bound + 1``).  The matches are read newest first in
-    the order of an index (a common word stops after ``cap + 1`` of them), or with a ``bound`` all taken from
-    GIN's bitmap and sorted; only the newest ``cap`` are ranked; the page's stored text read for its rows alone."""
+    """The page ranked by relevance among the newest ``cap`` matches of ``condition``, each row with the count of
+    the matches (at most ``cap + 1``).  The matches are read newest first in the order of an index (a common word
+    stops after ``cap + 1`` of them); or, with ``gin`` (its condition, parameters and bound), GIN's candidates
+    are taken, at most ``bound + 1`` of them, sorted by date, and read newest first until ``cap + 1`` match.
+    Only those ranked; the page's stored text read for its rows alone.  The last column: how many candidates."""
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     ranked = "" if cap is None else f" WHERE newest <= {cap}"
-    if bound is None:
-        found, source, counts = "", f"{TABLE} WHERE {condition}", "matched"
-    else:
-        # No seq scan: with the LIMIT the planner would start one to stop early, reading every tsvector.
+    # The plan is chosen here, not by the planner, whose costs count no TOAST reads: no seq scan (with a LIMIT it
+    # would start one to stop early, reading every tsvector), and no bitmap where the reading is newest first.
+    # Every match wanted (no ``cap``): the planner's choice, as it reads them all anyway.
+    if cap is not None:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        found = f"found AS MATERIALIZED (SELECT archive_no, filed_at, tsv FROM {TABLE} WHERE {condition}"
-        found += f" LIMIT {bound + 1}), "
-        source, counts = "found", "found"
+    if gin is None and cap is not None:
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    if gin is None:
+        found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
+        candidates = "0"
+    else:
+        found = (
+            f"found AS MATERIALIZED (SELECT archive_no, filed_at FROM {TABLE} WHERE {gin[0]} LIMIT {gin[2] + 1}),"
+            f" checked AS (SELECT item.archive_no, item.filed_at, item.tsv FROM"
+            f" (SELECT * FROM found ORDER BY filed_at DESC, archive_no DESC) AS newest"
+            f" JOIN {TABLE} AS item USING (archive_no) WHERE {condition[0]}"
+            f" ORDER BY newest.filed_at DESC, newest.archive_no DESC{counted}), "
+        )
+        source, params, candidates = "checked", [*gin[1], *condition[1]], "(SELECT count(*) FROM found)"
     rows = list(
         conn.exec_driver_sql(
             f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
             f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
             f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
             f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
-            f" ORDER BY {_ORDER['relevance']}{limit})"
-            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM {counts})"
-            f" FROM page JOIN {TABLE} USING (archive_no)"
-            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
+            f" ORDER BY {_ORDER['relevance']}{limit}),"
+            f" listed AS (SELECT archive_no, page.score, page.filed_at, body_start, shown, text"
+            f" FROM page JOIN {TABLE} USING (archive_no))"
+            # the counts in a row of their own, so that they come back when nothing matched
+            f" SELECT listed.archive_no, listed.score, body_start, shown, text, counts.matched, counts.candidates"
+            f" FROM (SELECT (SELECT count(*) FROM matched) AS matched, {candidates} AS candidates) AS counts"
+            f" LEFT JOIN listed ON true ORDER BY listed.score DESC, listed.filed_at DESC, listed.archive_no DESC",
             (*params, *score[1]),
         ).all()
     )
-    if bound is not None:
-        conn.exec_driver_sql("RESET enable_seqscan")
+    conn.exec_driver_sql("RESET enable_seqscan")
+    conn.exec_driver_sql("RESET enable_bitmapscan")
     return rows
 
 
@@ -579,9 +624,9 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     score_params: list[Any] = []
     if request.groups:
         positive = compile_tsquery(request.groups)
-        matched = compile_tsquery(request.groups, candidates=True)
+        matched = positive
         if request.excluded:
-            matched = f"({matched}) & !({compile_tsquery([request.excluded])})"
+            matched = f"({positive}) & !({compile_tsquery([request.excluded])})"
         where.insert(0, "tsv @@ %s::tsquery")
         params.insert(0, matched)
         score = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, %s::tsquery)"
@@ -594,12 +639,19 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
     if request.sort == "relevance":
-        bound = _gin_bound(conn, condition, params, cap) if request.groups and cap is not None else None
-        rows = _ranked(conn, condition, params, (score, score_params), cap, limit, bound)
-        total = rows[0][-1] if rows else 0
-        if bound is not None and total > bound:  # far more than the planner expected: read them newest first
-            rows = _ranked(conn, condition, params, (score, score_params), cap, limit)
-            total = rows[0][-1] if rows else 0
+        gin = None
+        if request.groups and cap is not None and (bound := _gin_bound(conn, request, cap)) is not None:
+            # the filters (after the tsquery in ``where``) and what holding every group implies
+            gin = (
+                " AND ".join(["tsv @@ %s::tsquery", *where[1:]]),
+                [compile_tsquery(request.groups, True), *params[1:]],
+                bound,
+            )
+        rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin)
+        if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
+            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit)
+        total = rows[0][-2]
+        rows = [row for row in rows if row[0] is not None]
     else:
         # Dated items newest first, then the undated ones: each part in the order of an index (date, or filed_at;
         # ties sorted as they come), so that a common word stops after the page instead of sorting every match.
@@ -625,7 +677,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
-        for number, value, body_start, shown, text, _total in rows
+        for number, value, body_start, shown, text, *_counts in rows
     ]
     return SearchPage(
         items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact
@@ -635,6 +687,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
 __all__ = [
     "SCHEMA_VERSION",
     "PostgresIndex",
+    "candidate_phrase",
     "compile_phrase",
     "compile_tsquery",
     "doc_tsvector",
