@@ -2,10 +2,13 @@
 
 Owns the table layout (also what migration 0014 creates), the ``tsvector`` made from the project's own tokens
 (``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
-and 档号 A, unit and owners B, other metadata C, the text D — written as a literal so that PostgreSQL's parser
-never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with ``<->``, ``:*``
-prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the weights of SQLite's
-bm25 and the same ties and sorts.  Snippets and masking stay in ``search.query``.
+and 档号 A, unit and owners B, other metadata C, the text D — and the CJK trigrams of neighbouring bigrams
+(without positions: what GIN needs to offer a phrase's texts nearly alone), written as a literal so that
+PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
+``<->``, ``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the
+weights of SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's
+candidates, whichever an upper bound of their number makes cheaper.  Snippets and masking stay in
+``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
 after the load and swaps it in with one transaction; searches answer from the old table until then.  On a
@@ -539,11 +542,16 @@ def _most_candidates(conn: Connection, request: SearchRequest, items: float) -> 
     selects = [f"SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery" for _ in lexemes]
     if where:
         selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
+    # One statement, its parts in order: an Append, not a parallel one (which orders its parts by cost).
+    conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     plan: Any = conn.exec_driver_sql(
         "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), (*lexemes, *params)
     ).scalar()
+    conn.exec_driver_sql("RESET max_parallel_workers_per_gather")
     top = plan[0]["Plan"]
-    rows = [float(part["Plan Rows"]) for part in top["Plans"]] if len(selects) > 1 else [float(top["Plan Rows"])]
+    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if len(selects) > 1 else [top["Plan Rows"]]
+    if top["Node Type"] != ("Append" if len(selects) > 1 else top["Node Type"]) or len(rows) != len(selects):
+        return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
     estimate = dict(zip(lexemes, rows, strict=False))
     most = min(sum(min(estimate[lexeme] for lexeme in phrase) for phrase in group) for group in chosen)
     if where:
