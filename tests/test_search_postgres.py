@@ -447,7 +447,7 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
     pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The planner multiplies a phrase's lexeme shares as if they were unrelated (a word in half the texts looks
-    rare); the bound used instead is the phrase's rarest lexeme.  Whichever way the candidates are read (GIN's
+    rare); the guess used instead is its rarest lexeme's.  Whichever way the candidates are read (GIN's
     bitmap, newest first, or GIN first and then newest first when there were more than the bound), the page and
     the count are the same."""
     index = PostgresIndex(pg_ledger.engine)
@@ -464,7 +464,7 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
             "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_items WHERE tsv @@ %s::tsquery", (compile_tsquery([word]),)
         ).scalar()
         assert planner[0]["Plan"]["Plan Rows"] < 50  # type: ignore[index]  (100 hold it)
-        assert 90 <= postgresql._most_candidates(conn, SearchRequest((word,)), 600) <= 150
+        assert 90 <= postgresql._expected_candidates(conn, SearchRequest((word,)), 600) <= 150
     monkeypatch.setattr(postgresql, "RANKED", 10)
 
     def page(limit: int = 20) -> tuple[list[str], int, bool]:

@@ -7,7 +7,7 @@ and 档号 A, unit and owners B, other metadata C, the text D — and the CJK tr
 PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
 ``<->``, ``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the
 weights of SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's
-candidates, whichever an upper bound of their number makes cheaper.  Snippets and masking stay in
+candidates, whichever an estimate of their number makes cheaper.  Snippets and masking stay in
 ``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
@@ -507,7 +507,7 @@ RANKED = 1000
 #: ``RANKED`` match: GIN is the cheaper way while ``candidates² < GIN_FACTOR × RANKED × items``.
 GIN_FACTOR = 1
 #: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
-#: (the estimate below is an upper bound of the planner's figures; those can be wrong too).
+#: (the estimate below is a guess from the planner's figures).
 GIN_SLACK = 4
 #: Lexemes whose planner's estimate is asked for, at most (one EXPLAIN; a long query's other groups are left out,
 #: which only makes the bound looser).
@@ -523,12 +523,12 @@ def _phrase_lexemes(phrase: Phrase) -> list[str]:
     return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in trigrams if trigram)]
 
 
-def _most_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
-    """At most how many items the request's GIN candidates are, by the planner's estimate of each lexeme (from
-    ANALYZE's most common lexemes) and of the filters: a phrase has no more texts than its rarest lexeme, a group
-    no more than its phrases together, the request no more than its rarest group, times the filters' share.
-    (The planner's own estimate of a phrase multiplies its lexemes' shares as if they were unrelated: 20 for
-    a word in 9,500 of 200,000 texts.)"""
+def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
+    """How many items the request's GIN candidates are expected to be, from the planner's estimate of each lexeme
+    (ANALYZE's most common lexemes) and of the filters: a phrase has as many texts as its rarest lexeme (its
+    bigrams and trigrams go together), a group as its phrases together; the groups and the filters are taken as
+    unrelated.  (The planner's own estimate of a phrase multiplies its lexemes' shares as if they were unrelated
+    too: 20 for a word in 9,500 of 200,000 texts.)  Groups past ``ESTIMATED_LEXEMES`` lexemes are left out."""
     chosen: list[list[list[str]]] = []
     lexemes: dict[str, None] = {}
     for group in request.groups:
@@ -542,29 +542,39 @@ def _most_candidates(conn: Connection, request: SearchRequest, items: float) -> 
     selects = [f"SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery" for _ in lexemes]
     if where:
         selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
-    # One statement, its parts in order: an Append, not a parallel one (which orders its parts by cost).
-    conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+    # One statement, its parts in order: an Append, not a parallel one (``_gin_bound`` turned those off: it
+    # orders its parts by cost).
     plan: Any = conn.exec_driver_sql(
         "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), (*lexemes, *params)
     ).scalar()
-    conn.exec_driver_sql("RESET max_parallel_workers_per_gather")
     top = plan[0]["Plan"]
     rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if len(selects) > 1 else [top["Plan Rows"]]
     if top["Node Type"] != ("Append" if len(selects) > 1 else top["Node Type"]) or len(rows) != len(selects):
         return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
     estimate = dict(zip(lexemes, rows, strict=False))
-    most = min(sum(min(estimate[lexeme] for lexeme in phrase) for phrase in group) for group in chosen)
+    share = 1.0
+    for phrases in chosen:
+        share *= min(1.0, sum(min(estimate[lexeme] for lexeme in each) for each in phrases) / max(items, 1.0))
     if where:
-        most *= min(1.0, rows[-1] / max(items, 1.0))
-    return most
+        share *= min(1.0, rows[-1] / max(items, 1.0))
+    return share * items
 
 
 def _gin_bound(conn: Connection, request: SearchRequest, cap: int) -> int | None:
-    """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when at most so many
-    are expected (``_most_candidates``) that GIN is the cheaper way to the newest ``cap``; None when more are."""
-    items = float(conn.exec_driver_sql(f"SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass").scalar() or 0)
+    """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
+    (``_expected_candidates``) that GIN is the cheaper way to the newest ``cap``; None when more are.  A wrong
+    guess costs at most that bound's rows before the newest-first reading; the other way it would cost a reading
+    of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its rarest lexeme."""
+    # No parallel plans in this search's transaction (two cores: they only add start-up time to a search).
+    items = float(
+        conn.exec_driver_sql(
+            f"SELECT reltuples, set_config('max_parallel_workers_per_gather', '0', true) FROM pg_class"
+            f" WHERE oid = '{TABLE}'::regclass"
+        ).scalar()
+        or 0
+    )
     limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
-    return int(GIN_SLACK * limit) if _most_candidates(conn, request, items) <= limit else None
+    return int(GIN_SLACK * limit) if _expected_candidates(conn, request, items) <= limit else None
 
 
 def _ranked(
@@ -584,11 +594,14 @@ def _ranked(
     ranked = "" if cap is None else f" WHERE newest <= {cap}"
     # The plan is chosen here, not by the planner, whose costs count no TOAST reads: no seq scan (with a LIMIT it
     # would start one to stop early, reading every tsvector), and no bitmap where the reading is newest first.
-    # Every match wanted (no ``cap``): the planner's choice, as it reads them all anyway.
-    if cap is not None:
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    if gin is None and cap is not None:
-        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    # Every match wanted (no ``cap``) or no tsvector read (no ``score`` parameter: filters alone): the planner's
+    # choice, as it costs what is read.
+    # (For the rest of the search's transaction: its last statement only counts the OCR-pending items.)
+    if cap is not None and score[1]:
+        conn.exec_driver_sql(
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            f" set_config('enable_bitmapscan', '{'on' if gin else 'off'}', true)"
+        )
     if gin is None:
         found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
         candidates = "0"
@@ -617,8 +630,6 @@ def _ranked(
             (*params, *score[1]),
         ).all()
     )
-    conn.exec_driver_sql("RESET enable_seqscan")
-    conn.exec_driver_sql("RESET enable_bitmapscan")
     return rows
 
 
