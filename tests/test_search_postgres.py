@@ -21,7 +21,14 @@ from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
-from recordkit.search.backends.postgresql import SHADOW, candidate_phrase, compile_tsquery, tsvector_literal
+from recordkit.search.backends.postgresql import (
+    SHADOW,
+    candidate_phrase,
+    compile_tsquery,
+    trigram_tsquery,
+    tsvector_literal,
+    tsvector_literals,
+)
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
@@ -32,15 +39,15 @@ from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
 
 
 def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() -> None:
-    literal = tsvector_literal([("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")])
+    literal, trigrams = tsvector_literals([("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")])
     # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed);
-    # then each CJK trigram, once, without positions
-    assert literal == (
-        "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D '3:电梯维' '3:梯维修'"
-    )
+    # each CJK trigram once, without positions, in a tsvector of its own (the ``tri`` column)
+    assert literal == "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D"
+    assert trigrams == "'3:电梯维' '3:梯维修'"
     # only bigrams next to each other in one run: not across a field separator, a column or a single character
-    assert tsvector_literal([("A", "电梯 梯"), ("D", "梯维 - 维修 修 修理 ab bc")]) == (
-        "'电梯':1A '梯':2A '梯维':4D '维修':6D '修':7D '修理':8D 'ab':9D 'bc':10D"
+    assert tsvector_literals([("A", "电梯 梯"), ("D", "梯维 - 维修 修 修理 ab bc")]) == (
+        "'电梯':1A '梯':2A '梯维':4D '维修':6D '修':7D '修理':8D 'ab':9D 'bc':10D",
+        "",
     )
 
 
@@ -49,25 +56,30 @@ def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
     single = Phrase(("梯",), prefix=True)
     code = Phrase(("u:3-2-1201",))
     assert compile_tsquery([[phrase, single], [code]]) == "(('竣工' <-> '工资') | ('梯':*)) & (('u:3-2-1201'))"
-    # GIN's candidates: what holding a phrase implies, without positions (each lexeme, and the trigrams of its
-    # neighbouring CJK bigrams or the mark of a text whose trigrams were left out).
+    # GIN's candidates: what holding a phrase implies, without positions: each lexeme in ``tsv``, and in ``tri``
+    # the trigrams of its neighbouring CJK bigrams or the mark of a text whose trigrams were left out (for the
+    # groups whose phrases all have trigrams: a group with ``梯`` alone asks nothing of ``tri``).
     assert compile_tsquery([[phrase, single], [code]], candidates=True) == (
-        "(('竣工' & '工资' & (('3:竣工资') | '3:')) | ('梯':*)) & (('u:3-2-1201'))"
+        "(('竣工' & '工资') | ('梯':*)) & (('u:3-2-1201'))"
     )
+    assert trigram_tsquery([[phrase, single], [code]]) is None
     lift = Phrase(("电梯", "梯维", "维修", "修"), prefix=True)
-    assert candidate_phrase(lift) == "('电梯' & '梯维' & '维修' & '修':* & (('3:电梯维' & '3:梯维修') | '3:'))"
+    assert candidate_phrase(lift) == "('电梯' & '梯维' & '维修' & '修':*)"
+    assert trigram_tsquery([[phrase], [code], [lift, phrase]]) == (
+        "((('3:竣工资')) | '3:') & ((('3:电梯维' & '3:梯维修') | ('3:竣工资')) | '3:')"
+    )
 
 
 @pytest.mark.postgres
 def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
     """The server's own reading of the literals: no token is split again, phrases need their neighbours."""
     engine = sa.create_engine(normalise_url(postgres_url))
-    vector = tsvector_literal([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
+    vector, trigrams = tsvector_literals([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
     with engine.connect() as conn:
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
-        assert sorted(lexemes or []) == sorted(
-            ["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养", "3:电梯维", "3:梯维修"]
-        )
+        assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
+        lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (trigrams,)).scalar()
+        assert sorted(lexemes or []) == ["3:梯维修", "3:电梯维"]
 
         def matches(*groups: list[Phrase]) -> bool:
             query = compile_tsquery(groups)
@@ -94,10 +106,18 @@ def test_the_tsvector_stays_within_postgresql_limits() -> None:
     assert compile_tsquery([[Phrase((run,))]]) == f"(('{'a' * 2046}'))"
     assert len(tsvector_literal([("D", "鲲" * 1000)]).encode()) == len("'':1D") + 2046 // 3 * 3
     # Too many different tokens for one tsvector: those seen last are left out.
-    many = tsvector_literal([("D", " ".join(f"x{i}" for i in range(200_000)))])
-    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many
-    assert many.endswith(" '3:'")  # the mark of a text without its trigrams
+    many, trigrams = tsvector_literals([("D", " ".join(f"x{i}" for i in range(200_000)))])
+    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many and trigrams == ""
     assert 900_000 < len(many.encode()) < 2_000_000
+    # Too many trigrams for one tsvector: none, but the mark of a text without its trigrams.
+    vector, trigrams = tsvector_literals([("D", _crowded())])
+    assert trigrams == "'3:'" and vector.startswith("'电梯':1D '梯维':2D '维修':3D '修':4D ")
+
+
+def _crowded() -> str:
+    """A text of 64,000 different CJK trigrams (each a run of two bigrams) after ``电梯维修``."""
+    chars = [chr(0x4E00 + i) for i in range(40)]
+    return "电梯 梯维 维修 修 - " + " - ".join(f"{a}{b} {b}{c}" for a in chars for b in chars for c in chars)
 
 
 @pytest.mark.postgres
@@ -121,32 +141,37 @@ def test_postgresql_accepts_any_text_and_finds_what_it_can(postgres_url: str) ->
         common = " ".join(["电梯"] * 300 + ["维修"])
         assert found(common, "电梯", "电梯") and not found(common, "电梯", "维修")  # 电梯 positions stop at 256
         assert found(huge, "x0") and not found(huge, "x199999")
-        # A text too big for its trigrams still finds its phrases (the mark stands for them).
-        crowded = "电梯 梯维 维修 修 " + huge
-        vector = tsvector_literal([("D", crowded)])
-        assert "'3:电梯维'" not in vector and vector.endswith("'3:'")
-        query = compile_tsquery([[Phrase(("电梯", "梯维", "维修"))]], candidates=True)
-        assert conn.exec_driver_sql("SELECT %s::tsvector @@ %s::tsquery", (vector, query)).scalar()
+        # A text too big for its trigrams is still a candidate of its phrases (the mark stands for them).
+        vector, trigrams = tsvector_literals([("D", _crowded())])
+        assert trigrams == "'3:'"
+        phrase = [[Phrase(("电梯", "梯维", "维修"))]]
+        assert conn.exec_driver_sql(
+            "SELECT %s::tsvector @@ %s::tsquery AND %s::tsvector @@ %s::tsquery",
+            (vector, compile_tsquery(phrase, candidates=True), trigrams, trigram_tsquery(phrase)),
+        ).scalar()
     engine.dispose()
 
 
 @pytest.mark.postgres
 def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_url: str) -> None:
     """GIN keeps no positions: for ``电梯维修`` it offers every text holding 电梯, 梯维 and 维修 anywhere, each
-    read again (from TOAST) to check the order.  Asked for the candidates (the lexemes and the trigrams), it
-    offers only the texts holding the phrase, and reads none of them again."""
+    read again (from TOAST) to check the order.  Asked for the candidates (the lexemes in ``tsv``, the trigrams in
+    ``tri``: two GIN indexes), it offers only the texts holding the phrase, and reads none of them again."""
     engine = sa.create_engine(normalise_url(postgres_url))
     texts = ["电梯 梯维 维修 修"] + ["电梯 梯 楼梯 梯维 维护 护 水泵 泵维 维修 修"] * 30
     with engine.connect() as conn:
-        conn.exec_driver_sql("CREATE TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL)")
+        conn.exec_driver_sql("CREATE TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector NOT NULL)")
         for text in texts:
-            conn.exec_driver_sql("INSERT INTO docs (tsv) VALUES (%s::tsvector)", (tsvector_literal([("D", text)]),))
+            conn.exec_driver_sql("INSERT INTO docs (tsv, tri) VALUES (%s, %s)", tsvector_literals([("D", text)]))
         conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tsv)")
+        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tri)")
         conn.exec_driver_sql("SET enable_seqscan = off")
 
-        def rechecked(query: str) -> tuple[int, int]:
+        def rechecked(query: str, trigrams: str = "") -> tuple[int, int]:
             plan = conn.exec_driver_sql(
-                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery", (query,)
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery"
+                + (" AND tri @@ %s::tsquery" if trigrams else ""),
+                (query, trigrams) if trigrams else (query,),
             ).scalar()
             scan = plan[0]["Plan"]  # type: ignore[index]
             assert scan["Node Type"] == "Bitmap Heap Scan"
@@ -154,7 +179,7 @@ def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_u
 
         phrase = [[Phrase(("电梯", "梯维", "维修"))]]
         assert rechecked(compile_tsquery(phrase)) == (1, 30)
-        assert rechecked(compile_tsquery(phrase, candidates=True)) == (1, 0)
+        assert rechecked(compile_tsquery(phrase, candidates=True), trigram_tsquery(phrase) or "") == (1, 0)
     engine.dispose()
 
 
@@ -380,14 +405,42 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（2）不符："
+        "错误：检索索引的版本（0）与本程序（3）不符："
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
-    # An index of another layout (version 1: no trigrams) is never brought up to date, only rebuilt.
+    # An index of another layout (version 0) is never brought up to date, only rebuilt.
     again = run_cli("index")
     assert (again.exit_code, again.stderr) == (result.exit_code, result.stderr)
     assert run_cli("index", "--rebuild").exit_code == 0
     assert run_cli("search", "电梯").exit_code == 0
+
+
+@pytest.mark.postgres
+def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
+    pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any
+) -> None:
+    """A ledger of 0017 (its index without ``tri``, of version 2): upgraded, it gets the empty column and its GIN
+    index, searching asks for a rebuild, and the rebuild's rows find a phrase through both GIN indexes."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with pg_ledger.write() as conn:  # the layout of 0017, and its index's version
+        conn.exec_driver_sql("DROP INDEX ix_search_items_tri")
+        conn.exec_driver_sql("ALTER TABLE search_items DROP COLUMN tri")
+        conn.exec_driver_sql("UPDATE search_index_meta SET value = '2' WHERE key = 'schema_version'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0017'")
+    with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
+        assert upgraded.revision() == "0018"
+        assert {index["name"] for index in sa.inspect(conn).get_indexes("search_items")} >= {
+            "ix_search_items_tsv",
+            "ix_search_items_tri",
+        }
+        assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri = ''").scalar() == 5
+    result = run_cli("search", "电梯")
+    assert result.exit_code == IntegrityError.exit_code and "（2）与本程序（3）" in result.stderr
+    assert run_cli("index", "--rebuild").exit_code == 0
+    with pg_ledger.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri @@ '''3:电梯维'''").scalar() == 1
+    assert [hit.archive_no for hit in search(pg_ws, "电梯维修").hits] == ["GC-2024-00001"]
 
 
 # -- a common word: only so many matches ranked -----------------------------------------------------------------
@@ -415,7 +468,7 @@ def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
         _doc("GC-2026-00005", "2026-01-05", "", "电梯 梯", "2026-02-01"),
     ]
     prepared = [postgresql.prepare(doc) for doc in docs[::2]]  # as a big rebuild's workers send them
-    assert [doc.prepared for doc in prepared] == [postgresql.doc_tsvector(doc) for doc in docs[::2]]
+    assert [doc.prepared for doc in prepared] == [postgresql.doc_tsvectors(doc) for doc in docs[::2]]
     assert all(doc.columns == {} for doc in prepared)
     with index.lock(5):
         index.rebuild([*prepared, *docs[1::2]])

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -48,7 +49,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -92,6 +93,7 @@ _COLUMNS = (
     "shown",
     "text",
     "tsv",
+    "tri",
 )
 #: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
@@ -117,6 +119,7 @@ def schema_statements(table: str) -> list[str]:
             shown text NOT NULL,
             text text NOT NULL,
             tsv tsvector NOT NULL,
+            tri tsvector NOT NULL DEFAULT '',
             CONSTRAINT {TABLE}_pkey{suffix} PRIMARY KEY (archive_no)
         )""",
         *index_statements(table),
@@ -127,6 +130,7 @@ def index_statements(table: str) -> list[str]:
     suffix = "_new" if table == SHADOW else ""
     return [
         f"CREATE INDEX ix_{TABLE}_tsv{suffix} ON {table} USING gin (tsv)",
+        f"CREATE INDEX ix_{TABLE}_tri{suffix} ON {table} USING gin (tri)",
         f"CREATE INDEX ix_{TABLE}_owners{suffix} ON {table} USING gin (owners)",
         f"CREATE INDEX ix_{TABLE}_category_date{suffix} ON {table} (category, date)",
         f"CREATE INDEX ix_{TABLE}_unit{suffix} ON {table} (unit)",
@@ -136,7 +140,7 @@ def index_statements(table: str) -> list[str]:
     ]
 
 
-_INDEX_NAMES = ("tsv", "owners", "category_date", "unit", "date", "filed", "pending")
+_INDEX_NAMES = ("tsv", "tri", "owners", "category_date", "unit", "date", "filed", "pending")
 
 
 # -- tokens to tsvector, phrases to tsquery (pure) -----------------------------------------------------------
@@ -171,15 +175,15 @@ def _trigram(first: str, second: str) -> str | None:
     return None
 
 
-def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
-    """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
-    a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed; and each CJK trigram (``_trigram``)
-    once, without positions (GIN's candidates need only whether a text holds it: positions would double its
-    size again).  Within PostgreSQL's limits, so that no text is ever
-    refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token cut, and a text of
-    too many different tokens without its trigrams (``TRIGRAMS_LEFT_OUT`` instead) and then without the tokens
-    first seen last (the constants above)."""
+def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the one of their CJK
+    trigrams (the ``tri`` column).  The first holds each token at its position, a column starting one position
+    after the last one's end (no phrase runs from one column into the next), field separators (``-``) keeping
+    their place without being indexed; the second each CJK trigram (``_trigram``) once, without positions (GIN's
+    candidates need only whether a text holds it), in a column of its own so that ranking reads no trigram.
+    Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at most 256
+    positions a lexeme, a very long token cut, the tokens first seen last left out of a text of too many
+    different tokens, and a text of too many trigrams without them (``TRIGRAMS_LEFT_OUT`` instead)."""
     positions: dict[str, list[str]] = {}
     trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
     position = 0
@@ -201,41 +205,46 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
                 trigrams[trigram] = None
             before = token
         position += 1
+    # Trigram bytes in a tsvector: its text (at most 4 bytes a character), an alignment byte and its entry.
+    if 4 * sum(map(len, trigrams)) + 5 * len(trigrams) <= MAX_TSVECTOR_BYTES:
+        tri = " ".join(f"'{trigram}'" for trigram in trigrams)
+    else:  # too many: none, but the mark that says so (a phrase then asks for its bigrams alone)
+        tri = f"'{TRIGRAMS_LEFT_OUT}'"
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
     bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
-    if bound + 4 * sum(map(len, trigrams)) + 3 * len(trigrams) <= MAX_TSVECTOR_BYTES:
-        return " ".join(
-            [f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]
-            + [f"'{trigram}'" for trigram in trigrams]
-        )
-    # Too many: no trigram at all, but the mark that says so (a phrase then asks for its bigrams alone).
-    left_out = f"'{TRIGRAMS_LEFT_OUT}'"
     if bound <= MAX_TSVECTOR_BYTES:
-        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()] + [left_out])
-    entries, used = [], len(left_out)
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]), tri
+    entries, used = [], 0
     for token, found in positions.items():
         lexeme = _lexeme(token)
         used += len(lexeme.encode()) + 3 + 2 * len(found)
         if used > MAX_TSVECTOR_BYTES:
             break
         entries.append(f"{lexeme}:{','.join(found)}")
-    return " ".join([*entries, left_out])
+    return " ".join(entries), tri
 
 
-def doc_tsvector(doc: IndexDoc) -> str:
+def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
+    """The first of ``tsvector_literals``: the weighted tokens at their positions (what ranking reads)."""
+    return tsvector_literals(columns)[0]
+
+
+def doc_tsvectors(doc: IndexDoc) -> tuple[str, str]:
+    """The ``tsv`` and ``tri`` literals of ``doc`` (``IndexDoc.prepared`` when made already)."""
     if doc.prepared is not None:
-        return str(doc.prepared)
-    return tsvector_literal(
+        tsv, tri = doc.prepared
+        return str(tsv), str(tri)
+    return tsvector_literals(
         (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
     )
 
 
 def prepare(doc: IndexDoc) -> IndexDoc:
-    """``doc`` with its tsvector literal made (``IndexDoc.prepared``) and its token columns dropped (this backend
-    needs only the literal): called where the tokens are made, so that a big build's single writer only
+    """``doc`` with its tsvector literals made (``IndexDoc.prepared``) and its token columns dropped (this backend
+    needs only the literals): called where the tokens are made, so that a big build's single writer only
     sends rows.  Pure, and cheap to send between processes."""
-    return replace(doc, columns={}, prepared=doc_tsvector(doc))
+    return replace(doc, columns={}, prepared=doc_tsvectors(doc))
 
 
 def compile_phrase(phrase: Phrase) -> str:
@@ -247,25 +256,37 @@ def compile_phrase(phrase: Phrase) -> str:
 
 
 def candidate_phrase(phrase: Phrase) -> str:
-    """What every text holding ``phrase`` holds, without positions: each of its lexemes, and the trigrams of its
-    neighbouring CJK bigrams (or the mark of a text whose trigrams were left out).  GIN answers that from the
-    index alone (no text read again to check an order), and with the trigrams nearly only the texts holding
-    the phrase: ``('电梯' & '梯维' & '维修' & (('3:电梯维' & '3:梯维修') | '3:'))``."""
-    lexemes = _phrase_lexemes(phrase)
-    trigrams = [lexeme for lexeme in lexemes if lexeme.startswith(f"'{TRIGRAM_PREFIX}")]
-    if trigrams:
-        lexemes = lexemes[: -len(trigrams)] + [f"(({' & '.join(trigrams)}) | '{TRIGRAMS_LEFT_OUT}')"]
-    return "(" + " & ".join(lexemes) + ")"
+    """What every text holding ``phrase`` holds in its ``tsv``, without positions: each of its lexemes (GIN
+    answers that from the index alone, no text read again to check an order): ``('电梯' & '梯维' & '维修')``."""
+    return "(" + " & ".join(_phrase_lexemes(phrase, trigrams=False)) + ")"
 
 
 def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False) -> str:
-    """``(a | b) & c``: every group, one of its phrases (with ``candidates``, what holding it implies:
+    """``(a | b) & c``: every group, one of its phrases (with ``candidates``, what holding it implies in ``tsv``:
     ``candidate_phrase``)."""
     phrase = candidate_phrase if candidates else compile_phrase
     return " & ".join("(" + " | ".join(phrase(each) for each in group) + ")" for group in groups)
 
 
+def trigram_tsquery(groups: Iterable[Iterable[Phrase]]) -> str | None:
+    """What every text holding the groups holds in its ``tri``: for each group whose phrases all have trigrams
+    (of neighbouring CJK bigrams), one phrase's trigrams or the mark of a text whose trigrams were left out;
+    None when no group has any.  With ``candidate_phrase`` (a ``BitmapAnd`` of the two GIN indexes) nearly
+    only the texts holding the phrases: ``((('3:电梯维' & '3:梯维修')) | '3:')``."""
+    wanted = []
+    for group in groups:
+        phrases = [[lexeme for lexeme in _phrase_lexemes(each) if _column_of(lexeme) == "tri"] for each in group]
+        if phrases and all(phrases):
+            ors = " | ".join("(" + " & ".join(trigrams) + ")" for trigrams in phrases)
+            wanted.append(f"(({ors}) | '{TRIGRAMS_LEFT_OUT}')")
+    return " & ".join(wanted) or None
+
+
 # -- the backend ---------------------------------------------------------------------------------------------
+
+
+NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
+NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 
 
 def _corrupt(err: BaseException) -> IntegrityError:
@@ -286,7 +307,7 @@ def _row(doc: IndexDoc) -> tuple[Any, ...]:
         doc.body_start,
         json.dumps(dict(doc.shown), ensure_ascii=False),
         doc.text,
-        doc_tsvector(doc),
+        *doc_tsvectors(doc),
     )
 
 
@@ -318,9 +339,7 @@ class PostgresIndex:
             with conn.begin_nested():
                 return conn.exec_driver_sql(f"SELECT value FROM {META} WHERE key = 'schema_version'").scalar()
         except DBAPIError as err:
-            raise IntegrityError(
-                "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
-            ) from err
+            raise IntegrityError(NO_TABLES) from err
 
     def is_current(self, conn: Connection) -> bool:
         """The index is built and of this version (seen from ``conn``'s transaction)."""
@@ -335,7 +354,7 @@ class PostgresIndex:
         with self._connect() as conn, conn.begin():
             stored = self._version(conn)
             if stored is None:
-                raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
+                raise NotFoundError(NOT_BUILT)
             if stored != str(SCHEMA_VERSION):
                 raise IntegrityError(other_version(stored, SCHEMA_VERSION))
             try:
@@ -467,16 +486,20 @@ class PostgresIndex:
         )
 
     def optimize(self) -> None:
-        """The nightly run: fold the GIN index's pending list into the index and refresh the planner's figures."""
+        """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_tsv'::regclass)")
+            for name in ("tsv", "tri"):
+                conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)")
             conn.exec_driver_sql(f"ANALYZE {TABLE}")
 
     # -- searching ---------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
-        with self._reading() as conn:
-            return _search(conn, request)
+        with self._connect() as conn, conn.begin():
+            try:
+                return _search(conn, request)
+            except (DBAPIError, psycopg.Error) as err:
+                raise _corrupt(err) from None
 
     def count(self) -> tuple[int, int]:
         with self._reading() as conn:
@@ -514,13 +537,21 @@ GIN_SLACK = 4
 ESTIMATED_LEXEMES = 16
 
 
-def _phrase_lexemes(phrase: Phrase) -> list[str]:
-    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams."""
+def _phrase_lexemes(phrase: Phrase, trigrams: bool = True) -> list[str]:
+    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams (lexemes of
+    the ``tri`` column)."""
     lexemes = [_lexeme(token) for token in phrase.tokens]
     if phrase.prefix:
         lexemes[-1] += ":*"
-    trigrams = (_trigram(first, second) for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False))
-    return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in trigrams if trigram)]
+    if not trigrams:
+        return list(dict.fromkeys(lexemes))
+    found = (_trigram(first, second) for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False))
+    return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in found if trigram)]
+
+
+def _column_of(lexeme: str) -> str:
+    """The column holding ``lexeme`` (a quoted lexeme of ``_phrase_lexemes``): ``tri`` for a trigram."""
+    return "tri" if lexeme.startswith("'" + TRIGRAM_PREFIX) else "tsv"
 
 
 def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
@@ -539,7 +570,7 @@ def _expected_candidates(conn: Connection, request: SearchRequest, items: float)
         lexemes.update(wanted)
         chosen.append(phrases)
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
-    selects = [f"SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery" for _ in lexemes]
+    selects = [f"SELECT 1 FROM {TABLE} WHERE {_column_of(lexeme)} @@ %s::tsquery" for lexeme in lexemes]
     if where:
         selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
     # One statement, its parts in order: an Append, not a parallel one (``_gin_bound`` turned those off: it
@@ -560,19 +591,12 @@ def _expected_candidates(conn: Connection, request: SearchRequest, items: float)
     return share * items
 
 
-def _gin_bound(conn: Connection, request: SearchRequest, cap: int) -> int | None:
+def _gin_bound(conn: Connection, request: SearchRequest, cap: int, items: float) -> int | None:
     """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
-    (``_expected_candidates``) that GIN is the cheaper way to the newest ``cap``; None when more are.  A wrong
-    guess costs at most that bound's rows before the newest-first reading; the other way it would cost a reading
-    of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its rarest lexeme."""
-    # No parallel plans in this search's transaction (two cores: they only add start-up time to a search).
-    items = float(
-        conn.exec_driver_sql(
-            f"SELECT reltuples, set_config('max_parallel_workers_per_gather', '0', true) FROM pg_class"
-            f" WHERE oid = '{TABLE}'::regclass"
-        ).scalar()
-        or 0
-    )
+    (``_expected_candidates``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when more are.
+    A wrong guess costs at most that bound's rows before the newest-first reading; the other way it would cost a
+    reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its rarest
+    lexeme."""
     limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
     return int(GIN_SLACK * limit) if _expected_candidates(conn, request, items) <= limit else None
 
@@ -584,24 +608,17 @@ def _ranked(
     cap: int | None,
     limit: str,
     gin: tuple[str, list[Any], int] | None = None,
+    bitmaps: bool | None = None,
 ) -> list[Any]:
     """The page ranked by relevance among the newest ``cap`` matches of ``condition``, each row with the count of
     the matches (at most ``cap + 1``).  The matches are read newest first in the order of an index (a common word
     stops after ``cap + 1`` of them); or, with ``gin`` (its condition, parameters and bound), GIN's candidates
     are taken, at most ``bound + 1`` of them, sorted by date, and read newest first until ``cap + 1`` match.
-    Only those ranked; the page's stored text read for its rows alone.  The last column: how many candidates."""
+    Only those ranked; the page's stored text read for its rows alone.  The last column: how many candidates.
+    ``bitmaps``: bitmap scans turned on or off for the rest of the transaction first, in the same round trip
+    (``_opening`` turned them off for a ranked search)."""
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     ranked = "" if cap is None else f" WHERE newest <= {cap}"
-    # The plan is chosen here, not by the planner, whose costs count no TOAST reads: no seq scan (with a LIMIT it
-    # would start one to stop early, reading every tsvector), and no bitmap where the reading is newest first.
-    # Every match wanted (no ``cap``) or no tsvector read (no ``score`` parameter: filters alone): the planner's
-    # choice, as it costs what is read.
-    # (For the rest of the search's transaction: its last statement only counts the OCR-pending items.)
-    if cap is not None and score[1]:
-        conn.exec_driver_sql(
-            "SELECT set_config('enable_seqscan', 'off', true),"
-            f" set_config('enable_bitmapscan', '{'on' if gin else 'off'}', true)"
-        )
     if gin is None:
         found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
         candidates = "0"
@@ -614,23 +631,61 @@ def _ranked(
             f" ORDER BY newest.filed_at DESC, newest.archive_no DESC{counted}), "
         )
         source, params, candidates = "checked", [*gin[1], *condition[1]], "(SELECT count(*) FROM found)"
-    rows = list(
-        conn.exec_driver_sql(
-            f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
-            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
-            f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
-            f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
-            f" ORDER BY {_ORDER['relevance']}{limit}),"
-            f" listed AS (SELECT archive_no, page.score, page.filed_at, body_start, shown, text"
-            f" FROM page JOIN {TABLE} USING (archive_no))"
-            # the counts in a row of their own, so that they come back when nothing matched
-            f" SELECT listed.archive_no, listed.score, body_start, shown, text, counts.matched, counts.candidates"
-            f" FROM (SELECT (SELECT count(*) FROM matched) AS matched, {candidates} AS candidates) AS counts"
-            f" LEFT JOIN listed ON true ORDER BY listed.score DESC, listed.filed_at DESC, listed.archive_no DESC",
-            (*params, *score[1]),
-        ).all()
+    return _pipelined(
+        conn,
+        None if bitmaps is None else f"SELECT set_config('enable_bitmapscan', '{'on' if bitmaps else 'off'}', true)",
+        f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+        f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
+        f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
+        f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
+        f" ORDER BY {_ORDER['relevance']}{limit}),"
+        f" listed AS (SELECT archive_no, page.score, page.filed_at, body_start, shown, text"
+        f" FROM page JOIN {TABLE} USING (archive_no))"
+        # the counts in a row of their own, so that they come back when nothing matched
+        f" SELECT listed.archive_no, listed.score, body_start, shown, text, counts.matched, counts.candidates"
+        f" FROM (SELECT (SELECT count(*) FROM matched) AS matched, {candidates} AS candidates) AS counts"
+        f" LEFT JOIN listed ON true ORDER BY listed.score DESC, listed.filed_at DESC, listed.archive_no DESC",
+        [*params, *score[1]],
     )
-    return rows
+
+
+def _pipelined(conn: Connection, setting: str | None, statement: str, params: list[Any]) -> list[Any]:
+    """The rows of ``statement``, after ``setting`` (a ``set_config`` for the planner) when there is one: both
+    sent at once (psycopg's pipeline mode), one round trip instead of two."""
+    if setting is None:
+        return list(conn.exec_driver_sql(statement, tuple(params)).all())
+    raw: Any = conn.connection.driver_connection
+    with raw.pipeline():
+        raw.execute(setting)
+        cursor = raw.execute(statement, params)
+    return list(cursor.fetchall())
+
+
+def _opening(conn: Connection, ranked: bool) -> tuple[float, int]:
+    """The first statement of a search: the index's version checked (``_version``'s errors), and the table's row
+    count as ANALYZE left it and the OCR-pending items' count read, in one round trip.  A ``ranked`` search also
+    sets its plan for the rest of the transaction (``_ranked``): no parallel plans (two cores: they only add
+    start-up time), no seq scan (with a LIMIT the planner, whose costs count no TOAST reads, would start one to
+    stop early, reading every tsvector), no bitmap scan until GIN's candidates are chosen (``_gin_bound``)."""
+    settings = (
+        ", set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_seqscan', 'off', true),"
+        " set_config('enable_bitmapscan', 'off', true)"
+        if ranked
+        else ""
+    )
+    try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
+        stored, items, pending, *_settings = conn.exec_driver_sql(
+            f"SELECT (SELECT value FROM {META} WHERE key = 'schema_version'),"
+            f" (SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass),"
+            f" (SELECT count(*) FROM {TABLE} WHERE state = 'pending'){settings}"
+        ).one()
+    except DBAPIError as err:
+        raise IntegrityError(NO_TABLES) from err
+    if stored is None:
+        raise NotFoundError(NOT_BUILT)
+    if stored != str(SCHEMA_VERSION):
+        raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+    return max(float(items or 0), 0.0), int(pending or 0)
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
@@ -657,18 +712,23 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     cap = None if request.limit is None else max(RANKED, request.limit)
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
+    # The plan is chosen here, not by the planner, whose costs count no TOAST reads (``_opening``), where a ranked
+    # search reads tsvectors: every match wanted (no ``cap``) or filters alone, the planner's choice.
+    forced = request.sort == "relevance" and bool(request.groups) and cap is not None
+    table_rows, pending = _opening(conn, forced)
     if request.sort == "relevance":
         gin = None
-        if request.groups and cap is not None and (bound := _gin_bound(conn, request, cap)) is not None:
-            # the filters (after the tsquery in ``where``) and what holding every group implies
-            gin = (
-                " AND ".join(["tsv @@ %s::tsquery", *where[1:]]),
-                [compile_tsquery(request.groups, True), *params[1:]],
-                bound,
-            )
-        rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin)
+        if forced and cap is not None and (bound := _gin_bound(conn, request, cap, table_rows)) is not None:
+            # what holding every group implies (its lexemes in ``tsv``, its trigrams in ``tri``: a BitmapAnd of
+            # the two GIN indexes), and the filters (after the tsquery in ``where``)
+            held, held_params = ["tsv @@ %s::tsquery"], [compile_tsquery(request.groups, True)]
+            if (trigrams := trigram_tsquery(request.groups)) is not None:
+                held.append("tri @@ %s::tsquery")
+                held_params.append(trigrams)
+            gin = (" AND ".join([*held, *where[1:]]), [*held_params, *params[1:]], bound)
+        rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True if gin else None)
         if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
-            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit)
+            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, bitmaps=False)
         total = rows[0][-2]
         rows = [row for row in rows if row[0] is not None]
     else:
@@ -693,7 +753,6 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
                 f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {condition}{counted}) AS matched", tuple(params)
             ).scalar()
     exact = cap is None or int(total or 0) <= cap
-    pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
         for number, value, body_start, shown, text, *_counts in rows
@@ -709,8 +768,10 @@ __all__ = [
     "candidate_phrase",
     "compile_phrase",
     "compile_tsquery",
-    "doc_tsvector",
+    "doc_tsvectors",
     "prepare",
     "schema_statements",
+    "trigram_tsquery",
     "tsvector_literal",
+    "tsvector_literals",
 ]
