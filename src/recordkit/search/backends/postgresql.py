@@ -28,7 +28,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -498,7 +497,7 @@ class PostgresIndex:
         with self._connect() as conn, conn.begin():
             try:
                 return _search(conn, request)
-            except (DBAPIError, psycopg.Error) as err:
+            except DBAPIError as err:
                 raise _corrupt(err) from None
 
     def count(self) -> tuple[int, int]:
@@ -554,12 +553,8 @@ def _column_of(lexeme: str) -> str:
     return "tri" if lexeme.startswith("'" + TRIGRAM_PREFIX) else "tsv"
 
 
-def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
-    """How many items the request's GIN candidates are expected to be, from the planner's estimate of each lexeme
-    (ANALYZE's most common lexemes) and of the filters: a phrase has as many texts as its rarest lexeme (its
-    bigrams and trigrams go together), a group as its phrases together; the groups and the filters are taken as
-    unrelated.  (The planner's own estimate of a phrase multiplies its lexemes' shares as if they were unrelated
-    too: 20 for a word in 9,500 of 200,000 texts.)  Groups past ``ESTIMATED_LEXEMES`` lexemes are left out."""
+def _estimated(request: SearchRequest) -> tuple[list[list[list[str]]], list[str]]:
+    """The groups whose lexemes are estimated (each a list of its phrases' lexemes), and those lexemes."""
     chosen: list[list[list[str]]] = []
     lexemes: dict[str, None] = {}
     for group in request.groups:
@@ -569,36 +564,58 @@ def _expected_candidates(conn: Connection, request: SearchRequest, items: float)
             continue
         lexemes.update(wanted)
         chosen.append(phrases)
+    return chosen, list(lexemes)
+
+
+def _estimate_statement(request: SearchRequest) -> tuple[str, list[Any]]:
+    """The ``EXPLAIN`` whose plan ``_expected_from`` reads: one ``SELECT`` per lexeme (its column's GIN index) and
+    one of the filters, in one statement, its parts in order: an Append, not a parallel one (``_opening`` turned
+    those off: it orders its parts by cost)."""
+    _, lexemes = _estimated(request)
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
     selects = [f"SELECT 1 FROM {TABLE} WHERE {_column_of(lexeme)} @@ %s::tsquery" for lexeme in lexemes]
     if where:
         selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
-    # One statement, its parts in order: an Append, not a parallel one (``_gin_bound`` turned those off: it
-    # orders its parts by cost).
-    plan: Any = conn.exec_driver_sql(
-        "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), (*lexemes, *params)
-    ).scalar()
+    return "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), [*lexemes, *params]
+
+
+def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
+    """How many items the request's GIN candidates are expected to be, from the planner's estimate of each lexeme
+    (ANALYZE's most common lexemes) and of the filters (``plan``: ``_estimate_statement``'s): a phrase has as many
+    texts as its rarest lexeme (its bigrams and trigrams go together), a group as its phrases together; the
+    groups and the filters are taken as unrelated.  (The planner's own estimate of a phrase multiplies its
+    lexemes' shares as if they were unrelated too: 20 for a word in 9,500 of 200,000 texts.)  Groups past
+    ``ESTIMATED_LEXEMES`` lexemes are left out."""
+    chosen, lexemes = _estimated(request)
+    filtered = bool(filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")[0])
+    parts = len(lexemes) + filtered
     top = plan[0]["Plan"]
-    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if len(selects) > 1 else [top["Plan Rows"]]
-    if top["Node Type"] != ("Append" if len(selects) > 1 else top["Node Type"]) or len(rows) != len(selects):
+    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if parts > 1 else [top["Plan Rows"]]
+    if top["Node Type"] != ("Append" if parts > 1 else top["Node Type"]) or len(rows) != parts:
         return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
     estimate = dict(zip(lexemes, rows, strict=False))
     share = 1.0
     for phrases in chosen:
         share *= min(1.0, sum(min(estimate[lexeme] for lexeme in each) for each in phrases) / max(items, 1.0))
-    if where:
+    if filtered:
         share *= min(1.0, rows[-1] / max(items, 1.0))
     return share * items
 
 
-def _gin_bound(conn: Connection, request: SearchRequest, cap: int, items: float) -> int | None:
+def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
+    """``_expected_from`` the plan of ``_estimate_statement`` asked on ``conn``."""
+    statement, params = _estimate_statement(request)
+    return _expected_from(request, conn.exec_driver_sql(statement, tuple(params)).scalar(), items)
+
+
+def _gin_bound(request: SearchRequest, cap: int, items: float, plan: Any) -> int | None:
     """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
-    (``_expected_candidates``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when more are.
-    A wrong guess costs at most that bound's rows before the newest-first reading; the other way it would cost a
-    reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its rarest
-    lexeme."""
+    (``_expected_from`` ``plan``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when more
+    are.  A wrong guess costs at most that bound's rows before the newest-first reading; the other way it would
+    cost a reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its
+    rarest lexeme."""
     limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
-    return int(GIN_SLACK * limit) if _expected_candidates(conn, request, items) <= limit else None
+    return int(GIN_SLACK * limit) if _expected_from(request, plan, items) <= limit else None
 
 
 def _ranked(
@@ -654,38 +671,62 @@ def _pipelined(conn: Connection, setting: str | None, statement: str, params: li
     sent at once (psycopg's pipeline mode), one round trip instead of two."""
     if setting is None:
         return list(conn.exec_driver_sql(statement, tuple(params)).all())
+    import psycopg  # the driver of a PostgreSQL ledger (an optional dependency: loaded here, where it is one)
+
     raw: Any = conn.connection.driver_connection
-    with raw.pipeline():
-        raw.execute(setting)
-        cursor = raw.execute(statement, params)
-    return list(cursor.fetchall())
+    try:
+        with raw.pipeline():
+            raw.execute(setting)
+            cursor = raw.execute(statement, params)
+        return list(cursor.fetchall())
+    except psycopg.Error as err:  # the driver's own: not wrapped by SQLAlchemy here
+        raise _corrupt(err) from None
 
 
-def _opening(conn: Connection, ranked: bool) -> tuple[float, int]:
+def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | None = None) -> tuple[float, int, Any]:
     """The first statement of a search: the index's version checked (``_version``'s errors), and the table's row
-    count as ANALYZE left it and the OCR-pending items' count read, in one round trip.  A ``ranked`` search also
-    sets its plan for the rest of the transaction (``_ranked``): no parallel plans (two cores: they only add
-    start-up time), no seq scan (with a LIMIT the planner, whose costs count no TOAST reads, would start one to
-    stop early, reading every tsvector), no bitmap scan until GIN's candidates are chosen (``_gin_bound``)."""
+    count as ANALYZE left it and the OCR-pending items' count read.  A ``ranked`` search also sets its plan for
+    the rest of the transaction (``_ranked``): no parallel plans (two cores: they only add start-up time), no seq
+    scan (with a LIMIT the planner, whose costs count no TOAST reads, would start one to stop early, reading
+    every tsvector), no bitmap scan until GIN's candidates are chosen (``_gin_bound``); and ``estimate``
+    (``_estimate_statement``), when given, is asked after it in the same round trip (psycopg's pipeline mode,
+    the transaction's BEGIN with them): its plan is the last value returned."""
     settings = (
         ", set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_seqscan', 'off', true),"
         " set_config('enable_bitmapscan', 'off', true)"
         if ranked
         else ""
     )
-    try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
-        stored, items, pending, *_settings = conn.exec_driver_sql(
-            f"SELECT (SELECT value FROM {META} WHERE key = 'schema_version'),"
-            f" (SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass),"
-            f" (SELECT count(*) FROM {TABLE} WHERE state = 'pending'){settings}"
-        ).one()
-    except DBAPIError as err:
-        raise IntegrityError(NO_TABLES) from err
+    opening = (
+        f"SELECT (SELECT value FROM {META} WHERE key = 'schema_version'),"
+        f" (SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass),"
+        f" (SELECT count(*) FROM {TABLE} WHERE state = 'pending'){settings}"
+    )
+    plan = None
+    if estimate is None:
+        try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
+            stored, items, pending, *_settings = conn.exec_driver_sql(opening).one()
+        except DBAPIError as err:
+            raise IntegrityError(NO_TABLES) from err
+    else:
+        import psycopg  # the driver of a PostgreSQL ledger (an optional dependency: loaded where it is one)
+
+        raw: Any = conn.connection.driver_connection
+        try:
+            with raw.pipeline():
+                first = raw.execute(opening)
+                second = raw.execute(estimate[0], estimate[1])
+            stored, items, pending, *_settings = first.fetchone()
+            plan = second.fetchone()[0]
+        except psycopg.Error as err:
+            raw.rollback()  # then the opening alone, for its own error (no tables, no index, another version)
+            _opening(conn, False)
+            raise _corrupt(err) from None
     if stored is None:
         raise NotFoundError(NOT_BUILT)
     if stored != str(SCHEMA_VERSION):
         raise IntegrityError(other_version(stored, SCHEMA_VERSION))
-    return max(float(items or 0), 0.0), int(pending or 0)
+    return max(float(items or 0), 0.0), int(pending or 0), plan
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
@@ -715,10 +756,10 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     # The plan is chosen here, not by the planner, whose costs count no TOAST reads (``_opening``), where a ranked
     # search reads tsvectors: every match wanted (no ``cap``) or filters alone, the planner's choice.
     forced = request.sort == "relevance" and bool(request.groups) and cap is not None
-    table_rows, pending = _opening(conn, forced)
+    table_rows, pending, plan = _opening(conn, forced, _estimate_statement(request) if forced else None)
     if request.sort == "relevance":
         gin = None
-        if forced and cap is not None and (bound := _gin_bound(conn, request, cap, table_rows)) is not None:
+        if forced and cap is not None and (bound := _gin_bound(request, cap, table_rows, plan)) is not None:
             # what holding every group implies (its lexemes in ``tsv``, its trigrams in ``tri``: a BitmapAnd of
             # the two GIN indexes), and the filters (after the tsquery in ``where``)
             held, held_params = ["tsv @@ %s::tsquery"], [compile_tsquery(request.groups, True)]
