@@ -416,6 +416,21 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
 
 
 @pytest.mark.postgres
+def test_a_search_without_the_tables_says_upgrade(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """The first round trip of a ranked search carries the estimate's EXPLAIN too (one pipeline): when it fails,
+    the error is still the opening's own."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with pg_ledger.write() as conn:
+        conn.exec_driver_sql("DROP TABLE search_items")
+    index = PostgresIndex(pg_ledger.engine)
+    for sort in ("relevance", "number"):
+        with pytest.raises(IntegrityError) as raised:
+            index.search(SearchRequest(((Phrase(("电梯", "梯维")),),), sort=sort, limit=20))
+        assert raised.value.message == postgresql.NO_TABLES
+
+
+@pytest.mark.postgres
 def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
     pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any
 ) -> None:
