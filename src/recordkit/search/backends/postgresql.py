@@ -671,7 +671,7 @@ def _pipelined(conn: Connection, setting: str | None, statement: str, params: li
     sent at once (psycopg's pipeline mode), one round trip instead of two."""
     if setting is None:
         return list(conn.exec_driver_sql(statement, tuple(params)).all())
-    import psycopg  # the driver of a PostgreSQL ledger (an optional dependency: loaded here, where it is one)
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
     raw: Any = conn.connection.driver_connection
     try:
@@ -709,7 +709,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
         except DBAPIError as err:
             raise IntegrityError(NO_TABLES) from err
     else:
-        import psycopg  # the driver of a PostgreSQL ledger (an optional dependency: loaded where it is one)
+        import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
         raw: Any = conn.connection.driver_connection
         try:
