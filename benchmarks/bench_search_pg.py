@@ -266,10 +266,10 @@ def _docs(span: tuple[int, int]) -> list[IndexDoc]:
     ]
 
 
-def _stream(count: int, chunk: int = 256) -> Iterator[IndexDoc]:
-    """Every document, made in two worker processes beside the writer, in order, a bounded window ahead."""
+def _stream(count: int, chunk: int = 256, workers: int = 2) -> Iterator[IndexDoc]:
+    """Every document, made in ``workers`` processes beside the writer, in order, a bounded window ahead."""
     spans = [(start, min(count, start + chunk)) for start in range(0, count, chunk)]
-    with get_context("fork").Pool(2) as pool:
+    with get_context("fork").Pool(workers) as pool:
         for docs in pool.imap(_docs, spans, chunksize=1):
             yield from docs
 
