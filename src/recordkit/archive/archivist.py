@@ -22,7 +22,7 @@ import stat
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -383,7 +383,8 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._tree_numbers: dict[Path, set[str]] = {}
-        self._inside: dict[str, bool] = {}  # target folders of this batch: inside records/archive?
+        self._inside: dict[str, bool] = {}
+        self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
         self._root_text = os.fspath(workspace.root)
         #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
@@ -683,7 +684,7 @@ class Archivist:
 
         results: dict[int, FilingOutcome | BaseException] = {}
         placed: list[str | Path] = []  # only what this call published: a rollback never removes anything else
-        self._tree_numbers, self._inside = {}, {}  # the listings of this batch, the folders it looked at
+        self._tree_numbers, self._inside, self._folders = {}, {}, {}  # this batch's listings and folders
         try:
             with self.ledger.write() as conn:
                 # A few queries for the whole batch, not a few per file: what is filed with these
@@ -701,21 +702,21 @@ class Archivist:
                     known[item.sha256] = item  # a second copy in the same batch is a duplicate of this one
                     last[(item.prefix, item.year)] = item.seq
                     planned.append((index, prepared, item))
-                bulk_insert(conn, archive_items, [item.row() for _, _, item in planned])
-                self._place_all(planned, placed)
-                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
-                    fsync_directory(folder)  # the new names are on disk before the commit
-                if planned:
-                    journal.record(
-                        conn,
-                        self.operator,
-                        [
+
+                def record() -> None:  # the rows and the journal, written while the sidecars' fsyncs run
+                    bulk_insert(conn, archive_items, [item.row() for _, _, item in planned])
+                    if planned:
+                        changes = [
                             journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
                             for _, _, item in planned
-                        ],
-                    )
-                    if before_commit is not None:
-                        before_commit(conn, [item for _, _, item in planned])
+                        ]
+                        journal.record(conn, self.operator, changes)
+
+                self._place_all(planned, placed, meanwhile=record)
+                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
+                    fsync_directory(folder)  # the new names are on disk before the commit
+                if planned and before_commit is not None:
+                    before_commit(conn, [item for _, _, item in planned])
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:
@@ -773,7 +774,12 @@ class Archivist:
             inside = self._inside[folder] = Path(folder).resolve().is_relative_to(self._archive_root)
         return inside
 
-    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]], placed: list[str | Path]) -> None:
+    def _place_all(
+        self,
+        planned: Sequence[tuple[int, _Prepared, ArchiveItem]],
+        placed: list[str | Path],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
         """Each planned file's sidecar, then the file, published under their names only if free
         (``ArchiveMismatch`` when taken), durable before the commit; what was published is added to
         ``placed`` (sidecar before its file), for the caller to remove on a rollback.
@@ -784,8 +790,11 @@ class Archivist:
         would wait for the journal); then, in order, each sidecar is published once durable and its
         scan linked into the archive (unchanged since it was hashed, made read-only); last, the scans
         that cannot be linked (another disk, or not from the inbox) are copied, in the threads.  Spread
-        over the threads, the Python and the syscalls between the fsyncs only took turns for the GIL."""
+        over the threads, the Python and the syscalls between the fsyncs only took turns for the GIL.
+        ``meanwhile`` (the ledger's rows) is called while the fsyncs run; what it raises is raised as is."""
         if not planned:
+            if meanwhile is not None:
+                meanwhile()
             return
         targets = [os.path.join(self._root_text, item.path) for _, _, item in planned]
         try:  # each target folder made once, not once per file
@@ -796,45 +805,63 @@ class Archivist:
 
         prefix = f"{TEMP_PREFIX}{os.getpid()}-"
         temps: list[tuple[int, str]] = []  # temporary sidecars, open: closed and removed in the end
+        fsynced: list[Future[None]] = []
         try:
-            for (_, prepared, item), target in zip(planned, targets, strict=True):
-                folder, name = os.path.split(target)
-                temp = os.path.join(folder, f"{prefix}{name}{SIDECAR_SUFFIX}")
-                descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-                temps.append((descriptor, temp))
-                _write_all(descriptor, _sidecar_bytes(prepared, item))
-                os.fchmod(descriptor, _READ_ONLY)
-            pool = _placing_pool()
-            # One task per thread, each a run of the sidecars in order: published run by run as they are done.
-            step = -(-len(temps) // PLACING_THREADS)
-            runs = [range(start, min(start + step, len(temps))) for start in range(0, len(temps), step)]
-            fsynced = [pool.submit(_fsync_all, [temps[index][0] for index in run]) for run in runs]
             try:
-                copies = []
-                for index, ((_, prepared, _), target, (_, temp)) in enumerate(
-                    zip(planned, targets, temps, strict=True)
-                ):
-                    if index % step == 0:
-                        fsynced[index // step].result()
-                    sidecar_path = target + SIDECAR_SUFFIX
-                    _publish_new(temp, sidecar_path)
-                    placed.append(sidecar_path)
-                    if prepared.in_inbox and _link_new(prepared.path, target):
-                        placed.append(target)
-                        _check_linked(prepared, target)
-                    else:
-                        copies.append((prepared, target))
-                for future in [pool.submit(_copy_in, prepared, Path(target), placed) for prepared, target in copies]:
-                    future.result()
+                for (_, prepared, item), target in zip(planned, targets, strict=True):
+                    folder, name = os.path.split(target)
+                    temp = os.path.join(folder, f"{prefix}{name}{SIDECAR_SUFFIX}")
+                    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    temps.append((descriptor, temp))
+                    _write_all(descriptor, _sidecar_bytes(prepared, item))
+                    os.fchmod(descriptor, _READ_ONLY)
+                pool = _placing_pool()
+                # One task per thread, each a run of the sidecars in order: published run by run when done.
+                step = -(-len(temps) // PLACING_THREADS)
+                runs = [range(start, min(start + step, len(temps))) for start in range(0, len(temps), step)]
+                fsynced = [pool.submit(_fsync_all, [temps[index][0] for index in run]) for run in runs]
+            except Exception as err:
+                raise _PlaceFailed(err) from err
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                self._publish_all(planned, targets, temps, fsynced, step, placed)
             finally:
                 wait(fsynced)  # no descriptor closed under an fsync in hand
-        except Exception as err:
-            raise _PlaceFailed(err) from err
         finally:
             for descriptor, temp in temps:
                 os.close(descriptor)
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temp)
+
+    @staticmethod
+    def _publish_all(
+        planned: Sequence[tuple[int, _Prepared, ArchiveItem]],
+        targets: Sequence[str],
+        temps: Sequence[tuple[int, str]],
+        fsynced: Sequence[Future[None]],
+        step: int,
+        placed: list[str | Path],
+    ) -> None:
+        """In order, each sidecar published once durable (its run of fsyncs done), then its scan linked."""
+        try:
+            pool = _placing_pool()
+            copies = []
+            for index, ((_, prepared, _), target, (_, temp)) in enumerate(zip(planned, targets, temps, strict=True)):
+                if index % step == 0:
+                    fsynced[index // step].result()
+                sidecar_path = target + SIDECAR_SUFFIX
+                _publish_new(temp, sidecar_path)
+                placed.append(sidecar_path)
+                if prepared.in_inbox and _link_new(prepared.path, target):
+                    placed.append(target)
+                    _check_linked(prepared, target)
+                else:
+                    copies.append((prepared, target))
+            for future in [pool.submit(_copy_in, prepared, Path(target), placed) for prepared, target in copies]:
+                future.result()
+        except Exception as err:
+            raise _PlaceFailed(err) from err
 
     def _metadata(
         self, path: Path, flags: Metadata, base: Path | None, listing: Collection[str] | None = None
@@ -939,13 +966,20 @@ class Archivist:
             highest = last[key]
         seq = highest + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
-        folder = self.archive_dir / category.name
-        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
+        if safe_title(archive_no) in self._numbers_in_tree(self._number_folder(category.name, made if year else None)):
             raise ArchiveMismatch(
                 f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
                 f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
             )
         return archive_no, year, seq
+
+    def _number_folder(self, category: str, made: int | None) -> Path:
+        """The folder whose files hold the numbers of ``category`` (and year ``made``): made once per batch."""
+        folder = self._folders.get((category, made))
+        if folder is None:
+            folder = self.archive_dir / category
+            folder = self._folders[(category, made)] = folder / str(made) if made is not None else folder
+        return folder
 
     def _numbers_in_tree(self, folder: Path) -> set[str]:
         """The archive numbers whose files or sidecars lie in ``folder`` (and below): every name's part

@@ -53,7 +53,7 @@ INDEX_STEP = 50
 INDEX_CLEARANCE = 0.2
 #: A file still for this share of the stability window is read ahead while the rest of the window runs
 #: (a file being written changes sooner than that, and is not read again and again).
-READ_AHEAD_SHARE = 0.25
+READ_AHEAD_SHARE = 0.1
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
