@@ -387,6 +387,9 @@ class Archivist:
         self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
         self._root_text = os.fspath(workspace.root)
+        self._inbox_text = os.fspath(self.inbox)
+        self._inbox_prefix = os.path.join(self._inbox_text, "")
+        self._folder_metadata: dict[tuple[Path, Path], Metadata] = {}  # what a source folder says, kept
         #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
         #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
@@ -567,7 +570,10 @@ class Archivist:
 
     def in_inbox(self, path: Path) -> bool:
         """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
-        return path.is_relative_to(self.inbox)
+        # Lexically, as ``is_relative_to``, on the text (paths here are absolute and normalised): it is
+        # asked several times of every file of a burst.
+        text = os.fspath(path)
+        return text == self._inbox_text or text.startswith(self._inbox_prefix)
 
     def _prepare_many(
         self,
@@ -884,8 +890,7 @@ class Archivist:
         folder = Metadata()
         if base is not None and path.parent.is_relative_to(base):
             # The folders below the inbox (or below a folder given to `recordkit file`) tell category and unit.
-            parts = [readable_name(part) for part in path.parent.relative_to(base).parts]
-            folder = metadata_from_folder(parts, self.rules)
+            folder = self._folder_says(path.parent, base)
         name = readable_name(path.name)
         stem = name[: -len(path.suffix)] if path.suffix else name
         if hidden := hidden_characters(stem):
@@ -897,6 +902,17 @@ class Archivist:
             )
         from_name = metadata_from_name(stem, self.rules)
         return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
+
+    def _folder_says(self, folder: Path, base: Path) -> Metadata:
+        """``metadata_from_folder`` of ``folder`` below ``base``, worked out once per folder (a burst's
+        scans share a few folders); forgotten when many folders were seen."""
+        said = self._folder_metadata.get((folder, base))
+        if said is None:
+            if len(self._folder_metadata) >= 1024:
+                self._folder_metadata.clear()
+            parts = [readable_name(part) for part in folder.relative_to(base).parts]
+            said = self._folder_metadata[(folder, base)] = metadata_from_folder(parts, self.rules)
+        return said
 
     def _new_item(
         self,
