@@ -1479,6 +1479,16 @@ def _placing_pool() -> ThreadPoolExecutor:
         return _placing[1]
 
 
+def _forget_placing() -> None:
+    """In a forked child: neither the parent's placing threads nor the state of their lock."""
+    global _placing, _placing_lock
+    _placing, _placing_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_placing)
+
+
 def _sidecar_bytes(prepared: _Prepared, item: ArchiveItem) -> bytes:
     sidecar = item.sidecar(prepared.extra)
     raw = _raw_name(prepared.path)
