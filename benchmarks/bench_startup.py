@@ -155,17 +155,13 @@ _DOWNGRADE = """
 import sys
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from pathlib import Path
 from recordkit.core.workspace import open_workspace
-from recordkit.ledger.db import MIGRATIONS_DIR
+from recordkit.ledger.db import alembic_config
 
 engine = sa.create_engine(open_workspace(Path(sys.argv[1]), environ={}).database_url)
 with engine.connect() as conn:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = conn
-    command.downgrade(config, sys.argv[2])
+    command.downgrade(alembic_config(conn), sys.argv[2])
     conn.commit()
 """
 

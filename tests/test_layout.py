@@ -239,3 +239,16 @@ def test_dates_are_parsed_in_one_place() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in DATE_PARSER_NAMES
     ]
     assert offenders == []
+
+
+def test_every_text_file_of_the_repository_is_utf8() -> None:
+    """A benchmark table pasted cut in the middle of a character once left docs/benchmarks.md unreadable as text."""
+    root = Path(__file__).resolve().parents[1]
+    files = [root / "README.md", *root.glob("docs/*.md"), *root.glob("templates/**/*.toml")]
+    broken = []
+    for path in files:
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            broken.append(f"{path.relative_to(root)}: byte {err.start}")
+    assert broken == []

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
-from recordkit.ledger.db import MIGRATIONS_DIR, Ledger, open_ledger
+from recordkit.ledger.db import Ledger, alembic_config, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once
 
@@ -28,12 +28,9 @@ def test_first_use_migrates_to_the_newest_schema(ledger: Ledger) -> None:
 
 
 def test_head_revision_constant_matches_the_migrations() -> None:
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
 
 @pytest.mark.fresh_ledger

@@ -158,7 +158,7 @@ def test_a_missing_column_lists_the_accepted_spellings(ledger: Ledger, tmp_path:
         import_owners(ledger, path, "测试员")
     assert caught.value.message == (
         "名册.xlsx 缺少表头：房号（读的是工作表“Sheet1”第 1 行的表头；表头应在前 10 行内）。可用的写法：房号（可写作：房号、房间号、"
-        "门牌号、房屋编号、房屋、房间、位置、房间编号、房屋名称、房产名称、房号编码）；其他写法请用 --map 表头=标准列名 指明，"
+        "门牌号、房屋编号、房屋、房间、位置、房间编号、房屋名称、房产名称、房号编码、房间名、房屋信息）；其他写法请用 --map 表头=标准列名 指明，"
         "例如 --map 房间=房号"
     )
     assert not any(
@@ -391,3 +391,38 @@ def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path)
         "车位B1-023": "地下车位B1-023",
         "别墅A12": "A12号别墅",
     }
+
+
+def test_a_smart_community_export_and_a_one_cell_address(ledger: Ledger, tmp_path: Path) -> None:
+    """Two more export layouts seen in offices: a smart-community app's resident list (楼栋名/单元名/房间名,
+    真实姓名, 人员类型 with 业主 and 租客 rows, a column for the estate's name) and a sheet with the whole address
+    in one 房屋信息 cell."""
+    app = workbook(
+        tmp_path / "住户信息.xlsx",
+        [
+            (
+                "住户信息",
+                [
+                    ["小区名字", "楼栋名", "单元名", "房间名", "真实姓名", "电话", "人员类型", "建筑面积"],
+                    ["翠湖花园", "3栋", "2单元", "1201", "王建国", "13812345678", "业主", 89.5],
+                    ["翠湖花园", "3栋", "2单元", "1201", "刘洋", "13912345678", "租客", None],
+                    ["翠湖花园", "3栋", "2单元", "1202", "李秀兰", "13712345678", "业主", 92],
+                ],
+            )
+        ],
+    )
+    summary = import_owners(ledger, app, "测试员")
+    assert summary.ignored_columns == ("小区名字",)
+    assert (summary.units_created, summary.owners_created) == (2, 2)
+    assert {unit: owner for unit, (_, owner) in statuses(ledger).items()} == {
+        "3-2-1201": "王建国",
+        "3-2-1202": "李秀兰",
+    }
+    assert [(c.unit, c.record.name, c.record.relation) for c in list_contacts(ledger)] == [("3-2-1201", "刘洋", "租户")]
+
+    one_cell = workbook(
+        tmp_path / "房屋资料.xlsx",
+        [("Sheet1", [["房屋信息", "真实姓名", "面积"], ["5栋1单元0302室", "赵强", "120.00"]])],
+    )
+    import_owners(ledger, one_cell, "测试员")
+    assert statuses(ledger)["5-1-302"] == ("已交付", "赵强")  # no status column: owned means delivered

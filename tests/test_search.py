@@ -427,3 +427,42 @@ def test_a_filter_only_search_lists_the_newest_filed_first(
         "2024-01-01",
         "2022-01-01",
     ]
+
+
+# -- phrases of common bigrams (issue 17: PostgreSQL also indexes CJK trigrams) ------------------------------
+
+PHRASES = [
+    # (file name, category, unit, title, date, text): every text holds 电梯, 梯维 and 维修; only some in order.
+    ("甲.docx", "工程档案", None, "巡检甲", dt.date(2024, 1, 1), "今日电梯维修完毕。"),
+    ("乙.docx", "工程档案", None, "巡检乙", dt.date(2024, 1, 2), "电梯运行正常，楼梯维护，水泵维修。"),
+    (
+        "丙.docx",
+        "工程档案",
+        None,
+        "巡检丙",
+        dt.date(2024, 1, 3),
+        "电梯维护后楼梯维修。",
+    ),  # both trigrams, not the phrase
+    ("丁.docx", "工程档案", None, "巡检丁", dt.date(2024, 1, 4), "电梯\n维修记录。"),  # across a line break
+    ("戊.docx", "工程档案", None, "巡检戊", dt.date(2024, 1, 5), "电梯 维修，梯维。"),  # a blank between: no
+]
+
+
+def test_a_phrase_of_common_bigrams_finds_only_the_texts_holding_it_in_order(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    items = file_documents(ws, ledger, tmp_path / "短语", PHRASES)
+    update_index(ws, ledger)
+
+    def titles(query: str) -> set[str]:
+        return {hit.title for hit in search(ws, query, limit=50).hits}
+
+    assert titles("电梯维修") == {"巡检丁", "巡检甲"}
+    assert titles("梯维修") == {"巡检丁", "巡检丙", "巡检甲"}
+    assert titles("电梯维") == {"巡检丁", "巡检丙", "巡检甲"}
+    assert titles("电梯维修完毕") == {"巡检甲"}
+    assert titles("电梯维修 -完毕") == {"巡检丁"}
+    assert titles("电梯维修 OR 楼梯维护") == {"巡检丁", "巡检乙", "巡检甲"}
+    assert titles("梯维") == {"巡检丁", "巡检乙", "巡检丙", "巡检甲", "巡检戊"}
+    assert titles('"电梯 维修"') == {"巡检戊"}
+    assert len(items) == 5

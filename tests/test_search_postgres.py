@@ -21,7 +21,7 @@ from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
-from recordkit.search.backends.postgresql import SHADOW, compile_tsquery, tsvector_literal
+from recordkit.search.backends.postgresql import SHADOW, candidate_phrase, compile_tsquery, tsvector_literal
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
@@ -33,8 +33,15 @@ from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
 
 def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() -> None:
     literal = tsvector_literal([("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")])
-    # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed)
-    assert literal == "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D"
+    # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed);
+    # then each CJK trigram, once, without positions
+    assert literal == (
+        "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D '3:电梯维' '3:梯维修'"
+    )
+    # only bigrams next to each other in one run: not across a field separator, a column or a single character
+    assert tsvector_literal([("A", "电梯 梯"), ("D", "梯维 - 维修 修 修理 ab bc")]) == (
+        "'电梯':1A '梯':2A '梯维':4D '维修':6D '修':7D '修理':8D 'ab':9D 'bc':10D"
+    )
 
 
 def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
@@ -42,6 +49,13 @@ def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
     single = Phrase(("梯",), prefix=True)
     code = Phrase(("u:3-2-1201",))
     assert compile_tsquery([[phrase, single], [code]]) == "(('竣工' <-> '工资') | ('梯':*)) & (('u:3-2-1201'))"
+    # GIN's candidates: what holding a phrase implies, without positions (each lexeme, and the trigrams of its
+    # neighbouring CJK bigrams or the mark of a text whose trigrams were left out).
+    assert compile_tsquery([[phrase, single], [code]], candidates=True) == (
+        "(('竣工' & '工资' & (('3:竣工资') | '3:')) | ('梯':*)) & (('u:3-2-1201'))"
+    )
+    lift = Phrase(("电梯", "梯维", "维修", "修"), prefix=True)
+    assert candidate_phrase(lift) == "('电梯' & '梯维' & '维修' & '修':* & (('3:电梯维' & '3:梯维修') | '3:'))"
 
 
 @pytest.mark.postgres
@@ -51,7 +65,9 @@ def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
     vector = tsvector_literal([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
     with engine.connect() as conn:
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
-        assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
+        assert sorted(lexemes or []) == sorted(
+            ["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养", "3:电梯维", "3:梯维修"]
+        )
 
         def matches(*groups: list[Phrase]) -> bool:
             query = compile_tsquery(groups)
@@ -80,6 +96,7 @@ def test_the_tsvector_stays_within_postgresql_limits() -> None:
     # Too many different tokens for one tsvector: those seen last are left out.
     many = tsvector_literal([("D", " ".join(f"x{i}" for i in range(200_000)))])
     assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many
+    assert many.endswith(" '3:'")  # the mark of a text without its trigrams
     assert 900_000 < len(many.encode()) < 2_000_000
 
 
@@ -104,6 +121,40 @@ def test_postgresql_accepts_any_text_and_finds_what_it_can(postgres_url: str) ->
         common = " ".join(["电梯"] * 300 + ["维修"])
         assert found(common, "电梯", "电梯") and not found(common, "电梯", "维修")  # 电梯 positions stop at 256
         assert found(huge, "x0") and not found(huge, "x199999")
+        # A text too big for its trigrams still finds its phrases (the mark stands for them).
+        crowded = "电梯 梯维 维修 修 " + huge
+        vector = tsvector_literal([("D", crowded)])
+        assert "'3:电梯维'" not in vector and vector.endswith("'3:'")
+        query = compile_tsquery([[Phrase(("电梯", "梯维", "维修"))]], candidates=True)
+        assert conn.exec_driver_sql("SELECT %s::tsvector @@ %s::tsquery", (vector, query)).scalar()
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_url: str) -> None:
+    """GIN keeps no positions: for ``电梯维修`` it offers every text holding 电梯, 梯维 and 维修 anywhere, each
+    read again (from TOAST) to check the order.  Asked for the candidates (the lexemes and the trigrams), it
+    offers only the texts holding the phrase, and reads none of them again."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    texts = ["电梯 梯维 维修 修"] + ["电梯 梯 楼梯 梯维 维护 护 水泵 泵维 维修 修"] * 30
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL)")
+        for text in texts:
+            conn.exec_driver_sql("INSERT INTO docs (tsv) VALUES (%s::tsvector)", (tsvector_literal([("D", text)]),))
+        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tsv)")
+        conn.exec_driver_sql("SET enable_seqscan = off")
+
+        def rechecked(query: str) -> tuple[int, int]:
+            plan = conn.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery", (query,)
+            ).scalar()
+            scan = plan[0]["Plan"]  # type: ignore[index]
+            assert scan["Node Type"] == "Bitmap Heap Scan"
+            return scan["Actual Rows"], scan.get("Rows Removed by Index Recheck", 0)
+
+        phrase = [[Phrase(("电梯", "梯维", "维修"))]]
+        assert rechecked(compile_tsquery(phrase)) == (1, 30)
+        assert rechecked(compile_tsquery(phrase, candidates=True)) == (1, 0)
     engine.dispose()
 
 
@@ -329,9 +380,12 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（1）不符："
+        "错误：检索索引的版本（0）与本程序（2）不符："
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
+    # An index of another layout (version 1: no trigrams) is never brought up to date, only rebuilt.
+    again = run_cli("index")
+    assert (again.exit_code, again.stderr) == (result.exit_code, result.stderr)
     assert run_cli("index", "--rebuild").exit_code == 0
     assert run_cli("search", "电梯").exit_code == 0
 
@@ -386,6 +440,48 @@ def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
     result = search(pg_ws, "电梯", limit=2)
     assert (result.total, result.exact_total, result.total_text) == (3, False, "至少 3 条")
     assert result.to_dict()["total_exact"] is False
+
+
+@pytest.mark.postgres
+def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planner multiplies a phrase's lexeme shares as if they were unrelated (a word in half the texts looks
+    rare); the guess used instead is its rarest lexeme's.  Whichever way the candidates are read (GIN's
+    bitmap, newest first, or GIN first and then newest first when there were more than the bound), the page and
+    the count are the same."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = [
+        _doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", body, "2026-01-01")
+        for i in range(1, 601)
+        for body in ["补偿 偿链 链 电梯 梯" if i % 6 == 0 else "补偿 偿 链条 条" if i % 6 == 1 else "水泵 泵"]
+    ]
+    with index.lock(5):
+        index.rebuild(docs)
+    word = (Phrase(("补偿", "偿链")),)
+    with pg_ledger.engine.connect() as conn:
+        planner = conn.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM search_items WHERE tsv @@ %s::tsquery", (compile_tsquery([word]),)
+        ).scalar()
+        assert planner[0]["Plan"]["Plan Rows"] < 50  # type: ignore[index]  (100 hold it)
+        assert 90 <= postgresql._expected_candidates(conn, SearchRequest((word,)), 600) <= 150
+    monkeypatch.setattr(postgresql, "RANKED", 10)
+
+    def page(limit: int = 20) -> tuple[list[str], int, bool]:
+        found = index.search(SearchRequest((word,), limit=limit))
+        return [item.archive_no for item in found.items], found.total, found.exact
+
+    every = [f"GC-2026-{i:05d}" for i in range(600, 0, -6)]
+    newest = every[:20]
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 0)  # read newest first
+    assert page() == (newest, 20, False)
+    assert page(200) == (every, 100, True)
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 10_000)  # GIN's bitmap
+    assert page() == (newest, 20, False)
+    assert page(200) == (every, 100, True)
+    monkeypatch.setattr(postgresql, "GIN_SLACK", 0.001)  # GIN's bitmap, more than bound: then newest first
+    assert page() == (newest, 20, False)
+    assert index.search(SearchRequest(((Phrase(("无此",)),),))).total == 0
 
 
 # -- moving an index ------------------------------------------------------------------------------------------

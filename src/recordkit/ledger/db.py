@@ -352,7 +352,6 @@ class Ledger:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
         # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
         from alembic import command
-        from alembic.config import Config  # loaded on first use (as above)
 
         self._create_schema()
         with self._translate_errors(), self.engine.connect() as conn:
@@ -363,10 +362,7 @@ class Ledger:
             else:
                 conn = conn.execution_options(recordkit_write=True)
             try:
-                config = Config()
-                config.set_main_option("script_location", str(MIGRATIONS_DIR))
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+                command.upgrade(alembic_config(conn), "head")
                 conn.commit()
             finally:
                 if self.dialect == "postgresql":
@@ -374,6 +370,17 @@ class Ledger:
                     conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
+
+
+def alembic_config(conn: Connection | None = None) -> Any:
+    """Alembic's configuration of the ledger's migrations, run on ``conn`` (see migrations/env.py)."""
+    from alembic.config import Config  # loaded on first use: Alembic costs ~0.1 s to import
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if conn is not None:
+        config.attributes["connection"] = conn
+    return config
 
 
 @functools.lru_cache(maxsize=64)

@@ -2,10 +2,13 @@
 
 Owns the table layout (also what migration 0014 creates), the ``tsvector`` made from the project's own tokens
 (``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
-and 档号 A, unit and owners B, other metadata C, the text D — written as a literal so that PostgreSQL's parser
-never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with ``<->``, ``:*``
-prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the weights of SQLite's
-bm25 and the same ties and sorts.  Snippets and masking stay in ``search.query``.
+and 档号 A, unit and owners B, other metadata C, the text D — and the CJK trigrams of neighbouring bigrams
+(without positions: what GIN needs to offer a phrase's texts nearly alone), written as a literal so that
+PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
+``<->``, ``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the
+weights of SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's
+candidates, whichever an estimate of their number makes cheaper.  Snippets and masking stay in
+``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
 after the load and swaps it in with one transaction; searches answer from the old table until then.  On a
@@ -18,6 +21,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -44,7 +48,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -65,6 +69,13 @@ MAX_LEXEME_BYTES = 2046
 MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
 FIELD_SEPARATOR = "-"
+#: A CJK trigram's lexeme starts with this (no token of ``search.text`` holds a ``:`` but the canonical ones,
+#: ``u:`` and the like, and a prefix query is always one CJK character): ``3:电梯维``.
+TRIGRAM_PREFIX = "3:"
+#: The lexeme of a text whose trigrams did not fit in its tsvector (tens of thousands of different tokens).
+TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
+#: CJK characters (``search.text.CJK``) all come from here on: a cheap first test before a trigram is made.
+CJK_FROM = "\u3040"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
 _LOCK_KEY = 7_270_017
 _LOCK_ARGS = f"{_LOCK_KEY}, hashtext(current_schema())"
@@ -152,19 +163,33 @@ def _labels(weight: str) -> list[str]:
     return [f"{min(position, MAX_POSITION)}{weight}" for position in range(MAX_POSITION + 1)]
 
 
+def _trigram(first: str, second: str) -> str | None:
+    """The trigram lexeme of two bigrams that follow each other in one CJK run (``电梯``, ``梯维`` → ``3:电梯维``),
+    or None.  Both sides use this one rule: a document on each pair of neighbouring tokens, a phrase on its own."""
+    if len(first) == 2 and len(second) == 2 and first[1] == second[0] and second[0] >= CJK_FROM:
+        return TRIGRAM_PREFIX + first + second[1]
+    return None
+
+
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order: each token at its position,
     a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed.  Within PostgreSQL's limits, so that
-    no text is ever refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token
-    cut, and a text of too many different tokens without those first seen last (the constants above)."""
+    field separators (``-``) keeping their place without being indexed; and each CJK trigram (``_trigram``)
+    once, without positions (GIN's candidates need only whether a text holds it: positions would double its
+    size again).  Within PostgreSQL's limits, so that no text is ever
+    refused: positions past 16383 at 16383, at most 256 positions a lexeme, a very long token cut, and a text of
+    too many different tokens without its trigrams (``TRIGRAMS_LEFT_OUT`` instead) and then without the tokens
+    first seen last (the constants above)."""
     positions: dict[str, list[str]] = {}
+    trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
     position = 0
     for weight, tokens in columns:
         labels = _labels(weight)
+        before = ""
         for token in tokens.split():
             position += 1
             if token == FIELD_SEPARATOR:
+                before = ""
                 continue
             label = labels[position] if position < MAX_POSITION else labels[MAX_POSITION]
             found = positions.get(token)
@@ -172,20 +197,30 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
                 positions[token] = [label]
             elif len(found) < MAX_POSITIONS:
                 found.append(label)
+            if len(token) == 2 and len(before) == 2 and (trigram := _trigram(before, token)) is not None:
+                trigrams[trigram] = None
+            before = token
         position += 1
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
     bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
+    if bound + 4 * sum(map(len, trigrams)) + 3 * len(trigrams) <= MAX_TSVECTOR_BYTES:
+        return " ".join(
+            [f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]
+            + [f"'{trigram}'" for trigram in trigrams]
+        )
+    # Too many: no trigram at all, but the mark that says so (a phrase then asks for its bigrams alone).
+    left_out = f"'{TRIGRAMS_LEFT_OUT}'"
     if bound <= MAX_TSVECTOR_BYTES:
-        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()])
-    entries, used = [], 0
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()] + [left_out])
+    entries, used = [], len(left_out)
     for token, found in positions.items():
         lexeme = _lexeme(token)
         used += len(lexeme.encode()) + 3 + 2 * len(found)
         if used > MAX_TSVECTOR_BYTES:
             break
-        entries.append((lexeme, found))
-    return " ".join([f"{lexeme}:{','.join(found)}" for lexeme, found in entries])
+        entries.append(f"{lexeme}:{','.join(found)}")
+    return " ".join([*entries, left_out])
 
 
 def doc_tsvector(doc: IndexDoc) -> str:
@@ -211,9 +246,23 @@ def compile_phrase(phrase: Phrase) -> str:
     return "(" + " <-> ".join(lexemes) + ")"
 
 
-def compile_tsquery(groups: Iterable[Iterable[Phrase]]) -> str:
-    """``(a | b) & c``: every group, one of its phrases."""
-    return " & ".join("(" + " | ".join(compile_phrase(phrase) for phrase in group) + ")" for group in groups)
+def candidate_phrase(phrase: Phrase) -> str:
+    """What every text holding ``phrase`` holds, without positions: each of its lexemes, and the trigrams of its
+    neighbouring CJK bigrams (or the mark of a text whose trigrams were left out).  GIN answers that from the
+    index alone (no text read again to check an order), and with the trigrams nearly only the texts holding
+    the phrase: ``('电梯' & '梯维' & '维修' & (('3:电梯维' & '3:梯维修') | '3:'))``."""
+    lexemes = _phrase_lexemes(phrase)
+    trigrams = [lexeme for lexeme in lexemes if lexeme.startswith(f"'{TRIGRAM_PREFIX}")]
+    if trigrams:
+        lexemes = lexemes[: -len(trigrams)] + [f"(({' & '.join(trigrams)}) | '{TRIGRAMS_LEFT_OUT}')"]
+    return "(" + " & ".join(lexemes) + ")"
+
+
+def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False) -> str:
+    """``(a | b) & c``: every group, one of its phrases (with ``candidates``, what holding it implies:
+    ``candidate_phrase``)."""
+    phrase = candidate_phrase if candidates else compile_phrase
+    return " & ".join("(" + " | ".join(phrase(each) for each in group) + ")" for group in groups)
 
 
 # -- the backend ---------------------------------------------------------------------------------------------
@@ -451,6 +500,139 @@ _DATED, _UNDATED = "date DESC, filed_at DESC, archive_no DESC", "filed_at DESC, 
 RANKED = 1000
 
 
+#: Reading the matches newest first costs a read of each item's tsvector from TOAST, match or not: about
+#: ``RANKED / share`` of them for a word in ``share`` of the archive.  Taking GIN's candidates costs a read of
+#: each candidate's row (no tsvector: ``candidate_phrase`` needs no check) and a sort of their dates, about as
+#: much each (measured at 200,000 items: 4–5 µs a row with the data in memory), then the newest read until
+#: ``RANKED`` match: GIN is the cheaper way while ``candidates² < GIN_FACTOR × RANKED × items``.
+GIN_FACTOR = 1
+#: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
+#: (the estimate below is a guess from the planner's figures).
+GIN_SLACK = 4
+#: Lexemes whose planner's estimate is asked for, at most (one EXPLAIN; a long query's other groups are left out,
+#: which only makes the bound looser).
+ESTIMATED_LEXEMES = 16
+
+
+def _phrase_lexemes(phrase: Phrase) -> list[str]:
+    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams."""
+    lexemes = [_lexeme(token) for token in phrase.tokens]
+    if phrase.prefix:
+        lexemes[-1] += ":*"
+    trigrams = (_trigram(first, second) for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False))
+    return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in trigrams if trigram)]
+
+
+def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
+    """How many items the request's GIN candidates are expected to be, from the planner's estimate of each lexeme
+    (ANALYZE's most common lexemes) and of the filters: a phrase has as many texts as its rarest lexeme (its
+    bigrams and trigrams go together), a group as its phrases together; the groups and the filters are taken as
+    unrelated.  (The planner's own estimate of a phrase multiplies its lexemes' shares as if they were unrelated
+    too: 20 for a word in 9,500 of 200,000 texts.)  Groups past ``ESTIMATED_LEXEMES`` lexemes are left out."""
+    chosen: list[list[list[str]]] = []
+    lexemes: dict[str, None] = {}
+    for group in request.groups:
+        phrases = [_phrase_lexemes(phrase) for phrase in group]
+        wanted = dict.fromkeys(lexeme for phrase in phrases for lexeme in phrase)
+        if len(lexemes) + len(wanted.keys() - lexemes.keys()) > ESTIMATED_LEXEMES and chosen:
+            continue
+        lexemes.update(wanted)
+        chosen.append(phrases)
+    where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
+    selects = [f"SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery" for _ in lexemes]
+    if where:
+        selects.append(f"SELECT 1 FROM {TABLE} WHERE {' AND '.join(where)}")
+    # One statement, its parts in order: an Append, not a parallel one (``_gin_bound`` turned those off: it
+    # orders its parts by cost).
+    plan: Any = conn.exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), (*lexemes, *params)
+    ).scalar()
+    top = plan[0]["Plan"]
+    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if len(selects) > 1 else [top["Plan Rows"]]
+    if top["Node Type"] != ("Append" if len(selects) > 1 else top["Node Type"]) or len(rows) != len(selects):
+        return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
+    estimate = dict(zip(lexemes, rows, strict=False))
+    share = 1.0
+    for phrases in chosen:
+        share *= min(1.0, sum(min(estimate[lexeme] for lexeme in each) for each in phrases) / max(items, 1.0))
+    if where:
+        share *= min(1.0, rows[-1] / max(items, 1.0))
+    return share * items
+
+
+def _gin_bound(conn: Connection, request: SearchRequest, cap: int) -> int | None:
+    """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
+    (``_expected_candidates``) that GIN is the cheaper way to the newest ``cap``; None when more are.  A wrong
+    guess costs at most that bound's rows before the newest-first reading; the other way it would cost a reading
+    of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its rarest lexeme."""
+    # No parallel plans in this search's transaction (two cores: they only add start-up time to a search).
+    items = float(
+        conn.exec_driver_sql(
+            f"SELECT reltuples, set_config('max_parallel_workers_per_gather', '0', true) FROM pg_class"
+            f" WHERE oid = '{TABLE}'::regclass"
+        ).scalar()
+        or 0
+    )
+    limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
+    return int(GIN_SLACK * limit) if _expected_candidates(conn, request, items) <= limit else None
+
+
+def _ranked(
+    conn: Connection,
+    condition: tuple[str, list[Any]],
+    score: tuple[str, list[Any]],
+    cap: int | None,
+    limit: str,
+    gin: tuple[str, list[Any], int] | None = None,
+) -> list[Any]:
+    """The page ranked by relevance among the newest ``cap`` matches of ``condition``, each row with the count of
+    the matches (at most ``cap + 1``).  The matches are read newest first in the order of an index (a common word
+    stops after ``cap + 1`` of them); or, with ``gin`` (its condition, parameters and bound), GIN's candidates
+    are taken, at most ``bound + 1`` of them, sorted by date, and read newest first until ``cap + 1`` match.
+    Only those ranked; the page's stored text read for its rows alone.  The last column: how many candidates."""
+    counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
+    ranked = "" if cap is None else f" WHERE newest <= {cap}"
+    # The plan is chosen here, not by the planner, whose costs count no TOAST reads: no seq scan (with a LIMIT it
+    # would start one to stop early, reading every tsvector), and no bitmap where the reading is newest first.
+    # Every match wanted (no ``cap``) or no tsvector read (no ``score`` parameter: filters alone): the planner's
+    # choice, as it costs what is read.
+    # (For the rest of the search's transaction: its last statement only counts the OCR-pending items.)
+    if cap is not None and score[1]:
+        conn.exec_driver_sql(
+            "SELECT set_config('enable_seqscan', 'off', true),"
+            f" set_config('enable_bitmapscan', '{'on' if gin else 'off'}', true)"
+        )
+    if gin is None:
+        found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
+        candidates = "0"
+    else:
+        found = (
+            f"found AS MATERIALIZED (SELECT archive_no, filed_at FROM {TABLE} WHERE {gin[0]} LIMIT {gin[2] + 1}),"
+            f" checked AS (SELECT item.archive_no, item.filed_at, item.tsv FROM"
+            f" (SELECT * FROM found ORDER BY filed_at DESC, archive_no DESC) AS newest"
+            f" JOIN {TABLE} AS item USING (archive_no) WHERE {condition[0]}"
+            f" ORDER BY newest.filed_at DESC, newest.archive_no DESC{counted}), "
+        )
+        source, params, candidates = "checked", [*gin[1], *condition[1]], "(SELECT count(*) FROM found)"
+    rows = list(
+        conn.exec_driver_sql(
+            f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
+            f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
+            f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
+            f" ORDER BY {_ORDER['relevance']}{limit}),"
+            f" listed AS (SELECT archive_no, page.score, page.filed_at, body_start, shown, text"
+            f" FROM page JOIN {TABLE} USING (archive_no))"
+            # the counts in a row of their own, so that they come back when nothing matched
+            f" SELECT listed.archive_no, listed.score, body_start, shown, text, counts.matched, counts.candidates"
+            f" FROM (SELECT (SELECT count(*) FROM matched) AS matched, {candidates} AS candidates) AS counts"
+            f" LEFT JOIN listed ON true ORDER BY listed.score DESC, listed.filed_at DESC, listed.archive_no DESC",
+            (*params, *score[1]),
+        ).all()
+    )
+    return rows
+
+
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     """The page's rows ranked or sorted, and the count of the matches (exact up to ``RANKED``, or up to the page
     when it asks for more; "at least" beyond).  Relevance ranks the newest ``RANKED`` matches (all of them when
@@ -474,23 +656,21 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     condition = " AND ".join(where) or "true"
     cap = None if request.limit is None else max(RANKED, request.limit)
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
-    ranked = "" if cap is None else f" WHERE newest <= {cap}"
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
     if request.sort == "relevance":
-        # The matches newest first (the order of an index, so a common word stops after ``cap`` of them),
-        # then only those ranked; the page's stored text read for its own rows alone.
-        rows = conn.exec_driver_sql(
-            f"WITH matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
-            f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {TABLE}"
-            f" WHERE {condition} ORDER BY filed_at DESC, archive_no DESC{counted}),"
-            f" page AS (SELECT archive_no, filed_at, {score} AS score FROM matched{ranked}"
-            f" ORDER BY {_ORDER['relevance']}{limit})"
-            f" SELECT page.archive_no, page.score, body_start, shown, text, (SELECT count(*) FROM matched)"
-            f" FROM page JOIN {TABLE} USING (archive_no)"
-            f" ORDER BY page.score DESC, page.filed_at DESC, page.archive_no DESC",
-            (*params, *score_params),
-        ).all()
-        total = rows[0][-1] if rows else 0
+        gin = None
+        if request.groups and cap is not None and (bound := _gin_bound(conn, request, cap)) is not None:
+            # the filters (after the tsquery in ``where``) and what holding every group implies
+            gin = (
+                " AND ".join(["tsv @@ %s::tsquery", *where[1:]]),
+                [compile_tsquery(request.groups, True), *params[1:]],
+                bound,
+            )
+        rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin)
+        if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
+            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit)
+        total = rows[0][-2]
+        rows = [row for row in rows if row[0] is not None]
     else:
         # Dated items newest first, then the undated ones: each part in the order of an index (date, or filed_at;
         # ties sorted as they come), so that a common word stops after the page instead of sorting every match.
@@ -516,7 +696,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     pending = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE} WHERE state = 'pending'").scalar()
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
-        for number, value, body_start, shown, text, _total in rows
+        for number, value, body_start, shown, text, *_counts in rows
     ]
     return SearchPage(
         items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact
@@ -526,6 +706,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
 __all__ = [
     "SCHEMA_VERSION",
     "PostgresIndex",
+    "candidate_phrase",
     "compile_phrase",
     "compile_tsquery",
     "doc_tsvector",
