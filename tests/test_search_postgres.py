@@ -19,6 +19,7 @@ from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
 from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
+from recordkit.ledger.schema import archive_items
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import (
@@ -373,6 +374,23 @@ def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
     with pg_ledger.read() as conn:
         assert not sa.inspect(conn).has_table(SHADOW)
     assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
+def test_a_rebuild_writes_the_rows_in_the_order_they_were_filed(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """The rows lie as the newest-first scan reads them (the (filed_at, archive_no) index), whatever the order of
+    the archive numbers: here filed in the reverse of it, two by two in the same second."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    with pg_ledger.write() as conn:
+        numbers = sorted(conn.execute(sa.select(archive_items.c.archive_no)).scalars())
+        filed = {number: f"2026-03-{1 + k // 2:02d}T09:00:00+08:00" for k, number in enumerate(reversed(numbers))}
+        for number, stamp in filed.items():
+            conn.execute(sa.update(archive_items).where(archive_items.c.archive_no == number).values(filed_at=stamp))
+    update_index(pg_ws, pg_ledger, rebuild=True)
+    with pg_ledger.read() as conn:
+        stored = conn.exec_driver_sql("SELECT archive_no FROM search_items ORDER BY ctid").scalars().all()
+    assert len(numbers) == 5
+    assert stored == sorted(numbers, key=lambda number: (filed[number], number))
 
 
 @pytest.mark.postgres

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 import recordkit.archive.archivist as archivist_module
 import recordkit.archive.scans as scans_module
-from recordkit.archive.archivist import Archivist, FilingOutcome, list_items
+import recordkit.archive.watcher as watcher_module
+from recordkit.archive.archivist import Archivist, FilingOutcome, list_items, sidecar_json
 from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.demo.scans import scan_bytes, write_scan
@@ -293,3 +294,55 @@ def test_a_scanner_sidecar_that_comes_after_the_reading_ahead_still_says_what_th
     assert (items["保洁合同.pdf"].category, items["保洁合同.pdf"].title) == ("合同协议档案", "保洁合同")
     assert (items["扫描0001.pdf"].category, items["扫描0001.pdf"].title) == ("工程档案", "电梯维保记录")
     assert tree(_inbox(ws)) == []  # the sidecar went with its scan
+
+
+def test_files_that_become_stable_while_a_pass_files_the_others_join_that_pass(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watcher_module, "BATCH_SIZE", 2)
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "1"})
+    now = [0.0]
+    outcomes: list[FilingOutcome] = []
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), clock=lambda: now[0], report=outcomes.append)
+    scans = _burst(ws, 6)
+    for number, scan in enumerate(scans):  # four still since 0 s, the last two since 0.5 s
+        status = scan.stat()
+        watcher.tracker.observe(scan, status.st_size, status.st_mtime_ns, 0.0 if number < 4 else 0.5)
+    real = InboxWatcher._file_batch
+
+    def filing(self: InboxWatcher, *args: Any) -> list[FilingOutcome]:
+        now[0] = 1.6  # while the first batch is filed, the last two scans' window runs out
+        return real(self, *args)
+
+    monkeypatch.setattr(InboxWatcher, "_file_batch", filing)
+    now[0] = 1.2
+    filed = watcher.check(set())
+    # One pass: the four stable at its start in two batches, then the two that became stable meanwhile.
+    assert [Path(o.source).name for o in filed] == [scan.name for scan in scans]
+    assert [o.status for o in filed] == ["filed"] * 6 and len(list_items(ledger)) == 6
+    assert watcher.tracker.pending() == []
+
+
+def test_a_sidecar_is_the_text_json_dumps_with_an_indent_writes_in_a_fraction_of_its_time(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    values: dict[str, Any] = {
+        "schema": 1,
+        "title": '合同 "甲" \n\t\u202e',
+        "pages": 3,
+        "big": -(10**30),
+        "share": 0.5,
+        "confidential": False,
+        "needs_review": True,
+        "note": None,
+        "review_reasons": [],
+        "former_numbers": ["HT-2025-00001", "HT-2025-00002"],
+        "scanner_sidecar": {"题名": "电梯", "页": [1, {"x": None}]},
+        "empty": {},
+    }
+    assert sidecar_json(values) == json.dumps(values, ensure_ascii=False, indent=2)
+    assert sidecar_json({}) == json.dumps({}, ensure_ascii=False, indent=2)
+    scan = write_scan(_inbox(ws) / "合同" / "保洁合同.pdf", 1)
+    (outcome,) = Archivist(ws, ledger, "档案员").file_many([(scan, None)])
+    written = (ws.root / f"{outcome.item.path}.json").read_text("utf-8")  # type: ignore[union-attr]
+    assert written == json.dumps(json.loads(written), ensure_ascii=False, indent=2)

@@ -10,6 +10,7 @@ What a scan *is* (category, unit, …) is decided in ``archive_rules``; reading 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import hashlib
@@ -18,10 +19,12 @@ import logging
 import os
 import shutil
 import stat
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -240,6 +243,9 @@ class ReadAhead:
     companions: tuple[tuple[str, int, int], ...] | None = None
 
 
+_NO_STATUS = os.stat_result((0,) * 10)
+
+
 def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
     """What must not have changed since a file was read for the reading to stand: the very same file
     (device and inode: not another one renamed over it), of the same size and modification time."""
@@ -305,17 +311,17 @@ def _relative(workspace: Workspace, path: Path) -> str:
 def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path]:
     """Sidecars next to a scan: ``X.pdf.json``, ``X.json``, ``X.pdf.txt``, ``X.txt``.  ``listing``: the
     names of the regular files in the scan's folder, when a batch has listed it (no stat per name)."""
+    if listing is not None:  # names only: no path made for a name that is not there
+        names = dict.fromkeys(base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS)
+        return [path.with_name(name) for name in names if name in listing and name != path.name]
     found = []
     for base in (path.name, path.stem):
         for suffix in SIDECAR_EXTENSIONS:
             candidate = path.with_name(base + suffix)
-            if listing is not None:
-                is_file = candidate.name in listing
-            else:
-                try:
-                    is_file = candidate.is_file()
-                except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
-                    continue
+            try:
+                is_file = candidate.is_file()
+            except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
+                continue
             if candidate != path and is_file and candidate not in found:
                 found.append(candidate)
     return found
@@ -377,8 +383,13 @@ class Archivist:
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._tree_numbers: dict[Path, set[str]] = {}
-        self._inside: dict[Path, bool] = {}  # target folders of this batch: inside records/archive?
+        self._inside: dict[str, bool] = {}
+        self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
+        self._root_text = os.fspath(workspace.root)
+        self._inbox_text = os.fspath(self.inbox)
+        self._inbox_prefix = os.path.join(self._inbox_text, "")
+        self._folder_metadata: dict[tuple[Path, Path], Metadata] = {}  # what a source folder says, kept
         #: An unexpected error while filing one file quarantines that file at once (``recordkit file``,
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
         #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
@@ -433,22 +444,19 @@ class Archivist:
         changed while it was read (or is no longer a regular file) is left out.  Raises
         ``ReaderStopped`` when the service is stopping."""
         found: dict[Path, ReadAhead] = {}
-        listings: dict[Path, set[str]] = {}
-        for path, reading in zip(paths, self._read_files([(path, None) for path in paths]), strict=True):
+        # What each file is taken for (its folder, name and scanner sidecars: Python, in this process) is
+        # worked out beside the reading (the reader processes, the hashing threads), not after it.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="recordkit-understanding") as beside:
+            understanding = beside.submit(self._understand_all, paths)
+            readings = self._read_files([(path, None) for path in paths])
+            understood = understanding.result()
+        for path, reading, (companions, taken) in zip(paths, readings, understood, strict=True):
             before = reading.before
             if before is None:
                 continue  # gone
-            prepared, companions = None, None
-            if reading.sha is not None and not isinstance(reading.pages, Exception):
-                if path.parent not in listings:
-                    listings[path.parent] = _regular_files(path.parent)
-                companions = _companion_marks(path, listings[path.parent])
-                try:
-                    prepared = self._prepared(
-                        path, None, Metadata(), before, reading.pages, reading.sha, listings[path.parent]
-                    )
-                except Exception:  # noqa: BLE001 - taken for what it is once stable, where an error counts
-                    prepared = None
+            prepared = None
+            if reading.sha is not None and not isinstance(reading.pages, Exception) and taken is not None:
+                prepared = replace(taken, before=before, pages=reading.pages, sha=reading.sha)
             try:
                 after = path.lstat()
             except OSError:
@@ -458,6 +466,29 @@ class Archivist:
                     read_key(before), reading.kind, reading.pages, reading.sha, reading.synced, prepared, companions
                 )
         return found
+
+    def _understand_all(
+        self, paths: Sequence[Path]
+    ) -> list[tuple[tuple[tuple[str, int, int], ...] | None, _Prepared | None]]:
+        """For each inbox file being read ahead: its scanner sidecars as they are now (name, size, mtime;
+        looked at before they are read), and what it is taken for (a ``_Prepared`` whose status, pages and
+        hash are filled in from the reading), or None when that fails (worked out again once stable,
+        where an error counts)."""
+        listings: dict[Path, set[str]] = {}
+        understood: list[tuple[tuple[tuple[str, int, int], ...] | None, _Prepared | None]] = []
+        for path in paths:
+            if path.parent not in listings:
+                listings[path.parent] = _regular_files(path.parent)
+            companions = _companion_marks(path, listings[path.parent])
+            try:
+                # The status, pages and hash are placeholders here: ``read_ahead`` puts the reading's in.
+                taken: _Prepared | None = self._prepared(
+                    path, None, Metadata(), _NO_STATUS, None, "", listings[path.parent]
+                )
+            except Exception:  # noqa: BLE001 - taken for what it is once stable, where an error counts
+                taken = None
+            understood.append((companions, taken))
+        return understood
 
     def file_prepared(
         self, batch: PreparedBatch, now: dt.datetime | None = None, before_commit: BeforeCommit | None = None
@@ -539,7 +570,10 @@ class Archivist:
 
     def in_inbox(self, path: Path) -> bool:
         """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
-        return path.is_relative_to(self.inbox)
+        # Lexically, as ``is_relative_to``, on the text (paths here are absolute and normalised): it is
+        # asked several times of every file of a burst.
+        text = os.fspath(path)
+        return text == self._inbox_text or text.startswith(self._inbox_prefix)
 
     def _prepare_many(
         self,
@@ -655,8 +689,8 @@ class Archivist:
         result; a failure while placing rolls the batch back and removes what it had placed."""
 
         results: dict[int, FilingOutcome | BaseException] = {}
-        placed: list[Path] = []  # only what this call published: a rollback never removes anything else
-        self._tree_numbers, self._inside = {}, {}  # the listings of this batch, the folders it looked at
+        placed: list[str | Path] = []  # only what this call published: a rollback never removes anything else
+        self._tree_numbers, self._inside, self._folders = {}, {}, {}  # this batch's listings and folders
         try:
             with self.ledger.write() as conn:
                 # A few queries for the whole batch, not a few per file: what is filed with these
@@ -674,21 +708,21 @@ class Archivist:
                     known[item.sha256] = item  # a second copy in the same batch is a duplicate of this one
                     last[(item.prefix, item.year)] = item.seq
                     planned.append((index, prepared, item))
-                bulk_insert(conn, archive_items, [item.row() for _, _, item in planned])
-                self._place_all(planned, placed)
-                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
-                    fsync_directory(folder)  # the new names are on disk before the commit
-                if planned:
-                    journal.record(
-                        conn,
-                        self.operator,
-                        [
+
+                def record() -> None:  # the rows and the journal, written while the sidecars' fsyncs run
+                    bulk_insert(conn, archive_items, [item.row() for _, _, item in planned])
+                    if planned:
+                        changes = [
                             journal.Change("archive.file", "archive_item", item.archive_no, None, _journal_view(item))
                             for _, _, item in planned
-                        ],
-                    )
-                    if before_commit is not None:
-                        before_commit(conn, [item for _, _, item in planned])
+                        ]
+                        journal.record(conn, self.operator, changes)
+
+                self._place_all(planned, placed, meanwhile=record)
+                for folder in {self.workspace.root / Path(item.path).parent for _, _, item in planned}:
+                    fsync_directory(folder)  # the new names are on disk before the commit
+                if planned and before_commit is not None:
+                    before_commit(conn, [item for _, _, item in planned])
                 for index, prepared, item in planned:
                     results[index] = FilingOutcome(prepared.shown, "filed", item)
         except _PlaceFailed as failed:
@@ -731,46 +765,109 @@ class Archivist:
         item = self._new_item(
             conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source, stamp, last
         )
-        if not self._inside_archive(self.workspace.root / item.path):
+        if not self._inside_archive(os.path.join(self._root_text, item.path)):
             raise ScanRejected("归档位置不在档案目录内，已拒绝")  # never outside records/archive
         return item
 
-    def _inside_archive(self, target: Path) -> bool:
+    def _inside_archive(self, target: str) -> bool:
         """``target`` lies inside records/archive, links in its folders followed (each folder resolved once
         per batch): its name is one plain component, and a name already there is never replaced."""
-        if target.name in ("", ".", "..") or os.sep in target.name or (os.altsep and os.altsep in target.name):
+        folder, name = os.path.split(target)
+        if name in ("", ".", "..") or (os.altsep and os.altsep in name):
             return False
-        folder = target.parent
         inside = self._inside.get(folder)
         if inside is None:
-            inside = self._inside[folder] = folder.resolve().is_relative_to(self._archive_root)
+            inside = self._inside[folder] = Path(folder).resolve().is_relative_to(self._archive_root)
         return inside
 
-    def _place_all(self, planned: Sequence[tuple[int, _Prepared, ArchiveItem]], placed: list[Path]) -> None:
-        def place(entry: tuple[int, _Prepared, ArchiveItem]) -> None:
-            _, prepared, item = entry
-            self._place(prepared, self.workspace.root / item.path, item.sidecar(prepared.extra), placed)
+    def _place_all(
+        self,
+        planned: Sequence[tuple[int, _Prepared, ArchiveItem]],
+        placed: list[str | Path],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
+        """Each planned file's sidecar, then the file, published under their names only if free
+        (``ArchiveMismatch`` when taken), durable before the commit; what was published is added to
+        ``placed`` (sidecar before its file), for the caller to remove on a rollback.
 
+        In three steps, so that the threads do nothing but wait for the disk: this thread writes every
+        sidecar to a temporary name; their fsyncs go to the placing threads together (the disk serves
+        many for about the price of one, and no new file is created while they run, which on ext4
+        would wait for the journal); then, in order, each sidecar is published once durable and its
+        scan linked into the archive (unchanged since it was hashed, made read-only); last, the scans
+        that cannot be linked (another disk, or not from the inbox) are copied, in the threads.  Spread
+        over the threads, the Python and the syscalls between the fsyncs only took turns for the GIL.
+        ``meanwhile`` (the ledger's rows) is called while the fsyncs run; what it raises is raised as is."""
+        if not planned:
+            if meanwhile is not None:
+                meanwhile()
+            return
+        targets = [os.path.join(self._root_text, item.path) for _, _, item in planned]
         try:  # each target folder made once, not once per file
-            for folder in {(self.workspace.root / item.path).parent for _, _, item in planned}:
-                folder.mkdir(parents=True, exist_ok=True)
+            for folder in {os.path.dirname(target) for target in targets}:
+                os.makedirs(folder, exist_ok=True)
         except Exception as err:
             raise _PlaceFailed(err) from err
 
-        if len(planned) <= 1:
+        prefix = f"{TEMP_PREFIX}{os.getpid()}-"
+        temps: list[tuple[int, str]] = []  # temporary sidecars, open: closed and removed in the end
+        fsynced: list[Future[None]] = []
+        try:
             try:
-                for entry in planned:
-                    place(entry)
+                for (_, prepared, item), target in zip(planned, targets, strict=True):
+                    folder, name = os.path.split(target)
+                    temp = os.path.join(folder, f"{prefix}{name}{SIDECAR_SUFFIX}")
+                    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    temps.append((descriptor, temp))
+                    _write_all(descriptor, _sidecar_bytes(prepared, item))
+                    os.fchmod(descriptor, _READ_ONLY)
+                pool = _placing_pool()
+                # One task per thread, each a run of the sidecars in order: published run by run when done.
+                step = -(-len(temps) // PLACING_THREADS)
+                runs = [range(start, min(start + step, len(temps))) for start in range(0, len(temps), step)]
+                fsynced = [pool.submit(_fsync_all, [temps[index][0] for index in run]) for run in runs]
             except Exception as err:
                 raise _PlaceFailed(err) from err
-            return
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                self._publish_all(planned, targets, temps, fsynced, step, placed)
+            finally:
+                wait(fsynced)  # no descriptor closed under an fsync in hand
+        finally:
+            for descriptor, temp in temps:
+                os.close(descriptor)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
 
-        # Side by side: each file's fsyncs wait on the disk, which serves many for about the price of one.
-        with ThreadPoolExecutor(max_workers=min(PLACING_THREADS, len(planned))) as pool:
-            futures = [pool.submit(place, entry) for entry in planned]
-        errors = [error for future in futures if (error := future.exception()) is not None]
-        if errors:
-            raise _PlaceFailed(errors[0])
+    @staticmethod
+    def _publish_all(
+        planned: Sequence[tuple[int, _Prepared, ArchiveItem]],
+        targets: Sequence[str],
+        temps: Sequence[tuple[int, str]],
+        fsynced: Sequence[Future[None]],
+        step: int,
+        placed: list[str | Path],
+    ) -> None:
+        """In order, each sidecar published once durable (its run of fsyncs done), then its scan linked."""
+        try:
+            pool = _placing_pool()
+            copies = []
+            for index, ((_, prepared, _), target, (_, temp)) in enumerate(zip(planned, targets, temps, strict=True)):
+                if index % step == 0:
+                    fsynced[index // step].result()
+                sidecar_path = target + SIDECAR_SUFFIX
+                _publish_new(temp, sidecar_path)
+                placed.append(sidecar_path)
+                if prepared.in_inbox and _link_new(prepared.path, target):
+                    placed.append(target)
+                    _check_linked(prepared, target)
+                else:
+                    copies.append((prepared, target))
+            for future in [pool.submit(_copy_in, prepared, Path(target), placed) for prepared, target in copies]:
+                future.result()
+        except Exception as err:
+            raise _PlaceFailed(err) from err
 
     def _metadata(
         self, path: Path, flags: Metadata, base: Path | None, listing: Collection[str] | None = None
@@ -793,8 +890,7 @@ class Archivist:
         folder = Metadata()
         if base is not None and path.parent.is_relative_to(base):
             # The folders below the inbox (or below a folder given to `recordkit file`) tell category and unit.
-            parts = [readable_name(part) for part in path.parent.relative_to(base).parts]
-            folder = metadata_from_folder(parts, self.rules)
+            folder = self._folder_says(path.parent, base)
         name = readable_name(path.name)
         stem = name[: -len(path.suffix)] if path.suffix else name
         if hidden := hidden_characters(stem):
@@ -806,6 +902,17 @@ class Archivist:
             )
         from_name = metadata_from_name(stem, self.rules)
         return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
+
+    def _folder_says(self, folder: Path, base: Path) -> Metadata:
+        """``metadata_from_folder`` of ``folder`` below ``base``, worked out once per folder (a burst's
+        scans share a few folders); forgotten when many folders were seen."""
+        said = self._folder_metadata.get((folder, base))
+        if said is None:
+            if len(self._folder_metadata) >= 1024:
+                self._folder_metadata.clear()
+            parts = [readable_name(part) for part in folder.relative_to(base).parts]
+            said = self._folder_metadata[(folder, base)] = metadata_from_folder(parts, self.rules)
+        return said
 
     def _new_item(
         self,
@@ -875,13 +982,20 @@ class Archivist:
             highest = last[key]
         seq = highest + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
-        folder = self.archive_dir / category.name
-        if safe_title(archive_no) in self._numbers_in_tree(folder / str(made) if year else folder):
+        if safe_title(archive_no) in self._numbers_in_tree(self._number_folder(category.name, made if year else None)):
             raise ArchiveMismatch(
                 f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
                 f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
             )
         return archive_no, year, seq
+
+    def _number_folder(self, category: str, made: int | None) -> Path:
+        """The folder whose files hold the numbers of ``category`` (and year ``made``): made once per batch."""
+        folder = self._folders.get((category, made))
+        if folder is None:
+            folder = self.archive_dir / category
+            folder = self._folders[(category, made)] = folder / str(made) if made is not None else folder
+        return folder
 
     def _numbers_in_tree(self, folder: Path) -> set[str]:
         """The archive numbers whose files or sidecars lie in ``folder`` (and below): every name's part
@@ -896,47 +1010,6 @@ class Archivist:
                     start = cut + 1
             self._tree_numbers[folder] = numbers
         return numbers
-
-    def _place(self, prepared: _Prepared, target: Path, sidecar: dict[str, Any], placed: list[Path]) -> None:
-        """Sidecar, then the file, each published under its own name only if that name is free
-        (``ArchiveMismatch`` when it is taken) and fsynced before the commit.  A scan from the inbox is
-        moved, not copied: a second name (hard link) for the very file in the archive, whose inbox name
-        goes after the commit (its data was fsynced when it was read, and it has not changed since: its
-        size and mtime are checked; the new name is made durable by the folder's fsync, once per batch);
-        elsewhere (a clerk's own folder, another disk) it is copied to a
-        temporary name beside the target, checked against its hash, and published.  What was published
-        is added to ``placed``, for the caller to remove on a rollback."""
-        source = prepared.path
-        if _raw_name(source) != source.name:
-            sidecar["original_name_bytes"] = _raw_name(source)
-        sidecar_path = target.with_name(target.name + SIDECAR_SUFFIX)
-        _write_new(sidecar_path, json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
-        placed.append(sidecar_path)
-        if prepared.in_inbox and _link_new(source, target):
-            placed.append(target)
-            now = target.stat()
-            if (now.st_size, now.st_mtime_ns) != (prepared.before.st_size, prepared.before.st_mtime_ns):
-                raise _Changed()  # written to since it was hashed: left for a later try
-            os.chmod(target, _READ_ONLY)
-            if not prepared.synced:  # else its data was fsynced when it was read, and unchanged since
-                fsync_path(target)  # the scanner's data on disk before the commit that names it
-            return
-        temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
-        digest = hashlib.sha256()
-        try:
-            with source.open("rb") as reader, temp.open("wb") as writer:
-                while chunk := reader.read(_CHUNK):
-                    digest.update(chunk)
-                    writer.write(chunk)
-                writer.flush()
-                os.fsync(writer.fileno())
-            if digest.hexdigest() != prepared.sha:
-                raise _Changed()
-            os.chmod(temp, _READ_ONLY)
-            _publish_new(temp, target)
-            placed.append(target)
-        finally:
-            temp.unlink(missing_ok=True)
 
     def _remove_source(self, path: Path, in_inbox: bool, listing: Collection[str] | None = None) -> None:
         if not in_inbox:
@@ -1300,19 +1373,19 @@ def _remove_placed(placed: Iterable[Path]) -> None:
         path.with_name(path.name + SIDECAR_SUFFIX).unlink(missing_ok=True)
 
 
-def _remove_published(published: Sequence[Path]) -> None:
+def _remove_published(published: Sequence[str | Path]) -> None:
     """Roll back what one filing call published (and nothing else): files first, then sidecars."""
-    for path in [p for p in published if not p.name.endswith(SIDECAR_SUFFIX)] + [
-        p for p in published if p.name.endswith(SIDECAR_SUFFIX)
-    ]:
-        path.unlink(missing_ok=True)
+    names = [os.fspath(path) for path in published]
+    for name in [n for n in names if not n.endswith(SIDECAR_SUFFIX)] + [n for n in names if n.endswith(SIDECAR_SUFFIX)]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
 
 
 #: link() errors of file systems without hard links (some network shares): an O_EXCL copy instead.
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
-def _publish_new(temp: Path, target: Path) -> None:
+def _publish_new(temp: str | Path, target: str | Path) -> None:
     """Give the finished, fsynced ``temp`` the name ``target``, which must be free: a hard link (atomic,
     and it fails when the name exists, where a rename would replace it), or an ``O_EXCL`` copy where
     the file system has no hard links.  ``ArchiveMismatch`` when ``target`` exists.  ``temp`` stays."""
@@ -1322,19 +1395,19 @@ def _publish_new(temp: Path, target: Path) -> None:
         except OSError as err:
             if isinstance(err, FileExistsError) or err.errno not in _NO_LINKS:
                 raise
-            _copy_exclusive(temp, target)
+            _copy_exclusive(Path(temp), Path(target))
     except FileExistsError:
         raise _name_taken(target) from None
 
 
-def _name_taken(target: Path) -> ArchiveMismatch:
+def _name_taken(target: str | Path) -> ArchiveMismatch:
     return ArchiveMismatch(
-        f"台账与档案目录不一致：档案目录中已有 {readable_name(target.name)}，台账中却没有它"
+        f"台账与档案目录不一致：档案目录中已有 {readable_name(os.path.basename(target))}，台账中却没有它"
         f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
     )
 
 
-def _link_new(source: Path, target: Path) -> bool:
+def _link_new(source: Path, target: str | Path) -> bool:
     """A second name ``target`` for the file ``source`` (the same file system): True when made, False
     where the file systems differ or have no hard links (the caller copies).  ``ArchiveMismatch`` when
     ``target`` exists: an archived file is never replaced."""
@@ -1388,6 +1461,109 @@ def _write_new(target: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temp, _READ_ONLY)
         _publish_new(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+_placing: tuple[int, ThreadPoolExecutor] | None = None
+_placing_lock = threading.Lock()
+
+
+def _placing_pool() -> ThreadPoolExecutor:
+    """The placing threads, started once per process (not once per batch; a forked child, which has
+    none of its parent's threads, starts its own)."""
+    global _placing
+    with _placing_lock:
+        if _placing is None or _placing[0] != os.getpid():
+            _placing = (os.getpid(), ThreadPoolExecutor(PLACING_THREADS, thread_name_prefix="recordkit-placing"))
+        return _placing[1]
+
+
+def _forget_placing() -> None:
+    """In a forked child: neither the parent's placing threads nor the state of their lock."""
+    global _placing, _placing_lock
+    _placing, _placing_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_placing)
+
+
+def _sidecar_bytes(prepared: _Prepared, item: ArchiveItem) -> bytes:
+    sidecar = item.sidecar(prepared.extra)
+    raw = _raw_name(prepared.path)
+    if raw != prepared.path.name:
+        sidecar["original_name_bytes"] = raw
+    return sidecar_json(sidecar).encode("utf-8")
+
+
+_SCALARS: dict[Any, str] = {None: "null", True: "true", False: "false"}
+
+
+def _json_value(value: Any) -> str:
+    """One sidecar value as ``json.dumps(…, ensure_ascii=False, indent=2)`` writes it at the top level."""
+    if isinstance(value, str):
+        return encode_basestring(value)  # the C encoder of a string
+    if type(value) is int:
+        return int.__repr__(value)
+    if value is None or isinstance(value, bool):
+        return _SCALARS[value]
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")  # a list or dict: rare
+
+
+def sidecar_json(data: dict[str, Any]) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, in a fraction of the time (with an
+    indent the standard library encodes in Python, value by value): each top-level string and number
+    goes through the C string encoder, and only a list or dict value (rare in a sidecar) the slow way."""
+    if not data:
+        return "{}"
+    body = ",\n".join(f"  {encode_basestring(str(key))}: {_json_value(value)}" for key, value in data.items())
+    return "{\n" + body + "\n}"
+
+
+def _fsync_all(descriptors: Sequence[int]) -> None:
+    for descriptor in descriptors:
+        os.fsync(descriptor)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+def _check_linked(prepared: _Prepared, target: str) -> None:
+    """A scan moved into the archive by a hard link (its archive name ``target``): unchanged since it
+    was hashed (its size and mtime, else ``_Changed``: left for a later try), made read-only.  Its
+    data was fsynced when it was read (else now); the new name is made durable by the folder's
+    fsync, once per batch."""
+    now = os.stat(target)
+    if (now.st_size, now.st_mtime_ns) != (prepared.before.st_size, prepared.before.st_mtime_ns):
+        raise _Changed()  # written to since it was hashed
+    os.chmod(target, _READ_ONLY)
+    if not prepared.synced:
+        fsync_path(Path(target))  # the scanner's data on disk before the commit that names it
+
+
+def _copy_in(prepared: _Prepared, target: Path, placed: list[str | Path]) -> None:
+    """A scan that cannot be linked (a clerk's own folder, another disk) copied to a temporary name
+    beside ``target``, checked against its hash, fsynced and published (added to ``placed``)."""
+    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+    digest = hashlib.sha256()
+    try:
+        with prepared.path.open("rb") as reader, temp.open("wb") as writer:
+            while chunk := reader.read(_CHUNK):
+                digest.update(chunk)
+                writer.write(chunk)
+            writer.flush()
+            os.fsync(writer.fileno())
+        if digest.hexdigest() != prepared.sha:
+            raise _Changed()
+        os.chmod(temp, _READ_ONLY)
+        _publish_new(temp, target)
+        placed.append(target)
     finally:
         temp.unlink(missing_ok=True)
 

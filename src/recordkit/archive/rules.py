@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import json
 import re
 import string
@@ -128,8 +129,12 @@ def check_number_pattern(pattern: str) -> None:
 
 def sequence_year(pattern: str, year: int) -> int:
     """The year the sequence counts in: the filing year when the pattern shows it, else 0 (one sequence)."""
-    names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
-    return year if "year" in names else 0
+    return year if _shows_year(pattern) else 0
+
+
+@functools.lru_cache(maxsize=16)
+def _shows_year(pattern: str) -> bool:
+    return "year" in {name for _, name, _, _ in string.Formatter().parse(pattern) if name}
 
 
 def format_archive_no(pattern: str, prefix: str, year: int, seq: int) -> str:
@@ -171,6 +176,7 @@ def parse_flag(value: Any, what: str) -> bool:
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
+_PLAIN = re.compile(r"[A-Za-z0-9_-]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: The longest value the ledger keeps for these fields (longer ones are cut, and the item flagged).
 FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
@@ -179,6 +185,8 @@ FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
 def safe_title(text: str) -> str:
     """A title that is safe as part of a file name: no separators, NUL, control characters,
     ``..`` or leading dots; spaces collapsed; cut to a length every file system takes."""
+    if len(text) <= _MAX_TITLE_CHARS and _PLAIN.fullmatch(text):  # an archive number: nothing to change
+        return text.strip("-_")
     cleaned = unicodedata.normalize("NFC", text)
     cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
     cleaned = _UNSAFE.sub("-", cleaned)

@@ -19,7 +19,8 @@ import signal
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ INDEX_STEP = 50
 INDEX_CLEARANCE = 0.2
 #: A file still for this share of the stability window is read ahead while the rest of the window runs
 #: (a file being written changes sooner than that, and is not read again and again).
-READ_AHEAD_SHARE = 0.25
+READ_AHEAD_SHARE = 0.1
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -192,9 +193,61 @@ class InboxWatcher:
     def check(self, candidates: set[Path]) -> list[FilingOutcome]:
         """Observe every candidate (a file an event or a rescan named) and every pending file whose window
         has run; file those that are stable.  A pending file with no event is not looked at before its
-        window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due."""
+        window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due.
+        Files that become stable while the pass files the others join it, batch after batch."""
+        stable = self._stable(candidates | set(self.tracker.due(self.clock())))
+        if self._ahead is not None and not self._ahead_paths.isdisjoint(stable):
+            self._take_read_ahead()  # the reading in hand is of files now stable: theirs is not done twice
+        queue = deque(stable)
+        busy = set(stable)  # read (or read again) in this pass, not ahead
+
+        def take() -> list[Path]:
+            return [queue.popleft() for _ in range(min(BATCH_SIZE, len(queue)))]
+
+        outcomes: list[FilingOutcome] = []
+        # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
+        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.  A batch
+        # read ahead whole is prepared in turn instead: what is left of it is a little Python, which beside
+        # the placing threads would only take turns with them.
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+
+            def start(paths: list[Path]) -> Future[PreparedBatch | Exception] | None:
+                return ahead.submit(self._prepare, paths) if any(path not in self._read for path in paths) else None
+
+            paths = take()
+            upcoming = start(paths) if paths else None
+            while paths:
+                try:
+                    prepared = upcoming.result() if upcoming is not None else self._prepare(paths)
+                except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
+                    log.info("stopping: the batch in hand stays in the inbox")
+                    break
+                if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
+                    break
+                # The files that became stable meanwhile (a burst becomes stable over a while) join the pass,
+                # so that the next batch is read beside this one's filing instead of after the pass; those
+                # being read ahead join once that reading is in.
+                if self._ahead is not None and self._ahead.done():
+                    self._take_read_ahead()
+                joining = set(self.tracker.due(self.clock())) - busy - self._ahead_paths
+                for path in self._stable(joining):
+                    queue.append(path)
+                    busy.add(path)
+                following = take()
+                upcoming = start(following) if following else None
+                # The reading ahead goes on beside the filing (the readers are other processes): the files
+                # of a burst that are not stable yet are read while the stable ones are filed.
+                self._start_read_ahead(busy)
+                outcomes += self._file_batch(paths, prepared)
+                paths = following
+        self._start_read_ahead()
+        return outcomes
+
+    def _stable(self, paths: set[Path]) -> list[Path]:
+        """Of ``paths``, in order, those stable now (and every file that is not a regular one); each is
+        observed, a file that is gone forgotten."""
         stable = []
-        for path in sorted(candidates | set(self.tracker.due(self.clock()))):
+        for path in sorted(paths):
             try:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
@@ -209,33 +262,7 @@ class InboxWatcher:
                 continue
             if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
                 stable.append(path)
-        if self._ahead is not None and not self._ahead_paths.isdisjoint(stable):
-            self._take_read_ahead()  # the reading in hand is of files now stable: theirs is not done twice
-        batches = [stable[start : start + BATCH_SIZE] for start in range(0, len(stable), BATCH_SIZE)]
-        outcomes: list[FilingOutcome] = []
-        # A pipeline of two: the next batch is read and validated (reader processes, hashing) while the
-        # one before it is numbered, placed and committed, so that a burst keeps both cores busy.  A batch
-        # read ahead whole is prepared in turn instead: what is left of it is a little Python, which beside
-        # the placing threads would only take turns with them.
-        with ThreadPoolExecutor(max_workers=1) as ahead:
-
-            def start(paths: list[Path]) -> Future[PreparedBatch | Exception] | None:
-                return ahead.submit(self._prepare, paths) if any(path not in self._read for path in paths) else None
-
-            upcoming = start(batches[0]) if batches else None
-            for number, paths in enumerate(batches):
-                try:
-                    prepared = upcoming.result() if upcoming is not None else self._prepare(paths)
-                except ReaderStopped:  # SIGTERM while a file was being read: the batch waits, untouched
-                    log.info("stopping: the batch in hand stays in the inbox")
-                    break
-                if self.stop_event.is_set():  # SIGTERM: the batch in hand is finished, the rest waits
-                    break
-                last = number + 1 == len(batches)
-                upcoming = None if last else start(batches[number + 1])
-                outcomes += self._file_batch(paths, prepared)
-        self._start_read_ahead()
-        return outcomes
+        return stable
 
     def _prepare(self, paths: list[Path]) -> PreparedBatch | Exception:
         """A batch read and validated (what was read ahead of these very files not read again); an
@@ -247,13 +274,15 @@ class InboxWatcher:
 
     # -- reading ahead -------------------------------------------------------------------------
 
-    def _due_for_reading(self, now: float) -> list[tuple[float, Path]]:
-        """The watched files still for ``read_ahead_after`` that have no reading of what they are now,
-        each with the time it became due, the earliest first."""
+    def _due_for_reading(self, now: float, busy: Collection[Path] = ()) -> list[tuple[float, Path]]:
+        """The watched files still for ``read_ahead_after`` whose window has not run yet, that have no
+        reading of what they are now (and are not ``busy``: being filed), each with the time it became
+        due, the earliest first.  A file whose window has run is read by the pass that files it, in the
+        pipeline beside the batch before it, not ahead: the pass would only wait for that reading."""
         due = []
         for path in self.tracker.pending():
             seen = self.tracker.seen(path)
-            if seen is None or path in self._ahead_paths:
+            if seen is None or path in self._ahead_paths or path in busy or now - seen.since >= self.tracker.window:
                 continue
             read = self._read.get(path)
             if read is not None and read.key[2:] == (seen.size, seen.mtime_ns):
@@ -261,9 +290,10 @@ class InboxWatcher:
             due.append((seen.since + self.read_ahead_after, path))
         return sorted(due, key=lambda entry: entry[0])
 
-    def _start_read_ahead(self) -> None:
-        """Read ahead (in the reading thread) up to a batch of the files due, unless a reading is in hand;
-        forget the readings of files no longer watched (filed, quarantined, gone)."""
+    def _start_read_ahead(self, busy: Collection[Path] = ()) -> None:
+        """Read ahead (in the reading thread) up to a batch of the files due and not ``busy`` (being filed
+        in the pass in hand), unless a reading is in hand; forget the readings of files no longer
+        watched (filed, quarantined, gone)."""
         if self._ahead is not None and self._ahead.done():
             self._take_read_ahead()
         watched = set(self.tracker.pending())
@@ -271,7 +301,7 @@ class InboxWatcher:
         if self._ahead is not None or self.stop_event.is_set() or not self._reading.is_set():
             return
         now = self.clock()
-        paths = [path for at, path in self._due_for_reading(now) if at <= now][:BATCH_SIZE]
+        paths = [path for at, path in self._due_for_reading(now, busy) if at <= now][:BATCH_SIZE]
         if not paths:
             return
         if self._ahead_pool is None:

@@ -19,6 +19,7 @@ indexing commit together.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import math
@@ -448,6 +449,7 @@ class PostgresIndex:
                             copy.write_row(row)
                     batch.clear()
 
+                phases = {"started": time.perf_counter()}
                 with conn.begin():
                     for doc in docs:
                         batch.append(_row(doc))
@@ -455,15 +457,24 @@ class PostgresIndex:
                         if len(batch) >= BATCH:
                             flush()
                     flush()
+                phases["copied"] = time.perf_counter()
                 with conn.begin():  # the indexes once, after the load: far cheaper than kept up row by row
                     # The GIN index of a big archive is built in memory up to this much, flushed each time it
                     # fills (the server's default, 64 MB, flushes a million documents' lexemes many times).
                     conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
                     for statement in index_statements(SHADOW):
                         conn.exec_driver_sql(statement)
+                    phases["indexed"] = time.perf_counter()
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
+                phases["analyzed"] = time.perf_counter()
                 with conn.begin():
                     self._swap(conn)
+                phases["swapped"] = time.perf_counter()
+                log.info(
+                    "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s",
+                    written,
+                    *(later - earlier for earlier, later in itertools.pairwise(phases.values())),
+                )
             except BaseException:
                 conn.rollback()
                 with conn.begin():
