@@ -19,6 +19,7 @@ import signal
 import stat
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -514,6 +515,11 @@ class InboxWatcher:
                     else:
                         watcher.notify(target)
 
+        # watchdog's inotify observer, walking a folder just made while also told of it, adds the same
+        # watch twice and warns (a multi-kilobyte line in the service's log); the watch is simply reused.
+        warnings.filterwarnings(
+            "ignore", message="Callback with id .* already exists for watch", category=RuntimeWarning
+        )
         if self.polling:
             observer: Any = PollingObserver(timeout=self.interval)
         else:
