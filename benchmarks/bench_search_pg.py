@@ -148,6 +148,15 @@ def postgres_sizes(url: str) -> dict[str, float]:
     return {"table": table / 1e6, "indexes": indexes / 1e6, "gin": (gin or 0) / 1e6, "database": database / 1e6}
 
 
+def failed(console: Console, wrong: list[str], how: str) -> bool:
+    """Print the FAIL line and the first 20 of ``wrong`` (results that differ); True if there are any."""
+    if wrong:
+        console.print(f"FAIL: {len(wrong)} 处结果{how}：")
+        for line in wrong[:20]:
+            console.print(f"  {line}")
+    return bool(wrong)
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.1f} / {five:.1f} / {fifteen:.1f}（1/5/15 分钟，{os.cpu_count()} 核，与其他开发者共用）"
@@ -257,10 +266,7 @@ def report_compare(
                 wrong.append(f"{item.group} {item.text!r}：按{sort}排序的结果两个后端不同")
         if set(lists[first]["相关度"][index]) != set(lists[second]["相关度"][index]):
             wrong.append(f"{item.group} {item.text!r}：两个后端命中的档案不同")
-    if wrong:
-        console.print(f"FAIL: {len(wrong)} 处结果不同：")
-        for line in wrong[:20]:
-            console.print(f"  {line}")
+    if failed(console, wrong, "不同"):
         return
     console.print(
         f"identical: 全部 {len(items)} 个检索，两个后端的完整结果都与真值相同，按档号、按日期排序的结果逐条相同"
@@ -447,10 +453,7 @@ def report_million(
             wrong.append(f"{item.group} {item.text!r}：命中 {shown} 条，真值 {len(item.truth)} 条")
     groups = figures["groups"]
     wrong += [f"{group}：召回率 {r:.3f}，准确率 {p:.3f}" for group, (r, p) in groups.items() if r < 1.0 or p < 0.99]
-    if wrong:
-        console.print(f"FAIL: {len(wrong)} 处结果与真值不同：")
-        for line in wrong[:20]:
-            console.print(f"  {line}")
+    if failed(console, wrong, "与真值不同"):
         return
     console.print(
         f"identical: 全部 {len(items)} 个检索的命中条数与真值相同（超过 1,000 条的“至少 1,000 条”，真值确实更多）"
