@@ -466,3 +466,29 @@ def test_a_phrase_of_common_bigrams_finds_only_the_texts_holding_it_in_order(
     assert titles("梯维") == {"巡检丁", "巡检乙", "巡检丙", "巡检甲", "巡检戊"}
     assert titles('"电梯 维修"') == {"巡检戊"}
     assert len(items) == 5
+
+
+WORDS = [
+    ("甲.docx", "工程档案", None, "记录甲", dt.date(2024, 2, 1), "每月维修 保养一次。"),  # in order, a blank between
+    ("乙.docx", "工程档案", None, "记录乙", dt.date(2024, 2, 2), "水泵维修 保养记录。"),  # in order, in longer runs
+    ("丙.docx", "工程档案", None, "记录丙", dt.date(2024, 2, 3), "保养后维修。"),  # both words, the other way
+    ("丁.docx", "工程档案", None, "记录丁", dt.date(2024, 2, 4), "维修电梯，保养水泵。"),  # both words apart
+    ("戊.docx", "工程档案", None, "记录戊", dt.date(2024, 2, 5), "维修 保 养护。"),  # the second word not whole
+]
+
+
+def test_a_quoted_phrase_of_two_words_finds_only_the_texts_holding_them_next_to_each_other(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    """Two words sharing no character: on PostgreSQL their pair lexeme offers the candidates (no trigram does)."""
+    file_documents(ws, ledger, tmp_path / "两个词", WORDS)
+    update_index(ws, ledger)
+
+    def titles(query: str) -> list[str]:
+        return sorted(hit.title for hit in search(ws, query, limit=50).hits)
+
+    assert titles('"维修 保养"') == ["记录乙", "记录甲"]
+    assert titles('"维修 保养" -每月') == ["记录乙"]
+    assert titles("维修 保养") == ["记录丁", "记录丙", "记录乙", "记录甲"]
+    assert titles('"修 保"') == ["记录乙", "记录戊", "记录甲"]
+    assert titles('"电梯 保养"') == []  # across a comma

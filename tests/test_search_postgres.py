@@ -44,12 +44,37 @@ def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() 
     # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed);
     # each CJK trigram once, without positions, in a tsvector of its own (the ``tri`` column)
     assert literal == "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D"
-    assert trigrams == "'3:电梯维' '3:梯维修'"
-    # only bigrams next to each other in one run: not across a field separator, a column or a single character
+    assert trigrams == "'3:电梯维' '3:梯维修' '2:it''s a\\\\b'"
+    # only bigrams next to each other in one run: not across a field separator, a column or a single character;
+    # other neighbours are pairs (``2:``), but for a run's last bigram and its last character (电梯 梯, 维修 修)
     assert tsvector_literals([("A", "电梯 梯"), ("D", "梯维 - 维修 修 修理 ab bc")]) == (
         "'电梯':1A '梯':2A '梯维':4D '维修':6D '修':7D '修理':8D 'ab':9D 'bc':10D",
-        "",
+        "'2:修 修理' '2:修理 ab' '2:ab bc'",
     )
+
+
+def test_neighbouring_words_are_pairs_in_the_tri_column() -> None:
+    """Two words next to each other share no character (维修 保养: the tokens 维修 修 保养 养): no trigram stands for
+    them, a pair lexeme does, once, without positions, the first word's last token and the next one's first."""
+    vector, tri = tsvector_literals(
+        [("B", "u:3-2-1201"), ("D", "维修 修 保养 养 - 保养 养 维修 修 u 3 2 1201 漏水 水")]
+    )
+    assert vector.startswith("'u:3-2-1201':1B '维修':3D,10D '修':4D,11D '保养':5D,8D '养':6D,9D 'u':12D ")
+    assert tri == "'2:修 保养' '2:养 维修' '2:修 u' '2:u 3' '2:3 2' '2:2 1201' '2:1201 漏水'"
+    # the phrase asks for its pairs in ``tri`` (none across its prefix), beside its lexemes in ``tsv``
+    words = Phrase(("维修", "修", "保养"))
+    assert candidate_phrase(words) == "('维修' & '修' & '保养')"
+    assert trigram_tsquery([[words]]) == "((('2:修 保养')) | '3:')"
+    assert trigram_tsquery([[Phrase(("修", "保养", "养"), prefix=True)]]) == "((('2:修 保养')) | '3:')"
+    assert trigram_tsquery([[Phrase(("1201", "漏"), prefix=True)]]) is None
+    assert trigram_tsquery([[Phrase(("u", "3", "2", "1201", "漏水"))]]) == (
+        "((('2:u 3' & '2:3 2' & '2:2 1201' & '2:1201 漏水')) | '3:')"
+    )
+    # a very long token is cut in a pair as in a lexeme (the same on both sides); quotes are doubled
+    run = "a" * 3000
+    assert tsvector_literals([("D", f"{run} it's")])[1] == f"'2:{'a' * 2044}'"
+    assert trigram_tsquery([[Phrase((run, "it's"))]]) == f"((('2:{'a' * 2044}')) | '3:')"
+    assert tsvector_literals([("D", "it's x")])[1] == "'2:it''s x'"
 
 
 def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
@@ -80,7 +105,7 @@ def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
         assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (trigrams,)).scalar()
-        assert sorted(lexemes or []) == ["3:梯维修", "3:电梯维"]
+        assert sorted(lexemes or []) == ["2:u:3-2-1201 电梯", "3:梯维修", "3:电梯维"]  # no pair across the separator
 
         def matches(*groups: list[Phrase]) -> bool:
             query = compile_tsquery(groups)
@@ -108,7 +133,7 @@ def test_the_tsvector_stays_within_postgresql_limits() -> None:
     assert len(tsvector_literal([("D", "鲲" * 1000)]).encode()) == len("'':1D") + 2046 // 3 * 3
     # Too many different tokens for one tsvector: those seen last are left out.
     many, trigrams = tsvector_literals([("D", " ".join(f"x{i}" for i in range(200_000)))])
-    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many and trigrams == ""
+    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many and trigrams == "'3:'"  # pairs
     assert 900_000 < len(many.encode()) < 2_000_000
     # Too many trigrams for one tsvector: none, but the mark of a text without its trigrams.
     vector, trigrams = tsvector_literals([("D", _crowded())])
@@ -181,6 +206,35 @@ def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_u
         phrase = [[Phrase(("电梯", "梯维", "维修"))]]
         assert rechecked(compile_tsquery(phrase)) == (1, 30)
         assert rechecked(compile_tsquery(phrase, candidates=True), trigram_tsquery(phrase) or "") == (1, 0)
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_candidates_of_two_neighbouring_words_are_their_matches(postgres_url: str) -> None:
+    """维修 保养 share no character: no trigram stands for them, and before the pairs every text holding both words
+    apart was a candidate read again.  With the pair lexeme in ``tri`` only the texts holding them in order are."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    texts = ["维修 修 保养 养"] + ["保养 养 - 维修 修"] * 15 + ["维修 修 电梯 梯 保养 养"] * 15
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector)")
+        for text in texts:
+            conn.exec_driver_sql("INSERT INTO docs (tsv, tri) VALUES (%s, %s)", tsvector_literals([("D", text)]))
+        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tsv)")
+        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tri)")
+        conn.exec_driver_sql("ANALYZE docs")
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        phrase = [[Phrase(("维修", "修", "保养"))]]
+        trigrams = trigram_tsquery(phrase)
+        assert trigrams is not None
+        plan = conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery AND tri @@ %s::tsquery",
+            (compile_tsquery(phrase, candidates=True), trigrams),
+        ).scalar()
+        scan = plan[0]["Plan"]  # type: ignore[index]
+        assert scan["Node Type"] == "Bitmap Heap Scan"
+        assert (scan["Actual Rows"], scan.get("Rows Removed by Index Recheck", 0)) == (1, 0)
+        held = "SELECT count(*) FROM docs WHERE tsv @@ %s::tsquery"
+        assert conn.exec_driver_sql(held, (compile_tsquery(phrase),)).scalar() == 1
     engine.dispose()
 
 
@@ -423,7 +477,7 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（3）不符："
+        "错误：检索索引的版本（0）与本程序（4）不符："
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
     # An index of another layout (version 0) is never brought up to date, only rebuilt.
@@ -469,7 +523,7 @@ def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
         }
         assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri = ''").scalar() == 5
     result = run_cli("search", "电梯")
-    assert result.exit_code == IntegrityError.exit_code and "（2）与本程序（3）" in result.stderr
+    assert result.exit_code == IntegrityError.exit_code and "（2）与本程序（4）" in result.stderr
     assert run_cli("index", "--rebuild").exit_code == 0
     with pg_ledger.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri @@ '''3:电梯维'''").scalar() == 1

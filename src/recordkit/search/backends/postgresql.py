@@ -2,8 +2,9 @@
 
 Owns the table layout (also what migration 0014 creates), the ``tsvector`` made from the project's own tokens
 (``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
-and 档号 A, unit and owners B, other metadata C, the text D — and the CJK trigrams of neighbouring bigrams
-(without positions: what GIN needs to offer a phrase's texts nearly alone), written as a literal so that
+and 档号 A, unit and owners B, other metadata C, the text D — and the CJK trigrams of neighbouring bigrams and
+the pairs of the other neighbouring tokens (without positions: what GIN needs to offer a phrase's texts nearly
+alone), written as a literal so that
 PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
 ``<->``, ``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the
 weights of SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's
@@ -49,7 +50,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -73,7 +74,11 @@ FIELD_SEPARATOR = "-"
 #: A CJK trigram's lexeme starts with this (no token of ``search.text`` holds a ``:`` but the canonical ones,
 #: ``u:`` and the like, and a prefix query is always one CJK character): ``3:电梯维``.
 TRIGRAM_PREFIX = "3:"
-#: The lexeme of a text whose trigrams did not fit in its tsvector (tens of thousands of different tokens).
+#: A pair lexeme starts with this: two neighbouring tokens that are not overlapping CJK bigrams (no trigram
+#: stands for them), the first, a space (no token holds one), the second: ``2:维修 保养``, ``2:u:3-2-1201 漏水``.
+PAIR_PREFIX = "2:"
+#: The lexeme of a text whose trigrams and pairs did not fit in its tsvector (tens of thousands of different
+#: tokens).
 TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
 #: CJK characters (``search.text.CJK``) all come from here on: a cheap first test before a trigram is made.
 CJK_FROM = "\u3040"
@@ -175,17 +180,30 @@ def _trigram(first: str, second: str) -> str | None:
     return None
 
 
+def _pair(first: str, second: str) -> str | None:
+    """The pair lexeme's text of two neighbouring tokens that no trigram stands for (``修``, ``保养`` →
+    ``2:修 保养``: the end of one run and the start of the next, a code or a letter/digit run and a word), or
+    None: for overlapping bigrams (their trigram) and for a run's last bigram and its last character (``维修``,
+    ``修``: in every run ending so, it would tell nothing).  Both sides use this one rule (``tsvector_literals``
+    inlines it)."""
+    if len(first) == 2 and first[1] == second[:1] and second[0] >= CJK_FROM and len(second) <= 2:
+        return None
+    return PAIR_PREFIX + first + " " + second
+
+
 def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the one of their CJK
-    trigrams (the ``tri`` column).  The first holds each token at its position, a column starting one position
+    trigrams and pairs (the ``tri`` column).  The first holds each token at its position, a column starting one position
     after the last one's end (no phrase runs from one column into the next), field separators (``-``) keeping
-    their place without being indexed; the second each CJK trigram (``_trigram``) once, without positions (GIN's
-    candidates need only whether a text holds it), in a column of its own so that ranking reads no trigram.
+    their place without being indexed; the second each CJK trigram (``_trigram``) and pair of other neighbours
+    (``_pair``) once, without positions (GIN's candidates need only whether a text holds it), in a column of its
+    own so that ranking reads none.
     Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at most 256
     positions a lexeme, a very long token cut, the tokens first seen last left out of a text of too many
-    different tokens, and a text of too many trigrams without them (``TRIGRAMS_LEFT_OUT`` instead)."""
+    different tokens, and a text of too many trigrams and pairs without them (``TRIGRAMS_LEFT_OUT`` instead)."""
     positions: dict[str, list[str]] = {}
     trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
+    pairs: dict[str, None] = {}  # "first second" of neighbouring tokens no trigram stands for, first seen first
     position = 0
     for weight, tokens in columns:
         labels = _labels(weight)
@@ -201,13 +219,22 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
                 positions[token] = [label]
             elif len(found) < MAX_POSITIONS:
                 found.append(label)
-            if len(token) == 2 and len(before) == 2 and (trigram := _trigram(before, token)) is not None:
-                trigrams[trigram] = None
+            if before:
+                # The rules of _trigram and _pair, inlined (millions of neighbours in a big build).
+                if len(before) == 2 and before[1] == token[0] and token[0] >= CJK_FROM and len(token) <= 2:
+                    if len(token) == 2:
+                        trigrams[TRIGRAM_PREFIX + before + token[1]] = None
+                else:
+                    pairs[PAIR_PREFIX + before + " " + token] = None
             before = token
         position += 1
-    # Trigram bytes in a tsvector: its text (at most 4 bytes a character), an alignment byte and its entry.
-    if 4 * sum(map(len, trigrams)) + 5 * len(trigrams) <= MAX_TSVECTOR_BYTES:
-        tri = " ".join(f"'{trigram}'" for trigram in trigrams)
+    # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character; a pair's cut as a token), an alignment
+    # byte and its entry.
+    size = 4 * sum(map(len, trigrams)) + 5 * len(trigrams) + 4 * sum(map(len, pairs)) + 5 * len(pairs)
+    if size > MAX_TSVECTOR_BYTES:  # a bound: counted byte by byte only when it is too much (letters and digits)
+        size = sum(len(lexeme.encode()) + 5 for lexeme in itertools.chain(trigrams, pairs))
+    if size <= MAX_TSVECTOR_BYTES:
+        tri = " ".join([*(f"'{trigram}'" for trigram in trigrams), *map(_lexeme, pairs)])
     else:  # too many: none, but the mark that says so (a phrase then asks for its bigrams alone)
         tri = f"'{TRIGRAMS_LEFT_OUT}'"
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
@@ -270,7 +297,8 @@ def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False
 
 def trigram_tsquery(groups: Iterable[Iterable[Phrase]]) -> str | None:
     """What every text holding the groups holds in its ``tri``: for each group whose phrases all have trigrams
-    (of neighbouring CJK bigrams), one phrase's trigrams or the mark of a text whose trigrams were left out;
+    (of neighbouring CJK bigrams) or pairs (of other neighbouring tokens: ``_pair``), one phrase's trigrams and
+    pairs or the mark of a text whose trigrams were left out;
     None when no group has any.  With ``candidate_phrase`` (a ``BitmapAnd`` of the two GIN indexes) nearly
     only the texts holding the phrases: ``((('3:电梯维' & '3:梯维修')) | '3:')``."""
     wanted = []
@@ -548,20 +576,25 @@ ESTIMATED_LEXEMES = 16
 
 
 def _phrase_lexemes(phrase: Phrase, trigrams: bool = True) -> list[str]:
-    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams (lexemes of
-    the ``tri`` column)."""
+    """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams and pairs
+    (lexemes of the ``tri`` column)."""
     lexemes = [_lexeme(token) for token in phrase.tokens]
     if phrase.prefix:
         lexemes[-1] += ":*"
     if not trigrams:
         return list(dict.fromkeys(lexemes))
-    found = (_trigram(first, second) for first, second in zip(phrase.tokens, phrase.tokens[1:], strict=False))
-    return [*dict.fromkeys(lexemes), *dict.fromkeys(f"'{trigram}'" for trigram in found if trigram)]
+    found = []
+    for index, (first, second) in enumerate(zip(phrase.tokens, phrase.tokens[1:], strict=False)):
+        if (trigram := _trigram(first, second)) is not None:
+            found.append(f"'{trigram}'")
+        elif (pair := _pair(first, second)) is not None and not (phrase.prefix and index == len(phrase.tokens) - 2):
+            found.append(_lexeme(pair))  # (a prefix is no whole token: the last pair of a prefix phrase is not asked)
+    return [*dict.fromkeys(lexemes), *dict.fromkeys(found)]
 
 
 def _column_of(lexeme: str) -> str:
-    """The column holding ``lexeme`` (a quoted lexeme of ``_phrase_lexemes``): ``tri`` for a trigram."""
-    return "tri" if lexeme.startswith("'" + TRIGRAM_PREFIX) else "tsv"
+    """The column holding ``lexeme`` (a quoted lexeme of ``_phrase_lexemes``): ``tri`` for a trigram or a pair."""
+    return "tri" if lexeme.startswith(("'" + TRIGRAM_PREFIX, "'" + PAIR_PREFIX)) else "tsv"
 
 
 def _estimated(request: SearchRequest) -> tuple[list[list[list[str]]], list[str]]:
