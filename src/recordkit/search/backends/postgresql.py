@@ -790,6 +790,11 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         params.insert(0, matched)
         score = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, %s::tsquery)"
         score_params = [positive]
+        if request.limit is None and (trigrams := trigram_tsquery(request.groups)) is not None:
+            # every match wanted (a phrase checked against the text: "维修 保养"): what holding the phrases implies
+            # in ``tri`` too, so that the planner can offer GIN's few candidates of their trigrams and pairs
+            where.append("tri @@ %s::tsquery")
+            params.append(trigrams)
     elif request.excluded:
         where.append("NOT (tsv @@ %s::tsquery)")
         params.append(compile_tsquery([request.excluded]))
