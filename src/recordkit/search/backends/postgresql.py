@@ -11,7 +11,8 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 ``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
-after the load and swaps it in with one transaction; searches answer from the old table until then.  On a
+after the load (in two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with
+one transaction; searches answer from the old table until then.  On a
 PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
 indexing commit together.
 """
