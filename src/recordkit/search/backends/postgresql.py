@@ -469,7 +469,7 @@ class PostgresIndex:
                 # The indexes once, after the load (far cheaper than kept up row by row), in two connections at
                 # once: the shadow table is committed, so they see it; each commits its own, and a failure (or a
                 # kill) leaves a shadow with some of them, which the next rebuild drops like any leftover.
-                self._build_indexes(conn)
+                took = self._build_indexes(conn)
                 phases["indexed"] = time.perf_counter()
                 with conn.begin():
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
@@ -478,9 +478,14 @@ class PostgresIndex:
                     self._swap(conn)
                 phases["swapped"] = time.perf_counter()
                 log.info(
-                    "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s",
+                    "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s"
+                    " (indexes side by side: %s)",
                     written,
                     *(later - earlier for earlier, later in itertools.pairwise(phases.values())),
+                    " | ".join(
+                        ", ".join(f"{name} {took[name]:.1f} s" for name in group if name in took)
+                        for group in INDEX_GROUPS
+                    ),
                 )
             except BaseException:
                 conn.rollback()
@@ -489,9 +494,10 @@ class PostgresIndex:
                 raise
         return written
 
-    def _build_indexes(self, conn: Connection) -> None:
+    def _build_indexes(self, conn: Connection) -> dict[str, float]:
         """The shadow table's indexes, ``INDEX_GROUPS`` in connections of their own at once.  On the first
-        failure (or an interrupt) the others' statements are cancelled through ``conn`` before it is raised."""
+        failure (or an interrupt) the others' statements are cancelled through ``conn`` before it is raised.
+        Returns the seconds each index took, in the order they were done."""
         statements = dict(zip(_INDEX_NAMES, index_statements(SHADOW), strict=True))
         backends: list[int] = []
         took: dict[str, float] = {}
@@ -526,7 +532,7 @@ class PostgresIndex:
             raise
         finally:
             pool.shutdown(wait=True)
-        log.info("search index's indexes built: %s", ", ".join(f"{name} {took[name]:.1f} s" for name in took))
+        return took
 
     def _swap(self, conn: Connection) -> None:
         """The shadow table becomes the index, its indexes take the live names, the version is stamped."""
