@@ -23,6 +23,7 @@ from recordkit.ledger.schema import archive_items
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import (
+    INDEX_GROUPS,
     SHADOW,
     candidate_phrase,
     compile_tsquery,
@@ -466,6 +467,126 @@ def test_a_failed_rebuild_keeps_the_live_index(
     assert search(pg_ws, "张伟").to_dict() == before
     with pg_ledger.read() as conn:
         assert not sa.inspect(conn).has_table(SHADOW)
+
+
+@pytest.mark.postgres
+def test_a_leftover_shadow_with_some_indexes_built_is_replaced(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """A rebuild killed while its two connections built the indexes leaves the shadow table with one group's
+    indexes committed: the live index still answers and verifies, and the next rebuild starts afresh."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    before = search(pg_ws, "张伟").to_dict()
+    with pg_ledger.write() as conn:
+        conn.exec_driver_sql(postgresql.schema_statements(SHADOW)[0])
+        conn.exec_driver_sql(f"INSERT INTO {SHADOW} SELECT * FROM search_items LIMIT 2")
+        statements = dict(zip(postgresql._INDEX_NAMES, postgresql.index_statements(SHADOW), strict=True))
+        for name in INDEX_GROUPS[0]:
+            conn.exec_driver_sql(statements[name])
+    assert search(pg_ws, "张伟").to_dict() == before
+    assert verify_index(pg_ws, pg_ledger).ok
+    assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    assert search(pg_ws, "张伟").to_dict() == before
+    assert verify_index(pg_ws, pg_ledger).ok
+    with pg_ledger.read() as conn:
+        assert not sa.inspect(conn).has_table(SHADOW)
+        names = conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'search_items'").scalars()
+        assert sorted(names) == sorted(
+            ["search_items_pkey", *(f"ix_search_items_{name}" for name in postgresql._INDEX_NAMES)]
+        )
+
+
+def _rebuild_stuck_in_the_first_group(root: str) -> None:
+    """A rebuild whose first index connection sleeps (the second builds its indexes and commits them)."""
+    real = postgresql.index_statements
+
+    def stuck(table: str) -> list[str]:
+        return [("SELECT pg_sleep(61)" if "_tsv" in statement else statement) for statement in real(table)]
+
+    postgresql.index_statements = stuck  # type: ignore[assignment]
+    workspace = archive_workspace(Path(root), import_units=False)
+    with open_ledger(workspace.database_url) as ledger:
+        update_index(workspace, ledger, rebuild=True)
+
+
+@pytest.mark.postgres
+def test_a_rebuild_killed_while_indexing_leaves_the_live_index_and_a_shadow_the_next_one_replaces(
+    pg_ws: Workspace, pg_ledger: Ledger
+) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    before = search(pg_ws, "张伟").to_dict()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_rebuild_stuck_in_the_first_group, args=(str(pg_ws.root),)
+    )
+    process.start()
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # the second group committed, the first one busy
+            with pg_ledger.read() as conn:
+                built = conn.exec_driver_sql("SELECT count(*) FROM pg_indexes WHERE tablename = %s", (SHADOW,)).scalar()
+                stuck = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query = %s AND datname = current_database()",
+                    ("SELECT pg_sleep(61)",),
+                ).scalar()
+            if built == 1 + len(INDEX_GROUPS[1]) and stuck:
+                break
+            assert process.is_alive() and time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        process.kill()
+        process.join()
+    with pg_ledger.write() as conn:  # the server has not noticed the sleeper's client is gone: end it here
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s AND datname = current_database()",
+            ("SELECT pg_sleep(61)",),
+        )
+    assert search(pg_ws, "张伟").to_dict() == before
+    assert verify_index(pg_ws, pg_ledger).ok
+    with pg_ledger.read() as conn:
+        assert sa.inspect(conn).has_table(SHADOW)
+    assert update_index(pg_ws, pg_ledger, rebuild=True, lock_timeout=30).added == 5
+    assert search(pg_ws, "张伟").to_dict() == before
+    assert verify_index(pg_ws, pg_ledger).ok
+    with pg_ledger.read() as conn:
+        assert not sa.inspect(conn).has_table(SHADOW)
+
+
+def test_the_index_groups_hold_every_index_once() -> None:
+    assert sorted(name for group in INDEX_GROUPS for name in group) == sorted(postgresql._INDEX_NAMES)
+    assert [group[0] for group in INDEX_GROUPS] == ["tsv", "tri"]  # the two big GIN indexes side by side
+
+
+@pytest.mark.postgres
+def test_an_index_failing_in_one_connection_stops_the_other_and_keeps_the_live_index(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    before = search(pg_ws, "张伟").to_dict()
+    real = postgresql.index_statements
+
+    def slow_and_broken(table: str) -> list[str]:
+        statements = dict(zip(postgresql._INDEX_NAMES, real(table), strict=True))
+        statements["tsv"] = "SELECT pg_sleep(60)"  # the first group's: cancelled, not waited for
+        statements["tri"] = "SELECT pg_sleep(0.5); CREATE INDEX broken ON no_such_table (x)"
+        return [statements[name] for name in postgresql._INDEX_NAMES]
+
+    monkeypatch.setattr(postgresql, "index_statements", slow_and_broken)
+    started = time.monotonic()
+    with pytest.raises(sa.exc.ProgrammingError):
+        update_index(pg_ws, pg_ledger, rebuild=True)
+    assert time.monotonic() - started < 30
+    assert search(pg_ws, "张伟").to_dict() == before
+    with pg_ledger.read() as conn:
+        assert not sa.inspect(conn).has_table(SHADOW)
+        busy = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = %s AND datname = current_database()",
+            ("SELECT pg_sleep(60)",),
+        ).scalar()
+    assert busy == 0
+    monkeypatch.setattr(postgresql, "index_statements", real)
+    assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    assert verify_index(pg_ws, pg_ledger).ok
 
 
 @pytest.mark.postgres

@@ -12,7 +12,8 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 ``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table, indexes it
-after the load and swaps it in with one transaction; searches answer from the old table until then.  On a
+after the load (in two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with
+one transaction; searches answer from the old table until then.  On a
 PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
 indexing commit together.
 """
@@ -24,8 +25,10 @@ import itertools
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -102,8 +105,13 @@ _COLUMNS = (
 )
 #: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
-#: The server's memory for building a rebuild's indexes (its session only, while they are built).
+#: The server's memory for building a rebuild's indexes, per connection (its session only, while they are
+#: built): two connections build at once, so twice this at most (and the server's parallel btree workers share
+#: their leader's).
 REBUILD_MEMORY = "256MB"
+#: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
+#: one connection leaves a core idle): the two big GIN indexes one each, the small ones shared out.
+INDEX_GROUPS = (("tsv", "owners", "pending", "unit"), ("tri", "category_date", "date", "filed"))
 
 
 def schema_statements(table: str) -> list[str]:
@@ -486,22 +494,26 @@ class PostgresIndex:
                             flush()
                     flush()
                 phases["copied"] = time.perf_counter()
-                with conn.begin():  # the indexes once, after the load: far cheaper than kept up row by row
-                    # The GIN index of a big archive is built in memory up to this much, flushed each time it
-                    # fills (the server's default, 64 MB, flushes a million documents' lexemes many times).
-                    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
-                    for statement in index_statements(SHADOW):
-                        conn.exec_driver_sql(statement)
-                    phases["indexed"] = time.perf_counter()
+                # The indexes once, after the load (far cheaper than kept up row by row), in two connections at
+                # once: the shadow table is committed, so they see it; each commits its own, and a failure (or a
+                # kill) leaves a shadow with some of them, which the next rebuild drops like any leftover.
+                took = self._build_indexes(conn)
+                phases["indexed"] = time.perf_counter()
+                with conn.begin():
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
                 phases["analyzed"] = time.perf_counter()
                 with conn.begin():
                     self._swap(conn)
                 phases["swapped"] = time.perf_counter()
                 log.info(
-                    "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s",
+                    "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s"
+                    " (indexes side by side: %s)",
                     written,
                     *(later - earlier for earlier, later in itertools.pairwise(phases.values())),
+                    " | ".join(
+                        ", ".join(f"{name} {took[name]:.1f} s" for name in group if name in took)
+                        for group in INDEX_GROUPS
+                    ),
                 )
             except BaseException:
                 conn.rollback()
@@ -509,6 +521,46 @@ class PostgresIndex:
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
                 raise
         return written
+
+    def _build_indexes(self, conn: Connection) -> dict[str, float]:
+        """The shadow table's indexes, ``INDEX_GROUPS`` in connections of their own at once.  On the first
+        failure (or an interrupt) the others' statements are cancelled through ``conn`` before it is raised.
+        Returns the seconds each index took, in the order they were done."""
+        statements = dict(zip(_INDEX_NAMES, index_statements(SHADOW), strict=True))
+        backends: list[int] = []
+        took: dict[str, float] = {}
+        stop = threading.Event()
+
+        def build(names: tuple[str, ...]) -> None:
+            with self._connect() as builder, builder.begin():
+                backends.append(builder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+                # A GIN index is built in memory up to this much, flushed each time it fills (the server's
+                # default, 64 MB, flushes a million documents' lexemes many times).
+                builder.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+                for name in names:
+                    if stop.is_set():
+                        return
+                    started = time.perf_counter()
+                    builder.exec_driver_sql(statements[name])
+                    took[name] = time.perf_counter() - started
+
+        pool = ThreadPoolExecutor(max_workers=len(INDEX_GROUPS), thread_name_prefix="search-index")
+        futures = [pool.submit(build, group) for group in INDEX_GROUPS]
+        try:
+            for future in as_completed(futures):
+                future.result()
+        except BaseException:
+            stop.set()
+            conn.rollback()
+            while not all(future.done() for future in futures):  # again until they end: a statement sent
+                with conn.begin():  # just after a cancel would run to its end
+                    for pid in backends:
+                        conn.exec_driver_sql("SELECT pg_cancel_backend(%s)", (pid,))
+                wait(futures, timeout=0.5)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+        return took
 
     def _swap(self, conn: Connection) -> None:
         """The shadow table becomes the index, its indexes take the live names, the version is stamped."""
