@@ -23,3 +23,10 @@ def crash() -> None:
 
 def worker_pid() -> int:
     return os.getpid()
+
+
+def note_pid_and_sleep(path: str, seconds: float) -> str:
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(str(os.getpid()))
+    time.sleep(seconds)
+    return "woke"

@@ -19,7 +19,13 @@ import pypdfium2
 import pytest
 
 from recordkit.archive.archivist import Archivist, list_items
-from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
+from recordkit.archive.contained import (
+    ReaderFailed,
+    ReaderLimits,
+    run_contained,
+    run_contained_split,
+    shutdown_readers,
+)
 from recordkit.archive.scans import ScanRejected
 from recordkit.core.errors import ConfigError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
@@ -58,6 +64,19 @@ def test_a_reader_past_its_time_limit_is_stopped_and_the_next_reading_gets_a_new
         failed.value.reason == "读取这个文件超过 1 秒仍未完成（文件可能有害或已损坏；上限见 [limits] reader_seconds）"
     )
     assert run_contained(contained_helpers.worker_pid, limits=limits) != first  # the stuck one was killed
+
+
+def test_a_timeout_in_one_reader_leaves_the_other_readers_worker_alone(tmp_path: Path) -> None:
+    # Both workers start at the same moment (as for the first burst after the service starts); the part that
+    # hangs costs its own worker only: the other's reading and worker survive (CI once saw a good scan
+    # quarantined as "异常退出" because a timeout killed both).
+    shutdown_readers()
+    limits = ReaderLimits(1, 1024)
+    quick, stuck = tmp_path / "quick.pid", tmp_path / "stuck.pid"
+    with pytest.raises(ReaderFailed) as failed:
+        run_contained_split(contained_helpers.note_pid_and_sleep, [(str(quick), 0), (str(stuck), 600)], limits=limits)
+    assert failed.value.kind == "timeout"
+    assert run_contained(contained_helpers.worker_pid, limits=limits) == int(quick.read_text())
 
 
 def test_a_reader_past_its_memory_limit_is_stopped() -> None:

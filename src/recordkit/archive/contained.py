@@ -199,12 +199,14 @@ class _Worker:
         if self._pool is not None and self._memory_mb == memory_mb:
             return self._pool
         self._discard()
-        before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(
             max_workers=1, mp_context=_context(), initializer=_init_worker, initargs=(memory_mb << 20, os.getpid())
         )
-        pool.submit(_ready).result()  # the worker is started: known by its process object, to kill it
-        self._processes = [p for p in multiprocessing.active_children() if p not in before]
+        # The worker is started; its process object, to kill it, is found by the pid it gave: never by which
+        # children appeared meanwhile, which would take in the other reader's worker when both start at once
+        # (``run_contained_split``), and a timeout here would then kill a good reading there.
+        pid = pool.submit(_ready).result()
+        self._processes = [p for p in multiprocessing.active_children() if p.pid == pid]
         self._pool, self._memory_mb = pool, memory_mb
         # A process started by multiprocessing ends through its own exit function, not atexit, and that
         # joins every child first: the worker is ended before, or such a process would wait for ever.
