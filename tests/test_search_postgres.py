@@ -414,7 +414,8 @@ def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
     def watched(self: PostgresIndex, docs: Any) -> int:
         def watching() -> Any:
             for number, doc in enumerate(docs):
-                if number == 3:  # half loaded: the shadow table stands beside, searches answer from the old one
+                if number == 3:  # half loaded: the shadow table, not yet committed, is seen by none; searches
+                    # answer from the old one
                     with self.engine.connect() as conn:
                         shadow = sa.inspect(conn).has_table(SHADOW)
                     seen_midway.append((shadow, [hit.archive_no for hit in search(pg_ws, "张伟").hits]))
@@ -424,10 +425,15 @@ def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
 
     monkeypatch.setattr(PostgresIndex, "rebuild", watched)
     assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
-    assert seen_midway == [(True, [hit["archive_no"] for hit in before["张伟"]["hits"]])]
+    assert seen_midway == [(False, [hit["archive_no"] for hit in before["张伟"]["hits"]])]
     assert {query: search(pg_ws, query).to_dict() for query in before} == before
     with pg_ledger.read() as conn:
         assert not sa.inspect(conn).has_table(SHADOW)
+        # loaded frozen (COPY FREEZE): every page all-visible, nothing left for autovacuum to freeze
+        pages, visible = conn.exec_driver_sql(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_items'"
+        ).one()
+    assert pages > 0 and visible == pages
     assert verify_index(pg_ws, pg_ledger).ok
 
 
@@ -535,11 +541,18 @@ def test_a_rebuild_killed_while_indexing_leaves_the_live_index_and_a_shadow_the_
     finally:
         process.kill()
         process.join()
-    with pg_ledger.write() as conn:  # the server has not noticed the sleeper's client is gone: end it here
-        conn.exec_driver_sql(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s AND datname = current_database()",
-            ("SELECT pg_sleep(61)",),
-        )
+    deadline = time.monotonic() + 20
+    while True:  # the server notices that the builder's client is gone and ends its statement (not after 61 s)
+        with pg_ledger.read() as conn:
+            running = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = %s AND datname = current_database()"
+                " AND state = 'active'",
+                ("SELECT pg_sleep(61)",),
+            ).scalar()
+        if not running:
+            break
+        assert time.monotonic() < deadline, "the killed rebuild's statement still runs"
+        time.sleep(0.2)
     assert search(pg_ws, "张伟").to_dict() == before
     assert verify_index(pg_ws, pg_ledger).ok
     with pg_ledger.read() as conn:
@@ -743,6 +756,48 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
     monkeypatch.setattr(postgresql, "GIN_SLACK", 0.001)  # GIN's bitmap, more than bound: then newest first
     assert page() == (newest, 20, False)
     assert index.search(SearchRequest(((Phrase(("无此",)),),))).total == 0
+
+
+@pytest.mark.postgres
+def test_gin_is_asked_for_the_estimated_groups_and_the_others_are_checked_on_the_text(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query of many words asks GIN only for the groups whose estimates were read (a few index entries walked,
+    not twenty words' worth); the other words are checked on the candidates' texts, so the hits are exactly the
+    texts holding every word."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = [
+        _doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", body, "2026-01-01")
+        for i in range(1, 301)
+        for body in [
+            "电梯 梯 水泵 泵 井盖 盖"
+            if i in (7, 70, 170)
+            else "电梯 梯 水泵 泵"
+            if i % 3 == 0
+            else "电梯 梯"
+            if i % 2
+            else "门窗 窗"
+        ]
+    ]
+    with index.lock(5):
+        index.rebuild(docs)
+    request = SearchRequest(tuple((Phrase((word,)),) for word in ("电梯", "水泵", "井盖")), limit=20)
+    monkeypatch.setattr(postgresql, "ESTIMATED_LEXEMES", 1)  # only the first group estimated, and asked of GIN
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 10_000)  # GIN's candidates, whatever the estimate
+    asked: list[Any] = []
+    real_ranked = postgresql._ranked
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("gin", args[5] if len(args) > 5 else None))
+        return real_ranked(*args, **kwargs)
+
+    monkeypatch.setattr(postgresql, "_ranked", watched)
+    found = index.search(request)
+    assert sorted(item.archive_no for item in found.items) == ["GC-2026-00007", "GC-2026-00070", "GC-2026-00170"]
+    assert (found.total, found.exact) == (3, True)
+    condition, params, _bound = asked[0]
+    assert params[0] == "(('电梯'))"  # the first group alone: 水泵 and 井盖 were checked on the texts
+    assert len(asked) == 1  # GIN's candidates were within the bound: no second reading newest first
 
 
 # -- moving an index ------------------------------------------------------------------------------------------
