@@ -650,7 +650,7 @@ def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
         conn.exec_driver_sql("UPDATE search_index_meta SET value = '2' WHERE key = 'schema_version'")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0017'")
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
-        assert upgraded.revision() == "0018"
+        assert upgraded.revision() == "0019"
         assert {index["name"] for index in sa.inspect(conn).get_indexes("search_items")} >= {
             "ix_search_items_tsv",
             "ix_search_items_tri",
@@ -662,6 +662,40 @@ def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
     with pg_ledger.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri @@ '''3:电梯维'''").scalar() == 1
     assert [hit.archive_no for hit in search(pg_ws, "电梯维修").hits] == ["GC-2024-00001"]
+
+
+@pytest.mark.postgres
+def test_migration_0019_makes_the_filter_indexes_carry_what_filters_alone_read(
+    pg_ws: Workspace, pg_ledger: Ledger
+) -> None:
+    """A ledger of 0018 (plain filter indexes), upgraded: the three filter indexes INCLUDE filed_at and archive_no,
+    and a search by filters alone, answered from one of them without reading the rows, finds what it found."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger, rebuild=True)
+    before = search(pg_ws, "category:业主档案").to_dict()
+    assert [hit["archive_no"] for hit in before["hits"]] == ["YZ-2020-00001"]
+    with pg_ledger.write() as conn:  # the layout of 0018
+        for name, columns in {"category_date": "category, date", "date": "date", "unit": "unit"}.items():
+            conn.exec_driver_sql(f"DROP INDEX ix_search_items_{name}")
+            conn.exec_driver_sql(f"CREATE INDEX ix_search_items_{name} ON search_items ({columns})")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0018'")
+    with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
+        assert upgraded.revision() == "0019"
+        made = dict(
+            conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_items'"
+                " AND indexname IN ('ix_search_items_category_date', 'ix_search_items_date', 'ix_search_items_unit')"
+            ).all()
+        )
+        assert sorted(made) == ["ix_search_items_category_date", "ix_search_items_date", "ix_search_items_unit"]
+        assert all(definition.endswith("INCLUDE (filed_at, archive_no)") for definition in made.values())
+        conn.exec_driver_sql("SET enable_seqscan = off")  # five rows: the planner would rather read them all
+        plan = conn.exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) SELECT archive_no, filed_at FROM search_items WHERE category = '业主档案'"
+            " AND date >= '2019-01-01' ORDER BY filed_at DESC LIMIT 1001"
+        ).scalar()
+        assert "Index Only Scan" in json.dumps(plan)
+    assert search(pg_ws, "category:业主档案").to_dict() == before
 
 
 # -- a common word: only so many matches ranked -----------------------------------------------------------------

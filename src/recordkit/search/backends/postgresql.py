@@ -139,15 +139,19 @@ def schema_statements(table: str) -> list[str]:
     ]
 
 
+_COVERING = "INCLUDE (filed_at, archive_no)"
+
+
 def index_statements(table: str) -> list[str]:
     suffix = "_new" if table == SHADOW else ""
     return [
         f"CREATE INDEX ix_{TABLE}_tsv{suffix} ON {table} USING gin (tsv)",
         f"CREATE INDEX ix_{TABLE}_tri{suffix} ON {table} USING gin (tri)",
         f"CREATE INDEX ix_{TABLE}_owners{suffix} ON {table} USING gin (owners)",
-        f"CREATE INDEX ix_{TABLE}_category_date{suffix} ON {table} (category, date)",
-        f"CREATE INDEX ix_{TABLE}_unit{suffix} ON {table} (unit)",
-        f"CREATE INDEX ix_{TABLE}_date{suffix} ON {table} (date)",
+        # the filters' indexes carry what a search by filters alone reads: an index-only scan (migration 0019)
+        f"CREATE INDEX ix_{TABLE}_category_date{suffix} ON {table} (category, date) {_COVERING}",
+        f"CREATE INDEX ix_{TABLE}_unit{suffix} ON {table} (unit) {_COVERING}",
+        f"CREATE INDEX ix_{TABLE}_date{suffix} ON {table} (date) {_COVERING}",
         f"CREATE INDEX ix_{TABLE}_filed{suffix} ON {table} (filed_at, archive_no)",
         f"CREATE INDEX ix_{TABLE}_pending{suffix} ON {table} (state) WHERE state = 'pending'",
     ]
@@ -752,6 +756,8 @@ def _ranked(
     (``_opening`` turned them off for a ranked search)."""
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     ranked = "" if cap is None else f" WHERE newest <= {cap}"
+    # the tsvector only when the score reads it: filters alone are then answered from an index (index-only scan)
+    read = ", tsv" if "tsv" in score[0] else ""
     if gin is None:
         found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
         candidates = "0"
@@ -767,7 +773,7 @@ def _ranked(
     return _pipelined(
         conn,
         None if bitmaps is None else f"SELECT set_config('enable_bitmapscan', '{'on' if bitmaps else 'off'}', true)",
-        f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at, tsv,"
+        f"WITH {found}matched AS MATERIALIZED (SELECT archive_no, filed_at{read},"
         f" row_number() OVER (ORDER BY filed_at DESC, archive_no DESC) AS newest FROM {source}"
         f" ORDER BY filed_at DESC, archive_no DESC{counted}),"
         f" page AS (SELECT archive_no, filed_at, {score[0]} AS score FROM matched{ranked}"
