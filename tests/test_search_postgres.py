@@ -429,11 +429,14 @@ def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
     assert {query: search(pg_ws, query).to_dict() for query in before} == before
     with pg_ledger.read() as conn:
         assert not sa.inspect(conn).has_table(SHADOW)
-        # loaded frozen (COPY FREEZE): every page all-visible, nothing left for autovacuum to freeze
-        pages, visible = conn.exec_driver_sql(
-            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'search_items'"
+        # loaded frozen (COPY FREEZE): every page all-visible, nothing left for autovacuum to freeze; its TOAST
+        # rows frozen too, and no vacuum started by their number
+        pages, visible, toast = conn.exec_driver_sql(
+            "SELECT main.relpages, main.relallvisible, toast.reloptions FROM pg_class AS main"
+            " JOIN pg_class AS toast ON toast.oid = main.reltoastrelid WHERE main.relname = 'search_items'"
         ).one()
     assert pages > 0 and visible == pages
+    assert toast == ["autovacuum_vacuum_insert_threshold=-1"]
     assert verify_index(pg_ws, pg_ledger).ok
 
 

@@ -493,6 +493,14 @@ class PostgresIndex:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
+                    if (conn.dialect.server_version_info or (0,)) >= (13,):
+                        # The TOAST rows are written frozen too, but without the visibility map: the vacuum that
+                        # so many inserts would start reads the whole TOAST table (gigabytes, minutes, beside the
+                        # index builds) to set it, which nothing needs (no index-only scan reads TOAST).  Deleted
+                        # and replaced rows still start a vacuum as before.
+                        conn.exec_driver_sql(
+                            f"ALTER TABLE {SHADOW} SET (toast.autovacuum_vacuum_insert_threshold = -1)"
+                        )
                     for doc in docs:
                         batch.append(_row(doc))
                         written += 1
