@@ -12,9 +12,9 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 ``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
-same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with
-one transaction; searches answer from the old table until then.  On a
-PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
+same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
+two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction;
+searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
 indexing commit together.
 """
 
@@ -632,6 +632,8 @@ _DATED, _UNDATED = "date DESC, filed_at DESC, archive_no DESC", "filed_at DESC, 
 #: so a word in half of a million documents cannot be ranked whole within a clerk's wait; beyond this many
 #: matches the count is "at least" (``SearchPage.exact``).  Below it every match is ranked, as on SQLite.
 RANKED = 1000
+#: The score of a search without words (filters, or exclusions alone): every match alike, newest first.
+UNSCORED = "0.0"
 
 
 #: Reading the matches newest first costs a read of each item's tsvector from TOAST, match or not: about
@@ -764,8 +766,9 @@ def _ranked(
     (``_opening`` turned them off for a ranked search)."""
     counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     ranked = "" if cap is None else f" WHERE newest <= {cap}"
-    # the tsvector only when the score reads it: filters alone are then answered from an index (index-only scan)
-    read = ", tsv" if "tsv" in score[0] else ""
+    # the tsvector only when there is a score to read it from: filters alone are then answered from an index
+    # (an index-only scan)
+    read = "" if score[0] == UNSCORED else ", tsv"
     if gin is None:
         found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
         candidates = "0"
@@ -865,7 +868,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     there are no more); the date and 档号 sorts are exact whatever the count.  (Read committed, not one snapshot:
     a repeatable-read snapshot taken before a rebuild's swap would see the swapped-in table empty.)"""
     where, params = filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")
-    score = "0.0"
+    score = UNSCORED
     score_params: list[Any] = []
     if request.groups:
         positive = compile_tsquery(request.groups)
@@ -895,9 +898,10 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     if request.sort == "relevance":
         gin = None
         if forced and cap is not None and (bound := _gin_bound(request, cap, table_rows, plan)) is not None:
-            # what holding the estimated groups implies (its lexemes in ``tsv``, its trigrams in ``tri``: a BitmapAnd of
-            # the two GIN indexes), and the filters (after the tsquery in ``where``)
-            asked = [group for group, _ in _estimated_groups(request)]  # the others checked with the query
+            # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``: a
+            # BitmapAnd of the two GIN indexes), and the filters (after the tsquery in ``where``); the other groups
+            # are checked with the whole query on these candidates
+            asked = [group for group, _ in _estimated_groups(request)]
             held, held_params = ["tsv @@ %s::tsquery"], [compile_tsquery(asked, True)]
             if (trigrams := trigram_tsquery(asked)) is not None:
                 held.append("tri @@ %s::tsquery")
