@@ -14,8 +14,8 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
 same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
 two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction;
-searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its items' rows itself (``write``), so that filing and
-indexing commit together.
+searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
+items' rows itself (``write``), so that filing and indexing commit together.
 """
 
 from __future__ import annotations
@@ -329,6 +329,12 @@ NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit
 NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 
 
+def _server_at_least(conn: Connection, major: int) -> bool:
+    """Whether the server of ``conn`` is PostgreSQL ``major`` or later (a setting it would not know is then left
+    out, never an error)."""
+    return (conn.dialect.server_version_info or (0,)) >= (major,)
+
+
 def _corrupt(err: BaseException) -> IntegrityError:
     log.error("PostgreSQL search index unreadable: %r", err)
     return IntegrityError(f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
@@ -493,7 +499,7 @@ class PostgresIndex:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
-                    if (conn.dialect.server_version_info or (0,)) >= (13,):
+                    if _server_at_least(conn, 13):
                         # The TOAST rows are written frozen too, but without the visibility map: the vacuum that
                         # so many inserts would start reads the whole TOAST table (gigabytes, minutes, beside the
                         # index builds) to set it, which nothing needs (no index-only scan reads TOAST).  Deleted
@@ -554,10 +560,8 @@ class PostgresIndex:
                 # A killed rebuild's CREATE INDEX would otherwise run on to its end (minutes at a million items,
                 # a core and the shadow's lock held): the server looks every second whether this client is still
                 # there (PostgreSQL 14 on; an older server keeps going as before).
-                builder.exec_driver_sql(
-                    "SELECT set_config('client_connection_check_interval', '1000', true)"
-                    " WHERE current_setting('server_version_num')::int >= 140000"
-                )
+                if _server_at_least(builder, 14):
+                    builder.exec_driver_sql("SET LOCAL client_connection_check_interval = '1s'")
                 for name in names:
                     if stop.is_set():
                         return
