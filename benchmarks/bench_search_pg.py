@@ -141,7 +141,10 @@ def postgres_sizes(url: str) -> dict[str, float]:
                 )
             ).one()
             gin = conn.execute(
-                sa.text("SELECT pg_relation_size('ix_search_items_tsv') + pg_relation_size('ix_search_items_tri')")
+                sa.text(
+                    "SELECT pg_relation_size('ix_search_items_tsv') + pg_relation_size('ix_search_items_tri')"
+                    " + pg_relation_size('ix_search_items_pairs')"
+                )
             ).scalar()
     finally:
         engine.dispose()
@@ -431,7 +434,7 @@ def report_million(
         "全量建索引（生成文书、分词、COPY、建索引、切换）", f"{figures['build_seconds']:,.0f} 秒，{build:,.0f} 篇/秒"
     )
     speed.add_row("表（含 TOAST）", f"{sizes['table']:,.0f} MB")
-    speed.add_row("索引（其中 GIN 全文索引：词元、三字组）", f"{sizes['indexes']:,.0f} MB（{sizes['gin']:,.0f} MB）")
+    speed.add_row("索引（其中 GIN 全文索引：词元、三字组、词对）", f"{sizes['indexes']:,.0f} MB（{sizes['gin']:,.0f} MB）")
     speed.add_row("整个数据库", f"{sizes['database']:,.0f} MB")
     speed.add_row("检索 p50", f"{statistics.median(times) * MS:.1f} ms")
     speed.add_row("检索 p95", f"{bench.pct(times, 0.95) * MS:.1f} ms")

@@ -27,7 +27,7 @@ from recordkit.search.backends.postgresql import (
     SHADOW,
     candidate_phrase,
     compile_tsquery,
-    trigram_tsquery,
+    neighbour_tsqueries,
     tsvector_literal,
     tsvector_literals,
 )
@@ -41,41 +41,58 @@ from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
 
 
 def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() -> None:
-    literal, trigrams = tsvector_literals([("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")])
+    literal, trigrams, pairs = tsvector_literals(
+        [("A", "电梯 梯维 维修 修"), ("B", "u:3-2-1201"), ("D", "it's a\\b - 电梯")]
+    )
     # title 1-4, a gap at 5, unit 6, a gap at 7, text 8-11 (the field separator at 10 keeps its place unindexed);
-    # each CJK trigram once, without positions, in a tsvector of its own (the ``tri`` column)
+    # each CJK trigram once, without positions, in a tsvector of its own (the ``tri`` column), each pair of other
+    # neighbours in another (``pairs``)
     assert literal == "'电梯':1A,11D '梯维':2A '维修':3A '修':4A 'u:3-2-1201':6B 'it''s':8D 'a\\\\b':9D"
-    assert trigrams == "'3:电梯维' '3:梯维修' '2:it''s a\\\\b'"
+    assert trigrams == "'3:电梯维' '3:梯维修'"
+    assert pairs == "'2:it''s a\\\\b'"
     # only bigrams next to each other in one run: not across a field separator, a column or a single character;
     # other neighbours are pairs (``2:``), but for a run's last bigram and its last character (电梯 梯, 维修 修)
     assert tsvector_literals([("A", "电梯 梯"), ("D", "梯维 - 维修 修 修理 ab bc")]) == (
         "'电梯':1A '梯':2A '梯维':4D '维修':6D '修':7D '修理':8D 'ab':9D 'bc':10D",
+        "",
         "'2:修 修理' '2:修理 ab' '2:ab bc'",
     )
 
 
-def test_neighbouring_words_are_pairs_in_the_tri_column() -> None:
+def test_neighbouring_words_are_pairs_in_the_pairs_column() -> None:
     """Two words next to each other share no character (维修 保养: the tokens 维修 修 保养 养): no trigram stands for
     them, a pair lexeme does, once, without positions, the first word's last token and the next one's first."""
-    vector, tri = tsvector_literals(
+    vector, tri, pairs = tsvector_literals(
         [("B", "u:3-2-1201"), ("D", "维修 修 保养 养 - 保养 养 维修 修 u 3 2 1201 漏水 水")]
     )
     assert vector.startswith("'u:3-2-1201':1B '维修':3D,10D '修':4D,11D '保养':5D,8D '养':6D,9D 'u':12D ")
-    assert tri == "'2:修 保养' '2:养 维修' '2:修 u' '2:u 3' '2:3 2' '2:2 1201' '2:1201 漏水'"
-    # the phrase asks for its pairs in ``tri`` (none across its prefix), beside its lexemes in ``tsv``
+    assert tri == ""
+    assert pairs == "'2:修 保养' '2:养 维修' '2:修 u' '2:u 3' '2:3 2' '2:2 1201' '2:1201 漏水'"
+    # the phrase asks for its pairs in ``pairs`` (none across its prefix), beside its lexemes in ``tsv``
     words = Phrase(("维修", "修", "保养"))
     assert candidate_phrase(words) == "('维修' & '修' & '保养')"
-    assert trigram_tsquery([[words]]) == "((('2:修 保养')) | '3:')"
-    assert trigram_tsquery([[Phrase(("修", "保养", "养"), prefix=True)]]) == "((('2:修 保养')) | '3:')"
-    assert trigram_tsquery([[Phrase(("1201", "漏"), prefix=True)]]) is None
-    assert trigram_tsquery([[Phrase(("u", "3", "2", "1201", "漏水"))]]) == (
-        "((('2:u 3' & '2:3 2' & '2:2 1201' & '2:1201 漏水')) | '3:')"
-    )
+    assert neighbour_tsqueries([[words]]) == [("pairs", "((('2:修 保养')) | '2:')")]
+    assert neighbour_tsqueries([[Phrase(("修", "保养", "养"), prefix=True)]]) == [("pairs", "((('2:修 保养')) | '2:')")]
+    assert neighbour_tsqueries([[Phrase(("1201", "漏"), prefix=True)]]) == []
+    assert neighbour_tsqueries([[Phrase(("u", "3", "2", "1201", "漏水"))]]) == [
+        ("pairs", "((('2:u 3' & '2:3 2' & '2:2 1201' & '2:1201 漏水')) | '2:')")
+    ]
     # a very long token is cut in a pair as in a lexeme (the same on both sides); quotes are doubled
     run = "a" * 3000
-    assert tsvector_literals([("D", f"{run} it's")])[1] == f"'2:{'a' * 2044}'"
-    assert trigram_tsquery([[Phrase((run, "it's"))]]) == f"((('2:{'a' * 2044}')) | '3:')"
-    assert tsvector_literals([("D", "it's x")])[1] == "'2:it''s x'"
+    assert tsvector_literals([("D", f"{run} it's")])[2] == f"'2:{'a' * 2044}'"
+    assert neighbour_tsqueries([[Phrase((run, "it's"))]]) == [("pairs", f"((('2:{'a' * 2044}')) | '2:')")]
+    assert tsvector_literals([("D", "it's x")])[2] == "'2:it''s x'"
+
+
+def test_a_canonical_code_makes_no_pair() -> None:
+    """A unit code, an archive number or a date (``u:`` ``n:`` ``d:``) is as rare in ``tsv`` as any pair of it
+    would be: it pairs with neither neighbour, in a text as in a phrase (the same rule on both sides)."""
+    _, tri, pairs = tsvector_literals([("D", "修 u:3-2-1201 漏水 水 n:gc-2024-00001 d:2024-05-01 停水 水 a1 b2")])
+    assert (tri, pairs) == ("", "'2:水 a1' '2:a1 b2'")
+    assert neighbour_tsqueries([[Phrase(("u:3-2-1201", "漏水"))]]) == []
+    assert neighbour_tsqueries([[Phrase(("d:2024-05-01", "停水", "水", "a1"))]]) == [
+        ("pairs", "((('2:水 a1')) | '2:')")
+    ]
 
 
 def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
@@ -89,24 +106,33 @@ def test_the_tsquery_has_phrases_prefixes_and_groups() -> None:
     assert compile_tsquery([[phrase, single], [code]], candidates=True) == (
         "(('竣工' & '工资') | ('梯':*)) & (('u:3-2-1201'))"
     )
-    assert trigram_tsquery([[phrase, single], [code]]) is None
+    assert neighbour_tsqueries([[phrase, single], [code]]) == []
     lift = Phrase(("电梯", "梯维", "维修", "修"), prefix=True)
     assert candidate_phrase(lift) == "('电梯' & '梯维' & '维修' & '修':*)"
-    assert trigram_tsquery([[phrase], [code], [lift, phrase]]) == (
-        "((('3:竣工资')) | '3:') & ((('3:电梯维' & '3:梯维修') | ('3:竣工资')) | '3:')"
-    )
+    assert neighbour_tsqueries([[phrase], [code], [lift, phrase]]) == [
+        ("tri", "((('3:竣工资')) | '3:') & ((('3:电梯维' & '3:梯维修') | ('3:竣工资')) | '3:')")
+    ]
+    # a phrase of both asks both columns; a group asks a column only if each of its phrases has lexemes there
+    both = Phrase(("电梯", "梯维", "维修", "修", "保养"))
+    assert neighbour_tsqueries([[both]]) == [
+        ("tri", "((('3:电梯维' & '3:梯维修')) | '3:')"),
+        ("pairs", "((('2:修 保养')) | '2:')"),
+    ]
+    assert neighbour_tsqueries([[both, phrase]]) == [("tri", "((('3:电梯维' & '3:梯维修') | ('3:竣工资')) | '3:')")]
 
 
 @pytest.mark.postgres
 def test_postgresql_reads_the_literals_as_written(postgres_url: str) -> None:
     """The server's own reading of the literals: no token is split again, phrases need their neighbours."""
     engine = sa.create_engine(normalise_url(postgres_url))
-    vector, trigrams = tsvector_literals([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
+    vector, trigrams, pairs = tsvector_literals([("A", "u:3-2-1201 电梯 梯维 维修 修"), ("D", "维修 - 保养")])
     with engine.connect() as conn:
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (vector,)).scalar()
         assert sorted(lexemes or []) == sorted(["u:3-2-1201", "电梯", "梯维", "维修", "修", "保养"])
         lexemes = conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (trigrams,)).scalar()
-        assert sorted(lexemes or []) == ["2:u:3-2-1201 电梯", "3:梯维修", "3:电梯维"]  # no pair across the separator
+        assert sorted(lexemes or []) == ["3:梯维修", "3:电梯维"]
+        # no pair across the separator, nor of the canonical code and its neighbour
+        assert conn.exec_driver_sql("SELECT tsvector_to_array(%s::tsvector)", (pairs,)).scalar() == []
 
         def matches(*groups: list[Phrase]) -> bool:
             query = compile_tsquery(groups)
@@ -133,12 +159,13 @@ def test_the_tsvector_stays_within_postgresql_limits() -> None:
     assert compile_tsquery([[Phrase((run,))]]) == f"(('{'a' * 2046}'))"
     assert len(tsvector_literal([("D", "鲲" * 1000)]).encode()) == len("'':1D") + 2046 // 3 * 3
     # Too many different tokens for one tsvector: those seen last are left out.
-    many, trigrams = tsvector_literals([("D", " ".join(f"x{i}" for i in range(200_000)))])
-    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many and trigrams == "'3:'"  # pairs
+    many, trigrams, pairs = tsvector_literals([("D", " ".join(f"x{i}" for i in range(200_000)))])
+    assert many.startswith("'x0':1D 'x1':2D ") and "'x199999'" not in many
+    assert (trigrams, pairs) == ("", "'2:'")  # too many pairs: none, but the mark of a text without its pairs
     assert 900_000 < len(many.encode()) < 2_000_000
     # Too many trigrams for one tsvector: none, but the mark of a text without its trigrams.
-    vector, trigrams = tsvector_literals([("D", _crowded())])
-    assert trigrams == "'3:'" and vector.startswith("'电梯':1D '梯维':2D '维修':3D '修':4D ")
+    vector, trigrams, pairs = tsvector_literals([("D", _crowded())])
+    assert (trigrams, pairs) == ("'3:'", "") and vector.startswith("'电梯':1D '梯维':2D '维修':3D '修':4D ")
 
 
 def _crowded() -> str:
@@ -169,13 +196,17 @@ def test_postgresql_accepts_any_text_and_finds_what_it_can(postgres_url: str) ->
         assert found(common, "电梯", "电梯") and not found(common, "电梯", "维修")  # 电梯 positions stop at 256
         assert found(huge, "x0") and not found(huge, "x199999")
         # A text too big for its trigrams is still a candidate of its phrases (the mark stands for them).
-        vector, trigrams = tsvector_literals([("D", _crowded())])
+        vector, trigrams, _ = tsvector_literals([("D", _crowded())])
         assert trigrams == "'3:'"
         phrase = [[Phrase(("电梯", "梯维", "维修"))]]
-        assert conn.exec_driver_sql(
-            "SELECT %s::tsvector @@ %s::tsquery AND %s::tsvector @@ %s::tsquery",
-            (vector, compile_tsquery(phrase, candidates=True), trigrams, trigram_tsquery(phrase)),
-        ).scalar()
+        [(column, asked)] = neighbour_tsqueries(phrase)
+        assert (
+            column == "tri"
+            and conn.exec_driver_sql(
+                "SELECT %s::tsvector @@ %s::tsquery AND %s::tsvector @@ %s::tsquery",
+                (vector, compile_tsquery(phrase, candidates=True), trigrams, asked),
+            ).scalar()
+        )
     engine.dispose()
 
 
@@ -187,9 +218,13 @@ def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_u
     engine = sa.create_engine(normalise_url(postgres_url))
     texts = ["电梯 梯维 维修 修"] + ["电梯 梯 楼梯 梯维 维护 护 水泵 泵维 维修 修"] * 30
     with engine.connect() as conn:
-        conn.exec_driver_sql("CREATE TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector NOT NULL)")
+        conn.exec_driver_sql(
+            "CREATE TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector NOT NULL, pairs tsvector)"
+        )
         for text in texts:
-            conn.exec_driver_sql("INSERT INTO docs (tsv, tri) VALUES (%s, %s)", tsvector_literals([("D", text)]))
+            conn.exec_driver_sql(
+                "INSERT INTO docs (tsv, tri, pairs) VALUES (%s, %s, %s)", tsvector_literals([("D", text)])
+            )
         conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tsv)")
         conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tri)")
         conn.exec_driver_sql("SET enable_seqscan = off")
@@ -206,30 +241,35 @@ def test_the_candidates_of_a_phrase_of_common_bigrams_are_its_matches(postgres_u
 
         phrase = [[Phrase(("电梯", "梯维", "维修"))]]
         assert rechecked(compile_tsquery(phrase)) == (1, 30)
-        assert rechecked(compile_tsquery(phrase, candidates=True), trigram_tsquery(phrase) or "") == (1, 0)
+        [(column, asked)] = neighbour_tsqueries(phrase)
+        assert column == "tri" and rechecked(compile_tsquery(phrase, candidates=True), asked) == (1, 0)
     engine.dispose()
 
 
 @pytest.mark.postgres
 def test_the_candidates_of_two_neighbouring_words_are_their_matches(postgres_url: str) -> None:
     """维修 保养 share no character: no trigram stands for them, and before the pairs every text holding both words
-    apart was a candidate read again.  With the pair lexeme in ``tri`` only the texts holding them in order are."""
+    apart was a candidate read again.  With the pair lexeme in ``pairs`` only the texts holding them in order are."""
     engine = sa.create_engine(normalise_url(postgres_url))
     texts = ["维修 修 保养 养"] + ["保养 养 - 维修 修"] * 15 + ["维修 修 电梯 梯 保养 养"] * 15
     with engine.connect() as conn:
-        conn.exec_driver_sql("CREATE TEMP TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector)")
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE docs (id serial PRIMARY KEY, tsv tsvector NOT NULL, tri tsvector, pairs tsvector)"
+        )
         for text in texts:
-            conn.exec_driver_sql("INSERT INTO docs (tsv, tri) VALUES (%s, %s)", tsvector_literals([("D", text)]))
+            conn.exec_driver_sql(
+                "INSERT INTO docs (tsv, tri, pairs) VALUES (%s, %s, %s)", tsvector_literals([("D", text)])
+            )
         conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tsv)")
-        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (tri)")
+        conn.exec_driver_sql("CREATE INDEX ON docs USING gin (pairs)")
         conn.exec_driver_sql("ANALYZE docs")
         conn.exec_driver_sql("SET enable_seqscan = off")
         phrase = [[Phrase(("维修", "修", "保养"))]]
-        trigrams = trigram_tsquery(phrase)
-        assert trigrams is not None
+        [(column, pairs)] = neighbour_tsqueries(phrase)
+        assert column == "pairs"
         plan = conn.exec_driver_sql(
-            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery AND tri @@ %s::tsquery",
-            (compile_tsquery(phrase, candidates=True), trigrams),
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE tsv @@ %s::tsquery AND pairs @@ %s::tsquery",
+            (compile_tsquery(phrase, candidates=True), pairs),
         ).scalar()
         scan = plan[0]["Plan"]  # type: ignore[index]
         assert scan["Node Type"] == "Bitmap Heap Scan"
@@ -569,7 +609,8 @@ def test_a_rebuild_killed_while_indexing_leaves_the_live_index_and_a_shadow_the_
 
 def test_the_index_groups_hold_every_index_once() -> None:
     assert sorted(name for group in INDEX_GROUPS for name in group) == sorted(postgresql._INDEX_NAMES)
-    assert [group[0] for group in INDEX_GROUPS] == ["tsv", "tri"]  # the two big GIN indexes side by side
+    # the two big GIN indexes side by side, the pairs' after tsv's
+    assert [group[:2] for group in INDEX_GROUPS] == [("tsv", "pairs"), ("tri", "category_date")]
 
 
 @pytest.mark.postgres
@@ -614,7 +655,7 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（4）不符："
+        "错误：检索索引的版本（0）与本程序（5）不符："
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
     # An index of another layout (version 0) is never brought up to date, only rebuilt.
@@ -640,31 +681,44 @@ def test_a_search_without_the_tables_says_upgrade(pg_ws: Workspace, pg_ledger: L
 
 
 @pytest.mark.postgres
-def test_migration_0018_adds_the_trigram_column_and_a_rebuild_fills_it(
-    pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any
+@pytest.mark.parametrize(
+    ("revision", "column", "version", "lexeme", "phrase"),
+    [("0017", "tri", "2", "3:电梯维", "电梯维修"), ("0019", "pairs", "4", "2:3 号楼", "3号楼")],
+)
+def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills_it(
+    pg_ws: Workspace,
+    pg_ledger: Ledger,
+    run_cli: Any,
+    revision: str,
+    column: str,
+    version: str,
+    lexeme: str,
+    phrase: str,
 ) -> None:
-    """A ledger of 0017 (its index without ``tri``, of version 2): upgraded, it gets the empty column and its GIN
-    index, searching asks for a rebuild, and the rebuild's rows find a phrase through both GIN indexes."""
+    """A ledger of 0017 (its index without ``tri``, of version 2) or of 0019 (without ``pairs``, of version 4):
+    upgraded, it gets the empty column and its GIN index, searching asks for a rebuild, and the rebuild's rows
+    find a phrase through the GIN indexes."""
     file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
     update_index(pg_ws, pg_ledger)
-    with pg_ledger.write() as conn:  # the layout of 0017, and its index's version
-        conn.exec_driver_sql("DROP INDEX ix_search_items_tri")
-        conn.exec_driver_sql("ALTER TABLE search_items DROP COLUMN tri")
-        conn.exec_driver_sql("UPDATE search_index_meta SET value = '2' WHERE key = 'schema_version'")
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0017'")
+    with pg_ledger.write() as conn:  # the layout of that revision, and its index's version
+        conn.exec_driver_sql(f"DROP INDEX ix_search_items_{column}")
+        conn.exec_driver_sql(f"ALTER TABLE search_items DROP COLUMN {column}")
+        conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (version,))
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (revision,))
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
-        assert upgraded.revision() == "0019"
+        assert upgraded.revision() == "0020"
         assert {index["name"] for index in sa.inspect(conn).get_indexes("search_items")} >= {
             "ix_search_items_tsv",
-            "ix_search_items_tri",
+            f"ix_search_items_{column}",
         }
-        assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri = ''").scalar() == 5
+        assert conn.exec_driver_sql(f"SELECT count(*) FROM search_items WHERE {column} = ''").scalar() == 5
     result = run_cli("search", "电梯")
-    assert result.exit_code == IntegrityError.exit_code and "（2）与本程序（4）" in result.stderr
+    assert result.exit_code == IntegrityError.exit_code and f"（{version}）与本程序（5）" in result.stderr
     assert run_cli("index", "--rebuild").exit_code == 0
     with pg_ledger.read() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM search_items WHERE tri @@ '''3:电梯维'''").scalar() == 1
-    assert [hit.archive_no for hit in search(pg_ws, "电梯维修").hits] == ["GC-2024-00001"]
+        found = f"SELECT count(*) FROM search_items WHERE {column} @@ %s::tsquery"
+        assert conn.exec_driver_sql(found, (f"'{lexeme}'",)).scalar() == 1
+    assert [hit.archive_no for hit in search(pg_ws, phrase).hits] == ["GC-2024-00001"]
 
 
 @pytest.mark.postgres
@@ -683,7 +737,7 @@ def test_migration_0019_makes_the_filter_indexes_carry_what_filters_alone_read(
             conn.exec_driver_sql(f"CREATE INDEX ix_search_items_{name} ON search_items ({columns})")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0018'")
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
-        assert upgraded.revision() == "0019"
+        assert upgraded.revision() == "0020"
         made = dict(
             conn.exec_driver_sql(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_items'"

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0019"
+HEAD_REVISION = "0020"
 
 metadata = MetaData()
 

@@ -2,10 +2,9 @@
 
 Owns the table layout (also what migration 0014 creates), the ``tsvector`` made from the project's own tokens
 (``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
-and 档号 A, unit and owners B, other metadata C, the text D — and the CJK trigrams of neighbouring bigrams and
-the pairs of the other neighbouring tokens (without positions: what GIN needs to offer a phrase's texts nearly
-alone), written as a literal so that
-PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
+and 档号 A, unit and owners B, other metadata C, the text D — and, in two columns of their own, the CJK
+trigrams of neighbouring bigrams and the pairs of the other neighbouring tokens (without positions: what GIN needs
+to offer a phrase's texts nearly alone), written as literals so that PostgreSQL's parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with
 ``<->``, ``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the
 weights of SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's
 candidates, whichever an estimate of their number makes cheaper.  Snippets and masking stay in
@@ -13,7 +12,7 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
 same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
-two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction;
+two connections at once: PostgreSQL builds a GIN index in one process, and there are three) and swaps it in with one transaction;
 searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
 items' rows itself (``write``), so that filing and indexing commit together.
 """
@@ -27,7 +26,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
@@ -53,7 +52,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -78,11 +77,20 @@ FIELD_SEPARATOR = "-"
 #: ``u:`` and the like, and a prefix query is always one CJK character): ``3:电梯维``.
 TRIGRAM_PREFIX = "3:"
 #: A pair lexeme starts with this: two neighbouring tokens that are not overlapping CJK bigrams (no trigram
-#: stands for them), the first, a space (no token holds one), the second: ``2:维修 保养``, ``2:u:3-2-1201 漏水``.
+#: stands for them) and neither of them a canonical code, the first, a space (no token holds one), the second:
+#: ``2:维修 保养``, ``2:1201 漏水``.
 PAIR_PREFIX = "2:"
-#: The lexeme of a text whose trigrams and pairs did not fit in its tsvector (tens of thousands of different
-#: tokens).
+#: What every canonical token (``u:3-2-1201``, ``n:gc-2024-00001``, ``d:2024-05-01``) holds and no other does:
+#: such a token makes no pair (it is about as rare in ``tsv`` as any pair of it would be in ``pairs``, so the
+#: pair narrows GIN's candidates by nothing, and at a million items it was a quarter of the pairs' entries and
+#: three quarters of their different keys: each one a key of its own for GIN to build).
+CANONICAL_MARK = ":"
+#: The lexeme of a text whose trigrams did not fit in its ``tri`` tsvector (tens of thousands of different
+#: tokens), and the one of a text whose pairs did not fit in ``pairs``.
 TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
+PAIRS_LEFT_OUT = PAIR_PREFIX
+#: The columns of neighbours (``tsvector_literals``' second and third literal), each with its left-out mark.
+NEIGHBOUR_COLUMNS = (("tri", TRIGRAMS_LEFT_OUT), ("pairs", PAIRS_LEFT_OUT))
 #: CJK characters (``search.text.CJK``) all come from here on: a cheap first test before a trigram is made.
 CJK_FROM = "\u3040"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
@@ -102,6 +110,7 @@ _COLUMNS = (
     "text",
     "tsv",
     "tri",
+    "pairs",
 )
 #: Rows made before each COPY or executemany sends them (bounds the memory of a big build, not its transaction).
 BATCH = 2000
@@ -110,8 +119,9 @@ BATCH = 2000
 #: their leader's).
 REBUILD_MEMORY = "256MB"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
-#: one connection leaves a core idle): the two big GIN indexes one each, the small ones shared out.
-INDEX_GROUPS = (("tsv", "owners", "pending", "unit"), ("tri", "category_date", "date", "filed"))
+#: one connection leaves a core idle): the two big GIN indexes one each, the smaller one of the pairs after
+#: ``tsv``, the btree indexes shared out (at 100,000 items: tsv 10.4 s + pairs ~5 s beside tri 11.5 s).
+INDEX_GROUPS = (("tsv", "pairs", "owners", "pending"), ("tri", "category_date", "date", "unit", "filed"))
 
 
 def schema_statements(table: str) -> list[str]:
@@ -133,6 +143,7 @@ def schema_statements(table: str) -> list[str]:
             text text NOT NULL,
             tsv tsvector NOT NULL,
             tri tsvector NOT NULL DEFAULT '',
+            pairs tsvector NOT NULL DEFAULT '',
             CONSTRAINT {TABLE}_pkey{suffix} PRIMARY KEY (archive_no)
         )""",
         *index_statements(table),
@@ -147,6 +158,7 @@ def index_statements(table: str) -> list[str]:
     return [
         f"CREATE INDEX ix_{TABLE}_tsv{suffix} ON {table} USING gin (tsv)",
         f"CREATE INDEX ix_{TABLE}_tri{suffix} ON {table} USING gin (tri)",
+        f"CREATE INDEX ix_{TABLE}_pairs{suffix} ON {table} USING gin (pairs)",
         f"CREATE INDEX ix_{TABLE}_owners{suffix} ON {table} USING gin (owners)",
         # the filters' indexes carry what a search by filters alone reads: an index-only scan (migration 0019)
         f"CREATE INDEX ix_{TABLE}_category_date{suffix} ON {table} (category, date) {_COVERING}",
@@ -157,7 +169,7 @@ def index_statements(table: str) -> list[str]:
     ]
 
 
-_INDEX_NAMES = ("tsv", "tri", "owners", "category_date", "unit", "date", "filed", "pending")
+_INDEX_NAMES = ("tsv", "tri", "pairs", "owners", "category_date", "unit", "date", "filed", "pending")
 
 
 # -- tokens to tsvector, phrases to tsquery (pure) -----------------------------------------------------------
@@ -194,25 +206,42 @@ def _trigram(first: str, second: str) -> str | None:
 
 def _pair(first: str, second: str) -> str | None:
     """The pair lexeme's text of two neighbouring tokens that no trigram stands for (``修``, ``保养`` →
-    ``2:修 保养``: the end of one run and the start of the next, a code or a letter/digit run and a word), or
-    None: for overlapping bigrams (their trigram) and for a run's last bigram and its last character (``维修``,
-    ``修``: in every run ending so, it would tell nothing).  Both sides use this one rule (``tsvector_literals``
-    inlines it)."""
+    ``2:修 保养``: the end of one run and the start of the next, a letter/digit run and a word), or None: for
+    overlapping bigrams (their trigram), for a run's last bigram and its last character (``维修``, ``修``: in
+    every run ending so, it would tell nothing) and when either is a canonical token (``CANONICAL_MARK``).  Both
+    sides use this one rule (``tsvector_literals`` inlines it)."""
     if len(first) == 2 and first[1] == second[:1] and second[0] >= CJK_FROM and len(second) <= 2:
+        return None
+    if CANONICAL_MARK in first or CANONICAL_MARK in second:
         return None
     return PAIR_PREFIX + first + " " + second
 
 
-def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
-    """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the one of their CJK
-    trigrams and pairs (the ``tri`` column).  The first holds each token at its position, a column starting one position
-    after the last one's end (no phrase runs from one column into the next), field separators (``-``) keeping
-    their place without being indexed; the second each CJK trigram (``_trigram``) and pair of other neighbours
-    (``_pair``) once, without positions (GIN's candidates need only whether a text holds it), in a column of its
-    own so that ranking reads none.
+def _neighbours_literal(lexemes: dict[str, None], left_out: str, quoted: Callable[[str], str] = _lexeme) -> str:
+    """The tsvector literal of ``lexemes`` (trigrams or pairs) without positions, or, when they would not fit in
+    one (``MAX_TSVECTOR_BYTES``), the mark ``left_out`` alone (a phrase then asks for its other lexemes alone)."""
+    # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character; a pair's cut as a token), an alignment
+    # byte and its entry.
+    size = 4 * sum(map(len, lexemes)) + 5 * len(lexemes)
+    if size > MAX_TSVECTOR_BYTES:  # a bound: counted byte by byte only when it is too much (letters and digits)
+        size = sum(len(lexeme.encode()) + 5 for lexeme in lexemes)
+    if size > MAX_TSVECTOR_BYTES:
+        return f"'{left_out}'"
+    return " ".join(map(quoted, lexemes))
+
+
+def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str]:
+    """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the ones of their CJK
+    trigrams (the ``tri`` column) and of their pairs (``pairs``).  The first holds each token at its position,
+    a column starting one position after the last one's end (no phrase runs from one column into the next),
+    field separators (``-``) keeping their place without being indexed; the others each CJK trigram
+    (``_trigram``), or each pair of other neighbours (``_pair``), once, without positions (GIN's candidates
+    need only whether a text holds it), in columns of their own so that ranking reads neither and each has a
+    GIN index of its own (three GIN indexes are built by two connections in about the time of the biggest two).
     Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at most 256
     positions a lexeme, a very long token cut, the tokens first seen last left out of a text of too many
-    different tokens, and a text of too many trigrams and pairs without them (``TRIGRAMS_LEFT_OUT`` instead)."""
+    different tokens, and a text of too many trigrams or pairs without them (``TRIGRAMS_LEFT_OUT`` or
+    ``PAIRS_LEFT_OUT`` instead)."""
     positions: dict[str, list[str]] = {}
     trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
     pairs: dict[str, None] = {}  # "first second" of neighbouring tokens no trigram stands for, first seen first
@@ -231,6 +260,9 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
                 positions[token] = [label]
             elif len(found) < MAX_POSITIONS:
                 found.append(label)
+            if CANONICAL_MARK in token:  # a canonical token: in no trigram, and in no pair before or after it
+                before = ""
+                continue
             if before:
                 # The rules of _trigram and _pair, inlined (millions of neighbours in a big build).
                 if len(before) == 2 and before[1] == token[0] and token[0] >= CJK_FROM and len(token) <= 2:
@@ -240,20 +272,13 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
                     pairs[PAIR_PREFIX + before + " " + token] = None
             before = token
         position += 1
-    # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character; a pair's cut as a token), an alignment
-    # byte and its entry.
-    size = 4 * sum(map(len, trigrams)) + 5 * len(trigrams) + 4 * sum(map(len, pairs)) + 5 * len(pairs)
-    if size > MAX_TSVECTOR_BYTES:  # a bound: counted byte by byte only when it is too much (letters and digits)
-        size = sum(len(lexeme.encode()) + 5 for lexeme in itertools.chain(trigrams, pairs))
-    if size <= MAX_TSVECTOR_BYTES:
-        tri = " ".join([*(f"'{trigram}'" for trigram in trigrams), *map(_lexeme, pairs)])
-    else:  # too many: none, but the mark that says so (a phrase then asks for its bigrams alone)
-        tri = f"'{TRIGRAMS_LEFT_OUT}'"
+    tri = _neighbours_literal(trigrams, TRIGRAMS_LEFT_OUT, "'{}'".format)  # CJK alone: nothing to escape or cut
+    paired = _neighbours_literal(pairs, PAIRS_LEFT_OUT)
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
     bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
     if bound <= MAX_TSVECTOR_BYTES:
-        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]), tri
+        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]), tri, paired
     entries, used = [], 0
     for token, found in positions.items():
         lexeme = _lexeme(token)
@@ -261,7 +286,7 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str]:
         if used > MAX_TSVECTOR_BYTES:
             break
         entries.append(f"{lexeme}:{','.join(found)}")
-    return " ".join(entries), tri
+    return " ".join(entries), tri, paired
 
 
 def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
@@ -269,11 +294,11 @@ def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
     return tsvector_literals(columns)[0]
 
 
-def doc_tsvectors(doc: IndexDoc) -> tuple[str, str]:
-    """The ``tsv`` and ``tri`` literals of ``doc`` (``IndexDoc.prepared`` when made already)."""
+def doc_tsvectors(doc: IndexDoc) -> tuple[str, str, str]:
+    """The ``tsv``, ``tri`` and ``pairs`` literals of ``doc`` (``IndexDoc.prepared`` when made already)."""
     if doc.prepared is not None:
-        tsv, tri = doc.prepared
-        return str(tsv), str(tri)
+        tsv, tri, pairs = doc.prepared
+        return str(tsv), str(tri), str(pairs)
     return tsvector_literals(
         (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
     )
@@ -307,19 +332,32 @@ def compile_tsquery(groups: Iterable[Iterable[Phrase]], candidates: bool = False
     return " & ".join("(" + " | ".join(phrase(each) for each in group) + ")" for group in groups)
 
 
-def trigram_tsquery(groups: Iterable[Iterable[Phrase]]) -> str | None:
-    """What every text holding the groups holds in its ``tri``: for each group whose phrases all have trigrams
-    (of neighbouring CJK bigrams) or pairs (of other neighbouring tokens: ``_pair``), one phrase's trigrams and
-    pairs or the mark of a text whose trigrams were left out;
-    None when no group has any.  With ``candidate_phrase`` (a ``BitmapAnd`` of the two GIN indexes) nearly
-    only the texts holding the phrases: ``((('3:电梯维' & '3:梯维修')) | '3:')``."""
-    wanted = []
-    for group in groups:
-        phrases = [[lexeme for lexeme in _phrase_lexemes(each) if _column_of(lexeme) == "tri"] for each in group]
-        if phrases and all(phrases):
-            ors = " | ".join("(" + " & ".join(trigrams) + ")" for trigrams in phrases)
-            wanted.append(f"(({ors}) | '{TRIGRAMS_LEFT_OUT}')")
-    return " & ".join(wanted) or None
+def neighbour_tsqueries(groups: Iterable[Iterable[Phrase]]) -> list[tuple[str, str]]:
+    """What every text holding the groups holds in its columns of neighbours, as (column, tsquery): in ``tri``,
+    for each group whose phrases all have trigrams (of neighbouring CJK bigrams), one phrase's trigrams or the
+    mark of a text whose trigrams were left out; in ``pairs`` the same of pairs (of other neighbouring tokens:
+    ``_pair``).  A column no group asks anything of is left out.  With ``candidate_phrase`` (a ``BitmapAnd`` of
+    the GIN indexes) nearly only the texts holding the phrases: ``tri @@ ((('3:电梯维' & '3:梯维修')) | '3:')``.
+    (A group of several phrases asks each column for one of them: the texts holding one phrase's trigrams and
+    another's pairs are offered too, and checked on ``tsv`` like every candidate.)"""
+    groups = [list(group) for group in groups]
+    asked = []
+    for column, left_out in NEIGHBOUR_COLUMNS:
+        wanted = []
+        for group in groups:
+            phrases = [[lexeme for lexeme in _phrase_lexemes(each) if _column_of(lexeme) == column] for each in group]
+            if phrases and all(phrases):
+                ors = " | ".join("(" + " & ".join(lexemes) + ")" for lexemes in phrases)
+                wanted.append(f"(({ors}) | '{left_out}')")
+        if wanted:
+            asked.append((column, " & ".join(wanted)))
+    return asked
+
+
+def neighbour_conditions(groups: Iterable[Iterable[Phrase]]) -> tuple[list[str], list[str]]:
+    """``neighbour_tsqueries`` as SQL conditions (``tri @@ %s::tsquery``) and their parameters."""
+    asked = neighbour_tsqueries(groups)
+    return [f"{column} @@ %s::tsquery" for column, _ in asked], [query for _, query in asked]
 
 
 # -- the backend ---------------------------------------------------------------------------------------------
@@ -603,7 +641,7 @@ class PostgresIndex:
     def optimize(self) -> None:
         """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in ("tsv", "tri"):
+            for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS)):
                 conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)")
             conn.exec_driver_sql(f"ANALYZE {TABLE}")
 
@@ -656,7 +694,7 @@ ESTIMATED_LEXEMES = 16
 
 def _phrase_lexemes(phrase: Phrase, trigrams: bool = True) -> list[str]:
     """The lexemes of ``phrase`` as a tsquery writes them (a prefix with ``:*``), then its trigrams and pairs
-    (lexemes of the ``tri`` column)."""
+    (lexemes of the ``tri`` and ``pairs`` columns)."""
     lexemes = [_lexeme(token) for token in phrase.tokens]
     if phrase.prefix:
         lexemes[-1] += ":*"
@@ -672,8 +710,11 @@ def _phrase_lexemes(phrase: Phrase, trigrams: bool = True) -> list[str]:
 
 
 def _column_of(lexeme: str) -> str:
-    """The column holding ``lexeme`` (a quoted lexeme of ``_phrase_lexemes``): ``tri`` for a trigram or a pair."""
-    return "tri" if lexeme.startswith(("'" + TRIGRAM_PREFIX, "'" + PAIR_PREFIX)) else "tsv"
+    """The column holding ``lexeme`` (a quoted lexeme of ``_phrase_lexemes``): ``tri`` for a trigram, ``pairs``
+    for a pair."""
+    if lexeme.startswith("'" + TRIGRAM_PREFIX):
+        return "tri"
+    return "pairs" if lexeme.startswith("'" + PAIR_PREFIX) else "tsv"
 
 
 def _estimated(request: SearchRequest) -> tuple[list[list[list[str]]], list[str]]:
@@ -883,11 +924,13 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         params.insert(0, matched)
         score = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, %s::tsquery)"
         score_params = [positive]
-        if request.limit is None and (trigrams := trigram_tsquery(request.groups)) is not None:
+        if request.limit is None:
             # every match wanted (a phrase checked against the text: "维修 保养"): what holding the phrases implies
-            # in ``tri`` too, so that the planner can offer GIN's few candidates of their trigrams and pairs
-            where.append("tri @@ %s::tsquery")
-            params.append(trigrams)
+            # in ``tri`` and ``pairs`` too, so that the planner can offer GIN's few candidates of their trigrams
+            # and pairs
+            conditions, queries = neighbour_conditions(request.groups)
+            where += conditions
+            params += queries
     elif request.excluded:
         where.append("NOT (tsv @@ %s::tsquery)")
         params.append(compile_tsquery([request.excluded]))
@@ -902,14 +945,12 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     if request.sort == "relevance":
         gin = None
         if forced and cap is not None and (bound := _gin_bound(request, cap, table_rows, plan)) is not None:
-            # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``: a
-            # BitmapAnd of the two GIN indexes), and the filters (after the tsquery in ``where``); the other groups
-            # are checked with the whole query on these candidates
+            # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``, their
+            # pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in ``where``);
+            # the other groups are checked with the whole query on these candidates
             asked = [group for group, _ in _estimated_groups(request)]
-            held, held_params = ["tsv @@ %s::tsquery"], [compile_tsquery(asked, True)]
-            if (trigrams := trigram_tsquery(asked)) is not None:
-                held.append("tri @@ %s::tsquery")
-                held_params.append(trigrams)
+            held, held_params = neighbour_conditions(asked)
+            held, held_params = ["tsv @@ %s::tsquery", *held], [compile_tsquery(asked, True), *held_params]
             gin = (" AND ".join([*held, *where[1:]]), [*held_params, *params[1:]], bound)
         rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True if gin else None)
         if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
@@ -956,7 +997,8 @@ __all__ = [
     "doc_tsvectors",
     "prepare",
     "schema_statements",
-    "trigram_tsquery",
+    "neighbour_conditions",
+    "neighbour_tsqueries",
     "tsvector_literal",
     "tsvector_literals",
 ]
