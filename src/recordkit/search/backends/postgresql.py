@@ -12,8 +12,7 @@ candidates, whichever an estimate of their number makes cheaper.  Snippets and m
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
 same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
-two connections at once: PostgreSQL builds a GIN index in one process, and there are three) and swaps it in with one transaction;
-searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
+two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction; searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
 items' rows itself (``write``), so that filing and indexing commit together.
 """
 
@@ -26,7 +25,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
@@ -119,8 +119,9 @@ BATCH = 2000
 #: their leader's).
 REBUILD_MEMORY = "256MB"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
-#: one connection leaves a core idle): the two big GIN indexes one each, the smaller one of the pairs after
-#: ``tsv``, the btree indexes shared out (at 100,000 items: tsv 10.4 s + pairs ~5 s beside tri 11.5 s).
+#: one connection leaves a core idle): the two big GIN indexes one each, the small one of the pairs after
+#: ``tsv``, the btree indexes shared out.  At 100,000 items: tsv 10.2 s then pairs 4.0 s, beside tri 11.3 s,
+#: 14.3 s in all; three connections at once took 14.7 s (the three GIN builds sharing two cores).
 INDEX_GROUPS = (("tsv", "pairs", "owners", "pending"), ("tri", "category_date", "date", "unit", "filed"))
 
 
@@ -217,17 +218,31 @@ def _pair(first: str, second: str) -> str | None:
     return PAIR_PREFIX + first + " " + second
 
 
-def _neighbours_literal(lexemes: dict[str, None], left_out: str, quoted: Callable[[str], str] = _lexeme) -> str:
-    """The tsvector literal of ``lexemes`` (trigrams or pairs) without positions, or, when they would not fit in
-    one (``MAX_TSVECTOR_BYTES``), the mark ``left_out`` alone (a phrase then asks for its other lexemes alone)."""
+def _plain(tokens: Iterable[str], prefix: str = "") -> bool:
+    """Whether every one of ``tokens``, after ``prefix`` (which holds no quote), is its own lexeme's text
+    (``_lexeme`` neither cuts nor escapes it): then a literal is written by one join, not token by token."""
+    tokens = list(tokens)
+    joined = "".join(tokens)
+    longest = max(map(len, tokens), default=0) + len(prefix)
+    return "'" not in joined and "\\" not in joined and longest <= MAX_LEXEME_BYTES // 4
+
+
+def _neighbours_literal(lexemes: dict[str, None], prefix: str) -> str:
+    """The tsvector literal, without positions, of ``lexemes`` (trigrams or pairs, each without its ``prefix``),
+    or, when they would not fit in one (``MAX_TSVECTOR_BYTES``), the mark of a text without them: the ``prefix``
+    alone (a phrase then asks for its other lexemes alone)."""
+    if not lexemes:
+        return ""
     # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character; a pair's cut as a token), an alignment
     # byte and its entry.
-    size = 4 * sum(map(len, lexemes)) + 5 * len(lexemes)
+    size = 4 * sum(map(len, lexemes)) + (5 + 4 * len(prefix)) * len(lexemes)
     if size > MAX_TSVECTOR_BYTES:  # a bound: counted byte by byte only when it is too much (letters and digits)
-        size = sum(len(lexeme.encode()) + 5 for lexeme in lexemes)
+        size = sum(len((prefix + lexeme).encode()) + 5 for lexeme in lexemes)
     if size > MAX_TSVECTOR_BYTES:
-        return f"'{left_out}'"
-    return " ".join(map(quoted, lexemes))
+        return f"'{prefix}'"
+    if _plain(lexemes, prefix):
+        return f"'{prefix}" + f"' '{prefix}".join(lexemes) + "'"
+    return " ".join(_lexeme(prefix + lexeme) for lexeme in lexemes)
 
 
 def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str]:
@@ -237,55 +252,60 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str
     field separators (``-``) keeping their place without being indexed; the others each CJK trigram
     (``_trigram``), or each pair of other neighbours (``_pair``), once, without positions (GIN's candidates
     need only whether a text holds it), in columns of their own so that ranking reads neither and each has a
-    GIN index of its own (three GIN indexes are built by two connections in about the time of the biggest two).
+    GIN index of its own (a rebuild's two connections build the three GIN indexes in about the time of two).
     Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at most 256
     positions a lexeme, a very long token cut, the tokens first seen last left out of a text of too many
     different tokens, and a text of too many trigrams or pairs without them (``TRIGRAMS_LEFT_OUT`` or
-    ``PAIRS_LEFT_OUT`` instead)."""
-    positions: dict[str, list[str]] = {}
-    trigrams: dict[str, None] = {}  # in the order first seen; without positions (only asked for whole)
-    pairs: dict[str, None] = {}  # "first second" of neighbouring tokens no trigram stands for, first seen first
-    position = 0
-    for weight, tokens in columns:
-        labels = _labels(weight)
-        before = ""
-        for token in tokens.split():
-            position += 1
-            if token == FIELD_SEPARATOR:
-                before = ""
-                continue
-            label = labels[position] if position < MAX_POSITION else labels[MAX_POSITION]
-            found = positions.get(token)
-            if found is None:
-                positions[token] = [label]
-            elif len(found) < MAX_POSITIONS:
-                found.append(label)
-            if CANONICAL_MARK in token:  # a canonical token: in no trigram, and in no pair before or after it
-                before = ""
-                continue
-            if before:
-                # The rules of _trigram and _pair, inlined (millions of neighbours in a big build).
-                if len(before) == 2 and before[1] == token[0] and token[0] >= CJK_FROM and len(token) <= 2:
-                    if len(token) == 2:
-                        trigrams[TRIGRAM_PREFIX + before + token[1]] = None
-                else:
-                    pairs[PAIR_PREFIX + before + " " + token] = None
-            before = token
-        position += 1
-    tri = _neighbours_literal(trigrams, TRIGRAMS_LEFT_OUT, "'{}'".format)  # CJK alone: nothing to escape or cut
-    paired = _neighbours_literal(pairs, PAIRS_LEFT_OUT)
+    ``PAIRS_LEFT_OUT`` instead).  (Written for speed: a big rebuild's workers spend half their time here, so
+    as little as can be is done token by token in Python.)"""
+    tokens: list[str] = []  # every column's, in order
+    labels: list[str] = []  # the label of each: its position and weight ("12D")
+    trigrams: list[str] = []  # of neighbouring bigrams, in order, as often as seen
+    pairs: list[str] = []  # "first second" of neighbouring tokens no trigram stands for, in order
+    position = 0  # before the column's first token
+    for weight, column in columns:
+        split = column.split()
+        found = _labels(weight)[position + 1 : position + 1 + len(split)]
+        found += _labels(weight)[-1:] * (len(split) - len(found))  # positions past 16383 all at 16383
+        tokens += split
+        labels += found
+        position += len(split) + 1  # the next column one position further
+        # The rules of _trigram and _pair, inlined (millions of neighbours in a big build): a field separator
+        # and a canonical token are in none.
+        for first, second in zip(split, split[1:], strict=False):
+            if len(first) == 2 and first[1] == second[0] >= CJK_FROM and len(second) <= 2:
+                if len(second) == 2:
+                    trigrams.append(first + second[1])
+            elif first != FIELD_SEPARATOR != second and CANONICAL_MARK not in first and CANONICAL_MARK not in second:
+                pairs.append(first + " " + second)
+    tri = _neighbours_literal(dict.fromkeys(trigrams), TRIGRAM_PREFIX)
+    paired = _neighbours_literal(dict.fromkeys(pairs), PAIR_PREFIX)
+    # Each token's labels, in the order first seen: its last one (all that most tokens have), then, for those
+    # seen more than once, all of them (at most MAX_POSITIONS).
+    found_at = dict(zip(tokens, labels, strict=True))
+    if len(found_at) < len(tokens):
+        repeated = {token for token, count in Counter(tokens).items() if count > 1 and token != FIELD_SEPARATOR}
+        every: defaultdict[str, list[str]] = defaultdict(list)
+        for token, label in itertools.compress(zip(tokens, labels, strict=True), map(repeated.__contains__, tokens)):
+            every[token].append(label)
+        found_at.update((token, ",".join(found[:MAX_POSITIONS])) for token, found in every.items())
+    found_at.pop(FIELD_SEPARATOR, None)  # (its place was counted)
+    if not found_at:
+        return "", tri, paired
     # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
     # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
-    bound = 4 * sum(map(len, positions)) + 3 * len(positions) + 2 * sum(map(len, positions.values()))
+    bound = 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens)
     if bound <= MAX_TSVECTOR_BYTES:
-        return " ".join([f"{_lexeme(token)}:{','.join(found)}" for token, found in positions.items()]), tri, paired
+        if _plain(found_at):  # "'token':labels" each, by joins alone
+            return "'" + " '".join(map("':".join, found_at.items())), tri, paired
+        return " ".join([f"{_lexeme(token)}:{found}" for token, found in found_at.items()]), tri, paired
     entries, used = [], 0
-    for token, found in positions.items():
+    for token, found in found_at.items():
         lexeme = _lexeme(token)
-        used += len(lexeme.encode()) + 3 + 2 * len(found)
+        used += len(lexeme.encode()) + 3 + 2 * (found.count(",") + 1)
         if used > MAX_TSVECTOR_BYTES:
             break
-        entries.append(f"{lexeme}:{','.join(found)}")
+        entries.append(f"{lexeme}:{found}")
     return " ".join(entries), tri, paired
 
 
@@ -371,6 +391,21 @@ def _server_at_least(conn: Connection, major: int) -> bool:
     """Whether the server of ``conn`` is PostgreSQL ``major`` or later (a setting it would not know is then left
     out, never an error)."""
     return (conn.dialect.server_version_info or (0,)) >= (major,)
+
+
+#: The columns TOAST compresses (a row of a few hundred characters is past its 2 kB): with lz4 where the server
+#: has it (PostgreSQL 14 on, built with it, as Debian's and the official images are), not pglz, which took a
+#: good part of the server's time in a rebuild's COPY; and a search reads them back faster.
+COMPRESSED = ("text", "tsv", "tri", "pairs")
+
+
+def _lz4(conn: Connection) -> bool:
+    """Whether the server of ``conn`` can compress a column with lz4."""
+    return _server_at_least(conn, 14) and bool(
+        conn.exec_driver_sql(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar()
+    )
 
 
 def _corrupt(err: BaseException) -> IntegrityError:
@@ -544,6 +579,11 @@ class PostgresIndex:
                         # and replaced rows still start a vacuum as before.
                         conn.exec_driver_sql(
                             f"ALTER TABLE {SHADOW} SET (toast.autovacuum_vacuum_insert_threshold = -1)"
+                        )
+                    if _lz4(conn):
+                        conn.exec_driver_sql(
+                            f"ALTER TABLE {SHADOW} "
+                            + ", ".join(f"ALTER COLUMN {column} SET COMPRESSION lz4" for column in COMPRESSED)
                         )
                     for doc in docs:
                         batch.append(_row(doc))
