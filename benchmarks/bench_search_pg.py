@@ -434,7 +434,9 @@ def report_million(
         "全量建索引（生成文书、分词、COPY、建索引、切换）", f"{figures['build_seconds']:,.0f} 秒，{build:,.0f} 篇/秒"
     )
     speed.add_row("表（含 TOAST）", f"{sizes['table']:,.0f} MB")
-    speed.add_row("索引（其中 GIN 全文索引：词元、三字组、词对）", f"{sizes['indexes']:,.0f} MB（{sizes['gin']:,.0f} MB）")
+    speed.add_row(
+        "索引（其中 GIN 全文索引：词元、三字组、词对）", f"{sizes['indexes']:,.0f} MB（{sizes['gin']:,.0f} MB）"
+    )
     speed.add_row("整个数据库", f"{sizes['database']:,.0f} MB")
     speed.add_row("检索 p50", f"{statistics.median(times) * MS:.1f} ms")
     speed.add_row("检索 p95", f"{bench.pct(times, 0.95) * MS:.1f} ms")
