@@ -288,7 +288,7 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str
         every: defaultdict[str, list[str]] = defaultdict(list)
         for token, label in itertools.compress(zip(tokens, labels, strict=True), map(repeated.__contains__, tokens)):
             every[token].append(label)
-        found_at.update((token, ",".join(found[:MAX_POSITIONS])) for token, found in every.items())
+        found_at.update((token, ",".join(every_label[:MAX_POSITIONS])) for token, every_label in every.items())
     found_at.pop(FIELD_SEPARATOR, None)  # (its place was counted)
     if not found_at:
         return "", tri, paired
@@ -298,14 +298,14 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str
     if bound <= MAX_TSVECTOR_BYTES:
         if _plain(found_at):  # "'token':labels" each, by joins alone
             return "'" + " '".join(map("':".join, found_at.items())), tri, paired
-        return " ".join([f"{_lexeme(token)}:{found}" for token, found in found_at.items()]), tri, paired
+        return " ".join([f"{_lexeme(token)}:{at}" for token, at in found_at.items()]), tri, paired
     entries, used = [], 0
-    for token, found in found_at.items():
+    for token, at in found_at.items():
         lexeme = _lexeme(token)
-        used += len(lexeme.encode()) + 3 + 2 * (found.count(",") + 1)
+        used += len(lexeme.encode()) + 3 + 2 * (at.count(",") + 1)
         if used > MAX_TSVECTOR_BYTES:
             break
-        entries.append(f"{lexeme}:{found}")
+        entries.append(f"{lexeme}:{at}")
     return " ".join(entries), tri, paired
 
 
