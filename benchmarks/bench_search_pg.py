@@ -168,7 +168,7 @@ def load_average() -> str:
 # -- the 20,000-document run on both backends ----------------------------------------------------------------
 
 
-def compare(args: argparse.Namespace, console: Console) -> None:
+def compare(args: argparse.Namespace, console: Console) -> bool:
     args.docs = args.docs or 20_000
     corpus = bench.generate(args.docs + 100)
     fields = [bench.fields_of(corpus, i) for i in range(args.docs)]
@@ -206,7 +206,7 @@ def compare(args: argparse.Namespace, console: Console) -> None:
                     lists[name] = hit_lists(workspace, items, args.docs + 100)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    report_compare(console, args, items, figures, lists, number_of, started_load)
+    return report_compare(console, args, items, figures, lists, number_of, started_load)
 
 
 def hit_lists(workspace: Workspace, items: list[bench.Query], every: int) -> dict[str, list[list[str]]]:
@@ -232,7 +232,9 @@ def report_compare(
     lists: dict[str, dict[str, list[list[str]]]],
     number_of: dict[str, int],
     started_load: str,
-) -> None:
+) -> bool:
+    """The tables and the goals; False (after the FAIL lines) when a result differs from the truth or between
+    the backends."""
     names = list(figures)
     accuracy = Table(title=f"检索准确度：{args.docs:,} 篇约 1,200 字的文件，每组前 20 条（召回率 / 准确率）")
     accuracy.add_column("检索词组")
@@ -270,7 +272,7 @@ def report_compare(
         if set(lists[first]["相关度"][index]) != set(lists[second]["相关度"][index]):
             wrong.append(f"{item.group} {item.text!r}：两个后端命中的档案不同")
     if failed(console, wrong, "不同"):
-        return
+        return False
     console.print(
         f"identical: 全部 {len(items)} 个检索，两个后端的完整结果都与真值相同，按档号、按日期排序的结果逐条相同"
     )
@@ -286,6 +288,7 @@ def report_compare(
     ]
     for goal, met in goals:
         console.print(f"{'PASS' if met else 'MISS'}: {goal}")
+    return True
 
 
 # -- a million documents on PostgreSQL ------------------------------------------------------------------------
@@ -344,7 +347,7 @@ class _Phases(logging.Handler):
             self.said = record.getMessage()
 
 
-def million(args: argparse.Namespace, console: Console) -> None:
+def million(args: argparse.Namespace, console: Console) -> bool:
     global _CORPUS
     count = args.docs or 1_000_000
     started_load = load_average()
@@ -402,7 +405,7 @@ def million(args: argparse.Namespace, console: Console) -> None:
                 figures["totals"] = totals
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    report_million(console, args, count, items, figures, started_load)
+    return report_million(console, args, count, items, figures, started_load)
 
 
 def report_million(
@@ -412,7 +415,8 @@ def report_million(
     items: list[bench.Query],
     figures: dict[str, Any],
     started_load: str,
-) -> None:
+) -> bool:
+    """The tables and the goals; False (after the FAIL lines) when a count differs from the truth."""
     accuracy = Table(title=f"PostgreSQL 检索：{count:,} 篇约 {args.chars} 字的文件，每组前 20 条")
     accuracy.add_column("检索词组")
     accuracy.add_column("条数", justify="right")
@@ -459,7 +463,7 @@ def report_million(
     groups = figures["groups"]
     wrong += [f"{group}：召回率 {r:.3f}，准确率 {p:.3f}" for group, (r, p) in groups.items() if r < 1.0 or p < 0.99]
     if failed(console, wrong, "与真值不同"):
-        return
+        return False
     console.print(
         f"identical: 全部 {len(items)} 个检索的命中条数与真值相同（超过 1,000 条的“至少 1,000 条”，真值确实更多）"
     )
@@ -471,6 +475,7 @@ def report_million(
     ]
     for goal, met in goals:
         console.print(f"{'PASS' if met else 'MISS'}: {goal}")
+    return True
 
 
 def main() -> None:
@@ -491,7 +496,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     console = Console(width=170)
-    (million if args.million else compare)(args, console)
+    # Wrong results (against the truth, or between the backends) end with 1; a missed speed goal is only said.
+    if not (million if args.million else compare)(args, console):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

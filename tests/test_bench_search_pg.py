@@ -1,0 +1,42 @@
+"""benchmarks/bench_search_pg.py keeps working: both of its runs, on a few hundred documents, end with every
+result checked against the truth (its own substring rules, never the backend's) and exit 0; a wrong result ends
+with 1.  No timing is asserted (the goals' PASS or MISS lines depend on the machine)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks" / "bench_search_pg.py"
+
+
+def _run(admin_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCH), "--docs", "300", "--repeat", "1", "--admin-url", admin_url, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.postgres
+def test_the_million_run_on_a_few_hundred_documents_checks_every_count(postgres_url: str) -> None:
+    done = _run(postgres_url, "--million")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "identical: 全部 256 个检索的命中条数与真值相同" in done.stdout
+    assert "PASS: recall 1.0 and precision >= 0.99 in every group" in done.stdout
+    assert "search index rebuilt: 300 items" in done.stdout  # the phases of the rebuild, as logged
+
+
+@pytest.mark.postgres
+def test_the_side_by_side_run_finds_the_same_on_both_backends(postgres_url: str) -> None:
+    done = _run(postgres_url)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "identical: 全部 256 个检索，两个后端的完整结果都与真值相同" in done.stdout
+    assert "PASS: PostgreSQL: recall 1.0 and precision >= 0.99 in every group" in done.stdout
