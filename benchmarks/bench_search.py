@@ -691,7 +691,7 @@ def report(
         console.print(f"FAIL: {len(wrong)} 个检索的完整结果与真值不同（多出 / 缺少）：")
         for group, text, extra, missing in wrong[:20]:
             console.print(f"  {group} {text!r}: +{extra} / -{missing}")
-        return
+        raise SystemExit(1)  # wrong results: no PASS line, and a failing exit code
     console.print(f"exact: 全部 {len(items)} 个检索的完整结果与真值相同")
     groups = ours["groups"]
     goals = [
