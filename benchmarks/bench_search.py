@@ -41,8 +41,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from baselines import BASELINES, make_docs
-from handmade_index import indexer as handmade_indexer
-from handmade_index import query as handmade_query
 from rich.console import Console
 from rich.table import Table
 
@@ -546,6 +544,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-search-"))
     engines = {"recordkit（SQLite FTS5）": (update_index, search)}
     if not args.no_handmade:
+        # the old hand-made index needs Whoosh (the bench extra): imported only when it runs, so that the corpus,
+        # the queries and their truth (also bench_search_pg's) need nothing but recordkit
+        from handmade_index import indexer as handmade_indexer
+        from handmade_index import query as handmade_query
+
         engines["旧的自制索引（Whoosh 存储）"] = (handmade_indexer.update_index, handmade_query.search)
     baselines = []
     for baseline in () if args.no_baselines else BASELINES:
