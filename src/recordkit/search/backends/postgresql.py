@@ -266,8 +266,9 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str
     position = 0  # before the column's first token
     for weight, column in columns:
         split = column.split()
-        found = _labels(weight)[position + 1 : position + 1 + len(split)]
-        found += _labels(weight)[-1:] * (len(split) - len(found))  # positions past 16383 all at 16383
+        weighted = _labels(weight)
+        found = weighted[position + 1 : position + 1 + len(split)]
+        found += weighted[-1:] * (len(split) - len(found))  # positions past 16383 all at 16383
         tokens += split
         labels += found
         position += len(split) + 1  # the next column one position further
