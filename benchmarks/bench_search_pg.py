@@ -316,7 +316,7 @@ def _item(corpus: bench.Corpus, i: int) -> ArchiveItem:
 
 def _docs(span: tuple[int, int]) -> list[IndexDoc]:
     """The indexer's own ``IndexDoc`` of the items at ``span`` in ``_ORDER``: its tokens, weights and stored text, prepared for the
-    PostgreSQL backend (the tsvector literal) in the worker, as ``update_index`` does."""
+    PostgreSQL backend (its binary COPY row) in the worker, as ``update_index`` does."""
     corpus = _CORPUS
     assert corpus is not None
     return [

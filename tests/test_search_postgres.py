@@ -29,8 +29,7 @@ from recordkit.search.backends.postgresql import (
     candidate_phrase,
     compile_tsquery,
     neighbour_tsqueries,
-    tsvector_literal,
-    tsvector_literals,
+    tsvectors,
 )
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
@@ -39,6 +38,32 @@ from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
 
 # -- what PostgreSQL is fed (pure) ---------------------------------------------------------------------------
+
+
+def _literal(binary: bytes) -> str:
+    """A tsvector in PostgreSQL's binary form (read here by its documented layout, not by the project's code) as
+    a literal: each lexeme in the order sent, quoted, with its positions and weights (``'电梯':1A,11D``)."""
+    count, at, entries = int.from_bytes(binary[:4], "big"), 4, []
+    for _ in range(count):
+        end = binary.index(b"\0", at)
+        lexeme = binary[at:end].decode().replace("\\", "\\\\").replace("'", "''")
+        npos, at = int.from_bytes(binary[end + 1 : end + 3], "big"), end + 3
+        codes = [int.from_bytes(binary[at + 2 * i : at + 2 * i + 2], "big") for i in range(npos)]
+        at += 2 * npos
+        labels = ",".join(f"{code & 0x3FFF}{'DCBA'[code >> 14]}" for code in codes)
+        entries.append(f"'{lexeme}'" + (f":{labels}" if labels else ""))
+    assert at == len(binary), "nothing after the last lexeme"
+    return " ".join(entries)
+
+
+def tsvector_literals(columns: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """``tsvectors`` of ``columns`` as literals (``_literal``)."""
+    tsv, tri, pairs = tsvectors(columns)
+    return _literal(tsv), _literal(tri), _literal(pairs)
+
+
+def tsvector_literal(columns: list[tuple[str, str]]) -> str:
+    return tsvector_literals(columns)[0]
 
 
 def test_the_tsvector_keeps_every_token_whole_at_its_position_with_its_weight() -> None:
@@ -194,10 +219,16 @@ def _one_token_at_a_time(columns: list[tuple[str, str]]) -> tuple[str, str, str]
             before = token
         position += 1
     return (
-        " ".join(f"'{token}':{','.join(found)}" for token, found in positions.items()),
-        " ".join(f"'{trigram}'" for trigram in trigrams),
-        " ".join(f"'{pair}'" for pair in pairs),
+        " ".join(f"{_quoted(token)}:{','.join(found)}" for token, found in positions.items()),
+        " ".join(_quoted(trigram) for trigram in trigrams),
+        " ".join(_quoted(pair) for pair in pairs),
     )
+
+
+def _quoted(token: str) -> str:
+    """``token`` as a literal's lexeme: its first 2,046 bytes (whole characters), quotes and backslashes escaped."""
+    cut = token.encode()[:2046].decode(errors="ignore")
+    return "'" + cut.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def test_the_literals_follow_the_rules_token_by_token() -> None:
@@ -227,6 +258,47 @@ def test_the_literals_follow_the_rules_token_by_token() -> None:
         assert tsvector_literals(columns) == _one_token_at_a_time(columns), columns
     long = [("A", "电梯 梯"), ("D", " ".join(rng.choice(runs) for _ in range(12000)))]
     assert tsvector_literals(long) == _one_token_at_a_time(long)
+
+
+@pytest.mark.postgres
+def test_postgresql_reads_the_binary_form_as_it_reads_the_rules_literals(postgres_url: str) -> None:
+    """What the server makes of ``tsvectors``' binary form (sent by a binary COPY, as a rebuild sends it) equals
+    what it makes of the literals written by the rules one token at a time: random columns, and the edges where
+    PostgreSQL itself tidies a literal: a token repeated past position 16383 (one position kept, with the heaviest
+    weight), long tokens cut alike (one lexeme), quotes and backslashes."""
+    rng = random.Random(5)
+    runs = ["电梯 梯维 维修 修", "保养 养", "水", "ab", "it's", "a\\b", "1201", "u:3-2-1201", "-", "修理 理"]
+    cases = [
+        [(weight, " ".join(rng.choice(runs) for _ in range(rng.randrange(0, 60)))) for weight in "ABD"]
+        for _ in range(40)
+    ]
+    cases += [
+        [("A", "电梯 梯维"), ("D", " ".join(["修"] * 17_000))],
+        [("C", " ".join(["y"] * 16_390 + ["a"])), ("D", "a b a")],  # a at 16383 in C and in D: C is kept
+        [("D", f"{'a' * 3000}1 {'a' * 3000}2 x {'a' * 3000}1 {'鲲' * 700} {'鲲' * 690}")],
+    ]
+    header, end = b"PGCOPY\n\xff\r\n\0" + bytes(8), b"\xff\xff"
+    rows = b""
+    for number, columns in enumerate(cases):
+        fields = [number.to_bytes(4, "big"), *tsvectors(columns)]
+        rows += len(fields).to_bytes(2, "big") + b"".join(len(f).to_bytes(4, "big") + f for f in fields)
+    engine = sa.create_engine(normalise_url(postgres_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE sent (number int, tsv tsvector, tri tsvector, pairs tsvector)")
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy("COPY sent FROM STDIN WITH (FORMAT binary)") as copy:  # type: ignore[union-attr]
+            copy.write(header + rows + end)
+        for number, columns in enumerate(cases):
+            read = conn.exec_driver_sql(
+                "SELECT tsv::text, tri::text, pairs::text FROM sent WHERE number = %s", (number,)
+            ).one()
+            written = conn.exec_driver_sql(
+                "SELECT %s::tsvector::text, %s::tsvector::text, %s::tsvector::text", _one_token_at_a_time(columns)
+            ).one()
+            assert tuple(read) == tuple(written), columns[0][1][:80]
+        kept = conn.exec_driver_sql("SELECT tsv::text FROM sent WHERE number = %s", (len(cases) - 2,)).scalar()
+        assert kept is not None and kept.startswith("'a':16383C 'b':16383 'y':1C,2C,")  # (D is not written)
+    engine.dispose()
 
 
 def _crowded() -> str:
@@ -857,7 +929,7 @@ def test_a_common_word_ranks_the_newest_matches_and_counts_at_least(
         _doc("GC-2026-00005", "2026-01-05", "", "电梯 梯", "2026-02-01"),
     ]
     prepared = [postgresql.prepare(doc) for doc in docs[::2]]  # as a big rebuild's workers send them
-    assert [doc.prepared for doc in prepared] == [postgresql.doc_tsvectors(doc) for doc in docs[::2]]
+    assert [doc.prepared for doc in prepared] == [postgresql.copy_row(doc) for doc in docs[::2]]
     assert all(doc.columns == {} for doc in prepared)
     with index.lock(5):
         index.rebuild([*prepared, *docs[1::2]])

@@ -4,11 +4,11 @@ Owns the table layout (also what migration 0014 creates), the ``tsvector`` made 
 (``search.text``: CJK bigrams, letter and digit runs, canonical codes) with their positions and weights — title
 and 档号 A, unit and owners B, other metadata C, the text D — and, in two columns of their own, the CJK
 trigrams of neighbouring bigrams and the pairs of the other neighbouring tokens (without positions: what GIN
-needs to offer a phrase's texts nearly alone), written as literals so that PostgreSQL's parser never splits
-them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with ``<->``, ``:*`` prefixes, ``!``
-exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the weights of SQLite's bm25 and the
-same ties and sorts, over matches read newest first or taken from GIN's candidates, whichever an estimate of
-their number makes cheaper.  Snippets and masking stay in ``search.query``.
+needs to offer a phrase's texts nearly alone), sent in PostgreSQL's binary form (a row in COPY's) so that its
+parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` literal (phrases with ``<->``,
+``:*`` prefixes, ``!`` exclusions), filters as indexed columns, ranking by ``ts_rank_cd`` with the weights of
+SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's candidates,
+whichever an estimate of their number makes cheaper.  Snippets and masking stay in ``search.query``.
 
 One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
 same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
@@ -63,13 +63,13 @@ RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"
 #: long text is not found; its single tokens are).
 MAX_POSITION = 16383
 #: PostgreSQL keeps a lexeme's first 256 positions and drops the rest (a phrase through a later occurrence of a
-#: token that common in one text is not found); the literal leaves them out itself, which also keeps it short.
+#: token that common in one text is not found); ``tsvectors`` leaves them out itself.
 MAX_POSITIONS = 256
 #: A lexeme of more bytes is refused by PostgreSQL ("word is too long"), and with it the whole row: a longer
 #: token (a run of letters and digits thousands long: a barcode or base64 read by OCR) is cut to this many
 #: bytes, in the tsvector and in the tsquery alike, so it is still found.
 MAX_LEXEME_BYTES = 2046
-#: Of a tsvector's 1 MB (lexemes and positions; more is refused, and the row with it), what a literal may use:
+#: Of a tsvector's 1 MB (lexemes and positions; more is refused, and the row with it), what ``tsvectors`` may use:
 #: past it, the tokens first seen later in the text are left out (a text with ~70,000 different tokens).
 MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
@@ -90,7 +90,7 @@ CANONICAL_MARK = ":"
 #: tokens), and the one of a text whose pairs did not fit in ``pairs``.
 TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
 PAIRS_LEFT_OUT = PAIR_PREFIX
-#: The columns of neighbours (``tsvector_literals``' second and third literal), each with its left-out mark.
+#: The columns of neighbours (``tsvectors``' second and third), each with its left-out mark.
 NEIGHBOUR_COLUMNS = (("tri", TRIGRAMS_LEFT_OUT), ("pairs", PAIRS_LEFT_OUT))
 #: CJK characters (``search.text.CJK``) all come from here on: a cheap first test before a trigram is made.
 CJK_FROM = "\u3040"
@@ -183,8 +183,8 @@ def _cut(token: str) -> str:
 
 
 def _lexeme(token: str) -> str:
-    """A token as a quoted tsvector/tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``), but
-    for a very long one's cut (``_cut``)."""
+    """A token as a quoted tsquery lexeme: kept whole, whatever it holds (``u:3-2-1201``, ``'``), but for a very
+    long one's cut (``_cut``)."""
     if len(token) > MAX_LEXEME_BYTES // 4:
         token = _cut(token)
     if "'" in token or "\\" in token:
@@ -192,10 +192,57 @@ def _lexeme(token: str) -> str:
     return "'" + token + "'"
 
 
+# A tsvector is sent in PostgreSQL's binary form, what ``tsvectorrecv`` reads: the number of lexemes, then each
+# lexeme's UTF-8 ending in a NUL, its number of positions and the positions, two bytes each (network order), a
+# position's weight in its top two bits.  The server reads it without parsing (it sorts the lexemes, nothing
+# else): its COPY of 100,000 rows from a file took 5.3 s so, 17.2 s with literals.  It is written as a str and
+# encoded once: the lexemes as themselves, every other byte as the character that UTF-8 with
+# ``surrogateescape`` encodes to it (itself below 0x80, a lone surrogate from 0x80 on).
+
+
+def _byte(value: int) -> str:
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
+def _uint16(value: int) -> str:
+    return _byte(value >> 8) + _byte(value & 0xFF)
+
+
+def _tsvector(entries: str, count: int) -> bytes:
+    return count.to_bytes(4, "big") + entries.encode("utf-8", "surrogateescape")
+
+
+#: A tsvector without lexemes.
+EMPTY_TSVECTOR = _tsvector("", 0)
+#: A position's weight, in its two top bits.
+_WEIGHT_BITS = {"A": 3, "B": 2, "C": 1, "D": 0}
+#: What follows a lexeme: its end and its number of positions (of 0 to ``MAX_POSITIONS``); then its positions.
+_COUNTS = ["\0" + _uint16(count) for count in range(MAX_POSITIONS + 1)]
+
+
+@functools.cache
+def _positions(weight: str) -> list[str]:
+    """Each position with ``weight`` in binary form (positions past 16383 at 16383).  Made once per weight: a
+    rebuild writes millions of them."""
+    bits = _WEIGHT_BITS[weight] << 14
+    return [_uint16(bits | min(position, MAX_POSITION)) for position in range(MAX_POSITION + 1)]
+
+
 @functools.cache
 def _labels(weight: str) -> list[str]:
-    """``"1A"``, ``"2A"``, … for every position (made once per weight: a rebuild writes millions of them)."""
-    return [f"{min(position, MAX_POSITION)}{weight}" for position in range(MAX_POSITION + 1)]
+    """What follows a lexeme seen once at each position with ``weight``: its end, one position, the position."""
+    return [_COUNTS[1] + position for position in _positions(weight)]
+
+
+def _distinct(positions: list[str]) -> list[str]:
+    """``positions`` (in order, the last ones perhaps all 16383, where the positions past it stand) with 16383
+    once, with the heaviest of its weights: as PostgreSQL keeps a literal's."""
+    heaviest: dict[int, str] = {}  # a position → the greatest of its two bytes (the same position, the weight)
+    for both in positions:
+        position = int.from_bytes(both.encode("utf-8", "surrogateescape"), "big") & MAX_POSITION
+        if position not in heaviest or both > heaviest[position]:
+            heaviest[position] = both
+    return list(heaviest.values())
 
 
 def _trigram(first: str, second: str) -> str | None:
@@ -211,7 +258,7 @@ def _pair(first: str, second: str) -> str | None:
     ``2:修 保养``: the end of one run and the start of the next, a letter/digit run and a word), or None: for
     overlapping bigrams (their trigram), for a run's last bigram and its last character (``维修``, ``修``: in
     every run ending so, it would tell nothing) and when either is a canonical token (``CANONICAL_MARK``).  Both
-    sides use this one rule (``tsvector_literals`` inlines it)."""
+    sides use this one rule (``tsvectors`` inlines it)."""
     if len(first) == 2 and first[1] == second[:1] and second[0] >= CJK_FROM and len(second) <= 2:
         return None
     if CANONICAL_MARK in first or CANONICAL_MARK in second:
@@ -219,58 +266,48 @@ def _pair(first: str, second: str) -> str | None:
     return PAIR_PREFIX + first + " " + second
 
 
-def _plain(tokens: Iterable[str], prefix: str = "") -> bool:
-    """Whether every one of ``tokens``, after ``prefix`` (which holds no quote), is its own lexeme's text
-    (``_lexeme`` neither cuts nor escapes it): then a literal is written by one join, not token by token."""
-    tokens = list(tokens)
-    joined = "".join(tokens)
-    longest = max(map(len, tokens), default=0) + len(prefix)
-    return "'" not in joined and "\\" not in joined and longest <= MAX_LEXEME_BYTES // 4
-
-
-def _neighbours_literal(lexemes: dict[str, None], prefix: str) -> str:
-    """The tsvector literal, without positions, of ``lexemes`` (trigrams or pairs, each without its ``prefix``),
-    or, when they would not fit in one (``MAX_TSVECTOR_BYTES``), the mark of a text without them: the ``prefix``
+def _neighbours(lexemes: dict[str, None], prefix: str) -> bytes:
+    """The tsvector, without positions, of ``lexemes`` (trigrams or pairs, each without its ``prefix``), or,
+    when they would not fit in one (``MAX_TSVECTOR_BYTES``), the mark of a text without them: the ``prefix``
     alone (a phrase then asks for its other lexemes alone)."""
     if not lexemes:
-        return ""
-    # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character; a pair's cut as a token), an alignment
-    # byte and its entry.
+        return EMPTY_TSVECTOR
+    # Bytes in a tsvector: a lexeme's text (at most 4 bytes a character), an alignment byte and its entry.
     size = 4 * sum(map(len, lexemes)) + (5 + 4 * len(prefix)) * len(lexemes)
     if size > MAX_TSVECTOR_BYTES:  # a bound: counted byte by byte only when it is too much (letters and digits)
         size = sum(len((prefix + lexeme).encode()) + 5 for lexeme in lexemes)
     if size > MAX_TSVECTOR_BYTES:
-        return f"'{prefix}'"
-    if _plain(lexemes, prefix):
-        return f"'{prefix}" + f"' '{prefix}".join(lexemes) + "'"
-    return " ".join(_lexeme(prefix + lexeme) for lexeme in lexemes)
+        return _tsvector(prefix + _COUNTS[0], 1)
+    if max(map(len, lexemes)) > MAX_LEXEME_BYTES // 4 - len(prefix):  # cut alike, one lexeme
+        lexemes = dict.fromkeys(_cut(prefix + lexeme)[len(prefix) :] for lexeme in lexemes)
+    return _tsvector(prefix + (_COUNTS[0] + prefix).join(lexemes) + _COUNTS[0], len(lexemes))
 
 
-def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str]:
+def tsvectors(columns: Iterable[tuple[str, str]]) -> tuple[bytes, bytes, bytes]:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the ones of their CJK
-    trigrams (the ``tri`` column) and of their pairs (``pairs``).  The first holds each token at its position,
-    a column starting one position after the last one's end (no phrase runs from one column into the next),
-    field separators (``-``) keeping their place without being indexed; the others each CJK trigram
-    (``_trigram``), or each pair of other neighbours (``_pair``), once, without positions (GIN's candidates
-    need only whether a text holds it), in columns of their own so that ranking reads neither and each has a
-    GIN index of its own (a rebuild builds ``tsv``'s then ``pairs``' in one connection beside ``tri``'s).
-    Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at most 256
-    positions a lexeme, a very long token cut, the tokens first seen last left out of a text of too many
-    different tokens, and a text of too many trigrams or pairs without them (``TRIGRAMS_LEFT_OUT`` or
-    ``PAIRS_LEFT_OUT`` instead).  (Written for speed: a big rebuild's workers spend half their time here, so
-    as little as can be is done token by token in Python.)"""
+    trigrams (the ``tri`` column) and of their pairs (``pairs``), in PostgreSQL's binary form.  The first holds
+    each token at its position, a column starting one position after the last one's end (no phrase runs from
+    one column into the next), field separators (``-``) keeping their place without being indexed; the others
+    each CJK trigram (``_trigram``), or each pair of other neighbours (``_pair``), once, without positions (GIN's
+    candidates need only whether a text holds it), in columns of their own so that ranking reads neither and
+    each has a GIN index of its own (a rebuild builds ``tsv``'s then ``pairs``' in one connection beside
+    ``tri``'s).  Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at
+    most 256 positions a lexeme, a very long token cut (two cut alike are one lexeme), the tokens first seen
+    last left out of a text of too many different tokens, and a text of too many trigrams or pairs without them
+    (``TRIGRAMS_LEFT_OUT`` or ``PAIRS_LEFT_OUT`` instead).  (Written for speed: a big rebuild's workers spend
+    half their time here, so as little as can be is done token by token in Python.)"""
     tokens: list[str] = []  # every column's, in order
-    labels: list[str] = []  # the label of each: its position and weight ("12D")
+    labels: list[str] = []  # what follows each in the tsvector if it is seen once: its position and weight
+    positions: list[str] = []  # each one's position and weight alone
     trigrams: list[str] = []  # of neighbouring bigrams, in order, as often as seen
     pairs: list[str] = []  # "first second" of neighbouring tokens no trigram stands for, in order
     position = 0  # before the column's first token
     for weight, column in columns:
-        split = column.split()
-        weighted = _labels(weight)
-        found = weighted[position + 1 : position + 1 + len(split)]
-        found += weighted[-1:] * (len(split) - len(found))  # positions past 16383 all at 16383
+        split = column.replace("\0", "").split()  # (no token holds a NUL: it would end its lexeme early)
+        for made, table in ((labels, _labels(weight)), (positions, _positions(weight))):
+            found = table[position + 1 : position + 1 + len(split)]
+            made += found + table[-1:] * (len(split) - len(found))  # positions past 16383 all at 16383
         tokens += split
-        labels += found
         position += len(split) + 1  # the next column one position further
         # The rules of _trigram and _pair, inlined (millions of neighbours in a big build): a field separator
         # and a canonical token are in none.
@@ -280,57 +317,86 @@ def tsvector_literals(columns: Iterable[tuple[str, str]]) -> tuple[str, str, str
                     trigrams.append(first + second[1])
             elif first != FIELD_SEPARATOR != second and CANONICAL_MARK not in first and CANONICAL_MARK not in second:
                 pairs.append(first + " " + second)
-    tri = _neighbours_literal(dict.fromkeys(trigrams), TRIGRAM_PREFIX)
-    paired = _neighbours_literal(dict.fromkeys(pairs), PAIR_PREFIX)
-    # Each token's labels, in the order first seen: its last one (all that most tokens have), then, for those
-    # seen more than once, all of them (at most MAX_POSITIONS).
+    tri = _neighbours(dict.fromkeys(trigrams), TRIGRAM_PREFIX)
+    paired = _neighbours(dict.fromkeys(pairs), PAIR_PREFIX)
+    if max(map(len, tokens), default=0) > MAX_LEXEME_BYTES // 4:  # cut alike, one lexeme
+        tokens = [_cut(token) if len(token) > MAX_LEXEME_BYTES // 4 else token for token in tokens]
+    # Each token's positions, in the order first seen: its last one (all that most tokens have), then, for those
+    # seen more than once, all of them.
     found_at = dict(zip(tokens, labels, strict=True))
     if len(found_at) < len(tokens):
         repeated = {token for token, count in Counter(tokens).items() if count > 1 and token != FIELD_SEPARATOR}
         every: defaultdict[str, list[str]] = defaultdict(list)
-        for token, label in itertools.compress(zip(tokens, labels, strict=True), map(repeated.__contains__, tokens)):
-            every[token].append(label)
-        found_at.update((token, ",".join(every_label[:MAX_POSITIONS])) for token, every_label in every.items())
+        for token, at in itertools.compress(zip(tokens, positions, strict=True), map(repeated.__contains__, tokens)):
+            every[token].append(at)
+        if position > MAX_POSITION:  # (the tokens past the last position all stand at it)
+            every = defaultdict(list, ((token, _distinct(at[:MAX_POSITIONS])) for token, at in every.items()))
+        found_at.update(
+            (token, _COUNTS[min(len(at), MAX_POSITIONS)] + "".join(at[:MAX_POSITIONS])) for token, at in every.items()
+        )
     found_at.pop(FIELD_SEPARATOR, None)  # (its place was counted)
-    if not found_at:
-        return "", tri, paired
-    # Bytes of a lexeme in a tsvector: its text (a cut token's at most MAX_LEXEME_BYTES), an alignment byte, a
-    # count of positions and two bytes a position; a bound first, counted one by one only when it is too much.
-    bound = 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens)
-    if bound <= MAX_TSVECTOR_BYTES:
-        if _plain(found_at):  # "'token':labels" each, by joins alone
-            return "'" + " '".join(map("':".join, found_at.items())), tri, paired
-        return " ".join([f"{_lexeme(token)}:{at}" for token, at in found_at.items()]), tri, paired
-    entries, used = [], 0
-    for token, at in found_at.items():
-        lexeme = _lexeme(token)
-        used += len(lexeme.encode()) + 3 + 2 * (at.count(",") + 1)
-        if used > MAX_TSVECTOR_BYTES:
-            break
-        entries.append(f"{lexeme}:{at}")
-    return " ".join(entries), tri, paired
+    # Bytes of a lexeme in a tsvector: its text, an alignment byte, a count of positions and two bytes a
+    # position; a bound first, counted one by one only when it is too much.
+    if 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens) > MAX_TSVECTOR_BYTES:
+        kept, used = {}, 0
+        for token, at in found_at.items():
+            used += len(token.encode()) + 5 + len(at) - len(_COUNTS[0])
+            if used > MAX_TSVECTOR_BYTES:
+                break
+            kept[token] = at
+        found_at = kept
+    return _tsvector("".join(itertools.chain.from_iterable(found_at.items())), len(found_at)), tri, paired
 
 
-def tsvector_literal(columns: Iterable[tuple[str, str]]) -> str:
-    """The first of ``tsvector_literals``: the weighted tokens at their positions (what ranking reads)."""
-    return tsvector_literals(columns)[0]
-
-
-def doc_tsvectors(doc: IndexDoc) -> tuple[str, str, str]:
-    """The ``tsv``, ``tri`` and ``pairs`` literals of ``doc`` (``IndexDoc.prepared`` when made already)."""
-    if doc.prepared is not None:
-        tsv, tri, pairs = doc.prepared
-        return str(tsv), str(tri), str(pairs)
-    return tsvector_literals(
+def doc_tsvectors(doc: IndexDoc) -> tuple[bytes, bytes, bytes]:
+    """The ``tsv``, ``tri`` and ``pairs`` of ``doc``."""
+    return tsvectors(
         (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
     )
 
 
+# A row is sent as COPY's binary form too (its header and end once a COPY): the number of fields, then each
+# field's length and bytes, as its type's binary input reads them.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\0" + bytes(8)
+_COPY_END = b"\xff\xff"
+_TEXT_OID = 25
+
+
+def _text_array(values: Iterable[str]) -> bytes:
+    """A one-dimensional ``text[]`` (no NULLs) in binary form; none: no dimension."""
+    encoded = [value.encode() for value in values]
+    if not encoded:
+        return b"".join(number.to_bytes(4, "big") for number in (0, 0, _TEXT_OID))
+    head = (1, 0, _TEXT_OID, len(encoded), 1)  # dimensions, has NULLs, element type, length, lower bound
+    return b"".join(
+        [*(number.to_bytes(4, "big") for number in head), *(len(each).to_bytes(4, "big") + each for each in encoded)]
+    )
+
+
+def copy_row(doc: IndexDoc) -> bytes:
+    """``doc``'s row of the index table (``_COLUMNS``) in COPY's binary form."""
+    fields = (
+        doc.archive_no.encode(),
+        doc.signature.encode(),
+        doc.state.encode(),
+        doc.category.encode(),
+        doc.unit.encode(),
+        doc.date.encode(),
+        _text_array(doc.owners),
+        doc.filed_at.encode(),
+        doc.body_start.to_bytes(4, "big", signed=True),
+        json.dumps(dict(doc.shown), ensure_ascii=False).encode(),
+        doc.text.encode(),
+        *doc_tsvectors(doc),
+    )
+    return len(fields).to_bytes(2, "big") + b"".join(len(field).to_bytes(4, "big") + field for field in fields)
+
+
 def prepare(doc: IndexDoc) -> IndexDoc:
-    """``doc`` with its tsvector literals made (``IndexDoc.prepared``) and its token columns dropped (this backend
-    needs only the literals): called where the tokens are made, so that a big build's single writer only
-    sends rows.  Pure, and cheap to send between processes."""
-    return replace(doc, columns={}, prepared=doc_tsvectors(doc))
+    """``doc`` with its row made (``IndexDoc.prepared``: ``copy_row``) and its token columns dropped (this backend
+    needs only the row): called where the tokens are made, so that a big build's single writer only sends
+    bytes.  Pure, and cheap to send between processes."""
+    return replace(doc, columns={}, prepared=copy_row(doc))
 
 
 def compile_phrase(phrase: Phrase) -> str:
@@ -415,24 +481,13 @@ def _corrupt(err: BaseException) -> IntegrityError:
     return IntegrityError(f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
 
 
-def _row(doc: IndexDoc) -> tuple[Any, ...]:
-    return (
-        doc.archive_no,
-        doc.signature,
-        doc.state,
-        doc.category,
-        doc.unit,
-        doc.date,
-        list(doc.owners),
-        doc.filed_at,
-        doc.body_start,
-        json.dumps(dict(doc.shown), ensure_ascii=False),
-        doc.text,
-        *doc_tsvectors(doc),
-    )
+def _row(doc: IndexDoc) -> bytes:
+    return doc.prepared if doc.prepared is not None else copy_row(doc)
 
 
-_INSERT = f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join('%s' for _ in _COLUMNS)})"
+def _copy(table: str, freeze: bool = False) -> str:
+    """The statement a batch of ``copy_row`` rows is sent with (``_COPY_HEADER``, the rows, ``_COPY_END``)."""
+    return f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT binary{', FREEZE' if freeze else ''})"
 
 
 class PostgresIndex:
@@ -529,19 +584,20 @@ class PostgresIndex:
         """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
         ``BATCH`` items per statement."""
         written = 0
-        batch: list[tuple[Any, ...]] = []
+        batch: list[tuple[str, bytes]] = []
         with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
             removed = list(delete)
             if removed:
                 cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
 
             def flush() -> None:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([row[0] for row in batch],))
-                cursor.executemany(_INSERT, batch)  # psycopg pipelines them: one round trip, not one per row
+                cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([number for number, _ in batch],))
+                with cursor.copy(_copy(TABLE)) as copy:
+                    copy.write(_COPY_HEADER + b"".join(row for _, row in batch) + _COPY_END)
                 batch.clear()
 
             for doc in docs:
-                batch.append(_row(doc))
+                batch.append((doc.archive_no, _row(doc)))
                 written += 1
                 if len(batch) >= BATCH:
                     flush()
@@ -556,15 +612,11 @@ class PostgresIndex:
         with self._connect() as conn:
             try:
                 raw = conn.connection.driver_connection
-                batch: list[tuple[Any, ...]] = []
+                batch: list[bytes] = []
 
                 def flush() -> None:
-                    with (
-                        raw.cursor() as cursor,  # type: ignore[union-attr]
-                        cursor.copy(f"COPY {SHADOW} ({', '.join(_COLUMNS)}) FROM STDIN WITH (FREEZE)") as copy,
-                    ):
-                        for row in batch:
-                            copy.write_row(row)
+                    with raw.cursor() as cursor, cursor.copy(_copy(SHADOW, freeze=True)) as copy:  # type: ignore[union-attr]
+                        copy.write(_COPY_HEADER + b"".join(batch) + _COPY_END)
                     batch.clear()
 
                 phases = {"started": time.perf_counter()}
@@ -1036,11 +1088,11 @@ __all__ = [
     "candidate_phrase",
     "compile_phrase",
     "compile_tsquery",
+    "copy_row",
     "doc_tsvectors",
     "prepare",
     "schema_statements",
     "neighbour_conditions",
     "neighbour_tsqueries",
-    "tsvector_literal",
-    "tsvector_literals",
+    "tsvectors",
 ]
