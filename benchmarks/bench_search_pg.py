@@ -478,6 +478,14 @@ def report_million(
     return True
 
 
+def admin_url_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("RECORDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:55432/postgres"),
+        help="a PostgreSQL URL allowed to create and drop databases",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, help="documents (default: 20,000; with --million 1,000,000)")
@@ -489,11 +497,7 @@ def main() -> None:
     )
     parser.add_argument("--per-group", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is shown")
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get("RECORDKIT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:55432/postgres"),
-        help="a PostgreSQL URL allowed to create and drop databases",
-    )
+    admin_url_argument(parser)
     args = parser.parse_args()
     console = Console(width=170)
     # Wrong results (against the truth, or between the backends) end with 1; a missed speed goal is only said.

@@ -1,6 +1,6 @@
 """benchmarks/bench_search_pg.py keeps working: both of its runs, on a few hundred documents, end with every
 result checked against the truth (its own substring rules, never the backend's) and exit 0; a wrong result ends
-with 1.  No timing is asserted (the goals' PASS or MISS lines depend on the machine)."""
+with 1.  benchmarks/bench_pg_copy.py too: its rows, sent both ways, are the same on the server.  No timing is asserted (the goals' PASS or MISS lines depend on the machine)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks" / "bench_search_pg.py"
+COPY_BENCH = ROOT / "benchmarks" / "bench_pg_copy.py"
 
 
 def _run(admin_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,3 +41,17 @@ def test_the_side_by_side_run_finds_the_same_on_both_backends(postgres_url: str)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "identical: 全部 256 个检索，两个后端的完整结果都与真值相同" in done.stdout
     assert "PASS: PostgreSQL: recall 1.0 and precision >= 0.99 in every group" in done.stdout
+
+
+@pytest.mark.postgres
+def test_the_copy_run_finds_the_rows_of_both_forms_identical(postgres_url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(COPY_BENCH), "--docs", "300", "--repeat", "1", "--admin-url", postgres_url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "identical: 全部 300 行的每一列（tsv、tri、pairs、正文等）两种写法完全相同" in done.stdout

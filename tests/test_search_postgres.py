@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import random
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,16 @@ from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F40
 from tests.conftest import run_at_once
 from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from pg_literals import literals  # noqa: E402  (the rules applied one token at a time; also a benchmark's baseline)
+
 # -- what PostgreSQL is fed (pure) ---------------------------------------------------------------------------
 
 
 def _literal(binary: bytes) -> str:
-    """A tsvector in PostgreSQL's binary form (read here by its documented layout, not by the project's code) as
-    a literal: each lexeme in the order sent, quoted, with its positions and weights (``'电梯':1A,11D``)."""
+    """A tsvector in PostgreSQL's binary form (read by the layout of the server's ``tsvectorrecv``, not by the
+    project's code) as a literal: each lexeme in the order sent, quoted, with its positions and weights
+    (``'电梯':1A,11D``)."""
     count, at, entries = int.from_bytes(binary[:4], "big"), 4, []
     for _ in range(count):
         end = binary.index(b"\0", at)
@@ -194,44 +199,7 @@ def test_the_tsvector_stays_within_postgresql_limits() -> None:
     assert (trigrams, pairs) == ("'3:'", "") and vector.startswith("'电梯':1D '梯维':2D '维修':3D '修':4D ")
 
 
-def _one_token_at_a_time(columns: list[tuple[str, str]]) -> tuple[str, str, str]:
-    """The literals by the rules as written, token by token (``_trigram``, ``_pair``; positions, weights, the
-    256 positions a lexeme and 16383 as the last position): what the literals made for speed must equal."""
-    positions: dict[str, list[str]] = {}
-    trigrams: dict[str, None] = {}
-    pairs: dict[str, None] = {}
-    position = 0
-    for weight, tokens in columns:
-        before = ""
-        for token in tokens.split():
-            position += 1
-            if token == "-":
-                before = ""
-                continue
-            found = positions.setdefault(token, [])
-            if len(found) < 256:
-                found.append(f"{min(position, 16383)}{weight}")
-            if before:
-                if (trigram := postgresql._trigram(before, token)) is not None:
-                    trigrams[trigram] = None
-                elif (pair := postgresql._pair(before, token)) is not None:
-                    pairs[pair] = None
-            before = token
-        position += 1
-    return (
-        " ".join(f"{_quoted(token)}:{','.join(found)}" for token, found in positions.items()),
-        " ".join(_quoted(trigram) for trigram in trigrams),
-        " ".join(_quoted(pair) for pair in pairs),
-    )
-
-
-def _quoted(token: str) -> str:
-    """``token`` as a literal's lexeme: its first 2,046 bytes (whole characters), quotes and backslashes escaped."""
-    cut = token.encode()[:2046].decode(errors="ignore")
-    return "'" + cut.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def test_the_literals_follow_the_rules_token_by_token() -> None:
+def test_the_tsvectors_follow_the_rules_token_by_token() -> None:
     """Random columns of the tokens a text makes (CJK runs as bigrams and a last character, letter and digit runs,
     canonical codes, field separators, repeats, blanks of every width), against the rules applied one token at a
     time; and one column longer than 16,383 positions, and a token seen more than 256 times."""
@@ -255,9 +223,9 @@ def test_the_literals_follow_the_rules_token_by_token() -> None:
             (weight, rng.choice([" ", "  ", "\t"]).join(rng.choice(runs) for _ in range(rng.randrange(0, 40))))
             for weight in rng.sample("ABCD", rng.randrange(1, 5))
         ]
-        assert tsvector_literals(columns) == _one_token_at_a_time(columns), columns
+        assert tsvector_literals(columns) == literals(columns), columns
     long = [("A", "电梯 梯"), ("D", " ".join(rng.choice(runs) for _ in range(12000)))]
-    assert tsvector_literals(long) == _one_token_at_a_time(long)
+    assert tsvector_literals(long) == literals(long)
 
 
 @pytest.mark.postgres
@@ -293,7 +261,7 @@ def test_postgresql_reads_the_binary_form_as_it_reads_the_rules_literals(postgre
                 "SELECT tsv::text, tri::text, pairs::text FROM sent WHERE number = %s", (number,)
             ).one()
             written = conn.exec_driver_sql(
-                "SELECT %s::tsvector::text, %s::tsvector::text, %s::tsvector::text", _one_token_at_a_time(columns)
+                "SELECT %s::tsvector::text, %s::tsvector::text, %s::tsvector::text", literals(columns)
             ).one()
             assert tuple(read) == tuple(written), columns[0][1][:80]
         kept = conn.exec_driver_sql("SELECT tsv::text FROM sent WHERE number = %s", (len(cases) - 2,)).scalar()
