@@ -130,6 +130,32 @@ def test_a_word_across_a_pdf_page_break_and_ocr_lines(
         assert found(ws, word) == ground_truth(truth, word) != set(), word
 
 
+def test_a_text_holding_nul_characters_is_indexed_and_found(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some PDFs' extracted text holds NUL characters, which PostgreSQL refuses in any text: the item is still
+    indexed (incrementally and by a rebuild, with the others), its words on both sides found, the snippet clean."""
+    clerk = Archivist(ws, ledger, "档案员")
+    texts = {"乙": "水泵\x00\x00维修记录。", "甲": "电梯维修记录。"}
+
+    def read(path: Path, ocr: bool, engine: Any, settings: Any, limits: Any = None) -> tuple[list[PageText], bool]:
+        [text] = [text for title, text in texts.items() if path.stem.endswith(title)]
+        return [PageText(1, text, "text", None)], False
+
+    monkeypatch.setattr(extract, "_read", read)
+    numbers = {}
+    for title in texts:
+        outcome = clerk.file(write_docx(tmp_path / f"{title}.docx", title), Metadata(category="工程档案", title=title))
+        assert outcome.item is not None
+        numbers[title] = outcome.item.archive_no
+    for rebuild in (False, True):
+        update_index(ws, ledger, rebuild=rebuild)
+        assert found(ws, "维修记录") == set(numbers.values())
+        assert found(ws, "水泵") == {numbers["乙"]} and found(ws, "泵维") == set()  # the NUL still separates
+        [hit] = search(ws, "水泵").hits
+        assert "\x00" not in hit.snippet and "水泵" in hit.snippet
+
+
 def test_line_breaks_between_other_characters_still_separate_words() -> None:
     assert token_stream(fold("ab\ncd")) == ["ab", "cd"]
     assert token_stream(fold("电梯\n2号")) == ["电梯", "梯", "2", "号"]

@@ -209,7 +209,9 @@ def make_doc(
             item.topic,
         ]
     )
-    body = join_fields([text.text]) if text is not None and text.text.strip() else ""
+    # A NUL (some PDFs' extracted text holds them) stands as a blank: PostgreSQL refuses it in any text, and a
+    # single one would fail a whole rebuild; it separated the words on both sides of it already.
+    body = join_fields([text.text.replace("\0", " ")]) if text is not None and text.text.strip() else ""
     stored = meta + "\n" + body if body else meta
     if not present or (text is not None and text.error):
         state = "failed"

@@ -35,8 +35,9 @@ class IndexDoc:
     owners: tuple[str, ...] = ()  # folded names
     filed_at: str = ""  # ISO: ties in relevance show the newest filed first
     shown: Mapping[str, Any] = field(default_factory=dict)  # title, path, source_name, … for results
-    #: The columns in one backend's own form, made by its ``prepare`` where the tokens are made (a rebuild's
-    #: worker processes), so that the single writer only sends them; None: the backend makes it when writing.
+    #: The document in one backend's own form (PostgreSQL: its row in COPY's binary form), made by its ``prepare``
+    #: where the tokens are made (a rebuild's worker processes), so that the single writer only sends it; None:
+    #: the backend makes it when writing.
     prepared: Any = None
 
 
