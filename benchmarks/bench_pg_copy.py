@@ -54,8 +54,8 @@ def copy_literals(conn: psycopg.Connection[Any], table: str, rows: list[tuple[An
 
 
 def copy_binary(conn: psycopg.Connection[Any], table: str, rows: list[bytes]) -> None:
-    with conn.cursor() as cursor, cursor.copy(postgresql._copy(table)) as copy:
-        copy.write(postgresql._COPY_HEADER + b"".join(rows) + postgresql._COPY_END)
+    with conn.cursor() as cursor:
+        postgresql.copy_rows(cursor, table, rows)
 
 
 def fresh_table(conn: psycopg.Connection[Any], name: str) -> None:

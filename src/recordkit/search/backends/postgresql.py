@@ -485,9 +485,12 @@ def _row(doc: IndexDoc) -> bytes:
     return doc.prepared if doc.prepared is not None else copy_row(doc)
 
 
-def _copy(table: str, freeze: bool = False) -> str:
-    """The statement a batch of ``copy_row`` rows is sent with (``_COPY_HEADER``, the rows, ``_COPY_END``)."""
-    return f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT binary{', FREEZE' if freeze else ''})"
+def copy_rows(cursor: Any, table: str, rows: Iterable[bytes], freeze: bool = False) -> None:
+    """``copy_row`` rows into ``table`` by one binary COPY on the psycopg ``cursor`` (its header, the rows, its
+    end); with ``freeze`` written frozen (the table made in the same transaction)."""
+    options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
+    with cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH ({options})") as copy:
+        copy.write(_COPY_HEADER + b"".join(rows) + _COPY_END)
 
 
 class PostgresIndex:
@@ -592,8 +595,7 @@ class PostgresIndex:
 
             def flush() -> None:
                 cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", ([number for number, _ in batch],))
-                with cursor.copy(_copy(TABLE)) as copy:
-                    copy.write(_COPY_HEADER + b"".join(row for _, row in batch) + _COPY_END)
+                copy_rows(cursor, TABLE, [row for _, row in batch])
                 batch.clear()
 
             for doc in docs:
@@ -615,8 +617,8 @@ class PostgresIndex:
                 batch: list[bytes] = []
 
                 def flush() -> None:
-                    with raw.cursor() as cursor, cursor.copy(_copy(SHADOW, freeze=True)) as copy:  # type: ignore[union-attr]
-                        copy.write(_COPY_HEADER + b"".join(batch) + _COPY_END)
+                    with raw.cursor() as cursor:  # type: ignore[union-attr]
+                        copy_rows(cursor, SHADOW, batch, freeze=True)
                     batch.clear()
 
                 phases = {"started": time.perf_counter()}
@@ -1089,6 +1091,7 @@ __all__ = [
     "compile_phrase",
     "compile_tsquery",
     "copy_row",
+    "copy_rows",
     "doc_tsvectors",
     "prepare",
     "schema_statements",
