@@ -31,6 +31,8 @@ def test_the_million_run_on_a_few_hundred_documents_checks_every_count(postgres_
     done = _run(postgres_url, "--million")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "identical: 全部 256 个检索的命中条数与真值相同" in done.stdout
+    assert "按日期、按档号排序的前 20 条与按真值排出的逐条相同" in done.stdout
+    assert "按日期排序 p50 / p95 / 最慢" in done.stdout
     assert "PASS: recall 1.0 and precision >= 0.99 in every group" in done.stdout
     assert "search index rebuilt: 300 items" in done.stdout  # the phases of the rebuild, as logged
 

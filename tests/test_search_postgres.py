@@ -23,7 +23,7 @@ from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
 from recordkit.ledger.schema import archive_items
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
-from recordkit.search.backends.base import IndexDoc, Phrase, SearchRequest
+from recordkit.search.backends.base import Filters, IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import (
     INDEX_GROUPS,
     SHADOW,
@@ -964,6 +964,72 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
     monkeypatch.setattr(postgresql, "GIN_SLACK", 0.001)  # GIN's bitmap, more than bound: then newest first
     assert page() == (newest, 20, False)
     assert index.search(SearchRequest(((Phrase(("无此",)),),))).total == 0
+
+
+@pytest.mark.postgres
+def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_index(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page sorted by date or 档号 of a rare phrase is taken from GIN's candidates, sorted by their rows and
+    checked in that order; of a common one, by walking the order's index.  Both give the page the sort rules
+    give (dated newest first, ties by filing time and 档号, the undated last; 档号 ascending), with the same
+    count, exact or "at least"."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = [
+        _doc(
+            f"GC-2026-{i:05d}",
+            f"2026-01-01T{i // 60:02d}:{i % 60:02d}",
+            "",
+            "电梯 梯 水泵 泵" if i % 9 == 0 else "电梯 梯" if i % 3 == 0 else "门窗 窗",
+            "" if i % 7 == 0 else f"2025-{i % 4 + 1:02d}-01",  # many ties in date; some undated
+        )
+        for i in range(1, 121)
+    ]
+    with index.lock(5):
+        index.rebuild(docs)
+    lift, pump = Phrase(("电梯",)), Phrase(("水泵",))
+    matches = [doc for doc in docs if "电梯" in doc.columns["body"] and "水泵" not in doc.columns["body"]]
+    by_date = [
+        doc.archive_no
+        for doc in sorted(matches, key=lambda doc: (doc.date != "", doc.date, doc.filed_at, doc.archive_no))[::-1]
+    ]
+    by_number = sorted(doc.archive_no for doc in matches)
+    assert len(matches) == 27 and by_date[-1] in {doc.archive_no for doc in matches if doc.date == ""}
+    monkeypatch.setattr(postgresql, "RANKED", 10)
+    used: list[Any] = []
+    real_sorted = postgresql._sorted
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        found = real_sorted(*args, **kwargs)
+        used.append(found[0][-1])  # the candidates
+        return found
+
+    monkeypatch.setattr(postgresql, "_sorted", watched)
+
+    def page(sort: str, limit: int) -> tuple[list[str], int, bool]:
+        found = index.search(SearchRequest(((lift,),), (pump,), sort=sort, limit=limit))
+        return [item.archive_no for item in found.items], found.total, found.exact
+
+    # (the bound at 0.001: 2 candidates for a page of 5, 6 for 30; one more is taken to tell it was passed)
+    for factor, slack, candidates in ((0, 4, []), (10_000, 4, [40] * 4), (10_000, 0.001, [3, 3, 7, 7])):
+        monkeypatch.setattr(postgresql, "GIN_FACTOR", factor)  # 0: the order's index; else GIN's candidates ...
+        monkeypatch.setattr(postgresql, "GIN_SLACK", slack)  # ... or more of them than the bound: the index then
+        used.clear()
+        assert page("date", 5) == (by_date[:5], 10, False)  # 27 match: "at least" RANKED
+        assert page("number", 5) == (by_number[:5], 10, False)
+        assert page("date", 30) == (by_date, 27, True)
+        assert page("number", 30) == (by_number, 27, True)
+        assert used == candidates  # 40 texts hold 电梯 (水泵 is checked on them)
+    # Filters alone in 档号 order: every match of the filters sorted (a walk of the 档号 index could read nearly all
+    # rows first: numbers follow their category), whatever the estimate
+    spring = Filters(date_from="2025-02-01", date_to="2025-03-31")
+    dated = sorted(doc.archive_no for doc in docs if "2025-02-01" <= doc.date <= "2025-03-31")
+    used.clear()
+    found = index.search(SearchRequest(filters=spring, sort="number", limit=5))
+    assert ([item.archive_no for item in found.items], found.total, found.exact) == (dated[:5], 10, False)
+    found = index.search(SearchRequest(filters=spring, sort="number", limit=100))
+    assert ([item.archive_no for item in found.items], found.total, found.exact) == (dated, len(dated), True)
+    assert used == [len(dated)] * 2 and len(dated) == 52
 
 
 @pytest.mark.postgres
