@@ -492,7 +492,8 @@ def report_million(
     for sort, (sorted_times, _wrong) in figures["sorted"].items():
         slowest = sorted(zip(sorted_times, items, strict=True), key=lambda pair: -pair[0])[:4]
         console.print(
-            f"按{sort}排序最慢：" + "；".join(f"{item.group} {item.text!r} {took * MS:.1f} ms" for took, item in slowest)
+            f"按{sort}排序最慢："
+            + "；".join(f"{item.group} {item.text!r} {took * MS:.1f} ms" for took, item in slowest)
         )
     console.print(f"建索引各阶段：{figures['phases']}")
     console.print(f"机器负载：开始时 {started_load}；结束时 {load_average()}")

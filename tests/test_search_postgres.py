@@ -1010,8 +1010,9 @@ def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_inde
         found = index.search(SearchRequest(((lift,),), (pump,), sort=sort, limit=limit))
         return [item.archive_no for item in found.items], found.total, found.exact
 
-    # (the bound at 0.001: 2 candidates for a page of 5, 6 for 30; one more is taken to tell it was passed)
-    for factor, slack, candidates in ((0, 4, []), (10_000, 4, [40] * 4), (10_000, 0.001, [3, 3, 7, 7])):
+    # (the bound at 0.001: 0.001 × √(16 × 10,000 × page × 120 items) candidates, 9 for a page of 5 and 24 for 30;
+    # one more is taken to tell it was passed)
+    for factor, slack, candidates in ((0, 4, []), (10_000, 4, [40] * 4), (10_000, 0.001, [10, 10, 25, 25])):
         monkeypatch.setattr(postgresql, "GIN_FACTOR", factor)  # 0: the order's index; else GIN's candidates ...
         monkeypatch.setattr(postgresql, "GIN_SLACK", slack)  # ... or more of them than the bound: the index then
         used.clear()

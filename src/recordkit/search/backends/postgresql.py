@@ -792,6 +792,12 @@ UNSCORED = "0.0"
 #: much each (measured at 200,000 items: 4–5 µs a row with the data in memory), then the newest read until
 #: ``RANKED`` match: GIN is the cheaper way while ``candidates² < GIN_FACTOR × RANKED × items``.
 GIN_FACTOR = 1
+#: A sorted page read in its index's order costs a read of a text per row (``limit / share`` of them), GIN's
+#: candidates a read of their rows alone: about this many times less each (at a million items, a text read at
+#: random ~60 µs, a row ~4 µs).  It also lifts the bound over the planner's figure for any rare lexeme (a floor
+#: of thousands at a million items): at 1 an archive number sorted by date walked the whole date index (8.5 s);
+#: 4, 16 and 64 gave the same p95 there (73–80 ms, the query set sorted by date).
+SORTED_READS = 16.0
 #: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
 #: (the estimate below is a guess from the planner's figures).
 GIN_SLACK = 4
@@ -891,13 +897,13 @@ def _expected_candidates(conn: Connection, request: SearchRequest, items: float)
     return _expected_from(request, conn.exec_driver_sql(statement, tuple(params)).scalar(), items)
 
 
-def _gin_bound(request: SearchRequest, cap: int, items: float, plan: Any) -> int | None:
+def _gin_bound(request: SearchRequest, cap: int, items: float, plan: Any, factor: float = 1.0) -> int | None:
     """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
     (``_expected_from`` ``plan``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when more
     are.  A wrong guess costs at most that bound's rows before the newest-first reading; the other way it would
     cost a reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its
     rarest lexeme."""
-    limit = max(math.sqrt(GIN_FACTOR * cap * max(items, 1.0)), cap)
+    limit = max(math.sqrt(factor * GIN_FACTOR * cap * max(items, 1.0)), cap)
     return int(GIN_SLACK * limit) if _expected_from(request, plan, items) <= limit else None
 
 
@@ -957,11 +963,11 @@ def _sorted(
 ) -> list[Any]:
     """The page in the ``sort`` order (``_ORDER``: date or 档号) from GIN's candidates (``gin``: its condition,
     parameters and bound, at most ``bound + 1`` of them taken; or the filters' matches, ``ALL``): sorted by
-    their rows alone, then read in that
-    order and checked with ``condition`` until ``cap + 1`` match, so that a rare phrase's page costs a read of a
-    few texts, not a walk of the whole date index reading every text until the page is full (2.2 s at 300,000
-    items for a word and an archive number).  The page is exact: every candidate was sorted.  Each row with the
-    count of the matches (at most ``cap + 1``) and, last, of the candidates."""
+    their rows alone, then read in that order and checked with ``condition`` until ``cap + 1`` match, so that a
+    rare phrase's page costs a read of a few texts, not a walk of the whole date index reading every text until
+    the page is full (2.2 s at 300,000 items for a word and an archive number).  The page is exact: every
+    candidate was sorted.  Each row with the count of the matches (at most ``cap + 1``) and, last, of the
+    candidates."""
     columns, order = _SORT_KEYS[sort]
     ordered = ", ".join(f"ordered.{key}" for key in order.split(", "))
     listed = ", ".join(f"listed.{key}" for key in order.split(", "))
@@ -978,6 +984,35 @@ def _sorted(
         f" AS counts LEFT JOIN listed ON true ORDER BY {listed}",
         [*gin[1], *condition[1]],
     )
+
+
+def _walked(
+    conn: Connection, condition: tuple[str, list[Any]], sort: str, limit: int | None, cap: int | None
+) -> tuple[list[Any], int]:
+    """The page in the ``sort`` order read in the order of an index, and the count of the matches (at most
+    ``cap + 1``): dated items newest first, then the undated ones, each part in the order of an index (date, or
+    filed_at; ties sorted as they come), so that a common word stops after the page instead of sorting every
+    match."""
+    parts = [(condition[0], _ORDER[sort])]
+    if sort == "date":
+        parts = [(f"{condition[0]} AND date != ''", _DATED), (f"{condition[0]} AND date = ''", _UNDATED)]
+    rows: list[Any] = []
+    for part, order in parts:
+        wanted = "" if limit is None else f" LIMIT {int(limit) - len(rows)}"
+        rows += conn.exec_driver_sql(
+            f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE} WHERE {part} ORDER BY {order}{wanted}",
+            tuple(condition[1]),
+        ).all()
+        if limit is not None and len(rows) >= limit:
+            break
+    total = len(rows)
+    if limit is not None and total >= limit:
+        counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
+        total = conn.exec_driver_sql(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {condition[0]}{counted}) AS matched",
+            tuple(condition[1]),
+        ).scalar_one()
+    return rows, int(total)
 
 
 def _pipelined(conn: Connection, setting: str | None, statement: str, params: list[Any]) -> list[Any]:
@@ -1072,7 +1107,6 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         params.append(compile_tsquery([request.excluded]))
     condition = " AND ".join(where) or "true"
     cap = None if request.limit is None else max(RANKED, request.limit)
-    counted = "" if cap is None else f" LIMIT {cap + 1}"  # one more than ranked: is the count exact?
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
     # The plan is chosen here, not by the planner, whose costs count no TOAST reads (``_opening``), where a page of
     # a search by words (ranked or sorted) reads tsvectors: every match wanted (no ``cap``) or filters alone, the
@@ -1083,8 +1117,8 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     # GIN's candidates when so few are expected that taking them all is cheaper than reading in an index's order:
     # until the newest ``cap`` match for relevance, which ranks them; until the page is full for a sort
     if forced and cap is not None and request.limit is not None:
-        size = cap if request.sort == "relevance" else request.limit
-        if (bound := _gin_bound(request, size, table_rows, plan)) is not None:
+        size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
+        if (bound := _gin_bound(request, size, table_rows, plan, factor)) is not None:
             # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``,
             # their pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in
             # ``where``); the other groups are checked with the whole query on these candidates
@@ -1122,28 +1156,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
             total = found[0][-2]
             rows = [row for row in found if row[0] is not None]
         else:
-            # Dated items newest first, then the undated ones: each part in the order of an index (date, or
-            # filed_at; ties sorted as they come), so that a common word stops after the page instead of sorting
-            # every match.
-            parts = [(condition, _ORDER[request.sort])]
-            if request.sort == "date":
-                parts = [(f"{condition} AND date != ''", _DATED), (f"{condition} AND date = ''", _UNDATED)]
-            rows = []
-            for part, order in parts:
-                wanted = "" if request.limit is None else f" LIMIT {int(request.limit) - len(rows)}"
-                rows += conn.exec_driver_sql(
-                    f"SELECT archive_no, 0.0, body_start, shown, text, 0 FROM {TABLE}"
-                    f" WHERE {part} ORDER BY {order}{wanted}",
-                    tuple(params),
-                ).all()
-                if request.limit is not None and len(rows) >= request.limit:
-                    break
-            total = len(rows)
-            if request.limit is not None and total >= request.limit:
-                total = conn.exec_driver_sql(
-                    f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {condition}{counted}) AS matched",
-                    tuple(params),
-                ).scalar()
+            rows, total = _walked(conn, (condition, params), request.sort, request.limit, cap)
     exact = cap is None or int(total or 0) <= cap
     items = [
         IndexedItem(number, float(value), text, body_start, json.loads(shown))
