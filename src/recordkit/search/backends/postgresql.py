@@ -793,10 +793,10 @@ UNSCORED = "0.0"
 #: ``RANKED`` match: GIN is the cheaper way while ``candidates² < GIN_FACTOR × RANKED × items``.
 GIN_FACTOR = 1
 #: A sorted page read in its index's order costs a read of a text per row (``limit / share`` of them), GIN's
-#: candidates a read of their rows alone: about this many times less each (at a million items, a text read at
-#: random ~60 µs, a row ~4 µs).  It also lifts the bound over the planner's figure for any rare lexeme (a floor
-#: of thousands at a million items): at 1 an archive number sorted by date walked the whole date index (8.5 s);
-#: 4, 16 and 64 gave the same p95 there (73–80 ms, the query set sorted by date).
+#: candidates a read of their rows alone: many times less each (a rough guess, not measured).  It also lifts
+#: the bound over the planner's figure for any rare lexeme (a floor of thousands at a million items): at 1 an
+#: archive number sorted by date walked the whole date index (8.5 s); 4, 16 and 64 gave the same p95 there
+#: (73–80 ms, the query set sorted by date).
 SORTED_READS = 16.0
 #: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
 #: (the estimate below is a guess from the planner's figures).
