@@ -441,6 +441,12 @@ def sorted_pages(
     return found
 
 
+def slowest(times: list[float], items: list[bench.Query], count: int) -> str:
+    """The ``count`` slowest queries with their times, slowest first."""
+    ordered = sorted(zip(times, items, strict=True), key=lambda pair: -pair[0])[:count]
+    return "；".join(f"{item.group} {item.text!r} {took * MS:.1f} ms" for took, item in ordered)
+
+
 def report_million(
     console: Console,
     args: argparse.Namespace,
@@ -485,16 +491,9 @@ def report_million(
                        bench.pct(sorted_times, 0.95), max(sorted_times))),
         )  # fmt: skip
     console.print(speed)
-    slowest = sorted(zip(times, items, strict=True), key=lambda pair: -pair[0])[:8]
-    console.print(
-        "最慢的检索：" + "；".join(f"{item.group} {item.text!r} {took * MS:.1f} ms" for took, item in slowest)
-    )
+    console.print("最慢的检索：" + slowest(times, items, 8))
     for sort, (sorted_times, _wrong) in figures["sorted"].items():
-        slowest = sorted(zip(sorted_times, items, strict=True), key=lambda pair: -pair[0])[:4]
-        console.print(
-            f"按{sort}排序最慢："
-            + "；".join(f"{item.group} {item.text!r} {took * MS:.1f} ms" for took, item in slowest)
-        )
+        console.print(f"按{sort}排序最慢：" + slowest(sorted_times, items, 4))
     console.print(f"建索引各阶段：{figures['phases']}")
     console.print(f"机器负载：开始时 {started_load}；结束时 {load_average()}")
     # Before any PASS line: every query's count of matches is the truth's (past RANKED, "at least" that many, and
