@@ -986,6 +986,12 @@ def _sorted(
     )
 
 
+def _with_counts(rows: list[Any]) -> tuple[list[Any], int]:
+    """The page's rows of ``_ranked`` or ``_sorted`` (the counts come in a row of their own when nothing matched)
+    and the count of the matches."""
+    return [row for row in rows if row[0] is not None], int(rows[0][-2] or 0)
+
+
 def _walked(
     conn: Connection, condition: tuple[str, list[Any]], sort: str, limit: int | None, cap: int | None
 ) -> tuple[list[Any], int]:
@@ -1130,21 +1136,18 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True if gin else None)
         if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
             rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, bitmaps=False)
-        total = rows[0][-2]
-        rows = [row for row in rows if row[0] is not None]
+        rows, total = _with_counts(rows)
     else:
         found = None
         if gin is not None and cap is not None and request.limit is not None:
             found = _sorted(conn, (condition, params), gin, request.sort, cap, request.limit)
             if found[0][-1] > gin[2]:  # far more than expected: as below
                 found = None
-        elif request.sort == "number" and where and not (request.groups or request.excluded) and request.limit:
+        elif request.sort == "number" and where and not (request.groups or request.excluded) and cap and request.limit:
             # Filters alone in 档号 order: every match's number from the filter indexes (an index-only scan), then
             # sorted, never a walk of the 档号 index: numbers follow their category (YZ- for 业主档案), so that walk
             # read 234,000 rows before the first 业主档案 at 300,000 items (0.6 s; sorting its 9,000 numbers: ms)
-            found = _sorted(
-                conn, ("true", []), (condition, params, ALL), "number", max(RANKED, request.limit), request.limit
-            )
+            found = _sorted(conn, ("true", []), (condition, params, ALL), "number", cap, request.limit)
         if forced and found is None:
             # A common word: the planner's own plan again (``_opening`` chose one for a search through GIN): it
             # walks the order's index for the page and counts from GIN's bitmap
@@ -1153,8 +1156,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
                 " ('max_parallel_workers_per_gather', 'enable_seqscan', 'enable_bitmapscan')"
             ).all()
         if found is not None:
-            total = found[0][-2]
-            rows = [row for row in found if row[0] is not None]
+            rows, total = _with_counts(found)
         else:
             rows, total = _walked(conn, (condition, params), request.sort, request.limit, cap)
     exact = cap is None or int(total or 0) <= cap
