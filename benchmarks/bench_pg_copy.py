@@ -43,7 +43,10 @@ def text_row(doc: IndexDoc) -> tuple[Any, ...]:
     return (
         doc.archive_no, doc.signature, doc.state, doc.category, doc.unit, doc.date, list(doc.owners), doc.filed_at,
         doc.body_start, json.dumps(dict(doc.shown), ensure_ascii=False), doc.text,
-        *literals([(weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, WEIGHTS, strict=True)]),
+        *literals(
+            [(weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, WEIGHTS, strict=True)],
+            doc.filed_at,
+        ),
     )  # fmt: skip
 
 

@@ -15,8 +15,9 @@ def quoted(token: str) -> str:
     return "'" + cut.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def literals(columns: list[tuple[str, str]]) -> tuple[str, str, str]:
-    """``tsv``, ``tri`` and ``pairs`` of (weight letter, tokens joined by spaces) columns, in order."""
+def literals(columns: list[tuple[str, str]], filed_at: str = "") -> tuple[str, str, str]:
+    """``tsv``, ``tri`` and ``pairs`` of (weight letter, tokens joined by spaces) columns, in order; ``tsv`` with
+    the month of ``filed_at`` (``f:202508``, no position) when there is one."""
     positions: dict[str, list[str]] = {}
     trigrams: dict[str, None] = {}
     pairs: dict[str, None] = {}
@@ -38,8 +39,9 @@ def literals(columns: list[tuple[str, str]]) -> tuple[str, str, str]:
                     pairs[pair] = None
             before = token
         position += 1
+    month = [quoted("f:" + filed_at[:4] + filed_at[5:7])] if filed_at else []
     return (
-        " ".join(f"{quoted(token)}:{','.join(found)}" for token, found in positions.items()),
+        " ".join([*month, *(f"{quoted(token)}:{','.join(found)}" for token, found in positions.items())]),
         " ".join(quoted(trigram) for trigram in trigrams),
         " ".join(quoted(pair) for pair in pairs),
     )

@@ -233,7 +233,8 @@ def test_postgresql_reads_the_binary_form_as_it_reads_the_rules_literals(postgre
     """What the server makes of ``tsvectors``' binary form (sent by a binary COPY, as a rebuild sends it) equals
     what it makes of the literals written by the rules one token at a time: random columns, and the edges where
     PostgreSQL itself tidies a literal: a token repeated past position 16383 (one position kept, with the heaviest
-    weight), long tokens cut alike (one lexeme), quotes and backslashes."""
+    weight), long tokens cut alike (one lexeme), quotes and backslashes; every other row with its filing month.
+    Equal as tsvectors too (the server compares their sizes first): the month's lexeme shifts no alignment."""
     rng = random.Random(5)
     runs = ["电梯 梯维 维修 修", "保养 养", "水", "ab", "it's", "a\\b", "1201", "u:3-2-1201", "-", "修理 理"]
     cases = [
@@ -246,9 +247,10 @@ def test_postgresql_reads_the_binary_form_as_it_reads_the_rules_literals(postgre
         [("D", f"{'a' * 3000}1 {'a' * 3000}2 x {'a' * 3000}1 {'鲲' * 700} {'鲲' * 690}")],
     ]
     header, end = b"PGCOPY\n\xff\r\n\0" + bytes(8), b"\xff\xff"
+    filed = [f"20{number + 10}-{number % 12 + 1:02d}-03T10:00:00+08:00" if number % 2 else "" for number in range(99)]
     rows = b""
     for number, columns in enumerate(cases):
-        fields = [number.to_bytes(4, "big"), *tsvectors(columns)]
+        fields = [number.to_bytes(4, "big"), *tsvectors(columns, postgresql.filed_month(filed[number]))]
         rows += len(fields).to_bytes(2, "big") + b"".join(len(f).to_bytes(4, "big") + f for f in fields)
     engine = sa.create_engine(normalise_url(postgres_url))
     with engine.begin() as conn:
@@ -257,15 +259,18 @@ def test_postgresql_reads_the_binary_form_as_it_reads_the_rules_literals(postgre
         with raw.cursor() as cursor, cursor.copy("COPY sent FROM STDIN WITH (FORMAT binary)") as copy:  # type: ignore[union-attr]
             copy.write(header + rows + end)
         for number, columns in enumerate(cases):
+            written = literals(columns, filed[number])
             read = conn.exec_driver_sql(
-                "SELECT tsv::text, tri::text, pairs::text FROM sent WHERE number = %s", (number,)
+                "SELECT tsv::text, tri::text, pairs::text, tsv = %s::tsvector FROM sent WHERE number = %s",
+                (written[0], number),
             ).one()
-            written = conn.exec_driver_sql(
-                "SELECT %s::tsvector::text, %s::tsvector::text, %s::tsvector::text", literals(columns)
+            as_literals = conn.exec_driver_sql(
+                "SELECT %s::tsvector::text, %s::tsvector::text, %s::tsvector::text, true", written
             ).one()
-            assert tuple(read) == tuple(written), columns[0][1][:80]
+            assert tuple(read) == tuple(as_literals), columns[0][1][:80]
+            assert ("'f:20" in read[0]) == bool(filed[number])
         kept = conn.exec_driver_sql("SELECT tsv::text FROM sent WHERE number = %s", (len(cases) - 2,)).scalar()
-        assert kept is not None and kept.startswith("'a':16383C 'b':16383 'y':1C,2C,")  # (D is not written)
+        assert kept is not None and kept.startswith("'a':16383C 'b':16383 'f:205106' 'y':1C,2C,")  # (D is not written)
     engine.dispose()
 
 
@@ -756,7 +761,7 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（5）不符："
+        "错误：检索索引的版本（0）与本程序（6）不符："
         "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
     )
     # An index of another layout (version 0) is never brought up to date, only rebuilt.
@@ -814,7 +819,7 @@ def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills
         }
         assert conn.exec_driver_sql(f"SELECT count(*) FROM search_items WHERE {column} = ''").scalar() == 5
     result = run_cli("search", "电梯")
-    assert result.exit_code == IntegrityError.exit_code and f"（{version}）与本程序（5）" in result.stderr
+    assert result.exit_code == IntegrityError.exit_code and f"（{version}）与本程序（6）" in result.stderr
     assert run_cli("index", "--rebuild").exit_code == 0
     with pg_ledger.read() as conn:
         found = f"SELECT count(*) FROM search_items WHERE {column} @@ %s::tsquery"
@@ -964,6 +969,74 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
     monkeypatch.setattr(postgresql, "GIN_SLACK", 0.001)  # GIN's bitmap, more than bound: then newest first
     assert page() == (newest, 20, False)
     assert index.search(SearchRequest(((Phrase(("无此",)),),))).total == 0
+
+
+@pytest.mark.postgres
+def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in too many texts for all of GIN's candidates to be read, and in too few for reading newest first to
+    be cheap, takes GIN's candidates filed in the newest months alone (each row's filing month is a lexeme of
+    its own); when those months hold too few of its matches, it is read newest first.  Either way the newest
+    ``RANKED`` matches are ranked: the page and the count the rules give."""
+    index = PostgresIndex(pg_ledger.engine)
+    docs = []
+    for i in range(1, 721):  # 24 months of 30 items, 2025-01 to 2026-12
+        year, month = 2025 + (i - 1) // 360, (i - 1) // 30 % 12 + 1
+        lift = "电梯 梯 电梯 梯" if i % 15 == 0 else "电梯 梯" if i % 5 == 0 else ""
+        pump = "水泵 泵" if i % 3 == 0 and year == 2025 else ""  # only in the older year
+        filed = f"{year}-{month:02d}-{(i - 1) % 30 // 2 + 1:02d}T09:{i % 60:02d}:00+08:00"
+        docs.append(_doc(f"GC-{year}-{i:05d}", filed, "", f"{lift} 门窗 窗 {pump}", ""))
+    with index.lock(5):
+        index.rebuild(docs)
+    monkeypatch.setattr(postgresql, "RANKED", 10)
+    months: list[list[str]] = []
+    real_months = postgresql._newest_months
+    monkeypatch.setattr(postgresql, "_newest_months", lambda *args: months.append(real_months(*args)) or months[-1])
+    reads: list[int] = []
+    real_ranked = postgresql._ranked
+    monkeypatch.setattr(postgresql, "_ranked", lambda *args, **kwargs: reads.append(1) or real_ranked(*args, **kwargs))
+
+    def page(word: str) -> tuple[list[str], int, bool]:
+        found = index.search(SearchRequest(((Phrase((word,)),),), limit=10))
+        return [item.archive_no for item in found.items], found.total, found.exact
+
+    def expected(word: str, doubled: int) -> list[str]:
+        """The newest 10 holding ``word``: those holding it twice (``i % doubled == 0``) first, newest first each."""
+        holding = [doc for doc in docs if word in doc.columns["body"]]
+        newest = sorted(holding, key=lambda doc: (doc.filed_at, doc.archive_no), reverse=True)[:10]
+        twice = [doc.archive_no for doc in newest if int(doc.archive_no[-5:]) % doubled == 0]
+        return twice + [doc.archive_no for doc in newest if doc.archive_no not in twice]
+
+    assert page("电梯") == (expected("电梯", 15), 10, False)  # 144 hold it: "at least" RANKED
+    assert months[-1][0] >= "2026-06" and months[-1][-1] == "2027-01" and reads == [1]  # the newest months held 11
+    months.clear(), reads.clear()
+    assert page("水泵") == (expected("水泵", 10**9), 10, False)  # 120 hold it, none in 2026: newest first
+    assert months[-1][0] >= "2026-06" and reads == [1, 1]
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 0)  # read newest first at once: the same pages
+    months.clear(), reads.clear()
+    assert page("电梯") == (expected("电梯", 15), 10, False)
+    assert page("水泵") == (expected("水泵", 10**9), 10, False)
+    assert months == [] and reads == [1, 1]
+
+
+@pytest.mark.postgres
+def test_a_search_turns_jit_off_for_its_transaction(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """The server's JIT compiled a phrase's plan at a million items for up to 190 ms of a 300 ms search: a search
+    turns it off, for its own transaction only."""
+    index = PostgresIndex(pg_ledger.engine)
+    with index.lock(5):
+        index.rebuild([_doc("GC-2026-00001", "2026-01-01", "", "电梯 梯", "")])
+    with pg_ledger.engine.connect() as conn:
+        server = conn.exec_driver_sql("SHOW jit").scalar()
+        conn.rollback()
+        for ranked in (False, True):
+            with conn.begin():
+                conn.exec_driver_sql("SET LOCAL jit = on")
+                postgresql._opening(conn, ranked)
+                assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            assert conn.exec_driver_sql("SHOW jit").scalar() == server  # the server's own setting again
+            conn.rollback()
 
 
 @pytest.mark.postgres

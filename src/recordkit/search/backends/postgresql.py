@@ -24,6 +24,7 @@ import itertools
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter, defaultdict
@@ -53,7 +54,7 @@ from recordkit.search.backends.base import (
 log = logging.getLogger(__name__)
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
@@ -86,6 +87,12 @@ PAIR_PREFIX = "2:"
 #: pair narrows GIN's candidates by nothing, and at a million items it was a quarter of the pairs' entries and
 #: three quarters of their different keys: each one a key of its own for GIN to build).
 CANONICAL_MARK = ":"
+#: A ``tsv`` lexeme without positions holding the month its item was filed (``f:202508``, from ``filed_at``, the
+#: catalogue's ISO time): no token of ``search.text`` starts so, so no query asks for it but the newest months of
+#: a ranked search (``_newest_months``), which GIN then answers from the index alone.  Eight bytes: a lexeme of
+#: even length without positions leaves every other one's alignment as the server lays them out, so that the
+#: binary form stays byte for byte what the server makes of the same tsvector written as a literal.
+FILED_PREFIX = "f:"
 #: The lexeme of a text whose trigrams did not fit in its ``tri`` tsvector (tens of thousands of different
 #: tokens), and the one of a text whose pairs did not fit in ``pairs``.
 TRIGRAMS_LEFT_OUT = TRIGRAM_PREFIX
@@ -283,7 +290,13 @@ def _neighbours(lexemes: dict[str, None], prefix: str) -> bytes:
     return _tsvector(prefix + (_COUNTS[0] + prefix).join(lexemes) + _COUNTS[0], len(lexemes))
 
 
-def tsvectors(columns: Iterable[tuple[str, str]]) -> tuple[bytes, bytes, bytes]:
+def filed_month(filed_at: str) -> str:
+    """The filing-month lexeme of an item filed at ``filed_at`` (``2025-08-04T15:29:08+08:00`` → ``f:202508``), or
+    of a month (``2025-08``); none for an item without a filing time."""
+    return FILED_PREFIX + filed_at[:4] + filed_at[5:7] if len(filed_at) >= 7 else ""
+
+
+def tsvectors(columns: Iterable[tuple[str, str]], filed: str = "") -> tuple[bytes, bytes, bytes]:
     """The tsvector of (weight letter, tokens joined by spaces) columns, in order, and the ones of their CJK
     trigrams (the ``tri`` column) and of their pairs (``pairs``), in PostgreSQL's binary form.  The first holds
     each token at its position, a column starting one position after the last one's end (no phrase runs from
@@ -295,7 +308,8 @@ def tsvectors(columns: Iterable[tuple[str, str]]) -> tuple[bytes, bytes, bytes]:
     most 256 positions a lexeme, a very long token cut (two cut alike are one lexeme), the tokens first seen
     last left out of a text of too many different tokens, and a text of too many trigrams or pairs without them
     (``TRIGRAMS_LEFT_OUT`` or ``PAIRS_LEFT_OUT`` instead).  (Written for speed: a big rebuild's workers spend
-    half their time here, so as little as can be is done token by token in Python.)"""
+    half their time here, so as little as can be is done token by token in Python.)  ``filed``, when given (the
+    ``filed_month`` lexeme), is in the first without positions, kept whatever else is left out."""
     tokens: list[str] = []  # every column's, in order
     labels: list[str] = []  # what follows each in the tsvector if it is seen once: its position and weight
     positions: list[str] = []  # each one's position and weight alone
@@ -335,6 +349,8 @@ def tsvectors(columns: Iterable[tuple[str, str]]) -> tuple[bytes, bytes, bytes]:
             (token, _COUNTS[min(len(at), MAX_POSITIONS)] + "".join(at[:MAX_POSITIONS])) for token, at in every.items()
         )
     found_at.pop(FIELD_SEPARATOR, None)  # (its place was counted)
+    if filed:
+        found_at = {filed: _COUNTS[0], **found_at}
     # Bytes of a lexeme in a tsvector: its text, an alignment byte, a count of positions and two bytes a
     # position; a bound first, counted one by one only when it is too much.
     if 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens) > MAX_TSVECTOR_BYTES:
@@ -349,9 +365,10 @@ def tsvectors(columns: Iterable[tuple[str, str]]) -> tuple[bytes, bytes, bytes]:
 
 
 def doc_tsvectors(doc: IndexDoc) -> tuple[bytes, bytes, bytes]:
-    """The ``tsv``, ``tri`` and ``pairs`` of ``doc``."""
+    """The ``tsv`` (with the month ``doc`` was filed), ``tri`` and ``pairs`` of ``doc``."""
     return tsvectors(
-        (weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)
+        ((weight, doc.columns.get(column, "")) for column, weight in zip(COLUMNS, COLUMN_WEIGHTS, strict=True)),
+        filed_month(doc.filed_at),
     )
 
 
@@ -801,6 +818,20 @@ SORTED_READS = 16.0
 #: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
 #: (the estimate below is a guess from the planner's figures).
 GIN_SLACK = 4
+#: A ranked search of a phrase in more texts than that takes GIN's candidates among the items filed in the newest
+#: months alone (``_newest_months``: ``FILED_PREFIX`` lexemes, answered by GIN with the phrase's, no row read),
+#: months holding about ``SLICE_SLACK`` times ``RANKED`` matches at the estimated share, while they are at most
+#: ``SLICE_MAX`` of the index: a word in 5 % of a million texts read ~20,000 tsvectors newest first (~120 ms), or
+#: ~30,000 candidates' rows from GIN (~160 ms); its newest months' candidates are ~2,000 rows.  Up to where GIN's
+#: posting lists cost more to walk than reading newest first (GIN ~0.14 µs an entry, a tsvector ~5.5 µs, measured
+#: at a million): the same rule as ``GIN_FACTOR``'s with ``SLICED_UP_TO`` as the factor.  When the months hold
+#: fewer than ``RANKED`` + 1 matches (a word more common in older years), the matches are read newest first.
+SLICE_SLACK = 2.0
+SLICE_MAX = 0.25
+SLICED_UP_TO = 16.0
+#: Months a slice may name (its tsquery's lexemes), at most.
+MAX_MONTHS = 120
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 #: Lexemes whose planner's estimate is asked for, at most (one EXPLAIN; a long query's other groups are left out,
 #: which only makes the bound looser).
 ESTIMATED_LEXEMES = 16
@@ -897,14 +928,41 @@ def _expected_candidates(conn: Connection, request: SearchRequest, items: float)
     return _expected_from(request, conn.exec_driver_sql(statement, tuple(params)).scalar(), items)
 
 
-def _gin_bound(request: SearchRequest, cap: int, items: float, plan: Any, factor: float = 1.0) -> int | None:
-    """How many GIN candidates the request may take (``GIN_SLACK`` times the limit above) when so few are expected
-    (``_expected_from`` ``plan``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when more
-    are.  A wrong guess costs at most that bound's rows before the newest-first reading; the other way it would
-    cost a reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its
+def _gin_limit(cap: int, items: float, factor: float = 1.0) -> float:
+    """How many GIN candidates are cheaper to read than the matches in an index's order, for the newest ``cap`` of
+    ``items``."""
+    return max(math.sqrt(factor * GIN_FACTOR * cap * max(items, 1.0)), cap)
+
+
+def _gin_bound(expected: float, cap: int, items: float, factor: float = 1.0) -> int | None:
+    """How many GIN candidates the request may take (``GIN_SLACK`` times ``_gin_limit``) when so few are
+    ``expected`` (``_expected_from``) that GIN is the cheaper way to the newest ``cap`` of ``items``; None when
+    more are.  A wrong guess costs at most that bound's rows before the newest-first reading; the other way it
+    would cost a reading of every tsvector, so the guess leans to GIN: groups unrelated, a phrase as common as its
     rarest lexeme."""
-    limit = max(math.sqrt(factor * GIN_FACTOR * cap * max(items, 1.0)), cap)
-    return int(GIN_SLACK * limit) if _expected_from(request, plan, items) <= limit else None
+    limit = _gin_limit(cap, items, factor)
+    return int(GIN_SLACK * limit) if expected <= limit else None
+
+
+def _newest_months(conn: Connection, share: float) -> list[str]:
+    """The months (``YYYY-MM``, in order) whose items are about the newest ``share`` of the index, from ANALYZE's
+    histogram of filing times, through the month after the newest filing (one filed meanwhile is in it):
+    ``FILED_PREFIX`` lexemes.  None without a histogram (never analysed), or for more than ``MAX_MONTHS``."""
+    bounds, newest = conn.exec_driver_sql(
+        "SELECT (SELECT histogram_bounds::text::text[] FROM pg_stats WHERE schemaname = current_schema()"
+        f" AND tablename = '{TABLE}' AND attname = 'filed_at'), (SELECT max(filed_at) FROM {TABLE})"
+    ).one()
+    if not bounds or not newest:
+        return []
+    edge = bounds[int((1.0 - share) * (len(bounds) - 1))][:7]
+    if not (_MONTH.fullmatch(edge) and _MONTH.fullmatch(newest[:7])):
+        return []
+    months: list[str] = []
+    year, month = int(edge[:4]), int(edge[5:])
+    while len(months) <= MAX_MONTHS and (not months or months[-1] <= newest[:7]):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months if len(months) <= MAX_MONTHS else []
 
 
 def _ranked(
@@ -1045,13 +1103,16 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
     scan (with a LIMIT the planner, whose costs count no TOAST reads, would start one to stop early, reading
     every tsvector), no bitmap scan until GIN's candidates are chosen (``_gin_bound``); and ``estimate``
     (``_estimate_statement``), when given, is asked after it in the same round trip (psycopg's pipeline mode,
-    the transaction's BEGIN with them): its plan is the last value returned."""
-    settings = (
-        ", set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_seqscan', 'off', true),"
-        " set_config('enable_bitmapscan', 'off', true)"
-        if ranked
-        else ""
-    )
+    the transaction's BEGIN with them): its plan is the last value returned.  Every search turns JIT off: a
+    plan past the server's ``jit_above_cost`` (a phrase read newest first at a million items) was compiled for
+    10 ms, or for 150–190 ms with inlining and optimisation (``随行电缆``: 300 → 128 ms), and a search's work is
+    reading TOAST, which compiled expressions do not speed up."""
+    settings = ", set_config('jit', 'off', true)"
+    if ranked:
+        settings += (
+            ", set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_seqscan', 'off', true),"
+            " set_config('enable_bitmapscan', 'off', true)"
+        )
     opening = (
         f"SELECT (SELECT value FROM {META} WHERE key = 'schema_version'),"
         f" (SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass),"
@@ -1122,19 +1183,35 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     gin = None
     # GIN's candidates when so few are expected that taking them all is cheaper than reading in an index's order:
     # until the newest ``cap`` match for relevance, which ranks them; until the page is full for a sort
+    months: list[str] = []
     if forced and cap is not None and request.limit is not None:
+        expected = _expected_from(request, plan, table_rows)
         size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
-        if (bound := _gin_bound(request, size, table_rows, plan, factor)) is not None:
+        bound = _gin_bound(expected, size, table_rows, factor)
+        slice_share = SLICE_SLACK * cap / max(expected, 1.0)
+        if (
+            request.sort == "relevance"
+            and slice_share <= SLICE_MAX
+            and expected <= _gin_limit(cap, table_rows, SLICED_UP_TO)
+            and (months := _newest_months(conn, slice_share))
+        ):
+            bound = int(GIN_SLACK * _gin_limit(cap, table_rows))
+        if bound is not None:
             # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``,
             # their pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in
-            # ``where``); the other groups are checked with the whole query on these candidates
+            # ``where``); the other groups are checked with the whole query on these candidates; in a slice,
+            # filed in one of its months too
             asked = [group for group, _ in _estimated_groups(request)]
             held, held_params = neighbour_conditions(asked)
-            held, held_params = ["tsv @@ %s::tsquery", *held], [compile_tsquery(asked, True), *held_params]
+            lexemes = compile_tsquery(asked, True)
+            if months:
+                lexemes = f"({lexemes}) & ({' | '.join(_lexeme(filed_month(month)) for month in months)})"
+            held, held_params = ["tsv @@ %s::tsquery", *held], [lexemes, *held_params]
             gin = (" AND ".join([*held, *where[1:]]), [*held_params, *params[1:]], bound)
     if request.sort == "relevance":
         rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True if gin else None)
-        if gin is not None and rows[0][-1] > gin[2]:  # far more than expected: read them newest first
+        # far more candidates than expected, or a slice without the newest ``cap`` + 1 matches: newest first
+        if gin is not None and (rows[0][-1] > gin[2] or (months and int(rows[0][-2] or 0) <= (cap or 0))):
             rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, bitmaps=False)
         rows, total = _with_counts(rows)
     else:
