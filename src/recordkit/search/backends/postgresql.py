@@ -825,7 +825,10 @@ GIN_SLACK = 4
 #: ~30,000 candidates' rows from GIN (~160 ms); its newest months' candidates are ~2,000 rows.  Up to where GIN's
 #: posting lists cost more to walk than reading newest first (GIN ~0.14 µs an entry, a tsvector ~5.5 µs, measured
 #: at a million): the same rule as ``GIN_FACTOR``'s with ``SLICED_UP_TO`` as the factor.  When the months hold
-#: fewer than ``RANKED`` + 1 matches (a word more common in older years), the matches are read newest first.
+#: fewer than ``RANKED`` + 1 matches (a word more common in older years), the matches are read newest first.  Not
+#: for a prefix (a single character, ``票``): GIN gathers every lexeme under it into one bitmap, lossy past
+#: ``work_mem`` for a character in half the texts, whose pages are then read whole (0.36–5.8 s at a million
+#: against ~20 ms newest first), and the planner's estimate of a prefix is far too low (110,000 for 502,000).
 SLICE_SLACK = 2.0
 SLICE_MAX = 0.25
 SLICED_UP_TO = 16.0
@@ -1188,9 +1191,11 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         expected = _expected_from(request, plan, table_rows)
         size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
         bound = _gin_bound(expected, size, table_rows, factor)
+        asked = [group for group, _ in _estimated_groups(request)]
         slice_share = SLICE_SLACK * cap / max(expected, 1.0)
         if (
             request.sort == "relevance"
+            and not any(phrase.prefix for group in asked for phrase in group)
             and slice_share <= SLICE_MAX
             and expected <= _gin_limit(cap, table_rows, SLICED_UP_TO)
             and (months := _newest_months(conn, slice_share))
@@ -1201,7 +1206,6 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
             # their pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in
             # ``where``); the other groups are checked with the whole query on these candidates; in a slice,
             # filed in one of its months too
-            asked = [group for group, _ in _estimated_groups(request)]
             held, held_params = neighbour_conditions(asked)
             lexemes = compile_tsquery(asked, True)
             if months:
