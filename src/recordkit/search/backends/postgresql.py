@@ -349,8 +349,6 @@ def tsvectors(columns: Iterable[tuple[str, str]], filed: str = "") -> tuple[byte
             (token, _COUNTS[min(len(at), MAX_POSITIONS)] + "".join(at[:MAX_POSITIONS])) for token, at in every.items()
         )
     found_at.pop(FIELD_SEPARATOR, None)  # (its place was counted)
-    if filed:
-        found_at = {filed: _COUNTS[0], **found_at}
     # Bytes of a lexeme in a tsvector: its text, an alignment byte, a count of positions and two bytes a
     # position; a bound first, counted one by one only when it is too much.
     if 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens) > MAX_TSVECTOR_BYTES:
@@ -361,6 +359,8 @@ def tsvectors(columns: Iterable[tuple[str, str]], filed: str = "") -> tuple[byte
                 break
             kept[token] = at
         found_at = kept
+    if filed:  # (after the cut: always kept; 13 bytes within the server's 1 MB, past MAX_TSVECTOR_BYTES)
+        found_at[filed] = _COUNTS[0]
     return _tsvector("".join(itertools.chain.from_iterable(found_at.items())), len(found_at)), tri, paired
 
 
