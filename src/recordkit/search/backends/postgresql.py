@@ -818,14 +818,15 @@ SORTED_READS = 16.0
 #: How far past that limit (or past ``RANKED``) GIN's candidates may go before reading newest first takes over
 #: (the estimate below is a guess from the planner's figures).
 GIN_SLACK = 4
-#: A ranked search of a phrase in more texts than that takes GIN's candidates among the items filed in the newest
-#: months alone (``_newest_months``: ``FILED_PREFIX`` lexemes, answered by GIN with the phrase's, no row read),
-#: months holding about ``SLICE_SLACK`` times ``RANKED`` matches at the estimated share, while they are at most
-#: ``SLICE_MAX`` of the index: a word in 5 % of a million texts read ~20,000 tsvectors newest first (~120 ms), or
-#: ~30,000 candidates' rows from GIN (~160 ms); its newest months' candidates are ~2,000 rows.  Up to where GIN's
-#: posting lists cost more to walk than reading newest first (GIN ~0.14 µs an entry, a tsvector ~5.5 µs, measured
-#: at a million): the same rule as ``GIN_FACTOR``'s with ``SLICED_UP_TO`` as the factor.  When the months hold
-#: fewer than ``RANKED`` + 1 matches (a word more common in older years), the matches are read newest first.  Not
+#: A ranked search takes GIN's candidates among the items filed in the newest months alone (``_newest_months``:
+#: ``FILED_PREFIX`` lexemes, intersected by GIN with the phrase's, no row read for the others): months holding
+#: about ``SLICE_SLACK`` times ``RANKED`` matches at the estimated share.  So when those months are at most
+#: ``SLICE_MAX`` of the index (8,000 texts or more expected), and up to where GIN's posting lists cost more to walk
+#: than reading newest first (GIN ~0.14 µs an entry, a tsvector ~5.5 µs, measured at a million: the rule of
+#: ``GIN_FACTOR`` with ``SLICED_UP_TO`` as the factor, ~126,000 of a million).  A word in 5 % of a million texts
+#: read ~20,000 tsvectors newest first (~120 ms), or ~30,000 candidates' rows from GIN (~160 ms); its newest
+#: months' candidates are ~2,000 rows.  When the months hold fewer than ``RANKED`` + 1 matches (a word more common
+#: in older years), the matches are read newest first.  Not
 #: for a prefix (a single character, ``票``): GIN gathers every lexeme under it into one bitmap, lossy past
 #: ``work_mem`` for a character in half the texts, whose pages are then read whole (0.36–5.8 s at a million
 #: against ~20 ms newest first), and the planner's estimate of a prefix is far too low (110,000 for 502,000).
