@@ -977,8 +977,9 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
 ) -> None:
     """A word in too many texts for all of GIN's candidates to be read, and in too few for reading newest first to
     be cheap, takes GIN's candidates filed in the newest months alone (each row's filing month is a lexeme of
-    its own); when those months hold too few of its matches, it is read newest first.  Either way the newest
-    ``RANKED`` matches are ranked: the page and the count the rules give."""
+    its own); when those months hold too few of its matches, all of GIN's candidates when few enough are
+    expected, else it is read newest first.  Either way the newest ``RANKED`` matches are ranked: the page and
+    the count the rules give."""
     index = PostgresIndex(pg_ledger.engine)
     docs = []
     for i in range(1, 721):  # 24 months of 30 items, 2025-01 to 2026-12
@@ -993,9 +994,15 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
     months: list[list[str]] = []
     real_months = postgresql._newest_months
     monkeypatch.setattr(postgresql, "_newest_months", lambda *args: months.append(real_months(*args)) or months[-1])
-    reads: list[int] = []
+    reads: list[str] = []  # how each reading went: GIN's candidates in the newest months, all of them, newest first
     real_ranked = postgresql._ranked
-    monkeypatch.setattr(postgresql, "_ranked", lambda *args, **kwargs: reads.append(1) or real_ranked(*args, **kwargs))
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        gin = args[5] if len(args) > 5 else kwargs.get("gin")
+        reads.append("newest" if gin is None else "months" if "'f:20" in gin[1][0] else "gin")
+        return real_ranked(*args, **kwargs)
+
+    monkeypatch.setattr(postgresql, "_ranked", watched)
 
     def page(word: str) -> tuple[list[str], int, bool]:
         found = index.search(SearchRequest(((Phrase((word,)),),), limit=10))
@@ -1009,22 +1016,26 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
         return twice + [doc.archive_no for doc in newest if doc.archive_no not in twice]
 
     assert page("电梯") == (expected("电梯", 15), 10, False)  # 144 hold it: "at least" RANKED
-    assert months[-1][0] >= "2026-06" and months[-1][-1] == "2027-01" and reads == [1]  # the newest months held 11
+    assert months[-1][0] >= "2026-06" and months[-1][-1] == "2027-01" and reads == ["months"]  # they held 11
     months.clear(), reads.clear()
     assert page("水泵") == (expected("水泵", 10**9), 10, False)  # 120 hold it, none in 2026: newest first
-    assert months[-1][0] >= "2026-06" and reads == [1, 1]
+    assert months[-1][0] >= "2026-06" and reads == ["months", "newest"]
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 10)  # 120 are few enough to read all of GIN's candidates
+    reads.clear()
+    assert page("水泵") == (expected("水泵", 10**9), 10, False) and reads == ["months", "gin"]
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 1)
     # A prefix is never sliced (GIN gathers every lexeme under it), whatever its estimate (the planner's is 14 here)
     months.clear(), reads.clear()
     real_expected = postgresql._expected_from
     monkeypatch.setattr(postgresql, "_expected_from", lambda *args: 144.0)
     found = index.search(SearchRequest(((Phrase(("电",), prefix=True),),), limit=10))
-    assert [item.archive_no for item in found.items] == expected("电梯", 15) and months == [] and reads == [1]
+    assert [item.archive_no for item in found.items] == expected("电梯", 15) and months == [] and reads == ["newest"]
     monkeypatch.setattr(postgresql, "_expected_from", real_expected)
     monkeypatch.setattr(postgresql, "GIN_FACTOR", 0)  # read newest first at once: the same pages
     months.clear(), reads.clear()
     assert page("电梯") == (expected("电梯", 15), 10, False)
     assert page("水泵") == (expected("水泵", 10**9), 10, False)
-    assert months == [] and reads == [1, 1]
+    assert months == [] and reads == ["newest", "newest"]
 
 
 @pytest.mark.postgres

@@ -1184,15 +1184,27 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     # planner's choice.
     forced = bool(request.groups) and cap is not None
     table_rows, pending, plan = _opening(conn, forced, _estimate_statement(request) if forced else None)
-    gin = None
     # GIN's candidates when so few are expected that taking them all is cheaper than reading in an index's order:
-    # until the newest ``cap`` match for relevance, which ranks them; until the page is full for a sort
+    # until the newest ``cap`` match for relevance, which ranks them; until the page is full for a sort.  For
+    # relevance, those filed in the newest months first when that many are expected (``SLICE_SLACK``).
+    tried: list[tuple[str, list[Any], int]] = []
     months: list[str] = []
     if forced and cap is not None and request.limit is not None:
         expected = _expected_from(request, plan, table_rows)
         size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
-        bound = _gin_bound(expected, size, table_rows, factor)
         asked = [group for group, _ in _estimated_groups(request)]
+        # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``, their
+        # pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in ``where``);
+        # the other groups are checked with the whole query on these candidates
+        held, held_params = neighbour_conditions(asked)
+        held, lexemes = ["tsv @@ %s::tsquery", *held], compile_tsquery(asked, True)
+
+        def candidates(within: list[str], bound: int) -> tuple[str, list[Any], int]:
+            """GIN's candidates, at most ``bound`` (+ 1), filed in one of the months ``within`` when given."""
+            filed = " | ".join(_lexeme(filed_month(month)) for month in within)
+            query = f"({lexemes}) & ({filed})" if within else lexemes
+            return " AND ".join([*held, *where[1:]]), [query, *held_params, *params[1:]], bound
+
         slice_share = SLICE_SLACK * cap / max(expected, 1.0)
         if (
             request.sort == "relevance"
@@ -1201,29 +1213,28 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
             and expected <= _gin_limit(cap, table_rows, SLICED_UP_TO)
             and (months := _newest_months(conn, slice_share))
         ):
-            bound = int(GIN_SLACK * _gin_limit(cap, table_rows))
-        if bound is not None:
-            # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``,
-            # their pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in
-            # ``where``); the other groups are checked with the whole query on these candidates; in a slice,
-            # filed in one of its months too
-            held, held_params = neighbour_conditions(asked)
-            lexemes = compile_tsquery(asked, True)
-            if months:
-                lexemes = f"({lexemes}) & ({' | '.join(_lexeme(filed_month(month)) for month in months)})"
-            held, held_params = ["tsv @@ %s::tsquery", *held], [lexemes, *held_params]
-            gin = (" AND ".join([*held, *where[1:]]), [*held_params, *params[1:]], bound)
+            tried.append(candidates(months, int(GIN_SLACK * _gin_limit(cap, table_rows))))
+        if (bound := _gin_bound(expected, size, table_rows, factor)) is not None:
+            tried.append(candidates([], bound))
     if request.sort == "relevance":
-        rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True if gin else None)
-        # far more candidates than expected, or a slice without the newest ``cap`` + 1 matches: newest first
-        if gin is not None and (rows[0][-1] > gin[2] or (months and int(rows[0][-2] or 0) <= (cap or 0))):
-            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, bitmaps=False)
+        rows = None
+        for gin in tried:
+            rows = _ranked(conn, (condition, params), (score, score_params), cap, limit, gin, True)
+            if rows[0][-1] <= gin[2] and not (gin is tried[0] and months and int(rows[0][-2] or 0) <= (cap or 0)):
+                break
+            # far more candidates than expected, or newest months without the newest ``cap`` + 1 matches (a
+            # word more common in older years): all of GIN's candidates when few are expected, else newest first
+            rows = None
+        if rows is None:
+            rows = _ranked(
+                conn, (condition, params), (score, score_params), cap, limit, bitmaps=False if tried else None
+            )
         rows, total = _with_counts(rows)
     else:
         found = None
-        if gin is not None and cap is not None and request.limit is not None:
-            found = _sorted(conn, (condition, params), gin, request.sort, cap, request.limit)
-            if found[0][-1] > gin[2]:  # far more than expected: as below
+        if tried and cap is not None and request.limit is not None:
+            found = _sorted(conn, (condition, params), tried[0], request.sort, cap, request.limit)
+            if found[0][-1] > tried[0][2]:  # far more than expected: as below
                 found = None
         elif request.sort == "number" and where and not (request.groups or request.excluded) and cap and request.limit:
             # Filters alone in 档号 order: every match's number from the filter indexes (an index-only scan), then
