@@ -951,7 +951,7 @@ def _gin_bound(expected: float, cap: int, items: float, factor: float = 1.0) -> 
 def _newest_months(conn: Connection, share: float) -> list[str]:
     """The months (``YYYY-MM``, in order) whose items are about the newest ``share`` of the index, from ANALYZE's
     histogram of filing times, through the month after the newest filing (one filed meanwhile is in it):
-    ``FILED_PREFIX`` lexemes.  None without a histogram (never analysed), or for more than ``MAX_MONTHS``."""
+    ``FILED_PREFIX`` lexemes.  Empty without a histogram (never analysed), or past ``MAX_MONTHS`` months."""
     bounds, newest = conn.exec_driver_sql(
         "SELECT (SELECT histogram_bounds::text::text[] FROM pg_stats WHERE schemaname = current_schema()"
         f" AND tablename = '{TABLE}' AND attname = 'filed_at'), (SELECT max(filed_at) FROM {TABLE})"
