@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from recordkit.archive.archivist import Archivist
+from recordkit.archive.archivist import Archivist, list_items
 from recordkit.archive.rules import Metadata
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
 from recordkit.core.workspace import Workspace
@@ -103,7 +103,7 @@ CRASH_IN_COMMIT = """
 import os, signal, sys
 from pathlib import Path
 from recordkit.search.backends import sqlite
-from recordkit.archive.archivist import Archivist
+from recordkit.archive.archivist import Archivist, list_items
 from recordkit.archive.rules import Metadata
 from recordkit.search.indexer import update_index
 from recordkit.ledger.db import open_ledger
@@ -183,21 +183,50 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
     assert not list(index_dir.glob(DATABASE + ".new-*"))  # each new file replaced the live one whole
 
 
-def test_schema_version_mismatch_says_rebuild(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:
+def test_an_index_of_an_older_version_says_rebuild_and_the_nightly_run_rebuilds_it(
+    indexed: Workspace, ledger: Ledger, run_cli: Any
+) -> None:
     with sqlite3.connect(indexed.records_subdir("index") / DATABASE) as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # the Whoosh-era version
     message = (
-        "检索索引的版本（1）与本程序（3）不符：请运行 recordkit index --rebuild 重建索引"
-        "（原索引不会被删除，重建期间仍可检索）"
+        "检索索引的版本（1）与本程序（3）不符：索引是旧版本的 recordkit 建的，"
+        "请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
     )
     with pytest.raises(IntegrityError) as raised:
         search(indexed, "梯维")
     assert raised.value.message == message
-    with pytest.raises(IntegrityError):
-        update_index(indexed, ledger)
     result = run_cli("search", "梯维")
     assert result.exit_code == 9
     assert result.stderr.strip() == "错误：" + message
+    # The filing hook (a few items) leaves it alone; the nightly run rebuilds the whole index and says why.
+    with pytest.raises(IntegrityError):
+        update_index(indexed, ledger, items=list_items(ledger))
+    nightly = run_cli("index", "--no-ocr")
+    assert nightly.exit_code == 0, nightly.stderr
+    assert nightly.stdout.startswith("重建索引（原索引是旧版本的 recordkit 建的）：新增 5 件，")
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]
+    assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
+
+
+def test_an_index_of_a_newer_version_is_never_rebuilt_by_the_nightly_run(
+    indexed: Workspace, ledger: Ledger, run_cli: Any
+) -> None:
+    """A newer recordkit built it (this computer's program is older): the message says to upgrade the program, and
+    the nightly run refuses instead of taking the index away from the newer program."""
+    live = indexed.records_subdir("index") / DATABASE
+    with sqlite3.connect(live) as conn:
+        conn.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    before = live.read_bytes()
+    message = (
+        "错误：检索索引的版本（12）与本程序（3）不符：索引是更新版本的 recordkit 建的，"
+        "请把这台电脑上的 recordkit 升级到建索引的那个版本"
+    )
+    result = run_cli("search", "梯维")
+    assert (result.exit_code, result.stderr.strip()) == (9, message)
+    nightly = run_cli("index")
+    assert (nightly.exit_code, nightly.stderr.strip()) == (9, message)
+    assert live.read_bytes() == before
+    # Asked for in so many words, a rebuild is still done (going back to an older program on purpose).
     assert run_cli("index", "--rebuild").exit_code == 0
     assert hits(indexed, "梯维") == ["GC-2024-00001"]
 
@@ -210,7 +239,7 @@ def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger
     assert result.exit_code == 9
     assert result.stderr.startswith("错误：检索索引已损坏，无法读取（")
     assert result.stderr.strip().endswith(
-        "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+        "请运行 recordkit index --rebuild 重建索引（新索引建好后才替换原索引，原索引不会先被删除）"
     )
     assert run_cli("index").exit_code == 9
     assert live.read_bytes() == damaged  # nothing deleted behind the clerk's back

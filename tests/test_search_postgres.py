@@ -753,7 +753,9 @@ def test_an_index_failing_in_one_connection_stops_the_other_and_keeps_the_live_i
 
 
 @pytest.mark.postgres
-def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any) -> None:
+def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alone(
+    pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any
+) -> None:
     file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
     update_index(pg_ws, pg_ledger)
     with pg_ledger.write() as conn:
@@ -761,14 +763,33 @@ def test_another_version_says_rebuild(pg_ws: Workspace, pg_ledger: Ledger, run_c
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（6）不符："
-        "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+        "错误：检索索引的版本（0）与本程序（6）不符：索引是旧版本的 recordkit 建的，"
+        "请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
     )
-    # An index of another layout (version 0) is never brought up to date, only rebuilt.
-    again = run_cli("index")
-    assert (again.exit_code, again.stderr) == (result.exit_code, result.stderr)
-    assert run_cli("index", "--rebuild").exit_code == 0
+    # An index of an older layout is never brought up to date row by row: the nightly run rebuilds it whole.
+    with pg_ledger.read() as conn:
+        table = conn.exec_driver_sql("SELECT 'search_items'::regclass::oid").scalar()
+    nightly = run_cli("index", "--json")
+    assert nightly.exit_code == 0, nightly.stderr
+    assert {key: json.loads(nightly.stdout)[key] for key in ("added", "rebuilt", "upgraded")} == {
+        "added": 5,
+        "rebuilt": True,
+        "upgraded": True,
+    }
+    with pg_ledger.read() as conn:
+        assert conn.exec_driver_sql("SELECT 'search_items'::regclass::oid").scalar() != table  # a new table
+        assert conn.exec_driver_sql("SELECT value FROM search_index_meta").scalar() == "6"
     assert run_cli("search", "电梯").exit_code == 0
+    # One built by a newer program is left as it is: this computer's program is the one to upgrade.
+    with pg_ledger.write() as conn:
+        conn.exec_driver_sql("UPDATE search_index_meta SET value = '7' WHERE key = 'schema_version'")
+    newer = (
+        "错误：检索索引的版本（7）与本程序（6）不符：索引是更新版本的 recordkit 建的，"
+        "请把这台电脑上的 recordkit 升级到建索引的那个版本"
+    )
+    for command in (("search", "电梯"), ("index",)):
+        result = run_cli(*command)
+        assert (result.exit_code, result.stderr.strip()) == (IntegrityError.exit_code, newer)
 
 
 @pytest.mark.postgres

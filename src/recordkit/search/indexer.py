@@ -64,10 +64,13 @@ class IndexReport:
     ocr_pending: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    upgraded: bool = False  # rebuilt because an older recordkit had built it
 
     @property
     def summary(self) -> str:
         what = "重建索引" if self.rebuilt else "索引更新"
+        if self.upgraded:
+            what = "重建索引（原索引是旧版本的 recordkit 建的）"
         pending = f"，{self.ocr_pending} 件待 OCR" if self.ocr_pending else ""
         return (
             f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
@@ -84,6 +87,7 @@ class IndexReport:
             "ocr_pending": self.ocr_pending,
             "seconds": round(self.seconds, 3),
             "rebuilt": self.rebuilt,
+            "upgraded": self.upgraded,
         }
 
 
@@ -334,8 +338,9 @@ def update_index(
 
     An unchanged item costs a stat of its file.  With ``items`` only those are (re)indexed (the
     watcher's hook; only the ``remove`` numbers are removed: the former numbers of a renumbered item).  ``rebuild`` builds a new index beside the live one and
-    swaps it in.  One writer at a time: ``ConflictError`` when another holds the lock past
-    ``lock_timeout``; ``IntegrityError`` when the live index is damaged or of another version.
+    swaps it in, as does the nightly run (no ``items``) when an older recordkit built the index.  One writer at a
+    time: ``ConflictError`` when another holds the lock past ``lock_timeout``; ``IntegrityError`` when the live
+    index is damaged or was built by a newer recordkit.
     ``backend`` names the index to write instead of the one the settings name (``index --to``).
     Items whose text could not be read are indexed by their metadata and listed in ``failed``.
     """
@@ -348,6 +353,10 @@ def update_index(
         owners = owner_names(ledger)
         former = former_numbers(ledger)
         rebuild = rebuild or not index.exists()
+        if items is None and not rebuild and index.outdated():
+            # Built by an older recordkit (after an upgrade): the nightly run rebuilds it rather than stop each
+            # night until someone types --rebuild.  Never one built by a newer program (its message says why).
+            rebuild = report.upgraded = True
         report.rebuilt = rebuild
         todo: list[_Planned] = []
         if items is None and not rebuild:

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 #: The weighted columns, most telling first: a hit in the title or the 档号 outranks one deep in a scan.
 COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
 SORTS = ("relevance", "date", "number")
-REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（原索引不会被删除，重建期间仍可检索）"
+#: The advice after a damaged index: a rebuild replaces the index only once the new one is whole.
+REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（新索引建好后才替换原索引，原索引不会先被删除）"
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,18 @@ def writer_busy(timeout: float) -> str:
     )
 
 
+def older_version(stored: str | None, current: int) -> bool:
+    """An index of version ``stored`` (not ``current``) was built by an older recordkit than this one: the nightly
+    run rebuilds it.  A missing or unreadable version counts as older; a higher one never does (the program on
+    this computer is the older one, and rebuilding would take the index away from the newer program)."""
+    return not (stored is not None and stored.isdigit() and int(stored) > current)
+
+
 def other_version(stored: str | None, current: int) -> str:
-    return f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符：{REBUILD_MESSAGE}"
+    versions = f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符"
+    if older_version(stored, current):
+        return f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
+    return f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本"
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,10 @@ class IndexBackend(Protocol):
     """The index of one workspace.  Readers need no lock; one writer at a time (``lock``)."""
 
     def exists(self) -> bool: ...
+
+    def outdated(self) -> bool:
+        """The index exists and was built by an older recordkit (``older_version``); False when it is current,
+        missing or unreadable."""
 
     def lock(self, timeout: float) -> AbstractContextManager[None]:
         """The one writer lock; ``ConflictError`` when another writer holds it past ``timeout``."""

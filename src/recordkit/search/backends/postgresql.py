@@ -47,6 +47,7 @@ from recordkit.search.backends.base import (
     SearchPage,
     SearchRequest,
     filter_conditions,
+    older_version,
     other_version,
     writer_busy,
 )
@@ -544,6 +545,11 @@ class PostgresIndex:
     def exists(self) -> bool:
         with self._connect() as conn:
             return self._version(conn) is not None
+
+    def outdated(self) -> bool:
+        with self._connect() as conn:
+            stored = self._version(conn)
+        return stored is not None and stored != str(SCHEMA_VERSION) and older_version(stored, SCHEMA_VERSION)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

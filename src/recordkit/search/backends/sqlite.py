@@ -35,6 +35,7 @@ from recordkit.search.backends.base import (
     SearchPage,
     SearchRequest,
     filter_conditions,
+    older_version,
     other_version,
     writer_busy,
 )
@@ -121,8 +122,24 @@ class SqliteIndex:
 
     # -- opening ---------------------------------------------------------------------------------
 
+    def outdated(self) -> bool:
+        try:
+            conn, stored = self._opened(self.path)
+        except (NotFoundError, IntegrityError):
+            return False
+        conn.close()
+        return stored != str(SCHEMA_VERSION) and older_version(stored, SCHEMA_VERSION)
+
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
-        path = path or self.path
+        conn, stored = self._opened(path or self.path)
+        if stored != str(SCHEMA_VERSION):
+            conn.close()
+            raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+        return conn
+
+    @staticmethod
+    def _opened(path: Path) -> tuple[sqlite3.Connection, str | None]:
+        """The index database at ``path``, opened, and its stored schema version (None: not stored)."""
         if not path.is_file():
             raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
         try:
@@ -136,11 +153,7 @@ class SqliteIndex:
         except sqlite3.DatabaseError as err:
             conn.close()
             raise _corrupt(path, err) from None
-        stored = None if row is None else row[0]
-        if stored != str(SCHEMA_VERSION):
-            conn.close()
-            raise IntegrityError(other_version(stored, SCHEMA_VERSION))
-        return conn
+        return conn, None if row is None else row[0]
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
