@@ -766,6 +766,8 @@ def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alo
         "错误：检索索引的版本（0）与本程序（6）不符：索引是旧版本的 recordkit 建的，"
         "请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
     )
+    check = json.loads(run_cli("doctor", "--json").stdout)[2]
+    assert (check["ok"], check["fix"]) == (False, "recordkit index --rebuild")
     # An index of an older layout is never brought up to date row by row: the nightly run rebuilds it whole.
     with pg_ledger.read() as conn:
         table = conn.exec_driver_sql("SELECT 'search_items'::regclass::oid").scalar()
@@ -790,6 +792,9 @@ def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alo
     for command in (("search", "电梯"), ("index",)):
         result = run_cli(*command)
         assert (result.exit_code, result.stderr.strip()) == (IntegrityError.exit_code, newer)
+    check = json.loads(run_cli("doctor", "--json").stdout)[2]
+    assert (check["ok"], check["fix"]) == (False, "升级本机的 recordkit")
+    assert check["detail"].endswith(newer.removeprefix("错误："))
 
 
 @pytest.mark.postgres

@@ -22,6 +22,7 @@ from recordkit.ledger.db import open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, open_index
+from recordkit.search.backends.base import NewerIndexError
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -69,6 +70,8 @@ def check_search_index(workspace: Workspace) -> Check:
         if not index.exists():
             return Check("检索索引", False, f"{where}：还没有建立", "recordkit index", required=False)
         items, pending = index.count()
+    except NewerIndexError as err:
+        return Check("检索索引", False, f"{where}：{err.message}", "升级本机的 recordkit", required=False)
     except RecordkitError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
     waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""

@@ -13,6 +13,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from recordkit.core.errors import IntegrityError
+
 #: The weighted columns, most telling first: a hit in the title or the 档号 outranks one deep in a scan.
 COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
 SORTS = ("relevance", "date", "number")
@@ -99,11 +101,20 @@ def older_version(stored: str | None, current: int) -> bool:
     return not (stored is not None and stored.isdigit() and int(stored) > current)
 
 
-def other_version(stored: str | None, current: int) -> str:
+class NewerIndexError(IntegrityError):
+    """The index was built by a newer recordkit than this one: the program is to be upgraded, not the index."""
+
+
+def version_error(stored: str | None, current: int) -> IntegrityError:
+    """The error of an index of version ``stored`` to a program of version ``current``."""
     versions = f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符"
     if older_version(stored, current):
-        return f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
-    return f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本"
+        return IntegrityError(
+            f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
+        )
+    return NewerIndexError(
+        f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本"
+    )
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from recordkit.search.backends.base import (
     SearchRequest,
     filter_conditions,
     older_version,
-    other_version,
+    version_error,
     writer_busy,
 )
 
@@ -558,7 +558,7 @@ class PostgresIndex:
             if stored is None:
                 raise NotFoundError(NOT_BUILT)
             if stored != str(SCHEMA_VERSION):
-                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+                raise version_error(stored, SCHEMA_VERSION)
             try:
                 yield conn
             except DBAPIError as err:
@@ -603,7 +603,7 @@ class PostgresIndex:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
         with self._connect() as conn, conn.begin():
             if (stored := self._version(conn)) != str(SCHEMA_VERSION):
-                raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+                raise version_error(stored, SCHEMA_VERSION)
             return self.write(conn, docs, delete)
 
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
@@ -1151,7 +1151,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
     if stored is None:
         raise NotFoundError(NOT_BUILT)
     if stored != str(SCHEMA_VERSION):
-        raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+        raise version_error(stored, SCHEMA_VERSION)
     return max(float(items or 0), 0.0), int(pending or 0), plan
 
 

@@ -36,7 +36,7 @@ from recordkit.search.backends.base import (
     SearchRequest,
     filter_conditions,
     older_version,
-    other_version,
+    version_error,
     writer_busy,
 )
 from recordkit.search.text import TOKEN_CHARS
@@ -134,7 +134,7 @@ class SqliteIndex:
         conn, stored = self._opened(path or self.path)
         if stored != str(SCHEMA_VERSION):
             conn.close()
-            raise IntegrityError(other_version(stored, SCHEMA_VERSION))
+            raise version_error(stored, SCHEMA_VERSION)
         return conn
 
     @staticmethod
