@@ -4,6 +4,7 @@ with 1.  benchmarks/bench_pg_copy.py too: its rows, sent both ways, are the same
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,11 @@ def test_the_million_run_on_a_few_hundred_documents_checks_every_count(postgres_
     assert "按日期排序 p50 / p95 / 最慢" in done.stdout
     assert "PASS: recall 1.0 and precision >= 0.99 in every group" in done.stdout
     assert "search index rebuilt: 300 items" in done.stdout  # the phases of the rebuild, as logged
+    # what limits the build on this machine: the CPU of every process a document, and the rate it allows
+    assert re.search(
+        r"建索引时整台机器的 CPU（所有进程）\s*│\s*[\d,]+ 核·秒，每篇 [\d.]+ 核·毫秒，空闲 \d+%", done.stdout
+    )
+    assert re.search(r"这样的 CPU 用量下 \d+ 核全忙的上限\s*│\s*[\d,]+ 篇/秒", done.stdout)
 
 
 @pytest.mark.postgres
