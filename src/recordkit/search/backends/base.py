@@ -95,10 +95,11 @@ def writer_busy(timeout: float) -> str:
 
 
 def older_version(stored: str | None, current: int) -> bool:
-    """An index of version ``stored`` (not ``current``) was built by an older recordkit than this one: the nightly
-    run rebuilds it.  A missing or unreadable version counts as older; a higher one never does (the program on
-    this computer is the older one, and rebuilding would take the index away from the newer program)."""
-    return not (stored is not None and stored.isdigit() and int(stored) > current)
+    """An index of version ``stored`` was built by an older recordkit than this one (of version ``current``): the
+    nightly run rebuilds it.  A missing or unreadable version counts as older; the same or a higher one never does
+    (a higher one: the program on this computer is the older one, and rebuilding would take the index away from
+    the newer program)."""
+    return stored != str(current) and not (stored is not None and stored.isdigit() and int(stored) > current)
 
 
 class NewerIndexError(IntegrityError):
@@ -106,7 +107,7 @@ class NewerIndexError(IntegrityError):
 
 
 def version_error(stored: str | None, current: int) -> IntegrityError:
-    """The error of an index of version ``stored`` to a program of version ``current``."""
+    """The error of an index of version ``stored`` (not ``current``) to a program of version ``current``."""
     versions = f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符"
     if older_version(stored, current):
         return IntegrityError(

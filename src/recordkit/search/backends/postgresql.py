@@ -549,7 +549,7 @@ class PostgresIndex:
     def outdated(self) -> bool:
         with self._connect() as conn:
             stored = self._version(conn)
-        return stored is not None and stored != str(SCHEMA_VERSION) and older_version(stored, SCHEMA_VERSION)
+        return stored is not None and older_version(stored, SCHEMA_VERSION)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

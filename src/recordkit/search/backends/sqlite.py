@@ -128,7 +128,7 @@ class SqliteIndex:
         except (NotFoundError, IntegrityError):
             return False
         conn.close()
-        return stored != str(SCHEMA_VERSION) and older_version(stored, SCHEMA_VERSION)
+        return older_version(stored, SCHEMA_VERSION)
 
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
         conn, stored = self._opened(path or self.path)
