@@ -1138,6 +1138,31 @@ def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_inde
         assert page("date", 30) == (by_date, 27, True)
         assert page("number", 30) == (by_number, 27, True)
         assert used == candidates  # 40 texts hold 电梯 (水泵 is checked on them)
+    # The order's index is walked among the filters' items on purpose, at most WALK_SLACK times the items the
+    # page needs at the expected share (40 of 120: 3 an item); when fewer than the page match there (the slack at
+    # 0.001: the page's 5 items alone), the planner's own plan.  The same pages either way.
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 0)
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("SELECT archive_no, 0.0"):
+            statements.append("walk" if " AS walked " in statement else "planner")
+
+    sa.event.listen(pg_ledger.engine, "before_cursor_execute", seen)
+    try:
+        for slack, first_pages in ((4, ["walk"] * 2), (0.001, ["walk", "planner"] * 2)):
+            monkeypatch.setattr(postgresql, "WALK_SLACK", slack)
+            statements.clear()
+            assert page("date", 5) == (by_date[:5], 10, False)
+            assert page("number", 5) == (by_number[:5], 10, False)
+            assert statements == first_pages
+            # a page longer than the matches: each part's walk finds too few, the planner's plan gives them all
+            statements.clear()
+            assert page("date", 30) == (by_date, 27, True)
+            assert page("number", 30) == (by_number, 27, True)
+            assert statements == ["walk", "planner"] * 3
+    finally:
+        sa.event.remove(pg_ledger.engine, "before_cursor_execute", seen)
     # Filters alone in 档号 order: every match of the filters sorted (a walk of the 档号 index could read nearly all
     # rows first: numbers follow their category), whatever the estimate
     spring = Filters(date_from="2025-02-01", date_to="2025-03-31")
