@@ -1163,6 +1163,11 @@ def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_inde
             assert statements == ["walk", "planner"] * 3
     finally:
         sa.event.remove(pg_ledger.engine, "before_cursor_execute", seen)
+    # The walk's bound counts the filters' items alone (the phrase's share among them): the planner's estimate of
+    # the filters is the last part of the estimate's plan
+    plan = [{"Plan": {"Node Type": "Append", "Plans": [{"Plan Rows": 40.0}, {"Plan Rows": 30.0}]}}]
+    assert postgresql._filtered_from(SearchRequest(((lift,),), filters=Filters(unit="3-2-1201")), plan, 120) == 30
+    assert postgresql._filtered_from(SearchRequest(((lift,),)), plan[:1], 120) == 120
     # Filters alone in 档号 order: every match of the filters sorted (a walk of the 档号 index could read nearly all
     # rows first: numbers follow their category), whatever the estimate
     spring = Filters(date_from="2025-02-01", date_to="2025-03-31")

@@ -936,6 +936,15 @@ def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
     return share * items
 
 
+def _filtered_from(request: SearchRequest, plan: Any, items: float) -> float:
+    """How many items the request's filters alone are expected to hold (the last part of ``plan``, as in
+    ``_expected_from``): ``items`` without filters, or when the plan is of another shape."""
+    if not filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")[0]:
+        return items
+    parts = plan[0]["Plan"].get("Plans") or [{}]
+    return min(float(parts[-1].get("Plan Rows", items)), items)
+
+
 def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
     """``_expected_from`` the plan of ``_estimate_statement`` asked on ``conn``."""
     statement, params = _estimate_statement(request)
@@ -1234,8 +1243,8 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         expected = _expected_from(request, plan, table_rows)
         size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
         # a sorted page read in its order's index when GIN's candidates are too many (or more than expected):
-        # the filters' items for each match, at most as many as for the most GIN's candidates may be
-        per_match = max(table_rows, 1.0) / max(expected, _gin_limit(size, table_rows, factor), 1.0)
+        # the filters' items for each match expected (as few matches as GIN's candidates may be, at least)
+        per_match = _filtered_from(request, plan, table_rows) / max(expected, _gin_limit(size, table_rows, factor), 1)
         walk = (" AND ".join(where[1:]) or "true", params[1:], per_match)
         asked = [group for group, _ in _estimated_groups(request)]
         # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``, their
