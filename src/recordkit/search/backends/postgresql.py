@@ -1087,7 +1087,7 @@ def _walked(
     match.
 
     With ``walk`` (the filters' condition and parameters, and how many of their items there are for each match
-    expected), each part is first read that way on purpose: the filters' matches in the order, at most
+    expected), each part is first read in its order's index on purpose: the filters' matches in the order, at most
     ``WALK_SLACK`` times as many as the page is expected to need, the phrase checked on them.  Left to itself the
     planner, whose estimate of a phrase multiplies its lexemes' shares (2,168 for ``缓冲器`` in 47,947 of a million
     texts), takes every match from GIN's bitmap and sorts them (0.6–0.8 s there, against 5 ms).  When fewer than
