@@ -106,3 +106,33 @@ def search_ws(request: pytest.FixtureRequest, workspace: Workspace) -> Workspace
     if request.param == "postgresql":
         use_postgres_ledger(workspace, str(request.getfixturevalue("postgres_ledger_url")))
     return archive_workspace(workspace.root)
+
+
+#: A scan the watcher files while a rebuild holds the index (``filed_during_rebuild``).
+DURING_REBUILD = (
+    "水箱清洗.docx",
+    "工程档案",
+    None,
+    "二次供水水箱清洗记录",
+    dt.date(2026, 11, 30),
+    "生活水箱清洗消毒，水质送检合格。",
+)
+
+
+def filed_during_rebuild(
+    workspace: Workspace, ledger: Ledger, folder: Path, backend: type, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, ArchiveItem]:
+    """Make ``backend``'s next rebuild file ``DURING_REBUILD`` first, with the lock already held (its filing hook
+    gives up at once, as the watcher's does after its few seconds); the items it filed are filled in then."""
+    from recordkit.search import indexer
+
+    monkeypatch.setattr(indexer, "WATCH_LOCK_TIMEOUT", 0.1)
+    real = backend.rebuild
+    filed: dict[str, ArchiveItem] = {}
+
+    def rebuild(self: object, docs: object) -> int:
+        filed.update(file_documents(workspace, ledger, folder, [DURING_REBUILD]))
+        return int(real(self, docs))
+
+    monkeypatch.setattr(backend, "rebuild", rebuild)
+    return filed

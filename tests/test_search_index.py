@@ -23,7 +23,7 @@ from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
-from tests.search_helpers import file_documents, write_docx
+from tests.search_helpers import file_documents, filed_during_rebuild, write_docx
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -181,6 +181,23 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
         searcher.kill()
     index_dir = indexed.records_subdir("index")
     assert not list(index_dir.glob(DATABASE + ".new-*"))  # each new file replaced the live one whole
+
+
+def test_what_is_filed_during_a_rebuild_is_found_when_it_ends(
+    indexed: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    """A scan the watcher files while ``index --rebuild`` builds the new index (its hook cannot wait for the lock)
+    is indexed when the rebuild ends, under the same lock: found at once, not after the next nightly run."""
+    filed = filed_during_rebuild(indexed, ledger, tmp_path / "重建时的扫描件", SqliteIndex, monkeypatch)
+    result = run_cli("index", "--rebuild", "--no-ocr")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "重建索引：新增 6 件，更新 0 件，删除 0 件，失败 0 件，重建期间归档、修改或删除的 1 件已随后补上，"
+    )
+    assert hits(indexed, "水箱清洗") == [filed["二次供水水箱清洗记录"].archive_no]
+    assert hits(indexed, "梯维") == ["GC-2024-00001"]  # (the rebuilt items are there too)
+    assert verify_index(indexed, ledger).ok
+    assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
 
 
 def test_an_index_of_an_older_version_says_rebuild_and_the_nightly_run_rebuilds_it(

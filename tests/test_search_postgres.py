@@ -36,7 +36,7 @@ from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
 from tests.conftest import run_at_once
-from tests.search_helpers import file_documents, use_postgres_ledger, write_docx
+from tests.search_helpers import file_documents, filed_during_rebuild, use_postgres_ledger, write_docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from pg_literals import literals  # noqa: E402  (the rules applied one token at a time; also a benchmark's baseline)
@@ -795,6 +795,32 @@ def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alo
     check = json.loads(run_cli("doctor", "--json").stdout)[2]
     assert (check["ok"], check["fix"]) == (False, "升级本机的 recordkit")
     assert check["detail"].endswith(newer.removeprefix("错误："))
+
+
+@pytest.mark.postgres
+def test_what_is_filed_during_a_rebuild_is_found_when_it_ends(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    """A scan filed while a rebuild holds the index (its filing transaction cannot take the index's lock, nor can
+    the hook after it) is indexed when the new table is swapped in, under the same lock; the nightly run after it
+    has nothing left to do."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    filed = filed_during_rebuild(pg_ws, pg_ledger, pg_ws.root / "重建时的扫描件", PostgresIndex, monkeypatch)
+    result = run_cli("index", "--rebuild", "--no-ocr", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {key: report[key] for key in ("added", "updated", "removed", "caught_up", "rebuilt")} == {
+        "added": 6,
+        "updated": 0,
+        "removed": 0,
+        "caught_up": 1,
+        "rebuilt": True,
+    }
+    found = search(pg_ws, "水箱清洗")
+    assert [hit.archive_no for hit in found.hits] == [filed["二次供水水箱清洗记录"].archive_no]
+    assert verify_index(pg_ws, pg_ledger).ok
+    assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
 
 
 @pytest.mark.postgres

@@ -29,7 +29,7 @@ from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
 from recordkit.search.backends import open_index, preparer
-from recordkit.search.backends.base import IndexDoc
+from recordkit.search.backends.base import IndexBackend, IndexDoc
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
 
@@ -65,6 +65,7 @@ class IndexReport:
     seconds: float = 0.0
     rebuilt: bool = False
     upgraded: bool = False  # rebuilt because an older recordkit had built it
+    caught_up: int = 0  # of a rebuild: items filed, corrected or removed while it was built, indexed after it
 
     @property
     def summary(self) -> str:
@@ -72,9 +73,10 @@ class IndexReport:
         if self.upgraded:
             what = "重建索引（原索引是旧版本的 recordkit 建的）"
         pending = f"，{self.ocr_pending} 件待 OCR" if self.ocr_pending else ""
+        meanwhile = f"，重建期间归档、修改或删除的 {self.caught_up} 件已随后补上" if self.caught_up else ""
         return (
             f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
-            f"失败 {len(self.failed)} 件{pending}，耗时 {self.seconds:.2f} 秒"
+            f"失败 {len(self.failed)} 件{pending}{meanwhile}，耗时 {self.seconds:.2f} 秒"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +90,7 @@ class IndexReport:
             "seconds": round(self.seconds, 3),
             "rebuilt": self.rebuilt,
             "upgraded": self.upgraded,
+            "caught_up": self.caught_up,
         }
 
 
@@ -358,46 +361,19 @@ def update_index(
             # night until someone types --rebuild.  Never one built by a newer program (its message says why).
             rebuild = report.upgraded = True
         report.rebuilt = rebuild
-        todo: list[_Planned] = []
         if items is None and not rebuild:
-            # The nightly run: compare signatures first, read whole catalogue rows only of what changed.
-            existing = index.signatures()
-            current = _catalogue_signatures(workspace, ledger, owners, former)
-            changed = []
-            for number, (signature, _present) in current.items():
-                old = existing.get(number)
-                if old is None:
-                    report.added += 1
-                elif old[0] != signature or (ocr and old[1] == "pending"):
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    continue
-                changed.append(number)
-            if changed:
-                loaded = {item.archive_no: item for item in _load_items(ledger, changed)}
-                for number in sorted(changed):
-                    if number in loaded:  # else removed from the catalogue since it was read: next run
-                        signature, present = current[number]
-                        todo.append(_Planned(loaded[number], signature, present))
-            removed = sorted(set(existing) - set(current))
+            todo, removed = _changed(workspace, ledger, index, owners, former, ocr, report)
         else:
             catalogue = list(items) if items is not None else list_items(ledger)
             if rebuild and items is not None:
                 catalogue = list_items(ledger)  # a first index holds the whole archive
             # The filing hook reads the signatures of its own items only, not of the whole archive.
             existing = {} if rebuild else index.signatures([i.archive_no for i in catalogue])
+            todo = []
             for item in catalogue:
                 plan = _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ()))
-                old = existing.get(item.archive_no)
-                if old is None:
-                    report.added += 1
-                elif old[0] != plan.signature or (ocr and old[1] == "pending"):
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                    continue
-                todo.append(plan)
+                if _counted(existing.get(item.archive_no), plan.signature, ocr, report):
+                    todo.append(plan)
             removed = [] if rebuild else sorted(set(remove))
         if rebuild:
             # Written in the order they were filed, the rows lie as the newest-first scan that ranking starts from
@@ -405,42 +381,116 @@ def update_index(
             # of one page each (200,000 documents, p95: 101 and 169 ms against 327 and 229; docs/benchmarks.md).
             todo.sort(key=lambda plan: (plan.item.filed_at, plan.item.archive_no))
         report.removed = len(removed)
-        extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
-
-        arguments = [
-            (
-                plan.item,
-                owners.get(plan.item.unit or "", ()),
-                extracted.get(plan.item.archive_no),
-                plan.signature,
-                plan.present,
-                former.get(plan.item.archive_no, ()),
-            )
-            for plan in todo
-        ]
-
-        def docs() -> Iterator[IndexDoc]:
-            made = _made(workspace, arguments, preparer(workspace, backend))
-            for plan, (doc, error) in zip(todo, made, strict=True):
-                if not plan.present:
-                    report.failed.append(
-                        (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
-                    )
-                elif error:
-                    report.failed.append((plan.item.archive_no, error))
-                if doc.state == "pending":
-                    report.ocr_pending += 1
-                yield doc
-
+        _write(workspace, index, todo, removed, (owners, former), report, ocr, progress, backend, rebuild)
+        if items is None and not rebuild and (todo or removed):
+            index.optimize()  # the nightly run merges what the day's small writes left
         if rebuild:
-            index.rebuild(docs())
-        elif todo or removed:
-            index.update(docs(), removed)
-            if items is None:
-                index.optimize()  # the nightly run merges what the day's small writes left
+            # What was filed, corrected or removed while the new index was built (the watcher's hook gave up
+            # waiting for the lock after WATCH_LOCK_TIMEOUT): caught up now, under the same lock, so that a scan
+            # filed during an hour-long rebuild is found when it ends, not after the next nightly run.  Pending
+            # OCR is not asked again: the rebuild has just tried it.
+            owners, former = owner_names(ledger), former_numbers(ledger)
+            meanwhile = IndexReport()
+            todo, removed = _changed(workspace, ledger, index, owners, former, False, meanwhile)
+            if todo or removed:
+                meanwhile.removed = len(removed)
+                _write(workspace, index, todo, removed, (owners, former), meanwhile, ocr, progress, backend, False)
+                report.caught_up = meanwhile.added + meanwhile.updated + meanwhile.removed
+                report.added += meanwhile.added
+                report.updated += meanwhile.updated
+                report.removed += meanwhile.removed
+                report.failed += meanwhile.failed
+                report.ocr_pending += meanwhile.ocr_pending
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report
+
+
+def _counted(old: tuple[str, str] | None, signature: str, ocr: bool, report: IndexReport) -> bool:
+    """Whether an item whose index row has ``old`` (signature, state; None: no row) is (re)indexed, counted in
+    ``report``: a new one, a changed one, and with ``ocr`` one whose OCR is pending."""
+    if old is None:
+        report.added += 1
+    elif old[0] != signature or (ocr and old[1] == "pending"):
+        report.updated += 1
+    else:
+        report.unchanged += 1
+        return False
+    return True
+
+
+def _changed(
+    workspace: Workspace,
+    ledger: Ledger,
+    index: IndexBackend,
+    owners: dict[str, tuple[str, ...]],
+    former: dict[str, tuple[str, ...]],
+    ocr: bool,
+    report: IndexReport,
+) -> tuple[list[_Planned], list[str]]:
+    """What the nightly run (re)indexes and removes: signatures compared first, whole catalogue rows read only of
+    what changed."""
+    existing = index.signatures()
+    current = _catalogue_signatures(workspace, ledger, owners, former)
+    changed = [
+        number for number, (signature, _) in current.items() if _counted(existing.get(number), signature, ocr, report)
+    ]
+    todo = []
+    if changed:
+        loaded = {item.archive_no: item for item in _load_items(ledger, changed)}
+        for number in sorted(changed):
+            if number in loaded:  # else removed from the catalogue since it was read: next run
+                signature, present = current[number]
+                todo.append(_Planned(loaded[number], signature, present))
+    return todo, sorted(set(existing) - set(current))
+
+
+def _write(
+    workspace: Workspace,
+    index: IndexBackend,
+    todo: list[_Planned],
+    removed: list[str],
+    names: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]],
+    report: IndexReport,
+    ocr: bool,
+    progress: Callable[[int, int | None], None] | None,
+    backend: str | None,
+    rebuild: bool,
+) -> None:
+    """Index ``todo`` and remove ``removed``: a new index of them alone swapped in (``rebuild``), or an update
+    (the nightly run's merges after it when there is no filing hook's ``items``).  ``names``: the units' owners and
+    the items' former numbers."""
+    owners, former = names
+    extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
+    arguments = [
+        (
+            plan.item,
+            owners.get(plan.item.unit or "", ()),
+            extracted.get(plan.item.archive_no),
+            plan.signature,
+            plan.present,
+            former.get(plan.item.archive_no, ()),
+        )
+        for plan in todo
+    ]
+
+    def docs() -> Iterator[IndexDoc]:
+        made = _made(workspace, arguments, preparer(workspace, backend))
+        for plan, (doc, error) in zip(todo, made, strict=True):
+            if not plan.present:
+                report.failed.append(
+                    (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
+                )
+            elif error:
+                report.failed.append((plan.item.archive_no, error))
+            if doc.state == "pending":
+                report.ocr_pending += 1
+            yield doc
+
+    if rebuild:
+        index.rebuild(docs())
+    elif todo or removed:
+        index.update(docs(), removed)
 
 
 def _log_run(workspace: Workspace, report: IndexReport) -> None:
