@@ -457,9 +457,9 @@ def _write(
     backend: str | None,
     rebuild: bool,
 ) -> None:
-    """Index ``todo`` and remove ``removed``: a new index of them alone swapped in (``rebuild``), or an update
-    (the nightly run's merges after it when there is no filing hook's ``items``).  ``names``: the units' owners and
-    the items' former numbers."""
+    """Index ``todo`` and remove ``removed``: a new index of them alone swapped in (``rebuild``), or an update of
+    the live one; what failed or waits for OCR counted in ``report``.  ``names``: the units' owners and the items'
+    former numbers."""
     owners, former = names
     extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
     arguments = [
