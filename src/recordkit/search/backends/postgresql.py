@@ -921,11 +921,8 @@ def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
     lexemes' shares as if they were unrelated too: 20 for a word in 9,500 of 200,000 texts.)  Groups past
     ``ESTIMATED_LEXEMES`` lexemes are left out."""
     chosen, lexemes = _estimated(request)
-    filtered = bool(filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")[0])
-    parts = len(lexemes) + filtered
-    top = plan[0]["Plan"]
-    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if parts > 1 else [top["Plan Rows"]]
-    if top["Node Type"] != ("Append" if parts > 1 else top["Node Type"]) or len(rows) != parts:
+    rows, filtered = _plan_rows(request, plan)
+    if rows is None:
         return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
     estimate = dict(zip(lexemes, rows, strict=False))
     share = 1.0
@@ -936,13 +933,26 @@ def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
     return share * items
 
 
+def _plan_rows(request: SearchRequest, plan: Any) -> tuple[list[float] | None, bool]:
+    """The planner's rows of each part of ``plan`` (``_estimate_statement``'s: each estimated lexeme's, then the
+    filters' when there are filters), None when the plan is of another shape; and whether there are filters."""
+    _, lexemes = _estimated(request)
+    filtered = bool(filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")[0])
+    parts = len(lexemes) + filtered
+    top = plan[0]["Plan"]
+    rows = [float(part["Plan Rows"]) for part in top.get("Plans", [])] if parts > 1 else [top["Plan Rows"]]
+    if top["Node Type"] != ("Append" if parts > 1 else top["Node Type"]) or len(rows) != parts:
+        return None, filtered
+    return rows, filtered
+
+
 def _filtered_from(request: SearchRequest, plan: Any, items: float) -> float:
     """How many items the request's filters alone are expected to hold (the last part of ``plan``, as in
     ``_expected_from``): ``items`` without filters, or when the plan is of another shape."""
-    if not filter_conditions(request.filters, "%s", "owners @> ARRAY[%s]::text[]")[0]:
+    if not request.filters:
         return items
-    parts = plan[0]["Plan"].get("Plans") or [{}]
-    return min(float(parts[-1].get("Plan Rows", items)), items)
+    rows, filtered = _plan_rows(request, plan)
+    return min(rows[-1], items) if rows is not None and filtered else items
 
 
 def _expected_candidates(conn: Connection, request: SearchRequest, items: float) -> float:
@@ -1242,10 +1252,15 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     if forced and cap is not None and request.limit is not None:
         expected = _expected_from(request, plan, table_rows)
         size, factor = (cap, 1.0) if request.sort == "relevance" else (request.limit, SORTED_READS)
-        # a sorted page read in its order's index when GIN's candidates are too many (or more than expected):
-        # the filters' items for each match expected (as few matches as GIN's candidates may be, at least)
-        per_match = _filtered_from(request, plan, table_rows) / max(expected, _gin_limit(size, table_rows, factor), 1)
-        walk = (" AND ".join(where[1:]) or "true", params[1:], per_match)
+        if request.sort != "relevance":
+            # a sorted page read in its order's index when GIN's candidates are too many (or more than expected):
+            # the filters' items for each match expected (as few matches as GIN's candidates may be, at least)
+            filtered = _filtered_from(request, plan, table_rows)
+            walk = (
+                " AND ".join(where[1:]) or "true",
+                params[1:],
+                filtered / max(expected, _gin_limit(size, table_rows, factor), 1),
+            )
         asked = [group for group, _ in _estimated_groups(request)]
         # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``, their
         # pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in ``where``);
