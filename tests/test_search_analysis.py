@@ -8,6 +8,7 @@ NFKC-folded text with the line breaks between two CJK characters removed.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import unicodedata
 from pathlib import Path
@@ -154,6 +155,24 @@ def test_a_text_holding_nul_characters_is_indexed_and_found(
         assert found(ws, "水泵") == {numbers["乙"]} and found(ws, "泵维") == set()  # the NUL still separates
         [hit] = search(ws, "水泵").hits
         assert "\x00" not in hit.snippet and "水泵" in hit.snippet
+
+
+def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
+    """``fold`` replaces Chinese prose's full-width punctuation before asking whether anything else needs NFKC:
+    the result is the standard's all the same, checked here against ``unicodedata.normalize`` of the whole text
+    (full-width letters and digits, compatibility ideographs, combining marks after replaced characters, the
+    ideographic space, texts already in NFKC)."""
+    pieces = [
+        "业主", "物业费", "，", "；", "：", "（", "）", "！", "？", "\u3000", "。", "、", "“", "”", "Ａ", "ｂ", "１２",
+        "\u0301", "\u0327", "\uf900", "\u2474", "ﾊﾟ", "ｶ", "\u00bd", "e\u0301", "3-2-1201", " ", "\n", "ß", "Σ",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40))) for _ in range(3000)]
+    texts += ["，\u0301", "（\u0327ａ）", "业主，物业：费用（１２月）！", "ascii only"]
+    for text in texts:
+        expected = unicodedata.normalize("NFKC", text).casefold()
+        expected = re.sub(r"[^\S\n]+", " ", expected.translate(str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))))
+        assert fold(text) == expected.strip(), repr(text)
 
 
 def test_line_breaks_between_other_characters_still_separate_words() -> None:

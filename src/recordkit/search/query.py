@@ -11,6 +11,7 @@ index current is ``indexer``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -224,6 +225,7 @@ class SearchResult:
         return f"{self.total} 条" if self.exact_total else f"至少 {self.total} 条"
 
 
+@functools.lru_cache(maxsize=1024)
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     """Where a unit code or date stands in a text, however it was spelled (for the snippet)."""
     value = canonical[2:]

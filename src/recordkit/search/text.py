@@ -104,13 +104,34 @@ def code_runs(folded: str) -> str:
     return _SEPARATOR.join([run for run in _CODE_RUNS.findall(folded) if _CODE_DIGIT.search(run)])
 
 
+# The full-width punctuation of Chinese prose that NFKC changes (，；：（）！？ and the ideographic space), each
+# with what NFKC makes of it: one ASCII character, its whole compatibility decomposition (。、“” stay as they are).
+_PROSE_PUNCTUATION = tuple((char, unicodedata.normalize("NFKC", char)) for char in "，；：（）！？\u3000")
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster for Chinese prose: its full-width punctuation replaced
+    first (by str.replace), so that most texts are then already in NFKC, which ``is_normalized`` tells at once;
+    a text with anything else to change (full-width letters and digits, compatibility ideographs) is normalised
+    whole.  The same result: a character replaced by its whole decomposition, which is a single ASCII character,
+    leaves the text's decomposition and so its NFKC as they were."""
+    # is_normalized answers most texts at once; normalize alone re-composes even text already in NFKC (~35 µs
+    # for 300 characters, against ~2 µs for the replacements).
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    replaced = text
+    for char, ascii_char in _PROSE_PUNCTUATION:
+        if char in replaced:
+            replaced = replaced.replace(char, ascii_char)
+    return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
+
+
 def fold(text: str) -> str:
     """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, runs of blanks as one space.
 
     Used on both sides: the document text as stored and every query term.
     """
-    # is_normalized answers most texts at once; normalize alone re-composes even text already in NFKC.
-    normal = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    normal = _nfkc(text)
     folded = normal.casefold()
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
@@ -251,6 +272,7 @@ def canonical_term(folded: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def term_pattern(folded: str) -> re.Pattern[str]:
     """Where the term stands in a folded text (for the snippet): the folded substring, across a line break
     between two CJK characters, and a term that starts or ends with a letter or digit must not touch
