@@ -488,6 +488,8 @@ def test_a_quoted_phrase_of_two_words_finds_only_the_texts_holding_them_next_to_
         return sorted(hit.title for hit in search(ws, query, limit=50).hits)
 
     assert titles('"维修 保养"') == ["记录乙", "记录甲"]
+    assert [hit.title for hit in search(ws, '"维修 保养"', sort="日期").hits] == ["记录乙", "记录甲"]
+    assert [hit.title for hit in search(ws, '"维修 保养"', sort="档号").hits] == ["记录甲", "记录乙"]
     assert titles('"维修 保养" -每月') == ["记录乙"]
     assert titles("维修 保养") == ["记录丁", "记录丙", "记录乙", "记录甲"]
     assert titles('"修 保"') == ["记录乙", "记录戊", "记录甲"]

@@ -1110,6 +1110,31 @@ def test_a_search_turns_jit_off_for_its_transaction(pg_ws: Workspace, pg_ledger:
 
 
 @pytest.mark.postgres
+def test_a_search_is_planned_for_its_own_words_however_often_it_runs(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """psycopg prepares a statement run five times on one connection, and the server may then plan it once for
+    any parameters (a generic plan, blind to how rare the words are): a connection that searches all day (the
+    web page's) got such plans after a few searches.  Each search's statements are planned for their own words."""
+    index = PostgresIndex(pg_ledger.engine)
+    words = ["电梯", "水泵", "门窗", "井盖", "阀门", "外墙", "楼道", "车库"]
+    docs = [_doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", f"{words[i % 8]} 记录", "")
+            for i in range(1, 201)]  # fmt: skip
+    with index.lock(5):
+        index.rebuild(docs)
+    with pg_ledger.engine.connect() as conn:
+        for _ in range(3):
+            for word in words:
+                with conn.begin():
+                    found = postgresql._search(conn, SearchRequest(((Phrase((word,)),),), limit=5))
+                assert found.total == 25
+        generic, custom = conn.exec_driver_sql(
+            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements"
+            " WHERE cardinality(parameter_types) > 0"  # (one without parameters has but one plan)
+        ).one()
+        conn.rollback()
+    assert custom > 0 and generic == 0  # prepared (run 24 times), and planned every time for its words
+
+
+@pytest.mark.postgres
 def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_index(
     pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1204,6 +1229,61 @@ def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_inde
     found = index.search(SearchRequest(filters=spring, sort="number", limit=100))
     assert ([item.archive_no for item in found.items], found.total, found.exact) == (dated, len(dated), True)
     assert used == [len(dated)] * 2 and len(dated) == 52
+
+
+@pytest.mark.postgres
+def test_every_match_of_a_phrase_comes_from_the_index_of_its_neighbours(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When every match is wanted (a quoted phrase checked against the text), GIN's candidates come from the
+    ``pairs`` and ``tri`` indexes alone (with the filters) and each is checked on its own tsvector, never by a
+    second walk of ``tsv``'s posting lists; the matches, their order by each sort and their count are those of
+    the documents."""
+    index = PostgresIndex(pg_ledger.engine)
+    bodies = ["维修 修 保养 养", "保养 养 - 维修 修", "维修 修 电梯 梯 保养 养", "门窗 窗"]
+    docs = [
+        _doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", bodies[i % 4],
+             "" if i % 5 == 0 else f"2025-{i % 3 + 1:02d}-01")
+        for i in range(1, 81)
+    ]  # fmt: skip
+    with index.lock(5):
+        index.rebuild(docs)
+    statements: list[str] = []  # what was sent through psycopg's pipeline (GIN's candidates)
+    real_pipelined = postgresql._pipelined
+
+    def watched(conn: Any, setting: str | None, statement: str, params: list[Any]) -> Any:
+        statements.append(statement)
+        return real_pipelined(conn, setting, statement, params)
+
+    monkeypatch.setattr(postgresql, "_pipelined", watched)
+    held = [doc for doc in docs if doc.columns["body"] == bodies[0]]  # the two words next to each other
+    spring = [doc for doc in held if "2025-02-01" <= doc.date <= "2025-03-31"]
+    truth = {
+        "relevance": [doc.archive_no for doc in sorted(held, key=lambda doc: doc.filed_at, reverse=True)],
+        "date": [doc.archive_no for doc in sorted(held, key=lambda doc: (doc.date != "", doc.date, doc.filed_at))][
+            ::-1
+        ],
+        "number": [doc.archive_no for doc in held],
+    }
+    phrase = Phrase(("维修", "修", "保养"))
+    for sort, expected in truth.items():
+        statements.clear()
+        found = index.search(SearchRequest(((phrase,),), sort=sort, limit=None))
+        assert [item.archive_no for item in found.items] == expected and (found.total, found.exact) == (20, True)
+        [statement] = statements
+        candidates = statement.split("found AS MATERIALIZED (", 1)[1].split(" LIMIT ", 1)[0]
+        assert "pairs @@" in candidates and "tsv" not in candidates
+        assert "(tsv @@ %s::tsquery) IS TRUE" in statement
+    found = index.search(
+        SearchRequest(((phrase,),), filters=Filters(date_from="2025-02-01", date_to="2025-03-31"), limit=None)
+    )
+    assert sorted(item.archive_no for item in found.items) == sorted(doc.archive_no for doc in spring)
+    assert found.total == len(spring) > 0
+    # A phrase without neighbours (one bigram): the planner's own plan over tsv, as before
+    statements.clear()
+    found = index.search(SearchRequest(((Phrase(("门窗",)),),), sort="number", limit=None))
+    assert [item.archive_no for item in found.items] == [doc.archive_no for doc in docs if "门窗" in doc.text]
+    assert all("found AS MATERIALIZED" not in statement for statement in statements)
 
 
 @pytest.mark.postgres
