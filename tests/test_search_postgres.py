@@ -1110,31 +1110,6 @@ def test_a_search_turns_jit_off_for_its_transaction(pg_ws: Workspace, pg_ledger:
 
 
 @pytest.mark.postgres
-def test_a_search_is_planned_for_its_own_words_however_often_it_runs(pg_ws: Workspace, pg_ledger: Ledger) -> None:
-    """psycopg prepares a statement run five times on one connection, and the server may then plan it once for
-    any parameters (a generic plan, blind to how rare the words are): a connection that searches all day (the
-    web page's) got such plans after a few searches.  Each search's statements are planned for their own words."""
-    index = PostgresIndex(pg_ledger.engine)
-    words = ["电梯", "水泵", "门窗", "井盖", "阀门", "外墙", "楼道", "车库"]
-    docs = [_doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", f"{words[i % 8]} 记录", "")
-            for i in range(1, 201)]  # fmt: skip
-    with index.lock(5):
-        index.rebuild(docs)
-    with pg_ledger.engine.connect() as conn:
-        for _ in range(3):
-            for word in words:
-                with conn.begin():
-                    found = postgresql._search(conn, SearchRequest(((Phrase((word,)),),), limit=5))
-                assert found.total == 25
-        generic, custom = conn.exec_driver_sql(
-            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements"
-            " WHERE cardinality(parameter_types) > 0"  # (one without parameters has but one plan)
-        ).one()
-        conn.rollback()
-    assert custom > 0 and generic == 0  # prepared (run 24 times), and planned every time for its words
-
-
-@pytest.mark.postgres
 def test_a_sorted_page_is_the_same_from_gin_candidates_and_from_the_order_s_index(
     pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1169,11 +1169,8 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
     the transaction's BEGIN with them): its plan is the last value returned.  Every search turns JIT off: a
     plan past the server's ``jit_above_cost`` (a phrase read newest first at a million items) was compiled for
     10 ms, or for 150–190 ms with inlining and optimisation (``随行电缆``: 300 → 128 ms), and a search's work is
-    reading TOAST, which compiled expressions do not speed up.  And every search's statements are planned for
-    their own tsqueries: psycopg prepares a statement run five times on one connection (a process that searches
-    all day, as the web page does, keeps its connections), after which the server may plan it once for any
-    parameters, a plan that cannot know how rare the words are (``物业费 HT-2024-00031``: 175 → 8 ms)."""
-    settings = ", set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)"
+    reading TOAST, which compiled expressions do not speed up."""
+    settings = ", set_config('jit', 'off', true)"
     if ranked:
         settings += (
             ", set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_seqscan', 'off', true),"
