@@ -1244,8 +1244,8 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     cap = None if request.limit is None else max(RANKED, request.limit)
     limit = "" if request.limit is None else f" LIMIT {int(request.limit)}"
     # The plan is chosen here, not by the planner, whose costs count no TOAST reads (``_opening``), where a page of
-    # a search by words (ranked or sorted) reads tsvectors: every match wanted (no ``cap``) or filters alone, the
-    # planner's choice.
+    # a search by words (ranked or sorted) reads tsvectors, and where every match is wanted (no ``cap``) of phrases
+    # with neighbours (``every``); every match of phrases without them, or filters alone: the planner's choice.
     forced = bool(request.groups) and cap is not None
     table_rows, pending, plan = _opening(
         conn, forced or every is not None, _estimate_statement(request) if forced else None
