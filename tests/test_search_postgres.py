@@ -1024,6 +1024,54 @@ def test_the_plan_of_a_ranked_search_follows_how_many_texts_can_match(
 
 
 @pytest.mark.postgres
+def test_gin_s_candidates_come_from_the_one_index_expected_to_give_the_fewest(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIN's candidates come from one index, never two ANDed: a name from its trigrams (``tri``), whose
+    candidates hold the name in order; a common word with an archive number from ``tsv`` (the number is rare
+    there; the word's trigram is in half the texts).  The planner could otherwise check the second column on
+    each candidate, reading its tsvector (a name at a million items: 241 ms), or walk both posting lists.  The
+    pages are those of the texts, in each sort."""
+    index = PostgresIndex(pg_ledger.engine)
+    bodies = {
+        "name": "业主 主严 严磊 磊超 超",  # the name in order
+        "apart": "严磊 磊 - 磊超 超",  # its two bigrams, apart
+        "fee": "物业 业费 费",
+        "other": "门窗 窗",
+    }
+    docs = []
+    for i in range(1, 601):
+        kind = "name" if i % 6 == 0 else "apart" if i % 6 == 1 else "fee" if i % 2 else "other"
+        # two fee texts hold the contract number (and one other text)
+        body = f"{bodies[kind]} n:ht-2024-00031" if i in (9, 303, 600) else bodies[kind]
+        docs.append(_doc(f"GC-2026-{i:05d}", f"2026-01-01T{i // 60:02d}:{i % 60:02d}", "", body, "2026-01-01"))
+    with index.lock(5):
+        index.rebuild(docs)
+    monkeypatch.setattr(postgresql, "GIN_FACTOR", 10_000)  # GIN's candidates, whatever the estimate
+    asked: list[str] = []
+    real_pipelined = postgresql._pipelined
+
+    def watched(conn: Any, setting: str | None, statement: str, params: list[Any]) -> Any:
+        if "found AS MATERIALIZED (" in statement:
+            asked.append(statement.split("found AS MATERIALIZED (", 1)[1].split(" LIMIT ", 1)[0])
+        return real_pipelined(conn, setting, statement, params)
+
+    monkeypatch.setattr(postgresql, "_pipelined", watched)
+    name = ((Phrase(("严磊", "磊超")),),)
+    fee = ((Phrase(("物业", "业费")),), (Phrase(("n:ht-2024-00031",)),))
+    named = [doc.archive_no for doc in docs if "严磊 磊超" in doc.columns["body"]]
+    contract = [doc.archive_no for doc in docs if "物业 业费" in doc.columns["body"] and "n:ht" in doc.columns["body"]]
+    assert len(named) == 100 and contract == ["GC-2026-00009", "GC-2026-00303"]
+    for groups, truth, column in ((name, named, "tri"), (fee, contract, "tsv")):
+        for sort, order in (("relevance", truth[::-1]), ("date", truth[::-1]), ("number", truth)):
+            asked.clear()
+            found = index.search(SearchRequest(groups, sort=sort, limit=20))
+            assert [item.archive_no for item in found.items] == order[:20] and found.total == len(truth)
+            [candidates] = asked
+            assert [each for each in ("tsv @@", "tri @@", "pairs @@") if each in candidates] == [f"{column} @@"]
+
+
+@pytest.mark.postgres
 def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
     pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1036,7 +1084,7 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
     docs = []
     for i in range(1, 721):  # 24 months of 30 items, 2025-01 to 2026-12
         year, month = 2025 + (i - 1) // 360, (i - 1) // 30 % 12 + 1
-        lift = "电梯 梯 电梯 梯" if i % 15 == 0 else "电梯 梯" if i % 5 == 0 else ""
+        lift = "电梯 梯井 井 电梯 梯井 井" if i % 15 == 0 else "电梯 梯井 井" if i % 5 == 0 else ""
         pump = "水泵 泵" if i % 3 == 0 and year == 2025 else ""  # only in the older year
         filed = f"{year}-{month:02d}-{(i - 1) % 30 // 2 + 1:02d}T09:{i % 60:02d}:00+08:00"
         docs.append(_doc(f"GC-{year}-{i:05d}", filed, "", f"{lift} 门窗 窗 {pump}", ""))
@@ -1051,7 +1099,10 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         gin = args[5] if len(args) > 5 else kwargs.get("gin")
-        reads.append("newest" if gin is None else "months" if "'f:20" in gin[1][0] else "gin")
+        if gin is None:
+            reads.append("newest")
+        else:  # the newest months' lexemes in tsv, or a filing time from the first of them
+            reads.append("months" if "'f:20" in gin[1][0] else "filed" if "filed_at >= %s" in gin[0] else "gin")
         return real_ranked(*args, **kwargs)
 
     monkeypatch.setattr(postgresql, "_ranked", watched)
@@ -1069,6 +1120,12 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
 
     assert page("电梯") == (expected("电梯", 15), 10, False)  # 144 hold it: "at least" RANKED
     assert months[-1][0] >= "2026-06" and months[-1][-1] == "2027-01" and reads == ["months"]  # they held 11
+    # The phrase 电梯井 (in the same texts) takes its candidates from the trigrams' index: the newest months are
+    # then a filing time from the first of them (a column of the row, not a lexeme of ``tsv``)
+    months.clear(), reads.clear()
+    found = index.search(SearchRequest(((Phrase(("电梯", "梯井")),),), limit=10))
+    assert ([item.archive_no for item in found.items], found.total) == (expected("电梯", 15), 10)
+    assert months[-1][0] >= "2026-06" and reads == ["filed"]
     months.clear(), reads.clear()
     assert page("水泵") == (expected("水泵", 10**9), 10, False)  # 120 hold it, none in 2026: newest first
     assert months[-1][0] >= "2026-06" and reads == ["months", "newest"]
@@ -1088,6 +1145,24 @@ def test_a_ranked_page_from_the_newest_months_is_the_page_read_newest_first(
     assert page("电梯") == (expected("电梯", 15), 10, False)
     assert page("水泵") == (expected("水泵", 10**9), 10, False)
     assert months == [] and reads == ["newest", "newest"]
+
+
+@pytest.mark.postgres
+def test_a_search_is_planned_for_its_own_words_however_often_it_runs(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """psycopg prepares a statement run five times on one connection, and PostgreSQL may then plan it without its
+    tsquery (generically): a search's statements are never prepared, on a long-lived connection too (the web
+    page's), and the connection keeps its own setting for the ledger's statements."""
+    index = PostgresIndex(pg_ledger.engine)
+    with index.lock(5):
+        index.rebuild([_doc(f"GC-2026-{i:05d}", f"2026-01-{i:02d}", "", "电梯 梯井 井", "") for i in range(1, 21)])
+    pg_ledger.engine.dispose()  # (the rebuild's connections closed: the searches then share one)
+    for sort in ("relevance", "date", "number") * 4:
+        assert index.search(SearchRequest(((Phrase(("电梯", "梯井")),),), sort=sort, limit=5)).total == 20
+    with pg_ledger.engine.connect() as conn:  # the pool's one connection: the searches' own
+        prepared = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_prepared_statements WHERE strpos(statement, 'search_items') > 0"
+        ).scalar()
+        assert prepared == 0 and conn.connection.driver_connection.prepare_threshold == 5
 
 
 @pytest.mark.postgres

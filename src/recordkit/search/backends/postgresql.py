@@ -442,8 +442,8 @@ def neighbour_tsqueries(groups: Iterable[Iterable[Phrase]]) -> list[tuple[str, s
     """What every text holding the groups holds in its columns of neighbours, as (column, tsquery): in ``tri``,
     for each group whose phrases all have trigrams (of neighbouring CJK bigrams), one phrase's trigrams or the
     mark of a text whose trigrams were left out; in ``pairs`` the same of pairs (of other neighbouring tokens:
-    ``_pair``).  A column no group asks anything of is left out.  With ``candidate_phrase`` (a ``BitmapAnd`` of
-    the GIN indexes) nearly only the texts holding the phrases: ``tri @@ ((('3:电梯维' & '3:梯维修')) | '3:')``.
+    ``_pair``).  A column no group asks anything of is left out.  Its GIN index gives nearly only the texts
+    holding the phrases (``_candidate_column``): ``tri @@ ((('3:电梯维' & '3:梯维修')) | '3:')``.
     (A group of several phrases asks each column for one of them: the texts holding one phrase's trigrams and
     another's pairs are offered too, and checked on ``tsv`` like every candidate.)"""
     groups = [list(group) for group in groups]
@@ -768,10 +768,17 @@ class PostgresIndex:
 
     def search(self, request: SearchRequest) -> SearchPage:
         with self._connect() as conn, conn.begin():
+            raw: Any = conn.connection.driver_connection
+            # every statement planned for its own values, never prepared: psycopg prepares a statement run five
+            # times on one connection (the web page's, a benchmark's), and PostgreSQL may then plan it generically,
+            # without the tsquery's estimates the plan needs (an archive number and a word: 8 ms, generically 175)
+            threshold, raw.prepare_threshold = raw.prepare_threshold, None
             try:
                 return _search(conn, request)
             except DBAPIError as err:
                 raise _corrupt(err) from None
+            finally:
+                raw.prepare_threshold = threshold
 
     def count(self) -> tuple[int, int]:
         with self._reading() as conn:
@@ -920,14 +927,12 @@ def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
     groups and the filters are taken as unrelated.  (The planner's own estimate of a phrase multiplies its
     lexemes' shares as if they were unrelated too: 20 for a word in 9,500 of 200,000 texts.)  Groups past
     ``ESTIMATED_LEXEMES`` lexemes are left out."""
-    chosen, lexemes = _estimated(request)
+    _, lexemes = _estimated(request)
     rows, filtered = _plan_rows(request, plan)
     if rows is None:
         return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
-    estimate = dict(zip(lexemes, rows, strict=False))
-    share = 1.0
-    for phrases in chosen:
-        share *= min(1.0, sum(min(estimate[lexeme] for lexeme in each) for each in phrases) / max(items, 1.0))
+    groups = [group for group, _ in _estimated_groups(request)]
+    share = _column_share(groups, None, dict(zip(lexemes, rows, strict=False)), items)
     if filtered:
         share *= min(1.0, rows[-1] / max(items, 1.0))
     return share * items
@@ -944,6 +949,44 @@ def _plan_rows(request: SearchRequest, plan: Any) -> tuple[list[float] | None, b
     if top["Node Type"] != ("Append" if parts > 1 else top["Node Type"]) or len(rows) != parts:
         return None, filtered
     return rows, filtered
+
+
+def _column_share(
+    groups: Iterable[Iterable[Phrase]], column: str | None, estimate: dict[str, float], items: float
+) -> float:
+    """The share of the items expected to hold what ``groups`` imply in ``column`` (any column: None), from the
+    planner's ``estimate`` of each lexeme: a phrase as common as its rarest lexeme there, a group as its phrases
+    together, the groups unrelated (a group with a phrase of no lexeme there is not asked there)."""
+    share = 1.0
+    for group in groups:
+        phrases = [[each for each in _phrase_lexemes(phrase) if column in (None, _column_of(each))] for phrase in group]
+        if phrases and all(phrases):
+            share *= min(1.0, sum(min(estimate[each] for each in lexemes) for lexemes in phrases) / max(items, 1.0))
+    return share
+
+
+def _candidate_column(request: SearchRequest, plan: Any, items: float) -> tuple[str, str]:
+    """The one GIN index asked for the candidates of the estimated groups, and its tsquery: ``tsv`` with what every
+    group implies there (``candidate_phrase``), or ``tri`` or ``pairs`` with what the groups it can ask imply
+    there (``neighbour_tsqueries``: nearly only the texts holding those phrases), whichever the planner's
+    estimates of the lexemes (``plan``: ``_estimate_statement``'s) expect in the fewest items.  One index, not a
+    BitmapAnd of two: the planner, whose estimate of a phrase multiplies its lexemes' shares as if they were
+    unrelated (25 texts for a name in 6,414), would take one index alone and check the other column on each
+    candidate, reading its tsvector from TOAST (241 ms for that name at a million items); and two indexes ANDed
+    each walk their whole posting lists (a common trigram beside an archive number: 89 ms for 11 texts)."""
+    groups = [group for group, _ in _estimated_groups(request)]
+    chosen = ("tsv", compile_tsquery(groups, True))
+    _, lexemes = _estimated(request)
+    rows, _filtered = _plan_rows(request, plan)
+    if rows is None:
+        return chosen
+    estimate = dict(zip(lexemes, rows, strict=False))
+    fewest = _column_share(groups, "tsv", estimate, items)
+    for column, query in neighbour_tsqueries(groups):
+        # (a tie: both lexemes rarer than ANALYZE's most common ones; a trigram or a pair tells the phrase's order)
+        if (share := _column_share(groups, column, estimate, items)) <= fewest:
+            chosen, fewest = (column, query), share
+    return chosen
 
 
 def _filtered_from(request: SearchRequest, plan: Any, items: float) -> float:
@@ -1027,7 +1070,7 @@ def _ranked(
             f"found AS MATERIALIZED (SELECT archive_no, filed_at FROM {TABLE} WHERE {gin[0]} LIMIT {gin[2] + 1}),"
             f" checked AS (SELECT item.archive_no, item.filed_at, item.tsv FROM"
             f" (SELECT * FROM found ORDER BY filed_at DESC, archive_no DESC) AS newest"
-            f" JOIN {TABLE} AS item USING (archive_no) WHERE {condition[0]}"
+            f" JOIN {TABLE} AS item USING (archive_no) WHERE ({condition[0]}) IS TRUE"
             f" ORDER BY newest.filed_at DESC, newest.archive_no DESC{counted}), "
         )
         source, params, candidates = "checked", [*gin[1], *condition[1]], "(SELECT count(*) FROM found)"
@@ -1067,7 +1110,7 @@ def _sorted(
         "SELECT set_config('enable_bitmapscan', 'on', true)",  # (``_opening`` turned it off: GIN needs it)
         f"WITH found AS MATERIALIZED (SELECT {columns} FROM {TABLE} WHERE {gin[0]} LIMIT {gin[2] + 1}),"
         f" matched AS MATERIALIZED (SELECT ordered.* FROM (SELECT * FROM found ORDER BY {order}) AS ordered"
-        f" JOIN {TABLE} AS item USING (archive_no) WHERE {condition[0]} ORDER BY {ordered} LIMIT {cap + 1}),"
+        f" JOIN {TABLE} AS item USING (archive_no) WHERE ({condition[0]}) IS TRUE ORDER BY {ordered} LIMIT {cap + 1}),"
         f" page AS (SELECT * FROM matched ORDER BY {order} LIMIT {limit}),"
         f" listed AS (SELECT page.*, body_start, shown, text FROM page JOIN {TABLE} USING (archive_no))"
         f" SELECT listed.archive_no, 0.0, body_start, shown, text, counts.matched, counts.candidates"
@@ -1235,8 +1278,6 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
             conditions, queries = neighbour_conditions(request.groups)
             if conditions:
                 every = (" AND ".join([*conditions, *where[1:]]), [*queries, *params[1:]], ALL)
-            where += conditions
-            params += queries
     elif request.excluded:
         where.append("NOT (tsv @@ %s::tsquery)")
         params.append(compile_tsquery([request.excluded]))
@@ -1269,17 +1310,20 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
                 filtered / max(expected, _gin_limit(size, table_rows, factor), 1),
             )
         asked = [group for group, _ in _estimated_groups(request)]
-        # what holding the estimated groups implies (their lexemes in ``tsv``, their trigrams in ``tri``, their
-        # pairs in ``pairs``: a BitmapAnd of the GIN indexes), and the filters (after the tsquery in ``where``);
-        # the other groups are checked with the whole query on these candidates
-        held, held_params = neighbour_conditions(asked)
-        held, lexemes = ["tsv @@ %s::tsquery", *held], compile_tsquery(asked, True)
+        # what holding the estimated groups implies in one GIN index (``_candidate_column``), and the filters (after
+        # the tsquery in ``where``); the other groups are checked with the whole query on these candidates
+        column, asked_query = _candidate_column(request, plan, table_rows)
 
         def candidates(within: list[str], bound: int) -> tuple[str, list[Any], int]:
-            """GIN's candidates, at most ``bound`` (+ 1), filed in one of the months ``within`` when given."""
-            filed = " | ".join(_lexeme(filed_month(month)) for month in within)
-            query = f"({lexemes}) & ({filed})" if within else lexemes
-            return " AND ".join([*held, *where[1:]]), [query, *held_params, *params[1:]], bound
+            """GIN's candidates, at most ``bound`` (+ 1), filed in one of the months ``within`` when given: in
+            ``tsv`` their month lexemes (GIN ANDs them in the same index), else a filing time from the first."""
+            conditions, queries = [f"{column} @@ %s::tsquery"], [asked_query]
+            if within and column == "tsv":
+                queries = [f"({asked_query}) & ({' | '.join(_lexeme(filed_month(month)) for month in within)})"]
+            elif within:
+                conditions.append("filed_at >= %s")
+                queries.append(within[0])
+            return " AND ".join([*conditions, *where[1:]]), [*queries, *params[1:]], bound
 
         slice_share = SLICE_SLACK * cap / max(expected, 1.0)
         if (
@@ -1293,13 +1337,10 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         if (bound := _gin_bound(expected, size, table_rows, factor)) is not None:
             tried.append(candidates([], bound))
     if every is not None:
-        # each candidate checked on its own tsvector: ``IS TRUE`` (the same, the tsvector never NULL) is no
-        # condition GIN can answer, so that the planner does not walk those posting lists again for the join
-        checked = (" AND ".join([f"({where[0]}) IS TRUE", *where[1:]]), params)
         if request.sort == "relevance":
-            rows = _ranked(conn, checked, (score, score_params), None, "", every, True)
+            rows = _ranked(conn, (condition, params), (score, score_params), None, "", every, True)
         else:
-            rows = _sorted(conn, checked, every, request.sort, ALL, ALL)
+            rows = _sorted(conn, (condition, params), every, request.sort, ALL, ALL)
         rows, total = _with_counts(rows)
     elif request.sort == "relevance":
         rows = None
