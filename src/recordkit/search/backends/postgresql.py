@@ -1066,6 +1066,9 @@ def _ranked(
         found, source, params = "", f"{TABLE} WHERE {condition[0]}", [*condition[1]]
         candidates = "0"
     else:
+        # each candidate checked on its own row: ``IS TRUE`` (the same, the tsvector never NULL) is no condition an
+        # index can answer, so that the join is the primary key's lookups in the candidates' order (the planner
+        # once read the rows by ``tsv``'s index instead and joined them by a filter: 1 s for a name)
         found = (
             f"found AS MATERIALIZED (SELECT archive_no, filed_at FROM {TABLE} WHERE {gin[0]} LIMIT {gin[2] + 1}),"
             f" checked AS (SELECT item.archive_no, item.filed_at, item.tsv FROM"
