@@ -1069,6 +1069,25 @@ def test_gin_s_candidates_come_from_the_one_index_expected_to_give_the_fewest(
             assert [item.archive_no for item in found.items] == order[:20] and found.total == len(truth)
             [candidates] = asked
             assert [each for each in ("tsv @@", "tri @@", "pairs @@") if each in candidates] == [f"{column} @@"]
+    # The candidates (a sixth of the items: the planner's estimate is right) are joined to their rows by the
+    # primary key's lookups, never by hashing them against a walk of the whole table that reads every tsvector
+    statements: list[tuple[str, list[Any]]] = []
+    monkeypatch.setattr(postgresql, "_pipelined", lambda conn, setting, statement, params: statements.append(
+        (statement, params)) or real_pipelined(conn, setting, statement, params))  # fmt: skip
+    for sort in ("relevance", "number"):
+        index.search(SearchRequest(name, sort=sort, limit=20))
+    with pg_ledger.engine.connect() as conn:
+        for statement, params in statements:
+            with conn.begin():
+                postgresql._opening(conn, True)
+                conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
+                plan = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", tuple(params)).scalar()
+            nodes, joins = [plan[0]["Plan"]], []  # type: ignore[index]
+            while nodes:
+                node = nodes.pop()
+                nodes += node.get("Plans", [])
+                joins += [node["Node Type"]] if "Join" in node["Node Type"] or "Nested" in node["Node Type"] else []
+            assert joins and set(joins) == {"Nested Loop"}
 
 
 @pytest.mark.postgres
