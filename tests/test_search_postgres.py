@@ -1048,12 +1048,11 @@ def test_gin_s_candidates_come_from_the_one_index_expected_to_give_the_fewest(
     with index.lock(5):
         index.rebuild(docs)
     monkeypatch.setattr(postgresql, "GIN_FACTOR", 10_000)  # GIN's candidates, whatever the estimate
-    asked: list[str] = []
+    sent: list[tuple[str, list[Any]]] = []  # the statements through psycopg's pipeline, with their parameters
     real_pipelined = postgresql._pipelined
 
     def watched(conn: Any, setting: str | None, statement: str, params: list[Any]) -> Any:
-        if "found AS MATERIALIZED (" in statement:
-            asked.append(statement.split("found AS MATERIALIZED (", 1)[1].split(" LIMIT ", 1)[0])
+        sent.append((statement, params))
         return real_pipelined(conn, setting, statement, params)
 
     monkeypatch.setattr(postgresql, "_pipelined", watched)
@@ -1064,20 +1063,22 @@ def test_gin_s_candidates_come_from_the_one_index_expected_to_give_the_fewest(
     assert len(named) == 100 and contract == ["GC-2026-00009", "GC-2026-00303"]
     for groups, truth, column in ((name, named, "tri"), (fee, contract, "tsv")):
         for sort, order in (("relevance", truth[::-1]), ("date", truth[::-1]), ("number", truth)):
-            asked.clear()
+            sent.clear()
             found = index.search(SearchRequest(groups, sort=sort, limit=20))
             assert [item.archive_no for item in found.items] == order[:20] and found.total == len(truth)
-            [candidates] = asked
+            [candidates] = [
+                statement.split("found AS MATERIALIZED (", 1)[1].split(" LIMIT ", 1)[0]
+                for statement, _params in sent
+                if "found AS MATERIALIZED (" in statement
+            ]
             assert [each for each in ("tsv @@", "tri @@", "pairs @@") if each in candidates] == [f"{column} @@"]
     # The candidates (a sixth of the items: the planner's estimate is right) are joined to their rows by the
     # primary key's lookups, never by hashing them against a walk of the whole table that reads every tsvector
-    statements: list[tuple[str, list[Any]]] = []
-    monkeypatch.setattr(postgresql, "_pipelined", lambda conn, setting, statement, params: statements.append(
-        (statement, params)) or real_pipelined(conn, setting, statement, params))  # fmt: skip
+    sent.clear()
     for sort in ("relevance", "number"):
         index.search(SearchRequest(name, sort=sort, limit=20))
     with pg_ledger.engine.connect() as conn:
-        for statement, params in statements:
+        for statement, params in sent:
             with conn.begin():
                 postgresql._opening(conn, True)
                 conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")

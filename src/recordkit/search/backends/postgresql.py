@@ -927,15 +927,11 @@ def _expected_from(request: SearchRequest, plan: Any, items: float) -> float:
     groups and the filters are taken as unrelated.  (The planner's own estimate of a phrase multiplies its
     lexemes' shares as if they were unrelated too: 20 for a word in 9,500 of 200,000 texts.)  Groups past
     ``ESTIMATED_LEXEMES`` lexemes are left out."""
-    _, lexemes = _estimated(request)
-    rows, filtered = _plan_rows(request, plan)
-    if rows is None:
+    estimate = _lexeme_estimates(request, plan)
+    if estimate is None:
         return math.inf  # a plan of another shape: no bound (read newest first, as for a common word)
     groups = [group for group, _ in _estimated_groups(request)]
-    share = _column_share(groups, None, dict(zip(lexemes, rows, strict=False)), items)
-    if filtered:
-        share *= min(1.0, rows[-1] / max(items, 1.0))
-    return share * items
+    return _column_share(groups, None, estimate, items) * _filtered_from(request, plan, items)
 
 
 def _plan_rows(request: SearchRequest, plan: Any) -> tuple[list[float] | None, bool]:
@@ -949,6 +945,14 @@ def _plan_rows(request: SearchRequest, plan: Any) -> tuple[list[float] | None, b
     if top["Node Type"] != ("Append" if parts > 1 else top["Node Type"]) or len(rows) != parts:
         return None, filtered
     return rows, filtered
+
+
+def _lexeme_estimates(request: SearchRequest, plan: Any) -> dict[str, float] | None:
+    """The planner's estimate of each estimated lexeme (``plan``: ``_estimate_statement``'s), None when the plan
+    is of another shape."""
+    _, lexemes = _estimated(request)
+    rows, _filtered = _plan_rows(request, plan)
+    return None if rows is None else dict(zip(lexemes, rows, strict=False))
 
 
 def _column_share(
@@ -965,22 +969,20 @@ def _column_share(
     return share
 
 
-def _candidate_column(request: SearchRequest, plan: Any, items: float) -> tuple[str, str]:
-    """The one GIN index asked for the candidates of the estimated groups, and its tsquery: ``tsv`` with what every
-    group implies there (``candidate_phrase``), or ``tri`` or ``pairs`` with what the groups it can ask imply
-    there (``neighbour_tsqueries``: nearly only the texts holding those phrases), whichever the planner's
-    estimates of the lexemes (``plan``: ``_estimate_statement``'s) expect in the fewest items.  One index, not a
+def _candidate_column(
+    groups: list[tuple[Phrase, ...]], estimate: dict[str, float] | None, items: float
+) -> tuple[str, str]:
+    """The one GIN index asked for the candidates of the estimated ``groups``, and its tsquery: ``tsv`` with what
+    every group implies there (``candidate_phrase``), or ``tri`` or ``pairs`` with what the groups it can ask
+    imply there (``neighbour_tsqueries``: nearly only the texts holding those phrases), whichever the planner's
+    ``estimate`` of the lexemes (``_lexeme_estimates``; ``tsv`` without one) expects in the fewest items.  One index, not a
     BitmapAnd of two: the planner, whose estimate of a phrase multiplies its lexemes' shares as if they were
     unrelated (25 texts for a name in 6,414), would take one index alone and check the other column on each
     candidate, reading its tsvector from TOAST (241 ms for that name at a million items); and two indexes ANDed
     each walk their whole posting lists (a common trigram beside an archive number: 89 ms for 11 texts)."""
-    groups = [group for group, _ in _estimated_groups(request)]
     chosen = ("tsv", compile_tsquery(groups, True))
-    _, lexemes = _estimated(request)
-    rows, _filtered = _plan_rows(request, plan)
-    if rows is None:
+    if estimate is None:
         return chosen
-    estimate = dict(zip(lexemes, rows, strict=False))
     fewest = _column_share(groups, "tsv", estimate, items)
     for column, query in neighbour_tsqueries(groups):
         # (a tie: both lexemes rarer than ANALYZE's most common ones; a trigram or a pair tells the phrase's order)
@@ -1319,7 +1321,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         asked = [group for group, _ in _estimated_groups(request)]
         # what holding the estimated groups implies in one GIN index (``_candidate_column``), and the filters (after
         # the tsquery in ``where``); the other groups are checked with the whole query on these candidates
-        column, asked_query = _candidate_column(request, plan, table_rows)
+        column, asked_query = _candidate_column(asked, _lexeme_estimates(request, plan), table_rows)
 
         def candidates(within: list[str], bound: int) -> tuple[str, list[Any], int]:
             """GIN's candidates, at most ``bound`` (+ 1), filed in one of the months ``within`` when given: in
