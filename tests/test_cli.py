@@ -404,3 +404,35 @@ def test_every_command_that_prints_or_takes_money_takes_date() -> None:
             missing.append(path)
     assert missing == []
     assert {"receipt void", "fees pay", "report monthly", "renovation agreement"} <= SIGNING_COMMANDS
+
+
+def test_the_progress_bar_names_each_part_counts_it_and_keeps_the_whole_time() -> None:
+    """What a clerk sees on the terminal during a long rebuild: the part of the work and its count, a part of no
+    known size without a "0/?", and the clock of the whole work still running after a part was finished."""
+    import io
+
+    from rich.console import Console
+
+    from recordkit.cli._app import progress_bar
+
+    out = io.StringIO()
+
+    def shown(bar: Any) -> str:
+        out.seek(0)
+        out.truncate()
+        bar.progress.refresh()
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue()).replace("\r", "").strip()
+
+    with progress_bar("提取文字与 OCR", Console(file=out, force_terminal=True, width=100)) as bar:
+        assert "0/?" not in shown(bar) and shown(bar).startswith("提取文字与 OCR")
+        bar(3, 3)
+        assert "3/3" in shown(bar)
+        [task] = bar.progress.tasks
+        assert task.finished
+        bar.stage("写入索引", 1000)
+        bar(250, 1000)
+        assert "写入索引" in shown(bar) and "250/1000" in shown(bar) and not task.finished
+        bar(1000, 1000)
+        bar.stage("建立全文索引并换上（最后一步）")
+        now = shown(bar)
+        assert now.startswith("建立全文索引并换上（最后一步）") and "/" not in now and not task.finished

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,8 @@ from recordkit.core.dates import parse_period
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.search.indexer import update_index, verify_index
+from recordkit.search import indexer
+from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import (
     Term,
     make_term,
@@ -307,6 +309,34 @@ def test_metadata_is_searchable_when_extraction_failed(
     assert numbers(ws, "维修记录") == [ELEVATOR]  # by its title
     assert numbers(ws, "钢丝绳") == []  # its text could not be read
     assert "失败 5 件" in (ws.records_subdir("logs") / "index.log").read_text(encoding="utf-8")
+
+
+def test_a_run_names_each_part_of_its_work_and_counts_the_items_written(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild of a big archive takes minutes: the progress bar hears each part's name and the items written,
+    then the last part (the index built and swapped in), so that it never sits at 提取文字与 OCR 0/? the whole
+    time.  ``index --to`` tells the same; a nightly run with nothing to do tells nothing."""
+    count = len(file_documents(ws, ledger, tmp_path / "扫描件"))
+    monkeypatch.setattr(indexer, "PROGRESS_EVERY", 2)
+    heard: list[tuple[Any, Any]] = []
+
+    def told() -> dict[str, Any]:
+        heard.clear()
+        return {"progress": lambda done, total: heard.append((done, total)), "stage": lambda *said: heard.append(said)}
+
+    written = [(2, count), (4, count), (5, count)]  # every second item, then the last one
+    for run in (
+        lambda: update_index(ws, ledger, rebuild=True, **told()),
+        lambda: move_index(ws, ledger, ledger.dialect, **told()),
+    ):
+        run()
+        # (first the texts extracted, when some were not stored yet: counted as before, without a stage)
+        writing = heard.index(("写入索引", count))
+        assert heard[writing:] == [("写入索引", count), *written, ("建立全文索引并换上（最后一步）", None)]
+        assert all(isinstance(done, int) for done, _total in heard[:writing])
+    update_index(ws, ledger, **told())
+    assert heard == []
 
 
 def test_a_search_does_not_load_jieba_or_the_ocr_engine(indexed: dict[str, ArchiveItem], ws: Workspace) -> None:

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,28 +379,48 @@ def console() -> Console:
     return Console(width=int(columns) if columns.isdigit() else (None if wide else 200), highlight=False)
 
 
+class ProgressBar:
+    """What ``progress_bar`` yields: called with (done, total) as the work advances; ``stage`` names the next part
+    of the work, its count starting again (a rebuild: extracting texts, writing the index, building it)."""
+
+    def __init__(self, progress: Any, task: Any) -> None:
+        self.progress, self._task = progress, task  # (a ``rich.progress.Progress``)
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.progress.update(self._task, completed=done, total=total)
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        self.progress.update(self._task, description=description, completed=0)
+        for task in self.progress.tasks:
+            if task.id == self._task:
+                # (``update`` leaves the total as it was when given None, and the clock stopped when the last part
+                # was done: the time shown is the whole work's)
+                task.total, task.finished_time = total, None
+
+
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int | None], None]]:
-    """A rich progress bar on stderr for long work; silent when stderr is not a terminal."""
+def progress_bar(description: str, err_console: Console | None = None) -> Iterator[ProgressBar]:
+    """A rich progress bar on stderr (or ``err_console``) for long work; silent when it is not a terminal.  A part
+    of the work whose size is not known shows its time alone (no "0/?")."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-    err_console = Console(stderr=True)
+    class Count(MofNCompleteColumn):
+        def render(self, task: Any) -> Text:
+            return Text("") if task.total is None else super().render(task)
+
+    err_console = err_console or Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        Count(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
         disable=not err_console.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=None)
-
-        def advance(done: int, total: int | None) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield advance
+        yield ProgressBar(progress, progress.add_task(description, total=None))
 
 
 def print_json(data: Any) -> None:

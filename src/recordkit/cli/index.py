@@ -36,8 +36,8 @@ def index_command(
     app_state = state(ctx)
     workspace, ledger = app_state.workspace(), app_state.ledger()
     if backend is not None:
-        with progress_bar("提取文字") as advance:
-            moved = move_index(workspace, ledger, backend.strip().lower(), progress=advance)
+        with progress_bar("提取文字") as bar:
+            moved = move_index(workspace, ledger, backend.strip().lower(), progress=bar, stage=bar.stage)
         if as_json:
             print_json(moved.to_dict())
         else:
@@ -61,8 +61,8 @@ def index_command(
         if not as_json:
             typer.echo(f"索引完好：共 {check.checked} 件档案，全部已索引且是最新的")
         return
-    with progress_bar("提取文字与 OCR") as advance:
-        report = update_index(workspace, ledger, rebuild=rebuild, ocr=not no_ocr, progress=advance)
+    with progress_bar("提取文字与 OCR") as bar:
+        report = update_index(workspace, ledger, rebuild=rebuild, ocr=not no_ocr, progress=bar, stage=bar.stage)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -50,6 +50,12 @@ INDEX_LOG = "index.log"
 #: From this many items to (re)index on, their tokens are made in WORKERS processes beside the writer.
 PARALLEL_FROM = 1000
 WORKERS = 2
+#: The parts of a run after the texts are extracted, as ``update_index``'s ``stage`` names them (a progress bar's
+#: words): the items written, then, without a count, a rebuild's index built and swapped in, or the nightly
+#: run's merge of the day's writes.
+WRITING, FINISHING, MERGING = "写入索引", "建立全文索引并换上（最后一步）", "整理索引"
+#: Items between two reports of ``progress`` while writing (a rebuild of a million: a thousand reports).
+PROGRESS_EVERY = 1000
 
 
 @dataclass
@@ -336,6 +342,7 @@ def update_index(
     lock_timeout: float = LOCK_TIMEOUT,
     progress: Callable[[int, int | None], None] | None = None,
     backend: str | None = None,
+    stage: Callable[[str, int | None], None] | None = None,
 ) -> IndexReport:
     """Bring the index up to date with the archive catalogue: index new and changed items, drop removed ones.
 
@@ -346,6 +353,9 @@ def update_index(
     index is damaged or was built by a newer recordkit.
     ``backend`` names the index to write instead of the one the settings name (``index --to``).
     Items whose text could not be read are indexed by their metadata and listed in ``failed``.
+    ``progress`` hears (done, total) of each part of the work; ``stage`` (a name and its size, when known) when
+    the next part begins: extracting texts (``progress`` alone), then ``WRITING``, then ``FINISHING`` (a
+    rebuild's index build and swap) or ``MERGING`` (the nightly run's merge).
     """
     started = time.monotonic()
     index = open_index(workspace, ledger, backend)
@@ -381,8 +391,10 @@ def update_index(
             # of one page each (200,000 documents, p95: 101 and 169 ms against 327 and 229; docs/benchmarks.md).
             todo.sort(key=lambda plan: (plan.item.filed_at, plan.item.archive_no))
         report.removed = len(removed)
-        _write(workspace, index, todo, removed, (owners, former), report, ocr, progress, backend, rebuild)
+        _write(workspace, index, todo, removed, (owners, former), report, ocr, (progress, stage), backend, rebuild)
         if items is None and not rebuild and (todo or removed):
+            if stage is not None:
+                stage(MERGING, None)
             index.optimize()  # the nightly run merges what the day's small writes left
         if rebuild:
             # What was filed, corrected or removed while the new index was built (the watcher's hook gave up
@@ -394,7 +406,9 @@ def update_index(
             todo, removed = _changed(workspace, ledger, index, owners, former, False, meanwhile)
             if todo or removed:
                 meanwhile.removed = len(removed)
-                _write(workspace, index, todo, removed, (owners, former), meanwhile, ocr, progress, backend, False)
+                _write(
+                    workspace, index, todo, removed, (owners, former), meanwhile, ocr, (progress, stage), backend, False
+                )
                 report.caught_up = meanwhile.added + meanwhile.updated + meanwhile.removed
                 report.added += meanwhile.added
                 report.updated += meanwhile.updated
@@ -453,14 +467,15 @@ def _write(
     names: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]],
     report: IndexReport,
     ocr: bool,
-    progress: Callable[[int, int | None], None] | None,
+    told: tuple[Callable[[int, int | None], None] | None, Callable[[str, int | None], None] | None],
     backend: str | None,
     rebuild: bool,
 ) -> None:
     """Index ``todo`` and remove ``removed``: a new index of them alone swapped in (``rebuild``), or an update of
     the live one; what failed or waits for OCR counted in ``report``.  ``names``: the units' owners and the items'
-    former numbers."""
+    former numbers; ``told``: ``update_index``'s ``progress`` and ``stage``."""
     owners, former = names
+    progress, stage = told
     extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
     arguments = [
         (
@@ -476,7 +491,9 @@ def _write(
 
     def docs() -> Iterator[IndexDoc]:
         made = _made(workspace, arguments, preparer(workspace, backend))
-        for plan, (doc, error) in zip(todo, made, strict=True):
+        if stage is not None:
+            stage(WRITING, len(todo))
+        for done, (plan, (doc, error)) in enumerate(zip(todo, made, strict=True), 1):
             if not plan.present:
                 report.failed.append(
                     (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
@@ -486,6 +503,10 @@ def _write(
             if doc.state == "pending":
                 report.ocr_pending += 1
             yield doc
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(todo)):
+                progress(done, len(todo))
+        if stage is not None and rebuild:  # every item handed over: the backend builds its index and swaps it in
+            stage(FINISHING, None)
 
     if rebuild:
         index.rebuild(docs())
@@ -536,6 +557,7 @@ def move_index(
     *,
     lock_timeout: float = LOCK_TIMEOUT,
     progress: Callable[[int, int | None], None] | None = None,
+    stage: Callable[[str, int | None], None] | None = None,
 ) -> IndexMove:
     """Build the whole index in the ``target`` backend ("sqlite" or "postgresql") from the catalogue and the
     texts already extracted (nothing is OCR'd again; a scan still waiting for OCR stays waiting for the nightly
@@ -552,7 +574,14 @@ def move_index(
             "请先在 recordkit.toml 的 [database] url 写 PostgreSQL 地址"
         )
     report = update_index(
-        workspace, ledger, rebuild=True, ocr=False, lock_timeout=lock_timeout, progress=progress, backend=target
+        workspace,
+        ledger,
+        rebuild=True,
+        ocr=False,
+        lock_timeout=lock_timeout,
+        progress=progress,
+        backend=target,
+        stage=stage,
     )
     write_setting(workspace.config_file, "search", "backend", target)
     now = search_backend(load_settings(workspace.config_file))
