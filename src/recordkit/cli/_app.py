@@ -399,9 +399,9 @@ class ProgressBar:
 
 
 @contextmanager
-def progress_bar(description: str, err_console: Console | None = None) -> Iterator[ProgressBar]:
-    """A rich progress bar on stderr (or ``err_console``) for long work; silent when it is not a terminal.  A part
-    of the work whose size is not known shows its time alone (no "0/?")."""
+def progress_bar(description: str) -> Iterator[ProgressBar]:
+    """A rich progress bar on stderr for long work; silent when stderr is not a terminal.  A part of the work whose
+    size is not known shows its time alone (no "0/?")."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
@@ -410,7 +410,7 @@ def progress_bar(description: str, err_console: Console | None = None) -> Iterat
         def render(self, task: Any) -> Text:
             return Text("") if task.total is None else super().render(task)
 
-    err_console = err_console or Console(stderr=True)
+    err_console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
