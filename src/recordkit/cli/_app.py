@@ -383,19 +383,19 @@ class ProgressBar:
     """What ``progress_bar`` yields: called with (done, total) as the work advances; ``stage`` names the next part
     of the work, its count starting again (a rebuild: extracting texts, writing the index, building it)."""
 
-    def __init__(self, progress: Any, task: Any) -> None:
-        self.progress, self._task = progress, task  # (a ``rich.progress.Progress``)
+    def __init__(self, progress: Any, description: str) -> None:
+        self.progress = progress  # (a ``rich.progress.Progress``, its one task this bar's)
+        self._task = progress.add_task(description, total=None)
+        [self._shown] = progress.tasks
 
     def __call__(self, done: int, total: int | None) -> None:
         self.progress.update(self._task, completed=done, total=total)
 
     def stage(self, description: str, total: int | None = None) -> None:
         self.progress.update(self._task, description=description, completed=0)
-        for task in self.progress.tasks:
-            if task.id == self._task:
-                # (``update`` leaves the total as it was when given None, and the clock stopped when the last part
-                # was done: the time shown is the whole work's)
-                task.total, task.finished_time = total, None
+        # (``update`` leaves the total as it was when given None, and the clock stopped when the last part was
+        # done: the time shown is the whole work's)
+        self._shown.total, self._shown.finished_time = total, None
 
 
 @contextmanager
@@ -420,7 +420,7 @@ def progress_bar(description: str) -> Iterator[ProgressBar]:
         transient=True,
         disable=not err_console.is_terminal,
     ) as progress:
-        yield ProgressBar(progress, progress.add_task(description, total=None))
+        yield ProgressBar(progress, description)
 
 
 def print_json(data: Any) -> None:
