@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import state
+from recordkit.cli._app import print_json, progress_bar, state
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
 
-db_app = typer.Typer(help="台账数据库：升级表结构。\n\n例：recordkit db upgrade", no_args_is_help=True)
+db_app = typer.Typer(
+    help="台账数据库：升级表结构，或整个搬到另一个数据库。\n\n例：recordkit db upgrade", no_args_is_help=True
+)
 commands.add_typer(db_app, name="db")
 
 
@@ -29,3 +31,55 @@ def db_upgrade(ctx: typer.Context) -> None:
         typer.echo(f"台账数据库 {where} 已是最新版本（{after}）")
     else:
         typer.echo(f"台账数据库 {where} 已从 {before or '空库'} 升级到 {after}")
+
+
+@db_app.command("move")
+def db_move(
+    ctx: typer.Context,
+    target_url: str = typer.Option(
+        ...,
+        "--to",
+        help="新台账的地址，写法与 recordkit.toml 里台账的地址相同（见下面的例子）；须是空库。",
+    ),
+    schema: str = typer.Option("", "--schema", help="新台账放在数据库服务器的这个模式里（几个小区共用一台服务器时）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果。"),
+) -> None:
+    """把整个台账搬到另一个数据库（例如从单机的台账文件搬到几台电脑共用的数据库服务器）。
+
+    全部复制、逐表核对，再把新地址写进 recordkit.toml。
+
+    搬的过程中别人不能写台账；新库必须是空的。原台账保留作备份，但此后不能再写入
+    （还在用旧地址的 recordkit watch / serve 会提示改地址）。检索索引随后用 recordkit index --to 搬。
+
+    例：recordkit db move --to postgresql://rk:密码@192.168.1.10/rk
+    """
+    from recordkit.core.config import load_settings, search_backend, write_setting
+    from recordkit.ledger.db import display_url
+    from recordkit.ledger.move import absolute_url, move_ledger, open_target
+
+    app_state = state(ctx)
+    workspace, source = app_state.workspace(), app_state.ledger()
+    before, url = search_backend(workspace.settings), absolute_url(target_url.strip())
+    with (
+        open_target(url, schema=schema.strip(), busy_timeout=source.busy_timeout) as target,
+        progress_bar("复制台账（行）") as bar,
+    ):
+        moved = move_ledger(source, target, app_state.operator_name, progress=bar)
+    write_setting(workspace.config_file, "database", "url", url)
+    if schema.strip() or workspace.settings.database.schema:
+        write_setting(workspace.config_file, "database", "schema", schema.strip())
+    now = load_settings(workspace.config_file)
+    overridden = now.database.url != url or now.database.schema != schema.strip()
+    after = search_backend(now)
+    if as_json:
+        print_json({**moved.to_dict(), "settings_overridden": overridden, "search_backend": after})
+        return
+    typer.echo(f"已把台账从 {moved.source} 搬到 {moved.target}：共 {moved.total} 行，逐表核对无误")
+    typer.echo("已在 recordkit.toml 的 [database] 中写入新地址；原台账保留作备份，此后不能再写入")
+    if overridden:
+        typer.echo(
+            f"但环境变量 RECORDKIT_DATABASE_URL 或 RECORDKIT_DATABASE_SCHEMA 仍指向 {display_url(now.database.url)}"
+            f"{'（模式 ' + now.database.schema + '）' if now.database.schema else ''}：请改为新地址或删除它"
+        )
+    if before != after or after == "postgresql":
+        typer.echo(f"下一步：recordkit index --to {after}（检索索引搬进新台账，用已识别的文字，不重新 OCR）")

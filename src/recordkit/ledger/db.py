@@ -43,6 +43,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constants that name recordkit's advisory locks in a shared PostgreSQL.
 _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
+#: The journal action that closes a ledger moved into another database (``recordkit db move``).
+LEDGER_MOVED = "ledger.move"
 
 
 def normalise_url(url: str) -> str:
@@ -198,6 +200,7 @@ class Ledger:
             conn = self._writer(stack)
             with conn.begin():
                 self._lock_postgres(conn)
+                self._refuse_moved(conn)
                 locked = time.monotonic()
                 yield conn
             self.commits += 1
@@ -229,6 +232,19 @@ class Ledger:
         if self.dialect == "postgresql":
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
             self._advisory(conn, "pg_advisory_xact_lock", _PG_WRITE_LOCK)
+
+    def _refuse_moved(self, conn: Connection) -> None:
+        """``LedgerError`` once this ledger was moved into another database: a watcher or web page still running
+        on the old address must not file into a ledger nobody reads any more.  Read after the write lock is
+        held, so a write queued behind the move sees it."""
+        moved = conn.execute(
+            sa.text("SELECT entity_key, at FROM journal WHERE action = :action LIMIT 1"), {"action": LEDGER_MOVED}
+        ).first()
+        if moved is not None:
+            raise LedgerError(
+                f"这个台账（{self.where}）已于 {moved.at[:10]} 搬到 {moved.entity_key}，不能再写入："
+                "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve"
+            )
 
     def _advisory(self, conn: Connection, function: str, key: int) -> None:
         """Call ``function`` (``pg_advisory_xact_lock``, …) on recordkit's lock ``key`` for this ledger:

@@ -166,7 +166,8 @@ def verify(conn: Connection, anchor: Anchor | None = None) -> VerifyResult:
 
 def _verify_chain(conn: Connection) -> VerifyResult:
     expected_id, prev_hash, checked = 1, GENESIS_HASH, 0
-    result = conn.execution_options(yield_per=5000).execute(sa.select(journal).order_by(journal.c.id))
+    # Per statement: Connection.execution_options would leave streaming on for the caller's later statements.
+    result = conn.execute(sa.select(journal).order_by(journal.c.id), execution_options={"yield_per": 5000})
     for row in result:
         if row.id != expected_id:
             reason = (
@@ -278,6 +279,8 @@ ACTION_LABELS = {
     "user.disable": "停用网页账户",
     "user.enable": "启用网页账户",
     "user.passwd": "修改网页账户密码",
+    "ledger.move": "台账搬到另一个数据库",
+    "ledger.move_in": "台账从另一个数据库搬入",
 }
 
 

@@ -1,0 +1,243 @@
+"""Moving a whole ledger into another database (``recordkit db move``): a SQLite ledger into the office's
+PostgreSQL when it grows to several PCs, an estate's database into its schema on the group's server, or back.
+
+Everything or nothing: every table is copied in one transaction on the target, while the old ledger's write
+lock is held (nobody writes in between), the copy is read back and compared table by table and the journal's
+chain checked before it commits.  Then the old ledger gets a journal entry saying where it went, and from that
+moment ``Ledger.write()`` refuses it: a watcher or a web page still running on the old address stops with a
+message instead of filing into a ledger nobody reads.  The old ledger is otherwise left as it was (a backup).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from recordkit.core.errors import ConflictError, UsageError, ValidationError
+from recordkit.ledger import journal
+from recordkit.ledger.db import LEDGER_MOVED, Ledger, bulk_insert, normalise_url, open_ledger
+from recordkit.ledger.schema import metadata
+
+#: Journal actions: the old ledger's last entry (``Ledger.write`` refuses a ledger that has it) and the new
+#: ledger's first after the copy.
+MOVED_OUT = LEDGER_MOVED
+MOVED_IN = "ledger.move_in"
+#: Rows read and written at a time.
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class LedgerMove:
+    """What ``move_ledger`` copied: rows by table (every table of the ledger, empty ones included)."""
+
+    source: str  # where the ledger was, as messages name it (no password)
+    target: str
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "rows": self.rows, "total": self.total}
+
+
+def move_ledger(
+    source: Ledger,
+    target: Ledger,
+    operator: str,
+    *,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> LedgerMove:
+    """Copy every row of ``source`` into ``target`` (both migrated to the same revision), verify the copy, then
+    mark ``source`` as moved.  ``UsageError`` when both are the same ledger; ``ConflictError`` when the target
+    already holds a ledger's data; ``LedgerError`` when the source was moved before (its write lock refuses);
+    ``ValidationError`` naming the table and row the target database refused.  Nothing is written then.
+
+    The target commits first, then the source's closing entry: a crash between the two (milliseconds) leaves
+    the copy in the target and the source still open, and a second move is refused as "already holds data"."""
+    if _same_place(source, target):
+        raise UsageError(f"目标 {target.where} 就是现在的台账：请写另一个数据库的地址（或另一个模式）")
+    with source.write() as old, target.write() as new:
+        _refuse_filled(new, target.where)
+        counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
+        total, done = sum(counts.values()), 0
+        if progress is not None:
+            progress(0, total)
+        for table in metadata.sorted_tables:
+            copied = hashlib.sha256()
+            for batch in _batches(old, table):
+                _insert(new, table, batch)
+                for row in batch:
+                    copied.update(_fingerprint(row))
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+            _check_copy(new, table, counts[table.name], copied.hexdigest())
+        if new.dialect.name == "postgresql":
+            _continue_sequences(new)
+        chain = journal.verify(new)
+        if not chain.ok or chain.rows_checked != counts["journal"]:
+            raise ValidationError(f"复制后的操作日志校验不通过（{chain.reason or '条数不符'}）：什么也没有写入")
+        journal.record(
+            new,
+            operator,
+            [journal.Change(MOVED_IN, "ledger", source.where, None, {"from": source.where, "rows": total})],
+        )
+        journal.record(
+            old,
+            operator,
+            [journal.Change(MOVED_OUT, "ledger", target.where, None, {"to": target.where, "rows": total})],
+        )
+    return LedgerMove(source.where, target.where, counts)
+
+
+@contextmanager
+def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterator[Ledger]:
+    """The ledger to move into, migrated to this version (a new SQLite file, a new schema and its tables are
+    made).  A SQLite file made here is removed again when the move fails: a failed move leaves nothing behind."""
+    url = absolute_url(url)
+    parsed = sa.engine.make_url(normalise_url(url)) if _parses(url) else None
+    made = None
+    if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database:
+        path = Path(parsed.database)
+        made = None if path.exists() else path
+    try:
+        with open_ledger(url, schema=schema, busy_timeout=busy_timeout) as target:
+            yield target
+    except BaseException:
+        if made is not None:
+            for leftover in (made, *(made.with_name(made.name + end) for end in _SQLITE_COMPANIONS)):
+                if leftover.is_dir():  # the write queue's folder of tickets
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
+        raise
+
+
+#: The files SQLite and recordkit keep beside a ledger file.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", "-queue", "-migrate.lock")
+
+
+def _parses(url: str) -> bool:
+    try:
+        sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    return True
+
+
+def absolute_url(url: str) -> str:
+    """A SQLite URL with a relative path made absolute (as typed, it would be relative to wherever recordkit is
+    started from next time); other URLs as given."""
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+        return url
+    path = Path(url[len("sqlite:///") :])
+    return url if path.is_absolute() else f"sqlite:///{path.resolve()}"
+
+
+def _same_place(source: Ledger, target: Ledger) -> bool:
+    a, b = sa.engine.make_url(source.url), sa.engine.make_url(target.url)
+    if a.get_backend_name() != b.get_backend_name():
+        return False
+    if a.get_backend_name() == "sqlite":
+        return Path(a.database or "").resolve() == Path(b.database or "").resolve()
+    here = (a.host or "localhost", a.port or 5432, a.database, source.schema or "public")
+    return here == (b.host or "localhost", b.port or 5432, b.database, target.schema or "public")
+
+
+def _count(conn: Connection, table: sa.Table) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def _refuse_filled(conn: Connection, where: str) -> None:
+    """``ConflictError`` when the target holds any row: a move never mixes two ledgers."""
+    filled = [(table.name, n) for table in metadata.sorted_tables if (n := _count(conn, table))]
+    if filled:
+        listed = "、".join(f"{name} {n} 行" for name, n in filled[:5])
+        raise ConflictError(
+            f"目标 {where} 已有台账数据（{listed}）：台账只能搬进空的数据库或模式，"
+            "请换一个新的数据库（或 [database] schema 写一个新模式名）"
+        )
+
+
+def _batches(conn: Connection, table: sa.Table) -> Iterator[list[dict[str, Any]]]:
+    """The table's rows in primary-key order (a row that names an earlier row of its own table comes after it)."""
+    query = sa.select(table).order_by(*table.primary_key.columns)
+    try:
+        # Per statement: a connection's own execution_options would stay on it (server-side cursors for the INSERTs).
+        result = conn.execute(query, execution_options={"yield_per": BATCH})
+        for part in result.mappings().partitions(BATCH):
+            yield [dict(row) for row in part]
+    except (StatementError, ValueError) as err:
+        # A SQLite value its column's type cannot read back (a date typed by hand as "2024/5/1").
+        raise ValidationError(f"现在的台账 {table.name} 表中有无法读取的值（{err}）：请先更正，什么也没有写入") from err
+
+
+def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert a batch; when the target refuses it, find the first row it refuses and name it."""
+    try:
+        with conn.begin_nested():
+            bulk_insert(conn, table, rows)
+        return
+    except DBAPIError:
+        pass
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                bulk_insert(conn, table, [row])
+        except DBAPIError as err:
+            key = "、".join(f"{column.name}={row[column.name]}" for column in table.primary_key.columns)
+            detail = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+            raise ValidationError(
+                f"目标数据库不接受 {table.name} 表的一行（{key}）：{detail}。请先在现在的台账里更正这一行，"
+                "什么也没有写入"
+            ) from err
+    # Every row alone went in: the batch failed for a reason of its own, tried again as a whole.
+    bulk_insert(conn, table, rows)  # pragma: no cover - rows that fail together but not one by one
+
+
+def _fingerprint(row: dict[str, Any]) -> bytes:
+    """One row as compared after the copy: the values as Python reads them from either database."""
+    return repr(tuple(row.values())).encode("utf-8") + b"\n"
+
+
+def _check_copy(conn: Connection, table: sa.Table, expected_rows: int, expected_digest: str) -> None:
+    """Read the table back from the target and compare it with what was read from the source."""
+    read_back, rows = hashlib.sha256(), 0
+    for batch in _batches(conn, table):
+        for row in batch:
+            read_back.update(_fingerprint(row))
+        rows += len(batch)
+    if rows != expected_rows or read_back.hexdigest() != expected_digest:
+        raise ValidationError(
+            f"{table.name} 表复制后读回的内容与原台账不同（{rows}/{expected_rows} 行）：什么也没有写入，"
+            "请把这条消息和日志交给技术支持"
+        )
+
+
+def _continue_sequences(conn: Connection) -> None:
+    """PostgreSQL numbers new rows from each table's sequence: start them after the copied ids."""
+    for table in metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, sa.Integer):
+            continue
+        column = key[0].name
+        sequence = conn.execute(
+            sa.text("SELECT pg_get_serial_sequence(:table, :column)"), {"table": table.name, "column": column}
+        ).scalar()
+        if sequence is None:  # the journal: its ids are assigned by recordkit
+            continue
+        conn.execute(
+            sa.text(f"SELECT setval(:sequence, COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"),
+            {"sequence": sequence},
+        )

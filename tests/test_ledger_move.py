@@ -1,0 +1,353 @@
+"""``recordkit db move``: an office's whole ledger into another database (issue 17's "how to move": an office
+that starts on one PC's SQLite file and grows to several PCs on PostgreSQL; an estate's own database into its
+schema on the group's server; back into a file).
+
+What a user would check, read straight from each database with its own driver (sqlite3, psycopg), never through
+recordkit: every row of every table the same after the move, the journal continued, new numbers continuing after
+the old ones, the old ledger refusing writes, and nothing written at all when the move cannot finish — a target
+that already holds data, a row it cannot hold, the process killed halfway, a clerk writing meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger.db import open_workspace_ledger
+from tests.fees_fixtures import bill_months, small_estate
+from tests.search_helpers import write_docx
+from tests.test_estates_postgres import YEAR, cli, estate, tables_by_schema
+
+pytestmark = pytest.mark.postgres
+
+#: Tables that are not the ledger's data: Alembic's stamp, and the search index (moved by ``index --to``).
+NOT_LEDGER = ("alembic_version", "search_")
+
+
+def driver_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _plain(value: Any) -> Any:
+    """A value as both drivers can be compared: SQLite keeps dates as text and booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def raw_rows(url: str, schema: str = "") -> dict[str, list[tuple[Any, ...]]]:
+    """Every ledger table's rows (columns by name, rows sorted), read with the database's own driver."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url[len("sqlite:///") :]) as conn:
+            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            for name in names:
+                if name.startswith(NOT_LEDGER) or name.startswith("sqlite_"):
+                    continue
+                columns = sorted(r[1] for r in conn.execute(f"PRAGMA table_info({name})"))
+                rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
+                found[name] = sorted(tuple(_plain(v) for v in row) for row in rows)
+        return found
+    with psycopg.connect(driver_url(url)) as conn:
+        where = schema or "public"
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (where,)
+            ).fetchall()
+        ]
+        for name in names:
+            if name.startswith(NOT_LEDGER):
+                continue
+            columns = sorted(
+                r[0]
+                for r in conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+                    (where, name),
+                ).fetchall()
+            )
+            rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{where}"."{name}"').fetchall()
+            found[name] = sorted(tuple(_plain(v) for v in row) for row in rows)
+    return found
+
+
+def journal_actions(url: str, schema: str = "") -> list[str]:
+    """The journal's actions in id order."""
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url[len("sqlite:///") :]) as conn:
+            return [r[0] for r in conn.execute("SELECT action FROM journal ORDER BY id")]
+    with psycopg.connect(driver_url(url)) as conn:
+        table = f'"{schema}".journal' if schema else "journal"
+        return [r[0] for r in conn.execute(f"SELECT action FROM {table} ORDER BY id").fetchall()]
+
+
+def setting(workspace: Workspace, key: str) -> str | None:
+    """``[database] key`` as written in recordkit.toml now (read with tomllib, not recordkit's settings)."""
+    import tomllib
+
+    data = tomllib.loads(workspace.config_file.read_text(encoding="utf-8"))
+    value = data.get("database", {}).get(key)
+    return None if value is None else str(value)
+
+
+def listed(workspace: Workspace, *args: str, env: dict[str, str] | None = None) -> Any:
+    result = cli(workspace, *args, "--json", env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Workspace:
+    """One PC's office on the default SQLite ledger: the sample units billed for October, one payment with its
+    receipt, one filed document, lent out."""
+    root = init_workspace(tmp_path / "office", office="幸福里物业服务中心", estate="幸福里小区")
+    workspace = open_workspace(root, environ={})
+    with open_workspace_ledger(workspace) as ledger:
+        small_estate(ledger, tmp_path)
+        bill_months(ledger, "2026-10")
+    assert cli(workspace, "fees", "pay", "1-1-101", "--amount", "369.97").exit_code == 0
+    agreement = write_docx(tmp_path / "装修协议.docx", "3栋2单元1201装修管理协议，施工单位：安达装饰。")
+    filed = cli(workspace, "file", str(agreement), "--category", "业主档案", "--unit", "3-2-1201")
+    assert filed.exit_code == 0, filed.output
+    lent = cli(workspace, "archive", "lend", f"YZ-{YEAR}-00001", "--to", "王工", "--due", "2030-01-01")
+    assert lent.exit_code == 0, lent.output
+    return workspace
+
+
+def sqlite_url(workspace: Workspace) -> str:
+    return f"sqlite:///{workspace.records_dir / 'ledger.sqlite3'}"
+
+
+def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
+    office: Workspace, postgres_url: str, tmp_path: Path
+) -> None:
+    old = sqlite_url(office)
+    before = raw_rows(old)
+    hits_before = [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]]
+    assert hits_before == [f"YZ-{YEAR}-00001"]
+
+    moved = cli(office, "db", "move", "--to", postgres_url)
+    assert moved.exit_code == 0, moved.output
+    assert "逐表核对无误" in moved.output
+    assert "下一步：recordkit index --to postgresql" in moved.output
+    assert setting(office, "url") == postgres_url
+
+    # Every row of every table, the same in both; each journal has one entry more, saying where it went.
+    after_old, new = raw_rows(old), raw_rows(postgres_url)
+    assert set(new) == set(before)
+    assert {name: rows for name, rows in new.items() if name != "journal"} == {
+        name: rows for name, rows in before.items() if name != "journal"
+    }
+    assert len([rows for rows in before.values() if rows]) >= 10  # owners, units, bills, receipts, archive, loans…
+
+    def without(action: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        assert [row for row in rows if row[0] == action] != []  # columns by name: "action" first
+        return [row for row in rows if row[0] != action]
+
+    assert without("ledger.move", after_old["journal"]) == before["journal"]
+    assert without("ledger.move_in", new["journal"]) == before["journal"]
+    assert journal_actions(old)[-1] == "ledger.move"
+    assert journal_actions(postgres_url)[-1] == "ledger.move_in"
+    assert {name: rows for name, rows in after_old.items() if name != "journal"} == {
+        name: rows for name, rows in before.items() if name != "journal"
+    }
+    verified = cli(office, "journal", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert f"共 {len(before['journal']) + 1} 条记录" in verified.output
+
+    # The search index follows with `index --to` (no OCR again); the same hits.
+    assert cli(office, "index", "--to", "postgresql").exit_code == 0
+    assert [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]] == hits_before
+
+    # New rows continue the old numbers: the next receipt, the next archive number, the next loan's id.
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0
+    numbers = sorted(r["number"] for r in listed(office, "receipt", "list"))
+    assert len(numbers) == 2 and numbers[0][:-1] == numbers[1][:-1]
+    assert int(numbers[1][-6:]) == int(numbers[0][-6:]) + 1
+    second = write_docx(tmp_path / "验收单.docx", "1栋1单元101装修验收单。")
+    assert cli(office, "file", str(second), "--category", "业主档案", "--unit", "1-1-101").exit_code == 0
+    assert [a["archive_no"] for a in listed(office, "archive", "list")] == [
+        f"YZ-{YEAR}-00001",
+        f"YZ-{YEAR}-00002",
+    ]
+    assert cli(office, "archive", "lend", f"YZ-{YEAR}-00002", "--to", "李工", "--due", "2030-01-01").exit_code == 0
+    loans = raw_rows(postgres_url)["archive_loans"]
+    assert len(loans) == 2
+
+    # The old ledger is kept as a backup but takes no more writes: a watcher or PC still on the old address
+    # is told where the ledger went, and writes nothing.
+    on_old = {"RECORDKIT_DATABASE_URL": old, "RECORDKIT_SEARCH_BACKEND": "sqlite"}
+    refused = cli(office, "fees", "pay", "3-2-1201", "--amount", "50", env=on_old)
+    assert refused.exit_code == 7, refused.output
+    assert "已于" in refused.output and "搬到" in refused.output and "不能再写入" in refused.output
+    assert raw_rows(old) == after_old
+    # A second move of the old ledger is refused the same way, and leaves no new file behind.
+    again = tmp_path / "again.sqlite3"
+    twice = cli(office, "db", "move", "--to", f"sqlite:///{again}", env=on_old)
+    assert twice.exit_code == 7, twice.output
+    assert not again.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("again")) == []
+
+
+def test_a_database_that_already_holds_a_ledger_is_never_mixed_into(
+    office: Workspace, postgres_ledger_url: str, tmp_path: Path
+) -> None:
+    other = estate(tmp_path / "other", "东区", postgres_ledger_url, "")
+    assert cli(other, "owners", "import", str(tmp_path / "名册.xlsx")).exit_code == 0
+    old = sqlite_url(office)
+    before, config = raw_rows(old), office.config_file.read_text(encoding="utf-8")
+    theirs = raw_rows(postgres_ledger_url)
+
+    refused = cli(office, "db", "move", "--to", postgres_ledger_url)
+    assert refused.exit_code == 8, refused.output
+    assert "已有台账数据" in refused.output and "owners" in refused.output
+    assert raw_rows(old) == before and raw_rows(postgres_ledger_url) == theirs
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # still the office's ledger
+
+
+def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office: Workspace, postgres_url: str) -> None:
+    old = sqlite_url(office)
+    # SQLite does not enforce a column's length; PostgreSQL does (owners.name is 64 characters at most).
+    with sqlite3.connect(old[len("sqlite:///") :]) as conn:
+        conn.execute("UPDATE owners SET name = ? WHERE id = 2", ("李秀英" * 30,))
+    before, config = raw_rows(old), office.config_file.read_text(encoding="utf-8")
+
+    refused = cli(office, "db", "move", "--to", postgres_url)
+    assert refused.exit_code == 5, refused.output
+    assert "owners 表" in refused.output and "id=2" in refused.output and "什么也没有写入" in refused.output
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+    assert raw_rows(old) == before
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert "ledger.move" not in journal_actions(old)
+
+
+def test_moving_a_ledger_onto_itself_is_refused(office: Workspace) -> None:
+    same = cli(office, "db", "move", "--to", sqlite_url(office))
+    assert same.exit_code == 2, same.output
+    assert "就是现在的台账" in same.output
+
+
+def test_an_estate_moves_from_its_own_database_into_a_schema_of_the_group_server_and_back_into_a_file(
+    postgres_ledger_url: str, postgres_url: str, tmp_path: Path
+) -> None:
+    west = estate(tmp_path / "west", "西区", postgres_ledger_url, "")
+    with open_workspace_ledger(west) as ledger:
+        small_estate(ledger, tmp_path)
+        bill_months(ledger, "2026-10")
+    assert cli(west, "fees", "pay", "1-1-101", "--amount", "369.97").exit_code == 0
+    owners, arrears = listed(west, "owners", "list"), listed(west, "fees", "arrears")
+    before = raw_rows(postgres_ledger_url)
+
+    moved = listed(west, "db", "move", "--to", postgres_url, "--schema", "estate_west")
+    assert moved["total"] == sum(map(len, before.values()))
+    assert moved["rows"]["receipts"] == 1 and moved["rows"]["owners"] == 2
+    assert setting(west, "url") == postgres_url and setting(west, "schema") == "estate_west"
+    assert "estate_west" in tables_by_schema(postgres_url)
+    in_schema = raw_rows(postgres_url, "estate_west")
+    assert {n: r for n, r in in_schema.items() if n != "journal"} == {n: r for n, r in before.items() if n != "journal"}
+    assert listed(west, "owners", "list") == owners and listed(west, "fees", "arrears") == arrears
+    assert cli(west, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the sequences go on
+
+    # And out again into a SQLite file of its own (the schema setting cleared).
+    file_url = f"sqlite:///{tmp_path / 'west' / 'records' / '西区台账.sqlite3'}"
+    back = cli(west, "db", "move", "--to", file_url)
+    assert back.exit_code == 0, back.output
+    assert setting(west, "url") == file_url and setting(west, "schema") == ""
+    assert listed(west, "owners", "list") == owners
+    assert len(listed(west, "receipt", "list")) == 2
+    assert cli(west, "fees", "pay", "3-2-1201", "--amount", "10").exit_code == 0
+    assert cli(west, "journal", "verify").exit_code == 0
+    assert journal_actions(file_url).count("ledger.move_in") == 2
+
+
+_MOVER = """
+import sys, time
+from pathlib import Path
+from recordkit.ledger.db import open_ledger
+from recordkit.ledger.move import move_ledger
+
+source_url, target_url, signal_file = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+def progress(done, total):
+    if done:  # the first batch is in the new database, not committed
+        print("copying", flush=True)
+        while not signal_file.exists():
+            time.sleep(0.05)
+
+with open_ledger(source_url) as source, open_ledger(target_url) as target:
+    move_ledger(source, target, "测试员", progress=progress)
+print("moved", flush=True)
+"""
+
+
+def start_mover(source: str, target: str, release: Path) -> subprocess.Popen[str]:
+    mover = subprocess.Popen(
+        [sys.executable, "-c", _MOVER, source, target, str(release)], stdout=subprocess.PIPE, text=True
+    )
+    assert mover.stdout is not None
+    assert mover.stdout.readline().strip() == "copying"
+    return mover
+
+
+def test_a_move_killed_halfway_leaves_the_new_database_empty_and_the_old_ledger_in_use(
+    office: Workspace, postgres_url: str, tmp_path: Path
+) -> None:
+    old = sqlite_url(office)
+    before = raw_rows(old)
+    mover = start_mover(old, postgres_url, tmp_path / "never")
+    os.kill(mover.pid, signal.SIGKILL)
+    mover.wait(timeout=30)
+
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+    assert raw_rows(old) == before
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # still the office's ledger
+    again = cli(office, "db", "move", "--to", postgres_url)
+    assert again.exit_code == 0, again.output
+    assert len(raw_rows(postgres_url)["receipts"]) == 2
+
+
+def test_a_clerk_paying_during_the_move_waits_and_is_told_where_the_ledger_went(
+    office: Workspace, postgres_url: str, tmp_path: Path
+) -> None:
+    old = sqlite_url(office)
+    release = tmp_path / "release"
+    mover = start_mover(old, postgres_url, release)
+    env = {
+        **os.environ,
+        "RECORDKIT_HOME": str(office.root),
+        "RECORDKIT_OPERATOR": "测试员",
+        "RECORDKIT_DATABASE_URL": old,
+        "RECORDKIT_SEARCH_BACKEND": "sqlite",
+    }
+    clerk = subprocess.Popen(
+        [sys.executable, "-m", "recordkit", "fees", "pay", "1-1-102", "--amount", "100"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(1.5)  # the clerk's payment is waiting for the ledger's write lock
+    assert clerk.poll() is None
+    release.touch()
+    assert mover.wait(timeout=60) == 0
+    output, _ = clerk.communicate(timeout=60)
+    assert clerk.returncode == 7, output
+    assert "搬到" in output
+    # The payment is in neither ledger: the clerk was told, nothing was lost silently.
+    assert len(raw_rows(old)["receipts"]) == 1
+    assert len(raw_rows(postgres_url)["receipts"]) == 1
