@@ -195,6 +195,9 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert refused.exit_code == 7, refused.output
     assert "已于" in refused.output and "搬到" in refused.output and "不能再写入" in refused.output
     assert raw_rows(old) == after_old
+    doctor = cli(office, "doctor", env=on_old)
+    assert doctor.exit_code != 0
+    assert "搬到" in doctor.output and "改为新地址" in doctor.output
     # A second move of the old ledger is refused the same way, and leaves no new file behind.
     again = tmp_path / "again.sqlite3"
     twice = cli(office, "db", "move", "--to", f"sqlite:///{again}", env=on_old)
@@ -236,10 +239,24 @@ def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office
     assert "ledger.move" not in journal_actions(old)
 
 
-def test_moving_a_ledger_onto_itself_is_refused(office: Workspace) -> None:
+def test_moving_a_ledger_onto_itself_or_to_an_address_that_cannot_be_opened_is_refused(
+    office: Workspace, tmp_path: Path
+) -> None:
+    config = office.config_file.read_text(encoding="utf-8")
     same = cli(office, "db", "move", "--to", sqlite_url(office))
     assert same.exit_code == 2, same.output
     assert "就是现在的台账" in same.output
+    garbled = cli(office, "db", "move", "--to", "192.168.1.10/recordkit")
+    assert garbled.exit_code == 3, garbled.output
+    assert "新台账" in garbled.output and "无法解析" in garbled.output
+    unreachable = cli(office, "db", "move", "--to", "postgresql://recordkit@127.0.0.1:1/recordkit")
+    assert unreachable.exit_code == 7, unreachable.output
+    assert "无法访问" in unreachable.output
+    a_file_with_a_schema = cli(office, "db", "move", "--to", f"sqlite:///{tmp_path / 'x.sqlite3'}", "--schema", "west")
+    assert a_file_with_a_schema.exit_code == 3, a_file_with_a_schema.output
+    assert list(tmp_path.glob("x.sqlite3*")) == []
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert "ledger.move" not in journal_actions(sqlite_url(office))
 
 
 def test_an_estate_moves_from_its_own_database_into_a_schema_of_the_group_server_and_back_into_a_file(

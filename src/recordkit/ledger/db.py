@@ -233,16 +233,21 @@ class Ledger:
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
             self._advisory(conn, "pg_advisory_xact_lock", _PG_WRITE_LOCK)
 
+    def moved_to(self, conn: Connection) -> tuple[str, str] | None:
+        """Where this ledger was moved (``recordkit db move``) and when (ISO, UTC), or None while it is in use."""
+        moved = conn.execute(
+            sa.text("SELECT entity_key, at FROM journal WHERE action = :action LIMIT 1"), {"action": LEDGER_MOVED}
+        ).first()
+        return None if moved is None else (str(moved.entity_key), str(moved.at))
+
     def _refuse_moved(self, conn: Connection) -> None:
         """``LedgerError`` once this ledger was moved into another database: a watcher or web page still running
         on the old address must not file into a ledger nobody reads any more.  Read after the write lock is
         held, so a write queued behind the move sees it."""
-        moved = conn.execute(
-            sa.text("SELECT entity_key, at FROM journal WHERE action = :action LIMIT 1"), {"action": LEDGER_MOVED}
-        ).first()
+        moved = self.moved_to(conn)
         if moved is not None:
             raise LedgerError(
-                f"这个台账（{self.where}）已于 {moved.at[:10]} 搬到 {moved.entity_key}，不能再写入："
+                f"这个台账（{self.where}）已于 {moved[1][:10]} 搬到 {moved[0]}，不能再写入："
                 "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve"
             )
 
