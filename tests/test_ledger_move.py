@@ -195,6 +195,17 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert refused.exit_code == 7, refused.output
     assert "已于" in refused.output and "搬到" in refused.output and "不能再写入" in refused.output
     assert raw_rows(old) == after_old
+    # The filing service still on the old address stops (its supervisor starts it again on the new one) and
+    # leaves the scan in the inbox; started on the new address, it files it there.
+    scan = write_docx(office.records_dir / "inbox" / "楼道照明维修单.docx", "3栋楼道照明维修单，已修复。")
+    stopped = cli(office, "watch", "--once", env=on_old)
+    assert stopped.exit_code == 7, stopped.output
+    assert "搬到" in stopped.output and scan.exists()
+    assert raw_rows(old) == after_old
+    restarted = cli(office, "watch", "--once")
+    assert restarted.exit_code == 0, restarted.output
+    assert not scan.exists()
+    assert len(raw_rows(postgres_url)["archive_items"]) == 3
     doctor = cli(office, "doctor", env=on_old)
     assert doctor.exit_code != 0
     assert "搬到" in doctor.output and "改为新地址" in doctor.output
@@ -368,3 +379,49 @@ def test_a_clerk_paying_during_the_move_waits_and_is_told_where_the_ledger_went(
     # The payment is in neither ledger: the clerk was told, nothing was lost silently.
     assert len(raw_rows(old)["receipts"]) == 1
     assert len(raw_rows(postgres_url)["receipts"]) == 1
+
+
+def test_the_running_filing_service_stops_when_its_ledger_is_moved_and_leaves_the_scan_in_the_inbox(
+    office: Workspace, postgres_url: str
+) -> None:
+    import threading
+
+    from recordkit.archive.archivist import Archivist
+    from recordkit.archive.watcher import InboxWatcher
+    from recordkit.core.errors import LedgerMoved
+    from recordkit.demo.scans import write_scan
+    from recordkit.ledger.db import open_ledger
+    from recordkit.ledger.move import move_ledger
+
+    inbox = office.records_dir / "inbox"
+    steady = open_workspace(office.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.3"})
+    stopped_by: list[BaseException] = []
+    with open_ledger(sqlite_url(office)) as ledger:
+        watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), polling=True, interval=0.05)
+
+        def service() -> None:
+            try:
+                watcher.run()
+            except BaseException as err:  # noqa: BLE001 - what ends the service is the point
+                stopped_by.append(err)
+
+        thread = threading.Thread(target=service, daemon=True)
+        thread.start()
+        try:
+            write_scan(inbox / "业主档案" / "1-1-101" / "产权证明.pdf", 1)
+            deadline = time.monotonic() + 30
+            while len(raw_rows(sqlite_url(office))["archive_items"]) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(raw_rows(sqlite_url(office))["archive_items"]) == 2  # filed while the ledger is here
+            with open_ledger(postgres_url) as target:
+                move_ledger(ledger, target, "测试员")
+            late = write_scan(inbox / "业主档案" / "1-1-102" / "购房合同.pdf", 2)
+            thread.join(30)
+        finally:
+            watcher.stop()
+            thread.join(10)
+    assert not thread.is_alive()
+    assert [type(err) for err in stopped_by] == [LedgerMoved]
+    assert late.exists()
+    assert len(raw_rows(sqlite_url(office))["archive_items"]) == 2
+    assert len(raw_rows(postgres_url)["archive_items"]) == 2

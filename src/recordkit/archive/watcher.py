@@ -34,7 +34,7 @@ from watchdog.observers.polling import PollingObserver
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch, ReadAhead
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
-from recordkit.core.errors import LedgerError
+from recordkit.core.errors import LedgerError, LedgerMoved
 from recordkit.core.filenames import printable
 from recordkit.core.workspace import add_rotating_log
 
@@ -343,6 +343,8 @@ class InboxWatcher:
             if isinstance(prepared, Exception):
                 raise prepared
             outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False, prepared=prepared)
+        except LedgerMoved:  # the service stops; started again, it reads the new address in recordkit.toml
+            raise
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
             return []
@@ -373,6 +375,8 @@ class InboxWatcher:
     def _file_one(self, path: Path) -> FilingOutcome | None:
         try:
             outcome = file_batch(self.archivist, [(path, None)], index=False)[0]
+        except LedgerMoved:
+            raise
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
             return None
@@ -451,8 +455,8 @@ class InboxWatcher:
                 filed = False
                 try:
                     filed = bool(self.check(candidates | self._take_dirty()))
-                except ArchiveMismatch:  # the service stops: filing on would overwrite archived files
-                    raise
+                except (ArchiveMismatch, LedgerMoved):  # the service stops: filing on would overwrite archived
+                    raise  # files, or file into a ledger nobody reads any more
                 except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
                     log.exception("inbox check failed; trying again")
                     self.stop_event.wait(self.interval)

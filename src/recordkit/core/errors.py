@@ -88,6 +88,11 @@ class LedgerError(RecordkitError):
     exit_code = 7
 
 
+class LedgerMoved(LedgerError):
+    """The ledger was moved into another database (``recordkit db move``) and takes no more writes: a service
+    still running on it stops (its supervisor starts it again on the address now in recordkit.toml)."""
+
+
 class ConflictError(RecordkitError):
     """The action contradicts what the ledger already holds."""
 

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.config import check_schema_name
-from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.core.errors import ConfigError, LedgerError, LedgerMoved
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
@@ -246,7 +246,7 @@ class Ledger:
         held, so a write queued behind the move sees it."""
         moved = self.moved_to(conn)
         if moved is not None:
-            raise LedgerError(
+            raise LedgerMoved(
                 f"这个台账（{self.where}）已于 {moved[1][:10]} 搬到 {moved[0]}，不能再写入："
                 "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve"
             )
