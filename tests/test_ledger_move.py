@@ -290,12 +290,16 @@ def test_an_estate_moves_from_its_own_database_into_a_schema_of_the_group_server
     assert {n: r for n, r in in_schema.items() if n != "journal"} == {n: r for n, r in before.items() if n != "journal"}
     assert listed(west, "owners", "list") == owners and listed(west, "fees", "arrears") == arrears
     assert cli(west, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the sequences go on
+    assert cli(west, "index", "--to", "postgresql").exit_code == 0  # writes [search] backend = "postgresql"
 
-    # And out again into a SQLite file of its own (the schema setting cleared).
+    # And out again into a SQLite file of its own (the schema setting cleared; the index cannot stay behind in
+    # PostgreSQL: the backend setting goes back to sqlite, and the clerk is told to rebuild it there).
     file_url = f"sqlite:///{tmp_path / 'west' / 'records' / '西区台账.sqlite3'}"
     back = cli(west, "db", "move", "--to", file_url)
     assert back.exit_code == 0, back.output
     assert setting(west, "url") == file_url and setting(west, "schema") == ""
+    assert 'backend = "sqlite"' in back.output and "下一步：recordkit index --to sqlite" in back.output
+    assert cli(west, "index", "--to", "sqlite").exit_code == 0
     assert listed(west, "owners", "list") == owners
     assert len(listed(west, "receipt", "list")) == 2
     assert cli(west, "fees", "pay", "3-2-1201", "--amount", "10").exit_code == 0

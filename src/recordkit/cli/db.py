@@ -59,23 +59,30 @@ def db_move(
 
     app_state = state(ctx)
     workspace, source = app_state.workspace(), app_state.ledger()
+    schema = schema.strip()
     before, url = search_backend(workspace.settings), absolute_url(target_url.strip())
     with (
-        open_target(url, schema=schema.strip(), busy_timeout=source.busy_timeout) as target,
+        open_target(url, schema=schema, busy_timeout=source.busy_timeout) as target,
         progress_bar("复制台账（行）") as bar,
     ):
         moved = move_ledger(source, target, app_state.operator_name, progress=bar)
     write_setting(workspace.config_file, "database", "url", url)
-    if schema.strip() or workspace.settings.database.schema:
-        write_setting(workspace.config_file, "database", "schema", schema.strip())
+    if schema or workspace.settings.database.schema:
+        write_setting(workspace.config_file, "database", "schema", schema)
+    # An index kept in the old PostgreSQL ledger cannot follow a ledger that is now a SQLite file.
+    index_left = workspace.settings.search.backend == "postgresql" and target.dialect != "postgresql"
+    if index_left:
+        write_setting(workspace.config_file, "search", "backend", "sqlite")
     now = load_settings(workspace.config_file)
-    overridden = now.database.url != url or now.database.schema != schema.strip()
+    overridden = now.database.url != url or now.database.schema != schema
     after = search_backend(now)
     if as_json:
         print_json({**moved.to_dict(), "settings_overridden": overridden, "search_backend": after})
         return
     typer.echo(f"已把台账从 {moved.source} 搬到 {moved.target}：共 {moved.total} 行，逐表核对无误")
     typer.echo("已在 recordkit.toml 的 [database] 中写入新地址；原台账保留作备份，此后不能再写入")
+    if index_left:
+        typer.echo('检索索引不能留在 PostgreSQL：已在 recordkit.toml 的 [search] 中写入 backend = "sqlite"')
     if overridden:
         typer.echo(
             f"但环境变量 RECORDKIT_DATABASE_URL 或 RECORDKIT_DATABASE_SCHEMA 仍指向 {display_url(now.database.url)}"

@@ -241,7 +241,7 @@ class Ledger:
         return None if moved is None else (str(moved.entity_key), str(moved.at))
 
     def _refuse_moved(self, conn: Connection) -> None:
-        """``LedgerError`` once this ledger was moved into another database: a watcher or web page still running
+        """``LedgerMoved`` once this ledger was moved into another database: a watcher or web page still running
         on the old address must not file into a ledger nobody reads any more.  Read after the write lock is
         held, so a write queued behind the move sees it."""
         moved = self.moved_to(conn)
