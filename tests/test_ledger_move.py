@@ -429,3 +429,31 @@ def test_the_running_filing_service_stops_when_its_ledger_is_moved_and_leaves_th
     assert late.exists()
     assert len(raw_rows(sqlite_url(office))["archive_items"]) == 2
     assert len(raw_rows(postgres_url)["archive_items"]) == 2
+
+
+def test_a_copy_that_reads_back_different_is_not_committed(
+    office: Workspace, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: a value changed on its way into the new database (a driver's or server's conversion)
+    must be caught by reading the copy back, before anything commits."""
+    import recordkit.ledger.move as move
+    from recordkit.core.errors import ValidationError
+    from recordkit.ledger.db import open_ledger
+
+    sent = move._copy
+
+    def altered(conn: Any, table: Any, rows: Any) -> None:
+        if table.name == "owners":
+            rows = [{**row, "name": row["name"] + " "} if row["id"] == 1 else row for row in rows]
+        sent(conn, table, rows)
+
+    monkeypatch.setattr(move, "_copy", altered)
+    before = raw_rows(sqlite_url(office))
+    with (
+        open_ledger(sqlite_url(office)) as source,
+        open_ledger(postgres_url) as target,
+        pytest.raises(ValidationError, match="owners 表复制后读回的内容与原台账不同"),
+    ):
+        move.move_ledger(source, target, "测试员")
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+    assert raw_rows(sqlite_url(office)) == before
