@@ -457,3 +457,47 @@ def test_a_copy_that_reads_back_different_is_not_committed(
         move.move_ledger(source, target, "测试员")
     assert all(rows == [] for rows in raw_rows(postgres_url).values())
     assert raw_rows(sqlite_url(office)) == before
+
+
+def undo_closing_entry(url: str) -> None:
+    """The old ledger as a crash between the move's two commits leaves it: the copy committed, the closing
+    journal entry not."""
+    with sqlite3.connect(url[len("sqlite:///") :]) as conn:
+        (action,) = conn.execute("SELECT action FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+        assert action == "ledger.move"
+        conn.execute("DELETE FROM journal WHERE id = (SELECT MAX(id) FROM journal)")
+
+
+def test_a_move_cut_short_between_its_two_commits_is_finished_by_moving_again(
+    office: Workspace, postgres_url: str
+) -> None:
+    old, config = sqlite_url(office), office.config_file.read_text(encoding="utf-8")
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    undo_closing_entry(old)
+    office.config_file.write_text(config, encoding="utf-8")  # the settings were never written either
+    copied = raw_rows(postgres_url)
+
+    again = cli(office, "db", "move", "--to", postgres_url)
+    assert again.exit_code == 0, again.output
+    assert "没来得及收尾" in again.output and "补上了收尾" in again.output
+    assert raw_rows(postgres_url) == copied  # nothing copied twice: one move-in entry
+    assert journal_actions(postgres_url).count("ledger.move_in") == 1
+    assert journal_actions(old)[-1] == "ledger.move"
+    assert setting(office, "url") == postgres_url
+
+
+def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(
+    office: Workspace, postgres_url: str
+) -> None:
+    old, config = sqlite_url(office), office.config_file.read_text(encoding="utf-8")
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    undo_closing_entry(old)
+    office.config_file.write_text(config, encoding="utf-8")
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the office went on working
+    copied, before = raw_rows(postgres_url), raw_rows(old)
+
+    refused = cli(office, "db", "move", "--to", postgres_url)
+    assert refused.exit_code == 8, refused.output
+    assert "较早的一份副本" in refused.output
+    assert raw_rows(postgres_url) == copied and raw_rows(old) == before
+    assert office.config_file.read_text(encoding="utf-8") == config

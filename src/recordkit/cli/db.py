@@ -79,7 +79,13 @@ def db_move(
     if as_json:
         print_json({**moved.to_dict(), "settings_overridden": overridden, "search_backend": after})
         return
-    typer.echo(f"已把台账从 {moved.source} 搬到 {moved.target}：共 {moved.total} 行，逐表核对无误")
+    if moved.resumed:
+        typer.echo(
+            f"上次搬迁已把台账复制到 {moved.target}，但没来得及收尾：已逐表核对新台账与现在的台账一致"
+            f"（共 {moved.total} 行），补上了收尾"
+        )
+    else:
+        typer.echo(f"已把台账从 {moved.source} 搬到 {moved.target}：共 {moved.total} 行，逐表核对无误")
     typer.echo("已在 recordkit.toml 的 [database] 中写入新地址；原台账保留作备份，此后不能再写入")
     if index_left:
         typer.echo('检索索引不能留在 PostgreSQL：已在 recordkit.toml 的 [search] 中写入 backend = "sqlite"')

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from recordkit.core.errors import ConflictError, RecordkitError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import LEDGER_MOVED, Ledger, bulk_insert, display_url, normalise_url, open_ledger
+from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import metadata
 
 #: Journal actions: the old ledger's last entry (``Ledger.write`` refuses a ledger that has it) and the new
@@ -42,13 +43,20 @@ class LedgerMove:
     source: str  # where the ledger was, as messages name it (no password)
     target: str
     rows: dict[str, int]
+    resumed: bool = False  # the copy was there already, from a move cut short before its last commit
 
     @property
     def total(self) -> int:
         return sum(self.rows.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": self.source, "to": self.target, "rows": self.rows, "total": self.total}
+        return {
+            "from": self.source,
+            "to": self.target,
+            "rows": self.rows,
+            "total": self.total,
+            "resumed": self.resumed,
+        }
 
 
 def move_ledger(
@@ -63,41 +71,77 @@ def move_ledger(
     already holds a ledger's data; ``LedgerError`` when the source was moved before (its write lock refuses);
     ``ValidationError`` naming the table and row the target database refused.  Nothing is written then.
 
-    The target commits first, then the source's closing entry: a crash between the two (milliseconds) leaves
-    the copy in the target and the source still open, and a second move is refused as "already holds data"."""
+    The target commits first, then the source's closing entry.  A crash between the two (milliseconds) leaves a
+    whole copy in the target and the source still open: moving again into the same target checks that copy
+    against the source, table by table, and only adds the closing entry (``resumed``); a source changed since is
+    a ``ConflictError``."""
     if _same_place(source, target):
         raise UsageError(f"目标 {target.where} 就是现在的台账：请写另一个数据库的地址（或另一个模式）")
     with source.write() as old, target.write() as new:
-        _refuse_filled(new, target.where)
         counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
-        total, done = sum(counts.values()), 0
-        if progress is not None:
-            progress(0, total)
-        for table in metadata.sorted_tables:
-            copied = 0
-            for batch in _batches(old, table):
-                _insert(new, table, batch)
-                copied = _fingerprint(batch, copied)
-                done += len(batch)
-                if progress is not None:
-                    progress(done, total)
-            _check_copy(new, table, counts[table.name], copied)
-        if new.dialect.name == "postgresql":
-            _continue_sequences(new)
-        chain = journal.verify(new)
-        if not chain.ok or chain.rows_checked != counts["journal"]:
-            raise ValidationError(f"复制后的操作日志校验不通过（{chain.reason or '条数不符'}）：什么也没有写入")
-        journal.record(
-            new,
-            operator,
-            [journal.Change(MOVED_IN, "ledger", source.where, None, {"from": source.where, "rows": total})],
-        )
+        total = sum(counts.values())
+        resumed = _finished_copy(old, new, source.where, target.where, counts)
+        if not resumed:
+            _refuse_filled(new, target.where)
+            _copy_tables(old, new, counts, progress)
+            journal.record(
+                new,
+                operator,
+                [journal.Change(MOVED_IN, "ledger", source.where, None, {"from": source.where, "rows": total})],
+            )
         journal.record(
             old,
             operator,
             [journal.Change(MOVED_OUT, "ledger", target.where, None, {"to": target.where, "rows": total})],
         )
-    return LedgerMove(source.where, target.where, counts)
+    return LedgerMove(source.where, target.where, counts, resumed)
+
+
+def _copy_tables(
+    old: Connection, new: Connection, counts: dict[str, int], progress: Callable[[int, int | None], None] | None
+) -> None:
+    """Every table's rows from ``old`` into ``new``, each read back and compared; the sequences and the journal's
+    chain after."""
+    total, done = sum(counts.values()), 0
+    if progress is not None:
+        progress(0, total)
+    for table in metadata.sorted_tables:
+        copied = 0
+        for batch in _batches(old, table):
+            _insert(new, table, batch)
+            copied = _fingerprint(batch, copied)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        if _read(new, table) != (counts[table.name], copied):
+            raise ValidationError(
+                f"{table.name} 表复制后读回的内容与原台账不同：什么也没有写入，请把这条消息和日志交给技术支持"
+            )
+    if new.dialect.name == "postgresql":
+        _continue_sequences(new)
+    chain = journal.verify(new)
+    if not chain.ok or chain.rows_checked != counts["journal"]:
+        raise ValidationError(f"复制后的操作日志校验不通过（{chain.reason or '条数不符'}）：什么也没有写入")
+
+
+def _finished_copy(old: Connection, new: Connection, source: str, target: str, counts: dict[str, int]) -> bool:
+    """Whether ``new`` already holds this very ledger, copied and committed by a move whose closing entry in the
+    old ledger was never committed: its journal ends with the move-in entry from ``source`` and every table
+    (the journal before that entry) reads the same as the old ledger's."""
+    table = journal_table
+    last = new.execute(
+        sa.select(table.c.id, table.c.action, table.c.entity_key).order_by(table.c.id.desc()).limit(1)
+    ).first()
+    if last is None or last.action != MOVED_IN or last.entity_key != source:
+        return False
+    for each in metadata.sorted_tables:
+        before_entry = table.c.id < last.id if each is table else None
+        if _read(new, each, before_entry) != _read(old, each):
+            raise ConflictError(
+                f"目标 {target} 里是这个台账较早的一份副本（上次搬迁复制完成后中断），之后台账又有改动（{each.name} 表）："
+                "请删除目标里的台账（数据库或模式）后重新搬"
+            )
+    return True
 
 
 @contextmanager
@@ -173,9 +217,13 @@ def _refuse_filled(conn: Connection, where: str) -> None:
         )
 
 
-def _batches(conn: Connection, table: sa.Table) -> Iterator[list[dict[str, Any]]]:
+def _batches(
+    conn: Connection, table: sa.Table, where: sa.ColumnElement[bool] | None = None
+) -> Iterator[list[dict[str, Any]]]:
     """The table's rows in primary-key order (a row that names an earlier row of its own table comes after it)."""
     query = sa.select(table).order_by(*table.primary_key.columns)
+    if where is not None:
+        query = query.where(where)
     try:
         # Per statement: a connection's own execution_options would stay on it (server-side cursors for the INSERTs).
         result = conn.execute(query, execution_options={"yield_per": BATCH})
@@ -236,17 +284,13 @@ def _fingerprint(rows: Sequence[dict[str, Any]], start: int = 0) -> int:
 _MODULUS = 2**256
 
 
-def _check_copy(conn: Connection, table: sa.Table, expected_rows: int, expected: int) -> None:
-    """Read the table back from the target and compare it with what was read from the source."""
-    read_back, rows = 0, 0
-    for batch in _batches(conn, table):
-        read_back = _fingerprint(batch, read_back)
+def _read(conn: Connection, table: sa.Table, where: sa.ColumnElement[bool] | None = None) -> tuple[int, int]:
+    """The table's row count and the sum of its rows' fingerprints, as read from ``conn``."""
+    rows, summed = 0, 0
+    for batch in _batches(conn, table, where):
+        summed = _fingerprint(batch, summed)
         rows += len(batch)
-    if rows != expected_rows or read_back != expected:
-        raise ValidationError(
-            f"{table.name} 表复制后读回的内容与原台账不同（{rows}/{expected_rows} 行）：什么也没有写入，"
-            "请把这条消息和日志交给技术支持"
-        )
+    return rows, summed
 
 
 def _continue_sequences(conn: Connection) -> None:
