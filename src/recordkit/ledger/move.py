@@ -6,6 +6,7 @@ lock is held (nobody writes in between), the copy is read back and compared tabl
 chain checked before it commits.  Then the old ledger gets a journal entry saying where it went, and from that
 moment ``Ledger.write()`` refuses it: a watcher or a web page still running on the old address stops with a
 message instead of filing into a ledger nobody reads.  The old ledger is otherwise left as it was (a backup).
+A move cut short between the two commits is finished by moving again into the same target.
 """
 
 from __future__ import annotations
