@@ -81,7 +81,7 @@ def move_ledger(
     with source.write() as old, target.write() as new:
         counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
         total = sum(counts.values())
-        resumed = _finished_copy(old, new, source.where, target.where, counts)
+        resumed = _finished_copy(old, new, source.where, target.where)
         if not resumed:
             _refuse_filled(new, target.where)
             _copy_tables(old, new, counts, progress)
@@ -125,7 +125,7 @@ def _copy_tables(
         raise ValidationError(f"复制后的操作日志校验不通过（{chain.reason or '条数不符'}）：什么也没有写入")
 
 
-def _finished_copy(old: Connection, new: Connection, source: str, target: str, counts: dict[str, int]) -> bool:
+def _finished_copy(old: Connection, new: Connection, source: str, target: str) -> bool:
     """Whether ``new`` already holds this very ledger, copied and committed by a move whose closing entry in the
     old ledger was never committed: its journal ends with the move-in entry from ``source`` and every table
     (the journal before that entry) reads the same as the old ledger's."""
