@@ -459,22 +459,23 @@ def test_a_copy_that_reads_back_different_is_not_committed(
     assert raw_rows(sqlite_url(office)) == before
 
 
-def undo_closing_entry(url: str) -> None:
-    """The old ledger as a crash between the move's two commits leaves it: the copy committed, the closing
-    journal entry not."""
-    with sqlite3.connect(url[len("sqlite:///") :]) as conn:
+def cut_short_move(office: Workspace, target_url: str) -> tuple[str, str]:
+    """The office as a crash between the move's two commits leaves it: the copy committed in ``target_url``, the
+    old ledger's closing journal entry and the settings not written.  The old ledger's URL and the settings."""
+    old, config = sqlite_url(office), office.config_file.read_text(encoding="utf-8")
+    assert cli(office, "db", "move", "--to", target_url).exit_code == 0
+    with sqlite3.connect(old[len("sqlite:///") :]) as conn:
         (action,) = conn.execute("SELECT action FROM journal ORDER BY id DESC LIMIT 1").fetchone()
         assert action == "ledger.move"
         conn.execute("DELETE FROM journal WHERE id = (SELECT MAX(id) FROM journal)")
+    office.config_file.write_text(config, encoding="utf-8")
+    return old, config
 
 
 def test_a_move_cut_short_between_its_two_commits_is_finished_by_moving_again(
     office: Workspace, postgres_url: str
 ) -> None:
-    old, config = sqlite_url(office), office.config_file.read_text(encoding="utf-8")
-    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
-    undo_closing_entry(old)
-    office.config_file.write_text(config, encoding="utf-8")  # the settings were never written either
+    old, _ = cut_short_move(office, postgres_url)
     copied = raw_rows(postgres_url)
 
     again = cli(office, "db", "move", "--to", postgres_url)
@@ -489,10 +490,7 @@ def test_a_move_cut_short_between_its_two_commits_is_finished_by_moving_again(
 def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(
     office: Workspace, postgres_url: str
 ) -> None:
-    old, config = sqlite_url(office), office.config_file.read_text(encoding="utf-8")
-    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
-    undo_closing_entry(old)
-    office.config_file.write_text(config, encoding="utf-8")
+    old, config = cut_short_move(office, postgres_url)
     assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the office went on working
     copied, before = raw_rows(postgres_url), raw_rows(old)
 
