@@ -206,6 +206,21 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert restarted.exit_code == 0, restarted.output
     assert not scan.exists()
     assert len(raw_rows(postgres_url)["archive_items"]) == 3
+    # A PC still on the old address reads the ledger as of the move: it is told so; and the web page on it
+    # shows no page at all (every one would be stale).
+    stale = cli(office, "fees", "arrears", "--json", env=on_old)
+    assert stale.exit_code == 0, stale.output
+    assert "注意" in stale.stderr and "搬到" in stale.stderr and "搬走时的内容" in stale.stderr
+    json.loads(stale.stdout)  # what scripts read stays clean
+    assert "注意" not in cli(office, "fees", "arrears").output  # not on the new ledger
+    from recordkit.ledger.db import open_ledger
+    from recordkit.web.app import create_app
+
+    with open_ledger(old) as old_ledger:
+        web = create_app(office, accounts_required=False, ledger=old_ledger).test_client()
+        page = web.get("/")
+        assert page.status_code == 503
+        assert "搬到" in page.get_data(as_text=True) and "重启 recordkit serve" in page.get_data(as_text=True)
     doctor = cli(office, "doctor", env=on_old)
     assert doctor.exit_code != 0
     assert "搬到" in doctor.output and "改为新地址" in doctor.output

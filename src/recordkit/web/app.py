@@ -117,10 +117,20 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
 # -- who is signed in ---------------------------------------------------------------------------
 
 
-def _sign_in() -> Response | None:
-    if request.endpoint in ("login", "static"):
+def _sign_in() -> Response | tuple[str, int] | None:
+    if request.endpoint == "static":
         return None
     here = site()
+    with here.ledger.read() as conn:
+        moved = here.ledger.moved_to(conn)
+    if moved is not None:  # every page would show the ledger as of the move: none is shown
+        return error_page(
+            f"台账已于 {moved[1][:10]} 搬到 {moved[0]}，这个网页还连着原来的台账（{here.ledger.where}）："
+            "请管理员把 recordkit.toml 的 [database] url 改为新地址后重启 recordkit serve",
+            503,
+        )
+    if request.endpoint == "login":
+        return None
     if not here.accounts_required:
         g.user = here.local_user
         return None
