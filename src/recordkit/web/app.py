@@ -121,8 +121,7 @@ def _sign_in() -> Response | tuple[str, int] | None:
     if request.endpoint == "static":
         return None
     here = site()
-    with here.ledger.read() as conn:
-        moved = here.ledger.moved_to(conn)
+    moved = here.moved_to()
     if moved is not None:  # every page would show the ledger as of the move: none is shown
         return error_page(
             f"台账已于 {moved[1][:10]} 搬到 {moved[0]}，这个网页还连着原来的台账（{here.ledger.where}）："

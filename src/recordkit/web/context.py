@@ -6,8 +6,9 @@ No page is defined here (``views``), nor the app (``app``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -27,6 +28,9 @@ _STATUS_OF = ((NotFoundError, 404), (UsageError, 400), (ValidationError, 400), (
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 
+#: How often the web looks whether its ledger was moved.
+MOVED_CHECK_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class Site:
@@ -35,6 +39,24 @@ class Site:
     workspace: Workspace
     ledger: Ledger
     accounts_required: bool
+    #: When the ledger was last found not moved (``moved_to``), and where it went once it was.
+    _moved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def moved_to(self) -> tuple[str, str] | None:
+        """Where the ledger was moved (``recordkit db move``) and when, or None: read at most every
+        ``MOVED_CHECK_SECONDS`` (a move happens once; a page a few seconds late to notice it costs nothing, a
+        query before every thumbnail would), and never again once it was."""
+        if "to" in self._moved:
+            return cast(tuple[str, str], self._moved["to"])
+        now = time.monotonic()
+        if now - self._moved.get("checked", -MOVED_CHECK_SECONDS) < MOVED_CHECK_SECONDS:
+            return None
+        with self.ledger.read() as conn:
+            moved = self.ledger.moved_to(conn)
+        if moved is not None:
+            self._moved["to"] = moved
+        self._moved["checked"] = now
+        return moved
 
     @property
     def local_user(self) -> User:
