@@ -514,3 +514,18 @@ def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(
     assert "较早的一份副本" in refused.output
     assert raw_rows(postgres_url) == copied and raw_rows(old) == before
     assert office.config_file.read_text(encoding="utf-8") == config
+
+
+def test_a_date_typed_by_hand_into_the_old_ledger_stops_the_move_and_names_its_table(
+    office: Workspace, postgres_url: str
+) -> None:
+    old = sqlite_url(office)
+    with sqlite3.connect(old[len("sqlite:///") :]) as conn:  # an IT person's edit in a SQLite browser
+        conn.execute("UPDATE units SET move_in_date = '2020/5/1' WHERE code = '1-1-101'")
+    before = raw_rows(old)
+
+    refused = cli(office, "db", "move", "--to", postgres_url)
+    assert refused.exit_code == 5, refused.output
+    assert "units 表中的“2020/5/1”不是这一列应有的格式" in refused.output
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+    assert raw_rows(old) == before

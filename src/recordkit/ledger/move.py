@@ -12,6 +12,7 @@ A move cut short between the two commits is finished by moving again into the sa
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -231,8 +232,14 @@ def _batches(
         for part in result.mappings().partitions(BATCH):
             yield [dict(row) for row in part]
     except (StatementError, ValueError) as err:
-        # A SQLite value its column's type cannot read back (a date typed by hand as "2024/5/1").
-        raise ValidationError(f"现在的台账 {table.name} 表中有无法读取的值（{err}）：请先更正，什么也没有写入") from err
+        # A SQLite value its column's type cannot read back (a date typed by hand as "2024/5/1"); the driver's
+        # words are English, the value it quotes is what the clerk needs.
+        quoted = re.search(r"'([^']*)'", str(err))
+        value = f"“{quoted.group(1)}”" if quoted else "一个值"
+        raise ValidationError(
+            f"现在的台账 {table.name} 表中的{value}不是这一列应有的格式（例如日期应写成 2024-05-01）："
+            "请先在现在的台账里更正，什么也没有写入"
+        ) from err
 
 
 def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
