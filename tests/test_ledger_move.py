@@ -529,3 +529,23 @@ def test_a_date_typed_by_hand_into_the_old_ledger_stops_the_move_and_names_its_t
     assert "units 表中的“2020/5/1”不是这一列应有的格式" in refused.output
     assert all(rows == [] for rows in raw_rows(postgres_url).values())
     assert raw_rows(old) == before
+
+
+def test_ctrl_c_after_the_move_committed_never_takes_the_new_file_with_it(office: Workspace, tmp_path: Path) -> None:
+    from recordkit.ledger.db import open_ledger
+    from recordkit.ledger.move import move_ledger, open_target
+
+    new_file = tmp_path / "新台账.sqlite3"
+    with (
+        open_ledger(sqlite_url(office)) as source,
+        pytest.raises(KeyboardInterrupt),
+        open_target(f"sqlite:///{new_file}") as target,
+    ):
+        move_ledger(source, target, "测试员")
+        raise KeyboardInterrupt  # the clerk presses Ctrl+C as the progress bar closes
+    assert journal_actions(f"sqlite:///{new_file}")[-1] == "ledger.move_in"
+    # Before anything committed, the file it made is removed again.
+    unused = tmp_path / "未用.sqlite3"
+    with pytest.raises(KeyboardInterrupt), open_target(f"sqlite:///{unused}"):
+        raise KeyboardInterrupt
+    assert list(tmp_path.glob("未用.sqlite3*")) == []

@@ -156,6 +156,7 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
     if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database:
         path = Path(parsed.database)
         made = None if path.exists() else path
+    target: Ledger | None = None
     try:
         try:
             target = open_ledger(url, schema=schema, busy_timeout=busy_timeout)
@@ -164,7 +165,8 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
         with target:
             yield target
     except BaseException:
-        if made is not None:
+        # Only a file no move committed into (Ctrl+C after the commit must never take the new ledger with it).
+        if made is not None and (target is None or target.commits == 0):
             for leftover in (made, *(made.with_name(made.name + end) for end in _SQLITE_COMPANIONS)):
                 if leftover.is_dir():  # the write queue's folder of tickets
                     shutil.rmtree(leftover, ignore_errors=True)
