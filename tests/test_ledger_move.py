@@ -502,6 +502,26 @@ def test_a_move_cut_short_between_its_two_commits_is_finished_by_moving_again(
     assert setting(office, "url") == postgres_url
 
 
+def test_a_move_stopped_before_its_settings_were_written_is_finished_by_moving_again(
+    office: Workspace, postgres_url: str
+) -> None:
+    config = office.config_file.read_text(encoding="utf-8")
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    office.config_file.write_text(config, encoding="utf-8")  # Ctrl+C after both commits, before the settings
+    copied = raw_rows(postgres_url)
+
+    again = cli(office, "db", "move", "--to", postgres_url)
+    assert again.exit_code == 0, again.output
+    assert "上次没来得及写 recordkit.toml" in again.output and "没有再复制" in again.output
+    assert setting(office, "url") == postgres_url
+    assert raw_rows(postgres_url) == copied
+    assert journal_actions(sqlite_url(office)).count("ledger.move") == 1
+    # Into another database it is still refused: the old ledger is closed.
+    elsewhere = cli(office, "db", "move", "--to", f"sqlite:///{office.root / '别处.sqlite3'}", env={
+        "RECORDKIT_DATABASE_URL": sqlite_url(office), "RECORDKIT_SEARCH_BACKEND": "sqlite"})  # fmt: skip
+    assert elsewhere.exit_code == 7, elsewhere.output
+
+
 def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(
     office: Workspace, postgres_url: str
 ) -> None:

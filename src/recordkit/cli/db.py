@@ -79,7 +79,11 @@ def db_move(
     if as_json:
         print_json({**moved.to_dict(), "settings_overridden": overridden, "search_backend": after})
         return
-    if moved.resumed:
+    if moved.earlier:
+        typer.echo(
+            f"台账已于 {moved.earlier[:10]} 搬到 {moved.target}（上次没来得及写 recordkit.toml），这次没有再复制"
+        )
+    elif moved.resumed:
         typer.echo(
             f"上次搬迁已把台账复制到 {moved.target}，但没来得及收尾：已逐表核对新台账与现在的台账一致"
             f"（共 {moved.total} 行），补上了收尾"

@@ -46,6 +46,7 @@ class LedgerMove:
     target: str
     rows: dict[str, int]
     resumed: bool = False  # the copy was there already, from a move cut short before its last commit
+    earlier: str = ""  # when the ledger had been moved here already (ISO, UTC): nothing was done this time
 
     @property
     def total(self) -> int:
@@ -58,6 +59,7 @@ class LedgerMove:
             "rows": self.rows,
             "total": self.total,
             "resumed": self.resumed,
+            "earlier": self.earlier,
         }
 
 
@@ -76,9 +78,14 @@ def move_ledger(
     The target commits first, then the source's closing entry.  A crash between the two (milliseconds) leaves a
     whole copy in the target and the source still open: moving again into the same target checks that copy
     against the source, table by table, and only adds the closing entry (``resumed``); a source changed since is
-    a ``ConflictError``."""
+    a ``ConflictError``.  A source already moved into this very target is left as it is (``earlier``): the caller
+    writes its settings again."""
     if _same_place(source, target):
         raise UsageError(f"目标 {target.where} 就是现在的台账：请写另一个数据库的地址（或另一个模式）")
+    with source.read() as conn:
+        gone = source.moved_to(conn)
+    if gone is not None and gone[0] == target.where:  # done before; the command stopped before the settings
+        return LedgerMove(source.where, target.where, {}, earlier=gone[1])
     with source.write() as old, target.write() as new:
         counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
         total = sum(counts.values())
