@@ -44,10 +44,7 @@ def check_database(workspace: Workspace) -> Check:
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
-            moved = None
-            if revision == HEAD_REVISION:
-                with ledger.read() as conn:
-                    moved = ledger.moved_to(conn)
+            moved = ledger.moved_to() if revision == HEAD_REVISION else None
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
     if not schema_exists:
@@ -65,7 +62,7 @@ def check_database(workspace: Workspace) -> Check:
         return Check(
             "台账数据库",
             False,
-            f"{where}：已于 {moved[1][:10]} 搬到 {moved[0]}，不能再写入",
+            f"{where}：{moved.said}，不能再写入",
             "把 recordkit.toml 的 [database] url（和 schema）改为新地址",
         )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")

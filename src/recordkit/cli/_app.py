@@ -342,11 +342,10 @@ class AppState:
     def _warn_if_moved(ledger: Ledger) -> None:
         """A command that only reads still reads a ledger that was moved (a PC whose recordkit.toml was not
         changed yet): it says so, since arrears or loans shown from there are as of the move."""
-        with ledger.read() as conn:
-            moved = ledger.moved_to(conn)
+        moved = ledger.moved_to()
         if moved is not None:
             typer.echo(
-                f"注意：这个台账（{ledger.where}）已于 {moved[1][:10]} 搬到 {moved[0]}，下面是搬走时的内容，"
+                f"注意：这个台账（{ledger.where}）{moved.said}，下面是搬走时的内容，"
                 "之后的收款、归档都不在这里：请把 recordkit.toml 的 [database] url（和 schema）改为新地址",
                 err=True,
             )

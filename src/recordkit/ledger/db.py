@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -45,6 +45,18 @@ _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
 #: The journal action that closes a ledger moved into another database (``recordkit db move``).
 LEDGER_MOVED = "ledger.move"
+
+
+class Moved(NamedTuple):
+    """Where a moved ledger went (``recordkit db move``), as its closing journal entry says."""
+
+    to: str  # the new ledger as messages name it (no password)
+    at: str  # ISO, UTC
+
+    @property
+    def said(self) -> str:
+        """ "已于 2026-12-04 搬到 …", as every message about it says it."""
+        return f"已于 {self.at[:10]} 搬到 {self.to}"
 
 
 def normalise_url(url: str) -> str:
@@ -233,12 +245,16 @@ class Ledger:
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.busy_timeout)}s'")
             self._advisory(conn, "pg_advisory_xact_lock", _PG_WRITE_LOCK)
 
-    def moved_to(self, conn: Connection) -> tuple[str, str] | None:
-        """Where this ledger was moved (``recordkit db move``) and when (ISO, UTC), or None while it is in use."""
+    def moved_to(self, conn: Connection | None = None) -> Moved | None:
+        """Where this ledger was moved and when, or None while it is in use: read in ``conn``'s transaction, or in
+        a read of its own."""
+        if conn is None:
+            with self.read() as own:
+                return self.moved_to(own)
         moved = conn.execute(
             sa.text("SELECT entity_key, at FROM journal WHERE action = :action LIMIT 1"), {"action": LEDGER_MOVED}
         ).first()
-        return None if moved is None else (str(moved.entity_key), str(moved.at))
+        return None if moved is None else Moved(str(moved.entity_key), str(moved.at))
 
     def _refuse_moved(self, conn: Connection) -> None:
         """``LedgerMoved`` once this ledger was moved into another database: a watcher or web page still running
@@ -247,7 +263,7 @@ class Ledger:
         moved = self.moved_to(conn)
         if moved is not None:
             raise LedgerMoved(
-                f"这个台账（{self.where}）已于 {moved[1][:10]} 搬到 {moved[0]}，不能再写入："
+                f"这个台账（{self.where}）{moved.said}，不能再写入："
                 "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve"
             )
 

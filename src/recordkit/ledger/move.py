@@ -82,10 +82,9 @@ def move_ledger(
     writes its settings again."""
     if _same_place(source, target):
         raise UsageError(f"目标 {target.where} 就是现在的台账：请写另一个数据库的地址（或另一个模式）")
-    with source.read() as conn:
-        gone = source.moved_to(conn)
-    if gone is not None and gone[0] == target.where:  # done before; the command stopped before the settings
-        return LedgerMove(source.where, target.where, {}, earlier=gone[1])
+    gone = source.moved_to()
+    if gone is not None and gone.to == target.where:  # done before; the command stopped before the settings
+        return LedgerMove(source.where, target.where, {}, earlier=gone.at)
     with source.write() as old, target.write() as new:
         counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
         total = sum(counts.values())

@@ -124,7 +124,7 @@ def _sign_in() -> Response | tuple[str, int] | None:
     moved = here.moved_to()
     if moved is not None:  # every page would show the ledger as of the move: none is shown
         return error_page(
-            f"台账已于 {moved[1][:10]} 搬到 {moved[0]}，这个网页还连着原来的台账（{here.ledger.where}）："
+            f"台账{moved.said}，这个网页还连着原来的台账（{here.ledger.where}）："
             "请管理员把 recordkit.toml 的 [database] url 改为新地址后重启 recordkit serve",
             503,
         )

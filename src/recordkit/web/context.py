@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from recordkit.core.errors import ConflictError, NotFoundError, RecordkitError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, Moved
 from recordkit.web.accounts import ROLES, User
 
 #: What a role may not do, as the refusal page says it.
@@ -42,17 +42,16 @@ class Site:
     #: When the ledger was last found not moved (``moved_to``), and where it went once it was.
     _moved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def moved_to(self) -> tuple[str, str] | None:
+    def moved_to(self) -> Moved | None:
         """Where the ledger was moved (``recordkit db move``) and when, or None: read at most every
         ``MOVED_CHECK_SECONDS`` (a move happens once; a page a few seconds late to notice it costs nothing, a
         query before every thumbnail would), and never again once it was."""
         if "to" in self._moved:
-            return cast(tuple[str, str], self._moved["to"])
+            return cast(Moved, self._moved["to"])
         now = time.monotonic()
         if now - self._moved.get("checked", -MOVED_CHECK_SECONDS) < MOVED_CHECK_SECONDS:
             return None
-        with self.ledger.read() as conn:
-            moved = self.ledger.moved_to(conn)
+        moved = self.ledger.moved_to()
         if moved is not None:
             self._moved["to"] = moved
         self._moved["checked"] = now
