@@ -157,11 +157,8 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
     """The ledger to move into, migrated to this version (a new SQLite file, a new schema and its tables are
     made).  A SQLite file made here is removed again when the move fails: a failed move leaves nothing behind."""
     url = absolute_url(url)
-    parsed = sa.engine.make_url(normalise_url(url)) if _parses(url) else None
-    made = None
-    if parsed is not None and parsed.get_backend_name() == "sqlite" and parsed.database:
-        path = Path(parsed.database)
-        made = None if path.exists() else path
+    path = _sqlite_file(url)
+    made = path if path is not None and not path.exists() else None
     target: Ledger | None = None
     try:
         try:
@@ -185,21 +182,24 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
 _SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", "-queue", "-migrate.lock")
 
 
-def _parses(url: str) -> bool:
+def _sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for any other URL, an unreadable one, or a database in memory)."""
     try:
-        sa.engine.make_url(url)
+        parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        return False
-    return True
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def absolute_url(url: str) -> str:
     """A SQLite URL with a relative path made absolute (as typed, it would be relative to wherever recordkit is
     started from next time); other URLs as given."""
-    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:"):
+    path = _sqlite_file(url)
+    if path is None or path.is_absolute() or not url.startswith("sqlite:///"):
         return url
-    path = Path(url[len("sqlite:///") :])
-    return url if path.is_absolute() else f"sqlite:///{path.resolve()}"
+    return f"sqlite:///{path.resolve()}"  # as written, not percent-encoded: recordkit.toml keeps Chinese names
 
 
 def _same_place(source: Ledger, target: Ledger) -> bool:
