@@ -33,7 +33,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills
 from tests.conftest import write_sheet
-from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.fees_fixtures import CASHIER, MONTHLY, PROPERTY_FEE, RECEIPTS, bill_months, small_estate
 
 # -- months ----------------------------------------------------------------------------------
 
@@ -454,6 +454,21 @@ def test_arrears_with_aging_and_filters(ledger: Ledger, tmp_path: Path) -> None:
     ]
     # as of an earlier day, later months are not owed yet
     assert list_arrears(ledger, dt.date(2026, 6, 15), building="3")[0].months == 9
+
+
+def test_a_units_items_owed_come_in_the_order_the_fee_items_were_set_up(ledger: Ledger, tmp_path: Path) -> None:
+    """Whichever bill is the oldest unpaid, a unit's ``items`` (``fees arrears --json``) list 物业服务费 before
+    垃圾清运费, as the fee items were set up and as the 催缴通知书 lists them, on either database (PostgreSQL
+    returned a moved demo ledger's rows in another order)."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-10", "2026-11")
+    september = PaymentRequest("3-2-1201", PROPERTY_FEE["3-2-1201"], paid_on=dt.date(2026, 11, 20))
+    pay(ledger, RECEIPTS, CASHIER, september)  # September's 物业服务费 alone: its 垃圾清运费 is the oldest owed
+    owed = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 11, 30))}["3-2-1201"]
+    assert list(owed.to_dict()["items"].items()) == [
+        ("物业服务费", 2 * PROPERTY_FEE["3-2-1201"]),
+        ("垃圾清运费", 3 * 1000),
+    ]
 
 
 def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path: Path) -> None:

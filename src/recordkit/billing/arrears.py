@@ -62,7 +62,7 @@ class Arrears:
     months: int
     oldest: Month
     aging: dict[str, int]  # bucket -> fen
-    items: dict[str, int]  # item name -> fen
+    items: dict[str, int]  # item name -> fen, in the order the fee items were set up
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +131,8 @@ def list_arrears(
             .outerjoin(owners, owners.c.id == units.c.owner_id)
         )
         .where(inner.c.owed_fen > 0)
+        # Each unit's items in the order the fee items were set up, on either database (``items``).
+        .order_by(fee_items.c.id, inner.c.month)
     )
     if building is not None:
         where = parse_building(building)
