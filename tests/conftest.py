@@ -38,9 +38,10 @@ def _postgres_admin_url() -> str:
     return url
 
 
-def _create_database(admin: Any, name: str, template: str = "") -> None:
-    """CREATE DATABASE on the test server (from ``template`` when given); fails in CI, skips elsewhere."""
-    clause = f' TEMPLATE "{template}"' if template else ""
+def _create_database(admin: Any, name: str, template: str = "", options: str = "") -> None:
+    """CREATE DATABASE on the test server (from ``template`` when given, with ``options`` such as a locale);
+    fails in CI, skips elsewhere."""
+    clause = (f' TEMPLATE "{template}"' if template else "") + (f" {options}" if options else "")
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
@@ -56,8 +57,9 @@ def _drop_database(admin: Any, name: str) -> None:
 
 
 @contextmanager
-def postgres_database(template: str = "") -> Iterator[str]:
-    """A database of its own on the test server, dropped afterwards: empty, or a copy of ``template``."""
+def postgres_database(template: str = "", options: str = "") -> Iterator[str]:
+    """A database of its own on the test server, dropped afterwards: empty, or a copy of ``template``
+    (``options``: the rest of its CREATE DATABASE, a locale say)."""
     import sqlalchemy as sa
 
     from recordkit.ledger.db import normalise_url
@@ -66,7 +68,7 @@ def postgres_database(template: str = "") -> Iterator[str]:
     name = f"rk_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
-        _create_database(admin, name, template)
+        _create_database(admin, name, template, options)
         try:
             yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         finally:

@@ -44,8 +44,9 @@ def estate(root: Path, name: str, url: str, schema: str) -> Workspace:
     return workspace
 
 
-def cli(workspace: Workspace, *args: str, env: dict[str, str] | None = None) -> Any:
-    """``recordkit`` run in ``workspace`` as a clerk there would (its own recordkit.toml, nothing else)."""
+def cli(workspace: Workspace, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> Any:
+    """``recordkit`` run in ``workspace`` as a clerk there would (its own recordkit.toml, nothing else); ``input``
+    is typed at its prompt."""
     base = {
         "RECORDKIT_HOME": str(workspace.root),
         "RECORDKIT_OPERATOR": "测试员",
@@ -53,7 +54,7 @@ def cli(workspace: Workspace, *args: str, env: dict[str, str] | None = None) -> 
         "RECORDKIT_DATABASE_SCHEMA": None,
         "COLUMNS": "200",
     }
-    return CliRunner().invoke(app, list(args), env={**base, **(env or {})})  # type: ignore[dict-item]
+    return CliRunner().invoke(app, list(args), env={**base, **(env or {})}, input=input)  # type: ignore[dict-item]
 
 
 def tables_by_schema(url: str) -> dict[str, set[str]]:

@@ -848,20 +848,26 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
     )
 
 
-def archive_figures(conn: Connection, month: Month, runs_to: dt.date | None = None) -> ArchiveFigures:
+def archive_figures(
+    conn: Connection, month: Month, runs_to: dt.date | None = None, categories: Sequence[str] = ()
+) -> ArchiveFigures:
     """Items filed in the month by category; loans made, returned, still out and overdue at month end
     (or at ``runs_to``, the day an unfinished month's report runs to: a loan is overdue only when it
-    was due before that day)."""
+    was due before that day).  The categories come in the order of ``categories`` (the office's, as
+    recordkit.toml lists them and every message names them), any other (未分类, one no longer configured)
+    after them by its characters: never in the database's collation, which on a PostgreSQL made with a
+    Chinese locale is pinyin's, so that the report reads the same on either database."""
 
     first, end = month.first_day(), min(last_day(month), runs_to or last_day(month))
     after = (end + dt.timedelta(days=1)).isoformat()
+    counted = conn.execute(
+        sa.select(archive_items.c.category, sa.func.count())
+        .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
+        .group_by(archive_items.c.category)
+    ).all()
+    rank = {name: index for index, name in enumerate(categories)}
     filed: dict[str, int] = dict(
-        conn.execute(
-            sa.select(archive_items.c.category, sa.func.count())
-            .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
-            .group_by(archive_items.c.category)
-            .order_by(archive_items.c.category)
-        ).all()
+        sorted(((str(category), count) for category, count in counted), key=lambda c: (rank.get(c[0], len(rank)), c[0]))
     )
     lent = conn.execute(
         sa.select(sa.func.count()).where(archive_loans.c.lent_on >= first, archive_loans.c.lent_on <= end)
@@ -894,6 +900,12 @@ def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
     return [
         row for row in category_figures(conn, month) if row.opened or row.closed or row.visited or row.repeat_complaints
     ]
+
+
+def _categories(settings: Any) -> tuple[str, ...]:
+    """The office's archive categories, in recordkit.toml's order."""
+    archive = getattr(settings, "archive", None)
+    return tuple(category.name for category in getattr(archive, "categories", ()))
 
 
 def _zone(settings: Any) -> str:
@@ -933,7 +945,7 @@ def month_figures(
             kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
             receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
-            archive_figures(conn, m, min(last_day(m), today)),
+            archive_figures(conn, m, min(last_day(m), today), _categories(settings)),
             workorder_figures(conn, m, settings),
             detail if index == 0 else [],
             workorder_category_rows(conn, m) if index == 0 else [],

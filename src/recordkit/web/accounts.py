@@ -259,9 +259,10 @@ def _require_free(conn: Connection, name: str) -> None:
 
 
 def list_users(ledger: Ledger) -> list[Account]:
-    """Every account, by name."""
+    """Every account, by name (its characters' order, not the database's collation: the same on SQLite and on a
+    PostgreSQL made with a Chinese locale)."""
     with ledger.read() as conn:
-        rows = conn.execute(sa.select(web_users).order_by(web_users.c.name)).all()
+        rows = sorted(conn.execute(sa.select(web_users)).all(), key=lambda row: str(row.name))
     return [
         Account(
             r.name,
