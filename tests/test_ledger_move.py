@@ -62,7 +62,7 @@ def raw_rows(url: str, schema: str = "") -> dict[str, list[tuple[Any, ...]]]:
                 rows = conn.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
                 found[name] = sorted(tuple(_plain(v) for v in row) for row in rows)
         return found
-    with psycopg.connect(driver_url(url)) as conn:
+    with psycopg.connect(driver_url(url), client_encoding="UTF8") as conn:
         where = schema or "public"
         names = [
             r[0]
@@ -627,3 +627,45 @@ def test_a_ledger_moved_into_a_database_with_a_chinese_locale_reads_the_same(off
         assert moved.exit_code == 0, moved.output
         assert {args: listed(office, *args) for args in listings} == before
         assert report_read(office, month) == (cells, summary)
+
+
+def public_tables(url: str) -> int:
+    with psycopg.connect(driver_url(url), client_encoding="UTF8") as conn:
+        found = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        return int(found.fetchone()[0])  # type: ignore[index]
+
+
+def test_a_postgresql_database_not_in_utf8_is_refused_before_anything_is_written_there(office: Workspace) -> None:
+    """An old Chinese install's database in EUC_CN (GB2312) cannot hold ㎡ or many characters of names: the move
+    stopped halfway with an internal error (exit 70).  Now it is refused as it opens, with what to do."""
+    from tests.conftest import postgres_database
+
+    before, address = raw_rows(sqlite_url(office)), setting(office, "url")
+    with postgres_database(template="template0", options="ENCODING 'EUC_CN' LOCALE 'C'") as url:
+        moved = cli(office, "db", "move", "--to", url)
+        assert moved.exit_code == 3, moved.output
+        assert "字符编码是 EUC_CN" in moved.output and "需要 UTF8 编码的数据库" in moved.output
+        assert "ENCODING 'UTF8'" in moved.output and "内部错误" not in moved.output
+        assert public_tables(url) == 0
+        assert setting(office, "url") == address and raw_rows(sqlite_url(office)) == before
+        # Named as the ledger itself: every command stops with the same words, and makes no table there.
+        listed_there = cli(office, "owners", "list", env={"RECORDKIT_DATABASE_URL": url})
+        assert listed_there.exit_code == 3 and "字符编码是 EUC_CN" in listed_there.output
+        assert public_tables(url) == 0
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the office goes on
+
+
+def test_a_pc_whose_client_encoding_is_gbk_still_files_every_character(
+    office: Workspace, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PGCLIENTENCODING=GBK`` (left by another program on a Chinese PC) made psycopg send text as GBK: a name
+    with a character GBK lacks (𠮷, U+20BB7) could not be filed (UnicodeEncodeError).  recordkit's connections
+    speak UTF-8 whatever the environment says."""
+    monkeypatch.setenv("PGCLIENTENCODING", "GBK")
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    scan = write_docx(tmp_path / "王𠮷入住登记表.docx", "3栋2单元1201业主王𠮷，建筑面积 143.80㎡。")
+    filed = cli(office, "file", str(scan), "--category", "业主档案", "--unit", "3-2-1201")
+    assert filed.exit_code == 0, filed.output
+    titles = [row for row in raw_rows(postgres_url)["archive_items"] if any("𠮷" in str(v) for v in row)]
+    assert len(titles) == 1
+    assert [hit["archive_no"] for hit in listed(office, "search", "王𠮷")["hits"]] == [f"YZ-{YEAR}-00002"]

@@ -130,18 +130,21 @@ class Ledger:
                 engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=self._postgres_options(parsed))
             except ModuleNotFoundError as err:
                 raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
+            event.listen(engine, "connect", functools.partial(_refuse_narrow_encoding, parsed.database or ""))
             return engine
         raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
 
     def _postgres_options(self, parsed: sa.URL) -> dict[str, str]:
-        """Connect arguments that put every connection in the estate's schema, and only there: a
-        table missing from it is an error, never the same-named table of the default schema.
-        Set when the connection opens, so the start-up check still costs one query."""
+        """Connect arguments: every text in UTF-8 whatever the client's environment says (``PGCLIENTENCODING``
+        set to GBK on an office PC could not carry ㎡ or a rare character in a name); and, with a schema, every
+        connection in the estate's schema, and only there: a table missing from it is an error, never the
+        same-named table of the default schema.  Set when the connection opens, so the start-up check still
+        costs one query."""
         if not self.schema:
-            return {}
+            return {"client_encoding": "UTF8"}
         given = parsed.query.get("options", "")
         given = " ".join(given) if isinstance(given, tuple) else given
-        return {"options": f"{given} -csearch_path={self.schema}".strip()}
+        return {"client_encoding": "UTF8", "options": f"{given} -csearch_path={self.schema}".strip()}
 
     def _sqlite_engine(self, database: str) -> Engine:
         if database and database != ":memory:":
@@ -407,6 +410,20 @@ class Ledger:
                     conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
+
+
+def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) -> None:
+    """Refuse a PostgreSQL database whose encoding is not UTF-8 (an old Chinese install's EUC_CN holds only
+    GB2312: not ㎡, not many characters of people's names; SQL_ASCII checks nothing), as its connection opens,
+    before anything is read or written there.  The server said its encoding when the connection started: no
+    query."""
+    encoding = dbapi_connection.info.parameter_status("server_encoding") or ""
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        dbapi_connection.close()
+        raise ConfigError(
+            f"PostgreSQL 数据库 {database} 的字符编码是 {encoding}，放不下所有汉字（如 ㎡ 和姓名里的生僻字）："
+            "recordkit 需要 UTF8 编码的数据库：请另建一个（CREATE DATABASE 名称 ENCODING 'UTF8' TEMPLATE template0）再用它"
+        )
 
 
 def alembic_config(conn: Connection | None = None) -> Any:
