@@ -669,3 +669,46 @@ def test_a_pc_whose_client_encoding_is_gbk_still_files_every_character(
     titles = [row for row in raw_rows(postgres_url)["archive_items"] if any("𠮷" in str(v) for v in row)]
     assert len(titles) == 1
     assert [hit["archive_no"] for hit in listed(office, "search", "王𠮷")["hits"]] == [f"YZ-{YEAR}-00002"]
+
+
+def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Workspace) -> None:
+    """PostgreSQL 15 on lets only a database's owner make tables in its ``public`` schema: an account given
+    CONNECT alone got "台账数据库出错（详情见日志）：InsufficientPrivilege".  Now the account, the database and
+    the grant to ask for are named; nothing is made; once granted, the same move works."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from tests.conftest import postgres_database
+
+    role = f"rk_clerk_{uuid.uuid4().hex[:8]}"
+    admin_url = driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"])
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
+    try:
+        with postgres_database() as url:
+            database = sa.engine.make_url(url).database
+            as_clerk = sa.engine.make_url(url).set(username=role, password="clerk-2026")
+            clerk_url = as_clerk.render_as_string(hide_password=False)
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
+            refused = cli(office, "db", "move", "--to", clerk_url)
+            assert refused.exit_code == 7, refused.output
+            assert f"数据库账户 {role} 在 {database}（模式 public）里没有所需的权限" in refused.output
+            assert f"ALTER DATABASE {database} OWNER TO {role}" in refused.output
+            assert "permission denied for schema public" in refused.output
+            assert public_tables(url) == 0
+            # An estate's schema not made yet: the right to make schemas in the database is what to ask for.
+            in_schema = cli(office, "db", "move", "--to", clerk_url, "--schema", "estate_west")
+            assert in_schema.exit_code == 7, in_schema.output
+            assert f"GRANT ALL ON DATABASE {database} TO {role}" in in_schema.output
+            assert "permission denied for database" in in_schema.output
+            assert tables_by_schema(url).get("estate_west") is None
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'ALTER DATABASE "{database}" OWNER TO {role}')
+            moved = cli(office, "db", "move", "--to", clerk_url)
+            assert moved.exit_code == 0, moved.output
+            assert public_tables(url) > 20
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")

@@ -43,6 +43,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constants that name recordkit's advisory locks in a shared PostgreSQL.
 _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
+#: PostgreSQL's SQLSTATE for "permission denied".
+_PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: The journal action that closes a ledger moved into another database (``recordkit db move``).
 LEDGER_MOVED = "ledger.move"
 
@@ -296,7 +298,24 @@ class Ledger:
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
+            if getattr(err.orig, "sqlstate", None) == _PG_INSUFFICIENT_PRIVILEGE:
+                raise LedgerError(self._not_permitted(str(err.orig))) from err
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def _not_permitted(self, said: str) -> str:
+        """What the office's IT person is told when the server refused the account something (PostgreSQL 15 on
+        lets only a database's owner make tables in its ``public`` schema: an account given CONNECT alone
+        cannot make the ledger there)."""
+        parsed = make_url(self.url)
+        user, database, schema = parsed.username or "（未写账户）", parsed.database or "", self.schema or "public"
+        said = said.strip().splitlines()[0]
+        # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
+        grant = f"DATABASE {database}" if "for database" in said else f"SCHEMA {schema}"
+        return (
+            f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{said}）："
+            f"请数据库管理员把这个库交给它，例如 ALTER DATABASE {database} OWNER TO {user}，"
+            f"或授予 GRANT ALL ON {grant} TO {user}"
+        )
 
     def close(self) -> None:
         self.engine.dispose()
