@@ -712,3 +712,37 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
+    office: Workspace, postgres_url: str, tmp_path: Path
+) -> None:
+    """A clerk's PC pointed at a replica (or a database set read-only) searches and lists; a payment or a filing is
+    refused with where to write (was "台账数据库出错：ReadOnlySqlTransaction"), and ``watch --once`` no longer says
+    all was well (exit 0) while it left a scan in the inbox: it says so and fails; the scan is filed once the
+    database takes writes again, never quarantined."""
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    assert cli(office, "index", "--to", "postgresql").exit_code == 0
+    database = driver_url(postgres_url).rsplit("/", 1)[1]
+    admin_url = driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"])
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
+    receipts = raw_rows(postgres_url)["receipts"]
+
+    assert [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
+    paid = cli(office, "fees", "pay", "1-1-102", "--amount", "100")
+    assert paid.exit_code == 7, paid.output
+    assert "只能读" in paid.output and "主库" in paid.output and "ReadOnlySqlTransaction" not in paid.output
+    scan = write_docx(office.records_dir / "inbox" / "楼道照明维修单.docx", "3栋楼道照明维修单，已修复。")
+    os.utime(scan, (time.time() - 60, time.time() - 60))  # written a minute ago: settled
+    waited = cli(office, "watch", "--once")
+    assert waited.exit_code == 7, waited.output
+    assert "1 个文件留在收件箱，没有归档" in waited.output and "只能读" in waited.output
+    assert scan.exists() and list((office.records_dir / "quarantine").iterdir()) == []
+    assert raw_rows(postgres_url)["receipts"] == receipts
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" RESET default_transaction_read_only')
+    filed = cli(office, "watch", "--once")
+    assert filed.exit_code == 0, filed.output
+    assert "归档 1 个" in filed.output and not scan.exists()

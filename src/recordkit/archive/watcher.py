@@ -151,6 +151,9 @@ class InboxWatcher:
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
+        #: Files left in the inbox because the ledger could not take them (busy, away, read-only), with why:
+        #: ``--once`` says so and fails (a cron job must not read "nothing to file"); the service retries.
+        self.waiting_for_ledger: dict[Path, LedgerError] = {}
         self.max_failures = MAX_FAILURES
         archivist.quarantine_on_error = False  # the service retries a failing file, MAX_FAILURES times
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
@@ -347,6 +350,7 @@ class InboxWatcher:
             raise
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
             log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
+            self.waiting_for_ledger.update(dict.fromkeys(paths, err))
             return []
         except ArchiveMismatch:  # the ledger is older than the archive: filing stops, nothing is touched
             raise
@@ -357,6 +361,7 @@ class InboxWatcher:
         return outcomes
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
+        self.waiting_for_ledger.pop(path, None)
         if outcome.status == "filed" and outcome.item is not None:
             self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
@@ -379,6 +384,7 @@ class InboxWatcher:
             raise
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
             log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
+            self.waiting_for_ledger[path] = err
             return None
         except ArchiveMismatch:
             raise

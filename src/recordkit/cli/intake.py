@@ -12,6 +12,7 @@ import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
+from recordkit.core.errors import LedgerError
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import Archivist, FilingOutcome
@@ -111,6 +112,11 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+            if watcher.waiting_for_ledger:
+                why = list(watcher.waiting_for_ledger.values())[-1]
+                raise LedgerError(
+                    f"{len(watcher.waiting_for_ledger)} 个文件留在收件箱，没有归档（台账现在不能写入）：{why.message}"
+                )
             return
         mode = "定时扫描" if polling else "变更通知"
         typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")

@@ -45,6 +45,8 @@ _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
 #: PostgreSQL's SQLSTATE for "permission denied".
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
+#: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
+_PG_READ_ONLY = "25006"
 #: The journal action that closes a ledger moved into another database (``recordkit db move``).
 LEDGER_MOVED = "ledger.move"
 
@@ -298,8 +300,14 @@ class Ledger:
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
-            if getattr(err.orig, "sqlstate", None) == _PG_INSUFFICIENT_PRIVILEGE:
+            sqlstate = getattr(err.orig, "sqlstate", None)
+            if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
                 raise LedgerError(self._not_permitted(str(err.orig))) from err
+            if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
+                raise LedgerError(
+                    f"台账数据库 {self.where} 只能读（从库，或设置了 default_transaction_read_only）：检索和查看可以，"
+                    "收款、归档、借阅等写入要连到主库，请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
+                ) from err
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
 
     def _not_permitted(self, said: str) -> str:
