@@ -158,6 +158,8 @@ def test_sort_option_and_json_scores_in_ranking_order(filed: Workspace, run_cli:
     assert scores == sorted(scores, reverse=True) and scores[-1] > 0
     by_date = json.loads(run_cli("search", "维修", "--sort", "日期", "--json").stdout)["hits"]
     assert [hit["date"] for hit in by_date] == ["2024-12-31", "2024-05-20"]
+    if filed.settings.database.url.startswith("postgresql"):  # the README: a sorted search is not scored there
+        assert [hit["score"] for hit in by_date] == [0, 0]
     by_number = json.loads(run_cli("search", "维修", "--sort", "档号", "--json").stdout)["hits"]
     assert [hit["archive_no"] for hit in by_number] == ["CW-2024-00001", "GC-2024-00001"]
 
