@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -746,3 +747,82 @@ def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
     filed = cli(office, "watch", "--once")
     assert filed.exit_code == 0, filed.output
     assert "归档 1 个" in filed.output and not scan.exists()
+
+
+def hold_lock(url: str, statement: str, seconds: float) -> threading.Thread:
+    """Another session's transaction that takes a lock by ``statement`` and keeps it ``seconds`` (a long search, a
+    DBA's maintenance); returned once the lock is held."""
+    held = threading.Event()
+
+    def hold() -> None:
+        with psycopg.connect(driver_url(url), client_encoding="UTF8") as conn:
+            conn.execute(statement)
+            held.set()
+            time.sleep(seconds)
+            conn.rollback()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(10)
+    return holder
+
+
+def set_database(url: str, setting: str) -> None:
+    database = driver_url(url).rsplit("/", 1)[1]
+    with psycopg.connect(driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"]), autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{database}" {setting}')
+
+
+def test_an_administrators_statement_timeout_cancels_a_search_plainly_and_never_a_rebuild(
+    office: Workspace, postgres_url: str
+) -> None:
+    """A DBA's ``statement_timeout`` on the account (here half a second): a search past it was told "检索索引无法
+    读取：请重建" — rebuilding would not help; a rebuild (minutes at a million, its swap waiting for the searches in
+    hand) was cancelled near its end.  Now the search says what happened, and the rebuild runs to its end."""
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    assert cli(office, "index", "--to", "postgresql").exit_code == 0
+    set_database(postgres_url, "SET statement_timeout = '500ms'")
+
+    holder = hold_lock(postgres_url, "LOCK TABLE search_items IN ACCESS EXCLUSIVE MODE", 2)
+    stopped = cli(office, "search", "安达装饰")
+    holder.join()
+    assert stopped.exit_code == 7, stopped.output
+    assert "超过了数据库为这个账户设定的时限（statement_timeout）" in stopped.output
+    assert "rebuild" not in stopped.output and "重建" not in stopped.output
+
+    searching = hold_lock(postgres_url, "SELECT count(*) FROM search_items", 4)  # a search in hand, 4 s long
+    rebuilt = cli(office, "index", "--rebuild")
+    searching.join()
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
+
+
+def test_a_move_runs_to_its_end_under_an_administrators_statement_timeout(
+    office: Workspace, postgres_ledger_url: str
+) -> None:
+    """The move's copy into a table another session holds a while (a DBA's backup taking SHARE locks) waited past
+    the account's ``statement_timeout`` and was cancelled, nothing moved; the move now runs as long as it needs."""
+    set_database(postgres_ledger_url, "SET statement_timeout = '500ms'")
+    holder = hold_lock(postgres_ledger_url, "LOCK TABLE owners IN SHARE MODE", 3)
+    moved = cli(office, "db", "move", "--to", postgres_ledger_url)
+    holder.join()
+    assert moved.exit_code == 0, moved.output
+    assert len(raw_rows(postgres_ledger_url)["owners"]) == len(raw_rows(sqlite_url(office))["owners"]) > 0
+
+
+def test_a_move_that_waits_too_long_for_a_table_says_so_and_moves_nothing(
+    office: Workspace, postgres_ledger_url: str
+) -> None:
+    """Past ``busy_timeout`` (here 1 s) waiting for a table another session holds, the server stops the copy: that
+    was reported as a row the new database refused ("目标数据库不接受 owners 表的一行"), sending the clerk to
+    correct a row that was never wrong.  Now: the server's words, nothing written, try again later."""
+    config = office.config_file
+    config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 30", "busy_timeout = 1"), "utf-8")
+    assert "busy_timeout = 1" in config.read_text(encoding="utf-8")
+    holder = hold_lock(postgres_ledger_url, "LOCK TABLE owners IN SHARE MODE", 3)
+    stopped = cli(office, "db", "move", "--to", postgres_ledger_url)
+    holder.join()
+    assert stopped.exit_code == 7, stopped.output
+    assert "搬迁没有做完" in stopped.output and "lock timeout" in stopped.output and "不接受" not in stopped.output
+    assert raw_rows(postgres_ledger_url)["owners"] == [] and setting(office, "url") == ""
+    assert cli(office, "db", "move", "--to", postgres_ledger_url).exit_code == 0  # later, it moves

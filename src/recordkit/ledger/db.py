@@ -429,10 +429,12 @@ class Ledger:
             else:
                 conn = conn.execution_options(recordkit_write=True)
             try:
+                no_time_limit(conn)
                 command.upgrade(alembic_config(conn), "head")
                 conn.commit()
             finally:
                 if self.dialect == "postgresql":
+                    conn.rollback()  # a failed migration's transaction first (nothing after a commit)
                     self._advisory(conn, "pg_advisory_unlock", _PG_MIGRATE_LOCK)
                     conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
@@ -451,6 +453,16 @@ def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) 
             f"PostgreSQL 数据库 {database} 的字符编码是 {encoding}，放不下所有汉字（如 ㎡ 和姓名里的生僻字）："
             "recordkit 需要 UTF8 编码的数据库：请另建一个（CREATE DATABASE 名称 ENCODING 'UTF8' TEMPLATE template0）再用它"
         )
+
+
+def no_time_limit(conn: Connection) -> None:
+    """Let the transaction of ``conn`` run as long as its work needs, whatever ``statement_timeout`` a database
+    administrator set for the account (PostgreSQL; SQLite has none): for the work an office asks for on purpose
+    and cannot do in parts — a migration, a move, a rebuild of the search index, whose index builds take minutes
+    at a million documents and would otherwise be cancelled near their end.  Searches and everyday commands keep
+    the administrator's limit."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
 
 
 def alembic_config(conn: Connection | None = None) -> Any:

@@ -22,11 +22,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
-from recordkit.core.errors import ConflictError, RecordkitError, UsageError, ValidationError
+from recordkit.core.errors import ConflictError, LedgerError, RecordkitError, UsageError, ValidationError
 from recordkit.ledger import journal
-from recordkit.ledger.db import LEDGER_MOVED, Ledger, bulk_insert, display_url, normalise_url, open_ledger
+from recordkit.ledger.db import (
+    LEDGER_MOVED,
+    Ledger,
+    bulk_insert,
+    display_url,
+    no_time_limit,
+    normalise_url,
+    open_ledger,
+)
 from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import metadata
 
@@ -86,6 +94,8 @@ def move_ledger(
     if gone is not None and gone.to == target.where:  # done before; the command stopped before the settings
         return LedgerMove(source.where, target.where, {}, earlier=gone.at)
     with source.write() as old, target.write() as new:
+        no_time_limit(old)
+        no_time_limit(new)
         counts = {table.name: _count(old, table) for table in metadata.sorted_tables}
         total = sum(counts.values())
         resumed = _finished_copy(old, new, source.where, target.where)
@@ -270,6 +280,10 @@ def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
         except DBAPIError as err:
             key = "、".join(f"{column.name}={row[column.name]}" for column in table.primary_key.columns)
             detail = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+            if isinstance(err, OperationalError):  # cancelled, a lock waited for too long, the connection lost
+                raise LedgerError(
+                    f"搬迁没有做完：新数据库中止了它（服务器说：{detail}）；什么也没有写入，原台账照常可用，请稍后再试"
+                ) from err
             raise ValidationError(
                 f"目标数据库不接受 {table.name} 表的一行（{key}）：{detail}。请先在现在的台账里更正这一行，"
                 "什么也没有写入"

@@ -35,9 +35,10 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
+from recordkit.ledger.db import no_time_limit
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -494,7 +495,31 @@ def _lz4(conn: Connection) -> bool:
     )
 
 
-def _corrupt(err: BaseException) -> IntegrityError:
+def _interrupted(err: BaseException) -> LedgerError | None:
+    """The search statement's failure when the index is not to blame: the server cancelled the statement (the
+    account's ``statement_timeout`` set by an administrator, or a cancel) or lost the connection — nothing to
+    rebuild then; None for any other."""
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
+
+    cause = getattr(err, "orig", None) or err
+    if not isinstance(cause, psycopg.OperationalError):
+        return None
+    said = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    log.warning("PostgreSQL search did not finish: %s", said)
+    if isinstance(cause, psycopg.errors.QueryCanceled) and "statement timeout" in said:
+        return LedgerError(
+            "这次检索超过了数据库为这个账户设定的时限（statement_timeout），已被数据库取消："
+            "请把检索词写得具体一些、加上筛选条件，或请数据库管理员放宽这个时限"
+        )
+    return LedgerError(f"检索没有做完：台账数据库中止了它（服务器说：{said}），请稍后再试")
+
+
+def _corrupt(err: BaseException) -> IntegrityError | LedgerError:
+    """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
+    (rebuild it)."""
+    interrupted = _interrupted(err)
+    if interrupted is not None:
+        return interrupted
     log.error("PostgreSQL search index unreadable: %r", err)
     return IntegrityError(f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
 
@@ -649,6 +674,7 @@ class PostgresIndex:
                 # visible (FREEZE): no autovacuum then reads the whole new table again to freeze it, and a count
                 # can be answered from an index alone.
                 with conn.begin():
+                    no_time_limit(conn)  # (each transaction of a rebuild: a million items take minutes)
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
                     if _server_at_least(conn, 13):
@@ -677,9 +703,11 @@ class PostgresIndex:
                 took = self._build_indexes(conn)
                 phases["indexed"] = time.perf_counter()
                 with conn.begin():
+                    no_time_limit(conn)
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
                 phases["analyzed"] = time.perf_counter()
                 with conn.begin():
+                    no_time_limit(conn)  # (the swap waits for the searches in hand to end)
                     self._swap(conn)
                 phases["swapped"] = time.perf_counter()
                 log.info(
@@ -692,10 +720,16 @@ class PostgresIndex:
                         for group in INDEX_GROUPS
                     ),
                 )
-            except BaseException:
+            except BaseException as err:
                 conn.rollback()
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
+                if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long
+                    said = (str(err.orig).strip().splitlines() or [type(err.orig).__name__])[0]
+                    raise LedgerError(
+                        f"重建检索索引没有做完：台账数据库中止了它（服务器说：{said}）；原来的索引照常可用，"
+                        "请稍后再运行 recordkit index --rebuild"
+                    ) from err
                 raise
         return written
 
@@ -711,6 +745,7 @@ class PostgresIndex:
         def build(names: tuple[str, ...]) -> None:
             with self._connect() as builder, builder.begin():
                 backends.append(builder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+                no_time_limit(builder)
                 # A GIN index is built in memory up to this much, flushed each time it fills (the server's
                 # default, 64 MB, flushes a million documents' lexemes many times).
                 builder.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
@@ -760,9 +795,13 @@ class PostgresIndex:
     def optimize(self) -> None:
         """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures."""
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS)):
-                conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)")
-            conn.exec_driver_sql(f"ANALYZE {TABLE}")
+            conn.exec_driver_sql("SET statement_timeout = 0")  # (as ``no_time_limit``, for these statements alone)
+            try:
+                for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS)):
+                    conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)")
+                conn.exec_driver_sql(f"ANALYZE {TABLE}")
+            finally:
+                conn.exec_driver_sql("RESET statement_timeout")
 
     # -- searching ---------------------------------------------------------------------------------
 
@@ -1238,7 +1277,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
         try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
             stored, items, pending, *_settings = conn.exec_driver_sql(opening).one()
         except DBAPIError as err:
-            raise IntegrityError(NO_TABLES) from err
+            raise (_interrupted(err) or IntegrityError(NO_TABLES)) from err
     else:
         import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
