@@ -42,6 +42,17 @@ def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: W
     assert (shown["box"], shown["shelf"], shown["pages"], shown["loans"]) == ("业主-003", "A-2-3", 2, [])
 
 
+def test_brackets_in_a_file_name_are_shown_as_they_are(archivist_cli: Any, run_cli: Any, workspace: Workspace) -> None:
+    """rich read ``[draft]`` in a title as its markup and dropped it from every listing (``[定稿]`` stayed):
+    a listing shows what the catalogue holds."""
+    name = "物业服务合同[draft]第2版[b].pdf"
+    write_scan(inbox(workspace) / name, 1, pages=1)
+    assert archivist_cli("file", str(inbox(workspace) / name), "--category", "合同协议档案").exit_code == 0
+    listed = run_cli("archive", "list", env={**FAST, "COLUMNS": "200"})  # (one line a row)
+    assert listed.exit_code == 0, listed.output
+    assert "物业服务合同[draft]第2版[b]" in listed.stdout
+
+
 def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "好.pdf", 1)
     (inbox(workspace) / "空.pdf").write_bytes(b"")

@@ -224,7 +224,7 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
         assert "搬到" in page.get_data(as_text=True) and "重启 recordkit serve" in page.get_data(as_text=True)
     doctor = cli(office, "doctor", env=on_old)
     assert doctor.exit_code != 0
-    assert "搬到" in doctor.output and "改为新地址" in doctor.output
+    assert "搬到" in doctor.output and "[database] url" in doctor.output and "改为新地址" in doctor.output
     # A second move of the old ledger is refused the same way, and leaves no new file behind.
     again = tmp_path / "again.sqlite3"
     twice = cli(office, "db", "move", "--to", f"sqlite:///{again}", env=on_old)
@@ -699,6 +699,12 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             assert f"ALTER DATABASE {database} OWNER TO {role}" in refused.output
             assert "permission denied for schema public" in refused.output
             assert public_tables(url) == 0
+            # recordkit doctor on that address says so before any first use fails, with the same grants.
+            doctor = cli(office, "doctor", "--json", env={"RECORDKIT_DATABASE_URL": clerk_url})
+            assert doctor.exit_code != 0
+            ledger_check = next(check for check in json.loads(doctor.stdout) if check["name"] == "台账数据库")
+            assert not ledger_check["ok"] and "这个数据库账户不能在这里建表" in ledger_check["detail"]
+            assert f"ALTER DATABASE {database} OWNER TO {role}" in ledger_check["fix"]
             # An estate's schema not made yet: the right to make schemas in the database is what to ask for.
             in_schema = cli(office, "db", "move", "--to", clerk_url, "--schema", "estate_west")
             assert in_schema.exit_code == 7, in_schema.output

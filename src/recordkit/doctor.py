@@ -45,8 +45,12 @@ def check_database(workspace: Workspace) -> Check:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
+            creatable = revision is not None or ledger.may_create()
+            grants = ledger.grants_to_ask(schema_missing=not schema_exists)
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+    if not creatable:  # the first use would fail: say so now
+        return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:
         return Check("台账数据库", True, f"{where}：模式还不存在，首次写入台账时自动建立并建表")
     if revision is None:

@@ -458,8 +458,11 @@ def _is_key_header(header: str) -> bool:
 
 def new_table(*headers: str, title: str | None = None, wide_only: tuple[str, ...] = (), wide: bool = True) -> Table:
     """A listing's table.  Columns named in ``wide_only`` are shown only with ``wide`` (``--wide``);
-    ``add_row`` takes every column's cell either way and drops the hidden ones."""
+    ``add_row`` takes every column's cell either way and drops the hidden ones.  A text cell is shown as it is,
+    never read as rich's markup: a title from a file named ``物业服务合同[draft].pdf`` lost its ``[draft]``, and
+    doctor's advice its ``[database]`` (a cell with styles is a ``rich.text.Text``)."""
     from rich.table import Table
+    from rich.text import Text
 
     shown = [header for header in headers if wide or header not in wide_only]
     hidden = [index for index, header in enumerate(headers) if header not in shown]
@@ -468,7 +471,7 @@ def new_table(*headers: str, title: str | None = None, wide_only: tuple[str, ...
         def add_row(self, *cells: Any, **kwargs: Any) -> None:
             if hidden and len(cells) == len(headers):
                 cells = tuple(cell for index, cell in enumerate(cells) if index not in hidden)
-            super().add_row(*cells, **kwargs)
+            super().add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), **kwargs)
 
     table = ListingTable(title=title, show_lines=False, header_style="bold")
     for header in shown:

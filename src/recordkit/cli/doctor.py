@@ -29,9 +29,15 @@ def doctor_command(
     if as_json:
         print_json([check.to_dict() for check in checks])
     else:
+        from rich.text import Text
+
         table = new_table("检查项", "状态", "说明", "修复方法")
         for check in checks:
-            mark = "[green]正常[/]" if check.ok else ("[red]缺失[/]" if check.required else "[yellow]可选，未安装[/]")
+            mark = (
+                Text("正常", "green")
+                if check.ok
+                else (Text("缺失", "red") if check.required else Text("可选，未安装", "yellow"))
+            )
             table.add_row(check.name, mark, check.detail, check.fix if not check.ok else "")
         console().print(table)
     missing = [check.name for check in checks if check.required and not check.ok]

@@ -314,16 +314,41 @@ class Ledger:
         """What the office's IT person is told when the server refused the account something (PostgreSQL 15 on
         lets only a database's owner make tables in its ``public`` schema: an account given CONNECT alone
         cannot make the ledger there)."""
-        parsed = make_url(self.url)
-        user, database, schema = parsed.username or "（未写账户）", parsed.database or "", self.schema or "public"
         said = said.strip().splitlines()[0]
         # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
-        grant = f"DATABASE {database}" if "for database" in said else f"SCHEMA {schema}"
+        user, database, schema = self._account()
         return (
             f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{said}）："
+            + self.grants_to_ask(schema_missing="for database" in said)
+        )
+
+    def _account(self) -> tuple[str, str, str]:
+        """(the account, the database, the schema) of a PostgreSQL ledger, as messages name them."""
+        parsed = make_url(self.url)
+        return parsed.username or "（未写账户）", parsed.database or "", self.schema or "public"
+
+    def grants_to_ask(self, schema_missing: bool = False) -> str:
+        """The grants that let the account make the ledger here, for its database administrator."""
+        user, database, schema = self._account()
+        grant = f"DATABASE {database}" if schema_missing else f"SCHEMA {schema}"
+        return (
             f"请数据库管理员把这个库交给它，例如 ALTER DATABASE {database} OWNER TO {user}，"
             f"或授予 GRANT ALL ON {grant} TO {user}"
         )
+
+    def may_create(self) -> bool:
+        """Whether the account may make the ledger's tables here: always on SQLite; on PostgreSQL the right to
+        make tables in its schema, or, when the schema is not made yet, schemas in the database."""
+        if self.dialect != "postgresql":
+            return True
+        with self.read() as conn:
+            if not self.schema_exists():
+                return bool(
+                    conn.exec_driver_sql("SELECT has_database_privilege(current_database(), 'CREATE')").scalar()
+                )
+            return bool(
+                conn.exec_driver_sql("SELECT has_schema_privilege(%s, 'CREATE')", (self.schema or "public",)).scalar()
+            )
 
     def close(self) -> None:
         self.engine.dispose()
