@@ -636,6 +636,21 @@ def public_tables(url: str) -> int:
         return int(found.fetchone()[0])  # type: ignore[index]
 
 
+def as_admin(*statements: str) -> None:
+    """Statements of the test server's administrator (accounts, grants, a database's settings), in autocommit."""
+    with psycopg.connect(driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"]), autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
+def database_of(url: str) -> str:
+    return driver_url(url).rsplit("/", 1)[1]
+
+
+def set_database(url: str, setting: str) -> None:
+    as_admin(f'ALTER DATABASE "{database_of(url)}" {setting}')
+
+
 def test_a_postgresql_database_not_in_utf8_is_refused_before_anything_is_written_there(office: Workspace) -> None:
     """An old Chinese install's database in EUC_CN (GB2312) cannot hold ㎡ or many characters of names: the move
     stopped halfway with an internal error (exit 70).  Now it is refused as it opens, with what to do."""
@@ -683,16 +698,13 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
     from tests.conftest import postgres_database
 
     role = f"rk_clerk_{uuid.uuid4().hex[:8]}"
-    admin_url = driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"])
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
     try:
         with postgres_database() as url:
-            database = sa.engine.make_url(url).database
+            database = database_of(url)
             as_clerk = sa.engine.make_url(url).set(username=role, password="clerk-2026")
             clerk_url = as_clerk.render_as_string(hide_password=False)
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
+            as_admin(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
             refused = cli(office, "db", "move", "--to", clerk_url)
             assert refused.exit_code == 7, refused.output
             assert f"数据库账户 {role} 在 {database}（模式 public）里没有所需的权限" in refused.output
@@ -711,14 +723,12 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             assert f"GRANT ALL ON DATABASE {database} TO {role}" in in_schema.output
             assert "permission denied for database" in in_schema.output
             assert tables_by_schema(url).get("estate_west") is None
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'ALTER DATABASE "{database}" OWNER TO {role}')
+            set_database(url, f"OWNER TO {role}")
             moved = cli(office, "db", "move", "--to", clerk_url)
             assert moved.exit_code == 0, moved.output
             assert public_tables(url) > 20
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        as_admin(f"DROP ROLE IF EXISTS {role}")
 
 
 def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
@@ -730,10 +740,7 @@ def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
     database takes writes again, never quarantined."""
     assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
     assert cli(office, "index", "--to", "postgresql").exit_code == 0
-    database = driver_url(postgres_url).rsplit("/", 1)[1]
-    admin_url = driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"])
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{database}" SET default_transaction_read_only = on')
+    set_database(postgres_url, "SET default_transaction_read_only = on")
     receipts = raw_rows(postgres_url)["receipts"]
 
     assert [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
@@ -748,8 +755,7 @@ def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
     assert scan.exists() and list((office.records_dir / "quarantine").iterdir()) == []
     assert raw_rows(postgres_url)["receipts"] == receipts
 
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{database}" RESET default_transaction_read_only')
+    set_database(postgres_url, "RESET default_transaction_read_only")
     filed = cli(office, "watch", "--once")
     assert filed.exit_code == 0, filed.output
     assert "归档 1 个" in filed.output and not scan.exists()
@@ -771,12 +777,6 @@ def hold_lock(url: str, statement: str, seconds: float) -> threading.Thread:
     holder.start()
     assert held.wait(10)
     return holder
-
-
-def set_database(url: str, setting: str) -> None:
-    database = driver_url(url).rsplit("/", 1)[1]
-    with psycopg.connect(driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"]), autocommit=True) as admin:
-        admin.execute(f'ALTER DATABASE "{database}" {setting}')
 
 
 def test_an_administrators_statement_timeout_cancels_a_search_plainly_and_never_a_rebuild(

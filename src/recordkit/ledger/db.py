@@ -144,11 +144,12 @@ class Ledger:
         connection in the estate's schema, and only there: a table missing from it is an error, never the
         same-named table of the default schema.  Set when the connection opens, so the start-up check still
         costs one query."""
-        if not self.schema:
-            return {"client_encoding": "UTF8"}
-        given = parsed.query.get("options", "")
-        given = " ".join(given) if isinstance(given, tuple) else given
-        return {"client_encoding": "UTF8", "options": f"{given} -csearch_path={self.schema}".strip()}
+        options = {"client_encoding": "UTF8"}
+        if self.schema:
+            given = parsed.query.get("options", "")
+            given = " ".join(given) if isinstance(given, tuple) else given
+            options["options"] = f"{given} -csearch_path={self.schema}".strip()
+        return options
 
     def _sqlite_engine(self, database: str) -> Engine:
         if database and database != ":memory:":
@@ -297,12 +298,12 @@ class Ledger:
             text = str(err.orig) if err.orig is not None else str(err)
             if "locked" in text or "lock timeout" in text:
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
-            raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{text.strip().splitlines()[0]}") from err
+            raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}") from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
-                raise LedgerError(self._not_permitted(str(err.orig))) from err
+                raise LedgerError(self._not_permitted(server_said(err))) from err
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
                 raise LedgerError(
                     f"台账数据库 {self.where} 只能读（从库，或设置了 default_transaction_read_only）：检索和查看可以，"
@@ -314,11 +315,10 @@ class Ledger:
         """What the office's IT person is told when the server refused the account something (PostgreSQL 15 on
         lets only a database's owner make tables in its ``public`` schema: an account given CONNECT alone
         cannot make the ledger there)."""
-        said = said.strip().splitlines()[0]
-        # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
         user, database, schema = self._account()
         return (
             f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{said}）："
+            # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
             + self.grants_to_ask(schema_missing="for database" in said)
         )
 
@@ -342,12 +342,13 @@ class Ledger:
         if self.dialect != "postgresql":
             return True
         with self.read() as conn:
-            if not self.schema_exists():
-                return bool(
-                    conn.exec_driver_sql("SELECT has_database_privilege(current_database(), 'CREATE')").scalar()
-                )
             return bool(
-                conn.exec_driver_sql("SELECT has_schema_privilege(%s, 'CREATE')", (self.schema or "public",)).scalar()
+                conn.exec_driver_sql(
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
+                    " THEN has_schema_privilege(%(schema)s, 'CREATE')"
+                    " ELSE has_database_privilege(current_database(), 'CREATE') END",
+                    {"schema": self.schema or "public"},
+                ).scalar()
             )
 
     def close(self) -> None:
@@ -478,6 +479,13 @@ def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) 
             f"PostgreSQL 数据库 {database} 的字符编码是 {encoding}，放不下所有汉字（如 ㎡ 和姓名里的生僻字）："
             "recordkit 需要 UTF8 编码的数据库：请另建一个（CREATE DATABASE 名称 ENCODING 'UTF8' TEMPLATE template0）再用它"
         )
+
+
+def server_said(err: BaseException) -> str:
+    """The first line of what the database said in ``err`` (SQLAlchemy's wrapper or the driver's own error), or
+    its kind when it said nothing: what a message quotes after "服务器说"."""
+    cause = getattr(err, "orig", None) or err
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def no_time_limit(conn: Connection) -> None:

@@ -34,6 +34,7 @@ from recordkit.ledger.db import (
     no_time_limit,
     normalise_url,
     open_ledger,
+    server_said,
 )
 from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import metadata
@@ -279,7 +280,7 @@ def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
                 bulk_insert(conn, table, [row])
         except DBAPIError as err:
             key = "、".join(f"{column.name}={row[column.name]}" for column in table.primary_key.columns)
-            detail = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
+            detail = server_said(err)
             if isinstance(err, OperationalError):  # cancelled, a lock waited for too long, the connection lost
                 raise LedgerError(
                     f"搬迁没有做完：新数据库中止了它（服务器说：{detail}）；什么也没有写入，原台账照常可用，请稍后再试"

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
-from recordkit.ledger.db import no_time_limit
+from recordkit.ledger.db import no_time_limit, server_said
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -504,7 +504,7 @@ def _interrupted(err: BaseException) -> LedgerError | None:
     cause = getattr(err, "orig", None) or err
     if not isinstance(cause, psycopg.OperationalError):
         return None
-    said = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    said = server_said(cause)
     log.warning("PostgreSQL search did not finish: %s", said)
     if isinstance(cause, psycopg.errors.QueryCanceled) and "statement timeout" in said:
         return LedgerError(
@@ -550,8 +550,7 @@ class PostgresIndex:
         try:
             conn = self.engine.connect()
         except DBAPIError as err:
-            reason = str(err.orig).strip().splitlines()[0] if err.orig is not None else type(err).__name__
-            raise LedgerError(f"无法连接台账数据库（检索索引在其中）：{reason}") from err
+            raise LedgerError(f"无法连接台账数据库（检索索引在其中）：{server_said(err)}") from err
         with conn:
             yield conn
 
@@ -725,9 +724,8 @@ class PostgresIndex:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
                 if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long
-                    said = (str(err.orig).strip().splitlines() or [type(err.orig).__name__])[0]
                     raise LedgerError(
-                        f"重建检索索引没有做完：台账数据库中止了它（服务器说：{said}）；原来的索引照常可用，"
+                        f"重建检索索引没有做完：台账数据库中止了它（服务器说：{server_said(err)}）；原来的索引照常可用，"
                         "请稍后再运行 recordkit index --rebuild"
                     ) from err
                 raise
