@@ -50,9 +50,9 @@ from recordkit.ledger.db import normalise_url, open_ledger
 from recordkit.ledger.schema import archive_items
 from recordkit.search import query as query_module
 from recordkit.search.backends import postgresql
-from recordkit.search.backends.base import IndexDoc
-from recordkit.search.backends.postgresql import PostgresIndex, prepare
-from recordkit.search.indexer import make_doc, update_index
+from recordkit.search.backends.base import IndexDoc, cores
+from recordkit.search.backends.postgresql import PostgresIndex, index_groups, prepare
+from recordkit.search.indexer import make_doc, update_index, workers
 from recordkit.search.query import search
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -393,7 +393,10 @@ def million(args: argparse.Namespace, console: Console) -> bool:
             workspace = with_backend(root, "postgresql")
             with open_ledger(url) as ledger:  # migrated: the search tables are there
                 index = PostgresIndex(ledger.engine)
-                console.print(f"building: {count:,} documents by COPY …")
+                console.print(
+                    f"building: {count:,} documents by COPY, {args.workers} workers, {cores()} cores, index connections:"
+                    f" {' | '.join(group[0] for group in index_groups())} …"
+                )
                 phases = _Phases()
                 logging.getLogger(postgresql.__name__).addHandler(phases)
                 logging.getLogger(postgresql.__name__).setLevel(logging.INFO)
@@ -565,7 +568,12 @@ def main() -> None:
     parser.add_argument("--docs", type=int, help="documents (default: 20,000; with --million 1,000,000)")
     parser.add_argument("--million", action="store_true", help="the PostgreSQL backend alone, 1,000,000 documents")
     parser.add_argument("--chars", type=int, default=300, help="characters per document of the million run")
-    parser.add_argument("--workers", type=int, default=2, help="processes making the documents of the million run")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=workers(),
+        help="processes making the documents of the million run (default: as a rebuild here takes, indexer.workers)",
+    )
     parser.add_argument(
         "--generated-order", action="store_true", help="write the million run's rows as generated, not as filed"
     )

@@ -302,7 +302,33 @@ def test_a_big_build_makes_tokens_in_worker_processes_with_the_same_result(
     alone = {query: search(indexed, query).to_dict() for query in ("梯维", "张伟", "3#2-1201", "2025年3月")}
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
     monkeypatch.setattr(indexer, "CHUNK", 2)  # three tasks, at most two in flight: the window is used
-    monkeypatch.setattr(indexer, "WINDOW", 2)
+    monkeypatch.setattr(indexer, "AHEAD", 1)
+    monkeypatch.setattr(indexer, "cores", lambda: 2)
     assert update_index(indexed, ledger, rebuild=True).added == 5
     assert {query: search(indexed, query).to_dict() for query in alone} == alone
     assert verify_index(indexed, ledger).ok
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(2, 2), (3, 2), (4, 3), (5, 4), (8, 4), (64, 4)])
+def test_a_big_build_takes_a_worker_a_core_but_one_for_the_writer(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    from recordkit.search import indexer
+
+    monkeypatch.setattr(indexer, "cores", lambda: cores)
+    assert indexer.workers() == workers
+
+
+def test_on_one_core_a_big_build_makes_its_tokens_in_the_writer(
+    indexed: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recordkit.search import indexer
+
+    alone = {query: search(indexed, query).to_dict() for query in ("梯维", "张伟")}
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer, "cores", lambda: 1)
+    pools: list[int] = []
+    monkeypatch.setattr(indexer, "ProcessPoolExecutor", lambda max_workers: pools.append(max_workers))
+    assert update_index(indexed, ledger, rebuild=True).added == 5
+    assert pools == []
+    assert {query: search(indexed, query).to_dict() for query in alone} == alone

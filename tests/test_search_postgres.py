@@ -4,13 +4,15 @@ nightly run and two clerks searching at once on one PostgreSQL ledger."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import logging
 import multiprocessing
 import random
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -22,11 +24,13 @@ from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
 from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
 from recordkit.ledger.schema import archive_items
+from recordkit.search import indexer
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import Filters, IndexDoc, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import (
     INDEX_GROUPS,
     SHADOW,
+    WIDE_INDEX_GROUPS,
     candidate_phrase,
     compile_tsquery,
     neighbour_tsqueries,
@@ -586,6 +590,51 @@ def test_a_rebuild_loads_beside_the_live_table_and_switches_at_once(
     assert verify_index(pg_ws, pg_ledger).ok
 
 
+class _CountedPool(concurrent.futures.ProcessPoolExecutor):
+    """A process pool that notes how many workers it was asked for."""
+
+    sizes: ClassVar[list[int]] = []
+
+    def __init__(self, max_workers: int) -> None:
+        self.sizes.append(max_workers)
+        super().__init__(max_workers=max_workers)
+
+
+@pytest.mark.postgres
+def test_on_four_cores_a_rebuild_makes_tokens_in_three_workers_and_builds_each_gin_index_in_its_own_connection(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The same rows and the same answers as a rebuild on two cores, made by more processes at once."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    queries = ("梯维", "张伟", "3#2-1201", "2025年3月", '"二次供水"')
+    rows = "SELECT archive_no, tsv::text, tri::text, pairs::text, text, shown FROM search_items ORDER BY archive_no"
+    assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5  # (this machine: two cores in CI)
+    before = {query: search(pg_ws, query).to_dict() for query in queries}
+    with pg_ledger.read() as conn:
+        rows_before = conn.exec_driver_sql(rows).all()
+    monkeypatch.setattr(indexer, "cores", lambda: 4)
+    monkeypatch.setattr(postgresql, "cores", lambda: 4)
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer, "CHUNK", 1)
+    monkeypatch.setattr(indexer, "ProcessPoolExecutor", _CountedPool)
+    monkeypatch.setattr(_CountedPool, "sizes", [])
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger=postgresql.__name__):
+        assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    assert _CountedPool.sizes == [3, 3]  # the stored texts looked at, then the tokens made
+    said = next(record.getMessage() for record in caplog.records if "rebuilt" in record.getMessage())
+    connections = said.split("indexes side by side: ")[1].rstrip(")").split(" | ")
+    assert [group.split()[0] for group in connections] == ["tsv", "tri", "pairs"]
+    assert {query: search(pg_ws, query).to_dict() for query in queries} == before
+    with pg_ledger.read() as conn:
+        assert conn.exec_driver_sql(rows).all() == rows_before
+        names = conn.exec_driver_sql("SELECT indexname FROM pg_indexes WHERE tablename = 'search_items'").scalars()
+        assert sorted(names) == sorted(
+            ["search_items_pkey", *(f"ix_search_items_{name}" for name in postgresql._INDEX_NAMES)]
+        )
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
 @pytest.mark.postgres
 def test_a_rebuild_writes_the_rows_in_the_order_they_were_filed(pg_ws: Workspace, pg_ledger: Ledger) -> None:
     """The rows lie as the newest-first scan reads them (the (filed_at, archive_no) index), whatever the order of
@@ -635,7 +684,7 @@ def test_a_leftover_shadow_with_some_indexes_built_is_replaced(pg_ws: Workspace,
         conn.exec_driver_sql(postgresql.schema_statements(SHADOW)[0])
         conn.exec_driver_sql(f"INSERT INTO {SHADOW} SELECT * FROM search_items LIMIT 2")
         statements = dict(zip(postgresql._INDEX_NAMES, postgresql.index_statements(SHADOW), strict=True))
-        for name in INDEX_GROUPS[0]:
+        for name in postgresql.index_groups()[0]:
             conn.exec_driver_sql(statements[name])
     assert search(pg_ws, "张伟").to_dict() == before
     assert verify_index(pg_ws, pg_ledger).ok
@@ -683,7 +732,7 @@ def test_a_rebuild_killed_while_indexing_leaves_the_live_index_and_a_shadow_the_
                     "SELECT count(*) FROM pg_stat_activity WHERE query = %s AND datname = current_database()",
                     ("SELECT pg_sleep(61)",),
                 ).scalar()
-            if built == 1 + sum(map(len, INDEX_GROUPS[1:])) and stuck:
+            if built == 1 + sum(map(len, postgresql.index_groups()[1:])) and stuck:
                 break
             assert process.is_alive() and time.monotonic() < deadline
             time.sleep(0.1)
@@ -714,9 +763,11 @@ def test_a_rebuild_killed_while_indexing_leaves_the_live_index_and_a_shadow_the_
 
 
 def test_the_index_groups_hold_every_index_once() -> None:
-    assert sorted(name for group in INDEX_GROUPS for name in group) == sorted(postgresql._INDEX_NAMES)
-    # the two big GIN indexes side by side, the pairs' after tsv's
+    for groups in (INDEX_GROUPS, WIDE_INDEX_GROUPS):
+        assert sorted(name for group in groups for name in group) == sorted(postgresql._INDEX_NAMES)
+    # on two cores the two big GIN indexes side by side, the pairs' after tsv's; on more, each GIN in its own
     assert [group[:2] for group in INDEX_GROUPS] == [("tsv", "pairs"), ("tri", "category_date")]
+    assert [group[0] for group in WIDE_INDEX_GROUPS] == ["tsv", "tri", "pairs"]
 
 
 @pytest.mark.postgres

@@ -29,7 +29,7 @@ from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_items, owners, units
 from recordkit.search.backends import open_index, preparer
-from recordkit.search.backends.base import IndexBackend, IndexDoc
+from recordkit.search.backends.base import IndexBackend, IndexDoc, cores
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
 
@@ -47,15 +47,23 @@ LOCK_TIMEOUT = 120.0
 #: The watcher waits only briefly: the nightly run catches up with what it could not index.
 WATCH_LOCK_TIMEOUT = 5.0
 INDEX_LOG = "index.log"
-#: From this many items to (re)index on, their tokens are made in WORKERS processes beside the writer.
+#: From this many items to (re)index on, their tokens are made in ``workers()`` processes beside the writer.
 PARALLEL_FROM = 1000
-WORKERS = 2
+#: At most this many: past it the writer's single connection (its COPY, or SQLite's one writer) is the limit.
+MAX_WORKERS = 4
 #: The parts of a run after the texts are extracted, as ``update_index``'s ``stage`` names them (a progress bar's
 #: words): the items written, then, without a count, a rebuild's index built and swapped in, or the nightly
 #: run's merge of the day's writes.
 WRITING, FINISHING, MERGING = "写入索引", "建立全文索引并换上（最后一步）", "整理索引"
 #: Items between two reports of ``progress`` while writing (a rebuild of a million: a thousand reports).
 PROGRESS_EVERY = 1000
+
+
+def workers() -> int:
+    """How many processes make a big build's tokens: a core each but one, left to the writer and the server's
+    side of its writes (on two cores both: two workers kept both busy, docs/benchmarks.md), ``MAX_WORKERS`` at
+    most."""
+    return min(MAX_WORKERS, max(2, cores() - 1))
 
 
 @dataclass
@@ -271,10 +279,10 @@ def _extract_missing(
     """The items whose text is not stored yet (or still waits for OCR, with ``ocr``) extracted now, before any
     index transaction; only these are returned and held: the stored texts are read again where the tokens are
     made, so that a rebuild of a big archive never holds every text at once."""
-    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(items) < PARALLEL_FROM or cores() < 2:
         lacking = [_lacks_text(workspace, ocr, item) for item in items]
     else:  # reading every stored text is a big rebuild's first pass: beside the writer, not in it
-        with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        with ProcessPoolExecutor(max_workers=workers()) as pool:
             lacking = list(pool.map(functools.partial(_lacks_text, workspace, ocr), items, chunksize=4 * CHUNK))
     needed = [item for item, lacks in zip(items, lacking, strict=True) if lacks]
     if not needed:
@@ -293,8 +301,9 @@ def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
 #: What the tokens of one item are made from: the item, its owners, its text when just extracted (else read
 #: from the store), its signature, whether its file is there, its former numbers.
 _DocArguments = tuple[ArchiveItem, tuple[str, ...], "ItemText | None", str, bool, tuple[str, ...]]
-#: Items per task of a worker, and tasks in flight (a bounded window: the texts of a big rebuild stream through).
-CHUNK, WINDOW = 128, 4 * WORKERS
+#: Items per task of a worker, and tasks in flight a worker (a bounded window: the texts of a big rebuild stream
+#: through).
+CHUNK, AHEAD = 128, 4
 
 
 def _docs_of(
@@ -315,17 +324,19 @@ def _made(
     workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
 ) -> Iterator[tuple[IndexDoc, str | None]]:
     """``_docs_of`` every item, in order.  Reading texts and making tokens (and the backend's own form of them,
-    ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in WORKERS processes,
-    CHUNK items a task and at most WINDOW tasks ahead, while this process writes what they made into the index."""
-    if len(arguments) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in ``workers()``
+    processes, CHUNK items a task and at most AHEAD tasks a worker ahead, while this process writes what they
+    made into the index."""
+    if len(arguments) < PARALLEL_FROM or cores() < 2:
         for start in range(0, len(arguments), CHUNK):
             yield from _docs_of(workspace, arguments[start : start + CHUNK], prepare)
         return
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    count = workers()
+    with ProcessPoolExecutor(max_workers=count) as pool:
         waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
         for start in range(0, len(arguments), CHUNK):
             waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
-            if len(waiting) >= WINDOW:
+            if len(waiting) >= AHEAD * count:
                 yield from waiting.popleft().result()
         while waiting:
             yield from waiting.popleft().result()

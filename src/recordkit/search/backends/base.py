@@ -8,6 +8,7 @@ and matches the very same tokens; a backend only stores them with their position
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -20,6 +21,15 @@ COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
 SORTS = ("relevance", "date", "number")
 #: The advice after a damaged index: a rebuild replaces the index only once the new one is whole.
 REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（新索引建好后才替换原索引，原索引不会先被删除）"
+
+
+def cores() -> int:
+    """The cores this process may run on (those a server's ``taskset`` or cpuset gives it, not all the host's):
+    what a big build's worker processes and index connections are counted from."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every system)
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
