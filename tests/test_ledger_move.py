@@ -26,7 +26,8 @@ import psycopg
 import pytest
 
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
-from recordkit.ledger.db import open_workspace_ledger
+from recordkit.ledger.db import display_url, open_workspace_ledger
+from recordkit.ledger.schema import HEAD_REVISION
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 from tests.test_estates_postgres import YEAR, cli, estate, tables_by_schema
@@ -754,11 +755,25 @@ def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
     assert "1 个文件留在收件箱，没有归档" in waited.output and "只能读" in waited.output
     assert scan.exists() and list((office.records_dir / "quarantine").iterdir()) == []
     assert raw_rows(postgres_url)["receipts"] == receipts
+    # recordkit doctor says so before anything is refused (searching there is what such a PC is for: not a fault)
+    assert ledger_check(office) == (
+        True,
+        f"{display_url(postgres_url)}：只能读（从库，或设置了 default_transaction_read_only）（表结构版本 "
+        f"{HEAD_REVISION}）：检索和查看可以，收款、归档、借阅等写入要连主库",
+    )
 
     set_database(postgres_url, "RESET default_transaction_read_only")
+    assert ledger_check(office) == (True, f"{display_url(postgres_url)}（表结构版本 {HEAD_REVISION}）")
     filed = cli(office, "watch", "--once")
     assert filed.exit_code == 0, filed.output
     assert "归档 1 个" in filed.output and not scan.exists()
+
+
+def ledger_check(office: Workspace) -> tuple[bool, str]:
+    """What ``recordkit doctor --json`` says of the ledger: whether it is fine, and its words."""
+    checks = json.loads(cli(office, "doctor", "--json").stdout)
+    found = next(check for check in checks if check["name"] == "台账数据库")
+    return found["ok"], found["detail"]
 
 
 def hold_lock(url: str, statement: str, seconds: float) -> threading.Thread:

@@ -47,8 +47,30 @@ def check_database(workspace: Workspace) -> Check:
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
             creatable = revision is not None or ledger.may_create()
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
+            read_only = ledger.read_only()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+    if moved is not None:
+        return Check(
+            "台账数据库",
+            False,
+            f"{where}：{moved.said}，不能再写入",
+            "把 recordkit.toml 的 [database] url（和 schema）改为新地址",
+        )
+    if read_only:  # a clerk's PC on a replica searches and lists there: fine, but writes go to the primary
+        upgrade = revision != HEAD_REVISION
+        return Check(
+            "台账数据库",
+            not upgrade,
+            f"{where}：只能读（从库，或设置了 default_transaction_read_only）"
+            + (
+                f"，表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}"
+                if upgrade
+                else f"（表结构版本 {revision}）"
+            )
+            + "：检索和查看可以，收款、归档、借阅等写入要连主库",
+            "在连主库的电脑上运行 recordkit db upgrade" if upgrade else "",
+        )
     if not creatable:  # the first use would fail: say so now
         return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:
@@ -61,13 +83,6 @@ def check_database(workspace: Workspace) -> Check:
             False,
             f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
             "recordkit db upgrade",
-        )
-    if moved is not None:
-        return Check(
-            "台账数据库",
-            False,
-            f"{where}：{moved.said}，不能再写入",
-            "把 recordkit.toml 的 [database] url（和 schema）改为新地址",
         )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")
 

@@ -351,6 +351,18 @@ class Ledger:
                 ).scalar()
             )
 
+    def read_only(self) -> bool:
+        """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
+        read-only (``default_transaction_read_only``), which a clerk's PC may search on.  Never on SQLite."""
+        if self.dialect != "postgresql":
+            return False
+        with self.read() as conn:
+            return bool(
+                conn.exec_driver_sql(
+                    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
+                ).scalar()
+            )
+
     def close(self) -> None:
         self.engine.dispose()
 
