@@ -19,6 +19,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -776,6 +778,18 @@ def ledger_check(office: Workspace) -> tuple[bool, str]:
     return found["ok"], found["detail"]
 
 
+@contextmanager
+def lock_held(url: str, statement: str) -> Iterator[None]:
+    """Another session's transaction holding a lock taken by ``statement`` for as long as the block runs (what the
+    block does waits for it however slowly the machine runs)."""
+    with psycopg.connect(driver_url(url), client_encoding="UTF8") as conn:
+        conn.execute(statement)
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
 def hold_lock(url: str, statement: str, seconds: float) -> threading.Thread:
     """Another session's transaction that takes a lock by ``statement`` and keeps it ``seconds`` (a long search, a
     DBA's maintenance); returned once the lock is held."""
@@ -804,9 +818,8 @@ def test_an_administrators_statement_timeout_cancels_a_search_plainly_and_never_
     assert cli(office, "index", "--to", "postgresql").exit_code == 0
     set_database(postgres_url, "SET statement_timeout = '500ms'")
 
-    holder = hold_lock(postgres_url, "LOCK TABLE search_items IN ACCESS EXCLUSIVE MODE", 2)
-    stopped = cli(office, "search", "安达装饰")
-    holder.join()
+    with lock_held(postgres_url, "LOCK TABLE search_items IN ACCESS EXCLUSIVE MODE"):
+        stopped = cli(office, "search", "安达装饰")
     assert stopped.exit_code == 7, stopped.output
     assert "超过了数据库为这个账户设定的时限（statement_timeout）" in stopped.output
     assert "rebuild" not in stopped.output and "重建" not in stopped.output
@@ -840,9 +853,8 @@ def test_a_move_that_waits_too_long_for_a_table_says_so_and_moves_nothing(
     config = office.config_file
     config.write_text(config.read_text(encoding="utf-8").replace("busy_timeout = 30", "busy_timeout = 1"), "utf-8")
     assert "busy_timeout = 1" in config.read_text(encoding="utf-8")
-    holder = hold_lock(postgres_ledger_url, "LOCK TABLE owners IN SHARE MODE", 3)
-    stopped = cli(office, "db", "move", "--to", postgres_ledger_url)
-    holder.join()
+    with lock_held(postgres_ledger_url, "LOCK TABLE owners IN SHARE MODE"):
+        stopped = cli(office, "db", "move", "--to", postgres_ledger_url)
     assert stopped.exit_code == 7, stopped.output
     assert "搬迁没有做完" in stopped.output and "lock timeout" in stopped.output and "不接受" not in stopped.output
     assert raw_rows(postgres_ledger_url)["owners"] == [] and setting(office, "url") == ""

