@@ -7,7 +7,7 @@ again where the tokens are made, and after the swap compares the whole catalogue
 meanwhile).  This runs that library call (``update_index(rebuild=True)``) over a workspace of ``--docs`` filed
 items (``bench_search.make_workspace``: catalogue rows and stored texts as filing leaves them, ``--chars``
 characters each) on a database of its own (made on ``--admin-url``, dropped afterwards).  Each run is a fresh
-Python process, so its peak memory is its own: the process's peak resident memory and the worker processes'
+Python process, so its peak memory is its own: the process's peak resident memory (``VmHWM``) and the worker processes'
 peak private memory (sampled from /proc every 0.2 s).
 
 ``--baseline-src DIR`` runs the same rebuild with the recordkit of another checkout (its ``src``) beside this
@@ -38,7 +38,7 @@ from recordkit.core.workspace import init_workspace
 
 #: What each run's own process does: the rebuild, with its memory watched; one JSON line on stdout.
 RUN = r"""
-import json, os, resource, sys, threading, time
+import json, os, sys, threading, time
 from pathlib import Path
 from recordkit.core.workspace import open_workspace
 from recordkit.ledger.db import open_workspace_ledger
@@ -71,8 +71,9 @@ with open_workspace_ledger(workspace) as ledger:
     report = update_index(workspace, ledger, rebuild=True, lock_timeout=600)
     seconds = time.perf_counter() - started
 stop.set()
-print(json.dumps({"seconds": seconds, "added": report.added,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "workers_mb": peak[0]}))
+with open("/proc/self/status") as status:  # (not getrusage's ru_maxrss: Linux keeps the forking parent's over exec)
+    hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+print(json.dumps({"seconds": seconds, "added": report.added, "rss_mb": hwm / 1024, "workers_mb": peak[0]}))
 """
 
 
@@ -87,13 +88,16 @@ def run_once(root: Path, src: Path | None) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def index_rows(url: str) -> list[tuple[object, ...]]:
-    """Every row of the index as it is read back (each tsvector as text), in 档号 order."""
+def index_rows(url: str) -> tuple[int, str]:
+    """The number of rows in the index, and an MD5 of all of them as they are read back (each tsvector as text),
+    in 档号 order: made on the server, so that this process stays small (its children inherit its size)."""
     with psycopg.connect(url) as conn:
-        return conn.execute(
-            "SELECT archive_no, signature, state, tsv::text, tri::text, pairs::text, text, shown::text"
-            " FROM search_items ORDER BY archive_no"
-        ).fetchall()
+        found = conn.execute(
+            "SELECT count(*), md5(string_agg(concat_ws('|', archive_no, signature, state, tsv::text, tri::text,"
+            " pairs::text, text, shown::text), E'\\n' ORDER BY archive_no)) FROM search_items"
+        ).fetchone()
+    assert found is not None
+    return int(found[0]), str(found[1])
 
 
 def main() -> None:
@@ -115,9 +119,11 @@ def main() -> None:
         config = root / "recordkit.toml"
         config.write_text(config.read_text(encoding="utf-8").replace('url = ""', f'url = "{url}"', 1), encoding="utf-8")
         console.print(f"filing {args.docs:,} items of about {args.chars} characters …")
-        bench.make_workspace(folder, bench.generate(args.docs, length=args.chars), 0, args.docs, root=root, light=True)
+        corpus = bench.generate(args.docs, length=args.chars)
+        bench.make_workspace(folder, corpus, 0, args.docs, root=root, light=True)
+        del corpus  # (each run's process is forked from this one)
         runs: dict[str, list[dict[str, float]]] = {}
-        rows: dict[str, list[tuple[object, ...]]] = {}
+        rows: dict[str, tuple[int, str]] = {}
         for _ in range(args.repeat):  # the versions in turn, so that a slow hour falls on both
             for name, src in versions.items():
                 console.print(f"rebuilding: {name} …")
@@ -127,8 +133,8 @@ def main() -> None:
                 rows[name] = index_rows(url)
     first = next(iter(rows.values()))
     assert all(found == first for found in rows.values()), "the versions left different rows in search_items"
-    assert len(first) == args.docs
-    console.print(f"checked: every version left the same {len(first):,} rows in search_items")
+    assert first[0] == args.docs
+    console.print(f"checked: every version left the same {first[0]:,} rows in search_items (MD5 {first[1]})")
     table = Table(title=f"index --rebuild, {args.docs:,} items, PostgreSQL, median of {args.repeat}")
     for column in ("version", "seconds", "items/s", "peak memory of the process", "workers' peak private memory"):
         table.add_column(column, justify="left" if column == "version" else "right")

@@ -339,29 +339,24 @@ class Ledger:
     def may_create(self) -> bool:
         """Whether the account may make the ledger's tables here: always on SQLite; on PostgreSQL the right to
         make tables in its schema, or, when the schema is not made yet, schemas in the database."""
-        if self.dialect != "postgresql":
-            return True
-        with self.read() as conn:
-            return bool(
-                conn.exec_driver_sql(
-                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
-                    " THEN has_schema_privilege(%(schema)s, 'CREATE')"
-                    " ELSE has_database_privilege(current_database(), 'CREATE') END",
-                    {"schema": self.schema or "public"},
-                ).scalar()
-            )
+        return self.dialect != "postgresql" or self._server_says(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
+            " THEN has_schema_privilege(%(schema)s, 'CREATE')"
+            " ELSE has_database_privilege(current_database(), 'CREATE') END",
+            {"schema": self.schema or "public"},
+        )
 
     def read_only(self) -> bool:
         """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
         read-only (``default_transaction_read_only``), which a clerk's PC may search on.  Never on SQLite."""
-        if self.dialect != "postgresql":
-            return False
+        return self.dialect == "postgresql" and self._server_says(
+            "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
+        )
+
+    def _server_says(self, question: str, parameters: dict[str, str] | None = None) -> bool:
+        """The server's answer to a yes-or-no ``question``, in a read of its own."""
         with self.read() as conn:
-            return bool(
-                conn.exec_driver_sql(
-                    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
-                ).scalar()
-            )
+            return bool(conn.exec_driver_sql(question, parameters or {}).scalar())
 
     def close(self) -> None:
         self.engine.dispose()
