@@ -99,7 +99,7 @@ _READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
 #: The fields whose values recur from item to item (a category, a unit, who filed it): one string each, however
-#: many items hold it (a million items' catalogue in ~1.7 GB instead of ~2.4 GB).
+#: many items hold it (with the slots, 100,000 items read by ``list_items`` in 188 MB instead of 240 MB).
 _SHARED = ("prefix", "category", "unit", "source", "retention", "box", "shelf", "filed_by")
 
 
