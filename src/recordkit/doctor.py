@@ -18,7 +18,7 @@ from typing import Any
 from recordkit.core.config import search_backend, signing_operator
 from recordkit.core.errors import ConfigError, RecordkitError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import open_workspace_ledger
+from recordkit.ledger.db import READ_ONLY, READ_ONLY_ADVICE, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, open_index
@@ -62,13 +62,13 @@ def check_database(workspace: Workspace) -> Check:
         return Check(
             "台账数据库",
             not upgrade,
-            f"{where}：只能读（从库，或设置了 default_transaction_read_only）"
+            f"{where}：{READ_ONLY}"
             + (
                 f"，表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}"
                 if upgrade
                 else f"（表结构版本 {revision}）"
             )
-            + "：检索和查看可以，收款、归档、借阅等写入要连主库",
+            + f"：{READ_ONLY_ADVICE}",
             "在连主库的电脑上运行 recordkit db upgrade" if upgrade else "",
         )
     if not creatable:  # the first use would fail: say so now

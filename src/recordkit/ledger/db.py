@@ -47,6 +47,9 @@ _PG_MIGRATE_LOCK = 7_270_012
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
 _PG_READ_ONLY = "25006"
+#: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
+READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
+READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
 #: The journal action that closes a ledger moved into another database (``recordkit db move``).
 LEDGER_MOVED = "ledger.move"
 
@@ -306,8 +309,8 @@ class Ledger:
                 raise LedgerError(self._not_permitted(server_said(err))) from err
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
                 raise LedgerError(
-                    f"台账数据库 {self.where} 只能读（从库，或设置了 default_transaction_read_only）：检索和查看可以，"
-                    "收款、归档、借阅等写入要连到主库，请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
+                    f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
+                    "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
                 ) from err
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
 
@@ -493,6 +496,12 @@ def server_said(err: BaseException) -> str:
     its kind when it said nothing: what a message quotes after "服务器说"."""
     cause = getattr(err, "orig", None) or err
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据库") -> LedgerError:
+    """What the clerk is told of ``work`` the database server stopped before its end (a cancel, a lock waited for
+    past its limit, a lost connection): the server's words, then ``then`` (what was kept, what to do)."""
+    return LedgerError(f"{work}没有做完：{by}中止了它（服务器说：{server_said(err)}）；{then}")
 
 
 def no_time_limit(conn: Connection) -> None:

@@ -24,12 +24,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
-from recordkit.core.errors import ConflictError, LedgerError, RecordkitError, UsageError, ValidationError
+from recordkit.core.errors import ConflictError, RecordkitError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
     LEDGER_MOVED,
     Ledger,
     bulk_insert,
+    cut_short,
     display_url,
     no_time_limit,
     normalise_url,
@@ -282,9 +283,7 @@ def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
             key = "、".join(f"{column.name}={row[column.name]}" for column in table.primary_key.columns)
             detail = server_said(err)
             if isinstance(err, OperationalError):  # cancelled, a lock waited for too long, the connection lost
-                raise LedgerError(
-                    f"搬迁没有做完：新数据库中止了它（服务器说：{detail}）；什么也没有写入，原台账照常可用，请稍后再试"
-                ) from err
+                raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，请稍后再试", by="新数据库") from err
             raise ValidationError(
                 f"目标数据库不接受 {table.name} 表的一行（{key}）：{detail}。请先在现在的台账里更正这一行，"
                 "什么也没有写入"

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
-from recordkit.ledger.db import no_time_limit, server_said
+from recordkit.ledger.db import cut_short, no_time_limit, server_said
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -522,7 +522,7 @@ def _interrupted(err: BaseException) -> LedgerError | None:
             "这次检索超过了数据库为这个账户设定的时限（statement_timeout），已被数据库取消："
             "请把检索词写得具体一些、加上筛选条件，或请数据库管理员放宽这个时限"
         )
-    return LedgerError(f"检索没有做完：台账数据库中止了它（服务器说：{said}），请稍后再试")
+    return cut_short("检索", cause, "请稍后再试")
 
 
 def _corrupt(err: BaseException) -> IntegrityError | LedgerError:
@@ -735,9 +735,8 @@ class PostgresIndex:
                 with conn.begin():
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
                 if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long
-                    raise LedgerError(
-                        f"重建检索索引没有做完：台账数据库中止了它（服务器说：{server_said(err)}）；原来的索引照常可用，"
-                        "请稍后再运行 recordkit index --rebuild"
+                    raise cut_short(
+                        "重建检索索引", err, "原来的索引照常可用，请稍后再运行 recordkit index --rebuild"
                     ) from err
                 raise
         return written
