@@ -11,6 +11,7 @@ import multiprocessing
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from recordkit.archive import intake
 from recordkit.archive.archivist import Archivist
 from recordkit.core.config import load_settings, search_backend
-from recordkit.core.errors import ConfigError, ConflictError, IntegrityError
+from recordkit.core.errors import ConfigError, ConflictError, IntegrityError, LedgerError
 from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger.db import Ledger, normalise_url, open_ledger
 from recordkit.ledger.schema import archive_items
@@ -547,6 +548,82 @@ def test_a_second_writer_waits_then_gives_a_clear_message(pg_ws: Workspace, pg_l
     with open_index(pg_ws).lock(5), pytest.raises(ConflictError) as raised:
         update_index(pg_ws, pg_ledger, lock_timeout=0.3)
     assert raised.value.message.startswith("检索索引正由另一个进程更新（归档服务、夜间任务或其他文员），等了 0.3 秒")
+
+
+def _paused_rebuild(monkeypatch: pytest.MonkeyPatch, pause: Callable[[PostgresIndex], None]) -> None:
+    """Rebuilds that call ``pause`` (with their index) after handing over three items, the lock held."""
+    real_rebuild = PostgresIndex.rebuild
+
+    def paused(self: PostgresIndex, docs: Any) -> int:
+        def pausing() -> Any:
+            for number, doc in enumerate(docs):
+                if number == 3:
+                    pause(self)
+                yield doc
+
+        return real_rebuild(self, pausing())
+
+    monkeypatch.setattr(PostgresIndex, "rebuild", paused)
+
+
+@pytest.mark.postgres
+def test_the_writer_lock_outlives_an_administrators_idle_session_timeout(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DBA's ``idle_session_timeout`` (PostgreSQL 14 on) ends connections idle that long; the lock's holder is
+    idle while the work runs elsewhere, and must keep the lock (the other writers out) to the end."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with pg_ledger.engine.connect() as conn:
+        if conn.dialect.server_version_info < (14,):
+            pytest.skip("idle_session_timeout: PostgreSQL 14 on")
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET idle_session_timeout = '1s'")
+        conn.commit()
+    pg_ledger.engine.dispose()  # its next connections are new sessions, under the setting
+    second_writer: list[str] = []
+
+    def idle_then_try(index: PostgresIndex) -> None:
+        time.sleep(2.5)  # the lock's connection idle past the administrator's limit
+        try:
+            with PostgresIndex(index.engine).lock(0.3):
+                second_writer.append("let in")
+        except ConflictError:
+            second_writer.append("kept out")
+
+    _paused_rebuild(monkeypatch, idle_then_try)
+    assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    assert second_writer == ["kept out"]
+    with pg_ledger.engine.connect() as conn:  # the pooled connection that held the lock left as it came
+        assert conn.exec_driver_sql("SHOW idle_session_timeout").scalar() == "1s"
+    assert [hit.archive_no for hit in search(pg_ws, "张伟").hits]
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
+def test_a_writer_whose_lock_was_cut_off_says_to_check_with_another_run(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+
+    def terminate_the_holder(index: PostgresIndex) -> None:
+        with index.engine.connect() as conn:  # (as an administrator's pg_terminate_backend, or the network)
+            ended = conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+                (postgresql._LOCK_KEY,),
+            ).scalars()
+            assert list(ended) == [True]
+
+    _paused_rebuild(monkeypatch, terminate_the_holder)
+    with pytest.raises(LedgerError) as raised:
+        update_index(pg_ws, pg_ledger, rebuild=True)
+    assert raised.value.message.startswith("检索索引已写入，但写入锁所在的数据库连接中途断了（服务器说：")
+    assert raised.value.message.endswith("这期间别的程序也可能写了索引，请再运行一次 recordkit index 核对")
+    # the rebuild itself went through, and the run it asks for finds nothing to do
+    assert verify_index(pg_ws, pg_ledger).ok
+    report = update_index(pg_ws, pg_ledger)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 5)
 
 
 @pytest.mark.postgres

@@ -107,6 +107,11 @@ CJK_FROM = "\u3040"
 #: Advisory lock keys: (this constant, the schema's hash) is the index writer lock of one estate's schema.
 _LOCK_KEY = 7_270_017
 _LOCK_ARGS = f"{_LOCK_KEY}, hashtext(current_schema())"
+#: A writer whose lock's connection was ended (by an administrator, by the network) while it worked.
+LOCK_LOST = (
+    "检索索引已写入，但写入锁所在的数据库连接中途断了（服务器说：{said}）："
+    "这期间别的程序也可能写了索引，请再运行一次 recordkit index 核对"
+)
 _COLUMNS = (
     "archive_no",
     "signature",
@@ -604,8 +609,16 @@ class PostgresIndex:
     @contextmanager
     def lock(self, timeout: float) -> Iterator[None]:
         """The one writer lock of this schema's index: a session advisory lock (released when its holder's
-        connection ends, so a killed writer frees it).  ``ConflictError`` on timeout."""
+        connection ends, so a killed writer frees it).  ``ConflictError`` on timeout; ``LedgerError`` when the
+        holder's connection was ended before the work was done (another writer may have come in meanwhile)."""
         with self._connect() as conn:
+            # The holder's connection is idle while the work runs in others (OCR, a rebuild's minutes): an
+            # administrator's idle_session_timeout (PostgreSQL 14 on) would end it and hand the lock to the next
+            # writer halfway through.  For this connection alone, while it holds the lock.
+            endless = _server_at_least(conn, 14)
+            if endless:
+                conn.exec_driver_sql("SET idle_session_timeout = 0")
+                conn.commit()
             deadline = time.monotonic() + timeout
             while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
                 conn.rollback()
@@ -613,11 +626,20 @@ class PostgresIndex:
                     raise ConflictError(writer_busy(timeout))
                 time.sleep(0.1)
             conn.commit()
+            done = False
             try:
                 yield
+                done = True
             finally:
-                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_ARGS})")
-                conn.commit()
+                try:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_ARGS})")
+                    if endless:
+                        conn.exec_driver_sql("RESET idle_session_timeout")  # (the connection goes back to the pool)
+                    conn.commit()
+                except DBAPIError as err:
+                    log.warning("the search index's writer lock was lost with its connection: %s", err)
+                    if done:  # (else the work's own error says more)
+                        raise LedgerError(LOCK_LOST.format(said=server_said(err))) from err
 
     def try_lock_in(self, conn: Connection) -> bool:
         """Take the writer lock for ``conn``'s transaction if nobody holds it now (the filing transaction
