@@ -65,7 +65,7 @@ def fresh_table(conn: psycopg.Connection[Any], name: str) -> None:
     """The index table as a rebuild makes it (its big columns compressed with lz4 where the server can)."""
     conn.execute(f"DROP TABLE IF EXISTS {name}")
     conn.execute(postgresql.schema_statements(name)[0].replace(f"{postgresql.TABLE}_pkey", f"{name}_pkey"))
-    if conn.info.server_version >= 140000:
+    if (conn.execute(postgresql.HAS_LZ4).fetchone() or (False,))[0]:
         for column in postgresql.COMPRESSED:
             conn.execute(f"ALTER TABLE {name} ALTER COLUMN {column} SET COMPRESSION lz4")
     conn.commit()

@@ -45,10 +45,10 @@ def _create_database(admin: Any, name: str, template: str = "", options: str = "
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"{clause}')
-    except Exception as err:  # the server must be there in CI
+    except Exception as err:  # the server must be there in CI (and able to: a server built without ICU is not)
         if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {PG_ENV} is unreachable: {err}")
-        pytest.skip(f"PostgreSQL unreachable: {err}")
+            pytest.fail(f"PostgreSQL at {PG_ENV} could not make the test's database: {err}")
+        pytest.skip(f"PostgreSQL could not make the test's database: {err}")
 
 
 def _drop_database(admin: Any, name: str) -> None:

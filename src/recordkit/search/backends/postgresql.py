@@ -502,13 +502,13 @@ def _server_at_least(conn: Connection, major: int) -> bool:
 COMPRESSED = ("text", "tsv", "tri", "pairs")
 
 
+#: Whether the server can compress a column with lz4: true, false (built without it), or no row (before 14).
+HAS_LZ4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+
+
 def _lz4(conn: Connection) -> bool:
     """Whether the server of ``conn`` can compress a column with lz4."""
-    return _server_at_least(conn, 14) and bool(
-        conn.exec_driver_sql(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        ).scalar()
-    )
+    return bool(conn.exec_driver_sql(HAS_LZ4).scalar())
 
 
 def _interrupted(err: BaseException) -> LedgerError | None:
