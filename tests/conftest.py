@@ -38,6 +38,24 @@ def _postgres_admin_url() -> str:
     return url
 
 
+PGBOUNCER_ENV = "RECORDKIT_TEST_PGBOUNCER_URL"
+
+
+def through_pgbouncer(url: str) -> str:
+    """The test database at ``url`` reached through the pgbouncer .ci/run starts in front of the test server, set
+    up as an IT person would: transaction mode, and ``options`` in ``ignore_startup_parameters`` (pgbouncer
+    refuses a client that sends them otherwise)."""
+    import sqlalchemy as sa
+
+    bouncer = os.environ.get(PGBOUNCER_ENV)
+    if not bouncer:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {PGBOUNCER_ENV} is not set: the tests through pgbouncer must run in CI")
+        pytest.skip(f"{PGBOUNCER_ENV} not set (the tests through pgbouncer run in CI)")
+    pooled = sa.engine.make_url(bouncer)
+    return sa.engine.make_url(url).set(host=pooled.host, port=pooled.port).render_as_string(hide_password=False)
+
+
 def _create_database(admin: Any, name: str, template: str = "", options: str = "") -> None:
     """CREATE DATABASE on the test server (from ``template`` when given, with ``options`` such as a locale);
     fails in CI, skips elsewhere."""

@@ -19,7 +19,7 @@ from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import normalise_url, open_ledger, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
-from tests.conftest import write_sheet
+from tests.conftest import through_pgbouncer, write_sheet
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 
@@ -205,6 +205,35 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
     assert upgraded.exit_code == 0, upgraded.output
     assert f"（模式 estate_south） 已从 空库 升级到 {HEAD_REVISION}" in upgraded.stdout
     assert set(tables_by_schema(postgres_url)) == {"estate_north", "estate_south"}
+
+
+@pytest.mark.postgres
+def test_an_estate_reached_through_pgbouncer_is_refused_rather_than_read_in_the_default_schema(
+    estates: tuple[Workspace, Workspace], postgres_url: str, tmp_path: Path
+) -> None:
+    """pgbouncer passes no ``options`` on (it refuses a client that sends them unless told to ignore them, as the
+    pgbouncer in front of the test server is): such a connection is in the default schema, where an older
+    single-estate ledger may be; the estate's commands must not read or write it as theirs."""
+    west, _east = estates
+    older = estate(tmp_path / "older", "老区", postgres_url, "")  # the database's default schema, public
+    assert cli(older, "owners", "import", str(write_sheet(tmp_path / "老区名册.xlsx", EAST_ROWS))).exit_code == 0
+    before = tables_by_schema(postgres_url)
+    assert {"estate_west", "estate_east", "public"} <= set(before)
+    config = west.root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace(postgres_url, through_pgbouncer(postgres_url), 1), encoding="utf-8")
+    for args in (("owners", "list"), ("fees", "pay", "9-1-901", "--amount", "100")):
+        refused = cli(west, *args)
+        assert refused.exit_code == ConfigError.exit_code, refused.output
+        assert (
+            '连到 PostgreSQL 的连接没有进入这个小区的模式 estate_west（数据库说 search_path 是 "$user", public）'
+            in (refused.stderr)
+        )
+        assert "请让 [database] url 直连 PostgreSQL（不经连接池）" in refused.stderr
+        assert "赵敏" not in refused.output
+    assert tables_by_schema(postgres_url) == before
+    listed = cli(older, "owners", "list", "--json")
+    assert sorted(unit["owner"] for unit in json.loads(listed.stdout)) == ["赵敏", "钱进"]
 
 
 @pytest.mark.postgres

@@ -40,7 +40,7 @@ from recordkit.search.backends.postgresql import (
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
-from tests.conftest import run_at_once
+from tests.conftest import run_at_once, through_pgbouncer
 from tests.search_helpers import file_documents, filed_during_rebuild, use_postgres_ledger, write_docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -567,24 +567,28 @@ def _paused_rebuild(monkeypatch: pytest.MonkeyPatch, pause: Callable[[PostgresIn
 
 
 @pytest.mark.postgres
-def test_the_writer_lock_outlives_an_administrators_idle_session_timeout(
+def test_the_writer_lock_outlives_an_administrators_time_limits(
     pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A DBA's ``idle_session_timeout`` (PostgreSQL 14 on) ends connections idle that long; the lock's holder is
-    idle while the work runs elsewhere, and must keep the lock (the other writers out) to the end."""
+    """A DBA's limits on idle connections, idle transactions and (PostgreSQL 17 on) a transaction's length end
+    the connection that holds the lock while the work runs elsewhere; the lock must keep the other writers out
+    to the end."""
     file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
     update_index(pg_ws, pg_ledger)
+    limits = ["idle_in_transaction_session_timeout"]
     with pg_ledger.engine.connect() as conn:
-        if conn.dialect.server_version_info < (14,):
-            pytest.skip("idle_session_timeout: PostgreSQL 14 on")
+        version = conn.dialect.server_version_info
+        limits += ["idle_session_timeout"] if version >= (14,) else []
+        limits += ["transaction_timeout"] if version >= (17,) else []
         database = conn.exec_driver_sql("SELECT current_database()").scalar()
-        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET idle_session_timeout = '1s'")
+        for limit in limits:
+            conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET {limit} = '1s'")
         conn.commit()
-    pg_ledger.engine.dispose()  # its next connections are new sessions, under the setting
+    pg_ledger.engine.dispose()  # its next connections are new sessions, under the limits
     second_writer: list[str] = []
 
     def idle_then_try(index: PostgresIndex) -> None:
-        time.sleep(2.5)  # the lock's connection idle past the administrator's limit
+        time.sleep(2.5)  # the lock's connection idle past the administrator's limits
         try:
             with PostgresIndex(index.engine).lock(0.3):
                 second_writer.append("let in")
@@ -594,8 +598,8 @@ def test_the_writer_lock_outlives_an_administrators_idle_session_timeout(
     _paused_rebuild(monkeypatch, idle_then_try)
     assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
     assert second_writer == ["kept out"]
-    with pg_ledger.engine.connect() as conn:  # the pooled connection that held the lock left as it came
-        assert conn.exec_driver_sql("SHOW idle_session_timeout").scalar() == "1s"
+    with pg_ledger.engine.connect() as conn:  # the pooled connection that held the lock is as it came
+        assert [conn.exec_driver_sql(f"SHOW {limit}").scalar() for limit in limits] == ["1s"] * len(limits)
     assert [hit.archive_no for hit in search(pg_ws, "张伟").hits]
     assert verify_index(pg_ws, pg_ledger).ok
 
@@ -609,11 +613,12 @@ def test_a_writer_whose_lock_was_cut_off_says_to_check_with_another_run(
 
     def terminate_the_holder(index: PostgresIndex) -> None:
         with index.engine.connect() as conn:  # (as an administrator's pg_terminate_backend, or the network)
-            ended = conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+            holders = conn.exec_driver_sql(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted",
                 (postgresql._LOCK_KEY,),
             ).scalars()
-            assert list(ended) == [True]
+            (holder,) = holders
+            assert conn.exec_driver_sql("SELECT pg_terminate_backend(%s)", (holder,)).scalar()
 
     _paused_rebuild(monkeypatch, terminate_the_holder)
     with pytest.raises(LedgerError) as raised:
@@ -847,10 +852,24 @@ def test_the_index_groups_hold_every_index_once() -> None:
     assert [group[0] for group in WIDE_INDEX_GROUPS] == ["tsv", "tri", "pairs"]
 
 
+@pytest.fixture(params=["directly", "through pgbouncer"])
+def reached_ws(request: pytest.FixtureRequest, workspace: Workspace, postgres_url: str) -> Workspace:
+    """``pg_ws`` reached directly, then through the pgbouncer in front of the test server (transaction mode)."""
+    use_postgres_ledger(workspace, postgres_url if request.param == "directly" else through_pgbouncer(postgres_url))
+    return archive_workspace(workspace.root)
+
+
 @pytest.mark.postgres
 def test_an_index_failing_in_one_connection_stops_the_other_and_keeps_the_live_index(
-    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+    reached_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The other connection's statement is cancelled through that connection (a pool in transaction mode lends
+    a finished transaction's server process to another client: a cancel by its id would reach that one)."""
+    with open_ledger(reached_ws.database_url) as ledger:
+        _an_index_failing_in_one_connection(reached_ws, ledger, monkeypatch)
+
+
+def _an_index_failing_in_one_connection(pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
     file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
     update_index(pg_ws, pg_ledger)
     before = search(pg_ws, "张伟").to_dict()
@@ -1633,10 +1652,15 @@ def _run_role(root: str, rounds: int) -> None:
 
 
 @pytest.mark.postgres
-def test_the_watcher_the_nightly_run_and_two_clerks_at_once(tmp_path: Path, postgres_url: str) -> None:
+@pytest.mark.parametrize("reached", ["directly", "through pgbouncer"])
+def test_the_watcher_the_nightly_run_and_two_clerks_at_once(tmp_path: Path, postgres_url: str, reached: str) -> None:
+    """Four processes at once, each running the same statements again and again: through pgbouncer in
+    transaction mode too, where a statement prepared on one server connection is missing on the next, or is
+    another process's statement of the same name."""
+    url = postgres_url if reached == "directly" else through_pgbouncer(postgres_url)
     root = init_workspace(tmp_path / "ws")
-    workspace = archive_workspace(root, postgres_url)
-    use_postgres_ledger(workspace, postgres_url)
+    workspace = archive_workspace(root, url)
+    use_postgres_ledger(workspace, url)
     workspace = archive_workspace(root, import_units=False)
     with open_ledger(workspace.database_url) as ledger:
         file_documents(workspace, ledger, tmp_path / "来件")

@@ -47,6 +47,13 @@ _PG_MIGRATE_LOCK = 7_270_012
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
 _PG_READ_ONLY = "25006"
+#: … and for a statement psycopg prepared on one server connection and finds missing ("26000") or taken
+#: ("42P05") on the next: a pool that lends a server connection a transaction at a time (pgbouncer's
+#: transaction mode; psycopg prepares a statement run five times on one connection).
+_PG_PREPARED_ELSEWHERE = ("26000", "42P05")
+#: … and what such a statement run with the parameters of another gives ("bind message supplies 0 parameters, but
+#: prepared statement … requires 3").
+_PG_PROTOCOL_VIOLATION = "08P01"
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
@@ -138,6 +145,7 @@ class Ledger:
             except ModuleNotFoundError as err:
                 raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
             event.listen(engine, "connect", functools.partial(_refuse_narrow_encoding, parsed.database or ""))
+            event.listen(engine, "connect", functools.partial(_look_through_poolers, self.schema))
             return engine
         raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
 
@@ -298,6 +306,7 @@ class Ledger:
             yield
         except OperationalError as err:
             log.exception("ledger operation failed on %s", display_url(self.url))
+            self._refuse_transaction_pool(err)
             text = str(err.orig) if err.orig is not None else str(err)
             if "locked" in text or "lock timeout" in text:
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
@@ -312,7 +321,21 @@ class Ledger:
                     f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
                     "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
                 ) from err
+            self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def _refuse_transaction_pool(self, err: DBAPIError) -> None:
+        """``LedgerError`` when ``err`` says that a statement psycopg prepared on one server connection was run on
+        another: a pool between recordkit and the server lends a server connection a transaction at a time."""
+        sqlstate = getattr(err.orig, "sqlstate", None)
+        if sqlstate in _PG_PREPARED_ELSEWHERE or (
+            sqlstate == _PG_PROTOCOL_VIOLATION and "prepared statement" in str(err)
+        ):
+            raise LedgerError(
+                f"台账数据库 {self.where} 的连接在两条语句之间换了一条（服务器说：{server_said(err)}）："
+                "多半是经过了 pgbouncer 的 transaction 模式。recordkit 要用 session 模式（pool_mode = session）"
+                "或直连数据库；这一步什么也没有写入"
+            ) from err
 
     def _not_permitted(self, said: str) -> str:
         """What the office's IT person is told when the server refused the account something (PostgreSQL 15 on
@@ -459,20 +482,15 @@ class Ledger:
         self._create_schema()
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
-                # Two first uses at once: the second waits, then finds nothing to do.
-                self._advisory(conn, "pg_advisory_lock", _PG_MIGRATE_LOCK)
-                conn.commit()
+                no_time_limit(conn)
+                # Two first uses at once: the second waits, then finds nothing to do.  The lock of the migrations'
+                # own transaction, gone with its commit or rollback (a pool in transaction mode keeps one server
+                # connection for a transaction, where a session lock's unlock could reach another).
+                self._advisory(conn, "pg_advisory_xact_lock", _PG_MIGRATE_LOCK)
             else:
                 conn = conn.execution_options(recordkit_write=True)
-            try:
-                no_time_limit(conn)
-                command.upgrade(alembic_config(conn), "head")
-                conn.commit()
-            finally:
-                if self.dialect == "postgresql":
-                    conn.rollback()  # a failed migration's transaction first (nothing after a commit)
-                    self._advisory(conn, "pg_advisory_unlock", _PG_MIGRATE_LOCK)
-                    conn.commit()
+            command.upgrade(alembic_config(conn), "head")
+            conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
 
@@ -491,6 +509,35 @@ def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) 
         )
 
 
+def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> None:
+    """A new connection, checked for a connection pool between recordkit and the server (pgbouncer, pgpool):
+
+    - Behind one, nothing is prepared on the server: a pool in transaction mode lends each transaction
+      whichever server connection is free, and a statement psycopg prepared on one (it prepares a statement
+      run five times on a connection) is missing on the next, or is another client's statement of the same
+      name, run with this one's values.  A pool is told by the server process's id: the one the server
+      reports itself differs from the one the pool handed the client at the start.
+    - With a schema, a connection not in it is refused: the ``options`` it opened with were dropped on the
+      way (pgbouncer passes them to no server; ``ignore_startup_parameters = options`` is the usual advice for
+      the error it gives otherwise), and its commands would read and write the default schema, where another
+      estate's ledger may be.
+
+    One query as the connection opens."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
+        backend, found = cursor.fetchone()
+    dbapi_connection.rollback()  # (the query began a transaction)
+    if backend != dbapi_connection.info.backend_pid:
+        dbapi_connection.prepare_threshold = None
+    if schema and found != schema:
+        dbapi_connection.close()
+        raise ConfigError(
+            f"连到 PostgreSQL 的连接没有进入这个小区的模式 {schema}（数据库说 search_path 是 {found}）："
+            "连接参数 options 在路上被丢掉了，多半是经过了 pgbouncer 之类的连接池。为免读写到别的小区的台账，recordkit 不使用这个连接："
+            "请让 [database] url 直连 PostgreSQL（不经连接池）"
+        )
+
+
 def server_said(err: BaseException) -> str:
     """The first line of what the database said in ``err`` (SQLAlchemy's wrapper or the driver's own error), or
     its kind when it said nothing: what a message quotes after "服务器说"."""
@@ -505,13 +552,17 @@ def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据�
 
 
 def no_time_limit(conn: Connection) -> None:
-    """Let the transaction of ``conn`` run as long as its work needs, whatever ``statement_timeout`` a database
-    administrator set for the account (PostgreSQL; SQLite has none): for the work an office asks for on purpose
-    and cannot do in parts — a migration, a move, a rebuild of the search index, whose index builds take minutes
-    at a million documents and would otherwise be cancelled near their end.  Searches and everyday commands keep
-    the administrator's limit."""
+    """Let the transaction of ``conn`` run as long as its work needs, whatever limits a database administrator
+    set for the account (PostgreSQL; SQLite has none): on a statement, on a transaction left idle between two,
+    and (PostgreSQL 17 on) on a transaction's whole length.  For the work an office asks for on purpose and
+    cannot do in parts — a migration, a move, a rebuild of the search index, whose index builds take minutes
+    at a million documents and would otherwise be cancelled near their end — and for the transaction that holds
+    the search index's writer lock while that work runs.  Searches and everyday commands keep the limits."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        limits = ["statement_timeout", "idle_in_transaction_session_timeout"]
+        if (conn.dialect.server_version_info or (0,)) >= (17,):
+            limits.append("transaction_timeout")
+        conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{limit}', '0', true)" for limit in limits))
 
 
 def alembic_config(conn: Connection | None = None) -> Any:

@@ -10,7 +10,7 @@ parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` li
 SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's candidates,
 whichever an estimate of their number makes cheaper.  Snippets and masking stay in ``search.query``.
 
-One writer at a time: a session advisory lock per schema.  A rebuild COPYs into a shadow table made in the
+One writer at a time: an advisory lock per schema, held by a transaction left open.  A rebuild COPYs into a shadow table made in the
 same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
 two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction;
 searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
@@ -608,38 +608,40 @@ class PostgresIndex:
 
     @contextmanager
     def lock(self, timeout: float) -> Iterator[None]:
-        """The one writer lock of this schema's index: a session advisory lock (released when its holder's
-        connection ends, so a killed writer frees it).  ``ConflictError`` on timeout; ``LedgerError`` when the
-        holder's connection was ended before the work was done (another writer may have come in meanwhile)."""
+        """The one writer lock of this schema's index: a transaction advisory lock, in a transaction of its own
+        left open while the work runs in other connections.  It ends with its holder's connection (a killed
+        writer frees it), and a connection pool that lends a server connection a transaction at a time
+        (pgbouncer's transaction mode) lends this one for the whole work: a session lock's unlock could reach
+        another server connection there, and the lock stay held by nobody's work.  ``ConflictError`` on timeout;
+        ``LedgerError`` when the holder's connection was ended before the work was done (another writer may have
+        come in meanwhile)."""
         with self._connect() as conn:
-            # The holder's connection is idle while the work runs in others (OCR, a rebuild's minutes): an
-            # administrator's idle_session_timeout (PostgreSQL 14 on) would end it and hand the lock to the next
-            # writer halfway through.  For this connection alone, while it holds the lock.
-            endless = _server_at_least(conn, 14)
-            if endless:
-                conn.exec_driver_sql("SET idle_session_timeout = 0")
-                conn.commit()
             deadline = time.monotonic() + timeout
-            while not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_LOCK_ARGS})").scalar():
-                conn.rollback()
+            while True:
+                holding = conn.begin()
+                if conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS})").scalar():
+                    break
+                holding.rollback()
                 if time.monotonic() >= deadline:
                     raise ConflictError(writer_busy(timeout))
                 time.sleep(0.1)
-            conn.commit()
+            # Idle in this transaction while the work runs elsewhere (OCR, a rebuild's minutes): an administrator's
+            # limits on idle transactions, and on a transaction's length, would end it and let the next writer in
+            # halfway through.  It writes nothing and holds no snapshot meanwhile.
+            no_time_limit(conn)
             done = False
             try:
                 yield
                 done = True
             finally:
                 try:
-                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_LOCK_ARGS})")
-                    if endless:
-                        conn.exec_driver_sql("RESET idle_session_timeout")  # (the connection goes back to the pool)
-                    conn.commit()
+                    conn.exec_driver_sql("SELECT 1")  # still there: the lock was held to the end
                 except DBAPIError as err:
                     log.warning("the search index's writer lock was lost with its connection: %s", err)
                     if done:  # (else the work's own error says more)
                         raise LedgerError(LOCK_LOST.format(said=server_said(err))) from err
+                else:
+                    holding.rollback()  # (the lock goes with it)
 
     def try_lock_in(self, conn: Connection) -> bool:
         """Take the writer lock for ``conn``'s transaction if nobody holds it now (the filing transaction
@@ -732,7 +734,7 @@ class PostgresIndex:
                 # The indexes once, after the load (far cheaper than kept up row by row), in two connections at
                 # once: the shadow table is committed, so they see it; each commits its own, and a failure (or a
                 # kill) leaves a shadow with some of them, which the next rebuild drops like any leftover.
-                took = self._build_indexes(conn)
+                took = self._build_indexes()
                 phases["indexed"] = time.perf_counter()
                 with conn.begin():
                     no_time_limit(conn)
@@ -763,33 +765,44 @@ class PostgresIndex:
                 raise
         return written
 
-    def _build_indexes(self, conn: Connection) -> dict[str, float]:
+    def _build_indexes(self) -> dict[str, float]:
         """The shadow table's indexes, ``index_groups()`` in connections of their own at once.  On the first
-        failure (or an interrupt) the others' statements are cancelled through ``conn`` before it is raised.
-        Returns the seconds each index took, in the order they were done."""
+        failure (or an interrupt) the others' statements are cancelled before it is raised.  Returns the seconds
+        each index took, in the order they were done."""
         statements = dict(zip(_INDEX_NAMES, index_statements(SHADOW), strict=True))
-        backends: list[int] = []
+        # The builders' connections while their transactions last: a cancel goes through the connection itself
+        # (the protocol's cancel request), never by a server process id, which behind a pool in transaction mode
+        # may be serving another client by then; and never to a connection back in the pool.
+        building: set[Any] = set()
+        guard = threading.Lock()
         took: dict[str, float] = {}
         stop = threading.Event()
 
         def build(names: tuple[str, ...]) -> None:
-            with self._connect() as builder, builder.begin():
-                backends.append(builder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
-                no_time_limit(builder)
-                # A GIN index is built in memory up to this much, flushed each time it fills (the server's
-                # default, 64 MB, flushes a million documents' lexemes many times).
-                builder.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
-                # A killed rebuild's CREATE INDEX would otherwise run on to its end (minutes at a million items,
-                # a core and the shadow's lock held): the server looks every second whether this client is still
-                # there (PostgreSQL 14 on; an older server keeps going as before).
-                if _server_at_least(builder, 14):
-                    builder.exec_driver_sql("SET LOCAL client_connection_check_interval = '1s'")
-                for name in names:
-                    if stop.is_set():
-                        return
-                    started = time.perf_counter()
-                    builder.exec_driver_sql(statements[name])
-                    took[name] = time.perf_counter() - started
+            with self._connect() as builder:
+                raw = builder.connection.driver_connection
+                with guard:
+                    building.add(raw)
+                try:
+                    with builder.begin():
+                        no_time_limit(builder)
+                        # A GIN index is built in memory up to this much, flushed each time it fills (the server's
+                        # default, 64 MB, flushes a million documents' lexemes many times).
+                        builder.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{REBUILD_MEMORY}'")
+                        # A killed rebuild's CREATE INDEX would otherwise run on to its end (minutes at a million
+                        # items, a core and the shadow's lock held): the server looks every second whether this
+                        # client is still there (PostgreSQL 14 on; an older server keeps going as before).
+                        if _server_at_least(builder, 14):
+                            builder.exec_driver_sql("SET LOCAL client_connection_check_interval = '1s'")
+                        for name in names:
+                            if stop.is_set():
+                                return
+                            started = time.perf_counter()
+                            builder.exec_driver_sql(statements[name])
+                            took[name] = time.perf_counter() - started
+                finally:
+                    with guard:
+                        building.discard(raw)
 
         groups = index_groups()
         pool = ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="search-index")
@@ -799,11 +812,10 @@ class PostgresIndex:
                 future.result()
         except BaseException:
             stop.set()
-            conn.rollback()
             while not all(future.done() for future in futures):  # again until they end: a statement sent
-                with conn.begin():  # just after a cancel would run to its end
-                    for pid in backends:
-                        conn.exec_driver_sql("SELECT pg_cancel_backend(%s)", (pid,))
+                with guard:  # just after a cancel would run to its end
+                    for raw in building:
+                        raw.cancel_safe(timeout=5)
                 wait(futures, timeout=0.5)
             raise
         finally:
@@ -825,14 +837,18 @@ class PostgresIndex:
 
     def optimize(self) -> None:
         """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures."""
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("SET statement_timeout = 0")  # (as ``no_time_limit``, for these statements alone)
-            try:
-                for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS)):
-                    conn.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)")
-                conn.exec_driver_sql(f"ANALYZE {TABLE}")
-            finally:
-                conn.exec_driver_sql("RESET statement_timeout")
+        statements = [
+            *(
+                f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)"
+                for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS))
+            ),
+            f"ANALYZE {TABLE}",
+        ]
+        with self.engine.connect() as conn:
+            for statement in statements:  # each in a transaction of its own, its locks let go at once; its
+                with conn.begin():  # limits lifted for it alone (a session's SET would stay with a pool's
+                    no_time_limit(conn)  # server connection in transaction mode)
+                    conn.exec_driver_sql(statement)
 
     # -- searching ---------------------------------------------------------------------------------
 
