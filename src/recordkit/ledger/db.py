@@ -153,8 +153,8 @@ class Ledger:
         """Connect arguments: every text in UTF-8 whatever the client's environment says (``PGCLIENTENCODING``
         set to GBK on an office PC could not carry ㎡ or a rare character in a name); and, with a schema, every
         connection in the estate's schema, and only there: a table missing from it is an error, never the
-        same-named table of the default schema.  Set when the connection opens, so the start-up check still
-        costs one query."""
+        same-named table of the default schema.  Set when the connection opens (checked there by
+        ``_look_through_poolers``, in the one query it makes of every new connection)."""
         options = {"client_encoding": "UTF8"}
         if self.schema:
             given = parsed.query.get("options", "")
