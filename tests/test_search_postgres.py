@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -600,6 +601,43 @@ def test_the_writer_lock_outlives_an_administrators_time_limits(
     assert second_writer == ["kept out"]
     with pg_ledger.engine.connect() as conn:  # the pooled connection that held the lock is as it came
         assert [conn.exec_driver_sql(f"SHOW {limit}").scalar() for limit in limits] == ["1s"] * len(limits)
+    assert [hit.archive_no for hit in search(pg_ws, "张伟").hits]
+    assert verify_index(pg_ws, pg_ledger).ok
+
+
+@pytest.mark.postgres
+def test_a_rebuild_asks_again_for_the_swap_when_an_administrators_lock_timeout_cut_its_wait(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A search still reading the live table when the rebuild swaps (a common word at a million items takes a
+    second or two), and a ``lock_timeout`` shorter than that: the new table is kept and the swap asked for again."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    with pg_ledger.engine.connect() as conn:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET lock_timeout = '200ms'")
+        conn.commit()
+    pg_ledger.engine.dispose()  # its next connections are new sessions, under the limit
+    reading, holders = threading.Event(), []
+
+    def a_long_search(index: PostgresIndex) -> None:
+        def read_for_a_while() -> None:
+            with index.engine.connect() as conn, conn.begin():
+                conn.exec_driver_sql("SELECT count(*) FROM search_items").scalar()
+                reading.set()
+                time.sleep(1.5)
+
+        holder = threading.Thread(target=read_for_a_while)
+        holder.start()
+        holders.append(holder)
+        assert reading.wait(10)
+
+    _paused_rebuild(monkeypatch, a_long_search)
+    with caplog.at_level(logging.INFO, logger="recordkit.search.backends.postgresql"):
+        assert update_index(pg_ws, pg_ledger, rebuild=True).added == 5
+    holders[0].join()
+    waited = [record.getMessage() for record in caplog.records if "waited past lock_timeout" in record.getMessage()]
+    assert waited and "canceling statement due to lock timeout" in waited[0]
     assert [hit.archive_no for hit in search(pg_ws, "张伟").hits]
     assert verify_index(pg_ws, pg_ledger).ok
 

@@ -134,6 +134,11 @@ BATCH = 2000
 #: built): two or three connections build at once (``index_groups``), so three times this at most (and the
 #: server's parallel btree workers share their leader's).
 REBUILD_MEMORY = "256MB"
+#: The seconds between a rebuild's tries at the swap when an administrator's ``lock_timeout`` cut its wait for
+#: the live table short (the new table kept; after the last, the rebuild gives up and drops it).
+SWAP_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+#: PostgreSQL's SQLSTATE for a lock waited for past ``lock_timeout``.
+_LOCK_NOT_AVAILABLE = "55P03"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
 #: one connection leaves a core idle): the two big GIN indexes one each, the small one of the pairs after
 #: ``tsv``, the btree indexes shared out.  At 100,000 items: tsv 10.2 s then pairs 4.0 s, beside tri 11.3 s,
@@ -740,9 +745,7 @@ class PostgresIndex:
                     no_time_limit(conn)
                     conn.exec_driver_sql(f"ANALYZE {SHADOW}")
                 phases["analyzed"] = time.perf_counter()
-                with conn.begin():
-                    no_time_limit(conn)  # (the swap waits for the searches in hand to end)
-                    self._swap(conn)
+                self._swap_in_turn(conn)
                 phases["swapped"] = time.perf_counter()
                 log.info(
                     "search index rebuilt: %d items; made and COPYed %.1f s, indexes %.1f s, ANALYZE %.1f s, swap %.1f s"
@@ -821,6 +824,22 @@ class PostgresIndex:
         finally:
             pool.shutdown(wait=True)
         return took
+
+    def _swap_in_turn(self, conn: Connection) -> None:
+        """``_swap`` once the searches in hand have let go of the live table: asked again, the new table kept
+        meanwhile, when an administrator's ``lock_timeout`` ended the wait (a search of a common word at a million
+        items takes a second or two; losing a rebuild of a quarter of an hour to it would be absurd)."""
+        for attempt in range(1, len(SWAP_PAUSES) + 2):
+            try:
+                with conn.begin():
+                    no_time_limit(conn)
+                    self._swap(conn)
+                return
+            except OperationalError as err:
+                if getattr(err.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE or attempt > len(SWAP_PAUSES):
+                    raise
+                log.info("search index swap waited past lock_timeout (try %d): %s", attempt, server_said(err))
+                time.sleep(SWAP_PAUSES[attempt - 1])
 
     def _swap(self, conn: Connection) -> None:
         """The shadow table becomes the index, its indexes take the live names, the version is stamped."""
