@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, alembic_config, open_ledger
+from recordkit.ledger.db import Ledger, alembic_config, normalise_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once
 
@@ -157,6 +157,36 @@ def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
     run_at_once(_first_user, (ledger_url,), ["first-0", "first-1"])
     with open_ledger(ledger_url) as ledger:
         assert ledger.revision() == HEAD_REVISION
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("level", ["repeatable read", "serializable"])
+def test_a_databases_default_isolation_level_changes_nothing(postgres_url: str, level: str) -> None:
+    """A DBA's ``default_transaction_isolation``: two first uses and two writers at once, as on any database."""
+    admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar()
+        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET default_transaction_isolation = '{level}'")
+    admin.dispose()
+    run_at_once(_first_user, (postgres_url,), ["first-0", "first-1"])
+    run_at_once(_writer, (postgres_url, 15), ["writer-0", "writer-1"])
+    with open_ledger(postgres_url) as ledger, ledger.read() as conn:
+        assert conn.exec_driver_sql("SHOW default_transaction_isolation").scalar() == level
+        result = journal.verify(conn)
+    assert result.ok and result.rows_checked == 90
+
+
+def test_a_read_sees_the_ledger_at_one_moment_however_many_statements_it_makes(ledger: Ledger) -> None:
+    """A report reads its figures in several statements; a payment committed meanwhile must not be in some of
+    them and missing from others."""
+    _append(ledger, 1)
+    with ledger.read() as conn:
+        before = conn.exec_driver_sql("SELECT count(*) FROM journal").scalar()
+        _append(ledger, 3)  # another writer commits while the read is open
+        again = conn.exec_driver_sql("SELECT count(*) FROM journal").scalar()
+    assert (before, again) == (1, 1)
+    with ledger.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM journal").scalar() == 4
 
 
 def test_bulk_insert_reads_back_exactly_like_sqlalchemy_inserts(ledger: Ledger) -> None:

@@ -141,7 +141,15 @@ class Ledger:
             return self._sqlite_engine(parsed.database or "")
         if backend == "postgresql":
             try:
-                engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=self._postgres_options(parsed))
+                # Every transaction READ COMMITTED unless asked otherwise, whatever default_transaction_isolation
+                # an administrator set: a writer queues on its lock, then must see what the one before committed
+                # (REPEATABLE READ took its snapshot before the wait: a receipt number given twice, a broken chain).
+                engine = sa.create_engine(
+                    parsed,
+                    pool_pre_ping=True,
+                    isolation_level="READ COMMITTED",
+                    connect_args=self._postgres_options(parsed),
+                )
             except ModuleNotFoundError as err:
                 raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
             event.listen(engine, "connect", functools.partial(_refuse_narrow_encoding, parsed.database or ""))
@@ -217,9 +225,15 @@ class Ledger:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection in a read transaction (a consistent snapshot)."""
-        with self._translate_errors(), self.engine.connect() as conn, conn.begin():
-            yield conn
+        """A connection in a read transaction: a consistent snapshot, every statement seeing the ledger at one
+        moment (SQLite's read transaction; PostgreSQL's REPEATABLE READ, which a transaction that only reads can
+        never fail in), so that a report's figures read by several statements agree with each other while a
+        cashier takes a payment."""
+        with self._translate_errors(), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
