@@ -56,6 +56,29 @@ def through_pgbouncer(url: str) -> str:
     return sa.engine.make_url(url).set(host=pooled.host, port=pooled.port).render_as_string(hide_password=False)
 
 
+def driver_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def as_admin(*statements: str) -> None:
+    """Statements of the test server's administrator (accounts, grants, a database's settings), in autocommit."""
+    import psycopg
+
+    with psycopg.connect(driver_url(os.environ[PG_ENV]), autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
+def database_of(url: str) -> str:
+    return driver_url(url).rsplit("/", 1)[1]
+
+
+def set_database(url: str, setting: str) -> None:
+    """``ALTER DATABASE`` the test database at ``url`` ``setting`` (as its administrator would): sessions opened
+    after it have it."""
+    as_admin(f'ALTER DATABASE "{database_of(url)}" {setting}')
+
+
 def _create_database(admin: Any, name: str, template: str = "", options: str = "") -> None:
     """CREATE DATABASE on the test server (from ``template`` when given, with ``options`` such as a locale);
     fails in CI, skips elsewhere."""

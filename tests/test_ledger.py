@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, alembic_config, normalise_url, open_ledger
+from recordkit.ledger.db import Ledger, alembic_config, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from tests.conftest import run_at_once
+from tests.conftest import run_at_once, set_database
 
 
 @pytest.mark.fresh_ledger
@@ -163,11 +163,7 @@ def test_two_first_uses_at_once_migrate_once(ledger_url: str) -> None:
 @pytest.mark.parametrize("level", ["repeatable read", "serializable"])
 def test_a_databases_default_isolation_level_changes_nothing(postgres_url: str, level: str) -> None:
     """A DBA's ``default_transaction_isolation``: two first uses and two writers at once, as on any database."""
-    admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        database = conn.exec_driver_sql("SELECT current_database()").scalar()
-        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET default_transaction_isolation = '{level}'")
-    admin.dispose()
+    set_database(postgres_url, f"SET default_transaction_isolation = '{level}'")
     run_at_once(_first_user, (postgres_url,), ["first-0", "first-1"])
     run_at_once(_writer, (postgres_url, 15), ["writer-0", "writer-1"])
     with open_ledger(postgres_url) as ledger, ledger.read() as conn:

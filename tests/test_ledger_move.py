@@ -30,6 +30,7 @@ import pytest
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import display_url, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
+from tests.conftest import as_admin, database_of, driver_url, set_database
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 from tests.test_estates_postgres import YEAR, cli, estate, tables_by_schema
@@ -38,10 +39,6 @@ pytestmark = pytest.mark.postgres
 
 #: Tables that are not the ledger's data: Alembic's stamp, and the search index (moved by ``index --to``).
 NOT_LEDGER = ("alembic_version", "search_")
-
-
-def driver_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _plain(value: Any) -> Any:
@@ -637,21 +634,6 @@ def public_tables(url: str) -> int:
     with psycopg.connect(driver_url(url), client_encoding="UTF8") as conn:
         found = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
         return int(found.fetchone()[0])  # type: ignore[index]
-
-
-def as_admin(*statements: str) -> None:
-    """Statements of the test server's administrator (accounts, grants, a database's settings), in autocommit."""
-    with psycopg.connect(driver_url(os.environ["RECORDKIT_TEST_POSTGRES_URL"]), autocommit=True) as admin:
-        for statement in statements:
-            admin.execute(statement)
-
-
-def database_of(url: str) -> str:
-    return driver_url(url).rsplit("/", 1)[1]
-
-
-def set_database(url: str, setting: str) -> None:
-    as_admin(f'ALTER DATABASE "{database_of(url)}" {setting}')
 
 
 def test_a_postgresql_database_not_in_utf8_is_refused_before_anything_is_written_there(office: Workspace) -> None:

@@ -41,7 +41,7 @@ from recordkit.search.backends.postgresql import (
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
-from tests.conftest import run_at_once, through_pgbouncer
+from tests.conftest import run_at_once, set_database, through_pgbouncer
 from tests.search_helpers import file_documents, filed_during_rebuild, use_postgres_ledger, write_docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -579,12 +579,10 @@ def test_the_writer_lock_outlives_an_administrators_time_limits(
     limits = ["idle_in_transaction_session_timeout"]
     with pg_ledger.engine.connect() as conn:
         version = conn.dialect.server_version_info
-        limits += ["idle_session_timeout"] if version >= (14,) else []
-        limits += ["transaction_timeout"] if version >= (17,) else []
-        database = conn.exec_driver_sql("SELECT current_database()").scalar()
-        for limit in limits:
-            conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET {limit} = '1s'")
-        conn.commit()
+    limits += ["idle_session_timeout"] if version >= (14,) else []
+    limits += ["transaction_timeout"] if version >= (17,) else []
+    for limit in limits:
+        set_database(pg_ws.database_url, f"SET {limit} = '1s'")
     pg_ledger.engine.dispose()  # its next connections are new sessions, under the limits
     second_writer: list[str] = []
 
@@ -613,10 +611,7 @@ def test_a_rebuild_asks_again_for_the_swap_when_an_administrators_lock_timeout_c
     second or two), and a ``lock_timeout`` shorter than that: the new table is kept and the swap asked for again."""
     file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
     update_index(pg_ws, pg_ledger)
-    with pg_ledger.engine.connect() as conn:
-        database = conn.exec_driver_sql("SELECT current_database()").scalar()
-        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET lock_timeout = '200ms'")
-        conn.commit()
+    set_database(pg_ws.database_url, "SET lock_timeout = '200ms'")
     pg_ledger.engine.dispose()  # its next connections are new sessions, under the limit
     reading, holders = threading.Event(), []
 
