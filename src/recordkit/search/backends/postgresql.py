@@ -10,11 +10,11 @@ parser never splits them again; a ``SearchRequest`` compiled to a ``tsquery`` li
 SQLite's bm25 and the same ties and sorts, over matches read newest first or taken from GIN's candidates,
 whichever an estimate of their number makes cheaper.  Snippets and masking stay in ``search.query``.
 
-One writer at a time: an advisory lock per schema, held by a transaction left open.  A rebuild COPYs into a shadow table made in the
-same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it after the load (in
-two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one transaction;
-searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes its
-items' rows itself (``write``), so that filing and indexing commit together.
+One writer at a time: an advisory lock per schema, held by a transaction left open.  A rebuild COPYs into a
+shadow table made in the same transaction (its rows written frozen and all visible: ``COPY … FREEZE``), indexes it
+after the load (in two connections at once: PostgreSQL builds a GIN index in one process) and swaps it in with one
+transaction; searches answer from the old table until then.  On a PostgreSQL ledger the filing transaction writes
+its items' rows itself (``write``), so that filing and indexing commit together.
 """
 
 from __future__ import annotations
