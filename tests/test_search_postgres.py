@@ -8,6 +8,7 @@ import concurrent.futures
 import json
 import logging
 import multiprocessing
+import os
 import random
 import sys
 import threading
@@ -24,8 +25,8 @@ from recordkit.archive.archivist import Archivist
 from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError, LedgerError
 from recordkit.core.workspace import Workspace, init_workspace
-from recordkit.ledger.db import Ledger, normalise_url, open_ledger
-from recordkit.ledger.schema import archive_items
+from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
+from recordkit.ledger.schema import HEAD_REVISION, archive_items
 from recordkit.search import indexer
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import Filters, IndexDoc, Phrase, SearchRequest
@@ -41,7 +42,7 @@ from recordkit.search.backends.postgresql import (
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
-from tests.conftest import run_at_once, set_database, through_pgbouncer
+from tests.conftest import PGBOUNCER_ENV, run_at_once, set_database, through_pgbouncer
 from tests.search_helpers import file_documents, filed_during_rebuild, use_postgres_ledger, write_docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -890,6 +891,19 @@ def reached_ws(request: pytest.FixtureRequest, workspace: Workspace, postgres_ur
     """``pg_ws`` reached directly, then through the pgbouncer in front of the test server (transaction mode)."""
     use_postgres_ledger(workspace, postgres_url if request.param == "directly" else through_pgbouncer(postgres_url))
     return archive_workspace(workspace.root)
+
+
+@pytest.mark.postgres
+def test_doctor_says_when_the_ledger_is_reached_through_a_pool(reached_ws: Workspace, run_cli: Any) -> None:
+    checks = json.loads(run_cli("doctor", "--json").stdout)
+    [ledger_check] = [check for check in checks if check["name"] == "台账数据库"]
+    assert ledger_check["ok"]
+    assert ledger_check["detail"].startswith(f"{display_url(reached_ws.database_url)}（表结构版本 {HEAD_REVISION}）")
+    bouncer = os.environ.get(PGBOUNCER_ENV)
+    through = (
+        bouncer is not None and sa.engine.make_url(reached_ws.database_url).port == sa.engine.make_url(bouncer).port
+    )
+    assert ledger_check["detail"].endswith("；经过连接池（如 pgbouncer），语句不在数据库里预编译") == through
 
 
 @pytest.mark.postgres

@@ -40,6 +40,10 @@ class Check:
         return asdict(self)
 
 
+#: What doctor adds to a current ledger's line behind a connection pool.
+POOLED = "；经过连接池（如 pgbouncer），语句不在数据库里预编译"
+
+
 def check_database(workspace: Workspace) -> Check:
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
@@ -48,6 +52,7 @@ def check_database(workspace: Workspace) -> Check:
             creatable = revision is not None or ledger.may_create()
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
+            pooled = ledger.behind_pool()
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
     if moved is not None:
@@ -84,7 +89,7 @@ def check_database(workspace: Workspace) -> Check:
             f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
             "recordkit db upgrade",
         )
-    return Check("台账数据库", True, f"{where}（表结构版本 {revision}）")
+    return Check("台账数据库", True, f"{where}（表结构版本 {revision}）" + (POOLED if pooled else ""))
 
 
 def check_search_index(workspace: Workspace) -> Check:

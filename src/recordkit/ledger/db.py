@@ -223,6 +223,14 @@ class Ledger:
             return None
         return WriteQueue(Path(f"{database}-queue"), self.busy_timeout)
 
+    def behind_pool(self) -> bool:
+        """Whether a connection pool (pgbouncer, …) stands between recordkit and the server: seen as each
+        connection opens (``_look_through_poolers``), which then prepares nothing on the server."""
+        if self.dialect != "postgresql":
+            return False
+        with self._translate_errors(), self.engine.connect() as conn:
+            return conn.connection.driver_connection.prepare_threshold is None  # type: ignore[union-attr]
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection in a read transaction: a consistent snapshot, every statement seeing the ledger at one
