@@ -573,6 +573,12 @@ def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据�
     return LedgerError(f"{work}没有做完：{by}中止了它（服务器说：{server_said(err)}）；{then}")
 
 
+def server_at_least(conn: Connection, major: int) -> bool:
+    """Whether the server of ``conn`` is PostgreSQL ``major`` or later (a setting it would not know is then left
+    out, never an error)."""
+    return (conn.dialect.server_version_info or (0,)) >= (major,)
+
+
 def no_time_limit(conn: Connection) -> None:
     """Let the transaction of ``conn`` run as long as its work needs, whatever limits a database administrator
     set for the account (PostgreSQL; SQLite has none): on a statement, on a transaction left idle between two,
@@ -582,7 +588,7 @@ def no_time_limit(conn: Connection) -> None:
     the search index's writer lock while that work runs.  Searches and everyday commands keep the limits."""
     if conn.dialect.name == "postgresql":
         limits = ["statement_timeout", "idle_in_transaction_session_timeout"]
-        if (conn.dialect.server_version_info or (0,)) >= (17,):
+        if server_at_least(conn, 17):
             limits.append("transaction_timeout")
         conn.exec_driver_sql("SELECT " + ", ".join(f"set_config('{limit}', '0', true)" for limit in limits))
 

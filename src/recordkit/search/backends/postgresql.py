@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
-from recordkit.ledger.db import cut_short, no_time_limit, server_said
+from recordkit.ledger.db import cut_short, no_time_limit, server_at_least, server_said
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -495,12 +495,6 @@ NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit
 NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 
 
-def _server_at_least(conn: Connection, major: int) -> bool:
-    """Whether the server of ``conn`` is PostgreSQL ``major`` or later (a setting it would not know is then left
-    out, never an error)."""
-    return (conn.dialect.server_version_info or (0,)) >= (major,)
-
-
 #: The columns TOAST compresses (a row of a few hundred characters is past its 2 kB): with lz4 where the server
 #: has it (PostgreSQL 14 on, built with it, as Debian's and the official images are), not pglz: less of the
 #: server's time in a rebuild's COPY, and a smaller table (963 → 853 MB at 100,000 items).
@@ -716,7 +710,7 @@ class PostgresIndex:
                     no_time_limit(conn)  # (each transaction of a rebuild: a million items take minutes)
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
-                    if _server_at_least(conn, 13):
+                    if server_at_least(conn, 13):
                         # The TOAST rows are written frozen too, but without the visibility map: the vacuum that
                         # so many inserts would start reads the whole TOAST table (gigabytes, minutes, beside the
                         # index builds) to set it, which nothing needs (no index-only scan reads TOAST).  Deleted
@@ -795,7 +789,7 @@ class PostgresIndex:
                         # A killed rebuild's CREATE INDEX would otherwise run on to its end (minutes at a million
                         # items, a core and the shadow's lock held): the server looks every second whether this
                         # client is still there (PostgreSQL 14 on; an older server keeps going as before).
-                        if _server_at_least(builder, 14):
+                        if server_at_least(builder, 14):
                             builder.exec_driver_sql("SET LOCAL client_connection_check_interval = '1s'")
                         for name in names:
                             if stop.is_set():
@@ -829,17 +823,17 @@ class PostgresIndex:
         """``_swap`` once the searches in hand have let go of the live table: asked again, the new table kept
         meanwhile, when an administrator's ``lock_timeout`` ended the wait (a search of a common word at a million
         items takes a second or two; losing a rebuild of a quarter of an hour to it would be absurd)."""
-        for attempt in range(1, len(SWAP_PAUSES) + 2):
+        for pause in (*SWAP_PAUSES, None):
             try:
                 with conn.begin():
                     no_time_limit(conn)
                     self._swap(conn)
                 return
             except OperationalError as err:
-                if getattr(err.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE or attempt > len(SWAP_PAUSES):
+                if getattr(err.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE or pause is None:
                     raise
-                log.info("search index swap waited past lock_timeout (try %d): %s", attempt, server_said(err))
-                time.sleep(SWAP_PAUSES[attempt - 1])
+                log.info("search index swap waited past lock_timeout (again in %.1f s): %s", pause, server_said(err))
+                time.sleep(pause)
 
     def _swap(self, conn: Connection) -> None:
         """The shadow table becomes the index, its indexes take the live names, the version is stamped."""
