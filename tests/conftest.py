@@ -79,6 +79,29 @@ def set_database(url: str, setting: str) -> None:
     as_admin(f'ALTER DATABASE "{database_of(url)}" {setting}')
 
 
+#: The languages a test server may speak: a server installed on a Chinese system speaks Simplified Chinese
+#: (initdb takes ``lc_messages`` from the system's locale), and recordkit must read its refusals as well as the
+#: English ones.  .ci/run makes the zh_CN.UTF-8 locale the server needs for it.
+SERVER_LANGUAGES = {"en": "C", "zh_CN": "zh_CN.UTF-8"}
+
+
+def speaking(url: str, language: str) -> None:
+    """The test database at ``url`` set to answer in ``language`` (a ``SERVER_LANGUAGES`` key), checked by an
+    error it then gives; fails in CI, skips elsewhere, where the server's machine lacks that locale."""
+    import psycopg
+
+    set_database(url, f"SET lc_messages = '{SERVER_LANGUAGES[language]}'")
+    with psycopg.connect(driver_url(url), autocommit=True) as conn:
+        try:
+            conn.execute("SELECT 1 / 0")
+        except psycopg.errors.DivisionByZero as err:
+            said = str(err)
+    if ("division by zero" in said) != (language == "en"):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the test server does not speak {language} (it said {said!r}): is its locale made?")
+        pytest.skip(f"the test server does not speak {language} here (it said {said!r})")
+
+
 def _create_database(admin: Any, name: str, template: str = "", options: str = "") -> None:
     """CREATE DATABASE on the test server (from ``template`` when given, with ``options`` such as a locale);
     fails in CI, skips elsewhere."""

@@ -266,6 +266,7 @@ def test_version(run_cli: Any) -> None:
         (("owners", "import"), "缺少参数 文件"),
         (("fees", "pay"), "缺少参数 房号"),
         (("owners", "list", "--bogus"), "没有这个选项：--bogus"),
+        (("owners", "list", "--jsn"), "没有这个选项：--jsn（是不是 --json？）"),  # was "(Possible options: --json)"
         (("owners", "lst"), "没有这个命令：lst（是不是 'list'？）"),
         (("ownrs", "list"), "没有这个命令：ownrs（是不是 'owners'？）"),
         (("journal", "list", "--limit", "0"), "'--limit' / '-n' 应不小于 1"),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, alembic_config, open_ledger
+from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import run_at_once, set_database
 
@@ -51,8 +51,26 @@ def test_unsupported_database_url() -> None:
         open_ledger("mysql://u@localhost/db")
 
 
+def test_a_ledger_is_named_as_the_office_writes_its_address_without_the_password() -> None:
+    """Screens and logs show the address as recordkit.toml has it (``postgresql://``, not the driver's
+    ``postgresql+psycopg://``), the password hidden; a SQLite file by its path, Chinese folders as written."""
+    assert (
+        display_url("postgresql://rk:mima@192.168.1.10:5432/recordkit")
+        == "postgresql://rk:***@192.168.1.10:5432/recordkit"
+    )
+    assert (
+        display_url("postgresql+psycopg://rk:mima@192.168.1.10/recordkit")
+        == "postgresql://rk:***@192.168.1.10/recordkit"
+    )
+    assert display_url("postgresql://rk@db/recordkit") == "postgresql://rk@db/recordkit"
+    assert (
+        display_url("sqlite:////home/wuye/幸福里/records/ledger.sqlite3")
+        == "sqlite:////home/wuye/幸福里/records/ledger.sqlite3"
+    )
+
+
 def test_unreachable_postgres_is_a_clear_error() -> None:
-    with pytest.raises(LedgerError, match="无法访问台账数据库 postgresql\\+psycopg://u:\\*\\*\\*@127.0.0.1:1/x"):
+    with pytest.raises(LedgerError, match="无法访问台账数据库 postgresql://u:\\*\\*\\*@127.0.0.1:1/x"):
         open_ledger("postgresql://u:secret@127.0.0.1:1/x")
 
 

@@ -30,7 +30,7 @@ import pytest
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import display_url, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
-from tests.conftest import as_admin, database_of, driver_url, set_database
+from tests.conftest import SERVER_LANGUAGES, as_admin, database_of, driver_url, set_database, speaking
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 from tests.test_estates_postgres import YEAR, cli, estate, tables_by_schema
@@ -84,6 +84,13 @@ def raw_rows(url: str, schema: str = "") -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(f'SELECT {", ".join(columns)} FROM "{where}"."{name}"').fetchall()
             found[name] = sorted(tuple(_plain(v) for v in row) for row in rows)
     return found
+
+
+def search_rows(url: str) -> list[tuple[str, str, str]]:
+    """The search index's rows as (档号, signature, state), read with the database's own driver."""
+    with psycopg.connect(driver_url(url)) as conn:
+        rows = conn.execute("SELECT archive_no, signature, state FROM search_items ORDER BY archive_no").fetchall()
+    return [(str(number), str(signature), str(state)) for number, signature, state in rows]
 
 
 def journal_actions(url: str, schema: str = "") -> list[str]:
@@ -672,10 +679,16 @@ def test_a_pc_whose_client_encoding_is_gbk_still_files_every_character(
     assert [hit["archive_no"] for hit in listed(office, "search", "王𠮷")["hits"]] == [f"YZ-{YEAR}-00002"]
 
 
-def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Workspace) -> None:
+@pytest.mark.parametrize("language", SERVER_LANGUAGES)
+def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Workspace, language: str) -> None:
     """PostgreSQL 15 on lets only a database's owner make tables in its ``public`` schema: an account given
     CONNECT alone got "台账数据库出错（详情见日志）：InsufficientPrivilege".  Now the account, the database and
-    the grant to ask for are named; nothing is made; once granted, the same move works."""
+    the grant to ask for are named; nothing is made; once granted, the same move works.  A server speaking
+    Chinese names the same grants (its "对数据库 … 权限不够" was taken for the schema's refusal)."""
+    denied = {
+        "en": ("permission denied for schema public", "permission denied for database"),
+        "zh_CN": ("对模式 public 权限不够", "对数据库"),
+    }[language]
     import uuid
 
     import sqlalchemy as sa
@@ -690,11 +703,12 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             as_clerk = sa.engine.make_url(url).set(username=role, password="clerk-2026")
             clerk_url = as_clerk.render_as_string(hide_password=False)
             as_admin(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
+            speaking(url, language)
             refused = cli(office, "db", "move", "--to", clerk_url)
             assert refused.exit_code == 7, refused.output
             assert f"数据库账户 {role} 在 {database}（模式 public）里没有所需的权限" in refused.output
             assert f"ALTER DATABASE {database} OWNER TO {role}" in refused.output
-            assert "permission denied for schema public" in refused.output
+            assert denied[0] in refused.output
             assert public_tables(url) == 0
             # recordkit doctor on that address says so before any first use fails, with the same grants.
             doctor = cli(office, "doctor", "--json", env={"RECORDKIT_DATABASE_URL": clerk_url})
@@ -706,7 +720,7 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             in_schema = cli(office, "db", "move", "--to", clerk_url, "--schema", "estate_west")
             assert in_schema.exit_code == 7, in_schema.output
             assert f"GRANT ALL ON DATABASE {database} TO {role}" in in_schema.output
-            assert "permission denied for database" in in_schema.output
+            assert denied[1] in in_schema.output
             assert tables_by_schema(url).get("estate_west") is None
             set_database(url, f"OWNER TO {role}")
             moved = cli(office, "db", "move", "--to", clerk_url)
@@ -722,11 +736,45 @@ def test_a_pc_on_a_read_only_database_searches_and_is_told_where_to_write(
     """A clerk's PC pointed at a replica (or a database set read-only) searches and lists; a payment or a filing is
     refused with where to write (was "台账数据库出错：ReadOnlySqlTransaction"), and ``watch --once`` no longer says
     all was well (exit 0) while it left a scan in the inbox: it says so and fails; the scan is filed once the
-    database takes writes again, never quarantined."""
+    database takes writes again, never quarantined.  Updating or rebuilding the index there is refused the same
+    way (was "程序内部错误（ReadOnlySqlTransaction）", exit 70), and so is a web page that needs signing in (each
+    sign-in writes: it answered every one with an error page).  (Checked by hand on a real hot standby too.)"""
     assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
     assert cli(office, "index", "--to", "postgresql").exit_code == 0
+    assert (
+        cli(office, "users", "add", "王芳", "--role", "查阅", "--password-stdin", input="mima-12345678\n").exit_code
+        == 0
+    )
     set_database(postgres_url, "SET default_transaction_read_only = on")
     receipts = raw_rows(postgres_url)["receipts"]
+    index_rows = search_rows(postgres_url)
+
+    for args in (["index"], ["index", "--rebuild"], ["index", "--to", "postgresql"]):
+        refused = cli(office, *args)
+        assert refused.exit_code == 7, refused.output
+        assert refused.output.startswith(
+            f"错误：台账数据库 {display_url(postgres_url)} 只能读（从库，或设置了 default_transaction_read_only）："
+            "检索索引就在这个数据库里，更新、重建或搬入索引都要连主库"
+        ), refused.output
+    assert search_rows(postgres_url) == index_rows
+    served = subprocess.run(
+        [sys.executable, "-m", "recordkit", "serve", "--port", "0"],
+        env={
+            **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+            "RECORDKIT_HOME": str(office.root),
+            "RECORDKIT_OPERATOR": "测试员",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,  # (a page that started instead would run until killed: the test fails here)
+        check=False,
+    )
+    assert served.returncode == 7, served.stdout + served.stderr
+    assert (
+        "只能读" in served.stderr
+        and "登录要写入台账" in served.stderr
+        and "请让 recordkit serve 连主库" in served.stderr
+    )
 
     assert [hit["archive_no"] for hit in listed(office, "search", "安达装饰")["hits"]] == [f"YZ-{YEAR}-00001"]
     paid = cli(office, "fees", "pay", "1-1-102", "--amount", "100")
@@ -790,14 +838,17 @@ def hold_lock(url: str, statement: str, seconds: float) -> threading.Thread:
     return holder
 
 
+@pytest.mark.parametrize("language", SERVER_LANGUAGES)
 def test_an_administrators_statement_timeout_cancels_a_search_plainly_and_never_a_rebuild(
-    office: Workspace, postgres_url: str
+    office: Workspace, postgres_url: str, language: str
 ) -> None:
     """A DBA's ``statement_timeout`` on the account (here half a second): a search past it was told "检索索引无法
     读取：请重建" — rebuilding would not help; a rebuild (minutes at a million, its swap waiting for the searches in
-    hand) was cancelled near its end.  Now the search says what happened, and the rebuild runs to its end."""
+    hand) was cancelled near its end.  Now the search says what happened, and the rebuild runs to its end.  The
+    same on a server that speaks Chinese (its "由于语句执行超时，正在取消查询命令" was only quoted)."""
     assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
     assert cli(office, "index", "--to", "postgresql").exit_code == 0
+    speaking(postgres_url, language)
     set_database(postgres_url, "SET statement_timeout = '500ms'")
 
     with lock_held(postgres_url, "LOCK TABLE search_items IN ACCESS EXCLUSIVE MODE"):

@@ -125,6 +125,8 @@ _USAGE_MESSAGES = (
     (re.compile(r"^Missing argument '(.+)'\.?$"), "缺少参数 {0}"),
     (re.compile(r"^Missing option '(.+)'\.?$"), "缺少选项 {0}"),
     (re.compile(r"^No such option: (\S+?)(?:\s+Did you mean (?P<suggestion>.+?)\?)?$"), "没有这个选项：{0}"),
+    # (the click Typer vendors offers the near names so)
+    (re.compile(r"^No such option: (\S+?)\s+\(Possible options: (?P<suggestion>.+?)\)$"), "没有这个选项：{0}"),
     (re.compile(r"^No such command '(.+?)'\.(?:\s+Did you mean (?P<suggestion>.+?)\?)?$"), "没有这个命令：{0}"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "多余的参数：{0}"),
     (re.compile(r"^Option '(.+)' requires an argument\.?$"), "选项 {0} 需要一个值"),

@@ -28,7 +28,8 @@ def serve_command(
     from waitress import create_server
 
     from recordkit.archive.pages import start_renderer
-    from recordkit.core.errors import UsageError
+    from recordkit.core.errors import LedgerError, UsageError
+    from recordkit.ledger.db import READ_ONLY
     from recordkit.web.accounts import any_user
     from recordkit.web.app import accounts_required, create_app
 
@@ -39,6 +40,13 @@ def serve_command(
     app_state = state(ctx)
     workspace, ledger = app_state.workspace(), app_state.ledger()
     required = accounts_required(host, any_user(ledger))
+    if required and ledger.read_only():
+        # Every sign-in writes (its failures are counted in the ledger, against guessed passwords): on a replica
+        # nobody could sign in.
+        raise LedgerError(
+            f"台账数据库 {ledger.where} {READ_ONLY}：档案室网页要登录（已经建立了账户，或在办公室网络上提供），"
+            "而登录要写入台账（登录失败的次数记在台账里，防止猜密码）：请让 recordkit serve 连主库"
+        )
     app = create_app(workspace, accounts_required=required, ledger=ledger)
     server = create_server(app, host=host, port=port, threads=threads, ident="recordkit")
     start_renderer(workspace)  # the page-image reader process, so that the first page shown does not wait

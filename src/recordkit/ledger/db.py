@@ -54,6 +54,15 @@ _PG_PREPARED_ELSEWHERE = ("26000", "42P05")
 #: … and what such a statement run with the parameters of another gives ("bind message supplies 0 parameters, but
 #: prepared statement … requires 3").
 _PG_PROTOCOL_VIOLATION = "08P01"
+#: … and for a lock waited for past ``lock_timeout`` (the ledger's write lock, the search table's swap).
+PG_LOCK_NOT_AVAILABLE = "55P03"
+#: The server's words for the refusals told apart by them alone (they share their SQLSTATE with others): in English
+#: and in the Simplified Chinese of a server whose ``lc_messages`` is zh_CN — initdb on a Chinese system sets it
+#: so, and PostgreSQL ships that translation (taken from its zh_CN catalogue, postgres-15.mo).
+STATEMENT_TIMEOUT_SAID = ("statement timeout", "语句执行超时")
+DATABASE_DENIED_SAID = ("for database", "对数据库")
+PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
+
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
@@ -83,12 +92,13 @@ def normalise_url(url: str) -> str:
 
 def display_url(url: str) -> str:
     """The URL with its password hidden, safe for screens and logs; a SQLite file as its path
-    (``sqlite:///`` and the path as written, Chinese folder names unescaped)."""
+    (``sqlite:///`` and the path as written, Chinese folder names unescaped); no driver name
+    (``postgresql://``, as the office writes it in recordkit.toml, not ``postgresql+psycopg://``)."""
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             return f"sqlite:///{parsed.database or ''}"
-        return parsed.render_as_string(hide_password=True)
+        return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
     except ArgumentError:
         return "（无法解析的地址）"
 
@@ -329,8 +339,8 @@ class Ledger:
         except OperationalError as err:
             log.exception("ledger operation failed on %s", display_url(self.url))
             self._refuse_transaction_pool(err)
-            text = str(err.orig) if err.orig is not None else str(err)
-            if "locked" in text or "lock timeout" in text:
+            sqlstate = getattr(err.orig, "sqlstate", None)
+            if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}") from err
         except DBAPIError as err:
@@ -351,7 +361,7 @@ class Ledger:
         another: a pool between recordkit and the server lends a server connection a transaction at a time."""
         sqlstate = getattr(err.orig, "sqlstate", None)
         if sqlstate in _PG_PREPARED_ELSEWHERE or (
-            sqlstate == _PG_PROTOCOL_VIOLATION and "prepared statement" in str(err)
+            sqlstate == _PG_PROTOCOL_VIOLATION and server_says(err, PREPARED_SAID)
         ):
             raise LedgerError(
                 f"台账数据库 {self.where} 的连接在两条语句之间换了一条（服务器说：{server_said(err)}）："
@@ -367,7 +377,7 @@ class Ledger:
         return (
             f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{said}）："
             # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
-            + self.grants_to_ask(schema_missing="for database" in said)
+            + self.grants_to_ask(schema_missing=any(word in said for word in DATABASE_DENIED_SAID))
         )
 
     def _account(self) -> tuple[str, str, str]:
@@ -565,6 +575,12 @@ def server_said(err: BaseException) -> str:
     its kind when it said nothing: what a message quotes after "服务器说"."""
     cause = getattr(err, "orig", None) or err
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+def server_says(err: BaseException, words: tuple[str, ...]) -> bool:
+    """Whether the server's message in ``err`` holds any of ``words`` (one phrase in each language it may speak)."""
+    cause = getattr(err, "orig", None) or err
+    return any(word in str(cause) for word in words)
 
 
 def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据库") -> LedgerError:

@@ -38,7 +38,17 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
-from recordkit.ledger.db import cut_short, no_time_limit, server_at_least, server_said
+from recordkit.ledger.db import (
+    PG_LOCK_NOT_AVAILABLE,
+    READ_ONLY,
+    STATEMENT_TIMEOUT_SAID,
+    cut_short,
+    display_url,
+    no_time_limit,
+    server_at_least,
+    server_said,
+    server_says,
+)
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -112,6 +122,12 @@ LOCK_LOST = (
     "检索索引已写入，但写入锁所在的数据库连接中途断了（服务器说：{said}）："
     "这期间别的程序也可能写了索引，请再运行一次 recordkit index 核对"
 )
+#: What a writer is told on a database that takes reads only (a replica a clerk's PC searches on): the index lives
+#: in it, so only a computer connected to the primary updates it.
+INDEX_READ_ONLY = (
+    "台账数据库 {where} {read_only}：检索索引就在这个数据库里，更新、重建或搬入索引都要连主库，"
+    "请在连着主库的电脑上运行（一般是办公室服务器每晚的 recordkit index）；什么也没有写入"
+)
 _COLUMNS = (
     "archive_no",
     "signature",
@@ -137,8 +153,6 @@ REBUILD_MEMORY = "256MB"
 #: The seconds between a rebuild's tries at the swap when an administrator's ``lock_timeout`` cut its wait for
 #: the live table short (the new table kept; after the last, the rebuild gives up and drops it).
 SWAP_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
-#: PostgreSQL's SQLSTATE for a lock waited for past ``lock_timeout``.
-_LOCK_NOT_AVAILABLE = "55P03"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
 #: one connection leaves a core idle): the two big GIN indexes one each, the small one of the pairs after
 #: ``tsv``, the btree indexes shared out.  At 100,000 items: tsv 10.2 s then pairs 4.0 s, beside tri 11.3 s,
@@ -521,7 +535,7 @@ def _interrupted(err: BaseException) -> LedgerError | None:
         return None
     said = server_said(cause)
     log.warning("PostgreSQL search did not finish: %s", said)
-    if isinstance(cause, psycopg.errors.QueryCanceled) and "statement timeout" in said:
+    if isinstance(cause, psycopg.errors.QueryCanceled) and server_says(cause, STATEMENT_TIMEOUT_SAID):
         return LedgerError(
             "这次检索超过了数据库为这个账户设定的时限（statement_timeout），已被数据库取消："
             "请把检索词写得具体一些、加上筛选条件，或请数据库管理员放宽这个时限"
@@ -618,7 +632,18 @@ class PostgresIndex:
             deadline = time.monotonic() + timeout
             while True:
                 holding = conn.begin()
-                if conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS})").scalar():
+                # A replica takes the lock (advisory locks are no writes) but no row after it: told at once, before
+                # any OCR or catalogue read, instead of the server's refusal of the first write.
+                taken, read_only, schema = conn.exec_driver_sql(
+                    f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS}),"
+                    " pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on', current_schema()"
+                ).one()
+                if read_only:
+                    holding.rollback()
+                    where = display_url(self.engine.url.render_as_string(hide_password=False))
+                    where += "" if schema == "public" else f"（模式 {schema}）"  # as ``Ledger.where`` names it
+                    raise LedgerError(INDEX_READ_ONLY.format(where=where, read_only=READ_ONLY))
+                if taken:
                     break
                 holding.rollback()
                 if time.monotonic() >= deadline:
@@ -830,7 +855,7 @@ class PostgresIndex:
                     self._swap(conn)
                 return
             except OperationalError as err:
-                if getattr(err.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE or pause is None:
+                if getattr(err.orig, "sqlstate", None) != PG_LOCK_NOT_AVAILABLE or pause is None:
                     raise
                 log.info("search index swap waited past lock_timeout (again in %.1f s): %s", pause, server_said(err))
                 time.sleep(pause)
