@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
@@ -258,6 +259,26 @@ def test_a_mistyped_database_url_stops_every_command_with_a_message(run_cli: Any
             f"错误：台账数据库 sqlite:///{typo} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
         )
     assert not typo.parent.exists()
+
+
+def test_a_password_with_an_at_sign_not_written_as_percent_40_is_refused_without_showing_it(
+    run_cli: Any, workspace: Any
+) -> None:
+    """An IT person's password "P@ss#2026" pasted into the address as it is: the password's @ was taken for the
+    end of the account and the rest for the host, so every message showed "rk:***@ss#2026@192.168.1.10" (most
+    of the password) and said the host could not be found.  Now it says how to write it, before any connection;
+    the password is never shown; written as the message says, it is read back whole."""
+    url = "postgresql://rk:P@ss#2026@192.168.1.10:5432/recordkit"
+    result = run_cli("owners", "list", env={"RECORDKIT_DATABASE_URL": url})
+    assert result.exit_code == ConfigError.exit_code
+    assert result.stderr.startswith(
+        "错误：数据库地址 postgresql://rk:***@192.168.1.10:5432/recordkit 的密码（或账户）里有 @，要写成 %40"
+    )
+    assert "postgresql://recordkit:P%40ss%231@192.168.1.10/recordkit" in result.stderr
+    assert "ss#2026" not in result.output
+    assert display_url(url) == "postgresql://rk:***@192.168.1.10:5432/recordkit"
+    written = make_url("postgresql://rk:P%40ss%232026@192.168.1.10:5432/recordkit")
+    assert (written.username, written.password, written.host) == ("rk", "P@ss#2026", "192.168.1.10")
 
 
 def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:

@@ -448,6 +448,15 @@ def test_doctor_names_the_backend_and_the_index_state(pg_ws: Workspace, pg_ledge
         "fix": "",
         "required": False,
     }
+    # The database out of reach (stopped, the address wrong): the ledger's own line says what to do; rebuilding
+    # the index (the advice this line gave) could not help.
+    gone = json.loads(
+        run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": "postgresql://rk@127.0.0.1:1/x"}).stdout
+    )
+    assert [(check["name"], check["ok"], check["fix"]) for check in gone[1:3]] == [
+        ("台账数据库", False, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"),
+        ("检索索引", False, "先按“台账数据库”一项的修复方法处理"),
+    ]
 
 
 # -- writes ---------------------------------------------------------------------------------------------------

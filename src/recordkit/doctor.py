@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from recordkit.core.config import search_backend, signing_operator
-from recordkit.core.errors import ConfigError, RecordkitError
+from recordkit.core.errors import ConfigError, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import READ_ONLY, READ_ONLY_ADVICE, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
@@ -104,6 +104,8 @@ def check_search_index(workspace: Workspace) -> Check:
         items, pending = index.count()
     except NewerIndexError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "升级本机的 recordkit", required=False)
+    except LedgerError as err:  # the database the index lives in cannot be reached: nothing to rebuild
+        return Check("检索索引", False, f"{where}：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
     except RecordkitError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
     waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""

@@ -96,11 +96,14 @@ def display_url(url: str) -> str:
     (``postgresql://``, as the office writes it in recordkit.toml, not ``postgresql+psycopg://``)."""
     try:
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            return f"sqlite:///{parsed.database or ''}"
-        return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
     except ArgumentError:
         return "（无法解析的地址）"
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{parsed.database or ''}"
+    host = parsed.host or ""
+    if "@" in host:  # a password's unescaped @ (see ``Ledger._create_engine``): the host is after the last one
+        parsed = parsed.set(password="*", host=host.rsplit("@", 1)[1])
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
 class Ledger:
@@ -140,7 +143,15 @@ class Ledger:
         try:
             parsed = make_url(self.url)
         except ArgumentError as err:
-            raise ConfigError(f"数据库地址无法解析：{self.url!r}") from err
+            raise ConfigError(f"数据库地址无法解析：{display_url(self.url)!r}") from err
+        if "@" in (parsed.host or ""):
+            # "rk:P@ss#2026@192.168.1.10": the password's own @ taken for the end of the account, the rest of the
+            # password for the host (and shown in every message naming the address).
+            raise ConfigError(
+                f"数据库地址 {display_url(self.url)} 的密码（或账户）里有 @，要写成 %40：地址里账户和密码的特殊字符"
+                "都要写成百分号编码，@ 写 %40，# 写 %23，/ 写 %2F，: 写 %3A，% 写 %25"
+                "（例如密码 P@ss#1 写成 postgresql://recordkit:P%40ss%231@192.168.1.10/recordkit）"
+            )
         backend = parsed.get_backend_name()
         if self.schema and backend != "postgresql":
             raise ConfigError(
