@@ -18,7 +18,7 @@ from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.web.app import SECRET_FILE, accounts_required, create_app
 from tests.search_helpers import file_documents
 from tests.web_helpers import Browser, add_user, demo, demo_ledger, text_of  # noqa: F401
@@ -234,6 +234,19 @@ def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_led
     browser.get("/item/GC-2026-00004")
     past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
     assert past.status_code == 400 and "早于今天" in text_of(past)
+
+
+def test_a_busy_ledger_answers_503_with_what_happened_and_lends_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
+    """Another writer holds the ledger (the nightly run, a big import): the lend waits its turn, then the item page
+    says "台账正忙" as a 503, the service's state, not a 500 that reads like a fault in recordkit."""
+    with open_ledger(demo_ledger.url, busy_timeout=0.3) as impatient:
+        browser = Browser(local_app(demo, impatient))
+        browser.get("/item/GC-2026-00004")
+        with demo_ledger.write():
+            busy = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    assert busy.status_code == 503
+    assert "台账正忙：前面还有 1 个操作在排队" in text_of(busy)
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
 
 
 def test_the_overdue_list(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -15,7 +15,14 @@ from typing import Any, TypeVar, cast
 from flask import abort, current_app, g
 from markupsafe import Markup, escape
 
-from recordkit.core.errors import ConflictError, NotFoundError, RecordkitError, UsageError, ValidationError
+from recordkit.core.errors import (
+    ConflictError,
+    LedgerError,
+    NotFoundError,
+    RecordkitError,
+    UsageError,
+    ValidationError,
+)
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved
 from recordkit.web.accounts import ROLES, User
@@ -24,7 +31,14 @@ from recordkit.web.accounts import ROLES, User
 ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": "查看完整的身份证号和电话号码"}
 
 #: The HTTP status of each kind of refusal; anything else a library call raises is a server error.
-_STATUS_OF = ((NotFoundError, 404), (UsageError, 400), (ValidationError, 400), (ConflictError, 409))
+#: (The ledger busy, out of reach or taking reads only — a replica —: the service, not the request, is at fault.)
+_STATUS_OF = (
+    (NotFoundError, 404),
+    (UsageError, 400),
+    (ValidationError, 400),
+    (ConflictError, 409),
+    (LedgerError, 503),
+)
 
 _View = TypeVar("_View", bound=Callable[..., Any])
 
