@@ -21,9 +21,17 @@ from typer.testing import CliRunner
 from recordkit.cli import app
 from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
-from recordkit.ledger.db import normalise_url, open_ledger, open_workspace_ledger
+from recordkit.ledger.db import display_url, normalise_url, open_ledger, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
-from tests.conftest import SERVER_LANGUAGES, driver_url, postgres_database, speaking, through_pgbouncer, write_sheet
+from tests.conftest import (
+    SERVER_LANGUAGES,
+    driver_url,
+    postgres_database,
+    set_database,
+    speaking,
+    through_pgbouncer,
+    write_sheet,
+)
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 
@@ -80,6 +88,12 @@ def tables_by_schema(url: str) -> dict[str, set[str]]:
     return found
 
 
+def file_for_1201(workspace: Workspace, document: Path, title: str) -> None:
+    """``recordkit file`` the owner's ``document`` of 3-2-1201 under ``title``, as a clerk does."""
+    filed = cli(workspace, "file", str(document), "--category", "业主档案", "--unit", "3-2-1201", "--title", title)
+    assert filed.exit_code == 0, filed.output
+
+
 @pytest.fixture
 def estates(postgres_url: str, tmp_path: Path) -> tuple[Workspace, Workspace]:
     """West (schema estate_west: the sample units, fees billed, one payment, one filed document) and
@@ -91,18 +105,11 @@ def estates(postgres_url: str, tmp_path: Path) -> tuple[Workspace, Workspace]:
         bill_months(ledger, "2026-10")
     paid = cli(west, "fees", "pay", "1-1-101", "--amount", "369.97")
     assert paid.exit_code == 0, paid.output
-    filed = cli(
+    file_for_1201(
         west,
-        "file",
-        str(write_docx(tmp_path / "装修协议.docx", "西区3栋2单元1201装修管理协议，施工单位：安达装饰。")),
-        "--category",
-        "业主档案",
-        "--unit",
-        "3-2-1201",
-        "--title",
+        write_docx(tmp_path / "装修协议.docx", "西区3栋2单元1201装修管理协议，施工单位：安达装饰。"),
         "装修管理协议",
     )
-    assert filed.exit_code == 0, filed.output
     imported = cli(east, "owners", "import", str(write_sheet(tmp_path / "东区名册.xlsx", EAST_ROWS)))
     assert imported.exit_code == 0, imported.output
     return west, east
@@ -212,18 +219,9 @@ def test_an_estate_backed_up_with_pg_dump_goes_on_where_it_left_off_once_restore
         paid = cli(west, "fees", "pay", "1-1-102", "--amount", "100")
         assert paid.exit_code == 0, paid.output
         assert f"收据编号 SJ{YEAR}-000002" in paid.output
-        filed = cli(
-            west,
-            "file",
-            str(write_docx(tmp_path / "验收单.docx", "西区3栋2单元1201装修验收单，验收合格。")),
-            "--category",
-            "业主档案",
-            "--unit",
-            "3-2-1201",
-            "--title",
-            "装修验收单",
+        file_for_1201(
+            west, write_docx(tmp_path / "验收单.docx", "西区3栋2单元1201装修验收单，验收合格。"), "装修验收单"
         )
-        assert filed.exit_code == 0, filed.output
         found = cli(west, "search", "3-2-1201", "--json")  # filed and indexed in one transaction
         assert sorted(hit["archive_no"] for hit in json.loads(found.stdout)["hits"]) == [
             f"YZ-{YEAR}-00001",
@@ -262,6 +260,46 @@ def test_each_schema_is_migrated_and_nothing_lands_in_public(
         database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
         assert database["ok"] is True
         assert database["detail"].endswith(f"（模式 {schema}）（表结构版本 {HEAD_REVISION}）")
+
+
+@pytest.mark.postgres
+def test_a_search_path_without_a_schema_to_make_tables_in_is_named_with_what_to_write(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A DBA who keeps accounts out of ``public`` (``search_path = "$user"``, no such schema): ``recordkit init``
+    printed a whole traceback and "台账数据库出错（详情见日志）：InvalidSchemaName", and doctor had said all was
+    well ("首次使用时自动建表").  Now both name the setting and what to write; ``schema`` in recordkit.toml, as
+    advised, then works."""
+    set_database(postgres_url, """SET search_path = '"$user"'""")
+    root = tmp_path / "北区"
+    env = {"RECORDKIT_DATABASE_URL": postgres_url, "RECORDKIT_DATABASE_SCHEMA": None, "RECORDKIT_OPERATOR": "测试员"}
+    made = CliRunner().invoke(app, ["init", str(root), "--estate", "北区"], env=env)  # type: ignore[arg-type]
+    assert made.exit_code == LedgerError.exit_code
+    assert made.stderr.splitlines() == [
+        f"错误：已新建工作区 {root}，但台账没有建立：台账数据库 {display_url(postgres_url)}："
+        "数据库给这个账户设的 search_path 里没有可以建表的模式（服务器说：no schema has been selected to create in）："
+        '在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己建这个模式，只用它），'
+        "或请数据库管理员去掉给这个账户或库设的 search_path（ALTER ROLE 账户 RESET search_path，"
+        "或 ALTER DATABASE 库名 RESET search_path）；什么也没有写入。解决后在工作区里运行 recordkit db upgrade 建立台账"
+    ]
+    assert tables_by_schema(postgres_url) == {}
+    workspace = open_workspace(root, environ={})
+    doctor = cli(workspace, "doctor", "--json", env={"RECORDKIT_DATABASE_URL": postgres_url})
+    database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+    assert database["ok"] is False
+    assert database["detail"].endswith("：新的空台账，但数据库给这个账户设的 search_path 里没有可以建表的模式")
+    assert database["fix"].startswith('在 recordkit.toml 的 [database] 写 schema = "recordkit"')
+
+    config = workspace.config_file
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('url = ""', f'url = "{postgres_url}"\nschema = "recordkit"', 1),
+        "utf-8",
+    )
+    upgraded = cli(workspace, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    imported = cli(workspace, "owners", "import", str(write_sheet(tmp_path / "北区名册.xlsx", EAST_ROWS)))
+    assert imported.exit_code == 0, imported.output
+    assert set(tables_by_schema(postgres_url)) == {"recordkit"}
 
 
 @pytest.mark.postgres

@@ -18,7 +18,7 @@ from typing import Any
 from recordkit.core.config import search_backend, signing_operator
 from recordkit.core.errors import ConfigError, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import READ_ONLY, READ_ONLY_ADVICE, open_workspace_ledger
+from recordkit.ledger.db import NO_SCHEMA, NO_SCHEMA_ADVICE, READ_ONLY, READ_ONLY_ADVICE, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, open_index
@@ -50,6 +50,7 @@ def check_database(workspace: Workspace) -> Check:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
             creatable = revision is not None or ledger.may_create()
+            no_schema = revision is None and not creatable and ledger.no_schema()
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
             pooled = ledger.behind_pool()
@@ -76,6 +77,8 @@ def check_database(workspace: Workspace) -> Check:
             + f"：{READ_ONLY_ADVICE}",
             "在连主库的电脑上运行 recordkit db upgrade" if upgrade else "",
         )
+    if no_schema:
+        return Check("台账数据库", False, f"{where}：新的空台账，但{NO_SCHEMA}", NO_SCHEMA_ADVICE)
     if not creatable:  # the first use would fail: say so now
         return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:

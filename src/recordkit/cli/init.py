@@ -30,8 +30,9 @@ def init_command(
 
     例：recordkit init 幸福里 --estate 幸福里小区 --address 江宁市秦淮区幸福路88号 --phone 025-84561234
     """
+    from recordkit.core.errors import RecordkitError
     from recordkit.core.personal import validate_phone
-    from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.core.workspace import init_workspace, open_workspace, setup_logging
     from recordkit.ledger.db import open_workspace_ledger
 
     if sys.stdin.isatty():
@@ -57,6 +58,14 @@ def init_command(
         phone=phone,
     )
     # The ledger is made here, once: later commands that only read never create one.
-    open_workspace_ledger(open_workspace(root)).close()
+    workspace = open_workspace(root)
+    setup_logging(workspace)
+    try:
+        open_workspace_ledger(workspace).close()
+    except RecordkitError as err:  # the workspace stays (init would refuse it now): say how to finish
+        err.message = (
+            f"已新建工作区 {root}，但台账没有建立：{err.message}。解决后在工作区里运行 recordkit db upgrade 建立台账"
+        )
+        raise
     typer.echo(f"已新建工作区：{root}")
     typer.echo(f"下一步：cd {root}，编辑 recordkit.toml，然后 recordkit owners import 业主名册.xlsx")

@@ -47,6 +47,9 @@ _PG_MIGRATE_LOCK = 7_270_012
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
 _PG_READ_ONLY = "25006"
+#: … and for "no schema has been selected to create in": an account's or database's ``search_path`` set by an
+#: administrator to schemas that do not exist (``"$user"`` alone, the advice against writing into ``public``).
+_PG_NO_SCHEMA = "3F000"
 #: … and for a statement psycopg prepared on one server connection and finds missing ("26000") or taken
 #: ("42P05") on the next: a pool that lends a server connection a transaction at a time (pgbouncer's
 #: transaction mode; psycopg prepares a statement run five times on one connection).
@@ -63,6 +66,14 @@ STATEMENT_TIMEOUT_SAID = ("statement timeout", "语句执行超时")
 DATABASE_DENIED_SAID = ("for database", "对数据库")
 PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
 
+#: What the IT person is told of a PostgreSQL ledger without ``[database] schema`` whose ``search_path`` names no
+#: schema that exists (by doctor, and by a first use that failed on it).
+NO_SCHEMA = "数据库给这个账户设的 search_path 里没有可以建表的模式"
+NO_SCHEMA_ADVICE = (
+    '在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己建这个模式，只用它），'
+    "或请数据库管理员去掉给这个账户或库设的 search_path（ALTER ROLE 账户 RESET search_path，"
+    "或 ALTER DATABASE 库名 RESET search_path）"
+)
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
@@ -359,6 +370,11 @@ class Ledger:
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
                 raise LedgerError(self._not_permitted(server_said(err))) from err
+            if sqlstate == _PG_NO_SCHEMA and not self.schema:
+                raise LedgerError(
+                    f"台账数据库 {self.where}：{NO_SCHEMA}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；"
+                    "什么也没有写入"
+                ) from err
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
                 raise LedgerError(
                     f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
@@ -407,13 +423,21 @@ class Ledger:
 
     def may_create(self) -> bool:
         """Whether the account may make the ledger's tables here: always on SQLite; on PostgreSQL the right to
-        make tables in its schema, or, when the schema is not made yet, schemas in the database."""
+        make tables in its schema, or, when the schema is not made yet, schemas in the database; without
+        ``[database] schema``, in the first schema of its ``search_path`` that exists (``no_schema``: none)."""
         return self.dialect != "postgresql" or self._server_says(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
+            "SELECT CASE WHEN %(schema)s = ''"
+            " THEN current_schema() IS NOT NULL AND has_schema_privilege(current_schema(), 'CREATE')"
+            " WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s)"
             " THEN has_schema_privilege(%(schema)s, 'CREATE')"
             " ELSE has_database_privilege(current_database(), 'CREATE') END",
-            {"schema": self.schema or "public"},
+            {"schema": self.schema},
         )
+
+    def no_schema(self) -> bool:
+        """Whether a PostgreSQL ledger without ``[database] schema`` has no schema to make its tables in: the
+        ``search_path`` an administrator set names none that exists."""
+        return self.dialect == "postgresql" and not self.schema and self._server_says("SELECT current_schema() IS NULL")
 
     def read_only(self) -> bool:
         """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
