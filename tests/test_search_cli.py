@@ -116,9 +116,15 @@ def test_index_verify_table_json_and_exit_code(filed: Workspace, ledger: Ledger,
     result = run_cli("index", "--verify")
     assert result.exit_code == 9
     assert "YZ-2020-00001 │ 过期" in result.stdout
-    assert result.stderr.strip() == "错误：索引缺失 0 件、过期 1 件、多余 0 件：请运行 recordkit index"
+    assert result.stderr.strip() == "错误：索引缺失 0 件、过期 1 件、待 OCR 0 件、多余 0 件：请运行 recordkit index"
     data = json.loads(run_cli("index", "--verify", "--json").stdout)
-    assert (data["missing"], data["stale"], data["orphaned"], data["ok"]) == ([], ["YZ-2020-00001"], [], False)
+    assert (data["missing"], data["stale"], data["ocr_pending"], data["orphaned"], data["ok"]) == (
+        [],
+        ["YZ-2020-00001"],
+        [],
+        [],
+        False,
+    )
     result = run_cli("index", "--json")
     assert json.loads(result.stdout)["updated"] == 1
     log = (filed.records_subdir("logs") / "index.log").read_text(encoding="utf-8")
@@ -184,6 +190,13 @@ def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, r
         "ocr_pending": 1,
         "hits": [],
     }
+    # --verify names it for what it is: waiting for the night's OCR, not changed since it was indexed ("过期")
+    checked = run_cli("index", "--verify")
+    assert checked.exit_code == 9
+    [number] = [line.split("│")[1].strip() for line in checked.stdout.splitlines() if "待 OCR" in line]
+    assert number.startswith("GC-") and "过期" not in checked.stdout
+    assert checked.stderr.strip() == "错误：索引缺失 0 件、过期 0 件、待 OCR 1 件、多余 0 件：请运行 recordkit index"
+    assert json.loads(run_cli("index", "--verify", "--json").stdout)["ocr_pending"] == [number]
 
 
 def test_archive_update_is_searchable_at_once(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:

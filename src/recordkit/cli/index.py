@@ -14,7 +14,9 @@ commands = typer.Typer()
 def index_command(
     ctx: typer.Context,
     rebuild: bool = typer.Option(False, "--rebuild", help="在旁边重建整个索引，完成后一次替换（重建期间仍可检索）。"),
-    verify: bool = typer.Option(False, "--verify", help="只检查：列出索引中缺失、过期或多余的档案，不改动索引。"),
+    verify: bool = typer.Option(
+        False, "--verify", help="只检查：列出索引中缺失、过期、待 OCR 或多余的档案，不改动索引。"
+    ),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="这次不做 OCR（扫描件的文字留到下次）。"),
     backend: str | None = typer.Option(
         None,
@@ -54,10 +56,7 @@ def index_command(
                 table.add_row(number, problem)
             console().print(table)
         if not check.ok:
-            raise IntegrityError(
-                f"索引缺失 {len(check.missing)} 件、过期 {len(check.stale)} 件、多余 {len(check.orphaned)} 件："
-                "请运行 recordkit index"
-            )
+            raise IntegrityError(check.summary)
         if not as_json:
             typer.echo(f"索引完好：共 {check.checked} 件档案，全部已索引且是最新的")
         return

@@ -653,21 +653,31 @@ def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence
 
 @dataclass(frozen=True)
 class IndexCheck:
-    """``recordkit index --verify``: items missing from the index, stale in it, or orphaned there."""
+    """``recordkit index --verify``: items missing from the index, stale in it (changed since they were indexed),
+    waiting there for OCR (a scan indexed by its metadata: the nightly run reads it), or orphaned there."""
 
     missing: list[str]
     stale: list[str]
     orphaned: list[str]
     checked: int
+    ocr_pending: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.orphaned)
+        return not (self.missing or self.stale or self.ocr_pending or self.orphaned)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"索引缺失 {len(self.missing)} 件、过期 {len(self.stale)} 件、待 OCR {len(self.ocr_pending)} 件、"
+            f"多余 {len(self.orphaned)} 件：请运行 recordkit index"
+        )
 
     def rows(self) -> list[tuple[str, str]]:
         return (
             [(no, "缺失") for no in self.missing]
             + [(no, "过期") for no in self.stale]
+            + [(no, "待 OCR") for no in self.ocr_pending]
             + [(no, "多余") for no in self.orphaned]
         )
 
@@ -675,6 +685,7 @@ class IndexCheck:
         return {
             "missing": self.missing,
             "stale": self.stale,
+            "ocr_pending": self.ocr_pending,
             "orphaned": self.orphaned,
             "checked": self.checked,
             "ok": self.ok,
@@ -684,13 +695,13 @@ class IndexCheck:
 def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
     """Compare the index with the catalogue (stat only, nothing read or written).
 
-    ``stale`` are items changed since they were indexed or with OCR still pending.
+    ``stale`` are items changed since they were indexed; ``ocr_pending`` unchanged ones whose OCR is still to do.
     """
     owners = owner_names(ledger)
     former = former_numbers(ledger)
     catalogue = list_items(ledger)
     existing = open_index(workspace, ledger).signatures()
-    missing, stale = [], []
+    missing, stale, pending = [], [], []
     for item in catalogue:
         old = existing.get(item.archive_no)
         if old is None:
@@ -698,8 +709,9 @@ def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
         elif (
             old[0]
             != _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ())).signature
-            or old[1] == "pending"
         ):
             stale.append(item.archive_no)
+        elif old[1] == "pending":
+            pending.append(item.archive_no)
     orphaned = sorted(set(existing) - {item.archive_no for item in catalogue})
-    return IndexCheck(missing, stale, orphaned, len(catalogue))
+    return IndexCheck(missing, stale, orphaned, len(catalogue), pending)
