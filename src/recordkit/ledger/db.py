@@ -74,6 +74,9 @@ NO_SCHEMA_ADVICE = (
     "或请数据库管理员去掉给这个账户或库设的 search_path（ALTER ROLE 账户 RESET search_path，"
     "或 ALTER DATABASE 库名 RESET search_path）"
 )
+#: Whether the server takes no writes in the transaction asking: a replica (a hot standby) or a database or account
+#: set read-only (``default_transaction_read_only``).  A SELECT expression.
+TAKES_NO_WRITES = "pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
@@ -117,6 +120,11 @@ def display_url(url: str) -> str:
     return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
 
 
+def ledger_where(url: str, schema: str) -> str:
+    """A ledger as messages name it: its URL without the password (``display_url``), and its schema if any."""
+    return display_url(url) + (f"（模式 {schema}）" if schema else "")
+
+
 class Ledger:
     """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
 
@@ -148,7 +156,7 @@ class Ledger:
     @property
     def where(self) -> str:
         """The ledger as messages name it: the URL without its password, and its schema if any."""
-        return display_url(self.url) + (f"（模式 {self.schema}）" if self.schema else "")
+        return ledger_where(self.url, self.schema)
 
     def _create_engine(self) -> Engine:
         try:
@@ -369,7 +377,7 @@ class Ledger:
             log.exception("ledger database error on %s", display_url(self.url))
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
-                raise LedgerError(self._not_permitted(server_said(err))) from err
+                raise LedgerError(self._not_permitted(err)) from err
             if sqlstate == _PG_NO_SCHEMA and not self.schema:
                 raise LedgerError(
                     f"台账数据库 {self.where}：{NO_SCHEMA}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；"
@@ -396,15 +404,15 @@ class Ledger:
                 "或直连数据库；这一步什么也没有写入"
             ) from err
 
-    def _not_permitted(self, said: str) -> str:
+    def _not_permitted(self, err: DBAPIError) -> str:
         """What the office's IT person is told when the server refused the account something (PostgreSQL 15 on
         lets only a database's owner make tables in its ``public`` schema: an account given CONNECT alone
         cannot make the ledger there)."""
         user, database, schema = self._account()
         return (
-            f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{said}）："
+            f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{server_said(err)}）："
             # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
-            + self.grants_to_ask(schema_missing=any(word in said for word in DATABASE_DENIED_SAID))
+            + self.grants_to_ask(schema_missing=server_says(err, DATABASE_DENIED_SAID))
         )
 
     def _account(self) -> tuple[str, str, str]:
@@ -442,9 +450,7 @@ class Ledger:
     def read_only(self) -> bool:
         """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
         read-only (``default_transaction_read_only``), which a clerk's PC may search on.  Never on SQLite."""
-        return self.dialect == "postgresql" and self._server_says(
-            "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
-        )
+        return self.dialect == "postgresql" and self._server_says(f"SELECT {TAKES_NO_WRITES}")
 
     def _server_says(self, question: str, parameters: dict[str, str] | None = None) -> bool:
         """The server's answer to a yes-or-no ``question``, in a read of its own."""

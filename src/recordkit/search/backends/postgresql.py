@@ -42,8 +42,9 @@ from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
+    TAKES_NO_WRITES,
     cut_short,
-    display_url,
+    ledger_where,
     no_time_limit,
     server_at_least,
     server_said,
@@ -635,13 +636,13 @@ class PostgresIndex:
                 # A replica takes the lock (advisory locks are no writes) but no row after it: told at once, before
                 # any OCR or catalogue read, instead of the server's refusal of the first write.
                 taken, read_only, schema = conn.exec_driver_sql(
-                    f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS}),"
-                    " pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on', current_schema()"
+                    f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS}), {TAKES_NO_WRITES}, current_schema()"
                 ).one()
                 if read_only:
                     holding.rollback()
-                    where = display_url(self.engine.url.render_as_string(hide_password=False))
-                    where += "" if schema == "public" else f"（模式 {schema}）"  # as ``Ledger.where`` names it
+                    where = ledger_where(
+                        self.engine.url.render_as_string(hide_password=False), "" if schema == "public" else schema
+                    )
                     raise LedgerError(INDEX_READ_ONLY.format(where=where, read_only=READ_ONLY))
                 if taken:
                     break
