@@ -238,10 +238,16 @@ def _view_in_a_process(root: str, number: str) -> None:
     workspace = open_workspace(Path(root), environ=dict(FAST))
     with open_ledger(workspace.database_url) as opened:
         for _ in range(3):
-            path = pages.page_image(workspace, opened, number, 2, width=1800)
-            with Image.open(path) as image:
-                image.load()  # a whole JPEG, never half of one
-                assert image.size == (1800, 2520)
+            while True:
+                path = pages.page_image(workspace, opened, number, 2, width=1800)
+                try:
+                    image = Image.open(path)
+                except FileNotFoundError:  # this test's other process unlinked it in between (nothing else does)
+                    continue
+                with image:
+                    image.load()  # a whole JPEG, never half of one
+                    assert image.size == (1800, 2520)
+                break
             path.unlink(missing_ok=True)  # make the next round render again, racing the other process
 
 
