@@ -4,6 +4,7 @@ never stop the service, polling and inotify, SIGTERM, and the log under records/
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,10 +18,12 @@ from recordkit.archive.archivist import Archivist, list_items
 from recordkit.archive.watcher import FileStabilityTracker, InboxWatcher
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.demo.scans import write_scan
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_workspace, tree
 from tests.archive_helpers import archive_ws as ws
-from tests.archive_helpers import tree
+from tests.search_helpers import use_postgres_ledger
+from tests.server_helpers import Relay
 
 # -- the rule, as a plain function of what was seen and when -------------------------------------
 
@@ -140,6 +143,68 @@ def test_an_error_in_one_file_never_stops_the_service(
     assert len(list(ws.root.joinpath("records", "quarantine").glob("*坏的那个.pdf.原因.txt"))) == 1
 
 
+def test_a_ledger_away_is_tried_again_after_growing_pauses_and_the_files_wait_in_the_inbox(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office server's database restarting, or away for a while: the scans stay in the inbox, the service
+    says so once, tries again after 1, 2, 4, 8, 16 seconds (not at every pass: ~20 tries a second filled and
+    rotated the whole log within two minutes), and files them once the ledger is back."""
+    from recordkit.archive import watcher as watcher_module
+    from recordkit.core.errors import LedgerError
+
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+    taken_away = write_scan(inbox(ws) / "1-1-103_产权证明_20261101.pdf", 3)
+    clock = FakeClock()
+    said: list[str] = []
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), clock=clock, say=said.append)
+    away, tries = [True], []
+    real_file_batch = watcher_module.file_batch
+
+    def file_batch(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        tries.append(clock.now)
+        if away[0]:
+            raise LedgerError("无法访问台账数据库 postgresql://rk@db/estate：Connection refused")
+        return real_file_batch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher_module, "file_batch", file_batch)
+    candidates = set(watcher.scan())
+    for _ in range(80):  # 20 seconds of passes a quarter of a second apart
+        assert watcher.check(candidates) == []
+        candidates = set()
+        clock.now += 0.25
+        if clock.now >= 110:
+            taken_away.unlink(missing_ok=True)  # a clerk takes one scan back meanwhile
+    assert [at - 100 for at in tries] == [0, 1, 3, 7, 15]
+    assert said == [
+        "台账数据库暂时不能写入，3 个文件先留在收件箱，恢复后自动归档："
+        "无法访问台账数据库 postgresql://rk@db/estate：Connection refused"
+    ]
+    assert sorted(path.name for path in watcher.waiting_for_ledger) == [
+        "1-1-101_产权证明_20261101.pdf",
+        "1-1-102_产权证明_20261101.pdf",
+    ]
+    away[0] = False
+    clock.now = 100 + 15 + 16 - 0.25
+    assert watcher.check(set()) == []  # still resting
+    clock.now += 0.25
+    assert [(o.source, o.status) for o in watcher.check(set())] == [
+        ("1-1-101_产权证明_20261101.pdf", "filed"),
+        ("1-1-102_产权证明_20261101.pdf", "filed"),
+    ]
+    assert said[1:] == ["台账数据库已恢复（约 31 秒不能写入），继续归档"]
+    assert watcher.waiting_for_ledger == {}
+    assert tree(inbox(ws)) == []
+    assert [(i.unit, i.source) for i in list_items(ledger)] == [
+        ("1-1-101", "records/inbox/1-1-101_产权证明_20261101.pdf"),
+        ("1-1-102", "records/inbox/1-1-102_产权证明_20261101.pdf"),
+    ]
+    tries.clear()
+    write_scan(inbox(ws) / "1-1-103_产权证明_20261101.pdf", 3)  # brought back: filed at its first sight
+    assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
+    assert tries == [clock.now]
+
+
 @pytest.mark.parametrize("polling", [True, False], ids=["polling", "inotify"])
 def test_the_running_service_files_new_scans_until_stopped(ws: Workspace, ledger: Ledger, polling: bool) -> None:
     # A real window: a scan being written (0 bytes at first) must not be taken for an empty file.
@@ -241,3 +306,63 @@ def test_stopping_a_watcher_that_has_ended_leaves_readers_to_the_rest_of_the_pro
     write_scan(inbox(ws) / "1-1-101_产权证明_20261102.pdf", 1)
     later = Archivist(ws, ledger, "归档服务").file_paths([inbox(ws)])
     assert [(o.source, o.status) for o in later] == [("1-1-101_产权证明_20261102.pdf", "filed")]
+
+
+# -- the service through a PostgreSQL server's restart ------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_service_keeps_filing_through_a_restart_of_the_postgresql_server(
+    workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """`recordkit watch` on an office server whose PostgreSQL restarts (updates at night, a reboot): it stays up,
+    says once that the scans wait, files them once the server is back, and fills no log with the tries."""
+    relay = Relay(postgres_ledger_url)
+    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
+    ws = archive_workspace(workspace.root)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env |= {
+        "RECORDKIT_HOME": str(ws.root),
+        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
+        "RECORDKIT_OPERATOR": "归档服务",
+    }
+    service = subprocess.Popen(
+        [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    archived = ws.root / "records" / "archive" / "业主档案" / "2026"
+    try:
+        write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
+        _wait_for(lambda: (archived / "YZ-2026-00001_产权证明.pdf").exists() and tree(inbox(ws)) == [])
+        relay.stop()
+        write_scan(inbox(ws) / "3-2-1202_产权证明_20261102.pdf", 2)
+        time.sleep(8)
+        assert service.poll() is None  # still running
+        assert tree(inbox(ws)) == ["3-2-1202_产权证明_20261102.pdf"]  # waiting, not quarantined
+        relay.start()
+        _wait_for(lambda: (archived / "YZ-2026-00002_产权证明.pdf").exists() and tree(inbox(ws)) == [], limit=40)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        out, err = service.communicate(timeout=30)
+        relay.stop()
+    assert service.returncode == 0, err
+    lines = out.strip().splitlines()
+    assert lines[1] == "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001（业主档案，1 页）：" + (
+        "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    )
+    assert lines[2].startswith("台账数据库暂时不能写入，1 个文件先留在收件箱，恢复后自动归档：无法访问台账数据库 ")
+    assert re.fullmatch(r"台账数据库已恢复（约 \d+ 秒不能写入），继续归档", lines[3])
+    assert lines[4].startswith("已归档 3-2-1202_产权证明_20261102.pdf → YZ-2026-00002（业主档案，1 页）")
+    assert lines[5:] == ["归档服务已停止"]
+    with open_ledger(postgres_ledger_url) as ledger:
+        assert [(i.archive_no, i.unit) for i in list_items(ledger)] == [
+            ("YZ-2026-00001", "3-2-1201"),
+            ("YZ-2026-00002", "3-2-1202"),
+        ]
+    # Eight seconds away: tried at 0, 1, 3 and 7 s (each try one line in the log), not twenty times a second.
+    log = (ws.root / "records" / "logs" / "watch.log").read_text(encoding="utf-8")
+    assert 3 <= log.count("ledger operation failed") <= 6, log
+    assert "Traceback" not in log

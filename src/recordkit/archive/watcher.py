@@ -55,6 +55,14 @@ INDEX_CLEARANCE = 0.2
 #: A file still for this share of the stability window is read ahead while the rest of the window runs
 #: (a file being written changes sooner than that, and is not read again and again).
 READ_AHEAD_SHARE = 0.1
+#: When the ledger cannot take the files (its server restarting or away, busy, read-only), they stay in the inbox
+#: and are tried again after this many seconds, the pause doubling up to ``LEDGER_RETRY_MAX``: an hour's outage
+#: of a PostgreSQL server costs ~120 tries, each logged, where trying at every pass made ~20 a second and rotated
+#: the service's whole log away within two minutes.
+LEDGER_RETRY_FIRST = 1.0
+LEDGER_RETRY_MAX = 30.0
+#: While the ledger stays away, the log says so again this often (the tries between are logged at debug level).
+LEDGER_REMINDER_SECONDS = 600.0
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -65,6 +73,16 @@ class Observation:
     size: int
     mtime_ns: int
     since: float  # when this size and mtime were first seen
+
+
+@dataclass
+class LedgerAway:
+    """The ledger could not take the files since ``since``: they are tried again at ``retry_at``."""
+
+    since: float
+    pause: float
+    retry_at: float
+    reminded: float  # when the log last said so
 
 
 class FileStabilityTracker:
@@ -128,6 +146,7 @@ class InboxWatcher:
         interval: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         report: Callable[[FilingOutcome], None] | None = None,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         settings = archivist.settings
         self.archivist = archivist
@@ -136,6 +155,7 @@ class InboxWatcher:
         self.tracker = FileStabilityTracker(settings.stability_seconds)
         self.clock = clock
         self.report = report or (lambda outcome: None)
+        self.say = say or (lambda line: None)  # what the service tells whoever watches it (Chinese)
         self.roots = [archivist.inbox]
         if settings.file_generated:
             self.roots.append(archivist.workspace.records_subdir("generated").resolve())
@@ -154,6 +174,7 @@ class InboxWatcher:
         #: Files left in the inbox because the ledger could not take them (busy, away, read-only), with why:
         #: ``--once`` says so and fails (a cron job must not read "nothing to file"); the service retries.
         self.waiting_for_ledger: dict[Path, LedgerError] = {}
+        self._away: LedgerAway | None = None  # since when the ledger could not take them, and when to try again
         self.max_failures = MAX_FAILURES
         archivist.quarantine_on_error = False  # the service retries a failing file, MAX_FAILURES times
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
@@ -200,6 +221,8 @@ class InboxWatcher:
         window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due.
         Files that become stable while the pass files the others join it, batch after batch."""
         stable = self._stable(candidates | set(self.tracker.due(self.clock())))
+        if self._resting(self.clock()):  # the ledger could not take files a moment ago: they wait for the next try
+            return []
         if self._ahead is not None and not self._ahead_paths.isdisjoint(stable):
             self._take_read_ahead()  # the reading in hand is of files now stable: theirs is not done twice
         queue = deque(stable)
@@ -243,6 +266,8 @@ class InboxWatcher:
                 # of a burst that are not stable yet are read while the stable ones are filed.
                 self._start_read_ahead(busy)
                 outcomes += self._file_batch(paths, prepared)
+                if self._resting(self.clock()):  # the ledger could not take this batch: the rest waits too
+                    break
                 paths = following
         self._start_read_ahead()
         return outcomes
@@ -256,6 +281,7 @@ class InboxWatcher:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
                 self.tracker.forget(path)
+                self.waiting_for_ledger.pop(path, None)
                 continue
             if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
                 continue
@@ -349,13 +375,19 @@ class InboxWatcher:
         except LedgerMoved:  # the service stops; started again, it reads the new address in recordkit.toml
             raise
         except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
-            log.warning("ledger unavailable, %d files stay in the inbox: %s", len(paths), err.message)
-            self.waiting_for_ledger.update(dict.fromkeys(paths, err))
+            self._ledger_failed(paths, err)
             return []
         except ArchiveMismatch:  # the ledger is older than the archive: filing stops, nothing is touched
             raise
         except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
-            return [outcome for path in paths if (outcome := self._file_one(path)) is not None]
+            singly = []
+            for path in paths:
+                if self._resting(self.clock()):
+                    break
+                if (outcome := self._file_one(path)) is not None:
+                    singly.append(outcome)
+            return singly
+        self._ledger_back()
         for path, outcome in zip(paths, outcomes, strict=True):
             self._done(path, outcome)
         return outcomes
@@ -383,8 +415,7 @@ class InboxWatcher:
         except LedgerMoved:
             raise
         except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
-            log.warning("ledger unavailable, %s stays in the inbox: %s", printable(str(path)), err.message)
-            self.waiting_for_ledger[path] = err
+            self._ledger_failed([path], err)
             return None
         except ArchiveMismatch:
             raise
@@ -400,8 +431,47 @@ class InboxWatcher:
             moved = self.archivist.quarantine(path, reason) if self.archivist.in_inbox(path) else None
             shown = moved.relative_to(self.archivist.workspace.root).as_posix() if moved else None
             outcome = FilingOutcome(path.name, "quarantined", reason=reason, quarantine_path=shown)
+        else:
+            self._ledger_back()
         self._done(path, outcome)
         return outcome
+
+    # -- a ledger that cannot take the files -------------------------------------------------
+
+    def _ledger_failed(self, paths: list[Path], err: LedgerError) -> None:
+        """``paths`` stay in the inbox: the ledger could not take them.  The first failure is logged and said;
+        the next try waits a pause that doubles up to ``LEDGER_RETRY_MAX``."""
+        self.waiting_for_ledger.update(dict.fromkeys(paths, err))
+        now, away, waiting = self.clock(), self._away, len(self.waiting_for_ledger)
+        if away is None:
+            log.warning("ledger unavailable, %d files stay in the inbox: %s", waiting, err.message)
+            self.say(f"台账数据库暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
+            self._away = LedgerAway(now, LEDGER_RETRY_FIRST, now + LEDGER_RETRY_FIRST, now)
+            return
+        away.pause = min(away.pause * 2, LEDGER_RETRY_MAX)
+        away.retry_at = now + away.pause
+        if now - away.reminded >= LEDGER_REMINDER_SECONDS:
+            away.reminded = now
+            log.warning(
+                "ledger still unavailable after %.0f s, %d files wait: %s", now - away.since, waiting, err.message
+            )
+        else:
+            log.debug("ledger still unavailable, next try in %.0f s: %s", away.pause, err.message)
+
+    def _ledger_back(self) -> None:
+        """The ledger took a batch (or answered for a file): filing goes on as usual."""
+        if self._away is not None:
+            seconds = self.clock() - self._away.since
+            self._away = None
+            log.info("ledger reachable again after %.0f s", seconds)
+            self.say(f"台账数据库已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
+
+    def _resting(self, now: float) -> bool:
+        """Whether the ledger failed a moment ago and its pause has not run (files that waited for it and were
+        taken away from the inbox meanwhile leave nothing to wait for: the next file is tried at once)."""
+        if self._away is not None and not self.waiting_for_ledger:
+            self._away = None
+        return self._away is not None and now < self._away.retry_at
 
     @property
     def unindexed(self) -> int:
@@ -470,10 +540,12 @@ class InboxWatcher:
                     break
                 now = self.clock()
                 due = self.tracker.seconds_to_next(now)
+                if self._resting(now) and self._away is not None:  # nothing is filed before the next try
+                    due = max(due or 0.0, self._away.retry_at - now)
                 if filed and due == 0:  # more became stable while a burst was filed: on with them at once
                     candidates = set()
                     continue
-                if self._unindexed and (due is None or due > INDEX_CLEARANCE or due == 0):
+                if self._unindexed and self._away is None and (due is None or due > INDEX_CLEARANCE or due == 0):
                     # A step of the second stage, then the inbox again at once; none while files are about
                     # to become stable: they are filed first.  (Due now and not filed: a file that cannot
                     # be opened yet, which must not hold the index up.)

@@ -104,7 +104,11 @@ def watch_command(
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
     watcher = InboxWatcher(
-        archivist, polling=polling, interval=interval, report=lambda outcome: typer.echo(_outcome_line(outcome))
+        archivist,
+        polling=polling,
+        interval=interval,
+        report=lambda outcome: typer.echo(_outcome_line(outcome)),
+        say=typer.echo,
     )
     with signal_handlers(watcher):
         if once:

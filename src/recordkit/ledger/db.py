@@ -367,9 +367,13 @@ class Ledger:
         try:
             yield
         except OperationalError as err:
-            log.exception("ledger operation failed on %s", display_url(self.url))
-            self._refuse_transaction_pool(err)
             sqlstate = getattr(err.orig, "sqlstate", None)
+            # A connection that failed or was cut (no SQLSTATE: a server restarting or away) is told whole by the
+            # driver's words; its traceback, written again at each try of a service waiting for the server, is not.
+            log.error(
+                "ledger operation failed on %s: %s", display_url(self.url), server_said(err), exc_info=bool(sqlstate)
+            )
+            self._refuse_transaction_pool(err)
             if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}") from err

@@ -28,11 +28,11 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -66,6 +66,7 @@ from recordkit.search.backends.base import (
 )
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
 SCHEMA_VERSION = 6
@@ -154,6 +155,14 @@ REBUILD_MEMORY = "256MB"
 #: The seconds between a rebuild's tries at the swap when an administrator's ``lock_timeout`` cut its wait for
 #: the live table short (the new table kept; after the last, the rebuild gives up and drops it).
 SWAP_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+#: A reading the server ended for a reason of its own, not the request's, is asked again after these pauses: on a
+#: replica (a clerk's PC on a hot standby) the primary's nightly work is replayed, and a search holding a table
+#: whose old version the primary dropped (a rebuild's swap) or whose rows it vacuumed is cancelled, or its
+#: connection ended ("conflict with recovery", SQLSTATE 40001; then the connection is gone).  Asked once more it
+#: finds the new table.  A search changes nothing, so asking again is always safe.
+READ_AGAIN_PAUSES = (0.2, 1.0)
+#: SQLSTATE of a transaction the server ended so that it may be run again (a replica's conflict with recovery).
+_PG_SERIALIZATION_FAILURE = "40001"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
 #: one connection leaves a core idle): the two big GIN indexes one each, the small one of the pairs after
 #: ``tsv``, the btree indexes shared out.  At 100,000 items: tsv 10.2 s then pairs 4.0 s, beside tri 11.3 s,
@@ -544,6 +553,40 @@ def _interrupted(err: BaseException) -> LedgerError | None:
     return cut_short("检索", cause, "请稍后再试")
 
 
+def _driver_error(err: BaseException) -> Any:
+    """The driver's error in ``err`` (SQLAlchemy's wrapper of it, or its own from a pipeline), or None."""
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
+
+    cause = err.orig if isinstance(err, DBAPIError) else err
+    return cause if isinstance(cause, psycopg.Error) else None
+
+
+def _read_again(read: Callable[[], _T]) -> _T:
+    """``read()`` (a reading of the index: a search, the signatures, the counts), asked again after each of
+    ``READ_AGAIN_PAUSES`` when the server ended it for a reason of its own (a replica's conflict with recovery)
+    or its connection was cut: none of the server's refusals, a statement timeout or a missing table, which would
+    fail again.  Its last failure is told as ``_corrupt`` tells it, outside the reading's transaction: a
+    connection the server ended fails again at the rollback, and that is not what the clerk must be told."""
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
+
+    for pause in (*READ_AGAIN_PAUSES, None):
+        try:
+            return read()
+        except Exception as err:
+            failure = _driver_error(err)
+            if failure is None:
+                raise
+            again = isinstance(failure, psycopg.OperationalError) and failure.sqlstate in (
+                _PG_SERIALIZATION_FAILURE,
+                None,
+            )
+            if pause is None or not again:
+                raise _corrupt(err) from None
+            log.info("PostgreSQL reading asked again in %.1f s after: %s", pause, server_said(err))
+        time.sleep(pause)
+    raise AssertionError("unreachable")
+
+
 def _corrupt(err: BaseException) -> IntegrityError | LedgerError:
     """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
     (rebuild it)."""
@@ -585,10 +628,13 @@ class PostgresIndex:
             yield conn
 
     def _version(self, conn: Connection) -> str | None:
-        """The stored schema version; None before the first build.  ``IntegrityError`` without the tables."""
+        """The stored schema version; None before the first build.  ``IntegrityError`` without the tables (a
+        connection ended or a statement cancelled is not that: it is raised as it is)."""
         try:
             with conn.begin_nested():
                 return conn.exec_driver_sql(f"SELECT value FROM {META} WHERE key = 'schema_version'").scalar()
+        except OperationalError:
+            raise
         except DBAPIError as err:
             raise IntegrityError(NO_TABLES) from err
 
@@ -597,26 +643,26 @@ class PostgresIndex:
         return self._version(conn) == str(SCHEMA_VERSION)
 
     def exists(self) -> bool:
-        with self._connect() as conn:
-            return self._version(conn) is not None
+        return _read_again(lambda: self._stored_version() is not None)
 
     def outdated(self) -> bool:
-        with self._connect() as conn:
-            stored = self._version(conn)
+        stored = _read_again(self._stored_version)
         return stored is not None and older_version(stored, SCHEMA_VERSION)
+
+    def _stored_version(self) -> str | None:
+        with self._connect() as conn:
+            return self._version(conn)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
+        """A transaction on a built index of this version (inside ``_read_again``, which tells its failures)."""
         with self._connect() as conn, conn.begin():
             stored = self._version(conn)
             if stored is None:
                 raise NotFoundError(NOT_BUILT)
             if stored != str(SCHEMA_VERSION):
                 raise version_error(stored, SCHEMA_VERSION)
-            try:
-                yield conn
-            except DBAPIError as err:
-                raise _corrupt(err) from None
+            yield conn
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -674,14 +720,17 @@ class PostgresIndex:
         return bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({_LOCK_ARGS})").scalar())
 
     def signatures(self, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
-        with self._reading() as conn:
-            if numbers is None:
-                rows = conn.exec_driver_sql(f"SELECT archive_no, signature, state FROM {TABLE}").all()
-            else:
-                rows = conn.exec_driver_sql(
-                    f"SELECT archive_no, signature, state FROM {TABLE} WHERE archive_no = ANY(%s)", (list(numbers),)
+        wanted = None if numbers is None else list(numbers)
+
+        def read() -> Sequence[Any]:
+            with self._reading() as conn:
+                if wanted is None:
+                    return conn.exec_driver_sql(f"SELECT archive_no, signature, state FROM {TABLE}").all()
+                return conn.exec_driver_sql(
+                    f"SELECT archive_no, signature, state FROM {TABLE} WHERE archive_no = ANY(%s)", (wanted,)
                 ).all()
-        return {number: (signature, state) for number, signature, state in rows}
+
+        return {number: (signature, state) for number, signature, state in _read_again(read)}
 
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
@@ -892,6 +941,9 @@ class PostgresIndex:
     # -- searching ---------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
+        return _read_again(lambda: self._search_once(request))
+
+    def _search_once(self, request: SearchRequest) -> SearchPage:
         with self._connect() as conn, conn.begin():
             raw: Any = conn.connection.driver_connection
             # every statement planned for its own values, never prepared: psycopg prepares a statement run five
@@ -900,17 +952,18 @@ class PostgresIndex:
             threshold, raw.prepare_threshold = raw.prepare_threshold, None
             try:
                 return _search(conn, request)
-            except DBAPIError as err:
-                raise _corrupt(err) from None
             finally:
                 raw.prepare_threshold = threshold
 
     def count(self) -> tuple[int, int]:
-        with self._reading() as conn:
-            items, pending = conn.exec_driver_sql(
-                f"SELECT count(*), count(*) FILTER (WHERE state = 'pending') FROM {TABLE}"
-            ).one()
-        return int(items), int(pending)
+        def read() -> tuple[int, int]:
+            with self._reading() as conn:
+                items, pending = conn.exec_driver_sql(
+                    f"SELECT count(*), count(*) FILTER (WHERE state = 'pending') FROM {TABLE}"
+                ).one()
+            return int(items), int(pending)
+
+        return _read_again(read)
 
 
 _ORDER = {
@@ -1320,16 +1373,12 @@ def _pipelined(conn: Connection, setting: str | None, statement: str, params: li
     sent at once (psycopg's pipeline mode), one round trip instead of two."""
     if setting is None:
         return list(conn.exec_driver_sql(statement, tuple(params)).all())
-    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
     raw: Any = conn.connection.driver_connection
-    try:
-        with raw.pipeline():
-            raw.execute(setting)
-            cursor = raw.execute(statement, params)
-        return list(cursor.fetchall())
-    except psycopg.Error as err:  # the driver's own: not wrapped by SQLAlchemy here
-        raise _corrupt(err) from None
+    with raw.pipeline():  # (the driver's own errors, not wrapped by SQLAlchemy: ``_read_again`` tells them)
+        raw.execute(setting)
+        cursor = raw.execute(statement, params)
+    return list(cursor.fetchall())
 
 
 def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | None = None) -> tuple[float, int, Any]:
@@ -1362,8 +1411,10 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
     if estimate is None:
         try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
             stored, items, pending, *_settings = conn.exec_driver_sql(opening).one()
+        except OperationalError:  # ended or cut short, not a missing table: ``_read_again`` tells it
+            raise
         except DBAPIError as err:
-            raise (_interrupted(err) or IntegrityError(NO_TABLES)) from err
+            raise IntegrityError(NO_TABLES) from err
     else:
         import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
@@ -1374,10 +1425,12 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
                 second = raw.execute(estimate[0], estimate[1])
             stored, items, pending, *_settings = first.fetchone()
             plan = second.fetchone()[0]
-        except psycopg.Error as err:
+        except psycopg.OperationalError:  # ended or cut short: ``_read_again`` tells it
+            raise
+        except psycopg.Error:
             raw.rollback()  # then the opening alone, for its own error (no tables, no index, another version)
             _opening(conn, False)
-            raise _corrupt(err) from None
+            raise
     if stored is None:
         raise NotFoundError(NOT_BUILT)
     if stored != str(SCHEMA_VERSION):
