@@ -659,6 +659,12 @@ def test_a_postgresql_database_not_in_utf8_is_refused_before_anything_is_written
         # Named as the ledger itself: every command stops with the same words, and makes no table there.
         listed_there = cli(office, "owners", "list", env={"RECORDKIT_DATABASE_URL": url})
         assert listed_there.exit_code == 3 and "字符编码是 EUC_CN" in listed_there.output
+        # doctor sends the IT person to the message's own fix, for the index too (a rebuild would not help)
+        doctor = cli(office, "doctor", "--json", env={"RECORDKIT_DATABASE_URL": url})
+        checks = {check["name"]: check for check in json.loads(doctor.stdout)}
+        for name in ("台账数据库", "检索索引"):
+            assert "字符编码是 EUC_CN" in checks[name]["detail"]
+            assert (checks[name]["ok"], checks[name]["fix"]) == (False, "按说明中的做法改好后，再运行 recordkit doctor")
         assert public_tables(url) == 0
     assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the office goes on
 

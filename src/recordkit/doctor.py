@@ -40,6 +40,8 @@ class Check:
         return asdict(self)
 
 
+#: The fix of a line whose message says itself what to change (a refused setting or database).
+FOLLOW_THE_MESSAGE = "按说明中的做法改好后，再运行 recordkit doctor"
 #: What doctor adds to a current ledger's line behind a connection pool.
 POOLED = "；经过连接池（如 pgbouncer），语句不在数据库里预编译"
 
@@ -54,6 +56,8 @@ def check_database(workspace: Workspace) -> Check:
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
             pooled = ledger.behind_pool()
+    except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
+        return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
     except RecordkitError as err:
         return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
     if moved is not None:
@@ -109,6 +113,8 @@ def check_search_index(workspace: Workspace) -> Check:
         return Check("检索索引", False, f"{where}：{err.message}", "升级本机的 recordkit", required=False)
     except LedgerError as err:  # the database the index lives in cannot be reached: nothing to rebuild
         return Check("检索索引", False, f"{where}：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+    except ConfigError as err:  # (a database not in UTF8, a backend the ledger cannot hold): a rebuild cannot help
+        return Check("检索索引", False, f"{where}：{err.message}", FOLLOW_THE_MESSAGE, required=False)
     except RecordkitError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
     waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""
