@@ -15,7 +15,7 @@ import pytest
 
 from recordkit.archive.archivist import Archivist, list_items
 from recordkit.archive.rules import Metadata
-from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.search.backends.sqlite import DATABASE, SqliteIndex
@@ -307,6 +307,32 @@ def test_a_big_build_makes_tokens_in_worker_processes_with_the_same_result(
     assert update_index(indexed, ledger, rebuild=True).added == 5
     assert {query: search(indexed, query).to_dict() for query in alone} == alone
     assert verify_index(indexed, ledger).ok
+
+
+def test_the_worker_processes_end_with_a_big_build_whose_writer_failed(
+    indexed: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's writer failing half-way (its database restarted): the token-making processes are shut down at
+    once, in order.  They were left to the garbage collector, which ran their shutdown whenever and in whichever
+    thread it came ("Exception ignored … cannot join current thread" under the command's message, seen on
+    40,000 items when PostgreSQL restarted under a rebuild)."""
+    from recordkit.search import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer, "CHUNK", 1)
+    monkeypatch.setattr(indexer, "cores", lambda: 2)
+
+    def cut_after_one(self: SqliteIndex, docs: Any) -> int:
+        next(iter(docs))
+        raise LedgerError("重建检索索引没有做完：台账数据库中止了它")
+
+    monkeypatch.setattr(SqliteIndex, "rebuild", cut_after_one)
+    before = multiprocessing.active_children()  # (the archive's reader processes, started by other tests)
+    with pytest.raises(LedgerError) as failed:
+        update_index(indexed, ledger, rebuild=True)
+    # while the failure (and all it refers to) is still held
+    assert [child for child in multiprocessing.active_children() if child not in before] == []
+    assert failed.value.message == "重建检索索引没有做完：台账数据库中止了它"
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(2, 2), (3, 2), (4, 3), (5, 4), (8, 4), (64, 4)])

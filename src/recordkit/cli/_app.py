@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("recordkit.cli")
 # Until a command knows its workspace (and its log file), recordkit's log records go nowhere rather than to
 # Python's last-resort handler, which printed a whole traceback above the Chinese message (`recordkit init` on a
-# database that refused it).
-logging.getLogger("recordkit").addHandler(logging.NullHandler())
+# database that refused it).  The same for the PostgreSQL driver's own warnings.
+for _logger in ("recordkit", "psycopg"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
 
 
 def _localise_help(rich_utils: Any) -> None:

@@ -235,17 +235,20 @@ def setup_logging(workspace: Workspace) -> Path | None:
 
 def add_rotating_log(path: Path, name: str) -> Path:
     """Send recordkit's log records also to ``path`` (rotating, 5 x 2 MB), once per ``name``:
-    a handler of that name writing elsewhere (another workspace) is replaced."""
-    log = logging.getLogger("recordkit")
+    a handler of that name writing elsewhere (another workspace) is replaced.  The PostgreSQL driver's own
+    warnings (a COPY it abandoned with a connection the server ended) go there too, not onto the clerk's screen."""
+    log, driver = logging.getLogger("recordkit"), logging.getLogger("psycopg")
     for handler in list(log.handlers):
         if handler.get_name() == name:
             if Path(getattr(handler, "baseFilename", "")) == path:
                 return path
             log.removeHandler(handler)
+            driver.removeHandler(handler)
             handler.close()
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.set_name(name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
+    driver.addHandler(handler)
     log.setLevel(logging.INFO)
     return path

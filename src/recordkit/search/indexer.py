@@ -8,13 +8,14 @@ with what the index holds and (re)indexes what changed; text comes from ``archiv
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -322,7 +323,7 @@ def _docs_of(
 
 def _made(
     workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
-) -> Iterator[tuple[IndexDoc, str | None]]:
+) -> Generator[tuple[IndexDoc, str | None], None, None]:
     """``_docs_of`` every item, in order.  Reading texts and making tokens (and the backend's own form of them,
     ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in ``workers()``
     processes, CHUNK items a task and at most AHEAD tasks a worker ahead, while this process writes what they
@@ -334,12 +335,16 @@ def _made(
     count = workers()
     with ProcessPoolExecutor(max_workers=count) as pool:
         waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
-        for start in range(0, len(arguments), CHUNK):
-            waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
-            if len(waiting) >= AHEAD * count:
+        try:
+            for start in range(0, len(arguments), CHUNK):
+                waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
+                if len(waiting) >= AHEAD * count:
+                    yield from waiting.popleft().result()
+            while waiting:
                 yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
+        except GeneratorExit:  # the writer failed (or was stopped): the tasks not started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def update_index(
@@ -503,29 +508,34 @@ def _write(
         for plan in todo
     ]
 
-    def docs() -> Iterator[IndexDoc]:
+    def docs() -> Generator[IndexDoc, None, None]:
         made = _made(workspace, arguments, preparer(workspace, backend))
         if stage is not None:
             stage(WRITING, len(todo))
-        for done, (plan, (doc, error)) in enumerate(zip(todo, made, strict=True), 1):
-            if not plan.present:
-                report.failed.append(
-                    (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
-                )
-            elif error:
-                report.failed.append((plan.item.archive_no, error))
-            if doc.state == "pending":
-                report.ocr_pending += 1
-            yield doc
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(todo)):
-                progress(done, len(todo))
+        with contextlib.closing(made):  # (its worker processes end here, even when the writer failed)
+            for done, (plan, (doc, error)) in enumerate(zip(todo, made, strict=True), 1):
+                if not plan.present:
+                    report.failed.append(
+                        (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
+                    )
+                elif error:
+                    report.failed.append((plan.item.archive_no, error))
+                if doc.state == "pending":
+                    report.ocr_pending += 1
+                yield doc
+                if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(todo)):
+                    progress(done, len(todo))
         if stage is not None and rebuild:  # every item handed over: the backend builds its index and swaps it in
             stage(FINISHING, None)
 
-    if rebuild:
-        index.rebuild(docs())
-    elif todo or removed:
-        index.update(docs(), removed)
+    # Closed when the backend stops reading it (a failure, a server that went away): its worker processes end
+    # then, in order, not when the garbage collector finds it (that printed "Exception ignored … Bad file
+    # descriptor" under the command's error).
+    with contextlib.closing(docs()) as stream:
+        if rebuild:
+            index.rebuild(stream)
+        elif todo or removed:
+            index.update(stream, removed)
 
 
 def _log_run(workspace: Workspace, report: IndexReport) -> None:

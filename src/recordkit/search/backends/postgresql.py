@@ -601,11 +601,27 @@ def _row(doc: IndexDoc) -> bytes:
     return doc.prepared if doc.prepared is not None else copy_row(doc)
 
 
+@contextmanager
+def _as_sqlalchemy_errors() -> Iterator[None]:
+    """The driver's own errors (statements sent through its cursor, not through SQLAlchemy) raised as SQLAlchemy
+    raises them, so that every caller tells them apart alike: ``OperationalError`` for a connection the server
+    ended or that was cut (a restart of the server), which the ledger's and the index's messages name."""
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
+
+    try:
+        yield
+    except psycopg.Error as err:
+        raise DBAPIError.instance(None, None, err, psycopg.Error) from err
+
+
 def copy_rows(cursor: Any, table: str, rows: Iterable[bytes], freeze: bool = False) -> None:
     """``copy_row`` rows into ``table`` by one binary COPY on the psycopg ``cursor`` (its header, the rows, its
     end); with ``freeze`` written frozen (the table made in the same transaction)."""
     options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
-    with cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH ({options})") as copy:
+    with (
+        _as_sqlalchemy_errors(),
+        cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH ({options})") as copy,
+    ):
         copy.write(_COPY_HEADER + b"".join(rows) + _COPY_END)
 
 
@@ -734,17 +750,20 @@ class PostgresIndex:
 
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
-        with self._connect() as conn, conn.begin():
-            if (stored := self._version(conn)) != str(SCHEMA_VERSION):
-                raise version_error(stored, SCHEMA_VERSION)
-            return self.write(conn, docs, delete)
+        try:
+            with self._connect() as conn, conn.begin():
+                if (stored := self._version(conn)) != str(SCHEMA_VERSION):
+                    raise version_error(stored, SCHEMA_VERSION)
+                return self.write(conn, docs, delete)
+        except OperationalError as err:  # (outside the transaction: a connection ended fails its rollback too)
+            raise cut_short("更新检索索引", err, "这次什么也没有写入，请稍后再运行 recordkit index") from err
 
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
         ``BATCH`` items per statement."""
         written = 0
         batch: list[tuple[str, bytes]] = []
-        with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        with conn.connection.driver_connection.cursor() as cursor, _as_sqlalchemy_errors():  # type: ignore[union-attr]
             removed = list(delete)
             if removed:
                 cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
@@ -827,15 +846,30 @@ class PostgresIndex:
                     ),
                 )
             except BaseException as err:
-                conn.rollback()
-                with conn.begin():
-                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
-                if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long
+                self._drop_shadow(conn)
+                if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long,
+                    # the server restarted
                     raise cut_short(
                         "重建检索索引", err, "原来的索引照常可用，请稍后再运行 recordkit index --rebuild"
                     ) from err
                 raise
         return written
+
+    def _drop_shadow(self, conn: Connection) -> None:
+        """Drop a failed rebuild's shadow table, on ``conn`` or, when the server ended that connection (a restart),
+        on a new one; when the server cannot be reached at all, the next rebuild drops it (``DROP … IF EXISTS``)."""
+        try:
+            conn.rollback()
+            with conn.begin():
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
+            return
+        except DBAPIError as err:
+            log.warning("the rebuild's connection is gone (%s): its shadow table is dropped on a new one", err)
+        try:
+            with self._connect() as fresh, fresh.begin():
+                fresh.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
+        except (DBAPIError, LedgerError) as err:
+            log.warning("the rebuild's shadow table is left for the next rebuild to drop: %s", err)
 
     def _build_indexes(self) -> dict[str, float]:
         """The shadow table's indexes, ``index_groups()`` in connections of their own at once.  On the first
@@ -924,19 +958,26 @@ class PostgresIndex:
         )
 
     def optimize(self) -> None:
-        """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures."""
+        """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures;
+        and drop a shadow table a rebuild could not drop (its server gone meanwhile: gigabytes at a million)."""
         statements = [
+            f"DROP TABLE IF EXISTS {SHADOW}",  # (under the writer lock: no rebuild is using it)
             *(
                 f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)"
                 for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS))
             ),
             f"ANALYZE {TABLE}",
         ]
-        with self.engine.connect() as conn:
-            for statement in statements:  # each in a transaction of its own, its locks let go at once; its
-                with conn.begin():  # limits lifted for it alone (a session's SET would stay with a pool's
-                    no_time_limit(conn)  # server connection in transaction mode)
-                    conn.exec_driver_sql(statement)
+        try:
+            with self.engine.connect() as conn:
+                for statement in statements:  # each in a transaction of its own, its locks let go at once; its
+                    with conn.begin():  # limits lifted for it alone (a session's SET would stay with a pool's
+                        no_time_limit(conn)  # server connection in transaction mode)
+                        conn.exec_driver_sql(statement)
+        except OperationalError as err:
+            raise cut_short(
+                "整理检索索引", err, "索引已更新，只是没有整理完（不影响检索结果），下次运行 recordkit index 时再整理"
+            ) from err
 
     # -- searching ---------------------------------------------------------------------------------
 
