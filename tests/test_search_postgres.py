@@ -1854,3 +1854,39 @@ def test_a_rebuild_or_an_update_cut_off_by_the_server_says_so_and_keeps_the_inde
     monkeypatch.setattr(postgresql, "copy_rows", real_copy_rows)  # the server back: the next night's run
     assert run_cli("index").exit_code == 0
     assert run_cli("index", "--verify").exit_code == 0
+
+
+@pytest.mark.postgres
+def test_the_archive_web_page_goes_on_through_a_restart_of_the_postgresql_server(
+    tmp_path: Path, workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """`recordkit serve` runs for months; its database restarts now and then (updates, a reboot).  Between two
+    searches the server ended every connection: the next search answers as before; while the server is away
+    the page says so (503, not an error of recordkit's); once it is back, the page answers again, without
+    restarting the service."""
+    from recordkit.web.app import create_app
+    from tests.web_helpers import Browser, text_of
+
+    relay = Relay(postgres_ledger_url)
+    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
+    ws = archive_workspace(workspace.root)
+    with open_ledger(ws.database_url) as ledger:
+        file_documents(ws, ledger, tmp_path / "来件")
+        update_index(ws, ledger)
+        browser = Browser(create_app(ws, accounts_required=False, ledger=ledger))
+
+        def found() -> list[str]:
+            page = browser.get("/search?q=水泵")
+            assert page.status_code == 200, text_of(page)
+            return re.findall(r"消防设施检查", text_of(page))
+
+        assert found()
+        assert browser.get('/search?q="').status_code == 400  # a query the clerk must correct
+        relay.cut()  # every connection ended between two requests
+        assert found()
+        relay.stop()
+        away = browser.get("/search?q=水泵")
+        assert away.status_code == 503  # the service's state, not the clerk's query (400)
+        assert "无法连接台账数据库（检索索引在其中）：connection failed" in text_of(away)
+        relay.start()
+        assert found()

@@ -169,7 +169,7 @@ def search_page() -> Any:
     form = SearchForm.from_args(request.args)
     private = _private_asked()
     here = site()
-    result, error, hits, places = None, None, [], {}
+    result, error, hits, places, status = None, None, [], {}, 200
     if form.asked:
         try:
             result = search(
@@ -186,6 +186,8 @@ def search_page() -> Any:
             )
         except RecordkitError as err:
             error = err.message
+            # the query's fault: 400; the database away or busy (a restart): 503, what a monitor should see
+            status = 503 if status_of(err) == 503 else 400
         else:
             hits = result.hits[(form.page - 1) * PAGE_SIZE :]
             places = items_by_number(here.ledger, [hit.archive_no for hit in hits])
@@ -206,7 +208,7 @@ def search_page() -> Any:
         sorts=list(SORT_NAMES),
         private=private,
         thumb_width=THUMB_WIDTH,
-    ), (400 if error else 200)
+    ), status
 
 
 # -- an item --------------------------------------------------------------------------------------
