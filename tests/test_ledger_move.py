@@ -27,12 +27,14 @@ from typing import Any
 import psycopg
 import pytest
 
+from recordkit.core.errors import LedgerError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger.db import display_url, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import SERVER_LANGUAGES, as_admin, database_of, driver_url, set_database, speaking
 from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
+from tests.server_helpers import Relay
 from tests.test_estates_postgres import YEAR, cli, estate, tables_by_schema
 
 pytestmark = pytest.mark.postgres
@@ -881,6 +883,44 @@ def test_a_move_runs_to_its_end_under_an_administrators_statement_timeout(
     holder.join()
     assert moved.exit_code == 0, moved.output
     assert len(raw_rows(postgres_ledger_url)["owners"]) == len(raw_rows(sqlite_url(office))["owners"]) > 0
+
+
+@pytest.mark.parametrize("cut_at", ["_insert", "_read"])
+def test_a_move_whose_new_database_restarts_half_way_says_so_and_moves_nothing(
+    office: Workspace, postgres_url: str, monkeypatch: pytest.MonkeyPatch, cut_at: str
+) -> None:
+    """The new database restarting during the move (60,000 rows, its server restarted at 1, 2 or 2.8 s): the move
+    ended in "程序内部错误（PendingRollbackError）" (exit 70; its COPY failed, then the rows were tried one by one on
+    the dead connection), or, cut while the copy was read back, in "现在的台账 archive_items 表中的一个值不是这一列
+    应有的格式……请先在现在的台账里更正" (exit 5), sending the IT person to look for a wrong date that is not there.
+    Now: what happened, nothing written, the old ledger still the office's; the next try moves it all."""
+    from recordkit.ledger import move
+
+    before = raw_rows(sqlite_url(office))
+    relay = Relay(postgres_url)
+    real = getattr(move, cut_at)
+    calls: list[str] = []
+
+    def cut_then(conn: Any, table: Any, *args: Any) -> Any:
+        calls.append(table.name)
+        if len(calls) == 3:
+            relay.cut()  # every connection to the new database ends, as at its server's restart
+        return real(conn, table, *args)
+
+    monkeypatch.setattr(move, cut_at, cut_then)
+    moved = cli(office, "db", "move", "--to", relay.url(postgres_url))
+    assert moved.exit_code == LedgerError.exit_code, moved.output
+    assert moved.stderr.startswith("错误：搬迁没有做完：新数据库中止了它（服务器说：")
+    assert moved.stderr.strip().endswith("）；什么也没有写入，原台账照常可用，请稍后再试")
+    assert setting(office, "url") == "" and raw_rows(sqlite_url(office)) == before
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # the office goes on
+    monkeypatch.setattr(move, cut_at, real)
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    moved_in, kept = raw_rows(postgres_url), raw_rows(sqlite_url(office))
+    assert {name: rows for name, rows in moved_in.items() if name != "journal"} == {
+        name: rows for name, rows in kept.items() if name != "journal"
+    }  # (the journals differ by their last entry: moved in, moved out)
 
 
 def test_a_move_that_waits_too_long_for_a_table_says_so_and_moves_nothing(

@@ -628,6 +628,19 @@ def server_says(err: BaseException, words: tuple[str, ...]) -> bool:
     return any(word in str(cause) for word in words)
 
 
+@contextmanager
+def driver_errors_wrapped() -> Iterator[None]:
+    """The PostgreSQL driver's own errors (statements sent through its cursor, not through SQLAlchemy: COPY) raised
+    as SQLAlchemy raises them, so that every caller tells them apart alike: ``OperationalError`` for a connection
+    the server ended or that was cut (a restart of the server), which ``cut_short`` words."""
+    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
+
+    try:
+        yield
+    except psycopg.Error as err:
+        raise DBAPIError.instance(None, None, err, psycopg.Error) from err
+
+
 def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据库") -> LedgerError:
     """What the clerk is told of ``work`` the database server stopped before its end (a cancel, a lock waited for
     past its limit, a lost connection): the server's words, then ``then`` (what was kept, what to do)."""

@@ -32,6 +32,7 @@ from recordkit.ledger.db import (
     bulk_insert,
     cut_short,
     display_url,
+    driver_errors_wrapped,
     no_time_limit,
     normalise_url,
     open_ledger,
@@ -128,20 +129,34 @@ def _copy_tables(
     for table in metadata.sorted_tables:
         copied = 0
         for batch in _batches(old, table):
-            _insert(new, table, batch)
+            with _target_ended():
+                _insert(new, table, batch)
             copied = _fingerprint(batch, copied)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
-        if _read(new, table) != (counts[table.name], copied):
+        with _target_ended():
+            read_back = _read(new, table)
+        if read_back != (counts[table.name], copied):
             raise ValidationError(
                 f"{table.name} 表复制后读回的内容与原台账不同：什么也没有写入，请把这条消息和日志交给技术支持"
             )
-    if new.dialect.name == "postgresql":
-        _continue_sequences(new)
-    chain = journal.verify(new)
+    with _target_ended():
+        if new.dialect.name == "postgresql":
+            _continue_sequences(new)
+        chain = journal.verify(new)
     if not chain.ok or chain.rows_checked != counts["journal"]:
         raise ValidationError(f"复制后的操作日志校验不通过（{chain.reason or '条数不符'}）：什么也没有写入")
+
+
+@contextmanager
+def _target_ended() -> Iterator[None]:
+    """The new database's server ending or cutting the move (a restart, an administrator's cancel, a lock waited
+    for too long): said so, with nothing written (the move's one transaction there goes with it)."""
+    try:
+        yield
+    except OperationalError as err:
+        raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，请稍后再试", by="新数据库") from err
 
 
 def _finished_copy(old: Connection, new: Connection, source: str, target: str) -> bool:
@@ -251,6 +266,8 @@ def _batches(
         result = conn.execute(query, execution_options={"yield_per": BATCH})
         for part in result.mappings().partitions(BATCH):
             yield [dict(row) for row in part]
+    except OperationalError:  # the database stopped the reading (a server restarting): not a value's fault
+        raise
     except (StatementError, ValueError) as err:
         # A SQLite value its column's type cannot read back (a date typed by hand as "2024/5/1"); the driver's
         # words are English, the value it quotes is what the clerk needs.
@@ -265,7 +282,6 @@ def _batches(
 def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert a batch (PostgreSQL: by COPY); when the target refuses it, insert its rows one by one instead, to
     name the first row it refuses."""
-    refused: tuple[type[BaseException], ...] = (DBAPIError, conn.dialect.loaded_dbapi.Error)
     try:
         with conn.begin_nested():
             if conn.dialect.name == "postgresql":
@@ -273,17 +289,19 @@ def _insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -
             else:
                 bulk_insert(conn, table, rows)
         return
-    except refused:
+    except OperationalError:  # cancelled, a lock waited for too long, the connection lost: ``_target_ended``
+        raise
+    except DBAPIError:
         pass
     for row in rows:
         try:
             with conn.begin_nested():
                 bulk_insert(conn, table, [row])
+        except OperationalError:
+            raise
         except DBAPIError as err:
             key = "、".join(f"{column.name}={row[column.name]}" for column in table.primary_key.columns)
             detail = server_said(err)
-            if isinstance(err, OperationalError):  # cancelled, a lock waited for too long, the connection lost
-                raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，请稍后再试", by="新数据库") from err
             raise ValidationError(
                 f"目标数据库不接受 {table.name} 表的一行（{key}）：{detail}。请先在现在的台账里更正这一行，"
                 "什么也没有写入"
@@ -296,7 +314,7 @@ def _copy(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> 
     faster than INSERTs for a whole ledger, and the old ledger's writers wait that much less."""
     columns = [column.name for column in table.columns]
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+    with driver_errors_wrapped(), cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[name] for name in columns])
 

@@ -44,6 +44,7 @@ from recordkit.ledger.db import (
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
     cut_short,
+    driver_errors_wrapped,
     ledger_where,
     no_time_limit,
     server_at_least,
@@ -601,25 +602,12 @@ def _row(doc: IndexDoc) -> bytes:
     return doc.prepared if doc.prepared is not None else copy_row(doc)
 
 
-@contextmanager
-def _as_sqlalchemy_errors() -> Iterator[None]:
-    """The driver's own errors (statements sent through its cursor, not through SQLAlchemy) raised as SQLAlchemy
-    raises them, so that every caller tells them apart alike: ``OperationalError`` for a connection the server
-    ended or that was cut (a restart of the server), which the ledger's and the index's messages name."""
-    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
-
-    try:
-        yield
-    except psycopg.Error as err:
-        raise DBAPIError.instance(None, None, err, psycopg.Error) from err
-
-
 def copy_rows(cursor: Any, table: str, rows: Iterable[bytes], freeze: bool = False) -> None:
     """``copy_row`` rows into ``table`` by one binary COPY on the psycopg ``cursor`` (its header, the rows, its
     end); with ``freeze`` written frozen (the table made in the same transaction)."""
     options = "FORMAT binary, FREEZE" if freeze else "FORMAT binary"
     with (
-        _as_sqlalchemy_errors(),
+        driver_errors_wrapped(),
         cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN WITH ({options})") as copy,
     ):
         copy.write(_COPY_HEADER + b"".join(rows) + _COPY_END)
@@ -763,7 +751,7 @@ class PostgresIndex:
         ``BATCH`` items per statement."""
         written = 0
         batch: list[tuple[str, bytes]] = []
-        with conn.connection.driver_connection.cursor() as cursor, _as_sqlalchemy_errors():  # type: ignore[union-attr]
+        with conn.connection.driver_connection.cursor() as cursor, driver_errors_wrapped():  # type: ignore[union-attr]
             removed = list(delete)
             if removed:
                 cursor.execute(f"DELETE FROM {TABLE} WHERE archive_no = ANY(%s)", (removed,))
