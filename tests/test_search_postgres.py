@@ -1737,9 +1737,22 @@ def test_the_watcher_the_nightly_run_and_two_clerks_at_once(tmp_path: Path, post
 # -- a search the server ends for a reason of its own ------------------------------------------------------------
 
 
+@pytest.fixture
+def relayed(tmp_path: Path, workspace: Workspace, postgres_ledger_url: str) -> tuple[Relay, Workspace]:
+    """The sample documents filed and indexed on a PostgreSQL ledger reached through a ``Relay`` (which the test
+    may cut or stop, as the server's restart does)."""
+    relay = Relay(postgres_ledger_url)
+    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
+    ws = archive_workspace(workspace.root)
+    with open_ledger(ws.database_url) as ledger:
+        file_documents(ws, ledger, tmp_path / "来件")
+        update_index(ws, ledger)
+    return relay, ws
+
+
 @pytest.mark.postgres
 def test_a_search_the_server_ended_for_a_reason_of_its_own_is_asked_again(
-    tmp_path: Path, workspace: Workspace, postgres_ledger_url: str, monkeypatch: pytest.MonkeyPatch, run_cli: Any
+    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch, run_cli: Any
 ) -> None:
     """A clerk's PC on a hot standby while the primary rebuilds the index: the replica cancels a search that holds
     the old table ("canceling statement due to conflict with recovery", SQLSTATE 40001), or ends its connection.
@@ -1747,21 +1760,21 @@ def test_a_search_the_server_ended_for_a_reason_of_its_own_is_asked_again(
     5 of them as internal errors (exit 70: the dead connection failed again at the rollback, outside the search's
     own error handling).  Now such a search is asked again (twice at most), as is one whose connection was cut;
     a statement timeout is not (it would be cut again), nor a search whose server is gone."""
-    relay = Relay(postgres_ledger_url)
-    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
-    ws = archive_workspace(workspace.root)
-    with open_ledger(ws.database_url) as ledger:
-        file_documents(ws, ledger, tmp_path / "来件")
-        update_index(ws, ledger)
-    real_search, tries = postgresql._search, []
+    relay, ws = relayed
+    real_search = postgresql._search
 
-    def failing(fail: Callable[[int], None]) -> Callable[[Any, SearchRequest], Any]:
+    def searched(fail: Callable[[int], None]) -> tuple[Any, int]:
+        """``recordkit search 水泵`` with each try of the search's statements failing as ``fail`` says (given the
+        try's number); its result and how many tries were made."""
+        tries: list[SearchRequest] = []
+
         def search_once(conn: Any, request: SearchRequest) -> Any:
             tries.append(request)
             fail(len(tries))
             return real_search(conn, request)
 
-        return search_once
+        monkeypatch.setattr(postgresql, "_search", search_once)
+        return run_cli("search", "水泵", "--json"), len(tries)
 
     def conflict(attempt: int) -> None:
         if attempt == 1:
@@ -1772,35 +1785,29 @@ def test_a_search_the_server_ended_for_a_reason_of_its_own_is_asked_again(
             relay.cut()  # the connection this search holds, mid-way
 
     for fail in (conflict, cut):
-        tries.clear()
-        monkeypatch.setattr(postgresql, "_search", failing(fail))
-        assert [hit.title for hit in search(ws, "水泵").hits] == ["消防设施检查"]
-        assert len(tries) == 2
+        answered, tries = searched(fail)
+        assert [hit["title"] for hit in json.loads(answered.stdout)["hits"]] == ["消防设施检查"]
+        assert tries == 2
 
     def always(attempt: int) -> None:
         raise psycopg.errors.SerializationFailure("terminating connection due to conflict with recovery")
 
-    tries.clear()
-    monkeypatch.setattr(postgresql, "_search", failing(always))
-    failed = run_cli("search", "水泵")
+    failed, tries = searched(always)
     assert failed.exit_code == LedgerError.exit_code, failed.output  # not an internal error (70)
     assert failed.stderr.strip() == (
         "错误：检索没有做完：台账数据库中止了它（服务器说：terminating connection due to conflict with recovery）；"
         "请稍后再试"
     )
-    assert len(tries) == 3
+    assert tries == 3
 
     def timeout(attempt: int) -> None:
         raise psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
 
-    tries.clear()
-    monkeypatch.setattr(postgresql, "_search", failing(timeout))
-    failed = run_cli("search", "水泵")
+    failed, tries = searched(timeout)
     assert failed.exit_code == LedgerError.exit_code
     assert "超过了数据库为这个账户设定的时限（statement_timeout）" in failed.stderr
-    assert len(tries) == 1
+    assert tries == 1
 
-    tries.clear()
     monkeypatch.setattr(postgresql, "_search", real_search)
     relay.stop()
     gone = run_cli("search", "水泵")
@@ -1810,23 +1817,14 @@ def test_a_search_the_server_ended_for_a_reason_of_its_own_is_asked_again(
 
 @pytest.mark.postgres
 def test_a_rebuild_or_an_update_cut_off_by_the_server_says_so_and_keeps_the_index(
-    tmp_path: Path,
-    workspace: Workspace,
-    postgres_ledger_url: str,
-    monkeypatch: pytest.MonkeyPatch,
-    run_cli: Any,
+    relayed: tuple[Relay, Workspace], postgres_ledger_url: str, monkeypatch: pytest.MonkeyPatch, run_cli: Any
 ) -> None:
     """The server restarting under the nightly run (an unattended minor update restarts PostgreSQL): tried on
     40,000 items, a rebuild cut at 5 s or at 22 s and an update cut half-way each ended in "程序内部错误
     （OperationalError）" (exit 70: the dead connection failed again in the clean-up, and COPY's errors came
     unwrapped from the driver).  Now: what happened, that the index is as it was, exit 7 (and the token-making
     processes end in order: ``test_the_worker_processes_end_with_a_big_build_whose_writer_failed``)."""
-    relay = Relay(postgres_ledger_url)
-    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
-    ws = archive_workspace(workspace.root)
-    with open_ledger(ws.database_url) as ledger:
-        file_documents(ws, ledger, tmp_path / "来件")
-        update_index(ws, ledger)
+    relay, ws = relayed
     monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)  # the worker processes of a big build too
     real_copy_rows = postgresql.copy_rows
 
@@ -1858,7 +1856,7 @@ def test_a_rebuild_or_an_update_cut_off_by_the_server_says_so_and_keeps_the_inde
 
 @pytest.mark.postgres
 def test_the_archive_web_page_goes_on_through_a_restart_of_the_postgresql_server(
-    tmp_path: Path, workspace: Workspace, postgres_ledger_url: str
+    relayed: tuple[Relay, Workspace],
 ) -> None:
     """`recordkit serve` runs for months; its database restarts now and then (updates, a reboot).  Between two
     searches the server ended every connection: the next search answers as before; while the server is away
@@ -1867,12 +1865,8 @@ def test_the_archive_web_page_goes_on_through_a_restart_of_the_postgresql_server
     from recordkit.web.app import create_app
     from tests.web_helpers import Browser, text_of
 
-    relay = Relay(postgres_ledger_url)
-    use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
-    ws = archive_workspace(workspace.root)
+    relay, ws = relayed
     with open_ledger(ws.database_url) as ledger:
-        file_documents(ws, ledger, tmp_path / "来件")
-        update_index(ws, ledger)
         browser = Browser(create_app(ws, accounts_required=False, ledger=ledger))
 
         def found() -> list[str]:

@@ -231,20 +231,25 @@ def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untype
         time.sleep(0.05)
 
 
-def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
+def start_service(ws: Workspace) -> subprocess.Popen[str]:
+    """`recordkit watch` on ``ws`` in a process of its own, as systemd starts it (a short stability window)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
     env |= {
         "RECORDKIT_HOME": str(ws.root),
         "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
         "RECORDKIT_OPERATOR": "归档服务",
     }
-    service = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_sigterm_finishes_and_exits_zero_with_a_log(ws: Workspace) -> None:
+    service = start_service(ws)
     try:
         write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
         archived = ws.root / "records" / "archive" / "业主档案" / "2026" / "YZ-2026-00001_产权证明.pdf"
@@ -320,19 +325,7 @@ def test_the_service_keeps_filing_through_a_restart_of_the_postgresql_server(
     relay = Relay(postgres_ledger_url)
     use_postgres_ledger(workspace, relay.url(postgres_ledger_url))
     ws = archive_workspace(workspace.root)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
-    env |= {
-        "RECORDKIT_HOME": str(ws.root),
-        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
-        "RECORDKIT_OPERATOR": "归档服务",
-    }
-    service = subprocess.Popen(
-        [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    service = start_service(ws)
     archived = ws.root / "records" / "archive" / "业主档案" / "2026"
     try:
         write_scan(inbox(ws) / "3-2-1201_产权证明_20261102.pdf", 1)
