@@ -231,6 +231,34 @@ def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untype
         time.sleep(0.05)
 
 
+def test_once_counts_every_file_left_when_the_ledger_is_away_and_tries_it_once(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``watch --once`` (a cron job) with more files than one batch and the ledger away: one try, and every file
+    it left in the inbox counted in the message, not only the first batch's."""
+    from recordkit.archive import watcher as watcher_module
+    from recordkit.core.errors import LedgerError
+
+    monkeypatch.setattr(watcher_module, "BATCH_SIZE", 1)  # three batches
+    tries: list[object] = []
+
+    def file_batch(*args: object, **kwargs: object) -> None:
+        tries.append(args)
+        raise LedgerError("无法访问台账数据库 postgresql://rk@db/estate：Connection refused")
+
+    monkeypatch.setattr(watcher_module, "file_batch", file_batch)
+    for number in (1, 2, 3):
+        write_scan(inbox(ws) / f"1-1-10{number}_产权证明_20261101.pdf", number)
+    watcher = _watcher(ws, ledger, 0, FakeClock())
+    assert watcher.run_once(sleep=lambda _: None) == []
+    assert len(tries) == 1
+    assert sorted(path.name for path in watcher.waiting_for_ledger) == [
+        "1-1-101_产权证明_20261101.pdf",
+        "1-1-102_产权证明_20261101.pdf",
+        "1-1-103_产权证明_20261101.pdf",
+    ]
+
+
 def start_service(ws: Workspace) -> subprocess.Popen[str]:
     """`recordkit watch` on ``ws`` in a process of its own, as systemd starts it (a short stability window)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}

@@ -267,6 +267,7 @@ class InboxWatcher:
                 self._start_read_ahead(busy)
                 outcomes += self._file_batch(paths, prepared)
                 if self._resting(self.clock()):  # the ledger could not take this batch: the rest waits too
+                    self._waiting_too([*following, *queue])
                     break
                 paths = following
         self._start_read_ahead()
@@ -381,8 +382,9 @@ class InboxWatcher:
             raise
         except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
             singly = []
-            for path in paths:
+            for number, path in enumerate(paths):
                 if self._resting(self.clock()):
+                    self._waiting_too(paths[number:])
                     break
                 if (outcome := self._file_one(path)) is not None:
                     singly.append(outcome)
@@ -457,6 +459,11 @@ class InboxWatcher:
             )
         else:
             log.debug("ledger still unavailable, next try in %.0f s: %s", away.pause, err.message)
+
+    def _waiting_too(self, paths: list[Path]) -> None:
+        """``paths``, not tried, wait for the ledger as the files it just refused do (``--once`` counts them)."""
+        why = next(reversed(self.waiting_for_ledger.values()))
+        self.waiting_for_ledger.update(dict.fromkeys(paths, why))
 
     def _ledger_back(self) -> None:
         """The ledger took a batch (or answered for a file): filing goes on as usual."""
