@@ -75,6 +75,62 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
         open_ledger("postgresql://u:secret@127.0.0.1:1/x")
 
 
+#: What a PostgreSQL 15 server (or the client library) says when it refuses a connection, as psycopg reports it
+#: (copied from real refusals: a wrong password, a missing pg_hba.conf line, …), in English and, for the server's
+#: own words, in its Simplified Chinese (the zh_CN catalogue's translations); and the advice the clerk must read.
+_AT = 'connection failed: connection to server at "192.168.1.10", port 5432 failed: '
+REFUSALS = [
+    (_AT + 'FATAL:  password authentication failed for user "rk"', "数据库账户或密码不对"),
+    (_AT + 'FATAL:  用户 "rk" Password 认证失败', "数据库账户或密码不对"),
+    (
+        _AT + 'FATAL:  no pg_hba.conf entry for host "192.168.1.23", user "rk", database "recordkit", no encryption',
+        "数据库服务器不允许这台电脑用这个账户连这个数据库",
+    ),
+    (
+        _AT + 'FATAL:  没有用于主机 "192.168.1.23", 用户 "rk", 数据库 "recordkit", no encryption 的 pg_hba.conf 记录',
+        "数据库服务器不允许这台电脑用这个账户连这个数据库",
+    ),
+    (_AT + 'FATAL:  database "recordkit" does not exist', "服务器上没有这个数据库"),
+    (_AT + 'FATAL:  数据库 "recordkit" 不存在', "服务器上没有这个数据库"),
+    (_AT + 'FATAL:  role "rk" does not exist', "服务器上没有这个数据库账户"),
+    (_AT + 'FATAL:  角色 "rk" 不存在', "服务器上没有这个数据库账户"),
+    (_AT + 'FATAL:  role "rk" is not permitted to log in', "这个数据库账户不能登录"),
+    (_AT + "FATAL:  sorry, too many clients already", "数据库服务器的连接已满"),
+    (
+        _AT + "Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+        "连不上数据库服务器",
+    ),
+    (_AT + "timeout expired", "连接数据库服务器超时"),
+    (_AT + "server closed the connection unexpectedly", None),  # (a restart: nothing to advise)
+]
+
+
+@pytest.mark.parametrize(("said", "advice"), REFUSALS)
+def test_a_refused_connection_says_what_to_do_about_it(said: str, advice: str | None) -> None:
+    from recordkit.ledger.db import connection_advice
+
+    told = connection_advice(RuntimeError(said))
+    assert told.startswith(f"：{advice}") if advice else told == ""
+
+
+@pytest.mark.postgres
+def test_a_missing_database_or_account_is_told_in_chinese_with_what_to_do(
+    postgres_url: str, tmp_path: Path, run_cli: Any
+) -> None:
+    """First install of a clerk's PC: the address names a database or an account the server does not have."""
+    url = make_url(postgres_url)
+    missing_database = url.set(database="rk_never_made").render_as_string(hide_password=False)
+    missing_account = url.set(username="rk_nobody").render_as_string(hide_password=False)
+    for address, advice in (
+        (missing_database, "服务器上没有这个数据库：请数据库管理员先建库（CREATE DATABASE 库名 ENCODING 'UTF8'"),
+        (missing_account, "服务器上没有这个数据库账户：请数据库管理员先建（CREATE ROLE 账户 LOGIN"),
+    ):
+        result = run_cli("owners", "list", env={"RECORDKIT_DATABASE_URL": address})
+        assert result.exit_code == LedgerError.exit_code, result.output
+        assert result.stderr.startswith("错误：无法访问台账数据库 postgresql://")
+        assert advice in result.stderr
+
+
 def test_sqlite_pragmas(tmp_path: Path) -> None:
     with open_ledger(f"sqlite:///{tmp_path / 'l.sqlite3'}") as ledger, ledger.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 import zlib
 from collections import deque
@@ -376,7 +377,9 @@ class Ledger:
             self._refuse_transaction_pool(err)
             if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
-            raise LedgerError(f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}") from err
+            raise LedgerError(
+                f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}{connection_advice(err)}"
+            ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
             sqlstate = getattr(err.orig, "sqlstate", None)
@@ -620,6 +623,60 @@ def server_said(err: BaseException) -> str:
     its kind when it said nothing: what a message quotes after "服务器说"."""
     cause = getattr(err, "orig", None) or err
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+#: Why a server refused a connection, told by its words (psycopg gives a failed connection no SQLSTATE) in English
+#: or in its Simplified Chinese (phrases from PostgreSQL 15's postgres.mo; the client's own words, "Connection
+#: refused" and "timeout expired", are English: Python sets no LC_MESSAGES), and what the office's IT person does.
+CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), advice)
+    for pattern, advice in (
+        (
+            r"password authentication failed|Password 认证失败",
+            "数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+            "（密码里的 @ : / 要写成 %40 %3A %2F）",
+        ),
+        (
+            r"no pg_hba\.conf entry|的 pg_hba\.conf 记录",
+            "数据库服务器不允许这台电脑用这个账户连这个数据库：请数据库管理员在服务器的 pg_hba.conf 里加一行，"
+            "例如 host 库名 账户 192.168.1.0/24 scram-sha-256（办公室网段），再执行 SELECT pg_reload_conf()",
+        ),
+        (
+            r"pg_hba\.conf rejects connection|pg_hba\.conf 记录拒绝",
+            "数据库服务器的 pg_hba.conf 写明拒绝这台电脑用这个账户连接：请数据库管理员修改",
+        ),
+        (
+            r'database ".*" does not exist|数据库 ".*" 不存在',
+            "服务器上没有这个数据库：请数据库管理员先建库（CREATE DATABASE 库名 ENCODING 'UTF8' TEMPLATE template0），"
+            "或改正 url 里的库名",
+        ),
+        (
+            r'role ".*" does not exist|角色 ".*" 不存在',
+            "服务器上没有这个数据库账户：请数据库管理员先建（CREATE ROLE 账户 LOGIN PASSWORD '…'），或改正 url 里的账户",
+        ),
+        (r"is not permitted to log in|不允许角色", "这个数据库账户不能登录：请数据库管理员 ALTER ROLE 账户 LOGIN"),
+        (
+            r"too many clients|too many connections for role|太多的客户|连接太多了",
+            "数据库服务器的连接已满：请稍后再试，或请数据库管理员调大 max_connections（或这个账户的连接上限）",
+        ),
+        (
+            r"Connection refused|拒绝连接",
+            "连不上数据库服务器：请检查地址和端口、数据库服务是否在运行，服务器的 listen_addresses 是否包括这台电脑"
+            "连的地址，以及防火墙是否放行这个端口",
+        ),
+        (
+            r"timeout expired|超时满|timed out",
+            "连接数据库服务器超时：请检查这台电脑到服务器的网络和防火墙",
+        ),
+    )
+)
+
+
+def connection_advice(err: BaseException) -> str:
+    """What to do about a connection the server (or the network) refused, from ``CONNECTION_REFUSALS``, after a
+    "：" to end a message with; "" for any other failure."""
+    said = str(getattr(err, "orig", None) or err)
+    return next((f"：{advice}" for pattern, advice in CONNECTION_REFUSALS if pattern.search(said)), "")
 
 
 def server_says(err: BaseException, words: tuple[str, ...]) -> bool:

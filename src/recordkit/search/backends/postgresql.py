@@ -43,6 +43,7 @@ from recordkit.ledger.db import (
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
+    connection_advice,
     cut_short,
     driver_errors_wrapped,
     ledger_where,
@@ -627,7 +628,9 @@ class PostgresIndex:
         try:
             conn = self.engine.connect()
         except DBAPIError as err:
-            raise LedgerError(f"无法连接台账数据库（检索索引在其中）：{server_said(err)}") from err
+            raise LedgerError(
+                f"无法连接台账数据库（检索索引在其中）：{server_said(err)}{connection_advice(err)}"
+            ) from err
         with conn:
             yield conn
 
