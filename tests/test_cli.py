@@ -245,7 +245,11 @@ def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Worksp
     result = run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"})
     checks = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert checks[1]["ok"] is False and checks[1]["fix"].startswith("检查 recordkit.toml")
+    assert checks[1]["ok"] is False and checks[1]["fix"] == "按说明中的做法改好后，再运行 recordkit doctor"
+    assert checks[1]["detail"].endswith(
+        "Connection refused：连不上数据库服务器：请检查地址和端口、数据库服务是否在运行，"
+        "服务器的 listen_addresses 是否包括这台电脑连的地址，以及防火墙是否放行这个端口"
+    )
     assert result.stderr.strip() == "错误：安装不完整：台账数据库有问题，按上面的修复方法处理后再运行 recordkit doctor"
 
 

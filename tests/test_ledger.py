@@ -129,6 +129,10 @@ def test_a_missing_database_or_account_is_told_in_chinese_with_what_to_do(
         assert result.exit_code == LedgerError.exit_code, result.output
         assert result.stderr.startswith("错误：无法访问台账数据库 postgresql://")
         assert advice in result.stderr
+        doctor = run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": address})
+        ledger_line = next(check for check in json.loads(doctor.stdout) if check["name"] == "台账数据库")
+        assert advice in ledger_line["detail"]
+        assert ledger_line["fix"] == "按说明中的做法改好后，再运行 recordkit doctor"
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:

@@ -457,9 +457,10 @@ def test_doctor_names_the_backend_and_the_index_state(pg_ws: Workspace, pg_ledge
         run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": "postgresql://rk@127.0.0.1:1/x"}).stdout
     )
     assert [(check["name"], check["ok"], check["fix"]) for check in gone[1:3]] == [
-        ("台账数据库", False, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"),
+        ("台账数据库", False, "按说明中的做法改好后，再运行 recordkit doctor"),
         ("检索索引", False, "先按“台账数据库”一项的修复方法处理"),
     ]
+    assert "Connection refused：连不上数据库服务器：请检查地址和端口、数据库服务是否在运行" in gone[1]["detail"]
 
 
 # -- writes ---------------------------------------------------------------------------------------------------

@@ -18,7 +18,14 @@ from typing import Any
 from recordkit.core.config import search_backend, signing_operator
 from recordkit.core.errors import ConfigError, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import NO_SCHEMA, NO_SCHEMA_ADVICE, READ_ONLY, READ_ONLY_ADVICE, open_workspace_ledger
+from recordkit.ledger.db import (
+    NO_SCHEMA,
+    NO_SCHEMA_ADVICE,
+    READ_ONLY,
+    READ_ONLY_ADVICE,
+    connection_advice,
+    open_workspace_ledger,
+)
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, open_index
@@ -59,7 +66,9 @@ def check_database(workspace: Workspace) -> Check:
     except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
         return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
     except RecordkitError as err:
-        return Check("台账数据库", False, err.message, "检查 recordkit.toml 中 [database] url，或数据库服务是否启动")
+        advised = err.__cause__ is not None and connection_advice(err.__cause__)  # (the message says what to do)
+        fix = FOLLOW_THE_MESSAGE if advised else "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"
+        return Check("台账数据库", False, err.message, fix)
     if moved is not None:
         return Check(
             "台账数据库",
