@@ -64,6 +64,15 @@ def test_a_ledger_is_named_as_the_office_writes_its_address_without_the_password
         == "postgresql://rk:***@192.168.1.10/recordkit"
     )
     assert display_url("postgresql://rk@db/recordkit") == "postgresql://rk@db/recordkit"
+    # libpq also reads a password written as a parameter; a socket folder is shown as written
+    assert (
+        display_url("postgresql://rk@192.168.1.10/recordkit?password=mima&sslmode=require")
+        == "postgresql://rk@192.168.1.10/recordkit?password=***&sslmode=require"
+    )
+    assert (
+        display_url("postgresql://rk@/recordkit?host=/var/run/postgresql")
+        == "postgresql://rk@/recordkit?host=/var/run/postgresql"
+    )
     assert (
         display_url("sqlite:////home/wuye/幸福里/records/ledger.sqlite3")
         == "sqlite:////home/wuye/幸福里/records/ledger.sqlite3"

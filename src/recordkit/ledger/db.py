@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -118,7 +119,12 @@ def display_url(url: str) -> str:
     host = parsed.host or ""
     if "@" in host:  # a password's unescaped @ (see ``Ledger._create_engine``): the host is after the last one
         parsed = parsed.set(password="*", host=host.rsplit("@", 1)[1])
-    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    # A password may also be written as a parameter (libpq reads ``?password=…``): hidden as well.  Parameters are
+    # shown as written (a socket folder ``host=/var/run/postgresql``, not ``%2Fvar%2Frun%2Fpostgresql``).
+    query = {key: "***" if key == "password" else value for key, value in parsed.query.items()}
+    shown = parsed.set(drivername=parsed.get_backend_name(), query=query).render_as_string(hide_password=True)
+    address, asked, parameters = shown.partition("?")
+    return address + asked + unquote(parameters)
 
 
 def ledger_where(url: str, schema: str) -> str:
