@@ -123,6 +123,48 @@ def test_a_refused_connection_says_what_to_do_about_it(said: str, advice: str | 
 
 
 @pytest.mark.postgres
+def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, run_cli: Any) -> None:
+    """A clerk's PC with a mistyped password, on a server that checks passwords for this database and account (a
+    line put first in the test server's pg_hba.conf for them alone, taken out again; the rest of the server's
+    lines, which trust every local connection, are left as they are)."""
+    import os
+    import uuid
+
+    import psycopg
+
+    from tests.conftest import database_of, driver_url
+
+    role, database = f"rk_pw_{uuid.uuid4().hex[:8]}", database_of(postgres_url)
+    with psycopg.connect(driver_url(postgres_url), autocommit=True) as admin:
+        hba = Path(str(admin.execute("SHOW hba_file").fetchone()[0]))  # type: ignore[index]
+        if not os.access(hba, os.W_OK):
+            if os.environ.get("CI"):
+                pytest.fail(f"CI=true but {hba} cannot be written: the password test must run in CI")
+            pytest.skip(f"{hba} cannot be written by this user")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-pass'")
+        before = hba.read_text(encoding="utf-8")
+        try:
+            hba.write_text(f"host {database} {role} 127.0.0.1/32 scram-sha-256\n" + before, encoding="utf-8")
+            assert admin.execute("SELECT pg_reload_conf()").fetchone() == (True,)
+            url = make_url(postgres_url).set(host="127.0.0.1", username=role)
+            wrong = run_cli(
+                "owners",
+                "list",
+                env={"RECORDKIT_DATABASE_URL": url.set(password="wrong-pass").render_as_string(hide_password=False)},
+            )
+            assert wrong.exit_code == LedgerError.exit_code, wrong.output
+            assert wrong.stderr.startswith(f"错误：无法访问台账数据库 postgresql://{role}:***@127.0.0.1:")
+            assert "wrong-pass" not in wrong.stderr
+            assert wrong.stderr.strip().endswith(
+                "：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码（密码里的 @ : / 要写成 %40 %3A %2F）"
+            )
+        finally:
+            hba.write_text(before, encoding="utf-8")
+            admin.execute("SELECT pg_reload_conf()")
+            admin.execute(f"DROP ROLE {role}")
+
+
+@pytest.mark.postgres
 def test_a_missing_database_or_account_is_told_in_chinese_with_what_to_do(
     postgres_url: str, tmp_path: Path, run_cli: Any
 ) -> None:
