@@ -624,11 +624,16 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
         )
 
 
+def _words_of(err: BaseException) -> str:
+    """Everything the database (or the driver) said in ``err``: SQLAlchemy's wrapper or the driver's own error."""
+    return str(getattr(err, "orig", None) or err)
+
+
 def server_said(err: BaseException) -> str:
     """The first line of what the database said in ``err`` (SQLAlchemy's wrapper or the driver's own error), or
     its kind when it said nothing: what a message quotes after "服务器说"."""
     cause = getattr(err, "orig", None) or err
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return (_words_of(err).strip().splitlines() or [type(cause).__name__])[0]
 
 
 #: Why a server refused a connection, told by its words (psycopg gives a failed connection no SQLSTATE) in English
@@ -681,14 +686,14 @@ CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 def connection_advice(err: BaseException) -> str:
     """What to do about a connection the server (or the network) refused, from ``CONNECTION_REFUSALS``, after a
     "：" to end a message with; "" for any other failure."""
-    said = str(getattr(err, "orig", None) or err)
+    said = _words_of(err)
     return next((f"：{advice}" for pattern, advice in CONNECTION_REFUSALS if pattern.search(said)), "")
 
 
 def server_says(err: BaseException, words: tuple[str, ...]) -> bool:
     """Whether the server's message in ``err`` holds any of ``words`` (one phrase in each language it may speak)."""
-    cause = getattr(err, "orig", None) or err
-    return any(word in str(cause) for word in words)
+    said = _words_of(err)
+    return any(word in said for word in words)
 
 
 @contextmanager

@@ -555,30 +555,17 @@ def _interrupted(err: BaseException) -> LedgerError | None:
     return cut_short("检索", cause, "请稍后再试")
 
 
-def _driver_error(err: BaseException) -> Any:
-    """The driver's error in ``err`` (SQLAlchemy's wrapper of it, or its own from a pipeline), or None."""
-    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
-
-    cause = err.orig if isinstance(err, DBAPIError) else err
-    return cause if isinstance(cause, psycopg.Error) else None
-
-
 def _read_again(read: Callable[[], _T]) -> _T:
     """``read()`` (a reading of the index: a search, the signatures, the counts), asked again after each of
     ``READ_AGAIN_PAUSES`` when the server ended it for a reason of its own (a replica's conflict with recovery)
     or its connection was cut: none of the server's refusals, a statement timeout or a missing table, which would
     fail again.  Its last failure is told as ``_corrupt`` tells it, outside the reading's transaction: a
     connection the server ended fails again at the rollback, and that is not what the clerk must be told."""
-    import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
-
     for pause in (*READ_AGAIN_PAUSES, None):
         try:
             return read()
-        except Exception as err:
-            failure = _driver_error(err)
-            if failure is None:
-                raise
-            again = isinstance(failure, psycopg.OperationalError) and failure.sqlstate in (
+        except DBAPIError as err:
+            again = isinstance(err, OperationalError) and getattr(err.orig, "sqlstate", None) in (
                 _PG_SERIALIZATION_FAILURE,
                 None,
             )
@@ -983,7 +970,8 @@ class PostgresIndex:
             # without the tsquery's estimates the plan needs (an archive number and a word: 8 ms, generically 175)
             threshold, raw.prepare_threshold = raw.prepare_threshold, None
             try:
-                return _search(conn, request)
+                with driver_errors_wrapped():  # (its pipelines' errors are the driver's own)
+                    return _search(conn, request)
             finally:
                 raw.prepare_threshold = threshold
 
@@ -1407,7 +1395,7 @@ def _pipelined(conn: Connection, setting: str | None, statement: str, params: li
         return list(conn.exec_driver_sql(statement, tuple(params)).all())
 
     raw: Any = conn.connection.driver_connection
-    with raw.pipeline():  # (the driver's own errors, not wrapped by SQLAlchemy: ``_read_again`` tells them)
+    with raw.pipeline():  # (the driver's own errors: ``PostgresIndex.search`` wraps them)
         raw.execute(setting)
         cursor = raw.execute(statement, params)
     return list(cursor.fetchall())
@@ -1457,7 +1445,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
                 second = raw.execute(estimate[0], estimate[1])
             stored, items, pending, *_settings = first.fetchone()
             plan = second.fetchone()[0]
-        except psycopg.OperationalError:  # ended or cut short: ``_read_again`` tells it
+        except psycopg.OperationalError:  # ended or cut short: ``_read_again`` tells it (wrapped by ``search``)
             raise
         except psycopg.Error:
             raw.rollback()  # then the opening alone, for its own error (no tables, no index, another version)
