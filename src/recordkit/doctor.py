@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from recordkit.core.config import search_backend, signing_operator
-from recordkit.core.errors import ConfigError, LedgerError, RecordkitError
+from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
     NO_SCHEMA,
@@ -66,7 +66,8 @@ def check_database(workspace: Workspace) -> Check:
     except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
         return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
     except RecordkitError as err:
-        advised = err.__cause__ is not None and connection_advice(err.__cause__)  # (the message says what to do)
+        # (the message says what to do: a refused connection, a full disk)
+        advised = isinstance(err, LedgerDiskFull) or (err.__cause__ is not None and connection_advice(err.__cause__))
         fix = FOLLOW_THE_MESSAGE if advised else "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"
         return Check("台账数据库", False, err.message, fix)
     if moved is not None:

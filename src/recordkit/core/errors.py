@@ -111,6 +111,14 @@ class StorageError(RecordkitError):
     exit_code = 10
 
 
+class LedgerDiskFull(LedgerError, StorageError):
+    """The ledger's database could not write: its disk is full (the database server's, or this machine's for a
+    SQLite ledger).  A ledger's refusal (a service waits for it as for a ledger away), told and exited as the
+    disk's."""
+
+    exit_code = StorageError.exit_code
+
+
 #: What the disk's refusals mean to a clerk, by errno name; the path is added by ``storage_error``.
 _STORAGE_REASONS = {
     "ENOSPC": "磁盘已满：请清理磁盘空间后重试",

@@ -11,6 +11,7 @@ import json
 import logging
 import logging.handlers
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +234,15 @@ def setup_logging(workspace: Workspace) -> Path | None:
         return None
 
 
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The workspace's log file, silent when its disk refuses a line (full, read-only): the clerk is told the
+    command's own message, not a page of the logging module's traceback at every line it could not write."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handleError(record)
+
+
 def add_rotating_log(path: Path, name: str) -> Path:
     """Send recordkit's log records also to ``path`` (rotating, 5 x 2 MB), once per ``name``:
     a handler of that name writing elsewhere (another workspace) is replaced.  The PostgreSQL driver's own
@@ -245,7 +255,7 @@ def add_rotating_log(path: Path, name: str) -> Path:
             log.removeHandler(handler)
             driver.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.set_name(name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)

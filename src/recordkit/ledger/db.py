@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import shutil
 import time
 import zlib
 from collections import deque
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.config import check_schema_name
-from recordkit.core.errors import ConfigError, LedgerError, LedgerMoved
+from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, LedgerMoved
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
@@ -59,6 +60,19 @@ _PG_PREPARED_ELSEWHERE = ("26000", "42P05")
 #: … and what such a statement run with the parameters of another gives ("bind message supplies 0 parameters, but
 #: prepared statement … requires 3").
 _PG_PROTOCOL_VIOLATION = "08P01"
+#: … and for a server whose disk is full ("could not extend file …: No space left on device", "could not write
+#: to file …"): a table, an index or a sort's temporary file that could not grow.
+PG_DISK_FULL = "53100"
+#: SQLite's code for "database or disk is full" (``sqlite3.Error.sqlite_errorcode``), and the primary code of its
+#: "disk I/O error"s, which is what a full disk gives where a file of the WAL could not grow (its shared memory
+#: file on a RAM disk, a write of the WAL itself on some file systems).
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+#: Free bytes below which a SQLite ledger's "disk I/O error" is told as its disk being full.
+SQLITE_LOW_DISK = 64 * 2**20
+#: What the office does about a full disk of the database server (PostgreSQL) or of this machine (SQLite).
+SERVER_DISK_FULL = "数据库服务器的磁盘满了"
+SERVER_DISK_ADVICE = "请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）"
 #: … and for a lock waited for past ``lock_timeout`` (the ledger's write lock, the search table's swap).
 PG_LOCK_NOT_AVAILABLE = "55P03"
 #: The server's words for the refusals told apart by them alone (they share their SQLSTATE with others): in English
@@ -381,6 +395,8 @@ class Ledger:
                 "ledger operation failed on %s: %s", display_url(self.url), server_said(err), exc_info=bool(sqlstate)
             )
             self._refuse_transaction_pool(err)
+            if (free := self._disk_full(err)) is not None:
+                raise LedgerDiskFull(self._disk_full_message(err, free)) from err
             if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             raise LedgerError(
@@ -403,6 +419,33 @@ class Ledger:
                 ) from err
             self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def _disk_full(self, err: DBAPIError) -> int | None:
+        """When ``err`` says the ledger's disk is full: the free bytes there (0 when the disk is the server's, or
+        cannot be asked); None otherwise.  A SQLite ledger's "disk I/O error" counts when its folder's disk has
+        less than ``SQLITE_LOW_DISK`` left."""
+        sqlite_code = getattr(err.orig, "sqlite_errorcode", None)
+        if not disk_full(err) and (sqlite_code is None or sqlite_code & 0xFF != _SQLITE_IOERR):
+            return None
+        if self.dialect != "sqlite":
+            return 0
+        try:
+            free = shutil.disk_usage(Path(make_url(self.url).database or ".").resolve().parent).free
+        except OSError:
+            free = 0
+        return free if disk_full(err) or free < SQLITE_LOW_DISK else None
+
+    def _disk_full_message(self, err: DBAPIError, free: int) -> str:
+        """What the clerk is told when the ledger's disk is full: whose disk, and what to do."""
+        if self.dialect == "sqlite":
+            return (
+                f"台账数据库 {display_url(self.url)} 无法读写：这台电脑的磁盘已满（剩余 {free / 2**20:.0f} MB，"
+                f"SQLite 说：{server_said(err)}）：请清理磁盘空间后重试；这一步什么也没有写入"
+            )
+        return (
+            f"无法写入台账数据库 {display_url(self.url)}：{SERVER_DISK_FULL}（服务器说：{server_said(err)}）："
+            f"{SERVER_DISK_ADVICE}后再试；这一步什么也没有写入"
+        )
 
     def _refuse_transaction_pool(self, err: DBAPIError) -> None:
         """``LedgerError`` when ``err`` says that a statement psycopg prepared on one server connection was run on
@@ -709,10 +752,26 @@ def driver_errors_wrapped() -> Iterator[None]:
         raise DBAPIError.instance(None, None, err, psycopg.Error) from err
 
 
-def cut_short(work: str, err: BaseException, then: str, by: str = "台账数据库") -> LedgerError:
+def disk_full(err: BaseException) -> bool:
+    """Whether ``err`` (SQLAlchemy's wrapper or the driver's own error) is a database's full disk: PostgreSQL's
+    ``disk_full`` or SQLite's ``SQLITE_FULL``."""
+    cause = getattr(err, "orig", None) or err
+    return getattr(cause, "sqlstate", None) == PG_DISK_FULL or getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
+
+
+def cut_short(
+    work: str, err: BaseException, kept: str, again: str, by: str = "台账数据库", room: str = ""
+) -> LedgerError:
     """What the clerk is told of ``work`` the database server stopped before its end (a cancel, a lock waited for
-    past its limit, a lost connection): the server's words, then ``then`` (what was kept, what to do)."""
-    return LedgerError(f"{work}没有做完：{by}中止了它（服务器说：{server_said(err)}）；{then}")
+    past its limit, a lost connection, a full disk): the server's words, then ``kept`` (what was kept, ending with
+    its comma, or nothing) and when to do ``again`` ("再运行 recordkit index"): later, or, when the server's disk
+    is full (``LedgerDiskFull``), once space is freed — ``room`` saying how much the work needs, where known."""
+    said = server_said(err)
+    if disk_full(err):
+        return LedgerDiskFull(
+            f"{work}没有做完：{by}所在服务器的磁盘满了（服务器说：{said}）；{kept}{room}{SERVER_DISK_ADVICE}后{again}"
+        )
+    return LedgerError(f"{work}没有做完：{by}中止了它（服务器说：{said}）；{kept}请稍后{again}")
 
 
 def server_at_least(conn: Connection, major: int) -> bool:

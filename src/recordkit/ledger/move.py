@@ -156,7 +156,7 @@ def _target_ended() -> Iterator[None]:
     try:
         yield
     except OperationalError as err:
-        raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，请稍后再试", by="新数据库") from err
+        raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，", "再试", by="新数据库") from err
 
 
 def _finished_copy(old: Connection, new: Connection, source: str, target: str) -> bool:

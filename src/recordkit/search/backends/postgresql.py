@@ -536,6 +536,15 @@ def _lz4(conn: Connection) -> bool:
     return bool(conn.exec_driver_sql(HAS_LZ4).scalar())
 
 
+def _room_for(conn: Connection) -> str:
+    """What a rebuild that filled the server's disk says it needs: as much free space again as the index it
+    replaces (the new one is built beside it), with that index's size (nothing when there is none yet)."""
+    size = conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{TABLE}'))").scalar()
+    if not size:
+        return ""
+    return f"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 {size / 1e6:,.0f} MB）；"
+
+
 def _interrupted(err: BaseException) -> LedgerError | None:
     """The search statement's failure when the index is not to blame: the server cancelled the statement (the
     account's ``statement_timeout`` set by an administrator, or a cancel) or lost the connection — nothing to
@@ -552,7 +561,7 @@ def _interrupted(err: BaseException) -> LedgerError | None:
             "这次检索超过了数据库为这个账户设定的时限（statement_timeout），已被数据库取消："
             "请把检索词写得具体一些、加上筛选条件，或请数据库管理员放宽这个时限"
         )
-    return cut_short("检索", cause, "请稍后再试")
+    return cut_short("检索", cause, "", "再试")
 
 
 def _read_again(read: Callable[[], _T]) -> _T:
@@ -734,7 +743,7 @@ class PostgresIndex:
                     raise version_error(stored, SCHEMA_VERSION)
                 return self.write(conn, docs, delete)
         except OperationalError as err:  # (outside the transaction: a connection ended fails its rollback too)
-            raise cut_short("更新检索索引", err, "这次什么也没有写入，请稍后再运行 recordkit index") from err
+            raise cut_short("更新检索索引", err, "这次什么也没有写入，", "再运行 recordkit index") from err
 
     def write(self, conn: Connection, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """``update`` inside the caller's transaction ``conn`` (the filing transaction of a PostgreSQL ledger),
@@ -763,7 +772,7 @@ class PostgresIndex:
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """COPY every item into a shadow table, index it after the load, then swap it in with one transaction
         (under ``lock``).  Searches answer from the live table until the swap; a failure drops the shadow."""
-        written = 0
+        written, room = 0, ""
         with self._connect() as conn:
             try:
                 raw = conn.connection.driver_connection
@@ -781,6 +790,7 @@ class PostgresIndex:
                 with conn.begin():
                     no_time_limit(conn)  # (each transaction of a rebuild: a million items take minutes)
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
+                    room = _room_for(conn)
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
                     if server_at_least(conn, 13):
                         # The TOAST rows are written frozen too, but without the visibility map: the vacuum that
@@ -828,7 +838,7 @@ class PostgresIndex:
                 if isinstance(err, OperationalError):  # cancelled by an administrator, a lock waited for too long,
                     # the server restarted
                     raise cut_short(
-                        "重建检索索引", err, "原来的索引照常可用，请稍后再运行 recordkit index --rebuild"
+                        "重建检索索引", err, "原来的索引照常可用，", "再运行 recordkit index --rebuild", room=room
                     ) from err
                 raise
         return written
@@ -954,7 +964,7 @@ class PostgresIndex:
                         conn.exec_driver_sql(statement)
         except OperationalError as err:
             raise cut_short(
-                "整理检索索引", err, "索引已更新，只是没有整理完（不影响检索结果），下次运行 recordkit index 时再整理"
+                "整理检索索引", err, "索引已更新，只是没有整理完（不影响检索结果），", "再运行 recordkit index"
             ) from err
 
     # -- searching ---------------------------------------------------------------------------------
