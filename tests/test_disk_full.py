@@ -8,10 +8,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pwd
+import random
 import re
+import shutil
+import socket
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +26,7 @@ from typer.testing import CliRunner
 from recordkit.cli import app
 from recordkit.core.errors import StorageError
 from recordkit.core.workspace import Workspace
-from tests.conftest import as_admin, driver_url, new_workspace, postgres_database
+from tests.conftest import driver_url, new_workspace
 
 WORK_ORDER = (
     "workorder",
@@ -58,18 +61,18 @@ def small_disk(path: Path, megabytes: int, owner: int | None = None) -> Iterator
         subprocess.run(["umount", "--lazy", str(path)], check=False)
 
 
-def fill(disk: Path) -> Path:
-    """A file that takes every byte left on ``disk``: it is full."""
+def fill(disk: Path, leave: int = 0) -> Path:
+    """A file that takes every byte left on ``disk`` but ``leave``: it is full, or nearly."""
     filler = disk / "filler"
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
     try:
-        while True:
-            os.write(fd, bytes(65536))
+        while (free := os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize) > leave:
+            os.write(fd, bytes(min(65536, free - leave)))
     except OSError as err:
         assert err.errno == errno.ENOSPC
     finally:
         os.close(fd)
-    assert os.statvfs(disk).f_bavail == 0
+    assert os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize <= max(leave, 0)
     return filler
 
 
@@ -87,36 +90,67 @@ def scan(path: Path, text: str) -> Path:
     return path
 
 
+def _refused_here(why: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {why}: the full-disk tests must run in CI")
+    pytest.skip(why)
+
+
 @pytest.fixture
 def ledger_on_a_small_disk() -> Iterator[tuple[str, Path]]:
-    """A PostgreSQL database of its own in a tablespace on a 48 MB RAM disk of the test server's machine (given
-    to the server's account), and that disk; all dropped afterwards."""
+    """A PostgreSQL database in a tablespace on a 48 MB RAM disk, and that disk, on a server of its own (the test
+    server's programs, run by its account, on a free port, its cluster beside the disk and thrown away after):
+    while a tablespace's disk is full, the server's checkpoints fail for every database (its dirty pages there
+    cannot be written), which the shared test server's other tests would meet."""
     import psycopg
 
     admin_url = driver_url(os.environ.get("RECORDKIT_TEST_POSTGRES_URL") or "")
     if not admin_url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but RECORDKIT_TEST_POSTGRES_URL is not set")
-        pytest.skip("RECORDKIT_TEST_POSTGRES_URL not set (PostgreSQL tests run in CI)")
+        _refused_here("RECORDKIT_TEST_POSTGRES_URL is not set")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         data = Path(str(admin.execute("SHOW data_directory").fetchone()[0]))  # type: ignore[index]
-    space = f"rk_small_{uuid.uuid4().hex[:8]}"
-    reachable = Path(tempfile.mkdtemp(prefix="rk-test-disk-"))  # (pytest's own folders: root's alone)
-    reachable.chmod(0o755)
-    with small_disk(reachable / "disk", 48, owner=data.stat().st_uid) as disk:
-        as_admin(f"CREATE TABLESPACE {space} LOCATION '{disk}'")
+        bindir = Path(str(admin.execute("SELECT setting FROM pg_config WHERE name = 'BINDIR'").fetchone()[0]))  # type: ignore[index]
+    owner = data.stat().st_uid
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        _refused_here("a server of its own needs root (runuser) to run as the test server's account")
+    account = pwd.getpwuid(owner).pw_name
+    base = Path(tempfile.mkdtemp(prefix="rk-test-server-"))  # (not under pytest's folders: root's alone)
+    base.chmod(0o755)
+    os.chown(base, owner, -1)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def as_owner(*command: str) -> None:
+        subprocess.run(["runuser", "-u", account, "--", *command], check=True, capture_output=True)
+
+    try:
+        as_owner(
+            str(bindir / "initdb"), "-D", str(base / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"
+        )
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off"
+        as_owner(
+            str(bindir / "pg_ctl"), "-D", str(base / "data"), "-o", options, "-l", str(base / "log"), "-w", "start"
+        )
         try:
-            with postgres_database(options=f"TABLESPACE {space}") as url:
-                yield url, disk
+            with small_disk(base / "disk", 48, owner=owner) as disk:
+                server = f"postgresql://postgres@127.0.0.1:{port}"
+                with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                    admin.execute(f"CREATE TABLESPACE small LOCATION '{disk}'")
+                    admin.execute("CREATE DATABASE rk TABLESPACE small")
+                yield f"{server}/rk", disk
         finally:
-            as_admin(f"DROP TABLESPACE IF EXISTS {space}")
-    reachable.joinpath("disk").rmdir()
-    reachable.rmdir()
+            as_owner(str(bindir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "stop")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
+#: What the server said of its full disk: a table that could not grow, or, for a new connection, the cache file it
+#: could not write (whichever this command met first).
+SAID_FULL = r"（服务器说：[^）]*(No space left on device|could not write init file)）"
 SERVER_FULL = re.compile(
-    r'^错误：无法写入台账数据库 postgresql://\S+：数据库服务器的磁盘满了（服务器说：could not extend file "[^"]+": '
-    r"No space left on device）：请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）后再试；这一步什么也没有写入$"
+    rf"^错误：无法写入台账数据库 postgresql://\S+：数据库服务器的磁盘满了{SAID_FULL}："
+    r"请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）后再试；这一步什么也没有写入$"
 )
 
 
@@ -134,27 +168,28 @@ def test_the_database_servers_full_disk_is_told_and_nothing_is_half_written(
     refused = cli(root, *WORK_ORDER, url=url)
     assert refused.exit_code == StorageError.exit_code, refused.output
     assert SERVER_FULL.match(refused.stderr.strip()), refused.stderr
-    assert json.loads(cli(root, "workorder", "list", "--json", url=url).stdout) == []
 
     rebuilt = cli(root, "index", "--rebuild", url=url)
     assert rebuilt.exit_code == StorageError.exit_code, rebuilt.output
     said = rebuilt.stderr.strip()
-    assert said.startswith(
-        "错误：重建检索索引没有做完：台账数据库所在服务器的磁盘满了（服务器说：could not extend file"
-    )
-    assert re.search(
-        r"；原来的索引照常可用，新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 \d+ MB）；"
-        r"请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）后再运行 recordkit index --rebuild$",
-        said,
-    ), said
+    if "无法写入台账数据库" in said:  # its connection could not open
+        assert SERVER_FULL.match(said), said
+    else:  # its new table could not grow
+        assert re.match(
+            rf"^错误：重建检索索引没有做完：台账数据库所在服务器的磁盘满了{SAID_FULL}；原来的索引照常可用，"
+            r"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 \d+ MB）；"
+            r"请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）后再运行 recordkit index --rebuild$",
+            said,
+        ), said
+
+    filler.unlink()  # (a full disk may refuse any new connection, a reading one too: what was kept is read after)
+    assert json.loads(cli(root, "workorder", "list", "--json", url=url).stdout) == []
     found = cli(root, "search", "电梯维保", "--json", url=url)  # the index as it was
     assert [hit["title"] for hit in json.loads(found.stdout)["hits"]] == ["电梯维保记录"], found.output
     import psycopg
 
     with psycopg.connect(driver_url(url)) as conn:  # the rebuild's half-made table went with it
         assert conn.execute("SELECT to_regclass('search_items_new')").fetchone() == (None,)
-
-    filler.unlink()
     assert cli(root, *WORK_ORDER, url=url).exit_code == 0
     assert cli(root, "index", "--rebuild", url=url).exit_code == 0
     assert len(json.loads(cli(root, "workorder", "list", "--json", url=url).stdout)) == 1
@@ -179,3 +214,53 @@ def test_this_machines_full_disk_under_a_sqlite_ledger_is_told_without_a_traceba
         filler.unlink()
         assert cli(workspace.root, *WORK_ORDER).exit_code == 0
         assert len(json.loads(cli(workspace.root, "workorder", "list", "--json").stdout)) == 1
+
+
+def test_a_sqlite_index_rebuild_without_room_for_its_new_copy_says_so_and_keeps_the_index(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
+    """A SQLite index's rebuild writes a whole new file beside the live one: on a disk without room for it, the
+    clerk is told how much it needs, the live index still answers, and the half-written file is gone."""
+    rng = random.Random(7)
+    alphabet = "电梯维修记录楼单元维保测试水电门窗公共设施噪音卫生业主档案工程竣工资料验收"
+    with small_disk(tmp_path / "disk", 32) as disk:
+        root = new_workspace(disk / "ws", _sqlite_template).root
+        scans = [scan(tmp_path / f"巡检记录{n:02}.docx", "".join(rng.choices(alphabet, k=60_000))) for n in range(12)]
+        assert cli(root, "file", *map(str, scans)).exit_code == 0
+        scan(tmp_path / "电梯年检报告.docx", "三号楼电梯年检报告")
+        assert cli(root, "file", str(tmp_path / "电梯年检报告.docx")).exit_code == 0
+        before = cli(root, "search", "电梯年检", "--json").stdout
+        filler = fill(disk, leave=1_500_000)
+        refused = cli(root, "index", "--rebuild")
+        assert refused.exit_code == StorageError.exit_code, refused.output
+        assert re.match(
+            r"^错误：重建检索索引没有做完：这台电脑的磁盘已满（剩余 \d+ MB，SQLite 说：database or disk is full）；"
+            r"原来的索引照常可用，新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 \d+ MB）；"
+            r"请清理磁盘空间后重试$",
+            refused.stderr.strip(),
+        ), refused.stderr
+        assert sorted(path.name for path in (root / "records" / "index").glob("search.sqlite3*")) == ["search.sqlite3"]
+        assert cli(root, "search", "电梯年检", "--json").stdout == before
+        filler.unlink()
+        assert cli(root, "index", "--rebuild").exit_code == 0
+        assert json.loads(cli(root, "search", "电梯年检", "--json").stdout)["hits"][0]["title"] == "电梯年检报告"
+
+
+@pytest.mark.parametrize(
+    ("said", "full"),
+    [
+        ('could not extend file "base/16384/16602": No space left on device', True),
+        ('无法扩展文件 "base/16384/16602": 设备上没有空间', True),  # (a server speaking zh_CN)
+        (
+            'connection failed: connection to server at "127.0.0.1", port 5432 failed: FATAL:  could not write init file',
+            True,
+        ),
+        ("server closed the connection unexpectedly", False),
+        ('could not open file "base/16384/16602": Permission denied', False),
+    ],
+)
+def test_a_full_disk_is_told_by_the_servers_words_where_it_gives_no_sqlstate(said: str, full: bool) -> None:
+    """A connection the server could not open gives no SQLSTATE: its words say the disk is full."""
+    from recordkit.ledger.db import disk_full
+
+    assert disk_full(RuntimeError(said)) == full

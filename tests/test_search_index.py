@@ -183,6 +183,22 @@ def test_searches_in_another_process_answer_during_rebuilds(indexed: Workspace, 
     assert not list(index_dir.glob(DATABASE + ".new-*"))  # each new file replaced the live one whole
 
 
+def test_the_nightly_run_removes_a_killed_rebuilds_half_built_file_even_when_nothing_changed(
+    indexed: Workspace, ledger: Ledger
+) -> None:
+    """A rebuild killed (``kill -9``, a power cut) leaves its new file beside the live one: the next nightly run
+    removes it, also on a night when nothing was filed; the live index is untouched."""
+    index_dir = indexed.records_subdir("index")
+    before = hits(indexed, "张伟")
+    leftover = index_dir / f"{DATABASE}.new-4242"
+    leftover.write_bytes((index_dir / DATABASE).read_bytes())  # (as far as the killed rebuild had got)
+    report = update_index(indexed, ledger)
+    assert (report.added, report.rebuilt) == (0, False)
+    assert not leftover.exists()
+    assert hits(indexed, "张伟") == before
+    assert verify_index(indexed, ledger).ok
+
+
 def test_what_is_filed_during_a_rebuild_is_found_when_it_ends(
     indexed: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Any
 ) -> None:

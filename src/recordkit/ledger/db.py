@@ -63,6 +63,10 @@ _PG_PROTOCOL_VIOLATION = "08P01"
 #: … and for a server whose disk is full ("could not extend file …: No space left on device", "could not write
 #: to file …"): a table, an index or a sort's temporary file that could not grow.
 PG_DISK_FULL = "53100"
+#: … and its words for it where a connection fails (no SQLSTATE): a new connection writes the cache of the tables'
+#: descriptions (``pg_internal.init``) when the last one was invalidated, and a full disk refuses it ("FATAL: could
+#: not write init file", not translated); the system's own words, in English or in a zh_CN server's language.
+DISK_FULL_SAID = ("No space left on device", "设备上没有空间", "could not write init file")
 #: SQLite's code for "database or disk is full" (``sqlite3.Error.sqlite_errorcode``), and the primary code of its
 #: "disk I/O error"s, which is what a full disk gives where a file of the WAL could not grow (its shared memory
 #: file on a RAM disk, a write of the WAL itself on some file systems).
@@ -421,19 +425,10 @@ class Ledger:
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
 
     def _disk_full(self, err: DBAPIError) -> int | None:
-        """When ``err`` says the ledger's disk is full: the free bytes there (0 when the disk is the server's, or
-        cannot be asked); None otherwise.  A SQLite ledger's "disk I/O error" counts when its folder's disk has
-        less than ``SQLITE_LOW_DISK`` left."""
-        sqlite_code = getattr(err.orig, "sqlite_errorcode", None)
-        if not disk_full(err) and (sqlite_code is None or sqlite_code & 0xFF != _SQLITE_IOERR):
-            return None
+        """``full_disk`` of ``err`` on the ledger's disk: the server's, or the SQLite file's folder's."""
         if self.dialect != "sqlite":
-            return 0
-        try:
-            free = shutil.disk_usage(Path(make_url(self.url).database or ".").resolve().parent).free
-        except OSError:
-            free = 0
-        return free if disk_full(err) or free < SQLITE_LOW_DISK else None
+            return full_disk(err)
+        return full_disk(err, Path(make_url(self.url).database or ".").resolve().parent)
 
     def _disk_full_message(self, err: DBAPIError, free: int) -> str:
         """What the clerk is told when the ledger's disk is full: whose disk, and what to do."""
@@ -754,9 +749,30 @@ def driver_errors_wrapped() -> Iterator[None]:
 
 def disk_full(err: BaseException) -> bool:
     """Whether ``err`` (SQLAlchemy's wrapper or the driver's own error) is a database's full disk: PostgreSQL's
-    ``disk_full`` or SQLite's ``SQLITE_FULL``."""
+    ``disk_full``, SQLite's ``SQLITE_FULL``, or a server's words for it where it gives no SQLSTATE (a connection
+    it could not open: ``DISK_FULL_SAID``)."""
     cause = getattr(err, "orig", None) or err
-    return getattr(cause, "sqlstate", None) == PG_DISK_FULL or getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
+    return (
+        getattr(cause, "sqlstate", None) == PG_DISK_FULL
+        or getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
+        or server_says(err, DISK_FULL_SAID)
+    )
+
+
+def full_disk(err: BaseException, folder: Path | None = None) -> int | None:
+    """When ``err`` says a database's disk is full: the free bytes there (0 for a server's disk, which cannot be
+    asked: ``folder`` None); None otherwise.  A SQLite database's "disk I/O error" counts when the disk of its
+    ``folder`` has less than ``SQLITE_LOW_DISK`` left (a file of its WAL that could not grow)."""
+    sqlite_code = getattr(getattr(err, "orig", None) or err, "sqlite_errorcode", None)
+    if not disk_full(err) and (sqlite_code is None or sqlite_code & 0xFF != _SQLITE_IOERR):
+        return None
+    if folder is None:
+        return 0
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = 0
+    return free if disk_full(err) or free < SQLITE_LOW_DISK else None
 
 
 def cut_short(

@@ -388,6 +388,7 @@ def update_index(
             rebuild = report.upgraded = True
         report.rebuilt = rebuild
         if items is None and not rebuild:
+            index.clear_leftovers()  # (whatever else changed: a rebuild's half-made copy is gigabytes at a million)
             todo, removed = _changed(workspace, ledger, index, owners, former, ocr, report)
         else:
             catalogue = list(items) if items is not None else list_items(ledger)

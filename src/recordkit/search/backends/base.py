@@ -182,6 +182,10 @@ class IndexBackend(Protocol):
     def optimize(self) -> None:
         """Merge the index's internal segments (the nightly run, when something changed)."""
 
+    def clear_leftovers(self) -> None:
+        """Remove what a rebuild that was killed, or whose database went away, left beside the index (its
+        half-made copy: gigabytes at a million items); under ``lock``, so no rebuild is using it."""
+
     def search(self, request: SearchRequest) -> SearchPage:
         """``NotFoundError`` when never built, ``IntegrityError`` when damaged or of another version."""
 

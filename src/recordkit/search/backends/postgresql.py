@@ -945,11 +945,21 @@ class PostgresIndex:
             (str(SCHEMA_VERSION),),
         )
 
+    def clear_leftovers(self) -> None:
+        """Drop a shadow table a rebuild could not drop (its server gone meanwhile, or the rebuild killed)."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                size = conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{SHADOW}'))").scalar()
+                if size is not None:
+                    conn.exec_driver_sql(f"DROP TABLE {SHADOW}")
+                    log.info("dropped a failed rebuild's shadow table (%d bytes)", size)
+        except OperationalError as err:
+            raise cut_short("删除上次重建留下的半张新表", err, "检索索引照常可用，", "再运行 recordkit index") from err
+
     def optimize(self) -> None:
-        """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's figures;
-        and drop a shadow table a rebuild could not drop (its server gone meanwhile: gigabytes at a million)."""
+        """The nightly run: fold the GIN indexes' pending lists into the indexes and refresh the planner's
+        figures."""
         statements = [
-            f"DROP TABLE IF EXISTS {SHADOW}",  # (under the writer lock: no rebuild is using it)
             *(
                 f"SELECT gin_clean_pending_list('ix_{TABLE}_{name}'::regclass)"
                 for name in ("tsv", *(column for column, _ in NEIGHBOUR_COLUMNS))

@@ -25,7 +25,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from recordkit.core.atomic import fsync_path
-from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError
+from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError, RecordkitError, StorageError
+from recordkit.ledger.db import full_disk
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -85,9 +86,24 @@ CREATE VIRTUAL TABLE fts USING fts5 (
 _OWNER_SEPARATOR = "\x1f"
 
 
-def _corrupt(path: Path, err: BaseException) -> IntegrityError:
+def _corrupt(path: Path, err: BaseException) -> RecordkitError:
+    """The index at ``path`` cannot be read or written: damaged, or its disk is full (``_full``)."""
+    if (full := _full(path, err, "检索索引不能写入", "原来的索引照常可用，")) is not None:
+        return full
     log.error("search index %s unreadable: %r", path, err)
     return IntegrityError(f"检索索引已损坏，无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
+
+
+def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") -> StorageError | None:
+    """``StorageError`` when ``err`` is the full disk of the index at ``path`` (``full_disk``): ``what`` failed,
+    ``kept`` was kept, ``room`` what the work needs; None for any other error."""
+    free = full_disk(err, path.parent)
+    if free is None:
+        return None
+    log.warning("search index %s: its disk is full (%d bytes free): %r", path, free, err)
+    return StorageError(
+        f"{what}：这台电脑的磁盘已满（剩余 {free / 2**20:.0f} MB，SQLite 说：{err}）；{kept}{room}请清理磁盘空间后重试"
+    )
 
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -223,10 +239,10 @@ class SqliteIndex:
         ``lock``).  Searches keep answering from the old file until then.  A failure leaves the live
         index as it was and removes the half-built file."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.index_dir.glob(DATABASE + NEW_SUFFIX + "*"):  # left by a killed rebuild
-            stale.unlink(missing_ok=True)
+        self.clear_leftovers()
         new = self.index_dir / f"{DATABASE}{NEW_SUFFIX}{os.getpid()}"
         written = 0
+        size = self.path.stat().st_size if self.path.is_file() else 0
         try:
             with closing(sqlite3.connect(new, isolation_level=None)) as conn:
                 # Nobody reads the new file before it is complete and synced: no journal needed while building.
@@ -249,8 +265,13 @@ class SqliteIndex:
             self._checkpoint_live()
             os.replace(new, self.path)
             fsync_path(self.index_dir)
-        except BaseException:
+        except BaseException as err:
             new.unlink(missing_ok=True)
+            room = f"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 {size / 1e6:,.0f} MB）；"
+            if isinstance(err, sqlite3.Error) and (
+                full := _full(new, err, "重建检索索引没有做完", "原来的索引照常可用，", room)
+            ):
+                raise full from err
             raise
         return written
 
@@ -264,6 +285,13 @@ class SqliteIndex:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError:  # a damaged live index is simply replaced
             log.warning("could not checkpoint the replaced search index %s", self.path)
+
+    def clear_leftovers(self) -> None:
+        """Remove the half-built files of killed rebuilds (``search.sqlite3.new-<pid>``)."""
+        for stale in self.index_dir.glob(DATABASE + NEW_SUFFIX + "*"):
+            size = stale.stat().st_size
+            stale.unlink(missing_ok=True)
+            log.info("removed a killed rebuild's half-built index %s (%d bytes)", stale.name, size)
 
     def optimize(self) -> None:
         """Merge FTS5's segments into one (the nightly run, when it changed something)."""
