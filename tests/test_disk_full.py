@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -264,3 +265,31 @@ def test_a_full_disk_is_told_by_the_servers_words_where_it_gives_no_sqlstate(sai
     from recordkit.ledger.db import disk_full
 
     assert disk_full(RuntimeError(said)) == full
+
+
+def test_a_sqlite_index_update_refused_by_a_full_disk_is_not_called_damaged(
+    tmp_path: Path, _sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's "database or disk is full" while the nightly run writes the index: the disk is told, with what to
+    do; not "the index is damaged, rebuild it" (a rebuild needs more room still), and the index is as it was."""
+    from recordkit.search.backends import sqlite
+
+    root = new_workspace(tmp_path / "ws", _sqlite_template).root
+    assert cli(root, "file", str(scan(tmp_path / "电梯年检报告.docx", "三号楼电梯年检报告"))).exit_code == 0
+    before = cli(root, "search", "电梯年检", "--json").stdout
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # type: ignore[attr-defined]  (as SQLite sets it)
+
+    def refused(*_: Any) -> None:
+        raise full
+
+    monkeypatch.setattr(sqlite, "_insert", refused)
+    assert cli(root, "file", str(scan(tmp_path / "消防检查.docx", "消防栓检查"))).exit_code == 0  # (indexed later)
+    nightly = cli(root, "index")
+    assert nightly.exit_code == StorageError.exit_code, nightly.output
+    assert re.match(
+        r"^错误：检索索引不能写入：这台电脑的磁盘已满（剩余 \d+ MB，SQLite 说：database or disk is full）；"
+        r"原来的索引照常可用，请清理磁盘空间后重试$",
+        nightly.stderr.strip(),
+    ), nightly.stderr
+    assert cli(root, "search", "电梯年检", "--json").stdout == before
