@@ -293,3 +293,37 @@ def test_a_sqlite_index_update_refused_by_a_full_disk_is_not_called_damaged(
         nightly.stderr.strip(),
     ), nightly.stderr
     assert cli(root, "search", "电梯年检", "--json").stdout == before
+
+
+def test_the_watch_service_keeps_scans_in_the_inbox_while_its_disk_is_full(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
+    """The archive's disk full under the watch service: the scans are no one's fault, so none is quarantined
+    (it was, after its tries, and each try left an empty note in records/quarantine/); they wait in the inbox,
+    the service says why, and files them once space is freed."""
+    with small_disk(tmp_path / "disk", 24) as disk:
+        root = new_workspace(disk / "ws", _sqlite_template).root
+        inbox = root / "records" / "inbox"
+        rng = random.Random(3)
+        for n in range(3):
+            scan(inbox / f"设备巡检记录{n}.docx", "".join(rng.choices("配电房水泵房消防巡检记录正常", k=20_000)))
+        # (a clerk's program reading the ledger keeps its WAL's shared memory file: the ledger can still be read)
+        reader = sqlite3.connect(root / "records" / "ledger.sqlite3")
+        reader.execute("SELECT count(*) FROM archive_items").fetchone()
+        filler = fill(disk)
+        held = cli(root, "watch", "--once")
+        reader.close()
+        assert held.exit_code == StorageError.exit_code, held.output
+        assert held.stdout.splitlines()[0] == (
+            "归档所在的磁盘暂时不能写入，3 个文件先留在收件箱，恢复后自动归档：无法写入：磁盘已满：请清理磁盘空间后重试"
+        )
+        assert held.stderr.strip() == (
+            "错误：3 个文件留在收件箱，没有归档（归档所在的磁盘现在不能写入）：无法写入：磁盘已满：请清理磁盘空间后重试"
+        )
+        assert sorted(path.name for path in inbox.iterdir()) == [f"设备巡检记录{n}.docx" for n in range(3)]
+        assert not list((root / "records" / "quarantine").glob("*"))
+        filler.unlink()
+        filed = cli(root, "watch", "--once")
+        assert filed.exit_code == 0, filed.output
+        assert filed.stdout.splitlines()[-1] == "收件箱处理完毕：归档 3 个，隔离 0 个"
+        assert not list(inbox.iterdir())

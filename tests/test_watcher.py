@@ -180,7 +180,7 @@ def test_a_ledger_away_is_tried_again_after_growing_pauses_and_the_files_wait_in
         "台账数据库暂时不能写入，3 个文件先留在收件箱，恢复后自动归档："
         "无法访问台账数据库 postgresql://rk@db/estate：Connection refused"
     ]
-    assert sorted(path.name for path in watcher.waiting_for_ledger) == [
+    assert sorted(path.name for path in watcher.held) == [
         "1-1-101_产权证明_20261101.pdf",
         "1-1-102_产权证明_20261101.pdf",
     ]
@@ -193,7 +193,7 @@ def test_a_ledger_away_is_tried_again_after_growing_pauses_and_the_files_wait_in
         ("1-1-102_产权证明_20261101.pdf", "filed"),
     ]
     assert said[1:] == ["台账数据库已恢复（约 31 秒不能写入），继续归档"]
-    assert watcher.waiting_for_ledger == {}
+    assert watcher.held == {}
     assert tree(inbox(ws)) == []
     assert [(i.unit, i.source) for i in list_items(ledger)] == [
         ("1-1-101", "records/inbox/1-1-101_产权证明_20261101.pdf"),
@@ -252,7 +252,7 @@ def test_once_counts_every_file_left_when_the_ledger_is_away_and_tries_it_once(
     watcher = _watcher(ws, ledger, 0, FakeClock())
     assert watcher.run_once(sleep=lambda _: None) == []
     assert len(tries) == 1
-    assert sorted(path.name for path in watcher.waiting_for_ledger) == [
+    assert sorted(path.name for path in watcher.held) == [
         "1-1-101_产权证明_20261101.pdf",
         "1-1-102_产权证明_20261101.pdf",
         "1-1-103_产权证明_20261101.pdf",

@@ -1086,10 +1086,14 @@ class Archivist:
                 descriptor = os.open(note_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 continue
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(note.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
+            try:
+                with os.fdopen(descriptor, "wb") as stream:
+                    stream.write(note.encode("utf-8"))
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            except OSError:  # (a full disk: no empty note left without its file)
+                note_path.unlink(missing_ok=True)
+                raise
             return target, note_path
 
     # -- many files -------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from watchdog.observers.polling import PollingObserver
 from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch, ReadAhead
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
-from recordkit.core.errors import LedgerError, LedgerMoved
+from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
 from recordkit.core.filenames import printable
 from recordkit.core.workspace import add_rotating_log
 
@@ -55,14 +55,15 @@ INDEX_CLEARANCE = 0.2
 #: A file still for this share of the stability window is read ahead while the rest of the window runs
 #: (a file being written changes sooner than that, and is not read again and again).
 READ_AHEAD_SHARE = 0.1
-#: When the ledger cannot take the files (its server restarting or away, busy, read-only), they stay in the inbox
-#: and are tried again after this many seconds, the pause doubling up to ``LEDGER_RETRY_MAX``: an hour's outage
+#: When the ledger cannot take the files (its server restarting or away, busy, read-only, its disk full), or this
+#: machine's disk refuses them (full, read-only, not ours to write), they stay in the inbox
+#: and are tried again after this many seconds, the pause doubling up to ``RETRY_MAX``: an hour's outage
 #: of a PostgreSQL server costs ~120 tries, each logged, where trying at every pass made ~20 a second and rotated
 #: the service's whole log away within two minutes.
-LEDGER_RETRY_FIRST = 1.0
-LEDGER_RETRY_MAX = 30.0
-#: While the ledger stays away, the log says so again this often (the tries between are logged at debug level).
-LEDGER_REMINDER_SECONDS = 600.0
+RETRY_FIRST = 1.0
+RETRY_MAX = 30.0
+#: While they cannot be taken, the log says so again this often (the tries between are logged at debug level).
+REMINDER_SECONDS = 600.0
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -76,13 +77,34 @@ class Observation:
 
 
 @dataclass
-class LedgerAway:
-    """The ledger could not take the files since ``since``: they are tried again at ``retry_at``."""
+class Held:
+    """The files could not be filed since ``since`` (``what`` refused them: the ledger, or the disk): they are
+    tried again at ``retry_at``."""
 
+    what: str
     since: float
     pause: float
     retry_at: float
     reminded: float  # when the log last said so
+
+
+#: What refused the files, as the service says it, and as its log does.
+LEDGER, DISK = "台账数据库", "归档所在的磁盘"
+_ENGLISH = {LEDGER: "the ledger", DISK: "the disk"}
+
+
+def _refusal(err: BaseException) -> RecordkitError | None:
+    """What makes files wait in the inbox rather than fail: the ledger busy, away or read-only (``LedgerError``),
+    or a disk full, read-only or not ours to write (``StorageError``, or the ``OSError`` it stands for) — a
+    scan is never quarantined for it.  None for any other error (the file's own)."""
+    if isinstance(err, LedgerError | StorageError):
+        return err
+    return storage_error(err) if isinstance(err, OSError) else None
+
+
+def refused_by(err: RecordkitError) -> str:
+    """``LEDGER`` or ``DISK``: what refused the files (a ledger whose disk is full is the ledger)."""
+    return LEDGER if isinstance(err, LedgerError) else DISK
 
 
 class FileStabilityTracker:
@@ -171,10 +193,11 @@ class InboxWatcher:
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
         self._failures: dict[Path, int] = {}
-        #: Files left in the inbox because the ledger could not take them (busy, away, read-only), with why:
+        #: Files left in the inbox because they could not be filed now (the ledger busy, away or read-only; a disk
+        #: full or refusing), with why:
         #: ``--once`` says so and fails (a cron job must not read "nothing to file"); the service retries.
-        self.waiting_for_ledger: dict[Path, LedgerError] = {}
-        self._away: LedgerAway | None = None  # since when the ledger could not take them, and when to try again
+        self.held: dict[Path, RecordkitError] = {}
+        self._pause: Held | None = None  # since when they could not be filed, and when to try again
         self.max_failures = MAX_FAILURES
         archivist.quarantine_on_error = False  # the service retries a failing file, MAX_FAILURES times
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
@@ -282,7 +305,7 @@ class InboxWatcher:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
                 self.tracker.forget(path)
-                self.waiting_for_ledger.pop(path, None)
+                self.held.pop(path, None)
                 continue
             if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
                 continue
@@ -375,12 +398,12 @@ class InboxWatcher:
             outcomes = file_batch(self.archivist, [(path, None) for path in paths], index=False, prepared=prepared)
         except LedgerMoved:  # the service stops; started again, it reads the new address in recordkit.toml
             raise
-        except LedgerError as err:  # the ledger is busy or away: the files wait in the inbox
-            self._ledger_failed(paths, err)
-            return []
         except ArchiveMismatch:  # the ledger is older than the archive: filing stops, nothing is touched
             raise
-        except Exception:  # noqa: BLE001 - one by one, so that only the bad file fails
+        except Exception as err:  # noqa: BLE001 - one by one, so that only the bad file fails
+            if (refused := _refusal(err)) is not None:  # the ledger or the disk: the files wait in the inbox
+                self._hold(paths, refused)
+                return []
             singly = []
             for number, path in enumerate(paths):
                 if self._resting(self.clock()):
@@ -389,13 +412,13 @@ class InboxWatcher:
                 if (outcome := self._file_one(path)) is not None:
                     singly.append(outcome)
             return singly
-        self._ledger_back()
+        self._resume()
         for path, outcome in zip(paths, outcomes, strict=True):
             self._done(path, outcome)
         return outcomes
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
-        self.waiting_for_ledger.pop(path, None)
+        self.held.pop(path, None)
         if outcome.status == "filed" and outcome.item is not None:
             self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
@@ -416,12 +439,12 @@ class InboxWatcher:
             outcome = file_batch(self.archivist, [(path, None)], index=False)[0]
         except LedgerMoved:
             raise
-        except LedgerError as err:  # the ledger is busy or away: the file waits in the inbox
-            self._ledger_failed([path], err)
-            return None
         except ArchiveMismatch:
             raise
         except Exception as err:  # one bad file never stops the service
+            if (refused := _refusal(err)) is not None:  # the ledger or the disk: the file waits in the inbox
+                self._hold([path], refused)
+                return None
             failures = self._failures.get(path, 0) + 1
             self._failures[path] = failures
             log.exception("filing %s failed (%d of %d)", printable(str(path)), failures, self.max_failures)
@@ -434,51 +457,50 @@ class InboxWatcher:
             shown = moved.relative_to(self.archivist.workspace.root).as_posix() if moved else None
             outcome = FilingOutcome(path.name, "quarantined", reason=reason, quarantine_path=shown)
         else:
-            self._ledger_back()
+            self._resume()
         self._done(path, outcome)
         return outcome
 
-    # -- a ledger that cannot take the files -------------------------------------------------
+    # -- a ledger or a disk that cannot take the files ---------------------------------------
 
-    def _ledger_failed(self, paths: list[Path], err: LedgerError) -> None:
-        """``paths`` stay in the inbox: the ledger could not take them.  The first failure is logged and said;
-        the next try waits a pause that doubles up to ``LEDGER_RETRY_MAX``."""
-        self.waiting_for_ledger.update(dict.fromkeys(paths, err))
-        now, away, waiting = self.clock(), self._away, len(self.waiting_for_ledger)
-        if away is None:
-            log.warning("ledger unavailable, %d files stay in the inbox: %s", waiting, err.message)
-            self.say(f"台账数据库暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
-            self._away = LedgerAway(now, LEDGER_RETRY_FIRST, now + LEDGER_RETRY_FIRST, now)
+    def _hold(self, paths: list[Path], err: RecordkitError) -> None:
+        """``paths`` stay in the inbox: the ledger or the disk could not take them.  The first failure is logged
+        and said; the next try waits a pause that doubles up to ``RETRY_MAX``."""
+        self.held.update(dict.fromkeys(paths, err))
+        now, held, waiting = self.clock(), self._pause, len(self.held)
+        if held is None:
+            what = refused_by(err)
+            log.warning("%s refuses, %d files stay in the inbox: %s", _ENGLISH[what], waiting, err.message)
+            self.say(f"{what}暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
+            self._pause = Held(what, now, RETRY_FIRST, now + RETRY_FIRST, now)
             return
-        away.pause = min(away.pause * 2, LEDGER_RETRY_MAX)
-        away.retry_at = now + away.pause
-        if now - away.reminded >= LEDGER_REMINDER_SECONDS:
-            away.reminded = now
-            log.warning(
-                "ledger still unavailable after %.0f s, %d files wait: %s", now - away.since, waiting, err.message
-            )
+        held.pause = min(held.pause * 2, RETRY_MAX)
+        held.retry_at = now + held.pause
+        if now - held.reminded >= REMINDER_SECONDS:
+            held.reminded = now
+            log.warning("files still held back after %.0f s, %d files wait: %s", now - held.since, waiting, err.message)
         else:
-            log.debug("ledger still unavailable, next try in %.0f s: %s", away.pause, err.message)
+            log.debug("files still held back, next try in %.0f s: %s", held.pause, err.message)
 
     def _waiting_too(self, paths: list[Path]) -> None:
         """``paths``, not tried, wait for the ledger as the files it just refused do (``--once`` counts them)."""
-        why = next(reversed(self.waiting_for_ledger.values()))
-        self.waiting_for_ledger.update(dict.fromkeys(paths, why))
+        why = next(reversed(self.held.values()))
+        self.held.update(dict.fromkeys(paths, why))
 
-    def _ledger_back(self) -> None:
-        """The ledger took a batch (or answered for a file): filing goes on as usual."""
-        if self._away is not None:
-            seconds = self.clock() - self._away.since
-            self._away = None
-            log.info("ledger reachable again after %.0f s", seconds)
-            self.say(f"台账数据库已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
+    def _resume(self) -> None:
+        """A batch was taken (or a file answered for): filing goes on as usual."""
+        if self._pause is not None:
+            seconds, what = self.clock() - self._pause.since, self._pause.what
+            self._pause = None
+            log.info("%s takes files again after %.0f s", _ENGLISH[what], seconds)
+            self.say(f"{what}已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
 
     def _resting(self, now: float) -> bool:
-        """Whether the ledger failed a moment ago and its pause has not run (files that waited for it and were
+        """Whether the ledger or the disk refused a moment ago and its pause has not run (files that waited for it and were
         taken away from the inbox meanwhile leave nothing to wait for: the next file is tried at once)."""
-        if self._away is not None and not self.waiting_for_ledger:
-            self._away = None
-        return self._away is not None and now < self._away.retry_at
+        if self._pause is not None and not self.held:
+            self._pause = None
+        return self._pause is not None and now < self._pause.retry_at
 
     @property
     def unindexed(self) -> int:
@@ -547,12 +569,12 @@ class InboxWatcher:
                     break
                 now = self.clock()
                 due = self.tracker.seconds_to_next(now)
-                if self._resting(now) and self._away is not None:  # nothing is filed before the next try
-                    due = max(due or 0.0, self._away.retry_at - now)
+                if self._resting(now) and self._pause is not None:  # nothing is filed before the next try
+                    due = max(due or 0.0, self._pause.retry_at - now)
                 if filed and due == 0:  # more became stable while a burst was filed: on with them at once
                     candidates = set()
                     continue
-                if self._unindexed and self._away is None and (due is None or due > INDEX_CLEARANCE or due == 0):
+                if self._unindexed and self._pause is None and (due is None or due > INDEX_CLEARANCE or due == 0):
                     # A step of the second stage, then the inbox again at once; none while files are about
                     # to become stable: they are filed first.  (Due now and not filed: a file that cannot
                     # be opened yet, which must not hold the index up.)

@@ -12,7 +12,7 @@ import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
-from recordkit.core.errors import LedgerError
+from recordkit.core.errors import LedgerError, StorageError
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import Archivist, FilingOutcome
@@ -99,7 +99,7 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watcher import InboxWatcher, setup_watch_log, signal_handlers
+    from recordkit.archive.watcher import InboxWatcher, refused_by, setup_watch_log, signal_handlers
 
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
@@ -116,11 +116,10 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
-            if watcher.waiting_for_ledger:
-                why = list(watcher.waiting_for_ledger.values())[-1]
-                raise LedgerError(
-                    f"{len(watcher.waiting_for_ledger)} 个文件留在收件箱，没有归档（台账现在不能写入）：{why.message}"
-                )
+            if watcher.held:
+                why = list(watcher.held.values())[-1]
+                left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
+                raise LedgerError(left) if isinstance(why, LedgerError) else StorageError(left)
             return
         mode = "定时扫描" if polling else "变更通知"
         typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")
