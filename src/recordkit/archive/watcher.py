@@ -467,23 +467,25 @@ class InboxWatcher:
         """``paths`` stay in the inbox: the ledger or the disk could not take them.  The first failure is logged
         and said; the next try waits a pause that doubles up to ``RETRY_MAX``."""
         self.held.update(dict.fromkeys(paths, err))
-        now, held, waiting = self.clock(), self._pause, len(self.held)
-        if held is None:
+        now, pause, waiting = self.clock(), self._pause, len(self.held)
+        if pause is None:
             what = refused_by(err)
             log.warning("%s refuses, %d files stay in the inbox: %s", _ENGLISH[what], waiting, err.message)
             self.say(f"{what}暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
             self._pause = Held(what, now, RETRY_FIRST, now + RETRY_FIRST, now)
             return
-        held.pause = min(held.pause * 2, RETRY_MAX)
-        held.retry_at = now + held.pause
-        if now - held.reminded >= REMINDER_SECONDS:
-            held.reminded = now
-            log.warning("files still held back after %.0f s, %d files wait: %s", now - held.since, waiting, err.message)
+        pause.pause = min(pause.pause * 2, RETRY_MAX)
+        pause.retry_at = now + pause.pause
+        if now - pause.reminded >= REMINDER_SECONDS:
+            pause.reminded = now
+            log.warning(
+                "files still held back after %.0f s, %d files wait: %s", now - pause.since, waiting, err.message
+            )
         else:
-            log.debug("files still held back, next try in %.0f s: %s", held.pause, err.message)
+            log.debug("files still held back, next try in %.0f s: %s", pause.pause, err.message)
 
     def _waiting_too(self, paths: list[Path]) -> None:
-        """``paths``, not tried, wait for the ledger as the files it just refused do (``--once`` counts them)."""
+        """``paths``, not tried, wait as the files just refused do (``--once`` counts them)."""
         why = next(reversed(self.held.values()))
         self.held.update(dict.fromkeys(paths, why))
 
@@ -496,7 +498,7 @@ class InboxWatcher:
             self.say(f"{what}已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
 
     def _resting(self, now: float) -> bool:
-        """Whether the ledger or the disk refused a moment ago and its pause has not run (files that waited for it and were
+        """Whether the ledger or the disk refused a moment ago and its pause has not run (files that waited and were
         taken away from the inbox meanwhile leave nothing to wait for: the next file is tried at once)."""
         if self._pause is not None and not self.held:
             self._pause = None

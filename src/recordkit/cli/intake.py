@@ -12,7 +12,6 @@ import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
-from recordkit.core.errors import LedgerError, StorageError
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import Archivist, FilingOutcome
@@ -119,7 +118,7 @@ def watch_command(
             if watcher.held:
                 why = list(watcher.held.values())[-1]
                 left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
-                raise LedgerError(left) if isinstance(why, LedgerError) else StorageError(left)
+                raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
             return
         mode = "定时扫描" if polling else "变更通知"
         typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")

@@ -158,6 +158,14 @@ class SearchPage:
     exact: bool = True  # False: more than ``total`` items match (a backend that counts only so far)
 
 
+def rebuild_room(size: int) -> str:
+    """What a rebuild that found no room says it needs: as much free space again as the index it replaces, of
+    ``size`` bytes (the new one is built beside it); nothing when there is no index yet."""
+    if not size:
+        return ""
+    return f"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 {size / 1e6:,.0f} MB）；"
+
+
 class IndexBackend(Protocol):
     """The index of one workspace.  Readers need no lock; one writer at a time (``lock``)."""
 

@@ -63,6 +63,7 @@ from recordkit.search.backends.base import (
     cores,
     filter_conditions,
     older_version,
+    rebuild_room,
     version_error,
     writer_busy,
 )
@@ -537,12 +538,8 @@ def _lz4(conn: Connection) -> bool:
 
 
 def _room_for(conn: Connection) -> str:
-    """What a rebuild that filled the server's disk says it needs: as much free space again as the index it
-    replaces (the new one is built beside it), with that index's size (nothing when there is none yet)."""
-    size = conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{TABLE}'))").scalar()
-    if not size:
-        return ""
-    return f"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 {size / 1e6:,.0f} MB）；"
+    """``rebuild_room`` of the index table with its indexes and TOAST."""
+    return rebuild_room(conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{TABLE}'))").scalar() or 0)
 
 
 def _interrupted(err: BaseException) -> LedgerError | None:

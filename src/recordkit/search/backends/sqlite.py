@@ -37,6 +37,7 @@ from recordkit.search.backends.base import (
     SearchRequest,
     filter_conditions,
     older_version,
+    rebuild_room,
     version_error,
     writer_busy,
 )
@@ -267,9 +268,8 @@ class SqliteIndex:
             fsync_path(self.index_dir)
         except BaseException as err:
             new.unlink(missing_ok=True)
-            room = f"新的索引先建在原来的旁边，要有与原来的差不多大的空余空间（原来的索引占 {size / 1e6:,.0f} MB）；"
             if isinstance(err, sqlite3.Error) and (
-                full := _full(new, err, "重建检索索引没有做完", "原来的索引照常可用，", room)
+                full := _full(new, err, "重建检索索引没有做完", "原来的索引照常可用，", rebuild_room(size))
             ):
                 raise full from err
             raise
