@@ -1,5 +1,5 @@
-"""A full disk under the ledger, for real: the database server's (a PostgreSQL tablespace on a small RAM disk of
-the test server's machine) and this machine's (a SQLite workspace on one).  The clerk is told whose disk is full
+"""A full disk under the ledger, the index and the watch service, for real: the database server's (a tablespace on
+a small RAM disk, on a PostgreSQL server of the test's own) and this machine's (a SQLite workspace on one).  The clerk is told whose disk is full
 and what to do, in Chinese, with the exit code of a full disk; nothing is half-written; the same command works
 once space is freed.  The RAM disk needs root (``mount``): these tests fail in CI without it, skip elsewhere."""
 
@@ -51,9 +51,7 @@ def small_disk(path: Path, megabytes: int, owner: int | None = None) -> Iterator
         ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(path)], capture_output=True, text=True
     )
     if mounted.returncode != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but a RAM disk cannot be mounted here ({mounted.stderr.strip()}): run CI as root")
-        pytest.skip(f"a RAM disk cannot be mounted by this user: {mounted.stderr.strip()}")
+        _refused_here(f"a RAM disk cannot be mounted by this user ({mounted.stderr.strip()}): run as root")
     try:
         if owner is not None:
             os.chown(path, owner, -1)
