@@ -370,7 +370,7 @@ def test_a_full_or_read_only_disk_is_a_message_not_a_crash(
     def refused(path: Path, *args: Any, **kwargs: Any) -> None:
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(recordkit.core.sheets, "write_with", refused)
+    monkeypatch.setattr(recordkit.core.sheets, "write_bytes", refused)
     result = run_cli("owners", "export", str(target))
     assert (result.exit_code, result.stderr.strip()) == (10, f"错误：无法写入（{target}）：{reason}")
     assert "Traceback" not in result.output and not target.exists()

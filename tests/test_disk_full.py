@@ -15,6 +15,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -325,3 +326,29 @@ def test_the_watch_service_keeps_scans_in_the_inbox_while_its_disk_is_full(
         assert filed.exit_code == 0, filed.output
         assert filed.stdout.splitlines()[-1] == "收件箱处理完毕：归档 3 个，隔离 0 个"
         assert not list(inbox.iterdir())
+
+
+def test_a_sheet_or_report_on_a_full_disk_is_one_message_and_no_traceback(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
+    """An .xlsx export or the monthly report on a full disk: the clerk read the message, then the zip archive
+    openpyxl had left open was closed by the garbage collector, failed again and printed its traceback ("Exception
+    ignored in ZipFile.__del__"). Run as its own process, as a clerk runs it, so that nothing is hidden."""
+    command = Path(sys.executable).with_name("recordkit")
+    with small_disk(tmp_path / "disk", 16) as disk:
+        root = new_workspace(disk / "ws", _sqlite_template).root
+        reader = sqlite3.connect(root / "records" / "ledger.sqlite3")  # (the ledger can still be read)
+        reader.execute("SELECT count(*) FROM units").fetchone()
+        filler = fill(disk)
+        env = {**os.environ, "RECORDKIT_HOME": str(root), "RECORDKIT_OPERATOR": "测试员"}
+        env.pop("RECORDKIT_DATABASE_URL", None)
+        target = disk / "名册导出.xlsx"
+        for args in (["owners", "export", str(target)], ["report", "monthly", "--month", "2026-10"]):
+            done = subprocess.run([str(command), *args], env=env, capture_output=True, text=True, timeout=120)
+            assert done.returncode == StorageError.exit_code, done.stderr
+            assert re.fullmatch(r"错误：无法写入（[^）]*）：磁盘已满：请清理磁盘空间后重试\n", done.stderr), done.stderr
+        assert not target.exists()
+        reader.close()
+        filler.unlink()
+        assert subprocess.run([str(command), "owners", "export", str(target)], env=env, timeout=120).returncode == 0
+        assert target.exists()

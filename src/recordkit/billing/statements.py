@@ -25,7 +25,7 @@ from recordkit.billing.accounts import (
     payment_uses,
 )
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
-from recordkit.core.atomic import replacing
+from recordkit.core.atomic import saved, write_bytes
 from recordkit.core.errors import UsageError
 from recordkit.core.money import format_yuan, yuan
 from recordkit.core.sheets import save_atomically
@@ -139,6 +139,4 @@ def _write_docx(account: Account, path: Path, estate: str, office: str) -> Path:
     document.add_paragraph("；".join(f"{label} {format_yuan(fen)} 元" for label, fen in totals(account)))
     if office:
         document.add_paragraph(f"{office}　{chinese_date(account.as_of)}")
-    with replacing(path) as temp:
-        document.save(str(temp))
-    return path
+    return write_bytes(path, saved(document))

@@ -6,11 +6,13 @@ What is written is the caller's business.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Protocol
 
 
 @contextmanager
@@ -31,8 +33,10 @@ def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterat
             with temp.open("rb") as stream:
                 os.fsync(stream.fileno())
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as err:
         temp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.errno and err.filename is None:  # a write the disk refused: say where
+            raise OSError(err.errno, err.strerror, str(target)) from err
         raise
     if durable:
         fsync_directory(target.parent)
@@ -45,11 +49,17 @@ def write_bytes(target: Path, data: bytes, *, durable: bool = True) -> Path:
     return target
 
 
-def write_with(target: Path, writer: Callable[[Path], object]) -> Path:
-    """Let ``writer`` write a temporary path, then move it over ``target`` atomically."""
-    with replacing(target) as temp:
-        writer(temp)
-    return target
+class Saveable(Protocol):
+    def save(self, stream: IO[bytes]) -> object: ...
+
+
+def saved(package: Saveable) -> bytes:
+    """What an openpyxl workbook or a python-docx document saves, made in memory: the disk then sees one plain
+    write.  (Saved straight to a file on a full disk, the zip archive they write is left open: the garbage
+    collector closes it later, fails again, and prints its traceback under the clerk's message.)"""
+    buffer = io.BytesIO()
+    package.save(buffer)
+    return buffer.getvalue()
 
 
 def fsync_path(path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.atomic import write_with
+from recordkit.core.atomic import saved, write_bytes
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 
@@ -294,4 +294,4 @@ def save_atomically(workbook: Workbook, target: Path) -> Path:
     """
 
     cells_as_text(workbook)
-    return write_with(target.expanduser().resolve(), workbook.save)
+    return write_bytes(target.expanduser().resolve(), saved(workbook))

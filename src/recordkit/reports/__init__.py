@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from recordkit.core.atomic import replacing
+from recordkit.core.atomic import replacing, saved
 from recordkit.core.dates import Month, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
@@ -108,8 +108,8 @@ def monthly_report(
     xlsx, docx = folder / f"月度报表-{month}{private}.xlsx", folder / f"月度工作总结-{month}.docx"
     cells_as_text(workbook)  # owners' and payers' names are data, never formulas
     with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
-        workbook.save(xlsx_temp)
-        document.save(str(docx_temp))
+        xlsx_temp.write_bytes(saved(workbook))
+        docx_temp.write_bytes(saved(document))
     try:
         _record(workspace, ledger, operator, month, (xlsx, docx))
     except BaseException:
