@@ -149,6 +149,35 @@ def test_zoom_asks_for_a_wider_page_image(demo: Workspace, demo_ledger: Ledger) 
     assert f"w={ZOOM_WIDTHS[1]}" in re.search(r'<img class="page-image" src="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
+def test_a_page_is_shown_when_the_disk_will_not_take_its_cached_image(
+    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office server's disk full: the archivist still sees the page (made in memory, not kept), not a
+    server error; it is made again, and kept, once there is room."""
+    import errno
+    import io
+    import os
+
+    from PIL import Image
+
+    from recordkit.archive import pages
+
+    def refused(target: Path, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(pages, "write_bytes", refused)
+    browser = Browser(local_app(demo, demo_ledger))
+    shown = browser.get("/item/GC-2026-00004/page/1?w=800")
+    assert (shown.status_code, shown.mimetype) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(shown.data)).size[0] == 800
+    item = get_item(demo_ledger, "GC-2026-00004")
+    assert not (pages.cache_folder(demo, item.sha256) / "1-800.jpg").exists()
+    monkeypatch.undo()
+    again = browser.get("/item/GC-2026-00004/page/1?w=800")
+    assert again.data == shown.data
+    assert (pages.cache_folder(demo, item.sha256) / "1-800.jpg").exists()
+
+
 def test_download_of_the_original_by_archive_number(demo: Workspace, demo_ledger: Ledger) -> None:
     item = get_item(demo_ledger, "GC-2026-00004")
     response = Browser(local_app(demo, demo_ledger)).get("/item/GC-2026-00004/original")

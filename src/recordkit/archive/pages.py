@@ -10,6 +10,7 @@ It owns no ledger rows and no text (``extract`` reads the text).
 from __future__ import annotations
 
 import io
+import logging
 import re
 import threading
 from pathlib import Path
@@ -31,9 +32,11 @@ from recordkit.archive.scans import (
 )
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings
-from recordkit.core.errors import IntegrityError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import IntegrityError, NotFoundError, UsageError, ValidationError, storage_error
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
+
+log = logging.getLogger(__name__)
 
 #: The width of a thumbnail (search results, the item page's strip of pages).
 THUMB_WIDTH = 240
@@ -74,10 +77,11 @@ def page_count(workspace: Workspace, ledger: Ledger, archive_no: str) -> int:
     return _page_count(workspace, item, _kind(item))
 
 
-def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int, *, width: int) -> Path:
+def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int, *, width: int) -> Path | bytes:
     """A JPEG of page ``page`` (1-based) of the item, ``width`` pixels wide (one of ``PAGE_WIDTHS``; a
     raster page narrower than that is kept at its own width, never enlarged).  The image is made once,
-    in the reader process, and then served from the cache.
+    in the reader process, and then served from the cache: its path; or the image itself when the disk would not
+    take it (full, read-only: the page is shown all the same, and made again when asked again).
 
     Raises ``UsageError`` for a width not offered, ``NotFoundError`` for an unknown archive number, a
     page the item does not have or an item without pages (Word, Excel), ``IntegrityError`` when the
@@ -105,7 +109,13 @@ def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int,
         limits = _limits(workspace)
         data = _contained(render_page, kind, str(source), page, width, limits, limits=limits, item=item, page=page)
         # Derived data, made again when missing: no fsync, but published whole (a temporary file renamed).
-        write_bytes(target, data, durable=False)
+        try:
+            write_bytes(target, data, durable=False)
+        except OSError as err:
+            if storage_error(err) is None:
+                raise
+            log.warning("page image of %s not cached (%s): shown from memory", item.archive_no, err)
+            return data
     return target
 
 

@@ -9,6 +9,7 @@ path from the request.  Sign-in, errors and headers are ``app``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.extract import stored_text
 from recordkit.archive.intake import update_and_index
-from recordkit.archive.pages import PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
+from recordkit.archive.pages import IMAGE_SUFFIX, PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules
 from recordkit.core.dates import format_stamp, parse_date
 from recordkit.core.errors import RecordkitError
@@ -310,9 +311,12 @@ def page_image_file(archive_no: str, number: int) -> Any:
         abort(404)
     here = site()
     item = _item(archive_no)
-    path = page_image(here.workspace, here.ledger, item.archive_no, number, width=width)
-    mimetype = _MIMETYPES.get(path.suffix.lower(), "application/octet-stream")
-    response = send_file(path, mimetype=mimetype, max_age=3600, conditional=True)
+    image = page_image(here.workspace, here.ledger, item.archive_no, number, width=width)
+    if isinstance(image, bytes):  # (not cached: the disk would not take it)
+        response = send_file(io.BytesIO(image), mimetype=_MIMETYPES[IMAGE_SUFFIX], max_age=3600, etag=False)
+    else:
+        mimetype = _MIMETYPES.get(image.suffix.lower(), "application/octet-stream")
+        response = send_file(image, mimetype=mimetype, max_age=3600, conditional=True)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
