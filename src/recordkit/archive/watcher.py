@@ -244,7 +244,7 @@ class InboxWatcher:
         window has run: a burst of a thousand scans costs a thousand looks per pass only when it is due.
         Files that become stable while the pass files the others join it, batch after batch."""
         stable = self._stable(candidates | set(self.tracker.due(self.clock())))
-        if self._resting(self.clock()):  # the ledger could not take files a moment ago: they wait for the next try
+        if self._resting(self.clock()):  # the ledger or the disk refused a moment ago: the files wait for the next try
             return []
         if self._ahead is not None and not self._ahead_paths.isdisjoint(stable):
             self._take_read_ahead()  # the reading in hand is of files now stable: theirs is not done twice
@@ -289,7 +289,7 @@ class InboxWatcher:
                 # of a burst that are not stable yet are read while the stable ones are filed.
                 self._start_read_ahead(busy)
                 outcomes += self._file_batch(paths, prepared)
-                if self._resting(self.clock()):  # the ledger could not take this batch: the rest waits too
+                if self._resting(self.clock()):  # the ledger or the disk refused this batch: the rest waits too
                     self._waiting_too([*following, *queue])
                     break
                 paths = following

@@ -434,8 +434,8 @@ class Ledger:
         """What the clerk is told when the ledger's disk is full: whose disk, and what to do."""
         if self.dialect == "sqlite":
             return (
-                f"台账数据库 {display_url(self.url)} 无法读写：这台电脑的磁盘已满（剩余 {free / 2**20:.0f} MB，"
-                f"SQLite 说：{server_said(err)}）：请清理磁盘空间后重试；这一步什么也没有写入"
+                f"台账数据库 {display_url(self.url)} 无法读写：{this_disk_full(err, free)}："
+                "请清理磁盘空间后重试；这一步什么也没有写入"
             )
         return (
             f"无法写入台账数据库 {display_url(self.url)}：{SERVER_DISK_FULL}（服务器说：{server_said(err)}）："
@@ -662,16 +662,20 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
         )
 
 
+def cause_of(err: BaseException) -> BaseException:
+    """The driver's own error in ``err``: SQLAlchemy's wrapper's, or ``err`` itself."""
+    return getattr(err, "orig", None) or err
+
+
 def _words_of(err: BaseException) -> str:
     """Everything the database (or the driver) said in ``err``: SQLAlchemy's wrapper or the driver's own error."""
-    return str(getattr(err, "orig", None) or err)
+    return str(cause_of(err))
 
 
 def server_said(err: BaseException) -> str:
     """The first line of what the database said in ``err`` (SQLAlchemy's wrapper or the driver's own error), or
     its kind when it said nothing: what a message quotes after "服务器说"."""
-    cause = getattr(err, "orig", None) or err
-    return (_words_of(err).strip().splitlines() or [type(cause).__name__])[0]
+    return (_words_of(err).strip().splitlines() or [type(cause_of(err)).__name__])[0]
 
 
 #: Why a server refused a connection, told by its words (psycopg gives a failed connection no SQLSTATE) in English
@@ -751,7 +755,7 @@ def disk_full(err: BaseException) -> bool:
     """Whether ``err`` (SQLAlchemy's wrapper or the driver's own error) is a database's full disk: PostgreSQL's
     ``disk_full``, SQLite's ``SQLITE_FULL``, or a server's words for it where it gives no SQLSTATE (a connection
     it could not open: ``DISK_FULL_SAID``)."""
-    cause = getattr(err, "orig", None) or err
+    cause = cause_of(err)
     return (
         getattr(cause, "sqlstate", None) == PG_DISK_FULL
         or getattr(cause, "sqlite_errorcode", None) == _SQLITE_FULL
@@ -763,8 +767,8 @@ def full_disk(err: BaseException, folder: Path | None = None) -> int | None:
     """When ``err`` says a database's disk is full: the free bytes there (0 for a server's disk, which cannot be
     asked: ``folder`` None); None otherwise.  A SQLite database's "disk I/O error" counts when the disk of its
     ``folder`` has less than ``SQLITE_LOW_DISK`` left (a file of its WAL that could not grow)."""
-    sqlite_code = getattr(getattr(err, "orig", None) or err, "sqlite_errorcode", None)
-    if not disk_full(err) and (sqlite_code is None or sqlite_code & 0xFF != _SQLITE_IOERR):
+    full, sqlite_code = disk_full(err), getattr(cause_of(err), "sqlite_errorcode", None)
+    if not full and (sqlite_code is None or sqlite_code & 0xFF != _SQLITE_IOERR):
         return None
     if folder is None:
         return 0
@@ -772,7 +776,12 @@ def full_disk(err: BaseException, folder: Path | None = None) -> int | None:
         free = shutil.disk_usage(folder).free
     except OSError:
         free = 0
-    return free if disk_full(err) or free < SQLITE_LOW_DISK else None
+    return free if full or free < SQLITE_LOW_DISK else None
+
+
+def this_disk_full(err: BaseException, free: int) -> str:
+    """What a SQLite database (the ledger, the search index) says of its full disk, ``free`` bytes left there."""
+    return f"这台电脑的磁盘已满（剩余 {free / 2**20:.0f} MB，SQLite 说：{server_said(err)}）"
 
 
 def cut_short(

@@ -43,6 +43,7 @@ from recordkit.ledger.db import (
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
+    cause_of,
     connection_advice,
     cut_short,
     driver_errors_wrapped,
@@ -537,9 +538,9 @@ def _lz4(conn: Connection) -> bool:
     return bool(conn.exec_driver_sql(HAS_LZ4).scalar())
 
 
-def _room_for(conn: Connection) -> str:
-    """``rebuild_room`` of the index table with its indexes and TOAST."""
-    return rebuild_room(conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{TABLE}'))").scalar() or 0)
+def _size(conn: Connection, table: str) -> int | None:
+    """The bytes of ``table`` with its indexes and TOAST; None when there is no such table."""
+    return conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{table}'))").scalar()
 
 
 def _interrupted(err: BaseException) -> LedgerError | None:
@@ -548,7 +549,7 @@ def _interrupted(err: BaseException) -> LedgerError | None:
     rebuild then; None for any other."""
     import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
-    cause = getattr(err, "orig", None) or err
+    cause = cause_of(err)
     if not isinstance(cause, psycopg.OperationalError):
         return None
     said = server_said(cause)
@@ -787,7 +788,7 @@ class PostgresIndex:
                 with conn.begin():
                     no_time_limit(conn)  # (each transaction of a rebuild: a million items take minutes)
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")  # left by a killed rebuild
-                    room = _room_for(conn)
+                    room = rebuild_room(_size(conn, TABLE) or 0)
                     conn.exec_driver_sql(schema_statements(SHADOW)[0])
                     if server_at_least(conn, 13):
                         # The TOAST rows are written frozen too, but without the visibility map: the vacuum that
@@ -946,8 +947,7 @@ class PostgresIndex:
         """Drop a shadow table a rebuild could not drop (its server gone meanwhile, or the rebuild killed)."""
         try:
             with self.engine.connect() as conn, conn.begin():
-                size = conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{SHADOW}'))").scalar()
-                if size is not None:
+                if (size := _size(conn, SHADOW)) is not None:
                     conn.exec_driver_sql(f"DROP TABLE {SHADOW}")
                     log.info("dropped a failed rebuild's shadow table (%d bytes)", size)
         except OperationalError as err:

@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from recordkit.core.atomic import fsync_path
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError, RecordkitError, StorageError
-from recordkit.ledger.db import full_disk
+from recordkit.ledger.db import full_disk, this_disk_full
 from recordkit.search.backends.base import (
     COLUMNS,
     REBUILD_MESSAGE,
@@ -102,9 +102,7 @@ def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") 
     if free is None:
         return None
     log.warning("search index %s: its disk is full (%d bytes free): %r", path, free, err)
-    return StorageError(
-        f"{what}：这台电脑的磁盘已满（剩余 {free / 2**20:.0f} MB，SQLite 说：{err}）；{kept}{room}请清理磁盘空间后重试"
-    )
+    return StorageError(f"{what}：{this_disk_full(err, free)}；{kept}{room}请清理磁盘空间后重试")
 
 
 def _commit(conn: sqlite3.Connection) -> None:
