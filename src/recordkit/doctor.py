@@ -6,6 +6,7 @@ fixes it; required checks decide the exit code, optional ones only inform.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from recordkit.core.config import search_backend, signing_operator
+from recordkit.core.dates import office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
@@ -306,11 +308,53 @@ def check_estate(workspace: Workspace) -> Check:
     return Check("小区信息", True, f"{office.address}{office.estate}，电话 {phone}")
 
 
+def _utc_offset(offset: dt.timedelta) -> str:
+    """``UTC+08:00``, ``UTC-05:00``, ``UTC+05:30``."""
+    minutes = int(offset.total_seconds()) // 60
+    return f"UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _hours(minutes: int) -> str:
+    """``8 个小时``, ``5 个半小时``, ``45 分钟``."""
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return f"{hours} 个小时"
+    if rest == 30 and hours:
+        return f"{hours} 个半小时"
+    return f"{hours} 小时 {rest} 分钟" if hours else f"{rest} 分钟"
+
+
+def check_clock(workspace: Workspace, now: dt.datetime | None = None) -> Check:
+    """Whether this machine keeps the office's time.  The day written on receipts, documents, loans and reports is
+    this machine's date: a server kept in UTC (a cloud machine, a fresh install) dates the first hours of each office
+    day as the day before."""
+    name = workspace.settings.office.time_zone
+    moment = now or dt.datetime.now(dt.UTC)
+    office = moment.astimezone(office_zone(name))
+    here = moment.astimezone()  # this machine's zone (TZ, /etc/localtime, Windows' setting)
+    office_offset, here_offset = office.utcoffset() or dt.timedelta(0), here.utcoffset() or dt.timedelta(0)
+    shown = f"{name}（{_utc_offset(office_offset)}）"
+    if office_offset == here_offset:
+        return Check("时区", True, f"{shown}，现在是 {office:%Y-%m-%d %H:%M}", required=False)
+    gap = int(abs(office_offset - here_offset).total_seconds()) // 60
+    side = "前一天" if office_offset > here_offset else "后一天"
+    return Check(
+        "时区",
+        False,
+        f"这台电脑的时区是 {_utc_offset(here_offset)}，办公室（recordkit.toml 的 [office] time_zone）是 {shown}："
+        f"收据、文书、借阅和报表上的日期取这台电脑的日期，每天有 {_hours(gap)}会记成办公室的{side}",
+        f"把这台电脑的时区设成 {name}（Linux：sudo timedatectl set-timezone {name}，再重启 recordkit 的服务；"
+        "Windows：设置 → 时间和语言 → 时区），或改正 [office] time_zone",
+        required=False,
+    )
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
     check_search_index,
     check_operator,
     check_estate,
+    check_clock,
     check_templates,
     check_cjk_fonts,
     check_libreoffice,
