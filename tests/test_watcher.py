@@ -3,6 +3,7 @@ never stop the service, polling and inotify, SIGTERM, and the log under records/
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -203,6 +204,61 @@ def test_a_ledger_away_is_tried_again_after_growing_pauses_and_the_files_wait_in
     write_scan(inbox(ws) / "1-1-103_产权证明_20261101.pdf", 3)  # brought back: filed at its first sight
     assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
     assert tries == [clock.now]
+
+
+def test_scans_that_wait_for_the_ledger_are_read_once_not_at_every_try(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the ledger (or the disk) refuses, a try every 30 s at most must not hash every waiting scan again (a
+    morning's scans, hundreds of megabytes, read twice a minute for hours): each is read once, again only when it
+    changes; the batch read beside the refused one is kept too."""
+    from recordkit.archive import archivist as archivist_module
+    from recordkit.archive import watcher as watcher_module
+    from recordkit.core.errors import LedgerError
+
+    names = [f"1-1-10{n}_产权证明_20261101.pdf" for n in range(1, 6)]
+    for number, name in enumerate(names):
+        write_scan(inbox(ws) / name, number)
+    hashed: list[str] = []
+    real_sha = archivist_module.sha256_of
+
+    def sha256_of(path: Path, *args: object) -> str:
+        hashed.append(path.name)
+        return real_sha(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archivist_module, "sha256_of", sha256_of)
+    monkeypatch.setattr(watcher_module, "BATCH_SIZE", 2)  # three batches: the second is read beside the first
+    clock = FakeClock()
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), clock=clock, say=lambda _: None)
+    away, tries = [True], [0]
+    real_file_batch = watcher_module.file_batch
+
+    def file_batch(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        tries[0] += 1
+        if away[0]:
+            raise LedgerError("无法访问台账数据库 postgresql://rk@db/estate：Connection refused")
+        return real_file_batch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher_module, "file_batch", file_batch)
+    candidates = set(watcher.scan())
+    for _ in range(6):
+        assert watcher.check(candidates) == []
+        candidates = set()
+        clock.now += 40
+    assert tries[0] == 6 and len(watcher.held) == 5
+    # the first two batches once each (the third is read at the first try that reaches it), nothing twice
+    assert sorted(hashed) == sorted(names[:4])
+    write_scan(inbox(ws) / names[0], 9)  # rescanned meanwhile: read again, and filed as it is now
+    changed = (inbox(ws) / names[0]).read_bytes()
+    assert watcher.check({inbox(ws) / names[0]}) == []  # a changed file waits its stability window again
+    away[0] = False
+    clock.now += 40
+    filed = watcher.check(set())
+    clock.now += 40
+    filed += watcher.check(set(watcher.scan()))
+    assert sorted((o.source, o.status) for o in filed) == [(name, "filed") for name in names]
+    assert sorted(hashed) == sorted([*names, names[0]])  # each once, the rescanned one twice
+    assert {i.unit: i.sha256 for i in list_items(ledger)}["1-1-101"] == hashlib.sha256(changed).hexdigest()
 
 
 @pytest.mark.parametrize("polling", [True, False], ids=["polling", "inotify"])

@@ -51,7 +51,7 @@ from recordkit.archive.rules import (
     safe_title,
     sequence_year,
 )
-from recordkit.archive.scans import ScanRejected, precheck, read_pages, sha256_of
+from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
 from recordkit.core.dates import parse_date
 from recordkit.core.errors import (
@@ -262,6 +262,11 @@ def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
+def _extension(path: Path) -> str:
+    """The extension a file's kind is told by (``.pdf``; a name's last one, lower case)."""
+    return safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
+
+
 def _stands(reading: ReadAhead) -> bool:
     """A reading of an unchanged file stands: its pages and hash, or its refusal (``ScanRejected``); an
     error of the moment (the scanner still holding the file on a share) is tried again."""
@@ -445,6 +450,21 @@ class Archivist:
         listings: dict[Path, set[str]] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {})
         return PreparedBatch(entries, found, listings)
+
+    def readings(self, batch: PreparedBatch) -> dict[Path, ReadAhead]:
+        """What preparing ``batch`` read of its inbox files, as readings that stand for a later try while each file
+        is unchanged (``read_key``) and its scanner sidecars too: the files a ledger or a disk refused wait in the
+        inbox, and are not read (hashed, their pages counted) again at every try while they wait."""
+        kept: dict[Path, ReadAhead] = {}
+        for (path, base), found in zip(batch.entries, batch.found, strict=True):
+            if isinstance(found, Exception) or base is not None or not found.in_inbox:
+                continue  # a refusal is found again (cheaply, mostly); a folder being filed is read again
+            kind = ACCEPTED_EXTENSIONS.get(_extension(path))
+            companions = _companion_marks(path, batch.listings.get(path.parent, ()))
+            kept[path] = ReadAhead(
+                read_key(found.before), kind, found.pages, found.sha, found.synced, found, companions
+            )
+        return kept
 
     def read_ahead(self, paths: Sequence[Path]) -> dict[Path, ReadAhead]:
         """The expensive part of ``prepare`` for files that may not be complete yet: each file's first
@@ -645,8 +665,7 @@ class Archivist:
                 if known is not None and known.key == read_key(before) and _stands(known):
                     results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced, known)
                     continue
-                extension = safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
-                checked.append((index, precheck(path, extension, self.limits), before))
+                checked.append((index, precheck(path, _extension(path), self.limits), before))
             except Exception as err:  # noqa: BLE001 - this file's outcome
                 results[index] = _Reading(None, before, err, None)
         if checked:

@@ -291,6 +291,8 @@ class InboxWatcher:
                 outcomes += self._file_batch(paths, prepared)
                 if self._resting(self.clock()):  # the ledger or the disk refused this batch: the rest waits too
                     self._waiting_too([*following, *queue])
+                    if upcoming is not None:  # the next batch, read meanwhile, is not read again at the next try
+                        self._keep(upcoming.result())
                     break
                 paths = following
         self._start_read_ahead()
@@ -402,6 +404,7 @@ class InboxWatcher:
             raise
         except Exception as err:  # noqa: BLE001 - one by one, so that only the bad file fails
             if (refused := _refusal(err)) is not None:  # the ledger or the disk: the files wait in the inbox
+                self._keep(prepared)
                 self._hold(paths, refused)
                 return []
             singly = []
@@ -416,6 +419,12 @@ class InboxWatcher:
         for path, outcome in zip(paths, outcomes, strict=True):
             self._done(path, outcome)
         return outcomes
+
+    def _keep(self, prepared: PreparedBatch | Exception | None) -> None:
+        """What a batch that now waits (its ledger or its disk refused) read of its files, kept as readings: they are
+        not read again (hashed, their pages counted) at every try while they wait, only when they change."""
+        if isinstance(prepared, PreparedBatch):
+            self._read.update(self.archivist.readings(prepared))
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
         self.held.pop(path, None)
