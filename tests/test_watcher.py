@@ -4,6 +4,7 @@ never stop the service, polling and inotify, SIGTERM, and the log under records/
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import signal
@@ -240,6 +241,20 @@ def test_scans_that_wait_for_the_ledger_are_read_once_not_at_every_try(
         return real_file_batch(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(watcher_module, "file_batch", file_batch)
+    real_prepared = watcher.archivist._prepared
+
+    sidecar = inbox(ws) / f"{names[1]}.json"
+    sidecar.write_text(json.dumps({"题名": "旧题名"}, ensure_ascii=False), "utf-8")
+
+    def understood_then_sidecar(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        # the scanner rewrites its sidecar just after the scan was understood at the first try: that scan is taken
+        # for what the sidecar says at the next, not for what it was taken for then (nor read again)
+        taken = real_prepared(path, *args, **kwargs)  # type: ignore[arg-type]
+        if path.name == names[1] and "旧题名" in sidecar.read_text("utf-8"):
+            sidecar.write_text(json.dumps({"题名": "补写的题名"}, ensure_ascii=False), "utf-8")
+        return taken
+
+    monkeypatch.setattr(watcher.archivist, "_prepared", understood_then_sidecar)
     candidates = set(watcher.scan())
     for _ in range(6):
         assert watcher.check(candidates) == []
@@ -258,7 +273,9 @@ def test_scans_that_wait_for_the_ledger_are_read_once_not_at_every_try(
     filed += watcher.check(set(watcher.scan()))
     assert sorted((o.source, o.status) for o in filed) == [(name, "filed") for name in names]
     assert sorted(hashed) == sorted([*names, names[0]])  # each once, the rescanned one twice
-    assert {i.unit: i.sha256 for i in list_items(ledger)}["1-1-101"] == hashlib.sha256(changed).hexdigest()
+    items = {i.unit: i for i in list_items(ledger)}
+    assert items["1-1-101"].sha256 == hashlib.sha256(changed).hexdigest()
+    assert (items["1-1-102"].title, items["1-1-103"].title) == ("补写的题名", "产权证明")
 
 
 @pytest.mark.parametrize("polling", [True, False], ids=["polling", "inotify"])

@@ -281,6 +281,8 @@ class PreparedBatch:
     entries: list[tuple[Path, Path | None]]
     found: list[_Prepared | Exception]
     listings: dict[Path, set[str]]
+    #: Each inbox file's scanner sidecars as they were before it was understood (``_companion_marks``).
+    companions: dict[Path, tuple[tuple[str, int, int], ...] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -448,8 +450,9 @@ class Archivist:
         ``ReaderStopped`` when the service is stopping."""
         entries = [(Path(os.path.abspath(raw)), base) for raw, base in paths]
         listings: dict[Path, set[str]] = {}
-        found = self._prepare_many(entries, flags or Metadata(), listings, read or {})
-        return PreparedBatch(entries, found, listings)
+        companions: dict[Path, tuple[tuple[str, int, int], ...] | None] = {}
+        found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions)
+        return PreparedBatch(entries, found, listings, companions)
 
     def readings(self, batch: PreparedBatch) -> dict[Path, ReadAhead]:
         """What preparing ``batch`` read of its inbox files, as readings that stand for a later try while each file
@@ -460,7 +463,7 @@ class Archivist:
             if isinstance(found, Exception) or base is not None or not found.in_inbox:
                 continue  # a refusal is found again (cheaply, mostly); a folder being filed is read again
             kind = ACCEPTED_EXTENSIONS.get(_extension(path))
-            companions = _companion_marks(path, batch.listings.get(path.parent, ()))
+            companions = batch.companions.get(path)  # taken before it was understood: a change since shows
             kept[path] = ReadAhead(
                 read_key(found.before), kind, found.pages, found.sha, found.synced, found, companions
             )
@@ -611,10 +614,12 @@ class Archivist:
         flags: Metadata,
         listings: dict[Path, set[str]],
         read: Mapping[Path, ReadAhead],
+        companions: dict[Path, tuple[tuple[str, int, int], ...] | None] | None = None,
     ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
-        ``listings`` gets the names in each source folder, listed once for the batch."""
+        ``listings`` gets the names in each source folder, listed once for the batch; ``companions``, each
+        file's scanner sidecars as they were before it was understood."""
         results: list[_Prepared | Exception] = []
         for (path, base), reading in zip(entries, self._read_files(entries, read), strict=True):
             try:
@@ -625,13 +630,16 @@ class Archivist:
                     listings[path.parent] = _regular_files(path.parent)
                 listing = listings[path.parent]
                 ahead = reading.ahead
+                marks = _companion_marks(path, listing) if base is None else None
+                if companions is not None and base is None:
+                    companions[path] = marks
                 if (
                     ahead is not None
                     and ahead.prepared is not None
                     and base is None
                     and flags == Metadata()
                     and ahead.companions is not None
-                    and _companion_marks(path, listing) == ahead.companions
+                    and marks == ahead.companions
                 ):  # taken for what it was taken for when read ahead: its scanner sidecars are unchanged
                     results.append(replace(ahead.prepared, before=reading.before, synced=reading.synced))
                     continue
