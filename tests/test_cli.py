@@ -319,6 +319,38 @@ def test_an_unknown_time_zone_is_a_configuration_error(run_cli: Any, imported: P
     )
 
 
+def test_a_reading_a_replica_cancelled_is_told_to_be_asked_again(
+    run_cli: Any, imported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk's PC on a hot standby: the replica cancels a reading whose row versions the primary's replayed changes
+    remove (SQLSTATE 40001).  Asked again it reads; the clerk is told that, not "无法访问台账数据库" (which sends the
+    IT person to look at the address and the firewall)."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from recordkit.owners import roster
+
+    def cancelled(row: Any) -> Any:
+        raise sa.exc.OperationalError(
+            "SELECT units.code …",
+            {},
+            psycopg.errors.SerializationFailure(
+                "canceling statement due to conflict with recovery\n"
+                "DETAIL:  User query might have needed to see row versions that must be removed."
+            ),
+        )
+
+    monkeypatch.setattr(roster, "_view", cancelled)
+    result = run_cli("owners", "list")
+    assert (result.exit_code, result.stderr.strip()) == (
+        7,
+        "错误：读取台账没有做完：台账数据库中止了它（服务器说：canceling statement due to conflict with recovery）；"
+        "请稍后再试",
+    )
+    monkeypatch.undo()
+    assert run_cli("owners", "list").exit_code == 0
+
+
 HOW_TO_SET = '请在 recordkit.toml 写 operator = "王芳"，或设置环境变量 RECORDKIT_OPERATOR，或加 --operator 王芳'
 
 

@@ -79,6 +79,10 @@ SERVER_DISK_FULL = "数据库服务器的磁盘满了"
 SERVER_DISK_ADVICE = "请数据库管理员腾出磁盘空间（或把数据目录搬到更大的磁盘）"
 #: … and for a lock waited for past ``lock_timeout`` (the ledger's write lock, the search table's swap).
 PG_LOCK_NOT_AVAILABLE = "55P03"
+#: … and for a transaction the server ended so that it may be run again: on a replica (a clerk's PC on a hot
+#: standby), a reading that held row versions or a table the primary's replayed changes remove ("canceling
+#: statement due to conflict with recovery"); recordkit's writes are READ COMMITTED, so not for them.
+PG_SERIALIZATION_FAILURE = "40001"
 #: The server's words for the refusals told apart by them alone (they share their SQLSTATE with others): in English
 #: and in the Simplified Chinese of a server whose ``lc_messages`` is zh_CN — initdb on a Chinese system sets it
 #: so, and PostgreSQL ships that translation (taken from its zh_CN catalogue, postgres-15.mo).
@@ -403,6 +407,8 @@ class Ledger:
                 raise LedgerDiskFull(self._disk_full_message(err, free)) from err
             if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
+            if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again, it reads
+                raise cut_short("读取台账", err, "", "再试") from err
             raise LedgerError(
                 f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}{connection_advice(err)}"
             ) from err

@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
 from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
+    PG_SERIALIZATION_FAILURE,
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
@@ -165,8 +166,6 @@ SWAP_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 #: connection ended ("conflict with recovery", SQLSTATE 40001; then the connection is gone).  Asked once more it
 #: finds the new table.  A search changes nothing, so asking again is always safe.
 READ_AGAIN_PAUSES = (0.2, 1.0)
-#: SQLSTATE of a transaction the server ended so that it may be run again (a replica's conflict with recovery).
-_PG_SERIALIZATION_FAILURE = "40001"
 #: A rebuild's indexes, built by two connections at once (PostgreSQL 15 builds a GIN index in one process, so
 #: one connection leaves a core idle): the two big GIN indexes one each, the small one of the pairs after
 #: ``tsv``, the btree indexes shared out.  At 100,000 items: tsv 10.2 s then pairs 4.0 s, beside tri 11.3 s,
@@ -573,7 +572,7 @@ def _read_again(read: Callable[[], _T]) -> _T:
             return read()
         except DBAPIError as err:
             again = isinstance(err, OperationalError) and getattr(err.orig, "sqlstate", None) in (
-                _PG_SERIALIZATION_FAILURE,
+                PG_SERIALIZATION_FAILURE,
                 None,
             )
             if pause is None or not again:
