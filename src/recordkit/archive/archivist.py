@@ -235,6 +235,11 @@ class _Prepared:
     synced: bool = False  # its data fsynced when it was read (``_read_files``): a link then needs no fsync
 
 
+#: The scanner sidecars beside a scan as they were looked at (name, size, mtime each; ``_companion_marks``), None when
+#: one could not be looked at.
+_Marks = tuple[tuple[str, int, int], ...] | None
+
+
 @dataclass(frozen=True)
 class ReadAhead:
     """What reading a file found (its pages, or what refused it, and its SHA-256), and the file it was
@@ -250,7 +255,7 @@ class ReadAhead:
     #: What the file was taken for (category, unit, title … from its folder, name and scanner sidecar),
     #: and the scanner sidecars it was read with (name, size, mtime): kept while these are unchanged.
     prepared: _Prepared | None = None
-    companions: tuple[tuple[str, int, int], ...] | None = None
+    companions: _Marks = None
 
 
 _NO_STATUS = os.stat_result((0,) * 10)
@@ -282,7 +287,7 @@ class PreparedBatch:
     found: list[_Prepared | Exception]
     listings: dict[Path, set[str]]
     #: Each inbox file's scanner sidecars as they were before it was understood (``_companion_marks``).
-    companions: dict[Path, tuple[tuple[str, int, int], ...] | None] = field(default_factory=dict)
+    companions: dict[Path, _Marks] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -344,7 +349,7 @@ def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path
     return found
 
 
-def _companion_marks(path: Path, listing: Collection[str]) -> tuple[tuple[str, int, int], ...] | None:
+def _companion_marks(path: Path, listing: Collection[str]) -> _Marks:
     """The scanner sidecars beside ``path`` as they are now (name, size, mtime); None when one cannot
     be looked at."""
     marks = []
@@ -450,7 +455,7 @@ class Archivist:
         ``ReaderStopped`` when the service is stopping."""
         entries = [(Path(os.path.abspath(raw)), base) for raw, base in paths]
         listings: dict[Path, set[str]] = {}
-        companions: dict[Path, tuple[tuple[str, int, int], ...] | None] = {}
+        companions: dict[Path, _Marks] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions)
         return PreparedBatch(entries, found, listings, companions)
 
@@ -500,15 +505,13 @@ class Archivist:
                 )
         return found
 
-    def _understand_all(
-        self, paths: Sequence[Path]
-    ) -> list[tuple[tuple[tuple[str, int, int], ...] | None, _Prepared | None]]:
+    def _understand_all(self, paths: Sequence[Path]) -> list[tuple[_Marks, _Prepared | None]]:
         """For each inbox file being read ahead: its scanner sidecars as they are now (name, size, mtime;
         looked at before they are read), and what it is taken for (a ``_Prepared`` whose status, pages and
         hash are filled in from the reading), or None when that fails (worked out again once stable,
         where an error counts)."""
         listings: dict[Path, set[str]] = {}
-        understood: list[tuple[tuple[tuple[str, int, int], ...] | None, _Prepared | None]] = []
+        understood: list[tuple[_Marks, _Prepared | None]] = []
         for path in paths:
             if path.parent not in listings:
                 listings[path.parent] = _regular_files(path.parent)
@@ -614,7 +617,7 @@ class Archivist:
         flags: Metadata,
         listings: dict[Path, set[str]],
         read: Mapping[Path, ReadAhead],
-        companions: dict[Path, tuple[tuple[str, int, int], ...] | None] | None = None,
+        companions: dict[Path, _Marks],
     ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
@@ -631,7 +634,7 @@ class Archivist:
                 listing = listings[path.parent]
                 ahead = reading.ahead
                 marks = _companion_marks(path, listing) if base is None else None
-                if companions is not None and base is None:
+                if base is None:
                     companions[path] = marks
                 if (
                     ahead is not None

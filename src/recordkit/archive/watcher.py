@@ -493,9 +493,15 @@ class InboxWatcher:
         else:
             log.debug("files still held back, next try in %.0f s: %s", pause.pause, err.message)
 
+    @property
+    def refusal(self) -> RecordkitError | None:
+        """Why files are held now: the latest refusal (None when none are)."""
+        return next(reversed(self.held.values()), None)
+
     def _waiting_too(self, paths: list[Path]) -> None:
         """``paths``, not tried, wait as the files just refused do (``--once`` counts them)."""
-        why = next(reversed(self.held.values()))
+        why = self.refusal
+        assert why is not None  # (called right after a refusal)
         self.held.update(dict.fromkeys(paths, why))
 
     def _resume(self) -> None:

@@ -115,8 +115,7 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
-            if watcher.held:
-                why = list(watcher.held.values())[-1]
+            if (why := watcher.refusal) is not None:
                 left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
                 raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
             return
