@@ -149,6 +149,17 @@ def display_url(url: str) -> str:
     return address + asked + unquote(parameters)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for any other URL, an unreadable one, or a database in memory."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def ledger_where(url: str, schema: str) -> str:
     """A ledger as messages name it: its URL without the password (``display_url``), and its schema if any."""
     return display_url(url) + (f"（模式 {schema}）" if schema else "")
@@ -172,6 +183,8 @@ class Ledger:
         #: (seconds waited for the write lock, seconds it was held) of the latest writes, newest last.
         self.lock_times: deque[tuple[float, float]] = deque(maxlen=10_000)
         self.engine = self._create_engine()
+        #: The SQLite ledger's file (None on PostgreSQL or in memory): its queue, first-use lock and disk beside it.
+        self.file = sqlite_file(self.url)
         self.write_queue = self._write_queue()
         if migrate:
             self.ensure_migrated()
@@ -285,12 +298,9 @@ class Ledger:
 
     def _write_queue(self) -> WriteQueue | None:
         """The fair queue beside a SQLite ledger file (none in memory, on PostgreSQL or without flock)."""
-        if self.dialect != "sqlite" or not flock_available():
+        if self.file is None or not flock_available():
             return None
-        database = make_url(self.url).database
-        if not database or database == ":memory:":
-            return None
-        return WriteQueue(Path(f"{database}-queue"), self.busy_timeout)
+        return WriteQueue(self.file.with_name(self.file.name + "-queue"), self.busy_timeout)
 
     def behind_pool(self) -> bool:
         """Whether a connection pool (pgbouncer, …) stands between recordkit and the server: seen as each
@@ -434,7 +444,7 @@ class Ledger:
         """``full_disk`` of ``err`` on the ledger's disk: the server's, or the SQLite file's folder's."""
         if self.dialect != "sqlite":
             return full_disk(err)
-        return full_disk(err, Path(make_url(self.url).database or ".").resolve().parent)
+        return full_disk(err, self.file.resolve().parent if self.file is not None else Path.cwd())
 
     def _disk_full_message(self, err: DBAPIError, free: int) -> str:
         """What the clerk is told when the ledger's disk is full: whose disk, and what to do."""
@@ -565,15 +575,14 @@ class Ledger:
         # ("table … already exists", or "database is locked" at once while the other turned
         # the file into WAL mode).  A lock file beside the database makes the second wait for
         # the first, then find the schema current.  PostgreSQL has its advisory lock in upgrade().
-        database = make_url(self.url).database if self.dialect == "sqlite" else None
-        if not database or database == ":memory:":
+        if self.file is None:
             yield
             return
 
         # loaded on first use: filelock pulls in asyncio (~20 ms), and only a first use needs the lock
         from filelock import FileLock, Timeout
 
-        lock = FileLock(f"{database}-migrate.lock", timeout=self.busy_timeout)
+        lock = FileLock(self.file.with_name(self.file.name + "-migrate.lock"), timeout=self.busy_timeout)
         try:
             with lock:
                 yield

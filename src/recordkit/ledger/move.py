@@ -37,6 +37,7 @@ from recordkit.ledger.db import (
     normalise_url,
     open_ledger,
     server_said,
+    sqlite_file,
 )
 from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import metadata
@@ -184,7 +185,7 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
     """The ledger to move into, migrated to this version (a new SQLite file, a new schema and its tables are
     made).  A SQLite file made here is removed again when the move fails: a failed move leaves nothing behind."""
     url = absolute_url(url)
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     made = path if path is not None and not path.exists() else None
     target: Ledger | None = None
     try:
@@ -209,21 +210,10 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
 _SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", "-queue", "-migrate.lock")
 
 
-def _sqlite_file(url: str) -> Path | None:
-    """The file a SQLite URL names (None for any other URL, an unreadable one, or a database in memory)."""
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
-
-
 def absolute_url(url: str) -> str:
     """A SQLite URL with a relative path made absolute (as typed, it would be relative to wherever recordkit is
     started from next time); other URLs as given."""
-    path = _sqlite_file(url)
+    path = sqlite_file(url)
     if path is None or path.is_absolute() or not url.startswith("sqlite:///"):
         return url
     return f"sqlite:///{path.resolve()}"  # as written, not percent-encoded: recordkit.toml keeps Chinese names
