@@ -362,6 +362,62 @@ def test_an_estate_reached_through_pgbouncer_is_refused_rather_than_read_in_the_
     assert sorted(unit["owner"] for unit in json.loads(listed.stdout)) == ["赵敏", "钱进"]
 
 
+def owner_names(ledger: Any) -> list[str]:
+    """The owners' names in ``ledger``, read through its own connections, in Python's order."""
+    with ledger.read() as conn:
+        return sorted(conn.execute(sa.text("SELECT name FROM owners")).scalars())
+
+
+@pytest.mark.postgres
+def test_an_estate_without_a_schema_never_takes_the_ledger_in_the_schema_named_like_its_account(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL looks for a table first in the schema named like the account (``"$user", public``): an estate
+    without a schema (its ledger in public) read and wrote, as its own, the ledger of an estate whose schema was
+    named like the account — the README's own advice for a search path without public (``schema = "recordkit"``
+    for the account recordkit) — from the moment that schema was made: the other estate's owners listed, its work
+    order filed there.  Now a connection that sees two ledgers is refused, naming the setting to write; one opened
+    before stays in its own schema; with the setting the estate reads its own ledger again."""
+    account = sa.engine.make_url(postgres_url).username
+    assert account
+    older = estate(tmp_path / "older", "老区", postgres_url, "")
+    assert cli(older, "owners", "import", str(write_sheet(tmp_path / "老区名册.xlsx", EAST_ROWS))).exit_code == 0
+    with open_workspace_ledger(older) as running:  # the older estate's filing service, running all along
+        assert owner_names(running) == sorted(["赵敏", "钱进"])
+        newer = estate(tmp_path / "newer", "新区", postgres_url, account)
+        with open_workspace_ledger(newer) as ledger:
+            small_estate(ledger, tmp_path)
+        assert set(tables_by_schema(postgres_url)) == {"public", account}
+        assert owner_names(running) == sorted(["赵敏", "钱进"])  # its connection stays in public
+    with open_workspace_ledger(newer) as ledger:
+        newer_owners = owner_names(ledger)
+    assert sorted(newer_owners) == sorted(["张伟", "李秀英"])
+
+    add = ("workorder", "add", "--unit", "9-1-901", "--type", "报修", "--category", "水电", "--desc", "漏水")
+    for args in (("owners", "list"), add):
+        refused = cli(older, *args)
+        assert refused.exit_code == ConfigError.exit_code, refused.output
+        assert refused.stderr.strip() == (
+            f'错误：数据库账户 {account} 连上后，search_path（"$user", public）里有 2 个模式都存着台账：'
+            f"{account}、public。recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {account}"
+            "（与账户同名的模式排在 public 前面），那可能是别的小区的台账：recordkit 不使用这个连接，什么也没有读写。"
+            '请在 recordkit.toml 的 [database] 写明本小区台账所在的模式（一直没写 schema 的小区，台账在 public：写 schema = "public"）'
+        )
+    for name in ("public", account):
+        with sa.create_engine(normalise_url(postgres_url)).connect() as conn:
+            assert conn.execute(sa.text(f'SELECT count(*) FROM "{name}".work_orders')).scalar() == 0
+
+    config = older.config_file
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('schema = ""', 'schema = "public"', 1),
+        "utf-8",
+    )
+    listed = cli(older, "owners", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert sorted(unit["owner"] for unit in json.loads(listed.stdout)) == ["赵敏", "钱进"]
+    assert cli(older, *add).exit_code == 0
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("language", SERVER_LANGUAGES)
 def test_estates_write_without_waiting_for_each_other(postgres_url: str, language: str) -> None:

@@ -648,8 +648,21 @@ def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) 
         )
 
 
+#: What ``_look_through_poolers`` asks of every new connection: the server process's id, the search path, the
+#: account, the schema tables are made in, and the schemas of the search path that hold a ledger (its version
+#: table and its journal), in the path's order.
+LOOK_AROUND = """
+SELECT pg_backend_pid(), current_setting('search_path'), current_user, current_schema(),
+       ARRAY(SELECT name FROM unnest(current_schemas(false)) WITH ORDINALITY AS path(name, place)
+             WHERE to_regclass(format('%I.alembic_version', name)) IS NOT NULL
+               AND to_regclass(format('%I.journal', name)) IS NOT NULL
+             ORDER BY place)
+"""
+
+
 def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> None:
-    """A new connection, checked for a connection pool between recordkit and the server (pgbouncer, pgpool):
+    """A new connection, checked for a connection pool between recordkit and the server (pgbouncer, pgpool),
+    and for the schema its commands will read and write:
 
     - Behind one, nothing is prepared on the server: a pool in transaction mode lends each transaction
       whichever server connection is free, and a statement psycopg prepared on one (it prepares a statement
@@ -660,13 +673,25 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
       way (pgbouncer passes them to no server; ``ignore_startup_parameters = options`` is the usual advice for
       the error it gives otherwise), and its commands would read and write the default schema, where another
       estate's ledger may be.
+    - Without one, the server's search path decides (``"$user", public`` unless an administrator set another):
+      a connection that finds a ledger in two of its schemas is refused (another estate's, in the schema named
+      like the account, would be read and written as this one's: it comes before ``public``), and one that
+      finds one (or none yet: where the first use makes it) stays in that schema for its life (``SET
+      search_path``; not behind a pool, which would hand the setting on), so that a schema made later in front
+      of it never takes a running service's writes.
 
-    One query as the connection opens."""
+    One query as the connection opens (and the setting)."""
     with dbapi_connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid(), current_setting('search_path')")
-        backend, found = cursor.fetchone()
-    dbapi_connection.rollback()  # (the query began a transaction)
-    if backend != dbapi_connection.info.backend_pid:
+        cursor.execute(LOOK_AROUND)
+        backend, found, account, current, ledgers = cursor.fetchone()
+        pooled = backend != dbapi_connection.info.backend_pid
+        stay = (ledgers[0] if ledgers else current) if not schema and not pooled and len(ledgers) < 2 else None
+        if stay is not None:
+            from psycopg import sql  # the driver of a PostgreSQL ledger (installed with it)
+
+            cursor.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(stay)))
+    dbapi_connection.commit()  # (the query began a transaction; the setting is kept by its commit)
+    if pooled:
         dbapi_connection.prepare_threshold = None
     if schema and found != schema:
         dbapi_connection.close()
@@ -674,6 +699,15 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
             f"连到 PostgreSQL 的连接没有进入这个小区的模式 {schema}（数据库说 search_path 是 {found}）："
             "连接参数 options 在路上被丢掉了，多半是经过了 pgbouncer 之类的连接池。为免读写到别的小区的台账，recordkit 不使用这个连接："
             "请让 [database] url 直连 PostgreSQL（不经连接池）"
+        )
+    if not schema and len(ledgers) > 1:
+        dbapi_connection.close()
+        raise ConfigError(
+            f"数据库账户 {account} 连上后，search_path（{found}）里有 {len(ledgers)} 个模式都存着台账："
+            f"{'、'.join(ledgers)}。recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {ledgers[0]}"
+            "（与账户同名的模式排在 public 前面），那可能是别的小区的台账：recordkit 不使用这个连接，什么也没有读写。"
+            "请在 recordkit.toml 的 [database] 写明本小区台账所在的模式"
+            '（一直没写 schema 的小区，台账在 public：写 schema = "public"）'
         )
 
 
