@@ -392,6 +392,30 @@ def test_a_password_with_an_at_sign_not_written_as_percent_40_is_refused_without
     assert (written.username, written.password, written.host) == ("rk", "P@ss#2026", "192.168.1.10")
 
 
+@pytest.mark.parametrize("port", ["54x32", "abc", "[::1"])
+def test_an_address_whose_port_is_not_a_number_is_refused_as_a_setting_without_showing_the_password(
+    run_cli: Any, workspace: Any, port: str
+) -> None:
+    """A port mistyped in the address ("54x32"): SQLAlchemy's ValueError was "程序内部错误（ValueError）", exit 70,
+    for every command, doctor and ``db move --to`` alike."""
+    url = f"postgresql://rk:Secret2026@192.168.1.10:{port}/recordkit"
+    said = (
+        "数据库地址无法解析：'（无法解析的地址）'：PostgreSQL 地址写成 postgresql://账户:密码@主机:端口/库名"
+        "（端口是数字，例如 5432，可以不写），SQLite 写 sqlite:///文件路径"
+    )
+    for args, env in (
+        (("owners", "list"), {"RECORDKIT_DATABASE_URL": url}),
+        (("db", "move", "--to", url), {}),
+    ):
+        result = run_cli(*args, env=env)
+        assert result.exit_code == ConfigError.exit_code, result.output
+        assert said in result.stderr
+        assert "Secret2026" not in result.output
+    doctor = run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": url})
+    assert doctor.exit_code != 70, doctor.output
+    assert "Secret2026" not in doctor.output and "ValueError" not in doctor.output
+
+
 def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
     elsewhere = tmp_path / "other.sqlite3"
     result = run_cli("receipt", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})

@@ -134,7 +134,7 @@ def display_url(url: str) -> str:
     (``postgresql://``, as the office writes it in recordkit.toml, not ``postgresql+psycopg://``)."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # (a port that is not a number: ValueError)
         return "（无法解析的地址）"
     if parsed.get_backend_name() == "sqlite":
         return f"sqlite:///{parsed.database or ''}"
@@ -153,7 +153,7 @@ def sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names; None for any other URL, an unreadable one, or a database in memory."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -203,8 +203,11 @@ class Ledger:
     def _create_engine(self) -> Engine:
         try:
             parsed = make_url(self.url)
-        except ArgumentError as err:
-            raise ConfigError(f"数据库地址无法解析：{display_url(self.url)!r}") from err
+        except (ArgumentError, ValueError) as err:  # (a port that is not a number: ValueError)
+            raise ConfigError(
+                f"数据库地址无法解析：{display_url(self.url)!r}：PostgreSQL 地址写成 "
+                "postgresql://账户:密码@主机:端口/库名（端口是数字，例如 5432，可以不写），SQLite 写 sqlite:///文件路径"
+            ) from err
         if "@" in (parsed.host or ""):
             # "rk:P@ss#2026@192.168.1.10": the password's own @ taken for the end of the account, the rest of the
             # password for the host (and shown in every message naming the address).
