@@ -295,6 +295,25 @@ def test_moving_a_ledger_onto_itself_or_to_an_address_that_cannot_be_opened_is_r
     assert "ledger.move" not in journal_actions(sqlite_url(office))
 
 
+@pytest.mark.parametrize("memory", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_a_ledger_is_never_moved_into_or_kept_in_a_database_in_memory(office: Workspace, memory: str) -> None:
+    """``--to sqlite://`` "moved" the ledger into memory (exit 0, "逐表核对无误"), wrote that address into
+    recordkit.toml and marked the old ledger moved: the next command found an empty ledger (numbers from 1 again)
+    and the real one could no longer be written or moved.  A database in memory is refused as a ledger's address,
+    here and in recordkit.toml."""
+    config = office.config_file.read_text(encoding="utf-8")
+    said = "是内存里的临时库（命令结束内容就没有了），不能作台账：SQLite 台账写 sqlite:/// 加文件的完整路径"
+    moved = cli(office, "db", "move", "--to", memory)
+    assert moved.exit_code == 3, moved.output
+    assert said in moved.stderr and "新台账" in moved.stderr
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert "ledger.move" not in journal_actions(sqlite_url(office))
+    assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # still the office's ledger
+    listed_there = cli(office, "owners", "list", env={"RECORDKIT_DATABASE_URL": memory})
+    assert listed_there.exit_code == 3, listed_there.output
+    assert said in listed_there.stderr
+
+
 def test_an_estate_moves_from_its_own_database_into_a_schema_of_the_group_server_and_back_into_a_file(
     postgres_ledger_url: str, postgres_url: str, tmp_path: Path
 ) -> None:

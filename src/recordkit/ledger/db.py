@@ -256,16 +256,22 @@ class Ledger:
         return options
 
     def _sqlite_engine(self, database: str) -> Engine:
-        if database and database != ":memory:":
-            # A mistyped path must not become a new, empty ledger beside the real one: its
-            # archive numbers and receipt numbers would start again from 1.
-            path = Path(database)
-            if not path.parent.is_dir():
-                raise ConfigError(
-                    f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
-                )
-            if not self.create and not path.exists():
-                raise self._missing_ledger()
+        if not database or database == ":memory:":
+            # A database in memory is gone when the command ends: every receipt and filing written there lost, the
+            # next command starting from an empty ledger (numbers from 1 again).
+            raise ConfigError(
+                f"台账数据库地址 {display_url(self.url)} 是内存里的临时库（命令结束内容就没有了），不能作台账："
+                "SQLite 台账写 sqlite:/// 加文件的完整路径（[database] url 留空即用工作区的 records/ledger.sqlite3）"
+            )
+        # A mistyped path must not become a new, empty ledger beside the real one: its
+        # archive numbers and receipt numbers would start again from 1.
+        path = Path(database)
+        if not path.parent.is_dir():
+            raise ConfigError(
+                f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+            )
+        if not self.create and not path.exists():
+            raise self._missing_ledger()
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
 
