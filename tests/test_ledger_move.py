@@ -26,10 +26,11 @@ from typing import Any
 
 import psycopg
 import pytest
+import sqlalchemy as sa
 
 from recordkit.core.errors import LedgerError
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
-from recordkit.ledger.db import display_url, open_workspace_ledger
+from recordkit.ledger.db import display_url, normalise_url, open_workspace_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import SERVER_LANGUAGES, as_admin, database_of, driver_url, set_database, speaking
 from tests.fees_fixtures import bill_months, small_estate
@@ -549,6 +550,46 @@ def test_a_move_stopped_before_its_settings_were_written_is_finished_by_moving_a
     elsewhere = cli(office, "db", "move", "--to", f"sqlite:///{office.root / '别处.sqlite3'}", env={
         "RECORDKIT_DATABASE_URL": sqlite_url(office), "RECORDKIT_SEARCH_BACKEND": "sqlite"})  # fmt: skip
     assert elsewhere.exit_code == 7, elsewhere.output
+
+
+def test_a_move_finished_again_into_a_database_made_anew_since_is_refused(office: Workspace, postgres_url: str) -> None:
+    """The ledger moved, recordkit.toml not yet written (Ctrl+C), then the new database dropped and made again by
+    its administrator: moving again only wrote the address of that empty database (exit 0), and the next receipt
+    was number 1.  Now it is refused, nothing changed."""
+    config = office.config_file.read_text(encoding="utf-8")
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    office.config_file.write_text(config, encoding="utf-8")
+    engine = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+    again = cli(office, "db", "move", "--to", postgres_url)
+    assert again.exit_code == 8, again.output
+    assert f"搬到 {display_url(postgres_url)}，但那里没有它（没有从 " in again.stderr
+    assert "recordkit.toml 没有改动" in again.stderr
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert all(rows == [] for rows in raw_rows(postgres_url).values())
+
+
+def test_a_database_holding_a_ledger_moved_away_from_it_is_refused_as_filled(
+    office: Workspace, postgres_url: str, tmp_path: Path
+) -> None:
+    """Into a database whose ledger was moved on elsewhere: its own refusal came first ("这个台账已于 … 搬到 …，
+    不能再写入：请把 recordkit.toml 的 [database] url 改为新地址", exit 7), pointing the clerk at another estate's
+    ledger.  It is a database that holds a ledger (exit 8)."""
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    assert cli(office, "db", "move", "--to", f"sqlite:///{tmp_path / '回到文件.sqlite3'}").exit_code == 0
+    fresh = init_workspace(tmp_path / "新小区", office="新小区物业服务中心", estate="新小区")
+    newcomer = open_workspace(fresh, environ={})
+    open_workspace_ledger(newcomer).close()
+    config = newcomer.config_file.read_text(encoding="utf-8")
+
+    refused = cli(newcomer, "db", "move", "--to", postgres_url)
+    assert refused.exit_code == 8, refused.output
+    assert "已有台账数据" in refused.stderr and "搬到" not in refused.stderr
+    assert newcomer.config_file.read_text(encoding="utf-8") == config
 
 
 def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(

@@ -91,12 +91,23 @@ def move_ledger(
     whole copy in the target and the source still open: moving again into the same target checks that copy
     against the source, table by table, and only adds the closing entry (``resumed``); a source changed since is
     a ``ConflictError``.  A source already moved into this very target is left as it is (``earlier``): the caller
-    writes its settings again."""
+    writes its settings again — once the target is seen to hold it (its move-in entry; a ``ConflictError`` for a
+    database made anew since).  A target holding a ledger moved away from it is a filled one (``ConflictError``),
+    not a ledger to send the clerk after."""
     if _same_place(source, target):
         raise UsageError(f"目标 {target.where} 就是现在的台账：请写另一个数据库的地址（或另一个模式）")
     gone = source.moved_to()
     if gone is not None and gone.to == target.where:  # done before; the command stopped before the settings
+        if not _moved_in(target, source.where):
+            raise ConflictError(
+                f"台账已于 {gone.at} 搬到 {target.where}，但那里没有它（没有从 {source.where} 搬入的记录：那个数据库"
+                "多半被删掉重建过）：recordkit.toml 没有改动。请数据库管理员找回那个数据库的备份；"
+                "原台账保留着搬走时的全部内容"
+            )
         return LedgerMove(source.where, target.where, {}, earlier=gone.at)
+    if target.moved_to() is not None:  # a ledger moved away from there: its own refusal would name where it went
+        with target.read() as conn:
+            _refuse_filled(conn, target.where)
     with source.write() as old, target.write() as new:
         no_time_limit(old)
         no_time_limit(new)
@@ -158,6 +169,17 @@ def _target_ended() -> Iterator[None]:
         yield
     except OperationalError as err:
         raise cut_short("搬迁", err, "什么也没有写入，原台账照常可用，", "再试", by="新数据库") from err
+
+
+def _moved_in(target: Ledger, source: str) -> bool:
+    """Whether ``target``'s journal has the entry of a move from ``source``."""
+    with target.read() as conn:
+        entry = conn.execute(
+            sa.select(journal_table.c.id)
+            .where(journal_table.c.action == MOVED_IN, journal_table.c.entity_key == source)
+            .limit(1)
+        ).first()
+    return entry is not None
 
 
 def _finished_copy(old: Connection, new: Connection, source: str, target: str) -> bool:
