@@ -296,6 +296,18 @@ def test_moving_a_ledger_onto_itself_or_to_an_address_that_cannot_be_opened_is_r
     assert "ledger.move" not in journal_actions(sqlite_url(office))
 
 
+def test_the_same_database_spelled_another_way_is_the_ledger_itself(office: Workspace, postgres_url: str) -> None:
+    """``--to`` the ledger's own database written with ``?host=…&port=…`` (or ``localhost`` for ``127.0.0.1``):
+    the move held the ledger's write lock and waited 30 s for its own lock on the target, then said "台账正忙"
+    (exit 7) while every clerk's write waited with it.  It is the ledger itself (exit 2), at once."""
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    url = sa.engine.make_url(postgres_url)
+    spelled = f"postgresql://{url.username}@/{url.database}?host={url.host}&port={url.port or 5432}"
+    same = cli(office, "db", "move", "--to", spelled)
+    assert same.exit_code == 2, same.output  # (not 7, "台账正忙", after the write lock's 30 s)
+    assert "就是现在的台账" in same.stderr
+
+
 @pytest.mark.parametrize("memory", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
 def test_a_ledger_is_never_moved_into_or_kept_in_a_database_in_memory(office: Workspace, memory: str) -> None:
     """``--to sqlite://`` "moved" the ledger into memory (exit 0, "逐表核对无误"), wrote that address into

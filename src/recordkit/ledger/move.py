@@ -242,13 +242,26 @@ def absolute_url(url: str) -> str:
 
 
 def _same_place(source: Ledger, target: Ledger) -> bool:
+    """Whether both are one ledger: the same file, or the same server, database and schema however the address
+    spells them (``localhost`` or ``127.0.0.1``, ``?host=…`` or ``@host``: the server says who it is)."""
     a, b = sa.engine.make_url(source.url), sa.engine.make_url(target.url)
     if a.get_backend_name() != b.get_backend_name():
         return False
     if a.get_backend_name() == "sqlite":
         return Path(a.database or "").resolve() == Path(b.database or "").resolve()
     here = (a.host or "localhost", a.port or 5432, a.database, source.schema or "public")
-    return here == (b.host or "localhost", b.port or 5432, b.database, target.schema or "public")
+    if here == (b.host or "localhost", b.port or 5432, b.database, target.schema or "public"):
+        return True
+    return _server_place(source) == _server_place(target)
+
+
+#: Which server (its cluster's identifier, the same on its replicas), database and schema a connection is in.
+_SERVER_PLACE = "SELECT (SELECT system_identifier FROM pg_control_system()), current_database(), current_schema()"
+
+
+def _server_place(ledger: Ledger) -> tuple[Any, ...]:
+    with ledger.read() as conn:
+        return tuple(conn.exec_driver_sql(_SERVER_PLACE).one())
 
 
 def _count(conn: Connection, table: sa.Table) -> int:
