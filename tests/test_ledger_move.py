@@ -604,6 +604,33 @@ def test_a_database_holding_a_ledger_moved_away_from_it_is_refused_as_filled(
     assert newcomer.config_file.read_text(encoding="utf-8") == config
 
 
+def test_ctrl_c_before_the_settings_are_written_says_to_move_again(
+    office: Workspace, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C in the moment between the old ledger's closing entry and recordkit.toml: "已中断；此前的操作已经完成并
+    保存", exit 0, and the next command refused by the closed ledger.  Now the clerk is told to move again (which
+    only writes the address), exit 130."""
+    import recordkit.core.config
+
+    config = office.config_file.read_text(encoding="utf-8")
+
+    def interrupted(*_args: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(recordkit.core.config, "write_setting", interrupted)
+    stopped = cli(office, "db", "move", "--to", postgres_url)
+    assert stopped.exit_code == 130, stopped.output
+    assert stopped.stderr.strip() == (
+        f"已中断：台账已经搬到 {display_url(postgres_url)}，但新地址还没有写进 recordkit.toml："
+        "请再运行一次同一条 recordkit db move（只补写新地址，不再复制）"
+    )
+    assert office.config_file.read_text(encoding="utf-8") == config
+    monkeypatch.undo()
+    again = cli(office, "db", "move", "--to", postgres_url)
+    assert again.exit_code == 0, again.output
+    assert setting(office, "url") == postgres_url
+
+
 def test_a_copy_cut_short_is_never_finished_once_the_old_ledger_has_changed(
     office: Workspace, postgres_url: str
 ) -> None:

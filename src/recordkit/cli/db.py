@@ -54,6 +54,7 @@ def db_move(
     例：recordkit db move --to postgresql://rk:密码@192.168.1.10/rk
     """
     from recordkit.core.config import load_settings, search_backend, write_setting
+    from recordkit.core.errors import INTERRUPTED_EXIT_CODE, ConfigError
     from recordkit.ledger.db import display_url
     from recordkit.ledger.move import absolute_url, move_ledger, open_target
 
@@ -66,13 +67,20 @@ def db_move(
         progress_bar("复制台账（行）") as bar,
     ):
         moved = move_ledger(source, target, app_state.operator_name, progress=bar)
-    write_setting(workspace.config_file, "database", "url", url)
-    if schema or workspace.settings.database.schema:
-        write_setting(workspace.config_file, "database", "schema", schema)
     # An index kept in the old PostgreSQL ledger cannot follow a ledger that is now a SQLite file.
     index_left = workspace.settings.search.backend == "postgresql" and target.dialect != "postgresql"
-    if index_left:
-        write_setting(workspace.config_file, "search", "backend", "sqlite")
+    left = f"台账已经搬到 {moved.target}，但新地址还没有写进 recordkit.toml：请再运行一次同一条 recordkit db move（只补写新地址，不再复制）"
+    try:
+        write_setting(workspace.config_file, "database", "url", url)
+        if schema or workspace.settings.database.schema:
+            write_setting(workspace.config_file, "database", "schema", schema)
+        if index_left:
+            write_setting(workspace.config_file, "search", "backend", "sqlite")
+    except KeyboardInterrupt:  # (the old ledger is closed now: "saved, exit 0" would leave the office on it)
+        typer.echo(f"已中断：{left}", err=True)
+        raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
+    except ConfigError as err:  # recordkit.toml could not be written
+        raise ConfigError(f"{err.message}；{left}") from err
     now = load_settings(workspace.config_file)
     overridden = now.database.url != url or now.database.schema != schema
     after = search_backend(now)
