@@ -260,6 +260,30 @@ def test_a_database_that_already_holds_a_ledger_is_never_mixed_into(
     assert cli(office, "fees", "pay", "1-1-102", "--amount", "100").exit_code == 0  # still the office's ledger
 
 
+def test_a_database_holding_another_programs_table_of_the_same_name_is_refused_and_left_as_it_was(
+    office: Workspace, postgres_url: str
+) -> None:
+    """A database an IT person shares with another program that has an ``owners`` table: the first migration failed
+    on it with "台账数据库出错（详情见日志）：DuplicateTable" (exit 7).  Now it says what is in the way and what to
+    write, and leaves the database as it was."""
+    engine = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("CREATE TABLE owners (id integer PRIMARY KEY, name text)"))
+        conn.execute(sa.text("INSERT INTO owners VALUES (1, '门禁系统的业主')"))
+    engine.dispose()
+    config = office.config_file.read_text(encoding="utf-8")
+
+    refused = cli(office, "db", "move", "--to", postgres_url)
+    assert refused.exit_code == 8, refused.output
+    assert '里已有别的程序的同名表（服务器说：relation "owners" already exists' in refused.stderr
+    assert '请在 recordkit.toml 的 [database] 写 schema = "recordkit"' in refused.stderr
+    assert tables_by_schema(postgres_url) == {"public": {"owners"}}
+    assert raw_rows(postgres_url) == {"owners": [(1, "门禁系统的业主")]}
+    assert office.config_file.read_text(encoding="utf-8") == config
+    moved = cli(office, "db", "move", "--to", postgres_url, "--schema", "recordkit")
+    assert moved.exit_code == 0, moved.output
+
+
 def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office: Workspace, postgres_url: str) -> None:
     old = sqlite_url(office)
     # SQLite does not enforce a column's length; PostgreSQL does (owners.name is 64 characters at most).

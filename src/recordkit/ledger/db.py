@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.config import check_schema_name
-from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, LedgerMoved
+from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
@@ -46,7 +46,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constants that name recordkit's advisory locks in a shared PostgreSQL.
 _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
-#: PostgreSQL's SQLSTATE for "permission denied".
+#: PostgreSQL's SQLSTATE for "relation … already exists": a first migration meeting another program's table.
+_PG_DUPLICATE_TABLE = "42P07"
+#: … and for "permission denied".
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
 _PG_READ_ONLY = "25006"
@@ -637,7 +639,16 @@ class Ledger:
                 self._advisory(conn, "pg_advisory_xact_lock", _PG_MIGRATE_LOCK)
             else:
                 conn = conn.execution_options(recordkit_write=True)
-            command.upgrade(alembic_config(conn), "head")
+            try:
+                command.upgrade(alembic_config(conn), "head")
+            except DBAPIError as err:
+                if getattr(err.orig, "sqlstate", None) != _PG_DUPLICATE_TABLE:
+                    raise
+                raise ConflictError(
+                    f"台账数据库 {self.where} 里已有别的程序的同名表（服务器说：{server_said(err)}）：recordkit 的台账要放在"
+                    '一个空的数据库或自己的模式里：请在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己'
+                    "建这个模式，只用它），或换一个新建的数据库；什么也没有写入"
+                ) from err
             conn.commit()
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
