@@ -282,3 +282,86 @@ def test_mask_in_text_masks_numbers_inside_free_text() -> None:
     assert mask_in_text("账号6222021234567890123 房号3-2-1201 SJ2026-000123") == (
         "账号6222021234567890123 房号3-2-1201 SJ2026-000123"
     )
+
+
+# Phones and ID numbers as documents and OCR write them, each with its masked form typed out by hand: the
+# same 3 + 4 digits visible as the plain form, separators and full-width digits kept as written.
+WRITTEN_FORMS_MASKED = [
+    # The reviewer's sentence: full-width mobile, full-width ID number, dashed mobile.
+    (
+        "联系电话：１３９１２３４４３２１，身份证号：３１０１０４１９８５０６０１００２７。紧急联系人电话139-8765-4321。",
+        "联系电话：１３９****４３２１，身份证号：３１０１０４********００２７。紧急联系人电话139-****-4321。",
+    ),
+    ("手机13812345678。", "手机138****5678。"),
+    ("手机１３８１２３４５６７８。", "手机１３８****５６７８。"),
+    ("手机138 1234 5678。", "手机138 **** 5678。"),
+    ("手机138-1234-5678。", "手机138-****-5678。"),
+    ("手机138－1234－5678。", "手机138－****－5678。"),
+    ("手机138\u30001234\u30005678。", "手机138\u3000****\u30005678。"),
+    ("手机１３８－１２３４－５６７８。", "手机１３８－****－５６７８。"),
+    ("手机+86 138 1234 5678。", "手机+86 138 **** 5678。"),
+    ("手机+8613812345678。", "手机+86138****5678。"),
+    ("手机(+86)13812345678。", "手机(+86)138****5678。"),
+    ("手机（＋８６）１３８１２３４５６７８。", "手机（＋８６）１３８****５６７８。"),
+    ("手机+86-138-1234-5678。", "手机+86-138-****-5678。"),
+    ("身份证号110101199003071233。", "身份证号110101********1233。"),
+    ("身份证号１１０１０１１９９００３０７１２３３。", "身份证号１１０１０１********１２３３。"),
+    ("身份证号11010519491231002X。", "身份证号110105********002X。"),
+    ("身份证号11010519491231002x。", "身份证号110105********002x。"),
+    ("身份证号１１０１０５１９４９１２３１００２Ｘ。", "身份证号１１０１０５********００２Ｘ。"),
+    ("身份证号110101 19900307 1233。", "身份证号110101 ******** 1233。"),
+    # Landlines as before (dashed form only), now also with full-width digits and dash.
+    ("座机0755-86001234。", "座机0755-****1234。"),
+    ("座机0755-86001234-801。", "座机0755-****1234-801。"),
+    ("座机０７５５－８６００１２３４。", "座机０７５５－****１２３４。"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WRITTEN_FORMS_MASKED)
+def test_mask_in_text_masks_every_written_form(text: str, expected: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == expected
+
+
+# Numbers that are not a phone or an ID number, in the same widths and groupings: left exactly as written.
+NOT_PERSONAL = [
+    "2024-05-01",
+    "20240501",
+    "２０２４－０５－０１",
+    "２０２４０５０１",
+    "金额12345678901元",
+    "金额13812345678.00元",
+    "金额１３８１２３４５６７８．５０元",
+    "档号YZ-2026-00001",
+    "房号3-2-1201",
+    "房号３－２－１２０１",
+    "座机075586001234",  # a bare landline is not masked, as before
+    "编号613812345678",  # 11 digits inside a longer run
+    "编号138123456789",
+    "编号１３８１２３４５６７８９",
+    "编号+86138123456789",
+    "编号138 1234 56789",
+    "编号138-1234-5678-01",  # a dashed code that goes on
+    "编号9-138-1234-5678",
+    "编号110101-19900307-1233-01",
+    "账号6222 0212 3456 7890 123",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PERSONAL)
+def test_mask_in_text_leaves_other_numbers_alone(text: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == text
+
+
+def test_stored_values_mask_full_width_and_grouped_numbers_inside_text() -> None:
+    from recordkit.core.personal import mask_values
+
+    values = {
+        "备注": ["业主手机１３９－８７６５－４３２１", {"正文": "身份证号：３１０１０４１９８５０６０１００２７"}]
+    }
+    assert mask_values(values) == {
+        "备注": ["业主手机１３９－****－４３２１", {"正文": "身份证号：３１０１０４********００２７"}]
+    }

@@ -63,6 +63,36 @@ def test_search_json_fields_are_masked(filed: Workspace, run_cli: Any) -> None:
     assert "联系电话13812345678，身份证号110101199003071233" in shown["snippet"]
 
 
+# The reviewer's sentence: a full-width mobile and ID number (OCR, Word) and a dashed mobile.
+WRITTEN_FORMS = (
+    "联系电话：１３９１２３４４３２１，身份证号：３１０１０４１９８５０６０１００２７。紧急联系人电话139-8765-4321。"
+)
+
+
+def test_search_snippet_masks_full_width_and_dashed_numbers(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    file_documents(
+        ws,
+        ledger,
+        tmp_path / "扫描件",
+        [("业主登记表.docx", "业主档案", "3-2-1201", "业主登记表", None, WRITTEN_FORMS)],
+    )
+    assert run_cli("index").exit_code == 0
+    result = run_cli("search", "13912344321", "--json")  # search folds the full-width digits: it finds them
+    assert result.exit_code == 0, result.output
+    [hit] = json.loads(result.stdout)["hits"]
+    # The snippet opens the text (the masked number no longer holds the term) and stops 60 characters on.
+    assert (
+        "联系电话：１３９****４３２１，身份证号：３１０１０４********００２７。紧急联系人电话139-****-432"
+        in (hit["snippet"])
+    )
+    for clear in ("１３９１２３４", "１９８５０６０１", "139-8765"):
+        assert clear not in result.stdout
+    shown = json.loads(run_cli("search", "13912344321", "--json", "--show-private").stdout)["hits"][0]
+    assert WRITTEN_FORMS in shown["snippet"]
+
+
 def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "维修", "--category", "工程档案", "--json")
     assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["GC-2024-00001"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 
 from recordkit.core.errors import ValidationError
 
@@ -156,12 +157,36 @@ def is_masked(text: str) -> bool:
     return "*" in unicodedata.normalize("NFKC", text)
 
 
-# An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet).
-_ID_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+# An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet), as people write
+# them: full-width digits (OCR, Word), a mobile in 3-4-4 groups (138 1234 5678, 138-1234-5678) or after +86,
+# an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width
+# forms, the ideographic space and every kind of dash to ASCII), so a match's offsets are the text's own and
+# masking keeps the characters as written.  Landlines are masked in their dashed form only, as before.
+_TEXT_FOLD = str.maketrans(
+    {
+        **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+        "\u3000": " ",
+        "\u00a0": " ",
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+    }
 )
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])")
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?P<sep>[ -]?)"
+    r"(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"(?P=sep)[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9])(?:"
+    # A mobile; a decimal point before or after makes it an amount.
+    r"(?<![0-9]\.)(?:(?:\+86|\(\+?86\))[ -]?)?"
+    r"(?P<mobile>1[3-9][0-9](?P<sep>[ -]?)[0-9]{4}(?P=sep)[0-9]{4})(?!\.[0-9])"
+    r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8})"
+    r")(?![0-9])"
+)
+# A dashed match with another dashed group of digits or letters beside it is part of a longer code
+# (138-1234-5678-01).
+_DASHED_BEFORE = re.compile(r"[0-9A-Za-z]-\Z")
+_DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
 _PRIVATE_KEYS = {
     "phone": mask_phone,
     "电话": mask_phone,
@@ -172,10 +197,58 @@ _PRIVATE_KEYS = {
 }
 
 
+def _hide_digits(text: str, folded: str, start: int, end: int, keep_first: int, keep_last: int) -> str:
+    """``text[start:end]`` with its digits after the first ``keep_first`` and before the last ``keep_last``
+    written ``*``; separators and the digits that stay visible as written."""
+    positions = [i for i in range(start, end) if folded[i] not in " -"]
+    hidden = set(positions[keep_first : len(positions) - keep_last])
+    return "".join("*" if i in hidden else text[i] for i in range(start, end))
+
+
+def _in_dashed_run(folded: str, match: re.Match[str]) -> bool:
+    return match["sep"] == "-" and (
+        _DASHED_BEFORE.search(folded, 0, match.start()) is not None
+        or _DASHED_AFTER.match(folded, match.end()) is not None
+    )
+
+
+def _masked_id(text: str, folded: str, match: re.Match[str]) -> str | None:
+    if _in_dashed_run(folded, match):
+        return None
+    return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=4)
+
+
+def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
+    if match["mobile"] is None:  # a landline: the area code and the last 4 digits stay
+        start, end = match.span("number")
+        return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
+    if _in_dashed_run(folded, match):
+        return None
+    start, end = match.span("mobile")
+    return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
+
+
+def _mask_matches(text: str, pattern: re.Pattern[str], masked: Callable[[str, str, re.Match[str]], str | None]) -> str:
+    folded = text.translate(_TEXT_FOLD)
+    pieces: list[str] = []
+    done = 0
+    for match in pattern.finditer(folded):
+        replacement = masked(text, folded, match)
+        if replacement is not None:
+            pieces += [text[done : match.start()], replacement]
+            done = match.end()
+    return "".join([*pieces, text[done:]])
+
+
 def mask_in_text(text: str) -> str:
-    """``text`` with every ID number and phone number in it masked; the rest untouched."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+    """``text`` with every ID number and phone number in it masked; the rest untouched.
+
+    The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
+    keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
+    ``110101********1234``.
+    """
+    text = _mask_matches(text, _ID_IN_TEXT, _masked_id)
+    return _mask_matches(text, _PHONE_IN_TEXT, _masked_phone)
 
 
 def mask_values(value: object, key: str = "") -> object:
