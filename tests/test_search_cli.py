@@ -93,6 +93,26 @@ def test_search_snippet_masks_full_width_and_dashed_numbers(
     assert WRITTEN_FORMS in shown["snippet"]
 
 
+def test_a_number_searched_for_is_shown_masked_where_it_stands(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A phone number searched for is found in the text as written: the snippet was cut around a match looked for
+    in the masked text, where the number is no more, so it showed the opening of a long text without the number.
+    Now it shows the number where it stands, masked, and marks it."""
+    opening = "本表记录业主入住时登记的联系方式，" * 20  # 340 characters before the number
+    text = opening + "联系电话：13912344321，如有变更请及时告知物业服务中心。"
+    file_documents(
+        ws, ledger, tmp_path / "扫描件", [("业主登记表.docx", "业主档案", "3-2-1201", "业主登记表", None, text)]
+    )
+    assert run_cli("index").exit_code == 0
+    result = run_cli("search", "13912344321", "--json")
+    assert result.exit_code == 0, result.output
+    [hit] = json.loads(result.stdout)["hits"]
+    assert "联系电话：139****4321，如有变更" in hit["snippet"]
+    assert [hit["snippet"][start:end] for start, end in hit["highlights"]] == ["139****4321"]
+    assert "13912344321" not in result.stdout.replace('"query": "13912344321"', "")
+
+
 def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "维修", "--category", "工程档案", "--json")
     assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["GC-2024-00001"]

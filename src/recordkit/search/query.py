@@ -270,19 +270,19 @@ def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None =
     return sorted(spans)
 
 
-def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240) -> str:
-    """A long text cut to the metadata and the part of the body around the first plain match (folding
-    every character with its offset costs milliseconds on a long scan)."""
+def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240) -> slice:
+    """Where a long text's body is cut around the first plain match (the metadata before ``body_start`` is kept
+    whole): folding every character with its offset costs milliseconds on a long scan."""
+    whole = slice(body_start, None)
     if len(text) - body_start <= 3 * reach:
-        return text
+        return whole
     lowered = text[body_start:].casefold()
     positions = [lowered.find(term.text) for term in terms if term.canonical is None]
     found = [position for position in positions if position >= 0]
     if not found:
-        return text
+        return whole
     anchor = body_start + min(found)
-    start = max(body_start, anchor - reach)
-    return text[:body_start] + text[start : anchor + reach]
+    return slice(max(body_start, anchor - reach), anchor + reach)
 
 
 def snippet(
@@ -293,9 +293,14 @@ def snippet(
     which the result does not show otherwise, rather than the title again; the metadata only for an item
     without text (a scan waiting for OCR).  ID and phone numbers masked unless asked."""
     shown = text if show_private else mask_in_text(text)
-    shown = _window(shown, body_start, terms)
+    if len(shown) != len(text):  # (masking keeps every offset; were it not to, matches are looked for as shown)
+        text = shown
+    # Matches are looked for in the text as written (a phone number searched for is masked in what is shown),
+    # and stand at the same places in the masked text.
+    window = _window(text, body_start, terms)
+    text, shown = text[:body_start] + text[window], shown[:body_start] + shown[window]
     body_start = min(body_start, len(shown))
-    folded, origins = fold_with_offsets(shown)
+    folded, origins = fold_with_offsets(text)
     folded_body = next((i for i, origin in enumerate(origins) if origin >= body_start), len(folded))
     found = _spans(folded, terms, folded_body)
     if not found and body_start >= len(shown):  # no text of its own: where the metadata matched
