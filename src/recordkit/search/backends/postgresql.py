@@ -91,7 +91,8 @@ MAX_POSITIONS = 256
 #: bytes, in the tsvector and in the tsquery alike, so it is still found.
 MAX_LEXEME_BYTES = 2046
 #: Of a tsvector's 1 MB (lexemes and positions; more is refused, and the row with it), what ``tsvectors`` may use:
-#: past it, the tokens first seen later in the text are left out (a text with ~70,000 different tokens).
+#: past it, the tokens first seen later in the text are left out (a text with ~70,000 different tokens), after
+#: its canonical tokens (``CANONICAL_MARK``), which are kept first.
 MAX_TSVECTOR_BYTES = 1_000_000
 #: Field separator ``search.indexer`` puts between two fields of a column: a position no phrase runs through.
 FIELD_SEPARATOR = "-"
@@ -356,7 +357,8 @@ def tsvectors(columns: Iterable[tuple[str, str]], filed: str = "") -> tuple[byte
     each has a GIN index of its own (a rebuild builds ``tsv``'s then ``pairs``' in one connection beside
     ``tri``'s).  Within PostgreSQL's limits, so that no text is ever refused: positions past 16383 at 16383, at
     most 256 positions a lexeme, a very long token cut (two cut alike are one lexeme), the tokens first seen
-    last left out of a text of too many different tokens, and a text of too many trigrams or pairs without them
+    last left out of a text of too many different tokens (but the canonical ones, unit codes, dates and 档号,
+    kept first), and a text of too many trigrams or pairs without them
     (``TRIGRAMS_LEFT_OUT`` or ``PAIRS_LEFT_OUT`` instead).  (Written for speed: a big rebuild's workers spend
     half their time here, so as little as can be is done token by token in Python.)  ``filed``, when given (the
     ``filed_month`` lexeme), is in the first without positions, kept whatever else is left out."""
@@ -402,8 +404,14 @@ def tsvectors(columns: Iterable[tuple[str, str]], filed: str = "") -> tuple[byte
     # Bytes of a lexeme in a tsvector: its text, an alignment byte, a count of positions and two bytes a
     # position; a bound first, counted one by one only when it is too much.
     if 4 * sum(map(len, found_at)) + 3 * len(found_at) + 2 * len(tokens) > MAX_TSVECTOR_BYTES:
+        # Cut: the canonical tokens first (unit codes, days, months, 档号: what a register is looked up by, and
+        # last in a text's stream, so the first left out), then the others in the order first seen, until the
+        # size is reached (canonical ones too many to fit are kept in their order as far as they fit).  One rule
+        # of the tokens alone: a rebuild and a filing's write make the same tsvector.
+        canonical = [item for item in found_at.items() if CANONICAL_MARK in item[0]]
+        ordinary = (item for item in found_at.items() if CANONICAL_MARK not in item[0])
         kept, used = {}, 0
-        for token, at in found_at.items():
+        for token, at in itertools.chain(canonical, ordinary):
             used += len(token.encode()) + 5 + len(at) - len(_COUNTS[0])
             if used > MAX_TSVECTOR_BYTES:
                 break
