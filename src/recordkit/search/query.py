@@ -85,6 +85,17 @@ class Query:
     date_to: dt.date | None = None
 
 
+#: Control characters other than blanks (a NUL from ``%00`` in the web page's URL, ESC, DEL, the C1 controls): in
+#: a query and its filters each is read as a blank, as in the documents (``indexer.make_doc``), before anything
+#: else, so that every backend answers alike (PostgreSQL refuses a NUL in any text it is sent).
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def blank_controls(text: str) -> str:
+    """``text`` with each control character but the blanks (``_CONTROLS``) as a space."""
+    return _CONTROLS.sub(" ", text)
+
+
 _QUERY_PARTS = re.compile(r'(?P<neg>-)?(?:(?P<key>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))')
 _FILTER_KEYS = {
     "unit": "unit",
@@ -132,8 +143,10 @@ def parse_query(text: str) -> Query:
     """Read the query language: terms AND by default, ``A OR B``, ``-exclude``, ``"quoted phrase"``,
     and the filters ``unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12``.
 
-    A pure function; ``UsageError`` for a filter it cannot read or a term with nothing to search.
+    A control character is read as a blank (``blank_controls``).  A pure function; ``UsageError`` for a filter
+    it cannot read or a term with nothing to search.
     """
+    text = blank_controls(text)
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     filters: dict[str, Any] = {}
@@ -364,6 +377,9 @@ def _apply_flags(
     query: Query, category: str | None, unit: str | None, owner: str | None, date_from: str | None, date_to: str | None
 ) -> Query:
     changes: dict[str, Any] = {}
+    category, unit, owner, date_from, date_to = (
+        blank_controls(value).strip() if value else value for value in (category, unit, owner, date_from, date_to)
+    )
     if unit:
         changes["unit"] = parse_query(f'unit:"{unit}"').unit
     if category:
