@@ -152,6 +152,47 @@ def test_bad_search_is_one_chinese_line(
     assert (result.exit_code, result.stderr.strip()) == (code, line)
 
 
+def _passage(length: int) -> str:
+    """A pasted passage: ``length`` different CJK characters in one run (no blank), none of them in the documents'
+    words (from U+5000 on)."""
+    return "".join(chr(0x5000 + number % 4000) for number in range(length))
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        # PostgreSQL's LIMIT overflowed from ~2^61 on: "索引无法读取，请运行 recordkit index --rebuild" (exit 9)
+        (
+            ("search", "电梯", "--limit", "9223372036854775807"),
+            "错误：--limit 最多为 10000：要看更多的结果，请加上类别、房号或日期等筛选条件分几次检索",
+        ),
+        (
+            ("search", "电梯", "--limit", "10001"),
+            "错误：--limit 最多为 10000：要看更多的结果，请加上类别、房号或日期等筛选条件分几次检索",
+        ),
+        # a phrase of thousands of <->: "stack depth limit exceeded … 请稍后再试" on PostgreSQL (from 3,640 characters)
+        (("search", _passage(3700)), "错误：检索词太长（3700 个字，最多 500 个字）：请摘取其中几个词检索"),
+        (("search", "电梯 " + _passage(498)), "错误：检索词太长（501 个字，最多 500 个字）：请摘取其中几个词检索"),
+    ],
+    ids=["limit 2**63-1", "limit 10001", "passage of 3700", "query of 501"],
+)
+def test_too_big_a_search_is_refused_alike_on_both_backends(
+    filed: Workspace, run_cli: Any, args: tuple[str, ...], line: str
+) -> None:
+    result = run_cli(*args)
+    assert (result.exit_code, result.stderr.strip()) == (2, line)
+
+
+def test_the_biggest_search_allowed_is_answered(filed: Workspace, run_cli: Any) -> None:
+    """At the bounds: 10,000 results asked for, a query of 500 characters (a run of different CJK characters, its
+    phrase 500 tokens long); both answered as any other search."""
+    assert json.loads(run_cli("search", "维修", "--limit", "10000", "--json").stdout)["total"] == 2
+    passage = run_cli("search", _passage(500))
+    assert (passage.exit_code, passage.stdout.strip()) == (1, f"没有找到包含“{_passage(500)}”的档案")
+    assert passage.stderr == ""
+    assert run_cli("search", "电梯 " + _passage(497), "--json").exit_code == 1
+
+
 def test_search_before_any_index(ws: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "梯维")
     assert (result.exit_code, result.stderr.strip()) == (6, "错误：检索索引还没有建立：请先运行 recordkit index")

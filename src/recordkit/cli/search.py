@@ -41,7 +41,7 @@ def search_command(
     owner: str | None = typer.Option(None, "--owner", help="只查这位业主名下房屋的档案，例如 张伟。"),
     date_from: str | None = typer.Option(None, "--from", help="文件日期从，例如 2024-01。"),
     date_to: str | None = typer.Option(None, "--to", help="文件日期到，例如 2024-12。"),
-    limit: int = typer.Option(20, "--limit", help="最多显示几条。"),
+    limit: int = typer.Option(20, "--limit", help="最多显示几条（1 至 10000）。"),
     sort: str = typer.Option(
         "相关度", "--sort", help="排序：相关度（默认，题名、档号、房号、业主命中在前）、日期（新的在前）或 档号。"
     ),

@@ -44,6 +44,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 20
+#: The most results one search returns (``--limit``): refused past it rather than cut, so that a script asking for
+#: every hit is told it did not get them (the web page asks for at most 50 pages of 20).  PostgreSQL's LIMIT is a
+#: bigint (a limit from 2^61 on overflowed it and was told as a damaged index), and each result carries its text.
+MAX_LIMIT = 10_000
+#: The most characters a query may have, refused past it the same on both backends: a pasted passage's terms
+#: become a PostgreSQL phrase of thousands of ``<->`` that the server gives up on ("stack depth limit exceeded",
+#: measured on PostgreSQL 15 with the default max_stack_depth of 2 MB: from 3,640 different CJK characters in one
+#: run; 13,090 as an excluded term, 28,000 in a quoted phrase of two-character words), seven times this.
+MAX_QUERY_CHARS = 500
 #: ``--sort`` as the clerk writes it → the backend's sort.
 SORT_NAMES = {"相关度": "relevance", "日期": "date", "档号": "number"}
 _SNIPPET_BEFORE, _SNIPPET_AFTER = 20, 60
@@ -412,11 +421,16 @@ def search(
     only the newest filed of very many matches (``backends.postgresql.RANKED``) and then counts "at least"
     (``exact_total`` False); the SQLite index ranks and counts every match.
 
-    Raises ``UsageError`` for a query or sort it cannot read, ``NotFoundError`` when the index was never
-    built and ``IntegrityError`` when it is damaged or of another version (rebuild it).
+    Raises ``UsageError`` for a query or sort it cannot read, a query longer than ``MAX_QUERY_CHARS`` or a limit
+    outside 1 to ``MAX_LIMIT``, ``NotFoundError`` when the index was never built and ``IntegrityError`` when it is
+    damaged or of another version (rebuild it).
     """
     if limit < 1:
         raise UsageError("--limit 至少为 1")
+    if limit > MAX_LIMIT:
+        raise UsageError(f"--limit 最多为 {MAX_LIMIT}：要看更多的结果，请加上类别、房号或日期等筛选条件分几次检索")
+    if len(text.strip()) > MAX_QUERY_CHARS:
+        raise UsageError(f"检索词太长（{len(text.strip())} 个字，最多 {MAX_QUERY_CHARS} 个字）：请摘取其中几个词检索")
     if sort not in SORT_NAMES:
         raise UsageError(f"排序“{sort}”无法识别，应为 {'、'.join(SORT_NAMES)} 之一")
     query = _apply_flags(parse_query(text), category, unit, owner, date_from, date_to)
