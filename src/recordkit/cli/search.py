@@ -62,7 +62,7 @@ def search_command(
     例：recordkit search 电梯维修 --category 工程档案 --sort 日期
     """
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.search.query import search
+    from recordkit.search.query import check_limit, search
 
     app_state = state(ctx)
     result = search(
@@ -73,7 +73,7 @@ def search_command(
         owner=owner,
         date_from=date_from,
         date_to=date_to,
-        limit=limit,
+        limit=check_limit(limit),
         sort=sort,
         show_private=show_private,
     )

@@ -44,9 +44,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 20
-#: The most results one search returns (``--limit``): refused past it rather than cut, so that a script asking for
-#: every hit is told it did not get them (the web page asks for at most 50 pages of 20).  PostgreSQL's LIMIT is a
-#: bigint (a limit from 2^61 on overflowed it and was told as a damaged index), and each result carries its text.
+#: The most results ``recordkit search --limit`` asks for (``check_limit``): refused past it rather than cut, so
+#: that a script asking for every hit is told it did not get them (the web page asks for at most 50 pages of 20).
+#: PostgreSQL's LIMIT is a bigint (a limit from 2^61 on overflowed it and was told as a damaged index), and each
+#: result carries its text.  ``search`` itself takes any limit (a benchmark asks for every hit of 20,000 items).
 MAX_LIMIT = 10_000
 #: The most characters a query may have, refused past it the same on both backends: a pasted passage's terms
 #: become a PostgreSQL phrase of thousands of ``<->`` that the server gives up on ("stack depth limit exceeded",
@@ -402,6 +403,13 @@ def _apply_flags(
     return replace(query, **changes)
 
 
+def check_limit(limit: int) -> int:
+    """``limit`` as asked by a clerk or a script: ``UsageError`` past ``MAX_LIMIT``."""
+    if limit > MAX_LIMIT:
+        raise UsageError(f"--limit 最多为 {MAX_LIMIT}：要看更多的结果，请加上类别、房号或日期等筛选条件分几次检索")
+    return limit
+
+
 def search(
     workspace: Workspace,
     text: str,
@@ -422,13 +430,11 @@ def search(
     (``exact_total`` False); the SQLite index ranks and counts every match.
 
     Raises ``UsageError`` for a query or sort it cannot read, a query longer than ``MAX_QUERY_CHARS`` or a limit
-    outside 1 to ``MAX_LIMIT``, ``NotFoundError`` when the index was never built and ``IntegrityError`` when it is
+    below 1, ``NotFoundError`` when the index was never built and ``IntegrityError`` when it is
     damaged or of another version (rebuild it).
     """
     if limit < 1:
         raise UsageError("--limit 至少为 1")
-    if limit > MAX_LIMIT:
-        raise UsageError(f"--limit 最多为 {MAX_LIMIT}：要看更多的结果，请加上类别、房号或日期等筛选条件分几次检索")
     if len(text.strip()) > MAX_QUERY_CHARS:
         raise UsageError(f"检索词太长（{len(text.strip())} 个字，最多 {MAX_QUERY_CHARS} 个字）：请摘取其中几个词检索")
     if sort not in SORT_NAMES:
