@@ -633,7 +633,7 @@ def test_ctrl_c_before_the_settings_are_written_says_to_move_again(
 ) -> None:
     """Ctrl+C in the moment between the old ledger's closing entry and recordkit.toml: "已中断；此前的操作已经完成并
     保存", exit 0, and the next command refused by the closed ledger.  Now the clerk is told to move again (which
-    only writes the address), exit 130."""
+    only writes the address), exit 3 (recordkit.toml names a ledger closed now)."""
     import recordkit.core.config
 
     config = office.config_file.read_text(encoding="utf-8")
@@ -643,9 +643,9 @@ def test_ctrl_c_before_the_settings_are_written_says_to_move_again(
 
     monkeypatch.setattr(recordkit.core.config, "write_setting", interrupted)
     stopped = cli(office, "db", "move", "--to", postgres_url)
-    assert stopped.exit_code == 130, stopped.output
+    assert stopped.exit_code == 3, stopped.output
     assert stopped.stderr.strip() == (
-        f"已中断：台账已经搬到 {display_url(postgres_url)}，但新地址还没有写进 recordkit.toml："
+        f"错误：已中断：台账已经搬到 {display_url(postgres_url)}，但新地址还没有写进 recordkit.toml："
         "请再运行一次同一条 recordkit db move（只补写新地址，不再复制）"
     )
     assert office.config_file.read_text(encoding="utf-8") == config

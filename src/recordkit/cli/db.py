@@ -54,7 +54,7 @@ def db_move(
     例：recordkit db move --to postgresql://rk:密码@192.168.1.10/rk
     """
     from recordkit.core.config import load_settings, search_backend, write_setting
-    from recordkit.core.errors import INTERRUPTED_EXIT_CODE, ConfigError
+    from recordkit.core.errors import ConfigError
     from recordkit.ledger.db import display_url
     from recordkit.ledger.move import absolute_url, move_ledger, open_target
 
@@ -77,8 +77,7 @@ def db_move(
         if index_left:
             write_setting(workspace.config_file, "search", "backend", "sqlite")
     except KeyboardInterrupt:  # (the old ledger is closed now: "saved, exit 0" would leave the office on it)
-        typer.echo(f"已中断：{left}", err=True)
-        raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
+        raise ConfigError(f"已中断：{left}") from None
     except ConfigError as err:  # recordkit.toml could not be written
         raise ConfigError(f"{err.message}；{left}") from err
     now = load_settings(workspace.config_file)

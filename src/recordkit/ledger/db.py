@@ -707,7 +707,7 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
         pooled = backend != dbapi_connection.info.backend_pid
         stay = (ledgers[0] if ledgers else current) if not schema and not pooled and len(ledgers) < 2 else None
         if stay is not None:
-            from psycopg import sql  # the driver of a PostgreSQL ledger (installed with it)
+            from psycopg import sql  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
             cursor.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(stay)))
     dbapi_connection.commit()  # (the query began a transaction; the setting is kept by its commit)
