@@ -96,6 +96,10 @@ def test_month_arithmetic_and_ranges() -> None:
         ("0", 0, "0.00"),
         ("３.５", 35000, "3.50"),
         ("1.2", 12000, "1.20"),
+        ("0.6", 6000, "0.60"),
+        ("3.125", 31250, "3.125"),
+        ("1,500", 15_000_000, "1500.00"),
+        ("１，５００.５", 15_005_000, "1500.50"),
     ],
 )
 def test_rates_have_up_to_four_decimals(text: str, rate: int, shown: str) -> None:

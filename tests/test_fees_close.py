@@ -212,3 +212,81 @@ def test_fees_close_keeps_the_months_report_figures(cashier: Any, workspace: Wor
             computed = fee_figures(conn, month)
             assert figures.fee_figures(names) == computed and computed.total.billed > 0
         assert kept_trend(conn, Month(2026, 11))["2026-10"][1] == fee_figures(conn, Month(2026, 10)).total.collected
+
+
+def _close_list(cashier: Any) -> dict[str, str]:
+    return {
+        row["month"]: row["closed_at"][:10] for row in json.loads(cashier("fees", "close", "--list", "--json").stdout)
+    }
+
+
+def test_a_printed_red_reversal_is_marked_and_names_the_original_and_the_reason(
+    cashier: Any, workspace: Workspace
+) -> None:
+    paid = ("--date", "2026-10-20", "--reason", "补录")
+    assert cashier("fees", "pay", "1-1-102", "--amount", "278.76", *paid).exit_code == 0
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+    void = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert void.exit_code == 0, void.output
+    path = re.search(r"records/generated/\S+\.docx", void.stdout).group(0)  # type: ignore[union-attr]
+    assert path.endswith("/收据SJ2026-000002（红冲）_1-1-102.docx")
+    paper = Document(str(workspace.root / path))
+    text = "\n".join(paragraph.text for paragraph in paper.paragraphs)
+    rows = [[cell.text for cell in row.cells] for table in paper.tables for row in table.rows]
+    assert text.count("测试物业服务中心  收  据  【红冲】") == 3  # every copy
+    assert text.count("编号：SJ2026-000002") == 3
+    assert (
+        text.count("收款方式：现金    收款人：测试员    （盖章处）    红冲原收据：SJ2026-000001    红冲原因：金额开错")
+        == 3
+    )
+    assert "作废" not in text and "补打" not in text
+    assert rows.count(["物业服务费", "2026年10月", "-278.76"]) == 3
+    assert rows.count(["合计人民币（大写）：负贰佰柒拾捌元柒角陆分"] * 2 + ["¥-278.76"]) == 3
+    # An office's own receipt template may use the same words: `templates check` knows them.
+    checked = cashier("templates", "check", "收据")
+    assert checked.exit_code == 0, checked.output
+    used = next(line for line in checked.stdout.splitlines() if line.startswith("用到的变量："))
+    assert {"红冲", "红冲原收据", "红冲原因"} <= set(used.removeprefix("用到的变量：").split("、"))
+
+
+def test_a_void_dated_in_a_closed_month_is_refused(cashier: Any) -> None:
+    # October is still open, November closed (months may be closed out of order): a void of an
+    # October receipt dated in November would change November's daily sheet.
+    paid = ("--date", "2026-10-20", "--reason", "补录")
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *paid).exit_code == 0
+    assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", "2026-11-05")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        f"错误：2026-11 已于 {_close_list(cashier)['2026-11']} 由 测试员 结账，不能再作废日期在 2026-11 的收据："
+        "结账月份的账目不再改动",
+    )
+    [row] = json.loads(cashier("receipt", "list", "--json").stdout)
+    assert (row["number"], row["status"]) == ("SJ2026-000001", "有效")
+
+
+def test_a_rate_cannot_change_from_a_closed_month(cashier: Any) -> None:
+    for month in ("2026-10", "2026-11"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
+    history = cashier("fees", "rules", "list", "--history", "--json").stdout
+    journal_size = len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout))
+    for args, name, start in (
+        (("物业服务费", "--rate", "2.6", "--from", "2026-10"), "物业服务费", "2026-10"),
+        (("停车费", "--vacant-percent", "50", "--from", "2026-11"), "停车费", "2026-11"),
+        # From an open month before them: the new rate would govern the closed months too.
+        (("物业服务费", "--rate", "2.6", "--from", "2026-09"), "物业服务费", "2026-09"),
+    ):
+        refused = cashier("fees", "rules", "set", *args)
+        first = "2026-11" if start == "2026-11" else "2026-10"
+        closed_at = _close_list(cashier)[first]
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            8,
+            "",
+            f"错误：{first} 已于 {closed_at} 由 测试员 结账，不能再从 {start} 起调整“{name}”的标准："
+            "结账月份的账目不再改动；新标准请从没有结账的月份起执行，例如 --from 2026-12",
+        ), args
+    assert cashier("fees", "rules", "list", "--history", "--json").stdout == history
+    assert len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout)) == journal_size
+    changed = cashier("fees", "rules", "set", "物业服务费", "--rate", "2.6", "--from", "2026-12")
+    assert changed.stdout.startswith("已调整 物业服务费：自 2026-12 起 2.60 元/㎡·月"), changed.output

@@ -360,3 +360,77 @@ def test_an_office_paper_that_cannot_print_records_nothing(desk: Any, workspace:
     result = desk("renovation", "refund", "ZX2026-0001")
     assert result.exit_code == 5
     assert result.stderr.strip().startswith("错误：模板“装修押金退款单”用到了没有提供的变量：退款金。")
+
+
+# -- money dated in a closed month, and a deposit already refunded --------------------------------
+
+
+def _closed_on(desk: Any, month: str) -> str:
+    listed = json.loads(desk("fees", "close", "--list", "--json").stdout)
+    return next(row["closed_at"][:10] for row in listed if row["month"] == month)
+
+
+def test_a_registration_dated_in_a_closed_month_bills_nothing(desk: Any, workspace: Workspace) -> None:
+    # The charges are bills of the registration's month: a closed month takes none (like fees bill).
+    assert desk("fees", "close", "--month", "2026-11").exit_code == 0
+    arrears = desk("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout
+    account = desk("fees", "account", "3-2-1201", "--json").stdout
+    before = _journal_size(desk)
+    result = desk(*REGISTER)  # --date 2026-11-23
+    assert (result.exit_code, result.stdout) == (8, "")
+    assert result.stderr.strip() == (
+        f"错误：2026-11 已于 {_closed_on(desk, '2026-11')} 由 测试员 结账，"
+        "不能再在 2026-11 登记装修并出装修押金和垃圾清运费的账单：结账月份的账目不再改动"
+    )
+    assert _journal_size(desk) == before
+    assert _generated(workspace) == []
+    assert json.loads(desk("renovation", "list", "--json").stdout) == []
+    assert desk("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout == arrears
+    assert desk("fees", "account", "3-2-1201", "--json").stdout == account
+    # The November property fee of 3-2-1201 (143.80 ㎡ × 2.35) is its only bill, still owed in full.
+    [row] = [row for row in json.loads(arrears) if row["unit"] == "3-2-1201"]
+    assert row["arrears_fen"] == 33793
+
+
+def _refunded(desk: Any) -> None:
+    """ZX2026-0001 registered, paid on 23 November (receipt SJ2026-000001: 2,000.00 deposit and
+    500.00 waste fee), passed, and its deposit refunded less 200.00."""
+    _register(desk)
+    paid = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格").exit_code == 0
+    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "200", "--reason", "损坏", "--method", "银行转账")
+    assert done.exit_code == 0, done.output
+
+
+def _deposit_state(desk: Any) -> tuple[Any, ...]:
+    [renovation] = json.loads(desk("renovation", "list", "--json").stdout)
+    receipts = [
+        (r["number"], r["status"], r["total_fen"]) for r in json.loads(desk("receipt", "list", "--json").stdout)
+    ]
+    return renovation["status"], renovation["due_fen"], renovation["deposit"], renovation["refund_fen"], receipts
+
+
+def test_the_receipt_of_a_refunded_deposit_cannot_be_voided_or_reversed(desk: Any) -> None:
+    _refunded(desk)
+    day = json.loads(desk("renovation", "list", "--json").stdout)[0]["refunded_on"]
+    expected_state = ("已退押金", 0, "已退", 180000, [("SJ2026-000001", "有效", 250000)])
+    assert _deposit_state(desk) == expected_state
+    message = (
+        f"错误：收据 SJ2026-000001 收取的装修押金（装修登记 ZX2026-0001）已于 {day} 退还 1,800.00 元，"
+        "不能再作废或红冲：作废会把已退的押金算成没收过；"
+        "收款确有差错，请用 recordkit fees account 3-2-1201 核对后另开收据补收"
+    )
+    before = _journal_size(desk)
+    voided = desk("receipt", "void", "SJ2026-000001", "--reason", "测试")  # November is open: a void
+    assert (voided.exit_code, voided.stdout, voided.stderr.strip()) == (8, "", message)
+    assert _deposit_state(desk) == expected_state
+    assert _journal_size(desk) == before
+
+    # Once November is closed the same request would be a red reversal: refused the same way.
+    assert desk("fees", "close", "--month", "2026-11").exit_code == 0
+    before = _journal_size(desk)
+    reversed_ = desk("receipt", "void", "SJ2026-000001", "--reason", "测试")
+    assert (reversed_.exit_code, reversed_.stdout, reversed_.stderr.strip()) == (8, "", message)
+    assert _deposit_state(desk) == expected_state  # no SJ2026-000002
+    assert _journal_size(desk) == before

@@ -54,6 +54,14 @@ def find_closed(conn: Connection, months: Iterable[Month]) -> dict[Month, Closed
     return {closed.month: closed for closed in map(_closed, rows)}
 
 
+def closed_from(conn: Connection, first: Month, before: Month | None = None) -> list[ClosedMonth]:
+    """The closed months from ``first`` on (up to, not including, ``before``), oldest first."""
+    query = sa.select(closed_months).where(closed_months.c.month >= str(first))
+    if before is not None:
+        query = query.where(closed_months.c.month < str(before))
+    return [_closed(row) for row in conn.execute(query.order_by(closed_months.c.month))]
+
+
 def closed_error(closed: ClosedMonth, what: str) -> ConflictError:
     """The refusal of a change dated in a closed month; ``what`` says what was refused (``收日期在 2026-10 的款``)."""
     return ConflictError(

@@ -37,7 +37,7 @@ from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
-from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, units
+from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, renovations, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -599,7 +599,8 @@ def void_or_reverse(
 
     ``ValidationError`` without a reason or for ``on`` after ``today`` or before the receipt's
     day, ``NotFoundError`` for an unknown number, ``ConflictError`` for a receipt already voided
-    or reversed, or for a red reversal itself.
+    or reversed, for a red reversal itself, for a receipt that paid a renovation deposit already
+    refunded, or for a void or a reversal dated in a closed month.
     """
     reason = reason.strip()
     if not reason:
@@ -623,9 +624,11 @@ def void_or_reverse(
             raise ConflictError(f"收据 {row.number} 是收据 {row.reverses} 的红冲收据，不能作废")
         if row.reversed_by is not None:
             raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
+        _check_deposit_kept(conn, row)
         if find_closed(conn, [Month.of(row.issued_on)]):
             reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
             return _view(_find(conn, row.number)), reversal
+        check_open(conn, Month.of(today), f"作废日期在 {Month.of(today)} 的收据")
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         conn.execute(
             sa.update(receipts)
@@ -647,6 +650,31 @@ def void_or_reverse(
             ],
         )
         return _view(_find(conn, row.number)), None
+
+
+def _check_deposit_kept(conn: Connection, row: Any) -> None:
+    """``ConflictError`` when the receipt ``row`` paid a renovation deposit that has been refunded.
+
+    The refund paid out money this receipt took in: undoing the receipt would say the deposit was
+    never received while its refund stands (the deposit held would go negative, the renovation
+    would owe its deposit again after the refund).  ``renovations.refund`` refuses a deposit not
+    fully paid for the same reason."""
+    refunded = conn.execute(
+        sa.select(renovations.c.number, renovations.c.refunded_on, renovations.c.refund_fen)
+        .join(allocations, allocations.c.bill_id == renovations.c.deposit_bill_id)
+        .where(
+            allocations.c.payment_id == row.payment_id,
+            allocations.c.amount_fen > 0,
+            renovations.c.status == "refunded",
+        )
+        .order_by(renovations.c.id)
+    ).first()
+    if refunded is not None:
+        raise ConflictError(
+            f"收据 {row.number} 收取的装修押金（装修登记 {refunded.number}）已于 {refunded.refunded_on:%Y-%m-%d} "
+            f"退还 {format_yuan(refunded.refund_fen or 0)} 元，不能再作废或红冲：作废会把已退的押金算成没收过；"
+            f"收款确有差错，请用 recordkit fees account {row.code} 核对后另开收据补收"
+        )
 
 
 def _reverse(
@@ -797,9 +825,12 @@ def receipt_context(
         "合计大写": capitals,
         "作废": view.voided,
         "补打": reprint,
+        "红冲": bool(view.reverses),
         "标记": "、".join(marks),
         "作废原因": view.void_reason or "",
         "红冲原收据": view.reverses or "",
+        # A red reversal keeps its reason where a void keeps its own (``_reverse``).
+        "红冲原因": (view.void_reason or "") if view.reverses else "",
         "版式": layout,
     }
 

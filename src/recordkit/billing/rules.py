@@ -13,13 +13,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.billing.closing import closed_error, closed_from
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.money import decimal_number
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.core.unitcodes import parse_unit_code, parse_unit_kind
 from recordkit.ledger import journal
@@ -51,20 +53,22 @@ RATE_SCALE = 10_000
 def parse_rate(text: str) -> int:
     """A rate in 元 (up to four decimals) as ten-thousandths of a yuan: ``"2.35"`` → ``23500``.
 
-    Zero is allowed (an item that stops being charged from a month); ``ValidationError``
-    for text that is not a number, a negative rate or more than four decimals.
+    A number is read as an amount is (``money.decimal_number``): full-width digits fold, a comma
+    only between real thousands groups (``1,500``), digits 0-9, no exponent or underscore — so
+    ``2，35`` (a full-width comma typed for the point) is refused, never read as 235.  Zero is
+    allowed (an item that stops being charged from a month); ``ValidationError`` for text that is
+    not such a number, a negative rate or more than four decimals.
     """
     shown = str(text).strip()
-    folded = unicodedata.normalize("NFKC", shown).replace(",", "")
-    try:
-        value = Decimal(folded)
-    except InvalidOperation:
-        raise ValidationError(f"收费标准“{shown}”不是数字，应写成 2.35 这样的金额（元，最多四位小数）") from None
-    if not value.is_finite():
+    folded = unicodedata.normalize("NFKC", shown)
+    value = decimal_number(folded)
+    if value is None and "," in folded:
+        raise ValidationError(f"收费标准“{shown}”不是数字：逗号只能用来分隔千位（如 1,500），小数点请写“.”，例如 2.35")
+    if value is None:
         raise ValidationError(f"收费标准“{shown}”不是数字，应写成 2.35 这样的金额（元，最多四位小数）")
     if value < 0:
         raise ValidationError(f"收费标准不能为负数：{shown}")
-    if value >= 1_000_000:  # before quantize: 1e308 has more digits than Decimal's context holds
+    if value >= 1_000_000:  # before quantize: a long run of digits has more than Decimal's context holds
         raise ValidationError(f"收费标准“{shown}”过大，请检查单位是否为元")
     if value != value.quantize(Decimal("0.0001")):
         raise ValidationError(f"收费标准“{shown}”超过四位小数")
@@ -417,7 +421,9 @@ def set_rule(
 
     Values not given carry over from the rate in force before that month.  Setting the
     same month again replaces that month's rate.  Journalled; bills already made are not
-    changed (``fees bill --rebill`` does that).
+    changed (``fees bill --rebill`` does that).  ``ConflictError`` when a month the new rate
+    would govern (from ``effective_from`` to the item's next change) is closed: its bills can no
+    longer follow the rate, so the rule's history would say what was never charged.
     """
 
     month = parse_month(effective_from)
@@ -427,6 +433,7 @@ def set_rule(
     kinds = _clean_kinds(unit_kinds) if unit_kinds is not None else None
     with ledger.write() as conn:
         item = find_item(conn, name)
+        _check_months_open(conn, item, month)
         previous = item.rate_for(month)
         if previous is None and rate is None:
             raise UsageError(f"{month} 之前“{item.name}”没有收费标准，请用 --rate 写明标准")
@@ -461,6 +468,15 @@ def set_rule(
             [journal.Change("fee_rate.set", "fee_item", item.name, before, _rate_snapshot(item.name, row))],
         )
         return find_item(conn, item.name)
+
+
+def _check_months_open(conn: Connection, item: FeeItem, month: Month) -> None:
+    """``ConflictError`` when a month from ``month`` up to the item's next rate change is closed."""
+    following = [rate.effective_from for rate in item.rates if rate.effective_from > month]
+    closed = closed_from(conn, month, min(following) if following else None)
+    if closed:
+        refused = closed_error(closed[0], f"从 {month} 起调整“{item.name}”的标准")
+        raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {closed[-1].month + 1}")
 
 
 def list_rules(ledger: Ledger) -> list[FeeItem]:

@@ -8,18 +8,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from recordkit.core.errors import ValidationError
 
-__all__ = ["CAPITALS_LIMIT_FEN", "amount_in_capitals", "format_yuan", "parse_amount", "yuan"]
+__all__ = ["CAPITALS_LIMIT_FEN", "amount_in_capitals", "decimal_number", "format_yuan", "parse_amount", "yuan"]
 
 #: Amounts in capitals stop below 万亿 元 (one trillion yuan), in fen.
 CAPITALS_LIMIT_FEN = 10**12 * 100
 
 _EXAMPLE = "应写成 1234.50 这样的数字（元，最多两位小数）"
 # Thousands separators as typed: 1,234.50 / 1，234.50 (full-width comma folds to "," under NFKC).
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^[+-]?\.\d+$")
+# Digits are 0-9 only (re.ASCII): NFKC folds full-width ３ to 3 but leaves other scripts' digits
+# (Arabic-Indic ٣), which Decimal would read; no exponent (1E2), no underscore (1_50), no stray commas.
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^[+-]?\.\d+$", re.ASCII)
+
+
+def decimal_number(folded: str) -> Decimal | None:
+    """The number ``folded`` (already NFKC-folded) writes, or None when it is not written the way a
+    clerk writes a number: optional sign, digits 0-9 with optional thousands groups (``1,234``),
+    optional decimals.  Amounts (``parse_amount``) and fee rates (``billing.rules.parse_rate``)
+    read numbers by this one rule."""
+    if not _NUMBER.match(folded):
+        return None
+    return Decimal(folded.replace(",", ""))
 
 
 def parse_amount(text: str) -> int:
@@ -35,12 +47,9 @@ def parse_amount(text: str) -> int:
     folded = folded.removeprefix("¥").removeprefix("￥").removesuffix("元")
     if not folded:
         raise ValidationError(f"金额不能为空，{_EXAMPLE}")
-    if not _NUMBER.match(folded):
+    value = decimal_number(folded)
+    if value is None:
         raise ValidationError(f"金额“{shown}”不是数字，{_EXAMPLE}")
-    try:
-        value = Decimal(folded.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern above admits only decimals
-        raise ValidationError(f"金额“{shown}”不是数字，{_EXAMPLE}") from None
     if value < 0:
         raise ValidationError(f"金额不能为负数：{shown}")
     if value == 0:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
 from recordkit.billing.rules import bill_amount, load_items
 from recordkit.core.dates import Month, parse_date
@@ -125,8 +126,8 @@ def _register_in(
     of this month on the unit, in the same transaction as the registration.  Raises
     ``ValidationError`` for bad dates (the end before the start), hours, phone or empty names;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
-    with no owner, one already under renovation, or a charge already billed this month.
-    Nothing is written then.
+    with no owner, one already under renovation, a charge already billed this month, or a
+    registration dated in a closed month (``fees close``).  Nothing is written then.
     """
 
     today = today or dt.date.today()
@@ -142,6 +143,9 @@ def _register_in(
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
+    # The two charges are bills of the registration's month: a closed month takes no new bill
+    # (as ``fees bill`` and readings refuse), and its renovation sheet no new registration.
+    check_open(conn, month, f"在 {month} 登记装修并出装修押金和垃圾清运费的账单")
     unit = conn.execute(
         sa.select(units.c.id, units.c.code, owners.c.name)
         .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))

@@ -2,8 +2,9 @@
 
 Two papers: A4 ("收据") and the 241 mm pin-feed continuous form of the dot-matrix
 printers many cashiers' desks still have ("收据-241", 241 × 279.4 mm).  The
-``receipt.layout`` setting chooses which one is filled.  The marks 作废 and 补打 are
-printed beside the title of every copy when they apply.
+``receipt.layout`` setting chooses which one is filled.  The marks 红冲, 作废 and 补打 are
+printed beside the title of every copy when they apply; a red reversal also names the
+receipt it reverses and why, a voided receipt why it was voided.
 """
 
 from __future__ import annotations
@@ -35,8 +36,11 @@ RECEIPT_VARIABLES = (
     "合计大写",
     "作废",
     "补打",
+    "红冲",
     "标记",
     "作废原因",
+    "红冲原收据",
+    "红冲原因",
     "版式",
 )
 _SIZE = Pt(10.5)  # 五号
@@ -87,7 +91,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     _run(title, "{{ 物业服务中心 }}  收  据", Pt(15), bold=True, font=TITLE_FONT)
     _run(
         title,
-        "{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}",
+        "{% if 红冲 %}  【红冲】{% endif %}{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}",
         Pt(15),
         bold=True,
         font=TITLE_FONT,
@@ -126,6 +130,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     footer = _paragraph(document)
     _run(footer, "收款方式：{{ 收款方式 }}    收款人：{{ 收款人 }}    （盖章处）")
     _run(footer, "{% if 作废 %}    作废原因：{{ 作废原因 }}{% endif %}", color=_RED)
+    _run(footer, "{% if 红冲 %}    红冲原收据：{{ 红冲原收据 }}    红冲原因：{{ 红冲原因 }}{% endif %}", color=_RED)
 
 
 def _receipt(document: Document, width_cm: float, height_cm: float, margin_cm: float) -> None:
