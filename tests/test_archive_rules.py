@@ -15,6 +15,7 @@ from recordkit.archive.rules import (
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
+    parse_archive_no,
     parse_retention,
     parse_sidecar,
     resolve,
@@ -218,3 +219,22 @@ def test_overlong_values_are_cut_and_control_characters_dropped() -> None:
     resolved = resolve(Metadata(), meta, Metadata(category="工程档案"), Metadata(), RULES, "x")
     assert resolved.metadata.box == "盒" * 32
     assert resolved.review_reasons == ("盒号超过 32 个字，已截断",)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "number", "parts"),
+    [
+        ("{prefix}-{year}-{seq:05d}", "WF-2026-00001", ("WF", 2026, 1)),
+        ("{prefix}-{year}-{seq:05d}", "A-B-2026-00012", ("A-B", 2026, 12)),
+        ("{prefix}{seq:04d}", "GC0012", ("GC", 0, 12)),  # no year in the pattern: one sequence, year 0
+        ("{prefix}-{year}-{seq:05d}", "WF-2026-1", None),  # another pattern's number
+        ("{prefix}-{year}-{seq:05d}", "../../x", None),
+        ("{prefix}-{year}-{seq:05d}", "WF-２０２６-00001", None),  # full-width digits are not a number's
+    ],
+)
+def test_a_former_number_is_read_back_by_the_pattern_that_made_it(
+    pattern: str, number: str, parts: tuple[str, int, int] | None
+) -> None:
+    assert parse_archive_no(pattern, number) == parts
+    if parts is not None:
+        assert format_archive_no(pattern, parts[0], parts[1] or 2026, parts[2]) == number

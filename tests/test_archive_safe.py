@@ -462,3 +462,143 @@ def test_update_never_writes_a_sidecar_where_a_damaged_row_points(
         f"YZ-2026-00001 在台账里的位置 {outside} 不在档案目录中：请先运行 recordkit archive verify --repair"
     )
     assert not outside.with_name("别处.pdf.json").exists()
+
+
+# -- d. recovery never deletes the only copy of a document, nor hands out a former number ---------------------
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _hits(archivist_cli: Any, query: str, env: dict[str, str] | None = None) -> list[str]:
+    found = archivist_cli("search", query, "--json", env=env)
+    assert found.exit_code in (0, 1), found.output
+    return [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]]
+
+
+def _renumbered_scan(archivist_cli: Any, workspace: Workspace) -> Path:
+    """A scan filed by the service as WF-2026-00001, then moved to 工程档案 (GC-2026-00001); its archived file."""
+    write_scan(inbox(workspace) / "扫描0001_20261101.pdf", 1)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    assert archivist_cli("archive", "show", "WF-2026-00001").exit_code == 0
+    moved = archivist_cli("archive", "update", "WF-2026-00001", "--category", "工程档案", "--title", "水泵房巡检记录")
+    assert moved.exit_code == 0, moved.output
+    path = workspace.root / "records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf"
+    assert path.is_file() and tree(inbox(workspace)) == []
+    return path
+
+
+def test_repair_after_restoring_a_ledger_older_than_a_renumbering_keeps_the_file(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    # The restored row (WF-2026-00001) names a file that is gone; the only copy of the scan lies under its
+    # new number, and its sidecar lists WF-2026-00001 as a former number: repair catches the row up with it.
+    database = workspace.root / "records" / "ledger.sqlite3"
+    write_scan(inbox(workspace) / "扫描0001_20261101.pdf", 1)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    backup(database, tmp_path / "备份.sqlite3")
+    moved = archivist_cli("archive", "update", "WF-2026-00001", "--category", "工程档案", "--title", "水泵房巡检记录")
+    assert moved.exit_code == 0, moved.output
+    path = workspace.root / "records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf"
+    digest = _digest(path)
+    for name in ("ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (workspace.root / "records" / name).unlink(missing_ok=True)
+    shutil.copyfile(tmp_path / "备份.sqlite3", database)  # the ledger restored from the backup
+
+    refused = archivist_cli("watch", "--once")  # filing stops first, as the README says
+    assert refused.exit_code == 9 and MISMATCH_ADVICE in refused.stderr
+    assert _digest(path) == digest
+    repaired = archivist_cli("archive", "verify", "--repair")
+    assert (repaired.exit_code, repaired.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：WF-2026-00001：台账记录早于改类别重新编号（台账从旧备份恢复），已按档案目录中的文件和说明文件"
+            "改为 GC-2026-00001（records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf）",
+            "已修复：GC-2026-00001：按说明文件恢复曾用档号 WF-2026-00001",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    assert repaired.stderr == ""
+    assert path.is_file() and _digest(path) == digest
+    assert tree(workspace.root / "records" / "quarantine") == []
+    shown = json.loads(archivist_cli("archive", "show", "WF-2026-00001", "--json").stdout)
+    assert (shown["archive_no"], shown["category"], shown["title"], shown["former_numbers"]) == (
+        "GC-2026-00001",
+        "工程档案",
+        "水泵房巡检记录",
+        ["WF-2026-00001"],
+    )
+    assert _hits(archivist_cli, "WF-2026-00001") == ["GC-2026-00001"]
+    # Neither number is handed out again.
+    write_scan(inbox(workspace) / "扫描0002_20261101.pdf", 2)
+    again = archivist_cli("watch", "--once")
+    assert again.exit_code == 0, again.output
+    assert "→ WF-2026-00002" in again.stdout
+    assert archivist_cli("archive", "verify").exit_code == 0
+    assert archivist_cli("journal", "verify").exit_code == 0
+
+
+def test_a_new_empty_ledger_stops_filing_a_clerks_file_and_deletes_nothing(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    # `recordkit file` leaves a file outside the inbox where it is: its being there does not mean it waits
+    # to be filed again, so an archived file made from it and unknown to the ledger is not rolled back.
+    sources = tmp_path / "U盘"
+    scans = [write_scan(sources / f"扫描000{letter}_20261101.pdf", seed) for seed, letter in enumerate("ABC", 1)]
+    assert "→ WF-2026-00001" in archivist_cli("file", str(scans[0])).stdout
+    assert "→ WF-2026-00002" in archivist_cli("file", str(scans[1])).stdout
+    assert archivist_cli("archive", "update", "WF-2026-00001", "--category", "工程档案").exit_code == 0
+    before = archived(workspace)
+    assert sorted(before) == [
+        "工程档案/2026/GC-2026-00001_扫描000A.pdf",
+        "工程档案/2026/GC-2026-00001_扫描000A.pdf.json",
+        "未分类/2026/WF-2026-00002_扫描000B.pdf",
+        "未分类/2026/WF-2026-00002_扫描000B.pdf.json",
+    ]
+    other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / 'other.sqlite3'}"}
+    refused = archivist_cli("file", str(scans[2]), env=other)
+    assert refused.exit_code == 9
+    assert refused.stdout == ""
+    assert refused.stderr.strip() == (
+        "错误：台账与档案目录不一致：档案目录中有 2 个文件在台账中没有记录"
+        "（如 records/archive/工程档案/2026/GC-2026-00001_扫描000A.pdf），"
+        f"台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。{MISMATCH_ADVICE}"
+    )
+    assert archived(workspace) == before
+    assert all(scan.exists() for scan in scans)
+    # Back on the right ledger nothing is missing, and the next number follows the last one given out.
+    filed = archivist_cli("file", str(scans[2]))
+    assert filed.exit_code == 0, filed.output
+    assert "→ WF-2026-00003" in filed.stdout
+    after = archived(workspace)
+    assert {name: after[name] for name in before} == before
+    assert archivist_cli("archive", "verify").exit_code == 0
+
+
+def test_repair_from_the_tree_keeps_former_numbers_and_never_gives_them_out_again(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    path = _renumbered_scan(archivist_cli, workspace)
+    digest = _digest(path)
+    other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / 'other.sqlite3'}"}
+    write_scan(inbox(workspace) / "扫描0002_20261101.pdf", 2)
+    refused = archivist_cli("watch", "--once", env=other)
+    assert refused.exit_code == 9 and MISMATCH_ADVICE in refused.stderr
+    repaired = archivist_cli("archive", "verify", "--repair", env=other)
+    assert (repaired.exit_code, repaired.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：补全中断的归档 GC-2026-00001（records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf）",
+            "已修复：GC-2026-00001：按说明文件恢复曾用档号 WF-2026-00001",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    assert _digest(path) == digest
+    shown = json.loads(archivist_cli("archive", "show", "WF-2026-00001", "--json", env=other).stdout)
+    assert (shown["archive_no"], shown["former_numbers"]) == ("GC-2026-00001", ["WF-2026-00001"])
+    filed = archivist_cli("watch", "--once", env=other)
+    assert filed.exit_code == 0, filed.output
+    assert "→ WF-2026-00002" in filed.stdout
+    assert _hits(archivist_cli, "WF-2026-00001", env=other) == ["GC-2026-00001"]
+    assert archivist_cli("archive", "verify", env=other).exit_code == 0

@@ -44,6 +44,7 @@ from recordkit.archive.rules import (
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
+    parse_archive_no,
     parse_retention,
     parse_sidecar,
     resolve,
@@ -1169,14 +1170,19 @@ class Archivist:
 
         Under the write lock nobody else is between "published" and "committed", so a file in
         records/archive/ without a row was left by a process that died: with a sound sidecar and
-        a free number it is completed (the inbox copy is then recognised as already filed), else
-        removed (the inbox copy is filed again).  Temporary files are removed.
+        a free number it is completed (the inbox copy is then recognised as already filed, and the
+        sidecar's former numbers are registered again), else removed (the inbox copy is filed again).
+        Temporary files are removed.
 
-        A filing that died still has its scan where it came from.  Archived files without a row
-        whose scan is gone were not left by a crash: the ledger is older than the archive (restored
-        from a backup, or a new empty ledger).  Then, unless ``repair`` (``archive verify --repair``,
-        which rebuilds their rows from the tree), ``ArchiveMismatch`` stops filing before anything
-        is touched.
+        A placed file is removed only when its very bytes (SHA-256) are still in records/inbox/, where
+        it was filed from, and no row holds them: then the next filing files them again.  A clerk's
+        file outside the inbox does not count (``recordkit file`` leaves it where it is, nothing files
+        it again), and any other file is kept and reported, never removed.  Archived files without a
+        row that no inbox copy explains were not left by a crash of the service: the ledger is older
+        than the archive (restored from a backup, or a new empty ledger), or a clerk's filing died.
+        Then, unless ``repair`` (``archive verify --repair``, which rebuilds their rows from the tree,
+        former numbers included, and catches a restored row up with a file renumbered since),
+        ``ArchiveMismatch`` stops filing before anything is touched.
         """
         with self.ledger.write() as conn:
             return self._recover(conn, repair)
@@ -1197,7 +1203,7 @@ class Archivist:
                     continue
                 if not main.exists() and _relative(self.workspace, main) not in rows:
                     left = _read_sidecar(main)
-                    if left is not None and self._source_waiting(left):  # killed between sidecar and file
+                    if left is not None and self._waiting_in_inbox(conn, left, None):  # killed between sidecar and file
                         path.unlink(missing_ok=True)
                         done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
                     elif self._copy_of_filed(conn, left, None):  # a renumbering killed around its commit
@@ -1216,17 +1222,18 @@ class Archivist:
                     orphans.append((path, relative))
         # In number order, so that completing never leaves a gap: the files of a batch are placed side
         # by side, and a kill may leave number 8 placed while 6 and 7 are not.
-        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None, str]] = []
+        sound: list[tuple[str, int, int, Path, str, ArchiveItem | None, str, bool]] = []
         unexplained: list[str] = []
         for path, relative in orphans:
             # Rebuilt from the tree: the file's own place, size and hash; the sidecar only describes it.
             item, why = self._item_from_tree(path, relative)
             if item is not None:
-                sound.append((item.prefix, item.year, item.seq, path, relative, item, why))
-                if not self._source_waiting(item):
+                waiting = self._waiting_in_inbox(conn, item, path)
+                sound.append((item.prefix, item.year, item.seq, path, relative, item, why, waiting))
+                if not waiting:
                     unexplained.append(relative)
             else:
-                sound.append(("", 0, 0, path, relative, None, why))
+                sound.append(("", 0, 0, path, relative, None, why, False))
                 if path.with_name(path.name + SIDECAR_SUFFIX).exists():
                     unexplained.append(relative)
         unexplained += [relative for _, relative in lone_sidecars]
@@ -1242,50 +1249,178 @@ class Archivist:
             )
             done.append(f"{readable_name(relative)}：说明文件没有对应的文件，已移到隔离区 {readable_name(moved)}")
         next_seq: dict[tuple[str, int], int] = {}
-        for prefix, year, seq, path, relative, item, why in sorted(sound, key=lambda entry: entry[:3]):
-            if item is not None and repair and self._relocate_row(conn, item, relative, done):
-                continue
-            if item is not None:
-                key = (prefix, year)
-                if key not in next_seq:
-                    next_seq[key] = last_seq(conn, prefix, year) + 1
-                taken = (
-                    conn.execute(
-                        sa.select(archive_items.c.id).where(
-                            (archive_items.c.archive_no == item.archive_no) | (archive_items.c.sha256 == item.sha256)
-                        )
-                    ).first()
-                    is not None
-                )
-                waiting = self._source_waiting(item)
-                if not taken and (seq == next_seq[key] or (seq > next_seq[key] and not waiting)):
-                    # The next number: complete it.  (A later one whose scan is no longer in the inbox is
-                    # completed too: keeping the file matters more than a gap, which verify then shows.)
-                    conn.execute(archive_items.insert().values(**item.row()))
-                    journal.record(
-                        conn,
-                        self.operator,
-                        [journal.Change("archive.recover", "archive_item", item.archive_no, None, _journal_view(item))],
-                    )
-                    next_seq[key] = max(next_seq[key], seq + 1)
-                    if why:  # the sidecar's own path was wrong: set right, and said
-                        _rewrite_sidecar(path.with_name(path.name + SIDECAR_SUFFIX), item)
-                        done.append(f"{item.archive_no}：{why}，说明文件已改正")
-                    done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
-                    continue
-                if not taken and not waiting:
-                    done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
-                    continue
+        for prefix, year, seq, path, relative, item, why, waiting in sorted(sound, key=lambda entry: entry[:3]):
             if item is None:  # not recordkit's: put there by hand, or its sidecar is gone; never deleted
                 reason = f"档案目录中有一个没有登记、{why}的文件，已移出档案目录"
                 moved = self._quarantine_stray(path, reason)
                 done.append(f"{readable_name(relative)}：没有登记的文件（{why}），已移到隔离区 {readable_name(moved)}")
                 continue
-            _remove_placed([path])
-            done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
+            if repair and self._relocate_row(conn, item, relative, done):
+                continue
+            key = (prefix, year)
+            if key not in next_seq:
+                next_seq[key] = last_seq(conn, prefix, year) + 1
+            holder = self._number_holder(conn, item.archive_no, prefix, year, seq)
+            same_bytes = conn.execute(sa.select(archive_items).where(archive_items.c.sha256 == item.sha256)).first()
+            former = _former_in_sidecar(path)
+            if (
+                holder is None
+                and same_bytes is None
+                and (seq == next_seq[key] or (seq > next_seq[key] and not waiting))
+            ):
+                # The next number: complete it.  (A later one whose scan is no longer in the inbox is
+                # completed too: keeping the file matters more than a gap, which verify then shows.)
+                conn.execute(archive_items.insert().values(**item.row()))
+                journal.record(
+                    conn,
+                    self.operator,
+                    [journal.Change("archive.recover", "archive_item", item.archive_no, None, _journal_view(item))],
+                )
+                next_seq[key] = max(next_seq[key], seq + 1)
+                if why:  # the sidecar's own path was wrong: set right, and said
+                    _rewrite_sidecar(path.with_name(path.name + SIDECAR_SUFFIX), item)
+                    done.append(f"{item.archive_no}：{why}，说明文件已改正")
+                done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
+                if former:
+                    item_id = conn.execute(
+                        sa.select(archive_items.c.id).where(archive_items.c.archive_no == item.archive_no)
+                    ).scalar_one()
+                    self._restore_former_numbers(conn, item_id, item, former, done, next_seq)
+                continue
+            if waiting:  # its very bytes wait in the inbox, and no row holds them: filed again from there
+                _remove_placed([path])
+                done.append(f"回退中断的归档：删除 {readable_name(relative)}（原件仍在收件箱，会重新归档）")
+                continue
+            if (
+                repair
+                and holder is None
+                and same_bytes is not None
+                and self._catch_up_row(conn, same_bytes, item, relative, why, former, done, next_seq)
+            ):
+                continue
+            # Nothing else holds these bytes for sure: the file stays where it is, for a person to look at.
+            if holder is not None:
+                done.append(
+                    f"{readable_name(relative)}：档号 {item.archive_no} 在台账中已是 {holder} 的档号，"
+                    "收件箱中也没有原件，保留文件，请人工核对"
+                )
+            elif same_bytes is not None:
+                done.append(
+                    f"{readable_name(relative)}：台账中的 {same_bytes.archive_no} 是内容相同的档案，"
+                    "收件箱中没有原件，保留文件，请人工核对"
+                )
+            else:
+                done.append(f"{readable_name(relative)}：档号已被占用且收件箱中没有原件，保留文件，请人工核对")
         for line in done:
             log.warning("recover: %s", line)
         return done
+
+    def _number_holder(self, conn: Connection, archive_no: str, prefix: str, year: int, seq: int) -> str | None:
+        """The current 档号 of the item that has (or had, before its category was corrected) this number; None."""
+        for table in (archive_items, archive_aliases):
+            query = sa.select(table.c.id if table is archive_items else table.c.item_id).where(
+                (table.c.archive_no == archive_no)
+                | ((table.c.prefix == prefix) & (table.c.year == year) & (table.c.seq == seq))
+            )
+            found = conn.execute(query).first()
+            if found is not None:
+                return str(
+                    conn.execute(sa.select(archive_items.c.archive_no).where(archive_items.c.id == found[0])).scalar()
+                )
+        return None
+
+    def _restore_former_numbers(
+        self,
+        conn: Connection,
+        item_id: int,
+        item: ArchiveItem,
+        former: Sequence[str],
+        done: list[str],
+        next_seq: dict[tuple[str, int], int],
+    ) -> None:
+        """The former numbers a sidecar lists, registered again for the item (row ``item_id``) where free:
+        an old number finds the item and is never handed out again.  One another item has (or had) is not
+        registered, and said; so is one this office's number pattern does not make."""
+        known = set(
+            conn.execute(sa.select(archive_aliases.c.archive_no).where(archive_aliases.c.item_id == item_id)).scalars()
+        )
+        for number in former:
+            if number == item.archive_no or number in known:
+                continue
+            parsed = parse_archive_no(self.settings.number_pattern, number) if len(number) <= 40 else None
+            if parsed is None:
+                done.append(
+                    f"{item.archive_no}：说明文件中的曾用档号“{printable(number)}”不是本处档号的格式，未登记，请人工核对"
+                )
+                continue
+            prefix, year, seq = parsed
+            holder = self._number_holder(conn, number, prefix, year, seq)
+            if holder is not None:
+                done.append(
+                    f"{item.archive_no}：说明文件中的曾用档号 {number} 在台账中已是 {holder} 的档号，未登记，请人工核对"
+                )
+                continue
+            conn.execute(
+                archive_aliases.insert().values(
+                    item_id=item_id,
+                    archive_no=number,
+                    prefix=prefix,
+                    year=year,
+                    seq=seq,
+                    changed_at=_now(),
+                    changed_by=self.operator,
+                )
+            )
+            known.add(number)
+            next_seq.pop((prefix, year), None)  # its sequence has a higher number now: asked again
+            done.append(f"{item.archive_no}：按说明文件恢复曾用档号 {number}")
+
+    def _catch_up_row(
+        self,
+        conn: Connection,
+        row: Any,
+        item: ArchiveItem,
+        relative: str,
+        why: str,
+        former: Sequence[str],
+        done: list[str],
+        next_seq: dict[tuple[str, int], int],
+    ) -> bool:
+        """A row older than its file (a ledger restored from a backup made before the item's category was
+        corrected): the row's file is gone, the same bytes lie under a new number whose sidecar lists the
+        row's number as a former one.  The row is brought up to the file (number, category, title …, the
+        保密 flag never cleared; its loans follow), its former numbers registered.  False, changing
+        nothing, for any other row."""
+        registered = _in_archive(self.workspace, row.path)
+        if row.archive_no not in former or (registered is not None and registered.exists()):
+            return False
+        before = ArchiveItem.from_row(row)
+        after = replace(item, confidential=item.confidential or before.confidential)
+        conn.execute(archive_items.update().where(archive_items.c.id == row.id).values(**after.row()))
+        journal.record(
+            conn,
+            self.operator,
+            [
+                journal.Change(
+                    "archive.renumber",  # as the lost correction was journalled: the loans follow the item
+                    "archive_item",
+                    after.archive_no,
+                    _journal_view(before) | {"archive_no": before.archive_no, "doc_date": before.doc_date},
+                    _journal_view(after)
+                    | {"box": after.box, "shelf": after.shelf, "doc_date": after.doc_date}
+                    | {"archive_no": after.archive_no, "former_archive_no": before.archive_no},
+                )
+            ],
+        )
+        if after != item or why:
+            placed = self.workspace.root / relative
+            _rewrite_sidecar(placed.with_name(placed.name + SIDECAR_SUFFIX), after)
+        done.append(
+            f"{before.archive_no}：台账记录早于改类别重新编号（台账从旧备份恢复），已按档案目录中的文件和说明文件"
+            f"改为 {after.archive_no}（{readable_name(relative)}）"
+        )
+        self._restore_former_numbers(conn, row.id, after, former, done, next_seq)
+        return True
 
     def _item_from_tree(self, path: Path, relative: str) -> tuple[ArchiveItem | None, str]:
         """The item an archived file without a row is, from where it lies and what it holds: the
@@ -1366,14 +1501,27 @@ class Archivist:
             return False
         return path is None or sha256_of(path) == described.sha256
 
-    def _source_waiting(self, item: ArchiveItem) -> bool:
-        """The scan an orphan was made from is still where it came from, unchanged (so it will be filed again)."""
+    def _waiting_in_inbox(self, conn: Connection, item: ArchiveItem, placed: Path | None) -> bool:
+        """The very bytes of ``item`` (its SHA-256) are still in records/inbox/, where it was filed from, and
+        no row holds them: the next filing files them again, so its placed copy (``placed``, or None for a
+        sidecar whose file is gone) may go.  A file outside the inbox never counts: ``recordkit file``
+        leaves it where it is, and nothing files it again."""
         source = Path(item.source) if os.path.isabs(item.source) else self.workspace.root / item.source
         try:
-            status = source.stat()
+            if not self.in_inbox(Path(os.path.abspath(source))) or not source.resolve().is_relative_to(self.inbox):
+                return False
+            status = source.lstat()
+            if not stat.S_ISREG(status.st_mode) or status.st_size != item.size:
+                return False
+            # The inbox name of a scan linked into the archive is the very same file; else its bytes are hashed.
+            if (
+                not (placed is not None and os.path.samestat(status, placed.stat()))
+                and sha256_of(source) != item.sha256
+            ):
+                return False
         except OSError:
             return False
-        return (status.st_size, status.st_mtime_ns) == (item.size, item.source_mtime_ns)
+        return conn.execute(sa.select(archive_items.c.id).where(archive_items.c.sha256 == item.sha256)).first() is None
 
 
 def _filed_with(conn: Connection, digests: set[str]) -> dict[str, ArchiveItem]:
@@ -1654,6 +1802,11 @@ def _read_sidecar(path: Path) -> ArchiveItem | None:
         return ArchiveItem.from_sidecar(data)
     except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
+
+
+def _former_in_sidecar(path: Path) -> list[str]:
+    """The former numbers the sidecar of ``path`` lists (data, as the rest of it: checked before use)."""
+    return _kept_in_sidecar(path.with_name(path.name + SIDECAR_SUFFIX))[1]
 
 
 def _plain_sidecar(data: dict[str, Any]) -> bool:

@@ -142,6 +142,29 @@ def format_archive_no(pattern: str, prefix: str, year: int, seq: int) -> str:
     return pattern.format(prefix=prefix, year=year, seq=seq)
 
 
+_NUMBER_PARTS = {"prefix": r"[^\s/\\]{1,16}?", "year": r"[0-9]{1,4}", "seq": r"[0-9]{1,18}"}
+
+
+def parse_archive_no(pattern: str, number: str) -> tuple[str, int, int] | None:
+    """``YZ-2026-00001`` → ``("YZ", 2026, 1)``: the prefix, the year its sequence counts in (0 when the
+    pattern shows none, as ``sequence_year``) and the sequence number; None unless ``pattern`` makes
+    exactly ``number`` from them (a number written by another pattern, or not a number at all)."""
+    parts, seen = [], set()
+    for literal, name, _, _ in string.Formatter().parse(pattern):
+        parts.append(re.escape(literal))
+        if name in _NUMBER_PARTS:
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_NUMBER_PARTS[name]})")
+            seen.add(name)
+    found = re.fullmatch("".join(parts), number)
+    if found is None or "prefix" not in seen or "seq" not in seen:
+        return None
+    prefix, seq = found["prefix"], int(found["seq"])
+    year = int(found["year"]) if "year" in seen else 0
+    if format_archive_no(pattern, prefix, year, seq) != number:
+        return None
+    return prefix, sequence_year(pattern, year), seq
+
+
 # -- values ---------------------------------------------------------------------------------
 
 _RETENTION_WORDS = ("永久", "长期", "短期")
