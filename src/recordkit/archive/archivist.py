@@ -320,6 +320,23 @@ class _Changed(Exception):
 # -- filing ---------------------------------------------------------------------------------
 
 
+def _add_former_number(conn: Connection, item_id: int, number: str, parts: tuple[str, int, int], operator: str) -> None:
+    """Register ``number`` (its prefix, year and sequence ``parts``) as a former number of item ``item_id``: it
+    finds the item and is never handed out again."""
+    prefix, year, seq = parts
+    conn.execute(
+        archive_aliases.insert().values(
+            item_id=item_id,
+            archive_no=number,
+            prefix=prefix,
+            year=year,
+            seq=seq,
+            changed_at=_now(),
+            changed_by=operator,
+        )
+    )
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -1360,17 +1377,7 @@ class Archivist:
                     f"{item.archive_no}：说明文件中的曾用档号 {number} 在台账中已是 {holder} 的档号，未登记，请人工核对"
                 )
                 continue
-            conn.execute(
-                archive_aliases.insert().values(
-                    item_id=item_id,
-                    archive_no=number,
-                    prefix=prefix,
-                    year=year,
-                    seq=seq,
-                    changed_at=_now(),
-                    changed_by=self.operator,
-                )
-            )
+            _add_former_number(conn, item_id, number, (prefix, year, seq), self.operator)
             known.add(number)
             next_seq.pop((prefix, year), None)  # its sequence has a higher number now: asked again
             done.append(f"{item.archive_no}：按说明文件恢复曾用档号 {number}")
@@ -2080,17 +2087,7 @@ def update_item(
                 action = "archive.renumber"
                 old_file = path
                 after = _renumbered(Archivist(workspace, ledger, operator), conn, before, after, moved_to, rules)
-                conn.execute(
-                    archive_aliases.insert().values(
-                        item_id=row.id,
-                        archive_no=before.archive_no,
-                        prefix=before.prefix,
-                        year=before.year,
-                        seq=before.seq,
-                        changed_at=_now(),
-                        changed_by=operator,
-                    )
-                )
+                _add_former_number(conn, row.id, before.archive_no, (before.prefix, before.year, before.seq), operator)
                 former.append(before.archive_no)
                 target = workspace.root / after.path
                 target.parent.mkdir(parents=True, exist_ok=True)
