@@ -255,8 +255,9 @@ def _same_place(source: Ledger, target: Ledger) -> bool:
     return _server_place(source) == _server_place(target)
 
 
-#: Which server (its cluster's identifier, the same on its replicas), database and schema a connection is in.
-_SERVER_PLACE = "SELECT (SELECT system_identifier FROM pg_control_system()), current_database(), current_schema()"
+#: Which server (told by the moment it started, to the microsecond: any account may read it, where the cluster's
+#: identifier is an administrator's on some hosted servers), database and schema a connection is in.
+_SERVER_PLACE = "SELECT pg_postmaster_start_time(), current_database(), current_schema()"
 
 
 def _server_place(ledger: Ledger) -> tuple[Any, ...]:
