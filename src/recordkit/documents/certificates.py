@@ -121,9 +121,11 @@ def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
     )
 
 
-def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date) -> dict[str, Any]:
+def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.date) -> dict[str, Any]:
     code = str(view.code)
-    refusal = clearance_refusal(ledger, code, today)
+    # A 缴费证明 dated back (--date) is refused too while the unit owes anything now: whoever
+    # reads "截至7月31日无欠费" takes it as clear today.  ``now`` is the real day, ``today`` the printed one.
+    refusal = clearance_refusal(ledger, code, max(today, now))
     if refusal is not None:
         raise ConflictError(refusal)
     with ledger.read() as conn:
@@ -162,13 +164,15 @@ def make_certificate(
     carrier: str | None = None,
     pdf: bool = False,
     today: dt.date | None = None,
+    now: dt.date | None = None,
     library: TemplateLibrary | None = None,
 ) -> Certificate:
     """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
 
     Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit,
     ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
-    (saying how much) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
+    (saying how much; as of the later of ``today``, the printed date, and ``now``, the real day
+    this is done) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
     for an exit pass without items or valid until a past day.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
@@ -196,7 +200,11 @@ def make_certificate(
     else:
         values["用途"] = purpose or DEFAULT_PURPOSE
         details = {"purpose": values["用途"]}
-        values |= _clearance_values(ledger, view, today) if kind == CLEARANCE else _residence_values(view)
+        values |= (
+            _clearance_values(ledger, view, today, now or dt.date.today())
+            if kind == CLEARANCE
+            else _residence_values(view)
+        )
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     common = common_context(workspace, today)
     values["房屋地址"] = unit_address(common, code)

@@ -134,16 +134,52 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-# A day written without its year (12月5日, 12-5): this year.  Days with a year are core.dates' to find.
+def sheet_text(cell: Any) -> str:
+    """A batch sheet's cell as the notice prints it: a date cell (Excel keeps it as a date and
+    time) as 2026年12月20日, with its time of day when it has one (2026年12月20日 8:00)."""
+    if isinstance(cell, dt.datetime):
+        day = chinese_date(cell.date())
+        return day if cell.time() == dt.time() else f"{day} {cell.hour}:{cell.minute:02d}"
+    if isinstance(cell, dt.date):
+        return chinese_date(cell)
+    return "" if cell is None else str(cell).strip()
+
+
+# A day written without its year (12月5日, 12-5): the next such day on or after the notice's date.  Days with a year are core.dates' to find.
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+
+
+def _next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
+    """The day a ``month``-``day`` without a year means on a notice dated ``since``: the first one on
+    or after it when that is within half a year (1月10日 on a notice of 2026-12-20 is 2027's, as is
+    恢复时间 1月1日 after 停水时间 12月31日), else the one in ``since``'s year (12月4日 after
+    12月5日 is a mistake to point out, not a day a year later).  None when there is no such day."""
+    for year in range(since.year, since.year + 5):  # 2月29日 may be four years away
+        try:
+            found = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if found < since:
+            continue
+        if (found - since).days <= _AHEAD_DAYS:
+            return found
+        break
+    try:
+        return dt.date(since.year, month, day)
+    except ValueError:
+        return None
+
+
+#: How far ahead a day written without its year may lie and still be taken as the next one.
+_AHEAD_DAYS = 183
 
 
 def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
     """The first date or date-and-time written inside a template value, or None when there is none.
 
     Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
-    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` with this year, ``2026年12月5日``, ``当日18:00``
+    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` the next 12月5日 (``_next_month_day``), ``2026年12月5日``, ``当日18:00``
     meaning the day ``base``), so it never raises and only serves to check dates run forwards.
     """
     folded = unicodedata.normalize("NFKC", text).strip()
@@ -154,10 +190,7 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
         candidates.append((where, found[0], where + len(found[1])))
     month_day = _MONTH_DAY.search(folded)
     if month_day is not None:
-        try:
-            day = dt.date(today.year, int(month_day[1]), int(month_day[2]))
-        except ValueError:
-            day = None
+        day = _next_month_day(int(month_day[1]), int(month_day[2]), base or today)
         if day is not None:
             candidates.append((month_day.start(), day, month_day.end()))
     if candidates:
@@ -483,11 +516,7 @@ def read_batch_sheet(
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
             continue
-        cells = {
-            header: ("" if cell is None else str(cell).strip())
-            for header, cell in zip(headers, row, strict=False)
-            if header
-        }
+        cells = {header: sheet_text(cell) for header, cell in zip(headers, row, strict=False) if header}
         letter = column_letter(unit_column)
         try:
             code = str(parse_unit_code(cells.get("房号", "")))

@@ -16,7 +16,14 @@ from typing import Any
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import ConflictError, NotFoundError
-from recordkit.documents.templates.designs import asked_variables, kind_of, provided_variables
+from recordkit.documents.templates.designs import (
+    NOTICE_KIND,
+    asked_variables,
+    kind_of,
+    provided_variables,
+    row_fields,
+)
+from recordkit.documents.templates.designs.notices import REMINDER_KIND
 from recordkit.documents.templates.engine import (
     ORIGIN_BUILTIN,
     ORIGIN_OFFICE,
@@ -116,13 +123,15 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
     report.variables = sorted(template.variables)
-    over_limit = template.trial_fill()  # a loop, a power or a repeat that would stall printing
+    over_limit = template.trial_fill(row_fields(name))  # a loop, a power or a repeat that would stall printing
     if over_limit:
         report.findings.append(Finding(ERROR, "", over_limit))
     for placement, attribute in template.unsafe_uses():
         report.findings.append(
             Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量")
         )
+    if kind in (NOTICE_KIND, REMINDER_KIND):  # printed merged too (--merge): one header for every household
+        report.findings += [Finding(ERROR, "", refusal) for refusal in template.per_copy_in_headers()]
     free_text = kind == "通知"  # a notice's other variables come from --set
     for variable in sorted(template.variables - provided - asks):
         close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)

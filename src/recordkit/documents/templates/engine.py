@@ -12,6 +12,7 @@ makes it (notices, receipts, renovations); built-in templates are drawn by
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
 import secrets
@@ -52,6 +53,23 @@ ORIGIN_BUILTIN = "内置"
 ORIGIN_OFFICE = "本处"
 
 _MAIN_PART = "word/document.xml"
+#: Variables whose value is one household's: a merged print file cannot print them in a header.
+PER_COPY_VARIABLES = frozenset(
+    (
+        "业主姓名",
+        "房号",
+        "房屋",
+        "房屋地址",
+        "楼栋",
+        "称呼",
+        "收件人",
+        "明细",
+        "合计",
+        "合计大写",
+        "欠费月数",
+        "最早月份",
+    )
+)
 _JINJA_MARK = re.compile(r"\{[{%#]")
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -187,23 +205,44 @@ def read_package(path: Path, name: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
         raise TemplateError(f"模板“{name}”不是有效的 .docx 文件（{err}）。请用 Word/WPS 另存为 .docx 格式") from err
 
 
+class UnknownField(Exception):
+    """A trial fill read a field a list variable's rows do not have (``{{ 行.金頟 }}``)."""
+
+    def __init__(self, field: str, fields: Sequence[str]) -> None:
+        super().__init__(field)
+        self.field = field
+        self.fields = tuple(fields)
+
+
 class _StandIn(str):
     """Any value in a trial fill: the text 示例 (so ``*`` and string methods behave as on a name),
-    with every public field and item, iterating once over itself."""
+    with every public field and item, iterating once over itself.  A list variable whose rows'
+    fields are known (``row_fields``) iterates once over a row that has only those fields."""
 
-    def __new__(cls) -> _StandIn:
-        return super().__new__(cls, "示例")
+    fields: tuple[str, ...] | None
+    row: bool
+
+    def __new__(cls, fields: Sequence[str] | None = None, row: bool = False) -> _StandIn:
+        stand_in = super().__new__(cls, "示例")
+        stand_in.fields = tuple(fields) if fields is not None else None
+        stand_in.row = row
+        return stand_in
 
     def __getattr__(self, name: str) -> _StandIn:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self
+        return self._field(name)
 
-    def __getitem__(self, _key: object) -> _StandIn:  # a field, not a character
-        return self
+    def __getitem__(self, key: object) -> _StandIn:  # a field, not a character
+        return self._field(key)
+
+    def _field(self, key: object) -> _StandIn:
+        if self.row and self.fields is not None and key not in self.fields:
+            raise UnknownField(str(key), self.fields)
+        return _StandIn()
 
     def __iter__(self) -> Iterator[_StandIn]:  # one row, not its characters
-        return iter([self])
+        return iter([_StandIn(self.fields, row=True) if self.fields is not None else self])
 
 
 @dataclass
@@ -336,9 +375,14 @@ class Template:
             raise TemplateError(limit_message(self.name, err.what)) from None
         except RecursionError:
             raise TemplateError(f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏") from None
-        except (MemoryError, OverflowError):
+        except MemoryError:
+            raise TemplateError(limit_message(self.name, OUTPUT)) from None
+        except OverflowError:
             raise TemplateError(limit_message(self.name, INTEGER)) from None
         except jinja2.UndefinedError as err:
+            missing_field = re.search(r"has no attribute '([^']+)'", str(err))
+            if missing_field:
+                raise TemplateError(self._unknown_field(missing_field.group(1), ())) from None
             raise TemplateError(
                 f"模板“{self.name}”用到了没有提供的变量：{_undefined_name(err)}。"
                 "请检查变量名是否写错，或用 recordkit templates check 查看"
@@ -348,11 +392,13 @@ class Template:
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
 
-    def trial_fill(self) -> str | None:
+    def trial_fill(self, rows: Mapping[str, Sequence[str]] | None = None) -> str | None:
         """Fill every part once with stand-in values (each variable prints 示例, has every field and
-        iterates once) and say which limit it went over, or None.  Other errors are ignored: the
+        iterates once) and say which limit it went over, or which field a row of a list variable
+        lacks (``rows``: each list variable's fields), or None.  Other errors are ignored: the
         stand-ins are not real values, and ``templates check`` reports the real problems itself."""
-        context = {name: _StandIn() for name in self.variables}
+        rows = rows or {}
+        context = {name: _StandIn(rows.get(name)) for name in self.variables}
         for part in self._parts:
             assert part.template is not None
             try:
@@ -360,13 +406,31 @@ class Template:
                     render_limited(part.template.generate(context))
             except LimitExceeded as err:
                 return limit_message(self.name, err.what)
+            except UnknownField as err:
+                return self._unknown_field(err.field, err.fields)
             except RecursionError:
                 return f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏"
-            except (MemoryError, OverflowError):
+            except MemoryError:
+                return limit_message(self.name, OUTPUT)
+            except OverflowError:
                 return limit_message(self.name, INTEGER)
             except Exception:  # a stand-in is not a real value: not the trial's business
                 continue
         return None
+
+    def _unknown_field(self, field: str, fields: Sequence[str]) -> str:
+        """The clerk's line for ``{{ 行.金頟 }}``: a field the rows of a table do not have."""
+        if not fields:  # filling: Jinja says only which field, not whose
+            return (
+                f"模板“{self.name}”用到了没有提供的变量或字段“{field}”。请检查名称是否写错，"
+                f"改正后再用 recordkit templates check {self.name} 检查"
+            )
+        close = difflib.get_close_matches(field, fields, n=1, cutoff=0.0)
+        hint = f"（是不是 {close[0]}？）" if close else ""
+        return (
+            f"模板“{self.name}”的表格用到了没有的字段“{field}”{hint}。表格每行的字段：{'、'.join(fields)}，"
+            f"改正后再用 recordkit templates check {self.name} 检查"
+        )
 
     def render_bytes(self, context: Mapping[str, Any]) -> bytes:
         """The filled document as .docx bytes."""
@@ -413,21 +477,26 @@ class Template:
         page set-up, type "next page" or "odd page"): a copy that fills its page exactly is not
         followed by a blank page, as it was after a separate page-break paragraph.  Headers and
         footers are filled once, from the first context: in a print file they belong to the
-        office, not to one recipient.
+        office, not to one recipient.  One that would read differently for another copy (it
+        names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
+        the first household on every page.
         """
         bodies: list[str] = []
         first: Mapping[str, Any] | None = None
+        others = [part for part in self._parts if part.name != _MAIN_PART]
+        rendered: dict[str, str] = {}
         main = next(part for part in self._parts if part.name == _MAIN_PART)
         for context in contexts:
             self.check_context(context)
             first = first if first is not None else context
             bodies.append(_body_of(_unpatch(self._render_part(main, context))))
+            for part in others:
+                text = _unpatch(self._render_part(part, context))
+                if rendered.setdefault(part.name, text) != text:
+                    raise TemplateError(self.per_copy_refusal(part.name))
         if first is None:
             raise TemplateError(f"模板“{self.name}”：没有任何收件人，无法生成合并打印文件")
         head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
-        rendered = {
-            part.name: _unpatch(self._render_part(part, first)) for part in self._parts if part.name != _MAIN_PART
-        }
         breaker = _section_break(tail, "oddPage" if duplex else "nextPage")
         if duplex:
             # The last copy gets its blank back too: n one-page copies make 2n pages, so the file is
@@ -438,6 +507,28 @@ class Template:
             ended = [_end_with_section(body, breaker) for body in bodies[:-1]]
             rendered[_MAIN_PART] = head + "".join(ended) + bodies[-1] + tail
         return self._package(rendered)
+
+    def per_copy_refusal(self, part: str) -> str:
+        """The clerk's line for a header or footer that names the household, in a merged print file."""
+        where = "页脚" if "footer" in part else "页眉"
+        names = "、".join(sorted(self.variables_of(part) & PER_COPY_VARIABLES)) or "每户不同的内容"
+        return (
+            f"模板“{self.name}”的{where}里有每户不同的变量（{names}），合并打印文件的{where}只印一份，"
+            f"会把第一户印在每一页上，已拒绝：请把它们移到正文里，或不加 --merge 逐户打印"
+        )
+
+    def variables_of(self, part_name: str) -> frozenset[str]:
+        """The top-level names one part of the template uses."""
+        part = next((part for part in self._parts if part.name == part_name), None)
+        return frozenset(meta.find_undeclared_variables(environment().parse(part.source))) if part else frozenset()
+
+    def per_copy_in_headers(self) -> list[str]:
+        """What ``per_copy_refusal`` says of each header or footer that names the household."""
+        return [
+            self.per_copy_refusal(part.name)
+            for part in self._parts
+            if part.name != _MAIN_PART and self.variables_of(part.name) & PER_COPY_VARIABLES
+        ]
 
     def render_merged_to(self, target: Path, contexts: Iterable[Mapping[str, Any]], *, duplex: bool = False) -> Path:
         return write_bytes(target, self.render_merged_bytes(contexts, duplex=duplex))

@@ -9,6 +9,7 @@ here a breach raises ``LimitExceeded`` saying which limit.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import signal
 import threading
@@ -21,8 +22,10 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.nodes import Concat
+from jinja2.filters import make_attrgetter
+from jinja2.nodes import Concat, EvalContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,12 @@ def _check_string_growth(owner: str, name: str, args: tuple[Any, ...], limits: T
         if len(args) > 2 and _is_int(args[2]) and args[2] >= 0:
             count = min(count, args[2])
         size = len(owner) + count * (len(args[1]) - len(args[0]))
+    elif name == "expandtabs" and args and _is_int(args[0]):
+        size = len(owner) + owner.count("\t") * max(args[0], 0)
+    elif name in ("format", "format_map"):
+        values = (*args, *(args[0].values() if name == "format_map" and isinstance(args[0], dict) else ()))
+        biggest = max((_text_size(value, limits.output_chars)[0] for value in values), default=0)
+        size = len(owner) + _placeholders(owner) * biggest
     elif name == "join" and len(args) == 1 and isinstance(args[0], (list, tuple)):
         items = args[0]
         size = sum(len(item) for item in items if isinstance(item, str)) + len(owner) * max(len(items) - 1, 0)
@@ -268,6 +277,108 @@ class CountedRange:
         return item in self._range
 
 
+def _text_size(value: Any, limit: int) -> tuple[int, int, int]:
+    """(characters, values, depth) that ``str(value)`` would come to, counted without building it:
+    a string inside a list is counted four times (its repr may escape every character).  Stops
+    counting once the characters pass ``limit``."""
+    if isinstance(value, str):
+        return len(value), 1, 1
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        items: Any = value.items() if isinstance(value, dict) else value
+        chars, count, depth = 2, 1, 1
+        for item in items:
+            for part in item if isinstance(value, dict) else (item,):
+                size, values, levels = _text_size(part, limit)
+                chars += size * (4 if isinstance(part, str) else 1) + 4
+                count += values
+                depth = max(depth, levels + 1)
+            if chars > limit:
+                break
+        return chars, count, depth
+    return 100, 1, 1  # a number (at most ~77 digits), a date, None
+
+
+def _escaped_size(text: str) -> int:
+    return len(text) + 4 * sum(text.count(char) for char in "&\"'") + 3 * (text.count("<") + text.count(">"))
+
+
+def _placeholders(text: str) -> int:
+    return text.count("%") + text.count("{")
+
+
+def _filter_size(name: str, arguments: dict[str, Any], limit: int) -> int | None:
+    """How many characters the built-in filter ``name`` would produce from ``arguments`` (its
+    parameters by name), estimated from above before it runs; None for a filter that cannot grow
+    what it is given past what the template already holds."""
+
+    def get(key: str, default: Any = None) -> Any:
+        return arguments.get(key, default)
+
+    if name == "do_indent" and isinstance(get("s"), str):
+        width = get("width")
+        step = width if _is_int(width) else len(str(width))
+        return len(get("s")) + (get("s").count("\n") + 1) * max(step, 0)
+    if name == "do_replace" and isinstance(get("s"), str) and isinstance(get("old"), str):
+        text, old, new = get("s"), get("old"), str(get("new"))
+        count = text.count(old) if old else len(text) + 1
+        if _is_int(get("count")) and get("count") >= 0:
+            count = min(count, get("count"))
+        return len(text) + count * (len(new) - len(old))
+    if name == "do_join":
+        separator = len(str(get("d")))
+        items = list(get("value"))
+        if get("attribute") is not None:
+            getter = make_attrgetter(arguments["eval_ctx"].environment, get("attribute"))
+            items = [getter(item) for item in items]
+        total = separator * max(len(items) - 1, 0)
+        for item in items:
+            total += _text_size(item, limit)[0]
+            if total > limit:
+                break
+        return total
+    if name == "do_wordwrap" and isinstance(get("s"), str):
+        text = get("s")
+        wrap = get("wrapstring") or arguments["environment"].newline_sequence
+        width = get("width") if _is_int(get("width")) and get("width") > 0 else 1
+        return len(text) + (len(text) // width + text.count("\n") + 1) * len(str(wrap))
+    if name == "do_format" and isinstance(get("value"), str):
+        values = (*get("args", ()), *get("kwargs", {}).values())
+        biggest = max((_text_size(value, limit)[0] for value in values), default=0)
+        return len(get("value")) + _placeholders(get("value")) * biggest
+    if name in ("escape", "do_forceescape"):
+        value = get("value", get("s"))
+        return _escaped_size(value) if isinstance(value, str) else 6 * _text_size(value, limit)[0]
+    if name == "do_urlize" and isinstance(get("value"), str):
+        text = get("value")
+        extra = len(str(get("target") or "")) + len(str(get("rel") or "")) + 60
+        return 3 * _escaped_size(text) + (len(text.split()) + 1) * extra
+    if name in ("do_pprint", "do_tojson", "do_xmlattr", "do_urlencode", "soft_str"):
+        value = get("value", get("d", get("s")))
+        chars, count, depth = _text_size(value, limit)
+        indent = get("indent") if _is_int(get("indent")) else 0
+        return 9 * chars + count * depth * (max(indent, 0) + (8 if name == "do_pprint" else 1))
+    return None
+
+
+def _check_filter(function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse, before it runs, a filter whose result would pass the output limit
+    (``('a\\n'*1000)|indent(4999999)`` would build 5 GB first) or would build a list per loop item."""
+    name = function.__name__
+    signature = inspect.signature(function)
+    if args and isinstance(args[0], EvalContext) and next(iter(signature.parameters), "") != "eval_ctx":
+        args = args[1:]  # Jinja's async-capable filters (slice, list …) are handed the context first
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except (TypeError, ValueError):  # the filter itself will say what is wrong with its arguments
+        return
+    bound.apply_defaults()
+    if name == "do_slice" and _is_int(bound.arguments["slices"]) and bound.arguments["slices"] > LIMITS.loop_items:
+        raise LimitExceeded(LOOP)  # one list per slice, however short the sequence
+    size = _filter_size(name, dict(bound.arguments), LIMITS.output_chars)
+    if size is not None and size > LIMITS.output_chars:
+        raise LimitExceeded(OUTPUT)
+
+
 def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)  # keeps jinja's pass_context / pass_environment marks
     def limited(*args: Any, **kwargs: Any) -> Any:
@@ -275,12 +386,37 @@ def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
         _check_arguments(iter((*args, *kwargs.values())))
         if function.__name__ == "do_format" and args and isinstance(args[0], str):
             check_format_string(args[0])  # {{ '%9999999999s' | format(x) }}
+        if function.__name__ == "do_join" and len(args) > 1 and not isinstance(args[1], (list, tuple)):
+            args = (args[0], list(args[1]), *args[2:])  # counted and joined: a generator runs once
+        _check_filter(function, args, kwargs)
         result = function(*args, **kwargs)
         if isinstance(result, (str, list)) and len(result) > LIMITS.output_chars:
             raise LimitExceeded(OUTPUT)
         return result
 
     return limited
+
+
+def checked_output(value: Any) -> Any:
+    """What ``{{ … }}`` prints (the environment's ``finalize``), held to the output limit before it
+    is turned into text (``{{ [x] * n }}`` would be), with what cannot be in a Word file's XML made
+    safe: a vertical tab (Word's Shift+Enter in pasted text) becomes a line break, other control
+    characters, lone surrogates and U+FFFE/U+FFFF are dropped."""
+    if not isinstance(value, str) and _text_size(value, LIMITS.output_chars)[0] > LIMITS.output_chars:
+        raise LimitExceeded(OUTPUT)
+    if isinstance(value, str) and _XML_INVALID.search(value):
+        cleaned = _XML_INVALID.sub(_xml_safe, value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
+# Characters XML 1.0 does not allow; tab, line feed, carriage return, and \a and \f (docxtpl's
+# paragraph and page breaks) are kept.
+_XML_INVALID = re.compile(r"[\x00-\x06\x08\x0b\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(match: re.Match[str]) -> str:
+    return "\n" if match.group(0) == "\x0b" else ""
 
 
 class LimitedSandbox(ImmutableSandboxedEnvironment):
@@ -292,7 +428,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     code_generator_class = LimitedCodeGenerator
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(finalize=checked_output, **options)
         self.checked_concat = checked_concat
         self.counted_loop = counted_loop
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
@@ -316,8 +452,10 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         name = getattr(method, "__name__", "")
         if isinstance(owner, str) and name in ("format", "format_map"):
             check_format_string(owner)
-        if isinstance(owner, str) and name in ("replace", "join"):
+        if isinstance(owner, str) and name in ("replace", "join", "expandtabs"):
             _check_string_growth(owner, name, args)
+        if isinstance(owner, str) and name in ("format", "format_map"):
+            _check_string_growth(owner, name, (*args, *kwargs.values()))
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, (str, list, tuple)) and len(result) > LIMITS.output_chars:
             raise LimitExceeded(OUTPUT)

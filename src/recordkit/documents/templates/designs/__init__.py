@@ -57,6 +57,13 @@ def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:
     return design.ordered if design else ()
 
 
+def row_fields(name: str) -> dict[str, tuple[str, ...]]:
+    """The fields of each row of the list variables of a template of this name (催缴通知书's 明细:
+    月份, 项目, 金额); a list variable not named here is not checked field by field."""
+    design = all_designs().get(name)
+    return dict(design.rows) if design else {}
+
+
 def asked_variables(name: str) -> frozenset[str]:
     """The variables the clerk is expected to supply for a template of this name."""
     design = all_designs().get(name)

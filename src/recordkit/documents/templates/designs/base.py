@@ -31,6 +31,8 @@ class Design:
     asks: tuple[str, ...] = ()
     # Pairs of variables whose dates must not run backwards (start, end), checked before printing.
     ordered: tuple[tuple[str, str], ...] = ()
+    # The fields each row of a list variable has ({{ 行.金额 }} in a {%tr for 行 in 明细 %}).
+    rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def provided(self) -> frozenset[str]:

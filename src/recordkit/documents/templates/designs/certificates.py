@@ -88,5 +88,7 @@ def _exit_pass(document: Document) -> None:
 DESIGNS = [
     Design("居住证明", CERTIFICATE_KIND, _residence, variables=RESIDENCE_VARIABLES),
     Design("缴费证明", CERTIFICATE_KIND, _clearance, variables=CLEARANCE_VARIABLES),
-    Design("出门条", EXIT_PASS_KIND, _exit_pass, variables=EXIT_PASS_VARIABLES),
+    Design(
+        "出门条", EXIT_PASS_KIND, _exit_pass, variables=EXIT_PASS_VARIABLES, rows=(("物品", ("序号", "名称", "数量")),)
+    ),
 ]

@@ -182,5 +182,11 @@ DESIGNS = [
         asks=("违规事项", "整改期限"),
         ordered=(("日期", "整改期限"),),
     ),
-    Design("催缴通知书", REMINDER_KIND, _payment_reminder, variables=REMINDER_VARIABLES),
+    Design(
+        "催缴通知书",
+        REMINDER_KIND,
+        _payment_reminder,
+        variables=REMINDER_VARIABLES,
+        rows=(("明细", ("月份", "项目", "金额")),),
+    ),
 ]

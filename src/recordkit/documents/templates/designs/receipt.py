@@ -161,7 +161,9 @@ def _pin_feed(document: Document) -> None:
     _receipt(document, 24.1, 27.94, 1.6)
 
 
+_RECEIPT_ROWS = (("明细", ("项目", "期间", "金额")),)
+
 DESIGNS = [
-    Design("收据", "收据", _a4, variables=RECEIPT_VARIABLES),
-    Design("收据-241", "收据", _pin_feed, variables=RECEIPT_VARIABLES),
+    Design("收据", "收据", _a4, variables=RECEIPT_VARIABLES, rows=_RECEIPT_ROWS),
+    Design("收据-241", "收据", _pin_feed, variables=RECEIPT_VARIABLES, rows=_RECEIPT_ROWS),
 ]
