@@ -317,3 +317,15 @@ def test_a_pdf_with_text_and_scanned_pages(workspace: Workspace, engine: Countin
     ]
     assert not done.ocr_pending and engine.calls == 2
     assert max(engine.sizes[0]) in (1999, 2000)  # rendered at 200 dpi, capped at [ocr] max_side
+
+
+def test_xlsx_cells_past_the_recorded_sheet_size_are_read(workspace: Workspace, engine: CountingEngine) -> None:
+    """Another system's file claiming its first sheet is A1:B1 (and its second just A1): every cell is read."""
+    from tests.test_roster_cli import with_dimension
+
+    path = with_dimension(write_xlsx(workspace.root / "records" / "archive" / "台账.xlsx"), "A1")
+    text = extract_item(workspace, item_for(workspace, path))
+    assert [page.text for page in text.pages] == [
+        "房号\t业主\t金额（元）\t日期\n3-2-1201\t张伟\t2350\t2025-03-15",
+        "\t电梯维修基金已缴",
+    ]

@@ -287,6 +287,18 @@ def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: L
     assert generated(ws) == []
 
 
+def test_batch_reads_rows_past_the_recorded_sheet_size(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    """A sheet claiming to be A1:C2 (the headers and the first row) still gives a notice for every row."""
+    from tests.test_roster_cli import with_dimension
+
+    sheet = _sheet(
+        tmp_path / "整改名单.xlsx",
+        [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"], ["1-1-101", "夜间施工噪音", "2026年12月10日"]],
+    )
+    batch = batch_notices(ws, estate, "装修违规整改通知", with_dimension(sheet, "A1:C2"), {}, CASHIER, today=TODAY)
+    assert ["夜间施工噪音" in "\n".join(paragraphs(d.path)) for d in batch.documents] == [False, True]
+
+
 # -- payment reminders ------------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ from recordkit.archive.scans import ScanRejected, open_image, open_pdf
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
-from recordkit.core.sheets import check_workbook_parts
+from recordkit.core.sheets import check_workbook_parts, sheet_values
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem
@@ -533,7 +533,7 @@ def _xlsx_sheets(path: Path) -> list[str]:
         sheets = []
         for sheet in workbook.worksheets:
             rows = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet_values(sheet):  # every row, whatever size the file records
                 cells = [_cell_text(value) for value in row]
                 while cells and not cells[-1]:
                     cells.pop()

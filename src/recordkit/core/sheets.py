@@ -150,6 +150,18 @@ def shown_sheet(workbook: Any) -> Any:
     return visible[0] if visible else workbook.worksheets[0]
 
 
+def sheet_values(sheet: Any) -> Iterator[Sequence[Any]]:
+    """The cell values of ``sheet`` row by row, down to its last real row and across to each row's last cell.
+
+    A read-only worksheet otherwise stops at the size recorded in the file (``<dimension ref=…>``), which
+    other systems' exports often get wrong: rows past it were dropped without a word, and a recorded
+    ``A1`` hid the headers.  ``reset_dimensions`` (openpyxl's documented remedy) makes it read the real
+    rows; a row may then be shorter than the widest one, or empty."""
+    if hasattr(sheet, "reset_dimensions"):  # read-only worksheets only; a loaded sheet knows its cells
+        sheet.reset_dimensions()
+    return sheet.iter_rows(values_only=True)
+
+
 def _find_header(
     values_iter: Iterator[Sequence[Any]], by_name: dict[str, str], wanted: int
 ) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
@@ -218,7 +230,8 @@ def read_table(
         # The sheet that came closest (most headers found), for the message when none has them all.
         best: tuple[int, Any, int, dict[str, int]] = (-1, candidates[0], 0, {})
         for sheet in candidates:
-            rows = sheet.iter_rows(values_only=True)
+            recorded_rows = sheet.max_row  # the size the file claims, only a hint for the progress bar
+            rows = sheet_values(sheet)
             header_row, positions, headers, ignored = _find_header(rows, by_name, wanted)
             if header_row and all(col.key in positions for col in required):
                 chosen = sheet
@@ -241,10 +254,11 @@ def read_table(
                 "其他写法请用 --map 表头=标准列名 指明，例如 --map 房间=房号"
             )
         data = []
-        total = chosen.max_row - header_row if chosen.max_row else None
         column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]
         for number, values in enumerate(rows, start=header_row + 1):
             if progress is not None and number % 1000 == 0:
+                # Past the recorded size the total is unknown: the bar runs on without one.
+                total = recorded_rows - header_row if recorded_rows and number <= recorded_rows else None
                 progress(number - header_row, total)
             cells: dict[str, Any] = {}
             for key, index in column_positions:

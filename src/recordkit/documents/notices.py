@@ -25,7 +25,7 @@ from recordkit.billing.arrears import list_arrears, owed_query
 from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.sheets import column_letter, normalise_header, save_atomically
+from recordkit.core.sheets import column_letter, normalise_header, save_atomically, sheet_values
 from recordkit.core.unitcodes import Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -504,7 +504,7 @@ def read_batch_sheet(
             f"{path.name} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx"
         ) from err
     try:
-        rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+        rows = [list(row) for row in sheet_values(workbook.active)]  # every row, whatever size the file records
     finally:
         workbook.close()
     headers = [normalise_header(cell) if cell is not None else "" for cell in (rows[0] if rows else [])]
