@@ -85,3 +85,38 @@ def test_an_owner_edited_by_raw_sql_is_named_on_either_database(ledger_url: str,
             conn.execute(sa.text("UPDATE owners SET name = '张三' WHERE name = '张伟'"))
         with opened.read() as conn:
             assert [(d.table, d.problem) for d in check_tables(conn)] == [("业主", "姓名：日志为 张伟，台账为 张三")]
+
+
+def test_looking_at_full_numbers_is_no_change_but_a_deleted_owner_still_is(
+    run_cli: Any,
+    workspace: Workspace,
+    tmp_path: Any,
+) -> None:
+    """``--show-private`` journals a private.view row with entity owner: that is who looked, not an owner
+    removed (it was reported as "日志中有业主 None，台账中没有（被删除）").  An owner row deleted behind
+    recordkit's back (sqlite3, not recordkit) is still named."""
+    import sqlite3
+
+    from tests.conftest import SAMPLE_ROWS, sa_url_database, write_sheet
+
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    for args in (
+        ("owners", "list", "--show-private"),
+        ("owners", "show", "1-1-101", "--show-private"),
+        ("owners", "export", str(tmp_path / "导出.xlsx"), "--show-private"),
+    ):
+        assert run_cli(*args).exit_code == 0, args
+    views = json.loads(run_cli("journal", "list", "--json").stdout)
+    assert sum(entry["action"] == "private.view" for entry in views) == 3
+    result = run_cli("journal", "verify", "--tables")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "台账与操作日志一致：收据收款、业主和借阅记录都与日志相符"
+
+    with sqlite3.connect(sa_url_database(workspace.database_url)) as conn:
+        (owner_id,) = conn.execute("SELECT id FROM owners WHERE name = '张伟'").fetchone()
+        conn.execute("DELETE FROM owners WHERE id = ?", (owner_id,))
+    result = run_cli("journal", "verify", "--tables", "--json")
+    assert result.exit_code == 9
+    assert json.loads(result.stdout) == [
+        {"table": "业主", "key": str(owner_id), "problem": "日志中有业主 张伟，台账中没有（被删除）"}
+    ]

@@ -91,6 +91,10 @@ def record(conn: Connection, operator: str, changes: Iterable[Change], at: datet
     return len(rows)
 
 
+#: Actions that journal who looked at something, not a change: nothing in the ledger's tables follows from them.
+VIEW_ONLY_ACTIONS = frozenset({"private.view"})
+
+
 def record_private_view(ledger: Ledger, operator: str, entity: str, what: str, shown: Iterable[str]) -> None:
     """Journal that ``operator`` displayed or exported unmasked phone and ID numbers (``--show-private``):
     ``what`` names the command or file, ``shown`` the records it showed (the first 20 are kept)."""
