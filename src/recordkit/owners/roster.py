@@ -322,6 +322,8 @@ class RosterSheet:
     warnings: list[str]
     has_contacts: bool  # a 关系 or 租户 column: the sheet says who the contacts are
     rows: int = 0  # data rows read
+    #: column key -> (Excel letter, header as written), for problems found once the rows are read
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -582,7 +584,10 @@ def read_roster(
     if not mains:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
     has_contacts = "relation" in table.letters or "tenant" in table.letters
-    return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, len(table.rows))
+    columns = {key: (table.letters.get(key, ""), table.headers.get(key, key)) for key in table.headers}
+    return RosterSheet(
+        list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, len(table.rows), columns
+    )
 
 
 def read_owner_sheet(
@@ -680,7 +685,9 @@ def import_owners(
     """
     roster = read_roster(path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases)
     with ledger.write() as conn:
-        summary = apply_owner_records(conn, roster.records, operator, contacts=roster.has_contacts)
+        summary = apply_owner_records(
+            conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns
+        )
         summary.dry_run = dry_run
         if dry_run:
             conn.rollback()
@@ -717,14 +724,18 @@ def _match_owners(
     persons: Sequence[Person],
     existing: Sequence[_OwnerRow],
     co_owner_named: Mapping[tuple[int, str], _OwnerRow] | None = None,
+    columns: Mapping[str, tuple[str, str]] | None = None,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems.
 
     ``co_owner_named`` maps (row, name) to the co-owner the unit of that row already has: a
-    co-owner written with no phone or ID (a name in a shared cell) is that person."""
+    co-owner written with no phone or ID (a name in a shared cell) is that person.  One person on
+    two rows of the sheet with a different name or phone is a problem naming the column (``columns``:
+    key -> (letter, header)); a phone left blank on either row is none (the one written is kept)."""
     known = {_owner_key(o.name, o.phone, o.id_number): o for o in existing}
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
+    where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话")} | dict(columns or {})
     for person in persons:
         if not person.phone and not person.id_number and co_owner_named:
             same = co_owner_named.get((person.row, person.name))
@@ -733,17 +744,31 @@ def _match_owners(
                 continue
         key = _owner_key(person.name, person.phone, person.id_number)
         owner = known.get(key)
-        differs = owner is not None and (
-            owner.name != person.name or bool(person.phone and owner.phone != person.phone)
-        )
+        # A blank phone on either side contradicts nothing: the one written is kept.
+        contradicted: list[str] = []
+        if owner is not None:
+            pairs = (("owner", person.name, owner.name), ("phone", person.phone, owner.phone))
+            contradicted = [column for column, mine, theirs in pairs if mine and theirs and mine != theirs]
+        differs = bool(contradicted) or bool(owner is not None and person.phone and not owner.phone)
         if owner is None:
             owner = _OwnerRow(None, person.name, person.phone, person.id_number, person.row)
             match.new.append(owner)
             known[key] = owner
-        elif differs and owner.first_row:
-            problems.append(
-                CellProblem(person.row, "", "业主姓名", f"与第 {owner.first_row} 行是同一身份证号，但姓名或电话不一致")
-            )
+        elif contradicted and owner.first_row:
+            # The same ID number on an earlier row of this sheet: one person written two ways.
+            for column in contradicted:
+                letter, header = where[column]
+                what = "姓名" if column == "owner" else "电话"
+                problems.append(
+                    CellProblem(
+                        person.row,
+                        letter,
+                        header,
+                        f"与第 {owner.first_row} 行是同一身份证号（同一位业主），但{what}不同：请核对后写成一样的",
+                    )
+                )
+        elif differs and owner.id is None:
+            owner.phone = owner.phone or person.phone  # a new owner's phone from a later row
         elif differs:
             assert owner.id is not None
             match.changed.setdefault(owner.id, owner.as_journal())
@@ -756,11 +781,16 @@ def _match_owners(
 
 
 def apply_owner_records(
-    conn: Connection, records: Sequence[OwnerRecord], operator: str, contacts: bool = False
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    operator: str,
+    contacts: bool = False,
+    columns: Mapping[str, tuple[str, str]] | None = None,
 ) -> ImportSummary:
     """Upsert validated records inside the caller's write transaction.
 
-    The co-owners of each unit become the record's; with ``contacts``, its contacts too."""
+    The co-owners of each unit become the record's; with ``contacts``, its contacts too.  ``columns``
+    (``RosterSheet.columns``) lets a problem found here name its column's letter."""
     records = _resolve_masks(records, conn)
     summary = ImportSummary(rows=len(records))
 
@@ -777,7 +807,7 @@ def apply_owner_records(
         for owner_id in current_co.get(unit["id"], ())
         if owner_id in owner_by_id
     }
-    match = _match_owners(_persons(records), existing_owners, co_owner_named)
+    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns)
     new_owners = match.new
 
     changes: list[journal.Change] = []
