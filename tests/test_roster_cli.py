@@ -108,3 +108,117 @@ def test_one_owner_written_two_ways_names_the_column_that_differs(run_cli: Any, 
         "  第 4 行 C 列（业主姓名）：与第 2 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的",
     ]
     assert units(run_cli) == []
+
+
+# -- a phase column ------------------------------------------------------------------------
+
+
+def test_a_bare_number_in_a_phase_column_is_that_phase(run_cli: Any, tmp_path: Path) -> None:
+    """期数 2, 2期, 第二期 and 二期 are all 二期: a bare 2 made phase "2" and the unit 2·3-2-1201, shown as
+    23栋2单元1201室 (another building), which owners show could not find."""
+    rows = [
+        ["期数", "楼栋", "单元", "房号", "建筑面积", "业主姓名"],
+        [2, 3, 2, 1201, 88, "钱五"],
+        ["2期", 3, 2, 1202, 88, "钱六"],
+        ["第二期", 3, 2, 1203, 88, "钱七"],
+        ["二期", 3, 2, 1204, 88, "钱八"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [(u["unit"], u["display"], u["phase"]) for u in units(run_cli)] == [
+        ("二期·3-2-1201", "二期3栋2单元1201室", "二期"),
+        ("二期·3-2-1202", "二期3栋2单元1202室", "二期"),
+        ("二期·3-2-1203", "二期3栋2单元1203室", "二期"),
+        ("二期·3-2-1204", "二期3栋2单元1204室", "二期"),
+    ]
+    shown = run_cli("owners", "show", "二期3栋2单元1201室")
+    assert shown.exit_code == 0, shown.output
+    assert "钱五" in shown.stdout
+
+
+def test_a_phase_cell_ending_in_a_digit_is_refused_at_its_column(run_cli: Any, tmp_path: Path) -> None:
+    rows = [["楼栋", "单元", "房号", "建筑面积", "分期"], [3, 2, 1201, 88, "B2"]]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines()[1:] == [
+        "  第 2 行 E 列（分期）：分期“B2”无效，应写分区名称，例如 二期、第二期、2期 或 A区"
+    ]
+    assert units(run_cli) == []
+
+
+def test_a_full_name_that_already_carries_the_phase_gets_it_once(run_cli: Any, tmp_path: Path) -> None:
+    """区域 二期 beside 二期3栋2单元1201室 (and beside 3栋2单元1202室): both in 二期.  The first was refused
+    quoting 二期·二期3栋2单元1201室, text nobody typed."""
+    rows = [
+        ["区域", "房屋名称", "建筑面积", "业主姓名"],
+        ["二期", "二期3栋2单元1201室", 90, "区一"],
+        ["二期", "3栋2单元1202室", 90, "区二"],
+        ["2期", "第二期3-2-1203", 90, "区三"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [(u["unit"], u["owner"]) for u in units(run_cli)] == [
+        ("二期·3-2-1201", "区一"),
+        ("二期·3-2-1202", "区二"),
+        ("二期·3-2-1203", "区三"),
+    ]
+
+
+def test_a_phase_cell_against_another_phase_in_the_name(run_cli: Any, tmp_path: Path) -> None:
+    rows = [
+        ["区域", "房屋名称", "建筑面积", "业主姓名"],
+        ["三期", "二期3栋2单元1201室", 90, "区一"],
+        ["二期", "3栋2单元12AB室", 90, "区二"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：名册.xlsx 有 2 处错误，没有导入任何数据",
+        "  第 2 行 A 列（区域）：分期“三期”与房屋名称“二期3栋2单元1201室”中的分区“二期”不一致，请核对",
+        "  第 3 行 B 列（房屋名称）：房号“3栋2单元12AB室”中的房号“12AB”无效，应为数字，末尾可带一个字母，"
+        "例如 1201 或 1201A；房号可写成 3-2-1201 或 3栋2单元1201室",
+    ]
+
+
+# -- full unit names beside a 类型 column ----------------------------------------------------------
+
+
+def test_full_unit_names_beside_a_kind_column(run_cli: Any, tmp_path: Path) -> None:
+    """房屋名称 with the whole name and 房屋类型 beside it, as property systems export them: every row was
+    refused (楼栋不能为空 with no column, 房号“商铺S-101”无效)."""
+    rows = [
+        ["房屋名称", "房屋类型", "建筑面积", "业主姓名"],
+        ["6栋1单元301室", "住宅", 88, "钱一"],
+        ["商铺S-101", "商铺", 60, "钱二"],
+        ["12号别墅", "别墅", 300, "钱三"],
+        ["车位B1-023", "车位", 12, "钱四"],
+        ["B1-024", "车位", 12, "钱五"],  # the kind and the number alone, as before
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [(u["unit"], u["kind"], u["owner"]) for u in units(run_cli)] == [
+        ("6-1-301", "住宅", "钱一"),
+        ("别墅12", "别墅", "钱三"),
+        ("商铺S-101", "商铺", "钱二"),
+        ("车位B1-023", "车位", "钱四"),
+        ("车位B1-024", "车位", "钱五"),
+    ]
+
+
+def test_a_kind_cell_against_the_full_name_is_named(run_cli: Any, tmp_path: Path) -> None:
+    rows = [
+        ["房屋名称", "房屋类型", "建筑面积", "业主姓名"],
+        ["商铺S-101", "住宅", 60, "钱二"],
+        ["6栋1单元301室", "车位", 88, "钱一"],
+        ["1201", "住宅", 88, "钱六"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：名册.xlsx 有 3 处错误，没有导入任何数据",
+        "  第 2 行 B 列（房屋类型）：类型“住宅”与房屋名称“商铺S-101”不一致：这是商铺（商铺S-101），不是住宅",
+        "  第 3 行 B 列（房屋类型）：类型“车位”与房屋名称“6栋1单元301室”不一致：这是住宅（6-1-301），不是车位",
+        "  第 4 行 A 列（房屋名称）：房号“1201”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室"
+        "（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）",
+    ]
+    assert units(run_cli) == []

@@ -20,6 +20,7 @@ from recordkit.core.unitcodes import (
     UnitCode,
     find_unit_code,
     find_unit_codes,
+    parse_phase,
     parse_unit_code,
     parse_unit_kind,
     phase_spellings,
@@ -188,6 +189,37 @@ def test_a_spelling_given_to_two_phases_is_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         phase_spellings([PhaseSettings("一期", ("东区",)), PhaseSettings("二期", ("东区",))])
     assert caught.value.message == "分区写法“东区”同时属于“一期”和“二期”"
+
+
+@pytest.mark.parametrize(
+    ("cell", "phases", "expected"),
+    [
+        (2, None, "二期"),  # a bare number in a 分期 column is that 期, never a phase called "2"
+        (2.0, None, "二期"),
+        ("２", None, "二期"),
+        ("2期", None, "二期"),
+        ("第二期", None, "二期"),
+        ("A区", None, "A区"),
+        (1, PHASES, "香榭丽舍"),
+        (2, PHASES, "巴塞罗纳"),
+        ("香榭", PHASES, "香榭丽舍"),
+    ],
+)
+def test_a_phase_cell(cell: Any, phases: Any, expected: str) -> None:
+    assert parse_phase(cell, phases) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "phases", "message"),
+    [
+        ("B2", None, "分期“B2”无效，应写分区名称，例如 二期、第二期、2期 或 A区"),
+        (3, PHASES, "分期“3”不在本小区的分区中（香榭丽舍、巴塞罗纳），请检查 recordkit.toml 的 [[office.phases]]"),
+    ],
+)
+def test_a_phase_cell_naming_no_phase(cell: Any, phases: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_phase(cell, phases)
+    assert caught.value.message == message
 
 
 # -- cells of a roster -----------------------------------------------------------------------------

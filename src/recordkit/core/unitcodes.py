@@ -26,6 +26,7 @@ __all__ = [
     "find_unit_code",
     "find_unit_codes",
     "parse_building",
+    "parse_phase",
     "parse_unit_code",
     "parse_unit_kind",
     "phase_spellings",
@@ -158,6 +159,8 @@ _DATE = re.compile(
 # Chinese numerals before a marker: 九幢, 二单元, 十二号楼, 三楼.  Read with cn2an.
 _CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=\s*(?:号楼|栋|幢|座|单元|楼|层|号|室|#))")
 # A phase written without a name list: 一期, 第二期, 2期, A区.
+#: A 分期 cell holding only a number: that 期.
+_BARE_PHASE_NUMBER = re.compile(r"[0-9]{1,2}")
 _GENERIC_PHASE = re.compile(r"第?(?P<name>[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}|[A-Z])(?P<marker>[区期])")
 
 _BUILDING_SUFFIXES = ("#楼", "号楼", "栋", "幢", "座", "#", "楼")
@@ -372,26 +375,39 @@ def _kind_code(word: str, label: str, building: str | None, phase: str) -> UnitC
     return UnitCode("", "", cleaned, kind=kind, phase=phase)
 
 
-def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str) -> str:
+def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, cell: bool = False) -> str:
+    """The phase's name for ``raw`` (normalized), written in the code ``shown``; with ``cell``, ``raw`` is a
+    whole 分期 cell (``shown`` as typed): a bare number there is that 期 (2 → 二期, as 2期), never a phase
+    called "2" (a phase name ending in a digit would run into the building: ``phase_spellings`` refuses one)."""
     name = raw.strip()
+    where = f"分期“{shown}”" if cell else f"房号“{shown}”中的分区“{name}”"
+    generic = _GENERIC_PHASE.fullmatch(name + "期" if cell and _BARE_PHASE_NUMBER.fullmatch(name) else name)
     if phases:
         if name in phases:
             return phases[name]
-        generic = _GENERIC_PHASE.fullmatch(name)
         if generic is not None:
             canonical = _generic_phase_name(generic)
             if canonical in phases:
                 return phases[canonical]
         known = "、".join(dict.fromkeys(phases.values()))
-        raise ValidationError(
-            f"房号“{shown}”中的分区“{name}”不在本小区的分区中（{known}），请检查 recordkit.toml 的 [[office.phases]]"
-        )
-    generic = _GENERIC_PHASE.fullmatch(name)
+        raise ValidationError(f"{where}不在本小区的分区中（{known}），请检查 recordkit.toml 的 [[office.phases]]")
     if generic is not None:
         return _generic_phase_name(generic)
+    if cell and (not _PHASE_CANON.fullmatch(name) or name[-1].isdigit()):
+        raise ValidationError(f"{where}无效，应写分区名称，例如 二期、第二期、2期 或 A区")
     if not _PHASE_CANON.fullmatch(name):
-        raise ValidationError(f"房号“{shown}”中的分区“{name}”无效，例如 二期·3-2-1201 或 二期3栋2单元1201室")
+        raise ValidationError(f"{where}无效，例如 二期·3-2-1201 或 二期3栋2单元1201室")
     return name
+
+
+def parse_phase(text: str | int | float, phases: Mapping[str, str] | None = None) -> str:
+    """A 分期 cell (``二期``、``第二期``、``2期``、a bare ``2``、``A区``, or a spelling of ``phases``) to the
+    phase's name.  ``ValidationError`` starting with 分期 for a cell that names no phase (of ``phases`` when
+    given), or one ending in a digit that is not a bare number (``B2``: a building, not a phase)."""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)  # Excel hands a typed 2 back as 2.0
+    shown = str(text).strip()
+    return _canonical_phase(_normalize(shown).strip(), phases, shown, cell=True)
 
 
 def _generic_phase_name(match: re.Match[str]) -> str:
@@ -663,15 +679,12 @@ def unit_code_from_parts(
     单元 0 is a shop (``商铺3-101``), 单元 -1 a storeroom (``储藏室3-5``).  ``kind`` (one of
     ``KINDS``, or a word ``parse_unit_kind`` reads) says what the row is: a flat may then have no
     单元, and another kind takes its number from the building and room cells (either may be empty).
-    ``phase`` is the row's 区/期 cell, read against ``phases`` when given.
+    ``phase`` is the row's 区/期 cell, read by ``parse_phase`` (a bare number is that 期).
 
     Raises ``ValidationError`` naming the first part (楼栋, 单元 or 房号) that is
     empty, not a whole number, or not of the expected form.
     """
-    phase_name = ""
-    if phase is not None and str(phase).strip():
-        shown_phase = str(phase).strip()
-        phase_name = _canonical_phase(_normalize(shown_phase).strip(), phases, shown_phase)
+    phase_name = parse_phase(phase, phases) if phase is not None and str(phase).strip() else ""
     unit_kind = parse_unit_kind(kind) if kind is not None and str(kind).strip() else None
     special = _entrance_number(entrance)
     if unit_kind is None and special is not None:

@@ -46,6 +46,7 @@ from recordkit.core.unitcodes import (
     Building,
     UnitCode,
     parse_building,
+    parse_phase,
     parse_unit_code,
     parse_unit_kind,
     unit_code_from_parts,
@@ -391,11 +392,7 @@ class _RowReader:
             if cells["building"] is None and cells["entrance"] is None and cells["kind"] is None:
                 if cells["room"] is None:
                     raise ValidationError("不能为空")
-                text = _text(cells["room"])
-                if cells["phase"] is not None:
-                    # The code's own form: a phase comes first, joined by ·  (二期·3-2-1201).
-                    text = f"{_text(cells['phase'])}·{text}"
-                return parse_unit_code(text, phases=self.phases)
+                return self._full_code(cells)
             building = cells["building"]
             kind = None if cells["kind"] is None else _text(cells["kind"])
             if kind is None and building is not None and (named := _kind_named(building)) is not None:
@@ -405,26 +402,66 @@ class _RowReader:
                 # A sheet with building and room columns but no 单元 column is an estate whose
                 # buildings have no 单元 (5栋 + 1201 is 5-1201); an empty 单元 cell stays an error.
                 kind = FLAT
-            return unit_code_from_parts(
-                building,
-                cells["entrance"],
-                cells["room"],
-                kind=kind,
-                phase=None if cells["phase"] is None else _text(cells["phase"]),
-                phases=self.phases,
-            )
+            try:
+                return unit_code_from_parts(
+                    building,
+                    cells["entrance"],
+                    cells["room"],
+                    kind=kind,
+                    phase=None if cells["phase"] is None else _text(cells["phase"]),
+                    phases=self.phases,
+                )
+            except ValidationError as parts_error:
+                if kind is None or building is not None or cells["entrance"] is not None or cells["room"] is None:
+                    raise
+                # A 类型 column beside a full unit name (房屋名称 “商铺S-101”, 类型 “商铺”): the name is the code,
+                # the 类型 cell must agree with it.
+                try:
+                    code = self._full_code(cells)
+                except ValidationError:
+                    if "building" in self.table.letters:
+                        raise parts_error from None
+                    raise
+                if (named_kind := parse_unit_kind(kind)) != code.kind:
+                    raise ValidationError(
+                        f"类型“{kind}”与{self.table.headers['room']}“{_text(cells['room'])}”不一致："
+                        f"这是{code.kind}（{code}），不是{named_kind}"
+                    ) from None
+                return code
         except ValidationError as err:
             # Point at the cell that is wrong: the message starts with the part's name.
             part = next(
                 (
                     key
-                    for key, name in (("building", "楼栋"), ("entrance", "单元"), ("kind", "类型"), ("phase", "分期"))
+                    for key, name in (
+                        ("building", "楼栋"),
+                        ("entrance", "单元"),
+                        ("kind", "类型"),
+                        ("kind", "房屋类型"),
+                        ("phase", "分期"),
+                    )
                     if err.message.startswith(name)
                 ),
                 "room",
             )
             bad(part, err.message)
             return None
+
+    def _full_code(self, cells: dict[str, Any]) -> UnitCode:
+        """The unit a room cell names in full (``3-2-1201``, ``二期3栋2单元1201室``, ``12号别墅``), in the
+        row's 分期 cell's phase when there is one.  A name that already carries the phase (or a spelling
+        of it) is not given it twice; another phase there is an error about the 分期 cell."""
+        text = _text(cells["room"])
+        code = parse_unit_code(text, phases=self.phases)
+        if cells["phase"] is None:
+            return code
+        shown = _text(cells["phase"])
+        phase = parse_phase(shown, self.phases)
+        if code.phase and code.phase != phase:
+            raise ValidationError(
+                f"分期“{shown}”与{self.table.headers['room']}“{text}”中的分区“{code.phase}”不一致，请核对"
+            )
+        return replace(code, phase=phase)
 
     def _personal(
         self,
