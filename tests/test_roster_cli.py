@@ -222,3 +222,33 @@ def test_a_kind_cell_against_the_full_name_is_named(run_cli: Any, tmp_path: Path
         "（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）",
     ]
     assert units(run_cli) == []
+
+
+# -- a group-header row above the headers ---------------------------------------------------------
+
+
+def test_a_merged_group_header_row_above_the_headers(run_cli: Any, tmp_path: Path) -> None:
+    """Row 1 groups the columns (房屋信息 | 业主信息 | 联系方式, merged), row 2 holds the headers: 房屋信息 and
+    联系方式 are spellings of 房号 and 联系电话, and row 1 was taken for the header row (缺少表头：建筑面积)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "房产资料"
+    sheet.append(["房屋信息", None, None, None, "业主信息", "联系方式", None])
+    sheet.merge_cells("A1:D1")
+    sheet.merge_cells("F1:G1")
+    sheet.append(["楼栋", "单元", "房号", "建筑面积", "业主姓名", "手机", "固定电话"])
+    sheet.append([8, 1, 101, 90, "许一", "13600000001", "025-84561234"])
+    sheet.append([8, 1, 102, 90, "许二", "13600000002", None])
+    book.save(tmp_path / "名册.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "名册.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        "读取工作表“房产资料”；未读取的列：固定电话",
+        "导入完成：共 2 行；新增房屋 2 户，更新 0 户，未变 0 户；新增业主 2 人，更新业主 0 人",
+    ]
+    assert [(u["unit"], u["area"], u["owner"], u["phone"]) for u in units(run_cli)] == [
+        ("8-1-101", 90.0, "许一", "136****0001"),
+        ("8-1-102", 90.0, "许二", "136****0002"),
+    ]

@@ -8,6 +8,7 @@ What the cells mean is the caller's business.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -162,30 +163,47 @@ def sheet_values(sheet: Any) -> Iterator[Sequence[Any]]:
     return sheet.iter_rows(values_only=True)
 
 
+def _header_cells(values: Sequence[Any], by_name: dict[str, str]) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """The known headers of one row (key -> position and text as written) and its other non-empty cells."""
+    found: dict[str, tuple[int, str]] = {}
+    others: list[str] = []
+    for index, value in enumerate(values):
+        key = by_name.get(normalise_header(value))
+        if key and key not in found:
+            found[key] = (index, str(value).strip())
+        elif value is not None and str(value).strip():
+            others.append(str(value).strip())
+    return found, others
+
+
 def _find_header(
-    values_iter: Iterator[Sequence[Any]], by_name: dict[str, str], wanted: int
-) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
+    values_iter: Iterator[Sequence[Any]], by_name: dict[str, str], wanted: int, required: Sequence[str] = ()
+) -> tuple[int, dict[str, int], dict[str, str], list[str], list[Sequence[Any]]]:
     """Look for the header row in the first ``HEADER_SEARCH_ROWS`` rows: (row number or 0, positions,
-    headers as written, the other non-empty header cells of that row, which nothing reads)."""
-    for number, values in enumerate(values_iter, start=1):
-        if number > HEADER_SEARCH_ROWS:
-            break
-        found: dict[str, tuple[int, str]] = {}
-        others: list[str] = []
-        for index, value in enumerate(values):
-            key = by_name.get(normalise_header(value))
-            if key and key not in found:
-                found[key] = (index, str(value).strip())
-            elif value is not None and str(value).strip():
-                others.append(str(value).strip())
-        if len(found) >= wanted:
-            return (
-                number,
-                {key: index for key, (index, _) in found.items()},
-                {key: text for key, (_, text) in found.items()},
-                others,
-            )
-    return 0, {}, {}, []
+    headers as written, the other non-empty header cells of that row, which nothing reads, and the rows
+    read past it, which the caller reads on from).
+
+    The header row is the one with the ``required`` headers and, among those, the most known headers (the
+    first of equals) — not merely the first with ``wanted`` of them: a group-header row above it
+    (房屋信息 | 业主信息 | 联系方式, merged over the columns) holds spellings of 房号 and 联系电话 too."""
+    head = list(itertools.islice(values_iter, HEADER_SEARCH_ROWS))
+    best: tuple[int, dict[str, tuple[int, str]], list[str]] | None = None
+    best_score = (False, 0)
+    for number, values in enumerate(head, start=1):
+        found, others = _header_cells(values, by_name)
+        score = (all(key in found for key in required), len(found))
+        if len(found) >= wanted and (best is None or score > best_score):
+            best, best_score = (number, found, others), score
+    if best is None:
+        return 0, {}, {}, [], []
+    number, found, others = best
+    return (
+        number,
+        {key: index for key, (index, _) in found.items()},
+        {key: text for key, (_, text) in found.items()},
+        others,
+        head[number:],
+    )
 
 
 def accepted_spellings(column: Column) -> str:
@@ -232,7 +250,9 @@ def read_table(
         for sheet in candidates:
             recorded_rows = sheet.max_row  # the size the file claims, only a hint for the progress bar
             rows = sheet_values(sheet)
-            header_row, positions, headers, ignored = _find_header(rows, by_name, wanted)
+            header_row, positions, headers, ignored, after_header = _find_header(
+                rows, by_name, wanted, [col.key for col in required]
+            )
             if header_row and all(col.key in positions for col in required):
                 chosen = sheet
                 break
@@ -255,7 +275,7 @@ def read_table(
             )
         data = []
         column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]
-        for number, values in enumerate(rows, start=header_row + 1):
+        for number, values in enumerate(itertools.chain(after_header, rows), start=header_row + 1):
             if progress is not None and number % 1000 == 0:
                 # Past the recorded size the total is unknown: the bar runs on without one.
                 total = recorded_rows - header_row if recorded_rows and number <= recorded_rows else None
