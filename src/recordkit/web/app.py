@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -144,10 +145,16 @@ def _sign_in() -> Response | tuple[str, int] | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only (never ``//host`` or ``http://``)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.search_page")
+    """Where to go after signing in: a path on this site only, else the search page.  Browsers drop tabs and
+    line breaks from a URL and read ``\\`` as ``/`` (``/<TAB>/evil.example`` is ``//evil.example``, another
+    host), so a target with any blank, control or invisible character or a backslash is refused, and what is
+    left must parse as a path without a scheme or host."""
+    if not target or "\\" in target or any(not char.isprintable() or char.isspace() for char in target):
+        return url_for("pages.search_page")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return url_for("pages.search_page")
+    return target
 
 
 def login() -> Any:
