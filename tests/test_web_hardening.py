@@ -59,3 +59,19 @@ def test_signing_in_returns_to_the_page_asked_for(demo: Workspace, demo_ledger: 
     browser.get(asked.headers["Location"])  # the login page, with next= in its form
     done = browser.post("/login", {"name": "王档案", "password": PASSWORD, "next": "/item/GC-2026-00004?zoom=1"})
     assert done.headers["Location"] == "/item/GC-2026-00004?zoom=1"
+
+
+# -- a redirect to an item's current number -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["_method=POST", "_external=1", "_external=1&_scheme=javascript", "_scheme=x", "_anchor=x", "other=1"],
+)
+def test_a_redirect_to_the_current_number_keeps_only_the_pages_own_query(
+    demo: Workspace, demo_ledger: Ledger, query: str
+) -> None:
+    local = Browser(create_app(demo, accounts_required=False, ledger=demo_ledger))
+    moved = local.get(f"/item/gc-2026-00004?{query}&zoom=1", headers={"Host": "evil.example"})
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == "/item/GC-2026-00004?zoom=1"

@@ -56,6 +56,8 @@ JOURNAL_SHOWN = 50
 _ARCHIVE_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
 #: The item page's zoom levels: the page image widths wider than a thumbnail.
 ZOOM_WIDTHS = tuple(width for width in PAGE_WIDTHS if width > THUMB_WIDTH)
+#: The query keys of an item's page (search words, zoom level, 显示完整号码): the rest are no page's.
+ITEM_QUERY = ("q", "zoom", "private")
 _MIMETYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
 
@@ -216,11 +218,13 @@ def search_page() -> Any:
 
 
 def _item_or_redirect(archive_no: str, endpoint: str, **values: Any) -> ArchiveItem | Response:
-    """The item of ``archive_no``; a former number (or one written another way) redirects to the current."""
+    """The item of ``archive_no``; a former number (or one written another way) redirects to the current,
+    keeping only the page's own query keys (``ITEM_QUERY``): ``url_for`` reads ``_external``, ``_scheme``,
+    ``_anchor`` and ``_method`` as its options, never as a query."""
     item = _item(archive_no)
     if item.archive_no != archive_no:
-        arguments: dict[str, Any] = {**request.args.to_dict(), **values, "archive_no": item.archive_no}
-        return redirect(url_for(endpoint, **arguments))
+        kept = {key: value for key, value in request.args.items() if key in ITEM_QUERY}
+        return redirect(url_for(endpoint, **{**kept, **values, "archive_no": item.archive_no}))
     return item
 
 
