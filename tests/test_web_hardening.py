@@ -4,9 +4,17 @@ query keys that are no page's own."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html as html_text
+import re
+from typing import Any
+
 import pytest
 
+from recordkit.archive.archivist import get_item, lend
+from recordkit.archive.intake import update_and_index
 from recordkit.core.workspace import Workspace
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.web.app import create_app
 from tests.web_helpers import Browser, add_user, demo, demo_ledger, text_of  # noqa: F401
@@ -75,3 +83,124 @@ def test_a_redirect_to_the_current_number_keeps_only_the_pages_own_query(
     moved = local.get(f"/item/gc-2026-00004?{query}&zoom=1", headers={"Host": "evil.example"})
     assert moved.status_code == 302
     assert moved.headers["Location"] == "/item/GC-2026-00004?zoom=1"
+
+
+# -- ID and phone numbers on the pages ----------------------------------------------------------------
+
+PHONE, PHONE_MASKED = "13812345678", "138****5678"
+ID_NUMBER, ID_MASKED = "110101199003071233", "110101********1233"
+
+
+def private_views(ledger: Ledger) -> int:
+    with ledger.read() as conn:
+        return len([entry for entry in journal.recent(conn, 50) if entry.action == "private.view"])
+
+
+def lent_with_numbers(demo_ledger: Ledger) -> None:
+    """GC-2026-00004 lent to a borrower written with a phone number, the reason naming an ID number."""
+    due = dt.date.today() + dt.timedelta(days=7)
+    lend(demo_ledger, "GC-2026-00004", f"王工{PHONE}", due, "测试管理员", f"工程部{PHONE}", f"核对身份证{ID_NUMBER}")
+
+
+@pytest.mark.parametrize("role", ["reader", "archivist"])
+def test_the_loan_history_and_the_loans_list_mask_numbers(demo: Workspace, demo_ledger: Ledger, role: str) -> None:
+    lent_with_numbers(demo_ledger)
+    browser = signed_in(demo, demo_ledger, "小李", role)
+    for url in ("/item/GC-2026-00004", "/loans"):
+        page = browser.get(url)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert PHONE not in html and ID_NUMBER not in html, url
+        assert f"王工{PHONE_MASKED}" in text_of(page), url
+    history = text_of(browser.get("/item/GC-2026-00004"))
+    assert f"工程部{PHONE_MASKED}" in history and f"核对身份证{ID_MASKED}" in history
+    assert private_views(demo_ledger) == 0
+
+
+def test_an_archivist_sees_the_loans_numbers_only_when_asking_and_it_is_journalled(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    lent_with_numbers(demo_ledger)
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    shown = archivist.get("/item/GC-2026-00004?private=1").get_data(as_text=True)
+    assert f"王工{PHONE}" in shown and f"核对身份证{ID_NUMBER}" in shown
+    assert private_views(demo_ledger) == 1
+
+
+def test_lending_and_returning_say_so_with_the_numbers_masked(demo: Workspace, demo_ledger: Ledger) -> None:
+    update_and_index(demo, demo_ledger, "GC-2026-00004", "测试管理员", title=f"电梯维保记录（联系人{PHONE}）")
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    archivist.get("/item/GC-2026-00004")
+    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    lent = archivist.post("/item/GC-2026-00004/lend", {"borrower": f"王工{PHONE}", "due": due, "reason": "年检"})
+    assert lent.status_code == 302
+    page = archivist.get("/item/GC-2026-00004")
+    assert PHONE not in page.get_data(as_text=True)
+    assert f"已借出 GC-2026-00004（电梯维保记录（联系人{PHONE_MASKED}））给 王工{PHONE_MASKED}" in text_of(page)
+    again = archivist.post("/item/GC-2026-00004/lend", {"borrower": "别人", "due": due, "reason": "年检"})
+    assert again.status_code == 409 and PHONE not in again.get_data(as_text=True)
+    assert archivist.post("/item/GC-2026-00004/return", {}).status_code == 302
+    page = archivist.get("/item/GC-2026-00004")
+    assert PHONE not in page.get_data(as_text=True)
+    assert f"借阅人 王工{PHONE_MASKED}" in text_of(page)
+    assert private_views(demo_ledger) == 0
+
+
+_UPDATE_FORM = re.compile(r'<form method="post" action="(/item/[^"]+/update)"[^>]*>(.*?)</form>', re.S)
+
+
+def update_form(page: Any) -> tuple[str, dict[str, str]]:
+    """The first review form on ``page`` and what a browser submits of it untouched."""
+    found = _UPDATE_FORM.search(page.get_data(as_text=True))
+    assert found is not None
+    body, fields = found.group(2), {}
+    for tag in re.findall(r"<input [^>]*>", body):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and (" checked" in tag or 'type="checkbox"' not in tag):
+            fields[name.group(1)] = html_text.unescape(value.group(1) if value else "")
+    for name, select in re.findall(r'<select name="([^"]+)">(.*?)</select>', body, re.S):
+        chosen = re.search(r"<option selected>([^<]*)</option>", select)
+        fields[name] = html_text.unescape(chosen.group(1)) if chosen else ""
+    return html_text.unescape(found.group(1)), fields
+
+
+def test_the_review_form_never_shows_or_saves_back_a_masked_title(demo: Workspace, demo_ledger: Ledger) -> None:
+    title = f"业主联系单（电话{PHONE}，身份证{ID_NUMBER}）"
+    update_and_index(demo, demo_ledger, "GC-2026-00004", "测试管理员", title=title)
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    page = archivist.get("/item/GC-2026-00004")
+    html = page.get_data(as_text=True)
+    assert PHONE not in html and ID_NUMBER not in html
+    assert f"电话{PHONE_MASKED}，身份证{ID_MASKED}" in text_of(page)
+    action, fields = update_form(page)
+    assert action == "/item/GC-2026-00004/update" and PHONE_MASKED not in "".join(fields.values())
+    archivist.post(action, {**fields, "date": "2026-11-16"})  # the form as shown, with one change
+    item = get_item(demo_ledger, "GC-2026-00004")
+    assert item.title == title and item.doc_date == dt.date(2026, 11, 16)
+    # An old or forged form carrying the masked title changes nothing either.
+    archivist.post(action, {**fields, "title": f"业主联系单（电话{PHONE_MASKED}，身份证{ID_MASKED}）"})
+    assert get_item(demo_ledger, "GC-2026-00004").title == title
+    assert private_views(demo_ledger) == 0
+    # Asked for the full numbers (journalled), the field holds the real title and may be changed.
+    shown = archivist.get("/item/GC-2026-00004?private=1")
+    action, fields = update_form(shown)
+    assert fields["title"] == title and private_views(demo_ledger) == 1
+    archivist.post(action, fields)
+    assert get_item(demo_ledger, "GC-2026-00004").title == title
+    archivist.post(action, {**fields, "title": f"业主联系单（电话{PHONE}）"})
+    assert get_item(demo_ledger, "GC-2026-00004").title == f"业主联系单（电话{PHONE}）"
+
+
+def test_the_review_list_never_shows_a_full_number_in_its_forms(demo: Workspace, demo_ledger: Ledger) -> None:
+    from recordkit.archive.archivist import list_items
+
+    [first, *_] = list_items(demo_ledger, review=True)
+    title = f"业主联系单（电话{PHONE}）"
+    update_and_index(demo, demo_ledger, first.archive_no, "测试管理员", title=title)
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    page = archivist.get("/review")
+    assert PHONE not in page.get_data(as_text=True)
+    assert f"业主联系单（电话{PHONE_MASKED}）" in text_of(page)
+    action, fields = update_form(page)
+    archivist.post(action, fields)
+    assert get_item(demo_ledger, first.archive_no).title == title

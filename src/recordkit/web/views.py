@@ -286,6 +286,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         loans=loans,
         out=next((loan for loan in loans if loan.returned_at is None), None),
         journal_entries=_journal_entries(item, private),
+        shown=lambda text: _shown(text, private),
         filed_at=format_stamp(item.filed_at, zone),
         stamp=lambda at: format_stamp(at, zone) if at else "",
         today=dt.date.today(),
@@ -341,7 +342,9 @@ def original_file(archive_no: str) -> Any:
 
 
 def _form_failed(archive_no: str, err: RecordkitError) -> Any:
-    return _item_page(get_item(site().ledger, archive_no), status_of(err), err.message, request.form)
+    # the message may name a borrower (the original is out already): masked, as the page is
+    message = mask_in_text(err.message)
+    return _item_page(get_item(site().ledger, archive_no), status_of(err), message, request.form)
 
 
 @pages.post("/item/<archive_no>/lend")
@@ -356,7 +359,7 @@ def lend_item(archive_no: str) -> Any:
         )
     except RecordkitError as err:
         return _form_failed(number, err)
-    flash(f"已借出 {loan.archive_no}（{loan.title}）给 {loan.borrower}，应还日期 {loan.due.isoformat()}")
+    flash(mask_in_text(f"已借出 {loan.archive_no}（{loan.title}）给 {loan.borrower}，应还日期 {loan.due.isoformat()}"))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
@@ -368,7 +371,7 @@ def return_loan(archive_no: str) -> Any:
         loan = return_item(site().ledger, number, user().name)
     except RecordkitError as err:
         return _form_failed(number, err)
-    flash(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}")
+    flash(mask_in_text(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}"))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
@@ -393,7 +396,9 @@ def _changes(item: ArchiveItem, form: Any) -> dict[str, Any]:
         changes["category"] = category
     if unit and unit != (item.unit or ""):
         changes["unit"] = _estate_unit(unit)
-    if title and title != item.title:
+    # the title as a page shows it masked is no change (only an old or forged form sends it: the form has no
+    # title field while the title is masked), never a title with asterisks in place of the numbers
+    if title and title != item.title and title != mask_in_text(item.title):
         changes["title"] = title
     if date and date != (item.doc_date.isoformat() if item.doc_date else ""):
         changes["doc_date"] = parse_date(date, "文件日期")
