@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 import zoneinfo
 from typing import Any
 
@@ -234,6 +235,55 @@ def test_one_address_guessing_many_names_is_locked_too(ledger: Ledger) -> None:
         authenticate(ledger, "王芳", "right-password-1", client="10.0.0.66", now=at(10))
     assert locked.value.message == "登录失败次数过多，已暂停登录：请 15 分钟后再试"
     assert authenticate(ledger, "王芳", "right-password-1", client="192.168.1.20", now=at(10)).name == "王芳"
+
+
+def guesses_at_once(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch, attempts: list[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """Sign in with each (name, client) of ``attempts`` at once, each in its own thread and with a wrong
+    password; the refusals' messages, and the names whose password was checked (once per check)."""
+    checked: list[str] = []
+    real = accounts.verify_password
+    barrier = threading.Barrier(len(attempts))
+    names = dict(hashes(ledger).items())
+
+    def verify(password: str, stored: str) -> bool:
+        checked.append(next((name for name, kept in names.items() if kept == stored), "?"))
+        return real(password, stored)
+
+    monkeypatch.setattr(accounts, "verify_password", verify)
+    messages: list[str] = []
+
+    def guess(name: str, client: str) -> None:
+        barrier.wait()
+        try:
+            authenticate(ledger, name, "wrong-password", client=client, now=at(0))
+        except LoginRefused as refused:
+            messages.append(refused.message)
+
+    threads = [threading.Thread(target=guess, args=attempt) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return messages, checked
+
+
+def test_guesses_made_at_once_are_counted_before_any_password_is_checked(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_user(ledger, "王芳", "档案管理员", "right-password-1", operator="站长")
+    messages, checked = guesses_at_once(ledger, monkeypatch, [("王芳", f"10.0.0.{n}") for n in range(16)])
+    assert len(messages) == 16
+    assert checked == ["王芳"] * 5, "no more than 5 passwords of one name are ever checked"
+    assert messages.count(WRONG) == 5
+    with pytest.raises(LoginRefused, match="登录失败次数过多"):
+        authenticate(ledger, "王芳", "right-password-1", client="192.168.1.20", now=at(1))
+
+
+def test_guesses_from_one_address_at_once_stop_at_its_limit(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    messages, checked = guesses_at_once(ledger, monkeypatch, [(f"user{n}", "10.0.0.66") for n in range(26)])
+    assert len(messages) == 26 and len(checked) == 20 and messages.count(WRONG) == 20
 
 
 def test_a_new_password_replaces_the_old_and_lifts_the_lock(ledger: Ledger) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html as html_text
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from recordkit.archive.intake import update_and_index
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
+from recordkit.web import accounts
 from recordkit.web.app import create_app
 from tests.web_helpers import Browser, add_user, demo, demo_ledger, text_of  # noqa: F401
 
@@ -204,3 +206,35 @@ def test_the_review_list_never_shows_a_full_number_in_its_forms(demo: Workspace,
     action, fields = update_form(page)
     archivist.post(action, fields)
     assert get_item(demo_ledger, first.archive_no).title == title
+
+
+# -- password guesses sent at once --------------------------------------------------------------------
+
+
+def test_forty_guesses_at_once_get_five_passwords_checked(
+    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_user(demo, demo_ledger, "王档案", "archivist", PASSWORD)
+    app = create_app(demo, accounts_required=True, ledger=demo_ledger)
+    checks: list[str] = []
+    real = accounts.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda *args: checks.append("checked") or real(*args))
+    browsers = [Browser(app) for _ in range(40)]  # forty browsers, each with its own session and form
+    for browser in browsers:
+        browser.get("/login")
+    barrier = threading.Barrier(len(browsers))
+    statuses: list[int] = []
+
+    def guess(browser: Browser, number: int) -> None:
+        barrier.wait()
+        statuses.append(browser.post("/login", {"name": "王档案", "password": f"guess-{number:04d}"}).status_code)
+
+    threads = [threading.Thread(target=guess, args=(browser, n)) for n, browser in enumerate(browsers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert statuses == [403] * 40
+    assert len(checks) == 5
+    late = browsers[0].post("/login", {"name": "王档案", "password": PASSWORD})
+    assert late.status_code == 403 and "登录失败次数过多" in text_of(late)

@@ -379,20 +379,30 @@ def authenticate(
     or password, a disabled account, or too many failures — ``MAX_USER_FAILURES`` for the name or
     ``MAX_CLIENT_FAILURES`` from ``client`` (the browser's address) within ``FAILURE_WINDOW`` — until
     ``LOCKOUT`` has passed, a right password included; the message says when to retry (on ``zone``'s
-    clock when given).  Failures are kept in the ledger, so a restart forgets none."""
-    moment = _now(now)
+    clock when given).  Failures are kept in the ledger, so a restart forgets none.
+
+    Each attempt is written down as a failure, in the same write transaction (under the ledger's write lock)
+    that found the name and the address not locked, before the password is checked; a right password then
+    forgets the name's failures.  So attempts made at once queue at the lock and no more than
+    ``MAX_USER_FAILURES`` passwords of a name (``MAX_CLIENT_FAILURES`` from an address) are ever checked
+    within the window, however many arrive together."""
     name = unicodedata.normalize("NFC", name).strip()[:64]
     client = (client or "?")[:64]
-    with ledger.read() as conn:
+    with ledger.write() as conn:
+        # The clock read under the lock: an attempt that waited for it must not stamp itself earlier than the
+        # failures written meanwhile (``locked_until`` ignores failures later than its moment).
+        moment = _now(now)
         until = _throttled(conn, name, client, moment)
         row = _row(conn, name) if name else None
+        attempt = None if until is not None else _record_attempt(conn, name, client, moment)
     if until is not None:
         raise LoginRefused(_retry_message(until, moment, zone), until)
     right = verify_password(password, row.password_hash if row is not None else _DUMMY_HASH)
-    if row is None or not right:
-        _record_failure(ledger, name, client, moment)
+    if row is None or not right:  # the attempt stays a failure
         raise LoginRefused(WRONG_PASSWORD)
-    if row.disabled:
+    if row.disabled:  # the right password: not a guess
+        with ledger.write() as conn:
+            conn.execute(web_login_failures.delete().where(web_login_failures.c.id == attempt))
         raise LoginRefused(f"账户 {row.name} 已停用：请联系档案管理员")
     with ledger.write() as conn:
         conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == row.name))
@@ -416,13 +426,15 @@ def _throttled(conn: Connection, name: str, client: str, moment: dt.datetime) ->
     return max(locks) if locks else None
 
 
-def _record_failure(ledger: Ledger, name: str, client: str, moment: dt.datetime) -> None:
-    with ledger.write() as conn:
-        # Only the last window and lockout matter: older failures go, so the table stays small.
-        conn.execute(
-            web_login_failures.delete().where(web_login_failures.c.at < _stamp(moment - FAILURE_WINDOW - LOCKOUT))
-        )
-        conn.execute(web_login_failures.insert().values(at=_stamp(moment), user_name=name, client=client))
+def _record_attempt(conn: Connection, name: str, client: str, moment: dt.datetime) -> int:
+    """Write down a sign-in attempt as a failure (until its password proves right); its row id."""
+    # Only the last window and lockout matter: older failures go, so the table stays small.
+    conn.execute(web_login_failures.delete().where(web_login_failures.c.at < _stamp(moment - FAILURE_WINDOW - LOCKOUT)))
+    inserted = conn.execute(
+        web_login_failures.insert().values(at=_stamp(moment), user_name=name, client=client)
+    ).inserted_primary_key
+    assert inserted is not None
+    return int(inserted[0])
 
 
 def _retry_message(until: dt.datetime, moment: dt.datetime, zone: dt.tzinfo | None) -> str:
