@@ -237,6 +237,16 @@ def test_one_address_guessing_many_names_is_locked_too(ledger: Ledger) -> None:
     assert authenticate(ledger, "王芳", "right-password-1", client="192.168.1.20", now=at(10)).name == "王芳"
 
 
+@pytest.mark.parametrize("name", ["王\x00芳", "\x00"])
+def test_a_name_with_a_nul_is_refused_before_the_ledger_is_asked(ledger: Ledger, name: str) -> None:
+    """PostgreSQL refuses a NUL in text: a DataError there was a 503 (the database unreachable) on the page."""
+    add_user(ledger, "王芳", "档案管理员", "right-password-1", operator="站长")
+    with pytest.raises(ValidationError, match="用户名里有控制字符"):
+        authenticate(ledger, name, "right-password-1", client="192.168.1.20", now=at(0))
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(web_login_failures)).scalar() == 0
+
+
 def guesses_at_once(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch, attempts: list[tuple[str, str]]
 ) -> tuple[list[str], list[str]]:

@@ -24,7 +24,7 @@ from recordkit.archive.archivist import (
     verify,
 )
 from recordkit.archive.rules import Metadata
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import encrypted_pdf, scan_bytes, write_scan
 from recordkit.ledger import journal
@@ -367,6 +367,20 @@ def test_list_by_category_and_unit(ws: Workspace, ledger: Ledger, clerk: Archivi
     assert list_items(ledger, category="工程档案", rules=clerk.rules) == []
     with pytest.raises(NotFoundError, match="没有档号为 YZ-2026-00099 的档案"):
         get_item(ledger, "YZ-2026-00099")
+
+
+@pytest.mark.parametrize(
+    ("borrower", "dept", "reason", "field"),
+    [("王\x00工", None, None, "借阅人"), ("王工", "工程\x01部", None, "部门"), ("王工", None, "年检\x00", "原因")],
+)
+def test_a_control_character_in_a_loan_is_refused_and_nothing_is_lent(
+    ws: Workspace, ledger: Ledger, clerk: Archivist, borrower: str, dept: str | None, reason: str | None, field: str
+) -> None:
+    """A NUL would be kept by SQLite and then stop ``db move`` on the row; PostgreSQL refuses it outright."""
+    _two_items(ws, clerk)
+    with pytest.raises(ValidationError, match=f"{field}里有控制字符"):
+        lend(ledger, "YZ-2026-00001", borrower, dt.date(2099, 12, 1), "档案员", dept=dept, reason=reason)
+    assert list_loans(ledger, include_returned=True) == []
 
 
 def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:

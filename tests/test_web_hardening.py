@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from recordkit.archive.archivist import get_item, lend
+from recordkit.archive.archivist import get_item, lend, list_loans
 from recordkit.archive.intake import update_and_index
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
@@ -238,3 +238,37 @@ def test_forty_guesses_at_once_get_five_passwords_checked(
     assert len(checks) == 5
     late = browsers[0].post("/login", {"name": "王档案", "password": PASSWORD})
     assert late.status_code == 403 and "登录失败次数过多" in text_of(late)
+
+
+# -- control characters in a form ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/item/GC-2026-00004/lend", {"borrower": "x\x00y", "due": "2099-01-01"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01", "reason": "\x00"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01", "dept": "工程\x1b部"}),
+        ("/item/GC-2026-00004/update", {"title": "a\x00b"}),
+    ],
+)
+def test_a_control_character_in_a_form_is_refused_with_a_chinese_message(
+    demo: Workspace, demo_ledger: Ledger, url: str, data: dict[str, str]
+) -> None:
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    archivist.get("/item/GC-2026-00004")
+    title = get_item(demo_ledger, "GC-2026-00004").title
+    refused = archivist.post(url, data)
+    assert refused.status_code == 400
+    assert "提交的内容或地址里有控制字符（如 NUL）" in text_of(refused)
+    assert not [loan for loan in list_loans(demo_ledger, include_returned=True) if loan.archive_no == "GC-2026-00004"]
+    assert get_item(demo_ledger, "GC-2026-00004").title == title
+
+
+def test_a_control_character_in_a_sign_in_name_or_a_search_is_refused(demo: Workspace, demo_ledger: Ledger) -> None:
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    assert archivist.get("/search?q=a%00b").status_code == 400
+    visitor = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    refused = visitor.login("王\x00档案", PASSWORD)
+    assert refused.status_code == 400 and "控制字符" in text_of(refused)
+    assert visitor.get("/search").status_code == 302  # not signed in

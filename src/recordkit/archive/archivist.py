@@ -2268,10 +2268,15 @@ def lend(
     today: dt.date | None = None,
 ) -> Loan:
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
-    it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past."""
+    it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
+    ``ValidationError`` for a control character (a NUL, a line break …) in the borrower, dept or reason."""
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
+    for label, text in (("借阅人", borrower), ("部门", dept), ("原因", reason)):
+        # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
+        if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
+            raise ValidationError(f"{label}里有控制字符（如 NUL、换行），没有借出：请重新输入")
     if not borrower:
         raise UsageError("请用 --to 写明借阅人姓名")
     if len(borrower) > 64 or len(dept or "") > 64:

@@ -379,7 +379,8 @@ def authenticate(
     or password, a disabled account, or too many failures — ``MAX_USER_FAILURES`` for the name or
     ``MAX_CLIENT_FAILURES`` from ``client`` (the browser's address) within ``FAILURE_WINDOW`` — until
     ``LOCKOUT`` has passed, a right password included; the message says when to retry (on ``zone``'s
-    clock when given).  Failures are kept in the ledger, so a restart forgets none.
+    clock when given).  Failures are kept in the ledger, so a restart forgets none.  ``ValidationError``
+    for a control character (a NUL) in ``name`` or ``client``: refused before the ledger is asked.
 
     Each attempt is written down as a failure, in the same write transaction (under the ledger's write lock)
     that found the name and the address not locked, before the password is checked; a right password then
@@ -388,6 +389,8 @@ def authenticate(
     within the window, however many arrive together."""
     name = unicodedata.normalize("NFC", name).strip()[:64]
     client = (client or "?")[:64]
+    if any(unicodedata.category(char) == "Cc" for char in name + client):  # a NUL: PostgreSQL refuses it
+        raise ValidationError("用户名里有控制字符（如 NUL）：请重新输入")
     with ledger.write() as conn:
         # The clock read under the lock: an attempt that waited for it must not stamp itself earlier than the
         # failures written meanwhile (``locked_until`` ignores failures later than its moment).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -104,6 +105,7 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     app.register_blueprint(pages)
     app.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     app.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    app.before_request(_refuse_control_characters)
     app.before_request(_sign_in)
     app.after_request(_headers)
     app.register_error_handler(RecordkitError, _library_error)
@@ -141,6 +143,19 @@ def _sign_in() -> Response | tuple[str, int] | None:
             session.clear()  # form's CSRF token, which the browser's favicon request must not wipe) is kept
         return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
     g.user = found
+    return None
+
+
+#: Control characters no form field or query of these pages holds (a NUL, ESC, DEL …): a request with one is
+#: refused before any library call, so none reaches the ledger (PostgreSQL refuses a NUL in text; SQLite keeps
+#: it and ``db move`` fails on the row later).  Tab and line breaks pass: the library checks its own fields.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control_characters() -> tuple[str, int] | None:
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any(_CONTROL_CHARACTERS.search(key) or _CONTROL_CHARACTERS.search(value) for key, value in fields):
+        return error_page("提交的内容或地址里有控制字符（如 NUL），没有处理：请重新输入后再提交", 400)
     return None
 
 
