@@ -304,6 +304,40 @@ def test_overdue_orders_at_a_fixed_moment(estate: Ledger) -> None:
     assert [o.number for o in workorders.list_orders(estate, OrderFilter(open_only=True))] == [lift.number, door.number]
 
 
+def test_orders_overdue_at_a_past_moment_are_listed_though_finished_or_dispatched_since(estate: Ledger) -> None:
+    """``--overdue --as-of`` a past moment filtered on each order's status *now*: an order finished (or dispatched)
+    since was left out, though it was overdue then — and the month's report counted it (they disagreed)."""
+    lift = add(estate, "2026-10-03 09:00", category="电梯", desc="电梯困人")  # respond 11:00, close 10-04 09:00
+    workorders.assign(estate, CLERK, lift.number, "刘师傅", "2026-10-03 12:00", now=NOW)  # dispatched late
+    workorders.close(estate, CLERK, lift.number, "已修复", "2026-10-04 10:00", now=NOW)  # finished late
+    at = t("2026-10-03 11:30")
+    assert [(o.number, workorders.overdue_reasons(o, at)) for o in workorders.list_orders(
+        estate, OrderFilter(overdue=True), as_of=at)] == [(lift.number, ["派工超时"])]  # fmt: skip
+    at = t("2026-10-04 09:30")
+    assert [(o.number, workorders.overdue_reasons(o, at)) for o in workorders.list_orders(
+        estate, OrderFilter(overdue=True), as_of=at)] == [(lift.number, ["完成超时"])]  # fmt: skip
+    assert workorders.list_orders(estate, OrderFilter(overdue=True), as_of=t("2026-10-04 10:00")) == []
+    assert workorders.list_orders(estate, OrderFilter(overdue=True), as_of=t("2026-10-03 10:59")) == []
+    with estate.read() as conn:  # the report's month end: the same order, late and unfinished then
+        october = workorders.month_figures(conn, Month(2026, 10), SETTINGS)
+        assert (october.open_at_end, october.overdue_at_end) == (0, 0)
+        early = workorders.month_figures(conn, Month(2026, 10), SETTINGS, as_of=t("2026-10-04 09:30"))
+        assert (early.open_at_end, early.overdue_at_end) == (1, 1)
+
+
+def test_a_month_not_over_counts_its_late_orders_now_not_at_its_end(estate: Ledger) -> None:
+    """The report of a month not over yet counted as late every order due before the month's end — a moment not
+    come (an order due tomorrow counted as overdue, ``workorder list --overdue`` said it was not)."""
+    due_tomorrow = add(estate, "2026-10-03 09:00", category="门窗", desc="窗户关不上")  # respond 10-04, close 10-06
+    with estate.read() as conn:
+        today = workorders.month_figures(conn, Month(2026, 10), SETTINGS, as_of=t("2026-10-03 18:00"))
+        later = workorders.month_figures(conn, Month(2026, 10), SETTINGS, as_of=t("2026-10-05 18:00"))
+    assert (today.open_at_end, today.overdue_at_end) == (1, 0)
+    assert (later.open_at_end, later.overdue_at_end) == (1, 1)
+    assert [o.number for o in workorders.list_orders(
+        estate, OrderFilter(overdue=True), as_of=t("2026-10-05 18:00"))] == [due_tomorrow.number]  # fmt: skip
+
+
 def test_the_close_limit_is_fixed_when_the_order_is_opened(estate: Ledger) -> None:
     strict = WorkOrderSettings(limits=(WorkOrderLimitSettings("水电", 1, 2),))
     order = workorders.add(

@@ -38,7 +38,7 @@ from recordkit.ledger.schema import (
     renovations,
     units,
 )
-from recordkit.workorders.orders import category_figures
+from recordkit.workorders.orders import category_figures, now_minute
 from recordkit.workorders.orders import month_figures as workorder_month_figures
 
 if TYPE_CHECKING:
@@ -888,10 +888,13 @@ def archive_figures(
     )
 
 
-def workorder_figures(conn: Connection, month: Month, settings: Any) -> Any:
-    """The work orders' month (``recordkit.workorders.orders.month_figures``)."""
+def workorder_figures(conn: Connection, month: Month, settings: Any, runs_to: dt.date) -> Any:
+    """The work orders' month (``recordkit.workorders.orders.month_figures``), its orders late at the month's end
+    counted at the end of ``runs_to`` or now, whichever comes first (a month not over yet)."""
 
-    return workorder_month_figures(conn, month, settings)
+    tomorrow = runs_to + dt.timedelta(days=1)
+    as_of = min(now_minute(), dt.datetime(tomorrow.year, tomorrow.month, tomorrow.day))
+    return workorder_month_figures(conn, month, settings, as_of)
 
 
 def workorder_category_rows(conn: Connection, month: Month) -> list[Any]:
@@ -946,7 +949,7 @@ def month_figures(
             receipt_figures(conn, m, _zone(settings)),
             renovation_figures(conn, m),
             archive_figures(conn, m, min(last_day(m), today), _categories(settings)),
-            workorder_figures(conn, m, settings),
+            workorder_figures(conn, m, settings, min(last_day(m), today)),
             detail if index == 0 else [],
             workorder_category_rows(conn, m) if index == 0 else [],
             m in closed,

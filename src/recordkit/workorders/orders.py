@@ -757,7 +757,7 @@ def list_orders(
 
     as_of = as_of or now_minute()
     query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
-    if wanted.open_only or wanted.overdue:
+    if wanted.open_only:
         query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
     if wanted.type:
         query = query.where(work_orders.c.type == parse_type(wanted.type))
@@ -768,13 +768,8 @@ def list_orders(
     if wanted.month is not None:
         start, end = month_bounds(wanted.month)
         query = query.where(work_orders.c.opened_at >= start, work_orders.c.opened_at < end)
-    if wanted.overdue:
-        query = query.where(
-            sa.or_(
-                work_orders.c.close_by < as_of,
-                sa.and_(work_orders.c.status == "open", work_orders.c.respond_by < as_of),
-            )
-        )
+    if wanted.overdue:  # unfinished at ``as_of`` and past a limit then (finished or dispatched since, or not)
+        query = query.where(overdue_at(as_of))
     with ledger.read() as conn:
         orders = [_order(row) for row in conn.execute(query)]
     if wanted.overdue:
@@ -783,6 +778,18 @@ def list_orders(
 
 
 # -- the month's figures (the monthly report's 工单 sheet) ----------------------------------------
+
+
+def overdue_at(as_of: dt.datetime) -> sa.ColumnElement[bool]:
+    """An order unfinished at ``as_of`` and past a limit then (``overdue_reasons`` in SQL): not finished by then
+    past its close limit, or not dispatched by then past its response limit — whatever became of it since."""
+    w = work_orders.c
+    undispatched = sa.or_(w.assigned_at.is_(None), w.assigned_at > as_of)
+    return sa.and_(
+        w.opened_at <= as_of,
+        sa.or_(w.closed_at.is_(None), w.closed_at > as_of),
+        sa.or_(w.close_by < as_of, sa.and_(undispatched, w.respond_by < as_of)),
+    )
 
 
 def month_bounds(month: Month) -> tuple[dt.datetime, dt.datetime]:
@@ -847,16 +854,21 @@ class WorkOrderMonth:
 
 
 def month_figures(
-    conn: Connection, month: Month, settings: WorkOrderSettings | Settings | None = None
+    conn: Connection,
+    month: Month,
+    settings: WorkOrderSettings | Settings | None = None,
+    as_of: dt.datetime | None = None,
 ) -> WorkOrderMonth:
     """The month's figures (see ``WorkOrderMonth`` for each definition), from a few grouped queries.
 
     ``settings`` is accepted for the report's sake; the limits that count are the ones stored
     on each order when it was opened, so a later change to recordkit.toml never rewrites a
-    past month.
+    past month.  The orders unfinished and late "at the month's end" are counted at ``as_of``
+    when it comes first (a month not over yet: now), as ``workorder list --overdue`` counts them.
     """
 
     start, end = month_bounds(month)
+    cut = end if as_of is None else min(end, as_of)
     opened = {
         (row.type, row.category): int(row.n)
         for row in conn.execute(
@@ -883,9 +895,9 @@ def month_figures(
             w.c.opened_at >= start, w.c.opened_at < end, w.c.type == "投诉", w.c.repeat_of.is_not(None)
         )
     ).scalar_one()
-    unfinished = sa.and_(w.c.opened_at < end, sa.or_(w.c.closed_at.is_(None), w.c.closed_at >= end))
-    undispatched = sa.or_(w.c.assigned_at.is_(None), w.c.assigned_at >= end)
-    late = sa.or_(w.c.close_by < end, sa.and_(undispatched, w.c.respond_by < end))
+    unfinished = sa.and_(w.c.opened_at < cut, sa.or_(w.c.closed_at.is_(None), w.c.closed_at >= cut))
+    undispatched = sa.or_(w.c.assigned_at.is_(None), w.c.assigned_at >= cut)
+    late = sa.or_(w.c.close_by < cut, sa.and_(undispatched, w.c.respond_by < cut))
     open_row = conn.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)).where(unfinished)
     ).one()
