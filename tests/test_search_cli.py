@@ -249,6 +249,27 @@ def test_index_exits_1_when_an_item_failed(
     assert json.loads(run_cli("search", "水箱清洗记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00002"
 
 
+def test_index_to_another_backend_exits_1_when_an_item_failed(
+    filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
+) -> None:
+    """``index --to`` rebuilds the whole index: an item that failed there is listed and exits 1 as the nightly
+    run does (it exited 0, saying only "失败 1 件" in its summary)."""
+    from recordkit.archive.archivist import list_items
+
+    item = next(item for item in list_items(ledger) if item.archive_no == "GC-2024-00001")
+    (filed.root / item.path).unlink()  # a filed file deleted by hand
+    target = "postgresql" if ledger.dialect == "postgresql" else "sqlite"
+    result = run_cli("index", "--to", target)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"索引失败 GC-2024-00001：档案文件 {item.path} 不见了：请运行 recordkit archive verify（已按题名等信息索引）",
+        "错误：1 件档案的文字没有索引成功：请检查上面列出的文件",
+    ]
+    assert result.stdout.startswith("重建索引：新增 5 件，更新 0 件，删除 0 件，失败 1 件，")
+    assert f'已在 recordkit.toml 的 [search] 中写入 backend = "{target}"' in result.stdout
+    assert json.loads(run_cli("search", "电梯维修记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00001"
+
+
 def test_sort_option_and_json_scores_in_ranking_order(filed: Workspace, run_cli: Any) -> None:
     ranked = json.loads(run_cli("search", "维修", "--json").stdout)["hits"]
     scores = [hit["score"] for hit in ranked]

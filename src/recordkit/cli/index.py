@@ -32,7 +32,7 @@ def index_command(
 
     例：recordkit index；换到 PostgreSQL：recordkit index --to postgresql
     """
-    from recordkit.core.errors import IntegrityError, RecordkitError
+    from recordkit.core.errors import IntegrityError
     from recordkit.search.indexer import move_index, update_index, verify_index
 
     app_state = state(ctx)
@@ -43,8 +43,10 @@ def index_command(
         if as_json:
             print_json(moved.to_dict())
         else:
+            _echo_failed(moved.report.failed)
             typer.echo(moved.report.summary)
             typer.echo(moved.setting)
+        _exit_if_failed(moved.report.failed)
         return
     if verify:
         check = verify_index(workspace, ledger)
@@ -65,9 +67,20 @@ def index_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        for number, reason in report.failed:
-            typer.echo(f"索引失败 {number}：{reason}（已按题名等信息索引）", err=True)
+        _echo_failed(report.failed)
         typer.echo(report.summary)
-    if report.failed:
-        # Exit code 1, as documented: the run finished, but some items are searchable by their metadata only.
-        raise RecordkitError(f"{len(report.failed)} 件档案的文字没有索引成功：请检查上面列出的文件")
+    _exit_if_failed(report.failed)
+
+
+def _echo_failed(failed: list[tuple[str, str]]) -> None:
+    for number, reason in failed:
+        typer.echo(f"索引失败 {number}：{reason}（已按题名等信息索引）", err=True)
+
+
+def _exit_if_failed(failed: list[tuple[str, str]]) -> None:
+    """Exit code 1, as documented, for the nightly run and ``--to`` alike: the run finished, but some items are
+    searchable by their metadata only."""
+    from recordkit.core.errors import RecordkitError
+
+    if failed:
+        raise RecordkitError(f"{len(failed)} 件档案的文字没有索引成功：请检查上面列出的文件")
