@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +14,7 @@ from recordkit.archive.archivist import ArchiveItem, Archivist
 from recordkit.archive.rules import Metadata
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
+from recordkit.search.indexer import IndexReport
 from tests.archive_helpers import archive_workspace
 
 
@@ -136,3 +140,71 @@ def filed_during_rebuild(
 
     monkeypatch.setattr(backend, "rebuild", rebuild)
     return filed
+
+
+@dataclass
+class HeldRun:
+    """What ``nightly_run_held`` did: the run's report, the item it was reading, the scan filed and the item
+    renumbered while it read."""
+
+    report: IndexReport
+    waited: ArchiveItem
+    filed: ArchiveItem
+    renumbered: ArchiveItem
+
+
+def nightly_run_held(workspace: Workspace, ledger: Ledger, folder: Path, monkeypatch: pytest.MonkeyPatch) -> HeldRun:
+    """Run the nightly ``update_index`` in a thread and hold it inside its text extraction (the lock held, as
+    by minutes of OCR) while a scan is filed and 产权证明 (YZ-2020-00001) renumbered by a correction of its
+    category and title; their indexing hooks give up waiting for the lock (WATCH_LOCK_TIMEOUT made short), as
+    the watcher's and ``archive update``'s do.  The run is let go then and its report returned."""
+    from recordkit.archive import extract
+    from recordkit.archive.intake import file_paths, update_and_index
+    from recordkit.ledger.db import open_ledger
+    from recordkit.search import indexer
+
+    monkeypatch.setattr(indexer, "WATCH_LOCK_TIMEOUT", 0.2)
+    waited = file_documents(
+        workspace,
+        ledger,
+        folder / "夜间前",
+        [("巡检.docx", "工程档案", None, "水泵房巡检记录", dt.date(2026, 11, 2), "二次供水水泵房巡检，压力正常。")],
+    )["水泵房巡检记录"]
+    reading, release = threading.Event(), threading.Event()
+    real = extract.extract_items
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():  # the nightly run's
+            reading.set()
+            assert release.wait(60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(extract, "extract_items", held)
+    reports: list[IndexReport] = []
+
+    def nightly() -> None:
+        with open_ledger(workspace.database_url) as own:
+            reports.append(indexer.update_index(workspace, own, ocr=False))
+
+    runner = threading.Thread(target=nightly)
+    runner.start()
+    try:
+        assert reading.wait(60)
+        name, category, unit, title, date, text = DURING_REBUILD
+        outcomes = file_paths(
+            Archivist(workspace, ledger, "档案员"),
+            [write_docx(folder / "夜间" / name, text)],
+            Metadata(category=category, unit=unit, title=title, doc_date=date),
+        )
+        assert [outcome.status for outcome in outcomes] == ["filed"]
+        renumbered = update_and_index(
+            workspace, ledger, "YZ-2020-00001", "档案员", category="工程档案", title="房产证复印件"
+        )
+        assert renumbered.archive_no != "YZ-2020-00001"
+    finally:
+        release.set()
+        runner.join(120)
+    assert reports, "the nightly run failed"
+    filed = outcomes[0].item
+    assert filed is not None
+    return HeldRun(reports[0], waited, filed, renumbered)

@@ -23,7 +23,7 @@ from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
-from tests.search_helpers import file_documents, filed_during_rebuild, write_docx
+from tests.search_helpers import file_documents, filed_during_rebuild, nightly_run_held, write_docx
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -214,6 +214,28 @@ def test_what_is_filed_during_a_rebuild_is_found_when_it_ends(
     assert hits(indexed, "梯维") == ["GC-2024-00001"]  # (the rebuilt items are there too)
     assert verify_index(indexed, ledger).ok
     assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
+
+
+def test_what_is_filed_or_renumbered_during_the_nightly_run_is_found_when_it_ends(
+    indexed: Workspace, ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan filed and an item renumbered while the nightly ``recordkit index`` reads texts (its OCR holds the
+    lock for minutes: their hooks give up) are indexed when it ends, under the same lock, as after a rebuild."""
+    run = nightly_run_held(indexed, ledger, tmp_path, monkeypatch)
+    # The waited-for scan, then the one filed, and the renumbered item: its new number added, its old one removed.
+    assert run.report.caught_up == 3
+    assert run.report.summary.startswith(
+        "索引更新：新增 3 件，更新 0 件，删除 1 件，失败 0 件，更新期间归档、修改或删除的 3 件已随后补上，"
+    )
+    assert hits(indexed, "水箱清洗") == [run.filed.archive_no]
+    assert hits(indexed, run.renumbered.archive_no) == [run.renumbered.archive_no]
+    assert hits(indexed, "房产证复印件") == [run.renumbered.archive_no]
+    assert hits(indexed, "YZ-2020-00001") == [run.renumbered.archive_no]  # its former number, as elsewhere
+    assert hits(indexed, "压力正常") == [run.waited.archive_no]  # (what the run itself was reading)
+    assert verify_index(indexed, ledger).ok
+    assert update_index(indexed, ledger).summary.startswith(
+        "索引更新：新增 0 件，更新 0 件，删除 0 件，失败 0 件，耗时"
+    )
 
 
 def test_an_index_of_an_older_version_says_rebuild_and_the_nightly_run_rebuilds_it(

@@ -50,6 +50,7 @@ from tests.conftest import PGBOUNCER_ENV, driver_url, run_at_once, set_database,
 from tests.search_helpers import (
     file_documents,
     filed_during_rebuild,
+    nightly_run_held,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
     use_postgres_ledger,
     write_docx,
@@ -1136,6 +1137,27 @@ def test_what_is_filed_during_a_rebuild_is_found_when_it_ends(
     assert [hit.archive_no for hit in found.hits] == [filed["二次供水水箱清洗记录"].archive_no]
     assert verify_index(pg_ws, pg_ledger).ok
     assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
+
+
+@pytest.mark.postgres
+def test_what_is_filed_or_renumbered_during_the_nightly_run_is_found_when_it_ends(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on SQLite: a scan filed and an item renumbered while the nightly run reads texts (their filing and
+    correction transactions cannot take the index's lock, nor can the hook after them) are indexed when it ends."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    run = nightly_run_held(pg_ws, pg_ledger, pg_ws.root, monkeypatch)
+    assert (run.report.added, run.report.removed, run.report.caught_up) == (3, 1, 3)
+
+    def found(query: str) -> list[str]:
+        return [hit.archive_no for hit in search(pg_ws, query).hits]
+
+    assert found("水箱清洗") == [run.filed.archive_no]
+    assert found("房产证复印件") == [run.renumbered.archive_no]
+    assert found("YZ-2020-00001") == [run.renumbered.archive_no]  # its former number
+    assert found("压力正常") == [run.waited.archive_no]
+    assert verify_index(pg_ws, pg_ledger).ok
 
 
 @pytest.mark.postgres

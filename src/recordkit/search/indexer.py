@@ -80,7 +80,7 @@ class IndexReport:
     seconds: float = 0.0
     rebuilt: bool = False
     upgraded: bool = False  # rebuilt because an older recordkit had built it
-    caught_up: int = 0  # of a rebuild: items filed, corrected or removed while it was built, indexed after it
+    caught_up: int = 0  # items filed, corrected or removed while a rebuild or the nightly run worked, indexed after it
 
     @property
     def summary(self) -> str:
@@ -88,7 +88,8 @@ class IndexReport:
         if self.upgraded:
             what = "重建索引（原索引是旧版本的 recordkit 建的）"
         pending = f"，{self.ocr_pending} 件待 OCR" if self.ocr_pending else ""
-        meanwhile = f"，重建期间归档、修改或删除的 {self.caught_up} 件已随后补上" if self.caught_up else ""
+        during = "重建期间" if self.rebuilt else "更新期间"
+        meanwhile = f"，{during}归档、修改或删除的 {self.caught_up} 件已随后补上" if self.caught_up else ""
         return (
             f"{what}：新增 {self.added} 件，更新 {self.updated} 件，删除 {self.removed} 件，"
             f"失败 {len(self.failed)} 件{pending}{meanwhile}，耗时 {self.seconds:.2f} 秒"
@@ -387,6 +388,7 @@ def update_index(
             # night until someone types --rebuild.  Never one built by a newer program (its message says why).
             rebuild = report.upgraded = True
         report.rebuilt = rebuild
+        catalogue: list[ArchiveItem] = []
         if items is None and not rebuild:
             index.clear_leftovers()  # (whatever else changed: a rebuild's half-made copy is gigabytes at a million)
             todo, removed = _changed(workspace, ledger, index, owners, former, ocr, report)
@@ -409,35 +411,50 @@ def update_index(
             todo.sort(key=lambda plan: (plan.item.filed_at, plan.item.archive_no))
         report.removed = len(removed)
         _write(workspace, index, todo, removed, (owners, former), report, ocr, (progress, stage), backend, rebuild)
-        if items is None and not rebuild and (todo or removed):
+        wrote = bool(todo or removed)
+        if rebuild or (items is None and wrote):
+            # What was filed, corrected or removed while this run extracted, OCR'd and wrote (the watcher's and
+            # ``archive update``'s hook gave up waiting for the lock after WATCH_LOCK_TIMEOUT): caught up now,
+            # under the same lock, so that a scan filed during an hour-long rebuild or the nightly run's OCR is
+            # found when it ends, not after the next nightly run.  (A nightly run that wrote nothing held the lock
+            # only for its comparison.)  The run's catalogue is let go first: the comparison reads the whole
+            # catalogue again, and a million items held twice is gigabytes.
+            catalogue.clear()
+            todo.clear()
+            _catch_up(workspace, ledger, index, report, ocr, (progress, stage), backend)
+        if items is None and not rebuild and (wrote or report.caught_up):
             if stage is not None:
                 stage(MERGING, None)
             index.optimize()  # the nightly run merges what the day's small writes left
-        if rebuild:
-            # What was filed, corrected or removed while the new index was built (the watcher's hook gave up
-            # waiting for the lock after WATCH_LOCK_TIMEOUT): caught up now, under the same lock, so that a scan
-            # filed during an hour-long rebuild is found when it ends, not after the next nightly run.  Pending
-            # OCR is not asked again: the rebuild has just tried it.  (The rebuild's catalogue is let go first: the
-            # comparison reads the whole catalogue again, and a million items held twice is gigabytes.)
-            catalogue.clear()
-            todo.clear()
-            owners, former = owner_names(ledger), former_numbers(ledger)
-            meanwhile = IndexReport()
-            todo, removed = _changed(workspace, ledger, index, owners, former, False, meanwhile)
-            if todo or removed:
-                meanwhile.removed = len(removed)
-                _write(
-                    workspace, index, todo, removed, (owners, former), meanwhile, ocr, (progress, stage), backend, False
-                )
-                report.caught_up = meanwhile.added + meanwhile.updated + meanwhile.removed
-                report.added += meanwhile.added
-                report.updated += meanwhile.updated
-                report.removed += meanwhile.removed
-                report.failed += meanwhile.failed
-                report.ocr_pending += meanwhile.ocr_pending
     report.seconds = time.monotonic() - started
     _log_run(workspace, report)
     return report
+
+
+def _catch_up(
+    workspace: Workspace,
+    ledger: Ledger,
+    index: IndexBackend,
+    report: IndexReport,
+    ocr: bool,
+    told: tuple[Callable[[int, int | None], None] | None, Callable[[str, int | None], None] | None],
+    backend: str | None,
+) -> None:
+    """The comparison of the catalogue with the index made again at the end of a run, and what differs written,
+    counted in ``report`` and in its ``caught_up``.  Pending OCR is not asked again: the run has just tried it."""
+    owners, former = owner_names(ledger), former_numbers(ledger)
+    meanwhile = IndexReport()
+    todo, removed = _changed(workspace, ledger, index, owners, former, False, meanwhile)
+    if not (todo or removed):
+        return
+    meanwhile.removed = len(removed)
+    _write(workspace, index, todo, removed, (owners, former), meanwhile, ocr, told, backend, False)
+    report.caught_up = meanwhile.added + meanwhile.updated + meanwhile.removed
+    report.added += meanwhile.added
+    report.updated += meanwhile.updated
+    report.removed += meanwhile.removed
+    report.failed += meanwhile.failed
+    report.ocr_pending += meanwhile.ocr_pending
 
 
 def _counted(old: tuple[str, str] | None, signature: str, ocr: bool, report: IndexReport) -> bool:
