@@ -318,6 +318,31 @@ def test_the_watcher_makes_a_filed_docx_searchable_at_once(indexed: Workspace, l
     assert verify_index(indexed, ledger).ok
 
 
+def test_an_item_renumbered_before_the_watchers_index_step_is_found_once(
+    indexed: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher indexes what it filed in a later step; an item renumbered by ``archive update`` in between is
+    indexed as it is then, under its new number only (the step wrote the item as filed: a second hit under the
+    old number, title and path)."""
+    from recordkit.archive.intake import update_and_index
+    from recordkit.archive.watcher import InboxWatcher
+
+    write_docx(indexed.records_subdir("inbox") / "工程档案" / "水泵房巡检记录.docx", "二次供水泵房巡检，压力正常。")
+    watcher = InboxWatcher(Archivist(indexed, ledger, "归档服务"), interval=0.05)
+    monkeypatch.setattr(watcher, "index_step", lambda limit=None: 1)  # the step comes after the next pass
+    outcomes = watcher.run_once(sleep=lambda _: None)
+    filed = outcomes[0].item
+    assert filed is not None and watcher.unindexed == 1
+    moved = update_and_index(indexed, ledger, filed.archive_no, "档案员", category="合同协议档案", title="水泵维保合同")
+    assert moved.archive_no != filed.archive_no
+    monkeypatch.undo()
+    assert watcher.index_step(None) == 0
+    assert hits(indexed, filed.archive_no) == [moved.archive_no]  # its former number, as elsewhere; no row of its own
+    assert hits(indexed, "水泵维保合同") == [moved.archive_no]
+    assert hits(indexed, "压力正常") == [moved.archive_no]
+    assert verify_index(indexed, ledger).ok
+
+
 def test_a_failing_index_never_stops_filing(
     indexed: Workspace, ledger: Ledger, caplog: pytest.LogCaptureFixture
 ) -> None:

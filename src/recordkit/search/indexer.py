@@ -28,7 +28,7 @@ from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
 from recordkit.core.errors import ConfigError, UsageError
 from recordkit.core.workspace import add_rotating_log
-from recordkit.ledger.schema import archive_items, owners, units
+from recordkit.ledger.schema import archive_aliases, archive_items, owners, units
 from recordkit.search.backends import open_index, preparer
 from recordkit.search.backends.base import IndexBackend, IndexDoc, cores
 from recordkit.search.backends.postgresql import PostgresIndex
@@ -189,6 +189,28 @@ def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
             rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(chunk))).all()
             found += [ArchiveItem.from_row(row) for row in rows]
     return found
+
+
+def _as_catalogued(ledger: Ledger, items: Sequence[ArchiveItem]) -> tuple[list[ArchiveItem], list[str]]:
+    """``items`` as the catalogue holds them now (read under the index lock, like the rest of the run), and the
+    numbers of theirs no item has any more: an item renumbered since it was handed over is returned under its
+    new number and its old number is among those; one no longer catalogued only has its number there."""
+    numbers = list(dict.fromkeys(item.archive_no for item in items))
+    current = _load_items(ledger, numbers)
+    held = {item.archive_no for item in current}
+    gone = [number for number in numbers if number not in held]
+    renumbered: set[str] = set()
+    with ledger.read() as conn:
+        for start in range(0, len(gone), 500):
+            query = (
+                sa.select(archive_items.c.archive_no)
+                .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
+                .where(archive_aliases.c.archive_no.in_(gone[start : start + 500]))
+            )
+            renumbered.update(number for (number,) in conn.execute(query))
+    if renumbered - held:
+        current += _load_items(ledger, sorted(renumbered - held))
+    return current, gone
 
 
 def _stream(*fields: str | None) -> str:
@@ -393,9 +415,13 @@ def update_index(
             index.clear_leftovers()  # (whatever else changed: a rebuild's half-made copy is gigabytes at a million)
             todo, removed = _changed(workspace, ledger, index, owners, former, ocr, report)
         else:
-            catalogue = list(items) if items is not None else list_items(ledger)
-            if rebuild and items is not None:
-                catalogue = list_items(ledger)  # a first index holds the whole archive
+            gone: list[str] = []
+            if rebuild:
+                catalogue = list_items(ledger)  # (with ``items``: a first index holds the whole archive)
+            else:
+                # The hook's items as they are now, not as they were filed: the watcher indexes a while after
+                # filing, and ``archive update`` may have renumbered or corrected one in between.
+                catalogue, gone = _as_catalogued(ledger, items or ())
             # The filing hook reads the signatures of its own items only, not of the whole archive.
             existing = {} if rebuild else index.signatures([i.archive_no for i in catalogue])
             todo = []
@@ -403,7 +429,7 @@ def update_index(
                 plan = _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ()))
                 if _counted(existing.get(item.archive_no), plan.signature, ocr, report):
                     todo.append(plan)
-            removed = [] if rebuild else sorted(set(remove))
+            removed = [] if rebuild else sorted(set(remove) | set(gone))
         if rebuild:
             # Written in the order they were filed, the rows lie as the newest-first scan that ranking starts from
             # reads them (PostgreSQL: the (filed_at, archive_no) index), neighbours on neighbouring pages instead
