@@ -19,17 +19,10 @@ from docx import Document
 from openpyxl import Workbook
 
 from recordkit.core.workspace import Workspace
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.test_documents_cli import imported  # noqa: F401  (the fixture: the sample roster imported)
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 STOPPED = "，已停止：请检查模板里的循环、乘方和重复，改正后再用"
-
-
-@pytest.fixture
-def imported(run_cli: Any, workspace: Workspace) -> Workspace:
-    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
-    assert run_cli("owners", "import", str(sheet)).exit_code == 0
-    return workspace
 
 
 def generated(ws: Workspace) -> list[Path]:
