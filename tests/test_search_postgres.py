@@ -747,7 +747,9 @@ def test_a_writer_whose_lock_was_cut_off_says_to_check_with_another_run(
     def terminate_the_holder(index: PostgresIndex) -> None:
         with index.engine.connect() as conn:  # (as an administrator's pg_terminate_backend, or the network)
             holders = conn.exec_driver_sql(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted",
+                # (this test's database only: pg_locks is the whole server's, other tests' writers hold the key too)
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 (postgresql._LOCK_KEY,),
             ).scalars()
             (holder,) = holders
