@@ -228,16 +228,21 @@ def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
     return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
 
 
-def _mask_matches(text: str, pattern: re.Pattern[str], masked: Callable[[str, str, re.Match[str]], str | None]) -> str:
-    folded = text.translate(_TEXT_FOLD)
+def _mask_matches(
+    text: str, folded: str, pattern: re.Pattern[str], masked: Callable[[str, str, re.Match[str]], str | None]
+) -> tuple[str, str]:
+    """``text`` with each match of ``pattern`` in its fold (``folded``) that ``masked`` masks replaced, and the
+    fold of the result (each replacement folded alone: the text is folded once for both patterns)."""
     pieces: list[str] = []
+    folds: list[str] = []
     done = 0
     for match in pattern.finditer(folded):
         replacement = masked(text, folded, match)
         if replacement is not None:
             pieces += [text[done : match.start()], replacement]
+            folds += [folded[done : match.start()], replacement.translate(_TEXT_FOLD)]
             done = match.end()
-    return "".join([*pieces, text[done:]])
+    return "".join([*pieces, text[done:]]), "".join([*folds, folded[done:]])
 
 
 def mask_in_text(text: str) -> str:
@@ -247,8 +252,8 @@ def mask_in_text(text: str) -> str:
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
     ``110101********1234``.
     """
-    text = _mask_matches(text, _ID_IN_TEXT, _masked_id)
-    return _mask_matches(text, _PHONE_IN_TEXT, _masked_phone)
+    text, folded = _mask_matches(text, text.translate(_TEXT_FOLD), _ID_IN_TEXT, _masked_id)
+    return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
 
 
 def mask_values(value: object, key: str = "") -> object:
