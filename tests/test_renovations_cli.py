@@ -392,6 +392,26 @@ def test_a_registration_dated_in_a_closed_month_bills_nothing(desk: Any, workspa
     assert row["arrears_fen"] == 33793
 
 
+def test_an_inspection_dated_in_a_closed_month_is_refused(desk: Any) -> None:
+    # The month's renovation sheet (inspections, works under way at its end) is final once it is closed.
+    _register(desk)  # 23 November
+    assert desk("fees", "close", "--month", "2026-11").exit_code == 0
+    listed = desk("renovation", "list", "--json").stdout
+    before = _journal_size(desk)
+    result = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-28")
+    assert (result.exit_code, result.stdout) == (8, "")
+    assert result.stderr.strip() == (
+        f"错误：2026-11 已于 {_closed_on(desk, '2026-11')} 由 测试员 结账，"
+        "不能再记日期在 2026-11 的验收：结账月份的账目不再改动"
+    )
+    assert desk("renovation", "list", "--json").stdout == listed
+    assert _journal_size(desk) == before
+    # The same inspection dated in an open month is recorded.
+    passed = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01")
+    assert passed.exit_code == 0, passed.output
+    assert json.loads(desk("renovation", "list", "--json").stdout)[0]["status"] == "验收合格"
+
+
 def _refunded(desk: Any) -> None:
     """ZX2026-0001 registered, paid on 23 November (receipt SJ2026-000001: 2,000.00 deposit and
     500.00 waste fee), passed, and its deposit refunded less 200.00."""

@@ -85,7 +85,7 @@ def close_month(
     keep: Callable[[Connection, Month], None] | None = None,
 ) -> ClosedMonth:
     """Close ``month`` (journalled) and, when every month before it is closed, store what each bill
-    still lacks at its end (``balances.store_closing_balances``) and call ``keep`` (what else is kept
+    still lacks at its end (``balances.store_closing_balances``); then call ``keep`` (what else is kept
     of a closed month: the monthly report's figures, ``reports.figures.keep_month_figures``), all in
     the same transaction.  ``ConflictError`` for a month not over yet or already closed."""
     month = parse_month(month_text)
@@ -102,7 +102,7 @@ def close_month(
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
         balances = store_closing_balances(conn, month)
-        if balances and keep is not None:
+        if keep is not None:
             keep(conn, month)
         journal.record(
             conn,

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0020"
+HEAD_REVISION = "0021"
 
 metadata = MetaData()
 
@@ -226,6 +226,10 @@ closed_months = Table(
     # before it (from that one) closed too, and its closing balances stored; NULL: none stored
     # (migration 0016).
     Column("balances_since", String(7)),
+    # The month's work-order figures for the monthly report (``reports.figures.keep_month_figures``), kept when
+    # it is closed, with or without balances: work orders may still be recorded in a closed month later
+    # (migration 0021).  NULL: closed before that migration, counted from the work orders.
+    Column("workorder_figures_json", Text),
 )
 
 # Issue 14, speed: what each fee bill (deposits never) still lacked at a closed month's end, stored

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from recordkit.billing.closing import check_open
+from recordkit.core.dates import Month
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -35,7 +37,7 @@ def inspect(
     cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
 
     ``ValidationError`` for a result other than 合格/不合格 or a failed one without notes;
-    ``ConflictError`` once the renovation has passed.
+    ``ConflictError`` once the renovation has passed, or for a day in a closed month.
     """
 
     result = unicodedata.normalize("NFKC", str(result)).strip()
@@ -49,6 +51,8 @@ def inspect(
         row = find_renovation_row(conn, number)
         if row.status not in UNDER_WAY:
             raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再次验收")
+        # The month's renovation figures (inspections, works under way at its end) are final once it is closed.
+        check_open(conn, Month.of(today), f"记日期在 {Month.of(today)} 的验收")
         conn.execute(
             sa.insert(renovation_inspections).values(
                 renovation_id=row.id, result=result, notes=notes, inspected_on=today, inspector=operator

@@ -1,9 +1,9 @@
 """The monthly report's figures, computed from the ledger with set-based SQL (GROUP BY, no per-unit loop).
 
 Owns the definitions of 应收, 实收, 当期收缴率, 清欠, 预收 and 欠费余额 (see ``DEFINITIONS``) and
-the month's receipts, renovations, archive and work-order counts.  A closed month's fee figures
-are kept when it is closed (``keep_month_figures``, the one write, inside ``fees close``'s
-transaction) and read back instead of computed.  The workbook and the summary are drawn from these
+the month's receipts, renovations, archive and work-order counts.  A closed month's fee and
+work-order figures are kept when it is closed (``keep_month_figures``, the one write, inside ``fees
+close``'s transaction) and read back instead of computed.  The workbook and the summary are drawn from these
 values elsewhere.
 """
 
@@ -38,7 +38,7 @@ from recordkit.ledger.schema import (
     renovations,
     units,
 )
-from recordkit.workorders.orders import category_figures, now_minute
+from recordkit.workorders.orders import WorkOrderCategoryMonth, WorkOrderMonth, category_figures, now_minute
 from recordkit.workorders.orders import month_figures as workorder_month_figures
 
 if TYPE_CHECKING:
@@ -67,7 +67,11 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "本月收款日期的有效收款金额合计（红冲为负数）= 本月收取的当期款 + 清欠 + 预收 + 押金收取；"
         "等于本月每天日结的收款合计之和。",
     ),
-    ("结账", "已结账的月份，报表以后什么时候重新生成都一样；未结账的月份注明数据截至哪天，借阅逾期也只按那天算。"),
+    (
+        "结账",
+        "已结账的月份，报表以后什么时候重新生成都一样（工单的数字也按结账时记下的：结账后补记或改动的这个月的工单"
+        "不再计入，报表注明）；未结账的月份注明数据截至哪天，借阅逾期也只按那天算。",
+    ),
     ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
     ("欠费户数", "月末欠费余额大于零的房屋数；欠费明细按欠费金额从多到少列出，联系电话已打码。"),
     ("作废收据", "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"),
@@ -213,6 +217,9 @@ class MonthFigures:
     workorder_categories: list[Any] = field(default_factory=list)
     closed: bool = False  # 结账: the month's figures are final
     runs_to: dt.date | None = None  # the last day the figures cover (today in the unfinished month)
+    # The work-order figures are the ones kept at closing, and the work orders say otherwise now (orders recorded
+    # or changed with a time in the month after it was closed; the report's month only)
+    workorders_changed: bool = False
 
     @property
     def status_text(self) -> str:
@@ -237,6 +244,15 @@ class MonthFigures:
             or self.archive.out_at_end
             or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end))
         )
+
+
+def workorders_changed_note(month: Month) -> str:
+    """The report's line under a closed month's work-order figures when the work orders say otherwise now
+    (``MonthFigures.workorders_changed``)."""
+    return (
+        f"注：{month} 结账后又补记或改动了这个月的工单，以上仍是结账时的数字"
+        f"（现在的工单见 recordkit workorder list --month {month}）。"
+    )
 
 
 #: The months of the collection trend (the report's month and the eleven before it).
@@ -942,21 +958,38 @@ def month_figures(
             sa.select(closed_months.c.month).where(closed_months.c.month.in_([str(m) for m in months]))
         ).scalars()
     }
-    result = [
-        MonthFigures(
-            m,
-            kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
-            receipt_figures(conn, m, _zone(settings)),
-            renovation_figures(conn, m),
-            archive_figures(conn, m, min(last_day(m), today), _categories(settings)),
-            workorder_figures(conn, m, settings, min(last_day(m), today)),
-            detail if index == 0 else [],
-            workorder_category_rows(conn, m) if index == 0 else [],
-            m in closed,
-            min(last_day(m), today),
+    kept_orders = kept_workorder_figures(conn, months)
+
+    def orders(m: Month, first: bool) -> tuple[Any, list[Any], bool]:
+        """The month's work-order figures, its category rows (the first month only) and whether the work orders
+        say otherwise now than the figures kept at closing."""
+        held = kept_orders.get(m)
+        if held is not None and not first:
+            return held[0], [], False
+        live = workorder_figures(conn, m, settings, min(last_day(m), today))
+        rows = workorder_category_rows(conn, m) if first else []
+        if held is None:
+            return live, rows, False
+        return held[0], held[1], held != (live, rows)
+
+    result = []
+    for index, m in enumerate(months):
+        figures, rows, changed = orders(m, index == 0)
+        result.append(
+            MonthFigures(
+                m,
+                kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
+                receipt_figures(conn, m, _zone(settings)),
+                renovation_figures(conn, m),
+                archive_figures(conn, m, min(last_day(m), today), _categories(settings)),
+                figures,
+                detail if index == 0 else [],
+                rows,
+                m in closed,
+                min(last_day(m), today),
+                changed,
+            )
         )
-        for index, m in enumerate(months)
-    ]
     return result, sums
 
 
@@ -994,10 +1027,60 @@ class KeptFigures:
 
 
 def keep_month_figures(conn: Connection, month: Month) -> None:
-    """Keep ``month``'s fee figures (the sums by fee item and building, the units owing at its end,
-    its point of the 12-month trend) in ``closing_figures``, inside the transaction that closes it,
-    after its closing balances are stored (``billing.closing.close_month(keep=…)``).  They are what
+    """Keep ``month``'s figures inside the transaction that closes it (``billing.closing.close_month(keep=…)``):
+    its work-order figures always (``closed_months.workorder_figures_json``: work orders may still be recorded
+    in the month later); its fee figures (the sums by fee item and building, the units owing at its end, its
+    point of the 12-month trend) in ``closing_figures`` when its closing balances were stored.  They are what
     ``month_figures`` computes for the month, and final as the balances are."""
+    _keep_workorder_figures(conn, month)
+    stored = conn.execute(
+        sa.select(closed_months.c.balances_since).where(closed_months.c.month == str(month))
+    ).scalar_one_or_none()
+    if stored is not None:
+        _keep_fee_figures(conn, month)
+
+
+def _keep_workorder_figures(conn: Connection, month: Month) -> None:
+    """Store the over month's work-order figures and category rows, as ``month_figures`` computes them."""
+    figures = workorder_month_figures(conn, month)
+    kept = {
+        "month": {
+            **{key: value for key, value in vars(figures).items() if key != "opened"},
+            "opened": [[kind, category, n] for (kind, category), n in sorted(figures.opened.items())],
+        },
+        "categories": [list(vars(row).values()) for row in workorder_category_rows(conn, month)],
+    }
+    conn.execute(
+        sa.update(closed_months)
+        .where(closed_months.c.month == str(month))
+        .values(workorder_figures_json=json.dumps(kept, ensure_ascii=False, separators=(",", ":")))
+    )
+
+
+def kept_workorder_figures(
+    conn: Connection, months: Sequence[Month]
+) -> dict[Month, tuple[WorkOrderMonth, list[WorkOrderCategoryMonth]]]:
+    """The work-order figures and category rows kept when those of ``months`` that are closed were closed
+    (months closed before migration 0021 have none)."""
+    kept = {}
+    for text, data in conn.execute(
+        sa.select(closed_months.c.month, closed_months.c.workorder_figures_json).where(
+            closed_months.c.month.in_(sorted({str(m) for m in months})),
+            closed_months.c.workorder_figures_json.is_not(None),
+        )
+    ):
+        figures = json.loads(data)
+        month = dict(figures["month"])
+        month["opened"] = {(kind, category): n for kind, category, n in month["opened"]}
+        kept[parse_month(text)] = (
+            WorkOrderMonth(**month),
+            [WorkOrderCategoryMonth(*row) for row in figures["categories"]],
+        )
+    return kept
+
+
+def _keep_fee_figures(conn: Connection, month: Month) -> None:
+    """Store the month's fee figures (``keep_month_figures``), after its closing balances."""
     sums = load_fee_ledger(conn, [month], trend=False)
     fees = fee_figures(conn, month, sums)
     ids = {name: item_id for item_id, name in sums.names.items()}

@@ -16,7 +16,7 @@ from docx.shared import Pt
 from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
-from recordkit.reports.figures import MonthFigures
+from recordkit.reports.figures import MonthFigures, workorders_changed_note
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
             text += "本月没有投诉。"
         if w.repeat_complaints:
             text += f"重复投诉{w.repeat_complaints}件，需重点跟进。"
+        if now.workorders_changed:
+            text += workorders_changed_note(now.month)
         paragraphs.append(text)
     v = now.renovations
     paragraphs.append(

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.core.money import yuan
-from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint
+from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint, workorders_changed_note
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -376,7 +376,7 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         ],
     )
     row += 1
-    _table(
+    row = _table(
         sheet,
         row,
         ("类型", "类别", "受理", "办结", "按时办结", "按时办结率", "回访", "满意率", "重复投诉"),
@@ -395,6 +395,8 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
             for c in figures.workorder_categories
         ],
     )
+    if figures.workorders_changed:
+        sheet.cell(row + 1, 1, workorders_changed_note(figures.month))
     chart = _bar_chart("本月工单按类别", "件数")
     chart.x_axis.title = "类别"
     chart.grouping = "clustered"
