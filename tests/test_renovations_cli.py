@@ -454,3 +454,34 @@ def test_the_receipt_of_a_refunded_deposit_cannot_be_voided_or_reversed(desk: An
     assert (reversed_.exit_code, reversed_.stdout, reversed_.stderr.strip()) == (8, "", message)
     assert _deposit_state(desk) == expected_state  # no SJ2026-000002
     assert _journal_size(desk) == before
+
+
+def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: Any, workspace: Workspace) -> None:
+    # A refund dated back before the inspection that passed (or before the deposit came in) would put
+    # 2,000.00 out of that day's 日结 before the money was there, and print a form refunding works not
+    # yet inspected.
+    _register(desk)  # --date 2026-11-23
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-25").exit_code == 0
+    paid = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-27", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    before, files = _journal_size(desk), _generated(workspace)
+    for day, message in (
+        (
+            "2026-11-24",
+            "错误：退款日期 2026-11-24 早于验收合格的日期 2026-11-25：押金在验收合格后才能退还，请检查 --date",
+        ),
+        (
+            "2026-11-26",
+            "错误：退款日期 2026-11-26 早于押金的收款日期 2026-11-27：押金收到以后才能退还，请检查 --date",
+        ),
+    ):
+        early = desk("renovation", "refund", "ZX2026-0001", "--date", day)
+        assert (early.exit_code, early.stdout, early.stderr.strip()) == (5, "", message)
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["status"], row["refund_fen"]) == ("验收合格", None)
+    daily = desk("fees", "daily", "--date", "2026-11-24")
+    assert "押金退还 0.00 元" in daily.stdout
+    done = desk("renovation", "refund", "ZX2026-0001", "--date", "2026-11-27")
+    assert done.exit_code == 0, done.output
+    assert "押金退还 2,000.00 元" in desk("fees", "daily", "--date", "2026-11-27").stdout

@@ -16,6 +16,8 @@ from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
+    allocations,
+    payments,
     renovations,
 )
 from recordkit.renovations.paper import paper_context
@@ -44,6 +46,26 @@ def refund_amount(deposit_fen: int, deduction_fen: int) -> int:
     if deduction_fen > deposit_fen:
         raise ValidationError(f"扣除金额 {format_yuan(deduction_fen)} 元超过押金 {format_yuan(deposit_fen)} 元")
     return deposit_fen - deduction_fen
+
+
+def _check_refund_day(conn: Connection, renovation: Renovation, today: dt.date) -> None:
+    # A refund dated before the inspection that passed, or before the deposit was taken, would put
+    # money out in a day's 日结 before it came in, and print a form refunding an uninspected renovation.
+    passed = max(i.inspected_on for i in renovation.inspections if i.result == "合格")
+    if today < passed:
+        raise ValidationError(
+            f"退款日期 {today.isoformat()} 早于验收合格的日期 {passed.isoformat()}："
+            "押金在验收合格后才能退还，请检查 --date"
+        )
+    paid = conn.execute(
+        sa.select(sa.func.max(payments.c.paid_on))
+        .join(allocations, allocations.c.payment_id == payments.c.id)
+        .where(allocations.c.bill_id == renovation.deposit_bill_id, payments.c.voided.is_(False))
+    ).scalar()
+    if paid is not None and today < paid:
+        raise ValidationError(
+            f"退款日期 {today.isoformat()} 早于押金的收款日期 {paid.isoformat()}：押金收到以后才能退还，请检查 --date"
+        )
 
 
 def refund(
@@ -75,7 +97,8 @@ def _refund_in(
     The deduction stays with the office (damage or a breach of the agreement) and needs a
     reason.  ``ConflictError`` before a passed inspection, a second time, with no deposit
     taken or the deposit not fully paid, or dated in a closed month; ``ValidationError`` for a
-    deduction above the deposit, a negative one, or one without a reason, or an unknown method.
+    deduction above the deposit, a negative one, or one without a reason, an unknown method, or a
+    day before the inspection that passed or before the deposit was paid.
     """
 
     reason = reason.strip()
@@ -105,6 +128,7 @@ def _refund_in(
             f"应缴 {format_yuan(renovation.deposit_fen)} 元），不能退款"
         )
     amount = refund_amount(renovation.deposit_paid_fen, deduction_fen)
+    _check_refund_day(conn, renovation, today)
     conn.execute(
         sa.update(renovations)
         .where(renovations.c.id == renovation.id)
