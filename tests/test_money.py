@@ -99,6 +99,15 @@ def test_parse_amount_refuses(typed: str, message: str) -> None:
     assert caught.value.exit_code == 5
 
 
+@pytest.mark.parametrize("typed", ["0", "0.0", "0.00", "０", "０.００", "0元", "¥0", "-0"])
+def test_a_zero_amount_is_read_where_zero_is_allowed(typed: str) -> None:
+    # A deduction of nothing (renovation refund --deduct) however the clerk typed it.
+    assert parse_amount(typed, allow_zero=True) == 0
+    assert parse_amount("200.50", allow_zero=True) == 20050
+    with pytest.raises(ValidationError, match="金额不能为负数"):
+        parse_amount("-1", allow_zero=True)
+
+
 @pytest.mark.parametrize(
     ("fen", "text"),
     [

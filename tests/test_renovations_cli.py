@@ -485,3 +485,17 @@ def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: An
     done = desk("renovation", "refund", "ZX2026-0001", "--date", "2026-11-27")
     assert done.exit_code == 0, done.output
     assert "押金退还 2,000.00 元" in desk("fees", "daily", "--date", "2026-11-27").stdout
+
+
+def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: Any) -> None:
+    # "０" from a Chinese input method, or "0.0", is no deduction, as "0" is: not "金额不能为 0".
+    _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-30").exit_code == 0
+    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "０.０", "--date", "2026-11-30")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[0] == (
+        "装修登记 ZX2026-0001 退押金 2,000.00 元（贰仟元整）：押金 2,000.00 元，扣除 0.00 元"
+    )
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["refund_fen"], row["deduction_fen"], row["deduction_reason"]) == (200000, 0, None)

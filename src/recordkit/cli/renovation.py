@@ -234,7 +234,7 @@ def renovation_refund(
     from recordkit.renovations.refund import refund_and_print
 
     app_state = state(ctx)
-    deduction = 0 if deduct.strip() in ("0", "0.00", "") else parse_amount(deduct)
+    deduction = parse_amount(deduct, allow_zero=True) if deduct.strip() else 0
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
     renovation, document = refund_and_print(

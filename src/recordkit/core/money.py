@@ -34,13 +34,14 @@ def decimal_number(folded: str) -> Decimal | None:
     return Decimal(folded.replace(",", ""))
 
 
-def parse_amount(text: str) -> int:
+def parse_amount(text: str, allow_zero: bool = False) -> int:
     """An amount in 元 as typed at the counter, in fen: ``"1,234.50"`` → ``123450``.
 
     Accepts thousands separators, full-width digits and punctuation (``１２３４．５``),
     a leading ``¥``/``￥`` and a trailing ``元``.  Raises ``ValidationError`` (in
-    Chinese) for text that is not a number, for zero, for a negative amount, for
-    more than two decimals (below one fen) and for amounts of 万亿 元 or more.
+    Chinese) for text that is not a number, for zero (unless ``allow_zero``: a
+    deduction of nothing, however written), for a negative amount, for more than
+    two decimals (below one fen) and for amounts of 万亿 元 or more.
     """
     shown = str(text).strip()
     folded = unicodedata.normalize("NFKC", shown).replace(" ", "")
@@ -53,6 +54,8 @@ def parse_amount(text: str) -> int:
     if value < 0:
         raise ValidationError(f"金额不能为负数：{shown}")
     if value == 0:
+        if allow_zero:
+            return 0
         raise ValidationError("金额不能为 0")
     if value != value.quantize(Decimal("0.01")):
         raise ValidationError(f"金额“{shown}”超过两位小数：最小单位是分，例如 1234.56")
