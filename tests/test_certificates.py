@@ -13,12 +13,15 @@ import sqlalchemy as sa
 from docx import Document
 
 from recordkit.billing.receipts import PaymentRequest, pay
+from recordkit.billing.rules import add_rule
+from recordkit.core.config import RenovationSettings
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.documents.certificates import list_certificates, make_certificate, parse_items
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import certificates, documents
+from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
 from tests.conftest import run_at_once
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
@@ -86,6 +89,25 @@ def test_clearance_refused_while_in_arrears_saying_how_much(ws: Workspace, estat
         "截至2026年11月23日无欠费。"
     )
     assert "110101199003071233" not in "\n".join(paragraphs(made.document.path))
+
+
+def test_clearance_paid_up_to_the_last_month_billed_not_a_renovations_month(ws: Workspace, estate: Ledger) -> None:
+    # A renovation registered on 2 December bills its deposit and waste-removal fee as one-off bills
+    # of December; the property fee is billed to November.  The certificate must not say December's
+    # property fee is paid.
+    december = dt.date(2026, 12, 3)
+    bill_months(estate, "2026-10", "2026-11")
+    add_rule(estate, CASHIER, "装修押金", "oneoff", "2000", "2026-01")
+    add_rule(estate, CASHIER, "装修垃圾清运费", "oneoff", "500", "2026-01")
+    works = RegistrationRequest("1-1-101", "安居装饰", "王强", "13600001111", "2026-12-05", "2027-01-31")
+    number = register(estate, RenovationSettings(), CASHIER, works, today=dt.date(2026, 12, 2)).number
+    pay_charges(estate, ws.settings.receipt, CASHIER, number, paid_on=december)
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 73994, "微信", paid_on=december))
+    made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=december, now=december)
+    assert paragraphs(made.document.path)[2] == (
+        "兹证明测试小区1栋1单元101室（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
+        "截至2026年12月3日无欠费。"
+    )
 
 
 def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: Ledger) -> None:

@@ -30,7 +30,7 @@ from recordkit.documents.generated import (
     unit_address,
 )
 from recordkit.ledger import journal
-from recordkit.ledger.schema import bills, certificates, units
+from recordkit.ledger.schema import bills, certificates, fee_items, units
 from recordkit.owners.roster import STATUS_LABELS, show_unit
 
 if TYPE_CHECKING:
@@ -128,11 +128,16 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.da
     refusal = clearance_refusal(ledger, code, max(today, now))
     if refusal is not None:
         raise ConflictError(refusal)
+    # "已缴清 N月及以前的物业服务费" names the last month the periodic fees were billed for: a
+    # one-off bill (a renovation's deposit or waste-removal fee, billed in the month it is
+    # registered) covers no month and must not make an unbilled month look paid.
     with ledger.read() as conn:
         last = conn.execute(
             sa.select(sa.func.max(bills.c.month))
-            .select_from(bills.join(units, units.c.id == bills.c.unit_id))
-            .where(units.c.code == code, bills.c.month <= str(Month.of(today)))
+            .select_from(
+                bills.join(units, units.c.id == bills.c.unit_id).join(fee_items, fee_items.c.id == bills.c.item_id)
+            )
+            .where(units.c.code == code, bills.c.month <= str(Month.of(today)), fee_items.c.kind != "oneoff")
         ).scalar()
     return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
 
