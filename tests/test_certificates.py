@@ -150,7 +150,13 @@ def test_exit_pass_bad_input_writes_nothing(ws: Workspace, estate: Ledger) -> No
         make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, items="冰箱1台", today=TODAY)
     with pytest.raises(UsageError, match="^没有“结婚证明”这种证明，可开具：居住证明、缴费证明、出门条"):
         make_certificate(ws, estate, "结婚证明", "1-1-101", CASHIER, today=TODAY)
+    # A carrier's name pasted with a vertical tab (the paper would break the line there).
+    with pytest.raises(ValidationError) as caught:
+        make_certificate(ws, estate, "出门条", "1-1-101", CASHIER, items="冰箱1台", carrier="王\x0b师傅", today=TODAY)
+    assert caught.value.message == "携物人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
     assert generated(ws) == []
+    with estate.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(certificates)).scalar() == 0
 
 
 def _issue_passes(url: str, root: str) -> None:

@@ -134,6 +134,14 @@ def test_worker_spec_is_checked_and_the_id_number_never_repeated() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_worker("赵六", 2)
     assert caught.value.message.startswith("第 2 个工人（赵六）写法有误")
+    # A name with a right-to-left override (it reverses what follows on the card) is refused, and
+    # not repeated in the message.
+    with pytest.raises(ValidationError) as caught:
+        parse_worker(f"张\u202e三,{ID_ZHANG}", 4)
+    assert caught.value.message == (
+        "第 4 个工人的姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
+    )
+    assert parse_worker(f"阿依古丽·买买提,{ID_LI},油漆工").name == "阿依古丽·买买提"
 
 
 def test_refund_amount_refuses_a_deduction_above_the_deposit() -> None:
@@ -225,6 +233,19 @@ REFUSED = [
     (request(hours="8:00-25:00"), ValidationError, "施工时间“8:00-25:00”不是有效的时刻（小时 0–24，分钟 00–59）"),
     (request(phone="12345"), ValidationError, "联系电话“12345”不是有效的手机号或固定电话"),
     (request(contractor=" "), ValidationError, "装修单位不能为空：请用 --contractor 写明装修公司或施工队名称"),
+    # Pasted from a chat: a zero-width space, a line break; or a paragraph pasted whole.
+    (
+        request(manager="王\u200b强"),
+        ValidationError,
+        "现场负责人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名",
+    ),
+    (request(manager="王" * 65), ValidationError, "现场负责人：姓名太长（65 个字）：最多 64 个字"),
+    (
+        request(contractor="安居装饰\n工程有限公司"),
+        ValidationError,
+        "装修单位：名称里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写名称",
+    ),
+    (request(contractor="装" * 129), ValidationError, "装修单位：名称太长（129 个字）：最多 128 个字"),
 ]
 
 

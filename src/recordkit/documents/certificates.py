@@ -21,6 +21,7 @@ from recordkit.billing.arrears import list_arrears
 from recordkit.core.dates import Month, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
+from recordkit.core.personal import name_problem
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -178,7 +179,8 @@ def make_certificate(
     ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
     (saying how much; as of the later of ``today``, the printed date, and ``now``, the real day
     this is done) or a 居住证明 for a unit nobody lives in, and ``ValidationError``
-    for an exit pass without items or valid until a past day.  Nothing is written then.
+    for an exit pass without items, valid until a past day, or whose carrier's name holds a
+    control or invisible character.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
 
@@ -193,6 +195,9 @@ def make_certificate(
     values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
+        carrier = (carrier or "").strip() or None
+        if carrier is not None and (reason := name_problem(carrier)) is not None:
+            raise ValidationError(f"携物人：{reason}")
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)

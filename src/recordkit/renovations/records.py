@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from recordkit.billing.receipts import normalise_number
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import mask_id_number, mask_phone, validate_id_number
+from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_id_number
 from recordkit.ledger.schema import (
     allocations,
     payments,
@@ -122,11 +122,13 @@ def parse_worker(text: str, position: int = 1) -> Worker:
     (the ID number itself is never repeated in the message)."""
     fields = [part.strip() for part in unicodedata.normalize("NFKC", str(text)).replace("，", ",").split(",")]
     name = fields[0] if fields else ""
+    # The name is printed on the card and kept 32 characters wide at most; one with a control or
+    # invisible character is not repeated in the message either.
+    if name and (reason := name_problem(name, 32)) is not None:
+        raise ValidationError(f"第 {position} 个工人的{reason}")
     which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
     if len(fields) not in (2, 3) or not name:
         raise ValidationError(f"{which}写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种")
-    if len(name) > 32:
-        raise ValidationError(f"{which}的姓名过长")
     try:
         number = validate_id_number(fields[1])
     except ValidationError as err:

@@ -14,7 +14,7 @@ from recordkit.billing.rules import bill_amount, load_items
 from recordkit.core.dates import Month, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.personal import mask_phone, validate_phone
+from recordkit.core.personal import mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -63,6 +63,11 @@ PROHIBITED_WORKS = (
     "在公共部位堆放材料、装修垃圾，或将装修垃圾、水泥砂浆倒入下水道；",
     "在规定施工时间以外进行敲、凿、钻、锯等产生噪声的施工。",
 )
+
+
+#: The widths of ``renovations.manager`` and ``renovations.contractor``.
+_MANAGER_MAX_CHARS = 64
+_CONTRACTOR_MAX_CHARS = 128
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,12 @@ def _register_in(
         raise ValidationError("装修单位不能为空：请用 --contractor 写明装修公司或施工队名称")
     if not manager:
         raise ValidationError("现场负责人不能为空：请用 --manager 写明姓名")
+    # Both are printed on the form and the agreement and kept in columns of a fixed width (a longer
+    # one is refused by PostgreSQL): a pasted paragraph or an invisible character is refused here.
+    if (reason := name_problem(manager, _MANAGER_MAX_CHARS)) is not None:
+        raise ValidationError(f"现场负责人：{reason}")
+    if (reason := name_problem(contractor, _CONTRACTOR_MAX_CHARS)) is not None:
+        raise ValidationError(f"装修单位：{reason.replace('姓名', '名称')}")
     phone = validate_phone(request.phone)
     start, end = parse_date(request.start, "开工日期"), parse_date(request.end, "完工日期")
     if end < start:
