@@ -7,6 +7,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import certificates, documents
 from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
-from tests.conftest import run_at_once
+from tests.conftest import run_at_once, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
 
@@ -277,3 +278,29 @@ def test_a_failed_ledger_write_leaves_no_file_and_no_number(
     )
     with estate.read() as conn:
         assert journal.verify(conn).ok
+
+
+def test_no_residence_certificate_for_a_parking_space_or_storeroom(run_cli: Any, workspace: Workspace) -> None:
+    # Another system's roster says the parking space and the storeroom are 已出租 (read as 已入住),
+    # with a date: nobody lives there, so no 居住证明 says so.  The villa next to them gets one.
+    rows = [
+        ["", "", "车位B1-023", 12.5, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已出租"],
+        ["", "", "储藏室12", 8.2, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已出租"],
+        ["", "", "别墅12", 320.5, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已入住"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    for unit, kind in (("车位B1-023", "车位"), ("储藏室12", "储藏室")):
+        refused = run_cli("cert", "make", "居住证明", "--unit", unit, "--date", "2026-11-23")
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            8,
+            "",
+            f"错误：房屋 {unit} 是{kind}，不是住房，不能开具居住证明",
+        )
+    assert not list((workspace.root / "records" / "generated").rglob("*.docx"))
+    made = run_cli("cert", "make", "居住证明", "--unit", "12号别墅", "--date", "2026-11-23")
+    assert made.exit_code == 0, made.output
+    [path] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert (
+        "系测试小区12号别墅的业主，房屋建筑面积320.50平方米，自2021年3月1日起在该房屋居住至今。"
+        in (paragraphs(path)[2])
+    )
