@@ -499,3 +499,27 @@ def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: An
     )
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert (row["refund_fen"], row["deduction_fen"], row["deduction_reason"]) == (200000, 0, None)
+
+
+def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any) -> None:
+    # 3-2-1201 pays its November fee (337.93) and 300.00 ahead.  The waste-removal fee billed by the
+    # registration is a new fee bill: the prepayment pays it as it pays any new bill (fees bill does),
+    # so the cashier takes 2,200.00, not 2,500.00 with 300.00 left lying in prepayment.
+    paid = desk("fees", "pay", "3-2-1201", "--amount", "637.93", "--date", "2026-11-20", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    registered = desk(*REGISTER)
+    assert registered.exit_code == 0, registered.output
+    assert registered.stdout.splitlines()[2] == (
+        "应缴：装修押金 2,000.00 元，装修垃圾清运费 500.00 元，合计 2,500.00 元，"
+        "预收款已冲抵 300.00 元，还应缴 2,200.00 元（收款：recordkit renovation pay ZX2026-0001）"
+    )
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["due_fen"], row["waste_paid_fen"], row["deposit_paid_fen"]) == (220000, 30000, 0)
+    taken = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录")
+    assert taken.exit_code == 0, taken.output
+    assert taken.stdout.splitlines()[1:3] == ["  装修押金：2,000.00 元", "  装修垃圾清运费：200.00 元"]
+    assert "已收款 2,200.00 元" in taken.stdout.splitlines()[0]
+    account = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)
+    assert account["prepaid_fen"] == 0
+    verify = desk("journal", "verify")
+    assert verify.exit_code == 0 and "哈希链完整" in verify.stdout

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.billing.allocations import apply_prepayments
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
 from recordkit.billing.rules import bill_amount, load_items
@@ -128,7 +129,8 @@ def _register_in(
     """Register a renovation (``renovation register``) and bill its deposit and waste-removal fee.
 
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
-    of this month on the unit, in the same transaction as the registration.  Raises
+    of this month on the unit, in the same transaction as the registration; the unit's
+    prepayment pays the waste-removal fee as it pays any new bill, never the deposit.  Raises
     ``ValidationError`` for bad dates (the end before the start), hours, phone or empty names;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
@@ -257,6 +259,9 @@ def _register_in(
         )
         .returning(renovations.c.id)
     ).scalar_one()
+    # The waste-removal fee is a fee bill like any other: the unit's prepayment (预收) pays it as it pays
+    # every new bill (``fees bill``); never the deposit, which the renovation row now names as one.
+    applied = apply_prepayments(conn, [unit.id], month) if any(bill_ids) else 0
     changes.insert(
         0,
         journal.Change(
@@ -277,6 +282,7 @@ def _register_in(
                 "items": items,
                 "deposit_fen": charges[0][2],
                 "waste_fen": charges[1][2],
+                **({"prepayment_applied_fen": applied} if applied else {}),
             },
         ),
     )
