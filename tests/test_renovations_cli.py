@@ -480,11 +480,14 @@ def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: An
     assert _journal_size(desk) == before and _generated(workspace) == files
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert (row["status"], row["refund_fen"]) == ("验收合格", None)
-    daily = desk("fees", "daily", "--date", "2026-11-24")
+    daily = desk("fees", "daily", str(workspace.root / "日结-1124.xlsx"), "--date", "2026-11-24")
     assert "押金退还 0.00 元" in daily.stdout
     done = desk("renovation", "refund", "ZX2026-0001", "--date", "2026-11-27")
     assert done.exit_code == 0, done.output
-    assert "押金退还 2,000.00 元" in desk("fees", "daily", "--date", "2026-11-27").stdout
+    assert (
+        "押金退还 2,000.00 元"
+        in desk("fees", "daily", str(workspace.root / "日结-1127.xlsx"), "--date", "2026-11-27").stdout
+    )
 
 
 def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: Any) -> None:
