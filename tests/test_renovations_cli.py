@@ -524,5 +524,5 @@ def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any
     assert "已收款 2,200.00 元" in taken.stdout.splitlines()[0]
     account = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)
     assert account["prepaid_fen"] == 0
-    verify = desk("journal", "verify")
+    verify = desk("journal", "verify", "--tables")
     assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
