@@ -158,8 +158,8 @@ def is_masked(text: str) -> bool:
 
 
 # An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet), as people write
-# them: full-width digits (OCR, Word), a mobile in 3-4-4 groups (138 1234 5678, 138-1234-5678) or after +86,
-# an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width
+# them: full-width digits (OCR, Word), a mobile in 3-4-4 groups (138 1234 5678, 138-1234-5678, 138 1234-5678)
+# or after the country code (+86, 86, 0086, (+86)), an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width
 # forms, the ideographic space and every kind of dash to ASCII), so a match's offsets are the text's own and
 # masking keeps the characters as written.  Landlines are masked in their dashed form only, as before.
 _TEXT_FOLD = str.maketrans(
@@ -178,8 +178,9 @@ _ID_IN_TEXT = re.compile(
 _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:"
     # A mobile; a decimal point before or after makes it an amount.
-    r"(?<![0-9]\.)(?:(?:\+86|\(\+?86\))[ -]?)?"
-    r"(?P<mobile>1[3-9][0-9](?P<sep>[ -]?)[0-9]{4}(?P=sep)[0-9]{4})(?!\.[0-9])"
+    r"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\))[ -]?)?"
+    # Two separators or none: "138 1234-5678" is a mobile, "1381234 5678" is not read as one.
+    r"(?P<mobile>1[3-9][0-9](?:[ -][0-9]{4}[ -]|[0-9]{4})[0-9]{4})(?!\.[0-9])"
     r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8})"
     r")(?![0-9])"
 )
@@ -205,15 +206,15 @@ def _hide_digits(text: str, folded: str, start: int, end: int, keep_first: int, 
     return "".join("*" if i in hidden else text[i] for i in range(start, end))
 
 
-def _in_dashed_run(folded: str, match: re.Match[str]) -> bool:
-    return match["sep"] == "-" and (
+def _in_dashed_run(folded: str, match: re.Match[str], dashed: bool) -> bool:
+    return dashed and (
         _DASHED_BEFORE.search(folded, 0, match.start()) is not None
         or _DASHED_AFTER.match(folded, match.end()) is not None
     )
 
 
 def _masked_id(text: str, folded: str, match: re.Match[str]) -> str | None:
-    if _in_dashed_run(folded, match):
+    if _in_dashed_run(folded, match, match["sep"] == "-"):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=4)
 
@@ -222,9 +223,9 @@ def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
     if match["mobile"] is None:  # a landline: the area code and the last 4 digits stay
         start, end = match.span("number")
         return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
-    if _in_dashed_run(folded, match):
-        return None
     start, end = match.span("mobile")
+    if _in_dashed_run(folded, match, "-" in folded[start:end]):
+        return None
     return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
 
 
