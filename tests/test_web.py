@@ -265,6 +265,17 @@ def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_led
     assert past.status_code == 400 and "早于今天" in text_of(past)
 
 
+@pytest.mark.parametrize("borrower", ["王工\u202e", "王\u200b工", "王" * 65], ids=["rlo", "zwsp", "65-chars"])
+def test_a_borrower_that_is_no_persons_name_is_refused_as_on_the_command_line(
+    demo: Workspace, demo_ledger: Ledger, borrower: str
+) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    refused = browser.post("/item/GC-2026-00004/lend", {"borrower": borrower, "due": "2099-01-01"})
+    assert refused.status_code == 400 and "借阅人：姓名" in text_of(refused)
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+
+
 def test_a_busy_ledger_answers_503_with_what_happened_and_lends_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
     """Another writer holds the ledger (the nightly run, a big import): the lend waits its turn, then the item page
     says "台账正忙" as a 503, the service's state, not a 500 that reads like a fault in recordkit."""

@@ -65,6 +65,7 @@ from recordkit.core.errors import (
     storage_error,
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
+from recordkit.core.personal import name_problem
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
@@ -2269,18 +2270,22 @@ def lend(
 ) -> Loan:
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
-    ``ValidationError`` for a control character (a NUL, a line break …) in the borrower, dept or reason."""
+    ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
+    format character, more than 64 characters) or a control character (a NUL, a line break …) in the dept
+    or reason."""
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
-    for label, text in (("借阅人", borrower), ("部门", dept), ("原因", reason)):
+    if not borrower:
+        raise UsageError("请用 --to 写明借阅人姓名")
+    if (problem := name_problem(borrower)) is not None:
+        raise ValidationError(f"借阅人：{problem}")
+    for label, text in (("部门", dept), ("原因", reason)):
         # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
         if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
             raise ValidationError(f"{label}里有控制字符（如 NUL、换行），没有借出：请重新输入")
-    if not borrower:
-        raise UsageError("请用 --to 写明借阅人姓名")
-    if len(borrower) > 64 or len(dept or "") > 64:
-        raise UsageError("借阅人姓名和部门最多 64 个字")
+    if len(dept or "") > 64:
+        raise UsageError("部门最多 64 个字")
     if due < today:
         raise UsageError(f"归还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
     number = _normalise_no(archive_no)
