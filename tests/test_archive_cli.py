@@ -324,6 +324,35 @@ def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspac
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "label"),
+    [
+        ("--title", "产权\x00证明", "题名"),
+        ("--title", "产权\x1b[2J证明", "题名"),
+        ("--title", "产权证明\u202efdp.exe", "题名"),
+        ("--title", "产权\u2028证明", "题名"),
+        ("--box", "业主\x00-003", "盒号"),
+        ("--shelf", "A-2\x07-3", "架位"),
+    ],
+    ids=["nul", "esc", "rlo", "line-separator", "box-nul", "shelf-bel"],
+)
+def test_update_refuses_a_control_character_and_changes_nothing(
+    archivist_cli: Any, workspace: Workspace, option: str, value: str, label: str
+) -> None:
+    write_scan(inbox(workspace) / "业主档案" / "3-2-1201_产权证明.pdf", 1)
+    archivist_cli("watch", "--once")
+    sidecar = workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json"
+    before = (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes())
+    journal_before = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
+    result = archivist_cli("archive", "update", "YZ-2026-00001", option, value)
+    assert (result.exit_code, result.stderr.strip()) == (
+        5,
+        f"错误：{label}里有控制字符（如 NUL、换行）或不可见的格式字符，没有修改：请重新输入",
+    )
+    assert (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes()) == before
+    assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
+
+
 def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, workspace: Workspace) -> None:
     # `watch` handles SIGTERM and Ctrl+C while it runs; a process that goes on afterwards (here the test
     # run) must get its own handlers back, or a later signal would "stop" a watcher that has ended.

@@ -350,6 +350,18 @@ def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: 
     assert get_item(demo_ledger, "WF-2026-00001").title != "新题名"
 
 
+def test_a_review_with_a_right_to_left_override_in_the_title_changes_nothing(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    before = get_item(demo_ledger, "WF-2026-00001")
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/WF-2026-00001")
+    refused = browser.post("/item/WF-2026-00001/update", {"title": "收据\u202efdp.exe"})
+    assert refused.status_code == 400
+    assert "题名里有控制字符（如 NUL、换行）或不可见的格式字符，没有修改：请重新输入" in text_of(refused)
+    assert get_item(demo_ledger, "WF-2026-00001").title == before.title
+
+
 # -- safety -----------------------------------------------------------------------------------------
 
 

@@ -2011,13 +2011,19 @@ def update_item(
     number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
     changes the ledger and the sidecar, not the number.
 
-    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, ``UsageError`` for an
+    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit or a control or invisible
+    format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, ``UsageError`` for an
     unknown category or nothing to change; nothing is changed then.  ``before_commit`` is called with the
     transaction and the corrected item (its former numbers already recorded) just before the commit, as
     in filing.
     """
 
     changes: dict[str, Any] = {}
+    for label, text in (("题名", title), ("盒号", box), ("架位", shelf)):
+        # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later); a
+        # right-to-left override turns the title around on screen and paper
+        if text and hidden_characters(text.strip()):
+            raise ValidationError(f"{label}里有控制字符（如 NUL、换行）或不可见的格式字符，没有修改：请重新输入")
     if unit is not None:
         changes["unit"] = str(parse_unit_code(unit))
     if title is not None:
