@@ -270,6 +270,13 @@ def test_repair_never_clears_the_confidential_flag(ws: Workspace, ledger: Ledger
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_repair_report_never_prints_a_sidecars_control_characters(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, box="业主\x00-009\x07")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == ["YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）"]
+
+
 def test_a_hostile_sidecar_in_the_archive_is_only_data(ws: Workspace, ledger: Ledger) -> None:
     item = _file_one(ws, ledger)
     sidecar = ws.root / (item.path + ".json")

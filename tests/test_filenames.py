@@ -39,6 +39,13 @@ def test_error_messages_never_carry_unprintable_text() -> None:
     message.encode("utf-8")  # prints and logs
 
 
+def test_error_messages_never_carry_control_characters() -> None:
+    # A NUL, BEL, ESC (a terminal's escape sequence), CR, DEL and the C1 controls NEL and CSI are dropped;
+    # tab and line feed stay (a message may list problems line by line).
+    message = ValidationError("说明文件中的盒号“业\x00主\x07-0\x1b09\r”\x7f\x85\x9b无效\n\t请改正").message
+    assert message == "说明文件中的盒号“业主-009”无效\n\t请改正"
+
+
 def test_import_and_export_with_gbk_file_names(run_cli: Any, workspace: Workspace) -> None:
     good = workspace.root / gbk_name("业主名册.xlsx")
     write_sheet(good, SAMPLE_ROWS)

@@ -8,6 +8,7 @@ screens, messages and logs; it never renames a file.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Unicode categories never wanted in a name: controls (a newline, ESC) and invisible format characters
@@ -39,11 +40,17 @@ def readable_name(name: str) -> str:
     return "/".join(parts)
 
 
+#: Control characters a screen or a log must not get: a NUL, ESC (which starts a terminal's escape sequence), a
+#: carriage return (which writes over the line) …: all of C0 and C1 but tab and line feed.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def printable(text: str) -> str:
-    """``text`` safe to print and log: any bytes that are not UTF-8 become �."""
-    if not _has_escaped_bytes(text):
-        return text
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """``text`` safe to print and log: any bytes that are not UTF-8 become �, control characters other than
+    tab and line feed are dropped."""
+    if _has_escaped_bytes(text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _UNPRINTABLE.sub("", text)
 
 
 def _hidden(ch: str) -> bool:
