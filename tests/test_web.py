@@ -114,6 +114,33 @@ def test_a_bad_query_is_a_chinese_message_not_a_crash(demo: Workspace, demo_ledg
     assert "日期" in text_of(page) or "月" in text_of(page)
 
 
+def test_a_query_over_500_characters_gets_the_command_lines_message_not_a_cut_search(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    too_long = "电梯" * 300  # 600 characters
+    page = Browser(local_app(demo, demo_ledger)).get("/search", query_string={"q": too_long})
+    assert page.status_code == 400
+    assert "检索词太长（600 个字，最多 500 个字）：请摘取其中几个词检索" in text_of(page)
+    assert hits_on_page(page) == []
+
+
+def test_a_query_longer_than_200_characters_is_searched_whole(demo: Workspace, demo_ledger: Ledger) -> None:
+    # The words past the 200th character narrow the search down to nothing: a cut query would find the lifts.
+    query = "梯维修" + " " * 250 + "没有这个词"
+    assert cli_search(demo, "梯维修")["hits"] and cli_search(demo, query)["hits"] == []
+    page = Browser(local_app(demo, demo_ledger)).get("/search", query_string={"q": query})
+    assert page.status_code == 200 and hits_on_page(page) == []
+
+
+def test_the_item_page_marks_the_words_of_a_query_longer_than_200_characters(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    browser = Browser(local_app(demo, demo_ledger))
+    page = browser.get("/item/GC-2026-00004", query_string={"q": "梯维修" + " " * 250 + "检查"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<mark>梯维修</mark>" in html and "<mark>检查</mark>结果" in html
+
+
 def test_filters_alone_list_items(demo: Workspace, demo_ledger: Ledger) -> None:
     expected = cli_search(demo, "", "--category", "工程档案", "--from", "2026-10", "--to", "2026-10")
     page = Browser(local_app(demo, demo_ledger)).get(

@@ -40,7 +40,7 @@ from recordkit.core.errors import RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.search.query import SORT_NAMES, highlight_spans, search
+from recordkit.search.query import MAX_QUERY_CHARS, SORT_NAMES, highlight_spans, search
 from recordkit.web.context import refuse, requires, site, status_of, user
 
 pages = Blueprint("pages", __name__)
@@ -134,7 +134,8 @@ class SearchForm:
         sort = args.get("sort", "相关度")
 
         def field(name: str) -> str:
-            return str(args.get(name, "")).strip()[:200]
+            # never cut: a query too long is the library's to refuse, with the message the command line gives
+            return str(args.get(name, "")).strip()
 
         return cls(
             q=field("q"),
@@ -252,7 +253,9 @@ def _journal_entries(item: ArchiveItem, private: bool) -> list[dict[str, Any]]:
 def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
     here = site()
     private = _private_asked()
-    q = request.values.get("q", "")[:200]
+    q = request.values.get("q", "")
+    if len(q.strip()) > MAX_QUERY_CHARS:  # no search takes it: nothing of it to mark
+        q = ""
     try:
         zoom = min(max(0, int(request.args.get("zoom", "0"))), len(ZOOM_WIDTHS) - 1)
     except ValueError:
