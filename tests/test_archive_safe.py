@@ -9,6 +9,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,7 +31,7 @@ from recordkit.archive.rules import Metadata
 from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import archive_items
 from tests.archive_helpers import FAST, archive_workspace, tree
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
@@ -275,6 +276,49 @@ def test_a_repair_report_never_prints_a_sidecars_control_characters(ws: Workspac
     _edit_sidecar(ws, item.path, box="业主\x00-009\x07")
     repaired = verify(ws, ledger, "档案员", repair=True)
     assert repaired.repaired == ["YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）"]
+
+
+@pytest.fixture
+def either(workspace: Workspace, ledger_url: str) -> Iterator[tuple[Workspace, Ledger]]:
+    """The workspace's archive on SQLite and on PostgreSQL in turn."""
+    both = archive_workspace(workspace.root, None if ledger_url.startswith("sqlite") else ledger_url)
+    with open_ledger(both.database_url) as opened:
+        yield both, opened
+
+
+def test_a_repair_never_takes_a_sidecars_control_characters_into_the_ledger(
+    either: tuple[Workspace, Ledger],
+) -> None:
+    """A NUL would be kept by SQLite (and stop ``db move`` on the row later) and stopped the whole repair
+    on PostgreSQL ("台账数据库出错"); ESC would reach the screen with the row."""
+    ws, ledger = either
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, box="业主\x00-009\x1b[2J", title="产权\x00证明", review_reasons=["核对\x07"])
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009[2J；复核原因：（空） → 核对）"
+    ]
+    after = get_item(ledger, "YZ-2026-00001")
+    assert (after.box, after.title, after.review_reasons) == ("业主-009[2J", "产权证明", ("核对",))
+    assert verify(ws, ledger, "档案员").ok
+    # The catalogue rebuilt from the sidecars alone: the same.
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    assert verify(ws, ledger, "档案员", repair=True).ok
+    rebuilt = get_item(ledger, "YZ-2026-00001")
+    assert (rebuilt.box, rebuilt.title, rebuilt.review_reasons) == ("业主-009[2J", "产权证明", ("核对",))
+
+
+def test_a_row_that_holds_a_control_character_is_cleaned_by_a_repair_which_says_so(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    item = _file_one(ws, ledger)
+    with ledger.write() as conn:  # as an older archive update stored it (SQLite keeps a NUL)
+        conn.execute(archive_items.update().values(box="业主\x00-009"))
+    _edit_sidecar(ws, item.path, box="业主\x00-009")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == ["YZ-2026-00001：台账记录已按说明文件重建（盒号：业主<U+0000>-009 → 业主-009）"]
+    assert get_item(ledger, "YZ-2026-00001").box == "业主-009" and verify(ws, ledger, "档案员").ok
 
 
 def test_a_hostile_sidecar_in_the_archive_is_only_data(ws: Workspace, ledger: Ledger) -> None:

@@ -205,6 +205,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
 
 
+def without_controls(text: str) -> str:
+    """``text`` without its control characters but tab and line breaks (a NUL, ESC …): what a sidecar says,
+    as the ledger may keep it (PostgreSQL refuses a NUL in text; SQLite keeps it, and ``db move`` fails on
+    the row later)."""
+    return _CONTROL.sub("", text)
+
+
 def safe_title(text: str) -> str:
     """A title that is safe as part of a file name: no separators, NUL, control characters,
     ``..`` or leading dots; spaces collapsed; cut to a length every file system takes."""
@@ -322,7 +329,7 @@ def metadata_from_sidecar(pairs: Mapping[str, str]) -> tuple[Metadata, list[str]
     problems: list[str] = []
     for key, raw in pairs.items():
         name = _KEY_OF.get(_fold(key))
-        value = _CONTROL.sub("", str(raw)).strip()  # a NUL or control character never reaches the ledger
+        value = without_controls(str(raw)).strip()  # a NUL or control character never reaches the ledger
         if name is None or not value:
             continue
         try:
