@@ -526,3 +526,55 @@ def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any
     assert account["prepaid_fen"] == 0
     verify = desk("journal", "verify", "--tables")
     assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
+
+
+def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(desk: Any) -> None:
+    _register(desk)  # works from 2026-12-01 to 2027-01-31
+    issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-12-01")
+    assert issued.exit_code == 0, issued.output
+    failed = desk("renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "卫生间未做闭水试验",
+                  "--date", "2027-02-01")  # fmt: skip
+    assert failed.exit_code == 0, failed.output
+    # The rework starts after the works' end: no pass until the renovation is extended.
+    late = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2027-02-03")
+    assert (late.exit_code, late.stderr.strip()) == (
+        8,
+        "错误：装修登记 ZX2026-0001 的施工期已于 2027-01-31 结束，不能再发放临时出入证："
+        "请先办理延期（recordkit renovation extend ZX2026-0001 --to 新的完工日期 --reason 原因）",
+    )
+    before = _journal_size(desk)
+    for args, code, message in (
+        (("--to", "2027-01-15", "--reason", "整改"), 5,
+         "错误：延期后的完工日期 2027-01-15 不晚于现在的完工日期 2027-01-31：请检查 --to"),
+        (("--to", "2207-03-15", "--reason", "整改"), 5,
+         "错误：延期后的完工日期 2207-03-15 距开工日期 2026-12-01 超过三年：请检查 --to"),
+        (("--to", "2027-03-15", "--reason", "  "), 5, "错误：办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改"),
+        (("--to", "2027-02-30", "--reason", "整改"), 5, "错误：延期后的完工日期“2027-02-30”不存在：请检查年月日"),
+    ):  # fmt: skip
+        refused = desk("renovation", "extend", "ZX2026-0001", *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (code, "", message)
+    assert _journal_size(desk) == before
+
+    extended = desk("renovation", "extend", "ZX2026-0001", "--to", "2027-03-15", "--reason", "验收不合格整改")
+    assert extended.exit_code == 0, extended.output
+    assert extended.stdout.splitlines() == [
+        "装修登记 ZX2026-0001（3-2-1201）已延期：完工日期改为 2027-03-15，原因：验收不合格整改",
+        "已发的 1 张有效出入证仍到原来的日期为止；继续施工的工人请补发："
+        "recordkit renovation pass ZX2026-0001 --reissue 证号 --reason 装修延期",
+    ]
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["end"], row["status"]) == ("2027-03-15", "验收不合格")
+    [entry] = json.loads(desk("journal", "list", "--key", "ZX2026-0001", "--limit", "1", "--json").stdout)
+    assert (entry["action"], entry["action_label"]) == ("renovation.extend", "装修延期")
+    assert _journal_size(desk) == before + 1
+
+    again = desk("renovation", "pass", "ZX2026-0001", "--reissue", "ZX2026-0001-01", "--reason", "装修延期",
+                 "--date", "2027-02-03")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "ZX2026-0001-02 张三（440304********3412，水电工），补发 ZX2026-0001-01" in again.stdout
+    [new] = [p for p in json.loads(desk("renovation", "list", "--json").stdout)[0]["passes"] if p["status"] == "有效"]
+    assert (new["number"], new["valid_from"], new["valid_until"]) == ("ZX2026-0001-02", "2027-02-03", "2027-03-15")
+
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2027-03-10").exit_code == 0
+    done = desk("renovation", "extend", "ZX2026-0001", "--to", "2027-04-30", "--reason", "整改")
+    assert (done.exit_code, done.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 已验收合格，不能再延期")

@@ -1,4 +1,4 @@
-"""``recordkit renovation``: register, pay, agreement, pass, inspect, refund, list."""
+"""``recordkit renovation``: register, pay, agreement, pass, inspect, extend, refund, list."""
 
 from __future__ import annotations
 
@@ -218,6 +218,32 @@ def renovation_inspect(
         typer.echo(f"可以退押金：recordkit renovation refund {renovation.number}")
     else:
         typer.echo("请整改后再次验收")
+
+
+@renovation_app.command("extend")
+def renovation_extend(
+    ctx: typer.Context,
+    number: str = typer.Argument(..., help=_NUMBER_HELP),
+    to: str = typer.Option(..., "--to", help="延期后的完工日期，例如 2027-03-31（须晚于现在的完工日期）。"),
+    reason: str = typer.Option(..., "--reason", help="延期原因，例如 验收不合格整改。"),
+) -> None:
+    """装修延期：把完工日期推后，之后才能给继续施工的工人发放（或补发）临时出入证；验收合格或退押金后不能延期。
+
+    例：recordkit renovation extend ZX2026-0001 --to 2027-03-31 --reason 验收不合格整改
+    """
+    from recordkit.renovations.extension import extend
+
+    app_state = state(ctx)
+    renovation = extend(app_state.ledger(), app_state.operator_name, number, to, reason)
+    typer.echo(
+        f"装修登记 {renovation.number}（{renovation.unit}）已延期：完工日期改为 {renovation.end.isoformat()}，原因：{reason.strip()}"
+    )
+    valid = [p for p in renovation.passes if p.status == "valid"]
+    if valid:
+        typer.echo(
+            f"已发的 {len(valid)} 张有效出入证仍到原来的日期为止；继续施工的工人请补发："
+            f"recordkit renovation pass {renovation.number} --reissue 证号 --reason 装修延期"
+        )
 
 
 @renovation_app.command("refund")

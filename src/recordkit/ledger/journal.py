@@ -262,6 +262,7 @@ ACTION_LABELS = {
     "month.close": "结账",
     "renovation.register": "装修登记",
     "renovation.inspect": "装修验收",
+    "renovation.extend": "装修延期",
     "renovation.refund": "退装修押金",
     "renovation.pass_issue": "发临时出入证",
     "renovation.pass_cancel": "注销临时出入证",

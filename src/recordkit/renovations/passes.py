@@ -47,7 +47,7 @@ def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.da
     if today > renovation.end:
         raise ConflictError(
             f"装修登记 {renovation.number} 的施工期已于 {renovation.end.isoformat()} 结束，"
-            "不能再发放临时出入证：请先办理延期"
+            f"不能再发放临时出入证：请先办理延期（recordkit renovation extend {renovation.number} --to 新的完工日期 --reason 原因）"
         )
     return max(today, renovation.start), renovation.end
 

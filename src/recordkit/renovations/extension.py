@@ -1,0 +1,62 @@
+"""Extending a renovation's works (延期, ``renovation extend``): a later 完工日期, so that passes can be
+issued for works that go on (rework after a failed inspection, a delay)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from recordkit.core.dates import parse_date
+from recordkit.core.errors import ConflictError, ValidationError
+from recordkit.ledger import journal
+from recordkit.ledger.schema import renovations
+from recordkit.renovations.records import STATUS_LABELS, UNDER_WAY, Renovation, find_renovation_row, load_renovation
+
+if TYPE_CHECKING:
+    from recordkit.ledger.db import Ledger
+
+#: The longest a renovation may be extended to, counted from its start (a year typed wrong, 2207 for 2027).
+LONGEST_DAYS = 3 * 366
+
+
+def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str) -> Renovation:
+    """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason).
+
+    ``ValidationError`` for no reason, or a day not after the current end or more than three years after the
+    start; ``ConflictError`` once the renovation has passed its inspection or been refunded.  Passes already
+    issued keep their own end: a worker who goes on working gets a new one (``renovation pass --reissue``).
+    """
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改")
+    new_end = parse_date(to, "延期后的完工日期")
+    with ledger.write() as conn:
+        row = find_renovation_row(conn, number)
+        if row.status not in UNDER_WAY:
+            raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再延期")
+        if new_end <= row.end_date:
+            raise ValidationError(
+                f"延期后的完工日期 {new_end.isoformat()} 不晚于现在的完工日期 {row.end_date.isoformat()}：请检查 --to"
+            )
+        if (new_end - row.start_date).days > LONGEST_DAYS:
+            raise ValidationError(
+                f"延期后的完工日期 {new_end.isoformat()} 距开工日期 {row.start_date.isoformat()} 超过三年：请检查 --to"
+            )
+        conn.execute(sa.update(renovations).where(renovations.c.id == row.id).values(end_date=new_end))
+        journal.record(
+            conn,
+            operator,
+            [
+                journal.Change(
+                    "renovation.extend",
+                    "renovation",
+                    row.number,
+                    {"end": row.end_date.isoformat()},
+                    {"end": new_end.isoformat(), "reason": reason},
+                )
+            ],
+        )
+        return load_renovation(conn, find_renovation_row(conn, row.number))
