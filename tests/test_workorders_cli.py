@@ -355,3 +355,55 @@ def test_a_big_logbook_reports_progress(estate: Workspace, tmp_path: Path) -> No
         )
     assert summary.count == 2500 and summary.numbers[-1] == "GD2026-002500"
     assert seen and all(total == 2500 for _, total in seen)
+
+
+def test_a_pasted_escape_sequence_or_right_to_left_override_is_refused_in_every_typed_text(
+    estate: Workspace, run_cli: Any
+) -> None:
+    # Pasted from a chat or a web page: an ESC sequence would repaint the clerk's terminal when the order is shown,
+    # a NUL is refused by PostgreSQL as a database error, a right-to-left override turns the text around.
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--at", "2026-10-03 09:15")
+    journal_before = _count(estate, "journal")
+    for extra, message in (
+        (("--desc", "厨房\x1b[2J\x1b[31m漏水"), "错误：内容有控制字符或不可见的格式字符（U+001B），"),
+        (("--desc", "厨房\x00漏水"), "错误：内容有控制字符或不可见的格式字符（U+0000），"),
+        (("--desc", "漏水", "--reported-by", "张伟\u202e"), "错误：报修人有控制字符或不可见的格式字符（U+202E），"),
+        (("--desc", "漏水", "--place", "3栋\u200b大堂"), "错误：地点有控制字符或不可见的格式字符（U+200B），"),
+    ):
+        refused = run_cli(*add, *extra)
+        assert (refused.exit_code, refused.stdout) == (5, "")
+        assert refused.stderr.strip() == message + "多半是从聊天记录或网页复制来的：请删掉后重新输入"
+    assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
+
+    assert run_cli(*add, "--desc", "厨房漏水\n水槽下面").exit_code == 0  # a line break is the text's own
+    for args, what in (
+        (("assign", "GD2026-1", "--to", "王师傅\x1b[0m", "--at", "2026-10-03 10:00"), "派工对象"),
+        (("close", "GD2026-1", "--result", "已更换\u202e角阀", "--at", "2026-10-03 11:00"), "处理结果"),
+    ):
+        refused = run_cli("workorder", *args)
+        assert (refused.exit_code, refused.stderr.split("有控制字符")[0]) == (5, f"错误：{what}")
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert (shown["status"], shown["description"]) == ("待派工", "厨房漏水\n水槽下面")
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 10:00").exit_code == 0
+    assert (
+        run_cli("workorder", "close", "GD2026-1", "--result", "已更换角阀", "--at", "2026-10-03 11:00").exit_code == 0
+    )
+    refused = run_cli("workorder", "visit", "GD2026-1", "--satisfaction", "满意", "--notes", "很好\x07")
+    assert (refused.exit_code, refused.stderr.split("有控制字符")[0]) == (5, "错误：回访意见")
+
+
+def test_a_logbook_cell_with_a_right_to_left_override_is_named_and_nothing_imported(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [list(row) for row in LOGBOOK_ROWS]
+    rows[1][4] = "电梯\u202e异响"  # 内容, the logbook's second order (sheet row 4)
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "登记簿.xlsx", rows)))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：登记簿.xlsx 有 1 处错误，没有导入任何工单",
+            "  第 4 行 E 列（内容）：内容有控制字符或不可见的格式字符（U+202E），"
+            "多半是从聊天记录或网页复制来的：请删掉后重新输入",
+        ],
+    )
+    assert _count(estate, "work_orders") == 0

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, format_when, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -303,12 +304,43 @@ class WorkOrderRecord:
         return "assigned" if self.assigned_at is not None else "open"
 
 
+#: The typed texts of a work order, with their Chinese names (a logbook's columns say the same).
+TEXT_FIELDS = (
+    ("description", "内容"),
+    ("place", "地点"),
+    ("reported_by", "报修人"),
+    ("assignee", "派工对象"),
+    ("result", "处理结果"),
+    ("visit_notes", "回访意见"),
+)
+
+
+def text_problem(text: str | None) -> str | None:
+    """What is wrong with a typed text of a work order, or None: a control character (ESC, which starts a terminal's
+    escape sequence; a NUL, which PostgreSQL refuses) or an invisible format character (a right-to-left override),
+    as pasted from a chat or a web page.  Line breaks and tabs are a text's own (a logbook cell's Alt+Enter)."""
+    hidden = hidden_characters((text or "").replace("\r", "").replace("\n", "").replace("\t", ""))
+    if not hidden:
+        return None
+    return f"有控制字符或不可见的格式字符（{'、'.join(hidden)}），多半是从聊天记录或网页复制来的：请删掉后重新输入"
+
+
+def _checked_text(text: str | None, what: str) -> None:
+    problem = text_problem(text)
+    if problem is not None:
+        raise ValidationError(f"{what}{problem}")
+
+
 def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
     """What is wrong with a whole record, as (field, Chinese reason) pairs; empty when it is sound.
 
     The steps must come in order (派工 not before 报修, 完成 not before 派工, 回访 not before
     完成), each later step needs the earlier one, and a finished order needs its result."""
     problems: list[tuple[str, str]] = []
+    for key, name in TEXT_FIELDS:
+        problem = text_problem(getattr(record, key))
+        if problem is not None:
+            problems.append((key, f"{name}{problem}"))
     if record.type not in TYPES:
         problems.append(("type", f"“{record.type}”不是工单类型，应为 {'、'.join(TYPES)} 之一"))
     if record.category not in CATEGORIES:
@@ -552,6 +584,8 @@ def _record_from_request(
     request: OrderRequest, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
 ) -> WorkOrderRecord:
     kind, category = parse_type(request.type), parse_category(request.category)
+    for text, what in ((request.description, "内容"), (request.place, "地点"), (request.reported_by, "报修人")):
+        _checked_text(text, what)
     description = (request.description or "").strip()
     if not description:
         raise ValidationError("工单内容不能为空：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水")
@@ -644,6 +678,7 @@ def assign(
     ``ValidationError`` for an empty name or a time before the report; ``ConflictError`` for a
     finished order; ``NotFoundError`` for an unknown number.
     """
+    _checked_text(to, "派工对象")
     to = (to or "").strip()
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
@@ -672,6 +707,7 @@ def close(
     it first) or one already finished; ``ValidationError`` for an empty result or a time
     before the dispatch.
     """
+    _checked_text(result, "处理结果")
     result = (result or "").strip()
     if not result:
         raise ValidationError("请用 --result 写明处理结果，例如 --result 已更换水龙头")
@@ -710,6 +746,7 @@ def visit(
     for a satisfaction other than 满意/基本满意/不满意 or a time before the completion.
     """
     satisfaction = parse_satisfaction(satisfaction)
+    _checked_text(notes, "回访意见")
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
