@@ -420,7 +420,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     assert lines[:3] == ["测试物业服务中心", "装 修 登 记 表", "登记编号：ZX2026-0001"]
     assert lines[-1] == "经办人：王芳        登记日期：2026年11月23日"
     rows = _cells(form.path)
-    assert rows[0] == ["房    号", "3-2-1201", "业主姓名", "李秀英"]
+    assert rows[0] == ["房    屋", "3栋2单元1201室", "业主姓名", "李秀英"]
     assert rows[1] == ["装修单位", "安居装饰工程有限公司", "现场负责人", "王强"]
     assert rows[2] == ["负责人电话", "13600001111", "工    期", "共 68 天"]
     assert rows[3][1] == "自 2026年11月25日 至 2027年1月31日"
@@ -438,7 +438,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     agreement = write_agreement(workspace, ledger, renovation.number, CASHIER)
     text = _paragraphs(agreement.path)
     assert text[0] == "装饰装修管理协议"
-    assert "乙方（业主）：李秀英        房号：测试小区3-2-1201" in text
+    assert "乙方（业主）：李秀英        房屋：测试小区3栋2单元1201室" in text
     assert "丙方（装修单位）：安居装饰工程有限公司        现场负责人：王强（电话：13600001111）" in text
     assert "一、装修期限：自2026年11月25日起至2027年1月31日止。确需延期的，乙方应在期满前到甲方办理延期手续。" in text
     assert any(
@@ -503,7 +503,7 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     done = refund(ledger, CASHIER, number, 23050, "损坏走廊墙面", today=dt.date(2027, 2, 2))
     form = write_refund(workspace, ledger, done, CASHIER)
     rows = _cells(form.path)
-    assert rows[0] == ["房    号", "3-2-1201", "业主（领款人）", "李秀英"]
+    assert rows[0] == ["房    屋", "3栋2单元1201室", "业主（领款人）", "李秀英"]
     assert rows[1] == ["装修单位", "安居装饰工程有限公司", "押金收据编号", receipt.number]
     assert rows[2] == ["验收日期", "2027年2月1日", "验收结论", "合格（无违规）"]
     assert rows[3][1] == "¥2,000.00 元"

@@ -138,7 +138,7 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
     [form] = _generated(workspace)
     assert lines[3] == f"装修登记表：{form.relative_to(workspace.root)}"
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
-    assert rows[0] == ["房    号", "3-2-1201", "业主姓名", "李秀英"]
+    assert rows[0] == ["房    屋", "3栋2单元1201室", "业主姓名", "李秀英"]
     assert rows[8][1] == "人民币 2,500.00 元（大写：贰仟伍佰元整）"
     again = desk(*REGISTER)
     assert (again.exit_code, again.stderr.strip()) == (

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import chinese_date
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.documents.generated import common_context
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.documents.generated import common_context, unit_address
 from recordkit.documents.templates.designs import provided_variables
 from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.renovations.records import Renovation
@@ -18,10 +19,13 @@ if TYPE_CHECKING:
 
 
 def paper_context(workspace: Workspace, renovation: Renovation, today: dt.date | None) -> dict[str, Any]:
+    common = common_context(workspace, today)
     return {
-        **common_context(workspace, today),
+        **common,
         "登记编号": renovation.number,
-        "房号": renovation.unit,
+        "房号": renovation.unit,  # 3-2-1201, 二期·别墅1: the ledger's code
+        "房屋": parse_unit_code(renovation.unit).display,  # 3栋2单元1201室, 二期1号别墅: as written on paper
+        "房屋地址": unit_address(common, renovation.unit),
         "业主姓名": renovation.owner,
         "装修单位": renovation.contractor,
         "负责人": renovation.manager,
