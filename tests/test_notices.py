@@ -355,6 +355,28 @@ def test_units_without_arrears_get_nothing(ws: Workspace, estate: Ledger) -> Non
     assert remind(ws, estate, CASHIER, min_months=2, as_of=TODAY) is None
 
 
+def test_reminder_dated_back_counts_what_is_owed_today(ws: Workspace, estate: Ledger) -> None:
+    # `notice remind --date 昨天`: the paper's date, not the day arrears are counted on.  A household
+    # that paid everything today is owed nothing, as `fees arrears` says, and gets no reminder.
+    from recordkit.billing.arrears import list_arrears
+    from recordkit.billing.receipts import PaymentRequest, pay
+    from recordkit.core.dates import Month
+
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    months = sorted({str(Month.of(yesterday)), str(Month.of(today))})
+    bill_months(estate, *months)
+    owed = 36997 * len(months)  # 1-1-101: 物业服务费 209.97 + 垃圾清运费 10 + 停车费 150 a month
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", owed, "现金", paid_on=today))
+    assert "1-1-101" not in {row.unit for row in list_arrears(estate)}
+    batch = remind(ws, estate, CASHIER, today=yesterday)
+    assert batch is not None
+    assert [d.subject for d in batch.documents] == ["1-1-102", "3-2-1201"]
+    text = "\n".join(paragraphs(batch.documents[0].path))
+    assert f"截至{today.year}年{today.month}月{today.day}日" in text
+    assert f"{yesterday.year}年{yesterday.month}月{yesterday.day}日" in text  # the paper's own date
+
+
 def test_reminder_merge_is_one_print_file(ws: Workspace, estate: Ledger) -> None:
     bill_months(estate, "2026-11")
     batch = remind(ws, estate, CASHIER, merge=True, as_of=TODAY)

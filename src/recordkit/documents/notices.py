@@ -695,14 +695,18 @@ def remind(
     """A 催缴通知书 for every unit in arrears that has an owner (owing at least ``min_months``
     months, of one building when given), with the sign-off sheet.  None when there is none.
 
+    What is owed is counted as of ``as_of``, by default the real today as in ``fees arrears``, never
+    the date printed on the paper (``today``): a reminder dated a day back must not be handed to a
+    household that has paid since.
+
     A vacant unit with no owner gets no reminder: there is nobody to hand it to, and a notice
     addressed to no one is not a demand.  Its arrears stay in ``fees arrears``.
     """
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
+    as_of = as_of or dt.date.today()
     today = today or dt.date.today()
-    as_of = as_of or today
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
         (row for row in list_arrears(ledger, as_of, min_months=min_months, building=building) if row.owner),
