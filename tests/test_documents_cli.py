@@ -179,6 +179,20 @@ def test_notice_make_building(run_cli: Any, imported: Workspace) -> None:
     assert Document(str(docx)).paragraphs[1].text == "尊敬的李秀英业主："
 
 
+def test_notice_times_written_with_the_part_of_the_day(run_cli: Any, imported: Workspace) -> None:
+    # 下午6:00 is 18:00: after 上午8:00, not before it.
+    water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋", "--set", "停水时间=12月5日上午8:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, "--set", "恢复时间=当日下午6:00")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert any("当日下午6:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, "--set", "恢复时间=当日凌晨6:00")
+    assert result.exit_code == 5
+    assert error_line(result) == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（当日凌晨6:00）早于停水时间（12月5日上午8:00），请检查后再试"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

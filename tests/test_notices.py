@@ -61,6 +61,11 @@ def test_parse_assignments_and_its_bad_form() -> None:
         ("下周二上午", None),
         ("12月5日8:00至2027年1月3日", dt.datetime(2026, 12, 5, 8)),
         ("2026-02-30 08:00", None),
+        ("12月5日下午2:30", dt.datetime(2026, 12, 5, 14, 30)),
+        ("12月5日 晚上10点", dt.datetime(2026, 12, 5, 22)),
+        ("12月5日中午12点", dt.datetime(2026, 12, 5, 12)),
+        ("12月5日上午8点", dt.datetime(2026, 12, 5, 8)),
+        ("12月5日下午14:00", dt.datetime(2026, 12, 5, 14)),
     ],
 )
 def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetime | None) -> None:

@@ -148,6 +148,21 @@ def sheet_text(cell: Any) -> str:
 # A day written without its year (12月5日, 12-5): the next such day on or after the notice's date.  Days with a year are core.dates' to find.
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+# The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
+_AFTERNOON = re.compile(r"(下午|午后|傍晚)\s*$")
+_NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|晚)\s*$")
+_NOON = re.compile(r"中午\s*$")
+
+
+def _on_24_hour_clock(hour: int, before: str) -> int:
+    """``hour`` of a 12-hour clock as the 24-hour one, by the part of the day written ``before`` it."""
+    if _AFTERNOON.search(before) and hour < 12:
+        return hour + 12
+    if _NIGHT.search(before) and 6 <= hour <= 12:  # 晚上12点 ends the day; 晚上1点 is left as 1:00
+        return hour + 12
+    if _NOON.search(before) and hour < 6:  # 中午1点
+        return hour + 12
+    return hour
 
 
 def _next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
@@ -180,7 +195,8 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
 
     Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
     (``2026-12-05 08:00``, ``12月5日8:00至18:00`` the next 12月5日 (``_next_month_day``), ``2026年12月5日``, ``当日18:00``
-    meaning the day ``base``), so it never raises and only serves to check dates run forwards.
+    meaning the day ``base``, ``下午6:00`` 18:00), so it never raises and only serves to check dates run
+    forwards.
     """
     folded = unicodedata.normalize("NFKC", text).strip()
     candidates: list[tuple[int, dt.date, int]] = []  # (where it starts, the day, where it ends)
@@ -202,6 +218,8 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
         return None
     clock = _TIME.search(rest)
     hour, minute = (int(clock["h"]), int(clock["min"] or 0)) if clock else (0, 0)
+    if clock and hour <= 12:
+        hour = _on_24_hour_clock(hour, rest[: clock.start()])
     if hour > 24 or minute > 59:
         return None
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute)
