@@ -315,6 +315,16 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     assert id_number in "\n".join(p.text for p in Document(str(docx)).paragraphs)
 
 
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_docs_list_refuses_a_limit_below_one(run_cli: Any, imported: Workspace, limit: str) -> None:
+    # It listed every document (0, and -5 on SQLite); PostgreSQL refuses a negative LIMIT outright.
+    assert run_cli("cert", "make", "居住证明", "--unit", "1-1-101").exit_code == 0
+    result = run_cli("docs", "list", "--limit", limit)
+    assert result.exit_code == 2, result.output
+    assert "'--limit' 应不小于 1" in result.stderr
+    assert "居住证明" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -22,7 +22,7 @@ def docs_list(
     ctx: typer.Context,
     kind: str | None = typer.Option(None, "--kind", help="只列这一类，例如 通知、催缴通知书、证明、出门条、收据。"),
     unit: str | None = typer.Option(None, "--unit", help="只列关于这一户的，例如 3-2-1201。"),
-    limit: int = typer.Option(50, "--limit", help="最多列出多少条（最新的在前）。"),
+    limit: int = typer.Option(50, "--limit", min=1, help="最多列出多少条（最新的在前）。"),
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（kind、template、subject、title、path、sha256 等）。"
     ),
