@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -266,6 +267,18 @@ def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger,
     assert "夜间施工噪音" in second and "请您于2026年12月1日前整改完毕" in second  # --set fills the empty cell
     rows = list(load_workbook(batch.sign_sheet.path).active.iter_rows(min_row=4, values_only=True))
     assert [row[1] for row in rows] == ["3-2-1201", "1-1-101"]
+
+
+def test_batch_from_a_sheet_named_in_gbk(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    # A sheet saved on a Windows share: its name reaches Linux as GBK bytes.  The batch crashed
+    # (exit 70) writing the 送达签收表 named after it, after the notices were already recorded.
+    gbk = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "整改名单".encode("gbk") + b".xlsx"))
+    sheet = _sheet(gbk, [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"]])
+    batch = batch_notices(ws, estate, "装修违规整改通知", sheet, {}, CASHIER, today=TODAY)
+    assert batch.sign_sheet is not None
+    assert batch.sign_sheet.path.name == "装修违规整改通知送达签收表_整改名单.xlsx"
+    assert load_workbook(batch.sign_sheet.path).active["A2"].value.startswith("测试小区　整改名单　共 1 户")
+    assert [d.subject for d in list_documents(ws, estate)] == ["整改名单", "3-2-1201"]
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from recordkit.billing.arrears import list_arrears, owed_query
 from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import column_letter, normalise_header, save_atomically, sheet_values
 from recordkit.core.unitcodes import Building, UnitCode, parse_building, parse_unit_code
@@ -514,12 +515,12 @@ def read_batch_sheet(
     the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
 
     if not path.is_file():
-        raise NotFoundError(f"找不到表格 {path}")
+        raise NotFoundError(f"找不到表格 {readable_name(str(path))}")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:
         raise ValidationError(
-            f"{path.name} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx"
+            f"{readable_name(path.name)} 不是有效的 .xlsx 表格（{type(err).__name__}），请用 Excel 另存为 .xlsx"
         ) from err
     try:
         rows = [list(row) for row in sheet_values(workbook.active)]  # every row, whatever size the file records
@@ -527,7 +528,9 @@ def read_batch_sheet(
         workbook.close()
     headers = [normalise_header(cell) if cell is not None else "" for cell in (rows[0] if rows else [])]
     if "房号" not in headers:
-        raise ValidationError(f"{path.name} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限")
+        raise ValidationError(
+            f"{readable_name(path.name)} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限"
+        )
     units = {str(view.code): view for view in list_units(ledger)}
     unit_column = headers.index("房号")
     good, problems = [], []
@@ -553,7 +556,7 @@ def read_batch_sheet(
             )
         )
     if not good and not problems:
-        raise ValidationError(f"{path.name} 没有任何房号，没有生成任何通知")
+        raise ValidationError(f"{readable_name(path.name)} 没有任何房号，没有生成任何通知")
     return good, problems
 
 
@@ -592,7 +595,7 @@ def batch_notices(
     if problems:
         # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
         raise ValidationError(
-            f"{sheet.name} 有 {len(problems)} 处错误，没有生成任何通知",
+            f"{readable_name(sheet.name)} 有 {len(problems)} 处错误，没有生成任何通知",
             sorted(problems, key=lambda problem: problem.row),
         )
     return _issue(
@@ -607,7 +610,7 @@ def batch_notices(
         merge=merge,
         duplex=duplex,
         pdf=pdf,
-        scope=f"{sheet.stem}",
+        scope=readable_name(sheet.stem),  # a sheet named in GBK on a Windows share: its name as text
         today=today,
         progress=progress,
     )
