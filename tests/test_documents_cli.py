@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,30 @@ def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Work
     assert infos["停水通知"]["variables"] == ["停水时间"]
     table = run_cli("templates", "list")
     assert "本处（覆盖内置）" in table.stdout
+
+
+def test_an_office_template_named_in_gbk_is_found_by_its_name(run_cli: Any, imported: Workspace) -> None:
+    # Saved from Windows onto a share: the file name reaches Linux as GBK bytes.  It was listed as
+    # garbage (raw bytes in the --json output) and no name a clerk could type found it.
+    folder = imported.templates_dir
+    folder.mkdir(exist_ok=True)
+    make_docx(
+        Path(os.fsdecode(os.fsencode(folder) + b"/" + "燃气检修通知".encode("gbk") + b".docx")),
+        "{{ 称呼 }}：{{ 检修时间 }}燃气检修",
+    )
+    listed = run_cli("templates", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    info = next(info for info in json.loads(listed.stdout_bytes.decode("utf-8")) if info["origin"] == "本处")
+    assert info["name"] == "燃气检修通知" and info["variables"] == ["检修时间", "称呼"]
+    assert info["path"].endswith("/templates/燃气检修通知.docx")
+    checked = run_cli("templates", "check", "燃气检修通知")
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.splitlines()[0] == "模板“燃气检修通知”（通知）：templates/燃气检修通知.docx"
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert made.exit_code == 0, made.output
+    assert "  燃气检修通知_3-2-1201.docx" in made.stdout.splitlines()
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert Document(str(docx)).paragraphs[0].text == "尊敬的李秀英业主：12月8日9:00燃气检修"
 
 
 def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, state
+from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -62,7 +63,7 @@ def templates_check(
     else:
         root = state(ctx).workspace().root
         shown = report.path.relative_to(root) if report.path.is_relative_to(root) else report.path
-        typer.echo(f"模板“{report.name}”（{report.kind}）：{shown}")
+        typer.echo(f"模板“{report.name}”（{report.kind}）：{readable_name(str(shown))}")
         typer.echo(f"用到的变量：{'、'.join(report.variables) or '（无）'}")
         for finding in report.findings:
             typer.echo(str(finding))

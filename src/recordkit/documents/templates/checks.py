@@ -16,6 +16,7 @@ from typing import Any
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import ConflictError, NotFoundError
+from recordkit.core.filenames import readable_name
 from recordkit.documents.templates.designs import (
     NOTICE_KIND,
     asked_variables,
@@ -75,7 +76,7 @@ class CheckReport:
         return {
             "name": self.name,
             "kind": self.kind,
-            "path": str(self.path),
+            "path": readable_name(str(self.path)),
             "ok": self.ok,
             "variables": self.variables,
             "provided": self.provided,
@@ -89,7 +90,7 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
 
     candidate = Path(name_or_file).expanduser()
     if candidate.suffix.lower() == ".docx" and candidate.is_file():
-        return candidate.stem, candidate, ORIGIN_OFFICE
+        return readable_name(candidate.stem), candidate, ORIGIN_OFFICE
     if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
         raise NotFoundError(f"找不到模板文件 {name_or_file}")
 
@@ -159,7 +160,7 @@ def _split_placeholders(path: Path) -> list[Finding]:
     try:
         parts = [
             (info.filename, data.decode("utf-8", "replace"))
-            for info, data in read_package(path, path.stem)
+            for info, data in read_package(path, readable_name(path.stem))
             if info.filename.startswith("word/") and info.filename.endswith(".xml")
         ]
     except TemplateError:

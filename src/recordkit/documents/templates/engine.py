@@ -32,6 +32,7 @@ from markupsafe import escape
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.core.filenames import readable_name
 from recordkit.documents.templates import limits
 from recordkit.documents.templates.designs import kind_of
 from recordkit.documents.templates.limits import (
@@ -672,7 +673,7 @@ class TemplateInfo:
             "name": self.name,
             "kind": self.kind,
             "origin": self.origin,
-            "path": str(self.path),
+            "path": readable_name(str(self.path)),
             "variables": list(self.variables),
             "overrides_builtin": self.overrides_builtin,
         }
@@ -691,11 +692,17 @@ class TemplateLibrary:
         return cls(workspace.templates_dir)
 
     def office_path(self, name: str) -> Path | None:
-        """The office's own template of this name, when there is one (found without compiling it)."""
+        """The office's own template of this name, when there is one (found without compiling it);
+        its file name may be in GBK (saved on a Windows share), read as ``readable_name`` reads it."""
         if self.office_dir is None:
             return None
         path = self.office_dir / f"{name}.docx"
-        return path if path.is_file() else None
+        if path.is_file():
+            return path
+        return next(
+            (path for path in _docx_files(self.office_dir) if readable_name(path.stem) == name and path.is_file()),
+            None,
+        )
 
     def builtin_path(self, name: str) -> Path | None:
         path = self.builtin_dir / f"{name}.docx"
@@ -704,7 +711,7 @@ class TemplateLibrary:
     def names(self) -> list[str]:
         found = {path.stem for path in _docx_files(self.builtin_dir)}
         if self.office_dir is not None:
-            found |= {path.stem for path in _docx_files(self.office_dir)}
+            found |= {readable_name(path.stem) for path in _docx_files(self.office_dir)}
         return sorted(found)
 
     def get(self, name: str) -> Template:
