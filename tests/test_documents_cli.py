@@ -107,6 +107,32 @@ def test_an_office_template_named_in_gbk_is_found_by_its_name(run_cli: Any, impo
     assert Document(str(docx)).paragraphs[0].text == "尊敬的李秀英业主：12月8日9:00燃气检修"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("notice", "make", "燃气检修通知", "--unit", "3-2-1201"),
+        ("notice", "make", "燃气检修通知.doc", "--unit", "3-2-1201"),
+        ("templates", "check", "燃气检修通知"),
+        ("templates", "check", "templates/燃气检修通知.doc"),
+    ],
+)
+def test_an_office_template_saved_as_doc_is_named_as_such(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # Saved by Word as "Word 97-2003 文档": it was "没有名为“燃气检修通知”的模板", listing every template but it.
+    imported.templates_dir.mkdir(exist_ok=True)
+    (imported.templates_dir / "燃气检修通知.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    monkeypatch.chdir(imported.root)
+    before = journal_size(run_cli)
+    result = run_cli(*args)
+    assert result.exit_code == 5, result.output
+    assert error_line(result) == (
+        "错误：模板文件 燃气检修通知.doc 是 .doc 格式，recordkit 只能用 .docx 格式的模板："
+        "请用 Word/WPS 打开它，“另存为” Word 文档（*.docx），保存到 templates/ 后再试"
+    )
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:
     result = run_cli("templates", "check", "催缴通知书")
     assert result.exit_code == 0

@@ -26,12 +26,14 @@ from recordkit.documents.templates.designs import (
 )
 from recordkit.documents.templates.designs.notices import REMINDER_KIND
 from recordkit.documents.templates.engine import (
+    NOT_DOCX_SUFFIXES,
     ORIGIN_BUILTIN,
     ORIGIN_OFFICE,
     Placement,
     Template,
     TemplateError,
     TemplateLibrary,
+    not_docx,
     paragraph_text,
     patch_placeholders,
     read_package,
@@ -89,6 +91,8 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
     """(name, path, origin) of a template named in the library or given as a .docx path."""
 
     candidate = Path(name_or_file).expanduser()
+    if candidate.suffix.lower() in NOT_DOCX_SUFFIXES and candidate.is_file():
+        raise not_docx(candidate)
     if candidate.suffix.lower() == ".docx" and candidate.is_file():
         return readable_name(candidate.stem), candidate, ORIGIN_OFFICE
     if candidate.suffix.lower() == ".docx" and (len(candidate.parts) > 1 or not library.names()):
@@ -109,8 +113,9 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
 def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     """Every problem of one template (by name, or a .docx file checked under its file name's kind).
 
-    Raises ``NotFoundError`` for an unknown name or a missing file; problems of the
-    template itself are findings, never exceptions.
+    Raises ``NotFoundError`` for an unknown name or a missing file, ``TemplateError`` for a template
+    saved as .doc, .wps or another format that is not .docx; problems of the template itself are
+    findings, never exceptions.
     """
 
     name, path, origin = resolve(library, name_or_file)

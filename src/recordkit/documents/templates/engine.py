@@ -82,6 +82,18 @@ class TemplateError(ValidationError):
     """A template cannot be filled: broken Jinja, an unknown variable, a sandbox violation, a limit."""
 
 
+#: Word and WPS formats a template cannot be filled from: the office saves it as .docx first.
+NOT_DOCX_SUFFIXES = frozenset((".doc", ".dot", ".dotx", ".dotm", ".docm", ".wps", ".wpt", ".rtf", ".odt"))
+
+
+def not_docx(path: Path) -> TemplateError:
+    """The clerk's line for a template saved as .doc, .wps or another format that is not .docx."""
+    return TemplateError(
+        f"模板文件 {readable_name(path.name)} 是 {path.suffix} 格式，recordkit 只能用 .docx 格式的模板："
+        f"请用 Word/WPS 打开它，“另存为” Word 文档（*.docx），保存到 templates/ 后再试"
+    )
+
+
 def limit_message(name: str, what: str) -> str:
     """The clerk's line for a template that went over one of the limits (``limits.LIMITS``)."""
     reasons = {
@@ -717,14 +729,35 @@ class TemplateLibrary:
     def get(self, name: str) -> Template:
         """The template called ``name``: the office's own when there is one, else the built-in.
 
-        Raises ``NotFoundError`` listing the names there are.
+        Raises ``NotFoundError`` listing the names there are, or ``TemplateError`` when the office saved
+        a template of that name as .doc, .wps or another format that is not .docx (``not_docx``).
         """
         name = name.removesuffix(".docx")
         office = self.office_path(name)
         path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
         if path is None:
+            other = self.other_format(name)
+            if other is not None:
+                raise not_docx(other)
             raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
         return self._load(path, name, origin)
+
+    def other_format(self, name: str) -> Path | None:
+        """The office's template of this name saved in a format other than .docx (Word 97's .doc,
+        WPS's .wps …), when there is one: what the clerk meant, to be saved as .docx first."""
+        if self.office_dir is None or not self.office_dir.is_dir():
+            return None
+        suffix = Path(name).suffix.lower()
+        stem = name[: -len(suffix)] if suffix in NOT_DOCX_SUFFIXES else name
+        for path in sorted(self.office_dir.iterdir()):
+            if (
+                path.suffix.lower() in NOT_DOCX_SUFFIXES
+                and not path.name.startswith("~$")
+                and readable_name(path.stem) == stem
+                and path.is_file()
+            ):
+                return path
+        return None
 
     def _load(self, path: Path, name: str, origin: str) -> Template:
         stamp = path.stat().st_mtime
