@@ -233,6 +233,20 @@ def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> 
     assert batch.documents[0].kind == "通知"
 
 
+def test_a_long_template_name_never_cuts_the_unit_off_the_file_names(ws: Workspace, estate: Ledger) -> None:
+    # 78 characters: its files were all "<name>_.docx", "<name>__2.docx" — whose is which?
+    from tests.test_templates import make_docx
+
+    name = "关于小区二次供水设施清洗消毒期间暂停供水的通知" * 3 + "请各位业主提前储水"
+    assert len(name) == 78
+    make_docx(ws.templates_dir / f"{name}.docx", "{{ 称呼 }}：请提前储水。")
+    batch = make_notices(ws, estate, name, select_recipients(estate, everyone=True), {}, CASHIER, today=TODAY)
+    names = [d.path.name for d in batch.documents]
+    assert [n.rsplit("_", 1)[1] for n in names] == ["1-1-101.docx", "3-2-1201.docx"]
+    assert all(n.startswith(name[:60]) and len(n.removesuffix(".docx")) == 80 for n in names)
+    assert batch.sign_sheet is not None and batch.sign_sheet.path.name.endswith("_全体.xlsx")
+
+
 def test_sandbox_escape_in_an_office_template_writes_nothing(ws: Workspace, estate: Ledger) -> None:
     from recordkit.documents.templates.engine import TemplateError
     from tests.test_templates import make_docx

@@ -120,6 +120,16 @@ def safe_file_stem(text: str) -> str:
     return cleaned[:_MAX_NAME_CHARS] or "文书"
 
 
+def paper_stem(title: str, subject: str) -> str:
+    """The file name of a paper, ``title_subject`` made safe: when that is too long, the title is
+    shortened, never the subject, so that each file of a batch still names its unit."""
+    whole = _UNSAFE_NAME.sub("-", f"{title}_{subject}").strip(" .-")
+    if len(whole) <= _MAX_NAME_CHARS:
+        return whole or "文书"
+    tail = f"_{safe_file_stem(subject)}"[: _MAX_NAME_CHARS // 2]
+    return safe_file_stem(title)[: _MAX_NAME_CHARS - len(tail)] + tail
+
+
 def _free_path(conn: Connection, workspace: Workspace, folder: Path, stem: str, taken: set[Path]) -> Path:
     # A paper committed by another clerk may not be published yet: the ledger knows its name.
     candidate = folder / f"{stem}.docx"
@@ -417,7 +427,7 @@ def write_documents(
     taken: set[Path] = set()
     records = []
     for offset, request in enumerate(requests):
-        path = _free_path(conn, workspace, folder, safe_file_stem(f"{request.title}_{request.subject}"), taken)
+        path = _free_path(conn, workspace, folder, paper_stem(request.title, request.subject), taken)
         data = rendered[offset]
         row = _record_row(workspace, template, kind, request, path, data, operator, now)
         row["id"] = first_id + offset
@@ -453,7 +463,7 @@ def generate_merged(
     )
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
-        path = _free_path(conn, workspace, folder, safe_file_stem(f"{title}_{subject}"), set())
+        path = _free_path(conn, workspace, folder, paper_stem(title, subject), set())
         row = _record_row(workspace, template, kind, summary, path, data, operator, now)
         row["id"] = _next_document_id(conn)
         temp = pending_folder(workspace) / f"{row['id']}.pending"

@@ -35,6 +35,7 @@ from recordkit.documents.generated import (
     free_path,
     generate_many,
     generate_merged,
+    paper_stem,
     pdf_copies,
     record_files,
     unit_address,
@@ -481,7 +482,7 @@ def write_sign_sheet(
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    path = free_path(workspace, f"{title}送达签收表_{scope}", ".xlsx")
+    path = free_path(workspace, paper_stem(f"{title}送达签收表", scope), ".xlsx")
     save_atomically(workbook, path)
     try:
         return record_files(
