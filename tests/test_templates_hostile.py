@@ -133,6 +133,29 @@ def test_include_import_and_extends_are_refused(
     assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "{{ 业主姓名|attr('__cla' ~ 'ss__') }}",
+        "{% set name = '__cla' ~ 'ss__' %}{{ 业主姓名[name] }}",
+    ],
+)
+def test_an_attribute_put_together_while_filling_is_found_by_the_check(
+    run_cli: Any, imported: Workspace, paragraph: str
+) -> None:
+    # Printing refused it and said "请运行 recordkit templates check 查看是哪一段"; the check said 检查通过.
+    path = make_docx(imported.templates_dir / "拼接属性通知.docx", "尊敬的{{ 业主姓名 }}业主：", paragraph)
+    expected = (
+        f"模板“拼接属性通知”的正文段落“{paragraph}”访问“__class__”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
+    )
+    checked = run_cli("templates", "check", str(path))
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {expected}" in checked.stdout.splitlines()
+    printed = run_cli("notice", "make", "拼接属性通知", "--unit", "1-1-101")
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+    assert [p for p in imported.records_subdir("generated").rglob("*") if p.is_file()] == []
+
+
 def test_lipsum_is_not_there(run_cli: Any, imported: Workspace) -> None:
     path = make_docx(imported.templates_dir / "出门条.docx", "{{ lipsum(n=10**9) }}")
     result = run_cli("templates", "check", str(path))

@@ -16,6 +16,7 @@ import difflib
 import io
 import re
 import secrets
+import traceback
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -247,6 +248,9 @@ class _StandIn(str):
         return self._field(name)
 
     def __getitem__(self, key: object) -> _StandIn:  # a field, not a character
+        if isinstance(key, str) and _UNSAFE_ATTRIBUTE.match(key):
+            # As the sandbox refuses a real value's x['__class__'] (no such item: then the attribute).
+            raise SecurityError(f"access to attribute {key!r} of 'str' object is unsafe.")
         return self._field(key)
 
     def _field(self, key: object) -> _StandIn:
@@ -401,14 +405,29 @@ class Template:
                 "请检查变量名是否写错，或用 recordkit templates check 查看"
             ) from err
         except SecurityError as err:
-            raise TemplateError(self._refusal()) from err
+            raise TemplateError(self._sandbox_refusal(part, err)) from err
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
+
+    def _sandbox_refusal(self, part: _Part, err: SecurityError) -> str:
+        """The clerk's line for what the sandbox refused while filling ``part``: where the template
+        reaches outside it, found in the template's text or else in the paragraph being filled (an
+        attribute name put together while filling, ``attr('__cla' ~ 'ss__')``, is in no text)."""
+        if self.unsafe_uses():
+            return self._refusal()
+        lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
+        attribute = re.search(r"attribute '([^']+)'", str(err))
+        if not lines or attribute is None:
+            return self._refusal()
+        placement = self._placement(part, lines[-1])
+        return (
+            f"模板“{self.name}”的{placement}访问“{attribute.group(1)}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
+        )
 
     def trial_fill(self, rows: Mapping[str, Sequence[str]] | None = None) -> str | None:
         """Fill every part once with stand-in values (each variable prints 示例, has every field and
         iterates once) and say which limit it went over, or which field a row of a list variable
-        lacks (``rows``: each list variable's fields), or None.  Other errors are ignored: the
+        lacks (``rows``: each list variable's fields), or what the sandbox refused, or None.  Other errors are ignored: the
         stand-ins are not real values, and ``templates check`` reports the real problems itself."""
         rows = rows or {}
         context = {name: _StandIn(rows.get(name)) for name in self.variables}
@@ -421,6 +440,10 @@ class Template:
                 return limit_message(self.name, err.what)
             except UnknownField as err:
                 return self._unknown_field(err.field, err.fields)
+            except SecurityError as err:
+                if self.unsafe_uses():  # written in the text: `templates check` names each use itself
+                    continue
+                return self._sandbox_refusal(part, err)
             except RecursionError:
                 return f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏"
             except MemoryError:
