@@ -150,3 +150,22 @@ def test_arrears_and_reminders_of_one_building_of_a_phase(run_cli: Any, estate: 
     nobody = run_cli("notice", "remind", "--building", "2期2", "--as-of", "2026-11-30")
     assert nobody.exit_code == 0
     assert nobody.stdout.strip() == "二期2栋没有欠费的房屋，未生成催缴通知书"
+
+
+def test_a_notice_batch_sheet_reads_the_units_with_the_estates_phases(run_cli: Any, workspace: Workspace) -> None:
+    # The sheet's 房号 written as the clerk types --unit: 二期 is 巴塞罗纳's other spelling, 香榭 香榭丽舍's.
+    # It was "台账中没有房屋 二期·B-1-2004" and no notice at all.
+    import_two_phases(run_cli, workspace)
+    sheet = write_sheet(
+        workspace.root / "整改名单.xlsx",
+        [["二期B-1-2004", "阳台违规搭建", "2030年12月31日"], ["香榭B栋1单元2004室", "夜间施工", "2030年12月15日"]],
+        headers=("房号", "违规事项", "整改期限"),
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:3] == [
+        "  装修违规整改通知_巴塞罗纳·B-1-2004.docx",
+        "  装修违规整改通知_香榭丽舍·B-1-2004.docx",
+    ]
+    notice = next((workspace.root / "records" / "generated").rglob("装修违规整改通知_巴塞罗纳·B-1-2004.docx"))
+    assert "阳台违规搭建" in "\n".join(p.text for p in Document(str(notice)).paragraphs)

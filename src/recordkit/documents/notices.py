@@ -509,11 +509,13 @@ def write_sign_sheet(
 
 
 def read_batch_sheet(
-    ledger: Ledger, path: Path
+    ledger: Ledger, path: Path, phases: Mapping[str, str] | None = None
 ) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
     """A sheet of recipients with their own values: a 房号 column, then one column per template
     variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
-    the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all."""
+    the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all.
+    ``phases`` (``OfficeSettings.phase_table()``) reads a 房号 with the estate's phase spellings
+    (二区1-301, 香榭丽舍B-1-2004), as ``--unit`` reads them."""
 
     if not path.is_file():
         raise NotFoundError(f"找不到表格 {readable_name(str(path))}")
@@ -541,7 +543,7 @@ def read_batch_sheet(
         cells = {header: sheet_text(cell) for header, cell in zip(headers, row, strict=False) if header}
         letter = column_letter(unit_column)
         try:
-            code = str(parse_unit_code(cells.get("房号", "")))
+            code = str(parse_unit_code(cells.get("房号", ""), phases=phases or None))
         except ValidationError as err:
             problems.append(CellProblem(number, letter, "房号", err.message))
             continue
@@ -580,7 +582,7 @@ def batch_notices(
 
     today = today or dt.date.today()
     template, library = _template(workspace, template_name, library)
-    rows, problems = read_batch_sheet(ledger, sheet)
+    rows, problems = read_batch_sheet(ledger, sheet, workspace.settings.office.phase_table())
     common = common_context(workspace, today)
     recipients, requests = [], []
     for number, recipient, row in rows:
