@@ -156,6 +156,50 @@ def test_an_attribute_put_together_while_filling_is_found_by_the_check(
     assert [p for p in imported.records_subdir("generated").rglob("*") if p.is_file()] == []
 
 
+def test_an_if_closed_outside_its_table_is_refused_not_printed_damaged(run_cli: Any, imported: Workspace) -> None:
+    # {% if %} in a table cell, {% endif %} in a paragraph after the table: where the condition is
+    # false the table was cut apart, and the .docx (exit 0) could not be opened by Word.
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "{% if 房号 == '3-2-1201' %}特别提示"
+    table.cell(0, 1).text = "右格"
+    document.add_paragraph("{% endif %}此致")
+    path = imported.templates_dir / "跨表格通知.docx"
+    document.save(str(path))
+    expected = (
+        "模板“跨表格通知”的正文填写后不是完整的 Word 文档（某个 {% if %} 或 {% for %} 与它的 {% endif %}、"
+        "{% endfor %} 不在同一段落或同一个表格格子里，填写时把段落或表格拆坏了），已拒绝：请把开始和结束写在同一段落里；"
+        "要整段或整行表格重复或省略时，用 {%p if … %} 或 {%tr for … %}"
+    )
+    checked = run_cli("templates", "check", str(path))
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {expected}" in checked.stdout.splitlines()
+    printed = run_cli("notice", "make", "跨表格通知", "--all")  # 1-1-101's condition is false
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+    assert [p for p in imported.records_subdir("generated").rglob("*") if p.is_file()] == []
+
+
+def test_a_template_whose_text_is_damaged_says_so(run_cli: Any, imported: Workspace) -> None:
+    # A .docx whose word/document.xml is not XML at all: said as damaged, not blamed on {% if %}.
+    path = make_docx(imported.templates_dir / "损坏通知.docx", "尊敬的{{ 业主姓名 }}业主：")
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            package.writestr(info, b"\x00\x01<w:p>{{ x }}" if info.filename == "word/document.xml" else data)
+    expected = (
+        "模板“损坏通知”的正文已损坏（不是完整的 XML），不是有效的 Word 文档。请用 Word/WPS 打开后另存为 .docx 格式"
+    )
+    checked = run_cli("templates", "check", str(path))
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {expected}" in checked.stdout.splitlines()
+    printed = run_cli("notice", "make", "损坏通知", "--unit", "1-1-101")
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+
+
 def test_lipsum_is_not_there(run_cli: Any, imported: Workspace) -> None:
     path = make_docx(imported.templates_dir / "出门条.docx", "{{ lipsum(n=10**9) }}")
     result = run_cli("templates", "check", str(path))

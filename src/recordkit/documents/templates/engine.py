@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.parsers import expat
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -296,6 +297,11 @@ class Template:
             for info, data in entries:
                 text = data.decode("utf-8", errors="replace") if info.filename.endswith(".xml") else ""
                 if info.filename.startswith("word/") and _JINJA_MARK.search(text) or info.filename == _MAIN_PART:
+                    if not _whole_xml(data):  # damaged as saved: not a fault of its placeholders
+                        raise TemplateError(
+                            f"模板“{self.name}”的{_part_name(info.filename)}已损坏（不是完整的 XML），"
+                            "不是有效的 Word 文档。请用 Word/WPS 打开后另存为 .docx 格式"
+                        )
                     self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
@@ -387,7 +393,9 @@ class Template:
         assert part.template is not None
         try:
             with budgeted():
-                return render_limited(part.template.generate(context))
+                xml = render_limited(part.template.generate(context))
+            self._check_whole(part, xml)
+            return xml
         except LimitExceeded as err:
             raise TemplateError(limit_message(self.name, err.what)) from None
         except RecursionError:
@@ -408,6 +416,20 @@ class Template:
             raise TemplateError(self._sandbox_refusal(part, err)) from err
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
+
+    def _check_whole(self, part: _Part, xml: str) -> None:
+        """``TemplateError`` when a filled part is not whole XML: a ``{% if %}`` opened in a table cell
+        and closed in a paragraph after the table (Word splits nothing, the clerk typed it so) cuts
+        the table apart where the condition is false, and Word would refuse the file as damaged."""
+        if not _whole_xml(xml.encode("utf-8")):
+            raise TemplateError(self._broken_structure(part.name))
+
+    def _broken_structure(self, part: str) -> str:
+        return (
+            f"模板“{self.name}”的{_part_name(part)}填写后不是完整的 Word 文档（某个 {{% if %}} 或 {{% for %}} 与它的 "
+            "{% endif %}、{% endfor %} 不在同一段落或同一个表格格子里，填写时把段落或表格拆坏了），已拒绝："
+            "请把开始和结束写在同一段落里；要整段或整行表格重复或省略时，用 {%p if … %} 或 {%tr for … %}"
+        )
 
     def _sandbox_refusal(self, part: _Part, err: SecurityError) -> str:
         """The clerk's line for what the sandbox refused while filling ``part``: where the template
@@ -435,7 +457,10 @@ class Template:
             assert part.template is not None
             try:
                 with budgeted():
-                    render_limited(part.template.generate(context))
+                    xml = render_limited(part.template.generate(context))
+                self._check_whole(part, xml)
+            except TemplateError as err:
+                return err.message
             except LimitExceeded as err:
                 return limit_message(self.name, err.what)
             except UnknownField as err:
@@ -603,6 +628,21 @@ class Prefilled:
         for key, stand_in in self.stand_ins.items():
             parts = {name: xml.replace(stand_in, values[key]) for name, xml in parts.items()}
         return self.template._package(parts)
+
+
+def _whole_xml(data: bytes) -> bool:
+    """Whether ``data`` is well-formed XML.  Expat with no handlers only reads it through: no tree
+    is built, nothing is fetched."""
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+def _part_name(part: str) -> str:
+    """A part of the package as the clerk knows it: 正文, 页眉页脚, or its name."""
+    return "正文" if part == _MAIN_PART else "页眉页脚" if "header" in part or "footer" in part else part
 
 
 def _split_body(xml: str) -> tuple[str, str, str]:
