@@ -335,6 +335,19 @@ def test_notice_remind_prints_the_batch(run_cli: Any, imported: Workspace) -> No
     assert rows[-1][0] == "合计人民币（大写）：叁佰叁拾柒元玖角叁分"
 
 
+def test_docs_list_of_a_unit_shows_the_merged_print_file_holding_its_copy(run_cli: Any, imported: Workspace) -> None:
+    # A 催缴通知书 printed with --merge was not listed under `docs list --unit`: did 1-1-101 get one?
+    rule = ("物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01")
+    assert run_cli("fees", "rules", "add", *rule).exit_code == 0
+    assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
+    merged = run_cli("notice", "remind", "--building", "1", "--merge", "--as-of", "2026-11-30")
+    assert merged.exit_code == 0, merged.output
+    listed = run_cli("docs", "list", "--unit", "1-1-101", "--kind", "催缴通知书", "--json")
+    assert [(d["subject"], d["title"]) for d in json.loads(listed.stdout)] == [("1栋", "催缴通知书合并打印2份")]
+    assert "文书 1 份" in run_cli("docs", "list", "--unit", "1栋1单元102室").stdout
+    assert json.loads(run_cli("docs", "list", "--unit", "3-2-1201", "--json").stdout) == []
+
+
 # -- certificates and the documents list ------------------------------------------------------
 
 

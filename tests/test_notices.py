@@ -420,6 +420,19 @@ def test_reminder_merge_is_one_print_file(ws: Workspace, estate: Ledger) -> None
     assert batch.total_fen == 36997 + 28876 + 34793
 
 
+def test_a_merged_reminder_is_listed_under_each_unit_it_holds(ws: Workspace, estate: Ledger) -> None:
+    from recordkit.documents.generated import count_documents
+
+    bill_months(estate, "2026-11")
+    batch = remind(ws, estate, CASHIER, merge=True, building="1", as_of=TODAY)
+    assert batch is not None
+    for unit in ("1-1-101", "1-1-102"):
+        assert [d.title for d in list_documents(ws, estate, subject=unit)] == ["催缴通知书合并打印2份"]
+        assert count_documents(estate, subject=unit, kind="催缴通知书") == 1
+    assert list_documents(ws, estate, subject="3-2-1201") == []
+    assert list_documents(ws, estate, subject="1-1-10") == []  # a unit whose code begins another's
+
+
 def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tmp_path: Path) -> None:
     ws = open_workspace(
         workspace.root,

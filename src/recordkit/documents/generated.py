@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 #: Where a paper waits, under its document id, between its render and the commit that numbers it.
 PENDING_FOLDER = ".pending"
 
+#: The key of a merged print file's values listing the units it holds a copy for.
+MERGED_RECIPIENTS = "收件"
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _MAX_NAME_CHARS = 80
 
@@ -459,7 +461,7 @@ def generate_merged(
     folder = output_folder(workspace, now.astimezone())
     data = template.render_merged_bytes((request.context for request in requests), duplex=duplex)
     summary = DocumentRequest(
-        context={"份数": len(requests), "收件": [r.subject for r in requests]}, subject=subject, title=title
+        context={"份数": len(requests), MERGED_RECIPIENTS: [r.subject for r in requests]}, subject=subject, title=title
     )
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
@@ -563,13 +565,13 @@ def list_documents(
     subject: str | None = None,
     limit: int | None = None,
 ) -> list[GeneratedDocument]:
-    """Generated documents, newest first, optionally of one kind or about one subject."""
+    """Generated documents, newest first, optionally of one kind or about one subject (``_about``)."""
 
     query = sa.select(documents).order_by(documents.c.id.desc())
     if kind:
         query = query.where(documents.c.kind == kind)
     if subject:
-        query = query.where(documents.c.subject == subject)
+        query = query.where(_about(subject))
     if limit:
         query = query.limit(limit)
     with ledger.read() as conn:
@@ -582,9 +584,22 @@ def count_documents(ledger: Ledger, *, kind: str | None = None, subject: str | N
     if kind:
         query = query.where(documents.c.kind == kind)
     if subject:
-        query = query.where(documents.c.subject == subject)
+        query = query.where(_about(subject))
     with ledger.read() as conn:
         return int(conn.execute(query).scalar_one())
+
+
+def _about(subject: str) -> Any:
+    """Documents about ``subject``: made for it, or a merged print file holding its copy (whose own
+    subject is the building or 全体; the units it holds are its values' ``MERGED_RECIPIENTS`` list)."""
+    item = json.dumps(subject, ensure_ascii=False)  # as ``_values_json`` writes it
+    pattern = "%" + json.dumps(MERGED_RECIPIENTS, ensure_ascii=False) + ": [%" + _like_literal(item) + "%"
+    return sa.or_(documents.c.subject == subject, documents.c.values_json.like(pattern, escape="\\"))
+
+
+def _like_literal(text: str) -> str:
+    """``text`` matched as it is by a LIKE whose escape character is a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
