@@ -9,6 +9,7 @@ refused, and notices and certificates are filled before the ledger's write lock 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -229,6 +230,20 @@ def test_list_shows_hostile_templates_without_hanging(run_cli: Any, imported: Wo
 
     listed = {info["name"] for info in json.loads(result.stdout)}
     assert {name for name, _p, _t in HOSTILE} | {"炸弹通知"} <= listed
+
+
+def test_list_skips_a_folder_or_a_broken_link_named_docx(run_cli: Any, imported: Workspace) -> None:
+    # Each made `templates list` stop with exit 70 (an internal error).
+    folder = imported.templates_dir
+    folder.mkdir(exist_ok=True)
+    (folder / "旧模板.docx").mkdir()
+    (folder / "已删除.docx").symlink_to(folder / "不存在.docx")
+    make_docx(folder / "燃气检修通知.docx", "{{ 称呼 }}：{{ 检修时间 }}")
+    result = run_cli("templates", "list", "--json")
+    assert result.exit_code == 0, result.output
+    office = [info["name"] for info in json.loads(result.stdout) if info["origin"] == "本处"]
+    assert office == ["燃气检修通知"]
+    assert run_cli("templates", "list").exit_code == 0
 
 
 def test_a_normal_template_fills_as_before_under_the_limits(run_cli: Any, imported: Workspace) -> None:
