@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.billing.arrears import aging_bucket, list_arrears, months_past_due, summarise_arrears, unit_balance
-from recordkit.billing.bills import UnitForBilling, bill_month, import_readings, plan_bills
+from recordkit.billing.bills import LOWER_READING_HINT, UnitForBilling, bill_month, import_readings, plan_bills
 from recordkit.billing.receipts import PaymentRequest, pay, void_receipt
 from recordkit.billing.rules import (
     KINDS,
@@ -32,6 +32,7 @@ from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, Usa
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills
+from recordkit.owners.roster import import_owners
 from tests.conftest import write_sheet
 from tests.fees_fixtures import CASHIER, MONTHLY, PROPERTY_FEE, RECEIPTS, bill_months, small_estate
 
@@ -419,13 +420,98 @@ def test_a_bad_readings_sheet_names_row_and_column_and_imports_nothing(ledger: L
         import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
     assert caught.value.message == "水表.xlsx 有 4 处错误，没有导入任何读数"
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行 C 列（本期读数）：本期读数 90.00 小于上期读数 100.00",
+        f"第 2 行 C 列（本期读数）：本期读数 90.00 小于上期读数 100.00：{LOWER_READING_HINT}",
         "第 3 行 A 列（房号）：台账中没有房屋 9-9-909",
-        "第 4 行 B 列（上期读数）：“abc” 不是数字",
+        "第 4 行 B 列（上期读数）：“abc” 不是数字：读数应写成 1234.5 或 1,234.5 这样的数字",
         "第 6 行 A 列（房号）：房屋 1-1-102 的水费读数与第 5 行重复",
     ]
     with ledger.read() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM meter_readings")).scalar() == 0
+
+
+def _exported_readings(path: Path, rows: list[list[object]]) -> Path:
+    """A readings sheet as another system exports it: a merged title, a line above the header (on row 3),
+    a 序号 and a 用量 column nothing reads, numbers stored as text, and a 合计 row at the bottom."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["幸福里小区2026年11月水表抄表记录"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["导出时间：2026-12-01"])
+    sheet.append(["序号", "房号 ", "上期读数", "本期读数", "用量", "备注"])
+    for number, row in enumerate(rows, start=1):
+        sheet.append([number, *row])
+    sheet.append(["合 计", None, "1,334.5", "1,370.5", 36, None])
+    workbook.save(path)
+    return path
+
+
+def test_readings_from_another_systems_export(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    rows: list[list[object]] = [
+        ["1-1-101 ", "1,234.5", "1,240.5 ", 6, None],  # text with a thousands comma and trailing spaces
+        ["１－１－１０２", "１００", "１３０", 30, None],  # full-width digits
+    ]
+    summary = import_readings(ledger, _exported_readings(tmp_path / "导出.xlsx", rows), "2026-11", CASHIER, "水费")
+    assert (summary.rows, summary.created, summary.totals_skipped) == (2, 2, 1)
+    billed = bill_month(ledger, "2026-11", CASHIER)
+    assert billed.by_item["水费"] == [2, 6 * 350 + 30 * 350]  # 6 and 30 吨 × 3.50 元
+
+
+def test_readings_written_as_no_clerk_writes_a_number_are_refused(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    # Decimal would read these as 100, 150, 3 and 12: a clerk's typo is never a reading.
+    rows = [["1-1-101", "1E2", "1_50"], ["1-1-102", "٣", "1,2"]]
+    sheet = write_sheet(tmp_path / "水表.xlsx", rows, headers=READING_HEADERS)
+    with pytest.raises(ValidationError) as caught:
+        import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
+    reason = "不是数字：读数应写成 1234.5 或 1,234.5 这样的数字"
+    assert [str(p) for p in caught.value.problems] == [
+        f"第 2 行 B 列（上期读数）：“1E2” {reason}",
+        f"第 2 行 C 列（本期读数）：“1_50” {reason}",
+        f"第 3 行 B 列（上期读数）：“٣” {reason}",
+        f"第 3 行 C 列（本期读数）：“1,2” {reason}",
+    ]
+
+
+def test_a_reading_must_start_where_last_month_ended_unless_the_meter_was_replaced(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01", unit_kinds=["住宅"])
+    import_readings(
+        ledger,
+        write_sheet(tmp_path / "十月.xlsx", [["1-1-101", 100, 110], ["1-1-102", 50, 60]], headers=READING_HEADERS),
+        "2026-10",
+        CASHIER,
+        "水费",
+    )
+    headers = (*READING_HEADERS, "备注")
+    typo = write_sheet(
+        tmp_path / "十一月.xlsx",
+        [["1-1-101", 100, 125, None], ["1-1-102", 0, 4, "换表"], ["车位B1-023", 0, 1, None]],
+        headers=headers,
+    )
+    import_owners(
+        ledger,
+        write_sheet(tmp_path / "车位.xlsx", [["车位B1-023", 12.5, "陈静"]], ("房号", "建筑面积", "业主姓名")),
+        CASHIER,
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_readings(ledger, typo, "2026-11", CASHIER, "水费")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 2 行 B 列（上期读数）：上期读数 100.00 与 2026-10 导入的本期读数 110.00 不一致：请核对；"
+        "换了新表的，请在“备注”列写“换表”",
+        "第 4 行 A 列（房号）：2026-11 的“水费”不向房屋 车位B1-023 收取，读数不会出账",
+    ]
+    fixed = write_sheet(
+        tmp_path / "十一月改.xlsx", [["1-1-101", 110, 125, None], ["1-1-102", 0, 4, "换表"]], headers=headers
+    )
+    assert import_readings(ledger, fixed, "2026-11", CASHIER, "水费").created == 2
+    assert bill_month(ledger, "2026-11", CASHIER).by_item["水费"] == [2, 15 * 350 + 4 * 350]
 
 
 # -- arrears ----------------------------------------------------------------------------------

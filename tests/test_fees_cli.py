@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from docx.shared import Cm
 
+from recordkit.billing.bills import LOWER_READING_HINT
 from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
@@ -189,7 +190,7 @@ def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: 
     assert result.exit_code == 5
     assert result.stderr.splitlines() == [
         "错误：水表.xlsx 有 1 处错误，没有导入任何读数",
-        "  第 3 行 C 列（本期读数）：本期读数 95.00 小于上期读数 100.00",
+        f"  第 3 行 C 列（本期读数）：本期读数 95.00 小于上期读数 100.00：{LOWER_READING_HINT}",
     ]
     bill = cashier("fees", "bill", "--month", "2026-11")
     assert "水费：4 户没有 2026-11 的读数，未出账" in bill.stdout

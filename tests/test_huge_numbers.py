@@ -15,7 +15,8 @@ from recordkit.owners.roster import parse_area
     ("parse", "error", "message"),
     [
         (parse_area, ValueError, "1e308 过大，请检查单位是否为平方米"),
-        (parse_reading, ValueError, "读数 1e308 过大，请检查"),
+        # Typed as text, a reading is read as an amount is; as a number cell it is too large (below).
+        (parse_reading, ValueError, "“1e308” 不是数字：读数应写成 1234.5 或 1,234.5 这样的数字"),
         # A rate is read as an amount is: an exponent is not how a clerk writes a number.
         (parse_rate, ValidationError, "收费标准“1e308”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"),
         (parse_amount, ValidationError, "金额“1e308”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
@@ -25,6 +26,12 @@ def test_1e308_is_refused_in_words(parse: object, error: type[Exception], messag
     with pytest.raises(error) as caught:
         parse("1e308")  # type: ignore[operator]
     assert str(caught.value) == message
+
+
+def test_a_reading_cell_of_1e308_is_refused_in_words() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_reading(1e308)
+    assert str(caught.value) == "读数 1e+308 过大，请检查"
 
 
 def test_a_rate_of_four_hundred_digits_is_refused_in_words() -> None:

@@ -7,10 +7,11 @@ comes from ``allocations``.  Payments, receipts and arrears live elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hund
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
+from recordkit.core.money import decimal_number
 from recordkit.core.sheets import Column, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -97,6 +99,13 @@ def plan_bills(
 # -- meter readings -----------------------------------------------------------------------
 
 
+#: What to do when a meter reads less than last time: it was replaced, or it went past its last digit.
+LOWER_READING_HINT = (
+    "换了新表的，上期读数写新表的起始读数并在“备注”列写“换表”；"
+    "表走满一圈归零的，本期读数加上表的量程（如四位表 9990→15 写作 9990→10015）"
+)
+
+
 @dataclass
 class ReadingsSummary:
     rows: int = 0
@@ -104,19 +113,26 @@ class ReadingsSummary:
     updated: int = 0
     unchanged: int = 0
     billed_changed: list[str] = field(default_factory=list)  # units whose billed reading changed
+    totals_skipped: int = 0  # 合计/小计 rows of another system's export, left out
 
 
 def parse_reading(value: Any) -> int:
-    """A meter reading cell in hundredths; ``ValueError`` with the Chinese reason."""
+    """A meter reading cell in hundredths; ``ValueError`` with the Chinese reason.
+
+    A number cell is read as Excel holds it; text is read as an amount is (``money.decimal_number``):
+    full-width digits and trailing spaces fold, a comma only between thousands (``1,234.5``, as other
+    systems export numbers stored as text), digits 0-9 only — ``1E2``, ``1_50`` or ``1,2`` are refused,
+    never read as 100, 150 or 12."""
     if value is None or isinstance(value, bool):
         raise ValueError("不能为空")
-    text = repr(value) if isinstance(value, float) else unicodedata.normalize("NFKC", str(value)).strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"“{value}” 不是数字") from None
-    if not number.is_finite():
-        raise ValueError(f"“{value}” 不是数字")
+    if isinstance(value, float):
+        number: Decimal | None = Decimal(repr(value)) if math.isfinite(value) else None
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        number = decimal_number("".join(unicodedata.normalize("NFKC", str(value)).split()))
+    if number is None:
+        raise ValueError(f"“{value}” 不是数字：读数应写成 1234.5 或 1,234.5 这样的数字")
     if number < 0:
         raise ValueError(f"读数不能为负数：{value}")
     if number >= 1_000_000_000:  # before quantize: 1e308 has more digits than Decimal's context holds
@@ -136,10 +152,12 @@ def import_readings(
 ) -> ReadingsSummary:
     """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
 
-    Columns: 房号, 上期读数, 本期读数 and optionally 项目 (else ``item_name``).  Every
-    bad cell is named by row and column (unknown unit, unknown or non-metered item,
-    a current reading below the previous one, the same unit twice) and then nothing
-    is written (``ValidationError``).
+    Columns: 房号, 上期读数, 本期读数 and optionally 项目 (else ``item_name``) and 备注.  Every
+    bad cell is named by row and column (unknown unit, unknown or non-metered item, an item
+    not billed to that unit that month, a current reading below the previous one, a previous
+    reading other than last month's current one unless 备注 says 换表, the same unit twice)
+    and then nothing is written (``ValidationError``).  A 合计/小计 row (another system's
+    export) is left out and counted (``totals_skipped``).
     """
 
     month = parse_month(month_text)
@@ -148,21 +166,38 @@ def import_readings(
         Column("item", "项目", ("收费项目", "表类")),
         Column("previous", "上期读数", ("上月读数", "起数", "起码", "上次读数"), required=True),
         Column("current", "本期读数", ("本月读数", "止数", "止码", "本次读数"), required=True),
+        Column("note", "备注", ("说明",)),
     )
     table = read_table(path, columns, progress)
     with ledger.read() as conn:
         items = {item.name: item for item in load_items(conn)}
-        unit_ids = dict(conn.execute(sa.select(units.c.code, units.c.id)).all())
+        unit_rows = {
+            row.code: (row.id, row.kind) for row in conn.execute(sa.select(units.c.code, units.c.id, units.c.kind))
+        }
+        # What each meter read at the end of the month before: this month's 上期读数 starts there.
+        last_readings = {
+            (r.unit_id, r.item_id): r.current_hundredths
+            for r in conn.execute(
+                sa.select(
+                    meter_readings.c.unit_id, meter_readings.c.item_id, meter_readings.c.current_hundredths
+                ).where(meter_readings.c.month == str(month - 1))
+            )
+        }
     if item_name is not None and item_name not in items:
         raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
     problems: list[CellProblem] = []
     parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
+    totals_skipped = 0
     for row in table.rows:
         cells, number = row.cells, row.number
+        if row.total:  # another system's 合计/小计 row: the sum of the readings above, not a meter
+            totals_skipped += 1
+            continue
         unit_id = None
+        kind = ""
         try:
             code = str(parse_unit_code(str(cells["unit"] or "")))
-            unit_id = unit_ids.get(code)
+            unit_id, kind = unit_rows.get(code, (None, ""))
             if unit_id is None:
                 problems.append(table.problem(number, "unit", f"台账中没有房屋 {code}"))
         except ValidationError as err:
@@ -176,36 +211,60 @@ def import_readings(
             problems.append(table.problem(number, "item", f"没有收费项目“{name}”"))
         elif item.kind != "metered":
             problems.append(table.problem(number, "item", f"“{name}”不是按读数收费的项目"))
+            item = None
+        elif unit_id is not None:
+            rate = item.rate_for(month)
+            if rate is None:
+                problems.append(table.problem(number, "item", f"“{name}”在 {month} 还没有收费标准"))
+                item = None
+            elif not rate.applies_to(code, kind):
+                problems.append(table.problem(number, "unit", f"{month} 的“{name}”不向房屋 {code} 收取，读数不会出账"))
+                item = None
         values = []
         for key in ("previous", "current"):
             try:
                 values.append(parse_reading(cells[key]))
             except ValueError as err:
                 problems.append(table.problem(number, key, str(err)))
-        if len(values) == 2 and values[1] < values[0]:
+        if len(values) != 2:
+            continue
+        previous, current = values
+        replaced = "换表" in str(cells["note"] or "")
+        if current < previous:
             problems.append(
                 table.problem(
                     number,
                     "current",
-                    f"本期读数 {format_hundredths(values[1])} 小于上期读数 {format_hundredths(values[0])}",
+                    f"本期读数 {format_hundredths(current)} 小于上期读数 {format_hundredths(previous)}：{LOWER_READING_HINT}",
                 )
             )
             continue
-        if unit_id is None or item is None or item.kind != "metered" or len(values) != 2:
+        if unit_id is None or item is None:
             continue
         pair = (unit_id, item.id)
+        last = last_readings.get(pair)
+        if last is not None and last != previous and not replaced:
+            problems.append(
+                table.problem(
+                    number,
+                    "previous",
+                    f"上期读数 {format_hundredths(previous)} 与 {month - 1} 导入的本期读数 {format_hundredths(last)} "
+                    "不一致：请核对；换了新表的，请在“备注”列写“换表”",
+                )
+            )
+            continue
         if pair in parsed:
             problems.append(
                 table.problem(number, "unit", f"房屋 {code} 的{item.name}读数与第 {parsed[pair][2]} 行重复")
             )
             continue
-        parsed[pair] = (values[0], values[1], number, code, item.name)
+        parsed[pair] = (previous, current, number, code, item.name)
     if problems:
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何读数", problems)
     if not parsed:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有读数")
 
-    summary = ReadingsSummary(rows=len(parsed))
+    summary = ReadingsSummary(rows=len(parsed), totals_skipped=totals_skipped)
     with ledger.write() as conn:
         check_open(conn, month, "导入这个月的读数")
         existing = {

@@ -233,7 +233,9 @@ def rules_set(
 @fees_app.command("readings")
 def fees_readings(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="抄表读数 .xlsx（表头：房号 上期读数 本期读数，可加“项目”列）。"),
+    file: Path = typer.Argument(
+        ..., help="抄表读数 .xlsx（表头：房号 上期读数 本期读数，可加“项目”列和“备注”列：换了新表的写“换表”）。"
+    ),
     month: str = typer.Option(..., "--month", help="读数所属月份，例如 2026-11。"),
     item: str | None = typer.Option(None, "--item", help="收费项目（表中没有“项目”列时必填），例如 水费。"),
 ) -> None:
@@ -251,6 +253,7 @@ def fees_readings(
     typer.echo(
         f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
         f"未变 {summary.unchanged} 条"
+        + (f"（合计/小计行 {summary.totals_skipped} 行不是读数，未导入）" if summary.totals_skipped else "")
     )
     if summary.billed_changed:
         typer.echo(

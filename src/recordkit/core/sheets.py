@@ -39,12 +39,19 @@ class Column:
     required: bool = False
 
 
+#: What another system writes in the first cells of a totals row at the bottom of an export (or under a group).
+TOTAL_LABELS = frozenset({"合计", "总计", "小计", "共计", "总合计", "本页合计", "本页小计"})
+
+
 @dataclass(frozen=True)
 class SheetRow:
-    """One data row: its Excel row number and the cells by column key (missing columns are None)."""
+    """One data row: its Excel row number and the cells by column key (missing columns are None).
+
+    ``total`` is true for a totals row (合计/总计/小计 … written as a cell of its own, in any column)."""
 
     number: int
     cells: dict[str, Any]
+    total: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,14 @@ def normalise_header(text: object) -> str:
         if opener in folded:
             folded = folded.split(opener, 1)[0]
     return folded
+
+
+def is_total_label(value: object) -> bool:
+    """Whether a cell says the row is a totals row: 合计, 合 计, 合计：, 总计 … (``TOTAL_LABELS``)."""
+    if not isinstance(value, str):
+        return False
+    folded = "".join(unicodedata.normalize("NFKC", value).split()).rstrip(":")
+    return folded in TOTAL_LABELS
 
 
 def column_letter(index: int) -> str:
@@ -285,7 +300,7 @@ def read_table(
                 value = values[index] if 0 <= index < len(values) else None
                 cells[key] = (value.strip() or None) if isinstance(value, str) else value
             if any(value is not None for value in cells.values()):
-                data.append(SheetRow(number, cells))
+                data.append(SheetRow(number, cells, any(is_total_label(value) for value in values)))
         letters = {key: column_letter(index) for key, index in positions.items()}
         # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
         headers = {col.key: col.header for col in columns} | headers
