@@ -220,6 +220,11 @@ QUARANTINE_CASES = [
         "文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错",
     ),
     ("半张.jpg", lambda p: p.write_bytes(scan_bytes("jpg", 1)[:400]), "图片文件已损坏或不完整，无法打开：请重新扫描"),
+    (  # a multi-page TIFF cut short, as a scanner still writing it leaves it (Pillow: TypeError, not OSError)
+        "半截.tif",
+        lambda p: p.write_bytes(scan_bytes("tiff", 1, 3)[:3760]),
+        "图片文件已损坏或不完整，无法打开：请重新扫描",
+    ),
     (
         "加密.docx",
         lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),

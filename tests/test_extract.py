@@ -116,6 +116,8 @@ def test_without_ocr_text_pages_are_kept_and_ocr_left_pending(workspace: Workspa
         ("坏.pdf", b"%PDF-1.4\n1 0 obj garbage", "PDF 文件已损坏，无法读取文字：只按档案信息检索"),
         ("加密.pdf", encrypted_pdf(), "PDF 设置了打开密码，无法读取文字：只按档案信息检索"),
         ("半张.jpg", scan_bytes("jpg", 1)[:300], None),
+        # A multi-page TIFF cut short (Pillow: TypeError "Missing dimensions"), as a slow scanner leaves it.
+        ("半截.tif", scan_bytes("tiff", 1, 3)[:3760], "图片文件已损坏，无法识别文字：只按档案信息检索"),
         ("坏.docx", b"PK\x03\x04 not really a zip", "Word 文档已损坏，无法读取文字：只按档案信息检索"),
         ("坏.xlsx", b"PK\x03\x04 not really a zip", "Excel 表格已损坏，无法读取文字：只按档案信息检索"),
     ],

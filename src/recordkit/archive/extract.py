@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
-from recordkit.archive.scans import ScanRejected, open_image, open_pdf
+from recordkit.archive.scans import BROKEN_IMAGE_ERRORS, ScanRejected, open_image, open_pdf
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
@@ -430,7 +430,7 @@ def image_frames(path: str, start: int, settings: OcrSettings, limits: LimitSett
                 frames_read.append(_downscaled(image, settings.max_side))
     except Image.DecompressionBombError:
         raise ExtractionFailed("图片像素数超出安全上限（可能已损坏），不做文字识别：只按档案信息检索") from None
-    except (UnidentifiedImageError, SyntaxError, EOFError):
+    except BROKEN_IMAGE_ERRORS:
         raise ExtractionFailed("图片文件已损坏，无法识别文字：只按档案信息检索") from None
     return frames, frames_read
 

@@ -16,12 +16,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from recordkit.archive.archivist import ArchiveItem, get_item
 from recordkit.archive.contained import ReaderFailed, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.archive.scans import (
+    BROKEN_IMAGE_ERRORS,
     ScanRejected,
     check_image_size,
     count_pages,
@@ -267,7 +268,7 @@ def _raster_page(path: str, page: int, width: int, limits: LimitSettings) -> Ima
         raise
     except (Image.DecompressionBombError, MemoryError):
         raise ScanRejected("图片像素数超出安全上限，无法显示：请下载原件查看") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except BROKEN_IMAGE_ERRORS:
         raise ScanRejected("图片文件已损坏或不完整，无法显示：请下载原件查看") from None
 
 

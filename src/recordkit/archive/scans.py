@@ -11,6 +11,7 @@ import logging
 import os
 import pickle
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -40,6 +41,20 @@ _MAGIC = {
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _KIND_LABEL = {"pdf": "PDF", "image": "图片", "tiff": "TIFF", "docx": "Word 文档", "xlsx": "Excel 表格"}
 ACCEPTED_LABEL = "PDF、JPG/PNG、TIFF、DOCX、XLSX"
+#: What Pillow raises on a broken or incomplete image: besides its I/O and syntax errors, a TIFF cut short
+#: (a scanner still writing a multi-page TIFF) fails with TypeError "Missing dimensions" or a KeyError of a tag.
+BROKEN_IMAGE_ERRORS: tuple[type[Exception], ...] = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    KeyError,
+    IndexError,
+    struct.error,
+    ZeroDivisionError,
+)
 
 
 class ScanRejected(Exception):
@@ -273,7 +288,7 @@ def _image_pages(path: Path, limits: LimitSettings) -> int:
         raise ScanRejected(
             "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描", "too_large"
         ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except BROKEN_IMAGE_ERRORS:
         raise ScanRejected("图片文件已损坏或不完整，无法打开：请重新扫描", "corrupt") from None
     return int(frames)
 
