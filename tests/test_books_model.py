@@ -296,7 +296,13 @@ class Books(RuleBasedStateMachine):
         days = tuple((day, *_day_totals(daily_report(self.ledger, day))) for day in moved)
         total = fees.total
         return (
-            (register.billed_fen, register.collected_fen, register.arrears_fen, register.prepayment_fen),
+            (
+                register.billed_fen,
+                register.collected_fen,
+                register.arrears_fen,
+                register.prepayment_fen,
+                register.owed_fen,
+            ),
             (total.billed, total.collected, total.cleared, total.prepaid, total.arrears, fees.received_fen),
             (fees.deposit_received_fen, works.deposit_received_fen, works.refunded_count, works.refunded_fen),
             days,
@@ -352,6 +358,7 @@ class Books(RuleBasedStateMachine):
                 trend = load_fee_ledger(conn, [last]).trend
                 assert kept_trend(conn, last) == {key: trend[key] for key in trend if parse_month(key) in self.closed}
         assert (fees.total.arrears, fees.arrears_units) == (sum(arrears.values()), len(arrears))
+        assert register[4] == sum(arrears.values())  # the register's 月末欠费合计 is the arrears list's
         # 收款合计 = 当期实收 (paid in the month) + 清欠 + 预收 + 押金收取
         assert fees.received_fen == (
             fees.received_current_fen + fees.total.cleared + fees.total.prepaid + fees.deposit_received_fen

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from recordkit.billing.receipts import PaymentRequest, pay_many, void_receipt
+from recordkit.billing.arrears import list_arrears
+from recordkit.billing.closing import close_month
+from recordkit.billing.receipts import PaymentRequest, pay_many, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report, write_daily, write_register
+from recordkit.billing.rules import set_rule
 from recordkit.ledger.db import Ledger
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 
@@ -45,7 +48,7 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
     sheet = load_workbook(tmp_path / "台账.xlsx").active
     assert sheet.title == "收费台账2026-11"
     assert sheet["A1"].value == "测试小区2026年11月收费台账"
-    assert [sheet.cell(2, c).value for c in (1, 2, 3, 6, 9, 12, 13, 14, 15)] == [
+    assert [sheet.cell(2, c).value for c in (1, 2, 3, 6, 9, *range(12, 18))] == [
         "房号",
         "业主",
         "物业服务费",
@@ -53,12 +56,14 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
         "停车费",
         "合计应收",
         "合计实收",
-        "合计欠费",
+        "本月欠费",
+        "往期欠费",
+        "月末欠费合计",
         "预收余额",
     ]
     assert [sheet.cell(3, c).value for c in range(3, 12)] == ["应收", "实收", "欠费"] * 3
     rows = {
-        sheet.cell(r, 1).value: [_cell(sheet.cell(r, c).value) for c in range(2, 16)]
+        sheet.cell(r, 1).value: [_cell(sheet.cell(r, c).value) for c in range(2, 18)]
         for r in range(4, sheet.max_row + 1)
     }
     d = Decimal
@@ -77,19 +82,23 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
         d("369.97"),
         d("0"),
         d("0"),
+        d("0"),
+        d("0"),
     ]
     # 3-2-1201 paid 500 元: October (347.93) in full, then 152.07 of November's service fee
     assert rows["3-2-1201"][1:4] == [d("337.93"), d("152.07"), d("185.86")]
-    assert rows["3-2-1201"][-4:] == [d("347.93"), d("152.07"), d("195.86"), d("0")]
+    assert rows["3-2-1201"][-6:] == [d("347.93"), d("152.07"), d("195.86"), d("0"), d("195.86"), d("0")]
     # 1-1-102: 300 元 the day before (October, then 11.24 of November), 123.45 by POS (voided later),
     # then 1,000 by bank transfer (the rest of November, 154.07, and 845.93 prepaid).  The void
     # reopens 123.45 of November; the prepayment waits for later bills.
-    assert rows["1-1-102"][-4:] == [d("288.76"), d("165.31"), d("123.45"), d("845.93")]
+    assert rows["1-1-102"][-6:] == [d("288.76"), d("165.31"), d("123.45"), d("0"), d("123.45"), d("845.93")]
     assert rows["3-2-1202"][0] is None and rows["3-2-1202"][1:4] == [d("236.55"), d("0"), d("236.55")]
-    assert rows["合计"][-4:] == [
+    assert rows["合计"][-6:] == [
         d(totals.billed_fen).scaleb(-2),
         d(totals.collected_fen).scaleb(-2),
         d(totals.arrears_fen).scaleb(-2),
+        d(totals.earlier_arrears_fen).scaleb(-2),
+        d(totals.owed_fen).scaleb(-2),
         d(totals.prepayment_fen).scaleb(-2),
     ]
     assert totals.billed_fen == sum(MONTHLY.values())
@@ -99,6 +108,45 @@ def test_register_cells_formats_and_totals(day_of_work: Ledger, tmp_path: Path) 
     assert sheet.freeze_panes == "C4"
     assert sheet.print_title_rows == "$2:$3"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+
+
+def test_the_registers_arrears_are_the_arrears_lists_at_the_months_end(ledger: Ledger, tmp_path: Path) -> None:
+    """Money and paper agree: a unit's 月末欠费合计 in the register is what ``fees arrears --as-of`` the
+    month's last day says, earlier months included — whether read from closing balances or not, after a
+    red reversal, and for a unit with no bill that month (the vacant 3-2-1202 pays nothing from November)."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-10")
+    set_rule(ledger, CASHIER, "物业服务费", "2026-11", vacant_percent=0)
+    bill_months(ledger, "2026-11")
+    october = dt.date(2026, 10, 20)
+    pay_many(
+        ledger,
+        RECEIPTS,
+        CASHIER,
+        [
+            PaymentRequest("1-1-101", MONTHLY["1-1-101"] + 5000, "现金", paid_on=october),  # September and a bit
+            PaymentRequest("3-2-1201", 3 * MONTHLY["3-2-1201"], "微信", paid_on=october),  # all three months
+        ],
+    )
+    for month in ("2026-09", "2026-10"):
+        close_month(ledger, month, CASHIER, today=DAY)
+    # 3-2-1201's October receipt is undone by a red reversal on 23 November: it owes all three months again.
+    void_or_reverse(ledger, "SJ2026-000002", "金额开错", CASHIER, today=DAY)
+    pay_many(ledger, RECEIPTS, CASHIER, [PaymentRequest("1-1-102", 10000, "现金", paid_on=DAY)])
+    for month, last_day in (("2026-10", dt.date(2026, 10, 31)), ("2026-11", dt.date(2026, 11, 30))):
+        totals = write_register(ledger, month, tmp_path / f"{month}.xlsx")
+        sheet = load_workbook(tmp_path / f"{month}.xlsx").active
+        owed = {
+            sheet.cell(r, 1).value: (_cell(sheet.cell(r, sheet.max_column - 1).value)) for r in range(4, sheet.max_row)
+        }
+        expected = {row.unit: Decimal(row.amount_fen).scaleb(-2) for row in list_arrears(ledger, last_day)}
+        assert {unit: fen for unit, fen in owed.items() if fen} == expected, month
+        assert totals.owed_fen == sum(row.amount_fen for row in list_arrears(ledger, last_day))
+    # Worked by hand for 30 November: 1-1-101 paid September and 50.00 of October's 209.97 property fee.
+    assert expected["1-1-101"] == Decimal("159.97") + 1000 / Decimal(100) + 150 + Decimal(MONTHLY["1-1-101"]) / 100
+    assert expected["3-2-1201"] == 3 * Decimal(MONTHLY["3-2-1201"]) / 100
+    assert expected["3-2-1202"] == 2 * Decimal("236.55")  # September and October only
+    assert "3-2-1202" in owed and totals.earlier_arrears_fen > 0
 
 
 def test_daily_report_by_method_and_cashier_with_voided_apart(day_of_work: Ledger, tmp_path: Path) -> None:

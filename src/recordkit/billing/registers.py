@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.balances import balance_base, owed_per_bill, zero
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
 from recordkit.core.dates import Month, chinese_date, parse_month
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
 MONEY_FORMAT = "#,##0.00"
+#: The register's columns after the fee items: the month's bills, earlier months', everything owed at the month's end.
+REGISTER_TOTALS = ("合计应收", "合计实收", "本月欠费", "往期欠费", "月末欠费合计", "预收余额")
 
 
 @dataclass
@@ -40,8 +43,14 @@ class RegisterTotals:
     units: int = 0
     billed_fen: int = 0
     collected_fen: int = 0
-    arrears_fen: int = 0
+    arrears_fen: int = 0  # what the month's own bills lack at its end (本月欠费)
+    earlier_arrears_fen: int = 0  # what bills of earlier months lack at its end (往期欠费)
     prepayment_fen: int = 0
+
+    @property
+    def owed_fen(self) -> int:
+        """月末欠费合计: everything owed at the month's end, the arrears list's figure (``fees arrears --as-of``)."""
+        return self.arrears_fen + self.earlier_arrears_fen
 
 
 @dataclass
@@ -83,6 +92,19 @@ def _prepayments(conn: Any, month: Month) -> dict[int, int]:
         .group_by(payments.c.unit_id)
     )
     return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
+
+
+def _earlier_arrears(conn: Any, month: Month) -> dict[int, int]:
+    """Each unit's arrears at the end of ``month`` from bills of earlier months (往期欠费): what they lack
+    then, as ``fees arrears --as-of`` counts it (fee bills only, each bill owing more than nothing).
+    Read from the latest closing balances that hold (``billing.balances``), as the monthly report is."""
+    per_bill = owed_per_bill([month], balance_base(conn, month))
+    query = (
+        sa.select(per_bill.c.unit_id, sa.cast(sa.func.sum(per_bill.c.o0), sa.BigInteger))
+        .where(per_bill.c.o0 > zero(), per_bill.c.month < str(month))
+        .group_by(per_bill.c.unit_id)
+    )
+    return {unit_id: int(fen) for unit_id, fen in conn.execute(query) if fen}
 
 
 def _month_bills(month: Month) -> Any:
@@ -134,7 +156,10 @@ def print_setup(sheet: Worksheet, title_rows: str, landscape: bool) -> None:
 
 def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = "") -> RegisterTotals:
     """The month's fee register (``fees register``): per unit and item billed, collected and
-    arrears for that month's bills, the unit's prepayment balance, and a totals row.
+    arrears for that month's bills; per unit those totals, the arrears of earlier months (往期欠费),
+    everything owed (月末欠费合计: the figure ``fees arrears --as-of`` the month's last day gives),
+    the prepayment balance; and a totals row.  Every unit with a bill that month, a prepayment or
+    arrears has a line.
 
     Everything is as of the month's end (see docs/figures.md): collected (当期实收) counts what
     valid payments dated by then (prepayment included) put on that month's bills, and 预收余额 is
@@ -162,7 +187,8 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
             line.cells[row.item_id] = [int(row.amount_fen), int(row.paid_fen)]
             billed_items.add(row.item_id)
         prepaid = _prepayments(conn, month)
-    for unit_id in prepaid:
+        earlier = _earlier_arrears(conn, month)
+    for unit_id in (*prepaid, *earlier):
         if unit_id not in lines:
             unit = unit_rows[unit_id]
             lines[unit_id] = _UnitLine(unit.code, unit.name or "")
@@ -172,7 +198,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"收费台账{month}"
-    width = 2 + 3 * len(columns_items) + 4
+    width = 2 + 3 * len(columns_items) + len(REGISTER_TOTALS)
     sheet.cell(1, 1, f"{estate}{month.chinese}收费台账".strip()).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     for column, text in ((1, "房号"), (2, "业主")):
@@ -185,7 +211,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         for offset, text in enumerate(("应收", "实收", "欠费")):
             sheet.cell(3, first + offset, text)
     tail = 3 + 3 * len(columns_items)
-    for offset, text in enumerate(("合计应收", "合计实收", "合计欠费", "预收余额")):
+    for offset, text in enumerate(REGISTER_TOTALS):
         sheet.cell(2, tail + offset, text)
         sheet.merge_cells(start_row=2, start_column=tail + offset, end_row=3, end_column=tail + offset)
     style_header(sheet, (2, 3), width)
@@ -201,7 +227,9 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
             values += [amount, paid, amount - paid]
             billed += amount
             collected += paid
-        values += [billed, collected, billed - collected, prepaid.get(unit_id, 0)]
+        before = earlier.get(unit_id, 0)
+        owing = billed - collected
+        values += [billed, collected, owing, before, owing + before, prepaid.get(unit_id, 0)]
         sheet.cell(row_number, 1, line.code)
         sheet.cell(row_number, 2, line.owner)
         for offset, fen in enumerate(values):
@@ -216,7 +244,14 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         cell.number_format = MONEY_FORMAT
         cell.font = Font(bold=True)
     if column_totals:
-        totals.billed_fen, totals.collected_fen, totals.arrears_fen, totals.prepayment_fen = column_totals[-4:]
+        (
+            totals.billed_fen,
+            totals.collected_fen,
+            totals.arrears_fen,
+            totals.earlier_arrears_fen,
+            _,
+            totals.prepayment_fen,
+        ) = column_totals[-len(REGISTER_TOTALS) :]
 
     sheet.freeze_panes = "C4"
     sheet.column_dimensions["A"].width = 12

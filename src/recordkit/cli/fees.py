@@ -552,7 +552,7 @@ def fees_register(
     file: Path = typer.Argument(..., help="要写出的收费台账 .xlsx。"),
     month: str = typer.Option(..., "--month", help="台账月份，例如 2026-11。"),
 ) -> None:
-    """导出某月收费台账 .xlsx：每户每个项目的应收、实收、欠费，以及预收余额。
+    """导出某月收费台账 .xlsx：每户每个项目的应收、实收、欠费，往期欠费、月末欠费合计（与 fees arrears --as-of 月末相同）和预收余额。
 
     例：recordkit fees register --month 2026-11 收费台账-2026-11.xlsx
     """
@@ -567,7 +567,8 @@ def fees_register(
     typer.echo(
         f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
         f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
-        f"欠费 {format_yuan(totals.arrears_fen)} 元"
+        f"本月欠费 {format_yuan(totals.arrears_fen)} 元；月末欠费合计 {format_yuan(totals.owed_fen)} 元"
+        f"（含往期 {format_yuan(totals.earlier_arrears_fen)} 元，与 fees arrears --as-of {totals.month.last_day()} 相同）"
     )
 
 
