@@ -59,6 +59,8 @@ def test_the_account_shows_bills_payments_and_what_is_due_now_and_later(ledger: 
                 {"month": "2026-11", "item": "物业服务费", "amount_fen": 15207},
             ],
             "prepayment_fen": 0,
+            "reverses": None,
+            "reversed_by": None,
         },
         {
             "number": wrong.number,
@@ -70,6 +72,8 @@ def test_the_account_shows_bills_payments_and_what_is_due_now_and_later(ledger: 
                 {"month": "2026-11", "item": "物业服务费", "amount_fen": 9900},
             ],
             "prepayment_fen": 0,
+            "reverses": None,
+            "reversed_by": None,
         },
     ]
     due = 2 * MONTHLY["3-2-1201"] - 50000

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from recordkit.billing.arrears import list_arrears, unit_balance
 from recordkit.billing.bills import bill_month
@@ -247,6 +248,40 @@ def test_a_printed_red_reversal_is_marked_and_names_the_original_and_the_reason(
     assert checked.exit_code == 0, checked.output
     used = next(line for line in checked.stdout.splitlines() if line.startswith("用到的变量："))
     assert {"红冲", "红冲原收据", "红冲原因"} <= set(used.removeprefix("用到的变量：").split("、"))
+
+
+def test_a_reversed_receipt_says_so_on_the_account_its_statement_and_its_reprint(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """The original of a red reversal stays valid in its closed month, but the owner's statement and a
+    reprint of it must not read as money still paid: both name the red reversal (from its day on)."""
+    paid = ("--date", "2026-10-20", "--reason", "补录")
+    assert cashier("fees", "pay", "1-1-102", "--amount", "278.76", *paid).exit_code == 0
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+    assert cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错").exit_code == 0
+    today = dt.date.today().isoformat()
+    account = json.loads(cashier("fees", "account", "1-1-102", "--json").stdout)
+    assert [(p["number"], p["status"], p["reverses"], p["reversed_by"]) for p in account["payments"]] == [
+        ("SJ2026-000001", "有效（已红冲，见 SJ2026-000002）", None, "SJ2026-000002"),
+        ("SJ2026-000002", "红冲 SJ2026-000001", "SJ2026-000001", None),
+    ]
+    # As of the day before the red reversal, the original was simply valid.
+    before = json.loads(cashier("fees", "account", "1-1-102", "--as-of", "2026-10-31", "--json").stdout)
+    assert [(p["number"], p["status"]) for p in before["payments"]] == [("SJ2026-000001", "有效")]
+    statement = cashier("fees", "account", "1-1-102", "--out", str(workspace.root / "对账单.xlsx"))
+    assert statement.exit_code == 0, statement.output
+    sheet = load_workbook(workspace.root / "对账单.xlsx").active
+    receipts = [row[:5] for row in sheet.iter_rows(values_only=True) if str(row[0]).startswith("SJ")]
+    assert receipts == [
+        ("SJ2026-000001", "2026-10-20", "现金", 278.76, "有效（已红冲，见 SJ2026-000002）"),
+        ("SJ2026-000002", today, "现金", -278.76, "红冲 SJ2026-000001"),
+    ]
+    reprint = cashier("receipt", "reprint", "SJ2026-000001")
+    assert reprint.exit_code == 0, reprint.output
+    path = re.search(r"records/generated/\S+\.docx", reprint.stdout).group(0)  # type: ignore[union-attr]
+    text = "\n".join(paragraph.text for paragraph in Document(str(workspace.root / path)).paragraphs)
+    assert text.count("测试物业服务中心  收  据  【已红冲】  【补打】") == 3
+    assert text.count("（盖章处）    已由红冲收据 SJ2026-000002 冲销") == 3
 
 
 def test_a_void_dated_in_a_closed_month_is_refused(cashier: Any) -> None:

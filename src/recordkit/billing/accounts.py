@@ -79,6 +79,17 @@ class AccountPayment:
     voided: bool
     applied: tuple[tuple[Month, str, int], ...]  # (month, item, fen) bills it paid, deposits included
     prepayment_fen: int  # what it still holds for bills to come
+    reverses: str | None = None  # a red reversal (红冲, negative) of that receipt
+    reversed_by: str | None = None  # undone by that red reversal, dated by the account's day
+
+    @property
+    def status(self) -> str:
+        """作废, 红冲 SJ… (a red reversal), 有效（已红冲，见 SJ…） or 有效 — as ``receipt list`` says it."""
+        if self.voided:
+            return "作废"
+        if self.reverses:
+            return f"红冲 {self.reverses}"
+        return f"有效（已红冲，见 {self.reversed_by}）" if self.reversed_by else "有效"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,9 +97,11 @@ class AccountPayment:
             "date": self.paid_on.isoformat(),
             "method": self.method,
             "amount_fen": self.amount_fen,
-            "status": "作废" if self.voided else "有效",
+            "status": self.status,
             "applied": [{"month": str(m), "item": item, "amount_fen": fen} for m, item, fen in self.applied],
             "prepayment_fen": self.prepayment_fen,
+            "reverses": self.reverses,
+            "reversed_by": self.reversed_by,
         }
 
 
@@ -191,7 +204,7 @@ def payment_texts(payment: AccountPayment, *, chinese_months: bool = False) -> t
         payment.paid_on.isoformat(),
         payment.method,
         format_yuan(payment.amount_fen),
-        "作废" if payment.voided else "有效",
+        payment.status,
         payment_uses(payment, chinese_months=chinese_months),
     )
 
@@ -267,9 +280,17 @@ def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPa
         .order_by(allocations.c.payment_id, bills.c.month, fee_items.c.id)
     ):
         applied[r.payment_id].append((parse_month(r.month), r.name, int(r.amount_fen)))
+    # A red reversal names its original; the original is shown undone once the reversal is dated.
+    other = receipts.alias("other")
+    reverses = sa.select(other.c.number).where(other.c.id == receipts.c.reversal_of).scalar_subquery()
+    reversed_by = (
+        sa.select(other.c.number)
+        .where(other.c.reversal_of == receipts.c.id, other.c.issued_on <= today)
+        .scalar_subquery()
+    )
     result = []
     for r in conn.execute(
-        sa.select(payments, receipts.c.number)
+        sa.select(payments, receipts.c.number, reverses.label("reverses"), reversed_by.label("reversed_by"))
         .select_from(payments.join(receipts, receipts.c.payment_id == payments.c.id))
         .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today)
         .order_by(payments.c.id)
@@ -277,7 +298,11 @@ def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPa
         voided = bool(r.voided)
         lines = tuple(applied[r.id])
         left = 0 if voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
-        result.append(AccountPayment(r.number, r.paid_on, r.method, int(r.amount_fen), voided, lines, left))
+        result.append(
+            AccountPayment(
+                r.number, r.paid_on, r.method, int(r.amount_fen), voided, lines, left, r.reverses, r.reversed_by
+            )
+        )
     return tuple(result)
 
 

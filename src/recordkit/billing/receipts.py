@@ -800,7 +800,16 @@ def receipt_context(
 ) -> dict[str, Any]:
     """The values the receipt template is filled with (keys are the words on the paper)."""
     template_for_layout(layout)  # a wrong setting fails before anything is filled
-    marks = [mark for mark, on in (("红冲", bool(view.reverses)), ("作废", view.voided), ("补打", reprint)) if on]
+    marks = [
+        mark
+        for mark, on in (
+            ("红冲", bool(view.reverses)),
+            ("已红冲", bool(view.reversed_by)),
+            ("作废", view.voided),
+            ("补打", reprint),
+        )
+        if on
+    ]
     # A red reversal's amounts are negative: the capitals say 负 before the amount.
     capitals = amount_in_capitals(abs(view.total_fen))
     if view.total_fen < 0:
@@ -831,6 +840,9 @@ def receipt_context(
         "红冲原收据": view.reverses or "",
         # A red reversal keeps its reason where a void keeps its own (``_reverse``).
         "红冲原因": (view.void_reason or "") if view.reverses else "",
+        # A receipt of a closed month undone by a red reversal: a reprint must not read as money still paid.
+        "已红冲": bool(view.reversed_by),
+        "红冲收据": view.reversed_by or "",
         "版式": layout,
     }
 

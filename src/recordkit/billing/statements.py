@@ -97,7 +97,7 @@ def _write_xlsx(account: Account, path: Path, estate: str) -> Path:
         sheet.cell(row, 2, payment.paid_on.isoformat())
         sheet.cell(row, 3, payment.method)
         _money(sheet, row, 4, payment.amount_fen)
-        sheet.cell(row, 5, "作废" if payment.voided else "有效")
+        sheet.cell(row, 5, payment.status)
         sheet.cell(row, 6, payment_uses(payment, chinese_months=True))
     row += 1
     for deposit in account.deposits:

@@ -41,6 +41,8 @@ RECEIPT_VARIABLES = (
     "作废原因",
     "红冲原收据",
     "红冲原因",
+    "已红冲",
+    "红冲收据",
     "版式",
 )
 _SIZE = Pt(10.5)  # 五号
@@ -91,7 +93,8 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     _run(title, "{{ 物业服务中心 }}  收  据", Pt(15), bold=True, font=TITLE_FONT)
     _run(
         title,
-        "{% if 红冲 %}  【红冲】{% endif %}{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}",
+        "{% if 红冲 %}  【红冲】{% endif %}{% if 已红冲 %}  【已红冲】{% endif %}"
+        "{% if 作废 %}  【作废】{% endif %}{% if 补打 %}  【补打】{% endif %}",
         Pt(15),
         bold=True,
         font=TITLE_FONT,
@@ -131,6 +134,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     _run(footer, "收款方式：{{ 收款方式 }}    收款人：{{ 收款人 }}    （盖章处）")
     _run(footer, "{% if 作废 %}    作废原因：{{ 作废原因 }}{% endif %}", color=_RED)
     _run(footer, "{% if 红冲 %}    红冲原收据：{{ 红冲原收据 }}    红冲原因：{{ 红冲原因 }}{% endif %}", color=_RED)
+    _run(footer, "{% if 已红冲 %}    已由红冲收据 {{ 红冲收据 }} 冲销{% endif %}", color=_RED)
 
 
 def _receipt(document: Document, width_cm: float, height_cm: float, margin_cm: float) -> None:
