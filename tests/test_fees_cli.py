@@ -595,3 +595,24 @@ def test_back_dating_a_payment_needs_a_reason(cashier: Any) -> None:
     result = cashier("receipt", "issue", "1-1-101", "--amount", "10", *BACKDATED)
     assert result.exit_code == 0, result.output
     assert f"补录：收款日期 {DAY}，原因：银行转账补录（已记入操作日志）" in result.stdout.splitlines()
+
+
+def test_the_registers_go_into_a_folder_named_and_refuse_another_kind_of_file(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """A folder given for the 日结 or the register gets the usual file name inside it (it was exit 70,
+    IsADirectoryError, for the 日结); a 日结 named .csv is refused (an .xlsx was written under that name)."""
+    folder = workspace.root / "报表"
+    folder.mkdir()
+    daily = cashier("fees", "daily", str(folder), "--date", DAY)
+    assert daily.exit_code == 0, daily.output
+    assert (folder / f"日结-{DAY}.xlsx").is_file()
+    register = cashier("fees", "register", "--month", "2026-11", str(folder))
+    assert register.exit_code == 0, register.output
+    assert (folder / "收费台账-2026-11.xlsx").is_file()
+    csv = cashier("fees", "daily", str(workspace.root / "日结.csv"), "--date", DAY)
+    assert (csv.exit_code, csv.stderr.strip()) == (2, f"错误：日结文件名应以 .xlsx 结尾：{workspace.root / '日结.csv'}")
+    assert not (workspace.root / "日结.csv").exists()
+    statement = cashier("fees", "account", "1-1-101", "--out", str(folder))
+    assert statement.exit_code == 2
+    assert "'--out' 应为文件，" in statement.output  # (the path may wrap inside Typer's box)

@@ -139,6 +139,12 @@ _USAGE_MESSAGES = (
     (re.compile(r"^Invalid value for (.+?): Input should be a valid number.*$"), "{0} 应为数字"),
     (re.compile(r"^Invalid value for (.+?): Input should be greater than or equal to (\S+)$"), "{0} 应不小于 {1}"),
     (re.compile(r"^Invalid value for (.+?): Input should be less than or equal to (\S+)$"), "{0} 应不大于 {1}"),
+    # click's Path checks ("File 'out' is a directory.", "Directory 'x' does not exist." …)
+    (re.compile(r"^Invalid value for (.+?): \w+ '(.+)' is a directory\.?$"), "{0} 应为文件，{1} 是文件夹"),
+    (re.compile(r"^Invalid value for (.+?): \w+ '(.+)' is a file\.?$"), "{0} 应为文件夹，{1} 是文件"),
+    (re.compile(r"^Invalid value for (.+?): \w+ '(.+)' does not exist\.?$"), "{0} 的值无效：{1} 不存在"),
+    (re.compile(r"^Invalid value for (.+?): \w+ '(.+)' is not readable\.?$"), "{0} 的值无效：没有权限读取 {1}"),
+    (re.compile(r"^Invalid value for (.+?): \w+ '(.+)' is not writable\.?$"), "{0} 的值无效：没有权限写入 {1}"),
     (re.compile(r"^Invalid value for (.+?): (.+)$"), "{0} 的值无效：{1}"),
     (re.compile(r"^Missing command\.?$"), "缺少子命令"),
 )

@@ -549,7 +549,7 @@ def fees_arrears(
 @fees_app.command("register")
 def fees_register(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="要写出的收费台账 .xlsx。"),
+    file: Path = typer.Argument(..., help="要写出的收费台账 .xlsx，或放它的文件夹（文件名为 收费台账-月份.xlsx）。"),
     month: str = typer.Option(..., "--month", help="台账月份，例如 2026-11。"),
 ) -> None:
     """导出某月收费台账 .xlsx：每户每个项目的应收、实收、欠费，往期欠费、月末欠费合计（与 fees arrears --as-of 月末相同）和预收余额。
@@ -559,6 +559,10 @@ def fees_register(
     from recordkit.billing.registers import write_register
     from recordkit.core.money import format_yuan
 
+    if file.is_dir():  # a folder: the register goes into it under its usual name
+        from recordkit.core.dates import parse_month
+
+        file = file / f"收费台账-{parse_month(month)}.xlsx"
     if file.suffix.lower() != ".xlsx":
         from recordkit.core.errors import UsageError
 
@@ -575,7 +579,9 @@ def fees_register(
 @fees_app.command("daily")
 def fees_daily(
     ctx: typer.Context,
-    file: Path | None = typer.Argument(None, help="要写出的日结 .xlsx（默认：日结-日期.xlsx）。"),
+    file: Path | None = typer.Argument(
+        None, help="要写出的日结 .xlsx，或放它的文件夹（默认：当前文件夹的 日结-日期.xlsx）。"
+    ),
     date: str | None = typer.Option(None, "--date", help="哪一天（默认今天），例如 2026-11-23。"),
 ) -> None:
     """日结：当天的每一笔钱：收据按收款方式、收款人、收费项目汇总，红冲、作废、押金收取与退还，各收款方式轧差后的净额，收款人/复核/主管签字栏，导出 .xlsx。
@@ -587,6 +593,12 @@ def fees_daily(
 
     day = optional_date(date) or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
+    if target.is_dir():  # a folder: the day's sheet goes into it under its usual name
+        target = target / f"日结-{day.isoformat()}.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        from recordkit.core.errors import UsageError
+
+        raise UsageError(f"日结文件名应以 .xlsx 结尾：{target}")
     report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
     table = new_table("收款方式", "张数", "收款（元）", "押金退还（元）", "净额（元）", title=f"{day.isoformat()} 日结")
     for method, net in report.net_by_method.items():
