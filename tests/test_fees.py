@@ -460,6 +460,38 @@ def test_readings_from_another_systems_export(ledger: Ledger, tmp_path: Path) ->
     assert billed.by_item["水费"] == [2, 6 * 350 + 30 * 350]  # 6 and 30 吨 × 3.50 元
 
 
+def test_readings_with_merged_cells_and_a_two_row_header(ledger: Ledger, tmp_path: Path) -> None:
+    """房号 and 项目 merged over two header rows, 水表读数 over 上期/本期, 楼栋 and 项目 merged down over
+    the units: each cell reads as the clerk sees it."""
+    from openpyxl import Workbook
+
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["水表抄表记录"])
+    sheet.append(["楼栋", "房号", "水表读数", None, "项目"])
+    sheet.append([None, None, "上期读数", "本期读数", None])
+    sheet.append(["1栋", "1-1-101", "1,250.5", "1,260.5", "水费"])
+    sheet.append([None, "1-1-102", 140, 150, None])
+    for cells in ("A1:E1", "A2:A3", "B2:B3", "C2:D2", "E2:E3", "A4:A5", "E4:E5"):
+        sheet.merge_cells(cells)
+    workbook.save(tmp_path / "合并.xlsx")
+    summary = import_readings(ledger, tmp_path / "合并.xlsx", "2026-11", CASHIER)  # no --item: 项目 is merged
+    assert (summary.rows, summary.created) == (2, 2)
+    assert bill_month(ledger, "2026-11", CASHIER).by_item["水费"] == [2, 2 * 10 * 350]
+
+
+def test_a_readings_sheet_without_its_headers_is_not_sent_to_an_option_it_lacks(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")
+    sheet = write_sheet(tmp_path / "水表.xlsx", [["1-1-101", 1, 2]], headers=("房间", "起", "止"))
+    with pytest.raises(ValidationError) as caught:
+        import_readings(ledger, sheet, "2026-11", CASHIER, item_name="水费")
+    assert "--map" not in caught.value.message  # fees readings has no --map
+    assert caught.value.message.endswith("；请把表头改成其中一种写法")
+
+
 def test_readings_written_as_no_clerk_writes_a_number_are_refused(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     add_rule(ledger, CASHIER, "水费", "metered", "3.5", "2026-01")

@@ -9,6 +9,7 @@ What the cells mean is the caller's business.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -178,6 +179,74 @@ def sheet_values(sheet: Any) -> Iterator[Sequence[Any]]:
     return sheet.iter_rows(values_only=True)
 
 
+#: Merged ranges read from one sheet at most (a hostile file could declare millions).
+MAX_MERGED_RANGES = 100_000
+#: Columns a merged range is filled across at most.
+MAX_MERGED_COLUMNS = 256
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)"')
+
+
+def merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only ``sheet`` of ``path`` as (min_col, min_row, max_col, max_row), top first.
+
+    A read-only worksheet does not read them (they follow the rows in the sheet's XML), so they are
+    found in the part itself, read in chunks."""
+    from openpyxl.utils.cell import range_boundaries  # loaded with openpyxl, on first use
+
+    part = getattr(sheet, "_worksheet_path", None)
+    if not part:
+        return []
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                window = tail + chunk
+                last_end = 0
+                for match in _MERGE_REF.finditer(window):
+                    if len(found) >= MAX_MERGED_RANGES:
+                        break
+                    bounds = range_boundaries(match.group(1).decode("ascii").upper())
+                    found.append(tuple(int(b or 0) for b in bounds))  # type: ignore[arg-type]
+                    last_end = match.end()
+                tail = window[max(last_end, len(window) - 200) :]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return []
+    return sorted(set(found), key=lambda r: (r[1], r[0]))
+
+
+def fill_merged(rows: Iterator[Sequence[Any]], ranges: Sequence[tuple[int, int, int, int]]) -> Iterator[Sequence[Any]]:
+    """``rows`` with every cell of a merged range holding what its top-left cell holds, as the clerk sees
+    it: 楼栋 merged down over its units, a 房号 header merged over two header rows, a 项目 over a block."""
+    if not ranges:
+        yield from rows
+        return
+    pending = sorted(ranges, key=lambda r: r[1])
+    next_range = 0
+    active: list[tuple[tuple[int, int, int, int], Any]] = []
+    for number, values in enumerate(rows, start=1):
+        while next_range < len(pending) and pending[next_range][1] <= number:
+            bounds = pending[next_range]
+            next_range += 1
+            if bounds[1] == number:
+                anchor = values[bounds[0] - 1] if 0 < bounds[0] <= len(values) else None
+                if anchor is not None:
+                    active.append((bounds, anchor))
+        active = [(bounds, anchor) for bounds, anchor in active if bounds[3] >= number]
+        if not active:
+            yield values
+            continue
+        filled = list(values)
+        for (min_col, min_row, max_col, _), anchor in active:
+            last = min(max_col, min_col + MAX_MERGED_COLUMNS)
+            if len(filled) < last:
+                filled.extend([None] * (last - len(filled)))
+            for column in range(min_col, last + 1):
+                if (column, number) != (min_col, min_row) and filled[column - 1] is None:
+                    filled[column - 1] = anchor
+        yield filled
+
+
 def _header_cells(values: Sequence[Any], by_name: dict[str, str]) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """The known headers of one row (key -> position and text as written) and its other non-empty cells."""
     found: dict[str, tuple[int, str]] = {}
@@ -231,6 +300,7 @@ def read_table(
     columns: Sequence[Column],
     progress: ProgressCallback | None = None,
     sheet_name: str | None = None,
+    map_option: bool = False,
 ) -> SheetTable:
     """Read one sheet of ``path`` against ``columns``.
 
@@ -239,8 +309,10 @@ def read_table(
     has them (another system's export may put a cover or a summary sheet first).  The table
     names the sheet read (``sheet``) and the header cells nothing reads (``ignored``).
 
-    Raises ``NotFoundError`` for a missing file or sheet and ``ValidationError`` for a file that
-    is not a readable .xlsx or lacks a required header (listing the accepted spellings).
+    Cells of a merged range read as its top-left cell (``fill_merged``): a 楼栋 merged down over its
+    units, a header merged over two header rows.  Raises ``NotFoundError`` for a missing file or sheet
+    and ``ValidationError`` for a file that is not a readable .xlsx or lacks a required header (listing
+    the accepted spellings, and ``--map`` where the command has it: ``map_option``).
     """
     workbook = _open_workbook(path, read_only=True)
     try:
@@ -264,7 +336,7 @@ def read_table(
         best: tuple[int, Any, int, dict[str, int]] = (-1, candidates[0], 0, {})
         for sheet in candidates:
             recorded_rows = sheet.max_row  # the size the file claims, only a hint for the progress bar
-            rows = sheet_values(sheet)
+            rows = fill_merged(sheet_values(sheet), merged_ranges(path, sheet))
             header_row, positions, headers, ignored, after_header = _find_header(
                 rows, by_name, wanted, [col.key for col in required]
             )
@@ -285,8 +357,12 @@ def read_table(
                 where = f"工作表“{closest.title}”中没有找到表头"
             raise ValidationError(
                 f"{readable_name(path.name)} 缺少表头：{'、'.join(col.header for col in missing)}"
-                f"（{where}；表头应在前 {HEADER_SEARCH_ROWS} 行内）。可用的写法：{spellings}；"
-                "其他写法请用 --map 表头=标准列名 指明，例如 --map 房间=房号"
+                f"（{where}；表头应在前 {HEADER_SEARCH_ROWS} 行内）。可用的写法：{spellings}"
+                + (
+                    "；其他写法请用 --map 表头=标准列名 指明，例如 --map 房间=房号"
+                    if map_option
+                    else "；请把表头改成其中一种写法"
+                )
             )
         data = []
         column_positions = [(col.key, positions.get(col.key, -1)) for col in columns]

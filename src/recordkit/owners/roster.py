@@ -572,7 +572,7 @@ def read_roster(
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
     tenant rows (contacts); two 业主 rows for one room are an error.
     """
-    table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet)
+    table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
     reader = _RowReader(table, status_map() if status_words is None else status_words, phases)
     problems: list[CellProblem] = []
     mains: dict[UnitCode, OwnerRecord] = {}
