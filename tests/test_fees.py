@@ -611,3 +611,31 @@ def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path:
     november = {row.unit: row.amount_fen for row in list_arrears(ledger, dt.date(2026, 11, 30))}
     assert (november["1-1-101"], november["1-1-102"]) == (fee, 3 * other)
     assert unit_balance(ledger, "1-1-101", dt.date(2026, 10, 31)) == (fee, 0)
+
+
+def test_a_refused_rate_change_suggests_a_month_that_is_open_to_the_end(ledger: Ledger, tmp_path: Path) -> None:
+    """From 2026-05 the new rate would govern May and June (July has its own rate); the way out is not
+    --from 2026-07 (July to October are closed too) but the month after the last closed one."""
+    from recordkit.billing.closing import close_month
+    from tests.fees_fixtures import DAY
+
+    small_estate(ledger, tmp_path)
+    set_rule(ledger, CASHIER, "物业服务费", "2026-07", rate_text="2.50")
+    for month in range(5, 11):
+        close_month(ledger, f"2026-{month:02d}", CASHIER, today=DAY)
+    with pytest.raises(ConflictError) as caught:
+        set_rule(ledger, CASHIER, "物业服务费", "2026-05", rate_text="2.60")
+    assert caught.value.message.endswith("新标准请从没有结账的月份起执行，例如 --from 2026-11")
+    assert set_rule(ledger, CASHIER, "物业服务费", "2026-11", rate_text="2.60").rate_for(Month(2026, 11)) is not None
+
+
+def test_a_rate_for_a_unit_the_ledger_lacks_is_refused(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    with pytest.raises(NotFoundError) as caught:
+        add_rule(ledger, CASHIER, "储藏室管理费", "fixed", "10", "2026-01", units=["1-1-101", "9-9-909"])
+    assert caught.value.message == (
+        "台账中没有房屋 9-9-909：--unit 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
+    )
+    with pytest.raises(NotFoundError):
+        set_rule(ledger, CASHIER, "停车费", "2026-11", units=["3栋2单元1209室"])
+    assert [item.name for item in list_rules(ledger)] == ["物业服务费", "垃圾清运费", "停车费"]

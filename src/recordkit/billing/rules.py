@@ -25,7 +25,7 @@ from recordkit.core.money import decimal_number
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.core.unitcodes import parse_unit_code, parse_unit_kind
 from recordkit.ledger import journal
-from recordkit.ledger.schema import fee_items, fee_rates
+from recordkit.ledger.schema import fee_items, fee_rates, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -189,6 +189,19 @@ def _check_percent(percent: int) -> int:
 def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
     cleaned = frozenset(str(parse_unit_code(code)) for code in codes if str(code).strip())
     return cleaned or None
+
+
+def _check_units_known(conn: Connection, scope: frozenset[str] | None) -> None:
+    """``NotFoundError`` naming the units of a rate's scope the ledger does not have: a typo there
+    would bill nobody, without a word."""
+    if not scope:
+        return
+    known = set(conn.execute(sa.select(units.c.code).where(units.c.code.in_(sorted(scope)))).scalars())
+    missing = sorted(scope - known)
+    if missing:
+        raise NotFoundError(
+            f"台账中没有房屋 {'、'.join(missing)}：--unit 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
+        )
 
 
 def _clean_kinds(kinds: Iterable[str]) -> frozenset[str] | None:
@@ -387,6 +400,7 @@ def add_rule(
     rate, month = parse_rate(rate_text), parse_month(effective_from)
     percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
     with ledger.write() as conn:
+        _check_units_known(conn, scope)
         if any(item.name == name for item in load_items(conn)):
             raise ConflictError(
                 f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
@@ -433,6 +447,7 @@ def set_rule(
     kinds = _clean_kinds(unit_kinds) if unit_kinds is not None else None
     with ledger.write() as conn:
         item = find_item(conn, name)
+        _check_units_known(conn, scope)
         _check_months_open(conn, item, month)
         previous = item.rate_for(month)
         if previous is None and rate is None:
@@ -476,7 +491,9 @@ def _check_months_open(conn: Connection, item: FeeItem, month: Month) -> None:
     closed = closed_from(conn, month, min(following) if following else None)
     if closed:
         refused = closed_error(closed[0], f"从 {month} 起调整“{item.name}”的标准")
-        raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {closed[-1].month + 1}")
+        # The month after the last closed one: from there on every month is open, whatever rates follow.
+        first_open = closed_from(conn, month)[-1].month + 1
+        raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {first_open}")
 
 
 def list_rules(ledger: Ledger) -> list[FeeItem]:
