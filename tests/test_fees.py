@@ -34,7 +34,7 @@ from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills
 from recordkit.owners.roster import import_owners
 from tests.conftest import write_sheet
-from tests.fees_fixtures import CASHIER, MONTHLY, PROPERTY_FEE, RECEIPTS, bill_months, small_estate
+from tests.fees_fixtures import CASHIER, DAY, MONTHLY, PROPERTY_FEE, RECEIPTS, bill_months, small_estate
 
 # -- months ----------------------------------------------------------------------------------
 
@@ -617,7 +617,6 @@ def test_a_refused_rate_change_suggests_a_month_that_is_open_to_the_end(ledger: 
     """From 2026-05 the new rate would govern May and June (July has its own rate); the way out is not
     --from 2026-07 (July to October are closed too) but the month after the last closed one."""
     from recordkit.billing.closing import close_month
-    from tests.fees_fixtures import DAY
 
     small_estate(ledger, tmp_path)
     set_rule(ledger, CASHIER, "物业服务费", "2026-07", rate_text="2.50")
@@ -639,3 +638,23 @@ def test_a_rate_for_a_unit_the_ledger_lacks_is_refused(ledger: Ledger, tmp_path:
     with pytest.raises(NotFoundError):
         set_rule(ledger, CASHIER, "停车费", "2026-11", units=["3栋2单元1209室"])
     assert [item.name for item in list_rules(ledger)] == ["物业服务费", "垃圾清运费", "停车费"]
+
+
+def test_money_paid_ahead_for_named_months_pays_no_earlier_bill(ledger: Ledger, tmp_path: Path) -> None:
+    """预收款 2027年1月至2027年3月 on the receipt: December's bill, made afterwards, is not paid from it
+    (the payer left November and December owing on purpose); January to March are."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-11")
+    receipt = pay(
+        ledger,
+        RECEIPTS,
+        CASHIER,
+        PaymentRequest("1-1-101", 3 * MONTHLY["1-1-101"], months=parse_month_range("2027-01..2027-03"), paid_on=DAY),
+    )
+    assert [(line.item, line.period) for line in receipt.lines] == [("预收款", "2027-01..2027-03")]
+    assert bill_month(ledger, "2026-12", CASHIER, advance=True).prepayment_applied_fen == 0
+    assert unit_balance(ledger, "1-1-101", dt.date(2026, 12, 31)) == (2 * MONTHLY["1-1-101"], 3 * MONTHLY["1-1-101"])
+    for month in ("2027-01", "2027-02", "2027-03"):
+        assert bill_month(ledger, month, CASHIER, advance=True).prepayment_applied_fen == MONTHLY["1-1-101"]
+    assert bill_month(ledger, "2027-04", CASHIER, advance=True).prepayment_applied_fen == 0
+    assert unit_balance(ledger, "1-1-101", dt.date(2027, 3, 31)) == (2 * MONTHLY["1-1-101"], 0)

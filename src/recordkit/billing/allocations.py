@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,10 @@ from recordkit.ledger.schema import allocations, bills, fee_items, payments, rec
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+
+
+#: The receipt line of money that pays no bill yet (预收).
+PREPAYMENT_ITEM = "预收款"
 
 
 @dataclass(frozen=True)
@@ -166,11 +171,25 @@ def _open_bills_query(deposits: bool) -> Any:
     return query if deposits else query.where(inner.c.id.not_in(deposit_bill_ids()))
 
 
+def prepaid_from(receipt_lines: str | None) -> Month | None:
+    """The first month a payment's prepayment is for, when its receipt names months (``fees pay --months
+    2027-01..2027-12`` before those months are billed: 预收款 2027年1月至2027年12月), else None.
+
+    Such money pays no bill of an earlier month: the payer chose what to pay, and the receipt says so."""
+    if not receipt_lines:
+        return None
+    for line in json.loads(receipt_lines):
+        if line.get("item") == PREPAYMENT_ITEM and line.get("period"):
+            return parse_month(str(line["period"]).split("..", 1)[0])
+    return None
+
+
 def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
     """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
 
     Called by billing inside its write transaction.  A payment reversed by a red reversal (红冲)
-    has no prepayment left to give.
+    has no prepayment left to give; a prepayment whose receipt names the months it is for pays no
+    bill of a month before them (``prepaid_from``).
     """
     if not unit_ids:
         return 0
@@ -181,16 +200,21 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
     )
     left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
     credit_rows = conn.execute(
-        sa.select(payments.c.id, payments.c.unit_id, left)
-        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        sa.select(payments.c.id, payments.c.unit_id, left, receipts.c.lines)
+        .select_from(
+            payments.outerjoin(used, used.c.payment_id == payments.c.id).outerjoin(
+                receipts, receipts.c.payment_id == payments.c.id
+            )
+        )
         .where(payments.c.voided.is_(False), left > 0, payments.c.id.not_in(reversed_payment_ids()))
         .order_by(payments.c.id)
     ).all()
     wanted = set(unit_ids)
-    credits: dict[int, list[list[int]]] = defaultdict(list)
+    # [payment id, fen left, the first month it may pay (None: any)]
+    credits: dict[int, list[list[Any]]] = defaultdict(list)
     for row in credit_rows:
         if row.unit_id in wanted:
-            credits[row.unit_id].append([row.id, int(row.left)])
+            credits[row.unit_id].append([row.id, int(row.left), prepaid_from(row.lines)])
     if not credits:
         return 0
     # Prepayment is fee money: it never pays a renovation deposit by itself.
@@ -206,6 +230,8 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
             for credit in unit_credits:
                 if owed == 0:
                     break
+                if credit[2] is not None and bill.month < credit[2]:
+                    continue  # paid ahead for later months (its receipt says which): not for this bill
                 take = min(owed, credit[1])
                 if take:
                     rows.append({"id": next_id, "payment_id": credit[0], "bill_id": bill.bill_id, "amount_fen": take})

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import (
+    PREPAYMENT_ITEM,
     AllocationPlan,
     OpenBill,
     allocate,
@@ -60,7 +61,6 @@ _METHOD_ALIASES = {
 }
 STATUS_LABELS = {"issued": "有效", "voided": "作废"}
 REVERSAL_LABEL = "红冲"
-PREPAYMENT_ITEM = "预收款"
 RECEIPT_TEMPLATE = "收据"
 #: receipt.layout -> the built-in template drawn for that paper (an office may override either).
 LAYOUTS = {"A4": "收据", "241": "收据-241"}
