@@ -183,21 +183,7 @@ def sheet_values(sheet: Any) -> Iterator[Sequence[Any]]:
 MAX_MERGED_RANGES = 100_000
 #: Columns a merged range is filled across at most.
 MAX_MERGED_COLUMNS = 256
-_CELL_REF = re.compile(r"([A-Za-z]+)([0-9]+)")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z]{1,3}[0-9]{1,7}(?::[A-Za-z]{1,3}[0-9]{1,7})?)"')
-
-
-def _range_bounds(reference: str) -> tuple[int, int, int, int]:
-    """``"B2:D5"`` → (2, 2, 4, 5): min_col, min_row, max_col, max_row (a single cell spans itself)."""
-    corners = []
-    for cell in reference.split(":"):
-        letters, digits = _CELL_REF.fullmatch(cell).groups()  # type: ignore[union-attr]  # the pattern matched it
-        column = 0
-        for letter in letters.upper():
-            column = column * 26 + ord(letter) - ord("A") + 1
-        corners.append((column, int(digits)))
-    (first_col, first_row), (last_col, last_row) = corners[0], corners[-1]
-    return min(first_col, last_col), min(first_row, last_row), max(first_col, last_col), max(first_row, last_row)
 
 
 def merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
@@ -205,6 +191,9 @@ def merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
 
     A read-only worksheet does not read them (they follow the rows in the sheet's XML), so they are
     found in the part itself, read in chunks."""
+    # openpyxl is imported by the workbook already open (``_open_workbook``)
+    from openpyxl.utils.cell import range_boundaries  # loaded on first use (see _open_workbook)
+
     part = getattr(sheet, "_worksheet_path", None)
     if not part:
         return []
@@ -218,7 +207,8 @@ def merged_ranges(path: Path, sheet: Any) -> list[tuple[int, int, int, int]]:
                 for match in _MERGE_REF.finditer(window):
                     if len(found) >= MAX_MERGED_RANGES:
                         break
-                    found.append(_range_bounds(match.group(1).decode("ascii")))
+                    min_col, min_row, max_col, max_row = range_boundaries(match.group(1).decode("ascii").upper())
+                    found.append((min_col or 0, min_row or 0, max_col or 0, max_row or 0))
                     last_end = match.end()
                 tail = window[max(last_end, len(window) - 200) :]
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
