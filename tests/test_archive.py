@@ -28,11 +28,13 @@ from recordkit.core.errors import ConflictError, NotFoundError, UsageError, Vali
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import encrypted_pdf, scan_bytes, write_scan
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import archive_items
+from recordkit.owners.roster import import_owners
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
+from tests.archive_helpers import archive_workspace, archivist, sidecar_of, tree
 from tests.archive_helpers import archive_ws as ws
-from tests.archive_helpers import archivist, sidecar_of, tree
+from tests.conftest import write_sheet
 
 
 @pytest.fixture
@@ -302,6 +304,28 @@ def test_gbk_names_from_windows_scanners_are_read_and_kept(ws: Workspace, ledger
     assert sidecar["original_name"] == "3栋2单元1201 装修协议（全角）　２０２６年１１月２日.jpg"
     assert bytes.fromhex(sidecar["original_name_bytes"]) == raw_name
     assert not os.path.exists(path)
+
+
+def test_units_of_the_estates_phases_are_read_from_names_and_sidecars(workspace: Workspace) -> None:
+    # The estate's phase 二期 (also written 二区, 2期), whose flats have no 单元: 二期·1-101 as on paper.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["2期", "二区"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root, import_units=False)
+    rows = [
+        [None, None, code, 90.0, "孙丽", None, None, None, "已入住"]
+        for code in ("二期·1-101", "二期·1-102", "二期·1-201")
+    ]
+    with open_ledger(phased.database_url) as ledger:
+        import_owners(ledger, write_sheet(workspace.root / "二期.xlsx", rows), "测试员")
+        clerk = archivist(phased, ledger)
+        first = clerk.file(drop(phased, "二期·1-101_产权证明.pdf", seed=1))
+        second = clerk.file(drop(phased, "二区1-102 装修协议.pdf", seed=2))
+        third_path = drop(phased, "入住登记表.pdf", seed=3)
+        third_path.with_name("入住登记表.pdf.json").write_text('{"房号": "2期1-201"}', encoding="utf-8")
+        third = clerk.file(third_path)
+    filed = [(o.item.unit, o.item.review_reasons) for o in (first, second, third)]  # type: ignore[union-attr]
+    assert filed == [("二期·1-101", ()), ("二期·1-102", ()), ("二期·1-201", ())]
 
 
 def test_a_very_long_name_still_fits(ws: Workspace, clerk: Archivist) -> None:

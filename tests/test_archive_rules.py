@@ -49,6 +49,30 @@ def test_the_file_name_tells_category_unit_title_and_date(
     assert metadata_from_name(stem, RULES) == Metadata(category=category, unit=unit, title=title, doc_date=date)
 
 
+# An estate whose phase 二期 is also written 2期 and 二区 (recordkit.toml's [[office.phases]]).
+PHASED_RULES = FilingRules.from_settings(ArchiveSettings(), {"二期": "二期", "2期": "二期", "二区": "二期"})
+
+
+@pytest.mark.parametrize(
+    ("stem", "unit"),
+    [
+        ("二期·1-101_产权证明", "二期·1-101"),  # the canonical code of a flat without 单元
+        ("二期1-101 产权证明", "二期·1-101"),
+        ("二区1-202_装修协议", "二期·1-202"),  # a spelling of the estate's phase
+        ("2期3栋2单元1201室 入住登记表", "二期·3-2-1201"),
+        ("三期1-101_产权证明", None),  # no phase of this estate
+    ],
+)
+def test_a_unit_in_a_phase_is_read_from_a_file_name_with_the_estates_phases(stem: str, unit: str | None) -> None:
+    assert metadata_from_name(stem, PHASED_RULES).unit == unit
+
+
+def test_a_unit_in_a_phase_is_read_from_a_folder_and_a_sidecar_with_the_estates_phases() -> None:
+    assert metadata_from_folder(["业主档案", "二区1-302"], PHASED_RULES).unit == "二期·1-302"
+    meta, problems = metadata_from_sidecar({"房号": "2期1-301"}, PHASED_RULES.phases)
+    assert (meta.unit, problems) == ("二期·1-301", [])
+
+
 def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
     assert metadata_from_name("SCAN20261102-0001", RULES).unit is None
     assert metadata_from_name("2026-11-02 说明书", RULES).unit is None

@@ -425,7 +425,7 @@ class Archivist:
         self.operator = operator
         self.settings = workspace.settings.archive
         self.limits = workspace.settings.limits
-        self.rules = FilingRules.from_settings(self.settings)
+        self.rules = FilingRules.from_settings(self.settings, workspace.settings.office.phase_table())
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
@@ -949,7 +949,7 @@ class Archivist:
                 continue
             except OSError:
                 continue
-            sidecar, found_problems = metadata_from_sidecar(pairs)
+            sidecar, found_problems = metadata_from_sidecar(pairs, self.rules.phases)
             problems += found_problems
             break
         folder = Metadata()

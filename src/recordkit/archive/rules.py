@@ -72,9 +72,12 @@ class FilingRules:
     unknown: Category
     unit_category: str
     number_pattern: str
+    #: The estate's phases (every spelling → its name, ``OfficeSettings.phase_table``): a unit code in a
+    #: file name, folder or sidecar is read with them, as a unit a clerk types is (empty: no phases).
+    phases: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: ArchiveSettings) -> FilingRules:
+    def from_settings(cls, settings: ArchiveSettings, phases: Mapping[str, str] | None = None) -> FilingRules:
         check_number_pattern(settings.number_pattern)
         for category in settings.categories:
             if not category.name or not category.prefix:
@@ -85,7 +88,7 @@ class FilingRules:
                 raise ConfigError(f"档案类别“{category.name}”或其前缀“{category.prefix}”含有不能用于文件夹名的字符")
             parse_retention(category.retention, where=f"archive.categories 中 {category.name} 的 retention")
         unknown = Category(settings.unknown_category, settings.unknown_prefix, settings.unknown_retention, known=False)
-        return cls(settings.categories, unknown, settings.unit_category, settings.number_pattern)
+        return cls(settings.categories, unknown, settings.unit_category, settings.number_pattern, dict(phases or {}))
 
     def category(self, name: str) -> Category | None:
         """The category a name or alias stands for (``业主``, ``业主档案`` …), or None."""
@@ -323,8 +326,11 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
     return pairs
 
 
-def metadata_from_sidecar(pairs: Mapping[str, str]) -> tuple[Metadata, list[str]]:
-    """What a sidecar says, and what in it could not be used (each a Chinese reason for review)."""
+def metadata_from_sidecar(
+    pairs: Mapping[str, str], phases: Mapping[str, str] | None = None
+) -> tuple[Metadata, list[str]]:
+    """What a sidecar says, and what in it could not be used (each a Chinese reason for review); its unit
+    read with the estate's ``phases``."""
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, raw in pairs.items():
@@ -334,7 +340,7 @@ def metadata_from_sidecar(pairs: Mapping[str, str]) -> tuple[Metadata, list[str]
             continue
         try:
             if name == "unit":
-                values[name] = str(parse_unit_code(value))
+                values[name] = str(parse_unit_code(value, phases=phases or None))
             elif name == "doc_date":
                 values[name] = parse_date(value)
             elif name == "confidential":
@@ -358,7 +364,7 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             continue
         if unit is None:
             try:
-                unit = str(parse_unit_code(part))
+                unit = str(parse_unit_code(part, phases=rules.phases or None))
                 continue
             except ValidationError:
                 pass
@@ -393,7 +399,11 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     # A whole word that is a unit code wins over a code found inside a longer word
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).
     code = next(
-        (parsed for token in _NAME_SEPARATORS.split(stem) if token and (parsed := _unit_of_token(token)) is not None),
+        (
+            parsed
+            for token in _NAME_SEPARATORS.split(stem)
+            if token and (parsed := _unit_of_token(token, rules.phases)) is not None
+        ),
         None,
     ) or find_unit_code(stem)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
@@ -402,7 +412,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     for token in _NAME_SEPARATORS.split(stem):
         if not token:
             continue
-        if code is not None and _is_unit_token(token, str(code)):
+        if code is not None and _is_unit_token(token, str(code), rules.phases):
             continue
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
@@ -420,24 +430,24 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     )
 
 
-# A flat without 单元 is taken from a file name only when a building is named (5栋1201): a bare
-# "400-8208" or "123-4567" is more often a phone or serial number than a unit.
+# A flat without 单元 is taken from a file name only when a building or a phase is named (5栋1201,
+# 二期·1-101): a bare "400-8208" or "123-4567" is more often a phone or serial number than a unit.
 _BUILDING_WORD = re.compile(r"[栋幢座#]|号楼")
 
 
-def _unit_of_token(token: str) -> UnitCode | None:
+def _unit_of_token(token: str, phases: Mapping[str, str]) -> UnitCode | None:
     try:
-        code = parse_unit_code(token)
+        code = parse_unit_code(token, phases=phases or None)
     except ValidationError:
         return None
-    if code.kind == "住宅" and not code.entrance and not _BUILDING_WORD.search(token):
+    if code.kind == "住宅" and not code.entrance and not code.phase and not _BUILDING_WORD.search(token):
         return None
     return code
 
 
-def _is_unit_token(token: str, code: str) -> bool:
+def _is_unit_token(token: str, code: str, phases: Mapping[str, str]) -> bool:
     try:
-        return str(parse_unit_code(token)) == code
+        return str(parse_unit_code(token, phases=phases or None)) == code
     except ValidationError:
         return False
 
