@@ -67,6 +67,14 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
+@pytest.mark.parametrize("interval", ["0", "-1"])
+def test_watch_refuses_an_interval_the_setting_refuses(archivist_cli: Any, interval: str) -> None:
+    # [archive] poll_interval takes 0.01 to 3600 seconds; --interval 0 --polling made the service spin a core.
+    result = archivist_cli("watch", "--once", "--polling", "--interval", interval)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"错误：--interval 应在 0.01 到 3600 秒之间，例如 1（写的是 {interval}）"
+
+
 def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "IMG_0001.jpg", 2)
     (inbox(workspace) / "空.pdf").write_bytes(b"")

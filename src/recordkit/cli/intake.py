@@ -99,7 +99,12 @@ def watch_command(
     例：recordkit watch --once
     """
     from recordkit.archive.watcher import InboxWatcher, refused_by, setup_watch_log, signal_handlers
+    from recordkit.core.config import NUMBER_RANGES
+    from recordkit.core.errors import UsageError
 
+    low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
+    if interval is not None and not low <= interval <= high:
+        raise UsageError(f"--interval 应在 {low:g} 到 {high:g} 秒之间，例如 1（写的是 {interval:g}）")
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
     watcher = InboxWatcher(
