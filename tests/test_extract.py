@@ -12,7 +12,7 @@ import pytest
 from recordkit.archive import extract
 from recordkit.archive.extract import ItemText, PageText, extract_item, extract_items, low_confidence_pages, stored_text
 from recordkit.core.workspace import Workspace
-from recordkit.demo.scans import encrypted_pdf, scan_bytes
+from recordkit.demo.scans import encrypted_pdf, pdf_of_objects, scan_bytes
 from tests.extract_helpers import CountingEngine, item_for, text_pdf, write_docx, write_xlsx
 
 
@@ -118,6 +118,18 @@ def test_without_ocr_text_pages_are_kept_and_ocr_left_pending(workspace: Workspa
         ("半张.jpg", scan_bytes("jpg", 1)[:300], None),
         # A multi-page TIFF cut short (Pillow: TypeError "Missing dimensions"), as a slow scanner leaves it.
         ("半截.tif", scan_bytes("tiff", 1, 3)[:3760], "图片文件已损坏，无法识别文字：只按档案信息检索"),
+        (  # it opens and counts two pages; the second is no page object (pdfium: "Failed to load page.")
+            "坏页.pdf",
+            pdf_of_objects(
+                [
+                    b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+                    b"42",
+                ]
+            ),
+            "PDF 第 2 页已损坏，无法读取文字：只按档案信息检索",
+        ),
         ("坏.docx", b"PK\x03\x04 not really a zip", "Word 文档已损坏，无法读取文字：只按档案信息检索"),
         ("坏.xlsx", b"PK\x03\x04 not really a zip", "Excel 表格已损坏，无法读取文字：只按档案信息检索"),
     ],

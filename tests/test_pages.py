@@ -306,6 +306,26 @@ def test_a_page_of_absurd_proportions_is_refused_before_it_is_drawn(
     )
 
 
+# A PDF that opens and counts two pages, the second of which is no page object (pdfium: "Failed to load page.").
+PDF_WITH_A_BROKEN_PAGE = pdf_of_objects(
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"42",
+    ]
+)
+
+
+def test_a_damaged_page_is_refused_in_chinese_naming_the_page(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "3-2-1201_购房合同_20190915.pdf"
+    path.write_bytes(PDF_WITH_A_BROKEN_PAGE)
+    number = file_scan(ws, ledger, path)
+    with pytest.raises(ValidationError) as refused:
+        pages.page_image(ws, ledger, number, 2, width=240)
+    assert refused.value.message == f"档案 {number} 的页面无法显示：PDF 第 2 页已损坏，无法显示：请下载原件查看"
+
+
 def test_a_pdf_that_inflates_past_the_memory_limit_costs_its_page_only(tmp_path: Path, ws: Workspace) -> None:  # noqa: F811
     # A 300 MB drawing packed into ~1 MB: filing only counts its pages, showing it would draw them all.
     packer = zlib.compressobj(6)

@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
-from recordkit.archive.scans import BROKEN_IMAGE_ERRORS, ScanRejected, open_image, open_pdf
+from recordkit.archive.scans import BROKEN_IMAGE_ERRORS, ScanRejected, load_pdf_page, open_image, open_pdf
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
@@ -364,7 +364,10 @@ def pdf_pages(
         if total > max_pages:
             raise ExtractionFailed(f"PDF 页数过多（{total} 页，上限 {max_pages} 页），不读取文字：只按档案信息检索")
         for index in range(start, min(total, start + PAGES_PER_READING)):
-            page = document[index]
+            try:
+                page = load_pdf_page(document, index)
+            except ScanRejected:
+                raise ExtractionFailed(f"PDF 第 {index + 1} 页已损坏，无法读取文字：只按档案信息检索") from None
             try:
                 textpage = page.get_textpage()
                 try:

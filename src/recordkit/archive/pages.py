@@ -26,6 +26,7 @@ from recordkit.archive.scans import (
     ScanRejected,
     check_image_size,
     count_pages,
+    load_pdf_page,
     open_image,
     open_pdf,
     reader_limits,
@@ -224,7 +225,10 @@ def _pdf_page(path: str, page: int, width: int, limits: LimitSettings) -> Image.
         count = len(document)
         if page > count:
             raise _NoSuchPage(count)
-        pdf_page = document[page - 1]
+        try:
+            pdf_page = load_pdf_page(document, page - 1)
+        except ScanRejected:
+            raise ScanRejected(f"PDF 第 {page} 页已损坏，无法显示：请下载原件查看") from None
         try:
             page_width, page_height = pdf_page.get_size()
             if page_width <= 0 or page_height <= 0:

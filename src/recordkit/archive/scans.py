@@ -215,6 +215,15 @@ def open_pdf(path: Path) -> pypdfium2.PdfDocument:
         raise ScanRejected("PDF 文件已损坏，无法打开：请重新扫描", "corrupt") from None
 
 
+def load_pdf_page(document: pypdfium2.PdfDocument, index: int) -> pypdfium2.PdfPage:
+    """Page ``index`` (from 0) of an open PDF; ``ScanRejected`` of kind "page" naming the page when pdfium
+    cannot load it (a damaged page object in a PDF that opens)."""
+    try:
+        return document[index]
+    except pypdfium2.PdfiumError:
+        raise ScanRejected(f"PDF 第 {index + 1} 页已损坏，无法打开：请重新扫描", "page") from None
+
+
 def _pdf_pages(path: Path, limits: LimitSettings) -> int:
     document = open_pdf(path)
     try:
