@@ -67,6 +67,20 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
+def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1)
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # the clerk presses Ctrl+C while the first batch is read
+
+    monkeypatch.setattr("recordkit.archive.intake.file_batch", interrupted)
+    result = archivist_cli("file", str(inbox(workspace)))
+    assert (result.exit_code, result.stderr.strip()) == (130, "已取消，没有保存任何改动。")
+    assert tree(workspace.root / "records" / "archive") == []
+
+
 @pytest.mark.parametrize("interval", ["0", "-1"])
 def test_watch_refuses_an_interval_the_setting_refuses(archivist_cli: Any, interval: str) -> None:
     # [archive] poll_interval takes 0.01 to 3600 seconds; --interval 0 --polling made the service spin a core.

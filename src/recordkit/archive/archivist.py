@@ -1209,7 +1209,12 @@ class Archivist:
         ``ArchiveMismatch`` stops filing before anything is touched.
         """
         with self.ledger.write() as conn:
-            return self._recover(conn, repair)
+            done = self._recover(conn, repair)
+        if not done:
+            # The check found nothing to finish and wrote nothing: no change of this command was saved (a
+            # Ctrl+C before the first batch is "已取消，没有保存任何改动", exit 130, not "已保存", exit 0).
+            self.ledger.commits -= 1
+        return done
 
     def _recover(self, conn: Connection, repair: bool = False) -> list[str]:
         done: list[str] = []
