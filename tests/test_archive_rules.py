@@ -170,6 +170,17 @@ def test_what_cannot_be_told_is_filed_under_the_unknown_category_for_review() ->
     assert no_unit.review_reasons == ("业主档案没有识别出房号",)
 
 
+@pytest.mark.parametrize("source", ["flags", "sidecar", "folder"])
+def test_the_unknown_category_named_outright_is_filed_for_review_too(source: str) -> None:
+    # `file --category 未分类`, a sidecar's "类别": "未分类", an inbox folder 未分类/: still to be classified.
+    said = {"flags": Metadata(), "sidecar": Metadata(), "folder": Metadata()} | {source: Metadata(category="未分类")}
+    resolved = resolve(said["flags"], said["sidecar"], said["folder"], Metadata(), RULES, "x")
+    assert resolved.category.name == "未分类"
+    assert resolved.review_reasons == (
+        "类别“未分类”只用于暂时无法判断类别的档案：请改为 业主档案、工程档案、合同协议档案、财务档案 之一",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

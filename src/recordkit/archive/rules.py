@@ -489,6 +489,8 @@ def resolve(
         category = rules.unknown
         if not merged.category:
             reasons.append("无法判断档案类别")
+    elif not category.known:  # 未分类 named by a flag, sidecar or folder: a holding place, never a category of its own
+        reasons.append(f"类别“{category.name}”只用于暂时无法判断类别的档案：请改为 {'、'.join(rules.names)} 之一")
     if merged.unit is None and category.name == rules.unit_category:
         reasons.append(f"{category.name}没有识别出房号")
     for field_name, limit in FIELD_LIMITS.items():
