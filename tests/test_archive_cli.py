@@ -67,6 +67,22 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
+def test_a_sidecar_in_the_other_case_is_read_and_leaves_with_its_scan(archivist_cli: Any, workspace: Workspace) -> None:
+    # Windows scanners and clerks mix cases (a share takes SCAN0001.TXT and scan0001.txt for one name).
+    write_scan(inbox(workspace) / "SCAN0001.PDF", 1)
+    (inbox(workspace) / "SCAN0001.TXT").write_bytes("房号: 3-2-1201\n题名: 产权证明\n".encode("gbk"))
+    write_scan(inbox(workspace) / "SCAN0002.pdf", 2)
+    (inbox(workspace) / "SCAN0002.PDF.JSON").write_text('{"房号": "3-2-1201", "题名": "购房合同"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 SCAN0001.PDF → YZ-2026-00001（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf",
+        "已归档 SCAN0002.pdf → YZ-2026-00002（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00002_购房合同.pdf",
+        "收件箱处理完毕：归档 2 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == []  # the sidecars went with their scans, none quarantined
+
+
 def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

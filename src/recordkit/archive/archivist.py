@@ -355,22 +355,42 @@ def _relative(workspace: Workspace, path: Path) -> str:
         return str(path)
 
 
+def _case_variants(name: str) -> tuple[str, ...]:
+    """``name`` and ``name`` with its extension in lower and in upper case (``SCAN0001.PDF``, ``SCAN0001.pdf``):
+    Windows scanners and clerks mix the two, and a Windows share takes them for one name."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return (name,)
+    return tuple(dict.fromkeys((name, f"{stem}.{extension.lower()}", f"{stem}.{extension.upper()}")))
+
+
+#: A sidecar's suffix as written in lower or upper case (``X.pdf.json``, ``SCAN0001.TXT``).
+_SIDECAR_SUFFIXES = tuple(dict.fromkeys((*SIDECAR_EXTENSIONS, *(suffix.upper() for suffix in SIDECAR_EXTENSIONS))))
+
+
+def _sidecar_names(path: Path) -> list[str]:
+    """The names a sidecar of ``path`` may have, the exact ones first: ``X.pdf.json``, ``X.pdf.txt``, ``X.json``,
+    ``X.txt``, then with the suffix or the scan's extension in the other case (``SCAN0001.TXT`` beside
+    ``SCAN0001.PDF``, ``SCAN0002.PDF.JSON`` beside ``SCAN0002.pdf``)."""
+    exact = [base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS]
+    other = [base + suffix for base in (*_case_variants(path.name), path.stem) for suffix in _SIDECAR_SUFFIXES]
+    return [name for name in dict.fromkeys((*exact, *other)) if name != path.name]
+
+
 def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path]:
-    """Sidecars next to a scan: ``X.pdf.json``, ``X.json``, ``X.pdf.txt``, ``X.txt``.  ``listing``: the
-    names of the regular files in the scan's folder, when a batch has listed it (no stat per name)."""
+    """Sidecars next to a scan (``_sidecar_names``).  ``listing``: the names of the regular files in the
+    scan's folder, when a batch has listed it (no stat per name)."""
     if listing is not None:  # names only: no path made for a name that is not there
-        names = dict.fromkeys(base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS)
-        return [path.with_name(name) for name in names if name in listing and name != path.name]
+        return [path.with_name(name) for name in _sidecar_names(path) if name in listing]
     found = []
-    for base in (path.name, path.stem):
-        for suffix in SIDECAR_EXTENSIONS:
-            candidate = path.with_name(base + suffix)
-            try:
-                is_file = candidate.is_file()
-            except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
-                continue
-            if candidate != path and is_file and candidate not in found:
-                found.append(candidate)
+    for name in _sidecar_names(path):
+        candidate = path.with_name(name)
+        try:
+            is_file = candidate.is_file()
+        except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
+            continue
+        if is_file:
+            found.append(candidate)
     return found
 
 
@@ -402,7 +422,7 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
         return False
     stem = path.name[: -len(path.suffix)]
     folder = path.parent
-    if safe_extension(stem) and (folder / stem).exists():
+    if safe_extension(stem) and any((folder / name).exists() for name in _case_variants(stem)):
         return True
     try:
         return any(
