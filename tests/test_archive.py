@@ -9,6 +9,7 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -506,6 +507,33 @@ def test_an_edited_row_is_set_back_from_its_sidecar(ws: Workspace, ledger: Ledge
         "YZ-2026-00001：台账记录已按说明文件重建（房号：9-9-909 → 3-2-1201）"
     ]
     assert get_item(ledger, "YZ-2026-00001").unit == "3-2-1201"
+
+
+@pytest.mark.parametrize(
+    "saved_as",
+    [lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), lambda text: text.encode("gbk")],
+    ids=["utf-8 with BOM", "GBK"],
+)
+def test_a_sidecar_saved_again_by_windows_notepad_is_still_read(
+    ws: Workspace, ledger: Ledger, clerk: Archivist, saved_as: Any
+) -> None:
+    # Notepad on a Chinese Windows saves with a BOM, or in GBK ("ANSI"): the clerk's correction is adopted,
+    # and a catalogue rebuilt from the tree still finds the item, not a sidecar "missing or damaged".
+    _two_items(ws, clerk)
+    sidecar = ws.root / (get_item(ledger, "YZ-2026-00001").path + ".json")
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    sidecar.chmod(0o644)
+    sidecar.write_bytes(saved_as(json.dumps({**data, "box": "业主-009"}, ensure_ascii=False, indent=2)))
+    assert verify(ws, ledger, "档案员", repair=True).repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）"
+    ]
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    assert verify(ws, ledger, "档案员", repair=True).ok
+    assert [(item.archive_no, item.box) for item in list_items(ledger)] == [
+        ("YZ-2026-00001", "业主-009"),
+        ("YZ-2026-00002", "业主-001"),
+    ]
 
 
 def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:

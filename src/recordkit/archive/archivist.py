@@ -39,6 +39,7 @@ from recordkit.archive.rules import (
     FilingRules,
     Metadata,
     Resolved,
+    decode_text,
     format_archive_no,
     is_ignored,
     metadata_from_folder,
@@ -1835,7 +1836,9 @@ def _read_sidecar(path: Path) -> ArchiveItem | None:
             raw = stream.read(MAX_SIDECAR_BYTES + 1)
         if len(raw) > MAX_SIDECAR_BYTES:
             return None
-        data = json.loads(raw.decode("utf-8"))
+        # Read as the scanner's sidecars are: a sidecar saved again by Windows Notepad starts with a BOM or is
+        # in GBK, and is still the item's description (a clerk's corrections are adopted, not overwritten).
+        data = json.loads(decode_text(raw))
         if not isinstance(data, dict) or not _plain_sidecar(data):
             return None
         return ArchiveItem.from_sidecar(data)
@@ -2223,7 +2226,7 @@ def _kept_in_sidecar(sidecar_path: Path) -> tuple[dict[str, Any] | None, list[st
     """What a rewritten sidecar keeps of the old one: the scanner's own sidecar and the former numbers."""
     try:
         if sidecar_path.stat().st_size <= MAX_SIDECAR_BYTES:
-            data = json.loads(sidecar_path.read_text(encoding="utf-8"))
+            data = json.loads(decode_text(sidecar_path.read_bytes()))
             extra, former = data.get("scanner_sidecar"), data.get("former_numbers")
             return (
                 extra if isinstance(extra, dict) else None,
