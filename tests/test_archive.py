@@ -235,6 +235,11 @@ QUARANTINE_CASES = [
     ),
     ("坏.docx", _fake_docx, "Word 文档已损坏，无法打开：请重新保存后再放入收件箱"),
     ("坏.xlsx", lambda p: p.write_bytes(b"PK\x03\x04broken"), "Excel 表格已损坏，无法打开：请重新保存后再放入收件箱"),
+    (  # a scanner's sidecar whose scan is not there (not yet written, or filed before the sidecar came)
+        "产权证明.pdf.json",
+        lambda p: p.write_text('{"房号": "3-2-1201"}', encoding="utf-8"),
+        "这是扫描件 产权证明.pdf 的说明文件，但旁边没有这个扫描件，没有归档：请把扫描件和说明文件放在一起后再归档",
+    ),
 ]
 
 

@@ -417,6 +417,12 @@ def _regular_files(folder: Path) -> set[str]:
         return set()
 
 
+def _described_scan(path: Path) -> str | None:
+    """The scan a sidecar names by its own name (``X.pdf`` of ``X.pdf.json``), or None for any other file."""
+    stem = path.name[: -len(path.suffix)] if path.suffix.lower() in SIDECAR_EXTENSIONS else ""
+    return stem if stem and safe_extension(stem) and stem[: -len(safe_extension(stem))] else None
+
+
 def is_sidecar_of_a_scan(path: Path) -> bool:
     """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed."""
     if path.suffix.lower() not in SIDECAR_EXTENSIONS:
@@ -722,6 +728,12 @@ class Archivist:
                 if known is not None and known.key == read_key(before) and _stands(known):
                     results[index] = _Reading(known.kind, before, known.pages, known.sha, known.synced, known)
                     continue
+                if (described := _described_scan(path)) is not None:
+                    raise ScanRejected(
+                        f"这是扫描件 {readable_name(described)} 的说明文件，但旁边没有这个扫描件，没有归档："
+                        "请把扫描件和说明文件放在一起后再归档",
+                        "unsupported",
+                    )
                 checked.append((index, precheck(path, _extension(path), self.limits), before))
             except Exception as err:  # noqa: BLE001 - this file's outcome
                 results[index] = _Reading(None, before, err, None)
