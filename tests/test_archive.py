@@ -541,6 +541,16 @@ def test_a_sidecar_saved_again_by_windows_notepad_is_still_read(
     ]
 
 
+def test_a_scan_another_filer_took_while_this_one_waited_is_said_to_be_gone(ws: Workspace, clerk: Archivist) -> None:
+    # Two watchers (or the service and a clerk's `recordkit file`): the file was read, then filed and removed by
+    # the other before this one had the ledger's lock.  It did not change: it is gone.
+    path = drop(ws, "3-2-1201_产权证明_20261102.pdf", 1)
+    batch = clerk.prepare([(path, None)])
+    path.unlink()
+    [outcome] = clerk.file_prepared(batch)
+    assert (outcome.status, outcome.reason) == ("waiting", "文件已不在原处（可能已被另一个进程归档）")
+
+
 def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     good = drop(ws, "1-1-101_产权证明_20261101.pdf", 1)
     twin = write_scan(inbox(ws) / "同一份.pdf", 1)  # the same bytes as the first, in the same batch

@@ -845,10 +845,7 @@ class Archivist:
         """The item ``prepared`` becomes: its number after ``last`` (the batch's numbers so far), checked
         against ``known`` (the items filed with the batch's hashes) and ``units_known``."""
         path, before, sha = prepared.path, prepared.before, prepared.sha
-        try:
-            current = path.stat()
-        except FileNotFoundError:
-            raise _Changed() from None
+        current = path.stat()  # FileNotFoundError: another filer took it meanwhile (its own outcome), not a change
         if (current.st_size, current.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             raise _Changed()
         existing = known.get(sha)
