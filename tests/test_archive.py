@@ -235,6 +235,11 @@ QUARANTINE_CASES = [
     ),
     ("坏.docx", _fake_docx, "Word 文档已损坏，无法打开：请重新保存后再放入收件箱"),
     ("坏.xlsx", lambda p: p.write_bytes(b"PK\x03\x04broken"), "Excel 表格已损坏，无法打开：请重新保存后再放入收件箱"),
+    (  # its last 40 bytes missing: Pillow only warns ("Truncated File Read") and decoded a damaged last page
+        "缺了结尾.tif",
+        lambda p: p.write_bytes(scan_bytes("tiff", 1, 3)[:-40]),
+        "图片文件已损坏或不完整，无法打开：请重新扫描",
+    ),
     (  # a scanner's sidecar whose scan is not there (not yet written, or filed before the sidecar came)
         "产权证明.pdf.json",
         lambda p: p.write_text('{"房号": "3-2-1201"}', encoding="utf-8"),

@@ -198,7 +198,7 @@ def count_pages(kind: str, path: str, limits: LimitSettings) -> int:
     if kind == "pdf":
         return _pdf_pages(Path(path), limits)
     Image.MAX_IMAGE_PIXELS = None  # this process's own limit is checked from the header, before decoding
-    return _image_pages(Path(path), limits)
+    return _image_pages(Path(path), limits, whole_directories=kind == "tiff")
 
 
 def open_pdf(path: Path) -> pypdfium2.PdfDocument:
@@ -281,18 +281,30 @@ def _bytes_per_pixel(mode: str) -> int:
     return 1 if mode in ("1", "L", "P") else 4
 
 
-def _image_pages(path: Path, limits: LimitSettings) -> int:
+#: What Pillow only warns of when a TIFF's directory runs past the end of the file (a scan cut short, the
+#: scanner still writing it), reading on and decoding what is there: here the file is incomplete.
+_CUT_SHORT_WARNINGS = "Truncated File Read|Corrupt EXIF data"
+
+
+def _image_pages(path: Path, limits: LimitSettings, whole_directories: bool = False) -> int:
+    """The frames of an image, each decoded within ``limits``; with ``whole_directories`` (a TIFF) a directory
+    that runs past the end of the file is a broken file, not a warning."""
     try:
-        with Image.open(path) as image:
-            frames = int(getattr(image, "n_frames", 1))
-            if frames > limits.max_pages:
-                raise ScanRejected(_too_many_pages(frames, limits), "too_large")
-            for frame in range(frames):
-                image.seek(frame)
-                check_image_size(image.width, image.height, image.mode, limits)
-                image.load()
+        with warnings.catch_warnings():
+            if whole_directories:
+                warnings.filterwarnings("error", message=_CUT_SHORT_WARNINGS, category=UserWarning)
+            with Image.open(path) as image:
+                frames = int(getattr(image, "n_frames", 1))
+                if frames > limits.max_pages:
+                    raise ScanRejected(_too_many_pages(frames, limits), "too_large")
+                for frame in range(frames):
+                    image.seek(frame)
+                    check_image_size(image.width, image.height, image.mode, limits)
+                    image.load()
     except (FileNotFoundError, ScanRejected):
         raise
+    except UserWarning:  # one of _CUT_SHORT_WARNINGS, made an error above
+        raise ScanRejected("图片文件已损坏或不完整，无法打开：请重新扫描", "corrupt") from None
     except (Image.DecompressionBombError, MemoryError):
         raise ScanRejected(
             "图片尺寸过大，无法打开（像素数超过上限）：请用较低的分辨率重新扫描，或分成几张扫描", "too_large"
