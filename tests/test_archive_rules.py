@@ -94,6 +94,16 @@ def test_the_inbox_folders_tell_category_unit_and_topic(parts: list[str], expect
     assert metadata_from_folder(parts, RULES) == expected
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_sidecar_saved_as_unicode_by_notepad_or_powershell_is_read(encoding: str) -> None:
+    # Notepad's "Unicode" and Windows PowerShell's Out-File write UTF-16 with a BOM.
+    bom = b"\xfe\xff" if encoding.endswith("be") else b""
+    scanner = bom + "房号: 3栋2单元1201\r\n题名: 装修协议\r\n".encode(encoding)
+    assert parse_sidecar(scanner, ".txt") == {"房号": "3栋2单元1201", "题名": "装修协议"}
+    json_sidecar = bom + '{"房号": "3-2-1201", "盒号": "业主-003"}'.encode(encoding)
+    assert parse_sidecar(json_sidecar, ".json") == {"房号": "3-2-1201", "盒号": "业主-003"}
+
+
 def test_a_json_sidecar_in_chinese_or_english_keys() -> None:
     pairs = parse_sidecar(
         '{"房号": "3栋2单元1201", "类别": "业主", "盒号": "业主-003", "架位": "A-2-3", '

@@ -8,6 +8,7 @@ What the categories are called and which words tell them comes from ``[archive]`
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import fnmatch
 import functools
@@ -286,7 +287,10 @@ _KEY_OF = {_fold(alias): name for name, aliases in _SIDECAR_KEYS.items() for ali
 
 
 def decode_text(raw: bytes) -> str:
-    """Sidecar bytes as text: UTF-8 (with or without BOM), else GBK as Windows scanners write it."""
+    """Sidecar bytes as text: UTF-16 with its BOM (Notepad's "Unicode", Windows PowerShell's ``Out-File``), UTF-8
+    (with or without BOM), else GBK as Windows scanners write it."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", "replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
