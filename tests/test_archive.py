@@ -339,6 +339,24 @@ def test_units_of_the_estates_phases_are_read_from_names_and_sidecars(workspace:
     assert filed == [("二期·1-101", ()), ("二期·1-102", ()), ("二期·1-201", ())]
 
 
+def test_an_inbox_linked_to_the_scanners_share_is_the_inbox_for_recordkit_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # records/inbox is a link to the folder the scanner's share writes to: a file named through the link is
+    # an inbox file (moved when filed), not a clerk's file left in place for the service to find again.
+    share = tmp_path / "扫描仪共享"
+    share.mkdir()
+    (workspace.root / "records" / "inbox").rmdir()
+    (workspace.root / "records" / "inbox").symlink_to(share, target_is_directory=True)
+    linked = archive_workspace(workspace.root)
+    with open_ledger(linked.database_url) as ledger:
+        clerk = archivist(linked, ledger)
+        outcome = clerk.file(drop(linked, "3-2-1201_产权证明_20261102.pdf", 1))
+        assert (outcome.status, outcome.source) == ("filed", "3-2-1201_产权证明_20261102.pdf")
+        assert tree(share) == []
+        assert [item.archive_no for item in list_items(ledger)] == ["YZ-2026-00001"]
+
+
 def test_a_very_long_name_still_fits(ws: Workspace, clerk: Archivist) -> None:
     name = "3-2-1201_" + "业主提交的关于房屋产权证明及相关附件的扫描件" * 3 + ".pdf"
     item = clerk.file(drop(ws, name)).item
