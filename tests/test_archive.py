@@ -228,10 +228,17 @@ QUARANTINE_CASES = [
         lambda p: p.write_bytes(scan_bytes("tiff", 1, 3)[:3760]),
         "图片文件已损坏或不完整，无法打开：请重新扫描",
     ),
-    (
+    (  # an OLE file whose directory names the EncryptedPackage stream, as Word's password protection writes it
         "加密.docx",
-        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+        lambda p: p.write_bytes(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le")
+        ),
         "Word 文档设置了密码，无法读取：请去掉密码后重新放入收件箱",
+    ),
+    (  # a Word 97-2003 file (OLE, its WordDocument stream) renamed .docx: no password, an old format
+        "旧版.docx",
+        lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "WordDocument".encode("utf-16-le")),
+        "文件内容是旧版 .doc 格式，扩展名却是 .docx：请用 Word 或 WPS 打开后另存为 .docx，再放入收件箱",
     ),
     ("坏.docx", _fake_docx, "Word 文档已损坏，无法打开：请重新保存后再放入收件箱"),
     ("坏.xlsx", lambda p: p.write_bytes(b"PK\x03\x04broken"), "Excel 表格已损坏，无法打开：请重新保存后再放入收件箱"),

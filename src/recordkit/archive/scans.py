@@ -115,6 +115,13 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     if not head:
         raise ScanRejected("文件是空的（0 字节）：可能扫描中断，请重新扫描", "empty")
     if kind in ("docx", "xlsx") and head.startswith(_OLE_MAGIC):
+        if not _holds_encrypted_package(path):  # a Word 97-2003 .doc or Excel .xls under a new name
+            old, program = (".doc", "Word") if kind == "docx" else (".xls", "Excel")
+            raise ScanRejected(
+                f"文件内容是旧版 {old} 格式，扩展名却是 {extension}：请用 {program} 或 WPS 打开后另存为 {extension}"
+                "，再放入收件箱",
+                "unsupported",
+            )
         raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取：请去掉密码后重新放入收件箱", "encrypted")
     if not head.startswith(_MAGIC[kind]):
         raise ScanRejected(
@@ -128,6 +135,22 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
             "too_large",
         )
     return kind
+
+
+#: The stream an Office file protected by a password keeps its encrypted content in, as its OLE directory
+#: names it (UTF-16LE); a Word 97-2003 or Excel 97-2003 file, also an OLE file, has none.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _holds_encrypted_package(path: Path) -> bool:
+    """Whether an OLE file names an ``EncryptedPackage`` stream: a .docx or .xlsx with a password."""
+    with path.open("rb") as stream:
+        tail = b""
+        while chunk := stream.read(_CHUNK):
+            if _ENCRYPTED_PACKAGE in tail + chunk:
+                return True
+            tail = chunk[-len(_ENCRYPTED_PACKAGE) :]
+    return False
 
 
 def read_pages(entries: Sequence[tuple[str, Path]], limits: LimitSettings) -> list[int | None | Exception]:
