@@ -91,7 +91,8 @@ def test_file_after_restoring_an_older_ledger_is_refused_and_overwrites_nothing(
     assert refused.stderr.strip() == (
         "错误：台账与档案目录不一致：档案目录中有 2 个文件在台账中没有记录"
         "（如 records/archive/业主档案/2026/YZ-2026-00003_身份证3.pdf），"
-        f"台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。{MISMATCH_ADVICE}"
+        "台账可能是从旧备份恢复的，或数据库地址指向了新的空台账；"
+        f"上次用 recordkit file 归档收件箱以外的文件时被强行终止，也会这样。{MISMATCH_ADVICE}"
     )
     assert archived(workspace) == before and new.exists()
     watch = archivist_cli("watch", "--once")  # the service refuses the same way, and leaves the inbox alone
@@ -614,7 +615,8 @@ def test_a_new_empty_ledger_stops_filing_a_clerks_file_and_deletes_nothing(
     assert refused.stderr.strip() == (
         "错误：台账与档案目录不一致：档案目录中有 2 个文件在台账中没有记录"
         "（如 records/archive/工程档案/2026/GC-2026-00001_扫描000A.pdf），"
-        f"台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。{MISMATCH_ADVICE}"
+        "台账可能是从旧备份恢复的，或数据库地址指向了新的空台账；"
+        f"上次用 recordkit file 归档收件箱以外的文件时被强行终止，也会这样。{MISMATCH_ADVICE}"
     )
     assert archived(workspace) == before
     assert all(scan.exists() for scan in scans)

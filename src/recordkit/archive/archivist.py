@@ -1310,8 +1310,8 @@ class Archivist:
         if unexplained and not repair:
             raise ArchiveMismatch(
                 f"台账与档案目录不一致：档案目录中有 {len(unexplained)} 个文件在台账中没有记录"
-                f"（如 {readable_name(unexplained[0])}），台账可能是从旧备份恢复的，或数据库地址指向了新的空台账。"
-                f"{MISMATCH_ADVICE}"
+                f"（如 {readable_name(unexplained[0])}），台账可能是从旧备份恢复的，或数据库地址指向了新的空台账；"
+                f"上次用 recordkit file 归档收件箱以外的文件时被强行终止，也会这样。{MISMATCH_ADVICE}"
             )
         for path, relative in lone_sidecars:  # its number stays taken until it is looked at
             moved = self._quarantine_stray(
