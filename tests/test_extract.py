@@ -191,6 +191,20 @@ def test_huge_scan_is_downscaled_before_ocr(workspace: Workspace, engine: Counti
     assert engine.sizes == [(2000, 1400)]
 
 
+def test_a_phone_photo_stored_on_its_side_is_read_upright(workspace: Workspace, engine: CountingEngine) -> None:
+    from PIL import Image
+
+    # A page photographed upright (600 wide, 800 high) that the phone stored 800 x 600 with EXIF Orientation 6
+    # ("turn 90 degrees clockwise to view"): OCR is given the page the right way up, so its lines come in order.
+    path = workspace.root / "records" / "archive" / "手机拍照.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("L", (800, 600), 255).save(path, "JPEG", exif=exif.tobytes())
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error is None and engine.sizes == [(600, 800)]
+
+
 def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEngine) -> None:
     from PIL import Image
 

@@ -131,6 +131,18 @@ def test_a_jpeg_has_one_page_and_is_never_enlarged(ws: Workspace, ledger: Ledger
     assert missing.value.message == f"档案 {number} 没有第 2 页（共 1 页）"
 
 
+def test_a_phone_photo_stored_on_its_side_is_shown_upright(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
+    # The page (1000 x 1400, its square at the top left) stored on its side, 1400 x 1000, with EXIF Orientation 6
+    # ("turn 90 degrees clockwise to view"), as a phone stores a photo taken upright.
+    photo = tmp_path / "3栋2单元1201 装修协议 手机拍照.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    page_with_square(0).transpose(Image.Transpose.ROTATE_90).save(photo, "JPEG", quality=90, exif=exif.tobytes())
+    number = file_scan(ws, ledger, photo)
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=800), (800, 1120), 0, 1, 0.8)
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=1800), PAGE_SIZE, 0, 1, 1.0)  # never enlarged
+
+
 def test_missing_pages_widths_and_numbers_are_refused_in_chinese(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
     number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3-2-1201_购房合同_20190915.pdf", 2))
     with pytest.raises(NotFoundError) as beyond:

@@ -29,8 +29,10 @@ from recordkit.archive.scans import (
     load_pdf_page,
     open_image,
     open_pdf,
+    orientation,
     reader_limits,
     sha256_of,
+    upright,
 )
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings
@@ -261,12 +263,16 @@ def _raster_page(path: str, page: int, width: int, limits: LimitSettings) -> Ima
                 raise _NoSuchPage(count)
             image.seek(page - 1)  # a TIFF's frames before it are skipped, not decoded
             check_image_size(image.width, image.height, image.mode, limits)
-            height = max(1, round(image.height * min(1.0, width / image.width)))
+            sideways = orientation(image) >= 5  # a phone photo stored on its side: shown upright, ``width`` wide
+            scale = min(1.0, width / (image.height if sideways else image.width))
+            stored = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
             if image.format == "JPEG":
-                image.draft("RGB" if image.mode != "L" else "L", (width, height))  # decoded at 1/2, 1/4, 1/8
-            frame = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB")
-            if frame.width > width:
-                frame = frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+                image.draft("RGB" if image.mode != "L" else "L", stored)  # decoded at 1/2, 1/4, 1/8
+            frame = upright(image)
+            frame = frame.convert("L" if frame.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB")
+            shown = (stored[1], stored[0]) if sideways else stored
+            if frame.width > shown[0]:
+                frame = frame.resize(shown, Image.Resampling.LANCZOS, reducing_gap=3.0)
             return frame
     except (ScanRejected, _NoSuchPage):
         raise

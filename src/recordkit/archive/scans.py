@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained, run_contained_split
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
@@ -277,6 +277,19 @@ def open_image(path: str | Path) -> Iterator[Image.Image]:
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:
             yield image
+
+
+def orientation(image: Image.Image) -> int:
+    """The EXIF orientation of the frame in hand (1: stored upright; 5-8: stored on its side, as a phone
+    stores a photo taken upright)."""
+    value = image.getexif().get(ExifTags.Base.Orientation, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """The frame turned as its EXIF orientation says, as every viewer shows it (the image itself when it is
+    stored upright): OCR reads its lines in order, and its page is shown the right way up."""
+    return image if orientation(image) == 1 else ImageOps.exif_transpose(image)
 
 
 def check_image_size(width: int, height: int, mode: str, limits: LimitSettings) -> None:
