@@ -73,6 +73,24 @@ def test_a_unit_in_a_phase_is_read_from_a_folder_and_a_sidecar_with_the_estates_
     assert (meta.unit, problems) == ("二期·1-301", [])
 
 
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "Scan_2026-11-02_15-30-12",  # a scanner's date and time of day
+        "Scan 2026-11-02 10-05-33-001",
+        "CamScanner 11-02-2026 15.30",  # the phone app's month-day-year
+    ],
+)
+def test_a_scanner_time_or_date_in_the_name_is_no_unit(stem: str) -> None:
+    found = metadata_from_name(stem, RULES)
+    assert (found.unit, found.category) == (None, None)
+
+
+def test_units_like_a_time_or_a_day_are_still_units() -> None:
+    assert metadata_from_name("12-1-2001 产权证明", RULES).unit == "12-1-2001"  # room 2001, on the 20th floor
+    assert metadata_from_name("10-2-305_装修协议", RULES).unit == "10-2-305"
+
+
 def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
     assert metadata_from_name("SCAN20261102-0001", RULES).unit is None
     assert metadata_from_name("2026-11-02 说明书", RULES).unit is None

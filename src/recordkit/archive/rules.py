@@ -401,15 +401,16 @@ def find_month(text: str) -> tuple[dt.date, str] | None:
 def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``."""
     # A whole word that is a unit code wins over a code found inside a longer word
-    # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).
+    # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
+    without_clock = _SCANNER_TIMES.sub(" ", stem)
     code = next(
         (
             parsed
-            for token in _NAME_SEPARATORS.split(stem)
+            for token in _NAME_SEPARATORS.split(without_clock)
             if token and (parsed := _unit_of_token(token, rules.phases)) is not None
         ),
         None,
-    ) or find_unit_code(stem)
+    ) or find_unit_code(without_clock)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     found_date = find_date(stem) or find_month(stem)
     words = []
@@ -433,6 +434,13 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         doc_date=found_date[0] if found_date else None,
     )
 
+
+# What scanner and phone apps write into their file names that reads like a unit code: a time of day in
+# two-digit parts (Scan_2026-11-02_15-30-12, "Scan 2026-11-02 10-05-33-001") and a day written month or day
+# first with a four-digit year (CamScanner 11-02-2026 15.30).  A unit's 单元 is never written 05 or 30.
+_SCANNER_TIMES = re.compile(
+    r"(?<![0-9])(?:(?:[01][0-9]|2[0-3])-[0-5][0-9]-[0-5][0-9]|(?:0[1-9]|[12][0-9]|3[01])-(?:0[1-9]|[12][0-9]|3[01])-(?:19|20)[0-9]{2})(?![0-9])"
+)
 
 # A flat without 单元 is taken from a file name only when a building or a phase is named (5栋1201,
 # 二期·1-101): a bare "400-8208" or "123-4567" is more often a phone or serial number than a unit.
