@@ -273,6 +273,28 @@ def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(
     assert tree(ws.root / "records" / "archive") == []
 
 
+def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Workspace, clerk: Archivist) -> None:
+    # The note says: put the corrected file back into records/inbox/.  Its quarantine name starts with the time
+    # it was quarantined, which is no date of the document.
+    empty = inbox(ws) / "3-2-1201_购房合同_20190915.pdf"
+    empty.write_bytes(b"")
+    outcome = clerk.file(empty)
+    assert outcome.status == "quarantined"
+    quarantined = ws.root / outcome.quarantine_path  # type: ignore[operator]
+    assert quarantined.name.endswith("_3-2-1201_购房合同_20190915.pdf")
+    back = inbox(ws) / quarantined.name  # rescanned into the same file, and moved back as it is named
+    back.write_bytes(scan_bytes("pdf", 2))
+    quarantined.unlink()
+    item = clerk.file(back).item
+    assert item is not None
+    assert (item.archive_no, item.doc_date, item.title, item.unit) == (
+        "YZ-2019-00001",
+        dt.date(2019, 9, 15),
+        "购房合同",
+        "3-2-1201",
+    )
+
+
 def test_the_same_content_twice_is_quarantined_naming_the_existing_number(
     ws: Workspace, ledger: Ledger, clerk: Archivist
 ) -> None:

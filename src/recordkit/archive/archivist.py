@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import sys
@@ -415,6 +416,11 @@ def _regular_files(folder: Path) -> set[str]:
             return {entry.name for entry in entries if entry.is_file(follow_symlinks=False)}
     except OSError:
         return set()
+
+
+#: The time a quarantined file's name starts with (``20261205-090428_购房合同.pdf``), and that start as read back.
+QUARANTINE_STAMP = "%Y%m%d-%H%M%S"
+_QUARANTINE_STAMP = re.compile(r"^[0-9]{8}-[0-9]{6}_")
 
 
 def _described_scan(path: Path) -> str | None:
@@ -999,6 +1005,9 @@ class Archivist:
             folder = self._folder_says(path.parent, base)
         name = readable_name(path.name)
         stem = name[: -len(path.suffix)] if path.suffix else name
+        # A file put back from the quarantine, as its note says, still wears the quarantine's time: that is no
+        # date of the document (20261205-090428_购房合同_20190915 was made in 2019) and no part of its title.
+        stem = _QUARANTINE_STAMP.sub("", stem, count=1) or stem
         if hidden := hidden_characters(stem):
             # Stripped, not quarantined: the scan itself is good; only its name could mislead on screen.
             stem = without_hidden(stem)
@@ -1165,7 +1174,7 @@ class Archivist:
     def _reserve_quarantine(self, name: str, note: str) -> tuple[Path, Path]:
         """A free name in records/quarantine/ for a file, and its note written under the matching name
         (created with ``O_EXCL``: a name another file or process holds is never shared)."""
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now().strftime(QUARANTINE_STAMP)
         shown = readable_name(name)
         stem, extension = os.path.splitext(shown)
         extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
