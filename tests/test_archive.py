@@ -278,21 +278,27 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
     # it was quarantined, which is no date of the document.
     empty = inbox(ws) / "3-2-1201_购房合同_20190915.pdf"
     empty.write_bytes(b"")
+    empty.with_name("3-2-1201_购房合同_20190915.txt").write_text("盒号: 业主-003\n", encoding="utf-8")  # the scanner's
     outcome = clerk.file(empty)
     assert outcome.status == "quarantined"
     quarantined = ws.root / outcome.quarantine_path  # type: ignore[operator]
     assert quarantined.name.endswith("_3-2-1201_购房合同_20190915.pdf")
-    back = inbox(ws) / quarantined.name  # rescanned into the same file, and moved back as it is named
-    back.write_bytes(scan_bytes("pdf", 2))
-    quarantined.unlink()
-    item = clerk.file(back).item
+    sidecar = quarantined.with_name(quarantined.name + ".说明.txt")
+    assert sidecar.exists()
+    # Rescanned into the same file, and both moved back as they are named.
+    quarantined.write_bytes(scan_bytes("pdf", 2))
+    for moved in (quarantined, sidecar):
+        moved.rename(inbox(ws) / moved.name)
+    item = clerk.file(inbox(ws) / quarantined.name).item
     assert item is not None
-    assert (item.archive_no, item.doc_date, item.title, item.unit) == (
+    assert (item.archive_no, item.doc_date, item.title, item.unit, item.box) == (
         "YZ-2019-00001",
         dt.date(2019, 9, 15),
         "购房合同",
         "3-2-1201",
+        "业主-003",
     )
+    assert tree(inbox(ws)) == []  # the sidecar went with its scan
 
 
 def test_the_same_content_twice_is_quarantined_naming_the_existing_number(

@@ -357,6 +357,10 @@ def _relative(workspace: Workspace, path: Path) -> str:
         return str(path)
 
 
+#: What the quarantine puts between a scan's name and the suffix of its sidecar ``X.txt``: ``X.pdf.说明.txt``.
+QUARANTINED_SIDECAR = ".说明"
+
+
 def _case_variants(name: str) -> tuple[str, ...]:
     """``name`` and ``name`` with its extension in lower and in upper case (``SCAN0001.PDF``, ``SCAN0001.pdf``):
     Windows scanners and clerks mix the two, and a Windows share takes them for one name."""
@@ -376,7 +380,9 @@ def _sidecar_names(path: Path) -> list[str]:
     ``SCAN0001.PDF``, ``SCAN0002.PDF.JSON`` beside ``SCAN0002.pdf``)."""
     exact = [base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS]
     other = [base + suffix for base in (*_case_variants(path.name), path.stem) for suffix in _SIDECAR_SUFFIXES]
-    return [name for name in dict.fromkeys((*exact, *other)) if name != path.name]
+    # X.pdf.说明.txt: a sidecar X.txt as the quarantine renamed it, put back with its scan
+    kept = [path.name + QUARANTINED_SIDECAR + suffix for suffix in SIDECAR_EXTENSIONS]
+    return [name for name in dict.fromkeys((*exact, *other, *kept)) if name != path.name]
 
 
 def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path]:
@@ -434,6 +440,11 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
     if path.suffix.lower() not in SIDECAR_EXTENSIONS:
         return False
     stem = path.name[: -len(path.suffix)]
+    stem = (
+        stem.removesuffix(QUARANTINED_SIDECAR)
+        if stem.endswith(QUARANTINED_SIDECAR) and safe_extension(stem[: -len(QUARANTINED_SIDECAR)])
+        else stem
+    )
     folder = path.parent
     if safe_extension(stem) and any((folder / name).exists() for name in _case_variants(stem)):
         return True
@@ -1164,7 +1175,7 @@ class Archivist:
             if companion.name.startswith(path.name + "."):
                 name = target.name + companion.name[len(path.name) :]
             else:
-                name = f"{target.name}.说明{companion.suffix}"
+                name = f"{target.name}{QUARANTINED_SIDECAR}{companion.suffix}"
             try:
                 _move_new(companion, target.with_name(name))
             except OSError:
