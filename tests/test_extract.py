@@ -205,6 +205,26 @@ def test_a_phone_photo_stored_on_its_side_is_read_upright(workspace: Workspace, 
     assert text.error is None and engine.sizes == [(600, 800)]
 
 
+def test_a_16_bit_grey_scan_reaches_ocr_with_its_dark_text(
+    workspace: Workspace, engine: CountingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    # White 60000 of 65535, a dark line of text 1000: OCR must see the line dark on white, not a blank page.
+    page = Image.new("I", (400, 300), 60000)
+    page.paste(1000, (40, 140, 360, 160))
+    path = workspace.root / "records" / "archive" / "16位灰度.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.convert("I;16").save(path)
+    seen: list[tuple[int, int]] = []
+    recognize = engine.recognize
+    monkeypatch.setattr(engine, "recognize", lambda image: seen.append(image.getextrema()) or recognize(image))
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error is None and len(seen) == 1
+    darkest, brightest = seen[0]
+    assert darkest < 10 and brightest > 245
+
+
 def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEngine) -> None:
     from PIL import Image
 

@@ -143,6 +143,15 @@ def test_a_phone_photo_stored_on_its_side_is_shown_upright(ws: Workspace, ledger
     assert_shows(pages.page_image(ws, ledger, number, 1, width=1800), PAGE_SIZE, 0, 1, 1.0)  # never enlarged
 
 
+def test_a_16_bit_grey_scan_is_shown_not_blank(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
+    # A scanner set to 16-bit grey: paper about 60000, ink about 1000 (Pillow's own conversion clipped both to white).
+    sixteen = page_with_square(0).convert("I").point(lambda value: value * 231 + 1000).convert("I;16")
+    path = tmp_path / "3栋2单元1201 装修协议 16位灰度.png"
+    sixteen.save(path)
+    number = file_scan(ws, ledger, path)
+    assert_shows(pages.page_image(ws, ledger, number, 1, width=800), (800, 1120), 0, 1, 0.8)
+
+
 def test_missing_pages_widths_and_numbers_are_refused_in_chinese(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
     number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3-2-1201_购房合同_20190915.pdf", 2))
     with pytest.raises(NotFoundError) as beyond:

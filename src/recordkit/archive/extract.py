@@ -26,7 +26,15 @@ from rapidfuzz.distance import Levenshtein
 
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
-from recordkit.archive.scans import BROKEN_IMAGE_ERRORS, ScanRejected, load_pdf_page, open_image, open_pdf, upright
+from recordkit.archive.scans import (
+    BROKEN_IMAGE_ERRORS,
+    ScanRejected,
+    grey_8bit,
+    load_pdf_page,
+    open_image,
+    open_pdf,
+    upright,
+)
 from recordkit.core.atomic import write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
@@ -442,7 +450,7 @@ def _downscaled(image: Any, max_side: int) -> Any:
     """A grey copy whose longer side is at most ``max_side`` (JPEG decodes straight at a lower scale)."""
     if image.format == "JPEG":
         image.draft("L", (max_side, max_side))  # decode at 1/2, 1/4, 1/8: the full bitmap is never built
-    grey = upright(image).convert("L")
+    grey = grey_8bit(upright(image))
     if max(grey.size) > max_side:
         grey.thumbnail((max_side, max_side))
     return grey

@@ -26,6 +26,7 @@ from recordkit.archive.scans import (
     ScanRejected,
     check_image_size,
     count_pages,
+    grey_8bit,
     load_pdf_page,
     open_image,
     open_pdf,
@@ -269,7 +270,8 @@ def _raster_page(path: str, page: int, width: int, limits: LimitSettings) -> Ima
             if image.format == "JPEG":
                 image.draft("RGB" if image.mode != "L" else "L", stored)  # decoded at 1/2, 1/4, 1/8
             frame = upright(image)
-            frame = frame.convert("L" if frame.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB")
+            grey = frame.mode in ("1", "L", "LA", "F") or frame.mode.startswith("I")  # I, I;16, I;16B …: 16-bit grey
+            frame = grey_8bit(frame) if grey else frame.convert("RGB")
             shown = (stored[1], stored[0]) if sideways else stored
             if frame.width > shown[0]:
                 frame = frame.resize(shown, Image.Resampling.LANCZOS, reducing_gap=3.0)

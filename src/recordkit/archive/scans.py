@@ -292,6 +292,20 @@ def upright(image: Image.Image) -> Image.Image:
     return image if orientation(image) == 1 else ImageOps.exif_transpose(image)
 
 
+#: Modes of more than 8 bits a sample (a scanner's "16-bit grey", a 16-bit PNG or TIFF).
+_WIDE_GREY_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
+
+
+def grey_8bit(image: Image.Image) -> Image.Image:
+    """The frame as 8-bit grey.  A 16- or 32-bit one is scaled by its brightest value: Pillow's own conversion
+    clips every value above 255 to white, and a 16-bit scan became a blank page."""
+    if image.mode not in _WIDE_GREY_MODES:
+        return image.convert("L")
+    brightest = image.getextrema()[1]
+    scale = 255 / brightest if isinstance(brightest, int | float) and brightest > 255 else 1.0
+    return image.convert("I").point(lambda value: value * scale).convert("L")
+
+
 def check_image_size(width: int, height: int, mode: str, limits: LimitSettings) -> None:
     """``ScanRejected`` for an image too big to decode: read from its header, before any pixel is."""
     if width * height > limits.max_pixels:
