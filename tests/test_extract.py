@@ -225,6 +225,24 @@ def test_a_16_bit_grey_scan_reaches_ocr_with_its_dark_text(
     assert darkest < 10 and brightest > 245
 
 
+def test_a_png_with_a_transparent_background_reaches_ocr_on_white(
+    workspace: Workspace, engine: CountingEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image, ImageDraw
+
+    # Black ink on a transparent background (black underneath): OCR must see the ink on white, not a black page.
+    page = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(page).rectangle((40, 140, 360, 160), fill=(0, 0, 0, 255))
+    path = workspace.root / "records" / "archive" / "透明背景.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.save(path)
+    seen: list[tuple[int, int]] = []
+    recognize = engine.recognize
+    monkeypatch.setattr(engine, "recognize", lambda image: seen.append(image.getextrema()) or recognize(image))
+    text = extract_item(workspace, item_for(workspace, path))
+    assert text.error is None and seen == [(0, 255)]
+
+
 def test_decompression_bomb_is_flagged(workspace: Workspace, engine: CountingEngine) -> None:
     from PIL import Image
 

@@ -152,6 +152,19 @@ def test_a_16_bit_grey_scan_is_shown_not_blank(ws: Workspace, ledger: Ledger, tm
     assert_shows(pages.page_image(ws, ledger, number, 1, width=800), (800, 1120), 0, 1, 0.8)
 
 
+def test_a_png_with_a_transparent_background_is_shown_on_white(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
+    # The page's ink on a transparent background (black underneath): shown as every viewer shows it, on white.
+    ink = page_with_square(0).point(lambda value: 255 - value)  # opaque where the page is dark
+    page = Image.new("RGBA", PAGE_SIZE, (0, 0, 0, 0))
+    page.putalpha(ink)
+    path = tmp_path / "3栋2单元1201 装修协议 透明.png"
+    page.save(path)
+    number = file_scan(ws, ledger, path)
+    shown = pages.page_image(ws, ledger, number, 1, width=800)
+    assert_shows(shown, (800, 1120), 0, 1, 0.8)
+    assert shade(shown, 700, 1000) > 200  # the paper, away from the square, is white
+
+
 def test_missing_pages_widths_and_numbers_are_refused_in_chinese(ws: Workspace, ledger: Ledger, tmp_path: Path) -> None:  # noqa: F811
     number = file_scan(ws, ledger, scan_with_squares(tmp_path / "3-2-1201_购房合同_20190915.pdf", 2))
     with pytest.raises(NotFoundError) as beyond:

@@ -31,6 +31,7 @@ from recordkit.archive.scans import (
     ScanRejected,
     grey_8bit,
     load_pdf_page,
+    on_white,
     open_image,
     open_pdf,
     upright,
@@ -450,7 +451,7 @@ def _downscaled(image: Any, max_side: int) -> Any:
     """A grey copy whose longer side is at most ``max_side`` (JPEG decodes straight at a lower scale)."""
     if image.format == "JPEG":
         image.draft("L", (max_side, max_side))  # decode at 1/2, 1/4, 1/8: the full bitmap is never built
-    grey = grey_8bit(upright(image))
+    grey = grey_8bit(on_white(upright(image)))
     if max(grey.size) > max_side:
         grey.thumbnail((max_side, max_side))
     return grey

@@ -28,6 +28,7 @@ from recordkit.archive.scans import (
     count_pages,
     grey_8bit,
     load_pdf_page,
+    on_white,
     open_image,
     open_pdf,
     orientation,
@@ -269,7 +270,7 @@ def _raster_page(path: str, page: int, width: int, limits: LimitSettings) -> Ima
             stored = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
             if image.format == "JPEG":
                 image.draft("RGB" if image.mode != "L" else "L", stored)  # decoded at 1/2, 1/4, 1/8
-            frame = upright(image)
+            frame = on_white(upright(image))
             grey = frame.mode in ("1", "L", "LA", "F") or frame.mode.startswith("I")  # I, I;16, I;16B …: 16-bit grey
             frame = grey_8bit(frame) if grey else frame.convert("RGB")
             shown = (stored[1], stored[0]) if sideways else stored

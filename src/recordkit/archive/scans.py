@@ -292,6 +292,15 @@ def upright(image: Image.Image) -> Image.Image:
     return image if orientation(image) == 1 else ImageOps.exif_transpose(image)
 
 
+def on_white(image: Image.Image) -> Image.Image:
+    """A frame with transparency laid on white paper, as a viewer shows it (converted as it is, its transparent
+    background, black underneath, turned the whole page black); the frame itself when it has none."""
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return image
+    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, image.convert("RGBA")).convert("RGB")
+
+
 #: Modes of more than 8 bits a sample (a scanner's "16-bit grey", a 16-bit PNG or TIFF).
 _WIDE_GREY_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
 
