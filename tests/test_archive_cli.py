@@ -97,6 +97,23 @@ def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     assert tree(workspace.root / "records" / "archive") == []
 
 
+def test_watch_once_names_the_files_still_being_written(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clerk runs it while the scanner still writes: "归档 0 个" alone would look as if the scan were lost.
+    # (Which files are still changing is test_watcher's; here what the clerk is told.)
+    from recordkit.archive.watcher import InboxWatcher
+
+    monkeypatch.setattr(InboxWatcher, "still_written", lambda self: ["正在扫描.tif", "扫描仪/第二份.pdf"])
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "收件箱处理完毕：归档 0 个，隔离 0 个",
+        "还有 2 个文件正在写入（大小还在变化），留在收件箱没有归档：正在扫描.tif、扫描仪/第二份.pdf；"
+        "扫描完成后再运行 recordkit watch --once（归档服务会自动归档）",
+    ]
+
+
 @pytest.mark.parametrize("interval", ["0", "-1"])
 def test_watch_refuses_an_interval_the_setting_refuses(archivist_cli: Any, interval: str) -> None:
     # [archive] poll_interval takes 0.01 to 3600 seconds; --interval 0 --polling made the service spin a core.

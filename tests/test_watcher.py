@@ -106,6 +106,7 @@ def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_file
     assert tree(inbox(ws)) == sorted(
         [".DS_Store", "Thumbs.db", "~$合同.docx", "大图.pdf.part", "扫描.tmp", "正在扫描.tif"]
     )
+    assert watcher.still_written() == ["正在扫描.tif"]  # the temporary files are never watched
 
 
 def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Ledger) -> None:

@@ -35,7 +35,7 @@ from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutco
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
-from recordkit.core.filenames import printable
+from recordkit.core.filenames import printable, readable_name
 from recordkit.core.workspace import add_rotating_log
 
 if TYPE_CHECKING:
@@ -559,6 +559,16 @@ class InboxWatcher:
         finally:
             self._end_read_ahead()
             self._done_reading()
+
+    def still_written(self) -> list[str]:
+        """The files still changing at the last look (``--once`` leaves them in the inbox), as the clerk sees
+        their names: relative to the inbox, read as GBK where they are not UTF-8."""
+        inbox = self.archivist.inbox
+        return sorted(
+            readable_name(str(path.relative_to(inbox)) if path.is_relative_to(inbox) else path.name)
+            for path in map(Path, self.tracker.pending())
+            if path.exists()
+        )
 
     def recover(self) -> None:
         self.archivist.recover()  # logs what it finished or rolled back

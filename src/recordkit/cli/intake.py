@@ -120,6 +120,11 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+            if writing := watcher.still_written():
+                typer.echo(
+                    f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
+                    "扫描完成后再运行 recordkit watch --once（归档服务会自动归档）"
+                )
             if (why := watcher.refusal) is not None:
                 left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
                 raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
