@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,32 @@ def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     result = archivist_cli("file", str(inbox(workspace)))
     assert (result.exit_code, result.stderr.strip()) == (130, "已取消，没有保存任何改动。")
     assert tree(workspace.root / "records" / "archive") == []
+
+
+def test_file_of_the_workspace_folder_files_the_inbox_and_never_its_own_files(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # `recordkit file .` typed in the workspace: the scan waiting in the inbox is filed; the ledger's database, the
+    # archive's files, generated papers and templates are the workspace's own, never filed (again).
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0  # one archived file to meet later
+    write_scan(inbox(workspace) / "1-1-101_购房合同_20190915.pdf", 2)
+    (workspace.root / "templates").mkdir(exist_ok=True)
+    (workspace.root / "templates" / "温馨提示.docx").write_bytes(b"PK\x03\x04 not filed")
+    for name in os.listdir(workspace.root):  # the workspace holds only its own files now (a roster, say, is gone)
+        if name not in ("records", "templates", "recordkit.toml"):
+            os.remove(workspace.root / name)
+    own = sorted(os.listdir(workspace.root / "records"))
+    result = archivist_cli("file", str(workspace.root))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "共 1 个文件：归档 1 个，未归档 0 个",
+        "已跳过工作区自己的文件：records/ 里收件箱以外的（台账、档案、生成的文书、隔离区）、templates/ 和 recordkit.toml",
+    ]
+    assert "ledger.sqlite3" in own  # the SQLite ledger's own database file was there, and is not filed
+    listed = json.loads(archivist_cli("archive", "list", "--json").stdout)
+    assert sorted(row["archive_no"] for row in listed) == ["YZ-2019-00001", "YZ-2026-00001"]
+    assert tree(inbox(workspace)) == []
 
 
 def test_watch_once_names_the_files_still_being_written(

@@ -485,6 +485,8 @@ class Archivist:
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
         #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
         self.quarantine_on_error = True
+        #: The workspace's own files and folders a folder's walk left out (``expand``), relative to the workspace.
+        self.left_out: set[str] = set()
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -1230,19 +1232,49 @@ class Archivist:
         return outcomes
 
     def expand(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
-        """Each file to file and the folder its folder names count from (a folder given, else None)."""
+        """Each file to file and the folder its folder names count from (a folder given, else None).
+
+        A folder's walk leaves out the workspace's own files — records/ but its inbox (the ledger, the
+        archive, generated papers, the quarantine, the caches), templates/ and recordkit.toml — and names them in
+        ``left_out``: ``recordkit file .`` in the workspace files what waits in the inbox, never the
+        ledger's database or the archive's own files again."""
+        own = tuple(
+            path.resolve()
+            for path in (self.workspace.records_dir, self.workspace.templates_dir, self.workspace.config_file)
+        )
         for path in paths:
             if path.is_dir():
                 for folder, dirs, names in os.walk(path):
-                    dirs[:] = sorted(d for d in dirs if not is_ignored(d, self.settings.ignore_patterns))
+                    dirs[:] = sorted(
+                        d
+                        for d in dirs
+                        if not is_ignored(d, self.settings.ignore_patterns) and not self._own(Path(folder, d), own)
+                    )
                     for name in sorted(names):
                         candidate = Path(folder) / name
+                        if self._own(candidate, own):
+                            continue
                         if not self.skipped(candidate):
                             yield candidate, Path(os.path.abspath(path))
             elif not path.exists() and not path.is_symlink():
                 raise NotFoundError(f"找不到文件 {readable_name(str(path))}：请检查路径")
             else:
                 yield path, None
+
+    def _own(self, path: Path, own: tuple[Path, ...]) -> bool:
+        """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);
+        remembered in ``left_out`` as the clerk sees it."""
+        resolved = path.resolve()
+        if resolved == self.inbox or self.inbox.is_relative_to(resolved) or resolved.is_relative_to(self.inbox):
+            return False  # the inbox, and the folders that hold it, are walked
+        if not any(resolved == root or resolved.is_relative_to(root) for root in own):
+            return False
+        try:
+            shown = resolved.relative_to(self.workspace.root.resolve()).as_posix()
+        except ValueError:
+            shown = str(resolved)
+        self.left_out.add(readable_name(shown))
+        return True
 
     def skipped(self, path: Path) -> bool:
         """Temporary files and the sidecars of scans are never filed themselves."""

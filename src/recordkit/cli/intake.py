@@ -83,6 +83,10 @@ def file_command(
             typer.echo(_outcome_line(outcome))
         moved = f"（其中 {quarantined} 个已移到隔离区）" if quarantined else ""
         typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个{moved}")
+        if archivist.left_out:
+            typer.echo(
+                "已跳过工作区自己的文件：records/ 里收件箱以外的（台账、档案、生成的文书、隔离区）、templates/ 和 recordkit.toml"
+            )
     if filed < len(outcomes):
         raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
 
