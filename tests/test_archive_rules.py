@@ -105,6 +105,10 @@ def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
         (["工程", "电梯", "3号梯"], Metadata(category="工程档案", topic="电梯/3号梯")),
         (["HT"], Metadata(category="合同协议档案")),
         (["今天扫的"], Metadata(topic="今天扫的")),
+        # an archivist's folder named for the unit and its owner
+        (["业主档案", "1-1-101 张伟"], Metadata(category="业主档案", unit="1-1-101")),
+        (["3-2-1201_李秀英"], Metadata(unit="3-2-1201")),
+        (["工程档案", "Scan 2026-11-02 10-05-33"], Metadata(category="工程档案", topic="Scan 2026-11-02 10-05-33")),
         ([], Metadata()),
     ],
 )

@@ -366,14 +366,23 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
         if category is None and (found := rules.category(part)) is not None:
             category = found.name
             continue
-        if unit is None:
-            try:
-                unit = str(parse_unit_code(part, phases=rules.phases or None))
-                continue
-            except ValidationError:
-                pass
+        if unit is None and (code := _unit_of_folder(part, rules.phases)) is not None:
+            unit = str(code)
+            continue
         topic.append(part)
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
+
+
+def _unit_of_folder(part: str, phases: Mapping[str, str]) -> UnitCode | None:
+    """The unit a folder is named for: the whole name (``3栋2单元1201``), or its first word that is a unit code,
+    as a file name's (``1-1-101 张伟``, ``3-2-1201_李秀英``: an archivist names a folder after the unit and its
+    owner); a scanner's time or date is no unit."""
+    try:
+        return parse_unit_code(part, phases=phases or None)
+    except ValidationError:
+        pass
+    words = _NAME_SEPARATORS.split(_SCANNER_TIMES.sub(" ", part))
+    return next((code for word in words if word and (code := _unit_of_token(word, phases)) is not None), None)
 
 
 _FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
