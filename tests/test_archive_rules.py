@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -167,6 +168,27 @@ def test_json_that_is_not_an_object_is_refused() -> None:
         parse_sidecar(b"[1, 2]", ".json")
     with pytest.raises(ValidationError, match="不是有效的 JSON"):
         parse_sidecar(b"{oops", ".json")
+
+
+@pytest.mark.parametrize("source", ["name", "flags"])
+def test_a_document_date_after_today_is_not_taken_and_flagged(source: str) -> None:
+    # 图纸_20300101.pdf: a serial number read as a date, or --date 2036 typed for 2026; the archive number's
+    # year would follow it (GC-2030-…) and never change.
+    later = Metadata(title="图纸", doc_date=dt.date(2030, 1, 1))
+    name, flags = (later, Metadata()) if source == "name" else (Metadata(title="图纸"), later)
+    resolved = resolve(flags, Metadata(), Metadata(), name, RULES, "图纸_20300101", today=dt.date(2026, 12, 5))
+    assert resolved.metadata.doc_date is None
+    assert resolved.review_reasons == ("文件日期 2030-01-01 晚于今天，没有采用：请核对后用 archive update --date 改正",)
+    same_day = resolve(
+        Metadata(),
+        Metadata(),
+        Metadata(),
+        replace(later, doc_date=dt.date(2026, 12, 5)),
+        RULES,
+        "x",
+        today=dt.date(2026, 12, 5),
+    )
+    assert (same_day.metadata.doc_date, same_day.review_reasons) == (dt.date(2026, 12, 5), ())
 
 
 def test_flags_beat_the_sidecar_beat_the_folder_beat_the_name() -> None:

@@ -490,19 +490,28 @@ def resolve(
     rules: FilingRules,
     original_stem: str,
     sidecar_problems: Sequence[str] = (),
+    today: dt.date | None = None,
 ) -> Resolved:
     """Merge the four sources (flags > sidecar > folder > name) and decide the category.
 
     A category or unit that cannot be told is no error: the item is filed under the unknown
-    category (or without a unit) and the reasons say what the archivist must look at.
+    category (or without a unit) and the reasons say what the archivist must look at.  So is a
+    document date after ``today`` (a serial number read as a date, a year mistyped): it is not
+    taken, since the archive number's year would follow it and never change.
     """
     merged = flags.over(sidecar.over(folder.over(name)))
+    reasons = list(sidecar_problems)
+    today = today or dt.date.today()
+    if merged.doc_date is not None and merged.doc_date > today:
+        reasons.append(
+            f"文件日期 {merged.doc_date.isoformat()} 晚于今天，没有采用：请核对后用 archive update --date 改正"
+        )
+        merged = replace(merged, doc_date=None)
     if merged.category is None:  # a title given by flag or sidecar, or a unit alone, may still tell it
         told = rules.category_from_words(merged.title or "") or (
             rules.category(rules.unit_category) if merged.unit else None
         )
         merged = replace(merged, category=told.name if told else None)
-    reasons = list(sidecar_problems)
     category = rules.category(merged.category) if merged.category else None
     if merged.category and category is None:
         reasons.append(f"类别“{merged.category}”不是已配置的档案类别（{'、'.join(rules.names)}）")
