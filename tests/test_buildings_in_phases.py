@@ -169,3 +169,25 @@ def test_a_notice_batch_sheet_reads_the_units_with_the_estates_phases(run_cli: A
     ]
     notice = next((workspace.root / "records" / "generated").rglob("装修违规整改通知_巴塞罗纳·B-1-2004.docx"))
     assert "阳台违规搭建" in "\n".join(p.text for p in Document(str(notice)).paragraphs)
+
+
+def test_a_search_filter_reads_the_unit_with_the_estates_phases(run_cli: Any, workspace: Workspace) -> None:
+    # `unit:二期B-1-2004` typed in the query, as `--unit` is typed: 巴塞罗纳·B-1-2004 (二期 is its other spelling).
+    from recordkit.demo.scans import write_scan
+
+    import_two_phases(run_cli, workspace)
+    scans = workspace.root / "扫描件"
+    scans.mkdir()
+    write_scan(scans / "巴塞罗纳·B-1-2004_产权证明.pdf", 1)
+    write_scan(scans / "香榭丽舍·B-1-2004_产权证明.pdf", 2)
+    filed = run_cli("file", str(scans))
+    assert filed.exit_code == 0, filed.output
+    for query in ("unit:二期B-1-2004", "unit:巴塞罗纳·B-1-2004 产权证明", "房号:二期B栋1单元2004室"):
+        found = run_cli("search", query, "--json")
+        assert found.exit_code == 0, (query, found.output)
+        assert [hit["unit"] for hit in json.loads(found.stdout)["hits"]] == ["巴塞罗纳·B-1-2004"], query
+    unknown = run_cli("search", "unit:三期B-1-2004")
+    assert (unknown.exit_code, unknown.stdout) == (2, "")
+    assert unknown.stderr.strip() == (
+        "错误：房号“三期B-1-2004”中的分区“三期”不在本小区的分区中（香榭丽舍、巴塞罗纳），请检查 recordkit.toml 的 [[office.phases]]"
+    )

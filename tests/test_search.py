@@ -144,6 +144,14 @@ def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -
         ("date:2025-03-15", [AGREEMENT]),
         ("owner:张伟", [DEED]),  # 1-1-101 is 张伟's unit in the ledger
         ("owner:李秀英 装修", [AGREEMENT]),  # 3-2-1201 is 李秀英's
+        # typed with a Chinese input method: the keys in Chinese, full-width colons, curly quotes
+        ("房号：3-2-1201", [AGREEMENT]),
+        ("类别:工程档案 梯 -电梯", [FIRE]),
+        ("业主：张伟", [DEED]),
+        ("日期：2024-01..2024-06", [ELEVATOR]),
+        ("Category:工程档案", [FIRE, ELEVATOR]),
+        ("“维修保养”", [ELEVATOR]),
+        ("“维修 保养”", []),
     ],
 )
 def test_query_language(searched: Workspace, query: str, expected: list[str]) -> None:

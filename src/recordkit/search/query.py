@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -106,7 +106,12 @@ def blank_controls(text: str) -> str:
     return _CONTROLS.sub(" ", text)
 
 
-_QUERY_PARTS = re.compile(r'(?P<neg>-)?(?:(?P<key>[a-z]+):)?(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))')
+# A filter's key as clerks type it: English or Chinese (房号:3-2-1201), with the Chinese input method's full-width
+# colon too (类别：工程档案); a phrase in straight quotes or the input method's curly ones (“电梯 维修”).
+_QUERY_PARTS = re.compile(
+    r'(?P<neg>-)?(?:(?P<key>[A-Za-z]+|房号|类别|业主|日期)(?P<colon>[:：]))?'
+    r'(?:["“](?P<quoted>[^"”]*)["”]?|(?P<bare>\S+))'
+)
 _FILTER_KEYS = {
     "unit": "unit",
     "房号": "unit",
@@ -149,9 +154,10 @@ def _date_range(text: str) -> tuple[dt.date | None, dt.date | None]:
     return (query_period(low) if low else None), (query_period(high, end=True) if high else None)
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
     """Read the query language: terms AND by default, ``A OR B``, ``-exclude``, ``"quoted phrase"``,
-    and the filters ``unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12``.
+    and the filters ``unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12`` (a unit read with the
+    estate's ``phases``, ``OfficeSettings.phase_table``: ``unit:二区1-202`` is 二期·1-202, as ``--unit`` reads it).
 
     A control character is read as a blank (``blank_controls``).  A pure function; ``UsageError`` for a filter
     it cannot read or a term with nothing to search.
@@ -164,8 +170,9 @@ def parse_query(text: str) -> Query:
     for match in _QUERY_PARTS.finditer(text.strip()):
         negative, key = bool(match["neg"]), match["key"]
         value = match["quoted"] if match["quoted"] is not None else match["bare"]
-        if key is not None and key not in _FILTER_KEYS:  # "http:" or "a:b" is a term like any other
-            value, key = f"{key}:{value}", None
+        if key is not None and key.lower() not in _FILTER_KEYS:  # "http:" or "a:b" is a term like any other
+            value, key = f"{key}{match['colon']}{value}", None
+        key = key.lower() if key is not None else None
         if key is None and not negative and match["quoted"] is None and value == "OR":
             join_next = bool(groups)
             continue
@@ -175,8 +182,10 @@ def parse_query(text: str) -> Query:
                 filters["date_from"], filters["date_to"] = _date_range(value)
             elif name == "unit":
                 try:
-                    filters["unit"] = str(parse_unit_code(value))
-                except ValidationError:
+                    filters["unit"] = str(parse_unit_code(value, phases=phases or None))
+                except ValidationError as err:
+                    if phases and "分区" in err.message:  # a phase this estate does not have: say which it has
+                        raise UsageError(err.message) from None
                     raise UsageError(f"房号“{value}”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201") from None
             else:
                 filters[name] = value.strip()
@@ -384,14 +393,20 @@ def _filters(query: Query, rules: Any) -> Filters:
 
 
 def _apply_flags(
-    query: Query, category: str | None, unit: str | None, owner: str | None, date_from: str | None, date_to: str | None
+    query: Query,
+    category: str | None,
+    unit: str | None,
+    owner: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    phases: Mapping[str, str] | None = None,
 ) -> Query:
     changes: dict[str, Any] = {}
     category, unit, owner, date_from, date_to = (
         blank_controls(value).strip() if value else value for value in (category, unit, owner, date_from, date_to)
     )
     if unit:
-        changes["unit"] = parse_query(f'unit:"{unit}"').unit
+        changes["unit"] = parse_query(f'unit:"{unit}"', phases).unit
     if category:
         changes["category"] = category.strip()
     if owner:
@@ -439,7 +454,8 @@ def search(
         raise UsageError(f"检索词太长（{len(text.strip())} 个字，最多 {MAX_QUERY_CHARS} 个字）：请摘取其中几个词检索")
     if sort not in SORT_NAMES:
         raise UsageError(f"排序“{sort}”无法识别，应为 {'、'.join(SORT_NAMES)} 之一")
-    query = _apply_flags(parse_query(text), category, unit, owner, date_from, date_to)
+    phases = workspace.settings.office.phase_table()
+    query = _apply_flags(parse_query(text, phases), category, unit, owner, date_from, date_to, phases)
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
     if not query.groups and not filters:
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
