@@ -98,6 +98,20 @@ def test_work_orders_recorded_in_a_closed_month_later_leave_its_report_as_it_was
     assert summary_again.replace(NOTE, "") == summary
 
 
+def test_the_signing_date_does_not_move_a_closed_months_work_orders(october: Any, tmp_path: Path) -> None:
+    """--date only dates the paper: signed on 25 October, October's report still counts its work orders at its
+    end (the plumbing repair of 30 October unfinished) and says nothing changed since the closing."""
+    folder = tmp_path / "落款"
+    _ok(october, "report", "monthly", "--month", "2026-10", "--out", str(folder), "--date", "2026-10-25")
+    book = load_workbook(folder / "月度报表-2026-10.xlsx")
+    orders = [row for row in book["工单"].iter_rows(values_only=True) if any(v is not None for v in row)]
+    paragraphs = [p.text for p in Document(str(folder / "月度工作总结-2026-10.docx")).paragraphs]
+    assert _metric(orders, "月末未办结（件）") == 1
+    assert not any(NOTE in row for row in orders)
+    assert not any(NOTE in text for text in paragraphs)
+    assert "2026年10月25日" in paragraphs
+
+
 def test_a_month_closed_out_of_order_keeps_its_work_order_figures_without_fee_figures(
     ledger: Ledger, tmp_path: Path
 ) -> None:

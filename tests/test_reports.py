@@ -534,6 +534,34 @@ def test_cli_bad_month_writes_nothing(run_cli: Any, workspace: Workspace) -> Non
     assert not (workspace.root / "records/generated/报表").exists()
 
 
+def test_cli_the_signing_date_opens_no_later_month(run_cli: Any, workspace: Workspace) -> None:
+    """--date is the date the summary is signed with: it neither lets a month not begun through, nor refuses
+    a month that has begun; one signed before its month is refused by name."""
+    future = Month.of(dt.date.today()) + 1
+    signed_later = (future + 1).first_day().isoformat()
+    result = run_cli("report", "monthly", "--month", str(future), "--date", signed_later)
+    assert result.exit_code == 5
+    assert result.stderr.strip() == f"错误：月份 {future} 还没有到：只能生成 {future - 1} 及以前月份的报表"
+    assert not (workspace.root / "records/generated/报表").exists()
+
+    result = run_cli("report", "monthly", "--month", "2026-01", "--date", "2025-12-31")
+    assert result.exit_code == 5
+    assert (
+        result.stderr.strip()
+        == "错误：落款日期 2025-12-31 早于报表月份 2026-01：2026-01 的报表只能写 2026-01-01 或以后的日期"
+    )
+    assert not (workspace.root / "records/generated/报表").exists()
+
+    result = run_cli("report", "monthly", "--month", "2026-01", "--date", "2026-01-20")
+    assert result.exit_code == 0, result.output
+    # A month long over: its figures run to its end, whatever day the summary is signed.
+    assert "2026-01 未结账（数据截至 2026-01-31）" in result.output
+    summary = Document(str(workspace.root / "records/generated/报表/2026-01/月度工作总结-2026-01.docx"))
+    texts = [p.text for p in summary.paragraphs]
+    assert "2026年1月20日" in texts
+    assert "说明：本月未结账（数据截至 2026-01-31），以上数字在结账前还会变化。" in texts
+
+
 def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     import os
 

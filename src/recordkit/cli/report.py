@@ -48,7 +48,7 @@ def report_monthly(
         out,
         pdf,
         show_private,
-        today=optional_date(date, "落款日期"),
+        signed=optional_date(date, "落款日期"),
     )
     if show_private:
         from recordkit.ledger.journal import record_private_view

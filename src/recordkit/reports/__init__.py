@@ -70,18 +70,26 @@ def monthly_report(
     pdf: bool = False,
     show_private: bool = False,
     today: dt.date | None = None,
+    signed: dt.date | None = None,
 ) -> MonthlyReport:
     """Write 月度报表-YYYY-MM.xlsx and 月度工作总结-YYYY-MM.docx for the month (overwriting an older run).
 
     Both files are built in memory first and moved into place together: a failure leaves
     neither (and no ledger row).  Files inside the workspace are recorded as generated
     documents.  With ``pdf`` both are converted in one LibreOffice call; a PDF that cannot be
-    made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  Raises ``ValidationError``
-    for a malformed or future month.
+    made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  ``signed`` is the date the summary
+    is signed with (today unless given): the paper's date only, never the day the figures run to, which
+    is ``today``.  Raises ``ValidationError`` for a malformed or future month, or a signing date before
+    the month began.
     """
 
     today = today or dt.date.today()
     month = check_month(month_text, today)
+    signed = signed or today
+    if signed < month.first_day():
+        raise ValidationError(
+            f"落款日期 {signed.isoformat()} 早于报表月份 {month}：{month} 的报表只能写 {month.first_day().isoformat()} 或以后的日期"
+        )
     settings = workspace.settings
     # The drawing modules (openpyxl, python-docx: about half a second) load in a thread while the
     # ledger is read: SQLite works without holding the interpreter's lock.
@@ -99,7 +107,7 @@ def monthly_report(
     estate = settings.office.estate
     stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp)
-    document = build_summary(estate, settings.office.name, now, previous, today)
+    document = build_summary(estate, settings.office.name, now, previous, signed)
 
     folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()
     # A report with full phone numbers is a file of its own: it never replaces the masked one
