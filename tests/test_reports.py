@@ -31,6 +31,7 @@ from recordkit.reports import check_month, monthly_report
 from recordkit.reports.workbook import SHEETS
 from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import WorkOrderRecord
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, RECEIPTS, bill_months, small_estate
 
 OCT = "2026-10"
@@ -560,6 +561,50 @@ def test_cli_the_signing_date_opens_no_later_month(run_cli: Any, workspace: Work
     texts = [p.text for p in summary.paragraphs]
     assert "2026年1月20日" in texts
     assert "说明：本月未结账（数据截至 2026-01-31），以上数字在结账前还会变化。" in texts
+
+
+def test_rates_in_words_are_the_rates_the_workbook_shows(run_cli: Any, workspace: Workspace) -> None:
+    """1-1-101 alone billed 160.00 a month: 10.00 paid in January is 1/16 of it, which a 0.0% cell shows as 6.3%
+    (Excel and LibreOffice round half away from zero); 20.00 paid for February is 12.5%, 6.2 points more than the
+    6.3% shown for January.  The summary and the command's table say the same."""
+
+    def ok(*args: str) -> Any:
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    ok("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)))
+    ok("fees", "rules", "add", "停车费", "--kind", "fixed", "--rate", "160", "--from", "2026-01", "--unit", "1-1-101")
+    ok("fees", "bill", "--month", "2026-01")
+    ok("fees", "bill", "--month", "2026-02")
+    ok("fees", "pay", "1-1-101", "--amount", "10", "--date", "2026-01-15", "--reason", "银行转账补录")
+    ok(
+        "fees",
+        "pay",
+        "1-1-101",
+        "--amount",
+        "20",
+        "--months",
+        "2026-02",
+        "--date",
+        "2026-02-10",
+        "--reason",
+        "银行转账补录",
+    )
+    folder = workspace.root / "records/generated/报表"
+    january = ok("report", "monthly", "--month", "2026-01")
+    book = load_workbook(folder / "2026-01/月度报表-2026-01.xlsx")
+    cell = rows_of(book["概览"])["当期收缴率"][1]
+    assert (cell.value, cell.number_format) == (0.0625, "0.0%")
+    assert "6.3%" in january.output and "6.2%" not in january.output
+    words = "\n".join(p.text for p in Document(str(folder / "2026-01/月度工作总结-2026-01.docx")).paragraphs)
+    assert "当期收缴率6.3%" in words
+    tables = Document(str(folder / "2026-01/月度工作总结-2026-01.docx")).tables
+    assert [row.cells[3].text for row in tables[0].rows[1:]] == ["6.3%", "6.3%"]  # 停车费, 合计
+
+    ok("report", "monthly", "--month", "2026-02")
+    words = "\n".join(p.text for p in Document(str(folder / "2026-02/月度工作总结-2026-02.docx")).paragraphs)
+    assert "当期收缴率12.5%，较上月上升 6.2 个百分点。" in words
 
 
 def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ test reads them without opening Word.  The manager edits the draft; nothing is r
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from docx import Document as new_document
@@ -23,18 +24,25 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 
+def percent_tenths(rate: float) -> Decimal:
+    """The rate in per cent to one decimal, as the workbook's ``0.0%`` cells show it: Excel and LibreOffice
+    round the value they hold (to 15 significant digits) half away from zero, so 1/16 shows 6.3% — where
+    formatting the binary float (``f"{0.0625 * 100:.1f}"``, ``round(6.25, 1)``) gives 6.2."""
+    return (Decimal(f"{rate:.15g}") * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return "—" if rate is None else f"{percent_tenths(rate)}%"
 
 
 def change_in_points(now: float | None, before: float | None) -> str:
-    """较上月上升/下降 N 个百分点, or 与上月持平 (to one decimal, as printed)."""
+    """较上月上升/下降 N 个百分点, or 与上月持平 (to one decimal: the difference of the two rates as printed)."""
     if now is None or before is None:
         return "上月没有应收，无法比较"
-    points = round(now * 100, 1) - round(before * 100, 1)
-    if abs(points) < 0.05:
+    points = percent_tenths(now) - percent_tenths(before)
+    if not points:
         return "与上月持平"
-    return f"较上月{'上升' if points > 0 else '下降'} {abs(points):.1f} 个百分点"
+    return f"较上月{'上升' if points > 0 else '下降'} {abs(points)} 个百分点"
 
 
 def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) -> list[str]:
