@@ -607,6 +607,20 @@ def test_rates_in_words_are_the_rates_the_workbook_shows(run_cli: Any, workspace
     assert "当期收缴率12.5%，较上月上升 6.2 个百分点。" in words
 
 
+def test_cli_out_through_a_file_is_refused(run_cli: Any, workspace: Workspace, tmp_path: Path) -> None:
+    """--out naming a file, or a folder inside one: a Chinese line naming the file, exit 2, the file untouched."""
+    sheet = tmp_path / "名单.xlsx"
+    sheet.write_bytes(b"kept")
+    for out in (sheet, sheet / "报表"):
+        result = run_cli("report", "monthly", "--month", "2026-01", "--out", str(out))
+        assert result.exit_code == 2, result.output
+        assert result.stderr.strip() == (
+            f"错误：无法写入 {out / '月度报表-2026-01.xlsx'}：{sheet} 是文件，不是文件夹，请换一个输出位置"
+        )
+    assert sheet.read_bytes() == b"kept"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["名单.xlsx", workspace.root.name])
+
+
 def test_pdf_copies_of_both_files_in_one_call(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     import os
 

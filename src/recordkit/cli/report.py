@@ -24,9 +24,7 @@ commands.add_typer(report_app, name="report")
 def report_monthly(
     ctx: typer.Context,
     month: str = typer.Option(..., "--month", help="报表月份，例如 2026-10（不能是以后的月份）。"),
-    out: Path | None = typer.Option(
-        None, "--out", help="输出目录（默认：records/generated/报表/月份/）。", file_okay=False
-    ),
+    out: Path | None = typer.Option(None, "--out", help="输出目录（默认：records/generated/报表/月份/）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF。"),
     show_private: bool = typer.Option(False, "--show-private", help="欠费明细显示完整联系电话（默认打码）。"),
     date: str | None = typer.Option(None, "--date", help="工作总结的落款日期（默认今天），例如 2026-11-05。"),

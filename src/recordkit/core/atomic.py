@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
+from recordkit.core.errors import UsageError
+from recordkit.core.filenames import printable
+
 
 @contextmanager
 def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterator[Path]:
@@ -23,7 +26,13 @@ def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterat
     ``durable`` nothing is fsynced: a ``kill -9`` still leaves the old file or the new one, a power
     cut may leave an empty one; for derived data that is checked when read and made again.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as err:  # a file where a folder of the path should be
+        raise UsageError(
+            f"无法写入 {printable(str(target))}：{printable(str(_file_in_the_way(target.parent)))} 是文件，不是文件夹，"
+            "请换一个输出位置"
+        ) from err
     handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix, dir=target.parent)
     os.close(handle)
     temp = Path(temp_name)
@@ -40,6 +49,13 @@ def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterat
         raise
     if durable:
         fsync_directory(target.parent)
+
+
+def _file_in_the_way(folder: Path) -> Path:
+    """The nearest of ``folder`` and its parents that exists (a file, when its folders cannot be made)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def write_bytes(target: Path, data: bytes, *, durable: bool = True) -> Path:
