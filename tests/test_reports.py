@@ -444,6 +444,35 @@ def test_the_register_and_the_report_agree(estate: Ledger, ws: Workspace, tmp_pa
     )
 
 
+def test_money_after_the_month_is_in_neither_the_register_nor_the_report(
+    estate: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """3-2-1201 pays October's 347.93 on 5 November: October's register and report both still count October's
+    bills as at 31 October (as the README says), and November's report has it as 清欠."""
+    before = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "before", today=TODAY).figures.fees.total
+    _pay(estate, "3-2-1201", 34793, "2026-11-05", _bill_ids(estate, "3-2-1201", OCT))
+    report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
+    register = write_register(estate, OCT, tmp_path / "台账.xlsx")
+    total = report.figures.fees.total
+    assert (total.billed, total.collected) == (before.billed, before.collected)
+    assert (register.billed_fen, register.collected_fen) == (total.billed, total.collected)
+    november = monthly_report(ws, estate, "2026-11", CASHIER, tmp_path / "nov", today=TODAY).figures.fees.total
+    assert november.cleared == 34793
+
+
+def _bill_ids(ledger: Ledger, unit: str, month: str) -> frozenset[int]:
+    """The unit's bills of the month (物业服务费 and 垃圾清运费: 347.93 for 3-2-1201)."""
+    with ledger.read() as conn:
+        return frozenset(
+            conn.execute(
+                sa.text(
+                    "SELECT b.id FROM bills b JOIN units u ON u.id = b.unit_id WHERE u.code = :unit AND b.month = :month"
+                ),
+                {"unit": unit, "month": month},
+            ).scalars()
+        )
+
+
 def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
     document = Document(str(report.summary))
