@@ -473,6 +473,28 @@ def _bill_ids(ledger: Ledger, unit: str, month: str) -> frozenset[int]:
         )
 
 
+def test_a_red_reversal_is_on_the_receipts_sheet_of_its_month(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """A receipt of closed October undone on 3 November: November's 收据 sheet lists the red reversal (as
+    `receipt list` and the day's 日结 do), counted in what was issued and is valid, its amount negative."""
+    from recordkit.billing.closing import close_month
+    from recordkit.billing.receipts import void_or_reverse
+
+    original = _pay(estate, "3-2-1201", 5000, "2026-10-25")
+    close_month(estate, OCT, CASHIER, today=d("2026-11-02"))
+    _, reversal = void_or_reverse(estate, original, "交款人姓名写错", CASHIER, today=d("2026-11-03"))
+    assert reversal is not None
+    _pay(estate, "1-1-101", 10000, "2026-11-04")
+    report = monthly_report(ws, estate, "2026-11", CASHIER, tmp_path / "out", today=TODAY)
+    sheet = load_workbook(report.workbook)["收据"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3) if row[0].value}
+    assert [rows["本月开具（含其后作废的）"][1].value, fen(rows["本月开具（含其后作废的）"][2])] == [2, 10000 - 5000]
+    assert [rows["其中仍有效"][1].value, fen(rows["其中仍有效"][2])] == [2, 10000 - 5000]
+    assert [rows["其中红冲"][1].value, fen(rows["其中红冲"][2])] == [1, -5000]
+    listed = rows[reversal.number]
+    assert [cell.value for cell in listed[:3]] == [reversal.number, original, "3-2-1201"]
+    assert (fen(listed[3]), listed[4].value) == (-5000, "交款人姓名写错")
+
+
 def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
     document = Document(str(report.summary))

@@ -75,6 +75,11 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
     ("欠费户数", "月末欠费余额大于零的房屋数；欠费明细按欠费金额从多到少列出，联系电话已打码。"),
     ("作废收据", "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"),
+    (
+        "红冲收据",
+        "本月开具的红冲收据：冲销已结账月份的一张收据，金额为负数，计入本月开具和仍有效的张数、金额和本月收款合计；"
+        "原收据留在原来的月份。",
+    ),
     ("补打", "本月补打收据的次数（按操作日志）。"),
     (
         "装修",
@@ -147,6 +152,17 @@ class VoidedReceipt:
     voided_on: dt.date
 
 
+@dataclass(frozen=True)
+class ReversalReceipt:
+    """A red reversal (红冲) issued in the month: a receipt of negative amounts undoing one of a closed month."""
+
+    number: str
+    reverses: str  # the original receipt's number
+    unit: str
+    amount_fen: int  # negative
+    reason: str
+
+
 @dataclass
 class ReceiptFigures:
     issued: int
@@ -155,6 +171,12 @@ class ReceiptFigures:
     valid_fen: int
     voided: list[VoidedReceipt]
     reprints: list[tuple[str, int]]  # receipt number, times reprinted this month
+    # red reversals issued in the month (counted in issued and valid too)
+    reversals: list[ReversalReceipt] = field(default_factory=list)
+
+    @property
+    def reversals_fen(self) -> int:
+        return sum(r.amount_fen for r in self.reversals)
 
     @property
     def voided_fen(self) -> int:
@@ -758,6 +780,26 @@ def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai")
             .order_by(receipts.c.number)
         )
     ]
+    original = receipts.alias("original")
+    reversals = [
+        ReversalReceipt(r.number, r.reverses, r.code, _int(r.amount_fen), r.void_reason or "")
+        for r in conn.execute(
+            sa.select(
+                receipts.c.number,
+                original.c.number.label("reverses"),
+                units.c.code,
+                payments.c.amount_fen,
+                receipts.c.void_reason,  # a red reversal keeps its reason there
+            )
+            .select_from(
+                receipts.join(original, original.c.id == receipts.c.reversal_of)
+                .join(payments, payments.c.id == receipts.c.payment_id)
+                .join(units, units.c.id == payments.c.unit_id)
+            )
+            .where(receipts.c.issued_on >= first, receipts.c.issued_on <= end)
+            .order_by(receipts.c.number)
+        )
+    ]
     # Reprints are counted, not dated, on the receipt: the journal dates each one, in UTC.
     start, stop = utc_bounds(month, zone)
     reprints = [
@@ -773,7 +815,9 @@ def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai")
             .order_by(journal.c.entity_key)
         )
     ]
-    return ReceiptFigures(_int(issued[0]), _int(issued[1]), _int(issued[2]), _int(issued[3]), voided, reprints)
+    return ReceiptFigures(
+        _int(issued[0]), _int(issued[1]), _int(issued[2]), _int(issued[3]), voided, reprints, reversals
+    )
 
 
 def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:

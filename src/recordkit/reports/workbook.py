@@ -264,6 +264,7 @@ def write_receipts(sheet: Worksheet, estate: str, figures: MonthFigures) -> None
         [
             ["本月开具（含其后作废的）", r.issued, Cell(r.issued_fen, "money")],
             ["其中仍有效", r.valid, Cell(r.valid_fen, "money")],
+            ["其中红冲", len(r.reversals), Cell(r.reversals_fen, "money")],
             ["本月作废", len(r.voided), Cell(r.voided_fen, "money")],
             ["本月补打", r.reprint_count, ""],
         ],
@@ -286,6 +287,14 @@ def write_receipts(sheet: Worksheet, estate: str, figures: MonthFigures) -> None
             ]
             for v in r.voided
         ],
+    )
+    row += 1
+    sheet.cell(row, 1, "本月红冲的收据")
+    row = _table(
+        sheet,
+        row + 1,
+        ("红冲收据编号", "原收据编号", "房号", "金额（元）", "红冲原因"),
+        [[v.number, v.reverses, v.unit, Cell(v.amount_fen, "money"), v.reason] for v in r.reversals],
     )
     row += 1
     sheet.cell(row, 1, "本月补打的收据")
