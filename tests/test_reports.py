@@ -551,6 +551,34 @@ def test_a_month_without_data_is_a_report_of_zeros(ws: Workspace, tmp_path: Path
             assert conn.execute(sa.text("SELECT count(*) FROM documents")).scalar() == 2
 
 
+def test_a_report_made_again_while_the_ledger_is_busy_leaves_the_older_one(ws: Workspace, tmp_path: Path) -> None:
+    """October's report is made and handed round; made again while another writer holds the ledger, its record
+    cannot be written ("台账正忙"): the files of the first run are still there as they were, and still the
+    ones the ledger's documents describe."""
+    import hashlib
+
+    from recordkit.core.errors import LedgerError
+    from recordkit.ledger.db import open_ledger
+
+    with open_ledger(ws.database_url) as ledger:
+        report_estate(ledger, tmp_path)
+        first = monthly_report(ws, ledger, OCT, CASHIER, today=TODAY)
+        _pay(ledger, "1-1-102", 10000, "2026-10-31")  # October's figures change
+    files = (first.workbook, first.summary)
+    before = [path.read_bytes() for path in files]
+    with open_ledger(ws.database_url, busy_timeout=1) as busy, open_ledger(ws.database_url) as other:
+        with other.write(), pytest.raises(LedgerError, match="^台账正忙"):
+            monthly_report(ws, busy, OCT, CASHIER, today=TODAY)
+        assert [path.read_bytes() for path in files] == before
+        with busy.read() as conn:
+            recorded = dict(conn.execute(sa.text("SELECT path, sha256 FROM documents")).all())
+    assert recorded == {
+        path.relative_to(ws.root).as_posix(): hashlib.sha256(data).hexdigest()
+        for path, data in zip(files, before, strict=True)
+    }
+    assert sorted(path.name for path in first.workbook.parent.iterdir()) == sorted(path.name for path in files)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

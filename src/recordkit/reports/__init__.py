@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from recordkit.core.atomic import replacing, saved
+from recordkit.core.atomic import replacing, saved, write_bytes
 from recordkit.core.dates import Month, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
@@ -115,14 +115,17 @@ def monthly_report(
     private = "（含个人信息）" if show_private else ""
     xlsx, docx = folder / f"月度报表-{month}{private}.xlsx", folder / f"月度工作总结-{month}.docx"
     cells_as_text(workbook)  # owners' and payers' names are data, never formulas
+    # An older run's files, as they are: put back when this run's cannot be recorded (the ledger busy, moved,
+    # read-only), so that a failure never costs the report already handed round, nor leaves its ledger row
+    # describing a file that is gone.
+    older = {path: path.read_bytes() for path in (xlsx, docx) if path.is_file()}
     with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
         xlsx_temp.write_bytes(saved(workbook))
         docx_temp.write_bytes(saved(document))
     try:
         _record(workspace, ledger, operator, month, (xlsx, docx))
     except BaseException:
-        xlsx.unlink(missing_ok=True)
-        docx.unlink(missing_ok=True)
+        _put_back(older, (xlsx, docx))
         raise
     report = MonthlyReport(month, xlsx, docx, now, previous)
     if not pdf:
@@ -134,6 +137,19 @@ def monthly_report(
         return MonthlyReport(month, xlsx, docx, now, previous, (), err.message)
     _record(workspace, ledger, operator, month, tuple(pdfs))
     return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
+
+
+def _put_back(older: dict[Path, bytes], paths: tuple[Path, ...]) -> None:
+    """Each of ``paths`` as it was before this run (``older``), or gone when it was not there; best effort: the
+    failure that called for it is the one the clerk is told."""
+    for path in paths:
+        try:
+            if path in older:
+                write_bytes(path, older[path])
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _load_drawing_modules() -> None:
