@@ -586,6 +586,7 @@ def test_a_report_made_again_while_the_ledger_is_busy_leaves_the_older_one(ws: W
         ("202610", "月份“202610”无法识别，应写成 2026-11 这样的年-月"),
         ("十月", "月份“十月”无法识别，应写成 2026-11 这样的年-月"),
         ("2027-01", "月份 2027-01 还没有到：只能生成 2026-12 及以前月份的报表"),
+        ("1900-12", "月份“1900-12”无效：年份不对"),
     ],
 )
 def test_a_bad_month_is_refused(text: str, message: str) -> None:

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["MonthlyReport", "check_month", "default_folder", "monthly_report"]
 
 REPORT_KIND = "月度报表"
+#: The first year a report can be made for: 1900 is the first year of a month (``core.dates``), and a report
+#: compares its month with the one a year before.
+FIRST_YEAR = 1901
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class MonthlyReport:
 def check_month(text: str, today: dt.date | None = None) -> Month:
     """The report's month; ``ValidationError`` for a malformed month or one that has not begun."""
     month = parse_month(text)
+    if month.year < FIRST_YEAR:  # its same month a year earlier is compared, and must be a month too
+        raise ValidationError(f"月份“{text.strip()}”无效：年份不对")
     current = Month.of(today or dt.date.today())
     if month > current:
         raise ValidationError(f"月份 {month} 还没有到：只能生成 {current} 及以前月份的报表")
