@@ -579,6 +579,28 @@ def test_a_report_made_again_while_the_ledger_is_busy_leaves_the_older_one(ws: W
     assert sorted(path.name for path in first.workbook.parent.iterdir()) == sorted(path.name for path in files)
 
 
+def test_a_month_with_only_an_inspection_and_a_refund_is_not_without_data(
+    ledger: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """Works registered and paid for in October, inspected and the deposit refunded in November, nothing else
+    owed or paid: November's report shows the inspection and the refund, and does not say 本月无数据."""
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    works = _renovation(ledger, "1-1-102", "2026-10-16")
+    inspect(ledger, CASHIER, works.number, "合格", today=d("2026-11-05"))
+    refund(ledger, CASHIER, works.number, 0, "", today=d("2026-11-06"))
+    report = monthly_report(ws, ledger, "2026-11", CASHIER, tmp_path / "out", today=TODAY)
+    book = load_workbook(report.workbook)
+    renovation = rows_of(book["装修"])
+    assert renovation["本月验收合格"][1].value == 1
+    assert (renovation["本月退还押金"][1].value, fen(renovation["本月退还押金"][2])) == (1, 200000)
+    assert not any(str(label).startswith("本月无数据") for label in rows_of(book["概览"]))
+    paragraphs = [p.text for p in Document(str(report.summary)).paragraphs]
+    assert not any(text.startswith("本月无数据") for text in paragraphs)
+    assert "验收合格1户、不合格0户" in "".join(paragraphs)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -252,6 +252,7 @@ class MonthFigures:
     @property
     def empty(self) -> bool:
         f = self.fees
+        v = self.renovations
         wo = self.workorders
         return not (
             f.total.billed
@@ -259,10 +260,16 @@ class MonthFigures:
             or f.total.arrears
             or self.receipts.issued
             or self.receipts.voided
-            or self.renovations.new
-            or self.renovations.in_progress
+            or self.receipts.reprints
+            or v.new
+            or v.in_progress
+            or v.inspected_pass
+            or v.inspected_fail
+            or v.refunded_count
+            or v.deposit_held_fen
             or self.archive.filed_total
             or self.archive.lent
+            or self.archive.returned
             or self.archive.out_at_end
             or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end))
         )
