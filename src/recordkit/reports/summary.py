@@ -18,7 +18,7 @@ from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
 from recordkit.reports.figures import MonthFigures, workorders_changed_note
-from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, satisfaction, workorder_categories
+from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, workorder_categories
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -66,15 +66,15 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
         )
     w = now.workorders
     if w is not None:
-        repairs = sum(n for (kind, _), n in w.opened.items() if kind == "报修")
+        repairs = w.opened_of_type("报修")
         complaints = sorted(
             ((category, n) for (kind, category), n in w.opened.items() if kind == "投诉" and n),
             key=lambda pair: (-pair[1], pair[0]),
         )
         text = (
             f"二、报修与投诉。本月受理报修{repairs}件、投诉{sum(n for _, n in complaints)}件，"
-            f"办结{w.closed}件，按时办结率{percent(w.closed_on_time / w.closed if w.closed else None)}；"
-            f"回访{w.visited}件，满意率{percent(satisfaction(w))}。"
+            f"办结{w.closed}件，按时办结率{percent(w.on_time_rate)}；"
+            f"回访{w.visited}件，满意率{percent(w.satisfaction_rate)}。"
         )
         if complaints:
             text += "投诉较多的类别：" + "、".join(f"{category}{n}件" for category, n in complaints[:top]) + "。"

@@ -146,10 +146,10 @@ def write_overview(
     add("月末在装修（户）", "count", lambda f: f.renovations.in_progress)
     add("月末押金结存", "money", lambda f: f.renovations.deposit_held_fen)
     if now.workorders is not None:
-        add("受理报修（件）", "count", lambda f: sum(n for (t, _), n in f.workorders.opened.items() if t == "报修"))
-        add("受理投诉（件）", "count", lambda f: sum(n for (t, _), n in f.workorders.opened.items() if t == "投诉"))
-        add("按时办结率", "rate", lambda f: _ratio(f.workorders.closed_on_time, f.workorders.closed))
-        add("满意率", "rate", lambda f: satisfaction(f.workorders))
+        add("受理报修（件）", "count", lambda f: f.workorders.opened_of_type("报修"))
+        add("受理投诉（件）", "count", lambda f: f.workorders.opened_of_type("投诉"))
+        add("按时办结率", "rate", lambda f: f.workorders.on_time_rate)
+        add("满意率", "rate", lambda f: f.workorders.satisfaction_rate)
         add("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints)
     add("归档（件）", "count", lambda f: f.archive.filed_total)
     add("月末借出未还（件）", "count", lambda f: f.archive.out_at_end)
@@ -192,15 +192,6 @@ def write_overview(
     chart.series[0].marker.symbol = "circle"
     sheet.add_chart(chart, f"F{trend_header}")
     _finish(sheet, (22, 20, 20, 22))
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def satisfaction(workorders: Any) -> float | None:
-    """(满意 + 基本满意) ÷ visits."""
-    return _ratio(workorders.satisfied + workorders.fairly_satisfied, workorders.visited)
 
 
 def write_fees(sheet: Worksheet, estate: str, figures: MonthFigures) -> tuple[int, int]:
@@ -373,12 +364,12 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         [
             ["本月办结（件）", w.closed],
             ["其中按时办结（件）", w.closed_on_time],
-            ["按时办结率", Cell(_ratio(w.closed_on_time, w.closed), "rate")],
+            ["按时办结率", Cell(w.on_time_rate, "rate")],
             ["本月回访（件）", w.visited],
             ["满意", w.satisfied],
             ["基本满意", w.fairly_satisfied],
             ["不满意", w.dissatisfied],
-            ["满意率（满意 + 基本满意）", Cell(satisfaction(w), "rate")],
+            ["满意率（满意 + 基本满意）", Cell(w.satisfaction_rate, "rate")],
             ["重复投诉（件）", w.repeat_complaints],
             ["月末未办结（件）", w.open_at_end],
             ["其中超时（件）", w.overdue_at_end],
