@@ -709,6 +709,38 @@ def test_rates_in_words_are_the_rates_the_workbook_shows(run_cli: Any, workspace
     assert "当期收缴率12.5%，较上月上升 6.2 个百分点。" in words
 
 
+def test_cli_a_private_report_journals_whose_phones_it_shows(run_cli: Any, workspace: Workspace) -> None:
+    """January billed and nothing paid: the three owners' units owe, 3-2-1202 (no owner) too; --show-private
+    writes the three owners' full phones (and its PDF copy), and the journal names those units and both files, as owners
+    export does."""
+    import json
+    import sqlite3
+
+    from tests.conftest import sa_url_database
+
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    assert (
+        run_cli("fees", "rules", "add", "垃圾清运费", "--kind", "fixed", "--rate", "10", "--from", "2026-01").exit_code
+        == 0
+    )
+    assert run_cli("fees", "bill", "--month", "2026-01").exit_code == 0
+    result = run_cli("report", "monthly", "--month", "2026-01", "--show-private", "--pdf")
+    assert result.exit_code == 0, result.output
+    assert "已生成 records/generated/报表/2026-01/月度报表-2026-01（含个人信息）.pdf" in result.output
+    book = load_workbook(workspace.root / "records/generated/报表/2026-01/月度报表-2026-01（含个人信息）.xlsx")
+    phones = {row[1].value: row[3].value for row in book["欠费明细"].iter_rows(min_row=3) if row[3].value}
+    shown = ["1-1-101", "1-1-102", "3-2-1201"]
+    assert phones == {"1-1-101": "13812345678", "1-1-102": "13987654321", "3-2-1201": "13987654321"}
+    [entry] = [e for e in json.loads(run_cli("journal", "list", "--json").stdout) if e["action"] == "private.view"]
+    assert (
+        entry["key"]
+        == "report monthly 2026-01（月度报表-2026-01（含个人信息）.xlsx、月度报表-2026-01（含个人信息）.pdf）"
+    )
+    with sqlite3.connect(sa_url_database(workspace.database_url)) as conn:
+        (after,) = conn.execute("SELECT after FROM journal WHERE id = ?", (entry["id"],)).fetchone()
+    assert (json.loads(after)["count"], sorted(json.loads(after)["first"])) == (len(shown), shown)
+
+
 def test_cli_out_through_a_file_is_refused(run_cli: Any, workspace: Workspace, tmp_path: Path) -> None:
     """--out naming a file, or a folder inside one: a Chinese line naming the file, exit 2, the file untouched."""
     sheet = tmp_path / "名单.xlsx"

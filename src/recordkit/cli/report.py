@@ -51,8 +51,11 @@ def report_monthly(
     if show_private:
         from recordkit.ledger.journal import record_private_view
 
-        shown = [report.workbook.name]
-        record_private_view(app_state.ledger(), app_state.operator_name, "report", f"report monthly {month}", shown)
+        # What was shown in full: the phones of the units owing, in the workbook and its PDF copy.
+        files = [report.workbook.name, *(path.name for path in report.pdfs if path.stem == report.workbook.stem)]
+        units = [line.unit for line in report.figures.arrears if line.phone]
+        what = f"report monthly {report.month}（{'、'.join(files)}）"
+        record_private_view(app_state.ledger(), app_state.operator_name, "report", what, units)
     fees = report.figures.fees.total
     table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
     before = report.previous.fees.total
