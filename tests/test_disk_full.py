@@ -352,3 +352,19 @@ def test_a_sheet_or_report_on_a_full_disk_is_one_message_and_no_traceback(
         filler.unlink()
         assert subprocess.run([str(command), "owners", "export", str(target)], env=env, timeout=120).returncode == 0
         assert target.exists()
+
+
+def test_a_report_into_a_read_only_folder_names_the_report_not_a_temporary_file(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    """report monthly --out a read-only folder (a share mounted read-only): the message names the report's file,
+    never the temporary ``.~recordkit-…`` one the clerk never saw; nothing is written."""
+    with small_disk(tmp_path / "只读", 1) as folder:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        result = run_cli("report", "monthly", "--month", "2026-01", "--out", str(folder))
+        assert result.exit_code == StorageError.exit_code, result.output
+        assert result.stderr == (
+            f"错误：无法写入（{folder / '月度报表-2026-01.xlsx'}）：所在磁盘是只读的："
+            "请检查工作区是否放在只读的位置（光盘、只读共享文件夹）\n"
+        )
+        assert list(folder.iterdir()) == []

@@ -33,7 +33,10 @@ def replacing(target: Path, suffix: str = "", *, durable: bool = True) -> Iterat
             f"无法写入 {printable(str(target))}：{printable(str(_file_in_the_way(target.parent)))} 是文件，不是文件夹，"
             "请换一个输出位置"
         ) from err
-    handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix, dir=target.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".~recordkit-", suffix=suffix or target.suffix, dir=target.parent)
+    except OSError as err:  # a folder that takes no new file: say the file the clerk asked for, not our temporary one
+        raise OSError(err.errno, err.strerror, str(target)) from err
     os.close(handle)
     temp = Path(temp_name)
     try:
