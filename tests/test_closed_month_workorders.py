@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
@@ -18,7 +19,8 @@ from recordkit.core.config import WorkOrderSettings
 from recordkit.core.dates import Month
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
-from recordkit.reports.figures import keep_month_figures, kept_figures, kept_workorder_figures
+from recordkit.ledger.schema import closed_months
+from recordkit.reports.figures import keep_month_figures, kept_figures, kept_workorder_figures, month_figures
 from recordkit.workorders.orders import OrderRequest, add
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
@@ -126,3 +128,22 @@ def test_a_month_closed_out_of_order_keeps_its_work_order_figures_without_fee_fi
         [(figures, rows)] = kept_workorder_figures(conn, [Month(2026, 9), Month(2026, 10)]).values()
     assert (figures.period, figures.opened, figures.open_at_end) == ("2026-10", {("报修", "电梯"): 1}, 1)
     assert [(row.type, row.category, row.opened) for row in rows] == [("报修", "电梯", 1)]
+
+
+def test_work_order_figures_kept_by_another_version_are_counted_again(ledger: Ledger, tmp_path: Path) -> None:
+    # A later version's kept figures with a field this one does not know (or one missing) never stop a report.
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10")
+    request = OrderRequest("报修", "电梯", "电梯异响", unit="1-1-101", at=dt.datetime(2026, 10, 3, 9, 15))
+    add(ledger, WorkOrderSettings(), CASHIER, request, now=dt.datetime(2026, 11, 2, 9, 0))
+    close_month(ledger, "2026-10", CASHIER, today=dt.date(2026, 11, 2), keep=keep_month_figures)
+    with ledger.write() as conn:
+        conn.execute(
+            sa.update(closed_months).values(
+                workorder_figures_json=sa.func.replace(closed_months.c.workorder_figures_json, '"period"', '"later"')
+            )
+        )
+    with ledger.read() as conn:
+        assert kept_workorder_figures(conn, [Month(2026, 10)]) == {}
+        [october] = month_figures(conn, [Month(2026, 10)], None, today=dt.date(2026, 11, 2))[0]
+    assert (october.workorders.opened, october.workorders_changed) == ({("报修", "电梯"): 1}, False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 #: The label of the month's prepayment (预收) in the by-item table: money that paid no bill of the
 #: month or earlier, whether or not a later month's bill has taken it since.
 UNALLOCATED = "预收款"
+
+log = logging.getLogger(__name__)
 
 #: How each figure is defined, as the 说明 sheet prints it.
 DEFINITIONS: tuple[tuple[str, str], ...] = (
@@ -1123,10 +1126,13 @@ def kept_workorder_figures(
         figures = json.loads(data)
         month = dict(figures["month"])
         month["opened"] = {(kind, category): n for kind, category, n in month["opened"]}
-        kept[parse_month(text)] = (
-            WorkOrderMonth(**month),
-            [WorkOrderCategoryMonth(*row) for row in figures["categories"]],
-        )
+        try:
+            kept[parse_month(text)] = (
+                WorkOrderMonth(**month),
+                [WorkOrderCategoryMonth(*row) for row in figures["categories"]],
+            )
+        except TypeError:  # kept by a version whose figures had other fields: counted from the work orders
+            log.warning("the work-order figures kept for %s do not fit this version; counted again", text)
     return kept
 
 

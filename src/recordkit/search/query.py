@@ -109,7 +109,7 @@ def blank_controls(text: str) -> str:
 # A filter's key as clerks type it: English or Chinese (房号:3-2-1201), with the Chinese input method's full-width
 # colon too (类别：工程档案); a phrase in straight quotes or the input method's curly ones (“电梯 维修”).
 _QUERY_PARTS = re.compile(
-    r'(?P<neg>-)?(?:(?P<key>[A-Za-z]+|房号|类别|业主|日期)(?P<colon>[:：]))?'
+    r"(?P<neg>-)?(?:(?P<key>[A-Za-z]+|房号|类别|业主|日期)(?P<colon>[:：]))?"
     r'(?:["“](?P<quoted>[^"”]*)["”]?|(?P<bare>\S+))'
 )
 _FILTER_KEYS = {
