@@ -189,6 +189,8 @@ def _unpatch(xml: str) -> str:
     # a part without any of them (after the XML declaration's line end) comes back unchanged,
     # so it is skipped.
     start = xml.find("?>") + 2 if xml.startswith("<?xml") else 0
+    while xml[start : start + 1] in ("\r", "\n"):  # the declaration's own line end
+        start += 1
     if not _LISTING_CHARS.search(xml, start):
         return xml
     return DocxTemplate.resolve_listing(DocxTemplate.__new__(DocxTemplate), xml)
