@@ -14,7 +14,6 @@ import json
 import os
 import re
 import tomllib
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import office_zone
 from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.filenames import hidden_characters
 from recordkit.core.unitcodes import phase_spellings
 
 CONFIG_FILE_NAME = "recordkit.toml"
@@ -417,7 +417,7 @@ OPERATOR_MAX_CHARS = 20
 def check_operator_name(name: str) -> None:
     """``ConfigError`` for a name that cannot stand on paper or in the journal: control characters
     (a newline, ESC, a right-to-left override) or more than ``OPERATOR_MAX_CHARS`` characters."""
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+    if hidden_characters(name):
         raise ConfigError("经办人姓名里有换行、控制字符或不可见的格式字符：请只写姓名，例如 王芳")
     if len(name.strip()) > OPERATOR_MAX_CHARS:
         raise ConfigError(f"经办人姓名太长（{len(name.strip())} 个字）：最多 {OPERATOR_MAX_CHARS} 个字")

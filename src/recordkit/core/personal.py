@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 from recordkit.core.errors import ValidationError
+from recordkit.core.filenames import hidden_characters
 
 __all__ = [
     "id_number_check_digit",
@@ -304,7 +305,7 @@ def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
     """Why a person's name cannot be kept or printed, in Chinese, or None: control characters (a newline,
     ESC, a right-to-left override that reverses what follows on screen and paper) or more than
     ``max_chars`` characters (a pasted paragraph)."""
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+    if hidden_characters(name):
         return "姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
     if len(name) > max_chars:
         return f"姓名太长（{len(name)} 个字）：最多 {max_chars} 个字"
