@@ -1102,7 +1102,7 @@ def _keep_workorder_figures(conn: Connection, month: Month) -> None:
             **{key: value for key, value in vars(figures).items() if key != "opened"},
             "opened": [[kind, category, n] for (kind, category), n in sorted(figures.opened.items())],
         },
-        "categories": [list(vars(row).values()) for row in workorder_category_rows(conn, month)],
+        "categories": [vars(row) for row in workorder_category_rows(conn, month)],
     }
     conn.execute(
         sa.update(closed_months)
@@ -1129,9 +1129,9 @@ def kept_workorder_figures(
         try:
             kept[parse_month(text)] = (
                 WorkOrderMonth(**month),
-                [WorkOrderCategoryMonth(*row) for row in figures["categories"]],
+                [WorkOrderCategoryMonth(**row) for row in figures["categories"]],
             )
-        except TypeError:  # kept by a version whose figures had other fields: counted from the work orders
+        except TypeError:  # kept by a version whose figures had other fields (by name): counted from the work orders
             log.warning("the work-order figures kept for %s do not fit this version; counted again", text)
     return kept
 
