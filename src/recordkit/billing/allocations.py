@@ -76,9 +76,11 @@ def allocate(amount_fen: int, open_bills: Iterable[OpenBill], months: MonthRange
     return AllocationPlan(tuple(allocations), left)
 
 
+@functools.cache
 def deposit_bill_ids() -> Any:
     """The ids of bills that are renovation deposits: money held and refunded, not a fee, so
-    they are left out of arrears, the fee register and what prepayment pays."""
+    they are left out of arrears, the fee register and what prepayment pays (one statement,
+    built once)."""
 
     return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
 
@@ -140,7 +142,14 @@ def outstanding_query(
 def next_row_id(conn: Connection, table: Any) -> int:
     """The id the next row of ``table`` gets; only under ``Ledger.write()``."""
     # Ids are handed out under the write lock, so a batch knows its ids without RETURNING.
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()) + 1
+    return int(conn.execute(_max_id_query(table)).scalar_one()) + 1
+
+
+@functools.cache
+def _max_id_query(table: Any) -> Any:
+    # Built once per table: the cashier asks it three times a payment, and building a statement
+    # costs more than SQLite takes to answer it.
+    return sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))
 
 
 def load_open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:

@@ -45,12 +45,16 @@ def _closed(row: Any) -> ClosedMonth:
     return ClosedMonth(parse_month(row.month), dt.datetime.fromisoformat(row.closed_at), row.closed_by)
 
 
+# Built once: every payment and every dated change asks it under the write lock.
+_FIND_CLOSED = sa.select(closed_months).where(closed_months.c.month.in_(sa.bindparam("months", expanding=True)))
+
+
 def find_closed(conn: Connection, months: Iterable[Month]) -> dict[Month, ClosedMonth]:
     """Which of ``months`` are closed."""
     wanted = sorted({str(month) for month in months})
     if not wanted:
         return {}
-    rows = conn.execute(sa.select(closed_months).where(closed_months.c.month.in_(wanted)))
+    rows = conn.execute(_FIND_CLOSED, {"months": wanted})
     return {closed.month: closed for closed in map(_closed, rows)}
 
 

@@ -262,6 +262,29 @@ class ReceiptView:
 DUPLICATE_WINDOW = dt.timedelta(minutes=10)
 
 
+# The cashier's statements, built once: each payment runs them, and building one costs more than
+# the ledger takes to answer it.
+_UNITS_AND_OWNERS = (
+    sa.select(units.c.id, units.c.code, owners.c.name)
+    .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+    .where(units.c.code.in_(sa.bindparam("codes", expanding=True)))
+)
+_LAST_SEQUENCE = sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0)).where(
+    receipts.c.year == sa.bindparam("year")
+)
+_SAME_SUM_SINCE = (
+    sa.select(receipts.c.number, receipts.c.issued_at)
+    .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
+    .where(
+        payments.c.unit_id == sa.bindparam("unit_id"),
+        payments.c.amount_fen == sa.bindparam("amount_fen"),
+        payments.c.voided.is_(False),
+        receipts.c.issued_at >= sa.bindparam("since"),
+    )
+    .order_by(receipts.c.id.desc())
+)
+
+
 def check_at_counter(
     conn: Connection,
     unit_id: int,
@@ -297,15 +320,7 @@ def check_at_counter(
     now = now or dt.datetime.now(dt.UTC)
     since = (now - DUPLICATE_WINDOW).astimezone(dt.UTC).isoformat(timespec="seconds")
     earlier = conn.execute(
-        sa.select(receipts.c.number, receipts.c.issued_at)
-        .select_from(receipts.join(payments, payments.c.id == receipts.c.payment_id))
-        .where(
-            payments.c.unit_id == unit_id,
-            payments.c.amount_fen == request.amount_fen,
-            payments.c.voided.is_(False),
-            receipts.c.issued_at >= since,
-        )
-        .order_by(receipts.c.id.desc())
+        _SAME_SUM_SINCE, {"unit_id": unit_id, "amount_fen": request.amount_fen, "since": since}
     ).first()
     if earlier is not None:
         at = dt.datetime.fromisoformat(earlier.issued_at).astimezone().strftime("%H:%M")
@@ -340,14 +355,7 @@ def issue_payments(
     if not requests:
         return []
     codes = {request.unit: str(parse_unit_code(request.unit)) for request in requests}
-    found = {
-        row.code: row
-        for row in conn.execute(
-            sa.select(units.c.id, units.c.code, owners.c.name)
-            .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
-            .where(units.c.code.in_(set(codes.values())))
-        )
-    }
+    found = {row.code: row for row in conn.execute(_UNITS_AND_OWNERS, {"codes": sorted(set(codes.values()))})}
     for code in codes.values():
         if code not in found:
             raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
@@ -358,10 +366,11 @@ def issue_payments(
     closed = find_closed(conn, [Month.of(request.paid_on or today) for request in requests])
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
+    # Ids only matter to rows written (a preview writes none and is read outside the write lock).
     payment_id, allocation_id, receipt_id = (
-        next_row_id(conn, payments),
-        next_row_id(conn, allocations),
-        next_row_id(conn, receipts),
+        (next_row_id(conn, payments), next_row_id(conn, allocations), next_row_id(conn, receipts))
+        if record
+        else (0, 0, 0)
     )
     payment_rows, allocation_rows, receipt_rows, changes, views = [], [], [], [], []
     for request in requests:
@@ -418,11 +427,7 @@ def issue_payments(
         # a January receipt for a December transfer follows January's numbers, never December's.
         scope = sequence_year(settings.number_pattern, today.year)
         if scope not in sequences:
-            sequences[scope] = int(
-                conn.execute(
-                    sa.select(sa.func.coalesce(sa.func.max(receipts.c.seq), 0)).where(receipts.c.year == scope)
-                ).scalar_one()
-            )
+            sequences[scope] = int(conn.execute(_LAST_SEQUENCE, {"year": scope}).scalar_one())
         sequences[scope] += 1
         number = format_receipt_number(settings.number_pattern, settings.prefix, today.year, sequences[scope])
         lines = tuple(receipt_lines(plan, request.months, [a.bill_id for a in plan.allocations if owed[a.bill_id] > 0]))

@@ -145,7 +145,10 @@ def _free_path(conn: Connection, workspace: Workspace, folder: Path, stem: str, 
 
 def _recorded(conn: Connection, workspace: Workspace, path: Path) -> bool:
     relative = path.relative_to(workspace.root).as_posix()
-    return conn.execute(sa.select(documents.c.id).where(documents.c.path == relative).limit(1)).first() is not None
+    return conn.execute(_DOCUMENT_AT, {"path": relative}).first() is not None
+
+
+_DOCUMENT_AT = sa.select(documents.c.id).where(documents.c.path == sa.bindparam("path")).limit(1)
 
 
 def output_folder(workspace: Workspace, when: dt.datetime) -> Path:
@@ -484,8 +487,11 @@ def _write_new(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
+_LAST_DOCUMENT_ID = sa.select(sa.func.max(documents.c.id))
+
+
 def _next_document_id(conn: Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.max(documents.c.id))).scalar() or 0) + 1
+    return int(conn.execute(_LAST_DOCUMENT_ID).scalar() or 0) + 1
 
 
 def _values_json(values: Mapping[str, Any]) -> str:
@@ -521,9 +527,10 @@ def _record_row(
 def _insert(
     conn: Connection, workspace: Workspace, rows: list[dict[str, Any]], operator: str
 ) -> list[GeneratedDocument]:
-    first_id = _next_document_id(conn)
-    for offset, row in enumerate(rows):
-        row.setdefault("id", first_id + offset)
+    if any("id" not in row for row in rows):
+        first_id = _next_document_id(conn)
+        for offset, row in enumerate(rows):
+            row.setdefault("id", first_id + offset)
     bulk_insert(conn, documents, rows)
     # The journal holds what was printed and where, never the values (they may hold ID numbers).
     journal.record(

@@ -60,12 +60,15 @@ def row_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_LAST_ROW = sa.select(journal.c.id, journal.c.hash).order_by(journal.c.id.desc()).limit(1)
+
+
 def record(conn: Connection, operator: str, changes: Iterable[Change], at: datetime | None = None) -> int:
     """Append ``changes`` to the journal in the caller's write transaction; returns how many.
 
     The caller must hold ``Ledger.write()``: that lock is what keeps the chain single-file.
     """
-    last = conn.execute(sa.select(journal.c.id, journal.c.hash).order_by(journal.c.id.desc()).limit(1)).first()
+    last = conn.execute(_LAST_ROW).first()
     next_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
     stamp = (at or datetime.now(UTC)).isoformat(timespec="microseconds")
     rows = []
