@@ -420,6 +420,31 @@ def test_watch_once_quarantines_each_bad_file_once_and_counts_it(archivist_cli: 
     assert again.stdout.splitlines() == ["收件箱处理完毕：归档 0 个，隔离 0 个"]
 
 
+def test_a_sidecar_with_half_an_emoji_is_filed_with_a_replacement_mark(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # A scanner's software that cuts a title at a count of UTF-16 units leaves half of 😀's pair ("\\ud83d") in its
+    # JSON, and a C1 control (CSI, U+009B) pasted from a terminal: neither can go into a UTF-8 file or the ledger.
+    write_scan(inbox(workspace) / "产权证明.pdf", 1)
+    (inbox(workspace) / "产权证明.pdf.json").write_text(
+        '{"房号": "1-1-101", "题名": "张伟产权证明\\ud83d", "备注": "复印件\\u009b2J", "\\udc80键": "值"}',
+        encoding="utf-8",
+    )
+    result = archivist_cli("file", str(inbox(workspace)), "--json")
+    assert result.exit_code == 0, result.output  # filed, not quarantined with a UnicodeEncodeError
+    (row,) = json.loads(result.stdout)
+    assert row["status"] == "filed"
+    assert (row["item"]["title"], row["item"]["note"]) == ("张伟产权证明\ufffd", "复印件2J")
+    (sidecar,) = [name for name in tree(workspace.root / "records" / "archive") if name.endswith(".json")]
+    kept = json.loads((workspace.root / "records" / "archive" / sidecar).read_text(encoding="utf-8"))
+    assert kept["scanner_sidecar"] == {
+        "房号": "1-1-101",
+        "题名": "张伟产权证明\ufffd",
+        "备注": "复印件2J",
+        "\ufffd键": "值",
+    }
+
+
 def test_an_unexpected_failure_of_one_file_quarantines_it_and_files_the_others(
     ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

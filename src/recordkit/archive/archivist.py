@@ -53,7 +53,6 @@ from recordkit.archive.rules import (
     safe_extension,
     safe_title,
     sequence_year,
-    without_controls,
 )
 from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
@@ -177,11 +176,11 @@ class ArchiveItem:
         """The item a sidecar describes (its values' types checked by ``_plain_sidecar``), without control
         characters, as a scanner's sidecar is read: none reaches the ledger through a repair."""
         values: dict[str, Any] = {
-            name: without_controls(value) if isinstance(value, str) else value
+            name: printable(value) if isinstance(value, str) else value
             for name, value in ((name, data.get(name)) for name in cls.__dataclass_fields__)
         }
         values["doc_date"] = dt.date.fromisoformat(values["doc_date"]) if values["doc_date"] else None
-        values["review_reasons"] = tuple(without_controls(reason) for reason in values["review_reasons"] or ())
+        values["review_reasons"] = tuple(printable(reason) for reason in values["review_reasons"] or ())
         values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
         return cls(**values)
 

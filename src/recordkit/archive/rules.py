@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month
 from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.filenames import printable
 from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
 
 if TYPE_CHECKING:
@@ -204,16 +205,8 @@ def parse_flag(value: Any, what: str) -> bool:
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
 _PLAIN = re.compile(r"[A-Za-z0-9_-]*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: The longest value the ledger keeps for these fields (longer ones are cut, and the item flagged).
 FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
-
-
-def without_controls(text: str) -> str:
-    """``text`` without its control characters but tab and line breaks (a NUL, ESC …): what a sidecar says,
-    as the ledger may keep it (PostgreSQL refuses a NUL in text; SQLite keeps it, and ``db move`` fails on
-    the row later)."""
-    return _CONTROL.sub("", text)
 
 
 def safe_title(text: str) -> str:
@@ -317,8 +310,12 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
             raise ValidationError("说明文件中有过长的数字，没有读取") from None
         if not isinstance(data, dict):
             raise ValidationError('说明文件的 JSON 应为一个对象（{"房号": "3-2-1201", …}）')
+        # JSON may spell half of a UTF-16 pair (``"\\ud83d"``: an emoji cut in two by the scanner's software),
+        # which no UTF-8 file or database can hold: kept as �, as the pairs are kept in the item's sidecar.
         return {
-            str(key): ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+            printable(str(key)): printable(
+                "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+            )
             for key, value in data.items()
             if not isinstance(value, dict | list)
         }
@@ -339,7 +336,7 @@ def metadata_from_sidecar(
     problems: list[str] = []
     for key, raw in pairs.items():
         name = _KEY_OF.get(_fold(key))
-        value = without_controls(str(raw)).strip()  # a NUL or control character never reaches the ledger
+        value = printable(str(raw)).strip()  # a NUL or control character never reaches the ledger
         if name is None or not value:
             continue
         try:

@@ -45,12 +45,22 @@ def readable_name(name: str) -> str:
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+#: Half of a UTF-16 pair on its own (a JSON ``"\ud83d"``: an emoji cut in two by a tool counting UTF-16 units):
+#: no UTF-8 file, terminal or database can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def printable(text: str) -> str:
-    """``text`` safe to print and log: any bytes that are not UTF-8 become �, control characters other than
-    tab and line feed are dropped."""
+    """``text`` safe to print, log and keep: any bytes that are not UTF-8 and any half of a UTF-16 pair become �,
+    control characters other than tab and line feed are dropped."""
     if _has_escaped_bytes(text):
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _UNPRINTABLE.sub("", text)
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _escapes_only(text) else text
+    return _UNPRINTABLE.sub("", _LONE_SURROGATE.sub("\ufffd", text))
+
+
+def _escapes_only(text: str) -> bool:
+    """Whether every surrogate in ``text`` is an undecodable byte (``surrogateescape``), not half of a pair."""
+    return all("\udc80" <= ch <= "\udcff" for ch in _LONE_SURROGATE.findall(text))
 
 
 def _hidden(ch: str) -> bool:
