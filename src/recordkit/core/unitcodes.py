@@ -79,7 +79,9 @@ _PHASE_CANON = re.compile(r"[^\s\-_/·#]{1,16}")
 # for a building when a code is searched for inside a file name.  ``zeros`` is how
 # many leading zeros a part may carry: any number in a cell, at most one inside a
 # longer text, where "SJ2026-000001_3-2-1201" must not yield building 1 (000001).
-_SEP = r"\s*[-_/]\s*"
+# A line may end after a separator (a PDF's "3-2-↵1201"), never before one: a line that starts with "-1201"
+# below one ending in "3" or "3-2" holds another number (a refund, a page number "- 1 -").
+_SEP = r"[^\S\n]*[-_/]\s*"
 _AFTER_MARKER = r"\s*(?:[-_/]\s*)?"
 _BUILDING_MARKER = r"\s*(?:#\s*楼|号楼|栋|幢|座|#|楼)"
 _ENTRANCE_MARKER = r"\s*单元"

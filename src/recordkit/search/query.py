@@ -27,6 +27,7 @@ from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.search.backends import open_index
 from recordkit.search.backends.base import Filters, IndexedItem, Phrase, SearchRequest
 from recordkit.search.text import (
+    CODE_LINE_END,
     DATE_PREFIX,
     MONTH_PREFIX,
     UNIT_PREFIX,
@@ -271,7 +272,7 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     if canonical.startswith(MONTH_PREFIX):
         year, month = value.split("-")
         return re.compile(rf"(?<![0-9]){year}\s*[-./年]\s*0?{int(month)}(?![0-9])")
-    return re.compile(re.escape(value))
+    return re.compile(f"-{CODE_LINE_END}".join(re.escape(part) for part in value.split("-")))  # a 档号
 
 
 def _unit_pattern(value: str) -> re.Pattern[str]:
@@ -345,7 +346,8 @@ def snippet(
     finish = min(len(shown) if line_end < 0 or anchor >= body_start else line_end, anchor + _SNIPPET_AFTER)
     prefix = "…" if begin > floor else ""
     suffix = "…" if finish < len(shown) and shown[finish : finish + 1] != "\n" else ""
-    piece = shown[begin:finish].replace("\n", " ")
+    # A line end shown as a blank; pdfium's mark of a hyphen that ended a line (U+FFFE) as the hyphen printed there.
+    piece = shown[begin:finish].replace("\n", " ").replace("\ufffe", "-")
     merged = _merged([(max(s, begin), min(e, finish)) for s, e in spans])
     offset = len(prefix) - begin
     return prefix + piece + suffix, [(s + offset, e + offset) for s, e in merged]

@@ -1,9 +1,11 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
 Owns normalisation (NFKC, case fold, one kind of dash, one space; a line or page break between two
-CJK characters is layout, not a word boundary, and is removed) and the token stream with positions:
+CJK characters is layout, not a word boundary, and is removed, with a hyphen left before it) and the token
+stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
-digits, then canonical tokens for unit codes, days, months and archive numbers.  A query term is the
+digits, then canonical tokens for unit codes, days, months and archive numbers (a line that ends in a code's
+separator goes on in the next one; two numbers on neighbouring lines are never one code).  A query term is the
 phrase of its own stream, its last character a prefix: holding the phrase means containing the term.
 Pure functions on strings; knows nothing of the index or of the archive.
 """
@@ -19,8 +21,11 @@ from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
-# Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
+# Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
+# go with them: pdfium writes U+FFFE for a hyphen that ends a line after a letter (and leaves out the line end:
+# "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
+# line end it stands for; a soft hyphen (U+00AD) is never printed but at a line end, and is left out.
+_DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n", "\u00ad": ""})
 _SPACES = re.compile(r"[^\S\n]+")
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
@@ -34,27 +39,41 @@ _WORD_RUNS = re.compile(rf"[^\W_{CJK}]+")
 _WORD_CHAR = re.compile(rf"[^\W_{CJK}]")
 _HAS_DASH = re.compile("[" + "".join(chr(c) for c in _DASHES) + "]")
 
+# Where a line may end inside a code or date: after its separator (3-2-↵1201, HT-2018-↵00417, 2025-03-↵15) or
+# next to a Chinese marker (2026年11↵月3日), never right before a separator nor between two digits — a line that
+# starts with "-1201" or "1103" below one ending in "3-2" or "2026" holds another number (a table's next column,
+# a refund, a page number), and a PDF does not break a line there.  Blanks on the line are as before.
+_BLANKS = r"[^\S\n]*"
+_WHITESPACE = re.compile(r"\s+")
 # Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15, and 20250315 when it is a real
 # day (one token: d:2025-03-15).
 _DATES = re.compile(
-    r"(?<![0-9])(?P<y>[12][0-9]{3})\s*(?:年\s*(?P<m1>[0-9]{1,2})\s*月\s*(?P<d1>[0-9]{1,2})\s*[日号]?"
-    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})\s*(?P=sep)\s*(?P<d2>[0-9]{1,2})"
-    r"|(?P<m3>[01][0-9])(?P<d3>[0-3][0-9]))(?![0-9])"
+    r"(?<![0-9])(?P<y>[12][0-9]{3})(?:\s*年\s*(?P<m1>[0-9]{1,2})\s*月\s*(?P<d1>[0-9]{1,2})\s*[日号]?"
+    rf"|{_BLANKS}(?P<sep>[-/.])\s*(?P<m2>[0-9]{{1,2}}){_BLANKS}(?P=sep)\s*(?P<d2>[0-9]{{1,2}})"
+    rf"|{_BLANKS}(?P<m3>[01][0-9])(?P<d3>[0-3][0-9]))(?![0-9])"
 )
 # Months: 2024年5月, 2024-05, 2024.5, 2024/05 not followed by a day (one token: m:2024-05; every day gives its
 # month's token too, so that 2024年5月 finds 2024-05-08).
 _MONTHS = re.compile(
-    r"(?<![0-9])(?P<y>[12][0-9]{3})\s*(?:年\s*(?P<m1>[0-9]{1,2})\s*月(?!\s*[0-9])"
-    r"|(?P<sep>[-/.])\s*(?P<m2>[0-9]{1,2})(?![0-9])(?!\s*(?P=sep)\s*[0-9]))"
+    r"(?<![0-9])(?P<y>[12][0-9]{3})(?:\s*年\s*(?P<m1>[0-9]{1,2})\s*月(?!\s*[0-9])"
+    rf"|{_BLANKS}(?P<sep>[-/.])\s*(?P<m2>[0-9]{{1,2}})(?![0-9])(?!{_BLANKS}(?P=sep)\s*[0-9]))"
 )
-# A line or page break (with the blanks around it) between two CJK characters: layout, not a boundary.
-_CJK_BREAK = re.compile(rf"(?<=[{CJK}])[^\S\n\r\f\v]*[\n\r\f\v]\s*(?=[{CJK}])")
+# A line or page break (with the blanks around it, and a hyphen a PDF's text layer left before it) between two
+# CJK characters: layout, not a boundary.  Chinese is not hyphenated: such a hyphen only marks the line end.
+# (The look-ahead for a blank or hyphen first lets the regex engine skip to one: a third faster on prose.)
+_CJK_LINE_END = rf"{_BLANKS}(?:-{_BLANKS})?\n\s*"
+_CJK_BREAK = re.compile(rf"(?=[\s-])(?<=[{CJK}]){_CJK_LINE_END}(?=[{CJK}])")
 # Characters a canonical token may hold besides letters and digits (the index keeps them inside a token).
 TOKEN_CHARS = ":-"
 _NOT_IN_TOKEN = re.compile(r"[^\w:-]|_")
 _DIGIT = re.compile(r"[0-9]")
-# 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole.
-_ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
+#: What may stand after the dash of a 档号 (or of a query term's letters and digits, ``term_pattern``): blanks, and
+#: a line end with blanks after it.
+CODE_LINE_END = rf"{_BLANKS}(?:\n{_BLANKS})?"
+# 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole; a line may end after either dash.
+_ARCHIVE_NO = re.compile(
+    rf"(?<![0-9a-z])[a-z]{{1,4}}-{CODE_LINE_END}[0-9]{{4}}-{CODE_LINE_END}[0-9]{{3,6}}(?![0-9a-z])"
+)
 
 UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX = "u:", "d:", "m:", "n:"
 
@@ -206,10 +225,15 @@ def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
         token = _month_token(match["y"], match["m1"] or match["m2"])
         if token:
             found.append(token)
-    found += [NUMBER_PREFIX + match.group() for match in _ARCHIVE_NO.finditer(folded)]
+    found += [_archive_number(match.group()) for match in _ARCHIVE_NO.finditer(folded)]
     without_numbers = _ARCHIVE_NO.sub(" ", folded)
     found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
     return [_whole(token) for token in dict.fromkeys(found)]
+
+
+def _archive_number(written: str) -> str:
+    """n:ht-2018-00417 for a 档号 as ``_ARCHIVE_NO`` found it, the blanks and line end inside it left out."""
+    return NUMBER_PREFIX + _WHITESPACE.sub("", written)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -254,7 +278,7 @@ def has_separators(folded: str) -> bool:
 def canonical_term(folded: str) -> str | None:
     """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
-        return NUMBER_PREFIX + folded
+        return _archive_number(folded)
     if match := _DATES.fullmatch(folded):
         return _day_of(match)
     if match := _MONTHS.fullmatch(folded):
@@ -275,7 +299,8 @@ def canonical_term(folded: str) -> str | None:
 @functools.lru_cache(maxsize=1024)
 def term_pattern(folded: str) -> re.Pattern[str]:
     """Where the term stands in a folded text (for the snippet): the folded substring, across a line break
-    between two CJK characters, and a term that starts or ends with a letter or digit must not touch
+    between two CJK characters (as ``join_cjk_lines`` joins them) and after a dash between two letters or digits
+    (``0571-↵88886666``), and a term that starts or ends with a letter or digit must not touch
     another one there (``ab12`` is not inside ``ab123``), just as runs of letters and digits are whole tokens."""
     head = r"(?<![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[:1]) else ""
     tail = r"(?![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[-1:]) else ""
@@ -283,7 +308,9 @@ def term_pattern(folded: str) -> re.Pattern[str]:
     for index, char in enumerate(folded):
         body += re.escape(char)
         if index + 1 < len(folded) and _CJK_RUNS.fullmatch(char) and _CJK_RUNS.fullmatch(folded[index + 1]):
-            body += r"(?:[^\S\n]*\n\s*)?"
+            body += f"(?:{_CJK_LINE_END})?"
+        elif char == "-" and _WORD_CHAR.match(folded[index - 1 : index]) and _WORD_CHAR.match(folded[index + 1 :]):
+            body += CODE_LINE_END
     return re.compile(head + body + tail)
 
 

@@ -74,7 +74,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
