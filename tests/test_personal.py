@@ -336,6 +336,31 @@ def test_mask_in_text_masks_every_written_form(text: str, expected: str) -> None
     assert mask_in_text(text) == expected
 
 
+# A number a PDF's line end (or a narrow table cell) cut, as its text layer keeps it: masked as one, the line end
+# kept where it was; numbers that only stand on neighbouring lines are left as written.
+CUT_BY_A_LINE_END = [
+    ("联系电话138-\n1234-5678", "联系电话138-\n****-5678"),
+    ("联系电话1381234\n5678。", "联系电话138****\n5678。"),
+    ("联系电话 138 1234 \n 5678", "联系电话 138 **** \n 5678"),
+    ("手机138\n1234\n5678", "手机138\n****\n5678"),
+    ("手机１３８１２３４\n５６７８", "手机１３８****\n５６７８"),
+    ("身份证号11010119900307\n1233", "身份证号110101********\n1233"),
+    ("身份证号110101\n199003071233", "身份证号110101\n********1233"),
+    ("身份证号110101\n19900307\n1233", "身份证号110101\n********\n1233"),
+    ("座机0755-\n86001234", "座机0755-\n****1234"),
+    ("年度 2026\n1103 室", "年度 2026\n1103 室"),
+    ("金额 1201\n5678 元", "金额 1201\n5678 元"),
+    ("合计 13812345678901\n2", "合计 13812345678901\n2"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CUT_BY_A_LINE_END)
+def test_a_number_a_line_end_cut_is_masked_as_one(text: str, expected: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == expected
+
+
 # Numbers that are not a phone or an ID number, in the same widths and groupings: left exactly as written.
 NOT_PERSONAL = [
     "2024-05-01",

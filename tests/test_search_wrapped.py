@@ -57,6 +57,9 @@ PDFS = [
                 "00417",
                 "联系电话 0571-",  # a telephone number cut after its area code
                 "88886666",
+                "业主手机1381234",  # a mobile and an ID number a narrow cell cut: masked in the snippet all the same
+                "5678，身份证号11010119900307",
+                "1233",
                 "年度 2026",  # a year above a room: not the day 2026-11-03
                 "1103 室",
                 "本页小计 3",
@@ -176,6 +179,15 @@ def test_an_office_upgrading_gets_its_index_rebuilt_by_the_nightly_run(
     assert hits(run_cli, "HT-2018-00417") == ["GC-2026-00001"]
     assert run_cli("index", "--verify").exit_code == 0
     assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
+
+
+def test_a_phone_and_an_id_number_a_line_end_cut_are_masked(numbers: dict[str, str], run_cli: Any) -> None:
+    [hit] = json.loads(run_cli("search", "业主手机", "--json").stdout)["hits"]
+    assert hit["snippet"] == (
+        "…联系电话 0571- ****6666 业主手机138**** 5678，身份证号110101******** 1233 年度 2026 1103 室 本页小计…"
+    )
+    [hit] = json.loads(run_cli("search", "业主手机", "--json", "--show-private").stdout)["hits"]
+    assert "业主手机1381234 5678，身份证号11010119900307 1233" in hit["snippet"]
 
 
 @pytest.mark.parametrize(

@@ -247,15 +247,54 @@ def _mask_matches(
     return "".join([*pieces, text[done:]]), "".join([*folds, folded[done:]])
 
 
+# A line end (with the blanks beside it) after a digit, or after a dash that follows one, and before a digit: where
+# a PDF's line or table cell wrapped a number ("138-↵1234-5678", "11010119900307↵1233").  (The look-ahead for a
+# blank first lets the regex engine skip to one before it looks behind: four times faster on prose.)
+_LINE_END_IN_NUMBER = re.compile(r"(?=[ \t\n])(?:(?<=[0-9])|(?<=[0-9]-))[ \t]*\n[ \t]*(?=[0-9])")
+
+
 def mask_in_text(text: str) -> str:
     """``text`` with every ID number and phone number in it masked; the rest untouched.
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
-    ``110101********1234``.
+    ``110101********1234``.  A number a line end cuts (a PDF's text layer keeps them) is masked as one: the line
+    end read as nothing between its parts (``1381234↵5678``) and as a separator (``138 1234↵5678``).
     """
-    text, folded = _mask_matches(text, text.translate(_TEXT_FOLD), _ID_IN_TEXT, _masked_id)
+    folded = text.translate(_TEXT_FOLD)
+    masked = _masked_numbers(text, folded)
+    breaks = [match.span() for match in _LINE_END_IN_NUMBER.finditer(folded)] if "\n" in text else []
+    if not breaks:
+        return masked
+    chars = list(masked)
+    for joiner in ("", " "):
+        joined, origins = _joined_lines(text, breaks, joiner)
+        for origin, before, after in zip(origins, joined, _masked_numbers(joined), strict=True):
+            if origin is not None and after != before:  # a digit masked in the joined text: masked where written
+                chars[origin] = after
+    return "".join(chars)
+
+
+def _masked_numbers(text: str, folded: str | None = None) -> str:
+    """``text`` with the ID and phone numbers its fold (``folded``, worked out when not given) holds masked."""
+    folded = text.translate(_TEXT_FOLD) if folded is None else folded
+    text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
     return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
+
+
+def _joined_lines(text: str, breaks: list[tuple[int, int]], joiner: str) -> tuple[str, list[int | None]]:
+    """``text`` with each span of ``breaks`` replaced by ``joiner``, and where each of its characters stands in
+    ``text`` (None for a joiner's)."""
+    pieces: list[str] = []
+    origins: list[int | None] = []
+    done = 0
+    for start, end in breaks:
+        pieces += [text[done:start], joiner]
+        origins += [*range(done, start), *([None] * len(joiner))]
+        done = end
+    pieces.append(text[done:])
+    origins += range(done, len(text))
+    return "".join(pieces), origins
 
 
 def mask_values(value: object, key: str = "") -> object:
