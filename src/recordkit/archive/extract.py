@@ -96,7 +96,7 @@ class ItemText:
         pages = tuple(
             PageText(
                 int(p["number"]),
-                str(p["text"]),
+                _as_printed(str(p["text"])),  # kept by a version that stored pdfium's mark
                 str(p["method"]),
                 None if p.get("confidence") is None else float(p["confidence"]),
             )
@@ -316,6 +316,12 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _as_printed(text: str) -> str:
+    """A PDF's text with pdfium's mark of a hyphen that ended a line (U+FFFE, which stands for the hyphen and the
+    line end it leaves out) given back as the page prints it: ``业主档-`` and ``案`` on the next line."""
+    return text.replace("\ufffe", "-\n")
+
+
 # -- PDF --------------------------------------------------------------------------------------
 
 
@@ -383,7 +389,7 @@ def pdf_pages(
                     text = textpage.get_text_range()
                 finally:
                     textpage.close()
-                text = _nfc(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+                text = _as_printed(_nfc(text.replace("\r\n", "\n").replace("\r", "\n"))).strip()
                 if sum(1 for ch in text if not ch.isspace()) >= MIN_TEXT_LAYER_CHARS:
                     chunk.append((index + 1, text, None))
                 elif ocr:
