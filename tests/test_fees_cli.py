@@ -344,6 +344,46 @@ def test_the_office_pattern_numbers_receipts(cashier: Any) -> None:
     assert "收据编号 XF202600001" in result.stdout
 
 
+def test_a_receipt_number_said_aloud_finds_the_receipt(cashier: Any) -> None:
+    for amount in ("10", "20", "30", "40", "50", "60"):
+        assert cashier("fees", "pay", "1-1-101", "--amount", amount, *BACKDATED, "--again").exit_code == 0
+    first = cashier("receipt", "reprint", "SJ2026-6")
+    assert first.stdout.startswith("已补打收据 SJ2026-000006（第 1 次补打）："), first.output
+    for typed, times in (("sj2026-6", 2), ("ＳＪ２０２６－６", 3), ("SJ2026—0006", 4)):
+        assert cashier("receipt", "reprint", typed).stdout.startswith(
+            f"已补打收据 SJ2026-000006（第 {times} 次补打）："
+        )
+    voided = cashier("receipt", "void", "sj2026-5", "--reason", "金额开错")
+    assert voided.stdout.startswith("收据 SJ2026-000005 已作废（原因：金额开错）；收款 50.00 元已冲销"), voided.output
+    statuses = {row["number"]: row["status"] for row in json.loads(cashier("receipt", "list", "--json").stdout)}
+    assert (statuses["SJ2026-000005"], statuses["SJ2026-000006"]) == ("作废", "有效")
+
+    missing = cashier("receipt", "void", "SJ2026-99", "--reason", "金额开错")
+    assert (missing.exit_code, missing.stderr.strip()) == (
+        6,
+        "错误：没有编号为 SJ2026-000099 的收据：请用 recordkit receipt list 查看已开的收据",
+    )
+    for typed in ("SJ6", "XF2026-6", "2026-6", "SJ2026-6A"):
+        refused = cashier("receipt", "reprint", typed)
+        assert (refused.exit_code, refused.stderr.strip()) == (
+            5,
+            f"错误：收据编号“{typed}”无效：应写成 SJ{TODAY.year}-000123 这样的编号（序号前面的 0 可以不写）",
+        )
+
+
+def test_a_receipt_number_without_a_year_said_aloud(cashier: Any) -> None:
+    env = {"RECORDKIT_RECEIPT_PREFIX": "XF", "RECORDKIT_RECEIPT_NUMBER_PATTERN": "{prefix}{seq:05d}"}
+    for amount in ("10", "20", "30"):
+        cashier("fees", "pay", "1-1-101", "--amount", amount, *BACKDATED, "--again", env=env)
+    reprinted = cashier("receipt", "reprint", "xf3", env=env)
+    assert reprinted.stdout.startswith("已补打收据 XF00003（第 1 次补打）："), reprinted.output
+    refused = cashier("receipt", "reprint", "XF2026-3", env=env)
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        5,
+        "错误：收据编号“XF2026-3”无效：应写成 XF00123 这样的编号（序号前面的 0 可以不写）",
+    )
+
+
 def test_an_unknown_receipt_layout_is_a_configuration_error_and_takes_no_money(cashier: Any) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "10", *BACKDATED, env={"RECORDKIT_RECEIPT_LAYOUT": "A5"})
     assert (result.exit_code, result.stderr.strip()) == (

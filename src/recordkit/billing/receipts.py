@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import string
 import unicodedata
 from collections import defaultdict
@@ -34,7 +35,7 @@ from recordkit.core.dates import Month, MonthRange, check_business_day, chinese_
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import fold_spelling, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
@@ -180,7 +181,30 @@ def format_receipt_number(pattern: str, prefix: str, year: int, seq: int) -> str
 
 
 def normalise_number(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().upper()
+    """A number as typed, compared as written: full-width forms, any dash and lower case folded."""
+    return fold_spelling(str(text)).strip()
+
+
+def parse_receipt_number(text: str, settings: ReceiptSettings) -> str:
+    """The receipt number ``text`` names under the office's ``number_pattern`` and ``prefix``, as the
+    ledger writes it: ``SJ2026-000006`` from itself, from the short form said aloud (``SJ2026-6``), in
+    lower case or full-width (``sj2026-6``, ``ＳＪ２０２６－６``).  The year is four digits, the sequence
+    any number of them, so each text names at most one number.  ``ValidationError`` for a text that
+    is no receipt number of the pattern."""
+    typed = normalise_number(text)
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(settings.number_pattern):
+        parts.append(re.escape(normalise_number(literal)))
+        if field == "prefix":
+            parts.append(re.escape(normalise_number(settings.prefix)))
+        elif field in ("year", "seq"):
+            parts.append(rf"(?P<{field}>[0-9]{{4}})" if field == "year" else r"(?P<seq>[0-9]{1,12})")
+    match = re.fullmatch("".join(parts), typed)
+    if match is None:
+        example = format_receipt_number(settings.number_pattern, settings.prefix, dt.date.today().year, 123)
+        raise ValidationError(f"收据编号“{text.strip()}”无效：应写成 {example} 这样的编号（序号前面的 0 可以不写）")
+    year = int(match.group("year")) if "year" in match.groupdict() else 0
+    return format_receipt_number(settings.number_pattern, settings.prefix, year, int(match.group("seq")))
 
 
 # -- the ledger side --------------------------------------------------------------------------
@@ -559,17 +583,25 @@ def _split_period(period: str) -> tuple[str, str]:
     return first, last or first
 
 
-def _find(conn: Connection, number: str) -> Any:
-    wanted = normalise_number(number)
-    row = conn.execute(_receipt_query().where(receipts.c.number == wanted)).first()
+def _find(conn: Connection, number: str, settings: ReceiptSettings | None = None) -> Any:
+    """The receipt ``number`` names: as written (a number of an earlier pattern too), else as
+    ``parse_receipt_number`` reads it under ``settings`` (default: the default numbering)."""
+    typed = normalise_number(number)
+    row = conn.execute(_receipt_query().where(receipts.c.number == typed)).first()
+    if row is not None:
+        return row
+    wanted = parse_receipt_number(number, settings or ReceiptSettings())
+    row = conn.execute(_receipt_query().where(receipts.c.number == wanted)).first() if wanted != typed else None
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的收据：请用 recordkit receipt list 查看已开的收据")
     return row
 
 
-def get_receipt(ledger: Ledger, number: str) -> ReceiptView:
+def get_receipt(ledger: Ledger, number: str, settings: ReceiptSettings | None = None) -> ReceiptView:
+    """One receipt by its number as a clerk types it (``parse_receipt_number``); ``NotFoundError`` when
+    there is none, ``ValidationError`` for a text that is no receipt number."""
     with ledger.read() as conn:
-        return _view(_find(conn, number))
+        return _view(_find(conn, number, settings))
 
 
 def void_receipt(
@@ -614,7 +646,7 @@ def void_or_reverse(
     if on is not None and on > today:
         raise ValidationError(f"作废日期 {on.isoformat()} 晚于今天（{today.isoformat()}）：不能作废在未来的日期")
     with ledger.write() as conn:
-        row = _find(conn, number)
+        row = _find(conn, number, settings)
         if on is not None and on < row.issued_on:
             raise ValidationError(
                 f"作废日期 {on.isoformat()} 早于收据 {row.number} 的收款日期 {row.issued_on.isoformat()}"
@@ -763,11 +795,12 @@ def _reverse(
     return _view(_find(conn, number))
 
 
-def reprint_receipt(ledger: Ledger, number: str, operator: str) -> ReceiptView:
-    """Count and journal a reprint (补打) of a receipt; ``NotFoundError`` for an unknown number."""
+def reprint_receipt(ledger: Ledger, number: str, operator: str, settings: ReceiptSettings | None = None) -> ReceiptView:
+    """Count and journal a reprint (补打) of a receipt, its number read as ``get_receipt`` reads it;
+    ``NotFoundError`` for an unknown number."""
 
     with ledger.write() as conn:
-        row = _find(conn, number)
+        row = _find(conn, number, settings)
         conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(reprints=row.reprints + 1))
         journal.record(
             conn,

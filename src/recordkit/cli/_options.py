@@ -24,6 +24,7 @@ DATE_HELP = "收款日期（默认今天；补录本月或未结账月份的银�
 PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
 AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
 REASON_HELP = "补录原因（--date 早于今天时必须写，记入操作日志），例如 银行转账补录。"
+RECEIPT_NUMBER_HELP = "收据编号，例如 SJ2026-000123，也可简写为 SJ2026-123（序号前面的 0 可以不写）。"
 SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
 PDF_HELP = "同时用 LibreOffice 转成 PDF（一次转换全部文件）；没有安装 LibreOffice 时仍生成 .docx。"
 

@@ -12,6 +12,7 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    RECEIPT_NUMBER_HELP,
     estate_unit,
     optional_date,
 )
@@ -51,7 +52,7 @@ def receipt_issue(
 @receipt_app.command("void")
 def receipt_void(
     ctx: typer.Context,
-    number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
+    number: str = typer.Argument(..., help=RECEIPT_NUMBER_HELP),
     reason: str = typer.Option(..., "--reason", help="作废原因，例如 金额开错。"),
     date: str | None = typer.Option(
         None, "--date", help="作废日期，也是红冲收据上印的日期（默认今天；不能晚于今天），例如 2026-12-01。"
@@ -95,7 +96,7 @@ def receipt_void(
 @receipt_app.command("reprint")
 def receipt_reprint(
     ctx: typer.Context,
-    number: str = typer.Argument(..., help="收据编号，例如 SJ2026-000123。"),
+    number: str = typer.Argument(..., help=RECEIPT_NUMBER_HELP),
 ) -> None:
     """补打收据：打印一份标明“补打”的副本，并记入操作日志。副本上印的是原收据的收款日期，不印补打那天。
 
@@ -105,7 +106,7 @@ def receipt_reprint(
 
     app_state = state(ctx)
     ledger = app_state.ledger()
-    receipt = reprint_receipt(ledger, number, app_state.operator_name)
+    receipt = reprint_receipt(ledger, number, app_state.operator_name, app_state.workspace().settings.receipt)
     document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
     typer.echo(
         f"已补打收据 {receipt.number}（第 {receipt.reprints} 次补打）："

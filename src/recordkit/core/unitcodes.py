@@ -25,6 +25,7 @@ __all__ = [
     "UnitCode",
     "find_unit_code",
     "find_unit_codes",
+    "fold_spelling",
     "parse_building",
     "parse_phase",
     "parse_unit_code",
@@ -320,10 +321,15 @@ def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
     return table
 
 
+def fold_spelling(text: str) -> str:
+    """NFKC (full-width digits, letters, dashes), one kind of dash and dot, upper case: how a code a
+    clerk typed (a unit, a receipt number) is compared."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
+
+
 def _normalize(text: str) -> str:
-    """NFKC (full-width digits, letters, dashes), one kind of dash and dot, upper case."""
-    folded = unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
-    return re.sub(r"-{2,}", "-", folded)  # "3——2——1201"
+    """``fold_spelling``, a run of dashes as one."""
+    return re.sub(r"-{2,}", "-", fold_spelling(text))  # "3——2——1201"
 
 
 def _arabic(numeral: str) -> str:
