@@ -556,6 +556,60 @@ def test_no_payment_is_dated_in_the_future(cashier: Any) -> None:
     )
 
 
+FUTURE_DAYS = [
+    (
+        ("fees", "daily", "{out}", "--date", TOMORROW.isoformat()),
+        f"错误：日结日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：日结只能做今天或以前的某一天",
+    ),
+    (
+        ("fees", "arrears", "--as-of", TOMORROW.isoformat()),
+        f"错误：欠费截至日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：只能看今天或以前某一天的欠费",
+    ),
+    (
+        ("notice", "remind", "--as-of", TOMORROW.isoformat()),
+        f"错误：欠费截至日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：只能看今天或以前某一天的欠费",
+    ),
+    (
+        ("fees", "account", "1-1-101", "--as-of", TOMORROW.isoformat(), "--out", "{out}/对账单.xlsx"),
+        f"错误：对账单截至日期 {TOMORROW.isoformat()} 晚于今天（{TODAY.isoformat()}）：只能看今天或以前某一天的对账单",
+    ),
+    (
+        ("fees", "register", "--month", NEXT_MONTH, "{out}"),
+        f"错误：月份 {NEXT_MONTH} 还没有到：只能导出 {THIS_MONTH} 及以前月份的收费台账",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), FUTURE_DAYS, ids=[" ".join(a[:2]) for a, _ in FUTURE_DAYS])
+def test_a_report_of_a_day_to_come_is_refused_and_writes_nothing(
+    cashier: Any, workspace: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    out = workspace.root / "导出"
+    out.mkdir()
+    before = sorted(path.name for path in workspace.root.rglob("*"))
+    _refused(cashier, tuple(arg.format(out=out) for arg in args), 5, message)
+    assert sorted(path.name for path in workspace.root.rglob("*")) == before
+
+
+def test_today_is_not_a_day_to_come(cashier: Any, workspace: Workspace) -> None:
+    out = workspace.root / "导出"
+    out.mkdir()
+    for args in (
+        ("fees", "daily", str(out), "--date", "today"),
+        ("fees", "daily", str(out / "日结.xlsx"), "--date", TODAY.isoformat()),
+        ("fees", "arrears", "--as-of", TODAY.isoformat()),
+        ("fees", "account", "1-1-101", "--as-of", "今天"),
+        ("fees", "register", "--month", THIS_MONTH, str(out)),
+    ):
+        result = cashier(*args)
+        assert result.exit_code == 0, (args, result.output)
+    assert sorted(path.name for path in out.iterdir()) == [
+        f"收费台账-{THIS_MONTH}.xlsx",
+        f"日结-{TODAY.isoformat()}.xlsx",
+        "日结.xlsx",
+    ]
+
+
 def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", *BACKDATED).exit_code == 0
     for command in (("fees", "pay"), ("receipt", "issue")):

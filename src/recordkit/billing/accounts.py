@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.billing.arrears import owed_query
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, check_not_future, parse_month
 from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import parse_unit_code
@@ -229,8 +229,9 @@ def balance_line(account: Account) -> str:
 def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Account:
     """The account of ``unit`` as it stood on ``today`` (default: today; ``fees account --as-of``): the
     receipts dated by then (a voided one shown voided: a void is a correction), what they paid, the bills due by then
-    and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit."""
-    today = today or dt.date.today()
+    and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit,
+    ``ValidationError`` for a day after today."""
+    today = check_not_future(today or dt.date.today(), "对账单截至日期", "只能看今天或以前某一天的对账单")
     code = str(parse_unit_code(unit))
     with ledger.read() as conn:
         row = conn.execute(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, check_not_future, parse_month
 from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import parse_building, parse_unit_code
@@ -112,8 +112,9 @@ def list_arrears(
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
     building (``parse_building``: ``1`` is not 二期·1); ``unit`` one unit (a canonical code).  Aging counts whole months past due (``months_past_due``).
+    ``ValidationError`` for ``as_of`` after today: arrears are known up to today only.
     """
-    as_of = as_of or dt.date.today()
+    as_of = check_not_future(as_of or dt.date.today(), "欠费截至日期", "只能看今天或以前某一天的欠费")
     as_of_month = Month.of(as_of)
     inner = owed_query(as_of).subquery()
     query = (

@@ -31,7 +31,7 @@ from recordkit.billing.allocations import (
 )
 from recordkit.billing.closing import check_open, closed_error, find_closed
 from recordkit.core.config import ReceiptSettings
-from recordkit.core.dates import Month, MonthRange, check_business_day, chinese_date, parse_month
+from recordkit.core.dates import Month, MonthRange, check_business_day, check_not_future, chinese_date, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import name_problem
@@ -406,11 +406,12 @@ def issue_payments(
             raise ValidationError(f"交款人：{reason}")
         method = parse_method(request.method)
         paid_on = check_business_day(request.paid_on or today, "收款日期", (settings.first_year, settings.last_year))
-        if paid_on > today:
-            raise ValidationError(
-                f"收款日期 {paid_on.isoformat()} 晚于今天（{today.isoformat()}）：不能收未来日期的款，"
-                "钱到账的那天再收；补录以前的转账请写当时的日期，并用 --reason 写明原因"
-            )
+        check_not_future(
+            paid_on,
+            "收款日期",
+            "不能收未来日期的款，钱到账的那天再收；补录以前的转账请写当时的日期，并用 --reason 写明原因",
+            today,
+        )
         if Month.of(paid_on) in closed:
             raise closed_error(closed[Month.of(paid_on)], f"收日期在 {Month.of(paid_on)} 的款")
         backdated = paid_on < today
@@ -643,8 +644,8 @@ def void_or_reverse(
     if not reason:
         raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
     today = today or dt.date.today()
-    if on is not None and on > today:
-        raise ValidationError(f"作废日期 {on.isoformat()} 晚于今天（{today.isoformat()}）：不能作废在未来的日期")
+    if on is not None:
+        check_not_future(on, "作废日期", "不能作废在未来的日期", today)
     with ledger.write() as conn:
         row = _find(conn, number, settings)
         if on is not None and on < row.issued_on:

@@ -21,7 +21,7 @@ from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.balances import balance_base, owed_per_bill, zero
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
-from recordkit.core.dates import Month, chinese_date, parse_month
+from recordkit.core.dates import Month, check_month_begun, check_not_future, chinese_date, parse_month
 from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
@@ -165,8 +165,9 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     valid payments dated by then (prepayment included) put on that month's bills, and 预收余额 is
     the money received by then that no bill of the month or earlier took.  A closed month's
     register is therefore the same whenever it is printed.  Written atomically; returns the totals.
+    ``ValidationError`` for a month that has not begun.
     """
-    month = parse_month(month_text)
+    month = check_month_begun(parse_month(month_text), "导出 {current} 及以前月份的收费台账")
     with ledger.read() as conn:
         items = load_items(conn)
         # Renovation deposits are money held, not fees: they are not billed or collected here.
@@ -326,7 +327,9 @@ def _method_order(methods: Iterable[str]) -> list[str]:
 def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
     """The day's money: valid receipts issued that day (a red reversal is a negative one) summed by
     method, by cashier and by fee item; those voided that day listed apart (not in the totals); the
-    deposits taken in those receipts and the deposits refunded that day, and the net per method."""
+    deposits taken in those receipts and the deposits refunded that day, and the net per method.
+    ``ValidationError`` for a day after today."""
+    check_not_future(day, "日结日期", "日结只能做今天或以前的某一天")
     seen = list_receipts(ledger, on=day)
     issued = [view for view in seen if view.issued_on == day]
     voided = [view for view in seen if view.voided and view.voided_on == day]

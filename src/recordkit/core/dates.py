@@ -19,6 +19,8 @@ from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
     "DateError",
+    "check_month_begun",
+    "check_not_future",
     "Month",
     "MonthRange",
     "chinese_date",
@@ -255,6 +257,25 @@ def check_business_day(day: dt.date, what: str, years: tuple[int, int] = BUSINES
     if not first <= day.year <= last:
         raise ValidationError(f"{what} {day.isoformat()} 不在 {first}–{last} 年之间：请检查年份")
     return day
+
+
+def check_not_future(day: dt.date, what: str, advice: str, today: dt.date | None = None) -> dt.date:
+    """``day`` when it is not after ``today`` (default: this computer's calendar day, the "today" of
+    every default in recordkit); else ``ValidationError``: ``{what} {day} 晚于今天（{today}）：{advice}``."""
+    today = today or dt.date.today()
+    if day > today:
+        raise ValidationError(f"{what} {day.isoformat()} 晚于今天（{today.isoformat()}）：{advice}")
+    return day
+
+
+def check_month_begun(month: Month, action: str, today: dt.date | None = None) -> Month:
+    """``month`` when it has begun by ``today`` (as ``check_not_future``); else ``ValidationError``:
+    ``月份 {month} 还没有到：只能{action}``, ``action`` naming the current month as ``{current}``
+    (``生成 {current} 及以前月份的报表``)."""
+    current = Month.of(today or dt.date.today())
+    if month > current:
+        raise ValidationError(f"月份 {month} 还没有到：只能{action.format(current=current)}")
+    return month
 
 
 def parse_period(text: str, end: bool = False) -> dt.date:

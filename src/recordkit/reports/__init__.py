@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from recordkit.core.atomic import replacing, saved, write_bytes
-from recordkit.core.dates import Month, format_stamp, parse_month
+from recordkit.core.dates import Month, check_month_begun, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
 from recordkit.documents.generated import FileRecord, record_files
@@ -55,10 +55,7 @@ def check_month(text: str, today: dt.date | None = None) -> Month:
     month = parse_month(text)
     if month.year < FIRST_YEAR:  # its same month a year earlier is compared, and must be a month too
         raise ValidationError(f"月份“{text.strip()}”无效：年份不对")
-    current = Month.of(today or dt.date.today())
-    if month > current:
-        raise ValidationError(f"月份 {month} 还没有到：只能生成 {current} 及以前月份的报表")
-    return month
+    return check_month_begun(month, "生成 {current} 及以前月份的报表", today)
 
 
 def default_folder(workspace: Workspace, month: Month) -> Path:
