@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from recordkit.core.errors import ValidationError
 from recordkit.core.unitcodes import Building, parse_building
@@ -66,11 +67,60 @@ def test_a_building_read_with_the_estates_phase_names() -> None:
     assert str(parse_building("巴塞罗纳·B栋", phases=phases)) == "巴塞罗纳·B"
 
 
-@pytest.mark.parametrize("text", ["0", "栋", "1-1-101", "abc", "1单元"])
+@pytest.mark.parametrize("text", ["0", "栋", "1-1-101", "abc", "1单元", "住宅", "二期住宅"])
 def test_what_is_no_building_is_refused(text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_building(text)
-    assert str(caught.value) == f"楼栋“{text}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1"
+    assert str(caught.value) == (
+        f"楼栋“{text}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1；别墅、商铺、车位、储藏室写作 别墅、二期商铺"
+    )
+
+
+# Units in no building: a shop and a parking space without a phase, a parking space of 二期.
+NO_BUILDING: list[list[Any]] = [
+    [None, None, "商铺S-101", 60.0, "吴刚", "13800000007", None, "2024-07-01", "已入住"],
+    [None, None, "车位B1-023", 12.0, "陈静", "13800000008", None, "2024-07-01", "已入住"],
+    [None, None, "二期·车位12", 12.0, "郑爽", "13800000009", None, "2024-07-01", "已入住"],
+]
+
+
+def test_every_group_the_monthly_report_prints_is_a_building_arrears_takes(run_cli: Any, estate: Workspace) -> None:
+    for args in (
+        ("owners", "import", str(write_sheet(estate.root / "车位商铺.xlsx", NO_BUILDING))),
+        ("fees", "rules", "add", "公共能耗分摊", "--kind", "fixed", "--rate", "5", "--from", "2026-01"),
+        ("fees", "bill", "--month", "2026-11"),
+        ("report", "monthly", "--month", "2026-11", "--out", str(estate.root / "报表")),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+    [workbook] = (estate.root / "报表").glob("*.xlsx")
+    column = [row[0] for row in load_workbook(workbook)["收费汇总"].values]
+    first = column.index("楼栋") + 1
+    labels = column[first : column.index("合计", first)]
+    assert labels == ["1", "2", "二期1", "二期别墅", "二期车位", "商铺", "车位"]
+    units = {
+        "1": ["1-1-101", "1-1-102"],
+        "2": ["2-1-101"],
+        "二期1": ["二期·1-101", "二期·1-102"],
+        "二期别墅": ["二期·别墅3"],
+        "二期车位": ["二期·车位12"],
+        "商铺": ["商铺S-101"],
+        "车位": ["车位B1-023"],
+    }
+    for label in labels:
+        result = run_cli("fees", "arrears", "--as-of", "2026-11-30", "--building", label, "--json")
+        assert result.exit_code == 0, (label, result.output)
+        assert sorted(row["unit"] for row in json.loads(result.stdout)) == units[label], label
+        listed = run_cli("owners", "list", "--building", label, "--json")
+        assert sorted(row["unit"] for row in json.loads(listed.stdout)) == units[label], label
+    assert [
+        row["unit"] for row in json.loads(run_cli("owners", "list", "--building", "二期停车位", "--json").stdout)
+    ] == ["二期·车位12"]
+    villas = run_cli("owners", "list", "--building", "别墅")
+    assert (villas.exit_code, villas.stderr.strip()) == (
+        5,
+        "错误：台账中没有别墅（本小区有 二期别墅）：请写明分区，例如 --building 二期别墅",
+    )
 
 
 def test_owners_list_keeps_the_phases_apart(run_cli: Any, estate: Workspace) -> None:

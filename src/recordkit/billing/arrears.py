@@ -23,6 +23,7 @@ from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
+from recordkit.owners.roster import in_building
 
 if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
@@ -111,7 +112,8 @@ def list_arrears(
     """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first.
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
-    building (``parse_building``: ``1`` is not 二期·1); ``unit`` one unit (a canonical code).  Aging counts whole months past due (``months_past_due``).
+    building (``parse_building``: ``1`` is not 二期·1; ``二期别墅`` the villas of 二期, as the monthly report
+    groups units: ``owners.roster.in_building``); ``unit`` one unit (a canonical code).  Aging counts whole months past due (``months_past_due``).
     ``ValidationError`` for ``as_of`` after today: arrears are known up to today only.
     """
     as_of = check_not_future(as_of or dt.date.today(), "欠费截至日期", "只能看今天或以前某一天的欠费")
@@ -136,8 +138,7 @@ def list_arrears(
         .order_by(fee_items.c.id, inner.c.month)
     )
     if building is not None:
-        where = parse_building(building)
-        query = query.where(units.c.building == where.number, units.c.phase == where.phase)
+        query = query.where(in_building(parse_building(building)))
     if unit is not None:
         query = query.where(units.c.code == unit)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)

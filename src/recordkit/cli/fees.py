@@ -507,7 +507,12 @@ def fees_arrears(
     ctx: typer.Context,
     as_of: str | None = typer.Option(None, "--as-of", help="截至哪天（默认今天），例如 2026-11-30。"),
     min_months: int = typer.Option(0, "--min-months", min=0, help="只列欠费至少几个月的房屋。"),
-    building: str | None = typer.Option(None, "--building", "-b", help="只列某栋楼，例如 3；分区的楼写 二期1。"),
+    building: str | None = typer.Option(
+        None,
+        "--building",
+        "-b",
+        help="只列某栋楼，例如 3；分区的楼写 二期1；别墅、商铺、车位写 别墅、二期车位（与月报的楼栋一列相同）。",
+    ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（催缴通知书的输入）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:

@@ -81,7 +81,9 @@ def notice_make(
     template: str = typer.Argument(..., help="模板名称，例如 停水通知（recordkit templates list 列出全部）。"),
     unit: str | None = typer.Option(None, "--unit", help="只发给这一户，例如 3-2-1201。"),
     building: str | None = typer.Option(
-        None, "--building", help="发给这一栋的全部已入住房屋，例如 3；分区的楼写 二期1。"
+        None,
+        "--building",
+        help="发给这一栋的全部已入住房屋，例如 3；分区的楼写 二期1；别墅、商铺、车位写 别墅、二期车位（与月报的楼栋一列相同）。",
     ),
     everyone: bool = typer.Option(False, "--all", help="发给全小区的已入住房屋。"),
     values: list[str] = typer.Option([], "--set", help=_SET_HELP),
@@ -164,7 +166,11 @@ def notice_batch(
 def notice_remind(
     ctx: typer.Context,
     min_months: int = typer.Option(0, "--min-months", help="只发给欠费至少这么多个月的房屋，例如 3。"),
-    building: str | None = typer.Option(None, "--building", help="只发给这一栋，例如 3；分区的楼写 二期1。"),
+    building: str | None = typer.Option(
+        None,
+        "--building",
+        help="只发给这一栋，例如 3；分区的楼写 二期1；别墅、商铺、车位写 别墅、二期车位（与月报的楼栋一列相同）。",
+    ),
     as_of: str | None = typer.Option(None, "--as-of", help="欠费截至这一天（默认今天），例如 2026-11-30。"),
     merge: bool = typer.Option(False, "--merge", help=_MERGE_HELP),
     duplex: bool = typer.Option(False, "--duplex", help=_DUPLEX_HELP),

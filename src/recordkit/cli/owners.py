@@ -79,7 +79,12 @@ def owners_import(
 @owners_app.command("list")
 def owners_list(
     ctx: typer.Context,
-    building: str | None = typer.Option(None, "--building", "-b", help="只列出某栋楼，例如 3；分区的楼写 二期1。"),
+    building: str | None = typer.Option(
+        None,
+        "--building",
+        "-b",
+        help="只列出某栋楼，例如 3；分区的楼写 二期1；别墅、商铺、车位写 别墅、二期车位（与月报的楼栋一列相同）。",
+    ),
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、area、status 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),

@@ -272,22 +272,33 @@ class UnitCode:
 class Building:
     """One building of flats, in canonical form: ``number`` as in a unit code (``3``, ``A3``) and the
     phase it stands in (empty when the estate has none, or for the phase written without a name).
-    ``str()`` is how the code of its units starts (``二期·1``), ``display`` how paper names it (``二期1栋``)."""
+    ``str()`` is how the code of its units starts (``二期·1``), ``display`` how paper names it (``二期1栋``).
+
+    Villas, shops, parking spaces and storerooms stand in no building: a phase's units of one such
+    ``kind`` are grouped as one (``number`` empty): ``二期别墅``, ``商铺`` — as the monthly report's 楼栋
+    column names them."""
 
     phase: str
     number: str
+    kind: str = FLAT
+
+    @property
+    def part(self) -> str:
+        """What the group is named by after its phase: the building's number, or the kind."""
+        return self.number if self.kind == FLAT else self.kind
 
     def __str__(self) -> str:
-        return f"{self.phase}·{self.number}" if self.phase else self.number
+        return f"{self.phase}·{self.part}" if self.phase else self.part
 
     @property
     def display(self) -> str:
-        return f"{self.phase}{self.number}栋"
+        return f"{self.phase}{self.number}栋" if self.kind == FLAT else self.typed
 
     @property
     def typed(self) -> str:
-        """How a clerk types it for ``--building`` (``3``, ``二期1``)."""
-        return f"{self.phase}{self.number}"
+        """How a clerk types it for ``--building`` (``3``, ``二期1``, ``二期别墅``), and how the monthly
+        report's 楼栋 column names it."""
+        return f"{self.phase}{self.part}"
 
 
 class PhaseEntry(Protocol):
@@ -660,13 +671,19 @@ def parse_building(text: str, *, phases: Mapping[str, str] | None = None) -> Bui
     """The building a clerk names (``3``, ``3栋``, ``A座``, ``九幢``, ``二期1``, ``二期·1栋``), with the phase
     written before it read as in ``parse_unit_code`` (``phases`` from the estate's settings).  A building
     written without a phase is the one whose units' codes carry none (``1`` is 1栋 of 1-1-101, not of
-    二期·1-101).  ``ValidationError`` for anything else."""
+    二期·1-101).  A kind of unit that stands in no building (``别墅``, ``二期商铺``, ``车位``: also
+    ``停车位``, ``地下室`` …, as ``parse_unit_kind``) names the group of those units (``Building.kind``).
+    ``ValidationError`` for anything else."""
     shown = text.strip()
     normalized = _arabic_numerals(_normalize(shown)).strip()
     phase, body = _split_phase(normalized, phases, shown)
+    if _WORD_KIND.get(body, FLAT) != FLAT:
+        return Building(phase, "", _WORD_KIND[body])
     body = _without_suffix(_clean_text(body), _BUILDING_SUFFIXES)
     if not re.fullmatch(_BUILDING_RAW, body):
-        raise ValidationError(f"楼栋“{shown}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1")
+        raise ValidationError(
+            f"楼栋“{shown}”无效，应写楼栋号，例如 3、3栋、A座，分区的楼写作 二期1；别墅、商铺、车位、储藏室写作 别墅、二期商铺"
+        )
     return Building(phase, _clean_building(body))
 
 

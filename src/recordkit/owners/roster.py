@@ -1112,18 +1112,38 @@ def _view(row: Any) -> UnitView:
     )
 
 
+def _group_part() -> sa.ColumnElement[str]:
+    # A literal, not a bound parameter: PostgreSQL must see the SELECT and GROUP BY expressions as one.
+    return sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
+
+
+def building_group() -> sa.ColumnElement[str]:
+    """What a unit is grouped under by building (the monthly report's 楼栋 column): its building, or its
+    kind for a villa, shop, parking space or storeroom (which have none); the phase first when the
+    estate has phases (``二期1``, ``二期别墅``, ``商铺``) — ``Building.typed`` of the group, which
+    ``--building`` takes (``in_building``)."""
+    return units.c.phase + _group_part()
+
+
+def in_building(where: Building, *, other_phases: bool = False) -> sa.ColumnElement[bool]:
+    """The units of the group ``where`` names (``parse_building``), as ``building_group`` groups them;
+    with ``other_phases``, those of a group of the same name in the other phases."""
+    phase = units.c.phase != where.phase if other_phases else units.c.phase == where.phase
+    return sa.and_(_group_part() == where.part, phase)
+
+
 def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
     """All units (of one building when given), in natural order 1-1-101, 1-1-102, …, 2-1-101.
 
     ``building`` as ``parse_building`` reads it: ``1`` is the building of 1-1-101, ``二期·1`` (or
-    ``二期1``) the one of 二期·1-101.  A building that is empty in its phase but stands in another
+    ``二期1``) the one of 二期·1-101, ``二期别墅`` the villas of 二期 (``in_building``).  A building that is empty in its phase but stands in another
     is a ``ValidationError`` that names the phases, so a clerk never sends one building's notice to
     another's residents nor gets an empty list without a word."""
     query = _unit_query()
     where: Building | None = None
     if building is not None:
         where = parse_building(building)
-        query = query.where(units.c.building == where.number, units.c.phase == where.phase)
+        query = query.where(in_building(where))
     with ledger.read() as conn:
         views = [_view(row) for row in conn.execute(query)]
         if where is not None and not views:
@@ -1132,17 +1152,16 @@ def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
 
 
 def _refuse_building_elsewhere(conn: Connection, where: Building) -> None:
-    """``ValidationError`` when ``where`` has no unit but a building of that number stands in other phases."""
+    """``ValidationError`` when ``where`` has no unit but a building of that number (or units of that
+    kind) stands in other phases."""
     others = sorted(
         phase
-        for (phase,) in conn.execute(
-            sa.select(units.c.phase).where(units.c.building == where.number, units.c.phase != where.phase).distinct()
-        )
+        for (phase,) in conn.execute(sa.select(units.c.phase).where(in_building(where, other_phases=True)).distinct())
     )
     if not others:
         return
-    named = "、".join(Building(phase, where.number).display for phase in others)
-    example = Building(others[0], where.number)
+    named = "、".join(Building(phase, where.number, where.kind).display for phase in others)
+    example = Building(others[0], where.number, where.kind)
     how = "请写明分区" if example.phase else "不分区的楼直接写楼号"
     raise ValidationError(f"台账中没有{where.display}（本小区有 {named}）：{how}，例如 --building {example.typed}")
 

@@ -39,6 +39,7 @@ from recordkit.ledger.schema import (
     renovations,
     units,
 )
+from recordkit.owners.roster import building_group
 from recordkit.workorders.orders import WorkOrderCategoryMonth, WorkOrderMonth, category_figures, now_minute
 from recordkit.workorders.orders import month_figures as workorder_month_figures
 
@@ -441,13 +442,6 @@ class FeeLedger:
     trend: dict[str, tuple[int, int]]
 
 
-def _building_group() -> sa.ColumnElement[str]:
-    """What the report's 楼栋 column groups a unit under: its building, or its kind for a villa, shop,
-    parking space or storeroom (which have none); the phase first when the estate has phases."""
-    # A literal, not a bound parameter: PostgreSQL must see the SELECT and GROUP BY expressions as one.
-    return units.c.phase + sa.case((units.c.building == sa.literal_column("''"), units.c.kind), else_=units.c.building)
-
-
 def load_fee_ledger(
     conn: Connection,
     months: list[Month],
@@ -461,7 +455,7 @@ def load_fee_ledger(
     when the caller has it already; ``known`` trend points (bill month -> 应收, 当期实收: kept when
     their months were closed) are not read again; ``trend`` False: no trend.  ``months`` may be
     empty (only the trend)."""
-    building = _building_group()
+    building = building_group()
     asked = [str(m) for m in months]
     names = dict(conn.execute(sa.select(fee_items.c.id, fee_items.c.name)).all())
     billed: dict[tuple[str, str, str], int] = {}
@@ -489,7 +483,7 @@ def _month_sums(
 ) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str, str, str, bool], int], dict[tuple[str, str], int]]:
     """``FeeLedger``'s billed, paid and received of ``months`` (see there)."""
     big = sa.BigInteger
-    building = _building_group()
+    building = building_group()
     asked = [str(m) for m in months]
     not_deposit = bills.c.id.not_in(deposit_bill_ids())
     billed = {
