@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from recordkit.billing.accounts import unit_account
 from recordkit.billing.arrears import list_arrears, unit_balance
@@ -17,6 +19,7 @@ from recordkit.core.errors import NotFoundError
 from recordkit.documents.notices import unpaid_lines
 from recordkit.ledger.db import Ledger
 from recordkit.renovations import registration as renovations
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 from tests.test_fees_cli import cashier
 from tests.test_renovations import SETTINGS, reno_estate
@@ -85,14 +88,25 @@ def test_the_account_shows_bills_payments_and_what_is_due_now_and_later(ledger: 
     assert sum(line.amount_fen for line in unpaid_lines(ledger, ["3-2-1201"], TODAY)["3-2-1201"]) == due
 
 
-def test_money_paid_ahead_shows_on_the_bills_to_come_and_as_prepayment(ledger: Ledger, tmp_path: Path) -> None:
+def test_money_paid_ahead_stays_prepayment_until_the_month_of_its_bill(ledger: Ledger, tmp_path: Path) -> None:
+    # December is billed ahead and the money paid on 10 November takes it; on 20 November that money is
+    # still 预收 (as November's register counts it), December's bill not yet due and unpaid.
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2026-10", "2026-11", "2026-12")
-    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 4 * MONTHLY["1-1-101"], paid_on=dt.date(2026, 11, 10)))
+    m = MONTHLY["1-1-101"]
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 4 * m, paid_on=dt.date(2026, 11, 10)))
     account = unit_account(ledger, "1-1-101", TODAY)
-    assert {b.to_dict()["state"] for b in account.bills} == {"已缴清"}
-    assert (account.due_now_fen, account.not_yet_due_fen, account.prepaid_fen) == (0, 0, MONTHLY["1-1-101"])
-    assert unit_balance(ledger, "1-1-101", TODAY) == (0, MONTHLY["1-1-101"])
+    assert [(str(b.month), b.to_dict()["state"]) for b in account.bills if b.item == "物业服务费"] == [
+        ("2026-10", "已缴清"),
+        ("2026-11", "已缴清"),
+        ("2026-12", "未到期"),
+    ]
+    assert (account.due_now_fen, account.not_yet_due_fen, account.prepaid_fen) == (0, m, 2 * m)
+    assert unit_balance(ledger, "1-1-101", TODAY) == (0, 2 * m)
+    december = unit_account(ledger, "1-1-101", dt.date(2026, 12, 1))
+    assert {b.to_dict()["state"] for b in december.bills} == {"已缴清"}
+    assert (december.due_now_fen, december.not_yet_due_fen, december.prepaid_fen) == (0, 0, m)
+    assert unit_balance(ledger, "1-1-101", dt.date(2026, 12, 1)) == (0, m)
 
 
 def test_an_unknown_unit(ledger: Ledger) -> None:
@@ -239,3 +253,53 @@ def test_owners_show_gives_the_one_line_balance(cashier: Any) -> None:
     )
     data = json.loads(cashier("owners", "show", "3-2-1201", "--json").stdout)
     assert data["balance"] == {"due_now_fen": 67586, "prepaid_fen": 0, "deposits_held_fen": 0}
+
+
+def test_the_account_of_a_past_day_keeps_the_prepayment_later_bills_took(run_cli: Any, workspace: Any) -> None:
+    # 3-2-1201 (143.80 ㎡ × 2.35 = 337.93 a month) pays 1,000.00 on 20 October: October's bill and
+    # 662.07 ahead.  November's bill, made later, takes 337.93 of it.
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "bill", "--month", "2026-10"),
+        ("fees", "pay", "3-2-1201", "--amount", "1000", "--date", "2026-10-20", "--reason", "银行转账补录"),
+        ("fees", "bill", "--month", "2026-11"),
+        ("fees", "register", "--month", "2026-10", str(workspace.root / "台账.xlsx")),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+    engine = sa.create_engine(workspace.database_url)
+    with engine.connect() as conn:
+        received, used = conn.execute(
+            sa.text(
+                """SELECT (SELECT SUM(amount_fen) FROM payments WHERE unit_id = u.id AND NOT voided
+                           AND paid_on <= '2026-10-31'),
+                          (SELECT SUM(a.amount_fen) FROM allocations a JOIN bills b ON b.id = a.bill_id
+                           JOIN payments p ON p.id = a.payment_id WHERE p.unit_id = u.id AND NOT p.voided
+                           AND p.paid_on <= '2026-10-31' AND b.month <= '2026-10')
+                   FROM units u WHERE u.code = '3-2-1201'"""
+            )
+        ).one()
+    engine.dispose()
+    assert (received, used) == (100000, 33793)
+
+    october = json.loads(run_cli("fees", "account", "3-2-1201", "--as-of", "2026-10-31", "--json").stdout)
+    assert october["prepaid_fen"] == received - used == 66207
+    assert [(b["month"], b["paid_fen"], b["state"]) for b in october["bills"]] == [
+        ("2026-10", 33793, "已缴清"),
+        ("2026-11", 0, "未到期"),
+    ]
+    assert [(p["applied"], p["prepayment_fen"]) for p in october["payments"]] == [
+        ([{"month": "2026-10", "item": "物业服务费", "amount_fen": 33793}], 66207)
+    ]
+    assert (october["due_now_fen"], october["not_yet_due_fen"]) == (0, 33793)
+    shown = run_cli("fees", "account", "3-2-1201", "--as-of", "2026-10-31").stdout
+    assert "现在应缴 0.00 元；未到期 337.93 元；预收余额 662.07 元" in shown
+    # The register of October says the same for its last day.
+    sheet = load_workbook(workspace.root / "台账.xlsx").active
+    headers = [cell.value for cell in sheet[2]]
+    [row] = [row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "3-2-1201"]
+    assert row[headers.index("预收余额")] == 662.07
+
+    now = json.loads(run_cli("fees", "account", "3-2-1201", "--json").stdout)
+    assert (now["prepaid_fen"], [b["state"] for b in now["bills"]]) == (100000 - 2 * 33793, ["已缴清", "已缴清"])

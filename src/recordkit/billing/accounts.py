@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
-from recordkit.billing.arrears import owed_query
+from recordkit.billing.arrears import begun_by, owed_query
 from recordkit.core.dates import Month, check_not_future, parse_month
 from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
@@ -261,14 +261,22 @@ def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill,
         .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
         .order_by(inner.c.month, fee_items.c.id, inner.c.id)
     )
+    # A bill of a later month has nothing paid on it yet: the money waiting for it is prepayment (``begun_by``).
     return tuple(
-        AccountBill(parse_month(r.month), r.name, int(r.amount_fen), int(r.paid_fen), r.month <= this_month)
+        AccountBill(
+            parse_month(r.month),
+            r.name,
+            int(r.amount_fen),
+            int(r.paid_fen) if r.month <= this_month else 0,
+            r.month <= this_month,
+        )
         for r in rows
     )
 
 
 def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPayment, ...]:
-    """The unit's receipts dated by ``today``; a voided one pays nothing, whenever it was voided."""
+    """The unit's receipts dated by ``today``; a voided one pays nothing, whenever it was voided.  What a
+    receipt put on bills of later months is still its prepayment that day (``arrears.prepaid_query``)."""
     applied: dict[int, list[tuple[Month, str, int]]] = defaultdict(list)
     for r in conn.execute(
         sa.select(allocations.c.payment_id, bills.c.month, fee_items.c.name, allocations.c.amount_fen)
@@ -277,7 +285,7 @@ def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPa
             .join(bills, bills.c.id == allocations.c.bill_id)
             .join(fee_items, fee_items.c.id == bills.c.item_id)
         )
-        .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today)
+        .where(payments.c.unit_id == unit_id, payments.c.paid_on <= today, begun_by(today))
         .order_by(allocations.c.payment_id, bills.c.month, fee_items.c.id)
     ):
         applied[r.payment_id].append((parse_month(r.month), r.name, int(r.amount_fen)))

@@ -102,6 +102,38 @@ def owed_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
     return outstanding_query(unit_ids, as_of).where(bills.c.id.not_in(deposit_bill_ids()))
 
 
+def begun_by(as_of: dt.date) -> sa.ColumnElement[bool]:
+    """Whether the money on a bill counts as taken by it as of ``as_of``: the bill's month has begun by
+    then.  Money a payment put on a bill of a later month (billed ahead, or paid ahead for named months)
+    is still 预收 on that day, whenever the bill came to take it."""
+    return bills.c.month <= str(Month.of(as_of))
+
+
+def prepaid_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
+    """THE definition of the prepaid balance (预收余额) as of ``as_of``, one row per unit (``unit_id``,
+    ``prepaid_fen``): money received by that day (payments dated on or before it, not voided; a red
+    reversal is a negative one) that no bill whose month had begun by then took (``begun_by``).  The
+    account (``fees account --as-of``), a unit's balance and the fee register's 预收余额 at a month's end
+    all read it, so a closed month's prepayment never moves.  With ``unit_ids`` only those units."""
+    used_query = (
+        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
+        .join(bills, bills.c.id == allocations.c.bill_id)
+        .where(begun_by(as_of))
+        .group_by(allocations.c.payment_id)
+    )
+    query = sa.select(payments.c.unit_id).where(payments.c.voided.is_(False), payments.c.paid_on <= as_of)
+    if unit_ids is not None:
+        used_query = used_query.where(bills.c.unit_id.in_(list(unit_ids)))
+        query = query.where(payments.c.unit_id.in_(list(unit_ids)))
+    used = used_query.subquery()
+    left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
+    return (
+        query.add_columns(sa.cast(sa.func.sum(left), sa.BigInteger).label("prepaid_fen"))
+        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
+        .group_by(payments.c.unit_id)
+    )
+
+
 def list_arrears(
     ledger: Ledger,
     as_of: dt.date | None = None,
@@ -157,8 +189,8 @@ def list_arrears(
 
 def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tuple[int, int]:
     """(owed, prepayment) of a unit in fen as of ``today``: owed as ``owed_query`` defines it (bills
-    of later months and deposits are not owed); prepayment is money received that pays no bill yet.
-    ``NotFoundError`` for an unknown unit."""
+    of later months and deposits are not owed); prepayment as ``prepaid_query`` defines it (money on
+    bills of later months is still prepayment).  ``NotFoundError`` for an unknown unit."""
     today = today or dt.date.today()
     code = str(parse_unit_code(unit))
     with ledger.read() as conn:
@@ -169,14 +201,5 @@ def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tup
         owed = conn.execute(
             sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(inner.c.owed_fen > 0)
         ).scalar_one()
-        paid = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0)).where(
-                payments.c.unit_id == unit_id, payments.c.voided.is_(False)
-            )
-        ).scalar_one()
-        used = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_fen), 0))
-            .join(payments, payments.c.id == allocations.c.payment_id)
-            .where(payments.c.unit_id == unit_id, payments.c.voided.is_(False))
-        ).scalar_one()
-    return int(owed), int(paid) - int(used)
+        prepaid = conn.execute(prepaid_query(today, [unit_id])).first()
+    return int(owed), int(prepaid.prepaid_fen) if prepaid is not None else 0

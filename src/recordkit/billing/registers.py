@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.arrears import prepaid_query
 from recordkit.billing.balances import balance_base, owed_per_bill, zero
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
@@ -74,24 +75,10 @@ def _paid_by(end: dt.date) -> Any:
 
 
 def _prepayments(conn: Any, month: Month) -> dict[int, int]:
-    """Each unit's prepaid balance at the end of ``month``: money received by then (valid) that no bill
-    of ``month`` or earlier took.  Bills of later months taking it afterwards do not change this."""
-    end = month_end(month)
-    used = (
-        sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
-        .join(bills, bills.c.id == allocations.c.bill_id)
-        .where(bills.c.month <= str(month))
-        .group_by(allocations.c.payment_id)
-        .subquery()
-    )
-    left = payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)
-    query = (
-        sa.select(payments.c.unit_id, sa.cast(sa.func.sum(left), sa.BigInteger))
-        .select_from(payments.outerjoin(used, used.c.payment_id == payments.c.id))
-        .where(_paid_by(end))
-        .group_by(payments.c.unit_id)
-    )
-    return {unit_id: int(total) for unit_id, total in conn.execute(query) if total}
+    """Each unit's prepaid balance at the end of ``month`` (``arrears.prepaid_query``): money received by
+    then (valid) that no bill of ``month`` or earlier took.  Bills of later months taking it afterwards
+    do not change this."""
+    return {unit_id: int(total) for unit_id, total in conn.execute(prepaid_query(month_end(month))) if total}
 
 
 def _earlier_arrears(conn: Any, month: Month) -> dict[int, int]:
