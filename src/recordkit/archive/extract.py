@@ -36,7 +36,7 @@ from recordkit.archive.scans import (
     open_pdf,
     upright,
 )
-from recordkit.core.atomic import write_bytes
+from recordkit.core.atomic import PRIVATE, write_bytes
 from recordkit.core.config import LimitSettings, OcrSettings
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import check_workbook_parts, sheet_values
@@ -220,7 +220,7 @@ def _store(workspace: Workspace, text: ItemText) -> None:
     data = json.dumps(text.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # Derived data, checked when read (schema, SHA-256, JSON) and extracted again when it fails: no
     # fsync, which cost two per filed scan (half the fsyncs of a burst in the watcher).
-    write_bytes(text_path(workspace, text.sha256), data, durable=False)
+    write_bytes(text_path(workspace, text.sha256), data, durable=False, mode=PRIVATE)  # a scan's text: unmasked
 
 
 # -- extraction ----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from recordkit.archive.scans import (
     sha256_of,
     upright,
 )
-from recordkit.core.atomic import write_bytes
+from recordkit.core.atomic import PRIVATE, write_bytes
 from recordkit.core.config import LimitSettings
 from recordkit.core.errors import IntegrityError, NotFoundError, UsageError, ValidationError, storage_error
 from recordkit.core.workspace import Workspace
@@ -116,7 +116,7 @@ def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int,
         data = _contained(render_page, kind, str(source), page, width, limits, limits=limits, item=item, page=page)
         # Derived data, made again when missing: no fsync, but published whole (a temporary file renamed).
         try:
-            write_bytes(target, data, durable=False)
+            write_bytes(target, data, durable=False, mode=PRIVATE)  # pages of owners' papers: unmasked
         except OSError as err:
             if storage_error(err) is None:
                 raise

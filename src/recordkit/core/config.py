@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -648,6 +649,8 @@ def write_setting(config_file: Path, section: str, key: str, value: str) -> None
         else:
             lines[found] = setting
     try:
-        write_bytes(config_file, ("\n".join(lines) + "\n").encode("utf-8"))
+        # The file keeps who may read it (the service's and the nightly run's accounts; or not, for a password).
+        mode = stat.S_IMODE(config_file.stat().st_mode) if config_file.exists() else None
+        write_bytes(config_file, ("\n".join(lines) + "\n").encode("utf-8"), mode=mode)
     except OSError as err:
         raise ConfigError(f"无法写入配置文件 {config_file}：{err.strerror}") from err

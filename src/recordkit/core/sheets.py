@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.atomic import saved, write_bytes
+from recordkit.core.atomic import PRIVATE, saved, write_bytes
 from recordkit.core.errors import CellProblem, NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 
@@ -413,11 +413,13 @@ def cells_as_text(workbook: Workbook) -> int:
     return changed
 
 
-def save_atomically(workbook: Workbook, target: Path) -> Path:
+def save_atomically(workbook: Workbook, target: Path, *, private: bool = False) -> Path:
     """Save beside the target, fsync, then rename over it: a crash never leaves half a file.
 
     Cells from user data that look like formulas are stored as text first (``cells_as_text``).
+    The file is readable as any new file of the process (the office's other accounts), or by its
+    writer only when ``private`` (personal data unmasked: ``core.atomic.PRIVATE``).
     """
 
     cells_as_text(workbook)
-    return write_bytes(target.expanduser().resolve(), saved(workbook))
+    return write_bytes(target.expanduser().resolve(), saved(workbook), mode=PRIVATE if private else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -97,7 +98,10 @@ def _move_into_place(paths: Sequence[Path], produced: Sequence[Path]) -> list[Pa
     placed: list[Path] = []
     try:
         for path, pdf in zip(paths, produced, strict=True):
-            placed.append(write_bytes(path.with_suffix(".pdf"), pdf.read_bytes()))
+            # A PDF may be read by whoever may read its source: a private report's stays private.
+            placed.append(
+                write_bytes(path.with_suffix(".pdf"), pdf.read_bytes(), mode=stat.S_IMODE(path.stat().st_mode))
+            )
     except BaseException:
         for target in placed:
             target.unlink(missing_ok=True)

@@ -1216,7 +1216,7 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
                 data["status"],
             ]
         )
-    write_owner_sheet(path, rows)
+    write_owner_sheet(path, rows, private=show_private)
     if show_private:
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
     return len(rows)
@@ -1238,8 +1238,9 @@ def _co_owner_names(conn: Connection) -> dict[str, list[str]]:
     return found
 
 
-def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
-    """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back."""
+def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False) -> Path:
+    """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back; readable by
+    its writer only when ``private`` (phones and ID numbers unmasked)."""
     # openpyxl costs ~0.4 s to import: `owners list` and `owners show` at the counter must not pay it
     from openpyxl import Workbook  # loaded on first use (see above)
     from openpyxl.styles import Alignment, Font  # loaded on first use (see above)
@@ -1263,4 +1264,4 @@ def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:I{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
-    return save_atomically(workbook, path)
+    return save_atomically(workbook, path, private=private)

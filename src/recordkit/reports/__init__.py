@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from recordkit.core.atomic import replacing, saved, write_bytes
+from recordkit.core.atomic import PRIVATE, replacing, saved, write_bytes
 from recordkit.core.dates import Month, check_month_begun, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
@@ -120,8 +121,10 @@ def monthly_report(
     # An older run's files, as they are: put back when this run's cannot be recorded (the ledger busy, moved,
     # read-only), so that a failure never costs the report already handed round, nor leaves its ledger row
     # describing a file that is gone.
-    older = {path: path.read_bytes() for path in (xlsx, docx) if path.is_file()}
-    with replacing(xlsx) as xlsx_temp, replacing(docx) as docx_temp:
+    older = {path: (path.read_bytes(), stat.S_IMODE(path.stat().st_mode)) for path in (xlsx, docx) if path.is_file()}
+    # Phones shown in full (the workbook's 欠费明细): its writer's only, and so is its PDF, made beside it.
+    private_mode = PRIVATE if show_private else None
+    with replacing(xlsx, mode=private_mode) as xlsx_temp, replacing(docx) as docx_temp:
         xlsx_temp.write_bytes(saved(workbook))
         docx_temp.write_bytes(saved(document))
     try:
@@ -141,13 +144,14 @@ def monthly_report(
     return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
 
 
-def _put_back(older: dict[Path, bytes], paths: tuple[Path, ...]) -> None:
-    """Each of ``paths`` as it was before this run (``older``), or gone when it was not there; best effort: the
-    failure that called for it is the one the clerk is told."""
+def _put_back(older: dict[Path, tuple[bytes, int]], paths: tuple[Path, ...]) -> None:
+    """Each of ``paths`` as it was before this run (``older``: its bytes and mode), or gone when it was not there;
+    best effort: the failure that called for it is the one the clerk is told."""
     for path in paths:
         try:
             if path in older:
-                write_bytes(path, older[path])
+                data, mode = older[path]
+                write_bytes(path, data, mode=mode)
             else:
                 path.unlink(missing_ok=True)
         except OSError:

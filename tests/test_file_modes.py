@@ -1,0 +1,110 @@
+"""Who may open what the office produces: registers, daily sheets, statements, exports and reports are
+written atomically yet get the mode any new file gets under the process's umask, so that the office's
+other accounts (the web page's service user, the nightly run's, a clerk's share) can open them; a file
+holding phones and ID numbers unmasked (``--show-private``) is its writer's only."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from recordkit.core.config import write_setting
+from recordkit.core.workspace import Workspace
+from tests.conftest import SAMPLE_ROWS, write_sheet
+
+
+@pytest.fixture
+def umask() -> Iterator[Any]:
+    """Set the process's umask for the test (``umask(0o027)``); the old one comes back after."""
+    old = os.umask(0o022)
+
+    def set_umask(value: int) -> None:
+        os.umask(value)
+
+    yield set_umask
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def billed(run_cli: Any, workspace: Workspace) -> Any:
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "bill", "--month", "2026-10"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+    return run_cli
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_what_the_counter_exports_gets_the_mode_of_a_new_file(
+    billed: Any, workspace: Workspace, umask: Any, mask: int, expected: int
+) -> None:
+    umask(mask)
+    out = workspace.root / "导出"
+    out.mkdir()
+    for args in (
+        ("fees", "register", "--month", "2026-10", str(out / "台账.xlsx")),
+        ("fees", "daily", str(out / "日结.xlsx"), "--date", "2026-10-31"),
+        ("fees", "account", "1-1-101", "--out", str(out / "对账单.xlsx")),
+        ("fees", "account", "1-1-101", "--out", str(out / "对账单.docx")),
+        ("owners", "export", str(out / "名册.xlsx")),
+        ("report", "monthly", "--month", "2026-10", "--out", str(out / "报表")),
+    ):
+        result = billed(*args)
+        assert result.exit_code == 0, result.output
+    made = {path.name: _mode(path) for path in out.rglob("*") if path.is_file()}
+    names = ("名册.xlsx", "台账.xlsx", "对账单.docx", "对账单.xlsx", "日结.xlsx")
+    assert made == dict.fromkeys((*names, "月度工作总结-2026-10.docx", "月度报表-2026-10.xlsx"), expected)
+    assert load_workbook(out / "台账.xlsx").active["A1"].value == "测试小区2026年10月收费台账"
+
+
+def test_an_export_with_personal_data_unmasked_is_its_writers_only(
+    billed: Any, workspace: Workspace, umask: Any
+) -> None:
+    umask(0o022)
+    roster = workspace.root / "名册.xlsx"
+    assert billed("owners", "export", str(roster), "--show-private").exit_code == 0
+    assert _mode(roster) == 0o600
+    phones = [row[5] for row in load_workbook(roster).active.iter_rows(min_row=2, values_only=True)]
+    assert "13812345678" in phones
+    # Exported again masked under the same name: readable by the office again.
+    assert billed("owners", "export", str(roster)).exit_code == 0
+    assert _mode(roster) == 0o644
+    # And the other way: a masked file the private export replaces does not stay readable.
+    assert billed("owners", "export", str(roster), "--show-private").exit_code == 0
+    assert _mode(roster) == 0o600
+
+    report = workspace.root / "报表"
+    assert billed("report", "monthly", "--month", "2026-10", "--out", str(report)).exit_code == 0
+    assert {path.name: _mode(path) for path in report.iterdir()} == {
+        "月度报表-2026-10.xlsx": 0o644,
+        "月度工作总结-2026-10.docx": 0o644,
+    }
+    shown = billed("report", "monthly", "--month", "2026-10", "--out", str(report), "--show-private")
+    assert shown.exit_code == 0, shown.output
+    assert {path.name: _mode(path) for path in report.iterdir()} == {
+        "月度报表-2026-10.xlsx": 0o644,
+        "月度报表-2026-10（含个人信息）.xlsx": 0o600,
+        "月度工作总结-2026-10.docx": 0o644,  # the summary names no one
+    }
+
+
+def test_a_setting_written_back_keeps_who_may_read_recordkit_toml(workspace: Workspace, umask: Any) -> None:
+    umask(0o022)
+    config = workspace.root / "recordkit.toml"
+    config.chmod(0o640)  # the office server: the service's group reads it, a password in it stays in the group
+    write_setting(config, "search", "backend", "sqlite")
+    assert _mode(config) == 0o640
+    assert 'backend = "sqlite"' in config.read_text(encoding="utf-8")
