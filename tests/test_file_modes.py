@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from recordkit.core.config import write_setting
 from recordkit.core.workspace import Workspace
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.test_fees_cli import cashier  # the fixture: the sample units, October and November billed
 
 
 @pytest.fixture
@@ -35,21 +35,9 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-@pytest.fixture
-def billed(run_cli: Any, workspace: Workspace) -> Any:
-    for args in (
-        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
-        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
-        ("fees", "bill", "--month", "2026-10"),
-    ):
-        result = run_cli(*args)
-        assert result.exit_code == 0, result.output
-    return run_cli
-
-
 @pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
 def test_what_the_counter_exports_gets_the_mode_of_a_new_file(
-    billed: Any, workspace: Workspace, umask: Any, mask: int, expected: int
+    cashier: Any, workspace: Workspace, umask: Any, mask: int, expected: int
 ) -> None:
     umask(mask)
     out = workspace.root / "导出"
@@ -62,7 +50,7 @@ def test_what_the_counter_exports_gets_the_mode_of_a_new_file(
         ("owners", "export", str(out / "名册.xlsx")),
         ("report", "monthly", "--month", "2026-10", "--out", str(out / "报表")),
     ):
-        result = billed(*args)
+        result = cashier(*args)
         assert result.exit_code == 0, result.output
     made = {path.name: _mode(path) for path in out.rglob("*") if path.is_file()}
     names = ("名册.xlsx", "台账.xlsx", "对账单.docx", "对账单.xlsx", "日结.xlsx")
@@ -71,28 +59,28 @@ def test_what_the_counter_exports_gets_the_mode_of_a_new_file(
 
 
 def test_an_export_with_personal_data_unmasked_is_its_writers_only(
-    billed: Any, workspace: Workspace, umask: Any
+    cashier: Any, workspace: Workspace, umask: Any
 ) -> None:
     umask(0o022)
     roster = workspace.root / "名册.xlsx"
-    assert billed("owners", "export", str(roster), "--show-private").exit_code == 0
+    assert cashier("owners", "export", str(roster), "--show-private").exit_code == 0
     assert _mode(roster) == 0o600
     phones = [row[5] for row in load_workbook(roster).active.iter_rows(min_row=2, values_only=True)]
     assert "13812345678" in phones
     # Exported again masked under the same name: readable by the office again.
-    assert billed("owners", "export", str(roster)).exit_code == 0
+    assert cashier("owners", "export", str(roster)).exit_code == 0
     assert _mode(roster) == 0o644
     # And the other way: a masked file the private export replaces does not stay readable.
-    assert billed("owners", "export", str(roster), "--show-private").exit_code == 0
+    assert cashier("owners", "export", str(roster), "--show-private").exit_code == 0
     assert _mode(roster) == 0o600
 
     report = workspace.root / "报表"
-    assert billed("report", "monthly", "--month", "2026-10", "--out", str(report)).exit_code == 0
+    assert cashier("report", "monthly", "--month", "2026-10", "--out", str(report)).exit_code == 0
     assert {path.name: _mode(path) for path in report.iterdir()} == {
         "月度报表-2026-10.xlsx": 0o644,
         "月度工作总结-2026-10.docx": 0o644,
     }
-    shown = billed("report", "monthly", "--month", "2026-10", "--out", str(report), "--show-private")
+    shown = cashier("report", "monthly", "--month", "2026-10", "--out", str(report), "--show-private")
     assert shown.exit_code == 0, shown.output
     assert {path.name: _mode(path) for path in report.iterdir()} == {
         "月度报表-2026-10.xlsx": 0o644,
