@@ -282,6 +282,11 @@ class Building:
     number: str
     kind: str = FLAT
 
+    @classmethod
+    def of_unit(cls, code: UnitCode) -> Building:
+        """The group ``code`` stands in: its building, or its phase's units of its kind."""
+        return cls(code.phase, code.building) if code.building else cls(code.phase, "", code.kind)
+
     @property
     def part(self) -> str:
         """What the group is named by after its phase: the building's number, or the kind."""

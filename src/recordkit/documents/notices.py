@@ -281,7 +281,7 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
 def _scope_of(code: UnitCode) -> str:
     """The building a unit stands in as paper names it (二期1栋); a villa, shop or parking space has
     none: its kind (二期别墅) stands in for one."""
-    return Building(code.phase, code.building).display if code.building else f"{code.phase}{code.kind}"
+    return Building.of_unit(code).display
 
 
 def scope_label(recipients: Sequence[Recipient], *, building: bool = False, everyone: bool = False) -> str:
