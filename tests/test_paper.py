@@ -165,7 +165,8 @@ def test_a_merged_reminder_gives_each_household_its_own_page(
 def test_two_years_of_debt_fit_one_a4_page(soffice: str, ws: Workspace, estate: Ledger) -> None:  # noqa: F811
     months = [f"{2025 + i // 12}-{i % 12 + 1:02d}" for i in range(24)]  # 2025-01 … 2026-12, billing's first month on
     bill_months(estate, *months)
-    batch = remind(ws, estate, CASHIER, min_months=24, as_of=dt.date(2026, 12, 31), pdf=True)
+    # As of 1 December 2026, the day the 24th bill falls due (arrears of a day to come are refused).
+    batch = remind(ws, estate, CASHIER, min_months=24, as_of=dt.date(2026, 12, 1), pdf=True)
     assert batch is not None and batch.pdf_problem is None and batch.pdfs
     for document in batch.pdfs:
         pages = pdf_text(document.path)
