@@ -110,7 +110,7 @@ def test_merged_print_file_is_one_document(ws: Workspace) -> None:
         for n, code in (("张伟", "1-1-101"), ("李秀英", "3-2-1201"))
     ]
     with open_ledger(ws.database_url) as ledger:
-        merged = generate_merged(
+        [merged] = generate_merged(
             ws, ledger, "停水通知", people, operator="王芳", kind="通知", subject="3栋", title="停水通知（合并打印）"
         )
         assert [d.id for d in list_documents(ws, ledger)] == [merged.id]

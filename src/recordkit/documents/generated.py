@@ -132,12 +132,14 @@ def paper_stem(title: str, subject: str) -> str:
     return safe_file_stem(title)[: _MAX_NAME_CHARS - len(tail)] + tail
 
 
-def _free_path(conn: Connection, workspace: Workspace, folder: Path, stem: str, taken: set[Path]) -> Path:
+def _free_path(
+    conn: Connection, workspace: Workspace, folder: Path, stem: str, taken: set[Path], suffix: str = ".docx"
+) -> Path:
     # A paper committed by another clerk may not be published yet: the ledger knows its name.
-    candidate = folder / f"{stem}.docx"
+    candidate = folder / f"{stem}{suffix}"
     number = 2
     while candidate.exists() or candidate in taken or _recorded(conn, workspace, candidate):
-        candidate = folder / f"{stem}_{number}.docx"
+        candidate = folder / f"{stem}_{number}{suffix}"
         number += 1
     taken.add(candidate)
     return candidate
@@ -186,12 +188,15 @@ def generate_many(
     kind: str,
     library: TemplateLibrary | None = None,
     progress: Callable[[int], None] | None = None,
+    companions: Sequence[Companion] = (),
 ) -> list[GeneratedDocument]:
-    """Fill one document per request, all recorded in one ledger write.
+    """Fill one document per request, all recorded in one ledger write with the ``companions`` (a
+    batch's 送达签收表), which come last in the list returned.
 
     Every request's values are checked against the template before the first file is
     written.  Names are chosen under the ledger's write lock, so two clerks never pick the
-    same one; the files appear under them only after the commit (see ``papers_after_commit``).
+    same one; the files appear under them only after the commit (see ``papers_after_commit``):
+    all of them, or none.
     """
     template = _library(workspace, library).get(template_name)
     for request in requests:
@@ -204,9 +209,10 @@ def generate_many(
             progress(1)
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
-        return write_documents(
+        made = write_documents(
             conn, workspace, template, requests, operator=operator, kind=kind, written=written, rendered=rendered
         )
+        return made + write_companions(conn, workspace, companions, operator=operator, written=written)
 
 
 @dataclass(frozen=True)
@@ -427,7 +433,6 @@ def write_documents(
     """
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
-    pending = pending_folder(workspace)
     first_id = _next_document_id(conn)
     taken: set[Path] = set()
     records = []
@@ -436,12 +441,59 @@ def write_documents(
         data = rendered[offset]
         row = _record_row(workspace, template, kind, request, path, data, operator, now)
         row["id"] = first_id + offset
-        temp = pending / f"{row['id']}.pending"
-        temp.unlink(missing_ok=True)  # left by a write that never committed: its id is free again
-        written.append(PendingPaper(temp, path))
-        _write_new(temp, data)
+        _stage(workspace, row["id"], path, data, written)
         records.append(row)
     return _insert(conn, workspace, records, operator)
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A file made in memory beside a batch's papers (its 送达签收表): recorded in the same ledger
+    write and published with them after its commit, so that there is never one without the other."""
+
+    stem: str  # its file name without the suffix; ``_2`` is added when taken
+    suffix: str
+    data: bytes
+    kind: str
+    template: str
+    subject: str
+    title: str
+    values: Mapping[str, Any]
+
+
+def write_companions(
+    conn: Connection,
+    workspace: Workspace,
+    companions: Sequence[Companion],
+    *,
+    operator: str,
+    written: list[PendingPaper],
+) -> list[GeneratedDocument]:
+    """Record ``companions`` inside the caller's ``Ledger.write()``, each staged in ``written`` as a paper is."""
+    if not companions:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    folder = output_folder(workspace, now.astimezone())
+    first_id = _next_document_id(conn)
+    rows = []
+    for offset, companion in enumerate(companions):
+        path = _free_path(conn, workspace, folder, safe_file_stem(companion.stem), set(), companion.suffix)
+        record = FileRecord(
+            path, companion.kind, companion.template, companion.subject, companion.title, companion.values
+        )
+        row = _file_row(workspace, record, companion.data, operator, now)
+        row["id"] = first_id + offset
+        _stage(workspace, row["id"], path, companion.data, written)
+        rows.append(row)
+    return _insert(conn, workspace, rows, operator)
+
+
+def _stage(workspace: Workspace, document_id: int, target: Path, data: bytes, written: list[PendingPaper]) -> None:
+    """Write a recorded paper's bytes to its temporary under ``.pending`` and note it for publication."""
+    temp = pending_folder(workspace) / f"{document_id}.pending"
+    temp.unlink(missing_ok=True)  # left by a write that never committed: its id is free again
+    written.append(PendingPaper(temp, target))
+    _write_new(temp, data)
 
 
 def generate_merged(
@@ -456,9 +508,11 @@ def generate_merged(
     title: str,
     library: TemplateLibrary | None = None,
     duplex: bool = False,
-) -> GeneratedDocument:
+    companions: Sequence[Companion] = (),
+) -> list[GeneratedDocument]:
     """One print file holding every request's copy, each starting on a new page (an odd page with
-    ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document."""
+    ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document,
+    in one ledger write with the ``companions`` (see ``generate_many``), which follow it in the list."""
     template = _library(workspace, library).get(template_name)
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
@@ -471,11 +525,9 @@ def generate_merged(
         path = _free_path(conn, workspace, folder, paper_stem(title, subject), set())
         row = _record_row(workspace, template, kind, summary, path, data, operator, now)
         row["id"] = _next_document_id(conn)
-        temp = pending_folder(workspace) / f"{row['id']}.pending"
-        temp.unlink(missing_ok=True)
-        written.append(PendingPaper(temp, path))
-        _write_new(temp, data)
-        return _insert(conn, workspace, [row], operator)[0]
+        _stage(workspace, row["id"], path, data, written)
+        made = _insert(conn, workspace, [row], operator)
+        return made + write_companions(conn, workspace, companions, operator=operator, written=written)
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -621,17 +673,6 @@ class FileRecord:
     values: Mapping[str, Any]
 
 
-def free_path(workspace: Workspace, stem: str, suffix: str) -> Path:
-    """A new, unused path for a generated file in this month's folder."""
-    folder = output_folder(workspace, dt.datetime.now().astimezone())
-    candidate = folder / f"{safe_file_stem(stem)}{suffix}"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{safe_file_stem(stem)}_{number}{suffix}"
-        number += 1
-    return candidate
-
-
 def record_files(
     workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord], operator: str
 ) -> list[GeneratedDocument]:
@@ -639,23 +680,24 @@ def record_files(
     if not files:
         return []
     now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "kind": f.kind,
-            "template": f.template,
-            "origin": "",
-            "subject": f.subject,
-            "title": f.title,
-            "path": f.path.relative_to(workspace.root).as_posix(),
-            "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest(),
-            "values_json": _values_json(dict(f.values)),
-            "operator": operator,
-            "created_at": now.isoformat(timespec="seconds"),
-        }
-        for f in files
-    ]
+    rows = [_file_row(workspace, f, f.path.read_bytes(), operator, now) for f in files]
     with ledger.write() as conn:
         return _insert(conn, workspace, rows, operator)
+
+
+def _file_row(workspace: Workspace, f: FileRecord, data: bytes, operator: str, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "template": f.template,
+        "origin": "",
+        "subject": f.subject,
+        "title": f.title,
+        "path": f.path.relative_to(workspace.root).as_posix(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "values_json": _values_json(dict(f.values)),
+        "operator": operator,
+        "created_at": now.isoformat(timespec="seconds"),
+    }
 
 
 def pdf_copies(

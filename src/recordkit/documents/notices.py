@@ -22,22 +22,21 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.arrears import list_arrears, owed_query
+from recordkit.core.atomic import saved
 from recordkit.core.dates import Month, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.sheets import column_letter, normalise_header, save_atomically, sheet_values
+from recordkit.core.sheets import cells_as_text, column_letter, normalise_header, sheet_values
 from recordkit.core.unitcodes import Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
+    Companion,
     DocumentRequest,
-    FileRecord,
     common_context,
-    free_path,
     generate_many,
     generate_merged,
     paper_stem,
     pdf_copies,
-    record_files,
     unit_address,
 )
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
@@ -411,45 +410,47 @@ def _issue(
 ) -> NoticeBatch:
     for request in requests:  # all of them, before the first file is written
         template.check_context(request.context)
+    # Recorded and published with the notices, or not at all: never notices without their sheet.
+    sheet = sign_sheet(workspace, template.name, recipients, scope, today)
     if merge:
-        documents = [
-            generate_merged(
-                workspace,
-                ledger,
-                template.name,
-                requests,
-                operator=operator,
-                kind=kind,
-                subject=scope,
-                title=f"{template.name}合并打印{len(requests)}份",
-                library=library,
-                duplex=duplex,
-            )
-        ]
+        *documents, signed = generate_merged(
+            workspace,
+            ledger,
+            template.name,
+            requests,
+            operator=operator,
+            kind=kind,
+            subject=scope,
+            title=f"{template.name}合并打印{len(requests)}份",
+            library=library,
+            duplex=duplex,
+            companions=[sheet],
+        )
         if progress:
             progress(len(requests))
     else:
-        documents = generate_many(
-            workspace, ledger, template.name, requests, operator=operator, kind=kind, library=library, progress=progress
+        *documents, signed = generate_many(
+            workspace,
+            ledger,
+            template.name,
+            requests,
+            operator=operator,
+            kind=kind,
+            library=library,
+            progress=progress,
+            companions=[sheet],
         )
-    batch = NoticeBatch(template.name, list(recipients), documents, merged=merge)
-    batch.sign_sheet = write_sign_sheet(workspace, ledger, template.name, recipients, operator, scope, today)
+    batch = NoticeBatch(template.name, list(recipients), documents, sign_sheet=signed, merged=merge)
     if pdf:
         batch.pdfs, batch.pdf_problem = pdf_copies(workspace, ledger, documents, operator)
     return batch
 
 
-def write_sign_sheet(
-    workspace: Workspace,
-    ledger: Ledger,
-    title: str,
-    recipients: Sequence[Recipient],
-    operator: str,
-    scope: str,
-    today: dt.date,
-) -> GeneratedDocument:
+def sign_sheet(
+    workspace: Workspace, title: str, recipients: Sequence[Recipient], scope: str, today: dt.date
+) -> Companion:
     """The 送达签收表: one row per unit with the owner and an empty signature column, A4 portrait,
-    header repeated on every page; written to records/generated and recorded."""
+    header repeated on every page; made in memory, to be recorded with the notices it goes with."""
 
     workbook = Workbook()
     sheet = workbook.active
@@ -482,27 +483,17 @@ def write_sign_sheet(
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    path = free_path(workspace, paper_stem(f"{title}送达签收表", scope), ".xlsx")
-    save_atomically(workbook, path)
-    try:
-        return record_files(
-            workspace,
-            ledger,
-            [
-                FileRecord(
-                    path,
-                    SIGN_SHEET_KIND,
-                    title,
-                    scope,
-                    f"{title}送达签收表",
-                    {"户数": len(recipients), "房号": [r.unit for r in recipients]},
-                )
-            ],
-            operator,
-        )[0]
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    cells_as_text(workbook)  # an owner's name that looks like a formula stays text
+    return Companion(
+        paper_stem(f"{title}送达签收表", scope),
+        ".xlsx",
+        saved(workbook),
+        SIGN_SHEET_KIND,
+        title,
+        scope,
+        f"{title}送达签收表",
+        {"户数": len(recipients), "房号": [r.unit for r in recipients]},
+    )
 
 
 # -- notice batch from a sheet ------------------------------------------------------------
