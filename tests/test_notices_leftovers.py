@@ -19,7 +19,7 @@ from recordkit.documents.notices import make_notices, select_recipients
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
-from tests.documents_fixtures import estate, generated, ws  # noqa: F401 (fixtures)
+from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
 
 TODAY = dt.date(2026, 11, 23)
@@ -77,3 +77,73 @@ def test_notice_make_when_the_sign_sheet_cannot_be_saved(
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
     assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
     assert journal_size(run_cli) == journalled
+
+
+# -- co-owners (共有人) are addressed ---------------------------------------------------------------
+
+CO_OWNED = [
+    ["1", "1", "101", 89.35, "张伟、李娜", "13812345678", "110101199003071233", dt.date(2020, 5, 1), "已入住"],
+    *SAMPLE_ROWS[1:],
+]
+
+
+@pytest.fixture
+def co_owned(estate: Ledger, tmp_path: Path) -> Ledger:  # noqa: F811 (the fixture it builds on)
+    """The small estate, 1-1-101 held by 张伟 and 李娜 together (the owner cell "张伟、李娜")."""
+    from recordkit.owners.roster import import_owners
+
+    import_owners(estate, write_sheet(tmp_path / "共有名册.xlsx", CO_OWNED), CASHIER)
+    return estate
+
+
+def sign_sheet_rows(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    return [list(row) for row in load_workbook(path).active.iter_rows(min_row=4, values_only=True)]
+
+
+def test_a_notice_is_addressed_to_every_owner_of_record(ws: Workspace, co_owned: Ledger) -> None:
+    batch = make_notices(
+        ws, co_owned, "温馨提示", select_recipients(co_owned, everyone=True), TIP, CASHIER, today=TODAY
+    )
+    assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、李娜业主："
+    assert paragraphs(batch.documents[1].path)[1] == "尊敬的李秀英业主："
+    assert batch.sign_sheet is not None
+    assert [row[:3] for row in sign_sheet_rows(batch.sign_sheet.path)] == [
+        [1, "1-1-101", "张伟、李娜"],
+        [2, "3-2-1201", "李秀英"],
+    ]
+
+
+def test_to_all_names_the_co_owners_and_the_tenant(ws: Workspace, co_owned: Ledger) -> None:
+    from recordkit.owners.contacts import add_contact
+
+    add_contact(co_owned, "1-1-101", "赵磊", "租户", CASHIER, start_date=dt.date(2026, 1, 1))
+    to_all = select_recipients(co_owned, unit="1-1-101", to="全部", today=TODAY)
+    batch = make_notices(ws, co_owned, "温馨提示", to_all, TIP, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、李娜业主、赵磊住户："
+    assert batch.sign_sheet is not None
+    assert sign_sheet_rows(batch.sign_sheet.path)[0][:3] == [1, "1-1-101", "张伟、李娜、赵磊"]
+    # A unit without a current tenant is handed to its occupants: all its owners.
+    occupant = select_recipients(co_owned, unit="1-1-101", to="住户", today=dt.date(2025, 6, 1))
+    batch = make_notices(ws, co_owned, "温馨提示", occupant, TIP, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、李娜业主："
+
+
+def test_a_reminder_and_a_batch_notice_name_every_owner(ws: Workspace, co_owned: Ledger, tmp_path: Path) -> None:
+    from recordkit.documents.notices import batch_notices, remind
+    from tests.fees_fixtures import bill_months
+
+    bill_months(co_owned, "2026-11")
+    reminders = remind(ws, co_owned, CASHIER, building="1", as_of=TODAY)
+    assert reminders is not None
+    assert paragraphs(reminders.documents[0].path)[:2] == ["催缴通知书", "尊敬的张伟、李娜业主："]
+    assert reminders.sign_sheet is not None
+    assert sign_sheet_rows(reminders.sign_sheet.path)[0][:3] == [1, "1-1-101", "张伟、李娜"]
+
+    workbook = Workbook()
+    workbook.active.append(["房号", "违规事项", "整改期限"])
+    workbook.active.append(["1-1-101", "夜间施工噪音", "2026年12月10日"])
+    workbook.save(tmp_path / "整改名单.xlsx")
+    batch = batch_notices(ws, co_owned, "装修违规整改通知", tmp_path / "整改名单.xlsx", {}, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、李娜业主："

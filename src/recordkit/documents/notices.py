@@ -43,7 +43,7 @@ from recordkit.documents.templates.designs import kind_of, ordered_pairs, provid
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
-from recordkit.owners.contacts import current_tenants
+from recordkit.owners.contacts import co_owner_names, current_tenants
 from recordkit.owners.roster import list_units, show_unit
 
 if TYPE_CHECKING:
@@ -57,8 +57,9 @@ SIGN_SHEET_KIND = "送达签收表"
 SIGN_SHEET_HEADERS = ("序号", "房号", "业主", "签收人签字", "签收日期", "备注")
 
 
-#: Whom a notice is addressed to (``notice make --to``, ``[notices] to``): the owner, the occupant
-#: (the unit's current tenants when it has any, else its owner), or both on one paper.
+#: Whom a notice is addressed to (``notice make --to``, ``[notices] to``): the owners of record (the
+#: owner and co-owners, 张伟、李娜), the occupant (the unit's current tenants when it has any, else its
+#: owners), or both on one paper.  A 催缴通知书 and ``notice batch`` go to the owners.
 TO_OWNER, TO_OCCUPANT, TO_ALL = "业主", "住户", "全部"
 ADDRESSEES = (TO_OWNER, TO_OCCUPANT, TO_ALL)
 
@@ -72,18 +73,24 @@ def check_addressee(to: str) -> str:
 
 @dataclass(frozen=True)
 class Recipient:
-    """A unit a notice is addressed to: its owner, and its tenants when the notice is for them."""
+    """A unit a notice is addressed to: its owners, and its tenants when the notice is for them."""
 
     unit: str
     building: str
-    owner: str | None
+    owner: str | None  # the first owner (units.owner_id)
     tenants: tuple[str, ...] = ()
     to: str = TO_OWNER
+    co_owners: tuple[str, ...] = ()  # the owners after the first, in deed order (``co_owner_names``)
+
+    @property
+    def owners(self) -> str:
+        """The owners of record as paper names them: "张伟、李娜"; "" for a unit with none."""
+        return "、".join((self.owner, *self.co_owners)) if self.owner else ""
 
     @property
     def names(self) -> list[str]:
-        """Who is addressed, each with what they are: ["张伟业主"], ["赵磊住户"], ["张伟业主", "赵磊住户"]."""
-        owner = [f"{self.owner}业主"] if self.owner else []
+        """Who is addressed, each with what they are: ["张伟、李娜业主"], ["赵磊住户"], ["张伟业主", "赵磊住户"]."""
+        owner = [f"{self.owners}业主"] if self.owner else []
         tenants = [f"{name}住户" for name in self.tenants]
         if self.to == TO_OCCUPANT and tenants:
             return tenants
@@ -98,12 +105,12 @@ class Recipient:
 
     @property
     def addressee(self) -> str:
-        """The names on the sign-off sheet: the owner, the tenants or both."""
+        """The names on the sign-off sheet: the owners, the tenants or both."""
         if self.to == TO_OCCUPANT and self.tenants:
             return "、".join(self.tenants)
         if self.to == TO_ALL:
-            return "、".join([*([self.owner] if self.owner else []), *self.tenants])
-        return self.owner or ""
+            return "、".join(name for name in (self.owners, *self.tenants) if name)
+        return self.owners
 
 
 @dataclass
@@ -265,7 +272,7 @@ def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapp
     address, whom it is addressed to (收件人, 称呼), --set."""
     return {
         **common,
-        "业主姓名": recipient.owner or "",
+        "业主姓名": recipient.owners,
         "房号": recipient.unit,
         "房屋地址": unit_address(common, recipient.unit),
         # What paper calls the unit: 3栋2单元1201室, 12号别墅, 地下车位B1-023.
@@ -318,19 +325,30 @@ def select_recipients(
         raise UsageError("请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all")
     tenants = current_tenants(ledger, today or dt.date.today()) if to != TO_OWNER else {}
     if unit is not None:
-        view, _ = show_unit(ledger, unit)
-        code = str(view.code)
-        return [Recipient(code, view.code.building, view.owner, tuple(tenants.get(code, ())), to)]
-    views = [view for view in list_units(ledger, building) if view.status == "occupied"]
+        views = [show_unit(ledger, unit)[0]]
+    else:
+        views = [view for view in list_units(ledger, building) if view.status == "occupied"]
     if not views:
         where = parse_building(building).display if building is not None else "台账中"
         raise NotFoundError(
             f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
         )
+    co_owners = co_owner_names(ledger)
     return [
-        Recipient(str(view.code), view.code.building, view.owner, tuple(tenants.get(str(view.code), ())), to)
+        recipient_of(str(view.code), view.owner, co_owners, tuple(tenants.get(str(view.code), ())), to)
         for view in views
     ]
+
+
+def recipient_of(
+    code: str,
+    owner: str | None,
+    co_owners: Mapping[str, tuple[str, ...]],
+    tenants: tuple[str, ...] = (),
+    to: str = TO_OWNER,
+) -> Recipient:
+    """The recipient for unit ``code`` whose first owner is ``owner``, with its co-owners (``co_owner_names``)."""
+    return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners.get(code, ()) if owner else ())
 
 
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
@@ -526,6 +544,7 @@ def read_batch_sheet(
             f"{readable_name(path.name)} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限"
         )
     units = {str(view.code): view for view in list_units(ledger)}
+    co_owners = co_owner_names(ledger)
     unit_column = headers.index("房号")
     good, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
@@ -545,7 +564,7 @@ def read_batch_sheet(
         good.append(
             (
                 number,
-                Recipient(code, view.code.building, view.owner),
+                recipient_of(code, view.owner, co_owners),
                 {header: value for header, value in cells.items() if header != "房号" and value},
             )
         )
@@ -733,9 +752,10 @@ def remind(
     settings = workspace.settings.notices
     common = common_context(workspace, today)
     deadline = today + dt.timedelta(days=settings.payment_days)
+    co_owners = co_owner_names(ledger)
     recipients, requests = [], []
     for row in arrears:
-        recipient = Recipient(row.unit, parse_unit_code(row.unit).building, row.owner)
+        recipient = recipient_of(row.unit, row.owner, co_owners)
         recipients.append(recipient)
         context = reminder_context(
             common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods, settings.phone

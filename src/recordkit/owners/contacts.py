@@ -146,6 +146,24 @@ def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
     return found
 
 
+def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
+    """unit code -> the names of its owners after the first (units.owner_id), in deed order: with the
+    first, the owners of record, whom every paper for the unit names (a notice's 张伟、李娜)."""
+    found: dict[str, list[str]] = {}
+    with ledger.read() as conn:
+        for row in conn.execute(
+            sa.select(units.c.code, owners.c.name)
+            .select_from(
+                unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
+                    units, units.c.id == unit_co_owners.c.unit_id
+                )
+            )
+            .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
+        ):
+            found.setdefault(row.code, []).append(row.name)
+    return {code: tuple(names) for code, names in found.items()}
+
+
 def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
     """The owners of ``unit`` after the first (units.owner_id), in deed order."""
     with ledger.read() as conn:

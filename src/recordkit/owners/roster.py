@@ -54,7 +54,7 @@ from recordkit.core.unitcodes import (
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
-from recordkit.owners.contacts import TENANT, ContactRecord, parse_relation
+from recordkit.owners.contacts import TENANT, ContactRecord, co_owner_names, parse_relation
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
 _STATUS_BY_LABEL_CODE = {label: code for code, label in STATUS_LABELS.items()}
@@ -1193,8 +1193,7 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     either file imports back unchanged.
     """
     views = list_units(ledger)
-    with ledger.read() as conn:
-        co_owners = _co_owner_names(conn)
+    co_owners = co_owner_names(ledger)
     rows = []
     for view in views:
         data = view.to_dict(show_private)
@@ -1220,22 +1219,6 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     if show_private:
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
     return len(rows)
-
-
-def _co_owner_names(conn: Connection) -> dict[str, list[str]]:
-    """unit code -> its co-owners' names in deed order."""
-    found: dict[str, list[str]] = {}
-    for row in conn.execute(
-        sa.select(units.c.code, owners.c.name)
-        .select_from(
-            unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
-                units, units.c.id == unit_co_owners.c.unit_id
-            )
-        )
-        .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
-    ):
-        found.setdefault(row.code, []).append(row.name)
-    return found
 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False) -> Path:
