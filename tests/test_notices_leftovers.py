@@ -147,3 +147,31 @@ def test_a_reminder_and_a_batch_notice_name_every_owner(ws: Workspace, co_owned:
     workbook.save(tmp_path / "整改名单.xlsx")
     batch = batch_notices(ws, co_owned, "装修违规整改通知", tmp_path / "整改名单.xlsx", {}, CASHIER, today=TODAY)
     assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、李娜业主："
+
+
+# -- a unit given twice in a batch sheet ----------------------------------------------------------
+
+
+def test_notice_batch_refuses_a_unit_given_twice(run_cli: Any, imported: Workspace) -> None:
+    journalled = journal_size(run_cli)
+    workbook = Workbook()
+    for row in (
+        ["房号", "违规事项", "整改期限"],
+        ["3-2-1201", "阳台封装超出规定", "2026年12月10日"],
+        ["1-1-101", "夜间施工噪音", "2026年12月10日"],
+        ["3-02-1201", "擅自拆改承重墙", "2026年12月10日"],
+        ["1-1-101", "夜间施工噪音", "2026年12月10日"],
+    ):
+        workbook.active.append(row)
+    sheet = imported.root / "整改名单.xlsx"
+    workbook.save(sheet)
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet))
+    assert result.exit_code == 5
+    assert result.stderr.strip().splitlines() == [
+        "错误：整改名单.xlsx 有 2 处错误，没有生成任何通知",
+        "  第 4 行 A 列（房号）：“3-02-1201”就是第 2 行的 3-2-1201，同一户只发一份通知：请删去重复的一行，或把内容合并到一行",
+        "  第 5 行 A 列（房号）：1-1-101 与第 3 行重复，同一户只发一份通知：请删去重复的一行，或把内容合并到一行",
+    ]
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+    assert journal_size(run_cli) == journalled

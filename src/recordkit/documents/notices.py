@@ -547,6 +547,7 @@ def read_batch_sheet(
     co_owners = co_owner_names(ledger)
     unit_column = headers.index("房号")
     good, problems = [], []
+    first_row: dict[str, int] = {}  # unit code -> the row that named it first
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
             continue
@@ -560,6 +561,10 @@ def read_batch_sheet(
         if code not in units:
             problems.append(CellProblem(number, letter, "房号", f"台账中没有房屋 {code}"))
             continue
+        if code in first_row:
+            problems.append(CellProblem(number, letter, "房号", _given_twice(cells["房号"], code, first_row[code])))
+            continue
+        first_row[code] = number
         view = units[code]
         good.append(
             (
@@ -571,6 +576,13 @@ def read_batch_sheet(
     if not good and not problems:
         raise ValidationError(f"{readable_name(path.name)} 没有任何房号，没有生成任何通知")
     return good, problems
+
+
+def _given_twice(written: str, code: str, first: int) -> str:
+    """Why a sheet row naming a unit an earlier row named is refused: two notices to one door are a
+    mistake (and two different ones contradict each other), so the clerk decides which row stands."""
+    same = f"{code} 与第 {first} 行重复" if written == code else f"“{written}”就是第 {first} 行的 {code}"
+    return f"{same}，同一户只发一份通知：请删去重复的一行，或把内容合并到一行"
 
 
 def batch_notices(
