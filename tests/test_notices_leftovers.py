@@ -21,6 +21,7 @@ from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
+from tests.test_templates import make_docx
 
 TODAY = dt.date(2026, 11, 23)
 TIP = {"提示内容": "冬季请关好门窗"}
@@ -175,3 +176,88 @@ def test_notice_batch_refuses_a_unit_given_twice(run_cli: Any, imported: Workspa
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
     assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
     assert journal_size(run_cli) == journalled
+
+
+# -- what the sandbox refuses never reaches paper -------------------------------------------------
+
+# Attribute lookups the sandbox refuses, written where a filter looks them up on each item: printing
+# gave "[Undefined, Undefined]", a generator's "<generator object …>", or the default ("['某', '某']");
+# one in a branch not taken was printed without a word.  Each is found by `templates check`.
+REFUSED_LOOKUPS = [
+    ("{{ 称呼|map(attribute='__class__')|list }}", "__class__"),
+    ("{{ 称呼|map(attribute='__class__') }}", "__class__"),
+    ("{{ 称呼|map('attr', '__class__')|list }}", "__class__"),
+    ("{{ 称呼|map(attribute='__class__', default='某')|list }}", "__class__"),
+    ("{{ 称呼|map(attribute='0.__class__')|list }}", "__class__"),
+    ("{{ 称呼|selectattr('__class__')|list }}", "__class__"),
+    ("{{ 称呼|sort(attribute='__len__')|join }}", "__len__"),
+    ("{{ 称呼|attr('mro') }}", "mro"),
+    ("{% if 房号 == '无此房' %}{{ 称呼.__class__ }}{% endif %}", "__class__"),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "attribute"), REFUSED_LOOKUPS)
+def test_a_refused_attribute_is_refused_by_the_check_and_at_printing(
+    run_cli: Any, imported: Workspace, paragraph: str, attribute: str
+) -> None:
+    journalled = journal_size(run_cli)
+    path = make_docx(imported.templates_dir / "越界通知.docx", "尊敬的业主：", paragraph)
+    checked = run_cli("templates", "check", str(path))
+    assert checked.exit_code == 5, checked.output
+    finding = f"[错误] 正文段落“{paragraph}”：访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量"
+    assert finding in checked.stdout.splitlines()
+    printed = run_cli("notice", "make", "越界通知", "--all")
+    assert (printed.exit_code, printed.stderr.strip()) == (
+        5,
+        f"错误：模板“越界通知”的正文段落“{paragraph}”访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+    assert journal_size(run_cli) == journalled
+
+
+# What is no text at all: a method or a generator printed as "<built-in method upper of str object at 0x7f…>".
+# (paragraph, its type, whether the check's trial fill meets it: its stand-in values have every field,
+# so a field named like a method of text is found only by printing).
+NOT_TEXT = [
+    ("{{ 称呼.upper }}", "builtin_function_or_method", True),
+    ("{{ [称呼.upper] }}", "builtin_function_or_method", True),
+    ("{{ 称呼|map('upper') }}", "generator", True),
+    ("{{ range(3) }}", "CountedRange", True),
+    ("{{ 称呼|map(attribute='upper')|list }}", "builtin_function_or_method", False),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "what", "in_trial"), NOT_TEXT)
+def test_a_program_object_is_never_printed(
+    run_cli: Any, imported: Workspace, paragraph: str, what: str, in_trial: bool
+) -> None:
+    path = make_docx(imported.templates_dir / "对象通知.docx", "尊敬的业主：", paragraph)
+    expected = (
+        f"模板“对象通知”的正文段落“{paragraph}”印出的是程序内部的对象（{what}），不是文字，已拒绝："
+        "请改正这一段（列表要用 |join('、') 连成文字，方法要加括号调用）"
+    )
+    if in_trial:
+        checked = run_cli("templates", "check", str(path))
+        assert checked.exit_code == 5, checked.output
+        assert f"[错误] {expected}" in checked.stdout.splitlines()
+    printed = run_cli("notice", "make", "对象通知", "--all")
+    assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
+    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["{{ 称呼|map(attribute='姓名')|list }}", "{{ (称呼|map(attribute='姓名')|list)|string }}"],
+)
+def test_a_field_nobody_has_is_refused_not_printed_as_undefined(
+    run_cli: Any, imported: Workspace, paragraph: str
+) -> None:
+    make_docx(imported.templates_dir / "字段通知.docx", "尊敬的业主：", paragraph)
+    printed = run_cli("notice", "make", "字段通知", "--all")
+    assert (printed.exit_code, printed.stderr.strip()) == (
+        5,
+        "错误：模板“字段通知”用到了没有提供的变量或字段“姓名”。请检查名称是否写错，"
+        "改正后再用 recordkit templates check 字段通知 检查",
+    )
+    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []

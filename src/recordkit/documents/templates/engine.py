@@ -44,6 +44,7 @@ from recordkit.documents.templates.limits import (
     TIME,
     LimitedSandbox,
     LimitExceeded,
+    NotText,
     budgeted,
     render_limited,
 )
@@ -78,6 +79,21 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
+#: Where a built-in filter takes the name of an attribute it looks up on its value or on each item:
+#: (its place among the arguments after the value, its keyword).  ``map('attr', name)`` is ``attr``'s.
+_LOOKUP_ARGUMENTS: dict[str, tuple[int | None, str | None]] = {
+    "attr": (0, "name"),
+    "map": (None, "attribute"),
+    "selectattr": (0, None),
+    "rejectattr": (0, None),
+    "groupby": (0, "attribute"),
+    "sum": (0, "attribute"),
+    "join": (1, "attribute"),
+    "sort": (2, "attribute"),
+    "unique": (1, "attribute"),
+    "min": (1, "attribute"),
+    "max": (1, "attribute"),
+}
 
 
 class TemplateError(ValidationError):
@@ -127,10 +143,32 @@ def _chinese_date_filter(value: Any) -> str:
     return str(value)
 
 
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined that fails inside a list as well (``(x|map(attribute='姓名')|list)|string``): its
+    repr, "Undefined", was printed on paper."""
+
+    __slots__ = ()
+    __repr__ = jinja2.StrictUndefined._fail_with_undefined_error
+
+
+def _looked_up(name: str, args: Sequence[nodes.Expr], kwargs: Sequence[Any]) -> Iterator[str]:
+    """The attribute names a filter called with written-out arguments looks up (``_LOOKUP_ARGUMENTS``; its
+    keyword arguments are ``nodes.Keyword``, whatever Jinja's annotation says),
+    each part of a dotted or comma-separated one (``attribute='0.__class__'``) apart."""
+    if name == "map" and args and isinstance(args[0], nodes.Const) and isinstance(args[0].value, str):
+        yield from _looked_up(args[0].value, args[1:], kwargs)  # map('attr', '__class__')
+    position, keyword = _LOOKUP_ARGUMENTS.get(name, (None, None))
+    written = [args[position]] if position is not None and position < len(args) else []
+    written += [argument.value for argument in kwargs if argument.key == keyword]
+    for node in written:
+        if isinstance(node, nodes.Const) and isinstance(node.value, str):
+            yield from re.split(r"[.,]", node.value)
+
+
 def _make_environment() -> jinja2.Environment:
 
     # Autoescape turns the owner's "&" or "<" into XML entities instead of a broken file.
-    environment = LimitedSandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    environment = LimitedSandbox(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
     environment.filters["中文日期"] = _chinese_date_filter
     environment.finish_filters()
     return environment
@@ -343,8 +381,12 @@ class Template:
 
     def unsafe_uses(self) -> list[tuple[Placement, str]]:
         """Attribute accesses the sandbox will refuse: ``''.__class__``, ``x['__class__']``, and
-        the same written as a filter, ``x|attr('__class__')``."""
+        the same written as a filter, ``x|attr('__class__')``, ``x|map(attribute='__class__')``,
+        ``x|sort(attribute='__len__')`` (``_LOOKUP_ARGUMENTS``)."""
+        return list(self._unsafe_uses)
 
+    @cached_property
+    def _unsafe_uses(self) -> tuple[tuple[Placement, str], ...]:
         found = []
         trees = [(part, environment().parse(part.source)) for part in self._parts]
         for part, tree in trees:
@@ -356,14 +398,10 @@ class Template:
                     found.append((self._placement(part, node.lineno), attribute))
         for part, tree in trees:
             for node in tree.find_all(nodes.Filter):
-                argument = node.args[0] if node.name == "attr" and node.args else None
-                if (
-                    isinstance(argument, nodes.Const)
-                    and isinstance(argument.value, str)
-                    and _UNSAFE_ATTRIBUTE.match(argument.value)
-                ):
-                    found.append((self._placement(part, node.lineno), argument.value))
-        return found
+                for attribute in _looked_up(node.name, node.args, node.kwargs):
+                    if _UNSAFE_ATTRIBUTE.match(attribute):
+                        found.append((self._placement(part, node.lineno), attribute))
+        return tuple(found)
 
     def check_sandbox(self) -> None:
         """``TemplateError`` naming the paragraph when the template reaches outside the sandbox,
@@ -393,6 +431,8 @@ class Template:
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
         assert part.template is not None
+        if self._unsafe_uses:  # refused even where a branch not taken would never reach it
+            raise TemplateError(self._refusal())
         try:
             with budgeted():
                 xml = render_limited(part.template.generate(context))
@@ -416,6 +456,8 @@ class Template:
             ) from err
         except SecurityError as err:
             raise TemplateError(self._sandbox_refusal(part, err)) from err
+        except NotText as err:
+            raise TemplateError(self._not_text_refusal(part, err)) from None
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
 
@@ -439,13 +481,27 @@ class Template:
         attribute name put together while filling, ``attr('__cla' ~ 'ss__')``, is in no text)."""
         if self.unsafe_uses():
             return self._refusal()
-        lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
+        placement = self._filling(part, err)
         attribute = re.search(r"attribute '([^']+)'", str(err))
-        if not lines or attribute is None:
+        if placement is None or attribute is None:
             return self._refusal()
-        placement = self._placement(part, lines[-1])
         return (
             f"模板“{self.name}”的{placement}访问“{attribute.group(1)}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
+        )
+
+    def _filling(self, part: _Part, err: BaseException) -> Placement | None:
+        """The paragraph of ``part`` whose filling raised ``err`` (Jinja's frames of the template are named
+        ``<template>``); None when no frame says."""
+        lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
+        return self._placement(part, lines[-1]) if lines else None
+
+    def _not_text_refusal(self, part: _Part, err: NotText) -> str:
+        """The clerk's line for a paragraph that prints a program object (``NotText``) instead of text."""
+        placement = self._filling(part, err)
+        where = f"的{placement}" if placement else ""
+        return (
+            f"模板“{self.name}”{where}印出的是程序内部的对象（{err.what}），不是文字，已拒绝："
+            "请改正这一段（列表要用 |join('、') 连成文字，方法要加括号调用）"
         )
 
     def trial_fill(self, rows: Mapping[str, Sequence[str]] | None = None) -> str | None:
@@ -467,6 +523,8 @@ class Template:
                 return limit_message(self.name, err.what)
             except UnknownField as err:
                 return self._unknown_field(err.field, err.fields)
+            except NotText as err:
+                return self._not_text_refusal(part, err)
             except SecurityError as err:
                 if self.unsafe_uses():  # written in the text: `templates check` names each use itself
                     continue

@@ -20,11 +20,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.filters import make_attrgetter
 from jinja2.nodes import Concat, EvalContext
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 
@@ -56,6 +56,16 @@ INTEGER = "integer"
 
 class LimitExceeded(Exception):
     """A fill went over one of ``LIMITS`` (``what`` is TIME, OUTPUT, LOOP or INTEGER)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class NotText(Exception):
+    """A fill printed what is no text: a method, a generator, a ``range()`` (``{{ x.upper }}``,
+    ``{{ x|map('upper') }}``), whose "<built-in method upper of str object at 0x7f…>" would be on
+    paper.  ``what`` is its type's name."""
 
     def __init__(self, what: str) -> None:
         super().__init__(what)
@@ -402,12 +412,32 @@ def checked_output(value: Any) -> Any:
     is turned into text (``{{ [x] * n }}`` would be), with what cannot be in a Word file's XML made
     safe: a vertical tab (Word's Shift+Enter in pasted text) becomes a line break, other control
     characters, lone surrogates and U+FFFE/U+FFFF are dropped."""
-    if not isinstance(value, str) and _text_size(value, LIMITS.output_chars)[0] > LIMITS.output_chars:
-        raise LimitExceeded(OUTPUT)
+    if not isinstance(value, str):
+        if _text_size(value, LIMITS.output_chars)[0] > LIMITS.output_chars:
+            raise LimitExceeded(OUTPUT)
+        check_printable(value)
     if isinstance(value, str) and _XML_INVALID.search(value):
         cleaned = _XML_INVALID.sub(_xml_safe, value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+def check_printable(value: Any) -> None:
+    """Refuse what ``{{ }}`` would print as Python writes it, never as the office wrote it: an undefined
+    value inside a list (a field no item has, ``x|map(attribute='姓名')|list``: "[Undefined]"; raised
+    as that undefined value's own error) or a program object (``NotText``).  Numbers, dates, text
+    and lists or dicts of them pass."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            check_printable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_printable(key)
+            check_printable(item)
+    elif callable(value) or isinstance(value, (Iterator, CountedRange)):
+        raise NotText(type(value).__name__)
 
 
 # Characters XML 1.0 does not allow; tab, line feed, carriage return, and \a and \f (docxtpl's
@@ -433,6 +463,12 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self.counted_loop = counted_loop
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
         self.globals["range"] = CountedRange
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        """Refuse an attribute the sandbox does not allow at once, where Jinja hands back an undefined value
+        that fails only when printed by itself: a filter that looks it up on every item
+        (``map(attribute='__class__')``) printed "[Undefined, Undefined]", or its ``default``."""
+        raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe.")
 
     def finish_filters(self) -> None:
         """Put every filter (the built-ins and those added since) behind the limits."""
