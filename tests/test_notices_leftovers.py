@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from openpyxl import Workbook
 
 from recordkit.core.workspace import Workspace
@@ -261,3 +262,54 @@ def test_a_field_nobody_has_is_refused_not_printed_as_undefined(
         "改正后再用 recordkit templates check 字段通知 检查",
     )
     assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+
+
+# -- a reminder tells of money paid ahead --------------------------------------------------------
+
+
+def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1-1-101 owes October and November (739.94 元) and paid 1,109.91 元 ahead for 2027-01..2027-03,
+    # money its receipt holds for those months.  The reminder said nothing of it: the owner at the
+    # door answers "I paid already", and the office's paper did not show it knew.
+    for args in (
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "rules", "add", "垃圾清运费", "--kind", "fixed", "--rate", "10", "--from", "2026-01"),
+        (
+            "fees",
+            "rules",
+            "add",
+            "停车费",
+            "--kind",
+            "fixed",
+            "--rate",
+            "150",
+            "--from",
+            "2026-01",
+            "--unit",
+            "1-1-101",
+        ),
+        ("fees", "bill", "--month", "2026-10"),
+        ("fees", "bill", "--month", "2026-11"),
+        ("fees", "pay", "1-1-101", "--amount", "1109.91", "--months", "2027-01..2027-03"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+    arrears = {row["unit"]: row["arrears"] for row in json.loads(run_cli("fees", "arrears", "--json").stdout)}
+    assert arrears["1-1-101"] == "739.94"  # the prepayment pays none of it: the same figure as before
+    account = json.loads(run_cli("fees", "account", "1-1-101", "--json").stdout)
+    assert (account["due_now_fen"], account["prepaid_fen"]) == (73994, 110991)  # what the reminder must say
+    result = run_cli("notice", "remind", "--building", "1")
+    assert result.exit_code == 0, result.output
+    papers = {p.stem: p for p in imported.records_subdir("generated").rglob("*.docx")}
+    owing_and_ahead = "\n".join(paragraphs(papers["催缴通知书_1-1-101"]))
+    assert "¥739.94" in [
+        cell.text for row in Document(str(papers["催缴通知书_1-1-101"])).tables[0].rows for cell in row.cells
+    ]
+    assert (
+        "另有预收款 1,109.91 元（预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
+        in owing_and_ahead.splitlines()
+    )
+    assert "预收" not in "\n".join(paragraphs(papers["催缴通知书_1-1-102"]))  # nothing paid ahead: not a word
+    assert result.stdout.strip().splitlines()[-1] == "欠费合计 1,317.46 元"

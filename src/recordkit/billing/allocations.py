@@ -180,8 +180,8 @@ def _open_bills_query(deposits: bool) -> Any:
     return query if deposits else query.where(inner.c.id.not_in(deposit_bill_ids()))
 
 
-def prepaid_from(receipt_lines: str | None) -> Month | None:
-    """The first month a payment's prepayment is for, when its receipt names months (``fees pay --months
+def prepaid_months(receipt_lines: str | None) -> MonthRange | None:
+    """The months a payment's prepayment is for, when its receipt names them (``fees pay --months
     2027-01..2027-12`` before those months are billed: 预收款 2027年1月至2027年12月), else None.
 
     Such money pays no bill of an earlier month: the payer chose what to pay, and the receipt says so."""
@@ -189,26 +189,32 @@ def prepaid_from(receipt_lines: str | None) -> Month | None:
         return None
     for line in json.loads(receipt_lines):
         if line.get("item") == PREPAYMENT_ITEM and line.get("period"):
-            return parse_month(str(line["period"]).split("..", 1)[0])
+            first, _, last = str(line["period"]).partition("..")
+            return MonthRange(parse_month(first), parse_month(last or first))
     return None
 
 
-def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
-    """Let the units' prepayment pay what they owe for ``month`` (oldest payment first); fen used.
+@dataclass
+class Credit:
+    """Money a valid payment still holds for bills to come (预收): what no bill took of it."""
 
-    Called by billing inside its write transaction.  A payment reversed by a red reversal (红冲)
-    has no prepayment left to give; a prepayment whose receipt names the months it is for pays no
-    bill of a month before them (``prepaid_from``).
-    """
-    if not unit_ids:
-        return 0
+    payment_id: int
+    left_fen: int
+    months: MonthRange | None  # what its receipt names it for (``prepaid_months``); None: any month
+
+
+def prepayment_credits(conn: Connection, as_of: dt.date | None = None) -> dict[int, list[Credit]]:
+    """THE prepayment each unit holds (unit id -> its credits, oldest payment first): valid payments
+    (dated by ``as_of`` when given) with money no bill took.  A payment reversed by a red reversal
+    (红冲) has no prepayment left to give.  What billing lets pay a month's bills (``apply_prepayments``)
+    and what a 催缴通知书 tells the unit it holds beside what it owes."""
     used = (
         sa.select(allocations.c.payment_id, sa.func.sum(allocations.c.amount_fen).label("used"))
         .group_by(allocations.c.payment_id)
         .subquery()
     )
     left = (payments.c.amount_fen - sa.func.coalesce(used.c.used, 0)).label("left")
-    credit_rows = conn.execute(
+    query = (
         sa.select(payments.c.id, payments.c.unit_id, left, receipts.c.lines)
         .select_from(
             payments.outerjoin(used, used.c.payment_id == payments.c.id).outerjoin(
@@ -217,13 +223,26 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
         )
         .where(payments.c.voided.is_(False), left > 0, payments.c.id.not_in(reversed_payment_ids()))
         .order_by(payments.c.id)
-    ).all()
+    )
+    if as_of is not None:
+        query = query.where(payments.c.paid_on <= as_of)
+    credits: dict[int, list[Credit]] = defaultdict(list)
+    for row in conn.execute(query):
+        credits[row.unit_id].append(Credit(row.id, int(row.left), prepaid_months(row.lines)))
+    return credits
+
+
+def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -> int:
+    """Let the units' prepayment (``prepayment_credits``) pay what they owe for ``month`` (oldest payment
+    first); fen used.
+
+    Called by billing inside its write transaction.  A prepayment whose receipt names the months it is
+    for pays no bill of a month before them (``prepaid_months``).
+    """
+    if not unit_ids:
+        return 0
     wanted = set(unit_ids)
-    # [payment id, fen left, the first month it may pay (None: any)]
-    credits: dict[int, list[list[Any]]] = defaultdict(list)
-    for row in credit_rows:
-        if row.unit_id in wanted:
-            credits[row.unit_id].append([row.id, int(row.left), prepaid_from(row.lines)])
+    credits = {unit_id: found for unit_id, found in prepayment_credits(conn).items() if unit_id in wanted}
     if not credits:
         return 0
     # Prepayment is fee money: it never pays a renovation deposit by itself.
@@ -239,13 +258,15 @@ def apply_prepayments(conn: Connection, unit_ids: Sequence[int], month: Month) -
             for credit in unit_credits:
                 if owed == 0:
                     break
-                if credit[2] is not None and bill.month < credit[2]:
+                if credit.months is not None and bill.month < credit.months.first:
                     continue  # paid ahead for later months (its receipt says which): not for this bill
-                take = min(owed, credit[1])
+                take = min(owed, credit.left_fen)
                 if take:
-                    rows.append({"id": next_id, "payment_id": credit[0], "bill_id": bill.bill_id, "amount_fen": take})
+                    rows.append(
+                        {"id": next_id, "payment_id": credit.payment_id, "bill_id": bill.bill_id, "amount_fen": take}
+                    )
                     next_id += 1
-                    credit[1] -= take
+                    credit.left_fen -= take
                     owed -= take
     bulk_insert(conn, allocations, rows)
     return sum(row["amount_fen"] for row in rows)

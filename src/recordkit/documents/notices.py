@@ -21,9 +21,10 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from recordkit.billing.allocations import Credit, prepayment_credits
 from recordkit.billing.arrears import list_arrears, owed_query
 from recordkit.core.atomic import saved
-from recordkit.core.dates import Month, chinese_date, find_date, parse_month
+from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -696,6 +697,41 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     return lines
 
 
+def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[Credit]]:
+    """What each of ``units`` holds paid ahead (预收) as of ``as_of`` (``allocations.prepayment_credits``)."""
+    with ledger.read() as conn:
+        query = sa.select(units_table.c.id, units_table.c.code).where(units_table.c.code.in_(units))
+        codes: dict[int, str] = dict(conn.execute(query).tuples().all())
+        held = prepayment_credits(conn, as_of)
+    return {codes[unit_id]: credits for unit_id, credits in held.items() if unit_id in codes}
+
+
+def prepayment_note(credits: Sequence[Credit]) -> str:
+    """What a 催缴通知书 says of the money the unit paid ahead, or "" when it holds none.
+
+    That money pays none of the arrears the notice demands (``fees arrears`` does not count it either):
+    billing gives it only to the bills of a month billed later, and money paid for named months only
+    to those months.  Saying so answers the owner who paid ahead and thinks the debt settled."""
+    total = sum(credit.left_fen for credit in credits)
+    if not total:
+        return ""
+    named = [credit for credit in credits if credit.months is not None]
+    periods = "、".join(dict.fromkeys(_months_text(credit.months) for credit in named if credit.months))
+    named_fen = sum(credit.left_fen for credit in named)
+    if named_fen == total:
+        detail = f"（预交{periods}的费用）"
+    elif named:
+        detail = f"（其中 {format_yuan(named_fen)} 元预交{periods}的费用）"
+    else:
+        detail = ""
+    return f"另有预收款 {format_yuan(total)} 元{detail}，用于今后出账的费用，不抵扣上述欠费。"
+
+
+def _months_text(months: MonthRange) -> str:
+    first, last = months.first, months.last
+    return first.chinese if first == last else f"{first.chinese}–{last.chinese}"
+
+
 def reminder_context(
     common: Mapping[str, str],
     recipient: Recipient,
@@ -704,8 +740,10 @@ def reminder_context(
     deadline: dt.date,
     methods: str,
     phone: str,
+    prepaid: Sequence[Credit] = (),
 ) -> dict[str, Any]:
-    """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and capitals."""
+    """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and
+    capitals, and what the unit holds paid ahead (``prepaid``: 预收款, 预收说明)."""
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
@@ -720,6 +758,8 @@ def reminder_context(
         "缴费期限": chinese_date(deadline),
         "缴费方式": methods,
         "联系电话": phone or "物业服务中心前台",
+        "预收款": format_yuan(sum(credit.left_fen for credit in prepaid)) if prepaid else "",
+        "预收说明": prepayment_note(prepaid),
     }
 
 
@@ -761,6 +801,7 @@ def remind(
     if not arrears:
         return None
     lines = unpaid_lines(ledger, [a.unit for a in arrears], as_of)
+    prepaid = prepayments_held(ledger, [a.unit for a in arrears], as_of)
     settings = workspace.settings.notices
     common = common_context(workspace, today)
     deadline = today + dt.timedelta(days=settings.payment_days)
@@ -770,7 +811,14 @@ def remind(
         recipient = recipient_of(row.unit, row.owner, co_owners)
         recipients.append(recipient)
         context = reminder_context(
-            common, recipient, lines[row.unit], as_of, deadline, settings.payment_methods, settings.phone
+            common,
+            recipient,
+            lines[row.unit],
+            as_of,
+            deadline,
+            settings.payment_methods,
+            settings.phone,
+            prepaid.get(row.unit, ()),
         )
         requests.append(DocumentRequest(context, row.unit, template.name))
     scope = parse_building(building).display if building else "全体"

@@ -72,6 +72,8 @@ PER_COPY_VARIABLES = frozenset(
         "合计大写",
         "欠费月数",
         "最早月份",
+        "预收款",
+        "预收说明",
     )
 )
 _JINJA_MARK = re.compile(r"\{[{%#]")

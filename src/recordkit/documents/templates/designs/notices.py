@@ -24,6 +24,8 @@ REMINDER_VARIABLES = (
     "最早月份",
     "截止日期",
     "缴费期限",
+    "预收款",
+    "预收说明",
     "缴费方式",
     "联系电话",
 )
@@ -134,6 +136,10 @@ def _payment_reminder(document: Document) -> None:
     for row in grid.rows[1:]:
         row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph()
+    # Money paid ahead, when the unit holds some: it settles none of the above (a paragraph only then).
+    line(document, "{%p if 预收说明 %}")
+    line(document, "{{ 预收说明 }}", indent=True)
+    line(document, "{%p endif %}")
     line(
         document,
         "物业服务费是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
