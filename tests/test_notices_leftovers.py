@@ -22,21 +22,11 @@ from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
+from tests.test_documents_cli import assert_nothing_written, imported, journal_size  # noqa: F401 (fixture)
 from tests.test_templates import make_docx
 
 TODAY = dt.date(2026, 11, 23)
 TIP = {"提示内容": "冬季请关好门窗"}
-
-
-def journal_size(run_cli: Any) -> int:
-    return len(json.loads(run_cli("journal", "list", "--limit", "100000", "--json").stdout))
-
-
-@pytest.fixture
-def imported(run_cli: Any, workspace: Workspace) -> Workspace:
-    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
-    assert run_cli("owners", "import", str(sheet)).exit_code == 0
-    return workspace
 
 
 # -- the 送达签收表 is one unit of work with its notices ------------------------------------------
@@ -76,9 +66,7 @@ def test_notice_make_when_the_sign_sheet_cannot_be_saved(
     assert result.exit_code == 10
     assert result.stderr.strip().splitlines()[0] == "错误：无法写入：磁盘已满：请清理磁盘空间后重试"
     monkeypatch.undo()
-    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
-    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
-    assert journal_size(run_cli) == journalled
+    assert_nothing_written(run_cli, imported, journalled)
 
 
 # -- co-owners (共有人) are addressed ---------------------------------------------------------------
@@ -174,9 +162,7 @@ def test_notice_batch_refuses_a_unit_given_twice(run_cli: Any, imported: Workspa
         "  第 4 行 A 列（房号）：“3-02-1201”就是第 2 行的 3-2-1201，同一户只发一份通知：请删去重复的一行，或把内容合并到一行",
         "  第 5 行 A 列（房号）：1-1-101 与第 3 行重复，同一户只发一份通知：请删去重复的一行，或把内容合并到一行",
     ]
-    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
-    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
-    assert journal_size(run_cli) == journalled
+    assert_nothing_written(run_cli, imported, journalled)
 
 
 # -- what the sandbox refuses never reaches paper -------------------------------------------------
@@ -212,9 +198,7 @@ def test_a_refused_attribute_is_refused_by_the_check_and_at_printing(
         5,
         f"错误：模板“越界通知”的正文段落“{paragraph}”访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量",
     )
-    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
-    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
-    assert journal_size(run_cli) == journalled
+    assert_nothing_written(run_cli, imported, journalled)
 
 
 # What is no text at all: a method or a generator printed as "<built-in method upper of str object at 0x7f…>".
@@ -244,7 +228,7 @@ def test_a_program_object_is_never_printed(
         assert f"[错误] {expected}" in checked.stdout.splitlines()
     printed = run_cli("notice", "make", "对象通知", "--all")
     assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
-    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+    assert generated(imported) == []
 
 
 @pytest.mark.parametrize(
@@ -261,7 +245,7 @@ def test_a_field_nobody_has_is_refused_not_printed_as_undefined(
         "错误：模板“字段通知”用到了没有提供的变量或字段“姓名”。请检查名称是否写错，"
         "改正后再用 recordkit templates check 字段通知 检查",
     )
-    assert sorted(p for p in imported.records_subdir("generated").rglob("*") if p.is_file()) == []
+    assert generated(imported) == []
 
 
 # -- a reminder tells of money paid ahead --------------------------------------------------------
