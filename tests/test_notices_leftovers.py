@@ -297,3 +297,21 @@ def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
     )
     assert "预收" not in "\n".join(paragraphs(papers["催缴通知书_1-1-102"]))  # nothing paid ahead: not a word
     assert result.stdout.strip().splitlines()[-1] == "欠费合计 1,317.46 元"
+
+
+def test_what_a_reminder_says_of_each_kind_of_prepayment() -> None:
+    from recordkit.billing.allocations import Credit
+    from recordkit.core.dates import MonthRange, parse_month
+    from recordkit.documents.notices import prepayment_note
+
+    ahead = Credit(1, 110991, MonthRange(parse_month("2027-01"), parse_month("2027-03")))
+    one_month = Credit(2, 36997, MonthRange(parse_month("2027-04"), parse_month("2027-04")))
+    left_over = Credit(3, 5000, None)
+    assert prepayment_note([]) == ""
+    assert prepayment_note([left_over]) == "另有预收款 50.00 元，用于今后出账的费用，不抵扣上述欠费。"
+    assert prepayment_note([ahead, one_month]) == (
+        "另有预收款 1,479.88 元（预交2027年1月–2027年3月、2027年4月的费用），用于今后出账的费用，不抵扣上述欠费。"
+    )
+    assert prepayment_note([left_over, ahead]) == (
+        "另有预收款 1,159.91 元（其中 1,109.91 元预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
+    )

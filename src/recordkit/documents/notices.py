@@ -699,11 +699,11 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
 
 def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[Credit]]:
     """What each of ``units`` holds paid ahead (预收) as of ``as_of`` (``allocations.prepayment_credits``)."""
-    with ledger.read() as conn:
-        query = sa.select(units_table.c.id, units_table.c.code).where(units_table.c.code.in_(units))
-        codes: dict[int, str] = dict(conn.execute(query).tuples().all())
+    wanted = set(units)
+    with ledger.read() as conn:  # the units picked in Python, as ``unpaid_lines`` does: no bound value per unit
+        codes: dict[int, str] = dict(conn.execute(sa.select(units_table.c.id, units_table.c.code)).tuples().all())
         held = prepayment_credits(conn, as_of)
-    return {codes[unit_id]: credits for unit_id, credits in held.items() if unit_id in codes}
+    return {codes[unit_id]: credits for unit_id, credits in held.items() if codes.get(unit_id) in wanted}
 
 
 def prepayment_note(credits: Sequence[Credit]) -> str:
