@@ -210,6 +210,9 @@ NOT_TEXT = [
     ("{{ 称呼|map('upper') }}", "generator", True),
     ("{{ range(3) }}", "CountedRange", True),
     ("{{ 称呼|map(attribute='upper')|list }}", "builtin_function_or_method", False),
+    ("{{ 称呼.upper ~ '' }}", "builtin_function_or_method", True),
+    ("{{ 称呼.upper|string }}", "builtin_function_or_method", True),
+    ("{{ [称呼.upper]|join('、') }}", "builtin_function_or_method", True),
 ]
 
 

@@ -211,11 +211,16 @@ def _clocked(iterable: Any) -> Iterator[Any]:
 class LimitedCodeGenerator(CodeGenerator):
     """Jinja's code generator with every ``~`` (a ``Concat`` node) passed through ``checked_concat``
     and every loop's iterable through ``counted_loop`` (a call the sandbox checks): the sandbox has
-    no hook for either, as it has for ``+`` and ``*``."""
+    no hook for either, as it has for ``+`` and ``*``.  Each operand of ``~`` goes through ``printable``
+    first: ``x.upper ~ ''`` would make text of a method."""
 
     def visit_Concat(self, node: Concat, frame: Frame) -> None:
         self.write("environment.checked_concat(")
-        super().visit_Concat(node, frame)
+        operands = [
+            nodes.Call(nodes.EnvironmentAttribute("printable", lineno=part.lineno), [part], [], None, None)
+            for part in node.nodes
+        ]
+        super().visit_Concat(Concat(operands, lineno=node.lineno), frame)
         self.write(")")
 
     def visit_For(self, node: nodes.For, frame: Frame) -> None:
@@ -389,6 +394,10 @@ def _check_filter(function: Callable[..., Any], args: tuple[Any, ...], kwargs: d
         raise LimitExceeded(OUTPUT)
 
 
+#: Filters that make text of what they are given (by the place of that value among their arguments).
+_MAKE_TEXT = {"soft_str": 0, "do_join": 1}
+
+
 def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)  # keeps jinja's pass_context / pass_environment marks
     def limited(*args: Any, **kwargs: Any) -> Any:
@@ -398,6 +407,8 @@ def _limited_filter(function: Callable[..., Any]) -> Callable[..., Any]:
             check_format_string(args[0])  # {{ '%9999999999s' | format(x) }}
         if function.__name__ == "do_join" and len(args) > 1 and not isinstance(args[1], (list, tuple)):
             args = (args[0], list(args[1]), *args[2:])  # counted and joined: a generator runs once
+        if function.__name__ in _MAKE_TEXT and args:  # x.upper|string, [x.upper]|join: a method as text
+            check_printable(args[_MAKE_TEXT[function.__name__]])
         _check_filter(function, args, kwargs)
         result = function(*args, **kwargs)
         if isinstance(result, (str, list)) and len(result) > LIMITS.output_chars:
@@ -419,6 +430,12 @@ def checked_output(value: Any) -> Any:
     if isinstance(value, str) and _XML_INVALID.search(value):
         cleaned = _XML_INVALID.sub(_xml_safe, value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
+def printable(value: Any) -> Any:
+    """``value``, once ``check_printable`` let it through (each operand of a template's ``~``)."""
+    check_printable(value)
     return value
 
 
@@ -461,6 +478,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         super().__init__(finalize=checked_output, **options)
         self.checked_concat = checked_concat
         self.counted_loop = counted_loop
+        self.printable = printable
         self.globals.pop("lipsum", None)  # lipsum(n=10**9): nothing a notice needs
         self.globals["range"] = CountedRange
 
