@@ -53,6 +53,23 @@ def test_a_sign_sheet_the_ledger_refuses_leaves_no_notice(
     assert generated(ws) == []  # nor a temporary waiting in records/generated/.pending
 
 
+def test_companions_of_one_name_each_get_their_own_file(ws: Workspace, estate: Ledger) -> None:
+    from recordkit.documents.generated import Companion, DocumentRequest, generate_many
+
+    sheets = [
+        Companion("签收表", ".xlsx", data, "送达签收表", "温馨提示", "全体", "签收表", {}) for data in (b"A", b"B")
+    ]
+    context = {
+        "称呼": "尊敬的张伟业主",
+        "提示内容": "注意防火",
+        "物业服务中心": "测试物业服务中心",
+        "日期": "2026年11月23日",
+    }
+    request = DocumentRequest(context, "1-1-101", "温馨提示")
+    made = generate_many(ws, estate, "温馨提示", [request], operator=CASHIER, kind="通知", companions=sheets)
+    assert [(d.path.name, d.path.read_bytes()) for d in made[1:]] == [("签收表.xlsx", b"A"), ("签收表_2.xlsx", b"B")]
+
+
 def test_notice_make_when_the_sign_sheet_cannot_be_saved(
     run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -475,9 +475,10 @@ def write_companions(
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
     first_id = _next_document_id(conn)
+    taken: set[Path] = set()
     rows = []
     for offset, companion in enumerate(companions):
-        path = _free_path(conn, workspace, folder, safe_file_stem(companion.stem), set(), companion.suffix)
+        path = _free_path(conn, workspace, folder, safe_file_stem(companion.stem), taken, companion.suffix)
         record = FileRecord(
             path, companion.kind, companion.template, companion.subject, companion.title, companion.values
         )
