@@ -701,7 +701,7 @@ def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> di
     """What each of ``units`` holds paid ahead (预收) as of ``as_of`` (``allocations.prepayment_credits``)."""
     wanted = set(units)
     with ledger.read() as conn:  # the units picked in Python, as ``unpaid_lines`` does: no bound value per unit
-        codes: dict[int, str] = dict(conn.execute(sa.select(units_table.c.id, units_table.c.code)).tuples().all())
+        codes = {row.id: row.code for row in conn.execute(sa.select(units_table.c.id, units_table.c.code))}
         held = prepayment_credits(conn, as_of)
     return {codes[unit_id]: credits for unit_id, credits in held.items() if codes.get(unit_id) in wanted}
 
