@@ -317,6 +317,19 @@ def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
     )
     assert "预收" not in "\n".join(paragraphs(papers["催缴通知书_1-1-102"]))  # nothing paid ahead: not a word
     assert result.stdout.strip().splitlines()[-1] == "欠费合计 1,317.46 元"
+    # January 2027 billed ahead: billing lets the prepayment take its bills (369.97 元), yet until 1 January the
+    # money is still held ahead (the account's 预收余额, one definition): the next reminder says the same sum.
+    result = run_cli("fees", "bill", "--month", "2027-01", "--advance")
+    assert result.exit_code == 0, result.output
+    account = json.loads(run_cli("fees", "account", "1-1-101", "--json").stdout)
+    assert (account["due_now_fen"], account["prepaid_fen"]) == (73994, 110991)
+    result = run_cli("notice", "remind", "--building", "1")
+    assert result.exit_code == 0, result.output
+    again = next(imported.records_subdir("generated").rglob("催缴通知书_1-1-101_2.docx"))
+    assert (
+        "另有预收款 1,109.91 元（预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
+        in "\n".join(paragraphs(again)).splitlines()
+    )
 
 
 def test_what_a_reminder_says_of_each_kind_of_prepayment() -> None:

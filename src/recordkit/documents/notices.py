@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.allocations import Credit, prepayment_credits
-from recordkit.billing.arrears import list_arrears, owed_query
+from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
@@ -697,31 +697,38 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
     return lines
 
 
-def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[Credit]]:
-    """What each of ``units`` holds paid ahead (预收) as of ``as_of`` (``allocations.prepayment_credits``)."""
+def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, tuple[int, list[Credit]]]:
+    """What each of ``units`` holds paid ahead (预收) as of ``as_of``: the account's 预收余额 (THE definition,
+    ``billing.arrears.prepaid_query``) and its payments' credits (``allocations.prepayment_credits``, which say
+    the months a receipt named); only units holding any."""
     wanted = set(units)
     with ledger.read() as conn:  # the units picked in Python, as ``unpaid_lines`` does: no bound value per unit
         codes = {row.id: row.code for row in conn.execute(sa.select(units_table.c.id, units_table.c.code))}
-        held = prepayment_credits(conn, as_of)
-    return {codes[unit_id]: credits for unit_id, credits in held.items() if codes.get(unit_id) in wanted}
+        totals = {row.unit_id: int(row.prepaid_fen) for row in conn.execute(prepaid_query(as_of))}
+        credits = prepayment_credits(conn, as_of)
+    return {
+        codes[unit_id]: (total, credits.get(unit_id, []))
+        for unit_id, total in totals.items()
+        if total > 0 and codes.get(unit_id) in wanted
+    }
 
 
-def prepayment_note(credits: Sequence[Credit]) -> str:
-    """What a 催缴通知书 says of the money the unit paid ahead, or "" when it holds none.
+def prepayment_note(credits: Sequence[Credit], total_fen: int | None = None) -> str:
+    """What a 催缴通知书 says of the money the unit paid ahead (``total_fen``, the account's 预收余额; by
+    default what ``credits`` hold), or "" when it holds none.
 
     That money pays none of the arrears the notice demands (``fees arrears`` does not count it either):
     billing gives it only to the bills of a month billed later, and money paid for named months only
     to those months.  Saying so answers the owner who paid ahead and thinks the debt settled."""
-    total = sum(credit.left_fen for credit in credits)
-    if not total:
+    total = sum(credit.left_fen for credit in credits) if total_fen is None else total_fen
+    if total <= 0:
         return ""
     named = [credit for credit in credits if credit.months is not None]
     periods = "、".join(dict.fromkeys(_months_text(credit.months) for credit in named if credit.months))
-    named_fen = sum(credit.left_fen for credit in named)
-    if named_fen == total:
+    if named and len(named) == len(credits):
         detail = f"（预交{periods}的费用）"
-    elif named:
-        detail = f"（其中 {format_yuan(named_fen)} 元预交{periods}的费用）"
+    elif named:  # a bill billed ahead may have taken part of the named money: never more than the whole
+        detail = f"（其中 {format_yuan(min(total, sum(credit.left_fen for credit in named)))} 元预交{periods}的费用）"
     else:
         detail = ""
     return f"另有预收款 {format_yuan(total)} 元{detail}，用于今后出账的费用，不抵扣上述欠费。"
@@ -740,10 +747,11 @@ def reminder_context(
     deadline: dt.date,
     methods: str,
     phone: str,
-    prepaid: Sequence[Credit] = (),
+    prepaid: tuple[int, Sequence[Credit]] = (0, ()),
 ) -> dict[str, Any]:
     """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and
-    capitals, and what the unit holds paid ahead (``prepaid``: 预收款, 预收说明)."""
+    capitals, and what the unit holds paid ahead (``prepaid``: the 预收余额 and its credits, ``prepayments_held``;
+    预收款, 预收说明)."""
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
@@ -758,8 +766,8 @@ def reminder_context(
         "缴费期限": chinese_date(deadline),
         "缴费方式": methods,
         "联系电话": phone or "物业服务中心前台",
-        "预收款": format_yuan(sum(credit.left_fen for credit in prepaid)) if prepaid else "",
-        "预收说明": prepayment_note(prepaid),
+        "预收款": format_yuan(prepaid[0]) if prepaid[0] > 0 else "",
+        "预收说明": prepayment_note(prepaid[1], prepaid[0]),
     }
 
 
@@ -818,7 +826,7 @@ def remind(
             deadline,
             settings.payment_methods,
             settings.phone,
-            prepaid.get(row.unit, ()),
+            prepaid.get(row.unit, (0, [])),
         )
         requests.append(DocumentRequest(context, row.unit, template.name))
     scope = parse_building(building).display if building else "全体"
