@@ -280,16 +280,17 @@ def test_a_failed_ledger_write_leaves_no_file_and_no_number(
         assert journal.verify(conn).ok
 
 
-def test_no_residence_certificate_for_a_parking_space_or_storeroom(run_cli: Any, workspace: Workspace) -> None:
-    # Another system's roster says the parking space and the storeroom are 已出租 (read as 已入住),
-    # with a date: nobody lives there, so no 居住证明 says so.  The villa next to them gets one.
+def test_no_residence_certificate_for_a_shop_parking_space_or_storeroom(run_cli: Any, workspace: Workspace) -> None:
+    # Another system's roster says the shop, the parking space and the storeroom are 已出租 (read as
+    # 已入住), with a date: nobody lives there, so no 居住证明 says so.  The villa next to them gets one.
     rows = [
+        ["", "", "商铺S-101", 85.2, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已出租"],
         ["", "", "车位B1-023", 12.5, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已出租"],
         ["", "", "储藏室12", 8.2, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已出租"],
         ["", "", "别墅12", 320.5, "张伟", "13812345678", "110101199003071233", dt.date(2021, 3, 1), "已入住"],
     ]
     assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
-    for unit, kind in (("车位B1-023", "车位"), ("储藏室12", "储藏室")):
+    for unit, kind in (("商铺S-101", "商铺"), ("车位B1-023", "车位"), ("储藏室12", "储藏室")):
         refused = run_cli("cert", "make", "居住证明", "--unit", unit, "--date", "2026-11-23")
         assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
             8,

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from recordkit.core.errors import ValidationError
 
 __all__ = [
+    "DWELLINGS",
     "KINDS",
     "Building",
     "KIND_WORDS",
@@ -37,6 +38,8 @@ __all__ = [
 #: The kinds of unit, in the order listings sort them.
 FLAT, VILLA, SHOP, PARKING, STOREROOM = "住宅", "别墅", "商铺", "车位", "储藏室"
 KINDS = (FLAT, VILLA, SHOP, PARKING, STOREROOM)
+#: The kinds people live in: nobody lives in a shop, a parking space or a storeroom (no 居住证明 for one).
+DWELLINGS = (FLAT, VILLA)
 
 #: Words a clerk writes for each kind (in a code or in a 房屋类型 cell).
 KIND_WORDS: dict[str, tuple[str, ...]] = {

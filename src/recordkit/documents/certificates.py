@@ -22,7 +22,7 @@ from recordkit.core.dates import Month, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import PARKING, STOREROOM, parse_unit_code
+from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
     common_context,
@@ -144,9 +144,9 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.da
 
 
 def _residence_values(view: UnitView) -> dict[str, Any]:
-    # Nobody lives in a parking space or a storeroom, whatever status the roster gives it (another
-    # system's "已出租" reads as 已入住): a 居住证明 for one would certify what is not so.
-    if view.code.kind in (PARKING, STOREROOM):
+    # Nobody lives in a shop, a parking space or a storeroom, whatever status the roster gives it
+    # (another system's "已出租" reads as 已入住): a 居住证明 for one would certify what is not so.
+    if view.code.kind not in DWELLINGS:
         raise ConflictError(f"房屋 {view.code} 是{view.code.kind}，不是住房，不能开具居住证明")
     if view.status != "occupied":
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
@@ -182,7 +182,7 @@ def make_certificate(
     Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit,
     ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
     (saying how much; as of the later of ``today``, the printed date, and ``now``, the real day
-    this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a parking space or
+    this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
     storeroom), and ``ValidationError``
     for an exit pass without items, valid until a past day, or whose carrier's name holds a
     control or invisible character.  Nothing is written then.
