@@ -357,7 +357,7 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
     inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=DAY)
     with pytest.raises(ConflictError, match="现为验收不合格"):
         refund(estate, CASHIER, number, today=DAY)
-    passed = inspect(estate, CASHIER, number, "合格", "已整改", today=dt.date(2027, 2, 1))
+    passed = inspect(estate, CASHIER, number, "合格", "已整改", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
     assert passed.status_label == "验收合格" and passed.valid_passes == []
     with pytest.raises(ConflictError, match="已验收合格，不能再次验收"):
         inspect(estate, CASHIER, number, "合格", today=DAY)
@@ -368,7 +368,7 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
         refund(estate, CASHIER, number, 200001, "损坏", today=DAY)
     with pytest.raises(ValidationError, match="须写明扣除原因"):
         refund(estate, CASHIER, number, 20000, today=DAY)
-    done = refund(estate, CASHIER, number, 20000, "损坏走廊墙面", today=dt.date(2027, 2, 2))
+    done = refund(estate, CASHIER, number, 20000, "损坏走廊墙面", today=dt.date(2027, 2, 2), now=dt.date(2027, 2, 2))
     assert (done.status_label, done.refund_fen, done.deduction_fen, done.deposit_label) == (
         "已退押金",
         180000,
@@ -499,8 +499,8 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     workspace, ledger = office
     number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
     receipt = pay_charges(ledger, RECEIPTS, CASHIER, number, "微信", paid_on=DAY)
-    inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1))
-    done = refund(ledger, CASHIER, number, 23050, "损坏走廊墙面", today=dt.date(2027, 2, 2))
+    inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
+    done = refund(ledger, CASHIER, number, 23050, "损坏走廊墙面", today=dt.date(2027, 2, 2), now=dt.date(2027, 2, 2))
     form = write_refund(workspace, ledger, done, CASHIER)
     rows = _cells(form.path)
     assert rows[0] == ["房    屋", "3栋2单元1201室", "业主（领款人）", "李秀英"]
@@ -609,10 +609,19 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
     renovation, form = register_and_print(workspace, ledger, CASHIER, request(), today=DAY)
     assert form.path.is_file() and form.title == f"装修登记表{renovation.number}"
     pay_charges(ledger, RECEIPTS, CASHIER, renovation.number, paid_on=DAY)
-    inspect(ledger, CASHIER, renovation.number, "合格", "无违规", today=dt.date(2027, 2, 1))
+    inspect(ledger, CASHIER, renovation.number, "合格", "无违规", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
     files = sorted(workspace.records_subdir("generated").rglob("*.docx"))
     monkeypatch.setattr(documents, "_write_new", disk_full)
     with pytest.raises(OSError):
-        refund_and_print(workspace, ledger, CASHIER, renovation.number, 20000, "损坏墙面", today=dt.date(2027, 2, 2))
+        refund_and_print(
+            workspace,
+            ledger,
+            CASHIER,
+            renovation.number,
+            20000,
+            "损坏墙面",
+            today=dt.date(2027, 2, 2),
+            now=dt.date(2027, 2, 2),
+        )
     assert get_renovation(ledger, renovation.number).status == "passed"
     assert sorted(workspace.records_subdir("generated").rglob("*.docx")) == files

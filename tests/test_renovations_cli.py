@@ -3,6 +3,7 @@ input, ID numbers never on screen, and the papers as printed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -253,7 +254,7 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     bad = desk("renovation", "inspect", "ZX2026-0001", "--result", "基本合格")
     assert (bad.exit_code, bad.stderr.strip()) == (5, "错误：验收结论“基本合格”无效，应为 合格 或 不合格")
     passed = desk(
-        "renovation", "inspect", "ZX2026-0001", "--result", "合格", "--notes", "无违规", "--date", "2027-02-01"
+        "renovation", "inspect", "ZX2026-0001", "--result", "合格", "--notes", "无违规", "--date", "2026-12-01"
     )
     assert passed.stdout.splitlines() == [
         "装修登记 ZX2026-0001（3-2-1201）验收合格：无违规",
@@ -276,7 +277,7 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
         "--reason",
         "损坏电梯轿厢",
         "--date",
-        "2027-02-02",
+        "2026-12-02",
         "--method",
         "微信支付",
     )
@@ -293,7 +294,7 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     twice = desk("renovation", "refund", "ZX2026-0001")
     assert (twice.exit_code, twice.stderr.strip()) == (
         8,
-        "错误：装修登记 ZX2026-0001 的押金已于 2027-02-02 退还 1,849.50 元，不能重复退款",
+        "错误：装修登记 ZX2026-0001 的押金已于 2026-12-02 退还 1,849.50 元，不能重复退款",
     )
     [row] = json.loads(desk("renovation", "list", "--status", "已退押金", "--json").stdout)
     assert (row["status"], row["refund_fen"], row["deduction_fen"], row["deposit"]) == (
@@ -490,6 +491,43 @@ def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: An
     )
 
 
+def test_an_inspection_or_a_refund_dated_after_today_is_refused(desk: Any, workspace: Workspace) -> None:
+    # A payment cannot be dated tomorrow (fees pay --date); neither can the inspection that frees the
+    # deposit nor the refund that pays it out of tomorrow's 日结 — a typo of the year would print a
+    # refund form dated 2027 today.
+    today = dt.date.today()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    _register(desk)  # --date 2026-11-23
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    before, files = _journal_size(desk), _generated(workspace)
+    early = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", tomorrow)
+    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+        5,
+        "",
+        f"错误：验收日期 {tomorrow} 晚于今天（{today.isoformat()}）：不能记未来日期的验收，验收完成的那天再记",
+    )
+    assert _journal_size(desk) == before
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["status"], row["inspections"]) == ("装修中", [])
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格").exit_code == 0
+    before = _journal_size(desk)
+    refund = desk("renovation", "refund", "ZX2026-0001", "--date", tomorrow)
+    assert (refund.exit_code, refund.stdout, refund.stderr.strip()) == (
+        5,
+        "",
+        f"错误：退款日期 {tomorrow} 晚于今天（{today.isoformat()}）：不能退未来日期的款，钱退给业主的那天再退",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (row["status"], row["refund_fen"], row["refunded_on"]) == ("验收合格", None, None)
+    done = desk("renovation", "refund", "ZX2026-0001")
+    assert done.exit_code == 0, done.output
+    [form] = sorted(set(_generated(workspace)) - set(files))
+    assert f"退款日期：{today.year}年{today.month}月{today.day}日" in "\n".join(
+        p.text for p in Document(str(form)).paragraphs
+    )
+
+
 def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: Any) -> None:
     # "０" from a Chinese input method, or "0.0", is no deduction, as "0" is: not "金额不能为 0".
     _register(desk)
@@ -529,52 +567,55 @@ def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any
 
 
 def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(desk: Any) -> None:
-    _register(desk)  # works from 2026-12-01 to 2027-01-31
-    issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-12-01")
+    # Registered in August for works from 2026-09-01 to 2026-10-31: every step is dated by today.
+    dates = {"--start": "2026-09-01", "--end": "2026-10-31", "--date": "2026-08-20"}
+    registered = desk(*_registration("3-2-1201", dates))
+    assert registered.exit_code == 0, registered.output
+    issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-09-01")
     assert issued.exit_code == 0, issued.output
     failed = desk("renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "卫生间未做闭水试验",
-                  "--date", "2027-02-01")  # fmt: skip
+                  "--date", "2026-11-01")  # fmt: skip
     assert failed.exit_code == 0, failed.output
     # The rework starts after the works' end: no pass until the renovation is extended.
-    late = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2027-02-03")
+    late = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2026-11-03")
     assert (late.exit_code, late.stderr.strip()) == (
         8,
-        "错误：装修登记 ZX2026-0001 的施工期已于 2027-01-31 结束，不能再发放临时出入证："
+        "错误：装修登记 ZX2026-0001 的施工期已于 2026-10-31 结束，不能再发放临时出入证："
         "请先办理延期（recordkit renovation extend ZX2026-0001 --to 新的完工日期 --reason 原因）",
     )
     before = _journal_size(desk)
     for args, code, message in (
-        (("--to", "2027-01-15", "--reason", "整改"), 5,
-         "错误：延期后的完工日期 2027-01-15 不晚于现在的完工日期 2027-01-31：请检查 --to"),
+        (("--to", "2026-10-15", "--reason", "整改"), 5,
+         "错误：延期后的完工日期 2026-10-15 不晚于现在的完工日期 2026-10-31：请检查 --to"),
         (("--to", "2207-03-15", "--reason", "整改"), 5,
-         "错误：延期后的完工日期 2207-03-15 距开工日期 2026-12-01 超过三年：请检查 --to"),
-        (("--to", "2027-03-15", "--reason", "  "), 5, "错误：办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改"),
-        (("--to", "2027-02-30", "--reason", "整改"), 5, "错误：延期后的完工日期“2027-02-30”不存在：请检查年月日"),
+         "错误：延期后的完工日期 2207-03-15 距开工日期 2026-09-01 超过三年：请检查 --to"),
+        (("--to", "2026-11-30", "--reason", "  "), 5, "错误：办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改"),
+        (("--to", "2026-11-31", "--reason", "整改"), 5, "错误：延期后的完工日期“2026-11-31”不存在：请检查年月日"),
     ):  # fmt: skip
         refused = desk("renovation", "extend", "ZX2026-0001", *args)
         assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (code, "", message)
     assert _journal_size(desk) == before
 
-    extended = desk("renovation", "extend", "ZX2026-0001", "--to", "2027-03-15", "--reason", "验收不合格整改")
+    extended = desk("renovation", "extend", "ZX2026-0001", "--to", "2026-11-30", "--reason", "验收不合格整改")
     assert extended.exit_code == 0, extended.output
     assert extended.stdout.splitlines() == [
-        "装修登记 ZX2026-0001（3-2-1201）已延期：完工日期改为 2027-03-15，原因：验收不合格整改",
+        "装修登记 ZX2026-0001（3-2-1201）已延期：完工日期改为 2026-11-30，原因：验收不合格整改",
         "已发的 1 张有效出入证仍到原来的日期为止；继续施工的工人请补发："
         "recordkit renovation pass ZX2026-0001 --reissue 证号 --reason 装修延期",
     ]
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
-    assert (row["end"], row["status"]) == ("2027-03-15", "验收不合格")
+    assert (row["end"], row["status"]) == ("2026-11-30", "验收不合格")
     [entry] = json.loads(desk("journal", "list", "--key", "ZX2026-0001", "--limit", "1", "--json").stdout)
     assert (entry["action"], entry["action_label"]) == ("renovation.extend", "装修延期")
     assert _journal_size(desk) == before + 1
 
     again = desk("renovation", "pass", "ZX2026-0001", "--reissue", "ZX2026-0001-01", "--reason", "装修延期",
-                 "--date", "2027-02-03")  # fmt: skip
+                 "--date", "2026-11-03")  # fmt: skip
     assert again.exit_code == 0, again.output
     assert "ZX2026-0001-02 张三（440304********3412，水电工），补发 ZX2026-0001-01" in again.stdout
     [new] = [p for p in json.loads(desk("renovation", "list", "--json").stdout)[0]["passes"] if p["status"] == "有效"]
-    assert (new["number"], new["valid_from"], new["valid_until"]) == ("ZX2026-0001-02", "2027-02-03", "2027-03-15")
+    assert (new["number"], new["valid_from"], new["valid_until"]) == ("ZX2026-0001-02", "2026-11-03", "2026-11-30")
 
-    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2027-03-10").exit_code == 0
-    done = desk("renovation", "extend", "ZX2026-0001", "--to", "2027-04-30", "--reason", "整改")
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-28").exit_code == 0
+    done = desk("renovation", "extend", "ZX2026-0001", "--to", "2026-12-31", "--reason", "整改")
     assert (done.exit_code, done.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 已验收合格，不能再延期")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from recordkit.billing.closing import check_open
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, check_not_future
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -31,13 +31,20 @@ if TYPE_CHECKING:
 
 
 def inspect(
-    ledger: Ledger, operator: str, number: str, result: str, notes: str = "", today: dt.date | None = None
+    ledger: Ledger,
+    operator: str,
+    number: str,
+    result: str,
+    notes: str = "",
+    today: dt.date | None = None,
+    now: dt.date | None = None,
 ) -> Renovation:
-    """Record an inspection (``renovation inspect``): 合格 passes the renovation (its passes are
-    cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
+    """Record an inspection dated ``today`` (``renovation inspect``): 合格 passes the renovation (its
+    passes are cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
 
-    ``ValidationError`` for a result other than 合格/不合格 or a failed one without notes;
-    ``ConflictError`` once the renovation has passed, or for a day in a closed month.
+    ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, or a day after
+    ``now`` (the real day, default the computer's); ``ConflictError`` once the renovation has passed,
+    or for a day in a closed month.
     """
 
     result = unicodedata.normalize("NFKC", str(result)).strip()
@@ -46,7 +53,7 @@ def inspect(
     notes = notes.strip()
     if result == "不合格" and not notes:
         raise ValidationError("验收不合格须写明整改要求：请加 --notes，例如 --notes 卫生间防水未做闭水试验")
-    today = today or dt.date.today()
+    today = check_not_future(today or dt.date.today(), "验收日期", "不能记未来日期的验收，验收完成的那天再记", now)
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)
         if row.status not in UNDER_WAY:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import parse_method
-from recordkit.core.dates import Month, chinese_date
+from recordkit.core.dates import Month, check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
@@ -76,10 +76,11 @@ def refund(
     reason: str = "",
     today: dt.date | None = None,
     method: str = "现金",
+    now: dt.date | None = None,
 ) -> Renovation:
     """See ``_refund_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _refund_in(conn, operator, number, deduction_fen, reason, today, method)
+        return _refund_in(conn, operator, number, deduction_fen, reason, today, method, now)
 
 
 def _refund_in(
@@ -90,15 +91,17 @@ def _refund_in(
     reason: str = "",
     today: dt.date | None = None,
     method: str = "现金",
+    now: dt.date | None = None,
 ) -> Renovation:
-    """Refund the deposit less deductions (``renovation refund``), once, after a passed inspection,
-    paid out by ``method`` (现金、微信、支付宝、银行转账: the 日结 nets it per method).
+    """Refund the deposit less deductions (``renovation refund``) on ``today``, once, after a passed
+    inspection, paid out by ``method`` (现金、微信、支付宝、银行转账: the 日结 nets it per method).
 
     The deduction stays with the office (damage or a breach of the agreement) and needs a
     reason.  ``ConflictError`` before a passed inspection, a second time, with no deposit
     taken or the deposit not fully paid, or dated in a closed month; ``ValidationError`` for a
-    deduction above the deposit, a negative one, or one without a reason, an unknown method, or a
-    day before the inspection that passed or before the deposit was paid.
+    deduction above the deposit, a negative one, or one without a reason, an unknown method, a day
+    after ``now`` (the real day, default the computer's), or a day before the inspection that passed
+    or before the deposit was paid.
     """
 
     reason = reason.strip()
@@ -107,7 +110,7 @@ def _refund_in(
     method = parse_method(method)
     if method == "POS":
         raise ValidationError("押金不能退到 POS：退款方式应为 现金、微信、支付宝、银行转账 之一")
-    today = today or dt.date.today()
+    today = check_not_future(today or dt.date.today(), "退款日期", "不能退未来日期的款，钱退给业主的那天再退", now)
     check_open(conn, Month.of(today), f"退日期在 {Month.of(today)} 的押金")
     renovation = load_renovation(conn, find_renovation_row(conn, number))
     if renovation.status == "refunded":
@@ -207,6 +210,7 @@ def refund_and_print(
     reason: str = "",
     today: dt.date | None = None,
     method: str = "现金",
+    now: dt.date | None = None,
 ) -> tuple[Renovation, GeneratedDocument]:
     """``refund`` and its 装修押金退款单 in one ledger write (``renovation refund``): a form that
     cannot be printed leaves the deposit unrefunded."""
@@ -215,7 +219,7 @@ def refund_and_print(
         workspace,
         ledger,
         REFUND_TEMPLATE,
-        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today, method),
+        lambda conn: _refund_in(conn, operator, number, deduction_fen, reason, today, method, now),
         lambda conn, renovation: _refund_paper(workspace, renovation, deposit_receipts_in(conn, renovation)),
         operator=operator,
         kind=DOCUMENT_KIND,
