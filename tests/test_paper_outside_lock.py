@@ -24,7 +24,7 @@ from recordkit.documents.certificates import list_certificates, make_certificate
 from recordkit.documents.templates.engine import Prefilled, Template
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.renovations.passes import change_passes, change_passes_and_print
-from recordkit.renovations.registration import RegistrationRequest, register_and_print
+from recordkit.renovations.registration import RegistrationRequest, pay_charges, register_and_print
 from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months
 
@@ -244,6 +244,7 @@ def test_a_pass_card_whose_number_another_clerk_took_is_filled_again_outside_the
     add_rule(estate, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
     request = RegistrationRequest("3-2-1201", "安居装饰工程有限公司", "王强", "13600001111", "2026-11-25", "2026-12-31")
     renovation, _ = register_and_print(ws, estate, CASHIER, request, today=DAY)
+    pay_charges(estate, RECEIPTS, CASHIER, renovation.number, paid_on=DAY)
     log = FillLog(monkeypatch, estate)
     other = open_ledger(ws.database_url)
 

@@ -300,6 +300,7 @@ def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
 
 def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     issued = change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}"], today=DAY)
     assert [(p.number, p.worker, p.valid_from, p.valid_until) for p in issued.issued] == [
         ("ZX2026-0001-01", "张三", dt.date(2026, 11, 25), dt.date(2027, 1, 31)),
@@ -353,7 +354,7 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     with pytest.raises(ConflictError, match="尚未验收合格（现为装修中），不能退押金"):
         refund(estate, CASHIER, number, today=DAY)
-    change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+    change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY, unpaid=True)
     inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=DAY)
     with pytest.raises(ConflictError, match="现为验收不合格"):
         refund(estate, CASHIER, number, today=DAY)
@@ -460,6 +461,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
 def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
     number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(ledger, RECEIPTS, CASHIER, number, paid_on=DAY)
     changes = change_passes(
         ledger, CASHIER, number, [f"张三,{ID_ZHANG},水电工", f"李四,{ID_LI}", f"王五,{ID_WANG},瓦工"], today=DAY
     )
@@ -565,6 +567,7 @@ def test_the_refund_form_names_the_receipts_that_paid_the_deposit(estate: Ledger
 
 def test_a_pass_named_twice_is_refused(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
     with pytest.raises(ValidationError, match="出入证 ZX2026-0001-01 写了两次"):
         change_passes(

@@ -12,6 +12,8 @@ import pytest
 from docx import Document
 
 from recordkit.core.workspace import Workspace
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 ID_ZHANG = "440304198805123412"
@@ -174,6 +176,7 @@ def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, wor
 
 def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspace) -> None:
     _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
     result = desk(
         "renovation",
         "pass",
@@ -202,6 +205,54 @@ def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspac
     assert ID_ZHANG not in listed and "440304********3412" in listed
     log = workspace.records_dir / "logs" / "recordkit.log"
     assert not log.exists() or ID_ZHANG not in log.read_text(encoding="utf-8")
+
+
+def _journal_after(workspace: Workspace, key: str) -> tuple[str, Any]:
+    """The action of the last journal entry about ``key`` and the unpaid sum it records."""
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        [entry] = journal.recent(conn, limit=1, entity_key=key)
+    return entry.action, (entry.after or {}).get("unpaid_fen")
+
+
+def test_no_pass_before_the_deposit_and_fee_are_paid_unless_asked(desk: Any, workspace: Workspace) -> None:
+    # A worker with a pass is in the estate: the office gives passes once the deposit that answers for
+    # the works (and the waste-removal fee) is in, or, asked with --unpaid, records that it did not wait.
+    _register(desk)
+    before = _journal_size(desk)
+    refused = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-12-01")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：装修登记 ZX2026-0001 还有 2,500.00 元未缴（装修押金 2,000.00 元、装修垃圾清运费 500.00 元），"
+        "缴清后才能发放临时出入证：收款 recordkit renovation pay ZX2026-0001；确需先发证的，加 --unpaid",
+    )
+    assert _journal_size(desk) == before
+    assert not [path for path in _generated(workspace) if path.name.startswith("临时出入证")]
+    early = desk(
+        "renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-12-01", "--unpaid"
+    )
+    assert early.exit_code == 0, early.output
+    assert early.stdout.splitlines()[:2] == [
+        "已发放临时出入证 1 张（有效期 2026-12-01 至 2027-01-31）：",
+        "  ZX2026-0001-01 张三（440304********3412，水电工）",
+    ]
+    assert _journal_after(workspace, "ZX2026-0001-01") == ("renovation.pass_issue", 250000)
+    [cards] = [p for p in _generated(workspace) if p.name.startswith("临时出入证")]
+    assert "姓　　名：张三" in Document(str(cards)).tables[0].rows[0].cells[0].text
+    # Part paid (fees pay settles the fees, the waste-removal fee among them, before a deposit): what is
+    # left is named.
+    paid = desk("fees", "pay", "3-2-1201", "--amount", "837.93", "--date", "2026-11-23", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    still = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2026-12-01")
+    assert (still.exit_code, still.stderr.strip()) == (
+        8,
+        "错误：装修登记 ZX2026-0001 还有 2,000.00 元未缴（装修押金 2,000.00 元），"
+        "缴清后才能发放临时出入证：收款 recordkit renovation pay ZX2026-0001；确需先发证的，加 --unpaid",
+    )
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2026-12-01")
+    assert issued.exit_code == 0, issued.output
+    assert _journal_after(workspace, "ZX2026-0001-02") == ("renovation.pass_issue", None)
 
 
 BAD_PASSES = [
@@ -571,6 +622,7 @@ def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(de
     dates = {"--start": "2026-09-01", "--end": "2026-10-31", "--date": "2026-08-20"}
     registered = desk(*_registration("3-2-1201", dates))
     assert registered.exit_code == 0, registered.output
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-08-20", "--reason", "补录").exit_code == 0
     issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG},水电工", "--date", "2026-09-01")
     assert issued.exit_code == 0, issued.output
     failed = desk("renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "卫生间未做闭水试验",

@@ -151,8 +151,13 @@ def renovation_pass(
     ),
     reason: str = typer.Option("", "--reason", help="注销或补发的原因，例如 工人离场、遗失。"),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
+    unpaid: bool = typer.Option(
+        False, "--unpaid", help="押金和装修垃圾清运费还没缴清也发证（未缴金额记入操作日志）；不加时拒绝发证。"
+    ),
 ) -> None:
     """临时出入证：发放（每页 8 张，带照片框、房号、有效期、证号）、注销、补发，都记入操作日志。
+
+    押金和装修垃圾清运费缴清（renovation pay）后才发证，确需先发证时加 --unpaid。
 
     身份证号只印在出入证上；屏幕、日志和文件名里都不出现完整号码。
 
@@ -176,6 +181,7 @@ def renovation_pass(
         reissue,
         reason,
         optional_date(date),
+        unpaid,
     )
     for view in changes.cancelled:
         typer.echo(f"已注销出入证 {view.number}（{view.worker}），原因：{reason.strip()}")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from recordkit.billing.receipts import normalise_number
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.money import format_yuan
 from recordkit.core.personal import mask_id_number
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -52,6 +53,19 @@ def _pass_window(renovation: Renovation, today: dt.date) -> tuple[dt.date, dt.da
     return max(today, renovation.start), renovation.end
 
 
+def _unpaid_refusal(renovation: Renovation) -> str:
+    """Why passes wait for the cashier: what is still owed on the renovation, and the commands."""
+    owed = (
+        ("装修押金", renovation.deposit_fen - renovation.deposit_paid_fen),
+        ("装修垃圾清运费", renovation.waste_fen - renovation.waste_paid_fen),
+    )
+    parts = "、".join(f"{what} {format_yuan(fen)} 元" for what, fen in owed if fen > 0)
+    return (
+        f"装修登记 {renovation.number} 还有 {format_yuan(renovation.due_fen)} 元未缴（{parts}），"
+        f"缴清后才能发放临时出入证：收款 recordkit renovation pay {renovation.number}；确需先发证的，加 --unpaid"
+    )
+
+
 @dataclass
 class PassChanges:
     """What one ``renovation pass`` did: passes issued (new and reissued) and cancelled."""
@@ -70,10 +84,11 @@ def change_passes(
     reissue: Sequence[str] = (),
     reason: str = "",
     today: dt.date | None = None,
+    unpaid: bool = False,
 ) -> PassChanges:
     """See ``_change_passes_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today)
+        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today, unpaid)
 
 
 def _change_passes_in(
@@ -85,13 +100,16 @@ def _change_passes_in(
     reissue: Sequence[str] = (),
     reason: str = "",
     today: dt.date | None = None,
+    unpaid: bool = False,
 ) -> PassChanges:
     """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
     (the old one cancelled, a new number for the same worker), all in one transaction.
 
     Every worker spec is checked first (``ValidationError`` naming which one).  Cancelling or
-    reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  The journal
-    holds pass numbers, names and masked ID numbers only.
+    reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  A pass is issued
+    (new or reissued) only once the deposit and the waste-removal fee are paid: ``ConflictError``
+    naming what is owed, unless ``unpaid``, in which case each pass's journal row keeps what was
+    owed (``unpaid_fen``).  The journal holds pass numbers, names and masked ID numbers only.
     """
 
     today = today or dt.date.today()
@@ -154,6 +172,9 @@ def _change_passes_in(
     new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
     if new:
         valid_from, valid_until = _pass_window(renovation, today)
+        if renovation.due_fen > 0 and not unpaid:
+            raise ConflictError(_unpaid_refusal(renovation))
+        owed = {"unpaid_fen": renovation.due_fen} if renovation.due_fen > 0 else {}
         seq = len(renovation.passes)
         for worker, replaced in new:
             seq += 1
@@ -200,6 +221,7 @@ def _change_passes_in(
                         "valid_from": valid_from.isoformat(),
                         "valid_until": valid_until.isoformat(),
                         "replaces": replaced,
+                        **owed,
                     },
                 )
             )
@@ -274,6 +296,7 @@ def change_passes_and_print(
     reissue: Sequence[str] = (),
     reason: str = "",
     today: dt.date | None = None,
+    unpaid: bool = False,
 ) -> tuple[PassChanges, GeneratedDocument | None]:
     """``change_passes`` and, when passes are issued, their cards in the same ledger write
     (``renovation pass``); cancelling alone prints nothing."""
@@ -284,7 +307,7 @@ def change_passes_and_print(
         workspace,
         ledger,
         PASS_TEMPLATE,
-        lambda conn: _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today),
+        lambda conn: _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today, unpaid),
         lambda _conn, changes: _passes_paper(workspace, changes.renovation, changes.issued),
         operator=operator,
         kind=DOCUMENT_KIND,
