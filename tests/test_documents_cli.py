@@ -14,6 +14,8 @@ import pytest
 from docx import Document
 
 from recordkit.core.workspace import Workspace
+from recordkit.ledger import journal
+from recordkit.ledger.db import open_ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_templates import make_docx
 
@@ -356,7 +358,8 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("已开具居住证明 JZ")
     assert "（1-1-101）：records/generated/" in result.stdout
-    passed = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", "2099-01-01")
+    soon = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    passed = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--valid-until", soon)
     assert passed.exit_code == 0 and "出门条 CM" in passed.stdout
     listed = json.loads(run_cli("docs", "list", "--unit", "1-1-101", "--json").stdout)
     assert [(d["kind"], d["template"], d["subject"], d["operator"]) for d in listed] == [
@@ -421,6 +424,88 @@ def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...]
     assert result.exit_code == code, result.output
     assert error_line(result).startswith(message)
     assert_nothing_written(run_cli, imported, before)
+
+
+def _pass_number(stdout: str) -> str:
+    return stdout.split()[1].split("（")[0]
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_an_exit_pass_is_good_for_a_week_at_most_and_is_also_called_放行条(run_cli: Any, imported: Workspace) -> None:
+    # A one-time pass for moving goods out, valid ten years, lets anything out any day.
+    before = journal_size(run_cli)
+    pass_ = ("cert", "make", "放行条", "--unit", "3-2-1201", "--items", "冰箱1台", "--date", "2026-11-23")
+    long = run_cli(*pass_, "--valid-until", "2036-11-23")
+    assert (long.exit_code, long.stdout, long.stderr.strip()) == (
+        5,
+        "",
+        "错误：有效期 2036-11-23 晚于开具日期 2026-11-23 后 7 天（最晚 2026-11-30）："
+        "出门条一次有效，请写搬出物品那天的日期",
+    )
+    assert_nothing_written(run_cli, imported, before)
+    made = run_cli(*pass_, "--valid-until", "2026-11-30")
+    assert made.exit_code == 0, made.output
+    assert made.stdout.startswith("已开具出门条 CM2026-000001（3-2-1201）：records/generated/")
+    [path] = generated(imported)
+    assert path.name == "出门条CM2026-000001_3-2-1201.docx"
+    assert "有效期至：2026年11月30日（过期作废，一次有效）" in _paragraphs(path)
+    listed = json.loads(run_cli("docs", "list", "--kind", "出门条", "--json").stdout)
+    assert [d["title"] for d in listed] == ["出门条CM2026-000001"]
+
+
+def test_no_exit_pass_while_the_unit_owes_unless_the_office_says_why(run_cli: Any, imported: Workspace) -> None:
+    # The classic case: the tenant moves out, the owner owes; the office lets the goods go only when
+    # someone answers for it, and the journal says who, why and how much was owed.
+    rule = ("物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01")
+    assert run_cli("fees", "rules", "add", *rule).exit_code == 0
+    assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
+    owed = {r["unit"]: r["arrears_fen"] for r in json.loads(run_cli("fees", "arrears", "--json").stdout)}
+    assert owed["3-2-1201"] == 33793
+    before = journal_size(run_cli)
+    pass_ = ("cert", "make", "出门条", "--unit", "3-2-1201", "--items", "冰箱1台,旧沙发2件", "--carrier", "赵磊")
+    refused = run_cli(*pass_)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：房屋 3-2-1201 尚欠费用 337.93 元（1 个月，最早 2026-11），结清后才能开具出门条。"
+        "收款：recordkit fees pay 3-2-1201 --amount 337.93；确需放行的，加 --despite-arrears 写明原因（记入操作日志）",
+    )
+    blank = run_cli(*pass_, "--despite-arrears", "  ")
+    assert (blank.exit_code, blank.stderr.strip()) == (
+        5,
+        "错误：--despite-arrears 须写明欠费仍放行的原因，例如 --despite-arrears 租户退租，经理同意",
+    )
+    other = run_cli("cert", "make", "居住证明", "--unit", "3-2-1201", "--despite-arrears", "经理同意")
+    assert (other.exit_code, other.stderr.strip()) == (
+        2,
+        "错误：--items、--valid-until、--carrier、--despite-arrears 只用于出门条",
+    )
+    assert_nothing_written(run_cli, imported, before)
+
+    allowed = run_cli(*pass_, "--despite-arrears", "租户退租，经理同意")
+    assert allowed.exit_code == 0, allowed.output
+    assert (
+        allowed.stdout.splitlines()[1]
+        == "房屋 3-2-1201 尚欠费用 337.93 元，按 --despite-arrears 放行：租户退租，经理同意（已记入操作日志）"
+    )
+    [path] = generated(imported)
+    assert "房屋：测试小区3栋2单元1201室    业主：李秀英    携物人：赵磊" in _paragraphs(path)
+    rows = [[c.text for c in r.cells] for r in Document(str(path)).tables[0].rows]
+    assert rows == [["序号", "物品名称", "数量"], ["1", "冰箱", "1台"], ["2", "旧沙发", "2件"]]
+    with open_ledger(imported.database_url) as ledger, ledger.read() as conn:
+        [entry] = journal.recent(conn, limit=1, entity_key=_pass_number(allowed.stdout))
+    assert entry.action == "certificate.issue"
+    assert (entry.after["arrears_fen"], entry.after["despite_arrears"]) == (33793, "租户退租，经理同意")
+    # Paid up, the pass needs no reason and records no arrears.
+    assert run_cli("fees", "pay", "3-2-1201", "--amount", "337.93").exit_code == 0
+    paid_up = run_cli(*pass_)
+    assert paid_up.exit_code == 0, paid_up.output
+    with open_ledger(imported.database_url) as ledger, ledger.read() as conn:
+        [entry] = journal.recent(conn, limit=1, entity_key=_pass_number(paid_up.stdout))
+    assert "arrears_fen" not in entry.after
 
 
 def test_clearance_refused_in_arrears_via_cli(run_cli: Any, imported: Workspace) -> None:

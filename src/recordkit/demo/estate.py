@@ -452,11 +452,12 @@ def _step_documents(ctx: DemoContext) -> None:
             make_certificate(
                 workspace, ledger, "缴费证明", str(paid_up.code), who, purpose="房屋过户", today=today, library=library
             ),
+            # Moving goods out is for a unit that owes nothing (an exit pass waits for the arrears).
             make_certificate(
                 workspace,
                 ledger,
                 "出门条",
-                str(resident.code),
+                str(paid_up.code),
                 who,
                 items="冰箱1台,旧沙发1件,纸箱6个",
                 valid_until=soon,
@@ -475,7 +476,7 @@ def _step_documents(ctx: DemoContext) -> None:
         "recordkit templates list",
         f"recordkit notice make 温馨提示 --building {building.typed} --set 提示内容=请勿高空抛物 --merge",
         f"recordkit notice remind --min-months 3 --building {debtors.typed} --merge",
-        f'recordkit cert make 出门条 --unit {resident.code} --items "冰箱1台"',
+        f'recordkit cert make 出门条 --unit {paid_up.code} --items "冰箱1台"',
         "recordkit docs list --limit 20",
     ]
 

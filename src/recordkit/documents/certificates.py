@@ -49,6 +49,10 @@ EXIT_PASS = "出门条"
 #: kind -> (number prefix, digits of the sequence)
 NUMBERING = {RESIDENCE: ("JZ", 4), CLEARANCE: ("JF", 4), EXIT_PASS: ("CM", 6)}
 KINDS = tuple(NUMBERING)
+#: Other names clerks give a kind (GLOSSARY: 出门条 / 放行条).
+KIND_ALIASES = {"放行条": EXIT_PASS, "物品放行条": EXIT_PASS, "物品出门条": EXIT_PASS}
+#: An exit pass is good for one trip out: it may be made a few days ahead of the move, no more.
+EXIT_PASS_DAYS = 7
 DEFAULT_PURPOSE = "办理相关事务"
 _QUANTITY = re.compile(r"^(?P<name>.*?\D)\s*(?P<qty>\d+\s*[台件个箱张套把只辆包袋组床块盆桶]?)$")
 
@@ -61,6 +65,7 @@ class Certificate:
     document: GeneratedDocument
     pdf: GeneratedDocument | None = None
     pdf_problem: str | None = None  # why no PDF was made when one was asked for
+    arrears_fen: int = 0  # what the unit owed when an exit pass was made despite it (--despite-arrears)
 
 
 # -- pure decisions -----------------------------------------------------------------------
@@ -85,14 +90,23 @@ def parse_items(text: str) -> list[dict[str, Any]]:
 
 
 def check_valid_until(valid_until: dt.date, today: dt.date) -> None:
+    """``ValidationError`` unless an exit pass made on ``today`` is valid from then to at most
+    ``EXIT_PASS_DAYS`` days later."""
     if valid_until < today:
         raise ValidationError(
             f"有效期 {valid_until.isoformat()} 早于今天（{today.isoformat()}），出门条的有效期应是今天或以后的日期"
         )
+    last = today + dt.timedelta(days=EXIT_PASS_DAYS)
+    if valid_until > last:
+        raise ValidationError(
+            f"有效期 {valid_until.isoformat()} 晚于开具日期 {today.isoformat()} 后 {EXIT_PASS_DAYS} 天"
+            f"（最晚 {last.isoformat()}）：出门条一次有效，请写搬出物品那天的日期"
+        )
 
 
 def _check_kind(kind: str) -> str:
-    kind = kind.strip().removesuffix(".docx")
+    kind = unicodedata.normalize("NFKC", kind).strip().removesuffix(".docx")
+    kind = KIND_ALIASES.get(kind, kind)
     if kind not in NUMBERING:
         raise UsageError(f"没有“{kind}”这种证明，可开具：{'、'.join(KINDS)}")
     return kind
@@ -108,18 +122,25 @@ def _unit(ledger: Ledger, unit: str) -> UnitView:
     return view
 
 
-def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
-    """Why a 缴费证明 cannot be given to ``unit`` on ``today`` (it owes, as ``fees arrears`` says), or
-    None when it can."""
+def arrears_refusal(ledger: Ledger, unit: str, today: dt.date, paper: str) -> tuple[int, str] | None:
+    """What ``unit`` owes on ``today`` (as ``fees arrears`` says) and why ``paper`` is not given
+    while it does, with the command that takes the money; None when it owes nothing."""
     code = str(parse_unit_code(unit))
     owing = next(iter(list_arrears(ledger, today, unit=code)), None)
     if owing is None:
         return None
-    return (
+    return owing.amount_fen, (
         f"房屋 {code} 尚欠费用 {format_yuan(owing.amount_fen)} 元（{owing.months} 个月，"
-        f"最早 {owing.oldest}），结清后才能开具缴费证明。收款：recordkit fees pay {code} "
+        f"最早 {owing.oldest}），结清后才能开具{paper}。收款：recordkit fees pay {code} "
         f"--amount {format_yuan(owing.amount_fen).replace(',', '')}"
     )
+
+
+def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
+    """Why a 缴费证明 cannot be given to ``unit`` on ``today`` (it owes, as ``fees arrears`` says), or
+    None when it can."""
+    refusal = arrears_refusal(ledger, unit, today, CLEARANCE)
+    return refusal[1] if refusal is not None else None
 
 
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.date) -> dict[str, Any]:
@@ -161,6 +182,21 @@ def _residence_values(view: UnitView) -> dict[str, Any]:
     }
 
 
+def _exit_arrears(ledger: Ledger, code: str, today: dt.date, despite: str | None) -> dict[str, Any]:
+    """What an exit pass's record keeps of the unit's arrears: nothing when it owes nothing; the sum
+    and the reason it is let out anyway (``despite``); ``ConflictError`` when it owes and no reason
+    is given — offices keep goods in while fees are owed (a tenant moving out, the owner in arrears)."""
+    if despite is not None and not despite.strip():
+        raise ValidationError("--despite-arrears 须写明欠费仍放行的原因，例如 --despite-arrears 租户退租，经理同意")
+    refusal = arrears_refusal(ledger, code, today, EXIT_PASS)
+    if refusal is None:
+        return {}
+    owed_fen, message = refusal
+    if despite is None:
+        raise ConflictError(f"{message}；确需放行的，加 --despite-arrears 写明原因（记入操作日志）")
+    return {"arrears_fen": owed_fen, "despite_arrears": despite.strip()}
+
+
 def make_certificate(
     workspace: Workspace,
     ledger: Ledger,
@@ -172,6 +208,7 @@ def make_certificate(
     items: str | None = None,
     valid_until: dt.date | None = None,
     carrier: str | None = None,
+    despite_arrears: str | None = None,
     pdf: bool = False,
     today: dt.date | None = None,
     now: dt.date | None = None,
@@ -183,16 +220,18 @@ def make_certificate(
     ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
     (saying how much; as of the later of ``today``, the printed date, and ``now``, the real day
     this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
-    storeroom), and ``ValidationError``
-    for an exit pass without items, valid until a past day, or whose carrier's name holds a
-    control or invisible character.  Nothing is written then.
+    storeroom) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without
+    ``despite_arrears``, the reason it is let out anyway, which its journal entry keeps with the sum
+    owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
+    than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
+    character, or with a blank ``despite_arrears``.  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
 
     kind = _check_kind(kind)
     today = today or dt.date.today()
-    if kind != EXIT_PASS and (items is not None or valid_until is not None or carrier is not None):
-        raise UsageError("--items、--valid-until、--carrier 只用于出门条")
+    if kind != EXIT_PASS and any(v is not None for v in (items, valid_until, carrier, despite_arrears)):
+        raise UsageError("--items、--valid-until、--carrier、--despite-arrears 只用于出门条")
     if kind == EXIT_PASS and purpose is not None:
         raise UsageError("--purpose 只用于居住证明和缴费证明")
     view = _unit(ledger, unit)
@@ -211,6 +250,7 @@ def make_certificate(
             "items": [f"{row['名称']}{row['数量']}" for row in rows],
             "valid_until": until.isoformat(),
             "carrier": carrier or "",
+            **_exit_arrears(ledger, code, max(today, now or dt.date.today()), despite_arrears),
         }
     else:
         values["用途"] = purpose or DEFAULT_PURPOSE
@@ -253,10 +293,11 @@ def make_certificate(
         finish=record,
     )
     number = certificate_number(kind, today.year, seq)
+    owed = int(details.get("arrears_fen", 0))
     if not pdf:
-        return Certificate(number, kind, code, document)
+        return Certificate(number, kind, code, document, arrears_fen=owed)
     pdfs, problem = pdf_copies(workspace, ledger, [document], operator)
-    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem)
+    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem, owed)
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
