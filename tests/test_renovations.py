@@ -272,7 +272,7 @@ def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> N
     with pytest.raises(ConflictError):
         register(estate, SETTINGS, CASHIER, request(), today=DAY)
     inspect(estate, CASHIER, first.number, "合格", today=DAY)
-    later = register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1))
+    later = register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1), now=dt.date(2027, 3, 1))
     assert later.number == "ZX2027-0001"
 
 
@@ -314,6 +314,7 @@ def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Le
         cancel=["ZX2026-0001-02"],
         reason="遗失",
         today=dt.date(2026, 12, 10),
+        now=dt.date(2026, 12, 10),
     )
     assert [p.number for p in later.cancelled] == ["ZX2026-0001-02", "ZX2026-0001-01"]
     assert [(p.number, p.worker, p.replaces, p.valid_from) for p in later.issued] == [
@@ -578,7 +579,7 @@ def test_a_pass_named_twice_is_refused(estate: Ledger) -> None:
 def test_no_pass_after_the_works_ended(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     with pytest.raises(ConflictError, match="施工期已于 2027-01-31 结束，不能再发放临时出入证"):
-        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=dt.date(2027, 2, 1))
+        change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
     inspect(estate, CASHIER, number, "合格", today=DAY)
     with pytest.raises(ConflictError, match="已验收合格，不能再发放临时出入证"):
         change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.receipts import normalise_number
-from recordkit.core.dates import chinese_date
+from recordkit.core.dates import check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.personal import mask_id_number
@@ -85,10 +85,11 @@ def change_passes(
     reason: str = "",
     today: dt.date | None = None,
     unpaid: bool = False,
+    now: dt.date | None = None,
 ) -> PassChanges:
     """See ``_change_passes_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today, unpaid)
+        return _change_passes_in(conn, operator, number, workers, cancel, reissue, reason, today, unpaid, now)
 
 
 def _change_passes_in(
@@ -101,9 +102,11 @@ def _change_passes_in(
     reason: str = "",
     today: dt.date | None = None,
     unpaid: bool = False,
+    now: dt.date | None = None,
 ) -> PassChanges:
     """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
-    (the old one cancelled, a new number for the same worker), all in one transaction.
+    (the old one cancelled, a new number for the same worker), all in one transaction, on
+    ``today`` (``ValidationError`` when it is after ``now``, the real day, default the computer's).
 
     Every worker spec is checked first (``ValidationError`` naming which one).  Cancelling or
     reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  A pass is issued
@@ -112,7 +115,9 @@ def _change_passes_in(
     owed (``unpaid_fen``).  The journal holds pass numbers, names and masked ID numbers only.
     """
 
-    today = today or dt.date.today()
+    today = check_not_future(
+        today or dt.date.today(), "办理日期", "出入证按办理的那天发放、注销、补发；开工前发的证自开工日起有效", now
+    )
     parsed = [parse_worker(text, position) for position, text in enumerate(workers, start=1)]
     if not (parsed or cancel or reissue):
         raise UsageError("请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发")

@@ -12,7 +12,7 @@ from recordkit.billing.allocations import apply_prepayments
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
 from recordkit.billing.rules import bill_amount, load_items
-from recordkit.core.dates import Month, parse_date
+from recordkit.core.dates import Month, check_not_future, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_problem, validate_phone
@@ -112,10 +112,11 @@ def register(
     request: RegistrationRequest,
     rounding: str = "half_up",
     today: dt.date | None = None,
+    now: dt.date | None = None,
 ) -> Renovation:
     """See ``_register_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _register_in(conn, settings, operator, request, rounding, today)
+        return _register_in(conn, settings, operator, request, rounding, today, now)
 
 
 def _register_in(
@@ -125,19 +126,23 @@ def _register_in(
     request: RegistrationRequest,
     rounding: str = "half_up",
     today: dt.date | None = None,
+    now: dt.date | None = None,
 ) -> Renovation:
-    """Register a renovation (``renovation register``) and bill its deposit and waste-removal fee.
+    """Register a renovation on ``today`` (``renovation register``) and bill its deposit and waste-removal fee.
 
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
     of this month on the unit, in the same transaction as the registration; the unit's
     prepayment pays the waste-removal fee as it pays any new bill, never the deposit.  Raises
-    ``ValidationError`` for bad dates (the end before the start), hours, phone or empty names;
+    ``ValidationError`` for bad dates (the end before the start, ``today`` after ``now``, the real day,
+    default the computer's), hours, phone or empty names;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.
     """
 
-    today = today or dt.date.today()
+    today = check_not_future(
+        today or dt.date.today(), "登记日期", "不能登记未来日期的装修，业主来办理的那天再登记", now
+    )
     code = str(parse_unit_code(request.unit))
     contractor, manager, items = request.contractor.strip(), request.manager.strip(), request.items.strip()
     if not contractor:
@@ -422,7 +427,12 @@ def _registration_paper(workspace: Workspace, renovation: Renovation) -> Documen
 
 
 def register_and_print(
-    workspace: Workspace, ledger: Ledger, operator: str, request: RegistrationRequest, today: dt.date | None = None
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    request: RegistrationRequest,
+    today: dt.date | None = None,
+    now: dt.date | None = None,
 ) -> tuple[Renovation, GeneratedDocument]:
     """``register`` and its 装修登记表 in one ledger write (``renovation register``): a form that
     cannot be printed leaves no registration and no bills."""
@@ -432,7 +442,7 @@ def register_and_print(
         workspace,
         ledger,
         REGISTRATION_TEMPLATE,
-        lambda conn: _register_in(conn, settings.renovation, operator, request, settings.fees.rounding, today),
+        lambda conn: _register_in(conn, settings.renovation, operator, request, settings.fees.rounding, today, now),
         lambda _conn, renovation: _registration_paper(workspace, renovation),
         operator=operator,
         kind=DOCUMENT_KIND,
