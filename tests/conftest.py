@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from recordkit.cli import app
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 
 PG_ENV = "RECORDKIT_TEST_POSTGRES_URL"
@@ -261,6 +262,13 @@ def run_cli(cli_env: dict[str, str]) -> Any:
         return runner.invoke(app, list(args), env={**cli_env, **(env or {})})
 
     return run
+
+
+def last_journal_entry(workspace: Workspace, key: str) -> journal.JournalEntry:
+    """The newest journal entry about ``key`` in ``workspace``'s ledger (what a command recorded)."""
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        [entry] = journal.recent(conn, limit=1, entity_key=key)
+    return entry
 
 
 OWNER_HEADERS = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "状态")

@@ -14,9 +14,7 @@ import pytest
 from docx import Document
 
 from recordkit.core.workspace import Workspace
-from recordkit.ledger import journal
-from recordkit.ledger.db import open_ledger
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.conftest import SAMPLE_ROWS, last_journal_entry, write_sheet
 from tests.test_templates import make_docx
 
 WATER = [
@@ -495,16 +493,14 @@ def test_no_exit_pass_while_the_unit_owes_unless_the_office_says_why(run_cli: An
     assert "房屋：测试小区3栋2单元1201室    业主：李秀英    携物人：赵磊" in _paragraphs(path)
     rows = [[c.text for c in r.cells] for r in Document(str(path)).tables[0].rows]
     assert rows == [["序号", "物品名称", "数量"], ["1", "冰箱", "1台"], ["2", "旧沙发", "2件"]]
-    with open_ledger(imported.database_url) as ledger, ledger.read() as conn:
-        [entry] = journal.recent(conn, limit=1, entity_key=_pass_number(allowed.stdout))
+    entry = last_journal_entry(imported, _pass_number(allowed.stdout))
     assert entry.action == "certificate.issue"
     assert (entry.after["arrears_fen"], entry.after["despite_arrears"]) == (33793, "租户退租，经理同意")
     # Paid up, the pass needs no reason and records no arrears.
     assert run_cli("fees", "pay", "3-2-1201", "--amount", "337.93").exit_code == 0
     paid_up = run_cli(*pass_)
     assert paid_up.exit_code == 0, paid_up.output
-    with open_ledger(imported.database_url) as ledger, ledger.read() as conn:
-        [entry] = journal.recent(conn, limit=1, entity_key=_pass_number(paid_up.stdout))
+    entry = last_journal_entry(imported, _pass_number(paid_up.stdout))
     assert "arrears_fen" not in entry.after
 
 

@@ -12,9 +12,7 @@ import pytest
 from docx import Document
 
 from recordkit.core.workspace import Workspace
-from recordkit.ledger import journal
-from recordkit.ledger.db import open_ledger
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.conftest import SAMPLE_ROWS, last_journal_entry, write_sheet
 
 ID_ZHANG = "440304198805123412"
 ID_LI = "510107197509236123"
@@ -209,8 +207,7 @@ def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspac
 
 def _journal_after(workspace: Workspace, key: str) -> tuple[str, Any]:
     """The action of the last journal entry about ``key`` and the unpaid sum it records."""
-    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
-        [entry] = journal.recent(conn, limit=1, entity_key=key)
+    entry = last_journal_entry(workspace, key)
     return entry.action, (entry.after or {}).get("unpaid_fen")
 
 
