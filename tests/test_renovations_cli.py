@@ -576,6 +576,33 @@ def test_an_inspection_or_a_refund_dated_after_today_is_refused(desk: Any, works
     )
 
 
+def test_a_registration_or_a_pass_dated_after_today_is_refused(desk: Any, workspace: Workspace) -> None:
+    # A registration dated ahead billed its deposit in a month that has not come (fees bill refuses
+    # that without --advance); a pass dated ahead recorded a card given out on a day still to come.
+    today = dt.date.today()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    before = _journal_size(desk)
+    ahead = desk(*_registration("3-2-1201", {"--date": tomorrow}))
+    assert (ahead.exit_code, ahead.stdout, ahead.stderr.strip()) == (
+        5,
+        "",
+        f"错误：登记日期 {tomorrow} 晚于今天（{today.isoformat()}）：不能登记未来日期的装修，业主来办理的那天再登记",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == []
+    assert json.loads(desk("renovation", "list", "--json").stdout) == []
+    _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    before, files = _journal_size(desk), _generated(workspace)
+    early = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}", "--date", tomorrow)
+    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+        5,
+        "",
+        f"错误：办理日期 {tomorrow} 晚于今天（{today.isoformat()}）：出入证按办理的那天发放、注销、补发；"
+        "开工前发的证自开工日起有效",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+
+
 def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: Any) -> None:
     # "０" from a Chinese input method, or "0.0", is no deduction, as "0" is: not "金额不能为 0".
     _register(desk)
