@@ -375,6 +375,18 @@ def test_reminder_rows_are_one_per_item_and_run_of_months() -> None:
     ]
 
 
+def test_two_bills_of_one_item_and_month_are_one_month_on_the_reminder() -> None:
+    # Two renovations in one November (the second registered after the first was closed) each
+    # billed a waste-removal fee: the reminder owes November's fee once, for its whole sum.
+    lines = [ReminderLine(m, "装修垃圾清运费", 50000, 5) for m in ("2026-11", "2026-11", "2026-12")]
+    lines += [ReminderLine("2026-09", "装修垃圾清运费", 50000, 5)]
+    assert reminder_rows(sorted(lines, key=lambda line: line.month)) == [
+        {"月份": "2026年9月", "项目": "装修垃圾清运费", "金额": "500.00"},
+        {"月份": "2026年11月–2026年12月（2个月）", "项目": "装修垃圾清运费", "金额": "1,500.00"},
+    ]
+    assert reminder_rows(lines[:2]) == [{"月份": "2026年11月", "项目": "装修垃圾清运费", "金额": "1,000.00"}]
+
+
 def test_units_without_arrears_get_nothing(ws: Workspace, estate: Ledger) -> None:
     from recordkit.billing.receipts import PaymentRequest, pay
 

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from docx import Document
 
 from recordkit.billing.arrears import list_arrears, unit_balance
-from recordkit.billing.receipts import PaymentRequest, list_receipts, pay
+from recordkit.billing.bills import bill_month
+from recordkit.billing.closing import close_month
+from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse
 from recordkit.billing.registers import write_register
 from recordkit.billing.rules import add_rule
 from recordkit.core.config import RenovationSettings
@@ -274,6 +276,66 @@ def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> N
     inspect(estate, CASHIER, first.number, "合格", today=DAY)
     later = register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1), now=dt.date(2027, 3, 1))
     assert later.number == "ZX2027-0001"
+
+
+def test_two_renovations_of_one_month_owing_their_fees_keep_the_books_agreeing(estate: Ledger, tmp_path: Path) -> None:
+    # The kitchen passed and the bathroom registered in the same November, neither's waste-removal fee
+    # paid when November is closed: two bills of one item and month owed at its end, each kept.
+    kitchen = register(
+        estate, SETTINGS, CASHIER, request(start="2026-11-03", end="2026-11-15"), today=dt.date(2026, 11, 2)
+    )
+    inspect(estate, CASHIER, kitchen.number, "合格", today=dt.date(2026, 11, 16), now=DAY)
+    bathroom = register(estate, SETTINGS, CASHIER, request(start="2026-11-25", end="2026-12-20"), today=DAY)
+    assert (kitchen.number, bathroom.number) == ("ZX2026-0001", "ZX2026-0002")
+    with estate.read() as conn:
+        charged = conn.execute(
+            sa.select(bills.c.id, bills.c.amount_fen, bills.c.month).where(
+                bills.c.id.in_([kitchen.waste_bill_id, bathroom.waste_bill_id, bathroom.deposit_bill_id])
+            )
+        ).all()
+    assert sorted((amount, month) for _, amount, month in charged) == [
+        (50000, "2026-11"),
+        (50000, "2026-11"),
+        (200000, "2026-11"),
+    ]
+    # The item billed by hand for the unit that month (fees bill --item --unit --rebill) meets the month's
+    # bill of it, never the bathroom's: both charges stay.
+    bill_month(estate, "2026-11", CASHIER, rebill=True, item_name="装修垃圾清运费", unit_texts=["3-2-1201"], today=DAY)
+    with estate.read() as conn:
+        kept = conn.execute(sa.select(bills.c.amount_fen, bills.c.basis).where(bills.c.id == bathroom.waste_bill_id))
+        assert kept.one() == (50000, "500.00元/次（装修登记 ZX2026-0002）")
+    [owing] = list_arrears(estate, dt.date(2026, 11, 30), unit="3-2-1201")
+    assert owing.items == {"物业服务费": 33793, "垃圾清运费": 1000, "装修垃圾清运费": 100000}
+    close_month(estate, "2026-11", CASHIER, today=dt.date(2026, 12, 1))
+    november = write_register(estate, "2026-11", tmp_path / "11月台账.xlsx")
+    assert november.owed_fen == sum(a.amount_fen for a in list_arrears(estate, dt.date(2026, 11, 30)))
+    # The bathroom's charges paid in December: the kitchen's fee is still owed, by every count.
+    pay_charges(estate, RECEIPTS, CASHIER, bathroom.number, paid_on=dt.date(2026, 12, 2))
+    [owing] = list_arrears(estate, dt.date(2026, 12, 31), unit="3-2-1201")
+    assert owing.items == {"物业服务费": 33793, "垃圾清运费": 1000, "装修垃圾清运费": 50000}
+    december = write_register(estate, "2026-12", tmp_path / "12月台账.xlsx")
+    assert december.owed_fen == sum(a.amount_fen for a in list_arrears(estate, dt.date(2026, 12, 31)))
+    assert unit_balance(estate, "3-2-1201", dt.date(2026, 12, 31))[0] == 84793
+
+
+def test_a_red_reversal_makes_its_bill_owed_again_not_its_neighbour_of_the_month(
+    estate: Ledger, tmp_path: Path
+) -> None:
+    # Two waste-removal bills of 3-2-1201 in November: the kitchen's, paid then, is owed again once its
+    # receipt is reversed in December; the bathroom's was owed at November's close.  The register's
+    # 往期欠费, read from November's closing balances, counts both, as fees arrears does.
+    kitchen = register(
+        estate, SETTINGS, CASHIER, request(start="2026-11-03", end="2026-11-15"), today=dt.date(2026, 11, 2)
+    )
+    receipt = pay_charges(estate, RECEIPTS, CASHIER, kitchen.number, paid_on=dt.date(2026, 11, 3))
+    inspect(estate, CASHIER, kitchen.number, "合格", today=dt.date(2026, 11, 16), now=DAY)
+    register(estate, SETTINGS, CASHIER, request(start="2026-11-25", end="2026-12-20"), today=DAY)
+    close_month(estate, "2026-11", CASHIER, today=dt.date(2026, 12, 1))
+    void_or_reverse(estate, receipt.number, "收错了", CASHIER, dt.date(2026, 12, 2), RECEIPTS)
+    [owing] = list_arrears(estate, dt.date(2026, 12, 31), unit="3-2-1201")
+    assert owing.items == {"物业服务费": 33793, "垃圾清运费": 1000, "装修垃圾清运费": 100000}
+    december = write_register(estate, "2026-12", tmp_path / "12月台账.xlsx")
+    assert december.earlier_arrears_fen == sum(a.amount_fen for a in list_arrears(estate, dt.date(2026, 12, 31)))
 
 
 def test_a_missing_fee_rule_says_how_to_set_it(ledger: Ledger, tmp_path: Path) -> None:

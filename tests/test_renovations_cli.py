@@ -576,6 +576,56 @@ def test_an_inspection_or_a_refund_dated_after_today_is_refused(desk: Any, works
     )
 
 
+def test_a_second_renovation_in_the_month_the_first_was_refunded(desk: Any, workspace: Workspace) -> None:
+    # The kitchen in November, its deposit refunded on the 20th; the bathroom registered on the 25th
+    # was refused, the unit having November's deposit and waste-removal bills already.
+    kitchen = {"--start": "2026-11-02", "--end": "2026-11-15", "--date": "2026-11-02", "--items": "厨房改造"}
+    assert desk(*_registration("3-2-1201", kitchen)).exit_code == 0
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-02", "--reason", "补录").exit_code == 0
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-16").exit_code == 0
+    assert desk("renovation", "refund", "ZX2026-0001", "--date", "2026-11-20").exit_code == 0
+    files = _generated(workspace)
+    bathroom = {"--start": "2026-11-26", "--end": "2026-12-20", "--date": "2026-11-25", "--items": "卫生间改造"}
+    second = desk(*_registration("3-2-1201", {**bathroom, "--contractor": "美家装饰"}))
+    assert second.exit_code == 0, second.output
+    assert second.stdout.splitlines()[:3] == [
+        "已登记装修 ZX2026-0002：房号 3-2-1201，业主 李秀英，装修单位 美家装饰（负责人 王强，136****1111）",
+        "施工期限 2026-11-26 至 2026-12-20（25 天），施工时间 8:00-12:00,14:00-18:00",
+        "应缴：装修押金 2,000.00 元，装修垃圾清运费 500.00 元，合计 2,500.00 元（收款：recordkit renovation pay ZX2026-0002）",
+    ]
+    [form] = sorted(set(_generated(workspace)) - set(files))
+    assert form.name == "装修登记表ZX2026-0002_3-2-1201.docx"
+    assert "登记编号：ZX2026-0002" in [p.text for p in Document(str(form)).paragraphs]
+    cells = {cell.text for row in Document(str(form)).tables[0].rows for cell in row.cells}
+    assert {"美家装饰", "卫生间改造"} <= cells
+    # Within ten minutes of the kitchen's 2,500.00 (the test's real clock): the counter asks --again.
+    paid = desk("renovation", "pay", "ZX2026-0002", "--date", "2026-11-25", "--reason", "补录", "--again")
+    assert paid.exit_code == 0, paid.output
+    assert paid.stdout.splitlines()[1:3] == ["  装修押金：2,000.00 元", "  装修垃圾清运费：500.00 元"]
+    # The books agree: each deposit on its own, the refunded one held no more; the waste-removal fees
+    # paid; what is owed is November's property fee alone.
+    account = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)
+    assert [(d["renovation"], d["paid_fen"], d["held_fen"], d["refund_fen"]) for d in account["deposits"]] == [
+        ("ZX2026-0001", 200000, 0, 200000),
+        ("ZX2026-0002", 200000, 200000, None),
+    ]
+    arrears = json.loads(desk("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout)
+    assert {row["unit"]: row["arrears_fen"] for row in arrears}["3-2-1201"] == 33793
+    assert desk("renovation", "inspect", "ZX2026-0002", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    done = desk(
+        "renovation", "refund", "ZX2026-0002", "--deduct", "100", "--reason", "楼道墙面", "--date", "2026-12-02"
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[0].startswith("装修登记 ZX2026-0002 退押金 1,900.00 元")
+    listed = json.loads(desk("renovation", "list", "--json").stdout)
+    assert [(r["number"], r["status"], r["refund_fen"]) for r in listed] == [
+        ("ZX2026-0001", "已退押金", 200000),
+        ("ZX2026-0002", "已退押金", 190000),
+    ]
+    verify = desk("journal", "verify", "--tables")
+    assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
+
+
 def test_a_registration_or_a_pass_dated_after_today_is_refused(desk: Any, workspace: Workspace) -> None:
     # A registration dated ahead billed its deposit in a month that has not come (fees bill refuses
     # that without --advance); a pass dated ahead recorded a card given out on a day still to come.

@@ -1177,6 +1177,16 @@ def test_a_search_without_the_tables_says_upgrade(pg_ws: Workspace, pg_ledger: L
         assert raised.value.message == postgresql.NO_TABLES
 
 
+def undo_0022(conn: Any) -> None:
+    """The bills and closing balances as a ledger before migration 0022 has them."""
+    conn.exec_driver_sql("ALTER TABLE bills DROP COLUMN serial")  # its unique constraint goes with it
+    conn.exec_driver_sql(
+        "ALTER TABLE bills ADD CONSTRAINT bills_unit_id_item_id_month_key UNIQUE (unit_id, item_id, month)"
+    )
+    conn.exec_driver_sql("ALTER TABLE closing_balances DROP CONSTRAINT closing_balances_pkey")
+    conn.exec_driver_sql("ALTER TABLE closing_balances ADD PRIMARY KEY (closed_month, unit_id, item_id, bill_month)")
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     ("revision", "column", "version", "lexeme", "phrase"),
@@ -1201,6 +1211,7 @@ def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills
         conn.exec_driver_sql(f"DROP INDEX ix_search_items_{column}")
         conn.exec_driver_sql(f"ALTER TABLE search_items DROP COLUMN {column}")
         conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
+        undo_0022(conn)
         conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (version,))
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (revision,))
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
@@ -1250,6 +1261,7 @@ def test_migration_0019_makes_the_filter_indexes_carry_what_filters_alone_read(
             conn.exec_driver_sql(f"DROP INDEX ix_search_items_{name}")
             conn.exec_driver_sql(f"CREATE INDEX ix_search_items_{name} ON search_items ({columns})")
         conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
+        undo_0022(conn)
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0018'")
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
         assert upgraded.revision() == HEAD_REVISION

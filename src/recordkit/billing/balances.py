@@ -161,6 +161,7 @@ def owed_per_bill(months: Sequence[Month], base: Month | None = None, trend_sinc
         closing_balances.c.unit_id == later.c.unit_id,
         closing_balances.c.item_id == later.c.item_id,
         closing_balances.c.bill_month == later.c.month,
+        closing_balances.c.bill_id == later.c.bill_id,  # two bills may share the rest (``bills.serial``)
     )
     reopened = sa.select(
         later.c.bill_id,

@@ -414,7 +414,11 @@ def bill_month(
             (r.unit_id, r.item_id): r
             for r in conn.execute(
                 sa.select(bills.c.id, bills.c.unit_id, bills.c.item_id, bills.c.amount_fen, bills.c.basis).where(
-                    bills.c.month == str(month), bills.c.item_id.in_(item_ids)
+                    # The month's bill of each item; a one-off charged again that month (a second
+                    # renovation's, ``bills.serial``) is its renovation's, never rebilled or removed here.
+                    bills.c.month == str(month),
+                    bills.c.item_id.in_(item_ids),
+                    bills.c.serial == 0,
                 )
             )
             if r.unit_id in unit_ids

@@ -172,7 +172,10 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
             unit = unit_rows[row.unit_id]
             line = lines.setdefault(row.unit_id, _UnitLine(unit.code, unit.name or ""))
-            line.cells[row.item_id] = [int(row.amount_fen), int(row.paid_fen)]
+            # Summed: a one-off item may be billed twice in a month (a second renovation's, ``bills.serial``).
+            cell = line.cells.setdefault(row.item_id, [0, 0])
+            cell[0] += int(row.amount_fen)
+            cell[1] += int(row.paid_fen)
             billed_items.add(row.item_id)
         prepaid = _prepayments(conn, month)
         earlier = _earlier_arrears(conn, month)

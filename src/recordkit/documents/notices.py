@@ -663,13 +663,15 @@ def reminder_rows(lines: Sequence[ReminderLine]) -> list[dict[str, str]]:
     for item, item_lines in by_item.items():
         runs: list[list[ReminderLine]] = []
         for line in item_lines:
-            if runs and parse_month(runs[-1][-1].month) + 1 == parse_month(line.month):
+            # The same month again is one more bill of it (a second renovation's one-off charge).
+            if runs and parse_month(line.month).index - parse_month(runs[-1][-1].month).index in (0, 1):
                 runs[-1].append(line)
             else:
                 runs.append([line])
         for run in runs:
             first, last = parse_month(run[0].month), parse_month(run[-1].month)
-            months = first.chinese if len(run) == 1 else f"{first.chinese}–{last.chinese}（{len(run)}个月）"
+            count = last.index - first.index + 1
+            months = first.chinese if count == 1 else f"{first.chinese}–{last.chinese}（{count}个月）"
             rows.append({"月份": months, "项目": item, "金额": format_yuan(sum(line.amount_fen for line in run))})
     return rows
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0021"
+HEAD_REVISION = "0022"
 
 metadata = MetaData()
 
@@ -155,7 +155,10 @@ bills = Table(
     # How the amount was reached, as printed: "143.80㎡ × 2.35元/㎡·月".
     Column("basis", String(128), nullable=False),
     Column("rate_id", Integer, ForeignKey("fee_rates.id")),
-    UniqueConstraint("unit_id", "item_id", "month"),
+    # 0, but for a one-off item billed again in the same month (a second renovation registered after
+    # the first was closed: 1, 2, …); ``fees bill`` makes one bill per unit, item and month (migration 0022).
+    Column("serial", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("unit_id", "item_id", "month", "serial"),
 )
 # Covering: a month's bills summed from the index alone (migration 0015; it replaced ix_bills_month).
 Index("ix_bills_month_item_unit_amount", bills.c.month, bills.c.item_id, bills.c.unit_id, bills.c.amount_fen)
@@ -244,7 +247,8 @@ closing_balances = Table(
     Column("unit_id", Integer, primary_key=True),
     Column("item_id", Integer, primary_key=True),
     Column("bill_month", String(7), primary_key=True),
-    Column("bill_id", Integer, ForeignKey("bills.id"), nullable=False),
+    # In the key too: a unit may owe two bills of one item and month (``bills.serial``, migration 0022).
+    Column("bill_id", Integer, ForeignKey("bills.id"), nullable=False, primary_key=True),
     Column("owed_fen", BigInteger, nullable=False),
     # On SQLite the rows live in their key's order: one month's balances are one range, stored once.
     sqlite_with_rowid=False,

@@ -187,15 +187,9 @@ def _register_in(
     for item_name, what in ((settings.deposit_item, "装修押金"), (settings.waste_item, "装修垃圾清运费")):
         item, rate = _charge(conn, item_name, code, today, what)
         amount = bill_amount("oneoff", rate.rate, 0, 100, rounding) if rate is not None else 0
-        charges.append((item, rate, amount))
-        if (
-            amount
-            and conn.execute(
-                sa.select(bills.c.id).where(
-                    bills.c.unit_id == unit.id, bills.c.item_id == item.id, bills.c.month == str(month)
-                )
-            ).first()
-        ):
+        serial = _next_serial(conn, unit.id, item.id, month) if amount else 0
+        charges.append((item, rate, amount, serial))
+        if serial is None:
             raise ConflictError(
                 f"房屋 {code} 在 {month} 已有“{item.name}”账单，不能重复收取："
                 "请用 recordkit fees arrears 或 recordkit receipt list 核对"
@@ -211,7 +205,7 @@ def _register_in(
     number = f"{settings.prefix}{today.year}-{seq:04d}"
     bill_ids: list[int | None] = []
     changes = []
-    for item, rate, amount in charges:
+    for item, rate, amount, serial in charges:
         if not amount:
             bill_ids.append(None)
             continue
@@ -226,6 +220,7 @@ def _register_in(
                     amount_fen=amount,
                     basis=basis[:128],
                     rate_id=rate.id,
+                    serial=serial,
                 )
                 .returning(bills.c.id)
             ).scalar_one()
@@ -293,6 +288,22 @@ def _register_in(
     )
     journal.record(conn, operator, changes)
     return load_renovation(conn, find_renovation_row(conn, number))
+
+
+def _next_serial(conn: Connection, unit_id: int, item_id: int, month: Month) -> int | None:
+    """``bills.serial`` of a renovation's charge of ``item_id`` billed to the unit in ``month``: 0 for the
+    month's first, the next one after the bills of renovations registered before it that month (each
+    closed: a unit under renovation registers none) — or None when a bill of the item that month is no
+    renovation's (``fees bill`` charged it), so that it is not charged twice."""
+    charged = (renovations.c.deposit_bill_id == bills.c.id) | (renovations.c.waste_bill_id == bills.c.id)
+    found = conn.execute(
+        sa.select(bills.c.serial, sa.exists().where(charged).label("renovation")).where(
+            bills.c.unit_id == unit_id, bills.c.item_id == item_id, bills.c.month == str(month)
+        )
+    ).all()
+    if not all(row.renovation for row in found):
+        return None
+    return max((row.serial for row in found), default=-1) + 1
 
 
 def pay_charges(
