@@ -35,7 +35,9 @@ from recordkit.core.personal import (
 from recordkit.core.sheets import (
     Column,
     ProgressCallback,
+    SheetRow,
     SheetTable,
+    is_total_label,
     iter_column_widths,
     normalise_header,
     read_table,
@@ -555,6 +557,13 @@ class _RowReader:
         return _Row("owner", code, record=record)
 
 
+def _is_totals_row(row: SheetRow) -> bool:
+    """Another system's 合计/小计 row: a total label in a cell and no unit of its own (its room cell blank or
+    the label itself).  A unit row whose other cell happens to read 小计 stays a unit, checked as one."""
+    room = row.cells["room"]
+    return row.total and (room is None or is_total_label(room))
+
+
 def read_roster(
     path: Path,
     progress: ProgressCallback | None = None,
@@ -570,7 +579,8 @@ def read_roster(
     sheet to read (else the one with the headers), ``status_words`` the status map to use,
     ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``).
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
-    tenant rows (contacts); two 业主 rows for one room are an error.
+    tenant rows (contacts); two 业主 rows for one room are an error.  Another system's 合计/小计 rows
+    are left out, named in a warning and not counted in ``rows``.
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
     reader = _RowReader(table, status_map() if status_words is None else status_words, phases)
@@ -578,7 +588,11 @@ def read_roster(
     mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
     others: list[tuple[int, _Row]] = []
+    totals: list[int] = []
     for sheet_row in table.rows:
+        if _is_totals_row(sheet_row):
+            totals.append(sheet_row.number)
+            continue
         row, row_problems = reader.read(sheet_row.number, sheet_row.cells)
         problems.extend(row_problems)
         code = row.code
@@ -620,11 +634,12 @@ def read_roster(
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何数据", problems)
     if not mains:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
+    if totals:
+        reader.warnings.append(f"第 {'、'.join(map(str, totals))} 行是合计/小计行，不是房屋，没有导入")
     has_contacts = "relation" in table.letters or "tenant" in table.letters
     columns = {key: (table.letters.get(key, ""), table.headers.get(key, key)) for key in table.headers}
-    return RosterSheet(
-        list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, len(table.rows), columns
-    )
+    rows = len(table.rows) - len(totals)
+    return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, rows, columns)
 
 
 def read_owner_sheet(

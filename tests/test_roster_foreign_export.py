@@ -1,0 +1,88 @@
+"""A roster exported from another property system (明源, 思源, 金蝶 style), imported as it came: a title
+and a date row above two rows of merged headers, 合计/小计 rows, blank separator rows, areas written with
+their unit, ID numbers Excel turned into numbers, a workbook that is really an old .xls.  The sheets are
+typed here with openpyxl, cell by cell, as those systems write them; what is checked is what a clerk sees:
+the exit code, the message naming row and column, and ``owners list --json``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def export_sheet(path: Path, units: list[list[Any]]) -> Path:
+    """An export: title row, date row, a group row merged over a header row (房屋信息 over 房屋编号 …,
+    业主姓名 merged down over both rows), then ``units`` (房屋编号, 建筑面积, 房屋状态, 业主姓名, 联系电话, 身份证号)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "房产资料"
+    sheet.append(["春江花园房产资料一览表"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["导出日期：2026年12月1日"])
+    sheet.append(["房屋信息", None, None, "业主姓名", "联系方式", None])
+    sheet.append(["房屋编号", "建筑面积", "房屋状态", None, "联系电话", "身份证号"])
+    sheet.merge_cells("A3:C3")
+    sheet.merge_cells("D3:D4")
+    sheet.merge_cells("E3:F3")
+    for row in units:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def listed(run_cli: Any) -> list[tuple[str, str | None, float]]:
+    result = run_cli("owners", "list", "--json")
+    assert result.exit_code == 0, result.output
+    return [(u["unit"], u["owner"], u["area"]) for u in json.loads(result.stdout)]
+
+
+def test_totals_and_subtotals_rows_are_left_out_and_said(run_cli: Any, tmp_path: Path) -> None:
+    """A 小计 row under a building, a blank separator row and a 合计 row at the bottom (with the area's sum
+    in it) are not units: the six units import, and the clerk is told which rows were left out."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3栋2单元1201", 89.5, "已入住", "张伟", "13912345678", "110101199003071233"],
+            ["3-2-1202室", 89.5, "空置", None, None, None],
+            ["小计", 179.0, None, None, None, None],
+            [None, None, None, None, None, None],
+            ["三号楼二单元1301", 120, "已交付", "王强", "13900139000", None],
+            ["别墅A-12", 320.5, "已入住", "刘洋/陈静", "13600136000", None],
+            ["商铺S-103", 60, "已出租", "孙丽", "0571-86661234", None],
+            ["车位B2-088", 12.5, "已售", "王强", "13900139000", None],
+            ["合 计", 691.5, None, None, None, None],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "导入完成：共 6 行；新增房屋 6 户" in result.stdout
+    assert "提醒：第 7、13 行是合计/小计行，不是房屋，没有导入" in result.stdout
+    assert listed(run_cli) == [
+        ("3-2-1201", "张伟", 89.5),
+        ("3-2-1202", None, 89.5),
+        ("3-2-1301", "王强", 120.0),
+        ("别墅A-12", "刘洋", 320.5),
+        ("商铺S-103", "孙丽", 60.0),
+        ("车位B2-088", "王强", 12.5),
+    ]
+
+
+def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tmp_path: Path) -> None:
+    """Only a row without a unit of its own is a totals row: a unit whose status cell happens to read
+    小计 is a unit with a bad status, named by row and column, not a row silently dropped."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3栋2单元1201", 89.5, "已入住", "张伟", "13912345678", "110101199003071233"],
+            ["3栋2单元1202", 89.5, "小计", None, None, None],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 6 行 C 列（房屋状态）：“小计” 不是有效状态" in result.output
+    assert listed(run_cli) == []
