@@ -86,3 +86,34 @@ def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tm
     assert result.exit_code == 5, result.output
     assert "第 6 行 C 列（房屋状态）：“小计” 不是有效状态" in result.output
     assert listed(run_cli) == []
+
+
+def test_areas_written_with_their_unit_are_read(run_cli: Any, tmp_path: Path) -> None:
+    """Exports write the area as text with its unit: ㎡, m², 平方米 (with or without a space), 平米."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3-2-1201", "89.5㎡", "空置", None, None, None],
+            ["3-2-1202", "89.50 平方米", "空置", None, None, None],
+            ["3-2-1301", "120平米", "空置", None, None, None],
+            ["3-2-1302", "120.25 m²", "空置", None, None, None],
+            ["3-2-1401", " 98.10平方米 ", "空置", None, None, None],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [
+        ("3-2-1201", None, 89.5),
+        ("3-2-1202", None, 89.5),
+        ("3-2-1301", None, 120.0),
+        ("3-2-1302", None, 120.25),
+        ("3-2-1401", None, 98.1),
+    ]
+
+
+def test_an_area_in_another_unit_is_refused_by_row_and_column(run_cli: Any, tmp_path: Path) -> None:
+    """Only square metres are an area: 89.5亩 is not read as 89.5 ㎡."""
+    path = export_sheet(tmp_path / "房产资料.xlsx", [["3-2-1201", "89.5亩", "空置", None, None, None]])
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 5 行 B 列（建筑面积）：“89.5亩” 不是数字" in result.output

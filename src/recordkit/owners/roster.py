@@ -138,6 +138,8 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+#: The unit an export writes after an area (after NFKC, ㎡ and m² are m2): 89.5㎡, 89.50 平方米, 120平米.
+_AREA_UNIT = re.compile(r"\s*(?:m2|平方米|平米)$", re.IGNORECASE)
 _UNIT_FIELDS = (
     "kind",
     "phase",
@@ -162,7 +164,7 @@ def parse_area(value: Any) -> int:
         # Excel hands back binary floats; the shortest repr is what the clerk typed.
         text = repr(value)
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().replace("㎡", "").replace("m2", "")
+        text = _AREA_UNIT.sub("", unicodedata.normalize("NFKC", str(value)).strip())
     try:
         area = Decimal(text)
     except InvalidOperation:
