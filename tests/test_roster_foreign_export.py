@@ -117,3 +117,25 @@ def test_an_area_in_another_unit_is_refused_by_row_and_column(run_cli: Any, tmp_
     result = run_cli("owners", "import", str(path))
     assert result.exit_code == 5, result.output
     assert "第 5 行 B 列（建筑面积）：“89.5亩” 不是数字" in result.output
+
+
+def test_an_id_number_excel_turned_into_a_number_is_refused_for_what_it_is(run_cli: Any, tmp_path: Path) -> None:
+    """Excel keeps 15 digits of a number: an ID number typed into a number cell comes back as
+    1.10101199003071E+17, its last digits gone.  The clerk is told that, not 校验位错误; an ID kept as text,
+    with a lower-case x, is read."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", 1.10101199003071e17],
+            ["3-2-1202", 89.5, "已入住", "刘洋", "13600136000", "33010619850612004x"],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "有 1 处错误，没有导入任何数据" in result.output
+    assert (
+        "第 5 行 F 列（身份证号）：身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，"
+        "重新填写完整的号码" in result.output
+    )
+    assert "校验位" not in result.output
+    assert listed(run_cli) == []

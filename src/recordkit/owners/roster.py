@@ -138,6 +138,7 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+_ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: The unit an export writes after an area (after NFKC, ㎡ and m² are m2): 89.5㎡, 89.50 平方米, 120平米.
 _AREA_UNIT = re.compile(r"\s*(?:m2|平方米|平米)$", re.IGNORECASE)
 _UNIT_FIELDS = (
@@ -486,7 +487,12 @@ class _RowReader:
         try:
             return validate(value)
         except ValidationError as err:
-            bad(key, err.message)
+            raw = cells[key]
+            if validate is validate_id_number and isinstance(raw, int | float) and not isinstance(raw, bool):
+                # Excel keeps 15 digits of a number: an ID typed into a number cell lost its last ones.
+                bad(key, _ID_AS_NUMBER)
+            else:
+                bad(key, err.message)
             return None
 
     def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
