@@ -139,3 +139,21 @@ def test_an_id_number_excel_turned_into_a_number_is_refused_for_what_it_is(run_c
     )
     assert "校验位" not in result.output
     assert listed(run_cli) == []
+
+
+#: How every Excel 97-2003 workbook (and every workbook with an opening password) starts: an OLE2 compound file.
+OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def test_an_old_xls_saved_under_an_xlsx_name_says_so(run_cli: Any, tmp_path: Path) -> None:
+    """Some systems export an Excel 97-2003 file and name it .xlsx: the clerk is told to save it again as an
+    Excel workbook, in Chinese, not that the file is broken (BadZipFile)."""
+    path = tmp_path / "房产资料.xlsx"
+    path.write_bytes(OLE2_SIGNATURE + bytes(504) + "房号".encode("utf-16-le") * 200)
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert result.output == (
+        "错误：房产资料.xlsx 其实是 Excel 97-2003 工作簿（.xls）或设了打开密码的工作簿，只是名字写成了 .xlsx："
+        "请在 Excel/WPS 中打开（有密码的先去掉密码），“另存为” Excel 工作簿（*.xlsx）后再试\n"
+    )
+    assert listed(run_cli) == []

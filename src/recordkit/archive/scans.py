@@ -26,6 +26,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from recordkit.archive.contained import ReaderFailed, ReaderLimits, run_contained, run_contained_split
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.core.config import LimitSettings
+from recordkit.core.sheets import OLE2_SIGNATURE
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ _MAGIC = {
     "docx": (b"PK\x03\x04",),
     "xlsx": (b"PK\x03\x04",),
 }
-# Word and Excel files with a password are not zip files but OLE compound files.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _KIND_LABEL = {"pdf": "PDF", "image": "图片", "tiff": "TIFF", "docx": "Word 文档", "xlsx": "Excel 表格"}
 ACCEPTED_LABEL = "PDF、JPG/PNG、TIFF、DOCX、XLSX"
 #: What Pillow raises on a broken or incomplete image: besides its I/O and syntax errors, a TIFF cut short
@@ -114,7 +113,8 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
         head = stream.read(16)
     if not head:
         raise ScanRejected("文件是空的（0 字节）：可能扫描中断，请重新扫描", "empty")
-    if kind in ("docx", "xlsx") and head.startswith(_OLE_MAGIC):
+    # Word and Excel files with a password are not zip files but OLE compound files.
+    if kind in ("docx", "xlsx") and head.startswith(OLE2_SIGNATURE):
         if not _holds_encrypted_package(path):  # a Word 97-2003 .doc or Excel .xls under a new name
             old, program = (".doc", "Word") if kind == "docx" else (".xls", "Excel")
             raise ScanRejected(

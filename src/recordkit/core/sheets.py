@@ -95,6 +95,8 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: How an Excel 97-2003 workbook, or one with an opening password, starts (an OLE2 compound file, not a zip).
+OLE2_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 #: A workbook unpacking to more than this is refused before it is read (a zip bomb).
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 #: How a DTD starts in an XML part, in the encodings XML allows (UTF-8, UTF-16 either way).
@@ -141,6 +143,12 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
         raise ValidationError(
             f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
         )
+    with path.open("rb") as head:
+        if head.read(len(OLE2_SIGNATURE)) == OLE2_SIGNATURE:
+            raise ValidationError(
+                f"{readable_name(path.name)} 其实是 Excel 97-2003 工作簿（.xls）或设了打开密码的工作簿，只是名字写成了 .xlsx："
+                "请在 Excel/WPS 中打开（有密码的先去掉密码），“另存为” Excel 工作簿（*.xlsx）后再试"
+            )
     check_workbook_parts(path)
     try:
         # openpyxl (with numpy) costs ~0.4 s to import; only a command that reads a sheet needs it
