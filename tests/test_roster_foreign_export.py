@@ -157,3 +157,21 @@ def test_an_old_xls_saved_under_an_xlsx_name_says_so(run_cli: Any, tmp_path: Pat
         "请在 Excel/WPS 中打开（有密码的先去掉密码），“另存为” Excel 工作簿（*.xlsx）后再试\n"
     )
     assert listed(run_cli) == []
+
+
+def test_a_landline_with_its_area_code_in_brackets_is_read(run_cli: Any, tmp_path: Path) -> None:
+    """(0571)86661234 and （0571）8666-1234 are how landlines are written on paper and in exports."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["商铺S-103", 60, "已入住", "孙丽", "(0571)86661234", None],
+            ["商铺S-104", 60, "已入住", "周杰", "（010） 6512-3456", None],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    shown = run_cli("owners", "list", "--json", "--show-private")
+    assert [(u["unit"], u["phone"]) for u in json.loads(shown.stdout)] == [
+        ("商铺S-103", "0571-86661234"),
+        ("商铺S-104", "010-65123456"),
+    ]

@@ -42,6 +42,9 @@ _LANDLINE_BARE = re.compile(
     r"(?:转(?P<ext>[0-9]{1,6}))?"
 )
 
+# (0571)86661234, as landlines are written on paper: the brackets say where the area code ends.
+_AREA_IN_BRACKETS = re.compile(r"^\((?P<area>0[0-9]{2,3})\)-?")
+
 
 def _compact(text: str) -> str:
     """NFKC (full-width digits), one kind of dash, no whitespace anywhere."""
@@ -94,10 +97,10 @@ def validate_phone(text: str) -> str:
     Mobile numbers (``1[3-9]`` + 9 digits, spaces or dashes anywhere, optional
     ``+86``/``86``/``0086``) come back as 11 bare digits: ``13812345678``.
     Landlines (area code 3–4 digits starting with 0, number 7–8 digits,
-    optional extension after ``-`` or ``转``) come back as ``0755-12345678`` or
-    ``0755-12345678-801``.  Raises ``ValidationError`` otherwise.
+    optional extension after ``-`` or ``转``, the area code maybe in brackets: ``(0755)12345678``) come
+    back as ``0755-12345678`` or ``0755-12345678-801``.  Raises ``ValidationError`` otherwise.
     """
-    compact = _compact(text)
+    compact = _AREA_IN_BRACKETS.sub(r"\g<area>-", _compact(text))
     digits = compact.replace("-", "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
