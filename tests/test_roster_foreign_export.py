@@ -175,3 +175,17 @@ def test_a_landline_with_its_area_code_in_brackets_is_read(run_cli: Any, tmp_pat
         ("商铺S-103", "0571-86661234"),
         ("商铺S-104", "010-65123456"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("已入伙", "已入住"), ("入伙", "已入住"), ("自用", "已入住"), ("空房", "空置"), ("闲置", "空置")],
+)
+def test_status_words_of_other_systems_are_read(run_cli: Any, tmp_path: Path, word: str, status: str) -> None:
+    """入伙 is the trade's word for moving in (the 入伙日期 header is read already), 自用 a shop its owner
+    uses, 空房 and 闲置 an empty unit."""
+    path = export_sheet(tmp_path / "房产资料.xlsx", [["商铺S-103", 60, word, "孙丽", "13912345678", None]])
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    shown = run_cli("owners", "list", "--json")
+    assert [(u["unit"], u["status"]) for u in json.loads(shown.stdout)] == [("商铺S-103", status)]

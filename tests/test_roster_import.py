@@ -188,15 +188,15 @@ def test_map_errors_are_usage_errors() -> None:
 
 
 def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> None:
-    rows = [["房号", "建筑面积", "业主姓名", "房态"], ["1-1-101", 90, "张伟", 9], ["1-1-102", 90, "李四", "已入伙"]]
+    rows = [["房号", "建筑面积", "业主姓名", "房态"], ["1-1-101", 90, "张伟", 9], ["1-1-102", 90, "李四", "已收楼"]]
     path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
     assert problems_of(ledger, path) == [
         "第 2 行 D 列（房态）：“9” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）",
-        "第 3 行 D 列（房态）：“已入伙” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）",
+        "第 3 行 D 列（房态）：“已收楼” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）",
     ]
-    words = status_map({"9": "空置", "已入伙": "已入住"})
+    words = status_map({"9": "空置", "已收楼": "已交付"})
     import_owners(ledger, path, "测试员", status_words=words)
-    assert statuses(ledger) == {"1-1-101": ("空置", "张伟"), "1-1-102": ("已入住", "李四")}
+    assert statuses(ledger) == {"1-1-101": ("空置", "张伟"), "1-1-102": ("已交付", "李四")}
     with pytest.raises(ConfigError, match="roster.status_map 中“9”对应的“闲置”不是有效状态"):
         status_map({"9": "闲置"})
     assert RosterSettings().status_map == {}
