@@ -189,3 +189,43 @@ def test_status_words_of_other_systems_are_read(run_cli: Any, tmp_path: Path, wo
     assert result.exit_code == 0, result.output
     shown = run_cli("owners", "list", "--json")
     assert [(u["unit"], u["status"]) for u in json.loads(shown.stdout)] == [("商铺S-103", status)]
+
+
+def co_owners_of(run_cli: Any, unit: str) -> list[str]:
+    shown = run_cli("owners", "show", unit, "--json")
+    assert shown.exit_code == 0, shown.output
+    return [person["name"] for person in json.loads(shown.stdout)["co_owners"]]
+
+
+def test_a_co_owner_column_names_the_co_owners(run_cli: Any, tmp_path: Path) -> None:
+    """Exports often keep co-owners in a column of their own (共有人, 共同产权人), one or several in a cell;
+    they are the unit's co-owners, as if written after the owner's name, not an ignored column."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "房屋编号", "建筑面积", "业主姓名", "共有人", "房屋状态"])
+    sheet.append([1, "3-2-1201", 89.5, "张伟", "李娜", "已入住"])
+    sheet.append([2, "3-2-1202", 89.5, "王强", "赵敏、钱芳", "已入住"])
+    sheet.append([3, "3-2-1301", 120, "刘洋", None, "已入住"])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "未读取的列：序号\n" in result.stdout
+    assert "共有人 3 人" in result.stdout
+    assert co_owners_of(run_cli, "3-2-1201") == ["李娜"]
+    assert co_owners_of(run_cli, "3-2-1202") == ["赵敏", "钱芳"]
+    assert co_owners_of(run_cli, "3-2-1301") == []
+
+
+def test_a_co_owner_without_an_owner_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["房屋编号", "建筑面积", "业主姓名", "共同产权人", "房屋状态"])
+    sheet.append(["3-2-1201", 89.5, None, "李娜", "已交付"])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 D 列（共同产权人）：填写了共有人，但没有业主姓名" in result.output

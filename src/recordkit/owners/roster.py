@@ -136,6 +136,7 @@ COLUMNS = (
     Column("contact_until", "到期日期", ("租赁到期日期", "租期结束", "租赁结束日期")),
     Column("kind", "类型", ("房屋类型", "物业类型", "房产类型", "资源类型", "房屋类别")),
     Column("phase", "分期", ("期数", "区域", "苑区", "区/期", "组团", "期别")),
+    Column("co_owner", "共有人", ("共有人姓名", "共同产权人", "共有权人", "产权共有人")),
 )
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
 #: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
@@ -532,6 +533,14 @@ class _RowReader:
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := next(filter(None, map(name_problem, names)), None)) is not None:
             bad("owner", reason)
+        if cells["co_owner"] is not None:
+            # A 共有人 column: its names follow the owner's, as if written in the owner's cell.
+            named = split_owner_names(_text(cells["co_owner"]))
+            if (reason := next(filter(None, map(name_problem, named)), None)) is not None:
+                bad("co_owner", reason)
+            if not names:
+                bad("co_owner", "填写了共有人，但没有业主姓名")
+            names += named
         owner = names[0] if names else None
         phone = self._personal(row_number, cells, "phone", validate_phone, bad)
         id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
