@@ -229,3 +229,23 @@ def test_a_co_owner_without_an_owner_is_refused(run_cli: Any, tmp_path: Path) ->
     result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
     assert result.exit_code == 5, result.output
     assert "第 2 行 D 列（共同产权人）：填写了共有人，但没有业主姓名" in result.output
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("13912345678/0571-86661234", "13912345678/0571-86661234"),
+        ("13912345678，13812345678", "13912345678,13812345678"),  # full-width punctuation shown folded
+        ("139 1234 5678 、(0571)86661234", "139 1234 5678 、(0571)86661234"),
+    ],
+)
+def test_two_phone_numbers_in_one_cell_are_refused_for_what_they_are(
+    run_cli: Any, tmp_path: Path, cell: str, shown: str
+) -> None:
+    """Exports often keep two numbers in one 联系电话 cell: the clerk is told the cell holds two numbers,
+    not that the number is invalid."""
+    path = export_sheet(tmp_path / "房产资料.xlsx", [["3-2-1201", 89.5, "已入住", "张伟", cell, None]])
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert f"第 5 行 E 列（联系电话）：联系电话“{shown}”写了 2 个号码，只能写一个\n" in result.output
+    assert listed(run_cli) == []

@@ -42,6 +42,8 @@ _LANDLINE_BARE = re.compile(
     r"(?:转(?P<ext>[0-9]{1,6}))?"
 )
 
+# What stands between two numbers written in one cell: 13912345678/0571-86661234, 13912345678，13812345678.
+_PHONE_SEPARATORS = re.compile(r"[/／、,，;；|]")
 # (0571)86661234, as landlines are written on paper: the brackets say where the area code ends.
 _AREA_IN_BRACKETS = re.compile(r"^\((?P<area>0[0-9]{2,3})\)-?")
 
@@ -98,7 +100,8 @@ def validate_phone(text: str) -> str:
     ``+86``/``86``/``0086``) come back as 11 bare digits: ``13812345678``.
     Landlines (area code 3–4 digits starting with 0, number 7–8 digits,
     optional extension after ``-`` or ``转``, the area code maybe in brackets: ``(0755)12345678``) come
-    back as ``0755-12345678`` or ``0755-12345678-801``.  Raises ``ValidationError`` otherwise.
+    back as ``0755-12345678`` or ``0755-12345678-801``.  Raises ``ValidationError`` otherwise (saying so when
+    the text is two numbers or more, 13912345678/0571-86661234).
     """
     compact = _AREA_IN_BRACKETS.sub(r"\g<area>-", _compact(text))
     digits = compact.replace("-", "")
@@ -114,7 +117,18 @@ def validate_phone(text: str) -> str:
     if landline is not None:
         phone = f"{landline['area']}-{landline['number']}"
         return phone + (f"-{landline['ext']}" if landline["ext"] else "")
+    parts = [part for part in _PHONE_SEPARATORS.split(text) if part.strip()]
+    if len(parts) > 1 and all(_is_phone(part) for part in parts):
+        raise ValidationError(f"联系电话“{text.strip()}”写了 {len(parts)} 个号码，只能写一个")
     raise ValidationError(f"联系电话“{text.strip()}”不是有效的手机号或固定电话")
+
+
+def _is_phone(text: str) -> bool:
+    try:
+        validate_phone(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def mask_phone(phone: str) -> str:
