@@ -249,3 +249,33 @@ def test_two_phone_numbers_in_one_cell_are_refused_for_what_they_are(
     assert result.exit_code == 5, result.output
     assert f"第 5 行 E 列（联系电话）：联系电话“{shown}”写了 2 个号码，只能写一个\n" in result.output
     assert listed(run_cli) == []
+
+
+def test_dates_exported_as_text_with_their_time_are_read(run_cli: Any, tmp_path: Path) -> None:
+    """Systems export a date column as text with the time of day: 2020-05-01 00:00:00.  That is the day;
+    the clerk does not have to cut the time off every cell.  A day that does not exist is still refused."""
+    from openpyxl import Workbook
+
+    def sheet_of(rows: list[list[Any]]) -> str:
+        book = Workbook()
+        book.active.append(["房屋编号", "建筑面积", "业主姓名", "入住日期", "租户", "起租日期", "到期日期"])
+        for row in rows:
+            book.active.append(row)
+        book.save(tmp_path / "房产资料.xlsx")
+        return str(tmp_path / "房产资料.xlsx")
+
+    good = [
+        ["3-2-1201", 89.5, "张伟", "2020-05-01 00:00:00", None, None, None],
+        ["3-2-1202", 89.5, "王强", "2021/3/5 14:30:00", "赵磊", "2026-03-01 00:00:00", "2027-02-28 00:00"],
+    ]
+    result = run_cli("owners", "import", sheet_of([*good, ["3-2-1301", 120, "刘洋", "2020-02-30 00:00:00"]]))
+    assert result.exit_code == 5, result.output
+    assert "有 1 处错误，没有导入任何数据\n  第 4 行 D 列（入住日期）：“2020-02-30 00:00:00”" in result.output
+    result = run_cli("owners", "import", sheet_of(good))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run_cli("owners", "list", "--json").stdout)
+    assert [(u["unit"], u["move_in_date"]) for u in shown] == [("3-2-1201", "2020-05-01"), ("3-2-1202", "2021-03-05")]
+    contacts = run_cli("owners", "contact", "list", "--json")
+    assert [(c["name"], c["start_date"], c["end_date"]) for c in json.loads(contacts.stdout)] == [
+        ("赵磊", "2026-03-01", "2027-02-28")
+    ]

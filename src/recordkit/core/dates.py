@@ -176,9 +176,11 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
 
 
-def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False) -> dt.date:
+def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False, with_time: bool = False) -> dt.date:
     """A day as clerks write it (see the module; with ``relative`` also 今天/today and 昨天/yesterday,
-    as a command's options accept them), or a date or datetime cell as it is.
+    as a command's options accept them), or a date or datetime cell as it is.  With ``with_time`` (a
+    sheet's cell) a day followed by a time of day, as systems export a date as text
+    (``2020-05-01 00:00:00``), is that day.
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -191,6 +193,10 @@ def parse_date(value: str | dt.date, what: str = "日期", relative: bool = Fals
     if relative and folded.lower() in _RELATIVE_DAYS:
         return dt.date.today() + dt.timedelta(days=_RELATIVE_DAYS[folded.lower()])
     parts = _day_parts(folded)
+    if parts is None and with_time:
+        day_text, _, clock_text = folded.partition(" ")
+        if (clock := _CLOCK.match(clock_text.strip())) is not None and int(clock[1]) < 24:
+            parts = _day_parts(day_text)
     if parts is None:
         raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
     return _checked_day(parts, what, shown)
