@@ -279,3 +279,40 @@ def test_dates_exported_as_text_with_their_time_are_read(run_cli: Any, tmp_path:
     assert [(c["name"], c["start_date"], c["end_date"]) for c in json.loads(contacts.stdout)] == [
         ("赵磊", "2026-03-01", "2027-02-28")
     ]
+
+
+def test_full_unit_names_starting_with_the_estate_are_read(run_cli: Any, tmp_path: Path) -> None:
+    """明源-style exports name a unit in full, the estate first (房间全称 测试小区-3栋-2单元-1201); the
+    workspace's estate (the fixture's 测试小区, ``[office] estate``) is not part of the unit code."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["房间全称", "建筑面积", "业主姓名"])
+    for row in (
+        ["测试小区-3栋-2单元-1201", 89.5, "张伟"],
+        ["测试小区3栋2单元1202室", 89.5, "王强"],
+        ["测试小区/别墅A-12", 320.5, "刘洋"],
+        ["测试小区 车位B2-088", 12.5, "王强"],
+    ):
+        book.active.append(row)
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [
+        ("3-2-1201", "张伟", 89.5),
+        ("3-2-1202", "王强", 89.5),
+        ("别墅A-12", "刘洋", 320.5),
+        ("车位B2-088", "王强", 12.5),
+    ]
+
+
+def test_another_estates_name_before_a_unit_is_still_refused(run_cli: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["房号", "建筑面积", "业主姓名"])
+    book.active.append(["幸福里-3栋-2单元-1201", 89.5, "张伟"])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 A 列（房号）：房号“幸福里-3栋-2单元-1201”无法识别" in result.output

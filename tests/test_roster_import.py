@@ -158,7 +158,7 @@ def test_a_missing_column_lists_the_accepted_spellings(ledger: Ledger, tmp_path:
         import_owners(ledger, path, "测试员")
     assert caught.value.message == (
         "名册.xlsx 缺少表头：房号（读的是工作表“Sheet1”第 1 行的表头；表头应在前 10 行内）。可用的写法：房号（可写作：房号、房间号、"
-        "门牌号、房屋编号、房屋、房间、位置、房间编号、房屋名称、房产名称、房号编码、房间名、房屋信息）；其他写法请用 --map 表头=标准列名 指明，"
+        "门牌号、房屋编号、房屋、房间、位置、房间编号、房屋名称、房产名称、房号编码、房间名、房屋信息、房间全称、房屋全称）；其他写法请用 --map 表头=标准列名 指明，"
         "例如 --map 房间=房号"
     )
     assert not any(

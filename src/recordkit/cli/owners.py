@@ -56,6 +56,7 @@ def owners_import(
             sheet=sheet_name,
             status_words=status_map(settings.status_map),
             phases=all_settings.office.phase_table(),
+            estate=all_settings.office.estate,
         )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(

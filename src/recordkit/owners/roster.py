@@ -120,6 +120,8 @@ COLUMNS = (
             "房号编码",
             "房间名",
             "房屋信息",
+            "房间全称",
+            "房屋全称",
         ),
         required=True,
     ),
@@ -360,10 +362,17 @@ def _kind_named(cell: Any) -> str | None:
 class _RowReader:
     """Validates rows of one sheet, collecting problems and placeholder warnings."""
 
-    def __init__(self, table: SheetTable, words: Mapping[str, str], phases: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        table: SheetTable,
+        words: Mapping[str, str],
+        phases: Mapping[str, str] | None = None,
+        estate: str | None = None,
+    ) -> None:
         self.table = table
         self.words = words
         self.phases = phases
+        self.estate = unicodedata.normalize("NFKC", estate).strip() if estate else ""
         self.warnings: list[str] = []
 
     def read(self, row_number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellProblem]]:
@@ -462,7 +471,7 @@ class _RowReader:
         """The unit a room cell names in full (``3-2-1201``, ``二期3栋2单元1201室``, ``12号别墅``), in the
         row's 分期 cell's phase when there is one.  A name that already carries the phase (or a spelling
         of it) is not given it twice; another phase there is an error about the 分期 cell."""
-        text = _text(cells["room"])
+        text = self._without_estate(_text(cells["room"]))
         code = parse_unit_code(text, phases=self.phases)
         if cells["phase"] is None:
             return code
@@ -473,6 +482,14 @@ class _RowReader:
                 f"分期“{shown}”与{self.table.headers['room']}“{text}”中的分区“{code.phase}”不一致，请核对"
             )
         return replace(code, phase=phase)
+
+    def _without_estate(self, text: str) -> str:
+        """A full unit name without the estate's name before it (明源's 房间全称 测试小区-3栋-2单元-1201);
+        never an estate name that is also a phase's spelling (the phase is part of the unit)."""
+        estate = self.estate
+        if not estate or not text.startswith(estate) or (self.phases and estate in self.phases):
+            return text
+        return text[len(estate) :].lstrip(" -_/·") or text
 
     def _personal(
         self,
@@ -594,18 +611,20 @@ def read_roster(
     sheet: str | None = None,
     status_words: Mapping[str, str] | None = None,
     phases: Mapping[str, str] | None = None,
+    estate: str | None = None,
 ) -> RosterSheet:
     """Read and validate a roster sheet; ``ValidationError`` lists every bad cell.
 
     ``column_map`` names headers the built-in spellings miss (``{"房间": "房号"}``), ``sheet`` the
     sheet to read (else the one with the headers), ``status_words`` the status map to use,
-    ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``).
+    ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``), ``estate`` its name (a
+    full unit name starting with it, 春江花园-3栋-2单元-1201, is read without it).
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
     tenant rows (contacts); two 业主 rows for one room are an error.  Another system's 合计/小计 rows
     are left out, named in a warning and not counted in ``rows``.
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
-    reader = _RowReader(table, status_map() if status_words is None else status_words, phases)
+    reader = _RowReader(table, status_map() if status_words is None else status_words, phases, estate)
     problems: list[CellProblem] = []
     mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
@@ -748,6 +767,7 @@ def import_owners(
     sheet: str | None = None,
     status_words: Mapping[str, str] | None = None,
     phases: Mapping[str, str] | None = None,
+    estate: str | None = None,
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
@@ -755,9 +775,11 @@ def import_owners(
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
     name and phone; unchanged rows cost nothing and are not journalled.  Co-owners of the
     units in the sheet become the sheet's; so do their contacts when the sheet has a 关系 or
-    租户 column.  ``column_map``, ``sheet``, ``status_words`` and ``phases`` as in ``read_roster``.
+    租户 column.  ``column_map``, ``sheet``, ``status_words``, ``phases`` and ``estate`` as in ``read_roster``.
     """
-    roster = read_roster(path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases)
+    roster = read_roster(
+        path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases, estate=estate
+    )
     with ledger.write() as conn:
         summary = apply_owner_records(
             conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns
