@@ -316,3 +316,26 @@ def test_another_estates_name_before_a_unit_is_still_refused(run_cli: Any, tmp_p
     result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
     assert result.exit_code == 5, result.output
     assert "第 2 行 A 列（房号）：房号“幸福里-3栋-2单元-1201”无法识别" in result.output
+
+
+def test_cells_marked_empty_are_empty(run_cli: Any, tmp_path: Path) -> None:
+    """Other systems fill an empty cell with a mark: 无, 暂无, -, —, /, 未登记.  That is a blank cell, not a
+    phone number to refuse, and never a tenant called 无."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "租户", "租户电话", "状态"])
+    book.active.append(["3-2-1201", 89.5, "张伟", "无", "-", "/", "无", "—", "已交付"])
+    book.active.append(["3-2-1202", 89.5, "／", "——", "暂无", "--", "-", None, "空置"])
+    book.active.append(["3-2-1203", 89.5, "李四", "13912345678", "未登记", " 无 ", "赵磊", "暂无", "已交付"])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run_cli("owners", "list", "--json").stdout)
+    assert [(u["unit"], u["owner"], u["phone"], u["id_number"], u["move_in_date"], u["status"]) for u in shown] == [
+        ("3-2-1201", "张伟", None, None, None, "已交付"),
+        ("3-2-1202", None, None, None, None, "空置"),
+        ("3-2-1203", "李四", "139****5678", None, None, "已交付"),
+    ]
+    contacts = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert [(c["unit"], c["name"], c["phone"]) for c in contacts] == [("3-2-1203", "赵磊", None)]

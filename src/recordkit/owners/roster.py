@@ -147,6 +147,11 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
+#: What other systems write in a cell that has nothing in it (after NFKC, without spaces).
+_EMPTY_MARKS = frozenset(
+    ("无", "暂无", "没有", "不详", "未知", "未登记", "未填", "未填写", "-", "--", "—", "——", "/", "\\")
+    + ("NULL", "null", "N/A", "n/a", "#N/A")
+)  # fmt: skip
 #: The unit an export writes after an area (after NFKC, ㎡ and m² are m2): 89.5㎡, 89.50 平方米, 120平米.
 _AREA_UNIT = re.compile(r"\s*(?:m2|平方米|平米)$", re.IGNORECASE)
 _UNIT_FIELDS = (
@@ -351,6 +356,11 @@ class _Row:
     contact: ContactRecord | None = None
 
 
+def _marked_empty(cell: Any) -> bool:
+    """Whether a cell holds another system's mark for "nothing here" (无, 暂无, -, —, /, 未登记)."""
+    return isinstance(cell, str) and "".join(unicodedata.normalize("NFKC", cell).split()) in _EMPTY_MARKS
+
+
 def _kind_named(cell: Any) -> str | None:
     """The kind of unit a cell names (别墅, 商铺, 车位 …), or None for anything else."""
     try:
@@ -377,6 +387,7 @@ class _RowReader:
 
     def read(self, row_number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellProblem]]:
         problems: list[CellProblem] = []
+        cells = {key: None if _marked_empty(value) else value for key, value in cells.items()}
 
         def bad(key: str, reason: str) -> None:
             problems.append(self.table.problem(row_number, key, reason))
