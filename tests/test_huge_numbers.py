@@ -14,7 +14,8 @@ from recordkit.owners.roster import parse_area
 @pytest.mark.parametrize(
     ("parse", "error", "message"),
     [
-        (parse_area, ValueError, "1e308 过大，请检查单位是否为平方米"),
+        # An area typed as text is read as an amount is: an exponent is not how a clerk writes a number.
+        (parse_area, ValueError, "“1e308” 不是数字"),
         # Typed as text, a reading is read as an amount is; as a number cell it is too large (below).
         (parse_reading, ValueError, "“1e308” 不是数字：读数应写成 1234.5 或 1,234.5 这样的数字"),
         # A rate is read as an amount is: an exponent is not how a clerk writes a number.
@@ -26,6 +27,12 @@ def test_1e308_is_refused_in_words(parse: object, error: type[Exception], messag
     with pytest.raises(error) as caught:
         parse("1e308")  # type: ignore[operator]
     assert str(caught.value) == message
+
+
+def test_an_area_cell_of_1e308_is_refused_in_words() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_area(1e308)
+    assert str(caught.value) == "1e+308 过大，请检查单位是否为平方米"
 
 
 def test_a_reading_cell_of_1e308_is_refused_in_words() -> None:

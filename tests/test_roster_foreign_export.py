@@ -98,6 +98,7 @@ def test_areas_written_with_their_unit_are_read(run_cli: Any, tmp_path: Path) ->
             ["3-2-1301", "120平米", "空置", None, None, None],
             ["3-2-1302", "120.25 m²", "空置", None, None, None],
             ["3-2-1401", " 98.10平方米 ", "空置", None, None, None],
+            ["商铺S-101", "1,200.50㎡", "空置", None, None, None],
         ],
     )
     result = run_cli("owners", "import", str(path))
@@ -108,15 +109,20 @@ def test_areas_written_with_their_unit_are_read(run_cli: Any, tmp_path: Path) ->
         ("3-2-1301", None, 120.0),
         ("3-2-1302", None, 120.25),
         ("3-2-1401", None, 98.1),
+        ("商铺S-101", None, 1200.5),
     ]
 
 
 def test_an_area_in_another_unit_is_refused_by_row_and_column(run_cli: Any, tmp_path: Path) -> None:
-    """Only square metres are an area: 89.5亩 is not read as 89.5 ㎡."""
-    path = export_sheet(tmp_path / "房产资料.xlsx", [["3-2-1201", "89.5亩", "空置", None, None, None]])
+    """Only square metres are an area: 89.5亩 is not read as 89.5 ㎡; a comma only groups thousands."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [["3-2-1201", "89.5亩", "空置", None, None, None], ["3-2-1202", "89,5", "空置", None, None, None]],
+    )
     result = run_cli("owners", "import", str(path))
     assert result.exit_code == 5, result.output
     assert "第 5 行 B 列（建筑面积）：“89.5亩” 不是数字" in result.output
+    assert "第 6 行 B 列（建筑面积）：“89,5” 不是数字" in result.output
 
 
 def test_an_id_number_excel_turned_into_a_number_is_refused_for_what_it_is(run_cli: Any, tmp_path: Path) -> None:

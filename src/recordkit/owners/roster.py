@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import CellProblem, ConfigError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
+from recordkit.core.money import decimal_number
 from recordkit.core.personal import (
     is_masked,
     is_placeholder_id_number,
@@ -176,14 +177,11 @@ def parse_area(value: Any) -> int:
         raise ValueError("不能为空")
     if isinstance(value, float):
         # Excel hands back binary floats; the shortest repr is what the clerk typed.
-        text = repr(value)
+        area: Decimal | None = Decimal(repr(value))
     else:
-        text = _AREA_UNIT.sub("", unicodedata.normalize("NFKC", str(value)).strip())
-    try:
-        area = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"“{value}” 不是数字") from None
-    if not area.is_finite():
+        # Text is read as amounts are (1,200.50: a comma only groups thousands), its unit left off.
+        area = decimal_number(_AREA_UNIT.sub("", unicodedata.normalize("NFKC", str(value)).strip()))
+    if area is None or not area.is_finite():
         raise ValueError(f"“{value}” 不是数字")
     if area <= 0:
         raise ValueError(f"{value} 应大于 0")
