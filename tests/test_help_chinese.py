@@ -21,7 +21,7 @@ from tests.test_startup_imports import COMMAND_PATHS, _label
 
 #: Formats, products and paths: what the office sees on its screens and file names anyway.
 PRODUCT_WORDS = {
-    "recordkit", "JSON", "xlsx", "docx", "toml", "OCR", "LibreOffice", "Word", "Excel", "PDF", "WPS", "SHA", "sha",
+    "recordkit", "JSON", "xlsx", "csv", "docx", "toml", "OCR", "LibreOffice", "Word", "Excel", "PDF", "WPS", "SHA", "sha",
     "POS", "SIGTERM", "cron", "grep", "OR", "RECORDKIT_HOME", "records", "inbox", "generated", "quarantine", "logs",
     "log", "SJ", "ZX", "YZ", "GD", "GC",
 }  # fmt: skip

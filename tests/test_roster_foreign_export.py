@@ -345,3 +345,39 @@ def test_cells_marked_empty_are_empty(run_cli: Any, tmp_path: Path) -> None:
     ]
     contacts = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
     assert [(c["unit"], c["name"], c["phone"]) for c in contacts] == [("3-2-1203", "赵磊", None)]
+
+
+def test_a_csv_in_gbk_is_imported(run_cli: Any, tmp_path: Path) -> None:
+    """A .csv as a Chinese Windows saves it (GBK), or as a system writes it (UTF-8 with a BOM): the same
+    roster as an .xlsx, its ID numbers whole since a CSV keeps them as text."""
+    import csv
+
+    rows = [
+        ["房屋编号", "建筑面积", "业主姓名", "联系电话", "身份证号", "房屋状态"],
+        ["3栋2单元1201", "89.50", "张伟", "139 1234 5678", "110101199003071233", "已入住"],
+        ["别墅A-12", "320.5㎡", "刘洋/陈静", "+86 136-0013-6000", "33010619850612004x", "已入住"],
+        ["合计", "410.00", "", "", "", ""],
+    ]
+    for name, encoding in (("房产资料.csv", "gbk"), ("房产资料-utf8.CSV", "utf-8-sig")):
+        with (tmp_path / name).open("w", encoding=encoding, newline="") as stream:
+            csv.writer(stream).writerows(rows)
+        result = run_cli("owners", "import", str(tmp_path / name))
+        assert result.exit_code == 0, result.output
+        assert "共 2 行" in result.stdout
+    shown = json.loads(run_cli("owners", "list", "--json", "--show-private").stdout)
+    assert [(u["unit"], u["owner"], u["phone"], u["id_number"], u["area"]) for u in shown] == [
+        ("3-2-1201", "张伟", "13912345678", "110101199003071233", 89.5),
+        ("别墅A-12", "刘洋", "13600136000", "33010619850612004X", 320.5),
+    ]
+    assert co_owners_of(run_cli, "别墅A-12") == ["陈静"]
+
+
+def test_a_csv_in_another_encoding_is_refused_in_words(run_cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "房产资料.csv"
+    path.write_bytes("房号,建筑面积\n3-2-1201,89.5\n".encode("utf-16"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert result.output == (
+        "错误：房产资料.csv 不是 UTF-8 或 GBK 编码的 CSV 文件，读不出来：请在 Excel/WPS 中打开，"
+        "“另存为” Excel 工作簿（*.xlsx）后再试\n"
+    )

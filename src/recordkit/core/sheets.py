@@ -1,4 +1,4 @@
-"""Reading and writing the office's .xlsx sheets: Chinese headers, cell positions, atomic saves.
+"""Reading and writing the office's .xlsx sheets (and reading other systems' .csv): Chinese headers, cell positions, atomic saves.
 
 It finds the header row (a title row above it is fine), matches headers in any
 order with stray spaces and full-width characters, and hands each data row back
@@ -8,6 +8,8 @@ What the cells mean is the caller's business.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import re
 import unicodedata
@@ -139,6 +141,8 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
 
     if not path.exists():
         raise NotFoundError(f"找不到文件 {readable_name(str(path))}")
+    if path.suffix.lower() == ".csv":
+        return _csv_workbook(path)
     if path.suffix.lower() != ".xlsx":
         raise ValidationError(
             f"{readable_name(path.name)} 不是 .xlsx 文件：请在 Excel/WPS 中“另存为” Excel 工作簿（*.xlsx）"
@@ -159,6 +163,36 @@ def _open_workbook(path: Path, read_only: bool) -> Workbook:
         raise ValidationError(
             f"无法打开 {readable_name(path.name)}：文件已损坏、加密，或不是 Excel 工作簿（{type(err).__name__}）"
         ) from err
+
+
+def _csv_workbook(path: Path) -> Workbook:
+    """A .csv another system exported, as a workbook of one sheet of text cells: UTF-8 (with or without a
+    BOM) or GBK (GB 18030), as Excel and WPS save one on a Chinese Windows.  ``ValidationError`` otherwise."""
+    name = readable_name(path.name)
+    if path.stat().st_size > MAX_UNPACKED_BYTES:
+        raise ValidationError(f"{name} 过大（超过 {MAX_UNPACKED_BYTES >> 20} MB），已拒绝")
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(
+            f"{name} 不是 UTF-8 或 GBK 编码的 CSV 文件，读不出来：请在 Excel/WPS 中打开，"
+            "“另存为” Excel 工作簿（*.xlsx）后再试"
+        )
+    from openpyxl import Workbook  # loaded on first use (see _open_workbook)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\\/*?:\[\]]", "", path.stem)[:31] or "CSV"
+    for row in csv.reader(io.StringIO(text, newline="")):
+        # A control character is no part of a roster; openpyxl refuses to hold one.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row])
+    return workbook
 
 
 #: Told (rows read so far, rows in the sheet or None) while a long sheet is read.
