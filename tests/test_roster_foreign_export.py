@@ -381,3 +381,12 @@ def test_a_csv_in_another_encoding_is_refused_in_words(run_cli: Any, tmp_path: P
         "错误：房产资料.csv 不是 UTF-8 或 GBK 编码的 CSV 文件，读不出来：请在 Excel/WPS 中打开，"
         "“另存为” Excel 工作簿（*.xlsx）后再试\n"
     )
+
+
+def test_an_id_number_a_csv_holds_as_excel_showed_it_is_refused_for_what_it_is(run_cli: Any, tmp_path: Path) -> None:
+    """Saved from Excel as CSV, an ID number kept as a number is written as Excel showed it: 1.10101E+17."""
+    path = tmp_path / "房产资料.csv"
+    path.write_bytes("房号,建筑面积,业主姓名,身份证号\n3-2-1201,89.5,张伟,1.10101E+17\n".encode("gbk"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 D 列（身份证号）：身份证号被 Excel 存成了数字，15 位以后的数字已经丢失" in result.output

@@ -148,6 +148,8 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
+#: A number as Excel shows one too long for its cell: 1.10101E+17.
+_EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 #: What other systems write in a cell that has nothing in it (after NFKC, without spaces).
 _EMPTY_MARKS = frozenset(
     ("无", "暂无", "没有", "不详", "未知", "未登记", "未填", "未填写", "-", "--", "—", "——", "/", "\\")
@@ -520,8 +522,10 @@ class _RowReader:
             return validate(value)
         except ValidationError as err:
             raw = cells[key]
-            if validate is validate_id_number and isinstance(raw, int | float) and not isinstance(raw, bool):
-                # Excel keeps 15 digits of a number: an ID typed into a number cell lost its last ones.
+            as_number = isinstance(raw, int | float) and not isinstance(raw, bool) or _EXCEL_NUMBER.match(value)
+            if validate is validate_id_number and as_number:
+                # Excel keeps 15 digits of a number: an ID typed into a number cell lost its last ones
+                # (a CSV saved from Excel holds it as Excel showed it, 1.10101E+17).
                 bad(key, _ID_AS_NUMBER)
             else:
                 bad(key, err.message)
