@@ -72,6 +72,22 @@ def test_totals_and_subtotals_rows_are_left_out_and_said(run_cli: Any, tmp_path:
     ]
 
 
+def test_a_totals_row_counting_its_units_in_the_unit_column_is_left_out(run_cli: Any, tmp_path: Path) -> None:
+    """合计 in a 序号 column, and in the unit column what it counts (共 2 户): still no unit."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["序号", "房屋编号", "建筑面积", "业主姓名"])
+    book.active.append([1, "3-2-1201", 89.5, "张伟"])
+    book.active.append([2, "3-2-1202", 89.5, "王强"])
+    book.active.append(["合计", "共 2 户", 179.0, None])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "提醒：第 4 行是合计/小计行，不是房屋，没有导入" in result.stdout
+    assert listed(run_cli) == [("3-2-1201", "张伟", 89.5), ("3-2-1202", "王强", 89.5)]
+
+
 def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tmp_path: Path) -> None:
     """Only a row without a unit of its own is a totals row: a unit whose status cell happens to read
     小计 is a unit with a bad status, named by row and column, not a row silently dropped."""
@@ -86,6 +102,15 @@ def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tm
     assert result.exit_code == 5, result.output
     assert "第 6 行 C 列（房屋状态）：“小计” 不是有效状态" in result.output
     assert listed(run_cli) == []
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["楼栋", "单元", "房号", "建筑面积", "状态"])
+    book.active.append(["3", "2", "1201", 89.5, "小计"])
+    book.save(tmp_path / "分列.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "分列.xlsx"))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 E 列（状态）：“小计” 不是有效状态" in result.output
 
 
 def test_areas_written_with_their_unit_are_read(run_cli: Any, tmp_path: Path) -> None:

@@ -609,11 +609,23 @@ class _RowReader:
         return _Row("owner", code, record=record)
 
 
-def _is_totals_row(row: SheetRow) -> bool:
-    """Another system's 合计/小计 row: a total label in a cell and no unit of its own (its room cell blank or
-    the label itself).  A unit row whose other cell happens to read 小计 stays a unit, checked as one."""
+_PARTS = ("building", "entrance")
+
+
+def _is_totals_row(row: SheetRow, phases: Mapping[str, str] | None) -> bool:
+    """Another system's 合计/小计 row: a total label in a cell and no unit of its own (its room cell blank,
+    the label itself, or what it counts: 共 6 户).  A unit row whose other cell happens to read 小计 stays
+    a unit, checked as one."""
+    if not row.total or any(row.cells[key] is not None and not is_total_label(row.cells[key]) for key in _PARTS):
+        return False  # a building or entrance of its own: a unit, checked as one
     room = row.cells["room"]
-    return row.total and (room is None or is_total_label(room))
+    if room is None or is_total_label(room):
+        return True
+    try:
+        parse_unit_code(_text(room), phases=phases)
+    except ValidationError:
+        return True
+    return False
 
 
 def read_roster(
@@ -644,7 +656,7 @@ def read_roster(
     others: list[tuple[int, _Row]] = []
     totals: list[int] = []
     for sheet_row in table.rows:
-        if _is_totals_row(sheet_row):
+        if _is_totals_row(sheet_row, phases):
             totals.append(sheet_row.number)
             continue
         row, row_problems = reader.read(sheet_row.number, sheet_row.cells)
