@@ -415,3 +415,31 @@ def test_an_id_number_a_csv_holds_as_excel_showed_it_is_refused_for_what_it_is(r
     result = run_cli("owners", "import", str(path))
     assert result.exit_code == 5, result.output
     assert "第 2 行 D 列（身份证号）：身份证号被 Excel 存成了数字，15 位以后的数字已经丢失" in result.output
+
+
+def test_columns_named_alike_under_owner_and_tenant_groups_are_told_apart(run_cli: Any, tmp_path: Path) -> None:
+    """A two-row header whose second row says only 姓名 and 电话, under 业主信息 and again under 租户信息
+    (merged over their columns): the first pair is the owner's, the second the tenant's, none left unread."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["房屋信息", None, "业主信息", None, "租户信息", None])
+    sheet.append(["房号", "面积", "姓名", "电话", "姓名", "电话"])
+    for merged in ("A1:B1", "C1:D1", "E1:F1"):
+        sheet.merge_cells(merged)
+    sheet.append(["3-2-1201", 89.5, "张伟", "13912345678", "赵磊", "13700137000"])
+    sheet.append(["3-2-1202", 89.5, "王强", "13900139000", None, None])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "未读取的列" not in result.stdout
+    shown = json.loads(run_cli("owners", "list", "--json", "--show-private").stdout)
+    assert [(u["unit"], u["owner"], u["phone"]) for u in shown] == [
+        ("3-2-1201", "张伟", "13912345678"),
+        ("3-2-1202", "王强", "13900139000"),
+    ]
+    contacts = json.loads(run_cli("owners", "contact", "list", "--json", "--show-private").stdout)
+    assert [(c["unit"], c["name"], c["relation"], c["phone"]) for c in contacts] == [
+        ("3-2-1201", "赵磊", "租户", "13700137000")
+    ]

@@ -290,17 +290,27 @@ def fill_merged(rows: Iterator[Sequence[Any]], ranges: Sequence[tuple[int, int, 
         yield filled
 
 
-def _header_cells(values: Sequence[Any], by_name: dict[str, str]) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """The known headers of one row (key -> position and text as written) and its other non-empty cells."""
+def _header_cells(
+    values: Sequence[Any], by_name: dict[str, str], groups: Sequence[Any] = ()
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """The known headers of one row (key -> position and text as written) and its other non-empty cells.
+
+    A header under a group cell (the row above, merged over its columns) is read with the group's name
+    first when that names a column: 姓名 under 租户信息 is 租户姓名, 电话 under 业主信息 业主电话."""
     found: dict[str, tuple[int, str]] = {}
     others: list[str] = []
     for index, value in enumerate(values):
-        key = by_name.get(normalise_header(value))
+        group = _GROUP_SUFFIX.sub("", normalise_header(groups[index])) if index < len(groups) else ""
+        key = (group and by_name.get(group + normalise_header(value))) or by_name.get(normalise_header(value))
         if key and key not in found:
             found[key] = (index, str(value).strip())
         elif value is not None and str(value).strip():
             others.append(str(value).strip())
     return found, others
+
+
+#: What a group cell above the headers ends with: 业主信息, 租户资料 name the group 业主, 租户.
+_GROUP_SUFFIX = re.compile(r"(?:信息|资料|情况)$")
 
 
 def _find_header(
@@ -317,7 +327,7 @@ def _find_header(
     best: tuple[int, dict[str, tuple[int, str]], list[str]] | None = None
     best_score = (False, 0)
     for number, values in enumerate(head, start=1):
-        found, others = _header_cells(values, by_name)
+        found, others = _header_cells(values, by_name, head[number - 2] if number > 1 else ())
         score = (all(key in found for key in required), len(found))
         if len(found) >= wanted and (best is None or score > best_score):
             best, best_score = (number, found, others), score
