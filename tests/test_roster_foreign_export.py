@@ -443,3 +443,24 @@ def test_columns_named_alike_under_owner_and_tenant_groups_are_told_apart(run_cl
     assert [(c["unit"], c["name"], c["relation"], c["phone"]) for c in contacts] == [
         ("3-2-1201", "赵磊", "租户", "13700137000")
     ]
+
+
+def test_an_owner_written_without_the_id_number_on_another_row_is_one_owner(run_cli: Any, tmp_path: Path) -> None:
+    """Exports give a parking space's row the owner's name and phone but not the ID number: with the same
+    name and phone as one owner known by ID number, it is that owner (one owner holding both), while a
+    namesake with another phone stays another person."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3-2-1202", 89.5, "已入住", "王强", "13900139000", "110101199003071006"],
+            ["车位B2-088", 12.5, "已售", "王强", "139-0013-9000", None],
+            ["车位B2-089", 12.5, "已售", "王强", "13700137000", None],
+        ],
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "新增业主 2 人" in result.stdout
+    shown = run_cli("owners", "show", "车位B2-088", "--json")
+    assert json.loads(shown.stdout)["units_held"] == ["3-2-1202", "车位B2-088"]
+    shown = run_cli("owners", "show", "车位B2-089", "--json")
+    assert json.loads(shown.stdout)["units_held"] == ["车位B2-089"]

@@ -852,12 +852,24 @@ def _match_owners(
     ``co_owner_named`` maps (row, name) to the co-owner the unit of that row already has: a
     co-owner written with no phone or ID (a name in a shared cell) is that person.  One person on
     two rows of the sheet with a different name or phone is a problem naming the column (``columns``:
-    key -> (letter, header)); a phone left blank on either row is none (the one written is kept)."""
+    key -> (letter, header)); a phone left blank on either row is none (the one written is kept).  A person
+    written without an ID number, with the name and phone of exactly one person known by ID number (in
+    the ledger or the sheet), is that person: exports leave the ID off a parking space's row."""
     known = {_owner_key(o.name, o.phone, o.id_number): o for o in existing}
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
     where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话")} | dict(columns or {})
+    id_numbers: dict[tuple[str, str], set[str]] = {}
+    for name, phone, id_number in [(o.name, o.phone, o.id_number) for o in existing] + [
+        (p.name, p.phone, p.id_number) for p in persons
+    ]:
+        if id_number and phone:
+            id_numbers.setdefault((name, phone), set()).add(id_number)
     for person in persons:
+        if not person.id_number and person.phone:
+            known_as = id_numbers.get((person.name, person.phone), set())
+            if len(known_as) == 1:
+                person = replace(person, id_number=next(iter(known_as)))
         if not person.phone and not person.id_number and co_owner_named:
             same = co_owner_named.get((person.row, person.name))
             if same is not None:
