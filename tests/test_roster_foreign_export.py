@@ -464,3 +464,32 @@ def test_an_owner_written_without_the_id_number_on_another_row_is_one_owner(run_
     assert json.loads(shown.stdout)["units_held"] == ["3-2-1202", "车位B2-088"]
     shown = run_cli("owners", "show", "车位B2-089", "--json")
     assert json.loads(shown.stdout)["units_held"] == ["车位B2-089"]
+
+
+def test_a_notice_to_the_whole_estate_skips_parking_spaces_and_storerooms(run_cli: Any, tmp_path: Path) -> None:
+    """A parking space or a storeroom an export calls 自用 (in use) is 已入住, but nobody lives there: a
+    温馨提示 to the whole estate goes to the flat, the villa and the shop, not to the parking space; one
+    addressed to the parking space by --unit is still printed."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", None],
+            ["别墅A-12", 320.5, "已入住", "刘洋", "13600136000", None],
+            ["商铺S-103", 60, "自用", "孙丽", "13500135000", None],
+            ["车位B2-088", 12.5, "自用", "张伟", "13912345678", None],
+            ["储藏室12", 8, "已入住", "刘洋", "13600136000", None],
+        ],
+    )
+    assert run_cli("owners", "import", str(path)).exit_code == 0
+    result = run_cli("notice", "make", "温馨提示", "--all", "--set", "提示内容=冬季请关好门窗")
+    assert result.exit_code == 0, result.output
+    assert "已生成温馨提示 3 份" in result.stdout
+    listed_docs = json.loads(run_cli("docs", "list", "--json").stdout)
+    assert sorted(d["subject"] for d in listed_docs if d["path"].endswith(".docx")) == [
+        "3-2-1201",
+        "别墅A-12",
+        "商铺S-103",
+    ]
+    result = run_cli("notice", "make", "温馨提示", "--unit", "车位B2-088", "--set", "提示内容=请勿堆放杂物")
+    assert result.exit_code == 0, result.output
+    assert "已生成温馨提示 1 份" in result.stdout

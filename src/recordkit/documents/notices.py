@@ -29,7 +29,7 @@ from recordkit.core.errors import CellProblem, NotFoundError, UsageError, Valida
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import cells_as_text, column_letter, normalise_header, sheet_values
-from recordkit.core.unitcodes import Building, UnitCode, parse_building, parse_unit_code
+from recordkit.core.unitcodes import PARKING, STOREROOM, Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
     Companion,
     DocumentRequest,
@@ -314,7 +314,7 @@ def select_recipients(
     today: dt.date | None = None,
 ) -> list[Recipient]:
     """The units a notice goes to: one unit (any status), or the occupied (已入住) units of a
-    building or of the estate, in natural order; addressed as ``to`` says (``ADDRESSEES``), a
+    building or of the estate but parking spaces and storerooms, in natural order; addressed as ``to`` says (``ADDRESSEES``), a
     unit's tenants being those whose tenancy has not ended by ``today``.
 
     ``UsageError`` unless exactly one of the three is given, or for an unknown ``to``;
@@ -328,7 +328,12 @@ def select_recipients(
     if unit is not None:
         views = [show_unit(ledger, unit)[0]]
     else:
-        views = [view for view in list_units(ledger, building) if view.status == "occupied"]
+        # Nobody lives in a parking space or a storeroom, whatever its status says (an export's 自用).
+        views = [
+            view
+            for view in list_units(ledger, building)
+            if view.status == "occupied" and view.code.kind not in (PARKING, STOREROOM)
+        ]
     if not views:
         where = parse_building(building).display if building is not None else "台账中"
         raise NotFoundError(
