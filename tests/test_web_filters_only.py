@@ -1,0 +1,24 @@
+"""The archive room's search page used with its filters alone (房号, 类别), no words typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import open_ledger
+from recordkit.web.app import create_app
+from tests.web_helpers import Browser, text_of
+
+
+def test_a_search_by_filters_alone_that_finds_nothing_says_so_in_words(workspace: Workspace, run_cli: Any) -> None:
+    """Before, the page said 没有找到包含“”的档案: quotes around nothing, since no words were typed."""
+    assert run_cli("index").exit_code == 0
+    with open_ledger(workspace.database_url) as ledger:
+        page = Browser(create_app(workspace, accounts_required=False, ledger=ledger)).get(
+            "/search", query_string={"unit": "9-9-909", "category": "工程档案"}
+        )
+    words = text_of(page)
+    assert page.status_code == 200, words
+    assert "找到 0 条" in words
+    assert "没有符合筛选条件的档案" in words
+    assert "“”" not in words
