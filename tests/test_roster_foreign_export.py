@@ -493,3 +493,20 @@ def test_a_notice_to_the_whole_estate_skips_parking_spaces_and_storerooms(run_cl
     result = run_cli("notice", "make", "温馨提示", "--unit", "车位B2-088", "--set", "提示内容=请勿堆放杂物")
     assert result.exit_code == 0, result.output
     assert "已生成温馨提示 1 份" in result.stdout
+
+
+def test_a_date_cell_holding_excel_s_day_number_is_that_day(run_cli: Any, tmp_path: Path) -> None:
+    """A system that writes a date column as plain numbers leaves Excel's day count in the cell (43952,
+    shown as a date only when formatted): it is that day (2020-05-01 is day 43952 counted from
+    1899-12-30), not a cell to refuse as 无法识别.  20200501 typed as a number is still read as written."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["房号", "建筑面积", "业主姓名", "入住日期"])
+    book.active.append(["3-2-1201", 89.5, "张伟", 43952])
+    book.active.append(["3-2-1202", 89.5, "王强", 20210305])
+    book.save(tmp_path / "房产资料.xlsx")
+    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run_cli("owners", "list", "--json").stdout)
+    assert [(u["unit"], u["move_in_date"]) for u in shown] == [("3-2-1201", "2020-05-01"), ("3-2-1202", "2021-03-05")]

@@ -176,11 +176,17 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
 
 
-def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False, with_time: bool = False) -> dt.date:
+#: Excel's day count: day 1 is 1900-01-01, counted from 1899-12-30 (its 1900 leap day long past); the
+#: numbers a date column holds, 1950-01-01 to 2099-12-31 — an ID, an area or 20200501 lies outside.
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+_EXCEL_DAYS = ((dt.date(1950, 1, 1) - _EXCEL_DAY_ZERO).days, (dt.date(2100, 1, 1) - _EXCEL_DAY_ZERO).days)
+
+
+def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False, cell: bool = False) -> dt.date:
     """A day as clerks write it (see the module; with ``relative`` also 今天/today and 昨天/yesterday,
-    as a command's options accept them), or a date or datetime cell as it is.  With ``with_time`` (a
-    sheet's cell) a day followed by a time of day, as systems export a date as text
-    (``2020-05-01 00:00:00``), is that day.
+    as a command's options accept them), or a date or datetime cell as it is.  With ``cell`` (a sheet's
+    cell, as other systems export one) also a day followed by a time of day (``2020-05-01 00:00:00``)
+    and a number of Excel's day count (``43952``, 1950 to 2099: a date column written as plain numbers).
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -188,12 +194,14 @@ def parse_date(value: str | dt.date, what: str = "日期", relative: bool = Fals
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if cell and isinstance(value, int | float) and _EXCEL_DAYS[0] <= value < _EXCEL_DAYS[1]:
+        return _EXCEL_DAY_ZERO + dt.timedelta(days=int(value))
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
     if relative and folded.lower() in _RELATIVE_DAYS:
         return dt.date.today() + dt.timedelta(days=_RELATIVE_DAYS[folded.lower()])
     parts = _day_parts(folded)
-    if parts is None and with_time:
+    if parts is None and cell:
         day_text, _, clock_text = folded.partition(" ")
         if (clock := _CLOCK.match(clock_text.strip())) is not None and int(clock[1]) < 24:
             parts = _day_parts(day_text)

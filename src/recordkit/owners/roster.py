@@ -537,7 +537,7 @@ class _RowReader:
             day = None
             if cells[key] is not None:
                 try:
-                    day = parse_date(cells[key], what="", with_time=True)
+                    day = parse_date(cells[key], what="", cell=True)
                 except DateError as err:
                     bad(key, err.message)
             found.append(day)
@@ -581,7 +581,7 @@ class _RowReader:
         if cells["move_in"] is not None:
             try:
                 # No "what": the problem line already names the row and the column.
-                move_in = parse_date(cells["move_in"], what="", with_time=True)
+                move_in = parse_date(cells["move_in"], what="", cell=True)
             except DateError as err:
                 bad("move_in", err.message)
 
