@@ -13,26 +13,29 @@ from typing import Any
 import pytest
 
 
-def export_sheet(path: Path, units: list[list[Any]]) -> Path:
-    """An export: title row, date row, a group row merged over a header row (房屋信息 over 房屋编号 …,
-    业主姓名 merged down over both rows), then ``units`` (房屋编号, 建筑面积, 房屋状态, 业主姓名, 联系电话, 身份证号)."""
+def typed(path: Path, rows: list[list[Any]], merged: tuple[str, ...] = ()) -> str:
+    """A one-sheet workbook typed row by row, headers included, with ``merged`` ranges (A1:B1)."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "房产资料"
-    sheet.append(["春江花园房产资料一览表"])
-    sheet.merge_cells("A1:F1")
-    sheet.append(["导出日期：2026年12月1日"])
-    sheet.append(["房屋信息", None, None, "业主姓名", "联系方式", None])
-    sheet.append(["房屋编号", "建筑面积", "房屋状态", None, "联系电话", "身份证号"])
-    sheet.merge_cells("A3:C3")
-    sheet.merge_cells("D3:D4")
-    sheet.merge_cells("E3:F3")
-    for row in units:
-        sheet.append(row)
+    for row in rows:
+        book.active.append(row)
+    for cells in merged:
+        book.active.merge_cells(cells)
     book.save(path)
-    return path
+    return str(path)
+
+
+def export_sheet(path: Path, units: list[list[Any]]) -> str:
+    """An export: title row, date row, a group row merged over a header row (房屋信息 over 房屋编号 …,
+    业主姓名 merged down over both rows), then ``units`` (房屋编号, 建筑面积, 房屋状态, 业主姓名, 联系电话, 身份证号)."""
+    heading: list[list[Any]] = [
+        ["春江花园房产资料一览表"],
+        ["导出日期：2026年12月1日"],
+        ["房屋信息", None, None, "业主姓名", "联系方式", None],
+        ["房屋编号", "建筑面积", "房屋状态", None, "联系电话", "身份证号"],
+    ]
+    return typed(path, [*heading, *units], merged=("A1:F1", "A3:C3", "D3:D4", "E3:F3"))
 
 
 def listed(run_cli: Any) -> list[tuple[str, str | None, float]]:
@@ -58,7 +61,7 @@ def test_totals_and_subtotals_rows_are_left_out_and_said(run_cli: Any, tmp_path:
             ["合 计", 691.5, None, None, None, None],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert "导入完成：共 6 行；新增房屋 6 户" in result.stdout
     assert "提醒：第 7、13 行是合计/小计行，不是房屋，没有导入" in result.stdout
@@ -74,15 +77,16 @@ def test_totals_and_subtotals_rows_are_left_out_and_said(run_cli: Any, tmp_path:
 
 def test_a_totals_row_counting_its_units_in_the_unit_column_is_left_out(run_cli: Any, tmp_path: Path) -> None:
     """合计 in a 序号 column, and in the unit column what it counts (共 2 户): still no unit."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["序号", "房屋编号", "建筑面积", "业主姓名"])
-    book.active.append([1, "3-2-1201", 89.5, "张伟"])
-    book.active.append([2, "3-2-1202", 89.5, "王强"])
-    book.active.append(["合计", "共 2 户", 179.0, None])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["序号", "房屋编号", "建筑面积", "业主姓名"],
+            [1, "3-2-1201", 89.5, "张伟"],
+            [2, "3-2-1202", 89.5, "王强"],
+            ["合计", "共 2 户", 179.0, None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert "提醒：第 4 行是合计/小计行，不是房屋，没有导入" in result.stdout
     assert listed(run_cli) == [("3-2-1201", "张伟", 89.5), ("3-2-1202", "王强", 89.5)]
@@ -98,17 +102,18 @@ def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tm
             ["3栋2单元1202", 89.5, "小计", None, None, None],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert "第 6 行 C 列（房屋状态）：“小计” 不是有效状态" in result.output
     assert listed(run_cli) == []
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["楼栋", "单元", "房号", "建筑面积", "状态"])
-    book.active.append(["3", "2", "1201", 89.5, "小计"])
-    book.save(tmp_path / "分列.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "分列.xlsx"))
+    split = typed(
+        tmp_path / "分列.xlsx",
+        [
+            ["楼栋", "单元", "房号", "建筑面积", "状态"],
+            ["3", "2", "1201", 89.5, "小计"],
+        ],
+    )
+    result = run_cli("owners", "import", split)
     assert result.exit_code == 5, result.output
     assert "第 2 行 E 列（状态）：“小计” 不是有效状态" in result.output
 
@@ -126,7 +131,7 @@ def test_areas_written_with_their_unit_are_read(run_cli: Any, tmp_path: Path) ->
             ["商铺S-101", "1,200.50㎡", "空置", None, None, None],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert listed(run_cli) == [
         ("3-2-1201", None, 89.5),
@@ -144,7 +149,7 @@ def test_an_area_in_another_unit_is_refused_by_row_and_column(run_cli: Any, tmp_
         tmp_path / "房产资料.xlsx",
         [["3-2-1201", "89.5亩", "空置", None, None, None], ["3-2-1202", "89,5", "空置", None, None, None]],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert "第 5 行 B 列（建筑面积）：“89.5亩” 不是数字" in result.output
     assert "第 6 行 B 列（建筑面积）：“89,5” 不是数字" in result.output
@@ -161,7 +166,7 @@ def test_an_id_number_excel_turned_into_a_number_is_refused_for_what_it_is(run_c
             ["3-2-1202", 89.5, "已入住", "刘洋", "13600136000", "33010619850612004x"],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert "有 1 处错误，没有导入任何数据" in result.output
     assert (
@@ -199,7 +204,7 @@ def test_a_landline_with_its_area_code_in_brackets_is_read(run_cli: Any, tmp_pat
             ["商铺S-104", 60, "已入住", "周杰", "（010） 6512-3456", None],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     shown = run_cli("owners", "list", "--json", "--show-private")
     assert [(u["unit"], u["phone"]) for u in json.loads(shown.stdout)] == [
@@ -216,7 +221,7 @@ def test_status_words_of_other_systems_are_read(run_cli: Any, tmp_path: Path, wo
     """入伙 is the trade's word for moving in (the 入伙日期 header is read already), 自用 a shop its owner
     uses, 空房 and 闲置 an empty unit."""
     path = export_sheet(tmp_path / "房产资料.xlsx", [["商铺S-103", 60, word, "孙丽", "13912345678", None]])
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     shown = run_cli("owners", "list", "--json")
     assert [(u["unit"], u["status"]) for u in json.loads(shown.stdout)] == [("商铺S-103", status)]
@@ -231,16 +236,16 @@ def co_owners_of(run_cli: Any, unit: str) -> list[str]:
 def test_a_co_owner_column_names_the_co_owners(run_cli: Any, tmp_path: Path) -> None:
     """Exports often keep co-owners in a column of their own (共有人, 共同产权人), one or several in a cell;
     they are the unit's co-owners, as if written after the owner's name, not an ignored column."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["序号", "房屋编号", "建筑面积", "业主姓名", "共有人", "房屋状态"])
-    sheet.append([1, "3-2-1201", 89.5, "张伟", "李娜", "已入住"])
-    sheet.append([2, "3-2-1202", 89.5, "王强", "赵敏、钱芳", "已入住"])
-    sheet.append([3, "3-2-1301", 120, "刘洋", None, "已入住"])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["序号", "房屋编号", "建筑面积", "业主姓名", "共有人", "房屋状态"],
+            [1, "3-2-1201", 89.5, "张伟", "李娜", "已入住"],
+            [2, "3-2-1202", 89.5, "王强", "赵敏、钱芳", "已入住"],
+            [3, "3-2-1301", 120, "刘洋", None, "已入住"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert "未读取的列：序号\n" in result.stdout
     assert "共有人 3 人" in result.stdout
@@ -250,14 +255,14 @@ def test_a_co_owner_column_names_the_co_owners(run_cli: Any, tmp_path: Path) -> 
 
 
 def test_a_co_owner_without_an_owner_is_refused(run_cli: Any, tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["房屋编号", "建筑面积", "业主姓名", "共同产权人", "房屋状态"])
-    sheet.append(["3-2-1201", 89.5, None, "李娜", "已交付"])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房屋编号", "建筑面积", "业主姓名", "共同产权人", "房屋状态"],
+            ["3-2-1201", 89.5, None, "李娜", "已交付"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert "第 2 行 D 列（共同产权人）：填写了共有人，但没有业主姓名" in result.output
 
@@ -276,7 +281,7 @@ def test_two_phone_numbers_in_one_cell_are_refused_for_what_they_are(
     """Exports often keep two numbers in one 联系电话 cell: the clerk is told the cell holds two numbers,
     not that the number is invalid."""
     path = export_sheet(tmp_path / "房产资料.xlsx", [["3-2-1201", 89.5, "已入住", "张伟", cell, None]])
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert f"第 5 行 E 列（联系电话）：联系电话“{shown}”写了 2 个号码，只能写一个\n" in result.output
     assert listed(run_cli) == []
@@ -285,15 +290,10 @@ def test_two_phone_numbers_in_one_cell_are_refused_for_what_they_are(
 def test_dates_exported_as_text_with_their_time_are_read(run_cli: Any, tmp_path: Path) -> None:
     """Systems export a date column as text with the time of day: 2020-05-01 00:00:00.  That is the day;
     the clerk does not have to cut the time off every cell.  A day that does not exist is still refused."""
-    from openpyxl import Workbook
 
     def sheet_of(rows: list[list[Any]]) -> str:
-        book = Workbook()
-        book.active.append(["房屋编号", "建筑面积", "业主姓名", "入住日期", "租户", "起租日期", "到期日期"])
-        for row in rows:
-            book.active.append(row)
-        book.save(tmp_path / "房产资料.xlsx")
-        return str(tmp_path / "房产资料.xlsx")
+        headers = ["房屋编号", "建筑面积", "业主姓名", "入住日期", "租户", "起租日期", "到期日期"]
+        return typed(tmp_path / "房产资料.xlsx", [headers, *rows])
 
     good = [
         ["3-2-1201", 89.5, "张伟", "2020-05-01 00:00:00", None, None, None],
@@ -315,19 +315,17 @@ def test_dates_exported_as_text_with_their_time_are_read(run_cli: Any, tmp_path:
 def test_full_unit_names_starting_with_the_estate_are_read(run_cli: Any, tmp_path: Path) -> None:
     """明源-style exports name a unit in full, the estate first (房间全称 测试小区-3栋-2单元-1201); the
     workspace's estate (the fixture's 测试小区, ``[office] estate``) is not part of the unit code."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["房间全称", "建筑面积", "业主姓名"])
-    for row in (
-        ["测试小区-3栋-2单元-1201", 89.5, "张伟"],
-        ["测试小区3栋2单元1202室", 89.5, "王强"],
-        ["测试小区/别墅A-12", 320.5, "刘洋"],
-        ["测试小区 车位B2-088", 12.5, "王强"],
-    ):
-        book.active.append(row)
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房间全称", "建筑面积", "业主姓名"],
+            ["测试小区-3栋-2单元-1201", 89.5, "张伟"],
+            ["测试小区3栋2单元1202室", 89.5, "王强"],
+            ["测试小区/别墅A-12", 320.5, "刘洋"],
+            ["测试小区 车位B2-088", 12.5, "王强"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert listed(run_cli) == [
         ("3-2-1201", "张伟", 89.5),
@@ -338,13 +336,14 @@ def test_full_unit_names_starting_with_the_estate_are_read(run_cli: Any, tmp_pat
 
 
 def test_another_estates_name_before_a_unit_is_still_refused(run_cli: Any, tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["房号", "建筑面积", "业主姓名"])
-    book.active.append(["幸福里-3栋-2单元-1201", 89.5, "张伟"])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房号", "建筑面积", "业主姓名"],
+            ["幸福里-3栋-2单元-1201", 89.5, "张伟"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert "第 2 行 A 列（房号）：房号“幸福里-3栋-2单元-1201”无法识别" in result.output
 
@@ -352,15 +351,16 @@ def test_another_estates_name_before_a_unit_is_still_refused(run_cli: Any, tmp_p
 def test_cells_marked_empty_are_empty(run_cli: Any, tmp_path: Path) -> None:
     """Other systems fill an empty cell with a mark: 无, 暂无, -, —, /, 未登记.  That is a blank cell, not a
     phone number to refuse, and never a tenant called 无."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "租户", "租户电话", "状态"])
-    book.active.append(["3-2-1201", 89.5, "张伟", "无", "-", "/", "无", "—", "已交付"])
-    book.active.append(["3-2-1202", 89.5, "／", "——", "暂无", "--", "-", None, "空置"])
-    book.active.append(["3-2-1203", 89.5, "李四", "13912345678", "未登记", " 无 ", "赵磊", "暂无", "已交付"])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "租户", "租户电话", "状态"],
+            ["3-2-1201", 89.5, "张伟", "无", "-", "/", "无", "—", "已交付"],
+            ["3-2-1202", 89.5, "／", "——", "暂无", "--", "-", None, "空置"],
+            ["3-2-1203", 89.5, "李四", "13912345678", "未登记", " 无 ", "赵磊", "暂无", "已交付"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     shown = json.loads(run_cli("owners", "list", "--json").stdout)
     assert [(u["unit"], u["owner"], u["phone"], u["id_number"], u["move_in_date"], u["status"]) for u in shown] == [
@@ -420,18 +420,17 @@ def test_an_id_number_a_csv_holds_as_excel_showed_it_is_refused_for_what_it_is(r
 def test_columns_named_alike_under_owner_and_tenant_groups_are_told_apart(run_cli: Any, tmp_path: Path) -> None:
     """A two-row header whose second row says only 姓名 and 电话, under 业主信息 and again under 租户信息
     (merged over their columns): the first pair is the owner's, the second the tenant's, none left unread."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["房屋信息", None, "业主信息", None, "租户信息", None])
-    sheet.append(["房号", "面积", "姓名", "电话", "姓名", "电话"])
-    for merged in ("A1:B1", "C1:D1", "E1:F1"):
-        sheet.merge_cells(merged)
-    sheet.append(["3-2-1201", 89.5, "张伟", "13912345678", "赵磊", "13700137000"])
-    sheet.append(["3-2-1202", 89.5, "王强", "13900139000", None, None])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房屋信息", None, "业主信息", None, "租户信息", None],
+            ["房号", "面积", "姓名", "电话", "姓名", "电话"],
+            ["3-2-1201", 89.5, "张伟", "13912345678", "赵磊", "13700137000"],
+            ["3-2-1202", 89.5, "王强", "13900139000", None, None],
+        ],
+        merged=("A1:B1", "C1:D1", "E1:F1"),
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert "未读取的列" not in result.stdout
     shown = json.loads(run_cli("owners", "list", "--json", "--show-private").stdout)
@@ -457,7 +456,7 @@ def test_an_owner_written_without_the_id_number_on_another_row_is_one_owner(run_
             ["车位B2-089", 12.5, "已售", "王强", "13700137000", None],
         ],
     )
-    result = run_cli("owners", "import", str(path))
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     assert "新增业主 2 人" in result.stdout
     shown = run_cli("owners", "show", "车位B2-088", "--json")
@@ -480,7 +479,7 @@ def test_a_notice_to_the_whole_estate_skips_parking_spaces_and_storerooms(run_cl
             ["储藏室12", 8, "已入住", "刘洋", "13600136000", None],
         ],
     )
-    assert run_cli("owners", "import", str(path)).exit_code == 0
+    assert run_cli("owners", "import", path).exit_code == 0
     result = run_cli("notice", "make", "温馨提示", "--all", "--set", "提示内容=冬季请关好门窗")
     assert result.exit_code == 0, result.output
     assert "已生成温馨提示 3 份" in result.stdout
@@ -499,14 +498,15 @@ def test_a_date_cell_holding_excel_s_day_number_is_that_day(run_cli: Any, tmp_pa
     """A system that writes a date column as plain numbers leaves Excel's day count in the cell (43952,
     shown as a date only when formatted): it is that day (2020-05-01 is day 43952 counted from
     1899-12-30), not a cell to refuse as 无法识别.  20200501 typed as a number is still read as written."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["房号", "建筑面积", "业主姓名", "入住日期"])
-    book.active.append(["3-2-1201", 89.5, "张伟", 43952])
-    book.active.append(["3-2-1202", 89.5, "王强", 20210305])
-    book.save(tmp_path / "房产资料.xlsx")
-    result = run_cli("owners", "import", str(tmp_path / "房产资料.xlsx"))
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["房号", "建筑面积", "业主姓名", "入住日期"],
+            ["3-2-1201", 89.5, "张伟", 43952],
+            ["3-2-1202", 89.5, "王强", 20210305],
+        ],
+    )
+    result = run_cli("owners", "import", path)
     assert result.exit_code == 0, result.output
     shown = json.loads(run_cli("owners", "list", "--json").stdout)
     assert [(u["unit"], u["move_in_date"]) for u in shown] == [("3-2-1201", "2020-05-01"), ("3-2-1202", "2021-03-05")]
