@@ -21,6 +21,23 @@ DAY = "2026-11-23"
 BACKDATED = ("--date", DAY, "--reason", "银行转账补录")
 
 
+#: 1-1-101's parking fee, 150 元 a month from January 2026.
+PARKING_RULE = (
+    "fees",
+    "rules",
+    "add",
+    "停车费",
+    "--kind",
+    "fixed",
+    "--rate",
+    "150",
+    "--from",
+    "2026-01",
+    "--unit",
+    "1-1-101",
+)
+
+
 @pytest.fixture
 def cashier(run_cli: Any, workspace: Workspace) -> Any:
     """A workspace with the sample units, two fee rules and October and November billed."""
@@ -40,20 +57,7 @@ def cashier(run_cli: Any, workspace: Workspace) -> Any:
             "--vacant-percent",
             "70",
         ),
-        (
-            "fees",
-            "rules",
-            "add",
-            "停车费",
-            "--kind",
-            "fixed",
-            "--rate",
-            "150",
-            "--from",
-            "2026-01",
-            "--unit",
-            "1-1-101",
-        ),
+        PARKING_RULE,
         ("fees", "bill", "--month", "2026-10"),
         ("fees", "bill", "--month", "2026-11"),
     ):

@@ -23,6 +23,7 @@ from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
 from tests.test_documents_cli import assert_nothing_written, imported, journal_size  # noqa: F401 (fixture)
+from tests.test_fees_cli import PARKING_RULE
 from tests.test_templates import make_docx
 
 TODAY = dt.date(2026, 11, 23)
@@ -280,20 +281,7 @@ def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
     for args in (
         ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
         ("fees", "rules", "add", "垃圾清运费", "--kind", "fixed", "--rate", "10", "--from", "2026-01"),
-        (
-            "fees",
-            "rules",
-            "add",
-            "停车费",
-            "--kind",
-            "fixed",
-            "--rate",
-            "150",
-            "--from",
-            "2026-01",
-            "--unit",
-            "1-1-101",
-        ),
+        PARKING_RULE,
         ("fees", "bill", "--month", "2026-10"),
         ("fees", "bill", "--month", "2026-11"),
         ("fees", "pay", "1-1-101", "--amount", "1109.91", "--months", "2027-01..2027-03"),
