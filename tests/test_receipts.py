@@ -125,7 +125,20 @@ def test_a_pattern_that_cannot_number_is_a_config_error(pattern: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "method"),
-    [("微信", "微信"), ("pos", "POS"), ("刷卡", "POS"), ("转账", "银行转账"), ("支付宝", "支付宝"), (" 现金 ", "现金")],
+    [
+        ("微信", "微信"),
+        ("pos", "POS"),
+        ("刷卡", "POS"),
+        ("转账", "银行转账"),
+        ("支付宝", "支付宝"),
+        (" 现金 ", "现金"),
+        # as other systems' exports and the office's own notices write them
+        ("现金支付", "现金"),
+        ("微信缴费", "微信"),
+        ("银行转帐", "银行转账"),
+        ("POS 刷卡", "POS"),
+        ("ＰＯＳ刷卡", "POS"),
+    ],
 )
 def test_payment_methods(text: str, method: str) -> None:
     assert parse_method(text) == method

@@ -51,14 +51,23 @@ if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
 METHODS = ("现金", "微信", "支付宝", "银行转账", "POS")
+#: How cashiers and other systems' exports write the methods (the 支付/缴费/转帐 forms too).
 _METHOD_ALIASES = {
+    "现金支付": "现金",
+    "现金缴费": "现金",
     "微信支付": "微信",
+    "微信缴费": "微信",
     "支付宝支付": "支付宝",
+    "支付宝缴费": "支付宝",
     "银行": "银行转账",
     "转账": "银行转账",
+    "转帐": "银行转账",
+    "银行转帐": "银行转账",
+    "对公转账": "银行转账",
     "银行卡": "POS",
     "刷卡": "POS",
     "POS机": "POS",
+    "POS刷卡": "POS",
 }
 STATUS_LABELS = {"issued": "有效", "voided": "作废"}
 REVERSAL_LABEL = "红冲"
@@ -76,7 +85,7 @@ RECEIPT_NUMBER_KEY = "收据编号"
 
 def parse_method(text: str) -> str:
     """A payment method as the cashier writes it; ``ValidationError`` listing the methods."""
-    folded = unicodedata.normalize("NFKC", str(text)).strip()
+    folded = "".join(unicodedata.normalize("NFKC", str(text)).split())  # "POS 刷卡" as "POS刷卡"
     upper = folded.upper()
     for method in METHODS:
         if folded == method or upper == method:
