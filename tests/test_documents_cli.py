@@ -366,6 +366,8 @@ def test_cert_make_and_docs_list(run_cli: Any, imported: Workspace) -> None:
     ]
     only = json.loads(run_cli("docs", "list", "--kind", "证明", "--json").stdout)
     assert len(only) == 1 and only[0]["title"].startswith("居住证明JZ")
+    passes = json.loads(run_cli("docs", "list", "--kind", "放行条", "--json").stdout)  # cert make's other name
+    assert [d["kind"] for d in passes] == ["出门条"]
     table = run_cli("docs", "list")
     assert "文书 2 份" in table.stdout and "显示最近" not in table.stdout
     assert "文书 2 份，显示最近 1 份" in run_cli("docs", "list", "--limit", "1").stdout

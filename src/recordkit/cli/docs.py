@@ -20,7 +20,9 @@ commands.add_typer(docs_app, name="docs")
 @docs_app.command("list")
 def docs_list(
     ctx: typer.Context,
-    kind: str | None = typer.Option(None, "--kind", help="只列这一类，例如 通知、催缴通知书、证明、出门条、收据。"),
+    kind: str | None = typer.Option(
+        None, "--kind", help="只列这一类，例如 通知、催缴通知书、证明、出门条（放行条）、收据。"
+    ),
     unit: str | None = typer.Option(None, "--unit", help="只列关于这一户的，例如 3-2-1201。"),
     limit: int = typer.Option(50, "--limit", min=1, help="最多列出多少条（最新的在前）。"),
     as_json: bool = typer.Option(
@@ -40,6 +42,10 @@ def docs_list(
     app_state = state(ctx)
     workspace = app_state.workspace()
     subject = str(parse_unit_code(unit)) if unit else None
+    if kind is not None:
+        from recordkit.documents.certificates import KIND_ALIASES  # loaded on first use: --kind only
+
+        kind = KIND_ALIASES.get(kind.strip(), kind.strip())  # 放行条 is stored as 出门条
     documents = list_documents(workspace, app_state.ledger(), kind=kind, subject=subject, limit=limit)
     total = count_documents(app_state.ledger(), kind=kind, subject=subject)
     if as_json:
