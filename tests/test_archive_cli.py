@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -274,6 +275,25 @@ def test_bad_commands_are_refused_with_one_chinese_line(
         assert lines[0] == message
     assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
     assert len(json.loads(archivist_cli("archive", "list", "--json").stdout)) == 1
+
+
+def test_a_due_day_written_without_its_year_is_the_next_such_day(archivist_cli: Any, workspace: Workspace) -> None:
+    # An archivist writes 12月20日, as the office writes dates on paper: the next 20 December from today.
+    write_scan(workspace.root / "a.pdf", 1)
+    assert archivist_cli("file", str(workspace.root / "a.pdf"), "--category", "业主档案").exit_code == 0
+    today = dt.date.today()
+    soon, past = today + dt.timedelta(days=10), today - dt.timedelta(days=10)
+    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", f"{soon.month}月{soon.day}日")
+    assert lent.exit_code == 0, lent.output
+    assert lent.stdout.strip().endswith(f"应还日期 {soon.isoformat()}")
+    assert archivist_cli("archive", "return", "YZ-2026-00001").exit_code == 0
+    # Ten days ago, without the year, is this year's day (a mistake to point out, not next year's).
+    if past.year == today.year:
+        late = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", f"{past.month}月{past.day}号")
+        assert (late.exit_code, late.stderr.strip()) == (
+            2,
+            f"错误：应还日期 {past.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期",
+        )
 
 
 def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: Any, workspace: Workspace) -> None:

@@ -2398,7 +2398,7 @@ def lend(
     if len(dept or "") > 64:
         raise UsageError("部门最多 64 个字")
     if due < today:
-        raise UsageError(f"归还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
+        raise UsageError(f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
     number = _normalise_no(archive_no)
     with ledger.write() as conn:
         item = _item_row(conn, number)

@@ -338,7 +338,9 @@ def archive_lend(
     ctx: typer.Context,
     archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
     to: str = typer.Option(..., "--to", help="借阅人姓名。"),
-    due: str = typer.Option(..., "--due", help="应还日期，例如 2026-12-01。"),
+    due: str = typer.Option(
+        ..., "--due", help="应还日期，例如 2026-12-01，或不写年份 12月1日（今天以后最近的那一天）。"
+    ),
     dept: str | None = typer.Option(None, "--dept", help="借阅人部门，例如 工程部。"),
     reason: str | None = typer.Option(None, "--reason", help="借阅原因（保密档案必须写）。"),
 ) -> None:
@@ -350,7 +352,15 @@ def archive_lend(
     from recordkit.core.dates import parse_date
 
     app_state = state(ctx)
-    loan = lend(app_state.ledger(), archive_no, to, parse_date(due, "应还日期"), app_state.operator_name, dept, reason)
+    loan = lend(
+        app_state.ledger(),
+        archive_no,
+        to,
+        parse_date(due, "应还日期", ahead=dt.date.today()),
+        app_state.operator_name,
+        dept,
+        reason,
+    )
     who = f"{loan.borrower}（{loan.dept}）" if loan.dept else loan.borrower
     typer.echo(f"已借出 {loan.archive_no}（{loan.title}）给 {who}，应还日期 {loan.due.isoformat()}")
 

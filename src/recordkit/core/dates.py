@@ -26,6 +26,7 @@ __all__ = [
     "chinese_date",
     "find_date",
     "format_when",
+    "next_month_day",
     "parse_date",
     "parse_month",
     "parse_month_range",
@@ -172,6 +173,9 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
     return day
 
 
+#: A month and day without the year: 12月20日, 12月20号.
+_MONTH_DAY = re.compile(r"([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?")
+
 #: Days named relative to today (the computer's calendar day, as every "today" default in recordkit).
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
 
@@ -182,11 +186,40 @@ _EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
 _EXCEL_DAYS = ((dt.date(1950, 1, 1) - _EXCEL_DAY_ZERO).days, (dt.date(2100, 1, 1) - _EXCEL_DAY_ZERO).days)
 
 
-def parse_date(value: str | dt.date, what: str = "日期", relative: bool = False, cell: bool = False) -> dt.date:
+#: How far ahead a day written without its year may lie and still be taken as the next one.
+AHEAD_DAYS = 183
+
+
+def next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
+    """The day a ``month``-``day`` without a year means, written on ``since`` (a notice's date, the day a
+    paper file is lent): the first one on or after it when that is within half a year (1月10日 on a notice of 2026-12-20 is 2027's, as is
+    恢复时间 1月1日 after 停水时间 12月31日), else the one in ``since``'s year (12月4日 after
+    12月5日 is a mistake to point out, not a day a year later).  None when there is no such day."""
+    for year in range(since.year, since.year + 5):  # 2月29日 may be four years away
+        try:
+            found = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if found < since:
+            continue
+        if (found - since).days <= AHEAD_DAYS:
+            return found
+        break
+    try:
+        return dt.date(since.year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(
+    value: str | dt.date, what: str = "日期", relative: bool = False, cell: bool = False, ahead: dt.date | None = None
+) -> dt.date:
     """A day as clerks write it (see the module; with ``relative`` also 今天/today and 昨天/yesterday,
     as a command's options accept them), or a date or datetime cell as it is.  With ``cell`` (a sheet's
     cell, as other systems export one) also a day followed by a time of day (``2020-05-01 00:00:00``)
     and a number of Excel's day count (``43952``, 1950 to 2099: a date column written as plain numbers).
+    With ``ahead`` (a day to come: a loan's 应还日期) also a month and day without the year, ``12月20日``:
+    the next such day from ``ahead`` on (``next_month_day``).
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -205,6 +238,11 @@ def parse_date(value: str | dt.date, what: str = "日期", relative: bool = Fals
         day_text, _, clock_text = folded.partition(" ")
         if (clock := _CLOCK.match(clock_text.strip())) is not None and int(clock[1]) < 24:
             parts = _day_parts(day_text)
+    if parts is None and ahead is not None and (month_day := _MONTH_DAY.fullmatch(folded)) is not None:
+        found = next_month_day(int(month_day[1]), int(month_day[2]), ahead)
+        if found is None:
+            raise DateError(f"{what}“{shown}”不存在：请检查月和日")
+        return found
     if parts is None:
         raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
     return _checked_day(parts, what, shown)

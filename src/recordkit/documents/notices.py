@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from recordkit.billing.allocations import Credit, prepayment_credits
 from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
 from recordkit.core.atomic import saved
-from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, parse_month
+from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, next_month_day, parse_month
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -174,36 +174,11 @@ def _on_24_hour_clock(hour: int, before: str) -> int:
     return hour
 
 
-def _next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
-    """The day a ``month``-``day`` without a year means on a notice dated ``since``: the first one on
-    or after it when that is within half a year (1月10日 on a notice of 2026-12-20 is 2027's, as is
-    恢复时间 1月1日 after 停水时间 12月31日), else the one in ``since``'s year (12月4日 after
-    12月5日 is a mistake to point out, not a day a year later).  None when there is no such day."""
-    for year in range(since.year, since.year + 5):  # 2月29日 may be four years away
-        try:
-            found = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if found < since:
-            continue
-        if (found - since).days <= _AHEAD_DAYS:
-            return found
-        break
-    try:
-        return dt.date(since.year, month, day)
-    except ValueError:
-        return None
-
-
-#: How far ahead a day written without its year may lie and still be taken as the next one.
-_AHEAD_DAYS = 183
-
-
 def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
     """The first date or date-and-time written inside a template value, or None when there is none.
 
     Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
-    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` the next 12月5日 (``_next_month_day``), ``2026年12月5日``, ``当日18:00``
+    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` the next 12月5日 (``core.dates.next_month_day``), ``2026年12月5日``, ``当日18:00``
     meaning the day ``base``, ``下午6:00`` 18:00), so it never raises and only serves to check dates run
     forwards.
     """
@@ -215,7 +190,7 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
         candidates.append((where, found[0], where + len(found[1])))
     month_day = _MONTH_DAY.search(folded)
     if month_day is not None:
-        day = _next_month_day(int(month_day[1]), int(month_day[2]), base or today)
+        day = next_month_day(int(month_day[1]), int(month_day[2]), base or today)
         if day is not None:
             candidates.append((month_day.start(), day, month_day.end()))
     if candidates:
