@@ -233,6 +233,10 @@ def test_no_pass_before_the_deposit_and_fee_are_paid_unless_asked(desk: Any, wor
         "已发放临时出入证 1 张（有效期 2026-12-01 至 2027-01-31）：",
         "  ZX2026-0001-01 张三（440304********3412，水电工）",
     ]
+    assert early.stdout.splitlines()[-1] == (  # said on screen too, not only in the journal
+        "注意：押金和装修垃圾清运费还有 2,500.00 元未缴，按 --unpaid 先发证（已记入操作日志）："
+        "收款 recordkit renovation pay ZX2026-0001"
+    )
     assert _journal_after(workspace, "ZX2026-0001-01") == ("renovation.pass_issue", 250000)
     [cards] = [p for p in _generated(workspace) if p.name.startswith("临时出入证")]
     assert "姓　　名：张三" in Document(str(cards)).tables[0].rows[0].cells[0].text
@@ -249,6 +253,7 @@ def test_no_pass_before_the_deposit_and_fee_are_paid_unless_asked(desk: Any, wor
     assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
     issued = desk("renovation", "pass", "ZX2026-0001", "--worker", f"李四,{ID_LI}", "--date", "2026-12-01")
     assert issued.exit_code == 0, issued.output
+    assert "注意" not in issued.stdout  # paid up: nothing to warn of
     assert _journal_after(workspace, "ZX2026-0001-02") == ("renovation.pass_issue", None)
 
 

@@ -197,6 +197,13 @@ def renovation_pass(
             typer.echo(f"  {view.number} {Worker(view.worker, view.id_number, view.trade).masked}{note}")
     if document is not None:
         typer.echo(f"出入证文件：{_where(ctx, document)}")
+    if changes.issued and changes.renovation.due_fen > 0:
+        from recordkit.core.money import format_yuan
+
+        typer.echo(
+            f"注意：押金和装修垃圾清运费还有 {format_yuan(changes.renovation.due_fen)} 元未缴，按 --unpaid 先发证"
+            f"（已记入操作日志）：收款 recordkit renovation pay {changes.renovation.number}"
+        )
 
 
 @renovation_app.command("inspect")
