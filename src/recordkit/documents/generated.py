@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -431,19 +432,21 @@ def write_documents(
     is filled while the lock is held.  Each is written to a temporary file noted in ``written``
     (see ``papers_after_commit``, which publishes it after the commit).
     """
-    now = dt.datetime.now(dt.UTC)
-    folder = output_folder(workspace, now.astimezone())
-    first_id = _next_document_id(conn)
-    taken: set[Path] = set()
-    records = []
-    for offset, request in enumerate(requests):
-        path = _free_path(conn, workspace, folder, paper_stem(request.title, request.subject), taken)
-        data = rendered[offset]
-        row = _record_row(workspace, template, kind, request, path, data, operator, now)
-        row["id"] = first_id + offset
-        _stage(workspace, row["id"], path, data, written)
-        records.append(row)
-    return _insert(conn, workspace, records, operator)
+    return _record_staged(
+        conn,
+        workspace,
+        [
+            _Staged(
+                paper_stem(request.title, request.subject),
+                ".docx",
+                data,
+                partial(_record_row, workspace, template, kind, request),
+            )
+            for request, data in zip(requests, rendered, strict=True)
+        ],
+        operator,
+        written,
+    )
 
 
 @dataclass(frozen=True)
@@ -472,19 +475,56 @@ def write_companions(
     """Record ``companions`` inside the caller's ``Ledger.write()``, each staged in ``written`` as a paper is."""
     if not companions:
         return []
+    return _record_staged(
+        conn,
+        workspace,
+        [
+            _Staged(
+                safe_file_stem(companion.stem),
+                companion.suffix,
+                companion.data,
+                partial(_companion_row, workspace, companion),
+            )
+            for companion in companions
+        ],
+        operator,
+        written,
+    )
+
+
+def _companion_row(
+    workspace: Workspace, companion: Companion, path: Path, data: bytes, operator: str, now: dt.datetime
+) -> dict[str, Any]:
+    record = FileRecord(path, companion.kind, companion.template, companion.subject, companion.title, companion.values)
+    return _file_row(workspace, record, data, operator, now)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A paper to record and stage: its file name's stem and suffix, its bytes, and its ledger row as made from
+    the free path it gets, its bytes, the operator and the moment (``_record_row``, ``_file_row``)."""
+
+    stem: str
+    suffix: str
+    data: bytes
+    row: Callable[[Path, bytes, str, dt.datetime], dict[str, Any]]
+
+
+def _record_staged(
+    conn: Connection, workspace: Workspace, papers: Sequence[_Staged], operator: str, written: list[PendingPaper]
+) -> list[GeneratedDocument]:
+    """Record ``papers`` inside the caller's ``Ledger.write()``: each under a free name in this month's folder,
+    numbered after the last document, its bytes staged in ``written`` for publication after the commit."""
     now = dt.datetime.now(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
     first_id = _next_document_id(conn)
     taken: set[Path] = set()
     rows = []
-    for offset, companion in enumerate(companions):
-        path = _free_path(conn, workspace, folder, safe_file_stem(companion.stem), taken, companion.suffix)
-        record = FileRecord(
-            path, companion.kind, companion.template, companion.subject, companion.title, companion.values
-        )
-        row = _file_row(workspace, record, companion.data, operator, now)
+    for offset, paper in enumerate(papers):
+        path = _free_path(conn, workspace, folder, paper.stem, taken, paper.suffix)
+        row = paper.row(path, paper.data, operator, now)
         row["id"] = first_id + offset
-        _stage(workspace, row["id"], path, companion.data, written)
+        _stage(workspace, row["id"], path, paper.data, written)
         rows.append(row)
     return _insert(conn, workspace, rows, operator)
 
@@ -515,19 +555,15 @@ def generate_merged(
     ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document,
     in one ledger write with the ``companions`` (see ``generate_many``), which follow it in the list."""
     template = _library(workspace, library).get(template_name)
-    now = dt.datetime.now(dt.UTC)
-    folder = output_folder(workspace, now.astimezone())
     data = template.render_merged_bytes((request.context for request in requests), duplex=duplex)
     summary = DocumentRequest(
         context={"份数": len(requests), MERGED_RECIPIENTS: [r.subject for r in requests]}, subject=subject, title=title
     )
     recover_papers(workspace, ledger)
     with papers_after_commit() as written, ledger.write() as conn:
-        path = _free_path(conn, workspace, folder, paper_stem(title, subject), set())
-        row = _record_row(workspace, template, kind, summary, path, data, operator, now)
-        row["id"] = _next_document_id(conn)
-        _stage(workspace, row["id"], path, data, written)
-        made = _insert(conn, workspace, [row], operator)
+        made = write_documents(
+            conn, workspace, template, [summary], operator=operator, kind=kind, written=written, rendered=[data]
+        )
         return made + write_companions(conn, workspace, companions, operator=operator, written=written)
 
 
