@@ -471,3 +471,31 @@ def test_the_progress_bar_names_each_part_counts_it_and_keeps_the_whole_time() -
         bar.stage("建立全文索引并换上（最后一步）")
         now = shown(bar)
         assert now.startswith("建立全文索引并换上（最后一步）") and "/" not in now and not task.finished
+
+
+@pytest.mark.parametrize("typed", ["3-2-1201", "3栋2单元1201室", "３－２－１２０１", " 3#2-1201 "])
+def test_the_journal_of_a_unit_is_found_however_the_clerk_writes_it(run_cli: Any, imported: Path, typed: str) -> None:
+    """``journal list --key`` takes a unit code the way every other command does: the clerk who typed
+    3栋2单元1201室 saw an empty list, as if nothing had ever happened to the unit."""
+    run_cli("owners", "show", "3-2-1201", "--show-private")
+    rows = json.loads(run_cli("journal", "list", "--key", typed, "--json").stdout)
+    assert [(row["action"], row["key"]) for row in rows] == [("private.view", "3-2-1201"), ("unit.create", "3-2-1201")]
+
+
+def test_the_journal_of_a_receipt_is_found_by_its_short_number(run_cli: Any, imported: Path) -> None:
+    """A receipt number said aloud (SJ2026-1, lower case too) names the same receipt as SJ2026-000001."""
+    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay")
+    assert paid.exit_code == 0, paid.stderr
+    [receipt] = json.loads(run_cli("receipt", "list", "--json").stdout)
+    number = receipt["number"]
+    prefix, sequence = number.rsplit("-", 1)
+    full = json.loads(run_cli("journal", "list", "--key", number, "--json").stdout)
+    assert [row["action"] for row in full] == ["receipt.issue"]
+    for typed in (f"{prefix}-{int(sequence)}", f"{prefix.lower()}-0{int(sequence)}"):
+        assert json.loads(run_cli("journal", "list", "--key", typed, "--json").stdout) == full
+
+
+def test_a_key_with_no_journal_says_so(run_cli: Any, imported: Path) -> None:
+    result = run_cli("journal", "list", "--key", "9-9-9999")
+    assert result.exit_code == 0
+    assert "操作日志里没有“9-9-9999”的记录" in result.stdout

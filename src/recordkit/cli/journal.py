@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from recordkit.cli._app import console, listing_title, new_table, print_json, state
+from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import readable_name
+
+if TYPE_CHECKING:
+    from recordkit.core.config import Settings
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -117,8 +121,11 @@ def journal_list(
     from recordkit.ledger import journal
 
     app_state = state(ctx)
-    zone = app_state.workspace().settings.office.time_zone
+    settings = app_state.workspace().settings
+    zone = settings.office.time_zone
     with app_state.ledger().read() as conn:
+        if key is not None:
+            key = next((each for each in _keys_meant(key, settings) if journal.count(conn, entity_key=each)), key)
         entries = journal.recent(conn, limit=limit, entity_key=key)
         total = journal.count(conn, entity_key=key)
     rows = [
@@ -147,3 +154,25 @@ def journal_list(
     for e in entries:
         table.add_row(str(e.id), format_stamp(e.at, zone), e.operator, journal.action_label(e.action), e.key)
     console().print(table)
+    if key and not entries:
+        typer.echo(f"操作日志里没有“{key}”的记录（房号、收据编号、档号、工单号等请照打印的写法输入）")
+
+
+def _keys_meant(typed: str, settings: Settings) -> list[str]:
+    """What a clerk's ``--key`` may stand for, in the order tried: the text as typed (a document's path,
+    an archive number, a renovation's number), a receipt number in its short or lower-case form
+    (``sj2026-6``: ``SJ2026-000006``), a unit code in any spelling (``3栋2单元1201室``: ``3-2-1201``), and
+    the text folded as codes are compared (full-width, long dashes, upper case)."""
+    from recordkit.billing.receipts import normalise_number, parse_receipt_number
+    from recordkit.core.unitcodes import parse_unit_code
+
+    meant = [typed.strip()]
+    for parse in (
+        lambda: parse_receipt_number(typed, settings.receipt),
+        lambda: str(parse_unit_code(typed, phases=settings.office.phase_table() or None)),
+    ):
+        try:
+            meant.append(parse())
+        except ValidationError:
+            pass
+    return [*meant, normalise_number(typed)]
