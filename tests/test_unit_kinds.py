@@ -558,3 +558,60 @@ def test_the_counter_reads_a_phase_written_without_its_dot(run_cli: Any, workspa
     unknown = run_cli("fees", "account", "三期B-1-2004")
     assert unknown.exit_code == 5
     assert "分区“三期”不在本小区的分区中（香榭丽舍、巴塞罗纳）" in unknown.stderr
+
+
+def test_a_parking_space_without_an_area_is_imported_and_billed_at_its_fixed_fee(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Parking spaces are exported from other systems with the area blank or 0 (they are sold and charged by
+    the space): such a roster was refused row by row ("不能为空", "0 应大于 0").  A flat still needs its area;
+    an area rule that reaches a parking space without one makes no bill and ``fees bill`` names the space."""
+    rows = [
+        ["1", "1", "101", 100.0, "张伟", None, None, None, "已交付"],
+        [None, None, "车位B1-023", None, "陈静", None, None, None, "已交付"],
+        [None, None, "车位B1-024", 0, "张伟", None, None, None, "已交付"],
+        [None, None, "车位B1-025", "0.00", "刘洋", None, None, None, "已交付"],
+    ]
+    summary = import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), OPERATOR)
+    assert summary.units_created == 4
+    with ledger.read() as conn:
+        areas = dict(conn.execute(sa.select(units.c.code, units.c.floor_area_hundredths)).all())
+    assert areas == {"1-1-101": 10000, "车位B1-023": 0, "车位B1-024": 0, "车位B1-025": 0}
+    add_rule(ledger, OPERATOR, "车位管理费", "fixed", "80", "2026-01", unit_kinds=["车位"])
+    add_rule(ledger, OPERATOR, "物业服务费", "area", "2.35", "2026-01")  # every kind, parking spaces too
+    billed = bill_month(ledger, "2026-11", OPERATOR, advance=True)
+    assert _bills_by_unit(ledger, "2026-11") == {
+        ("1-1-101", "物业服务费"): 23500,
+        ("车位B1-023", "车位管理费"): 8000,
+        ("车位B1-024", "车位管理费"): 8000,
+        ("车位B1-025", "车位管理费"): 8000,
+    }
+    assert billed.without_area == {"物业服务费": ["车位B1-023", "车位B1-024", "车位B1-025"]}
+
+
+@pytest.mark.parametrize("area", [None, 0])
+def test_a_flat_villa_shop_or_storeroom_still_needs_its_area(ledger: Ledger, tmp_path: Path, area: Any) -> None:
+    rows = [
+        ["1", "1", "101", area, "张伟", None, None, None, "已交付"],
+        [None, None, "12号别墅", area, "王建国", None, None, None, "已交付"],
+        [None, None, "商铺S-101", area, "刘洋", None, None, None, "已交付"],
+        [None, None, "储藏室12", area, "陈静", None, None, None, "已交付"],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), OPERATOR)
+    reason = "不能为空" if area is None else "0 应大于 0"
+    assert [str(p) for p in caught.value.problems] == [f"第 {n} 行 D 列（建筑面积）：{reason}" for n in (2, 3, 4, 5)]
+
+
+def test_fees_bill_names_the_parking_spaces_an_area_rule_did_not_bill(run_cli: Any, workspace: Workspace) -> None:
+    rows = [["1", "1", "101", 100.0, "张伟", None, None, None, "已交付"]] + [
+        [None, None, f"车位B1-0{n}", None, "陈静", None, None, None, "已交付"] for n in range(21, 25)
+    ]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    assert (
+        run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01").exit_code
+        == 0
+    )
+    result = run_cli("fees", "bill", "--month", "2026-11")
+    assert result.exit_code == 0, result.stderr
+    assert "物业服务费：4 户没有建筑面积，未按面积出账（车位B1-021、车位B1-022、车位B1-023 等）" in result.stdout

@@ -347,6 +347,8 @@ class BillingSummary:
     prepayment_applied_fen: int = 0
     by_item: dict[str, list[int]] = field(default_factory=dict)  # name -> [bills, fen] created
     metered_without_reading: dict[str, int] = field(default_factory=dict)
+    # name -> codes of the units an area rule reaches that have no floor area (parking spaces), in code order
+    without_area: dict[str, list[str]] = field(default_factory=dict)
 
 
 def bill_month(
@@ -433,6 +435,12 @@ def bill_month(
                 )
                 if without:
                     summary.metered_without_reading[item.name] = without
+            if item.kind == "area" and in_force is not None:
+                arealess = [
+                    u.code for u in unit_rows if not u.floor_area_hundredths and in_force.applies_to(u.code, u.kind)
+                ]
+                if arealess:
+                    summary.without_area[item.name] = sorted(arealess, key=lambda code: parse_unit_code(code).sort_key)
 
         new_rows: list[dict[str, Any]] = []
         changed, changes = [], []

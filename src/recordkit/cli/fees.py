@@ -306,6 +306,9 @@ def fees_bill(
         typer.echo(f"按现行标准重算 {summary.rebilled} 张，删除 {summary.removed} 张（已记入操作日志）")
     if summary.prepayment_applied_fen:
         typer.echo(f"预收款冲抵：{format_yuan(summary.prepayment_applied_fen)} 元")
+    for name, codes in summary.without_area.items():
+        named = "、".join(codes[:3]) + (" 等" if len(codes) > 3 else "")
+        typer.echo(f"{name}：{len(codes)} 户没有建筑面积，未按面积出账（{named}）")
     for name, count in summary.metered_without_reading.items():
         typer.echo(f"{name}：{count} 户没有 {summary.month} 的读数，未出账（先运行 recordkit fees readings）")
     if summary.differing:

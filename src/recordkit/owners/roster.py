@@ -46,6 +46,7 @@ from recordkit.core.sheets import (
 )
 from recordkit.core.unitcodes import (
     FLAT,
+    PARKING,
     Building,
     UnitCode,
     parse_building,
@@ -173,8 +174,16 @@ _UNIT_FIELDS = (
 # -- pure parsing of cells ------------------------------------------------------------
 
 
-def parse_area(value: Any) -> int:
-    """A floor-area cell to hundredths of m²; raises ``ValueError`` with the Chinese reason."""
+#: Kinds of unit an export may give no floor area (blank or 0): parking spaces are sold and charged by the
+#: space, and other systems leave their area out.
+AREA_OPTIONAL = frozenset({PARKING})
+
+
+def parse_area(value: Any, optional: bool = False) -> int:
+    """A floor-area cell to hundredths of m²; raises ``ValueError`` with the Chinese reason.  ``optional``
+    (a parking space, ``AREA_OPTIONAL``): a blank cell or 0 is an area of 0."""
+    if optional and (value is None or (isinstance(value, str) and not value.strip())):
+        return 0
     if isinstance(value, bool) or value is None:
         raise ValueError("不能为空")
     if isinstance(value, float):
@@ -185,7 +194,7 @@ def parse_area(value: Any) -> int:
         area = decimal_number(_AREA_UNIT.sub("", unicodedata.normalize("NFKC", str(value)).strip()))
     if area is None or not area.is_finite():
         raise ValueError(f"“{value}” 不是数字")
-    if area <= 0:
+    if area < 0 or (area == 0 and not optional):
         raise ValueError(f"{value} 应大于 0")
     if area >= 100_000:  # before quantize: 1e308 has more digits than Decimal's context holds
         raise ValueError(f"{value} 过大，请检查单位是否为平方米")
@@ -556,7 +565,7 @@ class _RowReader:
     ) -> _Row:
         area = None
         try:
-            area = parse_area(cells["area"])
+            area = parse_area(cells["area"], optional=code is not None and code.kind in AREA_OPTIONAL)
         except ValueError as err:
             bad("area", str(err))
         names = split_owner_names(name) if name else []
