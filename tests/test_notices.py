@@ -177,6 +177,32 @@ def test_every_builtin_notice_fills(ws: Workspace, estate: Ledger) -> None:
         assert "{{" not in text and "}}" not in text
 
 
+NOTICE_ASKS = {
+    "停水通知": WATER,
+    "停电通知": {"停电原因": "线路检修", "停电范围": "1栋", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"},
+    "电梯维保通知": {"维保单位": "某某电梯公司", "电梯位置": "1号电梯", "维保时间": "12月7日9:00", "结束时间": "12时"},
+    "装修违规整改通知": {"违规事项": "擅自拆改承重墙", "整改期限": "2026年11月30日"},
+}
+
+
+@pytest.mark.parametrize("name", list(NOTICE_ASKS))
+def test_a_notice_gives_the_offices_phone_when_it_has_one(ws: Workspace, estate: Ledger, name: str) -> None:
+    """Owners reading a notice in the lobby were told to ring the office, with no number to ring: the office's
+    telephone (``[notices] phone``, already on certificates and reminders) is on every notice that says to call
+    or tell the office; an office with none configured keeps the sentence without it."""
+    unit = select_recipients(estate, unit="1-1-101")
+    plain = "\n".join(
+        paragraphs(make_notices(ws, estate, name, unit, NOTICE_ASKS[name], CASHIER, today=TODAY).documents[0].path)
+    )
+    assert "电话" not in plain and "物业服务中心" in plain
+    phoned = open_workspace(
+        ws.root, environ={"RECORDKIT_DATABASE_URL": ws.database_url, "RECORDKIT_NOTICES_PHONE": "0571-88886666"}
+    )
+    batch = make_notices(phoned, estate, name, unit, NOTICE_ASKS[name], CASHIER, today=TODAY)
+    text = "\n".join(paragraphs(batch.documents[0].path))
+    assert text.count("物业服务中心（电话：0571-88886666）") == 1, text
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [

@@ -31,8 +31,12 @@ REMINDER_VARIABLES = (
 )
 
 
+#: The office with its telephone after it when the office has one (``[notices] phone``): 物业服务中心（电话：…）.
+_OFFICE_PHONE = "物业服务中心{% if 物业电话 %}（电话：{{ 物业电话 }}）{% endif %}"
+
+
 def _closing(document: Document) -> None:
-    line(document, "由此给您带来的不便，敬请谅解！如有疑问，请致电物业服务中心。", indent=True)
+    line(document, f"由此给您带来的不便，敬请谅解！如有疑问，请致电{_OFFICE_PHONE}。", indent=True)
     signature(document)
 
 
@@ -73,7 +77,11 @@ def _lift_maintenance(document: Document) -> None:
         "进行定期维护保养。维保期间该电梯暂停使用，请您合理安排出行，老人、小孩请走楼梯时注意安全。",
         indent=True,
     )
-    line(document, "维保结束后电梯将立即恢复运行。感谢您的理解与配合！", indent=True)
+    line(
+        document,
+        f"维保结束后电梯将立即恢复运行。维保期间如遇紧急情况，请致电{_OFFICE_PHONE}。感谢您的理解与配合！",
+        indent=True,
+    )
     signature(document)
 
 
@@ -98,7 +106,9 @@ def _renovation_rectification(document: Document) -> None:
     line(
         document,
         "上述行为违反了《住宅室内装饰装修管理办法》及您签订的《装饰装修管理协议》的有关规定。"
-        "请您于{{ 整改期限 }}前整改完毕，并通知物业服务中心复查。逾期未整改的，物业服务中心将暂停该户装修人员出入，"
+        "请您于{{ 整改期限 }}前整改完毕，并通知"
+        + _OFFICE_PHONE
+        + "复查。逾期未整改的，物业服务中心将暂停该户装修人员出入，"
         "并按协议约定从装修押金中扣除相应费用；造成公共部位或他人财产损失的，由您承担赔偿责任。",
         indent=True,
     )
