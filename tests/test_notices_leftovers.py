@@ -336,3 +336,18 @@ def test_what_a_reminder_says_of_each_kind_of_prepayment() -> None:
     assert prepayment_note([left_over, ahead]) == (
         "另有预收款 1,159.91 元（其中 1,109.91 元预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
     )
+
+
+def test_a_clearance_certificate_names_every_owner_of_record(ws: Workspace, co_owned: Ledger) -> None:
+    """A 缴费证明 certifies the unit's fees are paid: for a unit held together it named only 张伟, which a bank or
+    a buyer's lawyer reads as 张伟 alone holding it.  It names the owners of record as notices do."""
+    from recordkit.billing.arrears import list_arrears
+    from recordkit.billing.receipts import PaymentRequest, pay
+    from recordkit.documents.certificates import make_certificate
+
+    for owed in list_arrears(co_owned, as_of=TODAY):  # (whatever the estate was billed: settled first)
+        pay(co_owned, ws.settings.receipt, CASHIER, PaymentRequest(owed.unit, owed.amount_fen, "微信", paid_on=TODAY))
+    made = make_certificate(ws, co_owned, "缴费证明", "1-1-101", CASHIER, today=TODAY)
+    assert "（业主：张伟、李娜）已缴清" in paragraphs(made.document.path)[2]
+    single = make_certificate(ws, co_owned, "缴费证明", "3-2-1201", CASHIER, today=TODAY)
+    assert "（业主：李秀英）已缴清" in paragraphs(single.document.path)[2]
