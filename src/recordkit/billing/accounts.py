@@ -255,21 +255,20 @@ def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Acc
 
 def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill, ...]:
     inner = outstanding_query([unit_id], today, due_only=False).where(bills.c.id.not_in(deposit_bill_ids())).subquery()
-    this_month = str(Month.of(today))
     rows = conn.execute(
-        sa.select(inner.c.month, inner.c.amount_fen, inner.c.paid_fen, fee_items.c.name)
+        sa.select(
+            inner.c.month,
+            inner.c.amount_fen,
+            inner.c.paid_fen,
+            fee_items.c.name,
+            sa.case((begun_by(today, inner.c.month), 1), else_=0).label("begun"),
+        )
         .select_from(inner.join(fee_items, fee_items.c.id == inner.c.item_id))
         .order_by(inner.c.month, fee_items.c.id, inner.c.id)
     )
     # A bill of a later month has nothing paid on it yet: the money waiting for it is prepayment (``begun_by``).
     return tuple(
-        AccountBill(
-            parse_month(r.month),
-            r.name,
-            int(r.amount_fen),
-            int(r.paid_fen) if r.month <= this_month else 0,
-            r.month <= this_month,
-        )
+        AccountBill(parse_month(r.month), r.name, int(r.amount_fen), int(r.paid_fen) if r.begun else 0, bool(r.begun))
         for r in rows
     )
 

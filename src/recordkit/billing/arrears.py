@@ -102,11 +102,11 @@ def owed_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
     return outstanding_query(unit_ids, as_of).where(bills.c.id.not_in(deposit_bill_ids()))
 
 
-def begun_by(as_of: dt.date) -> sa.ColumnElement[bool]:
-    """Whether the money on a bill counts as taken by it as of ``as_of``: the bill's month has begun by
-    then.  Money a payment put on a bill of a later month (billed ahead, or paid ahead for named months)
-    is still 预收 on that day, whenever the bill came to take it."""
-    return bills.c.month <= str(Month.of(as_of))
+def begun_by(as_of: dt.date, month: sa.ColumnElement[str] = bills.c.month) -> sa.ColumnElement[bool]:
+    """Whether the money on a bill counts as taken by it as of ``as_of``: the bill's month (``month``, the
+    column of a query over bills) has begun by then.  Money a payment put on a bill of a later month
+    (billed ahead, or paid ahead for named months) is still 预收 on that day, whenever the bill came to take it."""
+    return month <= str(Month.of(as_of))
 
 
 def prepaid_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
