@@ -407,3 +407,35 @@ def test_a_logbook_cell_with_a_right_to_left_override_is_named_and_nothing_impor
         ],
     )
     assert _count(estate, "work_orders") == 0
+
+
+def test_a_logbook_row_dated_outside_the_books_years_is_named_and_nothing_imported(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """The logbook keeps to the same years as ``workorder add`` (and money): a year typed 1926 for 2026 would
+    number the order GD1926-000001; an office whose books start in 2026 refuses a 2025 row."""
+    rows = [list(row) for row in LOGBOOK_ROWS]
+    rows[0][7] = "1926-09-02 08:30"  # 报修时间 of the first order (sheet row 3)
+    journal_before = _count(estate, "journal")
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "登记簿.xlsx", rows)))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：登记簿.xlsx 有 1 处错误，没有导入任何工单",
+            "  第 3 行 H 列（报修时间）：报修时间 1926-09-02 不在 2000–2099 年之间：请检查年份",
+        ],
+    )
+    assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
+
+    rows[0][7] = "2025-12-31 08:30"
+    result = run_cli(
+        "workorder",
+        "import",
+        str(write_logbook(tmp_path / "登记簿2.xlsx", rows)),
+        env={"RECORDKIT_RECEIPT_FIRST_YEAR": "2026"},
+    )
+    assert (result.exit_code, lines(result)[1:]) == (
+        5,
+        ["  第 3 行 H 列（报修时间）：报修时间 2025-12-31 不在 2026–2099 年之间：请检查年份"],
+    )
+    assert _count(estate, "work_orders") == 0

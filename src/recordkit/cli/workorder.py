@@ -284,13 +284,15 @@ def workorder_import(
     from recordkit.workorders.logbook import import_logbook
 
     app_state = state(ctx)
+    everything = app_state.workspace().settings
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_logbook(
             app_state.ledger(),
-            app_state.workspace().settings.workorders,
+            everything.workorders,
             app_state.operator_name,
             file,
             progress=advance,
+            years=(everything.receipt.first_year, everything.receipt.last_year),
         )
     typer.echo(
         f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"

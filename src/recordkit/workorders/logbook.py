@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.core.dates import format_when, parse_when
+from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when, parse_when
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
@@ -110,7 +110,7 @@ def _text(value: Any) -> str | None:
 
 
 def _read_row(
-    table: Any, number: int, cells: dict[str, Any], now: dt.datetime
+    table: Any, number: int, cells: dict[str, Any], now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
 ) -> tuple[LogbookRow | None, list[CellProblem]]:
     problems: list[CellProblem] = []
 
@@ -129,8 +129,16 @@ def _read_row(
 
     def when(key: str, what: str) -> dt.datetime | None:
         value = pick(key, lambda text: parse_when(text, what))
-        if value is not None and value > now + dt.timedelta(minutes=1):
+        if value is None:
+            return None
+        if value > now + dt.timedelta(minutes=1):
             bad(key, f"{what} {format_when(value)} 晚于现在")
+            return value
+        # The same window as ``workorder add``'s: a year typed 1926 for 2026 would number the order GD1926-000001.
+        try:
+            check_business_day(value.date(), what, years)
+        except ValidationError as err:
+            bad(key, err.message)
         return value
 
     kind = _text(cells.get("type"))
@@ -188,13 +196,13 @@ def _read_row(
 
 
 def _read_logbook(
-    path: Path, progress: ProgressCallback | None, now: dt.datetime
+    path: Path, progress: ProgressCallback | None, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
     for sheet_row in table.rows:
-        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now)
+        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years)
         problems.extend(row_problems)
         if row is not None:
             rows.append(row)
@@ -210,11 +218,14 @@ def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem])
 
 
 def read_logbook(
-    path: Path, progress: ProgressCallback | None = None, now: dt.datetime | None = None
+    path: Path,
+    progress: ProgressCallback | None = None,
+    now: dt.datetime | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> list[LogbookRow]:
     """Read and check the whole logbook without the ledger; ``ValidationError`` lists every bad
-    cell by row and column."""
-    rows, _, problems = _read_logbook(path, progress, now or now_minute())
+    cell by row and column (a time outside ``years`` among them, as ``workorder add`` refuses it)."""
+    rows, _, problems = _read_logbook(path, progress, now or now_minute(), years)
     _refuse(path, rows, problems)
     return rows
 
@@ -249,15 +260,17 @@ def import_logbook(
     path: Path,
     progress: ProgressCallback | None = None,
     now: dt.datetime | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> ImportSummary:
     """Import the office's existing work-order logbook (``workorder import``), all or nothing.
 
-    Every bad cell is reported with its row number and column (``ValidationError``), together
+    Every bad cell is reported with its row number and column (``ValidationError``): a time outside
+    ``years`` (``[receipt] first_year`` and ``last_year``, as ``workorder add``'s) among them, together
     with units the ledger does not hold and rows already imported; nothing is written then.
     Orders are numbered in the order they were reported; complaints are marked as repeats
     against the ledger and the earlier rows.
     """
-    rows, table, problems = _read_logbook(path, progress, now or now_minute())
+    rows, table, problems = _read_logbook(path, progress, now or now_minute(), years)
     with ledger.write() as conn:
         known = known_units(conn, [row.record.unit for row in rows if row.record.unit])
         for row in rows:
