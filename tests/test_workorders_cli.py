@@ -439,3 +439,48 @@ def test_a_logbook_row_dated_outside_the_books_years_is_named_and_nothing_import
         ["  第 3 行 H 列（报修时间）：报修时间 2025-12-31 不在 2026–2099 年之间：请检查年份"],
     )
     assert _count(estate, "work_orders") == 0
+
+
+def test_a_phone_or_id_number_written_inside_a_work_orders_texts_is_masked_unless_asked_for(
+    estate: Workspace, run_cli: Any
+) -> None:
+    """Clerks write the caller's number into the description (“业主电话 13912345678”), the reporter column or
+    the visit notes; like the 电话 field it is personal data, shown whole only with --show-private."""
+    added = run_cli(
+        "workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电",
+        "--desc", "厨房漏水，业主电话13912345678，身份证110101199003071233", "--reported-by", "张伟 13812345678",
+        "--place", "卫生间（租户 13987654321）", "--at", "2026-10-03 09:15",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    for step in (
+        ("assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:30"),
+        ("close", "GD2026-1", "--result", "已修好，请回电 025-84561234", "--at", "2026-10-03 11:00"),
+        ("visit", "GD2026-1", "--satisfaction", "满意", "--notes", "家属 139 8765 4321 接的电话", "--at", "2026-10-04 10:00"),
+    ):  # fmt: skip
+        assert run_cli("workorder", *step).exit_code == 0
+
+    masked = {
+        "description": "厨房漏水，业主电话139****5678，身份证110101********1233",
+        "reported_by": "张伟 138****5678",
+        "place": "卫生间（租户 139****4321）",
+        "result": "已修好，请回电 025-****1234",
+        "visit_notes": "家属 139 **** 4321 接的电话",
+    }
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert {key: shown[key] for key in masked} == masked
+    [listed] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert {key: listed[key] for key in masked} == masked
+    table = run_cli("workorder", "list", "--wide").stdout
+    assert "139****5678" in table and "138****5678" in table and "13912345678" not in table
+    show = run_cli("workorder", "show", "GD2026-1").stdout
+    assert "内容：厨房漏水，业主电话139****5678，身份证110101********1233" in show
+    assert "完成：2026-10-03 11:00：已修好，请回电 025-****1234" in show
+    assert "回访：2026-10-04 10:00：满意，家属 139 **** 4321 接的电话" in show
+    assert "13912345678" not in show and "84561234" not in show and "8765" not in show
+
+    private = json.loads(run_cli("workorder", "show", "GD2026-1", "--json", "--show-private").stdout)
+    assert (private["description"], private["visit_notes"]) == (
+        "厨房漏水，业主电话13912345678，身份证110101199003071233",
+        "家属 139 8765 4321 接的电话",
+    )
+    assert "业主电话13912345678" in run_cli("workorder", "list", "--show-private").stdout

@@ -26,7 +26,7 @@ commands.add_typer(workorder_app, name="workorder")
 
 _NUMBER_HELP = "工单编号，例如 GD2026-000123（workorder list 可查）。"
 _AT_HELP = '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"。'
-_PRIVATE_HELP = "显示完整电话号码（默认打码）。"
+_PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见等里写的电话和身份证号也打码）。"
 
 
 def _as_of(text: str | None) -> dt.datetime | None:
@@ -176,6 +176,7 @@ def workorder_show(
     if as_json:
         print_json(order.to_dict(moment, show_private))
         return
+    order = order if show_private else order.masked()
     lines = [
         ("工单编号", order.number),
         ("类型", f"{order.type} · {order.category}"),
@@ -252,7 +253,7 @@ def workorder_list(
         "工单编号", "类型", "类别", "房号/地点", "内容", contact, opened, "状态", "派工", "时限", "重复投诉",
         title=title, wide_only=(contact, "派工", "重复投诉"), wide=wide,
     )  # fmt: skip
-    for order in orders:
+    for order in orders if show_private else [order.masked() for order in orders]:
         table.add_row(
             order.number,
             order.type,

@@ -9,6 +9,7 @@ masked on screen and in the journal.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -22,7 +23,7 @@ from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, format_when, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
-from recordkit.core.personal import mask_phone, validate_phone
+from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
@@ -215,36 +216,43 @@ class WorkOrder:
             return "超时完成" if self.closed_late else "按时完成"
         return "、".join(overdue_reasons(self, as_of)) or "未超时"
 
+    def masked(self) -> WorkOrder:
+        """The order as shown without ``--show-private``: its phone masked, and a phone or ID number a clerk
+        wrote inside its texts (内容 “厨房漏水，业主电话 139…”, 报修人, 回访意见) masked where it stands."""
+        texts: dict[str, Any] = {key: mask_in_text(value) for key, _ in TEXT_FIELDS if (value := getattr(self, key))}
+        return dataclasses.replace(self, phone=mask_phone(self.phone) if self.phone else None, **texts)
+
     def contact(self, show_private: bool = False) -> str:
-        phone = (self.phone if show_private else mask_phone(self.phone)) if self.phone else ""
-        return " ".join(part for part in (self.reported_by or "", phone) if part) or "—"
+        order = self if show_private else self.masked()
+        return " ".join(part for part in (order.reported_by or "", order.phone or "") if part) or "—"
 
     def to_dict(self, as_of: dt.datetime, show_private: bool = False) -> dict[str, Any]:
+        order = self if show_private else self.masked()
         return {
-            "number": self.number,
-            "type": self.type,
-            "category": self.category,
-            "unit": self.unit,
-            "place": self.place,
-            "description": self.description,
-            "reported_by": self.reported_by,
-            "phone": (self.phone if show_private else mask_phone(self.phone)) if self.phone else None,
-            "status": self.status_label,
-            "opened_at": format_when(self.opened_at),
-            "opened_by": self.opened_by,
-            "respond_by": format_when(self.respond_by),
-            "close_by": format_when(self.close_by),
-            "assignee": self.assignee,
-            "assigned_at": format_when(self.assigned_at) or None,
-            "closed_at": format_when(self.closed_at) or None,
-            "result": self.result,
-            "closed_late": self.closed_late,
-            "overdue": overdue_reasons(self, as_of),
-            "visited_at": format_when(self.visited_at) or None,
-            "satisfaction": self.satisfaction,
-            "visit_notes": self.visit_notes,
-            "repeat": self.is_repeat,
-            "repeat_of": self.repeat_of,
+            "number": order.number,
+            "type": order.type,
+            "category": order.category,
+            "unit": order.unit,
+            "place": order.place,
+            "description": order.description,
+            "reported_by": order.reported_by,
+            "phone": order.phone,
+            "status": order.status_label,
+            "opened_at": format_when(order.opened_at),
+            "opened_by": order.opened_by,
+            "respond_by": format_when(order.respond_by),
+            "close_by": format_when(order.close_by),
+            "assignee": order.assignee,
+            "assigned_at": format_when(order.assigned_at) or None,
+            "closed_at": format_when(order.closed_at) or None,
+            "result": order.result,
+            "closed_late": order.closed_late,
+            "overdue": overdue_reasons(order, as_of),
+            "visited_at": format_when(order.visited_at) or None,
+            "satisfaction": order.satisfaction,
+            "visit_notes": order.visit_notes,
+            "repeat": order.is_repeat,
+            "repeat_of": order.repeat_of,
         }
 
 
