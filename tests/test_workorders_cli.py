@@ -484,3 +484,31 @@ def test_a_phone_or_id_number_written_inside_a_work_orders_texts_is_masked_unles
         "家属 139 8765 4321 接的电话",
     )
     assert "业主电话13912345678" in run_cli("workorder", "list", "--show-private").stdout
+
+
+def test_a_logbook_whose_times_are_excels_day_numbers_is_read_to_the_minute(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A time column another system exported, or one whose date format was lost, holds Excel's day count with the
+    time of day as its fraction (the README: 报修时间 may be written in Excel's date-time form)."""
+    rows = [list(row) for row in LOGBOOK_ROWS[:1]]
+    # 2026-09-02 08:30, 09:30 and 11:00 as Excel stores them (openpyxl's from_excel reads them so); the visit as
+    # the eight digits of a day in a number cell.
+    rows[0][7:11] = [46267.3541666667, "刘师傅", 46267.3958333333, 46267.4583333333]
+    rows[0][12] = 20260903.0
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [order[key] for key in ("opened_at", "assigned_at", "closed_at", "visited_at")] == [
+        "2026-09-02 08:30",
+        "2026-09-02 09:30",
+        "2026-09-02 11:00",
+        "2026-09-03 00:00",
+    ]
+
+    rows[0][7] = 123.5  # a number that is no day of the books
+    refused = run_cli("workorder", "import", str(write_logbook(tmp_path / "坏.xlsx", rows)))
+    assert (refused.exit_code, lines(refused)[1:]) == (
+        5,
+        ["  第 3 行 H 列（报修时间）：报修时间“123.5”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻"],
+    )

@@ -248,9 +248,11 @@ def parse_date(
     return _checked_day(parts, what, shown)
 
 
-def parse_when(value: str | dt.date, what: str = "时间") -> dt.datetime:
+def parse_when(value: str | dt.date | float, what: str = "时间", cell: bool = False) -> dt.datetime:
     """A day with an optional time of day (``2026-10-03 09:15``, ``2026年10月3日 9时15分``; a bare day
-    means 00:00), or a date or datetime cell, as a naive minute-precise datetime.
+    means 00:00), or a date or datetime cell, as a naive minute-precise datetime.  With ``cell`` (a sheet's
+    cell) also a number of Excel's day count with the time of day as its fraction (``46357.375``: a date
+    column another system exported, or one whose format was lost), as ``parse_date`` takes the day.
 
     ``DateError`` naming ``what``, the text and the expected form otherwise.
     """
@@ -258,6 +260,12 @@ def parse_when(value: str | dt.date, what: str = "时间") -> dt.datetime:
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if cell and isinstance(value, int | float) and not isinstance(value, bool):
+        if _EXCEL_DAYS[0] <= value < _EXCEL_DAYS[1]:
+            # To the nearest minute: 9:30 is stored as 46357.395833…, a hair below or above it.
+            return dt.datetime.combine(_EXCEL_DAY_ZERO, dt.time()) + dt.timedelta(minutes=round(value * 24 * 60))
+        if isinstance(value, float) and value.is_integer():  # 20261103.0: a day written as eight digits
+            value = int(value)
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
     # The time of day follows the day after a space or a T, or straight after 日/号.

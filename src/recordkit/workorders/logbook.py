@@ -117,8 +117,9 @@ def _read_row(
     def bad(key: str, reason: str) -> None:
         problems.append(table.problem(number, key, reason))
 
-    def pick(key: str, parse: Any) -> Any:
-        text = _text(cells.get(key)) if not isinstance(cells.get(key), dt.date) else cells.get(key)
+    def pick(key: str, parse: Any, kept: tuple[type, ...] = (dt.date,)) -> Any:
+        value = cells.get(key)
+        text = value if isinstance(value, kept) else _text(value)
         if text is None:
             return None
         try:
@@ -128,7 +129,8 @@ def _read_row(
             return None
 
     def when(key: str, what: str) -> dt.datetime | None:
-        value = pick(key, lambda text: parse_when(text, what))
+        # A number is passed on as it is: Excel's day count, a date column whose format was lost.
+        value = pick(key, lambda cell: parse_when(cell, what, cell=True), (dt.date, int, float))
         if value is None:
             return None
         if value > now + dt.timedelta(minutes=1):
