@@ -18,6 +18,7 @@ from recordkit.ledger.db import open_ledger
 from recordkit.owners.roster import import_owners
 from recordkit.workorders import logbook as workorder_logbook
 from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.test_unit_kinds import import_two_phases
 from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, write_logbook
 
 NOW = dt.datetime(2026, 11, 30, 12, 0)
@@ -512,3 +513,18 @@ def test_a_logbook_whose_times_are_excels_day_numbers_is_read_to_the_minute(
         5,
         ["  第 3 行 H 列（报修时间）：报修时间“123.5”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻"],
     )
+
+
+def test_a_logbook_reads_its_units_with_the_estates_phases(run_cli: Any, workspace: Workspace, tmp_path: Path) -> None:
+    """In an estate of named phases the logbook's 房号 is read as --unit reads it: 香榭B-1-2004 is 香榭丽舍·B-1-2004,
+    二期B栋1单元2004室 is 巴塞罗纳·B-1-2004 (README: every command that takes a unit reads the phases)."""
+    import_two_phases(run_cli, workspace)
+    rows = [list(row) for row in LOGBOOK_ROWS[:2]]
+    rows[0][1], rows[1][1] = "香榭B-1-2004", "二期B栋1单元2004室"
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "登记簿.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [(o["unit"], o["description"]) for o in listed] == [
+        ("香榭丽舍·B-1-2004", "卫生间下水堵塞"),
+        ("巴塞罗纳·B-1-2004", "楼下商铺夜间施工"),
+    ]

@@ -294,6 +294,7 @@ def workorder_import(
             file,
             progress=advance,
             years=(everything.receipt.first_year, everything.receipt.last_year),
+            phases=everything.office.phase_table(),
         )
     typer.echo(
         f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"

@@ -7,7 +7,7 @@ What a work order is and how it is numbered, limited and marked is ``workorders`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,7 +110,12 @@ def _text(value: Any) -> str | None:
 
 
 def _read_row(
-    table: Any, number: int, cells: dict[str, Any], now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
+    table: Any,
+    number: int,
+    cells: dict[str, Any],
+    now: dt.datetime,
+    years: tuple[int, int] = BUSINESS_YEARS,
+    phases: Mapping[str, str] | None = None,
 ) -> tuple[LogbookRow | None, list[CellProblem]]:
     problems: list[CellProblem] = []
 
@@ -160,7 +165,7 @@ def _read_row(
         pick("type", parse_type)
     if category is not None:
         pick("category", parse_category)
-    unit = pick("unit", lambda text: str(parse_unit_code(text)))
+    unit = pick("unit", lambda text: str(parse_unit_code(text, phases=phases or None)))
     phone = pick("phone", validate_phone)
     satisfaction = pick("satisfaction", parse_satisfaction)
     times = {
@@ -198,13 +203,17 @@ def _read_row(
 
 
 def _read_logbook(
-    path: Path, progress: ProgressCallback | None, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
+    path: Path,
+    progress: ProgressCallback | None,
+    now: dt.datetime,
+    years: tuple[int, int] = BUSINESS_YEARS,
+    phases: Mapping[str, str] | None = None,
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
     for sheet_row in table.rows:
-        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years)
+        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases)
         problems.extend(row_problems)
         if row is not None:
             rows.append(row)
@@ -224,10 +233,12 @@ def read_logbook(
     progress: ProgressCallback | None = None,
     now: dt.datetime | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    phases: Mapping[str, str] | None = None,
 ) -> list[LogbookRow]:
     """Read and check the whole logbook without the ledger; ``ValidationError`` lists every bad
-    cell by row and column (a time outside ``years`` among them, as ``workorder add`` refuses it)."""
-    rows, _, problems = _read_logbook(path, progress, now or now_minute(), years)
+    cell by row and column (a time outside ``years`` among them, as ``workorder add`` refuses it).
+    ``phases`` (``OfficeSettings.phase_table()``) reads a 房号 with the estate's phase spellings."""
+    rows, _, problems = _read_logbook(path, progress, now or now_minute(), years, phases)
     _refuse(path, rows, problems)
     return rows
 
@@ -263,16 +274,18 @@ def import_logbook(
     progress: ProgressCallback | None = None,
     now: dt.datetime | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    phases: Mapping[str, str] | None = None,
 ) -> ImportSummary:
     """Import the office's existing work-order logbook (``workorder import``), all or nothing.
 
     Every bad cell is reported with its row number and column (``ValidationError``): a time outside
     ``years`` (``[receipt] first_year`` and ``last_year``, as ``workorder add``'s) among them, together
     with units the ledger does not hold and rows already imported; nothing is written then.
+    A 房号 is read with the estate's phases (``OfficeSettings.phase_table()``), as ``--unit`` is.
     Orders are numbered in the order they were reported; complaints are marked as repeats
     against the ledger and the earlier rows.
     """
-    rows, table, problems = _read_logbook(path, progress, now or now_minute(), years)
+    rows, table, problems = _read_logbook(path, progress, now or now_minute(), years, phases)
     with ledger.write() as conn:
         known = known_units(conn, [row.record.unit for row in rows if row.record.unit])
         for row in rows:
