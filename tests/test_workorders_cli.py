@@ -528,3 +528,29 @@ def test_a_logbook_reads_its_units_with_the_estates_phases(run_cli: Any, workspa
         ("香榭丽舍·B-1-2004", "卫生间下水堵塞"),
         ("巴塞罗纳·B-1-2004", "楼下商铺夜间施工"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "short", "number"), [("gd", "GD2026-1", "gd2026-000001"), ("报修-", "报修-2026-1", "报修-2026-000001")]
+)
+def test_an_order_numbered_with_the_offices_own_prefix_is_found_by_its_number(
+    estate: Workspace, run_cli: Any, prefix: str, short: str, number: str
+) -> None:
+    """``[workorders] prefix`` written in lower case, or with a dash: add printed 没有编号为 GD2026-000001 的工单
+    (exit 6) after making the order, and the number as typed, short or whole, found nothing."""
+    env = {"RECORDKIT_WORKORDERS_PREFIX": prefix}
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    added = run_cli(*add, "--at", "2026-10-03 09:15", env=env)
+    assert (added.exit_code, lines(added)[0]) == (
+        0,
+        f"已登记工单 {number}：报修 · 水电，1-1-101，报修时间 2026-10-03 09:15",
+    )
+    assigned = run_cli("workorder", "assign", short, "--to", "刘师傅", "--at", "2026-10-03 09:30", env=env)
+    assert (assigned.exit_code, lines(assigned)) == (0, [f"工单 {number} 已派给 刘师傅（2026-10-03 09:30）"])
+    shown = json.loads(run_cli("workorder", "show", number, "--json", env=env).stdout)
+    assert (shown["number"], shown["assignee"]) == (number, "刘师傅")
+    other = run_cli("workorder", "show", "XX2026-1", env=env)
+    assert (other.exit_code, other.stderr.strip()) == (
+        6,
+        "错误：没有编号为 XX2026-000001 的工单：请用 recordkit workorder list 查看",
+    )

@@ -47,7 +47,8 @@ FINISHED_STATUSES = ("closed", "visited")
 LATE_RESPONSE = "派工超时"
 LATE_CLOSE = "完成超时"
 
-_NUMBER = re.compile(r"^([A-Z]*)(\d{4})-(\d{1,9})$")
+#: A number as typed: the office's prefix (GD, or whatever ``[workorders] prefix`` says), the year, the sequence.
+_NUMBER = re.compile(r"^(.*?)(\d{4})-(\d{1,9})$")
 
 
 # -- pure decisions ------------------------------------------------------------------------
@@ -638,6 +639,13 @@ def add(
 def _find_row(conn: Connection, number: str) -> Any:
     wanted = normalise_number(number)
     row = conn.execute(sa.select(work_orders).where(work_orders.c.number == wanted)).first()
+    if row is None and (match := _NUMBER.match(wanted)) is not None:
+        # Stored as the prefix was configured, which may be in lower case (gd2026-000001): the year and sequence
+        # name one order, whose number must read the same when folded as the typed one.
+        same = work_orders.c.year == int(match[2]), work_orders.c.seq == int(match[3])
+        row = conn.execute(sa.select(work_orders).where(*same)).first()
+        if row is not None and normalise_number(row.number) != wanted:
+            row = None
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的工单：请用 recordkit workorder list 查看")
     return row
