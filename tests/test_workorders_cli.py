@@ -554,3 +554,29 @@ def test_an_order_numbered_with_the_offices_own_prefix_is_found_by_its_number(
         6,
         "错误：没有编号为 XX2026-000001 的工单：请用 recordkit workorder list 查看",
     )
+
+
+def test_one_order_written_twice_in_a_logbook_is_named_and_nothing_imported(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Two months' sheets put together, or a row pasted twice: the same order (its unit spelled otherwise) would be
+    imported twice and counted twice in the monthly report, though importing it a second time is refused."""
+    again = list(LOGBOOK_ROWS[0])
+    again[1], again[4] = "1栋1单元101室", "卫生间下水堵塞 "
+    journal_before = _count(estate, "journal")
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "合并.xlsx", [*LOGBOOK_ROWS, again])))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：合并.xlsx 有 1 处错误，没有导入任何工单",
+            "  第 6 行：与第 3 行是同一张工单（报修时间、房号、类别和内容都相同）：请删去重复的一行",
+        ],
+    )
+    assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
+    # The same words at another time are another order.
+    again[7:] = ["2026-09-20 08:30", *[None] * 7]
+    assert (
+        run_cli("workorder", "import", str(write_logbook(tmp_path / "两次.xlsx", [*LOGBOOK_ROWS, again]))).exit_code
+        == 0
+    )
+    assert _count(estate, "work_orders") == 4

@@ -212,12 +212,38 @@ def _read_logbook(
     table = read_table(path, _logbook_columns(), progress)
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
+    first_of: dict[tuple[Any, ...], int] = {}
     for sheet_row in table.rows:
         row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases)
         problems.extend(row_problems)
-        if row is not None:
-            rows.append(row)
+        if row is None:
+            continue
+        rows.append(row)
+        # One order written twice (a row pasted twice, two months' sheets put together) would count twice in the
+        # monthly report: named, as a second import of the same row is, never imported twice.
+        first = first_of.setdefault(_identity(row.record), row.row)
+        if first != row.row:
+            problems.append(
+                CellProblem(
+                    row.row,
+                    "",
+                    "",
+                    f"与第 {first} 行是同一张工单（报修时间、房号、类别和内容都相同）：请删去重复的一行",
+                )
+            )
     return rows, table, problems
+
+
+def _identity(record: WorkOrderRecord) -> tuple[Any, ...]:
+    """What makes two rows the same order: type, category, unit, place, report time and content."""
+    return (
+        record.type,
+        record.category,
+        record.unit,
+        record.place or None,
+        record.opened_at,
+        record.description.strip(),
+    )
 
 
 def _refuse(path: Path, rows: Sequence[LogbookRow], problems: list[CellProblem]) -> None:
@@ -250,7 +276,7 @@ def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)
     known = {
-        (r.type, r.category, r.unit, r.place, r.opened_at, r.description): r.number
+        (r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()): r.number
         for r in conn.execute(
             sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description).where(
                 w.c.opened_at >= first, w.c.opened_at <= last
@@ -259,8 +285,7 @@ def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
     }
     found = {}
     for row in rows:
-        r = row.record
-        number = known.get((r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()))
+        number = known.get(_identity(row.record))
         if number is not None:
             found[row.row] = number
     return found
