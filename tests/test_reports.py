@@ -812,3 +812,12 @@ def test_reprints_count_in_the_month_of_the_offices_clock(ledger: Ledger) -> Non
     assert october.reprints == [("SJ2026-000001", 1)]
     assert november.reprints == [("SJ2026-000002", 1)]
     assert in_utc.reprints == [("SJ2026-000001", 1), ("SJ2026-000002", 1)]
+
+
+def test_the_notes_give_the_offices_own_repeat_complaint_window(run_cli: Any, workspace: Workspace) -> None:
+    """An office that counts a repeat complaint within 15 days (``[workorders] repeat_days``) is not told 30 on the
+    report's 说明 sheet."""
+    result = run_cli("report", "monthly", "--month", "2026-01", env={"RECORDKIT_WORKORDERS_REPEAT_DAYS": "15"})
+    assert result.exit_code == 0, result.output
+    book = load_workbook(workspace.root / "records/generated/报表/2026-01/月度报表-2026-01.xlsx")
+    assert str(rows_of(book["说明"])["工单"][1].value).endswith("重复投诉：同一房屋同一类别 15 天内再次投诉。")

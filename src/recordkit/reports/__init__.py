@@ -109,7 +109,7 @@ def monthly_report(
     trend = collection_trend(sums, month)
     estate = settings.office.estate
     stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
-    workbook = build_workbook(estate, now, previous, last_year, trend, stamp)
+    workbook = build_workbook(estate, now, previous, last_year, trend, stamp, settings.workorders.repeat_days)
     document = build_summary(estate, settings.office.name, now, previous, signed)
 
     folder = (out.expanduser() if out is not None else default_folder(workspace, month)).resolve()

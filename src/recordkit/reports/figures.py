@@ -93,11 +93,17 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "工单",
         "受理：本月新建的报修、投诉；按时办结率 = 本月办结中在时限内办结的 ÷ 本月办结；"
-        "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 30 天内再次投诉。",
+        "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 {repeat_days} 天内再次投诉。",
     ),
     ("档案", "归档：归档时间在本月的档案件数，按类别；借出未还：月末仍未归还的借阅；逾期：其中应还日期早于月末的。"),
     ("金额与比率", "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；比率保留一位小数。"),
 )
+
+
+def definitions(repeat_days: int) -> list[tuple[str, str]]:
+    """``DEFINITIONS`` as the report's 说明 sheet prints them: a repeat complaint's window is the office's own
+    (``[workorders] repeat_days``), not always 30 days."""
+    return [(name, text.replace("{repeat_days}", str(repeat_days))) for name, text in DEFINITIONS]
 
 
 @dataclass

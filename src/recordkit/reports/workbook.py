@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.core.money import yuan
-from recordkit.reports.figures import DEFINITIONS, FeeLine, MonthFigures, TrendPoint, workorders_changed_note
+from recordkit.reports.figures import FeeLine, MonthFigures, TrendPoint, definitions, workorders_changed_note
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -432,9 +432,9 @@ def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     _finish(sheet, (20, 16))
 
 
-def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated: str) -> None:
+def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated: str, repeat_days: int) -> None:
     _title(sheet, f"{estate}{figures.month.chinese}月度报表说明", 2)
-    row = _table(sheet, 2, ("指标", "定义"), list(DEFINITIONS))
+    row = _table(sheet, 2, ("指标", "定义"), definitions(repeat_days))
     for line in range(3, row):
         sheet.cell(line, 2).alignment = Alignment(wrap_text=True, vertical="top")
     row += 1
@@ -454,6 +454,7 @@ def build_workbook(
     last_year: MonthFigures,
     trend: Sequence[TrendPoint],
     generated: str,
+    repeat_days: int = 30,
 ) -> Workbook:
     workbook = Workbook()
     sheets = [workbook.active, *(workbook.create_sheet() for _ in SHEETS[1:])]
@@ -466,5 +467,5 @@ def build_workbook(
     write_renovations(sheets[4], estate, now)
     write_workorders(sheets[5], estate, now)
     write_archive(sheets[6], estate, now)
-    write_notes(sheets[7], estate, now, generated)
+    write_notes(sheets[7], estate, now, generated, repeat_days)
     return workbook
