@@ -7,6 +7,7 @@ What a work order is and how it is numbered, limited and marked is ``workorders`
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,11 @@ from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
-from recordkit.core.sheets import Column, read_table
+from recordkit.core.sheets import Column, SheetRow, is_total_label, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
+    TYPES,
     WorkOrderRecord,
     add_many,
     check_record,
@@ -214,6 +216,8 @@ def _read_logbook(
     problems: list[CellProblem] = []
     first_of: dict[tuple[Any, ...], int] = {}
     for sheet_row in table.rows:
+        if _is_totals_row(sheet_row):
+            continue
         row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases)
         problems.extend(row_problems)
         if row is None:
@@ -232,6 +236,15 @@ def _read_logbook(
                 )
             )
     return rows, table, problems
+
+
+def _is_totals_row(row: SheetRow) -> bool:
+    """A 合计/小计 row under the orders (合计 | 35 件, as a logbook kept by hand or another system's export ends): a
+    total label in a cell of its own and no order's type.  A row of 报修 or 投诉 stays an order, checked as one."""
+    if not row.total:
+        return False
+    kind = _text(row.cells.get("type"))
+    return kind is None or is_total_label(kind) or unicodedata.normalize("NFKC", kind).strip() not in TYPES
 
 
 def _identity(record: WorkOrderRecord) -> tuple[Any, ...]:
