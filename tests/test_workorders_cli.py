@@ -600,3 +600,23 @@ def test_a_logbooks_totals_row_is_left_out(estate: Workspace, run_cli: Any, tmp_
     assert lines(run_cli("workorder", "import", str(book))) == [
         "已导入工单 1 张（报修 1 张，投诉 0 张），编号 GD2026-000004 至 GD2026-000004"
     ]
+
+
+def test_the_time_limit_column_says_how_an_order_stood_at_the_moment_asked(estate: Workspace, run_cli: Any) -> None:
+    """``--as-of`` judges lateness at that moment: an order dispatched late and finished in time since is listed by
+    ``--overdue --as-of`` as late then, and its 时限 says 派工超时 there, not 按时完成 (what it says now)."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0  # 水电: dispatch within 4 hours, finish within 24
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 15:00").exit_code == 0
+    assert run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-10-03 18:00").exit_code == 0
+
+    listed = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-03 14:00")
+    assert "超时工单 1 张（截至 2026-10-03 14:00）" in listed.stdout
+    [row] = [line for line in lines(listed) if line.startswith("│ GD")]
+    assert [cell.strip() for cell in row.strip("│").split("│")][-2:] == ["已完成", "派工超时"]
+    then = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 14:00")
+    assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；派工超时" in lines(then)
+    before = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 12:00")
+    assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；未超时" in lines(before)
+    now = run_cli("workorder", "show", "GD2026-1")
+    assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；按时完成" in lines(now)

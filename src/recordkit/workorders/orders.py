@@ -212,8 +212,9 @@ class WorkOrder:
         return None if self.assigned_at is None else self.assigned_at > self.respond_by
 
     def timeliness(self, as_of: dt.datetime) -> str:
-        """What the list's 时限 column says: 按时完成 / 超时完成, or the overdue reasons, or 未超时."""
-        if self.closed_at is not None:
+        """What the list's 时限 column says at ``as_of``: 按时完成 / 超时完成 when finished by then, else the overdue
+        reasons then (an order finished since was late then all the same: ``--overdue --as-of`` lists it), or 未超时."""
+        if self.closed_at is not None and self.closed_at <= as_of:
             return "超时完成" if self.closed_late else "按时完成"
         return "、".join(overdue_reasons(self, as_of)) or "未超时"
 
