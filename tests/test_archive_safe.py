@@ -500,7 +500,7 @@ def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
     quarantine = ws.root / "records" / "quarantine"
     quarantine.mkdir(parents=True, exist_ok=True)
     # Another process holds the third name already (its note is there, its file not yet).
-    (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").write_text("别的进程", encoding="utf-8")
+    (quarantine / "20261102-093000-3_扫描.pdf.原因.txt").write_text("别的进程", encoding="utf-8")
     files = []
     for folder in ("甲", "乙", "丙"):
         path = inbox(ws) / folder / "扫描.pdf"
@@ -511,15 +511,45 @@ def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
     outcomes = Archivist(ws, ledger, "档案员").file_many([(path, None) for path in files])
     assert [o.quarantine_path for o in outcomes] == [
         "records/quarantine/20261102-093000_扫描.pdf",
-        "records/quarantine/20261102-093000_2_扫描.pdf",
-        "records/quarantine/20261102-093000_4_扫描.pdf",
+        "records/quarantine/20261102-093000-2_扫描.pdf",
+        "records/quarantine/20261102-093000-4_扫描.pdf",
     ]
     for outcome, folder in zip(outcomes, ("甲", "乙", "丙"), strict=True):
         target = ws.root / str(outcome.quarantine_path)
         note = target.with_name(target.name + ".原因.txt").read_text(encoding="utf-8")
         assert note.startswith(f"文件：{folder}/扫描.pdf\n原因：文件是空的（0 字节）：可能扫描中断，请重新扫描\n")
         assert json.loads(target.with_name(target.name + ".json").read_text(encoding="utf-8")) == {"备注": folder}
-    assert (quarantine / "20261102-093000_3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
+    assert (quarantine / "20261102-093000-3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
+    assert tree(inbox(ws)) == []
+
+
+def test_a_file_quarantined_twice_or_second_of_its_name_is_still_dated_and_titled_by_its_own_name(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import recordkit.archive.archivist as archivist_module
+
+    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date))
+    clerk = Archivist(ws, ledger, "档案员")
+    # Two empty scans of one name quarantined in the same second; the first put back before it was rescanned,
+    # and quarantined again.  Neither the quarantine's times nor its count is the document's date or title.
+    name = "3-2-1201_购房合同_20190915.pdf"
+    scans = [inbox(ws) / folder / name for folder in ("甲", "乙")]
+    for path in scans:
+        path.parent.mkdir()
+        path.write_bytes(b"")
+    quarantined = [ws.root / str(o.quarantine_path) for o in clerk.file_many([(path, None) for path in scans])]
+    quarantined[0].rename(inbox(ws) / quarantined[0].name)
+    quarantined[0] = ws.root / str(clerk.file(inbox(ws) / quarantined[0].name).quarantine_path)
+    # And one that an earlier recordkit quarantined twice, stamp after stamp.
+    older = ws.root / "records" / "quarantine" / f"20261101-080000_20261030-170000_{name}"
+    quarantined.append(older)
+    for seed, path in enumerate(quarantined, start=2):
+        write_scan(path, seed)  # rescanned into the same file, and put back
+        path.rename(inbox(ws) / path.name)
+    items = [clerk.file(inbox(ws) / path.name).item for path in quarantined]
+    assert [(i.archive_no, i.doc_date, i.title, i.unit) for i in items if i is not None] == [
+        (f"YZ-2019-0000{seq}", dt.date(2019, 9, 15), "购房合同", "3-2-1201") for seq in (1, 2, 3)
+    ]
     assert tree(inbox(ws)) == []
 
 

@@ -423,9 +423,12 @@ def _regular_files(folder: Path) -> set[str]:
         return set()
 
 
-#: The time a quarantined file's name starts with (``20261205-090428_购房合同.pdf``), and that start as read back.
+#: The time a quarantined file's name starts with (``20261205-090428_购房合同.pdf``; ``20261205-090428-2_购房合同.pdf``
+#: for the second file of that name in that second: a count written ``_2_`` could not be told from a name's own
+#: ``2_``), and that start as read back — every such start, as a file quarantined again once put back, by a
+#: recordkit before this rule, wore one stamp after another.
 QUARANTINE_STAMP = "%Y%m%d-%H%M%S"
-_QUARANTINE_STAMP = re.compile(r"^[0-9]{8}-[0-9]{6}_")
+_QUARANTINE_STAMP = re.compile(r"^(?:[0-9]{8}-[0-9]{6}(?:-[0-9]+)?_)+")
 
 
 def _described_scan(path: Path) -> str | None:
@@ -1019,7 +1022,7 @@ class Archivist:
         stem = name[: -len(path.suffix)] if path.suffix else name
         # A file put back from the quarantine, as its note says, still wears the quarantine's time: that is no
         # date of the document (20261205-090428_购房合同_20190915 was made in 2019) and no part of its title.
-        stem = _QUARANTINE_STAMP.sub("", stem, count=1) or stem
+        stem = _QUARANTINE_STAMP.sub("", stem) or stem
         if hidden := hidden_characters(stem):
             # Stripped, not quarantined: the scan itself is good; only its name could mislead on screen.
             stem = without_hidden(stem)
@@ -1187,14 +1190,14 @@ class Archivist:
         """A free name in records/quarantine/ for a file, and its note written under the matching name
         (created with ``O_EXCL``: a name another file or process holds is never shared)."""
         stamp = dt.datetime.now().strftime(QUARANTINE_STAMP)
-        shown = readable_name(name)
+        shown = _QUARANTINE_STAMP.sub("", readable_name(name)) or readable_name(name)  # one stamp, the new one
         stem, extension = os.path.splitext(shown)
         extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
         readable = (safe_title(stem) or "无名文件") + (f".{safe_title(extension)}" if extension else "")
         self.quarantine_dir.mkdir(parents=True, exist_ok=True)
         number = 1
         while True:
-            target = self.quarantine_dir / (f"{stamp}_{readable}" if number == 1 else f"{stamp}_{number}_{readable}")
+            target = self.quarantine_dir / (f"{stamp}_{readable}" if number == 1 else f"{stamp}-{number}_{readable}")
             number += 1
             note_path = target.with_name(target.name + NOTE_SUFFIX)
             if target.exists():
