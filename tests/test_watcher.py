@@ -109,6 +109,43 @@ def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_file
     assert watcher.still_written() == ["正在扫描.tif"]  # the temporary files are never watched
 
 
+def test_a_quarantined_scan_put_back_with_its_note_is_filed_and_the_note_is_no_file_of_its_own(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # A clerk selects the scan and its note in the quarantine and moves both back into the inbox.
+    empty = inbox(ws) / "3-2-1201_购房合同_20190915.pdf"
+    empty.write_bytes(b"")
+    watcher = _watcher(ws, ledger, 0.0, FakeClock())
+    [first] = watcher.run_once()
+    quarantined = ws.root / first.quarantine_path  # type: ignore[operator]
+    quarantine = quarantined.parent
+
+    def put_back() -> None:
+        for moved in (quarantined, quarantined.with_name(quarantined.name + ".原因.txt")):
+            moved.rename(inbox(ws) / moved.name)
+
+    put_back()  # not rescanned yet: quarantined again, once, with a new note; the old note is no file to file
+    again = watcher.run_once()
+    assert [(o.source, o.status) for o in again] == [(quarantined.name, "quarantined")]
+    assert tree(inbox(ws)) == []
+    # Only the scan and the new note lie in the quarantine, which says why now (the old one was put back).
+    again_path = ws.root / again[0].quarantine_path  # type: ignore[operator]
+    assert sorted(p.name for p in quarantine.iterdir()) == [again_path.name, again_path.name + ".原因.txt"]
+    note = again_path.with_name(again_path.name + ".原因.txt").read_text(encoding="utf-8")
+    assert "原因：文件是空的（0 字节）：可能扫描中断，请重新扫描" in note
+
+    quarantined = again_path
+    write_scan(quarantined, 2)  # rescanned into the same file
+    put_back()
+    filed = watcher.run_once()
+    assert [(o.source, o.status) for o in filed] == [(quarantined.name, "filed")]
+    item = filed[0].item
+    assert item is not None and (item.archive_no, item.title, item.unit) == ("YZ-2019-00001", "购房合同", "3-2-1201")
+    assert item.needs_review is False  # the note was not read as the scanner's sidecar
+    assert tree(inbox(ws)) == []  # the note went with its scan
+    assert [o.source for o in watcher.run_once()] == []
+
+
 def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Ledger) -> None:
     write_scan(inbox(ws) / "产权证明.pdf", 1)
     clock = FakeClock()

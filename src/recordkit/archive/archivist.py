@@ -379,9 +379,16 @@ def _sidecar_names(path: Path) -> list[str]:
     ``SCAN0001.PDF``, ``SCAN0002.PDF.JSON`` beside ``SCAN0002.pdf``)."""
     exact = [base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS]
     other = [base + suffix for base in (*_case_variants(path.name), path.stem) for suffix in _SIDECAR_SUFFIXES]
-    # X.pdf.说明.txt: a sidecar X.txt as the quarantine renamed it, put back with its scan
-    kept = [path.name + QUARANTINED_SIDECAR + suffix for suffix in SIDECAR_EXTENSIONS]
+    # X.pdf.说明.txt: a sidecar X.txt as the quarantine renamed it, put back with its scan; X.pdf.原因.txt: the
+    # quarantine's own note, put back with it (it goes with its scan, and is never read as a sidecar)
+    kept = [path.name + QUARANTINED_SIDECAR + suffix for suffix in SIDECAR_EXTENSIONS] + [path.name + NOTE_SUFFIX]
     return [name for name in dict.fromkeys((*exact, *other, *kept)) if name != path.name]
+
+
+def _is_note_of(companion: Path, path: Path) -> bool:
+    """``companion`` is the quarantine's note on ``path`` (``X.pdf.原因.txt``), put back beside it: why it was
+    quarantined once, no scanner's sidecar."""
+    return companion.name == path.name + NOTE_SUFFIX
 
 
 def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path]:
@@ -442,11 +449,10 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
     if path.suffix.lower() not in SIDECAR_EXTENSIONS:
         return False
     stem = path.name[: -len(path.suffix)]
-    stem = (
-        stem.removesuffix(QUARANTINED_SIDECAR)
-        if stem.endswith(QUARANTINED_SIDECAR) and safe_extension(stem[: -len(QUARANTINED_SIDECAR)])
-        else stem
-    )
+    for kept in (QUARANTINED_SIDECAR, NOTE_SUFFIX.removesuffix(".txt")):  # X.pdf.说明.txt, X.pdf.原因.txt
+        if stem.endswith(kept) and safe_extension(stem[: -len(kept)]):
+            stem = stem.removesuffix(kept)
+            break
     folder = path.parent
     if safe_extension(stem) and any((folder / name).exists() for name in _case_variants(stem)):
         return True
@@ -1002,6 +1008,8 @@ class Archivist:
         pairs: dict[str, str] | None = None
         sidecar, problems = Metadata(), []
         for companion in _companions(path, listing):
+            if _is_note_of(companion, path):
+                continue
             try:
                 with companion.open("rb") as stream:
                     raw = stream.read(MAX_SCANNER_SIDECAR_BYTES + 1)
@@ -1176,6 +1184,9 @@ class Archivist:
             note_path.unlink(missing_ok=True)
             return None
         for companion in _companions(path):
+            if _is_note_of(companion, path):  # the note of its quarantine before: the new note says why now
+                companion.unlink(missing_ok=True)
+                continue
             if companion.name.startswith(path.name + "."):
                 name = target.name + companion.name[len(path.name) :]
             else:
