@@ -156,6 +156,30 @@ def test_every_metadata_source_and_their_order(ws: Workspace, ledger: Ledger, cl
     assert kept["original_name"] == "scan0003.jpg"
 
 
+@pytest.mark.parametrize(
+    ("name", "sidecar"),
+    [
+        ("scan0001.pdf.json", '{"房号": "3-2-1201", "题名": "购房合同", "日期": "2019-09-15 10:30:00"}'),
+        ("scan0001.pdf.json", '{"房号": "3-2-1201", "题名": "购房合同", "日期": "2019-09-15T10:30:00"}'),
+        ("scan0001.txt", "房号: 3-2-1201\n题名: 购房合同\n日期: 2019年9月15日 10:30\n"),
+    ],
+)
+def test_a_sidecar_date_with_the_time_of_the_scan_dates_the_document(
+    ws: Workspace, clerk: Archivist, name: str, sidecar: str
+) -> None:
+    # Scanning software writes the moment after the day; the day is the document's, and its year the number's.
+    scan = drop(ws, "scan0001.pdf")
+    (inbox(ws) / name).write_text(sidecar, encoding="utf-8")
+    item = clerk.file(scan).item
+    assert item is not None
+    assert (item.archive_no, item.doc_date, item.title, item.needs_review) == (
+        "YZ-2019-00001",
+        dt.date(2019, 9, 15),
+        "购房合同",
+        False,
+    )
+
+
 def test_an_unknown_category_or_unit_is_filed_for_review(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     unknown = clerk.file(drop(ws, "IMG_0001.jpg", 1)).item
     no_unit = clerk.file(drop(ws, "业主档案/产权证明.pdf", 2)).item

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.dates import DateError, find_date, parse_date, parse_month
+from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.filenames import printable
 from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
@@ -343,7 +343,7 @@ def metadata_from_sidecar(
             if name == "unit":
                 values[name] = str(parse_unit_code(value, phases=phases or None))
             elif name == "doc_date":
-                values[name] = parse_date(value)
+                values[name] = _sidecar_day(value)
             elif name == "confidential":
                 values[name] = parse_flag(value, "保密")
             elif name == "retention":
@@ -353,6 +353,18 @@ def metadata_from_sidecar(
         except ValidationError as err:
             problems.append(f"说明文件中 {key}：{err.message}")
     return Metadata(**values), problems
+
+
+def _sidecar_day(value: str) -> dt.date:
+    """The day a sidecar's date names: as a clerk writes it, or with the time of day scanning software writes after
+    it (``2019-09-15 10:30:00``, ``2019-09-15T10:30:00``); ``DateError`` in the words of a day otherwise."""
+    try:
+        return parse_date(value)
+    except DateError as err:
+        try:
+            return parse_when(value).date()
+        except DateError:
+            raise err from None
 
 
 def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
