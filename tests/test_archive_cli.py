@@ -173,6 +173,25 @@ def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: An
     assert archivist_cli("archive", "review", "--quarantine", "--ocr").exit_code == 2
 
 
+def test_review_shows_when_a_file_was_quarantined_on_the_offices_clock(run_cli: Any, workspace: Workspace) -> None:
+    # A server whose clock runs in UTC wrote the note at 13:30:38 UTC: 21:30:38 in the office (Asia/Shanghai).
+    archive_workspace(workspace.root)
+    quarantine = workspace.root / "records" / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    for name, at in (("20261205-133038_空.pdf", "2026-12-05T13:30:38+00:00"), ("20261205-133039_坏.pdf", "昨天下午")):
+        (quarantine / name).write_bytes(b"")
+        (quarantine / f"{name}.原因.txt").write_text(
+            f"文件：{name[16:]}\n原因：文件是空的（0 字节）：可能扫描中断，请重新扫描\n时间：{at}\n", encoding="utf-8"
+        )
+    result = run_cli("archive", "review", "--quarantine", env={**FAST, "COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "records/quarantine/" in line]
+    assert "2026-12-05 21:30:38" in rows[0] and "T13:30" not in rows[0]
+    assert "昨天下午" in rows[1]  # a time edited by hand: as written
+    listed = json.loads(run_cli("archive", "review", "--quarantine", "--json", env=FAST).stdout)
+    assert listed[0]["at"] == "2026-12-05T13:30:38+00:00"  # the moment itself, for programs
+
+
 def test_review_of_an_empty_quarantine(archivist_cli: Any) -> None:
     result = archivist_cli("archive", "review", "--quarantine")
     assert (result.exit_code, result.stdout.strip()) == (0, "隔离区没有文件")

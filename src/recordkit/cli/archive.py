@@ -162,11 +162,12 @@ def archive_review(
     if quarantine and ocr:
         raise UsageError("--quarantine 和 --ocr 不能同时使用")
     if quarantine:
-        found = list_quarantined(state(ctx).workspace())
+        workspace = state(ctx).workspace()
+        found = list_quarantined(workspace)
         if as_json:
             print_json([entry.to_dict() for entry in found])
         else:
-            _print_quarantined(found, empty="隔离区没有文件")
+            _print_quarantined(found, workspace.settings.office.time_zone, empty="隔离区没有文件")
         return
     archivist = _archivist(ctx)
     if not ocr:
@@ -185,7 +186,7 @@ def archive_review(
                 "；".join(item.review_reasons),
             )
         console().print(table)
-        _print_quarantined(list_quarantined(archivist.workspace))
+        _print_quarantined(list_quarantined(archivist.workspace), archivist.workspace.settings.office.time_zone)
     threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
     entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
     if as_json:
@@ -209,15 +210,22 @@ def archive_review(
         typer.echo("没有无法提取文字的档案")
 
 
-def _print_quarantined(found: list[Any], empty: str | None = None) -> None:
-    """The quarantine as a table (nothing, or ``empty``, when it holds no file)."""
+def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) -> None:
+    """The quarantine as a table (nothing, or ``empty``, when it holds no file), each time on the office's clock, as
+    every other time a command shows (the note keeps the moment as this machine's clock wrote it)."""
+    from recordkit.core.dates import format_stamp
+
     if not found:
         if empty:
             typer.echo(empty)
         return
     table = new_table("隔离区中的文件", "原文件", "原因", "时间", title=f"隔离区文件 {len(found)} 个（未归档）")
     for entry in found:
-        table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, entry.at)
+        try:
+            at = format_stamp(entry.at, zone, seconds=True)
+        except ValueError:  # a note edited by hand: its time as written
+            at = entry.at
+        table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, at)
     console().print(table)
 
 
