@@ -44,6 +44,28 @@ def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: W
     assert (shown["box"], shown["shelf"], shown["pages"], shown["loans"]) == ("业主-003", "A-2-3", 2, [])
 
 
+def test_a_file_named_twice_on_the_command_line_is_filed_and_counted_once(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    # A folder and a file inside it, or two patterns that match the same file (扫描件/*.pdf 扫描件/3-2-1201*).
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1)
+    own = write_scan(tmp_path / "扫描件" / "1-1-101_购房合同_20190915.pdf", 2)
+    result = archivist_cli(
+        "file",
+        str(inbox(workspace)),
+        str(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf"),
+        str(own),
+        str(own.parent / "." / own.name),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001（业主档案，1 页）："
+        "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf",
+        f"已归档 {own} → YZ-2019-00001（业主档案，1 页）：records/archive/业主档案/2019/YZ-2019-00001_购房合同.pdf",
+        "共 2 个文件：归档 2 个，未归档 0 个",
+    ]
+
+
 def test_brackets_in_a_file_name_are_shown_as_they_are(archivist_cli: Any, run_cli: Any, workspace: Workspace) -> None:
     """rich read ``[draft]`` in a title as its markup and dropped it from every listing (``[定稿]`` stayed):
     a listing shows what the catalogue holds."""

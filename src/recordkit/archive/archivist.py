@@ -1250,11 +1250,21 @@ class Archivist:
         A folder's walk leaves out the workspace's own files — records/ but its inbox (the ledger, the
         archive, generated papers, the quarantine, the caches), templates/ and recordkit.toml — and names them in
         ``left_out``: ``recordkit file .`` in the workspace files what waits in the inbox, never the
-        ledger's database or the archive's own files again."""
+        ledger's database or the archive's own files again.  A file named twice (``file 扫描件 扫描件/业主档案``,
+        two patterns matching it) is given once, as first named."""
         own = tuple(
             path.resolve()
             for path in (self.workspace.records_dir, self.workspace.templates_dir, self.workspace.config_file)
         )
+        given: set[str] = set()
+
+        def first_time(path: Path) -> bool:
+            where = os.path.abspath(path)  # the name given, not where a link points
+            if where in given:
+                return False
+            given.add(where)
+            return True
+
         for path in paths:
             if path.is_dir():
                 for folder, dirs, names in os.walk(path):
@@ -1267,11 +1277,11 @@ class Archivist:
                         candidate = Path(folder) / name
                         if self._own(candidate, own):
                             continue
-                        if not self.skipped(candidate):
+                        if not self.skipped(candidate) and first_time(candidate):
                             yield candidate, Path(os.path.abspath(path))
             elif not path.exists() and not path.is_symlink():
                 raise NotFoundError(f"找不到文件 {readable_name(str(path))}：请检查路径")
-            else:
+            elif first_time(path):
                 yield path, None
 
     def _own(self, path: Path, own: tuple[Path, ...]) -> bool:
