@@ -222,6 +222,21 @@ def test_docx_xlsx_and_multipage_tiff_are_accepted(ws: Workspace, clerk: Archivi
     ]
 
 
+@pytest.mark.parametrize("before", [b"\r\n", b"\xef\xbb\xbf", b"\n" * 40])
+def test_a_pdf_whose_header_follows_a_few_bytes_is_filed_as_every_reader_opens_it(
+    ws: Workspace, clerk: Archivist, before: bytes
+) -> None:
+    # A PDF downloaded from a web system (an electronic invoice) often starts with a blank line or a byte-order
+    # mark: pdfium and every viewer look for %PDF- in the first kilobyte and open it.
+    content = before + scan_bytes("pdf", 1, 3)
+    path = inbox(ws) / "财务_电子发票_20261102.pdf"
+    path.write_bytes(content)
+    outcome = clerk.file(path)
+    assert outcome.status == "filed", outcome.reason
+    assert outcome.item is not None and (outcome.item.category, outcome.item.pages) == ("财务档案", 3)
+    assert (ws.root / outcome.item.path).read_bytes() == content
+
+
 def _fake_docx(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("hello.txt", "not a word file")

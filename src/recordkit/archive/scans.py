@@ -38,6 +38,9 @@ _MAGIC = {
     "docx": (b"PK\x03\x04",),
     "xlsx": (b"PK\x03\x04",),
 }
+#: A PDF's header may follow a few bytes of something else (a byte-order mark, the blank line a web system
+#: printed before it) within its first kilobyte, where every reader (pdfium too) looks for it.
+_PDF_HEADER, _PDF_HEADER_WINDOW = b"%PDF-", 1024
 _KIND_LABEL = {"pdf": "PDF", "image": "图片", "tiff": "TIFF", "docx": "Word 文档", "xlsx": "Excel 表格"}
 ACCEPTED_LABEL = "PDF、JPG/PNG、TIFF、DOCX、XLSX"
 #: What Pillow raises on a broken or incomplete image: besides its I/O and syntax errors, a TIFF cut short
@@ -110,7 +113,7 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
         shown = extension or "（无扩展名）"
         raise ScanRejected(f"不支持的文件类型 {shown}：只归档 {ACCEPTED_LABEL}", "unsupported")
     with path.open("rb") as stream:
-        head = stream.read(16)
+        head = stream.read(_PDF_HEADER_WINDOW)
     if not head:
         raise ScanRejected("文件是空的（0 字节）：可能扫描中断，请重新扫描", "empty")
     # Word and Excel files with a password are not zip files but OLE compound files.
@@ -123,7 +126,7 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
                 "unsupported",
             )
         raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取：请去掉密码后重新放入收件箱", "encrypted")
-    if not head.startswith(_MAGIC[kind]):
+    if not head.startswith(_MAGIC[kind]) and not (kind == "pdf" and _PDF_HEADER in head):
         raise ScanRejected(
             f"文件内容不是{_KIND_LABEL[kind]}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt"
         )
