@@ -180,6 +180,20 @@ def test_a_sidecar_date_with_the_time_of_the_scan_dates_the_document(
     )
 
 
+@pytest.mark.parametrize("month", ["2024年5月", "2024-05", "2024.5"])
+def test_a_sidecar_date_of_a_month_dates_the_document_as_a_file_names_month_does(
+    ws: Workspace, clerk: Archivist, month: str
+) -> None:
+    # The same month in the file name (电梯维保记录_2024年5月) files the record in 2024: so does its sidecar's.
+    scan = drop(ws, "scan0002.pdf")
+    (inbox(ws) / "scan0002.pdf.json").write_text(
+        json.dumps({"类别": "工程档案", "题名": "电梯维保记录", "日期": month}, ensure_ascii=False), encoding="utf-8"
+    )
+    item = clerk.file(scan).item
+    assert item is not None
+    assert (item.archive_no, item.doc_date, item.needs_review) == ("GC-2024-00001", dt.date(2024, 5, 1), False)
+
+
 def test_an_unknown_category_or_unit_is_filed_for_review(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     unknown = clerk.file(drop(ws, "IMG_0001.jpg", 1)).item
     no_unit = clerk.file(drop(ws, "业主档案/产权证明.pdf", 2)).item

@@ -357,14 +357,18 @@ def metadata_from_sidecar(
 
 def _sidecar_day(value: str) -> dt.date:
     """The day a sidecar's date names: as a clerk writes it, or with the time of day scanning software writes after
-    it (``2019-09-15 10:30:00``, ``2019-09-15T10:30:00``); ``DateError`` in the words of a day otherwise."""
+    it (``2019-09-15 10:30:00``, ``2019-09-15T10:30:00``); a month alone is its first day, as in a file name
+    (``"日期": "2024年5月"`` on a month's maintenance record: filed in 2024).  ``DateError`` in the words of a day
+    otherwise."""
     try:
         return parse_date(value)
     except DateError as err:
-        try:
-            return parse_when(value).date()
-        except DateError:
-            raise err from None
+        for other in (lambda: parse_when(value).date(), lambda: parse_month(value).first_day()):
+            try:
+                return other()
+            except DateError:
+                continue
+        raise err from None
 
 
 def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
