@@ -662,6 +662,30 @@ def test_a_scan_another_filer_took_while_this_one_waited_is_said_to_be_gone(ws: 
     assert (outcome.status, outcome.reason) == ("waiting", "文件已不在原处（可能已被另一个进程归档）")
 
 
+def test_a_new_scan_written_under_the_same_name_while_the_first_is_filed_is_kept_and_filed_next(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    # A scanner that always writes scan.pdf.tmp and renames it to scan.pdf: the next scan takes the name while
+    # the first is being committed.  Removing "scan.pdf" from the inbox then would delete the new scan unfiled.
+    path = drop(ws, "3-2-1201_scan.pdf", 1)
+    second = scan_bytes("pdf", 2, 2)
+
+    def scanner_renames_the_next_scan_over_it(conn: Any, items: list[Any]) -> None:
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_bytes(second)
+        os.replace(temporary, path)
+
+    [first] = clerk.file_many([(path, None)], before_commit=scanner_renames_the_next_scan_over_it)
+    assert first.status == "filed" and first.item is not None
+    assert (ws.root / first.item.path).read_bytes() == scan_bytes("pdf", 1, 1)
+    assert path.read_bytes() == second  # still waiting in the inbox
+    [then] = clerk.file_many([(path, None)])
+    assert then.status == "filed" and then.item is not None
+    assert (then.item.archive_no, then.item.pages) == ("YZ-2026-00002", 2)
+    assert (ws.root / then.item.path).read_bytes() == second
+    assert tree(inbox(ws)) == []
+
+
 def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     good = drop(ws, "1-1-101_产权证明_20261101.pdf", 1)
     twin = write_scan(inbox(ws) / "同一份.pdf", 1)  # the same bytes as the first, in the same batch
@@ -682,7 +706,7 @@ def test_recovery_never_leaves_a_gap_when_a_later_file_of_a_batch_was_placed_fir
 ) -> None:
     scans = [drop(ws, f"工程档案/电梯/维保记录{n}_2026110{n}.pdf", n) for n in (1, 2, 3)]
     monkeypatch.setattr(
-        clerk, "_remove_source", lambda path, in_inbox, listing=None: None
+        clerk, "_remove_source", lambda path, in_inbox, filed, listing=None: None
     )  # killed before removing them
     clerk.file_many([(scan, None) for scan in scans])
     monkeypatch.undo()
@@ -710,7 +734,7 @@ def test_recovery_completes_the_next_number_from_its_sidecar(
 ) -> None:
     clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
     monkeypatch.setattr(
-        clerk, "_remove_source", lambda path, in_inbox, listing=None: None
+        clerk, "_remove_source", lambda path, in_inbox, filed, listing=None: None
     )  # the scan is still in the inbox
     clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
     monkeypatch.undo()

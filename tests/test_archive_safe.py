@@ -169,7 +169,7 @@ def test_file_runs_the_services_recovery_first(ws: Workspace, ledger: Ledger, mo
 
     clerk = Archivist(ws, ledger, "档案员")
     source = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
-    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, listing=None: None)
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, filed, listing=None: None)
     clerk.file(source)
     monkeypatch.undo()
     temp = ws.root / "records" / "archive" / "业主档案" / "2026" / ".~recordkit-99-YZ-2026-00002_x.pdf"

@@ -223,9 +223,10 @@ class _Duplicate(Exception):
 
 
 class _AlreadyFiled(Exception):
-    def __init__(self, item: ArchiveItem) -> None:
+    def __init__(self, item: ArchiveItem, seen: os.stat_result) -> None:
         super().__init__(item.archive_no)
         self.item = item
+        self.seen = seen  # the inbox file found filed: only it is removed
 
 
 @dataclass(frozen=True)
@@ -651,7 +652,9 @@ class Archivist:
                 if isinstance(outcome, BaseException):
                     outcome = self._outcome_of(prepared.path, outcome)
                 elif outcome.status == "filed":
-                    self._remove_source(prepared.path, prepared.in_inbox, batch.listings.get(prepared.path.parent))
+                    self._remove_source(
+                        prepared.path, prepared.in_inbox, prepared.before, batch.listings.get(prepared.path.parent)
+                    )
                     filed.append(f"{printable(outcome.source)} → {outcome.item.archive_no}")  # type: ignore[union-attr]
                 outcomes[index] = outcome
             if filed:  # one record per batch: a burst's log is written in a few calls, not a thousand
@@ -670,7 +673,7 @@ class Archivist:
             )
             return self._reject(path, shown, in_inbox, reason)
         if isinstance(err, _AlreadyFiled):
-            self._remove_source(path, in_inbox)
+            self._remove_source(path, in_inbox, err.seen)
             return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
         if isinstance(err, _Changed):
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
@@ -889,7 +892,7 @@ class Archivist:
         existing = known.get(sha)
         if existing is not None:
             if existing.source == prepared.source and existing.source_mtime_ns == before.st_mtime_ns:
-                raise _AlreadyFiled(existing)  # a run killed after its commit, before removing the inbox file
+                raise _AlreadyFiled(existing, before)  # a run killed after its commit, before removing the inbox file
             raise _Duplicate(existing)
         reasons = list(prepared.resolved.review_reasons)
         unit = prepared.resolved.metadata.unit
@@ -1149,9 +1152,21 @@ class Archivist:
             self._tree_numbers[folder] = numbers
         return numbers
 
-    def _remove_source(self, path: Path, in_inbox: bool, listing: Collection[str] | None = None) -> None:
+    def _remove_source(
+        self, path: Path, in_inbox: bool, filed: os.stat_result, listing: Collection[str] | None = None
+    ) -> None:
+        """The inbox's name of a file now filed removed, with its sidecars — only while it still names the very
+        file ``filed`` (its device and inode): a scanner that wrote a new scan under the same name meanwhile
+        (``scan.pdf.tmp`` renamed over ``scan.pdf``) keeps it, to be filed in its turn."""
         if not in_inbox:
             return  # a clerk's own file (or records/generated/) stays where it is
+        try:
+            now = path.lstat()
+        except FileNotFoundError:
+            return  # taken away meanwhile (another filer removed it with its sidecars)
+        if (now.st_dev, now.st_ino) != (filed.st_dev, filed.st_ino):
+            log.warning("not removing %s: a new file took its name after it was filed", printable(str(path)))
+            return
         for companion in _companions(path, listing):
             companion.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
