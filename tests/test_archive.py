@@ -686,6 +686,27 @@ def test_a_new_scan_written_under_the_same_name_while_the_first_is_filed_is_kept
     assert tree(inbox(ws)) == []
 
 
+@pytest.mark.parametrize("how", ["written on", "renamed over"])
+def test_a_scan_that_is_no_longer_the_file_refused_is_not_quarantined_for_it(
+    ws: Workspace, clerk: Archivist, how: str
+) -> None:
+    # Read while still empty (the scanner had only opened it), or a new scan renamed over a broken one: by the
+    # time the refusal is carried out, the file under that name is a good scan, which "文件是空的" does not describe.
+    path = inbox(ws) / "3-2-1201_产权证明_20261102.pdf"
+    path.write_bytes(b"")
+    batch = clerk.prepare([(path, None)])
+    if how == "written on":
+        path.write_bytes(scan_bytes("pdf", 1, 2))
+    else:
+        path.with_name("scan.tmp").write_bytes(scan_bytes("pdf", 1, 2))
+        os.replace(path.with_name("scan.tmp"), path)
+    [outcome] = clerk.file_prepared(batch)
+    assert (outcome.status, outcome.reason) == ("waiting", "文件在归档过程中有变化，稍后再试")
+    assert tree(ws.root / "records" / "quarantine") == []
+    [then] = clerk.file_many([(path, None)])
+    assert then.status == "filed" and then.item is not None and then.item.pages == 2
+
+
 def test_a_batch_keeps_each_files_own_outcome(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:
     good = drop(ws, "1-1-101_产权证明_20261101.pdf", 1)
     twin = write_scan(inbox(ws) / "同一份.pdf", 1)  # the same bytes as the first, in the same batch

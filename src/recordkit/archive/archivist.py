@@ -298,6 +298,8 @@ class PreparedBatch:
     listings: dict[Path, set[str]]
     #: Each inbox file's scanner sidecars as they were before it was understood (``_companion_marks``).
     companions: dict[Path, _Marks] = field(default_factory=dict)
+    #: What was seen of each refused file as it was read: its refusal stands for that very file only.
+    refused: dict[Path, os.stat_result] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -538,8 +540,9 @@ class Archivist:
         ]
         listings: dict[Path, set[str]] = {}
         companions: dict[Path, _Marks] = {}
-        found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions)
-        return PreparedBatch(entries, found, listings, companions)
+        refused: dict[Path, os.stat_result] = {}
+        found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions, refused)
+        return PreparedBatch(entries, found, listings, companions, refused)
 
     def _as_inbox_sees(self, raw: Path) -> Path:
         """``raw`` made absolute; a path that reaches the inbox through a link (records/inbox linked to the
@@ -629,7 +632,8 @@ class Archivist:
             if isinstance(found, _Prepared):
                 ready.append((index, found))
             else:  # turned into this file's outcome
-                outcomes[index] = self._outcome_of(batch.entries[index][0], found)
+                path = batch.entries[index][0]
+                outcomes[index] = self._outcome_of(path, found, batch.refused.get(path))
         if ready:
             try:
                 results = self._commit(ready, stamp, before_commit)
@@ -650,7 +654,7 @@ class Archivist:
             for index, prepared in ready:
                 outcome = results[index]
                 if isinstance(outcome, BaseException):
-                    outcome = self._outcome_of(prepared.path, outcome)
+                    outcome = self._outcome_of(prepared.path, outcome, prepared.before)
                 elif outcome.status == "filed":
                     self._remove_source(
                         prepared.path, prepared.in_inbox, prepared.before, batch.listings.get(prepared.path.parent)
@@ -661,17 +665,19 @@ class Archivist:
                 log.info("filed %d: %s", len(filed), "; ".join(filed))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    def _outcome_of(self, path: Path, err: BaseException) -> FilingOutcome:
+    def _outcome_of(self, path: Path, err: BaseException, seen: os.stat_result | None = None) -> FilingOutcome:
+        """What ``err`` makes of the file at ``path``, refused as ``seen`` (its status when read): quarantined (inbox)
+        or refused (elsewhere), already filed, or waiting."""
         shown = readable_name(self._shown(path))
         in_inbox = self.in_inbox(path)
         if isinstance(err, ScanRejected):
-            return self._reject(path, shown, in_inbox, err.reason)
+            return self._reject(path, shown, in_inbox, err.reason, seen)
         if isinstance(err, _Duplicate):
             reason = (
                 f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
                 f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档"
             )
-            return self._reject(path, shown, in_inbox, reason)
+            return self._reject(path, shown, in_inbox, reason, seen)
         if isinstance(err, _AlreadyFiled):
             self._remove_source(path, in_inbox, err.seen)
             return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
@@ -690,7 +696,7 @@ class Archivist:
         else:
             log.error("filing %s failed", printable(shown), exc_info=err)
             reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
-        return self._reject(path, shown, in_inbox, reason)
+        return self._reject(path, shown, in_inbox, reason, seen)
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
@@ -711,6 +717,7 @@ class Archivist:
         listings: dict[Path, set[str]],
         read: Mapping[Path, ReadAhead],
         companions: dict[Path, _Marks],
+        refused: dict[Path, os.stat_result] | None = None,
     ) -> list[_Prepared | Exception]:
         """Everything that needs no lock, for each ``(path, base)``: look at the file, count its pages,
         hash it, gather its metadata; a file's refusal (``ScanRejected``) or error is its result.
@@ -743,6 +750,8 @@ class Archivist:
                 results.append(replace(prepared, synced=reading.synced))
             except Exception as err:  # noqa: BLE001 - this file's outcome
                 results.append(err)
+                if refused is not None and reading.before is not None:
+                    refused[path] = reading.before
         return results
 
     def _read_files(
@@ -1171,9 +1180,15 @@ class Archivist:
             companion.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
 
-    def _reject(self, path: Path, shown: str, in_inbox: bool, reason: str) -> FilingOutcome:
+    def _reject(
+        self, path: Path, shown: str, in_inbox: bool, reason: str, seen: os.stat_result | None = None
+    ) -> FilingOutcome:
         if not in_inbox:
             return FilingOutcome(shown, "refused", reason=reason)
+        if seen is not None and _changed_since(path, seen):
+            # The scanner wrote it again since it was read (an empty file it had only opened, a new scan renamed
+            # over the name): this reason is not the file's now.  Judged again once stable.
+            return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
         moved = self.quarantine(path, reason)
         if moved is None:
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
@@ -1672,6 +1687,15 @@ class Archivist:
         except OSError:
             return False
         return conn.execute(sa.select(archive_items.c.id).where(archive_items.c.sha256 == item.sha256)).first() is None
+
+
+def _changed_since(path: Path, seen: os.stat_result) -> bool:
+    """Whether ``path`` is no longer the file ``seen`` was (another file under its name, or written to since)."""
+    try:
+        now = path.stat()
+    except OSError:
+        return False  # gone, or not to be looked at: the quarantine says so in its own way
+    return read_key(now) != read_key(seen)
 
 
 def _filed_with(conn: Connection, digests: set[str]) -> dict[str, ArchiveItem]:
