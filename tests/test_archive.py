@@ -427,6 +427,35 @@ def test_units_of_the_estates_phases_are_read_from_names_and_sidecars(workspace:
     assert filed == [("二期·1-101", ()), ("二期·1-102", ()), ("二期·1-201", ())]
 
 
+def test_a_phase_written_apart_from_its_unit_or_as_a_folder_files_into_that_phases_unit(workspace: Workspace) -> None:
+    # Both phases have a 1-1-101.  "二期 1-1-101" (a space, an underscore) or a folder 二期/ above the unit's folder
+    # is 二期's flat: read without its phase it was 一期's, and filed to the wrong owner without a word.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["2期", "二区"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root)  # 一期's 1-1-101 (张伟), 1-1-102 …
+    with open_ledger(phased.database_url) as ledger:
+        rows = [[None, None, "二期·1-1-101", 90.0, "孙丽", None, None, None, "已入住"]]
+        import_owners(ledger, write_sheet(workspace.root / "二期.xlsx", rows), "测试员")
+        clerk = archivist(phased, ledger)
+        names = [
+            "二期 1-1-101 产权证明.pdf",
+            "二区_1-1-101_身份证复印件.pdf",
+            "业主档案/二期/1-1-101/购房合同.pdf",
+            "二期/1-1-101 孙丽/入住登记表.pdf",
+        ]
+        outcomes = [clerk.file(drop(phased, name, seed), base=inbox(phased)) for seed, name in enumerate(names, 1)]
+        one = clerk.file(drop(phased, "1-1-101 产权证明.pdf", seed=9))  # no phase written: 一期's
+    filed = [(o.item.unit, o.item.title, o.item.topic, o.item.review_reasons) for o in outcomes]  # type: ignore[union-attr]
+    assert filed == [
+        ("二期·1-1-101", "产权证明", None, ()),
+        ("二期·1-1-101", "身份证复印件", None, ()),
+        ("二期·1-1-101", "购房合同", None, ()),
+        ("二期·1-1-101", "入住登记表", None, ()),
+    ]
+    assert one.item is not None and one.item.unit == "1-1-101"
+
+
 def test_an_inbox_linked_to_the_scanners_share_is_the_inbox_for_recordkit_file(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -68,6 +68,16 @@ def test_a_unit_in_a_phase_is_read_from_a_file_name_with_the_estates_phases(stem
     assert metadata_from_name(stem, PHASED_RULES).unit == unit
 
 
+def test_a_phase_written_apart_from_its_unit_in_any_case_is_that_phases() -> None:
+    lettered = FilingRules.from_settings(ArchiveSettings(), {"B区": "B区", "乙区": "B区"})
+    assert metadata_from_name("b区 3-2-1201 产权证明", lettered).unit == "B区·3-2-1201"
+    assert metadata_from_name("乙区_3栋2单元1201_产权证明", lettered).unit == "B区·3-2-1201"
+    assert metadata_from_folder(["业主档案", "b区", "3-2-1201 张伟"], lettered).unit == "B区·3-2-1201"
+    assert metadata_from_folder(["b区", "电梯"], lettered) == Metadata(
+        topic="b区/电梯"
+    )  # no unit: the phase is a topic
+
+
 def test_a_unit_in_a_phase_is_read_from_a_folder_and_a_sidecar_with_the_estates_phases() -> None:
     assert metadata_from_folder(["业主档案", "二区1-302"], PHASED_RULES).unit == "二期·1-302"
     meta, problems = metadata_from_sidecar({"房号": "2期1-301"}, PHASED_RULES.phases)

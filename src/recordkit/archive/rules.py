@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.filenames import printable
-from recordkit.core.unitcodes import UnitCode, find_unit_code, parse_unit_code
+from recordkit.core.unitcodes import UnitCode, find_unit_code, fold_spelling, parse_unit_code
 
 if TYPE_CHECKING:
     from recordkit.core.config import ArchiveCategorySettings, ArchiveSettings
@@ -372,18 +372,54 @@ def _sidecar_day(value: str) -> dt.date:
 
 
 def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
-    """What the inbox sub-folders say: ``业主档案/3-2-1201/``, ``工程档案/电梯/``."""
+    """What the inbox sub-folders say: ``业主档案/3-2-1201/``, ``工程档案/电梯/``; a unit below its phase's folder
+    (``业主档案/二期/3-2-1201/``) is that phase's."""
     category = unit = None
     topic: list[str] = []
+    phase: tuple[int, str] | None = None  # the last phase's folder (its place in ``topic``, its name)
     for part in parts:
         if category is None and (found := rules.category(part)) is not None:
             category = found.name
             continue
-        if unit is None and (code := _unit_of_folder(part, rules.phases)) is not None:
-            unit = str(code)
-            continue
+        if unit is None:
+            code = None
+            if phase is not None and (code := _unit_of_folder(phase[1] + part, rules.phases)) is not None:
+                del topic[phase[0]]  # the phase's folder names the unit together with this one
+            else:
+                code = _unit_of_folder(part, rules.phases)
+            if code is not None:
+                unit = str(code)
+                continue
+            if _is_phase(part, rules.phases):
+                phase = (len(topic), part)
         topic.append(part)
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
+
+
+def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
+    """``word`` is the name of one of the estate's phases, as written (``二期``, ``2期``, ``二区``)."""
+    return fold_spelling(word).strip() in phases  # as the phases' spellings are kept (B区 for b区)
+
+
+def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]:
+    """The words of a name (empty ones left out), a phase's name joined to the unit written after it (``二期 1-1-101``,
+    ``二期_3栋2单元1201`` → ``二期1-1-101``): apart, the unit would be read as another phase's unit of that code."""
+    words = [token for token in tokens if token]
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if (
+            index + 1 < len(words)
+            and _is_phase(word, phases)
+            and _unit_of_token(word + words[index + 1], phases) is not None
+        ):
+            joined.append(word + words[index + 1])
+            index += 2
+            continue
+        joined.append(word)
+        index += 1
+    return joined
 
 
 def _unit_of_folder(part: str, phases: Mapping[str, str]) -> UnitCode | None:
@@ -428,17 +464,15 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     code = next(
         (
             parsed
-            for token in _NAME_SEPARATORS.split(without_clock)
-            if token and (parsed := _unit_of_token(token, rules.phases)) is not None
+            for token in _phase_joined(_NAME_SEPARATORS.split(without_clock), rules.phases)
+            if (parsed := _unit_of_token(token, rules.phases)) is not None
         ),
         None,
     ) or find_unit_code(without_clock)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     found_date = find_date(stem) or find_month(stem)
     words = []
-    for token in _NAME_SEPARATORS.split(stem):
-        if not token:
-            continue
+    for token in _phase_joined(_NAME_SEPARATORS.split(stem), rules.phases):
         if code is not None and _is_unit_token(token, str(code), rules.phases):
             continue
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
