@@ -326,6 +326,24 @@ def test_what_cannot_be_filed_goes_to_quarantine_with_a_chinese_note(
     assert tree(ws.root / "records" / "archive") == []
 
 
+@pytest.mark.parametrize("sidecar", ["scan0007.pdf.json", "scan0007.json"])
+def test_a_sidecar_that_comes_after_its_scan_was_filed_says_where_the_scan_went(
+    ws: Workspace, clerk: Archivist, sidecar: str
+) -> None:
+    # The scan was filed at once; its sidecar, written by hand a minute later, finds it gone.  "Put the scan back
+    # beside it" would only quarantine the scan as a copy of what is filed.
+    item = clerk.file(drop(ws, "scan0007.pdf")).item
+    assert item is not None and item.archive_no == "WF-2026-00001"
+    late = inbox(ws) / sidecar
+    late.write_text('{"类别": "业主档案", "房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    outcome = clerk.file(late)
+    assert (outcome.status, outcome.reason) == (
+        "quarantined",
+        "这是扫描件 scan0007.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（scan0007），说明文件没有用上："
+        "请按说明文件核对后用 recordkit archive update WF-2026-00001 改正",
+    )
+
+
 def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Workspace, clerk: Archivist) -> None:
     # The note says: put the corrected file back into records/inbox/.  Its quarantine name starts with the time
     # it was quarantined, which is no date of the document.

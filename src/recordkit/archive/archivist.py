@@ -671,7 +671,16 @@ class Archivist:
         shown = readable_name(self._shown(path))
         in_inbox = self.in_inbox(path)
         if isinstance(err, ScanRejected):
-            return self._reject(path, shown, in_inbox, err.reason, seen)
+            reason = err.reason
+            if err.kind == "unsupported" and in_inbox and (filed := self._filed_before_its_sidecar(path)) is not None:
+                # Its scan was filed before it came (written by hand afterwards, or late by the scanner): putting
+                # the scan back beside it, as the note would say, only quarantines the scan as a copy.
+                reason = (
+                    f"这是扫描件 {readable_name(filed.original_name)} 的说明文件，但扫描件在它之前已归档为"
+                    f" {filed.archive_no}（{filed.title}），说明文件没有用上：请按说明文件核对后用"
+                    f" recordkit archive update {filed.archive_no} 改正"
+                )
+            return self._reject(path, shown, in_inbox, reason, seen)
         if isinstance(err, _Duplicate):
             reason = (
                 f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
@@ -697,6 +706,24 @@ class Archivist:
             log.error("filing %s failed", printable(shown), exc_info=err)
             reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
         return self._reject(path, shown, in_inbox, reason, seen)
+
+    def _filed_before_its_sidecar(self, path: Path) -> ArchiveItem | None:
+        """For a scanner's sidecar alone in the inbox (``X.pdf.json``, ``X.json``, ``X.txt``): the item last filed from
+        the scan of its name in its folder, or None (not a sidecar's name, or no such scan filed)."""
+        if path.suffix.lower() not in SIDECAR_EXTENSIONS:
+            return None
+        described = _described_scan(path)
+        stem = path.name[: -len(path.suffix)]
+        names = [described] if described else [stem + extension for extension in ACCEPTED_EXTENSIONS]
+        sources = [shown_plainly(readable_name(_relative(self.workspace, path.with_name(name)))) for name in names]
+        with self.ledger.read() as conn:
+            row = conn.execute(
+                sa.select(archive_items)
+                .where(archive_items.c.source.in_(sources))
+                .order_by(archive_items.c.id.desc())
+                .limit(1)
+            ).first()
+        return ArchiveItem.from_row(row) if row is not None else None
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
