@@ -27,6 +27,28 @@ from recordkit.core.workspace import Workspace, init_workspace, open_workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 
+#: The moment the suite runs at, whatever the machine's calendar says: its fixed dates (a bill of 2026-11, a
+#: payment on 2026-11-23, archive numbers GC-2026-…, "not in the future") were written for late 2026, and a
+#: suite that passes today must pass next year.  The clock ticks on from it (timeouts and waits still work);
+#: processes a test starts (the watch service, the web server, ``recordkit`` in a pipe) run on the real clock
+#: and are given their dates.  A test of the calendar's own edges moves it with ``time_machine.travel``.
+SUITE_CLOCK = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
+CLOCK_SITE = Path(__file__).with_name("clock")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock() -> Iterator[None]:
+    import time
+
+    import time_machine
+
+    # The processes a test starts take the same clock (tests/clock/sitecustomize.py): how far it is behind.
+    os.environ["TESTS_SUITE_CLOCK_OFFSET"] = repr(time.time() - SUITE_CLOCK.timestamp())
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLOCK_SITE), os.environ.get("PYTHONPATH")]))
+    with time_machine.travel(SUITE_CLOCK, tick=True):
+        yield
+
+
 PG_ENV = "RECORDKIT_TEST_POSTGRES_URL"
 
 

@@ -26,6 +26,7 @@ from recordkit.ledger.db import display_url, normalise_url, open_ledger, open_wo
 from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import (
     SERVER_LANGUAGES,
+    SUITE_CLOCK,
     driver_url,
     postgres_database,
     set_database,
@@ -37,7 +38,7 @@ from tests.fees_fixtures import bill_months, small_estate
 from tests.search_helpers import write_docx
 
 # Receipt and archive numbers carry the year they are made in (today, in the office's zone).
-YEAR = dt.datetime.now(ZoneInfo("Asia/Shanghai")).year
+YEAR = SUITE_CLOCK.astimezone(ZoneInfo("Asia/Shanghai")).year
 
 # Estate B: two units and owners of its own, none shared with the sample rows of estate A.
 EAST_ROWS: list[list[Any]] = [

@@ -14,7 +14,7 @@ from docx.shared import Cm
 
 from recordkit.billing.bills import LOWER_READING_HINT
 from recordkit.core.workspace import Workspace
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.conftest import SAMPLE_ROWS, SUITE_CLOCK, write_sheet
 
 DAY = "2026-11-23"
 # A payment dated before today is a back-dated entry (补录): it needs its reason.
@@ -535,7 +535,7 @@ def test_the_commands_that_bill_or_take_money_sync_first(configured: Any, args: 
 
 # -- the counter's guards ------------------------------------------------------------------------------
 
-TODAY = dt.date.today()
+TODAY = SUITE_CLOCK.date()  # (the suite's clock: conftest.suite_clock)
 TOMORROW = TODAY + dt.timedelta(days=1)
 THIS_MONTH = f"{TODAY:%Y-%m}"
 NEXT_MONTH = f"{(TODAY.replace(day=1) + dt.timedelta(days=32)):%Y-%m}"
