@@ -268,6 +268,43 @@ def test_lend_and_return_from_the_item_page_are_journalled_with_the_web_user(
     assert "王工 工程部" in history and "借出档案" in history and "归还档案" in history
 
 
+def form_fields(page: Any, action: str) -> dict[str, str]:
+    """What a browser sends of the form posting to ``action`` on ``page``, untouched (its hidden fields)."""
+    found = re.search(
+        rf'<form method="post" action="{re.escape(action)}"[^>]*>(.*?)</form>', page.get_data(as_text=True), re.S
+    )
+    assert found is not None
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', found.group(1)))
+
+
+def test_a_return_form_left_open_never_returns_the_next_borrowers_loan(demo: Workspace, demo_ledger: Ledger) -> None:
+    """Two clerks: one opens the page of an original out to 王工; meanwhile the other takes it back and lends it
+    to 李四.  The first clerk's 归还（借阅人 王工） is refused: 李四 still has it."""
+    number = "YZ-2025-00001"
+    app = local_app(demo, demo_ledger)
+    first, second = Browser(app), Browser(app)
+    page = first.get(f"/item/{number}")
+    assert "归还（借阅人 王工）" in text_of(page)
+    stale = form_fields(page, f"/item/{number}/return")
+    second.get(f"/item/{number}")
+    assert second.post(f"/item/{number}/return", {}).status_code == 302
+    due = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    assert second.post(f"/item/{number}/lend", {"borrower": "李四", "due": due}).status_code == 302
+    refused = first.client.post(f"/item/{number}/return", data=stale)
+    assert refused.status_code == 409
+    assert f"{number} 的纸质原件已归还后又借给了 李四（{dt.date.today().isoformat()} 借出），没有归还" in text_of(
+        refused
+    )
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
+    assert (loan.borrower, loan.due.isoformat(), loan.returned_at) == ("李四", due, None)
+    # The page as it is now returns 李四's loan.
+    page = first.get(f"/item/{number}")
+    assert (
+        first.client.post(f"/item/{number}/return", data=form_fields(page, f"/item/{number}/return")).status_code == 302
+    )
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
+
+
 def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     number = "HT-2026-00001"

@@ -2414,12 +2414,15 @@ class Loan:
     lent_by: str
     returned_at: str | None = None
     returned_by: str | None = None
+    #: The loan's row in the ledger: a form that returns "this" loan names it (``return_item``).
+    loan_id: int | None = field(default=None, compare=False)
 
     def overdue(self, today: dt.date) -> bool:
         return self.returned_at is None and self.due < today
 
     def to_dict(self, today: dt.date | None = None) -> dict[str, Any]:
         values = asdict(self)
+        del values["loan_id"]
         values["due"], values["lent_on"] = self.due.isoformat(), self.lent_on.isoformat()
         values["overdue"] = self.overdue(today or dt.date.today())
         values["days_overdue"] = max(0, ((today or dt.date.today()) - self.due).days) if values["overdue"] else 0
@@ -2456,6 +2459,7 @@ def _loan(row: Any) -> Loan:
         row.lent_by,
         row.returned_at,
         row.returned_by,
+        row.id,
     )
 
 
@@ -2538,8 +2542,10 @@ def lend(
     return Loan(number, item.title, bool(item.confidential), borrower, dept, reason, due, today, operator)
 
 
-def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
-    """Take a lent original back.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out."""
+def return_item(ledger: Ledger, archive_no: str, operator: str, loan_id: int | None = None) -> Loan:
+    """Take a lent original back.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out,
+    or when ``loan_id`` (the loan a page showed as out) is given and the original is out on another loan: it was
+    returned and lent again since that page was opened, and the loan out now is not the one meant."""
 
     number = _normalise_no(archive_no)
     with ledger.write() as conn:
@@ -2552,6 +2558,11 @@ def return_item(ledger: Ledger, archive_no: str, operator: str) -> Loan:
         ).first()
         if out is None:
             raise ConflictError(f"{number} 的纸质原件没有借出，不需要归还")
+        if loan_id is not None and out.id != loan_id:
+            raise ConflictError(
+                f"{number} 的纸质原件已归还后又借给了 {out.borrower}（{out.lent_on.isoformat()} 借出），"
+                "没有归还：请刷新页面，看清借阅人后再操作"
+            )
         at = _now()
         conn.execute(
             archive_loans.update().where(archive_loans.c.id == out.id).values(returned_at=at, returned_by=operator)

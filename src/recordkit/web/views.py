@@ -370,8 +370,11 @@ def lend_item(archive_no: str) -> Any:
 @requires("lend")
 def return_loan(archive_no: str) -> Any:
     number = _checked_number(archive_no)
+    # the loan the page showed as out: a form resent later (the back button, a page left open) never returns
+    # another borrower's loan of the same original
+    shown = request.form.get("loan", "")
     try:
-        loan = return_item(site().ledger, number, user().name)
+        loan = return_item(site().ledger, number, user().name, int(shown) if shown.isdecimal() else None)
     except RecordkitError as err:
         return _form_failed(number, err)
     flash(mask_in_text(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}"))
