@@ -161,8 +161,11 @@ def update_form(page: Any) -> tuple[str, dict[str, str]]:
         if name and (" checked" in tag or 'type="checkbox"' not in tag):
             fields[name.group(1)] = html_text.unescape(value.group(1) if value else "")
     for name, select in re.findall(r'<select name="([^"]+)">(.*?)</select>', body, re.S):
-        chosen = re.search(r"<option selected>([^<]*)</option>", select)
-        fields[name] = html_text.unescape(chosen.group(1)) if chosen else ""
+        # a browser sends the selected option, else the first; an option's value, else its text
+        options = re.findall(r"<option([^>]*)>([^<]*)</option>", select)
+        attributes, text = next((option for option in options if " selected" in option[0]), options[0])
+        value = re.search(r'value="([^"]*)"', attributes)
+        fields[name] = html_text.unescape(value.group(1) if value else text)
     return html_text.unescape(found.group(1)), fields
 
 
@@ -206,6 +209,26 @@ def test_the_review_list_never_shows_a_full_number_in_its_forms(demo: Workspace,
     action, fields = update_form(page)
     archivist.post(action, fields)
     assert get_item(demo_ledger, first.archive_no).title == title
+
+
+def test_saving_the_review_of_an_unclassified_item_keeps_it_unclassified_unless_a_category_is_chosen(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """The demo's photo IMG_0042.jpg is 未分类 (WF-2026-00001), no category the select offers.  Its form as shown,
+    with only the date filled in, sets the date and leaves the item where it is: never refiled under the
+    select's first category (业主档案, a new YZ number)."""
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    page = archivist.get("/review")
+    assert "类别 未分类（请选择）" in text_of(page)
+    action, fields = update_form(page)
+    assert action == "/item/WF-2026-00001/update"
+    assert archivist.post(action, {**fields, "date": "2026-11-20"}).status_code == 302
+    item = get_item(demo_ledger, "WF-2026-00001")
+    assert (item.archive_no, item.category, item.doc_date) == ("WF-2026-00001", "未分类", dt.date(2026, 11, 20))
+    # Chosen, the category is taken.
+    action, fields = update_form(archivist.get("/item/WF-2026-00001"))
+    archivist.post(action, {**fields, "category": "工程档案"})
+    assert get_item(demo_ledger, "WF-2026-00001").category == "工程档案"
 
 
 # -- password guesses sent at once --------------------------------------------------------------------
