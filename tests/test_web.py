@@ -9,6 +9,7 @@ import re
 import stat
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -106,6 +107,33 @@ def test_paging_follows_the_ranked_list(demo: Workspace, demo_ledger: Ledger) ->
     assert [hit["archive_no"] for hit in hits_on_page(first)] == numbers[:20]
     assert [hit["archive_no"] for hit in hits_on_page(second)] == numbers[20:40]
     assert "下一页" in text_of(first) and "上一页" in text_of(second)
+
+
+def test_a_page_past_the_last_shows_the_last_page_not_nothing_found(demo: Workspace, demo_ledger: Ledger) -> None:
+    """A bookmarked or typed page number past the end of the list (39 items: two pages) goes to the last page,
+    never "没有符合筛选条件的档案" under "找到 39 条"."""
+    expected = cli_search(demo, "category:业主档案", "--sort", "档号", "--limit", "100")
+    total = expected["total"]
+    assert 20 < total <= 40
+    browser = Browser(local_app(demo, demo_ledger))
+    past = browser.get("/search", query_string={"category": "业主档案", "sort": "档号", "page": "7"})
+    assert past.status_code == 302
+    target = urlsplit(past.headers["Location"])
+    assert (target.path, parse_qs(target.query)) == (
+        "/search",
+        {"category": ["业主档案"], "sort": ["档号"], "page": ["2"]},
+    )
+    last = browser.get(past.headers["Location"])
+    words = text_of(last)
+    assert f"找到 {total} 条，第 2/2 页" in words and "没有符合筛选条件的档案" not in words
+    numbers = [hit["archive_no"] for hit in expected["hits"]]
+    assert [hit["archive_no"] for hit in hits_on_page(last)] == numbers[20:]
+    # A search that finds little, asked for page 3: its one page.
+    few = browser.get("/search", query_string={"q": "电梯", "page": "3"}, follow_redirects=True)
+    assert [hit["archive_no"] for hit in hits_on_page(few)] == [
+        hit["archive_no"] for hit in cli_search(demo, "电梯")["hits"]
+    ]
+    assert "没有找到包含" not in text_of(few)
 
 
 def test_a_bad_query_is_a_chinese_message_not_a_crash(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -200,6 +200,11 @@ def search_page() -> Any:
                     here.ledger, user().name, "archive_item", f"网页检索 {form.q}", [hit.archive_no for hit in hits]
                 )
     pages_total = min(MAX_PAGE, math.ceil(result.total / PAGE_SIZE)) if result else 0
+    if result is not None and form.page > max(1, pages_total):
+        # a page past the last (a bookmark, the back button after items left the list, a typed address): the
+        # last page, never "nothing found" under "找到 39 条"
+        last = form.args(page=max(1, pages_total), private="1" if private else None)
+        return redirect(url_for("pages.search_page", **last))
     return render_template(
         "search.html",
         form=form,
