@@ -82,7 +82,7 @@ def test_a_redirect_to_the_current_number_keeps_only_the_pages_own_query(
     demo: Workspace, demo_ledger: Ledger, query: str
 ) -> None:
     local = Browser(create_app(demo, accounts_required=False, ledger=demo_ledger))
-    moved = local.get(f"/item/gc-2026-00004?{query}&zoom=1", headers={"Host": "evil.example"})
+    moved = local.get(f"/item/gc-2026-00004?{query}&zoom=1", headers={"Host": "127.0.0.1:8080"})
     assert moved.status_code == 302
     assert moved.headers["Location"] == "/item/GC-2026-00004?zoom=1"
 
@@ -229,6 +229,40 @@ def test_saving_the_review_of_an_unclassified_item_keeps_it_unclassified_unless_
     action, fields = update_form(archivist.get("/item/WF-2026-00001"))
     archivist.post(action, {**fields, "category": "工程档案"})
     assert get_item(demo_ledger, "WF-2026-00001").category == "工程档案"
+
+
+# -- the address the browser asked for ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "[::1]:8080"])
+def test_without_accounts_the_page_answers_to_this_computers_names(
+    demo: Workspace, demo_ledger: Ledger, host: str
+) -> None:
+    browser = Browser(create_app(demo, accounts_required=False, ledger=demo_ledger))
+    page = browser.get("/item/YZ-2025-00002", headers={"Host": host})
+    assert page.status_code == 200 and "入住登记表" in text_of(page)
+
+
+@pytest.mark.parametrize("host", ["rebind.example:8080", "rebind.example@127.0.0.1:8080", "192.168.1.20:8080"])
+def test_without_accounts_another_sites_name_gets_nothing(demo: Workspace, demo_ledger: Ledger, host: str) -> None:
+    """A site whose name an attacker points at 127.0.0.1 (DNS rebinding) is the page's origin to the browser: it
+    neither reads an owner's file with the full numbers nor lends an original with the form's token."""
+    browser = Browser(create_app(demo, accounts_required=False, ledger=demo_ledger))
+    browser.get("/item/GC-2026-00004")  # the clerk's own page: the token a same-origin script could read
+    before = list_loans(demo_ledger, include_returned=True)
+    shown = browser.get("/search?q=身份证&private=1", headers={"Host": host})
+    assert shown.status_code == 400
+    assert "只能在本机用 127.0.0.1 或 localhost 打开" in text_of(shown) and "YZ-" not in text_of(shown)
+    lent = browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}, headers={"Host": host})
+    assert lent.status_code == 400
+    assert list_loans(demo_ledger, include_returned=True) == before and private_views(demo_ledger) == 0
+
+
+def test_with_accounts_any_name_reaches_the_sign_in_page(demo: Workspace, demo_ledger: Ledger) -> None:
+    """Served on the office network the page has a name of the network's (and users sign in): not refused."""
+    add_user(demo, demo_ledger, "王档案", "archivist", PASSWORD)
+    browser = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    assert browser.get("/login", headers={"Host": "archive.office.lan:8080"}).status_code == 200
 
 
 # -- password guesses sent at once --------------------------------------------------------------------

@@ -105,6 +105,7 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     app.register_blueprint(pages)
     app.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     app.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    app.before_request(_refuse_other_hosts)
     app.before_request(_refuse_control_characters)
     app.before_request(_sign_in)
     app.after_request(_headers)
@@ -144,6 +145,27 @@ def _sign_in() -> Response | tuple[str, int] | None:
         return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
     g.user = found
     return None
+
+
+def _refuse_other_hosts() -> tuple[str, int] | None:
+    """Without accounts the page answers only to this computer's own names (the ``Host`` a browser sends):
+    a web site whose name an attacker points at 127.0.0.1 (DNS rebinding) would otherwise be the page's own
+    origin in the clerk's browser, read owners' files and send its forms with their token.  (Flask's
+    ``TRUSTED_HOSTS`` cannot say ``[::1]``: Werkzeug cuts a trusted name at its first colon.)"""
+    if site().accounts_required:
+        return None
+    host = (urlsplit(f"//{request.host}").hostname or "") if _HOST.fullmatch(request.host) else ""
+    if host.lower() in LOOPBACK_HOSTS:
+        return None
+    return error_page(
+        "这个网页不需要登录，只能在本机用 127.0.0.1 或 localhost 打开，不能用别的网址：请在地址栏输入 "
+        "recordkit serve 启动时显示的地址",
+        400,
+    )
+
+
+#: A ``Host`` header: a name or IPv4 address, or an IPv6 address in brackets, and an optional port.
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 #: Control characters no form field or query of these pages holds (a NUL, ESC, DEL …): a request with one is
