@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -333,6 +334,30 @@ def test_a_return_form_left_open_never_returns_the_next_borrowers_loan(demo: Wor
         first.client.post(f"/item/{number}/return", data=form_fields(page, f"/item/{number}/return")).status_code == 302
     )
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
+
+
+def journal_details(page: Any) -> list[str]:
+    """The 内容 cells of the item page's 操作日志, newest first."""
+    return re.findall(r'<td class="details">([^<]*)</td>', page.get_data(as_text=True))
+
+
+def test_the_item_pages_journal_speaks_chinese(demo: Workspace, demo_ledger: Ledger) -> None:
+    """The 操作日志 of an item names each field in Chinese, says 是/否, and gives a moment on the office's clock,
+    not borrower：王工；confidential：False；returned_at：2026-12-05T13:32:06+00:00."""
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    due = (dt.date.today() + dt.timedelta(days=7)).isoformat()
+    browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "dept": "工程部", "due": due, "reason": "电梯年检"})
+    browser.post("/item/GC-2026-00004/return", {})
+    returned, lent, filed = journal_details(browser.get("/item/GC-2026-00004"))[:3]
+    assert lent == f"借阅人：王工；保密：否；部门：工程部；应还日期：{due}；借阅原因：电梯年检"
+    assert re.fullmatch(r"归还时间：\d{4}-\d\d-\d\d \d\d:\d\d", returned)
+    [loan] = list_loans(demo_ledger, include_returned=True, archive_no="GC-2026-00004")
+    assert loan.returned_at is not None
+    clock = dt.datetime.fromisoformat(loan.returned_at).astimezone(ZoneInfo(demo.settings.office.time_zone))
+    assert returned == f"归还时间：{clock:%Y-%m-%d %H:%M}"
+    assert filed.startswith("类别：工程档案；") and "待复核：否" in filed and "保密：否" in filed
+    assert not re.search(r"[a-z_]+：", filed + lent + returned)
 
 
 def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -2751,6 +2751,17 @@ _FIELD_LABELS = {
     "filed_by": "归档人",
     "filed_at": "归档时间",
 }
+#: The words of the journal entries of an item and of its loans (``_journal_view``, ``lend``, ``return_item``), as a
+#: page shows them.
+JOURNAL_LABELS = {
+    **_FIELD_LABELS,
+    "former_archive_no": "原档号",
+    "borrower": "借阅人",
+    "dept": "部门",
+    "reason": "借阅原因",
+    "due": "应还日期",
+    "returned_at": "归还时间",
+}
 _TRUSTED_FIELDS = (
     "archive_no",
     "prefix",

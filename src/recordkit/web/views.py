@@ -20,6 +20,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from werkzeug.wrappers import Response
 
 from recordkit.archive.archivist import (
+    JOURNAL_LABELS,
     ArchiveItem,
     archived_file,
     former_numbers,
@@ -243,7 +244,11 @@ def _journal_entries(item: ArchiveItem, private: bool) -> list[dict[str, Any]]:
     shown = []
     for entry in entries[:JOURNAL_SHOWN]:
         after = entry.after if private else cast("dict[str, Any] | None", mask_values(entry.after))
-        details = "；".join(f"{key}：{value}" for key, value in (after or {}).items() if value not in (None, ""))
+        details = "；".join(
+            f"{JOURNAL_LABELS.get(key, key)}：{_journal_value(key, value, zone)}"
+            for key, value in (after or {}).items()
+            if value not in (None, "")
+        )
         shown.append(
             {
                 "at": format_stamp(entry.at, zone),
@@ -253,6 +258,18 @@ def _journal_entries(item: ArchiveItem, private: bool) -> list[dict[str, Any]]:
             }
         )
     return shown
+
+
+def _journal_value(key: str, value: Any, zone: str) -> str:
+    """A value of a journal entry as the page shows it: 是/否, a moment on the office's clock."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return format_stamp(value, zone)
+        except ValueError:
+            return value
+    return str(value)
 
 
 def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
