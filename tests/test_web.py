@@ -360,6 +360,21 @@ def test_the_item_pages_journal_speaks_chinese(demo: Workspace, demo_ledger: Led
     assert not re.search(r"[a-z_]+：", filed + lent + returned)
 
 
+def test_a_due_day_written_without_its_year_is_the_next_such_day_as_on_the_command_line(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A browser without a date field (an old one in the office) takes 应还日期 as typed: 12月20日 is read as
+    ``archive lend --due 12月20日`` reads it."""
+    due = dt.date.today() + dt.timedelta(days=10)
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    lent = browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": f"{due.month}月{due.day}日"})
+    assert lent.status_code == 302
+    assert f"应还日期 {due.isoformat()}" in text_of(browser.get(lent.headers["Location"]))
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    assert loan.due == due
+
+
 def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     number = "HT-2026-00001"

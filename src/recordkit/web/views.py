@@ -378,7 +378,8 @@ def lend_item(archive_no: str) -> Any:
     number = _checked_number(archive_no)
     form = request.form
     try:
-        due = parse_date(form.get("due", ""), "应还日期")
+        # as ``archive lend --due`` reads it: also 12月20日, the next such day (a browser without a date field)
+        due = parse_date(form.get("due", ""), "应还日期", ahead=dt.date.today())
         loan = lend(
             site().ledger, number, form.get("borrower", ""), due, user().name, form.get("dept"), form.get("reason")
         )
