@@ -449,6 +449,20 @@ def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger:
         assert entry.reason in words
 
 
+def test_the_quarantine_says_when_on_the_offices_clock(demo: Workspace, demo_ledger: Ledger) -> None:
+    """A quarantine note keeps its moment in UTC (时间：2026-12-05T13:30:53+00:00); the page shows 21:30 in Beijing."""
+    notes = sorted((demo.records_dir / "quarantine").glob("*.原因.txt"))
+    assert notes
+    page = Browser(local_app(demo, demo_ledger)).get("/review")
+    cells = re.findall(r"<tr><td>.*?</td><td>.*?</td><td>.*?</td><td>([^<]*)</td></tr>", page.get_data(as_text=True))
+    zone = ZoneInfo(demo.settings.office.time_zone)
+    expected = []
+    for note in notes:
+        [written] = [line[3:] for line in note.read_text(encoding="utf-8").splitlines() if line.startswith("时间：")]
+        expected.append(f"{dt.datetime.fromisoformat(written).astimezone(zone):%Y-%m-%d %H:%M}")
+    assert cells == expected
+
+
 def test_review_sets_category_title_date_and_is_searchable_at_once(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/review")

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -265,11 +265,16 @@ def _journal_value(key: str, value: Any, zone: str) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if key.endswith("_at") and isinstance(value, str):
-        try:
-            return format_stamp(value, zone)
-        except ValueError:
-            return value
+        return _clock(value, zone)
     return str(value)
+
+
+def _clock(stamp: str, zone: str) -> str:
+    """A stored moment (ISO, UTC) on the office's clock; text that is no moment as it is."""
+    try:
+        return format_stamp(stamp, zone)
+    except ValueError:
+        return stamp
 
 
 def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
@@ -465,6 +470,10 @@ def review_page() -> Any:
     return render_template(
         "review.html",
         items=items,
-        quarantined=list_quarantined(here.workspace),
+        # a note says when in UTC, as every stored moment: shown on the office's clock, as every page's moments
+        quarantined=[
+            replace(entry, at=_clock(entry.at, here.workspace.settings.office.time_zone))
+            for entry in list_quarantined(here.workspace)
+        ],
         categories=_categories(),
     )
