@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import socket
 import stat
 from pathlib import Path
 from typing import Any
@@ -640,6 +641,28 @@ def test_serve_on_the_network_without_accounts_refuses_to_start(demo: Workspace)
     )
     assert result.exit_code == 2
     assert "请先建立账户" in result.output
+
+
+def test_serve_on_a_port_another_program_holds_says_so(demo: Workspace) -> None:
+    """A second ``recordkit serve`` (or another program on 8080): the port named, what to do, exit 8 — not
+    程序内部错误（OSError）."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli_app, ["serve", "--port", str(port)], env={"RECORDKIT_HOME": str(demo.root)})
+    assert result.exit_code == 8, result.output
+    assert f"端口 {port} 已被占用（另一个 recordkit serve 或别的程序正在用）：请先停掉它，或换一个端口" in result.output
+    assert "内部错误" not in result.output
+
+
+def test_serve_on_an_address_this_computer_does_not_have_says_so(demo: Workspace, demo_ledger: Ledger) -> None:
+    add_user(demo, demo_ledger, "王档案", "archivist", "correct horse 1")
+    result = CliRunner().invoke(
+        cli_app, ["serve", "--host", "192.0.2.1", "--port", "0"], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert result.exit_code == 2, result.output
+    assert "这台电脑没有地址 192.0.2.1：请写这台电脑的局域网 IP 地址" in result.output
 
 
 def test_the_session_key_is_kept_private_in_the_workspace(demo: Workspace, demo_ledger: Ledger) -> None:

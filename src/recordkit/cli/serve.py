@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import typer
 
 from recordkit.cli._app import state
@@ -48,7 +51,13 @@ def serve_command(
             "而登录要写入台账（登录失败的次数记在台账里，防止猜密码）：请让 recordkit serve 连主库"
         )
     app = create_app(workspace, accounts_required=required, ledger=ledger)
-    server = create_server(app, host=host, port=port, threads=threads, ident="recordkit")
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="recordkit")
+    except OSError as err:
+        refusal = _listen_refused(host, port, err)
+        if refusal is None:
+            raise
+        raise refusal from None
     start_renderer(workspace)  # the page-image reader process, so that the first page shown does not wait
     shown_host = f"[{host}]" if ":" in host else host
     typer.echo(f"档案室网页已启动：http://{shown_host}:{server.effective_port}/ （按 Ctrl+C 停止）", err=False)
@@ -62,3 +71,25 @@ def serve_command(
         typer.echo("档案室网页已停止")
     finally:
         server.close()
+
+
+def _listen_refused(host: str, port: int, err: OSError) -> Exception | None:
+    """What the clerk is told when the address cannot be listened on (a port another program holds, one below
+    1024, an address this computer does not have), or None for another failure."""
+    from recordkit.core.errors import ConflictError, UsageError
+
+    if isinstance(err, socket.gaierror):
+        return UsageError(f"--host {host} 不是能识别的地址：请写这台电脑的局域网 IP 地址，或去掉 --host 只在本机使用")
+    if err.errno == errno.EADDRINUSE:
+        return ConflictError(
+            f"端口 {port} 已被占用（另一个 recordkit serve 或别的程序正在用）：请先停掉它，或换一个端口，例如 --port {port + 1 if port < 65535 else 8081}"
+        )
+    if err.errno == errno.EACCES:
+        return UsageError(
+            f"没有权限使用端口 {port}（1024 以下的端口要管理员权限）：请用 1024 以上的端口，例如 --port 8080"
+        )
+    if err.errno == errno.EADDRNOTAVAIL:
+        return UsageError(
+            f"这台电脑没有地址 {host}：请写这台电脑的局域网 IP 地址，或用 --host 0.0.0.0 在这台电脑的所有地址上提供"
+        )
+    return None
