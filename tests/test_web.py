@@ -376,6 +376,24 @@ def test_a_due_day_written_without_its_year_is_the_next_such_day_as_on_the_comma
     assert loan.due == due
 
 
+def test_returning_an_overdue_original_says_how_late_as_the_command_line_does(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "YZ-2025-00002"]
+    days = (dt.date.today() - loan.due).days
+    assert days > 0  # the demo lends it with a due day past
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/YZ-2025-00002")
+    back = browser.post("/item/YZ-2025-00002/return", {})
+    words = text_of(browser.get(back.headers["Location"]))
+    assert f"已归还 YZ-2025-00002（入住登记表），借阅人 李会计，逾期 {days} 天" in words
+    # on time: nothing about lateness
+    browser.post("/item/YZ-2025-00002/lend", {"borrower": "李会计", "due": dt.date.today().isoformat()})
+    back = browser.post("/item/YZ-2025-00002/return", {})
+    words = text_of(browser.get(back.headers["Location"]))
+    assert "已归还 YZ-2025-00002（入住登记表），借阅人 李会计" in words and "逾期" not in words
+
+
 def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     number = "HT-2026-00001"

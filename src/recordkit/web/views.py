@@ -405,7 +405,9 @@ def return_loan(archive_no: str) -> Any:
         loan = return_item(site().ledger, number, user().name, int(shown) if shown.isdecimal() else None)
     except RecordkitError as err:
         return _form_failed(number, err)
-    flash(mask_in_text(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}"))
+    today = dt.date.today()
+    late = f"，逾期 {(today - loan.due).days} 天" if today > loan.due else ""  # as ``archive return`` says it
+    flash(mask_in_text(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}{late}"))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
