@@ -231,6 +231,29 @@ def test_saving_the_review_of_an_unclassified_item_keeps_it_unclassified_unless_
     assert get_item(demo_ledger, "WF-2026-00001").category == "工程档案"
 
 
+def test_saving_one_field_never_undoes_another_clerks_change_made_since(demo: Workspace, demo_ledger: Ledger) -> None:
+    """Two archivists open GC-2026-00004.  One refiles it as a contract with a new title (HT-2026-00002); the other,
+    whose page still shows the old ones, then sets only the date: the item keeps the first one's category, number
+    and title, and takes the date — not refiled back under 工程档案 with a third number."""
+    first = signed_in(demo, demo_ledger, "王档案", "archivist")
+    add_user(demo, demo_ledger, "李档案", "archivist", PASSWORD)
+    second = Browser(create_app(demo, accounts_required=True, ledger=demo_ledger))
+    second.login("李档案", PASSWORD)
+    action, stale = update_form(second.get("/item/GC-2026-00004"))
+    action, fields = update_form(first.get("/item/GC-2026-00004"))
+    first.post(action, {**fields, "category": "合同协议档案", "title": "电梯维保合同"})
+    moved = get_item(demo_ledger, "GC-2026-00004")
+    assert (moved.archive_no, moved.category, moved.title) == ("HT-2026-00002", "合同协议档案", "电梯维保合同")
+    assert second.post(action, {**stale, "date": "2026-11-16"}).status_code == 302
+    item = get_item(demo_ledger, "GC-2026-00004")
+    assert (item.archive_no, item.category, item.title, item.doc_date) == (
+        "HT-2026-00002", "合同协议档案", "电梯维保合同", dt.date(2026, 11, 16)
+    )  # fmt: skip
+    # A field the second clerk does change is changed.
+    second.post(action, {**stale, "title": "电梯维保合同（2026）"})
+    assert get_item(demo_ledger, "HT-2026-00002").title == "电梯维保合同（2026）"
+
+
 # -- the address the browser asked for ----------------------------------------------------------------
 
 

@@ -426,17 +426,22 @@ def loans_page() -> Any:
 def _changes(item: ArchiveItem, form: Any) -> dict[str, Any]:
     """What the review form changes: the fields filled in and different from the item's."""
     changes: dict[str, Any] = {}
-    category, unit, title = (form.get(name, "").strip() for name in ("category", "unit", "title"))
-    date = form.get("date", "").strip()
-    if category and category != item.category:
+
+    def edited(name: str, current: str) -> str:
+        # a field the clerk left as the form showed it (``was_…``) is no change: another clerk's change since the
+        # page was opened, or a form the back button brought back, is never undone by saving another field
+        value, shown = form.get(name, "").strip(), form.get(f"was_{name}")
+        return value if value and value != current and (shown is None or value != shown.strip()) else ""
+
+    if category := edited("category", item.category):
         changes["category"] = category
-    if unit and unit != (item.unit or ""):
+    if unit := edited("unit", item.unit or ""):
         changes["unit"] = _estate_unit(unit)
     # the title as a page shows it masked is no change (only an old or forged form sends it: the form has no
     # title field while the title is masked), never a title with asterisks in place of the numbers
-    if title and title != item.title and title != mask_in_text(item.title):
+    if (title := edited("title", item.title)) and title != mask_in_text(item.title):
         changes["title"] = title
-    if date and date != (item.doc_date.isoformat() if item.doc_date else ""):
+    if date := edited("date", item.doc_date.isoformat() if item.doc_date else ""):
         changes["doc_date"] = parse_date(date, "文件日期")
     if form.get("reviewed") == "1":
         changes["reviewed"] = True
