@@ -517,6 +517,30 @@ def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: 
     assert get_item(demo_ledger, "WF-2026-00001").title != "新题名"
 
 
+def test_a_review_date_after_today_is_refused_as_filing_refuses_it(demo: Workspace, demo_ledger: Ledger) -> None:
+    """文件日期 2099-01-01 (a year mistyped) was kept, and a new category then numbered the item HT-2099-00001 for
+    good; it is refused with what to do, nothing changed, on the page as on the command line."""
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    before = get_item(demo_ledger, "GC-2026-00004")
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    refused = browser.post("/item/GC-2026-00004/update", {"date": tomorrow.isoformat(), "category": "合同协议档案"})
+    assert refused.status_code == 400
+    assert (
+        f"文件日期 {tomorrow.isoformat()} 晚于今天（{dt.date.today().isoformat()}）：请按文件上写的日期改正"
+        in text_of(refused)
+    )
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    result = CliRunner().invoke(
+        cli_app, ["archive", "update", "GC-2026-00004", "--date", "2099-01-01"], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert result.exit_code == 5 and "文件日期 2099-01-01 晚于今天" in result.output
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    # today is a day the document may carry
+    assert browser.post("/item/GC-2026-00004/update", {"date": dt.date.today().isoformat()}).status_code == 302
+    assert get_item(demo_ledger, "GC-2026-00004").doc_date == dt.date.today()
+
+
 def test_a_review_with_a_right_to_left_override_in_the_title_changes_nothing(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:

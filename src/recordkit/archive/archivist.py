@@ -56,7 +56,7 @@ from recordkit.archive.rules import (
 )
 from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
-from recordkit.core.dates import parse_date
+from recordkit.core.dates import check_not_future, parse_date
 from recordkit.core.errors import (
     ConflictError,
     IntegrityError,
@@ -2206,8 +2206,8 @@ def update_item(
     number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
     changes the ledger and the sidecar, not the number.
 
-    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit or a control or invisible
-    format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, ``UsageError`` for an
+    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, a date after today, or a control or
+    invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, ``UsageError`` for an
     unknown category or nothing to change; nothing is changed then.  ``before_commit`` is called with the
     transaction and the corrected item (its former numbers already recorded) just before the commit, as
     in filing.
@@ -2233,7 +2233,9 @@ def update_item(
     if confidential is not None:
         changes["confidential"] = confidential
     if doc_date is not None:
-        changes["doc_date"] = doc_date
+        # as filing takes none (``rules.resolve``): a day after today is a year mistyped, and a new category
+        # would number the item in that year for good
+        changes["doc_date"] = check_not_future(doc_date, "文件日期", "请按文件上写的日期改正，核对年份")
     rules = FilingRules.from_settings(workspace.settings.archive)
     moved_to = _category_named(rules, category) if category is not None else None
     if not changes and not reviewed and moved_to is None:
