@@ -29,6 +29,7 @@ from recordkit.archive.rules import Metadata
 from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError, LedgerError
 from recordkit.core.workspace import Workspace, init_workspace
+from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items
 from recordkit.search import indexer
@@ -1999,6 +2000,29 @@ def test_a_rebuild_or_an_update_cut_off_by_the_server_says_so_and_keeps_the_inde
     monkeypatch.setattr(postgresql, "copy_rows", real_copy_rows)  # the server back: the next night's run
     assert run_cli("index").exit_code == 0
     assert run_cli("index", "--verify").exit_code == 0
+
+
+@pytest.mark.postgres
+def test_the_web_search_shows_full_numbers_for_a_long_query_on_postgresql(pg_ws: Workspace, pg_ledger: Ledger) -> None:
+    """显示完整号码 ticked with a query of some 150 characters: the search was made, then journalling it failed
+    (StringDataRightTruncation: the journal's key holds 128) and the page said 台账数据库出错 (503).  It shows the
+    results, and the journal keeps the whole query."""
+    from recordkit.web.app import create_app
+    from tests.web_helpers import Browser, text_of
+
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    query = "水泵" + "".join(f" OR 没有这个词{n}" for n in range(16))
+    assert len(f"网页检索 {query}") > 128
+    page = Browser(create_app(pg_ws, accounts_required=False, ledger=pg_ledger)).get(
+        "/search", query_string={"q": query, "private": "1"}
+    )
+    assert page.status_code == 200, text_of(page)
+    assert "消防设施检查" in text_of(page)
+    with pg_ledger.read() as conn:
+        [entry] = [entry for entry in journal.recent(conn, 5) if entry.action == "private.view"]
+    assert entry.after is not None and entry.after["what"] == f"网页检索 {query}"
+    assert entry.key == f"网页检索 {query}"[:127] + "…"
 
 
 @pytest.mark.postgres

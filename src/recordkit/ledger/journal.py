@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -100,10 +100,15 @@ VIEW_ONLY_ACTIONS = frozenset({"private.view"})
 
 def record_private_view(ledger: Ledger, operator: str, entity: str, what: str, shown: Iterable[str]) -> None:
     """Journal that ``operator`` displayed or exported unmasked phone and ID numbers (``--show-private``):
-    ``what`` names the command or file, ``shown`` the records it showed (the first 20 are kept)."""
+    ``what`` names the command or file, ``shown`` the records it showed (the first 20 are kept).  A ``what``
+    longer than the journal's key is cut there, and kept whole in the entry."""
     keys = list(shown)
+    after: dict[str, Any] = {"count": len(keys), "first": keys[:20]}
+    key, room = what, cast(sa.String, journal.c.entity_key.type).length or len(what)
+    if len(what) > room:  # a search's words, a file's name: PostgreSQL refuses a key longer than its column
+        key, after["what"] = what[: room - 1] + "…", what
     with ledger.write() as conn:
-        record(conn, operator, [Change("private.view", entity, what, None, {"count": len(keys), "first": keys[:20]})])
+        record(conn, operator, [Change("private.view", entity, key, None, after)])
 
 
 @dataclass(frozen=True)
