@@ -270,6 +270,38 @@ def test_index_to_another_backend_exits_1_when_an_item_failed(
     assert json.loads(run_cli("search", "电梯维修记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00001"
 
 
+def test_index_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """A clerk's PC shares the ledger (and a PostgreSQL ledger's index) but not records/archive, which stays on
+    the server: ``recordkit index`` there indexed every item by its metadata alone ("不见了"), taking every text
+    out of the shared index, and ``index --verify`` called every item stale and sent the clerk to run it.  Both
+    are refused there now (exit 4), nothing written: the server's index still finds what the texts hold."""
+    from recordkit.core.workspace import init_workspace
+
+    pc = init_workspace(tmp_path / "文员电脑", office="测试物业服务中心", estate="测试小区")
+    config = pc / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('url = ""', f'url = "{filed.database_url}"', 1), encoding="utf-8"
+    )
+    at_pc = {"RECORDKIT_HOME": str(pc)}
+    if filed.settings.database.url.startswith("postgresql"):  # the PC searches the server's index (SQLite: its own)
+        assert json.loads(run_cli("search", "曳引钢丝绳", "--json", env=at_pc).stdout)["total"] == 1
+    for args, command, here in [
+        (("index",), "recordkit index", "在这里更新会把各件档案的正文从检索索引里去掉，什么也没有改动"),
+        (("index", "--rebuild"), "recordkit index", "在这里更新会把各件档案的正文从检索索引里去掉，什么也没有改动"),
+        (("index", "--verify"), "recordkit index --verify", "在这里核对，每件都会显示为过期"),
+    ]:
+        result = run_cli(*args, env=at_pc)
+        assert result.exit_code == 4, result.output
+        assert result.stderr == (
+            "错误：这台电脑上找不到档案文件：台账里的 5 件档案，records/archive 里一件也没有。"
+            f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
+            "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好\n"
+        )
+    hits = json.loads(run_cli("search", "曳引钢丝绳", "--json").stdout)["hits"]
+    assert [hit["archive_no"] for hit in hits] == ["GC-2024-00001"]
+    assert run_cli("index", "--verify").exit_code == 0
+
+
 def test_sort_option_and_json_scores_in_ranking_order(filed: Workspace, run_cli: Any) -> None:
     ranked = json.loads(run_cli("search", "维修", "--json").stdout)["hits"]
     scores = [hit["score"] for hit in ranked]

@@ -26,7 +26,7 @@ from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
-from recordkit.core.errors import ConfigError, UsageError
+from recordkit.core.errors import ConfigError, UsageError, WorkspaceError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_aliases, archive_items, owners, units
 from recordkit.search.backends import open_index, preparer
@@ -156,6 +156,22 @@ def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...], former: tup
     if former:
         described += "\x1d" + "\x1e".join(former)
     return hashlib.blake2b(described.encode("utf-8"), digest_size=16).hexdigest(), bool(stat_part)
+
+
+def archive_elsewhere(catalogued: int, verify: bool = False) -> WorkspaceError:
+    """The refusal of an index run, or check, on a computer where not one of the ``catalogued`` items' files is:
+    a clerk's PC sharing the PostgreSQL ledger (the archive is on the office's server), or an archive disk not
+    mounted.  Indexed there, every item would lose its text to a metadata-only row (in a shared index, on every
+    PC); checked there, every item would look changed."""
+    if verify:
+        command, here = "recordkit index --verify", "在这里核对，每件都会显示为过期"
+    else:
+        command, here = "recordkit index", "在这里更新会把各件档案的正文从检索索引里去掉，什么也没有改动"
+    return WorkspaceError(
+        f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有。"
+        f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
+        "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
+    )
 
 
 def _item_values(item: ArchiveItem) -> tuple[Any, ...]:
@@ -391,7 +407,9 @@ def update_index(
     time: ``ConflictError`` when another holds the lock past ``lock_timeout``; ``IntegrityError`` when the live
     index is damaged or was built by a newer recordkit.
     ``backend`` names the index to write instead of the one the settings name (``index --to``).
-    Items whose text could not be read are indexed by their metadata and listed in ``failed``.
+    Items whose text could not be read are indexed by their metadata and listed in ``failed``; ``WorkspaceError``,
+    nothing written, when the nightly run or a rebuild finds not one catalogued item's file on this computer
+    (``archive_elsewhere``).
     ``progress`` hears (done, total) of each part of the work; ``stage`` (a name and its size, when known) when
     the next part begins: extracting texts (``progress`` alone), then ``WRITING``, then ``FINISHING`` (a
     rebuild's index build and swap) or ``MERGING`` (the nightly run's merge).
@@ -429,6 +447,8 @@ def update_index(
                 plan = _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ()))
                 if _counted(existing.get(item.archive_no), plan.signature, ocr, report):
                     todo.append(plan)
+            if rebuild and todo and not any(plan.present for plan in todo):
+                raise archive_elsewhere(len(todo))
             removed = [] if rebuild else sorted(set(remove) | set(gone))
         if rebuild:
             # Written in the order they were filed, the rows lie as the newest-first scan that ranking starts from
@@ -509,6 +529,8 @@ def _changed(
     what changed."""
     existing = index.signatures()
     current = _catalogue_signatures(workspace, ledger, owners, former)
+    if current and not any(present for _, present in current.values()):
+        raise archive_elsewhere(len(current))
     changed = [
         number for number, (signature, _) in current.items() if _counted(existing.get(number), signature, ocr, report)
     ]
@@ -750,20 +772,24 @@ def verify_index(workspace: Workspace, ledger: Ledger) -> IndexCheck:
     """Compare the index with the catalogue (stat only, nothing read or written).
 
     ``stale`` are items changed since they were indexed; ``ocr_pending`` unchanged ones whose OCR is still to do.
+    ``WorkspaceError`` when not one catalogued item's file is on this computer (``archive_elsewhere``).
     """
     owners = owner_names(ledger)
     former = former_numbers(ledger)
     catalogue = list_items(ledger)
+    plans = [
+        _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ()))
+        for item in catalogue
+    ]
+    if plans and not any(plan.present for plan in plans):
+        raise archive_elsewhere(len(plans), verify=True)
     existing = open_index(workspace, ledger).signatures()
     missing, stale, pending = [], [], []
-    for item in catalogue:
+    for item, plan in zip(catalogue, plans, strict=True):
         old = existing.get(item.archive_no)
         if old is None:
             missing.append(item.archive_no)
-        elif (
-            old[0]
-            != _signature(workspace, item, owners.get(item.unit or "", ()), former.get(item.archive_no, ())).signature
-        ):
+        elif old[0] != plan.signature:
             stale.append(item.archive_no)
         elif old[1] == "pending":
             pending.append(item.archive_no)
