@@ -342,12 +342,15 @@ class AppState:
             setup_logging(self._workspace)
         return self._workspace
 
-    def ledger(self) -> Ledger:
+    def ledger(self, *, create: bool | None = None) -> Ledger:
+        """The workspace's ledger, made on first use unless the command only reads (``READ_ONLY_COMMANDS``) or
+        ``create`` is False (a command of another name that writes no ledger rows: ``index``)."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
-            self._ledger = open_workspace_ledger(self.workspace(), create=self.command not in READ_ONLY_COMMANDS)
-            if self.command in READ_ONLY_COMMANDS:
+            reads = self.command in READ_ONLY_COMMANDS
+            self._ledger = open_workspace_ledger(self.workspace(), create=not reads if create is None else create)
+            if reads:
                 self._warn_if_moved(self._ledger)
         return self._ledger
 

@@ -36,7 +36,9 @@ def index_command(
     from recordkit.search.indexer import move_index, update_index, verify_index
 
     app_state = state(ctx)
-    workspace, ledger = app_state.workspace(), app_state.ledger()
+    # The index is made from the ledger, never the other way: a mistyped schema or database is not made an empty
+    # ledger (another estate, numbers from 1) by the nightly run or a check.
+    workspace, ledger = app_state.workspace(), app_state.ledger(create=False)
     if backend is not None:
         with progress_bar("提取文字") as bar:
             moved = move_index(workspace, ledger, backend.strip().lower(), progress=bar, stage=bar.stage)
