@@ -299,6 +299,12 @@ class Ledger:
 
         return engine
 
+    def require_existing(self) -> None:
+        """``LedgerError``, as a command that only reads says it, when there is no ledger here at all (an empty
+        database, or a schema that was never made: a mistyped name)."""
+        if self.revision() is None:
+            raise self._missing_ledger()
+
     def _missing_ledger(self) -> LedgerError:
         """What a command that only reads says when there is no ledger to read (it never makes one)."""
         settings = "[database] url 和 schema" if self.schema else "[database] url"

@@ -24,8 +24,10 @@ from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
+from recordkit.ledger.db import open_workspace_ledger
 from recordkit.search.backends import open_index
 from recordkit.search.backends.base import Filters, IndexedItem, Phrase, SearchRequest
+from recordkit.search.backends.postgresql import NoIndexTables
 from recordkit.search.text import (
     CODE_LINE_END,
     DATE_PREFIX,
@@ -447,8 +449,8 @@ def search(
     (``exact_total`` False); the SQLite index ranks and counts every match.
 
     Raises ``UsageError`` for a query or sort it cannot read, a query longer than ``MAX_QUERY_CHARS`` or a limit
-    below 1, ``NotFoundError`` when the index was never built and ``IntegrityError`` when it is
-    damaged or of another version (rebuild it).
+    below 1, ``NotFoundError`` when the index was never built, ``IntegrityError`` when it is
+    damaged or of another version (rebuild it), ``LedgerError`` when its PostgreSQL ledger does not exist.
     """
     if limit < 1:
         raise UsageError("--limit 至少为 1")
@@ -473,7 +475,14 @@ def search(
         SORT_NAMES[sort],
         None if check else limit,
     )
-    page = open_index(workspace).search(request)
+    try:
+        page = open_index(workspace).search(request)
+    except NoIndexTables:
+        # No index tables may mean no ledger there at all (a mistyped schema or database): said as every command
+        # that only reads says it, not "run db upgrade", which would make an empty ledger (another estate) there.
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            ledger.require_existing()
+        raise
     items, total, exact = page.items, page.total, page.exact
     if check:
         items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]

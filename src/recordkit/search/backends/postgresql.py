@@ -527,6 +527,13 @@ def neighbour_conditions(groups: Iterable[Iterable[Phrase]]) -> tuple[list[str],
 
 
 NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
+
+
+class NoIndexTables(IntegrityError):
+    """The database has no index tables: a ledger older than migration 0014, or no ledger there at all (which the
+    search tells as such: ``query.search``)."""
+
+
 NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 
 
@@ -644,7 +651,7 @@ class PostgresIndex:
         except OperationalError:
             raise
         except DBAPIError as err:
-            raise IntegrityError(NO_TABLES) from err
+            raise NoIndexTables(NO_TABLES) from err
 
     def is_current(self, conn: Connection) -> bool:
         """The index is built and of this version (seen from ``conn``'s transaction)."""
@@ -1458,7 +1465,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
         except OperationalError:  # ended or cut short, not a missing table: ``_read_again`` tells it
             raise
         except DBAPIError as err:
-            raise IntegrityError(NO_TABLES) from err
+            raise NoIndexTables(NO_TABLES) from err
     else:
         import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
