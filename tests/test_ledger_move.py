@@ -276,7 +276,9 @@ def test_a_database_holding_another_programs_table_of_the_same_name_is_refused_a
     refused = cli(office, "db", "move", "--to", postgres_url)
     assert refused.exit_code == 8, refused.output
     assert '里已有别的程序的同名表（服务器说：relation "owners" already exists' in refused.stderr
-    assert '请在 recordkit.toml 的 [database] 写 schema = "recordkit"' in refused.stderr
+    # (not "write schema = … in recordkit.toml": beside the SQLite ledger still in use, every command refuses it)
+    assert "请在 recordkit db move 命令后加上 --schema recordkit（recordkit 自己建这个模式，只用它）" in refused.stderr
+    assert "recordkit.toml" not in refused.stderr
     assert tables_by_schema(postgres_url) == {"public": {"owners"}}
     assert raw_rows(postgres_url) == {"owners": [(1, "门禁系统的业主")]}
     assert office.config_file.read_text(encoding="utf-8") == config

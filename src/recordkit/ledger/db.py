@@ -95,8 +95,11 @@ PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
 #: What the IT person is told of a PostgreSQL ledger without ``[database] schema`` whose ``search_path`` names no
 #: schema that exists (by doctor, and by a first use that failed on it).
 NO_SCHEMA = "数据库给这个账户设的 search_path 里没有可以建表的模式"
+#: The setting that puts the ledger in a schema of its own, as a refusal's advice words it (``db move``, whose
+#: target comes from its options, words it as its own option: ``move.open_target``).
+SCHEMA_ADVICE = '在 recordkit.toml 的 [database] 写 schema = "recordkit"'
 NO_SCHEMA_ADVICE = (
-    '在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己建这个模式，只用它），'
+    f"{SCHEMA_ADVICE}（recordkit 自己建这个模式，只用它），"
     "或请数据库管理员去掉给这个账户或库设的 search_path（ALTER ROLE 账户 RESET search_path，"
     "或 ALTER DATABASE 库名 RESET search_path）"
 )
@@ -652,7 +655,7 @@ class Ledger:
                     raise
                 raise ConflictError(
                     f"台账数据库 {self.where} 里已有别的程序的同名表（服务器说：{server_said(err)}）：recordkit 的台账要放在"
-                    '一个空的数据库或自己的模式里：请在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己'
+                    f"一个空的数据库或自己的模式里：请{SCHEMA_ADVICE}（recordkit 自己"
                     "建这个模式，只用它），或换一个新建的数据库；什么也没有写入"
                 ) from err
             conn.commit()

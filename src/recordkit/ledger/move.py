@@ -28,6 +28,7 @@ from recordkit.core.errors import ConflictError, RecordkitError, UsageError, Val
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
     LEDGER_MOVED,
+    SCHEMA_ADVICE,
     Ledger,
     bulk_insert,
     cut_short,
@@ -214,7 +215,9 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
         try:
             target = open_ledger(url, schema=schema, busy_timeout=busy_timeout)
         except RecordkitError as err:  # its words name recordkit.toml; here the address came from --to
-            raise type(err)(f"新台账（--to {display_url(normalise_url(url))}）打不开：{err.message}") from err
+            # (and the schema from --schema: written into recordkit.toml beside a SQLite ledger, it is refused)
+            said = err.message.replace(SCHEMA_ADVICE, "在 recordkit db move 命令后加上 --schema recordkit")
+            raise type(err)(f"新台账（--to {display_url(normalise_url(url))}）打不开：{said}") from err
         with target:
             yield target
     except BaseException:
