@@ -286,6 +286,38 @@ def test_a_database_holding_another_programs_table_of_the_same_name_is_refused_a
     assert moved.exit_code == 0, moved.output
 
 
+def test_doctor_finds_another_programs_tables_before_the_first_use(office: Workspace, postgres_url: str) -> None:
+    """doctor said "新的空台账，首次使用时自动建表" (ok) of a database holding another program's ``owners`` and
+    ``journal``, whose first use is then refused; and its index line sent to ``index --rebuild``, which makes no
+    ledger.  Now the ledger's line says what is in the way and what to write, the index's to make the ledger
+    first; written as said, doctor finds nothing in the way."""
+    engine = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for table in ("owners", "journal", "erp_orders"):
+            conn.execute(sa.text(f"CREATE TABLE {table} (id integer PRIMARY KEY)"))
+    engine.dispose()
+
+    def doctor(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+        checks = json.loads(cli(office, "doctor", "--json", env={"RECORDKIT_DATABASE_URL": postgres_url, **env}).stdout)
+        return {check["name"]: check for check in checks}
+
+    said = doctor({})
+    database = said["台账数据库"]
+    assert database["ok"] is False
+    assert database["detail"].endswith(
+        "：新的空台账，但库里已有别的程序的同名表（journal、owners），首次使用时不能建表"
+    )
+    assert (
+        database["fix"]
+        == '在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己建这个模式，只用它），或换一个新建的数据库'
+    )
+    assert said["检索索引"]["fix"] == "recordkit db upgrade，再运行 recordkit index --rebuild"
+    assert tables_by_schema(postgres_url) == {"public": {"owners", "journal", "erp_orders"}}
+    written = doctor({"RECORDKIT_DATABASE_SCHEMA": "recordkit"})["台账数据库"]
+    assert written["ok"] is True
+    assert written["detail"].endswith("（模式 recordkit）：模式还不存在，首次写入台账时自动建立并建表")
+
+
 def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office: Workspace, postgres_url: str) -> None:
     old = sqlite_url(office)
     # SQLite does not enforce a column's length; PostgreSQL does (owners.name is 64 characters at most).

@@ -25,6 +25,7 @@ from recordkit.ledger.db import (
     NO_SCHEMA_ADVICE,
     READ_ONLY,
     READ_ONLY_ADVICE,
+    SCHEMA_ADVICE,
     connection_advice,
     open_workspace_ledger,
 )
@@ -32,6 +33,7 @@ from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import NewerIndexError
+from recordkit.search.backends.postgresql import NoIndexTables
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -62,6 +64,7 @@ def check_database(workspace: Workspace) -> Check:
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
             creatable = revision is not None or ledger.may_create()
             no_schema = revision is None and not creatable and ledger.no_schema()
+            in_the_way = ledger.tables_in_the_way() if revision is None and schema_exists else []
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
             pooled = ledger.behind_pool()
@@ -99,6 +102,13 @@ def check_database(workspace: Workspace) -> Check:
         return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:
         return Check("台账数据库", True, f"{where}：模式还不存在，首次写入台账时自动建立并建表")
+    if in_the_way:  # the first use would be refused: say so now
+        return Check(
+            "台账数据库",
+            False,
+            f"{where}：新的空台账，但库里已有别的程序的同名表（{'、'.join(in_the_way)}），首次使用时不能建表",
+            f"{SCHEMA_ADVICE}（recordkit 自己建这个模式，只用它），或换一个新建的数据库",
+        )
     if revision is None:
         return Check("台账数据库", True, f"{where}：新的空台账，首次使用时自动建表")
     if revision != HEAD_REVISION:
@@ -127,6 +137,14 @@ def check_search_index(workspace: Workspace) -> Check:
         return Check("检索索引", False, f"{where}：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
     except ConfigError as err:  # (a database not in UTF8, a backend the ledger cannot hold): a rebuild cannot help
         return Check("检索索引", False, f"{where}：{err.message}", FOLLOW_THE_MESSAGE, required=False)
+    except NoIndexTables as err:  # (a ledger older than the index tables, or none yet: index makes no ledger)
+        return Check(
+            "检索索引",
+            False,
+            f"{where}：{err.message}",
+            "recordkit db upgrade，再运行 recordkit index --rebuild",
+            required=False,
+        )
     except RecordkitError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
     waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""

@@ -34,7 +34,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.config import check_schema_name
 from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
-from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.ledger.schema import HEAD_REVISION, metadata
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
 if TYPE_CHECKING:
@@ -618,6 +618,14 @@ class Ledger:
                 sa.text("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = :name"), {"name": self.schema}
             )
             return found.first() is not None
+
+    def tables_in_the_way(self) -> list[str]:
+        """The ledger's table names that tables of another program already have where a first migration would
+        make them (a database shared with another program): that migration would be refused (``ConflictError``).
+        Asked of a database without a ledger."""
+        with self.read() as conn:
+            present = set(sa.inspect(conn).get_table_names())
+        return sorted(present & {table.name for table in metadata.sorted_tables})
 
     def _create_schema(self) -> None:
         """Make the ledger's schema if it is missing; only ``upgrade`` does, so a command that only
