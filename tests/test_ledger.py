@@ -141,7 +141,7 @@ def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, 
             if os.environ.get("CI"):
                 pytest.fail(f"CI=true but {hba} cannot be written: the password test must run in CI")
             pytest.skip(f"{hba} cannot be written by this user")
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'right-pass'")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'P#ss%41x'")
         before = hba.read_text(encoding="utf-8")
         try:
             hba.write_text(f"host {database} {role} 127.0.0.1/32 scram-sha-256\n" + before, encoding="utf-8")
@@ -155,9 +155,26 @@ def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, 
             assert wrong.exit_code == LedgerError.exit_code, wrong.output
             assert wrong.stderr.startswith(f"错误：无法访问台账数据库 postgresql://{role}:***@127.0.0.1:")
             assert "wrong-pass" not in wrong.stderr
-            assert wrong.stderr.strip().endswith(
-                "：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码（密码里的 @ : / 要写成 %40 %3A %2F）"
+            advice = (
+                "：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+                "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
             )
+            assert wrong.stderr.strip().endswith(advice)
+            # The right password written as typed: its # and % (%41 is read as "A") are what the advice must name.
+            port = url.port or 5432
+            raw = run_cli(
+                "owners",
+                "list",
+                env={"RECORDKIT_DATABASE_URL": f"postgresql://{role}:P#ss%41x@127.0.0.1:{port}/{database}"},
+            )
+            assert raw.exit_code == LedgerError.exit_code, raw.output
+            assert raw.stderr.strip().endswith(advice) and "P#ss" not in raw.stderr
+            encoded = run_cli(
+                "owners",
+                "list",
+                env={"RECORDKIT_DATABASE_URL": f"postgresql://{role}:P%23ss%2541x@127.0.0.1:{port}/{database}"},
+            )
+            assert "密码不对" not in encoded.stderr  # (it reached the empty database: no ledger there yet)
         finally:
             hba.write_text(before, encoding="utf-8")
             admin.execute("SELECT pg_reload_conf()")

@@ -773,7 +773,7 @@ CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"password authentication failed|Password 认证失败",
             "数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
-            "（密码里的 @ : / 要写成 %40 %3A %2F）",
+            "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）",
         ),
         (
             r"no pg_hba\.conf entry|的 pg_hba\.conf 记录",
