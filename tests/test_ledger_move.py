@@ -224,6 +224,12 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert "注意" in stale.stderr and "搬到" in stale.stderr and "搬走时的内容" in stale.stderr
     json.loads(stale.stdout)  # what scripts read stays clean
     assert "注意" not in cli(office, "fees", "arrears").output  # not on the new ledger
+    # A search there too (it said nothing: its index opens no ledger, and nothing filed since the move is in it).
+    searched = cli(office, "search", "安达装饰", "--json", env=on_old)
+    assert searched.exit_code == 0, searched.output
+    assert "注意" in searched.stderr and "搬到" in searched.stderr and "搬走时的内容" in searched.stderr
+    assert [hit["archive_no"] for hit in json.loads(searched.stdout)["hits"]] == hits_before
+    assert "注意" not in cli(office, "search", "安达装饰").stderr  # not on the new ledger
     from recordkit.ledger.db import open_ledger
     from recordkit.web.app import create_app
 

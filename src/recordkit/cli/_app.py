@@ -342,14 +342,18 @@ class AppState:
             setup_logging(self._workspace)
         return self._workspace
 
-    def ledger(self, *, create: bool | None = None) -> Ledger:
+    def ledger(self, *, create: bool | None = None, migrate: bool = True) -> Ledger:
         """The workspace's ledger, made on first use unless the command only reads (``READ_ONLY_COMMANDS``) or
-        ``create`` is False (a command of another name that writes no ledger rows: ``index``)."""
+        ``create`` is False (a command of another name that writes no ledger rows: ``index``); brought up to date
+        unless ``migrate`` is False (``search``, which reads its index alone and asks the ledger only whether it
+        was moved away)."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
             reads = self.command in READ_ONLY_COMMANDS
-            self._ledger = open_workspace_ledger(self.workspace(), create=not reads if create is None else create)
+            self._ledger = open_workspace_ledger(
+                self.workspace(), create=not reads if create is None else create, migrate=migrate
+            )
             if reads:
                 self._warn_if_moved(self._ledger)
         return self._ledger

@@ -77,6 +77,9 @@ def search_command(
         sort=sort,
         show_private=show_private,
     )
+    # A ledger moved away is said as every command that only reads says it (the index read opened no ledger):
+    # a PC whose recordkit.toml still names it finds nothing filed since.
+    app_state.ledger(migrate=False)
     if show_private and result.hits:
         from recordkit.ledger.journal import record_private_view
 
