@@ -893,6 +893,21 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             assert f"GRANT ALL ON DATABASE {database} TO {role}" in in_schema.output
             assert denied[1] in in_schema.output
             assert tables_by_schema(url).get("estate_west") is None
+            # An estate's schema an administrator made without granting it to the account: the server leaves it out
+            # of the search_path ("no schema has been selected to create in"), which was told as
+            # "台账数据库出错（详情见日志）：InvalidSchemaName".
+            admin = sa.create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(sa.text("CREATE SCHEMA estate_east"))
+            admin.dispose()
+            unusable = cli(office, "db", "move", "--to", clerk_url, "--schema", "estate_east")
+            assert unusable.exit_code == 7, unusable.output
+            assert f"数据库账户 {role} 不能使用 {database} 里的模式 estate_east" in unusable.output
+            assert (
+                f"GRANT ALL ON SCHEMA estate_east TO {role}，或 ALTER SCHEMA estate_east OWNER TO {role}"
+                in unusable.output
+            )
+            assert tables_by_schema(url).get("estate_east") is None
             set_database(url, f"OWNER TO {role}")
             moved = cli(office, "db", "move", "--to", clerk_url)
             assert moved.exit_code == 0, moved.output

@@ -447,7 +447,16 @@ class Ledger:
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
                 raise LedgerError(self._not_permitted(err)) from err
-            if sqlstate == _PG_NO_SCHEMA and not self.schema:
+            if sqlstate == _PG_NO_SCHEMA and self.schema:
+                # The estate's schema is there (an administrator made it) but not the account's to use: the server
+                # leaves it out of the search_path and has nowhere to make the tables.
+                user, database, schema = self._account()
+                raise LedgerError(
+                    f"数据库账户 {user} 不能使用 {database} 里的模式 {schema}（服务器说：{server_said(err)}）："
+                    f"请数据库管理员授予 GRANT ALL ON SCHEMA {schema} TO {user}，或 ALTER SCHEMA {schema} OWNER TO {user}；"
+                    "什么也没有写入"
+                ) from err
+            if sqlstate == _PG_NO_SCHEMA:
                 raise LedgerError(
                     f"台账数据库 {self.where}：{NO_SCHEMA}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；"
                     "什么也没有写入"
