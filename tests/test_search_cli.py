@@ -198,6 +198,25 @@ def test_search_before_any_index(ws: Workspace, run_cli: Any) -> None:
     assert (result.exit_code, result.stderr.strip()) == (6, "错误：检索索引还没有建立：请先运行 recordkit index")
 
 
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("pgsql://rk@192.168.1.10/rk", "错误：不支持的数据库 pgsql：请使用 SQLite（留空）或 PostgreSQL 地址"),
+        ("PostgreSQL://rk@192.168.1.10/rk", "错误：不支持的数据库 PostgreSQL：请使用 SQLite（留空）或 PostgreSQL 地址"),
+    ],
+)
+def test_search_with_an_address_no_ledger_takes_says_so(
+    workspace: Workspace, run_cli: Any, address: str, said: str
+) -> None:
+    """A clerk's PC whose [database] url is mistyped: every command said the address was wrong but search, the
+    first one a clerk runs there, which took the index for a SQLite file and said "检索索引还没有建立：请先运行
+    recordkit index" (exit 6)."""
+    result = run_cli("search", "梯维", env={"RECORDKIT_DATABASE_URL": address})
+    assert (result.exit_code, result.stderr.strip()) == (3, said)
+    listed = run_cli("owners", "list", env={"RECORDKIT_DATABASE_URL": address})
+    assert (listed.exit_code, listed.stderr.strip()) == (3, said)  # as every command says it
+
+
 def test_index_verify_table_json_and_exit_code(filed: Workspace, ledger: Ledger, run_cli: Any) -> None:
     from recordkit.archive.archivist import update_item
 

@@ -8,6 +8,7 @@ import typer
 
 from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
 from recordkit.cli._options import estate_unit
+from recordkit.core.errors import NotFoundError
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -65,18 +66,24 @@ def search_command(
     from recordkit.search.query import check_limit, search
 
     app_state = state(ctx)
-    result = search(
-        app_state.workspace(),
-        query,
-        category=category,
-        unit=unit,
-        owner=owner,
-        date_from=date_from,
-        date_to=date_to,
-        limit=check_limit(limit),
-        sort=sort,
-        show_private=show_private,
-    )
+    try:
+        result = search(
+            app_state.workspace(),
+            query,
+            category=category,
+            unit=unit,
+            owner=owner,
+            date_from=date_from,
+            date_to=date_to,
+            limit=check_limit(limit),
+            sort=sort,
+            show_private=show_private,
+        )
+    except NotFoundError:
+        # No index file may mean no ledger this address can open (a mistyped scheme, a pasted blank: the index
+        # taken for a SQLite file then): said as every command says it, not "build the index", which cannot.
+        app_state.ledger(migrate=False)
+        raise
     # A ledger moved away is said as every command that only reads says it (the index read opened no ledger):
     # a PC whose recordkit.toml still names it finds nothing filed since.
     app_state.ledger(migrate=False)
