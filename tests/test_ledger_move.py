@@ -230,6 +230,11 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert "注意" in searched.stderr and "搬到" in searched.stderr and "搬走时的内容" in searched.stderr
     assert [hit["archive_no"] for hit in json.loads(searched.stdout)["hits"]] == hits_before
     assert "注意" not in cli(office, "search", "安达装饰").stderr  # not on the new ledger
+    # The nightly index of a server still on the old address indexed the old ledger and ended well (exit 0).
+    for args in (("index",), ("index", "--rebuild")):
+        indexed = cli(office, *args, env=on_old)
+        assert indexed.exit_code == 7, indexed.output
+        assert "搬到" in indexed.output and "不能再写入" in indexed.output
     from recordkit.ledger.db import open_ledger
     from recordkit.web.app import create_app
 

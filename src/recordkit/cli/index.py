@@ -39,6 +39,10 @@ def index_command(
     # The index is made from the ledger, never the other way: a mistyped schema or database is not made an empty
     # ledger (another estate, numbers from 1) by the nightly run or a check.
     workspace, ledger = app_state.workspace(), app_state.ledger(create=False)
+    if not verify:
+        # The nightly run of a server whose recordkit.toml still names a ledger moved away would index it (into
+        # that database, for a PostgreSQL index) and end well every night, unseen.
+        ledger.refuse_if_moved()
     if backend is not None:
         with progress_bar("提取文字") as bar:
             moved = move_index(workspace, ledger, backend.strip().lower(), progress=bar, stage=bar.stage)

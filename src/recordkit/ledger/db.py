@@ -396,6 +396,12 @@ class Ledger:
         ).first()
         return None if moved is None else Moved(str(moved.entity_key), str(moved.at))
 
+    def refuse_if_moved(self) -> None:
+        """``LedgerMoved`` once this ledger was moved into another database, in a read of its own: for work that
+        writes beside the ledger rather than in it (the search index kept from it)."""
+        with self.read() as conn:
+            self._refuse_moved(conn)
+
     def _refuse_moved(self, conn: Connection) -> None:
         """``LedgerMoved`` once this ledger was moved into another database: a watcher or web page still running
         on the old address must not file into a ledger nobody reads any more.  Read after the write lock is
