@@ -133,6 +133,34 @@ def test_an_office_template_saved_as_doc_is_named_as_such(
     assert_nothing_written(run_cli, imported, before)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("notice", "make", "温馨提示", "--unit", "3-2-1201", "--set", "提示内容=请勿高空抛物"),
+        ("templates", "check", "温馨提示"),
+    ],
+)
+@pytest.mark.parametrize("saved_as", ["温馨提示.doc", "温馨提示.wps"])
+def test_an_office_copy_of_a_builtin_saved_as_doc_is_not_replaced_by_the_builtin(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], saved_as: str
+) -> None:
+    # The clerk's edited 温馨提示 saved as "Word 97-2003 文档": the built-in 温馨提示 was printed instead,
+    # and `templates check 温馨提示` checked the built-in and said 检查通过.
+    imported.templates_dir.mkdir(exist_ok=True)
+    (imported.templates_dir / saved_as).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    monkeypatch.chdir(imported.root)
+    before = journal_size(run_cli)
+    result = run_cli(*args)
+    assert result.exit_code == 5, result.output
+    suffix = saved_as.rsplit(".", 1)[1]
+    assert error_line(result) == (
+        f"错误：模板文件 {saved_as} 是 .{suffix} 格式，recordkit 只能用 .docx 格式的模板："
+        "请用 Word/WPS 打开它，“另存为” Word 文档（*.docx），保存到 templates/ 后再试"
+    )
+    assert "检查通过" not in result.stdout
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:
     result = run_cli("templates", "check", "催缴通知书")
     assert result.exit_code == 0

@@ -103,6 +103,9 @@ def resolve(library: TemplateLibrary, name_or_file: str) -> tuple[str, Path, str
     office = library.office_path(name)
     if office is not None:
         return name, office, ORIGIN_OFFICE
+    other = library.other_format(name)
+    if other is not None:  # the office's copy, not the built-in of that name, is what it will print
+        raise not_docx(other)
     builtin = library.builtin_path(name)
     if builtin is None:
         library.get(name)  # raises NotFoundError listing the names there are

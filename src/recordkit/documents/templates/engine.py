@@ -862,15 +862,18 @@ class TemplateLibrary:
         """The template called ``name``: the office's own when there is one, else the built-in.
 
         Raises ``NotFoundError`` listing the names there are, or ``TemplateError`` when the office saved
-        a template of that name as .doc, .wps or another format that is not .docx (``not_docx``).
+        a template of that name as .doc, .wps or another format that is not .docx and has no .docx of
+        it (``not_docx``), whether or not a built-in has that name.
         """
         name = name.removesuffix(".docx")
         office = self.office_path(name)
+        # The office's own copy saved as .doc is the paper it means, even under a built-in's name:
+        # the built-in printed in its place would drop the office's edits without a word.
+        other = self.other_format(name) if office is None else None
+        if other is not None:
+            raise not_docx(other)
         path, origin = (office, ORIGIN_OFFICE) if office else (self.builtin_path(name), ORIGIN_BUILTIN)
         if path is None:
-            other = self.other_format(name)
-            if other is not None:
-                raise not_docx(other)
             raise NotFoundError(f"没有名为“{name}”的模板。现有模板：{'、'.join(self.names()) or '（无）'}")
         return self._load(path, name, origin)
 
