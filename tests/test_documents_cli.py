@@ -176,6 +176,27 @@ def test_templates_check_quotes_the_broken_paragraph(run_cli: Any, imported: Wor
     assert error_line(result) == "错误：模板“坏通知”未通过检查：1 处错误，改正后再用"
 
 
+def test_templates_check_fails_an_unknown_test_in_a_branch_and_notice_make_writes_nothing(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `templates check` said 检查通过 and every notice failed with "无法填写：No test named '空' found.".
+    imported.templates_dir.mkdir(exist_ok=True)
+    make_docx(imported.templates_dir / "燃气检修通知.docx", "{% if 检修时间 is 空 %}另行通知{% endif %}")
+    monkeypatch.chdir(imported.root)
+    reason = (
+        "模板“燃气检修通知”的占位符写法有误：正文段落“{% if 检修时间 is 空 %}另行通知{% endif %}”："
+        "没有名为“空”的判断（is 后面的名字写错了）。请在 Word 里改正后再试，或运行 recordkit templates check 燃气检修通知"
+    )
+    checked = run_cli("templates", "check", "燃气检修通知")
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {reason}" in checked.stdout.splitlines()
+    before = journal_size(run_cli)
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert made.exit_code == 5, made.output
+    assert error_line(made) == f"错误：{reason}"
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(
     run_cli: Any, imported: Workspace, tmp_path: Path
 ) -> None:

@@ -109,6 +109,62 @@ def test_broken_syntax_quotes_the_paragraph(tmp_path: Path) -> None:
     assert "尊敬的{{ 业主姓名 业主：" in message
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "reason"),
+    [
+        # Typed with the Chinese input method on: it was "unexpected char '（' at 1324".
+        ("{{ 日期|中文日期（） }}", "占位符里用了中文（全角）符号“（”：请切换到英文输入法，改成半角的“(”"),
+        ("{{ 日期｜中文日期 }}", "占位符里用了中文（全角）符号“｜”：请切换到英文输入法，改成半角的“|”"),
+        ("{{ 业主。姓名 }}", "占位符里用了中文（全角）符号“。”：请切换到英文输入法，改成半角的“.”"),
+        (
+            "{% if 欠费月数 ＞ 3 %}请尽快缴纳{% endif %}",
+            "占位符里用了中文（全角）符号“＞”：请切换到英文输入法，改成半角的“>”",
+        ),
+        # It was "No filter named '中文日其'."
+        ("{{ 日期|中文日其 }}", "没有名为“中文日其”的过滤器（| 后面的名字写错了，是不是“中文日期”？）"),
+        # It was "Unexpected end of template. Jinja was looking for the following tags: 'elif' or 'else' …".
+        ("{% if 预收说明 %}{{ 预收说明 }}", "{% if %} 没有对应的 {% endif %}"),
+        (
+            "{% if 预收说明 %}有{% esle %}无{% endif %}",
+            "这里的 {% esle %} 不对：前面的 {% if %} 要先用 {% endif %} 结束",
+        ),
+        ("{% If 预收说明 %}有{% endif %}", "语句“If”要写成小写的“if”（Word 可能自动改成了大写）"),
+        ("{{ 预收说明 }}{% endif %}", "{% endif %} 前面没有与它配对的开始语句"),
+        ("尊敬的{{ }}业主", "占位符里没有写变量名（{{ }} 或 {% %} 里是空的）"),
+    ],
+)
+def test_a_miswritten_placeholder_is_told_in_chinese_with_its_paragraph(
+    tmp_path: Path, paragraph: str, reason: str
+) -> None:
+    with pytest.raises(TemplateError) as caught:
+        Template.load(make_docx(tmp_path / "本处通知.docx", "第一段", paragraph))
+    assert str(caught.value) == (
+        f"模板“本处通知”的占位符写法有误：正文段落“{paragraph}”：{reason}。"
+        "请在 Word 里改正后再试，或运行 recordkit templates check 本处通知"
+    )
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reason"),
+    [
+        (
+            "{% if 预收说明 %}{{ 预收说明|中文日其 }}{% endif %}",
+            "没有名为“中文日其”的过滤器（| 后面的名字写错了，是不是“中文日期”？）",
+        ),
+        ("{% if 预收说明 is 空 %}无{% endif %}", "没有名为“空”的判断（is 后面的名字写错了）"),
+    ],
+)
+def test_an_unknown_filter_in_a_branch_is_refused_before_any_fill(tmp_path: Path, paragraph: str, reason: str) -> None:
+    # Jinja leaves these to the fill that takes the branch: `templates check` passed the template, and
+    # the fill failed with "无法填写：No test named '空' found.".
+    with pytest.raises(TemplateError) as caught:
+        Template.load(make_docx(tmp_path / "本处通知.docx", paragraph))
+    assert str(caught.value) == (
+        f"模板“本处通知”的占位符写法有误：正文段落“{paragraph}”：{reason}。"
+        "请在 Word 里改正后再试，或运行 recordkit templates check 本处通知"
+    )
+
+
 def test_sandbox_refuses_class_access(tmp_path: Path) -> None:
     template = Template.load(make_docx(tmp_path / "t.docx", "{{ ''.__class__.__mro__ }}"))
     assert [attr for _, attr in template.unsafe_uses()] == ["__mro__", "__class__"]

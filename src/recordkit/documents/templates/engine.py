@@ -17,6 +17,7 @@ import io
 import re
 import secrets
 import traceback
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -359,12 +360,23 @@ class Template:
                         f"模板“{self.name}”的{self._placement(part, node.lineno)}用了 {{% {tag} %}}："
                         "模板不能引用其他文件，已拒绝"
                     )
+            for called in tree.find_all((nodes.Filter, nodes.Test)):
+                assert isinstance(called, (nodes.Filter, nodes.Test))
+                filtered = isinstance(called, nodes.Filter)
+                if called.name not in (environment().filters if filtered else environment().tests):
+                    # Jinja leaves one inside {% if %} to the fill that takes the branch: refused here.
+                    reason = _unknown_name_reason("filter" if filtered else "test", called.name)
+                    raise TemplateError(self._miswritten(part, called.lineno, reason))
             return environment().from_string(part.source)
         except jinja2.TemplateSyntaxError as err:
-            raise TemplateError(
-                f"模板“{self.name}”的占位符写法有误：{self._placement(part, err.lineno)}："
-                f"{_syntax_reason(err)}。请在 Word 里改正后再试，或运行 recordkit templates check {self.name}"
-            ) from err
+            raise TemplateError(self._miswritten(part, err.lineno, _syntax_reason(err))) from err
+
+    def _miswritten(self, part: _Part, lineno: int | None, reason: str) -> str:
+        """The clerk's line for a placeholder written wrong: the template, the paragraph, the reason."""
+        return (
+            f"模板“{self.name}”的占位符写法有误：{self._placement(part, lineno)}："
+            f"{reason}。请在 Word 里改正后再试，或运行 recordkit templates check {self.name}"
+        )
 
     @staticmethod
     def _placement(part: _Part, lineno: int | None) -> Placement:
@@ -785,15 +797,84 @@ def _end_with_section(body: str, section: str) -> str:
     return stripped[:start] + paragraph[:opening_end] + rest
 
 
+#: Chinese punctuation that NFKC leaves as it is, and the half-width sign the clerk meant.
+_CHINESE_PUNCTUATION = {"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]"}
+
+
 def _syntax_reason(err: Exception) -> str:
+    """What is wrong with a placeholder, in the clerk's words: Jinja's own message (English, with an
+    offset into the XML) only where nothing better is known, after a Chinese lead."""
     message = str(getattr(err, "message", "") or err)
     if "unexpected '}'" in message or "unexpected end of template" in message:
         return "占位符没有正确闭合（{{ 要与 }} 成对，{% 要与 %} 成对）"
     if "expected token 'end of print statement'" in message:
         return "占位符里有多余的字或空格（变量名中间不能有空格）"
-    if "Unexpected end of template" in message or "unknown tag" in message.lower():
-        return f"语句没有配对的结束标记（{message}）"
-    return message
+    if "expected token 'end of statement block'" in message:
+        return "{% %} 语句里有多余的字或空格"
+    char = re.match(r"unexpected char (['\"])(.+)\1 at \d+", message)
+    if char:
+        return _character_reason(char.group(2))
+    unknown = re.match(r"No (filter|test) named '([^']+)'", message)
+    if unknown:
+        return _unknown_name_reason(unknown.group(1), unknown.group(2))
+    innermost = re.search(r"The innermost block that needs to be closed is '(\w+)'", message)
+    tag = re.match(r"Encountered unknown tag '([^']+)'", message)
+    if tag:
+        return _unknown_tag_reason(tag.group(1), innermost.group(1) if innermost else None)
+    if "Unexpected end of template" in message:
+        if innermost:
+            return f"{{% {innermost.group(1)} %}} 没有对应的 {{% end{innermost.group(1)} %}}"
+        return "语句没有配对的结束标记"
+    if message.startswith("Expected an expression"):
+        return "占位符里没有写变量名（{{ }} 或 {% %} 里是空的）"
+    if message == "tag name expected":
+        return "{% %} 里是空的"
+    if "expected token 'in'" in message:
+        return "for 语句要写成 {% for 行 in 明细 %}"
+    return f"无法读懂这里的写法（{message}）"
+
+
+def _character_reason(char: str) -> str:
+    """The clerk's line for a character Jinja cannot read inside a placeholder."""
+    half = _CHINESE_PUNCTUATION.get(char) or unicodedata.normalize("NFKC", char)
+    if half != char and half.isascii():
+        return f"占位符里用了中文（全角）符号“{char}”：请切换到英文输入法，改成半角的“{half}”"
+    if char in ("'", '"'):
+        return f"占位符里的引号 {char} 没有成对"
+    return f"占位符里有不能用的字符“{char}”"
+
+
+def _unknown_name_reason(what: str, name: str) -> str:
+    """The clerk's line for ``{{ 日期|中文日其 }}`` (a filter) or ``{% if x is 空 %}`` (a test)."""
+    known = environment().filters if what == "filter" else environment().tests
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    hint = f"，是不是“{close[0]}”？" if close else ""
+    if what == "filter":
+        return f"没有名为“{name}”的过滤器（| 后面的名字写错了{hint}）"
+    return f"没有名为“{name}”的判断（is 后面的名字写错了{hint}）"
+
+
+#: Where docxtpl's ``{%p %}``, ``{%tr %}``, ``{%tc %}`` and ``{%r %}`` must stand.
+_DOCXTPL_PLACES = {
+    "p": "{%p … %} 要单独占一个段落（整段重复或省略）",
+    "tr": "{%tr … %} 要写在表格的一行里（整行重复或省略），这里不在表格里",
+    "tc": "{%tc … %} 要写在表格的一格里（整格重复或省略），这里不在表格里",
+    "r": "{%r … %} 要写在一段文字里",
+}
+_STATEMENTS = ("if", "elif", "else", "endif", "for", "endfor", "set", "macro", "endmacro", "filter", "endfilter")
+
+
+def _unknown_tag_reason(tag: str, innermost: str | None) -> str:
+    """The clerk's line for a ``{% … %}`` whose first word Jinja does not know where it stands."""
+    if tag in _DOCXTPL_PLACES:
+        return _DOCXTPL_PLACES[tag]
+    if tag != tag.lower() and tag.lower() in _STATEMENTS:
+        return f"语句“{tag}”要写成小写的“{tag.lower()}”（Word 可能自动改成了大写）"
+    if innermost:
+        return f"这里的 {{% {tag} %}} 不对：前面的 {{% {innermost} %}} 要先用 {{% end{innermost} %}} 结束"
+    if tag in _STATEMENTS:
+        return f"{{% {tag} %}} 前面没有与它配对的开始语句"
+    return f"不认识的语句“{tag}”（可用的有 if、elif、else、endif、for、endfor、set）"
 
 
 def _undefined_name(err: Exception) -> str:
