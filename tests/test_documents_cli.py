@@ -242,6 +242,47 @@ def test_templates_check_split_placeholders(run_cli: Any, imported: Workspace, t
     assert "[错误] 正文段落“尊敬的｛｛ 业主姓名 ｝｝业主：”：占位符不完整或被拆开" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "runs",
+    [
+        # Typed with the Chinese input method on: no tag at all, printed on every notice as it is.
+        ["{％ if ", "检修时间", " ％}检修时间：{{ 检修时间 }}{％ endif ％}"],
+        ["{% if 检修时间 %}检修时间：{{ 检修时间 }}{% endif %}", "{＃ 备注 ＃}"],
+        # One brace too many: the notice read "12月8日9:00}".
+        ["检修时间：{{ 检修", "时间 }}}"],
+    ],
+)
+def test_templates_check_finds_what_would_be_printed_as_it_is(
+    run_cli: Any, imported: Workspace, tmp_path: Path, runs: list[str]
+) -> None:
+    path = make_docx(tmp_path / "燃气检修通知.docx", "尊敬的业主：", runs)
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5, result.output
+    assert (
+        f"[错误] 正文段落“{''.join(runs)}”：占位符不完整或被拆开（例如 {{ {{ 中间有空格、用了全角括号｛｝或全角的 ％、"
+        "少了或多了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"
+    ) in result.stdout.splitlines()
+    assert error_line(result) == "错误：模板“燃气检修通知”未通过检查：1 处错误，改正后再用"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "reason"),
+    [
+        ("检修时间：{{{ 检修时间 }}", "占位符的括号多了一个（应写成 {{ 变量名 }}）"),
+    ],
+)
+def test_templates_check_says_in_chinese_what_a_third_brace_does(
+    run_cli: Any, imported: Workspace, tmp_path: Path, paragraph: str, reason: str
+) -> None:
+    # It was "无法读懂这里的写法（expected token ':', got '}'）".
+    result = run_cli("templates", "check", str(make_docx(tmp_path / "燃气检修通知.docx", paragraph)))
+    assert result.exit_code == 5, result.output
+    assert (
+        f"[错误] 模板“燃气检修通知”的占位符写法有误：正文段落“{paragraph}”：{reason}。"
+        "请在 Word 里改正后再试，或运行 recordkit templates check 燃气检修通知"
+    ) in result.stdout.splitlines()
+
+
 def test_templates_check_unknown(run_cli: Any, imported: Workspace) -> None:
     result = run_cli("templates", "check", "停气通知")
     assert result.exit_code == 6

@@ -44,7 +44,12 @@ WARNING = "提示"
 _WELL_FORMED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 # What is left of a paragraph once its well-formed placeholders are taken out and that Jinja would
 # print as it is (an unclosed "{{" is a syntax error, reported by Template.load instead).
-_STRAY = re.compile(r"\{\s+\{|\}\s+\}|\}\}|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}")
+# A full-width ％ or ＃ (typed with the Chinese input method on) makes no tag at all: {％ if … ％} is
+# printed as it is.  _PLACEHOLDER marks where a well-formed one stood: {{ 房号 }}} prints a "}".
+_PLACEHOLDER = "\x00"
+_STRAY = re.compile(
+    r"\{\s+\{|\}\s+\}|\}\}|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}|\{\s*[％＃]|[％＃]\s*\}|\x00\}|\{\x00"
+)
 
 
 @dataclass(frozen=True)
@@ -179,14 +184,14 @@ def _split_placeholders(path: Path) -> list[Finding]:
             if not any(mark in text for mark in ("{", "}", "｛", "｝")):
                 continue
             where = str(Placement(part, text[:80]))
-            leftover = _WELL_FORMED.sub("", paragraph_text(patch_placeholders(raw)))
+            leftover = _WELL_FORMED.sub(_PLACEHOLDER, paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):
                 findings.append(
                     Finding(
                         ERROR,
                         where,
-                        "占位符不完整或被拆开（例如 { { 中间有空格、用了全角括号｛｝、"
-                        "少了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}",
+                        "占位符不完整或被拆开（例如 { { 中间有空格、用了全角括号｛｝或全角的 ％、"
+                        "少了或多了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}",
                     )
                 )
                 continue

@@ -829,6 +829,8 @@ def _syntax_reason(err: Exception) -> str:
         return "占位符里没有写变量名（{{ }} 或 {% %} 里是空的）"
     if message == "tag name expected":
         return "{% %} 里是空的"
+    if "expected token ':'" in message:  # {{{ 房号 }}: the third brace opens a dict
+        return "占位符的括号多了一个（应写成 {{ 变量名 }}）"
     if "expected token 'in'" in message:
         return "for 语句要写成 {% for 行 in 明细 %}"
     return f"无法读懂这里的写法（{message}）"
