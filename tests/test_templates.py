@@ -195,6 +195,26 @@ def test_office_template_overrides_builtin_and_unknown_name_lists_names(tmp_path
     assert "停水通知" in str(caught.value)
 
 
+def test_an_office_template_whose_name_ends_in_upper_case_docx_is_used(tmp_path: Path) -> None:
+    # Renamed on Windows, where "温馨提示.DOCX" is the same file name: the built-in was printed instead of the
+    # office's own, and "燃气检修通知.Docx" was "没有名为“燃气检修通知”的模板".
+    office = tmp_path / "templates"
+    office.mkdir()
+    make_docx(office / "温馨提示.DOCX", "本处的温馨提示：{{ 提示内容 }}")
+    make_docx(office / "燃气检修通知.Docx", "燃气检修：{{ 检修时间 }}")
+    library = TemplateLibrary(office)
+    assert {"温馨提示", "燃气检修通知"} <= set(library.names())
+    reminder = library.get("温馨提示")
+    assert reminder.origin == ORIGIN_OFFICE
+    assert texts(reminder.render_to(tmp_path / "a.docx", {"提示内容": "请勿高空抛物"})) == [
+        "本处的温馨提示：请勿高空抛物"
+    ]
+    gas = library.get("燃气检修通知")
+    assert texts(gas.render_to(tmp_path / "b.docx", {"检修时间": "12月8日"})) == ["燃气检修：12月8日"]
+    listed = {info.name: info for info in library.describe()}
+    assert listed["温馨提示"].origin == ORIGIN_OFFICE and listed["温馨提示"].overrides_builtin
+
+
 def test_edited_template_is_reloaded(tmp_path: Path) -> None:
     import os
 

@@ -1013,8 +1013,13 @@ class TemplateLibrary:
 
 def _docx_files(folder: Path) -> Iterator[Path]:
     if folder.is_dir():
-        # Word's lock files (~$name.docx) are not templates, nor is a folder or a link to nothing.
-        yield from (path for path in sorted(folder.glob("*.docx")) if not path.name.startswith("~$") and path.is_file())
+        # Word's lock files (~$name.docx) are not templates, nor is a folder or a link to nothing; a name
+        # ending in .DOCX (renamed on Windows, where case does not matter) is one.
+        yield from (
+            path
+            for path in sorted(folder.iterdir())
+            if path.suffix.lower() == ".docx" and not path.name.startswith("~$") and path.is_file()
+        )
 
 
 def fill_many(template: Template, contexts: Sequence[Mapping[str, Any]], targets: Sequence[Path]) -> None:
