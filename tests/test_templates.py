@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from recordkit.core.errors import NotFoundError
 from recordkit.documents.templates.build import build_all, main
+from recordkit.documents.templates.checks import check_template
 from recordkit.documents.templates.designs import all_designs, provided_variables
 from recordkit.documents.templates.engine import (
     ORIGIN_BUILTIN,
@@ -163,6 +166,53 @@ def test_an_unknown_filter_in_a_branch_is_refused_before_any_fill(tmp_path: Path
         f"模板“本处通知”的占位符写法有误：正文段落“{paragraph}”：{reason}。"
         "请在 Word 里改正后再试，或运行 recordkit templates check 本处通知"
     )
+
+
+def tracked(path: Path, before: str, change: str, text: str, after: str) -> Path:
+    """A one-paragraph .docx edited in Word with 修订 (track changes) on: ``text`` inserted
+    (``change`` "ins") or deleted ("del") between two runs, as Word stores it."""
+    document = Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run(before)
+    revision = OxmlElement(f"w:{change}")
+    revision.set(qn("w:id"), "1")
+    revision.set(qn("w:author"), "张伟")
+    revision.set(qn("w:date"), "2026-12-01T09:00:00Z")
+    run = OxmlElement("w:r")
+    written = OxmlElement("w:delText" if change == "del" else "w:t")
+    written.text = text
+    run.append(written)
+    revision.append(run)
+    paragraph._p.append(revision)
+    paragraph.add_run(after)
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("before", "change", "text", "after", "shown"),
+    [
+        # A placeholder deleted with 修订 on: `templates check` asked for 旧时间, which the clerk no longer sees.
+        ("停水时间：", "del", "{{ 旧时间 }}", "{{ 停水时间 }}", "停水时间：{{ 停水时间 }}"),
+        # The end of a placeholder retyped with 修订 on: refused as "某个 {% if %} 或 {% for %} … 拆坏了".
+        ("停水时间：{{ 停水", "ins", "开始时间 }}起", "，请储水", "停水时间：{{ 停水开始时间 }}起，请储水"),
+        # Inserted whole: filled inside the insertion, every notice printed with its revision mark.
+        ("停水时间：", "ins", "{{ 停水时间 }}", "", "停水时间：{{ 停水时间 }}"),
+    ],
+)
+def test_a_template_with_tracked_changes_is_refused_naming_the_paragraph(
+    tmp_path: Path, before: str, change: str, text: str, after: str, shown: str
+) -> None:
+    path = tracked(tmp_path / "停水通知.docx", before, change, text, after)
+    expected = (
+        f"模板“停水通知”的正文段落“{shown}”里有尚未接受的修订（Word“修订”模式下的改动）："
+        "填写出的文书会带着修订标记，删掉的字和占位符也还在。请在 Word 里点“审阅 → 接受 → 接受所有修订”，保存后再用"
+    )
+    with pytest.raises(TemplateError) as caught:
+        Template.load(path)
+    assert str(caught.value) == expected
+    report = check_template(TemplateLibrary(None), str(path))
+    assert [(finding.level, finding.message) for finding in report.findings] == [("错误", expected)]
 
 
 def test_sandbox_refuses_class_access(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from recordkit.documents.templates.engine import (
     paragraph_text,
     patch_placeholders,
     read_package,
+    revised_paragraph,
 )
 
 ERROR = "错误"
@@ -181,8 +182,8 @@ def _split_placeholders(path: Path) -> list[Finding]:
     for part, xml in parts:
         for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
             text = paragraph_text(raw)
-            if not any(mark in text for mark in ("{", "}", "｛", "｝")):
-                continue
+            if not any(mark in text for mark in ("{", "}", "｛", "｝")) or revised_paragraph(raw) is not None:
+                continue  # a tracked change is Template.load's refusal, whatever it did to a placeholder
             where = str(Placement(part, text[:80]))
             leftover = _WELL_FORMED.sub(_PLACEHOLDER, paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):

@@ -345,6 +345,13 @@ class Template:
                             f"模板“{self.name}”的{_part_name(info.filename)}已损坏（不是完整的 XML），"
                             "不是有效的 Word 文档。请用 Word/WPS 打开后另存为 .docx 格式"
                         )
+                    revised = revised_paragraph(text)
+                    if revised is not None:
+                        raise TemplateError(
+                            f"模板“{self.name}”的{Placement(info.filename, revised)}里有尚未接受的修订"
+                            "（Word“修订”模式下的改动）：填写出的文书会带着修订标记，删掉的字和占位符也还在。"
+                            "请在 Word 里点“审阅 → 接受 → 接受所有修订”，保存后再用"
+                        )
                     self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
@@ -719,6 +726,24 @@ def _whole_xml(data: bytes) -> bool:
     except expat.ExpatError:
         return False
     return True
+
+
+# Word's tracked changes: text inserted or deleted, moved from or to, a paragraph mark inserted or deleted
+# (w:insideH and w:delText are other elements).
+_REVISION = re.compile(r"<w:(?:ins|del|moveFrom|moveTo)(?=[\s/>])")
+
+
+def revised_paragraph(xml: str) -> str | None:
+    """The visible text of the first paragraph of ``xml`` holding a tracked change, without its
+    deleted text, or None when there is none.  Filled as it is, a deleted {{ 旧变量 }} would still be
+    asked for, and a placeholder retyped in part would be joined across the revision's tags."""
+    found = _REVISION.search(xml)
+    if found is None:
+        return None
+    start = max(xml.rfind("<w:p>", 0, found.start()), xml.rfind("<w:p ", 0, found.start()))
+    end = xml.find("</w:p>", found.end())
+    paragraph = xml[start:end] if start != -1 and end != -1 else ""
+    return paragraph_text(re.sub(r"<w:delText\b[^>]*>.*?</w:delText>", "", paragraph, flags=re.DOTALL))[:80]
 
 
 def _part_name(part: str) -> str:
