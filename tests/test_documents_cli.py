@@ -210,15 +210,35 @@ def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(
         "正文段落“{{ 称呼.__class__ }}”",
         "访问“__class__”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量",
     ) in messages
-    assert ("错误", "", "变量“业主姓明”recordkit 不提供，是不是“业主姓名”写错了？") in messages
+    assert ("错误", "正文段落“{{ 业主姓明 }}”", "变量“业主姓明”recordkit 不提供，是不是“业主姓名”写错了？") in messages
     assert report["kind"] == "催缴通知书" and not report["ok"]
+
+
+def test_templates_check_says_where_a_variable_nobody_provides_is_used(
+    run_cli: Any, imported: Workspace, tmp_path: Path
+) -> None:
+    # A four-page 装饰装修管理协议 or a reminder with a table: it said only 变量“合记”recordkit 不提供, not where.
+    document = Document()
+    document.add_paragraph("催缴通知书")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "合计", "{{ 合记 }}元"
+    document.add_paragraph("联系人：{{ 联系人 }}")
+    document.sections[0].footer.paragraphs[0].text = "物业服务中心 {{ 联系人 }}"
+    document.save(tmp_path / "催缴通知书.docx")
+    result = run_cli("templates", "check", str(tmp_path / "催缴通知书.docx"))
+    assert result.exit_code == 5, result.output
+    lines = result.stdout.splitlines()
+    assert "[错误] 正文段落“{{ 合记 }}元”：变量“合记”recordkit 不提供，是不是“合计”写错了？" in lines
+    assert (
+        "[错误] 正文段落“联系人：{{ 联系人 }}” 等 2 处：变量“联系人”recordkit 不提供，是不是“联系电话”写错了？" in lines
+    )
 
 
 def test_templates_check_a_reminder_variable_nobody_provides(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
     path = make_docx(tmp_path / "出门条.docx", "{{ 车牌号 }}")
     result = run_cli("templates", "check", str(path))
     assert result.exit_code == 5
-    assert "[错误] 变量“车牌号”recordkit 不提供（出门条可用的变量：" in result.stdout
+    assert "[错误] 正文段落“{{ 车牌号 }}”：变量“车牌号”recordkit 不提供（出门条可用的变量：" in result.stdout
 
 
 def test_templates_check_notice_variables_come_from_set(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:

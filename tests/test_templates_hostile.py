@@ -205,7 +205,10 @@ def test_lipsum_is_not_there(run_cli: Any, imported: Workspace) -> None:
     path = make_docx(imported.templates_dir / "出门条.docx", "{{ lipsum(n=10**9) }}")
     result = run_cli("templates", "check", str(path))
     assert result.exit_code == 5
-    assert any(line.startswith("[错误] 变量“lipsum”recordkit 不提供") for line in result.stdout.splitlines())
+    assert any(
+        line.startswith("[错误] 正文段落“{{ lipsum(n=10**9) }}”：变量“lipsum”recordkit 不提供")
+        for line in result.stdout.splitlines()
+    )
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(run_cli: Any, imported: Workspace) -> None:

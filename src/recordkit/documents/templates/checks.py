@@ -150,14 +150,20 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     free_text = kind == "通知"  # a notice's other variables come from --set
     for variable in sorted(template.variables - provided - asks):
         close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)
+        places = template.places_of(variable)  # where to correct it, in a template of several pages
+        where = f"{places[0]}{f' 等 {len(places)} 处' if len(places) > 1 else ''}" if places else ""
         if close:
-            report.findings.append(Finding(ERROR, "", f"变量“{variable}”recordkit 不提供，是不是“{close[0]}”写错了？"))
+            report.findings.append(
+                Finding(ERROR, where, f"变量“{variable}”recordkit 不提供，是不是“{close[0]}”写错了？")
+            )
         elif free_text:
             report.findings.append(Finding(WARNING, "", f"变量“{variable}”需要在打印时用 --set {variable}=… 填写"))
         else:
             report.findings.append(
                 Finding(
-                    ERROR, "", f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(sorted(provided))}）"
+                    ERROR,
+                    where,
+                    f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(sorted(provided))}）",
                 )
             )
     unused = sorted(asks - template.variables)

@@ -671,6 +671,19 @@ class Template:
         part = next((part for part in self._parts if part.name == part_name), None)
         return frozenset(meta.find_undeclared_variables(environment().parse(part.source))) if part else frozenset()
 
+    def places_of(self, name: str) -> list[Placement]:
+        """The paragraphs that use the top-level variable ``name``, part by part (for `templates check`)."""
+        places: list[Placement] = []
+        for part in self._parts:
+            tree = environment().parse(part.source)
+            if name not in meta.find_undeclared_variables(tree):
+                continue  # only a loop's or a {% set %}'s own name here
+            for node in tree.find_all(nodes.Name):
+                place = self._placement(part, node.lineno)
+                if node.name == name and node.ctx == "load" and place not in places:
+                    places.append(place)
+        return places
+
     def per_copy_in_headers(self) -> list[str]:
         """What ``per_copy_refusal`` says of each header or footer that names the household."""
         return [
