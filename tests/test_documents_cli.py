@@ -161,6 +161,43 @@ def test_an_office_copy_of_a_builtin_saved_as_doc_is_not_replaced_by_the_builtin
     assert_nothing_written(run_cli, imported, before)
 
 
+RENAMED_DOC = (
+    "模板“燃气检修通知”其实是 Word 97-2003 文档（.doc）或设了打开密码的文档，只是文件名写成了 .docx："
+    "请用 Word/WPS 打开（有密码的先去掉密码），“另存为” Word 文档（*.docx）后再试"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "error"),
+    [
+        (
+            ("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00"),
+            "",
+            f"错误：{RENAMED_DOC}",
+        ),
+        (
+            ("templates", "check", "燃气检修通知"),
+            f"[错误] {RENAMED_DOC}",
+            "错误：模板“燃气检修通知”未通过检查：1 处错误，改正后再用",
+        ),
+    ],
+)
+def test_a_doc_renamed_to_docx_or_a_docx_with_a_password_is_named_as_such(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], said: str, error: str
+) -> None:
+    # It was "不是有效的 .docx 文件（File is not a zip file）。请用 Word/WPS 另存为 .docx 格式": saved again
+    # with its password, the file was refused again.
+    imported.templates_dir.mkdir(exist_ok=True)
+    (imported.templates_dir / "燃气检修通知.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    monkeypatch.chdir(imported.root)
+    before = journal_size(run_cli)
+    result = run_cli(*args)
+    assert result.exit_code == 5, result.output
+    assert not said or said in result.stdout.splitlines()
+    assert error_line(result) == error
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:
     result = run_cli("templates", "check", "催缴通知书")
     assert result.exit_code == 0

@@ -36,6 +36,7 @@ from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
+from recordkit.core.sheets import OLE2_SIGNATURE
 from recordkit.documents.templates import limits
 from recordkit.documents.templates.designs import kind_of
 from recordkit.documents.templates.limits import (
@@ -260,7 +261,23 @@ def read_package(path: Path, name: str) -> list[tuple[zipfile.ZipInfo, bytes]]:
             # zipfile stops at the declared size and checks the CRC: an entry cannot inflate past it.
             return [(info, package.read(info)) for info in infos]
     except (zipfile.BadZipFile, OSError, EOFError) as err:
+        if isinstance(err, zipfile.BadZipFile) and _is_ole2(path):
+            # A .doc renamed to .docx, or a .docx with a password (Word keeps it encrypted in an OLE file):
+            # saving it again as .docx with its password would not help.
+            raise TemplateError(
+                f"模板“{name}”其实是 Word 97-2003 文档（.doc）或设了打开密码的文档，只是文件名写成了 .docx："
+                "请用 Word/WPS 打开（有密码的先去掉密码），“另存为” Word 文档（*.docx）后再试"
+            ) from err
         raise TemplateError(f"模板“{name}”不是有效的 .docx 文件（{err}）。请用 Word/WPS 另存为 .docx 格式") from err
+
+
+def _is_ole2(path: Path) -> bool:
+    """Whether ``path`` is an OLE compound file (Word 97-2003, or an Office file with a password)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(OLE2_SIGNATURE)) == OLE2_SIGNATURE
+    except OSError:
+        return False
 
 
 class UnknownField(Exception):
