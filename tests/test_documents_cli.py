@@ -363,6 +363,33 @@ def test_templates_copy_then_refuses_to_overwrite(run_cli: Any, imported: Worksp
     assert unknown.exit_code == 6 and "没有名为“停气通知”的内置模板" in error_line(unknown)
 
 
+@pytest.mark.parametrize("gbk", [False, True])
+def test_templates_copy_refuses_beside_the_offices_own_copy_under_another_spelling(
+    run_cli: Any, imported: Workspace, gbk: bool
+) -> None:
+    # The office's 温馨提示.DOCX (renamed on Windows) or GBK-named copy: a fresh built-in 温馨提示.docx was written
+    # beside it, and printed from then on in place of the office's edited one.
+    folder = imported.templates_dir
+    folder.mkdir(exist_ok=True)
+    own = (
+        Path(os.fsdecode(os.fsencode(folder) + b"/" + "温馨提示".encode("gbk") + b".docx"))
+        if gbk
+        else folder / "温馨提示.DOCX"
+    )
+    make_docx(own, "本处的温馨提示：{{ 提示内容 }}")
+    result = run_cli("templates", "copy", "温馨提示")
+    assert result.exit_code == 8, result.output
+    shown = "温馨提示.docx" if gbk else "温馨提示.DOCX"
+    assert error_line(result) == (
+        f"错误：templates/{shown} 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
+    )
+    assert [Document(str(path)).paragraphs[0].text for path in folder.iterdir()] == ["本处的温馨提示：{{ 提示内容 }}"]
+    forced = run_cli("templates", "copy", "温馨提示", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert forced.stdout.startswith(f"已复制到 templates/{shown}：")
+    assert [Document(str(path)).paragraphs[0].text for path in folder.iterdir()] == ["温馨提示"]
+
+
 # -- notices ----------------------------------------------------------------------------------
 
 

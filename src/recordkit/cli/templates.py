@@ -86,6 +86,6 @@ def templates_copy(
 
     target = copy_template(_library(ctx), name, force)
     typer.echo(
-        f"已复制到 {target.relative_to(state(ctx).workspace().root)}：用 Word/WPS 修改后保存即可，"
+        f"已复制到 {readable_name(str(target.relative_to(state(ctx).workspace().root)))}：用 Word/WPS 修改后保存即可，"
         "改完可运行 recordkit templates check 检查"
     )

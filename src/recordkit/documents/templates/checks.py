@@ -228,10 +228,11 @@ def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> P
         raise NotFoundError(f"没有名为“{name}”的内置模板。内置模板：{'、'.join(builtins)}")
     if library.office_dir is None:
         raise NotFoundError("工作区没有 templates/ 目录")
-    target = library.office_dir / f"{name}.docx"
+    # The office's own copy may be 停水通知.DOCX or have a GBK name: a second one beside it would take its place.
+    target = library.office_path(name) or library.office_dir / f"{name}.docx"
     if target.exists() and not force:
         raise ConflictError(
-            f"templates/{name}.docx 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
+            f"templates/{readable_name(target.name)} 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
         )
     library.office_dir.mkdir(parents=True, exist_ok=True)
     write_bytes(target, source.read_bytes())
