@@ -306,6 +306,29 @@ def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Works
     assert labels[:4] == ["生成文书", "补打收据", "生成文书", "作废收据"]
 
 
+def test_a_reprint_the_offices_receipt_template_cannot_print_is_not_counted(cashier: Any, workspace: Workspace) -> None:
+    # The office's own 收据 with a misspelt {{ 收款员 }}: the reprint was counted and journalled (补打收据)
+    # though no paper was made, and the next one said 第 2 次补打.
+    cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
+    assert cashier("templates", "copy", "收据").exit_code == 0
+    own = workspace.templates_dir / "收据.docx"
+    edited = Document(str(own))
+    edited.add_paragraph("经手：{{ 收款员 }}")
+    edited.save(str(own))
+    before = _journal_size(cashier)
+    refused = cashier("receipt", "reprint", "SJ2026-000001")
+    assert refused.exit_code == 5, refused.output
+    assert refused.stderr.strip() == (
+        "错误：模板“收据”用到了没有提供的变量：收款员。请检查变量名是否写错（recordkit templates check 可列出可用变量）"
+    )
+    assert _journal_size(cashier) == before
+    assert not list(workspace.records_subdir("generated").rglob("*补打*"))
+    own.unlink()
+    reprinted = cashier("receipt", "reprint", "SJ2026-000001")
+    assert reprinted.stdout.startswith("已补打收据 SJ2026-000001（第 1 次补打）："), reprinted.output
+    assert "\n".join(_docx_text(_receipt_file(workspace, reprinted.stdout))[0]).count("【补打】") == 3
+
+
 def test_a_void_takes_the_day_it_was_decided_and_a_reprint_prints_the_receipt_day(
     cashier: Any, workspace: Workspace
 ) -> None:

@@ -810,18 +810,42 @@ def reprint_receipt(ledger: Ledger, number: str, operator: str, settings: Receip
     ``NotFoundError`` for an unknown number."""
 
     with ledger.write() as conn:
-        row = _find(conn, number, settings)
-        conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(reprints=row.reprints + 1))
-        journal.record(
-            conn,
-            operator,
-            [
-                journal.Change(
-                    "receipt.reprint", "receipt", row.number, {"reprints": row.reprints}, {"reprints": row.reprints + 1}
-                )
-            ],
-        )
-        return _view(_find(conn, row.number))
+        return _reprint(conn, number, operator, settings)
+
+
+def _reprint(conn: Connection, number: str, operator: str, settings: ReceiptSettings | None) -> ReceiptView:
+    row = _find(conn, number, settings)
+    conn.execute(sa.update(receipts).where(receipts.c.id == row.id).values(reprints=row.reprints + 1))
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "receipt.reprint", "receipt", row.number, {"reprints": row.reprints}, {"reprints": row.reprints + 1}
+            )
+        ],
+    )
+    return _view(_find(conn, row.number))
+
+
+def reprint_and_print(
+    workspace: Workspace, ledger: Ledger, number: str, operator: str, library: TemplateLibrary | None = None
+) -> tuple[ReceiptView, GeneratedDocument]:
+    """Count and journal a reprint (``receipt reprint``) and write its paper, marked 补打, in ONE ledger
+    write: a reprint the template cannot print is never counted nor journalled (``record_and_print``).
+    ``NotFoundError`` for an unknown number; what the template raises."""
+    settings = workspace.settings.receipt
+    return record_and_print(
+        workspace,
+        ledger,
+        receipt_template_name(workspace),
+        lambda conn: _reprint(conn, number, operator, settings),
+        lambda _conn, view: _document_request(view, workspace.settings, reprint=True),
+        operator=operator,
+        kind="收据",
+        library=library,
+        preview=lambda conn: _view(_find(conn, number, settings)),
+    )
 
 
 def list_receipts(

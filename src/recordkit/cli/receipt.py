@@ -102,12 +102,10 @@ def receipt_reprint(
 
     例：recordkit receipt reprint SJ2026-000123
     """
-    from recordkit.billing.receipts import reprint_receipt, write_receipt_docx
+    from recordkit.billing.receipts import reprint_and_print
 
     app_state = state(ctx)
-    ledger = app_state.ledger()
-    receipt = reprint_receipt(ledger, number, app_state.operator_name, app_state.workspace().settings.receipt)
-    document = write_receipt_docx(app_state.workspace(), ledger, receipt, app_state.operator_name, reprint=True)
+    receipt, document = reprint_and_print(app_state.workspace(), app_state.ledger(), number, app_state.operator_name)
     typer.echo(
         f"已补打收据 {receipt.number}（第 {receipt.reprints} 次补打）："
         f"{document.path.relative_to(app_state.workspace().root)}"
