@@ -329,6 +329,38 @@ def test_a_reprint_the_offices_receipt_template_cannot_print_is_not_counted(cash
     assert "\n".join(_docx_text(_receipt_file(workspace, reprinted.stdout))[0]).count("【补打】") == 3
 
 
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_void_the_offices_receipt_template_cannot_print_is_not_made(
+    cashier: Any, workspace: Workspace, closed: bool
+) -> None:
+    # The office's own 收据 with a misspelt {{ 收款员 }}: the receipt was voided (or a red reversal numbered and
+    # journalled) and then the command failed, so the clerk took it for not done; trying again was
+    # "已作废，不能重复作废".
+    cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23", "--reason", "补录")
+    if closed:
+        assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    assert cashier("templates", "copy", "收据").exit_code == 0
+    own = workspace.templates_dir / "收据.docx"
+    edited = Document(str(own))
+    edited.add_paragraph("经手：{{ 收款员 }}")
+    edited.save(str(own))
+    before = _journal_size(cashier)
+    refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert refused.exit_code == 5, refused.output
+    assert refused.stderr.strip() == (
+        "错误：模板“收据”用到了没有提供的变量：收款员。请检查变量名是否写错（recordkit templates check 可列出可用变量）"
+    )
+    assert _journal_size(cashier) == before
+    listed = json.loads(cashier("receipt", "list", "--json").stdout)
+    assert [(row["number"], row["status"]) for row in listed] == [("SJ2026-000001", "有效")]
+    own.unlink()
+    done = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert done.exit_code == 0, done.output
+    paper = "\n".join(_docx_text(_receipt_file(workspace, done.stdout))[0])
+    assert paper.count("【红冲】" if closed else "【作废】") == 3
+    assert paper.count("编号：SJ2026-000002" if closed else "编号：SJ2026-000001") == 3
+
+
 def test_a_void_takes_the_day_it_was_decided_and_a_reprint_prints_the_receipt_day(
     cashier: Any, workspace: Workspace
 ) -> None:

@@ -649,54 +649,101 @@ def void_or_reverse(
     or reversed, for a red reversal itself, for a receipt that paid a renovation deposit already
     refunded, or for a void or a reversal dated in a closed month.
     """
+    reason, today = _void_request(reason, today, on)
+    with ledger.write() as conn:
+        return _void_or_reverse_in(conn, number, reason, operator, today, settings, on)
+
+
+def void_and_print(
+    workspace: Workspace,
+    ledger: Ledger,
+    number: str,
+    reason: str,
+    operator: str,
+    today: dt.date | None = None,
+    on: dt.date | None = None,
+    library: TemplateLibrary | None = None,
+) -> tuple[ReceiptView, ReceiptView | None, GeneratedDocument]:
+    """``void_or_reverse`` and the paper that goes with it — the voided receipt marked 作废, or the red
+    reversal under its own number — in ONE ledger write (``receipt void``): a void the template
+    cannot print is not made (``record_and_print``).  Raises what ``void_or_reverse`` and the
+    template raise."""
+    reason, today = _void_request(reason, today, on)
+    settings = workspace.settings.receipt
+    (receipt, reversal), document = record_and_print(
+        workspace,
+        ledger,
+        receipt_template_name(workspace),
+        lambda conn: _void_or_reverse_in(conn, number, reason, operator, today, settings, on),
+        lambda _conn, made: _document_request(made[1] or made[0], workspace.settings),
+        operator=operator,
+        kind="收据",
+        library=library,
+        numbers=(RECEIPT_NUMBER_KEY,),
+    )
+    return receipt, reversal, document
+
+
+def _void_request(reason: str, today: dt.date | None, on: dt.date | None) -> tuple[str, dt.date]:
+    """(the reason, today) of a void, checked before the ledger is opened for it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
     today = today or dt.date.today()
     if on is not None:
         check_not_future(on, "作废日期", "不能作废在未来的日期", today)
-    with ledger.write() as conn:
-        row = _find(conn, number, settings)
-        if on is not None and on < row.issued_on:
-            raise ValidationError(
-                f"作废日期 {on.isoformat()} 早于收据 {row.number} 的收款日期 {row.issued_on.isoformat()}"
-            )
-        today = on or today
-        if row.status == "voided":
-            raise ConflictError(
-                f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
-                f"（原因：{row.void_reason}），不能重复作废"
-            )
-        if row.reverses is not None:
-            raise ConflictError(f"收据 {row.number} 是收据 {row.reverses} 的红冲收据，不能作废")
-        if row.reversed_by is not None:
-            raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
-        _check_deposit_kept(conn, row)
-        if find_closed(conn, [Month.of(row.issued_on)]):
-            reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
-            return _view(_find(conn, row.number)), reversal
-        check_open(conn, Month.of(today), f"作废日期在 {Month.of(today)} 的收据")
-        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        conn.execute(
-            sa.update(receipts)
-            .where(receipts.c.id == row.id)
-            .values(status="voided", void_reason=reason, voided_by=operator, voided_at=stamp, voided_on=today)
+    return reason, today
+
+
+def _void_or_reverse_in(
+    conn: Connection,
+    number: str,
+    reason: str,
+    operator: str,
+    today: dt.date,
+    settings: ReceiptSettings | None,
+    on: dt.date | None,
+) -> tuple[ReceiptView, ReceiptView | None]:
+    """``void_or_reverse`` inside the write ``conn``."""
+    row = _find(conn, number, settings)
+    if on is not None and on < row.issued_on:
+        raise ValidationError(f"作废日期 {on.isoformat()} 早于收据 {row.number} 的收款日期 {row.issued_on.isoformat()}")
+    today = on or today
+    if row.status == "voided":
+        raise ConflictError(
+            f"收据 {row.number} 已于 {row.voided_on:%Y-%m-%d} 由 {row.voided_by} 作废"
+            f"（原因：{row.void_reason}），不能重复作废"
         )
-        conn.execute(sa.update(payments).where(payments.c.id == row.payment_id).values(voided=True))
-        journal.record(
-            conn,
-            operator,
-            [
-                journal.Change(
-                    "receipt.void",
-                    "receipt",
-                    row.number,
-                    {"status": "有效"},
-                    {"status": "作废", "reason": reason, "unit": row.code, "amount_fen": row.amount_fen},
-                )
-            ],
-        )
-        return _view(_find(conn, row.number)), None
+    if row.reverses is not None:
+        raise ConflictError(f"收据 {row.number} 是收据 {row.reverses} 的红冲收据，不能作废")
+    if row.reversed_by is not None:
+        raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
+    _check_deposit_kept(conn, row)
+    if find_closed(conn, [Month.of(row.issued_on)]):
+        reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
+        return _view(_find(conn, row.number)), reversal
+    check_open(conn, Month.of(today), f"作废日期在 {Month.of(today)} 的收据")
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    conn.execute(
+        sa.update(receipts)
+        .where(receipts.c.id == row.id)
+        .values(status="voided", void_reason=reason, voided_by=operator, voided_at=stamp, voided_on=today)
+    )
+    conn.execute(sa.update(payments).where(payments.c.id == row.payment_id).values(voided=True))
+    journal.record(
+        conn,
+        operator,
+        [
+            journal.Change(
+                "receipt.void",
+                "receipt",
+                row.number,
+                {"status": "有效"},
+                {"status": "作废", "reason": reason, "unit": row.code, "amount_fen": row.amount_fen},
+            )
+        ],
+    )
+    return _view(_find(conn, row.number)), None
 
 
 def _check_deposit_kept(conn: Connection, row: Any) -> None:

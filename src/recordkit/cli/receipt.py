@@ -65,14 +65,14 @@ def receipt_void(
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
     from recordkit.billing.arrears import unit_balance
-    from recordkit.billing.receipts import void_or_reverse, write_receipt_docx
+    from recordkit.billing.receipts import void_and_print
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
     ledger = app_state.ledger()
     workspace = app_state.workspace()
-    receipt, reversal = void_or_reverse(
-        ledger, number, reason, app_state.operator_name, settings=workspace.settings.receipt, on=optional_date(date)
+    receipt, reversal, document = void_and_print(
+        workspace, ledger, number, reason, app_state.operator_name, on=optional_date(date)
     )
     owed, _ = unit_balance(ledger, receipt.unit)
     if reversal is None:
@@ -80,15 +80,12 @@ def receipt_void(
             f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
             f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
         )
-        printed = receipt
     else:
         typer.echo(
             f"收据 {receipt.number} 所在的 {receipt.issued_on:%Y-%m} 已结账，原收据保留不动；"
             f"已开红冲收据 {reversal.number}（{reversal.issued_on.isoformat()}，{format_yuan(reversal.total_fen)} 元，"
             f"原因：{reason.strip()}），房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
         )
-        printed = reversal
-    document = write_receipt_docx(workspace, ledger, printed, app_state.operator_name)
     label = "作废收据文件" if reversal is None else "红冲收据文件"
     typer.echo(f"{label}：{document.path.relative_to(workspace.root)}")
 
