@@ -271,6 +271,20 @@ def test_templates_check_says_where_a_variable_nobody_provides_is_used(
     )
 
 
+def test_templates_check_names_a_comment_as_word_does(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    # A placeholder in a 批注 (Word's 审阅 → 新建批注) was placed in "word/comments.xml段落“…”".
+    document = Document()
+    paragraph = document.add_paragraph("兹证明{{ 业主姓名 }}居住于{{ 房屋地址 }}。")
+    document.add_comment(paragraph.runs, text="车牌：{{ 车牌号 }}", author="王经理")
+    document.save(tmp_path / "居住证明.docx")
+    result = run_cli("templates", "check", str(tmp_path / "居住证明.docx"))
+    assert result.exit_code == 5, result.output
+    assert any(
+        line.startswith("[错误] 批注段落“车牌：{{ 车牌号 }}”：变量“车牌号”recordkit 不提供（证明可用的变量：")
+        for line in result.stdout.splitlines()
+    ), result.stdout
+
+
 def test_templates_check_a_reminder_variable_nobody_provides(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
     path = make_docx(tmp_path / "出门条.docx", "{{ 车牌号 }}")
     result = run_cli("templates", "check", str(path))

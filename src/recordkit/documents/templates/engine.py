@@ -197,10 +197,7 @@ class Placement:
     paragraph: str
 
     def __str__(self) -> str:
-        where = {"word/document.xml": "正文"}.get(
-            self.part, "页眉页脚" if "header" in self.part or "footer" in self.part else self.part
-        )
-        return f"{where}段落“{self.paragraph}”"
+        return f"{_part_name(self.part)}段落“{self.paragraph}”"
 
 
 def paragraph_text(xml: str) -> str:
@@ -776,9 +773,17 @@ def revised_paragraph(xml: str) -> str | None:
     return paragraph_text(re.sub(r"<w:delText\b[^>]*>.*?</w:delText>", "", paragraph, flags=re.DOTALL))[:80]
 
 
+#: The parts a clerk edits with placeholders in them, by what Word calls them.
+_PART_NAMES = {"word/footnotes.xml": "脚注", "word/endnotes.xml": "尾注", "word/comments.xml": "批注"}
+
+
 def _part_name(part: str) -> str:
-    """A part of the package as the clerk knows it: 正文, 页眉页脚, or its name."""
-    return "正文" if part == _MAIN_PART else "页眉页脚" if "header" in part or "footer" in part else part
+    """A part of the package as the clerk knows it: 正文, 页眉页脚, 脚注, 尾注, 批注, or its name."""
+    if part == _MAIN_PART:
+        return "正文"
+    if "header" in part or "footer" in part:
+        return "页眉页脚"
+    return _PART_NAMES.get(part, part)
 
 
 def _split_body(xml: str) -> tuple[str, str, str]:
