@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import zipfile
 import zoneinfo
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,50 @@ def test_a_doc_renamed_to_docx_or_a_docx_with_a_password_is_named_as_such(
     assert result.exit_code == 5, result.output
     assert not said or said in result.stdout.splitlines()
     assert error_line(result) == error
+    assert_nothing_written(run_cli, imported, before)
+
+
+def renamed_to_docx(path: Path, main_type: str) -> Path:
+    """A template saved by Word as ``main_type`` (a .docm with its macros, a .dotx) and then renamed .docx."""
+    make_docx(path, "尊敬的{{ 称呼 }}：{{ 检修时间 }}燃气检修")
+    with zipfile.ZipFile(path) as package:
+        entries = {name: package.read(name) for name in package.namelist()}
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(docx_type.encode(), main_type.encode())
+    if "macroEnabled" in main_type:
+        entries["word/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in entries.items():
+            package.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("main_type", "label", "suffix"),
+    [
+        ("application/vnd.ms-word.document.macroEnabled.main+xml", "启用宏的 Word 文档", ".docm"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", "Word 模板", ".dotx"),
+    ],
+)
+def test_a_docm_or_dotx_renamed_to_docx_is_refused(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch, main_type: str, label: str, suffix: str
+) -> None:
+    # Refused as .docm, the clerk renamed it .docx: `templates check` passed it, and every notice it filled
+    # kept the macro-enabled kind under a .docx name, which Word refuses to open.
+    imported.templates_dir.mkdir(exist_ok=True)
+    renamed_to_docx(imported.templates_dir / "燃气检修通知.docx", main_type)
+    monkeypatch.chdir(imported.root)
+    expected = (
+        f"模板“燃气检修通知”其实是{label}（{suffix}），只是文件名改成了 .docx：这样填出的文书 Word 打不开。"
+        f"请把文件名改回 {suffix}，用 Word/WPS 打开，“另存为” Word 文档（*.docx），保存到 templates/ 后再试"
+    )
+    checked = run_cli("templates", "check", "燃气检修通知")
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {expected}" in checked.stdout.splitlines()
+    before = journal_size(run_cli)
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert made.exit_code == 5, made.output
+    assert error_line(made) == f"错误：{expected}"
     assert_nothing_written(run_cli, imported, before)
 
 

@@ -349,6 +349,14 @@ class Template:
         entries = read_package(self.path, self.name)
         if not any(info.filename == _MAIN_PART for info, _ in entries):
             raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
+        saved_as = _saved_as({info.filename: data for info, data in entries}.get("[Content_Types].xml", b""))
+        if saved_as is not None:
+            # Its papers would keep its kind under a .docx name, which Word refuses to open (as it does the template).
+            label, suffix = saved_as
+            raise TemplateError(
+                f"模板“{self.name}”其实是{label}（{suffix}），只是文件名改成了 .docx：这样填出的文书 Word 打不开。"
+                f"请把文件名改回 {suffix}，用 Word/WPS 打开，“另存为” Word 文档（*.docx），保存到 templates/ 后再试"
+            )
         shell = io.BytesIO()
         with zipfile.ZipFile(shell, "w", zipfile.ZIP_DEFLATED) as out:
             for info, data in entries:
@@ -743,6 +751,22 @@ class Prefilled:
         for key, stand_in in self.stand_ins.items():
             parts = {name: xml.replace(stand_in, values[key]) for name, xml in parts.items()}
         return self.template._package(parts)
+
+
+#: What the main part of a Word file other than a .docx says it is, and what the clerk calls that.
+_OTHER_MAIN_TYPES = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": ("启用宏的 Word 文档", ".docm"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": ("Word 模板", ".dotx"),
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": ("启用宏的 Word 模板", ".dotm"),
+}
+_MAIN_OVERRIDE = re.compile(r"<Override\b[^>]*\bPartName=\"/word/document\.xml\"[^>]*>")
+
+
+def _saved_as(content_types: bytes) -> tuple[str, str] | None:
+    """What a package is when its main part says it is a .docm, .dotx or .dotm, else None."""
+    found = _MAIN_OVERRIDE.search(content_types.decode("utf-8", "replace"))
+    kind = re.search(r'\bContentType="([^"]+)"', found.group(0)) if found else None
+    return _OTHER_MAIN_TYPES.get(kind.group(1)) if kind else None
 
 
 def _whole_xml(data: bytes) -> bool:
