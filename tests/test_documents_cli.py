@@ -330,6 +330,23 @@ def test_templates_check_names_a_comment_as_word_does(run_cli: Any, imported: Wo
     ), result.stdout
 
 
+def test_templates_check_tells_of_the_comments_every_paper_would_carry(
+    run_cli: Any, imported: Workspace, tmp_path: Path
+) -> None:
+    # A reviewer's 批注 left in the template was in every owner's notice, without a word from the check.
+    document = Document()
+    paragraph = document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_comment(paragraph.runs, text="内部：这户上次投诉过，态度注意", author="王经理")
+    document.add_comment(paragraph.runs, text="时间再确认", author="王经理")
+    document.save(tmp_path / "燃气检修通知.docx")
+    result = run_cli("templates", "check", str(tmp_path / "燃气检修通知.docx"))
+    assert result.exit_code == 0, result.output
+    assert (
+        "[提示] 模板里有 2 条批注（第一条：“内部：这户上次投诉过，态度注意”）：每份填写出的文书都会带着它们，"
+        "打印时可能印在页边。不需要的请在 Word 里点“审阅 → 删除 → 删除文档中的所有批注”后保存"
+    ) in result.stdout.splitlines()
+
+
 def test_templates_check_a_reminder_variable_nobody_provides(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
     path = make_docx(tmp_path / "出门条.docx", "{{ 车牌号 }}")
     result = run_cli("templates", "check", str(path))

@@ -132,6 +132,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
     report.findings += _split_placeholders(path)
+    report.findings += _comments(path)
     try:
         template = Template.load(path, name=name, origin=origin)
     except TemplateError as err:
@@ -212,6 +213,28 @@ def _split_placeholders(path: Path) -> list[Finding]:
                         )
                     )
     return findings
+
+
+def _comments(path: Path) -> list[Finding]:
+    """The comments (批注) a template carries: every paper filled from it carries them too, and Word
+    prints them in the margin — a reviewer's note on every owner's notice."""
+    try:
+        package = {info.filename: data for info, data in read_package(path, readable_name(path.stem))}
+    except TemplateError:
+        return []  # Template.load reports it
+    xml = package.get("word/comments.xml", b"").decode("utf-8", "replace")
+    comments = re.findall(r"<w:comment\b[^>]*>(.*?)</w:comment>", xml, flags=re.S)
+    if not comments:
+        return []
+    first = f"{'第一条：' if len(comments) > 1 else ''}“{paragraph_text(comments[0])[:40]}”"
+    return [
+        Finding(
+            WARNING,
+            "",
+            f"模板里有 {len(comments)} 条批注（{first}）：每份填写出的文书都会带着它们，打印时可能印在页边。"
+            "不需要的请在 Word 里点“审阅 → 删除 → 删除文档中的所有批注”后保存",
+        )
+    ]
 
 
 def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> Path:
