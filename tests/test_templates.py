@@ -15,6 +15,7 @@ from recordkit.documents.templates.build import build_all, main
 from recordkit.documents.templates.checks import check_template
 from recordkit.documents.templates.designs import all_designs, provided_variables
 from recordkit.documents.templates.engine import (
+    BUILTIN_DIR,
     ORIGIN_BUILTIN,
     ORIGIN_OFFICE,
     Template,
@@ -213,6 +214,34 @@ def test_a_template_with_tracked_changes_is_refused_naming_the_paragraph(
     assert str(caught.value) == expected
     report = check_template(TemplateLibrary(None), str(path))
     assert [(finding.level, finding.message) for finding in report.findings] == [("错误", expected)]
+
+
+def test_a_block_never_closed_is_placed_where_it_opens(tmp_path: Path) -> None:
+    # The paragraph quoted was the template's last one (where Jinja found the end), not the one to correct.
+    path = make_docx(
+        tmp_path / "本处通知.docx", "{% if 预收说明 %}另有预收：{{ 预收说明 }}", "第二段", "落款 {{ 日期 }}"
+    )
+    with pytest.raises(TemplateError) as caught:
+        Template.load(path)
+    assert str(caught.value) == (
+        "模板“本处通知”的占位符写法有误：正文段落“{% if 预收说明 %}另有预收：{{ 预收说明 }}”："
+        "{% if %} 没有对应的 {% endif %}。请在 Word 里改正后再试，或运行 recordkit templates check 本处通知"
+    )
+
+
+def test_a_table_loop_whose_endfor_row_was_deleted_is_placed_at_its_table(tmp_path: Path) -> None:
+    reminder = Document(str(BUILTIN_DIR / "催缴通知书.docx"))
+    [table] = [table for table in reminder.tables if "{%tr endfor %}" in "".join(c.text for c in table._cells)]
+    [last] = [row for row in table.rows if "{%tr endfor %}" in "".join(c.text for c in row.cells)]
+    table._tbl.remove(last._tr)  # Word's 删除行
+    reminder.save(str(tmp_path / "催缴通知书.docx"))
+    with pytest.raises(TemplateError) as caught:
+        Template.load(tmp_path / "催缴通知书.docx")
+    message = str(caught.value)
+    assert message.startswith("模板“催缴通知书”的占位符写法有误：正文段落“") and "{% for 行 in 明细 %}”" in message
+    assert message.endswith(
+        "：{% for %} 没有对应的 {% endfor %}。请在 Word 里改正后再试，或运行 recordkit templates check 催缴通知书"
+    )
 
 
 def test_sandbox_refuses_class_access(tmp_path: Path) -> None:

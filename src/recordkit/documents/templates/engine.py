@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
+import itertools
 import re
 import secrets
 import traceback
@@ -398,7 +399,10 @@ class Template:
                     raise TemplateError(self._miswritten(part, called.lineno, reason))
             return environment().from_string(part.source)
         except jinja2.TemplateSyntaxError as err:
-            raise TemplateError(self._miswritten(part, err.lineno, _syntax_reason(err))) from err
+            # A block never closed (the {%tr endfor %} row deleted) is found at the end of the part:
+            # the paragraph to correct is the one that opens it.
+            unclosed = _opening_line(part.source) if "Unexpected end of template" in str(err.message) else None
+            raise TemplateError(self._miswritten(part, unclosed or err.lineno, _syntax_reason(err))) from err
 
     def _miswritten(self, part: _Part, lineno: int | None, reason: str) -> str:
         """The clerk's line for a placeholder written wrong: the template, the paragraph, the reason."""
@@ -961,6 +965,27 @@ def _unknown_tag_reason(tag: str, innermost: str | None) -> str:
     if tag in _STATEMENTS:
         return f"{{% {tag} %}} 前面没有与它配对的开始语句"
     return f"不认识的语句“{tag}”（可用的有 if、elif、else、endif、for、endfor、set）"
+
+
+#: Statements whose block ends with an {% end… %} of their own name.
+_BLOCKS = ("if", "for", "macro", "call", "filter", "with", "autoescape")
+
+
+def _opening_line(source: str) -> int | None:
+    """The line of the innermost block ``source`` leaves open (read with Jinja's own lexer), or None."""
+    try:
+        tokens = [(line, kind, value) for line, kind, value in environment().lex(source) if kind != "whitespace"]
+    except jinja2.TemplateSyntaxError:
+        return None
+    opened: list[int] = []
+    for (line, kind, _), (_, next_kind, word) in itertools.pairwise(tokens):
+        if kind != "block_begin" or next_kind != "name":
+            continue
+        if word in _BLOCKS:
+            opened.append(line)
+        elif word.startswith("end") and word[3:] in _BLOCKS and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _undefined_name(err: Exception) -> str:
