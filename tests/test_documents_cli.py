@@ -243,6 +243,30 @@ def test_a_docm_or_dotx_renamed_to_docx_is_refused(
     assert_nothing_written(run_cli, imported, before)
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "what"),
+    [
+        ("共 {{ 户数 + 1 }} 户", "用到的值不能这样计算，例如文字加数字"),
+        ("每户 {{ 100 // 户数|int }} 元", "除数是 0"),
+    ],
+)
+def test_a_template_whose_arithmetic_fails_is_refused_naming_the_paragraph(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch, paragraph: str, what: str
+) -> None:
+    # It was "程序内部错误（TypeError），详情已写入 …（编号 …）。请把这个编号告诉维护人员", exit code 70.
+    imported.templates_dir.mkdir(exist_ok=True)
+    make_docx(imported.templates_dir / "燃气检修通知.docx", "{{ 称呼 }}：", paragraph)
+    monkeypatch.chdir(imported.root)
+    before = journal_size(run_cli)
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "户数=0")
+    assert made.exit_code == 5, made.output
+    assert error_line(made) == (
+        f"错误：模板“燃气检修通知”的正文段落“{paragraph}”无法填写：这一段的计算出错（{what}）。--set 填写的值都是文字，"
+        "要当数字计算请写成 {{ 户数|int + 1 }} 这样，改正后再用 recordkit templates check 燃气检修通知 检查"
+    )
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_templates_check_a_builtin_passes(run_cli: Any, imported: Workspace) -> None:
     result = run_cli("templates", "check", "催缴通知书")
     assert result.exit_code == 0

@@ -507,6 +507,8 @@ class Template:
             raise TemplateError(self._not_text_refusal(part, err)) from None
         except jinja2.TemplateError as err:
             raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
+        except (TypeError, ValueError, ArithmeticError) as err:  # the template's own arithmetic: {{ 户数 + 1 }}
+            raise TemplateError(self._calculation_refusal(part, err)) from err
 
     def _check_whole(self, part: _Part, xml: str) -> None:
         """``TemplateError`` when a filled part is not whole XML: a ``{% if %}`` opened in a table cell
@@ -541,6 +543,17 @@ class Template:
         ``<template>``); None when no frame says."""
         lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
         return self._placement(part, lines[-1]) if lines else None
+
+    def _calculation_refusal(self, part: _Part, err: Exception) -> str:
+        """The clerk's line for a paragraph whose arithmetic fails on the values filled in (every --set
+        value is text: ``{{ 户数 + 1 }}`` adds a number to text), never an internal error."""
+        placement = self._filling(part, err)
+        where = f"的{placement}" if placement else ""
+        what = "除数是 0" if isinstance(err, ZeroDivisionError) else "用到的值不能这样计算，例如文字加数字"
+        return (
+            f"模板“{self.name}”{where}无法填写：这一段的计算出错（{what}）。--set 填写的值都是文字，"
+            f"要当数字计算请写成 {{{{ 户数|int + 1 }}}} 这样，改正后再用 recordkit templates check {self.name} 检查"
+        )
 
     def _not_text_refusal(self, part: _Part, err: NotText) -> str:
         """The clerk's line for a paragraph that prints a program object (``NotText``) instead of text."""
