@@ -244,6 +244,18 @@ def test_a_table_loop_whose_endfor_row_was_deleted_is_placed_at_its_table(tmp_pa
     )
 
 
+def test_a_filter_named_while_filling_is_told_in_chinese_with_its_paragraph(tmp_path: Path) -> None:
+    # It was "模板“本处通知”无法填写：No filter named '中文日其' found.".
+    paragraph = "检修日期：{{ 日期列表|map('中文日其')|join('、') }}"
+    template = Template.load(make_docx(tmp_path / "本处通知.docx", "第一段", paragraph))
+    with pytest.raises(TemplateError) as caught:
+        template.render_bytes({"日期列表": ["2026-12-08"]})
+    expected = f"模板“本处通知”的正文段落“{paragraph}”无法填写：没有名为“中文日其”的过滤器（| 后面的名字写错了，是不是“中文日期”？）"
+    assert str(caught.value) == expected
+    # `templates check` passed it: its trial fill ignored what failed on stand-in values.
+    assert template.trial_fill() == expected
+
+
 def test_sandbox_refuses_class_access(tmp_path: Path) -> None:
     template = Template.load(make_docx(tmp_path / "t.docx", "{{ ''.__class__.__mro__ }}"))
     assert [attr for _, attr in template.unsafe_uses()] == ["__mro__", "__class__"]

@@ -505,8 +505,12 @@ class Template:
             raise TemplateError(self._sandbox_refusal(part, err)) from err
         except NotText as err:
             raise TemplateError(self._not_text_refusal(part, err)) from None
-        except jinja2.TemplateError as err:
-            raise TemplateError(f"模板“{self.name}”无法填写：{err}") from err
+        except (
+            jinja2.TemplateError
+        ) as err:  # {{ 明细|map('中文日其')|join('、') }}: a name Jinja looks up while filling
+            placement = self._filling(part, err)
+            where = f"的{placement}" if placement else ""
+            raise TemplateError(f"模板“{self.name}”{where}无法填写：{_syntax_reason(err)}") from err
         except (TypeError, ValueError, ArithmeticError) as err:  # the template's own arithmetic: {{ 户数 + 1 }}
             raise TemplateError(self._calculation_refusal(part, err)) from err
 
@@ -589,6 +593,11 @@ class Template:
                 if self.unsafe_uses():  # written in the text: `templates check` names each use itself
                     continue
                 return self._sandbox_refusal(part, err)
+            except jinja2.TemplateRuntimeError as err:
+                if not re.match(r"No (filter|test) named", str(err)):
+                    continue  # a stand-in is not a real value: not the trial's business
+                placement = self._filling(part, err)  # {{ 日期列表|map('中文日其') }}: wrong with any value
+                return f"模板“{self.name}”{f'的{placement}' if placement else ''}无法填写：{_syntax_reason(err)}"
             except RecursionError:
                 return f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏"
             except MemoryError:
