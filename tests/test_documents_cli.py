@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, last_journal_entry, write_sheet
@@ -368,6 +370,37 @@ def test_templates_check_tells_of_the_comments_every_paper_would_carry(
     assert (
         "[提示] 模板里有 2 条批注（第一条：“内部：这户上次投诉过，态度注意”）：每份填写出的文书都会带着它们，"
         "打印时可能印在页边。不需要的请在 Word 里点“审阅 → 删除 → 删除文档中的所有批注”后保存"
+    ) in result.stdout.splitlines()
+
+
+def test_templates_check_finds_words_mail_merge_fields(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    # Inserted with Word's 邮件合并 → 插入合并域 (a field: begin, its instruction, its shown «业主姓名», end):
+    # 检查通过, and every notice printed «业主姓名».
+    document = Document()
+    paragraph = document.add_paragraph("尊敬的")
+
+    def field_run(tag: str, **attributes: str) -> None:
+        element = OxmlElement(tag)
+        for key, value in attributes.items():
+            element.set(qn(key), value)
+        if tag == "w:instrText":
+            element.text = " MERGEFIELD 业主姓名 "
+        run = OxmlElement("w:r")
+        run.append(element)
+        paragraph._p.append(run)
+
+    field_run("w:fldChar", **{"w:fldCharType": "begin"})
+    field_run("w:instrText")
+    field_run("w:fldChar", **{"w:fldCharType": "separate"})
+    paragraph.add_run("«业主姓名»")
+    field_run("w:fldChar", **{"w:fldCharType": "end"})
+    paragraph.add_run("业主：")
+    document.save(tmp_path / "燃气检修通知.docx")
+    result = run_cli("templates", "check", str(tmp_path / "燃气检修通知.docx"))
+    assert result.exit_code == 5, result.output
+    assert (
+        "[错误] 正文段落“尊敬的«业主姓名»业主：”：“业主姓名”是 Word 的邮件合并域，recordkit 不会填写它（纸上会原样印出）："
+        "请删掉它，改为输入 {{ 业主姓名 }}"
     ) in result.stdout.splitlines()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
     report.findings += _split_placeholders(path)
     report.findings += _comments(path)
+    report.findings += _merge_fields(path)
     try:
         template = Template.load(path, name=name, origin=origin)
     except TemplateError as err:
@@ -212,6 +214,35 @@ def _split_placeholders(path: Path) -> list[Finding]:
                             f"Word 把占位符 {placeholder} 拆成了几段，recordkit 已自动合并，可以正常填写",
                         )
                     )
+    return findings
+
+
+_MERGE_FIELD = re.compile(r"MERGEFIELD\s+(?:\"([^\"]+)\"|([^\s\\<\"]+))")
+
+
+def _merge_fields(path: Path) -> list[Finding]:
+    """Word's mail-merge fields («业主姓名», 邮件合并 → 插入合并域): recordkit fills only {{ }}, so each
+    would print as «业主姓名» on every paper."""
+    try:
+        package = read_package(path, readable_name(path.stem))
+    except TemplateError:
+        return []  # Template.load reports it
+    findings: list[Finding] = []
+    for info, data in package:
+        if not (info.filename.startswith("word/") and info.filename.endswith(".xml")):
+            continue
+        for raw in re.findall(r"<w:p[ >].*?</w:p>", data.decode("utf-8", "replace"), flags=re.S):
+            for quoted, bare in _MERGE_FIELD.findall(raw):
+                name = unescape(quoted or bare).strip('"')  # w:instr=" MERGEFIELD &quot;房号&quot; "
+                shown = paragraph_text(re.sub(r"<w:instrText\b[^>]*>.*?</w:instrText>", "", raw, flags=re.S))
+                findings.append(
+                    Finding(
+                        ERROR,
+                        str(Placement(info.filename, shown[:80])),
+                        f"“{name}”是 Word 的邮件合并域，recordkit 不会填写它（纸上会原样印出）："
+                        f"请删掉它，改为输入 {{{{ {name} }}}}",
+                    )
+                )
     return findings
 
 
