@@ -256,6 +256,43 @@ def test_a_filter_named_while_filling_is_told_in_chinese_with_its_paragraph(tmp_
     assert template.trial_fill() == expected
 
 
+@pytest.mark.parametrize(
+    ("wrapper", "attributes"),
+    [
+        # Chinese Word marks a date it recognises as a smart tag (chsdate), here around the end of a placeholder.
+        ("w:smartTag", {"w:uri": "urn:schemas-microsoft-com:office:smarttags", "w:element": "chsdate"}),
+        ("w:hyperlink", {"w:anchor": "联系方式"}),
+    ],
+)
+def test_a_placeholder_torn_across_a_smart_tag_or_link_is_refused_naming_the_paragraph(
+    tmp_path: Path, wrapper: str, attributes: dict[str, str]
+) -> None:
+    # Joining "{{ 停水" with "时间 }}12月" dropped the wrapper's start and kept its end: refused as a
+    # "{% if %} 或 {% for %} … 拆坏了" the template does not have, and `templates check` said 已自动合并，可以正常填写.
+    document = Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("停水时间：{{ 停水")
+    element = OxmlElement(wrapper)
+    for key, value in attributes.items():
+        element.set(qn(key), value)
+    run = OxmlElement("w:r")
+    written = OxmlElement("w:t")
+    written.text = "时间 }}起，12月8日恢复"
+    run.append(written)
+    element.append(run)
+    paragraph._p.append(element)
+    document.save(tmp_path / "停水通知.docx")
+    expected = (
+        "模板“停水通知”的正文段落“停水时间：{{ 停水时间 }}起，12月8日恢复”里，Word 把一个占位符拆到了超链接、智能标记或"
+        "内容控件的里外，无法自动合并（合并会拆坏这一段）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"
+    )
+    with pytest.raises(TemplateError) as caught:
+        Template.load(tmp_path / "停水通知.docx")
+    assert str(caught.value) == expected
+    report = check_template(TemplateLibrary(None), str(tmp_path / "停水通知.docx"))
+    assert [(finding.level, finding.message) for finding in report.findings] == [("错误", expected)]
+
+
 def test_sandbox_refuses_class_access(tmp_path: Path) -> None:
     template = Template.load(make_docx(tmp_path / "t.docx", "{{ ''.__class__.__mro__ }}"))
     assert [attr for _, attr in template.unsafe_uses()] == ["__mro__", "__class__"]

@@ -39,6 +39,7 @@ from recordkit.documents.templates.engine import (
     patch_placeholders,
     read_package,
     revised_paragraph,
+    torn_paragraph,
 )
 
 ERROR = "错误"
@@ -191,8 +192,12 @@ def _split_placeholders(path: Path) -> list[Finding]:
     for part, xml in parts:
         for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
             text = paragraph_text(raw)
-            if not any(mark in text for mark in ("{", "}", "｛", "｝")) or revised_paragraph(raw) is not None:
-                continue  # a tracked change is Template.load's refusal, whatever it did to a placeholder
+            if (
+                not any(mark in text for mark in ("{", "}", "｛", "｝"))
+                or revised_paragraph(raw)
+                or torn_paragraph(raw)
+            ):
+                continue  # a tracked change or a torn placeholder is Template.load's refusal
             where = str(Placement(part, text[:80]))
             leftover = _WELL_FORMED.sub(_PLACEHOLDER, paragraph_text(patch_placeholders(raw)))
             if _STRAY.search(leftover):

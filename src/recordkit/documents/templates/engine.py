@@ -375,6 +375,13 @@ class Template:
                             "（Word“修订”模式下的改动）：填写出的文书会带着修订标记，删掉的字和占位符也还在。"
                             "请在 Word 里点“审阅 → 接受 → 接受所有修订”，保存后再用"
                         )
+                    torn = torn_paragraph(text)
+                    if torn is not None:
+                        raise TemplateError(
+                            f"模板“{self.name}”的{Placement(info.filename, torn)}里，Word 把一个占位符拆到了"
+                            "超链接、智能标记或内容控件的里外，无法自动合并（合并会拆坏这一段）："
+                            "请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"
+                        )
                     self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
@@ -825,6 +832,23 @@ def revised_paragraph(xml: str) -> str | None:
 
 #: The parts a clerk edits with placeholders in them, by what Word calls them.
 _PART_NAMES = {"word/footnotes.xml": "脚注", "word/endnotes.xml": "尾注", "word/comments.xml": "批注"}
+
+
+_PLACEHOLDER_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+def torn_paragraph(xml: str) -> str | None:
+    """The visible text of the first paragraph of ``xml`` that joining its split placeholders would tear
+    apart, or None.  docxtpl joins ``{{ 停水`` and ``时间 }}`` by dropping the tags between them; when
+    one half lies inside a hyperlink, a smart tag or a content control and the other outside, that
+    drops an element's start and keeps its end (or the reverse), and the paragraph is no longer XML."""
+    for raw in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.DOTALL):
+        if "{" not in raw or not _whole_xml(raw.encode("utf-8")):
+            continue  # no placeholder, or a paragraph holding others (a text box): not one to judge alone
+        joined = _PLACEHOLDER_TAG.sub("", patch_placeholders(raw))  # {%p if … %}: nothing left but the tag
+        if not _whole_xml(f"<p>{joined}</p>".encode()):
+            return paragraph_text(raw)[:80]
+    return None
 
 
 def _part_name(part: str) -> str:
