@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from docx import Document
 
 from recordkit.billing.allocations import Allocation, AllocationPlan, OpenBill, allocate
 from recordkit.billing.arrears import unit_balance
@@ -23,16 +24,21 @@ from recordkit.billing.receipts import (
     pay,
     pay_many,
     receipt_lines,
+    reprint_and_print,
     reprint_receipt,
     sequence_year,
+    void_and_print,
     void_receipt,
 )
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, MonthRange, parse_month_range
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.workspace import Workspace
+from recordkit.documents.templates.engine import TemplateError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from tests.conftest import run_at_once
+from tests.documents_fixtures import estate, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
 
 # -- allocation (pure) ------------------------------------------------------------------------
@@ -355,3 +361,35 @@ def test_eight_cashiers_at_once_get_distinct_contiguous_numbers(ledger_url: str,
     assert paid == sum(r.total_fen for r in receipts) == expected
     assert allocated + prepaid == expected
     assert allocated == 2 * sum(MONTHLY[code] for code in PAYERS)  # every bill of the payers is paid
+
+
+# -- a receipt's paper from the office's own template -------------------------------------------------
+
+
+def test_a_void_or_reprint_the_template_cannot_print_leaves_the_ledger_as_it_was(ws: Workspace, estate: Ledger) -> None:
+    # Both commands wrote the ledger first (作废, or 补打 counted) and then failed on the template: on every backend
+    # the change and its paper are now one write.
+    bill_months(estate, "2026-11")
+    paid = pay(estate, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 10000), today=DAY)
+    ws.templates_dir.mkdir(exist_ok=True)
+    own = ws.templates_dir / "收据.docx"
+    document = Document()
+    document.add_paragraph("收据 {{ 收据编号 }} 经手：{{ 收款员 }}")
+    document.save(str(own))
+    with estate.read() as conn:
+        entries = len(journal.recent(conn, limit=100_000))
+    for attempt in (
+        lambda: void_and_print(ws, estate, paid.number, "金额开错", CASHIER, today=DAY),
+        lambda: reprint_and_print(ws, estate, paid.number, CASHIER),
+    ):
+        with pytest.raises(TemplateError, match="用到了没有提供的变量：收款员"):
+            attempt()
+    view = get_receipt(estate, paid.number)
+    assert (view.voided, view.reprints) == (False, 0)
+    with estate.read() as conn:
+        assert len(journal.recent(conn, limit=100_000)) == entries
+    own.unlink()
+    reprinted, paper = reprint_and_print(ws, estate, paid.number, CASHIER)
+    assert reprinted.reprints == 1 and "补打" in paper.path.name
+    voided, reversal, paper = void_and_print(ws, estate, paid.number, "金额开错", CASHIER, today=DAY)
+    assert voided.voided and reversal is None and "作废" in paper.path.name
