@@ -306,15 +306,21 @@ def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Works
     assert labels[:4] == ["生成文书", "补打收据", "生成文书", "作废收据"]
 
 
-def test_a_reprint_the_offices_receipt_template_cannot_print_is_not_counted(cashier: Any, workspace: Workspace) -> None:
-    # The office's own 收据 with a misspelt {{ 收款员 }}: the reprint was counted and journalled (补打收据)
-    # though no paper was made, and the next one said 第 2 次补打.
-    cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
+def _receipt_template_with_a_misspelt_variable(cashier: Any, workspace: Workspace) -> Path:
+    """The office's own copy of 收据 with ``{{ 收款员 }}``, a variable no receipt provides."""
     assert cashier("templates", "copy", "收据").exit_code == 0
     own = workspace.templates_dir / "收据.docx"
     edited = Document(str(own))
     edited.add_paragraph("经手：{{ 收款员 }}")
     edited.save(str(own))
+    return own
+
+
+def test_a_reprint_the_offices_receipt_template_cannot_print_is_not_counted(cashier: Any, workspace: Workspace) -> None:
+    # The office's own 收据 with a misspelt {{ 收款员 }}: the reprint was counted and journalled (补打收据)
+    # though no paper was made, and the next one said 第 2 次补打.
+    cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
+    own = _receipt_template_with_a_misspelt_variable(cashier, workspace)
     before = _journal_size(cashier)
     refused = cashier("receipt", "reprint", "SJ2026-000001")
     assert refused.exit_code == 5, refused.output
@@ -339,11 +345,7 @@ def test_a_void_the_offices_receipt_template_cannot_print_is_not_made(
     cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23", "--reason", "补录")
     if closed:
         assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
-    assert cashier("templates", "copy", "收据").exit_code == 0
-    own = workspace.templates_dir / "收据.docx"
-    edited = Document(str(own))
-    edited.add_paragraph("经手：{{ 收款员 }}")
-    edited.save(str(own))
+    own = _receipt_template_with_a_misspelt_variable(cashier, workspace)
     before = _journal_size(cashier)
     refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
     assert refused.exit_code == 5, refused.output
