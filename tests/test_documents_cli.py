@@ -456,6 +456,31 @@ def test_templates_check_finds_what_would_be_printed_as_it_is(
 
 
 @pytest.mark.parametrize(
+    "paragraph",
+    [
+        "检修时间：｛｛ 检修时间 ｝｝，请在家等候。",  # full-width braces: printed as typed
+        "{％ if 检修时间 ％}检修时间：{{ 检修时间 }}{％ endif ％}",
+        "检修时间：{{ 检修时间 }}}，请在家等候。",
+    ],
+)
+def test_a_notice_is_never_printed_from_a_template_the_check_fails(
+    run_cli: Any, imported: Workspace, paragraph: str
+) -> None:
+    # templates check said 未通过检查, but notice make printed every owner's notice with ｛｛ 检修时间 ｝｝ on it
+    # (exit 0): what the check calls an error is refused at printing too, nothing written.
+    make_docx(imported.templates_dir / "燃气检修通知.docx", "{{ 称呼 }}：", paragraph)
+    journalled = journal_size(run_cli)
+    result = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert result.exit_code == 5, result.output
+    assert error_line(result) == (
+        f"错误：模板“燃气检修通知”的正文段落“{paragraph}”：占位符不完整或被拆开（例如 {{ {{ 中间有空格、"
+        "用了全角括号｛｝或全角的 ％、少了或多了一个括号）：请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}。"
+        "改正后再用（recordkit templates check 燃气检修通知 列出全部问题）"
+    )
+    assert_nothing_written(run_cli, imported, journalled)
+
+
+@pytest.mark.parametrize(
     ("paragraph", "reason"),
     [
         ("检修时间：{{{ 检修时间 }}", "占位符的括号多了一个（应写成 {{ 变量名 }}）"),

@@ -117,6 +117,14 @@ def _library(workspace: Workspace, library: TemplateLibrary | None) -> TemplateL
     return TemplateLibrary.for_workspace(workspace)
 
 
+def _printable(workspace: Workspace, library: TemplateLibrary | None, name: str) -> Template:
+    """The template ``name`` to fill (``checks.printable``: an office's template the check fails is refused)."""
+    # With the engine: needed to fill a template, not to list what was printed: loaded on first use
+    from recordkit.documents.templates.checks import printable
+
+    return printable(_library(workspace, library), name)
+
+
 def safe_file_stem(text: str) -> str:
     """A file-name-safe version of a title or subject: no separators, no control characters."""
     cleaned = _UNSAFE_NAME.sub("-", text).strip(" .-")
@@ -199,7 +207,7 @@ def generate_many(
     same one; the files appear under them only after the commit (see ``papers_after_commit``):
     all of them, or none.
     """
-    template = _library(workspace, library).get(template_name)
+    template = _printable(workspace, library, template_name)
     for request in requests:
         template.check_context(request.context)
     # Filled before the ledger's write lock is taken: a slow template never holds up the cashier.
@@ -374,7 +382,7 @@ def record_and_print(
     clerk paid the same unit), the write is rolled back and the paper filled again outside the lock,
     up to ``FILL_ATTEMPTS`` times (then ``LedgerError``: the clerk tries again).
     """
-    template = _library(workspace, library).get(template_name)
+    template = _printable(workspace, library, template_name)
     for _attempt in range(FILL_ATTEMPTS):
         prefilled = _prefill(ledger, template, paper, preview or change, numbers, trial=preview is None)
         recover_papers(workspace, ledger)
@@ -554,7 +562,7 @@ def generate_merged(
     """One print file holding every request's copy, each starting on a new page (an odd page with
     ``duplex``: printed double-sided, no copy lands on the back of another); recorded as one document,
     in one ledger write with the ``companions`` (see ``generate_many``), which follow it in the list."""
-    template = _library(workspace, library).get(template_name)
+    template = _printable(workspace, library, template_name)
     data = template.render_merged_bytes((request.context for request in requests), duplex=duplex)
     summary = DocumentRequest(
         context={"份数": len(requests), MERGED_RECIPIENTS: [r.subject for r in requests]}, subject=subject, title=title

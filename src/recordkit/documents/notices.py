@@ -40,6 +40,7 @@ from recordkit.documents.generated import (
     pdf_copies,
     unit_address,
 )
+from recordkit.documents.templates.checks import printable
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
@@ -334,7 +335,7 @@ def recipient_of(
 
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
     library = library or TemplateLibrary.for_workspace(workspace)
-    return library.get(name), library
+    return printable(library, name), library
 
 
 # -- notices ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from recordkit.core.dates import chinese_date
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import common_context, unit_address
+from recordkit.documents.templates.checks import printable
 from recordkit.documents.templates.designs import provided_variables
 from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.renovations.records import Renovation
@@ -45,6 +46,6 @@ def check_paper(workspace: Workspace, template_name: str) -> None:
     loads, stays inside the sandbox and uses only the variables recordkit fills it with, so a
     template that cannot print changes nothing in the ledger.  ``TemplateError`` otherwise."""
 
-    template = TemplateLibrary.for_workspace(workspace).get(template_name)
+    template = printable(TemplateLibrary.for_workspace(workspace), template_name)
     template.check_sandbox()
     template.check_context(dict.fromkeys(provided_variables(template_name)))

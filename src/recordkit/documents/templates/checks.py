@@ -176,6 +176,27 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     return report
 
 
+def printing_refusals(path: Path) -> list[Finding]:
+    """The errors ``templates check`` finds that filling would not notice and would print as typed on every
+    paper: placeholders still broken once Word's runs are joined (``｛｛ ｝｝``, ``{％ ％}``, a brace too many) and
+    Word's mail-merge fields."""
+    return [finding for finding in (*_split_placeholders(path), *_merge_fields(path)) if finding.level == ERROR]
+
+
+def printable(library: TemplateLibrary, name: str) -> Template:
+    """``library.get(name)`` to fill: the office's own template is refused (``TemplateError``, the first problem
+    and its paragraph) when ``templates check`` fails it for what would be printed as typed (``printing_refusals``:
+    ｛｛ 检修时间 ｝｝ on every owner's notice).  The built-ins pass the check by construction."""
+    template = library.get(name)
+    if template.origin == ORIGIN_OFFICE and (refusals := printing_refusals(template.path)):
+        first = refusals[0]
+        raise TemplateError(
+            f"模板“{template.name}”的{first.where}：{first.message}。"
+            f"改正后再用（recordkit templates check {template.name} 列出全部问题）"
+        )
+    return template
+
+
 def _split_placeholders(path: Path) -> list[Finding]:
     """Placeholders Word split over runs: those still broken after joining (errors, with the
     paragraph) and those joined (information)."""
