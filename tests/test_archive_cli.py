@@ -44,6 +44,21 @@ def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: W
     assert (shown["box"], shown["shelf"], shown["pages"], shown["loans"]) == ("业主-003", "A-2-3", 2, [])
 
 
+@pytest.mark.parametrize("said", ["YZ-2026-1", "yz-2026-001", "ＹＺ－２０２６－１", "YZ2026-1"])
+def test_an_archive_number_said_aloud_finds_the_item(archivist_cli: Any, workspace: Workspace, said: str) -> None:
+    # An archivist reads 档号 off a box label as "YZ 2026 1": archive show YZ-2026-1 said 没有档号为 YZ-2026-1 的档案
+    # (exit 6), as receipt numbers once did; the leading zeros may be left out, as for SJ2026-6.
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf")).exit_code == 0
+    shown = archivist_cli("archive", "show", said, "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["archive_no"] == "YZ-2026-00001"
+    lent = archivist_cli("archive", "lend", said, "--to", "王工", "--due", "2099-12-01")
+    assert lent.exit_code == 0, lent.output
+    assert "YZ-2026-00001" in lent.stdout
+    assert archivist_cli("archive", "show", "YZ-2026-2").exit_code == 6  # no such item: still not found
+
+
 def test_a_file_named_twice_on_the_command_line_is_filed_and_counted_once(
     archivist_cli: Any, workspace: Workspace, tmp_path: Path
 ) -> None:

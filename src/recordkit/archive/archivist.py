@@ -2073,8 +2073,14 @@ def items_by_number(ledger: Ledger, numbers: Iterable[str]) -> dict[str, Archive
     return {row.archive_no: ArchiveItem.from_row(row) for row in rows}
 
 
+#: A 档号 as said aloud or read off a box label: the prefix, the year and the sequence without its leading zeros
+#: (``YZ-2026-1``, ``YZ2026-1`` for YZ-2026-00001), after ``_normalise_no``.
+_SAID_ALOUD = re.compile(r"(?P<prefix>[A-Z]{1,16})-?(?P<year>[0-9]{4})-(?P<seq>[0-9]{1,9})")
+
+
 def _item_row(conn: Connection, number: str) -> Any:
-    """The catalogue row of the item whose 档号 is, or was before its category was corrected, ``number``."""
+    """The catalogue row of the item whose 档号 is, or was before its category was corrected, ``number`` —
+    written in full or as said aloud (``_SAID_ALOUD``: its prefix, year and sequence, whatever the zeros)."""
     row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
     if row is None:
         row = conn.execute(
@@ -2082,6 +2088,23 @@ def _item_row(conn: Connection, number: str) -> Any:
             .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
             .where(archive_aliases.c.archive_no == number)
         ).first()
+    if row is None and (said := _SAID_ALOUD.fullmatch(number)) is not None:
+        parts = (said["prefix"], int(said["year"]), int(said["seq"]))
+        row = conn.execute(
+            sa.select(archive_items).where(
+                archive_items.c.prefix == parts[0], archive_items.c.year == parts[1], archive_items.c.seq == parts[2]
+            )
+        ).first()
+        if row is None:
+            row = conn.execute(
+                sa.select(archive_items)
+                .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
+                .where(
+                    archive_aliases.c.prefix == parts[0],
+                    archive_aliases.c.year == parts[1],
+                    archive_aliases.c.seq == parts[2],
+                )
+            ).first()
     return row
 
 
