@@ -44,6 +44,19 @@ def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: W
     assert (shown["box"], shown["shelf"], shown["pages"], shown["loans"]) == ("业主-003", "A-2-3", 2, [])
 
 
+def test_a_document_date_after_today_typed_on_the_command_line_is_refused(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # file --date 2099-01-01 filed the scan (exit 0) with the date dropped and a review reason, though the clerk
+    # typed it: refused at the door, as archive update --date and every other command's day to come are.
+    scan = inbox(workspace) / "3-2-1201_产权证明.pdf"
+    write_scan(scan, 1)
+    result = archivist_cli("file", str(scan), "--date", "2099-01-01")
+    assert result.exit_code == 5, result.output
+    assert result.stderr.strip().startswith("错误：文件日期 2099-01-01 晚于今天（")
+    assert scan.exists() and archivist_cli("archive", "list", "--json").stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("said", ["YZ-2026-1", "yz-2026-001", "ＹＺ－２０２６－１", "YZ2026-1"])
 def test_an_archive_number_said_aloud_finds_the_item(archivist_cli: Any, workspace: Workspace, said: str) -> None:
     # An archivist reads 档号 off a box label as "YZ 2026 1": archive show YZ-2026-1 said 没有档号为 YZ-2026-1 的档案

@@ -2863,7 +2863,9 @@ def flag_metadata(
     retention: str | None,
     rules: FilingRules,
 ) -> Metadata:
-    """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones."""
+    """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones — a
+    date after today among them (typed by the clerk: refused at the door, where a sidecar's or a file name's is
+    only left out for review)."""
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
@@ -2871,7 +2873,11 @@ def flag_metadata(
         category=rules.category(category).name if category else None,  # type: ignore[union-attr]
         unit=str(parse_unit_code(unit)) if unit else None,
         title=title.strip() if title and title.strip() else None,
-        doc_date=parse_date(date, "文件日期") if date else None,
+        doc_date=(
+            check_not_future(parse_date(date, "文件日期"), "文件日期", "请按文件上写的日期填写，核对年份")
+            if date
+            else None
+        ),
         box=box or None,
         shelf=shelf or None,
         confidential=confidential,
