@@ -213,7 +213,7 @@ def archive_review(
 def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) -> None:
     """The quarantine as a table (nothing, or ``empty``, when it holds no file), each time on the office's clock, as
     every other time a command shows (the note keeps the moment as this machine's clock wrote it)."""
-    from recordkit.core.dates import format_stamp
+    from recordkit.core.dates import stamp_as_written
 
     if not found:
         if empty:
@@ -221,10 +221,7 @@ def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) ->
         return
     table = new_table("隔离区中的文件", "原文件", "原因", "时间", title=f"隔离区文件 {len(found)} 个（未归档）")
     for entry in found:
-        try:
-            at = format_stamp(entry.at, zone, seconds=True)
-        except ValueError:  # a note edited by hand: its time as written
-            at = entry.at
+        at = stamp_as_written(entry.at, zone, seconds=True)  # (a note edited by hand: its time as written)
         table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, at)
     console().print(table)
 

@@ -379,6 +379,15 @@ def format_stamp(stamp: str | dt.datetime, zone: str, seconds: bool = False) -> 
     return office_time(stamp, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
+def stamp_as_written(stamp: str, zone: str, seconds: bool = False) -> str:
+    """``format_stamp`` of a moment read back from a file a person may have edited (a quarantine note): the
+    text as it is when it is no moment."""
+    try:
+        return format_stamp(stamp, zone, seconds)
+    except ValueError:
+        return stamp
+
+
 def utc_bounds(month: Month, zone: str) -> tuple[str, str]:
     """The month on the office's clock as the UTC stamps the journal keeps: [start, end) as ISO text
     comparable with the journal's ``at`` (a reprint at 01:00 on the 1st in Beijing is that month's)."""

@@ -36,7 +36,7 @@ from recordkit.archive.extract import stored_text
 from recordkit.archive.intake import update_and_index
 from recordkit.archive.pages import IMAGE_SUFFIX, PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules
-from recordkit.core.dates import format_stamp, parse_date
+from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
 from recordkit.core.errors import RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
@@ -265,16 +265,8 @@ def _journal_value(key: str, value: Any, zone: str) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if key.endswith("_at") and isinstance(value, str):
-        return _clock(value, zone)
+        return stamp_as_written(value, zone)
     return str(value)
-
-
-def _clock(stamp: str, zone: str) -> str:
-    """A stored moment (ISO, UTC) on the office's clock; text that is no moment as it is."""
-    try:
-        return format_stamp(stamp, zone)
-    except ValueError:
-        return stamp
 
 
 def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
@@ -479,7 +471,7 @@ def review_page() -> Any:
         items=items,
         # a note says when in UTC, as every stored moment: shown on the office's clock, as every page's moments
         quarantined=[
-            replace(entry, at=_clock(entry.at, here.workspace.settings.office.time_zone))
+            replace(entry, at=stamp_as_written(entry.at, here.workspace.settings.office.time_zone))
             for entry in list_quarantined(here.workspace)
         ],
         categories=_categories(),
