@@ -2081,31 +2081,24 @@ _SAID_ALOUD = re.compile(r"(?P<prefix>[A-Z]{1,16})-?(?P<year>[0-9]{4})-(?P<seq>[
 def _item_row(conn: Connection, number: str) -> Any:
     """The catalogue row of the item whose 档号 is, or was before its category was corrected, ``number`` —
     written in full or as said aloud (``_SAID_ALOUD``: its prefix, year and sequence, whatever the zeros)."""
-    row = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no == number)).first()
-    if row is None:
-        row = conn.execute(
-            sa.select(archive_items)
-            .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
-            .where(archive_aliases.c.archive_no == number)
-        ).first()
-    if row is None and (said := _SAID_ALOUD.fullmatch(number)) is not None:
+    said = _SAID_ALOUD.fullmatch(number)
+    ways: list[Callable[[Any], Any]] = [lambda table: table.c.archive_no == number]
+    if said is not None:
         parts = (said["prefix"], int(said["year"]), int(said["seq"]))
-        row = conn.execute(
-            sa.select(archive_items).where(
-                archive_items.c.prefix == parts[0], archive_items.c.year == parts[1], archive_items.c.seq == parts[2]
-            )
-        ).first()
+        ways.append(
+            lambda table: sa.and_(table.c.prefix == parts[0], table.c.year == parts[1], table.c.seq == parts[2])
+        )
+    for named in ways:  # the current number first, then a former one (archive_aliases)
+        row = conn.execute(sa.select(archive_items).where(named(archive_items))).first()
         if row is None:
             row = conn.execute(
                 sa.select(archive_items)
                 .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
-                .where(
-                    archive_aliases.c.prefix == parts[0],
-                    archive_aliases.c.year == parts[1],
-                    archive_aliases.c.seq == parts[2],
-                )
+                .where(named(archive_aliases))
             ).first()
-    return row
+        if row is not None:
+            return row
+    return None
 
 
 def last_seq(conn: Connection, prefix: str, year: int) -> int:
