@@ -129,7 +129,13 @@ def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> No
     assert result.stderr == ""
     result = run_cli("search", "停车位", "--json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == {"total": 0, "total_exact": True, "ocr_pending": 0, "hits": []}
+    assert json.loads(result.stdout) == {
+        "total": 0,
+        "total_exact": True,
+        "ocr_pending": 0,
+        "index_warning": None,
+        "hits": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -351,6 +357,7 @@ def test_search_says_when_scans_wait_for_ocr(filed: Workspace, ledger: Ledger, r
         "total": 0,
         "total_exact": True,
         "ocr_pending": 1,
+        "index_warning": None,
         "hits": [],
     }
     # --verify names it for what it is: waiting for the night's OCR, not changed since it was indexed ("过期")

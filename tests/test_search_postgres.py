@@ -1790,6 +1790,67 @@ def test_index_to_moves_between_backends_without_ocr_again(
     )
 
 
+@pytest.mark.postgres
+def test_a_clerks_pc_is_told_when_the_server_moved_the_index_to_sqlite(
+    pg_ws: Workspace, pg_ledger: Ledger, run_cli: Any, tmp_path: Path
+) -> None:
+    """After ``index --to sqlite`` on the server, a clerk's PC (the same PostgreSQL ledger, no shared folder)
+    still searched the index left in the database, which nothing updates any more: the scans filed since were
+    "not found", with no word of why.  Every search there now says so (stderr, the JSON, the web page) and so does
+    doctor; moving the index back ends it."""
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    assert run_cli("index").exit_code == 0
+    pc = init_workspace(tmp_path / "文员电脑", office="测试物业服务中心", estate="测试小区")
+    config = pc / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('url = ""', f'url = "{pg_ws.database_url}"', 1), encoding="utf-8"
+    )
+    at_pc = {"RECORDKIT_HOME": str(pc)}
+    before = run_cli("search", "曳引钢丝绳", env=at_pc)
+    assert before.exit_code == 0 and before.stderr == ""
+
+    moved = run_cli("index", "--to", "sqlite")
+    assert moved.exit_code == 0, moved.output
+    later = write_docx(tmp_path / "水泵房巡检记录.docx", "地下一层水泵房巡检，二号泵轴承异响，已报修。")
+    assert run_cli("file", str(later), "--category", "工程档案", "--title", "水泵房巡检记录").exit_code == 0
+    assert [hit["title"] for hit in json.loads(run_cli("search", "轴承异响", "--json").stdout)["hits"]] == [
+        "水泵房巡检记录"
+    ]  # on the server: its SQLite index
+
+    warning = (
+        "这里查的是台账数据库里的旧检索索引：服务器已于 2026年12月5日 把索引搬到服务器上的 SQLite FTS5"
+        "（records/index/search.sqlite3）（recordkit index --to sqlite），此后归档或改动的档案在这里查不到。"
+        "请到服务器上检索，或请管理员在服务器上运行 recordkit index --to postgresql 把索引搬回台账数据库，"
+        "各台电脑就都能检索"
+    )
+    old = run_cli("search", "曳引钢丝绳", env=at_pc)
+    assert old.exit_code == 0 and "电梯维修记录" in old.stdout
+    assert old.stderr == f"注意：{warning}\n"
+    new = run_cli("search", "轴承异响", env=at_pc)
+    assert new.exit_code == 1
+    assert new.stdout == "没有找到包含“轴承异响”的档案\n" and new.stderr == f"注意：{warning}\n"
+    assert json.loads(run_cli("search", "曳引钢丝绳", "--json", env=at_pc).stdout)["index_warning"] == warning
+    doctor = run_cli("doctor", "--json", env=at_pc)
+    [check] = [check for check in json.loads(doctor.stdout) if check["name"] == "检索索引"]
+    assert check["ok"] is False and check["detail"].endswith(warning)
+    assert json.loads(run_cli("search", "曳引钢丝绳", "--json").stdout)["index_warning"] is None  # the server
+    from recordkit.core.workspace import open_workspace
+    from recordkit.web.app import create_app
+    from tests.web_helpers import Browser, text_of
+
+    pc_ws = open_workspace(pc, environ={})
+    with open_ledger(pc_ws.database_url) as pc_ledger:
+        page = Browser(create_app(pc_ws, accounts_required=False, ledger=pc_ledger)).get("/search?q=曳引钢丝绳")
+        assert page.status_code == 200 and f"注意：{warning}" in text_of(page)
+
+    back = run_cli("index", "--to", "postgresql")
+    assert back.exit_code == 0, back.output
+    found = run_cli("search", "轴承异响", "--json", env=at_pc)
+    assert found.exit_code == 0 and found.stderr == ""
+    result = json.loads(found.stdout)
+    assert [hit["title"] for hit in result["hits"]] == ["水泵房巡检记录"] and result["index_warning"] is None
+
+
 def _without_scores(outputs: dict[str, str]) -> dict[str, Any]:
     found = {}
     for query, output in outputs.items():

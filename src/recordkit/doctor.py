@@ -31,9 +31,10 @@ from recordkit.ledger.db import (
 )
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.resources import FONT_PATH, cjk_font
-from recordkit.search.backends import BACKEND_NAMES, open_index
+from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
 from recordkit.search.backends.postgresql import NoIndexTables
+from recordkit.search.query import moved_warning
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -131,6 +132,7 @@ def check_search_index(workspace: Workspace) -> Check:
         if not index.exists():
             return Check("检索索引", False, f"{where}：还没有建立", "recordkit index", required=False)
         items, pending = index.count()
+        moved = index.moved_away() if isinstance(index, PostgresIndex) else None
     except NewerIndexError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "升级本机的 recordkit", required=False)
     except LedgerError as err:  # the database the index lives in cannot be reached: nothing to rebuild
@@ -148,6 +150,9 @@ def check_search_index(workspace: Workspace) -> Check:
     except RecordkitError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "recordkit index --rebuild", required=False)
     waiting = f"，{pending} 件待 OCR（recordkit index）" if pending else ""
+    if moved is not None:
+        warning = moved_warning(moved, workspace.settings.office.time_zone)
+        return Check("检索索引", False, f"{where}：{items} 件{waiting}。{warning}", FOLLOW_THE_MESSAGE, required=False)
     return Check("检索索引", True, f"{where}：{items} 件{waiting}", required=False)
 
 

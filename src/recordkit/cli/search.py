@@ -49,7 +49,7 @@ def search_command(
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="以 JSON 输出：total、ocr_pending（尚未识别文字的扫描件数）和 hits"
+        help="以 JSON 输出：total、ocr_pending（尚未识别文字的扫描件数）、index_warning（查的是已搬走的旧索引时的提示）和 hits"
         "（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
     ),
     show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号和电话号码。"),
@@ -87,6 +87,8 @@ def search_command(
     # A ledger moved away is said as every command that only reads says it (the index read opened no ledger):
     # a PC whose recordkit.toml still names it finds nothing filed since.
     app_state.ledger(migrate=False)
+    if result.index_warning and not as_json:
+        typer.echo(f"注意：{result.index_warning}", err=True)
     if show_private and result.hits:
         from recordkit.ledger.journal import record_private_view
 

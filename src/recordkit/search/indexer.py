@@ -9,6 +9,7 @@ with what the index holds and (re)indexes what changed; text comes from ``archiv
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -651,7 +652,8 @@ def move_index(
 ) -> IndexMove:
     """Build the whole index in the ``target`` backend ("sqlite" or "postgresql") from the catalogue and the
     texts already extracted (nothing is OCR'd again; a scan still waiting for OCR stays waiting for the nightly
-    run), then set ``[search] backend`` in recordkit.toml.  The old index is left as it was.
+    run), then set ``[search] backend`` in recordkit.toml.  The old index is left as it was; one in PostgreSQL is
+    marked moved (``PostgresIndex.mark_moved``), so that clerks' PCs still searching it are told.
 
     ``UsageError`` for an unknown backend, ``ConfigError`` for postgresql without a PostgreSQL ledger; the
     errors of ``update_index``.
@@ -673,6 +675,9 @@ def move_index(
         backend=target,
         stage=stage,
     )
+    if target != "postgresql" and ledger.dialect == "postgresql":
+        # The old index stays (the way back without OCR), but clerks' PCs that search it are told it stopped here.
+        PostgresIndex(ledger.engine).mark_moved(target, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     write_setting(workspace.config_file, "search", "backend", target)
     now = search_backend(load_settings(workspace.config_file))
     if now == target:

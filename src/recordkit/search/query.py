@@ -19,14 +19,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from recordkit.archive.rules import FilingRules
-from recordkit.core.dates import DateError, parse_period
+from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import open_workspace_ledger
-from recordkit.search.backends import open_index
-from recordkit.search.backends.base import Filters, IndexedItem, Phrase, SearchRequest
+from recordkit.search.backends import BACKEND_NAMES, open_index
+from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import NoIndexTables
 from recordkit.search.text import (
     CODE_LINE_END,
@@ -246,12 +246,14 @@ class SearchResult:
     total: int  # every matching item (``hits`` holds at most ``limit`` of them)
     exact_total: bool = True
     ocr_pending: int = 0  # scans in the index whose text waits for OCR (``recordkit index``)
+    index_warning: str | None = None  # the index read here is no longer kept up to date (``moved_warning``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "total_exact": self.exact_total,
             "ocr_pending": self.ocr_pending,
+            "index_warning": self.index_warning,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
@@ -489,7 +491,26 @@ def search(
         total, items = len(items), items[:limit]
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
-    return SearchResult(hits, total, exact, page.ocr_pending)
+    warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
+    return SearchResult(hits, total, exact, page.ocr_pending, warning)
+
+
+def moved_warning(moved: MovedAway, zone: str) -> str:
+    """What a PC still reading an index its server moved to another backend is told with every search (and by
+    doctor): the results are as of the move.  A clerk's PC cannot read the server's SQLite file (no shared
+    folder), so the way back is the administrator's ``index --to postgresql``."""
+    when = ""
+    if moved.at:
+        try:
+            when = f"于 {chinese_date(office_time(moved.at, zone))} "
+        except ValueError:
+            when = ""
+    where = BACKEND_NAMES.get(moved.to, "另一种索引")
+    return (
+        f"这里查的是台账数据库里的旧检索索引：服务器已{when}把索引搬到服务器上的 {where}（recordkit index --to {moved.to or '…'}），"
+        "此后归档或改动的档案在这里查不到。请到服务器上检索，"
+        "或请管理员在服务器上运行 recordkit index --to postgresql 把索引搬回台账数据库，各台电脑就都能检索"
+    )
 
 
 def _holds(folded: str, groups: Sequence[Sequence[Term]], excluded: Sequence[Term]) -> bool:

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from recordkit.core.errors import IntegrityError
 
@@ -156,6 +156,15 @@ class SearchPage:
     total: int  # every matching item, not only those returned (at least this many when not ``exact``)
     ocr_pending: int  # items in the index whose scans wait for OCR
     exact: bool = True  # False: more than ``total`` items match (a backend that counts only so far)
+    moved_away: MovedAway | None = None  # an index its server left for another backend (``index --to``)
+
+
+class MovedAway(NamedTuple):
+    """An index the server moved to another backend (``recordkit index --to``) and no longer keeps up to date:
+    what a PC still reading it is told (``search.query.moved_warning``)."""
+
+    to: str  # the backend it went to: "sqlite" or "postgresql"
+    at: str  # ISO, UTC
 
 
 def rebuild_room(size: int) -> str:

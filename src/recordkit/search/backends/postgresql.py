@@ -59,6 +59,7 @@ from recordkit.search.backends.base import (
     REBUILD_MESSAGE,
     IndexDoc,
     IndexedItem,
+    MovedAway,
     Phrase,
     SearchPage,
     SearchRequest,
@@ -76,6 +77,10 @@ _T = TypeVar("_T")
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
 SCHEMA_VERSION = 7
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
+#: The META key of an index the server moved to another backend (``recordkit index --to sqlite``): JSON
+#: ``{"to": …, "at": …}``.  Rows here are no longer kept up to date; a PC still searching them is told so.  A
+#: rebuild or an update here (this is the server's index again) removes it.
+MOVED_KEY = "moved_to"
 #: The weight letter of each column (COLUMNS order): title and 档号 A, unit and owners B, other metadata C, text D.
 COLUMN_WEIGHTS = ("A", "A", "B", "B", "C", "D")
 #: ts_rank_cd's weights of D, C, B, A: SQLite's bm25 weights (10, 6, 3, 1) scaled to at most 1.
@@ -753,6 +758,7 @@ class PostgresIndex:
             with self._connect() as conn, conn.begin():
                 if (stored := self._version(conn)) != str(SCHEMA_VERSION):
                     raise version_error(stored, SCHEMA_VERSION)
+                conn.exec_driver_sql(f"DELETE FROM {META} WHERE key = %s", (MOVED_KEY,))  # kept here again
                 return self.write(conn, docs, delete)
         except OperationalError as err:  # (outside the transaction: a connection ended fails its rollback too)
             raise cut_short("更新检索索引", err, "这次什么也没有写入，", "再运行 recordkit index") from err
@@ -956,6 +962,40 @@ class PostgresIndex:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(SCHEMA_VERSION),),
         )
+        conn.exec_driver_sql(f"DELETE FROM {META} WHERE key = %s", (MOVED_KEY,))  # this is the index again
+
+    def mark_moved(self, to: str, at: str) -> bool:
+        """Say in the index that the server moved it to the ``to`` backend at ``at`` (ISO, UTC) and keeps it there
+        from now on: searches here tell whoever still reads it (a clerk's PC).  False when there is no index here
+        to mark."""
+        value = json.dumps({"to": to, "at": at})
+        try:
+            with self._connect() as conn, conn.begin():
+                if self._version(conn) is None:
+                    return False
+                conn.exec_driver_sql(
+                    f"INSERT INTO {META} (key, value) VALUES (%s, %s)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (MOVED_KEY, value),
+                )
+        except NoIndexTables:
+            return False
+        return True
+
+    def moved_away(self) -> MovedAway | None:
+        """Where the server moved this index (``mark_moved``), or None while it is the one kept up to date."""
+
+        def read() -> str | None:
+            with self._connect() as conn:
+                try:
+                    with conn.begin_nested():
+                        return conn.exec_driver_sql(f"SELECT value FROM {META} WHERE key = %s", (MOVED_KEY,)).scalar()
+                except OperationalError:
+                    raise
+                except DBAPIError:
+                    return None
+
+        return _moved(_read_again(read))
 
     def clear_leftovers(self) -> None:
         """Drop a shadow table a rebuild could not drop (its server gone meanwhile, or the rebuild killed)."""
@@ -1432,9 +1472,22 @@ def _pipelined(conn: Connection, setting: str | None, statement: str, params: li
     return list(cursor.fetchall())
 
 
-def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | None = None) -> tuple[float, int, Any]:
+def _moved(value: str | None) -> MovedAway | None:
+    """The ``MOVED_KEY`` row as read, or None without one (or one a person edited past reading)."""
+    if value is None:
+        return None
+    try:
+        said = json.loads(value)
+        return MovedAway(str(said["to"]), str(said["at"]))
+    except (ValueError, TypeError, KeyError):
+        return MovedAway("", "")
+
+
+def _opening(
+    conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | None = None
+) -> tuple[float, int, Any, MovedAway | None]:
     """The first statement of a search: the index's version checked (``_version``'s errors), and the table's row
-    count as ANALYZE left it and the OCR-pending items' count read.  A ``ranked`` search also sets its plan for
+    count as ANALYZE left it, the OCR-pending items' count and the index's move away (``MOVED_KEY``) read.  A ``ranked`` search also sets its plan for
     the rest of the transaction (``_ranked``): no parallel plans (two cores: they only add start-up time), no seq
     scan (with a LIMIT the planner, whose costs count no TOAST reads, would start one to stop early, reading
     every tsvector), no bitmap scan until GIN's candidates are chosen (``_gin_bound``), no hash or merge join
@@ -1456,12 +1509,13 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
     opening = (
         f"SELECT (SELECT value FROM {META} WHERE key = 'schema_version'),"
         f" (SELECT reltuples FROM pg_class WHERE oid = '{TABLE}'::regclass),"
-        f" (SELECT count(*) FROM {TABLE} WHERE state = 'pending'){settings}"
+        f" (SELECT count(*) FROM {TABLE} WHERE state = 'pending'),"
+        f" (SELECT value FROM {META} WHERE key = '{MOVED_KEY}'){settings}"
     )
     plan = None
     if estimate is None:
         try:  # no savepoint (two more round trips): a failure ends the search's transaction anyway
-            stored, items, pending, *_settings = conn.exec_driver_sql(opening).one()
+            stored, items, pending, moved, *_settings = conn.exec_driver_sql(opening).one()
         except OperationalError:  # ended or cut short, not a missing table: ``_read_again`` tells it
             raise
         except DBAPIError as err:
@@ -1474,7 +1528,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
             with raw.pipeline():
                 first = raw.execute(opening)
                 second = raw.execute(estimate[0], estimate[1])
-            stored, items, pending, *_settings = first.fetchone()
+            stored, items, pending, moved, *_settings = first.fetchone()
             plan = second.fetchone()[0]
         except psycopg.OperationalError:  # ended or cut short: ``_read_again`` tells it (wrapped by ``search``)
             raise
@@ -1486,7 +1540,7 @@ def _opening(conn: Connection, ranked: bool, estimate: tuple[str, list[Any]] | N
         raise NotFoundError(NOT_BUILT)
     if stored != str(SCHEMA_VERSION):
         raise version_error(stored, SCHEMA_VERSION)
-    return max(float(items or 0), 0.0), int(pending or 0), plan
+    return max(float(items or 0), 0.0), int(pending or 0), plan, _moved(moved)
 
 
 def _search(conn: Connection, request: SearchRequest) -> SearchPage:
@@ -1526,7 +1580,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
     # a search by words (ranked or sorted) reads tsvectors, and where every match is wanted (no ``cap``) of phrases
     # with neighbours (``every``); every match of phrases without them, or filters alone: the planner's choice.
     forced = bool(request.groups) and cap is not None
-    table_rows, pending, plan = _opening(
+    table_rows, pending, plan, moved = _opening(
         conn, forced or every is not None, _estimate_statement(request) if forced else None
     )
     # GIN's candidates when so few are expected that taking them all is cheaper than reading in an index's order:
@@ -1623,7 +1677,7 @@ def _search(conn: Connection, request: SearchRequest) -> SearchPage:
         for number, value, body_start, shown, text, *_counts in rows
     ]
     return SearchPage(
-        items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact
+        items, min(int(total or 0), cap) if cap is not None else int(total or 0), int(pending or 0), exact, moved
     )
 
 
