@@ -5,6 +5,7 @@ holding phones and ID numbers unmasked (``--show-private``) is its writer's only
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -96,3 +97,23 @@ def test_a_setting_written_back_keeps_who_may_read_recordkit_toml(workspace: Wor
     write_setting(config, "search", "backend", "sqlite")
     assert _mode(config) == 0o640
     assert 'backend = "sqlite"' in config.read_text(encoding="utf-8")
+
+
+def test_a_new_sqlite_ledger_is_its_owners_only(tmp_path: Path, umask: Any, run_cli: Any) -> None:
+    """The SQLite ledger holds every owner's phone and ID number in full: like a ``--show-private`` export, only
+    the account that runs recordkit reads it, whatever the umask (it was -rw-r--r--: anyone with a login on the
+    office server could copy it), and so do the WAL files SQLite makes beside it while it is in use."""
+    import sqlite3
+
+    umask(0o022)
+    root = tmp_path / "新小区"
+    made = run_cli("init", str(root), "--office", "测试物业服务中心", "--estate", "测试小区")
+    assert made.exit_code == 0, made.output
+    ledger = root / "records" / "ledger.sqlite3"
+    assert _mode(ledger) == 0o600
+    with contextlib.closing(sqlite3.connect(ledger)) as conn:  # in use: its WAL files are there
+        conn.execute("UPDATE units SET floor_area_hundredths = floor_area_hundredths")
+        conn.commit()
+        besides = sorted(path.name for path in ledger.parent.glob("ledger.sqlite3-*") if path.suffix != ".lock")
+        assert besides == ["ledger.sqlite3-shm", "ledger.sqlite3-wal"]
+        assert {name: _mode(ledger.parent / name) for name in besides} == dict.fromkeys(besides, 0o600)

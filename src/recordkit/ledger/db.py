@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import shutil
 import time
 import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
@@ -32,6 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from recordkit.core.atomic import PRIVATE
 from recordkit.core.config import check_schema_name
 from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
 from recordkit.ledger.schema import HEAD_REVISION, metadata
@@ -123,6 +125,15 @@ class Moved(NamedTuple):
     def said(self) -> str:
         """ "已于 2026-12-04 搬到 …", as every message about it says it."""
         return f"已于 {self.at[:10]} 搬到 {self.to}"
+
+
+def _new_private_file(path: Path) -> None:
+    """Make a new SQLite ledger's file empty and readable by this account only (``PRIVATE``), before SQLite opens
+    it: the ledger holds every owner's phone and ID number in full, and SQLite gives its WAL files the mode of
+    the database's.  Another process making it at the same moment is no error; a folder that takes no new file
+    is left to SQLite's first connection, which says so as it always has."""
+    with suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 
 def normalise_url(url: str) -> str:
@@ -277,6 +288,8 @@ class Ledger:
             )
         if not self.create and not path.exists():
             raise self._missing_ledger()
+        if not path.exists():
+            _new_private_file(path)
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
 
