@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -918,6 +919,71 @@ def test_an_account_that_may_not_make_tables_is_told_what_to_ask_for(office: Wor
             assert moved.exit_code == 0, moved.output
             assert public_tables(url) > 20
     finally:
+        as_admin(f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.parametrize("language", SERVER_LANGUAGES)
+def test_doctor_tells_an_account_that_may_only_read_the_ledgers_tables(
+    office: Workspace, postgres_url: str, language: str
+) -> None:
+    """A clerk's PC given an account an administrator granted SELECT alone: doctor said "正常" (the ledger current,
+    its tables readable), and the first payment at the counter failed.  Doctor now says the account may only read
+    which tables, what still works, and the grants to ask for (a 提醒: a PC kept for searching needs no more), and
+    the refused payment names those grants (it asked for the database's ownership or ``GRANT ALL ON SCHEMA``,
+    neither of which lets an account write tables already made); once granted, the line is 正常 again and the
+    payment goes through."""
+    import uuid
+
+    assert cli(office, "db", "move", "--to", postgres_url).exit_code == 0
+    role = f"rk_reader_{uuid.uuid4().hex[:8]}"
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'reader-2026'")
+    try:
+        admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+            conn.execute(sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
+        reader_url = sa.engine.make_url(postgres_url).set(username=role, password="reader-2026").render_as_string(False)
+        at_pc = {"RECORDKIT_DATABASE_URL": reader_url}
+
+        def ledger_line() -> dict[str, Any]:
+            doctor = cli(office, "doctor", "--json", env=at_pc)
+            return next(check for check in json.loads(doctor.stdout) if check["name"] == "台账数据库")
+
+        line = ledger_line()
+        assert (line["ok"], line["required"]) == (False, False)
+        assert line["detail"].startswith(
+            f"{display_url(reader_url)}（表结构版本 {HEAD_REVISION}）：数据库账户 {role} 对台账的全部 "
+        )
+        assert re.search(f"数据库账户 {role} 对台账的全部 [0-9]+ 张表只能读：", line["detail"])
+        assert line["detail"].endswith("检索和查看可以，收款、归档、借阅等写入会被拒绝")
+        grants = (
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}; "
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"
+        )
+        assert line["fix"] == f"这台电脑只用来检索时可以不管；否则请数据库管理员执行 {grants}"
+        speaking(postgres_url, language)
+        refused = cli(office, "fees", "pay", "1-1-101", "--amount", "10", "--prepay", env=at_pc)
+        assert refused.exit_code == 7, refused.output
+        denied = {"en": "permission denied for table", "zh_CN": "对表"}[language]
+        assert refused.stderr.startswith(
+            f"错误：数据库账户 {role} 在 {database_of(postgres_url)}（模式 public）里没有所需的权限"
+        )
+        assert denied in refused.stderr
+        assert refused.stderr.endswith(f"：请数据库管理员执行 {grants}\n")
+
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
+            conn.execute(sa.text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        admin.dispose()
+        line = ledger_line()
+        assert line["ok"] is True and "只能读" not in line["detail"]
+        paid = cli(office, "fees", "pay", "1-1-101", "--amount", "10", "--prepay", env=at_pc)
+        assert paid.exit_code == 0, paid.output
+    finally:
+        admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+        admin.dispose()
         as_admin(f"DROP ROLE IF EXISTS {role}")
 
 

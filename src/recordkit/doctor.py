@@ -29,7 +29,7 @@ from recordkit.ledger.db import (
     connection_advice,
     open_workspace_ledger,
 )
-from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.ledger.schema import HEAD_REVISION, metadata
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -68,6 +68,9 @@ def check_database(workspace: Workspace) -> Check:
             in_the_way = ledger.tables_in_the_way() if revision is None and schema_exists else []
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
+            only_read = ledger.tables_only_read() if revision == HEAD_REVISION and not read_only else []
+            write_grants = ledger.write_grants_to_ask()
+            account, ledger_tables = ledger.account_name, len(metadata.sorted_tables)
             pooled = ledger.behind_pool()
     except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
         return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
@@ -118,6 +121,20 @@ def check_database(workspace: Workspace) -> Check:
             False,
             f"{where}：表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}",
             "recordkit db upgrade",
+        )
+    if only_read:  # a PC kept for searching needs no more: a reminder, not a failure
+        tables = (
+            f"全部 {len(only_read)} 张表"
+            if len(only_read) == ledger_tables
+            else f"{len(only_read)} 张表（{'、'.join(only_read[:5])}{'等' if len(only_read) > 5 else ''}）"
+        )
+        return Check(
+            "台账数据库",
+            False,
+            f"{where}（表结构版本 {revision}）：数据库账户 {account} 对台账的{tables}只能读："
+            "检索和查看可以，收款、归档、借阅等写入会被拒绝",
+            f"这台电脑只用来检索时可以不管；否则请数据库管理员执行 {write_grants}",
+            required=False,
         )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）" + (POOLED if pooled else ""))
 

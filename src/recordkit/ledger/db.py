@@ -92,6 +92,8 @@ PG_SERIALIZATION_FAILURE = "40001"
 #: so, and PostgreSQL ships that translation (taken from its zh_CN catalogue, postgres-15.mo).
 STATEMENT_TIMEOUT_SAID = ("statement timeout", "语句执行超时")
 DATABASE_DENIED_SAID = ("for database", "对数据库")
+#: A refused write on the ledger's own tables (an account an administrator granted SELECT alone).
+TABLE_DENIED_SAID = ("for table", "for sequence", "对表", "对序列")
 PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
 
 #: What the IT person is told of a PostgreSQL ledger without ``[database] schema`` whose ``search_path`` names no
@@ -524,11 +526,16 @@ class Ledger:
         lets only a database's owner make tables in its ``public`` schema: an account given CONNECT alone
         cannot make the ledger there)."""
         user, database, schema = self._account()
-        return (
-            f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{server_said(err)}）："
-            # A schema not made yet (an estate's first use) needs the right to make schemas in the database.
-            + self.grants_to_ask(schema_missing=server_says(err, DATABASE_DENIED_SAID))
-        )
+        if server_says(err, TABLE_DENIED_SAID):  # its tables are there, the account may only read them
+            advice = f"请数据库管理员执行 {self.write_grants_to_ask()}"
+        else:  # a schema not made yet (an estate's first use) needs the right to make schemas in the database
+            advice = self.grants_to_ask(schema_missing=server_says(err, DATABASE_DENIED_SAID))
+        return f"数据库账户 {user} 在 {database}（模式 {schema}）里没有所需的权限（服务器说：{server_said(err)}）：{advice}"
+
+    @property
+    def account_name(self) -> str:
+        """The PostgreSQL account of the ledger's address, as messages name it."""
+        return self._account()[0]
 
     def _account(self) -> tuple[str, str, str]:
         """(the account, the database, the schema) of a PostgreSQL ledger, as messages name them."""
@@ -566,6 +573,33 @@ class Ledger:
         """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
         read-only (``default_transaction_read_only``), which a clerk's PC may search on.  Never on SQLite."""
         return self.dialect == "postgresql" and self._server_says(f"SELECT {TAKES_NO_WRITES}")
+
+    def tables_only_read(self) -> list[str]:
+        """The ledger's tables the account may read but not write (an administrator granted SELECT alone): a
+        clerk's PC on it searches and lists, and its first payment or filing is refused.  Never on SQLite."""
+        if self.dialect != "postgresql":
+            return []
+        with self.read() as conn:
+            return list(
+                conn.exec_driver_sql(
+                    "SELECT c.relname FROM pg_catalog.pg_class c"
+                    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY(%(tables)s)"
+                    " AND has_table_privilege(c.oid, 'SELECT')"
+                    " AND NOT (has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE')"
+                    " AND has_table_privilege(c.oid, 'DELETE'))"
+                    " ORDER BY c.relname",
+                    {"tables": [table.name for table in metadata.sorted_tables]},
+                ).scalars()
+            )
+
+    def write_grants_to_ask(self) -> str:
+        """The grants that let an account which may only read the ledger's tables write them too."""
+        user, _database, schema = self._account()
+        return (
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {user}; "
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {user}"
+        )
 
     def _server_says(self, question: str, parameters: dict[str, str] | None = None) -> bool:
         """The server's answer to a yes-or-no ``question``, in a read of its own."""
