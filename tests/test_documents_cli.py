@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 
 from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, last_journal_entry, write_sheet
-from tests.test_templates import make_docx
+from tests.test_templates import make_docx, package_is_whole
 
 WATER = [
     "--set",
@@ -342,24 +342,26 @@ def test_templates_check_says_where_a_variable_nobody_provides_is_used(
     )
 
 
-def test_templates_check_names_a_comment_as_word_does(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
-    # A placeholder in a 批注 (Word's 审阅 → 新建批注) was placed in "word/comments.xml段落“…”".
+def test_templates_check_asks_for_no_variable_a_comment_uses(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
+    # A placeholder in a 批注 (Word's 审阅 → 新建批注) was a variable the check asked for ("车牌号"
+    # recordkit 不提供, exit 5), though the comment is a note on the template that no paper carries.
     document = Document()
     paragraph = document.add_paragraph("兹证明{{ 业主姓名 }}居住于{{ 房屋地址 }}。")
     document.add_comment(paragraph.runs, text="车牌：{{ 车牌号 }}", author="王经理")
     document.save(tmp_path / "居住证明.docx")
     result = run_cli("templates", "check", str(tmp_path / "居住证明.docx"))
-    assert result.exit_code == 5, result.output
-    assert any(
-        line.startswith("[错误] 批注段落“车牌：{{ 车牌号 }}”：变量“车牌号”recordkit 不提供（证明可用的变量：")
-        for line in result.stdout.splitlines()
-    ), result.stdout
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "用到的变量：业主姓名、房屋地址",
+        "[提示] 模板里有 1 条批注（“车牌：{{ 车牌号 }}”）：批注不会印到文件里（填写出的文书不带批注，批注里的 {{ }} 也不会填写）",
+        "检查通过",
+    ]
 
 
-def test_templates_check_tells_of_the_comments_every_paper_would_carry(
+def test_templates_check_tells_of_the_comments_the_papers_leave_out(
     run_cli: Any, imported: Workspace, tmp_path: Path
 ) -> None:
-    # A reviewer's 批注 left in the template was in every owner's notice, without a word from the check.
+    # A reviewer's 批注 left in the template was in every owner's notice; now it is left out, and the check says so.
     document = Document()
     paragraph = document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
     document.add_comment(paragraph.runs, text="内部：这户上次投诉过，态度注意", author="王经理")
@@ -368,9 +370,31 @@ def test_templates_check_tells_of_the_comments_every_paper_would_carry(
     result = run_cli("templates", "check", str(tmp_path / "燃气检修通知.docx"))
     assert result.exit_code == 0, result.output
     assert (
-        "[提示] 模板里有 2 条批注（第一条：“内部：这户上次投诉过，态度注意”）：每份填写出的文书都会带着它们，"
-        "打印时可能印在页边。不需要的请在 Word 里点“审阅 → 删除 → 删除文档中的所有批注”后保存"
+        "[提示] 模板里有 2 条批注（第一条：“内部：这户上次投诉过，态度注意”）：批注不会印到文件里（填写出的文书不带批注）"
     ) in result.stdout.splitlines()
+
+
+def test_a_templates_comments_are_not_in_the_papers_filled_from_it(run_cli: Any, imported: Workspace) -> None:
+    # The clerk's 批注 "记得改日期" on the template was in every owner's notice, and Word showed it beside the text.
+    document = Document()
+    paragraph = document.add_paragraph("{{ 称呼 }}：本周六燃气检修，检修时间{{ 检修时间 }}，请在家等候。")
+    document.add_comment(paragraph.runs, text="记得改日期", author="王经理")
+    imported.templates_dir.mkdir(exist_ok=True)
+    document.save(imported.templates_dir / "燃气检修通知.docx")
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert made.exit_code == 0, made.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    with zipfile.ZipFile(docx) as package:
+        everything = b"".join(package.read(name) for name in package.namelist())
+        body = package.read("word/document.xml").decode("utf-8")
+    assert "记得改日期".encode() not in everything and "王经理".encode() not in everything
+    assert "comment" not in body.lower()
+    package_is_whole(docx)
+    filled = Document(str(docx))
+    assert [p.text for p in filled.paragraphs] == [
+        "尊敬的李秀英业主：本周六燃气检修，检修时间12月8日9:00，请在家等候。"
+    ]
+    assert list(filled.comments) == []
 
 
 def test_templates_check_finds_words_mail_merge_fields(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:

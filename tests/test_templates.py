@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -42,6 +44,24 @@ WATER = {
 
 def texts(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs]
+
+
+def package_is_whole(path: Path) -> None:
+    """What Word checks before it offers a repair: every relationship's part and every content type's part
+    is in the package, and every part that names a comment has the comment it names."""
+    with zipfile.ZipFile(path) as package:
+        names = set(package.namelist())
+        for rels in (name for name in names if name.endswith(".rels")):
+            base = Path(rels).parent.parent
+            for target, mode in re.findall(
+                r'Target="([^"]+)"(?:\s+TargetMode="([^"]+)")?', package.read(rels).decode("utf-8")
+            ):
+                if mode != "External":
+                    part = target.lstrip("/") if target.startswith("/") else os.path.normpath(base / target)
+                    assert part in names, (rels, target)
+        types = package.read("[Content_Types].xml").decode("utf-8")
+        for part in re.findall(r'PartName="/([^"]+)"', types):
+            assert part in names, part
 
 
 def make_docx(path: Path, *paragraphs: str | list[str]) -> Path:
@@ -445,3 +465,38 @@ def test_builtin_tables_print_as_drawn_in_libreoffice_and_wps() -> None:
     assert [p.paragraph_format.keep_with_next for p in closing] == [True, True]
     exit_pass = Document(str(TemplateLibrary(None).get("出门条").path)).tables[0]
     assert [round(column.width.cm, 1) for column in exit_pass.columns] == [2.5, 9.0, 4.5]
+
+
+def test_the_comments_word_writes_are_left_out_with_their_parts(tmp_path: Path) -> None:
+    # Word 2016 keeps a comment in four parts (comments, commentsExtended, commentsIds, people): all of them, and
+    # their relationships and content types, were copied into every paper filled.
+    path = tmp_path / "温馨提示.docx"
+    document = Document()
+    paragraph = document.add_paragraph("{{ 称呼 }}：")
+    paragraph.add_run("{{ 提示内容 }}")
+    document.add_comment(paragraph.runs[1], text="记得改日期", author="王经理")
+    document.save(path)
+    extra = {"commentsExtended": "2011", "people": "2011", "commentsIds": "2016/09"}
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    for number, (kind, year) in enumerate(extra.items(), start=90):
+        parts[f"word/{kind}.xml"] = f'<?xml version="1.0"?><w15:{kind} xmlns:w15="x">王经理</w15:{kind}>'.encode()
+        parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+            b"</Relationships>",
+            f'<Relationship Id="rId{number}" Type="http://schemas.microsoft.com/office/{year}/relationships/{kind}" '
+            f'Target="{kind}.xml"/></Relationships>'.encode(),
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            f'<Override PartName="/word/{kind}.xml" ContentType="application/x-{kind}+xml"/></Types>'.encode(),
+        )
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    filled = tmp_path / "filled.docx"
+    Template.load(path).render_to(filled, {"称呼": "尊敬的张伟业主", "提示内容": "请关好门窗"})
+    package_is_whole(filled)
+    with zipfile.ZipFile(filled) as package:
+        assert not [name for name in package.namelist() if "comment" in name.lower() or "people" in name]
+        assert "王经理".encode() not in b"".join(package.read(name) for name in package.namelist())
+    assert texts(filled) == ["尊敬的张伟业主：请关好门窗"]

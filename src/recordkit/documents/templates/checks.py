@@ -41,6 +41,7 @@ from recordkit.documents.templates.engine import (
     revised_paragraph,
     torn_paragraph,
 )
+from recordkit.documents.templates.package import without_comments
 
 ERROR = "错误"
 WARNING = "提示"
@@ -50,6 +51,7 @@ _WELL_FORMED = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 # A full-width ％ or ＃ (typed with the Chinese input method on) makes no tag at all: {％ if … ％} is
 # printed as it is.  _PLACEHOLDER marks where a well-formed one stood: {{ 房号 }}} prints a "}".
 _PLACEHOLDER = "\x00"
+_JINJA = re.compile(r"\{[{%#]")
 _STRAY = re.compile(
     r"\{\s+\{|\}\s+\}|\}\}|%\}|[｛｝]|\{\s*[\w\u4e00-\u9fff]+\s*\}|\{\s*[％＃]|[％＃]\s*\}|\x00\}|\{\x00"
 )
@@ -205,7 +207,7 @@ def _split_placeholders(path: Path) -> list[Finding]:
     try:
         parts = [
             (info.filename, data.decode("utf-8", "replace"))
-            for info, data in read_package(path, readable_name(path.stem))
+            for info, data in without_comments(read_package(path, readable_name(path.stem)))
             if info.filename.startswith("word/") and info.filename.endswith(".xml")
         ]
     except TemplateError:
@@ -250,7 +252,7 @@ def _merge_fields(path: Path) -> list[Finding]:
     """Word's mail-merge fields («业主姓名», 邮件合并 → 插入合并域): recordkit fills only {{ }}, so each
     would print as «业主姓名» on every paper."""
     try:
-        package = read_package(path, readable_name(path.stem))
+        package = without_comments(read_package(path, readable_name(path.stem)))  # a comment is not printed
     except TemplateError:
         return []  # Template.load reports it
     findings: list[Finding] = []
@@ -273,8 +275,8 @@ def _merge_fields(path: Path) -> list[Finding]:
 
 
 def _comments(path: Path) -> list[Finding]:
-    """The comments (批注) a template carries: every paper filled from it carries them too, and Word
-    prints them in the margin — a reviewer's note on every owner's notice."""
+    """The comments (批注) a template carries, told so that the clerk knows they stay on the template:
+    filling leaves them out (``package.without_comments``), placeholders in them too."""
     try:
         package = {info.filename: data for info, data in read_package(path, readable_name(path.stem))}
     except TemplateError:
@@ -284,12 +286,12 @@ def _comments(path: Path) -> list[Finding]:
     if not comments:
         return []
     first = f"{'第一条：' if len(comments) > 1 else ''}“{paragraph_text(comments[0])[:40]}”"
+    placeholders = "，批注里的 {{ }} 也不会填写" if any(_JINJA.search(paragraph_text(c)) for c in comments) else ""
     return [
         Finding(
             WARNING,
             "",
-            f"模板里有 {len(comments)} 条批注（{first}）：每份填写出的文书都会带着它们，打印时可能印在页边。"
-            "不需要的请在 Word 里点“审阅 → 删除 → 删除文档中的所有批注”后保存",
+            f"模板里有 {len(comments)} 条批注（{first}）：批注不会印到文件里（填写出的文书不带批注{placeholders}）",
         )
     ]
 

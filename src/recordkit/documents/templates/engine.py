@@ -51,6 +51,7 @@ from recordkit.documents.templates.limits import (
     budgeted,
     render_limited,
 )
+from recordkit.documents.templates.package import without_comments
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -347,7 +348,8 @@ class Template:
         return template
 
     def _read(self) -> None:
-        entries = read_package(self.path, self.name)
+        # A clerk's 批注 ("记得改日期") is a note on the template, never on an owner's paper.
+        entries = without_comments(read_package(self.path, self.name))
         if not any(info.filename == _MAIN_PART for info, _ in entries):
             raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
         saved_as = _saved_as({info.filename: data for info, data in entries}.get("[Content_Types].xml", b""))
@@ -831,7 +833,7 @@ def revised_paragraph(xml: str) -> str | None:
 
 
 #: The parts a clerk edits with placeholders in them, by what Word calls them.
-_PART_NAMES = {"word/footnotes.xml": "脚注", "word/endnotes.xml": "尾注", "word/comments.xml": "批注"}
+_PART_NAMES = {"word/footnotes.xml": "脚注", "word/endnotes.xml": "尾注"}
 
 
 _PLACEHOLDER_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -852,7 +854,7 @@ def torn_paragraph(xml: str) -> str | None:
 
 
 def _part_name(part: str) -> str:
-    """A part of the package as the clerk knows it: 正文, 页眉页脚, 脚注, 尾注, 批注, or its name."""
+    """A part of the package as the clerk knows it: 正文, 页眉页脚, 脚注, 尾注, or its name."""
     if part == _MAIN_PART:
         return "正文"
     if "header" in part or "footer" in part:

@@ -1,0 +1,90 @@
+"""Rewrites of a .docx package that filling needs beside its Jinja: a template's comments (批注) left out.
+
+What each part's placeholders become is the engine's business; this module only takes out what
+must never reach an owner's paper, keeping the package one Word opens without a repair.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Sequence
+from html import unescape
+
+Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
+
+_MAIN_RELATIONSHIPS = "word/_rels/document.xml.rels"
+_CONTENT_TYPES = "[Content_Types].xml"
+#: The relationship types of a comment's parts: the comments, Word 2013's and 2016's extensions of
+#: them, and the list of their authors (a template with tracked changes, the other user, is refused).
+_COMMENT_TYPES = (
+    "/relationships/comments",
+    "/relationships/commentsExtended",
+    "/relationships/commentsIds",
+    "/relationships/commentsExtensible",
+    "/relationships/people",
+)
+_RELATIONSHIP = re.compile(r"<Relationship\b[^>]*?/>|<Relationship\b.*?</Relationship>", re.DOTALL)
+_ATTRIBUTE = r'\b{}\s*=\s*"([^"]*)"'
+_ANCHOR = re.compile(
+    r"<w:(commentRangeStart|commentRangeEnd)\b[^>]*?(?:/>|>.*?</w:\1>)"  # where a comment's range starts and ends
+    # the run Word puts a comment's mark in, with nothing else than its formatting
+    r"|<w:r(?:\s[^>]*)?>\s*(?:<w:rPr\b(?:[^>]*/>|(?:(?!</w:rPr>).)*</w:rPr>))?\s*<w:commentReference\b[^>]*/>\s*</w:r>"
+    r"|<w:commentReference\b[^>]*?(?:/>|>.*?</w:commentReference>)",
+    re.DOTALL,
+)
+
+
+def comment_parts(entries: Entries) -> frozenset[str]:
+    """The names of the parts holding a template's comments (批注) and their authors."""
+    relationships = next(
+        (data.decode("utf-8", "replace") for info, data in entries if info.filename == _MAIN_RELATIONSHIPS), ""
+    )
+    return frozenset(
+        _part_of(_attribute(relationship, "Target"))
+        for relationship in _RELATIONSHIP.findall(relationships)
+        if _attribute(relationship, "Type").endswith(_COMMENT_TYPES) and _attribute(relationship, "Target")
+    )
+
+
+def _part_of(target: str) -> str:
+    """The part a relationship of word/document.xml points at: relative to word/, or from the package's root."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("word", target))
+
+
+def without_comments(entries: Entries) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """``entries`` without the template's comments: their parts and those parts' relationships left out,
+    their relationships and content types taken out, and their anchors (where each comment starts, ends
+    and is marked) taken out of the text.  A template without comments comes back as it is."""
+    dropped = comment_parts(entries)
+    if not dropped:
+        return list(entries)
+    own_relationships = {
+        posixpath.join(posixpath.dirname(part), "_rels", f"{posixpath.basename(part)}.rels") for part in dropped
+    }
+    kept = []
+    for info, data in entries:
+        name = info.filename
+        if name in dropped or name in own_relationships:
+            continue
+        if name == _MAIN_RELATIONSHIPS:
+            data = _RELATIONSHIP.sub(
+                lambda found: "" if _attribute(found.group(0), "Type").endswith(_COMMENT_TYPES) else found.group(0),
+                data.decode("utf-8", "replace"),
+            ).encode("utf-8")
+        elif name == _CONTENT_TYPES:
+            data = re.sub(
+                r"<Override\b[^>]*?/>",
+                lambda found: "" if _attribute(found.group(0), "PartName").lstrip("/") in dropped else found.group(0),
+                data.decode("utf-8", "replace"),
+            ).encode("utf-8")
+        elif name.startswith("word/") and name.endswith(".xml") and b"<w:comment" in data:
+            data = _ANCHOR.sub("", data.decode("utf-8", "replace")).encode("utf-8")
+        kept.append((info, data))
+    return kept
+
+
+def _attribute(element: str, name: str) -> str:
+    found = re.search(_ATTRIBUTE.format(name), element)
+    return unescape(found.group(1)) if found else ""
