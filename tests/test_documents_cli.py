@@ -47,6 +47,22 @@ def error_line(result: Any) -> str:
     return result.stderr.strip().splitlines()[0]
 
 
+def table_rows(output: str) -> dict[str, list[str]]:
+    """A printed table's rows by their first cell, each cell's wrapped lines joined (spaces dropped: a cell
+    is wrapped at them)."""
+    rows: dict[str, list[str]] = {}
+    last: list[str] = []
+    for line in output.splitlines():
+        cells = [cell.replace(" ", "") for cell in line.split("│")[1:-1]]
+        if not cells:
+            continue
+        if cells[0]:
+            last = rows.setdefault(cells[0], cells)
+        else:
+            last[:] = [before + more for before, more in zip(last, cells, strict=True)]
+    return rows
+
+
 def journal_size(run_cli: Any) -> int:
     return len(json.loads(run_cli("journal", "list", "--limit", "100000", "--json").stdout))
 
@@ -84,6 +100,46 @@ def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Work
     assert infos["停水通知"]["variables"] == ["停水时间"]
     table = run_cli("templates", "list")
     assert "本处（覆盖内置）" in table.stdout
+
+
+def test_templates_list_shows_every_template_file_and_what_is_wrong_with_a_broken_one(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # A broken template was listed like a good one with no variables, and one saved as .doc not at all:
+    # the clerk learnt of it only when printing failed.
+    folder = imported.templates_dir
+    folder.mkdir(exist_ok=True)
+    (folder / "旧通知.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    make_docx(folder / "漏写通知.docx", "{{ 称呼 }}：{% if 检修时间 %}本周六检修")
+    make_docx(folder / "全角通知.docx", "{{ 称呼 }}：检修时间 ｛｛ 检修时间 ｝｝")
+    (folder / "燃气检修通知.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    make_docx(folder / "停电通知.docx", "{{ 称呼 }}：{{ 停电时间 }}停电")
+    result = run_cli("templates", "list", "--json")
+    assert result.exit_code == 0, result.output
+    infos = {info["name"]: info for info in json.loads(result.stdout)}
+    problems = {name: info["problem"] for name, info in infos.items() if info["status"] == "有问题"}
+    assert problems == {
+        "旧通知": "模板“旧通知”其实是 Word 97-2003 文档（.doc）或设了打开密码的文档，只是文件名写成了 .docx："
+        "请用 Word/WPS 打开（有密码的先去掉密码），“另存为” Word 文档（*.docx）后再试",
+        "漏写通知": "模板“漏写通知”的占位符写法有误：正文段落“{{ 称呼 }}：{% if 检修时间 %}本周六检修”："
+        "{% if %} 没有对应的 {% endif %}。请在 Word 里改正后再试，或运行 recordkit templates check 漏写通知",
+        "全角通知": "模板“全角通知”的正文段落“{{ 称呼 }}：检修时间 ｛｛ 检修时间 ｝｝”：占位符不完整或被拆开"
+        "（例如 { { 中间有空格、用了全角括号｛｝或全角的 ％、少了或多了一个括号）：请在 Word 里删掉整个占位符，"
+        "重新输入 {{ 变量名 }}。改正后再用（recordkit templates check 全角通知 列出全部问题）",
+        "燃气检修通知": "模板文件 燃气检修通知.doc 是 .doc 格式，recordkit 只能用 .docx 格式的模板："
+        "请用 Word/WPS 打开它，“另存为” Word 文档（*.docx），保存到 templates/ 后再试",
+    }
+    assert infos["燃气检修通知"]["origin"] == "本处" and infos["燃气检修通知"]["path"].endswith("燃气检修通知.doc")
+    assert infos["停电通知"]["status"] == "可用" and infos["停电通知"]["problem"] is None
+    assert infos["停水通知"]["status"] == "可用" and infos["停水通知"]["origin"] == "内置"
+    table = run_cli("templates", "list")
+    assert table.exit_code == 0, table.output
+    status = {name: cells[3] for name, cells in table_rows(table.stdout).items()}
+    assert status["旧通知"] == f"有问题：{problems['旧通知']}".replace(" ", "")
+    assert status["燃气检修通知"] == f"有问题：{problems['燃气检修通知']}".replace(" ", "")
+    assert status["停电通知"] == "可用"
+    for args in (("templates", "check", "漏写通知"), ("notice", "make", "漏写通知", "--unit", "3-2-1201")):
+        assert run_cli(*args).exit_code == 5  # the check and the fill are where it fails
 
 
 def test_an_office_template_named_in_gbk_is_found_by_its_name(run_cli: Any, imported: Workspace) -> None:

@@ -26,20 +26,26 @@ def _library(ctx: typer.Context):  # type: ignore[no-untyped-def]
 @templates_app.command("list")
 def templates_list(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（name、kind、origin、variables 等）。"),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出（name、kind、origin、variables、status、problem 等）。"
+    ),
 ) -> None:
-    """列出可用的模板：名称、类别、来源（内置或本处）、用到的变量。
+    """列出找到的每个模板：名称、类别、来源（内置或本处）、状态、用到的变量。有问题的模板也列出，
+    状态写明问题（退出码仍是 0；templates check 逐项检查，有错误时退出码 5）。
 
     例：recordkit templates list --json
     """
-    infos = _library(ctx).describe()
+    from recordkit.documents.templates.checks import listing
+
+    infos = listing(_library(ctx))
     if as_json:
         print_json([info.to_dict() for info in infos])
         return
-    table = new_table("模板", "类别", "来源", "变量", title=f"模板 {len(infos)} 个")
+    table = new_table("模板", "类别", "来源", "状态", "变量", title=f"模板 {len(infos)} 个")
     for info in infos:
         origin = info.origin + ("（覆盖内置）" if info.overrides_builtin else "")
-        table.add_row(info.name, info.kind, origin, "、".join(info.variables))
+        status = info.status if info.problem is None else f"{info.status}：{info.problem}"
+        table.add_row(info.name, info.kind, origin, status, "、".join(info.variables))
     console().print(table)
 
 

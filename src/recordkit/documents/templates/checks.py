@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from recordkit.documents.templates.engine import (
     Placement,
     Template,
     TemplateError,
+    TemplateInfo,
     TemplateLibrary,
     not_docx,
     paragraph_text,
@@ -197,6 +198,21 @@ def printable(library: TemplateLibrary, name: str) -> Template:
             f"改正后再用（recordkit templates check {template.name} 列出全部问题）"
         )
     return template
+
+
+def listing(library: TemplateLibrary) -> list[TemplateInfo]:
+    """What ``templates list`` shows: every template file found (``TemplateLibrary.describe``), an office's
+    own that loads but that filling would refuse (``printable``, the sandbox) with that refusal as its problem.
+    Never raises for a template's own faults: ``templates check`` is where they fail."""
+    infos = []
+    for info in library.describe():
+        if info.problem is None and info.origin == ORIGIN_OFFICE:
+            try:
+                printable(library, info.name).check_sandbox()
+            except TemplateError as err:
+                info = replace(info, problem=err.message)
+        infos.append(info)
+    return infos
 
 
 def _split_placeholders(path: Path) -> list[Finding]:

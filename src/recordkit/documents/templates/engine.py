@@ -1051,6 +1051,11 @@ class TemplateInfo:
     path: Path
     variables: tuple[str, ...]
     overrides_builtin: bool
+    problem: str | None = None  # why it cannot be filled, in the clerk's words
+
+    @property
+    def status(self) -> str:
+        return "可用" if self.problem is None else "有问题"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -1060,6 +1065,8 @@ class TemplateInfo:
             "path": readable_name(str(self.path)),
             "variables": list(self.variables),
             "overrides_builtin": self.overrides_builtin,
+            "status": self.status,
+            "problem": self.problem,
         }
 
 
@@ -1144,28 +1151,43 @@ class TemplateLibrary:
         return template
 
     def describe(self) -> list[TemplateInfo]:
-        """Every template with its kind, origin and variables (broken ones listed with none)."""
+        """Every template file found, with its kind, origin and variables: the office's own (those saved as
+        .doc, .wps … too), and the built-ins they do not replace.  One that cannot be loaded has no variables
+        and says why (``problem``, what filling it would say)."""
 
         infos = []
-        for name in self.names():
+        for name in sorted(set(self.names()) | self._other_format_names()):
             office = self.office_path(name)
-            path = office or self.builtin_path(name)
+            saved_as = self.other_format(name) if office is None else None  # what get() refuses
+            path = office or saved_as or self.builtin_path(name)
             assert path is not None
+            problem = None
             try:
                 variables = tuple(sorted(self.get(name).variables))
-            except ValidationError:
-                variables = ()
+            except ValidationError as err:
+                variables, problem = (), err.message
             infos.append(
                 TemplateInfo(
                     name=name,
                     kind=kind_of(name),
-                    origin=ORIGIN_OFFICE if office else ORIGIN_BUILTIN,
+                    origin=ORIGIN_OFFICE if office or saved_as else ORIGIN_BUILTIN,
                     path=path,
                     variables=variables,
-                    overrides_builtin=bool(office and self.builtin_path(name)),
+                    overrides_builtin=bool((office or saved_as) and self.builtin_path(name)),
+                    problem=problem,
                 )
             )
         return infos
+
+    def _other_format_names(self) -> set[str]:
+        """The names of the office's templates saved only in a format other than .docx (``other_format``)."""
+        if self.office_dir is None or not self.office_dir.is_dir():
+            return set()
+        return {
+            readable_name(path.stem)
+            for path in self.office_dir.iterdir()
+            if path.suffix.lower() in NOT_DOCX_SUFFIXES and not path.name.startswith("~$") and path.is_file()
+        }
 
 
 def _docx_files(folder: Path) -> Iterator[Path]:
