@@ -220,6 +220,32 @@ def test_an_office_copy_of_a_builtin_saved_as_doc_is_not_replaced_by_the_builtin
     assert_nothing_written(run_cli, imported, before)
 
 
+def test_a_doc_beside_the_docx_of_the_same_name_is_said_to_be_unused(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 温馨提示.docx and the clerk's newer 温馨提示.doc side by side: the .docx was printed without a word, and the
+    # clerk believed the edits made in the .doc were on the paper.
+    folder = imported.templates_dir
+    folder.mkdir(exist_ok=True)
+    make_docx(folder / "温馨提示.docx", "{{ 称呼 }}：本处的提示 {{ 提示内容 }}")
+    (folder / "温馨提示.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    monkeypatch.chdir(imported.root)
+    note = "同名的 温馨提示.doc 没有使用（只用 .docx）"
+    for args in (("templates", "check", "温馨提示"), ("templates", "check", "templates/温馨提示.docx")):
+        checked = run_cli(*args)
+        assert checked.exit_code == 0, checked.output
+        assert f"[提示] {note}" in checked.stdout.splitlines()
+    listed = run_cli("templates", "list", "--json")
+    info = next(info for info in json.loads(listed.stdout) if info["name"] == "温馨提示")
+    assert (info["status"], info["notes"], info["origin"]) == ("可用", [note], "本处")
+    assert table_rows(run_cli("templates", "list").stdout)["温馨提示"][3] == f"可用{note}".replace(" ", "")
+    made = run_cli("notice", "make", "温馨提示", "--unit", "3-2-1201", "--set", "提示内容=请勿高空抛物")
+    assert made.exit_code == 0, made.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert Document(str(docx)).paragraphs[0].text == "尊敬的李秀英业主：本处的提示 请勿高空抛物"
+    assert "没有使用" not in run_cli("templates", "check", "停水通知").stdout
+
+
 RENAMED_DOC = (
     "模板“燃气检修通知”其实是 Word 97-2003 文档（.doc）或设了打开密码的文档，只是文件名写成了 .docx："
     "请用 Word/WPS 打开（有密码的先去掉密码），“另存为” Word 文档（*.docx）后再试"

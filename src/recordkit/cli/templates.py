@@ -44,7 +44,7 @@ def templates_list(
     table = new_table("模板", "类别", "来源", "状态", "变量", title=f"模板 {len(infos)} 个")
     for info in infos:
         origin = info.origin + ("（覆盖内置）" if info.overrides_builtin else "")
-        status = info.status if info.problem is None else f"{info.status}：{info.problem}"
+        status = "\n".join((info.status if info.problem is None else f"{info.status}：{info.problem}", *info.notes))
         table.add_row(info.name, info.kind, origin, status, "、".join(info.variables))
     console().print(table)
 

@@ -41,6 +41,7 @@ from recordkit.documents.templates.engine import (
     read_package,
     revised_paragraph,
     torn_paragraph,
+    unused_note,
 )
 from recordkit.documents.templates.package import without_comments
 
@@ -136,6 +137,8 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
+    if origin == ORIGIN_OFFICE and _same_file(library.office_path(name), path):
+        report.findings += [Finding(WARNING, "", unused_note(unused)) for unused in library.unused_formats(name)]
     report.findings += _split_placeholders(path)
     report.findings += _comments(path)
     report.findings += _merge_fields(path)
@@ -177,6 +180,13 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     if unused:
         report.findings.append(Finding(WARNING, "", f"内置模板的这些变量没有用到：{'、'.join(unused)}"))
     return report
+
+
+def _same_file(one: Path | None, other: Path) -> bool:
+    try:
+        return one is not None and one.samefile(other)
+    except OSError:
+        return False
 
 
 def printing_refusals(path: Path) -> list[Finding]:

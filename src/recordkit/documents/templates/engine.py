@@ -118,6 +118,11 @@ def not_docx(path: Path) -> TemplateError:
     )
 
 
+def unused_note(path: Path) -> str:
+    """The clerk's line for a template's .doc (or .wps …) lying beside its .docx, which is the one printed."""
+    return f"同名的 {readable_name(path.name)} 没有使用（只用 .docx）"
+
+
 def limit_message(name: str, what: str) -> str:
     """The clerk's line for a template that went over one of the limits (``limits.LIMITS``)."""
     reasons = {
@@ -1052,6 +1057,7 @@ class TemplateInfo:
     variables: tuple[str, ...]
     overrides_builtin: bool
     problem: str | None = None  # why it cannot be filled, in the clerk's words
+    notes: tuple[str, ...] = ()  # what else the clerk should know: a .doc of the same name not used
 
     @property
     def status(self) -> str:
@@ -1067,6 +1073,7 @@ class TemplateInfo:
             "overrides_builtin": self.overrides_builtin,
             "status": self.status,
             "problem": self.problem,
+            "notes": list(self.notes),
         }
 
 
@@ -1127,19 +1134,27 @@ class TemplateLibrary:
     def other_format(self, name: str) -> Path | None:
         """The office's template of this name saved in a format other than .docx (Word 97's .doc,
         WPS's .wps …), when there is one: what the clerk meant, to be saved as .docx first."""
+        return next(iter(self._other_formats(name)), None)
+
+    def unused_formats(self, name: str) -> list[Path]:
+        """The office's files of this name saved as .doc, .wps … beside its .docx of it, which is the one used:
+        told by `templates list` and `templates check` (``unused_note``), so that an edit made in the .doc
+        is not believed printed."""
+        return self._other_formats(name) if self.office_path(name) is not None else []
+
+    def _other_formats(self, name: str) -> list[Path]:
         if self.office_dir is None or not self.office_dir.is_dir():
-            return None
+            return []
         suffix = Path(name).suffix.lower()
         stem = name[: -len(suffix)] if suffix in NOT_DOCX_SUFFIXES else name
-        for path in sorted(self.office_dir.iterdir()):
-            if (
-                path.suffix.lower() in NOT_DOCX_SUFFIXES
-                and not path.name.startswith("~$")
-                and readable_name(path.stem) == stem
-                and path.is_file()
-            ):
-                return path
-        return None
+        return [
+            path
+            for path in sorted(self.office_dir.iterdir())
+            if path.suffix.lower() in NOT_DOCX_SUFFIXES
+            and not path.name.startswith("~$")
+            and readable_name(path.stem) == stem
+            and path.is_file()
+        ]
 
     def _load(self, path: Path, name: str, origin: str) -> Template:
         stamp = path.stat().st_mtime
@@ -1175,6 +1190,7 @@ class TemplateLibrary:
                     variables=variables,
                     overrides_builtin=bool((office or saved_as) and self.builtin_path(name)),
                     problem=problem,
+                    notes=tuple(unused_note(unused) for unused in self.unused_formats(name)),
                 )
             )
         return infos
