@@ -479,6 +479,67 @@ def test_a_templates_comments_are_not_in_the_papers_filled_from_it(run_cli: Any,
     assert list(filled.comments) == []
 
 
+def cells_loop_template(path: Path, first: str = "{% for 行 in 明细 %}{{ 行.项目 }}") -> Path:
+    """A reminder whose second table row was meant to repeat per item, the loop written as a clerk would
+    without knowing {%tr %}: opened in the row's first cell, ended in its last."""
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：您的欠费如下")
+    table = document.add_table(rows=3, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("项目", "月份", "金额"), strict=True):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, (first, "{{ 行.月份 }}", "{{ 行.金额 }}{% endfor %}"), strict=True):
+        cell.text = text
+    table.rows[2].cells[0].text = "合计 {{ 合计 }}"
+    document.save(path)
+    return path
+
+
+LOOP_IN_CELLS = (
+    "模板“催缴通知书”的正文第 1 个表格第 2 行：{% for 行 in 明细 %} 和它的 {% endfor %} 写在这一行的不同格子里，"
+    "填写时会在这一行里多出格子，而不是每一项多出一行，已拒绝。要每一项印一行，请在这一行上面插入一行、只写 "
+    "{%tr for 行 in 明细 %}，下面插入一行、只写 {%tr endfor %}，再删掉这一行里的 {% for 行 in 明细 %} 和 {% endfor %}"
+)
+
+
+def test_templates_check_refuses_a_for_loop_across_the_cells_of_one_row(
+    run_cli: Any, imported: Workspace, tmp_path: Path
+) -> None:
+    # A plain {% for %} in a row's first cell and {% endfor %} in its last printed every item in that one row,
+    # side by side in new cells (物业费 | 10月 | 100水费 | 11月 | 20), and the check said 检查通过.
+    result = run_cli("templates", "check", str(cells_loop_template(tmp_path / "催缴通知书.docx")))
+    assert result.exit_code == 5, result.output
+    assert f"[错误] {LOOP_IN_CELLS}" in result.stdout.splitlines()
+
+
+def test_a_notice_with_a_for_loop_across_the_cells_of_one_row_is_not_printed(run_cli: Any, imported: Workspace) -> None:
+    imported.templates_dir.mkdir(exist_ok=True)
+    cells_loop_template(imported.templates_dir / "燃气检修通知.docx", "{% for 户 in 范围.split('、') %}{{ 户 }}")
+    before = journal_size(run_cli)
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "范围=1栋、2栋")
+    assert made.exit_code == 5, made.output
+    assert error_line(made) == "错误：" + LOOP_IN_CELLS.replace("催缴通知书", "燃气检修通知").replace(
+        "{% for 行 in 明细 %}", "{% for 户 in 范围.split('、') %}"
+    ).replace("{%tr for 行 in 明细 %}", "{%tr for 户 in 范围.split('、') %}")
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_a_row_loop_and_a_loop_inside_one_cell_are_filled_as_before(run_cli: Any, imported: Workspace) -> None:
+    # What the check must not refuse: {%tr %} rows around the repeated row, and a loop that stays in one cell.
+    document = Document()
+    table = document.add_table(rows=4, cols=2)
+    table.rows[0].cells[0].text = "{%tr for 户 in 范围.split('、') %}"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "{{ 户 }}", "{% for 字 in 户 %}[{{ 字 }}]{% endfor %}"
+    table.rows[2].cells[0].text = "{%tr endfor %}"
+    table.rows[3].cells[0].text = "{{ 称呼 }}"
+    imported.templates_dir.mkdir(exist_ok=True)
+    document.save(imported.templates_dir / "燃气检修通知.docx")
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201", "--set", "范围=1栋、2栋")
+    assert made.exit_code == 0, made.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    rows = [[cell.text for cell in row.cells] for row in Document(str(docx)).tables[0].rows]
+    assert rows == [["1栋", "[1][栋]"], ["2栋", "[2][栋]"], ["尊敬的李秀英业主", ""]]
+
+
 def test_templates_check_finds_words_mail_merge_fields(run_cli: Any, imported: Workspace, tmp_path: Path) -> None:
     # Inserted with Word's 邮件合并 → 插入合并域 (a field: begin, its instruction, its shown «业主姓名», end):
     # 检查通过, and every notice printed «业主姓名».

@@ -389,11 +389,24 @@ class Template:
                             "超链接、智能标记或内容控件的里外，无法自动合并（合并会拆坏这一段）："
                             "请在 Word 里删掉整个占位符，重新输入 {{ 变量名 }}"
                         )
+                    across = loop_across_cells(text)
+                    if across is not None:
+                        raise TemplateError(self._loop_across_cells(info.filename, *across))
                     self._parts.append(_Part(info.filename, patch_placeholders(text)))
                 else:
                     out.writestr(info, data)
         # Everything without placeholders is compressed once; filling appends only the rendered parts.
         self._shell = shell.getvalue()
+
+    def _loop_across_cells(self, part: str, table: int, row: int, statement: str) -> str:
+        """The clerk's line for a plain ``{% for %}`` opened in one cell of a row and ended in another."""
+        row_loop = re.sub(r"^\{%[-+]?\s*", "{%tr ", statement)
+        return (
+            f"模板“{self.name}”的{_part_name(part)}第 {table} 个表格第 {row} 行：{statement} 和它的 {{% endfor %}} "
+            "写在这一行的不同格子里，填写时会在这一行里多出格子，而不是每一项多出一行，已拒绝。要每一项印一行，"
+            f"请在这一行上面插入一行、只写 {row_loop}，下面插入一行、只写 {{%tr endfor %}}，"
+            f"再删掉这一行里的 {statement} 和 {{% endfor %}}"
+        )
 
     def _compile(self, part: _Part) -> jinja2.Template:
         try:
@@ -855,6 +868,53 @@ def torn_paragraph(xml: str) -> str | None:
         joined = _PLACEHOLDER_TAG.sub("", patch_placeholders(raw))  # {%p if … %}: nothing left but the tag
         if not _whole_xml(f"<p>{joined}</p>".encode()):
             return paragraph_text(raw)[:80]
+    return None
+
+
+_TABLE_STRUCTURE = re.compile(r"<w:p[ >].*?</w:p>|<(/?)w:(tbl|tr|tc)(?=[\s>/])", re.DOTALL)
+# A loop's start or end as the clerk typed it: plain, or docxtpl's {%tr %} / {%tc %} (the whole row or cell
+# is the tag, so the loop repeats rows or cells on purpose), {%p %} (a paragraph, in its cell) or {%r %}.
+_LOOP_TAG = re.compile(r"\{%(?:(tr|tc|p|r)(?=\s)|[-+]?)\s*(for|endfor)\b.*?%\}", re.DOTALL)
+
+
+def loop_across_cells(xml: str) -> tuple[int, int, str] | None:
+    """(the table's number in the part, the row's number in its table, the ``{% for … %}`` as written) of the
+    first loop that opens in one cell of a table row and ends in another cell of that same row, or None.
+    Filled, it repeats the cells between them inside that row (物业费 | 10月 | 100水费 | 11月 | 20), never
+    the row: the clerk meant docxtpl's row loop, ``{%tr for %}``.  A loop from one row into the next
+    (ending in the next row's first cell) does repeat rows, and is left alone.  Read from the XML as Word
+    saved it, so that rows are numbered as Word shows them (a ``{%tr %}`` row too)."""
+    tables = 0
+    table_rows: list[list[int]] = []  # per open table: its number, its rows so far
+    rows: list[tuple[int, int]] = []  # per open row: its table's number, its number
+    cells: list[int] = []
+    opened_cells = 0
+    loops: list[tuple[tuple[int, int] | None, int | None, str, bool]] = []
+    for found in _TABLE_STRUCTURE.finditer(xml):
+        closing, element = found.group(1), found.group(2)
+        if element is None:
+            row, cell = (rows[-1] if rows else None), (cells[-1] if cells else None)
+            for tag in _LOOP_TAG.finditer(paragraph_text(found.group(0))):
+                in_place = tag.group(1) not in ("tr", "tc")
+                if tag.group(2) == "for":
+                    loops.append((row, cell, tag.group(0), in_place))
+                elif loops:
+                    opened_row, opened_cell, statement, opened_in_place = loops.pop()
+                    if in_place and opened_in_place and row is not None and opened_row == row and opened_cell != cell:
+                        return row[0], row[1], statement
+        elif closing:
+            stack: list[Any] = table_rows if element == "tbl" else rows if element == "tr" else cells
+            if stack:
+                stack.pop()
+        elif element == "tbl":
+            tables += 1
+            table_rows.append([tables, 0])
+        elif element == "tr" and table_rows:
+            table_rows[-1][1] += 1
+            rows.append((table_rows[-1][0], table_rows[-1][1]))
+        elif element == "tc":
+            opened_cells += 1
+            cells.append(opened_cells)
     return None
 
 
