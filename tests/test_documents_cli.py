@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import zipfile
 import zoneinfo
 from pathlib import Path
@@ -41,6 +42,10 @@ def imported(run_cli: Any, workspace: Workspace) -> Workspace:
 
 def generated(ws: Workspace) -> list[Path]:
     return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
+
+
+def texts_of(docx: Path) -> list[str]:
+    return [paragraph.text for paragraph in Document(str(docx)).paragraphs]
 
 
 def error_line(result: Any) -> str:
@@ -832,6 +837,48 @@ def test_notice_remind_prints_the_batch(run_cli: Any, imported: Workspace) -> No
     rows = [[c.text for c in r.cells] for r in Document(str(docs[0])).tables[0].rows]
     assert rows[1] == ["2026年11月", "物业服务费", "337.93"]
     assert rows[-1][0] == "合计人民币（大写）：叁佰叁拾柒元玖角叁分"
+
+
+def test_a_merged_print_file_of_a_template_with_pictures_numbers_each_picture_once(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # The office's logo in the header and its seal in the body: every copy of a --merge file repeated the seal's
+    # picture id (wp:docPr id="2" once per household), which Word may refuse as damaged and offer to repair.
+    import io
+
+    from docx.shared import Cm
+    from PIL import Image
+
+    def picture(colour: str) -> io.BytesIO:
+        image = io.BytesIO()
+        Image.new("RGB", (8, 8), colour).save(image, format="PNG")
+        image.seek(0)
+        return image
+
+    document = Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(picture("blue"), width=Cm(1))
+    greeting = document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_comment(greeting.runs, text="记得改日期", author="王经理")  # its id repeated per copy as well
+    document.add_paragraph().add_run().add_picture(picture("red"), width=Cm(2))
+    imported.templates_dir.mkdir(exist_ok=True)
+    document.save(imported.templates_dir / "燃气检修通知.docx")
+    made = run_cli("notice", "make", "燃气检修通知", "--all", "--merge")
+    assert made.exit_code == 0, made.output
+    [merged] = [p for p in generated(imported) if p.suffix == ".docx"]
+    households = sum(text.endswith("本周六燃气检修，请在家等候。") for text in texts_of(merged))
+    assert households == 2
+    with zipfile.ZipFile(merged) as package:
+        ids = [
+            number
+            for name in package.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+            for number in re.findall(r'<wp:docPr\b[^>]*?\sid="(\d+)"', package.read(name).decode("utf-8"))
+        ]
+        body = package.read("word/document.xml").decode("utf-8")
+    assert len(ids) == households + 1  # the seal in each copy, the logo once in the header
+    assert len(set(ids)) == len(ids), ids
+    assert "comment" not in body.lower()
+    package_is_whole(merged)
 
 
 def test_docs_list_of_a_unit_shows_the_merged_print_file_holding_its_copy(run_cli: Any, imported: Workspace) -> None:

@@ -51,7 +51,7 @@ from recordkit.documents.templates.limits import (
     budgeted,
     render_limited,
 )
-from recordkit.documents.templates.package import without_comments
+from recordkit.documents.templates.package import drawing_ids, unique_drawing_ids, without_comments
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -336,6 +336,8 @@ class Template:
     origin: str
     _parts: list[_Part] = field(default_factory=list, repr=False)
     _shell: bytes = field(default=b"", repr=False)
+    #: The drawing ids of the parts other than the body (a logo in the header), which a merged file keeps.
+    _drawing_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
@@ -397,6 +399,12 @@ class Template:
                     out.writestr(info, data)
         # Everything without placeholders is compressed once; filling appends only the rendered parts.
         self._shell = shell.getvalue()
+        self._drawing_ids = frozenset(
+            number
+            for info, data in entries
+            if info.filename.startswith("word/") and info.filename.endswith(".xml") and info.filename != _MAIN_PART
+            for number in drawing_ids(data.decode("utf-8", "replace"))
+        )
 
     def _loop_across_cells(self, part: str, table: int, row: int, statement: str) -> str:
         """The clerk's line for a plain ``{% for %}`` opened in one cell of a row and ended in another."""
@@ -704,6 +712,7 @@ class Template:
         office, not to one recipient.  One that would read differently for another copy (it
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
         the first household on every page.
+        Each copy's pictures get ids of their own (``unique_drawing_ids``).
         """
         bodies: list[str] = []
         first: Mapping[str, Any] | None = None
@@ -730,6 +739,8 @@ class Template:
         else:
             ended = [_end_with_section(body, breaker) for body in bodies[:-1]]
             rendered[_MAIN_PART] = head + "".join(ended) + bodies[-1] + tail
+        # Each copy repeats the body's pictures: numbered once each, after the header's and footer's.
+        rendered[_MAIN_PART] = unique_drawing_ids(rendered[_MAIN_PART], self._drawing_ids)
         return self._package(rendered)
 
     def per_copy_refusal(self, part: str) -> str:

@@ -1,4 +1,5 @@
-"""Rewrites of a .docx package that filling needs beside its Jinja: a template's comments (批注) left out.
+"""Rewrites of a .docx package that filling needs beside its Jinja: a template's comments (批注) left out,
+and its pictures numbered once each in a merged print file.
 
 What each part's placeholders become is the engine's business; this module only takes out what
 must never reach an owner's paper, keeping the package one Word opens without a repair.
@@ -6,10 +7,11 @@ must never reach an owner's paper, keeping the package one Word opens without a 
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import unescape
 
 Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
@@ -88,3 +90,20 @@ def without_comments(entries: Entries) -> list[tuple[zipfile.ZipInfo, bytes]]:
 def _attribute(element: str, name: str) -> str:
     found = re.search(_ATTRIBUTE.format(name), element)
     return unescape(found.group(1)) if found else ""
+
+
+# A drawing's (picture's, text box's) properties; Word wants its id unique in the document.
+_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
+
+
+def drawing_ids(xml: str) -> set[int]:
+    """The ids of the drawings (``wp:docPr``) in a part."""
+    return {int(found.group(2)) for found in _DRAWING_ID.finditer(xml)}
+
+
+def unique_drawing_ids(xml: str, taken: Iterable[int]) -> str:
+    """``xml`` with its drawings numbered one after another past every id in ``taken`` (the other parts'):
+    a merged print file repeats one copy's pictures per household, and Word asks to repair a document
+    whose picture ids repeat."""
+    numbers = itertools.count(max(taken, default=0) + 1)
+    return _DRAWING_ID.sub(lambda found: f"{found.group(1)}{next(numbers)}{found.group(3)}", xml)
