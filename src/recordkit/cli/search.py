@@ -49,8 +49,9 @@ def search_command(
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="以 JSON 输出：total、ocr_pending（尚未识别文字的扫描件数）、index_warning（查的是已搬走的旧索引时的提示）和 hits"
-        "（archive_no、title、category、unit、date、path、source_name、score、snippet）。",
+        help="以 JSON 输出：total、ocr_pending（尚未识别文字的扫描件数）和 hits"
+        "（archive_no、title、category、unit、date、path、source_name、score、snippet）；"
+        "index_warning 平时为空，查的是已搬走的旧索引时写明提示。",
     ),
     show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号和电话号码。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
