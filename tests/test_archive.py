@@ -22,6 +22,7 @@ from recordkit.archive.archivist import (
     list_items,
     list_loans,
     return_item,
+    update_item,
     verify,
 )
 from recordkit.archive.rules import Metadata
@@ -820,3 +821,24 @@ def test_a_link_in_the_inbox_is_not_followed(ws: Workspace, ledger: Ledger, cler
     outcome = clerk.file(link)
     assert (outcome.status, outcome.reason) == ("quarantined", "这是一个链接（快捷方式），不是文件本身：请放入文件本身")
     assert list_items(ledger) == [] and secret.exists()
+
+
+def test_a_folder_and_a_file_name_naming_different_units_are_filed_to_neither_for_review(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    # The scanner's folder is 1-1-101's, the clerk named the scan after 3-2-1201: which owner it is, a person decides.
+    conflict = clerk.file(drop(ws, "1-1-101/3-2-1201 购房合同.pdf", 1), base=inbox(ws)).item
+    # The same unit written two ways is no conflict.
+    same = clerk.file(drop(ws, "1栋1单元101室/1-1-101 产权证明.pdf", 2), base=inbox(ws)).item
+    assert conflict is not None and same is not None
+    assert (conflict.unit, conflict.title, conflict.review_reasons) == (
+        None,
+        "购房合同",
+        ("文件夹写的是 1-1-101，文件名写的是 3-2-1201",),
+    )
+    assert (same.unit, same.review_reasons) == ("1-1-101", ())
+    assert [item.archive_no for item in list_items(ledger, review=True)] == [conflict.archive_no]
+    assert list_items(ledger, unit="1-1-101") == [same]
+    # Reviewed: the unit the archivist gives it settles the reason.
+    settled = update_item(ws, ledger, conflict.archive_no, "档案员", unit="3-2-1201")
+    assert (settled.unit, settled.needs_review, settled.review_reasons) == ("3-2-1201", False, ())

@@ -337,3 +337,24 @@ def test_a_former_number_is_read_back_by_the_pattern_that_made_it(
     assert parse_archive_no(pattern, number) == parts
     if parts is not None:
         assert format_archive_no(pattern, parts[0], parts[1] or 2026, parts[2]) == number
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "unit", "reasons"),
+    [
+        (["1-1-101"], "3-2-1201 购房合同", None, ("文件夹写的是 1-1-101，文件名写的是 3-2-1201",)),
+        (["业主档案", "1栋1单元101室"], "1-1-101 产权证明", "1-1-101", ()),
+        (["二期", "1-1-101"], "1-1-101 购房合同", "二期·1-1-101", ()),  # the name leaves the folder's phase out
+        (["二期", "1-1-101"], "二期 1-1-102 购房合同", None, ("文件夹写的是 二期·1-1-101，文件名写的是 二期·1-1-102",)),
+    ],
+)
+def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
+    folder: list[str], name: str, unit: str | None, reasons: tuple[str, ...]
+) -> None:
+    rules = PHASED_RULES
+    said = (metadata_from_folder(folder, rules), metadata_from_name(name, rules))
+    resolved = resolve(Metadata(), Metadata(), *said, rules, name)
+    assert (resolved.metadata.unit, resolved.review_reasons) == (unit, reasons)
+    # A unit given by the clerk or the scanner's sidecar settles it: the folder and the name are not asked.
+    told = resolve(Metadata(unit="1-1-102"), Metadata(), *said, rules, name)
+    assert (told.metadata.unit, told.review_reasons) == ("1-1-102", ())

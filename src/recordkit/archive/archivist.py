@@ -49,6 +49,7 @@ from recordkit.archive.rules import (
     parse_archive_no,
     parse_retention,
     parse_sidecar,
+    reasons_about_unit,
     resolve,
     safe_extension,
     safe_title,
@@ -2271,7 +2272,9 @@ def update_item(
             reasons = [
                 reason
                 for reason in before.review_reasons
-                if not ("unit" in changes and ("房号" in reason or "没有房屋" in reason))
+                if not (
+                    "unit" in changes and ("房号" in reason or "没有房屋" in reason or reasons_about_unit([reason]))
+                )
                 and not (renumber and _about_category(reason, before.category))
             ]
             if (

@@ -520,6 +520,27 @@ def _is_unit_token(token: str, code: str, phases: Mapping[str, str]) -> bool:
         return False
 
 
+def same_unit(folder_unit: str, name_unit: str, phases: Mapping[str, str]) -> bool:
+    """The unit a folder names and the one a file name names are one: the same code, or the name's written without
+    the phase the folders above it give (``二期/1-1-101/`` and ``1-1-101 购房合同``)."""
+    if folder_unit == name_unit:
+        return True
+    try:
+        in_folder = parse_unit_code(folder_unit, phases=phases or None)
+        in_name = parse_unit_code(name_unit, phases=phases or None)
+    except ValidationError:
+        return False
+    return not in_name.phase and replace(in_folder, phase="") == in_name
+
+
+_CONFLICT = "文件夹写的是 "
+
+
+def reasons_about_unit(reasons: Sequence[str]) -> bool:
+    """One of ``reasons`` already says why the scan has no unit (its folder and name disagree)."""
+    return any(reason.startswith(_CONFLICT) for reason in reasons)
+
+
 @dataclass(frozen=True)
 class Resolved:
     """The metadata a scan is filed with, and why it needs review (empty: it does not)."""
@@ -546,8 +567,13 @@ def resolve(
     document date after ``today`` (a serial number read as a date, a year mistyped): it is not
     taken, since the archive number's year would follow it and never change.
     """
-    merged = flags.over(sidecar.over(folder.over(name)))
     reasons = list(sidecar_problems)
+    unit_given = flags.unit is not None or sidecar.unit is not None
+    if not unit_given and folder.unit and name.unit and not same_unit(folder.unit, name.unit, rules.phases):
+        # The folder is one owner's, the name another's: filed to neither by guess, for a person to decide.
+        reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {name.unit}")
+        folder, name = replace(folder, unit=None), replace(name, unit=None)
+    merged = flags.over(sidecar.over(folder.over(name)))
     today = today or dt.date.today()
     if merged.doc_date is not None and merged.doc_date > today:
         reasons.append(
@@ -568,7 +594,7 @@ def resolve(
             reasons.append("无法判断档案类别")
     elif not category.known:  # 未分类 named by a flag, sidecar or folder: a holding place, never a category of its own
         reasons.append(f"类别“{category.name}”只用于暂时无法判断类别的档案：请改为 {'、'.join(rules.names)} 之一")
-    if merged.unit is None and category.name == rules.unit_category:
+    if merged.unit is None and category.name == rules.unit_category and not reasons_about_unit(reasons):
         reasons.append(f"{category.name}没有识别出房号")
     for field_name, limit in FIELD_LIMITS.items():
         value = getattr(merged, field_name)
