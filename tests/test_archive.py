@@ -842,3 +842,14 @@ def test_a_folder_and_a_file_name_naming_different_units_are_filed_to_neither_fo
     # Reviewed: the unit the archivist gives it settles the reason.
     settled = update_item(ws, ledger, conflict.archive_no, "档案员", unit="3-2-1201")
     assert (settled.unit, settled.needs_review, settled.review_reasons) == ("3-2-1201", False, ())
+
+
+def test_a_scan_in_one_folder_per_level_of_its_unit_is_that_units(ws: Workspace, clerk: Archivist) -> None:
+    # A scanner profile makes 1栋/1单元/101室/: the three folders are one unit.
+    nested = clerk.file(drop(ws, "1栋/1单元/101室/身份证复印件.pdf", 1), base=inbox(ws)).item
+    below = clerk.file(drop(ws, "业主档案/3栋/2单元/1201室/入住登记表.pdf", 2), base=inbox(ws)).item
+    half = clerk.file(drop(ws, "业主档案/3栋/2单元/产权证明.pdf", 3), base=inbox(ws)).item
+    assert nested is not None and below is not None and half is not None
+    assert (nested.category, nested.unit, nested.topic, nested.review_reasons) == ("业主档案", "1-1-101", None, ())
+    assert (below.unit, below.topic, below.review_reasons) == ("3-2-1201", None, ())
+    assert (half.unit, half.topic, half.review_reasons) == (None, "3栋/2单元", ("业主档案没有识别出房号",))

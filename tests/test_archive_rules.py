@@ -358,3 +358,25 @@ def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
     # A unit given by the clerk or the scanner's sidecar settles it: the folder and the name are not asked.
     told = resolve(Metadata(unit="1-1-102"), Metadata(), *said, rules, name)
     assert (told.metadata.unit, told.review_reasons) == ("1-1-102", ())
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # a scanner profile that makes one folder per level
+        (["1栋", "1单元", "101室"], Metadata(unit="1-1-101")),
+        (["业主档案", "3号楼", "2单元", "1201"], Metadata(category="业主档案", unit="3-2-1201")),
+        (["二期", "1栋", "1单元", "101室"], Metadata(unit="二期·1-1-101")),
+        (
+            ["业主档案", "二期", "3栋", "2单元", "1201室", "补扫"],
+            Metadata(category="业主档案", unit="二期·3-2-1201", topic="补扫"),
+        ),
+        (["5栋", "1201室"], Metadata(unit="5-1201")),
+        # what does not make one unit is left as it was: a topic, and no unit
+        (["1栋", "1单元"], Metadata(topic="1栋/1单元")),
+        (["1栋", "电梯"], Metadata(topic="1栋/电梯")),
+        (["工程档案", "1栋", "2024"], Metadata(category="工程档案", topic="1栋/2024")),
+    ],
+)
+def test_one_folder_per_level_of_a_unit_names_that_unit(parts: list[str], expected: Metadata) -> None:
+    assert metadata_from_folder(parts, PHASED_RULES) == expected

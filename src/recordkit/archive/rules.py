@@ -377,23 +377,48 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
     category = unit = None
     topic: list[str] = []
     phase: tuple[int, str] | None = None  # the last phase's folder (its place in ``topic``, its name)
-    for part in parts:
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        index += 1
         if category is None and (found := rules.category(part)) is not None:
             category = found.name
             continue
         if unit is None:
+            # A folder per level (1栋/1单元/101室/, as a scanner profile makes them) names the unit together.
+            levels = _levels(parts[index - 1 :])
+            name, taken = ("".join(parts[index - 1 : index - 1 + levels]), levels) if levels else (part, 1)
             code = None
-            if phase is not None and (code := _unit_of_folder(phase[1] + part, rules.phases)) is not None:
+            if phase is not None and (code := _unit_of_folder(phase[1] + name, rules.phases)) is not None:
                 del topic[phase[0]]  # the phase's folder names the unit together with this one
             else:
-                code = _unit_of_folder(part, rules.phases)
+                code = _unit_of_folder(name, rules.phases)
             if code is not None:
                 unit = str(code)
+                index += taken - 1
                 continue
             if _is_phase(part, rules.phases):
                 phase = (len(topic), part)
         topic.append(part)
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
+
+
+_BUILDING_LEVEL = re.compile(r"[A-Za-z]?[0-9]+[A-Za-z]?\s*(?:栋|幢|座|号楼|#)")
+_ENTRANCE_LEVEL = re.compile(r"[0-9]+\s*单元")
+_ROOM_LEVEL = re.compile(r"[A-Za-z]?[0-9]+[A-Za-z]?\s*室?")
+
+
+def _levels(parts: Sequence[str]) -> int:
+    """How many of the first ``parts`` are the levels of one unit, a folder each (``1栋``, ``1单元``, ``101室``; or a
+    building without 单元: ``5栋``, ``1201室``): 3 or 2, else 0."""
+    folded = [unicodedata.normalize("NFKC", part).strip() for part in parts[:3]]
+    if not folded or not _BUILDING_LEVEL.fullmatch(folded[0]):
+        return 0
+    if len(folded) == 3 and _ENTRANCE_LEVEL.fullmatch(folded[1]) and _ROOM_LEVEL.fullmatch(folded[2]):
+        return 3
+    if len(folded) >= 2 and folded[1].endswith("室") and _ROOM_LEVEL.fullmatch(folded[1]):
+        return 2  # (室 written: a year's folder below a building's, 1栋/2024/, is no room)
+    return 0
 
 
 def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
