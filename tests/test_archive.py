@@ -853,3 +853,19 @@ def test_a_scan_in_one_folder_per_level_of_its_unit_is_that_units(ws: Workspace,
     assert (nested.category, nested.unit, nested.topic, nested.review_reasons) == ("业主档案", "1-1-101", None, ())
     assert (below.unit, below.topic, below.review_reasons) == ("3-2-1201", None, ())
     assert (half.unit, half.topic, half.review_reasons) == (None, "3栋/2单元", ("业主档案没有识别出房号",))
+
+
+def test_a_quarantined_files_name_and_note_tell_the_time_on_the_offices_clock(ws: Workspace, clerk: Archivist) -> None:
+    import time_machine
+
+    from recordkit.archive.archivist import list_quarantined
+
+    # 23:30 on the server's UTC clock is 07:30 the next morning in the office (Asia/Shanghai, UTC+8).
+    with time_machine.travel(dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC), tick=False):
+        (inbox(ws) / "b.bmp").write_bytes(b"BM" + bytes(64))
+        outcome = clerk.file(inbox(ws) / "b.bmp")
+    assert outcome.quarantine_path == "records/quarantine/20261206-073000_b.bmp"
+    note = (ws.root / (outcome.quarantine_path + ".原因.txt")).read_text(encoding="utf-8")
+    assert "时间：2026-12-06 07:30:00+08:00\n" in note  # what the clerk reads, with its offset for programs
+    [listed] = list_quarantined(ws)
+    assert listed.at == "2026-12-06 07:30:00+08:00"

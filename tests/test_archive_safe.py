@@ -488,7 +488,8 @@ def test_the_watcher_quarantines_a_file_that_keeps_failing_on_the_first_once_run
 class _Frozen(dt.datetime):
     @classmethod
     def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
-        return cls(2026, 11, 2, 9, 30, 0, tzinfo=tz)
+        # 01:30 UTC: 09:30 in the office (Asia/Shanghai), whose clock the quarantine's names are on
+        return cls(2026, 11, 2, 1, 30, 0, tzinfo=dt.UTC).astimezone(tz) if tz else cls(2026, 11, 2, 9, 30, 0)
 
 
 def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
@@ -496,7 +497,7 @@ def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
 ) -> None:
     import recordkit.archive.archivist as archivist_module
 
-    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date))
+    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date, UTC=dt.UTC))
     quarantine = ws.root / "records" / "quarantine"
     quarantine.mkdir(parents=True, exist_ok=True)
     # Another process holds the third name already (its note is there, its file not yet).
@@ -528,7 +529,7 @@ def test_a_file_quarantined_twice_or_second_of_its_name_is_still_dated_and_title
 ) -> None:
     import recordkit.archive.archivist as archivist_module
 
-    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date))
+    monkeypatch.setattr(archivist_module, "dt", SimpleNamespace(datetime=_Frozen, date=dt.date, UTC=dt.UTC))
     clerk = Archivist(ws, ledger, "档案员")
     # Two empty scans of one name quarantined in the same second; the first put back before it was rescanned,
     # and quarantined again.  Neither the quarantine's times nor its count is the document's date or title.

@@ -57,7 +57,7 @@ from recordkit.archive.rules import (
 )
 from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
-from recordkit.core.dates import check_not_future, parse_date
+from recordkit.core.dates import check_not_future, office_time, parse_date
 from recordkit.core.errors import (
     ConflictError,
     IntegrityError,
@@ -351,6 +351,12 @@ def _add_former_number(conn: Connection, item_id: int, number: str, parts: tuple
 
 def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _note_time(moment: dt.datetime) -> str:
+    """A quarantine note's time as a clerk reads it (``2026-12-06 07:30:00+08:00``, the office's clock), its offset
+    kept so that a program reads the very moment (``list_quarantined``, ``core.dates.stamp_as_written``)."""
+    return moment.isoformat(sep=" ", timespec="seconds")
 
 
 def _relative(workspace: Workspace, path: Path) -> str:
@@ -1231,11 +1237,12 @@ class Archivist:
         Each file gets its own name and its own note, even two files of the same name in the same
         second, in one process or two: the note's name is taken with ``O_EXCL`` first, and nothing
         in the quarantine is ever replaced.  None when the file was gone (another filer took it)."""
+        moment = self._office_now()
         note = (
-            f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_now()}\n"
+            f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_note_time(moment)}\n"
             f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n"
         )
-        target, note_path = self._reserve_quarantine(path.name, note)
+        target, note_path = self._reserve_quarantine(path.name, note, moment)
         try:
             _move_new(path, target)
         except FileNotFoundError:  # another filer took it: no note without a file
@@ -1255,10 +1262,15 @@ class Archivist:
                 pass
         return target
 
-    def _reserve_quarantine(self, name: str, note: str) -> tuple[Path, Path]:
-        """A free name in records/quarantine/ for a file, and its note written under the matching name
-        (created with ``O_EXCL``: a name another file or process holds is never shared)."""
-        stamp = dt.datetime.now().strftime(QUARANTINE_STAMP)
+    def _office_now(self) -> dt.datetime:
+        """Now on the office's clock (``[office] time_zone``), whatever this machine's zone: the quarantine's names and
+        notes are read by the clerks."""
+        return office_time(dt.datetime.now(dt.UTC), self.workspace.settings.office.time_zone)
+
+    def _reserve_quarantine(self, name: str, note: str, moment: dt.datetime) -> tuple[Path, Path]:
+        """A free name in records/quarantine/ for a file, starting with ``moment`` (the note's), and its note written
+        under the matching name (created with ``O_EXCL``: a name another file or process holds is never shared)."""
+        stamp = moment.strftime(QUARANTINE_STAMP)
         shown = _QUARANTINE_STAMP.sub("", readable_name(name)) or readable_name(name)  # one stamp, the new one
         stem, extension = os.path.splitext(shown)
         extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
@@ -1670,11 +1682,12 @@ class Archivist:
         return True
 
     def _quarantine_stray(self, path: Path, reason: str) -> str:
+        moment = self._office_now()
         note = (
-            f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_now()}\n"
+            f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_note_time(moment)}\n"
             "处理：确认后放回 records/inbox/ 即可正式归档。\n"
         )
-        target, _ = self._reserve_quarantine(path.name, note)
+        target, _ = self._reserve_quarantine(path.name, note, moment)
         _move_new(path, target)
         broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
         if broken_sidecar.exists():

@@ -212,7 +212,8 @@ def archive_review(
 
 def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) -> None:
     """The quarantine as a table (nothing, or ``empty``, when it holds no file), each time on the office's clock, as
-    every other time a command shows (the note keeps the moment as this machine's clock wrote it)."""
+    every other time a command shows (the note keeps the moment with its offset; one written by an older recordkit, on
+    this machine's clock)."""
     from recordkit.core.dates import stamp_as_written
 
     if not found:

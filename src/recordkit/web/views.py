@@ -469,7 +469,8 @@ def review_page() -> Any:
     return render_template(
         "review.html",
         items=items,
-        # a note says when in UTC, as every stored moment: shown on the office's clock, as every page's moments
+        # a note says when with its offset (an older one on this machine's clock): shown on the office's clock, as
+        # every page's moments
         quarantined=[
             replace(entry, at=stamp_as_written(entry.at, here.workspace.settings.office.time_zone))
             for entry in list_quarantined(here.workspace)
