@@ -869,3 +869,48 @@ def test_a_quarantined_files_name_and_note_tell_the_time_on_the_offices_clock(ws
     assert "时间：2026-12-06 07:30:00+08:00\n" in note  # what the clerk reads, with its offset for programs
     [listed] = list_quarantined(ws)
     assert listed.at == "2026-12-06 07:30:00+08:00"
+
+
+@pytest.mark.parametrize("extension", [".jfif", ".JFIF", ".jpe"])
+def test_a_jpeg_saved_as_jfif_or_jpe_is_filed_as_a_jpeg(ws: Workspace, clerk: Archivist, extension: str) -> None:
+    # Windows' browsers save a photo of a contract as .jfif; the archive keeps it as the JPEG it is.
+    jpeg = write_scan(ws.root / "照片.jpg", 1).read_bytes()
+    (inbox(ws) / f"3-2-1201_购房合同{extension}").write_bytes(jpeg)
+    outcome = clerk.file(inbox(ws) / f"3-2-1201_购房合同{extension}")
+    assert outcome.item is not None, outcome.reason
+    assert (outcome.item.unit, outcome.item.title, outcome.item.pages) == ("3-2-1201", "购房合同", 1)
+    assert outcome.item.path == "records/archive/业主档案/2026/YZ-2026-00001_购房合同.jpg"
+    assert (ws.root / outcome.item.path).read_bytes() == jpeg
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        (
+            "IMG_4021.HEIC",
+            b"\0\0\0\x18ftypheic" + bytes(64),
+            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入",
+        ),
+        (
+            "IMG_4022.heif",
+            b"\0\0\0\x18ftypmif1" + bytes(64),
+            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入",
+        ),
+        ("合同扫描.zip", b"PK\x03\x04" + bytes(64), "压缩包，请解压后把里面的文件放入收件箱"),
+        ("合同扫描.rar", b"Rar!\x1a\x07\x00" + bytes(64), "压缩包，请解压后把里面的文件放入收件箱"),
+        ("合同扫描.7z", b"7z\xbc\xaf\x27\x1c" + bytes(64), "压缩包，请解压后把里面的文件放入收件箱"),
+        ("图纸.bmp", b"BM" + bytes(64), "不支持的文件类型 .bmp：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX"),
+        # a .jfif that holds no JPEG is what its name says it is not
+        (
+            "照片.jfif",
+            b"\x89PNG\r\n\x1a\n" + bytes(64),
+            "文件内容不是JPEG 图片（扩展名是 .jfif）：文件已损坏或扩展名写错",
+        ),
+    ],
+)
+def test_a_photo_or_an_archive_the_office_cannot_file_says_what_to_do(
+    ws: Workspace, clerk: Archivist, name: str, content: bytes, reason: str
+) -> None:
+    (inbox(ws) / name).write_bytes(content)
+    outcome = clerk.file(inbox(ws) / name)
+    assert (outcome.status, outcome.reason) == ("quarantined", reason)

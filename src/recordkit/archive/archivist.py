@@ -40,6 +40,7 @@ from recordkit.archive.rules import (
     FilingRules,
     Metadata,
     Resolved,
+    archived_extension,
     decode_text,
     format_archive_no,
     is_ignored,
@@ -1115,7 +1116,7 @@ class Archivist:
         # 年度 is the year the document was made (DA/T 22), else the year it is filed.
         made = meta.doc_date.year if meta.doc_date else stamp.year
         archive_no, year, seq = self._next_number(conn, category, made, last)
-        extension = safe_extension(path.name)
+        extension = archived_extension(path.name)
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
         return ArchiveItem(

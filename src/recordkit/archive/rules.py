@@ -33,12 +33,17 @@ ACCEPTED_EXTENSIONS = {
     ".pdf": "pdf",
     ".jpg": "image",
     ".jpeg": "image",
+    ".jfif": "image",  # a JPEG as Windows' browsers save a photo
+    ".jpe": "image",
     ".png": "image",
     ".tif": "tiff",
     ".tiff": "tiff",
     ".docx": "docx",
     ".xlsx": "xlsx",
 }
+#: What an accepted file is named in the archive when not by its own extension: a JPEG saved as .jfif or .jpe is
+#: kept as .jpg, which every viewer opens.
+ARCHIVED_AS = {".jfif": ".jpg", ".jpe": ".jpg"}
 #: Files next to a scan that describe it (never filed themselves).
 SIDECAR_EXTENSIONS = (".json", ".txt")
 #: A scanner's sidecar is a few lines; a bigger one is not read (the scan is filed, flagged for review).
@@ -230,6 +235,12 @@ def safe_extension(name: str) -> str:
     match = re.search(r"(\.[A-Za-z0-9]{1,5})$", name)
     suffix = match[1].lower() if match else ""
     return suffix if suffix in ACCEPTED_EXTENSIONS else ""
+
+
+def archived_extension(name: str) -> str:
+    """The extension an accepted file is archived with (``safe_extension``; ``.jpg`` for a ``.jfif``), or ``""``."""
+    extension = safe_extension(name)
+    return ARCHIVED_AS.get(extension, extension)
 
 
 def is_ignored(name: str, patterns: Sequence[str]) -> bool:

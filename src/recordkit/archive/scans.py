@@ -38,6 +38,18 @@ _MAGIC = {
     "docx": (b"PK\x03\x04",),
     "xlsx": (b"PK\x03\x04",),
 }
+#: Extensions whose files must hold one format of their kind: a .jfif or .jpe is a JPEG, never a PNG.
+_MAGIC_OF_EXTENSION = {".jfif": (b"\xff\xd8\xff",), ".jpe": (b"\xff\xd8\xff",)}
+#: What the clerk is told to do with a file the archive does not take, by its extension: an iPhone's photo, an archive.
+_HEIC_ADVICE = "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入"
+_PACKED_ADVICE = "压缩包，请解压后把里面的文件放入收件箱"
+_UNSUPPORTED_ADVICE = {
+    ".heic": _HEIC_ADVICE,
+    ".heif": _HEIC_ADVICE,
+    ".zip": _PACKED_ADVICE,
+    ".rar": _PACKED_ADVICE,
+    ".7z": _PACKED_ADVICE,
+}
 #: A PDF's header may follow a few bytes of something else (a byte-order mark, the blank line a web system
 #: printed before it) within its first kilobyte, where every reader (pdfium too) looks for it.
 _PDF_HEADER, _PDF_HEADER_WINDOW = b"%PDF-", 1024
@@ -110,6 +122,8 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     (Office) or too large file, which is then never read further (nor hashed)."""
     kind = ACCEPTED_EXTENSIONS.get(extension.lower())
     if kind is None:
+        if (advice := _UNSUPPORTED_ADVICE.get(extension.lower())) is not None:
+            raise ScanRejected(advice, "unsupported")
         shown = extension or "（无扩展名）"
         raise ScanRejected(f"不支持的文件类型 {shown}：只归档 {ACCEPTED_LABEL}", "unsupported")
     with path.open("rb") as stream:
@@ -126,10 +140,10 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
                 "unsupported",
             )
         raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取：请去掉密码后重新放入收件箱", "encrypted")
-    if not head.startswith(_MAGIC[kind]) and not (kind == "pdf" and _PDF_HEADER in head):
-        raise ScanRejected(
-            f"文件内容不是{_KIND_LABEL[kind]}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt"
-        )
+    magic = _MAGIC_OF_EXTENSION.get(extension.lower(), _MAGIC[kind])
+    if not head.startswith(magic) and not (kind == "pdf" and _PDF_HEADER in head):
+        label = "JPEG 图片" if extension.lower() in _MAGIC_OF_EXTENSION else _KIND_LABEL[kind]
+        raise ScanRejected(f"文件内容不是{label}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt")
     size = path.stat().st_size
     if size > limits.max_file_mb << 20:
         raise ScanRejected(
