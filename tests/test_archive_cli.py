@@ -533,3 +533,29 @@ def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, wo
     write_scan(inbox(workspace) / "3栋2单元1201 装修协议.jpg", 1)
     assert archivist_cli("watch", "--once").exit_code == 0
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+def test_a_scan_filed_straight_from_the_quarantine_leaves_it_with_its_note(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # The service gave up on a good scan (归档时多次出错); the clerk files it from the quarantine, naming its unit.
+    quarantine = workspace.root / "records" / "quarantine"
+    quarantine.mkdir(parents=True, exist_ok=True)
+    scan = write_scan(quarantine / "20261205-180000_购房合同.pdf", 1)
+    (quarantine / "20261205-180000_购房合同.pdf.原因.txt").write_text(
+        "文件：购房合同.pdf\n原因：归档时多次出错（TimeoutError），详情见 records/logs/watch.log\n"
+        "时间：2026-12-05 18:00:00+08:00\n",
+        encoding="utf-8",
+    )
+    (quarantine / "20261205-180000_购房合同.pdf.说明.txt").write_text("盒号: 业主-003\n", encoding="utf-8")
+    result = archivist_cli("file", str(scan), "--unit", "3-2-1201")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "已归档 records/quarantine/20261205-180000_购房合同.pdf → YZ-2026-00001（业主档案，1 页）："
+        "records/archive/业主档案/2026/YZ-2026-00001_购房合同.pdf"
+    )
+    assert tree(quarantine) == []
+    listed = archivist_cli("archive", "review", "--quarantine")
+    assert listed.stdout.strip() == "隔离区没有文件"
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["unit"], shown["title"], shown["box"]) == ("3-2-1201", "购房合同", "业主-003")

@@ -492,6 +492,7 @@ class Archivist:
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")
+        self._quarantine_text = os.path.realpath(self.quarantine_dir)
         self._tree_numbers: dict[Path, set[str]] = {}
         self._inside: dict[str, bool] = {}
         self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
@@ -665,7 +666,10 @@ class Archivist:
                     outcome = self._outcome_of(prepared.path, outcome, prepared.before)
                 elif outcome.status == "filed":
                     self._remove_source(
-                        prepared.path, prepared.in_inbox, prepared.before, batch.listings.get(prepared.path.parent)
+                        prepared.path,
+                        prepared.in_inbox or self.in_quarantine(prepared.path),
+                        prepared.before,
+                        batch.listings.get(prepared.path.parent),
                     )
                     filed.append(f"{printable(outcome.source)} → {outcome.item.archive_no}")  # type: ignore[union-attr]
                 outcomes[index] = outcome
@@ -696,7 +700,7 @@ class Archivist:
             )
             return self._reject(path, shown, in_inbox, reason, seen)
         if isinstance(err, _AlreadyFiled):
-            self._remove_source(path, in_inbox, err.seen)
+            self._remove_source(path, in_inbox or self.in_quarantine(path), err.seen)
             return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
         if isinstance(err, _Changed):
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
@@ -737,6 +741,10 @@ class Archivist:
         if self.in_inbox(path):
             return shown_plainly(path.relative_to(self.inbox).as_posix())
         return shown_plainly(_relative(self.workspace, path))
+
+    def in_quarantine(self, path: Path) -> bool:
+        """The file lies in records/quarantine/ (its own folder, where every quarantined file is put)."""
+        return os.path.realpath(os.path.dirname(os.path.abspath(path))) == self._quarantine_text
 
     def in_inbox(self, path: Path) -> bool:
         """The file lies in the inbox (it is moved, or quarantined, when filed); elsewhere it stays."""
@@ -1197,12 +1205,14 @@ class Archivist:
         return numbers
 
     def _remove_source(
-        self, path: Path, in_inbox: bool, filed: os.stat_result, listing: Collection[str] | None = None
+        self, path: Path, removable: bool, filed: os.stat_result, listing: Collection[str] | None = None
     ) -> None:
-        """The inbox's name of a file now filed removed, with its sidecars — only while it still names the very
-        file ``filed`` (its device and inode): a scanner that wrote a new scan under the same name meanwhile
-        (``scan.pdf.tmp`` renamed over ``scan.pdf``) keeps it, to be filed in its turn."""
-        if not in_inbox:
+        """The inbox's (or the quarantine's, ``removable``) name of a file now filed removed, with its sidecars and
+        its quarantine note — only while it still names the very file ``filed`` (its device and inode): a scanner
+        that wrote a new scan under the same name meanwhile (``scan.pdf.tmp`` renamed over ``scan.pdf``) keeps it, to
+        be filed in its turn.  A quarantined scan filed straight from there (``recordkit file records/quarantine/…``)
+        is no longer listed as waiting, as one put back into the inbox is not."""
+        if not removable:
             return  # a clerk's own file (or records/generated/) stays where it is
         try:
             now = path.lstat()

@@ -59,7 +59,8 @@ def file_command(
 ) -> None:
     """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
 
-    收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；其他位置的文件原样保留。
+    收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；从隔离区直接归档的文件归档后连同原因说明从隔离区去掉；
+    其他位置的文件原样保留。
 
     例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
     """
