@@ -914,3 +914,30 @@ def test_a_photo_or_an_archive_the_office_cannot_file_says_what_to_do(
     (inbox(ws) / name).write_bytes(content)
     outcome = clerk.file(inbox(ws) / name)
     assert (outcome.status, outcome.reason) == ("quarantined", reason)
+
+
+def test_a_file_name_carrying_the_number_of_a_filed_item_is_filed_for_review_naming_it(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    first = clerk.file(drop(ws, "3-2-1201_购房合同_20190915.pdf", 1)).item
+    assert first is not None and first.archive_no == "YZ-2019-00001"
+    # A supplement named after the item it belongs to, its number as written on the box label.
+    supplement = clerk.file(drop(ws, "YZ-2019-1 补充材料.pdf", 2)).item
+    written_whole = clerk.file(drop(ws, "补充材料_YZ-2019-00001.pdf", 3)).item
+    # A number no item has is no item's: filed as any other scan.
+    unknown = clerk.file(drop(ws, "YZ-2019-00009 补充材料.pdf", 4)).item
+    assert supplement is not None and written_whole is not None and unknown is not None
+    assert supplement.review_reasons == (
+        "无法判断档案类别",
+        "文件名里的档号 YZ-2019-1 已是《购房合同》（YZ-2019-00001），请在复核时决定",
+    )
+    assert written_whole.review_reasons == (
+        "无法判断档案类别",
+        "文件名里的档号 YZ-2019-00001 已是《购房合同》，请在复核时决定",
+    )
+    assert (unknown.title, unknown.review_reasons) == ("YZ-2019-00009 补充材料", ("无法判断档案类别",))
+    assert {item.archive_no for item in list_items(ledger, review=True)} == {
+        supplement.archive_no,
+        written_whole.archive_no,
+        unknown.archive_no,
+    }

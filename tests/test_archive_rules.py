@@ -16,6 +16,7 @@ from recordkit.archive.rules import (
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
+    numbers_in_name,
     parse_archive_no,
     parse_retention,
     parse_sidecar,
@@ -380,3 +381,17 @@ def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
 )
 def test_one_folder_per_level_of_a_unit_names_that_unit(parts: list[str], expected: Metadata) -> None:
     assert metadata_from_folder(parts, PHASED_RULES) == expected
+
+
+@pytest.mark.parametrize(
+    ("stem", "numbers"),
+    [
+        ("YZ-2026-0012 补充材料", ("YZ-2026-0012",)),
+        ("补充材料_yz2026-12", ("YZ2026-12",)),
+        ("ＧＣ－２０２６－００００３ 图纸", ("GC-2026-00003",)),  # full-width, as typed with a Chinese input method
+        ("收据SJ2026-000001_3-2-1201", ()),  # a receipt's number is no 档号
+        ("3-2-1201_产权证明_20261102", ()),
+    ],
+)
+def test_the_archive_numbers_a_file_name_carries(stem: str, numbers: tuple[str, ...]) -> None:
+    assert numbers_in_name(stem, RULES) == numbers

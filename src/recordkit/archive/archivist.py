@@ -47,6 +47,7 @@ from recordkit.archive.rules import (
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
+    numbers_in_name,
     parse_archive_no,
     parse_retention,
     parse_sidecar,
@@ -947,6 +948,11 @@ class Archivist:
                 raise _AlreadyFiled(existing, before)  # a run killed after its commit, before removing the inbox file
             raise _Duplicate(existing)
         reasons = list(prepared.resolved.review_reasons)
+        for written in prepared.resolved.named_numbers:
+            # A name carrying a filed item's 档号 (a supplement, a page scanned again): not numbered without a word.
+            if (row := _item_row(conn, written)) is not None:
+                also = f"（{row.archive_no}）" if row.archive_no != written else ""
+                reasons.append(f"文件名里的档号 {written} 已是《{row.title}》{also}，请在复核时决定")
         unit = prepared.resolved.metadata.unit
         if unit and unit not in units_known:
             reasons.append(f"台账中没有房屋 {unit}")
@@ -1094,7 +1100,8 @@ class Archivist:
                 "已从题名中去掉：请核对题名"
             )
         from_name = metadata_from_name(stem, self.rules)
-        return pairs, resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
+        resolved = resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
+        return pairs, replace(resolved, named_numbers=numbers_in_name(stem, self.rules))
 
     def _folder_says(self, folder: Path, base: Path) -> Metadata:
         """``metadata_from_folder`` of ``folder`` below ``base``, worked out once per folder (a burst's

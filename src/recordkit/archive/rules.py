@@ -577,6 +577,25 @@ def reasons_about_unit(reasons: Sequence[str]) -> bool:
     return any(reason.startswith(_CONFLICT) for reason in reasons)
 
 
+#: A 档号 inside a file name, written in full or as read off a box label (``YZ-2026-00012``, ``YZ-2026-12``,
+#: ``YZ2026-12``): a prefix, a four-digit year and a sequence.
+_NUMBER_IN_NAME = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,16})-?([0-9]{4})-([0-9]{1,9})(?![0-9])")
+
+
+def numbers_in_name(stem: str, rules: FilingRules) -> tuple[str, ...]:
+    """The archive numbers a file name carries, as written (upper case), of the configured categories' prefixes
+    (``YZ-2026-0012 补充材料``): the name of an item it may belong to, which a person decides at review.  Other
+    numbers (a receipt's ``SJ2026-000001``) are not looked at."""
+    folded = unicodedata.normalize("NFKC", stem).upper()
+    prefixes = {_fold(entry.prefix).upper() for entry in rules.categories} | {_fold(rules.unknown.prefix).upper()}
+    found = [match[0] for match in _NUMBER_IN_NAME.finditer(folded) if match[1] in prefixes]
+    for word in _NAME_SEPARATORS.split(folded):  # a number of the estate's own pattern ({prefix}{year}{seq:04d} …)
+        parsed = parse_archive_no(rules.number_pattern, word) if word else None
+        if parsed is not None and parsed[0] in prefixes:
+            found.append(word)
+    return tuple(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class Resolved:
     """The metadata a scan is filed with, and why it needs review (empty: it does not)."""
@@ -584,6 +603,8 @@ class Resolved:
     category: Category
     metadata: Metadata
     review_reasons: tuple[str, ...] = field(default=())
+    #: The archive numbers its file name carries (``numbers_in_name``): looked up when it is numbered.
+    named_numbers: tuple[str, ...] = field(default=())
 
 
 def resolve(
