@@ -268,7 +268,7 @@ QUARANTINE_CASES = [
         lambda p: p.write_bytes(b"data"),
         "不支持的文件类型 （无扩展名）：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX",
     ),
-    ("空白.pdf", lambda p: p.write_bytes(b""), "文件是空的（0 字节）：可能扫描中断，请重新扫描"),
+    ("空白.pdf", lambda p: p.write_bytes(b""), "空文件（扫描仪没有写入内容），请重新扫描"),
     ("坏.pdf", lambda p: p.write_bytes(b"%PDF-1.4\nthis is not a pdf"), "PDF 文件已损坏，无法打开：请重新扫描"),
     ("加密.pdf", lambda p: p.write_bytes(encrypted_pdf()), "PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱"),
     (

@@ -115,7 +115,7 @@ def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: 
         ("好.pdf", "filed", "GC-2026-00001"),
         ("空.pdf", "quarantined", None),
     ]
-    assert rows[1]["reason"] == "文件是空的（0 字节）：可能扫描中断，请重新扫描"
+    assert rows[1]["reason"] == "空文件（扫描仪没有写入内容），请重新扫描"
     assert rows[1]["quarantine_path"].startswith("records/quarantine/")
 
 
@@ -192,6 +192,19 @@ def test_watch_once_names_the_files_still_being_written(
     ]
 
 
+def test_watch_once_leaves_an_empty_scan_in_the_inbox_and_says_so(archivist_cli: Any, workspace: Workspace) -> None:
+    # The scanner on a slow share made the file and has not written it yet: it is not quarantined by a cron run.
+    (inbox(workspace) / "扫描仪").mkdir()
+    (inbox(workspace) / "扫描仪" / "合同.pdf").write_bytes(b"")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "收件箱处理完毕：归档 0 个，隔离 0 个",
+        "还有 1 个空文件（扫描仪可能还没写入内容），留在收件箱：扫描仪/合同.pdf；空了 10 分钟以上的才移到隔离区",
+    ]
+    assert tree(inbox(workspace)) == ["扫描仪/合同.pdf"]
+
+
 @pytest.mark.parametrize("interval", ["0", "-1"])
 def test_watch_refuses_an_interval_the_setting_refuses(archivist_cli: Any, interval: str) -> None:
     # [archive] poll_interval takes 0.01 to 3600 seconds; --interval 0 --polling made the service spin a core.
@@ -203,11 +216,12 @@ def test_watch_refuses_an_interval_the_setting_refuses(archivist_cli: Any, inter
 def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "IMG_0001.jpg", 2)
     (inbox(workspace) / "空.pdf").write_bytes(b"")
+    os.utime(inbox(workspace) / "空.pdf", (1_767_225_600, 1_767_225_600))  # empty since 2026-01-01
     (inbox(workspace) / "说明.exe").write_bytes(b"MZ")
     archivist_cli("watch", "--once")
     listed = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)
     assert sorted((entry["source"], entry["reason"], entry["present"]) for entry in listed) == [
-        ("空.pdf", "文件是空的（0 字节）：可能扫描中断，请重新扫描", True),
+        ("空.pdf", "空文件（扫描仪没有写入内容），请重新扫描", True),
         ("说明.exe", "不支持的文件类型 .exe：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX", True),
     ]
     assert all(entry["path"].startswith("records/quarantine/") for entry in listed)
@@ -215,7 +229,7 @@ def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: An
     review = archivist_cli("archive", "review")
     assert review.exit_code == 0
     assert "待复核档案 1 件" in review.stdout and "WF-2026-00001" in review.stdout
-    assert "隔离区文件 2 个" in review.stdout and "文件是空的（0 字节）" in review.stdout
+    assert "隔离区文件 2 个" in review.stdout and "空文件（扫描仪没有写入内容）" in review.stdout
     # A file taken out of the quarantine (its note left behind) is still listed, marked as gone.
     (workspace.root / listed[0]["path"]).unlink()
     again = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)

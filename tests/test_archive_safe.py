@@ -518,7 +518,7 @@ def test_files_of_the_same_name_in_the_same_second_get_their_own_note(
     for outcome, folder in zip(outcomes, ("甲", "乙", "丙"), strict=True):
         target = ws.root / str(outcome.quarantine_path)
         note = target.with_name(target.name + ".原因.txt").read_text(encoding="utf-8")
-        assert note.startswith(f"文件：{folder}/扫描.pdf\n原因：文件是空的（0 字节）：可能扫描中断，请重新扫描\n")
+        assert note.startswith(f"文件：{folder}/扫描.pdf\n原因：空文件（扫描仪没有写入内容），请重新扫描\n")
         assert json.loads(target.with_name(target.name + ".json").read_text(encoding="utf-8")) == {"备注": folder}
     assert (quarantine / "20261102-093000-3_扫描.pdf.原因.txt").read_text(encoding="utf-8") == "别的进程"
     assert tree(inbox(ws)) == []

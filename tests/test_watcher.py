@@ -64,6 +64,22 @@ def test_a_zero_window_files_at_first_sight() -> None:
     assert FileStabilityTracker(window=0).seconds_to_next(0.0) is None
 
 
+def test_an_empty_file_is_stable_only_once_empty_for_its_own_longer_window() -> None:
+    # A scanner saving to a slow share creates the file long before it writes it.
+    tracker = FileStabilityTracker(window=2.0, empty_window=600.0)
+    assert tracker.observe("scan.pdf", 0, 1, now=0.0) is False
+    assert tracker.observe("scan.pdf", 0, 1, now=2.0) is False  # the scan's window is not the empty file's
+    assert tracker.due(2.0) == []  # not looked at again and again meanwhile
+    assert tracker.seconds_to_next(2.0) == 598.0
+    assert tracker.observe("scan.pdf", 0, 1, now=600.0) is True
+    # Written at last, five minutes on: the scan's own window from then on.
+    tracker.observe("late.pdf", 0, 1, now=0.0)
+    assert tracker.observe("late.pdf", 5000, 2, now=300.0) is False
+    assert tracker.observe("late.pdf", 5000, 2, now=302.0) is True
+    # Empty since its modification time, 11 minutes ago (a restarted service, a cron run): stable at first sight.
+    assert tracker.observe("old.pdf", 0, 1, now=0.0, age=660.0) is True
+
+
 # -- the service ------------------------------------------------------------------------------
 
 
@@ -114,7 +130,7 @@ def test_a_quarantined_scan_put_back_with_its_note_is_filed_and_the_note_is_no_f
 ) -> None:
     # A clerk selects the scan and its note in the quarantine and moves both back into the inbox.
     empty = inbox(ws) / "3-2-1201_购房合同_20190915.pdf"
-    empty.write_bytes(b"")
+    empty.write_bytes(b"not a pdf")
     watcher = _watcher(ws, ledger, 0.0, FakeClock())
     [first] = watcher.run_once()
     quarantined = ws.root / first.quarantine_path  # type: ignore[operator]
@@ -132,7 +148,7 @@ def test_a_quarantined_scan_put_back_with_its_note_is_filed_and_the_note_is_no_f
     again_path = ws.root / again[0].quarantine_path  # type: ignore[operator]
     assert sorted(p.name for p in quarantine.iterdir()) == [again_path.name, again_path.name + ".原因.txt"]
     note = again_path.with_name(again_path.name + ".原因.txt").read_text(encoding="utf-8")
-    assert "原因：文件是空的（0 字节）：可能扫描中断，请重新扫描" in note
+    assert "原因：文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错" in note
 
     quarantined = again_path
     write_scan(quarantined, 2)  # rescanned into the same file
@@ -498,3 +514,55 @@ def test_the_service_keeps_filing_through_a_restart_of_the_postgresql_server(
     log = (ws.root / "records" / "logs" / "watch.log").read_text(encoding="utf-8")
     assert 3 <= log.count("ledger operation failed") <= 6, log
     assert "Traceback" not in log
+
+
+class WallClock(FakeClock):
+    def __init__(self) -> None:
+        self.now = 1_796_000_000.0  # an epoch moment: a file's modification time is on this clock
+
+
+def test_an_empty_scan_waits_in_the_inbox_and_is_quarantined_only_after_ten_minutes(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    clock, wall = FakeClock(), WallClock()
+    slow = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "2"})
+    watcher = InboxWatcher(Archivist(slow, ledger, "归档服务"), clock=clock, wall_clock=wall)
+    late, never = inbox(ws) / "合同扫描.pdf", inbox(ws) / "空白.pdf"
+    for path in (late, never):
+        path.write_bytes(b"")  # the scanner made the file; its pages come over the share later
+        os.utime(path, (wall.now, wall.now))
+
+    def later(seconds: float) -> list[str]:
+        clock.now += seconds
+        wall.now += seconds
+        return [(o.source, o.status, o.reason) for o in watcher.check(set(watcher.scan()))]
+
+    assert later(0) == []
+    assert later(3) == []  # past the 2-second window: still left in the inbox, not quarantined
+    assert sorted(tree(inbox(ws))) == ["合同扫描.pdf", "空白.pdf"]
+    assert watcher.tracker.seconds_to_next(clock.now) == 597.0  # the next look is not before ten minutes
+    assert watcher.tracker.due(clock.now) == []
+    write_scan(late, 1)  # five minutes on, the scanner writes it
+    os.utime(late, (wall.now + 300, wall.now + 300))
+    assert later(300) == []
+    assert [status for _, status, _ in later(2)] == ["filed"]
+    assert later(290) == []  # 595 seconds empty
+    assert later(5) == [("空白.pdf", "quarantined", "空文件（扫描仪没有写入内容），请重新扫描")]
+    assert tree(inbox(ws)) == []
+
+
+def test_once_leaves_a_new_empty_scan_in_the_inbox_and_quarantines_one_empty_for_ten_minutes(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    wall = WallClock()
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), clock=FakeClock(), wall_clock=wall)
+    new, old = inbox(ws) / "刚建的.pdf", inbox(ws) / "早就空着.pdf"
+    for path, age in ((new, 30), (old, 601)):
+        path.write_bytes(b"")
+        os.utime(path, (wall.now - age, wall.now - age))
+    slept: list[float] = []
+    outcomes = watcher.run_once(sleep=slept.append)
+    assert [(o.source, o.status) for o in outcomes] == [("早就空着.pdf", "quarantined")]
+    assert slept == []  # --once never waits ten minutes for an empty file
+    assert tree(inbox(ws)) == ["刚建的.pdf"]
+    assert (watcher.still_empty(), watcher.still_written()) == (["刚建的.pdf"], [])

@@ -55,6 +55,8 @@ _UNSUPPORTED_ADVICE = {
 _PDF_HEADER, _PDF_HEADER_WINDOW = b"%PDF-", 1024
 _KIND_LABEL = {"pdf": "PDF", "image": "图片", "tiff": "TIFF", "docx": "Word 文档", "xlsx": "Excel 表格"}
 ACCEPTED_LABEL = "PDF、JPG/PNG、TIFF、DOCX、XLSX"
+#: Why an empty file is quarantined (the service does so once it has been empty for ten minutes).
+EMPTY_REASON = "空文件（扫描仪没有写入内容），请重新扫描"
 #: What Pillow raises on a broken or incomplete image: besides its I/O and syntax errors, a TIFF cut short
 #: (a scanner still writing a multi-page TIFF) fails with TypeError "Missing dimensions" or a KeyError of a tag.
 BROKEN_IMAGE_ERRORS: tuple[type[Exception], ...] = (
@@ -129,7 +131,7 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     with path.open("rb") as stream:
         head = stream.read(_PDF_HEADER_WINDOW)
     if not head:
-        raise ScanRejected("文件是空的（0 字节）：可能扫描中断，请重新扫描", "empty")
+        raise ScanRejected(EMPTY_REASON, "empty")
     # Word and Excel files with a password are not zip files but OLE compound files.
     if kind in ("docx", "xlsx") and head.startswith(OLE2_SIGNATURE):
         if not _holds_encrypted_package(path):  # a Word 97-2003 .doc or Excel .xls under a new name

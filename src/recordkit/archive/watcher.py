@@ -64,6 +64,10 @@ RETRY_FIRST = 1.0
 RETRY_MAX = 30.0
 #: While they cannot be taken, the log says so again this often (the tries between are logged at debug level).
 REMINDER_SECONDS = 600.0
+#: An empty file waits this long in the inbox before it is quarantined: a scanner saving to a slow network share
+#: creates the file long before it writes the pages.  Counted from the file's modification time (a restarted
+#: service, ``--once`` from cron, see how long it has been empty), else from when the service first saw it.
+EMPTY_SECONDS = 600.0
 
 
 # -- the stability rule (pure) ----------------------------------------------------------------
@@ -109,24 +113,31 @@ def refused_by(err: RecordkitError) -> str:
 
 class FileStabilityTracker:
     """Decides when a file the scanner writes is complete: its size and mtime have not changed
-    for ``window`` seconds.  Knows no clock and no disk: the caller passes what it saw and when."""
+    for ``window`` seconds — an empty file for ``empty_window`` (the scanner may not have begun writing it).
+    Knows no clock and no disk: the caller passes what it saw and when."""
 
-    def __init__(self, window: float) -> None:
+    def __init__(self, window: float, empty_window: float = EMPTY_SECONDS) -> None:
         self.window = window
+        self.empty_window = max(window, empty_window)
         self._seen: dict[Any, Observation] = {}
 
-    def observe(self, key: Any, size: int, mtime_ns: int, now: float) -> bool:
-        """Record what was seen of ``key`` at ``now``; True when it has been unchanged for the window."""
+    def window_of(self, seen: Observation) -> float:
+        """How long a file seen as ``seen`` must stay unchanged."""
+        return self.empty_window if seen.size == 0 else self.window
+
+    def observe(self, key: Any, size: int, mtime_ns: int, now: float, age: float = 0.0) -> bool:
+        """Record what was seen of ``key`` at ``now``; True when it has been unchanged for its window.  ``age``: how
+        long an empty file has been as it is already (since its modification time), counted in its window."""
         previous = self._seen.get(key)
         if previous is None or (previous.size, previous.mtime_ns) != (size, mtime_ns):
-            self._seen[key] = Observation(size, mtime_ns, now)
-            return self.window <= 0
-        return now - previous.since >= self.window
+            seen = self._seen[key] = Observation(size, mtime_ns, now - max(0.0, age) if size == 0 else now)
+            return now - seen.since >= self.window_of(seen)
+        return now - previous.since >= self.window_of(previous)
 
     def due(self, now: float) -> list[Any]:
-        """The keys that were unchanged for the window when last seen, as of ``now``: to be looked at
+        """The keys that were unchanged for their window when last seen, as of ``now``: to be looked at
         again, once, to confirm it (a change in between moves the mtime or the size, and is seen then)."""
-        return [key for key, seen in self._seen.items() if now - seen.since >= self.window]
+        return [key for key, seen in self._seen.items() if now - seen.since >= self.window_of(seen)]
 
     def seen(self, key: Any) -> Observation | None:
         """What was last seen of ``key``, and since when (None: not being watched)."""
@@ -138,11 +149,11 @@ class FileStabilityTracker:
     def pending(self) -> list[Any]:
         return list(self._seen)
 
-    def seconds_to_next(self, now: float) -> float | None:
-        """How long until the earliest pending file could be stable; None when nothing is pending."""
-        if not self._seen:
-            return None
-        return max(0.0, min(seen.since + self.window for seen in self._seen.values()) - now)
+    def seconds_to_next(self, now: float, empty: bool = True) -> float | None:
+        """How long until the earliest pending file could be stable (without ``empty``: of those not empty); None
+        when nothing is pending."""
+        ends = [seen.since + self.window_of(seen) for seen in self._seen.values() if empty or seen.size]
+        return max(0.0, min(ends) - now) if ends else None
 
 
 def can_open(path: Path) -> bool:
@@ -169,13 +180,16 @@ class InboxWatcher:
         clock: Callable[[], float] = time.monotonic,
         report: Callable[[FilingOutcome], None] | None = None,
         say: Callable[[str], None] | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        empty_seconds: float = EMPTY_SECONDS,
     ) -> None:
         settings = archivist.settings
         self.archivist = archivist
         self.polling = polling
         self.interval = settings.poll_interval if interval is None else interval
-        self.tracker = FileStabilityTracker(settings.stability_seconds)
+        self.tracker = FileStabilityTracker(settings.stability_seconds, empty_seconds)
         self.clock = clock
+        self.wall_clock = wall_clock  # the clock of files' modification times: how long an empty file has been
         self.report = report or (lambda outcome: None)
         self.say = say or (lambda line: None)  # what the service tells whoever watches it (Chinese)
         self.roots = [archivist.inbox]
@@ -316,7 +330,8 @@ class InboxWatcher:
                 # good): the archivist quarantines it at once as not a regular file.
                 stable.append(path)
                 continue
-            if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock()) and can_open(path):
+            age = max(0.0, self.wall_clock() - status.st_mtime_ns / 1e9) if status.st_size == 0 else 0.0
+            if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock(), age) and can_open(path):
                 stable.append(path)
         return stable
 
@@ -339,6 +354,8 @@ class InboxWatcher:
         for path in self.tracker.pending():
             seen = self.tracker.seen(path)
             if seen is None or path in self._ahead_paths or path in busy or now - seen.since >= self.tracker.window:
+                continue
+            if seen.size == 0:  # nothing to read yet: an empty file is only looked at again
                 continue
             read = self._read.get(path)
             if read is not None and read.key[2:] == (seen.size, seen.mtime_ns):
@@ -549,7 +566,8 @@ class InboxWatcher:
             self.recover()
             found = set(self.scan())
             outcomes = self.check(found)
-            wait = self.tracker.seconds_to_next(self.clock())
+            # (an empty file is not waited for: it stays in the inbox, the next run or the service looks again)
+            wait = self.tracker.seconds_to_next(self.clock(), empty=False)
             if wait is not None and not self.stop_event.is_set():
                 sleep(wait)
                 outcomes += self.check(set())
@@ -563,11 +581,19 @@ class InboxWatcher:
     def still_written(self) -> list[str]:
         """The files still changing at the last look (``--once`` leaves them in the inbox), as the clerk sees
         their names: relative to the inbox, read as GBK where they are not UTF-8."""
+        return self._pending_names(empty=False)
+
+    def still_empty(self) -> list[str]:
+        """The empty files left in the inbox at the last look, not yet empty for ``EMPTY_SECONDS`` (the scanner may
+        write them yet), named as ``still_written`` names files."""
+        return self._pending_names(empty=True)
+
+    def _pending_names(self, empty: bool) -> list[str]:
         inbox = self.archivist.inbox
         return sorted(
             readable_name(str(path.relative_to(inbox)) if path.is_relative_to(inbox) else path.name)
-            for path in map(Path, self.tracker.pending())
-            if path.exists()
+            for path, seen in ((Path(key), self.tracker.seen(key)) for key in self.tracker.pending())
+            if seen is not None and (seen.size == 0) == empty and path.exists()
         )
 
     def recover(self) -> None:

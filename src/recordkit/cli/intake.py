@@ -130,6 +130,11 @@ def watch_command(
                     f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
                     "扫描完成后再运行 recordkit watch --once（归档服务会自动归档）"
                 )
+            if empty := watcher.still_empty():
+                typer.echo(
+                    f"还有 {len(empty)} 个空文件（扫描仪可能还没写入内容），留在收件箱：{'、'.join(empty)}；"
+                    "空了 10 分钟以上的才移到隔离区"
+                )
             if (why := watcher.refusal) is not None:
                 left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
                 raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
