@@ -130,7 +130,7 @@ def users_passwd(
     name: str = typer.Argument(..., help="用户名。"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=PASSWORD_STDIN_HELP),
 ) -> None:
-    """修改账户的密码（记入操作日志，不记密码）；该账户的登录失败记录随之清除。
+    """修改账户的密码（记入操作日志，不记密码）；该账户的登录失败记录随之清除，已登录的网页下一次操作时退出。
 
     例：recordkit users passwd 王芳
     """

@@ -15,7 +15,7 @@ import math
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,6 +76,9 @@ class User:
     name: str
     role: str
     disabled: bool
+    #: When its password was last set (UTC stamp, as kept): a web session remembers it at sign-in and ends
+    #: when it differs (``recordkit users passwd``).  Empty for the page's local user, who has no password.
+    password_changed_at: str = field(default="", compare=False)
 
     @property
     def role_label(self) -> str:
@@ -211,7 +214,7 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def _user(row: Any) -> User:
-    return User(row.name, row.role, bool(row.disabled))
+    return User(row.name, row.role, bool(row.disabled), row.password_changed_at)
 
 
 def _row(conn: Connection, name: str) -> Any:
@@ -305,7 +308,7 @@ def add_user(
             operator,
             [Change("user.add", "web_user", name, None, {"name": name, "role": role, "disabled": False})],
         )
-    return User(name, role, False)
+    return User(name, role, False, stamp)
 
 
 def disable_user(ledger: Ledger, name: str, *, operator: str) -> User:
@@ -333,11 +336,12 @@ def _set_disabled(ledger: Ledger, name: str, disabled: bool, operator: str) -> U
         record(
             conn, operator, [Change("user.disable" if disabled else "user.enable", "web_user", name, _view(row), after)]
         )
-    return User(row.name, row.role, disabled)
+    return User(row.name, row.role, disabled, row.password_changed_at)
 
 
 def set_password(ledger: Ledger, name: str, password: str, *, operator: str, now: dt.datetime | None = None) -> User:
-    """A new password for the account (its failed sign-ins are forgotten); journalled as ``user.passwd``
+    """A new password for the account (its failed sign-ins are forgotten, and a web session signed in with the
+    old one ends at its next request: its ``password_changed_at`` differs); journalled as ``user.passwd``
     without the password.  ``NotFoundError`` for an unknown name, ``ValidationError`` for a bad password."""
     name = require_user(ledger, name).name
     check_password(name, password)
@@ -354,7 +358,7 @@ def set_password(ledger: Ledger, name: str, password: str, *, operator: str, now
         )
         conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == name))
         record(conn, operator, [Change("user.passwd", "web_user", name, None, {"password_changed_at": stamp})])
-    return _user(row)
+    return replace(_user(row), password_changed_at=stamp)
 
 
 def _no_such_user(name: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -140,11 +140,32 @@ def _sign_in() -> Response | tuple[str, int] | None:
     name = session.get("user")
     found = get_user(here.ledger, name) if isinstance(name, str) else None
     if found is None or found.disabled:
-        if name is not None:  # signed out by a disabled or removed account; a visitor's session (the login
-            session.clear()  # form's CSRF token, which the browser's favicon request must not wipe) is kept
-        return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
+        # signed out by a disabled or removed account; a visitor's session (the login form's CSRF token, which
+        # the browser's favicon request must not wipe) is kept
+        return _to_login() if name is None else _signed_out(None)
+    if session.get(PASSWORD_STAMP) != found.password_changed_at:
+        # the password was changed (``recordkit users passwd``: a leaked one, a clerk who left) since this
+        # browser signed in with the old one; a session of an older version, without the stamp, just signs in again
+        return _signed_out(PASSWORD_CHANGED if PASSWORD_STAMP in session else None)
     g.user = found
     return None
+
+
+#: What a session keeps besides the user's name: the account's ``password_changed_at`` when it signed in.
+PASSWORD_STAMP = "password_changed_at"
+PASSWORD_CHANGED = "密码已更改，请重新登录"
+
+
+def _signed_out(reason: str | None) -> Response:
+    """End the session and send the browser to the login page, which says ``reason`` (when given)."""
+    session.clear()
+    if reason:
+        flash(reason)
+    return _to_login()
+
+
+def _to_login() -> Response:
+    return redirect(url_for("login", next=request.full_path if request.method == "GET" else None))
 
 
 def _refuse_other_hosts() -> tuple[str, int] | None:
@@ -210,6 +231,7 @@ def login() -> Any:
         else:
             session.clear()
             session["user"] = signed_in.name
+            session[PASSWORD_STAMP] = signed_in.password_changed_at
             return redirect(_safe_next(request.form.get("next")))
     return render_template("login.html", message=message, next=request.values.get("next", "")), status
 

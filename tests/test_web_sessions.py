@@ -1,0 +1,79 @@
+"""How long a sign-in to the archive-room web page holds: a password changed by ``recordkit users passwd``
+ends the sessions signed in with the old one, a session left unused for hours ends, and an account added while
+a page served on this computer runs asks for sign-in from the next request on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from recordkit.cli import app as cli_app
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.web import accounts
+from recordkit.web.app import create_app
+from tests.web_helpers import Browser, text_of
+
+PASSWORD = "correct horse 1"
+PASSWORD_CHANGED = "密码已更改，请重新登录"
+
+
+@pytest.fixture
+def web_ledger(workspace: Workspace) -> Iterator[Ledger]:
+    with open_ledger(workspace.database_url) as ledger:
+        yield ledger
+
+
+def users(workspace: Workspace, *args: str, stdin: str | None = None) -> Any:
+    """``recordkit users …`` in another terminal, as the office's administrator."""
+    return CliRunner().invoke(
+        cli_app,
+        ["users", *args],
+        env={"RECORDKIT_HOME": str(workspace.root), "RECORDKIT_OPERATOR": "站长", "RECORDKIT_DATABASE_URL": None},
+        input=stdin,
+    )
+
+
+def signed_in(workspace: Workspace, ledger: Ledger, name: str = "王档案") -> Browser:
+    accounts.add_user(ledger, name, "archivist", PASSWORD, operator="站长")
+    browser = Browser(create_app(workspace, accounts_required=True, ledger=ledger))
+    assert browser.login(name, PASSWORD).status_code == 302
+    assert browser.get("/loans").status_code == 200
+    return browser
+
+
+def sent_to_login(browser: Browser, url: str = "/loans") -> str:
+    """The words of the login page a request to ``url`` is sent to (it must be sent there)."""
+    response = browser.get(url)
+    assert response.status_code == 302 and "/login" in response.headers["Location"], response.status_code
+    login = browser.get(response.headers["Location"])
+    assert login.status_code == 200 and 'id="login-button"' in login.get_data(as_text=True)
+    return text_of(login)
+
+
+# -- a password changed ---------------------------------------------------------------------------------
+
+
+def test_a_password_changed_on_the_command_line_signs_the_open_page_out(
+    workspace: Workspace, web_ledger: Ledger
+) -> None:
+    browser = signed_in(workspace, web_ledger)
+    changed = users(workspace, "passwd", "王档案", "--password-stdin", stdin="a new password 2\n")
+    assert changed.exit_code == 0, changed.output
+    assert PASSWORD_CHANGED in sent_to_login(browser)
+    assert browser.get("/loans").status_code == 302, "still signed out: the message is said once, the door stays shut"
+    assert browser.login("王档案", PASSWORD).status_code == 403  # the old password is gone
+    assert browser.login("王档案", "a new password 2").status_code == 302
+    page = browser.get("/loans")
+    assert page.status_code == 200 and "王档案（档案管理员）" in text_of(page)
+    assert PASSWORD_CHANGED not in text_of(page)
+
+
+def test_another_accounts_password_change_leaves_a_session_alone(workspace: Workspace, web_ledger: Ledger) -> None:
+    browser = signed_in(workspace, web_ledger)
+    accounts.add_user(web_ledger, "小李", "reader", PASSWORD, operator="站长")
+    accounts.set_password(web_ledger, "小李", "a new password 2", operator="站长")
+    assert browser.get("/loans").status_code == 200
