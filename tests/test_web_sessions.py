@@ -4,10 +4,12 @@ a page served on this computer runs asks for sign-in from the next request on.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from recordkit.cli import app as cli_app
@@ -19,6 +21,7 @@ from tests.web_helpers import Browser, text_of
 
 PASSWORD = "correct horse 1"
 PASSWORD_CHANGED = "密码已更改，请重新登录"
+IDLE = "长时间未操作，已自动退出，请重新登录"
 
 
 @pytest.fixture
@@ -77,3 +80,29 @@ def test_another_accounts_password_change_leaves_a_session_alone(workspace: Work
     accounts.add_user(web_ledger, "小李", "reader", PASSWORD, operator="站长")
     accounts.set_password(web_ledger, "小李", "a new password 2", operator="站长")
     assert browser.get("/loans").status_code == 200
+
+
+# -- a session left unused --------------------------------------------------------------------------------
+
+
+def test_a_session_unused_for_eight_hours_is_signed_out(workspace: Workspace, web_ledger: Ledger) -> None:
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        browser = signed_in(workspace, web_ledger)
+        # used all day, with pauses under eight hours: still signed in at night
+        for _ in range(4):
+            clock.shift(dt.timedelta(hours=7, minutes=59))
+            assert browser.get("/loans").status_code == 200
+        clock.shift(dt.timedelta(hours=8, minutes=1))  # left signed in overnight
+        assert IDLE in sent_to_login(browser)
+        assert browser.get("/loans").status_code == 302
+        assert browser.login("王档案", PASSWORD).status_code == 302
+        assert browser.get("/loans").status_code == 200
+
+
+def test_a_session_used_just_under_eight_hours_ago_holds(workspace: Workspace, web_ledger: Ledger) -> None:
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        browser = signed_in(workspace, web_ledger)
+        clock.shift(dt.timedelta(hours=8) - dt.timedelta(seconds=1))
+        assert browser.get("/loans").status_code == 200

@@ -7,10 +7,12 @@ here and in ``views``, which only ``recordkit serve`` (and the tests) load.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -147,13 +149,30 @@ def _sign_in() -> Response | tuple[str, int] | None:
         # the password was changed (``recordkit users passwd``: a leaked one, a clerk who left) since this
         # browser signed in with the old one; a session of an older version, without the stamp, just signs in again
         return _signed_out(PASSWORD_CHANGED if PASSWORD_STAMP in session else None)
+    now = time.time()
+    seen = session.get(LAST_SEEN)
+    if not isinstance(seen, int) or now - seen >= SESSION_IDLE.total_seconds():
+        return _signed_out(IDLE_SIGNED_OUT if isinstance(seen, int) else None)
+    if now - seen >= LAST_SEEN_STEP:
+        session[LAST_SEEN] = int(now)
     g.user = found
     return None
 
 
-#: What a session keeps besides the user's name: the account's ``password_changed_at`` when it signed in.
+#: What a session keeps besides the user's name: the account's ``password_changed_at`` when it signed in, and
+#: when (seconds since the epoch) it was last used.
 PASSWORD_STAMP = "password_changed_at"
+LAST_SEEN = "seen"
 PASSWORD_CHANGED = "密码已更改，请重新登录"
+IDLE_SIGNED_OUT = "长时间未操作，已自动退出，请重新登录"
+
+#: A session unused this long is signed out: a counter PC left signed in overnight is no open door in the
+#: morning, while a clerk's working day with its breaks stays signed in.  Kept in the signed session and checked
+#: here rather than by ``PERMANENT_SESSION_LIFETIME``: Flask drops a cookie older than that unread, and the login
+#: page could not say why the clerk must sign in again.
+SESSION_IDLE = dt.timedelta(hours=8)
+#: The last-seen moment is written again at most this often (seconds): not a new cookie for every thumbnail.
+LAST_SEEN_STEP = 60
 
 
 def _signed_out(reason: str | None) -> Response:
@@ -232,6 +251,7 @@ def login() -> Any:
             session.clear()
             session["user"] = signed_in.name
             session[PASSWORD_STAMP] = signed_in.password_changed_at
+            session[LAST_SEEN] = int(time.time())
             return redirect(_safe_next(request.form.get("next")))
     return render_template("login.html", message=message, next=request.values.get("next", "")), status
 
