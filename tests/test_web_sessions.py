@@ -106,3 +106,34 @@ def test_a_session_used_just_under_eight_hours_ago_holds(workspace: Workspace, w
         browser = signed_in(workspace, web_ledger)
         clock.shift(dt.timedelta(hours=8) - dt.timedelta(seconds=1))
         assert browser.get("/loans").status_code == 200
+
+
+# -- accounts added while the page runs -------------------------------------------------------------------
+
+
+def test_an_account_added_while_a_local_page_runs_asks_for_sign_in_at_the_next_request(
+    workspace: Workspace, web_ledger: Ledger
+) -> None:
+    browser = Browser(create_app(workspace, accounts_required=False, ledger=web_ledger))
+    assert browser.get("/loans").status_code == 200  # no accounts: this computer's operator, unasked
+    added = users(workspace, "add", "王档案", "--role", "档案管理员", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    sent_to_login(browser)
+    # no form is taken unsigned any more either
+    assert browser.post("/logout", {}).headers["Location"].endswith("/login")
+    assert browser.login("王档案", PASSWORD).status_code == 302
+    page = browser.get("/loans")
+    assert page.status_code == 200 and "王档案（档案管理员）" in text_of(page)
+
+
+def test_a_local_page_that_asked_for_sign_in_keeps_asking_when_every_account_is_disabled(
+    workspace: Workspace, web_ledger: Ledger
+) -> None:
+    browser = Browser(create_app(workspace, accounts_required=False, ledger=web_ledger))
+    assert browser.get("/loans").status_code == 200
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    assert users(workspace, "disable", "王档案").exit_code == 0
+    sent_to_login(browser)
+    refused = browser.login("王档案", PASSWORD)
+    assert refused.status_code == 403 and "账户 王档案 已停用" in text_of(refused)
+    assert browser.get("/loans").status_code == 302

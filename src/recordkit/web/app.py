@@ -88,8 +88,8 @@ def accounts_required(host: str, has_users: bool) -> bool:
 def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger | None = None) -> Flask:
     """The web application on ``workspace`` and its open ``ledger``.  With ``accounts_required`` every page
     but the login page asks for a signed-in user (``accounts``); without, the page is for this computer's
-    own user (``Site.local_user``), which ``recordkit serve`` allows only on 127.0.0.1.  The ledger is
-    opened here unless given."""
+    own user (``Site.local_user``), which ``recordkit serve`` allows only on 127.0.0.1, until an account is
+    added (``Site.sign_in_required``).  The ledger is opened here unless given."""
     if ledger is None:
         ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
     app = Flask(__name__)
@@ -136,7 +136,7 @@ def _sign_in() -> Response | tuple[str, int] | None:
         )
     if request.endpoint == "login":
         return None
-    if not here.accounts_required:
+    if not here.sign_in_required():
         g.user = here.local_user
         return None
     name = session.get("user")
@@ -192,7 +192,7 @@ def _refuse_other_hosts() -> tuple[str, int] | None:
     a web site whose name an attacker points at 127.0.0.1 (DNS rebinding) would otherwise be the page's own
     origin in the clerk's browser, read owners' files and send its forms with their token.  (Flask's
     ``TRUSTED_HOSTS`` cannot say ``[::1]``: Werkzeug cuts a trusted name at its first colon.)"""
-    if site().accounts_required:
+    if site().sign_in_required():
         return None
     host = (urlsplit(f"//{request.host}").hostname or "") if _HOST.fullmatch(request.host) else ""
     if host.lower() in LOOPBACK_HOSTS:
@@ -236,7 +236,7 @@ def _safe_next(target: str | None) -> str:
 
 def login() -> Any:
     here = site()
-    if not here.accounts_required:
+    if not here.sign_in_required():
         return redirect(url_for("pages.search_page"))
     message, status = None, 200
     if request.method == "POST":
@@ -258,7 +258,7 @@ def login() -> Any:
 
 def logout() -> Any:
     session.clear()
-    return redirect(url_for("login") if site().accounts_required else url_for("pages.search_page"))
+    return redirect(url_for("login") if site().sign_in_required() else url_for("pages.search_page"))
 
 
 # -- answers --------------------------------------------------------------------------------------

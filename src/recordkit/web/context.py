@@ -25,7 +25,7 @@ from recordkit.core.errors import (
 )
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved
-from recordkit.web.accounts import ROLES, User
+from recordkit.web.accounts import ROLES, User, any_user
 
 #: What a role may not do, as the refusal page says it.
 ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": "查看完整的身份证号和电话号码"}
@@ -48,13 +48,38 @@ MOVED_CHECK_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class Site:
-    """What every request works on: the workspace, its ledger, and whether users must sign in."""
+    """What every request works on: the workspace, its ledger, and whether users must sign in: from the start
+    when ``accounts_required`` (served beyond this computer, or accounts exist), else from the first account on
+    (``sign_in_required``)."""
 
     workspace: Workspace
     ledger: Ledger
     accounts_required: bool
     #: When the ledger was last found not moved (``moved_to``), and where it went once it was.
     _moved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Whether an account has been seen since the page started without one.
+    _accounts: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    def sign_in_required(self) -> bool:
+        """Whether this request must come from a signed-in user.  A page started on this computer without
+        accounts asks the ledger at each request (one small query, and only while it has none): an account
+        added meanwhile (``recordkit users add`` in another terminal) is asked for at once, not at the next
+        restart.  Once asked, always asked until the page stops: disabling every account locks the page rather
+        than opening it to whoever sits at this computer (as after a restart, where disabled accounts count)."""
+        if self.accounts_required or self._accounts.get("seen"):
+            return True
+        if "has_accounts" in g:
+            return bool(g.has_accounts)
+        try:
+            g.has_accounts = any_user(self.ledger)
+        except LedgerError:
+            # the ledger away or busy: still none seen.  Every page reads the ledger and will say what is wrong
+            # in its own words (search: 检索索引在其中); nothing can be shown from it until it answers again,
+            # and then this asks again
+            g.has_accounts = False
+        if g.has_accounts:
+            self._accounts["seen"] = True
+        return bool(g.has_accounts)
 
     def moved_to(self) -> Moved | None:
         """Where the ledger was moved (``recordkit db move``) and when, or None: read at most every
