@@ -418,6 +418,38 @@ def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_led
     assert past.status_code == 400 and "早于今天" in text_of(past)
 
 
+def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: Workspace, demo_ledger: Ledger) -> None:
+    """借出 with 借阅人 left blank said 请用 --to 写明借阅人姓名: words for the command line, on a page that has no
+    --to.  The same refusals of the library are worded for the form; the command line keeps its own words."""
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    blank = browser.post("/item/GC-2026-00004/lend", {"borrower": " ", "due": "2099-01-01"})
+    assert blank.status_code == 400 and "请在“借阅人”一栏写明借阅人姓名" in text_of(blank)
+    number = "HT-2026-00001"  # confidential, and out in the demo: taken back first
+    browser.get(f"/item/{number}")
+    assert browser.post(f"/item/{number}/return", {}).status_code == 302
+    no_reason = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2099-01-01"})
+    assert no_reason.status_code == 400
+    assert f"{number} 是保密档案，借阅必须写明原因：请在“原因”一栏写明" in text_of(no_reason)
+    browser.get("/item/YZ-2025-00002")
+    out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    assert out.status_code == 409 and "归还后才能再借：请先点本页的“归还”" in text_of(out)
+    missing = browser.get("/item/YZ-2026-09999")
+    assert missing.status_code == 404 and "没有档号为 YZ-2026-09999 的档案：请在检索页查找" in text_of(missing)
+    nothing = browser.get("/search?q=-电梯")
+    assert nothing.status_code == 400 and "请输入检索词，例如 电梯维修" in text_of(nothing)
+    for page in (blank, no_reason, out, missing, nothing):
+        assert "--" not in text_of(page) and "recordkit archive" not in text_of(page)
+        assert "recordkit search" not in text_of(page)
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no in ("GC-2026-00004", number)]
+    lent = CliRunner().invoke(
+        cli_app,
+        ["archive", "lend", "GC-2026-00004", "--to", " ", "--due", "2099-01-01"],
+        env={"RECORDKIT_HOME": str(demo.root)},
+    )
+    assert (lent.exit_code, lent.stderr.strip()) == (2, "错误：请用 --to 写明借阅人姓名")
+
+
 @pytest.mark.parametrize("borrower", ["王工\u202e", "王\u200b工", "王" * 65], ids=["rlo", "zwsp", "65-chars"])
 def test_a_borrower_that_is_no_persons_name_is_refused_as_on_the_command_line(
     demo: Workspace, demo_ledger: Ledger, borrower: str

@@ -2084,6 +2084,13 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
 # -- the catalogue --------------------------------------------------------------------------
 
 
+def _no_such_item(number: str) -> NotFoundError:
+    return NotFoundError(
+        f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案",
+        form_message=f"没有档号为 {number} 的档案：请在检索页查找",
+    )
+
+
 def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
     """One item by its 档号; ``NotFoundError`` when there is none."""
 
@@ -2091,7 +2098,7 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
     with ledger.read() as conn:
         row = _item_row(conn, number)
     if row is None:
-        raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+        raise _no_such_item(number)
     return ArchiveItem.from_row(row)
 
 
@@ -2297,7 +2304,7 @@ def update_item(
         with ledger.write() as conn:
             row = _item_row(conn, number)
             if row is None:
-                raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+                raise _no_such_item(number)
             before = ArchiveItem.from_row(row)
             renumber = moved_to is not None and moved_to.name != before.category
             reasons = [
@@ -2534,7 +2541,7 @@ def lend(
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
     if not borrower:
-        raise UsageError("请用 --to 写明借阅人姓名")
+        raise UsageError("请用 --to 写明借阅人姓名", form_message="请在“借阅人”一栏写明借阅人姓名")
     if (problem := name_problem(borrower)) is not None:
         raise ValidationError(f"借阅人：{problem}")
     for label, text in (("部门", dept), ("原因", reason)):
@@ -2549,17 +2556,22 @@ def lend(
     with ledger.write() as conn:
         item = _item_row(conn, number)
         if item is None:
-            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+            raise _no_such_item(number)
         number = item.archive_no  # a former number finds the item; the loan is its current number's
         if item.confidential and not reason:
-            raise UsageError(f"{number} 是保密档案，借阅必须写明原因：--reason 借阅原因")
+            raise UsageError(
+                f"{number} 是保密档案，借阅必须写明原因：--reason 借阅原因",
+                form_message=f"{number} 是保密档案，借阅必须写明原因：请在“原因”一栏写明",
+            )
         out = conn.execute(
             _loan_query().where(archive_loans.c.item_id == item.id, archive_loans.c.returned_at.is_(None))
         ).first()
         if out is not None:
+            already = (
+                f"{number} 的纸质原件已借出（借阅人 {out.borrower}，应还日期 {out.due.isoformat()}），归还后才能再借"
+            )
             raise ConflictError(
-                f"{number} 的纸质原件已借出（借阅人 {out.borrower}，应还日期 {out.due.isoformat()}），"
-                f"归还后才能再借：recordkit archive return {number}"
+                f"{already}：recordkit archive return {number}", form_message=f"{already}：请先点本页的“归还”"
             )
         values = {
             "item_id": item.id,
@@ -2603,7 +2615,7 @@ def return_item(ledger: Ledger, archive_no: str, operator: str, loan_id: int | N
     with ledger.write() as conn:
         item = _item_row(conn, number)
         if item is None:
-            raise NotFoundError(f"没有档号为 {number} 的档案：请用 recordkit archive list 查看已归档的档案")
+            raise _no_such_item(number)
         number = item.archive_no
         out = conn.execute(
             _loan_query().where(archive_loans.c.item_id == item.id, archive_loans.c.returned_at.is_(None))

@@ -15,16 +15,19 @@ from recordkit.core.filenames import printable
 
 
 class RecordkitError(Exception):
-    """Base class: ``message`` is shown to the clerk as it is."""
+    """Base class: ``message`` is shown to the clerk as it is.  ``form_message`` is the same refusal as the web
+    page's form says it, where the two differ: naming the form's field (借阅人) where the command line names its
+    option (``--to``), or what to do on the page rather than the command to run; else ``message``."""
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, form_message: str | None = None) -> None:
         # Names belong in messages through filenames.readable_name; this is the safety
         # net that keeps a stray undecodable byte from breaking the screen or the log.
         message = printable(message)
         super().__init__(message)
         self.message = message
+        self.form_message = printable(form_message) if form_message else message
 
     def __str__(self) -> str:
         return self.message

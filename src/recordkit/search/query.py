@@ -464,7 +464,7 @@ def search(
     query = _apply_flags(parse_query(text, phases), category, unit, owner, date_from, date_to, phases)
     filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
     if not query.groups and not filters:
-        raise UsageError("请输入检索词，例如 recordkit search 电梯维修")
+        raise UsageError("请输入检索词，例如 recordkit search 电梯维修", form_message="请输入检索词，例如 电梯维修")
     # A term with blanks or punctuation inside ("维修 保养") is found as written: its phrase finds the few
     # candidates, the text of each is checked.  Such an excluded term is checked too, never trusted.
     checked_groups = [group for group in query.groups if any(term.checked for term in group)]

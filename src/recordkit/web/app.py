@@ -284,7 +284,7 @@ def error_page(message: str, status: int) -> tuple[str, int]:
 
 
 def _library_error(err: RecordkitError) -> tuple[str, int]:
-    return error_page(err.message, status_of(err))
+    return error_page(err.form_message, status_of(err))
 
 
 def _csrf_error(err: CSRFError) -> tuple[str, int]:

@@ -190,7 +190,7 @@ def search_page() -> Any:
                 show_private=private,
             )
         except RecordkitError as err:
-            error = err.message
+            error = err.form_message
             # the query's fault: 400; the database away or busy (a restart): 503, what a monitor should see
             status = 503 if status_of(err) == 503 else 400
         else:
@@ -282,7 +282,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
     try:
         count, page_error = page_count(here.workspace, here.ledger, item.archive_no), None
     except RecordkitError as err:
-        count, page_error = 0, err.message
+        count, page_error = 0, err.form_message
     text = stored_text(here.workspace, item)
     text_pages = []
     for page in text.pages if text else ():
@@ -365,7 +365,7 @@ def original_file(archive_no: str) -> Any:
 
 def _form_failed(archive_no: str, err: RecordkitError) -> Any:
     # the message may name a borrower (the original is out already): masked, as the page is
-    message = mask_in_text(err.message)
+    message = mask_in_text(err.form_message)
     return _item_page(get_item(site().ledger, archive_no), status_of(err), message, request.form)
 
 
