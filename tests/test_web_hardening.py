@@ -352,3 +352,42 @@ def test_a_control_character_in_a_sign_in_name_or_a_search_is_refused(demo: Work
     refused = visitor.login("王\x00档案", PASSWORD)
     assert refused.status_code == 400 and "控制字符" in text_of(refused)
     assert visitor.get("/search").status_code == 302  # not signed in
+
+
+# -- a save that changes nothing ---------------------------------------------------------------------------
+
+
+def test_a_unit_retyped_in_another_spelling_is_no_change_and_writes_no_journal_entry(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """3栋2单元1201室 typed over 3-2-1201 on the review form wrote an entry 修改档案信息 that changed nothing and
+    said 已更新; it says 没有改动 and writes nothing, on the page as on the command line."""
+    from typer.testing import CliRunner
+
+    from recordkit.archive.archivist import list_items
+    from recordkit.cli import app as cli_app
+
+    item = next(item for item in list_items(demo_ledger) if item.unit and re.fullmatch(r"\d+-\d+-\d+", item.unit))
+    assert not item.needs_review
+    building, entrance, room = item.unit.split("-")
+    with demo_ledger.read() as conn:
+        entries = journal.recent(conn, 100, entity_key=item.archive_no)
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    action, fields = update_form(archivist.get(f"/item/{item.archive_no}"))
+    saved = archivist.post(action, {**fields, "unit": f"{building}栋{entrance}单元{room}室"})
+    assert saved.status_code == 302
+    page = text_of(archivist.get(saved.headers["Location"]))
+    assert "没有改动" in page and "已更新" not in page
+    result = CliRunner().invoke(
+        cli_app,
+        ["archive", "update", item.archive_no, "--unit", f"{building}栋{entrance}单元{room}室"],
+        env={"RECORDKIT_HOME": str(demo.root)},
+    )
+    assert result.exit_code == 0 and "没有改动" in result.stdout and "已更新" not in result.stdout
+    assert get_item(demo_ledger, item.archive_no) == item
+    with demo_ledger.read() as conn:
+        assert journal.recent(conn, 100, entity_key=item.archive_no) == entries
+    # a real change is still made and said
+    action, fields = update_form(archivist.get(f"/item/{item.archive_no}"))
+    changed = archivist.post(action, {**fields, "title": item.title + "（复印）"})
+    assert "已更新" in text_of(archivist.get(changed.headers["Location"]))

@@ -2236,6 +2236,11 @@ def list_quarantined(workspace: Workspace) -> list[QuarantinedFile]:
     return found
 
 
+class NoChange(UsageError):
+    """The corrections asked for are what the item holds already: nothing was written (not the journal either).
+    Not a failure: the command line says it and exits 0."""
+
+
 def update_item(
     workspace: Workspace,
     ledger: Ledger,
@@ -2263,7 +2268,8 @@ def update_item(
 
     ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, a date after today, or a control or
     invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, ``UsageError`` for an
-    unknown category or nothing to change; nothing is changed then.  ``before_commit`` is called with the
+    unknown category or nothing to change, ``NoChange`` when the corrections are what the item holds already (a
+    unit in another spelling); nothing is changed then.  ``before_commit`` is called with the
     transaction and the corrected item (its former numbers already recorded) just before the commit, as
     in filing.
     """
@@ -2326,6 +2332,10 @@ def update_item(
             if reviewed:
                 reasons = []
             after = replace(after, review_reasons=tuple(reasons), needs_review=bool(reasons))
+            if after == before and not renumber:
+                # a unit typed in another spelling (3栋2单元1201室 for 3-2-1201), a title with other blanks, the
+                # box it is in already: no entry in the journal for a change that changed nothing
+                raise NoChange(f"没有改动：{before.archive_no}（{before.title}）已是这样", form_message="没有改动")
             inside = _in_archive(workspace, before.path)
             if inside is None:  # a row damaged before repair learned to refuse such paths
                 raise IntegrityError(

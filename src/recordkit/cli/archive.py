@@ -302,27 +302,31 @@ def archive_update(
     例：recordkit archive update WF-2026-00001 --category 工程档案 --date 2024-05-08
     """
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.archive.archivist import get_item
+    from recordkit.archive.archivist import NoChange, get_item
     from recordkit.archive.intake import update_and_index
     from recordkit.core.dates import parse_date
 
     doc_date = parse_date(date, "文件日期") if date is not None else None
     app_state = state(ctx)
     before = get_item(app_state.ledger(), archive_no).archive_no
-    item = update_and_index(
-        app_state.workspace(),
-        app_state.ledger(),
-        archive_no,
-        app_state.operator_name,
-        unit=unit,
-        title=title,
-        box=box,
-        shelf=shelf,
-        confidential=confidential,
-        reviewed=reviewed,
-        category=category,
-        doc_date=doc_date,
-    )
+    try:
+        item = update_and_index(
+            app_state.workspace(),
+            app_state.ledger(),
+            archive_no,
+            app_state.operator_name,
+            unit=unit,
+            title=title,
+            box=box,
+            shelf=shelf,
+            confidential=confidential,
+            reviewed=reviewed,
+            category=category,
+            doc_date=doc_date,
+        )
+    except NoChange as unchanged:  # what was asked holds already: said, not an error
+        typer.echo(unchanged.message)
+        return
     renumbered = f"，原档号 {before}" if item.archive_no != before else ""
     review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
     where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"

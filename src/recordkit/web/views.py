@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from recordkit.archive.archivist import (
     JOURNAL_LABELS,
     ArchiveItem,
+    NoChange,
     archived_file,
     former_numbers,
     get_item,
@@ -451,6 +452,9 @@ def update_item_page(archive_no: str) -> Any:
             flash("没有改动")
             return redirect(url_for("pages.item_page", archive_no=item.archive_no))
         updated = update_and_index(here.workspace, here.ledger, item.archive_no, user().name, **changes)
+    except NoChange as err:
+        flash(err.form_message)
+        return redirect(url_for("pages.item_page", archive_no=item.archive_no))
     except RecordkitError as err:
         return _form_failed(item.archive_no, err)
     renumbered = f"（原档号 {item.archive_no}）" if updated.archive_no != item.archive_no else ""
