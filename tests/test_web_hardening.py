@@ -391,3 +391,34 @@ def test_a_unit_retyped_in_another_spelling_is_no_change_and_writes_no_journal_e
     action, fields = update_form(archivist.get(f"/item/{item.archive_no}"))
     changed = archivist.post(action, {**fields, "title": item.title + "（复印）"})
     assert "已更新" in text_of(archivist.get(changed.headers["Location"]))
+
+
+def test_a_review_title_over_sixty_characters_is_refused_with_the_limit_and_the_form_keeps_it(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A title of 61 characters was saved cut to 60 without a word; it is refused with the limit and the count,
+    the form shows what was typed, nothing is saved — and archive update --title says the same."""
+    from typer.testing import CliRunner
+
+    from recordkit.cli import app as cli_app
+
+    long_title = "二号楼地下室水泵房" * 6 + "巡检记录与维修单据汇总"  # 54 + 11 characters
+    assert len(long_title) == 65
+    before = get_item(demo_ledger, "GC-2026-00004")
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    action, fields = update_form(archivist.get("/item/GC-2026-00004"))
+    refused = archivist.post(action, {**fields, "title": long_title, "unit": "", "date": "2026-11-16"})
+    assert refused.status_code == 400
+    assert "标题最多 60 个字，现在 65 个字" in text_of(refused)
+    _, shown = update_form(refused)
+    assert (shown["title"], shown["date"]) == (long_title, "2026-11-16")  # what was typed, to shorten
+    assert shown["was_title"] == before.title  # and what the item holds, as the form first showed it
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    result = CliRunner().invoke(
+        cli_app, ["archive", "update", "GC-2026-00004", "--title", long_title], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert (result.exit_code, result.stderr.strip()) == (2, "错误：标题最多 60 个字，现在 65 个字")
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    # sixty characters are taken whole
+    archivist.post(action, {**fields, "title": long_title[:60]})
+    assert get_item(demo_ledger, "GC-2026-00004").title == long_title[:60]

@@ -56,6 +56,7 @@ from recordkit.archive.rules import (
     safe_extension,
     safe_title,
     sequence_year,
+    title_too_long,
 )
 from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
@@ -2285,6 +2286,8 @@ def update_item(
     if title is not None:
         if not safe_title(title):
             raise UsageError("题名不能为空")
+        if (too_long := title_too_long(title)) is not None:  # never cut unsaid: the clerk shortens it
+            raise UsageError(too_long)
         changes["title"] = safe_title(title)
     for name, value in (("box", box), ("shelf", shelf)):
         if value is not None:

@@ -49,7 +49,8 @@ SIDECAR_EXTENSIONS = (".json", ".txt")
 #: A scanner's sidecar is a few lines; a bigger one is not read (the scan is filed, flagged for review).
 MAX_SCANNER_SIDECAR_BYTES = 64 * 1024
 
-_MAX_TITLE_CHARS = 60
+#: The longest title kept (a clerk's correction longer than this is refused: ``title_too_long``).
+MAX_TITLE_CHARS = 60
 # Bytes, not characters: Linux allows 255 bytes per name; 档号, "_", the extension and a margin fit beside it.
 _MAX_TITLE_BYTES = 180
 
@@ -217,17 +218,27 @@ FIELD_LIMITS = {"box": 32, "shelf": 32, "topic": 128}
 def safe_title(text: str) -> str:
     """A title that is safe as part of a file name: no separators, NUL, control characters,
     ``..`` or leading dots; spaces collapsed; cut to a length every file system takes."""
-    if len(text) <= _MAX_TITLE_CHARS and _PLAIN.fullmatch(text):  # an archive number: nothing to change
+    if len(text) <= MAX_TITLE_CHARS and _PLAIN.fullmatch(text):  # an archive number: nothing to change
         return text.strip("-_")
+    cleaned = _cleaned_title(text)[:MAX_TITLE_CHARS]
+    while len(cleaned.encode("utf-8")) > _MAX_TITLE_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned.rstrip(" .-_")
+
+
+def _cleaned_title(text: str) -> str:
     cleaned = unicodedata.normalize("NFC", text)
     cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
     cleaned = _UNSAFE.sub("-", cleaned)
     cleaned = re.sub(r"\.{2,}", ".", cleaned)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")
-    cleaned = cleaned[:_MAX_TITLE_CHARS]
-    while len(cleaned.encode("utf-8")) > _MAX_TITLE_BYTES:
-        cleaned = cleaned[:-1]
-    return cleaned.rstrip(" .-_")
+    return re.sub(r"\s+", " ", cleaned).strip(" .-_")
+
+
+def title_too_long(text: str) -> str | None:
+    """Why a title typed by a clerk cannot be kept whole (longer than ``MAX_TITLE_CHARS`` once its blanks are
+    collapsed), or None.  A title read from a file name is cut instead (``safe_title``): nobody typed it."""
+    length = len(_cleaned_title(text))
+    return f"标题最多 {MAX_TITLE_CHARS} 个字，现在 {length} 个字" if length > MAX_TITLE_CHARS else None
 
 
 def safe_extension(name: str) -> str:
