@@ -36,9 +36,7 @@ def _as_of(text: str | None) -> dt.datetime | None:
 
 
 def _echo_limits(order: WorkOrder) -> None:
-    from recordkit.core.dates import format_when
-
-    typer.echo(f"时限：{format_when(order.respond_by)} 前派工，{format_when(order.close_by)} 前完成")
+    typer.echo(f"时限：{order.limits_text()}")
 
 
 @workorder_app.command("add")
@@ -121,7 +119,14 @@ def workorder_close(
 
     app_state = state(ctx)
     order = close(app_state.ledger(), app_state.operator_name, number, result, at)
-    timing = f"超时完成（时限 {format_when(order.close_by)}）" if order.closed_late else "按时完成"
+    late = order.closed_late
+    timing = (
+        "未记时刻（只记了日期，不判断是否超时）"
+        if late is None
+        else f"超时完成（时限 {format_when(order.close_by)}）"
+        if late
+        else "按时完成"
+    )
     typer.echo(f"工单 {order.number} 已完成（{format_when(order.closed_at)}），{timing}：{order.result}")
     typer.echo(f"请回访：recordkit workorder visit {order.number} --satisfaction 满意")
 
@@ -163,7 +168,6 @@ def workorder_show(
 
     例：recordkit workorder show GD2026-000001
     """
-    from recordkit.core.dates import format_when
     from recordkit.workorders.orders import get_order, now_minute
 
     app_state = state(ctx)
@@ -183,17 +187,14 @@ def workorder_show(
         ("房号/地点", order.where),
         ("内容", order.description),
         (f"{order.type}人", order.contact(show_private)),
-        (f"{order.type}时间", f"{format_when(order.opened_at)}（{order.opened_by} 登记）"),
+        (f"{order.type}时间", f"{order.shown_time(order.opened_at)}（{order.opened_by} 登记）"),
         ("状态", order.status_label),
-        (
-            "时限",
-            f"{format_when(order.respond_by)} 前派工，{format_when(order.close_by)} 前完成；{order.timeliness(moment)}",
-        ),
-        ("派工", f"{order.assignee}（{format_when(order.assigned_at)}）" if order.assignee else "—"),
-        ("完成", f"{format_when(order.closed_at)}：{order.result}" if order.closed_at else "—"),
+        ("时限", f"{order.limits_text()}；{order.timeliness(moment)}"),
+        ("派工", f"{order.assignee}（{order.shown_time(order.assigned_at)}）" if order.assignee else "—"),
+        ("完成", f"{order.shown_time(order.closed_at)}：{order.result}" if order.closed_at else "—"),
         (
             "回访",
-            f"{format_when(order.visited_at)}：{order.satisfaction}"
+            f"{order.shown_time(order.visited_at)}：{order.satisfaction}"
             + (f"，{order.visit_notes}" if order.visit_notes else "")
             if order.visited_at
             else "—",
@@ -261,7 +262,7 @@ def workorder_list(
             order.where,
             order.description,
             order.contact(show_private),
-            format_when(order.opened_at),
+            order.shown_time(order.opened_at),
             order.status_label,
             order.assignee or "—",
             order.timeliness(moment),

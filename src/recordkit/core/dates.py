@@ -32,6 +32,7 @@ __all__ = [
     "parse_month_range",
     "parse_period",
     "parse_when",
+    "parse_when_written",
 ]
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
@@ -281,6 +282,29 @@ def parse_when(value: str | dt.date | float, what: str = "时间", cell: bool = 
     if hour > 23 or minute > 59:
         raise DateError(f"{what}“{shown}”不存在：请检查时刻")
     return dt.datetime(day.year, day.month, day.day, hour, minute)
+
+
+def parse_when_written(
+    value: str | dt.date | float, what: str = "时间", cell: bool = False
+) -> tuple[dt.datetime, bool]:
+    """``parse_when``, and whether a time of day was written: False for a day alone (``2026-11-03``, a date cell, an
+    Excel day number without a fraction), which a hand-kept logbook holds when nobody noted the hour.  A cell
+    holding a datetime at 00:00 is taken as a date cell (openpyxl reads a date-formatted cell so).
+
+    ``DateError`` as ``parse_when``."""
+    when = parse_when(value, what, cell)
+    if isinstance(value, dt.datetime | dt.date) or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return when, when.time() != dt.time()
+    # A text with a time of day after the day (2026-11-03 00:00) has it written, even at midnight.
+    return when, _day_parts(unicodedata.normalize("NFKC", str(value)).strip()) is None
+
+
+def format_day_or_when(value: dt.datetime | None, date_only: bool) -> str:
+    """``format_when``, or the day alone (``2026-11-03``) for a time written without its time of day (a moment at
+    00:00 of an order whose times were written as dates)."""
+    if value is not None and date_only and value.time() == dt.time():
+        return value.strftime("%Y-%m-%d")
+    return format_when(value)
 
 
 def chinese_date(value: dt.date | dt.datetime) -> str:

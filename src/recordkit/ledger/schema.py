@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0022"
+HEAD_REVISION = "0023"
 
 metadata = MetaData()
 
@@ -480,6 +480,9 @@ work_orders = Table(
     Column("satisfaction", String(8)),
     Column("visit_notes", Text),
     Column("visited_by", String(64)),
+    # Its times were written as a date alone (a hand-kept logbook): limits in hours are not judged, limits of
+    # whole days are judged by the date (migration 0023).
+    Column("date_only", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("year", "seq"),
 )
 

@@ -73,7 +73,9 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
         )
         text = (
             f"二、报修与投诉。本月受理报修{repairs}件、投诉{sum(n for _, n in complaints)}件，"
-            f"办结{w.closed}件，按时办结率{percent(w.on_time_rate)}；"
+            f"办结{w.closed}件，按时办结率{percent(w.on_time_rate)}"
+            + (f"（另有{w.closed_untimed}件只记了日期，未判断时限）" if w.closed_untimed else "")
+            + "；"
             f"回访{w.visited}件，满意率{percent(w.satisfaction_rate)}。"
         )
         if complaints:

@@ -364,6 +364,7 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
         [
             ["本月办结（件）", w.closed],
             ["其中按时办结（件）", w.closed_on_time],
+            *([["其中未记时刻、不判断时限（件）", w.closed_untimed]] if w.closed_untimed else []),
             ["按时办结率", Cell(w.on_time_rate, "rate")],
             ["本月回访（件）", w.visited],
             ["满意", w.satisfied],
@@ -373,6 +374,7 @@ def write_workorders(sheet: Worksheet, estate: str, figures: MonthFigures) -> No
             ["重复投诉（件）", w.repeat_complaints],
             ["月末未办结（件）", w.open_at_end],
             ["其中超时（件）", w.overdue_at_end],
+            *([["其中未记时刻、不判断超时（件）", w.untimed_at_end]] if w.untimed_at_end else []),
         ],
     )
     row += 1
@@ -432,6 +434,14 @@ def write_archive(sheet: Worksheet, estate: str, figures: MonthFigures) -> None:
     _finish(sheet, (20, 16))
 
 
+def untimed_note(count: int) -> str:
+    """What the 说明 sheet says of the month's orders whose lateness was not judged (dates alone, limits in hours)."""
+    return (
+        f"本月有 {count} 张工单只记了日期、没有记时刻：按小时计的时限对它们不作判断，不计入按时办结率和月末超时；"
+        "按整天计的时限按日期判断。"
+    )
+
+
 def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated: str, repeat_days: int) -> None:
     _title(sheet, f"{estate}{figures.month.chinese}月度报表说明", 2)
     row = _table(sheet, 2, ("指标", "定义"), definitions(repeat_days))
@@ -440,6 +450,9 @@ def write_notes(sheet: Worksheet, estate: str, figures: MonthFigures, generated:
     row += 1
     if figures.empty:
         sheet.cell(row, 1, NO_DATA)
+        row += 1
+    if figures.workorders is not None and figures.workorders.untimed:
+        sheet.cell(row, 1, untimed_note(figures.workorders.untimed))
         row += 1
     sheet.cell(
         row, 1, f"本表由 recordkit 根据台账于 {generated} 生成；数字可与收费台账（recordkit fees register）核对。"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when, parse_when
+from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when, parse_when_written
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import validate_phone
@@ -135,9 +135,17 @@ def _read_row(
             bad(key, err.message)
             return None
 
+    dates_alone: set[str] = set()
+
+    def written(key: str, cell: Any, what: str) -> dt.datetime:
+        value, timed = parse_when_written(cell, what, cell=True)
+        if not timed:
+            dates_alone.add(key)
+        return value
+
     def when(key: str, what: str) -> dt.datetime | None:
         # A number is passed on as it is: Excel's day count, a date column whose format was lost.
-        value = pick(key, lambda cell: parse_when(cell, what, cell=True), (dt.date, int, float))
+        value = pick(key, lambda cell: written(key, cell, what), (dt.date, int, float))
         if value is None:
             return None
         if value > now + dt.timedelta(minutes=1):
@@ -198,6 +206,9 @@ def _read_row(
         visited_at=times["visited_at"],
         satisfaction=satisfaction,
         visit_notes=_text(cells.get("visit_notes")),
+        # A limit counts from the report to the dispatch or the completion: one of them without its time of day
+        # (a hand-kept logbook) is no moment to measure hours from.  A visit has no limit.
+        date_only=bool(dates_alone & {"opened_at", "assigned_at", "closed_at"}),
     )
     for key, reason in check_record(record):
         bad(key, reason)

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.config import DEFAULT_WORKORDER_LIMITS
-from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, format_when, parse_when
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    Month,
+    check_business_day,
+    format_day_or_when,
+    format_when,
+    parse_when,
+)
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
@@ -46,6 +53,9 @@ FINISHED_STATUSES = ("closed", "visited")
 #: Reasons an unfinished order is overdue.
 LATE_RESPONSE = "派工超时"
 LATE_CLOSE = "完成超时"
+#: What the 时限 column says of an order whose times are dates alone, when a limit in hours decides it.
+UNTIMED = "未记时刻"
+_DAY = dt.timedelta(days=1)
 
 #: A number as typed: the office's prefix (GD, or whatever ``[workorders] prefix`` says), the year, the sequence.
 _NUMBER = re.compile(r"^(.*?)(\d{4})-(\d{1,9})$")
@@ -122,13 +132,14 @@ def deadlines(settings: WorkOrderSettings, category: str, opened_at: dt.datetime
 def overdue_reasons(order: WorkOrder, as_of: dt.datetime) -> list[str]:
     """Why an unfinished order is late at ``as_of``: not dispatched past its response limit
     (派工超时), not finished past its close limit (完成超时).  Finished orders are never overdue
-    (``closed_late`` says whether they finished in time)."""
+    (``closed_late`` says whether they finished in time).  A limit not judged (``WorkOrder.late``: a limit in
+    hours of an order whose times are dates alone) gives no reason."""
     if order.closed_at is not None and order.closed_at <= as_of:
         return []
     reasons = []
-    if (order.assigned_at is None or order.assigned_at > as_of) and as_of > order.respond_by:
+    if order.undispatched_at(as_of) and order.late(order.respond_by, as_of):
         reasons.append(LATE_RESPONSE)
-    if as_of > order.close_by:
+    if order.late(order.close_by, as_of):
         reasons.append(LATE_CLOSE)
     return reasons
 
@@ -187,6 +198,8 @@ class WorkOrder:
     visited_at: dt.datetime | None = None
     satisfaction: str | None = None
     visit_notes: str | None = None
+    # Its times were written as dates alone (a hand-kept logbook): see ``late``.
+    date_only: bool = False
 
     @property
     def status_label(self) -> str:
@@ -201,22 +214,66 @@ class WorkOrder:
     def is_repeat(self) -> bool:
         return self.repeat_of is not None
 
+    def judged(self, deadline: dt.datetime) -> bool:
+        """Whether a limit (``respond_by`` or ``close_by``) is judged: always for an order timed to the minute; for
+        one whose times are dates alone only a limit of whole days (门窗's 72 hours), by the date."""
+        return not self.date_only or (deadline - self.opened_at) % _DAY == dt.timedelta(0)
+
+    def late(self, deadline: dt.datetime, moment: dt.datetime) -> bool | None:
+        """Whether a step done (or still not done) at ``moment`` is past ``deadline``: by the clock, or for an order
+        whose times are dates alone by the date (the deadline's day is still in time), or None when the limit is in
+        hours and cannot be judged.  The one definition of lateness: list, show and the monthly report use it."""
+        if not self.date_only:
+            return moment > deadline
+        if not self.judged(deadline):
+            return None
+        return moment.date() > deadline.date()
+
+    def undispatched_at(self, moment: dt.datetime) -> bool:
+        return self.assigned_at is None or self.assigned_at > moment
+
     @property
     def closed_late(self) -> bool | None:
-        """True when finished after its close limit; None while unfinished."""
-        return None if self.closed_at is None else self.closed_at > self.close_by
+        """True when finished after its close limit; None while unfinished, or when the limit is not judged."""
+        return None if self.closed_at is None else self.late(self.close_by, self.closed_at)
 
     @property
     def responded_late(self) -> bool | None:
-        """True when dispatched after its response limit; None while undispatched."""
-        return None if self.assigned_at is None else self.assigned_at > self.respond_by
+        """True when dispatched after its response limit; None while undispatched, or when the limit is not
+        judged."""
+        return None if self.assigned_at is None else self.late(self.respond_by, self.assigned_at)
 
     def timeliness(self, as_of: dt.datetime) -> str:
         """What the list's 时限 column says at ``as_of``: 按时完成 / 超时完成 when finished by then, else the overdue
-        reasons then (an order finished since was late then all the same: ``--overdue --as-of`` lists it), or 未超时."""
+        reasons then (an order finished since was late then all the same: ``--overdue --as-of`` lists it), or 未超时;
+        未记时刻 (``UNTIMED``) where a limit that decides it is in hours and the order's times are dates alone."""
         if self.closed_at is not None and self.closed_at <= as_of:
-            return "超时完成" if self.closed_late else "按时完成"
-        return "、".join(overdue_reasons(self, as_of)) or "未超时"
+            late = self.closed_late
+            return UNTIMED if late is None else "超时完成" if late else "按时完成"
+        reasons = overdue_reasons(self, as_of)
+        if reasons:
+            return "、".join(reasons)
+        undecided = self.late(self.close_by, as_of) is None or (
+            self.undispatched_at(as_of) and self.late(self.respond_by, as_of) is None
+        )
+        return UNTIMED if undecided else "未超时"
+
+    def shown_time(self, value: dt.datetime | None) -> str:
+        """A time of the order as written: ``2026-11-03 09:15``, or the day alone for an order of dates alone."""
+        return format_day_or_when(value, self.date_only)
+
+    def limits_text(self) -> str:
+        """The limits as ``show`` and ``add`` print them: by the clock (``… 前派工，… 前完成``), or for an order of dates
+        alone by the day (``最迟 2026-11-06 完成``) or in hours, not judged (``4 小时内派工``)."""
+
+        def one(deadline: dt.datetime, step: str) -> str:
+            if not self.date_only:
+                return f"{format_when(deadline)} 前{step}"
+            if self.judged(deadline):
+                return f"最迟 {deadline:%Y-%m-%d} {step}"
+            return f"{(deadline - self.opened_at) // dt.timedelta(hours=1)} 小时内{step}"
+
+        return f"{one(self.respond_by, '派工')}，{one(self.close_by, '完成')}"
 
     def masked(self) -> WorkOrder:
         """The order as shown without ``--show-private``: its phone masked, and a phone or ID number a clerk
@@ -240,22 +297,29 @@ class WorkOrder:
             "reported_by": order.reported_by,
             "phone": order.phone,
             "status": order.status_label,
-            "opened_at": format_when(order.opened_at),
+            "opened_at": order.shown_time(order.opened_at),
             "opened_by": order.opened_by,
-            "respond_by": format_when(order.respond_by),
-            "close_by": format_when(order.close_by),
+            "date_only": order.date_only,
+            "respond_by": self._deadline_shown(order.respond_by),
+            "close_by": self._deadline_shown(order.close_by),
             "assignee": order.assignee,
-            "assigned_at": format_when(order.assigned_at) or None,
-            "closed_at": format_when(order.closed_at) or None,
+            "assigned_at": order.shown_time(order.assigned_at) or None,
+            "closed_at": order.shown_time(order.closed_at) or None,
             "result": order.result,
             "closed_late": order.closed_late,
             "overdue": overdue_reasons(order, as_of),
-            "visited_at": format_when(order.visited_at) or None,
+            "visited_at": order.shown_time(order.visited_at) or None,
             "satisfaction": order.satisfaction,
             "visit_notes": order.visit_notes,
             "repeat": order.is_repeat,
             "repeat_of": order.repeat_of,
         }
+
+    def _deadline_shown(self, deadline: dt.datetime) -> str | None:
+        """A deadline as ``--json`` gives it: the minute, the day for an order of dates alone, None when not judged."""
+        if not self.date_only:
+            return format_when(deadline)
+        return f"{deadline:%Y-%m-%d}" if self.judged(deadline) else None
 
 
 def _order(row: Any) -> WorkOrder:
@@ -281,6 +345,7 @@ def _order(row: Any) -> WorkOrder:
         visited_at=row.visited_at,
         satisfaction=row.satisfaction,
         visit_notes=row.visit_notes,
+        date_only=bool(row.date_only),
     )
 
 
@@ -304,6 +369,8 @@ class WorkOrderRecord:
     visited_at: dt.datetime | None = None
     satisfaction: str | None = None
     visit_notes: str | None = None
+    # 报修、派工 or 完成时间 written as a date alone (``WorkOrder.late``).
+    date_only: bool = False
 
     @property
     def status(self) -> str:
@@ -369,7 +436,7 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
             continue
         if before is None:
             problems.append((key, f"有{name}却没有{before_name}"))
-        elif when < before:
+        elif (when.date() < before.date()) if record.date_only else (when < before):
             problems.append((key, f"{name} {format_when(when)} 早于{before_name} {format_when(before)}"))
     if record.assigned_at is not None and not (record.assignee or "").strip():
         problems.append(("assignee", "有派工时间却没有写派给谁"))
@@ -496,12 +563,13 @@ def add_many(
             "satisfaction": record.satisfaction,
             "visit_notes": record.visit_notes or None,
             "visited_by": operator if record.visited_at is not None else None,
+            "date_only": record.date_only,
         }
         rows.append(new_row)
         after = {
             key: (format_when(value) if isinstance(value, dt.datetime) else value)
             for key, value in new_row.items()
-            if key not in ("year", "seq", "number") and value is not None
+            if key not in ("year", "seq", "number") and value is not None and value is not False
         }
         if record.phone:
             after["phone"] = mask_phone(record.phone)
@@ -870,7 +938,11 @@ class WorkOrderMonth:
     - ``open_at_end``: orders reported before the month's end and not finished by then (月末未完成).
       ``overdue_at_end``: of them, past a limit at the month's end — not finished by the close
       limit, or not dispatched by the response limit (月末超时).
-    The month ends at 00:00 of the next month's first day.
+    - ``closed_untimed``, ``untimed_at_end``: of the finished ones and of the unfinished ones, those
+      whose times are dates alone and whose deciding limit is in hours (``WorkOrder.timeliness`` says
+      未记时刻): neither on time nor late, left out of 按时完成率 and counted apart.
+    The month ends at 00:00 of the next month's first day: what stands at its last minute.  Lateness is
+    ``WorkOrder.late``'s, as ``workorder list`` and ``show`` judge it.
     """
 
     period: str
@@ -884,6 +956,14 @@ class WorkOrderMonth:
     repeat_complaints: int
     open_at_end: int
     overdue_at_end: int
+    # Defaults: figures kept at a closing by an earlier version have none.
+    closed_untimed: int = 0
+    untimed_at_end: int = 0
+
+    @property
+    def untimed(self) -> int:
+        """The orders whose lateness was not judged (dates alone, limits in hours), finished or still open."""
+        return self.closed_untimed + self.untimed_at_end
 
     @property
     def opened_total(self) -> int:
@@ -898,8 +978,9 @@ class WorkOrderMonth:
 
     @property
     def on_time_rate(self) -> float | None:
-        """closed_on_time / closed, None when nothing was finished."""
-        return self.closed_on_time / self.closed if self.closed else None
+        """closed_on_time / the finished orders judged, None when none was."""
+        judged = self.closed - self.closed_untimed
+        return self.closed_on_time / judged if judged else None
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -922,7 +1003,8 @@ def month_figures(
     """
 
     start, end = month_bounds(month)
-    cut = end if as_of is None else min(end, as_of)
+    # What stands at the month's last minute (times are to the minute), or at ``as_of`` when that comes first.
+    moment = end - dt.timedelta(minutes=1) if as_of is None else min(end - dt.timedelta(minutes=1), as_of)
     opened = {
         (row.type, row.category): int(row.n)
         for row in conn.execute(
@@ -931,11 +1013,7 @@ def month_figures(
             .group_by(w.c.type, w.c.category)
         )
     }
-    closed_row = conn.execute(
-        sa.select(
-            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((w.c.closed_at <= w.c.close_by, 1), else_=0)), 0)
-        ).where(w.c.closed_at >= start, w.c.closed_at < end)
-    ).one()
+    finished = [order.closed_late for order in _closed_in(conn, start, end)]
     visits = {
         row.satisfaction: int(row.n)
         for row in conn.execute(
@@ -949,25 +1027,28 @@ def month_figures(
             w.c.opened_at >= start, w.c.opened_at < end, w.c.type == "投诉", w.c.repeat_of.is_not(None)
         )
     ).scalar_one()
-    unfinished = sa.and_(w.c.opened_at < cut, sa.or_(w.c.closed_at.is_(None), w.c.closed_at >= cut))
-    undispatched = sa.or_(w.c.assigned_at.is_(None), w.c.assigned_at >= cut)
-    late = sa.or_(w.c.close_by < cut, sa.and_(undispatched, w.c.respond_by < cut))
-    open_row = conn.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((late, 1), else_=0)), 0)).where(unfinished)
-    ).one()
+    unfinished = sa.and_(w.c.opened_at <= moment, sa.or_(w.c.closed_at.is_(None), w.c.closed_at > moment))
+    standing = [_order(row).timeliness(moment) for row in conn.execute(sa.select(w).where(unfinished))]
     return WorkOrderMonth(
         period=str(month),
         opened=opened,
-        closed=int(closed_row[0]),
-        closed_on_time=int(closed_row[1]),
+        closed=len(finished),
+        closed_on_time=finished.count(False),
         visited=sum(visits.values()),
         satisfied=visits.get("满意", 0),
         fairly_satisfied=visits.get("基本满意", 0),
         dissatisfied=visits.get("不满意", 0),
         repeat_complaints=int(repeats),
-        open_at_end=int(open_row[0]),
-        overdue_at_end=int(open_row[1]),
+        open_at_end=len(standing),
+        overdue_at_end=sum(1 for said in standing if said not in ("未超时", UNTIMED)),
+        closed_untimed=finished.count(None),
+        untimed_at_end=standing.count(UNTIMED),
     )
+
+
+def _closed_in(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[WorkOrder]:
+    """The orders finished in ``start`` ≤ 完成时间 < ``end``, for their lateness (``WorkOrder.closed_late``)."""
+    return [_order(row) for row in conn.execute(sa.select(w).where(w.c.closed_at >= start, w.c.closed_at < end))]
 
 
 def orders_in_month(conn: Connection, month: Month) -> list[WorkOrder]:
@@ -995,10 +1076,12 @@ class WorkOrderCategoryMonth:
     fairly_satisfied: int
     dissatisfied: int
     repeat_complaints: int
+    closed_untimed: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.closed_on_time / self.closed if self.closed else None
+        judged = self.closed - self.closed_untimed
+        return self.closed_on_time / judged if judged else None
 
     @property
     def satisfaction_rate(self) -> float | None:
@@ -1022,8 +1105,6 @@ def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMo
             w.c.type,
             w.c.category,
             count_if(within(w.c.opened_at)).label("opened"),
-            count_if(within(w.c.closed_at)).label("closed"),
-            count_if(sa.and_(within(w.c.closed_at), w.c.closed_at <= w.c.close_by)).label("on_time"),
             count_if(within(w.c.visited_at)).label("visited"),
             count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "满意")).label("satisfied"),
             count_if(sa.and_(within(w.c.visited_at), w.c.satisfaction == "基本满意")).label("fairly"),
@@ -1034,10 +1115,21 @@ def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMo
         .group_by(w.c.type, w.c.category)
     )
     found = {(row.type, row.category): row for row in conn.execute(query)}
+    finished: dict[tuple[str, str], list[bool | None]] = {}
+    for order in _closed_in(conn, start, end):
+        finished.setdefault((order.type, order.category), []).append(order.closed_late)
     rows = []
     for kind in TYPES:
         for category in CATEGORIES:
             row = found.get((kind, category))
-            values = [int(v) for v in row[2:]] if row is not None else [0] * 8
-            rows.append(WorkOrderCategoryMonth(kind, category, *values))
+            opened, visited, satisfied, fairly, dissatisfied, repeats = (
+                [int(v) for v in row[2:]] if row is not None else [0] * 6
+            )
+            late = finished.get((kind, category), [])
+            rows.append(
+                WorkOrderCategoryMonth(
+                    kind, category, opened, len(late), late.count(False), visited, satisfied, fairly, dissatisfied,
+                    repeats, late.count(None),
+                )
+            )  # fmt: skip
     return rows

@@ -1,0 +1,139 @@
+"""Logbooks kept by hand or exported by other systems: times written as a date alone, hand-kept times of day beside
+a date column, phones the exporting system masked, a 备注 column, a logbook that has grown since its last import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import open_ledger
+from recordkit.owners.roster import import_owners
+from recordkit.workorders.logbook import LOGBOOK_HEADERS
+from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.workorder_fixtures import write_logbook
+
+
+@pytest.fixture
+def estate(workspace: Workspace, tmp_path: Path) -> Workspace:
+    with open_ledger(workspace.database_url) as ledger:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+    return workspace
+
+
+#: 水电 finished within 36 hours: a limit in hours, which a date alone cannot judge (门窗's 24 and 72 hours are days).
+HOURLY_CLOSE = '\n[[workorders.limits]]\ncategory = "水电"\nresponse_hours = 4\nclose_hours = 36\n'
+
+
+def hourly_close(workspace: Workspace) -> None:
+    config = workspace.root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + HOURLY_CLOSE, encoding="utf-8")
+
+
+def lines(result: Any) -> list[str]:
+    return result.output.splitlines()
+
+
+def row(**cells: Any) -> list[Any]:
+    """A logbook row in the standard layout, by header."""
+    return [cells.get(header) for header in LOGBOOK_HEADERS]
+
+
+def _table_rows(result: Any) -> list[list[str]]:
+    return [[cell.strip() for cell in line.strip("│").split("│")] for line in lines(result) if line.startswith("│ GD")]
+
+
+# -- 1. a time written as a date alone --------------------------------------------------------------------------
+
+
+def test_a_logbook_of_dates_alone_judges_no_hour_limit_and_whole_day_limits_by_date(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """报修时间/派工时间 holding a date alone (a date cell, or the text 2026-11-03) counted from 00:00: a 水电 repair
+    reported on 3 November and dispatched the same day was 派工超时 (4 hours from midnight).  A date alone judges no
+    limit in hours; a limit of whole days (门窗: 24 and 72 hours) is judged by the date."""
+    hourly_close(estate)
+    book = write_logbook(
+        tmp_path / "手工登记簿.xlsx",
+        [
+            # 水电: 4 h to dispatch, 36 h to finish — neither judged.
+            row(类型="报修", 房号="1-1-101", 类别="水电", 内容="厨房漏水", 报修时间=dt.datetime(2026, 11, 3),
+                派工="刘师傅", 派工时间="2026-11-03", 完成时间="2026-11-04", 处理结果="已修好"),
+            # 门窗: 24 h to dispatch, 72 h to finish — whole days: dispatched the 4th (in time), finished the 7th,
+            # after the 6th: late.
+            row(类型="报修", 房号="1-1-102", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-03",
+                派工="王师傅", 派工时间="2026-11-04", 完成时间="2026-11-07", 处理结果="已调整"),
+            # 门窗, finished on the last day (the 6th): on time, whatever hour it was.
+            row(类型="报修", 房号="3-2-1201", 类别="门窗", 内容="入户门异响", 报修时间="2026-11-03",
+                派工="王师傅", 派工时间="2026-11-03", 完成时间="2026-11-06", 处理结果="已上油"),
+            # 水电, still open at the month's end: neither on time nor late.
+            row(类型="报修", 房号="3-2-1202", 类别="水电", 内容="水表漏水", 报修时间="2026-11-20"),
+            # 门窗, still open: past both its days on 30 November.
+            row(类型="报修", 房号="1-1-101", 类别="门窗", 内容="阳台门坏", 报修时间="2026-11-20"),
+        ],
+    )  # fmt: skip
+    result = run_cli("workorder", "import", str(book))
+    assert result.exit_code == 0, result.output
+
+    listed = run_cli("workorder", "list", "--as-of", "2026-11-30 18:00")
+    assert [(r[0], r[5], r[-1]) for r in _table_rows(listed)] == [
+        ("GD2026-000001", "2026-11-03", "未记时刻"),
+        ("GD2026-000002", "2026-11-03", "超时完成"),
+        ("GD2026-000003", "2026-11-03", "按时完成"),
+        ("GD2026-000004", "2026-11-20", "未记时刻"),
+        ("GD2026-000005", "2026-11-20", "派工超时、完成超时"),
+    ]
+    overdue = json.loads(run_cli("workorder", "list", "--overdue", "--as-of", "2026-11-30 18:00", "--json").stdout)
+    assert [o["number"] for o in overdue] == ["GD2026-000005"]
+    shown = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-11-30 18:00"))
+    assert "报修时间：2026-11-03（测试员 登记）" in shown
+    assert "派工：刘师傅（2026-11-03）" in shown
+    assert "时限：4 小时内派工，36 小时内完成；未记时刻" in shown
+    shown = lines(run_cli("workorder", "show", "GD2026-2", "--as-of", "2026-11-30 18:00"))
+    assert "时限：最迟 2026-11-04 派工，最迟 2026-11-06 完成；超时完成" in shown
+    as_json = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert (as_json["opened_at"], as_json["closed_late"], as_json["overdue"]) == ("2026-11-03", None, [])
+
+
+def test_the_monthly_report_counts_orders_without_times_apart(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    hourly_close(estate)
+    book = write_logbook(
+        tmp_path / "手工登记簿.xlsx",
+        [
+            row(类型="报修", 房号="1-1-101", 类别="水电", 内容="厨房漏水", 报修时间="2026-11-03",
+                派工="刘师傅", 派工时间="2026-11-03", 完成时间="2026-11-04", 处理结果="已修好"),
+            row(类型="报修", 房号="1-1-102", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-03",
+                派工="王师傅", 派工时间="2026-11-04", 完成时间="2026-11-07", 处理结果="已调整"),
+            row(类型="报修", 房号="3-2-1201", 类别="水电", 内容="水管漏水", 报修时间="2026-11-05 09:00",
+                派工="刘师傅", 派工时间="2026-11-05 10:00", 完成时间="2026-11-05 15:00", 处理结果="已修好"),
+            row(类型="报修", 房号="3-2-1202", 类别="水电", 内容="水表漏水", 报修时间="2026-11-20"),
+            row(类型="报修", 房号="1-1-101", 类别="门窗", 内容="阳台门坏", 报修时间="2026-11-20"),
+        ],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(book)).exit_code == 0
+    result = run_cli("report", "monthly", "--month", "2026-11")
+    assert result.exit_code == 0, result.output
+    [path] = (estate.root / "records" / "generated" / "报表" / "2026-11").glob("月度报表-*.xlsx")
+    sheet = load_workbook(path)["工单"]
+    metrics = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    # Finished: 3; one not judged (水电, dates alone), one late by date (门窗), one on time by the clock: 1 of 2.
+    assert metrics["本月办结（件）"] == 3
+    assert metrics["其中按时办结（件）"] == 1
+    assert metrics["其中未记时刻、不判断时限（件）"] == 1
+    assert metrics["按时办结率"] == pytest.approx(0.5)
+    assert metrics["月末未办结（件）"] == 2
+    assert metrics["其中超时（件）"] == 1
+    assert metrics["其中未记时刻、不判断超时（件）"] == 1
+    notes = load_workbook(path)["说明"]
+    texts = [notes.cell(r, 1).value for r in range(1, notes.max_row + 1)]
+    assert (
+        "本月有 2 张工单只记了日期、没有记时刻：按小时计的时限对它们不作判断，不计入按时办结率和月末超时；"
+        "按整天计的时限按日期判断。" in texts
+    )
