@@ -137,3 +137,30 @@ def test_the_monthly_report_counts_orders_without_times_apart(estate: Workspace,
         "本月有 2 张工单只记了日期、没有记时刻：按小时计的时限对它们不作判断，不计入按时办结率和月末超时；"
         "按整天计的时限按日期判断。" in texts
     )
+
+
+# -- 2. 备注 is no 回访意见 ----------------------------------------------------------------------------------------
+
+
+def test_a_remarks_column_is_not_read_as_the_owners_feedback(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """备注 (the clerk's remarks) was read as 回访意见, the owner's words at the follow-up visit: ``show`` printed
+    回访：—… and the JSON's visit_notes held the clerk's note.  A work order has no remarks: 备注 is not imported, and
+    the summary says so once."""
+    headers = (*LOGBOOK_HEADERS[:-1], "备注")  # 回访意见 left out: the logbook has 备注 only
+    rows = [
+        ["报修", "1-1-101", None, "水电", "厨房漏水", "张伟", None, "2026-11-03 09:00", "刘师傅", "2026-11-03 09:30",
+         "2026-11-03 11:00", "已修好", "2026-11-04 10:00", "满意", "业主不在家，电话回访"],
+        ["报修", "1-1-102", None, "门窗", "窗户关不上", None, None, "2026-11-05 09:00", None, None, None, None, None,
+         None, "等配件"],
+    ]  # fmt: skip
+    result = run_cli("workorder", "import", str(write_sheet(tmp_path / "登记簿.xlsx", rows, headers=headers)))
+    assert (result.exit_code, lines(result)) == (
+        0,
+        [
+            "已导入工单 2 张（报修 2 张，投诉 0 张），编号 GD2026-000001 至 GD2026-000002",
+            "备注列未导入：工单没有备注一项（业主的回访意见请写在“回访意见”列）",
+        ],
+    )
+    listed = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [o["visit_notes"] for o in listed] == [None, None]
+    assert "回访：2026-11-04 10:00：满意" in lines(run_cli("workorder", "show", "GD2026-1"))

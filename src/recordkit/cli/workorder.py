@@ -303,3 +303,5 @@ def workorder_import(
     )
     if summary.repeats:
         typer.echo(f"其中重复投诉 {summary.repeats} 张")
+    if summary.remarks_left_out:
+        typer.echo("备注列未导入：工单没有备注一项（业主的回访意见请写在“回访意见”列）")

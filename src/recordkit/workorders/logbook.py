@@ -59,7 +59,9 @@ def _logbook_columns() -> list[Any]:
         Column("result", "处理结果", ("结果",)),
         Column("visited_at", "回访时间", ()),
         Column("satisfaction", "满意度", ("回访结果",)),
-        Column("visit_notes", "回访意见", ("回访记录", "备注")),
+        Column("visit_notes", "回访意见", ("回访记录",)),
+        # The clerk's remarks, no part of a work order (never the owner's 回访意见): read to say it is left out.
+        Column("remarks", "备注", ()),
     ]
 
 
@@ -97,6 +99,8 @@ class ImportSummary:
     repairs: int
     complaints: int
     repeats: int
+    # The logbook's 备注 column held something, which no work order keeps.
+    remarks_left_out: bool = False
 
     @property
     def count(self) -> int:
@@ -352,5 +356,9 @@ def import_logbook(
         numbers = add_many(conn, settings, operator, records, action="workorder.import")
         repeats = count_repeats(conn, numbers)
     return ImportSummary(
-        numbers, sum(1 for r in records if r.type == "报修"), sum(1 for r in records if r.type == "投诉"), repeats
+        numbers,
+        sum(1 for r in records if r.type == "报修"),
+        sum(1 for r in records if r.type == "投诉"),
+        repeats,
+        remarks_left_out=any(_text(row.cells.get("remarks")) for row in table.rows),
     )
