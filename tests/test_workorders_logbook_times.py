@@ -164,3 +164,39 @@ def test_a_remarks_column_is_not_read_as_the_owners_feedback(estate: Workspace, 
     listed = json.loads(run_cli("workorder", "list", "--json").stdout)
     assert [o["visit_notes"] for o in listed] == [None, None]
     assert "回访：2026-11-04 10:00：满意" in lines(run_cli("workorder", "show", "GD2026-1"))
+
+
+# -- 3. phones the exporting system masked --------------------------------------------------------------------------
+
+
+def test_a_phone_the_exporting_system_masked_is_imported_as_written(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Another system exports its logbook with the phones masked (139****5678): every such row was refused as 不是有效的
+    手机号或固定电话.  It is imported as written — never unmasked — and shown as it is, even with --show-private."""
+    rows = [
+        row(类型="报修", 房号="1-1-101", 类别="水电", 内容="厨房漏水", 报修人="张伟", 电话="139****5678",
+            报修时间="2026-11-03 09:00"),
+        row(类型="报修", 房号="1-1-102", 类别="门窗", 内容="窗户关不上", 电话="0755-****5678",
+            报修时间="2026-11-04 09:00"),
+    ]  # fmt: skip
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    private = json.loads(run_cli("workorder", "list", "--json", "--show-private").stdout)
+    assert [o["phone"] for o in private] == ["139****5678", "0755-****5678"]
+    assert "报修人：张伟 139****5678" in lines(run_cli("workorder", "show", "GD2026-1"))
+
+
+@pytest.mark.parametrize("phone", ["139****567", "13*****5678", "139**5678", "****5678"])
+def test_a_half_masked_phone_is_still_named_by_row_and_column(
+    estate: Workspace, run_cli: Any, tmp_path: Path, phone: str
+) -> None:
+    rows = [row(类型="报修", 房号="1-1-101", 类别="水电", 内容="漏水", 电话=phone, 报修时间="2026-11-03 09:00")]
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", rows)))
+    assert (result.exit_code, lines(result)[1:]) == (
+        5,
+        [
+            f"  第 3 行 G 列（电话）：联系电话“{phone}”打了码，却不是完整号码打码后的样子：应为 139****5678 或 "
+            "0755-****5678 这样（手机前 3 位和后 4 位，固定电话区号和后 4 位），或写出完整号码"
+        ],
+    )

@@ -175,6 +175,25 @@ def is_masked(text: str) -> bool:
     return "*" in unicodedata.normalize("NFKC", text)
 
 
+#: A phone as ``mask_phone`` (and the systems that export one masked) writes it: a mobile's first 3 and last 4
+#: digits around 4 stars, a landline's area code and last 4 digits around 3 or 4 (an extension may follow).
+_MASKED_MOBILE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
+_MASKED_LANDLINE = re.compile(r"0[0-9]{2,3}-\*{3,4}[0-9]{4}(?:-[0-9]{1,6})?")
+
+
+def validate_masked_phone(text: str) -> str:
+    """A phone another system exported already masked (``139****5678``, ``0755-****5678``), compacted as written: it
+    cannot be unmasked, so it is kept so.  ``ValidationError`` for one masked otherwise (``139****567``: a digit
+    short, ``13*****5678``), which is no number masked whole."""
+    compact = _compact(text)
+    if _MASKED_MOBILE.fullmatch(compact) or _MASKED_LANDLINE.fullmatch(compact):
+        return compact
+    raise ValidationError(
+        f"联系电话“{text.strip()}”打了码，却不是完整号码打码后的样子：应为 139****5678 或 0755-****5678 这样"
+        "（手机前 3 位和后 4 位，固定电话区号和后 4 位），或写出完整号码"
+    )
+
+
 # An ID number or a phone standing inside free text (a pass's card, an OCR'd page, a snippet), as people write
 # them: full-width digits (OCR, Word), a mobile in 3-4-4 groups (138 1234 5678, 138-1234-5678, 138 1234-5678)
 # or after the country code (+86, 86, 0086, (+86)), an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width

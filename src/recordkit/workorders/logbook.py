@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when, parse_when_written
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
-from recordkit.core.personal import validate_phone
+from recordkit.core.personal import is_masked, validate_masked_phone, validate_phone
 from recordkit.core.sheets import Column, SheetRow, is_total_label, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import work_orders as w
@@ -180,7 +180,8 @@ def _read_row(
     if category is not None:
         pick("category", parse_category)
     unit = pick("unit", lambda text: str(parse_unit_code(text, phases=phases or None)))
-    phone = pick("phone", validate_phone)
+    # Another system's export may hold the phones masked: kept as written, never unmasked.
+    phone = pick("phone", lambda text: validate_masked_phone(text) if is_masked(text) else validate_phone(text))
     satisfaction = pick("satisfaction", parse_satisfaction)
     times = {
         key: when(key, what)
