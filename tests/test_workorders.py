@@ -61,7 +61,7 @@ def test_parse_when_accepts_the_office_spellings(text: str) -> None:
 def test_parse_when_refuses_nonsense() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_when("10月3日", "报修时间")
-    assert caught.value.message == "报修时间“10月3日”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻"
+    assert caught.value.message == "报修时间“10月3日”没有写年份，不能确定是哪一年：应写成 2026-10-03 或 2026年10月3日"
     with pytest.raises(ValidationError) as caught:
         parse_when("2026-02-30 09:00")
     assert caught.value.message == "时间“2026-02-30 09:00”不存在：请检查年月日"

@@ -200,3 +200,57 @@ def test_a_half_masked_phone_is_still_named_by_row_and_column(
             "0755-****5678 这样（手机前 3 位和后 4 位，固定电话区号和后 4 位），或写出完整号码"
         ],
     )
+
+
+# -- 4. hand-kept times of day beside a date column ---------------------------------------------------------------
+
+DATED_HEADERS = ("类型", "房号", "类别", "内容", "报修日期", "报修时间", "派工", "派工日期", "派工时间", "完成日期",
+                 "完成时间", "处理结果")  # fmt: skip
+
+
+def test_hand_kept_times_of_day_combine_with_the_date_column_beside_them(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A logbook kept by hand has 报修日期 and 报修时间 apart, the time written 下午3:15, 上午9:30, 09:30 or 15:15: every
+    such row was refused as 无法识别.  The time joins the date beside it; 上午 or 下午 alone is a date alone."""
+    rows = [
+        ["报修", "1-1-101", "水电", "厨房漏水", dt.datetime(2026, 11, 3), "下午3:15", "刘师傅", "2026-11-03", "下午3:40",
+         "2026-11-04", "上午9:30", "已修好"],
+        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "09:30", "王师傅", "2026-11-05", dt.time(15, 15),
+         None, None, None],
+        ["报修", "3-2-1201", "水电", "水管漏水", "2026年11月6日", "上午", None, None, None, None, None, None],
+        ["报修", "3-2-1202", "水电", "水表漏水", "2026-11-07", "下午12:30", None, None, None, None, None, None],
+    ]  # fmt: skip
+    book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=DATED_HEADERS, title="工单登记簿")
+    result = run_cli("workorder", "import", str(book))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [(o["opened_at"], o["assigned_at"], o["closed_at"], o["date_only"]) for o in listed] == [
+        ("2026-11-03 15:15", "2026-11-03 15:40", "2026-11-04 09:30", False),
+        ("2026-11-05 09:30", "2026-11-05 15:15", None, False),
+        ("2026-11-06", None, None, True),
+        ("2026-11-07 12:30", None, None, False),
+    ]
+
+
+def test_a_date_without_its_year_and_an_unreadable_time_are_named_with_the_forms_accepted(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [
+        ["报修", "1-1-101", "水电", "厨房漏水", "12月2日", "下午3:15", None, None, None, None, None, None],
+        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "下午13:15", None, None, None, None, None, None],
+        ["报修", "3-2-1201", "水电", "水管漏水", "2026-11-06", "傍晚", None, None, None, None, None, None],
+    ]  # fmt: skip
+    book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=DATED_HEADERS)
+    result = run_cli("workorder", "import", str(book))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：登记簿.xlsx 有 3 处错误，没有导入任何工单",
+            "  第 2 行 E 列（报修日期）：报修日期“12月2日”没有写年份，不能确定是哪一年：应写成 2026-12-02 或 "
+            "2026年12月2日",
+            "  第 3 行 F 列（报修时间）：报修时间“下午13:15”不存在：上午、下午后面的钟点应在 1 到 12 之间",
+            "  第 4 行 F 列（报修时间）：报修时间“傍晚”无法识别：有日期列时这一列写时刻，应写成 09:30、15:15、"
+            "上午9:30 或 下午3:15（只写上午、下午也可以，算作只记了日期）",
+        ],
+    )

@@ -33,6 +33,7 @@ __all__ = [
     "parse_period",
     "parse_when",
     "parse_when_written",
+    "parse_clock",
 ]
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
@@ -244,6 +245,8 @@ def parse_date(
         if found is None:
             raise DateError(f"{what}“{shown}”不存在：请检查月和日")
         return found
+    if parts is None and cell:
+        _refuse_without_year(folded, what, shown)
     if parts is None:
         raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
     return _checked_day(parts, what, shown)
@@ -275,6 +278,8 @@ def parse_when(value: str | dt.date | float, what: str = "时间", cell: bool = 
     )
     parts = _day_parts(day_text)
     clock = _CLOCK.match(clock_text.strip()) if clock_text.strip() else None
+    if parts is None:
+        _refuse_without_year(day_text, what, shown)
     if parts is None or (clock_text.strip() and clock is None):
         raise DateError(f"{what}“{shown}”无法识别，{_WHEN_EXAMPLE}")
     day = _checked_day(parts, what, shown)
@@ -297,6 +302,54 @@ def parse_when_written(
         return when, when.time() != dt.time()
     # A text with a time of day after the day (2026-11-03 00:00) has it written, even at midnight.
     return when, _day_parts(unicodedata.normalize("NFKC", str(value)).strip()) is None
+
+
+#: A time of day as a hand-kept logbook writes it beside a date column: 09:30, 15:15, 9点30, 上午9:30, 下午3:15.
+_HALF_DAY = {"上午": 0, "早上": 0, "下午": 12, "晚上": 12}
+_HALF_DAY_CLOCK = re.compile(r"^(上午|早上|下午|晚上)?\s*(.*)$")
+_CLOCK_FORMS = "应写成 09:30、15:15、上午9:30 或 下午3:15（只写上午、下午也可以，算作只记了日期）"
+
+
+def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻") -> dt.time | None:
+    """A time of day written apart from its day (a logbook's 报修时间 beside its 报修日期): ``09:30``, ``15:15``,
+    ``9点30``, ``上午9:30``, ``下午3:15`` (12-hour after 上午/下午: ``下午12:30`` is 12:30), a time cell, or Excel's
+    fraction of a day.  None for 上午 or 下午 alone: no time of day was noted, the day stands alone.
+
+    ``DateError`` naming ``what`` and the forms accepted; a month and day without the year (``12月2日``) is said so."""
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return dt.time(*divmod(minutes, 60)) if minutes < 24 * 60 else dt.time(23, 59)
+    shown = str(value).strip()
+    folded = unicodedata.normalize("NFKC", shown).strip()
+    _refuse_without_year(folded, what, shown)
+    half, rest = _HALF_DAY_CLOCK.match(folded).groups()  # type: ignore[union-attr]  # the pattern matches any text
+    if half and not rest.strip():
+        return None
+    clock = _CLOCK.match(rest.strip())
+    if clock is None:
+        raise DateError(f"{what}“{shown}”无法识别：有日期列时这一列写时刻，{_CLOCK_FORMS}")
+    hour, minute = int(clock[1]), int(clock[2] or 0)
+    if half:
+        if not 1 <= hour <= 12:
+            raise DateError(f"{what}“{shown}”不存在：上午、下午后面的钟点应在 1 到 12 之间")
+        # 下午3:15 is 15:15; 下午12:30 is half past noon, as 上午12:00 is noon
+        hour = hour + _HALF_DAY[half] if hour < 12 else 12
+    if hour > 23 or minute > 59:
+        raise DateError(f"{what}“{shown}”不存在：请检查时刻")
+    return dt.time(hour, minute)
+
+
+def _refuse_without_year(folded: str, what: str, shown: str) -> None:
+    """A month and day without the year (12月2日) where no year can be told: said so, with the forms that have one."""
+    if (month_day := _MONTH_DAY.fullmatch(folded)) is not None:
+        month, day = int(month_day[1]), int(month_day[2])
+        raise DateError(
+            f"{what}“{shown}”没有写年份，不能确定是哪一年：应写成 2026-{month:02d}-{day:02d} 或 2026年{month}月{day}日"
+        )
 
 
 def format_day_or_when(value: dt.datetime | None, date_only: bool) -> str:

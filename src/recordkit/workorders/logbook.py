@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.core.dates import BUSINESS_YEARS, check_business_day, format_when, parse_when_written
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    check_business_day,
+    format_when,
+    parse_clock,
+    parse_date,
+    parse_when_written,
+)
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, validate_masked_phone, validate_phone
@@ -43,6 +50,15 @@ if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
 
+#: The day columns beside the time columns, by the time column's key.
+_DAY_COLUMNS = {
+    "opened_at": ("报修日期", ("投诉日期", "登记日期", "受理日期")),
+    "assigned_at": ("派工日期", ()),
+    "closed_at": ("完成日期", ("完工日期",)),
+    "visited_at": ("回访日期", ()),
+}
+
+
 def _logbook_columns() -> list[Any]:
     return [
         Column("type", "类型", ("工单类型", "报修/投诉"), required=True),
@@ -59,6 +75,8 @@ def _logbook_columns() -> list[Any]:
         Column("result", "处理结果", ("结果",)),
         Column("visited_at", "回访时间", ()),
         Column("satisfaction", "满意度", ("回访结果",)),
+        # A logbook kept by hand may write each step's day and time of day apart: 报修日期 | 报修时间 (下午3:15).
+        *(Column(f"{key}_day", name, aliases) for key, (name, aliases) in _DAY_COLUMNS.items()),
         Column("visit_notes", "回访意见", ("回访记录",)),
         # The clerk's remarks, no part of a work order (never the owner's 回访意见): read to say it is left out.
         Column("remarks", "备注", ()),
@@ -147,9 +165,26 @@ def _read_row(
             dates_alone.add(key)
         return value
 
+    def beside_day(key: str, what: str) -> dt.datetime | None:
+        """The step's day from its day column, its time of day (or none: a date alone) from the time column."""
+        day_what = _DAY_COLUMNS[key][0]
+        day = pick(f"{key}_day", lambda cell: parse_date(cell, day_what, cell=True), (dt.date, int, float))
+        if day is None:
+            return None
+        found = len(problems)
+        clock = pick(key, lambda cell: parse_clock(cell, what), (dt.time, dt.datetime, int, float))
+        if len(problems) > found:
+            return None
+        if clock is None:
+            dates_alone.add(key)
+        return dt.datetime.combine(day, clock or dt.time())
+
     def when(key: str, what: str) -> dt.datetime | None:
-        # A number is passed on as it is: Excel's day count, a date column whose format was lost.
-        value = pick(key, lambda cell: written(key, cell, what), (dt.date, int, float))
+        if cells.get(f"{key}_day") is not None:
+            value = beside_day(key, what)
+        else:
+            # A number is passed on as it is: Excel's day count, a date column whose format was lost.
+            value = pick(key, lambda cell: written(key, cell, what), (dt.date, int, float))
         if value is None:
             return None
         if value > now + dt.timedelta(minutes=1):
@@ -169,7 +204,7 @@ def _read_row(
         ("type", kind, "类型"),
         ("category", category, "类别"),
         ("description", description, "内容"),
-        ("opened_at", cells.get("opened_at"), "报修时间"),
+        ("opened_at", cells.get("opened_at") or cells.get("opened_at_day"), "报修时间"),
     ):
         if value is None:
             bad(key, f"{what}不能为空")
