@@ -254,3 +254,29 @@ def test_a_date_without_its_year_and_an_unreadable_time_are_named_with_the_forms
             "上午9:30 或 下午3:15（只写上午、下午也可以，算作只记了日期）",
         ],
     )
+
+
+# -- 5. an alias and the standard name both in the header ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "read"),
+    [
+        ("问题描述", "内容", "second"),  # the standard name after an alias
+        ("内容", "问题描述", "first"),
+        ("问题描述", "报修内容", "second"),  # two aliases: the one listed first in the README's order
+        ("报修内容", "问题描述", "first"),
+    ],
+)
+def test_the_standard_header_wins_over_an_alias_wherever_it_stands(
+    estate: Workspace, run_cli: Any, tmp_path: Path, first: str, second: str, read: str
+) -> None:
+    """Another system's export with both 问题描述 (its own short note) and 内容 (the order's words): the column read
+    was whichever came first, so the short note became the order's 内容."""
+    headers = ("类型", "房号", "类别", first, second, "报修时间")
+    texts = {"first": f"{first}的文字", "second": f"{second}的文字"}
+    rows = [["报修", "1-1-101", "水电", texts["first"], texts["second"], "2026-11-03 09:00"]]
+    result = run_cli("workorder", "import", str(write_sheet(tmp_path / "导出.xlsx", rows, headers=headers)))
+    assert result.exit_code == 0, result.output
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert order["description"] == texts[read]

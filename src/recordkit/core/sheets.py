@@ -291,21 +291,31 @@ def fill_merged(rows: Iterator[Sequence[Any]], ranges: Sequence[tuple[int, int, 
 
 
 def _header_cells(
-    values: Sequence[Any], by_name: dict[str, str], groups: Sequence[Any] = ()
+    values: Sequence[Any], by_name: dict[str, str], groups: Sequence[Any] = (), rank: dict[str, int] | None = None
 ) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """The known headers of one row (key -> position and text as written) and its other non-empty cells.
 
     A header under a group cell (the row above, merged over its columns) is read with the group's name
-    first when that names a column: 姓名 under 租户信息 is 租户姓名, 电话 under 业主信息 业主电话."""
+    first when that names a column: 姓名 under 租户信息 is 租户姓名, 电话 under 业主信息 业主电话.
+    Two cells naming one column (an export with 问题描述 and 内容): the standard name is read, else the spelling
+    its column lists first (``rank``: a name's place in the column's header and aliases), wherever it stands; the
+    other is left among the cells nothing reads."""
+    rank = rank or {}
     found: dict[str, tuple[int, str]] = {}
+    ranks: dict[str, int] = {}
     others: list[str] = []
     for index, value in enumerate(values):
         group = _GROUP_SUFFIX.sub("", normalise_header(groups[index])) if index < len(groups) else ""
-        key = (group and by_name.get(group + normalise_header(value))) or by_name.get(normalise_header(value))
-        if key and key not in found:
-            found[key] = (index, str(value).strip())
-        elif value is not None and str(value).strip():
-            others.append(str(value).strip())
+        name = group + normalise_header(value) if group and group + normalise_header(value) in by_name else ""
+        name = name or normalise_header(value)
+        key = by_name.get(name)
+        text = str(value).strip() if value is not None else ""
+        if key and (key not in found or rank.get(name, 0) < ranks[key]):
+            if key in found:
+                others.append(found[key][1])
+            found[key], ranks[key] = (index, text), rank.get(name, 0)
+        elif text:
+            others.append(text)
     return found, others
 
 
@@ -314,7 +324,11 @@ _GROUP_SUFFIX = re.compile(r"(?:信息|资料|情况)$")
 
 
 def _find_header(
-    values_iter: Iterator[Sequence[Any]], by_name: dict[str, str], wanted: int, required: Sequence[str] = ()
+    values_iter: Iterator[Sequence[Any]],
+    by_name: dict[str, str],
+    wanted: int,
+    required: Sequence[str] = (),
+    rank: dict[str, int] | None = None,
 ) -> tuple[int, dict[str, int], dict[str, str], list[str], list[Sequence[Any]]]:
     """Look for the header row in the first ``HEADER_SEARCH_ROWS`` rows: (row number or 0, positions,
     headers as written, the other non-empty header cells of that row, which nothing reads, and the rows
@@ -327,7 +341,7 @@ def _find_header(
     best: tuple[int, dict[str, tuple[int, str]], list[str]] | None = None
     best_score = (False, 0)
     for number, values in enumerate(head, start=1):
-        found, others = _header_cells(values, by_name, head[number - 2] if number > 1 else ())
+        found, others = _header_cells(values, by_name, head[number - 2] if number > 1 else (), rank)
         score = (all(key in found for key in required), len(found))
         if len(found) >= wanted and (best is None or score > best_score):
             best, best_score = (number, found, others), score
@@ -370,6 +384,10 @@ def read_table(
     workbook = _open_workbook(path, read_only=True)
     try:
         by_name = {normalise_header(name): col.key for col in columns for name in (col.header, *col.aliases)}
+        # The standard name first, then the aliases as listed: which of two cells naming one column is read.
+        rank = {
+            normalise_header(name): place for col in columns for place, name in enumerate((col.header, *col.aliases))
+        }
         wanted = min(2, len(columns))
         required = [col for col in columns if col.required]
         if sheet_name is not None:
@@ -391,7 +409,7 @@ def read_table(
             recorded_rows = sheet.max_row  # the size the file claims, only a hint for the progress bar
             rows = fill_merged(sheet_values(sheet), merged_ranges(path, sheet))
             header_row, positions, headers, ignored, after_header = _find_header(
-                rows, by_name, wanted, [col.key for col in required]
+                rows, by_name, wanted, [col.key for col in required], rank
             )
             if header_row and all(col.key in positions for col in required):
                 chosen = sheet
