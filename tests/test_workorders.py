@@ -242,9 +242,10 @@ def test_the_steps_come_in_order(estate: Ledger) -> None:
     with pytest.raises(ValidationError, match="派工时间 2026-10-03 09:00 早于报修时间 2026-10-03 09:15"):
         workorders.assign(estate, CLERK, number, "刘师傅", "2026-10-03 09:00", now=NOW)
     workorders.assign(estate, CLERK, number, "刘师傅", "2026-10-03 09:30", now=NOW)
-    # Passed to someone else while still being handled: the later dispatch counts.
+    # Passed to someone else while still being handled: the first dispatch counts.
     assigned = workorders.assign(estate, CLERK, number, "王师傅", "2026-10-03 10:00", now=NOW)
     assert (assigned.assignee, assigned.status_label) == ("王师傅", "处理中")
+    assert assigned.assigned_at == dt.datetime(2026, 10, 3, 9, 30)
     with pytest.raises(ValidationError, match="请用 --result 写明处理结果"):
         workorders.close(estate, CLERK, number, " ", now=NOW)
     closed = workorders.close(estate, CLERK, number, "已更换水管接头", "2026-10-03 11:00", now=NOW)
@@ -264,7 +265,7 @@ def test_the_steps_come_in_order(estate: Ledger) -> None:
     with estate.read() as conn:
         assert journal.verify(conn).ok
         actions = [e.action for e in journal.recent(conn, 10, entity_key=number)]
-    assert actions == ["workorder.visit", "workorder.close", "workorder.assign", "workorder.assign", "workorder.add"]
+    assert actions == ["workorder.visit", "workorder.close", "workorder.reassign", "workorder.assign", "workorder.add"]
 
 
 def test_the_phone_is_masked_on_screen_and_in_the_journal(estate: Ledger) -> None:

@@ -280,3 +280,35 @@ def test_the_standard_header_wins_over_an_alias_wherever_it_stands(
     assert result.exit_code == 0, result.output
     [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
     assert order["description"] == texts[read]
+
+
+# -- 6. a reassignment keeps the first dispatch ---------------------------------------------------------------------
+
+
+def test_reassigning_an_order_keeps_its_first_dispatch_time(estate: Workspace, run_cli: Any) -> None:
+    """An order dispatched in time and passed on to someone else later was 派工超时: the reassignment replaced the
+    dispatch time.  派工超时 is judged on the first dispatch; the reassignment is journalled."""
+    from tests.conftest import last_journal_entry
+
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0  # 水电: dispatch within 4 hours
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:30").exit_code == 0
+    again = run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00")
+    assert (again.exit_code, lines(again)) == (
+        0,
+        ["工单 GD2026-000001 已改派给 王师傅（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"],
+    )
+    shown = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 16:00"))
+    assert "派工：王师傅（2026-10-03 09:30）" in shown
+    assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；未超时" in shown
+    entry = last_journal_entry(estate, "GD2026-000001")
+    assert (entry.action, entry.before, entry.after) == (
+        "workorder.reassign",
+        {"assignee": "刘师傅"},
+        {"assignee": "王师傅", "reassigned_at": "2026-10-03 15:00"},
+    )
+    early = run_cli("workorder", "assign", "GD2026-1", "--to", "李师傅", "--at", "2026-10-03 09:00")
+    assert (early.exit_code, early.stderr.strip()) == (
+        5,
+        "错误：改派时间 2026-10-03 09:00 早于首次派工时间 2026-10-03 09:30：请检查 --at",
+    )

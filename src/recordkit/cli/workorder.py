@@ -89,7 +89,7 @@ def workorder_assign(
     to: str = typer.Option(..., "--to", help="派给谁：维修工或负责人姓名。"),
     at: str | None = typer.Option(None, "--at", help=_AT_HELP),
 ) -> None:
-    """派工：把工单派给维修工或负责人（处理中的工单可以改派）。
+    """派工：把工单派给维修工或负责人（处理中的工单可以改派；改派不改变首次派工时间，是否派工超时按首次派工算）。
 
     例：recordkit workorder assign GD2026-000001 --to 刘师傅
     """
@@ -98,6 +98,12 @@ def workorder_assign(
 
     app_state = state(ctx)
     order = assign(app_state.ledger(), app_state.operator_name, number, to, at)
+    if order.reassigned_at is not None:
+        typer.echo(
+            f"工单 {order.number} 已改派给 {order.assignee}（{format_when(order.reassigned_at)}；"
+            f"首次派工 {order.shown_time(order.assigned_at)} 不变）"
+        )
+        return
     typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{format_when(order.assigned_at)}）")
     if order.responded_late:
         typer.echo(f"派工超时：应在 {format_when(order.respond_by)} 前派工")

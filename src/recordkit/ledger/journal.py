@@ -277,6 +277,7 @@ ACTION_LABELS = {
     "renovation.pass_reissue": "补发临时出入证",
     "workorder.add": "新建工单",
     "workorder.assign": "派工",
+    "workorder.reassign": "改派",
     "workorder.close": "完工",
     "workorder.visit": "回访",
     "workorder.import": "导入工单登记簿",

@@ -200,6 +200,8 @@ class WorkOrder:
     visit_notes: str | None = None
     # Its times were written as dates alone (a hand-kept logbook): see ``late``.
     date_only: bool = False
+    # Only on the order ``assign`` hands back after passing it on: when it was passed on (the journal keeps it).
+    reassigned_at: dt.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -758,10 +760,11 @@ def assign(
     now: dt.datetime | None = None,
 ) -> WorkOrder:
     """Dispatch an order to a worker (``workorder assign``); an order still being handled may be
-    passed to someone else (the new dispatch time counts).
+    passed to someone else: the first dispatch time stays (派工超时 is judged on it), the reassignment and its
+    time are journalled (``workorder.reassign``) and set as ``reassigned_at`` on the order returned.
 
-    ``ValidationError`` for an empty name or a time before the report; ``ConflictError`` for a
-    finished order; ``NotFoundError`` for an unknown number.
+    ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the first
+    dispatch); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number.
     """
     _checked_text(to, "派工对象")
     to = (to or "").strip()
@@ -772,6 +775,18 @@ def assign(
         row = _find_row(conn, number)
         if row.status in FINISHED_STATUSES:
             raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能再派工")
+        if row.status == "assigned":
+            when = _step_time(at, now, "改派时间", row.assigned_at, "首次派工时间")
+            conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(assignee=to))
+            change = journal.Change(
+                "workorder.reassign",
+                "workorder",
+                row.number,
+                {"assignee": row.assignee},
+                {"assignee": to, "reassigned_at": format_when(when)},
+            )
+            journal.record(conn, operator, [change])
+            return dataclasses.replace(_order(_find_row(conn, row.number)), reassigned_at=when)
         when = _step_time(at, now, "派工时间", row.opened_at, "报修时间")
         return _update(
             conn, operator, row, "workorder.assign", {"status": "assigned", "assignee": to, "assigned_at": when}
