@@ -235,7 +235,10 @@ def test_import_the_logbook(estate: Workspace, run_cli: Any, tmp_path: Path) -> 
     # A second import of the same book is refused, row by row; nothing doubles.
     again = run_cli("workorder", "import", str(book))
     assert again.exit_code == 5
-    assert "  第 3 行：与已登记的工单 GD2026-000001 相同（这一行已经导入过）" in lines(again)
+    assert (
+        "  第 3 行：与已登记的工单 GD2026-000001 相同（这一行已经导入过；只导入新增的工单请加 --skip-known）"
+        in lines(again)
+    )
     assert _count(estate, "work_orders") == 3
 
 

@@ -312,3 +312,57 @@ def test_reassigning_an_order_keeps_its_first_dispatch_time(estate: Workspace, r
         5,
         "错误：改派时间 2026-10-03 09:00 早于首次派工时间 2026-10-03 09:30：请检查 --at",
     )
+
+
+# -- 7. a logbook that has grown since it was imported ------------------------------------------------------------
+
+
+def _count_orders(workspace: Workspace) -> int:
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        return int(conn.execute(sa.text("SELECT count(*) FROM work_orders")).scalar_one())
+
+
+def test_a_grown_logbook_imports_only_its_new_orders_with_skip_known(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """The office keeps adding to one logbook and imports it again each month: the second import was refused whole
+    (每一行都已导入过).  ``--skip-known`` imports the new orders and counts the ones already in the ledger."""
+    from tests.workorder_fixtures import LOGBOOK_ROWS
+
+    assert run_cli("workorder", "import", str(write_logbook(tmp_path / "九月.xlsx"))).exit_code == 0
+    new = row(类型="报修", 房号="1-1-102", 类别="门窗", 内容="窗户关不上", 报修时间="2026-10-08 09:00")
+    grown = write_logbook(tmp_path / "十月.xlsx", [*LOGBOOK_ROWS, new])
+    refused = run_cli("workorder", "import", str(grown))
+    assert refused.exit_code == 5
+    assert (
+        "  第 3 行：与已登记的工单 GD2026-000001 相同（这一行已经导入过；只导入新增的工单请加 --skip-known）"
+        in lines(refused)
+    )
+    result = run_cli("workorder", "import", str(grown), "--skip-known")
+    assert (result.exit_code, lines(result)) == (
+        0,
+        [
+            "已导入工单 1 张（报修 1 张，投诉 0 张），编号 GD2026-000004 至 GD2026-000004",
+            "跳过已导入过、内容相同的工单 3 张",
+        ],
+    )
+    again = run_cli("workorder", "import", str(grown), "--skip-known")
+    assert (again.exit_code, lines(again)) == (0, ["没有新的工单：4 张都已导入过、内容相同"])
+    assert _count_orders(estate) == 4
+
+    # The logbook has since recorded the completion of the third order: an order the ledger holds otherwise.
+    finished = [list(r) for r in (*LOGBOOK_ROWS, new)]
+    finished[2][10:12] = ["2026-09-15 10:00", "已更换门禁读卡器"]
+    later = row(类型="投诉", 房号="3-2-1201", 类别="噪音", 内容="装修噪音", 报修时间="2026-10-20 21:00")
+    changed = run_cli(
+        "workorder", "import", str(write_logbook(tmp_path / "十一月.xlsx", [*finished, later])), "--skip-known"
+    )
+    assert (changed.exit_code, lines(changed)) == (
+        5,
+        [
+            "错误：十一月.xlsx 有 1 处错误，没有导入任何工单",
+            "  第 5 行：与已登记的工单 GD2026-000003 是同一张（报修时间、房号、类别和内容都相同），但完成时间、处理结果与台账中的"
+            "不同：请在台账中补记（workorder assign/close/visit），或把这一行改成与台账一致",
+        ],
+    )
+    assert _count_orders(estate) == 4

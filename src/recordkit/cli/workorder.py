@@ -283,10 +283,16 @@ def workorder_import(
     file: Path = typer.Argument(
         ..., help="原有工单登记簿 .xlsx（表头：类型、房号、地点、类别、内容、报修人、电话、报修时间……）。"
     ),
+    skip_known: bool = typer.Option(
+        False,
+        "--skip-known",
+        help="登记簿比上次导入时多了新的工单：只导入新增的，已导入过、内容相同的跳过并计数"
+        "（已导入过、内容却与台账不同的仍指出行号，什么也不导入）。",
+    ),
 ) -> None:
     """导入原有的工单登记簿（.xlsx）：有一行出错就什么也不导入，并列出每处错误的行号和列名。
 
-    例：recordkit workorder import 工单登记簿.xlsx
+    例：recordkit workorder import 工单登记簿.xlsx --skip-known
     """
     from recordkit.core.filenames import readable_name
     from recordkit.workorders.logbook import import_logbook
@@ -302,11 +308,17 @@ def workorder_import(
             progress=advance,
             years=(everything.receipt.first_year, everything.receipt.last_year),
             phases=everything.office.phase_table(),
+            skip_known=skip_known,
         )
-    typer.echo(
-        f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"
-        f"编号 {min(summary.numbers)} 至 {max(summary.numbers)}"
-    )
+    if not summary.numbers:
+        typer.echo(f"没有新的工单：{summary.skipped} 张都已导入过、内容相同")
+    else:
+        typer.echo(
+            f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"
+            f"编号 {min(summary.numbers)} 至 {max(summary.numbers)}"
+        )
+    if summary.numbers and summary.skipped:
+        typer.echo(f"跳过已导入过、内容相同的工单 {summary.skipped} 张")
     if summary.repeats:
         typer.echo(f"其中重复投诉 {summary.repeats} 张")
     if summary.remarks_left_out:

@@ -119,6 +119,8 @@ class ImportSummary:
     repeats: int
     # The logbook's 备注 column held something, which no work order keeps.
     remarks_left_out: bool = False
+    # Rows already in the ledger as they are, left out (``skip_known``).
+    skipped: int = 0
 
     @property
     def count(self) -> int:
@@ -333,26 +335,45 @@ def read_logbook(
     return rows
 
 
-def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, str]:
-    """Rows already in the ledger (same type, category, unit, place, time and content): row → number.
+def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, Any]:
+    """Rows already in the ledger (same type, category, unit, place, time and content): row → the ledger's row.
     A second import of the same logbook is refused instead of doubling it."""
 
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)
     known = {
-        (r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()): r.number
-        for r in conn.execute(
-            sa.select(w.c.number, w.c.type, w.c.category, w.c.unit, w.c.place, w.c.opened_at, w.c.description).where(
-                w.c.opened_at >= first, w.c.opened_at <= last
-            )
-        )
+        (r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()): r
+        for r in conn.execute(sa.select(w).where(w.c.opened_at >= first, w.c.opened_at <= last))
     }
     found = {}
     for row in rows:
-        number = known.get(_identity(row.record))
-        if number is not None:
-            found[row.row] = number
+        held = known.get(_identity(row.record))
+        if held is not None:
+            found[row.row] = held
     return found
+
+
+#: What a logbook row says of an order beyond what identifies it, with the logbook's names.
+_PROGRESS = (
+    ("reported_by", "报修人"),
+    ("phone", "电话"),
+    ("assignee", "派工"),
+    ("assigned_at", "派工时间"),
+    ("closed_at", "完成时间"),
+    ("result", "处理结果"),
+    ("visited_at", "回访时间"),
+    ("satisfaction", "满意度"),
+    ("visit_notes", "回访意见"),
+)
+
+
+def _differences(record: WorkOrderRecord, held: Any) -> list[str]:
+    """The columns in which a logbook row says otherwise than the ledger's order it is (empty: the same content)."""
+
+    def plain(value: Any) -> Any:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    return [name for key, name in _PROGRESS if plain(getattr(record, key)) != plain(getattr(held, key))]
 
 
 def import_logbook(
@@ -364,8 +385,13 @@ def import_logbook(
     now: dt.datetime | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
     phases: Mapping[str, str] | None = None,
+    skip_known: bool = False,
 ) -> ImportSummary:
     """Import the office's existing work-order logbook (``workorder import``), all or nothing.
+
+    A row the ledger already holds (the same type, category, unit, place, report time and content) is refused —
+    or with ``skip_known`` (a logbook that has grown since it was imported) left out and counted when it says
+    the same as the ledger in every column, and still refused, naming the columns, when it says otherwise.
 
     Every bad cell is reported with its row number and column (``ValidationError``): a time outside
     ``years`` (``[receipt] first_year`` and ``last_year``, as ``workorder add``'s) among them, together
@@ -376,6 +402,22 @@ def import_logbook(
     """
     rows, table, problems = _read_logbook(path, progress, now or now_minute(), years, phases)
     with ledger.write() as conn:
+        held = _duplicates(conn, rows) if rows else {}
+        skipped: set[int] = set()
+        by_number = {row.row: row.record for row in rows}
+        for row_number, order in sorted(held.items()):
+            record = by_number[row_number]
+            if not skip_known:
+                reason = f"与已登记的工单 {order.number} 相同（这一行已经导入过；只导入新增的工单请加 --skip-known）"
+            elif differing := _differences(record, order):
+                reason = (
+                    f"与已登记的工单 {order.number} 是同一张（报修时间、房号、类别和内容都相同），但{'、'.join(differing)}"
+                    "与台账中的不同：请在台账中补记（workorder assign/close/visit），或把这一行改成与台账一致"
+                )
+            else:
+                skipped.add(row_number)
+                continue
+            problems.append(CellProblem(row_number, "", "", reason))
         known = known_units(conn, [row.record.unit for row in rows if row.record.unit])
         for row in rows:
             if row.record.unit is not None and row.record.unit not in known:
@@ -384,11 +426,8 @@ def import_logbook(
                         row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"
                     )
                 )
-        if rows:
-            for row_number, number in sorted(_duplicates(conn, rows).items()):
-                problems.append(CellProblem(row_number, "", "", f"与已登记的工单 {number} 相同（这一行已经导入过）"))
         _refuse(path, rows, problems)
-        records = [row.record for row in rows]
+        records = [row.record for row in rows if row.row not in skipped]
         numbers = add_many(conn, settings, operator, records, action="workorder.import")
         repeats = count_repeats(conn, numbers)
     return ImportSummary(
@@ -397,4 +436,5 @@ def import_logbook(
         sum(1 for r in records if r.type == "投诉"),
         repeats,
         remarks_left_out=any(_text(row.cells.get("remarks")) for row in table.rows),
+        skipped=len(skipped),
     )
