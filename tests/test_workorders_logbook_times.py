@@ -366,3 +366,31 @@ def test_a_grown_logbook_imports_only_its_new_orders_with_skip_known(
         ],
     )
     assert _count_orders(estate) == 4
+
+
+# -- 8. the month's edge -------------------------------------------------------------------------------------------
+
+
+def test_orders_at_the_months_edge_count_in_their_own_month_once(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """An order at 2026-11-30 23:59 is November's, one at 2026-12-01 00:00 December's: in ``list --month`` and in the
+    monthly report's 受理 and 月末未办结, each once."""
+    from openpyxl import load_workbook
+
+    add = ("workorder", "add", "--type", "报修", "--category", "门窗")
+    assert run_cli(*add, "--unit", "1-1-101", "--desc", "门锁坏", "--at", "2026-11-30 23:59").exit_code == 0
+    assert run_cli(*add, "--unit", "1-1-102", "--desc", "窗坏", "--at", "2026-12-01 00:00").exit_code == 0
+    for month, number in (("2026-11", "GD2026-000001"), ("2026-12", "GD2026-000002")):
+        listed = json.loads(run_cli("workorder", "list", "--month", month, "--json").stdout)
+        assert [o["number"] for o in listed] == [number]
+
+    def metrics(month: str) -> dict[Any, Any]:
+        assert run_cli("report", "monthly", "--month", month).exit_code == 0
+        [path] = (estate.root / "records" / "generated" / "报表" / month).glob("月度报表-*.xlsx")
+        sheet = load_workbook(path)["工单"]
+        return {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+
+    november, december = metrics("2026-11"), metrics("2026-12")
+    assert (november["门窗"], november["月末未办结（件）"]) == (1, 1)
+    assert (december["门窗"], december["月末未办结（件）"]) == (1, 2)
