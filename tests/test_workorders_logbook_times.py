@@ -394,3 +394,20 @@ def test_orders_at_the_months_edge_count_in_their_own_month_once(
     november, december = metrics("2026-11"), metrics("2026-12")
     assert (november["门窗"], november["月末未办结（件）"]) == (1, 1)
     assert (december["门窗"], december["月末未办结（件）"]) == (1, 2)
+
+
+def test_closing_an_imported_order_of_dates_alone_says_its_limit_by_the_day(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """An order of dates alone finished later at the counter: 超时完成 named its deadline as 2026-11-06 00:00, a minute
+    the logbook never said; it is the 6th, the last day."""
+    book = write_logbook(
+        tmp_path / "登记簿.xlsx",
+        [row(类型="报修", 房号="1-1-102", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-03", 派工="王师傅",
+             派工时间="2026-11-05")],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(book)).exit_code == 0
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已调整", "--at", "2026-11-07 10:00")
+    assert (
+        lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-07 10:00），超时完成（应最迟 2026-11-06 完成）：已调整"
+    )

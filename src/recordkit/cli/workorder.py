@@ -106,7 +106,8 @@ def workorder_assign(
         return
     typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{format_when(order.assigned_at)}）")
     if order.responded_late:
-        typer.echo(f"派工超时：应在 {format_when(order.respond_by)} 前派工")
+        due = order.deadline_text(order.respond_by, "派工")
+        typer.echo(f"派工超时：应{due}" if order.date_only else f"派工超时：应在 {due}")
 
 
 @workorder_app.command("close")
@@ -129,6 +130,8 @@ def workorder_close(
     timing = (
         "未记时刻（只记了日期，不判断是否超时）"
         if late is None
+        else f"超时完成（应{order.deadline_text(order.close_by, '完成')}）"
+        if order.date_only
         else f"超时完成（时限 {format_when(order.close_by)}）"
         if late
         else "按时完成"

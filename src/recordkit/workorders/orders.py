@@ -268,14 +268,15 @@ class WorkOrder:
         """The limits as ``show`` and ``add`` print them: by the clock (``… 前派工，… 前完成``), or for an order of dates
         alone by the day (``最迟 2026-11-06 完成``) or in hours, not judged (``4 小时内派工``)."""
 
-        def one(deadline: dt.datetime, step: str) -> str:
-            if not self.date_only:
-                return f"{format_when(deadline)} 前{step}"
-            if self.judged(deadline):
-                return f"最迟 {deadline:%Y-%m-%d} {step}"
-            return f"{(deadline - self.opened_at) // dt.timedelta(hours=1)} 小时内{step}"
+        return f"{self.deadline_text(self.respond_by, '派工')}，{self.deadline_text(self.close_by, '完成')}"
 
-        return f"{one(self.respond_by, '派工')}，{one(self.close_by, '完成')}"
+    def deadline_text(self, deadline: dt.datetime, step: str) -> str:
+        """One limit as ``limits_text`` says it: ``2026-10-03 13:15 前派工``, ``最迟 2026-11-06 完成``, ``4 小时内派工``."""
+        if not self.date_only:
+            return f"{format_when(deadline)} 前{step}"
+        if self.judged(deadline):
+            return f"最迟 {deadline:%Y-%m-%d} {step}"
+        return f"{(deadline - self.opened_at) // dt.timedelta(hours=1)} 小时内{step}"
 
     def masked(self) -> WorkOrder:
         """The order as shown without ``--show-private``: its phone masked, and a phone or ID number a clerk
