@@ -411,3 +411,24 @@ def test_closing_an_imported_order_of_dates_alone_says_its_limit_by_the_day(
     assert (
         lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-07 10:00），超时完成（应最迟 2026-11-06 完成）：已调整"
     )
+
+
+def test_a_logbook_with_a_date_column_and_no_time_column_is_read_as_dates_alone(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """报修日期 alone, no 报修时间 column at all: refused as 缺少表头：报修时间.  Its orders are of dates alone; a logbook
+    with neither is refused naming both."""
+    headers = ("类型", "房号", "类别", "内容", "报修日期")
+    rows = [["报修", "1-1-101", "门窗", "窗户关不上", "2026-11-03"]]
+    result = run_cli("workorder", "import", str(write_sheet(tmp_path / "登记簿.xlsx", rows, headers=headers)))
+    assert result.exit_code == 0, result.output
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert (order["opened_at"], order["date_only"]) == ("2026-11-03", True)
+
+    bare = write_sheet(tmp_path / "无时间.xlsx", [rows[0][:4]], headers=headers[:4])
+    refused = run_cli("workorder", "import", str(bare))
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        5,
+        "错误：无时间.xlsx 缺少表头：报修时间（可写作：报修时间、投诉时间、登记时间、受理时间），"
+        "或日期和时刻分开写的报修日期（可写作：报修日期、投诉日期、登记日期、受理日期）",
+    )

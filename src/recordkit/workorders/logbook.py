@@ -26,7 +26,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, validate_masked_phone, validate_phone
-from recordkit.core.sheets import Column, SheetRow, is_total_label, read_table
+from recordkit.core.sheets import Column, SheetRow, accepted_spellings, is_total_label, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
@@ -68,7 +68,8 @@ def _logbook_columns() -> list[Any]:
         Column("description", "内容", ("报修内容", "投诉内容", "问题描述", "事由"), required=True),
         Column("reported_by", "报修人", ("投诉人", "联系人", "业主")),
         Column("phone", "电话", ("联系电话", "手机")),
-        Column("opened_at", "报修时间", ("投诉时间", "登记时间", "受理时间"), required=True),
+        # Required, or its day column (报修日期) instead: ``_read_logbook`` checks that one of them is there.
+        Column("opened_at", "报修时间", ("投诉时间", "登记时间", "受理时间")),
         Column("assignee", "派工", ("派工人", "维修人", "处理人")),
         Column("assigned_at", "派工时间", ()),
         Column("closed_at", "完成时间", ("完工时间",)),
@@ -264,7 +265,14 @@ def _read_logbook(
     years: tuple[int, int] = BUSINESS_YEARS,
     phases: Mapping[str, str] | None = None,
 ) -> tuple[list[LogbookRow], Any, list[CellProblem]]:
-    table = read_table(path, _logbook_columns(), progress)
+    columns = _logbook_columns()
+    table = read_table(path, columns, progress)
+    if "opened_at" not in table.letters and "opened_at_day" not in table.letters:
+        spelled = {column.key: accepted_spellings(column) for column in columns}
+        raise ValidationError(
+            f"{readable_name(path.name)} 缺少表头：报修时间（可写作：{spelled['opened_at']}），"
+            f"或日期和时刻分开写的报修日期（可写作：{spelled['opened_at_day']}）"
+        )
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
     first_of: dict[tuple[Any, ...], int] = {}
