@@ -432,3 +432,16 @@ def test_a_logbook_with_a_date_column_and_no_time_column_is_read_as_dates_alone(
         "错误：无时间.xlsx 缺少表头：报修时间（可写作：报修时间、投诉时间、登记时间、受理时间），"
         "或日期和时刻分开写的报修日期（可写作：报修日期、投诉日期、登记日期、受理日期）",
     )
+
+
+def test_an_order_due_at_the_months_last_minute_is_late_at_its_end(estate: Workspace, run_cli: Any) -> None:
+    """The month ends at 00:00 of the next: an order due at 23:59 on its last day and not finished is late then."""
+    from recordkit.core.dates import parse_month
+    from recordkit.workorders.orders import month_figures
+
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "电梯", "--desc", "电梯异响")
+    assert run_cli(*add, "--at", "2026-11-29 23:59").exit_code == 0  # 电梯: finished within 24 hours
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "电梯公司", "--at", "2026-11-30 00:30").exit_code == 0
+    with open_ledger(estate.database_url) as ledger, ledger.read() as conn:
+        figures = month_figures(conn, parse_month("2026-11"))
+    assert (figures.open_at_end, figures.overdue_at_end) == (1, 1)

@@ -957,7 +957,7 @@ class WorkOrderMonth:
     - ``closed_untimed``, ``untimed_at_end``: of the finished ones and of the unfinished ones, those
       whose times are dates alone and whose deciding limit is in hours (``WorkOrder.timeliness`` says
       未记时刻): neither on time nor late, left out of 按时完成率 and counted apart.
-    The month ends at 00:00 of the next month's first day: what stands at its last minute.  Lateness is
+    The month ends at 00:00 of the next month's first day: what stands just before then.  Lateness is
     ``WorkOrder.late``'s, as ``workorder list`` and ``show`` judge it.
     """
 
@@ -1019,8 +1019,10 @@ def month_figures(
     """
 
     start, end = month_bounds(month)
-    # What stands at the month's last minute (times are to the minute), or at ``as_of`` when that comes first.
-    moment = end - dt.timedelta(minutes=1) if as_of is None else min(end - dt.timedelta(minutes=1), as_of)
+    # What stands at the month's last moment — its last second: times are to the minute, so a deadline of 23:59
+    # is past by then and one of 00:00 next month is not — or at ``as_of`` when that comes first.
+    last = end - dt.timedelta(seconds=1)
+    moment = last if as_of is None else min(last, as_of)
     opened = {
         (row.type, row.category): int(row.n)
         for row in conn.execute(
