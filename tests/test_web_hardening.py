@@ -409,7 +409,7 @@ def test_a_review_title_over_sixty_characters_is_refused_with_the_limit_and_the_
     action, fields = update_form(archivist.get("/item/GC-2026-00004"))
     refused = archivist.post(action, {**fields, "title": long_title, "unit": "", "date": "2026-11-16"})
     assert refused.status_code == 400
-    assert "标题最多 60 个字，现在 65 个字" in text_of(refused)
+    assert "题名最多 60 个字，现在 65 个字" in text_of(refused)
     _, shown = update_form(refused)
     assert (shown["title"], shown["date"]) == (long_title, "2026-11-16")  # what was typed, to shorten
     assert shown["was_title"] == before.title  # and what the item holds, as the form first showed it
@@ -417,7 +417,7 @@ def test_a_review_title_over_sixty_characters_is_refused_with_the_limit_and_the_
     result = CliRunner().invoke(
         cli_app, ["archive", "update", "GC-2026-00004", "--title", long_title], env={"RECORDKIT_HOME": str(demo.root)}
     )
-    assert (result.exit_code, result.stderr.strip()) == (2, "错误：标题最多 60 个字，现在 65 个字")
+    assert (result.exit_code, result.stderr.strip()) == (2, "错误：题名最多 60 个字，现在 65 个字")
     assert get_item(demo_ledger, "GC-2026-00004") == before
     # sixty characters are taken whole
     archivist.post(action, {**fields, "title": long_title[:60]})

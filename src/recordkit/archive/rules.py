@@ -238,7 +238,7 @@ def title_too_long(text: str) -> str | None:
     """Why a title typed by a clerk cannot be kept whole (longer than ``MAX_TITLE_CHARS`` once its blanks are
     collapsed), or None.  A title read from a file name is cut instead (``safe_title``): nobody typed it."""
     length = len(_cleaned_title(text))
-    return f"标题最多 {MAX_TITLE_CHARS} 个字，现在 {length} 个字" if length > MAX_TITLE_CHARS else None
+    return f"题名最多 {MAX_TITLE_CHARS} 个字，现在 {length} 个字" if length > MAX_TITLE_CHARS else None
 
 
 def safe_extension(name: str) -> str:
