@@ -33,7 +33,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import bills
 from recordkit.owners.roster import import_owners
-from tests.conftest import write_sheet
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, PROPERTY_FEE, RECEIPTS, bill_months, small_estate
 
 # -- months ----------------------------------------------------------------------------------
@@ -658,3 +658,52 @@ def test_money_paid_ahead_for_named_months_pays_no_earlier_bill(ledger: Ledger, 
         assert bill_month(ledger, month, CASHIER, advance=True).prepayment_applied_fen == MONTHLY["1-1-101"]
     assert bill_month(ledger, "2027-04", CASHIER, advance=True).prepayment_applied_fen == 0
     assert unit_balance(ledger, "1-1-101", dt.date(2027, 3, 31)) == (2 * MONTHLY["1-1-101"], 0)
+
+
+# -- occupancy of the month billed ---------------------------------------------------------------
+
+# SAMPLE_ROWS with 3-2-1202 sold and moved into, and 1-1-101 moved out of (its 入住日期 kept).
+MOVED_IN = ["3", "2", "1202", 143.8, "王磊", "13700001111", None, dt.date(2026, 11, 20), "已入住"]
+MOVED_IN_UNDATED = ["3", "2", "1202", 143.8, "王磊", "13700001111", None, None, "已入住"]
+MOVED_OUT = ["1", "1", "101", 89.35, "张伟", "13812345678", "110101199003071233", dt.date(2020, 5, 1), "空置"]
+
+
+def _property_fees(ledger: Ledger, month: str) -> dict[str, int]:
+    with ledger.read() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT u.code, b.amount_fen FROM bills b JOIN units u ON u.id = b.unit_id "
+                "JOIN fee_items i ON i.id = b.item_id WHERE i.name = '物业服务费' AND b.month = :month"
+            ),
+            {"month": month},
+        )
+        return dict(rows.all())
+
+
+def test_rebill_of_an_old_month_uses_the_move_in_date(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2025-03")
+    # 143.80 ㎡ × 2.35 元 × 70 % = 236.551 元 while vacant; × 100 % = 337.93 元 once moved in.
+    assert _property_fees(ledger, "2025-03")["3-2-1202"] == 23655
+    rows = [*SAMPLE_ROWS[:3], MOVED_IN]
+    import_owners(ledger, write_sheet(tmp_path / "名册2.xlsx", rows), CASHIER)
+    again = bill_month(ledger, "2025-03", CASHIER, rebill=True)
+    assert _property_fees(ledger, "2025-03")["3-2-1202"] == 23655
+    assert (again.rebilled, again.removed, again.today_occupancy) == (0, 0, [])
+    # The month it moved in (on the 20th) it is billed as occupied.
+    november = bill_month(ledger, "2026-11", CASHIER, today=DAY)
+    assert _property_fees(ledger, "2026-11")["3-2-1202"] == 33793
+    assert november.today_occupancy == []
+
+
+def test_rebill_names_the_units_billed_with_todays_occupancy(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2025-03")
+    rows = [MOVED_OUT, *SAMPLE_ROWS[1:3], MOVED_IN_UNDATED]
+    import_owners(ledger, write_sheet(tmp_path / "名册2.xlsx", rows), CASHIER)
+    again = bill_month(ledger, "2025-03", CASHIER, rebill=True)
+    # Nothing says when either changed: today's occupancy, and the units named.
+    # 89.35 ㎡ × 2.35 元 × 70 % = 146.98 元; 3-2-1202 at the full 337.93 元.
+    fees = _property_fees(ledger, "2025-03")
+    assert (fees["1-1-101"], fees["3-2-1202"]) == (14698, 33793)
+    assert again.today_occupancy == [("1-1-101", "vacant"), ("3-2-1202", "occupied")]

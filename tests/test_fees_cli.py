@@ -771,3 +771,29 @@ def test_the_registers_go_into_a_folder_named_and_refuse_another_kind_of_file(
     statement = cashier("fees", "account", "1-1-101", "--out", str(folder))
     assert statement.exit_code == 2
     assert "'--out' 应为文件，" in statement.output  # (the path may wrap inside Typer's box)
+
+
+def test_rebill_of_an_old_month_says_which_units_use_todays_occupancy(cashier: Any, workspace: Workspace) -> None:
+    # 3-2-1202 was vacant in October; now it is sold and lived in, its move-in date not written.
+    moved_in = ["3", "2", "1202", 143.8, "王磊", "13700001111", None, None, "已入住"]
+    sheet = write_sheet(workspace.root / "名册2.xlsx", [*SAMPLE_ROWS[:3], moved_in])
+    assert cashier("owners", "import", str(sheet)).exit_code == 0
+    result = cashier("fees", "bill", "--month", "2026-10", "--rebill")
+    assert result.exit_code == 0, result.output
+    assert (
+        "注意：3-2-1202（已入住） 的状态在 2026-10 之后改过，台账没有记下 2026-10 时是否入住，"
+        "按现在的状态计费；已入住的房屋在名册中填写入住日期，重算时按入住日期分辨"
+    ) in result.stdout.splitlines()
+    assert _october_fee(cashier, "3-2-1202") == 33793  # 143.80 ㎡ × 2.35 元, in full
+    # With its move-in date (November) written, October is billed as it was: vacant, 70 %.
+    dated = write_sheet(workspace.root / "名册3.xlsx", [*SAMPLE_ROWS[:3], [*moved_in[:7], "2026-11-20", "已入住"]])
+    assert cashier("owners", "import", str(dated)).exit_code == 0
+    again = cashier("fees", "bill", "--month", "2026-10", "--rebill")
+    assert "注意：" not in again.stdout
+    assert _october_fee(cashier, "3-2-1202") == 23655  # 143.80 ㎡ × 2.35 元 × 70 %
+
+
+def _october_fee(cashier: Any, unit: str) -> int:
+    account = json.loads(cashier("fees", "account", unit, "--json").stdout)
+    (fen,) = [b["amount_fen"] for b in account["bills"] if b["month"] == "2026-10" and b["item"] == "物业服务费"]
+    return int(fen)

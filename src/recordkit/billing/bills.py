@@ -7,6 +7,7 @@ comes from ``allocations``.  Payments, receipts and arrears live elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import apply_prepayments, shrink_allocations
 from recordkit.billing.closing import check_open
 from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, parse_month, utc_bounds
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import decimal_number
@@ -29,8 +30,11 @@ from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import bills, meter_readings, units
+from recordkit.ledger.schema import journal as journal_rows
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.core.sheets import ProgressCallback
     from recordkit.ledger.db import Ledger
 
@@ -55,6 +59,25 @@ class PlannedBill:
     amount_fen: int
     basis: str
     rate_id: int
+
+
+def occupancy_in(month: Month, status: str, move_in_date: dt.date | None, recorded: str | None) -> tuple[str, bool]:
+    """The status ``month`` is billed with, and whether the ledger can tell it was the unit's then.
+
+    ``status`` and ``move_in_date`` are the unit's today; ``recorded`` is the status the ledger held at
+    the month's end (from the journal; None when the unit was not in the ledger yet).  An occupied unit
+    that moved in after the month's end had not moved in then: the status recorded then, or vacant.  One
+    that moved in by the month's end was occupied.  Otherwise the ledger keeps no date of the change: when
+    the status recorded then is billed differently from today's (vacant or not), today's is used and
+    reported as a guess (False).
+    """
+    if status == "occupied" and move_in_date is not None:
+        if move_in_date > month.last_day():
+            return (recorded if recorded in ("vacant", "delivered") else "vacant"), True
+        return status, True
+    if recorded is not None and (recorded == "vacant") != (status == "vacant"):
+        return status, False
+    return status, True
 
 
 def plan_bills(
@@ -94,6 +117,22 @@ def plan_bills(
                     PlannedBill(unit.id, item.id, amount, item.basis(rate, quantity, percent, reading), rate.id)
                 )
     return planned
+
+
+def _recorded_statuses(conn: Connection, month: Month, zone: str) -> dict[str, str]:
+    """unit code -> the status the ledger held at the end of ``month`` (its last roster change before
+    then), or the first it recorded for a unit entered after the month."""
+    _, end = utc_bounds(month, zone)
+    found: dict[str, str] = {}
+    for key, at, after in conn.execute(
+        sa.select(journal_rows.c.entity_key, journal_rows.c.at, journal_rows.c.after)
+        .where(journal_rows.c.entity == "unit", journal_rows.c.action.in_(("unit.create", "unit.update")))
+        .order_by(journal_rows.c.id)
+    ):
+        status = json.loads(after).get("status") if after else None
+        if status and (at < end or key not in found):
+            found[key] = status
+    return found
 
 
 # -- meter readings -----------------------------------------------------------------------
@@ -349,6 +388,9 @@ class BillingSummary:
     metered_without_reading: dict[str, int] = field(default_factory=dict)
     # name -> codes of the units an area rule reaches that have no floor area (parking spaces), in code order
     without_area: dict[str, list[str]] = field(default_factory=dict)
+    # (code, status) of the units whose bills made or changed here use today's occupancy because the
+    # ledger cannot tell the month's (its status changed after the month, with no move-in date to date it)
+    today_occupancy: list[tuple[str, str]] = field(default_factory=list)
 
 
 def bill_month(
@@ -361,6 +403,7 @@ def bill_month(
     unit_texts: Sequence[str] = (),
     advance: bool = False,
     today: dt.date | None = None,
+    zone: str = "Asia/Shanghai",
 ) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
@@ -394,10 +437,19 @@ def bill_month(
                 raise UsageError(f"“{items[0].name}”是一次性项目，请用 --unit 指定要收取的房屋")
         else:
             items = [item for item in items if item.kind != "oneoff"]
-        query = sa.select(units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status, units.c.kind)
+        query = sa.select(
+            units.c.id, units.c.code, units.c.floor_area_hundredths, units.c.status, units.c.kind, units.c.move_in_date
+        )
         if codes:
             query = query.where(units.c.code.in_(codes))
-        unit_rows = [UnitForBilling(*row) for row in conn.execute(query)]
+        rows = conn.execute(query).all()
+        recorded = _recorded_statuses(conn, month, zone)
+        unit_rows, guessed = [], {}
+        for row in rows:
+            status, known = occupancy_in(month, row.status, row.move_in_date, recorded.get(row.code))
+            unit_rows.append(UnitForBilling(row.id, row.code, row.floor_area_hundredths, status, row.kind))
+            if not known:
+                guessed[row.id] = row.code
         missing = sorted(set(codes) - {u.code for u in unit_rows})
         if missing:
             raise NotFoundError(f"台账中没有房屋 {'、'.join(missing)}：请用 recordkit owners list 查看已有房号")
@@ -466,6 +518,23 @@ def bill_month(
                 summary.unchanged += 1
         # What is left in `existing` no rule makes any more.
         dropped = list(existing.values())
+        # Only the percent for vacant units depends on occupancy: a guess matters where it is not 100.
+        guess_matters = {
+            unit.id
+            for unit in unit_rows
+            if unit.id in guessed
+            and any(
+                (rate := item.rate_for(month)) is not None
+                and rate.vacant_percent != 100
+                and rate.applies_to(unit.code, unit.kind)
+                for item in items
+            )
+        }
+        made = {row["unit_id"] for row in new_rows} | {old.unit_id for old, _ in changed} | {o.unit_id for o in dropped}
+        status_of = {u.id: u.status for u in unit_rows}
+        summary.today_occupancy = sorted(
+            ((guessed[i], status_of[i]) for i in guess_matters & made), key=lambda g: parse_unit_code(g[0]).sort_key
+        )
         summary.differing = len(changed) + len(dropped)
 
         bulk_insert(conn, bills, new_rows)

@@ -280,15 +280,17 @@ def fees_bill(
     from recordkit.core.money import format_yuan
 
     app_state = state(ctx)
+    settings = app_state.workspace().settings
     summary = bill_month(
         fees_ledger(ctx),
         month,
         app_state.operator_name,
-        app_state.workspace().settings.fees.rounding,
+        settings.fees.rounding,
         rebill=rebill,
         item_name=item,
         unit_texts=units,
         advance=advance,
+        zone=settings.office.time_zone,
     )
     if summary.created:
         typer.echo(
@@ -311,6 +313,14 @@ def fees_bill(
         typer.echo(f"{name}：{len(codes)} 户没有建筑面积，未按面积出账（{named}）")
     for name, count in summary.metered_without_reading.items():
         typer.echo(f"{name}：{count} 户没有 {summary.month} 的读数，未出账（先运行 recordkit fees readings）")
+    if summary.today_occupancy:
+        from recordkit.owners.roster import STATUS_LABELS
+
+        named = "、".join(f"{code}（{STATUS_LABELS[status]}）" for code, status in summary.today_occupancy)
+        typer.echo(
+            f"注意：{named} 的状态在 {summary.month} 之后改过，台账没有记下 {summary.month} 时是否入住，"
+            "按现在的状态计费；已入住的房屋在名册中填写入住日期，重算时按入住日期分辨"
+        )
     if summary.differing:
         typer.echo(
             f"注意：有 {summary.differing} 张账单与现行收费标准不符，未改动；如需按新标准重算，"
