@@ -426,3 +426,28 @@ def test_a_smart_community_export_and_a_one_cell_address(ledger: Ledger, tmp_pat
     )
     import_owners(ledger, one_cell, "测试员")
     assert statuses(ledger)["5-1-302"] == ("已交付", "赵强")  # no status column: owned means delivered
+
+
+def test_a_blank_parking_area_on_reimport_keeps_the_stored_area(ledger: Ledger, tmp_path: Path) -> None:
+    """Blank means not given: the 12.50 ㎡ already in the ledger stays; an explicit 0 sets 0; a first import
+    of a blank area is 0."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话"]
+
+    def areas() -> dict[str, int]:  # hundredths of ㎡
+        return {v.to_dict()["unit"]: v.floor_area_hundredths for v in list_units(ledger)}
+
+    def sheet(name: str, *rows: list[Any]) -> Path:
+        return workbook(tmp_path / name, [("Sheet1", [headers, *rows])])
+
+    first = sheet("首次.xlsx", ["车位B1-023", 12.5, "张伟", "13812345678"], ["车位B1-024", None, "李四", "13912345678"])
+    assert import_owners(ledger, first, "测试员").units_created == 2
+    assert areas() == {"车位B1-023": 1250, "车位B1-024": 0}
+
+    blank = sheet("车位.xlsx", ["车位B1-023", None, "张伟", "13812345678"], ["车位B1-024", "", "李四", "13912345678"])
+    summary = import_owners(ledger, blank, "测试员")
+    assert (summary.units_updated, summary.units_unchanged) == (0, 2)
+    assert areas() == {"车位B1-023": 1250, "车位B1-024": 0}
+
+    zero = sheet("归零.xlsx", ["车位B1-023", 0, "张伟", "13812345678"])
+    assert import_owners(ledger, zero, "测试员").units_updated == 1
+    assert areas()["车位B1-023"] == 0

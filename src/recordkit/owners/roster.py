@@ -321,6 +321,8 @@ class OwnerRecord:
     move_in_date: dt.date | None = None
     co_owners: tuple[Person, ...] = ()
     contacts: tuple[ContactRecord, ...] = ()
+    # False for a parking space's blank 建筑面积: not given, so a re-import keeps the area the ledger has.
+    area_given: bool = True
 
 
 @dataclass
@@ -564,10 +566,12 @@ class _RowReader:
         bad: Callable[[str, str], None],
     ) -> _Row:
         area = None
+        optional = code is not None and code.kind in AREA_OPTIONAL
         try:
-            area = parse_area(cells["area"], optional=code is not None and code.kind in AREA_OPTIONAL)
+            area = parse_area(cells["area"], optional=optional)
         except ValueError as err:
             bad("area", str(err))
+        area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
         names = split_owner_names(name) if name else []
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := next(filter(None, map(name_problem, names)), None)) is not None:
@@ -614,7 +618,9 @@ class _RowReader:
         co_owners = tuple(Person(row_number, i, n) for i, n in enumerate(names[1:], start=1))
         if code is None or area is None or status is None:
             return _Row("owner", code)
-        record = OwnerRecord(row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts)
+        record = OwnerRecord(
+            row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts, area_given
+        )
         return _Row("owner", code, record=record)
 
 
@@ -996,6 +1002,8 @@ def apply_owner_records(
             "move_in_date": record.move_in_date,
         }
         current = existing_units.get(str(record.code))
+        if current is not None and not record.area_given:
+            values["floor_area_hundredths"] = current["floor_area_hundredths"]
         if current is None:
             inserts.append(values)
             changes.append(
