@@ -408,7 +408,7 @@ def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Le
 def test_one_bad_worker_writes_no_pass(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     before = _journal_size(estate)
-    with pytest.raises(ValidationError, match="第 2 个工人（李四）的身份证号有误：身份证号应为18位（现在是6位）"):
+    with pytest.raises(ValidationError, match="第 2 个工人（李四）的身份证号有误：身份证号应为18位或15位（现在是6位）"):
         change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}", "李四,123456"], today=DAY)
     assert get_renovation(estate, number).passes == ()
     assert _journal_size(estate) == before

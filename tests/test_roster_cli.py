@@ -252,3 +252,39 @@ def test_a_merged_group_header_row_above_the_headers(run_cli: Any, tmp_path: Pat
         ("8-1-101", 90.0, "许一", "136****0001"),
         ("8-1-102", 90.0, "许二", "136****0002"),
     ]
+
+
+# -- first-generation ID numbers ---------------------------------------------------------------
+
+
+def test_fifteen_digit_id_numbers_of_old_systems_are_imported_as_written(run_cli: Any, tmp_path: Path) -> None:
+    """An old system's roster still holds 15-digit ID numbers (born 19YYMMDD, no check digit), as text or as an
+    Excel number (15 digits survive a number cell); they are kept as written and masked 110101******123."""
+    rows = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", "110101491231123", None, "已交付"],
+        ["1", "1", "102", 118.62, "李秀英", "13987654321", 310104850612002, None, "已交付"],
+    ]
+    result = run_cli("owners", "import", str(write_sheet(tmp_path / "老系统.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    listed = {row["unit"]: row["id_number"] for row in units(run_cli)}
+    assert listed == {"1-1-101": "110101******123", "1-1-102": "310104******002"}
+    private = run_cli("owners", "list", "--json", "--show-private")
+    assert {row["unit"]: row["id_number"] for row in json.loads(private.stdout)} == {
+        "1-1-101": "110101491231123",
+        "1-1-102": "310104850612002",
+    }
+
+
+def test_a_bad_fifteen_digit_id_number_is_refused_with_row_and_column(run_cli: Any, tmp_path: Path) -> None:
+    rows = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", "110101491331123", None, "已交付"],  # month 13
+        ["1", "1", "102", 118.62, "李秀英", "13987654321", "31010485061200X", None, "已交付"],
+        ["1", "1", "103", 118.62, "王芳", "13700001111", "3101048506120", None, "已交付"],
+    ]
+    result = run_cli("owners", "import", str(write_sheet(tmp_path / "老系统.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines()[1:] == [
+        "  第 2 行 G 列（身份证号）：身份证号中的出生日期无效",
+        "  第 3 行 G 列（身份证号）：15位身份证号只能由数字组成",
+        "  第 4 行 G 列（身份证号）：身份证号应为18位或15位（现在是13位）",
+    ]

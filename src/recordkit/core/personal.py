@@ -67,28 +67,33 @@ def id_number_check_digit(first17: str) -> str:
 
 
 def validate_id_number(text: str) -> str:
-    """Return the 18-character resident ID number written in ``text``.
+    """Return the resident ID number written in ``text``: 18 characters, or 15 digits (first generation).
 
-    Full-width characters and spaces are tolerated, a final ``x`` becomes ``X``.
-    Raises ``ValidationError`` with one reason: wrong length (15-digit numbers
-    of the first generation included), characters other than digits and a final
-    X, a birth date that is not a real calendar date or lies before 1900 (no
-    owner alive was born earlier: it is a typo), or a wrong check digit.  The
-    birth date is not compared with today: this module has no clock.
+    Full-width characters and spaces are tolerated, a final ``x`` becomes ``X``.  A first-generation
+    number (15 digits, born 19YYMMDD in digits 7–12, no check digit) is kept as written, never made 18
+    digits: the office holds what the owner's papers say.  Raises ``ValidationError`` with one reason:
+    wrong length, characters other than digits and a final X (only digits in 15), a birth date that is
+    not a real calendar date or lies before 1900 (no owner alive was born earlier: it is a typo), or a
+    wrong check digit.  The birth date is not compared with today: this module has no clock.
     """
     number = _compact(text).replace("x", "X")
-    if len(number) != 18:
-        raise ValidationError(f"身份证号应为18位（现在是{len(number)}位）")
-    if re.fullmatch(r"[0-9]{17}[0-9X]", number) is None:
-        raise ValidationError("身份证号只能由数字和末位X组成")
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    if len(number) == 15:
+        if re.fullmatch(r"[0-9]{15}", number) is None:
+            raise ValidationError("15位身份证号只能由数字组成")
+        year, month, day = 1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
+    elif len(number) == 18:
+        if re.fullmatch(r"[0-9]{17}[0-9X]", number) is None:
+            raise ValidationError("身份证号只能由数字和末位X组成")
+        year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
+    else:
+        raise ValidationError(f"身份证号应为18位或15位（现在是{len(number)}位）")
     try:
         datetime.date(year, month, day)
     except ValueError:
         raise ValidationError("身份证号中的出生日期无效") from None
     if year < 1900:
         raise ValidationError("身份证号中的出生日期无效")
-    if id_number_check_digit(number[:17]) != number[17]:
+    if len(number) == 18 and id_number_check_digit(number[:17]) != number[17]:
         raise ValidationError("身份证号校验位错误")
     return number
 
@@ -156,15 +161,18 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_id_number(idno: str) -> str:
-    """Hide birth date and sequence: ``110101********1234`` (first 6, last 4).
+    """Hide birth date and sequence: ``110101********1234`` (first 6, last 4); a first-generation
+    15-digit number ``110101******123`` (first 6, last 3).
 
-    Anything that is not 18 characters long is all ``*``, so a mistyped number
+    Anything neither 18 nor 15 characters long is all ``*``, so a mistyped number
     never shows more than a good one.  ``''`` and already masked text come
     back unchanged.
     """
     if not idno or is_masked(idno):
         return idno
     number = _compact(idno)
+    if len(number) == 15:
+        return f"{number[:6]}{'*' * 6}{number[-3:]}"
     if len(number) != 18:
         return "*" * len(number)
     return f"{number[:6]}{'*' * 8}{number[-4:]}"
