@@ -163,6 +163,13 @@ def test_validate_id_number_reasons(text: str, message: str) -> None:
         ("0571-8765432", "0571-8765432"),
         ("0755-12345678-801", "0755-12345678-801"),
         ("0755-12345678转801", "0755-12345678-801"),
+        # A local number without its area code: 7 or 8 digits, not starting with 0 or 1.
+        ("88886666", "88886666"),
+        ("8888-6666", "88886666"),
+        ("8888 6666", "88886666"),
+        ("８８８８－６６６６", "88886666"),
+        ("2345678", "2345678"),
+        ("234-5678", "2345678"),
     ],
 )
 def test_validate_phone_accepts(text: str, expected: str) -> None:
@@ -184,6 +191,13 @@ def test_validate_phone_accepts(text: str, expected: str) -> None:
         "07555-12345678",
         "0755-12345678-1234567",
         "12345678",
+        "08886666",  # 0: an area code with too few digits after it
+        "1888-6666",
+        "888666",  # 6 digits
+        "888866661",  # 9 digits
+        "88-886666",  # grouped unlike a local number (3-4 or 4-4)
+        "8888--6666",
+        "8888-6666-",
         "138l2345678",
         "电话13812345678",
     ],
@@ -209,6 +223,9 @@ def test_validate_phone_quotes_input_without_surrounding_spaces() -> None:
         ("075512345678", "0755-****5678"),
         ("010-1234567", "010-***4567"),
         ("0755-12345678-801", "0755-****5678-801"),
+        ("88886666", "****6666"),  # a local number: the last 4 show
+        ("8888-6666", "****6666"),
+        ("2345678", "***5678"),
         ("12345678", "****5678"),  # not a valid number: only the last 4 show
         ("1234567", "***4567"),
         ("123456", "******"),

@@ -288,3 +288,24 @@ def test_a_bad_fifteen_digit_id_number_is_refused_with_row_and_column(run_cli: A
         "  第 3 行 G 列（身份证号）：15位身份证号只能由数字组成",
         "  第 4 行 G 列（身份证号）：身份证号应为18位或15位（现在是13位）",
     ]
+
+
+def test_a_local_landline_without_area_code_is_imported_and_masked(run_cli: Any, tmp_path: Path) -> None:
+    rows = [
+        ["1", "1", "101", 89.35, "张伟", "8888-6666", None, None, "已交付"],
+        ["1", "1", "102", 118.62, "李秀英", "2345678", None, None, "已交付"],
+    ]
+    result = run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert {row["unit"]: row["phone"] for row in units(run_cli)} == {"1-1-101": "****6666", "1-1-102": "***5678"}
+    private = run_cli("owners", "list", "--json", "--show-private")
+    assert {row["unit"]: row["phone"] for row in json.loads(private.stdout)} == {
+        "1-1-101": "88886666",
+        "1-1-102": "2345678",
+    }
+    # The masked export read back stands for the number already kept.
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    again = run_cli("owners", "import", str(exported))
+    assert again.exit_code == 0, again.output
+    assert {row["unit"]: row["phone"] for row in units(run_cli)} == {"1-1-101": "****6666", "1-1-102": "***5678"}

@@ -42,6 +42,10 @@ _LANDLINE_BARE = re.compile(
     r"(?:转(?P<ext>[0-9]{1,6}))?"
 )
 
+# A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits
+# (0 starts an area code, 1 a mobile or a service number), maybe grouped 3-4 or 4-4.
+_LANDLINE_LOCAL = re.compile(r"[2-9][0-9]{6,7}|[2-9][0-9]{2,3}-[0-9]{4}")
+
 # What stands between two numbers written in one cell: 13912345678/0571-86661234, 13912345678，13812345678.
 _PHONE_SEPARATORS = re.compile(r"[/／、,，;；|]")
 # (0571)86661234, as landlines are written on paper: the brackets say where the area code ends.
@@ -105,7 +109,8 @@ def validate_phone(text: str) -> str:
     ``+86``/``86``/``0086``) come back as 11 bare digits: ``13812345678``.
     Landlines (area code 3–4 digits starting with 0, number 7–8 digits,
     optional extension after ``-`` or ``转``, the area code maybe in brackets: ``(0755)12345678``) come
-    back as ``0755-12345678`` or ``0755-12345678-801``.  Raises ``ValidationError`` otherwise (saying so when
+    back as ``0755-12345678`` or ``0755-12345678-801``; a local number without its area code (7–8 digits
+    not starting with 0 or 1, maybe grouped ``8888-6666``) as its digits, ``88886666``.  Raises ``ValidationError`` otherwise (saying so when
     the text is two numbers or more, 13912345678/0571-86661234).
     """
     compact = _AREA_IN_BRACKETS.sub(r"\g<area>-", _compact(text))
@@ -122,6 +127,8 @@ def validate_phone(text: str) -> str:
     if landline is not None:
         phone = f"{landline['area']}-{landline['number']}"
         return phone + (f"-{landline['ext']}" if landline["ext"] else "")
+    if _LANDLINE_LOCAL.fullmatch(compact):
+        return digits
     parts = [part for part in _PHONE_SEPARATORS.split(text) if part.strip()]
     if len(parts) > 1 and all(_is_phone(part) for part in parts):
         raise ValidationError(f"联系电话“{text.strip()}”写了 {len(parts)} 个号码，只能写一个")
@@ -137,7 +144,7 @@ def _is_phone(text: str) -> bool:
 
 
 def mask_phone(phone: str) -> str:
-    """Hide the middle of a phone number: ``138****5678``, ``0755-****5678``.
+    """Hide the middle of a phone number: ``138****5678``, ``0755-****5678``, ``****6666``.
 
     A number that validates is masked in its stored form (an extension stays
     visible); anything else keeps only its last 4 characters, and anything
@@ -155,6 +162,8 @@ def mask_phone(phone: str) -> str:
         return "*" * (len(text) - 4) + text[-4:]
     if _MOBILE.fullmatch(normalized):
         return f"{normalized[:3]}****{normalized[-4:]}"
+    if "-" not in normalized:  # a local number without its area code
+        return "*" * (len(normalized) - 4) + normalized[-4:]
     area, number, *extension = normalized.split("-")
     masked = f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
     return "-".join([masked, *extension])
