@@ -781,7 +781,7 @@ def test_rebill_of_an_old_month_says_which_units_use_todays_occupancy(cashier: A
     result = cashier("fees", "bill", "--month", "2026-10", "--rebill")
     assert result.exit_code == 0, result.output
     assert (
-        "注意：3-2-1202（已入住） 的状态在 2026-10 之后改过，台账没有记下 2026-10 时是否入住，"
+        "注意：3-2-1202（已入住）的状态在 2026-10 之后改过，台账没有记下 2026-10 时是否入住，"
         "按现在的状态计费；已入住的房屋在名册中填写入住日期，重算时按入住日期分辨"
     ) in result.stdout.splitlines()
     assert _october_fee(cashier, "3-2-1202") == 33793  # 143.80 ㎡ × 2.35 元, in full

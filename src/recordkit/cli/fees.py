@@ -318,7 +318,7 @@ def fees_bill(
 
         named = "、".join(f"{code}（{STATUS_LABELS[status]}）" for code, status in summary.today_occupancy)
         typer.echo(
-            f"注意：{named} 的状态在 {summary.month} 之后改过，台账没有记下 {summary.month} 时是否入住，"
+            f"注意：{named}的状态在 {summary.month} 之后改过，台账没有记下 {summary.month} 时是否入住，"
             "按现在的状态计费；已入住的房屋在名册中填写入住日期，重算时按入住日期分辨"
         )
     if summary.differing:
