@@ -696,6 +696,21 @@ def test_rebill_of_an_old_month_uses_the_move_in_date(ledger: Ledger, tmp_path: 
     assert november.today_occupancy == []
 
 
+def test_a_month_before_the_move_in_date_with_no_status_recorded_then_is_billed_as_delivered(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A roster imported once, after the months billed (an office starting with recordkit, the demo): a unit
+    that moved in on 2026-11-20 had not moved in by 2025-03, and nothing says it was 空置 then.  It was sold
+    (it has an owner): 已交付, which gets no vacant discount (README: 已售未入住，不按空置房打折), not 空置."""
+    rows = [*SAMPLE_ROWS[:3], MOVED_IN]
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), CASHIER)
+    add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", vacant_percent=70)
+    summary = bill_month(ledger, "2025-03", CASHIER, advance=True)
+    # 143.80 ㎡ × 2.35 元 = 337.93 元, no discount (空置 would be × 70 % = 236.55 元).
+    assert _property_fees(ledger, "2025-03")["3-2-1202"] == 33793
+    assert summary.today_occupancy == []
+
+
 def test_rebill_names_the_units_billed_with_todays_occupancy(ledger: Ledger, tmp_path: Path) -> None:
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2025-03")

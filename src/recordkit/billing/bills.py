@@ -66,14 +66,15 @@ def occupancy_in(month: Month, status: str, move_in_date: dt.date | None, record
 
     ``status`` and ``move_in_date`` are the unit's today; ``recorded`` is the status the ledger held at
     the month's end (from the journal; None when the unit was not in the ledger yet).  An occupied unit
-    that moved in after the month's end had not moved in then: the status recorded then, or vacant.  One
+    that moved in after the month's end had not moved in then: the status recorded then, or else delivered
+    (it has an owner: sold, not moved in, which gets no vacant discount — only a unit recorded 空置 does).  One
     that moved in by the month's end was occupied.  Otherwise the ledger keeps no date of the change: when
     the status recorded then is billed differently from today's (vacant or not), today's is used and
     reported as a guess (False).
     """
     if status == "occupied" and move_in_date is not None:
         if move_in_date > month.last_day():
-            return (recorded if recorded in ("vacant", "delivered") else "vacant"), True
+            return (recorded if recorded in ("vacant", "delivered") else "delivered"), True
         return status, True
     if recorded is not None and (recorded == "vacant") != (status == "vacant"):
         return status, False
