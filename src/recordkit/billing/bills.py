@@ -120,20 +120,39 @@ def plan_bills(
     return planned
 
 
-def _recorded_statuses(conn: Connection, month: Month, zone: str) -> dict[str, str]:
+def _recorded_statuses(conn: Connection, month: Month, zone: str, moved_in_later: Sequence[str]) -> dict[str, str]:
     """unit code -> the status the ledger held at the end of ``month`` (its last roster change before
-    then), or the first it recorded for a unit entered after the month."""
+    then), or the first it recorded for a unit entered after the month: of the units whose roster changed
+    after the month and of ``moved_in_later`` (occupied now, moved in after it).  Any other unit's status
+    then is its status now (every change of it is journalled), which ``occupancy_in`` needs no record of: a
+    month's billing reads no journal row unless something changed since (an index on action and time)."""
     _, end = utc_bounds(month, zone)
+    actions = journal_rows.c.action.in_(("unit.create", "unit.update"))
+    keys = {*moved_in_later}
+    keys.update(
+        conn.execute(
+            sa.select(journal_rows.c.entity_key).where(
+                actions, journal_rows.c.at >= end, journal_rows.c.entity == "unit"
+            )
+        ).scalars()
+    )
+    if not keys:
+        return {}
+    query = sa.select(journal_rows.c.entity_key, journal_rows.c.at, journal_rows.c.after).where(
+        actions, journal_rows.c.entity == "unit"
+    )
+    if len(keys) <= _FEW_UNITS:  # (else every unit's rows: a long IN list costs more than reading them)
+        query = query.where(journal_rows.c.entity_key.in_(sorted(keys)))
     found: dict[str, str] = {}
-    for key, at, after in conn.execute(
-        sa.select(journal_rows.c.entity_key, journal_rows.c.at, journal_rows.c.after)
-        .where(journal_rows.c.entity == "unit", journal_rows.c.action.in_(("unit.create", "unit.update")))
-        .order_by(journal_rows.c.id)
-    ):
+    for key, at, after in conn.execute(query.order_by(journal_rows.c.id)):
         status = json.loads(after).get("status") if after else None
         if status and (at < end or key not in found):
             found[key] = status
     return found
+
+
+#: Up to this many units' journal rows are read by their keys (``_recorded_statuses``).
+_FEW_UNITS = 500
 
 
 # -- meter readings -----------------------------------------------------------------------
@@ -444,7 +463,11 @@ def bill_month(
         if codes:
             query = query.where(units.c.code.in_(codes))
         rows = conn.execute(query).all()
-        recorded = _recorded_statuses(conn, month, zone)
+        last_day = month.last_day()
+        moved_in_later = [
+            r.code for r in rows if r.status == "occupied" and r.move_in_date and r.move_in_date > last_day
+        ]
+        recorded = _recorded_statuses(conn, month, zone, moved_in_later)
         unit_rows, guessed = [], {}
         for row in rows:
             status, known = occupancy_in(month, row.status, row.move_in_date, recorded.get(row.code))
