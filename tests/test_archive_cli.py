@@ -57,6 +57,21 @@ def test_a_document_date_after_today_typed_on_the_command_line_is_refused(
     assert scan.exists() and archivist_cli("archive", "list", "--json").stdout.strip() == "[]"
 
 
+def test_a_short_archive_number_in_a_file_name_is_not_the_documents_date(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # YZ-2015-1 补充材料.pdf was filed as WF-2015-00001 with document date 2015-01-01: the 档号 read as a month.
+    write_scan(inbox(workspace) / "YZ-2015-1 补充材料.pdf", 1)
+    write_scan(inbox(workspace) / "HT-2024-12 续签 2025-03-05.pdf", 2)
+    result = archivist_cli("file", str(inbox(workspace)))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(archivist_cli("archive", "list", "--json").stdout)
+    assert sorted((item["archive_no"], item["doc_date"], item["title"]) for item in listed) == [
+        ("WF-2025-00001", "2025-03-05", "HT-2024-12 续签"),  # a real date beside the number is still taken
+        ("WF-2026-00001", None, "YZ-2015-1 补充材料"),  # no date: numbered in the year it is filed
+    ]
+
+
 @pytest.mark.parametrize("said", ["YZ-2026-1", "yz-2026-001", "ＹＺ－２０２６－１", "YZ2026-1"])
 def test_an_archive_number_said_aloud_finds_the_item(archivist_cli: Any, workspace: Workspace, said: str) -> None:
     # An archivist reads 档号 off a box label as "YZ 2026 1": archive show YZ-2026-1 said 没有档号为 YZ-2026-1 的档案

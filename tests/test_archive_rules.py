@@ -395,3 +395,27 @@ def test_one_folder_per_level_of_a_unit_names_that_unit(parts: list[str], expect
 )
 def test_the_archive_numbers_a_file_name_carries(stem: str, numbers: tuple[str, ...]) -> None:
     assert numbers_in_name(stem, RULES) == numbers
+
+
+@pytest.mark.parametrize(
+    ("stem", "number", "date"),
+    [
+        # A 档号 read off a box label, its sequence short: 2015-1 was read as January 2015 and the scan filed as
+        # WF-2015-00001.  The number is the item it belongs to, never the document's date.
+        ("YZ-2015-1 补充材料", "YZ-2015-1", None),
+        ("补充材料_YZ2015-1", "YZ2015-1", None),
+        ("ＹＺ－２０１５－１ 补充材料", "YZ-2015-1", None),  # full-width
+        ("GC-2026-3", "GC-2026-3", None),
+        ("HT-2024-12 合同", "HT-2024-12", None),
+        ("YZ-2015-00001 补充材料", "YZ-2015-00001", None),
+        # a real day or month beside it is still the document's
+        ("YZ-2015-1 补充材料 2024-03-05", "YZ-2015-1", dt.date(2024, 3, 5)),
+        ("HT-2024-12_续签合同_2025年3月", "HT-2024-12", dt.date(2025, 3, 1)),
+        # not a configured prefix: a word and a month, as before
+        ("AB-2015-1 材料", None, dt.date(2015, 1, 1)),
+    ],
+)
+def test_an_archive_number_in_a_file_name_is_no_date(stem: str, number: str | None, date: dt.date | None) -> None:
+    read = metadata_from_name(stem, RULES)
+    assert (numbers_in_name(stem, RULES), read.doc_date) == ((number,) if number else (), date)
+    assert read.unit is None

@@ -507,7 +507,9 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``."""
     # A whole word that is a unit code wins over a code found inside a longer word
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
-    without_clock = _SCANNER_TIMES.sub(" ", stem)
+    # A 档号 in the name (YZ-2015-1 补充材料: the item it belongs to) is neither a date nor a unit code.
+    readable = _without_numbers(stem, rules)
+    without_clock = _SCANNER_TIMES.sub(" ", readable)
     code = next(
         (
             parsed
@@ -517,7 +519,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         None,
     ) or find_unit_code(without_clock)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
-    found_date = find_date(stem) or find_month(stem)
+    found_date = find_date(readable) or find_month(readable)
     words = []
     for token in _phase_joined(_NAME_SEPARATORS.split(stem), rules.phases):
         if code is not None and _is_unit_token(token, str(code), rules.phases):
@@ -593,18 +595,37 @@ def reasons_about_unit(reasons: Sequence[str]) -> bool:
 _NUMBER_IN_NAME = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,16})-?([0-9]{4})-([0-9]{1,9})(?![0-9])")
 
 
+_NAME_WORD = re.compile(r"[^_\s\u3000]+")  # the words ``_NAME_SEPARATORS`` leaves
+
+
 def numbers_in_name(stem: str, rules: FilingRules) -> tuple[str, ...]:
     """The archive numbers a file name carries, as written (upper case), of the configured categories' prefixes
     (``YZ-2026-0012 补充材料``): the name of an item it may belong to, which a person decides at review.  Other
     numbers (a receipt's ``SJ2026-000001``) are not looked at."""
-    folded = unicodedata.normalize("NFKC", stem).upper()
+    return tuple(dict.fromkeys(number for number, _ in _numbers_written(unicodedata.normalize("NFKC", stem), rules)))
+
+
+def _numbers_written(folded: str, rules: FilingRules) -> list[tuple[str, re.Match[str]]]:
+    """Each archive number of a configured prefix in ``folded`` (NFKC), upper case, and where it is written."""
     prefixes = {_fold(entry.prefix).upper() for entry in rules.categories} | {_fold(rules.unknown.prefix).upper()}
-    found = [match[0] for match in _NUMBER_IN_NAME.finditer(folded) if match[1] in prefixes]
-    for word in _NAME_SEPARATORS.split(folded):  # a number of the estate's own pattern ({prefix}{year}{seq:04d} …)
-        parsed = parse_archive_no(rules.number_pattern, word) if word else None
+    found = [(match[0].upper(), match) for match in _NUMBER_IN_NAME.finditer(folded) if match[1].upper() in prefixes]
+    for word in _NAME_WORD.finditer(folded):  # a number of the estate's own pattern ({prefix}{year}{seq:04d} …)
+        parsed = parse_archive_no(rules.number_pattern, word[0].upper())
         if parsed is not None and parsed[0] in prefixes:
-            found.append(word)
-    return tuple(dict.fromkeys(found))
+            found.append((word[0].upper(), word))
+    return found
+
+
+def _without_numbers(stem: str, rules: FilingRules) -> str:
+    """``stem`` with each archive number ``numbers_in_name`` finds in it blanked out (NFKC-folded then), else as it is."""
+    folded = unicodedata.normalize("NFKC", stem)
+    spans = [match.span() for _, match in _numbers_written(folded, rules)]
+    if not spans:
+        return stem
+    blanked = list(folded)
+    for start, end in spans:
+        blanked[start:end] = " " * (end - start)
+    return "".join(blanked)
 
 
 @dataclass(frozen=True)
