@@ -120,18 +120,56 @@ def test_brackets_in_a_file_name_are_shown_as_they_are(archivist_cli: Any, run_c
     assert "物业服务合同[draft]第2版[b]" in listed.stdout
 
 
+EMPTY_LEFT = "空文件（0 字节），没有归档；扫描仪可能还没写完，请稍后再试或重新扫描"
+
+
 def test_file_json_and_a_quarantined_file_exit_5(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "好.pdf", 1)
+    (inbox(workspace) / "说明.exe").write_bytes(b"MZ")
     (inbox(workspace) / "空.pdf").write_bytes(b"")
     result = archivist_cli("file", str(inbox(workspace)), "--category", "工程档案", "--json")
     assert result.exit_code == 5
-    rows = json.loads(result.stdout)
-    assert [(r["source"], r["status"], r["archive_no"]) for r in rows] == [
+    rows = {r["source"]: r for r in json.loads(result.stdout)}
+    assert sorted((r["source"], r["status"], r["archive_no"]) for r in rows.values()) == [
         ("好.pdf", "filed", "GC-2026-00001"),
-        ("空.pdf", "quarantined", None),
+        ("空.pdf", "empty", None),
+        ("说明.exe", "quarantined", None),
     ]
-    assert rows[1]["reason"] == "空文件（扫描仪没有写入内容），请重新扫描"
-    assert rows[1]["quarantine_path"].startswith("records/quarantine/")
+    assert (rows["空.pdf"]["reason"], rows["空.pdf"]["quarantine_path"]) == (EMPTY_LEFT, None)
+    assert rows["说明.exe"]["quarantine_path"].startswith("records/quarantine/")
+    assert tree(inbox(workspace)) == ["空.pdf"]  # left for the service, which waits for the scanner
+
+
+def test_file_leaves_an_empty_file_where_it_is_and_files_the_others(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # recordkit file quarantined an empty file at once, though the scanner may still be writing it (the service
+    # waits ten minutes for one): now it is refused and left where it is, in the inbox or elsewhere.
+    outside = tmp_path / "U盘" / "合同.pdf"
+    outside.parent.mkdir()
+    outside.write_bytes(b"")
+    alone = archivist_cli("file", str(outside))
+    assert alone.exit_code == 5, alone.output
+    assert alone.stdout.splitlines() == [
+        f"{outside}：{EMPTY_LEFT}",
+        f"共 1 个文件：归档 0 个，未归档 1 个（其中空文件 1 个，留在原处：{outside}）",
+    ]
+    assert outside.read_bytes() == b""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1)
+    (inbox(workspace) / "扫描仪").mkdir()
+    (inbox(workspace) / "扫描仪" / "空.pdf").write_bytes(b"")
+    monkeypatch.chdir(workspace.root)  # recordkit file . in the workspace: what waits in the inbox
+    result = archivist_cli("file", ".")
+    assert result.exit_code == 5, result.output
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if "空" in line or line.startswith("共")] == [
+        f"扫描仪/空.pdf：{EMPTY_LEFT}",
+        # (the other one filed is the workspace's roster, 名册.xlsx, beside records/)
+        "共 3 个文件：归档 2 个，未归档 1 个（其中空文件 1 个，留在原处：扫描仪/空.pdf）",
+    ]
+    assert "已归档 3-2-1201_产权证明_20261102.pdf → YZ-2026-00001（业主档案，1 页）" in result.stdout
+    assert tree(inbox(workspace)) == ["扫描仪/空.pdf"]
+    assert tree(workspace.root / "records" / "quarantine") == []
 
 
 def test_a_sidecar_in_the_other_case_is_read_and_leaves_with_its_scan(archivist_cli: Any, workspace: Workspace) -> None:

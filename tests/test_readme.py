@@ -86,6 +86,7 @@ def provide_sheets(folder: Path) -> None:
         write_scans(folder / "扫描件", README_SCANS)
         (folder / "有问题的扫描件").mkdir()
         (folder / "有问题的扫描件" / "坏文件.pdf").write_bytes(b"%PDF-1.4 not really")
+        (folder / "有问题的扫描件" / "空文件.pdf").write_bytes(b"")
         (folder / "有问题的扫描件" / "购房合同-又扫了一遍.pdf").write_bytes(
             (folder / "扫描件" / README_SCANS[0][0]).read_bytes()
         )

@@ -58,7 +58,14 @@ from recordkit.archive.rules import (
     sequence_year,
     title_too_long,
 )
-from recordkit.archive.scans import ACCEPTED_EXTENSIONS, ScanRejected, precheck, read_pages, sha256_of
+from recordkit.archive.scans import (
+    ACCEPTED_EXTENSIONS,
+    EMPTY_LEFT_REASON,
+    ScanRejected,
+    precheck,
+    read_pages,
+    sha256_of,
+)
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
 from recordkit.core.dates import check_not_future, office_time, parse_date
 from recordkit.core.errors import (
@@ -191,10 +198,11 @@ class ArchiveItem:
 
 @dataclass(frozen=True)
 class FilingOutcome:
-    """What happened to one file: filed, already filed (a re-run), quarantined, refused or left waiting."""
+    """What happened to one file: filed, already filed (a re-run), quarantined, refused, left waiting, or left where
+    it is as empty (``Archivist.quarantine_empty`` off)."""
 
     source: str  # the name as people read it
-    status: str  # filed / already_filed / quarantined / refused / waiting
+    status: str  # filed / already_filed / quarantined / refused / waiting / empty
     item: ArchiveItem | None = None
     reason: str = ""
     quarantine_path: str | None = None
@@ -507,6 +515,9 @@ class Archivist:
         #: ``watch --once``: nothing is retried for ever), or, when False, is raised for the caller to
         #: retry (the running service, which quarantines after ``watcher.MAX_FAILURES`` tries).
         self.quarantine_on_error = True
+        #: An empty file is quarantined (the service, once it has been empty for ``watcher.EMPTY_SECONDS``), or, when
+        #: False, left where it is with outcome ``empty`` (``recordkit file``: the scanner may not have written it yet).
+        self.quarantine_empty = True
         #: The workspace's own files and folders a folder's walk left out (``expand``), relative to the workspace.
         self.left_out: set[str] = set()
 
@@ -684,6 +695,10 @@ class Archivist:
         or refused (elsewhere), already filed, or waiting."""
         shown = readable_name(self._shown(path))
         in_inbox = self.in_inbox(path)
+        if isinstance(err, ScanRejected) and err.kind == "empty" and not self.quarantine_empty:
+            if seen is not None and _changed_since(path, seen):  # written since it was read: no longer empty
+                return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
+            return FilingOutcome(shown, "empty", reason=EMPTY_LEFT_REASON)
         if isinstance(err, ScanRejected):
             reason = err.reason
             if err.kind == "unsupported" and in_inbox and (filed := self._filed_before_its_sidecar(path)) is not None:

@@ -88,7 +88,10 @@ def file_paths(
     First the same recovery as the filing service (``Archivist.recover``): a filing a killed process
     left half-done is finished or rolled back, and ``ArchiveMismatch`` stops everything when the ledger
     does not match the archive.  ``NotFoundError`` for a path that does not exist, before anything is filed.
+    An empty file is neither filed nor quarantined: it is left where it is (outcome ``empty``), in the inbox for
+    the service, which waits for a scanner still writing it.
     """
+    archivist.quarantine_empty = False
     files = list(archivist.expand(paths))
     archivist.recover()
     outcomes: list[FilingOutcome] = []

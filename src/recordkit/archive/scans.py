@@ -57,6 +57,8 @@ _KIND_LABEL = {"pdf": "PDF", "image": "图片", "tiff": "TIFF", "docx": "Word �
 ACCEPTED_LABEL = "PDF、JPG/PNG、TIFF、DOCX、XLSX"
 #: Why an empty file is quarantined (the service does so once it has been empty for ten minutes).
 EMPTY_REASON = "空文件（扫描仪没有写入内容），请重新扫描"
+#: Why ``recordkit file`` leaves an empty file where it is, unfiled: the scanner may not have written it yet.
+EMPTY_LEFT_REASON = "空文件（0 字节），没有归档；扫描仪可能还没写完，请稍后再试或重新扫描"
 #: What Pillow raises on a broken or incomplete image: besides its I/O and syntax errors, a TIFF cut short
 #: (a scanner still writing a multi-page TIFF) fails with TypeError "Missing dimensions" or a KeyError of a tag.
 BROKEN_IMAGE_ERRORS: tuple[type[Exception], ...] = (

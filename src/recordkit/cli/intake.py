@@ -36,6 +36,8 @@ def _outcome_line(outcome: FilingOutcome) -> str:
         return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
     if outcome.status == "already_filed":
         return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）"
+    if outcome.status == "empty":
+        return f"{outcome.source}：{outcome.reason}"
     if outcome.status == "quarantined":
         return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}"
     return f"未归档 {outcome.source}：{outcome.reason}"
@@ -60,7 +62,7 @@ def file_command(
     """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
 
     收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；从隔离区直接归档的文件归档后连同原因说明从隔离区去掉；
-    其他位置的文件原样保留。
+    其他位置的文件原样保留。空文件（0 字节，扫描仪可能还没写完）不归档也不隔离，留在原处。
 
     例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
     """
@@ -82,7 +84,11 @@ def file_command(
     else:
         for outcome in outcomes:
             typer.echo(_outcome_line(outcome))
-        moved = f"（其中 {quarantined} 个已移到隔离区）" if quarantined else ""
+        empty = [outcome.source for outcome in outcomes if outcome.status == "empty"]
+        aside = ([f"{quarantined} 个已移到隔离区"] if quarantined else []) + (
+            [f"空文件 {len(empty)} 个，留在原处：{'、'.join(empty)}"] if empty else []
+        )
+        moved = f"（其中{'；'.join(aside)}）" if aside else ""
         typer.echo(f"共 {len(outcomes)} 个文件：归档 {filed} 个，未归档 {len(outcomes) - filed} 个{moved}")
         if archivist.left_out:
             typer.echo(
