@@ -51,7 +51,13 @@ from recordkit.documents.templates.limits import (
     budgeted,
     render_limited,
 )
-from recordkit.documents.templates.package import drawing_ids, unique_drawing_ids, without_comments
+from recordkit.documents.templates.package import (
+    drawing_ids,
+    renumber_repeated_drawings,
+    unique_drawing_ids,
+    with_unique_drawing_ids,
+    without_comments,
+)
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -82,6 +88,8 @@ PER_COPY_VARIABLES = frozenset(
 )
 _JINJA_MARK = re.compile(r"\{[{%#]")
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
+#: A statement that can print its content more than once: a loop, or a macro called again.
+_REPEATING = re.compile(r"\{%(?:tr|tc|p|r)?[-+]?\s*(?:for|macro)\b")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
@@ -338,6 +346,9 @@ class Template:
     _shell: bytes = field(default=b"", repr=False)
     #: The drawing ids of the parts other than the body (a logo in the header), which a merged file keeps.
     _drawing_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    #: The parts whose pictures a loop can repeat, and the ids of the pictures no fill repeats.
+    _repeating_drawings: tuple[str, ...] = field(default=(), repr=False)
+    _fixed_drawing_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
@@ -355,8 +366,9 @@ class Template:
         return template
 
     def _read(self) -> None:
-        # A clerk's 批注 ("记得改日期") is a note on the template, never on an owner's paper.
-        entries = without_comments(read_package(self.path, self.name))
+        # A clerk's 批注 ("记得改日期") is a note on the template, never on an owner's paper; pictures
+        # numbered once here cost no fill anything.
+        entries = with_unique_drawing_ids(without_comments(read_package(self.path, self.name)))
         if not any(info.filename == _MAIN_PART for info, _ in entries):
             raise TemplateError(f"模板“{self.name}”里没有正文（word/document.xml），不是 Word 文档")
         saved_as = _saved_as({info.filename: data for info, data in entries}.get("[Content_Types].xml", b""))
@@ -403,6 +415,17 @@ class Template:
             number
             for info, data in entries
             if info.filename.startswith("word/") and info.filename.endswith(".xml") and info.filename != _MAIN_PART
+            for number in drawing_ids(data.decode("utf-8", "replace"))
+        )
+        self._repeating_drawings = tuple(
+            part.name for part in self._parts if "<wp:docPr" in part.source and _REPEATING.search(part.source)
+        )
+        self._fixed_drawing_ids = frozenset(
+            number
+            for info, data in entries
+            if info.filename.startswith("word/")
+            and info.filename.endswith(".xml")
+            and info.filename not in self._repeating_drawings
             for number in drawing_ids(data.decode("utf-8", "replace"))
         )
 
@@ -663,7 +686,12 @@ class Template:
         return self._package(self._render_parts(context))
 
     def _render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
-        return {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
+        rendered = {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
+        if self._repeating_drawings:  # a picture in a {%tr for %} row: one id per row printed
+            seen = set(self._fixed_drawing_ids)
+            for name in self._repeating_drawings:
+                rendered[name] = renumber_repeated_drawings(rendered[name], seen)
+        return rendered
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no

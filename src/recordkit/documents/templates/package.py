@@ -1,5 +1,5 @@
 """Rewrites of a .docx package that filling needs beside its Jinja: a template's comments (批注) left out,
-and its pictures numbered once each in a merged print file.
+and its pictures numbered once each, in one paper and in a merged print file.
 
 What each part's placeholders become is the engine's business; this module only takes out what
 must never reach an owner's paper, keeping the package one Word opens without a repair.
@@ -92,7 +92,8 @@ def _attribute(element: str, name: str) -> str:
     return unescape(found.group(1)) if found else ""
 
 
-# A drawing's (picture's, text box's) properties; Word wants its id unique in the document.
+# A drawing's (picture's, text box's) properties; Word wants its id unique in the document, all its parts
+# (body, headers, footers, notes) together.
 _DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
 
 
@@ -107,3 +108,46 @@ def unique_drawing_ids(xml: str, taken: Iterable[int]) -> str:
     whose picture ids repeat."""
     numbers = itertools.count(max(taken, default=0) + 1)
     return _DRAWING_ID.sub(lambda found: f"{found.group(1)}{next(numbers)}{found.group(3)}", xml)
+
+
+def renumber_repeated_drawings(xml: str, seen: set[int]) -> str:
+    """``xml`` with each drawing whose id is in ``seen`` (the other parts') or repeats one before it in
+    ``xml`` given a new id past all of them; the others keep theirs.  ``seen`` gains every id ``xml`` ends
+    with, so that it can be handed on to the next part."""
+    if "<wp:docPr" not in xml:
+        return xml
+    numbers = itertools.count(max(seen | drawing_ids(xml), default=0) + 1)
+
+    def numbered(found: re.Match[str]) -> str:
+        number = int(found.group(2))
+        if number in seen:
+            number = next(numbers)
+        seen.add(number)
+        return f"{found.group(1)}{number}{found.group(3)}"
+
+    return _DRAWING_ID.sub(numbered, xml)
+
+
+def with_unique_drawing_ids(entries: Entries) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """``entries`` with every drawing's id unique across the package's parts.  A document made with
+    python-docx numbers each part's pictures from 1 (a logo in the header and a seal in the body are
+    both ``id="1"``), and a picture copied in Word can keep its id; Word may offer to repair such a
+    file.  A package whose ids are already unique comes back as it is."""
+    parts = [
+        (index, data.decode("utf-8", "replace"))
+        for index, (info, data) in enumerate(entries)
+        if _is_xml_part(info.filename) and b"<wp:docPr" in data
+    ]
+    numbers = [found.group(2) for _, xml in parts for found in _DRAWING_ID.finditer(xml)]
+    if len(set(numbers)) == len(numbers):
+        return list(entries)
+    renumbered = list(entries)
+    seen: set[int] = set()
+    for index, xml in parts:
+        info = renumbered[index][0]
+        renumbered[index] = (info, renumber_repeated_drawings(xml, seen).encode("utf-8"))
+    return renumbered
+
+
+def _is_xml_part(name: str) -> bool:
+    return name.startswith("word/") and name.endswith(".xml")

@@ -1,0 +1,102 @@
+"""Ids Word wants unique in a document, as filling leaves them: the pictures' (``wp:docPr``) in one paper
+and in a merged print file.  Read from the XML inside the generated .docx; expected ids counted by hand."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.shared import Cm
+from PIL import Image
+
+from recordkit.core.workspace import Workspace
+from recordkit.documents.templates.engine import Template
+from tests.test_documents_cli import generated, imported  # noqa: F401  (the fixture: the sample roster imported)
+from tests.test_templates import package_is_whole, texts
+
+
+def picture(colour: str) -> io.BytesIO:
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(image, format="PNG")
+    image.seek(0)
+    return image
+
+
+def drawing_ids(docx: Path) -> dict[str, list[str]]:
+    """The picture ids of each part that has pictures, in the order they stand."""
+    with zipfile.ZipFile(docx) as package:
+        found = {
+            name: re.findall(r'<wp:docPr\b[^>]*?\sid="(\d+)"', package.read(name).decode("utf-8"))
+            for name in package.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+        }
+    return {name: ids for name, ids in found.items() if ids}
+
+
+def every_id(docx: Path) -> list[str]:
+    return [number for ids in drawing_ids(docx).values() for number in ids]
+
+
+def logo_and_seal(path: Path, *body: str) -> Path:
+    """The office's logo in the header and its seal under the text, drawn with python-docx as an office's
+    script would: it numbers each part's pictures from 1, so both are ``id="1"``."""
+    document = Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(picture("blue"), width=Cm(1))
+    for text in body:
+        document.add_paragraph(text)
+    document.add_paragraph().add_run().add_picture(picture("red"), width=Cm(2))
+    document.save(path)
+    return path
+
+
+def test_one_paper_from_a_template_whose_header_and_body_pictures_share_an_id_numbers_them_apart(
+    run_cli: Any, imported: Workspace
+) -> None:
+    imported.templates_dir.mkdir(exist_ok=True)
+    template = logo_and_seal(imported.templates_dir / "燃气检修通知.docx", "{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    assert drawing_ids(template) == {"word/document.xml": ["1"], "word/header1.xml": ["1"]}  # as drawn
+    made = run_cli("notice", "make", "燃气检修通知", "--unit", "3-2-1201")
+    assert made.exit_code == 0, made.output
+    [paper] = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert any(text.endswith("：本周六燃气检修，请在家等候。") for text in texts(paper))
+    ids = drawing_ids(paper)
+    assert sorted(ids) == ["word/document.xml", "word/header1.xml"]
+    assert sorted(every_id(paper)) == ["1", "2"]  # the seal keeps 1, the logo takes the next
+    package_is_whole(paper)
+
+
+def test_a_picture_in_a_table_row_printed_once_per_item_gets_an_id_per_row(tmp_path: Path) -> None:
+    # A tick picture in each row of a {%tr for %} table: three items printed it three times with one id.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table.cell(1, 1).paragraphs[0].add_run().add_picture(picture("green"), width=Cm(0.5))
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.add_paragraph().add_run().add_picture(picture("red"), width=Cm(2))  # the seal, after the table
+    document.save(tmp_path / "核对单.docx")
+    rows = [{"项目": "门禁卡"}, {"项目": "车位"}, {"项目": "水表"}]
+    paper = Template.load(tmp_path / "核对单.docx").render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows})
+    assert [cell.text for row in Document(str(paper)).tables[0].rows for cell in row.cells[:1]] == [
+        "门禁卡",
+        "车位",
+        "水表",
+    ]
+    ids = every_id(paper)
+    assert len(ids) == 4  # three ticks and the seal
+    assert len(set(ids)) == 4, ids
+
+
+def test_a_template_whose_ids_are_unique_keeps_them(tmp_path: Path) -> None:
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    document.add_paragraph().add_run().add_picture(picture("red"), width=Cm(2))
+    document.add_paragraph().add_run().add_picture(picture("blue"), width=Cm(2))
+    document.save(tmp_path / "通知.docx")
+    paper = Template.load(tmp_path / "通知.docx").render_to(tmp_path / "out.docx", {"称呼": "张伟"})
+    assert drawing_ids(paper) == {"word/document.xml": ["1", "2"]}
