@@ -1,5 +1,6 @@
-"""Ids Word wants unique in a document, as filling leaves them: the pictures' (``wp:docPr``) in one paper
-and in a merged print file.  Read from the XML inside the generated .docx; expected ids counted by hand."""
+"""Ids Word wants unique in a document, as filling leaves them: the pictures' (``wp:docPr``) in one paper,
+and in a merged print file the bookmarks, Word 2010's paragraph ids and the footnotes each household's copy
+repeats.  Read from the XML inside the generated .docx; expected ids counted by hand."""
 
 from __future__ import annotations
 
@@ -100,3 +101,55 @@ def test_a_template_whose_ids_are_unique_keeps_them(tmp_path: Path) -> None:
     document.save(tmp_path / "通知.docx")
     paper = Template.load(tmp_path / "通知.docx").render_to(tmp_path / "out.docx", {"称呼": "张伟"})
     assert drawing_ids(paper) == {"word/document.xml": ["1", "2"]}
+
+
+def saved_by_word(path: Path) -> Path:
+    """A notice as Word saves it: each paragraph with its w14:paraId and w14:textId, a bookmark 落款 round
+    the seal's place and Word's own _GoBack bookmark (where the last edit was)."""
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_paragraph("物业服务中心")
+    document.save(path)
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    paragraph_ids = iter(["1A2B3C40", "1A2B3C41"])
+    rewritten = []
+    for info, data in entries:
+        if info.filename == "word/document.xml":
+            xml = re.sub(
+                "<w:p>", lambda _: f'<w:p w14:paraId="{next(paragraph_ids)}" w14:textId="77777777">', data.decode()
+            )
+            xml = xml.replace(
+                "<w:t>物业服务中心</w:t></w:r>",
+                '<w:t>物业服务中心</w:t></w:r><w:bookmarkStart w:id="1" w:name="落款"/><w:r><w:t>（盖章）</w:t></w:r>'
+                '<w:bookmarkEnd w:id="1"/><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>',
+            )
+            data = xml.encode()
+        rewritten.append((info, data))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in rewritten:
+            package.writestr(info, data)
+    return path
+
+
+def test_a_merged_print_file_names_each_households_bookmarks_apart_and_drops_words_go_back(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # Each household's copy repeated the bookmarks 落款 (id 1) and _GoBack (id 0) and the paragraph ids:
+    # two bookmarks of one name and id, which Word may offer to repair.
+    imported.templates_dir.mkdir(exist_ok=True)
+    saved_by_word(imported.templates_dir / "燃气检修通知.docx")
+    made = run_cli("notice", "make", "燃气检修通知", "--all", "--merge")
+    assert made.exit_code == 0, made.output
+    [merged] = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert [text for text in texts(merged) if text.startswith("物业服务中心")] == ["物业服务中心（盖章）"] * 2
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    starts = re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="([^"]*)"/>', body)
+    ends = re.findall(r'<w:bookmarkEnd w:id="(\d+)"/>', body)
+    assert starts == [("1", "落款"), ("2", "落款_2")]  # the first household's as in the template, the next one's after
+    assert ends == ["1", "2"]
+    assert "_GoBack" not in body
+    assert re.findall(r'w14:paraId="([^"]*)"', body) == ["1A2B3C40", "1A2B3C41"]  # the first copy's only
+    assert body.count("w14:textId") == 2
+    package_is_whole(merged)

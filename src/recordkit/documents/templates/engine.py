@@ -52,6 +52,8 @@ from recordkit.documents.templates.limits import (
     render_limited,
 )
 from recordkit.documents.templates.package import (
+    bookmark_ids,
+    copies_with_unique_ids,
     drawing_ids,
     renumber_repeated_drawings,
     unique_drawing_ids,
@@ -740,7 +742,8 @@ class Template:
         office, not to one recipient.  One that would read differently for another copy (it
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
         the first household on every page.
-        Each copy's pictures get ids of their own (``unique_drawing_ids``).
+        Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks too, without
+        Word's ``_GoBack`` (``copies_with_unique_ids``).
         """
         bodies: list[str] = []
         first: Mapping[str, Any] | None = None
@@ -758,6 +761,8 @@ class Template:
         if first is None:
             raise TemplateError(f"模板“{self.name}”：没有任何收件人，无法生成合并打印文件")
         head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
+        taken = {number for text in (*rendered.values(), *bodies) for number in bookmark_ids(text)}
+        bodies = copies_with_unique_ids(bodies, taken)
         breaker = _section_break(tail, "oddPage" if duplex else "nextPage")
         if duplex:
             # The last copy gets its blank back too: n one-page copies make 2n pages, so the file is

@@ -11,7 +11,7 @@ import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from html import unescape
 
 Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
@@ -151,3 +151,83 @@ def with_unique_drawing_ids(entries: Entries) -> list[tuple[zipfile.ZipInfo, byt
 
 def _is_xml_part(name: str) -> bool:
     return name.startswith("word/") and name.endswith(".xml")
+
+
+# A bookmark's ends; Word wants their ids and names unique, and keeps `_GoBack` (where the last edit
+# was) in every file it saves.
+_BOOKMARK = re.compile(r"<w:bookmark(Start|End)\b[^>]*?/>|<w:bookmark(Start|End)\b[^>]*?>\s*</w:bookmark\2>")
+_BOOKMARK_ID = re.compile(r'(\bw:id=")(-?\d+)(")')
+_BOOKMARK_NAME = re.compile(r'(\bw:name=")([^"]*)(")')
+_LAST_EDIT = "_GoBack"
+#: The longest bookmark name Word keeps.
+_NAME_LENGTH = 40
+# Word 2010's ids of a paragraph, a table row and a drawing: optional, made again by Word when missing.
+_WORD_2010_IDS = re.compile(r'\s(?:w14:paraId|w14:textId|wp14:anchorId|wp14:editId)="[^"]*"')
+
+
+def bookmark_ids(xml: str) -> set[int]:
+    """The ids of the bookmarks in a part."""
+    return {
+        int(number.group(2))
+        for found in _BOOKMARK.finditer(xml)
+        if (number := _BOOKMARK_ID.search(found.group(0))) is not None
+    }
+
+
+def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[str]:
+    """The bodies of a merged print file's copies (one per household, each the same template filled),
+    with what Word wants unique in a document made so: Word's `_GoBack` bookmark left out of each, the
+    other bookmarks of every copy after the first numbered past ``taken`` (the ids of every part)
+    and named with the copy's number (``落款_2``), and Word 2010's paragraph and drawing ids
+    (``w14:paraId`` …, which Word makes again) left out of every copy after the first."""
+    numbers = itertools.count(max(taken, default=0) + 1)
+    names = {
+        name.group(2)
+        for copy in copies
+        for found in _BOOKMARK.finditer(copy)
+        if (name := _BOOKMARK_NAME.search(found.group(0))) is not None
+    }
+    renumbered = []
+    for index, copy in enumerate(copies):
+        renumbered.append(_bookmarks_of_copy(copy, index + 1, numbers, names))
+    return [renumbered[0], *(_WORD_2010_IDS.sub("", copy) for copy in renumbered[1:])]
+
+
+def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str]) -> str:
+    new_ids: dict[str, str] = {}
+    last_edit: set[str] = set()
+
+    def rewritten(found: re.Match[str]) -> str:
+        element = found.group(0)
+        number = _BOOKMARK_ID.search(element)
+        old = number.group(2) if number else ""
+        if (found.group(1) or found.group(2)) == "Start":
+            name = _BOOKMARK_NAME.search(element)
+            if name is not None and name.group(2) == _LAST_EDIT:
+                last_edit.add(old)
+                return ""
+            if copy_number == 1:
+                return element
+            new_ids[old] = str(next(numbers))
+            if name is not None:
+                element = _BOOKMARK_NAME.sub(
+                    lambda n: f"{n.group(1)}{_copy_name(n.group(2), copy_number, names)}{n.group(3)}", element, count=1
+                )
+        elif old in last_edit:
+            return ""
+        if old in new_ids:
+            element = _BOOKMARK_ID.sub(lambda n: f"{n.group(1)}{new_ids[old]}{n.group(3)}", element, count=1)
+        return element
+
+    return _BOOKMARK.sub(rewritten, copy)
+
+
+def _copy_name(name: str, copy_number: int, names: set[str]) -> str:
+    """``name`` for the copy of one household: ``落款_2``, a name no other bookmark has, within Word's length."""
+    for attempt in itertools.count():
+        suffix = f"_{copy_number}" + (f"_{attempt}" if attempt else "")
+        candidate = name[: _NAME_LENGTH - len(suffix)] + suffix
+        if candidate not in names:
+            names.add(candidate)
+            return candidate
+    raise AssertionError("unreachable")  # itertools.count() never ends
