@@ -16,7 +16,7 @@ from PIL import Image
 
 from recordkit.core.workspace import Workspace
 from recordkit.documents.templates.engine import Template
-from tests.test_documents_cli import generated, imported  # noqa: F401  (the fixture: the sample roster imported)
+from tests.test_documents_cli import error_line, generated, imported  # noqa: F401  (the fixture: the sample roster imported)
 from tests.test_templates import package_is_whole, texts
 
 
@@ -103,9 +103,20 @@ def test_a_template_whose_ids_are_unique_keeps_them(tmp_path: Path) -> None:
     assert drawing_ids(paper) == {"word/document.xml": ["1", "2"]}
 
 
-def saved_by_word(path: Path) -> Path:
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>燃气公司电话 96777。</w:t></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+def saved_by_word(path: Path, footnote: bool = False) -> Path:
     """A notice as Word saves it: each paragraph with its w14:paraId and w14:textId, a bookmark 落款 round
-    the seal's place and Word's own _GoBack bookmark (where the last edit was)."""
+    the seal's place, Word's own _GoBack bookmark (where the last edit was) and, with ``footnote``, a
+    footnote after the first sentence."""
     document = Document()
     document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
     document.add_paragraph("物业服务中心")
@@ -124,8 +135,26 @@ def saved_by_word(path: Path) -> Path:
                 '<w:t>物业服务中心</w:t></w:r><w:bookmarkStart w:id="1" w:name="落款"/><w:r><w:t>（盖章）</w:t></w:r>'
                 '<w:bookmarkEnd w:id="1"/><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>',
             )
+            if footnote:
+                xml = xml.replace(
+                    "请在家等候。</w:t></w:r>", '请在家等候。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
+                )
             data = xml.encode()
+        elif footnote and info.filename == "word/_rels/document.xml.rels":
+            data = data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rId99" Target="footnotes.xml" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/footnotes"/></Relationships>',
+            )
+        elif footnote and info.filename == "[Content_Types].xml":
+            data = data.replace(
+                b"</Types>",
+                b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+            )
         rewritten.append((info, data))
+    if footnote:
+        rewritten.append((zipfile.ZipInfo("word/footnotes.xml"), FOOTNOTES.encode()))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for info, data in rewritten:
             package.writestr(info, data)
@@ -153,3 +182,26 @@ def test_a_merged_print_file_names_each_households_bookmarks_apart_and_drops_wor
     assert re.findall(r'w14:paraId="([^"]*)"', body) == ["1A2B3C40", "1A2B3C41"]  # the first copy's only
     assert body.count("w14:textId") == 2
     package_is_whole(merged)
+
+
+def test_a_template_with_a_footnote_prints_one_by_one_but_is_not_merged(run_cli: Any, imported: Workspace) -> None:
+    # Merged, every household's footnote mark led to the one footnote 1 (the first household's).
+    imported.templates_dir.mkdir(exist_ok=True)
+    saved_by_word(imported.templates_dir / "燃气检修通知.docx", footnote=True)
+    refused = run_cli("notice", "make", "燃气检修通知", "--all", "--merge")
+    assert refused.exit_code == 5
+    assert error_line(refused) == (
+        "错误：模板“燃气检修通知”的正文里有脚注或尾注：合并打印文件里每一户的脚注标号都会指向同一条脚注（第一户的），"
+        "已拒绝。请不加 --merge 逐户打印，或在 Word 里把脚注的内容改写到正文里"
+    )
+    assert generated(imported) == []
+    checked = run_cli("templates", "check", "燃气检修通知")
+    assert "合并打印（--merge）会拒绝" in checked.output
+    one_by_one = run_cli("notice", "make", "燃气检修通知", "--all")
+    assert one_by_one.exit_code == 0, one_by_one.output
+    papers = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert len(papers) == 2
+    for paper in papers:
+        with zipfile.ZipFile(paper) as package:
+            assert package.read("word/document.xml").decode("utf-8").count('<w:footnoteReference w:id="1"/>') == 1
+            assert "燃气公司电话 96777。" in package.read("word/footnotes.xml").decode("utf-8")

@@ -157,6 +157,14 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         )
     if kind in (NOTICE_KIND, REMINDER_KIND):  # printed merged too (--merge): one header for every household
         report.findings += [Finding(ERROR, "", refusal) for refusal in template.per_copy_in_headers()]
+        if template.has_notes():
+            report.findings.append(
+                Finding(
+                    WARNING,
+                    "",
+                    "模板正文里有脚注或尾注：逐户打印不受影响，合并打印（--merge）会拒绝（每户的脚注无法分开）",
+                )
+            )
     free_text = kind == "通知"  # a notice's other variables come from --set
     for variable in sorted(template.variables - provided - asks):
         close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)

@@ -90,6 +90,8 @@ PER_COPY_VARIABLES = frozenset(
 )
 _JINJA_MARK = re.compile(r"\{[{%#]")
 _LISTING_CHARS = re.compile("[\t\a\n\f]")
+#: Where the text marks a footnote or an endnote.
+_NOTE_REFERENCE = re.compile(r"<w:(?:footnote|endnote)Reference\b")
 #: A statement that can print its content more than once: a loop, or a macro called again.
 _REPEATING = re.compile(r"\{%(?:tr|tc|p|r)?[-+]?\s*(?:for|macro)\b")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -743,13 +745,16 @@ class Template:
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
         the first household on every page.
         Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks too, without
-        Word's ``_GoBack`` (``copies_with_unique_ids``).
+        Word's ``_GoBack`` (``copies_with_unique_ids``).  A template with footnotes or endnotes is a
+        ``TemplateError``: every copy's mark would lead to the first household's note.
         """
         bodies: list[str] = []
         first: Mapping[str, Any] | None = None
         others = [part for part in self._parts if part.name != _MAIN_PART]
         rendered: dict[str, str] = {}
         main = next(part for part in self._parts if part.name == _MAIN_PART)
+        if self.has_notes():
+            raise TemplateError(self.notes_refusal())
         for context in contexts:
             self.check_context(context)
             first = first if first is not None else context
@@ -775,6 +780,17 @@ class Template:
         # Each copy repeats the body's pictures: numbered once each, after the header's and footer's.
         rendered[_MAIN_PART] = unique_drawing_ids(rendered[_MAIN_PART], self._drawing_ids)
         return self._package(rendered)
+
+    def has_notes(self) -> bool:
+        """Whether the template's text marks a footnote or an endnote (a merged print file refuses it)."""
+        return any(_NOTE_REFERENCE.search(part.source) for part in self._parts if part.name == _MAIN_PART)
+
+    def notes_refusal(self) -> str:
+        """The clerk's line for a template with footnotes or endnotes, in a merged print file."""
+        return (
+            f"模板“{self.name}”的正文里有脚注或尾注：合并打印文件里每一户的脚注标号都会指向同一条脚注（第一户的），"
+            "已拒绝。请不加 --merge 逐户打印，或在 Word 里把脚注的内容改写到正文里"
+        )
 
     def per_copy_refusal(self, part: str) -> str:
         """The clerk's line for a header or footer that names the household, in a merged print file."""
