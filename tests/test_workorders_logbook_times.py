@@ -445,3 +445,48 @@ def test_an_order_due_at_the_months_last_minute_is_late_at_its_end(estate: Works
     with open_ledger(estate.database_url) as ledger, ledger.read() as conn:
         figures = month_figures(conn, parse_month("2026-11"))
     assert (figures.open_at_end, figures.overdue_at_end) == (1, 1)
+
+
+# -- a date without a time typed at the counter ------------------------------------------------------------------
+
+
+def test_an_order_entered_at_the_counter_with_a_date_alone_is_of_dates_alone(estate: Workspace, run_cli: Any) -> None:
+    """workorder add --at 2026-11-03 (an old order entered from paper) meant 00:00: a 水电 repair dispatched that day
+    was 派工超时, by hours it never had.  It is now an order of dates alone, as an imported one."""
+    added = run_cli("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电",
+                    "--desc", "厨房漏水", "--at", "2026-11-03")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert lines(added) == [
+        "已登记工单 GD2026-000001：报修 · 水电，1-1-101，报修时间 2026-11-03",
+        "时限：4 小时内派工，最迟 2026-11-04 完成",
+    ]
+    assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03 15:00")
+    assert lines(assigned) == ["工单 GD2026-000001 已派给 刘师傅（2026-11-03 15:00）"]
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-05")
+    assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-05），超时完成（应最迟 2026-11-04 完成）：已修好"
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert (order["opened_at"], order["date_only"], order["closed_late"]) == ("2026-11-03", True, True)
+    shown = lines(run_cli("workorder", "show", "GD2026-1"))
+    assert "时限：4 小时内派工，最迟 2026-11-04 完成；超时完成" in shown
+
+
+def test_a_step_with_a_date_alone_on_an_order_timed_to_the_minute_compares_by_date(
+    estate: Workspace, run_cli: Any
+) -> None:
+    """An order opened at 09:15 and closed --at its own day was refused (00:00 早于 the dispatch); a day alone on a
+    step compares by date: not before the step before it, in time on its deadline's day, late after it."""
+    for unit in ("1-1-101", "1-1-102"):
+        added = run_cli("workorder", "add", "--type", "报修", "--unit", unit, "--category", "水电",
+                        "--desc", "厨房漏水", "--at", "2026-11-03 09:15")  # fmt: skip
+        assert added.exit_code == 0, added.output
+    assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03")
+    assert lines(assigned) == ["工单 GD2026-000001 已派给 刘师傅（2026-11-03）"]
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-04")
+    assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-04），按时完成：已修好"
+
+    assert run_cli("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-11-03 10:00").exit_code == 0
+    refused = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-02")
+    assert refused.exit_code == 5
+    assert "完成时间 2026-11-02 早于派工时间 2026-11-03 10:00" in refused.stderr
+    closed = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-05")
+    assert lines(closed)[0] == "工单 GD2026-000002 已完成（2026-11-05），超时完成（时限 2026-11-04 09:15）：已修好"

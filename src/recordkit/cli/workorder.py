@@ -25,7 +25,10 @@ workorder_app = typer.Typer(
 commands.add_typer(workorder_app, name="workorder")
 
 _NUMBER_HELP = "工单编号，例如 GD2026-000123（workorder list 可查）。"
-_AT_HELP = '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"。'
+_AT_HELP = (
+    '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"；'
+    "只写日期（2026-10-03）的按只记了日期算：与时限比日期，当天不算超时。"
+)
 _PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见等里写的电话和身份证号也打码）。"
 
 
@@ -51,7 +54,12 @@ def workorder_add(
     place: str | None = typer.Option(None, "--place", help="地点，例如 3栋大堂（公共区域，或房屋内的具体位置）。"),
     reported_by: str | None = typer.Option(None, "--reported-by", help="报修人或投诉人姓名。"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话（屏幕、日志和操作日志中打码）。"),
-    at: str | None = typer.Option(None, "--at", help='报修时间（默认现在；补录时填写），例如 "2026-10-03 09:15"。'),
+    at: str | None = typer.Option(
+        None,
+        "--at",
+        help='报修时间（默认现在；补录时填写），例如 "2026-10-03 09:15"；只写日期（2026-10-03）的，'
+        "这张工单按只记了日期算（以小时计的时限不判断是否超时，整天的时限按日期判断），与导入的登记簿一样。",
+    ),
 ) -> None:
     """登记报修或投诉，给出工单编号（每年从 1 起连续编号），按类别算出派工和完成时限。
 
@@ -60,7 +68,6 @@ def workorder_add(
     例：recordkit workorder add --type 报修 --unit 3-2-1201 --category 水电 --desc 厨房水管漏水 --reported-by 李秀英
     """
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import format_when
     from recordkit.workorders.orders import OrderRequest, add
 
     app_state = state(ctx)
@@ -75,7 +82,7 @@ def workorder_add(
     )
     typer.echo(
         f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
-        f"{order.type}时间 {format_when(order.opened_at)}"
+        f"{order.type}时间 {order.shown_time(order.opened_at)}"
     )
     _echo_limits(order)
     if order.repeat_of:
@@ -93,18 +100,17 @@ def workorder_assign(
 
     例：recordkit workorder assign GD2026-000001 --to 刘师傅
     """
-    from recordkit.core.dates import format_when
     from recordkit.workorders.orders import assign
 
     app_state = state(ctx)
     order = assign(app_state.ledger(), app_state.operator_name, number, to, at)
     if order.reassigned_at is not None:
         typer.echo(
-            f"工单 {order.number} 已改派给 {order.assignee}（{format_when(order.reassigned_at)}；"
+            f"工单 {order.number} 已改派给 {order.assignee}（{order.step_time(order.reassigned_at)}；"
             f"首次派工 {order.shown_time(order.assigned_at)} 不变）"
         )
         return
-    typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{format_when(order.assigned_at)}）")
+    typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{order.step_time(order.assigned_at)}）")
     if order.responded_late:
         due = order.deadline_text(order.respond_by, "派工")
         typer.echo(f"派工超时：应{due}" if order.date_only else f"派工超时：应在 {due}")
@@ -136,7 +142,7 @@ def workorder_close(
         if late
         else "按时完成"
     )
-    typer.echo(f"工单 {order.number} 已完成（{format_when(order.closed_at)}），{timing}：{order.result}")
+    typer.echo(f"工单 {order.number} 已完成（{order.step_time(order.closed_at)}），{timing}：{order.result}")
     typer.echo(f"请回访：recordkit workorder visit {order.number} --satisfaction 满意")
 
 
@@ -152,13 +158,12 @@ def workorder_visit(
 
     例：recordkit workorder visit GD2026-000001 --satisfaction 满意 --notes 已不漏水
     """
-    from recordkit.core.dates import format_when
     from recordkit.workorders.orders import visit
 
     app_state = state(ctx)
     order = visit(app_state.ledger(), app_state.operator_name, number, satisfaction, notes, at)
     typer.echo(
-        f"工单 {order.number} 已回访（{format_when(order.visited_at)}）：{order.satisfaction}"
+        f"工单 {order.number} 已回访（{order.step_time(order.visited_at)}）：{order.satisfaction}"
         + (f"，{order.visit_notes}" if order.visit_notes else "")
     )
 

@@ -26,7 +26,7 @@ from recordkit.core.dates import (
     check_business_day,
     format_day_or_when,
     format_when,
-    parse_when,
+    parse_when_written,
 )
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
@@ -202,6 +202,8 @@ class WorkOrder:
     date_only: bool = False
     # Only on the order ``assign`` hands back after passing it on: when it was passed on (the journal keeps it).
     reassigned_at: dt.datetime | None = None
+    # Only on the order a step (``assign``, ``close``, ``visit``) hands back: its time was typed as a date alone.
+    step_day_alone: bool = False
 
     @property
     def status_label(self) -> str:
@@ -263,6 +265,10 @@ class WorkOrder:
     def shown_time(self, value: dt.datetime | None) -> str:
         """A time of the order as written: ``2026-11-03 09:15``, or the day alone for an order of dates alone."""
         return format_day_or_when(value, self.date_only)
+
+    def step_time(self, value: dt.datetime | None) -> str:
+        """The time of the step just recorded, as typed: ``shown_time``, or the day alone when it was typed so."""
+        return format_day_or_when(value, self.date_only or self.step_day_alone)
 
     def limits_text(self) -> str:
         """The limits as ``show`` and ``add`` print them: by the clock (``… 前派工，… 前完成``), or for an order of dates
@@ -675,9 +681,19 @@ def _record_from_request(
     if unit is None and place is None:
         raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
     phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
-    opened_at = _not_future(parse_when(request.at, "报修时间") if request.at else now, now, "报修时间", years)
+    # A date without a time of day (an old order entered from paper) is an order of dates alone, as an imported one.
+    opened_at, timed = parse_when_written(request.at, "报修时间") if request.at else (now, True)
+    opened_at = _not_future(opened_at, now, "报修时间", years)
     return WorkOrderRecord(
-        kind, category, description, opened_at, unit, place, (request.reported_by or "").strip() or None, phone
+        kind,
+        category,
+        description,
+        opened_at,
+        unit,
+        place,
+        (request.reported_by or "").strip() or None,
+        phone,
+        date_only=not timed,
     )
 
 
@@ -730,26 +746,32 @@ def get_order(ledger: Ledger, number: str) -> WorkOrder:
 
 
 def _step_time(
-    at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str
-) -> dt.datetime:
-    when = _not_future(parse_when(at, what) if at else now, now, what)
-    if when < after:
-        raise ValidationError(f"{what} {format_when(when)} 早于{after_what} {format_when(after)}：请检查 --at")
-    return when
+    at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str, date_only: bool
+) -> tuple[dt.datetime, bool]:
+    """A step's time and whether it was typed as a date alone (kept as 00:00 of that day).  A day alone compares by
+    date: not before the day of the step before it, and (kept as 00:00) in time on its deadline's day, late after it."""
+    when, timed = parse_when_written(at, what) if at else (now, True)
+    when = _not_future(when, now, what)
+    if (when.date() < after.date()) if not timed else (when < after):
+        shown = format_when(when) if timed else f"{when:%Y-%m-%d}"
+        raise ValidationError(f"{what} {shown} 早于{after_what} {format_day_or_when(after, date_only)}：请检查 --at")
+    return when, not timed
 
 
-def _update(conn: Connection, operator: str, row: Any, action: str, values: dict[str, Any]) -> WorkOrder:
+def _update(
+    conn: Connection, operator: str, row: Any, action: str, values: dict[str, Any], day_alone: bool = False
+) -> WorkOrder:
     conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**values))
 
     def shown(value: Any) -> Any:
-        return format_when(value) if isinstance(value, dt.datetime) else value
+        return format_day_or_when(value, day_alone) if isinstance(value, dt.datetime) else value
 
     before = {key: shown(getattr(row, key)) for key in values if not key.endswith("_by")}
     before["status"] = STATUS_LABELS[row.status]
     after = {key: shown(value) for key, value in values.items() if not key.endswith("_by")}
     after["status"] = STATUS_LABELS[values.get("status", row.status)]
     journal.record(conn, operator, [journal.Change(action, "workorder", row.number, before, after)])
-    return _order(_find_row(conn, row.number))
+    return dataclasses.replace(_order(_find_row(conn, row.number)), step_day_alone=day_alone)
 
 
 def assign(
@@ -777,21 +799,21 @@ def assign(
         if row.status in FINISHED_STATUSES:
             raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能再派工")
         if row.status == "assigned":
-            when = _step_time(at, now, "改派时间", row.assigned_at, "首次派工时间")
+            when, day_alone = _step_time(at, now, "改派时间", row.assigned_at, "首次派工时间", row.date_only)
             conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(assignee=to))
             change = journal.Change(
                 "workorder.reassign",
                 "workorder",
                 row.number,
                 {"assignee": row.assignee},
-                {"assignee": to, "reassigned_at": format_when(when)},
+                {"assignee": to, "reassigned_at": format_day_or_when(when, day_alone)},
             )
             journal.record(conn, operator, [change])
-            return dataclasses.replace(_order(_find_row(conn, row.number)), reassigned_at=when)
-        when = _step_time(at, now, "派工时间", row.opened_at, "报修时间")
-        return _update(
-            conn, operator, row, "workorder.assign", {"status": "assigned", "assignee": to, "assigned_at": when}
-        )
+            order = _order(_find_row(conn, row.number))
+            return dataclasses.replace(order, reassigned_at=when, step_day_alone=day_alone)
+        when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", row.date_only)
+        values = {"status": "assigned", "assignee": to, "assigned_at": when}
+        return _update(conn, operator, row, "workorder.assign", values, day_alone)
 
 
 def close(
@@ -822,14 +844,9 @@ def close(
                 f"工单 {row.number} 尚未派工，不能完工：请先运行 "
                 f"recordkit workorder assign {row.number} --to 维修工姓名"
             )
-        when = _step_time(at, now, "完成时间", row.assigned_at, "派工时间")
-        return _update(
-            conn,
-            operator,
-            row,
-            "workorder.close",
-            {"status": "closed", "closed_at": when, "result": result, "closed_by": operator},
-        )
+        when, day_alone = _step_time(at, now, "完成时间", row.assigned_at, "派工时间", row.date_only)
+        values = {"status": "closed", "closed_at": when, "result": result, "closed_by": operator}
+        return _update(conn, operator, row, "workorder.close", values, day_alone)
 
 
 def visit(
@@ -859,20 +876,15 @@ def visit(
             raise ConflictError(
                 f"工单 {row.number} 尚未完成（现为{STATUS_LABELS[row.status]}），不能回访：完成后再回访"
             )
-        when = _step_time(at, now, "回访时间", row.closed_at, "完成时间")
-        return _update(
-            conn,
-            operator,
-            row,
-            "workorder.visit",
-            {
-                "status": "visited",
-                "visited_at": when,
-                "satisfaction": satisfaction,
-                "visit_notes": (notes or "").strip() or None,
-                "visited_by": operator,
-            },
-        )
+        when, day_alone = _step_time(at, now, "回访时间", row.closed_at, "完成时间", row.date_only)
+        values = {
+            "status": "visited",
+            "visited_at": when,
+            "satisfaction": satisfaction,
+            "visit_notes": (notes or "").strip() or None,
+            "visited_by": operator,
+        }
+        return _update(conn, operator, row, "workorder.visit", values, day_alone)
 
 
 @dataclass(frozen=True)
