@@ -341,7 +341,7 @@ def test_a_sidecar_that_comes_after_its_scan_was_filed_says_where_the_scan_went(
     assert (outcome.status, outcome.reason) == (
         "quarantined",
         "这是扫描件 scan0007.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（scan0007），说明文件没有用上："
-        "请按说明文件核对后用 recordkit archive update WF-2026-00001 改正",
+        "请按说明文件核对后改正 WF-2026-00001 的登记",
     )
 
 

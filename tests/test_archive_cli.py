@@ -626,3 +626,22 @@ def test_a_scan_filed_straight_from_the_quarantine_leaves_it_with_its_note(
     assert listed.stdout.strip() == "隔离区没有文件"
     shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
     assert (shown["unit"], shown["title"], shown["box"]) == ("3-2-1201", "购房合同", "业主-003")
+
+
+def test_a_date_not_taken_is_stored_in_words_and_the_command_line_adds_its_command(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # The stored reason named archive update --date, and the web page showed it; it is now in words for both, and
+    # the command line adds the command that corrects it where it prints the reason.
+    write_scan(inbox(workspace) / "3-2-1201_产权证明_20990101.pdf", 1)
+    filed = archivist_cli("file", str(inbox(workspace) / "3-2-1201_产权证明_20990101.pdf"))
+    assert filed.exit_code == 0, filed.output
+    hint = (
+        "文件日期 2099-01-01 晚于今天，没有采用：请核对后改正日期（recordkit archive update YZ-2026-00001 --date 日期）"
+    )
+    assert filed.stdout.splitlines()[0].endswith(f"；待复核：{hint}")
+    assert json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)["review_reasons"] == [
+        "文件日期 2099-01-01 晚于今天，没有采用：请核对后改正日期"
+    ]
+    shown = archivist_cli("archive", "show", "YZ-2026-00001").stdout
+    assert hint.replace(" ", "") in "".join(part.strip(" │") for part in shown.splitlines()).replace(" ", "")

@@ -189,7 +189,7 @@ def test_a_document_date_after_today_is_not_taken_and_flagged(source: str) -> No
     name, flags = (later, Metadata()) if source == "name" else (Metadata(title="图纸"), later)
     resolved = resolve(flags, Metadata(), Metadata(), name, RULES, "图纸_20300101", today=dt.date(2026, 12, 5))
     assert resolved.metadata.doc_date is None
-    assert resolved.review_reasons == ("文件日期 2030-01-01 晚于今天，没有采用：请核对后用 archive update --date 改正",)
+    assert resolved.review_reasons == ("文件日期 2030-01-01 晚于今天，没有采用：请核对后改正日期",)
     same_day = resolve(
         Metadata(),
         Metadata(),

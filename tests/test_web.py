@@ -500,6 +500,40 @@ def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger:
         assert entry.reason in words
 
 
+def test_review_reasons_stored_with_command_line_options_read_in_words_for_the_page(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A reason stored by an older version (请核对后用 archive update --date 改正; a quarantine note's 请按说明文件核对后用
+    recordkit archive update … 改正) named command-line options on the page, which has none: shown in words."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+
+    old = "文件日期 2030-01-01 晚于今天，没有采用：请核对后用 archive update --date 改正"
+    with demo_ledger.write() as conn:
+        conn.execute(
+            sa.update(archive_items)
+            .where(archive_items.c.archive_no == "WF-2026-00001")
+            .values(needs_review=True, review_reasons=json.dumps([old], ensure_ascii=False))
+        )
+    note = sorted((demo.records_dir / "quarantine").glob("*.原因.txt"))[0]
+    lines = note.read_text(encoding="utf-8").splitlines()
+    lines = [
+        "原因：这是扫描件 a.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（a），说明文件没有用上："
+        "请按说明文件核对后用 recordkit archive update WF-2026-00001 改正"
+        if line.startswith("原因：")
+        else line
+        for line in lines
+    ]
+    note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    browser = Browser(local_app(demo, demo_ledger))
+    for url in ("/review", "/item/WF-2026-00001"):
+        words = text_of(browser.get(url))
+        assert "文件日期 2030-01-01 晚于今天，没有采用：请核对后改正日期" in words, url
+        assert "archive update" not in words and "--date" not in words, url
+    assert "说明文件没有用上：请按说明文件核对后改正 WF-2026-00001 的登记" in text_of(browser.get("/review"))
+
+
 def test_the_quarantine_says_when_on_the_offices_clock(demo: Workspace, demo_ledger: Ledger) -> None:
     """A quarantine note keeps its moment in UTC (时间：2026-12-05T13:30:53+00:00); the page shows 21:30 in Beijing."""
     notes = sorted((demo.records_dir / "quarantine").glob("*.原因.txt"))

@@ -706,8 +706,8 @@ class Archivist:
                 # the scan back beside it, as the note would say, only quarantines the scan as a copy.
                 reason = (
                     f"这是扫描件 {readable_name(filed.original_name)} 的说明文件，但扫描件在它之前已归档为"
-                    f" {filed.archive_no}（{filed.title}），说明文件没有用上：请按说明文件核对后用"
-                    f" recordkit archive update {filed.archive_no} 改正"
+                    f" {filed.archive_no}（{filed.title}），说明文件没有用上：请按说明文件核对后改正"
+                    f" {filed.archive_no} 的登记"
                 )
             return self._reject(path, shown, in_inbox, reason, seen)
         if isinstance(err, _Duplicate):

@@ -584,6 +584,25 @@ def same_unit(folder_unit: str, name_unit: str, phases: Mapping[str, str]) -> bo
 
 _CONFLICT = "文件夹写的是 "
 
+#: What a document date after today's reason asks: in words for the web page and the command line alike (no option
+#: names in what is stored; the command line adds its own hint where it prints reasons, ``FUTURE_DATE_REASON``).
+FUTURE_DATE_ADVICE = "请核对后改正日期"
+FUTURE_DATE_REASON = re.compile(r"^文件日期 \S+ 晚于今天，没有采用")
+
+#: Advice older versions stored inside reasons (review reasons, quarantine notes), naming the command line's options
+#: and commands, which the web page has none of: shown in today's words (``reason_as_said``); the ledger stays as it is.
+_OLD_ADVICE = (
+    (re.compile(r"：请核对后用 archive update --date 改正$"), "：" + FUTURE_DATE_ADVICE),
+    (re.compile(r"：请按说明文件核对后用 recordkit archive update (\S+) 改正$"), r"：请按说明文件核对后改正 \1 的登记"),
+)
+
+
+def reason_as_said(reason: str) -> str:
+    """A stored reason in today's words: one an older version stored naming a command-line option is reworded."""
+    for old, new in _OLD_ADVICE:
+        reason = old.sub(new, reason)
+    return reason
+
 
 def reasons_about_unit(reasons: Sequence[str]) -> bool:
     """One of ``reasons`` already says why the scan has no unit (its folder and name disagree)."""
@@ -665,9 +684,7 @@ def resolve(
     merged = flags.over(sidecar.over(folder.over(name)))
     today = today or dt.date.today()
     if merged.doc_date is not None and merged.doc_date > today:
-        reasons.append(
-            f"文件日期 {merged.doc_date.isoformat()} 晚于今天，没有采用：请核对后用 archive update --date 改正"
-        )
+        reasons.append(f"文件日期 {merged.doc_date.isoformat()} 晚于今天，没有采用：{FUTURE_DATE_ADVICE}")
         merged = replace(merged, doc_date=None)
     if merged.category is None:  # a title given by flag or sidecar, or a unit alone, may still tell it
         told = rules.category_from_words(merged.title or "") or (

@@ -32,6 +32,16 @@ def _archivist(ctx: typer.Context) -> Archivist:
     return Archivist(app_state.workspace(), app_state.ledger(), app_state.operator_name)
 
 
+def review_text(item: ArchiveItem) -> str:
+    """An item's review reasons as the command line prints them: in today's words, a date not taken followed by the
+    command that corrects it (the stored reason names no option: the web page shows it too)."""
+    from recordkit.archive.rules import FUTURE_DATE_REASON, reason_as_said
+
+    said = [reason_as_said(reason) for reason in item.review_reasons]
+    hint = f"（recordkit archive update {item.archive_no} --date 日期）"
+    return "；".join(reason + hint if FUTURE_DATE_REASON.match(reason) else reason for reason in said)
+
+
 # -- the catalogue -------------------------------------------------------------------------------
 
 
@@ -98,7 +108,7 @@ def archive_show(
         ("归档", f"{item.filed_by} {format_stamp(item.filed_at, zone)}"),
     ]
     if item.needs_review:
-        rows.append(("待复核", "；".join(item.review_reasons)))
+        rows.append(("待复核", review_text(item)))
     out = next((loan for loan in loans if loan.returned_at is None), None)
     rows.append(("纸质原件", f"已借出：{out.borrower}，应还 {out.due.isoformat()}" if out else "在库"))
     table = new_table("项目", "内容", title=f"档案 {item.archive_no}")
@@ -183,7 +193,7 @@ def archive_review(
                 item.unit or "",
                 item.title,
                 item.original_name,
-                "；".join(item.review_reasons),
+                review_text(item),
             )
         console().print(table)
         _print_quarantined(list_quarantined(archivist.workspace), archivist.workspace.settings.office.time_zone)
@@ -328,7 +338,7 @@ def archive_update(
         typer.echo(unchanged.message)
         return
     renumbered = f"，原档号 {before}" if item.archive_no != before else ""
-    review = "；仍待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+    review = "；仍待复核：" + review_text(item) if item.needs_review else ""
     where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
     told = (f"{item.category}，" if category is not None else "") + (
         f"日期 {item.doc_date.isoformat()}，" if doc_date is not None and item.doc_date else ""

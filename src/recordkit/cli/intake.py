@@ -31,7 +31,9 @@ def _archivist(ctx: typer.Context) -> Archivist:
 def _outcome_line(outcome: FilingOutcome) -> str:
     if outcome.item is not None and outcome.status == "filed":
         item = outcome.item
-        review = "；待复核：" + "；".join(item.review_reasons) if item.needs_review else ""
+        from recordkit.cli.archive import review_text
+
+        review = "；待复核：" + review_text(item) if item.needs_review else ""
         pages = f"，{item.pages} 页" if item.pages else ""
         return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
     if outcome.status == "already_filed":
