@@ -645,3 +645,18 @@ def test_a_date_not_taken_is_stored_in_words_and_the_command_line_adds_its_comma
     ]
     shown = archivist_cli("archive", "show", "YZ-2026-00001").stdout
     assert hint.replace(" ", "") in "".join(part.strip(" │") for part in shown.splitlines()).replace(" ", "")
+
+
+def test_a_title_typed_at_filing_too_long_for_the_file_name_is_refused_not_cut(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # file --title of 51 characters, 40 of them 𠮷 (four bytes each in a file name): filed cut without a word.
+    scan = inbox(workspace) / "3-2-1201_产权证明.pdf"
+    write_scan(scan, 1)
+    result = archivist_cli("file", str(scan), "--title", "𠮷" * 40 + "门店装修图纸汇总与验收")
+    assert (result.exit_code, result.stderr.strip()) == (
+        2,
+        "错误：题名太长：生僻字和表情符号在文件名里占的位置多，这个题名放不进文件名"
+        "（最多相当于 60 个常用字，现在相当于 65 个）：请改短一些",
+    )
+    assert scan.exists() and archivist_cli("archive", "list", "--json").stdout.strip() == "[]"

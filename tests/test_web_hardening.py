@@ -422,3 +422,41 @@ def test_a_review_title_over_sixty_characters_is_refused_with_the_limit_and_the_
     # sixty characters are taken whole
     archivist.post(action, {**fields, "title": long_title[:60]})
     assert get_item(demo_ledger, "GC-2026-00004").title == long_title[:60]
+
+
+def test_a_review_title_of_rare_characters_too_long_for_a_file_name_is_refused_not_cut(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """51 characters, 40 of them 𠮷 (four bytes each in a file name, a common character three): within 60 characters
+    but not within the file name's room, it was saved cut without a word.  Refused, the form keeps it, nothing saved;
+    archive update --title says the same."""
+    from typer.testing import CliRunner
+
+    from recordkit.cli import app as cli_app
+
+    long_title = (
+        "𠮷" * 40 + "门店装修图纸汇总与验收"
+    )  # 40 × 4 + 11 × 3 = 193 bytes: as much room as 65 common characters
+    assert len(long_title) == 51 and len(long_title.encode("utf-8")) == 193
+    said = (
+        "题名太长：生僻字和表情符号在文件名里占的位置多，这个题名放不进文件名"
+        "（最多相当于 60 个常用字，现在相当于 65 个）：请改短一些"
+    )
+    before = get_item(demo_ledger, "GC-2026-00004")
+    archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
+    action, fields = update_form(archivist.get("/item/GC-2026-00004"))
+    refused = archivist.post(action, {**fields, "title": long_title})
+    assert refused.status_code == 400
+    assert said in text_of(refused)
+    _, shown = update_form(refused)
+    assert shown["title"] == long_title
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    result = CliRunner().invoke(
+        cli_app, ["archive", "update", "GC-2026-00004", "--title", long_title], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert (result.exit_code, result.stderr.strip()) == (2, f"错误：{said}")
+    assert get_item(demo_ledger, "GC-2026-00004") == before
+    # 45 of them fit (180 bytes): taken whole
+    fitting = "𠮷" * 45
+    archivist.post(action, {**fields, "title": fitting})
+    assert get_item(demo_ledger, "GC-2026-00004").title == fitting

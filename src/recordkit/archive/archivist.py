@@ -2932,10 +2932,12 @@ def flag_metadata(
 ) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones — a
     date after today among them (typed by the clerk: refused at the door, where a sidecar's or a file name's is
-    only left out for review)."""
+    only left out for review), and a title too long to keep whole (``title_too_long``)."""
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
+    if title and (too_long := title_too_long(title)) is not None:  # typed by the clerk: never cut unsaid
+        raise UsageError(too_long)
     return Metadata(
         category=rules.category(category).name if category else None,  # type: ignore[union-attr]
         unit=str(parse_unit_code(unit)) if unit else None,

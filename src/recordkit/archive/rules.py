@@ -236,9 +236,19 @@ def _cleaned_title(text: str) -> str:
 
 def title_too_long(text: str) -> str | None:
     """Why a title typed by a clerk cannot be kept whole (longer than ``MAX_TITLE_CHARS`` once its blanks are
-    collapsed), or None.  A title read from a file name is cut instead (``safe_title``): nobody typed it."""
-    length = len(_cleaned_title(text))
-    return f"题名最多 {MAX_TITLE_CHARS} 个字，现在 {length} 个字" if length > MAX_TITLE_CHARS else None
+    collapsed, or too long for the file name: a rare character or an emoji takes four bytes there, a common one
+    three), or None.  A title read from a file name is cut instead (``safe_title``): nobody typed it."""
+    cleaned = _cleaned_title(text)
+    if len(cleaned) > MAX_TITLE_CHARS:
+        return f"题名最多 {MAX_TITLE_CHARS} 个字，现在 {len(cleaned)} 个字"
+    size = len(cleaned.encode("utf-8"))
+    if size > _MAX_TITLE_BYTES:
+        # Said in common characters (three bytes each), the measure a clerk knows from the limit above.
+        return (
+            "题名太长：生僻字和表情符号在文件名里占的位置多，这个题名放不进文件名"
+            f"（最多相当于 {_MAX_TITLE_BYTES // 3} 个常用字，现在相当于 {-(-size // 3)} 个）：请改短一些"
+        )
+    return None
 
 
 def safe_extension(name: str) -> str:
