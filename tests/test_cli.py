@@ -242,6 +242,35 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert migrated["ok"] and migrated["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
 
 
+def test_doctor_names_the_offices_templates_that_cannot_be_printed(run_cli: Any, workspace: Workspace) -> None:
+    """The IT person's check said only how many templates the office has: one saved in a format Word cannot open
+    again, or with full-width braces every notice would print as typed, went unnoticed until a clerk at the
+    counter printed from it.  Doctor now names them (a 提醒: doctor's exit code stays 0) and what to run."""
+    from docx import Document
+
+    templates = workspace.root / "templates"
+    good = Document()
+    good.add_paragraph("停气通知：{{ 检修时间 }} 停气")
+    good.save(str(templates / "停气通知.docx"))
+    typed = Document()
+    typed.add_paragraph("燃气检修：｛｛ 检修时间 ｝｝")
+    typed.save(str(templates / "燃气检修通知.docx"))
+    (templates / "坏模板.docx").write_bytes(b"not a zip at all")
+
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [check for check in json.loads(result.stdout) if check["name"] == "模板"]
+    assert (check["ok"], check["required"]) == (False, False)
+    assert check["detail"].startswith("内置模板 ")
+    assert check["detail"].endswith("本处模板 3 个，其中 2 个有问题：坏模板、燃气检修通知")
+    assert check["fix"] == "运行 recordkit templates check 坏模板（有问题的模板各运行一次）列出要改的地方"
+
+    (templates / "坏模板.docx").unlink()
+    (templates / "燃气检修通知.docx").unlink()
+    [check] = [check for check in json.loads(run_cli("doctor", "--json").stdout) if check["name"] == "模板"]
+    assert check["ok"] is True and check["detail"].endswith(f"本处模板 1 个（{templates}）")
+
+
 def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Workspace) -> None:
     result = run_cli("doctor", "--json", env={"RECORDKIT_DATABASE_URL": "postgresql://x@127.0.0.1:1/none"})
     checks = json.loads(result.stdout)

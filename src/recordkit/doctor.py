@@ -182,6 +182,26 @@ def check_templates(workspace: Workspace) -> Check:
         own = sorted(p.name for p in office.iterdir() if p.suffix.lower() == ".docx")
     except OSError as err:
         return Check("模板", False, f"无法读取 {office}：{err.strerror}", f"检查 {office} 的访问权限")
+    if not own:  # (the template engine is loaded only when there is an office's template to look at)
+        return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 0 个（{office}）")
+    # What `templates list` shows as 有问题 (one Word cannot open, one that would print ｛｛ … ｝｝ as typed): found
+    # here by the IT person, not at the counter by the first clerk who prints from it.
+    from recordkit.documents.templates.checks import listing
+    from recordkit.documents.templates.engine import ORIGIN_OFFICE, TemplateLibrary
+
+    broken = [
+        info.name
+        for info in listing(TemplateLibrary.for_workspace(workspace))
+        if info.origin == ORIGIN_OFFICE and info.problem is not None
+    ]
+    if broken:
+        return Check(
+            "模板",
+            False,
+            f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个，其中 {len(broken)} 个有问题：{'、'.join(broken)}",
+            f"运行 recordkit templates check {broken[0]}（有问题的模板各运行一次）列出要改的地方",
+            required=False,
+        )
     return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个（{office}）")
 
 
