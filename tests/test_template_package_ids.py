@@ -113,10 +113,10 @@ FOOTNOTES = (
 )
 
 
-def saved_by_word(path: Path, footnote: bool = False) -> Path:
+def saved_by_word(path: Path, footnote: bool = False, links: bool = False) -> Path:
     """A notice as Word saves it: each paragraph with its w14:paraId and w14:textId, a bookmark 落款 round
     the seal's place, Word's own _GoBack bookmark (where the last edit was) and, with ``footnote``, a
-    footnote after the first sentence."""
+    footnote after the first sentence; with ``links``, a link to 落款 and a field 见第 {PAGEREF 落款} 页 after it."""
     document = Document()
     document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
     document.add_paragraph("物业服务中心")
@@ -138,6 +138,15 @@ def saved_by_word(path: Path, footnote: bool = False) -> Path:
             if footnote:
                 xml = xml.replace(
                     "请在家等候。</w:t></w:r>", '请在家等候。</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r>'
+                )
+            if links:
+                xml = xml.replace(
+                    "请在家等候。</w:t></w:r>",
+                    '请在家等候。</w:t></w:r><w:hyperlink w:anchor="落款"><w:r><w:t>（见落款）</w:t></w:r></w:hyperlink>'
+                    '<w:r><w:t>见第</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                    '<w:r><w:instrText xml:space="preserve"> PAGEREF 落款 \\h </w:instrText></w:r>'
+                    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+                    '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页</w:t></w:r>',
                 )
             data = xml.encode()
         elif footnote and info.filename == "word/_rels/document.xml.rels":
@@ -181,6 +190,27 @@ def test_a_merged_print_file_names_each_households_bookmarks_apart_and_drops_wor
     assert "_GoBack" not in body
     assert re.findall(r'w14:paraId="([^"]*)"', body) == ["1A2B3C40", "1A2B3C41"]  # the first copy's only
     assert body.count("w14:textId") == 2
+    package_is_whole(merged)
+
+
+def test_a_merged_print_files_links_and_fields_lead_to_their_own_households_bookmark(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # The second household's bookmark became 落款_2, but its link and its PAGEREF field still named 落款: a click
+    # or a page number in the second household's notice led to the first household's page.
+    imported.templates_dir.mkdir(exist_ok=True)
+    saved_by_word(imported.templates_dir / "燃气检修通知.docx", links=True)
+    made = run_cli("notice", "make", "燃气检修通知", "--all", "--merge")
+    assert made.exit_code == 0, made.output
+    [merged] = [path for path in generated(imported) if path.suffix == ".docx"]
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]*)"/>', body) == ["落款", "落款_2"]
+    assert re.findall(r'w:anchor="([^"]*)"', body) == ["落款", "落款_2"]
+    assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", body) == [
+        " PAGEREF 落款 \\h ",
+        " PAGEREF 落款_2 \\h ",
+    ]
     package_is_whole(merged)
 
 

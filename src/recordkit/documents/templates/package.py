@@ -195,6 +195,7 @@ def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[
 
 def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str]) -> str:
     new_ids: dict[str, str] = {}
+    new_names: dict[str, str] = {}
     last_edit: set[str] = set()
 
     def rewritten(found: re.Match[str]) -> str:
@@ -210,8 +211,9 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
                 return element
             new_ids[old] = str(next(numbers))
             if name is not None:
+                new_names[name.group(2)] = _copy_name(name.group(2), copy_number, names)
                 element = _BOOKMARK_NAME.sub(
-                    lambda n: f"{n.group(1)}{_copy_name(n.group(2), copy_number, names)}{n.group(3)}", element, count=1
+                    lambda n: f"{n.group(1)}{new_names[n.group(2)]}{n.group(3)}", element, count=1
                 )
         elif old in last_edit:
             return ""
@@ -219,7 +221,25 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
             element = _BOOKMARK_ID.sub(lambda n: f"{n.group(1)}{new_ids[old]}{n.group(3)}", element, count=1)
         return element
 
-    return _BOOKMARK.sub(rewritten, copy)
+    renamed = _BOOKMARK.sub(rewritten, copy)
+    if not new_names:
+        return renamed
+    # What leads to a bookmark of this copy — a link, a REF or PAGEREF field — leads to this copy's, not the first's.
+    renamed = _ANCHOR_ATTRIBUTE.sub(
+        lambda a: f"{a.group(1)}{new_names.get(a.group(2), a.group(2))}{a.group(3)}", renamed
+    )
+
+    def field(found: re.Match[str]) -> str:
+        return _FIELD_REFERENCE.sub(lambda r: f"{r.group(1)}{new_names.get(r.group(2), r.group(2))}", found.group(0))
+
+    return _FIELD_TEXT.sub(field, renamed)
+
+
+#: A link to a bookmark (``<w:hyperlink w:anchor="落款">``), a field's instruction (``<w:instrText> PAGEREF 落款 \h``, or
+#: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names.
+_ANCHOR_ATTRIBUTE = re.compile(r'(\bw:anchor=")([^"]*)(")')
+_FIELD_TEXT = re.compile(r"<w:instrText\b[^>]*>[^<]*</w:instrText>|<w:fldSimple\b[^>]*>")
+_FIELD_REFERENCE = re.compile(r"(\b(?:REF|PAGEREF|NOTEREF)\s+)([^\s\\\"<]+)")
 
 
 def _copy_name(name: str, copy_number: int, names: set[str]) -> str:
