@@ -186,8 +186,8 @@ def check_templates(workspace: Workspace) -> Check:
         return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 0 个（{office}）")
     # What `templates list` shows as 有问题 (one Word cannot open, one that would print ｛｛ … ｝｝ as typed): found
     # here by the IT person, not at the counter by the first clerk who prints from it.
-    from recordkit.documents.templates.checks import listing
-    from recordkit.documents.templates.engine import ORIGIN_OFFICE, TemplateLibrary
+    from recordkit.documents.templates.checks import listing  # loaded on first use: Jinja, python-docx
+    from recordkit.documents.templates.engine import ORIGIN_OFFICE, TemplateLibrary  # loaded on first use: the same
 
     broken = [
         info.name
