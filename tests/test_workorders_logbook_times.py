@@ -470,6 +470,21 @@ def test_an_order_entered_at_the_counter_with_a_date_alone_is_of_dates_alone(est
     assert "时限：4 小时内派工，最迟 2026-11-04 完成；超时完成" in shown
 
 
+def test_an_order_of_dates_alone_finished_on_its_last_day_is_said_to_be_on_time(
+    estate: Workspace, run_cli: Any
+) -> None:
+    """workorder close of an order of dates alone finished in time printed 超时完成 all the same (the message chose
+    its wording by the order's kind before asking whether it was late)."""
+    added = run_cli("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电",
+                    "--desc", "厨房漏水", "--at", "2026-11-03")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03").exit_code == 0
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-04")
+    assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-04），按时完成：已修好"
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert order["closed_late"] is False
+
+
 def test_a_step_with_a_date_alone_on_an_order_timed_to_the_minute_compares_by_date(
     estate: Workspace, run_cli: Any
 ) -> None:

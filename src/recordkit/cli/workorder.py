@@ -116,6 +116,20 @@ def workorder_assign(
         typer.echo(f"派工超时：应{due}" if order.date_only else f"派工超时：应在 {due}")
 
 
+def _closing(order: WorkOrder) -> str:
+    """How a just-finished order stood against its close limit, as ``close`` says it."""
+    from recordkit.core.dates import format_when
+
+    late = order.closed_late
+    if late is None:
+        return "未记时刻（只记了日期，不判断是否超时）"
+    if not late:
+        return "按时完成"
+    if order.date_only:
+        return f"超时完成（应{order.deadline_text(order.close_by, '完成')}）"
+    return f"超时完成（时限 {format_when(order.close_by)}）"
+
+
 @workorder_app.command("close")
 def workorder_close(
     ctx: typer.Context,
@@ -127,22 +141,11 @@ def workorder_close(
 
     例：recordkit workorder close GD2026-000001 --result 已更换水龙头
     """
-    from recordkit.core.dates import format_when
     from recordkit.workorders.orders import close
 
     app_state = state(ctx)
     order = close(app_state.ledger(), app_state.operator_name, number, result, at)
-    late = order.closed_late
-    timing = (
-        "未记时刻（只记了日期，不判断是否超时）"
-        if late is None
-        else f"超时完成（应{order.deadline_text(order.close_by, '完成')}）"
-        if order.date_only
-        else f"超时完成（时限 {format_when(order.close_by)}）"
-        if late
-        else "按时完成"
-    )
-    typer.echo(f"工单 {order.number} 已完成（{order.step_time(order.closed_at)}），{timing}：{order.result}")
+    typer.echo(f"工单 {order.number} 已完成（{order.step_time(order.closed_at)}），{_closing(order)}：{order.result}")
     typer.echo(f"请回访：recordkit workorder visit {order.number} --satisfaction 满意")
 
 
