@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from recordkit.core.config import WorkOrderLimitSettings, WorkOrderSettings
 from recordkit.core.dates import Month, parse_when
@@ -65,6 +66,13 @@ def test_parse_when_refuses_nonsense() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_when("2026-02-30 09:00")
     assert caught.value.message == "时间“2026-02-30 09:00”不存在：请检查年月日"
+
+
+def test_a_day_without_its_year_is_refused_with_an_example_of_this_year() -> None:
+    # in January 2027 the example must not name 2026
+    with time_machine.travel(dt.datetime(2027, 1, 6, 9, 0), tick=False), pytest.raises(ValidationError) as caught:
+        parse_when("12月2日", "报修时间")
+    assert caught.value.message == "报修时间“12月2日”没有写年份，不能确定是哪一年：应写成 2027-12-02 或 2027年12月2日"
 
 
 def test_limits_come_from_the_settings_with_builtin_defaults() -> None:

@@ -347,8 +347,9 @@ def _refuse_without_year(folded: str, what: str, shown: str) -> None:
     """A month and day without the year (12月2日) where no year can be told: said so, with the forms that have one."""
     if (month_day := _MONTH_DAY.fullmatch(folded)) is not None:
         month, day = int(month_day[1]), int(month_day[2])
+        year = dt.date.today().year  # the example names this year: a literal one would read oddly from January
         raise DateError(
-            f"{what}“{shown}”没有写年份，不能确定是哪一年：应写成 2026-{month:02d}-{day:02d} 或 2026年{month}月{day}日"
+            f"{what}“{shown}”没有写年份，不能确定是哪一年：应写成 {year}-{month:02d}-{day:02d} 或 {year}年{month}月{day}日"
         )
 
 
