@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -286,13 +287,17 @@ def test_index_to_another_backend_exits_1_when_an_item_failed(
     target = "postgresql" if ledger.dialect == "postgresql" else "sqlite"
     result = run_cli("index", "--to", target)
     assert result.exit_code == 1
+    # the index it rebuilds held the item's text: kept (an index built anew, elsewhere, has only the metadata)
     assert result.stderr.splitlines() == [
-        f"索引失败 GC-2024-00001：档案文件 {item.path} 不见了：请运行 recordkit archive verify（已按题名等信息索引）",
+        f"索引失败 GC-2024-00001：档案文件 {item.path} 不见了：请运行 recordkit archive verify"
+        "（索引里保留了上次读出的正文）",
         "错误：1 件档案的文字没有索引成功：请检查上面列出的文件",
     ]
     assert result.stdout.startswith("重建索引：新增 5 件，更新 0 件，删除 0 件，失败 1 件，")
     assert f'已在 recordkit.toml 的 [search] 中写入 backend = "{target}"' in result.stdout
     assert json.loads(run_cli("search", "电梯维修记录", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00001"
+    assert json.loads(run_cli("search", "曳引钢丝绳", "--json").stdout)["hits"][0]["archive_no"] == "GC-2024-00001"
+    assert json.loads(run_cli("index", "--rebuild", "--json").stdout)["kept_text"] == ["GC-2024-00001"]
 
 
 def test_index_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:
@@ -396,3 +401,67 @@ def test_the_readme_ranking_and_sorts(ws: Workspace, ledger: Ledger, tmp_path: P
     assert order() == ["GC-2024-00001", "WF-2024-00001"]
     assert order("--sort", "日期") == ["WF-2024-00001", "GC-2024-00001"]
     assert order("--sort", "档号") == ["GC-2024-00001", "WF-2024-00001"]
+
+
+def _clerks_pc(filed: Workspace, tmp_path: Path) -> dict[str, str]:
+    """A clerk's PC: its own workspace on the server's ledger, without the server's records/archive."""
+    from recordkit.core.workspace import init_workspace
+
+    pc = init_workspace(tmp_path / "文员电脑", office="测试物业服务中心", estate="测试小区")
+    config = pc / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('url = ""', f'url = "{filed.database_url}"', 1), encoding="utf-8"
+    )
+    return {"RECORDKIT_HOME": str(pc)}
+
+
+def test_a_correction_on_a_clerks_pc_without_the_items_file_is_refused(
+    filed: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """The item's file and sidecar are on the server: corrected on a PC sharing the PostgreSQL ledger, the new
+    title went into the ledger and a stray sidecar on the PC, the server's sidecar kept the old one (so that
+    ``archive verify`` on the server called them different and ``--repair`` would put the old title back), the
+    shared index lost the item's text, and a new category stopped with an internal error (exit 70)."""
+    if not filed.settings.database.url.startswith("postgresql"):
+        pytest.skip("a PC shares the server's ledger only on PostgreSQL")
+    at_pc = _clerks_pc(filed, tmp_path)
+    path = "records/archive/工程档案/2024/GC-2024-00001_3号楼电梯维修记录.docx"
+    for change in (("--title", "电梯曳引机维修记录"), ("--category", "业主档案"), ("--box", "A-01")):
+        result = run_cli("archive", "update", "GC-2024-00001", *change, env=at_pc)
+        assert result.exit_code == 4, result.output
+        assert result.stderr == (
+            f"错误：GC-2024-00001 的档案文件 {path} 不在这台电脑上，什么也没有改动：改正要同时改文件旁的说明文件，"
+            "请在存放档案的电脑（一般是办公室服务器）上改，或用档案网页改。"
+            "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件\n"
+        )
+    assert not list((Path(at_pc["RECORDKIT_HOME"]) / "records" / "archive").rglob("*.json"))
+    for env in (at_pc, {}):
+        hits = json.loads(run_cli("search", "曳引钢丝绳", "--json", env=env).stdout)["hits"]
+        assert [(hit["archive_no"], hit["title"]) for hit in hits] == [("GC-2024-00001", "3号楼电梯维修记录")]
+    assert run_cli("archive", "verify").exit_code == 0
+    assert (
+        run_cli("archive", "update", "GC-2024-00001", "--title", "电梯曳引机维修记录").exit_code == 0
+    )  # at the server
+
+
+def test_the_nightly_run_on_a_pc_holding_a_few_archive_files_keeps_the_others_texts(
+    filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
+) -> None:
+    """A PC with one of the archive's files (copied there to print it) is not refused as one with none is, and
+    its ``recordkit index`` rewrote every other item by its metadata alone in the shared index."""
+    if not filed.settings.database.url.startswith("postgresql"):
+        pytest.skip("a PC writes the server's index only on a PostgreSQL ledger")
+    from recordkit.archive.archivist import list_items
+
+    at_pc = _clerks_pc(filed, tmp_path)
+    copied = next(item for item in list_items(ledger) if item.archive_no == "CW-2024-00001")
+    (Path(at_pc["RECORDKIT_HOME"]) / copied.path).parent.mkdir(parents=True)
+    shutil.copy2(filed.root / copied.path, Path(at_pc["RECORDKIT_HOME"]) / copied.path)
+    result = run_cli("index", "--rebuild", env=at_pc)
+    assert result.exit_code == 1  # the other four are not on this PC: listed, their texts kept
+    assert result.stderr.count("（索引里保留了上次读出的正文）") == 4
+    for env in (at_pc, {}):
+        hits = json.loads(run_cli("search", "曳引钢丝绳", "--json", env=env).stdout)["hits"]
+        assert [hit["archive_no"] for hit in hits] == ["GC-2024-00001"]
+    assert run_cli("index").exit_code == 0  # the server's run puts its own reading back
+    assert run_cli("index", "--verify").exit_code == 0

@@ -75,6 +75,7 @@ from recordkit.core.errors import (
     RecordkitError,
     UsageError,
     ValidationError,
+    WorkspaceError,
     storage_error,
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
@@ -2257,6 +2258,19 @@ class NoChange(UsageError):
     Not a failure: the command line says it and exits 0."""
 
 
+def _file_not_here(item: ArchiveItem) -> WorkspaceError:
+    """The refusal of a correction where the item's file is not: a clerk's PC sharing a PostgreSQL ledger (the
+    archive is on the office's server), or a file gone from the archive.  Made there, the correction went into
+    the ledger and a stray sidecar on the PC, the server's sidecar kept the old values (``archive verify --repair``
+    would have put them back), and a new category stopped with an internal error."""
+    return WorkspaceError(
+        f"{item.archive_no} 的档案文件 {item.path} 不在这台电脑上，什么也没有改动：改正要同时改文件旁的说明文件，"
+        "请在存放档案的电脑（一般是办公室服务器）上改，或用档案网页改。"
+        "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件",
+        form_message=f"{item.archive_no} 的档案文件在服务器上找不到，没有改动：请管理员检查档案文件",
+    )
+
+
 def update_item(
     workspace: Workspace,
     ledger: Ledger,
@@ -2361,6 +2375,8 @@ def update_item(
                     "请先运行 recordkit archive verify --repair"
                 )
             path = inside
+            if not path.is_file():
+                raise _file_not_here(before)
             sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
             extra, _ = _kept_in_sidecar(sidecar_path)
             former = [

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, progress_bar, state
+
+if TYPE_CHECKING:
+    from recordkit.search.indexer import IndexReport
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -49,7 +54,7 @@ def index_command(
         if as_json:
             print_json(moved.to_dict())
         else:
-            _echo_failed(moved.report.failed)
+            _echo_failed(moved.report)
             typer.echo(moved.report.summary)
             typer.echo(moved.setting)
         _exit_if_failed(moved.report.failed)
@@ -73,14 +78,16 @@ def index_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        _echo_failed(report.failed)
+        _echo_failed(report)
         typer.echo(report.summary)
     _exit_if_failed(report.failed)
 
 
-def _echo_failed(failed: list[tuple[str, str]]) -> None:
-    for number, reason in failed:
-        typer.echo(f"索引失败 {number}：{reason}（已按题名等信息索引）", err=True)
+def _echo_failed(report: IndexReport) -> None:
+    kept = set(report.kept_text)
+    for number, reason in report.failed:
+        indexed = "索引里保留了上次读出的正文" if number in kept else "已按题名等信息索引"
+        typer.echo(f"索引失败 {number}：{reason}（{indexed}）", err=True)
 
 
 def _exit_if_failed(failed: list[tuple[str, str]]) -> None:

@@ -27,7 +27,7 @@ from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
-from recordkit.core.errors import ConfigError, UsageError, WorkspaceError
+from recordkit.core.errors import ConfigError, IntegrityError, NotFoundError, UsageError, WorkspaceError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_aliases, archive_items, owners, units
 from recordkit.search.backends import open_index, preparer
@@ -82,6 +82,7 @@ class IndexReport:
     rebuilt: bool = False
     upgraded: bool = False  # rebuilt because an older recordkit had built it
     caught_up: int = 0  # items filed, corrected or removed while a rebuild or the nightly run worked, indexed after it
+    kept_text: list[str] = field(default_factory=list)  # of ``failed``: file not here, the text indexed before kept
 
     @property
     def summary(self) -> str:
@@ -108,6 +109,7 @@ class IndexReport:
             "rebuilt": self.rebuilt,
             "upgraded": self.upgraded,
             "caught_up": self.caught_up,
+            "kept_text": self.kept_text,
         }
 
 
@@ -331,6 +333,30 @@ def _extract_missing(
     return {
         item.archive_no: text for item, text in extract.extract_items(workspace, needed, ocr=ocr, progress=progress)
     }
+
+
+def _kept_texts(
+    index: IndexBackend, items: Sequence[ArchiveItem], former: dict[str, tuple[str, ...]]
+) -> dict[str, ItemText]:
+    """The text ``index`` holds for each of ``items`` whose file is not on this computer, from its row or its
+    former numbers' rows: indexed again here, such an item keeps it instead of being cut back to its metadata.
+    (The nightly run on a clerk's PC sharing a PostgreSQL ledger that holds a few of the archive's files, or on
+    the server after a file went missing, rewrote every item whose file it lacked by its title alone.)  Nothing
+    for an index not built or not readable: a rebuild replaces it."""
+    if not items:
+        return {}
+    wanted = {item.archive_no: (item.archive_no, *former.get(item.archive_no, ())) for item in items}
+    try:
+        rows = index.texts(sorted({number for numbers in wanted.values() for number in numbers}))
+    except (NotFoundError, IntegrityError):
+        return {}
+    kept = {}
+    for number, candidates in wanted.items():
+        row = next((rows[candidate] for candidate in candidates if candidate in rows), None)
+        if row is not None:
+            page = extract.PageText(1, row[0], "text", None)
+            kept[number] = extract.ItemText("", (page,), ocr_pending=row[1] == "pending")
+    return kept
 
 
 def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
@@ -563,6 +589,8 @@ def _write(
     owners, former = names
     progress, stage = told
     extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
+    kept = _kept_texts(index, [plan.item for plan in todo if not plan.present], former)
+    extracted.update(kept)
     arguments = [
         (
             plan.item,
@@ -585,6 +613,8 @@ def _write(
                     report.failed.append(
                         (plan.item.archive_no, f"档案文件 {plan.item.path} 不见了：请运行 recordkit archive verify")
                     )
+                    if plan.item.archive_no in kept:
+                        report.kept_text.append(plan.item.archive_no)
                 elif error:
                     report.failed.append((plan.item.archive_no, error))
                 if doc.state == "pending":

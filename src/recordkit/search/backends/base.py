@@ -190,6 +190,10 @@ class IndexBackend(Protocol):
     def signatures(self, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
         """archive_no → (signature, state) of every item, or only of ``numbers``."""
 
+    def texts(self, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """archive_no → (text, state) of those of ``numbers`` whose row holds text besides the metadata: what an
+        item whose file is not on this computer keeps when it is indexed here."""
+
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Add or replace ``docs`` and delete ``delete`` in one transaction (under ``lock``); how many written."""
 

@@ -752,6 +752,19 @@ class PostgresIndex:
 
         return {number: (signature, state) for number, signature, state in _read_again(read)}
 
+    def texts(self, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        wanted = list(numbers)
+
+        def read() -> Sequence[Any]:
+            with self._reading() as conn:
+                return conn.exec_driver_sql(
+                    f"SELECT archive_no, substr(text, body_start + 1), state FROM {TABLE}"
+                    " WHERE archive_no = ANY(%s) AND body_start < length(text)",
+                    (wanted,),
+                ).all()
+
+        return {number: (text, state) for number, text, state in _read_again(read)}
+
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
         try:

@@ -209,6 +209,20 @@ class SqliteIndex:
                     ).fetchall()
         return {number: (signature, state) for number, signature, state in rows}
 
+    def texts(self, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        with self._reading() as conn:
+            for number in numbers:
+                row = conn.execute(
+                    "SELECT items.archive_no, substr(shown.text, shown.body_start + 1), items.state"
+                    " FROM items JOIN shown ON shown.id = items.id"
+                    " WHERE items.archive_no = ? AND shown.body_start < length(shown.text)",
+                    (number,),
+                ).fetchone()
+                if row is not None:
+                    found[row[0]] = (row[1], row[2])
+        return found
+
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (call under ``lock``).
 
