@@ -444,6 +444,24 @@ def test_a_correction_on_a_clerks_pc_without_the_items_file_is_refused(
     )  # at the server
 
 
+def test_archive_verify_on_a_clerks_pc_without_the_archive_is_refused(
+    filed: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Run on a PC sharing the ledger (the archive on the server), ``archive verify`` called every file 不见了 and
+    told the clerk to scan every paper original again; refused there now as the index's check is (exit 4)."""
+    at_pc = _clerks_pc(filed, tmp_path)
+    for args in (("archive", "verify"), ("archive", "verify", "--repair")):
+        result = run_cli(*args, env=at_pc)
+        assert result.exit_code == 4, result.output
+        assert result.stderr == (
+            "错误：这台电脑上找不到档案文件：台账里的 5 件档案，records/archive 里一件也没有。"
+            f"请在存放档案的电脑（一般是办公室服务器）上运行 recordkit {' '.join(args)}"
+            "（在这里核对，每件都会显示为“不见了”，要求重新扫描；这台电脑照常检索）。"
+            "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好\n"
+        )
+    assert run_cli("archive", "verify").exit_code == 0  # at the server
+
+
 def test_the_nightly_run_on_a_pc_holding_a_few_archive_files_keeps_the_others_texts(
     filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -2258,6 +2258,17 @@ class NoChange(UsageError):
     Not a failure: the command line says it and exits 0."""
 
 
+def archive_elsewhere(catalogued: int, command: str, here: str) -> WorkspaceError:
+    """The refusal of ``command`` on a computer where not one of the ``catalogued`` items' files is: a clerk's PC
+    sharing the PostgreSQL ledger (the archive is on the office's server), or an archive disk not mounted;
+    ``here`` says what running it there would do."""
+    return WorkspaceError(
+        f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有。"
+        f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
+        "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
+    )
+
+
 def _file_not_here(item: ArchiveItem) -> WorkspaceError:
     """The refusal of a correction where the item's file is not: a clerk's PC sharing a PostgreSQL ledger (the
     archive is on the office's server), or a file gone from the archive.  Made there, the correction went into
@@ -2740,6 +2751,8 @@ def verify(
 
     archivist = Archivist(workspace, ledger, operator)
     report = VerifyReport()
+    # (before a repair, too: on a clerk's PC every row would lack its file)
+    _refuse_elsewhere(workspace, ledger, "recordkit archive verify --repair" if repair else "recordkit archive verify")
     if repair:
         report.repaired += archivist.recover(repair=True)
     with ledger.read() as conn:
@@ -2763,6 +2776,27 @@ def verify(
             what = "未完成的归档临时文件" if path.name.startswith(TEMP_PREFIX) else "没有台账记录"
             report.problems.append(f"{readable_name(relative)}：{what}（运行 recordkit archive verify --repair）")
     return report
+
+
+#: What ``archive verify`` on a computer without the archive would say.
+_CHECKED_ELSEWHERE = "在这里核对，每件都会显示为“不见了”，要求重新扫描"
+
+
+def _file_here(workspace: Workspace, path: str) -> bool:
+    found = _in_archive(workspace, path)
+    return found is not None and found.is_file()
+
+
+def _refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str) -> None:
+    """``archive_elsewhere`` when the catalogue has items and records/archive holds no file at all: not one of
+    theirs, nor any other (a ledger restored from an older backup names old places of files that are here, which
+    a repair puts right).  A server's check stops at its first item found."""
+    with ledger.read() as conn:
+        paths = [path for (path,) in conn.execute(sa.select(archive_items.c.path))]
+    if not paths or any(_file_here(workspace, path) for path in paths):
+        return
+    if next(_walk_files(workspace.records_subdir("archive")), None) is None:
+        raise archive_elsewhere(len(paths), command, _CHECKED_ELSEWHERE)
 
 
 def _verify_item(
@@ -2976,6 +3010,7 @@ __all__ = [
     "FilingOutcome",
     "Loan",
     "VerifyReport",
+    "archive_elsewhere",
     "archived_file",
     "flag_metadata",
     "former_numbers",

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
+from recordkit.archive.archivist import archive_elsewhere as elsewhere
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
 from recordkit.core.errors import ConfigError, IntegrityError, NotFoundError, UsageError, WorkspaceError
@@ -162,19 +163,12 @@ def _sign(root: str, values: Sequence[Any], owners: tuple[str, ...], former: tup
 
 
 def archive_elsewhere(catalogued: int, verify: bool = False) -> WorkspaceError:
-    """The refusal of an index run, or check, on a computer where not one of the ``catalogued`` items' files is:
-    a clerk's PC sharing the PostgreSQL ledger (the archive is on the office's server), or an archive disk not
-    mounted.  Indexed there, every item would lose its text to a metadata-only row (in a shared index, on every
-    PC); checked there, every item would look changed."""
+    """The refusal of an index run, or check, on a computer where not one of the ``catalogued`` items' files is
+    (``archivist.archive_elsewhere``): indexed there, every item would lose its text to a metadata-only row (in a
+    shared index, on every PC); checked there, every item would look changed."""
     if verify:
-        command, here = "recordkit index --verify", "在这里核对，每件都会显示为过期"
-    else:
-        command, here = "recordkit index", "在这里更新会把各件档案的正文从检索索引里去掉，什么也没有改动"
-    return WorkspaceError(
-        f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有。"
-        f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
-        "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
-    )
+        return elsewhere(catalogued, "recordkit index --verify", "在这里核对，每件都会显示为过期")
+    return elsewhere(catalogued, "recordkit index", "在这里更新会把各件档案的正文从检索索引里去掉，什么也没有改动")
 
 
 def _item_values(item: ArchiveItem) -> tuple[Any, ...]:
