@@ -483,3 +483,42 @@ def test_a_backdated_complaint_marks_the_later_one_as_its_repeat(estate: Ledger)
     # More than 30 days before: no mark.
     add(estate, "2026-09-01 21:00", kind="投诉", category="噪音", unit="1-1-102", desc="装修噪音")
     assert workorders.get_order(estate, earlier.number).repeat_of is None
+
+
+# -- steps recorded with a date alone -----------------------------------------------------------------------------
+
+
+def test_a_step_recorded_with_a_date_alone_is_remembered_by_the_ledger(estate: Ledger) -> None:
+    """A step typed as a day on an order timed to the minute was said as the day when recorded and as 00:00 ever after
+    (``get_order``, the journal); the ledger keeps that it was a day."""
+    number = add(estate, "2026-11-03 09:15").number
+    workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-03", now=NOW)
+    workorders.close(estate, CLERK, number, "已修好", "2026-11-04", now=NOW)
+    workorders.visit(estate, CLERK, number, "满意", "", "2026-11-05 10:00", now=NOW)
+    order = workorders.get_order(estate, number)
+    assert [order.shown_step(step) for step in ("assigned_at", "closed_at", "visited_at")] == [
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05 10:00",
+    ]
+    assert (order.assigned_day_only, order.closed_day_only, order.visited_day_only) == (True, True, False)
+    with estate.read() as conn:
+        entries = {e.action: e.after for e in journal.recent(conn, 10, entity_key=number)}
+    assert (entries["workorder.assign"]["assigned_at"], entries["workorder.close"]["closed_at"]) == (
+        "2026-11-03",
+        "2026-11-04",
+    )
+
+
+def test_migration_0024_leaves_the_steps_already_recorded_as_they_were(estate: Ledger) -> None:
+    """A ledger of 0023 upgraded: its steps are not marked as written with a date alone (false), shown as before."""
+    number = add(estate, "2026-11-03 09:15").number
+    workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-04 00:00", now=NOW)
+    with estate.write() as conn:  # the layout of 0023
+        for column in ("assigned_day_only", "closed_day_only", "visited_day_only"):
+            conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {column}")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0023'")
+    with open_ledger(estate.url) as upgraded:
+        assert upgraded.revision() == "0024"
+        order = workorders.get_order(upgraded, number)
+    assert (order.assigned_day_only, order.shown_step("assigned_at")) == (False, "2026-11-04 00:00")

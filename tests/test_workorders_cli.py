@@ -498,7 +498,7 @@ def test_a_logbook_whose_times_are_excels_day_numbers_is_read_to_the_minute(
     time of day as its fraction (the README: 报修时间 may be written in Excel's date-time form)."""
     rows = [list(row) for row in LOGBOOK_ROWS[:1]]
     # 2026-09-02 08:30, 09:30 and 11:00 as Excel stores them (openpyxl's from_excel reads them so); the visit as
-    # the eight digits of a day in a number cell.
+    # the eight digits of a day in a number cell: a day alone, shown as the day.
     rows[0][7:11] = [46267.3541666667, "刘师傅", 46267.3958333333, 46267.4583333333]
     rows[0][12] = 20260903.0
     result = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", rows)))
@@ -508,7 +508,7 @@ def test_a_logbook_whose_times_are_excels_day_numbers_is_read_to_the_minute(
         "2026-09-02 08:30",
         "2026-09-02 09:30",
         "2026-09-02 11:00",
-        "2026-09-03 00:00",
+        "2026-09-03",
     ]
 
     rows[0][7] = 123.5  # a number that is no day of the books

@@ -505,3 +505,55 @@ def test_a_step_with_a_date_alone_on_an_order_timed_to_the_minute_compares_by_da
     assert "完成时间 2026-11-02 早于派工时间 2026-11-03 10:00" in refused.stderr
     closed = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-05")
     assert lines(closed)[0] == "工单 GD2026-000002 已完成（2026-11-05），超时完成（时限 2026-11-04 09:15）：已修好"
+
+
+# -- a step written as a date alone stays a date alone -------------------------------------------------------------
+
+
+def test_a_step_recorded_with_a_date_alone_is_shown_as_its_day_ever_after(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """An order timed to the minute whose steps were recorded --at a date alone: said as the day when recorded, but
+    show, list --json and the journal gave 2026-11-03 00:00 afterwards, a minute nobody wrote.  Each step remembers
+    that it was written as a day (migration 0024), and is judged by the date."""
+    run_cli("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电",
+            "--desc", "厨房漏水", "--at", "2026-11-03 09:15")  # fmt: skip
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03").exit_code == 0
+    assert run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-04").exit_code == 0
+    visited = run_cli("workorder", "visit", "GD2026-1", "--satisfaction", "满意", "--at", "2026-11-05")
+    assert lines(visited) == ["工单 GD2026-000001 已回访（2026-11-05）：满意"]
+    shown = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-11-06 12:00"))
+    assert "派工：刘师傅（2026-11-03）" in shown
+    assert "完成：2026-11-04：已修好" in shown
+    assert "回访：2026-11-05：满意" in shown
+    # 水电: within 24 hours, by 2026-11-04 09:15 — finished on that day, in time by the date
+    assert "时限：2026-11-03 13:15 前派工，2026-11-04 09:15 前完成；按时完成" in shown
+    [order] = json.loads(run_cli("workorder", "list", "--json", "--as-of", "2026-11-06 12:00").stdout)
+    assert (order["opened_at"], order["assigned_at"], order["closed_at"], order["visited_at"]) == (
+        "2026-11-03 09:15",
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05",
+    )
+    assert (order["date_only"], order["closed_late"]) == (False, False)
+    refused = run_cli("workorder", "visit", "GD2026-1", "--satisfaction", "满意")
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        8,
+        "错误：工单 GD2026-000001 已于 2026-11-05 回访（满意），不能重复回访",
+    )
+
+    # A logbook's visit written as a day on an order timed to the minute: the same.
+    book = write_logbook(
+        tmp_path / "登记簿.xlsx",
+        [row(类型="报修", 房号="1-1-102", 类别="水电", 内容="水管漏水", 报修时间="2026-11-03 09:00", 派工="王师傅",
+             派工时间="2026-11-03 10:00", 完成时间="2026-11-03 16:00", 处理结果="已修好", 回访时间="2026-11-05",
+             满意度="满意")],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(book)).exit_code == 0
+    assert "回访：2026-11-05：满意" in lines(run_cli("workorder", "show", "GD2026-2"))
+    imported = json.loads(run_cli("workorder", "show", "GD2026-2", "--json").stdout)
+    assert (imported["date_only"], imported["closed_at"], imported["visited_at"]) == (
+        False,
+        "2026-11-03 16:00",
+        "2026-11-05",
+    )

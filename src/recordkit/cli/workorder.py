@@ -107,10 +107,10 @@ def workorder_assign(
     if order.reassigned_at is not None:
         typer.echo(
             f"工单 {order.number} 已改派给 {order.assignee}（{order.step_time(order.reassigned_at)}；"
-            f"首次派工 {order.shown_time(order.assigned_at)} 不变）"
+            f"首次派工 {order.shown_step('assigned_at')} 不变）"
         )
         return
-    typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{order.step_time(order.assigned_at)}）")
+    typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{order.shown_step('assigned_at')}）")
     if order.responded_late:
         due = order.deadline_text(order.respond_by, "派工")
         typer.echo(f"派工超时：应{due}" if order.date_only else f"派工超时：应在 {due}")
@@ -145,7 +145,7 @@ def workorder_close(
 
     app_state = state(ctx)
     order = close(app_state.ledger(), app_state.operator_name, number, result, at)
-    typer.echo(f"工单 {order.number} 已完成（{order.step_time(order.closed_at)}），{_closing(order)}：{order.result}")
+    typer.echo(f"工单 {order.number} 已完成（{order.shown_step('closed_at')}），{_closing(order)}：{order.result}")
     typer.echo(f"请回访：recordkit workorder visit {order.number} --satisfaction 满意")
 
 
@@ -166,7 +166,7 @@ def workorder_visit(
     app_state = state(ctx)
     order = visit(app_state.ledger(), app_state.operator_name, number, satisfaction, notes, at)
     typer.echo(
-        f"工单 {order.number} 已回访（{order.step_time(order.visited_at)}）：{order.satisfaction}"
+        f"工单 {order.number} 已回访（{order.shown_step('visited_at')}）：{order.satisfaction}"
         + (f"，{order.visit_notes}" if order.visit_notes else "")
     )
 
@@ -207,11 +207,11 @@ def workorder_show(
         (f"{order.type}时间", f"{order.shown_time(order.opened_at)}（{order.opened_by} 登记）"),
         ("状态", order.status_label),
         ("时限", f"{order.limits_text()}；{order.timeliness(moment)}"),
-        ("派工", f"{order.assignee}（{order.shown_time(order.assigned_at)}）" if order.assignee else "—"),
-        ("完成", f"{order.shown_time(order.closed_at)}：{order.result}" if order.closed_at else "—"),
+        ("派工", f"{order.assignee}（{order.shown_step('assigned_at')}）" if order.assignee else "—"),
+        ("完成", f"{order.shown_step('closed_at')}：{order.result}" if order.closed_at else "—"),
         (
             "回访",
-            f"{order.shown_time(order.visited_at)}：{order.satisfaction}"
+            f"{order.shown_step('visited_at')}：{order.satisfaction}"
             + (f"，{order.visit_notes}" if order.visit_notes else "")
             if order.visited_at
             else "—",

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0023"
+HEAD_REVISION = "0024"
 
 metadata = MetaData()
 
@@ -483,6 +483,11 @@ work_orders = Table(
     # Its times were written as a date alone (a hand-kept logbook): limits in hours are not judged, limits of
     # whole days are judged by the date (migration 0023).
     Column("date_only", Boolean, nullable=False, server_default=false()),
+    # A step recorded with a date alone (``workorder close --at 2026-11-04``, a logbook's 回访时间 2026-11-05) on an
+    # order timed to the minute: shown as the day, judged by the date (migration 0024).
+    Column("assigned_day_only", Boolean, nullable=False, server_default=false()),
+    Column("closed_day_only", Boolean, nullable=False, server_default=false()),
+    Column("visited_day_only", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("year", "seq"),
 )
 

@@ -252,6 +252,9 @@ def _read_row(
         # A limit counts from the report to the dispatch or the completion: one of them without its time of day
         # (a hand-kept logbook) is no moment to measure hours from.  A visit has no limit.
         date_only=bool(dates_alone & {"opened_at", "assigned_at", "closed_at"}),
+        assigned_day_only="assigned_at" in dates_alone,
+        closed_day_only="closed_at" in dates_alone,
+        visited_day_only="visited_at" in dates_alone,
     )
     for key, reason in check_record(record):
         bad(key, reason)

@@ -56,6 +56,8 @@ LATE_CLOSE = "完成超时"
 #: What the 时限 column says of an order whose times are dates alone, when a limit in hours decides it.
 UNTIMED = "未记时刻"
 _DAY = dt.timedelta(days=1)
+#: The steps that may be recorded with a date alone, and the column that remembers it (migration 0024).
+STEP_DAY_ONLY = {"assigned_at": "assigned_day_only", "closed_at": "closed_day_only", "visited_at": "visited_day_only"}
 
 #: A number as typed: the office's prefix (GD, or whatever ``[workorders] prefix`` says), the year, the sequence.
 _NUMBER = re.compile(r"^(.*?)(\d{4})-(\d{1,9})$")
@@ -200,9 +202,13 @@ class WorkOrder:
     visit_notes: str | None = None
     # Its times were written as dates alone (a hand-kept logbook): see ``late``.
     date_only: bool = False
+    # The step was recorded with a date alone (``STEP_DAY_ONLY``): shown as the day, judged by the date.
+    assigned_day_only: bool = False
+    closed_day_only: bool = False
+    visited_day_only: bool = False
     # Only on the order ``assign`` hands back after passing it on: when it was passed on (the journal keeps it).
     reassigned_at: dt.datetime | None = None
-    # Only on the order a step (``assign``, ``close``, ``visit``) hands back: its time was typed as a date alone.
+    # Only on the order ``assign`` hands back after passing it on: the reassignment was typed as a date alone.
     step_day_alone: bool = False
 
     @property
@@ -223,12 +229,13 @@ class WorkOrder:
         one whose times are dates alone only a limit of whole days (门窗's 72 hours), by the date."""
         return not self.date_only or (deadline - self.opened_at) % _DAY == dt.timedelta(0)
 
-    def late(self, deadline: dt.datetime, moment: dt.datetime) -> bool | None:
-        """Whether a step done (or still not done) at ``moment`` is past ``deadline``: by the clock, or for an order
-        whose times are dates alone by the date (the deadline's day is still in time), or None when the limit is in
-        hours and cannot be judged.  The one definition of lateness: list, show and the monthly report use it."""
+    def late(self, deadline: dt.datetime, moment: dt.datetime, day_alone: bool = False) -> bool | None:
+        """Whether a step done (or still not done) at ``moment`` is past ``deadline``: by the clock, or by the date (the
+        deadline's day is still in time) for a step recorded with a date alone (``day_alone``) or an order whose times
+        are dates alone, or None when the order's limit is in hours and cannot be judged.  The one definition of
+        lateness: list, show and the monthly report use it."""
         if not self.date_only:
-            return moment > deadline
+            return moment.date() > deadline.date() if day_alone else moment > deadline
         if not self.judged(deadline):
             return None
         return moment.date() > deadline.date()
@@ -239,13 +246,15 @@ class WorkOrder:
     @property
     def closed_late(self) -> bool | None:
         """True when finished after its close limit; None while unfinished, or when the limit is not judged."""
-        return None if self.closed_at is None else self.late(self.close_by, self.closed_at)
+        return None if self.closed_at is None else self.late(self.close_by, self.closed_at, self.closed_day_only)
 
     @property
     def responded_late(self) -> bool | None:
         """True when dispatched after its response limit; None while undispatched, or when the limit is not
         judged."""
-        return None if self.assigned_at is None else self.late(self.respond_by, self.assigned_at)
+        return (
+            None if self.assigned_at is None else self.late(self.respond_by, self.assigned_at, self.assigned_day_only)
+        )
 
     def timeliness(self, as_of: dt.datetime) -> str:
         """What the list's 时限 column says at ``as_of``: 按时完成 / 超时完成 when finished by then, else the overdue
@@ -266,9 +275,18 @@ class WorkOrder:
         """A time of the order as written: ``2026-11-03 09:15``, or the day alone for an order of dates alone."""
         return format_day_or_when(value, self.date_only)
 
+    def day_alone(self, step: str) -> bool:
+        """Whether a step (``assigned_at``, ``closed_at``, ``visited_at``) was recorded with a date alone."""
+        return bool(getattr(self, STEP_DAY_ONLY[step]))
+
+    def shown_step(self, step: str) -> str:
+        """A step's time (``assigned_at``, ``closed_at``, ``visited_at``) as written: the day alone when it was
+        recorded so, else ``shown_time``; ``""`` when the step is not done."""
+        return written_time(getattr(self, step), self.day_alone(step)) or self.shown_time(getattr(self, step))
+
     def step_time(self, value: dt.datetime | None) -> str:
-        """The time of the step just recorded, as typed: ``shown_time``, or the day alone when it was typed so."""
-        return format_day_or_when(value, self.date_only or self.step_day_alone)
+        """The time of the reassignment just recorded, as typed: ``shown_time``, or the day alone when typed so."""
+        return written_time(value, self.step_day_alone) or self.shown_time(value)
 
     def limits_text(self) -> str:
         """The limits as ``show`` and ``add`` print them: by the clock (``… 前派工，… 前完成``), or for an order of dates
@@ -312,12 +330,12 @@ class WorkOrder:
             "respond_by": self._deadline_shown(order.respond_by),
             "close_by": self._deadline_shown(order.close_by),
             "assignee": order.assignee,
-            "assigned_at": order.shown_time(order.assigned_at) or None,
-            "closed_at": order.shown_time(order.closed_at) or None,
+            "assigned_at": order.shown_step("assigned_at") or None,
+            "closed_at": order.shown_step("closed_at") or None,
             "result": order.result,
             "closed_late": order.closed_late,
             "overdue": overdue_reasons(order, as_of),
-            "visited_at": order.shown_time(order.visited_at) or None,
+            "visited_at": order.shown_step("visited_at") or None,
             "satisfaction": order.satisfaction,
             "visit_notes": order.visit_notes,
             "repeat": order.is_repeat,
@@ -329,6 +347,12 @@ class WorkOrder:
         if not self.date_only:
             return format_when(deadline)
         return f"{deadline:%Y-%m-%d}" if self.judged(deadline) else None
+
+
+def written_time(value: dt.datetime | None, day_alone: bool) -> str:
+    """A step's moment as it was written when it was written as a day: ``2026-11-04``; else ``""`` (the caller
+    says it to the minute).  The stored minute of such a step is no time anybody wrote."""
+    return f"{value:%Y-%m-%d}" if value is not None and day_alone else ""
 
 
 def _order(row: Any) -> WorkOrder:
@@ -355,6 +379,9 @@ def _order(row: Any) -> WorkOrder:
         satisfaction=row.satisfaction,
         visit_notes=row.visit_notes,
         date_only=bool(row.date_only),
+        assigned_day_only=bool(row.assigned_day_only),
+        closed_day_only=bool(row.closed_day_only),
+        visited_day_only=bool(row.visited_day_only),
     )
 
 
@@ -380,6 +407,10 @@ class WorkOrderRecord:
     visit_notes: str | None = None
     # 报修、派工 or 完成时间 written as a date alone (``WorkOrder.late``).
     date_only: bool = False
+    # That step written as a date alone (``STEP_DAY_ONLY``).
+    assigned_day_only: bool = False
+    closed_day_only: bool = False
+    visited_day_only: bool = False
 
     @property
     def status(self) -> str:
@@ -443,9 +474,10 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
     for key, when, name, before_name, before in steps:
         if when is None:
             continue
+        by_date = record.date_only or getattr(record, STEP_DAY_ONLY[key])
         if before is None:
             problems.append((key, f"有{name}却没有{before_name}"))
-        elif (when.date() < before.date()) if record.date_only else (when < before):
+        elif (when.date() < before.date()) if by_date else (when < before):
             problems.append((key, f"{name} {format_when(when)} 早于{before_name} {format_when(before)}"))
     if record.assigned_at is not None and not (record.assignee or "").strip():
         problems.append(("assignee", "有派工时间却没有写派给谁"))
@@ -573,12 +605,19 @@ def add_many(
             "visit_notes": record.visit_notes or None,
             "visited_by": operator if record.visited_at is not None else None,
             "date_only": record.date_only,
+            **{flag: getattr(record, flag) for flag in STEP_DAY_ONLY.values()},
         }
         rows.append(new_row)
         after = {
-            key: (format_when(value) if isinstance(value, dt.datetime) else value)
+            key: (
+                (written_time(value, new_row.get(STEP_DAY_ONLY.get(key, ""), False)) or format_when(value))
+                if isinstance(value, dt.datetime)
+                else value
+            )
             for key, value in new_row.items()
-            if key not in ("year", "seq", "number") and value is not None and value is not False
+            if key not in ("year", "seq", "number", *STEP_DAY_ONLY.values())
+            and value is not None
+            and value is not False
         }
         if record.phone:
             after["phone"] = mask_phone(record.phone)
@@ -746,15 +785,16 @@ def get_order(ledger: Ledger, number: str) -> WorkOrder:
 
 
 def _step_time(
-    at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str, date_only: bool
+    at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str, after_shown: str
 ) -> tuple[dt.datetime, bool]:
     """A step's time and whether it was typed as a date alone (kept as 00:00 of that day).  A day alone compares by
-    date: not before the day of the step before it, and (kept as 00:00) in time on its deadline's day, late after it."""
+    date: not before the day of the step before it (``after``, written ``after_shown``), and in time on its
+    deadline's day, late after it (``WorkOrder.late``)."""
     when, timed = parse_when_written(at, what) if at else (now, True)
     when = _not_future(when, now, what)
     if (when.date() < after.date()) if not timed else (when < after):
         shown = format_when(when) if timed else f"{when:%Y-%m-%d}"
-        raise ValidationError(f"{what} {shown} 早于{after_what} {format_day_or_when(after, date_only)}：请检查 --at")
+        raise ValidationError(f"{what} {shown} 早于{after_what} {after_shown}：请检查 --at")
     return when, not timed
 
 
@@ -764,14 +804,15 @@ def _update(
     conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**values))
 
     def shown(value: Any) -> Any:
-        return format_day_or_when(value, day_alone) if isinstance(value, dt.datetime) else value
+        return (written_time(value, day_alone) or format_when(value)) if isinstance(value, dt.datetime) else value
 
-    before = {key: shown(getattr(row, key)) for key in values if not key.endswith("_by")}
+    journalled = [key for key in values if not key.endswith(("_by", "_day_only"))]
+    before = {key: shown(getattr(row, key)) for key in journalled}
     before["status"] = STATUS_LABELS[row.status]
-    after = {key: shown(value) for key, value in values.items() if not key.endswith("_by")}
+    after = {key: shown(values[key]) for key in journalled}
     after["status"] = STATUS_LABELS[values.get("status", row.status)]
     journal.record(conn, operator, [journal.Change(action, "workorder", row.number, before, after)])
-    return dataclasses.replace(_order(_find_row(conn, row.number)), step_day_alone=day_alone)
+    return _order(_find_row(conn, row.number))
 
 
 def assign(
@@ -796,23 +837,26 @@ def assign(
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
+        held = _order(row)
         if row.status in FINISHED_STATUSES:
-            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能再派工")
+            raise ConflictError(f"工单 {row.number} 已于 {held.shown_step('closed_at')} 完成，不能再派工")
         if row.status == "assigned":
-            when, day_alone = _step_time(at, now, "改派时间", row.assigned_at, "首次派工时间", row.date_only)
+            when, day_alone = _step_time(
+                at, now, "改派时间", row.assigned_at, "首次派工时间", held.shown_step("assigned_at")
+            )
             conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(assignee=to))
             change = journal.Change(
                 "workorder.reassign",
                 "workorder",
                 row.number,
                 {"assignee": row.assignee},
-                {"assignee": to, "reassigned_at": format_day_or_when(when, day_alone)},
+                {"assignee": to, "reassigned_at": written_time(when, day_alone) or format_when(when)},
             )
             journal.record(conn, operator, [change])
             order = _order(_find_row(conn, row.number))
             return dataclasses.replace(order, reassigned_at=when, step_day_alone=day_alone)
-        when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", row.date_only)
-        values = {"status": "assigned", "assignee": to, "assigned_at": when}
+        when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", held.shown_time(row.opened_at))
+        values = {"status": "assigned", "assignee": to, "assigned_at": when, "assigned_day_only": day_alone}
         return _update(conn, operator, row, "workorder.assign", values, day_alone)
 
 
@@ -837,15 +881,22 @@ def close(
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
+        held = _order(row)
         if row.status in FINISHED_STATUSES:
-            raise ConflictError(f"工单 {row.number} 已于 {format_when(row.closed_at)} 完成，不能重复完工")
+            raise ConflictError(f"工单 {row.number} 已于 {held.shown_step('closed_at')} 完成，不能重复完工")
         if row.status == "open":
             raise ConflictError(
                 f"工单 {row.number} 尚未派工，不能完工：请先运行 "
                 f"recordkit workorder assign {row.number} --to 维修工姓名"
             )
-        when, day_alone = _step_time(at, now, "完成时间", row.assigned_at, "派工时间", row.date_only)
-        values = {"status": "closed", "closed_at": when, "result": result, "closed_by": operator}
+        when, day_alone = _step_time(at, now, "完成时间", row.assigned_at, "派工时间", held.shown_step("assigned_at"))
+        values = {
+            "status": "closed",
+            "closed_at": when,
+            "closed_day_only": day_alone,
+            "result": result,
+            "closed_by": operator,
+        }
         return _update(conn, operator, row, "workorder.close", values, day_alone)
 
 
@@ -868,18 +919,20 @@ def visit(
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
+        held = _order(row)
         if row.status == "visited":
             raise ConflictError(
-                f"工单 {row.number} 已于 {format_when(row.visited_at)} 回访（{row.satisfaction}），不能重复回访"
+                f"工单 {row.number} 已于 {held.shown_step('visited_at')} 回访（{row.satisfaction}），不能重复回访"
             )
         if row.status != "closed":
             raise ConflictError(
                 f"工单 {row.number} 尚未完成（现为{STATUS_LABELS[row.status]}），不能回访：完成后再回访"
             )
-        when, day_alone = _step_time(at, now, "回访时间", row.closed_at, "完成时间", row.date_only)
+        when, day_alone = _step_time(at, now, "回访时间", row.closed_at, "完成时间", held.shown_step("closed_at"))
         values = {
             "status": "visited",
             "visited_at": when,
+            "visited_day_only": day_alone,
             "satisfaction": satisfaction,
             "visit_notes": (notes or "").strip() or None,
             "visited_by": operator,
@@ -1085,17 +1138,21 @@ def _closed_in(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[W
 #: thousands of orders (the whole row made into a ``WorkOrder`` cost ten times the month's other queries).
 #: (Its type and category too: the figures by category count them.)
 _TIMES = (
-    w.c.type, w.c.category, w.c.opened_at, w.c.respond_by, w.c.close_by, w.c.assigned_at, w.c.closed_at, w.c.date_only
+    w.c.type, w.c.category, w.c.opened_at, w.c.respond_by, w.c.close_by, w.c.assigned_at, w.c.closed_at, w.c.date_only,
+    w.c.assigned_day_only, w.c.closed_day_only,
 )  # fmt: skip
 
 
 def _timed(row: Any) -> WorkOrder:
     """A ``WorkOrder`` of ``_TIMES`` alone, for its lateness (``late``, ``closed_late``, ``timeliness``)."""
-    kind, category, opened_at, respond_by, close_by, assigned_at, closed_at, date_only = row
+    kind, category, opened_at, respond_by, close_by, assigned_at, closed_at, date_only, assigned_alone, closed_alone = (
+        row
+    )
     return WorkOrder(
         number="", type=kind, category=category, unit=None, place=None, description="", reported_by=None, phone=None,
         status="", opened_at=opened_at, opened_by="", respond_by=respond_by, close_by=close_by,
         assigned_at=assigned_at, closed_at=closed_at, date_only=bool(date_only),
+        assigned_day_only=bool(assigned_alone), closed_day_only=bool(closed_alone),
     )  # fmt: skip
 
 
