@@ -557,3 +557,41 @@ def test_a_step_recorded_with_a_date_alone_is_shown_as_its_day_ever_after(
         "2026-11-03 16:00",
         "2026-11-05",
     )
+
+
+def test_a_step_written_as_its_days_date_never_comes_before_the_timed_step_before_it(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """派工 at 15:00 and 完成 written as that day alone was kept at 00:00, before the dispatch: list --as-of 14:00 that
+    day saw the order finished in time though nobody had been sent yet.  Such a step is kept at the moment of the
+    step before it, still a day: shown as the day, judged by the date."""
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--desc", "厨房漏水")
+    # 水电: dispatched within 4 hours (13:00), finished within 24 (2026-11-04 09:00)
+    assert run_cli(*add, "--unit", "1-1-101", "--at", "2026-11-03 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03 15:00").exit_code == 0
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-03")
+    assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-03），按时完成：已修好"
+    listed = run_cli("workorder", "list", "--as-of", "2026-11-03 14:00", "--overdue")
+    assert [(r[0], r[-1]) for r in _table_rows(listed)] == [("GD2026-000001", "派工超时")]
+    shown = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-11-03 14:00"))
+    assert "时限：2026-11-03 13:00 前派工，2026-11-04 09:00 前完成；派工超时" in shown
+    assert "完成：2026-11-03：已修好" in lines(run_cli("workorder", "show", "GD2026-1"))
+
+    # Dispatched late on the last day, finished that day (written as the day): in time by the date, not 10:00 > 09:00.
+    assert run_cli(*add, "--unit", "1-1-102", "--at", "2026-11-03 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-11-04 10:00").exit_code == 0
+    closed = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-04")
+    assert lines(closed)[0] == "工单 GD2026-000002 已完成（2026-11-04），按时完成：已修好"
+
+    # A logbook the same: 完成时间 written as the day of a dispatch at 15:00 (an order of dates alone; 门窗's limits
+    # are whole days, judged by the date): at 14:00 that day it was not finished yet.
+    book = write_logbook(
+        tmp_path / "登记簿.xlsx",
+        [row(类型="报修", 房号="3-2-1201", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-05 09:00", 派工="王师傅",
+             派工时间="2026-11-05 15:00", 完成时间="2026-11-05", 处理结果="已修好")],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(book)).exit_code == 0
+    listed = run_cli("workorder", "list", "--unit", "3-2-1201", "--as-of", "2026-11-05 14:00")
+    assert [(r[0], r[-1]) for r in _table_rows(listed)] == [("GD2026-000003", "未超时")]
+    [imported] = json.loads(run_cli("workorder", "list", "--unit", "3-2-1201", "--json").stdout)
+    assert (imported["assigned_at"], imported["closed_at"]) == ("2026-11-05 15:00", "2026-11-05")

@@ -35,6 +35,7 @@ from recordkit.workorders.orders import (
     add_many,
     check_record,
     count_repeats,
+    day_alone_moment,
     known_units,
     now_minute,
     parse_category,
@@ -233,6 +234,13 @@ def _read_row(
     opened_at = times["opened_at"]
     if problems or opened_at is None:  # a missing opened_at is among the problems
         return None, problems
+    # A step written as a date alone on the day of the step before it is kept at that step's moment, never before it.
+    before = opened_at
+    for key in ("assigned_at", "closed_at", "visited_at"):
+        value = times[key]
+        if value is not None and key in dates_alone:
+            times[key] = value = day_alone_moment(value, before)
+        before = value if value is not None else before
     record = WorkOrderRecord(
         type=parse_type(kind or ""),
         category=parse_category(category or ""),

@@ -349,6 +349,13 @@ class WorkOrder:
         return f"{deadline:%Y-%m-%d}" if self.judged(deadline) else None
 
 
+def day_alone_moment(day: dt.datetime, before: dt.datetime | None) -> dt.datetime:
+    """Where a step written as a date alone (``day``, at 00:00) is kept: at 00:00 of its day, or at the moment of the
+    step before it (``before``) when that was on the same day — never before it, so that a moment asked for that day
+    (``list --as-of``) does not see it done before the step it follows."""
+    return max(day, before) if before is not None and before.date() == day.date() else day
+
+
 def written_time(value: dt.datetime | None, day_alone: bool) -> str:
     """A step's moment as it was written when it was written as a day: ``2026-11-04``; else ``""`` (the caller
     says it to the minute).  The stored minute of such a step is no time anybody wrote."""
@@ -787,15 +794,15 @@ def get_order(ledger: Ledger, number: str) -> WorkOrder:
 def _step_time(
     at: str | dt.datetime | None, now: dt.datetime, what: str, after: dt.datetime, after_what: str, after_shown: str
 ) -> tuple[dt.datetime, bool]:
-    """A step's time and whether it was typed as a date alone (kept as 00:00 of that day).  A day alone compares by
-    date: not before the day of the step before it (``after``, written ``after_shown``), and in time on its
-    deadline's day, late after it (``WorkOrder.late``)."""
+    """A step's time and whether it was typed as a date alone (kept as ``day_alone_moment``: 00:00 of that day, or the
+    step before it on that day).  A day alone compares by date: not before the day of the step before it (``after``,
+    written ``after_shown``), and in time on its deadline's day, late after it (``WorkOrder.late``)."""
     when, timed = parse_when_written(at, what) if at else (now, True)
     when = _not_future(when, now, what)
     if (when.date() < after.date()) if not timed else (when < after):
         shown = format_when(when) if timed else f"{when:%Y-%m-%d}"
         raise ValidationError(f"{what} {shown} 早于{after_what} {after_shown}：请检查 --at")
-    return when, not timed
+    return (when, False) if timed else (day_alone_moment(when, after), True)
 
 
 def _update(
