@@ -595,3 +595,22 @@ def test_a_step_written_as_its_days_date_never_comes_before_the_timed_step_befor
     assert [(r[0], r[-1]) for r in _table_rows(listed)] == [("GD2026-000003", "未超时")]
     [imported] = json.loads(run_cli("workorder", "list", "--unit", "3-2-1201", "--json").stdout)
     assert (imported["assigned_at"], imported["closed_at"]) == ("2026-11-05 15:00", "2026-11-05")
+
+
+def test_assigning_an_order_to_the_worker_it_is_already_with_changes_nothing(estate: Workspace, run_cli: Any) -> None:
+    """assign --to the worker already handling the order said 已改派给 刘师傅 and journalled a reassignment from 刘师傅
+    to 刘师傅.  It says 没有改动 and writes nothing."""
+    from tests.conftest import last_journal_entry
+
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:30").exit_code == 0
+    again = run_cli("workorder", "assign", "GD2026-1", "--to", " 刘师傅 ", "--at", "2026-10-03 15:00")
+    assert (again.exit_code, lines(again)) == (
+        0,
+        ["没有改动：工单 GD2026-000001 已派给 刘师傅（首次派工 2026-10-03 09:30）"],
+    )
+    assert last_journal_entry(estate, "GD2026-000001").action == "workorder.assign"
+    # A time that could not be the reassignment's is refused all the same.
+    early = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:00")
+    assert early.exit_code == 5

@@ -96,14 +96,18 @@ def workorder_assign(
     to: str = typer.Option(..., "--to", help="派给谁：维修工或负责人姓名。"),
     at: str | None = typer.Option(None, "--at", help=_AT_HELP),
 ) -> None:
-    """派工：把工单派给维修工或负责人（处理中的工单可以改派；改派不改变首次派工时间，是否派工超时按首次派工算）。
+    """派工：把工单派给维修工或负责人（处理中的工单可以改派；改派不改变首次派工时间，是否派工超时按首次派工算；派给现在处理的人则没有改动）。
 
     例：recordkit workorder assign GD2026-000001 --to 刘师傅
     """
-    from recordkit.workorders.orders import assign
+    from recordkit.workorders.orders import NoChange, assign
 
     app_state = state(ctx)
-    order = assign(app_state.ledger(), app_state.operator_name, number, to, at)
+    try:
+        order = assign(app_state.ledger(), app_state.operator_name, number, to, at)
+    except NoChange as unchanged:  # already with that worker: said, not an error
+        typer.echo(unchanged.message)
+        return
     if order.reassigned_at is not None:
         typer.echo(
             f"工单 {order.number} 已改派给 {order.assignee}（{order.step_time(order.reassigned_at)}；"

@@ -502,6 +502,11 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
 # -- the ledger side -------------------------------------------------------------------------
 
 
+class NoChange(UsageError):
+    """What was asked holds already (an order passed on to the worker it is with): nothing was written, the journal
+    neither.  Not a failure: the command line says it and exits 0."""
+
+
 def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
     """Which of ``codes`` are units in the ledger."""
 
@@ -835,7 +840,8 @@ def assign(
     time are journalled (``workorder.reassign``) and set as ``reassigned_at`` on the order returned.
 
     ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the first
-    dispatch); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number.
+    dispatch); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
+    order passed on to the worker it is already with (nothing is written).
     """
     _checked_text(to, "派工对象")
     to = (to or "").strip()
@@ -851,6 +857,8 @@ def assign(
             when, day_alone = _step_time(
                 at, now, "改派时间", row.assigned_at, "首次派工时间", held.shown_step("assigned_at")
             )
+            if to == row.assignee:
+                raise NoChange(f"没有改动：工单 {row.number} 已派给 {to}（首次派工 {held.shown_step('assigned_at')}）")
             conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(assignee=to))
             change = journal.Change(
                 "workorder.reassign",
