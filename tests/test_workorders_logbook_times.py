@@ -614,3 +614,29 @@ def test_assigning_an_order_to_the_worker_it_is_already_with_changes_nothing(est
     # A time that could not be the reassignment's is refused all the same.
     early = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:00")
     assert early.exit_code == 5
+
+
+def test_show_names_the_first_worker_and_each_reassignment(estate: Workspace, run_cli: Any) -> None:
+    """After a reassignment show named the new worker beside the first dispatch's time (派工：王师傅（09:30）): who was
+    sent first, and when the order changed hands, were only in the journal.  show lists them, --json too."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:30").exit_code == 0
+    alone = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert alone["dispatches"] == [{"step": "首次派工", "at": "2026-10-03 09:30", "assignee": "刘师傅"}]
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "李师傅", "--at", "2026-10-04").exit_code == 0
+    shown = lines(run_cli("workorder", "show", "GD2026-1"))
+    at = shown.index("派工：李师傅（2026-10-03 09:30）")
+    assert shown[at + 1 : at + 4] == [
+        "首次派工：2026-10-03 09:30 刘师傅",
+        "改派：2026-10-03 15:00 王师傅",
+        "改派：2026-10-04 李师傅",
+    ]
+    order = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert (order["assignee"], order["assigned_at"]) == ("李师傅", "2026-10-03 09:30")
+    assert order["dispatches"] == [
+        {"step": "首次派工", "at": "2026-10-03 09:30", "assignee": "刘师傅"},
+        {"step": "改派", "at": "2026-10-03 15:00", "assignee": "王师傅"},
+        {"step": "改派", "at": "2026-10-04", "assignee": "李师傅"},
+    ]

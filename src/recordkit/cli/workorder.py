@@ -189,17 +189,18 @@ def workorder_show(
 
     例：recordkit workorder show GD2026-000001
     """
-    from recordkit.workorders.orders import get_order, now_minute
+    from recordkit.workorders.orders import dispatches, get_order, now_minute
 
     app_state = state(ctx)
     order = get_order(app_state.ledger(), number)
+    handed = [step if show_private else step.masked() for step in dispatches(app_state.ledger(), order)]
     if show_private:
         from recordkit.ledger.journal import record_private_view
 
         record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
     moment = _as_of(as_of) or now_minute()
     if as_json:
-        print_json(order.to_dict(moment, show_private))
+        print_json({**order.to_dict(moment, show_private), "dispatches": [vars(step) for step in handed]})
         return
     order = order if show_private else order.masked()
     lines = [
@@ -212,6 +213,9 @@ def workorder_show(
         ("状态", order.status_label),
         ("时限", f"{order.limits_text()}；{order.timeliness(moment)}"),
         ("派工", f"{order.assignee}（{order.shown_step('assigned_at')}）" if order.assignee else "—"),
+        # After a reassignment the line above pairs the current worker with the first dispatch's time: who was sent
+        # first and when it changed hands (the journal's).
+        *((step.step, f"{step.at} {step.assignee}") for step in (handed if len(handed) > 1 else [])),
         ("完成", f"{order.shown_step('closed_at')}：{order.result}" if order.closed_at else "—"),
         (
             "回访",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,7 @@ from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import units, work_orders
 from recordkit.ledger.schema import work_orders as w
 
@@ -873,6 +875,43 @@ def assign(
         when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", held.shown_time(row.opened_at))
         values = {"status": "assigned", "assignee": to, "assigned_at": when, "assigned_day_only": day_alone}
         return _update(conn, operator, row, "workorder.assign", values, day_alone)
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """One hand-over of an order, as ``show`` lists it: its first dispatch (首次派工) or a reassignment (改派), its time
+    as it was written, and the worker it went to."""
+
+    step: str
+    at: str
+    assignee: str
+
+    def masked(self) -> Dispatch:
+        """As ``WorkOrder.masked`` shows a worker's name: a phone or ID number written inside it masked."""
+        return dataclasses.replace(self, assignee=mask_in_text(self.assignee))
+
+
+def dispatches(ledger: Ledger, order: WorkOrder) -> list[Dispatch]:
+    """Who the order was sent to first and when, then each reassignment (the journal's ``workorder.reassign``), oldest
+    first; empty for an order not dispatched.  The order keeps the current worker beside the first dispatch's time."""
+    if order.assigned_at is None or order.assignee is None:
+        return []
+    with ledger.read() as conn:
+        passed_on = conn.execute(
+            sa.select(journal_rows.c.before, journal_rows.c.after)
+            .where(
+                journal_rows.c.entity == "workorder",
+                journal_rows.c.entity_key == order.number,
+                journal_rows.c.action == "workorder.reassign",
+            )
+            .order_by(journal_rows.c.id)
+        ).all()
+    changes = [(json.loads(before or "{}"), json.loads(after or "{}")) for before, after in passed_on]
+    first = changes[0][0].get("assignee", order.assignee) if changes else order.assignee
+    return [
+        Dispatch("首次派工", order.shown_step("assigned_at"), first),
+        *(Dispatch("改派", after.get("reassigned_at", ""), after.get("assignee", "")) for _, after in changes),
+    ]
 
 
 def close(
