@@ -640,3 +640,35 @@ def test_show_names_the_first_worker_and_each_reassignment(estate: Workspace, ru
         {"step": "改派", "at": "2026-10-03 15:00", "assignee": "王师傅"},
         {"step": "改派", "at": "2026-10-04", "assignee": "李师傅"},
     ]
+
+
+def test_a_date_time_cell_at_midnight_in_a_column_of_times_is_a_timed_midnight(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A 报修时间 cell of Excel's date-time form at exactly 00:00 (a complaint at midnight) was read as a date alone —
+    the sheet read without its number formats cannot tell them apart —, making its order one of dates alone.  In a
+    column whose other cells carry a time of day it is midnight; a column of midnights alone stays dates alone."""
+    book = write_logbook(
+        tmp_path / "登记簿.xlsx",
+        [
+            row(类型="报修", 房号="1-1-101", 类别="水电", 内容="厨房漏水", 报修时间=dt.datetime(2026, 11, 3, 9, 15),
+                派工="刘师傅", 派工时间=dt.datetime(2026, 11, 3, 10, 0)),
+            row(类型="投诉", 房号="1-1-102", 类别="噪音", 内容="楼上装修噪音", 报修时间=dt.datetime(2026, 11, 4, 0, 0),
+                派工="秩序部", 派工时间=dt.datetime(2026, 11, 4, 0, 0)),
+        ],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(book)).exit_code == 0
+    listed = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [(o["opened_at"], o["assigned_at"], o["date_only"]) for o in listed] == [
+        ("2026-11-03 09:15", "2026-11-03 10:00", False),
+        ("2026-11-04 00:00", "2026-11-04 00:00", False),
+    ]
+
+    midnights = write_logbook(
+        tmp_path / "只有日期.xlsx",
+        [row(类型="报修", 房号="3-2-1201", 类别="门窗", 内容="窗户关不上", 报修时间=dt.datetime(2026, 11, 5, 0, 0)),
+         row(类型="报修", 房号="3-2-1202", 类别="门窗", 内容="门关不上", 报修时间=dt.datetime(2026, 11, 6, 0, 0))],
+    )  # fmt: skip
+    assert run_cli("workorder", "import", str(midnights)).exit_code == 0
+    dated = json.loads(run_cli("workorder", "list", "--category", "门窗", "--json").stdout)
+    assert [(o["opened_at"], o["date_only"]) for o in dated] == [("2026-11-05", True), ("2026-11-06", True)]

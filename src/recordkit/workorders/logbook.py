@@ -137,6 +137,28 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
+#: The columns holding a step's moment, day and time of day together.
+_TIME_COLUMNS = ("opened_at", "assigned_at", "closed_at", "visited_at")
+
+
+def _has_time_of_day(value: Any) -> bool:
+    """Whether a cell of a time column carries a time of day (09:15, not a day alone); a cell that cannot be read
+    carries none (its row names it)."""
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        return parse_when_written(value if isinstance(value, dt.date | int | float) else str(value), cell=True)[1]
+    except ValidationError:
+        return False
+
+
+def _columns_with_times(rows: Sequence[SheetRow]) -> frozenset[str]:
+    """The time columns (``opened_at`` …) in which some cell carries a time of day.  A date-time cell at exactly 00:00
+    in such a column is a timed midnight: read without its number format (openpyxl's read-only mode) it looks like a
+    date cell, a date alone, but its column is one of times."""
+    return frozenset(key for key in _TIME_COLUMNS if any(_has_time_of_day(row.cells.get(key)) for row in rows))
+
+
 def _read_row(
     table: Any,
     number: int,
@@ -144,6 +166,7 @@ def _read_row(
     now: dt.datetime,
     years: tuple[int, int] = BUSINESS_YEARS,
     phases: Mapping[str, str] | None = None,
+    timed_columns: frozenset[str] = frozenset(),
 ) -> tuple[LogbookRow | None, list[CellProblem]]:
     problems: list[CellProblem] = []
 
@@ -165,7 +188,8 @@ def _read_row(
 
     def written(key: str, cell: Any, what: str) -> dt.datetime:
         value, timed = parse_when_written(cell, what, cell=True)
-        if not timed:
+        # A date-time cell at 00:00 among cells with times of day is midnight (``_columns_with_times``).
+        if not timed and not (isinstance(cell, dt.datetime) and key in timed_columns):
             dates_alone.add(key)
         return value
 
@@ -287,10 +311,11 @@ def _read_logbook(
     rows: list[LogbookRow] = []
     problems: list[CellProblem] = []
     first_of: dict[tuple[Any, ...], int] = {}
+    timed_columns = _columns_with_times(table.rows)
     for sheet_row in table.rows:
         if _is_totals_row(sheet_row):
             continue
-        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases)
+        row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases, timed_columns)
         problems.extend(row_problems)
         if row is None:
             continue
