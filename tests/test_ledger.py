@@ -15,7 +15,7 @@ from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from tests.conftest import run_at_once, set_database
+from tests.conftest import run_at_once, set_database, through_pgbouncer
 
 
 @pytest.mark.fresh_ledger
@@ -111,6 +111,11 @@ REFUSALS = [
     ),
     (_AT + "timeout expired", "连接数据库服务器超时"),
     (_AT + "server closed the connection unexpectedly", None),  # (a restart: nothing to advise)
+    # pgbouncer's own (pgbouncer 1.18's words)
+    (_AT + 'FATAL:  "trust" authentication failed', "连接池（pgbouncer）不认识这个账户"),
+    (_AT + "FATAL:  no such database: recordkit", "连接池（pgbouncer）里没有这个库"),
+    (_AT + "FATAL:  no more connections allowed (max_client_conn)", "连接池（pgbouncer）的连接已满"),
+    (_AT + "ERROR:  pgbouncer cannot connect to server", "连接池（pgbouncer）连不上后面的数据库服务器"),
 ]
 
 
@@ -201,6 +206,19 @@ def test_a_missing_database_or_account_is_told_in_chinese_with_what_to_do(
         ledger_line = next(check for check in json.loads(doctor.stdout) if check["name"] == "台账数据库")
         assert advice in ledger_line["detail"]
         assert ledger_line["fix"] == "按说明中的做法改好后，再运行 recordkit doctor"
+
+
+@pytest.mark.postgres
+def test_an_account_pgbouncer_does_not_know_is_told_in_chinese(postgres_url: str, run_cli: Any) -> None:
+    """pgbouncer set up with ``auth_type = trust`` (as .ci/run sets it up) refuses an account missing from its
+    auth_file with its own words, ``"trust" authentication failed``, which recordkit passed on unexplained."""
+    address = make_url(through_pgbouncer(postgres_url)).set(username="rk_not_in_userlist")
+    result = run_cli("owners", "list", env={"RECORDKIT_DATABASE_URL": address.render_as_string(hide_password=False)})
+    assert result.exit_code == LedgerError.exit_code, result.output
+    assert (
+        '"trust" authentication failed：连接池（pgbouncer）不认识这个账户：请管理员把这个账户写进 pgbouncer 的 auth_file'
+        in (result.stderr.replace("\n", ""))
+    )
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:

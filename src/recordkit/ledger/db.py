@@ -856,6 +856,25 @@ CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "服务器上没有这个数据库账户：请数据库管理员先建（CREATE ROLE 账户 LOGIN PASSWORD '…'），或改正 url 里的账户",
         ),
         (r"is not permitted to log in|不允许角色", "这个数据库账户不能登录：请数据库管理员 ALTER ROLE 账户 LOGIN"),
+        # pgbouncer's own refusals (it answers in English only): with auth_type = trust an account missing from its
+        # auth_file is refused as below; the others name its settings
+        (
+            r'"trust" authentication failed',
+            "连接池（pgbouncer）不认识这个账户：请管理员把这个账户写进 pgbouncer 的 auth_file（例如 userlist.txt："
+            '"账户" ""），或改正 url 里的账户',
+        ),
+        (
+            r"no such database: ",
+            "连接池（pgbouncer）里没有这个库：请管理员在 pgbouncer.ini 的 [databases] 加上它，或改正 url 里的库名",
+        ),
+        (
+            r"no more connections allowed",
+            "连接池（pgbouncer）的连接已满：请稍后再试，或请管理员调大 pgbouncer.ini 的 max_client_conn",
+        ),
+        (
+            r"pgbouncer cannot connect to server",
+            "连接池（pgbouncer）连不上后面的数据库服务器：请检查数据库服务是否在运行，以及 pgbouncer.ini 里它的地址",
+        ),
         (
             r"too many clients|too many connections for role|太多的客户|连接太多了",
             "数据库服务器的连接已满：请稍后再试，或请数据库管理员调大 max_connections（或这个账户的连接上限）",
