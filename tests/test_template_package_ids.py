@@ -235,3 +235,84 @@ def test_a_template_with_a_footnote_prints_one_by_one_but_is_not_merged(run_cli:
         with zipfile.ZipFile(paper) as package:
             assert package.read("word/document.xml").decode("utf-8").count('<w:footnoteReference w:id="1"/>') == 1
             assert "燃气公司电话 96777。" in package.read("word/footnotes.xml").decode("utf-8")
+
+
+def field_split_over_runs(path: Path) -> Path:
+    """A notice as Word saves one whose field it edited: the bookmark 落款 round the seal's place and, before it,
+    见第 {REF 落款 \\h} 处 with the instruction in three runs (``REF `` + ``落款`` + `` \\h``), as Word writes it
+    when the name was typed or pasted apart, and a second field whose name itself is cut (``落`` + ``款``)."""
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_paragraph("物业服务中心")
+    document.save(path)
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+
+    def field(*pieces: str) -> str:
+        instruction = "".join(f'<w:r><w:instrText xml:space="preserve">{piece}</w:instrText></w:r>' for piece in pieces)
+        return (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            + instruction
+            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>物业服务中心</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+
+    rewritten = []
+    for info, data in entries:
+        if info.filename == "word/document.xml":
+            xml = data.decode().replace(
+                "<w:t>物业服务中心</w:t></w:r>",
+                '<w:t>物业服务中心</w:t></w:r><w:bookmarkStart w:id="1" w:name="落款"/><w:r><w:t>（盖章）</w:t></w:r>'
+                '<w:bookmarkEnd w:id="1"/>',
+            )
+            xml = xml.replace(
+                "请在家等候。</w:t></w:r>",
+                "请在家等候。</w:t></w:r><w:r><w:t>（见</w:t></w:r>"
+                + field("REF ", "落款", " \\h")
+                + field(" PAGEREF 落", "款 \\h ")
+                + "<w:r><w:t>）</w:t></w:r>",
+            )
+            data = xml.encode()
+        rewritten.append((info, data))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in rewritten:
+            package.writestr(info, data)
+    return path
+
+
+def instructions(body: str) -> list[str]:
+    """Each complex field's instruction, its runs' texts joined, in the order the fields begin."""
+    found: list[str] = []
+    open_fields: list[int] = []
+    for token in re.finditer(r'<w:fldChar w:fldCharType="(\w+)"/>|<w:instrText[^>]*>([^<]*)</w:instrText>', body):
+        if token.group(1) == "begin":
+            open_fields.append(len(found))
+            found.append("")
+        elif token.group(1) == "end":
+            open_fields.pop()
+        elif token.group(1) is None:
+            found[open_fields[-1]] += token.group(2)
+    return found
+
+
+def test_a_field_whose_instruction_word_split_over_runs_names_its_own_households_bookmark(tmp_path: Path) -> None:
+    # REF 落款 written as REF + 落款 + \h: each run alone named no bookmark, so every later household's field kept
+    # 落款 and showed the first household's text.
+    template = Template.load(field_split_over_runs(tmp_path / "燃气检修通知.docx"))
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name} for name in ("张伟", "李娜", "王芳")])
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]*)"/>', body) == ["落款", "落款_2", "落款_3"]
+    assert instructions(body) == [
+        "REF 落款 \\h",
+        " PAGEREF 落款 \\h ",
+        "REF 落款_2 \\h",
+        " PAGEREF 落款_2 \\h ",
+        "REF 落款_3 \\h",
+        " PAGEREF 落款_3 \\h ",
+    ]
+    assert [text for text in texts(merged) if text.startswith(("张伟", "李娜", "王芳"))] == [
+        f"{name}：本周六燃气检修，请在家等候。（见物业服务中心物业服务中心）" for name in ("张伟", "李娜", "王芳")
+    ]
+    package_is_whole(merged)

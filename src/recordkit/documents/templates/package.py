@@ -228,18 +228,73 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
     renamed = _ANCHOR_ATTRIBUTE.sub(
         lambda a: f"{a.group(1)}{new_names.get(a.group(2), a.group(2))}{a.group(3)}", renamed
     )
-
-    def field(found: re.Match[str]) -> str:
-        return _FIELD_REFERENCE.sub(lambda r: f"{r.group(1)}{new_names.get(r.group(2), r.group(2))}", found.group(0))
-
-    return _FIELD_TEXT.sub(field, renamed)
+    return with_fields_renamed(renamed, new_names)
 
 
 #: A link to a bookmark (``<w:hyperlink w:anchor="落款">``), a field's instruction (``<w:instrText> PAGEREF 落款 \h``, or
 #: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names.
 _ANCHOR_ATTRIBUTE = re.compile(r'(\bw:anchor=")([^"]*)(")')
-_FIELD_TEXT = re.compile(r"<w:instrText\b[^>]*>[^<]*</w:instrText>|<w:fldSimple\b[^>]*>")
 _FIELD_REFERENCE = re.compile(r"(\b(?:REF|PAGEREF|NOTEREF)\s+)([^\s\\\"<]+)")
+#: What a complex field is made of: where it begins, where its result starts and where it ends, and the runs of
+#: its instruction between them, which Word may write in several (``REF `` + ``落款`` + `` \h``).
+_FIELD_PART = re.compile(
+    r'<w:fldChar\b[^>]*?\bw:fldCharType="(begin|separate|end)"'
+    r"|(<w:instrText\b[^>]*>)([^<]*)(</w:instrText>)"
+    r"|<w:fldSimple\b[^>]*>"
+)
+
+
+def with_fields_renamed(xml: str, new_names: dict[str, str]) -> str:
+    """``xml`` with each field that names a bookmark of ``new_names`` (REF, PAGEREF, NOTEREF) naming its new
+    name instead, its instruction read whole across the runs Word split it into: the new name is written
+    where the old one began, and what the other runs held of it taken out of them."""
+    if not new_names:
+        return xml
+    rewritten: dict[int, tuple[int, str]] = {}  # where an element starts: where it ends, and what it becomes
+    open_fields: list[list[re.Match[str]]] = []  # the instruction runs read so far of each field begun
+    for found in _FIELD_PART.finditer(xml):
+        kind = found.group(1)
+        if found.group(0).startswith("<w:fldSimple"):
+            simple = _FIELD_REFERENCE.sub(
+                lambda r: f"{r.group(1)}{new_names.get(r.group(2), r.group(2))}", found.group(0)
+            )
+            rewritten[found.start()] = (found.end(), simple)
+        elif kind == "begin":
+            open_fields.append([])
+        elif kind in ("separate", "end") and open_fields:
+            runs = open_fields[-1]
+            open_fields[-1] = []  # a field's result has no instruction: nothing more is read into it
+            if kind == "end":
+                open_fields.pop()
+            for run, text in zip(runs, _renamed_instruction([run.group(3) for run in runs], new_names), strict=True):
+                if text != run.group(3):
+                    rewritten[run.start()] = (run.end(), f"{run.group(2)}{text}{run.group(4)}")
+        elif kind is None and open_fields:
+            open_fields[-1].append(found)
+    pieces, done = [], 0
+    for start in sorted(rewritten):
+        end, text = rewritten[start]
+        pieces += [xml[done:start], text]
+        done = end
+    return "".join(pieces) + xml[done:]
+
+
+def _renamed_instruction(runs: Sequence[str], new_names: dict[str, str]) -> list[str]:
+    """The texts of one field's instruction runs with each bookmark it names renamed by ``new_names``: the new
+    name in the run where the old one began, the rest of the old one taken out of the runs after it."""
+    whole = "".join(runs)
+    owner = [index for index, run in enumerate(runs) for _ in run]  # the run each character of ``whole`` is in
+    texts = [""] * len(runs)
+    done = 0
+    for reference in _FIELD_REFERENCE.finditer(whole):
+        start, end = reference.span(2)
+        for position in range(done, start):
+            texts[owner[position]] += whole[position]
+        texts[owner[start]] += new_names.get(reference.group(2), reference.group(2))
+        done = end
+    for position in range(done, len(whole)):
+        texts[owner[position]] += whole[position]
+    return texts
 
 
 def _copy_name(name: str, copy_number: int, names: set[str]) -> str:
