@@ -316,3 +316,129 @@ def test_a_field_whose_instruction_word_split_over_runs_names_its_own_households
         f"{name}：本周六燃气检修，请在家等候。（见物业服务中心物业服务中心）" for name in ("张伟", "李娜", "王芳")
     ]
     package_is_whole(merged)
+
+
+#: A date picker and a plain-text content control as Word saves them (each with its own w:id), and a text box
+#: as Word 2010 and later save it: the drawing (wps) for Word, and its VML copy for older readers, with the
+#: shape type it uses (v:shapetype) and the shape's id and o:spid; then a rectangle drawn in compatibility mode,
+#: VML alone, and an attached file (an OLE object): its icon's shape, and the object that names the shape.
+CONTROLS_AND_SHAPES = (
+    '<w:p><w:r><w:t xml:space="preserve">检修日期：</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="-1588914263"/>'
+    '<w:placeholder><w:docPart w:val="DefaultPlaceholder_-1854013437"/></w:placeholder>'
+    "<w:date w:fullDate=\"2026-12-06T00:00:00Z\"><w:dateFormat w:val=\"yyyy'年'M'月'd'日'\"/><w:lid w:val=\"zh-CN\"/>"
+    '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date></w:sdtPr>'
+    "<w:sdtContent><w:r><w:t>2026年12月6日</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+    '<w:p><w:r><w:t xml:space="preserve">联系人：</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="1186489121"/><w:text/>'
+    "</w:sdtPr><w:sdtContent><w:r><w:t>王师傅</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+    '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+    '<wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="251659264" '
+    'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+    '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+    '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+    '<wp:extent cx="1828800" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapSquare wrapText="bothSides"/>'
+    '<wp:docPr id="2" name="文本框 2"/><wp:cNvGraphicFramePr/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+    '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" cy="457200"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+    "<wps:txbx><w:txbxContent><w:p><w:r><w:t>燃气公司电话 96777</w:t></w:r></w:p></w:txbxContent></wps:txbx>"
+    '<wps:bodyPr rot="0" vert="horz" wrap="square" anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+    "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+    '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+    '<v:shape id="文本框 2" o:spid="_x0000_s1026" type="#_x0000_t202" style="position:absolute;margin-left:0;'
+    'margin-top:0;width:2in;height:36pt;z-index:251659264"><v:textbox><w:txbxContent><w:p><w:r>'
+    "<w:t>燃气公司电话 96777</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+    "</mc:AlternateContent></w:r></w:p>"
+    '<w:p><w:r><w:pict><v:rect id="矩形 3" o:spid="_x0000_s1027" style="position:absolute;width:1in;height:18pt" '
+    'strokeweight="1pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>请勿使用明火</w:t></w:r></w:p></w:txbxContent>'
+    "</v:textbox></v:rect></w:pict></w:r></w:p>"
+    '<w:p><w:r><w:t xml:space="preserve">附件：</w:t></w:r><w:r><w:object w:dxaOrig="1440" w:dyaOrig="360">'
+    '<v:shapetype id="_x0000_t75" coordsize="21600,21600" o:spt="75" o:preferrelative="t" filled="f" stroked="f">'
+    '<v:path o:extrusionok="f" gradientshapeok="t" o:connecttype="rect"/><o:lock v:ext="edit" aspectratio="t"/>'
+    '</v:shapetype><v:shape id="_x0000_i1025" type="#_x0000_t75" style="width:1in;height:18pt" o:ole="">'
+    '<v:imagedata r:id="rId90" o:title=""/></v:shape><o:OLEObject Type="Embed" ProgID="Package" '
+    'ShapeID="_x0000_i1025" DrawAspect="Icon" ObjectID="_1734567890" r:id="rId91"/></w:object></w:r></w:p>'
+)
+
+
+def controls_and_shapes(path: Path) -> Path:
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_paragraph("物业服务中心")
+    document.save(path)
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                data = data.decode().replace("<w:sectPr", CONTROLS_AND_SHAPES + "<w:sectPr", 1).encode()
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId90" Target="media/image90.png" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/image"/><Relationship Id="rId91" '
+                    b'Target="embeddings/oleObject1.bin" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    b'2006/relationships/oleObject"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Default Extension="png" ContentType="image/png"/><Default Extension="bin" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.oleObject"/></Types>',
+                )
+            package.writestr(info, data)
+        package.writestr("word/media/image90.png", picture("grey").getvalue())
+        package.writestr("word/embeddings/oleObject1.bin", bytes(512))
+    return path
+
+
+def words(docx: Path) -> list[str]:
+    """The text of each paragraph of the body, text boxes' paragraphs apart (as Word shows them, the copy of a
+    text box for older readers left out)."""
+    with zipfile.ZipFile(docx) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    body = re.sub(r"<mc:Fallback>.*?</mc:Fallback>", "", body, flags=re.DOTALL)
+    paragraphs = re.findall(r"<w:p\b[^>]*>((?:(?!<w:p\b).)*?)</w:p>", body, flags=re.DOTALL)
+    return ["".join(re.findall(r"<w:t\b[^>]*>([^<]*)</w:t>", paragraph)) for paragraph in paragraphs]
+
+
+def test_a_merged_print_file_gives_each_households_content_controls_and_shapes_ids_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # Every household's copy repeated the content controls' w:id and the VML shapes' id and o:spid: Word offered
+    # to repair the file, or kept one control of each id.
+    template = Template.load(controls_and_shapes(tmp_path / "燃气检修通知.docx"))
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name} for name in ("张伟", "李娜", "王芳")])
+    Document(str(merged))  # python-docx opens it
+    package_is_whole(merged)
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    control_ids = re.findall(r'<w:id w:val="(-?\d+)"/>', body)
+    assert len(control_ids) == 6  # two controls in each of three copies
+    assert len(set(control_ids)) == 6, control_ids
+    assert control_ids[:2] == ["-1588914263", "1186489121"]  # the first household's as in the template
+    shapes = re.findall(r"<v:(?:shape|rect)\b[^>]*>", body)
+    assert len(shapes) == 9  # a text box, a rectangle and an OLE object in each copy
+    names = [re.search(r'\sid="([^"]*)"', shape).group(1) for shape in shapes]  # type: ignore[union-attr]
+    spids = [re.search(r'\so:spid="([^"]*)"', shape).group(1) for shape in shapes if "o:spid" in shape]  # type: ignore[union-attr]
+    assert len(set(names)) == 9, names
+    assert len(set(spids)) == 6, spids
+    assert names[:3] == ["文本框 2", "矩形 3", "_x0000_i1025"]
+    assert spids[:2] == ["_x0000_s1026", "_x0000_s1027"]
+    assert all(re.fullmatch(r"_x0000_s\d+", spid) for spid in spids)  # the form Word reads a shape's number from
+    objects = [name for name in names if name.startswith("_x0000_i")]
+    assert re.findall(r'ShapeID="([^"]*)"', body) == objects  # each copy's object names its own copy's shape
+    shape_types = re.findall(r'<v:shapetype\b[^>]*?\sid="([^"]*)"', body)
+    assert len(set(shape_types)) == len(shape_types), shape_types
+    assert set(re.findall(r'\stype="#([^"]*)"', body)) <= set(shape_types)  # every text box's type defined
+    docpr_ids = re.findall(r'<wp:docPr\b[^>]*?\sid="(\d+)"', body)
+    assert len(set(docpr_ids)) == 3
+    text = words(merged)
+    for name in ("张伟", "李娜", "王芳"):
+        assert f"{name}：本周六燃气检修，请在家等候。" in text
+    assert text.count("检修日期：2026年12月6日") == 3
+    assert text.count("联系人：王师傅") == 3
+    assert text.count("燃气公司电话 96777") == 3
+    assert text.count("请勿使用明火") == 3

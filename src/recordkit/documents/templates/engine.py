@@ -53,9 +53,12 @@ from recordkit.documents.templates.limits import (
 )
 from recordkit.documents.templates.package import (
     bookmark_ids,
+    control_ids,
     copies_with_unique_ids,
+    copies_with_unique_shapes,
     drawing_ids,
     renumber_repeated_drawings,
+    shape_ids,
     unique_drawing_ids,
     with_unique_drawing_ids,
     without_comments,
@@ -353,6 +356,9 @@ class Template:
     #: The parts whose pictures a loop can repeat, and the ids of the pictures no fill repeats.
     _repeating_drawings: tuple[str, ...] = field(default=(), repr=False)
     _fixed_drawing_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    #: The content controls' and VML shapes' ids of the parts other than the body, which a merged file keeps.
+    _control_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    _shape_ids: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
@@ -421,6 +427,13 @@ class Template:
             if info.filename.startswith("word/") and info.filename.endswith(".xml") and info.filename != _MAIN_PART
             for number in drawing_ids(data.decode("utf-8", "replace"))
         )
+        others = [
+            data.decode("utf-8", "replace")
+            for info, data in entries
+            if info.filename.startswith("word/") and info.filename.endswith(".xml") and info.filename != _MAIN_PART
+        ]
+        self._control_ids = frozenset(number for xml in others for number in control_ids(xml))
+        self._shape_ids = frozenset(name for xml in others for name in shape_ids(xml))
         self._repeating_drawings = tuple(
             part.name for part in self._parts if "<wp:docPr" in part.source and _REPEATING.search(part.source)
         )
@@ -745,7 +758,8 @@ class Template:
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
         the first household on every page.
         Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks too, without
-        Word's ``_GoBack`` (``copies_with_unique_ids``).  A template with footnotes or endnotes is a
+        Word's ``_GoBack`` (``copies_with_unique_ids``), and its content controls and VML shapes
+        (``copies_with_unique_shapes``).  A template with footnotes or endnotes is a
         ``TemplateError``: every copy's mark would lead to the first household's note.
         """
         bodies: list[str] = []
@@ -768,6 +782,7 @@ class Template:
         head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
         taken = {number for text in (*rendered.values(), *bodies) for number in bookmark_ids(text)}
         bodies = copies_with_unique_ids(bodies, taken)
+        bodies = copies_with_unique_shapes(bodies, self._control_ids, self._shape_ids)
         breaker = _section_break(tail, "oddPage" if duplex else "nextPage")
         if duplex:
             # The last copy gets its blank back too: n one-page copies make 2n pages, so the file is

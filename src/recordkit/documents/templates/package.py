@@ -11,7 +11,7 @@ import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from html import unescape
 
 Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
@@ -306,3 +306,78 @@ def _copy_name(name: str, copy_number: int, names: set[str]) -> str:
             names.add(candidate)
             return candidate
     raise AssertionError("unreachable")  # itertools.count() never ends
+
+
+# A content control's id (``<w:sdtPr><w:id w:val=…>``), a VML shape's (``id``, the name Word shows, and
+# ``o:spid``, the number Word keeps for it) and what names a shape: an OLE object, an ActiveX control, a
+# connector's rule, a linked text box.  Word wants each unique in the document and repairs a file where
+# one repeats, or keeps one control of each id.
+_CONTROL_ID = re.compile(r'(<w:id\b[^>]*?\bw:val=")(-?\d+)(")')
+_VML_SHAPE = re.compile(r"<v:(?:shape|rect|roundrect|oval|line|polyline|arc|curve|image|group)\b[^>]*>")
+_VML_ID = re.compile(r'(\s(?:id|o:spid)=")([^"]*)(")')
+_VML_TYPE = re.compile(r'<v:shapetype\b[^>]*?\sid="([^"]*)"[^>]*?(?:/>|>.*?</v:shapetype>)', re.DOTALL)
+_SHAPE_REFERENCE = re.compile(r'(\b(?:ShapeID|w:shapeid)="|\bidref="#|mso-next-textbox:#)([^";]*)')
+_NUMBERED = re.compile(r"(.*?)(\d*)")
+#: The largest content-control id Word reads (a signed 32-bit number).
+_LARGEST_CONTROL_ID = 2**31 - 1
+
+
+def control_ids(xml: str) -> set[int]:
+    """The ids of the content controls in a part."""
+    return {int(found.group(2)) for found in _CONTROL_ID.finditer(xml)}
+
+
+def shape_ids(xml: str) -> set[str]:
+    """The ids of the VML shapes in a part: each one's ``id`` and ``o:spid``."""
+    return {found.group(2) for shape in _VML_SHAPE.finditer(xml) for found in _VML_ID.finditer(shape.group(0))}
+
+
+def copies_with_unique_shapes(copies: Sequence[str], controls: Iterable[int], shapes: Iterable[str]) -> list[str]:
+    """The bodies of a merged print file's copies with the content controls and VML shapes of every copy after
+    the first given ids no other has (``controls`` and ``shapes``: the other parts' ids), what names a shape
+    in the copy naming its new id.  A shape's new ids keep their form (``_x0000_s1026`` → ``_x0000_s1029``,
+    ``文本框 2`` → ``文本框 5``): Word reads a shape's number from its ``o:spid``.  A VML shape type a copy
+    defines again is left out: Word defines each once in a document, and the later shapes use it."""
+    taken_controls = set(controls) | {number for copy in copies for number in control_ids(copy)}
+    taken_shapes = set(shapes) | {name for copy in copies for name in shape_ids(copy)}
+    free_controls = (number for number in range(1, _LARGEST_CONTROL_ID) if number not in taken_controls)
+    last_numbers: dict[str, int] = {}
+    for name in taken_shapes:
+        prefix, digits = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]  # always matches
+        last_numbers[prefix] = max(last_numbers.get(prefix, 0), int(digits or 1))
+
+    def new_shape_id(name: str) -> str:
+        prefix, _ = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]
+        last_numbers[prefix] += 1
+        return f"{prefix}{last_numbers[prefix]}"
+
+    defined_types = {found.group(1) for found in _VML_TYPE.finditer(copies[0])} if copies else set()
+    return [*copies[:1], *(_shapes_of_copy(copy, free_controls, new_shape_id, defined_types) for copy in copies[1:])]
+
+
+def _shapes_of_copy(
+    copy: str, free_controls: Iterator[int], new_shape_id: Callable[[str], str], defined_types: set[str]
+) -> str:
+    new_controls: dict[str, str] = {}
+    new_shapes: dict[str, str] = {}
+
+    def control(found: re.Match[str]) -> str:
+        if found.group(2) not in new_controls:
+            new_controls[found.group(2)] = str(next(free_controls))
+        return f"{found.group(1)}{new_controls[found.group(2)]}{found.group(3)}"
+
+    def shape_id(found: re.Match[str]) -> str:
+        if found.group(2) not in new_shapes:
+            new_shapes[found.group(2)] = new_shape_id(found.group(2))
+        return f"{found.group(1)}{new_shapes[found.group(2)]}{found.group(3)}"
+
+    def first_definition(found: re.Match[str]) -> str:
+        if found.group(1) in defined_types:
+            return ""
+        defined_types.add(found.group(1))
+        return found.group(0)
+
+    copy = _CONTROL_ID.sub(control, copy)
+    copy = _VML_SHAPE.sub(lambda shape: _VML_ID.sub(shape_id, shape.group(0)), copy)
+    copy = _SHAPE_REFERENCE.sub(lambda found: found.group(1) + new_shapes.get(found.group(2), found.group(2)), copy)
+    return _VML_TYPE.sub(first_definition, copy)
