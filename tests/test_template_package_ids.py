@@ -5,6 +5,7 @@ repeats.  Read from the XML inside the generated .docx; expected ids counted by 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -442,3 +443,81 @@ def test_a_merged_print_file_gives_each_households_content_controls_and_shapes_i
     assert text.count("联系人：王师傅") == 3
     assert text.count("燃气公司电话 96777") == 3
     assert text.count("请勿使用明火") == 3
+
+
+def rows_saved_by_word(path: Path) -> Path:
+    """A check list as Word saves it: each paragraph and table row with its w14:paraId, a {%tr for %} row whose
+    amount is the bookmark 本行金额 and whose first cell refers to it (见 {REF 本行金额 \\h}), and the bookmark 落款
+    under the table."""
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table.cell(1, 1).text = "{{ 行.金额 }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.add_paragraph("物业服务中心")
+    document.save(path)
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    paragraph_ids = (f"{number:08X}" for number in itertools.count(0x1A2B3C40))
+    rewritten = []
+    for info, data in entries:
+        if info.filename == "word/document.xml":
+            xml = re.sub(
+                r"<w:(p|tr)>",
+                lambda found: f'<w:{found.group(1)} w14:paraId="{next(paragraph_ids)}" w14:textId="77777777">',
+                data.decode(),
+            )
+            xml = xml.replace(
+                "<w:r><w:t>{{ 行.金额 }}</w:t></w:r>",
+                '<w:bookmarkStart w:id="5" w:name="本行金额"/><w:r><w:t>{{ 行.金额 }}</w:t></w:r><w:bookmarkEnd w:id="5"/>',
+            )
+            xml = xml.replace(
+                "<w:r><w:t>{{ 行.项目 }}</w:t></w:r>",
+                '<w:r><w:t>{{ 行.项目 }}</w:t></w:r><w:r><w:t>（见</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/>'
+                '</w:r><w:r><w:instrText xml:space="preserve"> REF 本行金额 \\h </w:instrText></w:r><w:r>'
+                '<w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>金额</w:t></w:r><w:r>'
+                '<w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>）</w:t></w:r>',
+            )
+            xml = xml.replace(
+                "<w:t>物业服务中心</w:t></w:r>",
+                '<w:t>物业服务中心</w:t></w:r><w:bookmarkStart w:id="1" w:name="落款"/><w:bookmarkEnd w:id="1"/>',
+            )
+            data = xml.encode()
+        rewritten.append((info, data))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in rewritten:
+            package.writestr(info, data)
+    return path
+
+
+def test_a_table_row_printed_once_per_item_names_its_bookmarks_apart_and_drops_repeated_paragraph_ids(
+    tmp_path: Path,
+) -> None:
+    # Three items printed the row's bookmark 本行金额 (id 5) and its rows' and paragraphs' w14:paraId three times:
+    # Word offers to repair such a paper, and every row's REF showed the first row's amount.
+    template = Template.load(rows_saved_by_word(tmp_path / "核对单.docx"))
+    rows = [{"项目": "门禁卡", "金额": "20.00"}, {"项目": "车位", "金额": "300.00"}, {"项目": "水表", "金额": "45.50"}]
+    paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows})
+    assert [[cell.text for cell in row.cells] for row in Document(str(paper)).tables[0].rows] == [
+        ["门禁卡（见金额）", "20.00"],
+        ["车位（见金额）", "300.00"],
+        ["水表（见金额）", "45.50"],
+    ]
+    with zipfile.ZipFile(paper) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    starts = re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="([^"]*)"/>', body)
+    assert [name for _, name in starts] == ["本行金额", "本行金额_2", "本行金额_3", "落款"]
+    assert len({number for number, _ in starts}) == 4
+    assert sorted(re.findall(r'<w:bookmarkEnd w:id="(\d+)"/>', body)) == sorted(number for number, _ in starts)
+    # Each row's field names its own row's amount, which a row after it no longer takes from the first.
+    assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", body) == [
+        " REF 本行金额 \\h ",
+        " REF 本行金额_2 \\h ",
+        " REF 本行金额_3 \\h ",
+    ]
+    paragraph_ids = re.findall(r'w14:paraId="([^"]*)"', body)
+    assert len(paragraph_ids) == len(set(paragraph_ids)), paragraph_ids
+    assert len(paragraph_ids) == 2 + 3  # 称呼 and 落款's paragraphs, and the first row with its two cells' paragraphs
+    package_is_whole(paper)

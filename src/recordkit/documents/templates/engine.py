@@ -58,6 +58,7 @@ from recordkit.documents.templates.package import (
     copies_with_unique_shapes,
     drawing_ids,
     renumber_repeated_drawings,
+    rows_with_unique_ids,
     shape_ids,
     unique_drawing_ids,
     with_unique_drawing_ids,
@@ -97,6 +98,8 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _NOTE_REFERENCE = re.compile(r"<w:(?:footnote|endnote)Reference\b")
 #: A statement that can print its content more than once: a loop, or a macro called again.
 _REPEATING = re.compile(r"\{%(?:tr|tc|p|r)?[-+]?\s*(?:for|macro)\b")
+# What Word wants unique that a loop can print again: a bookmark, Word 2010's id of a paragraph or a drawing.
+_WORD_IDS = re.compile(r"<w:bookmarkStart\b|\bw14:paraId=|\bwp14:anchorId=")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
@@ -359,6 +362,9 @@ class Template:
     #: The content controls' and VML shapes' ids of the parts other than the body, which a merged file keeps.
     _control_ids: frozenset[int] = field(default=frozenset(), repr=False)
     _shape_ids: frozenset[str] = field(default=frozenset(), repr=False)
+    #: The parts whose bookmarks or Word 2010 ids a loop can repeat, and every part's bookmark ids.
+    _repeating_ids: tuple[str, ...] = field(default=(), repr=False)
+    _bookmark_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
@@ -434,6 +440,15 @@ class Template:
         ]
         self._control_ids = frozenset(number for xml in others for number in control_ids(xml))
         self._shape_ids = frozenset(name for xml in others for name in shape_ids(xml))
+        self._repeating_ids = tuple(
+            part.name for part in self._parts if _WORD_IDS.search(part.source) and _REPEATING.search(part.source)
+        )
+        self._bookmark_ids = frozenset(
+            number
+            for info, data in entries
+            if info.filename.startswith("word/") and info.filename.endswith(".xml")
+            for number in bookmark_ids(data.decode("utf-8", "replace"))
+        )
         self._repeating_drawings = tuple(
             part.name for part in self._parts if "<wp:docPr" in part.source and _REPEATING.search(part.source)
         )
@@ -703,12 +718,17 @@ class Template:
         return self._package(self._render_parts(context))
 
     def _render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
-        rendered = {part.name: _unpatch(self._render_part(part, context)) for part in self._parts}
+        rendered = {part.name: self._filled(part, context) for part in self._parts}
         if self._repeating_drawings:  # a picture in a {%tr for %} row: one id per row printed
             seen = set(self._fixed_drawing_ids)
             for name in self._repeating_drawings:
                 rendered[name] = renumber_repeated_drawings(rendered[name], seen)
         return rendered
+
+    def _filled(self, part: _Part, context: Mapping[str, Any]) -> str:
+        """One part filled, a table row a loop printed once per item with ids of its own."""
+        xml = _unpatch(self._render_part(part, context))
+        return rows_with_unique_ids(xml, self._bookmark_ids) if part.name in self._repeating_ids else xml
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no
@@ -772,7 +792,7 @@ class Template:
         for context in contexts:
             self.check_context(context)
             first = first if first is not None else context
-            bodies.append(_body_of(_unpatch(self._render_part(main, context))))
+            bodies.append(_body_of(self._filled(main, context)))
             for part in others:
                 text = _unpatch(self._render_part(part, context))
                 if rendered.setdefault(part.name, text) != text:

@@ -231,6 +231,54 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
     return with_fields_renamed(renamed, new_names)
 
 
+# A table row with no row inside it (a {%tr for %} row prints one per item), and an element Word 2010 gave an
+# id of its own: a paragraph or a table row (``w14:paraId``), a drawing (``wp14:anchorId``).
+_INNERMOST_ROW = re.compile(r"<w:tr\b[^>]*>(?:(?!<w:tr\b).)*?</w:tr>", re.DOTALL)
+_WORD_2010_ELEMENT = re.compile(r'<[\w:]+\s[^>]*?\b(?:w14:paraId|wp14:anchorId)="([^"]*)"[^>]*>')
+
+
+def rows_with_unique_ids(xml: str, taken: Iterable[int]) -> str:
+    """A filled part whose loops printed a table row once per item, with what Word wants unique made so: the
+    bookmarks of each later row printing the same bookmark numbered past ``taken`` (the other parts'
+    bookmark ids) and named with the row's number (``本行金额_2``), what in that row leads to one of them
+    (a link, a REF or PAGEREF field) following, Word's ``_GoBack`` left out of it; and Word 2010's ids of
+    a paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
+    Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
+    every later row would show the first row's text.  A field outside the rows keeps leading to the first."""
+    return _without_repeated_word_2010_ids(_rows_with_unique_bookmarks(xml, taken))
+
+
+def _rows_with_unique_bookmarks(xml: str, taken: Iterable[int]) -> str:
+    starts = [
+        (found.start(), name.group(2))
+        for found in _BOOKMARK.finditer(xml)
+        if (found.group(1) or found.group(2)) == "Start" and (name := _BOOKMARK_NAME.search(found.group(0))) is not None
+    ]
+    if len({name for _, name in starts}) == len(starts):
+        return xml
+    names = {name for _, name in starts}
+    numbers = itertools.count(max({*taken, *bookmark_ids(xml)}, default=0) + 1)
+
+    def row(found: re.Match[str]) -> str:
+        own = {name for position, name in starts if found.start() <= position < found.end()}
+        before = max((sum(1 for p, n in starts if n == name and p < found.start()) for name in own), default=0)
+        return _bookmarks_of_copy(found.group(0), before + 1, numbers, names) if before else found.group(0)
+
+    return _INNERMOST_ROW.sub(row, xml)
+
+
+def _without_repeated_word_2010_ids(xml: str) -> str:
+    seen: set[str] = set()
+
+    def element(found: re.Match[str]) -> str:
+        if found.group(1) in seen:
+            return _WORD_2010_IDS.sub("", found.group(0))
+        seen.add(found.group(1))
+        return found.group(0)
+
+    return _WORD_2010_ELEMENT.sub(element, xml)
+
+
 #: A link to a bookmark (``<w:hyperlink w:anchor="落款">``), a field's instruction (``<w:instrText> PAGEREF 落款 \h``, or
 #: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names.
 _ANCHOR_ATTRIBUTE = re.compile(r'(\bw:anchor=")([^"]*)(")')
