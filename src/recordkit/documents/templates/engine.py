@@ -334,6 +334,10 @@ class _StandIn(str):
         if isinstance(key, str) and _UNSAFE_ATTRIBUTE.match(key):
             # As the sandbox refuses a real value's x['__class__'] (no such item: then the attribute).
             raise SecurityError(f"access to attribute {key!r} of 'str' object is unsafe.")
+        if isinstance(key, str) and not self.row and callable(getattr(str, key, None)):
+            # A text has no item of this name, so Jinja takes its method, as for a real value: x['upper'],
+            # x|map(attribute='upper') print a method, which the fill refuses (the rows' fields are Chinese).
+            raise KeyError(key)
         return self._field(key)
 
     def _field(self, key: object) -> _StandIn:
