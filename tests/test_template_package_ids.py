@@ -521,3 +521,65 @@ def test_a_table_row_printed_once_per_item_names_its_bookmarks_apart_and_drops_r
     assert len(paragraph_ids) == len(set(paragraph_ids)), paragraph_ids
     assert len(paragraph_ids) == 2 + 3  # 称呼 and 落款's paragraphs, and the first row with its two cells' paragraphs
     package_is_whole(paper)
+
+
+def test_a_table_row_printed_once_per_item_gives_its_content_controls_and_shapes_ids_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # A {%tr for %} row with a check box (a content control) and a VML stamp printed both once per item with the
+    # same ids, as merged copies did.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table.cell(1, 1).text = "已核对"
+    table.cell(1, 2).text = "印"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.save(tmp_path / "核对单.docx")
+    with zipfile.ZipFile(tmp_path / "核对单.docx") as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(tmp_path / "核对单.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                data = (
+                    data.decode()
+                    .replace(
+                        "<w:r><w:t>已核对</w:t></w:r>",
+                        '<w:sdt><w:sdtPr><w:id w:val="-2071640543"/><w14:checkbox><w14:checked w14:val="0"/>'
+                        '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/><w14:uncheckedState w14:val="2610" '
+                        'w14:font="MS Gothic"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☐</w:t></w:r>'
+                        "</w:sdtContent></w:sdt><w:r><w:t>已核对</w:t></w:r>",
+                    )
+                    .replace(
+                        "<w:r><w:t>印</w:t></w:r>",
+                        '<w:r><w:pict><v:oval id="椭圆 4" o:spid="_x0000_s1030" style="position:absolute;width:18pt;'
+                        'height:18pt" strokecolor="red"><v:textbox><w:txbxContent><w:p><w:r><w:t>印</w:t></w:r>'
+                        "</w:p></w:txbxContent></v:textbox></v:oval></w:pict></w:r>",
+                    )
+                    .encode()
+                )
+            package.writestr(info, data)
+    rows = [{"项目": "门禁卡"}, {"项目": "车位"}, {"项目": "水表"}]
+    template = Template.load(tmp_path / "核对单.docx")
+    paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows})
+    with zipfile.ZipFile(paper) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    control_ids = re.findall(r'<w:id w:val="(-?\d+)"/>', body)
+    assert len(control_ids) == 3
+    assert len(set(control_ids)) == 3, control_ids
+    shapes = re.findall(r"<v:oval\b[^>]*>", body)
+    names = [re.search(r'\sid="([^"]*)"', shape).group(1) for shape in shapes]  # type: ignore[union-attr]
+    spids = [re.search(r'\so:spid="([^"]*)"', shape).group(1) for shape in shapes]  # type: ignore[union-attr]
+    assert len(set(names)) == 3, names
+    assert len(set(spids)) == 3, spids
+    assert all(re.fullmatch(r"_x0000_s\d+", spid) for spid in spids)
+    assert [text for text in words(paper) if text.endswith("已核对")] == ["☐已核对"] * 3
+    assert words(paper).count("印") == 3
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name, "明细": rows} for name in ("张伟", "李娜")])
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert len(set(re.findall(r'<w:id w:val="(-?\d+)"/>', body))) == 6
+    assert len(set(re.findall(r'\so:spid="([^"]*)"', body))) == 6
+    package_is_whole(merged)

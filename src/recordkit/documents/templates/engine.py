@@ -98,8 +98,9 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _NOTE_REFERENCE = re.compile(r"<w:(?:footnote|endnote)Reference\b")
 #: A statement that can print its content more than once: a loop, or a macro called again.
 _REPEATING = re.compile(r"\{%(?:tr|tc|p|r)?[-+]?\s*(?:for|macro)\b")
-# What Word wants unique that a loop can print again: a bookmark, Word 2010's id of a paragraph or a drawing.
-_WORD_IDS = re.compile(r"<w:bookmarkStart\b|\bw14:paraId=|\bwp14:anchorId=")
+# What Word wants unique that a loop can print again: a bookmark, Word 2010's id of a paragraph or a drawing,
+# a content control, a VML shape.
+_WORD_IDS = re.compile(r"<w:bookmarkStart\b|\bw14:paraId=|\bwp14:anchorId=|<w:sdtPr\b|<v:")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
@@ -732,7 +733,9 @@ class Template:
     def _filled(self, part: _Part, context: Mapping[str, Any]) -> str:
         """One part filled, a table row a loop printed once per item with ids of its own."""
         xml = _unpatch(self._render_part(part, context))
-        return rows_with_unique_ids(xml, self._bookmark_ids) if part.name in self._repeating_ids else xml
+        if part.name not in self._repeating_ids:
+            return xml
+        return rows_with_unique_ids(xml, self._bookmark_ids, self._control_ids, self._shape_ids)
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no

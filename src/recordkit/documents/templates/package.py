@@ -11,7 +11,7 @@ import itertools
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from html import unescape
 
 Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
@@ -237,15 +237,41 @@ _INNERMOST_ROW = re.compile(r"<w:tr\b[^>]*>(?:(?!<w:tr\b).)*?</w:tr>", re.DOTALL
 _WORD_2010_ELEMENT = re.compile(r'<[\w:]+\s[^>]*?\b(?:w14:paraId|wp14:anchorId)="([^"]*)"[^>]*>')
 
 
-def rows_with_unique_ids(xml: str, taken: Iterable[int]) -> str:
+def rows_with_unique_ids(
+    xml: str, taken: Iterable[int], controls: Iterable[int] = (), shapes: Iterable[str] = ()
+) -> str:
     """A filled part whose loops printed a table row once per item, with what Word wants unique made so: the
     bookmarks of each later row printing the same bookmark numbered past ``taken`` (the other parts'
     bookmark ids) and named with the row's number (``本行金额_2``), what in that row leads to one of them
-    (a link, a REF or PAGEREF field) following, Word's ``_GoBack`` left out of it; and Word 2010's ids of
-    a paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
+    (a link, a REF or PAGEREF field) following, Word's ``_GoBack`` left out of it; its content controls
+    and VML shapes given ids of their own as a merged file's later copies are (``controls``, ``shapes``:
+    the other parts' ids); and Word 2010's ids of a paragraph, a row or a drawing printed again
+    (``w14:paraId`` …, which Word makes again) left out.
     Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
     every later row would show the first row's text.  A field outside the rows keeps leading to the first."""
-    return _without_repeated_word_2010_ids(_rows_with_unique_bookmarks(xml, taken))
+    xml = _rows_with_unique_shapes(_rows_with_unique_bookmarks(xml, taken), controls, shapes)
+    return _without_repeated_word_2010_ids(xml)
+
+
+def _rows_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterable[str]) -> str:
+    placed = [(found.start(), f"control {found.group(2)}") for found in _CONTROL_ID.finditer(xml)] + [
+        (shape.start(), f"shape {found.group(2)}")
+        for shape in _VML_SHAPE.finditer(xml)
+        for found in _VML_ID.finditer(shape.group(0))
+    ]
+    if len({name for _, name in placed}) == len(placed):
+        return xml
+    new_ids = _NewIds([xml], controls, shapes)
+    types = [(found.start(), found.group(1)) for found in _VML_TYPE.finditer(xml)]
+
+    def row(found: re.Match[str]) -> str:
+        own = {name for position, name in placed if found.start() <= position < found.end()}
+        if not own & {name for position, name in placed if position < found.start()}:
+            return found.group(0)  # the first row printing them
+        defined_before = {name for position, name in types if position < found.start()}
+        return _shapes_of_copy(found.group(0), new_ids, defined_before)
+
+    return _INNERMOST_ROW.sub(row, xml)
 
 
 def _rows_with_unique_bookmarks(xml: str, taken: Iterable[int]) -> str:
@@ -386,37 +412,45 @@ def copies_with_unique_shapes(copies: Sequence[str], controls: Iterable[int], sh
     in the copy naming its new id.  A shape's new ids keep their form (``_x0000_s1026`` → ``_x0000_s1029``,
     ``文本框 2`` → ``文本框 5``): Word reads a shape's number from its ``o:spid``.  A VML shape type a copy
     defines again is left out: Word defines each once in a document, and the later shapes use it."""
-    taken_controls = set(controls) | {number for copy in copies for number in control_ids(copy)}
-    taken_shapes = set(shapes) | {name for copy in copies for name in shape_ids(copy)}
-    free_controls = (number for number in range(1, _LARGEST_CONTROL_ID) if number not in taken_controls)
-    last_numbers: dict[str, int] = {}
-    for name in taken_shapes:
-        prefix, digits = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]  # always matches
-        last_numbers[prefix] = max(last_numbers.get(prefix, 0), int(digits or 1))
-
-    def new_shape_id(name: str) -> str:
-        prefix, _ = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]
-        last_numbers[prefix] += 1
-        return f"{prefix}{last_numbers[prefix]}"
-
+    new_ids = _NewIds(copies, controls, shapes)
     defined_types = {found.group(1) for found in _VML_TYPE.finditer(copies[0])} if copies else set()
-    return [*copies[:1], *(_shapes_of_copy(copy, free_controls, new_shape_id, defined_types) for copy in copies[1:])]
+    return [*copies[:1], *(_shapes_of_copy(copy, new_ids, defined_types) for copy in copies[1:])]
 
 
-def _shapes_of_copy(
-    copy: str, free_controls: Iterator[int], new_shape_id: Callable[[str], str], defined_types: set[str]
-) -> str:
+class _NewIds:
+    """New ids for content controls and VML shapes, none of them among those of ``texts``, ``controls`` and
+    ``shapes``: a control's the smallest free number, a shape's its own form numbered past the last taken."""
+
+    def __init__(self, texts: Iterable[str], controls: Iterable[int], shapes: Iterable[str]) -> None:
+        texts = list(texts)
+        taken_controls = set(controls) | {number for text in texts for number in control_ids(text)}
+        self._free_controls = (number for number in range(1, _LARGEST_CONTROL_ID) if number not in taken_controls)
+        self._last_numbers: dict[str, int] = {}
+        for name in set(shapes) | {name for text in texts for name in shape_ids(text)}:
+            prefix, digits = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]  # always matches
+            self._last_numbers[prefix] = max(self._last_numbers.get(prefix, 0), int(digits or 1))
+
+    def control(self) -> str:
+        return str(next(self._free_controls))
+
+    def shape(self, name: str) -> str:
+        prefix, _ = _NUMBERED.fullmatch(name).groups()  # type: ignore[union-attr]
+        self._last_numbers[prefix] += 1
+        return f"{prefix}{self._last_numbers[prefix]}"
+
+
+def _shapes_of_copy(copy: str, new_ids: _NewIds, defined_types: set[str]) -> str:
     new_controls: dict[str, str] = {}
     new_shapes: dict[str, str] = {}
 
     def control(found: re.Match[str]) -> str:
         if found.group(2) not in new_controls:
-            new_controls[found.group(2)] = str(next(free_controls))
+            new_controls[found.group(2)] = new_ids.control()
         return f"{found.group(1)}{new_controls[found.group(2)]}{found.group(3)}"
 
     def shape_id(found: re.Match[str]) -> str:
         if found.group(2) not in new_shapes:
-            new_shapes[found.group(2)] = new_shape_id(found.group(2))
+            new_shapes[found.group(2)] = new_ids.shape(found.group(2))
         return f"{found.group(1)}{new_shapes[found.group(2)]}{found.group(3)}"
 
     def first_definition(found: re.Match[str]) -> str:
