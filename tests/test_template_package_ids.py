@@ -583,3 +583,41 @@ def test_a_table_row_printed_once_per_item_gives_its_content_controls_and_shapes
     assert len(set(re.findall(r'<w:id w:val="(-?\d+)"/>', body))) == 6
     assert len(set(re.findall(r'\so:spid="([^"]*)"', body))) == 6
     package_is_whole(merged)
+
+
+def test_a_merged_print_files_hyperlink_fields_lead_to_their_own_households_bookmark(tmp_path: Path) -> None:
+    # A link Word wrote as a field (插入 → 链接 → 本文档中的位置, saved as HYPERLINK \l "落款"), in runs or as a simple
+    # field, kept 落款 in every later household's copy: a click there went to the first household's page.
+    path = field_split_over_runs(tmp_path / "燃气检修通知.docx")
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                xml = data.decode()
+                xml = xml.replace("REF </w:instrText>", 'HYPERLINK \\l "</w:instrText>', 1)
+                xml = xml.replace(">落款</w:instrText>", '>落款" \\o "盖章处"</w:instrText>', 1)
+                xml = xml.replace(
+                    "<w:r><w:t>）</w:t></w:r>",
+                    '<w:fldSimple w:instr=" HYPERLINK \\l &quot;落款&quot; "><w:r><w:t>落款</w:t></w:r></w:fldSimple>'
+                    "<w:r><w:t>）</w:t></w:r>",
+                    1,
+                )
+                data = xml.encode()
+            package.writestr(info, data)
+    merged = tmp_path / "合并.docx"
+    Template.load(path).render_merged_to(merged, [{"称呼": name} for name in ("张伟", "李娜")])
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]*)"/>', body) == ["落款", "落款_2"]
+    assert instructions(body) == [
+        'HYPERLINK \\l "落款" \\o "盖章处" \\h',
+        " PAGEREF 落款 \\h ",
+        'HYPERLINK \\l "落款_2" \\o "盖章处" \\h',
+        " PAGEREF 落款_2 \\h ",
+    ]
+    assert re.findall(r'<w:fldSimple w:instr="([^"]*)"', body) == [
+        " HYPERLINK \\l &quot;落款&quot; ",
+        " HYPERLINK \\l &quot;落款_2&quot; ",
+    ]
+    package_is_whole(merged)

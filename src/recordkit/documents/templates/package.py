@@ -306,9 +306,13 @@ def _without_repeated_word_2010_ids(xml: str) -> str:
 
 
 #: A link to a bookmark (``<w:hyperlink w:anchor="落款">``), a field's instruction (``<w:instrText> PAGEREF 落款 \h``, or
-#: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names.
+#: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names: after REF, PAGEREF or NOTEREF,
+#: or a link's ``\l`` (``HYPERLINK \l "落款"``, quoted ``&quot;`` in an attribute).
 _ANCHOR_ATTRIBUTE = re.compile(r'(\bw:anchor=")([^"]*)(")')
-_FIELD_REFERENCE = re.compile(r"(\b(?:REF|PAGEREF|NOTEREF)\s+)([^\s\\\"<]+)")
+_FIELD_REFERENCE = re.compile(
+    r'(\b(?:REF|PAGEREF|NOTEREF)\s+|\A\s*HYPERLINK\b.*?\\l\s+(?:"|&quot;)?)([^\s\\"<&]+)', re.DOTALL
+)
+_FIELD_INSTRUCTION = re.compile(r'(\bw:instr=")([^"]*)(")')
 #: What a complex field is made of: where it begins, where its result starts and where it ends, and the runs of
 #: its instruction between them, which Word may write in several (``REF `` + ``落款`` + `` \h``).
 _FIELD_PART = re.compile(
@@ -319,7 +323,7 @@ _FIELD_PART = re.compile(
 
 
 def with_fields_renamed(xml: str, new_names: dict[str, str]) -> str:
-    """``xml`` with each field that names a bookmark of ``new_names`` (REF, PAGEREF, NOTEREF) naming its new
+    """``xml`` with each field that names a bookmark of ``new_names`` (REF, PAGEREF, NOTEREF, HYPERLINK) naming its new
     name instead, its instruction read whole across the runs Word split it into: the new name is written
     where the old one began, and what the other runs held of it taken out of them."""
     if not new_names:
@@ -329,8 +333,8 @@ def with_fields_renamed(xml: str, new_names: dict[str, str]) -> str:
     for found in _FIELD_PART.finditer(xml):
         kind = found.group(1)
         if found.group(0).startswith("<w:fldSimple"):
-            simple = _FIELD_REFERENCE.sub(
-                lambda r: f"{r.group(1)}{new_names.get(r.group(2), r.group(2))}", found.group(0)
+            simple = _FIELD_INSTRUCTION.sub(
+                lambda i: f"{i.group(1)}{_renamed_instruction([i.group(2)], new_names)[0]}{i.group(3)}", found.group(0)
             )
             rewritten[found.start()] = (found.end(), simple)
         elif kind == "begin":
