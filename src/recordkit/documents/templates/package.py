@@ -1,5 +1,6 @@
 """Rewrites of a .docx package that filling needs beside its Jinja: a template's comments (批注) left out,
-and its pictures numbered once each, in one paper and in a merged print file.
+and what Word wants unique in a document — pictures, bookmarks, content controls, VML shapes, Word 2010's
+paragraph ids — kept unique where a loop's rows or a merged print file's copies print them again.
 
 What each part's placeholders become is the engine's business; this module only takes out what
 must never reach an owner's paper, keeping the package one Word opens without a repair.
