@@ -621,3 +621,43 @@ def test_a_merged_print_files_hyperlink_fields_lead_to_their_own_households_book
         " HYPERLINK \\l &quot;落款_2&quot; ",
     ]
     package_is_whole(merged)
+
+
+def test_a_paragraph_printed_once_per_item_names_its_bookmarks_and_content_controls_apart(tmp_path: Path) -> None:
+    # A {%p for %} paragraph (one line per item, not a table row) printed its bookmark 本项 and its plain-text
+    # content control once per item with the same name and ids.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    document.add_paragraph("{%p for 项 in 明细 %}")
+    document.add_paragraph("ITEM")
+    document.add_paragraph("{%p endfor %}")
+    document.save(tmp_path / "清单.docx")
+    with zipfile.ZipFile(tmp_path / "清单.docx") as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(tmp_path / "清单.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                data = (
+                    data.decode()
+                    .replace(
+                        "<w:r><w:t>ITEM</w:t></w:r>",
+                        '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r><w:bookmarkEnd w:id="4"/>'
+                        '<w:r><w:t xml:space="preserve">：</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="1946377512"/><w:text/>'
+                        "</w:sdtPr><w:sdtContent><w:r><w:t>待核对</w:t></w:r></w:sdtContent></w:sdt>",
+                    )
+                    .encode()
+                )
+            package.writestr(info, data)
+    paper = Template.load(tmp_path / "清单.docx").render_to(
+        tmp_path / "out.docx", {"称呼": "张伟", "明细": ["门禁卡", "车位", "水表"]}
+    )
+    assert words(paper)[1:] == ["门禁卡：待核对", "车位：待核对", "水表：待核对"]
+    with zipfile.ZipFile(paper) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    starts = re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="([^"]*)"/>', body)
+    assert [name for _, name in starts] == ["本项", "本项_2", "本项_3"]
+    assert len({number for number, _ in starts}) == 3
+    assert re.findall(r'<w:bookmarkEnd w:id="(\d+)"/>', body) == [number for number, _ in starts]
+    control_ids = re.findall(r'<w:id w:val="(-?\d+)"/>', body)
+    assert len(control_ids) == 3
+    assert len(set(control_ids)) == 3, control_ids

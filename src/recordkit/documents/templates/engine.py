@@ -57,8 +57,8 @@ from recordkit.documents.templates.package import (
     copies_with_unique_ids,
     copies_with_unique_shapes,
     drawing_ids,
+    loops_with_unique_ids,
     renumber_repeated_drawings,
-    rows_with_unique_ids,
     shape_ids,
     unique_drawing_ids,
     with_unique_drawing_ids,
@@ -731,11 +731,11 @@ class Template:
         return rendered
 
     def _filled(self, part: _Part, context: Mapping[str, Any]) -> str:
-        """One part filled, a table row a loop printed once per item with ids of its own."""
+        """One part filled, each table row or paragraph a loop printed once per item with ids of its own."""
         xml = _unpatch(self._render_part(part, context))
         if part.name not in self._repeating_ids:
             return xml
-        return rows_with_unique_ids(xml, self._bookmark_ids, self._control_ids, self._shape_ids)
+        return loops_with_unique_ids(xml, self._bookmark_ids, self._control_ids, self._shape_ids)
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no

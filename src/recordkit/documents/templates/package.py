@@ -232,29 +232,32 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
     return with_fields_renamed(renamed, new_names)
 
 
-# A table row with no row inside it (a {%tr for %} row prints one per item), and an element Word 2010 gave an
-# id of its own: a paragraph or a table row (``w14:paraId``), a drawing (``wp14:anchorId``).
+# A table row with no row inside it (a {%tr for %} row prints one per item), a paragraph with none inside it
+# (a {%p for %} paragraph), and an element Word 2010 gave an id of its own: a paragraph or a table row
+# (``w14:paraId``), a drawing (``wp14:anchorId``).
 _INNERMOST_ROW = re.compile(r"<w:tr\b[^>]*>(?:(?!<w:tr\b).)*?</w:tr>", re.DOTALL)
+_INNERMOST_PARAGRAPH = re.compile(r"<w:p\b[^>]*>(?:(?!<w:p\b).)*?</w:p>", re.DOTALL)
 _WORD_2010_ELEMENT = re.compile(r'<[\w:]+\s[^>]*?\b(?:w14:paraId|wp14:anchorId)="([^"]*)"[^>]*>')
 
 
-def rows_with_unique_ids(
+def loops_with_unique_ids(
     xml: str, taken: Iterable[int], controls: Iterable[int] = (), shapes: Iterable[str] = ()
 ) -> str:
-    """A filled part whose loops printed a table row once per item, with what Word wants unique made so: the
-    bookmarks of each later row printing the same bookmark numbered past ``taken`` (the other parts'
-    bookmark ids) and named with the row's number (``本行金额_2``), what in that row leads to one of them
-    (a link, a REF or PAGEREF field) following, Word's ``_GoBack`` left out of it; its content controls
-    and VML shapes given ids of their own as a merged file's later copies are (``controls``, ``shapes``:
-    the other parts' ids); and Word 2010's ids of a paragraph, a row or a drawing printed again
-    (``w14:paraId`` …, which Word makes again) left out.
+    """A filled part whose loops printed a table row or a paragraph once per item, with what Word wants unique
+    made so: the bookmarks of each later row (or paragraph, outside a table) printing the same bookmark
+    numbered past ``taken`` (the other parts' bookmark ids) and named with the row's number
+    (``本行金额_2``), what in that row leads to one of them (a link, a REF or PAGEREF field) following, Word's
+    ``_GoBack`` left out of it; its content controls and VML shapes given ids of their own as a merged
+    file's later copies are (``controls``, ``shapes``: the other parts' ids); and Word 2010's ids of a
+    paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
     Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
     every later row would show the first row's text.  A field outside the rows keeps leading to the first."""
-    xml = _rows_with_unique_shapes(_rows_with_unique_bookmarks(xml, taken), controls, shapes)
+    for unit in (_INNERMOST_ROW, _INNERMOST_PARAGRAPH):
+        xml = _units_with_unique_shapes(_units_with_unique_bookmarks(xml, taken, unit), controls, shapes, unit)
     return _without_repeated_word_2010_ids(xml)
 
 
-def _rows_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterable[str]) -> str:
+def _units_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterable[str], unit: re.Pattern[str]) -> str:
     placed = [(found.start(), f"control {found.group(2)}") for found in _CONTROL_ID.finditer(xml)] + [
         (shape.start(), f"shape {found.group(2)}")
         for shape in _VML_SHAPE.finditer(xml)
@@ -272,10 +275,10 @@ def _rows_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterable
         defined_before = {name for position, name in types if position < found.start()}
         return _shapes_of_copy(found.group(0), new_ids, defined_before)
 
-    return _INNERMOST_ROW.sub(row, xml)
+    return unit.sub(row, xml)
 
 
-def _rows_with_unique_bookmarks(xml: str, taken: Iterable[int]) -> str:
+def _units_with_unique_bookmarks(xml: str, taken: Iterable[int], unit: re.Pattern[str]) -> str:
     starts = [
         (found.start(), name.group(2))
         for found in _BOOKMARK.finditer(xml)
@@ -291,7 +294,7 @@ def _rows_with_unique_bookmarks(xml: str, taken: Iterable[int]) -> str:
         before = max((sum(1 for p, n in starts if n == name and p < found.start()) for name in own), default=0)
         return _bookmarks_of_copy(found.group(0), before + 1, numbers, names) if before else found.group(0)
 
-    return _INNERMOST_ROW.sub(row, xml)
+    return unit.sub(row, xml)
 
 
 def _without_repeated_word_2010_ids(xml: str) -> str:
