@@ -68,6 +68,9 @@ def contexts(count: int) -> list[dict[str, Any]]:
                 "日期": "2026年12月1日",
                 "业主姓名": owner,
                 "房号": f"{building}-{entrance}-{room}",
+                "房屋": f"{building}栋{entrance}单元{room}室",
+                "房屋地址": f"江宁市秦淮区幸福路88号幸福里小区{building}栋{entrance}单元{room}室",
+                "收件人": owner,
                 "楼栋": str(building),
                 "称呼": f"尊敬的{owner}业主",
                 "明细": [{"月份": m, "项目": i, "金额": format_yuan(f)} for m, i, f in lines],
@@ -79,6 +82,9 @@ def contexts(count: int) -> list[dict[str, Any]]:
                 "缴费期限": "2026年12月16日",
                 "缴费方式": "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）",
                 "联系电话": "0755-12345678",
+                # one unit in ten holds money paid ahead, which the reminder explains
+                "预收款": "300.00" if number % 10 == 0 else "",
+                "预收说明": "另有预收款 300.00 元，用于以后出账的月份，不抵上述欠费" if number % 10 == 0 else "",
             }
         )
     return result

@@ -462,6 +462,36 @@ def test_archive_verify_on_a_clerks_pc_without_the_archive_is_refused(
     assert run_cli("archive", "verify").exit_code == 0  # at the server
 
 
+def test_filing_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """A scan filed on a PC sharing the ledger stayed on the PC: numbered in the shared ledger, its file where
+    the server's web page, ``archive verify`` (which called it 不见了) and nightly index could not find it."""
+    from docx import Document
+
+    at_pc = _clerks_pc(filed, tmp_path)
+    scan = tmp_path / "前台扫描" / "水泵房巡检记录.docx"
+    scan.parent.mkdir()
+    document = Document()
+    document.add_paragraph("二次供水泵房巡检记录")
+    document.save(scan)
+    for args in (("file", str(scan), "--category", "工程档案"), ("watch", "--once")):
+        result = run_cli(*args, env=at_pc)
+        assert result.exit_code == 4, result.output
+        assert result.stderr == (
+            "错误：这台电脑上找不到档案文件：台账里的 5 件档案，records/archive 里一件也没有。"
+            "请在存放档案的电脑（一般是办公室服务器）上运行 recordkit file 或归档服务（在这里归档，文件会留在这台电脑上，"
+            "档案网页、档案检查和夜间索引都找不到它；扫描件请放进服务器的收件箱 records/inbox；这台电脑照常检索）。"
+            "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好\n"
+        )
+    assert scan.exists()
+    assert not [
+        path
+        for path in (Path(at_pc["RECORDKIT_HOME"]) / "records").rglob("*")
+        if path.is_file() and path.suffix != ".log"
+    ]
+    assert len(json.loads(run_cli("archive", "list", "--json").stdout)) == 5
+    assert run_cli("file", str(scan), "--category", "工程档案").exit_code == 0  # at the server
+
+
 def test_the_nightly_run_on_a_pc_holding_a_few_archive_files_keeps_the_others_texts(
     filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -1440,6 +1440,10 @@ class Archivist:
     def _recover(self, conn: Connection, repair: bool = False) -> list[str]:
         done: list[str] = []
         rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
+        if rows and not repair and next(_walk_files(self.archive_dir), None) is None:
+            # A clerk's PC sharing the PostgreSQL ledger (the archive is on the server), or the archive's disk not
+            # mounted: filed here, a scan would stay on this computer, where nothing on the server finds it.
+            raise archive_elsewhere(len(rows), "recordkit file 或归档服务", _FILED_ELSEWHERE)
         orphans: list[tuple[Path, str]] = []
         lone_sidecars: list[tuple[Path, str]] = []
         for path in sorted(_walk_files(self.archive_dir)):
@@ -2778,6 +2782,10 @@ def verify(
     return report
 
 
+#: What filing on a computer without the archive would do.
+_FILED_ELSEWHERE = (
+    "在这里归档，文件会留在这台电脑上，档案网页、档案检查和夜间索引都找不到它；扫描件请放进服务器的收件箱 records/inbox"
+)
 #: What ``archive verify`` on a computer without the archive would say.
 _CHECKED_ELSEWHERE = "在这里核对，每件都会显示为“不见了”，要求重新扫描"
 
