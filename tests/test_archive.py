@@ -475,6 +475,41 @@ def test_a_phase_written_apart_from_its_unit_or_as_a_folder_files_into_that_phas
     assert one.item is not None and one.item.unit == "1-1-101"
 
 
+def test_a_name_without_its_phase_under_a_phase_folder_files_into_that_phases_unit(workspace: Workspace) -> None:
+    # 二期/1-1-101 产权证.pdf: the folder names the phase, the file name the flat without it.  Both phases have a
+    # 1-1-101: it is 二期's (孙丽's), never 一期's (张伟's), and nothing is left for review.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["二区"]\n\n[[office.phases]]\nname = "三期"\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root)  # 一期's 1-1-101 (张伟)
+    with open_ledger(phased.database_url) as ledger:
+        rows = [
+            [None, None, code, 90.0, "孙丽", None, None, None, "已入住"] for code in ("二期·1-1-101", "三期·1-1-101")
+        ]
+        import_owners(ledger, write_sheet(workspace.root / "分期.xlsx", rows), "测试员")
+        clerk = archivist(phased, ledger)
+        names = ["二期/1-1-101 产权证.pdf", "业主档案/二区/1-1-101_身份证复印件.pdf", "二期/三期1-1-101 购房合同.pdf"]
+        outcomes = [clerk.file(drop(phased, name, seed), base=inbox(phased)) for seed, name in enumerate(names, 1)]
+    filed = [(o.item.unit, o.item.title, o.item.topic, o.item.review_reasons) for o in outcomes]  # type: ignore[union-attr]
+    assert filed == [
+        ("二期·1-1-101", "产权证", None, ()),
+        ("二期·1-1-101", "身份证复印件", None, ()),
+        # the folder and the name name two phases: neither is taken, a person decides
+        (None, "购房合同", "二期", ("文件夹写的是 二期，文件名写的是 三期·1-1-101",)),
+    ]
+
+
+def test_a_phase_folders_name_is_no_phase_where_the_estate_has_none(ws: Workspace, clerk: Archivist) -> None:
+    # Without phases in recordkit.toml a folder called 二期 says nothing about the unit: 1-1-101 is the estate's own
+    # 1-1-101, as the same name straight in the inbox.
+    in_folder = clerk.file(drop(ws, "二期/1-1-101 产权证.pdf", 1), base=inbox(ws))
+    straight = clerk.file(drop(ws, "1-1-101 身份证.pdf", 2))
+    assert in_folder.item is not None and straight.item is not None
+    assert (in_folder.item.unit, in_folder.item.title) == ("1-1-101", "产权证")
+    assert (straight.item.unit, straight.item.title) == ("1-1-101", "身份证")
+    assert in_folder.item.review_reasons == straight.item.review_reasons == ()
+
+
 def test_an_inbox_linked_to_the_scanners_share_is_the_inbox_for_recordkit_file(
     workspace: Workspace, tmp_path: Path
 ) -> None:

@@ -75,8 +75,13 @@ def test_a_phase_written_apart_from_its_unit_in_any_case_is_that_phases() -> Non
     assert metadata_from_name("乙区_3栋2单元1201_产权证明", lettered).unit == "B区·3-2-1201"
     assert metadata_from_folder(["业主档案", "b区", "3-2-1201 张伟"], lettered).unit == "B区·3-2-1201"
     assert metadata_from_folder(["b区", "电梯"], lettered) == Metadata(
-        topic="b区/电梯"
-    )  # no unit: the phase is a topic
+        topic="b区/电梯", phase="b区"
+    )  # no unit: the phase is a topic, and the phase of a unit the file name writes without one
+    below = resolve(
+        Metadata(), Metadata(), metadata_from_folder(["b区"], lettered), metadata_from_name("3-2-1201 产权证明", lettered),
+        lettered, "3-2-1201 产权证明",
+    )  # fmt: skip
+    assert (below.metadata.unit, below.metadata.topic, below.review_reasons) == ("B区·3-2-1201", None, ())
 
 
 def test_a_unit_in_a_phase_is_read_from_a_folder_and_a_sidecar_with_the_estates_phases() -> None:

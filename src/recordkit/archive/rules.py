@@ -288,6 +288,9 @@ class Metadata:
     confidential: bool | None = None
     retention: str | None = None
     note: str | None = None
+    #: A folder's only: the phase's folder as written (``二区``) when no unit's folder lies below it (``二期/``), whose
+    #: phase a unit the file name writes without one lies in (``二期/1-1-101 产权证.pdf``).
+    phase: str | None = None
 
     def over(self, lower: Metadata) -> Metadata:
         """These values, with ``lower``'s where this one says nothing."""
@@ -432,7 +435,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             if _is_phase(part, rules.phases):
                 phase = (len(topic), part)
         topic.append(part)
-    return Metadata(category=category, unit=unit, topic="/".join(topic) or None)
+    below = phase[1] if phase is not None and unit is None else None
+    return Metadata(category=category, unit=unit, topic="/".join(topic) or None, phase=below)
 
 
 _BUILDING_LEVEL = re.compile(r"[A-Za-z]?[0-9]+[A-Za-z]?\s*(?:栋|幢|座|号楼|#)")
@@ -594,6 +598,27 @@ def same_unit(folder_unit: str, name_unit: str, phases: Mapping[str, str]) -> bo
 
 _CONFLICT = "文件夹写的是 "
 
+
+def _in_folders_phase(
+    written: str, folder: Metadata, unit: str, name: Metadata, phases: Mapping[str, str], reasons: list[str]
+) -> tuple[Metadata, Metadata]:
+    """A unit the file name writes without its phase, below a phase's folder (``二期/1-1-101 产权证.pdf``): that
+    phase's unit, the phase's folder no topic (as with a unit's folder below it); read alone it would be the unit of
+    that code in no phase, another owner's.  One that names another phase is neither's: a reason, no unit."""
+    try:
+        in_name = parse_unit_code(unit, phases=phases or None)
+    except ValidationError:
+        return folder, name
+    phase = phases[fold_spelling(written).strip()]
+    if in_name.phase and in_name.phase != phase:
+        reasons.append(f"{_CONFLICT}{written}，文件名写的是 {unit}")
+        return folder, replace(name, unit=None)
+    topic = (folder.topic or "").split("/")
+    if written in topic:
+        del topic[len(topic) - 1 - topic[::-1].index(written)]
+    return replace(folder, topic="/".join(topic) or None), replace(name, unit=str(replace(in_name, phase=phase)))
+
+
 #: What a document date after today's reason asks: in words for the web page and the command line alike (no option
 #: names in what is stored; the command line adds its own hint where it prints reasons, ``FUTURE_DATE_REASON``).
 FUTURE_DATE_ADVICE = "请核对后改正日期"
@@ -687,6 +712,8 @@ def resolve(
     """
     reasons = list(sidecar_problems)
     unit_given = flags.unit is not None or sidecar.unit is not None
+    if not unit_given and folder.phase and name.unit:
+        folder, name = _in_folders_phase(folder.phase, folder, name.unit, name, rules.phases, reasons)
     if not unit_given and folder.unit and name.unit and not same_unit(folder.unit, name.unit, rules.phases):
         # The folder is one owner's, the name another's: filed to neither by guess, for a person to decide.
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {name.unit}")
