@@ -902,7 +902,7 @@ def test_a_quarantined_files_name_and_note_tell_the_time_on_the_offices_clock(ws
     assert outcome.quarantine_path == "records/quarantine/20261206-073000_b.bmp"
     note = (ws.root / (outcome.quarantine_path + ".原因.txt")).read_text(encoding="utf-8")
     assert "时间：2026-12-06 07:30:00+08:00\n" in note  # what the clerk reads, with its offset for programs
-    [listed] = list_quarantined(ws)
+    [listed] = list_quarantined(ws, clerk.ledger)
     assert listed.at == "2026-12-06 07:30:00+08:00"
 
 

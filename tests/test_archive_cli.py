@@ -290,6 +290,41 @@ def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: An
     assert archivist_cli("archive", "review", "--quarantine", "--ocr").exit_code == 2
 
 
+def test_a_copy_filed_from_the_quarantine_by_a_run_cut_short_is_removed_by_the_listing_and_said_once(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``recordkit file records/quarantine/…`` killed after its commit, before it removed the copy: the copy stayed
+    listed as not filed (filing it again said 已归档 and removed it).  The listing finds it filed (its source, time
+    and SHA-256 in the ledger), removes it with its note, and says so once; a quarantined duplicate of a filed item
+    (the same content sent again) stays listed."""
+    from recordkit.archive.archivist import Archivist
+
+    quarantine = workspace.root / "records" / "quarantine"
+    (inbox(workspace) / "坏.pdf").write_bytes(b"%PDF-1.4 broken")
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    write_scan(inbox(workspace) / "再次扫描.pdf", 1)  # the same content as 产权证明: quarantined as a duplicate
+    assert archivist_cli("watch", "--once").exit_code == 0
+    [bad, duplicate] = sorted(tree(quarantine), key=lambda name: "再次扫描" in name)[::2]
+    write_scan(quarantine / bad, 2)  # the clerk put a good scan in its place, and files it from there
+
+    monkeypatch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)  # killed right after the commit
+    filed = archivist_cli("file", str(quarantine / bad), "--unit", "1-1-101")
+    assert filed.exit_code == 0, filed.output
+    monkeypatch.undo()
+    assert bad in tree(quarantine) and f"{bad}.原因.txt" in tree(quarantine)
+
+    listed = archivist_cli("archive", "review", "--quarantine")
+    assert listed.exit_code == 0, listed.output
+    assert f"records/quarantine/{bad}：已归档，已从隔离区移除（档号 YZ-2026-00002）" in listed.stdout
+    assert "隔离区文件 1 个（未归档）" in listed.stdout and "内容完全相同" in listed.stdout
+    assert tree(quarantine) == [duplicate, f"{duplicate}.原因.txt"]
+    again = archivist_cli("archive", "review", "--quarantine")
+    assert "已从隔离区移除" not in again.stdout and "隔离区文件 1 个（未归档）" in again.stdout
+    [still] = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)
+    assert (still["path"], still["present"], still["filed_as"]) == (f"records/quarantine/{duplicate}", True, None)
+
+
 def test_review_shows_when_a_file_was_quarantined_on_the_offices_clock(run_cli: Any, workspace: Workspace) -> None:
     # A server whose clock runs in UTC wrote the note at 13:30:38 UTC: 21:30:38 in the office (Asia/Shanghai).
     archive_workspace(workspace.root)

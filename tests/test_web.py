@@ -494,10 +494,40 @@ def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger:
     words = text_of(page)
     for item in list_items(demo_ledger, review=True):
         assert item.archive_no in words and "；".join(item.review_reasons) in words
-    quarantined = list_quarantined(demo)
+    quarantined = list_quarantined(demo, demo_ledger)
     assert quarantined and f"隔离区文件 {len(quarantined)} 个" in words
     for entry in quarantined:
         assert entry.reason in words
+
+
+def test_the_review_page_removes_a_quarantine_copy_already_filed_and_says_so_once(
+    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filing from the quarantine cut short after its commit left the copy there, listed on the page as not filed:
+    the page finds it filed, removes it and says 已归档，已从隔离区移除 with its 档号, once."""
+    from recordkit.archive.archivist import Archivist, list_quarantined
+    from recordkit.demo.scans import write_scan
+
+    quarantine = demo.records_dir / "quarantine"
+    before = sorted(path.name for path in quarantine.iterdir())
+    clerk = Archivist(demo, demo_ledger, "本机管理员")
+    copy = clerk.quarantine(write_scan(demo.records_dir / "inbox" / "5-1-101_产权证明.pdf", 77), "测试：先隔离")
+    assert copy is not None
+    monkeypatch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)  # killed right after the commit
+    outcome = clerk.file(copy)
+    monkeypatch.undo()
+    assert outcome.status == "filed" and outcome.item is not None and copy.exists()
+    shown = f"records/quarantine/{copy.name}"
+
+    browser = Browser(local_app(demo, demo_ledger))
+    page = text_of(browser.get("/review"))
+    assert page.count("已归档，已从隔离区移除") == 1
+    assert f"{shown}：已归档，已从隔离区移除（档号 {outcome.item.archive_no}" in page
+    assert f"隔离区文件 {len(before) // 2} 个（未归档）" in page
+    assert sorted(path.name for path in quarantine.iterdir()) == before  # the copy and its note gone, nothing else
+    again = text_of(browser.get("/review"))
+    assert "已从隔离区移除" not in again and shown not in again
+    assert len(list_quarantined(demo, demo_ledger)) == len(before) // 2
 
 
 def test_review_reasons_stored_with_command_line_options_read_in_words_for_the_page(

@@ -407,6 +407,23 @@ def _sidecar_names(path: Path) -> list[str]:
     return [name for name in dict.fromkeys((*exact, *other, *kept)) if name != path.name]
 
 
+def _remove_filed(path: Path, filed: os.stat_result, listing: Collection[str] | None = None) -> bool:
+    """``path`` (a filed scan's name in the inbox or the quarantine) removed with its sidecars and its quarantine note,
+    only while it still names the very file ``filed`` (its device and inode); whether it was removed (False: taken
+    away meanwhile, or a new file under its name, which stays)."""
+    try:
+        now = path.lstat()
+    except FileNotFoundError:
+        return False  # taken away meanwhile (another filer removed it with its sidecars)
+    if (now.st_dev, now.st_ino) != (filed.st_dev, filed.st_ino):
+        log.warning("not removing %s: a new file took its name after it was filed", printable(str(path)))
+        return False
+    for companion in _companions(path, listing):
+        companion.unlink(missing_ok=True)
+    path.unlink(missing_ok=True)
+    return True
+
+
 def _is_note_of(companion: Path, path: Path) -> bool:
     """``companion`` is the quarantine's note on ``path`` (``X.pdf.原因.txt``), put back beside it: why it was
     quarantined once, no scanner's sidecar."""
@@ -1238,16 +1255,7 @@ class Archivist:
         is no longer listed as waiting, as one put back into the inbox is not."""
         if not removable:
             return  # a clerk's own file (or records/generated/) stays where it is
-        try:
-            now = path.lstat()
-        except FileNotFoundError:
-            return  # taken away meanwhile (another filer removed it with its sidecars)
-        if (now.st_dev, now.st_ino) != (filed.st_dev, filed.st_ino):
-            log.warning("not removing %s: a new file took its name after it was filed", printable(str(path)))
-            return
-        for companion in _companions(path, listing):
-            companion.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        _remove_filed(path, filed, listing)
 
     def _reject(
         self, path: Path, shown: str, in_inbox: bool, reason: str, seen: os.stat_result | None = None
@@ -2228,6 +2236,9 @@ class QuarantinedFile:
     reason: str
     at: str  # when it was quarantined, as the note says
     present: bool  # the file is still there (a note whose file was deleted or put back is listed too)
+    #: The 档号 this copy was filed as, when the listing found it filed already and removed it (``list_quarantined``):
+    #: listed that once, as ``FILED_AND_REMOVED``.
+    filed_as: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -2235,9 +2246,15 @@ class QuarantinedFile:
 
 _NOTE_KEYS = {"文件": "source", "原因": "reason", "时间": "at"}
 
+#: What the quarantine's listing says of a copy it found filed already, as it removes it.
+FILED_AND_REMOVED = "已归档，已从隔离区移除"
 
-def list_quarantined(workspace: Workspace) -> list[QuarantinedFile]:
-    """The quarantined files, oldest first, each with the reason its note gives (read only; nothing moved)."""
+
+def list_quarantined(workspace: Workspace, ledger: Ledger) -> list[QuarantinedFile]:
+    """The quarantined files, oldest first, each with the reason its note gives.  A copy the ledger holds as filed
+    from there — a filing from the quarantine (``recordkit file records/quarantine/…``) cut short between its commit
+    and the copy's removal — is removed as that filing would have (its note and sidecars with it) and listed this once
+    with ``filed_as``; nothing else is moved."""
     folder = workspace.records_dir / "quarantine"
     if not folder.is_dir():
         return []
@@ -2254,7 +2271,44 @@ def list_quarantined(workspace: Workspace) -> list[QuarantinedFile]:
                 values[_NOTE_KEYS[key.strip()]] = value.strip()
         target = note.with_name(note.name[: -len(NOTE_SUFFIX)])
         found.append(QuarantinedFile(_relative(workspace, target), present=target.exists(), **values))
-    return found
+    filed = _filed_copies(workspace, ledger, [entry.path for entry in found if entry.present])
+    return [
+        replace(entry, present=False, filed_as=filed[entry.path]) if entry.path in filed else entry for entry in found
+    ]
+
+
+def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str]) -> dict[str, str]:
+    """Of the quarantine's files at ``paths`` (inside the workspace), those the ledger holds as filed from there — by
+    the rule filing itself tells an already filed file by (its source, modification time and SHA-256), and with their
+    archived file in place —, removed; each one's 档号.  A copy of a filed item sent from elsewhere (a duplicate,
+    quarantined as such) is no item's source and stays."""
+    sources = {shown_plainly(readable_name(path)): path for path in paths}
+    if not sources:
+        return {}
+    with ledger.read() as conn:
+        rows = [
+            row
+            for chunk in (list(sources)[start : start + 500] for start in range(0, len(sources), 500))
+            for row in conn.execute(sa.select(archive_items).where(archive_items.c.source.in_(chunk)))
+        ]
+    removed = {}
+    for row in rows:
+        item = ArchiveItem.from_row(row)
+        path = sources[item.source]
+        copy = workspace.root / path
+        archived = _in_archive(workspace, item.path)
+        try:
+            seen = copy.stat()
+            if seen.st_mtime_ns != item.source_mtime_ns or archived is None or not archived.is_file():
+                continue  # (an archived file gone is ``archive verify``'s to tell: the copy may be all there is)
+            if sha256_of(copy) != item.sha256 or not _remove_filed(copy, seen):
+                continue
+        except OSError as err:  # unreadable, or the disk would not let it go: listed as it is
+            log.warning("could not remove %s, filed as %s: %s", printable(path), item.archive_no, err)
+            continue
+        log.info("removed %s from the quarantine: filed as %s", printable(path), item.archive_no)
+        removed[path] = item.archive_no
+    return removed
 
 
 class NoChange(UsageError):

@@ -154,7 +154,7 @@ def archive_review(
         False,
         "--json",
         help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error；"
-        "与 --quarantine 一起用时每项有 path、source、reason、at、present）。",
+        "与 --quarantine 一起用时每项有 path、source、reason、at、present、filed_as）。",
     ),
 ) -> None:
     """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
@@ -173,7 +173,7 @@ def archive_review(
         raise UsageError("--quarantine 和 --ocr 不能同时使用")
     if quarantine:
         workspace = state(ctx).workspace()
-        found = list_quarantined(workspace)
+        found = list_quarantined(workspace, state(ctx).ledger())
         if as_json:
             print_json([entry.to_dict() for entry in found])
         else:
@@ -196,7 +196,9 @@ def archive_review(
                 review_text(item),
             )
         console().print(table)
-        _print_quarantined(list_quarantined(archivist.workspace), archivist.workspace.settings.office.time_zone)
+        _print_quarantined(
+            list_quarantined(archivist.workspace, archivist.ledger), archivist.workspace.settings.office.time_zone
+        )
     threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
     entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
     if as_json:
@@ -224,17 +226,21 @@ def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) ->
     """The quarantine as a table (nothing, or ``empty``, when it holds no file), each time on the office's clock, as
     every other time a command shows (the note keeps the moment with its offset; one written by an older recordkit, on
     this machine's clock)."""
+    from recordkit.archive.archivist import FILED_AND_REMOVED
     from recordkit.core.dates import stamp_as_written
 
-    if not found:
-        if empty:
-            typer.echo(empty)
-        return
-    table = new_table("隔离区中的文件", "原文件", "原因", "时间", title=f"隔离区文件 {len(found)} 个（未归档）")
+    waiting = [entry for entry in found if entry.filed_as is None]
+    if waiting:
+        table = new_table("隔离区中的文件", "原文件", "原因", "时间", title=f"隔离区文件 {len(waiting)} 个（未归档）")
+        for entry in waiting:
+            at = stamp_as_written(entry.at, zone, seconds=True)  # (a note edited by hand: its time as written)
+            table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, at)
+        console().print(table)
+    elif empty:
+        typer.echo(empty)
     for entry in found:
-        at = stamp_as_written(entry.at, zone, seconds=True)  # (a note edited by hand: its time as written)
-        table.add_row(entry.path + ("" if entry.present else "（已不在）"), entry.source, entry.reason, at)
-    console().print(table)
+        if entry.filed_as is not None:  # a filing from the quarantine cut short before it removed its copy
+            typer.echo(f"{entry.path}：{FILED_AND_REMOVED}（档号 {entry.filed_as}）")
 
 
 @archive_app.command("text")

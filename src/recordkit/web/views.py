@@ -20,6 +20,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from werkzeug.wrappers import Response
 
 from recordkit.archive.archivist import (
+    FILED_AND_REMOVED,
     JOURNAL_LABELS,
     ArchiveItem,
     NoChange,
@@ -470,6 +471,7 @@ def update_item_page(archive_no: str) -> Any:
 def review_page() -> Any:
     here = site()
     items = list_items(here.ledger, review=True)
+    listed = list_quarantined(here.workspace, here.ledger)
     return render_template(
         "review.html",
         items=items,
@@ -477,7 +479,11 @@ def review_page() -> Any:
         # every page's moments
         quarantined=[
             replace(entry, at=stamp_as_written(entry.at, here.workspace.settings.office.time_zone))
-            for entry in list_quarantined(here.workspace)
+            for entry in listed
+            if entry.filed_as is None
         ],
+        # copies a filing from the quarantine left behind when it was cut short, found filed and removed just now
+        removed=[entry for entry in listed if entry.filed_as is not None],
+        filed_and_removed=FILED_AND_REMOVED,
         categories=_categories(),
     )
