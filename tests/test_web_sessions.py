@@ -137,3 +137,42 @@ def test_a_local_page_that_asked_for_sign_in_keeps_asking_when_every_account_is_
     refused = browser.login("王档案", PASSWORD)
     assert refused.status_code == 403 and "账户 王档案 已停用" in text_of(refused)
     assert browser.get("/loans").status_code == 302
+
+
+# -- a page on a ledger that takes no writes ----------------------------------------------------------------
+
+
+READ_ONLY_SIGN_IN = (
+    "这个网页连着只能读的台账（从库），不能在这里登录：请到连着主库的档案室网页（一般是办公室服务器上的）登录"
+)
+
+
+@pytest.mark.postgres
+def test_a_local_page_on_a_read_only_ledger_that_sees_an_account_says_where_to_sign_in(
+    workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """A page served on a clerk's PC without accounts, on a replica (or a database set read-only): an account added on
+    the primary reaches it and the page asks for sign-in, which it cannot take (each sign-in is counted in the
+    ledger).  It said so with a 503 page after the password was typed; the sign-in page now says at once, in
+    Chinese, that sign-in is on the main server, offers no form, and no session is left behind."""
+    from tests.conftest import set_database
+
+    set_database(postgres_ledger_url, "SET default_transaction_read_only = on")
+    with open_ledger(postgres_ledger_url) as ledger:
+        browser = Browser(create_app(workspace, accounts_required=False, ledger=ledger))
+        assert browser.get("/loans").status_code == 200  # no accounts: this computer's operator, unasked
+        set_database(postgres_ledger_url, "RESET default_transaction_read_only")  # the primary, elsewhere
+        with open_ledger(postgres_ledger_url) as primary:
+            accounts.add_user(primary, "王档案", "archivist", PASSWORD, operator="站长")
+        set_database(postgres_ledger_url, "SET default_transaction_read_only = on")
+        ledger.engine.dispose()  # (its connections opened while the primary wrote: the replica's are read-only)
+        asked = browser.get("/loans")
+        assert asked.status_code == 302 and "/login" in asked.headers["Location"]
+        shown = browser.get(asked.headers["Location"])
+        tried = browser.post("/login", {"name": "王档案", "password": PASSWORD})
+        assert shown.status_code == 503 and 'name="password"' not in shown.get_data(as_text=True)
+        assert text_of(shown) == f"登录 · recordkit 档案室 登录档案室 {READ_ONLY_SIGN_IN}"
+        assert tried.status_code == 503 and READ_ONLY_SIGN_IN in text_of(tried)
+        assert "Set-Cookie" not in tried.headers  # no session written, not even half of one
+        assert browser.get("/loans").status_code == 302  # still not signed in
+    set_database(postgres_ledger_url, "RESET default_transaction_read_only")

@@ -236,10 +236,22 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+#: What the sign-in page says on a ledger that takes no writes (a replica, or a database set read-only).
+READ_ONLY_SIGN_IN = (
+    "这个网页连着只能读的台账（从库），不能在这里登录：请到连着主库的档案室网页（一般是办公室服务器上的）登录"
+)
+
+
 def login() -> Any:
     here = site()
     if not here.sign_in_required():
         return redirect(url_for("pages.search_page"))
+    if here.ledger.read_only():
+        # Every sign-in writes (its attempt is counted in the ledger before the password is checked, so that guesses
+        # sent at once stop at the limit), which a replica refuses: said before a password is typed, no form offered,
+        # nothing of a session kept.  (``recordkit serve`` refuses to start there once accounts exist; this is a page
+        # started on this computer without accounts that has since seen one.)
+        return render_template("login.html", message=READ_ONLY_SIGN_IN, read_only=True, next=""), 503
     message, status = None, 200
     if request.method == "POST":
         name = request.form.get("name", "").strip()
