@@ -243,7 +243,8 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
         web = create_app(office, accounts_required=False, ledger=old_ledger).test_client()
         page = web.get("/")
         assert page.status_code == 503
-        assert "搬到" in page.get_data(as_text=True) and "重启 recordkit serve" in page.get_data(as_text=True)
+        assert "搬到" in page.get_data(as_text=True) and "改为新地址后重启网页服务" in page.get_data(as_text=True)
+        assert "recordkit serve" not in page.get_data(as_text=True)  # words for the page, no command
     doctor = cli(office, "doctor", env=on_old)
     assert doctor.exit_code != 0
     assert "搬到" in doctor.output and "[database] url" in doctor.output and "改为新地址" in doctor.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import socket
 import stat
 from pathlib import Path
@@ -448,6 +449,55 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
         env={"RECORDKIT_HOME": str(demo.root)},
     )
     assert (lent.exit_code, lent.stderr.strip()) == (2, "错误：请用 --to 写明借阅人姓名")
+
+
+#: A command or an option as the command line names them (``recordkit archive verify``, ``--repair``): words a person
+#: at the page can do nothing with.
+_COMMAND_NAMED = re.compile(r"recordkit [a-z]|(?<![\w-])--[a-z]")
+
+
+def test_the_pages_problems_say_what_to_do_in_words_not_commands(demo: Workspace, demo_ledger: Ledger) -> None:
+    """An item whose text is not extracted yet said 尚未提取文字（运行 recordkit index）, one whose file is gone said
+    请运行 recordkit archive verify, a search without an index said 请先运行 recordkit index, another address said to
+    type what recordkit serve showed: commands, on a page that has none.  The page says what to do in words; the
+    command line keeps its own."""
+    from recordkit.archive.extract import text_path
+    from recordkit.archive.pages import cache_folder
+
+    browser = Browser(local_app(demo, demo_ledger))
+    item = get_item(demo_ledger, "GC-2026-00004")
+    text_path(demo, item.sha256).unlink()
+    pending = browser.get(f"/item/{item.archive_no}")
+    assert pending.status_code == 200 and "尚未提取文字（每晚更新检索索引时提取）" in text_of(pending)
+
+    (demo.root / item.path).unlink()
+    shutil.rmtree(cache_folder(demo, item.sha256), ignore_errors=True)  # its page images made before
+    gone = browser.get(f"/item/{item.archive_no}/page/1?w=800")  # (what opening a page's image alone shows)
+    assert gone.status_code == 500
+    assert f"档案 {item.archive_no} 的文件不存在或不在档案库中：请管理员在服务器上检查档案文件" in text_of(gone)
+    download = browser.get(f"/item/{item.archive_no}/original")
+    assert download.status_code == 404
+    assert f"{item.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(download)
+
+    (demo.records_dir / "index" / "search.sqlite3").unlink()
+    unindexed = browser.get("/search?q=电梯")
+    assert unindexed.status_code == 400
+    assert "检索索引还没有建立：请管理员在服务器上建立检索索引" in text_of(unindexed)
+
+    elsewhere = browser.get("/search?q=电梯", headers={"Host": "archive.example:8080"})
+    assert (
+        elsewhere.status_code == 400
+        and "请在地址栏输入网页服务启动时显示的地址（以 http://127.0.0.1 开头）" in text_of(elsewhere)
+    )
+    for page in (pending, gone, download, unindexed, elsewhere):
+        assert _COMMAND_NAMED.search(text_of(page)) is None, text_of(page)
+
+    said = CliRunner().invoke(cli_app, ["search", "电梯"], env={"RECORDKIT_HOME": str(demo.root)})
+    assert (said.exit_code, said.stderr.strip()) == (6, "错误：检索索引还没有建立：请先运行 recordkit index")
+    text_said = CliRunner().invoke(
+        cli_app, ["archive", "text", item.archive_no], env={"RECORDKIT_HOME": str(demo.root), "COLUMNS": "200"}
+    )
+    assert text_said.exit_code != 0 and "recordkit archive verify" in text_said.output
 
 
 @pytest.mark.parametrize("borrower", ["王工\u202e", "王\u200b工", "王" * 65], ids=["rlo", "zwsp", "65-chars"])

@@ -221,6 +221,10 @@ class FilingOutcome:
 
 
 MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
+#: The same advice as the web page gives it (``RecordkitError.form_message``): in words, the page has no command line.
+MISMATCH_ADVICE_FORM = "为免覆盖已归档的文件，已停止：请管理员在服务器上核对数据库地址并检查档案文件"
+#: What the web page asks where the command line names ``recordkit archive verify`` (a file missing or changed).
+CHECK_FILES = "请管理员在服务器上检查档案文件"
 
 
 class ArchiveMismatch(IntegrityError):
@@ -1217,10 +1221,11 @@ class Archivist:
         seq = highest + 1
         archive_no = format_archive_no(self.settings.number_pattern, category.prefix, made, seq)
         if safe_title(archive_no) in self._numbers_in_tree(self._number_folder(category.name, made if year else None)):
-            raise ArchiveMismatch(
+            said = (
                 f"台账与档案目录不一致：档号 {archive_no} 在档案目录中已有文件，台账中却没有这个档号"
-                f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+                "（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。"
             )
+            raise ArchiveMismatch(said + MISMATCH_ADVICE, form_message=said + MISMATCH_ADVICE_FORM)
         return archive_no, year, seq
 
     def _number_folder(self, category: str, made: int | None) -> Path:
@@ -1855,10 +1860,11 @@ def _publish_new(temp: str | Path, target: str | Path) -> None:
 
 
 def _name_taken(target: str | Path) -> ArchiveMismatch:
-    return ArchiveMismatch(
+    said = (
         f"台账与档案目录不一致：档案目录中已有 {readable_name(os.path.basename(target))}，台账中却没有它"
-        f"（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。{MISMATCH_ADVICE}"
+        "（台账可能是从旧备份恢复的，或数据库地址指向了新的空台账）。"
     )
+    return ArchiveMismatch(said + MISMATCH_ADVICE, form_message=said + MISMATCH_ADVICE_FORM)
 
 
 def _link_new(source: Path, target: str | Path) -> bool:
@@ -2106,7 +2112,10 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
     outside records/archive/ or the file is not there (run ``recordkit archive verify``)."""
     path = _in_archive(workspace, item.path)
     if path is None or not path.is_file():
-        raise NotFoundError(f"{item.archive_no} 的文件不在档案库中：请运行 recordkit archive verify 检查")
+        raise NotFoundError(
+            f"{item.archive_no} 的文件不在档案库中：请运行 recordkit archive verify 检查",
+            form_message=f"{item.archive_no} 的文件不在档案库中：{CHECK_FILES}",
+        )
     return path
 
 
@@ -2439,9 +2448,10 @@ def update_item(
                 raise NoChange(f"没有改动：{before.archive_no}（{before.title}）已是这样", form_message="没有改动")
             inside = _in_archive(workspace, before.path)
             if inside is None:  # a row damaged before repair learned to refuse such paths
+                said = f"{before.archive_no} 在台账里的位置 {before.path} 不在档案目录中："
                 raise IntegrityError(
-                    f"{before.archive_no} 在台账里的位置 {before.path} 不在档案目录中："
-                    "请先运行 recordkit archive verify --repair"
+                    said + "请先运行 recordkit archive verify --repair",
+                    form_message=said + "请管理员在服务器上检查并修复档案文件后再改",
                 )
             path = inside
             if not path.is_file():

@@ -18,7 +18,7 @@ from typing import Any
 
 from PIL import Image
 
-from recordkit.archive.archivist import ArchiveItem, get_item
+from recordkit.archive.archivist import CHECK_FILES, ArchiveItem, get_item
 from recordkit.archive.contained import ReaderFailed, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS
 from recordkit.archive.scans import (
@@ -134,7 +134,10 @@ def start_renderer(workspace: Workspace) -> None:
 def cache_folder(workspace: Workspace, sha256: str) -> Path:
     """Where the page images of the original with this SHA-256 are kept."""
     if not _SHA256.fullmatch(sha256 or ""):  # the ledger's value becomes a folder name: nothing else
-        raise IntegrityError("台账中该档案的 SHA-256 格式不对：请运行 recordkit archive verify")
+        raise IntegrityError(
+            "台账中该档案的 SHA-256 格式不对：请运行 recordkit archive verify",
+            form_message=f"台账中该档案的 SHA-256 格式不对：{CHECK_FILES}",
+        )
     return workspace.records_dir.joinpath(*CACHE_FOLDER, sha256)
 
 
@@ -173,10 +176,14 @@ def _original(workspace: Workspace, item: ArchiveItem) -> Path:
     archive = (workspace.records_dir / "archive").resolve()
     path = (workspace.root / item.path).resolve()
     if not path.is_relative_to(archive) or not path.is_file():
-        raise IntegrityError(f"档案 {item.archive_no} 的文件不存在或不在档案库中：请运行 recordkit archive verify")
+        raise IntegrityError(
+            f"档案 {item.archive_no} 的文件不存在或不在档案库中：请运行 recordkit archive verify",
+            form_message=f"档案 {item.archive_no} 的文件不存在或不在档案库中：{CHECK_FILES}",
+        )
     if sha256_of(path) != item.sha256:
         raise IntegrityError(
-            f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify"
+            f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify",
+            form_message=f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：{CHECK_FILES}",
         )
     return path
 

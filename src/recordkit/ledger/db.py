@@ -423,9 +423,12 @@ class Ledger:
         held, so a write queued behind the move sees it."""
         moved = self.moved_to(conn)
         if moved is not None:
+            said = f"这个台账（{self.where}）{moved.said}，不能再写入："
             raise LedgerMoved(
-                f"这个台账（{self.where}）{moved.said}，不能再写入："
-                "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve"
+                said
+                + "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve",
+                form_message=said
+                + "请管理员把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启归档服务和网页服务",
             )
 
     def _advisory(self, conn: Connection, function: str, key: int) -> None:

@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from recordkit.archive.rules import FilingRules
@@ -247,6 +247,8 @@ class SearchResult:
     exact_total: bool = True
     ocr_pending: int = 0  # scans in the index whose text waits for OCR (``recordkit index``)
     index_warning: str | None = None  # the index read here is no longer kept up to date (``moved_warning``)
+    #: Where that index went and when (``index_warning`` is said of it), for a page's own words; not in ``to_dict``.
+    moved_away: MovedAway | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -492,13 +494,14 @@ def search(
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
     warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
-    return SearchResult(hits, total, exact, page.ocr_pending, warning)
+    return SearchResult(hits, total, exact, page.ocr_pending, warning, page.moved_away)
 
 
-def moved_warning(moved: MovedAway, zone: str) -> str:
+def moved_warning(moved: MovedAway, zone: str, *, for_page: bool = False) -> str:
     """What a PC still reading an index its server moved to another backend is told with every search (and by
     doctor): the results are as of the move.  A clerk's PC cannot read the server's SQLite file (no shared
-    folder), so the way back is the administrator's ``index --to postgresql``."""
+    folder), so the way back is the administrator's ``index --to postgresql``.  ``for_page``: as the web page says
+    it, without the commands (the page has no command line)."""
     when = ""
     if moved.at:
         try:
@@ -506,6 +509,12 @@ def moved_warning(moved: MovedAway, zone: str) -> str:
         except ValueError:
             when = ""
     where = BACKEND_NAMES.get(moved.to, "另一种索引")
+    if for_page:
+        return (
+            f"这里查的是台账数据库里的旧检索索引：服务器已{when}把索引搬到服务器上的 {where}，"
+            "此后归档或改动的档案在这里查不到。请到服务器上检索，"
+            "或请管理员在服务器上把索引搬回台账数据库，各台电脑就都能检索"
+        )
     return (
         f"这里查的是台账数据库里的旧检索索引：服务器已{when}把索引搬到服务器上的 {where}（recordkit index --to {moved.to or '…'}），"
         "此后归档或改动的档案在这里查不到。请到服务器上检索，"

@@ -133,7 +133,7 @@ def _sign_in() -> Response | tuple[str, int] | None:
     if moved is not None:  # every page would show the ledger as of the move: none is shown
         return error_page(
             f"台账{moved.said}，这个网页还连着原来的台账（{here.ledger.where}）："
-            "请管理员把 recordkit.toml 的 [database] url 改为新地址后重启 recordkit serve",
+            "请管理员把 recordkit.toml 的 [database] url 改为新地址后重启网页服务",
             503,
         )
     if request.endpoint == "login":
@@ -200,8 +200,8 @@ def _refuse_other_hosts() -> tuple[str, int] | None:
     if host.lower() in LOOPBACK_HOSTS:
         return None
     return error_page(
-        "这个网页不需要登录，只能在本机用 127.0.0.1 或 localhost 打开，不能用别的网址：请在地址栏输入 "
-        "recordkit serve 启动时显示的地址",
+        "这个网页不需要登录，只能在本机用 127.0.0.1 或 localhost 打开，不能用别的网址：请在地址栏输入"
+        "网页服务启动时显示的地址（以 http://127.0.0.1 开头）",
         400,
     )
 

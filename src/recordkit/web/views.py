@@ -43,7 +43,7 @@ from recordkit.core.errors import RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.search.query import MAX_QUERY_CHARS, SORT_NAMES, highlight_spans, search
+from recordkit.search.query import MAX_QUERY_CHARS, SORT_NAMES, highlight_spans, moved_warning, search
 from recordkit.web.context import refuse, requires, site, status_of, user
 
 pages = Blueprint("pages", __name__)
@@ -203,6 +203,8 @@ def search_page() -> Any:
                     here.ledger, user().name, "archive_item", f"网页检索 {form.q}", [hit.archive_no for hit in hits]
                 )
     pages_total = min(MAX_PAGE, math.ceil(result.total / PAGE_SIZE)) if result else 0
+    moved = result.moved_away if result else None
+    zone = here.workspace.settings.office.time_zone
     if result is not None and form.page > max(1, pages_total):
         # a page past the last (a bookmark, the back button after items left the list, a typed address): the
         # last page, never "nothing found" under "找到 39 条"
@@ -215,6 +217,8 @@ def search_page() -> Any:
         hits=hits,
         places=places,
         error=error,
+        # in the page's words: the command line's warning names the commands that move an index
+        index_warning=moved_warning(moved, zone, for_page=True) if moved is not None else None,
         pages_total=pages_total,
         categories=_categories(),
         sorts=list(SORT_NAMES),

@@ -21,6 +21,11 @@ COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
 SORTS = ("relevance", "date", "number")
 #: The advice after a damaged index: a rebuild replaces the index only once the new one is whole.
 REBUILD_MESSAGE = "请运行 recordkit index --rebuild 重建索引（新索引建好后才替换原索引，原索引不会先被删除）"
+#: The same as the web page says it (``RecordkitError.form_message``): in words, the page has no command line.
+REBUILD_FORM = "请管理员在服务器上重建检索索引（新索引建好后才替换原索引，原索引不会先被删除）"
+#: An index not built yet, as the command line and the web page say it.
+NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
+NOT_BUILT_FORM = "检索索引还没有建立：请管理员在服务器上建立检索索引"
 
 
 def cores() -> int:
@@ -121,7 +126,8 @@ def version_error(stored: str | None, current: int) -> IntegrityError:
     versions = f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符"
     if older_version(stored, current):
         return IntegrityError(
-            f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
+            f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）",
+            form_message=f"{versions}：索引是旧版本的 recordkit 建的，请管理员在服务器上重建检索索引（每晚的索引更新也会自动重建）",
         )
     return NewerIndexError(
         f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本"

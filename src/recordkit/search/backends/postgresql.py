@@ -56,6 +56,9 @@ from recordkit.ledger.db import (
 )
 from recordkit.search.backends.base import (
     COLUMNS,
+    NOT_BUILT,
+    NOT_BUILT_FORM,
+    REBUILD_FORM,
     REBUILD_MESSAGE,
     IndexDoc,
     IndexedItem,
@@ -532,14 +535,12 @@ def neighbour_conditions(groups: Iterable[Iterable[Phrase]]) -> tuple[list[str],
 
 
 NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
+NO_TABLES_FORM = "台账数据库里没有检索索引的表：请管理员在服务器上升级台账数据库，再重建检索索引"
 
 
 class NoIndexTables(IntegrityError):
     """The database has no index tables: a ledger older than migration 0014, or no ledger there at all (which the
     search tells as such: ``query.search``)."""
-
-
-NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 
 
 #: The columns TOAST compresses (a row of a few hundred characters is past its 2 kB): with lz4 where the server
@@ -609,7 +610,8 @@ def _corrupt(err: BaseException) -> IntegrityError | LedgerError:
     if interrupted is not None:
         return interrupted
     log.error("PostgreSQL search index unreadable: %r", err)
-    return IntegrityError(f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
+    said = f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）："
+    return IntegrityError(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
 
 
 def _row(doc: IndexDoc) -> bytes:
@@ -656,7 +658,7 @@ class PostgresIndex:
         except OperationalError:
             raise
         except DBAPIError as err:
-            raise NoIndexTables(NO_TABLES) from err
+            raise NoIndexTables(NO_TABLES, form_message=NO_TABLES_FORM) from err
 
     def is_current(self, conn: Connection) -> bool:
         """The index is built and of this version (seen from ``conn``'s transaction)."""
@@ -679,7 +681,7 @@ class PostgresIndex:
         with self._connect() as conn, conn.begin():
             stored = self._version(conn)
             if stored is None:
-                raise NotFoundError(NOT_BUILT)
+                raise NotFoundError(NOT_BUILT, form_message=NOT_BUILT_FORM)
             if stored != str(SCHEMA_VERSION):
                 raise version_error(stored, SCHEMA_VERSION)
             yield conn
@@ -1532,7 +1534,7 @@ def _opening(
         except OperationalError:  # ended or cut short, not a missing table: ``_read_again`` tells it
             raise
         except DBAPIError as err:
-            raise NoIndexTables(NO_TABLES) from err
+            raise NoIndexTables(NO_TABLES, form_message=NO_TABLES_FORM) from err
     else:
         import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
@@ -1550,7 +1552,7 @@ def _opening(
             _opening(conn, False)
             raise
     if stored is None:
-        raise NotFoundError(NOT_BUILT)
+        raise NotFoundError(NOT_BUILT, form_message=NOT_BUILT_FORM)
     if stored != str(SCHEMA_VERSION):
         raise version_error(stored, SCHEMA_VERSION)
     return max(float(items or 0), 0.0), int(pending or 0), plan, _moved(moved)

@@ -29,6 +29,9 @@ from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError, 
 from recordkit.ledger.db import full_disk, this_disk_full
 from recordkit.search.backends.base import (
     COLUMNS,
+    NOT_BUILT,
+    NOT_BUILT_FORM,
+    REBUILD_FORM,
     REBUILD_MESSAGE,
     IndexDoc,
     IndexedItem,
@@ -92,7 +95,8 @@ def _corrupt(path: Path, err: BaseException) -> RecordkitError:
     if (full := _full(path, err, "检索索引不能写入", "原来的索引照常可用，")) is not None:
         return full
     log.error("search index %s unreadable: %r", path, err)
-    return IntegrityError(f"检索索引已损坏，无法读取（{type(err).__name__}）：{REBUILD_MESSAGE}")
+    said = f"检索索引已损坏，无法读取（{type(err).__name__}）："
+    return IntegrityError(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
 
 
 def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") -> StorageError | None:
@@ -156,7 +160,7 @@ class SqliteIndex:
     def _opened(path: Path) -> tuple[sqlite3.Connection, str | None]:
         """The index database at ``path``, opened, and its stored schema version (None: not stored)."""
         if not path.is_file():
-            raise NotFoundError("检索索引还没有建立：请先运行 recordkit index")
+            raise NotFoundError(NOT_BUILT, form_message=NOT_BUILT_FORM)
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
