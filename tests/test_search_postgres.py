@@ -1214,7 +1214,13 @@ def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills
         conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
         undo_0022(conn)
         conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
-        for step_flag in ("assigned_day_only", "closed_day_only", "visited_day_only"):  # 0024
+        for step_flag in (
+            "assigned_day_only",
+            "closed_day_only",
+            "visited_day_only",
+            "handed_at",
+            "handed_day_only",
+        ):  # 0024
             conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")
         conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (version,))
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (revision,))
@@ -1267,7 +1273,13 @@ def test_migration_0019_makes_the_filter_indexes_carry_what_filters_alone_read(
         conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
         undo_0022(conn)
         conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
-        for step_flag in ("assigned_day_only", "closed_day_only", "visited_day_only"):  # 0024
+        for step_flag in (
+            "assigned_day_only",
+            "closed_day_only",
+            "visited_day_only",
+            "handed_at",
+            "handed_day_only",
+        ):  # 0024
             conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0018'")
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:

@@ -511,14 +511,19 @@ def test_a_step_recorded_with_a_date_alone_is_remembered_by_the_ledger(estate: L
 
 
 def test_migration_0024_leaves_the_steps_already_recorded_as_they_were(estate: Ledger) -> None:
-    """A ledger of 0023 upgraded: its steps are not marked as written with a date alone (false), shown as before."""
+    """A ledger of 0023 upgraded: its steps are not marked as written with a date alone (false), shown as before; an
+    order passed on before keeps no last hand-over (its completion is checked against the first dispatch)."""
     number = add(estate, "2026-11-03 09:15").number
     workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-04 00:00", now=NOW)
+    workorders.assign(estate, CLERK, number, "王师傅", "2026-11-04 10:00", now=NOW)
     with estate.write() as conn:  # the layout of 0023
-        for column in ("assigned_day_only", "closed_day_only", "visited_day_only"):
+        for column in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
             conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {column}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0023'")
     with open_ledger(estate.url) as upgraded:
         assert upgraded.revision() == "0024"
         order = workorders.get_order(upgraded, number)
+        closed = workorders.close(upgraded, CLERK, number, "已修好", "2026-11-04 09:00", now=NOW)
     assert (order.assigned_day_only, order.shown_step("assigned_at")) == (False, "2026-11-04 00:00")
+    assert (order.assignee, order.handed_at, order.handed_day_only) == ("王师傅", None, False)
+    assert closed.shown_step("closed_at") == "2026-11-04 09:00"

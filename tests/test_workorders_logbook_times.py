@@ -310,7 +310,7 @@ def test_reassigning_an_order_keeps_its_first_dispatch_time(estate: Workspace, r
     early = run_cli("workorder", "assign", "GD2026-1", "--to", "李师傅", "--at", "2026-10-03 09:00")
     assert (early.exit_code, early.stderr.strip()) == (
         5,
-        "错误：改派时间 2026-10-03 09:00 早于首次派工时间 2026-10-03 09:30：请检查 --at",
+        "错误：改派时间 2026-10-03 09:00 早于上次改派时间 2026-10-03 15:00：请检查 --at",
     )
 
 
@@ -672,3 +672,54 @@ def test_a_date_time_cell_at_midnight_in_a_column_of_times_is_a_timed_midnight(
     assert run_cli("workorder", "import", str(midnights)).exit_code == 0
     dated = json.loads(run_cli("workorder", "list", "--category", "门窗", "--json").stdout)
     assert [(o["opened_at"], o["date_only"]) for o in dated] == [("2026-11-05", True), ("2026-11-06", True)]
+
+
+def test_nothing_is_finished_or_passed_on_before_the_last_reassignment(estate: Workspace, run_cli: Any) -> None:
+    """Sent to 刘师傅 at 09:00 and passed on to 王师傅 at 10:00: a close --at 09:30 was accepted, and a close --at that
+    day alone was kept at 09:00, so that list --as-of 09:45 saw the order finished before 王师傅 had it.  A completion
+    or a further reassignment before the last hand-over is refused; a day alone on its day is kept at that moment."""
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--desc", "厨房漏水")
+    # 水电: dispatched within 4 hours (12:30), finished within 24 (2026-11-06 08:30)
+    assert run_cli(*add, "--unit", "1-1-101", "--at", "2026-11-05 08:30").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-05 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-11-05 10:00").exit_code == 0
+    early = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-05 09:30")
+    assert (early.exit_code, early.stderr.strip()) == (
+        5,
+        "错误：完成时间 2026-11-05 09:30 早于改派时间 2026-11-05 10:00：请检查 --at",
+    )
+    day_before = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-04")
+    assert (day_before.exit_code, day_before.stderr.strip()) == (
+        5,
+        "错误：完成时间 2026-11-04 早于改派时间 2026-11-05 10:00：请检查 --at",
+    )
+    again = run_cli("workorder", "assign", "GD2026-1", "--to", "李师傅", "--at", "2026-11-05 09:45")
+    assert (again.exit_code, again.stderr.strip()) == (
+        5,
+        "错误：改派时间 2026-11-05 09:45 早于上次改派时间 2026-11-05 10:00：请检查 --at",
+    )
+    closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-05")
+    assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-05），按时完成：已修好"
+    listed = run_cli("workorder", "list", "--as-of", "2026-11-05 09:45")
+    assert [(r[0], r[-1]) for r in _table_rows(listed)] == [("GD2026-000001", "未超时")]
+    listed = run_cli("workorder", "list", "--as-of", "2026-11-05 10:00")
+    assert [(r[0], r[-1]) for r in _table_rows(listed)] == [("GD2026-000001", "按时完成")]
+    assert "完成：2026-11-05：已修好" in lines(run_cli("workorder", "show", "GD2026-1"))
+
+    # A reassignment written as a day alone: kept at the last hand-over on that day, and the one after it not before.
+    assert run_cli(*add, "--unit", "1-1-102", "--at", "2026-11-05 08:30").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-11-05 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-2", "--to", "王师傅", "--at", "2026-11-05 11:00").exit_code == 0
+    by_day = run_cli("workorder", "assign", "GD2026-2", "--to", "李师傅", "--at", "2026-11-05")
+    assert lines(by_day) == ["工单 GD2026-000002 已改派给 李师傅（2026-11-05；首次派工 2026-11-05 09:00 不变）"]
+    early = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-05 10:30")
+    assert (early.exit_code, early.stderr.strip()) == (
+        5,
+        "错误：完成时间 2026-11-05 10:30 早于改派时间 2026-11-05：请检查 --at",
+    )
+    # An order never passed on: its completion is checked against its dispatch, as before.
+    assert run_cli(*add, "--unit", "3-2-1201", "--at", "2026-11-05 08:30").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-3", "--to", "刘师傅", "--at", "2026-11-05 09:00").exit_code == 0
+    early = run_cli("workorder", "close", "GD2026-3", "--result", "已修好", "--at", "2026-11-05 08:45")
+    assert "完成时间 2026-11-05 08:45 早于派工时间 2026-11-05 09:00" in early.stderr
+    assert run_cli("workorder", "close", "GD2026-3", "--result", "已修好", "--at", "2026-11-05 09:30").exit_code == 0

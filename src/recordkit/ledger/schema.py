@@ -488,6 +488,10 @@ work_orders = Table(
     Column("assigned_day_only", Boolean, nullable=False, server_default=false()),
     Column("closed_day_only", Boolean, nullable=False, server_default=false()),
     Column("visited_day_only", Boolean, nullable=False, server_default=false()),
+    # The last reassignment (改派, ``workorder assign`` to another worker), and whether it was typed as a date alone:
+    # nothing is finished or passed on again before it.  NULL for an order never passed on (migration 0024).
+    Column("handed_at", DateTime),
+    Column("handed_day_only", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("year", "seq"),
 )
 

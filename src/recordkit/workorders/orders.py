@@ -60,6 +60,8 @@ UNTIMED = "未记时刻"
 _DAY = dt.timedelta(days=1)
 #: The steps that may be recorded with a date alone, and the column that remembers it (migration 0024).
 STEP_DAY_ONLY = {"assigned_at": "assigned_day_only", "closed_at": "closed_day_only", "visited_at": "visited_day_only"}
+#: Besides the steps, the last hand-over (改派, migration 0024), which may be typed as a date alone too.
+_DAY_ONLY = {**STEP_DAY_ONLY, "handed_at": "handed_day_only"}
 
 #: A number as typed: the office's prefix (GD, or whatever ``[workorders] prefix`` says), the year, the sequence.
 _NUMBER = re.compile(r"^(.*?)(\d{4})-(\d{1,9})$")
@@ -208,6 +210,9 @@ class WorkOrder:
     assigned_day_only: bool = False
     closed_day_only: bool = False
     visited_day_only: bool = False
+    # The last reassignment (改派): nothing is finished or passed on again before it.  None when never passed on.
+    handed_at: dt.datetime | None = None
+    handed_day_only: bool = False
     # Only on the order ``assign`` hands back after passing it on: when it was passed on (the journal keeps it).
     reassigned_at: dt.datetime | None = None
     # Only on the order ``assign`` hands back after passing it on: the reassignment was typed as a date alone.
@@ -278,12 +283,13 @@ class WorkOrder:
         return format_day_or_when(value, self.date_only)
 
     def day_alone(self, step: str) -> bool:
-        """Whether a step (``assigned_at``, ``closed_at``, ``visited_at``) was recorded with a date alone."""
-        return bool(getattr(self, STEP_DAY_ONLY[step]))
+        """Whether a step (``assigned_at``, ``closed_at``, ``visited_at``, ``handed_at``) was recorded with a date
+        alone."""
+        return bool(getattr(self, _DAY_ONLY[step]))
 
     def shown_step(self, step: str) -> str:
-        """A step's time (``assigned_at``, ``closed_at``, ``visited_at``) as written: the day alone when it was
-        recorded so, else ``shown_time``; ``""`` when the step is not done."""
+        """A step's time (``assigned_at``, ``closed_at``, ``visited_at``, ``handed_at``) as written: the day alone when
+        it was recorded so, else ``shown_time``; ``""`` when the step is not done."""
         return written_time(getattr(self, step), self.day_alone(step)) or self.shown_time(getattr(self, step))
 
     def step_time(self, value: dt.datetime | None) -> str:
@@ -391,6 +397,8 @@ def _order(row: Any) -> WorkOrder:
         assigned_day_only=bool(row.assigned_day_only),
         closed_day_only=bool(row.closed_day_only),
         visited_day_only=bool(row.visited_day_only),
+        handed_at=row.handed_at,
+        handed_day_only=bool(row.handed_day_only),
     )
 
 
@@ -856,12 +864,19 @@ def assign(
         if row.status in FINISHED_STATUSES:
             raise ConflictError(f"工单 {row.number} 已于 {held.shown_step('closed_at')} 完成，不能再派工")
         if row.status == "assigned":
+            last, last_what = _last_hand_over(row)
             when, day_alone = _step_time(
-                at, now, "改派时间", row.assigned_at, "首次派工时间", held.shown_step("assigned_at")
+                at,
+                now,
+                "改派时间",
+                last,
+                "上次改派时间" if held.handed_at else "首次派工时间",
+                held.shown_step(last_what),
             )
             if to == row.assignee:
                 raise NoChange(f"没有改动：工单 {row.number} 已派给 {to}（首次派工 {held.shown_step('assigned_at')}）")
-            conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(assignee=to))
+            handed = {"assignee": to, "handed_at": when, "handed_day_only": day_alone}
+            conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**handed))
             change = journal.Change(
                 "workorder.reassign",
                 "workorder",
@@ -875,6 +890,12 @@ def assign(
         when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", held.shown_time(row.opened_at))
         values = {"status": "assigned", "assignee": to, "assigned_at": when, "assigned_day_only": day_alone}
         return _update(conn, operator, row, "workorder.assign", values, day_alone)
+
+
+def _last_hand_over(row: Any) -> tuple[dt.datetime, str]:
+    """When a dispatched order's row last changed hands — its last reassignment, else its dispatch — and which step
+    that is: nothing is finished or passed on again before it."""
+    return (row.handed_at, "handed_at") if row.handed_at is not None else (row.assigned_at, "assigned_at")
 
 
 @dataclass(frozen=True)
@@ -943,7 +964,10 @@ def close(
                 f"工单 {row.number} 尚未派工，不能完工：请先运行 "
                 f"recordkit workorder assign {row.number} --to 维修工姓名"
             )
-        when, day_alone = _step_time(at, now, "完成时间", row.assigned_at, "派工时间", held.shown_step("assigned_at"))
+        last, last_what = _last_hand_over(row)
+        when, day_alone = _step_time(
+            at, now, "完成时间", last, "改派时间" if held.handed_at else "派工时间", held.shown_step(last_what)
+        )
         values = {
             "status": "closed",
             "closed_at": when,
