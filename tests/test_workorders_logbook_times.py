@@ -723,3 +723,33 @@ def test_nothing_is_finished_or_passed_on_before_the_last_reassignment(estate: W
     early = run_cli("workorder", "close", "GD2026-3", "--result", "已修好", "--at", "2026-11-05 08:45")
     assert "完成时间 2026-11-05 08:45 早于派工时间 2026-11-05 09:00" in early.stderr
     assert run_cli("workorder", "close", "GD2026-3", "--result", "已修好", "--at", "2026-11-05 09:30").exit_code == 0
+
+
+def test_the_same_worker_written_another_way_is_no_reassignment(estate: Workspace, run_cli: Any) -> None:
+    """assign --to 刘师傅 of an order with 刘师傅 kept with a trailing space (as an earlier version kept it), or --to
+    ⽔电班 (a Kangxi radical copied from a PDF) of one with 水电班, was journalled as a reassignment to the worker it
+    was with.  Names are compared as NFKC-folded and trimmed: 没有改动, nothing written."""
+    from tests.conftest import last_journal_entry
+
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--desc", "漏水", "--at", "2026-10-03 09:00")
+    assert run_cli(*add, "--unit", "1-1-101").exit_code == 0
+    assert run_cli(*add, "--unit", "1-1-102").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 09:30").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-2", "--to", "水电班", "--at", "2026-10-03 09:30").exit_code == 0
+    with open_ledger(estate.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE work_orders SET assignee = '刘师傅 ' WHERE number = 'GD2026-000001'"))
+    same = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 15:00")
+    assert (same.exit_code, lines(same)) == (
+        0,
+        ["没有改动：工单 GD2026-000001 已派给 刘师傅（首次派工 2026-10-03 09:30）"],
+    )
+    same = run_cli("workorder", "assign", "GD2026-2", "--to", "\u2f54电班", "--at", "2026-10-03 15:00")
+    assert (same.exit_code, lines(same)) == (
+        0,
+        ["没有改动：工单 GD2026-000002 已派给 水电班（首次派工 2026-10-03 09:30）"],
+    )
+    for number in ("GD2026-000001", "GD2026-000002"):
+        assert last_journal_entry(estate, number).action == "workorder.assign"
+    # Another worker is still a reassignment.
+    other = run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00")
+    assert lines(other) == ["工单 GD2026-000001 已改派给 王师傅（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"]

@@ -92,6 +92,16 @@ def parse_satisfaction(text: str) -> str:
     return _choice(text, SATISFACTIONS, "满意度")
 
 
+def same_worker(name: str | None, other: str | None) -> bool:
+    """Whether two names of a worker are the same as a clerk reads them: NFKC-folded (full-width letters, a Kangxi
+    radical copied from a PDF) and trimmed (a space kept at the end)."""
+
+    def folded(text: str | None) -> str:
+        return unicodedata.normalize("NFKC", text or "").strip()
+
+    return folded(name) == folded(other)
+
+
 def normalise_number(text: str) -> str:
     """``gd2026-123`` → ``GD2026-000123`` (the stored form); other text is returned folded."""
     folded = unicodedata.normalize("NFKC", str(text)).strip().upper()
@@ -849,9 +859,9 @@ def assign(
     passed to someone else: the first dispatch time stays (派工超时 is judged on it), the reassignment and its
     time are journalled (``workorder.reassign``) and set as ``reassigned_at`` on the order returned.
 
-    ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the first
-    dispatch); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
-    order passed on to the worker it is already with (nothing is written).
+    ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the last hand-over:
+    the first dispatch or the last reassignment, ``handed_at``); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
+    order passed on to the worker it is already with, however written (``same_worker``; nothing is written).
     """
     _checked_text(to, "派工对象")
     to = (to or "").strip()
@@ -873,8 +883,10 @@ def assign(
                 "上次改派时间" if held.handed_at else "首次派工时间",
                 held.shown_step(last_what),
             )
-            if to == row.assignee:
-                raise NoChange(f"没有改动：工单 {row.number} 已派给 {to}（首次派工 {held.shown_step('assigned_at')}）")
+            if same_worker(to, row.assignee):
+                raise NoChange(
+                    f"没有改动：工单 {row.number} 已派给 {row.assignee.strip()}（首次派工 {held.shown_step('assigned_at')}）"
+                )
             handed = {"assignee": to, "handed_at": when, "handed_day_only": day_alone}
             conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**handed))
             change = journal.Change(
@@ -947,7 +959,7 @@ def close(
 
     Completion implies dispatch: ``ConflictError`` for an order not yet dispatched (assign
     it first) or one already finished; ``ValidationError`` for an empty result or a time
-    before the dispatch.
+    before the dispatch, or before the last reassignment (``handed_at``).
     """
     _checked_text(result, "处理结果")
     result = (result or "").strip()
