@@ -753,3 +753,47 @@ def test_the_same_worker_written_another_way_is_no_reassignment(estate: Workspac
     # Another worker is still a reassignment.
     other = run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00")
     assert lines(other) == ["工单 GD2026-000001 已改派给 王师傅（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"]
+
+
+def test_a_grown_logbook_skips_orders_whose_day_alone_steps_an_earlier_version_kept_at_midnight(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A logbook imported before steps written as a date alone were kept at the step before them (and flagged) left
+    完成时间/回访时间 at 00:00 of their day, unflagged.  Imported again grown with --skip-known, those orders were
+    named as differing in 完成时间、回访时间 and nothing was imported; a step flagged or read as a date alone compares
+    by its date."""
+    known = [
+        row(类型="报修", 房号="1-1-101", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-05 09:00", 派工="刘师傅",
+            派工时间="2026-11-05 15:00", 完成时间="2026-11-05", 处理结果="已修好"),
+        row(类型="报修", 房号="1-1-102", 类别="水电", 内容="水管漏水", 报修时间="2026-11-05 09:00", 派工="王师傅",
+            派工时间="2026-11-05 10:00", 完成时间="2026-11-05 16:00", 处理结果="已修好", 回访时间="2026-11-05",
+            满意度="满意"),
+    ]  # fmt: skip
+    assert run_cli("workorder", "import", str(write_logbook(tmp_path / "十一月.xlsx", known))).exit_code == 0
+    with open_ledger(estate.database_url) as ledger, ledger.write() as conn:  # as the earlier version kept them
+        conn.execute(
+            sa.text("UPDATE work_orders SET closed_at = :at, closed_day_only = false WHERE number = 'GD2026-000001'"),
+            {"at": dt.datetime(2026, 11, 5, 0, 0)},
+        )
+        conn.execute(
+            sa.text("UPDATE work_orders SET visited_at = :at, visited_day_only = false WHERE number = 'GD2026-000002'"),
+            {"at": dt.datetime(2026, 11, 5, 0, 0)},
+        )
+    new = row(类型="报修", 房号="3-2-1201", 类别="门窗", 内容="门锁坏", 报修时间="2026-11-20 09:00")
+    grown = write_logbook(tmp_path / "十二月.xlsx", [*known, new])
+    result = run_cli("workorder", "import", str(grown), "--skip-known")
+    assert (result.exit_code, lines(result)) == (
+        0,
+        [
+            "已导入工单 1 张（报修 1 张，投诉 0 张），编号 GD2026-000003 至 GD2026-000003",
+            "跳过已导入过、内容相同的工单 2 张",
+        ],
+    )
+    # Another day is still another completion.
+    changed = [list(r) for r in known]
+    changed[0][10] = "2026-11-06"
+    refused = run_cli(
+        "workorder", "import", str(write_logbook(tmp_path / "改过.xlsx", [*changed, new])), "--skip-known"
+    )
+    assert refused.exit_code == 5
+    assert "但完成时间与台账中的不同" in refused.output

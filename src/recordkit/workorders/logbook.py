@@ -30,6 +30,7 @@ from recordkit.core.sheets import Column, SheetRow, accepted_spellings, is_total
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
+    STEP_DAY_ONLY,
     TYPES,
     WorkOrderRecord,
     add_many,
@@ -412,12 +413,23 @@ _PROGRESS = (
 
 
 def _differences(record: WorkOrderRecord, held: Any) -> list[str]:
-    """The columns in which a logbook row says otherwise than the ledger's order it is (empty: the same content)."""
+    """The columns in which a logbook row says otherwise than the ledger's order it is (empty: the same content).
+
+    A step the row writes as a date alone, or the ledger flags as one, is the same when its day is: an earlier version
+    kept such a step at 00:00 unflagged, where the row is now read as kept at the step before it that day."""
 
     def plain(value: Any) -> Any:
         return (value.strip() or None) if isinstance(value, str) else value
 
-    return [name for key, name in _PROGRESS if plain(getattr(record, key)) != plain(getattr(held, key))]
+    def same(key: str) -> bool:
+        written, kept = plain(getattr(record, key)), plain(getattr(held, key))
+        flag = STEP_DAY_ONLY.get(key)
+        by_date = flag is not None and (getattr(record, flag) or getattr(held, flag))
+        if by_date and isinstance(written, dt.datetime) and isinstance(kept, dt.datetime):
+            return written.date() == kept.date()
+        return bool(written == kept)
+
+    return [name for key, name in _PROGRESS if not same(key)]
 
 
 def import_logbook(
