@@ -661,3 +661,69 @@ def test_a_paragraph_printed_once_per_item_names_its_bookmarks_and_content_contr
     control_ids = re.findall(r'<w:id w:val="(-?\d+)"/>', body)
     assert len(control_ids) == 3
     assert len(set(control_ids)) == 3, control_ids
+
+
+def with_editable_range(path: Path, text: str, number: int) -> Path:
+    """``path`` with the run ``text`` made a range anyone may edit in a protected paper (审阅 → 限制编辑 → 例外项,
+    每个人), as Word saves it: ``<w:permStart w:id=… w:edGrp="everyone"/>`` before the run and its ``permEnd`` after."""
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                run = f"<w:r><w:t>{text}</w:t></w:r>"
+                assert run in data.decode()
+                data = (
+                    data.decode()
+                    .replace(run, f'<w:permStart w:id="{number}" w:edGrp="everyone"/>{run}<w:permEnd w:id="{number}"/>')
+                    .encode()
+                )
+            package.writestr(info, data)
+    return path
+
+
+def editable_ranges(docx: Path) -> list[tuple[str, str]]:
+    """Each edit-permission range's start and end in the body, in order: ("Start", id) or ("End", id)."""
+    with zipfile.ZipFile(docx) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    return re.findall(r'<w:perm(Start|End) w:id="(\d+)"', body)
+
+
+def test_a_merged_print_file_and_a_table_row_give_each_editable_range_an_id_of_its_own(tmp_path: Path) -> None:
+    # A 回执 line owners may fill in a protected notice (限制编辑 with an exception for everyone) kept its range's
+    # id 7 in every household's copy, and a {%tr for %} row's 签名 cell its id 3 in every row: starts 7, 7 and ends
+    # 7, 7 for two households, which Word may offer to repair, or pair the wrong start with an end.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.add_paragraph("回执：____")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行 }}"
+    table.cell(1, 1).text = "签名"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.save(tmp_path / "燃气检修通知.docx")
+    with_editable_range(tmp_path / "燃气检修通知.docx", "回执：____", 7)
+    template = Template.load(with_editable_range(tmp_path / "燃气检修通知.docx", "签名", 3))
+    paper = template.render_to(tmp_path / "一户.docx", {"称呼": "张伟", "明细": ["门禁卡", "车位", "水表"]})
+    ranges = editable_ranges(paper)
+    starts = [number for edge, number in ranges if edge == "Start"]
+    assert ranges[:4] == [("Start", "7"), ("End", "7"), ("Start", "3"), ("End", "3")]  # as in the template
+    assert len(starts) == 4  # 回执 and three rows' 签名
+    assert len(set(starts)) == 4, starts
+    assert ranges == [(edge, number) for number in starts for edge in ("Start", "End")]  # each ends before the next
+    assert [[cell.text for cell in row.cells] for row in Document(str(paper)).tables[0].rows] == [
+        ["门禁卡", "签名"],
+        ["车位", "签名"],
+        ["水表", "签名"],
+    ]
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name, "明细": ["门禁卡", "车位"]} for name in ("张伟", "李娜")])
+    Document(str(merged))  # python-docx opens it
+    ranges = editable_ranges(merged)
+    starts = [number for edge, number in ranges if edge == "Start"]
+    assert len(starts) == 6  # 回执 and two rows' 签名, for each household
+    assert len(set(starts)) == 6, starts
+    assert ranges == [(edge, number) for number in starts for edge in ("Start", "End")]
+    assert starts[:2] == ["7", "3"]  # the first household's 回执 and first row, as in the template
+    assert [text for text in words(merged) if text.startswith("回执")] == ["回执：____"] * 2
+    package_is_whole(merged)

@@ -52,12 +52,12 @@ from recordkit.documents.templates.limits import (
     render_limited,
 )
 from recordkit.documents.templates.package import (
-    bookmark_ids,
     control_ids,
     copies_with_unique_ids,
     copies_with_unique_shapes,
     drawing_ids,
     loops_with_unique_ids,
+    range_ids,
     renumber_repeated_drawings,
     shape_ids,
     unique_drawing_ids,
@@ -98,9 +98,9 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 _NOTE_REFERENCE = re.compile(r"<w:(?:footnote|endnote)Reference\b")
 #: A statement that can print its content more than once: a loop, or a macro called again.
 _REPEATING = re.compile(r"\{%(?:tr|tc|p|r)?[-+]?\s*(?:for|macro)\b")
-# What Word wants unique that a loop can print again: a bookmark, Word 2010's id of a paragraph or a drawing,
-# a content control, a VML shape.
-_WORD_IDS = re.compile(r"<w:bookmarkStart\b|\bw14:paraId=|\bwp14:anchorId=|<w:sdtPr\b|<v:")
+# What Word wants unique that a loop can print again: a bookmark, an edit-permission range, Word 2010's id of a
+# paragraph or a drawing, a content control, a VML shape.
+_WORD_IDS = re.compile(r"<w:bookmarkStart\b|<w:permStart\b|\bw14:paraId=|\bwp14:anchorId=|<w:sdtPr\b|<v:")
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 # Attribute names the sandbox refuses; `templates check` reports them before anyone prints.
 _UNSAFE_ATTRIBUTE = re.compile(r"^_|^(mro|func_\w+|gi_\w+|cr_\w+|ag_\w+|f_\w+|tb_\w+|co_\w+)$")
@@ -367,9 +367,10 @@ class Template:
     #: The content controls' and VML shapes' ids of the parts other than the body, which a merged file keeps.
     _control_ids: frozenset[int] = field(default=frozenset(), repr=False)
     _shape_ids: frozenset[str] = field(default=frozenset(), repr=False)
-    #: The parts whose bookmarks or Word 2010 ids a loop can repeat, and every part's bookmark ids.
+    #: The parts whose bookmarks or Word 2010 ids a loop can repeat, and every part's bookmark and edit-permission
+    #: range ids.
     _repeating_ids: tuple[str, ...] = field(default=(), repr=False)
-    _bookmark_ids: frozenset[int] = field(default=frozenset(), repr=False)
+    _range_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @classmethod
     def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
@@ -448,11 +449,11 @@ class Template:
         self._repeating_ids = tuple(
             part.name for part in self._parts if _WORD_IDS.search(part.source) and _REPEATING.search(part.source)
         )
-        self._bookmark_ids = frozenset(
+        self._range_ids = frozenset(
             number
             for info, data in entries
             if info.filename.startswith("word/") and info.filename.endswith(".xml")
-            for number in bookmark_ids(data.decode("utf-8", "replace"))
+            for number in range_ids(data.decode("utf-8", "replace"))
         )
         self._repeating_drawings = tuple(
             part.name for part in self._parts if "<wp:docPr" in part.source and _REPEATING.search(part.source)
@@ -735,7 +736,7 @@ class Template:
         xml = _unpatch(self._render_part(part, context))
         if part.name not in self._repeating_ids:
             return xml
-        return loops_with_unique_ids(xml, self._bookmark_ids, self._control_ids, self._shape_ids)
+        return loops_with_unique_ids(xml, self._range_ids, self._control_ids, self._shape_ids)
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no
@@ -784,8 +785,8 @@ class Template:
         office, not to one recipient.  One that would read differently for another copy (it
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
         the first household on every page.
-        Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks too, without
-        Word's ``_GoBack`` (``copies_with_unique_ids``), and its content controls and VML shapes
+        Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks and edit-permission
+        ranges too, without Word's ``_GoBack`` (``copies_with_unique_ids``), and its content controls and VML shapes
         (``copies_with_unique_shapes``).  A template with footnotes or endnotes is a
         ``TemplateError``: every copy's mark would lead to the first household's note.
         """
@@ -807,7 +808,7 @@ class Template:
         if first is None:
             raise TemplateError(f"模板“{self.name}”：没有任何收件人，无法生成合并打印文件")
         head, _, tail = _split_body(_unpatch(self._render_part(main, first)))
-        taken = {number for text in (*rendered.values(), *bodies) for number in bookmark_ids(text)}
+        taken = {number for text in (*rendered.values(), *bodies) for number in range_ids(text)}
         bodies = copies_with_unique_ids(bodies, taken)
         bodies = copies_with_unique_shapes(bodies, self._control_ids, self._shape_ids)
         breaker = _section_break(tail, "oddPage" if duplex else "nextPage")

@@ -155,10 +155,11 @@ def _is_xml_part(name: str) -> bool:
     return name.startswith("word/") and name.endswith(".xml")
 
 
-# A bookmark's ends; Word wants their ids and names unique, and keeps `_GoBack` (where the last edit
-# was) in every file it saves.
-_BOOKMARK = re.compile(r"<w:bookmark(Start|End)\b[^>]*?/>|<w:bookmark(Start|End)\b[^>]*?>\s*</w:bookmark\2>")
-_BOOKMARK_ID = re.compile(r'(\bw:id=")(-?\d+)(")')
+# The ends of a bookmark and of an edit-permission range (限制编辑's exception: where anyone may type in a
+# protected paper, ``w:permStart``); Word wants their ids unique (each kind's apart; new ones are numbered past
+# both) and a bookmark's name too, and keeps `_GoBack` (where the last edit was) in every file it saves.
+_RANGE_MARK = re.compile(r"<w:(bookmark|perm)(Start|End)\b[^>]*?/>|<w:(bookmark|perm)(Start|End)\b[^>]*?>\s*</w:\3\4>")
+_RANGE_ID = re.compile(r'(\bw:id=")(-?\d+)(")')
 _BOOKMARK_NAME = re.compile(r'(\bw:name=")([^"]*)(")')
 _LAST_EDIT = "_GoBack"
 #: The longest bookmark name Word keeps.
@@ -167,45 +168,54 @@ _NAME_LENGTH = 40
 _WORD_2010_IDS = re.compile(r'\s(?:w14:paraId|w14:textId|wp14:anchorId|wp14:editId)="[^"]*"')
 
 
-def bookmark_ids(xml: str) -> set[int]:
-    """The ids of the bookmarks in a part."""
+def range_ids(xml: str) -> set[int]:
+    """The ids of the bookmarks and edit-permission ranges in a part."""
     return {
         int(number.group(2))
-        for found in _BOOKMARK.finditer(xml)
-        if (number := _BOOKMARK_ID.search(found.group(0))) is not None
+        for found in _RANGE_MARK.finditer(xml)
+        if (number := _RANGE_ID.search(found.group(0))) is not None
     }
+
+
+def _edge(found: re.Match[str]) -> tuple[str, str]:
+    """What a ``_RANGE_MARK`` found is: ``bookmark`` or ``perm``, and ``Start`` or ``End``."""
+    return found.group(1) or found.group(3), found.group(2) or found.group(4)
+
+
+def _bookmark_name(found: re.Match[str]) -> re.Match[str] | None:
+    """The name of the bookmark a ``_RANGE_MARK`` found starts (an edit-permission range has none)."""
+    return _BOOKMARK_NAME.search(found.group(0)) if _edge(found) == ("bookmark", "Start") else None
 
 
 def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[str]:
     """The bodies of a merged print file's copies (one per household, each the same template filled),
     with what Word wants unique in a document made so: Word's `_GoBack` bookmark left out of each, the
-    other bookmarks of every copy after the first numbered past ``taken`` (the ids of every part)
-    and named with the copy's number (``落款_2``), and Word 2010's paragraph and drawing ids
+    other bookmarks of every copy after the first numbered past ``taken`` (the bookmark and edit-permission
+    range ids of every part) and named with the copy's number (``落款_2``), its edit-permission ranges
+    numbered so too, and Word 2010's paragraph and drawing ids
     (``w14:paraId`` …, which Word makes again) left out of every copy after the first."""
     numbers = itertools.count(max(taken, default=0) + 1)
     names = {
-        name.group(2)
-        for copy in copies
-        for found in _BOOKMARK.finditer(copy)
-        if (name := _BOOKMARK_NAME.search(found.group(0))) is not None
+        name.group(2) for copy in copies for found in _RANGE_MARK.finditer(copy) if (name := _bookmark_name(found))
     }
     renumbered = []
     for index, copy in enumerate(copies):
-        renumbered.append(_bookmarks_of_copy(copy, index + 1, numbers, names))
+        renumbered.append(_ranges_of_copy(copy, index + 1, numbers, names))
     return [renumbered[0], *(_WORD_2010_IDS.sub("", copy) for copy in renumbered[1:])]
 
 
-def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str]) -> str:
-    new_ids: dict[str, str] = {}
+def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str]) -> str:
+    new_ids: dict[tuple[str, str], str] = {}  # by kind (bookmark, perm) and id: each kind numbers its own
     new_names: dict[str, str] = {}
-    last_edit: set[str] = set()
+    last_edit: set[tuple[str, str]] = set()
 
     def rewritten(found: re.Match[str]) -> str:
         element = found.group(0)
-        number = _BOOKMARK_ID.search(element)
-        old = number.group(2) if number else ""
-        if (found.group(1) or found.group(2)) == "Start":
-            name = _BOOKMARK_NAME.search(element)
+        kind, edge = _edge(found)
+        number = _RANGE_ID.search(element)
+        old = (kind, number.group(2) if number else "")
+        if edge == "Start":
+            name = _bookmark_name(found)
             if name is not None and name.group(2) == _LAST_EDIT:
                 last_edit.add(old)
                 return ""
@@ -220,10 +230,10 @@ def _bookmarks_of_copy(copy: str, copy_number: int, numbers: Iterator[int], name
         elif old in last_edit:
             return ""
         if old in new_ids:
-            element = _BOOKMARK_ID.sub(lambda n: f"{n.group(1)}{new_ids[old]}{n.group(3)}", element, count=1)
+            element = _RANGE_ID.sub(lambda n: f"{n.group(1)}{new_ids[old]}{n.group(3)}", element, count=1)
         return element
 
-    renamed = _BOOKMARK.sub(rewritten, copy)
+    renamed = _RANGE_MARK.sub(rewritten, copy)
     if not new_names:
         return renamed
     # What leads to a bookmark of this copy — a link, a REF or PAGEREF field — leads to this copy's, not the first's.
@@ -246,15 +256,15 @@ def loops_with_unique_ids(
 ) -> str:
     """A filled part whose loops printed a table row or a paragraph once per item, with what Word wants unique
     made so: the bookmarks of each later row (or paragraph, outside a table) printing the same bookmark
-    numbered past ``taken`` (the other parts' bookmark ids) and named with the row's number
-    (``本行金额_2``), what in that row leads to one of them (a link, a REF or PAGEREF field) following, Word's
-    ``_GoBack`` left out of it; its content controls and VML shapes given ids of their own as a merged
+    numbered past ``taken`` (the other parts' bookmark and edit-permission range ids) and named with the row's
+    number (``本行金额_2``), what in that row leads to one of them (a link, a REF or PAGEREF field) following, Word's
+    ``_GoBack`` left out of it, and its edit-permission ranges numbered so too; its content controls and VML shapes given ids of their own as a merged
     file's later copies are (``controls``, ``shapes``: the other parts' ids); and Word 2010's ids of a
     paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
     Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
     every later row would show the first row's text.  A field outside the rows keeps leading to the first."""
     for unit in (_INNERMOST_ROW, _INNERMOST_PARAGRAPH):
-        xml = _units_with_unique_shapes(_units_with_unique_bookmarks(xml, taken, unit), controls, shapes, unit)
+        xml = _units_with_unique_shapes(_units_with_unique_ranges(xml, taken, unit), controls, shapes, unit)
     return _without_repeated_word_2010_ids(xml)
 
 
@@ -281,25 +291,33 @@ def _units_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterabl
     return unit.sub(row, xml)
 
 
-def _units_with_unique_bookmarks(xml: str, taken: Iterable[int], unit: re.Pattern[str]) -> str:
-    starts = [
-        (found.start(), name.group(2))
-        for found in _BOOKMARK.finditer(xml)
-        if (found.group(1) or found.group(2)) == "Start" and (name := _BOOKMARK_NAME.search(found.group(0))) is not None
-    ]
-    if len({name for _, name in starts}) == len(starts):
+def _units_with_unique_ranges(xml: str, taken: Iterable[int], unit: re.Pattern[str]) -> str:
+    starts = [(found.start(), start) for found in _RANGE_MARK.finditer(xml) if (start := _what_starts(found))]
+    if len({start for _, start in starts}) == len(starts):
         return xml
-    names = {name for _, name in starts}
-    numbers = itertools.count(max({*taken, *bookmark_ids(xml)}, default=0) + 1)
+    names = {start.removeprefix("bookmark ") for _, start in starts if start.startswith("bookmark ")}
+    numbers = itertools.count(max({*taken, *range_ids(xml)}, default=0) + 1)
     in_order = _InOrder(starts)
-    printed = Counter[str]()  # how many times each name was printed before the row in hand
+    printed = Counter[str]()  # how many times each was printed before the row in hand
 
     def row(found: re.Match[str]) -> str:
         printed.update(in_order.before(found.start()))
-        before = max((printed[name] for name in in_order.within(found.end())), default=0)
-        return _bookmarks_of_copy(found.group(0), before + 1, numbers, names) if before else found.group(0)
+        before = max((printed[start] for start in in_order.within(found.end())), default=0)
+        return _ranges_of_copy(found.group(0), before + 1, numbers, names) if before else found.group(0)
 
     return unit.sub(row, xml)
+
+
+def _what_starts(found: re.Match[str]) -> str | None:
+    """What a row printing the ``_RANGE_MARK`` found prints again when it starts a range: a bookmark of its name,
+    an edit-permission range of its id (it has no name); None for an end."""
+    kind, edge = _edge(found)
+    name, number = _bookmark_name(found), _RANGE_ID.search(found.group(0))
+    if edge != "Start":
+        return None
+    if kind == "bookmark":
+        return f"bookmark {name.group(2)}" if name else None
+    return f"perm {number.group(2)}" if number else None
 
 
 class _InOrder:
