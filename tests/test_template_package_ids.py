@@ -727,3 +727,89 @@ def test_a_merged_print_file_and_a_table_row_give_each_editable_range_an_id_of_i
     assert starts[:2] == ["7", "3"]  # the first household's 回执 and first row, as in the template
     assert [text for text in words(merged) if text.startswith("回执")] == ["回执：____"] * 2
     package_is_whole(merged)
+
+
+def bookmark_pairs(body: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The body's bookmark starts (id, name) and ends (id), each list in the order they stand."""
+    return (
+        re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="([^"]*)"/>', body),
+        re.findall(r'<w:bookmarkEnd w:id="(\d+)"/>', body),
+    )
+
+
+def each_start_has_one_end(body: str) -> None:
+    """Every bookmark start has exactly one end after it with its id, and every end a start before it."""
+    marks = re.findall(r'<w:bookmark(Start|End) w:id="(\d+)"', body)
+    starts = [number for edge, number in marks if edge == "Start"]
+    ends = [number for edge, number in marks if edge == "End"]
+    assert sorted(starts) == sorted(ends), marks
+    assert len(set(starts)) == len(starts), marks
+    for number in starts:
+        assert marks.index(("Start", number)) < marks.index(("End", number)), marks
+
+
+def test_a_bookmark_crossing_the_border_of_a_table_row_printed_once_per_item_keeps_one_start_and_one_end(
+    tmp_path: Path,
+) -> None:
+    # 明细区 starts in the {%tr for %} row and ends under the table, 表头 starts above the table and ends in the row:
+    # each later row printed a start of 明细区 with a new id and no end (明细区_2, 明细区_3), and an end of 表头
+    # with 表头's id again (three ends for one start).  One range has one end: the later rows print neither.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    document.add_paragraph("欠费明细如下")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table.cell(1, 1).text = "{{ 行.金额 }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.add_paragraph("合计 {{ 合计 }} 元")
+    document.save(tmp_path / "核对单.docx")
+    with zipfile.ZipFile(tmp_path / "核对单.docx") as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(tmp_path / "核对单.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                xml = data.decode()
+                for before, after in (
+                    (
+                        "<w:r><w:t>欠费明细如下</w:t></w:r>",
+                        '<w:bookmarkStart w:id="3" w:name="表头"/><w:r><w:t>欠费明细如下</w:t></w:r>',
+                    ),
+                    (
+                        "<w:r><w:t>{{ 行.项目 }}</w:t></w:r>",
+                        '<w:bookmarkStart w:id="4" w:name="明细区"/><w:r><w:t>{{ 行.项目 }}</w:t></w:r>',
+                    ),
+                    (
+                        "<w:r><w:t>{{ 行.金额 }}</w:t></w:r>",
+                        '<w:r><w:t>{{ 行.金额 }}</w:t></w:r><w:bookmarkEnd w:id="3"/>',
+                    ),
+                    (
+                        "<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r>",
+                        '<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r><w:bookmarkEnd w:id="4"/>',
+                    ),
+                ):
+                    assert before in xml
+                    xml = xml.replace(before, after)
+                data = xml.encode()
+            package.writestr(info, data)
+    template = Template.load(tmp_path / "核对单.docx")
+    rows = [{"项目": "门禁卡", "金额": "20.00"}, {"项目": "车位", "金额": "300.00"}, {"项目": "水表", "金额": "45.50"}]
+    paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows, "合计": "365.50"})
+    assert [[cell.text for cell in row.cells] for row in Document(str(paper)).tables[0].rows] == [
+        ["门禁卡", "20.00"],
+        ["车位", "300.00"],
+        ["水表", "45.50"],
+    ]
+    with zipfile.ZipFile(paper) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert bookmark_pairs(body) == ([("3", "表头"), ("4", "明细区")], ["3", "4"])  # as the template has them
+    each_start_has_one_end(body)
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name, "明细": rows, "合计": "365.50"} for name in ("张伟", "李娜")])
+    Document(str(merged))  # python-docx opens it
+    with zipfile.ZipFile(merged) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    starts, _ = bookmark_pairs(body)
+    assert [name for _, name in starts] == ["表头", "明细区", "表头_2", "明细区_2"]
+    each_start_has_one_end(body)
+    package_is_whole(merged)

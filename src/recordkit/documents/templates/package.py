@@ -199,21 +199,34 @@ def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[
         name.group(2) for copy in copies for found in _RANGE_MARK.finditer(copy) if (name := _bookmark_name(found))
     }
     renumbered = []
+    printed = Counter[str]()
     for index, copy in enumerate(copies):
-        renumbered.append(_ranges_of_copy(copy, index + 1, numbers, names))
+        renumbered.append(_ranges_of_copy(copy, index + 1, numbers, names, printed))
+        printed.update(_printed_as(found) for found in _RANGE_MARK.finditer(copy))
     return [renumbered[0], *(_WORD_2010_IDS.sub("", copy) for copy in renumbered[1:])]
 
 
-def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str]) -> str:
+def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: set[str], printed: Counter[str]) -> str:
+    """A merged file's copy, or a row a loop printed, with its ranges numbered and named for the copy: see
+    ``copies_with_unique_ids``.  In a copy after the first, a range that starts in it and ends outside it (a
+    bookmark from a table row to the text under the table), or ends in it and starts outside, is left out
+    where ``printed`` (what the copies before it printed: ``_printed_as``) has it already: its one other end
+    belongs to the first copy's, and renumbered it would have none."""
     new_ids: dict[tuple[str, str], str] = {}  # by kind (bookmark, perm) and id: each kind numbers its own
     new_names: dict[str, str] = {}
     last_edit: set[tuple[str, str]] = set()
+    inside = {
+        (*_edge(found), number.group(2))
+        for found in _RANGE_MARK.finditer(copy)
+        if (number := _RANGE_ID.search(found.group(0))) is not None
+    }
 
     def rewritten(found: re.Match[str]) -> str:
         element = found.group(0)
         kind, edge = _edge(found)
         number = _RANGE_ID.search(element)
         old = (kind, number.group(2) if number else "")
+        other_end_inside = (kind, "End" if edge == "Start" else "Start", old[1]) in inside
         if edge == "Start":
             name = _bookmark_name(found)
             if name is not None and name.group(2) == _LAST_EDIT:
@@ -221,6 +234,8 @@ def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: 
                 return ""
             if copy_number == 1:
                 return element
+            if not other_end_inside:  # its end is the first copy's, or none: left as it is, or out
+                return "" if printed[_printed_as(found)] else element
             new_ids[old] = str(next(numbers))
             if name is not None:
                 new_names[name.group(2)] = _copy_name(name.group(2), copy_number, names)
@@ -229,6 +244,8 @@ def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: 
                 )
         elif old in last_edit:
             return ""
+        elif copy_number > 1 and not other_end_inside:  # the end of the first copy's range, or of none
+            return "" if printed[_printed_as(found)] else element
         if old in new_ids:
             element = _RANGE_ID.sub(lambda n: f"{n.group(1)}{new_ids[old]}{n.group(3)}", element, count=1)
         return element
@@ -262,7 +279,9 @@ def loops_with_unique_ids(
     file's later copies are (``controls``, ``shapes``: the other parts' ids); and Word 2010's ids of a
     paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
     Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
-    every later row would show the first row's text.  A field outside the rows keeps leading to the first."""
+    every later row would show the first row's text.  A field outside the rows keeps leading to the first.
+    A bookmark or an edit-permission range crossing a row's border (from the row to the text under the table,
+    or from above the table into the row) is left in the first row only: its one end outside is that row's."""
     for unit in (_INNERMOST_ROW, _INNERMOST_PARAGRAPH):
         xml = _units_with_unique_shapes(_units_with_unique_ranges(xml, taken, unit), controls, shapes, unit)
     return _without_repeated_word_2010_ids(xml)
@@ -292,32 +311,30 @@ def _units_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterabl
 
 
 def _units_with_unique_ranges(xml: str, taken: Iterable[int], unit: re.Pattern[str]) -> str:
-    starts = [(found.start(), start) for found in _RANGE_MARK.finditer(xml) if (start := _what_starts(found))]
-    if len({start for _, start in starts}) == len(starts):
+    marks = [(found.start(), _printed_as(found)) for found in _RANGE_MARK.finditer(xml)]
+    if len({mark for _, mark in marks}) == len(marks):
         return xml
-    names = {start.removeprefix("bookmark ") for _, start in starts if start.startswith("bookmark ")}
+    names = {name.group(2) for found in _RANGE_MARK.finditer(xml) if (name := _bookmark_name(found)) is not None}
     numbers = itertools.count(max({*taken, *range_ids(xml)}, default=0) + 1)
-    in_order = _InOrder(starts)
+    in_order = _InOrder(marks)
     printed = Counter[str]()  # how many times each was printed before the row in hand
 
     def row(found: re.Match[str]) -> str:
         printed.update(in_order.before(found.start()))
-        before = max((printed[start] for start in in_order.within(found.end())), default=0)
-        return _ranges_of_copy(found.group(0), before + 1, numbers, names) if before else found.group(0)
+        before = max((printed[mark] for mark in in_order.within(found.end())), default=0)
+        return _ranges_of_copy(found.group(0), before + 1, numbers, names, printed) if before else found.group(0)
 
     return unit.sub(row, xml)
 
 
-def _what_starts(found: re.Match[str]) -> str | None:
-    """What a row printing the ``_RANGE_MARK`` found prints again when it starts a range: a bookmark of its name,
-    an edit-permission range of its id (it has no name); None for an end."""
+def _printed_as(found: re.Match[str]) -> str:
+    """What a row (or a merged file's copy) printing the ``_RANGE_MARK`` found prints again: the start of a
+    bookmark of its name, the start of an edit-permission range (which has no name) or an end of its id."""
     kind, edge = _edge(found)
     name, number = _bookmark_name(found), _RANGE_ID.search(found.group(0))
-    if edge != "Start":
-        return None
-    if kind == "bookmark":
-        return f"bookmark {name.group(2)}" if name else None
-    return f"perm {number.group(2)}" if number else None
+    if edge == "Start" and name is not None:
+        return f"bookmark {name.group(2)}"
+    return f"{kind} {edge} {number.group(2) if number else ''}"
 
 
 class _InOrder:
