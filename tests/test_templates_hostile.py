@@ -106,7 +106,8 @@ def test_check_stops_a_template_that_would_never_finish(
     path = make_docx(imported.templates_dir / f"{name}.docx", "尊敬的{{ 业主姓名 }}业主：", paragraph)
     result = run_cli("templates", "check", str(path))
     assert result.exit_code == 5
-    assert f"[错误] {_message(name, tail)}" in result.stdout.splitlines()
+    # The paragraph named beside it (its first 80 characters), as every paragraph stopping the trial fill is.
+    assert f"[错误] 正文段落“{paragraph[:80]}”：{_message(name, tail)}" in result.stdout.splitlines()
     assert result.stderr.strip() == f"错误：模板“{name}”未通过检查：1 处错误，改正后再用"
 
 
@@ -303,7 +304,7 @@ def test_a_loop_no_hook_sees_is_stopped_by_the_clock(
     expected = "模板“慢通知”填写超过 1 秒仍未完成" + STOPPED
     result = run_cli("templates", "check", str(path))
     assert result.exit_code == 5
-    assert f"[错误] {expected}" in result.stdout.splitlines()
+    assert f"[错误] 正文段落“{long_loop}”：{expected}" in result.stdout.splitlines()
     printed = run_cli("notice", "make", "慢通知", "--unit", "1-1-101")
     assert (printed.exit_code, printed.stderr.strip()) == (5, f"错误：{expected}")
 
@@ -341,3 +342,30 @@ def test_loops_over_values_still_fill_as_before(tmp_path: Path) -> None:
     assert texts(filled) == ["1/2 物业费；2/2 停车费；"]
     filled.write_bytes(template.render_bytes({"明细": []}))
     assert texts(filled) == ["无"]
+
+
+def test_the_check_names_every_paragraph_that_would_stop_a_fill_not_only_the_first(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # The check's trial fill stopped at the first paragraph it could not fill and said only that one: the clerk
+    # corrected it, checked again, and found the next, one run of `templates check` per mistake.
+    paragraphs = [
+        "尊敬的{{ 业主姓名 }}业主：",
+        "检修日期：{{ 业主姓名|map('中文日其')|join('、') }}",  # a filter named wrong
+        "每户：{{ 业主姓名 / 2 }}",  # fails on the stand-in only (text / 2): not told, and the trial goes on
+        "联系人：{{ 业主姓名.upper }}",  # a method printed, not text
+        "{% for i in range(10**9) %}x{% endfor %}",  # a loop over the limit
+        "物业服务中心",
+    ]
+    path = make_docx(imported.templates_dir / "检修通知.docx", *paragraphs)
+    result = run_cli("templates", "check", str(path))
+    assert result.exit_code == 5
+    errors = [line for line in result.stdout.splitlines() if line.startswith("[错误]")]
+    assert errors == [
+        f"[错误] 模板“检修通知”的正文段落“{paragraphs[1]}”无法填写：没有名为“中文日其”的过滤器（| 后面的名字写错了，"
+        "是不是“中文日期”？）",
+        f"[错误] 模板“检修通知”的正文段落“{paragraphs[3]}”印出的是程序内部的对象（builtin_function_or_method），不是文字，"
+        "已拒绝：请改正这一段（列表要用 |join('、') 连成文字，方法要加括号调用）",
+        f"[错误] 正文段落“{paragraphs[4]}”：{_message('检修通知', '循环次数超过 100000 次（range() 和嵌套循环合计）' + STOPPED)}",
+    ]
+    assert result.stderr.strip() == "错误：模板“检修通知”未通过检查：3 处错误，改正后再用"

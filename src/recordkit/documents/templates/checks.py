@@ -148,9 +148,9 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
     report.variables = sorted(template.variables)
-    over_limit = template.trial_fill(row_fields(name))  # a loop, a power or a repeat that would stall printing
-    if over_limit:
-        report.findings.append(Finding(ERROR, "", over_limit))
+    # A loop, a power or a repeat that would stall printing, a filter named wrong …: every paragraph that would stop it.
+    for placement, refusal in template.trial_fill(row_fields(name)):
+        report.findings.append(Finding(ERROR, str(placement) if placement else "", refusal))
     for placement, attribute in template.unsafe_uses():
         report.findings.append(
             Finding(ERROR, str(placement), f"访问“{attribute}”是不允许的（模板沙箱会拒绝），模板里只能使用普通变量")

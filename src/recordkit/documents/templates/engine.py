@@ -24,13 +24,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from xml.parsers import expat
 
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
+from jinja2.visitor import NodeTransformer
 from markupsafe import escape
 
 from recordkit.core.atomic import write_bytes
@@ -350,6 +351,49 @@ class _StandIn(str):
         return iter([_StandIn(self.fields, row=True) if self.fields is not None else self])
 
 
+def _failing_line(err: BaseException) -> int | None:
+    """The line of the template (one paragraph per line) whose filling raised ``err``: Jinja's frames of a
+    template are named ``<template>``.  None when no frame says."""
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
+    return lines[-1] if lines else None
+
+
+#: The name a trial fill's stand-in goes by where a paragraph that stopped the fill is filled again.
+_STANDING_IN = "试填替身"
+#: The paragraphs of one part a trial fill stands in for, at most: a part failing in more is told its first ones.
+_TRIAL_RETRIES = 20
+
+
+class _TrialStop(NamedTuple):
+    """What stopped a trial fill: the refusal to tell (None: not the trial's business), the paragraph to name
+    beside it, the template's line it stopped on, and whether to try again with that line standing in."""
+
+    refusal: str | None
+    where: Placement | None
+    line: int | None
+    go_on: bool = True
+
+
+class _StandingIn(NodeTransformer):
+    """A template's tree with each expression on ``lines`` replaced by the trial's stand-in: the paragraph
+    prints 示例 where its placeholders were, its ``{% for %}`` iterates once, its ``{% if %}`` is true.  Its
+    text (the paragraph's XML) and the names it sets are left as they are."""
+
+    def __init__(self, lines: set[int]) -> None:
+        self.lines = lines
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if (
+            isinstance(node, nodes.Expr)
+            and not isinstance(node, nodes.Literal)  # the paragraph's XML, and a list or tuple's items one by one
+            and node.lineno in self.lines
+            and getattr(node, "ctx", "load") == "load"
+            and not isinstance(node, nodes.NSRef)  # {% set ns.x = … %}: a name set
+        ):
+            return nodes.Name(_STANDING_IN, "load", lineno=node.lineno)
+        return super().visit(node, *args, **kwargs)
+
+
 @dataclass
 class Template:
     """One .docx template, compiled once and filled many times."""
@@ -639,10 +683,9 @@ class Template:
         )
 
     def _filling(self, part: _Part, err: BaseException) -> Placement | None:
-        """The paragraph of ``part`` whose filling raised ``err`` (Jinja's frames of the template are named
-        ``<template>``); None when no frame says."""
-        lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == "<template>"]
-        return self._placement(part, lines[-1]) if lines else None
+        """The paragraph of ``part`` whose filling raised ``err``; None when no frame says."""
+        line = _failing_line(err)
+        return self._placement(part, line) if line is not None else None
 
     def _calculation_refusal(self, part: _Part, err: Exception) -> str:
         """The clerk's line for a paragraph whose arithmetic fails on the values filled in (every --set
@@ -664,45 +707,88 @@ class Template:
             "请改正这一段（列表要用 |join('、') 连成文字，方法要加括号调用）"
         )
 
-    def trial_fill(self, rows: Mapping[str, Sequence[str]] | None = None) -> str | None:
-        """Fill every part once with stand-in values (each variable prints 示例, has every field and
-        iterates once) and say which limit it went over, or which field a row of a list variable
-        lacks (``rows``: each list variable's fields), or what the sandbox refused, or None.  Other errors are ignored: the
-        stand-ins are not real values, and ``templates check`` reports the real problems itself."""
+    def trial_fill(self, rows: Mapping[str, Sequence[str]] | None = None) -> list[tuple[Placement | None, str]]:
+        """Fill every part with stand-in values (each variable prints 示例, has every field and iterates
+        once) and say what would stop a fill: a limit gone over, a field a row of a list variable lacks
+        (``rows``: each list variable's fields), what the sandbox refused, a filter or test named wrong.
+        Each refusal comes with the paragraph where its message does not name it (None where it does, or
+        where no paragraph is known).  A paragraph that stops the fill is filled again standing in
+        (``_standing_in``), so that each paragraph after it is tried too and every one that fails is
+        told, not only the first.  Other errors are ignored: the stand-ins are not real values, and
+        ``templates check`` reports the real problems itself.  An empty list: nothing would stop a fill."""
         rows = rows or {}
-        context = {name: _StandIn(rows.get(name)) for name in self.variables}
+        context = {name: _StandIn(rows.get(name)) for name in self.variables} | {_STANDING_IN: _StandIn()}
+        refusals: list[tuple[Placement | None, str]] = []
         for part in self._parts:
-            assert part.template is not None
-            try:
-                with budgeted():
-                    xml = render_limited(part.template.generate(context))
-                self._check_whole(part, xml)
-            except TemplateError as err:
-                return err.message
-            except LimitExceeded as err:
-                return limit_message(self.name, err.what)
-            except UnknownField as err:
-                return self._unknown_field(err.field, err.fields)
-            except NotText as err:
-                return self._not_text_refusal(part, err)
-            except SecurityError as err:
-                if self.unsafe_uses():  # written in the text: `templates check` names each use itself
-                    continue
-                return self._sandbox_refusal(part, err)
-            except jinja2.TemplateRuntimeError as err:
-                if not re.match(r"No (filter|test) named", str(err)):
-                    continue  # a stand-in is not a real value: not the trial's business
-                placement = self._filling(part, err)  # {{ 日期列表|map('中文日其') }}: wrong with any value
-                return f"模板“{self.name}”{f'的{placement}' if placement else ''}无法填写：{_syntax_reason(err)}"
-            except RecursionError:
-                return f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏"
-            except MemoryError:
-                return limit_message(self.name, OUTPUT)
-            except OverflowError:
-                return limit_message(self.name, INTEGER)
-            except Exception:  # a stand-in is not a real value: not the trial's business
-                continue
-        return None
+            stood_in: set[int] = set()  # the lines (paragraphs) of the part filled standing in
+            template = part.template
+            while template is not None:
+                stop = self._trial(part, template, context)
+                if stop is None:
+                    break
+                if stop.refusal is not None:
+                    refusals.append((stop.where, stop.refusal))
+                if stop.line is None or stop.line in stood_in or not stop.go_on or len(stood_in) == _TRIAL_RETRIES:
+                    break
+                stood_in.add(stop.line)
+                template = self._standing_in(part, stood_in)
+        return refusals
+
+    def _trial(self, part: _Part, template: jinja2.Template, context: Mapping[str, Any]) -> _TrialStop | None:
+        """What stopped one trial fill of ``part`` (compiled as ``template``), or None when it went through."""
+        try:
+            with budgeted():
+                xml = render_limited(template.generate(context))
+            self._check_whole(part, xml)
+            return None
+        except TemplateError as err:  # the part filled to its end: nothing after it to try
+            return _TrialStop(err.message, None, None, go_on=False)
+        except LimitExceeded as err:  # out of time: another try could take as long again
+            return self._stop(part, err, limit_message(self.name, err.what), named=False, go_on=err.what != TIME)
+        except UnknownField as err:
+            return self._stop(part, err, self._unknown_field(err.field, err.fields), named=False)
+        except NotText as err:
+            return self._stop(part, err, self._not_text_refusal(part, err))
+        except SecurityError as err:
+            if self.unsafe_uses():  # written in the text: `templates check` names each use itself
+                return self._stop(part, err, None)
+            return self._stop(part, err, self._sandbox_refusal(part, err))
+        except jinja2.TemplateRuntimeError as err:
+            if not re.match(r"No (filter|test) named", str(err)):
+                return self._stop(part, err, None)  # a stand-in is not a real value: not the trial's business
+            placement = self._filling(part, err)  # {{ 日期列表|map('中文日其') }}: wrong with any value
+            where = f"的{placement}" if placement else ""
+            return self._stop(part, err, f"模板“{self.name}”{where}无法填写：{_syntax_reason(err)}")
+        except RecursionError as err:
+            return self._stop(
+                part, err, f"模板“{self.name}”的宏调用层数过深（递归），已停止：请检查模板里的宏", named=False
+            )
+        except MemoryError as err:
+            return self._stop(part, err, limit_message(self.name, OUTPUT), named=False)
+        except OverflowError as err:
+            return self._stop(part, err, limit_message(self.name, INTEGER), named=False)
+        except Exception as err:  # a stand-in is not a real value: not the trial's business
+            return self._stop(part, err, None)
+
+    def _stop(
+        self, part: _Part, err: BaseException, refusal: str | None, *, named: bool = True, go_on: bool = True
+    ) -> _TrialStop:
+        """A trial fill of ``part`` stopped by ``err``: ``refusal`` to tell (None: nothing), its paragraph
+        beside it unless it is ``named`` in it, and whether to try the part again with that paragraph standing in."""
+        line = _failing_line(err)
+        where = None if named or line is None else self._placement(part, line)
+        return _TrialStop(refusal, where, line, go_on)
+
+    def _standing_in(self, part: _Part, lines: set[int]) -> jinja2.Template | None:
+        """``part`` compiled with every expression on ``lines`` (paragraphs that stopped a trial fill)
+        standing in for itself: printing 示例, iterating once, true.  None when it cannot be."""
+        try:
+            tree = _StandingIn(lines).visit(environment().parse(part.source))
+            return environment().template_class.from_code(
+                environment(), environment().compile(tree), environment().make_globals(None), None
+            )
+        except Exception:  # a block that must keep its call or filter ({% call %}, {% filter %}): tried no further
+            return None
 
     def _unknown_field(self, field: str, fields: Sequence[str]) -> str:
         """The clerk's line for ``{{ 行.金頟 }}``: a field the rows of a table do not have."""
