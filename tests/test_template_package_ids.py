@@ -813,3 +813,55 @@ def test_a_bookmark_crossing_the_border_of_a_table_row_printed_once_per_item_kee
     assert [name for _, name in starts] == ["表头", "明细区", "表头_2", "明细区_2"]
     each_start_has_one_end(body)
     package_is_whole(merged)
+
+
+def test_a_bookmark_whose_other_end_a_paragraph_left_out_took_away_is_left_out_too(tmp_path: Path) -> None:
+    # 本项 ends in the {%p endfor %} paragraph, which filling takes away (it prints nothing): every start was left
+    # without an end.  说明 starts in a {%p if %} paragraph left out for this household: its end was left alone.
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：")
+    for text in ("{%p for 项 in 明细 %}", "ITEM", "{%p endfor %}", "{%p if 附言 %}", "NOTE", "{%p endif %}", "此致"):
+        document.add_paragraph(text)
+    document.save(tmp_path / "清单.docx")
+    with zipfile.ZipFile(tmp_path / "清单.docx") as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(tmp_path / "清单.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                xml = data.decode()
+                for before, after in (
+                    (
+                        "<w:r><w:t>ITEM</w:t></w:r>",
+                        '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r>',
+                    ),
+                    (
+                        "<w:r><w:t>{%p endfor %}</w:t></w:r>",
+                        '<w:bookmarkEnd w:id="4"/><w:r><w:t>{%p endfor %}</w:t></w:r>',
+                    ),
+                    (
+                        "<w:r><w:t>NOTE</w:t></w:r>",
+                        '<w:bookmarkStart w:id="6" w:name="说明"/><w:r><w:t>{{ 附言 }}</w:t></w:r>',
+                    ),
+                    ("<w:r><w:t>此致</w:t></w:r>", '<w:r><w:t>此致</w:t></w:r><w:bookmarkEnd w:id="6"/>'),
+                ):
+                    assert before in xml
+                    xml = xml.replace(before, after)
+                data = xml.encode()
+            package.writestr(info, data)
+    template = Template.load(tmp_path / "清单.docx")
+    paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": ["门禁卡", "车位"], "附言": ""})
+    assert words(paper) == ["张伟：", "门禁卡", "车位", "此致"]
+    with zipfile.ZipFile(paper) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    each_start_has_one_end(body)
+    assert bookmark_pairs(body) == ([], [])  # neither had both its ends printed
+    with_note = template.render_to(tmp_path / "附言.docx", {"称呼": "张伟", "明细": ["门禁卡"], "附言": "请带身份证"})
+    assert words(with_note) == ["张伟：", "门禁卡", "请带身份证", "此致"]
+    with zipfile.ZipFile(with_note) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert bookmark_pairs(body) == ([("6", "说明")], ["6"])  # printed whole, kept
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name, "明细": ["门禁卡"], "附言": ""} for name in ("张伟", "李娜")])
+    Document(str(merged))  # python-docx opens it
+    with zipfile.ZipFile(merged) as package:
+        each_start_has_one_end(package.read("word/document.xml").decode("utf-8"))

@@ -62,6 +62,7 @@ from recordkit.documents.templates.package import (
     renumber_repeated_drawings,
     shape_ids,
     unique_drawing_ids,
+    with_ranges_paired,
     with_unique_drawing_ids,
     without_comments,
 )
@@ -818,11 +819,12 @@ class Template:
         return rendered
 
     def _filled(self, part: _Part, context: Mapping[str, Any]) -> str:
-        """One part filled, each table row or paragraph a loop printed once per item with ids of its own."""
+        """One part filled, each table row or paragraph a loop printed once per item with ids of its own, and
+        without the half of a bookmark whose other half a paragraph left out took away (``with_ranges_paired``)."""
         xml = _unpatch(self._render_part(part, context))
-        if part.name not in self._repeating_ids:
-            return xml
-        return loops_with_unique_ids(xml, self._range_ids, self._control_ids, self._shape_ids)
+        if part.name in self._repeating_ids:
+            xml = loops_with_unique_ids(xml, self._range_ids, self._control_ids, self._shape_ids)
+        return with_ranges_paired(xml)
 
     def printed_as_is(self, name: str) -> bool:
         """Whether every use of the variable ``name`` is a bare ``{{ name }}``: no filter, no test, no

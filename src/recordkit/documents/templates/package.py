@@ -177,6 +177,32 @@ def range_ids(xml: str) -> set[int]:
     }
 
 
+def with_ranges_paired(xml: str) -> str:
+    """``xml`` (a filled part) without the halves of bookmarks and edit-permission ranges whose other half is not
+    there: a start with no end after it, an end with no start before it.  Filling leaves such halves where a
+    paragraph it takes away held the other one — the ``{%p endfor %}`` paragraph, which prints nothing, a
+    ``{%p if %}`` paragraph left out for this household — and Word ignores them, or offers a repair.  A part
+    whose ranges all pair up comes back as it is."""
+    if "<w:bookmark" not in xml and "<w:perm" not in xml:
+        return xml
+    started: dict[tuple[str, str], int] = {}  # each range started and not yet ended: where it starts
+    unpaired: set[int] = set()
+    for found in _RANGE_MARK.finditer(xml):
+        kind, edge = _edge(found)
+        number = _RANGE_ID.search(found.group(0))
+        key = (kind, number.group(2) if number else "")
+        if edge == "End" and key in started:
+            del started[key]
+        elif edge == "End" or key in started:  # an end of nothing, or a second start of a range still open
+            unpaired.add(found.start())
+        else:
+            started[key] = found.start()
+    unpaired.update(started.values())
+    if not unpaired:
+        return xml
+    return _RANGE_MARK.sub(lambda found: "" if found.start() in unpaired else found.group(0), xml)
+
+
 def _edge(found: re.Match[str]) -> tuple[str, str]:
     """What a ``_RANGE_MARK`` found is: ``bookmark`` or ``perm``, and ``Start`` or ``End``."""
     return found.group(1) or found.group(3), found.group(2) or found.group(4)
