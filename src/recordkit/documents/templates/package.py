@@ -300,10 +300,11 @@ def loops_with_unique_ids(
     """A filled part whose loops printed a table row or a paragraph once per item, with what Word wants unique
     made so: the bookmarks of each later row (or paragraph, outside a table) printing the same bookmark
     numbered past ``taken`` (the other parts' bookmark and edit-permission range ids) and named with the row's
-    number (``本行金额_2``), what in that row leads to one of them (a link, a REF or PAGEREF field) following, Word's
-    ``_GoBack`` left out of it, and its edit-permission ranges numbered so too; its content controls and VML shapes given ids of their own as a merged
-    file's later copies are (``controls``, ``shapes``: the other parts' ids); and Word 2010's ids of a
-    paragraph, a row or a drawing printed again (``w14:paraId`` …, which Word makes again) left out.
+    number (``本行金额_2``), what in that row leads to one of them (a link, a REF or PAGEREF field) following,
+    Word's ``_GoBack`` left out of it, and its edit-permission ranges numbered so too; its content controls and
+    VML shapes given ids of their own as a merged file's later copies are (``controls``, ``shapes``: the other
+    parts' ids); and Word 2010's ids of a paragraph, a row or a drawing printed again (``w14:paraId`` …, which
+    Word makes again) left out.
     Renamed rather than dropped, a row's bookmark keeps its own row's field right: dropped, the field of
     every later row would show the first row's text.  A field outside the rows keeps leading to the first.
     A bookmark or an edit-permission range crossing a row's border (from the row to the text under the table,
