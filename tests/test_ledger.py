@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from tests.conftest import run_at_once, set_database, through_pgbouncer
+from tests.conftest import migrated_sqlite, run_at_once, set_database, through_pgbouncer
 
 
 @pytest.mark.fresh_ledger
@@ -226,6 +228,54 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+def _writes_denied(monkeypatch: pytest.MonkeyPatch, *denied: Path) -> None:
+    """``os.access`` says no to writing ``denied`` (as it does to a service account given them to read only; these
+    tests run as root, where it says yes to everything)."""
+    real = os.access
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        return not (mode & os.W_OK and Path(path) in denied) and real(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+
+@pytest.mark.parametrize(
+    ("denied", "wal_open", "read_only"),
+    [
+        ((), False, False),
+        (("ledger.sqlite3",), False, True),
+        (("ledger.sqlite3",), True, True),
+        ((".",), False, True),  # SQLite must make its -wal and -shm files in the folder, even to read
+        ((".",), True, False),  # … which are there while another connection holds the ledger open
+        (("ledger.sqlite3-shm",), True, True),
+        (("ledger.sqlite3-wal",), True, True),
+    ],
+    ids=["writable", "file", "file-wal-open", "folder", "folder-wal-open", "shm", "wal"],
+)
+def test_a_sqlite_ledger_this_account_cannot_write_is_read_only(
+    tmp_path: Path,
+    _sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    denied: tuple[str, ...],
+    wal_open: bool,
+    read_only: bool,
+) -> None:
+    """``read_only`` was never true on SQLite: a page served under an account that may only read the ledger offered
+    sign-in and failed on it with a generic ledger error."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    url = migrated_sqlite(_sqlite_template, folder / "ledger.sqlite3")
+    with open_ledger(url) as ledger, open_ledger(url) as other, ExitStack() as held:
+        if wal_open:  # another clerk's reading keeps the WAL files there
+            held.enter_context(other.read()).exec_driver_sql("SELECT count(*) FROM journal").scalar()
+        else:
+            other.close()
+            ledger.close()  # the last connection closed: SQLite removes its -wal and -shm files
+        assert (folder / "ledger.sqlite3-shm").exists() is wal_open
+        _writes_denied(monkeypatch, *(folder / name for name in denied))
+        assert ledger.read_only() is read_only
 
 
 # -- the journal ------------------------------------------------------------------------

@@ -1,12 +1,18 @@
 """A command that only reads never writes the ledger: not a row, not a fee rule from recordkit.toml.
 
 The whole ledger is dumped (every table, every row) before and after each command, with fee
-items waiting in recordkit.toml that a writing command would sync.
+items waiting in recordkit.toml that a writing command would sync.  And a ledger this account may only
+read is told as such, by the system and by SQLite itself.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +20,9 @@ import pytest
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
+from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.owners.roster import import_owners
+from recordkit.web import accounts
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 READ_ONLY = [
@@ -75,3 +83,127 @@ def test_the_check_sees_a_write(office: Workspace, run_cli: Any) -> None:
     after = _dump(database)
     assert after != before
     assert any("垃圾清运费" in line for line in after) and not any("垃圾清运费" in line for line in before)
+
+
+# -- a SQLite ledger this account may only read ---------------------------------------------------------------
+
+
+def _bound_by_file_modes() -> list[str]:
+    """What runs a command as an account the ledger file's mode binds: as root (who may write every file), root
+    without the capabilities that override file modes (``setpriv``); as any other account, the command itself."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    drop = "-dac_override,-dac_read_search"
+    prefix = [setpriv or "setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}"]
+    if setpriv is None or subprocess.run([*prefix, "true"], check=False).returncode != 0:
+        pytest.skip("running as root without setpriv (or without the right to drop capabilities)")
+    return prefix
+
+
+#: SQLite's own answer, the system's (``os.access``) made to say yes: what a Windows account's rights give, which
+#: ``os.access`` does not see there.
+SQLITE_ANSWER = (
+    "import os, sys; from pathlib import Path; os.access = lambda *args, **kwargs: True; "
+    "from recordkit.ledger.db import sqlite_takes_writes; print(sqlite_takes_writes(Path(sys.argv[1])))"
+)
+
+
+def test_a_ledger_file_this_account_may_only_read_is_told_as_read_only_and_nothing_is_written(
+    office: Workspace,
+) -> None:
+    """``recordkit serve`` under a service account that may only read records/ledger.sqlite3 started with sign-in,
+    and sign-in answered "无法访问台账数据库 …：attempt to write a readonly database"; a payment said the same.  The
+    page now refuses to start (exit 7) saying why and what to do, as on a read-only PostgreSQL ledger; a payment is
+    refused (exit 7) in the same words; reading goes on; SQLite's own answer says so where the system's does not.
+    A folder the account cannot write, where SQLite must make its -wal and -shm files, is named."""
+    with open_ledger(office.database_url) as ledger:
+        accounts.add_user(ledger, "王档案", "archivist", "mima-12345678", operator="站长")
+    bound = _bound_by_file_modes()
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(office.root),
+        "RECORDKIT_OPERATOR": "测试员",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        # (a page that started instead would run until killed: the test fails at the timeout)
+        command = [*bound, sys.executable, "-m", "recordkit", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    database = office.records_dir / "ledger.sqlite3"
+    before = _dump(database)
+    database.chmod(0o444)
+    said = f"台账数据库 sqlite:///{database} 只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）"
+    served = run("serve", "--port", "0")
+    assert served.returncode == 7, served.stdout + served.stderr
+    assert served.stderr.replace("\n", "") == (
+        f"错误：{said}：档案室网页要登录（已经建立了账户，或在办公室网络上提供），而登录要写入台账"
+        f"（登录失败的次数记在台账里，防止猜密码）：请让运行 recordkit serve 的系统账户能写入台账文件 {database} "
+        "和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）"
+    )
+    paid = run("fees", "pay", "3-2-1201", "--amount", "100")
+    assert paid.returncode == 7, paid.stdout + paid.stderr
+    assert paid.stderr.replace("\n", "") == (
+        f"错误：{said}：检索和查看可以，收款、归档、借阅等写入要让运行 recordkit 的系统账户能写入台账文件 {database} "
+        "和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）；什么也没有写入"
+    )
+    shown = run("owners", "show", "3-2-1201")
+    assert shown.returncode == 0 and "3-2-1201" in shown.stdout, shown.stderr
+    answered = subprocess.run(
+        [*bound, sys.executable, "-c", SQLITE_ANSWER, str(database)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert answered.stdout.strip() == "False", answered.stderr
+    assert _dump(database) == before
+
+    # the file may be written, its folder not, and SQLite has no -wal or -shm file there yet: nothing opens
+    database.chmod(0o644)
+    for name in ("ledger.sqlite3-wal", "ledger.sqlite3-shm"):  # (left by the readers above, which could not)
+        (office.records_dir / name).unlink(missing_ok=True)
+    (office.records_dir / "ledger.sqlite3-migrate.lock").touch()  # as the ledger's first use left it (recordkit init)
+    office.records_dir.chmod(0o555)
+    try:
+        listed = run("owners", "list")
+    finally:
+        office.records_dir.chmod(0o755)
+    assert listed.returncode == 7, listed.stdout + listed.stderr
+    assert listed.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 "
+        f"{office.records_dir} 里建 SQLite 的 -wal、-shm 文件（只读取也要建）：请让这个账户能写入这个文件夹；"
+        "什么也没有写入"
+    )
+    # and with every right, SQLite says it takes writes
+    answered = subprocess.run(
+        [*bound, sys.executable, "-c", SQLITE_ANSWER, str(database)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert answered.stdout.strip() == "True", answered.stderr
+    assert _dump(database) == before
+
+
+def test_doctor_says_a_ledger_file_this_account_may_only_read_takes_reads_only(
+    workspace: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Doctor said such a ledger was fine (正常) with nothing more; it now says it takes reads only and what writing
+    needs, as it does of a read-only PostgreSQL ledger (not a fault: searching there works).  (The tests run as
+    root, who may write every file: the one function that decides is told the account may not.)"""
+    monkeypatch.setattr("recordkit.ledger.db.sqlite_takes_writes", lambda _file: False)
+    result = run_cli("doctor", "--json")
+    checks = json.loads(result.stdout)
+    database = workspace.records_dir / "ledger.sqlite3"
+    assert next(check for check in checks if check["name"] == "台账数据库") == {
+        "name": "台账数据库",
+        "ok": True,
+        "detail": f"sqlite:///{database}：只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）"
+        f"（表结构版本 {HEAD_REVISION}）：检索和查看可以，收款、归档、借阅等写入要让运行 recordkit 的系统账户"
+        f"能写入台账文件 {database} 和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）",
+        "fix": "",
+        "required": True,
+    }

@@ -176,3 +176,27 @@ def test_a_local_page_on_a_read_only_ledger_that_sees_an_account_says_where_to_s
         assert "Set-Cookie" not in tried.headers  # no session written, not even half of one
         assert browser.get("/loans").status_code == 302  # still not signed in
     set_database(postgres_ledger_url, "RESET default_transaction_read_only")
+
+
+SQLITE_READ_ONLY_SIGN_IN = (
+    "运行这个网页的系统账户不能写入台账，而登录要写入台账，所以不能在这里登录："
+    "请管理员让这个账户能写入台账文件和它所在的文件夹"
+)
+
+
+def test_a_page_whose_account_may_only_read_the_sqlite_ledger_says_so_instead_of_a_sign_in_form(
+    workspace: Workspace, web_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page served under a service account that may only read records/ledger.sqlite3 offered the sign-in form and
+    answered the password with "无法访问台账数据库 …：attempt to write a readonly database" (503).  Its sign-in page
+    now says why no one can sign in there and what the administrator does, and offers no form.
+    (Tests run as root, who may write everything: the one function that decides is told the account may not.)"""
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    monkeypatch.setattr("recordkit.ledger.db.sqlite_takes_writes", lambda _file: False)
+    browser = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger))
+    asked = browser.get("/loans")
+    assert asked.status_code == 302 and "/login" in asked.headers["Location"]
+    shown = browser.get(asked.headers["Location"])
+    assert shown.status_code == 503 and 'name="password"' not in shown.get_data(as_text=True)
+    assert text_of(shown) == f"登录 · recordkit 档案室 登录档案室 {SQLITE_READ_ONLY_SIGN_IN}"
+    assert browser.get("/loans").status_code == 302  # not signed in

@@ -23,8 +23,6 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
     NO_SCHEMA,
     NO_SCHEMA_ADVICE,
-    READ_ONLY,
-    READ_ONLY_ADVICE,
     SCHEMA_ADVICE,
     connection_advice,
     open_workspace_ledger,
@@ -68,6 +66,10 @@ def check_database(workspace: Workspace) -> Check:
             in_the_way = ledger.tables_in_the_way() if revision is None and schema_exists else []
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
+            read_only_said, read_only_advice = ledger.read_only_said, ledger.read_only_advice
+            upgrade_where = (
+                "在连主库的电脑上" if ledger.dialect == "postgresql" else f"{ledger.writes_need()}后"
+            ) + "运行 recordkit db upgrade"
             only_read = ledger.tables_only_read() if revision == HEAD_REVISION and not read_only else []
             write_grants = ledger.write_grants_to_ask()
             account, ledger_tables = ledger.account_name, len(metadata.sorted_tables)
@@ -91,14 +93,14 @@ def check_database(workspace: Workspace) -> Check:
         return Check(
             "台账数据库",
             not upgrade,
-            f"{where}：{READ_ONLY}"
+            f"{where}：{read_only_said}"
             + (
                 f"，表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}"
                 if upgrade
                 else f"（表结构版本 {revision}）"
             )
-            + f"：{READ_ONLY_ADVICE}",
-            "在连主库的电脑上运行 recordkit db upgrade" if upgrade else "",
+            + f"：{read_only_advice}",
+            upgrade_where if upgrade else "",
         )
     if no_schema:
         return Check("台账数据库", False, f"{where}：新的空台账，但{NO_SCHEMA}", NO_SCHEMA_ADVICE)

@@ -32,7 +32,6 @@ def serve_command(
 
     from recordkit.archive.pages import start_renderer
     from recordkit.core.errors import LedgerError, UsageError
-    from recordkit.ledger.db import READ_ONLY
     from recordkit.web.accounts import any_user
     from recordkit.web.app import accounts_required, create_app
 
@@ -44,11 +43,11 @@ def serve_command(
     workspace, ledger = app_state.workspace(), app_state.ledger()
     required = accounts_required(host, any_user(ledger))
     if required and ledger.read_only():
-        # Every sign-in writes (its failures are counted in the ledger, against guessed passwords): on a replica
-        # nobody could sign in.
+        # Every sign-in writes (its failures are counted in the ledger, against guessed passwords): on a replica, or
+        # a SQLite file this service account may only read, nobody could sign in.
         raise LedgerError(
-            f"台账数据库 {ledger.where} {READ_ONLY}：档案室网页要登录（已经建立了账户，或在办公室网络上提供），"
-            "而登录要写入台账（登录失败的次数记在台账里，防止猜密码）：请让 recordkit serve 连主库"
+            f"台账数据库 {ledger.where} {ledger.read_only_said}：档案室网页要登录（已经建立了账户，或在办公室网络上提供），"
+            f"而登录要写入台账（登录失败的次数记在台账里，防止猜密码）：请{ledger.writes_need('recordkit serve')}"
         )
     app = create_app(workspace, accounts_required=required, ledger=ledger)
     try:

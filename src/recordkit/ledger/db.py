@@ -19,11 +19,12 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import time
 import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
@@ -76,6 +77,11 @@ DISK_FULL_SAID = ("No space left on device", "设备上没有空间", "could not
 #: file on a RAM disk, a write of the WAL itself on some file systems).
 _SQLITE_FULL = 13
 _SQLITE_IOERR = 10
+#: … its primary code for "attempt to write a readonly database" (a file it had to open read-only), and the extended
+#: code of it where even a reading needs a file made beside the ledger (its -wal or -shm, in a folder this account
+#: cannot write).
+_SQLITE_READONLY = 8
+_SQLITE_READONLY_DIRECTORY = 1544
 #: Free bytes below which a SQLite ledger's "disk I/O error" is told as its disk being full.
 SQLITE_LOW_DISK = 64 * 2**20
 #: What the office does about a full disk of the database server (PostgreSQL) or of this machine (SQLite).
@@ -113,6 +119,8 @@ TAKES_NO_WRITES = "pg_is_in_recovery() OR current_setting('transaction_read_only
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
+#: … and of a SQLite ledger this process cannot write (a service account given the file to read only).
+SQLITE_READ_ONLY = "只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）"
 #: The journal action that closes a ledger moved into another database (``recordkit db move``).
 LEDGER_MOVED = "ledger.move"
 
@@ -136,6 +144,38 @@ def _new_private_file(path: Path) -> None:
     is left to SQLite's first connection, which says so as it always has."""
     with suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def sqlite_takes_writes(file: Path) -> bool:
+    """Whether this process may write the SQLite ledger ``file``: the file itself, and the files SQLite keeps beside
+    it in WAL mode (``-wal``, ``-shm``), each one where it is there, or its folder where SQLite must make it.  The
+    system is asked first (``os.access``); then SQLite itself, which knows what the system does not tell
+    ``os.access`` (an account's rights on Windows, where it reads only the read-only attribute).  A file that is not
+    there yet takes writes when its folder does."""
+    if not file.exists():
+        return os.access(file.parent, os.W_OK | os.X_OK)
+    if not os.access(file, os.W_OK):
+        return False
+    for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        if companion.exists():
+            if not os.access(companion, os.W_OK):
+                return False
+        elif not os.access(file.parent, os.W_OK | os.X_OK):
+            return False
+    return not _sqlite_refuses_writes(file)
+
+
+def _sqlite_refuses_writes(file: Path) -> bool:
+    """SQLite's own answer, on a connection of its own that waits for no lock: a statement that would write nothing
+    is refused as ``SQLITE_READONLY`` before any lock is taken when SQLite had to open the file read-only; a ledger
+    that takes writes runs it (or is busy with another writer).  A file without a ledger yet says nothing."""
+    try:
+        with closing(sqlite3.connect(f"{file.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)) as conn:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("DELETE FROM alembic_version WHERE 0")
+    except sqlite3.Error as err:
+        return getattr(err, "sqlite_errorcode", 0) & 0xFF == _SQLITE_READONLY
+    return False
 
 
 def normalise_url(url: str) -> str:
@@ -459,6 +499,8 @@ class Ledger:
             self._refuse_transaction_pool(err)
             if (free := self._disk_full(err)) is not None:
                 raise LedgerDiskFull(self._disk_full_message(err, free)) from err
+            if (refusal := self._sqlite_refused(err)) is not None:
+                raise refusal from err
             if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again, it reads
@@ -492,6 +534,27 @@ class Ledger:
                 ) from err
             self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def _sqlite_refused(self, err: DBAPIError) -> LedgerError | None:
+        """What a clerk is told when SQLite refused to write the ledger's file (``SQLITE_READONLY``): the account
+        may only read it, or, where even a reading is refused, cannot make the -wal and -shm files in its folder.
+        None for any other failure."""
+        code = getattr(cause_of(err), "sqlite_errorcode", None)
+        if self.dialect != "sqlite" or code is None or code & 0xFF != _SQLITE_READONLY:
+            return None
+        folder = self.file.parent if self.file is not None else Path.cwd()
+        if code == _SQLITE_READONLY_DIRECTORY:
+            return LedgerError(
+                f"台账数据库 {self.where} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 {folder} 里"
+                "建 SQLite 的 -wal、-shm 文件（只读取也要建）：请让这个账户能写入这个文件夹；什么也没有写入",
+                form_message="台账数据库打不开（运行档案室网页的系统账户不能写入台账所在的文件夹）："
+                "请管理员让这个账户能写入台账文件和它所在的文件夹；什么也没有写入",
+            )
+        return LedgerError(
+            f"台账数据库 {self.where} {SQLITE_READ_ONLY}：{self.read_only_advice}；什么也没有写入",
+            form_message="台账只能读（运行档案室网页的系统账户不能写入台账文件）："
+            "请管理员让这个账户能写入台账文件和它所在的文件夹；什么也没有写入",
+        )
 
     def _disk_full(self, err: DBAPIError) -> int | None:
         """``full_disk`` of ``err`` on the ledger's disk: the server's, or the SQLite file's folder's."""
@@ -574,8 +637,32 @@ class Ledger:
 
     def read_only(self) -> bool:
         """Whether this ledger takes no writes: a PostgreSQL replica (a hot standby) or a database or account set
-        read-only (``default_transaction_read_only``), which a clerk's PC may search on.  Never on SQLite."""
+        read-only (``default_transaction_read_only``), which a clerk's PC may search on; a SQLite file (or its
+        folder, where its -wal and -shm files must be made) this process cannot write (``sqlite_takes_writes``)."""
+        if self.dialect == "sqlite":
+            return self.file is not None and not sqlite_takes_writes(self.file)
         return self.dialect == "postgresql" and self._server_says(f"SELECT {TAKES_NO_WRITES}")
+
+    @property
+    def read_only_said(self) -> str:
+        """How a message says that ``read_only`` is true: "只能读（…）" and why, as the backend has it."""
+        return SQLITE_READ_ONLY if self.dialect == "sqlite" else READ_ONLY
+
+    def writes_need(self, program: str = "recordkit") -> str:
+        """What lets ``program`` write this ledger once ``read_only`` is true, said after "请" or "要"."""
+        if self.dialect == "sqlite":
+            return (
+                f"让运行 {program} 的系统账户能写入台账文件 {self.file} 和它所在的文件夹"
+                "（SQLite 在那里建 -wal、-shm 文件）"
+            )
+        return f"让 {program} 连主库"
+
+    @property
+    def read_only_advice(self) -> str:
+        """What a clerk may still do on a ledger that takes no writes, and what writing needs."""
+        if self.dialect == "sqlite":
+            return f"检索和查看可以，收款、归档、借阅等写入要{self.writes_need()}"
+        return READ_ONLY_ADVICE
 
     def tables_only_read(self) -> list[str]:
         """The ledger's tables the account may read but not write (an administrator granted SELECT alone): a

@@ -236,9 +236,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-#: What the sign-in page says on a ledger that takes no writes (a replica, or a database set read-only).
+#: What the sign-in page says on a ledger that takes no writes (a replica, or a database set read-only) …
 READ_ONLY_SIGN_IN = (
     "这个网页连着只能读的台账（从库），不能在这里登录：请到连着主库的档案室网页（一般是办公室服务器上的）登录"
+)
+#: … and on a SQLite ledger the page's service account may only read.
+SQLITE_READ_ONLY_SIGN_IN = (
+    "运行这个网页的系统账户不能写入台账，而登录要写入台账，所以不能在这里登录："
+    "请管理员让这个账户能写入台账文件和它所在的文件夹"
 )
 
 
@@ -251,7 +256,8 @@ def login() -> Any:
         # sent at once stop at the limit), which a replica refuses: said before a password is typed, no form offered,
         # nothing of a session kept.  (``recordkit serve`` refuses to start there once accounts exist; this is a page
         # started on this computer without accounts that has since seen one.)
-        return render_template("login.html", message=READ_ONLY_SIGN_IN, read_only=True, next=""), 503
+        said = SQLITE_READ_ONLY_SIGN_IN if here.ledger.dialect == "sqlite" else READ_ONLY_SIGN_IN
+        return render_template("login.html", message=said, read_only=True, next=""), 503
     message, status = None, 200
     if request.method == "POST":
         name = request.form.get("name", "").strip()
