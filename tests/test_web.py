@@ -580,6 +580,39 @@ def test_the_review_page_removes_a_quarantine_copy_already_filed_and_says_so_onc
     assert len(list_quarantined(demo, demo_ledger)) == len(before) // 2
 
 
+def test_a_reader_looking_at_the_review_page_removes_nothing_and_an_archivist_removes_the_filed_copy(
+    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review page removed a quarantine copy already filed on a GET, whoever opened it: a 查阅 account's look
+    changed the quarantine.  A 查阅 account's page now leaves the copy (and its note) where it is and does not list it
+    among the files waiting; the next archivist's page removes it and says so once."""
+    from recordkit.archive.archivist import Archivist
+    from recordkit.demo.scans import write_scan
+
+    quarantine = demo.records_dir / "quarantine"
+    before = sorted(path.name for path in quarantine.iterdir())
+    clerk = Archivist(demo, demo_ledger, "本机管理员")
+    copy = clerk.quarantine(write_scan(demo.records_dir / "inbox" / "5-1-101_产权证明.pdf", 77), "测试：先隔离")
+    assert copy is not None
+    monkeypatch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)  # killed right after the commit
+    outcome = clerk.file(copy)
+    monkeypatch.undo()
+    assert outcome.status == "filed" and outcome.item is not None and copy.exists()
+    left = sorted(path.name for path in quarantine.iterdir())
+    assert left == sorted([*before, copy.name, f"{copy.name}.原因.txt"])
+    shown = f"records/quarantine/{copy.name}"
+
+    looked = text_of(signed_in(demo, demo_ledger, "李查阅", "reader").get("/review"))
+    assert shown not in looked and "已从隔离区移除" not in looked
+    assert f"隔离区文件 {len(before) // 2} 个（未归档）" in looked
+    assert sorted(path.name for path in quarantine.iterdir()) == left  # nothing removed
+
+    page = text_of(signed_in(demo, demo_ledger, "王档案", "archivist").get("/review"))
+    assert f"{shown}：已归档，已从隔离区移除（档号 {outcome.item.archive_no}" in page
+    assert page.count("已归档，已从隔离区移除") == 1
+    assert sorted(path.name for path in quarantine.iterdir()) == before  # the copy and its note gone, nothing else
+
+
 def test_review_reasons_stored_with_command_line_options_read_in_words_for_the_page(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:

@@ -2259,11 +2259,12 @@ _NOTE_KEYS = {"文件": "source", "原因": "reason", "时间": "at"}
 FILED_AND_REMOVED = "已归档，已从隔离区移除"
 
 
-def list_quarantined(workspace: Workspace, ledger: Ledger) -> list[QuarantinedFile]:
+def list_quarantined(workspace: Workspace, ledger: Ledger, *, remove_filed: bool = True) -> list[QuarantinedFile]:
     """The quarantined files, oldest first, each with the reason its note gives.  A copy the ledger holds as filed
     from there — a filing from the quarantine (``recordkit file records/quarantine/…``) cut short between its commit
     and the copy's removal — is removed as that filing would have (its note and sidecars with it) and listed this once
-    with ``filed_as``; nothing else is moved."""
+    with ``filed_as``; nothing else is moved.  Without ``remove_filed`` (a person who may only look: the web page's
+    查阅 account) such a copy is left where it is and not listed: it is no file waiting to be filed."""
     folder = workspace.records_dir / "quarantine"
     if not folder.is_dir():
         return []
@@ -2280,17 +2281,19 @@ def list_quarantined(workspace: Workspace, ledger: Ledger) -> list[QuarantinedFi
                 values[_NOTE_KEYS[key.strip()]] = value.strip()
         target = note.with_name(note.name[: -len(NOTE_SUFFIX)])
         found.append(QuarantinedFile(_relative(workspace, target), present=target.exists(), **values))
-    filed = _filed_copies(workspace, ledger, [entry.path for entry in found if entry.present])
+    filed = _filed_copies(workspace, ledger, [entry.path for entry in found if entry.present], remove=remove_filed)
+    if not remove_filed:
+        return [entry for entry in found if entry.path not in filed]
     return [
         replace(entry, present=False, filed_as=filed[entry.path]) if entry.path in filed else entry for entry in found
     ]
 
 
-def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str]) -> dict[str, str]:
+def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str], *, remove: bool) -> dict[str, str]:
     """Of the quarantine's files at ``paths`` (inside the workspace), those the ledger holds as filed from there — by
     the rule filing itself tells an already filed file by (its source, modification time and SHA-256), and with their
-    archived file in place —, removed; each one's 档号.  A copy of a filed item sent from elsewhere (a duplicate,
-    quarantined as such) is no item's source and stays."""
+    archived file in place —, removed when ``remove`` says so; each one's 档号.  A copy of a filed item sent from
+    elsewhere (a duplicate, quarantined as such) is no item's source and stays."""
     sources = {shown_plainly(readable_name(path)): path for path in paths}
     if not sources:
         return {}
@@ -2300,7 +2303,7 @@ def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str]) ->
             for chunk in (list(sources)[start : start + 500] for start in range(0, len(sources), 500))
             for row in conn.execute(sa.select(archive_items).where(archive_items.c.source.in_(chunk)))
         ]
-    removed = {}
+    filed_as = {}
     for row in rows:
         item = ArchiveItem.from_row(row)
         path = sources[item.source]
@@ -2310,14 +2313,15 @@ def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str]) ->
             seen = copy.stat()
             if seen.st_mtime_ns != item.source_mtime_ns or archived is None or not archived.is_file():
                 continue  # (an archived file gone is ``archive verify``'s to tell: the copy may be all there is)
-            if sha256_of(copy) != item.sha256 or not _remove_filed(copy, seen):
+            if sha256_of(copy) != item.sha256 or (remove and not _remove_filed(copy, seen)):
                 continue
         except OSError as err:  # unreadable, or the disk would not let it go: listed as it is
             log.warning("could not remove %s, filed as %s: %s", printable(path), item.archive_no, err)
             continue
-        log.info("removed %s from the quarantine: filed as %s", printable(path), item.archive_no)
-        removed[path] = item.archive_no
-    return removed
+        if remove:
+            log.info("removed %s from the quarantine: filed as %s", printable(path), item.archive_no)
+        filed_as[path] = item.archive_no
+    return filed_as
 
 
 class NoChange(UsageError):
