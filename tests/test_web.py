@@ -500,6 +500,115 @@ def test_the_pages_problems_say_what_to_do_in_words_not_commands(demo: Workspace
     assert text_said.exit_code != 0 and "recordkit archive verify" in text_said.output
 
 
+#: A recordkit.toml setting named as it is written there (``[limits] max_file_mb``, ``[[office.phases]]``).
+_SETTING_NAMED = re.compile(r"recordkit\.toml|\[\[?[a-z_.]+\]\]?")
+
+
+def test_the_pages_name_no_setting_of_recordkit_toml_and_ask_for_the_administrator(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A 查阅 account searching a unit of a phase the estate does not have was told 请检查 recordkit.toml 的
+    [[office.phases]]; the review page gave a scan too big to read as 或请管理员调整 recordkit.toml 的 [limits]
+    max_file_mb: settings of a file the page's users never edit.  The page says what is wrong and asks the
+    administrator to check the settings; the command line keeps the setting's name."""
+    from recordkit.archive.archivist import Archivist
+    from recordkit.core.workspace import open_workspace
+
+    reader = signed_in(demo, demo_ledger, "李查阅", "reader")
+    for url, unit in (
+        ("/search?unit=三期 1-1-101", "三期 1-1-101"),
+        ("/search?q=产权 unit:三期-1-1-101", "三期-1-1-101"),
+    ):
+        page = reader.get(url)
+        assert page.status_code == 400
+        assert (
+            f"房号“{unit}”中的分区“三期”不在本小区的分区中（二期），请核对房号；本小区的分区如有遗漏，请管理员检查设置"
+            in text_of(page)
+        )
+        assert _SETTING_NAMED.search(text_of(page)) is None, text_of(page)
+
+    # a scan of 2 MB where the office allows 1 MB, quarantined by the filing service with its note
+    small = open_workspace(demo.root, environ={"RECORDKIT_OPERATOR": "本机管理员", "RECORDKIT_LIMITS_MAX_FILE_MB": "1"})
+    scan = demo.records_dir / "inbox" / "5-1-101_产权证明.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + b"0" * (2 << 20))
+    outcome = Archivist(small, demo_ledger, "本机管理员").file(scan)
+    assert outcome.status == "quarantined", outcome
+    review = text_of(reader.get("/review"))
+    assert (
+        "5-1-101_产权证明.pdf 文件过大（2 MB，上限 1 MB），没有读取：请分成几个文件扫描，或请管理员调整设置中的文件大小上限"
+        in review
+    )
+    assert _SETTING_NAMED.search(review) is None, review
+
+    env = {"RECORDKIT_HOME": str(demo.root), "COLUMNS": "400"}
+    said = CliRunner().invoke(cli_app, ["archive", "review", "--quarantine", "--json"], env=env)
+    assert any(
+        entry["reason"].endswith("或请管理员调整 recordkit.toml 的 [limits] max_file_mb")
+        for entry in json.loads(said.stdout)
+    )
+    searched = CliRunner().invoke(cli_app, ["search", "产权", "--unit", "三期 1-1-101"], env=env)
+    assert searched.exit_code == 5 and searched.stderr.strip().endswith("请检查 recordkit.toml 的 [[office.phases]]")
+
+
+def test_a_page_the_reader_gave_up_on_says_so_on_the_item_page_without_the_setting(
+    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page image the reader process gave up on (past its time) named ``[limits] reader_seconds``."""
+    from recordkit.archive import pages as archive_pages
+    from recordkit.archive.contained import ReaderFailed
+
+    item = get_item(demo_ledger, "GC-2026-00004")
+    shutil.rmtree(archive_pages.cache_folder(demo, item.sha256), ignore_errors=True)  # its pages counted before
+
+    def stopped(*_args: Any, **_kwargs: Any) -> Any:
+        raise ReaderFailed(
+            "读取这个文件超过 60 秒仍未完成（文件可能有害或已损坏；上限见 [limits] reader_seconds）", "timeout"
+        )
+
+    monkeypatch.setattr(archive_pages, "run_contained", stopped)
+    page = Browser(local_app(demo, demo_ledger)).get(f"/item/{item.archive_no}/page/1?w=800")
+    assert page.status_code == 400
+    assert (
+        f"档案 {item.archive_no} 的页面无法显示：读取这个文件超过 60 秒仍未完成（文件可能有害或已损坏；"
+        "上限可请管理员在设置中调整）" in text_of(page)
+    )
+    assert _SETTING_NAMED.search(text_of(page)) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "on_page"),
+    [
+        (
+            "读取程序在读这个文件时异常退出（文件可能有害或已损坏，或读取所需内存超过上限 512 MB，见 [limits] reader_memory_mb）",
+            "读取程序在读这个文件时异常退出（文件可能有害或已损坏，或读取所需内存超过上限 512 MB；上限可请管理员在设置中调整）",
+        ),
+        (
+            "读取这个文件所需内存超过上限 512 MB（可能是解压炸弹或文件已损坏；上限见 [limits] reader_memory_mb）",
+            "读取这个文件所需内存超过上限 512 MB（可能是解压炸弹或文件已损坏；上限可请管理员在设置中调整）",
+        ),
+        (
+            "读取这个文件超过 60 秒仍未完成（文件可能有害或已损坏；上限见 [limits] reader_seconds）",
+            "读取这个文件超过 60 秒仍未完成（文件可能有害或已损坏；上限可请管理员在设置中调整）",
+        ),
+        (
+            "页数过多（900 页，上限 500 页），没有归档：请分成几个文件扫描，或请管理员调整 [limits] max_pages",
+            "页数过多（900 页，上限 500 页），没有归档：请分成几个文件扫描，或请管理员调整设置中的页数上限",
+        ),
+        (
+            "说明文件中 房号：房号“三期 1-1-101”中的分区“三期”不在本小区的分区中（二期），请检查 recordkit.toml 的 [[office.phases]]",
+            "说明文件中 房号：房号“三期 1-1-101”中的分区“三期”不在本小区的分区中（二期），请核对房号；本小区的分区如有遗漏，请管理员检查设置",
+        ),
+    ],
+    ids=["reader-crashed", "reader-memory", "reader-seconds", "max-pages", "sidecar-phase"],
+)
+def test_a_stored_reason_naming_a_setting_is_said_on_the_page_as_what_it_limits(stored: str, on_page: str) -> None:
+    """Quarantine notes and review reasons keep the words the command line prints (a limit's setting named); the
+    page, whose users never edit recordkit.toml, says what the limit is and whom to ask."""
+    from recordkit.archive.rules import reason_on_page
+
+    assert reason_on_page(stored) == on_page
+
+
 @pytest.mark.parametrize("borrower", ["王工\u202e", "王\u200b工", "王" * 65], ids=["rlo", "zwsp", "65-chars"])
 def test_a_borrower_that_is_no_persons_name_is_refused_as_on_the_command_line(
     demo: Workspace, demo_ledger: Ledger, borrower: str

@@ -20,7 +20,7 @@ from PIL import Image
 
 from recordkit.archive.archivist import CHECK_FILES, ArchiveItem, get_item
 from recordkit.archive.contained import ReaderFailed, run_contained
-from recordkit.archive.rules import ACCEPTED_EXTENSIONS
+from recordkit.archive.rules import ACCEPTED_EXTENSIONS, reason_on_page
 from recordkit.archive.scans import (
     BROKEN_IMAGE_ERRORS,
     ScanRejected,
@@ -193,12 +193,14 @@ def _contained(function: Any, *args: Any, limits: LimitSettings, item: ArchiveIt
     try:
         return run_contained(function, *args, limits=reader_limits(limits))
     except ReaderFailed as failed:
-        raise ValidationError(f"档案 {item.archive_no} 的页面无法显示：{failed.reason}") from None
+        reason = failed.reason
     except ScanRejected as rejected:
         reason = rejected.reason.replace("没有归档", "不显示").replace("没有打开", "不显示")
-        raise ValidationError(f"档案 {item.archive_no} 的页面无法显示：{reason}") from None
     except _NoSuchPage as missing:
         raise NotFoundError(_no_such_page(item, page, missing.count)) from None
+    said = f"档案 {item.archive_no} 的页面无法显示："
+    # (a limit it names is a setting of recordkit.toml: the page's users ask the administrator)
+    raise ValidationError(said + reason, form_message=said + reason_on_page(reason)) from None
 
 
 def _no_such_page(item: ArchiveItem, page: int, count: int) -> str:

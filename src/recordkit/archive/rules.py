@@ -16,14 +16,21 @@ import json
 import re
 import string
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.filenames import printable
-from recordkit.core.unitcodes import UnitCode, find_unit_code, fold_spelling, parse_unit_code
+from recordkit.core.unitcodes import (
+    PHASES_ADVICE,
+    PHASES_ADVICE_ON_PAGE,
+    UnitCode,
+    find_unit_code,
+    fold_spelling,
+    parse_unit_code,
+)
 
 if TYPE_CHECKING:
     from recordkit.core.config import ArchiveCategorySettings, ArchiveSettings
@@ -636,6 +643,35 @@ def reason_as_said(reason: str) -> str:
     """A stored reason in today's words: one an older version stored naming a command-line option is reworded."""
     for old, new in _OLD_ADVICE:
         reason = old.sub(new, reason)
+    return reason
+
+
+#: The ``[limits]`` settings a reason names (a file too big or too long to read, a reader stopped), as what they limit.
+_LIMIT_WORDS = {
+    "max_file_mb": "文件大小上限",
+    "max_pages": "页数上限",
+    "reader_memory_mb": "读取内存上限",
+    "reader_seconds": "读取时间上限",
+}
+#: The recordkit.toml settings a reason or a refusal names, said to the web page's users, who never edit it: the
+#: administrator asked, the setting by what it does.
+_SETTINGS_ON_PAGE: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"请管理员调整 (?:recordkit\.toml 的 )?\[limits\] (\w+)"),
+        lambda found: f"请管理员调整设置中的{_LIMIT_WORDS.get(found[1], '上限')}",
+    ),
+    (re.compile(r"[，；](?:上限)?见 \[limits\] \w+）"), lambda _found: "；上限可请管理员在设置中调整）"),
+    (re.compile("，" + re.escape(PHASES_ADVICE)), lambda _found: "，" + PHASES_ADVICE_ON_PAGE),
+)
+
+
+def reason_on_page(reason: str) -> str:
+    """A stored reason (a quarantine note's, an item's review reason) or a refusal's as the web page says it: in
+    today's words (``reason_as_said``), a recordkit.toml setting it names said as what it does, with the
+    administrator to ask (the command line keeps the setting's name, for the person who edits the file)."""
+    reason = reason_as_said(reason)
+    for setting, words in _SETTINGS_ON_PAGE:
+        reason = setting.sub(words, reason)
     return reason
 
 

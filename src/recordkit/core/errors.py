@@ -74,8 +74,8 @@ class ValidationError(RecordkitError):
 
     exit_code = 5
 
-    def __init__(self, message: str, problems: Sequence[CellProblem] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: Sequence[CellProblem] = (), *, form_message: str | None = None) -> None:
+        super().__init__(message, form_message=form_message)
         self.problems = list(problems)
 
 

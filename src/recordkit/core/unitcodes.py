@@ -402,6 +402,12 @@ def _kind_code(word: str, label: str, building: str | None, phase: str) -> UnitC
     return UnitCode("", "", cleaned, kind=kind, phase=phase)
 
 
+#: What a unit naming a phase the estate does not have asks: of the command line's user, the setting that lists the
+#: phases; of the web page's, who never edits recordkit.toml, the unit again, or the administrator.
+PHASES_ADVICE = "请检查 recordkit.toml 的 [[office.phases]]"
+PHASES_ADVICE_ON_PAGE = "请核对房号；本小区的分区如有遗漏，请管理员检查设置"
+
+
 def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, cell: bool = False) -> str:
     """The phase's name for ``raw`` (normalized), written in the code ``shown``; with ``cell``, ``raw`` is a
     whole 分期 cell (``shown`` as typed): a bare number there is that 期 (2 → 二期, as 2期), never a phase
@@ -417,7 +423,10 @@ def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, 
             if canonical in phases:
                 return phases[canonical]
         known = "、".join(dict.fromkeys(phases.values()))
-        raise ValidationError(f"{where}不在本小区的分区中（{known}），请检查 recordkit.toml 的 [[office.phases]]")
+        raise ValidationError(
+            f"{where}不在本小区的分区中（{known}），{PHASES_ADVICE}",
+            form_message=f"{where}不在本小区的分区中（{known}），{PHASES_ADVICE_ON_PAGE}",
+        )
     if generic is not None:
         return _generic_phase_name(generic)
     if cell and (not _PHASE_CANON.fullmatch(name) or name[-1].isdigit()):

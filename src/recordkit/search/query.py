@@ -188,7 +188,7 @@ def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
                     filters["unit"] = str(parse_unit_code(value, phases=phases or None))
                 except ValidationError as err:
                     if phases and "分区" in err.message:  # a phase this estate does not have: say which it has
-                        raise UsageError(err.message) from None
+                        raise UsageError(err.message, form_message=err.form_message) from None
                     raise UsageError(f"房号“{value}”无法识别，应写成 楼栋-单元-房号，例如 unit:3-2-1201") from None
             else:
                 filters[name] = value.strip()

@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from recordkit.archive.rules import reason_as_said
+from recordkit.archive.rules import reason_on_page
 from recordkit.core.errors import RecordkitError, UsageError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.workspace import Workspace
@@ -118,7 +118,7 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     app.register_error_handler(Exception, _unexpected_error)
     app.jinja_env.globals.update(ROLES=ROLES, current_user=lambda: g.get("user"), masked=mask_in_text)
     app.jinja_env.filters["marked"] = marked
-    app.jinja_env.filters["reason"] = reason_as_said
+    app.jinja_env.filters["reason"] = reason_on_page
     return app
 
 

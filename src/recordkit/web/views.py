@@ -37,7 +37,7 @@ from recordkit.archive.archivist import (
 from recordkit.archive.extract import stored_text
 from recordkit.archive.intake import update_and_index
 from recordkit.archive.pages import IMAGE_SUFFIX, PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
-from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_as_said
+from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_on_page
 from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
 from recordkit.core.errors import RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
@@ -463,7 +463,7 @@ def update_item_page(archive_no: str) -> Any:
     except RecordkitError as err:
         return _form_failed(item.archive_no, err)
     renumbered = f"（原档号 {item.archive_no}）" if updated.archive_no != item.archive_no else ""
-    still = "；仍待复核：" + "；".join(map(reason_as_said, updated.review_reasons)) if updated.needs_review else ""
+    still = "；仍待复核：" + "；".join(map(reason_on_page, updated.review_reasons)) if updated.needs_review else ""
     flash(f"已更新 {updated.archive_no}{renumbered}：{updated.category}，房号 {updated.unit or '无'}{still}")
     if request.form.get("back") == "review":
         return redirect(url_for("pages.review_page"))
