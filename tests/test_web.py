@@ -4,6 +4,7 @@ that it agrees with the command line, that every form is checked, and that nothi
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import shutil
@@ -573,6 +574,39 @@ def test_a_page_the_reader_gave_up_on_says_so_on_the_item_page_without_the_setti
         "上限可请管理员在设置中调整）" in text_of(page)
     )
     assert _SETTING_NAMED.search(text_of(page)) is None
+
+
+def test_a_password_the_database_refuses_is_told_on_the_page_without_the_setting(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger's password changed on the database server while the page ran: every page told whoever opened it
+    to 核对 recordkit.toml 里 [database] url 中的账户和密码.  The page now asks the administrator; the command line
+    keeps the setting's name."""
+    from sqlalchemy.exc import OperationalError
+
+    from recordkit.core.errors import LedgerError
+
+    said = 'connection failed: FATAL: password authentication failed for user "recordkit"'
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise OperationalError("SELECT 1", {}, Exception(said))
+
+    where = f"sqlite:///{workspace.records_dir / 'ledger.sqlite3'}"
+    with open_ledger(workspace.database_url) as ledger:
+        browser = Browser(local_app(workspace, ledger))
+        assert browser.get("/loans").status_code == 200
+        monkeypatch.setattr(ledger.engine, "connect", refused)  # (a new connection, after a server restart)
+        page = browser.get("/loans")
+        with pytest.raises(LedgerError) as caught:
+            get_item(ledger, "YZ-2026-00001")
+    shown = html.unescape(text_of(page))
+    assert page.status_code == 503
+    assert f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请管理员核对设置中的数据库账户和密码" in shown
+    assert _SETTING_NAMED.search(shown) is None, shown
+    assert caught.value.message == (
+        f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+        "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
+    )
 
 
 @pytest.mark.parametrize(

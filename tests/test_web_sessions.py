@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,3 +201,39 @@ def test_a_page_whose_account_may_only_read_the_sqlite_ledger_says_so_instead_of
     assert shown.status_code == 503 and 'name="password"' not in shown.get_data(as_text=True)
     assert text_of(shown) == f"登录 · recordkit 档案室 登录档案室 {SQLITE_READ_ONLY_SIGN_IN}"
     assert browser.get("/loans").status_code == 302  # not signed in
+
+
+@pytest.mark.postgres
+def test_a_loan_refused_by_a_read_only_ledger_asks_for_the_primarys_page_not_a_setting(
+    workspace: Workspace, postgres_ledger_url: str, tmp_path: Path
+) -> None:
+    """A page on a replica (started on this computer without accounts): lending said 请把这台电脑的 [database] url
+    改为主库的地址, a setting of recordkit.toml the page's user never edits.  The page now sends them to the page on
+    the primary, or the administrator; the command line keeps its words."""
+    from recordkit.core.errors import LedgerError
+    from recordkit.ledger.db import display_url
+    from tests.conftest import set_database
+    from tests.search_helpers import file_documents
+
+    with open_ledger(postgres_ledger_url) as ledger:
+        [item] = file_documents(
+            workspace, ledger, tmp_path, [("电梯.docx", "工程档案", None, "电梯维保", None, "维保")]
+        ).values()
+        set_database(postgres_ledger_url, "SET default_transaction_read_only = on")
+        try:
+            ledger.engine.dispose()  # (its connections opened before: a replica's are read-only)
+            browser = Browser(create_app(workspace, accounts_required=False, ledger=ledger))
+            assert browser.get(f"/item/{item.archive_no}").status_code == 200
+            lent = browser.post(f"/item/{item.archive_no}/lend", {"borrower": "王工", "due": "2099-01-01"})
+            with pytest.raises(LedgerError) as caught:
+                accounts.add_user(ledger, "王档案", "archivist", PASSWORD, operator="站长")
+        finally:
+            set_database(postgres_ledger_url, "RESET default_transaction_read_only")
+    said = (
+        f"台账数据库 {display_url(postgres_ledger_url)} 只能读（从库，或设置了 default_transaction_read_only）："
+        "检索和查看可以，收款、归档、借阅等写入要连主库，"
+    )
+    assert lent.status_code == 503
+    assert said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入" in text_of(lent)
+    assert "recordkit.toml" not in text_of(lent) and "[database]" not in text_of(lent)
+    assert caught.value.message == said + "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"

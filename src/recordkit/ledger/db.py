@@ -505,8 +505,9 @@ class Ledger:
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again, it reads
                 raise cut_short("读取台账", err, "", "再试") from err
+            failed = f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}"
             raise LedgerError(
-                f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}{connection_advice(err)}"
+                failed + connection_advice(err), form_message=failed + connection_advice(err, on_page=True)
             ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
@@ -528,9 +529,10 @@ class Ledger:
                     "什么也没有写入"
                 ) from err
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
+                said = f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
                 raise LedgerError(
-                    f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
-                    "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
+                    said + "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入",
+                    form_message=said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入",
                 ) from err
             self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
@@ -916,17 +918,22 @@ def server_said(err: BaseException) -> str:
     return (_words_of(err).strip().splitlines() or [type(cause_of(err)).__name__])[0]
 
 
+#: What the office's IT person does about a password the server refused …
+PASSWORD_ADVICE = (
+    "数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+    "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
+)
+#: … and what the web page's users are told of it, who never edit recordkit.toml: the advice of
+#: ``CONNECTION_REFUSALS`` that names its settings, said for them (the others ask the database's administrator).
+_ADVICE_ON_PAGE = {PASSWORD_ADVICE: "数据库账户或密码不对：请管理员核对设置中的数据库账户和密码"}
+
 #: Why a server refused a connection, told by its words (psycopg gives a failed connection no SQLSTATE) in English
 #: or in its Simplified Chinese (phrases from PostgreSQL 15's postgres.mo; the client's own words, "Connection
 #: refused" and "timeout expired", are English: Python sets no LC_MESSAGES), and what the office's IT person does.
 CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), advice)
     for pattern, advice in (
-        (
-            r"password authentication failed|Password 认证失败",
-            "数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
-            "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）",
-        ),
+        (r"password authentication failed|Password 认证失败", PASSWORD_ADVICE),
         (
             r"no pg_hba\.conf entry|的 pg_hba\.conf 记录",
             "数据库服务器不允许这台电脑用这个账户连这个数据库：请数据库管理员在服务器的 pg_hba.conf 里加一行，"
@@ -982,11 +989,14 @@ CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def connection_advice(err: BaseException) -> str:
+def connection_advice(err: BaseException, *, on_page: bool = False) -> str:
     """What to do about a connection the server (or the network) refused, from ``CONNECTION_REFUSALS``, after a
-    "：" to end a message with; "" for any other failure."""
+    "：" to end a message with; "" for any other failure.  ``on_page``: as the web page's users are told it."""
     said = _words_of(err)
-    return next((f"：{advice}" for pattern, advice in CONNECTION_REFUSALS if pattern.search(said)), "")
+    advice = next((advice for pattern, advice in CONNECTION_REFUSALS if pattern.search(said)), None)
+    if advice is None:
+        return ""
+    return "：" + (_ADVICE_ON_PAGE.get(advice, advice) if on_page else advice)
 
 
 def server_says(err: BaseException, words: tuple[str, ...]) -> bool:

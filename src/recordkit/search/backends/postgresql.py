@@ -643,8 +643,9 @@ class PostgresIndex:
         try:
             conn = self.engine.connect()
         except DBAPIError as err:
+            failed = f"无法连接台账数据库（检索索引在其中）：{server_said(err)}"
             raise LedgerError(
-                f"无法连接台账数据库（检索索引在其中）：{server_said(err)}{connection_advice(err)}"
+                failed + connection_advice(err), form_message=failed + connection_advice(err, on_page=True)
             ) from err
         with conn:
             yield conn
