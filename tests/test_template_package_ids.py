@@ -865,3 +865,52 @@ def test_a_bookmark_whose_other_end_a_paragraph_left_out_took_away_is_left_out_t
     Document(str(merged))  # python-docx opens it
     with zipfile.ZipFile(merged) as package:
         each_start_has_one_end(package.read("word/document.xml").decode("utf-8"))
+
+
+def test_a_merged_print_files_header_leaves_out_a_bookmark_half_whose_paragraph_was_left_out(tmp_path: Path) -> None:
+    # The header's 紧急 bookmark starts in a {%p if 紧急 %} paragraph and ends in the office's line under it: with
+    # 紧急 empty, the one paper left out the end without a start, but a merged print file kept it (its header was
+    # filled without with_ranges_paired), an end of nothing that Word ignores or offers to repair.
+    document = Document()
+    header = document.sections[0].header
+    header.paragraphs[0].text = "{%p if 紧急 %}"
+    for text in ("URGENT", "{%p endif %}", "幸福里物业服务中心"):
+        header.add_paragraph(text)
+    document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
+    document.save(tmp_path / "燃气检修通知.docx")
+    with zipfile.ZipFile(tmp_path / "燃气检修通知.docx") as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    header_part = next(info.filename for info, _ in entries if re.fullmatch(r"word/header\d*\.xml", info.filename))
+    with zipfile.ZipFile(tmp_path / "燃气检修通知.docx", "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if info.filename == header_part:
+                xml = data.decode()
+                for before, after in (
+                    (
+                        "<w:r><w:t>URGENT</w:t></w:r>",
+                        '<w:bookmarkStart w:id="5" w:name="紧急"/><w:r><w:t>{{ 紧急 }}</w:t></w:r>',
+                    ),
+                    (
+                        "<w:r><w:t>幸福里物业服务中心</w:t></w:r>",
+                        '<w:r><w:t>幸福里物业服务中心</w:t></w:r><w:bookmarkEnd w:id="5"/>',
+                    ),
+                ):
+                    assert before in xml
+                    xml = xml.replace(before, after)
+                data = xml.encode()
+            package.writestr(info, data)
+    template = Template.load(tmp_path / "燃气检修通知.docx")
+    merged = tmp_path / "合并.docx"
+    template.render_merged_to(merged, [{"称呼": name, "紧急": ""} for name in ("张伟", "李娜")])
+    Document(str(merged))  # python-docx opens it
+    with zipfile.ZipFile(merged) as package:
+        filled_header = package.read(header_part).decode("utf-8")
+    assert [paragraph.text for paragraph in Document(str(merged)).sections[0].header.paragraphs] == [
+        "幸福里物业服务中心"
+    ]
+    assert bookmark_pairs(filled_header) == ([], [])  # its start left out with its paragraph: its end too
+    urgent = tmp_path / "紧急.docx"
+    template.render_merged_to(urgent, [{"称呼": name, "紧急": "紧急通知"} for name in ("张伟", "李娜")])
+    with zipfile.ZipFile(urgent) as package:
+        assert bookmark_pairs(package.read(header_part).decode("utf-8")) == ([("5", "紧急")], ["5"])  # printed whole
+    package_is_whole(merged)

@@ -872,7 +872,7 @@ class Template:
         footers are filled once, from the first context: in a print file they belong to the
         office, not to one recipient.  One that would read differently for another copy (it
         names the household: ``{{ 房号 }}``) is a ``TemplateError``: printed once, it would put
-        the first household on every page.
+        the first household on every page; each is filled as in one paper (``_filled``).
         Each copy's pictures get ids of their own (``unique_drawing_ids``), and its bookmarks and edit-permission
         ranges too, without Word's ``_GoBack`` (``copies_with_unique_ids``), and its content controls and VML shapes
         (``copies_with_unique_shapes``).  A template with footnotes or endnotes is a
@@ -890,7 +890,8 @@ class Template:
             first = first if first is not None else context
             bodies.append(_body_of(self._filled(main, context)))
             for part in others:
-                text = _unpatch(self._render_part(part, context))
+                # Filled as in one paper: a bookmark half a {%p if %} left out took away goes too, a loop's ids apart.
+                text = self._filled(part, context)
                 if rendered.setdefault(part.name, text) != text:
                     raise TemplateError(self.per_copy_refusal(part.name))
         if first is None:
