@@ -500,3 +500,24 @@ def test_the_comments_word_writes_are_left_out_with_their_parts(tmp_path: Path) 
         assert not [name for name in package.namelist() if "comment" in name.lower() or "people" in name]
         assert "王经理".encode() not in b"".join(package.read(name) for name in package.namelist())
     assert texts(filled) == ["尊敬的张伟业主：请关好门窗"]
+
+
+def test_a_failing_cell_of_a_table_row_loop_is_named_as_the_clerk_sees_it(tmp_path: Path) -> None:
+    # The check named the cell 正文段落“{{ 行.金頟 }}{% endfor %}”: the {%tr endfor %} row, which docxtpl replaces
+    # by its tag, was read as part of the cell before it.  A {%p if %} paragraph's tag was glued to the paragraph
+    # before it in the same way (“此致{% if 附言.__class__ %}”).
+    document = Document()
+    document.add_paragraph("{{ 称呼 }}：欠费明细如下")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table.cell(1, 1).text = "{{ 行.金頟 }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    for text in ("此致", "{%p if 附言.__class__ %}", "{{ 附言 }}", "{%p endif %}"):
+        document.add_paragraph(text)
+    document.save(tmp_path / "核对单.docx")
+    template = Template.load(tmp_path / "核对单.docx")
+    [(where, refusal)] = template.trial_fill({"明细": ("月份", "项目", "金额")})
+    assert str(where) == "正文段落“{{ 行.金頟 }}”"
+    assert refusal.startswith("模板“核对单”的表格用到了没有的字段“金頟”（是不是 金额？）")
+    assert [str(place) for place, _ in template.unsafe_uses()] == ["正文段落“{% if 附言.__class__ %}”"]

@@ -233,6 +233,31 @@ def paragraph_text(xml: str) -> str:
     return re.sub(r"<[^>]+>", "", xml).strip()
 
 
+# Text standing right after an element's end (``</w:tr>{% endfor %}``), not inside a run's text: the tag of a
+# ``{%tr %}`` row or a ``{%p %}`` paragraph, which docxtpl put in place of that row or paragraph.
+_MOVED_TEXT = re.compile(r"(?:</[^>]+>|<[^>]+/>)([^<]+)")
+# A moved tag without an expression, which nothing can make fail: ``{% endfor %}``, ``{% else %}``.
+_BARE_TAG = re.compile(r"\{%-?\s*(?:end\w+|else)\s*-?%\}")
+
+
+def seen_paragraph_text(line: str) -> str:
+    """The text of one line of a patched part (a paragraph) as the clerk sees it in Word: without the tag of a
+    ``{%tr %}`` row or a ``{%p %}`` paragraph next to it (docxtpl put that tag in place of its own row or
+    paragraph, so that it lands on the line before).  Where the paragraph has no placeholder of its own but
+    such a tag has an expression, what stops a fill there is that tag: it is the text then.  Where both have
+    one, both are the text (the line does not say which failed)."""
+    moved = [found.group(1) for found in _MOVED_TEXT.finditer(line) if found.group(1).strip()]
+    if not moved:
+        return paragraph_text(line)
+    own = paragraph_text(_MOVED_TEXT.sub(lambda found: found.group(0)[: found.start(1) - found.start()], line))
+    tags = "".join(_BARE_TAG.sub("", text) for text in moved).strip()
+    if not tags:
+        return own
+    if not _JINJA_MARK.search(own):
+        return tags
+    return paragraph_text(line)
+
+
 @dataclass
 class _Part:
     name: str
@@ -556,7 +581,7 @@ class Template:
     def _placement(part: _Part, lineno: int | None) -> Placement:
         lines = part.source.splitlines()
         line = lines[min(max((lineno or 1) - 1, 0), len(lines) - 1)] if lines else ""
-        return Placement(part.name, paragraph_text(line)[:80])
+        return Placement(part.name, seen_paragraph_text(line)[:80])
 
     @cached_property
     def variables(self) -> frozenset[str]:
