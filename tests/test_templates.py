@@ -521,3 +521,21 @@ def test_a_failing_cell_of_a_table_row_loop_is_named_as_the_clerk_sees_it(tmp_pa
     assert str(where) == "正文段落“{{ 行.金頟 }}”"
     assert refusal.startswith("模板“核对单”的表格用到了没有的字段“金頟”（是不是 金额？）")
     assert [str(place) for place, _ in template.unsafe_uses()] == ["正文段落“{% if 附言.__class__ %}”"]
+
+
+def test_the_check_goes_on_past_a_failing_filter_block_and_call_block(tmp_path: Path) -> None:
+    # The trial fill stood in for a failing paragraph by replacing its expressions, the filter of a {% filter %}
+    # block and the call of a {% call %} block too, which Jinja cannot compile: the check stopped there, and the
+    # paragraphs after it were not tried (only 金頟 was told, 项木 and 月分 not).
+    filtered = "{% filter upper %}{% for 行 in 明细 %}{{ 行.金頟 }}{% endfor %}{% endfilter %}"
+    called = "{% for 行 in 明细 %}{% call 框(行.项木) %}{{ 行.项目 }}{% endcall %}{% endfor %}"
+    last = "{% for 行 in 明细 %}{{ 行.月分 }}{% endfor %}"
+    macro = "{% macro 框(x) %}[{{ caller() }}{{ x }}]{% endmacro %}"
+    template = Template.load(make_docx(tmp_path / "核对单.docx", filtered, macro, called, last))
+    told = [(str(where), refusal) for where, refusal in template.trial_fill({"明细": ("月份", "项目", "金额")})]
+    fields = "表格每行的字段：月份、项目、金额，改正后再用 recordkit templates check 核对单 检查"
+    assert told == [
+        (f"正文段落“{filtered}”", f"模板“核对单”的表格用到了没有的字段“金頟”（是不是 金额？）。{fields}"),
+        (f"正文段落“{called}”", f"模板“核对单”的表格用到了没有的字段“项木”（是不是 项目？）。{fields}"),
+        (f"正文段落“{last}”", f"模板“核对单”的表格用到了没有的字段“月分”（是不是 月份？）。{fields}"),
+    ]

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from xml.parsers import expat
 
 import jinja2
@@ -400,13 +400,38 @@ class _TrialStop(NamedTuple):
     go_on: bool = True
 
 
+_Called = TypeVar("_Called", nodes.Filter, nodes.Call)
+
+
 class _StandingIn(NodeTransformer):
     """A template's tree with each expression on ``lines`` replaced by the trial's stand-in: the paragraph
     prints 示例 where its placeholders were, its ``{% for %}`` iterates once, its ``{% if %}`` is true.  Its
-    text (the paragraph's XML) and the names it sets are left as they are."""
+    text (the paragraph's XML) and the names it sets are left as they are, and so are the filter of a
+    ``{% filter %}`` block and the macro a ``{% call %}`` block calls, which Jinja compiles only as such:
+    their arguments and the block's body stand in."""
 
     def __init__(self, lines: set[int]) -> None:
         self.lines = lines
+
+    def visit_FilterBlock(self, node: nodes.FilterBlock) -> nodes.FilterBlock:
+        node.filter = self._with_arguments_standing_in(node.filter)
+        node.body = [self.visit(child) for child in node.body]
+        return node
+
+    def visit_CallBlock(self, node: nodes.CallBlock) -> nodes.CallBlock:
+        node.call = self._with_arguments_standing_in(node.call)
+        node.args = [self.visit(child) for child in node.args]
+        node.defaults = [self.visit(child) for child in node.defaults]
+        node.body = [self.visit(child) for child in node.body]
+        return node
+
+    def _with_arguments_standing_in(self, node: _Called) -> _Called:
+        """``node`` (a block's filter or call) kept, its arguments standing in where they are on ``lines``."""
+        node.args = [self.visit(child) for child in node.args]
+        node.kwargs = [self.visit(child) for child in node.kwargs]
+        node.dyn_args = self.visit(node.dyn_args) if node.dyn_args is not None else None
+        node.dyn_kwargs = self.visit(node.dyn_kwargs) if node.dyn_kwargs is not None else None
+        return node
 
     def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
         if (
@@ -813,7 +838,7 @@ class Template:
             return environment().template_class.from_code(
                 environment(), environment().compile(tree), environment().make_globals(None), None
             )
-        except Exception:  # a block that must keep its call or filter ({% call %}, {% filter %}): tried no further
+        except Exception:  # a tree Jinja cannot compile with a stand-in in it: tried no further
             return None
 
     def _unknown_field(self, field: str, fields: Sequence[str]) -> str:
