@@ -8,12 +8,13 @@ must never reach an owner's paper, keeping the package one Word opens without a 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import posixpath
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from html import unescape
 
 Entries = Sequence[tuple[zipfile.ZipInfo, bytes]]
@@ -188,9 +189,8 @@ def with_ranges_paired(xml: str) -> str:
     started: dict[tuple[str, str], int] = {}  # each range started and not yet ended: where it starts
     unpaired: set[int] = set()
     for found in _RANGE_MARK.finditer(xml):
-        kind, edge = _edge(found)
-        number = _RANGE_ID.search(found.group(0))
-        key = (kind, number.group(2) if number else "")
+        kind, edge, number, _ = _mark(found.group(0))
+        key = (kind, number or "")
         if edge == "End" and key in started:
             del started[key]
         elif edge == "End" or key in started:  # an end of nothing, or a second start of a range still open
@@ -206,6 +206,17 @@ def with_ranges_paired(xml: str) -> str:
 def _edge(found: re.Match[str]) -> tuple[str, str]:
     """What a ``_RANGE_MARK`` found is: ``bookmark`` or ``perm``, and ``Start`` or ``End``."""
     return found.group(1) or found.group(3), found.group(2) or found.group(4)
+
+
+@functools.lru_cache(maxsize=2**15)
+def _mark(element: str) -> tuple[str, str, str | None, str | None]:
+    """What a ``_RANGE_MARK`` element is: ``bookmark`` or ``perm``, ``Start`` or ``End``, its id and the name of the
+    bookmark it starts (None: none).  Kept for the elements seen last: a loop's rows print the same ones again."""
+    kind = "bookmark" if element.startswith("<w:bookmark") else "perm"
+    edge = "Start" if element.startswith("Start", len(kind) + 3) else "End"
+    number = _RANGE_ID.search(element)
+    name = _BOOKMARK_NAME.search(element) if (kind, edge) == ("bookmark", "Start") else None
+    return kind, edge, number.group(2) if number else None, name.group(2) if name else None
 
 
 def _bookmark_name(found: re.Match[str]) -> re.Match[str] | None:
@@ -242,20 +253,19 @@ def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: 
     new_names: dict[str, str] = {}
     last_edit: set[tuple[str, str]] = set()
     inside = {
-        (*_edge(found), number.group(2))
+        (kind, edge, number)
         for found in _RANGE_MARK.finditer(copy)
-        if (number := _RANGE_ID.search(found.group(0))) is not None
+        for kind, edge, number, _ in [_mark(found.group(0))]
+        if number is not None
     }
 
     def rewritten(found: re.Match[str]) -> str:
         element = found.group(0)
-        kind, edge = _edge(found)
-        number = _RANGE_ID.search(element)
-        old = (kind, number.group(2) if number else "")
+        kind, edge, number, name_of = _mark(element)
+        old = (kind, number or "")
         other_end_inside = (kind, "End" if edge == "Start" else "Start", old[1]) in inside
         if edge == "Start":
-            name = _bookmark_name(found)
-            if name is not None and name.group(2) == _LAST_EDIT:
+            if name_of == _LAST_EDIT:
                 last_edit.add(old)
                 return ""
             if copy_number == 1:
@@ -263,8 +273,8 @@ def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: 
             if not other_end_inside:  # its end is the first copy's, or none: left as it is, or out
                 return "" if printed[_printed_as(found)] else element
             new_ids[old] = str(next(numbers))
-            if name is not None:
-                new_names[name.group(2)] = _copy_name(name.group(2), copy_number, names)
+            if name_of is not None:
+                new_names[name_of] = _copy_name(name_of, copy_number, names)
                 element = _BOOKMARK_NAME.sub(
                     lambda n: f"{n.group(1)}{new_names[n.group(2)]}{n.group(3)}", element, count=1
                 )
@@ -281,16 +291,28 @@ def _ranges_of_copy(copy: str, copy_number: int, numbers: Iterator[int], names: 
         return renamed
     # What leads to a bookmark of this copy — a link, a REF or PAGEREF field — leads to this copy's, not the first's.
     renamed = _ANCHOR_ATTRIBUTE.sub(
-        lambda a: f"{a.group(1)}{new_names.get(a.group(2), a.group(2))}{a.group(3)}", renamed
+        lambda a: (
+            a.group(0)
+            if _after_word(renamed, a.start())
+            else f"{a.group(1)}{new_names.get(a.group(2), a.group(2))}{a.group(3)}"
+        ),
+        renamed,
     )
     return with_fields_renamed(renamed, new_names)
 
 
-# A table row with no row inside it (a {%tr for %} row prints one per item), a paragraph with none inside it
-# (a {%p for %} paragraph), and an element Word 2010 gave an id of its own: a paragraph or a table row
-# (``w14:paraId``), a drawing (``wp14:anchorId``).
-_INNERMOST_ROW = re.compile(r"<w:tr\b[^>]*>(?:(?!<w:tr\b).)*?</w:tr>", re.DOTALL)
-_INNERMOST_PARAGRAPH = re.compile(r"<w:p\b[^>]*>(?:(?!<w:p\b).)*?</w:p>", re.DOTALL)
+def _after_word(text: str, position: int) -> bool:
+    """Whether ``position`` in ``text`` follows a word character (a found attribute name is only the end of another)."""
+    return position > 0 and _WORD_CHARACTER.match(text, position - 1) is not None
+
+
+# The starts and ends of table rows and of paragraphs: a row with no row inside it (a {%tr for %} row prints one per
+# item) is a start followed by an end, and so is a paragraph with none inside it (a {%p for %} paragraph).  Found
+# so rather than by one pattern that looks for a start at each character of the row: over a table of 2,000 rows
+# that search cost more than the fill.  And an element Word 2010 gave an id of its own: a paragraph or a table
+# row (``w14:paraId``), a drawing (``wp14:anchorId``).
+_INNERMOST_ROW = re.compile(r"<w:tr\b|</w:tr>")
+_INNERMOST_PARAGRAPH = re.compile(r"<w:p\b|</w:p>")
 _WORD_2010_ELEMENT = re.compile(r'<[\w:]+\s[^>]*?\b(?:w14:paraId|wp14:anchorId)="([^"]*)"[^>]*>')
 
 
@@ -314,6 +336,29 @@ def loops_with_unique_ids(
     return _without_repeated_word_2010_ids(xml)
 
 
+def _innermost_units(xml: str, unit: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where each element of ``unit`` (``_INNERMOST_ROW`` …) with none of its kind inside it starts and ends."""
+    spans, start = [], None
+    for found in unit.finditer(xml):
+        if found.group(0).startswith("</"):
+            if start is not None:
+                spans.append((start, found.end()))
+            start = None
+        else:
+            start = found.start()
+    return spans
+
+
+def _each_unit(xml: str, unit: re.Pattern[str], rewrite: Callable[[int, int, str], str]) -> str:
+    """``xml`` with each innermost element of ``unit`` replaced by what ``rewrite`` makes of it (its start, its end
+    and its text), first to last."""
+    pieces, done = [], 0
+    for start, end in _innermost_units(xml, unit):
+        pieces += [xml[done:start], rewrite(start, end, xml[start:end])]
+        done = end
+    return "".join(pieces) + xml[done:]
+
+
 def _units_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterable[str], unit: re.Pattern[str]) -> str:
     placed = [(found.start(), f"control {found.group(2)}") for found in _CONTROL_ID.finditer(xml)] + [
         (shape.start(), f"shape {found.group(2)}")
@@ -327,41 +372,40 @@ def _units_with_unique_shapes(xml: str, controls: Iterable[int], shapes: Iterabl
     ids_before: set[str] = set()
     defined_before: set[str] = set()  # the shape types defined before the row in hand, or by it
 
-    def row(found: re.Match[str]) -> str:
-        ids_before.update(ids.before(found.start()))
-        defined_before.update(types.before(found.start()))
-        if not ids_before.intersection(ids.within(found.end())):
-            return found.group(0)  # the first row printing them
-        return _shapes_of_copy(found.group(0), new_ids, defined_before)
+    def row(start: int, end: int, text: str) -> str:
+        ids_before.update(ids.before(start))
+        defined_before.update(types.before(start))
+        if not ids_before.intersection(ids.within(end)):
+            return text  # the first row printing them
+        return _shapes_of_copy(text, new_ids, defined_before)
 
-    return unit.sub(row, xml)
+    return _each_unit(xml, unit, row)
 
 
 def _units_with_unique_ranges(xml: str, taken: Iterable[int], unit: re.Pattern[str]) -> str:
     marks = [(found.start(), _printed_as(found)) for found in _RANGE_MARK.finditer(xml)]
     if len({mark for _, mark in marks}) == len(marks):
         return xml
-    names = {name.group(2) for found in _RANGE_MARK.finditer(xml) if (name := _bookmark_name(found)) is not None}
+    names = {name for found in _RANGE_MARK.finditer(xml) if (name := _mark(found.group(0))[3]) is not None}
     numbers = itertools.count(max({*taken, *range_ids(xml)}, default=0) + 1)
     in_order = _InOrder(marks)
     printed = Counter[str]()  # how many times each was printed before the row in hand
 
-    def row(found: re.Match[str]) -> str:
-        printed.update(in_order.before(found.start()))
-        before = max((printed[mark] for mark in in_order.within(found.end())), default=0)
-        return _ranges_of_copy(found.group(0), before + 1, numbers, names, printed) if before else found.group(0)
+    def row(start: int, end: int, text: str) -> str:
+        printed.update(in_order.before(start))
+        before = max((printed[mark] for mark in in_order.within(end)), default=0)
+        return _ranges_of_copy(text, before + 1, numbers, names, printed) if before else text
 
-    return unit.sub(row, xml)
+    return _each_unit(xml, unit, row)
 
 
 def _printed_as(found: re.Match[str]) -> str:
     """What a row (or a merged file's copy) printing the ``_RANGE_MARK`` found prints again: the start of a
     bookmark of its name, the start of an edit-permission range (which has no name) or an end of its id."""
-    kind, edge = _edge(found)
-    name, number = _bookmark_name(found), _RANGE_ID.search(found.group(0))
+    kind, edge, number, name = _mark(found.group(0))
     if edge == "Start" and name is not None:
-        return f"bookmark {name.group(2)}"
-    return f"{kind} {edge} {number.group(2) if number else ''}"
+        return f"bookmark {name}"
+    return f"{kind} {edge} {number or ''}"
 
 
 class _InOrder:
@@ -404,7 +448,10 @@ def _without_repeated_word_2010_ids(xml: str) -> str:
 #: A link to a bookmark (``<w:hyperlink w:anchor="落款">``), a field's instruction (``<w:instrText> PAGEREF 落款 \h``, or
 #: ``<w:fldSimple w:instr="REF 落款">``) and the bookmark such an instruction names: after REF, PAGEREF or NOTEREF,
 #: or a link's ``\l`` (``HYPERLINK \l "落款"``, quoted ``&quot;`` in an attribute).
-_ANCHOR_ATTRIBUTE = re.compile(r'(\bw:anchor=")([^"]*)(")')
+# (Patterns starting with their own first characters, not with a word boundary or a choice of starts, which the regex
+# engine tries at every character: over a table of 2,000 rows they cost as much as the fill.)
+_ANCHOR_ATTRIBUTE = re.compile(r'(w:anchor=")([^"]*)(")')
+_WORD_CHARACTER = re.compile(r"\w")
 _FIELD_REFERENCE = re.compile(
     r'(\b(?:REF|PAGEREF|NOTEREF)\s+|\A\s*HYPERLINK\b.*?\\l\s+(?:"|&quot;)?)([^\s\\"<&]+)', re.DOTALL
 )
@@ -412,9 +459,9 @@ _FIELD_INSTRUCTION = re.compile(r'(\bw:instr=")([^"]*)(")')
 #: What a complex field is made of: where it begins, where its result starts and where it ends, and the runs of
 #: its instruction between them, which Word may write in several (``REF `` + ``落款`` + `` \h``).
 _FIELD_PART = re.compile(
-    r'<w:fldChar\b[^>]*?\bw:fldCharType="(begin|separate|end)"'
-    r"|(<w:instrText\b[^>]*>)([^<]*)(</w:instrText>)"
-    r"|<w:fldSimple\b[^>]*>"
+    r'<w:(?:fldChar\b[^>]*?\bw:fldCharType="(begin|separate|end)"'
+    r"|(instrText\b[^>]*>)([^<]*)(</w:instrText>)"
+    r"|fldSimple\b[^>]*>)"
 )
 
 
@@ -442,7 +489,7 @@ def with_fields_renamed(xml: str, new_names: dict[str, str]) -> str:
                 open_fields.pop()
             for run, text in zip(runs, _renamed_instruction([run.group(3) for run in runs], new_names), strict=True):
                 if text != run.group(3):
-                    rewritten[run.start()] = (run.end(), f"{run.group(2)}{text}{run.group(4)}")
+                    rewritten[run.start()] = (run.end(), f"{xml[run.start() : run.start(3)]}{text}{run.group(4)}")
         elif kind is None and open_fields:
             open_fields[-1].append(found)
     pieces, done = [], 0
@@ -456,6 +503,8 @@ def with_fields_renamed(xml: str, new_names: dict[str, str]) -> str:
 def _renamed_instruction(runs: Sequence[str], new_names: dict[str, str]) -> list[str]:
     """The texts of one field's instruction runs with each bookmark it names renamed by ``new_names``: the new
     name in the run where the old one began, the rest of the old one taken out of the runs after it."""
+    if len(runs) == 1:  # the instruction in one run, as Word mostly writes it
+        return [_FIELD_REFERENCE.sub(lambda r: f"{r.group(1)}{new_names.get(r.group(2), r.group(2))}", runs[0])]
     whole = "".join(runs)
     owner = [index for index, run in enumerate(runs) for _ in run]  # the run each character of ``whole`` is in
     texts = [""] * len(runs)
