@@ -1188,6 +1188,16 @@ def undo_0022(conn: Any) -> None:
     conn.exec_driver_sql("ALTER TABLE closing_balances ADD PRIMARY KEY (closed_month, unit_id, item_id, bill_month)")
 
 
+def undo_since_0021(conn: Any) -> None:
+    """The ledger's tables as they were before migration 0021, every later migration undone (a new migration adds
+    its own undo here)."""
+    conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
+    undo_0022(conn)
+    conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
+    for step_flag in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
+        conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")  # 0024
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     ("revision", "column", "version", "lexeme", "phrase"),
@@ -1211,17 +1221,7 @@ def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills
     with pg_ledger.write() as conn:  # the layout of that revision, and its index's version
         conn.exec_driver_sql(f"DROP INDEX ix_search_items_{column}")
         conn.exec_driver_sql(f"ALTER TABLE search_items DROP COLUMN {column}")
-        conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
-        undo_0022(conn)
-        conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
-        for step_flag in (
-            "assigned_day_only",
-            "closed_day_only",
-            "visited_day_only",
-            "handed_at",
-            "handed_day_only",
-        ):  # 0024
-            conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")
+        undo_since_0021(conn)
         conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (version,))
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (revision,))
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
@@ -1270,17 +1270,7 @@ def test_migration_0019_makes_the_filter_indexes_carry_what_filters_alone_read(
         for name, columns in {"category_date": "category, date", "date": "date", "unit": "unit"}.items():
             conn.exec_driver_sql(f"DROP INDEX ix_search_items_{name}")
             conn.exec_driver_sql(f"CREATE INDEX ix_search_items_{name} ON search_items ({columns})")
-        conn.exec_driver_sql("ALTER TABLE closed_months DROP COLUMN workorder_figures_json")  # 0021
-        undo_0022(conn)
-        conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
-        for step_flag in (
-            "assigned_day_only",
-            "closed_day_only",
-            "visited_day_only",
-            "handed_at",
-            "handed_day_only",
-        ):  # 0024
-            conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")
+        undo_since_0021(conn)
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0018'")
     with open_ledger(pg_ws.database_url) as upgraded, upgraded.read() as conn:
         assert upgraded.revision() == HEAD_REVISION

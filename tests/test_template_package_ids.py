@@ -114,6 +114,26 @@ FOOTNOTES = (
 )
 
 
+def saved_with(path: Path, *replacements: tuple[str, str], part: str = r"word/document\.xml") -> Path:
+    """``path`` as Word saves what python-docx cannot write (bookmarks, fields, content controls, shapes …): in the
+    XML parts whose names match ``part``, the first of each ``before`` replaced by its ``after``; each is there."""
+    with zipfile.ZipFile(path) as package:
+        entries = [(info, package.read(info)) for info in package.infolist()]
+    unseen = {before for before, _ in replacements}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in entries:
+            if re.fullmatch(part, info.filename):
+                xml = data.decode()
+                for before, after in replacements:
+                    if before in xml:
+                        unseen.discard(before)
+                        xml = xml.replace(before, after, 1)
+                data = xml.encode()
+            package.writestr(info, data)
+    assert not unseen, unseen
+    return path
+
+
 def saved_by_word(path: Path, footnote: bool = False, links: bool = False) -> Path:
     """A notice as Word saves it: each paragraph with its w14:paraId and w14:textId, a bookmark 落款 round
     the seal's place, Word's own _GoBack bookmark (where the last edit was) and, with ``footnote``, a
@@ -537,29 +557,22 @@ def test_a_table_row_printed_once_per_item_gives_its_content_controls_and_shapes
     table.cell(1, 2).text = "印"
     table.cell(2, 0).text = "{%tr endfor %}"
     document.save(tmp_path / "核对单.docx")
-    with zipfile.ZipFile(tmp_path / "核对单.docx") as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(tmp_path / "核对单.docx", "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                data = (
-                    data.decode()
-                    .replace(
-                        "<w:r><w:t>已核对</w:t></w:r>",
-                        '<w:sdt><w:sdtPr><w:id w:val="-2071640543"/><w14:checkbox><w14:checked w14:val="0"/>'
-                        '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/><w14:uncheckedState w14:val="2610" '
-                        'w14:font="MS Gothic"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☐</w:t></w:r>'
-                        "</w:sdtContent></w:sdt><w:r><w:t>已核对</w:t></w:r>",
-                    )
-                    .replace(
-                        "<w:r><w:t>印</w:t></w:r>",
-                        '<w:r><w:pict><v:oval id="椭圆 4" o:spid="_x0000_s1030" style="position:absolute;width:18pt;'
-                        'height:18pt" strokecolor="red"><v:textbox><w:txbxContent><w:p><w:r><w:t>印</w:t></w:r>'
-                        "</w:p></w:txbxContent></v:textbox></v:oval></w:pict></w:r>",
-                    )
-                    .encode()
-                )
-            package.writestr(info, data)
+    saved_with(
+        tmp_path / "核对单.docx",
+        (
+            "<w:r><w:t>已核对</w:t></w:r>",
+            '<w:sdt><w:sdtPr><w:id w:val="-2071640543"/><w14:checkbox><w14:checked w14:val="0"/>'
+            '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/><w14:uncheckedState w14:val="2610" '
+            'w14:font="MS Gothic"/></w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>☐</w:t></w:r>'
+            "</w:sdtContent></w:sdt><w:r><w:t>已核对</w:t></w:r>",
+        ),
+        (
+            "<w:r><w:t>印</w:t></w:r>",
+            '<w:r><w:pict><v:oval id="椭圆 4" o:spid="_x0000_s1030" style="position:absolute;width:18pt;'
+            'height:18pt" strokecolor="red"><v:textbox><w:txbxContent><w:p><w:r><w:t>印</w:t></w:r>'
+            "</w:p></w:txbxContent></v:textbox></v:oval></w:pict></w:r>",
+        ),
+    )
     rows = [{"项目": "门禁卡"}, {"项目": "车位"}, {"项目": "水表"}]
     template = Template.load(tmp_path / "核对单.docx")
     paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows})
@@ -589,22 +602,16 @@ def test_a_merged_print_files_hyperlink_fields_lead_to_their_own_households_book
     # A link Word wrote as a field (插入 → 链接 → 本文档中的位置, saved as HYPERLINK \l "落款"), in runs or as a simple
     # field, kept 落款 in every later household's copy: a click there went to the first household's page.
     path = field_split_over_runs(tmp_path / "燃气检修通知.docx")
-    with zipfile.ZipFile(path) as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                xml = data.decode()
-                xml = xml.replace("REF </w:instrText>", 'HYPERLINK \\l "</w:instrText>', 1)
-                xml = xml.replace(">落款</w:instrText>", '>落款" \\o "盖章处"</w:instrText>', 1)
-                xml = xml.replace(
-                    "<w:r><w:t>）</w:t></w:r>",
-                    '<w:fldSimple w:instr=" HYPERLINK \\l &quot;落款&quot; "><w:r><w:t>落款</w:t></w:r></w:fldSimple>'
-                    "<w:r><w:t>）</w:t></w:r>",
-                    1,
-                )
-                data = xml.encode()
-            package.writestr(info, data)
+    saved_with(
+        path,
+        ("REF </w:instrText>", 'HYPERLINK \\l "</w:instrText>'),
+        (">落款</w:instrText>", '>落款" \\o "盖章处"</w:instrText>'),
+        (
+            "<w:r><w:t>）</w:t></w:r>",
+            '<w:fldSimple w:instr=" HYPERLINK \\l &quot;落款&quot; "><w:r><w:t>落款</w:t></w:r></w:fldSimple>'
+            "<w:r><w:t>）</w:t></w:r>",
+        ),
+    )
     merged = tmp_path / "合并.docx"
     Template.load(path).render_merged_to(merged, [{"称呼": name} for name in ("张伟", "李娜")])
     with zipfile.ZipFile(merged) as package:
@@ -632,22 +639,15 @@ def test_a_paragraph_printed_once_per_item_names_its_bookmarks_and_content_contr
     document.add_paragraph("ITEM")
     document.add_paragraph("{%p endfor %}")
     document.save(tmp_path / "清单.docx")
-    with zipfile.ZipFile(tmp_path / "清单.docx") as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(tmp_path / "清单.docx", "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                data = (
-                    data.decode()
-                    .replace(
-                        "<w:r><w:t>ITEM</w:t></w:r>",
-                        '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r><w:bookmarkEnd w:id="4"/>'
-                        '<w:r><w:t xml:space="preserve">：</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="1946377512"/><w:text/>'
-                        "</w:sdtPr><w:sdtContent><w:r><w:t>待核对</w:t></w:r></w:sdtContent></w:sdt>",
-                    )
-                    .encode()
-                )
-            package.writestr(info, data)
+    saved_with(
+        tmp_path / "清单.docx",
+        (
+            "<w:r><w:t>ITEM</w:t></w:r>",
+            '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r><w:bookmarkEnd w:id="4"/>'
+            '<w:r><w:t xml:space="preserve">：</w:t></w:r><w:sdt><w:sdtPr><w:id w:val="1946377512"/><w:text/>'
+            "</w:sdtPr><w:sdtContent><w:r><w:t>待核对</w:t></w:r></w:sdtContent></w:sdt>",
+        ),
+    )
     paper = Template.load(tmp_path / "清单.docx").render_to(
         tmp_path / "out.docx", {"称呼": "张伟", "明细": ["门禁卡", "车位", "水表"]}
     )
@@ -666,20 +666,10 @@ def test_a_paragraph_printed_once_per_item_names_its_bookmarks_and_content_contr
 def with_editable_range(path: Path, text: str, number: int) -> Path:
     """``path`` with the run ``text`` made a range anyone may edit in a protected paper (审阅 → 限制编辑 → 例外项,
     每个人), as Word saves it: ``<w:permStart w:id=… w:edGrp="everyone"/>`` before the run and its ``permEnd`` after."""
-    with zipfile.ZipFile(path) as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                run = f"<w:r><w:t>{text}</w:t></w:r>"
-                assert run in data.decode()
-                data = (
-                    data.decode()
-                    .replace(run, f'<w:permStart w:id="{number}" w:edGrp="everyone"/>{run}<w:permEnd w:id="{number}"/>')
-                    .encode()
-                )
-            package.writestr(info, data)
-    return path
+    run = f"<w:r><w:t>{text}</w:t></w:r>"
+    return saved_with(
+        path, (run, f'<w:permStart w:id="{number}" w:edGrp="everyone"/>{run}<w:permEnd w:id="{number}"/>')
+    )
 
 
 def editable_ranges(docx: Path) -> list[tuple[str, str]]:
@@ -764,34 +754,25 @@ def test_a_bookmark_crossing_the_border_of_a_table_row_printed_once_per_item_kee
     table.cell(2, 0).text = "{%tr endfor %}"
     document.add_paragraph("合计 {{ 合计 }} 元")
     document.save(tmp_path / "核对单.docx")
-    with zipfile.ZipFile(tmp_path / "核对单.docx") as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(tmp_path / "核对单.docx", "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                xml = data.decode()
-                for before, after in (
-                    (
-                        "<w:r><w:t>欠费明细如下</w:t></w:r>",
-                        '<w:bookmarkStart w:id="3" w:name="表头"/><w:r><w:t>欠费明细如下</w:t></w:r>',
-                    ),
-                    (
-                        "<w:r><w:t>{{ 行.项目 }}</w:t></w:r>",
-                        '<w:bookmarkStart w:id="4" w:name="明细区"/><w:r><w:t>{{ 行.项目 }}</w:t></w:r>',
-                    ),
-                    (
-                        "<w:r><w:t>{{ 行.金额 }}</w:t></w:r>",
-                        '<w:r><w:t>{{ 行.金额 }}</w:t></w:r><w:bookmarkEnd w:id="3"/>',
-                    ),
-                    (
-                        "<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r>",
-                        '<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r><w:bookmarkEnd w:id="4"/>',
-                    ),
-                ):
-                    assert before in xml
-                    xml = xml.replace(before, after)
-                data = xml.encode()
-            package.writestr(info, data)
+    saved_with(
+        tmp_path / "核对单.docx",
+        (
+            "<w:r><w:t>欠费明细如下</w:t></w:r>",
+            '<w:bookmarkStart w:id="3" w:name="表头"/><w:r><w:t>欠费明细如下</w:t></w:r>',
+        ),
+        (
+            "<w:r><w:t>{{ 行.项目 }}</w:t></w:r>",
+            '<w:bookmarkStart w:id="4" w:name="明细区"/><w:r><w:t>{{ 行.项目 }}</w:t></w:r>',
+        ),
+        (
+            "<w:r><w:t>{{ 行.金额 }}</w:t></w:r>",
+            '<w:r><w:t>{{ 行.金额 }}</w:t></w:r><w:bookmarkEnd w:id="3"/>',
+        ),
+        (
+            "<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r>",
+            '<w:r><w:t>合计 {{ 合计 }} 元</w:t></w:r><w:bookmarkEnd w:id="4"/>',
+        ),
+    )
     template = Template.load(tmp_path / "核对单.docx")
     rows = [{"项目": "门禁卡", "金额": "20.00"}, {"项目": "车位", "金额": "300.00"}, {"项目": "水表", "金额": "45.50"}]
     paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": rows, "合计": "365.50"})
@@ -823,31 +804,22 @@ def test_a_bookmark_whose_other_end_a_paragraph_left_out_took_away_is_left_out_t
     for text in ("{%p for 项 in 明细 %}", "ITEM", "{%p endfor %}", "{%p if 附言 %}", "NOTE", "{%p endif %}", "此致"):
         document.add_paragraph(text)
     document.save(tmp_path / "清单.docx")
-    with zipfile.ZipFile(tmp_path / "清单.docx") as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(tmp_path / "清单.docx", "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == "word/document.xml":
-                xml = data.decode()
-                for before, after in (
-                    (
-                        "<w:r><w:t>ITEM</w:t></w:r>",
-                        '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r>',
-                    ),
-                    (
-                        "<w:r><w:t>{%p endfor %}</w:t></w:r>",
-                        '<w:bookmarkEnd w:id="4"/><w:r><w:t>{%p endfor %}</w:t></w:r>',
-                    ),
-                    (
-                        "<w:r><w:t>NOTE</w:t></w:r>",
-                        '<w:bookmarkStart w:id="6" w:name="说明"/><w:r><w:t>{{ 附言 }}</w:t></w:r>',
-                    ),
-                    ("<w:r><w:t>此致</w:t></w:r>", '<w:r><w:t>此致</w:t></w:r><w:bookmarkEnd w:id="6"/>'),
-                ):
-                    assert before in xml
-                    xml = xml.replace(before, after)
-                data = xml.encode()
-            package.writestr(info, data)
+    saved_with(
+        tmp_path / "清单.docx",
+        (
+            "<w:r><w:t>ITEM</w:t></w:r>",
+            '<w:bookmarkStart w:id="4" w:name="本项"/><w:r><w:t>{{ 项 }}</w:t></w:r>',
+        ),
+        (
+            "<w:r><w:t>{%p endfor %}</w:t></w:r>",
+            '<w:bookmarkEnd w:id="4"/><w:r><w:t>{%p endfor %}</w:t></w:r>',
+        ),
+        (
+            "<w:r><w:t>NOTE</w:t></w:r>",
+            '<w:bookmarkStart w:id="6" w:name="说明"/><w:r><w:t>{{ 附言 }}</w:t></w:r>',
+        ),
+        ("<w:r><w:t>此致</w:t></w:r>", '<w:r><w:t>此致</w:t></w:r><w:bookmarkEnd w:id="6"/>'),
+    )
     template = Template.load(tmp_path / "清单.docx")
     paper = template.render_to(tmp_path / "out.docx", {"称呼": "张伟", "明细": ["门禁卡", "车位"], "附言": ""})
     assert words(paper) == ["张伟：", "门禁卡", "车位", "此致"]
@@ -878,27 +850,22 @@ def test_a_merged_print_files_header_leaves_out_a_bookmark_half_whose_paragraph_
         header.add_paragraph(text)
     document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
     document.save(tmp_path / "燃气检修通知.docx")
+    saved_with(
+        tmp_path / "燃气检修通知.docx",
+        (
+            "<w:r><w:t>URGENT</w:t></w:r>",
+            '<w:bookmarkStart w:id="5" w:name="紧急"/><w:r><w:t>{{ 紧急 }}</w:t></w:r>',
+        ),
+        (
+            "<w:r><w:t>幸福里物业服务中心</w:t></w:r>",
+            '<w:r><w:t>幸福里物业服务中心</w:t></w:r><w:bookmarkEnd w:id="5"/>',
+        ),
+        part=r"word/header\d*\.xml",
+    )
     with zipfile.ZipFile(tmp_path / "燃气检修通知.docx") as package:
-        entries = [(info, package.read(info)) for info in package.infolist()]
-    header_part = next(info.filename for info, _ in entries if re.fullmatch(r"word/header\d*\.xml", info.filename))
-    with zipfile.ZipFile(tmp_path / "燃气检修通知.docx", "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in entries:
-            if info.filename == header_part:
-                xml = data.decode()
-                for before, after in (
-                    (
-                        "<w:r><w:t>URGENT</w:t></w:r>",
-                        '<w:bookmarkStart w:id="5" w:name="紧急"/><w:r><w:t>{{ 紧急 }}</w:t></w:r>',
-                    ),
-                    (
-                        "<w:r><w:t>幸福里物业服务中心</w:t></w:r>",
-                        '<w:r><w:t>幸福里物业服务中心</w:t></w:r><w:bookmarkEnd w:id="5"/>',
-                    ),
-                ):
-                    assert before in xml
-                    xml = xml.replace(before, after)
-                data = xml.encode()
-            package.writestr(info, data)
+        header_part = next(
+            name for name in package.namelist() if "紧急" in package.read(name).decode("utf-8", "replace")
+        )
     template = Template.load(tmp_path / "燃气检修通知.docx")
     merged = tmp_path / "合并.docx"
     template.render_merged_to(merged, [{"称呼": name, "紧急": ""} for name in ("张伟", "李娜")])
