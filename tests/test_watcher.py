@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -566,3 +567,84 @@ def test_once_leaves_a_new_empty_scan_in_the_inbox_and_quarantines_one_empty_for
     assert slept == []  # --once never waits ten minutes for an empty file
     assert tree(inbox(ws)) == ["刚建的.pdf"]
     assert (watcher.still_empty(), watcher.still_written()) == (["刚建的.pdf"], [])
+
+
+def test_the_archive_disk_dropped_while_the_service_runs_keeps_the_scans_in_the_inbox_until_it_is_back(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    """The NAS holding records/archive dropped mid-day, the empty mount point left: the running service filed the
+    next scans into it, on the server's own disk, where nothing found them once the NAS was back.  Now it files
+    nothing, quarantines nothing, says so once, and files them when the archive's files are there again."""
+    clock = FakeClock()
+    said: list[str] = []
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), clock=clock, say=said.append)
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert [o.status for o in watcher.check(set(watcher.scan()))] == ["filed"]
+    archive, nas = ws.root / "records" / "archive", tmp_path / "nas"
+    archive.rename(nas)  # the mount dropped: an empty folder where the archive was
+    archive.mkdir()
+    names = ["1-1-102_产权证明_20261101.pdf", "1-1-103_产权证明_20261101.pdf"]
+    for number, name in enumerate(names, start=2):
+        write_scan(inbox(ws) / name, number)
+    candidates = set(watcher.scan())
+    for _ in range(240):  # a minute of passes a quarter of a second apart
+        assert watcher.check(candidates) == []
+        candidates = set()
+        clock.now += 0.25
+    assert said == ["档案目录里一个文件也没有（存放档案的磁盘可能没有接好），收件箱里的文件先不归档"]
+    assert tree(inbox(ws)) == names
+    assert tree(archive) == [] and tree(ws.root / "records" / "quarantine") == []
+    assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001"]
+    archive.rmdir()
+    nas.rename(archive)  # mounted again
+    clock.now += 30
+    assert sorted((o.source, o.status) for o in watcher.check(set())) == [(name, "filed") for name in names]
+    assert said[1:] == ["档案目录里又有文件了（约 90 秒没有归档），继续归档"]
+    assert tree(inbox(ws)) == []
+    assert [(i.archive_no, i.unit) for i in list_items(ledger)] == [
+        ("YZ-2026-00001", "1-1-101"),
+        ("YZ-2026-00002", "1-1-102"),
+        ("YZ-2026-00003", "1-1-103"),
+    ]
+    assert tree(archive) == [
+        f"业主档案/2026/YZ-2026-0000{n}_产权证明.pdf{suffix}" for n in (1, 2, 3) for suffix in ("", ".json")
+    ]
+
+
+def test_once_on_a_server_whose_archive_disk_is_not_mounted_refuses_and_leaves_the_inbox(
+    ws: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
+) -> None:
+    """``watch --once`` (cron) on a server whose archive disk drops between its check and its filing: exit 4, the
+    scan left in the inbox and counted (it was filed onto the empty mount point); run again with the disk still
+    not mounted: exit 4 with the refusal, as before."""
+    from recordkit.archive import watcher as watcher_module
+
+    fast = {"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"}
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert run_cli("watch", "--once", env=fast).exit_code == 0
+    archive = ws.root / "records" / "archive"
+    write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+    real_recover = watcher_module.InboxWatcher.recover
+
+    def recover_then_drop(self: InboxWatcher) -> None:
+        real_recover(self)  # the check at the start finds the archive ...
+        archive.rename(tmp_path / "nas")  # ... and the disk drops before the batch is filed
+        archive.mkdir()
+
+    refusal = (
+        "这台电脑上找不到档案文件：台账里的 1 件档案，records/archive 里一件也没有。"
+        "请在存放档案的电脑（一般是办公室服务器）上运行 recordkit file 或归档服务（在这里归档，文件会留在这台电脑上，"
+        "档案网页、档案检查和夜间索引都找不到它；扫描件请放进服务器的收件箱 records/inbox；这台电脑照常检索）。"
+        "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(watcher_module.InboxWatcher, "recover", recover_then_drop)
+        result = run_cli("watch", "--once", env=fast)
+    assert result.exit_code == 4, result.output
+    assert result.stderr == f"错误：1 个文件留在收件箱，没有归档（档案目录里一个文件也没有）：{refusal}\n"
+    assert tree(inbox(ws)) == ["1-1-102_产权证明_20261101.pdf"] and tree(archive) == []
+    result = run_cli("watch", "--once", env=fast)
+    assert (result.exit_code, result.stderr) == (4, f"错误：{refusal}\n")
+    assert tree(inbox(ws)) == ["1-1-102_产权证明_20261101.pdf"] and tree(archive) == []
+    assert tree(ws.root / "records" / "quarantine") == []
+    assert [i.unit for i in list_items(ledger)] == ["1-1-101"]

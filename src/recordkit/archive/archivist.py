@@ -233,6 +233,13 @@ class ArchiveMismatch(IntegrityError):
     database URL pointing at a new empty ledger).  Filing stops: nothing may be overwritten."""
 
 
+class ArchiveAway(WorkspaceError):
+    """records/archive holds no file at all while the catalogue has items: a clerk's PC sharing the PostgreSQL
+    ledger (the archive is on the office's server), or the archive's disk not mounted — at a command's start, or
+    dropped while the filing service runs.  Nothing is filed: a scan would stay where nothing on the server finds
+    it; the service keeps the files in the inbox until the archive is back."""
+
+
 class _Duplicate(Exception):
     def __init__(self, item: ArchiveItem) -> None:
         super().__init__(item.archive_no)
@@ -923,6 +930,10 @@ class Archivist:
         self._tree_numbers, self._inside, self._folders = {}, {}, {}  # this batch's listings and folders
         try:
             with self.ledger.write() as conn:
+                if catalogued := self._catalogued_elsewhere(conn):
+                    # The archive's disk dropped since this process began (a NAS mount gone while the service
+                    # runs): placed now, the files would land on this computer's own disk, under the mount point.
+                    raise archive_elsewhere(catalogued, "recordkit file 或归档服务", _FILED_ELSEWHERE)
                 # A few queries for the whole batch, not a few per file: what is filed with these
                 # hashes, which of the units exist, and (per category and year) the last number.
                 known = _filed_with(conn, {prepared.sha for _, prepared in ready})
@@ -964,6 +975,14 @@ class Archivist:
             _remove_published(placed)  # rolled back: no file without its row
             raise
         return results
+
+    def _catalogued_elsewhere(self, conn: Connection) -> int:
+        """How many items the catalogue holds when records/archive holds no file at all (0 when it holds one, as
+        it does but on a clerk's PC or an unmounted disk: the walk stops at the first file, the count is asked
+        only when there is none)."""
+        if next(_walk_files(self.archive_dir), None) is not None:
+            return 0
+        return int(conn.execute(sa.select(sa.func.count()).select_from(archive_items)).scalar_one())
 
     def _plan_one(
         self,
@@ -2329,11 +2348,11 @@ class NoChange(UsageError):
     Not a failure: the command line says it and exits 0."""
 
 
-def archive_elsewhere(catalogued: int, command: str, here: str) -> WorkspaceError:
+def archive_elsewhere(catalogued: int, command: str, here: str) -> ArchiveAway:
     """The refusal of ``command`` on a computer where not one of the ``catalogued`` items' files is: a clerk's PC
     sharing the PostgreSQL ledger (the archive is on the office's server), or an archive disk not mounted;
     ``here`` says what running it there would do."""
-    return WorkspaceError(
+    return ArchiveAway(
         f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有。"
         f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
         "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
@@ -3081,6 +3100,7 @@ def flag_metadata(
 
 
 __all__ = [
+    "ArchiveAway",
     "ArchiveItem",
     "Archivist",
     "FilingOutcome",

@@ -31,7 +31,14 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from recordkit.archive.archivist import BATCH_SIZE, ArchiveMismatch, FilingOutcome, PreparedBatch, ReadAhead
+from recordkit.archive.archivist import (
+    BATCH_SIZE,
+    ArchiveAway,
+    ArchiveMismatch,
+    FilingOutcome,
+    PreparedBatch,
+    ReadAhead,
+)
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
 from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
@@ -56,7 +63,8 @@ INDEX_CLEARANCE = 0.2
 #: (a file being written changes sooner than that, and is not read again and again).
 READ_AHEAD_SHARE = 0.1
 #: When the ledger cannot take the files (its server restarting or away, busy, read-only, its disk full), or this
-#: machine's disk refuses them (full, read-only, not ours to write), they stay in the inbox
+#: machine's disk refuses them (full, read-only, not ours to write), or the archive folder holds no file at all
+#: (its disk not mounted, a NAS mount dropped while the service runs), they stay in the inbox
 #: and are tried again after this many seconds, the pause doubling up to ``RETRY_MAX``: an hour's outage
 #: of a PostgreSQL server costs ~120 tries, each logged, where trying at every pass made ~20 a second and rotated
 #: the service's whole log away within two minutes.
@@ -82,8 +90,8 @@ class Observation:
 
 @dataclass
 class Held:
-    """The files could not be filed since ``since`` (``what`` refused them: the ledger, or the disk): they are
-    tried again at ``retry_at``."""
+    """The files could not be filed since ``since`` (``what`` refused them: the ledger, the disk, or the archive
+    folder without its files): they are tried again at ``retry_at``."""
 
     what: str
     since: float
@@ -93,22 +101,33 @@ class Held:
 
 
 #: What refused the files, as the service says it, and as its log does.
-LEDGER, DISK = "台账数据库", "归档所在的磁盘"
-_ENGLISH = {LEDGER: "the ledger", DISK: "the disk"}
+LEDGER, DISK, ARCHIVE = "台账数据库", "归档所在的磁盘", "档案目录"
+_ENGLISH = {LEDGER: "the ledger", DISK: "the disk", ARCHIVE: "the archive folder"}
+#: What the service says when the archive folder is found without a file while it runs.
+ARCHIVE_AWAY = "档案目录里一个文件也没有（存放档案的磁盘可能没有接好），收件箱里的文件先不归档"
 
 
 def _refusal(err: BaseException) -> RecordkitError | None:
     """What makes files wait in the inbox rather than fail: the ledger busy, away or read-only (``LedgerError``),
-    or a disk full, read-only or not ours to write (``StorageError``, or the ``OSError`` it stands for) — a
-    scan is never quarantined for it.  None for any other error (the file's own)."""
-    if isinstance(err, LedgerError | StorageError):
+    a disk full, read-only or not ours to write (``StorageError``, or the ``OSError`` it stands for), or the
+    archive folder without a file while the catalogue has items (``ArchiveAway``: its disk dropped while the
+    service runs) — a scan is never quarantined for it.  None for any other error (the file's own)."""
+    if isinstance(err, LedgerError | StorageError | ArchiveAway):
         return err
     return storage_error(err) if isinstance(err, OSError) else None
 
 
 def refused_by(err: RecordkitError) -> str:
-    """``LEDGER`` or ``DISK``: what refused the files (a ledger whose disk is full is the ledger)."""
+    """``LEDGER``, ``DISK`` or ``ARCHIVE``: what refused the files (a ledger whose disk is full is the ledger)."""
+    if isinstance(err, ArchiveAway):
+        return ARCHIVE
     return LEDGER if isinstance(err, LedgerError) else DISK
+
+
+def held_because(err: RecordkitError) -> str:
+    """Why files were left in the inbox, in a few words (``--once``'s message)."""
+    what = refused_by(err)
+    return "档案目录里一个文件也没有" if what == ARCHIVE else f"{what}现在不能写入"
 
 
 class FileStabilityTracker:
@@ -497,7 +516,10 @@ class InboxWatcher:
         if pause is None:
             what = refused_by(err)
             log.warning("%s refuses, %d files stay in the inbox: %s", _ENGLISH[what], waiting, err.message)
-            self.say(f"{what}暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
+            if what == ARCHIVE:  # (its message is the one for a clerk's PC, where the service refuses to start)
+                self.say(ARCHIVE_AWAY)
+            else:
+                self.say(f"{what}暂时不能写入，{waiting} 个文件先留在收件箱，恢复后自动归档：{err.message}")
             self._pause = Held(what, now, RETRY_FIRST, now + RETRY_FIRST, now)
             return
         pause.pause = min(pause.pause * 2, RETRY_MAX)
@@ -527,7 +549,10 @@ class InboxWatcher:
             seconds, what = self.clock() - self._pause.since, self._pause.what
             self._pause = None
             log.info("%s takes files again after %.0f s", _ENGLISH[what], seconds)
-            self.say(f"{what}已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
+            if what == ARCHIVE:
+                self.say(f"档案目录里又有文件了（约 {seconds:.0f} 秒没有归档），继续归档")
+            else:
+                self.say(f"{what}已恢复（约 {seconds:.0f} 秒不能写入），继续归档")
 
     def _resting(self, now: float) -> bool:
         """Whether the ledger or the disk refused a moment ago and its pause has not run (files that waited and were

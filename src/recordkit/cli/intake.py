@@ -111,7 +111,7 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watcher import InboxWatcher, refused_by, setup_watch_log, signal_handlers
+    from recordkit.archive.watcher import InboxWatcher, held_because, setup_watch_log, signal_handlers
     from recordkit.core.config import NUMBER_RANGES
     from recordkit.core.errors import UsageError
 
@@ -144,7 +144,7 @@ def watch_command(
                     "空了 10 分钟以上的才移到隔离区"
                 )
             if (why := watcher.refusal) is not None:
-                left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{refused_by(why)}现在不能写入）：{why.message}"
+                left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{held_because(why)}）：{why.message}"
                 raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
             return
         mode = "定时扫描" if polling else "变更通知"
