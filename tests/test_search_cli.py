@@ -462,6 +462,40 @@ def test_archive_verify_on_a_clerks_pc_without_the_archive_is_refused(
     assert run_cli("archive", "verify").exit_code == 0  # at the server
 
 
+def test_archive_verify_on_a_pc_holding_a_few_copies_says_where_to_run_it_not_to_rescan(
+    filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
+) -> None:
+    """A clerk's PC holding copies of two of the five archived files: ``archive verify`` there called the other
+    three 不见了 and sent the clerk to scan their paper originals again.  When most are missing it now says they are
+    not on this computer and where to run the check; a server missing a few keeps the advice to rescan."""
+    from recordkit.archive.archivist import list_items
+
+    at_pc = _clerks_pc(filed, tmp_path)
+    items = list_items(ledger)
+    assert len(items) == 5
+    for item in items[:2]:  # copied onto the PC by hand
+        for suffix in ("", ".json"):
+            copy = Path(at_pc["RECORDKIT_HOME"]) / (item.path + suffix)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(filed.root / (item.path + suffix), copy)
+    result = run_cli("archive", "verify", env=at_pc)
+    assert result.exit_code == 9, result.output
+    assert result.stderr == "".join(
+        f"问题：{item.archive_no}：台账有记录，但文件 {item.path} 在这台电脑上找不到\n" for item in items[2:]
+    ) + (
+        "错误：档案检查发现 3 处问题（共检查 5 件），其中 3 件档案的文件在这台电脑上找不到："
+        "如果档案存放在另一台电脑（一般是办公室服务器）上，请在那台电脑上运行 recordkit archive verify\n"
+    )
+    for item in items[3:]:  # the server itself lost two files: rescanning is the advice there
+        (filed.root / item.path).unlink()
+    result = run_cli("archive", "verify")
+    assert result.exit_code == 9, result.output
+    assert result.stderr == "".join(
+        f"问题：{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）\n"
+        for item in items[3:]
+    ) + ("错误：档案检查发现 2 处问题（共检查 5 件）\n")
+
+
 def test_filing_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:
     """A scan filed on a PC sharing the ledger stayed on the PC: numbered in the shared ledger, its file where
     the server's web page, ``archive verify`` (which called it 不见了) and nightly index could not find it."""

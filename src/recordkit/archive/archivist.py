@@ -2821,10 +2821,18 @@ class VerifyReport:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    #: The items whose file is not on this computer, each with where its line stands in ``problems``.
+    missing: list[tuple[int, ArchiveItem]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def mostly_elsewhere(self) -> bool:
+        """More than half of the catalogued files are not on this computer: most likely a clerk's PC holding a few
+        copies, the archive kept on another computer — not a server that lost them (a rescan is not the advice)."""
+        return 2 * len(self.missing) > self.checked
 
 
 def verify(
@@ -2856,6 +2864,9 @@ def verify(
         _verify_item(workspace, ledger, operator, item, repair, report)
         if progress:
             progress(done, len(items))
+    if report.mostly_elsewhere:
+        for at, item in report.missing:
+            report.problems[at] = f"{item.archive_no}：台账有记录，但文件 {item.path} 在这台电脑上找不到"
     for path in sorted(_walk_files(archivist.archive_dir)):
         relative = _relative(workspace, path)
         if path.name.endswith(SIDECAR_SUFFIX):
@@ -2906,6 +2917,8 @@ def _verify_item(
         return
     path = found
     if not path.is_file():
+        # (reworded by ``verify`` when most are missing: then the archive is most likely kept on another computer)
+        report.missing.append((len(report.problems), item))
         report.problems.append(f"{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）")
         return
     if sha256_of(path) != item.sha256:
@@ -3061,7 +3074,13 @@ def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:
 def require_ok(report: VerifyReport) -> None:
     """``IntegrityError`` naming how many problems there are, when there are any."""
     if not report.ok:
-        raise IntegrityError(f"档案检查发现 {len(report.problems)} 处问题（共检查 {report.checked} 件）")
+        said = f"档案检查发现 {len(report.problems)} 处问题（共检查 {report.checked} 件）"
+        if report.mostly_elsewhere:
+            said += (
+                f"，其中 {len(report.missing)} 件档案的文件在这台电脑上找不到："
+                "如果档案存放在另一台电脑（一般是办公室服务器）上，请在那台电脑上运行 recordkit archive verify"
+            )
+        raise IntegrityError(said)
 
 
 def flag_metadata(
