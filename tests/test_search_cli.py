@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
 from tests.search_helpers import (
     file_documents,
@@ -494,6 +494,58 @@ def test_archive_verify_on_a_pc_holding_a_few_copies_says_where_to_run_it_not_to
         f"问题：{item.archive_no}：台账有记录，但文件 {item.path} 不见了（请从纸质原件重新扫描归档）\n"
         for item in items[3:]
     ) + ("错误：档案检查发现 2 处问题（共检查 5 件）\n")
+
+
+def test_the_web_page_on_a_clerks_pc_says_the_files_are_on_the_server(
+    filed: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    """``recordkit serve`` on a clerk's PC (the archive on the server): the item page showed pages whose images
+    failed with 500, and the images, the original's download and a correction all asked the administrator to check
+    the server's files, which are sound.  They now say the files are on the server and its page is where to open
+    them; a server that lost one file keeps asking to check it."""
+    from recordkit.archive.archivist import Archivist, list_items
+    from recordkit.archive.rules import Metadata
+    from recordkit.core.workspace import open_workspace
+    from recordkit.demo.scans import write_scan
+    from recordkit.web.app import create_app
+    from tests.web_helpers import Browser, text_of
+
+    scan = write_scan(tmp_path / "产权证明.pdf", 1)
+    assert Archivist(filed, ledger, "档案员").file(scan, Metadata(category="业主档案", unit="1-1-101")).item
+    pdf = next(item for item in list_items(ledger) if item.path.endswith(".pdf"))
+    docx = next(item for item in list_items(ledger) if item.path.endswith(".docx"))
+    at_pc = open_workspace(Path(_clerks_pc(filed, tmp_path)["RECORDKIT_HOME"]), environ={})
+    on_the_server = " 的原件存放在服务器上：请打开服务器上的档案网页查看。如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+    with open_ledger(at_pc.database_url) as pc_ledger:
+        browser = Browser(create_app(at_pc, accounts_required=False, ledger=pc_ledger))
+        for item in (pdf, docx):
+            page = browser.get(f"/item/{item.archive_no}")
+            assert page.status_code == 200
+            assert f"这台电脑上没有档案文件，{item.archive_no}{on_the_server}" in text_of(page)
+            assert "第 1 页" not in text_of(page) and "没有页面图像" not in text_of(page)
+            download = browser.get(f"/item/{item.archive_no}/original")
+            assert download.status_code == 404
+            assert f"这台电脑上没有档案文件，{item.archive_no}{on_the_server}" in text_of(download)
+        image = browser.get(f"/item/{pdf.archive_no}/page/1?w=800")
+        assert image.status_code == 404
+        assert f"这台电脑上没有档案文件，{pdf.archive_no}{on_the_server}" in text_of(image)
+        browser.get(f"/item/{docx.archive_no}")
+        form = {"was_category": docx.category, "was_unit": docx.unit or "", "was_title": docx.title}
+        form |= {"was_date": docx.doc_date.isoformat() if docx.doc_date else "", "category": docx.category}
+        form |= {"unit": docx.unit or "", "title": "改过的题名", "date": form["was_date"]}
+        refused = browser.post(f"/item/{docx.archive_no}/update", form)
+        assert (
+            f"这台电脑上没有档案文件，{docx.archive_no} 的原件存放在服务器上，没有改动：请打开服务器上的档案网页改正。"
+            "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+        ) in text_of(refused)
+    assert [item.title for item in list_items(ledger) if item.archive_no == docx.archive_no] == [docx.title]
+    (filed.root / pdf.path).unlink()  # on the server, one file lost: its files are what to check
+    server = Browser(create_app(filed, accounts_required=False, ledger=ledger))
+    lost = server.get(f"/item/{pdf.archive_no}/original")
+    assert lost.status_code == 404
+    assert f"{pdf.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(lost)
+    page = server.get(f"/item/{pdf.archive_no}")
+    assert f"档案 {pdf.archive_no} 的文件不存在或不在档案库中：请管理员在服务器上检查档案文件" in text_of(page)
 
 
 def test_filing_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:

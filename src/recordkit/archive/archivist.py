@@ -2131,11 +2131,34 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
     outside records/archive/ or the file is not there (run ``recordkit archive verify``)."""
     path = _in_archive(workspace, item.path)
     if path is None or not path.is_file():
+        if (elsewhere := kept_elsewhere(workspace, item)) is not None:
+            raise elsewhere
         raise NotFoundError(
             f"{item.archive_no} 的文件不在档案库中：请运行 recordkit archive verify 检查",
             form_message=f"{item.archive_no} 的文件不在档案库中：{CHECK_FILES}",
         )
     return path
+
+
+def no_archive_here(workspace: Workspace) -> bool:
+    """records/archive holds no file at all (the walk stops at the first file): asked once a catalogued file is found
+    missing, this computer is not where the archive is kept, or its disk is not mounted."""
+    return next(_walk_files(workspace.records_dir / "archive"), None) is None
+
+
+def kept_elsewhere(workspace: Workspace, item: ArchiveItem) -> NotFoundError | None:
+    """What the web page (and the command line) say of ``item``'s file missing here when records/archive holds no
+    file at all — a clerk's PC sharing the PostgreSQL ledger, the archive on the office's server, or the archive's
+    disk not mounted —: that the file is on the server and its page is opened there, not that the server's files need
+    checking.  None when the archive has files here (then this item's own file is missing)."""
+    if not no_archive_here(workspace):
+        return None
+    return NotFoundError(
+        f"{item.archive_no} 的文件不在这台电脑上：records/archive 里一个档案文件也没有。"
+        "请在存放档案的电脑（一般是办公室服务器）上查看；如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好",
+        form_message=f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上：请打开服务器上的档案网页查看。"
+        "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好",
+    )
 
 
 # -- the catalogue --------------------------------------------------------------------------
@@ -2359,7 +2382,7 @@ def archive_elsewhere(catalogued: int, command: str, here: str) -> ArchiveAway:
     )
 
 
-def _file_not_here(item: ArchiveItem) -> WorkspaceError:
+def _file_not_here(workspace: Workspace, item: ArchiveItem) -> WorkspaceError:
     """The refusal of a correction where the item's file is not: a clerk's PC sharing a PostgreSQL ledger (the
     archive is on the office's server), or a file gone from the archive.  Made there, the correction went into
     the ledger and a stray sidecar on the PC, the server's sidecar kept the old values (``archive verify --repair``
@@ -2368,7 +2391,12 @@ def _file_not_here(item: ArchiveItem) -> WorkspaceError:
         f"{item.archive_no} 的档案文件 {item.path} 不在这台电脑上，什么也没有改动：改正要同时改文件旁的说明文件，"
         "请在存放档案的电脑（一般是办公室服务器）上改，或用档案网页改。"
         "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件",
-        form_message=f"{item.archive_no} 的档案文件在服务器上找不到，没有改动：请管理员检查档案文件",
+        form_message=(
+            f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上，没有改动：请打开服务器上的档案网页改正。"
+            "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+            if no_archive_here(workspace)
+            else f"{item.archive_no} 的档案文件在服务器上找不到，没有改动：请管理员检查档案文件"
+        ),
     )
 
 
@@ -2478,7 +2506,7 @@ def update_item(
                 )
             path = inside
             if not path.is_file():
-                raise _file_not_here(before)
+                raise _file_not_here(workspace, before)
             sidecar_path = path.with_name(path.name + SIDECAR_SUFFIX)
             extra, _ = _kept_in_sidecar(sidecar_path)
             former = [
@@ -3130,6 +3158,8 @@ __all__ = [
     "flag_metadata",
     "former_numbers",
     "get_item",
+    "kept_elsewhere",
+    "no_archive_here",
     "items_by_number",
     "last_seq",
     "lend",
