@@ -980,7 +980,7 @@ class Archivist:
         """How many items the catalogue holds when records/archive holds no file at all (0 when it holds one, as
         it does but on a clerk's PC or an unmounted disk: the walk stops at the first file, the count is asked
         only when there is none)."""
-        if next(_walk_files(self.archive_dir), None) is not None:
+        if _holds_a_file(self.archive_dir):
             return 0
         return int(conn.execute(sa.select(sa.func.count()).select_from(archive_items)).scalar_one())
 
@@ -2066,6 +2066,21 @@ def _walk_files(folder: Path) -> Iterator[Path]:
             yield Path(current) / name
 
 
+def _holds_a_file(folder: Path) -> bool:
+    """Whether anything but a folder lies below ``folder`` (as ``_walk_files`` would find it): stops at the first,
+    without listing a year's folder of thousands whole as ``os.walk`` does (asked at every batch the service files)."""
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.is_dir():  # a link to a folder is a folder, not followed (as os.walk tells them)
+                    return True
+                if not entry.is_symlink() and _holds_a_file(Path(entry.path)):
+                    return True
+    except OSError:  # gone or unreadable: nothing found there, as os.walk finds nothing
+        return False
+    return False
+
+
 #: A sidecar recordkit writes is a few kilobytes; a bigger one is not read (it is data, and hostile until checked).
 MAX_SIDECAR_BYTES = 256 * 1024
 _TEXT_FIELDS = {"archive_no", "prefix", "category", "title", "sha256", "path", "original_name", "source"}
@@ -2143,7 +2158,7 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
 def no_archive_here(workspace: Workspace) -> bool:
     """records/archive holds no file at all (the walk stops at the first file): asked once a catalogued file is found
     missing, this computer is not where the archive is kept, or its disk is not mounted."""
-    return next(_walk_files(workspace.records_dir / "archive"), None) is None
+    return not _holds_a_file(workspace.records_dir / "archive")
 
 
 def kept_elsewhere(workspace: Workspace, item: ArchiveItem) -> NotFoundError | None:
