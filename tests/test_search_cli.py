@@ -431,7 +431,7 @@ def test_a_correction_on_a_clerks_pc_without_the_items_file_is_refused(
         assert result.exit_code == 4, result.output
         assert result.stderr == (
             f"错误：GC-2024-00001 的档案文件 {path} 不在这台电脑上，什么也没有改动：改正要同时改文件旁的说明文件，"
-            "请在存放档案的电脑（一般是办公室服务器）上改，或用档案网页改。"
+            "请在存放档案的电脑（一般是办公室服务器）上改，或打开服务器上的档案网页改。"
             "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件\n"
         )
     assert not list((Path(at_pc["RECORDKIT_HOME"]) / "records" / "archive").rglob("*.json"))
@@ -534,6 +534,7 @@ def test_the_web_page_on_a_clerks_pc_says_the_files_are_on_the_server(
         form |= {"was_date": docx.doc_date.isoformat() if docx.doc_date else "", "category": docx.category}
         form |= {"unit": docx.unit or "", "title": "改过的题名", "date": form["was_date"]}
         refused = browser.post(f"/item/{docx.archive_no}/update", form)
+        assert refused.status_code == 409  # (a server error page, 500, before)
         assert (
             f"这台电脑上没有档案文件，{docx.archive_no} 的原件存放在服务器上，没有改动：请打开服务器上的档案网页改正。"
             "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"

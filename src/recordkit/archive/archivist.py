@@ -2404,7 +2404,7 @@ def _file_not_here(workspace: Workspace, item: ArchiveItem) -> WorkspaceError:
     would have put them back), and a new category stopped with an internal error."""
     return WorkspaceError(
         f"{item.archive_no} 的档案文件 {item.path} 不在这台电脑上，什么也没有改动：改正要同时改文件旁的说明文件，"
-        "请在存放档案的电脑（一般是办公室服务器）上改，或用档案网页改。"
+        "请在存放档案的电脑（一般是办公室服务器）上改，或打开服务器上的档案网页改。"
         "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件",
         form_message=(
             f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上，没有改动：请打开服务器上的档案网页改正。"

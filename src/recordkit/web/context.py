@@ -22,6 +22,7 @@ from recordkit.core.errors import (
     RecordkitError,
     UsageError,
     ValidationError,
+    WorkspaceError,
 )
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved
@@ -37,6 +38,8 @@ _STATUS_OF = (
     (UsageError, 400),
     (ValidationError, 400),
     (ConflictError, 409),
+    # a correction where the item's file is not (a clerk's PC: the archive is on the server), or filing refused there
+    (WorkspaceError, 409),
     (LedgerError, 503),
 )
 
