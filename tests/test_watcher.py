@@ -611,6 +611,39 @@ def test_the_archive_disk_dropped_while_the_service_runs_keeps_the_scans_in_the_
     ]
 
 
+def test_the_service_started_before_the_archive_disk_is_mounted_waits_for_it(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    """A server rebooted, the service started before the NAS holding records/archive was mounted: it stopped with
+    exit 4, and systemd (Restart=on-failure) started it again every few seconds, each time refused.  It now says
+    so once, keeps the scans in the inbox, and files them once the archive is there."""
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.1"})
+    said: list[str] = []
+    write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    InboxWatcher(Archivist(steady, ledger, "归档服务")).run_once()
+    archive, nas = ws.root / "records" / "archive", tmp_path / "nas"
+    archive.rename(nas)  # not mounted: the empty mount point
+    archive.mkdir()
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), polling=True, interval=0.05, say=said.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+        time.sleep(1.0)
+        assert thread.is_alive()
+        assert said[:1] == ["档案目录里一个文件也没有（存放档案的磁盘可能没有接好），收件箱里的文件先不归档"]
+        assert tree(inbox(ws)) == ["1-1-102_产权证明_20261101.pdf"] and tree(archive) == []
+        archive.rmdir()
+        nas.rename(archive)  # mounted
+        _wait_for(lambda: len(list_items(ledger)) == 2)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert tree(inbox(ws)) == [] and tree(ws.root / "records" / "quarantine") == []
+    assert [i.unit for i in list_items(ledger)] == ["1-1-101", "1-1-102"]
+
+
 def test_once_on_a_server_whose_archive_disk_is_not_mounted_refuses_and_leaves_the_inbox(
     ws: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path
 ) -> None:

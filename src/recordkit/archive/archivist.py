@@ -976,6 +976,10 @@ class Archivist:
             raise
         return results
 
+    def holds_files(self) -> bool:
+        """Whether records/archive holds any file (the archive is here: its disk mounted, not a clerk's PC)."""
+        return _holds_a_file(self.archive_dir)
+
     def _catalogued_elsewhere(self, conn: Connection) -> int:
         """How many items the catalogue holds when records/archive holds no file at all (0 when it holds one, as
         it does but on a clerk's PC or an unmounted disk: the walk stops at the first file, the count is asked
@@ -1472,7 +1476,7 @@ class Archivist:
     def _recover(self, conn: Connection, repair: bool = False) -> list[str]:
         done: list[str] = []
         rows = {row.path for row in conn.execute(sa.select(archive_items.c.path))}
-        if rows and not repair and next(_walk_files(self.archive_dir), None) is None:
+        if rows and not repair and not _holds_a_file(self.archive_dir):
             # A clerk's PC sharing the PostgreSQL ledger (the archive is on the server), or the archive's disk not
             # mounted: filed here, a scan would stay on this computer, where nothing on the server finds it.
             raise archive_elsewhere(len(rows), "recordkit file 或归档服务", _FILED_ELSEWHERE)
@@ -2944,7 +2948,7 @@ def _refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str) -> Non
         paths = [path for (path,) in conn.execute(sa.select(archive_items.c.path))]
     if not paths or any(_file_here(workspace, path) for path in paths):
         return
-    if next(_walk_files(workspace.records_subdir("archive")), None) is None:
+    if not _holds_a_file(workspace.records_subdir("archive")):
         raise archive_elsewhere(len(paths), command, _CHECKED_ELSEWHERE)
 
 

@@ -231,6 +231,7 @@ class InboxWatcher:
         #: ``--once`` says so and fails (a cron job must not read "nothing to file"); the service retries.
         self.held: dict[Path, RecordkitError] = {}
         self._pause: Held | None = None  # since when they could not be filed, and when to try again
+        self._recover_when_back = False  # the archive folder held no file as the service started (``run``)
         self.max_failures = MAX_FAILURES
         archivist.quarantine_on_error = False  # the service retries a failing file, MAX_FAILURES times
         # Files outside the inbox (records/generated/) stay where they are: once handled, they are
@@ -628,7 +629,15 @@ class InboxWatcher:
         """Watch until ``stop_event`` is set (SIGTERM, SIGINT).  A batch being committed is finished; a file
         being read is abandoned (its reader process killed) and stays in the inbox."""
         resume_readers()
-        self.recover()
+        try:
+            self.recover()
+        except ArchiveAway as away:
+            # A server whose archive disk is not mounted yet as the service starts (a NAS after a reboot): it waits
+            # for it as for a disk dropped while it runs — refused at start, it would be started again every few
+            # seconds by systemd — and finishes what a killed filing left there once the archive is back.
+            log.warning("the archive folder holds no file: waiting for it (%s)", away.message)
+            self.say(ARCHIVE_AWAY)
+            self._recover_when_back = True
         observer = self._start_observer()
         self._reading.set()
         try:
@@ -637,6 +646,9 @@ class InboxWatcher:
             while not self.stop_event.is_set():
                 filed = False
                 try:
+                    if self._recover_when_back and self.archivist.holds_files():
+                        self.recover()
+                        self._recover_when_back = False
                     filed = bool(self.check(candidates | self._take_dirty()))
                 except (ArchiveMismatch, LedgerMoved):  # the service stops: filing on would overwrite archived
                     raise  # files, or file into a ledger nobody reads any more
