@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ READ_ONLY = [
 
 
 def _dump(database: Path) -> list[str]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
         return list(conn.iterdump())
 
 
@@ -207,3 +208,75 @@ def test_doctor_says_a_ledger_file_this_account_may_only_read_takes_reads_only(
         "fix": "",
         "required": True,
     }
+
+
+def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_told_as_such(office: Workspace) -> None:
+    """A ledger copied into records/ by hand has no ledger.sqlite3-migrate.lock beside it, and in a folder the
+    account may only read, a reading command said 「无法写入（…ledger.sqlite3-migrate.lock）：没有写入权限…」
+    (exit 10): the lock file, not the folder.  Now a WAL ledger whose -wal and -shm files SQLite cannot make there
+    names the folder (exit 7); a ledger in the rollback journal's mode, which SQLite reads without making a file,
+    is read, and a payment on it is refused as on a ledger this account may only read (exit 7)."""
+    bound = _bound_by_file_modes()
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(office.root),
+        "RECORDKIT_OPERATOR": "测试员",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [*bound, sys.executable, "-m", "recordkit", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    folder = office.records_dir
+    database = folder / "ledger.sqlite3"
+    before = _dump(database)
+    for name in ("ledger.sqlite3-migrate.lock", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):  # (the dump's too)
+        (folder / name).unlink(missing_ok=True)
+    folder.chmod(0o555)
+    try:
+        listed = run("owners", "list")
+    finally:
+        folder.chmod(0o755)
+    assert listed.returncode == 7, listed.stdout + listed.stderr
+    assert listed.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 "
+        f"{folder} 里建 SQLite 的 -wal、-shm 文件（只读取也要建）：请让这个账户能写入这个文件夹；什么也没有写入"
+    )
+
+    with closing(sqlite3.connect(database)) as conn:  # as a copy made by a tool that leaves the rollback journal's mode
+        assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)
+    before = _dump(database)
+    for name in ("ledger.sqlite3-migrate.lock", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (folder / name).unlink(missing_ok=True)
+    folder.chmod(0o555)
+    try:
+        shown = run("owners", "show", "3-2-1201")
+        paid = run("fees", "pay", "3-2-1201", "--amount", "100")
+    finally:
+        folder.chmod(0o755)
+    assert shown.returncode == 0 and "3-2-1201" in shown.stdout, shown.stderr
+    assert paid.returncode == 7, paid.stdout + paid.stderr
+    assert paid.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} 只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）："
+        f"检索和查看可以，收款、归档、借阅等写入要让运行 recordkit 的系统账户能写入台账文件 {database} "
+        "和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）；什么也没有写入"
+    )
+    assert not [path.name for path in folder.glob("ledger.sqlite3-*") if path.name != "ledger.sqlite3-queue"]
+    assert _dump(database) == before
+
+    # a ledger of an older recordkit there: its upgrade is refused, not half made without the first-use lock
+    with closing(sqlite3.connect(database)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    before = _dump(database)
+    folder.chmod(0o555)
+    try:
+        upgraded = run("owners", "list")
+    finally:
+        folder.chmod(0o755)
+    assert upgraded.returncode == 7, upgraded.stdout + upgraded.stderr
+    assert upgraded.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} 的表结构版本是 0001，需要 {HEAD_REVISION}，要升级，但它只能读"
+        f"（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）：请让运行 recordkit 的系统账户能写入台账文件 "
+        f"{database} 和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）后再试；什么也没有写入"
+    )
+    assert _dump(database) == before

@@ -178,6 +178,18 @@ def _sqlite_refuses_writes(file: Path) -> bool:
     return False
 
 
+def _in_wal_mode(file: Path) -> bool:
+    """Whether the SQLite database ``file`` is in WAL mode, by its header (its bytes 18 and 19 are 2 then, 1 in the
+    rollback journal's mode): a WAL database needs its -wal and -shm files even to be read, one in the rollback
+    journal's mode is read without making a file beside it.  A file that cannot be read counts as WAL."""
+    try:
+        with file.open("rb") as opened:
+            header = opened.read(20)
+    except OSError:
+        return True
+    return header[18:20] != b"\x01\x01"
+
+
 def normalise_url(url: str) -> str:
     """Pick recordkit's PostgreSQL driver (psycopg 3) for plain ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -341,7 +353,14 @@ class Ledger:
             # and late); see the SQLAlchemy pysqlite "serializable isolation" recipe.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError as err:
+                # A ledger in the rollback journal's mode (a copy a tool left so) that this account may only read,
+                # or in a folder it may only read: it is read as it is, and its first write is refused by SQLite
+                # (``_sqlite_refused``).  A WAL ledger there fails again on its first statement, said there too.
+                if err.sqlite_errorcode & 0xFF != _SQLITE_READONLY:
+                    raise
             # The ledger is the system of record: every commit reaches the disk.
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -545,7 +564,7 @@ class Ledger:
         if self.dialect != "sqlite" or code is None or code & 0xFF != _SQLITE_READONLY:
             return None
         folder = self.file.parent if self.file is not None else Path.cwd()
-        if code == _SQLITE_READONLY_DIRECTORY:
+        if code == _SQLITE_READONLY_DIRECTORY and (self.file is None or _in_wal_mode(self.file)):
             return LedgerError(
                 f"台账数据库 {self.where} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 {folder} 里"
                 "建 SQLite 的 -wal、-shm 文件（只读取也要建）：请让这个账户能写入这个文件夹；什么也没有写入",
@@ -733,7 +752,9 @@ class Ledger:
         stamped revision, without the first-use lock, Alembic or schema inspection."""
         if self._stamped_revision() == HEAD_REVISION:
             return
-        with self._sqlite_first_use_lock():
+        with self._sqlite_first_use_lock() as held:
+            # (where the lock could not be taken, SQLite's own refusal of a folder this account may only read comes
+            # first, from this reading: the folder, not the lock file, is what the account lacks)
             current = self.revision()
             if current == HEAD_REVISION:
                 return
@@ -741,16 +762,24 @@ class Ledger:
                 raise self._missing_ledger()
             if current is not None and (not current.isdigit() or current > HEAD_REVISION):
                 raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
+            if not held:
+                raise LedgerError(
+                    f"台账数据库 {self.where} 的表结构版本是 {current or '（空库）'}，需要 {HEAD_REVISION}，"
+                    f"要升级，但它{SQLITE_READ_ONLY}：请{self.writes_need()}后再试；什么也没有写入"
+                )
             self.upgrade()
 
     @contextmanager
-    def _sqlite_first_use_lock(self) -> Iterator[None]:
+    def _sqlite_first_use_lock(self) -> Iterator[bool]:
+        """Whether the first-use lock is held: False where this account can neither make the lock file nor open it
+        for writing (a folder it may only read, a ledger copied in by hand without its lock file), where nothing
+        can be migrated; True on PostgreSQL, which has its advisory lock in ``upgrade()``."""
         # Two processes opening a new SQLite ledger at the same moment raced inside Alembic
         # ("table … already exists", or "database is locked" at once while the other turned
         # the file into WAL mode).  A lock file beside the database makes the second wait for
-        # the first, then find the schema current.  PostgreSQL has its advisory lock in upgrade().
+        # the first, then find the schema current.
         if self.file is None:
-            yield
+            yield True
             return
 
         # loaded on first use: filelock pulls in asyncio (~20 ms), and only a first use needs the lock
@@ -758,10 +787,16 @@ class Ledger:
 
         lock = FileLock(self.file.with_name(self.file.name + "-migrate.lock"), timeout=self.busy_timeout)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except Timeout as err:
             raise LedgerError(f"台账正被另一个程序初始化，等待 {self.busy_timeout} 秒后仍未完成，请稍后再试") from err
+        except PermissionError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     def schema_exists(self) -> bool:
         """Whether the ledger's schema is there (always, without one: the server's default)."""
