@@ -278,6 +278,26 @@ def test_a_sqlite_ledger_this_account_cannot_write_is_read_only(
         assert ledger.read_only() is read_only
 
 
+def test_a_wal_file_holding_transactions_is_never_advised_removed(
+    tmp_path: Path, _sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The advice for -wal and -shm files a reader left read-only is to remove them or make them writable, but a
+    -wal still holding transactions not copied into the ledger file loses them when removed: for it, writable only."""
+    url = migrated_sqlite(_sqlite_template, tmp_path / "ledger.sqlite3")
+    wal, shm = tmp_path / "ledger.sqlite3-wal", tmp_path / "ledger.sqlite3-shm"
+    with open_ledger(url) as ledger, open_ledger(url) as holder, holder.read() as held:
+        held.exec_driver_sql("SELECT count(*) FROM journal").scalar()  # a reader keeps the WAL from its checkpoint
+        with ledger.write() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+        assert wal.stat().st_size > 0
+        _writes_denied(monkeypatch, wal, shm)
+        assert ledger.read_only()
+        assert ledger.writes_need() == (
+            f"在没有 recordkit 运行时（先停下 recordkit watch 和 recordkit serve）让运行 recordkit 的系统账户能写入 "
+            f"{wal}、{shm}（chmod，或改为这个账户所有）；不要删除 {wal}：里面有还没写进台账文件的记录"
+        )
+
+
 # -- the journal ------------------------------------------------------------------------
 
 

@@ -280,3 +280,60 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
         f"{database} 和它所在的文件夹（SQLite 在那里建 -wal、-shm 文件）后再试；什么也没有写入"
     )
     assert _dump(database) == before
+
+
+def test_wal_files_a_reader_left_read_only_are_named_with_what_to_do(office: Workspace) -> None:
+    """SQLite makes a ledger's -wal and -shm files with the ledger file's mode: a reading while the file was 0444
+    left them read-only, and once the file was writable again every write was refused as on a file this account
+    may only read (「不能写入这个文件，或它所在的文件夹」), and doctor said the same, naming neither.  Doctor now names
+    the file and says what to do (with no recordkit running, remove it or make it writable), as does the refused
+    payment; done, the payment goes through."""
+    bound = _bound_by_file_modes()
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(office.root),
+        "RECORDKIT_OPERATOR": "测试员",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [*bound, sys.executable, "-m", "recordkit", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    database = office.records_dir / "ledger.sqlite3"
+    shm = office.records_dir / "ledger.sqlite3-shm"
+    for name in ("ledger.sqlite3-wal", "ledger.sqlite3-shm"):
+        (office.records_dir / name).unlink(missing_ok=True)
+    database.chmod(0o444)
+    assert run("owners", "show", "3-2-1201").returncode == 0  # a reader that could only read the file
+    database.chmod(0o644)
+    assert shm.stat().st_mode & 0o777 == 0o444
+    before = _dump(database)
+
+    what_to_do = (
+        f"在没有 recordkit 运行时（先停下 recordkit watch 和 recordkit serve）删除 {shm}，"
+        "或让运行 recordkit 的系统账户能写入它（chmod，或改为这个账户所有）"
+    )
+    said = (
+        "只能读（运行 recordkit 的系统账户不能写入 SQLite 留在它旁边的 ledger.sqlite3-shm，"
+        "多半是一个只能读台账的程序留下的）"
+    )
+    checked = run("doctor", "--json")
+    assert next(check for check in json.loads(checked.stdout) if check["name"] == "台账数据库") == {
+        "name": "台账数据库",
+        "ok": False,
+        "detail": f"sqlite:///{database}：{said}（表结构版本 {HEAD_REVISION}）："
+        f"检索和查看可以，收款、归档、借阅等写入要{what_to_do}",
+        "fix": what_to_do,
+        "required": True,
+    }
+    paid = run("fees", "pay", "3-2-1201", "--amount", "100")
+    assert paid.returncode == 7, paid.stdout + paid.stderr
+    assert paid.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} {said}：检索和查看可以，收款、归档、借阅等写入要{what_to_do}；"
+        "什么也没有写入"
+    )
+    assert _dump(database) == before
+
+    shm.unlink()  # as the advice says, no recordkit running
+    paid = run("fees", "pay", "3-2-1201", "--amount", "100")
+    assert paid.returncode == 0, paid.stdout + paid.stderr

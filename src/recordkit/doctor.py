@@ -67,6 +67,8 @@ def check_database(workspace: Workspace) -> Check:
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
             read_only = ledger.read_only()
             read_only_said, read_only_advice = ledger.read_only_said, ledger.read_only_advice
+            # (a SQLite ledger kept read-only by -wal or -shm files a reader left: a fault, unlike a replica)
+            leftovers_fix = ledger.writes_need() if ledger.leftovers() else ""
             upgrade_where = (
                 "在连主库的电脑上" if ledger.dialect == "postgresql" else f"{ledger.writes_need()}后"
             ) + "运行 recordkit db upgrade"
@@ -92,7 +94,7 @@ def check_database(workspace: Workspace) -> Check:
         upgrade = revision != HEAD_REVISION
         return Check(
             "台账数据库",
-            not upgrade,
+            not upgrade and not leftovers_fix,
             f"{where}：{read_only_said}"
             + (
                 f"，表结构版本 {revision or '（空库）'}，需要 {HEAD_REVISION}"
@@ -100,7 +102,7 @@ def check_database(workspace: Workspace) -> Check:
                 else f"（表结构版本 {revision}）"
             )
             + f"：{read_only_advice}",
-            upgrade_where if upgrade else "",
+            upgrade_where if upgrade else leftovers_fix,
         )
     if no_schema:
         return Check("台账数据库", False, f"{where}：新的空台账，但{NO_SCHEMA}", NO_SCHEMA_ADVICE)

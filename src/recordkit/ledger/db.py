@@ -146,6 +146,20 @@ def _new_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 
+def _companions(file: Path) -> tuple[Path, Path]:
+    """The files SQLite keeps beside the ledger ``file`` in WAL mode: its -wal and its -shm."""
+    return file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")
+
+
+def sqlite_leftovers(file: Path) -> list[Path]:
+    """The -wal and -shm files beside the SQLite ledger ``file`` that this process may not write although it may
+    write the ledger itself: SQLite makes them with the ledger file's mode, so a process that could only read the
+    file (0444 then) left them read-only, and they keep a ledger that is writable again read-only."""
+    if not file.exists() or not os.access(file, os.W_OK):
+        return []
+    return [companion for companion in _companions(file) if companion.exists() and not os.access(companion, os.W_OK)]
+
+
 def sqlite_takes_writes(file: Path) -> bool:
     """Whether this process may write the SQLite ledger ``file``: the file itself, and the files SQLite keeps beside
     it in WAL mode (``-wal``, ``-shm``), each one where it is there, or its folder where SQLite must make it.  The
@@ -156,7 +170,7 @@ def sqlite_takes_writes(file: Path) -> bool:
         return os.access(file.parent, os.W_OK | os.X_OK)
     if not os.access(file, os.W_OK):
         return False
-    for companion in (file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+    for companion in _companions(file):
         if companion.exists():
             if not os.access(companion, os.W_OK):
                 return False
@@ -571,6 +585,12 @@ class Ledger:
                 form_message="台账数据库打不开（运行档案室网页的系统账户不能写入台账所在的文件夹）："
                 "请管理员让这个账户能写入台账文件和它所在的文件夹；什么也没有写入",
             )
+        if self.leftovers():
+            return LedgerError(
+                f"台账数据库 {self.where} {self.read_only_said}：{self.read_only_advice}；什么也没有写入",
+                form_message="台账只能读（运行档案室网页的系统账户不能写入台账旁边 SQLite 留下的文件）："
+                "请管理员运行 recordkit doctor，按其中的说明处理；什么也没有写入",
+            )
         return LedgerError(
             f"台账数据库 {self.where} {SQLITE_READ_ONLY}：{self.read_only_advice}；什么也没有写入",
             form_message="台账只能读（运行档案室网页的系统账户不能写入台账文件）："
@@ -664,13 +684,38 @@ class Ledger:
             return self.file is not None and not sqlite_takes_writes(self.file)
         return self.dialect == "postgresql" and self._server_says(f"SELECT {TAKES_NO_WRITES}")
 
+    def leftovers(self) -> list[Path]:
+        """``sqlite_leftovers`` of a SQLite ledger: its -wal and -shm files this process may not write, though it
+        may write the ledger file.  None on PostgreSQL."""
+        return sqlite_leftovers(self.file) if self.dialect == "sqlite" and self.file is not None else []
+
     @property
     def read_only_said(self) -> str:
         """How a message says that ``read_only`` is true: "只能读（…）" and why, as the backend has it."""
+        if leftovers := self.leftovers():
+            names = "、".join(leftover.name for leftover in leftovers)
+            return (
+                f"只能读（运行 recordkit 的系统账户不能写入 SQLite 留在它旁边的 {names}，"
+                "多半是一个只能读台账的程序留下的）"
+            )
         return SQLITE_READ_ONLY if self.dialect == "sqlite" else READ_ONLY
 
     def writes_need(self, program: str = "recordkit") -> str:
         """What lets ``program`` write this ledger once ``read_only`` is true, said after "请" or "要"."""
+        if leftovers := self.leftovers():
+            # SQLite makes them again as it opens the ledger; only a -wal holding transactions not yet copied into
+            # the ledger file (a writer that stopped before its checkpoint) must not be removed.
+            kept = [leftover for leftover in leftovers if leftover.name.endswith("-wal") and leftover.stat().st_size]
+            files = "、".join(str(leftover) for leftover in leftovers)
+            if kept:
+                return (
+                    f"在没有 recordkit 运行时（先停下 recordkit watch 和 recordkit serve）让运行 {program} 的系统账户"
+                    f"能写入 {files}（chmod，或改为这个账户所有）；不要删除 {kept[0]}：里面有还没写进台账文件的记录"
+                )
+            return (
+                f"在没有 recordkit 运行时（先停下 recordkit watch 和 recordkit serve）删除 {files}，"
+                f"或让运行 {program} 的系统账户能写入{'它们' if len(leftovers) > 1 else '它'}（chmod，或改为这个账户所有）"
+            )
         if self.dialect == "sqlite":
             return (
                 f"让运行 {program} 的系统账户能写入台账文件 {self.file} 和它所在的文件夹"
