@@ -237,3 +237,23 @@ def test_a_loan_refused_by_a_read_only_ledger_asks_for_the_primarys_page_not_a_s
     assert said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入" in text_of(lent)
     assert "recordkit.toml" not in text_of(lent) and "[database]" not in text_of(lent)
     assert caught.value.message == said + "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
+
+
+def test_a_sign_in_sent_to_a_page_that_offers_no_form_gets_its_read_only_answer(
+    workspace: Workspace, web_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign-in page on a ledger the page cannot write offers no form, so no CSRF token: a sign-in sent there
+    anyway (a form opened before, a script) got the 400 page 「表单缺少安全校验码或已过期」, which sends the clerk back
+    to a page without a form.  It now gets the page's own 503 answer, why no one signs in there; nothing of a session
+    is kept.  On a ledger that takes writes a sign-in without its token is still refused (400)."""
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    browser = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger))
+    refused = browser.post("/login", {"name": "王档案", "password": PASSWORD}, token=False)
+    assert refused.status_code == 400 and "表单缺少安全校验码或已过期" in text_of(refused)
+    monkeypatch.setattr("recordkit.ledger.db.sqlite_takes_writes", lambda _file: False)
+    for token in ({}, {"csrf_token": "forged"}):
+        tried = browser.post("/login", {"name": "王档案", "password": PASSWORD, **token}, token=False)
+        assert tried.status_code == 503, text_of(tried)
+        assert text_of(tried) == f"登录 · recordkit 档案室 登录档案室 {SQLITE_READ_ONLY_SIGN_IN}"
+        assert "Set-Cookie" not in tried.headers
+    assert browser.get("/loans").status_code == 302  # not signed in

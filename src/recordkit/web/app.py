@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -104,7 +104,9 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.extensions["recordkit"] = Site(workspace, ledger, accounts_required)
-    CSRFProtect(app)
+    # The sign-in page checks its own token, after it has said whether it takes a sign-in at all: on a ledger the
+    # page cannot write it offers no form, so a sign-in sent there has no token and gets the page's own answer.
+    CSRFProtect(app).exempt(login)
     app.register_blueprint(pages)
     app.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     app.add_url_rule("/logout", "logout", logout, methods=["POST"])
@@ -260,6 +262,7 @@ def login() -> Any:
         return render_template("login.html", message=said, read_only=True, next=""), 503
     message, status = None, 200
     if request.method == "POST":
+        current_app.extensions["csrf"].protect()  # (exempt from the check before every request: see create_app)
         name = request.form.get("name", "").strip()
         try:
             signed_in = authenticate(
