@@ -5,11 +5,13 @@ a page served on this computer runs asks for sign-in from the next request on.""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from typer.testing import CliRunner
 
@@ -257,3 +259,88 @@ def test_a_sign_in_sent_to_a_page_that_offers_no_form_gets_its_read_only_answer(
         assert text_of(tried) == f"登录 · recordkit 档案室 登录档案室 {SQLITE_READ_ONLY_SIGN_IN}"
         assert "Set-Cookie" not in tried.headers
     assert browser.get("/loans").status_code == 302  # not signed in
+
+
+def test_a_page_on_a_moved_ledger_asks_the_administrator_in_words_for_the_page(
+    workspace: Workspace, web_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page still on a ledger moved away (``recordkit db move``) told its users to change 「recordkit.toml 的
+    [database] url」, a file they never open: on every page, and on a write sent before the page looked again (a
+    sign-in, here).  Both now ask the administrator to change the ledger's address in the settings; the command
+    line keeps naming the setting."""
+    from recordkit.ledger import journal
+    from recordkit.ledger.db import LEDGER_MOVED
+
+    monkeypatch.setattr("recordkit.web.context.MOVED_CHECK_SECONDS", 3600.0)  # the page looks once, at its start
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    browser = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger))
+    assert browser.get("/login").status_code == 200  # looked: not moved
+    target = "postgresql://db.example/recordkit"
+    with web_ledger.write() as conn:
+        moved_at = dt.datetime(2026, 12, 4, 9, 30, tzinfo=dt.UTC)
+        journal.record(conn, "站长", [journal.Change(LEDGER_MOVED, "ledger", target, None, {"to": target})], moved_at)
+    said = (
+        f"这个台账（sqlite:///{workspace.records_dir / 'ledger.sqlite3'}）已于 2026-12-04 搬到 {target}，不能再写入："
+    )
+
+    refused = browser.post("/login", {"name": "王档案", "password": PASSWORD})
+    assert refused.status_code == 503
+    assert text_of(refused) == (
+        f"出错了 · recordkit 档案室 出错了（503） {said}"
+        "请管理员把设置中的台账数据库地址改为新地址，并重启归档服务和网页服务 回到检索页"
+    )
+    shown = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger)).get("/login")
+    assert shown.status_code == 503
+    assert text_of(shown) == (
+        f"出错了 · recordkit 档案室 出错了（503） 台账已于 2026-12-04 搬到 {target}，这个网页还连着原来的台账"
+        f"（sqlite:///{workspace.records_dir / 'ledger.sqlite3'}）：请管理员把设置中的台账数据库地址改为新地址后重启网页服务"
+        " 回到检索页"
+    )
+    added = CliRunner().invoke(
+        cli_app,
+        ["fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"],
+        env={"RECORDKIT_HOME": str(workspace.root), "RECORDKIT_OPERATOR": "站长", "RECORDKIT_DATABASE_URL": None},
+    )
+    assert added.exit_code == 7
+    assert said + "请把 recordkit.toml 的 [database] url（和 schema）改为新地址" in added.stderr.replace("\n", "")
+
+
+@pytest.mark.postgres
+def test_a_page_whose_connections_go_through_a_pool_asks_the_administrator_in_words_for_the_page(
+    workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """A pool put in front of the database a page of an estate with its own schema reads (its ``options`` dropped:
+    the connection is in the default schema, another estate's) is refused as the connection opens, as it should
+    be; the page said 「请让 [database] url 直连 PostgreSQL（不经连接池）」, a setting its users never see.  It now
+    asks the administrator to connect the page's service to the database directly."""
+    from tests.conftest import through_pgbouncer
+
+    with open_ledger(through_pgbouncer(postgres_ledger_url), schema="estate_west", migrate=False) as ledger:
+        shown = Browser(create_app(workspace, accounts_required=True, ledger=ledger)).get("/login")
+    assert shown.status_code == 500
+    assert html.unescape(text_of(shown)) == (
+        "出错了 · recordkit 档案室 出错了（500） 连到 PostgreSQL 的连接没有进入这个小区的模式 estate_west（数据库说 "
+        'search_path 是 "$user", public）：多半是经过了连接池。为免读写到别的小区的台账，网页不使用这个连接，'
+        "什么也没有读写：请管理员让网页服务直连数据库（不经连接池） 回到检索页"
+    )
+
+
+@pytest.mark.postgres
+def test_a_page_that_sees_two_ledgers_asks_the_administrator_in_words_for_the_page(
+    workspace: Workspace, postgres_url: str
+) -> None:
+    """An estate without a schema (its ledger in public) whose database gets a second estate's ledger in the schema
+    named like the account: a new connection, which would take that one for its own, is refused, as it should be;
+    the page told its users to write [database] schema in recordkit.toml.  It now asks the administrator to name
+    the estate's schema in the settings."""
+    account = sa.engine.make_url(postgres_url).username
+    open_ledger(postgres_url).close()  # the estate's own, in public
+    open_ledger(postgres_url, schema=str(account)).close()  # another estate's, later
+    with open_ledger(postgres_url, migrate=False) as ledger:
+        shown = Browser(create_app(workspace, accounts_required=True, ledger=ledger)).get("/login")
+    assert shown.status_code == 500
+    assert html.unescape(text_of(shown)) == (
+        f'出错了 · recordkit 档案室 出错了（500） 数据库账户 {account} 连上后，search_path（"$user", public）里有 2 个'
+        f"模式都存着台账：{account}、public。设置里没有写明本小区的台账在哪个模式，数据库会用排在前面的 {account}，"
+        "那可能是别的小区的台账：网页不使用这个连接，什么也没有读写。请管理员在设置中写明本小区台账所在的模式 回到检索页"
+    )

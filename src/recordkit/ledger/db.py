@@ -500,8 +500,7 @@ class Ledger:
             raise LedgerMoved(
                 said
                 + "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve",
-                form_message=said
-                + "请管理员把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启归档服务和网页服务",
+                form_message=said + "请管理员把设置中的台账数据库地址改为新地址，并重启归档服务和网页服务",
             )
 
     def _advisory(self, conn: Connection, function: str, key: int) -> None:
@@ -964,21 +963,31 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
     dbapi_connection.commit()  # (the query began a transaction; the setting is kept by its commit)
     if pooled:
         dbapi_connection.prepare_threshold = None
+    # (both refusals reach a running web page's users too, whose new connections meet them: a pool put in front of
+    # the server's address, an estate's ledger made in a schema named like the account; they are told in words
+    # for the page, which never name recordkit.toml)
     if schema and found != schema:
         dbapi_connection.close()
+        said = f"连到 PostgreSQL 的连接没有进入这个小区的模式 {schema}（数据库说 search_path 是 {found}）："
         raise ConfigError(
-            f"连到 PostgreSQL 的连接没有进入这个小区的模式 {schema}（数据库说 search_path 是 {found}）："
-            "连接参数 options 在路上被丢掉了，多半是经过了 pgbouncer 之类的连接池。为免读写到别的小区的台账，recordkit 不使用这个连接："
-            "请让 [database] url 直连 PostgreSQL（不经连接池）"
+            said + "连接参数 options 在路上被丢掉了，多半是经过了 pgbouncer 之类的连接池。"
+            "为免读写到别的小区的台账，recordkit 不使用这个连接：请让 [database] url 直连 PostgreSQL（不经连接池）",
+            form_message=said + "多半是经过了连接池。为免读写到别的小区的台账，网页不使用这个连接，什么也没有读写："
+            "请管理员让网页服务直连数据库（不经连接池）",
         )
     if not schema and len(ledgers) > 1:
         dbapi_connection.close()
-        raise ConfigError(
+        said = (
             f"数据库账户 {account} 连上后，search_path（{found}）里有 {len(ledgers)} 个模式都存着台账："
-            f"{'、'.join(ledgers)}。recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {ledgers[0]}"
+            f"{'、'.join(ledgers)}。"
+        )
+        raise ConfigError(
+            said + f"recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {ledgers[0]}"
             "（与账户同名的模式排在 public 前面），那可能是别的小区的台账：recordkit 不使用这个连接，什么也没有读写。"
             "请在 recordkit.toml 的 [database] 写明本小区台账所在的模式"
-            '（一直没写 schema 的小区，台账在 public：写 schema = "public"）'
+            '（一直没写 schema 的小区，台账在 public：写 schema = "public"）',
+            form_message=said + f"设置里没有写明本小区的台账在哪个模式，数据库会用排在前面的 {ledgers[0]}，"
+            "那可能是别的小区的台账：网页不使用这个连接，什么也没有读写。请管理员在设置中写明本小区台账所在的模式",
         )
 
 

@@ -135,7 +135,7 @@ def _sign_in() -> Response | tuple[str, int] | None:
     if moved is not None:  # every page would show the ledger as of the move: none is shown
         return error_page(
             f"台账{moved.said}，这个网页还连着原来的台账（{here.ledger.where}）："
-            "请管理员把 recordkit.toml 的 [database] url 改为新地址后重启网页服务",
+            "请管理员把设置中的台账数据库地址改为新地址后重启网页服务",
             503,
         )
     if request.endpoint == "login":
