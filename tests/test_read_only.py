@@ -281,6 +281,19 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     )
     assert _dump(database) == before
 
+    # … and in a folder it may write, with a lock file it may not (another account's, say): the lock file is named
+    lock = folder / "ledger.sqlite3-migrate.lock"
+    lock.touch()
+    lock.chmod(0o444)
+    locked = run("owners", "list")
+    assert locked.returncode == 7, locked.stdout + locked.stderr
+    assert locked.stderr.replace("\n", "") == (
+        f"错误：台账数据库 sqlite:///{database} 的表结构版本是 0001，需要 {HEAD_REVISION}，要升级，但运行 recordkit "
+        f"的系统账户不能写入它旁边的锁文件 {lock}（升级时两个程序靠它排队）：请让这个账户能写入这个文件后再试；"
+        "什么也没有写入"
+    )
+    assert _dump(database) == before
+
 
 def test_wal_files_a_reader_left_read_only_are_named_with_what_to_do(office: Workspace) -> None:
     """SQLite makes a ledger's -wal and -shm files with the ledger file's mode: a reading while the file was 0444

@@ -807,9 +807,16 @@ class Ledger:
             if current is not None and (not current.isdigit() or current > HEAD_REVISION):
                 raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
             if not held:
+                upgrade = (
+                    f"台账数据库 {self.where} 的表结构版本是 {current or '（空库）'}，需要 {HEAD_REVISION}，要升级，但"
+                )
+                if self.read_only():
+                    raise LedgerError(
+                        upgrade + f"它{self.read_only_said}：请{self.writes_need()}后再试；什么也没有写入"
+                    )
                 raise LedgerError(
-                    f"台账数据库 {self.where} 的表结构版本是 {current or '（空库）'}，需要 {HEAD_REVISION}，"
-                    f"要升级，但它{SQLITE_READ_ONLY}：请{self.writes_need()}后再试；什么也没有写入"
+                    upgrade + f"运行 recordkit 的系统账户不能写入它旁边的锁文件 {self._first_use_lock_file()}"
+                    "（升级时两个程序靠它排队）：请让这个账户能写入这个文件后再试；什么也没有写入"
                 )
             self.upgrade()
 
@@ -829,7 +836,7 @@ class Ledger:
         # loaded on first use: filelock pulls in asyncio (~20 ms), and only a first use needs the lock
         from filelock import FileLock, Timeout
 
-        lock = FileLock(self.file.with_name(self.file.name + "-migrate.lock"), timeout=self.busy_timeout)
+        lock = FileLock(self._first_use_lock_file(), timeout=self.busy_timeout)
         try:
             lock.acquire()
         except Timeout as err:
@@ -841,6 +848,11 @@ class Ledger:
             yield True
         finally:
             lock.release()
+
+    def _first_use_lock_file(self) -> Path:
+        """The lock file beside a SQLite ledger that its first use and upgrades take (``_sqlite_first_use_lock``)."""
+        file = self.file if self.file is not None else Path("ledger.sqlite3")
+        return file.with_name(file.name + "-migrate.lock")
 
     def schema_exists(self) -> bool:
         """Whether the ledger's schema is there (always, without one: the server's default)."""
