@@ -235,13 +235,23 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     folder.chmod(0o555)
     try:
         listed = run("owners", "list")
+        checked = run("doctor", "--json")
     finally:
         folder.chmod(0o755)
-    assert listed.returncode == 7, listed.stdout + listed.stderr
-    assert listed.stderr.replace("\n", "") == (
-        f"错误：台账数据库 sqlite:///{database} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 "
+    cannot_open = (
+        f"台账数据库 sqlite:///{database} 打不开：运行 recordkit 的系统账户不能在它所在的文件夹 "
         f"{folder} 里建 SQLite 的 -wal、-shm 文件（只读取也要建）：请让这个账户能写入这个文件夹；什么也没有写入"
     )
+    assert listed.returncode == 7, listed.stdout + listed.stderr
+    assert listed.stderr.replace("\n", "") == f"错误：{cannot_open}"
+    # doctor's fix follows the message (it pointed at [database] url and the database service)
+    assert next(check for check in json.loads(checked.stdout) if check["name"] == "台账数据库") == {
+        "name": "台账数据库",
+        "ok": False,
+        "detail": cannot_open,
+        "fix": "按说明中的做法改好后，再运行 recordkit doctor",
+        "required": True,
+    }
 
     with closing(sqlite3.connect(database)) as conn:  # as a copy made by a tool that leaves the rollback journal's mode
         assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)

@@ -26,6 +26,7 @@ from recordkit.ledger.db import (
     SCHEMA_ADVICE,
     connection_advice,
     open_workspace_ledger,
+    sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from recordkit.resources import FONT_PATH, cjk_font
@@ -79,8 +80,12 @@ def check_database(workspace: Workspace) -> Check:
     except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
         return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
     except RecordkitError as err:
-        # (the message says what to do: a refused connection, a full disk)
-        advised = isinstance(err, LedgerDiskFull) or (err.__cause__ is not None and connection_advice(err.__cause__))
+        # (the message says what to do: a refused connection, a full disk, a SQLite file or folder this account
+        # may not write)
+        cause = err.__cause__
+        advised = isinstance(err, LedgerDiskFull) or (
+            cause is not None and (bool(connection_advice(cause)) or sqlite_refused(cause))
+        )
         fix = FOLLOW_THE_MESSAGE if advised else "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"
         return Check("台账数据库", False, err.message, fix)
     if moved is not None:

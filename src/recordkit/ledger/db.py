@@ -192,6 +192,12 @@ def _sqlite_refuses_writes(file: Path) -> bool:
     return False
 
 
+def sqlite_refused(err: BaseException) -> bool:
+    """Whether ``err`` is SQLite's refusal to write (or, in WAL mode, even to read) a ledger this account may not
+    write, its file or its folder (``SQLITE_READONLY``): its message says what the account needs."""
+    return getattr(cause_of(err), "sqlite_errorcode", 0) & 0xFF == _SQLITE_READONLY
+
+
 def _in_wal_mode(file: Path) -> bool:
     """Whether the SQLite database ``file`` is in WAL mode, by its header (its bytes 18 and 19 are 2 then, 1 in the
     rollback journal's mode): a WAL database needs its -wal and -shm files even to be read, one in the rollback
@@ -573,9 +579,9 @@ class Ledger:
         """What a clerk is told when SQLite refused to write the ledger's file (``SQLITE_READONLY``): the account
         may only read it, or, where even a reading is refused, cannot make the -wal and -shm files in its folder.
         None for any other failure."""
-        code = getattr(cause_of(err), "sqlite_errorcode", None)
-        if self.dialect != "sqlite" or code is None or code & 0xFF != _SQLITE_READONLY:
+        if self.dialect != "sqlite" or not sqlite_refused(err):
             return None
+        code = getattr(cause_of(err), "sqlite_errorcode", 0)
         folder = self.file.parent if self.file is not None else Path.cwd()
         if code == _SQLITE_READONLY_DIRECTORY and (self.file is None or _in_wal_mode(self.file)):
             return LedgerError(
