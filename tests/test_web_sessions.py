@@ -344,3 +344,22 @@ def test_a_page_that_sees_two_ledgers_asks_the_administrator_in_words_for_the_pa
         f"模式都存着台账：{account}、public。设置里没有写明本小区的台账在哪个模式，数据库会用排在前面的 {account}，"
         "那可能是别的小区的台账：网页不使用这个连接，什么也没有读写。请管理员在设置中写明本小区台账所在的模式 回到检索页"
     )
+
+
+def test_a_page_kept_read_only_by_files_a_reader_left_sends_the_administrator_to_doctor(
+    workspace: Workspace, web_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger file and its folder writable, its -shm left read-only by a reader: the sign-in page asked the
+    administrator to let the account write the ledger file and its folder, which it may.  It now says the files
+    SQLite left beside the ledger are the cause and sends the administrator to doctor, which names them.  (Tests
+    run as root, who may write every file: the functions that decide are told the account may not.)"""
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    shm = workspace.records_dir / "ledger.sqlite3-shm"
+    monkeypatch.setattr("recordkit.ledger.db.sqlite_takes_writes", lambda _file: False)
+    monkeypatch.setattr("recordkit.ledger.db.sqlite_leftovers", lambda _file: [shm])
+    shown = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger)).get("/login")
+    assert shown.status_code == 503 and 'name="password"' not in shown.get_data(as_text=True)
+    assert text_of(shown) == (
+        "登录 · recordkit 档案室 登录档案室 运行这个网页的系统账户不能写入台账旁边 SQLite 留下的文件，而登录要写入台账，"
+        "所以不能在这里登录：请管理员运行 recordkit doctor，按其中的说明处理"
+    )

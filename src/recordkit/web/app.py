@@ -247,6 +247,11 @@ SQLITE_READ_ONLY_SIGN_IN = (
     "运行这个网页的系统账户不能写入台账，而登录要写入台账，所以不能在这里登录："
     "请管理员让这个账户能写入台账文件和它所在的文件夹"
 )
+#: … and on one kept read-only by the -wal or -shm files a reader left beside it, which doctor names.
+SQLITE_LEFTOVERS_SIGN_IN = (
+    "运行这个网页的系统账户不能写入台账旁边 SQLite 留下的文件，而登录要写入台账，所以不能在这里登录："
+    "请管理员运行 recordkit doctor，按其中的说明处理"
+)
 
 
 def login() -> Any:
@@ -258,7 +263,9 @@ def login() -> Any:
         # sent at once stop at the limit), which a replica refuses: said before a password is typed, no form offered,
         # nothing of a session kept.  (``recordkit serve`` refuses to start there once accounts exist; this is a page
         # started on this computer without accounts that has since seen one.)
-        said = SQLITE_READ_ONLY_SIGN_IN if here.ledger.dialect == "sqlite" else READ_ONLY_SIGN_IN
+        said = READ_ONLY_SIGN_IN
+        if here.ledger.dialect == "sqlite":
+            said = SQLITE_LEFTOVERS_SIGN_IN if here.ledger.leftovers() else SQLITE_READ_ONLY_SIGN_IN
         return render_template("login.html", message=said, read_only=True, next=""), 503
     message, status = None, 200
     if request.method == "POST":
