@@ -258,6 +258,7 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     before = _dump(database)
     for name in ("ledger.sqlite3-migrate.lock", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):
         (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "ledger.sqlite3-queue")  # (the writers' queue, not made there yet either)
     folder.chmod(0o555)
     try:
         shown = run("owners", "show", "3-2-1201")

@@ -470,7 +470,14 @@ class Ledger:
         """A connection for writing, once this writer's turn in the queue has come (SQLite)."""
         stack.enter_context(self._translate_errors())
         if self.write_queue is not None:
-            stack.enter_context(self.write_queue.turn())
+            try:
+                stack.enter_context(self.write_queue.turn())
+            except LedgerError as err:
+                # The queue beside a ledger in a folder this account may only read cannot be made, and SQLite
+                # would refuse the write after it: said as the ledger's, not the queue's, refusal.
+                if isinstance(err.__cause__, OSError) and self.read_only():
+                    raise self._read_only_refusal() from err
+                raise
         return stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
 
     def _lock_postgres(self, conn: Connection) -> None:
@@ -590,6 +597,10 @@ class Ledger:
                 form_message="台账数据库打不开（运行档案室网页的系统账户不能写入台账所在的文件夹）："
                 "请管理员让这个账户能写入台账文件和它所在的文件夹；什么也没有写入",
             )
+        return self._read_only_refusal()
+
+    def _read_only_refusal(self) -> LedgerError:
+        """What a write on a SQLite ledger this account may not write is told, on the page too."""
         if self.leftovers():
             return LedgerError(
                 f"台账数据库 {self.where} {self.read_only_said}：{self.read_only_advice}；什么也没有写入",
