@@ -79,10 +79,11 @@ def page_count(workspace: Workspace, ledger: Ledger, archive_no: str) -> int:
 
     Raises ``NotFoundError`` for an unknown archive number, or for a file not on this computer, where records/archive
     holds no file at all (``kept_elsewhere``: a clerk's PC, the archive on the server), ``IntegrityError`` when the
-    file is missing or changed, ``ValidationError`` when it cannot be read safely.  The file is looked for even when
-    the ledger knows its pages: the item page says it is missing rather than show pages that cannot be opened."""
+    file is missing (one changed is told when a page of it is drawn), ``ValidationError`` when it cannot be read
+    safely.  The file is looked for even when the ledger knows its pages: the item page says it is missing rather
+    than show pages that cannot be opened."""
     item = get_item(ledger, archive_no)
-    _original(workspace, item)
+    _located(workspace, item)
     return _page_count(workspace, item, _kind(item))
 
 
@@ -177,6 +178,18 @@ def _cached(target: Path) -> bool:
 
 def _original(workspace: Workspace, item: ArchiveItem) -> Path:
     """The archived file the ledger names, checked to lie in the archive and to be what was filed."""
+    path = _located(workspace, item)
+    if sha256_of(path) != item.sha256:
+        raise IntegrityError(
+            f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify",
+            form_message=f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：{CHECK_FILES}",
+        )
+    return path
+
+
+def _located(workspace: Workspace, item: ArchiveItem) -> Path:
+    """The archived file the ledger names, checked to lie in the archive and to be there (not read: the item page
+    asks it at every view, and hashing a big scan each time would cost more than the page)."""
     archive = (workspace.records_dir / "archive").resolve()
     path = (workspace.root / item.path).resolve()
     if not path.is_relative_to(archive) or not path.is_file():
@@ -185,11 +198,6 @@ def _original(workspace: Workspace, item: ArchiveItem) -> Path:
         raise IntegrityError(
             f"档案 {item.archive_no} 的文件不存在或不在档案库中：请运行 recordkit archive verify",
             form_message=f"档案 {item.archive_no} 的文件不存在或不在档案库中：{CHECK_FILES}",
-        )
-    if sha256_of(path) != item.sha256:
-        raise IntegrityError(
-            f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify",
-            form_message=f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：{CHECK_FILES}",
         )
     return path
 
