@@ -317,9 +317,9 @@ def test_a_page_whose_connections_go_through_a_pool_asks_the_administrator_in_wo
 
     with open_ledger(through_pgbouncer(postgres_ledger_url), schema="estate_west", migrate=False) as ledger:
         shown = Browser(create_app(workspace, accounts_required=True, ledger=ledger)).get("/login")
-    assert shown.status_code == 500
+    assert shown.status_code == 503  # (a server error, 500, before: nothing the page did wrong)
     assert html.unescape(text_of(shown)) == (
-        "出错了 · recordkit 档案室 出错了（500） 连到 PostgreSQL 的连接没有进入这个小区的模式 estate_west（数据库说 "
+        "出错了 · recordkit 档案室 出错了（503） 连到 PostgreSQL 的连接没有进入这个小区的模式 estate_west（数据库说 "
         'search_path 是 "$user", public）：多半是经过了连接池。为免读写到别的小区的台账，网页不使用这个连接，'
         "什么也没有读写：请管理员让网页服务直连数据库（不经连接池） 回到检索页"
     )
@@ -338,9 +338,9 @@ def test_a_page_that_sees_two_ledgers_asks_the_administrator_in_words_for_the_pa
     open_ledger(postgres_url, schema=str(account)).close()  # another estate's, later
     with open_ledger(postgres_url, migrate=False) as ledger:
         shown = Browser(create_app(workspace, accounts_required=True, ledger=ledger)).get("/login")
-    assert shown.status_code == 500
+    assert shown.status_code == 503
     assert html.unescape(text_of(shown)) == (
-        f'出错了 · recordkit 档案室 出错了（500） 数据库账户 {account} 连上后，search_path（"$user", public）里有 2 个'
+        f'出错了 · recordkit 档案室 出错了（503） 数据库账户 {account} 连上后，search_path（"$user", public）里有 2 个'
         f"模式都存着台账：{account}、public。设置里没有写明本小区的台账在哪个模式，数据库会用排在前面的 {account}，"
         "那可能是别的小区的台账：网页不使用这个连接，什么也没有读写。请管理员在设置中写明本小区台账所在的模式 回到检索页"
     )

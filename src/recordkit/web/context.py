@@ -16,6 +16,7 @@ from flask import abort, current_app, g
 from markupsafe import Markup, escape
 
 from recordkit.core.errors import (
+    ConfigError,
     ConflictError,
     LedgerError,
     NotFoundError,
@@ -41,6 +42,9 @@ _STATUS_OF = (
     # a correction where the item's file is not (a clerk's PC: the archive is on the server), or filing refused there
     (WorkspaceError, 409),
     (LedgerError, 503),
+    # a setting the page cannot work with (a pool in front of an estate's schema, two estates' ledgers in view):
+    # the service is unavailable until the administrator changes it, not the page's own failure
+    (ConfigError, 503),
 )
 
 _View = TypeVar("_View", bound=Callable[..., Any])
