@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,23 @@ def _bound_by_file_modes() -> list[str]:
     return prefix
 
 
+def _bound_python(office: Workspace) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Python run with the given arguments in ``office`` by an account its file modes bind (``_bound_by_file_modes``),
+    its output captured; a page that started instead of refusing would run until killed: it fails at the timeout."""
+    bound = _bound_by_file_modes()
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(office.root),
+        "RECORDKIT_OPERATOR": "测试员",
+    }
+
+    def python(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [*bound, sys.executable, *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    return python
+
+
 #: SQLite's own answer, the system's (``os.access``) made to say yes: what a Windows account's rights give, which
 #: ``os.access`` does not see there.
 SQLITE_ANSWER = (
@@ -120,17 +138,10 @@ def test_a_ledger_file_this_account_may_only_read_is_told_as_read_only_and_nothi
     A folder the account cannot write, where SQLite must make its -wal and -shm files, is named."""
     with open_ledger(office.database_url) as ledger:
         accounts.add_user(ledger, "王档案", "archivist", "mima-12345678", operator="站长")
-    bound = _bound_by_file_modes()
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
-        "RECORDKIT_HOME": str(office.root),
-        "RECORDKIT_OPERATOR": "测试员",
-    }
+    python = _bound_python(office)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        # (a page that started instead would run until killed: the test fails at the timeout)
-        command = [*bound, sys.executable, "-m", "recordkit", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return python("-m", "recordkit", *args)
 
     database = office.records_dir / "ledger.sqlite3"
     before = _dump(database)
@@ -151,13 +162,7 @@ def test_a_ledger_file_this_account_may_only_read_is_told_as_read_only_and_nothi
     )
     shown = run("owners", "show", "3-2-1201")
     assert shown.returncode == 0 and "3-2-1201" in shown.stdout, shown.stderr
-    answered = subprocess.run(
-        [*bound, sys.executable, "-c", SQLITE_ANSWER, str(database)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    answered = python("-c", SQLITE_ANSWER, str(database))
     assert answered.stdout.strip() == "False", answered.stderr
     assert _dump(database) == before
 
@@ -178,13 +183,7 @@ def test_a_ledger_file_this_account_may_only_read_is_told_as_read_only_and_nothi
         "什么也没有写入"
     )
     # and with every right, SQLite says it takes writes
-    answered = subprocess.run(
-        [*bound, sys.executable, "-c", SQLITE_ANSWER, str(database)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    answered = python("-c", SQLITE_ANSWER, str(database))
     assert answered.stdout.strip() == "True", answered.stderr
     assert _dump(database) == before
 
@@ -216,16 +215,10 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     (exit 10): the lock file, not the folder.  Now a WAL ledger whose -wal and -shm files SQLite cannot make there
     names the folder (exit 7); a ledger in the rollback journal's mode, which SQLite reads without making a file,
     is read, and a payment on it is refused as on a ledger this account may only read (exit 7)."""
-    bound = _bound_by_file_modes()
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
-        "RECORDKIT_HOME": str(office.root),
-        "RECORDKIT_OPERATOR": "测试员",
-    }
+    python = _bound_python(office)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [*bound, sys.executable, "-m", "recordkit", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return python("-m", "recordkit", *args)
 
     folder = office.records_dir
     database = folder / "ledger.sqlite3"
@@ -312,16 +305,10 @@ def test_wal_files_a_reader_left_read_only_are_named_with_what_to_do(office: Wor
     may only read (「不能写入这个文件，或它所在的文件夹」), and doctor said the same, naming neither.  Doctor now names
     the file and says what to do (with no recordkit running, remove it or make it writable), as does the refused
     payment; done, the payment goes through."""
-    bound = _bound_by_file_modes()
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
-        "RECORDKIT_HOME": str(office.root),
-        "RECORDKIT_OPERATOR": "测试员",
-    }
+    python = _bound_python(office)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [*bound, sys.executable, "-m", "recordkit", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return python("-m", "recordkit", *args)
 
     database = office.records_dir / "ledger.sqlite3"
     shm = office.records_dir / "ledger.sqlite3-shm"
