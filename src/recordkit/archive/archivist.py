@@ -930,7 +930,7 @@ class Archivist:
         self._tree_numbers, self._inside, self._folders = {}, {}, {}  # this batch's listings and folders
         try:
             with self.ledger.write() as conn:
-                if catalogued := self._catalogued_elsewhere(conn):
+                if catalogued := _catalogued_elsewhere(conn, self.archive_dir):
                     # The archive's disk dropped since this process began (a NAS mount gone while the service
                     # runs): placed now, the files would land on this computer's own disk, under the mount point.
                     raise archive_elsewhere(catalogued, "recordkit file 或归档服务", _FILED_ELSEWHERE)
@@ -979,14 +979,6 @@ class Archivist:
     def holds_files(self) -> bool:
         """Whether records/archive holds any file (the archive is here: its disk mounted, not a clerk's PC)."""
         return _holds_a_file(self.archive_dir)
-
-    def _catalogued_elsewhere(self, conn: Connection) -> int:
-        """How many items the catalogue holds when records/archive holds no file at all (0 when it holds one, as
-        it does but on a clerk's PC or an unmounted disk: the walk stops at the first file, the count is asked
-        only when there is none)."""
-        if _holds_a_file(self.archive_dir):
-            return 0
-        return int(conn.execute(sa.select(sa.func.count()).select_from(archive_items)).scalar_one())
 
     def _plan_one(
         self,
@@ -2070,6 +2062,15 @@ def _walk_files(folder: Path) -> Iterator[Path]:
             yield Path(current) / name
 
 
+def _catalogued_elsewhere(conn: Connection, archive_dir: Path) -> int:
+    """How many items the catalogue holds when ``archive_dir`` (records/archive) holds no file at all (0 when it holds
+    one, as it does but on a clerk's PC or an unmounted disk: the walk stops at the first file, the count is asked
+    only when there is none)."""
+    if _holds_a_file(archive_dir):
+        return 0
+    return int(conn.execute(sa.select(sa.func.count()).select_from(archive_items)).scalar_one())
+
+
 def _holds_a_file(folder: Path) -> bool:
     """Whether anything but a folder lies below ``folder`` (as ``_walk_files`` would find it): stops at the first,
     without listing a year's folder of thousands whole as ``os.walk`` does (asked at every batch the service files)."""
@@ -2175,8 +2176,16 @@ def kept_elsewhere(workspace: Workspace, item: ArchiveItem) -> NotFoundError | N
     return NotFoundError(
         f"{item.archive_no} 的文件不在这台电脑上：records/archive 里一个档案文件也没有。"
         "请在存放档案的电脑（一般是办公室服务器）上查看；如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好",
-        form_message=f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上：请打开服务器上的档案网页查看。"
-        "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好",
+        form_message=_on_the_server(item, "：请打开服务器上的档案网页查看"),
+    )
+
+
+def _on_the_server(item: ArchiveItem, what: str) -> str:
+    """What the web page on a computer without the archive's files says of ``item`` (``what``: what to do, on the
+    server's page): its original is kept on the server."""
+    return (
+        f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上{what}。"
+        "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
     )
 
 
@@ -2411,8 +2420,7 @@ def _file_not_here(workspace: Workspace, item: ArchiveItem) -> WorkspaceError:
         "请在存放档案的电脑（一般是办公室服务器）上改，或打开服务器上的档案网页改。"
         "如果这台就是存放档案的电脑，请先运行 recordkit archive verify 查找这个文件",
         form_message=(
-            f"这台电脑上没有档案文件，{item.archive_no} 的原件存放在服务器上，没有改动：请打开服务器上的档案网页改正。"
-            "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+            _on_the_server(item, "，没有改动：请打开服务器上的档案网页改正")
             if no_archive_here(workspace)
             else f"{item.archive_no} 的档案文件在服务器上找不到，没有改动：请管理员检查档案文件"
         ),
@@ -2935,21 +2943,14 @@ _FILED_ELSEWHERE = (
 _CHECKED_ELSEWHERE = "在这里核对，每件都会显示为“不见了”，要求重新扫描"
 
 
-def _file_here(workspace: Workspace, path: str) -> bool:
-    found = _in_archive(workspace, path)
-    return found is not None and found.is_file()
-
-
 def _refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str) -> None:
     """``archive_elsewhere`` when the catalogue has items and records/archive holds no file at all: not one of
     theirs, nor any other (a ledger restored from an older backup names old places of files that are here, which
-    a repair puts right).  A server's check stops at its first item found."""
+    a repair puts right).  A server's look stops at the first file it finds (``_catalogued_elsewhere``)."""
     with ledger.read() as conn:
-        paths = [path for (path,) in conn.execute(sa.select(archive_items.c.path))]
-    if not paths or any(_file_here(workspace, path) for path in paths):
-        return
-    if not _holds_a_file(workspace.records_subdir("archive")):
-        raise archive_elsewhere(len(paths), command, _CHECKED_ELSEWHERE)
+        catalogued = _catalogued_elsewhere(conn, workspace.records_dir / "archive")
+    if catalogued:
+        raise archive_elsewhere(catalogued, command, _CHECKED_ELSEWHERE)
 
 
 def _verify_item(
