@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from recordkit.archive.archivist import get_item, list_loans
+from recordkit.archive.archivist import ArchiveItem, get_item, list_loans
 from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
@@ -693,29 +693,38 @@ def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger:
         assert entry.reason in words
 
 
-def test_the_review_page_removes_a_quarantine_copy_already_filed_and_says_so_once(
-    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A filing from the quarantine cut short after its commit left the copy there, listed on the page as not filed:
-    the page finds it filed, removes it and says 已归档，已从隔离区移除 with its 档号, once."""
-    from recordkit.archive.archivist import Archivist, list_quarantined
+def _filed_copy_left_in_the_quarantine(demo: Workspace, demo_ledger: Ledger) -> tuple[list[str], Path, ArchiveItem]:
+    """A scan quarantined, then filed from the quarantine by a run cut short right after its commit (the copy and its
+    note left there): the quarantine's names before, the copy, and the item it was filed as."""
+    from recordkit.archive.archivist import Archivist
     from recordkit.demo.scans import write_scan
 
-    quarantine = demo.records_dir / "quarantine"
-    before = sorted(path.name for path in quarantine.iterdir())
+    before = sorted(path.name for path in (demo.records_dir / "quarantine").iterdir())
     clerk = Archivist(demo, demo_ledger, "本机管理员")
     copy = clerk.quarantine(write_scan(demo.records_dir / "inbox" / "5-1-101_产权证明.pdf", 77), "测试：先隔离")
     assert copy is not None
-    monkeypatch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)  # killed right after the commit
-    outcome = clerk.file(copy)
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as patch:  # killed right after the commit
+        patch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)
+        outcome = clerk.file(copy)
     assert outcome.status == "filed" and outcome.item is not None and copy.exists()
+    return before, copy, outcome.item
+
+
+def test_the_review_page_removes_a_quarantine_copy_already_filed_and_says_so_once(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A filing from the quarantine cut short after its commit left the copy there, listed on the page as not filed:
+    the page finds it filed, removes it and says 已归档，已从隔离区移除 with its 档号, once."""
+    from recordkit.archive.archivist import list_quarantined
+
+    quarantine = demo.records_dir / "quarantine"
+    before, copy, filed = _filed_copy_left_in_the_quarantine(demo, demo_ledger)
     shown = f"records/quarantine/{copy.name}"
 
     browser = Browser(local_app(demo, demo_ledger))
     page = text_of(browser.get("/review"))
     assert page.count("已归档，已从隔离区移除") == 1
-    assert f"{shown}：已归档，已从隔离区移除（档号 {outcome.item.archive_no}" in page
+    assert f"{shown}：已归档，已从隔离区移除（档号 {filed.archive_no}" in page
     assert f"隔离区文件 {len(before) // 2} 个（未归档）" in page
     assert sorted(path.name for path in quarantine.iterdir()) == before  # the copy and its note gone, nothing else
     again = text_of(browser.get("/review"))
@@ -724,23 +733,13 @@ def test_the_review_page_removes_a_quarantine_copy_already_filed_and_says_so_onc
 
 
 def test_a_reader_looking_at_the_review_page_removes_nothing_and_an_archivist_removes_the_filed_copy(
-    demo: Workspace, demo_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+    demo: Workspace, demo_ledger: Ledger
 ) -> None:
     """The review page removed a quarantine copy already filed on a GET, whoever opened it: a 查阅 account's look
     changed the quarantine.  A 查阅 account's page now leaves the copy (and its note) where it is and does not list it
     among the files waiting; the next archivist's page removes it and says so once."""
-    from recordkit.archive.archivist import Archivist
-    from recordkit.demo.scans import write_scan
-
     quarantine = demo.records_dir / "quarantine"
-    before = sorted(path.name for path in quarantine.iterdir())
-    clerk = Archivist(demo, demo_ledger, "本机管理员")
-    copy = clerk.quarantine(write_scan(demo.records_dir / "inbox" / "5-1-101_产权证明.pdf", 77), "测试：先隔离")
-    assert copy is not None
-    monkeypatch.setattr(Archivist, "_remove_source", lambda *args, **kwargs: None)  # killed right after the commit
-    outcome = clerk.file(copy)
-    monkeypatch.undo()
-    assert outcome.status == "filed" and outcome.item is not None and copy.exists()
+    before, copy, filed = _filed_copy_left_in_the_quarantine(demo, demo_ledger)
     left = sorted(path.name for path in quarantine.iterdir())
     assert left == sorted([*before, copy.name, f"{copy.name}.原因.txt"])
     shown = f"records/quarantine/{copy.name}"
@@ -751,7 +750,7 @@ def test_a_reader_looking_at_the_review_page_removes_nothing_and_an_archivist_re
     assert sorted(path.name for path in quarantine.iterdir()) == left  # nothing removed
 
     page = text_of(signed_in(demo, demo_ledger, "王档案", "archivist").get("/review"))
-    assert f"{shown}：已归档，已从隔离区移除（档号 {outcome.item.archive_no}" in page
+    assert f"{shown}：已归档，已从隔离区移除（档号 {filed.archive_no}" in page
     assert page.count("已归档，已从隔离区移除") == 1
     assert sorted(path.name for path in quarantine.iterdir()) == before  # the copy and its note gone, nothing else
 
