@@ -203,11 +203,6 @@ def with_ranges_paired(xml: str) -> str:
     return _RANGE_MARK.sub(lambda found: "" if found.start() in unpaired else found.group(0), xml)
 
 
-def _edge(found: re.Match[str]) -> tuple[str, str]:
-    """What a ``_RANGE_MARK`` found is: ``bookmark`` or ``perm``, and ``Start`` or ``End``."""
-    return found.group(1) or found.group(3), found.group(2) or found.group(4)
-
-
 @functools.lru_cache(maxsize=2**15)
 def _mark(element: str) -> tuple[str, str, str | None, str | None]:
     """What a ``_RANGE_MARK`` element is: ``bookmark`` or ``perm``, ``Start`` or ``End``, its id and the name of the
@@ -219,11 +214,6 @@ def _mark(element: str) -> tuple[str, str, str | None, str | None]:
     return kind, edge, number.group(2) if number else None, name.group(2) if name else None
 
 
-def _bookmark_name(found: re.Match[str]) -> re.Match[str] | None:
-    """The name of the bookmark a ``_RANGE_MARK`` found starts (an edit-permission range has none)."""
-    return _BOOKMARK_NAME.search(found.group(0)) if _edge(found) == ("bookmark", "Start") else None
-
-
 def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[str]:
     """The bodies of a merged print file's copies (one per household, each the same template filled),
     with what Word wants unique in a document made so: Word's `_GoBack` bookmark left out of each, the
@@ -232,9 +222,7 @@ def copies_with_unique_ids(copies: Sequence[str], taken: Iterable[int]) -> list[
     numbered so too, and Word 2010's paragraph and drawing ids
     (``w14:paraId`` …, which Word makes again) left out of every copy after the first."""
     numbers = itertools.count(max(taken, default=0) + 1)
-    names = {
-        name.group(2) for copy in copies for found in _RANGE_MARK.finditer(copy) if (name := _bookmark_name(found))
-    }
+    names = {name for copy in copies for found in _RANGE_MARK.finditer(copy) if (name := _mark(found.group(0))[3])}
     renumbered = []
     printed = Counter[str]()
     for index, copy in enumerate(copies):
