@@ -108,9 +108,9 @@ def workorder_assign(
     except NoChange as unchanged:  # already with that worker: said, not an error
         typer.echo(unchanged.message)
         return
-    if order.reassigned_at is not None:
+    if order.handed_at is not None:  # (only a reassignment sets it: the order was with someone already)
         typer.echo(
-            f"工单 {order.number} 已改派给 {order.assignee}（{order.step_time(order.reassigned_at)}；"
+            f"工单 {order.number} 已改派给 {order.assignee}（{order.shown_step('handed_at')}；"
             f"首次派工 {order.shown_step('assigned_at')} 不变）"
         )
         return

@@ -223,10 +223,6 @@ class WorkOrder:
     # The last reassignment (改派): nothing is finished or passed on again before it.  None when never passed on.
     handed_at: dt.datetime | None = None
     handed_day_only: bool = False
-    # Only on the order ``assign`` hands back after passing it on: when it was passed on (the journal keeps it).
-    reassigned_at: dt.datetime | None = None
-    # Only on the order ``assign`` hands back after passing it on: the reassignment was typed as a date alone.
-    step_day_alone: bool = False
 
     @property
     def status_label(self) -> str:
@@ -301,10 +297,6 @@ class WorkOrder:
         """A step's time (``assigned_at``, ``closed_at``, ``visited_at``, ``handed_at``) as written: the day alone when
         it was recorded so, else ``shown_time``; ``""`` when the step is not done."""
         return written_time(getattr(self, step), self.day_alone(step)) or self.shown_time(getattr(self, step))
-
-    def step_time(self, value: dt.datetime | None) -> str:
-        """The time of the reassignment just recorded, as typed: ``shown_time``, or the day alone when typed so."""
-        return written_time(value, self.step_day_alone) or self.shown_time(value)
 
     def limits_text(self) -> str:
         """The limits as ``show`` and ``add`` print them: by the clock (``… 前派工，… 前完成``), or for an order of dates
@@ -857,7 +849,7 @@ def assign(
 ) -> WorkOrder:
     """Dispatch an order to a worker (``workorder assign``); an order still being handled may be
     passed to someone else: the first dispatch time stays (派工超时 is judged on it), the reassignment and its
-    time are journalled (``workorder.reassign``) and set as ``reassigned_at`` on the order returned.
+    time are journalled (``workorder.reassign``) and kept as the order's last hand-over (``handed_at``).
 
     ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the last hand-over:
     the first dispatch or the last reassignment, ``handed_at``); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
@@ -897,8 +889,7 @@ def assign(
                 {"assignee": to, "reassigned_at": written_time(when, day_alone) or format_when(when)},
             )
             journal.record(conn, operator, [change])
-            order = _order(_find_row(conn, row.number))
-            return dataclasses.replace(order, reassigned_at=when, step_day_alone=day_alone)
+            return _order(_find_row(conn, row.number))
         when, day_alone = _step_time(at, now, "派工时间", row.opened_at, "报修时间", held.shown_time(row.opened_at))
         values = {"status": "assigned", "assignee": to, "assigned_at": when, "assigned_day_only": day_alone}
         return _update(conn, operator, row, "workorder.assign", values, day_alone)
