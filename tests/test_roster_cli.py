@@ -290,6 +290,61 @@ def test_a_bad_fifteen_digit_id_number_is_refused_with_row_and_column(run_cli: A
     ]
 
 
+# The 18-character numbers of the two owners above, worked out by hand (19 before the year, then the GB 11643
+# check character): 11010119491231123 -> 8, 31010419850612002 -> 7.
+UPGRADED = {"110101491231123": "110101194912311238", "310104850612002": "310104198506120027"}
+
+
+def private_ids(run_cli: Any) -> dict[str, str]:
+    result = run_cli("owners", "list", "--json", "--show-private")
+    assert result.exit_code == 0, result.output
+    return {row["unit"]: row["id_number"] for row in json.loads(result.stdout)}
+
+
+def test_an_owner_known_by_a_fifteen_digit_number_is_the_same_owner_under_the_eighteen_digit_one(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """The old system's roster was imported with 15-digit numbers; the new year's roster writes the same owners'
+    18-digit numbers (their new cards), one of them with a parking space too.  They became two more owners, the
+    same person twice.  Now they are the same owners, who keep the newer number; a roster that still writes the
+    old number afterwards changes nothing."""
+    old = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", "110101491231123", None, "已交付"],
+        ["1", "1", "102", 118.62, "李秀英", "13987654321", "310104850612002", None, "已交付"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "老系统.xlsx", old))).exit_code == 0
+    new = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", UPGRADED["110101491231123"], None, "已交付"],
+        ["1", "1", "102", 118.62, "李秀英", "13987654321", UPGRADED["310104850612002"], None, "已交付"],
+        ["1", "1", "103", 118.62, "李秀英", None, UPGRADED["310104850612002"], None, "已交付"],
+    ]
+    result = run_cli("owners", "import", str(write_sheet(tmp_path / "新名册.xlsx", new)))
+    assert result.exit_code == 0, result.output
+    assert "新增房屋 1 户，更新 0 户，未变 2 户；新增业主 0 人，更新业主 2 人" in result.stdout
+    assert private_ids(run_cli) == {
+        "1-1-101": "110101194912311238",
+        "1-1-102": "310104198506120027",
+        "1-1-103": "310104198506120027",
+    }
+    again = run_cli("owners", "import", str(write_sheet(tmp_path / "老系统.xlsx", old)))
+    assert again.exit_code == 0, again.output
+    assert "新增业主 0 人，更新业主 0 人" in again.stdout
+    assert private_ids(run_cli)["1-1-101"] == "110101194912311238"
+
+
+def test_one_owner_written_with_both_numbers_in_one_sheet_is_one_owner_with_the_newer(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", "110101491231123", None, "已交付"],
+        ["1", "1", "102", 89.35, "张伟", "13812345678", UPGRADED["110101491231123"], None, "已交付"],
+    ]
+    result = run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert "新增业主 1 人" in result.stdout
+    assert private_ids(run_cli) == {"1-1-101": "110101194912311238", "1-1-102": "110101194912311238"}
+
+
 def test_a_local_landline_without_area_code_is_imported_and_masked(run_cli: Any, tmp_path: Path) -> None:
     rows = [
         ["1", "1", "101", 89.35, "张伟", "8888-6666", None, None, "已交付"],

@@ -94,6 +94,24 @@ def test_search_snippet_masks_full_width_and_dashed_numbers(
     assert WRITTEN_FORMS in shown["snippet"]
 
 
+def test_a_first_generation_id_number_in_an_old_owner_file_is_masked_in_the_snippet(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A 1990s purchase contract holds the buyer's 15-digit first-generation ID number: the snippet showed it in
+    full.  Now it is masked like the roster masks it (first 6, last 3); a 15-digit registration number without a
+    birth date where one stands is left as written."""
+    text = "商品房买卖合同 买受人：李建国 身份证号码：320102520817031 出卖人营业执照注册号：320100000045678"
+    file_documents(ws, ledger, tmp_path / "扫描件", [("购房合同.docx", "业主档案", "3-2-1201", "购房合同", None, text)])
+    assert run_cli("index").exit_code == 0
+    result = run_cli("search", "李建国", "--json")
+    assert result.exit_code == 0, result.output
+    [hit] = json.loads(result.stdout)["hits"]
+    assert "身份证号码：320102******031 出卖人营业执照注册号：320100000045678" in hit["snippet"]
+    assert "320102520817031" not in result.stdout
+    shown = json.loads(run_cli("search", "李建国", "--json", "--show-private").stdout)["hits"][0]
+    assert "身份证号码：320102520817031" in shown["snippet"]
+
+
 def test_a_number_searched_for_is_shown_masked_where_it_stands(
     ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
 ) -> None:

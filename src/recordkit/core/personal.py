@@ -15,6 +15,7 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import hidden_characters
 
 __all__ = [
+    "id_number_as_18",
     "id_number_check_digit",
     "is_masked",
     "is_placeholder_id_number",
@@ -100,6 +101,17 @@ def validate_id_number(text: str) -> str:
     if len(number) == 18 and id_number_check_digit(number[:17]) != number[17]:
         raise ValidationError("身份证号校验位错误")
     return number
+
+
+def id_number_as_18(number: str) -> str:
+    """The 18-character form of a valid ID number (from ``validate_id_number``): a first-generation number gets
+    ``19`` before its year and the check character (GB 11643-1999), the way the police upgraded the cards; an
+    18-character number is returned as it is.  Only for telling one person's two numbers apart, never stored:
+    the office keeps what the owner's papers say."""
+    if len(number) != 15:
+        return number
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + id_number_check_digit(first17)
 
 
 def validate_phone(text: str) -> str:
@@ -229,6 +241,14 @@ _ID_IN_TEXT = re.compile(
     r"(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     r"(?P=sep)[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
+# A first-generation number (15 digits, no check digit) is told from other 15-digit numbers by what it holds: a
+# province code of 1984 and a birth date 19YYMMDD (checked as a calendar date when masked).  A registration number
+# that happens to look like one is masked too: a snippet hides a number too many rather than an owner's one.
+_OLD_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9]\.)(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])[0-9]{4}(?P<sep>[ -]?)"
+    r"(?P<born>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
+    r"(?P=sep)[0-9]{3}(?![0-9A-Za-z])(?!\.[0-9])"
+)
 _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:"
     # A mobile; a decimal point before or after makes it an amount.
@@ -271,6 +291,17 @@ def _masked_id(text: str, folded: str, match: re.Match[str]) -> str | None:
     if _in_dashed_run(folded, match, match["sep"] == "-"):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=4)
+
+
+def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
+    born = match["born"]
+    try:
+        datetime.date(1900 + int(born[:2]), int(born[2:4]), int(born[4:]))
+    except ValueError:
+        return None
+    if _in_dashed_run(folded, match, match["sep"] == "-"):
+        return None
+    return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=3)
 
 
 def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
@@ -332,6 +363,7 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     """``text`` with the ID and phone numbers its fold (``folded``, worked out when not given) holds masked."""
     folded = text.translate(_TEXT_FOLD) if folded is None else folded
     text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
+    text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
     return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
 
 

@@ -24,6 +24,7 @@ from recordkit.core.errors import CellProblem, ConfigError, NotFoundError, Usage
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import decimal_number
 from recordkit.core.personal import (
+    id_number_as_18,
     is_masked,
     is_placeholder_id_number,
     is_placeholder_phone,
@@ -833,8 +834,9 @@ def import_owners(
 
 
 def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str, ...]:
-    """Who an owner is: the ID number when known, else name and phone."""
-    return ("id", id_number) if id_number else ("name", name, phone or "")
+    """Who an owner is: the ID number when known (a first-generation number as the 18-character one it became),
+    else name and phone."""
+    return ("id", id_number_as_18(id_number)) if id_number else ("name", name, phone or "")
 
 
 @dataclass
@@ -870,7 +872,13 @@ def _match_owners(
     key -> (letter, header)); a phone left blank on either row is none (the one written is kept).  A person
     written without an ID number, with the name and phone of exactly one person known by ID number (in
     the ledger or the sheet), is that person: exports leave the ID off a parking space's row."""
-    known = {_owner_key(o.name, o.phone, o.id_number): o for o in existing}
+    known: dict[tuple[str, ...], _OwnerRow] = {}
+    for known_owner in existing:
+        # A ledger that already holds one person under both numbers (imported before they were told apart) matches
+        # the one with the newer number: the older one is never renumbered into a duplicate.
+        key = _owner_key(known_owner.name, known_owner.phone, known_owner.id_number)
+        if key not in known or len(known_owner.id_number or "") == 18:
+            known[key] = known_owner
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
     where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话")} | dict(columns or {})
@@ -879,8 +887,9 @@ def _match_owners(
         (p.name, p.phone, p.id_number) for p in persons
     ]:
         if id_number and phone:
-            id_numbers.setdefault((name, phone), set()).add(id_number)
+            id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
     for person in persons:
+        written_id = person.id_number
         if not person.id_number and person.phone:
             known_as = id_numbers.get((person.name, person.phone), set())
             if len(known_as) == 1:
@@ -921,6 +930,11 @@ def _match_owners(
             assert owner.id is not None
             match.changed.setdefault(owner.id, owner.as_journal())
             owner.name, owner.phone = person.name, person.phone or owner.phone
+        if written_id and len(written_id) == 18 and len(owner.id_number or "") == 15:
+            # The owner's new card: the 18-character number replaces the first-generation one.
+            if owner.id is not None:
+                match.changed.setdefault(owner.id, owner.as_journal())
+            owner.id_number = written_id
         owner.first_row = owner.first_row or person.row
         match.of_row[person.slot] = owner
     if problems:
@@ -978,8 +992,8 @@ def apply_owner_records(
         conn.execute(
             owners.update()
             .where(owners.c.id == sa.bindparam("pk"))
-            .values(name=sa.bindparam("new_name"), phone=sa.bindparam("new_phone")),
-            [{"pk": o.id, "new_name": o.name, "new_phone": o.phone} for o in updated_owners],
+            .values(name=sa.bindparam("new_name"), phone=sa.bindparam("new_phone"), id_number=sa.bindparam("new_id")),
+            [{"pk": o.id, "new_name": o.name, "new_phone": o.phone, "new_id": o.id_number} for o in updated_owners],
         )
         for o in updated_owners:
             assert o.id is not None  # existing owners have ids
