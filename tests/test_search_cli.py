@@ -318,6 +318,55 @@ def test_index_to_another_backend_exits_1_when_an_item_failed(
     assert json.loads(run_cli("index", "--rebuild", "--json").stdout)["kept_text"] == ["GC-2024-00001"]
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "workers"])
+def test_a_rebuild_reads_the_kept_texts_a_chunk_at_a_time(
+    filed: Workspace, ledger: Ledger, run_cli: Any, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """The text the index keeps for items whose file is not on this computer was read for all of them at once
+    before the build: ``index --rebuild`` on a PC holding a few of a million items' files held every text of the
+    shared index in memory (gigabytes).  It is read a chunk of items at a time now (two items a chunk here), and
+    every one of them is still found by its text."""
+    from recordkit.archive.archivist import list_items
+    from recordkit.search import indexer
+    from recordkit.search.backends.postgresql import PostgresIndex
+    from recordkit.search.backends.sqlite import SqliteIndex
+
+    asked: list[list[str]] = []
+    for backend in (PostgresIndex, SqliteIndex):
+        read = backend.texts
+        monkeypatch.setattr(
+            backend, "texts", lambda index, numbers, read=read: read(index, asked.append(list(numbers)) or asked[-1])
+        )
+    monkeypatch.setattr(indexer, "CHUNK", 2)
+    if parallel:
+        monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    for item in list_items(ledger):
+        if item.archive_no != "CW-2024-00001":
+            (filed.root / item.path).unlink()  # gone from this computer
+    result = run_cli("index", "--rebuild", "--json")
+    assert result.exit_code == 1
+    assert sorted(json.loads(result.stdout)["kept_text"]) == [
+        "GC-2023-00001",
+        "GC-2024-00001",
+        "HT-2025-00001",
+        "YZ-2020-00001",
+    ]
+    assert sorted(number for numbers in asked for number in numbers) == [
+        "GC-2023-00001",
+        "GC-2024-00001",
+        "HT-2025-00001",
+        "YZ-2020-00001",
+    ]
+    assert max(len(numbers) for numbers in asked) <= 2
+    for words, number in (
+        ("曳引钢丝绳", "GC-2024-00001"),
+        ("消防水泵房", "GC-2023-00001"),
+        ("建筑面积", "YZ-2020-00001"),
+    ):
+        hits = json.loads(run_cli("search", words, "--json").stdout)["hits"]
+        assert [hit["archive_no"] for hit in hits] == [number]
+
+
 def test_index_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:
     """A clerk's PC shares the ledger (and a PostgreSQL ledger's index) but not records/archive, which stays on
     the server: ``recordkit index`` there indexed every item by its metadata alone ("不见了"), taking every text

@@ -382,23 +382,26 @@ def _docs_of(
 
 
 def _made(
-    workspace: Workspace, arguments: Sequence[_DocArguments], prepare: Callable[[IndexDoc], IndexDoc] | None = None
+    workspace: Workspace,
+    chunks: Iterable[Sequence[_DocArguments]],
+    count: int,
+    prepare: Callable[[IndexDoc], IndexDoc] | None = None,
 ) -> Generator[tuple[IndexDoc, str | None], None, None]:
-    """``_docs_of`` every item, in order.  Reading texts and making tokens (and the backend's own form of them,
-    ``prepare``) is the slow part of a big build: from PARALLEL_FROM items on it runs in ``workers()``
-    processes, CHUNK items a task and at most AHEAD tasks a worker ahead, while this process writes what they
-    made into the index."""
-    if len(arguments) < PARALLEL_FROM or cores() < 2:
-        for start in range(0, len(arguments), CHUNK):
-            yield from _docs_of(workspace, arguments[start : start + CHUNK], prepare)
+    """``_docs_of`` every item of ``chunks`` (``count`` items in all, CHUNK a chunk), in order.  Reading texts and
+    making tokens (and the backend's own form of them, ``prepare``) is the slow part of a big build: from
+    PARALLEL_FROM items on it runs in ``workers()`` processes, a chunk a task and at most AHEAD tasks a worker
+    ahead, while this process writes what they made into the index.  ``chunks`` is read no further ahead."""
+    if count < PARALLEL_FROM or cores() < 2:
+        for chunk in chunks:
+            yield from _docs_of(workspace, chunk, prepare)
         return
-    count = workers()
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    busy = workers()
+    with ProcessPoolExecutor(max_workers=busy) as pool:
         waiting: deque[Future[list[tuple[IndexDoc, str | None]]]] = deque()
         try:
-            for start in range(0, len(arguments), CHUNK):
-                waiting.append(pool.submit(_docs_of, workspace, arguments[start : start + CHUNK], prepare))
-                if len(waiting) >= AHEAD * count:
+            for chunk in chunks:
+                waiting.append(pool.submit(_docs_of, workspace, chunk, prepare))
+                if len(waiting) >= AHEAD * busy:
                     yield from waiting.popleft().result()
             while waiting:
                 yield from waiting.popleft().result()
@@ -583,22 +586,30 @@ def _write(
     owners, former = names
     progress, stage = told
     extracted = _extract_missing(workspace, [plan.item for plan in todo if plan.present], ocr, progress)
-    kept = _kept_texts(index, [plan.item for plan in todo if not plan.present], former)
-    extracted.update(kept)
-    arguments = [
-        (
-            plan.item,
-            owners.get(plan.item.unit or "", ()),
-            extracted.get(plan.item.archive_no),
-            plan.signature,
-            plan.present,
-            former.get(plan.item.archive_no, ()),
-        )
-        for plan in todo
-    ]
+    kept: set[str] = set()
+
+    def chunks() -> Generator[list[_DocArguments], None, None]:
+        """The items' arguments a chunk at a time, with the text the index keeps for those whose file is not here
+        read a chunk at a time too: read all at once, a rebuild on a PC holding a few of a million items' files
+        held every text of the index in memory (gigabytes)."""
+        for start in range(0, len(todo), CHUNK):
+            plans = todo[start : start + CHUNK]
+            texts = _kept_texts(index, [plan.item for plan in plans if not plan.present], former)
+            kept.update(texts)
+            yield [
+                (
+                    plan.item,
+                    owners.get(plan.item.unit or "", ()),
+                    texts.get(plan.item.archive_no) or extracted.get(plan.item.archive_no),
+                    plan.signature,
+                    plan.present,
+                    former.get(plan.item.archive_no, ()),
+                )
+                for plan in plans
+            ]
 
     def docs() -> Generator[IndexDoc, None, None]:
-        made = _made(workspace, arguments, preparer(workspace, backend))
+        made = _made(workspace, chunks(), len(todo), preparer(workspace, backend))
         if stage is not None:
             stage(WRITING, len(todo))
         with contextlib.closing(made):  # (its worker processes end here, even when the writer failed)
