@@ -368,6 +368,51 @@ def test_a_grown_logbook_imports_only_its_new_orders_with_skip_known(
     assert _count_orders(estate) == 4
 
 
+def test_a_grown_logbook_whose_worker_column_another_system_wrote_in_full_width_is_skipped(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Exported again by another system, the logbook wrote its 派工 column in full-width letters and digits and with an
+    ideographic space (王师傅Ａ, 维修２组, 水电班\u3000刘师傅): --skip-known named those rows as differing in 派工 and
+    imported nothing.  A worker is compared as ``workorder assign`` compares one: the same name, skipped."""
+    known = [
+        row(类型="报修", 房号="1-1-101", 类别="门窗", 内容="窗户关不上", 报修时间="2026-11-05 09:00", 派工="王师傅A",
+            派工时间="2026-11-05 10:00"),
+        row(类型="报修", 房号="1-1-102", 类别="电梯", 内容="电梯异响", 报修时间="2026-11-05 11:00", 派工="维修2组",
+            派工时间="2026-11-05 11:30"),
+        row(类型="报修", 房号="3-2-1201", 类别="水电", 内容="水管漏水", 报修时间="2026-11-06 08:00",
+            派工="水电班 刘师傅", 派工时间="2026-11-06 08:30"),
+    ]  # fmt: skip
+    assert run_cli("workorder", "import", str(write_logbook(tmp_path / "十一月.xlsx", known))).exit_code == 0
+    exported = [list(r) for r in known]
+    exported[0][8] = "王师傅\uff21"
+    exported[1][8] = "维修\uff12组"
+    exported[2][8] = "水电班\u3000刘师傅"
+    new = row(类型="报修", 房号="3-2-1202", 类别="门窗", 内容="门锁坏", 报修时间="2026-11-20 09:00")
+    grown = write_logbook(tmp_path / "导出.xlsx", [*exported, new])
+    result = run_cli("workorder", "import", str(grown), "--skip-known")
+    assert (result.exit_code, lines(result)) == (
+        0,
+        [
+            "已导入工单 1 张（报修 1 张，投诉 0 张），编号 GD2026-000004 至 GD2026-000004",
+            "跳过已导入过、内容相同的工单 3 张",
+        ],
+    )
+    assert _count_orders(estate) == 4
+    # Another worker is still another worker.
+    exported[0][8] = "王师傅B"
+    refused = run_cli(
+        "workorder", "import", str(write_logbook(tmp_path / "改派.xlsx", [*exported, new])), "--skip-known"
+    )
+    assert (refused.exit_code, lines(refused)) == (
+        5,
+        [
+            "错误：改派.xlsx 有 1 处错误，没有导入任何工单",
+            "  第 3 行：与已登记的工单 GD2026-000001 是同一张（报修时间、房号、类别和内容都相同），但派工与台账中的不同："
+            "请在台账中补记（workorder assign/close/visit），或把这一行改成与台账一致",
+        ],
+    )
+
+
 # -- 8. the month's edge -------------------------------------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ from recordkit.workorders.orders import (
     parse_category,
     parse_satisfaction,
     parse_type,
+    same_worker,
 )
 
 if TYPE_CHECKING:
@@ -416,12 +417,16 @@ def _differences(record: WorkOrderRecord, held: Any) -> list[str]:
     """The columns in which a logbook row says otherwise than the ledger's order it is (empty: the same content).
 
     A step the row writes as a date alone, or the ledger flags as one, is the same when its day is: an earlier version
-    kept such a step at 00:00 unflagged, where the row is now read as kept at the step before it that day."""
+    kept such a step at 00:00 unflagged, where the row is now read as kept at the step before it that day.
+    The worker (派工) is the same as ``workorder assign`` finds it (``same_worker``): another system's export may
+    write it in full-width letters or with an ideographic space."""
 
     def plain(value: Any) -> Any:
         return (value.strip() or None) if isinstance(value, str) else value
 
     def same(key: str) -> bool:
+        if key == "assignee":
+            return same_worker(record.assignee, held.assignee)
         written, kept = plain(getattr(record, key)), plain(getattr(held, key))
         flag = STEP_DAY_ONLY.get(key)
         by_date = flag is not None and (getattr(record, flag) or getattr(held, flag))
