@@ -1196,6 +1196,7 @@ def undo_since_0021(conn: Any) -> None:
     conn.exec_driver_sql("ALTER TABLE work_orders DROP COLUMN date_only")  # 0023
     for step_flag in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
         conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")  # 0024
+    # 0025 back-fills work_orders.handed_at from the journal (0024's column, dropped above): no table of its own.
 
 
 @pytest.mark.postgres

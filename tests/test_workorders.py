@@ -16,6 +16,7 @@ from recordkit.core.dates import Month, parse_when
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.owners.roster import import_owners
 from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
@@ -512,18 +513,67 @@ def test_a_step_recorded_with_a_date_alone_is_remembered_by_the_ledger(estate: L
 
 def test_migration_0024_leaves_the_steps_already_recorded_as_they_were(estate: Ledger) -> None:
     """A ledger of 0023 upgraded: its steps are not marked as written with a date alone (false), shown as before; an
-    order passed on before keeps no last hand-over (its completion is checked against the first dispatch)."""
+    order never passed on keeps no last hand-over (its completion is checked against its dispatch)."""
     number = add(estate, "2026-11-03 09:15").number
     workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-04 00:00", now=NOW)
-    workorders.assign(estate, CLERK, number, "王师傅", "2026-11-04 10:00", now=NOW)
     with estate.write() as conn:  # the layout of 0023
         for column in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
             conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {column}")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0023'")
     with open_ledger(estate.url) as upgraded:
-        assert upgraded.revision() == "0024"
+        assert upgraded.revision() == HEAD_REVISION
         order = workorders.get_order(upgraded, number)
         closed = workorders.close(upgraded, CLERK, number, "已修好", "2026-11-04 09:00", now=NOW)
     assert (order.assigned_day_only, order.shown_step("assigned_at")) == (False, "2026-11-04 00:00")
-    assert (order.assignee, order.handed_at, order.handed_day_only) == ("王师傅", None, False)
+    assert (order.assignee, order.handed_at, order.handed_day_only) == ("刘师傅", None, False)
     assert closed.shown_step("closed_at") == "2026-11-04 09:00"
+
+
+def test_migration_0025_gives_orders_passed_on_before_0024_their_last_hand_over_from_the_journal(
+    estate: Ledger,
+) -> None:
+    """An order passed on before 0024 changed its worker and journalled 改派 (``workorder.reassign``, its time as typed)
+    but kept no last hand-over: a completion before the reassignment was accepted.  Upgraded, each such order has its
+    journal's last reassignment as its hand-over — a day alone kept at the hand-over before it that day —; an order
+    never passed on has none."""
+    timed, same_day, next_day, never = (
+        add(estate, "2026-11-03 09:15", unit=unit).number for unit in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202")
+    )
+    workorders.assign(estate, CLERK, timed, "刘师傅", "2026-11-03 10:00", now=NOW)
+    for number in (same_day, next_day, never):
+        workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-05 09:00", now=NOW)
+    # As the code before 0024 passed an order on: the worker changed, the journal's entry, no hand-over kept.
+    reassignments = [
+        (timed, "刘师傅", "王师傅", "2026-11-04 10:00"),
+        (same_day, "刘师傅", "王师傅", "2026-11-05 11:00"),
+        (same_day, "王师傅", "李师傅", "2026-11-05"),
+        (next_day, "刘师傅", "王师傅", "2026-11-06"),
+    ]
+    with estate.write() as conn:
+        for number, before, after, at in reassignments:
+            conn.execute(sa.text("UPDATE work_orders SET assignee = :to WHERE number = :n"), {"to": after, "n": number})
+            change = {"assignee": after, "reassigned_at": at}
+            journal.record(
+                conn, CLERK, [journal.Change("workorder.reassign", "workorder", number, {"assignee": before}, change)]
+            )
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0024'")
+    with open_ledger(estate.url) as upgraded:
+        assert upgraded.revision() == "0025"
+        orders = [workorders.get_order(upgraded, number) for number in (timed, same_day, next_day, never)]
+        assert [(o.assignee, o.handed_at, o.handed_day_only, o.shown_step("handed_at")) for o in orders] == [
+            ("王师傅", t("2026-11-04 10:00"), False, "2026-11-04 10:00"),
+            ("李师傅", t("2026-11-05 11:00"), True, "2026-11-05"),
+            ("王师傅", t("2026-11-06 00:00"), True, "2026-11-06"),
+            ("刘师傅", None, False, ""),
+        ]
+        with pytest.raises(ValidationError) as early:
+            workorders.close(upgraded, CLERK, timed, "已修好", "2026-11-04 09:00", now=NOW)
+        assert early.value.message == "完成时间 2026-11-04 09:00 早于改派时间 2026-11-04 10:00：请检查 --at"
+        with pytest.raises(ValidationError) as early:
+            workorders.close(upgraded, CLERK, same_day, "已修好", "2026-11-05 10:30", now=NOW)
+        assert early.value.message == "完成时间 2026-11-05 10:30 早于改派时间 2026-11-05：请检查 --at"
+        with pytest.raises(ValidationError) as early:
+            workorders.assign(upgraded, CLERK, next_day, "赵师傅", "2026-11-05 15:00", now=NOW)
+        assert early.value.message == "改派时间 2026-11-05 15:00 早于上次改派时间 2026-11-06：请检查 --at"
+        closed = workorders.close(upgraded, CLERK, never, "已修好", "2026-11-05 09:30", now=NOW)
+    assert closed.shown_step("closed_at") == "2026-11-05 09:30"

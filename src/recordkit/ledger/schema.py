@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0024"
+HEAD_REVISION = "0025"
 
 metadata = MetaData()
 
@@ -489,7 +489,8 @@ work_orders = Table(
     Column("closed_day_only", Boolean, nullable=False, server_default=false()),
     Column("visited_day_only", Boolean, nullable=False, server_default=false()),
     # The last reassignment (改派, ``workorder assign`` to another worker), and whether it was typed as a date alone:
-    # nothing is finished or passed on again before it.  NULL for an order never passed on (migration 0024).
+    # nothing is finished or passed on again before it.  NULL for an order never passed on (migration 0024; orders
+    # passed on before it got theirs from the journal's last ``workorder.reassign``, migration 0025).
     Column("handed_at", DateTime),
     Column("handed_day_only", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("year", "seq"),
