@@ -413,6 +413,36 @@ def test_a_grown_logbook_whose_worker_column_another_system_wrote_in_full_width_
     )
 
 
+def test_a_logbook_exported_again_in_full_width_is_the_same_orders_not_new_ones(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Exported again by another system, the logbook wrote its 内容, 地点, 报修人 and 处理结果 with full-width digits and
+    an ideographic space (３楼漏水, 地下车库Ｂ区): imported again it doubled the orders (exit 0, GD2026-000003 and -4 beside
+    -1 and -2), with or without --skip-known.  Those words are read as a clerk reads them: the same orders."""
+    known = [
+        row(类型="报修", 房号="3-2-1201", 类别="水电", 内容="3楼漏水", 报修人="张伟", 报修时间="2026-11-05 09:00",
+            派工="王师傅", 派工时间="2026-11-05 10:00", 完成时间="2026-11-05 11:00", 处理结果="更换2个阀门"),
+        row(类型="投诉", 地点="地下车库B区", 类别="公共设施", 内容="B区 照明不足", 报修时间="2026-11-06 08:00"),
+    ]  # fmt: skip
+    first = run_cli("workorder", "import", str(write_logbook(tmp_path / "十一月.xlsx", known)))
+    assert first.exit_code == 0, first.output
+    exported = [list(r) for r in known]
+    exported[0][4], exported[0][5], exported[0][11] = "３楼漏水", "张伟\u3000", "更换２个阀门"
+    exported[1][2], exported[1][4] = "地下车库Ｂ区", "Ｂ区\u3000照明不足"
+    again = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", exported)))
+    assert (again.exit_code, lines(again)) == (
+        5,
+        [
+            "错误：导出.xlsx 有 2 处错误，没有导入任何工单",
+            "  第 3 行：与已登记的工单 GD2026-000001 相同（这一行已经导入过；只导入新增的工单请加 --skip-known）",
+            "  第 4 行：与已登记的工单 GD2026-000002 相同（这一行已经导入过；只导入新增的工单请加 --skip-known）",
+        ],
+    )
+    skipped = run_cli("workorder", "import", str(write_logbook(tmp_path / "导出.xlsx", exported)), "--skip-known")
+    assert (skipped.exit_code, lines(skipped)) == (0, ["没有新的工单：2 张都已导入过、内容相同"])
+    assert _count_orders(estate) == 2
+
+
 # -- 8. the month's edge -------------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from recordkit.workorders.orders import (
     TYPES,
     WorkOrderRecord,
     add_many,
+    as_read,
     check_record,
     count_repeats,
     day_alone_moment,
@@ -42,7 +43,6 @@ from recordkit.workorders.orders import (
     parse_category,
     parse_satisfaction,
     parse_type,
-    same_worker,
 )
 
 if TYPE_CHECKING:
@@ -346,15 +346,16 @@ def _is_totals_row(row: SheetRow) -> bool:
     return kind is None or is_total_label(kind) or unicodedata.normalize("NFKC", kind).strip() not in TYPES
 
 
-def _identity(record: WorkOrderRecord) -> tuple[Any, ...]:
-    """What makes two rows the same order: type, category, unit, place, report time and content."""
+def _identity(record: Any) -> tuple[Any, ...]:
+    """What makes two rows (or a row and a ledger's order) the same order: type, category, unit, place, report time
+    and content, the words as a clerk reads them (another system's export writes full-width digits and spaces)."""
     return (
         record.type,
         record.category,
         record.unit,
-        record.place or None,
+        as_read(record.place) or None,
         record.opened_at,
-        record.description.strip(),
+        as_read(record.description),
     )
 
 
@@ -387,10 +388,7 @@ def _duplicates(conn: Connection, rows: Sequence[LogbookRow]) -> dict[int, Any]:
 
     first = min(row.record.opened_at for row in rows)
     last = max(row.record.opened_at for row in rows)
-    known = {
-        (r.type, r.category, r.unit, r.place or None, r.opened_at, r.description.strip()): r
-        for r in conn.execute(sa.select(w).where(w.c.opened_at >= first, w.c.opened_at <= last))
-    }
+    known = {_identity(r): r for r in conn.execute(sa.select(w).where(w.c.opened_at >= first, w.c.opened_at <= last))}
     found = {}
     for row in rows:
         held = known.get(_identity(row.record))
@@ -418,15 +416,14 @@ def _differences(record: WorkOrderRecord, held: Any) -> list[str]:
 
     A step the row writes as a date alone, or the ledger flags as one, is the same when its day is: an earlier version
     kept such a step at 00:00 unflagged, where the row is now read as kept at the step before it that day.
-    The worker (派工) is the same as ``workorder assign`` finds it (``same_worker``): another system's export may
-    write it in full-width letters or with an ideographic space."""
+    Words (the worker, who reported, the result) are compared as a clerk reads them (``as_read``, as ``workorder
+    assign`` compares workers): another system's export may write them in full-width letters or with an ideographic
+    space."""
 
     def plain(value: Any) -> Any:
-        return (value.strip() or None) if isinstance(value, str) else value
+        return (as_read(value) or None) if isinstance(value, str) else value
 
     def same(key: str) -> bool:
-        if key == "assignee":
-            return same_worker(record.assignee, held.assignee)
         written, kept = plain(getattr(record, key)), plain(getattr(held, key))
         flag = STEP_DAY_ONLY.get(key)
         by_date = flag is not None and (getattr(record, flag) or getattr(held, flag))

@@ -92,14 +92,15 @@ def parse_satisfaction(text: str) -> str:
     return _choice(text, SATISFACTIONS, "满意度")
 
 
-def same_worker(name: str | None, other: str | None) -> bool:
-    """Whether two names of a worker are the same as a clerk reads them: NFKC-folded (full-width letters, a Kangxi
+def as_read(text: str | None) -> str:
+    """``text`` as a clerk reads it: NFKC-folded (full-width letters and digits, an ideographic space, a Kangxi
     radical copied from a PDF) and trimmed (a space kept at the end)."""
+    return unicodedata.normalize("NFKC", text or "").strip()
 
-    def folded(text: str | None) -> str:
-        return unicodedata.normalize("NFKC", text or "").strip()
 
-    return folded(name) == folded(other)
+def same_worker(name: str | None, other: str | None) -> bool:
+    """Whether two names of a worker are the same as a clerk reads them (``as_read``)."""
+    return as_read(name) == as_read(other)
 
 
 def normalise_number(text: str) -> str:
