@@ -245,6 +245,46 @@ def test_download_of_the_original_by_archive_number(demo: Workspace, demo_ledger
     assert "attachment" in response.headers["Content-Disposition"]
 
 
+def _side_of(page: Any) -> str:
+    """The words of the item page's side column (its facts, the original's download, lending, review)."""
+    found = re.search(r'<section class="side">(.*?)</section>', page.get_data(as_text=True), flags=re.S)
+    assert found is not None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(1))).strip()
+
+
+def test_an_item_whose_file_is_not_here_offers_no_download_nor_correction(demo: Workspace, demo_ledger: Ledger) -> None:
+    """The item page of an item whose file is not on this computer (a server that lost it; a clerk's PC, the archive
+    on the server) offered 下载原件 and the review form, both refused only once clicked.  It offers neither now and
+    says why where they were, in the download's own words; both links still refuse if asked directly."""
+    number = "GC-2026-00004"
+    item = get_item(demo_ledger, number)
+    browser = Browser(local_app(demo, demo_ledger))
+    download, correction = f'href="/item/{number}/original"', f'action="/item/{number}/update"'
+    here = browser.get(f"/item/{number}")
+    assert download in here.get_data(as_text=True) and correction in here.get_data(as_text=True)
+    assert "复核与改正" in _side_of(here) and "不在档案库中" not in _side_of(here)
+
+    kept = demo.root / "kept-aside"
+    (demo.root / item.path).rename(kept)  # the server lost this one file
+    lost_said = f"{number} 的文件不在档案库中：请管理员在服务器上检查档案文件"
+    pc_said = (
+        f"这台电脑上没有档案文件，{number} 的原件存放在服务器上：请打开服务器上的档案网页查看。"
+        "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+    )
+    lost = browser.get(f"/item/{number}")
+    shutil.move(demo.records_dir / "archive", demo.root / "archive-on-the-server")  # a clerk's PC: no archive here
+    (demo.records_dir / "archive").mkdir()
+    at_pc = browser.get(f"/item/{number}")
+    for page, said in ((lost, lost_said), (at_pc, pc_said)):
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert download not in html and correction not in html and "下载原件" not in text_of(page)
+        assert said in _side_of(page) and "复核与改正" not in _side_of(page)
+        assert "借阅" in _side_of(page)  # the paper original is lent as before
+    refused = browser.get(f"/item/{number}/original")
+    assert refused.status_code == 404 and pc_said in text_of(refused)
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -39,7 +39,7 @@ from recordkit.archive.intake import update_and_index
 from recordkit.archive.pages import IMAGE_SUFFIX, PAGE_WIDTHS, SHOWN_KINDS, THUMB_WIDTH, page_count, page_image
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_on_page
 from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
-from recordkit.core.errors import RecordkitError
+from recordkit.core.errors import NotFoundError, RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -275,6 +275,17 @@ def _journal_value(key: str, value: Any, zone: str) -> str:
     return str(value)
 
 
+def _not_here(item: ArchiveItem) -> str | None:
+    """Why the original of ``item`` can be neither downloaded nor corrected on this computer, as its download's
+    refusal says it (a clerk's PC, the archive on the server; a file gone from the archive), or None when its file
+    is here.  The page offers neither then: both would be refused once clicked."""
+    try:
+        archived_file(site().workspace, item)
+    except NotFoundError as err:
+        return err.form_message
+    return None
+
+
 def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, form: Any = None) -> Any:
     here = site()
     private = _private_asked()
@@ -306,6 +317,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         former=former_numbers(here.ledger, [item.archive_no]).get(item.archive_no, ()),
         page_count=count,
         page_error=page_error,
+        not_here=_not_here(item),
         widths=ZOOM_WIDTHS,
         zoom=zoom,
         text=text,
