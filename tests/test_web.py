@@ -733,6 +733,31 @@ def test_review_lists_the_queue_and_the_quarantine(demo: Workspace, demo_ledger:
         assert entry.reason in words
 
 
+def test_the_review_page_offers_no_correction_of_an_item_whose_file_is_not_here(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A clerk's PC (records/archive empty, the archive on the server): the review page offered each item's
+    correction form, refused once saved.  Each item now says why instead, in the words of the item page."""
+    from recordkit.archive.archivist import list_items
+
+    browser = Browser(local_app(demo, demo_ledger))
+    numbers = [item.archive_no for item in list_items(demo_ledger, review=True)]
+    assert numbers
+    here = browser.get("/review").get_data(as_text=True)
+    assert all(f'action="/item/{number}/update"' in here for number in numbers)
+    shutil.move(demo.records_dir / "archive", demo.root / "archive-on-the-server")
+    (demo.records_dir / "archive").mkdir()
+    page = browser.get("/review")
+    assert page.status_code == 200
+    html, words = page.get_data(as_text=True), text_of(page)
+    for number in numbers:
+        assert f'action="/item/{number}/update"' not in html
+        assert (
+            f"这台电脑上没有档案文件，{number} 的原件存放在服务器上：请打开服务器上的档案网页查看。"
+            "如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好"
+        ) in words
+
+
 def _filed_copy_left_in_the_quarantine(demo: Workspace, demo_ledger: Ledger) -> tuple[list[str], Path, ArchiveItem]:
     """A scan quarantined, then filed from the quarantine by a run cut short right after its commit (the copy and its
     note left there): the quarantine's names before, the copy, and the item it was filed as."""

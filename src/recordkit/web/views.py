@@ -493,6 +493,8 @@ def review_page() -> Any:
     return render_template(
         "review.html",
         items=items,
+        # an item whose file is not here is corrected where it is (as on its own page): said instead of its form
+        not_here={item.archive_no: _not_here(item) for item in items} if user().can("review") else {},
         # a note says when with its offset (an older one on this machine's clock): shown on the office's clock, as
         # every page's moments
         quarantined=[
