@@ -529,6 +529,22 @@ def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, work
     assert not elsewhere.exists()
 
 
+def test_search_on_an_empty_sqlite_file_says_the_ledger_does_not_exist(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """``recordkit search`` on an empty SQLite file (a ledger never set up) said 无法访问台账数据库 …：no such table:
+    journal, the database's words for the first table its check of a moved ledger read; it now says the ledger does
+    not exist, as every command that only reads does (the web page too)."""
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    result = run_cli("search", "电梯", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{empty}"})
+    assert result.exit_code == 7, result.output
+    assert result.stderr == (
+        f"错误：台账数据库 sqlite:///{empty} 还不存在：这个命令只读取台账，不会新建。"
+        "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）\n"
+    )
+
+
 # -- the journal's anchor ------------------------------------------------------------------
 
 

@@ -694,6 +694,56 @@ def test_a_borrower_that_is_no_persons_name_is_refused_as_on_the_command_line(
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
 
 
+def _pages_of_a_ledger_never_set_up(workspace: Workspace, ledger: Ledger, address: str, said: str) -> None:
+    """Every page of a web app on ``ledger`` (one whose tables were never made) answers 503 with ``said``, the
+    ledger's ``address`` and no other Latin word but the site's name: no exception of the driver's."""
+    browser = Browser(local_app(workspace, ledger))
+    for url in ("/search", "/search?q=电梯", "/item/GC-2026-00004", "/review", "/loans?overdue=1"):
+        page = browser.get(url)
+        assert page.status_code == 503, url
+        assert said in text_of(page), text_of(page)
+        assert re.findall(r"[A-Za-z]{3,}", text_of(page).replace(address, "")) == ["recordkit"], text_of(page)
+
+
+def test_a_page_on_a_sqlite_ledger_never_set_up_says_it_does_not_exist(workspace: Workspace, tmp_path: Path) -> None:
+    """A page on an empty SQLite file (a ledger whose tables were never made) answered 503 with the database's own
+    words, 无法访问台账数据库 …：no such table: journal.  It says the ledger does not exist yet, as a command that
+    only reads says it, in the page's words."""
+    empty = tmp_path / "ledger-never-set-up.sqlite3"
+    empty.touch()
+    address = f"sqlite:///{empty}"
+    with open_ledger(address, create=False, migrate=False) as ledger:
+        _pages_of_a_ledger_never_set_up(
+            workspace,
+            ledger,
+            address,
+            f"台账数据库 {address} 还不存在：请管理员检查设置中的台账数据库地址，或先导入业主名册",
+        )
+
+
+@pytest.mark.postgres
+def test_a_page_on_an_empty_postgresql_schema_says_the_ledger_does_not_exist(
+    workspace: Workspace, postgres_url: str
+) -> None:
+    """A page on a PostgreSQL schema that holds no ledger (made by an administrator, never set up) answered 503
+    台账数据库出错（详情见日志）：UndefinedTable.  It says the ledger does not exist yet, as a command that only reads
+    says it, in the page's words."""
+    import psycopg
+
+    from tests.conftest import driver_url
+
+    with psycopg.connect(driver_url(postgres_url), autocommit=True) as admin:
+        admin.execute("CREATE SCHEMA estate_east")
+    address = f"{driver_url(postgres_url)}（模式 estate_east）"
+    with open_ledger(postgres_url, schema="estate_east", create=False, migrate=False) as ledger:
+        _pages_of_a_ledger_never_set_up(
+            workspace,
+            ledger,
+            address,
+            f"台账数据库 {address} 还不存在：请管理员检查设置中的台账数据库地址和模式，或先导入业主名册",
+        )
+
+
 def test_a_busy_ledger_answers_503_with_what_happened_and_lends_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
     """Another writer holds the ledger (the nightly run, a big import): the lend waits its turn, then the item page
     says "台账正忙" as a 503, the service's state, not a 500 that reads like a fault in recordkit."""

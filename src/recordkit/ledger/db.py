@@ -51,6 +51,9 @@ _PG_WRITE_LOCK = 7_270_011
 _PG_MIGRATE_LOCK = 7_270_012
 #: PostgreSQL's SQLSTATE for "relation … already exists": a first migration meeting another program's table.
 _PG_DUPLICATE_TABLE = "42P07"
+#: … and for "relation … does not exist" (SQLite: "no such table"): in a database without a ledger, none was set up.
+_PG_UNDEFINED_TABLE = "42P01"
+_SQLITE_NO_TABLE_SAID = ("no such table",)
 #: … and for "permission denied".
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
 #: … and for "cannot execute … in a read-only transaction" (a hot standby, default_transaction_read_only).
@@ -403,11 +406,15 @@ class Ledger:
             raise self._missing_ledger()
 
     def _missing_ledger(self) -> LedgerError:
-        """What a command that only reads says when there is no ledger to read (it never makes one)."""
+        """What a command that only reads says when there is no ledger to read (it never makes one), and the web page
+        in its words (no setting's name, no command)."""
         settings = "[database] url 和 schema" if self.schema else "[database] url"
+        said = f"台账数据库 {self.where} 还不存在："
         return LedgerError(
-            f"台账数据库 {self.where} 还不存在：这个命令只读取台账，不会新建。"
-            f"请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）"
+            said
+            + f"这个命令只读取台账，不会新建。请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）",
+            form_message=said
+            + f"请管理员检查设置中的台账数据库地址{'和模式' if self.schema else ''}，或先导入业主名册",
         )
 
     def _write_queue(self) -> WriteQueue | None:
@@ -542,6 +549,7 @@ class Ledger:
                 "ledger operation failed on %s: %s", display_url(self.url), server_said(err), exc_info=bool(sqlstate)
             )
             self._refuse_transaction_pool(err)
+            self._refuse_missing_ledger(err)
             if (free := self._disk_full(err)) is not None:
                 raise LedgerDiskFull(self._disk_full_message(err, free)) from err
             if (refusal := self._sqlite_refused(err)) is not None:
@@ -556,6 +564,7 @@ class Ledger:
             ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
+            self._refuse_missing_ledger(err)
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
                 raise LedgerError(self._not_permitted(err)) from err
@@ -581,6 +590,16 @@ class Ledger:
                 ) from err
             self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+
+    def _refuse_missing_ledger(self, err: DBAPIError) -> None:
+        """``_missing_ledger`` when ``err`` is a table not found in a database that holds no ledger at all (an empty
+        SQLite file, an empty schema): a reading of a ledger opened without its upgrade (the web page, ``search``)
+        says so as a command that only reads says it, not by the database's words for the first table it missed."""
+        missing = getattr(err.orig, "sqlstate", None) == _PG_UNDEFINED_TABLE or (
+            self.dialect == "sqlite" and server_says(err, _SQLITE_NO_TABLE_SAID)
+        )
+        if missing and self.revision() is None:
+            raise self._missing_ledger() from err
 
     def _sqlite_refused(self, err: DBAPIError) -> LedgerError | None:
         """What a clerk is told when SQLite refused to write the ledger's file (``SQLITE_READONLY``): the account
