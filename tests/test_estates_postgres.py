@@ -322,7 +322,7 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
 
     listed = cli(north, "owners", "list", env=south_env)
     assert listed.exit_code == LedgerError.exit_code
-    assert "（模式 estate_south） 还不存在：这个命令只读取台账，不会新建。" in listed.stderr
+    assert "（模式 estate_south） 还不存在：这个命令不会新建台账。" in listed.stderr
     assert "[database] url 和 schema" in listed.stderr
     # The index is made from a ledger, never one for it: `index --verify` (a check) and the nightly `index` made
     # the whole empty ledger of the mistyped estate, which every command then took for its own (numbers from 1).
@@ -331,7 +331,7 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
     for args in (("search", "电梯"), ("index", "--verify"), ("index",), ("index", "--rebuild")):
         indexed = cli(north, *args, env=south_env)
         assert indexed.exit_code == LedgerError.exit_code, indexed.output
-        assert "（模式 estate_south） 还不存在：这个命令只读取台账，不会新建。" in indexed.stderr
+        assert "（模式 estate_south） 还不存在：这个命令不会新建台账。" in indexed.stderr
     assert set(tables_by_schema(postgres_url)) == {"estate_north"}
     with open_ledger(postgres_url, migrate=False, create=False, schema="estate_south") as ledger:
         assert not ledger.schema_exists()

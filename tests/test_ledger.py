@@ -460,7 +460,7 @@ def test_a_ledger_path_into_a_missing_folder_is_refused_and_nothing_is_made(tmp_
 
 def test_opening_to_read_never_creates_a_ledger(tmp_path: Path) -> None:
     wanted = tmp_path / "ledger.sqlite3"
-    with pytest.raises(LedgerError, match="还不存在：这个命令只读取台账，不会新建"):
+    with pytest.raises(LedgerError, match="还不存在：这个命令不会新建台账"):
         open_ledger(f"sqlite:///{wanted}", create=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -525,7 +525,23 @@ def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, work
     elsewhere = tmp_path / "other.sqlite3"
     result = run_cli("receipt", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})
     assert result.exit_code == 7
-    assert "还不存在：这个命令只读取台账，不会新建" in result.stderr
+    assert "还不存在：这个命令不会新建台账" in result.stderr
+    assert not elsewhere.exists()
+
+
+def test_serve_on_a_mistyped_ledger_address_makes_no_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    """``recordkit serve`` made the ledger it was pointed at (a mistyped file name or schema: a new empty ledger,
+    which the page then searched and lent from).  It refuses as the commands that only read do, nothing made."""
+    elsewhere = tmp_path / "ledgr.sqlite3"
+    # (On the office network without accounts: a serve that got past the ledger is refused before it listens.)
+    result = run_cli(
+        "serve", "--host", "0.0.0.0", "--port", "0", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"}
+    )
+    assert result.exit_code == 7, result.output
+    assert result.stderr == (
+        f"错误：台账数据库 sqlite:///{elsewhere} 还不存在：这个命令不会新建台账。"
+        "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）\n"
+    )
     assert not elsewhere.exists()
 
 
@@ -540,7 +556,7 @@ def test_search_on_an_empty_sqlite_file_says_the_ledger_does_not_exist(
     result = run_cli("search", "电梯", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{empty}"})
     assert result.exit_code == 7, result.output
     assert result.stderr == (
-        f"错误：台账数据库 sqlite:///{empty} 还不存在：这个命令只读取台账，不会新建。"
+        f"错误：台账数据库 sqlite:///{empty} 还不存在：这个命令不会新建台账。"
         "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）\n"
     )
 

@@ -40,7 +40,8 @@ def serve_command(
     if not 1 <= threads <= 64:
         raise UsageError(f"--threads 应在 1 到 64 之间（写的是 {threads}）")
     app_state = state(ctx)
-    workspace, ledger = app_state.workspace(), app_state.ledger()
+    # Never a new ledger: a mistyped address or schema made an empty one (29 tables) that the page then lent from.
+    workspace, ledger = app_state.workspace(), app_state.ledger(create=False)
     required = accounts_required(host, any_user(ledger))
     if required and ledger.read_only():
         # Every sign-in writes (its failures are counted in the ledger, against guessed passwords): on a replica, or

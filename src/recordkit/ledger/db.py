@@ -406,13 +406,13 @@ class Ledger:
             raise self._missing_ledger()
 
     def _missing_ledger(self) -> LedgerError:
-        """What a command that only reads says when there is no ledger to read (it never makes one), and the web page
-        in its words (no setting's name, no command)."""
+        """What a command that makes no ledger (one that only reads, ``index``, ``serve``) says when there is none, and
+        the web page in its words (no setting's name, no command)."""
         settings = "[database] url 和 schema" if self.schema else "[database] url"
         said = f"台账数据库 {self.where} 还不存在："
         return LedgerError(
             said
-            + f"这个命令只读取台账，不会新建。请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）",
+            + f"这个命令不会新建台账。请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）",
             form_message=said
             + f"请管理员检查设置中的台账数据库地址{'和模式' if self.schema else ''}，或先导入业主名册",
         )
