@@ -23,7 +23,7 @@ from tests.test_startup_imports import COMMAND_PATHS, _label
 PRODUCT_WORDS = {
     "recordkit", "JSON", "xlsx", "csv", "docx", "toml", "OCR", "LibreOffice", "Word", "Excel", "PDF", "WPS", "SHA", "sha",
     "POS", "SIGTERM", "cron", "grep", "OR", "RECORDKIT_HOME", "records", "inbox", "generated", "quarantine", "logs",
-    "log", "SJ", "ZX", "YZ", "GD", "GC",
+    "log", "SJ", "ZX", "YZ", "GD", "GC", "backups", "ledger", "pg_dump",
 }  # fmt: skip
 #: Values a clerk types after an option (fee kinds, JSON keys for scripts).
 VALUE_WORDS = {
@@ -33,7 +33,7 @@ VALUE_WORDS = {
     "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
     "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month", "source", "reason", "at",
     "id", "relation", "phone", "role", "role_label", "disabled", "created_at", "last_login_at", "sqlite", "postgresql",
-    "problem", "index_warning", "filed_as",
+    "problem", "index_warning", "filed_as", "bytes",
 }  # fmt: skip
 
 _PROBE = """

@@ -31,11 +31,13 @@ def expected_line(line: str) -> re.Pattern[str]:
 
 
 def console_blocks(text: str) -> list[list[tuple[str, int, list[str]]]]:
-    """Each ```console block as (command, expected exit code, expected output lines)."""
+    """Each ```console block as (command, expected exit code, expected output lines); a block indented in a list
+    item is read without its indentation."""
     blocks = []
-    for body in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+    for indent, body in re.findall(r"^( *)```console\n(.*?)^\1```", text, flags=re.S | re.M):
         commands: list[tuple[str, int, list[str]]] = []
         for line in body.splitlines():
+            line = line.removeprefix(indent)
             if line.startswith("$ "):
                 command = line[2:]
                 code = 0

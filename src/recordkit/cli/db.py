@@ -1,4 +1,4 @@
-"""``recordkit db``: the ledger database itself (bring its tables up to date)."""
+"""``recordkit db``: the ledger database itself (bring its tables up to date, move it, copy it for a backup)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from recordkit.cli._app import print_json, progress_bar, state
 commands = typer.Typer()
 
 db_app = typer.Typer(
-    help="台账数据库：升级表结构，或整个搬到另一个数据库。\n\n例：recordkit db upgrade", no_args_is_help=True
+    help="台账数据库：升级表结构，整个搬到另一个数据库，或备份。\n\n例：recordkit db upgrade", no_args_is_help=True
 )
 commands.add_typer(db_app, name="db")
 
@@ -107,3 +107,42 @@ def db_move(
         )
     if before != after or after == "postgresql":
         typer.echo(f"下一步：recordkit index --to {after}（检索索引搬进新台账，用已识别的文字，不重新 OCR）")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    target: str | None = typer.Argument(
+        None,
+        help="备份文件，或放它的文件夹（文件名为 ledger-年月日-时分秒.sqlite3；以 / 结尾的是文件夹，没有就新建）；"
+        "默认 records/backups/。",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果（path、bytes）。"),
+) -> None:
+    """备份台账文件：使用中（归档服务、网页、文员收款）也能复制出完整一致的一份。
+
+    先写到目标文件夹里的临时文件，核对完整性后才改成正式文件名；已有的文件不覆盖。
+    备份文件只有本账户能读（权限 600）：里面有业主完整的电话和身份证号。
+    台账放在数据库服务器上的，请用服务器的 pg_dump 备份。
+
+    例：recordkit db backup /mnt/备份盘/台账
+    """
+    import datetime as dt
+
+    from recordkit.core.dates import office_time
+    from recordkit.core.filenames import readable_name
+    from recordkit.ledger.backup import PRIVATE_NOTE, backup_ledger
+
+    app_state = state(ctx)
+    workspace = app_state.workspace()
+    ledger = app_state.ledger(create=False, migrate=False)  # (a backup before an upgrade is taken as it is)
+    moment = office_time(dt.datetime.now(dt.UTC), workspace.settings.office.time_zone)
+    with progress_bar("备份台账（页）") as bar:
+        copy = backup_ledger(
+            ledger, target, default_folder=workspace.records_dir / "backups", moment=moment, progress=bar
+        )
+    if as_json:
+        print_json(copy.to_dict())
+        return
+    typer.echo(f"已把台账备份到 {readable_name(str(copy.path))}（{copy.bytes / 2**20:.1f} MB，{copy.bytes} 字节）")
+    typer.echo(f"{PRIVATE_NOTE}（文件权限 600，只有本账户能读）")

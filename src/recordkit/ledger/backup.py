@@ -1,0 +1,167 @@
+"""A copy of a SQLite ledger taken while it is in use (``recordkit db backup``): one consistent file, private.
+
+SQLite's online backup API copies the ledger as one read transaction sees it — the last committed moment, never a
+writer's rows not yet committed, whatever the watch service, the web page and the clerks write meanwhile — into
+a temporary file beside the target; the copy is checked (``PRAGMA integrity_check``), fsynced and only then given
+its name, never over an existing file.  A PostgreSQL ledger is ``pg_dump``'s to copy; the archive tree is not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recordkit.core.atomic import PRIVATE, creating, remove_leftovers
+from recordkit.core.errors import (
+    ConflictError,
+    IntegrityError,
+    LedgerError,
+    RecordkitError,
+    StorageError,
+    UsageError,
+    storage_error,
+)
+from recordkit.core.filenames import printable
+from recordkit.ledger.db import Ledger, full_disk
+from recordkit.ledger.write_queue import busy_message
+
+#: How a backup's temporary file is named (then random letters, then ``SUFFIX``): a file so named is a backup not
+#: finished — its process killed —, removed by the next backup into the same folder.
+TEMP_PREFIX = ".~recordkit-backup-"
+SUFFIX = ".sqlite3"
+#: The files SQLite may keep beside a copy being written: removed with a killed backup's temporary file.
+_COMPANIONS = ("-journal", "-wal", "-shm")
+#: Pages copied at a time between two reports to the progress bar (4 MB at SQLite's 4 KB pages).
+STEP_PAGES = 1024
+#: What a backup holds, said with every copy made.
+PRIVATE_NOTE = "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方"
+
+
+@dataclass(frozen=True)
+class LedgerBackup:
+    """A copy ``backup_ledger`` made: where it is and its size in bytes."""
+
+    path: Path
+    bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "bytes": self.bytes}
+
+
+def backup_name(moment: dt.datetime) -> str:
+    """The name of a copy made at ``moment`` (the office's clock) into a folder: ``ledger-20261205-180000.sqlite3``."""
+    return moment.strftime("ledger-%Y%m%d-%H%M%S") + SUFFIX
+
+
+def backup_file(target: str | None, default_folder: Path, moment: dt.datetime) -> Path:
+    """The file a backup is written to: ``target`` itself, or ``backup_name(moment)`` inside it when it is a folder
+    — one that exists, or one written with a separator at its end (``/mnt/备份盘/台账/``, made when missing: a
+    nightly backup's first night must not take its name for a file) —, or inside ``default_folder`` without one."""
+    if target is None:
+        return default_folder / backup_name(moment)
+    path = Path(target)
+    if target.endswith(("/", os.sep)) or path.is_dir():
+        return path / backup_name(moment)
+    return path
+
+
+def backup_ledger(
+    ledger: Ledger,
+    target: str | None,
+    *,
+    default_folder: Path,
+    moment: dt.datetime,
+    progress: Callable[[int, int | None], None] | None = None,
+    pages: int = STEP_PAGES,
+) -> LedgerBackup:
+    """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment)``, mode 0600; the default folder
+    is made (0700) when missing.  ``progress(pages done, pages in all)`` after each ``pages``.
+
+    Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``LedgerError`` when there is no ledger
+    yet or it stayed locked past its busy timeout, ``ConflictError`` when the file exists, ``StorageError`` when its
+    disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's check; in each case no file is
+    left.  A temporary file of a backup killed earlier in the same folder is removed first."""
+    if ledger.dialect != "sqlite" or ledger.file is None:
+        raise UsageError(
+            f"台账在 PostgreSQL 数据库 {ledger.where} 里，recordkit db backup 只复制 SQLite 台账文件："
+            "请用 PostgreSQL 的 pg_dump 备份，例如 pg_dump -Fc -d postgresql://账户:密码@主机/库名 -f 台账.dump"
+            "（见 README 的“备份台账”）；什么也没有写入"
+        )
+    ledger.require_existing()
+    if target is None and not default_folder.is_dir():
+        default_folder.mkdir(parents=True, exist_ok=True)
+        default_folder.chmod(0o700)  # exactly: the umask takes nothing from it
+    path = backup_file(target, default_folder, moment)
+    named = target is None or path != Path(target)  # (named by this second: a backup was made in it already)
+    if os.path.lexists(path):
+        raise _taken(path, named)
+    if path.parent.is_dir():
+        remove_leftovers(path.parent, TEMP_PREFIX, SUFFIX, _COMPANIONS)
+    try:
+        with creating(path, mode=PRIVATE, prefix=TEMP_PREFIX) as temp:
+            _copy(ledger, temp, path, progress, pages)
+    except FileExistsError:
+        raise _taken(path, named) from None
+    except OSError as err:
+        refusal = storage_error(err)
+        if refusal is None:
+            raise
+        raise StorageError(f"备份没有做完：{refusal.message}；没有留下备份文件") from err
+    return LedgerBackup(path, path.stat().st_size)
+
+
+def _taken(path: Path, named: bool) -> ConflictError:
+    """What the clerk is told when the backup's file exists: never overwritten."""
+    if named:
+        return ConflictError(f"{printable(str(path))} 已经存在（这一秒里已经备份过一份），没有覆盖它：请过一会儿再备份")
+    return ConflictError(f"{printable(str(path))} 已经存在，没有覆盖它：请换一个文件名，或给出文件夹（备份按时间命名）")
+
+
+def _copy(
+    ledger: Ledger, temp: Path, path: Path, progress: Callable[[int, int | None], None] | None, pages: int
+) -> None:
+    """The ledger as one read transaction sees it, copied into ``temp`` (the file ``path`` will be), checked."""
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None:
+            progress(total - remaining, total)
+
+    with ledger.read() as conn:
+        # The read transaction's moment is taken by its first reading; every step of the copy reads that moment,
+        # so a clerk's write meanwhile neither enters the copy nor starts it again.
+        conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        source: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
+        try:
+            with closing(sqlite3.connect(temp, timeout=ledger.busy_timeout, isolation_level=None)) as copy:
+                source.backup(copy, pages=pages, progress=step, sleep=0)
+                # One file, without -wal and -shm beside it: it opens from a read-only U disk too.
+                copy.execute("PRAGMA journal_mode = DELETE")
+                checked = [row[0] for row in copy.execute("PRAGMA integrity_check").fetchall()]
+        except sqlite3.Error as err:
+            raise _failed(ledger, path, err) from err
+    if checked != ["ok"]:
+        raise IntegrityError(
+            f"备份没有做完：复制出的台账没有通过 SQLite 的完整性检查（{printable('；'.join(checked[:3]))}），"
+            "没有留下备份文件。台账文件本身可能已经损坏：请先别再写台账，找 IT 人员检查"
+        )
+
+
+def _failed(ledger: Ledger, path: Path, err: sqlite3.Error) -> RecordkitError:
+    """What the clerk is told of a copy SQLite stopped: the target's disk full, the ledger locked too long, else
+    SQLite's own words."""
+    said = printable(str(err))
+    if (free := full_disk(err, path.parent)) is not None:
+        size = ledger.file.stat().st_size if ledger.file is not None else 0
+        return StorageError(
+            f"备份没有做完：{printable(str(path.parent))} 所在的磁盘满了（剩余 {free / 2**20:.0f} MB，"
+            f"台账有 {size / 2**20:.0f} MB，SQLite 说：{said}）；没有留下备份文件。请换一个有空间的位置，或清理后重试"
+        )
+    if "locked" in said or "busy" in said:
+        return LedgerError(busy_message(0, ledger.busy_timeout))
+    return LedgerError(f"备份没有做完：SQLite 说：{said}；没有留下备份文件")

@@ -1,0 +1,325 @@
+"""``recordkit db backup``: a SQLite ledger copied while it is in use into one consistent, private file.
+
+What the office's administrator would check: the copy opens as a ledger and says what the original says (owners,
+bills, receipts, the journal's chain), it holds the last committed moment — never a writer's rows not committed
+yet —, it is readable by its account alone, and a backup that cannot finish (a name taken, a full or read-only disk,
+a damaged ledger, the process killed) leaves no file with a backup's name behind.  A PostgreSQL ledger is refused,
+pointing at ``pg_dump``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from recordkit.core.errors import ConflictError, IntegrityError, StorageError, UsageError
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.backup import backup_ledger, backup_name
+from recordkit.ledger.db import open_workspace_ledger
+from tests.conftest import SAMPLE_ROWS
+from tests.fees_fixtures import bill_months, small_estate
+from tests.test_disk_full import fill, small_disk
+
+NOT_LEDGER = ("sqlite_",)
+
+
+def rows_of(file: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, read with sqlite3 itself (never through recordkit)."""
+    with sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+            for name in names
+            if not name.startswith(NOT_LEDGER)
+        }
+
+
+def ledger_file(workspace: Workspace) -> Path:
+    return workspace.records_dir / "ledger.sqlite3"
+
+
+def backups_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.fixture
+def estate(workspace: Workspace, tmp_path: Path, run_cli: Any) -> Workspace:
+    """The sample owners, a month billed and one payment taken (its receipt numbered)."""
+    with open_workspace_ledger(workspace) as ledger:
+        small_estate(ledger, tmp_path)
+        bill_months(ledger, "2026-10", "2026-11")
+    paid = run_cli("fees", "pay", "1-1-101", "--amount", "300")
+    assert paid.exit_code == 0, paid.output
+    return workspace
+
+
+def test_a_backup_is_named_by_the_office_clock() -> None:
+    assert backup_name(dt.datetime(2026, 12, 6, 0, 30, 5)) == "ledger-20261206-003005.sqlite3"
+
+
+def test_without_a_target_the_copy_goes_private_into_records_backups_named_by_the_office_time(
+    estate: Workspace, run_cli: Any
+) -> None:
+    # 16:30:05 UTC is 00:30:05 the next day in Shanghai ([office] time_zone's default): the office's date names it.
+    with time_machine.travel(dt.datetime(2026, 12, 5, 16, 30, 5, tzinfo=dt.UTC), tick=False):
+        result = run_cli("db", "backup")
+    assert result.exit_code == 0, result.output
+    folder = estate.records_dir / "backups"
+    assert backups_in(folder) == ["ledger-20261206-003005.sqlite3"]
+    copy = folder / "ledger-20261206-003005.sqlite3"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    size = copy.stat().st_size
+    assert result.stdout.splitlines() == [
+        f"已把台账备份到 {copy}（{size / 2**20:.1f} MB，{size} 字节）",
+        "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方（文件权限 600，只有本账户能读）",
+    ]
+    assert rows_of(copy) == rows_of(ledger_file(estate))
+
+
+def test_a_folder_written_with_a_slash_at_its_end_is_made_and_takes_a_backup_each_night(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """The README's nightly line: its folder is not there on the first night; it is made, and each night's copy
+    is named by its time (never a file named like the folder, which the second night would refuse)."""
+    folder = tmp_path / "备份盘" / "台账"
+    for night in (dt.datetime(2026, 12, 3, 18, 0, tzinfo=dt.UTC), dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC)):
+        with time_machine.travel(night, tick=False):
+            result = run_cli("db", "backup", f"{folder}/")
+        assert result.exit_code == 0, result.output
+    assert backups_in(folder) == ["ledger-20261204-020000.sqlite3", "ledger-20261205-020000.sqlite3"]
+
+
+def test_the_copy_is_a_working_ledger_that_says_what_the_original_says(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "U盘" / "台账备份.sqlite3"
+    result = run_cli("db", "backup", str(target), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"path": str(target), "bytes": target.stat().st_size}
+    assert not list(target.parent.glob("*-wal")) and not list(target.parent.glob(".~*"))  # one file, nothing beside
+
+    copy = {"RECORDKIT_DATABASE_URL": f"sqlite:///{target}"}
+    for command in (("owners", "list", "--json"), ("fees", "account", "1-1-101", "--json"), ("receipt", "list")):
+        original, backed_up = run_cli(*command), run_cli(*command, env=copy)
+        assert backed_up.exit_code == 0, backed_up.output
+        assert backed_up.stdout == original.stdout, command
+    owners = {row["owner"] for row in json.loads(run_cli("owners", "list", "--json", env=copy).stdout)}
+    assert owners >= {row[4] for row in SAMPLE_ROWS if row[4]} == {"张伟", "李秀英"}
+    receipts = run_cli("receipt", "list", env=copy).stdout
+    assert "1-1-101" in receipts and "300.00" in receipts
+    verified = run_cli("journal", "verify", env=copy)
+    assert verified.exit_code == 0, verified.output
+    assert rows_of(target) == rows_of(ledger_file(estate))
+
+
+def test_a_write_not_committed_stays_out_of_the_copy_and_the_backup_does_not_wait_for_it(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A cashier's write transaction open (the write lock held) while the backup runs: the copy is made at once,
+    holds the last committed moment, not the uncommitted change; the busy timeout is the ledger's own setting,
+    set to one second here: waiting for the writer would fail."""
+    committed = rows_of(ledger_file(estate))
+    writer = sqlite3.connect(ledger_file(estate), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE owners SET name = '未提交的名字'")
+        result = run_cli("db", "backup", str(tmp_path / "备份.sqlite3"), env={"RECORDKIT_DATABASE_BUSY_TIMEOUT": "1"})
+        assert result.exit_code == 0, result.output
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    copy = rows_of(tmp_path / "备份.sqlite3")
+    assert copy == committed
+    assert "未提交的名字" not in repr(copy["owners"])
+
+
+def test_a_write_committed_during_the_copy_is_not_in_it_and_the_copy_is_not_started_again(
+    estate: Workspace, tmp_path: Path
+) -> None:
+    """The watch service commits while a long copy runs (here: between two of its steps): the copy is the moment
+    it began, whole, and its progress only goes forward."""
+    before = rows_of(ledger_file(estate))
+    heard: list[tuple[int, int | None]] = []
+    writer = sqlite3.connect(ledger_file(estate), isolation_level=None)
+
+    def progress(done: int, total: int | None) -> None:
+        heard.append((done, total))
+        if len(heard) == 2:
+            writer.execute("UPDATE owners SET phone = '13900000000'")
+
+    try:
+        with open_workspace_ledger(estate) as ledger:
+            made = backup_ledger(
+                ledger,
+                str(tmp_path),
+                default_folder=tmp_path / "unused",
+                moment=dt.datetime(2026, 12, 5, 18, 0, 0),
+                progress=progress,
+                pages=8,
+            )
+    finally:
+        writer.close()
+    assert made.path == tmp_path / "ledger-20261205-180000.sqlite3"
+    assert rows_of(made.path) == before != rows_of(ledger_file(estate))
+    done = [d for d, _ in heard]
+    total = heard[0][1]
+    assert total is not None and len(heard) > 3
+    assert done == sorted(done) and done[-1] == total and {t for _, t in heard} == {total}
+    assert made.bytes == made.path.stat().st_size == total * 4096
+
+
+def test_an_existing_file_is_never_overwritten(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "备份.sqlite3"
+    target.write_bytes(b"last week's backup")
+    result = run_cli("db", "backup", str(target))
+    assert result.exit_code == ConflictError.exit_code, result.output
+    assert result.stderr == (f"错误：{target} 已经存在，没有覆盖它：请换一个文件名，或给出文件夹（备份按时间命名）\n")
+    assert target.read_bytes() == b"last week's backup"
+    assert backups_in(tmp_path / "out") == ["备份.sqlite3"]
+
+
+def test_a_postgresql_ledger_is_refused_with_pg_dump_named_and_nothing_written(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    url = "postgresql://recordkit:Secret42@192.0.2.1/recordkit"  # (never reached: refused before any connection)
+    result = run_cli("db", "backup", str(tmp_path / "备份.sqlite3"), env={"RECORDKIT_DATABASE_URL": url})
+    assert result.exit_code == UsageError.exit_code, result.output
+    assert "pg_dump" in result.stderr and "PostgreSQL" in result.stderr
+    assert "Secret42" not in result.stderr  # (the address shown without its password)
+    assert not (tmp_path / "备份.sqlite3").exists() and not (workspace.records_dir / "backups").exists()
+
+
+KILLED_MIDWAY = """
+import os, signal, sys, datetime as dt
+from pathlib import Path
+from recordkit.core.workspace import open_workspace
+from recordkit.ledger.backup import backup_ledger
+from recordkit.ledger.db import open_workspace_ledger
+
+def killed(done, total):
+    if done >= 16:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+with open_workspace_ledger(open_workspace(Path(sys.argv[1]), environ={})) as ledger:
+    backup_ledger(ledger, sys.argv[2], default_folder=Path(sys.argv[2]), moment=dt.datetime(2026, 12, 5),
+                  progress=killed, pages=8)
+"""
+
+
+def test_a_backup_killed_midway_leaves_only_a_temporary_file_which_the_next_backup_removes(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    killed = subprocess.run([sys.executable, "-c", KILLED_MIDWAY, str(estate.root), str(folder)], check=False)
+    assert killed.returncode == -9
+    [left, *journal] = backups_in(folder)  # (and the journal SQLite keeps beside the copy while writing it)
+    assert re.fullmatch(r"\.~recordkit-backup-[0-9a-f]{12}\.sqlite3", left)
+    assert journal in ([], [f"{left}-journal"])
+    assert stat.S_IMODE((folder / left).stat().st_mode) == 0o600
+
+    # Another backup into the folder while one is under way (its temporary file locked): left alone.
+    running = folder / ".~recordkit-backup-0123456789ab.sqlite3"
+    running.write_bytes(b"being written")
+    holder = os.open(running, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        result = run_cli("db", "backup", str(folder))
+    finally:
+        os.close(holder)
+    assert result.exit_code == 0, result.output
+    [made] = [name for name in backups_in(folder) if name.startswith("ledger-")]
+    assert backups_in(folder) == sorted([made, running.name])
+    assert rows_of(folder / made) == rows_of(ledger_file(estate))
+
+
+def test_a_full_disk_is_told_and_leaves_nothing(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    size = ledger_file(estate).stat().st_size
+    with small_disk(tmp_path / "U盘", 2) as disk:
+        filler = fill(disk, leave=size // 4)
+        result = run_cli("db", "backup", str(disk / "台账.sqlite3"))
+        assert result.exit_code == StorageError.exit_code, result.output
+        assert re.fullmatch(
+            rf"错误：备份没有做完：{re.escape(str(disk))} 所在的磁盘满了（剩余 0 MB，台账有 \d+ MB，SQLite 说："
+            r"database or disk is full）；没有留下备份文件。请换一个有空间的位置，或清理后重试\n",
+            result.stderr,
+        ), result.stderr
+        assert backups_in(disk) == ["filler"]
+        filler.unlink()
+        again = run_cli("db", "backup", str(disk / "台账.sqlite3"))
+        assert again.exit_code == 0, again.output
+        assert rows_of(disk / "台账.sqlite3") == rows_of(ledger_file(estate))
+
+
+def test_a_read_only_folder_is_told_and_leaves_nothing_and_a_copy_there_still_opens(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """A backup kept on a read-only medium (a share mounted read-only, a locked U disk) opens as it is: one file,
+    which needs no -wal or -shm made beside it; a backup into such a folder is refused, nothing written."""
+    with small_disk(tmp_path / "只读", 2) as folder:
+        kept = run_cli("db", "backup", str(folder / "上周.sqlite3"))
+        assert kept.exit_code == 0, kept.output
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        opened = run_cli(
+            "owners", "list", "--json", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{folder / '上周.sqlite3'}"}
+        )
+        assert opened.exit_code == 0, opened.output
+        assert opened.stdout == run_cli("owners", "list", "--json").stdout
+
+        result = run_cli("db", "backup", str(folder))
+        assert result.exit_code == StorageError.exit_code, result.output
+        assert re.fullmatch(
+            rf"错误：备份没有做完：无法写入（{re.escape(str(folder))}/ledger-\d{{8}}-\d{{6}}\.sqlite3）：所在磁盘是只读的："
+            r"请检查工作区是否放在只读的位置（光盘、只读共享文件夹）；没有留下备份文件\n",
+            result.stderr,
+        ), result.stderr
+        assert backups_in(folder) == ["上周.sqlite3"]
+
+
+def test_a_copy_that_fails_the_integrity_check_is_not_kept(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """A damaged ledger (an index's pages no longer listed in its schema: SQLite still opens it) is copied page
+    for page; the copy's check fails, and no backup is left that would pass for a good one."""
+    with sqlite3.connect(ledger_file(estate), isolation_level=None) as conn:
+        [index] = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'units' AND sql IS NOT NULL LIMIT 1"
+        ).fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("DELETE FROM sqlite_master WHERE name = ?", (index,))
+    (tmp_path / "out").mkdir()
+    result = run_cli("db", "backup", str(tmp_path / "out"))
+    assert result.exit_code == IntegrityError.exit_code, result.output
+    assert result.stderr.startswith("错误：备份没有做完：复制出的台账没有通过 SQLite 的完整性检查（")
+    assert "没有留下备份文件" in result.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_on_a_u_disk_without_hard_links_the_copy_is_still_published_and_never_over_a_file(
+    estate: Workspace, run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAT32 and exFAT (most U disks) have no hard links: ``link`` fails there with EPERM."""
+    import errno
+
+    def no_links(*_args: Any, **_kwargs: Any) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    folder = tmp_path / "U盘"
+    result = run_cli("db", "backup", str(folder / "台账.sqlite3"))
+    assert result.exit_code == 0, result.output
+    assert backups_in(folder) == ["台账.sqlite3"]
+    assert rows_of(folder / "台账.sqlite3") == rows_of(ledger_file(estate))
+    assert stat.S_IMODE((folder / "台账.sqlite3").stat().st_mode) == 0o600
