@@ -323,3 +323,23 @@ def test_on_a_u_disk_without_hard_links_the_copy_is_still_published_and_never_ov
     assert backups_in(folder) == ["台账.sqlite3"]
     assert rows_of(folder / "台账.sqlite3") == rows_of(ledger_file(estate))
     assert stat.S_IMODE((folder / "台账.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_share_without_flock_still_takes_the_backup(
+    estate: Workspace, run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network shares refuse ``flock`` (ENOLCK): the copy is made all the same (a killed backup's temporary
+    file there is then left for the administrator, never a live one removed)."""
+    import errno
+
+    def no_flock(*_args: Any) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_flock)
+    folder = tmp_path / "共享"
+    folder.mkdir()
+    (folder / ".~recordkit-backup-0123456789ab.sqlite3").write_bytes(b"left by a killed backup")
+    result = run_cli("db", "backup", str(folder / "台账.sqlite3"))
+    assert result.exit_code == 0, result.output
+    assert backups_in(folder) == [".~recordkit-backup-0123456789ab.sqlite3", "台账.sqlite3"]
+    assert rows_of(folder / "台账.sqlite3") == rows_of(ledger_file(estate))

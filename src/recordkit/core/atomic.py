@@ -124,10 +124,15 @@ def _locked_temp(target: Path, suffix: str, mode: int | None, prefix: str) -> tu
         if fcntl is None:
             return temp, None
         try:
-            descriptor = os.open(temp, os.O_RDONLY)
+            # (for writing: NFS emulates flock with fcntl, whose exclusive lock needs a descriptor that may write)
+            descriptor = os.open(temp, os.O_RDWR)
         except FileNotFoundError:
             continue
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError:  # a file system without flock (some network shares): nothing locked, nothing removed there
+            os.close(descriptor)
+            return temp, None
         try:
             if os.path.samestat(os.fstat(descriptor), temp.stat()):
                 return temp, descriptor
@@ -148,7 +153,7 @@ def remove_leftovers(folder: Path, prefix: str, suffix: str, companions: Sequenc
         with suppress(OSError):
             if stale.is_symlink() or not stale.is_file():
                 continue
-            descriptor = os.open(stale, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            descriptor = os.open(stale, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (BlockingIOError: a writer holds it)
                 if not os.path.samestat(os.fstat(descriptor), stale.stat()):
