@@ -89,12 +89,22 @@ def test_without_a_target_the_copy_goes_private_into_records_backups_named_by_th
     assert rows_of(copy) == rows_of(ledger_file(estate))
 
 
-def test_a_folder_written_with_a_slash_at_its_end_is_made_and_takes_a_backup_each_night(
+def test_a_folder_written_with_a_slash_at_its_end_takes_a_backup_each_night_once_it_is_made(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:
-    """The README's nightly line: its folder is not there on the first night; it is made, and each night's copy
-    is named by its time (never a file named like the folder, which the second night would refuse)."""
+    """The README's nightly line.  With the backup disk not mounted its folder is not there: the backup was made in
+    a new folder on this computer's own disk, unnoticed.  It is refused now, nothing made; once the folder is made,
+    each night's copy is named by its time (never a file named like the folder, which the second night would
+    refuse)."""
     folder = tmp_path / "备份盘" / "台账"
+    for target in (f"{folder}/", f"{folder}/台账.sqlite3"):
+        refused = run_cli("db", "backup", target)
+        assert (refused.exit_code, refused.stderr) == (
+            6,
+            f"错误：备份文件夹 {folder} 不存在，什么也没有写入：备份盘（U 盘）接好了吗？第一次备份前请先建好这个文件夹\n",
+        )
+    assert not (tmp_path / "备份盘").exists()
+    folder.mkdir(parents=True)
     for night in (dt.datetime(2026, 12, 3, 18, 0, tzinfo=dt.UTC), dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC)):
         with time_machine.travel(night, tick=False):
             result = run_cli("db", "backup", f"{folder}/")
@@ -106,6 +116,7 @@ def test_the_copy_is_a_working_ledger_that_says_what_the_original_says(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:
     target = tmp_path / "U盘" / "台账备份.sqlite3"
+    target.parent.mkdir()
     result = run_cli("db", "backup", str(target), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"path": str(target), "bytes": target.stat().st_size}
@@ -318,6 +329,7 @@ def test_on_a_u_disk_without_hard_links_the_copy_is_still_published_and_never_ov
 
     monkeypatch.setattr(os, "link", no_links)
     folder = tmp_path / "U盘"
+    folder.mkdir()
     result = run_cli("db", "backup", str(folder / "台账.sqlite3"))
     assert result.exit_code == 0, result.output
     assert backups_in(folder) == ["台账.sqlite3"]

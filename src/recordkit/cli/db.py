@@ -114,8 +114,8 @@ def db_backup(
     ctx: typer.Context,
     target: str | None = typer.Argument(
         None,
-        help="备份文件，或放它的文件夹（文件名为 ledger-年月日-时分秒.sqlite3；以 / 结尾的是文件夹，没有就新建）；"
-        "默认 records/backups/。",
+        help="备份文件，或放它的文件夹（文件名为 ledger-年月日-时分秒.sqlite3；以 / 结尾的是文件夹）；文件夹要已经建好"
+        "（备份盘没接好时不会写到本机磁盘上）；默认 records/backups/。",
     ),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果（path、bytes）。"),
 ) -> None:

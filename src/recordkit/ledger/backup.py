@@ -22,6 +22,7 @@ from recordkit.core.errors import (
     ConflictError,
     IntegrityError,
     LedgerError,
+    NotFoundError,
     RecordkitError,
     StorageError,
     UsageError,
@@ -61,8 +62,8 @@ def backup_name(moment: dt.datetime) -> str:
 
 def backup_file(target: str | None, default_folder: Path, moment: dt.datetime) -> Path:
     """The file a backup is written to: ``target`` itself, or ``backup_name(moment)`` inside it when it is a folder
-    — one that exists, or one written with a separator at its end (``/mnt/备份盘/台账/``, made when missing: a
-    nightly backup's first night must not take its name for a file) —, or inside ``default_folder`` without one."""
+    — one that exists, or one written with a separator at its end (``/mnt/备份盘/台账/``: never taken for a file's
+    name) —, or inside ``default_folder`` without one."""
     if target is None:
         return default_folder / backup_name(moment)
     path = Path(target)
@@ -83,7 +84,8 @@ def backup_ledger(
     """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment)``, mode 0600; the default folder
     is made (0700) when missing.  ``progress(pages done, pages in all)`` after each ``pages``.
 
-    Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``LedgerError`` when there is no ledger
+    Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``NotFoundError`` when ``target``'s folder
+    does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger
     yet or it stayed locked past its busy timeout, ``ConflictError`` when the file exists, ``StorageError`` when its
     disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's check; in each case no file is
     left.  A temporary file of a backup killed earlier in the same folder is removed first."""
@@ -98,6 +100,13 @@ def backup_ledger(
         default_folder.mkdir(parents=True, exist_ok=True)
         default_folder.chmod(0o700)  # exactly: the umask takes nothing from it
     path = backup_file(target, default_folder, moment)
+    if target is not None and not path.parent.is_dir():
+        # Never made here: a backup disk not mounted leaves its mount point (or nothing) where the folder should be,
+        # and a folder made there would keep the nightly copies on this computer's own disk, unnoticed.
+        raise NotFoundError(
+            f"备份文件夹 {printable(str(path.parent))} 不存在，什么也没有写入：备份盘（U 盘）接好了吗？"
+            "第一次备份前请先建好这个文件夹"
+        )
     named = target is None or path != Path(target)  # (named by this second: a backup was made in it already)
     if os.path.lexists(path):
         raise _taken(path, named)
