@@ -101,6 +101,54 @@ def test_search_results_carry_box_shelf_and_a_thumbnail(demo: Workspace, demo_le
     assert len(image.data) > 100
 
 
+def _hit_blocks(page: Any) -> dict[str, str]:
+    """Each result's HTML on the search page, by its 档号."""
+    html = page.get_data(as_text=True)
+    return dict(re.findall(r'<li class="hit" data-archive-no="([^"]+)">(.*?)</li>', html, flags=re.S))
+
+
+def _as_a_clerks_pc(demo: Workspace) -> None:
+    """A clerk's PC sharing the ledger and its search index (the demo's index file stands for it): the archive, the
+    extracted texts, the quarantine and the page images rendered so far are on the server (moved away here), an empty
+    archive folder in their place."""
+    server = demo.root / "on-the-server"
+    server.mkdir()
+    for folder in ("archive", "index/text", "quarantine", "cache"):
+        if (demo.records_dir / folder).exists():
+            shutil.move(demo.records_dir / folder, server / folder.replace("/", "-"))
+    (demo.records_dir / "archive").mkdir()
+
+
+def test_search_results_show_no_thumbnail_of_a_file_not_on_this_computer(demo: Workspace, demo_ledger: Ledger) -> None:
+    """On a clerk's PC (the archive on the server) each result carried the thumbnail of its first page, which
+    answers 404 there: broken images.  A result whose file is not here shows no image, and says where it is; on
+    the server the thumbnails stay, and one whose file the server lost shows none either."""
+    browser = Browser(local_app(demo, demo_ledger))
+    scans = [
+        number for number, block in _hit_blocks(browser.get("/search?q=category:工程档案")).items() if "<img" in block
+    ]
+    assert len(scans) >= 2, "the demo estate has engineering scans"
+    for number in scans:
+        assert browser.get(f"/item/{number}/page/1?w=240").status_code == 200
+
+    lost = get_item(demo_ledger, scans[0])
+    (demo.root / lost.path).rename(demo.root / "kept-aside")  # the server lost this one file
+    at_server = _hit_blocks(browser.get("/search?q=category:工程档案"))
+    assert "<img" not in at_server[scans[0]] and "文件不在档案库中" in at_server[scans[0]]
+    for number in scans[1:]:
+        assert f'<img src="/item/{number}/page/1?w=240"' in at_server[number]
+
+    _as_a_clerks_pc(demo)
+    page = browser.get("/search?q=category:工程档案")
+    assert page.status_code == 200
+    at_pc = _hit_blocks(page)
+    assert set(scans) <= set(at_pc)
+    assert "<img" not in page.get_data(as_text=True)
+    for number in scans:
+        assert "原件在服务器上" in at_pc[number]
+        assert browser.get(f"/item/{number}/page/1?w=240").status_code == 404  # what the image would have been
+
+
 def test_paging_follows_the_ranked_list(demo: Workspace, demo_ledger: Ledger) -> None:
     expected = cli_search(demo, "category:业主档案", "--sort", "档号", "--limit", "40")
     assert expected["total"] > 20

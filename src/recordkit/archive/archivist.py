@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from json.encoder import encode_basestring
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -2160,6 +2160,21 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
     return path
 
 
+def files_here(workspace: Workspace, items: Iterable[ArchiveItem]) -> set[str]:
+    """The 档号 of those of ``items`` whose archived file is on this computer: one stat each, nothing read, hashed
+    nor walked (a search page's thumbnails — a clerk's PC holds none of the server's files).  A ledger path that
+    does not lead into records/archive/ as written counts as not here; ``archived_file`` still decides what is
+    served."""
+    here = set()
+    for item in items:
+        written = PurePosixPath(item.path)
+        if not item.path or "\\" in item.path or written.is_absolute() or ".." in written.parts:
+            continue
+        if written.parts[:2] == ("records", "archive") and (workspace.root / written).is_file():
+            here.add(item.archive_no)
+    return here
+
+
 def no_archive_here(workspace: Workspace) -> bool:
     """records/archive holds no file at all (the walk stops at the first file): asked once a catalogued file is found
     missing, this computer is not where the archive is kept, or its disk is not mounted."""
@@ -3175,6 +3190,7 @@ __all__ = [
     "VerifyReport",
     "archive_elsewhere",
     "archived_file",
+    "files_here",
     "flag_metadata",
     "former_numbers",
     "get_item",

@@ -25,6 +25,7 @@ from recordkit.archive.archivist import (
     ArchiveItem,
     NoChange,
     archived_file,
+    files_here,
     former_numbers,
     get_item,
     items_by_number,
@@ -32,6 +33,7 @@ from recordkit.archive.archivist import (
     list_items,
     list_loans,
     list_quarantined,
+    no_archive_here,
     return_item,
 )
 from recordkit.archive.extract import stored_text
@@ -177,6 +179,7 @@ def search_page() -> Any:
     private = _private_asked()
     here = site()
     result, error, hits, places, status = None, None, [], {}, 200
+    here_files: set[str] = set()
     if form.asked:
         try:
             result = search(
@@ -198,11 +201,15 @@ def search_page() -> Any:
         else:
             hits = result.hits[(form.page - 1) * PAGE_SIZE :]
             places = items_by_number(here.ledger, [hit.archive_no for hit in hits])
+            # a thumbnail only of a file on this computer (a clerk's PC holds none): never an image that answers 404
+            here_files = files_here(here.workspace, places.values())
             if private and hits:
                 journal.record_private_view(
                     here.ledger, user().name, "archive_item", f"网页检索 {form.q}", [hit.archive_no for hit in hits]
                 )
     pages_total = min(MAX_PAGE, math.ceil(result.total / PAGE_SIZE)) if result else 0
+    # where a thumbnail would be: the original is on the server (no file here at all), or gone from the archive
+    away = "原件在服务器上" if len(here_files) < len(places) and no_archive_here(here.workspace) else "文件不在档案库中"
     moved = result.moved_away if result else None
     zone = here.workspace.settings.office.time_zone
     if result is not None and form.page > max(1, pages_total):
@@ -216,6 +223,8 @@ def search_page() -> Any:
         result=result,
         hits=hits,
         places=places,
+        here_files=here_files,
+        away=away,
         error=error,
         # in the page's words: the command line's warning names the commands that move an index
         index_warning=moved_warning(moved, zone, for_page=True) if moved is not None else None,
