@@ -858,6 +858,35 @@ def test_the_review_page_offers_no_correction_of_an_item_whose_file_is_not_here(
         ) in words
 
 
+def test_the_review_page_on_a_clerks_pc_says_the_quarantine_is_on_the_server(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A clerk's PC (records/archive empty, the archive and its quarantine on the server): the review page said
+    隔离区文件 0 个 and 隔离区没有文件 while the server's quarantine held files.  It says the quarantine is on the
+    server now; on the server the quarantine's files are listed as before."""
+    quarantined = sorted(path.name for path in (demo.records_dir / "quarantine").glob("*.原因.txt"))
+    assert quarantined, "the demo estate quarantines a few scans"
+    browser = Browser(local_app(demo, demo_ledger))
+    at_server = text_of(browser.get("/review"))
+    assert f"隔离区文件 {len(quarantined)} 个（未归档）" in at_server and "隔离区在服务器上" not in at_server
+    _as_a_clerks_pc(demo)
+    page = browser.get("/review")
+    assert page.status_code == 200
+    words = text_of(page)
+    assert "隔离区没有文件" not in words and "隔离区文件 0 个" not in words
+    assert (
+        "这台电脑上没有档案文件，隔离区在服务器上：请打开服务器上的档案网页查看隔离区中的文件"
+        "（如果这就是服务器上的档案网页，请管理员检查存放档案的磁盘是否接好）"
+    ) in words
+
+
+def test_a_new_archive_with_nothing_filed_says_its_quarantine_is_empty(workspace: Workspace) -> None:
+    """An office that has filed nothing yet holds no archive file either: its quarantine is its own, empty."""
+    with open_ledger(workspace.database_url) as ledger:
+        words = text_of(Browser(local_app(workspace, ledger)).get("/review"))
+    assert "隔离区文件 0 个（未归档）" in words and "隔离区没有文件" in words and "服务器" not in words
+
+
 def _filed_copy_left_in_the_quarantine(demo: Workspace, demo_ledger: Ledger) -> tuple[list[str], Path, ArchiveItem]:
     """A scan quarantined, then filed from the quarantine by a run cut short right after its commit (the copy and its
     note left there): the quarantine's names before, the copy, and the item it was filed as."""

@@ -2958,13 +2958,20 @@ _FILED_ELSEWHERE = (
 _CHECKED_ELSEWHERE = "在这里核对，每件都会显示为“不见了”，要求重新扫描"
 
 
+def catalogued_elsewhere(workspace: Workspace, ledger: Ledger) -> int:
+    """How many items the catalogue holds when records/archive holds no file at all — a clerk's PC sharing the
+    PostgreSQL ledger (the archive, and with it the quarantine, on the office's server), or the archive's disk not
+    mounted —, else 0 (a new archive with nothing filed yet is not elsewhere).  A server's look stops at the first
+    file it finds (``_catalogued_elsewhere``)."""
+    with ledger.read() as conn:
+        return _catalogued_elsewhere(conn, workspace.records_dir / "archive")
+
+
 def _refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str) -> None:
     """``archive_elsewhere`` when the catalogue has items and records/archive holds no file at all: not one of
     theirs, nor any other (a ledger restored from an older backup names old places of files that are here, which
-    a repair puts right).  A server's look stops at the first file it finds (``_catalogued_elsewhere``)."""
-    with ledger.read() as conn:
-        catalogued = _catalogued_elsewhere(conn, workspace.records_dir / "archive")
-    if catalogued:
+    a repair puts right)."""
+    if catalogued := catalogued_elsewhere(workspace, ledger):
         raise archive_elsewhere(catalogued, command, _CHECKED_ELSEWHERE)
 
 
@@ -3190,6 +3197,7 @@ __all__ = [
     "VerifyReport",
     "archive_elsewhere",
     "archived_file",
+    "catalogued_elsewhere",
     "files_here",
     "flag_metadata",
     "former_numbers",

@@ -25,6 +25,7 @@ from recordkit.archive.archivist import (
     ArchiveItem,
     NoChange,
     archived_file,
+    catalogued_elsewhere,
     files_here,
     former_numbers,
     get_item,
@@ -499,6 +500,8 @@ def review_page() -> Any:
     # A copy found filed already is removed only by a role that may change the archive (a GET of the page is no
     # request to change anything: a 查阅 account's look leaves the quarantine as it is).
     listed = list_quarantined(here.workspace, here.ledger, remove_filed=user().can("review"))
+    # nothing here on a computer without the archive (a clerk's PC): the quarantine is the server's, never "empty"
+    elsewhere = not listed and catalogued_elsewhere(here.workspace, here.ledger) > 0
     return render_template(
         "review.html",
         items=items,
@@ -513,6 +516,7 @@ def review_page() -> Any:
         ],
         # copies a filing from the quarantine left behind when it was cut short, found filed and removed just now
         removed=[entry for entry in listed if entry.filed_as is not None],
+        quarantine_elsewhere=elsewhere,
         filed_and_removed=FILED_AND_REMOVED,
         categories=_categories(),
     )
