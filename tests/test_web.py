@@ -25,7 +25,11 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.web.app import SECRET_FILE, accounts_required, create_app
-from tests.search_helpers import file_documents
+from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.search_helpers import (
+    file_documents,
+    search_ws,  # noqa: F401  (fixture ws: each backend in turn)
+)
 from tests.web_helpers import Browser, add_user, demo, demo_ledger, text_of  # noqa: F401
 
 
@@ -333,6 +337,71 @@ def test_an_item_whose_file_is_not_here_offers_no_download_nor_correction(demo: 
         assert "借阅" in _side_of(page)  # the paper original is lent as before
     refused = browser.get(f"/item/{number}/original")
     assert refused.status_code == 404 and pc_said in text_of(refused)
+
+
+#: The text of the filed 装修协议 (tests/search_helpers.py), its phone and ID numbers masked as the page masks them.
+CONTRACT_MASKED = (
+    "业主张伟于2025年3月15日签订装修管理协议，房号3栋2单元1201，联系电话138****5678，身份证号110101********1233。"
+)
+CONTRACT_PLAIN = "联系电话13812345678，身份证号110101199003071233"
+TEXT_FROM_INDEX = "原件不在这台电脑上，下面是检索索引里保存的这件档案的文字（不分页）"
+TEXT_ON_THE_SERVER = "这台电脑上没有档案文件，文字存放在服务器上：请打开服务器上的档案网页查看"
+
+
+def _at_a_clerks_pc(ws: Workspace) -> None:
+    """A clerk's PC sharing the ledger: records/archive empty, the extracted texts on the server; a SQLite index is
+    a file on the server too (a PostgreSQL one is in the shared database)."""
+    server = ws.root / "on-the-server"
+    server.mkdir()
+    shutil.move(ws.records_dir / "archive", server / "archive")
+    (ws.records_dir / "archive").mkdir()
+    shared = ws.database_url.startswith("postgresql")
+    shutil.move(ws.records_dir / "index" / "text" if shared else ws.records_dir / "index", server / "index")
+
+
+def test_the_item_page_on_a_clerks_pc_shows_the_text_the_search_index_holds(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """On a clerk's PC the item page said 尚未提取文字（每晚更新检索索引时提取）: false, the text was extracted on the
+    server, and the shared index holds it.  The page shows that text now, masked as the stored text is (in full
+    with 显示完整号码), the search words marked; a SQLite index is the server's file, so a PC has none: the page
+    says the text is on the server."""
+    number = file_documents(ws, ledger, tmp_path / "扫描件")["装修协议"].archive_no
+    assert run_cli("index").exit_code == 0
+    browser = Browser(local_app(ws, ledger))
+    at_server = browser.get(f"/item/{number}")
+    assert "第 1 页 " + CONTRACT_MASKED in text_of(at_server) and TEXT_FROM_INDEX not in text_of(at_server)
+
+    _at_a_clerks_pc(ws)
+    page = browser.get(f"/item/{number}")
+    assert page.status_code == 200
+    words, html = text_of(page), page.get_data(as_text=True)
+    assert "尚未提取文字" not in words and "13812345678" not in html and "110101199003071233" not in html
+    if not ws.database_url.startswith("postgresql"):
+        assert TEXT_ON_THE_SERVER in words and CONTRACT_MASKED not in words
+        return
+    assert TEXT_FROM_INDEX + " " + CONTRACT_MASKED in words and TEXT_ON_THE_SERVER not in words
+    assert "第 1 页" not in words  # the index keeps no page breaks: none is made up
+    searched = browser.get(f"/item/{number}", query_string={"q": "装修管理协议"}).get_data(as_text=True)
+    assert "签订<mark>装修管理协议</mark>，房号" in searched
+    shown = text_of(browser.get(f"/item/{number}", query_string={"private": "1"}))
+    assert CONTRACT_PLAIN in shown and TEXT_FROM_INDEX in shown
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("ws", ["postgresql"], indirect=True)
+def test_the_item_page_on_a_clerks_pc_says_the_text_is_on_the_server_when_the_index_holds_none(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """An item the shared index holds no text of (its row gone: not indexed yet) said 尚未提取文字 on a clerk's PC;
+    it says the text is on the server."""
+    number = file_documents(ws, ledger, tmp_path / "扫描件")["装修协议"].archive_no
+    assert run_cli("index").exit_code == 0
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM search_items WHERE archive_no = %s", (number,))
+    _at_a_clerks_pc(ws)
+    words = text_of(Browser(local_app(ws, ledger)).get(f"/item/{number}"))
+    assert TEXT_ON_THE_SERVER in words and "尚未提取文字" not in words and TEXT_FROM_INDEX not in words
 
 
 @pytest.mark.parametrize(

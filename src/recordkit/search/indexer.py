@@ -353,6 +353,15 @@ def _kept_texts(
     return kept
 
 
+def indexed_text(workspace: Workspace, ledger: Ledger, item: ArchiveItem) -> ItemText | None:
+    """The text the search index holds for ``item`` (its row's, or a former number's), unmasked, as one page — the
+    index keeps no page breaks —, waiting for OCR as its row says: what the item page shows where neither the file
+    nor its extracted text is on this computer (a clerk's PC sharing the PostgreSQL ledger and its index).  None
+    when the index holds no text for it, or is not built or not readable here (a SQLite index is the server's)."""
+    former = former_numbers(ledger, [item.archive_no])
+    return _kept_texts(open_index(workspace, ledger), [item], former).get(item.archive_no)
+
+
 def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
     """No current text is stored for the item, or (with ``ocr``) its stored text still waits for OCR."""
     stored = extract.stored_text(workspace, item)

@@ -46,6 +46,7 @@ from recordkit.core.errors import NotFoundError, RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
+from recordkit.search.indexer import indexed_text
 from recordkit.search.query import MAX_QUERY_CHARS, SORT_NAMES, highlight_spans, moved_warning, search
 from recordkit.web.context import refuse, requires, site, status_of, user
 
@@ -310,7 +311,12 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         count, page_error = page_count(here.workspace, here.ledger, item.archive_no), None
     except RecordkitError as err:
         count, page_error = 0, err.form_message
-    text = stored_text(here.workspace, item)
+    not_here = _not_here(item)
+    text, indexed = stored_text(here.workspace, item), False
+    if text is None and not_here is not None:
+        # the file and its extracted text are where the archive is (a clerk's PC): the text the shared index holds
+        text = indexed_text(here.workspace, here.ledger, item)
+        indexed = text is not None
     text_pages = []
     for page in text.pages if text else ():
         body = _shown(page.text, private)
@@ -327,10 +333,13 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         former=former_numbers(here.ledger, [item.archive_no]).get(item.archive_no, ()),
         page_count=count,
         page_error=page_error,
-        not_here=_not_here(item),
+        not_here=not_here,
         widths=ZOOM_WIDTHS,
         zoom=zoom,
         text=text,
+        indexed=indexed,
+        # no text here nor in the index, on a computer without the archive: extracted there, never "尚未提取"
+        text_elsewhere=text is None and not_here is not None and no_archive_here(here.workspace),
         text_pages=text_pages,
         q=q,
         loans=loans,
