@@ -482,6 +482,28 @@ def _clerks_pc(filed: Workspace, tmp_path: Path) -> dict[str, str]:
     return {"RECORDKIT_HOME": str(pc)}
 
 
+def test_the_quarantine_and_the_ocr_review_on_a_clerks_pc_are_refused(
+    filed: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """On a PC sharing the PostgreSQL ledger, ``archive review --quarantine`` said 「隔离区没有文件」 (exit 0) and
+    ``--ocr`` 「没有识别置信度低于 0.85 的页」 of the server's quarantine and texts, which it does not hold.  Both are
+    refused there (exit 4), as verify is; the list of items waiting for review, read from the ledger, is shown."""
+    if not filed.settings.database.url.startswith("postgresql"):
+        pytest.skip("a PC shares the server's ledger only on PostgreSQL")
+    at_pc = _clerks_pc(filed, tmp_path)
+    for flag in ("--quarantine", "--ocr"):
+        result = run_cli("archive", "review", flag, env=at_pc)
+        assert (result.exit_code, result.stdout) == (4, ""), result.output
+        assert result.stderr == (
+            "错误：这台电脑上找不到档案文件：台账里的 5 件档案，records/archive 里一件也没有。"
+            f"请在存放档案的电脑（一般是办公室服务器）上运行 recordkit archive review {flag}"
+            "（在这里看，隔离区总是空的、识别结果一页也没有：没能归档的文件和识别出的文字都在服务器上；这台电脑照常检索）。"
+            "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好\n"
+        )
+    assert run_cli("archive", "review", env=at_pc).exit_code == 0
+    assert run_cli("archive", "review", "--quarantine").stdout == "隔离区没有文件\n"  # at the server
+
+
 def test_a_correction_on_a_clerks_pc_without_the_items_file_is_refused(
     filed: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -2956,6 +2956,8 @@ _FILED_ELSEWHERE = (
 )
 #: What ``archive verify`` on a computer without the archive would say.
 _CHECKED_ELSEWHERE = "在这里核对，每件都会显示为“不见了”，要求重新扫描"
+#: What ``archive review --quarantine`` and ``--ocr`` there would say: the quarantine and the texts read are the server's.
+REVIEWED_ELSEWHERE = "在这里看，隔离区总是空的、识别结果一页也没有：没能归档的文件和识别出的文字都在服务器上"
 
 
 def catalogued_elsewhere(workspace: Workspace, ledger: Ledger) -> int:
@@ -3189,6 +3191,7 @@ def flag_metadata(
 
 
 __all__ = [
+    "REVIEWED_ELSEWHERE",
     "ArchiveAway",
     "ArchiveItem",
     "Archivist",

@@ -172,8 +172,10 @@ def archive_review(
     if quarantine and ocr:
         raise UsageError("--quarantine 和 --ocr 不能同时使用")
     if quarantine:
-        workspace = state(ctx).workspace()
-        found = list_quarantined(workspace, state(ctx).ledger())
+        workspace, ledger = state(ctx).workspace(), state(ctx).ledger()
+        found = list_quarantined(workspace, ledger)
+        if not found:  # (an empty quarantine on a clerk's PC says nothing of the server's)
+            _refuse_on_a_pc(workspace, ledger, "recordkit archive review --quarantine")
         if as_json:
             print_json([entry.to_dict() for entry in found])
         else:
@@ -199,6 +201,8 @@ def archive_review(
         _print_quarantined(
             list_quarantined(archivist.workspace, archivist.ledger), archivist.workspace.settings.office.time_zone
         )
+    if ocr:
+        _refuse_on_a_pc(archivist.workspace, archivist.ledger, "recordkit archive review --ocr")
     threshold = archivist.workspace.settings.ocr.min_confidence if min_confidence is None else min_confidence
     entries = text_review(archivist.workspace, list_items(archivist.ledger), threshold)
     if as_json:
@@ -220,6 +224,15 @@ def archive_review(
         console().print(table)
     elif ocr:
         typer.echo("没有无法提取文字的档案")
+
+
+def _refuse_on_a_pc(workspace: Any, ledger: Any, command: str) -> None:
+    """Refused where records/archive holds no file of the catalogue's (a clerk's PC sharing the PostgreSQL ledger):
+    its empty quarantine and its text store, which hold nothing, said "隔离区没有文件" of the server's."""
+    from recordkit.archive.archivist import REVIEWED_ELSEWHERE, archive_elsewhere, catalogued_elsewhere
+
+    if catalogued := catalogued_elsewhere(workspace, ledger):
+        raise archive_elsewhere(catalogued, command, REVIEWED_ELSEWHERE)
 
 
 def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) -> None:
