@@ -404,6 +404,25 @@ def test_the_item_page_on_a_clerks_pc_says_the_text_is_on_the_server_when_the_in
     assert TEXT_ON_THE_SERVER in words and "尚未提取文字" not in words and TEXT_FROM_INDEX not in words
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("ws", ["postgresql"], indirect=True)
+def test_the_item_page_on_a_clerks_pc_says_a_scan_waiting_for_ocr_has_no_text_yet(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A scan the shared index holds as waiting for OCR (no text on the server either) was said to have its text on
+    the server, where the clerk would find none: it says the text is not extracted yet, as the server's page does."""
+    number = file_documents(ws, ledger, tmp_path / "扫描件")["装修协议"].archive_no
+    assert run_cli("index").exit_code == 0
+    with ledger.engine.begin() as conn:  # as the index keeps a scan without a text layer before its OCR
+        conn.exec_driver_sql(
+            "UPDATE search_items SET state = 'pending', text = substr(text, 1, body_start) WHERE archive_no = %s",
+            (number,),
+        )
+    _at_a_clerks_pc(ws)
+    words = text_of(Browser(local_app(ws, ledger)).get(f"/item/{number}"))
+    assert "尚未提取文字（每晚更新检索索引时提取）" in words and TEXT_ON_THE_SERVER not in words
+
+
 @pytest.mark.parametrize(
     "url",
     [

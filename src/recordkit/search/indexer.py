@@ -362,6 +362,17 @@ def indexed_text(workspace: Workspace, ledger: Ledger, item: ArchiveItem) -> Ite
     return _kept_texts(open_index(workspace, ledger), [item], former).get(item.archive_no)
 
 
+def waits_for_ocr(workspace: Workspace, ledger: Ledger, item: ArchiveItem) -> bool:
+    """Whether the search index holds ``item`` as a scan still waiting for OCR (the server has no text of it yet
+    either): asked where the index holds no text of it and its file is not on this computer.  False when the index
+    is not built or not readable here."""
+    try:
+        row = open_index(workspace, ledger).signatures([item.archive_no]).get(item.archive_no)
+    except (NotFoundError, IntegrityError):
+        return False
+    return row is not None and row[1] == "pending"
+
+
 def _lacks_text(workspace: Workspace, ocr: bool, item: ArchiveItem) -> bool:
     """No current text is stored for the item, or (with ``ocr``) its stored text still waits for OCR."""
     stored = extract.stored_text(workspace, item)

@@ -46,7 +46,7 @@ from recordkit.core.errors import NotFoundError, RecordkitError
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.search.indexer import indexed_text
+from recordkit.search.indexer import indexed_text, waits_for_ocr
 from recordkit.search.query import MAX_QUERY_CHARS, SORT_NAMES, highlight_spans, moved_warning, search
 from recordkit.web.context import refuse, requires, site, status_of, user
 
@@ -338,8 +338,12 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         zoom=zoom,
         text=text,
         indexed=indexed,
-        # no text here nor in the index, on a computer without the archive: extracted there, never "尚未提取"
-        text_elsewhere=text is None and not_here is not None and no_archive_here(here.workspace),
+        # no text here nor in the index, on a computer without the archive: extracted there, never "尚未提取" — but
+        # of a scan the index holds as waiting for OCR, which the server has no text of either
+        text_elsewhere=text is None
+        and not_here is not None
+        and no_archive_here(here.workspace)
+        and not waits_for_ocr(here.workspace, here.ledger, item),
         text_pages=text_pages,
         q=q,
         loans=loans,
