@@ -231,6 +231,10 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
     assert "注意" in searched.stderr and "搬到" in searched.stderr and "搬走时的内容" in searched.stderr
     assert [hit["archive_no"] for hit in json.loads(searched.stdout)["hits"]] == hits_before
     assert "注意" not in cli(office, "search", "安达装饰").stderr  # not on the new ledger
+    # A nightly backup still on the old address copies the ledger as of the move, and says so (it said nothing).
+    backed = cli(office, "db", "backup", str(tmp_path / "旧台账备份.sqlite3"), env=on_old)
+    assert backed.exit_code == 0, backed.output
+    assert "注意" in backed.stderr and "搬到" in backed.stderr and "搬走时的内容" in backed.stderr
     # The nightly index of a server still on the old address indexed the old ledger and ended well (exit 0).
     for args in (("index",), ("index", "--rebuild")):
         indexed = cli(office, *args, env=on_old)

@@ -355,11 +355,11 @@ class AppState:
                 self.workspace(), create=not reads if create is None else create, migrate=migrate
             )
             if reads:
-                self._warn_if_moved(self._ledger)
+                self.warn_if_moved(self._ledger)
         return self._ledger
 
     @staticmethod
-    def _warn_if_moved(ledger: Ledger) -> None:
+    def warn_if_moved(ledger: Ledger) -> None:
         """A command that only reads still reads a ledger that was moved (a PC whose recordkit.toml was not
         changed yet): it says so, since arrears or loans shown from there are as of the move."""
         moved = ledger.moved_to()

@@ -141,6 +141,7 @@ def db_backup(
         copy = backup_ledger(
             ledger, target, default_folder=workspace.records_dir / "backups", moment=moment, progress=bar
         )
+    app_state.warn_if_moved(ledger)  # (a copy of a ledger moved away: as of the move, as every reading says)
     if as_json:
         print_json(copy.to_dict())
         return
