@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from json.encoder import encode_basestring
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -2161,18 +2161,12 @@ def archived_file(workspace: Workspace, item: ArchiveItem) -> Path:
 
 
 def files_here(workspace: Workspace, items: Iterable[ArchiveItem]) -> set[str]:
-    """The 档号 of those of ``items`` whose archived file is on this computer: one stat each, nothing read, hashed
-    nor walked (a search page's thumbnails — a clerk's PC holds none of the server's files).  A ledger path that
-    does not lead into records/archive/ as written counts as not here; ``archived_file`` still decides what is
-    served."""
-    here = set()
-    for item in items:
-        written = PurePosixPath(item.path)
-        if not item.path or "\\" in item.path or written.is_absolute() or ".." in written.parts:
-            continue
-        if written.parts[:2] == ("records", "archive") and (workspace.root / written).is_file():
-            here.add(item.archive_no)
-    return here
+    """The 档号 of those of ``items`` whose archived file is on this computer, as ``archived_file`` finds it (a
+    path leading outside records/archive/ is not here), nothing read nor hashed: a search page's thumbnails (a
+    clerk's PC holds none of the server's files)."""
+    return {
+        item.archive_no for item in items if (path := _in_archive(workspace, item.path)) is not None and path.is_file()
+    }
 
 
 def no_archive_here(workspace: Workspace) -> bool:
