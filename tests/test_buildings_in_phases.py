@@ -144,6 +144,25 @@ def test_a_building_only_in_another_phase_names_it(run_cli: Any, estate: Workspa
     assert "楼栋“1-1-101”无效" in bad.stderr
 
 
+def test_a_building_the_estate_does_not_have_is_named_not_shown_empty(run_cli: Any, estate: Workspace) -> None:
+    """A typo in ``--building`` (9 for 1): ``owners list`` showed 房屋 0 户, ``fees arrears`` 欠费 0 户 and
+    ``notice remind`` 「9栋没有欠费的房屋」 (exit 0) — as if the building owed nothing.  Each says the ledger has no such
+    building and names the estate's (exit 5, nothing made); a building that is there but owes nothing still shows
+    its empty list."""
+    said = "错误：台账中没有9栋（本小区有 1栋、2栋、二期1栋、二期别墅）：请检查楼号，例如 --building 1"
+    for args in (
+        ("owners", "list"),
+        ("fees", "arrears", "--as-of", "2026-11-30"),
+        ("notice", "remind"),
+        ("notice", "make", "停水通知", *WATER),
+    ):
+        result = run_cli(*args, "--building", "9")
+        assert (result.exit_code, result.stderr.strip()) == (5, said), args
+    assert not list((estate.records_dir / "generated").rglob("*.docx"))
+    owing = run_cli("fees", "arrears", "--as-of", "2026-11-30", "--building", "二期别墅", "--json")
+    assert (owing.exit_code, json.loads(owing.stdout)) == (0, [])  # there, and owes nothing: no bill yet
+
+
 def test_an_estate_whose_every_unit_has_a_phase_asks_which(run_cli: Any, workspace: Workspace) -> None:
     import_two_phases(run_cli, workspace)
     result = run_cli("owners", "list", "--building", "B")
@@ -197,9 +216,12 @@ def test_arrears_and_reminders_of_one_building_of_a_phase(run_cli: Any, estate: 
     assert reminded.stdout.splitlines()[-1] == "欠费合计 400.00 元"
     names = sorted(p.name for p in (estate.root / "records" / "generated").rglob("催缴通知书_*.docx"))
     assert names == ["催缴通知书_二期·1-101.docx", "催缴通知书_二期·1-102.docx"]
+    # 二期 has no 2栋 (一期 has): said so, not 「二期2栋没有欠费的房屋」 as if it owed nothing
     nobody = run_cli("notice", "remind", "--building", "2期2", "--as-of", "2026-11-30")
-    assert nobody.exit_code == 0
-    assert nobody.stdout.strip() == "二期2栋没有欠费的房屋，未生成催缴通知书"
+    assert (nobody.exit_code, nobody.stderr.strip()) == (
+        5,
+        "错误：台账中没有二期2栋（本小区有 2栋）：不分区的楼直接写楼号，例如 --building 2",
+    )
 
 
 def test_a_notice_batch_sheet_reads_the_units_with_the_estates_phases(run_cli: Any, workspace: Workspace) -> None:

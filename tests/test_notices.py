@@ -96,7 +96,7 @@ def test_recipient_errors(estate: Ledger) -> None:
         select_recipients(estate, unit="1-1-101", building="1")
     with pytest.raises(NotFoundError, match="台账中没有房屋 9-9-909"):
         select_recipients(estate, unit="9-9-909")
-    with pytest.raises(NotFoundError, match="^7栋没有已入住的房屋"):
+    with pytest.raises(ValidationError, match=r"^台账中没有7栋（本小区有 1栋、3栋）：请检查楼号，例如 --building 1$"):
         select_recipients(estate, building="7")
 
 

@@ -23,7 +23,7 @@ from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
-from recordkit.owners.roster import in_building
+from recordkit.owners.roster import in_building, require_building
 
 if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
@@ -169,8 +169,9 @@ def list_arrears(
         # Each unit's items in the order the fee items were set up, on either database (``items``).
         .order_by(fee_items.c.id, inner.c.month)
     )
-    if building is not None:
-        query = query.where(in_building(parse_building(building)))
+    where = parse_building(building) if building is not None else None
+    if where is not None:
+        query = query.where(in_building(where))
     if unit is not None:
         query = query.where(units.c.code == unit)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)
@@ -179,6 +180,8 @@ def list_arrears(
         for row in conn.execute(query):
             per_unit[row.code].append((parse_month(row.month), row.item, row.owed_fen))
             owner_of[row.code] = row.name
+        if where is not None and not per_unit:  # nothing owed there, or no such building (a typo)
+            require_building(conn, where)
     result = []
     for code, rows in per_unit.items():
         total, months, oldest, aging, by_item = summarise_arrears(as_of_month, rows)

@@ -1274,8 +1274,33 @@ def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
     with ledger.read() as conn:
         views = [_view(row) for row in conn.execute(query)]
         if where is not None and not views:
-            _refuse_building_elsewhere(conn, where)
+            require_building(conn, where)
     return sorted(views, key=lambda v: v.code.sort_key)
+
+
+#: The estate's buildings a refusal of one it does not have names (the rest counted).
+_BUILDINGS_NAMED = 12
+
+
+def require_building(conn: Connection, where: Building) -> None:
+    """``ValidationError`` when the ledger has no unit in ``where`` (``--building``): one of that number (or units of
+    that kind) in other phases is named, else the estate's buildings — a typo never shows an empty list, 欠费 0 户 or
+    「没有欠费的房屋」 of a building that is not there.  Nothing in an empty ledger (no building to name)."""
+    if conn.execute(sa.select(units.c.id).where(in_building(where)).limit(1)).first() is not None:
+        return
+    _refuse_building_elsewhere(conn, where)
+    codes = sorted(
+        (parse_unit_code(code) for (code,) in conn.execute(sa.select(units.c.code))), key=lambda c: c.sort_key
+    )
+    groups = list(dict.fromkeys(Building.of_unit(code) for code in codes))
+    if not groups:
+        return
+    named = "、".join(group.display for group in groups[:_BUILDINGS_NAMED])
+    if len(groups) > _BUILDINGS_NAMED:
+        named += f" 等 {len(groups)} 处"
+    raise ValidationError(
+        f"台账中没有{where.display}（本小区有 {named}）：请检查楼号，例如 --building {groups[0].typed}"
+    )
 
 
 def _refuse_building_elsewhere(conn: Connection, where: Building) -> None:
