@@ -141,6 +141,25 @@ def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     assert "找到 3 条，显示前 1 条" in result.stdout
 
 
+CATEGORIES = "业主档案、工程档案、合同协议档案、财务档案、未分类"
+
+
+def test_a_category_the_office_does_not_have_is_named_not_answered_not_found(filed: Workspace, run_cli: Any) -> None:
+    """A typo in the category (工程档按, category:财物) answered 「没有找到」 (exit 1), as if the archive held nothing of
+    it; ``archive list`` showed 档案 0 件.  Each says the office has no such category and names its own (exit 2); a
+    category written by its alias or prefix still finds its items."""
+    said = f"错误：没有“工程档按”这个档案类别（本处的类别：{CATEGORIES}）：写全称、简称或前缀都可以，例如 业主档案\n"
+    for args in (("search", "维修", "--category", "工程档按"), ("archive", "list", "--category", "工程档按")):
+        result = run_cli(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", said), args
+    typed = run_cli("search", "收到 category:财物")
+    assert typed.exit_code == 2 and "没有“财物”这个档案类别" in typed.stderr
+    for category in ("工程", "GC"):
+        found = run_cli("search", "维修", "--category", category, "--json")
+        assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["GC-2024-00001"]
+    assert run_cli("search", "停车位", "--category", "工程档案").exit_code == 1  # a category there: not found
+
+
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "停车位")
     assert result.exit_code == 1

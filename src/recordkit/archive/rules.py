@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
-from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.errors import ConfigError, UsageError, ValidationError
 from recordkit.core.filenames import printable
 from recordkit.core.unitcodes import (
     PHASES_ADVICE,
@@ -114,6 +114,15 @@ class FilingRules:
         if folded == _fold(self.unknown.name):
             return self.unknown
         return None
+
+    def no_such_category(self, name: str) -> UsageError:
+        """The refusal of a category filter that names none of this office's (a typo: 工程档按), with their names:
+        an empty list or 「没有找到」 would say the archive holds nothing of it."""
+        names = [entry.name for entry in self.categories] + [self.unknown.name]
+        return UsageError(
+            f"没有“{printable(name.strip())}”这个档案类别（本处的类别：{'、'.join(names)}）：写全称、简称或前缀都可以，"
+            f"例如 {names[0]}"
+        )
 
     def category_from_words(self, text: str) -> Category | None:
         """The first category (in configured order) one of whose keywords is in ``text``."""

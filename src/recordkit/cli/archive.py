@@ -134,6 +134,8 @@ def archive_list(
 
     archivist = _archivist(ctx)
     items = list_items(archivist.ledger, category, unit, rules=archivist.rules)
+    if not items and category and archivist.rules.category(category) is None:
+        raise archivist.rules.no_such_category(category)  # (a typo listed 档案 0 件, as if none were filed)
     if as_json:
         print_json([item.to_dict() for item in items])
         return

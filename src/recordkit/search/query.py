@@ -464,7 +464,8 @@ def search(
         raise UsageError(f"排序“{sort}”无法识别，应为 {'、'.join(SORT_NAMES)} 之一")
     phases = workspace.settings.office.phase_table()
     query = _apply_flags(parse_query(text, phases), category, unit, owner, date_from, date_to, phases)
-    filters = _filters(query, FilingRules.from_settings(workspace.settings.archive))
+    rules = FilingRules.from_settings(workspace.settings.archive)
+    filters = _filters(query, rules)
     if not query.groups and not filters:
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修", form_message="请输入检索词，例如 电梯维修")
     # A term with blanks or punctuation inside ("维修 保养") is found as written: its phrase finds the few
@@ -491,6 +492,9 @@ def search(
     if check:
         items = [item for item in items if _holds(fold(item.text), checked_groups, checked_excluded)]
         total, items = len(items), items[:limit]
+    if not total and query.category and rules.category(query.category) is None:
+        # nothing found in a category the office does not have (a typo): said so, never 「没有找到」
+        raise rules.no_such_category(query.category)
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
     warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
