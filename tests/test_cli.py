@@ -511,6 +511,23 @@ def test_the_journal_of_a_unit_is_found_however_the_clerk_writes_it(run_cli: Any
     assert [(row["action"], row["key"]) for row in rows] == [("private.view", "3-2-1201"), ("unit.create", "3-2-1201")]
 
 
+@pytest.mark.parametrize("listing", [("receipt", "list"), ("workorder", "list")])
+def test_a_unit_the_ledger_does_not_have_is_named_not_listed_empty(
+    run_cli: Any, imported: Path, listing: tuple[str, str]
+) -> None:
+    """A typo in ``--unit`` (3-2-1210 for 3-2-1201) listed 收据 0 张 / 工单 0 张 (exit 0), as if the unit had paid or
+    reported nothing: it says the ledger has no such unit (exit 6), as ``fees account`` does; a unit that is there
+    and has none still lists none."""
+    typo = run_cli(*listing, "--unit", "3-2-1210")
+    assert (typo.exit_code, typo.stdout, typo.stderr) == (
+        6,
+        "",
+        "错误：台账中没有房屋 3-2-1210：请用 recordkit owners list 查看已有房号\n",
+    )
+    there = run_cli(*listing, "--unit", "3-2-1201", "--json")
+    assert (there.exit_code, json.loads(there.stdout)) == (0, [])
+
+
 def test_the_journal_of_a_receipt_is_found_by_its_short_number(run_cli: Any, imported: Path) -> None:
     """A receipt number said aloud (SJ2026-1, lower case too) names the same receipt as SJ2026-000001."""
     paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay")

@@ -17,9 +17,8 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.billing.arrears import begun_by, owed_query
 from recordkit.core.dates import Month, check_not_future, parse_month
-from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
 
 if TYPE_CHECKING:
@@ -240,7 +239,7 @@ def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Acc
             .where(units.c.code == code)
         ).first()
         if row is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+            raise no_such_unit(code)
         unit_id, owner = row
         return Account(
             code,

@@ -19,9 +19,8 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.core.dates import Month, check_not_future, parse_month
-from recordkit.core.errors import NotFoundError
 from recordkit.core.money import format_yuan
-from recordkit.core.unitcodes import parse_building, parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
 from recordkit.owners.roster import in_building, require_building
 
@@ -199,7 +198,7 @@ def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tup
     with ledger.read() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+            raise no_such_unit(code)
         inner = owed_query(today, [unit_id]).subquery()
         owed = conn.execute(
             sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(inner.c.owed_fen > 0)

@@ -35,7 +35,7 @@ from recordkit.core.dates import Month, MonthRange, check_business_day, check_no
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import fold_spelling, parse_unit_code
+from recordkit.core.unitcodes import fold_spelling, no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
@@ -391,7 +391,7 @@ def issue_payments(
     found = {row.code: row for row in conn.execute(_UNITS_AND_OWNERS, {"codes": sorted(set(codes.values()))})}
     for code in codes.values():
         if code not in found:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+            raise no_such_unit(code)
     open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     deposits = set(conn.execute(deposit_bill_ids()).scalars())
@@ -905,10 +905,18 @@ def list_receipts(
         query = query.where(sa.or_(receipts.c.issued_on == on, receipts.c.voided_on == on))
     if voided_only:
         query = query.where(receipts.c.status == "voided")
-    if unit is not None:
-        query = query.where(units.c.code == str(parse_unit_code(unit)))
+    code = str(parse_unit_code(unit)) if unit is not None else None
+    if code is not None:
+        query = query.where(units.c.code == code)
     with ledger.read() as conn:
-        return [_view(row) for row in conn.execute(query)]
+        views = [_view(row) for row in conn.execute(query)]
+        if (
+            not views
+            and code is not None
+            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
+        ):
+            raise no_such_unit(code)  # (a typo listed 收据 0 张, as if the unit had paid nothing)
+    return views
 
 
 # -- the printed receipt ---------------------------------------------------------------------

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from recordkit.core.errors import ValidationError
+from recordkit.core.errors import NotFoundError, ValidationError
 
 __all__ = [
+    "no_such_unit",
     "DWELLINGS",
     "KINDS",
     "Building",
@@ -789,3 +790,8 @@ CODE_CHARACTERS = frozenset(
 )
 #: What ``find_unit_codes`` reads as a digit (the numerals of ``_CN_NUMERAL``'s leading class too): a code holds one.
 CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NUMERAL.pattern.index("]")])
+
+
+def no_such_unit(code: object) -> NotFoundError:
+    """The refusal of a unit the ledger does not have (a typo, a unit not imported yet), in every command's words."""
+    return NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, validate_phone
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
@@ -217,7 +217,7 @@ def add_contact(
     with ledger.write() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+            raise no_such_unit(code)
         inserted = conn.execute(
             unit_contacts.insert().values(
                 unit_id=unit_id,

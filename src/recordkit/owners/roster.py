@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordkit.core.dates import DateError, parse_date
-from recordkit.core.errors import CellProblem, ConfigError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import CellProblem, ConfigError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import decimal_number
 from recordkit.core.personal import (
@@ -50,6 +50,7 @@ from recordkit.core.unitcodes import (
     PARKING,
     Building,
     UnitCode,
+    no_such_unit,
     parse_building,
     parse_phase,
     parse_unit_code,
@@ -1325,7 +1326,7 @@ def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None =
     with ledger.read() as conn:
         row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
         if row is None:
-            raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+            raise no_such_unit(code)
         holdings: list[str] = []
         owner_id = conn.execute(sa.select(units.c.owner_id).where(units.c.code == str(code))).scalar()
         if owner_id is not None:

@@ -16,7 +16,7 @@ from recordkit.core.dates import Month, check_not_future, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_problem, validate_phone
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -170,7 +170,7 @@ def _register_in(
         .where(units.c.code == code)
     ).first()
     if unit is None:
-        raise NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+        raise no_such_unit(code)
     if not unit.name:
         raise ConflictError(f"房屋 {code} 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入")
     current = conn.execute(

@@ -32,7 +32,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import journal as journal_rows
@@ -1048,8 +1048,9 @@ def list_orders(
         query = query.where(work_orders.c.type == parse_type(wanted.type))
     if wanted.category:
         query = query.where(work_orders.c.category == parse_category(wanted.category))
-    if wanted.unit:
-        query = query.where(work_orders.c.unit == str(parse_unit_code(wanted.unit)))
+    code = str(parse_unit_code(wanted.unit)) if wanted.unit else None
+    if code is not None:
+        query = query.where(work_orders.c.unit == code)
     if wanted.month is not None:
         start, end = month_bounds(wanted.month)
         query = query.where(work_orders.c.opened_at >= start, work_orders.c.opened_at < end)
@@ -1057,6 +1058,12 @@ def list_orders(
         query = query.where(overdue_at(as_of))
     with ledger.read() as conn:
         orders = [_order(row) for row in conn.execute(query)]
+        if (
+            not orders
+            and code is not None
+            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
+        ):
+            raise no_such_unit(code)  # (a typo listed 工单 0 张, as if the unit had reported nothing)
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
     return orders
