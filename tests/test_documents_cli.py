@@ -765,8 +765,8 @@ def test_notice_times_written_with_the_part_of_the_day(run_cli: Any, imported: W
         (("notice", "make", "停水通知", "--unit", "9-9-909", *WATER), 6, "错误：台账中没有房屋 9-9-909"),
         (
             ("notice", "make", "停水通知", "--building", "5", *WATER),
-            6,
-            "错误：5栋没有已入住的房屋，没有可发送通知的对象。",
+            5,
+            "错误：台账中没有5栋（本小区有 1栋、3栋）：请检查楼号，例如 --building 1",
         ),
         (
             ("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间=12月4日18:00"),

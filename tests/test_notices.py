@@ -100,6 +100,17 @@ def test_recipient_errors(estate: Ledger) -> None:
         select_recipients(estate, building="7")
 
 
+def test_a_building_where_nobody_lives_yet_has_no_one_to_notify(estate: Ledger, tmp_path: Path) -> None:
+    """A building that is there but whose units are all 空置 (a new block) is not a typo: nobody to notify."""
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import write_sheet
+
+    new_block = [["5", "1", "101", 90.0, None, None, None, None, "空置"]]
+    import_owners(estate, write_sheet(tmp_path / "新楼.xlsx", new_block), "测试员")
+    with pytest.raises(NotFoundError, match="^5栋没有已入住的房屋，没有可发送通知的对象"):
+        select_recipients(estate, building="5")
+
+
 # -- notices ----------------------------------------------------------------------------------
 
 
