@@ -170,6 +170,21 @@ def test_each_estate_sees_only_its_own_owners_fees_archive_and_journal(estates: 
         assert f"操作日志完好：共 {len(entries)} 条记录，哈希链完整" in verified.stdout
 
 
+@pytest.mark.postgres
+def test_the_web_page_opened_on_a_workspace_reads_its_estates_schema(estates: tuple[Workspace, Workspace]) -> None:
+    """``create_app`` given a workspace alone opened its ledger without ``[database] schema``: the page of 西区 read
+    no ledger (or another estate's).  It opens the one the settings name, as every command does."""
+    from recordkit.web.app import create_app
+    from tests.web_helpers import text_of
+
+    west, east = estates
+    [number] = [item["archive_no"] for item in json.loads(cli(west, "archive", "list", "--json").stdout)]
+    for workspace, status in ((west, 200), (east, 404)):  # 西区's item, not in 东区's catalogue
+        page = create_app(workspace, accounts_required=False).test_client().get(f"/item/{number}")
+        assert page.status_code == status, text_of(page)
+    assert "装修管理协议" in text_of(create_app(west, accounts_required=False).test_client().get(f"/item/{number}"))
+
+
 def _postgres_tool(name: str) -> str:
     """The path of PostgreSQL's client program ``name`` (pg_dump, pg_restore); .ci/run installs them with the server."""
     found = shutil.which(name)

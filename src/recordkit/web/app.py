@@ -27,7 +27,7 @@ from recordkit.archive.rules import reason_on_page
 from recordkit.core.errors import RecordkitError, UsageError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.db import Ledger, open_workspace_ledger
 from recordkit.web.accounts import ROLES, LoginRefused, authenticate, get_user
 from recordkit.web.context import Site, marked, site, status_of
 from recordkit.web.views import pages
@@ -92,7 +92,7 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     own user (``Site.local_user``), which ``recordkit serve`` allows only on 127.0.0.1, until an account is
     added (``Site.sign_in_required``).  The ledger is opened here unless given."""
     if ledger is None:
-        ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+        ledger = open_workspace_ledger(workspace)  # (its [database] schema too: several estates share a database)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key(workspace),
