@@ -18,7 +18,7 @@ from PIL import Image
 from recordkit.core.workspace import Workspace
 from recordkit.documents.templates.engine import Template
 from tests.test_documents_cli import error_line, generated, imported  # noqa: F401  (the fixture: the sample roster imported)
-from tests.test_templates import package_is_whole, texts
+from tests.test_templates import loop_table, package_is_whole, texts
 
 
 def picture(colour: str) -> io.BytesIO:
@@ -75,11 +75,8 @@ def test_a_picture_in_a_table_row_printed_once_per_item_gets_an_id_per_row(tmp_p
     # A tick picture in each row of a {%tr for %} table: three items printed it three times with one id.
     document = Document()
     document.add_paragraph("{{ 称呼 }}：")
-    table = document.add_table(rows=3, cols=2)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行.项目 }}"
+    table = loop_table(document, "{{ 行.项目 }}", "")
     table.cell(1, 1).paragraphs[0].add_run().add_picture(picture("green"), width=Cm(0.5))
-    table.cell(2, 0).text = "{%tr endfor %}"
     document.add_paragraph().add_run().add_picture(picture("red"), width=Cm(2))  # the seal, after the table
     document.save(tmp_path / "核对单.docx")
     rows = [{"项目": "门禁卡"}, {"项目": "车位"}, {"项目": "水表"}]
@@ -471,11 +468,7 @@ def rows_saved_by_word(path: Path) -> Path:
     under the table."""
     document = Document()
     document.add_paragraph("{{ 称呼 }}：")
-    table = document.add_table(rows=3, cols=2)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行.项目 }}"
-    table.cell(1, 1).text = "{{ 行.金额 }}"
-    table.cell(2, 0).text = "{%tr endfor %}"
+    loop_table(document, "{{ 行.项目 }}", "{{ 行.金额 }}")
     document.add_paragraph("物业服务中心")
     document.save(path)
     with zipfile.ZipFile(path) as package:
@@ -550,12 +543,7 @@ def test_a_table_row_printed_once_per_item_gives_its_content_controls_and_shapes
     # same ids, as merged copies did.
     document = Document()
     document.add_paragraph("{{ 称呼 }}：")
-    table = document.add_table(rows=3, cols=3)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行.项目 }}"
-    table.cell(1, 1).text = "已核对"
-    table.cell(1, 2).text = "印"
-    table.cell(2, 0).text = "{%tr endfor %}"
+    loop_table(document, "{{ 行.项目 }}", "已核对", "印")
     document.save(tmp_path / "核对单.docx")
     saved_with(
         tmp_path / "核对单.docx",
@@ -686,11 +674,7 @@ def test_a_merged_print_file_and_a_table_row_give_each_editable_range_an_id_of_i
     document = Document()
     document.add_paragraph("{{ 称呼 }}：本周六燃气检修，请在家等候。")
     document.add_paragraph("回执：____")
-    table = document.add_table(rows=3, cols=2)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行 }}"
-    table.cell(1, 1).text = "签名"
-    table.cell(2, 0).text = "{%tr endfor %}"
+    loop_table(document, "{{ 行 }}", "签名")
     document.save(tmp_path / "燃气检修通知.docx")
     with_editable_range(tmp_path / "燃气检修通知.docx", "回执：____", 7)
     template = Template.load(with_editable_range(tmp_path / "燃气检修通知.docx", "签名", 3))
@@ -747,11 +731,7 @@ def test_a_bookmark_crossing_the_border_of_a_table_row_printed_once_per_item_kee
     document = Document()
     document.add_paragraph("{{ 称呼 }}：")
     document.add_paragraph("欠费明细如下")
-    table = document.add_table(rows=3, cols=2)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行.项目 }}"
-    table.cell(1, 1).text = "{{ 行.金额 }}"
-    table.cell(2, 0).text = "{%tr endfor %}"
+    loop_table(document, "{{ 行.项目 }}", "{{ 行.金额 }}")
     document.add_paragraph("合计 {{ 合计 }} 元")
     document.save(tmp_path / "核对单.docx")
     saved_with(

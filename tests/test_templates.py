@@ -6,6 +6,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -44,6 +45,18 @@ WATER = {
 
 def texts(path: Path) -> list[str]:
     return [p.text for p in Document(str(path)).paragraphs]
+
+
+def loop_table(document: Any, *cells: str) -> Any:
+    """A ``{%tr for 行 in 明细 %}`` table added to ``document``: its opening row, one row of ``cells`` printed once per
+    item (a cell written "" left empty, for the caller to fill), and its endfor row."""
+    table = document.add_table(rows=3, cols=len(cells))
+    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
+    for column, text in enumerate(cells):
+        if text:
+            table.cell(1, column).text = text
+    table.cell(2, 0).text = "{%tr endfor %}"
+    return table
 
 
 def package_is_whole(path: Path) -> None:
@@ -508,11 +521,7 @@ def test_a_failing_cell_of_a_table_row_loop_is_named_as_the_clerk_sees_it(tmp_pa
     # before it in the same way (“此致{% if 附言.__class__ %}”).
     document = Document()
     document.add_paragraph("{{ 称呼 }}：欠费明细如下")
-    table = document.add_table(rows=3, cols=2)
-    table.cell(0, 0).text = "{%tr for 行 in 明细 %}"
-    table.cell(1, 0).text = "{{ 行.项目 }}"
-    table.cell(1, 1).text = "{{ 行.金頟 }}"
-    table.cell(2, 0).text = "{%tr endfor %}"
+    loop_table(document, "{{ 行.项目 }}", "{{ 行.金頟 }}")
     for text in ("此致", "{%p if 附言.__class__ %}", "{{ 附言 }}", "{%p endif %}"):
         document.add_paragraph(text)
     document.save(tmp_path / "核对单.docx")
