@@ -355,3 +355,33 @@ def test_a_share_without_flock_still_takes_the_backup(
     assert result.exit_code == 0, result.output
     assert backups_in(folder) == [".~recordkit-backup-0123456789ab.sqlite3", "台账.sqlite3"]
     assert rows_of(folder / "台账.sqlite3") == rows_of(ledger_file(estate))
+
+
+def test_the_default_folder_named_without_a_slash_is_still_the_folder_and_a_file_in_its_place_is_told(
+    estate: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README says the default is records/backups/; a clerk in the workspace typed ``db backup records/backups``
+    before the folder existed: the copy became a file named ``backups``, and every later ``db backup`` then failed
+    with an internal error (exit 70).  The default folder named is the default folder (made, 0700); a file standing
+    where it belongs is refused by name, nothing written."""
+    monkeypatch.chdir(estate.root)
+    with time_machine.travel(dt.datetime(2026, 12, 5, 18, 0, tzinfo=dt.UTC), tick=False):
+        result = run_cli("db", "backup", "records/backups")
+    assert result.exit_code == 0, result.output
+    folder = estate.records_dir / "backups"
+    assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert backups_in(folder) == ["ledger-20261206-020000.sqlite3"]
+
+    for made in folder.iterdir():
+        made.unlink()
+    folder.rmdir()
+    folder.write_bytes(b"a copy an older version named backups")
+    for target in ((), ("records/backups",)):
+        refused = run_cli("db", "backup", *target)
+        assert (refused.exit_code, refused.stderr) == (
+            ConflictError.exit_code,
+            f"错误：{folder} 是一个文件，不是备份文件夹，什么也没有写入："
+            "请把它改名或移走（它可能是以前的一份备份），或给出别的文件夹\n",
+        )
+    assert folder.read_bytes() == b"a copy an older version named backups"
+    assert backups_in(estate.records_dir).count("backups") == 1

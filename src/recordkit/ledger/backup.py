@@ -82,13 +82,15 @@ def backup_ledger(
     pages: int = STEP_PAGES,
 ) -> LedgerBackup:
     """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment)``, mode 0600; the default folder
-    is made (0700) when missing.  ``progress(pages done, pages in all)`` after each ``pages``.
+    is made (0700) when missing, and is the one meant when ``target`` names it (with or without its slash).
+    ``progress(pages done, pages in all)`` after each ``pages``.
 
     Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``NotFoundError`` when ``target``'s folder
-    does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger
-    yet or it stayed locked past its busy timeout, ``ConflictError`` when the file exists, ``StorageError`` when its
-    disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's check; in each case no file is
-    left.  A temporary file of a backup killed earlier in the same folder is removed first."""
+    does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger yet or it stayed
+    locked past its busy timeout, ``ConflictError`` when the file exists or a file stands where the default folder
+    belongs, ``StorageError`` when its disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's
+    check; in each case no file is left.  A temporary file of a backup killed earlier in the same folder is removed
+    first."""
     if ledger.dialect != "sqlite" or ledger.file is None:
         raise UsageError(
             f"台账在 PostgreSQL 数据库 {ledger.where} 里，recordkit db backup 只复制 SQLite 台账文件："
@@ -96,6 +98,13 @@ def backup_ledger(
             "（见 README 的“备份台账”）；什么也没有写入"
         )
     ledger.require_existing()
+    if target is not None and Path(target).resolve() == default_folder.resolve():
+        target = None  # the default folder named, with or without its slash: never a file named like it
+    if target is None and os.path.lexists(default_folder) and not default_folder.is_dir():
+        raise ConflictError(
+            f"{printable(str(default_folder))} 是一个文件，不是备份文件夹，什么也没有写入："
+            "请把它改名或移走（它可能是以前的一份备份），或给出别的文件夹"
+        )
     if target is None and not default_folder.is_dir():
         default_folder.mkdir(parents=True, exist_ok=True)
         default_folder.chmod(0o700)  # exactly: the umask takes nothing from it
