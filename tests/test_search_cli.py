@@ -285,6 +285,23 @@ def test_index_verify_table_json_and_exit_code(filed: Workspace, ledger: Ledger,
     assert "索引更新：新增 0 件，更新 1 件，删除 0 件，失败 0 件，耗时" in log
 
 
+def test_verify_with_a_rebuild_or_a_move_is_refused_and_changes_nothing(
+    filed: Workspace, ledger: Ledger, run_cli: Any
+) -> None:
+    """``--verify`` only checks.  With ``--to`` the index was moved and recordkit.toml rewritten, the check never
+    made; with ``--rebuild`` the rebuild asked for was silently not done."""
+    settings = (filed.root / "recordkit.toml").read_text(encoding="utf-8")
+    for extra in (("--to", "sqlite"), ("--rebuild",)):
+        result = run_cli("index", "--verify", *extra)
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            "错误：--verify 只检查索引、不改动它，不能与 --rebuild 或 --to 同时使用：请分两次运行\n",
+        )
+    assert (filed.root / "recordkit.toml").read_text(encoding="utf-8") == settings
+    assert "索引完好" in run_cli("index", "--verify").stdout
+
+
 def test_index_exits_1_when_an_item_failed(
     filed: Workspace, ledger: Ledger, run_cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,9 +37,11 @@ def index_command(
 
     例：recordkit index；换到 PostgreSQL：recordkit index --to postgresql
     """
-    from recordkit.core.errors import IntegrityError
+    from recordkit.core.errors import IntegrityError, UsageError
     from recordkit.search.indexer import move_index, update_index, verify_index
 
+    if verify and (rebuild or backend is not None):  # a check that would move or rebuild is neither
+        raise UsageError("--verify 只检查索引、不改动它，不能与 --rebuild 或 --to 同时使用：请分两次运行")
     app_state = state(ctx)
     # The index is made from the ledger, never the other way: a mistyped schema or database is not made an empty
     # ledger (another estate, numbers from 1) by the nightly run or a check.
