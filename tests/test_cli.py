@@ -136,6 +136,21 @@ def test_init_refuses_existing_workspace(run_cli: Any, workspace: Workspace) -> 
     assert "不会覆盖" in result.stderr
 
 
+def test_init_on_a_file_or_under_one_is_told_and_makes_nothing(run_cli: Any, tmp_path: Path) -> None:
+    """``recordkit init 业主名册.xlsx`` (the roster typed where the folder belongs) was an internal error, exit 70."""
+    roster = tmp_path / "业主名册.xlsx"
+    roster.write_bytes(b"PK roster")
+    before = sorted(path.name for path in tmp_path.iterdir())
+    for target, file in ((roster, roster), (roster / "幸福里", roster)):
+        result = run_cli("init", str(target))
+        assert (result.exit_code, result.stderr) == (
+            4,
+            f"错误：{file} 是一个文件，不是文件夹：不能在 {target} 新建工作区，请给出一个文件夹（不存在会新建）\n",
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+    assert roster.read_bytes() == b"PK roster"
+
+
 def test_no_workspace_found(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

@@ -188,9 +188,14 @@ def init_workspace(
     name, its street address and the office phone in recordkit.toml.
 
     Refuses, with ``WorkspaceError``, a folder that already is a workspace or
-    already holds a ``recordkit.toml``, ``templates/`` or ``records/``.
+    already holds a ``recordkit.toml``, ``templates/`` or ``records/``, and a file (or a path through one).
     """
     root = directory.expanduser().resolve()
+    file = next((path for path in (root, *root.parents) if path.exists() and not path.is_dir()), None)
+    if file is not None:  # (the roster typed where the folder belongs)
+        raise WorkspaceError(
+            f"{file} 是一个文件，不是文件夹：不能在 {root} 新建工作区，请给出一个文件夹（不存在会新建）"
+        )
     clashes = [name for name in (CONFIG_FILE_NAME, "templates", "records") if (root / name).exists()]
     if clashes:
         raise WorkspaceError(
