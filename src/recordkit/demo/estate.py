@@ -34,8 +34,9 @@ from recordkit.billing.receipts import (
 )
 from recordkit.billing.registers import write_daily, write_register
 from recordkit.billing.rules import add_rule, set_rule
+from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, parse_month
-from recordkit.core.errors import WorkspaceError
+from recordkit.core.errors import ValidationError, WorkspaceError
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import Building, parse_unit_code
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
@@ -767,10 +768,18 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200, today: 
     """Make (or remake) the demo workspace in ``directory`` and run every demo step, as of ``today``
     (default the real day; a fixed day and seed give the same figures whenever the demo is built).
 
-    A folder that is a workspace but not a demo one is refused with ``WorkspaceError``.
+    A folder that is a workspace but not a demo one, or a file, is refused with ``WorkspaceError``; a ``today`` too
+    early for a year of receipts (``[receipt] first_year``) with ``ValidationError``, before anything is made.
     """
+    today = today or dt.date.today()
+    first_year = ReceiptSettings().first_year  # a new workspace's, as the demo's is
+    # (the demo bills the twelve months before today and takes payments in them)
+    if (Month.of(today) - 12).year < first_year:
+        raise ValidationError(
+            f"--today 不能早于 {first_year + 1}-01-01：演示数据有截至那天的一年账目，收款日期要在 {first_year} 年以后"
+        )
     root = directory.expanduser().resolve()
-    if root.exists() and any(root.iterdir()):
+    if root.is_dir() and any(root.iterdir()):  # (a file, or a path through one, is init_workspace's to refuse)
         if not (root / DEMO_MARKER).exists():
             raise WorkspaceError(f"{root} 已存在且不是演示工作区，不会覆盖。请换一个目录")
         # Only what the demo itself made is removed.
@@ -797,7 +806,7 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200, today: 
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not
     # to the screen as Python's English last-resort output.
     setup_logging(workspace)
-    ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE), today or dt.date.today())
+    ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE), today)
     for step in STEPS:
         step(ctx)
     return ctx.report
