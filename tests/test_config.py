@@ -90,12 +90,75 @@ def test_wrong_type_says_what_was_expected(tmp_path: Path, text: str, expected: 
     assert caught.value.message == f"配置文件 {config}：{expected}"
 
 
-def test_unreadable_toml_names_the_file_and_line(tmp_path: Path) -> None:
-    config = write(tmp_path / "recordkit.toml", '[office]\nname = "没有结束的引号\n')
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # what clerks write when they add their estate's name (the README asks them to)
+        (
+            "[office]\nestate = 幸福里小区\n",
+            "第 2 行第 10 列：等号后面的值写得不对：文字要放在英文双引号里"
+            '（例如 estate = "幸福里小区"，不能用中文引号“”），数字和 true、false 不加引号（这一行是：estate = 幸福里小区）',
+        ),
+        (
+            "[office]\nestate = “幸福里小区”\n",
+            "第 2 行第 10 列：等号后面的值写得不对：文字要放在英文双引号里"
+            '（例如 estate = "幸福里小区"，不能用中文引号“”），数字和 true、false 不加引号（这一行是：estate = “幸福里小区”）',
+        ),
+        (
+            '[office]\nname = "没有结束的引号\n',
+            '第 2 行第 16 列：引号没有配对：文字的开头和结尾都要有英文双引号（这一行是：name = "没有结束的引号）',
+        ),
+        (
+            '[office]\nestate："幸福里小区"\n',
+            '第 2 行第 7 列：设置名后面要写英文等号 =，例如 estate = "幸福里小区"（这一行是：estate："幸福里小区"）',
+        ),
+        (
+            '[office]\nestate = "幸福里小区" 二期\n',
+            "第 2 行第 18 列：一行只能写一项设置，值的后面多了内容：要加说明，请在说明前写 #"
+            '（这一行是：estate = "幸福里小区" 二期）',
+        ),
+        (
+            '[office\nestate = "幸福里小区"\n',
+            "第 1 行第 8 列：节名缺少右方括号 ]，例如 [office]（这一行是：[office）",
+        ),
+        (
+            '[office]\nestate = "甲"\n\n[office]\naddress = "乙"\n',
+            "第 4 行第 8 列：[office] 写了两次：同一节只能写一次，请把后一节里的设置移到前一节里，再删掉后一个 [office]"
+            "（这一行是：[office]）",
+        ),
+        (
+            '[office]\nestate = "甲"\nestate = "乙"\n',
+            '第 3 行第 13 列：同一项设置写了两次：请删掉其中一行（这一行是：estate = "乙"）',
+        ),
+        (
+            '[archive]\ninbox = "D:\\扫描\\收件"\n',
+            "第 2 行第 14 列：英文双引号里的反斜杠 \\ 要写成两个（\\\\），或把双引号换成单引号，"
+            "例如 'D:\\备份'（这一行是：inbox = \"D:\\扫描\\收件\"）",
+        ),
+        (
+            "[database]\nurl = postgresql://recordkit:秘密@192.168.1.10/recordkit\n",
+            "第 2 行第 7 列：等号后面的值写得不对：文字要放在英文双引号里"
+            '（例如 estate = "幸福里小区"，不能用中文引号“”），数字和 true、false 不加引号',
+        ),
+        ('[office]\nspellings = ["2期", "二区"\n', "文件末尾：方括号 [ ] 没有配对：列表以 ] 结束，各项之间用英文逗号"),
+        ("[office]\nspellings = [\n", "文件末尾：最后一项设置没有写完：请检查最后几行的方括号和引号是否配对"),
+        (
+            "[[office.phases]]\n[[office.phases]\n",
+            "第 2 行第 16 列：缺少右边的两个方括号 ]]，例如 [[office.phases]]（这一行是：[[office.phases]）",
+        ),
+        (
+            '[office]\n小区名称 = "幸福里"\n',
+            '第 2 行第 1 列：这一行不是设置：设置写成“名称 = 值”，说明文字的行首要写 #（这一行是：小区名称 = "幸福里"）',
+        ),
+    ],
+)
+def test_a_badly_written_setting_is_said_in_chinese_with_its_line(tmp_path: Path, text: str, said: str) -> None:
+    """tomllib says "Invalid value (at line 2, column 10)": the clerk who typed the estate's name without quotes is
+    told in Chinese what to write, with the line itself (never a line holding a database address: its password)."""
+    config = write(tmp_path / "recordkit.toml", text)
     with pytest.raises(ConfigError) as caught:
         load_settings(config, environ={})
-    assert caught.value.message.startswith(f"配置文件 {config} 格式错误：")
-    assert "line 2" in caught.value.message
+    assert caught.value.message == f"配置文件 {config} 格式错误：{said}"
 
 
 def test_unknown_environment_variable_is_an_error() -> None:

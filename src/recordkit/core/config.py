@@ -8,6 +8,7 @@ names the file (or variable), the key and what was expected.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import getpass
 import json
@@ -276,13 +277,73 @@ def _parse_env_value(raw: str, expected: type, var: str) -> Any:
     raise ConfigError(f"环境变量 {var} 应为{_TYPE_NAMES.get(expected, expected.__name__)}，现在是 {raw!r}")
 
 
+# What tomllib says (its messages, "Invalid value (at line 2, column 10)"), in the words of a clerk who edits
+# recordkit.toml: the mistakes the README's examples invite first.
+_QUOTE_TEXT = '等号后面的值写得不对：文字要放在英文双引号里（例如 estate = "幸福里小区"，不能用中文引号“”），数字和 true、false 不加引号'
+_BACKSLASH = "英文双引号里的反斜杠 \\ 要写成两个（\\\\），或把双引号换成单引号，例如 'D:\\备份'"
+_TOML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), said)
+    for pattern, said in (
+        (r"Invalid value", _QUOTE_TEXT),
+        (r"Unterminated string|Illegal character '\\n'", "引号没有配对：文字的开头和结尾都要有英文双引号"),
+        (r"Illegal character|Found invalid character", "这里有不能出现的字符：请检查这一行有没有多余的符号"),
+        (r"Expected '=' after a key", '设置名后面要写英文等号 =，例如 estate = "幸福里小区"'),
+        (r"Expected newline or end of document", "一行只能写一项设置，值的后面多了内容：要加说明，请在说明前写 #"),
+        (
+            r"Invalid statement|Invalid initial character for a key",
+            "这一行不是设置：设置写成“名称 = 值”，说明文字的行首要写 #",
+        ),
+        (
+            r"Cannot declare \((?P<key>.*)\) twice",
+            "[{key}] 写了两次：同一节只能写一次，请把后一节里的设置移到前一节里，再删掉后一个 [{key}]",
+        ),
+        (r"Cannot overwrite a value|Duplicate inline table key", "同一项设置写了两次：请删掉其中一行"),
+        (r"Expected '\]' at the end of a table", "节名缺少右方括号 ]，例如 [office]"),
+        (r"Expected '\]\]' at the end of an array", "缺少右边的两个方括号 ]]，例如 [[office.phases]]"),
+        (r"Unclosed array", "方括号 [ ] 没有配对：列表以 ] 结束，各项之间用英文逗号"),
+        (r"Unclosed inline table", "花括号 { } 没有配对"),
+        (r"Unescaped '\\'|Invalid hex value|Escaped character", _BACKSLASH),
+        (r"Invalid date or datetime", "日期写得不对，例如 2026-12-05"),
+    )
+)
+_TOML_WHERE = re.compile(r"^(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$", re.S)
+
+
+def toml_problem(said: str, path: Path) -> str:
+    """tomllib's message ``said`` about ``path`` in Chinese: where (第 2 行第 10 列, 文件末尾), what to write, and the
+    line itself — never a line holding an address with ``://`` (a database's password)."""
+    where = _TOML_WHERE.match(said)
+    what, line = (where["what"], where["line"]) if where else (said, None)
+    place = f"第 {line} 行第 {where['column']} 列" if where and line else "文件末尾"
+    shown = ""
+    if line:
+        try:
+            text = path.read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()
+        except (OSError, UnicodeDecodeError, IndexError):
+            text = ""
+        if text and "://" not in text:
+            shown = f"（这一行是：{text}）"
+    return f"{place}：{_toml_told(what, at_end=not line)}{shown}"
+
+
+def _toml_told(what: str, *, at_end: bool) -> str:
+    if at_end and what == "Invalid value":  # the file ends inside a setting
+        return "最后一项设置没有写完：请检查最后几行的方括号和引号是否配对"
+    for pattern, words in _TOML_PROBLEMS:
+        if found := pattern.match(what):
+            # a table's key as tomllib writes it, a tuple: ('office', 'phases') is [office.phases]
+            key = ".".join(ast.literal_eval(f"({found['key']})")) if "key" in pattern.groupindex else ""
+            return words.format(key=key)
+    return f"写法不对（{what}）"
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """The TOML file as a dict; ``ConfigError`` naming the file and the line when unreadable."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"配置文件 {path} 格式错误：{err}") from err
+        raise ConfigError(f"配置文件 {path} 格式错误：{toml_problem(str(err), path)}") from err
     except UnicodeDecodeError as err:
         raise ConfigError(
             f"配置文件 {path} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
