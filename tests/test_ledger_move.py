@@ -351,6 +351,29 @@ def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office
     assert "ledger.move" not in journal_actions(old)
 
 
+def test_a_file_path_or_nothing_given_for_the_new_address_is_told_what_to_write(office: Workspace) -> None:
+    """``--to records/新台账.sqlite3`` (a SQLite file written as a path) said 数据库地址无法解析：'（无法解析的地址）',
+    the clerk's own words hidden as if they held a password; ``--to ""`` said the same."""
+    config = office.config_file.read_text(encoding="utf-8")
+    path = cli(office, "db", "move", "--to", "records/新台账.sqlite3")
+    assert (path.exit_code, path.stderr) == (
+        3,
+        "错误：新台账（--to records/新台账.sqlite3）打不开：数据库地址无法解析：'records/新台账.sqlite3'："
+        "SQLite 文件要写成 sqlite:///records/新台账.sqlite3；PostgreSQL 地址写成 "
+        "postgresql://账户:密码@主机:端口/库名（端口是数字，例如 5432，可以不写）\n",
+    )
+    empty = cli(office, "db", "move", "--to", " ")
+    assert (empty.exit_code, empty.stderr) == (
+        2,
+        "错误：--to 没有写新台账的地址：例如 --to postgresql://账户:密码@主机/库名 或 --to sqlite:///文件路径\n",
+    )
+    # an address without its scheme but with a password in it stays hidden
+    hidden = cli(office, "db", "move", "--to", "rk:Secret2026@192.168.1.10/recordkit")
+    assert hidden.exit_code == 3 and "Secret2026" not in hidden.output and "（无法解析的地址）" in hidden.stderr
+    assert office.config_file.read_text(encoding="utf-8") == config
+    assert not (office.root / "records" / "新台账.sqlite3").exists()
+
+
 def test_moving_a_ledger_onto_itself_or_to_an_address_that_cannot_be_opened_is_refused(
     office: Workspace, tmp_path: Path
 ) -> None:

@@ -54,12 +54,16 @@ def db_move(
     例：recordkit db move --to postgresql://rk:密码@192.168.1.10/rk
     """
     from recordkit.core.config import load_settings, search_backend, write_setting
-    from recordkit.core.errors import ConfigError
+    from recordkit.core.errors import ConfigError, UsageError
     from recordkit.ledger.db import display_url
     from recordkit.ledger.move import absolute_url, move_ledger, open_target
 
     app_state = state(ctx)
     workspace, source = app_state.workspace(), app_state.ledger()
+    if not target_url.strip():
+        raise UsageError(
+            "--to 没有写新台账的地址：例如 --to postgresql://账户:密码@主机/库名 或 --to sqlite:///文件路径"
+        )
     schema = schema.strip()
     before, url = search_backend(workspace.settings), absolute_url(target_url.strip())
     with (

@@ -228,7 +228,8 @@ def display_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # (a port that is not a number: ValueError)
-        return "（无法解析的地址）"
+        # shown as written only when no password can be in it: a file's path typed without sqlite:///
+        return url.strip() if "://" not in url and "@" not in url and url.strip() else "（无法解析的地址）"
     if parsed.get_backend_name() == "sqlite":
         return f"sqlite:///{parsed.database or ''}"
     host = parsed.host or ""
@@ -297,9 +298,13 @@ class Ledger:
         try:
             parsed = make_url(self.url)
         except (ArgumentError, ValueError) as err:  # (a port that is not a number: ValueError)
+            shown = display_url(self.url)
+            path = shown == self.url.strip()  # a file's path typed without sqlite:/// (shown as written)
+            sqlite = f"SQLite 文件要写成 sqlite:///{shown}；" if path else ""
             raise ConfigError(
-                f"数据库地址无法解析：{display_url(self.url)!r}：PostgreSQL 地址写成 "
-                "postgresql://账户:密码@主机:端口/库名（端口是数字，例如 5432，可以不写），SQLite 写 sqlite:///文件路径"
+                f"数据库地址无法解析：{shown!r}：{sqlite}PostgreSQL 地址写成 "
+                "postgresql://账户:密码@主机:端口/库名（端口是数字，例如 5432，可以不写）"
+                + ("" if sqlite else "，SQLite 写 sqlite:///文件路径")
             ) from err
         if "@" in (parsed.host or ""):
             # "rk:P@ss#2026@192.168.1.10": the password's own @ taken for the end of the account, the rest of the
