@@ -364,3 +364,20 @@ def test_a_local_landline_without_area_code_is_imported_and_masked(run_cli: Any,
     again = run_cli("owners", "import", str(exported))
     assert again.exit_code == 0, again.output
     assert {row["unit"]: row["phone"] for row in units(run_cli)} == {"1-1-101": "****6666", "1-1-102": "***5678"}
+
+
+# -- contacts at the counter -------------------------------------------------------------
+
+
+def test_contacts_of_a_unit_the_ledger_lacks_are_refused_not_listed_as_none(run_cli: Any, tmp_path: Path) -> None:
+    """`owners contact list --unit` with a mistyped unit said 联系人 0 人 (exit 0), as if nobody but the owner
+    lived there; it is refused as every listing by unit refuses one (`receipt list`, `workorder list`)."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    mistyped = run_cli("owners", "contact", "list", "--unit", "9-9-909")
+    assert (mistyped.exit_code, mistyped.stdout) == (6, "")
+    assert mistyped.stderr.strip() == "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"
+    as_json = run_cli("owners", "contact", "list", "--unit", "9-9-909", "--json")
+    assert (as_json.exit_code, as_json.stdout) == (6, "")
+    # A unit the ledger has, with nobody beside its owner, is still an empty list.
+    empty = run_cli("owners", "contact", "list", "--unit", "1-1-101", "--json")
+    assert (empty.exit_code, json.loads(empty.stdout)) == (0, [])

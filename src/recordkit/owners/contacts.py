@@ -115,14 +115,23 @@ def _contact(row: Any) -> Contact:
 
 
 def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None = None) -> list[Contact]:
-    """Contacts of one unit (or of every unit), of one relation when given (租户 for every tenant)."""
+    """Contacts of one unit (or of every unit), of one relation when given (租户 for every tenant).
+
+    ``NotFoundError`` for a unit the ledger does not have (``no_such_unit``), never an empty list for a typo."""
     query = _contact_query()
-    if unit is not None:
-        query = query.where(units.c.code == str(parse_unit_code(unit)))
+    code = str(parse_unit_code(unit)) if unit is not None else None
+    if code is not None:
+        query = query.where(units.c.code == code)
     if relation is not None:
         query = query.where(unit_contacts.c.relation == _checked_relation(relation))
     with ledger.read() as conn:
         found = [_contact(row) for row in conn.execute(query)]
+        if (
+            not found
+            and code is not None
+            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
+        ):
+            raise no_such_unit(code)  # (a typo listed 联系人 0 人, as if nobody but the owner lived there)
     return sorted(found, key=lambda c: (parse_unit_code(c.unit).sort_key, c.id))
 
 
