@@ -367,6 +367,30 @@ def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) 
     assert "139****1111" in actions[0].after and "13900001111" not in actions[0].after
 
 
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("赵\n磊", "联系人姓名：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"),
+        ("赵\u202e磊", "联系人姓名：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"),
+        ("赵" * 65, "联系人姓名：姓名太长（65 个字）：最多 64 个字"),
+    ],
+)
+def test_a_contact_at_the_counter_is_a_name_as_the_roster_requires(
+    ledger: Ledger, tmp_path: Path, name: str, reason: str
+) -> None:
+    """`owners contact add` kept a pasted line break or right-to-left override in a tenant's name, which every notice
+    then printed (the roster's 租户 column refuses it), and a name longer than the ledger's column: on PostgreSQL a
+    database error (exit 7).  It is refused as the roster refuses it, and nothing is added."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    with pytest.raises(ValidationError) as refused:
+        add_contact(ledger, "1-1-101", name, "租户", "测试员")
+    assert refused.value.message == reason
+    assert list_contacts(ledger) == []
+    # Sixty-four characters are a name the ledger keeps.
+    assert add_contact(ledger, "1-1-101", "赵" * 64, "租户", "测试员").record.name == "赵" * 64
+
+
 def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:
     """Two phases with the same B-1-2004 are two units; shops, villas and parking spaces by their 类型."""
     from recordkit.core.config import PhaseSettings

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from recordkit.core.errors import NotFoundError, ValidationError
-from recordkit.core.personal import mask_id_number, mask_phone, validate_phone
+from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
@@ -212,12 +212,15 @@ def add_contact(
 ) -> Contact:
     """Add a family member or tenant to ``unit`` (journalled).
 
-    ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name, an unknown
-    relation, a bad phone or an end before the start."""
+    ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name or one no person has
+    (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
+    an end before the start."""
     code = str(parse_unit_code(unit))
     name = name.strip()
     if not name:
         raise ValidationError("联系人姓名不能为空")
+    if (reason := name_problem(name)) is not None:  # as the roster's 租户 column: notices print the name
+        raise ValidationError(f"联系人姓名：{reason}")
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None
     if start_date and end_date and end_date < start_date:
