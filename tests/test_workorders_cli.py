@@ -414,6 +414,45 @@ def test_a_logbook_cell_with_a_right_to_left_override_is_named_and_nothing_impor
     assert _count(estate, "work_orders") == 0
 
 
+def test_a_name_or_place_longer_than_the_ledger_keeps_is_refused_in_chinese(estate: Workspace, run_cli: Any) -> None:
+    """A 报修人 or 派工对象 over 64 characters (a pasted paragraph), a 地点 over 128: SQLite kept it, PostgreSQL refused
+    it as a database error (exit 7) — the same order, another answer by ledger.  Both refuse it in words (exit 5)."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--at", "2026-10-03 09:15")
+    journal_before = _count(estate, "journal")
+    for extra, message in (
+        (("--desc", "漏水", "--reported-by", "张" * 65), "错误：报修人太长（65 个字）：最多 64 个字"),
+        (("--desc", "漏水", "--place", "大" * 129), "错误：地点太长（129 个字）：最多 128 个字"),
+    ):
+        refused = run_cli(*add, *extra)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", message)
+    assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
+
+    # The longest the ledger keeps are taken.
+    assert run_cli(*add, "--desc", "漏水", "--reported-by", "张" * 64, "--place", "大" * 128).exit_code == 0
+    refused = run_cli("workorder", "assign", "GD2026-1", "--to", "王" * 65, "--at", "2026-10-03 10:00")
+    assert (refused.exit_code, refused.stderr.strip()) == (5, "错误：派工对象太长（65 个字）：最多 64 个字")
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert (shown["status"], shown["assignee"], shown["reported_by"]) == ("待派工", None, "张" * 64)
+
+
+def test_a_logbook_name_longer_than_the_ledger_keeps_is_named_and_nothing_imported(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [list(row) for row in LOGBOOK_ROWS]
+    rows[0][5] = "张" * 70  # 报修人, the logbook's first order (sheet row 3)
+    rows[1][8] = "秩序部" * 30  # 派工, its second (row 4): 90 characters
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "登记簿.xlsx", rows)))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：登记簿.xlsx 有 2 处错误，没有导入任何工单",
+            "  第 3 行 F 列（报修人）：报修人太长（70 个字）：最多 64 个字",
+            "  第 4 行 I 列（派工）：派工对象太长（90 个字）：最多 64 个字",
+        ],
+    )
+    assert _count(estate, "work_orders") == 0
+
+
 def test_a_logbook_row_dated_outside_the_books_years_is_named_and_nothing_imported(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -462,8 +462,16 @@ def text_problem(text: str | None) -> str | None:
     return f"有控制字符或不可见的格式字符（{'、'.join(hidden)}），多半是从聊天记录或网页复制来的：请删掉后重新输入"
 
 
-def _checked_text(text: str | None, what: str) -> None:
-    problem = text_problem(text)
+def length_problem(key: str, text: str | None) -> str | None:
+    """What is wrong with the length of a typed text kept in a column of a fixed width (``place``, ``reported_by``,
+    ``assignee``), or None: PostgreSQL refuses a longer one as a database error where SQLite would keep it."""
+    width = getattr(w.c[key].type, "length", None)
+    length = len((text or "").strip())
+    return f"太长（{length} 个字）：最多 {width} 个字" if width is not None and length > width else None
+
+
+def _checked_text(text: str | None, what: str, key: str | None = None) -> None:
+    problem = text_problem(text) or (length_problem(key, text) if key is not None else None)
     if problem is not None:
         raise ValidationError(f"{what}{problem}")
 
@@ -475,7 +483,7 @@ def check_record(record: WorkOrderRecord) -> list[tuple[str, str]]:
     完成), each later step needs the earlier one, and a finished order needs its result."""
     problems: list[tuple[str, str]] = []
     for key, name in TEXT_FIELDS:
-        problem = text_problem(getattr(record, key))
+        problem = text_problem(getattr(record, key)) or length_problem(key, getattr(record, key))
         if problem is not None:
             problems.append((key, f"{name}{problem}"))
     if record.type not in TYPES:
@@ -735,8 +743,12 @@ def _record_from_request(
     request: OrderRequest, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
 ) -> WorkOrderRecord:
     kind, category = parse_type(request.type), parse_category(request.category)
-    for text, what in ((request.description, "内容"), (request.place, "地点"), (request.reported_by, "报修人")):
-        _checked_text(text, what)
+    for text, what, key in (
+        (request.description, "内容", "description"),
+        (request.place, "地点", "place"),
+        (request.reported_by, "报修人", "reported_by"),
+    ):
+        _checked_text(text, what, key)
     description = (request.description or "").strip()
     if not description:
         raise ValidationError("工单内容不能为空：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水")
@@ -774,8 +786,8 @@ def add(
     ``years`` is the window its time must lie in, the same as money's (``[receipt] first_year`` and
     ``last_year``); later steps (dispatch, completion, visit) lie between it and now.
 
-    ``ValidationError`` for a bad type, category, phone, time (or one in the future) or an
-    empty description; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
+    ``ValidationError`` for a bad type, category, phone, time (or one in the future), an
+    empty description or a place or name longer than the ledger keeps; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
     unit the ledger does not hold.  Nothing is written then.
     """
     record = _record_from_request(request, now or now_minute(), years)
@@ -852,11 +864,12 @@ def assign(
     passed to someone else: the first dispatch time stays (派工超时 is judged on it), the reassignment and its
     time are journalled (``workorder.reassign``) and kept as the order's last hand-over (``handed_at``).
 
-    ``ValidationError`` for an empty name, a time before the report (or, passing it on, before the last hand-over:
-    the first dispatch or the last reassignment, ``handed_at``); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
+    ``ValidationError`` for an empty name or one longer than the ledger keeps (``length_problem``), a time before
+    the report (or, passing it on, before the last hand-over: the first dispatch or the last reassignment,
+    ``handed_at``); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
     order passed on to the worker it is already with, however written (``same_worker``; nothing is written).
     """
-    _checked_text(to, "派工对象")
+    _checked_text(to, "派工对象", "assignee")
     to = (to or "").strip()
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
