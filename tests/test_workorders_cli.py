@@ -414,6 +414,38 @@ def test_a_logbook_cell_with_a_right_to_left_override_is_named_and_nothing_impor
     assert _count(estate, "work_orders") == 0
 
 
+def test_a_moment_or_month_still_to_come_is_refused_not_listed_as_fact(estate: Workspace, run_cli: Any) -> None:
+    """`workorder list --overdue --as-of 2027-…` (a year typed one too many) listed every open order as 超时工单 then,
+    and `list --month` of a month not begun said 工单 0 张, exit 0 both: as `fees arrears --as-of` and
+    `fees register --month`, a day after today and a month to come are refused (exit 5), nothing listed."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:15").exit_code == 0
+    today = dt.date.today()
+    tomorrow = today + dt.timedelta(days=1)
+    next_month = dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    for args in (
+        ("list", "--overdue", "--as-of", f"{tomorrow.isoformat()} 09:00"),
+        ("list", "--as-of", tomorrow.isoformat(), "--json"),
+        ("show", "GD2026-1", "--as-of", f"{tomorrow.isoformat()} 09:00"),
+    ):
+        refused = run_cli("workorder", *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            5,
+            "",
+            f"错误：--as-of 的日期 {tomorrow.isoformat()} 晚于今天（{today.isoformat()}）："
+            "只能按今天或以前的时刻判断工单是否超时",
+        )
+    refused = run_cli("workorder", "list", "--month", next_month.strftime("%Y-%m"))
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        f"错误：月份 {next_month.strftime('%Y-%m')} 还没有到：只能列出 {today.strftime('%Y-%m')} 及以前月份的工单",
+    )
+    # Today and this month are still asked about.
+    assert run_cli("workorder", "list", "--overdue", "--as-of", today.isoformat()).exit_code == 0
+    assert run_cli("workorder", "list", "--month", today.strftime("%Y-%m")).exit_code == 0
+
+
 def test_a_name_or_place_longer_than_the_ledger_keeps_is_refused_in_chinese(estate: Workspace, run_cli: Any) -> None:
     """A 报修人 or 派工对象 over 64 characters (a pasted paragraph), a 地点 over 128: SQLite kept it, PostgreSQL refused
     it as a database error (exit 7) — the same order, another answer by ledger.  Both refuse it in words (exit 5)."""

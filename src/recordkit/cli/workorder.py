@@ -34,8 +34,9 @@ _PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见
 
 def _as_of(text: str | None) -> dt.datetime | None:
     from recordkit.core.dates import parse_when
+    from recordkit.workorders.orders import check_as_of
 
-    return parse_when(text, "--as-of") if text else None
+    return check_as_of(parse_when(text, "--as-of")) if text else None
 
 
 def _echo_limits(order: WorkOrder) -> None:
@@ -180,7 +181,7 @@ def workorder_show(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
     as_of: str | None = typer.Option(
-        None, "--as-of", help='按此时刻判断是否超时（默认现在），例如 "2026-10-31 18:00"。'
+        None, "--as-of", help='按此时刻判断是否超时（默认现在；不能晚于今天），例如 "2026-10-31 18:00"。'
     ),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
@@ -240,9 +241,9 @@ def workorder_list(
     kind: str | None = typer.Option(None, "--type", help="只列某类型：报修 或 投诉。"),
     category: str | None = typer.Option(None, "--category", help="只列某类别，例如 电梯。"),
     unit: str | None = typer.Option(None, "--unit", help="只列某房屋的，例如 3-2-1201。"),
-    month: str | None = typer.Option(None, "--month", help="只列某月报修的，例如 2026-10。"),
+    month: str | None = typer.Option(None, "--month", help="只列某月报修的（本月及以前），例如 2026-10。"),
     as_of: str | None = typer.Option(
-        None, "--as-of", help='按此时刻判断是否超时（默认现在），例如 "2026-10-31 18:00"。'
+        None, "--as-of", help='按此时刻判断是否超时（默认现在；不能晚于今天），例如 "2026-10-31 18:00"。'
     ),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     as_json: bool = typer.Option(
@@ -255,11 +256,13 @@ def workorder_list(
     例：recordkit workorder list --overdue --category 电梯
     """
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import format_when, parse_month
+    from recordkit.core.dates import check_month_begun, format_when, parse_month
     from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
 
     moment = _as_of(as_of) or now_minute()
-    wanted = OrderFilter(open_only, overdue, kind, category, unit, parse_month(month) if month else None)
+    # A month to come holds no order: 工单 0 张 would answer a typed 2027 for 2026.
+    listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单") if month else None
+    wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)
     app_state = state(ctx)
     orders = list_orders(app_state.ledger(), wanted, moment)
     if show_private and orders:

@@ -25,6 +25,7 @@ from recordkit.core.dates import (
     BUSINESS_YEARS,
     Month,
     check_business_day,
+    check_not_future,
     format_day_or_when,
     format_when,
     parse_when_written,
@@ -729,6 +730,13 @@ class OrderRequest:
 
 def now_minute() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def check_as_of(as_of: dt.datetime, today: dt.date | None = None) -> dt.datetime:
+    """``as_of`` (``workorder list|show --as-of``) when its day is not after ``today``, as ``fees arrears --as-of``;
+    else ``ValidationError``: a day to come would show as overdue what is not, as a year typed one too many would."""
+    check_not_future(as_of.date(), "--as-of 的日期", "只能按今天或以前的时刻判断工单是否超时", today)
+    return as_of
 
 
 def _not_future(when: dt.datetime, now: dt.datetime, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
