@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.core.config import RosterSettings
-from recordkit.core.errors import ConfigError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger.db import Ledger
 from recordkit.owners.contacts import add_contact, co_owners_of, list_contacts, remove_contact
 from recordkit.owners.roster import (
@@ -389,6 +389,31 @@ def test_a_contact_at_the_counter_is_a_name_as_the_roster_requires(
     assert list_contacts(ledger) == []
     # Sixty-four characters are a name the ledger keeps.
     assert add_contact(ledger, "1-1-101", "赵" * 64, "租户", "测试员").record.name == "赵" * 64
+
+
+def test_the_same_contact_added_twice_at_the_counter_is_refused_not_kept_twice(ledger: Ledger, tmp_path: Path) -> None:
+    """`owners contact add 1-1-101 赵磊 --relation 租户` typed twice (a double Enter, a second clerk) kept two 赵磊, and a
+    notice to the unit's occupants then read 尊敬的赵磊住户、赵磊住户.  The second is refused (ConflictError, exit 8),
+    however the name is written (a space around it, an ideographic one too), naming the first; nothing is added."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"], ["1-1-102", 90, "李娜"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    first = add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", phone="13900001111")
+    for name in ("赵磊", " 赵磊\u3000"):  # an ideographic space typed after it, as an IME leaves it
+        with pytest.raises(ConflictError) as refused:
+            add_contact(ledger, "1-1-101", name, "承租人", "测试员", phone="13900002222")
+        assert refused.value.message == (
+            f"1-1-101 已有租户 赵磊（联系人编号 {first.id}），没有再添加："
+            f"电话或租期变了，请先用 recordkit owners contact remove {first.id} 删除再添加"
+        )
+    with ledger.read() as conn:
+        journalled = conn.execute(sa.text("SELECT count(*) FROM journal WHERE action = 'contact.add'")).scalar()
+    assert [c.record.name for c in list_contacts(ledger, "1-1-101")] == ["赵磊"] and journalled == 1
+    # The same name in another relation, or in another unit, is another contact.
+    assert add_contact(ledger, "1-1-101", "赵磊", "家属", "测试员").record.relation == "家属"
+    assert add_contact(ledger, "1-1-102", "赵磊", "租户", "测试员").unit == "1-1-102"
+    # Once the first is removed, the tenant is added again (the way to change a phone or a tenancy).
+    remove_contact(ledger, first.id, "测试员")
+    assert add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", phone="13900002222").record.phone == "13900002222"
 
 
 def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:

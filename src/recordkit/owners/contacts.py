@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.core.errors import NotFoundError, ValidationError
+from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 #: Relations written in a 关系 column or given at the counter.  Family words are kept as written.
 OWNER_RELATIONS = ("业主", "本人", "产权人", "户主")
@@ -199,6 +202,23 @@ def _checked_relation(relation: str) -> str:
     return stored
 
 
+def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord) -> None:
+    """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already:
+    the same tenant typed twice would be kept twice, and a notice to the occupants name them twice."""
+    same_relation = conn.execute(
+        sa.select(unit_contacts.c.id, unit_contacts.c.name).where(
+            unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation == record.relation
+        )
+    )
+    folded = _word(record.name)
+    for row in same_relation:
+        if _word(row.name) == folded:
+            raise ConflictError(
+                f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），没有再添加："
+                f"电话或租期变了，请先用 recordkit owners contact remove {row.id} 删除再添加"
+            )
+
+
 def add_contact(
     ledger: Ledger,
     unit: str,
@@ -214,7 +234,7 @@ def add_contact(
 
     ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name or one no person has
     (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
-    an end before the start."""
+    an end before the start; ``ConflictError`` for a contact of that name and relation the unit has already."""
     code = str(parse_unit_code(unit))
     name = name.strip()
     if not name:
@@ -230,6 +250,7 @@ def add_contact(
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
             raise no_such_unit(code)
+        _refuse_twice(conn, unit_id, code, record)
         inserted = conn.execute(
             unit_contacts.insert().values(
                 unit_id=unit_id,
