@@ -416,6 +416,32 @@ def test_the_same_contact_added_twice_at_the_counter_is_refused_not_kept_twice(l
     assert add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", phone="13900002222").record.phone == "13900002222"
 
 
+def test_one_tenant_on_two_rows_of_a_roster_is_one_contact(ledger: Ledger, tmp_path: Path) -> None:
+    """A roster with the same tenant row twice (two exports pasted together) kept two 赵磊, and a notice to the
+    occupants read 尊敬的赵磊住户、赵磊住户.  The same row twice is one contact, as a co-owner row twice is one
+    co-owner; the same name and relation with another phone or tenancy is named, row and column, nothing imported."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "关系"],
+        ["1-1-101", 90, "张伟", "13812345678", "业主"],
+        ["1-1-101", None, "赵磊", "13900001111", "租户"],
+        ["1-1-101", None, " 赵磊", "139 0000 1111", "承租人"],
+        ["1-1-101", None, "赵磊", None, "家属"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert summary.contacts == 2
+    assert [(c.record.name, c.record.relation, c.record.phone) for c in list_contacts(ledger, "1-1-101")] == [
+        ("赵磊", "租户", "13900001111"),
+        ("赵磊", "家属", None),
+    ]
+    rows[3][3] = "13900002222"
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话或租期不同：请核对后只留一行",
+    ]
+    assert len(list_contacts(ledger, "1-1-101")) == 2
+
+
 def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:
     """Two phases with the same B-1-2004 are two units; shops, villas and parking spaces by their 类型."""
     from recordkit.core.config import PhaseSettings

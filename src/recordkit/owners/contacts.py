@@ -36,6 +36,12 @@ def _word(value: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
+def name_as_read(name: str) -> str:
+    """A contact's name as a clerk reads it: NFKC-folded, without spaces (``赵 磊``, ``赵磊　`` are ``赵磊``); two
+    contacts of one unit and relation with the same are one person."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 def parse_relation(value: Any) -> tuple[str, str]:
     """A relation word to ("owner"|"co_owner"|"contact", the relation as stored); ``ValueError`` otherwise."""
     word = _word(value)
@@ -210,9 +216,9 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
             unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation == record.relation
         )
     )
-    folded = _word(record.name)
+    folded = name_as_read(record.name)
     for row in same_relation:
-        if _word(row.name) == folded:
+        if name_as_read(row.name) == folded:
             raise ConflictError(
                 f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），没有再添加："
                 f"电话或租期变了，请先用 recordkit owners contact remove {row.id} 删除再添加"

@@ -60,7 +60,7 @@ from recordkit.core.unitcodes import (
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
-from recordkit.owners.contacts import TENANT, ContactRecord, co_owner_names, parse_relation
+from recordkit.owners.contacts import TENANT, ContactRecord, co_owner_names, name_as_read, parse_relation
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
 _STATUS_BY_LABEL_CODE = {label: code for code, label in STATUS_LABELS.items()}
@@ -671,6 +671,7 @@ def read_roster(
     mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
     others: list[tuple[int, _Row]] = []
+    contact_rows: dict[tuple[UnitCode, str, str], int] = {}  # a contact row's number, by unit, name and relation
     totals: list[int] = []
     for sheet_row in table.rows:
         if _is_totals_row(sheet_row, phases):
@@ -711,7 +712,26 @@ def read_roster(
         if row.person is not None:
             mains[row.code] = replace(main, co_owners=(*main.co_owners, row.person))
         elif row.contact is not None:
-            mains[row.code] = replace(main, contacts=(*main.contacts, row.contact))
+            # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
+            # co-owner: a notice would name them twice.  Told apart by name as read and relation.
+            key = (row.code, name_as_read(row.contact.name), row.contact.relation)
+            earlier = next((c for c in main.contacts if key[1:] == (name_as_read(c.name), c.relation)), None)
+            if earlier is None:
+                contact_rows[key] = number
+                mains[row.code] = replace(main, contacts=(*main.contacts, row.contact))
+            elif (earlier.phone, earlier.start_date, earlier.end_date) != (
+                row.contact.phone,
+                row.contact.start_date,
+                row.contact.end_date,
+            ):
+                problems.append(
+                    table.problem(
+                        number,
+                        "owner",
+                        f"{row.code} 的{row.contact.relation} {earlier.name} 已写在第 "
+                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话或租期不同：请核对后只留一行",
+                    )
+                )
     if problems:
         problems.sort(key=lambda p: p.row)
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何数据", problems)
