@@ -30,16 +30,16 @@ TENANT = "租户"
 CO_OWNER = "共有人"
 
 
+def name_as_read(name: str) -> str:
+    """A contact's name (or a relation word) as a clerk reads it: NFKC-folded, without spaces (``赵 磊``, ``赵磊　``
+    are ``赵磊``); two contacts of one unit and relation with the same are one person."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 def _word(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
-
-
-def name_as_read(name: str) -> str:
-    """A contact's name as a clerk reads it: NFKC-folded, without spaces (``赵 磊``, ``赵磊　`` are ``赵磊``); two
-    contacts of one unit and relation with the same are one person."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    return name_as_read(str(value))
 
 
 def parse_relation(value: Any) -> tuple[str, str]:
