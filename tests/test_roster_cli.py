@@ -381,3 +381,28 @@ def test_contacts_of_a_unit_the_ledger_lacks_are_refused_not_listed_as_none(run_
     # A unit the ledger has, with nobody beside its owner, is still an empty list.
     empty = run_cli("owners", "contact", "list", "--unit", "1-1-101", "--json")
     assert (empty.exit_code, json.loads(empty.stdout)) == (0, [])
+
+
+def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(run_cli: Any, tmp_path: Path) -> None:
+    """A shop owned by two: ``owners export`` wrote 张海鹏、马丽蓉 and notices named both, but ``owners list`` (the
+    table and --json) showed 张海鹏 alone, as if he owned it by himself."""
+    rows = [
+        ["1", "1", "101", 89.35, "张海鹏、马丽蓉", "15712343531", None, None, "已入住"],
+        ["1", "1", "102", 118.62, "李秀英", "13987654321", None, None, "已入住"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    table = run_cli("owners", "list")
+    assert table.exit_code == 0, table.output
+    lines = [line for line in table.stdout.splitlines() if "1-1-10" in line]
+    assert [[cell.strip() for cell in line.split("│")[1:4]] for line in lines] == [
+        ["1-1-101", "张海鹏、马丽蓉", "157****3531"],
+        ["1-1-102", "李秀英", "139****4321"],
+    ]
+    listed = {row["unit"]: row for row in json.loads(run_cli("owners", "list", "--json").stdout)}
+    assert (listed["1-1-101"]["owner"], listed["1-1-101"]["co_owners"]) == (
+        "张海鹏",
+        [{"name": "马丽蓉", "phone": None, "id_number": None}],
+    )
+    assert listed["1-1-102"]["co_owners"] == []
+    shown = json.loads(run_cli("owners", "show", "1-1-101", "--json").stdout)
+    assert shown["co_owners"] == listed["1-1-101"]["co_owners"]

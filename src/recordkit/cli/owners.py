@@ -87,20 +87,26 @@ def owners_list(
         help="只列出某栋楼，例如 3；分区的楼写 二期1；别墅、商铺、车位写 别墅、二期车位（与月报的楼栋一列相同）。",
     ),
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、area、status 等字段）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、co_owners、area、status 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出房屋和业主；电话、身份证号默认打码，身份证号和入住日期加 --wide 才显示。
 
     例：recordkit owners list --building 3
     """
+    from recordkit.owners.contacts import co_owners_by_unit
     from recordkit.owners.roster import list_units, record_private_view
 
     app_state = state(ctx)
     views = list_units(app_state.ledger(), building=estate_building(ctx, building))
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, "owners list", [str(v.code) for v in views])
-    rows = [view.to_dict(show_private) for view in views]
+    # every owner of record, as the export and the papers name them (``owners show``'s co_owners)
+    co_owners = co_owners_by_unit(app_state.ledger())
+    rows = [
+        view.to_dict(show_private) | {"co_owners": [c.to_dict(show_private) for c in co_owners.get(str(view.code), [])]}
+        for view in views
+    ]
     if as_json:
         print_json(rows)
         return
@@ -112,7 +118,7 @@ def owners_list(
         table.add_row(
             row["unit"],
             row["display"],
-            row["owner"] or "",
+            "、".join(filter(None, [row["owner"], *(c["name"] for c in row["co_owners"])])),
             row["phone"] or "",
             row["id_number"] or "",
             f"{row['area']:.2f}",

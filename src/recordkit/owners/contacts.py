@@ -164,37 +164,38 @@ def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
     return found
 
 
-def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
-    """unit code -> the names of its owners after the first (units.owner_id), in deed order: with the
-    first, the owners of record, whom every paper for the unit names (a notice's 张伟、李娜)."""
-    found: dict[str, list[str]] = {}
-    with ledger.read() as conn:
-        for row in conn.execute(
-            sa.select(units.c.code, owners.c.name)
-            .select_from(
-                unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
-                    units, units.c.id == unit_co_owners.c.unit_id
-                )
+def _co_owner_query() -> sa.Select[Any]:
+    """Every unit's owners after the first (units.owner_id), in deed order."""
+    return (
+        sa.select(units.c.code, owners.c.name, owners.c.phone, owners.c.id_number)
+        .select_from(
+            unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
+                units, units.c.id == unit_co_owners.c.unit_id
             )
-            .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
-        ):
-            found.setdefault(row.code, []).append(row.name)
-    return {code: tuple(names) for code, names in found.items()}
+        )
+        .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
+    )
+
+
+def co_owners_by_unit(ledger: Ledger) -> dict[str, list[CoOwner]]:
+    """unit code -> its owners after the first (units.owner_id), in deed order: with the first, the owners of
+    record, whom every paper and listing for the unit names (a notice's 张伟、李娜)."""
+    found: dict[str, list[CoOwner]] = {}
+    with ledger.read() as conn:
+        for row in conn.execute(_co_owner_query()):
+            found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
+    return found
+
+
+def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
+    """unit code -> the names of its owners after the first (``co_owners_by_unit``)."""
+    return {code: tuple(owner.name for owner in found) for code, found in co_owners_by_unit(ledger).items()}
 
 
 def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
     """The owners of ``unit`` after the first (units.owner_id), in deed order."""
     with ledger.read() as conn:
-        rows = conn.execute(
-            sa.select(owners.c.name, owners.c.phone, owners.c.id_number)
-            .select_from(
-                unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
-                    units, units.c.id == unit_co_owners.c.unit_id
-                )
-            )
-            .where(units.c.code == str(parse_unit_code(unit)))
-            .order_by(unit_co_owners.c.position)
-        )
+        rows = conn.execute(_co_owner_query().where(units.c.code == str(parse_unit_code(unit))))
         return [CoOwner(r.name, r.phone, r.id_number) for r in rows]
 
 
