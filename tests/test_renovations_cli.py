@@ -750,3 +750,27 @@ def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(de
     assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-28").exit_code == 0
     done = desk("renovation", "extend", "ZX2026-0001", "--to", "2026-12-31", "--reason", "整改")
     assert (done.exit_code, done.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 已验收合格，不能再延期")
+
+
+def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, workspace: Workspace) -> None:
+    """ZX2026-1 is ZX2026-0001 and ZX2026-1-1 its pass ZX2026-0001-01, as SJ2026-6 names a receipt and
+    GD2026-5 a work order: the clerk reads the number off the paper without its leading zeros."""
+    _register(desk)
+    agreement = desk("renovation", "agreement", "zx2026-1")
+    assert agreement.exit_code == 0, agreement.output
+    [paper] = [p for p in _generated(workspace) if p.name.startswith("装饰装修管理协议")]
+    assert "ZX2026-0001" in "\n".join(p.text for p in Document(str(paper)).paragraphs)
+    issued = desk(
+        "renovation", "pass", "ＺＸ２０２６－１", "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-01", "--unpaid"
+    )
+    assert issued.exit_code == 0, issued.output
+    assert "ZX2026-0001-01 张三" in issued.stdout
+    cancelled = desk(
+        "renovation", "pass", "ZX2026-1", "--cancel", "ZX2026-1-1", "--reason", "工人离场", "--date", "2026-12-02"
+    )
+    assert (cancelled.exit_code, cancelled.stdout.strip()) == (0, "已注销出入证 ZX2026-0001-01（张三），原因：工人离场")
+    unknown = desk("renovation", "agreement", "ZX2026-9")
+    assert (unknown.exit_code, unknown.stderr.strip()) == (
+        6,
+        "错误：没有编号为 ZX2026-0009 的装修登记：请用 recordkit renovation list 查看",
+    )

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.receipts import normalise_number
 from recordkit.core.dates import check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
@@ -30,6 +29,7 @@ from recordkit.renovations.records import (
     find_renovation_row,
     load_renovation,
     parse_worker,
+    pass_number,
 )
 
 if TYPE_CHECKING:
@@ -124,8 +124,8 @@ def _change_passes_in(
     reason = reason.strip()
     if (cancel or reissue) and not reason:
         raise ValidationError("注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场")
-    to_cancel = [normalise_number(text) for text in cancel]
-    to_reissue = [normalise_number(text) for text in reissue]
+    to_cancel = [pass_number(text) for text in cancel]
+    to_reissue = [pass_number(text) for text in reissue]
     named = to_cancel + to_reissue
     if len(set(named)) != len(named):
         twice = next(n for n in named if named.count(n) > 1)
@@ -183,11 +183,11 @@ def _change_passes_in(
         seq = len(renovation.passes)
         for worker, replaced in new:
             seq += 1
-            pass_number = f"{renovation.number}-{seq:02d}"
+            new_number = f"{renovation.number}-{seq:02d}"
             conn.execute(
                 sa.insert(renovation_passes).values(
                     renovation_id=renovation.id,
-                    number=pass_number,
+                    number=new_number,
                     worker=worker.name,
                     id_number=worker.id_number,
                     trade=worker.trade,
@@ -201,7 +201,7 @@ def _change_passes_in(
             )
             changes.issued.append(
                 PassView(
-                    pass_number,
+                    new_number,
                     worker.name,
                     worker.id_number,
                     worker.trade,
@@ -216,7 +216,7 @@ def _change_passes_in(
                 journal.Change(
                     "renovation.pass_reissue" if replaced else "renovation.pass_issue",
                     "renovation_pass",
-                    pass_number,
+                    new_number,
                     None,
                     {
                         "renovation": renovation.number,

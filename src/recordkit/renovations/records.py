@@ -61,6 +61,30 @@ REFUND_TEMPLATE = "装修押金退款单"
 DOCUMENT_KIND = "装修"
 
 
+# A number as a clerk reads it off the paper, without the leading zeros (as SJ2026-6 names a receipt):
+# ZX2026-1 is registration ZX2026-0001, ZX2026-1-1 its pass ZX2026-0001-01.
+_NUMBER = re.compile(r"(?P<prefix>[^0-9-]*)(?P<year>[0-9]{4})-(?P<seq>[0-9]{1,9})")
+_PASS_NUMBER = re.compile(r"(?P<renovation>.+)-(?P<seq>[0-9]{1,4})")
+
+
+def renovation_number(text: str) -> str:
+    """The registration number ``text`` names, as the ledger writes it: ``ZX2026-0001`` from itself,
+    from ``ZX2026-1``, in lower case or full-width; other text folded as typed (to be not found)."""
+    typed = normalise_number(text)
+    match = _NUMBER.fullmatch(typed)
+    return f"{match['prefix']}{match['year']}-{int(match['seq']):04d}" if match else typed
+
+
+def pass_number(text: str) -> str:
+    """The pass number ``text`` names, as the ledger writes it: ``ZX2026-0001-01`` from itself and
+    from ``ZX2026-1-1``; other text folded as typed."""
+    typed = normalise_number(text)
+    match = _PASS_NUMBER.fullmatch(typed)
+    if match is None or _NUMBER.fullmatch(match["renovation"]) is None:
+        return typed
+    return f"{renovation_number(match['renovation'])}-{int(match['seq']):02d}"
+
+
 _TIME = r"(\d{1,2})[:：](\d{2})"
 
 
@@ -346,8 +370,15 @@ def renovation_query() -> Any:
 
 
 def find_renovation_row(conn: Connection, number: str) -> Any:
-    wanted = normalise_number(number)
+    wanted = renovation_number(number)
     row = conn.execute(renovation_query().where(renovations.c.number == wanted)).first()
+    if row is None and (match := _NUMBER.fullmatch(wanted)) is not None:
+        # Stored with the prefix as configured, which may be in lower case (zx2026-0001): the year and
+        # sequence name one registration, whose number must read the same when folded as the typed one.
+        same = renovations.c.year == int(match["year"]), renovations.c.seq == int(match["seq"])
+        row = conn.execute(renovation_query().where(*same)).first()
+        if row is not None and normalise_number(row.number) != wanted:
+            row = None
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的装修登记：请用 recordkit renovation list 查看")
     return row
