@@ -23,7 +23,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import certificates, documents
 from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
-from tests.conftest import run_at_once, write_sheet
+from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
 
@@ -305,3 +305,22 @@ def test_no_residence_certificate_for_a_shop_parking_space_or_storeroom(run_cli:
         "系测试小区12号别墅的业主，房屋建筑面积320.50平方米，自2021年3月1日起在该房屋居住至今。"
         in (paragraphs(path)[2])
     )
+
+
+@pytest.mark.parametrize("kind", ["居住证明", "缴费证明", "出门条"])
+@pytest.mark.parametrize("day", ["9999-01-01", "1900-06-30"])
+def test_a_date_outside_the_business_years_is_refused_not_numbered(
+    run_cli: Any, workspace: Workspace, kind: str, day: str
+) -> None:
+    # The date gives the number its year: 9999 for 2026 is a typo that would print JZ9999-0001 (a receipt's
+    # date is refused the same way, rather than print SJ9999-000001).
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    extra = ("--items", "冰箱1台") if kind == "出门条" else ()
+    refused = run_cli("cert", "make", kind, "--unit", "1-1-101", *extra, "--date", day)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        f"错误：开具日期 {day} 不在 2000–2099 年之间：请检查年份",
+    )
+    assert not list((workspace.root / "records" / "generated").rglob("*.docx"))
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
