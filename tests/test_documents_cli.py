@@ -894,6 +894,21 @@ def test_docs_list_of_a_unit_shows_the_merged_print_file_holding_its_copy(run_cl
     assert json.loads(run_cli("docs", "list", "--unit", "3-2-1201", "--json").stdout) == []
 
 
+def test_docs_list_of_a_unit_the_ledger_does_not_have_is_refused_not_empty(run_cli: Any, imported: Workspace) -> None:
+    # A typo listed 文书 0 份 (exit 0): the clerk reads "nothing was ever printed for 9-9-999", as
+    # `receipt list --unit` once said 收据 0 张.  A unit with nothing printed still lists nothing.
+    assert run_cli("cert", "make", "居住证明", "--unit", "1-1-101").exit_code == 0
+    for extra in ((), ("--json",), ("--kind", "证明")):
+        refused = run_cli("docs", "list", "--unit", "9-9-999", *extra)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            6,
+            "",
+            "错误：台账中没有房屋 9-9-999：请用 recordkit owners list 查看已有房号",
+        )
+    assert json.loads(run_cli("docs", "list", "--unit", "3-2-1202", "--json").stdout) == []
+    assert "文书 0 份" in run_cli("docs", "list", "--unit", "3-2-1202").stdout
+
+
 # -- certificates and the documents list ------------------------------------------------------
 
 

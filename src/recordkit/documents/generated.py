@@ -27,11 +27,11 @@ from recordkit.core.atomic import fsync_directory
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, LedgerError
 from recordkit.core.personal import mask_values
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
-from recordkit.ledger.schema import documents
+from recordkit.ledger.schema import documents, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -669,7 +669,8 @@ def list_documents(
     subject: str | None = None,
     limit: int | None = None,
 ) -> list[GeneratedDocument]:
-    """Generated documents, newest first, optionally of one kind or about one subject (``_about``)."""
+    """Generated documents, newest first, optionally of one kind or about one subject (``_about``).
+    ``NotFoundError`` for a unit ``subject`` the ledger does not have (a typo, never an empty list)."""
 
     query = sa.select(documents).order_by(documents.c.id.desc())
     if kind:
@@ -679,7 +680,10 @@ def list_documents(
     if limit:
         query = query.limit(limit)
     with ledger.read() as conn:
-        return [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+        found = [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+        if not found and subject and conn.execute(sa.select(units.c.id).where(units.c.code == subject)).first() is None:
+            raise no_such_unit(subject)  # (a typo listed 文书 0 份, as if nothing was ever printed for it)
+        return found
 
 
 def count_documents(ledger: Ledger, *, kind: str | None = None, subject: str | None = None) -> int:
