@@ -909,6 +909,48 @@ def test_docs_list_of_a_unit_the_ledger_does_not_have_is_refused_not_empty(run_c
     assert "文书 0 份" in run_cli("docs", "list", "--unit", "3-2-1202").stdout
 
 
+KINDS = "通知、催缴通知书、证明、出门条、收据、装修、送达签收表、月度报表"
+
+
+def test_docs_list_of_a_kind_that_is_none_is_refused_naming_the_kinds(run_cli: Any, imported: Workspace) -> None:
+    # `--kind 通知书` or `--kind 居住证明` (a template's name, not a kind) listed 文书 0 份 (exit 0): the
+    # clerk reads "no certificate was ever printed".  A kind with nothing printed yet still lists nothing.
+    assert run_cli("cert", "make", "居住证明", "--unit", "1-1-101").exit_code == 0
+    typo = run_cli("docs", "list", "--kind", "通知书")
+    assert (typo.exit_code, typo.stdout, typo.stderr.strip()) == (
+        5,
+        "",
+        f"错误：没有“通知书”这一类文书，类别有：{KINDS}",
+    )
+    template = run_cli("docs", "list", "--kind", "居住证明", "--json")
+    assert (template.exit_code, template.stdout, template.stderr.strip()) == (
+        5,
+        "",
+        f"错误：“居住证明”是模板，不是类别：请用 --kind 证明（类别有：{KINDS}）",
+    )
+    assert json.loads(run_cli("docs", "list", "--kind", "证明", "--json").stdout)[0]["template"] == "居住证明"
+    assert json.loads(run_cli("docs", "list", "--kind", "收据", "--json").stdout) == []
+    assert "文书 0 份" in run_cli("docs", "list", "--kind", "月度报表").stdout
+
+
+def test_every_kind_recordkit_records_is_one_docs_list_knows() -> None:
+    from recordkit.billing.receipts import RECEIPT_KIND
+    from recordkit.documents.generated import DOCUMENT_KINDS
+    from recordkit.documents.notices import SIGN_SHEET_KIND
+    from recordkit.documents.templates.designs import all_designs
+    from recordkit.renovations.records import DOCUMENT_KIND
+    from recordkit.reports import REPORT_KIND
+
+    made = {design.kind for design in all_designs().values()} | {
+        SIGN_SHEET_KIND,
+        REPORT_KIND,
+        DOCUMENT_KIND,
+        RECEIPT_KIND,
+    }
+    assert made == set(DOCUMENT_KINDS)
+    assert "、".join(DOCUMENT_KINDS) == KINDS
+
+
 # -- certificates and the documents list ------------------------------------------------------
 
 

@@ -72,6 +72,7 @@ _METHOD_ALIASES = {
 STATUS_LABELS = {"issued": "有效", "voided": "作废"}
 REVERSAL_LABEL = "红冲"
 RECEIPT_TEMPLATE = "收据"
+RECEIPT_KIND = "收据"  # its kind among the generated documents (`docs list --kind 收据`)
 #: receipt.layout -> the built-in template drawn for that paper (an office may override either).
 LAYOUTS = {"A4": "收据", "241": "收据-241"}
 
@@ -677,7 +678,7 @@ def void_and_print(
         lambda conn: _void_or_reverse_in(conn, number, reason, operator, today, settings, on),
         lambda _conn, made: _document_request(made[1] or made[0], workspace.settings),
         operator=operator,
-        kind="收据",
+        kind=RECEIPT_KIND,
         library=library,
         numbers=(RECEIPT_NUMBER_KEY,),
     )
@@ -889,7 +890,7 @@ def reprint_and_print(
         lambda conn: _reprint(conn, number, operator, settings),
         lambda _conn, view: _document_request(view, workspace.settings, reprint=True),
         operator=operator,
-        kind="收据",
+        kind=RECEIPT_KIND,
         library=library,
         preview=lambda conn: _view(_find(conn, number, settings)),
     )
@@ -1021,7 +1022,7 @@ def pay_and_print(
         payment,
         lambda _conn, view: _document_request(view, workspace.settings),
         operator=operator,
-        kind="收据",
+        kind=RECEIPT_KIND,
         library=library,
         preview=lambda conn: payment(conn, record=False),
         numbers=(RECEIPT_NUMBER_KEY,),
@@ -1039,7 +1040,13 @@ def write_receipt_docx(
     """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
     request = _document_request(view, workspace.settings, reprint)
     return generate_many(
-        workspace, ledger, receipt_template_name(workspace), [request], operator=operator, kind="收据", library=library
+        workspace,
+        ledger,
+        receipt_template_name(workspace),
+        [request],
+        operator=operator,
+        kind=RECEIPT_KIND,
+        library=library,
     )[0]
 
 

@@ -21,7 +21,7 @@ commands.add_typer(docs_app, name="docs")
 def docs_list(
     ctx: typer.Context,
     kind: str | None = typer.Option(
-        None, "--kind", help="只列这一类，例如 通知、催缴通知书、证明、出门条（放行条）、收据。"
+        None, "--kind", help="只列这一类：通知、催缴通知书、证明、出门条（放行条）、收据、装修、送达签收表、月度报表。"
     ),
     unit: str | None = typer.Option(None, "--unit", help="只列关于这一户的，例如 3-2-1201。"),
     limit: int = typer.Option(50, "--limit", min=1, help="最多列出多少条（最新的在前）。"),

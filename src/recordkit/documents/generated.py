@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from recordkit.core.atomic import fsync_directory
 from recordkit.core.dates import chinese_date
-from recordkit.core.errors import ConflictError, LedgerError
+from recordkit.core.errors import ConflictError, LedgerError, ValidationError
 from recordkit.core.personal import mask_values
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 
 #: Where a paper waits, under its document id, between its render and the commit that numbers it.
 PENDING_FOLDER = ".pending"
+
+#: Every kind of document recordkit records, as `docs list --kind` names them: the templates' kinds
+#: (their designs'), a batch's 送达签收表, the monthly report's files.
+DOCUMENT_KINDS = ("通知", "催缴通知书", "证明", "出门条", "收据", "装修", "送达签收表", "月度报表")
 
 #: The key of a merged print file's values listing the units it holds a copy for.
 MERGED_RECIPIENTS = "收件"
@@ -670,7 +674,8 @@ def list_documents(
     limit: int | None = None,
 ) -> list[GeneratedDocument]:
     """Generated documents, newest first, optionally of one kind or about one subject (``_about``).
-    ``NotFoundError`` for a unit ``subject`` the ledger does not have (a typo, never an empty list)."""
+    ``ValidationError`` for a kind no document is of nor any recordkit makes (a typo, or a template's
+    name), ``NotFoundError`` for a unit ``subject`` the ledger does not have: never an empty list."""
 
     query = sa.select(documents).order_by(documents.c.id.desc())
     if kind:
@@ -681,9 +686,26 @@ def list_documents(
         query = query.limit(limit)
     with ledger.read() as conn:
         found = [_to_document(workspace, row._mapping) for row in conn.execute(query)]
+        if not found and kind:
+            _check_kind(conn, kind)
         if not found and subject and conn.execute(sa.select(units.c.id).where(units.c.code == subject)).first() is None:
             raise no_such_unit(subject)  # (a typo listed 文书 0 份, as if nothing was ever printed for it)
         return found
+
+
+def _check_kind(conn: Connection, kind: str) -> None:
+    """``ValidationError`` naming the kinds when ``kind`` is none recordkit makes nor any document's
+    (an office's template, or another version's kind, keeps its own); a template's name says its kind."""
+    if (
+        kind in DOCUMENT_KINDS
+        or conn.execute(sa.select(documents.c.id).where(documents.c.kind == kind).limit(1)).first()
+    ):
+        return
+    known = "、".join(DOCUMENT_KINDS)
+    of_template = conn.execute(sa.select(documents.c.kind).where(documents.c.template == kind).limit(1)).scalar()
+    if of_template is not None:
+        raise ValidationError(f"“{kind}”是模板，不是类别：请用 --kind {of_template}（类别有：{known}）")
+    raise ValidationError(f"没有“{kind}”这一类文书，类别有：{known}")
 
 
 def count_documents(ledger: Ledger, *, kind: str | None = None, subject: str | None = None) -> int:
