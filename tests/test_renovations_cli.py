@@ -774,3 +774,38 @@ def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, wo
         6,
         "错误：没有编号为 ZX2026-0009 的装修登记：请用 recordkit renovation list 查看",
     )
+
+
+def test_nothing_of_a_renovation_is_dated_before_its_registration_or_its_last_inspection(desk: Any) -> None:
+    # Registered on 2026-11-23: an inspection or a pass dated 2026-11-20 (a slip of the --date) was
+    # recorded, the ledger saying the works passed before anyone registered them.
+    _register(desk)
+    before = _journal_size(desk)
+    early = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-20")
+    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+        5,
+        "",
+        "错误：验收日期 2026-11-20 早于装修登记的日期 2026-11-23：请检查 --date",
+    )
+    issued = desk(
+        "renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}", "--date", "2026-11-20", "--unpaid"
+    )
+    assert (issued.exit_code, issued.stdout, issued.stderr.strip()) == (
+        5,
+        "",
+        "错误：办理日期 2026-11-20 早于装修登记的日期 2026-11-23：请检查 --date",
+    )
+    assert _journal_size(desk) == before
+    failed = desk(
+        "renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "未做闭水试验", "--date", "2026-12-03"
+    )
+    assert failed.exit_code == 0, failed.output
+    passed_first = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-02")
+    assert (passed_first.exit_code, passed_first.stdout, passed_first.stderr.strip()) == (
+        5,
+        "",
+        "错误：验收日期 2026-12-02 早于上一次验收的日期 2026-12-03：请检查 --date",
+    )
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert row["status"] == "验收不合格"
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-03").exit_code == 0

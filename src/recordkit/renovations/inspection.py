@@ -22,6 +22,7 @@ from recordkit.renovations.records import (
     STATUS_LABELS,
     UNDER_WAY,
     Renovation,
+    check_not_before_registration,
     find_renovation_row,
     load_renovation,
 )
@@ -42,8 +43,8 @@ def inspect(
     """Record an inspection dated ``today`` (``renovation inspect``): 合格 passes the renovation (its
     passes are cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
 
-    ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, or a day after
-    ``now`` (the real day, default the computer's); ``ConflictError`` once the renovation has passed,
+    ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, a day after
+    ``now`` (the real day, default the computer's) or before the registration or the last inspection; ``ConflictError`` once the renovation has passed,
     or for a day in a closed month.
     """
 
@@ -58,6 +59,14 @@ def inspect(
         row = find_renovation_row(conn, number)
         if row.status not in UNDER_WAY:
             raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再次验收")
+        renovation = load_renovation(conn, row)
+        check_not_before_registration(renovation, today, "验收日期")
+        # The status is the last inspection's: one dated before it would say the works passed before they failed.
+        last = max((i.inspected_on for i in renovation.inspections), default=today)
+        if today < last:
+            raise ValidationError(
+                f"验收日期 {today.isoformat()} 早于上一次验收的日期 {last.isoformat()}：请检查 --date"
+            )
         # The month's renovation figures (inspections, works under way at its end) are final once it is closed.
         check_open(conn, Month.of(today), f"记日期在 {Month.of(today)} 的验收")
         conn.execute(

@@ -26,6 +26,7 @@ from recordkit.renovations.records import (
     PassView,
     Renovation,
     Worker,
+    check_not_before_registration,
     find_renovation_row,
     load_renovation,
     parse_worker,
@@ -106,7 +107,8 @@ def _change_passes_in(
 ) -> PassChanges:
     """Issue passes for ``workers`` (``姓名,身份证号[,工种]``), cancel passes, and reissue passes
     (the old one cancelled, a new number for the same worker), all in one transaction, on
-    ``today`` (``ValidationError`` when it is after ``now``, the real day, default the computer's).
+    ``today`` (``ValidationError`` when it is after ``now``, the real day, default the computer's, or
+    before the registration).
 
     Every worker spec is checked first (``ValidationError`` naming which one).  Cancelling or
     reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  A pass is issued
@@ -131,6 +133,7 @@ def _change_passes_in(
         twice = next(n for n in named if named.count(n) > 1)
         raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
     renovation = load_renovation(conn, find_renovation_row(conn, number))
+    check_not_before_registration(renovation, today, "办理日期")
     by_number = {p.number: p for p in renovation.passes}
     ids = dict(
         conn.execute(

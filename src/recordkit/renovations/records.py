@@ -384,6 +384,15 @@ def find_renovation_row(conn: Connection, number: str) -> Any:
     return row
 
 
+def check_not_before_registration(renovation: Renovation, day: dt.date, what: str) -> None:
+    """``ValidationError`` when ``day`` (an inspection's, a pass's) comes before the renovation was
+    registered: a slip of ``--date`` would have the works inspected or passed before they were known."""
+    if day < renovation.registered_on:
+        raise ValidationError(
+            f"{what} {day.isoformat()} 早于装修登记的日期 {renovation.registered_on.isoformat()}：请检查 --date"
+        )
+
+
 def get_renovation(ledger: Ledger, number: str) -> Renovation:
     """One renovation by its number (``ZX2026-0001``); ``NotFoundError`` when there is none."""
     with ledger.read() as conn:
