@@ -324,3 +324,20 @@ def test_a_date_outside_the_business_years_is_refused_not_numbered(
     )
     assert not list((workspace.root / "records" / "generated").rglob("*.docx"))
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
+def test_a_residence_certificate_dated_before_the_move_in_is_refused(run_cli: Any, workspace: Workspace) -> None:
+    # 1-1-101 moved in on 2020-05-01: dated 2019-12-31, the paper certified "自2020年5月1日起在该房屋居住至今"
+    # on a day before that, and took a number of 2019's sequence.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--date", "2019-12-31")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：开具日期 2019-12-31 早于房屋 1-1-101 的入住日期 2020-05-01：居住证明只能证明入住以后的居住，请检查 --date",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--date", "2020-05-01")
+    assert made.exit_code == 0, made.output
+    [path] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert paragraphs(path)[-1] == "2020年5月1日" and "自2020年5月1日起在该房屋居住至今" in paragraphs(path)[2]

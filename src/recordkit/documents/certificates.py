@@ -165,7 +165,7 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.da
     return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
 
 
-def _residence_values(view: UnitView) -> dict[str, Any]:
+def _residence_values(view: UnitView, today: dt.date) -> dict[str, Any]:
     # Nobody lives in a shop, a parking space or a storeroom, whatever status the roster gives it
     # (another system's "已出租" reads as 已入住): a 居住证明 for one would certify what is not so.
     if view.code.kind not in DWELLINGS:
@@ -175,6 +175,11 @@ def _residence_values(view: UnitView) -> dict[str, Any]:
     if view.move_in_date is None:
         raise ConflictError(
             f"台账中没有房屋 {view.code} 的入住日期，不能开具居住证明。请在业主名册中补上入住日期后重新导入"
+        )
+    if today < view.move_in_date:  # it would certify "居住至今" since a day after its own date
+        raise ValidationError(
+            f"开具日期 {today.isoformat()} 早于房屋 {view.code} 的入住日期 {view.move_in_date.isoformat()}："
+            "居住证明只能证明入住以后的居住，请检查 --date"
         )
     return {
         "身份证号": view.id_number or "（未登记）",
@@ -225,7 +230,8 @@ def make_certificate(
     ``despite_arrears``, the reason it is let out anyway, which its journal entry keeps with the sum
     owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
     than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
-    character, or with a blank ``despite_arrears``, or dated outside the office's years (``[receipt]
+    character, or with a blank ``despite_arrears``, a 居住证明 dated before the unit's move-in, or
+    dated outside the office's years (``[receipt]
     first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
@@ -263,7 +269,7 @@ def make_certificate(
         values |= (
             _clearance_values(ledger, view, today, now or dt.date.today())
             if kind == CLEARANCE
-            else _residence_values(view)
+            else _residence_values(view, today)
         )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
             values["业主姓名"] = "、".join(
