@@ -341,3 +341,23 @@ def test_a_residence_certificate_dated_before_the_move_in_is_refused(run_cli: An
     assert made.exit_code == 0, made.output
     [path] = (workspace.root / "records" / "generated").rglob("*.docx")
     assert paragraphs(path)[-1] == "2020年5月1日" and "自2020年5月1日起在该房屋居住至今" in paragraphs(path)[2]
+
+
+@pytest.mark.parametrize("kind", ["居住证明", "缴费证明", "出门条"])
+def test_a_certificate_dated_after_today_is_refused_alike_for_every_kind(
+    run_cli: Any, workspace: Workspace, kind: str
+) -> None:
+    # A 居住证明 dated 2027-01-02 was issued in December as JZ2027-0001, taking next year's first number,
+    # while a 缴费证明 or an exit pass so dated was refused in the arrears list's words.  The suite's today
+    # is 2026-12-05.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    extra = ("--items", "冰箱1台") if kind == "出门条" else ()
+    refused = run_cli("cert", "make", kind, "--unit", "1-1-101", *extra, "--date", "2027-01-02")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：开具日期 2027-01-02 晚于今天（2026-12-05）：不能预先开具以后日期的证明或出门条，到那天再开",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    made = run_cli("cert", "make", kind, "--unit", "1-1-101", *extra, "--date", "2026-12-05")
+    assert made.exit_code == 0, made.output

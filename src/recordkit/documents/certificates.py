@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.arrears import list_arrears
-from recordkit.core.dates import Month, check_business_day, chinese_date, parse_month
+from recordkit.core.dates import Month, check_business_day, check_not_future, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.personal import name_problem
@@ -231,7 +231,7 @@ def make_certificate(
     owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
     than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
     character, or with a blank ``despite_arrears``, a 居住证明 dated before the unit's move-in, or
-    dated outside the office's years (``[receipt]
+    dated after ``now`` or outside the office's years (``[receipt]
     first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
@@ -241,6 +241,8 @@ def make_certificate(
     # JZ9999-0001), refused as a receipt's date is.
     years = workspace.settings.receipt.first_year, workspace.settings.receipt.last_year
     today = check_business_day(today or dt.date.today(), "开具日期", years)
+    # A paper dated ahead would take a number of that day's year now (JZ2027-0001 in December).
+    check_not_future(today, "开具日期", "不能预先开具以后日期的证明或出门条，到那天再开", now)
     if kind != EXIT_PASS and any(v is not None for v in (items, valid_until, carrier, despite_arrears)):
         raise UsageError("--items、--valid-until、--carrier、--despite-arrears 只用于出门条")
     if kind == EXIT_PASS and purpose is not None:
