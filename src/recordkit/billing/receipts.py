@@ -38,7 +38,7 @@ from recordkit.core.personal import name_problem
 from recordkit.core.unitcodes import fold_spelling, no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
 from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, renovations, units
 
 if TYPE_CHECKING:
@@ -911,12 +911,8 @@ def list_receipts(
         query = query.where(units.c.code == code)
     with ledger.read() as conn:
         views = [_view(row) for row in conn.execute(query)]
-        if (
-            not views
-            and code is not None
-            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
-        ):
-            raise no_such_unit(code)  # (a typo listed 收据 0 张, as if the unit had paid nothing)
+        if not views:
+            refuse_unknown_unit(conn, code)
     return views
 
 

@@ -27,11 +27,11 @@ from recordkit.core.atomic import fsync_directory
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, LedgerError, ValidationError
 from recordkit.core.personal import mask_values
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert
-from recordkit.ledger.schema import documents, units
+from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
+from recordkit.ledger.schema import documents
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -688,8 +688,8 @@ def list_documents(
         found = [_to_document(workspace, row._mapping) for row in conn.execute(query)]
         if not found and kind:
             _check_kind(conn, kind)
-        if not found and subject and conn.execute(sa.select(units.c.id).where(units.c.code == subject)).first() is None:
-            raise no_such_unit(subject)  # (a typo listed 文书 0 份, as if nothing was ever printed for it)
+        if not found:
+            refuse_unknown_unit(conn, subject or None)
         return found
 
 

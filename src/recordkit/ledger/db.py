@@ -37,7 +37,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from recordkit.core.atomic import PRIVATE
 from recordkit.core.config import check_schema_name
 from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
-from recordkit.ledger.schema import HEAD_REVISION, metadata
+from recordkit.core.unitcodes import no_such_unit
+from recordkit.ledger.schema import HEAD_REVISION, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
 if TYPE_CHECKING:
@@ -1253,6 +1254,13 @@ def _insert_plan(
         name: proc for name in columns if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     }
     return str(compiled), order, processors
+
+
+def refuse_unknown_unit(conn: Connection, code: str | None) -> None:
+    """``no_such_unit`` when the ledger has no unit ``code``: a listing by ``--unit`` that found nothing asks, so that
+    a typo is refused, never listed as nothing (收据 0 张, 工单 0 张, 文书 0 份, 联系人 0 人)."""
+    if code is not None and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None:
+        raise no_such_unit(code)
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -15,7 +15,7 @@ from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, refuse_unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 
 if TYPE_CHECKING:
@@ -135,12 +135,8 @@ def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None 
         query = query.where(unit_contacts.c.relation == _checked_relation(relation))
     with ledger.read() as conn:
         found = [_contact(row) for row in conn.execute(query)]
-        if (
-            not found
-            and code is not None
-            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
-        ):
-            raise no_such_unit(code)  # (a typo listed 联系人 0 人, as if nobody but the owner lived there)
+        if not found:
+            refuse_unknown_unit(conn, code)
     return sorted(found, key=lambda c: (parse_unit_code(c.unit).sort_key, c.id))
 
 

@@ -33,9 +33,9 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
 from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import units, work_orders
 from recordkit.ledger.schema import work_orders as w
@@ -1079,12 +1079,8 @@ def list_orders(
         query = query.where(overdue_at(as_of))
     with ledger.read() as conn:
         orders = [_order(row) for row in conn.execute(query)]
-        if (
-            not orders
-            and code is not None
-            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
-        ):
-            raise no_such_unit(code)  # (a typo listed 工单 0 张, as if the unit had reported nothing)
+        if not orders:
+            refuse_unknown_unit(conn, code)
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
     return orders
