@@ -797,3 +797,26 @@ def _october_fee(cashier: Any, unit: str) -> int:
     account = json.loads(cashier("fees", "account", unit, "--json").stdout)
     (fen,) = [b["amount_fen"] for b in account["bills"] if b["month"] == "2026-10" and b["item"] == "物业服务费"]
     return int(fen)
+
+
+def test_the_register_of_the_month_in_progress_names_an_arrears_list_that_can_be_run(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """The register's line names the ``fees arrears`` that gives its 月末欠费合计. For the month in
+    progress it named the month's last day, which ``fees arrears --as-of`` refuses (exit 5, 晚于今天);
+    it names today, whose list gives the same sum."""
+    result = cashier("fees", "register", "--month", THIS_MONTH, str(workspace.root / "台账.xlsx"))
+    assert result.exit_code == 0, result.output
+    owed = re.search(
+        r"月末欠费合计 ([\d,.]+) 元（含往期 [\d,.]+ 元，与 (fees arrears --as-of \S+) 相同）", result.stdout
+    )
+    assert owed is not None, result.stdout
+    assert owed[2] == f"fees arrears --as-of {TODAY.isoformat()}"
+    # October and November billed, nothing paid: 1-1-101 (209.97 + 150) and the others' service fee.
+    assert owed[1] == "2,426.42"
+    named = cashier(*owed[2].split()[:2], "--as-of", TODAY.isoformat())
+    assert named.exit_code == 0, named.output
+    assert "合计 2,426.42 元" in named.stdout.splitlines()[0]
+    # A month that has ended still names its last day.
+    closed = cashier("fees", "register", "--month", "2026-11", str(workspace.root / "台账11.xlsx"))
+    assert "与 fees arrears --as-of 2026-11-30 相同" in closed.stdout

@@ -586,11 +586,14 @@ def fees_register(
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
     totals = write_register(state(ctx).ledger(), month, file, state(ctx).workspace().settings.office.estate)
+    # The month in progress ends after today, a day `fees arrears --as-of` refuses; until its end
+    # nothing later is counted, so its figure is today's arrears list.
+    same_as = min(totals.month.last_day(), dt.date.today())
     typer.echo(
         f"已导出 {totals.month} 收费台账（{totals.units} 户）到 {readable_name(str(file))}："
         f"应收 {format_yuan(totals.billed_fen)} 元，实收 {format_yuan(totals.collected_fen)} 元，"
         f"本月欠费 {format_yuan(totals.arrears_fen)} 元；月末欠费合计 {format_yuan(totals.owed_fen)} 元"
-        f"（含往期 {format_yuan(totals.earlier_arrears_fen)} 元，与 fees arrears --as-of {totals.month.last_day()} 相同）"
+        f"（含往期 {format_yuan(totals.earlier_arrears_fen)} 元，与 fees arrears --as-of {same_as} 相同）"
     )
 
 
