@@ -200,6 +200,25 @@ def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: 
     assert "水费：4 户没有 2026-11 的读数，未出账" in bill.stdout
 
 
+def test_a_readings_sheet_without_an_item_column_nor_item_is_one_error(cashier: Any, workspace: Workspace) -> None:
+    """No 项目 column and no ``--item``: the sheet lacks one thing, said once. It was said for every
+    row (a building's sheet: hundreds of the same line, the first 200 printed)."""
+    rule = ("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01")
+    assert cashier(*rule).exit_code == 0
+    rows = [["1-1-101", 120, 135.5], ["1-1-102", 80, 91], ["3-2-1201", 100, 112], ["3-2-1202", 50, 50]]
+    sheet = write_sheet(workspace.root / "水表.xlsx", rows, headers=("房号", "上期读数", "本期读数"))
+    before = _journal_size(cashier)
+    result = cashier("fees", "readings", str(sheet), "--month", "2026-11")
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：水表.xlsx 没有“项目”列，读数属于哪个收费项目没有写明：请用 --item 指定，例如 --item 水费；"
+        "或在表中加一列“项目”"
+    ]
+    assert _journal_size(cashier) == before
+    imported = cashier("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
+    assert imported.stdout.splitlines()[0] == "读数导入完成：共 4 行；新增 4 条，更新 0 条，未变 0 条"
+
+
 def test_billing_twice_and_rebill_messages(cashier: Any) -> None:
     again = cashier("fees", "bill", "--month", "2026-11")
     assert again.stdout.splitlines() == ["2026-11 没有需要新建的账单（已有 5 张）"]

@@ -215,7 +215,8 @@ def import_readings(
     bad cell is named by row and column (unknown unit, unknown or non-metered item, an item
     not billed to that unit that month, a current reading below the previous one, a previous
     reading other than last month's current one unless 备注 says 换表, the same unit twice)
-    and then nothing is written (``ValidationError``).  A 合计/小计 row (another system's
+    and then nothing is written (``ValidationError``); a sheet without a 项目 column read without
+    ``item_name`` is one ``ValidationError``, not one for each row.  A 合计/小计 row (another system's
     export) is left out and counted (``totals_skipped``).
     """
 
@@ -228,6 +229,12 @@ def import_readings(
         Column("note", "备注", ("说明",)),
     )
     table = read_table(path, columns, progress)
+    if item_name is None and "item" not in table.letters:
+        # Said once for the sheet, not once for each of its rows.
+        raise ValidationError(
+            f"{readable_name(path.name)} 没有“项目”列，读数属于哪个收费项目没有写明：请用 --item 指定，"
+            "例如 --item 水费；或在表中加一列“项目”"
+        )
     with ledger.read() as conn:
         items = {item.name: item for item in load_items(conn)}
         unit_rows = {
