@@ -809,3 +809,24 @@ def test_nothing_of_a_renovation_is_dated_before_its_registration_or_its_last_in
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert row["status"] == "验收不合格"
     assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-03").exit_code == 0
+
+
+def test_fees_bill_does_not_bill_the_renovation_deposit(desk: Any) -> None:
+    """``fees bill --item 装修押金 --unit`` made a 2,000.00 bill of no renovation: owed as a fee
+    (fees arrears, a 催缴通知书) and in the way of the unit's registration that month
+    (已有“装修押金”账单，不能重复收取).  It is refused; the deposit is billed by the registration."""
+    owed = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)["due_now_fen"]
+    before = _journal_size(desk)
+    result = desk("fees", "bill", "--month", "2026-11", "--item", "装修押金", "--unit", "3-2-1201")
+    assert (result.exit_code, result.stderr.strip()) == (
+        2,
+        "错误：“装修押金”是装修押金，在装修登记时出账：请用 recordkit renovation register 登记装修，"
+        "再用 recordkit renovation pay 收取",
+    )
+    assert result.stdout == ""
+    assert _journal_size(desk) == before
+    assert json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)["due_now_fen"] == owed
+    _register(desk)
+    # The waste-removal fee, a one-off the office's own, is still billed by fees bill.
+    waste = desk("fees", "bill", "--month", "2026-11", "--item", "装修垃圾清运费", "--unit", "1-1-101")
+    assert waste.stdout.splitlines()[0] == "2026-11 出账完成：新建账单 1 张，合计 500.00 元"

@@ -431,6 +431,7 @@ def bill_month(
     advance: bool = False,
     today: dt.date | None = None,
     zone: str = "Asia/Shanghai",
+    deposit_item: str | None = None,
 ) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
@@ -441,8 +442,10 @@ def bill_month(
     money paid beyond a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
     this run, oldest payment first.  One-off items are billed only when named with
     ``item_name`` and ``unit_texts``.  Raises ``NotFoundError`` for an unknown item or
-    unit, ``UsageError`` for a one-off item without units or for a month after ``today``'s
-    without ``advance`` (bills made ahead fall due only on the 1st of their month).
+    unit, ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
+    deposit, billed by a renovation's registration only: a bill of it made here would be no
+    renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made
+    ahead fall due only on the 1st of their month).
     """
 
     month = parse_month(month_text)
@@ -460,6 +463,11 @@ def bill_month(
         items = load_items(conn)
         if item_name is not None:
             items = [find_item(conn, item_name)]
+            if items[0].name == deposit_item:
+                raise UsageError(
+                    f"“{items[0].name}”是装修押金，在装修登记时出账：请用 recordkit renovation register 登记装修，"
+                    "再用 recordkit renovation pay 收取"
+                )
             if items[0].kind == "oneoff" and not codes:
                 raise UsageError(f"“{items[0].name}”是一次性项目，请用 --unit 指定要收取的房屋")
         else:

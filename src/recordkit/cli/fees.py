@@ -291,6 +291,7 @@ def fees_bill(
         unit_texts=units,
         advance=advance,
         zone=settings.office.time_zone,
+        deposit_item=settings.renovation.deposit_item,
     )
     if summary.created:
         typer.echo(
