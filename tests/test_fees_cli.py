@@ -839,3 +839,27 @@ def test_the_register_of_the_month_in_progress_names_an_arrears_list_that_can_be
     # A month that has ended still names its last day.
     closed = cashier("fees", "register", "--month", "2026-11", str(workspace.root / "台账11.xlsx"))
     assert "与 fees arrears --as-of 2026-11-30 相同" in closed.stdout
+
+
+def test_billing_an_item_its_rule_does_not_bill_says_why(cashier: Any) -> None:
+    """``fees bill --item 停车费 --unit 3-2-1201`` (the parking fee is 1-1-101's only) answered
+    "2026-11 没有需要新建的账单（已有 0 张）", exit 0, as if billed already; so did an item whose rule
+    starts after the month.  Both are refused, saying which rule stands in the way; nothing is written."""
+    assert (
+        cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-12").exit_code
+        == 0
+    )
+    for args, message in (
+        (
+            ("--item", "停车费", "--unit", "3-2-1201", "--unit", "1-1-101"),
+            "错误：2026-11 的“停车费”不向房屋 3-2-1201 收取，不能出账：适用的房屋请用 recordkit fees rules list 查看",
+        ),
+        (
+            ("--item", "水费"),
+            "错误：“水费”在 2026-11 还没有收费标准，不能出账：它从哪个月起执行请用 recordkit fees rules list --history 查看",
+        ),
+    ):
+        _refused(cashier, ("fees", "bill", "--month", "2026-11", *args), 5, message)
+    # The unit the rule names: its bill is there already, as the answer says.
+    billed = cashier("fees", "bill", "--month", "2026-11", "--item", "停车费", "--unit", "1-1-101")
+    assert billed.stdout.splitlines() == ["2026-11 没有需要新建的账单（已有 1 张）"]

@@ -420,6 +420,22 @@ class BillingSummary:
     today_occupancy: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _check_item_bills(item: FeeItem, month: Month, named: Sequence[UnitForBilling]) -> None:
+    """``ValidationError`` when ``fees bill --item`` could bill nothing for a reason of the rules:
+    the item has no rate in ``month``, or its rate does not bill some of the ``named`` units.
+    Else the command would answer "no bills to make (0 there)", which reads as billed already."""
+    rate = item.rate_for(month)
+    if rate is None:
+        raise ValidationError(
+            f"“{item.name}”在 {month} 还没有收费标准，不能出账：它从哪个月起执行请用 recordkit fees rules list --history 查看"
+        )
+    outside = [unit.code for unit in named if not rate.applies_to(unit.code, unit.kind)]
+    if outside:
+        raise ValidationError(
+            f"{month} 的“{item.name}”不向房屋 {'、'.join(outside)} 收取，不能出账：适用的房屋请用 recordkit fees rules list 查看"
+        )
+
+
 def bill_month(
     ledger: Ledger,
     month_text: str,
@@ -442,7 +458,8 @@ def bill_month(
     money paid beyond a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
     this run, oldest payment first.  One-off items are billed only when named with
     ``item_name`` and ``unit_texts``.  Raises ``NotFoundError`` for an unknown item or
-    unit, ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
+    unit, ``ValidationError`` for ``item_name`` without a rate in ``month`` or not billing one of the
+    units named (unless ``rebill``), ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
     deposit, billed by a renovation's registration only: a bill of it made here would be no
     renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made
     ahead fall due only on the 1st of their month).
@@ -492,6 +509,8 @@ def bill_month(
         missing = sorted(set(codes) - {u.code for u in unit_rows})
         if missing:
             raise NotFoundError(f"台账中没有房屋 {'、'.join(missing)}：请用 recordkit owners list 查看已有房号")
+        if item_name is not None and not rebill:  # (a rebill may remove bills the rule no longer makes)
+            _check_item_bills(items[0], month, unit_rows if codes else [])
         item_ids = [item.id for item in items]
         readings = {
             (r.unit_id, r.item_id): (r.previous_hundredths, r.current_hundredths)
