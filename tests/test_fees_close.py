@@ -325,3 +325,25 @@ def test_a_rate_cannot_change_from_a_closed_month(cashier: Any) -> None:
     assert len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout)) == journal_size
     changed = cashier("fees", "rules", "set", "物业服务费", "--rate", "2.6", "--from", "2026-12")
     assert changed.stdout.startswith("已调整 物业服务费：自 2026-12 起 2.60 元/㎡·月"), changed.output
+
+
+def test_a_new_item_cannot_start_in_a_closed_month(cashier: Any) -> None:
+    """``fees rules add 电梯费 --from 2026-10`` with October closed was taken (exit 0): the rule's
+    history said October charged a fee its closed bills never had.  It is refused as ``rules set``
+    refuses a rate from a closed month; from the first open month it is added."""
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+    history = cashier("fees", "rules", "list", "--history", "--json").stdout
+    closed_at = _close_list(cashier)["2026-10"]
+    before = len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout))
+    for start in ("2026-10", "2026-01"):
+        refused = cashier("fees", "rules", "add", "电梯费", "--kind", "area", "--rate", "0.3", "--from", start)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            8,
+            "",
+            f"错误：2026-10 已于 {closed_at} 由 测试员 结账，不能再新增自 {start} 起收取的“电梯费”："
+            "结账月份的账目不再改动；新标准请从没有结账的月份起执行，例如 --from 2026-11",
+        )
+    assert cashier("fees", "rules", "list", "--history", "--json").stdout == history
+    assert len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout)) == before
+    added = cashier("fees", "rules", "add", "电梯费", "--kind", "area", "--rate", "0.3", "--from", "2026-11")
+    assert added.stdout.strip() == "已新增收费项目 电梯费：0.30 元/㎡·月，自 2026-11 起执行"

@@ -390,7 +390,9 @@ def add_rule(
     """A new fee item with its first rate (``fees rules add``), journalled; ``unit_kinds`` limits it to
     kinds of unit (商铺, 车位 …), ``units`` to some units.
 
-    ``ConflictError`` when the name exists (change it with ``set_rule``);
+    ``ConflictError`` when the name exists (change it with ``set_rule``), or when a month from
+    ``effective_from`` on is closed (as ``set_rule``: those months' bills were made without it, so
+    the rule's history would say what was never charged);
     ``ValidationError`` for a bad kind, rate, month, percentage or unit code.
     """
     name = name.strip()
@@ -405,6 +407,7 @@ def add_rule(
             raise ConflictError(
                 f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
             )
+        _check_months_open(conn, FeeItem(0, name, kind, "", ()), month, f"新增自 {month} 起收取的“{name}”")
         _insert_item(
             conn,
             operator,
@@ -485,12 +488,13 @@ def set_rule(
         return find_item(conn, item.name)
 
 
-def _check_months_open(conn: Connection, item: FeeItem, month: Month) -> None:
-    """``ConflictError`` when a month from ``month`` up to the item's next rate change is closed."""
+def _check_months_open(conn: Connection, item: FeeItem, month: Month, what: str = "") -> None:
+    """``ConflictError`` when a month from ``month`` up to the item's next rate change is closed;
+    ``what`` says what was refused (by default: changing the item's rate from ``month``)."""
     following = [rate.effective_from for rate in item.rates if rate.effective_from > month]
     closed = closed_from(conn, month, min(following) if following else None)
     if closed:
-        refused = closed_error(closed[0], f"从 {month} 起调整“{item.name}”的标准")
+        refused = closed_error(closed[0], what or f"从 {month} 起调整“{item.name}”的标准")
         # The month after the last closed one: from there on every month is open, whatever rates follow.
         first_open = closed_from(conn, month)[-1].month + 1
         raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {first_open}")
