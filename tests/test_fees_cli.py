@@ -863,3 +863,18 @@ def test_billing_an_item_its_rule_does_not_bill_says_why(cashier: Any) -> None:
     # The unit the rule names: its bill is there already, as the answer says.
     billed = cashier("fees", "bill", "--month", "2026-11", "--item", "停车费", "--unit", "1-1-101")
     assert billed.stdout.splitlines() == ["2026-11 没有需要新建的账单（已有 1 张）"]
+
+
+def test_the_accounts_json_says_the_months_owing_as_its_table_and_the_arrears_list(cashier: Any) -> None:
+    """``fees account`` prints 现在应缴 … （2 个月，最早 2026-10）; its ``--json`` had no months nor
+    oldest month, which ``fees arrears --json`` gives as ``months`` and ``oldest_month``."""
+    assert cashier("fees", "pay", "1-1-101", "--amount", "200", "--months", "2026-11", *BACKDATED).exit_code == 0
+    table = cashier("fees", "account", "1-1-101").stdout.splitlines()[-1]
+    assert table.startswith("现在应缴 519.94 元（2 个月，最早 2026-10）")
+    account = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
+    assert (account["due_now_fen"], account["months"], account["oldest_month"]) == (51994, 2, "2026-10")
+    [listed] = [row for row in json.loads(cashier("fees", "arrears", "--json").stdout) if row["unit"] == "1-1-101"]
+    assert (listed["arrears_fen"], listed["months"], listed["oldest_month"]) == (51994, 2, "2026-10")
+    assert cashier("fees", "pay", "3-2-1201", "--amount", "675.86", *BACKDATED).exit_code == 0
+    paid_up = json.loads(cashier("fees", "account", "3-2-1201", "--json").stdout)
+    assert (paid_up["due_now_fen"], paid_up["months"], paid_up["oldest_month"]) == (0, 0, None)

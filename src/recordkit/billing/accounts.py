@@ -162,6 +162,9 @@ class Account:
             "as_of": self.as_of.isoformat(),
             "due_now_fen": self.due_now_fen,
             "due_now": format_yuan(self.due_now_fen),
+            # As ``fees arrears --json`` names them: the months owing and the oldest (the table's 几个月，最早).
+            "months": len(self.months_due),
+            "oldest_month": str(self.months_due[0]) if self.months_due else None,
             "not_yet_due_fen": self.not_yet_due_fen,
             "prepaid_fen": self.prepaid_fen,
             "deposits_held_fen": self.deposits_held_fen,

@@ -414,7 +414,9 @@ def fees_account(
         None, "--out", help="同时写出给业主的对账单文件（.xlsx 或 .docx），例如 对账单.xlsx。", dir_okay=False
     ),
     as_json: bool = typer.Option(
-        False, "--json", help="以 JSON 输出（bills、payments、deposits 和各项合计，金额以分计）。"
+        False,
+        "--json",
+        help="以 JSON 输出（bills、payments、deposits、各项合计和欠费月数 months、最早欠费月份 oldest_month，金额以分计）。",
     ),
 ) -> None:
     """对账单：某户每个月每个项目的应收、已收、未收，每笔收款用在了哪里，预收余额，押金，现在应缴多少、还有多少未到期。
