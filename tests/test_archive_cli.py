@@ -545,6 +545,33 @@ def test_list_review_and_the_unit_filter(archivist_cli: Any, workspace: Workspac
     assert tree(inbox(workspace)) == []
 
 
+def test_list_of_a_unit_the_ledger_does_not_have_is_named_not_listed_empty(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A typo in ``archive list --unit`` (3-2-1210 for 3-2-1201) listed 档案 0 件 (exit 0), as if nothing of the unit
+    were filed: it says the ledger has no such unit (exit 6), as ``receipt list`` does.  A unit that is there and has
+    nothing filed still lists none; an item filed under a unit the ledger lacks (listed in the review) is found."""
+    write_scan(inbox(workspace) / "9-9-909 产权证明.jpg", 1)
+    assert archivist_cli("watch", "--once").stdout.strip().endswith("归档 1 个，隔离 0 个")
+    for args in (
+        ("--unit", "3-2-1210"),
+        ("--unit", "3-2-1210", "--json"),
+        ("--unit", "3-2-1210", "--category", "工程"),
+    ):
+        typo = archivist_cli("archive", "list", *args)
+        assert (typo.exit_code, typo.stdout, typo.stderr) == (
+            6,
+            "",
+            "错误：台账中没有房屋 3-2-1210：请用 recordkit owners list 查看已有房号\n",
+        ), args
+    there = archivist_cli("archive", "list", "--unit", "3-2-1201", "--json")
+    assert (there.exit_code, json.loads(there.stdout)) == (0, [])
+    there = archivist_cli("archive", "list", "--unit", "9-9-909", "--category", "工程档案", "--json")
+    assert (there.exit_code, json.loads(there.stdout)) == (0, [])
+    kept = archivist_cli("archive", "list", "--unit", "9栋9单元909室", "--json")
+    assert [(item["archive_no"], item["unit"]) for item in json.loads(kept.stdout)] == [("YZ-2026-00001", "9-9-909")]
+
+
 def test_verify_exits_9_on_damage_and_repair_mends_what_it_can(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
     archivist_cli("watch", "--once")

@@ -80,7 +80,7 @@ from recordkit.core.errors import (
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
@@ -2301,18 +2301,32 @@ def list_items(
     review: bool = False,
     rules: FilingRules | None = None,
 ) -> list[ArchiveItem]:
-    """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review."""
+    """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review.
+
+    ``NotFoundError`` (``no_such_unit``) for a unit neither the ledger nor any item has: a typo, never an empty list.
+    """
 
     query = sa.select(archive_items).order_by(archive_items.c.prefix, archive_items.c.year, archive_items.c.seq)
     if category:
         found = rules.category(category) if rules else None
         query = query.where(archive_items.c.category == (found.name if found else category.strip()))
-    if unit:
-        query = query.where(archive_items.c.unit == str(parse_unit_code(unit)))
+    code = str(parse_unit_code(unit)) if unit else None
+    if code is not None:
+        query = query.where(archive_items.c.unit == code)
     if review:
         query = query.where(archive_items.c.needs_review.is_(True))
     with ledger.read() as conn:
-        return [ArchiveItem.from_row(row) for row in conn.execute(query)]
+        items = [ArchiveItem.from_row(row) for row in conn.execute(query)]
+        if (
+            not items
+            and code is not None
+            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
+            and conn.execute(sa.select(archive_items.c.id).where(archive_items.c.unit == code)).first() is None
+        ):
+            # (a typo listed 档案 0 件, as if nothing of the unit were filed; an item filed under a unit the ledger
+            # lacks — listed in the review — is still found by it)
+            raise no_such_unit(code)
+    return items
 
 
 @dataclass(frozen=True)
