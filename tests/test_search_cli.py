@@ -196,6 +196,24 @@ def test_bad_search_is_one_chinese_line(
     assert (result.exit_code, result.stderr.strip()) == (code, line)
 
 
+def test_a_date_range_typed_the_wrong_way_round_is_refused_not_answered_not_found(
+    filed: Workspace, run_cli: Any
+) -> None:
+    """``--from 2024-12 --to 2024-01`` (the two swapped) answered 「没有找到」 (exit 1), as if nothing of 2024 were
+    filed; the same range the right way round finds GC-2024-00001 (2024-05-20).  It says the range ends before it
+    begins (exit 2), for the options and for ``date:`` alike; a day and its own month still overlap."""
+    said = (
+        "错误：日期范围的开始 2024-12-01 晚于结束 2024-01-31：请检查 --from 和 --to（或 date:开始..结束），"
+        "开始的日期应在前\n"
+    )
+    for args in (("梯维", "--from", "2024-12", "--to", "2024-01"), ("梯维 date:2024-12..2024-01",)):
+        result = run_cli("search", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", said), args
+    for args in (("--from", "2024-01", "--to", "2024-12"), ("--from", "2024-05-20", "--to", "2024-05")):
+        found = run_cli("search", "梯维", *args, "--json")
+        assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["GC-2024-00001"], args
+
+
 def _passage(length: int) -> str:
     """A pasted passage: ``length`` different CJK characters in one run (no blank), none of them in the documents'
     words (from U+5000 on)."""

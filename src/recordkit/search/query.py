@@ -426,6 +426,18 @@ def _apply_flags(
     return replace(query, **changes)
 
 
+def check_date_range(query: Query) -> None:
+    """``UsageError`` for a date range that ends before it begins (``--from 2026-12 --to 2026-01``, the two typed the
+    wrong way round, or ``date:2026-12..2026-01``): no document can be in it, and 「没有找到」 would read as if the
+    archive held nothing of those months."""
+    if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
+        low, high = query.date_from.isoformat(), query.date_to.isoformat()
+        raise UsageError(
+            f"日期范围的开始 {low} 晚于结束 {high}：请检查 --from 和 --to（或 date:开始..结束），开始的日期应在前",
+            form_message=f"日期范围的开始 {low} 晚于结束 {high}：请检查“日期从”和“到”，开始的日期应在前",
+        )
+
+
 def check_limit(limit: int) -> int:
     """``limit`` as asked by a clerk or a script: ``UsageError`` past ``MAX_LIMIT``."""
     if limit > MAX_LIMIT:
@@ -464,6 +476,7 @@ def search(
         raise UsageError(f"排序“{sort}”无法识别，应为 {'、'.join(SORT_NAMES)} 之一")
     phases = workspace.settings.office.phase_table()
     query = _apply_flags(parse_query(text, phases), category, unit, owner, date_from, date_to, phases)
+    check_date_range(query)
     rules = FilingRules.from_settings(workspace.settings.archive)
     filters = _filters(query, rules)
     if not query.groups and not filters:
