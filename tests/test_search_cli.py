@@ -160,6 +160,20 @@ def test_a_category_the_office_does_not_have_is_named_not_answered_not_found(fil
     assert run_cli("search", "停车位", "--category", "工程档案").exit_code == 1  # a category there: not found
 
 
+def test_a_unit_the_ledger_does_not_have_is_named_not_answered_not_found(filed: Workspace, run_cli: Any) -> None:
+    """A typo in the unit (3-2-1210 for 3-2-1201) answered 「没有找到」 (exit 1), as if nothing of the unit were filed:
+    it says the ledger has no such unit (exit 6), as ``archive list --unit`` does, for ``--unit`` and ``unit:`` alike.
+    A unit the ledger has with nothing found is still 「没有找到」, and the unit's own items are still found."""
+    said = "错误：台账中没有房屋 3-2-1210：请用 recordkit owners list 查看已有房号\n"
+    for args in (("张伟", "--unit", "3-2-1210"), ("张伟 unit:3栋2单元1210室", "--json")):
+        result = run_cli("search", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (6, "", said), args
+    there = run_cli("search", "张伟", "--unit", "3-2-1202")
+    assert (there.exit_code, there.stdout.strip(), there.stderr) == (1, "没有找到包含“张伟”的档案", "")
+    found = run_cli("search", "张伟", "--unit", "3-2-1201", "--json")
+    assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["HT-2025-00001"]
+
+
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "停车位")
     assert result.exit_code == 1

@@ -793,5 +793,9 @@ CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NU
 
 
 def no_such_unit(code: object) -> NotFoundError:
-    """The refusal of a unit the ledger does not have (a typo, a unit not imported yet), in every command's words."""
-    return NotFoundError(f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号")
+    """The refusal of a unit the ledger does not have (a typo, a unit not imported yet), in every command's words
+    (the archive room's search page, which has no command line: check the unit)."""
+    return NotFoundError(
+        f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号",
+        form_message=f"台账中没有房屋 {code}：请核对房号",
+    )
