@@ -290,6 +290,27 @@ def test_review_lists_the_quarantined_files_with_their_reasons(archivist_cli: An
     assert archivist_cli("archive", "review", "--quarantine", "--ocr").exit_code == 2
 
 
+def test_a_quarantined_name_with_a_right_to_left_override_is_not_turned_around_on_screen(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A broken file named 收据\u202efdp.exe.docx went to the quarantine under that name, right-to-left override and
+    all: ``watch`` said where it went, and ``archive review`` listed it, with the override raw on the screen, which
+    shows the name turned around (收据exe.pdf…).  The quarantined copy is named without it (as a filed title is), and
+    the name it came with is shown with the override written out."""
+    (inbox(workspace) / "收据\u202efdp.exe.docx").write_bytes(b"not a word document")
+    watched = archivist_cli("watch", "--once")
+    assert watched.exit_code == 0, watched.output
+    assert "\u202e" not in watched.stdout
+    assert "已隔离 收据<U+202E>fdp.exe.docx：" in watched.stdout
+    [quarantined] = [name for name in tree(workspace.root / "records" / "quarantine") if not name.endswith(".原因.txt")]
+    assert quarantined.endswith("_收据fdp.exe.docx"), quarantined
+    assert f"→ records/quarantine/{quarantined}" in watched.stdout
+    review = archivist_cli("archive", "review", "--quarantine")
+    assert review.exit_code == 0 and "\u202e" not in review.stdout
+    [entry] = json.loads(archivist_cli("archive", "review", "--quarantine", "--json").stdout)
+    assert (entry["path"], entry["source"]) == (f"records/quarantine/{quarantined}", "收据<U+202E>fdp.exe.docx")
+
+
 def test_a_copy_filed_from_the_quarantine_by_a_run_cut_short_is_removed_by_the_listing_and_said_once(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

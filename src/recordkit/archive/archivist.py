@@ -1334,7 +1334,10 @@ class Archivist:
         """A free name in records/quarantine/ for a file, starting with ``moment`` (the note's), and its note written
         under the matching name (created with ``O_EXCL``: a name another file or process holds is never shared)."""
         stamp = moment.strftime(QUARANTINE_STAMP)
-        shown = _QUARANTINE_STAMP.sub("", readable_name(name)) or readable_name(name)  # one stamp, the new one
+        # Without invisible format characters, as a filed title is: a right-to-left override (U+202E) in the name
+        # would turn it around on every screen that lists the quarantine (收据\u202efdp.exe.docx shown as 收据xcod.exe.pdf).
+        plain = without_hidden(readable_name(name))
+        shown = _QUARANTINE_STAMP.sub("", plain) or plain  # one stamp, the new one
         stem, extension = os.path.splitext(shown)
         extension = extension if safe_title(extension) == extension.lstrip(".") and len(extension) <= 8 else ""
         readable = (safe_title(stem) or "无名文件") + (f".{safe_title(extension)}" if extension else "")
