@@ -593,6 +593,33 @@ def test_list_of_a_unit_the_ledger_does_not_have_is_named_not_listed_empty(
     assert [(item["archive_no"], item["unit"]) for item in json.loads(kept.stdout)] == [("YZ-2026-00001", "9-9-909")]
 
 
+def test_the_journal_of_an_item_is_found_by_its_number_as_said_and_holds_its_former_numbers(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``journal list --key`` took a 档号 only as printed: yz2026-1, which ``archive show`` reads as YZ-2026-00001, said
+    操作日志里没有“yz2026-1”的记录, as if the item had no history; and an item whose category was corrected showed
+    under its new number only the renumbering, its filing being under the number it had then.  Any spelling of any of
+    its numbers now lists its whole history, each entry under the number it was made under."""
+    write_scan(inbox(workspace) / "IMG_0001.jpg", 1)
+    assert archivist_cli("watch", "--once").stdout.strip().endswith("归档 1 个，隔离 0 个")
+    moved = archivist_cli("archive", "update", "WF-2026-00001", "--category", "工程档案", "--title", "水泵房巡检记录")
+    assert moved.exit_code == 0, moved.output
+    lent = archivist_cli("archive", "lend", "GC-2026-00001", "--to", "王工", "--due", "2099-12-31")
+    assert lent.exit_code == 0, lent.output
+    history = [
+        ("archive.lend", "GC-2026-00001"),
+        ("archive.renumber", "GC-2026-00001"),
+        ("archive.file", "WF-2026-00001"),
+    ]
+    for typed in ("GC-2026-00001", "gc2026-1", "ＧＣ－２０２６－００１", "WF-2026-00001", "wf-2026-1"):
+        rows = json.loads(archivist_cli("journal", "list", "--key", typed, "--json").stdout)
+        assert [(row["action"], row["key"]) for row in rows] == history, typed
+    table = archivist_cli("journal", "list", "--key", "gc2026-1")
+    assert "操作日志 3 条" in table.stdout and "操作日志里没有" not in table.stdout
+    nothing = archivist_cli("journal", "list", "--key", "GC-2026-2")
+    assert nothing.exit_code == 0 and "操作日志里没有“GC-2026-2”的记录" in nothing.stdout
+
+
 def test_verify_exits_9_on_damage_and_repair_mends_what_it_can(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
     archivist_cli("watch", "--once")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.archive.numbers import item_row, normalise_no
 from recordkit.archive.rules import (
     FIELD_LIMITS,
     MAX_SCANNER_SIDECAR_BYTES,
@@ -1003,7 +1004,7 @@ class Archivist:
         reasons = list(prepared.resolved.review_reasons)
         for written in prepared.resolved.named_numbers:
             # A name carrying a filed item's 档号 (a supplement, a page scanned again): not numbered without a word.
-            if (row := _item_row(conn, written)) is not None:
+            if (row := item_row(conn, written)) is not None:
                 also = f"（{row.archive_no}）" if row.archive_no != written else ""
                 reasons.append(f"文件名里的档号 {written} 已是《{row.title}》{also}，请在复核时决定")
         unit = prepared.resolved.metadata.unit
@@ -2214,9 +2215,9 @@ def _no_such_item(number: str) -> NotFoundError:
 def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
     """One item by its 档号; ``NotFoundError`` when there is none."""
 
-    number = _normalise_no(archive_no)
+    number = normalise_no(archive_no)
     with ledger.read() as conn:
-        row = _item_row(conn, number)
+        row = item_row(conn, number)
     if row is None:
         raise _no_such_item(number)
     return ArchiveItem.from_row(row)
@@ -2224,40 +2225,12 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
 
 def items_by_number(ledger: Ledger, numbers: Iterable[str]) -> dict[str, ArchiveItem]:
     """The items of these current 档号 (one query), by number; a number no item has is left out."""
-    wanted = sorted({_normalise_no(number) for number in numbers})
+    wanted = sorted({normalise_no(number) for number in numbers})
     if not wanted:
         return {}
     with ledger.read() as conn:
         rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(wanted))).all()
     return {row.archive_no: ArchiveItem.from_row(row) for row in rows}
-
-
-#: A 档号 as said aloud or read off a box label: the prefix, the year and the sequence without its leading zeros
-#: (``YZ-2026-1``, ``YZ2026-1`` for YZ-2026-00001), after ``_normalise_no``.
-_SAID_ALOUD = re.compile(r"(?P<prefix>[A-Z]{1,16})-?(?P<year>[0-9]{4})-(?P<seq>[0-9]{1,9})")
-
-
-def _item_row(conn: Connection, number: str) -> Any:
-    """The catalogue row of the item whose 档号 is, or was before its category was corrected, ``number`` —
-    written in full or as said aloud (``_SAID_ALOUD``: its prefix, year and sequence, whatever the zeros)."""
-    said = _SAID_ALOUD.fullmatch(number)
-    ways: list[Callable[[Any], Any]] = [lambda table: table.c.archive_no == number]
-    if said is not None:
-        parts = (said["prefix"], int(said["year"]), int(said["seq"]))
-        ways.append(
-            lambda table: sa.and_(table.c.prefix == parts[0], table.c.year == parts[1], table.c.seq == parts[2])
-        )
-    for named in ways:  # the current number first, then a former one (archive_aliases)
-        row = conn.execute(sa.select(archive_items).where(named(archive_items))).first()
-        if row is None:
-            row = conn.execute(
-                sa.select(archive_items)
-                .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
-                .where(named(archive_aliases))
-            ).first()
-        if row is not None:
-            return row
-    return None
 
 
 def last_seq(conn: Connection, prefix: str, year: int) -> int:
@@ -2291,10 +2264,6 @@ def former_numbers_in(conn: Connection, numbers: Iterable[str] | None = None) ->
     for current, former in conn.execute(query):
         found.setdefault(current, []).append(former)
     return {current: tuple(old) for current, old in found.items()}
-
-
-def _normalise_no(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().upper()
 
 
 def list_items(
@@ -2517,12 +2486,12 @@ def update_item(
         raise UsageError(
             "没有要修改的内容：请写 --unit、--title、--category、--date、--box、--shelf、--confidential 或 --reviewed"
         )
-    number = _normalise_no(archive_no)
+    number = normalise_no(archive_no)
     placed: list[Path] = []  # what a renumbering published: removed again when the change is not committed
     old_file: Path | None = None
     try:
         with ledger.write() as conn:
-            row = _item_row(conn, number)
+            row = item_row(conn, number)
             if row is None:
                 raise _no_such_item(number)
             before = ArchiveItem.from_row(row)
@@ -2779,9 +2748,9 @@ def lend(
         raise UsageError("部门最多 64 个字")
     if due < today:
         raise UsageError(f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
-    number = _normalise_no(archive_no)
+    number = normalise_no(archive_no)
     with ledger.write() as conn:
-        item = _item_row(conn, number)
+        item = item_row(conn, number)
         if item is None:
             raise _no_such_item(number)
         number = item.archive_no  # a former number finds the item; the loan is its current number's
@@ -2838,9 +2807,9 @@ def return_item(ledger: Ledger, archive_no: str, operator: str, loan_id: int | N
     or when ``loan_id`` (the loan a page showed as out) is given and the original is out on another loan: it was
     returned and lent again since that page was opened, and the loan out now is not the one meant."""
 
-    number = _normalise_no(archive_no)
+    number = normalise_no(archive_no)
     with ledger.write() as conn:
-        item = _item_row(conn, number)
+        item = item_row(conn, number)
         if item is None:
             raise _no_such_item(number)
         number = item.archive_no
@@ -2888,7 +2857,7 @@ def list_loans(
     if not include_returned:
         query = query.where(archive_loans.c.returned_at.is_(None))
     if archive_no:
-        query = query.where(archive_items.c.archive_no == _normalise_no(archive_no))
+        query = query.where(archive_items.c.archive_no == normalise_no(archive_no))
     with ledger.read() as conn:
         loans = [_loan(row) for row in conn.execute(query)]
     return [loan for loan in loans if not overdue or loan.overdue(today)]

@@ -117,17 +117,23 @@ def journal_list(
 
     例：recordkit journal list --limit 10
     """
+    from recordkit.archive.numbers import item_numbers
     from recordkit.core.dates import format_stamp
     from recordkit.ledger import journal
 
     app_state = state(ctx)
     settings = app_state.workspace().settings
     zone = settings.office.time_zone
+    keys: str | list[str] | None = key
     with app_state.ledger().read() as conn:
         if key is not None:
-            key = next((each for each in _keys_meant(key, settings) if journal.count(conn, entity_key=each)), key)
-        entries = journal.recent(conn, limit=limit, entity_key=key)
-        total = journal.count(conn, entity_key=key)
+            # An archive item's 档号 as the box label says it (YZ-2026-1), current or former: its whole history, the
+            # entries from before its category was corrected (under its former numbers) included.
+            keys = item_numbers(conn, key) or next(
+                (each for each in _keys_meant(key, settings) if journal.count(conn, entity_key=each)), key
+            )
+        entries = journal.recent(conn, limit=limit, entity_key=keys)
+        total = journal.count(conn, entity_key=keys)
     rows = [
         {
             "id": e.id,

@@ -211,11 +211,18 @@ class JournalEntry:
     after: dict[str, Any] | None
 
 
-def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> Sequence[JournalEntry]:
-    """The newest ``limit`` entries, newest first (optionally for one unit or record)."""
+def _of_keys(entity_key: str | Sequence[str]) -> sa.ColumnElement[bool]:
+    if isinstance(entity_key, str):
+        return journal.c.entity_key == entity_key
+    return journal.c.entity_key.in_(list(entity_key))
+
+
+def recent(conn: Connection, limit: int = 50, entity_key: str | Sequence[str] | None = None) -> Sequence[JournalEntry]:
+    """The newest ``limit`` entries, newest first (optionally for one unit or record, or under any of several keys:
+    an archive item's current and former numbers)."""
     query = sa.select(journal).order_by(journal.c.id.desc()).limit(limit)
     if entity_key:
-        query = query.where(journal.c.entity_key == entity_key)
+        query = query.where(_of_keys(entity_key))
     return [
         JournalEntry(
             r.id,
@@ -231,11 +238,11 @@ def recent(conn: Connection, limit: int = 50, entity_key: str | None = None) -> 
     ]
 
 
-def count(conn: Connection, entity_key: str | None = None) -> int:
-    """How many entries there are (optionally for one unit or record)."""
+def count(conn: Connection, entity_key: str | Sequence[str] | None = None) -> int:
+    """How many entries there are (optionally for one unit or record, or under any of several keys, as ``recent``)."""
     query = sa.select(sa.func.count()).select_from(journal)
     if entity_key:
-        query = query.where(journal.c.entity_key == entity_key)
+        query = query.where(_of_keys(entity_key))
     return int(conn.execute(query).scalar_one())
 
 
