@@ -174,6 +174,21 @@ def test_a_unit_the_ledger_does_not_have_is_named_not_answered_not_found(filed: 
     assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["HT-2025-00001"]
 
 
+def test_an_archive_number_copied_off_a_box_label_finds_its_item(filed: Workspace, run_cli: Any) -> None:
+    """A 档号 as the box label or a clerk says it (gc-2024-1, GC2024-001, full-width), which ``archive show`` takes
+    for GC-2024-00001, answered 「没有找到」 (exit 1): it finds the item, excluded as ``-gc-2024-1`` too.  A number of
+    no configured category (a receipt's SJ2024-1) is searched as written, as before."""
+    for typed in ("gc-2024-1", "GC2024-001", "ＧＣ－２０２４－１", "维修 gc-2024-1"):
+        result = run_cli("search", typed, "--json")
+        assert result.exit_code == 0, (typed, result.output)
+        assert [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]] == ["GC-2024-00001"], typed
+    widest = {hit["archive_no"] for hit in json.loads(run_cli("search", "维修 OR 张伟", "--json").stdout)["hits"]}
+    assert "GC-2024-00001" in widest
+    narrowed = json.loads(run_cli("search", "维修 OR 张伟 -gc-2024-1", "--json").stdout)["hits"]
+    assert {hit["archive_no"] for hit in narrowed} == widest - {"GC-2024-00001"}
+    assert run_cli("search", "SJ2024-1").exit_code == 1
+
+
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "停车位")
     assert result.exit_code == 1

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.archive.rules import FilingRules
+from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
@@ -429,6 +429,33 @@ def _apply_flags(
     return replace(query, **changes)
 
 
+#: A 档号 as said aloud or copied off a box label, folded (``fold``): a prefix, a four-digit year and the sequence
+#: with or without its leading zeros (``yz-2026-4``, ``yz2026-004``).
+_NUMBER_AS_SAID = re.compile(r"([a-z]{1,16})-?([0-9]{4})-([0-9]{1,9})")
+
+
+def numbers_as_printed(query: Query, rules: FilingRules) -> Query:
+    """``query`` with each term that is a 档号 of a configured category written as said aloud (``YZ-2026-4``,
+    ``yz2026-004``) also finding that number as printed (``YZ-2026-00004``, by ``[archive] number_pattern``), as
+    ``archive show`` reads it; the term as typed still finds itself (another paper's number written so).  A pure
+    function."""
+    prefixes = {entry.prefix.upper() for entry in rules.categories} | {rules.unknown.prefix.upper()}
+
+    def printed(term: Term) -> Term | None:
+        said = _NUMBER_AS_SAID.fullmatch(term.text)
+        if said is None or said[1].upper() not in prefixes:
+            return None
+        number = format_archive_no(rules.number_pattern, said[1].upper(), int(said[2]), int(said[3]))
+        if parse_archive_no(rules.number_pattern, number) is None or fold(number) == term.text:
+            return None  # (a pattern without the year: the number as said is not one of its)
+        return make_term(number)
+
+    def widened(terms: Sequence[Term]) -> tuple[Term, ...]:
+        return tuple(dict.fromkeys([*terms, *(found for term in terms if (found := printed(term)) is not None)]))
+
+    return replace(query, groups=tuple(widened(group) for group in query.groups), excluded=widened(query.excluded))
+
+
 def check_date_range(query: Query) -> None:
     """``UsageError`` for a date range that ends before it begins (``--from 2026-12 --to 2026-01``, the two typed the
     wrong way round, or ``date:2026-12..2026-01``): no document can be in it, and 「没有找到」 would read as if the
@@ -481,6 +508,7 @@ def search(
     query = _apply_flags(parse_query(text, phases), category, unit, owner, date_from, date_to, phases)
     check_date_range(query)
     rules = FilingRules.from_settings(workspace.settings.archive)
+    query = numbers_as_printed(query, rules)
     filters = _filters(query, rules)
     if not query.groups and not filters:
         raise UsageError("请输入检索词，例如 recordkit search 电梯维修", form_message="请输入检索词，例如 电梯维修")
