@@ -29,6 +29,26 @@ def inbox(workspace: Workspace) -> Path:
     return workspace.root / "records" / "inbox"
 
 
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``recordkit file ""`` (a script's variable left unset) was ``file .``: run in the workspace, it filed the
+    roster sheet lying there (名册.xlsx) into the archive; ``journal anchor --out ""`` ended in an internal error
+    (exit 70).  An empty path is refused before anything is done (exit 2), among other paths too."""
+    monkeypatch.chdir(workspace.root)
+    assert (workspace.root / "名册.xlsx").is_file()
+    for args in (("file", ""), ("file", "名册.xlsx", " "), ("journal", "anchor", "--out", "")):
+        result = archivist_cli(*args)
+        named = "--out" if "--out" in args else "文件"
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"错误：路径是空的（{named}）：请写明文件或文件夹，当前文件夹写 .\n",
+        ), args
+    assert json.loads(archivist_cli("archive", "list", "--json").stdout) == []
+    assert (workspace.root / "名册.xlsx").is_file()
+
+
 def test_file_prints_each_outcome_and_a_summary(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "3-2-1201_产权证明_20261102.pdf", 1, pages=2)
     result = archivist_cli(

@@ -211,6 +211,16 @@ class _PlainValue(typer_coercion.RuntimeParam):  # type: ignore[misc,unused-igno
             if number is not None and (low is None or number >= low) and (high is None or number <= high):
                 return number
         path_type = self.parameter_info.path_type or annotation
+        if isinstance(path_type, type) and issubclass(path_type, Path) and isinstance(value, str) and not value.strip():
+            # An empty path (a script's variable left unset: ``recordkit file "$SCANS"``) is not the current folder,
+            # which ``Path("")`` is: ``file ""`` filed the workspace's own sheets, ``journal anchor --out ""`` ended
+            # in an internal error.
+            from recordkit.core.errors import UsageError
+
+            named = (
+                "/".join(param.opts) if isinstance(param, typer_core.TyperOption) else placeholder(param, many=False)
+            )
+            raise UsageError(f"路径是空的（{named or '参数'}）：请写明文件或文件夹，当前文件夹写 .")
         if isinstance(path_type, type) and issubclass(path_type, Path) and isinstance(value, (str, Path)):
             return typer_param_types.coerce_cli_path(
                 path_type(value), self.parameter_info, path_type=path_type, param=param, ctx=ctx
