@@ -81,9 +81,9 @@ from recordkit.core.errors import (
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 
 if TYPE_CHECKING:
@@ -2289,15 +2289,8 @@ def list_items(
         query = query.where(archive_items.c.needs_review.is_(True))
     with ledger.read() as conn:
         items = [ArchiveItem.from_row(row) for row in conn.execute(query)]
-        if (
-            not items
-            and code is not None
-            and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None
-            and conn.execute(sa.select(archive_items.c.id).where(archive_items.c.unit == code)).first() is None
-        ):
-            # (a typo listed 档案 0 件, as if nothing of the unit were filed; an item filed under a unit the ledger
-            # lacks — listed in the review — is still found by it)
-            raise no_such_unit(code)
+        if not items:
+            refuse_unknown_unit(conn, code, filed=True)
     return items
 
 

@@ -38,7 +38,7 @@ from recordkit.core.atomic import PRIVATE
 from recordkit.core.config import check_schema_name
 from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
 from recordkit.core.unitcodes import no_such_unit
-from recordkit.ledger.schema import HEAD_REVISION, metadata, units
+from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
 if TYPE_CHECKING:
@@ -1256,10 +1256,14 @@ def _insert_plan(
     return str(compiled), order, processors
 
 
-def refuse_unknown_unit(conn: Connection, code: str | None) -> None:
+def refuse_unknown_unit(conn: Connection, code: str | None, *, filed: bool = False) -> None:
     """``no_such_unit`` when the ledger has no unit ``code``: a listing by ``--unit`` that found nothing asks, so that
-    a typo is refused, never listed as nothing (收据 0 张, 工单 0 张, 文书 0 份, 联系人 0 人)."""
-    if code is not None and conn.execute(sa.select(units.c.id).where(units.c.code == code)).first() is None:
+    a typo is refused, never listed as nothing (收据 0 张, 工单 0 张, 文书 0 份, 联系人 0 人).  With ``filed``, a unit
+    an archive item is filed under is known too (one the ledger lacks, listed in the review: 档案 0 件, 没有找到)."""
+    columns = [units.c.code, archive_items.c.unit] if filed else [units.c.code]
+    if code is not None and all(
+        conn.execute(sa.select(column).where(column == code).limit(1)).first() is None for column in columns
+    ):
         raise no_such_unit(code)
 
 

@@ -18,16 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
-from recordkit.core.unitcodes import KIND_WORDS, no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
-from recordkit.ledger.db import open_workspace_ledger
-from recordkit.ledger.schema import archive_items, units
+from recordkit.ledger.db import open_workspace_ledger, refuse_unknown_unit
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import NoIndexTables
@@ -539,24 +536,15 @@ def search(
     if not total and query.category and rules.category(query.category) is None:
         # nothing found in a category the office does not have (a typo): said so, never 「没有找到」
         raise rules.no_such_category(query.category)
-    if not total and query.unit and not _unit_known(workspace, query.unit):
+    if not total and query.unit:
         # nothing found for a unit neither the ledger nor any item has (a typo, 3-2-1210 for 3-2-1201): said so,
         # as ``archive list --unit`` and ``receipt list --unit`` say it, never 「没有找到」
-        raise no_such_unit(query.unit)
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
+            refuse_unknown_unit(conn, query.unit, filed=True)
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
     warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
     return SearchResult(hits, total, exact, page.ocr_pending, warning, page.moved_away)
-
-
-def _unit_known(workspace: Workspace, code: str) -> bool:
-    """Whether the ledger has the unit ``code`` or an item is filed under it (one listed in the review: a unit the
-    ledger lacks)."""
-    with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
-        return any(
-            conn.execute(sa.select(table.c.id).where(column == code).limit(1)).first() is not None
-            for table, column in ((units, units.c.code), (archive_items, archive_items.c.unit))
-        )
 
 
 def moved_warning(moved: MovedAway, zone: str, *, for_page: bool = False) -> str:
