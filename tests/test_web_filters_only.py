@@ -10,15 +10,20 @@ from recordkit.web.app import create_app
 from tests.web_helpers import Browser, text_of
 
 
-def test_a_search_by_filters_alone_that_finds_nothing_says_so_in_words(workspace: Workspace, run_cli: Any) -> None:
-    """Before, the page said 没有找到包含“”的档案: quotes around nothing, since no words were typed."""
+def filters_page(workspace: Workspace, run_cli: Any, **filters: str) -> tuple[int, str]:
+    """The search page asked with ``filters`` alone after the index is built: its status and its words."""
     assert run_cli("index").exit_code == 0
     with open_ledger(workspace.database_url) as ledger:
         page = Browser(create_app(workspace, accounts_required=False, ledger=ledger)).get(
-            "/search", query_string={"category": "工程档案", "from": "2024-01"}
+            "/search", query_string=filters
         )
-    words = text_of(page)
-    assert page.status_code == 200, words
+    return page.status_code, text_of(page)
+
+
+def test_a_search_by_filters_alone_that_finds_nothing_says_so_in_words(workspace: Workspace, run_cli: Any) -> None:
+    """Before, the page said 没有找到包含“”的档案: quotes around nothing, since no words were typed."""
+    status, words = filters_page(workspace, run_cli, category="工程档案", **{"from": "2024-01"})
+    assert status == 200, words
     assert "找到 0 条" in words
     assert "没有符合筛选条件的档案" in words
     assert "“”" not in words
@@ -28,12 +33,7 @@ def test_a_search_by_a_unit_the_ledger_does_not_have_names_it(workspace: Workspa
     """A unit typed wrong (9-9-909: the ledger has no units here, nor is anything filed under it) read 找到 0 条 /
     没有符合筛选条件的档案, as if nothing of the unit were filed: the page says there is no such unit, in its own
     words (no command line on a web page), as ``recordkit search --unit`` does."""
-    assert run_cli("index").exit_code == 0
-    with open_ledger(workspace.database_url) as ledger:
-        page = Browser(create_app(workspace, accounts_required=False, ledger=ledger)).get(
-            "/search", query_string={"unit": "9-9-909", "category": "工程档案"}
-        )
-    words = text_of(page)
-    assert page.status_code == 400, words
+    status, words = filters_page(workspace, run_cli, unit="9-9-909", category="工程档案")
+    assert status == 400, words
     assert "台账中没有房屋 9-9-909：请核对房号" in words
     assert "没有符合筛选条件的档案" not in words and "recordkit" not in words.replace("recordkit 档案室", "")
