@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import UsageError, ValidationError
@@ -426,11 +427,6 @@ def _apply_flags(
     return replace(query, **changes)
 
 
-#: A 档号 as said aloud or copied off a box label, folded (``fold``): a prefix, a four-digit year and the sequence
-#: with or without its leading zeros (``yz-2026-4``, ``yz2026-004``).
-_NUMBER_AS_SAID = re.compile(r"([a-z]{1,16})-?([0-9]{4})-([0-9]{1,9})")
-
-
 def numbers_as_printed(query: Query, rules: FilingRules) -> Query:
     """``query`` with each term that is a 档号 of a configured category written as said aloud (``YZ-2026-4``,
     ``yz2026-004``) also finding that number as printed (``YZ-2026-00004``, by ``[archive] number_pattern``), as
@@ -439,10 +435,10 @@ def numbers_as_printed(query: Query, rules: FilingRules) -> Query:
     prefixes = {entry.prefix.upper() for entry in rules.categories} | {rules.unknown.prefix.upper()}
 
     def printed(term: Term) -> Term | None:
-        said = _NUMBER_AS_SAID.fullmatch(term.text)
-        if said is None or said[1].upper() not in prefixes:
+        said = SAID_ALOUD.fullmatch(term.text.upper())  # (a term is folded: lower case)
+        if said is None or said["prefix"] not in prefixes:
             return None
-        number = format_archive_no(rules.number_pattern, said[1].upper(), int(said[2]), int(said[3]))
+        number = format_archive_no(rules.number_pattern, said["prefix"], int(said["year"]), int(said["seq"]))
         if parse_archive_no(rules.number_pattern, number) is None or fold(number) == term.text:
             return None  # (a pattern without the year: the number as said is not one of its)
         return make_term(number)
