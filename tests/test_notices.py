@@ -479,7 +479,9 @@ def test_a_merged_reminder_is_listed_under_each_unit_it_holds(ws: Workspace, est
         assert [d.title for d in list_documents(ws, estate, subject=unit)] == ["催缴通知书合并打印2份"]
         assert count_documents(estate, subject=unit, kind="催缴通知书") == 1
     assert list_documents(ws, estate, subject="3-2-1201") == []
-    assert list_documents(ws, estate, subject="1-1-10") == []  # a unit whose code begins another's
+    # a code that begins another unit's (1-1-10 of 1-1-101) matches none of its papers: the ledger has no such unit
+    with pytest.raises(NotFoundError, match="台账中没有房屋 1-1-10："):
+        list_documents(ws, estate, subject="1-1-10")
 
 
 def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tmp_path: Path) -> None:
