@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -541,6 +542,25 @@ def test_a_unit_the_ledger_does_not_have_is_named_not_listed_empty(
     )
     there = run_cli(*listing, "--unit", "3-2-1201", "--json")
     assert (there.exit_code, json.loads(there.stdout)) == (0, [])
+
+
+def test_receipts_of_a_day_after_today_are_refused_not_listed_empty(run_cli: Any, imported: Path) -> None:
+    """``receipt list --date`` with a mistyped year (2027 for 2026) listed 收据 0 张 (exit 0), as if nothing had been
+    taken that day: a day after today is refused (exit 5) as ``fees daily --date`` refuses it; today still lists."""
+    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay")
+    assert paid.exit_code == 0, paid.stderr
+    today = dt.date.today()
+    tomorrow = today + dt.timedelta(days=1)
+    for extra in ((), ("--json",)):
+        ahead = run_cli("receipt", "list", "--date", tomorrow.isoformat(), *extra)
+        assert (ahead.exit_code, ahead.stdout, ahead.stderr) == (
+            5,
+            "",
+            f"错误：收据日期 {tomorrow.isoformat()} 晚于今天（{today.isoformat()}）："
+            "只能列出今天或以前某一天开具或作废的收据\n",
+        )
+    listed = run_cli("receipt", "list", "--date", today.isoformat(), "--json")
+    assert (listed.exit_code, [row["unit"] for row in json.loads(listed.stdout)]) == (0, ["3-2-1201"])
 
 
 def test_the_journal_of_a_receipt_is_found_by_its_short_number(run_cli: Any, imported: Path) -> None:

@@ -897,10 +897,19 @@ def reprint_and_print(
 
 
 def list_receipts(
-    ledger: Ledger, on: dt.date | None = None, voided_only: bool = False, unit: str | None = None
+    ledger: Ledger,
+    on: dt.date | None = None,
+    voided_only: bool = False,
+    unit: str | None = None,
+    today: dt.date | None = None,
 ) -> list[ReceiptView]:
-    """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit."""
+    """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit.
 
+    ``ValidationError`` for a day after ``today`` (a mistyped year: no receipt can bear it, and an empty
+    list would read as a day without receipts); ``NotFoundError`` for a unit the ledger does not have."""
+
+    if on is not None:
+        check_not_future(on, "收据日期", "只能列出今天或以前某一天开具或作废的收据", today)
     query = _receipt_query().order_by(receipts.c.year, receipts.c.seq)
     if on is not None:
         query = query.where(sa.or_(receipts.c.issued_on == on, receipts.c.voided_on == on))
