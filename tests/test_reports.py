@@ -510,7 +510,8 @@ def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tm
     )
     assert paragraphs[4] == (
         "三、装修管理。本月新登记装修2户，月末在装修1户；验收合格1户、不合格0户；"
-        "收取装修押金4,000.00元，退还押金1户1,800.00元，月末押金结存2,000.00元。"
+        # 200 元 of the first works' 2,000 kept for the damaged wall: 4,000 − 1,800 − 200 = 2,000 held.
+        "收取装修押金4,000.00元，退还押金1户1,800.00元，扣除押金200.00元，月末押金结存2,000.00元。"
     )
     assert (
         paragraphs[5]
@@ -599,6 +600,7 @@ def test_a_month_with_only_an_inspection_and_a_refund_is_not_without_data(
     paragraphs = [p.text for p in Document(str(report.summary)).paragraphs]
     assert not any(text.startswith("本月无数据") for text in paragraphs)
     assert "验收合格1户、不合格0户" in "".join(paragraphs)
+    assert "退还押金1户2,000.00元，月末押金结存0.00元。" in "".join(paragraphs)  # nothing kept back, none said
 
 
 @pytest.mark.parametrize(

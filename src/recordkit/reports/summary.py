@@ -88,10 +88,14 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
             text += workorders_changed_note(now.month)
         paragraphs.append(text)
     v = now.renovations
+    # What was kept back of a refunded deposit (墙面损坏修复) leaves the deposits held as the refund does: without it
+    # the paragraph's own figures would not add up to the balance it ends with, as the workbook's 装修 sheet does.
+    deducted = f"扣除押金{format_yuan(v.deducted_fen)}元，" if v.deducted_fen else ""
     paragraphs.append(
         f"三、装修管理。本月新登记装修{len(v.new)}户，月末在装修{v.in_progress}户；"
         f"验收合格{v.inspected_pass}户、不合格{v.inspected_fail}户；收取装修押金{format_yuan(v.deposit_received_fen)}元，"
-        f"退还押金{v.refunded_count}户{format_yuan(v.refunded_fen)}元，月末押金结存{format_yuan(v.deposit_held_fen)}元。"
+        f"退还押金{v.refunded_count}户{format_yuan(v.refunded_fen)}元，{deducted}"
+        f"月末押金结存{format_yuan(v.deposit_held_fen)}元。"
     )
     a = now.archive
     filed = "、".join(f"{category}{n}件" for category, n in a.filed.items())
