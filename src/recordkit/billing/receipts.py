@@ -31,7 +31,15 @@ from recordkit.billing.allocations import (
 )
 from recordkit.billing.closing import check_open, closed_error, find_closed
 from recordkit.core.config import ReceiptSettings
-from recordkit.core.dates import Month, MonthRange, check_business_day, check_not_future, chinese_date, parse_month
+from recordkit.core.dates import (
+    Month,
+    MonthRange,
+    check_business_day,
+    check_not_future,
+    chinese_date,
+    office_time,
+    parse_month,
+)
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import name_problem
@@ -326,11 +334,13 @@ def check_at_counter(
     request: PaymentRequest,
     plan: AllocationPlan,
     now: dt.datetime | None = None,
+    zone: str = "Asia/Shanghai",
 ) -> None:
     """The cashier's guards before money is taken (``fees pay``, ``receipt issue``), all ``ConflictError``:
     ``months`` naming a month whose bills are all paid; money that would all become prepayment for a
     unit owing nothing, unless ``prepay`` (or ``months`` names months not billed yet: paying ahead on
-    purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again``."""
+    purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again`` — its
+    time on the office's clock (``zone``, ``[office] time_zone``), as the journal shows it."""
     amount = format_yuan(request.amount_fen)
     named = list(request.months.months()) if request.months is not None else []
     if named:
@@ -357,7 +367,7 @@ def check_at_counter(
         _SAME_SUM_SINCE, {"unit_id": unit_id, "amount_fen": request.amount_fen, "since": since}
     ).first()
     if earlier is not None:
-        at = dt.datetime.fromisoformat(earlier.issued_at).astimezone().strftime("%H:%M")
+        at = office_time(earlier.issued_at, zone).strftime("%H:%M")
         raise ConflictError(
             f"房屋 {code} 在 {at} 刚收过一笔 {amount} 元（收据 {earlier.number}）：10 分钟内同一房屋同一金额，"
             "可能是重复收款；确实要再收一笔请加 --again"
@@ -372,6 +382,7 @@ def issue_payments(
     today: dt.date | None = None,
     counter: bool = False,
     record: bool = True,
+    zone: str = "Asia/Shanghai",
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
@@ -446,7 +457,7 @@ def issue_payments(
             rest = allocate(plan.prepayment_fen, held, request.months)
             plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
         if counter:
-            check_at_counter(conn, unit.id, unit.code, request, plan)
+            check_at_counter(conn, unit.id, unit.code, request, plan, zone=zone)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
             allocation_rows.append(
@@ -1018,7 +1029,8 @@ def pay_and_print(
     def payment(conn: Connection, record: bool = True) -> ReceiptView:
         made = request(conn) if callable(request) else request
         settings = workspace.settings.receipt
-        return issue_payments(conn, settings, operator, [made], today, counter=True, record=record)[0]
+        zone = workspace.settings.office.time_zone
+        return issue_payments(conn, settings, operator, [made], today, counter=True, record=record, zone=zone)[0]
 
     return record_and_print(
         workspace,
