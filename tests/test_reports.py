@@ -523,6 +523,80 @@ def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tm
     assert fee_table[-1] == ["合计", "2,243.21", "1,469.97", "65.5%", "777.52", "369.97", "1,394.27"]
 
 
+def test_filings_and_returns_fall_in_the_month_of_the_offices_clock(
+    ledger: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """A server kept in UTC stamps a filing at 20:00 on 31 October (+00:00): 04:00 on 1 November in the office
+    (Asia/Shanghai, [office] time_zone's default), where ``archive list`` shows it. October's report counted it,
+    as its text begins 2026-10-31; it is November's, and one stamped 17:30 on 30 September UTC is October's.
+    A loan brought back at 02:00 on 1 November office time is still out at October's end."""
+
+    def item(number: int, category: str, filed_at: str) -> dict[str, Any]:
+        return {
+            "id": number,
+            "archive_no": f"YZ-2026-{number:05d}",
+            "prefix": "YZ",
+            "year": 2026,
+            "seq": number,
+            "category": category,
+            "unit": "1-1-101",
+            "title": f"档案{number}",
+            "size": 100,
+            "sha256": f"{number:064d}",
+            "path": f"records/archive/{number}.pdf",
+            "original_name": f"{number}.pdf",
+            "source": f"{number}.pdf",
+            "source_mtime_ns": 0,
+            "retention": "永久",
+            "filed_by": CASHIER,
+            "filed_at": filed_at,
+        }
+
+    with ledger.write() as conn:
+        conn.execute(
+            sa.insert(archive_items),
+            [
+                item(1, "工程档案", "2026-10-31T20:00:00+00:00"),  # 2026-11-01 04:00 in the office
+                item(2, "合同协议档案", "2026-09-30T17:30:00+00:00"),  # 2026-10-01 01:30 in the office
+                item(3, "业主档案", "2026-10-15T10:00:00+08:00"),
+            ],
+        )
+        conn.execute(
+            sa.insert(archive_loans),
+            {
+                "item_id": 3,
+                "borrower": "赵敏",
+                "due": d("2026-11-30"),
+                "lent_on": d("2026-10-20"),
+                "lent_by": CASHIER,
+                "lent_at": "2026-10-20T01:00:00+00:00",
+                "returned_at": "2026-10-31T18:00:00+00:00",  # 2026-11-01 02:00 in the office
+                "returned_by": CASHIER,
+            },
+        )
+
+    def archive_sheet(month: str) -> dict[str, Any]:
+        report = monthly_report(ws, ledger, month, CASHIER, tmp_path / month, today=TODAY)
+        return {label: cells[1].value for label, cells in rows_of(load_workbook(report.workbook)["档案"]).items()}
+
+    october = archive_sheet("2026-10")
+    assert {k: october.get(k) for k in ("业主档案", "工程档案", "合同协议档案", "合计")} == {
+        "业主档案": 1,
+        "工程档案": None,
+        "合同协议档案": 1,
+        "合计": 2,
+    }
+    assert (october["本月借出"], october["本月归还"], october["月末借出未还"], october["其中逾期"]) == (1, 0, 1, 0)
+    november = archive_sheet("2026-11")
+    assert {k: november.get(k) for k in ("业主档案", "工程档案", "合同协议档案", "合计")} == {
+        "业主档案": None,
+        "工程档案": 1,
+        "合同协议档案": None,
+        "合计": 1,
+    }
+    assert (november["本月借出"], november["本月归还"], november["月末借出未还"], november["其中逾期"]) == (0, 1, 0, 0)
+
+
 def test_phones_show_in_full_only_when_asked(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     shown = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "a", show_private=True, today=TODAY)
     phones = {row[3].value for row in load_workbook(shown.workbook)["欠费明细"].iter_rows(min_row=3)}

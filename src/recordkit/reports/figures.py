@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
-from recordkit.core.dates import Month, parse_month, utc_bounds
+from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
 from recordkit.ledger.schema import (
@@ -920,40 +921,57 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
 
 
 def archive_figures(
-    conn: Connection, month: Month, runs_to: dt.date | None = None, categories: Sequence[str] = ()
+    conn: Connection,
+    month: Month,
+    runs_to: dt.date | None = None,
+    categories: Sequence[str] = (),
+    zone: str = "Asia/Shanghai",
 ) -> ArchiveFigures:
     """Items filed in the month by category; loans made, returned, still out and overdue at month end
     (or at ``runs_to``, the day an unfinished month's report runs to: a loan is overdue only when it
     was due before that day).  The categories come in the order of ``categories`` (the office's, as
     recordkit.toml lists them and every message names them), any other (未分类, one no longer configured)
     after them by its characters: never in the database's collation, which on a PostgreSQL made with a
-    Chinese locale is pinyin's, so that the report reads the same on either database."""
+    Chinese locale is pinyin's, so that the report reads the same on either database.  A filing or a return
+    falls in the month of its day on the office's clock (``zone``), as ``archive list`` and ``archive show``
+    print its time."""
 
     first, end = month.first_day(), min(last_day(month), runs_to or last_day(month))
-    after = (end + dt.timedelta(days=1)).isoformat()
-    counted = conn.execute(
-        sa.select(archive_items.c.category, sa.func.count())
-        .where(archive_items.c.filed_at >= first.isoformat(), archive_items.c.filed_at < after)
-        .group_by(archive_items.c.category)
+    # Filing and return times are stored with the UTC offset of the computer that wrote them (+00:00 on a
+    # server kept in UTC, +08:00 on the office's PCs), so their text is not the office's day: read the days
+    # around the month as text (no offset moves a time by two days), then keep those whose office day is in it.
+    low, high = (first - dt.timedelta(days=2)).isoformat(), (end + dt.timedelta(days=3)).isoformat()
+
+    def office_day(stamp: str) -> dt.date:
+        return office_time(stamp, zone).date()
+
+    rows = conn.execute(
+        sa.select(archive_items.c.category, archive_items.c.filed_at).where(
+            archive_items.c.filed_at >= low, archive_items.c.filed_at < high
+        )
     ).all()
+    counted = Counter(str(category) for category, filed_at in rows if first <= office_day(filed_at) <= end)
     rank = {name: index for index, name in enumerate(categories)}
-    filed: dict[str, int] = dict(
-        sorted(((str(category), count) for category, count in counted), key=lambda c: (rank.get(c[0], len(rank)), c[0]))
-    )
+    filed: dict[str, int] = dict(sorted(counted.items(), key=lambda c: (rank.get(c[0], len(rank)), c[0])))
     lent = conn.execute(
         sa.select(sa.func.count()).where(archive_loans.c.lent_on >= first, archive_loans.c.lent_on <= end)
     ).scalar()
-    returned = conn.execute(
-        sa.select(sa.func.count()).where(
-            archive_loans.c.returned_at >= first.isoformat(), archive_loans.c.returned_at < after
+    returned_times = conn.execute(
+        sa.select(archive_loans.c.returned_at).where(
+            archive_loans.c.returned_at >= low, archive_loans.c.returned_at < high
         )
-    ).scalar()
-    out = sa.and_(
-        archive_loans.c.lent_on <= end,
-        sa.or_(archive_loans.c.returned_at.is_(None), archive_loans.c.returned_at >= after),
-    )
-    out_count = conn.execute(sa.select(sa.func.count()).where(out)).scalar()
-    overdue = conn.execute(sa.select(sa.func.count()).where(out, archive_loans.c.due < end)).scalar()
+    ).scalars()
+    returned = sum(1 for stamp in returned_times if first <= office_day(stamp) <= end)
+    # Lent by the end and not brought back by then (on the office's clock).
+    lent_by_end = conn.execute(
+        sa.select(archive_loans.c.returned_at, archive_loans.c.due).where(
+            archive_loans.c.lent_on <= end,
+            sa.or_(archive_loans.c.returned_at.is_(None), archive_loans.c.returned_at >= low),
+        )
+    ).all()
+    still_out = [due for returned_at, due in lent_by_end if returned_at is None or office_day(returned_at) > end]
+    out_count = len(still_out)
+    overdue = sum(1 for due in still_out if due < end)
     return ArchiveFigures(
         {k: _int(v) for k, v in filed.items()}, _int(lent), _int(returned), _int(out_count), _int(overdue)
     )
@@ -1036,7 +1054,7 @@ def month_figures(
                 kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
                 receipt_figures(conn, m, _zone(settings)),
                 renovation_figures(conn, m),
-                archive_figures(conn, m, min(last_day(m), today), _categories(settings)),
+                archive_figures(conn, m, min(last_day(m), today), _categories(settings), _zone(settings)),
                 figures,
                 detail if index == 0 else [],
                 rows,
