@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
+from recordkit.billing import bills as bills_module
+from recordkit.billing import closing
 from recordkit.billing.bills import bill_month
 from recordkit.billing.rules import add_rule
 from recordkit.core.config import ReceiptSettings
+from recordkit.core.dates import Month
 from recordkit.ledger.db import Ledger
 from recordkit.owners.roster import import_owners
 from tests.conftest import SAMPLE_ROWS, write_sheet
@@ -35,3 +42,21 @@ def bill_months(ledger: Ledger, *months: str) -> None:
     """Bill ``months`` in order (months after the current one too: the tests' calendar is their own)."""
     for month in months:
         bill_month(ledger, month, CASHIER, advance=True)
+
+
+@contextlib.contextmanager
+def an_older_version() -> Iterator[None]:
+    """What versions before months had to be closed in order allowed: closing a month while an earlier
+    one with bills is open, and billing an open month before a closed one — a ledger so closed is
+    still read."""
+
+    def check_only_the_month(conn: Any, month: Month, what: str) -> None:
+        closed = closing.find_closed(conn, [month]).get(month)
+        if closed is not None:
+            raise closing.closed_error(closed, what)
+
+    with (
+        mock.patch.object(closing, "_check_in_order", lambda conn, month, earliest: None),
+        mock.patch.object(bills_module, "check_open", check_only_the_month),
+    ):
+        yield

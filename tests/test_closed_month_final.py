@@ -72,7 +72,8 @@ def test_a_closed_month_prints_the_same_figures_after_later_payments_voids_rebil
     bill_months(ledger, "2026-09", "2026-10")
     kept = _pay(ledger, "1-1-101", 3 * A, OCT_DAY, months=None)  # September, October and one month ahead
     _pay(ledger, "1-1-102", B, OCT_DAY)  # September only: October still owed at the month's end
-    close_month(ledger, "2026-10", CASHIER, today=NOV_DAY)
+    for month in ("2026-09", "2026-10"):
+        close_month(ledger, month, CASHIER, today=NOV_DAY)
     before = _october(ledger, ws, tmp_path / "before")
     # At October's end 1-1-101 holds one month in advance, 1-1-102 none; 当期实收 is 1-1-101's October.
     assert _yuan(_register_row(tmp_path / "before" / "台账.xlsx", "1-1-101")[-1]) == A

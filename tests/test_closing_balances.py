@@ -27,7 +27,7 @@ from recordkit.ledger.schema import closed_months, closing_balances, receipts, u
 from recordkit.reports import figures as report_figures
 from recordkit.reports import monthly_report
 from recordkit.reports.figures import keep_month_figures, kept_figures, kept_trend, month_figures, owing
-from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, small_estate
+from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, an_older_version, small_estate
 
 A, B, C, D = (MONTHLY[code] for code in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202"))
 JAN, FEB, MAR, APR, MAY, JUN = (Month(2026, m) for m in range(1, 7))
@@ -194,7 +194,8 @@ def test_a_month_closed_before_an_open_one_stores_no_balances(ledger: Ledger, tm
     small_estate(ledger, tmp_path)
     for month in (JAN, FEB):
         bill_month(ledger, str(month), CASHIER, today=month.first_day())
-    close_month(ledger, "2026-02", CASHIER, today=dt.date(2026, 3, 3))  # January stays open
+    with an_older_version():  # closed out of order, as older versions allowed: January stays open
+        close_month(ledger, "2026-02", CASHIER, today=dt.date(2026, 3, 3))
     with ledger.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(closing_balances)).scalar() == 0
         assert balance_base(conn, FEB) is None
@@ -212,8 +213,9 @@ def test_balances_are_not_used_once_something_is_dated_before_them(ledger: Ledge
     close_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 2, 3))
     with ledger.read() as conn:
         assert balance_base(conn, FEB) == JAN
-    # December 2025 was never closed: billing it now is allowed, and January's stored figures miss it.
-    bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))
+    # December 2025 was never closed: an older version billed it, and January's stored figures miss it.
+    with an_older_version():
+        bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))
     with ledger.read() as conn:
         assert balance_base(conn, FEB) is None
         assert owing(conn, [JAN]).by_unit == owing(conn, [JAN], from_balances=False).by_unit
@@ -279,7 +281,8 @@ def test_kept_figures_are_not_used_once_something_is_dated_before_them(ledger: L
     close_month(ledger, "2026-01", CASHIER, today=dt.date(2026, 2, 3), keep=keep_month_figures)
     with ledger.read() as conn:
         assert set(kept_figures(conn, [JAN])) == {JAN} and set(kept_trend(conn, FEB)) == {"2026-01"}
-    bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))  # December 2025 was never closed
+    with an_older_version():  # December 2025 was never closed
+        bill_month(ledger, "2025-12", CASHIER, today=dt.date(2026, 2, 5))
     with ledger.read() as conn:
         assert kept_figures(conn, [JAN]) == {} and kept_trend(conn, FEB) == {}
 

@@ -24,7 +24,7 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.reports.figures import fee_figures, kept_figures, kept_trend, load_fee_ledger
-from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, an_older_version, bill_months, small_estate
 from tests.test_fees_cli import cashier
 
 OCTOBER_DAY = dt.date(2026, 10, 15)
@@ -33,22 +33,27 @@ M = MONTHLY["1-1-101"]
 
 
 def _closed_on(ledger: Ledger) -> str:
-    return f"{list_closed(ledger)[0].closed_at.astimezone():%Y-%m-%d}"
+    return f"{list_closed(ledger)[-1].closed_at.astimezone():%Y-%m-%d}"
 
 
 @pytest.fixture
 def october_closed(ledger: Ledger, tmp_path: Path) -> Ledger:
-    """September and October billed; 1-1-101 paid three months on 15 October (one is prepaid); October closed."""
+    """September and October billed; 1-1-101 paid three months on 15 October (one is prepaid); September
+    and October closed."""
     small_estate(ledger, tmp_path)
     bill_months(ledger, "2026-09", "2026-10")
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 3 * M, "微信", paid_on=OCTOBER_DAY))
-    close_month(ledger, "2026-10", CASHIER, today=TODAY)
+    for month in ("2026-09", "2026-10"):
+        close_month(ledger, month, CASHIER, today=TODAY)
     return ledger
 
 
 def test_a_closed_month_is_listed_and_cannot_be_closed_twice_or_before_it_ends(october_closed: Ledger) -> None:
-    [closed] = list_closed(october_closed)
-    assert (str(closed.month), closed.closed_by) == ("2026-10", CASHIER)
+    closed = list_closed(october_closed)[-1]
+    assert [(str(each.month), each.closed_by) for each in list_closed(october_closed)] == [
+        ("2026-09", CASHIER),
+        ("2026-10", CASHIER),
+    ]
     with october_closed.read() as conn:
         assert journal.recent(conn, limit=1)[0].action == "month.close"
     with pytest.raises(ConflictError) as again:
@@ -74,8 +79,6 @@ def test_nothing_dated_in_a_closed_month_changes(october_closed: Ledger) -> None
         assert billed.value.message == (
             f"2026-10 已于 {day} 由 {CASHIER} 结账，不能再出这个月的账或重算：结账月份的账目不再改动"
         )
-    # September is open: a late bank transfer can still be entered there.
-    pay(october_closed, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 100, paid_on=dt.date(2026, 9, 30)), TODAY)
 
 
 def test_voiding_a_receipt_of_a_closed_month_is_a_red_reversal_dated_today(october_closed: Ledger) -> None:
@@ -129,6 +132,7 @@ def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None
     assert (
         cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
     )
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
     closed = cashier("fees", "close", "--month", "2026-11")
     assert (closed.exit_code, closed.stdout) == (
         0,
@@ -136,8 +140,8 @@ def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None
         "作废该月的收据会开日期为当天的红冲收据\n",
     )
     listed = json.loads(cashier("fees", "close", "--list", "--json").stdout)
-    assert [(row["month"], row["closed_by"]) for row in listed] == [("2026-11", "测试员")]
-    closed_on = listed[0]["closed_at"][:10]
+    assert [(row["month"], row["closed_by"]) for row in listed] == [("2026-10", "测试员"), ("2026-11", "测试员")]
+    closed_on = listed[1]["closed_at"][:10]
 
     void = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
     assert void.exit_code == 0, void.output
@@ -154,7 +158,7 @@ def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None
         (
             ("fees", "close", "--month", "2026-11"),
             8,
-            f"错误：2026-11 已于 {listed[0]['closed_at'][:16].replace('T', ' ')} 由 测试员 结账，不能重复结账",
+            f"错误：2026-11 已于 {listed[1]['closed_at'][:16].replace('T', ' ')} 由 测试员 结账，不能重复结账",
         ),
         (
             ("fees", "pay", "1-1-101", "--amount", "50", "--date", "2026-11-25"),
@@ -181,7 +185,8 @@ def test_a_red_reversal_is_dated_and_printed_with_the_day_of_receipt_void_date(
     assert (
         cashier("fees", "pay", "1-1-102", "--amount", "50", "--date", "2026-11-24", "--reason", "补录").exit_code == 0
     )
-    assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    for month in ("2026-10", "2026-11"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
     # A reversal dated inside the closed month is refused, and nothing is written.
     refused = cashier("receipt", "void", "SJ2026-000002", "--reason", "金额开错", "--date", "2026-11-30")
     assert (refused.exit_code, refused.stdout) == (8, ""), refused.output
@@ -285,20 +290,71 @@ def test_a_reversed_receipt_says_so_on_the_account_its_statement_and_its_reprint
 
 
 def test_a_void_dated_in_a_closed_month_is_refused(cashier: Any) -> None:
-    # October is still open, November closed (months may be closed out of order): a void of an
-    # October receipt dated in November would change November's daily sheet.
+    # A void of an October receipt dated in closed November would change November's daily sheet (October
+    # closed too: its receipt is undone by a red reversal, which cannot be dated in November either).
     paid = ("--date", "2026-10-20", "--reason", "补录")
     assert cashier("fees", "pay", "1-1-101", "--amount", "100", *paid).exit_code == 0
-    assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    for month in ("2026-10", "2026-11"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
     refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", "2026-11-05")
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         8,
         "",
-        f"错误：2026-11 已于 {_close_list(cashier)['2026-11']} 由 测试员 结账，不能再作废日期在 2026-11 的收据："
+        f"错误：2026-11 已于 {_close_list(cashier)['2026-11']} 由 测试员 结账，不能再开红冲收据："
         "结账月份的账目不再改动",
     )
     [row] = json.loads(cashier("receipt", "list", "--json").stdout)
     assert (row["number"], row["status"]) == ("SJ2026-000001", "有效")
+
+
+def test_months_are_closed_in_order(cashier: Any) -> None:
+    """``fees close --month 2026-11`` with October billed and open was taken (exit 0); money entered in October
+    afterwards changed November's arrears.  It is refused, naming the month to close first."""
+    refused = cashier("fees", "close", "--month", "2026-11")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：结账要按月份顺序：2026-10 还没有结账，请先运行 recordkit fees close --month 2026-10",
+    )
+    assert json.loads(cashier("fees", "close", "--list", "--json").stdout) == []
+    # The months before October have no bills and no money: nothing to close there first.
+    for month in ("2026-10", "2026-11"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
+    assert list(_close_list(cashier)) == ["2026-10", "2026-11"]
+
+
+def test_a_month_before_a_closed_one_does_not_change(cashier: Any) -> None:
+    """A ledger closed out of order by an older version (November closed, October open): a payment, a bill
+    or a void dated in October would change November's arrears, so they are refused or reversed."""
+    assert (
+        cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-10-20", "--reason", "补录").exit_code == 0
+    )
+    with an_older_version():
+        assert cashier("fees", "close", "--month", "2026-11").exit_code == 0
+    closed_on = _close_list(cashier)["2026-11"]
+    arrears = cashier("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout
+    for args, what in (
+        (
+            ("fees", "pay", "1-1-102", "--amount", "100", "--date", "2026-10-15", "--reason", "补录"),
+            "收日期在 2026-10 的款",
+        ),
+        (("fees", "bill", "--month", "2026-10", "--rebill"), "出这个月的账或重算"),
+        (("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", "2026-10-25"), "开红冲收据"),
+    ):
+        refused = cashier(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            8,
+            "",
+            f"错误：2026-11 已于 {closed_on} 由 测试员 结账：日期在它之前的 2026-10 也不能再改动，不能再{what}",
+        ), args
+    assert cashier("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout == arrears
+    # Voided today, the October receipt is reversed by a red receipt dated today; the original stays.
+    void = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    assert void.exit_code == 0, void.output
+    assert "已开红冲收据 SJ2026-000002" in void.stdout
+    assert cashier("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout == arrears
+    # Closing October now makes the ledger whole again: closing December is in order.
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
 
 
 def test_a_rate_cannot_change_from_a_closed_month(cashier: Any) -> None:

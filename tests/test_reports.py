@@ -480,7 +480,8 @@ def test_a_red_reversal_is_on_the_receipts_sheet_of_its_month(estate: Ledger, ws
     from recordkit.billing.receipts import void_or_reverse
 
     original = _pay(estate, "3-2-1201", 5000, "2026-10-25")
-    close_month(estate, OCT, CASHIER, today=d("2026-11-02"))
+    for month in ("2026-08", "2026-09", OCT):  # in order
+        close_month(estate, month, CASHIER, today=d("2026-11-02"))
     _, reversal = void_or_reverse(estate, original, "交款人姓名写错", CASHIER, today=d("2026-11-03"))
     assert reversal is not None
     _pay(estate, "1-1-101", 10000, "2026-11-04")

@@ -19,7 +19,7 @@ from recordkit.billing.balances import store_closing_balances
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConflictError
 from recordkit.ledger import journal
-from recordkit.ledger.schema import closed_months
+from recordkit.ledger.schema import bills, closed_months, payments, receipts, renovations
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -74,11 +74,76 @@ def closed_error(closed: ClosedMonth, what: str) -> ConflictError:
     )
 
 
+def first_closed_from(conn: Connection, month: Month) -> ClosedMonth | None:
+    """The earliest closed month that is ``month`` or later: what keeps ``month`` from changing."""
+    row = conn.execute(
+        sa.select(closed_months).where(closed_months.c.month >= str(month)).order_by(closed_months.c.month).limit(1)
+    ).first()
+    return None if row is None else _closed(row)
+
+
+def blocking_close(closed: Iterable[ClosedMonth], month: Month) -> ClosedMonth | None:
+    """Of ``closed`` (oldest first), the first that is ``month`` or later."""
+    return next((each for each in closed if each.month >= month), None)
+
+
+def refusal(closed: ClosedMonth, month: Month, what: str) -> ConflictError:
+    """The refusal of a change dated in ``month`` kept by ``closed`` (``first_closed_from``): the month itself
+    (``closed_error``) or a later one — closing a month keeps its figures, and its arrears carry every
+    earlier month's bills and money, so a month before a closed one does not change either (ledgers closed
+    out of order before ``close_month`` required the order)."""
+    if closed.month == month:
+        return closed_error(closed, what)
+    return ConflictError(
+        f"{closed.month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账："
+        f"日期在它之前的 {month} 也不能再改动，不能再{what}"
+    )
+
+
 def check_open(conn: Connection, month: Month, what: str) -> None:
-    """``ConflictError`` (``closed_error``) when ``month`` is closed."""
-    closed = find_closed(conn, [month]).get(month)
+    """``ConflictError`` (``refusal``) when ``month`` or a later month is closed."""
+    closed = first_closed_from(conn, month)
     if closed is not None:
-        raise closed_error(closed, what)
+        raise refusal(closed, month, what)
+
+
+# The days money moves on besides bills' months: payments (red reversals among them), voids, deposit refunds.
+_MONEY_DAYS = (payments.c.paid_on, receipts.c.voided_on, renovations.c.refunded_on)
+
+
+def _earliest_month(conn: Connection) -> Month | None:
+    """The month of the ledger's earliest bill or money movement; None for a ledger without any."""
+    firsts = [parse_month(text) for text in [conn.execute(sa.select(sa.func.min(bills.c.month))).scalar()] if text]
+    for day in _MONEY_DAYS:
+        first = conn.execute(sa.select(sa.func.min(day))).scalar()
+        if first is not None:
+            firsts.append(Month.of(first))
+    return min(firsts, default=None)
+
+
+def _has_money(conn: Connection, month: Month) -> bool:
+    """Whether ``month`` has a bill or a money movement."""
+    if conn.execute(sa.select(bills.c.id).where(bills.c.month == str(month)).limit(1)).first() is not None:
+        return True
+    return any(
+        conn.execute(sa.select(sa.literal(1)).where(day.between(month.first_day(), month.last_day())).limit(1)).first()
+        is not None
+        for day in _MONEY_DAYS
+    )
+
+
+def _check_in_order(conn: Connection, month: Month, earliest: Month) -> None:
+    """``ConflictError`` naming the earliest month before ``month`` (from ``earliest`` on) that has bills or
+    money and is not closed: closing keeps the month's arrears, which carry every earlier month, so the
+    earlier months must be final first."""
+    closed = {each.month for each in closed_from(conn, earliest, month)}
+    earlier = earliest
+    while earlier < month:
+        if earlier not in closed and _has_money(conn, earlier):
+            raise ConflictError(
+                f"结账要按月份顺序：{earlier} 还没有结账，请先运行 recordkit fees close --month {earlier}"
+            )
+        earlier = earlier + 1
 
 
 def close_month(
@@ -88,10 +153,12 @@ def close_month(
     today: dt.date | None = None,
     keep: Callable[[Connection, Month], None] | None = None,
 ) -> ClosedMonth:
-    """Close ``month`` (journalled) and, when every month before it is closed, store what each bill
-    still lacks at its end (``balances.store_closing_balances``); then call ``keep`` (what else is kept
-    of a closed month: the monthly report's figures, ``reports.figures.keep_month_figures``), all in
-    the same transaction.  ``ConflictError`` for a month not over yet or already closed."""
+    """Close ``month`` (journalled), store what each bill still lacks at its end
+    (``balances.store_closing_balances``), then call ``keep`` (what else is kept of a closed month: the
+    monthly report's figures, ``reports.figures.keep_month_figures``), all in the same transaction.
+
+    ``ConflictError`` for a month not over yet, already closed, or after a month with bills or money that
+    is still open (months are closed in order)."""
     month = parse_month(month_text)
     today = today or dt.date.today()
     if month >= Month.of(today):
@@ -103,6 +170,9 @@ def close_month(
             raise ConflictError(
                 f"{month} 已于 {existing.closed_at.astimezone():%Y-%m-%d %H:%M} 由 {existing.closed_by} 结账，不能重复结账"
             )
+        earliest = _earliest_month(conn)
+        if earliest is not None:
+            _check_in_order(conn, month, earliest)
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
         balances = store_closing_balances(conn, month)

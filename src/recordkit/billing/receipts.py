@@ -29,7 +29,7 @@ from recordkit.billing.allocations import (
     next_row_id,
     outstanding_query,
 )
-from recordkit.billing.closing import check_open, closed_error, find_closed
+from recordkit.billing.closing import blocking_close, check_open, closed_from, first_closed_from, refusal
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import (
     Month,
@@ -408,7 +408,8 @@ def issue_payments(
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     deposits = set(conn.execute(deposit_bill_ids()).scalars())
     today = today or dt.date.today()
-    closed = find_closed(conn, [Month.of(request.paid_on or today) for request in requests])
+    # Oldest first, from the earliest month paid in: a month is kept by its own closing or a later one's.
+    closed = closed_from(conn, min(Month.of(request.paid_on or today) for request in requests))
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     sequences: dict[int, int] = {}
     # Ids only matter to rows written (a preview writes none and is read outside the write lock).
@@ -433,8 +434,8 @@ def issue_payments(
             "不能收未来日期的款，钱到账的那天再收；补录以前的转账请写当时的日期，并用 --reason 写明原因",
             today,
         )
-        if Month.of(paid_on) in closed:
-            raise closed_error(closed[Month.of(paid_on)], f"收日期在 {Month.of(paid_on)} 的款")
+        if (keeper := blocking_close(closed, Month.of(paid_on))) is not None:
+            raise refusal(keeper, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
         backdated = paid_on < today
         reason = (request.reason or "").strip()
         if counter and backdated and not reason:
@@ -731,7 +732,9 @@ def _void_or_reverse_in(
     if row.reversed_by is not None:
         raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
     _check_deposit_kept(conn, row)
-    if find_closed(conn, [Month.of(row.issued_on)]):
+    # A receipt of a closed month, or of an open month before a closed one (a ledger closed out of order),
+    # is undone by a red reversal: voiding it would change the closed month's arrears.
+    if first_closed_from(conn, Month.of(row.issued_on)) is not None:
         reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
         return _view(_find(conn, row.number)), reversal
     check_open(conn, Month.of(today), f"作废日期在 {Month.of(today)} 的收据")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.closing import closed_error, closed_from
+from recordkit.billing.closing import closed_error, closed_from, refusal
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import decimal_number
@@ -489,15 +489,20 @@ def set_rule(
 
 
 def _check_months_open(conn: Connection, item: FeeItem, month: Month, what: str = "") -> None:
-    """``ConflictError`` when a month from ``month`` up to the item's next rate change is closed;
-    ``what`` says what was refused (by default: changing the item's rate from ``month``)."""
+    """``ConflictError`` when a month from ``month`` up to the item's next rate change is closed, or a
+    later month is (``closing.refusal``); ``what`` says what was refused (by default: changing the item's rate from ``month``)."""
     following = [rate.effective_from for rate in item.rates if rate.effective_from > month]
-    closed = closed_from(conn, month, min(following) if following else None)
-    if closed:
-        refused = closed_error(closed[0], what or f"从 {month} 起调整“{item.name}”的标准")
-        # The month after the last closed one: from there on every month is open, whatever rates follow.
-        first_open = closed_from(conn, month)[-1].month + 1
-        raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {first_open}")
+    what = what or f"从 {month} 起调整“{item.name}”的标准"
+    if closed := closed_from(conn, month, min(following) if following else None):
+        refused = closed_error(closed[0], what)
+    elif later := closed_from(conn, month):
+        # The rate's months are open, but a later month is closed: its arrears carry these months' bills.
+        refused = refusal(later[0], month, what)
+    else:
+        return
+    # The month after the last closed one: from there on every month is open, whatever rates follow.
+    first_open = closed_from(conn, month)[-1].month + 1
+    raise ConflictError(f"{refused.message}；新标准请从没有结账的月份起执行，例如 --from {first_open}")
 
 
 def list_rules(ledger: Ledger) -> list[FeeItem]:
