@@ -323,6 +323,20 @@ def test_months_are_closed_in_order(cashier: Any) -> None:
     assert list(_close_list(cashier)) == ["2026-10", "2026-11"]
 
 
+def test_a_month_outside_the_business_years_or_before_the_ledger_is_not_closed(cashier: Any) -> None:
+    """``fees close --month 1926-11`` (a typo for 2026-11) was taken (exit 0) and cannot be undone; so was a
+    month before the first bill.  Both are refused as a payment's day is, nothing closed."""
+    for month, message in (
+        ("1926-11", "结账月份 1926-11 不在 2000–2099 年之间：请检查年份"),
+        ("1990-01", "结账月份 1990-01 不在 2000–2099 年之间：请检查年份"),
+        ("2026-09", "结账月份 2026-09 早于台账里最早的账单和收款（2026-10），这个月没有账可结：请检查月份"),
+    ):
+        refused = cashier("fees", "close", "--month", month)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", f"错误：{message}"), month
+    assert json.loads(cashier("fees", "close", "--list", "--json").stdout) == []
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+
+
 def test_a_month_before_a_closed_one_does_not_change(cashier: Any) -> None:
     """A ledger closed out of order by an older version (November closed, October open): a payment, a bill
     or a void dated in October would change November's arrears, so they are refused or reversed."""

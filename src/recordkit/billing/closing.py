@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.balances import store_closing_balances
-from recordkit.core.dates import Month, parse_month
-from recordkit.core.errors import ConflictError
+from recordkit.core.dates import BUSINESS_YEARS, Month, parse_month
+from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, closed_months, payments, receipts, renovations
 
@@ -152,14 +152,20 @@ def close_month(
     operator: str,
     today: dt.date | None = None,
     keep: Callable[[Connection, Month], None] | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> ClosedMonth:
     """Close ``month`` (journalled), store what each bill still lacks at its end
     (``balances.store_closing_balances``), then call ``keep`` (what else is kept of a closed month: the
     monthly report's figures, ``reports.figures.keep_month_figures``), all in the same transaction.
 
+    ``ValidationError`` for a month outside ``years`` (``[receipt] first_year``–``last_year``, as a payment's
+    day) or before the ledger's earliest bill or money movement (a typo: closing cannot be undone);
     ``ConflictError`` for a month not over yet, already closed, or after a month with bills or money that
     is still open (months are closed in order)."""
     month = parse_month(month_text)
+    first_year, last_year = years
+    if not first_year <= month.year <= last_year:
+        raise ValidationError(f"结账月份 {month} 不在 {first_year}–{last_year} 年之间：请检查年份")
     today = today or dt.date.today()
     if month >= Month.of(today):
         raise ConflictError(f"{month} 还没有结束（今天是 {today.isoformat()}），不能结账：只能结已经过去的月份")
@@ -172,6 +178,10 @@ def close_month(
             )
         earliest = _earliest_month(conn)
         if earliest is not None:
+            if month < earliest:
+                raise ValidationError(
+                    f"结账月份 {month} 早于台账里最早的账单和收款（{earliest}），这个月没有账可结：请检查月份"
+                )
             _check_in_order(conn, month, earliest)
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))

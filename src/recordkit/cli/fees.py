@@ -498,7 +498,14 @@ def fees_close(
     if show == (month is not None):
         raise UsageError("请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一")
     if month is not None:
-        closed = close_month(app_state.ledger(), month, app_state.operator_name, keep=keep_month_figures)
+        receipt = app_state.workspace().settings.receipt
+        closed = close_month(
+            app_state.ledger(),
+            month,
+            app_state.operator_name,
+            keep=keep_month_figures,
+            years=(receipt.first_year, receipt.last_year),
+        )
         typer.echo(
             f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
             f"作废该月的收据会开日期为当天的红冲收据"
