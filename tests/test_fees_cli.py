@@ -14,6 +14,7 @@ from docx import Document
 from docx.shared import Cm
 
 from recordkit.billing.bills import LOWER_READING_HINT
+from recordkit.core.dates import office_time
 from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, SUITE_CLOCK, write_sheet
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from docx import Document
 from openpyxl import load_workbook
 
@@ -18,7 +20,7 @@ from recordkit.billing.bills import bill_month
 from recordkit.billing.closing import close_month, list_closed
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report
-from recordkit.core.dates import Month
+from recordkit.core.dates import Month, format_stamp
 from recordkit.core.errors import ConflictError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
@@ -27,13 +29,14 @@ from recordkit.reports.figures import fee_figures, kept_figures, kept_trend, loa
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, an_older_version, bill_months, small_estate
 from tests.test_fees_cli import cashier
 
+OFFICE_ZONE = "Asia/Shanghai"  # a new workspace's, and a ledger's opened without one (the office's clock)
 OCTOBER_DAY = dt.date(2026, 10, 15)
 TODAY = dt.date(2026, 11, 20)
 M = MONTHLY["1-1-101"]
 
 
 def _closed_on(ledger: Ledger) -> str:
-    return f"{list_closed(ledger)[-1].closed_at.astimezone():%Y-%m-%d}"
+    return format_stamp(list_closed(ledger)[-1].closed_at, OFFICE_ZONE)[:10]
 
 
 @pytest.fixture
@@ -59,7 +62,7 @@ def test_a_closed_month_is_listed_and_cannot_be_closed_twice_or_before_it_ends(o
     with pytest.raises(ConflictError) as again:
         close_month(october_closed, "2026-10", CASHIER, today=TODAY)
     assert again.value.message == (
-        f"2026-10 已于 {closed.closed_at.astimezone():%Y-%m-%d %H:%M} 由 {CASHIER} 结账，不能重复结账"
+        f"2026-10 已于 {format_stamp(closed.closed_at, OFFICE_ZONE)} 由 {CASHIER} 结账，不能重复结账"
     )
     with pytest.raises(ConflictError) as early:
         close_month(october_closed, "2026-11", CASHIER, today=TODAY)
@@ -417,3 +420,38 @@ def test_a_new_item_cannot_start_in_a_closed_month(cashier: Any) -> None:
     assert len(json.loads(cashier("journal", "list", "--limit", "100000", "--json").stdout)) == before
     added = cashier("fees", "rules", "add", "电梯费", "--kind", "area", "--rate", "0.3", "--from", "2026-11")
     assert added.stdout.strip() == "已新增收费项目 电梯费：0.30 元/㎡·月，自 2026-11 起执行"
+
+
+def test_a_closing_is_shown_on_the_offices_clock_on_a_machine_in_another_zone(
+    cashier: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine whose clock is UTC, with the office in Asia/Shanghai, ``fees close --list`` said 07:36 but
+    the refusals said 已于 2026-12-05 23:36, ``--json`` gave the machine's offset, and a duplicate payment
+    刚收过 at 23:37.  Every moment is now the office's: 23:36 UTC on 5 December is 07:36 on the 6th."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        with time_machine.travel(dt.datetime(2026, 12, 5, 23, 36, tzinfo=dt.UTC), tick=False):
+            assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+            [row] = json.loads(cashier("fees", "close", "--list", "--json").stdout)
+            assert row["closed_at"] == "2026-12-06T07:36:00+08:00"
+            assert "2026-12-06 07:36" in cashier("fees", "close", "--list").stdout
+            paid = cashier("fees", "pay", "1-1-101", "--amount", "100")
+            assert paid.exit_code == 0, paid.output
+            for args, message in (
+                (("fees", "close", "--month", "2026-10"), "2026-10 已于 2026-12-06 07:36 由 测试员 结账，不能重复结账"),
+                (
+                    ("fees", "pay", "1-1-102", "--amount", "50", "--date", "2026-10-20", "--reason", "补录"),
+                    "2026-10 已于 2026-12-06 由 测试员 结账，不能再收日期在 2026-10 的款：结账月份的账目不再改动",
+                ),
+                (
+                    ("fees", "pay", "1-1-101", "--amount", "100"),
+                    "房屋 1-1-101 在 07:36 刚收过一笔 100.00 元（收据 SJ2026-000001）：10 分钟内同一房屋同一金额，"
+                    "可能是重复收款；确实要再收一笔请加 --again",
+                ),
+            ):
+                refused = cashier(*args)
+                assert (refused.exit_code, refused.stderr.strip()) == (8, f"错误：{message}"), args
+    finally:
+        monkeypatch.undo()
+        time.tzset()

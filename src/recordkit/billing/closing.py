@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.balances import store_closing_balances
-from recordkit.core.dates import BUSINESS_YEARS, Month, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, format_stamp, office_time, parse_month
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
+from recordkit.ledger.db import office_zone_of
 from recordkit.ledger.schema import bills, closed_months, payments, receipts, renovations
 
 if TYPE_CHECKING:
@@ -33,10 +34,11 @@ class ClosedMonth:
     closed_at: dt.datetime  # UTC
     closed_by: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, zone: str) -> dict[str, Any]:
+        """The JSON of ``fees close --list``: ``closed_at`` in ISO with the offset of the office's clock ``zone``."""
         return {
             "month": str(self.month),
-            "closed_at": self.closed_at.astimezone().isoformat(timespec="seconds"),
+            "closed_at": office_time(self.closed_at, zone).isoformat(timespec="seconds"),
             "closed_by": self.closed_by,
         }
 
@@ -66,10 +68,15 @@ def closed_from(conn: Connection, first: Month, before: Month | None = None) -> 
     return [_closed(row) for row in conn.execute(query.order_by(closed_months.c.month))]
 
 
-def closed_error(closed: ClosedMonth, what: str) -> ConflictError:
+def _closed_on(conn: Connection, closed: ClosedMonth) -> str:
+    """The day ``closed`` was closed, on the office's clock."""
+    return format_stamp(closed.closed_at, office_zone_of(conn))[:10]
+
+
+def closed_error(conn: Connection, closed: ClosedMonth, what: str) -> ConflictError:
     """The refusal of a change dated in a closed month; ``what`` says what was refused (``收日期在 2026-10 的款``)."""
     return ConflictError(
-        f"{closed.month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账，不能再{what}："
+        f"{closed.month} 已于 {_closed_on(conn, closed)} 由 {closed.closed_by} 结账，不能再{what}："
         "结账月份的账目不再改动"
     )
 
@@ -87,15 +94,15 @@ def blocking_close(closed: Iterable[ClosedMonth], month: Month) -> ClosedMonth |
     return next((each for each in closed if each.month >= month), None)
 
 
-def refusal(closed: ClosedMonth, month: Month, what: str) -> ConflictError:
+def refusal(conn: Connection, closed: ClosedMonth, month: Month, what: str) -> ConflictError:
     """The refusal of a change dated in ``month`` kept by ``closed`` (``first_closed_from``): the month itself
     (``closed_error``) or a later one — closing a month keeps its figures, and its arrears carry every
     earlier month's bills and money, so a month before a closed one does not change either (ledgers closed
     out of order before ``close_month`` required the order)."""
     if closed.month == month:
-        return closed_error(closed, what)
+        return closed_error(conn, closed, what)
     return ConflictError(
-        f"{closed.month} 已于 {closed.closed_at.astimezone():%Y-%m-%d} 由 {closed.closed_by} 结账："
+        f"{closed.month} 已于 {_closed_on(conn, closed)} 由 {closed.closed_by} 结账："
         f"日期在它之前的 {month} 也不能再改动，不能再{what}"
     )
 
@@ -104,7 +111,7 @@ def check_open(conn: Connection, month: Month, what: str) -> None:
     """``ConflictError`` (``refusal``) when ``month`` or a later month is closed."""
     closed = first_closed_from(conn, month)
     if closed is not None:
-        raise refusal(closed, month, what)
+        raise refusal(conn, closed, month, what)
 
 
 # The days money moves on besides bills' months: payments (red reversals among them), voids, deposit refunds.
@@ -174,7 +181,7 @@ def close_month(
         existing = find_closed(conn, [month]).get(month)
         if existing is not None:
             raise ConflictError(
-                f"{month} 已于 {existing.closed_at.astimezone():%Y-%m-%d %H:%M} 由 {existing.closed_by} 结账，不能重复结账"
+                f"{month} 已于 {format_stamp(existing.closed_at, office_zone_of(conn))} 由 {existing.closed_by} 结账，不能重复结账"
             )
         earliest = _earliest_month(conn)
         if earliest is not None:

@@ -37,7 +37,7 @@ from recordkit.core.dates import (
     check_business_day,
     check_not_future,
     chinese_date,
-    office_time,
+    format_stamp,
     parse_month,
 )
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
@@ -46,7 +46,7 @@ from recordkit.core.personal import name_problem
 from recordkit.core.unitcodes import fold_spelling, no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
+from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
 from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, renovations, units
 
 if TYPE_CHECKING:
@@ -334,13 +334,12 @@ def check_at_counter(
     request: PaymentRequest,
     plan: AllocationPlan,
     now: dt.datetime | None = None,
-    zone: str = "Asia/Shanghai",
 ) -> None:
     """The cashier's guards before money is taken (``fees pay``, ``receipt issue``), all ``ConflictError``:
     ``months`` naming a month whose bills are all paid; money that would all become prepayment for a
     unit owing nothing, unless ``prepay`` (or ``months`` names months not billed yet: paying ahead on
     purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again`` — its
-    time on the office's clock (``zone``, ``[office] time_zone``), as the journal shows it."""
+    time on the office's clock (``office_zone_of``), as the journal shows it."""
     amount = format_yuan(request.amount_fen)
     named = list(request.months.months()) if request.months is not None else []
     if named:
@@ -367,7 +366,7 @@ def check_at_counter(
         _SAME_SUM_SINCE, {"unit_id": unit_id, "amount_fen": request.amount_fen, "since": since}
     ).first()
     if earlier is not None:
-        at = office_time(earlier.issued_at, zone).strftime("%H:%M")
+        at = format_stamp(earlier.issued_at, office_zone_of(conn))[-5:]  # the office's clock, not this machine's
         raise ConflictError(
             f"房屋 {code} 在 {at} 刚收过一笔 {amount} 元（收据 {earlier.number}）：10 分钟内同一房屋同一金额，"
             "可能是重复收款；确实要再收一笔请加 --again"
@@ -382,7 +381,6 @@ def issue_payments(
     today: dt.date | None = None,
     counter: bool = False,
     record: bool = True,
-    zone: str = "Asia/Shanghai",
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
@@ -435,7 +433,7 @@ def issue_payments(
             today,
         )
         if (keeper := blocking_close(closed, Month.of(paid_on))) is not None:
-            raise refusal(keeper, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
+            raise refusal(conn, keeper, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
         backdated = paid_on < today
         reason = (request.reason or "").strip()
         if counter and backdated and not reason:
@@ -458,7 +456,7 @@ def issue_payments(
             rest = allocate(plan.prepayment_fen, held, request.months)
             plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
         if counter:
-            check_at_counter(conn, unit.id, unit.code, request, plan, zone=zone)
+            check_at_counter(conn, unit.id, unit.code, request, plan)
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
             allocation_rows.append(
@@ -1032,8 +1030,7 @@ def pay_and_print(
     def payment(conn: Connection, record: bool = True) -> ReceiptView:
         made = request(conn) if callable(request) else request
         settings = workspace.settings.receipt
-        zone = workspace.settings.office.time_zone
-        return issue_payments(conn, settings, operator, [made], today, counter=True, record=record, zone=zone)[0]
+        return issue_payments(conn, settings, operator, [made], today, counter=True, record=record)[0]
 
     return record_and_print(
         workspace,

@@ -494,10 +494,10 @@ def _check_months_open(conn: Connection, item: FeeItem, month: Month, what: str 
     following = [rate.effective_from for rate in item.rates if rate.effective_from > month]
     what = what or f"从 {month} 起调整“{item.name}”的标准"
     if closed := closed_from(conn, month, min(following) if following else None):
-        refused = closed_error(closed[0], what)
+        refused = closed_error(conn, closed[0], what)
     elif later := closed_from(conn, month):
         # The rate's months are open, but a later month is closed: its arrears carry these months' bills.
-        refused = refusal(later[0], month, what)
+        refused = refusal(conn, later[0], month, what)
     else:
         return
     # The month after the last closed one: from there on every month is open, whatever rates follow.

@@ -511,11 +511,11 @@ def fees_close(
             f"作废该月的收据会开日期为当天的红冲收据"
         )
         return
-    rows = [closed.to_dict() for closed in list_closed(app_state.ledger())]
+    zone = app_state.workspace().settings.office.time_zone
+    rows = [closed.to_dict(zone) for closed in list_closed(app_state.ledger())]
     if as_json:
         print_json(rows)
         return
-    zone = app_state.workspace().settings.office.time_zone
     table = new_table("月份", "结账时间", "经办人", title=f"已结账 {len(rows)} 个月")
     for row in rows:
         table.add_row(row["month"], format_stamp(row["closed_at"], zone), row["closed_by"])

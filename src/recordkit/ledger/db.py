@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.atomic import PRIVATE
-from recordkit.core.config import check_schema_name
+from recordkit.core.config import OfficeSettings, check_schema_name
 from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
 from recordkit.core.unitcodes import no_such_unit
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
@@ -264,9 +264,19 @@ class Ledger:
     """An open ledger database.  Create with ``open_ledger``; close with ``close()``."""
 
     def __init__(
-        self, url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True, schema: str = ""
+        self,
+        url: str,
+        *,
+        busy_timeout: int = 30,
+        migrate: bool = True,
+        create: bool = True,
+        schema: str = "",
+        time_zone: str = OfficeSettings.time_zone,
     ) -> None:
         self.url = normalise_url(url)
+        #: The office's clock (``[office] time_zone``): a message written under a connection of this ledger shows
+        #: a stored moment on it (``office_zone_of``), whatever this machine's zone.
+        self.time_zone = time_zone
         self.busy_timeout = busy_timeout
         self.create = create
         check_schema_name(schema)
@@ -446,6 +456,7 @@ class Ledger:
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.info[_OFFICE_ZONE] = self.time_zone
             with conn.begin():
                 yield conn
 
@@ -491,7 +502,9 @@ class Ledger:
                 if isinstance(err.__cause__, OSError) and self.read_only():
                     raise self._read_only_refusal() from err
                 raise
-        return stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
+        conn = stack.enter_context(self.engine.connect()).execution_options(recordkit_write=True)
+        conn.info[_OFFICE_ZONE] = self.time_zone
+        return conn
 
     def _lock_postgres(self, conn: Connection) -> None:
         # PostgreSQL grants an advisory lock to its waiters in the order they asked: a fair queue.
@@ -1291,8 +1304,23 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]
     conn.exec_driver_sql(sql, params)
 
 
+# The key of ``Ledger.time_zone`` in a connection's ``info``.
+_OFFICE_ZONE = "recordkit_office_zone"
+
+
+def office_zone_of(conn: Connection) -> str:
+    """The office's time zone of the ledger ``conn`` belongs to (``Ledger.time_zone``)."""
+    return str(conn.info.get(_OFFICE_ZONE, OfficeSettings.time_zone))
+
+
 def open_ledger(
-    url: str, *, busy_timeout: int = 30, migrate: bool = True, create: bool = True, schema: str = ""
+    url: str,
+    *,
+    busy_timeout: int = 30,
+    migrate: bool = True,
+    create: bool = True,
+    schema: str = "",
+    time_zone: str = OfficeSettings.time_zone,
 ) -> Ledger:
     """Open the ledger at ``url`` (in PostgreSQL ``schema`` when given), migrating it on first use.
 
@@ -1301,7 +1329,7 @@ def open_ledger(
     on PostgreSQL the schema and its tables), which is how commands that only read open it.  A
     schema PostgreSQL would not take as written, or one with a SQLite ledger, is a ``ConfigError``.
     """
-    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create, schema=schema)
+    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create, schema=schema, time_zone=time_zone)
 
 
 def open_workspace_ledger(workspace: Workspace, *, migrate: bool = True, create: bool = True) -> Ledger:
@@ -1314,4 +1342,5 @@ def open_workspace_ledger(workspace: Workspace, *, migrate: bool = True, create:
         migrate=migrate,
         create=create,
         schema=database.schema,
+        time_zone=workspace.settings.office.time_zone,
     )
