@@ -732,6 +732,18 @@ def test_cli_the_signing_date_opens_no_later_month(run_cli: Any, workspace: Work
     )
     assert not (workspace.root / "records/generated/报表").exists()
 
+    # ``--date 2099-01-01`` (a typo) was printed on the summary, exit 0: a day not come yet is refused.
+    today = dt.date.today()
+    for later in (today + dt.timedelta(days=1), dt.date(2099, 1, 1)):
+        result = run_cli("report", "monthly", "--month", "2026-01", "--date", later.isoformat())
+        assert (result.exit_code, result.stdout, result.stderr.strip()) == (
+            5,
+            "",
+            f"错误：落款日期 {later.isoformat()} 晚于今天（{today.isoformat()}）："
+            "落款写签字的那天（默认今天），不能写以后的日子",
+        )
+    assert not (workspace.root / "records/generated/报表").exists()
+
     result = run_cli("report", "monthly", "--month", "2026-01", "--date", "2026-01-20")
     assert result.exit_code == 0, result.output
     # A month long over: its figures run to its end, whatever day the summary is signed.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from recordkit.core.atomic import PRIVATE, replacing, saved, write_bytes
-from recordkit.core.dates import Month, check_month_begun, format_stamp, parse_month
+from recordkit.core.dates import Month, check_month_begun, check_not_future, format_stamp, parse_month
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
 from recordkit.documents.generated import FileRecord, record_files
@@ -83,7 +83,7 @@ def monthly_report(
     made is reported in ``pdf_problem`` and the .xlsx/.docx stand.  ``signed`` is the date the summary
     is signed with (today unless given): the paper's date only, never the day the figures run to, which
     is ``today``.  Raises ``ValidationError`` for a malformed or future month, or a signing date before
-    the month began.
+    the month began or after ``today``.
     """
 
     today = today or dt.date.today()
@@ -93,6 +93,7 @@ def monthly_report(
         raise ValidationError(
             f"落款日期 {signed.isoformat()} 早于报表月份 {month}：{month} 的报表只能写 {month.first_day().isoformat()} 或以后的日期"
         )
+    check_not_future(signed, "落款日期", "落款写签字的那天（默认今天），不能写以后的日子", today)
     settings = workspace.settings
     # The drawing modules (openpyxl, python-docx: about half a second) load in a thread while the
     # ledger is read: SQLite works without holding the interpreter's lock.
