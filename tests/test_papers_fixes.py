@@ -90,3 +90,17 @@ def test_a_batch_set_name_the_template_does_not_use_is_refused_once(run_cli: Any
         "错误：模板“装修违规整改通知”没有用到变量“备注”。需要用 --set 填写的变量：整改期限、违规事项"
     ]
     assert generated(imported) == []
+
+
+# -- 2. a full-width ＝ in --set ------------------------------------------------------------------
+
+
+def test_a_full_width_equals_sign_in_set_splits_name_from_value(run_cli: Any, imported: Workspace) -> None:
+    # A Chinese input method types ＝; the first sign, of either width, ends the name.
+    result = run_cli(
+        "notice", "make", "温馨提示", "--unit", "1-1-101", "--set", "提示内容＝水温=40度＝请注意", "--date", "2026-12-05"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (notice,) = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert "水温=40度＝请注意" in all_text(notice)
+    assert "提示内容" not in all_text(notice)
