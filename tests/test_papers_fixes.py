@@ -6,6 +6,7 @@ typed by hand."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,23 @@ def test_a_full_width_equals_sign_in_set_splits_name_from_value(run_cli: Any, im
     (notice,) = [path for path in generated(imported) if path.suffix == ".docx"]
     assert "水温=40度＝请注意" in all_text(notice)
     assert "提示内容" not in all_text(notice)
+
+
+# -- 3. a carrier of punctuation only -------------------------------------------------------------
+
+
+def test_an_exit_pass_carrier_with_no_letter_is_refused(run_cli: Any, imported: Workspace) -> None:
+    for carrier in (",,", "——", "123"):
+        result = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--carrier", carrier)
+        assert result.exit_code == 5, result.output
+        assert result.stderr.splitlines() == [
+            f"错误：携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；"
+            "业主本人带出的，不写 --carrier"
+        ]
+    assert generated(imported) == []
+    # A name in letters is a name; the first number is still the first.
+    result = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--carrier", "Li Lei")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"已开具出门条 CM\d{4}-000001（1-1-101）", result.stdout), result.stdout  # no number used up
+    (exit_pass,) = generated(imported)
+    assert "Li Lei" in all_text(exit_pass)

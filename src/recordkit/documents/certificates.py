@@ -203,6 +203,11 @@ def _exit_arrears(ledger: Ledger, code: str, today: dt.date, despite: str | None
     return {"arrears_fen": owed_fen, "despite_arrears": despite.strip()}
 
 
+def _has_letter(name: str) -> bool:
+    """Whether ``name`` holds a letter or a Chinese character (Unicode's letters), as any name does."""
+    return any(unicodedata.category(char).startswith("L") for char in name)
+
+
 def make_certificate(
     workspace: Workspace,
     ledger: Ledger,
@@ -230,7 +235,7 @@ def make_certificate(
     ``despite_arrears``, the reason it is let out anyway, which its journal entry keeps with the sum
     owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
     than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
-    character, or with a blank ``despite_arrears``, a 居住证明 dated before the unit's move-in, or
+    character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a 居住证明 dated before the unit's move-in, or
     dated after ``now`` or outside the office's years (``[receipt]
     first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
@@ -255,6 +260,12 @@ def make_certificate(
         carrier = (carrier or "").strip() or None
         if carrier is not None and (reason := name_problem(carrier)) is not None:
             raise ValidationError(f"携物人：{reason}")
+        if carrier is not None and not _has_letter(carrier):
+            # ",," or "——" would print as the name of whoever takes the goods out past the gate.
+            raise ValidationError(
+                f"携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；"
+                "业主本人带出的，不写 --carrier"
+            )
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)
