@@ -264,6 +264,12 @@ BAD_PASSES = [
         "错误：第 2 个工人（李四）的身份证号有误：身份证号校验位错误",
     ),
     (
+        # One ID number given twice in one command: not a pass already held, so no --reissue advice.
+        ("--worker", f"张三,{ID_ZHANG}", "--worker", f"李四,{ID_ZHANG},木工"),
+        5,
+        "错误：第 1 个工人（张三）和第 2 个工人（李四）的身份证号相同：同一人只能有一张出入证，请核对身份证号后再发放",
+    ),
+    (
         ("--worker", "王五"),
         5,
         "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种",
@@ -293,6 +299,28 @@ def test_bad_pass_requests_issue_nothing(
     assert (result.exit_code, result.stderr.strip()) == (code, message)
     assert "51010719750923612X" not in result.stderr
     assert _journal_size(desk) == before and _generated(workspace) == files
+
+
+def test_a_worker_whose_pass_is_reissued_in_the_same_command_gets_no_second_pass(
+    desk: Any, workspace: Workspace
+) -> None:
+    _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    first = desk("renovation", "pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-01")
+    assert first.exit_code == 0, first.output
+    before, files = _journal_size(desk), _generated(workspace)
+    both = desk(
+        "renovation", "pass", "ZX2026-0001", "--reissue", "ZX2026-0001-01", "--reason", "遗失",
+        "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-02",
+    )  # fmt: skip
+    assert (both.exit_code, both.stderr.strip()) == (
+        5,
+        "错误：第 1 个工人（张三）的身份证号与本次补发的出入证 ZX2026-0001-01（张三）相同："
+        "补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    [listed] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert [(p["number"], p["status"]) for p in listed["passes"]] == [("ZX2026-0001-01", "有效")]
 
 
 def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspace) -> None:

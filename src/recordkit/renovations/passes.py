@@ -67,6 +67,20 @@ def _unpaid_refusal(renovation: Renovation) -> str:
     )
 
 
+def _check_one_pass_each(workers: Sequence[Worker]) -> None:
+    """``ValidationError`` naming both when two ``--worker`` of one command give one ID number: one
+    person would get two passes, or one worker's number was typed for another's."""
+    first: dict[str, int] = {}
+    for position, worker in enumerate(workers, start=1):
+        if worker.id_number in first:
+            earlier = first[worker.id_number]
+            raise ValidationError(
+                f"第 {earlier} 个工人（{workers[earlier - 1].name}）和第 {position} 个工人（{worker.name}）"
+                "的身份证号相同：同一人只能有一张出入证，请核对身份证号后再发放"
+            )
+        first[worker.id_number] = position
+
+
 @dataclass
 class PassChanges:
     """What one ``renovation pass`` did: passes issued (new and reissued) and cancelled."""
@@ -110,7 +124,8 @@ def _change_passes_in(
     ``today`` (``ValidationError`` when it is after ``now``, the real day, default the computer's, or
     before the registration).
 
-    Every worker spec is checked first (``ValidationError`` naming which one).  Cancelling or
+    Every worker spec is checked first (``ValidationError`` naming which one, or naming both when two
+    give one ID number, or one gives the number of a pass this command reissues).  Cancelling or
     reissuing needs a ``reason``; an unknown or already cancelled pass is refused.  A pass is issued
     (new or reissued) only once the deposit and the waste-removal fee are paid: ``ConflictError``
     naming what is owed, unless ``unpaid``, in which case each pass's journal row keeps what was
@@ -121,6 +136,7 @@ def _change_passes_in(
         today or dt.date.today(), "办理日期", "出入证按办理的那天发放、注销、补发；开工前发的证自开工日起有效", now
     )
     parsed = [parse_worker(text, position) for position, text in enumerate(workers, start=1)]
+    _check_one_pass_each(parsed)
     if not (parsed or cancel or reissue):
         raise UsageError("请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发")
     reason = reason.strip()
@@ -148,9 +164,17 @@ def _change_passes_in(
             raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
         if found.status != "valid":
             raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
-    # One valid pass per person: the new workers against the passes that stay valid.
+    # One valid pass per person: the new workers against the passes this command reissues, and
+    # against the passes that stay valid.
+    reissued = {by_number[n].id_number: by_number[n] for n in to_reissue}
     holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
     for position, worker in enumerate(parsed, start=1):
+        if worker.id_number in reissued:
+            old = reissued[worker.id_number]
+            raise ValidationError(
+                f"第 {position} 个工人（{worker.name}）的身份证号与本次补发的出入证 {old.number}（{old.worker}）相同："
+                "补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker"
+            )
         if worker.id_number in holders:
             raise ConflictError(
                 f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
