@@ -804,6 +804,26 @@ def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, wo
     )
 
 
+def test_a_renovation_payment_dated_before_its_registration_is_refused(desk: Any, workspace: Workspace) -> None:
+    # Registered on 2026-11-23: a deposit taken on 2026-11-20 would be money for works nobody had
+    # registered, its receipt numbered and its day's cash report changed.
+    _register(desk)
+    before, files = _journal_size(desk), _generated(workspace)
+    early = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-20", "--reason", "补录")
+    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+        5,
+        "",
+        "错误：收款日期 2026-11-20 早于装修登记的日期 2026-11-23：请检查 --date",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert row["due_fen"] == 250000
+    # The registration's own day is fine, and the receipt is the first.
+    paid = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    assert "收据编号 SJ2026-000001" in paid.stdout
+
+
 def test_nothing_of_a_renovation_is_dated_before_its_registration_or_its_last_inspection(desk: Any) -> None:
     # Registered on 2026-11-23: an inspection or a pass dated 2026-11-20 (a slip of the --date) was
     # recorded, the ledger saying the works passed before anyone registered them.

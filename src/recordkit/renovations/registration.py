@@ -35,6 +35,7 @@ from recordkit.renovations.records import (
     REGISTRATION_TEMPLATE,
     UNDER_WAY,
     Renovation,
+    check_not_before_registration,
     find_renovation_row,
     format_hours,
     get_renovation,
@@ -357,13 +358,16 @@ def charges_request(
     again: bool = False,
     reason: str | None = None,
 ) -> PaymentRequest:
-    """The payment of what is still due on a renovation, read inside the caller's ledger write."""
+    """The payment of what is still due on a renovation, read inside the caller's ledger write;
+    ``ValidationError`` for a payment dated before the registration that charged it."""
 
     renovation = load_renovation(conn, find_renovation_row(conn, number))
     if renovation.status == "refunded":
         raise ConflictError(f"装修登记 {renovation.number} 的押金已退还，不能再收费")
     if renovation.due_fen <= 0:
         raise ConflictError(f"装修登记 {renovation.number} 的押金和垃圾清运费已缴清，无需再收")
+    if paid_on is not None:  # money for works nobody had registered yet: a slip of --date
+        check_not_before_registration(renovation, paid_on, "收款日期")
     wanted = frozenset(b for b in (renovation.deposit_bill_id, renovation.waste_bill_id) if b is not None)
     return PaymentRequest(
         renovation.unit,
