@@ -125,3 +125,28 @@ def test_an_exit_pass_carrier_with_no_letter_is_refused(run_cli: Any, imported: 
     assert re.search(r"已开具出门条 CM\d{4}-000001（1-1-101）", result.stdout), result.stdout  # no number used up
     (exit_pass,) = generated(imported)
     assert "Li Lei" in all_text(exit_pass)
+
+
+# -- 6. a notice dated outside the office's years -------------------------------------------------
+
+
+def test_a_notice_dated_outside_the_office_years_is_refused(run_cli: Any, imported: Workspace) -> None:
+    # [receipt] first_year–last_year is 2000–2099 by default, as cert make checks its date.
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx", ["房号", "违规事项", "整改期限"], [["1-1-101", "占用消防通道", "2月1日"]]
+    )
+    for args, day in (
+        (("notice", "make", "温馨提示", "--unit", "1-1-101", "--set", "提示内容=注意防火"), "1990-01-01"),
+        (("notice", "batch", "装修违规整改通知", str(sheet)), "1999-12-31"),
+        (("notice", "remind", "--building", "1"), "2100-01-01"),
+    ):
+        result = run_cli(*args, "--date", day)
+        assert (result.exit_code, result.stdout) == (5, ""), result.output
+        assert result.stderr.splitlines() == [f"错误：通知日期 {day} 不在 2000–2099 年之间：请检查年份"]
+    assert generated(imported) == []
+    dated = run_cli(
+        "notice", "make", "温馨提示", "--unit", "1-1-101", "--set", "提示内容=注意防火", "--date", "2000-01-01"
+    )
+    assert dated.exit_code == 0, dated.output
+    (notice,) = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert "2000年1月1日" in all_text(notice)

@@ -24,7 +24,15 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from recordkit.billing.allocations import Credit, prepayment_credits
 from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
 from recordkit.core.atomic import saved
-from recordkit.core.dates import Month, MonthRange, chinese_date, find_date, next_month_day, parse_month
+from recordkit.core.dates import (
+    Month,
+    MonthRange,
+    check_business_day,
+    chinese_date,
+    find_date,
+    next_month_day,
+    parse_month,
+)
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -358,6 +366,13 @@ def recipient_of(
     return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners.get(code, ()) if owner else ())
 
 
+def notice_day(workspace: Workspace, today: dt.date | None) -> dt.date:
+    """The date a notice prints (``--date``, default today); ``ValidationError`` outside the office's
+    years (``[receipt] first_year``–``last_year``), as a certificate's date: 1990-01-01 is a typo."""
+    settings = workspace.settings.receipt
+    return check_business_day(today or dt.date.today(), "通知日期", (settings.first_year, settings.last_year))
+
+
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
     library = library or TemplateLibrary.for_workspace(workspace)
     return printable(library, name), library
@@ -389,7 +404,7 @@ def make_notices(
     (``ValidationError``).
     """
 
-    today = today or dt.date.today()
+    today = notice_day(workspace, today)
     template, library = _template(workspace, template_name, library)
     check_values(template, provided_variables(template.name), values)
     common = common_context(workspace, today)
@@ -627,7 +642,7 @@ def batch_notices(
     variable uses (备注, 联系电话) is left out and said once in ``NoticeBatch.warnings``, as the roster
     import names the columns it does not read, and so are the 合计/小计 rows left out."""
 
-    today = today or dt.date.today()
+    today = notice_day(workspace, today)
     template, library = _template(workspace, template_name, library)
     provided = provided_variables(template.name)
     check_names(template, provided, values)
@@ -841,7 +856,7 @@ def remind(
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
     as_of = as_of or dt.date.today()
-    today = today or dt.date.today()
+    today = notice_day(workspace, today)
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
         (row for row in list_arrears(ledger, as_of, min_months=min_months, building=building) if row.owner),
