@@ -150,3 +150,32 @@ def test_a_notice_dated_outside_the_office_years_is_refused(run_cli: Any, import
     assert dated.exit_code == 0, dated.output
     (notice,) = [path for path in generated(imported) if path.suffix == ".docx"]
     assert "2000年1月1日" in all_text(notice)
+
+
+# -- 7. templates check of a file outside templates/ ----------------------------------------------
+
+
+def test_templates_check_of_a_file_outside_templates_suggests_its_path(
+    run_cli: Any, imported: Workspace, tmp_path: Path
+) -> None:
+    from tests.test_templates import make_docx
+
+    broken = "{% if 称呼 %}没有结束"
+    reason = f"模板“燃气检修通知”的占位符写法有误：正文段落“{broken}”：{{% if %}} 没有对应的 {{% endif %}}。"
+    outside = make_docx(tmp_path / "燃气检修通知.docx", broken)
+    result = run_cli("templates", "check", str(outside))
+    assert result.exit_code == 5
+    assert (
+        f"[错误] {reason}请在 Word 里改正后再试，或运行 recordkit templates check {outside}"
+        in result.stdout.splitlines()
+    )
+    # A path with a space is quoted, so that it can be pasted back.
+    (tmp_path / "我的 通知").mkdir()
+    spaced = make_docx(tmp_path / "我的 通知" / "燃气检修通知.docx", broken)
+    result = run_cli("templates", "check", str(spaced))
+    assert f"或运行 recordkit templates check '{spaced}'" in result.stdout
+    # A file in templates/ is found by its name.
+    imported.templates_dir.mkdir(exist_ok=True)
+    inside = make_docx(imported.templates_dir / "燃气检修通知.docx", broken)
+    result = run_cli("templates", "check", str(inside))
+    assert "或运行 recordkit templates check 燃气检修通知" in result.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
@@ -134,6 +135,10 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     """
 
     name, path, origin = resolve(library, name_or_file)
+    # A file its name would not find again (outside templates/, or another template of its name there)
+    # is checked again by its path, as given.
+    found_by_name = origin == ORIGIN_BUILTIN or _same_file(library.office_path(name), path)
+    check_as = name if found_by_name else _as_typed(readable_name(name_or_file))
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
@@ -143,7 +148,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     report.findings += _comments(path)
     report.findings += _merge_fields(path)
     try:
-        template = Template.load(path, name=name, origin=origin)
+        template = Template.load(path, name=name, origin=origin, check_as=check_as)
     except TemplateError as err:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
@@ -190,6 +195,11 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     return report
 
 
+def _as_typed(path: str) -> str:
+    """``path`` as a shell takes it back: quoted when it holds a space or a character the shell reads."""
+    return shlex.quote(path) if re.search(r"""[\s'"\\$`&|;<>()*?\[\]#~!{}]""", path) else path
+
+
 def _same_file(one: Path | None, other: Path) -> bool:
     try:
         return one is not None and one.samefile(other)
@@ -213,7 +223,7 @@ def printable(library: TemplateLibrary, name: str) -> Template:
         first = refusals[0]
         raise TemplateError(
             f"模板“{template.name}”的{first.where}：{first.message}。"
-            f"改正后再用（recordkit templates check {template.name} 列出全部问题）"
+            f"改正后再用（{template.check_command} 列出全部问题）"
         )
     return template
 

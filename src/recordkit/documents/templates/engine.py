@@ -452,6 +452,9 @@ class Template:
     name: str
     path: Path
     origin: str
+    #: What ``templates check`` is given to find this template again: its name, or — a file outside
+    #: templates/, whose name would find another template or none — its path as the clerk wrote it.
+    check_as: str = ""
     _parts: list[_Part] = field(default_factory=list, repr=False)
     _shell: bytes = field(default=b"", repr=False)
     #: The drawing ids of the parts other than the body (a logo in the header), which a merged file keeps.
@@ -468,19 +471,25 @@ class Template:
     _range_ids: frozenset[int] = field(default=frozenset(), repr=False)
 
     @classmethod
-    def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE) -> Template:
-        """Read and compile a .docx template.
+    def load(cls, path: Path, name: str | None = None, origin: str = ORIGIN_OFFICE, check_as: str = "") -> Template:
+        """Read and compile a .docx template; ``check_as`` is what its messages tell the clerk to give
+        ``templates check`` (by default its name).
 
         Raises ``NotFoundError`` when the file is missing and ``TemplateError`` when it is
         not a .docx or its Jinja does not parse (naming the paragraph).
         """
         if not path.is_file():
             raise NotFoundError(f"找不到模板文件 {path}")
-        template = cls(name=name or path.stem, path=path, origin=origin)
+        template = cls(name=name or path.stem, path=path, origin=origin, check_as=check_as)
         template._read()
         for part in template._parts:
             part.template = template._compile(part)
         return template
+
+    @property
+    def check_command(self) -> str:
+        """The command that checks this template: ``recordkit templates check 停水通知``."""
+        return f"recordkit templates check {self.check_as or self.name}"
 
     def _read(self) -> None:
         # A clerk's 批注 ("记得改日期") is a note on the template, never on an owner's paper; pictures
@@ -599,7 +608,7 @@ class Template:
         """The clerk's line for a placeholder written wrong: the template, the paragraph, the reason."""
         return (
             f"模板“{self.name}”的占位符写法有误：{self._placement(part, lineno)}："
-            f"{reason}。请在 Word 里改正后再试，或运行 recordkit templates check {self.name}"
+            f"{reason}。请在 Word 里改正后再试，或运行 {self.check_command}"
         )
 
     @staticmethod
@@ -651,10 +660,7 @@ class Template:
         """The clerk's line for what the sandbox refused, naming the paragraph (never Jinja's English)."""
         uses = self.unsafe_uses()
         if not uses:
-            return (
-                f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝："
-                f"请运行 recordkit templates check {self.name} 查看是哪一段"
-            )
+            return f"模板“{self.name}”用到了模板沙箱不允许的写法，已拒绝：请运行 {self.check_command} 查看是哪一段"
         placement, attribute = uses[0]
         return f"模板“{self.name}”的{placement}访问“{attribute}”，模板沙箱不允许，已拒绝：模板里只能使用普通变量"
 
@@ -746,7 +752,7 @@ class Template:
         what = "除数是 0" if isinstance(err, ZeroDivisionError) else "用到的值不能这样计算，例如文字加数字"
         return (
             f"模板“{self.name}”{where}无法填写：这一段的计算出错（{what}）。--set 填写的值都是文字，"
-            f"要当数字计算请写成 {{{{ 户数|int + 1 }}}} 这样，改正后再用 recordkit templates check {self.name} 检查"
+            f"要当数字计算请写成 {{{{ 户数|int + 1 }}}} 这样，改正后再用 {self.check_command} 检查"
         )
 
     def _not_text_refusal(self, part: _Part, err: NotText) -> str:
@@ -846,13 +852,13 @@ class Template:
         if not fields:  # filling: Jinja says only which field, not whose
             return (
                 f"模板“{self.name}”用到了没有提供的变量或字段“{field}”。请检查名称是否写错，"
-                f"改正后再用 recordkit templates check {self.name} 检查"
+                f"改正后再用 {self.check_command} 检查"
             )
         close = difflib.get_close_matches(field, fields, n=1, cutoff=0.0)
         hint = f"（是不是 {close[0]}？）" if close else ""
         return (
             f"模板“{self.name}”的表格用到了没有的字段“{field}”{hint}。表格每行的字段：{'、'.join(fields)}，"
-            f"改正后再用 recordkit templates check {self.name} 检查"
+            f"改正后再用 {self.check_command} 检查"
         )
 
     def render_bytes(self, context: Mapping[str, Any]) -> bytes:
