@@ -84,6 +84,15 @@ BAD_REGISTRATIONS = [
     (("1-1-101",), {"--hours": "18:00-8:00"}, 5, "错误：施工时间“18:00-8:00”的开始时刻不早于结束时刻"),
     (("1-1-101",), {"--phone": "110"}, 5, "错误：联系电话“110”不是有效的手机号或固定电话"),
     (("1-1-101",), {"--manager": " "}, 5, "错误：现场负责人不能为空：请用 --manager 写明姓名"),
+    # A year typed wrong: works of two centuries, as an extension past three years is refused.
+    (
+        ("1-1-101",),
+        {"--end": "2227-01-31"},
+        5,
+        "错误：完工日期 2227-01-31 距开工日期 2026-12-01 超过三年：请检查 --end",
+    ),
+    # Refused as a date, not sent to add a fee rule "from 1990-01" (the registration number's year).
+    (("1-1-101",), {"--date": "1990-11-23"}, 5, "错误：登记日期 1990-11-23 不在 2000–2099 年之间：请检查年份"),
 ]
 
 
@@ -802,6 +811,21 @@ def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, wo
         6,
         "错误：没有编号为 ZX2026-0009 的装修登记：请用 recordkit renovation list 查看",
     )
+
+
+def test_an_agreement_dated_outside_the_office_years_is_refused(desk: Any, workspace: Workspace) -> None:
+    _register(desk)
+    before, files = _journal_size(desk), _generated(workspace)
+    typo = desk("renovation", "agreement", "ZX2026-0001", "--date", "1990-11-20")
+    assert (typo.exit_code, typo.stdout, typo.stderr.strip()) == (
+        5,
+        "",
+        "错误：签订日期 1990-11-20 不在 2000–2099 年之间：请检查年份",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    # Signed before the registration (2026-11-23) is still fine.
+    early = desk("renovation", "agreement", "ZX2026-0001", "--date", "2026-11-20")
+    assert early.exit_code == 0, early.output
 
 
 def test_a_renovation_payment_dated_before_its_registration_is_refused(desk: Any, workspace: Workspace) -> None:

@@ -12,13 +12,17 @@ from recordkit.core.dates import parse_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.schema import renovations
-from recordkit.renovations.records import STATUS_LABELS, UNDER_WAY, Renovation, find_renovation_row, load_renovation
+from recordkit.renovations.records import (
+    LONGEST_DAYS,
+    STATUS_LABELS,
+    UNDER_WAY,
+    Renovation,
+    find_renovation_row,
+    load_renovation,
+)
 
 if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
-
-#: The longest a renovation may be extended to, counted from its start (a year typed wrong, 2207 for 2027).
-LONGEST_DAYS = 3 * 366
 
 
 def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str) -> Renovation:

@@ -384,6 +384,11 @@ def find_renovation_row(conn: Connection, number: str) -> Any:
     return row
 
 
+#: The longest a renovation's works may run, registered or extended, counted from its start (a year typed
+#: wrong, 2207 for 2027).
+LONGEST_DAYS = 3 * 366
+
+
 def check_not_before_registration(renovation: Renovation, day: dt.date, what: str) -> None:
     """``ValidationError`` when ``day`` (an inspection's, a pass's) comes before the renovation was
     registered: a slip of ``--date`` would have the works inspected or passed before they were known."""

@@ -12,7 +12,7 @@ from recordkit.billing.allocations import apply_prepayments
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
 from recordkit.billing.rules import bill_amount, load_items
-from recordkit.core.dates import Month, check_not_future, parse_date
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_problem, validate_phone
@@ -32,6 +32,7 @@ from recordkit.renovations.paper import paper_context
 from recordkit.renovations.records import (
     AGREEMENT_TEMPLATE,
     DOCUMENT_KIND,
+    LONGEST_DAYS,
     REGISTRATION_TEMPLATE,
     UNDER_WAY,
     Renovation,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.billing.receipts import ReceiptView
-    from recordkit.core.config import ReceiptSettings, RenovationSettings
+    from recordkit.core.config import ReceiptSettings, RenovationSettings, Settings
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
@@ -114,10 +115,11 @@ def register(
     rounding: str = "half_up",
     today: dt.date | None = None,
     now: dt.date | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> Renovation:
     """See ``_register_in``; in its own ledger write."""
     with ledger.write() as conn:
-        return _register_in(conn, settings, operator, request, rounding, today, now)
+        return _register_in(conn, settings, operator, request, rounding, today, now, years)
 
 
 def _register_in(
@@ -128,14 +130,16 @@ def _register_in(
     rounding: str = "half_up",
     today: dt.date | None = None,
     now: dt.date | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> Renovation:
     """Register a renovation on ``today`` (``renovation register``) and bill its deposit and waste-removal fee.
 
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
     of this month on the unit, in the same transaction as the registration; the unit's
     prepayment pays the waste-removal fee as it pays any new bill, never the deposit.  Raises
-    ``ValidationError`` for bad dates (the end before the start, ``today`` after ``now``, the real day,
-    default the computer's), hours, phone or empty names;
+    ``ValidationError`` for bad dates (the end before the start or more than three years after it,
+    ``today`` after ``now``, the real day, default the computer's, or outside ``years``, the office's
+    ``[receipt] first_year``–``last_year``), hours, phone or empty names;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.
@@ -144,6 +148,9 @@ def _register_in(
     today = check_not_future(
         today or dt.date.today(), "登记日期", "不能登记未来日期的装修，业主来办理的那天再登记", now
     )
+    # The date gives the number its year (ZX1990-0001) and the charges their month: one outside the
+    # office's years is a typo, refused before it sends the clerk to add a fee rule of 1990.
+    check_business_day(today, "登记日期", years)
     code = str(parse_unit_code(request.unit))
     contractor, manager, items = request.contractor.strip(), request.manager.strip(), request.items.strip()
     if not contractor:
@@ -160,6 +167,8 @@ def _register_in(
     start, end = parse_date(request.start, "开工日期"), parse_date(request.end, "完工日期")
     if end < start:
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
+    if (end - start).days > LONGEST_DAYS:  # as an extension is refused: a year typed wrong
+        raise ValidationError(f"完工日期 {end.isoformat()} 距开工日期 {start.isoformat()} 超过三年：请检查 --end")
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
     # The two charges are bills of the registration's month: a closed month takes no new bill
@@ -441,6 +450,11 @@ def _registration_paper(workspace: Workspace, renovation: Renovation) -> Documen
     )
 
 
+def _years(settings: Settings) -> tuple[int, int]:
+    """The office's years (``[receipt] first_year``–``last_year``): a dated paper outside them is a typo."""
+    return settings.receipt.first_year, settings.receipt.last_year
+
+
 def register_and_print(
     workspace: Workspace,
     ledger: Ledger,
@@ -457,7 +471,9 @@ def register_and_print(
         workspace,
         ledger,
         REGISTRATION_TEMPLATE,
-        lambda conn: _register_in(conn, settings.renovation, operator, request, settings.fees.rounding, today, now),
+        lambda conn: _register_in(
+            conn, settings.renovation, operator, request, settings.fees.rounding, today, now, _years(settings)
+        ),
         lambda _conn, renovation: _registration_paper(workspace, renovation),
         operator=operator,
         kind=DOCUMENT_KIND,
@@ -471,6 +487,8 @@ def write_agreement(
     """The 装饰装修管理协议 .docx of a renovation, dated ``today`` (default: the day it was
     registered, when the three parties sign it); ``NotFoundError`` for an unknown number."""
 
+    if today is not None:  # signed before the registration or not, never in another century
+        check_business_day(today, "签订日期", _years(workspace.settings))
     renovation = get_renovation(ledger, number)
     return generate(
         workspace,
