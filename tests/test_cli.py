@@ -580,3 +580,12 @@ def test_a_key_with_no_journal_says_so(run_cli: Any, imported: Path) -> None:
     result = run_cli("journal", "list", "--key", "9-9-9999")
     assert result.exit_code == 0
     assert "操作日志里没有“9-9-9999”的记录" in result.stdout
+
+
+@pytest.mark.parametrize("typed", ["", "  ", "\u3000"])
+def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path, typed: str) -> None:
+    """``journal list --key "$UNIT"`` with the variable unset listed the whole journal, as if the clerk had asked
+    for everything: an empty (or blank) --key is refused, exit 2, nothing listed."""
+    result = run_cli("journal", "list", "--key", typed)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "错误：--key 是空的：请写明要看的对象，例如房号 3-2-1201；看全部日志请不写 --key\n"

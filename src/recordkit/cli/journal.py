@@ -119,8 +119,13 @@ def journal_list(
     """
     from recordkit.archive.numbers import item_numbers
     from recordkit.core.dates import format_stamp
+    from recordkit.core.errors import UsageError
     from recordkit.ledger import journal
 
+    if key is not None and not key.strip():
+        # A script's variable left unset (--key "$UNIT") is not "no filter": listing everything would answer a
+        # question the clerk did not ask.
+        raise UsageError("--key 是空的：请写明要看的对象，例如房号 3-2-1201；看全部日志请不写 --key")
     app_state = state(ctx)
     settings = app_state.workspace().settings
     zone = settings.office.time_zone
