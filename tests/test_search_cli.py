@@ -174,6 +174,21 @@ def test_a_unit_the_ledger_does_not_have_is_named_not_answered_not_found(filed: 
     assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["HT-2025-00001"]
 
 
+def test_an_owner_the_ledger_does_not_have_is_named_not_answered_not_found(filed: Workspace, run_cli: Any) -> None:
+    """A typo in the owner (张伪 for 张伟) answered 「没有找到」 (exit 1), as if nothing of the owner were filed: when
+    no owner's name in the ledger contains the text (read as the filter reads it: full-width, blanks), it says so
+    (exit 6), for ``--owner`` and ``owner:`` alike.  A part of a name the ledger has is still 「没有找到」, and the
+    owner's own items are still found."""
+    said = "错误：台账中没有姓名包含“张伪”的业主：请用 recordkit owners list 查看业主\n"
+    for args in (("产权", "--owner", "张伪"), ("产权 owner:张伪", "--json"), ("产权", "--owner", " 张 伪 ")):
+        result = run_cli("search", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (6, "", said), args
+    part = run_cli("search", "产权", "--owner", "秀英")
+    assert (part.exit_code, part.stdout.strip(), part.stderr) == (1, "没有找到包含“产权”的档案", "")
+    found = run_cli("search", "产权", "--owner", "张 伟", "--json")
+    assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["YZ-2020-00001"]
+
+
 def test_an_archive_number_copied_off_a_box_label_finds_its_item(filed: Workspace, run_cli: Any) -> None:
     """A 档号 as the box label or a clerk says it (gc-2024-1, GC2024-001, full-width), which ``archive show`` takes
     for GC-2024-00001, answered 「没有找到」 (exit 1): it finds the item, excluded as ``-gc-2024-1`` too.  A number of

@@ -37,3 +37,17 @@ def test_a_search_by_a_unit_the_ledger_does_not_have_names_it(workspace: Workspa
     assert status == 400, words
     assert "台账中没有房屋 9-9-909：请核对房号" in words
     assert "没有符合筛选条件的档案" not in words and "recordkit" not in words.replace("recordkit 档案室", "")
+
+
+def test_a_search_by_an_owner_the_ledger_does_not_have_names_it(workspace: Workspace, run_cli: Any) -> None:
+    """An owner typed wrong (张伪: no owner's name here contains it) read 找到 0 条, as if nothing of the owner were
+    filed: the page says there is no such owner, in its own words, as ``recordkit search --owner`` does."""
+    assert run_cli("index").exit_code == 0
+    with open_ledger(workspace.database_url) as ledger:
+        page = Browser(create_app(workspace, accounts_required=False, ledger=ledger)).get(
+            "/search", query_string={"owner": "张伪"}
+        )
+    words = text_of(page)
+    assert page.status_code == 400, words
+    assert "台账中没有姓名包含“张伪”的业主：请核对业主姓名" in words
+    assert "没有符合筛选条件的档案" not in words and "recordkit" not in words.replace("recordkit 档案室", "")

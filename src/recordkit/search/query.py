@@ -18,14 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
-from recordkit.core.errors import UsageError, ValidationError
+from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import open_workspace_ledger, refuse_unknown_unit
+from recordkit.ledger.schema import owners
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import NoIndexTables
@@ -43,6 +46,8 @@ from recordkit.search.text import (
 )
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -537,10 +542,28 @@ def search(
         # as ``archive list --unit`` and ``receipt list --unit`` say it, never 「没有找到」
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
             refuse_unknown_unit(conn, query.unit, filed=True)
+    if not total and query.owner and filters.owner:
+        # nothing found for a name no owner or co-owner has even a part of (a typo, 张伪 for 张伟): said so, as a unit
+        # the ledger does not have is, never 「没有找到」
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
+            _refuse_unknown_owner(conn, filters.owner, query.owner)
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
     warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
     return SearchResult(hits, total, exact, page.ocr_pending, warning, page.moved_away)
+
+
+def _refuse_unknown_owner(conn: Connection, folded: str, typed: str) -> None:
+    """``NotFoundError`` when no owner in the ledger (first owners and co-owners alike: both are rows of ``owners``)
+    has a name that, read as the owner filter reads it (``fold``, without blanks), contains ``folded``."""
+    for (name,) in conn.execute(sa.select(owners.c.name).distinct()):
+        if name and folded in fold(name).replace(" ", ""):
+            return
+    shown = "".join(typed.split())
+    raise NotFoundError(
+        f"台账中没有姓名包含“{shown}”的业主：请用 recordkit owners list 查看业主",
+        form_message=f"台账中没有姓名包含“{shown}”的业主：请核对业主姓名",
+    )
 
 
 def moved_warning(moved: MovedAway, zone: str, *, for_page: bool = False) -> str:
