@@ -406,3 +406,24 @@ def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(ru
     assert listed["1-1-102"]["co_owners"] == []
     shown = json.loads(run_cli("owners", "show", "1-1-101", "--json").stdout)
     assert shown["co_owners"] == listed["1-1-101"]["co_owners"]
+
+
+# -- --map naming a header the sheet does not have -------------------------------------------
+
+
+def test_a_map_header_the_sheet_does_not_have_is_refused_naming_its_headers(run_cli: Any, tmp_path: Path) -> None:
+    """``--map 房间号码=房号`` on a sheet whose column is 房号 was silently ignored (the mapping did nothing, the
+    import went on as if the clerk had not asked): a --map header the sheet read has not is refused, exit 5,
+    naming the headers it has, nothing imported.  A header written with other blanks or full-width is there."""
+    headers = ["房号", "建筑面积", "业主姓名", "联络方式"]
+    path = roster(tmp_path / "名册.xlsx", [headers, ["1-1-101", 90, "张伟", "13812345678"]])
+    result = run_cli("owners", "import", str(path), "--map", "房间号码=房号", "--map", "联络方式=联系电话")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr == (
+        "错误：--map 写的表头“房间号码”在工作表“Sheet”的表头中没有，没有导入任何数据（表头有：房号、建筑面积、业主姓名、联络方式）："
+        "请照名册里的写法填写\n"
+    )
+    assert units(run_cli) == []
+    ok = run_cli("owners", "import", str(path), "--map", "联络 方式=联系电话", "--map", "房号=房号")
+    assert ok.exit_code == 0, ok.output
+    assert [(u["unit"], u["owner"], u["phone"]) for u in units(run_cli)] == [("1-1-101", "张伟", "138****5678")]

@@ -44,7 +44,8 @@ def owners_import(
     app_state = state(ctx)
     all_settings = app_state.workspace().settings
     settings = all_settings.roster
-    mapping = {**settings.map, **parse_column_map(column_map)}
+    named = parse_column_map(column_map)
+    mapping = {**settings.map, **named}
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_owners(
             app_state.ledger(),
@@ -57,6 +58,7 @@ def owners_import(
             status_words=status_map(settings.status_map),
             phases=all_settings.office.phase_table(),
             estate=all_settings.office.estate,
+            map_headers=tuple(named),
         )
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import CellProblem, ConfigError, UsageError, ValidationError
-from recordkit.core.filenames import readable_name
+from recordkit.core.filenames import printable, readable_name
 from recordkit.core.money import decimal_number
 from recordkit.core.personal import (
     id_number_as_18,
@@ -654,18 +654,22 @@ def read_roster(
     status_words: Mapping[str, str] | None = None,
     phases: Mapping[str, str] | None = None,
     estate: str | None = None,
+    map_headers: Collection[str] = (),
 ) -> RosterSheet:
     """Read and validate a roster sheet; ``ValidationError`` lists every bad cell.
 
     ``column_map`` names headers the built-in spellings miss (``{"房间": "房号"}``), ``sheet`` the
     sheet to read (else the one with the headers), ``status_words`` the status map to use,
     ``phases`` the estate's 区/期 spellings (``core.unitcodes.phase_spellings``), ``estate`` its name (a
-    full unit name starting with it, 春江花园-3栋-2单元-1201, is read without it).
+    full unit name starting with it, 春江花园-3栋-2单元-1201, is read without it), ``map_headers`` the
+    headers the clerk named with ``--map`` (``ValidationError`` for one the sheet read has not: a mapping of
+    nothing would be silently ignored).
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
     tenant rows (contacts); two 业主 rows for one room are an error.  Another system's 合计/小计 rows
     are left out, named in a warning and not counted in ``rows``.
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
+    _refuse_absent_map_headers(table, map_headers)
     reader = _RowReader(table, status_map() if status_words is None else status_words, phases, estate)
     problems: list[CellProblem] = []
     mains: dict[UnitCode, OwnerRecord] = {}
@@ -818,6 +822,24 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
     return resolved
 
 
+def _refuse_absent_map_headers(table: SheetTable, map_headers: Collection[str]) -> None:
+    """``ValidationError`` naming the first of ``map_headers`` that is none of ``table``'s header cells (compared as
+    headers are: full-width, blanks), with the headers the sheet has."""
+    cells = [table.headers[key] for key in sorted(table.letters, key=lambda key: _letter_order(table.letters[key]))]
+    cells += table.ignored
+    present = {normalise_header(cell) for cell in cells}
+    for header in map_headers:
+        if normalise_header(header) not in present:
+            raise ValidationError(
+                f"--map 写的表头“{printable(header)}”在工作表“{printable(table.sheet)}”的表头中没有，没有导入任何数据"
+                f"（表头有：{'、'.join(cells)}）：请照名册里的写法填写"
+            )
+
+
+def _letter_order(letter: str) -> tuple[int, str]:
+    return len(letter), letter
+
+
 def import_owners(
     ledger: Ledger,
     path: Path,
@@ -830,6 +852,7 @@ def import_owners(
     status_words: Mapping[str, str] | None = None,
     phases: Mapping[str, str] | None = None,
     estate: str | None = None,
+    map_headers: Collection[str] = (),
 ) -> ImportSummary:
     """Import the owners sheet at ``path`` into the ledger (``recordkit owners import``).
 
@@ -837,10 +860,18 @@ def import_owners(
     when any row is bad.  Units are matched by unit code, owners by ID number, else by
     name and phone; unchanged rows cost nothing and are not journalled.  Co-owners of the
     units in the sheet become the sheet's; so do their contacts when the sheet has a 关系 or
-    租户 column.  ``column_map``, ``sheet``, ``status_words``, ``phases`` and ``estate`` as in ``read_roster``.
+    租户 column.  ``column_map``, ``sheet``, ``status_words``, ``phases``, ``estate`` and ``map_headers`` as in
+    ``read_roster``.
     """
     roster = read_roster(
-        path, progress, column_map=column_map, sheet=sheet, status_words=status_words, phases=phases, estate=estate
+        path,
+        progress,
+        column_map=column_map,
+        sheet=sheet,
+        status_words=status_words,
+        phases=phases,
+        estate=estate,
+        map_headers=map_headers,
     )
     with ledger.write() as conn:
         summary = apply_owner_records(
