@@ -694,3 +694,21 @@ def test_the_time_limit_column_says_how_an_order_stood_at_the_moment_asked(estat
     assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；未超时" in lines(before)
     now = run_cli("workorder", "show", "GD2026-1")
     assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；按时完成" in lines(now)
+
+
+def test_a_moment_before_the_order_was_reported_is_refused_not_judged(estate: Workspace, run_cli: Any) -> None:
+    """``workorder show GD2026-1 --as-of`` a moment before the order was reported said 未超时, exit 0, as if the order
+    had stood in time then: it did not exist.  The moment is refused (exit 5), naming the report time; the very
+    minute it was reported is judged."""
+    add = ("workorder", "add", "--type", "投诉", "--unit", "1-1-101", "--category", "噪音", "--desc", "夜间装修")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0
+    said = (
+        "错误：--as-of 2026-10-03 08:59 早于工单 GD2026-000001 的投诉时间 2026-10-03 09:00："
+        "那时还没有这张工单，请写投诉时间以后的时刻\n"
+    )
+    for extra in ((), ("--json",)):
+        result = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 08:59", *extra)
+        assert (result.exit_code, result.stdout, result.stderr) == (5, "", said), extra
+    at_once = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 09:00")
+    assert at_once.exit_code == 0
+    assert [line for line in lines(at_once) if line.startswith("时限：")][0].endswith("；未超时")

@@ -190,16 +190,17 @@ def workorder_show(
 
     例：recordkit workorder show GD2026-000001
     """
-    from recordkit.workorders.orders import dispatches, get_order, now_minute
+    from recordkit.workorders.orders import check_as_of_reported, dispatches, get_order, now_minute
 
     app_state = state(ctx)
     order = get_order(app_state.ledger(), number)
+    asked = _as_of(as_of)
+    moment = check_as_of_reported(order, asked) if asked else now_minute()
     handed = [step if show_private else step.masked() for step in dispatches(app_state.ledger(), order)]
     if show_private:
         from recordkit.ledger.journal import record_private_view
 
         record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
-    moment = _as_of(as_of) or now_minute()
     if as_json:
         print_json({**order.to_dict(moment, show_private), "dispatches": [vars(step) for step in handed]})
         return

@@ -739,6 +739,17 @@ def check_as_of(as_of: dt.datetime, today: dt.date | None = None) -> dt.datetime
     return as_of
 
 
+def check_as_of_reported(order: WorkOrder, as_of: dt.datetime) -> dt.datetime:
+    """``as_of`` (``workorder show --as-of``) when it is not before ``order`` was reported; else ``ValidationError``
+    naming the report time: the order did not exist then, and 未超时 would read as if it had stood in time."""
+    if as_of < order.opened_at:
+        raise ValidationError(
+            f"--as-of {format_when(as_of)} 早于工单 {order.number} 的{order.type}时间 "
+            f"{order.shown_time(order.opened_at)}：那时还没有这张工单，请写{order.type}时间以后的时刻"
+        )
+    return as_of
+
+
 def _not_future(when: dt.datetime, now: dt.datetime, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
     # A minute's grace: the clerk's clock and the server's may differ a little.
     if when > now + dt.timedelta(minutes=1):
