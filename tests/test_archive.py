@@ -274,7 +274,27 @@ QUARANTINE_CASES = [
     (
         "其实是图片.pdf",
         lambda p: p.write_bytes(scan_bytes("jpg", 1)),
-        "文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错",
+        "文件内容不是 PDF（扩展名是 .pdf）：文件已损坏或扩展名写错",
+    ),
+    (  # a Latin name after Chinese words has a space before it (不是 Word 文档), a Chinese one none (不是图片)
+        "其实是文本.docx",
+        lambda p: p.write_bytes(b"plain text, not a zip"),
+        "文件内容不是 Word 文档（扩展名是 .docx）：文件已损坏或扩展名写错",
+    ),
+    (
+        "其实是文本.xlsx",
+        lambda p: p.write_bytes(b"plain text"),
+        "文件内容不是 Excel 表格（扩展名是 .xlsx）：文件已损坏或扩展名写错",
+    ),
+    (
+        "其实是PDF.tif",
+        lambda p: p.write_bytes(b"%PDF-1.4\n"),
+        "文件内容不是 TIFF（扩展名是 .tif）：文件已损坏或扩展名写错",
+    ),
+    (
+        "其实是PDF.png",
+        lambda p: p.write_bytes(b"%PDF-1.4\n"),
+        "文件内容不是图片（扩展名是 .png）：文件已损坏或扩展名写错",
     ),
     ("半张.jpg", lambda p: p.write_bytes(scan_bytes("jpg", 1)[:400]), "图片文件已损坏或不完整，无法打开：请重新扫描"),
     (  # a multi-page TIFF cut short, as a scanner still writing it leaves it (Pillow: TypeError, not OSError)
@@ -939,7 +959,7 @@ def test_a_jpeg_saved_as_jfif_or_jpe_is_filed_as_a_jpeg(ws: Workspace, clerk: Ar
         (
             "照片.jfif",
             b"\x89PNG\r\n\x1a\n" + bytes(64),
-            "文件内容不是JPEG 图片（扩展名是 .jfif）：文件已损坏或扩展名写错",
+            "文件内容不是 JPEG 图片（扩展名是 .jfif）：文件已损坏或扩展名写错",
         ),
     ],
 )

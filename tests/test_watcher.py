@@ -149,7 +149,7 @@ def test_a_quarantined_scan_put_back_with_its_note_is_filed_and_the_note_is_no_f
     again_path = ws.root / again[0].quarantine_path  # type: ignore[operator]
     assert sorted(p.name for p in quarantine.iterdir()) == [again_path.name, again_path.name + ".原因.txt"]
     note = again_path.with_name(again_path.name + ".原因.txt").read_text(encoding="utf-8")
-    assert "原因：文件内容不是PDF（扩展名是 .pdf）：文件已损坏或扩展名写错" in note
+    assert "原因：文件内容不是 PDF（扩展名是 .pdf）：文件已损坏或扩展名写错" in note
 
     quarantined = again_path
     write_scan(quarantined, 2)  # rescanned into the same file

@@ -147,6 +147,8 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     magic = _MAGIC_OF_EXTENSION.get(extension.lower(), _MAGIC[kind])
     if not head.startswith(magic) and not (kind == "pdf" and _PDF_HEADER in head):
         label = "JPEG 图片" if extension.lower() in _MAGIC_OF_EXTENSION else _KIND_LABEL[kind]
+        # A Latin name after Chinese words has a space before it (不是 PDF, 不是 Word 文档), a Chinese one none (不是图片).
+        label = f" {label}" if label[:1].isascii() else label
         raise ScanRejected(f"文件内容不是{label}（扩展名是 {extension}）：文件已损坏或扩展名写错", "corrupt")
     size = path.stat().st_size
     if size > limits.max_file_mb << 20:
