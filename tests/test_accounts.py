@@ -406,3 +406,27 @@ def test_users_disable_and_passwd(users_cli: Any, workspace: Workspace) -> None:
             ("user.passwd", "站长"),
             ("user.enable", "站长"),
         ]
+
+
+def test_a_name_differing_only_in_case_or_width_is_the_same_account(users_cli: Any, workspace: Workspace) -> None:
+    """``users add wang`` then ``users add Ｗａｎｇ`` made two accounts (names were only NFC-normalised): the
+    clerk who signs in as Wang could not tell which she is.  Names are compared NFKC + casefold: the second is
+    refused as taken (exit 8, naming the account there), and the account signs in however its name is typed,
+    its failed sign-ins counted together."""
+    added = users_cli("add", "wang", "--role", "查阅", "--password-stdin", stdin="right-password-1\n")
+    assert added.exit_code == 0, added.output
+    for typed in ("Ｗａｎｇ", "WANG"):
+        taken = users_cli("add", typed, "--role", "档案管理员", "--password-stdin", stdin="other-password-2\n")
+        assert (taken.exit_code, taken.stdout, taken.stderr) == (
+            8,
+            "",
+            "错误：账户 wang 已存在（用户名不分大小写和全角半角）：改密码用 recordkit users passwd wang\n",
+        )
+    assert [a["name"] for a in json.loads(users_cli("list", "--json").stdout)] == ["wang"]
+    with open_ledger(workspace.database_url) as ledger:
+        for minute, typed in enumerate(("Ｗａｎｇ", "WANG", "wang ")):
+            assert authenticate(ledger, typed, "right-password-1", client="127.0.0.1", now=at(minute)).name == "wang"
+        for minute, typed in enumerate(("Wang", "WANG", "ｗａｎｇ", "wAng", "wanG")):
+            fail(ledger, typed, 10 + minute)
+        with pytest.raises(LoginRefused, match="^登录失败次数过多"):
+            authenticate(ledger, "wang", "right-password-1", client="192.168.1.30", now=at(15))

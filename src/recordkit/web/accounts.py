@@ -143,6 +143,12 @@ def checked_name(name: str) -> str:
     return folded
 
 
+def name_key(name: str) -> str:
+    """The name as accounts are told apart (uniqueness, signing in, counting failed sign-ins): NFKC and case
+    folded, so that ``wang``, ``Wang`` and ``Ｗａｎｇ`` are one name, as a clerk reads them."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).strip()
+
+
 def check_password(name: str, password: str) -> None:
     """``ValidationError`` for a password too short, too long, or the same as the name."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -218,7 +224,20 @@ def _user(row: Any) -> User:
 
 
 def _row(conn: Connection, name: str) -> Any:
-    return conn.execute(sa.select(web_users).where(web_users.c.name == name)).first()
+    """The account named ``name`` as kept, else the one account whose name is the same by ``name_key`` (None when
+    there is none, or two kept before names were compared so)."""
+    exact = conn.execute(sa.select(web_users).where(web_users.c.name == name)).first()
+    if exact is not None:
+        return exact
+    same = _same_name(conn, name)
+    return same[0] if len(same) == 1 else None
+
+
+def _same_name(conn: Connection, name: str) -> list[Any]:
+    """The accounts whose names are ``name`` by ``name_key``, by name (there are a few dozen accounts at most)."""
+    key = name_key(name)
+    rows = conn.execute(sa.select(web_users)).all()
+    return sorted((row for row in rows if name_key(row.name) == key), key=lambda row: str(row.name))
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -257,8 +276,10 @@ def check_new_account(ledger: Ledger, name: str, role: str) -> tuple[str, str]:
 
 
 def _require_free(conn: Connection, name: str) -> None:
-    if _row(conn, name) is not None:
-        raise ConflictError(f"账户 {name} 已存在：改密码用 recordkit users passwd {name}")
+    for row in _same_name(conn, name):
+        taken = row.name
+        why = "" if taken == name else "（用户名不分大小写和全角半角）"
+        raise ConflictError(f"账户 {taken} 已存在{why}：改密码用 recordkit users passwd {taken}")
 
 
 def list_users(ledger: Ledger) -> list[Account]:
@@ -356,7 +377,7 @@ def set_password(ledger: Ledger, name: str, password: str, *, operator: str, now
             .where(web_users.c.id == row.id)
             .values(password_hash=password_hash, password_changed_at=stamp)
         )
-        conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == name))
+        conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == _failure_key(name)))
         record(conn, operator, [Change("user.passwd", "web_user", name, None, {"password_changed_at": stamp})])
     return replace(_user(row), password_changed_at=stamp)
 
@@ -390,7 +411,11 @@ def authenticate(
     that found the name and the address not locked, before the password is checked; a right password then
     forgets the name's failures.  So attempts made at once queue at the lock and no more than
     ``MAX_USER_FAILURES`` passwords of a name (``MAX_CLIENT_FAILURES`` from an address) are ever checked
-    within the window, however many arrive together."""
+    within the window, however many arrive together.
+
+    The name is compared by ``name_key`` (``Ｗａｎｇ`` signs in as ``wang``), and failures are counted under it.  Two
+    accounts kept before names were compared so (``wang`` and ``Wang``, both enabled) cannot be told apart: the
+    right password of either is refused, naming ``recordkit users disable``."""
     name = unicodedata.normalize("NFC", name).strip()[:64]
     client = (client or "?")[:64]
     if any(unicodedata.category(char) == "Cc" for char in name + client):  # a NUL: PostgreSQL refuses it
@@ -399,11 +424,23 @@ def authenticate(
         # The clock read under the lock: an attempt that waited for it must not stamp itself earlier than the
         # failures written meanwhile (``locked_until`` ignores failures later than its moment).
         moment = _now(now)
-        until = _throttled(conn, name, client, moment)
-        row = _row(conn, name) if name else None
-        attempt = None if until is not None else _record_attempt(conn, name, client, moment)
+        until = _throttled(conn, _failure_key(name), client, moment)
+        same = _same_name(conn, name) if name else []
+        attempt = None if until is not None else _record_attempt(conn, _failure_key(name), client, moment)
     if until is not None:
         raise LoginRefused(_retry_message(until, moment, zone), until)
+    enabled = [row for row in same if not row.disabled]
+    if len(enabled) > 1:
+        # The password first: to one who does not know it, the refusal says no more than for any other name.
+        if not any(verify_password(password, row.password_hash) for row in enabled):
+            raise LoginRefused(WRONG_PASSWORD)
+        with ledger.write() as conn:
+            conn.execute(web_login_failures.delete().where(web_login_failures.c.id == attempt))
+        raise LoginRefused(
+            f"账户 {'、'.join(row.name for row in enabled)} 的用户名只差大小写或全角半角，分不出是哪一个，没有登录："
+            "请档案管理员用 recordkit users disable 停用不用的那个"
+        )
+    row = enabled[0] if enabled else same[0] if same else None
     right = verify_password(password, row.password_hash if row is not None else _DUMMY_HASH)
     if row is None or not right:  # the attempt stays a failure
         raise LoginRefused(WRONG_PASSWORD)
@@ -412,9 +449,15 @@ def authenticate(
             conn.execute(web_login_failures.delete().where(web_login_failures.c.id == attempt))
         raise LoginRefused(f"账户 {row.name} 已停用：请联系档案管理员")
     with ledger.write() as conn:
-        conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == row.name))
+        conn.execute(web_login_failures.delete().where(web_login_failures.c.user_name == _failure_key(row.name)))
         conn.execute(web_users.update().where(web_users.c.id == row.id).values(last_login_at=_stamp(moment)))
     return _user(row)
+
+
+def _failure_key(name: str) -> str:
+    """What a failed sign-in is counted under: ``name_key``, so that typing the name another way (``WANG``,
+    ``Ｗａｎｇ``) does not start a count of its own, cut to the column's 64 characters."""
+    return name_key(name)[:64]
 
 
 def _throttled(conn: Connection, name: str, client: str, moment: dt.datetime) -> dt.datetime | None:
@@ -463,6 +506,7 @@ __all__ = [
     "get_user",
     "check_new_account",
     "list_users",
+    "name_key",
     "require_user",
     "set_password",
 ]
