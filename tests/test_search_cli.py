@@ -787,3 +787,13 @@ def test_the_nightly_run_on_a_pc_holding_a_few_archive_files_keeps_the_others_te
         assert [hit["archive_no"] for hit in hits] == ["GC-2024-00001"]
     assert run_cli("index").exit_code == 0  # the server's run puts its own reading back
     assert run_cli("index", "--verify").exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--category", "--unit", "--owner", "--from", "--to"])
+def test_an_empty_filter_is_refused_not_read_as_no_filter(filed: Workspace, run_cli: Any, option: str) -> None:
+    """``search 维修 --unit "$UNIT"`` with the variable unset searched the whole archive, as if no filter had been
+    asked for: an empty (or blank) filter option is refused, exit 2, nothing searched."""
+    for typed in ("", " \u3000"):
+        result = run_cli("search", "维修", option, typed)
+        assert (result.exit_code, result.stdout) == (2, ""), typed
+        assert result.stderr == f"错误：{option} 是空的：请写明要筛选的值；不筛选就不写 {option}\n"

@@ -712,3 +712,15 @@ def test_a_moment_before_the_order_was_reported_is_refused_not_judged(estate: Wo
     at_once = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 09:00")
     assert at_once.exit_code == 0
     assert [line for line in lines(at_once) if line.startswith("时限：")][0].endswith("；未超时")
+
+
+@pytest.mark.parametrize("option", ["--type", "--category", "--unit", "--month", "--as-of"])
+def test_an_empty_filter_is_refused_not_read_as_no_filter(estate: Workspace, run_cli: Any, option: str) -> None:
+    """``workorder list --unit "$UNIT"`` with the variable unset listed every order, as if no filter had been asked
+    for: an empty (or blank) filter option is refused, exit 2, nothing listed."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:00").exit_code == 0
+    for typed in ("", " "):
+        result = run_cli("workorder", "list", option, typed)
+        assert (result.exit_code, result.stdout) == (2, ""), typed
+        assert result.stderr == f"错误：{option} 是空的：请写明要筛选的值；不筛选就不写 {option}\n"

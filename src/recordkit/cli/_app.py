@@ -30,6 +30,7 @@ from recordkit.core.errors import (
     INTERNAL_ERROR_EXIT_CODE,
     INTERRUPTED_EXIT_CODE,
     RecordkitError,
+    UsageError,
     ValidationError,
     storage_error,
 )
@@ -455,6 +456,14 @@ def progress_bar(description: str) -> Iterator[ProgressBar]:
         disable=not err_console.is_terminal,
     ) as progress:
         yield ProgressBar(progress, description)
+
+
+def refuse_blank(*options: tuple[str, str | None]) -> None:
+    """``UsageError`` for a filter option given as empty or blank text (``--unit "$UNIT"``, the variable unset):
+    read as no filter, it would list everything, answering a question the clerk did not ask."""
+    for name, value in options:
+        if value is not None and not value.strip():
+            raise UsageError(f"{name} 是空的：请写明要筛选的值；不筛选就不写 {name}")
 
 
 def print_json(data: Any) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, state
 from recordkit.cli._options import estate_unit
 from recordkit.core.errors import NotFoundError
 
@@ -63,6 +63,9 @@ def search_command(
 
     例：recordkit search 电梯维修 --category 工程档案 --sort 日期
     """
+    refuse_blank(
+        ("--category", category), ("--unit", unit), ("--owner", owner), ("--from", date_from), ("--to", date_to)
+    )
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.search.query import check_limit, search
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
@@ -256,6 +256,7 @@ def workorder_list(
 
     例：recordkit workorder list --overdue --category 电梯
     """
+    refuse_blank(("--type", kind), ("--category", category), ("--unit", unit), ("--month", month), ("--as-of", as_of))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import check_month_begun, format_when, parse_month
     from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
