@@ -724,3 +724,17 @@ def test_an_empty_filter_is_refused_not_read_as_no_filter(estate: Workspace, run
         result = run_cli("workorder", "list", option, typed)
         assert (result.exit_code, result.stdout) == (2, ""), typed
         assert result.stderr == f"错误：{option} 是空的：请写明要筛选的值；不筛选就不写 {option}\n"
+
+
+def test_a_moment_in_a_year_outside_the_books_is_refused_not_listed_as_fact(estate: Workspace, run_cli: Any) -> None:
+    """``workorder list --as-of 1926-10-31`` (2026 typed wrong) listed every order as 未超时 then, exit 0: a year
+    outside the books' years ([receipt] first_year–last_year, as an order's own time) is refused (exit 5)."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:15").exit_code == 0
+    for args in (("list", "--as-of", "1926-10-31 18:00"), ("list", "--overdue", "--as-of", "1926-10-31", "--json")):
+        refused = run_cli("workorder", *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            5,
+            "",
+            "错误：--as-of 的日期 1926-10-31 不在 2000–2099 年之间：请检查年份\n",
+        )

@@ -32,11 +32,14 @@ _AT_HELP = (
 _PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见等里写的电话和身份证号也打码）。"
 
 
-def _as_of(text: str | None) -> dt.datetime | None:
+def _as_of(ctx: typer.Context, text: str | None) -> dt.datetime | None:
     from recordkit.core.dates import parse_when
     from recordkit.workorders.orders import check_as_of
 
-    return check_as_of(parse_when(text, "--as-of")) if text else None
+    if not text:
+        return None
+    receipt = state(ctx).workspace().settings.receipt
+    return check_as_of(parse_when(text, "--as-of"), years=(receipt.first_year, receipt.last_year))
 
 
 def _echo_limits(order: WorkOrder) -> None:
@@ -194,7 +197,7 @@ def workorder_show(
 
     app_state = state(ctx)
     order = get_order(app_state.ledger(), number)
-    asked = _as_of(as_of)
+    asked = _as_of(ctx, as_of)
     moment = check_as_of_reported(order, asked) if asked else now_minute()
     handed = [step if show_private else step.masked() for step in dispatches(app_state.ledger(), order)]
     if show_private:
@@ -261,7 +264,7 @@ def workorder_list(
     from recordkit.core.dates import check_month_begun, format_when, parse_month
     from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
 
-    moment = _as_of(as_of) or now_minute()
+    moment = _as_of(ctx, as_of) or now_minute()
     # A month to come holds no order: 工单 0 张 would answer a typed 2027 for 2026.
     listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单") if month else None
     wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)

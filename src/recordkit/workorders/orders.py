@@ -732,10 +732,15 @@ def now_minute() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
 
 
-def check_as_of(as_of: dt.datetime, today: dt.date | None = None) -> dt.datetime:
-    """``as_of`` (``workorder list|show --as-of``) when its day is not after ``today``, as ``fees arrears --as-of``;
-    else ``ValidationError``: a day to come would show as overdue what is not, as a year typed one too many would."""
+def check_as_of(
+    as_of: dt.datetime, today: dt.date | None = None, years: tuple[int, int] = BUSINESS_YEARS
+) -> dt.datetime:
+    """``as_of`` (``workorder list|show --as-of``) when its day is not after ``today``, as ``fees arrears --as-of``,
+    and its year lies in ``years`` (an order's own time's window); else ``ValidationError``: a day to come would show
+    as overdue what is not, as a year typed one too many would, and a year typed wrong the other way (1926) every
+    order as 未超时."""
     check_not_future(as_of.date(), "--as-of 的日期", "只能按今天或以前的时刻判断工单是否超时", today)
+    check_business_day(as_of.date(), "--as-of 的日期", years)
     return as_of
 
 
