@@ -427,3 +427,23 @@ def test_a_map_header_the_sheet_does_not_have_is_refused_naming_its_headers(run_
     ok = run_cli("owners", "import", str(path), "--map", "联络 方式=联系电话", "--map", "房号=房号")
     assert ok.exit_code == 0, ok.output
     assert [(u["unit"], u["owner"], u["phone"]) for u in units(run_cli)] == [("1-1-101", "张伟", "138****5678")]
+
+
+def test_a_map_the_sheets_own_header_outranks_is_refused_not_ignored(run_cli: Any, tmp_path: Path) -> None:
+    """``--map 房间=房号`` on a sheet with both 房间 and 房号 columns read 房号 all the same (its standard name comes
+    first), the clerk's mapping silently doing nothing: refused, exit 5, naming the column read, nothing imported."""
+    headers = ["房间", "房号", "建筑面积", "业主姓名"]
+    path = roster(tmp_path / "名册.xlsx", [headers, ["1-1-101", "1-1-102", 90, "张伟"]])
+    result = run_cli("owners", "import", str(path), "--map", "房间=房号")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr == (
+        "错误：--map 写的“房间=房号”没有用上：工作表“Sheet”里的“房号”列也是房号，读的是那一列，没有导入任何数据："
+        "请把不用的那一列删去或改名后再导入\n"
+    )
+    assert units(run_cli) == []
+    renamed = roster(
+        tmp_path / "改过的名册.xlsx", [["房间", "原房号", "建筑面积", "业主姓名"], ["1-1-101", "1-1-102", 90, "张伟"]]
+    )
+    done = run_cli("owners", "import", str(renamed), "--map", "房间=房号")
+    assert done.exit_code == 0, done.output
+    assert [u["unit"] for u in units(run_cli)] == ["1-1-101"]

@@ -670,6 +670,7 @@ def read_roster(
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
     _refuse_absent_map_headers(table, map_headers)
+    _refuse_unread_map_headers(table, {header: (column_map or {})[header] for header in map_headers})
     reader = _RowReader(table, status_map() if status_words is None else status_words, phases, estate)
     problems: list[CellProblem] = []
     mains: dict[UnitCode, OwnerRecord] = {}
@@ -834,6 +835,24 @@ def _refuse_absent_map_headers(table: SheetTable, map_headers: Collection[str]) 
                 f"--map 写的表头“{printable(header)}”在工作表“{printable(table.sheet)}”的表头中没有，没有导入任何数据"
                 f"（表头有：{'、'.join(cells)}）：请照名册里的写法填写"
             )
+
+
+def _refuse_unread_map_headers(table: SheetTable, named: Mapping[str, str]) -> None:
+    """``ValidationError`` for a ``--map`` header the sheet has but that was not read as its column, another cell
+    of the sheet naming the column by its standard name or an alias listed before it (``--map 房间=房号`` on a
+    sheet with both 房间 and 房号): the mapping would have done nothing."""
+    columns = {normalise_header(name): col for col in COLUMNS for name in (col.header, *col.aliases)}
+    for header, target in named.items():
+        column = columns.get(normalise_header(target))
+        if column is None or column.key not in table.letters:
+            continue
+        if normalise_header(table.headers[column.key]) == normalise_header(header):
+            continue
+        other = table.headers[column.key]
+        raise ValidationError(
+            f"--map 写的“{printable(header)}={printable(target)}”没有用上：工作表“{printable(table.sheet)}”里的"
+            f"“{other}”列也是{column.header}，读的是那一列，没有导入任何数据：请把不用的那一列删去或改名后再导入"
+        )
 
 
 def _letter_order(letter: str) -> tuple[int, str]:
