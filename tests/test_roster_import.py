@@ -181,6 +181,10 @@ def test_map_errors_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="--map 应写成 表头=标准列名，例如 --map 房间=房号（现在是“房间”）"):
         parse_column_map(["房间"])
     assert parse_column_map(["房间=房号", " 楼号 = 楼栋 "]) == {"房间": "房号", "楼号": "楼栋"}
+    # one header said to be two columns: the first was silently overridden by the last
+    with pytest.raises(UsageError, match="^--map 把表头“房间”写了两次（房间=房号、房间=楼栋）：一个表头只能对应一列$"):
+        parse_column_map(["房间=房号", "房间 =楼栋"])
+    assert parse_column_map(["房间=房号", "房间=房号"]) == {"房间": "房号"}
     from recordkit.owners.roster import roster_columns
 
     with pytest.raises(UsageError, match="“房间=门牌”：门牌 不是可用的列名"):

@@ -254,7 +254,12 @@ def parse_column_map(items: Iterable[str]) -> dict[str, str]:
         header, sep, target = item.partition("=")
         if not sep or not header.strip() or not target.strip():
             raise UsageError(f"--map 应写成 表头=标准列名，例如 --map 房间=房号（现在是“{item}”）")
-        mapping[header.strip()] = target.strip()
+        header, target = header.strip(), target.strip()
+        if mapping.get(header, target) != target:  # else the last would silently win
+            raise UsageError(
+                f"--map 把表头“{header}”写了两次（{header}={mapping[header]}、{header}={target}）：一个表头只能对应一列"
+            )
+        mapping[header] = target
     return mapping
 
 
