@@ -57,6 +57,29 @@ def _renovation(ledger: Ledger, unit: str, day: str) -> Any:
     return found
 
 
+def archive_row(number: int, category: str, filed_at: str) -> dict[str, Any]:
+    """An archive item's row as filing writes it (unit 1-1-101, YZ-2026-<number>), filed at ``filed_at``."""
+    return {
+        "id": number,
+        "archive_no": f"YZ-2026-{number:05d}",
+        "prefix": "YZ",
+        "year": 2026,
+        "seq": number,
+        "category": category,
+        "unit": "1-1-101",
+        "title": f"档案{number}",
+        "size": 100,
+        "sha256": f"{number:064d}",
+        "path": f"records/archive/{number}.pdf",
+        "original_name": f"{number}.pdf",
+        "source": f"{number}.pdf",
+        "source_mtime_ns": 0,
+        "retention": "永久",
+        "filed_by": CASHIER,
+        "filed_at": filed_at,
+    }
+
+
 def _archive(ledger: Ledger) -> None:
     items = []
     for number, (category, filed_at) in enumerate(
@@ -68,27 +91,7 @@ def _archive(ledger: Ledger) -> None:
         ],
         start=1,
     ):
-        items.append(
-            {
-                "id": number,
-                "archive_no": f"YZ-2026-{number:05d}",
-                "prefix": "YZ",
-                "year": 2026,
-                "seq": number,
-                "category": category,
-                "unit": "1-1-101",
-                "title": f"档案{number}",
-                "size": 100,
-                "sha256": f"{number:064d}",
-                "path": f"records/archive/{number}.pdf",
-                "original_name": f"{number}.pdf",
-                "source": f"{number}.pdf",
-                "source_mtime_ns": 0,
-                "retention": "永久",
-                "filed_by": CASHIER,
-                "filed_at": filed_at,
-            }
-        )
+        items.append(archive_row(number, category, filed_at))
     loans = [
         {
             "item_id": 1,
@@ -532,34 +535,13 @@ def test_filings_and_returns_fall_in_the_month_of_the_offices_clock(
     as its text begins 2026-10-31; it is November's, and one stamped 17:30 on 30 September UTC is October's.
     A loan brought back at 02:00 on 1 November office time is still out at October's end."""
 
-    def item(number: int, category: str, filed_at: str) -> dict[str, Any]:
-        return {
-            "id": number,
-            "archive_no": f"YZ-2026-{number:05d}",
-            "prefix": "YZ",
-            "year": 2026,
-            "seq": number,
-            "category": category,
-            "unit": "1-1-101",
-            "title": f"档案{number}",
-            "size": 100,
-            "sha256": f"{number:064d}",
-            "path": f"records/archive/{number}.pdf",
-            "original_name": f"{number}.pdf",
-            "source": f"{number}.pdf",
-            "source_mtime_ns": 0,
-            "retention": "永久",
-            "filed_by": CASHIER,
-            "filed_at": filed_at,
-        }
-
     with ledger.write() as conn:
         conn.execute(
             sa.insert(archive_items),
             [
-                item(1, "工程档案", "2026-10-31T20:00:00+00:00"),  # 2026-11-01 04:00 in the office
-                item(2, "合同协议档案", "2026-09-30T17:30:00+00:00"),  # 2026-10-01 01:30 in the office
-                item(3, "业主档案", "2026-10-15T10:00:00+08:00"),
+                archive_row(1, "工程档案", "2026-10-31T20:00:00+00:00"),  # 2026-11-01 04:00 in the office
+                archive_row(2, "合同协议档案", "2026-09-30T17:30:00+00:00"),  # 2026-10-01 01:30 in the office
+                archive_row(3, "业主档案", "2026-10-15T10:00:00+08:00"),
             ],
         )
         conn.execute(
