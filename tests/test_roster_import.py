@@ -185,6 +185,8 @@ def test_map_errors_are_usage_errors() -> None:
     with pytest.raises(UsageError, match="^--map 把表头“房间”写了两次（房间=房号、房间=楼栋）：一个表头只能对应一列$"):
         parse_column_map(["房间=房号", "房间 =楼栋"])
     assert parse_column_map(["房间=房号", "房间=房号"]) == {"房间": "房号"}
+    # the full-width ＝ a Chinese input method types splits as = does (as --set's does)
+    assert parse_column_map(["房间＝房号", "业主＝业主姓名"]) == {"房间": "房号", "业主": "业主姓名"}
     from recordkit.owners.roster import roster_columns
 
     with pytest.raises(UsageError, match="“房间=门牌”：门牌 不是可用的列名"):

@@ -69,6 +69,20 @@ class SheetTable:
         return CellProblem(row, self.letters.get(key, ""), self.headers.get(key, key), reason)
 
 
+#: What separates a ``名=值`` option's name from its value (``--set``, ``--map``): ``=``, or the full-width ``＝`` a
+#: Chinese input method types.
+_ASSIGN = re.compile("[=＝]")
+
+
+def split_assignment(item: str) -> tuple[str, str, str]:
+    """``item`` (``--set 停水原因＝维修``, ``--map 房间=房号``) split as ``str.partition`` splits it, at its first ``=``
+    or ``＝``."""
+    found = _ASSIGN.search(item)
+    if found is None:
+        return item, "", ""
+    return item[: found.start()], found[0], item[found.end() :]
+
+
 def normalise_header(text: object) -> str:
     """Fold a header cell for matching: NFKC, no spaces, no unit suffix like （㎡）."""
     folded = unicodedata.normalize("NFKC", str(text or "")).replace("㎡", "m2")

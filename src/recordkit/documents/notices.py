@@ -36,7 +36,14 @@ from recordkit.core.dates import (
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.sheets import cells_as_text, column_letter, is_total_label, normalise_header, sheet_values
+from recordkit.core.sheets import (
+    cells_as_text,
+    column_letter,
+    is_total_label,
+    normalise_header,
+    sheet_values,
+    split_assignment,
+)
 from recordkit.core.unitcodes import PARKING, STOREROOM, Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
     Companion,
@@ -141,29 +148,17 @@ class NoticeBatch:
 # -- pure decisions -----------------------------------------------------------------------
 
 
-#: What separates a ``--set`` name from its value: ``=``, or the full-width ``＝`` a Chinese input method types.
-_ASSIGN = re.compile("[=＝]")
-
-
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     """``--set 停水时间=11月25日8:00`` values, split at the first ``=`` or ``＝``; ``UsageError`` for one
     without either or without a name."""
     values: dict[str, str] = {}
     for item in items:
-        name, sep, value = _split_assignment(item)
+        name, sep, value = split_assignment(item)
         name = unicodedata.normalize("NFKC", name).strip()
         if not sep or not name:
             raise UsageError(f"--set “{item}” 的写法不对，应写成 变量名=内容，例如 --set 停水时间=11月25日8:00")
         values[name] = value.strip()
     return values
-
-
-def _split_assignment(item: str) -> tuple[str, str, str]:
-    """``item`` split as ``str.partition`` splits it, at its first ``=`` or ``＝``."""
-    found = _ASSIGN.search(item)
-    if found is None:
-        return item, "", ""
-    return item[: found.start()], found[0], item[found.end() :]
 
 
 def sheet_text(cell: Any) -> str:

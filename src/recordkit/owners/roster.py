@@ -44,6 +44,7 @@ from recordkit.core.sheets import (
     normalise_header,
     read_table,
     save_atomically,
+    split_assignment,
 )
 from recordkit.core.unitcodes import (
     FLAT,
@@ -248,10 +249,11 @@ def split_owner_names(text: str) -> list[str]:
 
 
 def parse_column_map(items: Iterable[str]) -> dict[str, str]:
-    """``--map 房间=房号`` options to {header in the sheet: column}; ``UsageError`` for a malformed one."""
+    """``--map 房间=房号`` options (or ``房间＝房号``) to {header in the sheet: column}; ``UsageError`` for a malformed
+    one."""
     mapping: dict[str, str] = {}
     for item in items:
-        header, sep, target = item.partition("=")
+        header, sep, target = split_assignment(item)
         if not sep or not header.strip() or not target.strip():
             raise UsageError(f"--map 应写成 表头=标准列名，例如 --map 房间=房号（现在是“{item}”）")
         header, target = header.strip(), target.strip()
