@@ -53,7 +53,7 @@ def an_older_version() -> Iterator[None]:
     def check_only_the_month(conn: Any, month: Month, what: str) -> None:
         closed = closing.find_closed(conn, [month]).get(month)
         if closed is not None:
-            raise closing.closed_error(closed, what)
+            raise closing.closed_error(conn, closed, what)
 
     with (
         mock.patch.object(closing, "_check_in_order", lambda conn, month, earliest: None),

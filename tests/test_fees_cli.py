@@ -889,3 +889,32 @@ def test_the_accounts_json_says_the_months_owing_as_its_table_and_the_arrears_li
     assert cashier("fees", "pay", "3-2-1201", "--amount", "675.86", *BACKDATED).exit_code == 0
     paid_up = json.loads(cashier("fees", "account", "3-2-1201", "--json").stdout)
     assert (paid_up["due_now_fen"], paid_up["months"], paid_up["oldest_month"]) == (0, 0, None)
+
+
+def test_the_arrears_list_and_the_register_name_every_owner_of_record(cashier: Any, workspace: Workspace) -> None:
+    """A flat owned by two (张伟、王芳 in the roster's one cell): ``owners list``, the notices and the export name
+    both, but ``fees arrears`` and the register's 业主 column named 张伟 alone, as if he owned it by himself."""
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[0][4] = "张伟、王芳"
+    imported = cashier("owners", "import", str(write_sheet(workspace.root / "共有.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    table = cashier("fees", "arrears", "--as-of", "2026-11-30")
+    assert table.exit_code == 0, table.output
+    owners_of = {
+        cells[0]: cells[1]
+        for line in table.stdout.splitlines()
+        if len(cells := [cell.strip() for cell in line.split("│")[1:-1]]) > 1 and cells[0][:1].isdigit()
+    }
+    assert owners_of["1-1-101"] == "张伟、王芳" and owners_of["1-1-102"] == "李秀英"
+    listed = {
+        row["unit"]: row for row in json.loads(cashier("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout)
+    }
+    assert (listed["1-1-101"]["owner"], listed["1-1-101"]["co_owners"]) == ("张伟", ["王芳"])
+    assert listed["1-1-102"]["co_owners"] == []
+    out = workspace.root / "台账.xlsx"
+    assert cashier("fees", "register", "--month", "2026-11", str(out)).exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    names = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if str(row[0] or "").startswith(("1-", "3-"))}
+    assert names["1-1-101"] == "张伟、王芳" and names["1-1-102"] == "李秀英"

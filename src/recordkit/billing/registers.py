@@ -27,6 +27,7 @@ from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import allocations, bills, owners, payments, renovations, units
+from recordkit.owners.contacts import co_owner_names
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -155,6 +156,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     ``ValidationError`` for a month that has not begun.
     """
     month = check_month_begun(parse_month(month_text), "导出 {current} 及以前月份的收费台账")
+    co_owners = co_owner_names(ledger)  # the 业主 column names every owner of record, as the notices do
     with ledger.read() as conn:
         items = load_items(conn)
         # Renovation deposits are money held, not fees: they are not billed or collected here.
@@ -171,7 +173,8 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         billed_items: set[int] = set()
         for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
             unit = unit_rows[row.unit_id]
-            line = lines.setdefault(row.unit_id, _UnitLine(unit.code, unit.name or ""))
+            owner = "、".join(filter(None, [unit.name, *co_owners.get(unit.code, ())]))
+            line = lines.setdefault(row.unit_id, _UnitLine(unit.code, owner))
             # Summed: a one-off item may be billed twice in a month (a second renovation's, ``bills.serial``).
             cell = line.cells.setdefault(row.item_id, [0, 0])
             cell[0] += int(row.amount_fen)

@@ -545,10 +545,13 @@ def fees_arrears(
     """
     from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
+    from recordkit.owners.contacts import co_owner_names
 
     rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building))
+    # every owner of record, as ``owners list``, the notices and the register name them
+    co_owners = co_owner_names(state(ctx).ledger()) if rows else {}
     if as_json:
-        print_json([row.to_dict() for row in rows])
+        print_json([row.to_dict() | {"co_owners": list(co_owners.get(row.unit, ()))} for row in rows])
         return
     total = sum(row.amount_fen for row in rows)
     table = new_table(
@@ -565,7 +568,7 @@ def fees_arrears(
     for row in rows:
         table.add_row(
             row.unit,
-            row.owner or "",
+            "、".join(filter(None, [row.owner, *co_owners.get(row.unit, ())])),
             format_yuan(row.amount_fen),
             str(row.months),
             str(row.oldest),
