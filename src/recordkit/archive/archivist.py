@@ -2894,7 +2894,7 @@ def verify(
     archivist = Archivist(workspace, ledger, operator)
     report = VerifyReport()
     # (before a repair, too: on a clerk's PC every row would lack its file)
-    _refuse_elsewhere(workspace, ledger, "recordkit archive verify --repair" if repair else "recordkit archive verify")
+    refuse_elsewhere(workspace, ledger, "recordkit archive verify --repair" if repair else "recordkit archive verify")
     if repair:
         report.repaired += archivist.recover(repair=True)
     with ledger.read() as conn:
@@ -2942,12 +2942,12 @@ def catalogued_elsewhere(workspace: Workspace, ledger: Ledger) -> int:
         return _catalogued_elsewhere(conn, workspace.records_dir / "archive")
 
 
-def _refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str) -> None:
-    """``archive_elsewhere`` when the catalogue has items and records/archive holds no file at all: not one of
-    theirs, nor any other (a ledger restored from an older backup names old places of files that are here, which
-    a repair puts right)."""
+def refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str, here: str = _CHECKED_ELSEWHERE) -> None:
+    """``archive_elsewhere`` (``here``: what ``command`` would do on this computer) when the catalogue has items and
+    records/archive holds no file at all: not one of theirs, nor any other (a ledger restored from an older backup
+    names old places of files that are here, which a repair puts right)."""
     if catalogued := catalogued_elsewhere(workspace, ledger):
-        raise archive_elsewhere(catalogued, command, _CHECKED_ELSEWHERE)
+        raise archive_elsewhere(catalogued, command, here)
 
 
 def _verify_item(
@@ -3185,6 +3185,7 @@ __all__ = [
     "lend",
     "list_items",
     "list_loans",
+    "refuse_elsewhere",
     "require_ok",
     "return_item",
     "update_item",

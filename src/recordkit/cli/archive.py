@@ -231,10 +231,9 @@ def archive_review(
 def _refuse_on_a_pc(workspace: Any, ledger: Any, command: str) -> None:
     """Refused where records/archive holds no file of the catalogue's (a clerk's PC sharing the PostgreSQL ledger):
     its empty quarantine and its text store, which hold nothing, said "隔离区没有文件" of the server's."""
-    from recordkit.archive.archivist import REVIEWED_ELSEWHERE, archive_elsewhere, catalogued_elsewhere
+    from recordkit.archive.archivist import REVIEWED_ELSEWHERE, refuse_elsewhere
 
-    if catalogued := catalogued_elsewhere(workspace, ledger):
-        raise archive_elsewhere(catalogued, command, REVIEWED_ELSEWHERE)
+    refuse_elsewhere(workspace, ledger, command, REVIEWED_ELSEWHERE)
 
 
 def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) -> None:
