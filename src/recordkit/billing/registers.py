@@ -27,7 +27,7 @@ from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import allocations, bills, owners, payments, renovations, units
-from recordkit.owners.contacts import co_owner_names
+from recordkit.owners.contacts import co_owner_names, owners_of_record
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -173,7 +173,7 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
         billed_items: set[int] = set()
         for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
             unit = unit_rows[row.unit_id]
-            owner = "、".join(filter(None, [unit.name, *co_owners.get(unit.code, ())]))
+            owner = owners_of_record(unit.name, co_owners.get(unit.code, ()))
             line = lines.setdefault(row.unit_id, _UnitLine(unit.code, owner))
             # Summed: a one-off item may be billed twice in a month (a second renovation's, ``bills.serial``).
             cell = line.cells.setdefault(row.item_id, [0, 0])

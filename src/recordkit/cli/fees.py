@@ -545,7 +545,7 @@ def fees_arrears(
     """
     from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
-    from recordkit.owners.contacts import co_owner_names
+    from recordkit.owners.contacts import co_owner_names, owners_of_record
 
     rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building))
     # every owner of record, as ``owners list``, the notices and the register name them
@@ -568,7 +568,7 @@ def fees_arrears(
     for row in rows:
         table.add_row(
             row.unit,
-            "、".join(filter(None, [row.owner, *co_owners.get(row.unit, ())])),
+            owners_of_record(row.owner, co_owners.get(row.unit, ())),
             format_yuan(row.amount_fen),
             str(row.months),
             str(row.oldest),

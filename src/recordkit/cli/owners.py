@@ -96,7 +96,7 @@ def owners_list(
 
     例：recordkit owners list --building 3
     """
-    from recordkit.owners.contacts import co_owners_by_unit
+    from recordkit.owners.contacts import co_owners_by_unit, owners_of_record
     from recordkit.owners.roster import list_units, record_private_view
 
     app_state = state(ctx)
@@ -120,7 +120,7 @@ def owners_list(
         table.add_row(
             row["unit"],
             row["display"],
-            "、".join(filter(None, [row["owner"], *(c["name"] for c in row["co_owners"])])),
+            owners_of_record(row["owner"], (c["name"] for c in row["co_owners"])),
             row["phone"] or "",
             row["id_number"] or "",
             f"{row['area']:.2f}",

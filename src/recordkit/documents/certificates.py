@@ -32,7 +32,7 @@ from recordkit.documents.generated import (
 )
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, fee_items, units
-from recordkit.owners.contacts import co_owners_of
+from recordkit.owners.contacts import co_owners_of, owners_of_record
 from recordkit.owners.roster import STATUS_LABELS, show_unit
 
 if TYPE_CHECKING:
@@ -285,9 +285,7 @@ def make_certificate(
             else _residence_values(view, today)
         )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
-            values["业主姓名"] = "、".join(
-                filter(None, [view.owner, *(owner.name for owner in co_owners_of(ledger, code))])
-            )
+            values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in co_owners_of(ledger, code)))
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     common = common_context(workspace, today)
     values["房屋地址"] = unit_address(common, code)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +182,12 @@ def co_owners_by_unit(ledger: Ledger) -> dict[str, list[CoOwner]]:
         for row in conn.execute(_co_owner_query()):
             found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
     return found
+
+
+def owners_of_record(owner: str | None, co_owners: Iterable[str]) -> str:
+    """A unit's owners of record as listings and papers name them, the first then the co-owners in deed order:
+    "张海鹏、马丽蓉"; "" for a unit with none."""
+    return "、".join(filter(None, [owner, *co_owners]))
 
 
 def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
