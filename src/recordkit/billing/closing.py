@@ -70,7 +70,7 @@ def closed_from(conn: Connection, first: Month, before: Month | None = None) -> 
 
 def _closed_on(conn: Connection, closed: ClosedMonth) -> str:
     """The day ``closed`` was closed, on the office's clock."""
-    return format_stamp(closed.closed_at, office_zone_of(conn))[:10]
+    return f"{office_time(closed.closed_at, office_zone_of(conn)):%Y-%m-%d}"
 
 
 def closed_error(conn: Connection, closed: ClosedMonth, what: str) -> ConflictError:

@@ -37,7 +37,7 @@ from recordkit.core.dates import (
     check_business_day,
     check_not_future,
     chinese_date,
-    format_stamp,
+    office_time,
     parse_month,
 )
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
@@ -366,7 +366,9 @@ def check_at_counter(
         _SAME_SUM_SINCE, {"unit_id": unit_id, "amount_fen": request.amount_fen, "since": since}
     ).first()
     if earlier is not None:
-        at = format_stamp(earlier.issued_at, office_zone_of(conn))[-5:]  # the office's clock, not this machine's
+        at = office_time(earlier.issued_at, office_zone_of(conn)).strftime(
+            "%H:%M"
+        )  # the office's clock, not this machine's
         raise ConflictError(
             f"房屋 {code} 在 {at} 刚收过一笔 {amount} 元（收据 {earlier.number}）：10 分钟内同一房屋同一金额，"
             "可能是重复收款；确实要再收一笔请加 --again"
