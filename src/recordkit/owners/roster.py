@@ -833,7 +833,12 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
 def _refuse_absent_map_headers(table: SheetTable, map_headers: Collection[str]) -> None:
     """``ValidationError`` naming the first of ``map_headers`` that is none of ``table``'s header cells (compared as
     headers are: full-width, blanks), with the headers the sheet has."""
-    cells = [table.headers[key] for key in sorted(table.letters, key=lambda key: _letter_order(table.letters[key]))]
+    from openpyxl.utils import column_index_from_string  # loaded on first use: openpyxl, as the sheet reader loads it
+
+    cells = [
+        table.headers[key]
+        for key in sorted(table.letters, key=lambda key: column_index_from_string(table.letters[key]))
+    ]
     cells += table.ignored
     present = {normalise_header(cell) for cell in cells}
     for header in map_headers:
@@ -860,10 +865,6 @@ def _refuse_unread_map_headers(table: SheetTable, named: Mapping[str, str]) -> N
             f"--map 写的“{printable(header)}={printable(target)}”没有用上：工作表“{printable(table.sheet)}”里的"
             f"“{other}”列也是{column.header}，读的是那一列，没有导入任何数据：请把不用的那一列删去或改名后再导入"
         )
-
-
-def _letter_order(letter: str) -> tuple[int, str]:
-    return len(letter), letter
 
 
 def import_owners(
