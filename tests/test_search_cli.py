@@ -12,6 +12,7 @@ import pytest
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.search_helpers import (
     file_documents,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
@@ -187,6 +188,24 @@ def test_an_owner_the_ledger_does_not_have_is_named_not_answered_not_found(filed
     assert (part.exit_code, part.stdout.strip(), part.stderr) == (1, "没有找到包含“产权”的档案", "")
     found = run_cli("search", "产权", "--owner", "张 伟", "--json")
     assert [hit["archive_no"] for hit in json.loads(found.stdout)["hits"]] == ["YZ-2020-00001"]
+
+
+def test_a_co_owner_finds_the_items_of_the_unit_they_own(filed: Workspace, run_cli: Any) -> None:
+    """A flat held by two (the roster's cell 张伟、王芳): ``owners list`` names both, but the index kept the first
+    owner alone, so ``search --owner 王芳`` found nothing.  Once the co-owner is imported, the nightly run updates
+    the unit's items; the co-owner's name finds them as a filter and as a word, and the hit names both owners."""
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[0][4] = "张伟、王芳"
+    imported = run_cli("owners", "import", str(write_sheet(filed.root / "共有.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    nightly = run_cli("index")
+    assert nightly.exit_code == 0, nightly.output
+    assert nightly.stdout.startswith("索引更新：新增 0 件，更新 1 件，删除 0 件，失败 0 件，"), nightly.stdout
+    for args in (("产权", "--owner", "王芳"), ("产权 owner:王芳",), ("王芳",)):
+        result = run_cli("search", *args, "--json")
+        assert result.exit_code == 0, (args, result.output)
+        hits = json.loads(result.stdout)["hits"]
+        assert [(hit["archive_no"], hit["owner"]) for hit in hits] == [("YZ-2020-00001", "张伟、王芳")], args
 
 
 def test_an_archive_number_copied_off_a_box_label_finds_its_item(filed: Workspace, run_cli: Any) -> None:

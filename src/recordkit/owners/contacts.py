@@ -174,6 +174,23 @@ def _co_owner_query() -> sa.Select[Any]:
     )
 
 
+def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """unit code -> the names of its owners of record, the first (units.owner_id) then the co-owners in deed order
+    (what the search index finds a unit's items by); only ``codes`` when given; a unit without owners left out."""
+    first = sa.select(units.c.code, owners.c.name, sa.literal(-1).label("position")).join(
+        owners, units.c.owner_id == owners.c.id
+    )
+    others = _co_owner_query().with_only_columns(units.c.code, owners.c.name, unit_co_owners.c.position)
+    if codes is not None:
+        wanted = sorted(set(codes))
+        first, others = first.where(units.c.code.in_(wanted)), others.where(units.c.code.in_(wanted))
+    both = sa.union_all(first, others.order_by(None)).subquery()
+    names: dict[str, list[str]] = {}
+    for code, name in conn.execute(sa.select(both.c.code, both.c.name).order_by(both.c.code, both.c.position)):
+        names.setdefault(code, []).append(name)
+    return {code: tuple(found) for code, found in names.items()}
+
+
 def co_owners_by_unit(ledger: Ledger) -> dict[str, list[CoOwner]]:
     """unit code -> its owners after the first (units.owner_id), in deed order: with the first, the owners of
     record, whom every paper and listing for the unit names (a notice's 张伟、李娜)."""

@@ -30,7 +30,8 @@ from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
 from recordkit.core.errors import ConfigError, IntegrityError, NotFoundError, UsageError, WorkspaceError
 from recordkit.core.workspace import add_rotating_log
-from recordkit.ledger.schema import archive_aliases, archive_items, owners, units
+from recordkit.ledger.schema import archive_aliases, archive_items
+from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import open_index, preparer
 from recordkit.search.backends.base import IndexBackend, IndexDoc, cores
 from recordkit.search.backends.postgresql import PostgresIndex
@@ -115,13 +116,9 @@ class IndexReport:
 
 
 def owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
-    """Unit code → the names of its owners, from the ledger."""
-    query = sa.select(units.c.code, owners.c.name).join(owners, units.c.owner_id == owners.c.id)
-    names: dict[str, list[str]] = {}
+    """Unit code → the names of its owners of record (co-owners too), from the ledger."""
     with ledger.read() as conn:
-        for code, name in conn.execute(query):
-            names.setdefault(code, []).append(name)
-    return {code: tuple(found) for code, found in names.items()}
+        return owner_names_in(conn)
 
 
 @dataclass(frozen=True)
@@ -762,20 +759,12 @@ def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence
         with conn.begin_nested():
             if not index.is_current(conn) or not index.try_lock_in(conn):
                 return False
-            codes = sorted({item.unit for item in items if item.unit})
-            names: dict[str, list[str]] = {}
-            query = (
-                sa.select(units.c.code, owners.c.name)
-                .join(owners, units.c.owner_id == owners.c.id)
-                .where(units.c.code.in_(codes))
-            )
-            for code, name in conn.execute(query):
-                names.setdefault(code, []).append(name)
+            names = owner_names_in(conn, [item.unit for item in items if item.unit])
             former = former_numbers_in(conn, [item.archive_no for item in items])
             texts = {item.archive_no: text for item, text in extract.extract_items(workspace, items, ocr=False)}
             docs = []
             for item in items:
-                unit_owners = tuple(names.get(item.unit or "", ()))
+                unit_owners = names.get(item.unit or "", ())
                 earlier = former.get(item.archive_no, ())
                 plan = _signature(workspace, item, unit_owners, earlier)
                 text = texts.get(item.archive_no)
