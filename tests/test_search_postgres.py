@@ -32,6 +32,7 @@ from recordkit.core.workspace import Workspace, init_workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items
+from recordkit.owners.roster import import_owners
 from recordkit.search import indexer
 from recordkit.search.backends import PostgresIndex, SqliteIndex, open_index, postgresql
 from recordkit.search.backends.base import Filters, IndexDoc, Phrase, SearchRequest
@@ -47,7 +48,15 @@ from recordkit.search.backends.postgresql import (
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
-from tests.conftest import PGBOUNCER_ENV, driver_url, run_at_once, set_database, through_pgbouncer
+from tests.conftest import (
+    PGBOUNCER_ENV,
+    SAMPLE_ROWS,
+    driver_url,
+    run_at_once,
+    set_database,
+    through_pgbouncer,
+    write_sheet,
+)
 from tests.search_helpers import (
     file_documents,
     filed_during_rebuild,
@@ -580,6 +589,31 @@ def test_filing_and_indexing_commit_together(
     assert search(pg_ws, "稳压泵").hits == []
     assert len(open_index(pg_ws).signatures()) == 6
     assert verify_index(pg_ws, pg_ledger).ok  # no index row without its item
+
+
+@pytest.mark.postgres
+def test_an_item_filed_for_a_co_owned_unit_is_found_by_each_owner_at_once(
+    pg_ws: Workspace, pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filing on a PostgreSQL ledger writes the item's index row in the filing transaction, with the unit's owners
+    of record: the co-owner (李秀英、王芳 in the roster's cell) finds it before any nightly run, as the first does."""
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[2][4] = "李秀英、王芳"
+    import_owners(pg_ledger, write_sheet(pg_ws.root / "共有.xlsx", rows), "档案员")
+    file_documents(pg_ws, pg_ledger, pg_ws.root / "来件")
+    update_index(pg_ws, pg_ledger)
+    after_commit: list[list[str]] = []
+    monkeypatch.setattr(
+        intake, "index_filed", lambda _ws, _ledger, items, **_: after_commit.append([i.archive_no for i in items])
+    )
+    path = write_docx(pg_ws.root / "来件" / "业主档案" / "3-2-1201_装修申请.docx", "申请室内装修，更换卫生间防水。")
+    [outcome] = intake.file_batch(Archivist(pg_ws, pg_ledger, "档案员"), [(path, pg_ws.root / "来件")])
+    assert outcome.status == "filed" and outcome.item is not None and outcome.item.unit == "3-2-1201"
+    assert after_commit == [[]]  # indexed inside the filing's transaction
+    for owner in ("王芳", "李秀英"):
+        hits = search(pg_ws, "防水", owner=owner).hits
+        assert [(hit.archive_no, hit.owner) for hit in hits] == [(outcome.item.archive_no, "李秀英、王芳")], owner
+    assert verify_index(pg_ws, pg_ledger).ok
 
 
 def fail_after_indexing(monkeypatch: pytest.MonkeyPatch) -> None:
