@@ -223,6 +223,16 @@ def test_an_archive_number_copied_off_a_box_label_finds_its_item(filed: Workspac
     assert run_cli("search", "SJ2024-1").exit_code == 1
 
 
+def test_filters_alone_that_find_nothing_say_so_not_the_filters_as_words(filed: Workspace, run_cli: Any) -> None:
+    """张伟's flat has no 工程档案: ``search "owner:张伟 category:工程档案"`` said 没有找到包含“owner:张伟 category:工程档案”
+    的档案 and ``search "" --owner 张伟 --category 工程档案`` 没有找到包含“”的档案, as if the filters were words."""
+    for args in (("owner:张伟 category:工程档案",), ("", "--owner", "张伟", "--category", "工程档案")):
+        result = run_cli("search", *args)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "没有符合筛选条件的档案\n", ""), args
+    words = run_cli("search", "owner:张伟 锅炉")
+    assert (words.exit_code, words.stdout) == (1, "没有找到包含“owner:张伟 锅炉”的档案\n")
+
+
 def test_no_hit_is_exit_1_without_an_error(filed: Workspace, run_cli: Any) -> None:
     result = run_cli("search", "停车位")
     assert result.exit_code == 1

@@ -29,6 +29,15 @@ def test_a_search_by_filters_alone_that_finds_nothing_says_so_in_words(workspace
     assert "“”" not in words
 
 
+def test_filters_written_in_the_query_box_that_find_nothing_say_so_in_words(workspace: Workspace, run_cli: Any) -> None:
+    """The filters typed in the box itself (``category:工程档案 date:2024``, no words) read 没有找到包含“category:
+    工程档案 date:2024”的档案, as if the filters were words looked for."""
+    status, words = filters_page(workspace, run_cli, q="category:工程档案 date:2024")
+    assert status == 200, words
+    assert "没有符合筛选条件的档案" in words
+    assert "没有找到包含" not in words
+
+
 def test_a_search_by_a_unit_the_ledger_does_not_have_names_it(workspace: Workspace, run_cli: Any) -> None:
     """A unit typed wrong (9-9-909: the ledger has no units here, nor is anything filed under it) read 找到 0 条 /
     没有符合筛选条件的档案, as if nothing of the unit were filed: the page says there is no such unit, in its own

@@ -113,7 +113,7 @@ def search_command(
             )  # fmt: skip
         console().print(table)
     if not result.hits and not as_json:
-        typer.echo(f"没有找到包含“{query}”的档案")
+        typer.echo(result.nothing_found(query))
     if result.ocr_pending and not as_json:
         typer.echo(f"另有 {result.ocr_pending} 件扫描件尚未识别文字：recordkit index")
     if not result.hits:

@@ -255,6 +255,13 @@ class SearchResult:
     index_warning: str | None = None  # the index read here is no longer kept up to date (``moved_warning``)
     #: Where that index went and when (``index_warning`` is said of it), for a page's own words; not in ``to_dict``.
     moved_away: MovedAway | None = field(default=None, compare=False)
+    #: Whether the query had words to find (False for filters alone: ``owner:王芳``), for what "nothing" says.
+    words: bool = field(default=True, compare=False)
+
+    def nothing_found(self, text: str) -> str:
+        """What a search of ``text`` that found nothing says: the words it looked for, or, for filters alone, that
+        no item meets them (never 「没有找到包含“owner:王芳”的档案」 nor 「包含“”」)."""
+        return f"没有找到包含“{text.strip()}”的档案" if self.words else "没有符合筛选条件的档案"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -550,7 +557,7 @@ def search(
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
     warning = None if page.moved_away is None else moved_warning(page.moved_away, workspace.settings.office.time_zone)
-    return SearchResult(hits, total, exact, page.ocr_pending, warning, page.moved_away)
+    return SearchResult(hits, total, exact, page.ocr_pending, warning, page.moved_away, bool(query.groups))
 
 
 def _refuse_unknown_owner(conn: Connection, folded: str, typed: str) -> None:
