@@ -385,3 +385,67 @@ def test_the_default_folder_named_without_a_slash_is_still_the_folder_and_a_file
         )
     assert folder.read_bytes() == b"a copy an older version named backups"
     assert backups_in(estate.records_dir).count("backups") == 1
+
+
+def test_keep_removes_this_ledgers_older_copies_and_nothing_else(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """The nightly backup filled the backup disk, one copy a night, with nobody to clear it: ``--keep 2`` leaves the
+    newest two copies of this ledger.  Another estate's copies in the same folder, a note, a link named like a copy
+    and a file that is no ledger are never touched, nor counted."""
+    folder = tmp_path / "备份盘"
+    folder.mkdir()
+    other = init_other_estate(tmp_path / "另一个小区")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC), tick=False):
+        assert run_cli("db", "backup", str(folder), env={"RECORDKIT_HOME": str(other)}).exit_code == 0
+    (folder / "说明.txt").write_text("备份盘", encoding="utf-8")
+    (folder / "ledger-20261101-020000.sqlite3").write_bytes(b"not a ledger")
+    (folder / "ledger-20261102-020000.sqlite3").symlink_to(folder / "说明.txt")
+    nights = [dt.datetime(2026, 12, day, 18, 0, tzinfo=dt.UTC) for day in (1, 2, 3)]
+    results = []
+    for night in nights:
+        with time_machine.travel(night, tick=False):
+            results.append(run_cli("db", "backup", str(folder), "--keep", "2"))
+    assert [result.exit_code for result in results] == [0, 0, 0], results[-1].output
+    assert results[1].stdout.splitlines()[-1] == "只保留最新的 2 份：删掉了 0 份更早的备份"
+    assert results[2].stdout.splitlines()[-1] == (
+        "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-20261202-020000.sqlite3"
+    )
+    assert backups_in(folder) == [
+        "ledger-20261101-020000.sqlite3",
+        "ledger-20261102-020000.sqlite3",
+        "ledger-20261201-020000.sqlite3",  # the other estate's
+        "ledger-20261203-020000.sqlite3",
+        "ledger-20261204-020000.sqlite3",
+        "说明.txt",
+    ]
+    with time_machine.travel(dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC), tick=False):
+        last = json.loads(run_cli("db", "backup", str(folder), "--keep", "1", "--json").stdout)
+    assert last["removed"] == [str(folder / name) for name in ("ledger-20261203-020000.sqlite3",
+                                                               "ledger-20261204-020000.sqlite3")]  # fmt: skip
+    assert last["not_removed"] == [] and last["path"] == str(folder / "ledger-20261205-020000.sqlite3")
+    assert "ledger-20261201-020000.sqlite3" in backups_in(folder)
+
+
+def init_other_estate(root: Path) -> Path:
+    """Another estate's workspace with a ledger of its own (its journal begun), for copies beside ours."""
+    from recordkit.core.workspace import init_workspace, open_workspace
+
+    init_workspace(root)
+    with open_workspace_ledger(open_workspace(root)) as ledger:
+        small_estate(ledger, root)
+    return root
+
+
+def test_keep_needs_a_folder_and_at_least_one(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """A file named by the clerk has no time in its name to tell new from old; ``--keep 0`` would remove the copy
+    just made: both refused before anything is written."""
+    said = {
+        (str(tmp_path / "台账.sqlite3"), "3"): "错误：--keep 只用于备份到文件夹（备份按时间命名，才分得出新旧）："
+        "请给出文件夹，或去掉 --keep；什么也没有写入\n",
+        (f"{tmp_path}/", "0"): "错误：--keep 至少为 1（给的是 0）：这一份总要留下；什么也没有写入\n",
+    }
+    for (target, keep), message in said.items():
+        result = run_cli("db", "backup", target, "--keep", keep)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".sqlite3")) == []

@@ -33,7 +33,7 @@ VALUE_WORDS = {
     "estate", "method", "status", "number", "text", "overdue", "kind", "owner", "items", "added", "present", "total",
     "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month", "source", "reason", "at",
     "id", "relation", "phone", "role", "role_label", "disabled", "created_at", "last_login_at", "sqlite", "postgresql",
-    "problem", "index_warning", "filed_as", "bytes", "co_owners", "months", "oldest_month",
+    "problem", "index_warning", "filed_as", "bytes", "co_owners", "months", "oldest_month", "removed", "not_removed",
 }  # fmt: skip
 
 _PROBE = """

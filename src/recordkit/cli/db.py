@@ -121,7 +121,15 @@ def db_backup(
         help="备份文件，或放它的文件夹（文件名为 ledger-年月日-时分秒.sqlite3；以 / 结尾的是文件夹）；文件夹要已经建好"
         "（备份盘没接好时不会写到本机磁盘上）；默认 records/backups/。",
     ),
-    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果（path、bytes）。"),
+    keep: int | None = typer.Option(
+        None,
+        "--keep",
+        help="备份到文件夹时，只保留这个台账最新的几份备份（含这一份），更早的删掉；"
+        "别的台账的备份和文件夹里别的文件不动。",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="以 JSON 输出结果（path、bytes；--keep 删掉的 removed、删不掉的 not_removed）。"
+    ),
 ) -> None:
     """备份台账文件：使用中（归档服务、网页、文员收款）也能复制出完整一致的一份。
 
@@ -143,7 +151,7 @@ def db_backup(
     moment = office_time(dt.datetime.now(dt.UTC), workspace.settings.office.time_zone)
     with progress_bar("备份台账（页）") as bar:
         copy = backup_ledger(
-            ledger, target, default_folder=workspace.records_dir / "backups", moment=moment, progress=bar
+            ledger, target, default_folder=workspace.records_dir / "backups", moment=moment, progress=bar, keep=keep
         )
     app_state.warn_if_moved(ledger)  # (a copy of a ledger moved away: as of the move, as every reading says)
     if as_json:
@@ -151,3 +159,8 @@ def db_backup(
         return
     typer.echo(f"已把台账备份到 {readable_name(str(copy.path))}（{copy.bytes / 2**20:.1f} MB，{copy.bytes} 字节）")
     typer.echo(f"{PRIVATE_NOTE}（文件权限 600，只有本账户能读）")
+    if keep is not None:
+        names = "、".join(path.name for path in copy.removed)
+        typer.echo(f"只保留最新的 {keep} 份：删掉了 {len(copy.removed)} 份更早的备份{'：' + names if names else ''}")
+    for path, reason in copy.not_removed:
+        typer.echo(f"注意：旧备份 {readable_name(str(path))} 删不掉（{reason}），请检查这个文件夹的权限", err=True)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
+import urllib.parse
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from recordkit.core.atomic import PRIVATE, creating, remove_leftovers
 from recordkit.core.errors import (
@@ -30,6 +34,7 @@ from recordkit.core.errors import (
 )
 from recordkit.core.filenames import printable
 from recordkit.ledger.db import Ledger, full_disk
+from recordkit.ledger.schema import journal
 from recordkit.ledger.write_queue import busy_message
 
 #: How a backup's temporary file is named (then random letters, then ``SUFFIX``): a file so named is a backup not
@@ -44,15 +49,27 @@ STEP_PAGES = 1024
 PRIVATE_NOTE = "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方"
 
 
+#: A copy ``backup_ledger`` named by its time in a folder (``backup_name``): the only files ``--keep`` removes.
+_NAMED = re.compile(r"ledger-[0-9]{8}-[0-9]{6}\.sqlite3")
+
+
 @dataclass(frozen=True)
 class LedgerBackup:
-    """A copy ``backup_ledger`` made: where it is and its size in bytes."""
+    """A copy ``backup_ledger`` made: where it is and its size in bytes; with ``keep``, the older copies of the same
+    ledger it removed, and those it could not (each with the reason)."""
 
     path: Path
     bytes: int
+    removed: tuple[Path, ...] = ()
+    not_removed: tuple[tuple[Path, str], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "bytes": self.bytes}
+        return {
+            "path": str(self.path),
+            "bytes": self.bytes,
+            "removed": [str(path) for path in self.removed],
+            "not_removed": [{"path": str(path), "reason": reason} for path, reason in self.not_removed],
+        }
 
 
 def backup_name(moment: dt.datetime) -> str:
@@ -80,10 +97,13 @@ def backup_ledger(
     moment: dt.datetime,
     progress: Callable[[int, int | None], None] | None = None,
     pages: int = STEP_PAGES,
+    keep: int | None = None,
 ) -> LedgerBackup:
     """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment)``, mode 0600; the default folder
     is made (0700) when missing, and is the one meant when ``target`` names it (with or without its slash).
-    ``progress(pages done, pages in all)`` after each ``pages``.
+    ``progress(pages done, pages in all)`` after each ``pages``.  With ``keep``, once the copy is made, the copies of
+    this ledger in its folder older than the newest ``keep`` are removed (``_prune``); ``UsageError`` before anything
+    when ``keep`` is below 1 or the copy is not named by its time in a folder (a file named by the clerk).
 
     Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``NotFoundError`` when ``target``'s folder
     does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger yet or it stayed
@@ -98,6 +118,8 @@ def backup_ledger(
             "（见 README 的“备份台账”）；什么也没有写入"
         )
     ledger.require_existing()
+    if keep is not None and keep < 1:
+        raise UsageError(f"--keep 至少为 1（给的是 {keep}）：这一份总要留下；什么也没有写入")
     if target is not None and Path(target).resolve() == default_folder.resolve():
         target = None  # the default folder named, with or without its slash: never a file named like it
     if target is None and os.path.lexists(default_folder) and not default_folder.is_dir():
@@ -117,6 +139,10 @@ def backup_ledger(
             "第一次备份前请先建好这个文件夹"
         )
     named = target is None or path != Path(target)  # (named by this second: a backup was made in it already)
+    if keep is not None and not named:
+        raise UsageError(
+            "--keep 只用于备份到文件夹（备份按时间命名，才分得出新旧）：请给出文件夹，或去掉 --keep；什么也没有写入"
+        )
     if os.path.lexists(path):
         raise _taken(path, named)
     if path.parent.is_dir():
@@ -131,7 +157,52 @@ def backup_ledger(
         if refusal is None:
             raise
         raise StorageError(f"备份没有做完：{refusal.message}；没有留下备份文件") from err
-    return LedgerBackup(path, path.stat().st_size)
+    size = path.stat().st_size
+    if keep is None:
+        return LedgerBackup(path, size)
+    removed, not_removed = _prune(path, keep, _identity_of_ledger(ledger))
+    return LedgerBackup(path, size, removed, not_removed)
+
+
+def _identity_of_ledger(ledger: Ledger) -> str | None:
+    """What tells this ledger's copies from another's: the hash of its journal's first entry (every copy, a moved
+    ledger's too, starts the same chain); None for a ledger whose journal is empty."""
+    with ledger.read() as conn:
+        return conn.execute(sa.select(journal.c.hash).where(journal.c.id == 1)).scalar()
+
+
+def _identity_of_copy(path: Path) -> str | None:
+    """``_identity_of_ledger`` of a copy, read without writing to it; None for a file that is no ledger."""
+    address = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    try:
+        with closing(sqlite3.connect(address, uri=True, timeout=1)) as copy:
+            row = copy.execute("SELECT hash FROM journal WHERE id = 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _prune(made: Path, keep: int, identity: str | None) -> tuple[tuple[Path, ...], tuple[tuple[Path, str], ...]]:
+    """Remove the copies in ``made``'s folder older than the newest ``keep`` of this ledger's (``made`` one of them,
+    never removed), newest by the time in their names.  Only regular files named as ``backup_name`` names them whose
+    journal starts as this ledger's does are counted or removed: another estate's copies in the same folder, a file
+    that is no ledger, a link, a copy of a ledger with no journal yet are never touched."""
+    ours: list[Path] = []
+    for entry in made.parent.iterdir():
+        if entry == made or not _NAMED.fullmatch(entry.name) or entry.is_symlink() or not entry.is_file():
+            continue
+        if identity is not None and _identity_of_copy(entry) == identity:
+            ours.append(entry)
+    removed: list[Path] = []
+    failed: list[tuple[Path, str]] = []
+    for old in sorted(ours, key=lambda path: path.name, reverse=True)[keep - 1 :]:
+        try:
+            old.unlink()
+        except OSError as err:
+            failed.append((old, printable(err.strerror or str(err))))
+        else:
+            removed.append(old)
+    return tuple(sorted(removed)), tuple(failed)
 
 
 def _taken(path: Path, named: bool) -> ConflictError:
