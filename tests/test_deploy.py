@@ -37,3 +37,16 @@ def test_the_web_page_unit_serves_the_office_network() -> None:
     readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
     assert "sudo cp deploy/recordkit-serve.service /etc/systemd/system/" in readme
     assert "recordkit users add" in readme
+
+
+def test_the_backup_unit_keeps_a_month_of_copies_on_the_backup_disk_before_the_nightly_index() -> None:
+    """The README's nightly backup as a timer: a folder (ending in /, never taken for a file's name), --keep, at
+    02:00 office time, before the index's 02:30, made up after a night the server was off."""
+    parsed = unit("recordkit-backup.service")
+    assert shlex.split(parsed["Service"]["ExecStart"])[1:] == ["db", "backup", "/mnt/备份盘/台账/", "--keep", "30"]
+    assert parsed["Service"]["Type"] == "oneshot"
+    timer, index = unit("recordkit-backup.timer"), unit("recordkit-index.timer")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:00 Asia/Shanghai" < index["Timer"]["OnCalendar"]
+    assert (timer["Timer"]["Persistent"], timer["Timer"]["Unit"]) == ("true", "recordkit-backup.service")
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "sudo cp deploy/recordkit-backup.service deploy/recordkit-backup.timer /etc/systemd/system/" in readme
