@@ -358,6 +358,55 @@ def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.waste_bill_id) == (300000, 0, None)
 
 
+def _full_width(text: str) -> str:
+    """``text`` as a Chinese input method's full-width mode types it: ``ＺＸ２０２６－１``."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("prefix", ["ZX", "zx", "装修-"])
+def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and_by_nothing_else(
+    estate: Ledger, prefix: str
+) -> None:
+    """The same spellings as a work order's number (``test_workorders``): full-width, any dash, either case, with
+    or without the zeros.  A prefix with a dash (装修-) found nothing; a pass of a prefix in lower case was not found
+    by its number.  Text after the number, a number of another kind or year, finds nothing."""
+    settings = RenovationSettings(prefix=prefix)
+    number = register(estate, settings, CASHIER, request(), today=DAY).number
+    assert number == f"{prefix}2026-0001"
+    said = prefix.upper()
+    for typed in (
+        f"{said}2026-1",
+        f"{said.lower()}2026-1",
+        _full_width(f"{said}2026-1"),
+        f"{said}2026-0001",
+        f"{said}2026-000001",
+        f"{said}2026—1",
+        f"{said}2026–0001",
+        f"  {said}2026-1 ",
+    ):
+        assert get_renovation(estate, typed).number == number, typed
+    for typed in (
+        f"{said}2026-1abc",
+        f"{said}2026-1-1",
+        f"X{said}2026-1",
+        f"{said}2025-1",
+        f"{said}2026-2",
+        "GD2026-1",
+    ):
+        with pytest.raises(NotFoundError, match="没有编号为 .* 的装修登记"):
+            get_renovation(estate, typed)
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+    workers = [f"张三,{ID_ZHANG}", f"李四,{ID_LI}", f"王五,{ID_WANG}"]
+    issued = change_passes(estate, CASHIER, f"{said.lower()}2026-1", workers, today=DAY).issued
+    assert [p.number for p in issued] == [f"{prefix}2026-0001-01", f"{prefix}2026-0001-02", f"{prefix}2026-0001-03"]
+    spellings = (f"{said}2026-1-1", _full_width(f"{said}2026-1-2"), f"{said.lower()}2026—0001—03")
+    for typed in (f"{said}2026-1-1abc", f"{said}2026-1-4"):
+        with pytest.raises(NotFoundError, match=f"装修登记 {number} 没有编号为 .* 的出入证"):
+            change_passes(estate, CASHIER, number, cancel=[typed], reason="工人离场", today=DAY)
+    cancelled = change_passes(estate, CASHIER, number, cancel=spellings, reason="工人离场", today=DAY).cancelled
+    assert [p.number for p in cancelled] == [p.number for p in issued]
+
+
 # -- passes, inspection, refund ---------------------------------------------------------------------
 
 

@@ -217,6 +217,44 @@ def test_numbers_run_per_year_without_gaps(estate: Ledger) -> None:
     assert workorders.get_order(estate, "gd2026-2").number == "GD2026-000002"
 
 
+def _full_width(text: str) -> str:
+    """``text`` as a Chinese input method's full-width mode types it: ``ＧＤ２０２６－１``."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+@pytest.mark.parametrize("prefix", ["GD", "gd", "报修-"])
+def test_an_order_is_found_by_every_spelling_a_clerk_types_and_by_nothing_else(estate: Ledger, prefix: str) -> None:
+    """The same spellings as a renovation's number (``test_renovations``): full-width, any dash, either case, with
+    or without the zeros; an em dash (``GD2026—1``, copied from a chat) found nothing.  Text after the number, a
+    number of another kind or year, finds nothing."""
+    settings = WorkOrderSettings(prefix=prefix)
+    request = OrderRequest("报修", "水电", "厨房水管漏水", "3-2-1201", at="2026-10-03 09:15")
+    number = workorders.add(estate, settings, CLERK, request, now=NOW).number
+    assert number == f"{prefix}2026-000001"
+    said = prefix.upper()
+    for typed in (
+        f"{said}2026-1",
+        f"{said.lower()}2026-1",
+        _full_width(f"{said}2026-1"),
+        f"{said}2026-000001",
+        f"{said}2026-0001",
+        f"{said}2026—1",
+        f"{said}2026–000001",
+        f"  {said}2026-1 ",
+    ):
+        assert workorders.get_order(estate, typed).number == number, typed
+    for typed in (
+        f"{said}2026-1abc",
+        f"{said}2026-1-1",
+        f"X{said}2026-1",
+        f"{said}2025-1",
+        f"{said}2026-2",
+        "SJ2026-1",
+    ):
+        with pytest.raises(NotFoundError, match="没有编号为 .* 的工单"):
+            workorders.get_order(estate, typed)
+
+
 def test_bad_input_is_refused_and_writes_nothing(estate: Ledger) -> None:
     before = _journal_size(estate)
     with pytest.raises(ValidationError, match="工单类型“维修”无效，应为 报修、投诉 之一"):

@@ -42,8 +42,9 @@ from recordkit.core.dates import (
 )
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.numbering import fold_number
 from recordkit.core.personal import name_problem
-from recordkit.core.unitcodes import fold_spelling, no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
@@ -198,23 +199,18 @@ def format_receipt_number(pattern: str, prefix: str, year: int, seq: int) -> str
         ) from err
 
 
-def normalise_number(text: str) -> str:
-    """A number as typed, compared as written: full-width forms, any dash and lower case folded."""
-    return fold_spelling(str(text)).strip()
-
-
 def parse_receipt_number(text: str, settings: ReceiptSettings) -> str:
     """The receipt number ``text`` names under the office's ``number_pattern`` and ``prefix``, as the
     ledger writes it: ``SJ2026-000006`` from itself, from the short form said aloud (``SJ2026-6``), in
     lower case or full-width (``sj2026-6``, ``ＳＪ２０２６－６``).  The year is four digits, the sequence
     any number of them, so each text names at most one number.  ``ValidationError`` for a text that
     is no receipt number of the pattern."""
-    typed = normalise_number(text)
+    typed = fold_number(text)
     parts = []
     for literal, field, _, _ in string.Formatter().parse(settings.number_pattern):
-        parts.append(re.escape(normalise_number(literal)))
+        parts.append(re.escape(fold_number(literal)))
         if field == "prefix":
-            parts.append(re.escape(normalise_number(settings.prefix)))
+            parts.append(re.escape(fold_number(settings.prefix)))
         elif field in ("year", "seq"):
             parts.append(rf"(?P<{field}>[0-9]{{4}})" if field == "year" else r"(?P<seq>[0-9]{1,12})")
     match = re.fullmatch("".join(parts), typed)
@@ -609,7 +605,7 @@ def _split_period(period: str) -> tuple[str, str]:
 def _find(conn: Connection, number: str, settings: ReceiptSettings | None = None) -> Any:
     """The receipt ``number`` names: as written (a number of an earlier pattern too), else as
     ``parse_receipt_number`` reads it under ``settings`` (default: the default numbering)."""
-    typed = normalise_number(number)
+    typed = fold_number(number)
     row = conn.execute(_receipt_query().where(receipts.c.number == typed)).first()
     if row is not None:
         return row

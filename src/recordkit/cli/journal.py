@@ -174,7 +174,8 @@ def _keys_meant(typed: str, settings: Settings) -> list[str]:
     an archive number, a renovation's number), a receipt number in its short or lower-case form
     (``sj2026-6``: ``SJ2026-000006``), a unit code in any spelling (``3栋2单元1201室``: ``3-2-1201``), and
     the text folded as codes are compared (full-width, long dashes, upper case)."""
-    from recordkit.billing.receipts import normalise_number, parse_receipt_number
+    from recordkit.billing.receipts import parse_receipt_number
+    from recordkit.core.numbering import fold_number
     from recordkit.core.unitcodes import parse_unit_code
 
     meant = [typed.strip()]
@@ -186,4 +187,4 @@ def _keys_meant(typed: str, settings: Settings) -> list[str]:
             meant.append(parse())
         except ValidationError:
             pass
-    return [*meant, normalise_number(typed)]
+    return [*meant, fold_number(typed)]

@@ -22,6 +22,7 @@ from recordkit.renovations.paper import paper_context
 from recordkit.renovations.records import (
     DOCUMENT_KIND,
     PASS_TEMPLATE,
+    PASS_WIDTH,
     UNDER_WAY,
     PassView,
     Renovation,
@@ -150,7 +151,9 @@ def _change_passes_in(
         raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
     renovation = load_renovation(conn, find_renovation_row(conn, number))
     check_not_before_registration(renovation, today, "办理日期")
-    by_number = {p.number: p for p in renovation.passes}
+    # Keyed as a typed number reads (``pass_number``): the pass of a prefix configured in lower case
+    # (zx2026-0001-01) is found by ZX2026-1-1 too.
+    by_number = {pass_number(p.number): p for p in renovation.passes}
     ids = dict(
         conn.execute(
             sa.select(renovation_passes.c.number, renovation_passes.c.id).where(
@@ -167,7 +170,7 @@ def _change_passes_in(
     # One valid pass per person: the new workers against the passes this command reissues, and
     # against the passes that stay valid.
     reissued = {by_number[n].id_number: by_number[n] for n in to_reissue}
-    holders = {p.id_number: p.worker for p in renovation.valid_passes if p.number not in named}
+    holders = {p.id_number: p.worker for p in renovation.valid_passes if pass_number(p.number) not in named}
     for position, worker in enumerate(parsed, start=1):
         if worker.id_number in reissued:
             old = reissued[worker.id_number]
@@ -201,7 +204,10 @@ def _change_passes_in(
             )
         )
     new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
-    new += [(Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), n) for n in to_reissue]
+    new += [
+        (Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), by_number[n].number)
+        for n in to_reissue
+    ]
     if new:
         valid_from, valid_until = _pass_window(renovation, today)
         if renovation.due_fen > 0 and not unpaid:
@@ -210,7 +216,7 @@ def _change_passes_in(
         seq = len(renovation.passes)
         for worker, replaced in new:
             seq += 1
-            new_number = f"{renovation.number}-{seq:02d}"
+            new_number = f"{renovation.number}-{seq:0{PASS_WIDTH}d}"
             conn.execute(
                 sa.insert(renovation_passes).values(
                     renovation_id=renovation.id,

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.receipts import normalise_number
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import format_yuan
+from recordkit.core.numbering import find_numbered, fold_number, read_serial, stored_form
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_id_number
 from recordkit.ledger.schema import (
     allocations,
@@ -61,28 +61,30 @@ REFUND_TEMPLATE = "装修押金退款单"
 DOCUMENT_KIND = "装修"
 
 
+#: How many digits a registration's sequence is written with (ZX2026-0001), and its pass's (ZX2026-0001-01).
+NUMBER_WIDTH = 4
+PASS_WIDTH = 2
+
 # A number as a clerk reads it off the paper, without the leading zeros (as SJ2026-6 names a receipt):
 # ZX2026-1 is registration ZX2026-0001, ZX2026-1-1 its pass ZX2026-0001-01.
-_NUMBER = re.compile(r"(?P<prefix>[^0-9-]*)(?P<year>[0-9]{4})-(?P<seq>[0-9]{1,9})")
 _PASS_NUMBER = re.compile(r"(?P<renovation>.+)-(?P<seq>[0-9]{1,4})")
 
 
 def renovation_number(text: str) -> str:
     """The registration number ``text`` names, as the ledger writes it: ``ZX2026-0001`` from itself,
-    from ``ZX2026-1``, in lower case or full-width; other text folded as typed (to be not found)."""
-    typed = normalise_number(text)
-    match = _NUMBER.fullmatch(typed)
-    return f"{match['prefix']}{match['year']}-{int(match['seq']):04d}" if match else typed
+    from ``ZX2026-1``, in lower case or full-width, with any dash (``core.numbering``); other text folded as typed
+    (to be not found)."""
+    return stored_form(text, NUMBER_WIDTH)
 
 
 def pass_number(text: str) -> str:
     """The pass number ``text`` names, as the ledger writes it: ``ZX2026-0001-01`` from itself and
     from ``ZX2026-1-1``; other text folded as typed."""
-    typed = normalise_number(text)
+    typed = fold_number(text)
     match = _PASS_NUMBER.fullmatch(typed)
-    if match is None or _NUMBER.fullmatch(match["renovation"]) is None:
+    if match is None or read_serial(match["renovation"]) is None:
         return typed
-    return f"{renovation_number(match['renovation'])}-{int(match['seq']):02d}"
+    return f"{renovation_number(match['renovation'])}-{int(match['seq']):0{PASS_WIDTH}d}"
 
 
 _TIME = r"(\d{1,2})[:：](\d{2})"
@@ -370,15 +372,17 @@ def renovation_query() -> Any:
 
 
 def find_renovation_row(conn: Connection, number: str) -> Any:
+    """The registration ``number`` names as a clerk types it (``zx2026-1``: ``renovation_number``);
+    ``NotFoundError`` when there is none."""
     wanted = renovation_number(number)
-    row = conn.execute(renovation_query().where(renovations.c.number == wanted)).first()
-    if row is None and (match := _NUMBER.fullmatch(wanted)) is not None:
-        # Stored with the prefix as configured, which may be in lower case (zx2026-0001): the year and
-        # sequence name one registration, whose number must read the same when folded as the typed one.
-        same = renovations.c.year == int(match["year"]), renovations.c.seq == int(match["seq"])
-        row = conn.execute(renovation_query().where(*same)).first()
-        if row is not None and normalise_number(row.number) != wanted:
-            row = None
+    row = find_numbered(
+        wanted,
+        NUMBER_WIDTH,
+        lambda exact: conn.execute(renovation_query().where(renovations.c.number == exact)).first(),
+        lambda year, seq: conn.execute(
+            renovation_query().where(renovations.c.year == year, renovations.c.seq == seq)
+        ).first(),
+    )
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的装修登记：请用 recordkit renovation list 查看")
     return row

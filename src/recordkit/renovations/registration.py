@@ -33,6 +33,7 @@ from recordkit.renovations.records import (
     AGREEMENT_TEMPLATE,
     DOCUMENT_KIND,
     LONGEST_DAYS,
+    NUMBER_WIDTH,
     REGISTRATION_TEMPLATE,
     UNDER_WAY,
     Renovation,
@@ -212,7 +213,7 @@ def _register_in(
         )
         + 1
     )
-    number = f"{settings.prefix}{today.year}-{seq:04d}"
+    number = f"{settings.prefix}{today.year}-{seq:0{NUMBER_WIDTH}d}"
     bill_ids: list[int | None] = []
     changes = []
     for item, rate, amount, serial in charges:

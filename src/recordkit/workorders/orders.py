@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from recordkit.core.dates import (
 )
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
+from recordkit.core.numbering import find_numbered, stored_form
 from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -64,8 +64,8 @@ STEP_DAY_ONLY = {"assigned_at": "assigned_day_only", "closed_at": "closed_day_on
 #: Besides the steps, the last hand-over (改派, migration 0024), which may be typed as a date alone too.
 _DAY_ONLY = {**STEP_DAY_ONLY, "handed_at": "handed_day_only"}
 
-#: A number as typed: the office's prefix (GD, or whatever ``[workorders] prefix`` says), the year, the sequence.
-_NUMBER = re.compile(r"^(.*?)(\d{4})-(\d{1,9})$")
+#: How many digits a work order's sequence is written with: GD2026-000123.
+NUMBER_WIDTH = 6
 
 
 # -- pure decisions ------------------------------------------------------------------------
@@ -102,15 +102,6 @@ def as_read(text: str | None) -> str:
 def same_worker(name: str | None, other: str | None) -> bool:
     """Whether two names of a worker are the same as a clerk reads them (``as_read``)."""
     return as_read(name) == as_read(other)
-
-
-def normalise_number(text: str) -> str:
-    """``gd2026-123`` → ``GD2026-000123`` (the stored form); other text is returned folded."""
-    folded = unicodedata.normalize("NFKC", str(text)).strip().upper()
-    match = _NUMBER.match(folded)
-    if match is None:
-        return folded
-    return f"{match[1]}{match[2]}-{int(match[3]):06d}"
 
 
 def limits_for(settings: WorkOrderSettings, category: str) -> tuple[int, int]:
@@ -185,7 +176,7 @@ def find_repeat(
 
 
 def number_for(settings: WorkOrderSettings, year: int, seq: int) -> str:
-    return f"{settings.prefix}{year}-{seq:06d}"
+    return f"{settings.prefix}{year}-{seq:0{NUMBER_WIDTH}d}"
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -825,15 +816,16 @@ def add(
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-    wanted = normalise_number(number)
-    row = conn.execute(sa.select(work_orders).where(work_orders.c.number == wanted)).first()
-    if row is None and (match := _NUMBER.match(wanted)) is not None:
-        # Stored as the prefix was configured, which may be in lower case (gd2026-000001): the year and sequence
-        # name one order, whose number must read the same when folded as the typed one.
-        same = work_orders.c.year == int(match[2]), work_orders.c.seq == int(match[3])
-        row = conn.execute(sa.select(work_orders).where(*same)).first()
-        if row is not None and normalise_number(row.number) != wanted:
-            row = None
+    """The order ``number`` names as a clerk types it (``gd2026-1``: ``core.numbering``); ``NotFoundError`` when none."""
+    wanted = stored_form(number, NUMBER_WIDTH)
+    row = find_numbered(
+        wanted,
+        NUMBER_WIDTH,
+        lambda exact: conn.execute(sa.select(work_orders).where(work_orders.c.number == exact)).first(),
+        lambda year, seq: conn.execute(
+            sa.select(work_orders).where(work_orders.c.year == year, work_orders.c.seq == seq)
+        ).first(),
+    )
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的工单：请用 recordkit workorder list 查看")
     return row
