@@ -813,6 +813,39 @@ def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, wo
     )
 
 
+@pytest.mark.parametrize("prefix", ["ZX", "zx"])
+def test_journal_list_finds_a_registration_and_its_pass_by_every_number_the_commands_take(
+    desk: Any, prefix: str
+) -> None:
+    """``journal list --key ZX2026-1`` found nothing while ``renovation agreement ZX2026-1`` found the registration:
+    the history is listed by every spelling the renovation commands take, the pass's (ZX2026-1-1) too."""
+    env = {"RECORDKIT_RENOVATION_PREFIX": prefix}
+    assert desk(*REGISTER, env=env).exit_code == 0
+    pass_args = ("--date", "2026-12-01", "--unpaid")
+    assert desk("renovation", "pass", "ZX2026-1", "--worker", f"张三,{ID_ZHANG}", *pass_args, env=env).exit_code == 0
+    cancel = ("--cancel", "ZX2026-1-1", "--reason", "工人离场", "--date", "2026-12-02")
+    assert desk("renovation", "pass", "ZX2026-1", *cancel, env=env).exit_code == 0
+
+    def history(key: str) -> list[tuple[str, str]]:
+        listed = desk("journal", "list", "--key", key, "--json", env=env)
+        assert listed.exit_code == 0, listed.output
+        return [(entry["action"], entry["key"]) for entry in json.loads(listed.stdout)]
+
+    registration = history(f"{prefix}2026-0001")
+    assert registration == [("renovation.register", f"{prefix}2026-0001")]
+    for typed in ("ZX2026-1", "zx2026-1", "ＺＸ２０２６－１", "ZX2026—0001"):
+        assert history(typed) == registration, typed
+    card = history(f"{prefix}2026-0001-01")
+    assert card == [
+        ("renovation.pass_cancel", f"{prefix}2026-0001-01"),
+        ("renovation.pass_issue", f"{prefix}2026-0001-01"),
+    ]
+    for typed in ("ZX2026-1-1", "zx2026-0001-1", "ＺＸ２０２６－１－１"):
+        assert history(typed) == card, typed
+    for typed in ("ZX2026-1abc", "ZX2026-2", "ZX2026-1-2"):
+        assert history(typed) == [], typed
+
+
 def test_an_agreement_dated_outside_the_office_years_is_refused(desk: Any, workspace: Workspace) -> None:
     _register(desk)
     before, files = _journal_size(desk), _generated(workspace)

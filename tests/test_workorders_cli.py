@@ -631,6 +631,33 @@ def test_an_order_numbered_with_the_offices_own_prefix_is_found_by_its_number(
     )
 
 
+@pytest.mark.parametrize("prefix", ["GD", "gd"])
+def test_journal_list_finds_an_order_by_every_number_the_commands_take(
+    estate: Workspace, run_cli: Any, prefix: str
+) -> None:
+    """``journal list --key GD2025-1`` (the number as the clerk says it) found nothing while ``workorder show
+    GD2025-1`` found the order: its history is listed by every spelling the work-order commands take."""
+    env = {"RECORDKIT_WORKORDERS_PREFIX": prefix}
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2025-12-03 09:15", env=env).exit_code == 0
+    assert (
+        run_cli("workorder", "assign", "GD2025-1", "--to", "刘师傅", "--at", "2025-12-03 09:30", env=env).exit_code == 0
+    )
+
+    def history(key: str) -> list[tuple[str, str]]:
+        listed = run_cli("journal", "list", "--key", key, "--json", env=env)
+        assert listed.exit_code == 0, listed.output
+        return [(entry["action"], entry["key"]) for entry in json.loads(listed.stdout)]
+
+    number = f"{prefix}2025-000001"
+    printed = history(number)
+    assert printed == [("workorder.assign", number), ("workorder.add", number)]
+    for typed in ("GD2025-1", "gd2025-1", "ＧＤ２０２５－１", "GD2025—000001"):
+        assert history(typed) == printed, typed
+    for typed in ("GD2025-1abc", "GD2025-2", "GD2026-1", "SJ2025-1"):
+        assert history(typed) == [], typed
+
+
 def test_one_order_written_twice_in_a_logbook_is_named_and_nothing_imported(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -12,6 +12,8 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import readable_name
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.core.config import Settings
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -134,8 +136,10 @@ def journal_list(
         if key is not None:
             # An archive item's 档号 as the box label says it (YZ-2026-1), current or former: its whole history, the
             # entries from before its category was corrected (under its former numbers) included.
-            keys = item_numbers(conn, key) or next(
-                (each for each in _keys_meant(key, settings) if journal.count(conn, entity_key=each)), key
+            keys = (
+                item_numbers(conn, key)
+                or _record_number(conn, key)
+                or next((each for each in _keys_meant(key, settings) if journal.count(conn, entity_key=each)), key)
             )
         entries = journal.recent(conn, limit=limit, entity_key=keys)
         total = journal.count(conn, entity_key=keys)
@@ -167,6 +171,16 @@ def journal_list(
     console().print(table)
     if key and not entries:
         typer.echo(f"操作日志里没有“{key}”的记录（房号、收据编号、档号、工单号等请照打印的写法输入）")
+
+
+def _record_number(conn: Connection, typed: str) -> str | None:
+    """The number of the work order, renovation or pass ``typed`` names as their own commands read it
+    (``GD2026-1``, ``ZX2026-1``, ``ZX2026-1-1``: the number said aloud, full-width, lower case) — the key its journal
+    entries are under; None when it names none of them."""
+    from recordkit.renovations.records import renovation_or_pass_number
+    from recordkit.workorders.orders import order_number
+
+    return order_number(conn, typed) or renovation_or_pass_number(conn, typed)
 
 
 def _keys_meant(typed: str, settings: Settings) -> list[str]:

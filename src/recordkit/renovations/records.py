@@ -371,11 +371,9 @@ def renovation_query() -> Any:
     )
 
 
-def find_renovation_row(conn: Connection, number: str) -> Any:
-    """The registration ``number`` names as a clerk types it (``zx2026-1``: ``renovation_number``);
-    ``NotFoundError`` when there is none."""
-    wanted = renovation_number(number)
-    row = find_numbered(
+def _row_named(conn: Connection, wanted: str) -> Any:
+    """The registration whose number is ``wanted`` (a ``renovation_number``); None when there is none."""
+    return find_numbered(
         wanted,
         NUMBER_WIDTH,
         lambda exact: conn.execute(renovation_query().where(renovations.c.number == exact)).first(),
@@ -383,9 +381,34 @@ def find_renovation_row(conn: Connection, number: str) -> Any:
             renovation_query().where(renovations.c.year == year, renovations.c.seq == seq)
         ).first(),
     )
+
+
+def find_renovation_row(conn: Connection, number: str) -> Any:
+    """The registration ``number`` names as a clerk types it (``zx2026-1``: ``renovation_number``);
+    ``NotFoundError`` when there is none."""
+    wanted = renovation_number(number)
+    row = _row_named(conn, wanted)
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的装修登记：请用 recordkit renovation list 查看")
     return row
+
+
+def renovation_or_pass_number(conn: Connection, typed: str) -> str | None:
+    """The number, as the ledger writes it, of the registration or the pass ``typed`` names as the renovation
+    commands read them (``ZX2026-1``, ``ZX2026-1-1``) — the key of its journal entries (``journal list --key``); None
+    when it names neither."""
+    row = _row_named(conn, renovation_number(typed))
+    if row is not None:
+        return str(row.number)
+    wanted = pass_number(typed)
+    match = _PASS_NUMBER.fullmatch(wanted)
+    registration = _row_named(conn, match["renovation"]) if match is not None else None
+    if registration is None:
+        return None
+    numbers = conn.execute(
+        sa.select(renovation_passes.c.number).where(renovation_passes.c.renovation_id == registration.id)
+    ).scalars()
+    return next((str(number) for number in numbers if pass_number(number) == wanted), None)
 
 
 #: The longest a renovation's works may run, registered or extended, counted from its start (a year typed

@@ -815,10 +815,9 @@ def add(
         return _order(_find_row(conn, number))
 
 
-def _find_row(conn: Connection, number: str) -> Any:
-    """The order ``number`` names as a clerk types it (``gd2026-1``: ``core.numbering``); ``NotFoundError`` when none."""
-    wanted = stored_form(number, NUMBER_WIDTH)
-    row = find_numbered(
+def _row_named(conn: Connection, wanted: str) -> Any:
+    """The order whose number is ``wanted`` (a ``stored_form``); None when there is none."""
+    return find_numbered(
         wanted,
         NUMBER_WIDTH,
         lambda exact: conn.execute(sa.select(work_orders).where(work_orders.c.number == exact)).first(),
@@ -826,9 +825,22 @@ def _find_row(conn: Connection, number: str) -> Any:
             sa.select(work_orders).where(work_orders.c.year == year, work_orders.c.seq == seq)
         ).first(),
     )
+
+
+def _find_row(conn: Connection, number: str) -> Any:
+    """The order ``number`` names as a clerk types it (``gd2026-1``: ``core.numbering``); ``NotFoundError`` when none."""
+    wanted = stored_form(number, NUMBER_WIDTH)
+    row = _row_named(conn, wanted)
     if row is None:
         raise NotFoundError(f"没有编号为 {wanted} 的工单：请用 recordkit workorder list 查看")
     return row
+
+
+def order_number(conn: Connection, typed: str) -> str | None:
+    """The number, as the ledger writes it, of the order ``typed`` names as the work-order commands read it — the
+    key of its journal entries (``journal list --key GD2026-1``); None when it names no order."""
+    row = _row_named(conn, stored_form(typed, NUMBER_WIDTH))
+    return None if row is None else str(row.number)
 
 
 def get_order(ledger: Ledger, number: str) -> WorkOrder:
