@@ -110,6 +110,9 @@ BAD_INPUT = [
         6,
         "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据",
     ),
+    # A script's variable left unset: refused as a blank argument is, not as a receipt number written wrong.
+    (("receipt", "void", "", "--reason", "开错"), 2, "错误：收据编号是空的：请写明收据编号，例如 SJ2026-000123"),
+    (("receipt", "reprint", " "), 2, "错误：收据编号是空的：请写明收据编号，例如 SJ2026-000123"),
     (
         ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.5", "--from", "2026-01"),
         8,

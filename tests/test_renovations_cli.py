@@ -846,6 +846,40 @@ def test_journal_list_finds_a_registration_and_its_pass_by_every_number_the_comm
         assert history(typed) == [], typed
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("pay", ""), "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001"),
+        (("agreement", " "), "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001"),
+        (("pass", "", "--worker", f"张三,{ID_ZHANG}"), "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001"),
+        (("inspect", "", "--result", "合格"), "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001"),
+        (
+            ("extend", "", "--to", "2027-02-28", "--reason", "整改"),
+            "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001",
+        ),
+        (("refund", ""), "装修登记编号是空的：请写明装修登记编号，例如 ZX2026-0001"),
+        (
+            ("pass", "ZX2026-1", "--cancel", "", "--reason", "离场"),
+            "--cancel 的出入证号是空的：请写明出入证号，例如 ZX2026-0001-01",
+        ),
+        (
+            ("pass", "ZX2026-1", "--reissue", " ", "--reason", "遗失"),
+            "--reissue 的出入证号是空的：请写明出入证号，例如 ZX2026-0001-01",
+        ),
+    ],
+)
+def test_a_blank_renovation_or_pass_number_is_refused_as_a_blank_argument(
+    desk: Any, workspace: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    """``renovation pay ""`` (a script's variable left unset) said 没有编号为  的装修登记 (a blank where the number
+    should be, exit 6); it is refused as a blank argument is, exit 2, nothing written or printed."""
+    _register(desk)
+    before, files = _journal_size(desk), _generated(workspace)
+    refused = desk("renovation", *args)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (2, "", f"错误：{message}")
+    assert _journal_size(desk) == before and _generated(workspace) == files
+
+
 def test_an_agreement_dated_outside_the_office_years_is_refused(desk: Any, workspace: Workspace) -> None:
     _register(desk)
     before, files = _journal_size(desk), _generated(workspace)

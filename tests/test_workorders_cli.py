@@ -658,6 +658,33 @@ def test_journal_list_finds_an_order_by_every_number_the_commands_take(
         assert history(typed) == [], typed
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", " "),
+        ("show", ""),
+        ("assign", "", "--to", "刘师傅"),
+        ("close", "", "--result", "已修好"),
+        ("visit", "", "--satisfaction", "满意"),
+    ],
+)
+def test_a_blank_order_number_is_refused_as_a_blank_argument(
+    estate: Workspace, run_cli: Any, args: tuple[str, ...]
+) -> None:
+    """``workorder show ""`` (a script's variable left unset) said 没有编号为  的工单 (a blank where the number
+    should be, exit 6); it is refused as a blank argument is, exit 2, nothing written."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:15").exit_code == 0
+    before = _count(estate, "journal")
+    refused = run_cli("workorder", *args)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：工单编号是空的：请写明工单编号，例如 GD2026-000123",
+    )
+    assert _count(estate, "journal") == before
+
+
 def test_one_order_written_twice_in_a_logbook_is_named_and_nothing_imported(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -466,6 +466,14 @@ def refuse_blank(*options: tuple[str, str | None]) -> None:
             raise UsageError(f"{name} 是空的：请写明要筛选的值；不筛选就不写 {name}")
 
 
+def refuse_blank_number(what: str, value: str, example: str, option: str | None = None) -> None:
+    """``UsageError`` for a number given as empty or blank text (``workorder show "$NO"``, the variable unset): looked
+    up, it would be "not found" with a blank where the number should be.  ``option`` names the option it came with."""
+    if not value.strip():
+        named = f"{option} 的" if option else ""
+        raise UsageError(f"{named}{what}是空的：请写明{what}，例如 {example}")
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank_number, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -64,6 +64,7 @@ def receipt_void(
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
+    refuse_blank_number("收据编号", number, "SJ2026-000123")
     from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import void_and_print
     from recordkit.core.money import format_yuan
@@ -99,6 +100,7 @@ def receipt_reprint(
 
     例：recordkit receipt reprint SJ2026-000123
     """
+    refuse_blank_number("收据编号", number, "SJ2026-000123")
     from recordkit.billing.receipts import reprint_and_print
 
     app_state = state(ctx)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank_number, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -103,6 +103,7 @@ def renovation_pay(
 
     例：recordkit renovation pay ZX2026-0001 --method 微信
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
     from recordkit.core.money import format_yuan
     from recordkit.renovations.registration import pay_and_print_charges
 
@@ -131,6 +132,7 @@ def renovation_agreement(
 
     例：recordkit renovation agreement ZX2026-0001 --date 2026-11-05
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
     from recordkit.renovations.registration import write_agreement
 
     app_state = state(ctx)
@@ -163,6 +165,10 @@ def renovation_pass(
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
+    for option, numbers in (("--cancel", cancel), ("--reissue", reissue)):
+        for each in numbers:
+            refuse_blank_number("出入证号", each, "ZX2026-0001-01", option)
     from recordkit.renovations.paper import check_paper
     from recordkit.renovations.passes import change_passes_and_print
     from recordkit.renovations.records import PASS_TEMPLATE
@@ -218,6 +224,7 @@ def renovation_inspect(
 
     例：recordkit renovation inspect ZX2026-0001 --result 合格 --notes 无违规
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
     from recordkit.renovations.inspection import inspect
 
     app_state = state(ctx)
@@ -244,6 +251,7 @@ def renovation_extend(
 
     例：recordkit renovation extend ZX2026-0001 --to 2027-03-31 --reason 验收不合格整改
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
     from recordkit.renovations.extension import extend
 
     app_state = state(ctx)
@@ -272,6 +280,7 @@ def renovation_refund(
 
     例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面 --method 微信
     """
+    refuse_blank_number("装修登记编号", number, "ZX2026-0001")
     from recordkit.billing.receipts import parse_method
     from recordkit.core.money import amount_in_capitals, format_yuan, parse_amount
     from recordkit.renovations.paper import check_paper

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
+from recordkit.cli._app import (
+    WIDE_HELP,
+    console,
+    new_table,
+    print_json,
+    progress_bar,
+    refuse_blank,
+    refuse_blank_number,
+    state,
+)
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
@@ -104,6 +113,7 @@ def workorder_assign(
 
     例：recordkit workorder assign GD2026-000001 --to 刘师傅
     """
+    refuse_blank_number("工单编号", number, "GD2026-000123")
     from recordkit.workorders.orders import NoChange, assign
 
     app_state = state(ctx)
@@ -149,6 +159,7 @@ def workorder_close(
 
     例：recordkit workorder close GD2026-000001 --result 已更换水龙头
     """
+    refuse_blank_number("工单编号", number, "GD2026-000123")
     from recordkit.workorders.orders import close
 
     app_state = state(ctx)
@@ -169,6 +180,7 @@ def workorder_visit(
 
     例：recordkit workorder visit GD2026-000001 --satisfaction 满意 --notes 已不漏水
     """
+    refuse_blank_number("工单编号", number, "GD2026-000123")
     from recordkit.workorders.orders import visit
 
     app_state = state(ctx)
@@ -193,6 +205,7 @@ def workorder_show(
 
     例：recordkit workorder show GD2026-000001
     """
+    refuse_blank_number("工单编号", number, "GD2026-000123")
     from recordkit.workorders.orders import check_as_of_reported, dispatches, get_order, now_minute
 
     app_state = state(ctx)
