@@ -216,6 +216,34 @@ def test_list_overdue_and_json(estate: Workspace, run_cli: Any) -> None:
     assert [o["phone"] for o in private] == ["13812345678"]
 
 
+@pytest.mark.parametrize("overdue", [False, True])
+def test_list_as_of_a_moment_leaves_out_the_orders_reported_after_it(
+    estate: Workspace, run_cli: Any, overdue: bool
+) -> None:
+    """``workorder list --as-of 2026-10-10`` listed the orders reported after that day too (工单 3 张), their 时限
+    judged at a moment before they existed; only ``--overdue`` left them out.  With or without it, an order reported
+    after the moment is not listed, in the table as in ``--json``."""
+    for desc, at in (("漏水", "2026-10-01 09:00"), ("门锁坏", "2026-10-05 09:00"), ("灯不亮", "2026-10-10 00:01")):
+        add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", desc)
+        assert run_cli(*add, "--at", at).exit_code == 0
+    # None was dispatched: the first two are late by 2026-10-10, the third, reported at 00:01, is not yet late then.
+    cases = [
+        ("2026-10-10", ["GD2026-000001", "GD2026-000002"]),  # a day alone is its first minute, 00:00
+        ("2026-10-05 08:59", ["GD2026-000001"]),
+        ("2026-10-01 08:59", []),
+    ]
+    if not overdue:
+        cases.append(("2026-10-10 00:01", ["GD2026-000001", "GD2026-000002", "GD2026-000003"]))
+    only = ("--overdue",) if overdue else ()
+    for as_of, wanted in cases:
+        table = run_cli("workorder", "list", *only, "--as-of", as_of)
+        assert table.exit_code == 0, table.output
+        assert [row.split("│")[1].strip() for row in lines(table) if row.startswith("│ GD")] == wanted, as_of
+        assert f" {len(wanted)} 张" in lines(table)[0]
+        listed = run_cli("workorder", "list", *only, "--as-of", as_of, "--json")
+        assert [order["number"] for order in json.loads(listed.stdout)] == wanted, as_of
+
+
 # -- the logbook import ---------------------------------------------------------------------------------
 
 

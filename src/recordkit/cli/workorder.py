@@ -282,6 +282,7 @@ def workorder_list(
     listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单") if month else None
     wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)
     app_state = state(ctx)
+    # As of a moment (--as-of, or now), the orders reported after it are left out: they did not exist then.
     orders = list_orders(app_state.ledger(), wanted, moment)
     if show_private and orders:
         from recordkit.ledger.journal import record_private_view

@@ -1079,10 +1079,13 @@ def list_orders(
     ledger: Ledger, wanted: OrderFilter = OrderFilter(), as_of: dt.datetime | None = None
 ) -> list[WorkOrder]:
     """Work orders in number order, narrowed by ``wanted``; ``overdue`` keeps unfinished orders
-    past a limit at ``as_of`` (default now).  ``ValidationError`` for a bad type or category."""
+    past a limit at ``as_of`` (default now).  The orders reported after ``as_of`` are left out, overdue or not: they
+    did not exist then.  ``ValidationError`` for a bad type or category."""
 
     as_of = as_of or now_minute()
-    query = sa.select(work_orders).order_by(work_orders.c.year, work_orders.c.seq)
+    query = (
+        sa.select(work_orders).where(work_orders.c.opened_at <= as_of).order_by(work_orders.c.year, work_orders.c.seq)
+    )
     if wanted.open_only:
         query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
     if wanted.type:
