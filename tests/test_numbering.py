@@ -20,6 +20,10 @@ from recordkit.core.numbering import Serial, find_numbered, read_serial, stored_
         # Not a number of this shape: folded as typed, to be found by nothing.
         ("GD2026-1abc", 6, "GD2026-1ABC"),
         ("GD26-1", 6, "GD26-1"),
+        # A pass number (a registration's number and the pass's sequence) is not read as a prefix "ZX2026-" and a
+        # year 0001: no number of this shape, left as typed.
+        ("ZX2026-0001-01", 4, "ZX2026-0001-01"),
+        ("GD2026-000001-01", 6, "GD2026-000001-01"),
         ("", 6, ""),
     ],
 )

@@ -395,6 +395,11 @@ def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and
     ):
         with pytest.raises(NotFoundError, match="没有编号为 .* 的装修登记"):
             get_renovation(estate, typed)
+    # A pass number where the registration's is asked for is named as typed, not read as a prefix 'ZX2026-' and a
+    # year 0001 (ZX2026-1-0001).
+    with pytest.raises(NotFoundError) as caught:
+        get_renovation(estate, f"{said}2026-0001-01")
+    assert caught.value.message == f"没有编号为 {said}2026-0001-01 的装修登记：请用 recordkit renovation list 查看"
     pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     workers = [f"张三,{ID_ZHANG}", f"李四,{ID_LI}", f"王五,{ID_WANG}"]
     issued = change_passes(estate, CASHIER, f"{said.lower()}2026-1", workers, today=DAY).issued

@@ -253,6 +253,10 @@ def test_an_order_is_found_by_every_spelling_a_clerk_types_and_by_nothing_else(e
     ):
         with pytest.raises(NotFoundError, match="没有编号为 .* 的工单"):
             workorders.get_order(estate, typed)
+    # A number with a tail of its own is named as typed, not read as a prefix 'GD2026-' and a year 0001.
+    with pytest.raises(NotFoundError) as caught:
+        workorders.get_order(estate, f"{said}2026-000001-01")
+    assert caught.value.message == f"没有编号为 {said}2026-000001-01 的工单：请用 recordkit workorder list 查看"
 
 
 def test_bad_input_is_refused_and_writes_nothing(estate: Ledger) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 from recordkit.core.unitcodes import fold_spelling
 
 #: The prefix as the office configured it (``GD``, ``zx``, ``报修-``), the year, the sequence with or without its zeros.
-_SERIAL = re.compile(r"(?P<prefix>.*?)(?P<year>[0-9]{4})-(?P<seq>[0-9]{1,9})")
+#: The year is one of this century or the last: ``ZX2026-0001-01`` (a pass) is no prefix ``ZX2026-`` and year 0001.
+_SERIAL = re.compile(r"(?P<prefix>.*?)(?P<year>(?:19|20)[0-9]{2})-(?P<seq>[0-9]{1,9})")
 
 
 def fold_number(text: str) -> str:
@@ -32,7 +33,7 @@ class Serial:
 
     def written(self, width: int) -> str:
         """As the ledger writes it, the sequence ``width`` digits wide: ``GD2026-000001``."""
-        return f"{self.prefix}{self.year}-{self.seq:0{width}d}"
+        return f"{self.prefix}{self.year:04d}-{self.seq:0{width}d}"
 
 
 def read_serial(text: str) -> Serial | None:
