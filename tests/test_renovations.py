@@ -408,8 +408,13 @@ def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and
     for typed in (f"{said}2026-1-1abc", f"{said}2026-1-4"):
         with pytest.raises(NotFoundError, match=f"装修登记 {number} 没有编号为 .* 的出入证"):
             change_passes(estate, CASHIER, number, cancel=[typed], reason="工人离场", today=DAY)
-    cancelled = change_passes(estate, CASHIER, number, cancel=spellings, reason="工人离场", today=DAY).cancelled
-    assert [p.number for p in cancelled] == [p.number for p in issued]
+    changed = change_passes(
+        estate, CASHIER, number, cancel=spellings[:2], reissue=spellings[2:], reason="遗失", today=DAY
+    )
+    assert [p.number for p in changed.cancelled] == [p.number for p in issued]
+    assert [(p.number, p.worker, p.replaces) for p in changed.issued] == [
+        (f"{prefix}2026-0001-04", "王五", f"{prefix}2026-0001-03")
+    ]
 
 
 # -- passes, inspection, refund ---------------------------------------------------------------------
