@@ -409,6 +409,17 @@ BAD = [
         5,
         "错误：保管期限“很久”无效，应为 永久、长期、短期 或年数（例如 30年）",
     ),
+    # A 档号 left blank (a script's variable unset) said 没有档号为  的档案 (a blank where the number should be).
+    *[
+        (("archive", *args), 2, "错误：档号是空的：请写明档号，例如 YZ-2026-00001")
+        for args in (
+            ("show", ""),
+            ("text", " "),
+            ("return", ""),
+            ("update", "", "--title", "产权证"),
+            ("lend", "", "--to", "王工", "--due", "2026-12-01"),
+        )
+    ],  # fmt: skip
     (
         ("archive", "show", "YZ-2026-09999"),
         6,

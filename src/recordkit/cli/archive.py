@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank_number, state
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ def archive_show(
 
     例：recordkit archive show YZ-2026-00001
     """
+    refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import former_numbers, get_item, list_loans
     from recordkit.core.dates import format_stamp
 
@@ -274,6 +275,7 @@ def archive_text(
 
     例：recordkit archive text GC-2026-00001
     """
+    refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import get_item
     from recordkit.archive.extract import extract_item
     from recordkit.core.errors import IntegrityError
@@ -331,6 +333,7 @@ def archive_update(
 
     例：recordkit archive update WF-2026-00001 --category 工程档案 --date 2024-05-08
     """
+    refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import NoChange, get_item
     from recordkit.archive.intake import update_and_index
@@ -388,6 +391,7 @@ def archive_lend(
 
     例：recordkit archive lend YZ-2026-00001 --to 王工 --dept 工程部 --due 2026-12-01
     """
+    refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import lend
     from recordkit.core.dates import parse_date
 
@@ -414,6 +418,7 @@ def archive_return(
 
     例：recordkit archive return YZ-2026-00001
     """
+    refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import return_item
 
     app_state = state(ctx)
