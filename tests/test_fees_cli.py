@@ -696,6 +696,49 @@ def test_today_is_not_a_day_to_come(cashier: Any, workspace: Workspace) -> None:
     ]
 
 
+BEFORE_THE_BOOKS = [
+    (("fees", "daily", "{out}", "--date", "1999-01-01"), "错误：日结日期 1999-01-01 不在 2000–2099 年之间：请检查年份"),
+    (("fees", "arrears", "--as-of", "1990-01-01"), "错误：欠费截至日期 1990-01-01 不在 2000–2099 年之间：请检查年份"),
+    (("notice", "remind", "--as-of", "1990-01-01"), "错误：欠费截至日期 1990-01-01 不在 2000–2099 年之间：请检查年份"),
+    (
+        ("fees", "account", "1-1-101", "--as-of", "1990-01-01", "--out", "{out}/对账单.xlsx"),
+        "错误：对账单截至日期 1990-01-01 不在 2000–2099 年之间：请检查年份",
+    ),
+    (("fees", "register", "--month", "1999-01", "{out}"), "错误：台账月份 1999-01 不在 2000–2099 年之间：请检查年份"),
+    (("receipt", "list", "--date", "1999-01-01"), "错误：收据日期 1999-01-01 不在 2000–2099 年之间：请检查年份"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BEFORE_THE_BOOKS, ids=[" ".join(a[:2]) for a, _ in BEFORE_THE_BOOKS])
+def test_a_report_of_a_day_before_the_books_is_refused_and_writes_nothing(
+    cashier: Any, workspace: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    """A year typed wrong (1999 for 2019) is no day of the books: a list of nobody owing or a daily report of zeros
+    would read as an answer; it is refused as ``fees close`` refuses such a month."""
+    out = workspace.root / "导出"
+    out.mkdir()
+    before = sorted(path.name for path in workspace.root.rglob("*"))
+    _refused(cashier, tuple(arg.format(out=out) for arg in args), 5, message)
+    assert sorted(path.name for path in workspace.root.rglob("*")) == before
+
+
+def test_the_books_years_are_the_receipt_settings(cashier: Any) -> None:
+    """The years are ``[receipt] first_year``–``last_year``: an office that began its books in 2026 has no
+    arrears as of 2025, while the year it began is asked about."""
+    narrowed = {"RECORDKIT_RECEIPT_FIRST_YEAR": "2026"}
+    refused = cashier("fees", "arrears", "--as-of", "2025-12-31", env=narrowed)
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        5,
+        "错误：欠费截至日期 2025-12-31 不在 2026–2099 年之间：请检查年份",
+    )
+    refused = cashier("fees", "register", "--month", "2025-12", "收费台账.xlsx", env=narrowed)
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        5,
+        "错误：台账月份 2025-12 不在 2026–2099 年之间：请检查年份",
+    )
+    assert cashier("fees", "arrears", "--as-of", "2026-01-01", env=narrowed).exit_code == 0
+
+
 def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", *BACKDATED).exit_code == 0
     for command in (("fees", "pay"), ("receipt", "issue")):

@@ -689,6 +689,7 @@ def test_cli_bad_month_writes_nothing(run_cli: Any, workspace: Workspace) -> Non
     for text, line in (
         ("2026-13", "错误：月份“2026-13”无效：月份应为 1 至 12"),
         (str(future), f"错误：月份 {future} 还没有到：只能生成 {future - 1} 及以前月份的报表"),
+        ("1999-01", "错误：报表月份 1999-01 不在 2000–2099 年之间：请检查年份"),
     ):
         result = run_cli("report", "monthly", "--month", text)
         assert result.exit_code == 5

@@ -469,6 +469,13 @@ def test_a_moment_or_month_still_to_come_is_refused_not_listed_as_fact(estate: W
         "",
         f"错误：月份 {next_month.strftime('%Y-%m')} 还没有到：只能列出 {today.strftime('%Y-%m')} 及以前月份的工单",
     )
+    # A month of a year outside the books (1999 for 2019) holds no order either: refused as a month to come is.
+    refused = run_cli("workorder", "list", "--month", "1999-01")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：工单月份 1999-01 不在 2000–2099 年之间：请检查年份",
+    )
     # Today and this month are still asked about.
     assert run_cli("workorder", "list", "--overdue", "--as-of", today.isoformat()).exit_code == 0
     assert run_cli("workorder", "list", "--month", today.strftime("%Y-%m")).exit_code == 0

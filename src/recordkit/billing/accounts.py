@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
 from recordkit.billing.arrears import begun_by, owed_query
-from recordkit.core.dates import Month, check_not_future, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
@@ -228,12 +228,15 @@ def balance_line(account: Account) -> str:
     )
 
 
-def unit_account(ledger: Ledger, unit: str, today: dt.date | None = None) -> Account:
+def unit_account(
+    ledger: Ledger, unit: str, today: dt.date | None = None, years: tuple[int, int] = BUSINESS_YEARS
+) -> Account:
     """The account of ``unit`` as it stood on ``today`` (default: today; ``fees account --as-of``): the
     receipts dated by then (a voided one shown voided: a void is a correction), what they paid, the bills due by then
     and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit,
-    ``ValidationError`` for a day after today."""
+    ``ValidationError`` for a day after today or outside ``years`` (the books' years, as ``list_arrears``)."""
     today = check_not_future(today or dt.date.today(), "对账单截至日期", "只能看今天或以前某一天的对账单")
+    check_business_day(today, "对账单截至日期", years)
     code = str(parse_unit_code(unit))
     with ledger.read() as conn:
         row = conn.execute(

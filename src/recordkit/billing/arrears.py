@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
-from recordkit.core.dates import Month, check_not_future, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
@@ -139,15 +139,18 @@ def list_arrears(
     min_months: int = 0,
     building: str | None = None,
     unit: str | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> list[Arrears]:
     """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first.
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
     building (``parse_building``: ``1`` is not 二期·1; ``二期别墅`` the villas of 二期, as the monthly report
     groups units: ``owners.roster.in_building``); ``unit`` one unit (a canonical code).  Aging counts whole months past due (``months_past_due``).
-    ``ValidationError`` for ``as_of`` after today: arrears are known up to today only.
+    ``ValidationError`` for ``as_of`` after today: arrears are known up to today only; or outside ``years`` (the
+    books' years, ``[receipt] first_year``–``last_year``): 1990-01-01 would list nobody owing, as if all had paid.
     """
     as_of = check_not_future(as_of or dt.date.today(), "欠费截至日期", "只能看今天或以前某一天的欠费")
+    check_business_day(as_of, "欠费截至日期", years)
     as_of_month = Month.of(as_of)
     inner = owed_query(as_of).subquery()
     query = (

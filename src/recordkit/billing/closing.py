@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.balances import store_closing_balances
-from recordkit.core.dates import BUSINESS_YEARS, Month, format_stamp, office_time, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, format_stamp, office_time, parse_month
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import office_zone_of
@@ -169,10 +169,7 @@ def close_month(
     day) or before the ledger's earliest bill or money movement (a typo: closing cannot be undone);
     ``ConflictError`` for a month not over yet, already closed, or after a month with bills or money that
     is still open (months are closed in order)."""
-    month = parse_month(month_text)
-    first_year, last_year = years
-    if not first_year <= month.year <= last_year:
-        raise ValidationError(f"结账月份 {month} 不在 {first_year}–{last_year} 年之间：请检查年份")
+    month = check_business_month(parse_month(month_text), "结账月份", years)
     today = today or dt.date.today()
     if month >= Month.of(today):
         raise ConflictError(f"{month} 还没有结束（今天是 {today.isoformat()}），不能结账：只能结已经过去的月份")

@@ -32,6 +32,7 @@ from recordkit.billing.allocations import (
 from recordkit.billing.closing import blocking_close, check_open, closed_from, first_closed_from, refusal
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import (
+    BUSINESS_YEARS,
     Month,
     MonthRange,
     check_business_day,
@@ -912,14 +913,17 @@ def list_receipts(
     voided_only: bool = False,
     unit: str | None = None,
     today: dt.date | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> list[ReceiptView]:
     """Receipts in number order: of one day (issued or voided that day), only voided ones, of one unit.
 
-    ``ValidationError`` for a day after ``today`` (a mistyped year: no receipt can bear it, and an empty
-    list would read as a day without receipts); ``NotFoundError`` for a unit the ledger does not have."""
+    ``ValidationError`` for a day after ``today`` or outside ``years`` (the books' years, ``[receipt]
+    first_year``–``last_year``: a mistyped year, no receipt can bear it, and an empty list would read as a day
+    without receipts); ``NotFoundError`` for a unit the ledger does not have."""
 
     if on is not None:
         check_not_future(on, "收据日期", "只能列出今天或以前某一天开具或作废的收据", today)
+        check_business_day(on, "收据日期", years)
     query = _receipt_query().order_by(receipts.c.year, receipts.c.seq)
     if on is not None:
         query = query.where(sa.or_(receipts.c.issued_on == on, receipts.c.voided_on == on))

@@ -22,7 +22,16 @@ from recordkit.billing.arrears import prepaid_query
 from recordkit.billing.balances import balance_base, owed_per_bill, zero
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
 from recordkit.billing.rules import load_items
-from recordkit.core.dates import Month, check_month_begun, check_not_future, chinese_date, parse_month
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    Month,
+    check_business_day,
+    check_business_month,
+    check_month_begun,
+    check_not_future,
+    chinese_date,
+    parse_month,
+)
 from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
@@ -142,7 +151,9 @@ def print_setup(sheet: Worksheet, title_rows: str, landscape: bool) -> None:
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = "") -> RegisterTotals:
+def write_register(
+    ledger: Ledger, month_text: str, path: Path, estate: str = "", years: tuple[int, int] = BUSINESS_YEARS
+) -> RegisterTotals:
     """The month's fee register (``fees register``): per unit and item billed, collected and
     arrears for that month's bills; per unit those totals, the arrears of earlier months (往期欠费),
     everything owed (月末欠费合计: the figure ``fees arrears --as-of`` the month's last day gives),
@@ -153,9 +164,11 @@ def write_register(ledger: Ledger, month_text: str, path: Path, estate: str = ""
     valid payments dated by then (prepayment included) put on that month's bills, and 预收余额 is
     the money received by then that no bill of the month or earlier took.  A closed month's
     register is therefore the same whenever it is printed.  Written atomically; returns the totals.
-    ``ValidationError`` for a month that has not begun.
+    ``ValidationError`` for a month that has not begun or lies outside ``years`` (the books' years, ``[receipt]
+    first_year``–``last_year``).
     """
     month = check_month_begun(parse_month(month_text), "导出 {current} 及以前月份的收费台账")
+    check_business_month(month, "台账月份", years)
     co_owners = co_owner_names(ledger)  # the 业主 column names every owner of record, as the notices do
     with ledger.read() as conn:
         items = load_items(conn)
@@ -317,13 +330,15 @@ def _method_order(methods: Iterable[str]) -> list[str]:
     return [m for m in (*METHODS, *sorted(present - set(METHODS))) if m in present]
 
 
-def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
+def daily_report(ledger: Ledger, day: dt.date, years: tuple[int, int] = BUSINESS_YEARS) -> DailyReport:
     """The day's money: valid receipts issued that day (a red reversal is a negative one) summed by
     method, by cashier and by fee item; those voided that day listed apart (not in the totals); the
     deposits taken in those receipts and the deposits refunded that day, and the net per method.
-    ``ValidationError`` for a day after today."""
+    ``ValidationError`` for a day after today or outside ``years`` (the books' years, ``[receipt]
+    first_year``–``last_year``)."""
     check_not_future(day, "日结日期", "日结只能做今天或以前的某一天")
-    seen = list_receipts(ledger, on=day)
+    check_business_day(day, "日结日期", years)
+    seen = list_receipts(ledger, on=day, years=years)
     issued = [view for view in seen if view.issued_on == day]
     voided = [view for view in seen if view.voided and view.voided_on == day]
     methods = totals_by(issued, "method")
@@ -371,12 +386,14 @@ def daily_report(ledger: Ledger, day: dt.date) -> DailyReport:
     )
 
 
-def write_daily(ledger: Ledger, day: dt.date, path: Path, estate: str = "") -> DailyReport:
+def write_daily(
+    ledger: Ledger, day: dt.date, path: Path, estate: str = "", years: tuple[int, int] = BUSINESS_YEARS
+) -> DailyReport:
     """The daily cash report (``fees daily``) as .xlsx: a summary sheet (by method, by cashier, voided
     receipts, by fee item, red reversals, deposits refunded, the net per method, totals and the lines
     for the signatures of 收款人, 复核 and 主管) and a sheet listing every receipt of the day.
-    Written atomically."""
-    report = daily_report(ledger, day)
+    Written atomically; ``ValidationError`` as ``daily_report``."""
+    report = daily_report(ledger, day, years)
     workbook = Workbook()
     summary = workbook.active
     summary.title = "日结汇总"

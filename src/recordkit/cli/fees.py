@@ -443,7 +443,7 @@ def fees_account(
 
         raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
     app_state = state(ctx)
-    account = unit_account(app_state.ledger(), unit, optional_date(as_of))
+    account = unit_account(app_state.ledger(), unit, optional_date(as_of), app_state.workspace().settings.receipt.years)
     if out is not None:
         from recordkit.billing.statements import write_statement
 
@@ -498,13 +498,12 @@ def fees_close(
     if show == (month is not None):
         raise UsageError("请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一")
     if month is not None:
-        receipt = app_state.workspace().settings.receipt
         closed = close_month(
             app_state.ledger(),
             month,
             app_state.operator_name,
             keep=keep_month_figures,
-            years=(receipt.first_year, receipt.last_year),
+            years=app_state.workspace().settings.receipt.years,
         )
         typer.echo(
             f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
@@ -547,7 +546,10 @@ def fees_arrears(
     from recordkit.core.money import format_yuan
     from recordkit.owners.contacts import co_owner_names, owners_of_record
 
-    rows = list_arrears(state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building))
+    years = state(ctx).workspace().settings.receipt.years
+    rows = list_arrears(
+        state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building), years=years
+    )
     # every owner of record, as ``owners list``, the notices and the register name them
     co_owners = co_owner_names(state(ctx).ledger()) if rows else {}
     if as_json:
@@ -598,7 +600,8 @@ def fees_register(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
-    totals = write_register(state(ctx).ledger(), month, file, state(ctx).workspace().settings.office.estate)
+    settings = state(ctx).workspace().settings
+    totals = write_register(state(ctx).ledger(), month, file, settings.office.estate, settings.receipt.years)
     # The month in progress ends after today, a day `fees arrears --as-of` refuses; until its end
     # nothing later is counted, so its figure is today's arrears list.
     same_as = min(totals.month.last_day(), dt.date.today())
@@ -633,7 +636,8 @@ def fees_daily(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"日结文件名应以 .xlsx 结尾：{target}")
-    report = write_daily(state(ctx).ledger(), day, target, state(ctx).workspace().settings.office.estate)
+    settings = state(ctx).workspace().settings
+    report = write_daily(state(ctx).ledger(), day, target, settings.office.estate, settings.receipt.years)
     table = new_table("收款方式", "张数", "收款（元）", "押金退还（元）", "净额（元）", title=f"{day.isoformat()} 日结")
     for method, net in report.net_by_method.items():
         count, fen = report.by_method.get(method, (0, 0))

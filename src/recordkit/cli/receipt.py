@@ -130,7 +130,8 @@ def receipt_list(
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan
 
-    views = list_receipts(state(ctx).ledger(), optional_date(date), voided, unit)
+    years = state(ctx).workspace().settings.receipt.years
+    views = list_receipts(state(ctx).ledger(), optional_date(date), voided, unit, years=years)
     rows = [view.to_dict() for view in views]
     if as_json:
         print_json(rows)

@@ -274,12 +274,16 @@ def workorder_list(
     """
     refuse_blank(("--type", kind), ("--category", category), ("--unit", unit), ("--month", month), ("--as-of", as_of))
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import check_month_begun, format_when, parse_month
+    from recordkit.core.dates import check_business_month, check_month_begun, format_when, parse_month
     from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
 
     moment = _as_of(ctx, as_of) or now_minute()
-    # A month to come holds no order: 工单 0 张 would answer a typed 2027 for 2026.
-    listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单") if month else None
+    # A month to come holds no order, nor does one of a year outside the books: 工单 0 张 would answer a typed
+    # 2027 for 2026, or 1999 for 2019.
+    listed_month = None
+    if month:
+        listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单")
+        check_business_month(listed_month, "工单月份", state(ctx).workspace().settings.receipt.years)
     wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)
     app_state = state(ctx)
     # As of a moment (--as-of, or now), the orders reported after it are left out: they did not exist then.

@@ -71,6 +71,12 @@ class ReceiptSettings:
     first_year: int = 2000
     last_year: int = 2099
 
+    @property
+    def years(self) -> tuple[int, int]:
+        """``(first_year, last_year)``: the books' years, which money, work orders, papers and the reports of a
+        day or month must lie in (``core.dates.check_business_day``, ``check_business_month``)."""
+        return self.first_year, self.last_year
+
 
 @dataclass(frozen=True)
 class FeeItemSettings:

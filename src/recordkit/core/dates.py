@@ -19,6 +19,8 @@ from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
     "DateError",
+    "check_business_day",
+    "check_business_month",
     "check_month_begun",
     "check_not_future",
     "Month",
@@ -390,11 +392,23 @@ BUSINESS_YEARS = (2000, 2099)
 
 
 def check_business_day(day: dt.date, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.date:
-    """``day`` when its year lies in ``years``; else ``ValidationError`` naming ``what`` and the window."""
-    first, last = years
-    if not first <= day.year <= last:
-        raise ValidationError(f"{what} {day.isoformat()} 不在 {first}–{last} 年之间：请检查年份")
+    """``day`` when its year lies in ``years``; else ``ValidationError`` naming ``what`` and the window:
+    ``{what} {day} 不在 {first}–{last} 年之间：请检查年份``."""
+    _check_business_year(day.year, day.isoformat(), what, years)
     return day
+
+
+def check_business_month(month: Month, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> Month:
+    """``month`` when its year lies in ``years``; else ``ValidationError`` in ``check_business_day``'s words: a
+    register, a report or a list of 1999-01 would show nothing but zeros, the books having no such year."""
+    _check_business_year(month.year, str(month), what, years)
+    return month
+
+
+def _check_business_year(year: int, shown: str, what: str, years: tuple[int, int]) -> None:
+    first, last = years
+    if not first <= year <= last:
+        raise ValidationError(f"{what} {shown} 不在 {first}–{last} 年之间：请检查年份")
 
 
 def check_not_future(day: dt.date, what: str, advice: str, today: dt.date | None = None) -> dt.date:

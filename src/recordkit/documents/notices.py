@@ -364,8 +364,7 @@ def recipient_of(
 def notice_day(workspace: Workspace, today: dt.date | None) -> dt.date:
     """The date a notice prints (``--date``, default today); ``ValidationError`` outside the office's
     years (``[receipt] first_year``–``last_year``), as a certificate's date: 1990-01-01 is a typo."""
-    settings = workspace.settings.receipt
-    return check_business_day(today or dt.date.today(), "通知日期", (settings.first_year, settings.last_year))
+    return check_business_day(today or dt.date.today(), "通知日期", workspace.settings.receipt.years)
 
 
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
@@ -854,7 +853,13 @@ def remind(
     today = notice_day(workspace, today)
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
     arrears = sorted(
-        (row for row in list_arrears(ledger, as_of, min_months=min_months, building=building) if row.owner),
+        (
+            row
+            for row in list_arrears(
+                ledger, as_of, min_months=min_months, building=building, years=workspace.settings.receipt.years
+            )
+            if row.owner
+        ),
         key=lambda a: parse_unit_code(a.unit).sort_key,
     )
     if not arrears:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from recordkit.core.atomic import PRIVATE, replacing, saved, write_bytes
-from recordkit.core.dates import Month, check_month_begun, check_not_future, format_stamp, parse_month
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    Month,
+    check_business_month,
+    check_month_begun,
+    check_not_future,
+    format_stamp,
+    parse_month,
+)
 from recordkit.core.errors import ValidationError
 from recordkit.core.sheets import cells_as_text
 from recordkit.documents.generated import FileRecord, record_files
@@ -51,12 +59,14 @@ class MonthlyReport:
     pdf_problem: str | None = None
 
 
-def check_month(text: str, today: dt.date | None = None) -> Month:
-    """The report's month; ``ValidationError`` for a malformed month or one that has not begun."""
+def check_month(text: str, today: dt.date | None = None, years: tuple[int, int] = BUSINESS_YEARS) -> Month:
+    """The report's month; ``ValidationError`` for a malformed month, one that has not begun or one outside
+    ``years`` (the books' years, ``[receipt] first_year``–``last_year``: a report of zeros otherwise)."""
     month = parse_month(text)
     if month.year < FIRST_YEAR:  # its same month a year earlier is compared, and must be a month too
         raise ValidationError(f"月份“{text.strip()}”无效：年份不对")
-    return check_month_begun(month, "生成 {current} 及以前月份的报表", today)
+    check_month_begun(month, "生成 {current} 及以前月份的报表", today)
+    return check_business_month(month, "报表月份", years)
 
 
 def default_folder(workspace: Workspace, month: Month) -> Path:
@@ -87,7 +97,7 @@ def monthly_report(
     """
 
     today = today or dt.date.today()
-    month = check_month(month_text, today)
+    month = check_month(month_text, today, workspace.settings.receipt.years)
     signed = signed or today
     if signed < month.first_day():
         raise ValidationError(
