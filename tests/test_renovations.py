@@ -274,7 +274,14 @@ def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> N
     with pytest.raises(ConflictError):
         register(estate, SETTINGS, CASHIER, request(), today=DAY)
     inspect(estate, CASHIER, first.number, "合格", today=DAY)
-    later = register(estate, SETTINGS, CASHIER, request(), today=dt.date(2027, 3, 1), now=dt.date(2027, 3, 1))
+    later = register(
+        estate,
+        SETTINGS,
+        CASHIER,
+        request(start="2027-03-05", end="2027-05-31"),  # new works: the first's ended before this registration
+        today=dt.date(2027, 3, 1),
+        now=dt.date(2027, 3, 1),
+    )
     assert later.number == "ZX2027-0001"
 
 

@@ -91,9 +91,36 @@ BAD_REGISTRATIONS = [
         5,
         "错误：完工日期 2227-01-31 距开工日期 2026-12-01 超过三年：请检查 --end",
     ),
+    # Works over long before they were registered: a year typed wrong (1990 for 2026).
+    (
+        ("1-1-101",),
+        {"--start": "1990-12-04", "--end": "1991-01-04"},
+        5,
+        "错误：施工结束日期早于登记日期（完工日期 1991-01-04，登记日期 2026-11-23）：请检查 --end 的年份；"
+        "补录以前的纸质登记时用 --date 写当时的登记日期",
+    ),
+    (
+        ("1-1-101",),
+        {"--start": "2026-11-01", "--end": "2026-11-22"},
+        5,
+        "错误：施工结束日期早于登记日期（完工日期 2026-11-22，登记日期 2026-11-23）：请检查 --end 的年份；"
+        "补录以前的纸质登记时用 --date 写当时的登记日期",
+    ),
     # Refused as a date, not sent to add a fee rule "from 1990-01" (the registration number's year).
     (("1-1-101",), {"--date": "1990-11-23"}, 5, "错误：登记日期 1990-11-23 不在 2000–2099 年之间：请检查年份"),
 ]
+
+
+def test_works_begun_before_their_registration_are_registered_while_they_last(desk: Any) -> None:
+    """A late registration (works begun before the owner came, still under way, or ending that very day) is taken:
+    only works already over on the registration day are refused."""
+    for unit, start, end in (("1-1-101", "2026-10-08", "2026-12-31"), ("1-1-102", "2026-11-02", "2026-11-23")):
+        result = desk(*_registration(unit, {"--start": start, "--end": end}))
+        assert result.exit_code == 0, result.output
+    listed = {
+        row["unit"]: (row["start"], row["end"]) for row in json.loads(desk("renovation", "list", "--json").stdout)
+    }
+    assert listed == {"1-1-101": ("2026-10-08", "2026-12-31"), "1-1-102": ("2026-11-02", "2026-11-23")}
 
 
 def _registration(unit: str, changes: dict[str, str]) -> list[str]:

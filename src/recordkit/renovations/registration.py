@@ -138,8 +138,9 @@ def _register_in(
     Both charges come from the fee rules named in ``[renovation]`` and become one-off bills
     of this month on the unit, in the same transaction as the registration; the unit's
     prepayment pays the waste-removal fee as it pays any new bill, never the deposit.  Raises
-    ``ValidationError`` for bad dates (the end before the start or more than three years after it,
-    ``today`` after ``now``, the real day, default the computer's, or outside ``years``, the office's
+    ``ValidationError`` for bad dates (the end before the start or more than three years after it, the end
+    before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
+    late registration of works under way; ``today`` after ``now``, the real day, default the computer's, or outside ``years``, the office's
     ``[receipt] first_year``–``last_year``), hours, phone or empty names;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
@@ -170,6 +171,11 @@ def _register_in(
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     if (end - start).days > LONGEST_DAYS:  # as an extension is refused: a year typed wrong
         raise ValidationError(f"完工日期 {end.isoformat()} 距开工日期 {start.isoformat()} 超过三年：请检查 --end")
+    if end < today:
+        raise ValidationError(
+            f"施工结束日期早于登记日期（完工日期 {end.isoformat()}，登记日期 {today.isoformat()}）：请检查 --end 的年份；"
+            "补录以前的纸质登记时用 --date 写当时的登记日期"
+        )
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
     # The two charges are bills of the registration's month: a closed month takes no new bill
