@@ -632,8 +632,24 @@ def test_a_control_character_in_a_loan_is_refused_and_nothing_is_lent(
     """A NUL would be kept by SQLite and then stop ``db move`` on the row; PostgreSQL refuses it outright."""
     _two_items(ws, clerk)
     with pytest.raises(ValidationError, match=field):
-        lend(ledger, "YZ-2026-00001", borrower, dt.date(2099, 12, 1), "档案员", dept=dept, reason=reason)
+        lend(ledger, "YZ-2026-00001", borrower, dt.date(2027, 6, 1), "档案员", dept=dept, reason=reason)
     assert list_loans(ledger, include_returned=True) == []
+
+
+def test_a_loan_of_29_february_may_run_to_28_february_next_year(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    _two_items(ws, clerk)
+    leap_day = dt.date(2028, 2, 29)
+    with pytest.raises(ValidationError) as caught:
+        lend(ledger, "YZ-2026-00001", "王工", dt.date(2029, 3, 1), "档案员", today=leap_day)
+    assert caught.value.message == (
+        "应还日期最迟为借出后一年（2028-02-29 借出，最迟 2029-02-28）：2029-03-01 请检查年份；借阅期满仍要用的，归还后再借"
+    )
+    assert list_loans(ledger, include_returned=True) == []
+    assert lend(ledger, "YZ-2026-00001", "王工", dt.date(2029, 2, 28), "档案员", today=leap_day).due == dt.date(
+        2029, 2, 28
+    )
 
 
 def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk: Archivist) -> None:

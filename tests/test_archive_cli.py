@@ -101,7 +101,7 @@ def test_an_archive_number_said_aloud_finds_the_item(archivist_cli: Any, workspa
     shown = archivist_cli("archive", "show", said, "--json")
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["archive_no"] == "YZ-2026-00001"
-    lent = archivist_cli("archive", "lend", said, "--to", "王工", "--due", "2099-12-01")
+    lent = archivist_cli("archive", "lend", said, "--to", "王工", "--due", "2027-06-01")
     assert lent.exit_code == 0, lent.output
     assert "YZ-2026-00001" in lent.stdout
     assert archivist_cli("archive", "show", "YZ-2026-2").exit_code == 6  # no such item: still not found
@@ -426,7 +426,7 @@ BAD = [
         "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案",
     ),
     (
-        ("archive", "lend", "YZ-2026-09999", "--to", "王工", "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-09999", "--to", "王工", "--due", "2027-06-01"),
         6,
         "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案",
     ),
@@ -438,27 +438,27 @@ BAD = [
     (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 2, None),
     # The borrower is held to a person's name, as an owner and a payer are (core.personal.name_problem).
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "x\x01y", "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "x\x01y", "--due", "2027-06-01"),
         5,
         "错误：借阅人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名",
     ),
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "王\u200b工", "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "王\u200b工", "--due", "2027-06-01"),
         5,
         "错误：借阅人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名",
     ),
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "王工\u202e", "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工\u202e", "--due", "2027-06-01"),
         5,
         "错误：借阅人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名",
     ),
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "王" * 65, "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "王" * 65, "--due", "2027-06-01"),
         5,
         "错误：借阅人：姓名太长（65 个字）：最多 64 个字",
     ),
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程\x01部", "--due", "2099-12-01"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程\x01部", "--due", "2027-06-01"),
         5,
         "错误：部门里有控制字符（如 NUL、换行），没有借出：请重新输入",
     ),
@@ -519,6 +519,30 @@ def test_a_due_day_written_without_its_year_is_the_next_such_day(archivist_cli: 
         )
 
 
+def test_a_due_day_more_than_a_year_ahead_is_refused_and_nothing_is_lent(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``--due 2099-01-01`` (a year typed wrong) lent the original for 72 years: never overdue, never chased.  The
+    same day a year on is the latest; the day after it is refused, as is 2099, and nothing is lent nor journalled."""
+    write_scan(workspace.root / "a.pdf", 1)
+    assert archivist_cli("file", str(workspace.root / "a.pdf"), "--category", "业主档案").exit_code == 0
+    today = dt.date.today()  # the suite's clock: 5 December, no 29 February in sight
+    a_year_on = dt.date(today.year + 1, today.month, today.day)
+    journal_before = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
+    for due in ("2099-01-01", (a_year_on + dt.timedelta(days=1)).isoformat()):
+        refused = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", due)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            5,
+            "",
+            f"错误：应还日期最迟为借出后一年（{today.isoformat()} 借出，最迟 {a_year_on.isoformat()}）："
+            f"{due} 请检查年份；借阅期满仍要用的，归还后再借",
+        )
+    assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
+    assert json.loads(archivist_cli("archive", "loans", "--json").stdout) == []
+    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", a_year_on.isoformat())
+    assert (lent.exit_code, lent.stdout.strip().rsplit("，", 1)[-1]) == (0, f"应还日期 {a_year_on.isoformat()}")
+
+
 def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(workspace.root / "a.pdf", 1)
     write_scan(workspace.root / "b.pdf", 2)
@@ -536,24 +560,24 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
         "2026-11-01",
         "--confidential",
     )
-    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程部", "--due", "2099-12-01")
+    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程部", "--due", "2027-06-01")
     assert (lent.exit_code, lent.stdout.strip()) == (
         0,
-        "已借出 YZ-2026-00001（产权证明）给 王工（工程部），应还日期 2099-12-01",
+        "已借出 YZ-2026-00001（产权证明）给 王工（工程部），应还日期 2027-06-01",
     )
-    again = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "李四", "--due", "2099-12-01")
+    again = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "李四", "--due", "2027-06-01")
     assert (again.exit_code, again.stderr.strip()) == (
         8,
-        "错误：YZ-2026-00001 的纸质原件已借出（借阅人 王工，应还日期 2099-12-01），归还后才能再借：recordkit archive return YZ-2026-00001",
+        "错误：YZ-2026-00001 的纸质原件已借出（借阅人 王工，应还日期 2027-06-01），归还后才能再借：recordkit archive return YZ-2026-00001",
     )
-    secret = archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2099-12-01")
+    secret = archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2027-06-01")
     assert (secret.exit_code, secret.stderr.strip()) == (
         2,
         "错误：YZ-2026-00002 是保密档案，借阅必须写明原因：--reason 借阅原因",
     )
     assert (
         archivist_cli(
-            "archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2099-12-01", "--reason", "办理过户"
+            "archive", "lend", "YZ-2026-00002", "--to", "李四", "--due", "2027-06-01", "--reason", "办理过户"
         ).exit_code
         == 0
     )
@@ -566,7 +590,7 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
         ("YZ-2026-00002", "李四", False, True),
     ]
     assert json.loads(archivist_cli("archive", "loans", "--overdue", "--json").stdout) == []
-    assert "纸质原件 │ 已借出：王工，应还 2099-12-01" in archivist_cli("archive", "show", "YZ-2026-00001").stdout
+    assert "纸质原件 │ 已借出：王工，应还 2027-06-01" in archivist_cli("archive", "show", "YZ-2026-00001").stdout
     back = archivist_cli("archive", "return", "YZ-2026-00001")
     assert (back.exit_code, back.stdout.strip()) == (0, "已归还 YZ-2026-00001（产权证明），借阅人 王工")
     assert "纸质原件 │ 在库" in archivist_cli("archive", "show", "YZ-2026-00001").stdout
@@ -635,7 +659,7 @@ def test_the_journal_of_an_item_is_found_by_its_number_as_said_and_holds_its_for
     assert archivist_cli("watch", "--once").stdout.strip().endswith("归档 1 个，隔离 0 个")
     moved = archivist_cli("archive", "update", "WF-2026-00001", "--category", "工程档案", "--title", "水泵房巡检记录")
     assert moved.exit_code == 0, moved.output
-    lent = archivist_cli("archive", "lend", "GC-2026-00001", "--to", "王工", "--due", "2099-12-31")
+    lent = archivist_cli("archive", "lend", "GC-2026-00001", "--to", "王工", "--due", "2027-06-30")
     assert lent.exit_code == 0, lent.output
     history = [
         ("archive.lend", "GC-2026-00001"),

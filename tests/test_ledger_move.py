@@ -135,7 +135,7 @@ def office(tmp_path: Path) -> Workspace:
     agreement = write_docx(tmp_path / "装修协议.docx", "3栋2单元1201装修管理协议，施工单位：安达装饰。")
     filed = cli(workspace, "file", str(agreement), "--category", "业主档案", "--unit", "3-2-1201")
     assert filed.exit_code == 0, filed.output
-    lent = cli(workspace, "archive", "lend", f"YZ-{YEAR}-00001", "--to", "王工", "--due", "2030-01-01")
+    lent = cli(workspace, "archive", "lend", f"YZ-{YEAR}-00001", "--to", "王工", "--due", "2027-01-01")
     assert lent.exit_code == 0, lent.output
     return workspace
 
@@ -196,7 +196,7 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
         f"YZ-{YEAR}-00001",
         f"YZ-{YEAR}-00002",
     ]
-    assert cli(office, "archive", "lend", f"YZ-{YEAR}-00002", "--to", "李工", "--due", "2030-01-01").exit_code == 0
+    assert cli(office, "archive", "lend", f"YZ-{YEAR}-00002", "--to", "李工", "--due", "2027-01-01").exit_code == 0
     loans = raw_rows(postgres_url)["archive_loans"]
     assert len(loans) == 2
 

@@ -591,11 +591,18 @@ def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger
 def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/YZ-2025-00002")
-    again = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    again = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert again.status_code == 409 and "已借出（借阅人 李会计" in text_of(again)
     browser.get("/item/GC-2026-00004")
     past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
     assert past.status_code == 400 and "早于今天" in text_of(past)
+    # A year typed wrong the other way (a browser without a date field, or one that lets any year through).
+    far = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    assert far.status_code == 400 and "应还日期最迟为借出后一年" in text_of(far)
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    today = dt.date.today()  # the suite's clock: 5 December
+    field = browser.get("/item/GC-2026-00004").get_data(as_text=True)
+    assert f'max="{dt.date(today.year + 1, today.month, today.day).isoformat()}"' in field
 
 
 def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: Workspace, demo_ledger: Ledger) -> None:
@@ -603,16 +610,16 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
     --to.  The same refusals of the library are worded for the form; the command line keeps its own words."""
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/GC-2026-00004")
-    blank = browser.post("/item/GC-2026-00004/lend", {"borrower": " ", "due": "2099-01-01"})
+    blank = browser.post("/item/GC-2026-00004/lend", {"borrower": " ", "due": "2027-01-01"})
     assert blank.status_code == 400 and "请在“借阅人”一栏写明借阅人姓名" in text_of(blank)
     number = "HT-2026-00001"  # confidential, and out in the demo: taken back first
     browser.get(f"/item/{number}")
     assert browser.post(f"/item/{number}/return", {}).status_code == 302
-    no_reason = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2099-01-01"})
+    no_reason = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2027-01-01"})
     assert no_reason.status_code == 400
     assert f"{number} 是保密档案，借阅必须写明原因：请在“原因”一栏写明" in text_of(no_reason)
     browser.get("/item/YZ-2025-00002")
-    out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2099-01-01"})
+    out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert out.status_code == 409 and "归还后才能再借：请先点本页的“归还”" in text_of(out)
     missing = browser.get("/item/YZ-2026-09999")
     assert missing.status_code == 404 and "没有档号为 YZ-2026-09999 的档案：请在检索页查找" in text_of(missing)
@@ -624,7 +631,7 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no in ("GC-2026-00004", number)]
     lent = CliRunner().invoke(
         cli_app,
-        ["archive", "lend", "GC-2026-00004", "--to", " ", "--due", "2099-01-01"],
+        ["archive", "lend", "GC-2026-00004", "--to", " ", "--due", "2027-01-01"],
         env={"RECORDKIT_HOME": str(demo.root)},
     )
     assert (lent.exit_code, lent.stderr.strip()) == (2, "错误：请用 --to 写明借阅人姓名")
@@ -827,7 +834,7 @@ def test_a_borrower_that_is_no_persons_name_is_refused_as_on_the_command_line(
 ) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/GC-2026-00004")
-    refused = browser.post("/item/GC-2026-00004/lend", {"borrower": borrower, "due": "2099-01-01"})
+    refused = browser.post("/item/GC-2026-00004/lend", {"borrower": borrower, "due": "2027-01-01"})
     assert refused.status_code == 400 and "借阅人：姓名" in text_of(refused)
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
 
@@ -889,7 +896,7 @@ def test_a_busy_ledger_answers_503_with_what_happened_and_lends_nothing(demo: Wo
         browser = Browser(local_app(demo, impatient))
         browser.get("/item/GC-2026-00004")
         with demo_ledger.write():
-            busy = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2099-01-01"})
+            busy = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert busy.status_code == 503
     assert "台账正忙：前面还有 1 个操作在排队" in text_of(busy)
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
@@ -1162,7 +1169,7 @@ def test_a_review_with_a_right_to_left_override_in_the_title_changes_nothing(
 @pytest.mark.parametrize(
     ("url", "data"),
     [
-        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01"}),
         ("/item/YZ-2025-00002/return", {}),
         ("/item/WF-2026-00001/update", {"title": "改了"}),
     ],
@@ -1197,7 +1204,7 @@ def test_a_reader_can_search_and_view_but_not_lend_review_or_unmask(demo: Worksp
     assert 'id="lend-button"' not in page.get_data(as_text=True)  # no lending form shown
     before = list_loans(demo_ledger, include_returned=True)
     for url, data in (
-        ("/item/GC-2026-00004/lend", {"borrower": "小李", "due": "2099-01-01", "reason": "看看"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "小李", "due": "2027-01-01", "reason": "看看"}),
         ("/item/YZ-2025-00002/return", {}),
         ("/item/WF-2026-00001/update", {"title": "改了", "reviewed": "1"}),
     ):
@@ -1216,7 +1223,7 @@ def test_login_is_required_when_accounts_are_on(demo: Workspace, demo_ledger: Le
         response = browser.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     browser.get("/login")
-    assert browser.post("/item/GC-2026-00004/lend", {"borrower": "x", "due": "2099-01-01"}).status_code == 302
+    assert browser.post("/item/GC-2026-00004/lend", {"borrower": "x", "due": "2027-01-01"}).status_code == 302
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
     wrong = browser.login("王档案", "wrong")
     assert wrong.status_code == 403 and "登录" in text_of(wrong)
@@ -1372,7 +1379,7 @@ def test_a_request_before_signing_in_keeps_the_login_forms_token(demo: Workspace
 def test_a_signed_in_users_changes_carry_their_name(demo: Workspace, demo_ledger: Ledger) -> None:
     archivist = signed_in(demo, demo_ledger, "王档案", "archivist")
     archivist.get("/item/GC-2026-00004")
-    assert archivist.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}).status_code == 302
+    assert archivist.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01"}).status_code == 302
     archivist.get("/item/WF-2026-00001")
     assert archivist.post("/item/WF-2026-00001/update", {"title": "水泵房照片"}).status_code == 302
     with demo_ledger.read() as conn:

@@ -276,7 +276,7 @@ def test_without_accounts_another_sites_name_gets_nothing(demo: Workspace, demo_
     shown = browser.get("/search?q=身份证&private=1", headers={"Host": host})
     assert shown.status_code == 400
     assert "只能在本机用 127.0.0.1 或 localhost 打开" in text_of(shown) and "YZ-" not in text_of(shown)
-    lent = browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01"}, headers={"Host": host})
+    lent = browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01"}, headers={"Host": host})
     assert lent.status_code == 400
     assert list_loans(demo_ledger, include_returned=True) == before and private_views(demo_ledger) == 0
 
@@ -326,9 +326,9 @@ def test_forty_guesses_at_once_get_five_passwords_checked(
 @pytest.mark.parametrize(
     ("url", "data"),
     [
-        ("/item/GC-2026-00004/lend", {"borrower": "x\x00y", "due": "2099-01-01"}),
-        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01", "reason": "\x00"}),
-        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2099-01-01", "dept": "工程\x1b部"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "x\x00y", "due": "2027-01-01"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01", "reason": "\x00"}),
+        ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01", "dept": "工程\x1b部"}),
         ("/item/GC-2026-00004/update", {"title": "a\x00b"}),
     ],
 )

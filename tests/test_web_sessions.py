@@ -226,7 +226,7 @@ def test_a_loan_refused_by_a_read_only_ledger_asks_for_the_primarys_page_not_a_s
             ledger.engine.dispose()  # (its connections opened before: a replica's are read-only)
             browser = Browser(create_app(workspace, accounts_required=False, ledger=ledger))
             assert browser.get(f"/item/{item.archive_no}").status_code == 200
-            lent = browser.post(f"/item/{item.archive_no}/lend", {"borrower": "王工", "due": "2099-01-01"})
+            lent = browser.post(f"/item/{item.archive_no}/lend", {"borrower": "王工", "due": "2027-01-01"})
             with pytest.raises(LedgerError) as caught:
                 accounts.add_user(ledger, "王档案", "archivist", PASSWORD, operator="站长")
         finally:

@@ -2711,6 +2711,15 @@ def _loan(row: Any) -> Loan:
     )
 
 
+def latest_due(lent_on: dt.date) -> dt.date:
+    """The latest 应还日期 of a loan made on ``lent_on``: the same day a year later (28 February for a 29th).
+    A paper original out longer is a year typed wrong (2099 for 2026), never noticed as overdue."""
+    try:
+        return lent_on.replace(year=lent_on.year + 1)
+    except ValueError:  # 29 February, with no such day the next year
+        return lent_on.replace(year=lent_on.year + 1, day=28)
+
+
 def lend(
     ledger: Ledger,
     archive_no: str,
@@ -2724,8 +2733,8 @@ def lend(
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
     ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
-    format character, more than 64 characters) or a control character (a NUL, a line break …) in the dept
-    or reason."""
+    format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
+    or reason, or a due date more than a year after ``today`` (``latest_due``)."""
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
@@ -2741,6 +2750,11 @@ def lend(
         raise UsageError("部门最多 64 个字")
     if due < today:
         raise UsageError(f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
+    if due > (latest := latest_due(today)):
+        raise ValidationError(
+            f"应还日期最迟为借出后一年（{today.isoformat()} 借出，最迟 {latest.isoformat()}）："
+            f"{due.isoformat()} 请检查年份；借阅期满仍要用的，归还后再借"
+        )
     number = normalise_no(archive_no)
     with ledger.write() as conn:
         item = item_row(conn, number)
@@ -3182,6 +3196,7 @@ __all__ = [
     "no_archive_here",
     "items_by_number",
     "last_seq",
+    "latest_due",
     "lend",
     "list_items",
     "list_loans",
