@@ -739,6 +739,19 @@ def test_the_books_years_are_the_receipt_settings(cashier: Any) -> None:
     assert cashier("fees", "arrears", "--as-of", "2026-01-01", env=narrowed).exit_code == 0
 
 
+@pytest.mark.parametrize("months", ["1999-01", "1999-01..2026-11", "2026-11..2199-12"])
+def test_months_of_a_year_outside_the_books_are_refused(cashier: Any, months: str) -> None:
+    """``--months 1999-01`` took the money as a prepayment "for 1999年1月" (exit 0): a year typed wrong."""
+    shown = months.split("..")[0] if months.startswith("1999") else "2199-12"
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "1-1-101", "--amount", "100", "--months", months, *BACKDATED),
+            5,
+            f"错误：缴费月份 {shown} 不在 2000–2099 年之间：请检查年份",
+        )
+
+
 def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", *BACKDATED).exit_code == 0
     for command in (("fees", "pay"), ("receipt", "issue")):

@@ -36,6 +36,7 @@ from recordkit.core.dates import (
     Month,
     MonthRange,
     check_business_day,
+    check_business_month,
     check_not_future,
     chinese_date,
     office_time,
@@ -386,7 +387,7 @@ def issue_payments(
     Numbers continue the year's sequence (read under the write lock, so they are gap-free
     across clerks).  Raises ``NotFoundError`` for an unknown unit, ``UsageError`` for a
     unit without an owner when no payer is named and ``ValidationError`` for a payment dated
-    after ``today``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
+    after ``today``, or dated or paying months (``months``) outside ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
     payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its
     reason) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
     of ``today``, the day it is issued.  Nothing is written when any request fails.  With
@@ -424,7 +425,10 @@ def issue_payments(
         if (reason := name_problem(payer)) is not None:
             raise ValidationError(f"交款人：{reason}")
         method = parse_method(request.method)
-        paid_on = check_business_day(request.paid_on or today, "收款日期", (settings.first_year, settings.last_year))
+        paid_on = check_business_day(request.paid_on or today, "收款日期", settings.years)
+        if request.months is not None:  # 1999-01 would be printed as a prepayment "for 1999年1月"
+            for month in (request.months.first, request.months.last):
+                check_business_month(month, "缴费月份", settings.years)
         check_not_future(
             paid_on,
             "收款日期",
