@@ -752,6 +752,42 @@ def test_months_of_a_year_outside_the_books_are_refused(cashier: Any, months: st
         )
 
 
+MONTHS_OUTSIDE_THE_BOOKS = [
+    (("fees", "bill", "--month", "2100-01", "--advance"), "错误：出账月份 2100-01 不在 2000–2099 年之间：请检查年份"),
+    (("fees", "bill", "--month", "1999-01"), "错误：出账月份 1999-01 不在 2000–2099 年之间：请检查年份"),
+    (
+        ("fees", "rules", "add", "燃气费", "--kind", "metered", "--rate", "3.5", "--from", "2199-01"),
+        "错误：执行月份 2199-01 不在 2000–2099 年之间：请检查年份",
+    ),
+    (
+        ("fees", "rules", "set", "物业服务费", "--rate", "2.50", "--from", "2100-01"),
+        "错误：执行月份 2100-01 不在 2000–2099 年之间：请检查年份",
+    ),
+    (
+        ("fees", "readings", "{sheet}", "--month", "2100-11", "--item", "水费"),
+        "错误：读数月份 2100-11 不在 2000–2099 年之间：请检查年份",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), MONTHS_OUTSIDE_THE_BOOKS, ids=[" ".join(a[:4]) for a, _ in MONTHS_OUTSIDE_THE_BOOKS]
+)
+def test_billing_a_month_outside_the_books_is_refused(
+    cashier: Any, workspace: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    """``fees bill --month 2100-01 --advance`` billed the whole estate for 2100 and spent its prepayments on it
+    (exit 0); a rate from 2199 or readings of 2100 are the same year typed wrong.  Nothing is written."""
+    water = ("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01")
+    assert cashier(*water).exit_code == 0
+    sheet = write_sheet(workspace.root / "水表.xlsx", [["1-1-101", 120, 135]], headers=("房号", "上期读数", "本期读数"))
+    before = [cashier(*shown).stdout for shown in (("fees", "account", "1-1-101", "--json"), ("fees", "rules", "list"))]
+    _refused(cashier, tuple(arg.format(sheet=sheet) for arg in args), 5, message)
+    assert [
+        cashier(*shown).stdout for shown in (("fees", "account", "1-1-101", "--json"), ("fees", "rules", "list"))
+    ] == (before)
+
+
 def test_months_naming_a_month_already_paid_is_an_error(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "359.97", "--months", "2026-10", *BACKDATED).exit_code == 0
     for command in (("fees", "pay"), ("receipt", "issue")):

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import apply_prepayments, shrink_allocations
 from recordkit.billing.closing import check_open
 from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
-from recordkit.core.dates import Month, parse_month, utc_bounds
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, parse_month, utc_bounds
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import decimal_number
@@ -208,6 +208,7 @@ def import_readings(
     operator: str,
     item_name: str | None = None,
     progress: ProgressCallback | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> ReadingsSummary:
     """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
 
@@ -217,10 +218,11 @@ def import_readings(
     reading other than last month's current one unless 备注 says 换表, the same unit twice)
     and then nothing is written (``ValidationError``); a sheet without a 项目 column read without
     ``item_name`` is one ``ValidationError``, not one for each row.  A 合计/小计 row (another system's
-    export) is left out and counted (``totals_skipped``).
+    export) is left out and counted (``totals_skipped``).  A month outside ``years`` (the books' years,
+    ``[receipt] first_year``–``last_year``) is a ``ValidationError`` before the sheet is read.
     """
 
-    month = parse_month(month_text)
+    month = check_business_month(parse_month(month_text), "读数月份", years)
     columns = (
         Column("unit", "房号", ("房屋", "房屋编号", "门牌号"), required=True),
         Column("item", "项目", ("收费项目", "表类")),
@@ -448,6 +450,7 @@ def bill_month(
     today: dt.date | None = None,
     zone: str = "Asia/Shanghai",
     deposit_item: str | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
@@ -462,10 +465,11 @@ def bill_month(
     units named (unless ``rebill``), ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
     deposit, billed by a renovation's registration only: a bill of it made here would be no
     renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made
-    ahead fall due only on the 1st of their month).
+    ahead fall due only on the 1st of their month); ``ValidationError`` for a month outside ``years`` (the books'
+    years, ``[receipt] first_year``–``last_year``: 2100-01 is a year typed wrong, with or without ``advance``).
     """
 
-    month = parse_month(month_text)
+    month = check_business_month(parse_month(month_text), "出账月份", years)
     current = Month.of(today or dt.date.today())
     if month > current and not advance:
         raise UsageError(

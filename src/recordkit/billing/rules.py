@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.closing import closed_error, closed_from, refusal
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import decimal_number
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
@@ -386,6 +386,7 @@ def add_rule(
     vacant_percent: int = 100,
     units: Iterable[str] = (),
     unit_kinds: Iterable[str] = (),
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> FeeItem:
     """A new fee item with its first rate (``fees rules add``), journalled; ``unit_kinds`` limits it to
     kinds of unit (商铺, 车位 …), ``units`` to some units.
@@ -393,13 +394,14 @@ def add_rule(
     ``ConflictError`` when the name exists (change it with ``set_rule``), or when a month from
     ``effective_from`` on is closed (as ``set_rule``: those months' bills were made without it, so
     the rule's history would say what was never charged);
-    ``ValidationError`` for a bad kind, rate, month, percentage or unit code.
+    ``ValidationError`` for a bad kind, rate, month (one outside ``years``, the books' years, included),
+    percentage or unit code.
     """
     name = name.strip()
     if not name:
         raise ValidationError("收费项目名称不能为空")
     kind = _check_kind(kind)
-    rate, month = parse_rate(rate_text), parse_month(effective_from)
+    rate, month = parse_rate(rate_text), check_business_month(parse_month(effective_from), "执行月份", years)
     percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
     with ledger.write() as conn:
         _check_units_known(conn, scope)
@@ -433,6 +435,7 @@ def set_rule(
     vacant_percent: int | None = None,
     units: Iterable[str] | None = None,
     unit_kinds: Iterable[str] | None = None,
+    years: tuple[int, int] = BUSINESS_YEARS,
 ) -> FeeItem:
     """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
 
@@ -440,10 +443,11 @@ def set_rule(
     same month again replaces that month's rate.  Journalled; bills already made are not
     changed (``fees bill --rebill`` does that).  ``ConflictError`` when a month the new rate
     would govern (from ``effective_from`` to the item's next change) is closed: its bills can no
-    longer follow the rate, so the rule's history would say what was never charged.
+    longer follow the rate, so the rule's history would say what was never charged.  ``ValidationError`` for a
+    month outside ``years`` (the books' years, as ``add_rule``).
     """
 
-    month = parse_month(effective_from)
+    month = check_business_month(parse_month(effective_from), "执行月份", years)
     rate = parse_rate(rate_text) if rate_text is not None else None
     percent = _check_percent(vacant_percent) if vacant_percent is not None else None
     scope = _clean_units(units) if units is not None else None

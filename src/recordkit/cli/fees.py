@@ -179,6 +179,7 @@ def rules_add(
         vacant_percent,
         units,
         unit_kinds,
+        app_state.workspace().settings.receipt.years,
     )
     rate_row = item.rates[-1]
     typer.echo(
@@ -219,6 +220,7 @@ def rules_set(
         vacant_percent,
         units or None,
         unit_kinds or None,
+        app_state.workspace().settings.receipt.years,
     )
     chosen = next(r for r in item.rates if r.effective_from == parse_month(effective_from))
     typer.echo(
@@ -249,7 +251,15 @@ def fees_readings(
     app_state = state(ctx)
     ledger = app_state.ledger()
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
-        summary = import_readings(ledger, file, month, app_state.operator_name, item, progress=advance)
+        summary = import_readings(
+            ledger,
+            file,
+            month,
+            app_state.operator_name,
+            item,
+            progress=advance,
+            years=app_state.workspace().settings.receipt.years,
+        )
     typer.echo(
         f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
         f"未变 {summary.unchanged} 条"
@@ -292,6 +302,7 @@ def fees_bill(
         advance=advance,
         zone=settings.office.time_zone,
         deposit_item=settings.renovation.deposit_item,
+        years=settings.receipt.years,
     )
     if summary.created:
         typer.echo(
