@@ -110,3 +110,41 @@ def test_a_report_of_an_unfinished_month_says_so_and_the_day_it_runs_to(
     assert "本月未结账（数据截至 2026-11-20）" in overview
     october = monthly_report(ws, ledger, "2026-10", CASHIER, tmp_path / "out", today=NOV_DAY)
     assert october.figures.status_text == "未结账（数据截至 2026-10-31）"
+
+
+def _arrears_rows(report: Any) -> dict[str, tuple[Any, ...]]:
+    """The 欠费明细 sheet's rows by unit: (业主, 欠费月数, 最早欠费月份, 欠费金额 in fen)."""
+    sheet = load_workbook(report.workbook)["欠费明细"]
+    return {
+        row[1]: (row[2], row[4], row[5], _yuan(row[6]))
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if row[0] != "合计"
+    }
+
+
+def test_the_reports_arrears_name_every_owner_of_record_in_a_closed_month_and_an_open_one(
+    ledger: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """1-1-101 is owned by 张伟 and 王芳 (the roster's one cell): ``fees arrears`` names both, and so does the
+    monthly report's 欠费明细 — of October, closed with its figures kept, and of November, still open — where it
+    named 张伟 alone.  October's kept rows read as kept (two months from September, 2A) after November's money."""
+    from recordkit.owners.roster import import_owners
+    from recordkit.reports.figures import keep_month_figures
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[0][4] = "张伟、王芳"
+    small_estate(ledger, tmp_path)
+    import_owners(ledger, write_sheet(tmp_path / "共有.xlsx", rows), CASHIER)
+    bill_months(ledger, "2026-09", "2026-10")
+    _pay(ledger, "1-1-102", 2 * B, OCT_DAY)
+    for month in ("2026-09", "2026-10"):
+        close_month(ledger, month, CASHIER, today=NOV_DAY, keep=keep_month_figures)
+    bill_months(ledger, "2026-11")
+    _pay(ledger, "1-1-101", A, NOV_DAY)  # November's money pays September: October's kept rows stay
+    october = monthly_report(ws, ledger, "2026-10", CASHIER, tmp_path / "oct", today=NOV_DAY)
+    assert october.figures.status_text.startswith("已结账")
+    assert _arrears_rows(october)["1-1-101"] == ("张伟、王芳", 2, "2026-09", 2 * A)
+    assert _arrears_rows(october)["3-2-1201"][0] == "李秀英"
+    november = monthly_report(ws, ledger, "2026-11", CASHIER, tmp_path / "nov", today=dt.date(2026, 11, 30))
+    assert _arrears_rows(november)["1-1-101"] == ("张伟、王芳", 2, "2026-10", 2 * A)

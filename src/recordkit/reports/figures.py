@@ -40,6 +40,7 @@ from recordkit.ledger.schema import (
     renovations,
     units,
 )
+from recordkit.owners.contacts import owner_names_in, owners_of_record
 from recordkit.owners.roster import building_group
 from recordkit.workorders.orders import WorkOrderCategoryMonth, WorkOrderMonth, category_figures, now_minute
 from recordkit.workorders.orders import month_figures as workorder_month_figures
@@ -719,7 +720,8 @@ def _arrears_detail(
     conn: Connection, owed: Mapping[int, tuple[int, int, str]], show_private: bool
 ) -> list[ArrearsLine]:
     """The 欠费明细 of the units owing (unit id -> fen, bill months owed, the oldest; those with more
-    than 0 fen), with the owners as the ledger has them now, most owed first."""
+    than 0 fen), with the owners of record as the ledger has them now (every owner, as ``fees arrears``
+    names them: 张海鹏、马丽蓉; the phone the first owner's), most owed first."""
     owed = {unit_id: line for unit_id, line in owed.items() if line[0] > 0}
     detail: list[ArrearsLine] = []
     if not owed:
@@ -732,17 +734,22 @@ def _arrears_detail(
         units.c.room,
         units.c.kind,
         units.c.phase,
-        owners.c.name,
         owners.c.phone,
     ).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
     order: dict[str, tuple[Any, ...]] = {}
-    for row in conn.execute(query):
-        if row.id in owed:
-            amount, count, oldest = owed[row.id]
-            phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
-            detail.append(ArrearsLine(row.code, row.name or "", phone, count, oldest, amount))
-            # The stored parts are canonical: the code's natural order without parsing its text.
-            order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
+    rows = [row for row in conn.execute(query) if row.id in owed]
+    named = owner_names_in(conn, [row.code for row in rows])
+    for row in rows:
+        amount, count, oldest = owed[row.id]
+        phone = (row.phone if show_private else mask_phone(row.phone)) if row.phone else ""
+        names = named.get(row.code, ())
+        detail.append(
+            ArrearsLine(
+                row.code, owners_of_record(names[0] if names else None, names[1:]), phone, count, oldest, amount
+            )
+        )
+        # The stored parts are canonical: the code's natural order without parsing its text.
+        order[row.code] = UnitCode(row.building, row.entrance, row.room, row.kind, row.phase).sort_key
     detail.sort(key=lambda line: (-line.amount_fen, order[line.unit]))
     return detail
 
