@@ -16,7 +16,7 @@ from docx.shared import Cm
 from recordkit.billing.bills import LOWER_READING_HINT
 from recordkit.core.dates import office_time
 from recordkit.core.workspace import Workspace
-from tests.conftest import SAMPLE_ROWS, SUITE_CLOCK, write_sheet
+from tests.conftest import SAMPLE_ROWS, SUITE_CLOCK, last_journal_entry, write_sheet
 
 DAY = "2026-11-23"
 # A payment dated before today is a back-dated entry (补录): it needs its reason.
@@ -581,13 +581,79 @@ def test_rules_sync_writes_what_the_ledger_lacks_once_and_journals_it(configured
     assert _fee_item_names(configured) == ["物业服务费", "停车费", "垃圾清运费"]
 
     again = configured("fees", "rules", "sync", "--json")
-    assert (again.exit_code, json.loads(again.stdout)) == (0, {"added": [], "present": ["垃圾清运费"]})
+    assert (again.exit_code, json.loads(again.stdout)) == (
+        0,
+        {"added": [], "present": ["垃圾清运费"], "postponed": []},
+    )
     assert _ledger_state(workspace)[0] == rows + 1
     plain = configured("fees", "rules", "sync")
     assert plain.stdout == (
         "recordkit.toml 中的收费项目台账中都已有，没有写入任何内容\n"
         "台账中已有、未改动：垃圾清运费（调整标准请用 recordkit fees rules set）\n"
     )
+
+
+LIFT_ITEM = '\n[[fees.items]]\nname = "电梯费"\nkind = "fixed"\nrate = "20"\neffective_from = "2026-09"\n'
+
+
+def test_an_item_of_recordkit_toml_starting_in_a_closed_month_starts_at_the_first_open_one(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """October closed, then 电梯费 added to recordkit.toml from 2026-09: the sync before ``fees bill`` wrote the
+    ledger's rule from 2026-09, a month whose bills were made without it.  It starts at 2026-11, the clerk is
+    told once and the journal keeps the month recordkit.toml writes; the next bill neither warns nor writes
+    it again, recordkit.toml stays as written, and October's register and arrears do not move."""
+    assert cashier("fees", "close", "--month", "2026-10").exit_code == 0
+    october = ("fees", "arrears", "--as-of", "2026-10-31", "--json")
+    arrears_before = json.loads(cashier(*october).stdout)
+    register = workspace.root / "台账-10.xlsx"
+    assert cashier("fees", "register", "--month", "2026-10", str(register)).exit_code == 0
+    register_before = _sheet_rows(register)
+    with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(LIFT_ITEM)
+    written = (workspace.root / "recordkit.toml").read_text(encoding="utf-8")
+
+    first = cashier("fees", "bill", "--month", "2026-11")
+    assert first.exit_code == 0, first.output
+    assert first.stderr == (
+        "已从 recordkit.toml 同步收费项目：电梯费\n「电梯费」的起始月份 2026-09 已结账，从 2026-11 起执行\n"
+    )
+    rules = json.loads(cashier("fees", "rules", "list", "--history", "--json").stdout)
+    assert [(row["from"], row["rate"]) for row in rules if row["item"] == "电梯费"] == [("2026-11", "20.00")]
+    entry = last_journal_entry(workspace, "电梯费")
+    assert entry.after is not None
+    assert (entry.action, entry.after["from"], entry.after["recordkit_toml_from"]) == (
+        SYNC_ACTION,
+        "2026-11",
+        "2026-09",
+    )
+    journal_size = _ledger_state(workspace)[0]
+
+    second = cashier("fees", "bill", "--month", "2026-11")
+    assert (second.exit_code, second.stderr) == (0, "")
+    synced = cashier("fees", "rules", "sync", "--json")
+    assert (synced.exit_code, synced.stderr, json.loads(synced.stdout)) == (
+        0,
+        "",
+        {"added": [], "present": ["电梯费"], "postponed": []},
+    )
+    assert _ledger_state(workspace)[0] == journal_size
+    assert (workspace.root / "recordkit.toml").read_text(encoding="utf-8") == written
+    listed = cashier("fees", "rules", "list")
+    assert "未写入台账" not in listed.stdout
+
+    assert json.loads(cashier(*october).stdout) == arrears_before
+    again = workspace.root / "台账-10-again.xlsx"
+    assert cashier("fees", "register", "--month", "2026-10", str(again)).exit_code == 0
+    assert _sheet_rows(again) == register_before
+    account = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
+    assert [bill["month"] for bill in account["bills"] if bill["item"] == "电梯费"] == ["2026-11"]
+
+
+def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    return [tuple(row) for row in load_workbook(path).active.iter_rows(values_only=True)]
 
 
 def test_rules_sync_without_items_in_recordkit_toml(cashier: Any, workspace: Workspace) -> None:

@@ -278,7 +278,9 @@ def _insert_item(
     units: frozenset[str] | None,
     action: str,
     kinds: frozenset[str] | None = None,
+    noted: Mapping[str, Any] | None = None,
 ) -> None:
+    """Write a new item with its first rate, journalled as ``action`` (with ``noted`` beside its values)."""
     item_id = conn.execute(
         sa.insert(fee_items).values(name=name, kind=kind, unit_label=unit_label).returning(fee_items.c.id)
     ).scalar_one()
@@ -289,21 +291,49 @@ def _insert_item(
         operator,
         [
             journal.Change(
-                action, "fee_item", name, None, {"kind": kind, "unit_label": unit_label, **_rate_snapshot(name, row)}
+                action,
+                "fee_item",
+                name,
+                None,
+                {"kind": kind, "unit_label": unit_label, **_rate_snapshot(name, row), **(noted or {})},
             )
         ],
     )
 
 
 @dataclass(frozen=True)
+class PostponedStart:
+    """An item of recordkit.toml whose ``effective_from`` was closed: the ledger's rule starts at ``start``,
+    the first open month, instead (``sync_rules``)."""
+
+    item: str
+    written: Month  # effective_from as recordkit.toml writes it
+    start: Month
+
+    @property
+    def message(self) -> str:
+        """What the clerk is told, once, when the item is written."""
+        return f"「{self.item}」的起始月份 {self.written} 已结账，从 {self.start} 起执行"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"item": self.item, "effective_from": str(self.written), "from": str(self.start)}
+
+
+@dataclass(frozen=True)
 class SyncResult:
-    """What ``sync_rules`` did: items written from recordkit.toml, and those the ledger already had."""
+    """What ``sync_rules`` did: items written from recordkit.toml, and those the ledger already had;
+    ``postponed``: those of the written ones whose start was a closed month."""
 
     added: tuple[str, ...]
     present: tuple[str, ...]
+    postponed: tuple[PostponedStart, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"added": list(self.added), "present": list(self.present)}
+        return {
+            "added": list(self.added),
+            "present": list(self.present),
+            "postponed": [each.to_dict() for each in self.postponed],
+        }
 
 
 def pending_config_items(ledger: Ledger, settings: FeesSettings) -> list[str]:
@@ -324,6 +354,11 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     the first sync the ledger is the source of truth; ``fees rules set`` changes them).  When
     nothing is missing the ledger is only read.  ``ConfigError`` names the item and key when
     an entry is wrong; nothing is written then.
+
+    An item whose ``effective_from`` is a closed month (or before one) starts in the ledger at the first
+    open month instead (``PostponedStart``, journalled with the month recordkit.toml writes): a closed
+    month's bills were made without it, so the rule's history would say what was never charged.  The
+    item is then in the ledger, so the next sync neither writes nor postpones it again.
     """
     if not settings.items:
         return SyncResult((), ())
@@ -335,17 +370,22 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
         for number, entry in enumerate(settings.items, start=1)
         if entry.name.strip() in missing
     ]
-    added = []
+    added, postponed = [], []
     with ledger.write() as conn:
         existing = set(conn.execute(sa.select(fee_items.c.name)).scalars())  # another clerk may have synced
         for name, kind, label, rate, month, percent, units, kinds in checked:
             if name in existing:
                 continue
-            _insert_item(conn, operator, name, kind, label, rate, month, percent, units, SYNC_ACTION, kinds)
+            noted = None
+            if closed := closed_from(conn, month):
+                later = PostponedStart(name, month, closed[-1].month + 1)
+                postponed.append(later)
+                month, noted = later.start, {"recordkit_toml_from": str(later.written)}
+            _insert_item(conn, operator, name, kind, label, rate, month, percent, units, SYNC_ACTION, kinds, noted)
             existing.add(name)
             added.append(name)
     present = tuple(entry.name.strip() for entry in settings.items if entry.name.strip() not in added)
-    return SyncResult(tuple(added), present)
+    return SyncResult(tuple(added), present, tuple(postponed))
 
 
 def _checked_config_item(

@@ -79,6 +79,9 @@ def fees_ledger(ctx: typer.Context) -> Ledger:
 
     app_state = state(ctx)
     ledger = app_state.ledger()
-    for name in sync_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name).added:
+    synced = sync_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name)
+    for name in synced.added:
         typer.echo(f"已从 recordkit.toml 同步收费项目：{name}", err=True)
+    for postponed in synced.postponed:
+        typer.echo(postponed.message, err=True)
     return ledger

@@ -111,12 +111,16 @@ def rules_list(
 def rules_sync(
     ctx: typer.Context,
     as_json: bool = typer.Option(
-        False, "--json", help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目）。"
+        False,
+        "--json",
+        help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目，"
+        "postponed：起始月份已结账、改从第一个没有结账的月份起执行的项目）。",
     ),
 ) -> None:
     """把 recordkit.toml 中 \\[\\[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
 
     台账中已有的项目不变：写入之后以台账为准，调整标准请用 fees rules set。
+    起始月份（effective_from）已结账的项目，台账里改从第一个没有结账的月份起执行（提示一次，记入操作日志）。
     出账（fees bill）和收款（fees pay、receipt issue）时也会先做这一步。
 
     例：recordkit fees rules sync
@@ -125,6 +129,8 @@ def rules_sync(
 
     app_state = state(ctx)
     result = sync_rules(app_state.ledger(), app_state.workspace().settings.fees, app_state.operator_name)
+    for postponed in result.postponed:
+        typer.echo(postponed.message, err=True)
     if as_json:
         print_json(result.to_dict())
         return
