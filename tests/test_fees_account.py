@@ -294,7 +294,10 @@ def test_the_account_of_a_past_day_keeps_the_prepayment_later_bills_took(run_cli
     ]
     assert (october["due_now_fen"], october["not_yet_due_fen"]) == (0, 33793)
     shown = run_cli("fees", "account", "3-2-1201", "--as-of", "2026-10-31").stdout
-    assert "现在应缴 0.00 元；未到期 337.93 元；预收余额 662.07 元" in shown
+    assert (
+        "现在应缴 0.00 元；未到期 337.93 元（已预付 337.93 元）；预收余额 662.07 元（含已预付未到期账单的 337.93 元）"
+        in shown
+    )
     # The register of October says the same for its last day.
     sheet = load_workbook(workspace.root / "台账.xlsx").active
     headers = [cell.value for cell in sheet[2]]
@@ -303,3 +306,37 @@ def test_the_account_of_a_past_day_keeps_the_prepayment_later_bills_took(run_cli
 
     now = json.loads(run_cli("fees", "account", "3-2-1201", "--json").stdout)
     assert (now["prepaid_fen"], [b["state"] for b in now["bills"]]) == (100000 - 2 * 33793, ["已缴清", "已缴清"])
+
+
+def test_money_paid_on_a_bill_not_due_reads_once_not_twice(cashier: Any, workspace: Any) -> None:
+    """3-2-1201 (143.80 ㎡ × 2.35 = 337.93 a month) pays 500.00 for January, billed ahead: the account showed
+    未到期 337.93 and 预收余额 500.00 side by side, as if 837.93 were in play.  Both now say the 337.93 is the
+    same money (on the screen, in --json, on the statement); the figures themselves do not change."""
+    from docx import Document
+
+    for args in (
+        ("fees", "bill", "--month", "2026-12"),
+        ("fees", "bill", "--month", "2027-01", "--advance"),
+        ("fees", "pay", "3-2-1201", "--amount", "500", "--months", "2027-01"),
+    ):
+        result = cashier(*args)
+        assert result.exit_code == 0, result.output
+    shown = cashier("fees", "account", "3-2-1201")
+    assert shown.stdout.splitlines()[-1] == (
+        "现在应缴 1,013.79 元（3 个月，最早 2026-10）；未到期 337.93 元（已预付 337.93 元）；"
+        "预收余额 500.00 元（含已预付未到期账单的 337.93 元）；押金持有 0.00 元"
+    )
+    data = json.loads(cashier("fees", "account", "3-2-1201", "--json").stdout)
+    assert (data["not_yet_due_fen"], data["not_yet_due_prepaid_fen"], data["prepaid_fen"]) == (33793, 33793, 50000)
+    xlsx = workspace.root / "对账单.xlsx"
+    assert cashier("fees", "account", "3-2-1201", "--out", str(xlsx)).exit_code == 0
+    by_label = {row[0]: row for row in load_workbook(xlsx).active.iter_rows(values_only=True) if row[0]}
+    assert by_label["未到期"][2:4] == (pytest.approx(337.93), "（已预付 337.93 元）")
+    assert by_label["预收余额"][2:4] == (pytest.approx(500), "（含已预付未到期账单的 337.93 元）")
+    docx = workspace.root / "对账单.docx"
+    assert cashier("fees", "account", "3-2-1201", "--out", str(docx)).exit_code == 0
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "未到期 337.93 元（已预付 337.93 元）；预收余额 500.00 元（含已预付未到期账单的 337.93 元）" in text
+    # Without money on a bill not due, the line is as it was.
+    plain = cashier("fees", "account", "1-1-102").stdout.splitlines()[-1]
+    assert plain == "现在应缴 836.28 元（3 个月，最早 2026-10）；未到期 278.76 元；预收余额 0.00 元；押金持有 0.00 元"

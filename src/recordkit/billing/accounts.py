@@ -42,6 +42,9 @@ class AccountBill:
     amount_fen: int
     paid_fen: int
     due: bool  # fallen due by the account's day (the 1st of its month)
+    # Of a bill not due yet: what payments by the account's day put on it — still their prepayment that
+    # day (``arrears.prepaid_query``), so not in ``paid_fen``.
+    prepaid_fen: int = 0
 
     @property
     def owed_fen(self) -> int:
@@ -148,6 +151,12 @@ class Account:
         return sum(payment.prepayment_fen for payment in self.payments if not payment.voided)
 
     @property
+    def not_yet_due_prepaid_fen(self) -> int:
+        """Of ``not_yet_due_fen``, what payments have already put on those bills: money counted in
+        ``prepaid_fen`` too (it is prepayment until the bill's month begins), the same money, not more."""
+        return sum(min(bill.prepaid_fen, bill.owed_fen) for bill in self.bills if not bill.due and bill.owed_fen > 0)
+
+    @property
     def deposits_held_fen(self) -> int:
         return sum(deposit.held_fen for deposit in self.deposits)
 
@@ -166,6 +175,7 @@ class Account:
             "months": len(self.months_due),
             "oldest_month": str(self.months_due[0]) if self.months_due else None,
             "not_yet_due_fen": self.not_yet_due_fen,
+            "not_yet_due_prepaid_fen": self.not_yet_due_prepaid_fen,
             "prepaid_fen": self.prepaid_fen,
             "deposits_held_fen": self.deposits_held_fen,
             "bills": [bill.to_dict() for bill in self.bills],
@@ -218,6 +228,19 @@ def deposit_text(deposit: AccountDeposit) -> str:
     if deposit.paid_fen < deposit.amount_fen:
         return f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
     return f"持有 {format_yuan(deposit.held_fen)} 元"
+
+
+def closing_figures(account: Account) -> list[tuple[str, int, str]]:
+    """The account's closing figures (label, fen, what the figure holds), as its last line and the statement
+    give them: money already put on bills not due yet is said on both 未到期 and 预收余额 as the same sum,
+    so that it does not read as two."""
+    ahead = account.not_yet_due_prepaid_fen
+    return [
+        ("现在应缴", account.due_now_fen, ""),
+        ("未到期", account.not_yet_due_fen, f"（已预付 {format_yuan(ahead)} 元）" if ahead else ""),
+        ("预收余额", account.prepaid_fen, f"（含已预付未到期账单的 {format_yuan(ahead)} 元）" if ahead else ""),
+        ("押金持有", account.deposits_held_fen, ""),
+    ]
 
 
 def balance_line(account: Account) -> str:
@@ -273,7 +296,14 @@ def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill,
     )
     # A bill of a later month has nothing paid on it yet: the money waiting for it is prepayment (``begun_by``).
     return tuple(
-        AccountBill(parse_month(r.month), r.name, int(r.amount_fen), int(r.paid_fen) if r.begun else 0, bool(r.begun))
+        AccountBill(
+            parse_month(r.month),
+            r.name,
+            int(r.amount_fen),
+            int(r.paid_fen) if r.begun else 0,
+            bool(r.begun),
+            0 if r.begun else int(r.paid_fen),
+        )
         for r in rows
     )
 

@@ -20,6 +20,7 @@ from recordkit.billing.accounts import (
     PAYMENT_HEADERS,
     Account,
     bill_texts,
+    closing_figures,
     deposit_text,
     payment_texts,
     payment_uses,
@@ -42,16 +43,6 @@ def _title(estate: str) -> str:
 def _heading(account: Account) -> str:
     owner = f"业主 {account.owner}" if account.owner else "未登记业主"
     return f"房屋 {account.unit}（{owner}），截至 {chinese_date(account.as_of)}"
-
-
-def totals(account: Account) -> list[tuple[str, int]]:
-    """The statement's closing figures, as the screen's last line gives them."""
-    return [
-        ("现在应缴", account.due_now_fen),
-        ("未到期", account.not_yet_due_fen),
-        ("预收余额", account.prepaid_fen),
-        ("押金持有", account.deposits_held_fen),
-    ]
 
 
 def write_statement(account: Account, path: Path, estate: str = "", office: str = "") -> Path:
@@ -105,10 +96,12 @@ def _write_xlsx(account: Account, path: Path, estate: str) -> Path:
         sheet.cell(row, 1, f"装修押金（{deposit.renovation}）")
         sheet.cell(row, 3, deposit_text(deposit))
     row += 1
-    for label, fen in totals(account):
+    for label, fen, note in closing_figures(account):
         row += 1
         sheet.cell(row, 1, label).font = Font(bold=True)
         _money(sheet, row, 3, fen)
+        if note:
+            sheet.cell(row, 4, note)
     for letter, width in zip("ABCDEF", (20, 14, 14, 14, 12, 48), strict=True):
         sheet.column_dimensions[letter].width = width
     print_setup(sheet, "4:4", landscape=False)
@@ -136,7 +129,9 @@ def _write_docx(account: Account, path: Path, estate: str, office: str) -> Path:
             cell.text = text
     for deposit in account.deposits:
         document.add_paragraph(f"装修押金（{deposit.renovation}）：{deposit_text(deposit)}")
-    document.add_paragraph("；".join(f"{label} {format_yuan(fen)} 元" for label, fen in totals(account)))
+    document.add_paragraph(
+        "；".join(f"{label} {format_yuan(fen)} 元{note}" for label, fen, note in closing_figures(account))
+    )
     if office:
         document.add_paragraph(f"{office}　{chinese_date(account.as_of)}")
     return write_bytes(path, saved(document))

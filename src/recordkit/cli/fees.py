@@ -449,6 +449,7 @@ def fees_account(
         BILL_HEADERS,
         PAYMENT_HEADERS,
         bill_texts,
+        closing_figures,
         deposit_text,
         payment_texts,
         unit_account,
@@ -484,8 +485,10 @@ def fees_account(
     months = account.months_due
     since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
     typer.echo(
-        f"现在应缴 {format_yuan(account.due_now_fen)} 元{since}；未到期 {format_yuan(account.not_yet_due_fen)} 元；"
-        f"预收余额 {format_yuan(account.prepaid_fen)} 元；押金持有 {format_yuan(account.deposits_held_fen)} 元"
+        "；".join(
+            f"{label} {format_yuan(fen)} 元{since if label == '现在应缴' else ''}{note}"
+            for label, fen, note in closing_figures(account)
+        )
     )
     if out is not None:
         typer.echo(f"对账单已写到 {readable_name(str(out))}")
