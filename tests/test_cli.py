@@ -547,7 +547,8 @@ def test_a_unit_the_ledger_does_not_have_is_named_not_listed_empty(
 def test_receipts_of_a_day_after_today_are_refused_not_listed_empty(run_cli: Any, imported: Path) -> None:
     """``receipt list --date`` with a mistyped year (2027 for 2026) listed 收据 0 张 (exit 0), as if nothing had been
     taken that day: a day after today is refused (exit 5) as ``fees daily --date`` refuses it; today still lists."""
-    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay")
+    # No fee rules yet: the unit has no monthly charges, and any prepayment is confirmed (--yes).
+    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay", "--yes")
     assert paid.exit_code == 0, paid.stderr
     today = dt.date.today()
     tomorrow = today + dt.timedelta(days=1)
@@ -565,7 +566,8 @@ def test_receipts_of_a_day_after_today_are_refused_not_listed_empty(run_cli: Any
 
 def test_the_journal_of_a_receipt_is_found_by_its_short_number(run_cli: Any, imported: Path) -> None:
     """A receipt number said aloud (SJ2026-1, lower case too) names the same receipt as SJ2026-000001."""
-    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay")
+    # No fee rules yet: the unit has no monthly charges, and any prepayment is confirmed (--yes).
+    paid = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--prepay", "--yes")
     assert paid.exit_code == 0, paid.stderr
     [receipt] = json.loads(run_cli("receipt", "list", "--json").stdout)
     number = receipt["number"]

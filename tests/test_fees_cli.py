@@ -884,6 +884,83 @@ def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
     assert ahead.exit_code == 0, ahead.output
 
 
+# 3-2-1201 owes October and November, 143.80 ㎡ × 2.35 = 337.93 each: 675.86; 24 months of it are 8,110.32.
+HUGE = "错误：房屋 3-2-1201 收款 100,000,001.00 元（大写：壹亿零壹元整），收款后预收余额 99,999,325.14 元，"
+
+
+def test_a_payment_leaving_more_than_24_months_prepaid_needs_yes(cashier: Any) -> None:
+    """``--amount 100000001`` (one 亿: zeros typed twice) took all but 675.86 as prepayment without a question."""
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "3-2-1201", "--amount", "100000001"),
+            2,
+            HUGE + "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）：请核对金额；确认无误请加 --yes",
+        )
+    # 24 months exactly are no question; a fen more is.
+    _refused(
+        cashier,
+        ("fees", "pay", "3-2-1201", "--amount", "8786.19"),
+        2,
+        "错误：房屋 3-2-1201 收款 8,786.19 元（大写：捌仟柒佰捌拾陆元壹角玖分），收款后预收余额 8,110.33 元，"
+        "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）：请核对金额；确认无误请加 --yes",
+    )
+    paid = cashier("fees", "pay", "3-2-1201", "--amount", "8786.18")
+    assert paid.exit_code == 0, paid.output
+    assert "房屋 3-2-1201 尚欠 0.00 元，预收余额 8,110.32 元" in paid.stdout
+    # Held already: any more prepayment is beyond the 24 months; money that only pays bills is not.
+    _refused(
+        cashier,
+        ("fees", "pay", "3-2-1201", "--amount", "0.01", "--prepay"),
+        2,
+        "错误：房屋 3-2-1201 收款 0.01 元（大写：壹分），收款后预收余额 8,110.33 元，"
+        "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）：请核对金额；确认无误请加 --yes",
+    )
+    confirmed = cashier("receipt", "issue", "3-2-1201", "--amount", "100000001", "--prepay", "--yes")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "已收款 100,000,001.00 元（现金）" in confirmed.stdout
+    assert "预收余额 100,008,111.32 元" in confirmed.stdout
+
+
+def test_a_unit_without_monthly_charges_is_asked_about_any_prepayment(cashier: Any, workspace: Workspace) -> None:
+    """A storeroom imported after the bills has no monthly charges: 24 months of nothing is nothing."""
+    rows = [["9", "1", "101", 10.0, "赵磊", "13700001111", None, None, "已入住"]]
+    assert cashier("owners", "import", str(write_sheet(workspace.root / "新增.xlsx", rows))).exit_code == 0
+    _refused(
+        cashier,
+        ("fees", "pay", "9-1-101", "--amount", "300", "--prepay"),
+        2,
+        "错误：房屋 9-1-101 收款 300.00 元（大写：叁佰元整），收款后预收余额 300.00 元，而这户没有按月收取的费用："
+        "请核对金额；确认无误请加 --yes",
+    )
+    assert cashier("fees", "pay", "9-1-101", "--amount", "300", "--prepay", "--yes").exit_code == 0
+
+
+def test_at_a_terminal_a_large_prepayment_is_asked_about(
+    cashier: Any, cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the clerk is asked, with the sum in figures and in capitals; no takes nothing."""
+    from typer.testing import CliRunner
+
+    from recordkit.cli import app
+    from recordkit.cli import fees as fees_cli
+
+    monkeypatch.setattr(fees_cli, "on_terminal", lambda: True)
+    args = ["fees", "pay", "3-2-1201", "--amount", "100000001"]
+    question = (
+        "房屋 3-2-1201 收款 100,000,001.00 元（大写：壹亿零壹元整），收款后预收余额 99,999,325.14 元，"
+        "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）。请核对金额，确认收款吗？ [y/N]: "
+    )
+    before = _journal_size(cashier)
+    declined = CliRunner().invoke(app, args, env=cli_env, input="n\n")
+    assert (declined.exit_code, declined.stderr.strip()) == (2, "错误：没有收款，也没有开收据：金额未确认")
+    assert declined.stdout.startswith(question)
+    assert _journal_size(cashier) == before
+    accepted = CliRunner().invoke(app, args, env=cli_env, input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert accepted.stdout.startswith(question + "y\n已收款 100,000,001.00 元（现金）")
+
+
 def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
     before = _journal_size(cashier)

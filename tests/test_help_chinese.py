@@ -34,6 +34,7 @@ VALUE_WORDS = {
     "ocr_pending", "hits", "bills", "payments", "deposits", "closed_at", "closed_by", "month", "source", "reason", "at",
     "id", "relation", "phone", "role", "role_label", "disabled", "created_at", "last_login_at", "sqlite", "postgresql",
     "problem", "index_warning", "filed_as", "bytes", "co_owners", "months", "oldest_month", "removed", "not_removed",
+    "postponed",
 }  # fmt: skip
 
 _PROBE = """

@@ -29,6 +29,7 @@ from recordkit.billing.allocations import (
     next_row_id,
     outstanding_query,
 )
+from recordkit.billing.arrears import prepaid_query
 from recordkit.billing.closing import blocking_close, check_open, closed_from, first_closed_from, refusal
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import (
@@ -50,7 +51,7 @@ from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
-from recordkit.ledger.schema import allocations, bills, owners, payments, receipts, renovations, units
+from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -241,6 +242,8 @@ class PaymentRequest:
     prepay: bool = False  # the cashier confirmed that money for a unit owing nothing goes to 预收款
     again: bool = False  # the cashier confirmed a second payment of the same sum within minutes
     reason: str | None = None  # why a payment at the counter is dated before today (补录)
+    # the cashier confirmed a payment leaving more prepaid than PREPAID_MONTHS_LIMIT months of charges (--yes)
+    large: bool = False
 
 
 @dataclass(frozen=True)
@@ -323,6 +326,63 @@ _SAME_SUM_SINCE = (
     )
     .order_by(receipts.c.id.desc())
 )
+
+
+#: A payment at the counter leaving the unit more prepaid than this many months of its monthly charges is
+#: asked about (``LargePrepayment``): 100000001 for 1000.01 is a typo, not a plan.
+PREPAID_MONTHS_LIMIT = 24
+
+
+class LargePrepayment(UsageError):
+    """A payment at the counter that would leave the unit holding more prepayment than
+    ``PREPAID_MONTHS_LIMIT`` months of its monthly charges — or any prepayment, for a unit with no monthly
+    charges — not confirmed (``PaymentRequest.large``).  ``question`` is what a terminal asks."""
+
+    def __init__(self, code: str, amount_fen: int, prepaid_fen: int, monthly_fen: int) -> None:
+        amount = f"{format_yuan(amount_fen)} 元（大写：{amount_in_capitals(amount_fen)}）"
+        if monthly_fen:
+            beyond = (
+                f"超过 {PREPAID_MONTHS_LIMIT} 个月的费用（每月 {format_yuan(monthly_fen)} 元，"
+                f"{PREPAID_MONTHS_LIMIT} 个月 {format_yuan(PREPAID_MONTHS_LIMIT * monthly_fen)} 元）"
+            )
+        else:
+            beyond = "而这户没有按月收取的费用"
+        told = f"房屋 {code} 收款 {amount}，收款后预收余额 {format_yuan(prepaid_fen)} 元，{beyond}"
+        self.question = f"{told}。请核对金额，确认收款吗？"
+        super().__init__(f"{told}：请核对金额；确认无误请加 --yes")
+
+
+_LAST_MONTHLY = (
+    sa.select(bills.c.month, sa.func.sum(bills.c.amount_fen).label("amount_fen"))
+    .join(fee_items, fee_items.c.id == bills.c.item_id)
+    .where(
+        bills.c.unit_id == sa.bindparam("unit_id"),
+        bills.c.month <= sa.bindparam("month"),
+        fee_items.c.kind != "oneoff",
+        bills.c.id.not_in(deposit_bill_ids()),
+    )
+    .group_by(bills.c.month)
+    .order_by(bills.c.month.desc())
+    .limit(1)
+)
+
+
+def check_prepayment(
+    conn: Connection, unit_id: int, code: str, request: PaymentRequest, paid_on: dt.date, ahead_fen: int
+) -> None:
+    """``LargePrepayment`` unless ``request.large``, when this payment adds prepayment (``ahead_fen``: what it
+    leaves unspent or puts on bills of months after ``paid_on``'s, which is prepayment until they begin) and
+    the unit's prepaid balance afterwards (``arrears.prepaid_query``) is more than ``PREPAID_MONTHS_LIMIT``
+    months of its monthly charges: its fee bills (one-off items and deposits left out) of the latest month
+    billed by ``paid_on``'s; a unit without any has no monthly charges, and any prepayment is asked about."""
+    if request.large or ahead_fen <= 0:
+        return
+    last = conn.execute(_LAST_MONTHLY, {"unit_id": unit_id, "month": str(Month.of(paid_on))}).first()
+    monthly = int(last.amount_fen) if last is not None else 0
+    held = conn.execute(prepaid_query(paid_on, [unit_id])).first()
+    prepaid = (int(held.prepaid_fen) if held is not None else 0) + ahead_fen
+    if prepaid > PREPAID_MONTHS_LIMIT * monthly:
+        raise LargePrepayment(code, request.amount_fen, prepaid, monthly)
 
 
 def check_at_counter(
@@ -460,6 +520,8 @@ def issue_payments(
             plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
         if counter:
             check_at_counter(conn, unit.id, unit.code, request, plan)
+            later = [a.amount_fen for a in plan.allocations if a.month > Month.of(paid_on)]
+            check_prepayment(conn, unit.id, unit.code, request, paid_on, plan.prepayment_fen + sum(later))
         for allocation in plan.allocations:
             owed[allocation.bill_id] -= allocation.amount_fen
             allocation_rows.append(

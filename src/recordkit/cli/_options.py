@@ -8,6 +8,7 @@ Parsing goes through ``recordkit.core.dates`` (the one parser); a bad value rais
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 import typer
@@ -23,6 +24,10 @@ MONTHS_HELP = "只缴这些月份，例如 2026-09..2026-11（默认从最早的
 DATE_HELP = "收款日期（默认今天；补录本月或未结账月份的银行转账时填写，并用 --reason 写明原因），例如 2026-11-23。"
 PREPAY_HELP = "确认把钱全部转为预收款（房屋现在没有欠费时必须写）。"
 AGAIN_HELP = "确认再收一笔（10 分钟内同一房屋、同一金额已收过一笔时必须写）。"
+YES_HELP = (
+    "确认大额预收：收款后预收余额超过这户 24 个月的费用（没有按月收费的房屋：有任何预收）时，在终端里会询问，"
+    "不在终端里运行（脚本、计划任务）时必须写。"
+)
 REASON_HELP = "补录原因（--date 早于今天时必须写，记入操作日志），例如 银行转账补录。"
 RECEIPT_NUMBER_HELP = "收据编号，例如 SJ2026-000123，也可简写为 SJ2026-123（序号前面的 0 可以不写）。"
 SHOW_PRIVATE_HELP = "显示完整的电话和身份证号（会记入操作日志）。"
@@ -85,3 +90,9 @@ def fees_ledger(ctx: typer.Context) -> Ledger:
     for postponed in synced.postponed:
         typer.echo(postponed.message, err=True)
     return ledger
+
+
+def on_terminal() -> bool:
+    """Whether a clerk is at a terminal to answer a question (``typer.confirm``); a script or a scheduled
+    task is not, and is refused instead."""
+    return sys.stdin.isatty()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,16 @@ from recordkit.cli._options import (
     MONTHS_HELP,
     PREPAY_HELP,
     REASON_HELP,
+    YES_HELP,
     estate_building,
     estate_unit,
     estate_units,
     fees_ledger,
+    on_terminal,
     optional_date,
 )
 from recordkit.core.dates import format_stamp
+from recordkit.core.errors import UsageError
 from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -113,14 +117,14 @@ def rules_sync(
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目，"
-        "postponed：起始月份已结账、改从第一个没有结账的月份起执行的项目）。",
+        help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目， postponed "
+        "：起始月份已结账、改从第一个没有结账的月份起执行的项目）。",
     ),
 ) -> None:
     """把 recordkit.toml 中 \\[\\[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
 
     台账中已有的项目不变：写入之后以台账为准，调整标准请用 fees rules set。
-    起始月份（effective_from）已结账的项目，台账里改从第一个没有结账的月份起执行（提示一次，记入操作日志）。
+    起始月份已结账的项目，台账里改从第一个没有结账的月份起执行（提示一次，记入操作日志）。
     出账（fees bill）和收款（fees pay、receipt issue）时也会先做这一步。
 
     例：recordkit fees rules sync
@@ -360,11 +364,14 @@ def take_payment(
     prepay: bool = False,
     again: bool = False,
     reason: str | None = None,
+    large: bool = False,
 ) -> None:
-    """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx."""
+    """``fees pay`` and ``receipt issue``: record the payment, issue its receipt, print the .docx.  A payment
+    leaving a large prepayment (``LargePrepayment``) is asked about on a terminal, refused elsewhere
+    unless ``large`` (``--yes``)."""
     unit = estate_unit(ctx, unit)
     from recordkit.billing.arrears import unit_balance
-    from recordkit.billing.receipts import PaymentRequest, pay_and_print
+    from recordkit.billing.receipts import LargePrepayment, PaymentRequest, pay_and_print
     from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount
 
@@ -380,9 +387,18 @@ def take_payment(
         prepay=prepay,
         again=again,
         reason=reason,
+        large=large,
     )
     ledger = fees_ledger(ctx)
-    receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
+    try:
+        receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, request)
+    except LargePrepayment as asked:
+        if not on_terminal():
+            raise
+        if not typer.confirm(asked.question, default=False):
+            raise UsageError("没有收款，也没有开收据：金额未确认") from None
+        confirmed = dataclasses.replace(request, large=True)
+        receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, confirmed)
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
         f"房号 {receipt.unit}；收据编号 {receipt.number}"
@@ -409,6 +425,7 @@ def fees_pay(
     prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
     again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
     reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
+    yes: bool = typer.Option(False, "--yes", help=YES_HELP),
 ) -> None:
     """收款并开收据：先缴最早的欠费（或 --months 指定的月份），多缴的转为预收，少缴的仍计欠费。
 
@@ -416,7 +433,7 @@ def fees_pay(
 
     例：recordkit fees pay 3-2-1201 --amount 1234.50 --method 微信
     """
-    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason, yes)
 
 
 # -- one unit's account ------------------------------------------------------------------------------

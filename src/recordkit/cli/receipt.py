@@ -13,6 +13,7 @@ from recordkit.cli._options import (
     PREPAY_HELP,
     REASON_HELP,
     RECEIPT_NUMBER_HELP,
+    YES_HELP,
     estate_unit,
     optional_date,
 )
@@ -41,12 +42,13 @@ def receipt_issue(
     prepay: bool = typer.Option(False, "--prepay", help=PREPAY_HELP),
     again: bool = typer.Option(False, "--again", help=AGAIN_HELP),
     reason: str | None = typer.Option(None, "--reason", help=REASON_HELP),
+    yes: bool = typer.Option(False, "--yes", help=YES_HELP),
 ) -> None:
     """收款并开收据（与 recordkit fees pay 完全相同：每张收据都对应一笔收款）。
 
     例：recordkit receipt issue 3-2-1201 --amount 300 --method 现金
     """
-    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason)
+    take_payment(ctx, unit, amount, method, months, payer, date, prepay, again, reason, yes)
 
 
 @receipt_app.command("void")
