@@ -77,6 +77,11 @@ def test_capitals_refuses_negative_and_trillions(fen: int, message: str) -> None
         ("300元", 30000),
         (" 12.30 ", 1230),
         ("999999999999.99", 99999999999999),
+        # A space where a comma would group thousands; beside the ¥ and the 元.
+        ("1 000", 100000),
+        ("１　２３４.５", 123450),
+        ("12 345 678.90", 1234567890),
+        ("￥ 100 元", 10000),
     ],
 )
 def test_parse_amount_accepts(typed: str, fen: int) -> None:
@@ -96,6 +101,11 @@ def test_parse_amount_accepts(typed: str, fen: int) -> None:
         ("NaN", "金额“NaN”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
         ("", "金额不能为空，应写成 1234.50 这样的数字（元，最多两位小数）"),
         ("1000000000000", "金额“1000000000000”过大：不能达到万亿元"),
+        # A space inside the figure not grouping thousands joined two numbers: "3 0" was 30.00, "100 50" 10,050.00.
+        ("3 0", "金额“3 0”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+        ("100 50", "金额“100 50”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+        ("1 000 0", "金额“1 000 0”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
+        ("12.3 4", "金额“12.3 4”不是数字，应写成 1234.50 这样的数字（元，最多两位小数）"),
     ],
 )
 def test_parse_amount_refuses(typed: str, message: str) -> None:

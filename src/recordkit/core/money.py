@@ -37,15 +37,17 @@ def decimal_number(folded: str) -> Decimal | None:
 def parse_amount(text: str, allow_zero: bool = False) -> int:
     """An amount in 元 as typed at the counter, in fen: ``"1,234.50"`` → ``123450``.
 
-    Accepts thousands separators, full-width digits and punctuation (``１２３４．５``),
-    a leading ``¥``/``￥`` and a trailing ``元``.  Raises ``ValidationError`` (in
+    Accepts thousands separators — a comma or a space, only between real thousands groups —, full-width
+    digits and punctuation (``１２３４．５``), a leading ``¥``/``￥`` and a trailing ``元``.  Raises ``ValidationError`` (in
     Chinese) for text that is not a number, for zero (unless ``allow_zero``: a
     deduction of nothing, however written), for a negative amount, for more than
     two decimals (below one fen) and for amounts of 万亿 元 or more.
     """
     shown = str(text).strip()
-    folded = unicodedata.normalize("NFKC", shown).replace(" ", "")
-    folded = folded.removeprefix("¥").removeprefix("￥").removesuffix("元")
+    folded = unicodedata.normalize("NFKC", shown).removeprefix("¥").removeprefix("￥").strip()
+    # A space inside the figure groups thousands as a comma does (1 000), and is read as one: dropped
+    # anywhere, it joined two numbers into one ("3 0" was 30.00, "100 50" 10,050.00).
+    folded = re.sub(r"\s+", ",", folded.removesuffix("元").strip())
     if not folded:
         raise ValidationError(f"金额不能为空，{_EXAMPLE}")
     value = decimal_number(folded)
