@@ -340,3 +340,22 @@ def test_money_paid_on_a_bill_not_due_reads_once_not_twice(cashier: Any, workspa
     # Without money on a bill not due, the line is as it was.
     plain = cashier("fees", "account", "1-1-102").stdout.splitlines()[-1]
     assert plain == "现在应缴 836.28 元（3 个月，最早 2026-10）；未到期 278.76 元；预收余额 0.00 元；押金持有 0.00 元"
+
+
+def test_the_account_names_every_owner_of_record(cashier: Any, workspace: Any) -> None:
+    """1-1-101 owned by 张伟 and 王芳 (the roster's one cell): ``fees arrears`` and the register name both, but the
+    account and the statement handed to the owners said 业主 张伟 alone."""
+    rows = [list(row) for row in SAMPLE_ROWS]
+    rows[0][4] = "张伟、王芳"
+    assert cashier("owners", "import", str(write_sheet(workspace.root / "共有.xlsx", rows))).exit_code == 0
+    xlsx = workspace.root / "对账单.xlsx"
+    shown = cashier("fees", "account", "1-1-101", "--out", str(xlsx))
+    assert shown.exit_code == 0, shown.output
+    today = dt.date.today()
+    assert shown.stdout.splitlines()[0] == f"对账单：房屋 1-1-101（业主 张伟、王芳），截至 {today.isoformat()}"
+    heading = next(load_workbook(xlsx).active.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert heading == f"房屋 1-1-101（业主 张伟、王芳），截至 {today:%Y年%-m月%-d日}"
+    data = json.loads(cashier("fees", "account", "1-1-101", "--json").stdout)
+    assert (data["owner"], data["co_owners"]) == ("张伟", ["王芳"])
+    alone = cashier("fees", "account", "1-1-102").stdout.splitlines()[0]
+    assert alone == f"对账单：房屋 1-1-102（业主 李秀英），截至 {today.isoformat()}"

@@ -20,6 +20,7 @@ from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, chec
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
+from recordkit.owners.contacts import owner_names_in, owners_of_record
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -141,6 +142,12 @@ class Account:
     payments: tuple[AccountPayment, ...]  # in the order taken
     deposits: tuple[AccountDeposit, ...]
     due_now_fen: int  # what is owed as of ``as_of`` (the arrears figure)
+    co_owners: tuple[str, ...] = ()  # the owners after ``owner``, in deed order
+
+    @property
+    def owners_of_record(self) -> str:
+        """Every owner of the unit as listings and papers name them: 张海鹏、马丽蓉."""
+        return owners_of_record(self.owner, self.co_owners)
 
     @property
     def not_yet_due_fen(self) -> int:
@@ -168,6 +175,7 @@ class Account:
         return {
             "unit": self.unit,
             "owner": self.owner,
+            "co_owners": list(self.co_owners),
             "as_of": self.as_of.isoformat(),
             "due_now_fen": self.due_now_fen,
             "due_now": format_yuan(self.due_now_fen),
@@ -270,6 +278,7 @@ def unit_account(
         if row is None:
             raise no_such_unit(code)
         unit_id, owner = row
+        named = owner_names_in(conn, [code]).get(code, ())
         return Account(
             code,
             owner,
@@ -278,6 +287,7 @@ def unit_account(
             _payments(conn, unit_id, today),
             _deposits(conn, unit_id, today),
             _due_now(conn, unit_id, today),
+            named[1:] if owner else named,
         )
 
 

@@ -41,7 +41,7 @@ def _title(estate: str) -> str:
 
 
 def _heading(account: Account) -> str:
-    owner = f"业主 {account.owner}" if account.owner else "未登记业主"
+    owner = f"业主 {account.owners_of_record}" if account.owners_of_record else "未登记业主"
     return f"房屋 {account.unit}（{owner}），截至 {chinese_date(account.as_of)}"
 
 

@@ -487,7 +487,7 @@ def fees_account(
     if as_json:
         print_json(account.to_dict())
         return
-    owner = f"（业主 {account.owner}）" if account.owner else "（未登记业主）"
+    owner = f"（业主 {account.owners_of_record}）" if account.owners_of_record else "（未登记业主）"
     typer.echo(f"对账单：房屋 {account.unit}{owner}，截至 {account.as_of.isoformat()}")
     bills = new_table(*BILL_HEADERS, title=f"账单 {len(account.bills)} 张")
     for bill in account.bills:
