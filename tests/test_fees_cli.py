@@ -650,6 +650,25 @@ def test_an_item_of_recordkit_toml_starting_in_a_closed_month_starts_at_the_firs
     assert [bill["month"] for bill in account["bills"] if bill["item"] == "电梯费"] == ["2026-11"]
 
 
+def test_an_item_of_recordkit_toml_for_a_unit_the_ledger_lacks_is_refused(cashier: Any, workspace: Workspace) -> None:
+    """``units = ["9-9-909"]`` (a typo) was written by the sync before every bill and payment, an item billing
+    nobody, where ``fees rules add --unit 9-9-909`` is refused: the sync refuses it too, naming the entry, and
+    writes nothing."""
+    with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(WASTE_ITEM + LIFT_ITEM.replace('2026-09"\n', '2026-12"\nunits = ["1-1-101", "9-9-909"]\n'))
+    before = _ledger_state(workspace)[0]
+    for args in (("fees", "rules", "sync"), ("fees", "pay", "1-1-102", "--amount", "50")):
+        refused = cashier(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            3,
+            "",
+            "错误：recordkit.toml 的第 2 个 [[fees.items]]（电梯费）有误：台账中没有房屋 9-9-909："
+            "units 只能写已有的房屋（请用 recordkit owners list 查看已有房号）\n",
+        )
+    assert _ledger_state(workspace)[0] == before
+    assert _fee_item_names(cashier) == ["物业服务费", "停车费"]
+
+
 def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 

@@ -191,16 +191,16 @@ def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
     return cleaned or None
 
 
-def _check_units_known(conn: Connection, scope: frozenset[str] | None) -> None:
+def _check_units_known(conn: Connection, scope: frozenset[str] | None, option: str = "--unit") -> None:
     """``NotFoundError`` naming the units of a rate's scope the ledger does not have: a typo there
-    would bill nobody, without a word."""
+    would bill nobody, without a word.  ``option`` is where the units were written."""
     if not scope:
         return
     known = set(conn.execute(sa.select(units.c.code).where(units.c.code.in_(sorted(scope)))).scalars())
     missing = sorted(scope - known)
     if missing:
         raise NotFoundError(
-            f"台账中没有房屋 {'、'.join(missing)}：--unit 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
+            f"台账中没有房屋 {'、'.join(missing)}：{option} 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
         )
 
 
@@ -353,7 +353,8 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     that only reads never writes the ledger.  Items already in the ledger are left alone (after
     the first sync the ledger is the source of truth; ``fees rules set`` changes them).  When
     nothing is missing the ledger is only read.  ``ConfigError`` names the item and key when
-    an entry is wrong; nothing is written then.
+    an entry is wrong — its ``units`` naming a unit the ledger does not have too, as ``add_rule``
+    refuses it —; nothing is written then.
 
     An item whose ``effective_from`` is a closed month (or before one) starts in the ledger at the first
     open month instead (``PostponedStart``, journalled with the month recordkit.toml writes): a closed
@@ -366,16 +367,22 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     if not missing:
         return SyncResult((), tuple(entry.name.strip() for entry in settings.items))
     checked = [
-        _checked_config_item(number, entry)
+        (number, _checked_config_item(number, entry))
         for number, entry in enumerate(settings.items, start=1)
         if entry.name.strip() in missing
     ]
     added, postponed = [], []
     with ledger.write() as conn:
         existing = set(conn.execute(sa.select(fee_items.c.name)).scalars())  # another clerk may have synced
-        for name, kind, label, rate, month, percent, units, kinds in checked:
+        for number, (name, kind, label, rate, month, percent, units, kinds) in checked:
             if name in existing:
                 continue
+            try:
+                _check_units_known(conn, units, "units")
+            except NotFoundError as err:
+                raise ConfigError(
+                    f"recordkit.toml 的第 {number} 个 [[fees.items]]（{name}）有误：{err.message}"
+                ) from err
             noted = None
             if closed := closed_from(conn, month):
                 later = PostponedStart(name, month, closed[-1].month + 1)
