@@ -1020,6 +1020,26 @@ def test_docs_list_refuses_a_limit_below_one(run_cli: Any, imported: Workspace, 
             "错误：没有“学籍证明”这种证明，可开具：居住证明、缴费证明、出门条",
         ),
         (("cert", "make", "居住证明", "--unit", "9-9-909"), 6, "错误：台账中没有房屋 9-9-909"),
+        (
+            ("cert", "make", "居住证明", "--unit", "1-1-101", "--purpose", ",,"),
+            5,
+            "错误：证明用途不能只有标点：请在 --purpose 后用文字写明证明用途",
+        ),
+        (
+            ("cert", "make", "缴费证明", "--unit", "1-1-101", "--purpose", "子女\n入学"),
+            5,
+            "错误：证明用途不能换行，也不能有控制字符或不可见的格式字符：请在 --purpose 后用一行文字写明证明用途",
+        ),
+        (
+            ("cert", "make", "缴费证明", "--unit", "1-1-101", "--purpose", "   "),
+            5,
+            "错误：证明用途不能为空：请用 --purpose 写明用途，例如 --purpose 子女入学；不写 --purpose 则印“办理相关事务”",
+        ),
+        (
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--despite-arrears", ",,"),
+            5,
+            "错误：欠费仍放行的原因不能只有标点：请在 --despite-arrears 后用文字写明欠费仍放行的原因",
+        ),
     ],
 )
 def test_cert_bad_input(run_cli: Any, imported: Workspace, args: tuple[str, ...], code: int, message: str) -> None:

@@ -170,6 +170,42 @@ def test_bad_input_is_refused_and_changes_nothing(cashier: Any, args: tuple[str,
     assert json.loads(cashier("receipt", "list", "--json").stdout) == []
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (",,", "错误：作废原因不能只有标点：请在 --reason 后用文字写明作废原因"),
+        ("。", "错误：作废原因不能只有标点：请在 --reason 后用文字写明作废原因"),
+        ("—", "错误：作废原因不能只有标点：请在 --reason 后用文字写明作废原因"),
+        ("   ", "错误：作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错"),
+        (
+            "写错\n重开",
+            "错误：作废原因不能换行，也不能有控制字符或不可见的格式字符：请在 --reason 后用一行文字写明作废原因",
+        ),
+    ],
+)
+def test_a_void_reason_that_says_nothing_or_breaks_the_line_is_refused(cashier: Any, reason: str, message: str) -> None:
+    # The reason is shown on one line in the receipt list and the journal, and answers for the money undone.
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
+    before = _journal_size(cashier)
+    refused = cashier("receipt", "void", "SJ2026-000001", "--reason", reason)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", message)
+    assert _journal_size(cashier) == before
+    [receipt] = json.loads(cashier("receipt", "list", "--json").stdout)
+    assert (receipt["number"], receipt["status"], receipt["void_reason"]) == ("SJ2026-000001", "有效", None)
+
+
+def test_a_back_dated_payment_s_reason_of_punctuation_alone_is_refused(cashier: Any) -> None:
+    before = _journal_size(cashier)
+    refused = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", DAY, "--reason", ",,")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：补录原因不能只有标点：请在 --reason 后用文字写明补录原因",
+    )
+    assert _journal_size(cashier) == before
+    assert json.loads(cashier("receipt", "list", "--json").stdout) == []
+
+
 def test_voiding_twice_is_refused(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
     first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")

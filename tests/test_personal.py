@@ -13,6 +13,7 @@ from recordkit.core.personal import (
     is_masked,
     mask_id_number,
     mask_phone,
+    reason_problem,
     validate_id_number,
     validate_phone,
 )
@@ -452,3 +453,23 @@ def test_stored_values_mask_full_width_and_grouped_numbers_inside_text() -> None
     assert mask_values(values) == {
         "备注": ["业主手机１３９－****－４３２１", {"正文": "身份证号：３１０１０４********００２７"}]
     }
+
+
+@pytest.mark.parametrize("reason", [",,", "。", "——", "…", "？！", "👍"])
+def test_a_reason_of_punctuation_alone_says_nothing(reason: str) -> None:
+    assert reason_problem(reason, "作废原因", "--reason") == "作废原因不能只有标点：请在 --reason 后用文字写明作废原因"
+    assert reason_problem(reason, "借阅原因", None) == "借阅原因不能只有标点：请用文字写明借阅原因"
+
+
+@pytest.mark.parametrize(
+    "reason", ["写错\n重开", "写错\r\n重开", "写错\t重开", "写错\u2028重开", "写错\u202e重开", "写错\x1b[2J"]
+)
+def test_a_reason_on_more_than_one_line_or_with_a_control_character_is_refused(reason: str) -> None:
+    assert reason_problem(reason, "作废原因", "--reason") == (
+        "作废原因不能换行，也不能有控制字符或不可见的格式字符：请在 --reason 后用一行文字写明作废原因"
+    )
+
+
+@pytest.mark.parametrize("reason", ["金额开错", "A", "2", "①", "重复收款（2 次）", "wrong amount", " 开错了\n"])
+def test_a_reason_with_a_word_or_a_number_is_kept(reason: str) -> None:
+    assert reason_problem(reason, "作废原因", "--reason") is None

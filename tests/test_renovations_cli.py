@@ -317,6 +317,11 @@ BAD_PASSES = [
     ),
     (("--cancel", "ZX2026-0001-01"), 5, "错误：注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场"),
     (
+        ("--cancel", "ZX2026-0001-01", "--reason", "。"),
+        5,
+        "错误：注销或补发的原因不能只有标点：请在 --reason 后用文字写明注销或补发的原因",
+    ),
+    (
         ("--cancel", "ZX2026-0001-09", "--reason", "离场"),
         6,
         "错误：装修登记 ZX2026-0001 没有编号为 ZX2026-0001-09 的出入证",
@@ -384,6 +389,11 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     ):
         result = desk("renovation", "refund", "ZX2026-0001", "--deduct", amount, "--reason", "损坏")
         assert (result.exit_code, result.stderr.strip()) == (code, message)
+    said_nothing = desk("renovation", "refund", "ZX2026-0001", "--deduct", "200", "--reason", ",,")
+    assert (said_nothing.exit_code, said_nothing.stderr.strip()) == (
+        5,
+        "错误：扣除原因不能只有标点：请在 --reason 后用文字写明扣除原因",
+    )
     before = _generated(workspace)
     done = desk(
         "renovation",
@@ -785,6 +795,9 @@ def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(de
         (("--to", "2207-03-15", "--reason", "整改"), 5,
          "错误：延期后的完工日期 2207-03-15 距开工日期 2026-09-01 超过三年：请检查 --to"),
         (("--to", "2026-11-30", "--reason", "  "), 5, "错误：办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改"),
+        (("--to", "2026-11-30", "--reason", ",,"), 5, "错误：延期原因不能只有标点：请在 --reason 后用文字写明延期原因"),
+        (("--to", "2026-11-30", "--reason", "整改\n重做"), 5,
+         "错误：延期原因不能换行，也不能有控制字符或不可见的格式字符：请在 --reason 后用一行文字写明延期原因"),
         (("--to", "2026-11-31", "--reason", "整改"), 5, "错误：延期后的完工日期“2026-11-31”不存在：请检查年月日"),
     ):  # fmt: skip
         refused = desk("renovation", "extend", "ZX2026-0001", *args)

@@ -46,7 +46,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
-from recordkit.core.personal import name_problem
+from recordkit.core.personal import name_problem, reason_problem
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -449,7 +449,7 @@ def issue_payments(
     unit without an owner when no payer is named and ``ValidationError`` for a payment dated
     after ``today``, or dated or paying months (``months``) outside ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
     payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its
-    reason) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
+    reason), for a ``reason`` of punctuation alone or on more than one line (``reason_problem``) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
     of ``today``, the day it is issued.  Nothing is written when any request fails.  With
     ``record=False`` nothing is written at all: the receipts as they would be issued now, read in
     any transaction (their paper is filled from them before the write lock is taken).
@@ -504,6 +504,8 @@ def issue_payments(
                 f"收款日期 {paid_on.isoformat()} 早于今天（{today.isoformat()}）：补录以前的收款请用 --reason 写明原因，"
                 "例如 --reason 银行转账补录"
             )
+        if reason and (problem := reason_problem(reason, "补录原因", "--reason")) is not None:
+            raise ValidationError(problem)
         named = request.bills is not None
         current = [
             OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
@@ -720,7 +722,8 @@ def void_or_reverse(
     undoes what its payment paid (journalled); it is numbered by ``settings`` (default: the
     default numbering).  ``on`` is also the day a void is recorded on (``receipt void --date``).
 
-    ``ValidationError`` without a reason or for ``on`` after ``today`` or before the receipt's
+    ``ValidationError`` without a reason, for one of punctuation alone or on more than one line
+    (``reason_problem``), or for ``on`` after ``today`` or before the receipt's
     day, ``NotFoundError`` for an unknown number, ``ConflictError`` for a receipt already voided
     or reversed, for a red reversal itself, for a receipt that paid a renovation deposit already
     refunded, or for a void or a reversal dated in a closed month.
@@ -765,6 +768,8 @@ def _void_request(reason: str, today: dt.date | None, on: dt.date | None) -> tup
     reason = reason.strip()
     if not reason:
         raise ValidationError("作废原因不能为空：请用 --reason 写明原因，例如 --reason 金额开错")
+    if (problem := reason_problem(reason, "作废原因", "--reason")) is not None:
+        raise ValidationError(problem)
     today = today or dt.date.today()
     if on is not None:
         check_not_future(on, "作废日期", "不能作废在未来的日期", today)

@@ -24,6 +24,8 @@ __all__ = [
     "mask_in_text",
     "mask_phone",
     "mask_values",
+    "name_problem",
+    "reason_problem",
     "validate_id_number",
     "validate_phone",
 ]
@@ -433,4 +435,18 @@ def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
         return "姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
     if len(name) > max_chars:
         return f"姓名太长（{len(name)} 个字）：最多 {max_chars} 个字"
+    return None
+
+
+def reason_problem(reason: str, what: str, option: str | None) -> str | None:
+    """Why a reason a clerk typed (a void's, a back-dated payment's, a certificate's purpose …) cannot be kept,
+    in Chinese, naming it as ``what`` (作废原因) and the ``option`` that carries it (``--reason``; None on the web
+    page's form), or None.  A reason is shown on one line — the journal's, a listing's, a paper's — so a line break
+    or another control or invisible format character is refused; and one with no letter, digit nor Chinese
+    character (",,", "。", "——") says nothing.  A blank reason is the caller's to refuse or allow."""
+    where = f"请在 {option} 后" if option else "请"
+    if hidden_characters(reason.strip()):
+        return f"{what}不能换行，也不能有控制字符或不可见的格式字符：{where}用一行文字写明{what}"
+    if not any(unicodedata.category(char)[0] in "LN" for char in reason):
+        return f"{what}不能只有标点：{where}用文字写明{what}"
     return None

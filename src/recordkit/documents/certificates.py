@@ -21,7 +21,7 @@ from recordkit.billing.arrears import list_arrears
 from recordkit.core.dates import Month, check_business_day, check_not_future, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import name_problem
+from recordkit.core.personal import name_problem, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -194,6 +194,8 @@ def _exit_arrears(ledger: Ledger, code: str, today: dt.date, despite: str | None
     is given — offices keep goods in while fees are owed (a tenant moving out, the owner in arrears)."""
     if despite is not None and not despite.strip():
         raise ValidationError("--despite-arrears 须写明欠费仍放行的原因，例如 --despite-arrears 租户退租，经理同意")
+    if despite is not None and (problem := reason_problem(despite, "欠费仍放行的原因", "--despite-arrears")):
+        raise ValidationError(problem)
     refusal = arrears_refusal(ledger, code, today, EXIT_PASS)
     if refusal is None:
         return {}
@@ -235,9 +237,10 @@ def make_certificate(
     ``despite_arrears``, the reason it is let out anyway, which its journal entry keeps with the sum
     owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
     than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
-    character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a 居住证明 dated before the unit's move-in, or
-    dated after ``now`` or outside the office's years (``[receipt]
-    first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
+    character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a blank
+    ``purpose``, a ``purpose`` or ``despite_arrears`` of punctuation alone or on more than one line
+    (``reason_problem``), a 居住证明 dated before the unit's move-in, or dated after ``now`` or outside the
+    office's years (``[receipt] first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
     With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
     """
 
@@ -252,6 +255,14 @@ def make_certificate(
         raise UsageError("--items、--valid-until、--carrier、--despite-arrears 只用于出门条")
     if kind == EXIT_PASS and purpose is not None:
         raise UsageError("--purpose 只用于居住证明和缴费证明")
+    if purpose is not None:
+        # Printed on the paper after 用途：, so a blank or ",," would certify for nothing said.
+        if not (purpose := purpose.strip()):
+            raise ValidationError(
+                f"证明用途不能为空：请用 --purpose 写明用途，例如 --purpose 子女入学；不写 --purpose 则印“{DEFAULT_PURPOSE}”"
+            )
+        if (problem := reason_problem(purpose, "证明用途", "--purpose")) is not None:
+            raise ValidationError(problem)
     view = _unit(ledger, unit)
     code = str(view.code)
     values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from recordkit.core.dates import parse_date
 from recordkit.core.errors import ConflictError, ValidationError
+from recordkit.core.personal import reason_problem
 from recordkit.ledger import journal
 from recordkit.ledger.schema import renovations
 from recordkit.renovations.records import (
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str) -> Renovation:
     """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason).
 
-    ``ValidationError`` for no reason, or a day not after the current end or more than three years after the
+    ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day not after the current end or more than three years after the
     start; ``ConflictError`` once the renovation has passed its inspection or been refunded.  Passes already
     issued keep their own end: a worker who goes on working gets a new one (``renovation pass --reissue``).
     """
@@ -36,6 +37,8 @@ def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason
     reason = reason.strip()
     if not reason:
         raise ValidationError("办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改")
+    if (problem := reason_problem(reason, "延期原因", "--reason")) is not None:
+        raise ValidationError(problem)
     new_end = parse_date(to, "延期后的完工日期")
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)

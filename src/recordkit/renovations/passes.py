@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from recordkit.core.dates import check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import mask_id_number
+from recordkit.core.personal import mask_id_number, reason_problem
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -143,6 +143,8 @@ def _change_passes_in(
     reason = reason.strip()
     if (cancel or reissue) and not reason:
         raise ValidationError("注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场")
+    if reason and (problem := reason_problem(reason, "注销或补发的原因", "--reason")) is not None:
+        raise ValidationError(problem)
     to_cancel = [pass_number(text) for text in cancel]
     to_reissue = [pass_number(text) for text in reissue]
     named = to_cancel + to_reissue

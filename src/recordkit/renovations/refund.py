@@ -13,6 +13,7 @@ from recordkit.billing.receipts import parse_method
 from recordkit.core.dates import Month, check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
+from recordkit.core.personal import reason_problem
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -99,7 +100,8 @@ def _refund_in(
     The deduction stays with the office (damage or a breach of the agreement) and needs a
     reason.  ``ConflictError`` before a passed inspection, a second time, with no deposit
     taken or the deposit not fully paid, or dated in a closed month; ``ValidationError`` for a
-    deduction above the deposit, a negative one, or one without a reason, an unknown method, a day
+    deduction above the deposit, a negative one, or one without a reason, a reason of punctuation alone or on more
+    than one line (``reason_problem``), an unknown method, a day
     after ``now`` (the real day, default the computer's), or a day before the inspection that passed
     or before the deposit was paid.
     """
@@ -107,6 +109,8 @@ def _refund_in(
     reason = reason.strip()
     if deduction_fen and not reason:
         raise ValidationError("有扣除金额时须写明扣除原因：请加 --reason，例如 --reason 损坏电梯轿厢")
+    if reason and (problem := reason_problem(reason, "扣除原因", "--reason")) is not None:
+        raise ValidationError(problem)
     method = parse_method(method)
     if method == "POS":
         raise ValidationError("押金不能退到 POS：退款方式应为 现金、微信、支付宝、银行转账 之一")
