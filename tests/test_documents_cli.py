@@ -780,6 +780,20 @@ def test_notice_times_written_with_the_part_of_the_day(run_cli: Any, imported: W
             "错误：请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all",
         ),
         (("notice", "make", "温馨提示", "--all", "--set", "提示内容"), 2, "错误：--set “提示内容” 的写法不对"),
+        # A blank value would print the notice with a gap where its text goes, as a batch's empty cell would.
+        *(
+            (
+                ("notice", "make", "温馨提示", "--unit", "1-1-101", "--set", f"提示内容{blank}"),
+                5,
+                "错误：模板“温馨提示”需要填写变量：提示内容，--set 的等号后面是空的。请写成 --set 提示内容=…",
+            )
+            for blank in ("=", "=  ", "＝")
+        ),
+        (
+            ("notice", "make", "停水通知", "--all", *WATER[:-2], "--set", "恢复时间="),
+            5,
+            "错误：模板“停水通知”需要填写变量：恢复时间，--set 的等号后面是空的。请写成 --set 恢复时间=…",
+        ),
     ],
 )
 def test_notice_bad_input_one_line_exit_code_nothing_written(

@@ -263,13 +263,21 @@ def check_names(template: Template, provided: frozenset[str], values: Mapping[st
 
 def check_values(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
     """The clerk's ``--set`` values against what the template uses: a name the template does not
-    use (likely misspelt) or a variable nobody provides is a ``ValidationError`` naming both."""
+    use (likely misspelt), a variable nobody provides or one given as blank (``--set 提示内容=``, as a
+    batch sheet's empty cell: the notice would print a gap where its text goes) is a ``ValidationError``
+    naming both."""
     check_names(template, provided, values)
     needed = sorted(template.variables - provided)
     missing = [name for name in needed if name not in values]
     if missing:
         example = " ".join(f"--set {name}=…" for name in missing)
         raise ValidationError(f"模板“{template.name}”需要填写变量：{'、'.join(missing)}。请加上 {example}")
+    blank = [name for name in values if not str(values[name]).strip()]
+    if blank:
+        example = " ".join(f"--set {name}=…" for name in blank)
+        raise ValidationError(
+            f"模板“{template.name}”需要填写变量：{'、'.join(blank)}，--set 的等号后面是空的。请写成 {example}"
+        )
 
 
 def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
