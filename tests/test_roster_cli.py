@@ -447,3 +447,22 @@ def test_a_map_the_sheets_own_header_outranks_is_refused_not_ignored(run_cli: An
     done = run_cli("owners", "import", str(renamed), "--map", "房间=房号")
     assert done.exit_code == 0, done.output
     assert [u["unit"] for u in units(run_cli)] == ["1-1-101"]
+
+
+# -- names another system wrote in its own way -----------------------------------------------------
+
+
+def test_two_owners_with_a_blank_between_or_a_tenant_in_brackets_are_refused(run_cli: Any, tmp_path: Path) -> None:
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["1-1-101", 90, "张三 李四"],
+        ["1-1-102", 90, "钱八（租户：周九）"],
+        ["1-1-103", 90, "John Smith"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines()[1:] == [
+        "  第 2 行 C 列（业主姓名）：两位业主请用“、”分开，一个人的姓名请去掉空格",
+        "  第 3 行 C 列（业主姓名）：姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add",
+    ]
+    assert units(run_cli) == []

@@ -352,6 +352,50 @@ def test_contact_and_co_owner_rows_errors(ledger: Ledger, tmp_path: Path) -> Non
     ]
 
 
+TWO_NAMES = "两位业主请用“、”分开，一个人的姓名请去掉空格"
+A_NOTE = "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
+
+
+def test_two_names_in_one_cell_or_a_bracketed_note_are_refused_with_their_cell(ledger: Ledger, tmp_path: Path) -> None:
+    # Another system's export: "张三 李四" would become ONE owner of that name, "钱八（租户：周九）" an owner
+    # with the tenant in his name.  The whole sheet is refused, every such cell named.
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "共有人", "关系"],
+        ["1-1-101", 90, "张三 李四", None, None],
+        ["1-1-102", 90, "钱八（租户：周九）", None, None],
+        ["1-1-103", 90, "张\u3000三", None, None],
+        ["1-1-104", 90, "王建国、李秀兰(已故)", None, None],
+        ["1-1-105", 90, "赵磊", "孙悦 周杰", None],
+        ["1-1-105", None, "吴芳 郑丽", None, "共有人"],
+        ["1-1-106", 90, "John Smith", "WANG Fang", None],
+        ["1-1-107", 90, "阿依古丽·买买提", None, None],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        f"第 2 行 C 列（业主姓名）：{TWO_NAMES}",
+        f"第 3 行 C 列（业主姓名）：{A_NOTE}",
+        f"第 4 行 C 列（业主姓名）：{TWO_NAMES}",
+        f"第 5 行 C 列（业主姓名）：{A_NOTE}",
+        f"第 6 行 D 列（共有人）：{TWO_NAMES}",
+        f"第 7 行 C 列（业主姓名）：{TWO_NAMES}",
+    ]
+
+
+def test_latin_middle_dot_and_company_names_stay_as_written(ledger: Ledger, tmp_path: Path) -> None:
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "共有人"],
+        ["1-1-106", 90, "John Smith", "WANG Fang"],
+        ["1-1-107", 90, "阿依古丽·买买提", None],
+        ["1-1-108", 90, "广州某某置业有限公司（广州分公司）", None],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert {v.to_dict()["unit"]: v.owner for v in list_units(ledger)} == {
+        "1-1-106": "John Smith",
+        "1-1-107": "阿依古丽·买买提",
+        "1-1-108": "广州某某置业有限公司(广州分公司)",
+    }
+    assert [c.name for c in co_owners_of(ledger, "1-1-106")] == ["WANG Fang"]
+
+
 def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) -> None:
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")

@@ -151,6 +151,13 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+# Two Chinese names another system's export put in one cell with a blank between (张三 李四), or one typed with a
+# blank inside (张 三): no one person's name.  Latin names keep theirs (John Smith, WANG Fang).
+_BLANK_BETWEEN_HAN = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
+# A note in brackets after a name (钱八（租户：周九）, 李四(已故)); the cell is read NFKC-folded, so （ is (.
+_BRACKET = re.compile(r"[(\[【〔〖]")
+# An owner that is a body, not a person (开发商, XX置业有限公司（广州分公司）): its name is its own affair.
+_ORGANISATION = re.compile(r"公司|集团|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: A number as Excel shows one too long for its cell: 1.10101E+17.
 _EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
@@ -230,6 +237,24 @@ def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | 
     if code is not None:
         return code
     raise ValueError(f"“{value}” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）")
+
+
+def owner_name_problem(name: str) -> str | None:
+    """Why one name of an owner or co-owner cell (after ``split_owner_names``) is not one person's name as
+    another system's export may write it, in Chinese, or None: two names or a name with blanks between Chinese
+    characters, or a bracketed note (a tenant, 已故).  An organisation's name is left as it is written."""
+    if _ORGANISATION.search(name):
+        return None
+    if _BLANK_BETWEEN_HAN.search(name):
+        return "两位业主请用“、”分开，一个人的姓名请去掉空格"
+    if _BRACKET.search(name):
+        return "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
+    return None
+
+
+def _person_problem(names: Iterable[str]) -> str | None:
+    """The first reason (``name_problem``, ``owner_name_problem``) one of an owner cell's names is refused."""
+    return next((reason for name in names if (reason := name_problem(name) or owner_name_problem(name))), None)
 
 
 def split_owner_names(text: str) -> list[str]:
@@ -421,7 +446,9 @@ class _RowReader:
                 bad("relation", str(err))
                 return _Row("invalid", code), problems
         name = _text(cells["owner"]) if cells["owner"] is not None else None
-        if name is not None and kind != "owner" and (reason := name_problem(name)) is not None:
+        if name is not None and kind == "contact" and (reason := name_problem(name)) is not None:
+            bad("owner", reason)
+        if name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
             bad("owner", reason)
         if kind == "co_owner":
             if name is None:
@@ -583,12 +610,12 @@ class _RowReader:
         area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
         names = split_owner_names(name) if name else []
         # Each owner of a co-owned cell is one person: each is held to a person's name.
-        if (reason := next(filter(None, map(name_problem, names)), None)) is not None:
+        if (reason := _person_problem(names)) is not None:
             bad("owner", reason)
         if cells["co_owner"] is not None:
             # A 共有人 column: its names follow the owner's, as if written in the owner's cell.
             named = split_owner_names(_text(cells["co_owner"]))
-            if (reason := next(filter(None, map(name_problem, named)), None)) is not None:
+            if (reason := _person_problem(named)) is not None:
                 bad("co_owner", reason)
             if not names:
                 bad("co_owner", "填写了共有人，但没有业主姓名")
