@@ -383,6 +383,24 @@ def test_contacts_of_a_unit_the_ledger_lacks_are_refused_not_listed_as_none(run_
     assert (empty.exit_code, json.loads(empty.stdout)) == (0, [])
 
 
+def test_an_owner_or_co_owner_is_not_added_again_as_the_unit_s_family_or_tenant(run_cli: Any, tmp_path: Path) -> None:
+    # The owner as his own family member: every notice to the occupants would greet him twice.
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"], ["1-1-102", 90, "李秀英"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    journalled = len(json.loads(run_cli("journal", "list", "--json").stdout))
+    for name, relation, message in (
+        ("张伟", "家属", "错误：张伟是这套房屋的业主，不用再登记为家属"),
+        ("王 芳", "租户", "错误：王 芳是这套房屋的共有人，不用再登记为租户"),
+    ):
+        refused = run_cli("owners", "contact", "add", "1-1-101", name, "--relation", relation)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (8, "", message)
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
+    assert len(json.loads(run_cli("journal", "list", "--json").stdout)) == journalled
+    # The owner of another unit is anyone's family member.
+    added = run_cli("owners", "contact", "add", "1-1-102", "张伟", "--relation", "配偶")
+    assert added.exit_code == 0, added.output
+
+
 def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(run_cli: Any, tmp_path: Path) -> None:
     """A shop owned by two: ``owners export`` wrote 张海鹏、马丽蓉 and notices named both, but ``owners list`` (the
     table and --json) showed 张海鹏 alone, as if he owned it by himself."""

@@ -396,6 +396,25 @@ def test_latin_middle_dot_and_company_names_stay_as_written(ledger: Ledger, tmp_
     assert [c.name for c in co_owners_of(ledger, "1-1-106")] == ["WANG Fang"]
 
 
+def test_a_family_or_tenant_row_naming_the_unit_s_owner_is_refused_with_its_cell(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户姓名"],
+        ["1-1-101", 90, "张伟、王芳", None, None],
+        ["1-1-101", None, "张伟", "家属", None],
+        ["1-1-101", None, "李秀兰", "共有人", None],
+        ["1-1-101", None, "李秀兰", "租户", None],
+        ["1-1-102", 90, "赵磊", None, "赵磊"],
+        ["1-1-103", 90, "孙悦", None, "张伟"],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        "第 3 行 C 列（业主姓名）：张伟是这套房屋的业主，不用再登记为家属",
+        "第 5 行 C 列（业主姓名）：李秀兰是这套房屋的共有人，不用再登记为租户",
+        "第 6 行 E 列（租户姓名）：赵磊是这套房屋的业主，不用再登记为租户",
+    ]
+
+
 def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) -> None:
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +229,18 @@ def _checked_relation(relation: str) -> str:
     return stored
 
 
+def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> str | None:
+    """Why ``name`` is no contact (``relation``: 家属, 租户 …) of a unit whose owners of record are ``owner_names``
+    (the first, then the co-owners), in Chinese, or None: an owner or co-owner of the unit named again as its
+    family member or tenant would be greeted twice on every notice (尊敬的张伟业主、张伟住户).  Names are
+    compared as a clerk reads them (``name_as_read``)."""
+    folded = name_as_read(name)
+    for position, owner in enumerate(owner_names):
+        if name_as_read(owner) == folded:
+            return f"{name}是这套房屋的{'业主' if position == 0 else '共有人'}，不用再登记为{relation}"
+    return None
+
+
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord) -> None:
     """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already:
     the same tenant typed twice would be kept twice, and a notice to the occupants name them twice."""
@@ -261,7 +273,8 @@ def add_contact(
 
     ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name or one no person has
     (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
-    an end before the start; ``ConflictError`` for a contact of that name and relation the unit has already."""
+    an end before the start; ``ConflictError`` for a contact of that name and relation the unit has already, or
+    one who is the unit's owner or co-owner (``owner_as_contact``)."""
     code = str(parse_unit_code(unit))
     name = name.strip()
     if not name:
@@ -277,6 +290,8 @@ def add_contact(
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
             raise no_such_unit(code)
+        if (problem := owner_as_contact(name, stored, owner_names_in(conn, [code]).get(code, ()))) is not None:
+            raise ConflictError(problem)
         _refuse_twice(conn, unit_id, code, record)
         inserted = conn.execute(
             unit_contacts.insert().values(

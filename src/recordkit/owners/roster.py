@@ -61,7 +61,14 @@ from recordkit.core.unitcodes import (
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
-from recordkit.owners.contacts import TENANT, ContactRecord, co_owner_names, name_as_read, parse_relation
+from recordkit.owners.contacts import (
+    TENANT,
+    ContactRecord,
+    co_owner_names,
+    name_as_read,
+    owner_as_contact,
+    parse_relation,
+)
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
 _STATUS_BY_LABEL_CODE = {label: code for code, label in STATUS_LABELS.items()}
@@ -771,6 +778,14 @@ def read_roster(
                         f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话或租期不同：请核对后只留一行",
                     )
                 )
+    for code, main in mains.items():
+        owner_names = [main.owner, *(person.name for person in main.co_owners)] if main.owner else []
+        for contact in main.contacts:
+            if (reason := owner_as_contact(contact.name, contact.relation, owner_names)) is not None:
+                # A 关系 row's contact is named in its 姓名 cell; else it came from the owner row's 租户 column.
+                on_row = contact_rows.get((code, name_as_read(contact.name), contact.relation))
+                at = (on_row, "owner") if on_row is not None else (first_row_of[code], "tenant")
+                problems.append(table.problem(*at, reason))
     if problems:
         problems.sort(key=lambda p: p.row)
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何数据", problems)
