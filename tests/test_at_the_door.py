@@ -96,8 +96,9 @@ def test_an_owner_name_the_ledger_cannot_keep_is_refused_with_its_cell(
         (("--date", "2100-01-01"), "错误：收款日期 2100-01-01 不在 2000–2099 年之间：请检查年份"),
         (("--payer", "王\n芳"), "错误：交款人：姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"),
         (("--payer", "王" * 65), "错误：交款人：姓名太长（65 个字）：最多 64 个字"),
+        (("--payer", "。"), "错误：交款人：“。”没有汉字或字母，不是姓名：请写姓名"),
     ],
-    ids=["1999", "2100", "newline in payer", "65-character payer"],
+    ids=["1999", "2100", "newline in payer", "65-character payer", "punctuation for a payer"],
 )
 def test_money_outside_the_years_or_from_an_unkeepable_name_is_refused(
     cashier: Any,

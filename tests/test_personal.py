@@ -13,6 +13,7 @@ from recordkit.core.personal import (
     is_masked,
     mask_id_number,
     mask_phone,
+    name_problem,
     reason_problem,
     validate_id_number,
     validate_phone,
@@ -453,6 +454,15 @@ def test_stored_values_mask_full_width_and_grouped_numbers_inside_text() -> None
     assert mask_values(values) == {
         "备注": ["业主手机１３９－****－４３２１", {"正文": "身份证号：３１０１０４********００２７"}]
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [(",,", "“,,”没有汉字或字母，不是姓名：请写姓名"), ("123", "“123”没有汉字或字母，不是姓名：请写姓名")],
+)
+def test_a_name_without_a_letter_is_no_name(name: str, problem: str) -> None:
+    assert name_problem(name) == problem
+    assert [name_problem(ok) for ok in ("张伟", "John Smith", "阿依古丽·买买提", "王2")] == [None] * 4
 
 
 @pytest.mark.parametrize("reason", [",,", "。", "——", "…", "？！", "👍"])

@@ -15,6 +15,7 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import hidden_characters
 
 __all__ = [
+    "has_letter",
     "id_number_as_18",
     "id_number_check_digit",
     "is_masked",
@@ -427,14 +428,22 @@ def is_placeholder_id_number(text: str) -> bool:
 NAME_MAX_CHARS = 64
 
 
+def has_letter(text: str) -> bool:
+    """Whether ``text`` holds a letter or a Chinese character (Unicode's letters), as any name does."""
+    return any(unicodedata.category(char).startswith("L") for char in text)
+
+
 def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
     """Why a person's name cannot be kept or printed, in Chinese, or None: control characters (a newline,
-    ESC, a right-to-left override that reverses what follows on screen and paper) or more than
-    ``max_chars`` characters (a pasted paragraph)."""
+    ESC, a right-to-left override that reverses what follows on screen and paper), more than
+    ``max_chars`` characters (a pasted paragraph), or no letter nor Chinese character (",,", "。": it would
+    print as the name on a receipt, a form or a loan)."""
     if hidden_characters(name):
         return "姓名里有换行、控制字符或不可见的格式字符（如从右到左覆盖）：请只写姓名"
     if len(name) > max_chars:
         return f"姓名太长（{len(name)} 个字）：最多 {max_chars} 个字"
+    if not has_letter(name):
+        return f"“{name.strip()}”没有汉字或字母，不是姓名：请写姓名"
     return None
 
 

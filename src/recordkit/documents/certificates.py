@@ -21,7 +21,7 @@ from recordkit.billing.arrears import list_arrears
 from recordkit.core.dates import Month, check_business_day, check_not_future, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import name_problem, reason_problem
+from recordkit.core.personal import has_letter, name_problem, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -205,11 +205,6 @@ def _exit_arrears(ledger: Ledger, code: str, today: dt.date, despite: str | None
     return {"arrears_fen": owed_fen, "despite_arrears": despite.strip()}
 
 
-def _has_letter(name: str) -> bool:
-    """Whether ``name`` holds a letter or a Chinese character (Unicode's letters), as any name does."""
-    return any(unicodedata.category(char).startswith("L") for char in name)
-
-
 def make_certificate(
     workspace: Workspace,
     ledger: Ledger,
@@ -269,14 +264,14 @@ def make_certificate(
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
         carrier = (carrier or "").strip() or None
-        if carrier is not None and (reason := name_problem(carrier)) is not None:
-            raise ValidationError(f"携物人：{reason}")
-        if carrier is not None and not _has_letter(carrier):
+        if carrier is not None and not has_letter(carrier):
             # ",," or "——" would print as the name of whoever takes the goods out past the gate.
             raise ValidationError(
                 f"携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；"
                 "业主本人带出的，不写 --carrier"
             )
+        if carrier is not None and (reason := name_problem(carrier)) is not None:
+            raise ValidationError(f"携物人：{reason}")
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)
