@@ -148,6 +148,42 @@ def test_bad_commands_say_what_to_do(
     assert _count(estate, "work_orders") == 0
 
 
+def test_a_text_of_punctuation_alone_or_a_name_without_a_letter_is_refused(estate: Workspace, run_cli: Any) -> None:
+    # ",," for the complaint, "。" for who reported it, the worker or the result: the order, its list and the
+    # monthly report would show them as if they said something.
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--at", "2026-11-30 09:00")
+    for args, message in (
+        (
+            ("--unit", "1-1-101", "--desc", ",,"),
+            "错误：工单内容不能只有标点：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水",
+        ),
+        (("--place", "——", "--desc", "漏水"), "错误：地点不能只有标点：请用 --place 写明地点，例如 --place 3栋大堂"),
+        (
+            ("--unit", "1-1-101", "--desc", "漏水", "--reported-by", "。"),
+            "错误：报修人“。”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写",
+        ),
+    ):
+        refused = run_cli(*add, *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", message)
+    assert _count(estate, "work_orders") == 0
+    assert run_cli(*add, "--unit", "1-1-101", "--desc", "漏水", "--reported-by", "张伟").exit_code == 0
+    journalled = _count(estate, "journal")
+    to = run_cli("workorder", "assign", "GD2026-000001", "--to", ",,", "--at", "2026-11-30 09:30")
+    assert (to.exit_code, to.stderr.strip()) == (
+        5,
+        "错误：派工对象“,,”没有汉字或字母，不是姓名：请用 --to 写明派给谁（维修工或负责人姓名）",
+    )
+    assert run_cli("workorder", "assign", "GD2026-000001", "--to", "王师傅", "--at", "2026-11-30 09:30").exit_code == 0
+    result = run_cli("workorder", "close", "GD2026-000001", "--result", "。", "--at", "2026-11-30 10:00")
+    assert (result.exit_code, result.stderr.strip()) == (
+        5,
+        "错误：处理结果不能只有标点：请用 --result 写明处理结果，例如 --result 已更换水龙头",
+    )
+    assert _count(estate, "journal") == journalled + 1  # the assignment only
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert (order["status"], order["assignee"], order["result"]) == ("处理中", "王师傅", None)
+
+
 def test_state_errors_are_conflicts(estate: Workspace, run_cli: Any) -> None:
     run_cli(
         "workorder",

@@ -27,6 +27,7 @@ __all__ = [
     "mask_values",
     "name_problem",
     "reason_problem",
+    "says_something",
     "validate_id_number",
     "validate_phone",
 ]
@@ -428,6 +429,11 @@ def is_placeholder_id_number(text: str) -> bool:
 NAME_MAX_CHARS = 64
 
 
+def says_something(text: str) -> bool:
+    """Whether ``text`` holds a letter, a digit or a Chinese character: ",,", "。" or "——" alone says nothing."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
 def has_letter(text: str) -> bool:
     """Whether ``text`` holds a letter or a Chinese character (Unicode's letters), as any name does."""
     return any(unicodedata.category(char).startswith("L") for char in text)
@@ -456,6 +462,6 @@ def reason_problem(reason: str, what: str, option: str | None) -> str | None:
     where = f"请在 {option} 后" if option else "请"
     if hidden_characters(reason.strip()):
         return f"{what}不能换行，也不能有控制字符或不可见的格式字符：{where}用一行文字写明{what}"
-    if not any(unicodedata.category(char)[0] in "LN" for char in reason):
+    if not says_something(reason):
         return f"{what}不能只有标点：{where}用文字写明{what}"
     return None

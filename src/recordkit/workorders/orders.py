@@ -32,7 +32,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.numbering import find_numbered, stored_form
-from recordkit.core.personal import mask_in_text, mask_phone, validate_phone
+from recordkit.core.personal import has_letter, mask_in_text, mask_phone, says_something, validate_phone
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -767,8 +767,18 @@ def _record_from_request(
     description = (request.description or "").strip()
     if not description:
         raise ValidationError("工单内容不能为空：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水")
+    # Typed at the counter, ",," or "。" would stand in the order (and the monthly report) as if it said something.
+    if not says_something(description):
+        raise ValidationError("工单内容不能只有标点：请用 --desc 写明报修或投诉的事情，例如 --desc 厨房水管漏水")
     unit = str(parse_unit_code(request.unit)) if request.unit and request.unit.strip() else None
     place = (request.place or "").strip() or None
+    if place is not None and not says_something(place):
+        raise ValidationError("地点不能只有标点：请用 --place 写明地点，例如 --place 3栋大堂")
+    reported_by = (request.reported_by or "").strip() or None
+    if reported_by is not None and not has_letter(reported_by):
+        raise ValidationError(
+            f"报修人“{reported_by}”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写"
+        )
     if unit is None and place is None:
         raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
     phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
@@ -782,7 +792,7 @@ def _record_from_request(
         opened_at,
         unit,
         place,
-        (request.reported_by or "").strip() or None,
+        reported_by,
         phone,
         date_only=not timed,
     )
@@ -802,7 +812,8 @@ def add(
     ``last_year``); later steps (dispatch, completion, visit) lie between it and now.
 
     ``ValidationError`` for a bad type, category, phone, time (or one in the future), an
-    empty description or a place or name longer than the ledger keeps; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
+    empty description, a description or place of punctuation alone (``says_something``), a reporter's name
+    without a letter, or a place or name longer than the ledger keeps; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
     unit the ledger does not hold.  Nothing is written then.
     """
     record = _record_from_request(request, now or now_minute(), years)
@@ -892,7 +903,8 @@ def assign(
     passed to someone else: the first dispatch time stays (派工超时 is judged on it), the reassignment and its
     time are journalled (``workorder.reassign``) and kept as the order's last hand-over (``handed_at``).
 
-    ``ValidationError`` for an empty name or one longer than the ledger keeps (``length_problem``), a time before
+    ``ValidationError`` for an empty name, one without a letter, or one longer than the ledger keeps
+    (``length_problem``), a time before
     the report (or, passing it on, before the last hand-over: the first dispatch or the last reassignment,
     ``handed_at``); ``ConflictError`` for a finished order; ``NotFoundError`` for an unknown number; ``NoChange`` for an
     order passed on to the worker it is already with, however written (``same_worker``; nothing is written).
@@ -901,6 +913,8 @@ def assign(
     to = (to or "").strip()
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
+    if not has_letter(to):
+        raise ValidationError(f"派工对象“{to}”没有汉字或字母，不是姓名：请用 --to 写明派给谁（维修工或负责人姓名）")
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
@@ -991,13 +1005,15 @@ def close(
     """Finish a dispatched order with its result (``workorder close``).
 
     Completion implies dispatch: ``ConflictError`` for an order not yet dispatched (assign
-    it first) or one already finished; ``ValidationError`` for an empty result or a time
-    before the dispatch, or before the last reassignment (``handed_at``).
+    it first) or one already finished; ``ValidationError`` for an empty result or one of punctuation
+    alone, or a time before the dispatch, or before the last reassignment (``handed_at``).
     """
     _checked_text(result, "处理结果")
     result = (result or "").strip()
     if not result:
         raise ValidationError("请用 --result 写明处理结果，例如 --result 已更换水龙头")
+    if not says_something(result):
+        raise ValidationError("处理结果不能只有标点：请用 --result 写明处理结果，例如 --result 已更换水龙头")
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
