@@ -80,7 +80,7 @@ from recordkit.core.errors import (
     storage_error,
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
-from recordkit.core.personal import name_problem
+from recordkit.core.personal import name_problem, reason_problem
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -2734,7 +2734,8 @@ def lend(
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
     ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
     format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
-    or reason, or a due date more than a year after ``today`` (``latest_due``)."""
+    or reason, a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
+    (``latest_due``)."""
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
@@ -2746,6 +2747,9 @@ def lend(
         # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
         if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
             raise ValidationError(f"{label}里有控制字符（如 NUL、换行），没有借出：请重新输入")
+    if reason is not None and (problem := reason_problem(reason, "借阅原因", "--reason")) is not None:
+        # ",," would stand as the reason a confidential file went out.
+        raise ValidationError(problem, form_message=reason_problem(reason, "借阅原因", None))
     if len(dept or "") > 64:
         raise UsageError("部门最多 64 个字")
     if due < today:
