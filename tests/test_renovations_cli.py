@@ -86,6 +86,12 @@ BAD_REGISTRATIONS = [
     (("1-1-101",), {"--manager": " "}, 5, "错误：现场负责人不能为空：请用 --manager 写明姓名"),
     (("1-1-101",), {"--manager": "。"}, 5, "错误：现场负责人：“。”没有汉字或字母，不是姓名：请写姓名"),
     (("1-1-101",), {"--contractor": ",,"}, 5, "错误：装修单位：“,,”没有汉字或字母，不是名称：请写名称"),
+    (
+        ("1-1-101",),
+        {"--items": "——"},
+        5,
+        "错误：装修项目不能只有标点：请用 --items 写明装修项目，例如 --items 水电改造、铺地砖；没有的不写",
+    ),
     # A year typed wrong: works of two centuries, as an extension past three years is refused.
     (
         ("1-1-101",),
@@ -377,6 +383,11 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     )
     bad = desk("renovation", "inspect", "ZX2026-0001", "--result", "基本合格")
     assert (bad.exit_code, bad.stderr.strip()) == (5, "错误：验收结论“基本合格”无效，应为 合格 或 不合格")
+    said_nothing = desk("renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", ",,")
+    assert (said_nothing.exit_code, said_nothing.stderr.strip()) == (
+        5,
+        "错误：验收意见不能只有标点：请在 --notes 后用文字写明，例如 --notes 卫生间防水未做闭水试验",
+    )
     passed = desk(
         "renovation", "inspect", "ZX2026-0001", "--result", "合格", "--notes", "无违规", "--date", "2026-12-01"
     )

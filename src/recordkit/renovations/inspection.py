@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from recordkit.billing.closing import check_open
 from recordkit.core.dates import Month, check_not_future
 from recordkit.core.errors import ConflictError, ValidationError
+from recordkit.core.personal import says_something
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
     renovation_inspections,
@@ -43,7 +44,8 @@ def inspect(
     """Record an inspection dated ``today`` (``renovation inspect``): 合格 passes the renovation (its
     passes are cancelled, the works are over), 不合格 leaves it to be put right and inspected again.
 
-    ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, a day after
+    ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, notes of punctuation
+    alone, a day after
     ``now`` (the real day, default the computer's) or before the registration or the last inspection; ``ConflictError`` once the renovation has passed,
     or for a day in a closed month.
     """
@@ -54,6 +56,8 @@ def inspect(
     notes = notes.strip()
     if result == "不合格" and not notes:
         raise ValidationError("验收不合格须写明整改要求：请加 --notes，例如 --notes 卫生间防水未做闭水试验")
+    if notes and not says_something(notes):  # ",," would stand as what the owner has to put right
+        raise ValidationError("验收意见不能只有标点：请在 --notes 后用文字写明，例如 --notes 卫生间防水未做闭水试验")
     today = check_not_future(today or dt.date.today(), "验收日期", "不能记未来日期的验收，验收完成的那天再记", now)
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)

@@ -15,7 +15,7 @@ from recordkit.billing.rules import bill_amount, load_items
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_date
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.personal import mask_phone, name_problem, validate_phone
+from recordkit.core.personal import mask_phone, name_problem, says_something, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -141,7 +141,8 @@ def _register_in(
     ``ValidationError`` for bad dates (the end before the start or more than three years after it, the end
     before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
     late registration of works under way; ``today`` after ``now``, the real day, default the computer's, or outside ``years``, the office's
-    ``[receipt] first_year``–``last_year``), hours, phone or empty names;
+    ``[receipt] first_year``–``last_year``), hours, phone, empty names or names without a letter, or
+    ``items`` of punctuation alone;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.
@@ -165,6 +166,10 @@ def _register_in(
         raise ValidationError(f"现场负责人：{reason}")
     if (reason := name_problem(contractor, _CONTRACTOR_MAX_CHARS)) is not None:
         raise ValidationError(f"装修单位：{reason.replace('姓名', '名称')}")
+    if items and not says_something(items):  # printed on the form as the works registered
+        raise ValidationError(
+            "装修项目不能只有标点：请用 --items 写明装修项目，例如 --items 水电改造、铺地砖；没有的不写"
+        )
     phone = validate_phone(request.phone)
     start, end = parse_date(request.start, "开工日期"), parse_date(request.end, "完工日期")
     if end < start:
