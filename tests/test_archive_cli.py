@@ -766,6 +766,23 @@ def test_update_refuses_a_control_character_and_changes_nothing(
     assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
 
 
+@pytest.mark.parametrize("title", [",,", "。。", "——"])
+def test_update_refuses_a_title_of_punctuation_alone_and_changes_nothing(
+    archivist_cli: Any, workspace: Workspace, title: str
+) -> None:
+    write_scan(inbox(workspace) / "业主档案" / "3-2-1201_产权证明.pdf", 1)
+    archivist_cli("watch", "--once")
+    sidecar = workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json"
+    before = (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes())
+    result = archivist_cli("archive", "update", "YZ-2026-00001", "--title", title)
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (
+        5,
+        "",
+        "错误：题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
+    )
+    assert (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes()) == before
+
+
 def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, workspace: Workspace) -> None:
     # `watch` handles SIGTERM and Ctrl+C while it runs; a process that goes on afterwards (here the test
     # run) must get its own handlers back, or a later signal would "stop" a watcher that has ended.

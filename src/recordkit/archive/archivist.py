@@ -80,7 +80,7 @@ from recordkit.core.errors import (
     storage_error,
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
-from recordkit.core.personal import name_problem, reason_problem
+from recordkit.core.personal import name_problem, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -2459,6 +2459,11 @@ def update_item(
     if title is not None:
         if not safe_title(title):
             raise UsageError("题名不能为空")
+        if not says_something(safe_title(title)):  # ",," would stand as the item's title in every listing and hit
+            raise ValidationError(
+                "题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
+                form_message="题名不能只有标点：请写明题名，例如 3号楼给排水竣工图纸",
+            )
         if (too_long := title_too_long(title)) is not None:  # never cut unsaid: the clerk shortens it
             raise UsageError(too_long)
         changes["title"] = safe_title(title)
