@@ -39,6 +39,12 @@ def test_parse_items_splits_names_and_quantities() -> None:
     ]
     with pytest.raises(ValidationError, match="需要写明放行的物品"):
         parse_items(" , ")
+    for text, part in (("冰箱1台,。。1台", "。。1台"), ("冰箱1台,——", "——")):
+        with pytest.raises(ValidationError) as nameless:
+            parse_items(text)
+        assert nameless.value.message == (
+            f'第 2 项物品“{part}”没有写物品名称：请写成 冰箱1台 这样，例如 --items "冰箱1台,洗衣机1台"'
+        )
 
 
 def test_residence_certificate_carries_the_id_number_but_not_in_its_name(ws: Workspace, estate: Ledger) -> None:

@@ -78,7 +78,8 @@ def certificate_number(kind: str, year: int, seq: int) -> str:
 
 
 def parse_items(text: str) -> list[dict[str, Any]]:
-    """``冰箱1台,旧沙发 2件、纸箱10个`` → numbered rows with the name and the quantity as written."""
+    """``冰箱1台,旧沙发 2件、纸箱10个`` → numbered rows with the name and the quantity as written; ``ValidationError``
+    for no item, or one whose name holds no letter nor Chinese character (``。。1台``)."""
     parts = [part.strip() for part in re.split(r"[,，、;；\n]+", unicodedata.normalize("NFKC", text)) if part.strip()]
     if not parts:
         raise ValidationError('出门条需要写明放行的物品，例如 --items "冰箱1台,洗衣机1台"')
@@ -86,6 +87,10 @@ def parse_items(text: str) -> list[dict[str, Any]]:
     for number, part in enumerate(parts, start=1):
         match = _QUANTITY.match(part)
         name, quantity = (match["name"].strip(), match["qty"].replace(" ", "")) if match else (part, "")
+        if not has_letter(name):  # "。。1台" would let out one of nothing named past the gate
+            raise ValidationError(
+                f'第 {number} 项物品“{part}”没有写物品名称：请写成 冰箱1台 这样，例如 --items "冰箱1台,洗衣机1台"'
+            )
         rows.append({"序号": number, "名称": name, "数量": quantity})
     return rows
 
