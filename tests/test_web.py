@@ -618,6 +618,9 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
     no_reason = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2027-01-01"})
     assert no_reason.status_code == 400
     assert f"{number} 是保密档案，借阅必须写明原因：请在“原因”一栏写明" in text_of(no_reason)
+    said_nothing = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2099-01-01", "reason": ",,"})
+    assert said_nothing.status_code == 400
+    assert "借阅原因不能只有标点：请用文字写明借阅原因" in text_of(said_nothing)
     browser.get("/item/YZ-2025-00002")
     out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert out.status_code == 409 and "归还后才能再借：请先点本页的“归还”" in text_of(out)
@@ -625,7 +628,7 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
     assert missing.status_code == 404 and "没有档号为 YZ-2026-09999 的档案：请在检索页查找" in text_of(missing)
     nothing = browser.get("/search?q=-电梯")
     assert nothing.status_code == 400 and "请输入检索词，例如 电梯维修" in text_of(nothing)
-    for page in (blank, no_reason, out, missing, nothing):
+    for page in (blank, no_reason, said_nothing, out, missing, nothing):
         assert "--" not in text_of(page) and "recordkit archive" not in text_of(page)
         assert "recordkit search" not in text_of(page)
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no in ("GC-2026-00004", number)]
