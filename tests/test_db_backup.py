@@ -119,7 +119,12 @@ def test_the_copy_is_a_working_ledger_that_says_what_the_original_says(
     target.parent.mkdir()
     result = run_cli("db", "backup", str(target), "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"path": str(target), "bytes": target.stat().st_size}
+    assert json.loads(result.stdout) == {
+        "path": str(target),
+        "bytes": target.stat().st_size,
+        "removed": [],
+        "not_removed": [],
+    }
     assert not list(target.parent.glob("*-wal")) and not list(target.parent.glob(".~*"))  # one file, nothing beside
 
     copy = {"RECORDKIT_DATABASE_URL": f"sqlite:///{target}"}

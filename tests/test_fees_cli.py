@@ -1004,16 +1004,19 @@ def test_at_a_terminal_a_large_prepayment_is_asked_about(
     args = ["fees", "pay", "3-2-1201", "--amount", "100000001"]
     question = (
         "房屋 3-2-1201 收款 100,000,001.00 元（大写：壹亿零壹元整），收款后预收余额 99,999,325.14 元，"
-        "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）。请核对金额，确认收款吗？ [y/N]: "
+        "超过 24 个月的费用（每月 337.93 元，24 个月 8,110.32 元）。请核对金额，确认收款吗？（输入 y 确认，直接回车不收）："
     )
     before = _journal_size(cashier)
     declined = CliRunner().invoke(app, args, env=cli_env, input="n\n")
     assert (declined.exit_code, declined.stderr.strip()) == (2, "错误：没有收款，也没有开收据：金额未确认")
     assert declined.stdout.startswith(question)
     assert _journal_size(cashier) == before
-    accepted = CliRunner().invoke(app, args, env=cli_env, input="y\n")
+    blank = CliRunner().invoke(app, args, env=cli_env, input="\n")
+    assert (blank.exit_code, blank.stderr.strip()) == (2, "错误：没有收款，也没有开收据：金额未确认")
+    assert _journal_size(cashier) == before
+    accepted = CliRunner().invoke(app, args, env=cli_env, input="是\n")  # as a Chinese input method types it
     assert accepted.exit_code == 0, accepted.output
-    assert accepted.stdout.startswith(question + "y\n已收款 100,000,001.00 元（现金）")
+    assert accepted.stdout.startswith(question + "是\n已收款 100,000,001.00 元（现金）")
 
 
 def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -> None:

@@ -117,8 +117,8 @@ def rules_sync(
     as_json: bool = typer.Option(
         False,
         "--json",
-        help="以 JSON 输出（added：新写入的项目，present：台账中已有的项目， postponed "
-        "：起始月份已结账、改从第一个没有结账的月份起执行的项目）。",
+        help="以 JSON 输出：added 新写入的项目，present 台账中已有的项目，"
+        "postponed 起始月份已结账、改从第一个没有结账的月份起执行的项目。",
     ),
 ) -> None:
     """把 recordkit.toml 中 \\[\\[fees.items]] 里台账还没有的收费项目写入台账（记入操作日志）。
@@ -353,6 +353,10 @@ def fees_bill(
 # -- payments --------------------------------------------------------------------------------------
 
 
+#: What a clerk types at a terminal to say yes to a question (anything else, an empty line included, is no).
+CONFIRMED = frozenset({"y", "yes", "是", "确认", "确定", "对"})
+
+
 def take_payment(
     ctx: typer.Context,
     unit: str,
@@ -395,7 +399,11 @@ def take_payment(
     except LargePrepayment as asked:
         if not on_terminal():
             raise
-        if not typer.confirm(asked.question, default=False):
+        # Asked in Chinese and read as typed: click's own confirm answers "是" with English "Error: invalid input".
+        answer = typer.prompt(
+            f"{asked.question}（输入 y 确认，直接回车不收）", default="", show_default=False, prompt_suffix="："
+        )
+        if answer.strip().casefold() not in CONFIRMED:
             raise UsageError("没有收款，也没有开收据：金额未确认") from None
         confirmed = dataclasses.replace(request, large=True)
         receipt, document = pay_and_print(workspace, ledger, app_state.operator_name, confirmed)
