@@ -1065,6 +1065,24 @@ def test_billing_a_month_after_the_current_one_needs_advance(cashier: Any) -> No
     assert owed["not_yet_due_fen"] == 35997
 
 
+def test_billing_ahead_goes_at_most_twelve_months_past_the_current_one(cashier: Any) -> None:
+    """``fees bill --month 2099-01 --advance`` billed the whole estate for 2099 (inside the books' years) and spent
+    the units' prepayments on it: ``--advance`` reaches twelve months past the current month, no further."""
+    assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED, "--prepay").exit_code == 0
+    before = cashier("fees", "account", "1-1-101", "--json").stdout
+    # The suite's today is 2026-12-05: twelve months on is 2027-12.
+    for month in ("2099-01", "2028-01"):
+        _refused(
+            cashier,
+            ("fees", "bill", "--month", month, "--advance"),
+            5,
+            f"错误：提前出账最多到 2027-12（现在是 2026-12，最多提前 12 个月）：{month} 请检查年份",
+        )
+    assert cashier("fees", "account", "1-1-101", "--json").stdout == before
+    result = cashier("fees", "bill", "--month", "2027-12", "--advance")
+    assert result.exit_code == 0, result.output
+
+
 def test_back_dating_a_payment_needs_a_reason(cashier: Any) -> None:
     _refused(
         cashier,

@@ -159,6 +159,9 @@ _FEW_UNITS = 500
 
 
 #: What to do when a meter reads less than last time: it was replaced, or it went past its last digit.
+#: How far ``fees bill --advance`` reaches past the current month: a year of bills made ahead.
+MAX_ADVANCE_MONTHS = 12
+
 LOWER_READING_HINT = (
     "换了新表的，上期读数写新表的起始读数并在“备注”列写“换表”；"
     "表走满一圈归零的，本期读数加上表的量程（如四位表 9990→15 写作 9990→10015）"
@@ -465,8 +468,8 @@ def bill_month(
     units named (unless ``rebill``), ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
     deposit, billed by a renovation's registration only: a bill of it made here would be no
     renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made
-    ahead fall due only on the 1st of their month); ``ValidationError`` for a month outside ``years`` (the books'
-    years, ``[receipt] first_year``–``last_year``: 2100-01 is a year typed wrong, with or without ``advance``).
+    ahead fall due only on the 1st of their month); ``ValidationError`` for a month more than
+    ``MAX_ADVANCE_MONTHS`` after ``today``'s (with ``advance``: a year typed wrong) or outside ``years`` (the books' years, ``[receipt] first_year``–``last_year``: 2100-01 is a year typed wrong, with or without ``advance``).
     """
 
     month = check_business_month(parse_month(month_text), "出账月份", years)
@@ -475,6 +478,12 @@ def bill_month(
         raise UsageError(
             f"{month} 还没有到（现在是 {current}）：提前出账请加 --advance；"
             "提前出的账单到该月 1 日才计入欠费，预收款会先冲抵它们"
+        )
+    if month > (latest := current + MAX_ADVANCE_MONTHS):
+        # 2099-01 inside the books' years is still a year typed wrong: it would bill the whole estate
+        # decades ahead and spend every unit's prepayment on those bills.
+        raise ValidationError(
+            f"提前出账最多到 {latest}（现在是 {current}，最多提前 {MAX_ADVANCE_MONTHS} 个月）：{month} 请检查年份"
         )
     round_fen(1, 1, rounding)  # a wrong setting fails before anything is read
     codes = [str(parse_unit_code(text)) for text in unit_texts]
