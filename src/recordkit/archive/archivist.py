@@ -68,7 +68,7 @@ from recordkit.archive.scans import (
     sha256_of,
 )
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
-from recordkit.core.dates import check_not_future, office_time, parse_date
+from recordkit.core.dates import check_not_future, check_within_a_year, office_time, parse_date, years_after
 from recordkit.core.errors import (
     ConflictError,
     IntegrityError,
@@ -2719,10 +2719,7 @@ def _loan(row: Any) -> Loan:
 def latest_due(lent_on: dt.date) -> dt.date:
     """The latest 应还日期 of a loan made on ``lent_on``: the same day a year later (28 February for a 29th).
     A paper original out longer is a year typed wrong (2099 for 2026), never noticed as overdue."""
-    try:
-        return lent_on.replace(year=lent_on.year + 1)
-    except ValueError:  # 29 February, with no such day the next year
-        return lent_on.replace(year=lent_on.year + 1, day=28)
+    return years_after(lent_on)
 
 
 def lend(
@@ -2759,11 +2756,11 @@ def lend(
         raise UsageError("部门最多 64 个字")
     if due < today:
         raise UsageError(f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
-    if due > (latest := latest_due(today)):
-        raise ValidationError(
-            f"应还日期最迟为借出后一年（{today.isoformat()} 借出，最迟 {latest.isoformat()}）："
-            f"{due.isoformat()} 请检查年份；借阅期满仍要用的，归还后再借"
-        )
+    check_within_a_year(
+        due,
+        today,
+        "应还日期最迟为借出后一年（{since} 借出，最迟 {latest}）：{day} 请检查年份；借阅期满仍要用的，归还后再借",
+    )
     number = normalise_no(archive_no)
     with ledger.write() as conn:
         item = item_row(conn, number)

@@ -23,6 +23,7 @@ __all__ = [
     "check_business_month",
     "check_month_begun",
     "check_not_future",
+    "check_within_a_year",
     "Month",
     "MonthRange",
     "chinese_date",
@@ -36,6 +37,7 @@ __all__ = [
     "parse_when",
     "parse_when_written",
     "parse_clock",
+    "years_after",
 ]
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
@@ -409,6 +411,24 @@ def _check_business_year(year: int, shown: str, what: str, years: tuple[int, int
     first, last = years
     if not first <= year <= last:
         raise ValidationError(f"{what} {shown} 不在 {first}–{last} 年之间：请检查年份")
+
+
+def years_after(day: dt.date, years: int = 1) -> dt.date:
+    """The same day ``years`` later (28 February for a 29th with no such day that year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_within_a_year(day: dt.date, since: dt.date, refusal: str) -> dt.date:
+    """``day`` when it is at most a year after ``since`` (``years_after``); else ``ValidationError`` with
+    ``refusal`` formatted with ``day``, ``since`` and ``latest`` (ISO days).  Inside the books' years a day
+    that far ahead is still a year typed wrong (2099 for 2026): a loan never noticed as overdue, works or a
+    notice dated decades on."""
+    if day > (latest := years_after(since)):
+        raise ValidationError(refusal.format(day=day.isoformat(), since=since.isoformat(), latest=latest.isoformat()))
+    return day
 
 
 def check_not_future(day: dt.date, what: str, advice: str, today: dt.date | None = None) -> dt.date:

@@ -12,7 +12,14 @@ from recordkit.billing.allocations import apply_prepayments
 from recordkit.billing.closing import check_open
 from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print
 from recordkit.billing.rules import bill_amount, load_items
-from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_date
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    Month,
+    check_business_day,
+    check_not_future,
+    check_within_a_year,
+    parse_date,
+)
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_problem, says_something, validate_phone
@@ -140,9 +147,9 @@ def _register_in(
     prepayment pays the waste-removal fee as it pays any new bill, never the deposit.  Raises
     ``ValidationError`` for bad dates (the end before the start or more than three years after it, the end
     before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
-    late registration of works under way; ``today`` after ``now``, the real day, default the computer's, or outside ``years``, the office's
-    ``[receipt] first_year``–``last_year``), hours, phone, empty names or names without a letter, or
-    ``items`` of punctuation alone;
+    late registration of works under way; a start more than a year after ``today``; ``today`` after ``now``, the
+    real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``),
+    hours, phone, empty names or names without a letter, or ``items`` of punctuation alone;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.
@@ -181,6 +188,9 @@ def _register_in(
             f"施工结束日期早于登记日期（完工日期 {end.isoformat()}，登记日期 {today.isoformat()}）：请检查 --end 的年份；"
             "补录以前的纸质登记时用 --date 写当时的登记日期"
         )
+    # Works begun more than a year after they were registered are a year typed wrong (2099 for 2026),
+    # with passes issued for 2099; as a loan's due day (``archive lend``).
+    check_within_a_year(start, today, "开工日期最迟为登记后一年（{since} 登记，最迟 {latest}）：{day} 请检查年份")
     hours = format_hours(parse_hours(request.hours or settings.hours))
     month = Month.of(today)
     # The two charges are bills of the registration's month: a closed month takes no new bill
