@@ -484,3 +484,71 @@ def test_two_owners_with_a_blank_between_or_a_tenant_in_brackets_are_refused(run
         "  第 3 行 C 列（业主姓名）：姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add",
     ]
     assert units(run_cli) == []
+
+
+LEASES_TOO_LONG = [
+    (
+        ("--start", "1990-01-01", "--end", "2199-01-01"),
+        "错误：租期超过二十年（起租日期 1990-01-01，到期日期 2199-01-01）：租赁期限不得超过二十年"
+        "（民法典第七百零五条），请检查年份",
+    ),
+    (
+        ("--start", "2026-03-01", "--end", "2046-03-02"),
+        "错误：租期超过二十年（起租日期 2026-03-01，到期日期 2046-03-02）：租赁期限不得超过二十年"
+        "（民法典第七百零五条），请检查年份",
+    ),
+    # No start: twenty years from today (the suite's 2026-12-05).
+    (
+        ("--end", "2046-12-06"),
+        "错误：到期日期 2046-12-06 距今天（2026-12-05）超过二十年：租赁期限不得超过二十年"
+        "（民法典第七百零五条），请检查年份",
+    ),
+]
+
+
+@pytest.mark.parametrize(("dates", "message"), LEASES_TOO_LONG, ids=["1990-2199", "a-day-over", "no-start"])
+def test_a_lease_of_more_than_twenty_years_is_refused_at_the_counter(
+    run_cli: Any, tmp_path: Path, dates: tuple[str, ...], message: str
+) -> None:
+    """``owners contact add … --relation 租户 --start 1990-01-01 --end 2199-01-01`` was taken: the tenant counted
+    as current until 2199.  A lease runs twenty years at most; nothing is written."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    refused = run_cli("owners", "contact", "add", "1-1-101", "测试租", "--relation", "租户", *dates)
+    assert (refused.exit_code, refused.stderr.strip(), refused.stdout) == (5, message, "")
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
+    # Twenty years to the day is a lease the law allows.
+    taken = run_cli(
+        "owners",
+        "contact",
+        "add",
+        "1-1-101",
+        "测试租",
+        "--relation",
+        "租户",
+        "--start",
+        "2026-03-01",
+        "--end",
+        "2046-03-01",
+    )
+    assert taken.exit_code == 0, taken.output
+
+
+def test_a_roster_lease_of_more_than_twenty_years_names_its_row_and_imports_nothing(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    headers = ["房号", "建筑面积", "业主姓名", "关系", "起租日期", "到期日期"]
+    sheet = roster(
+        tmp_path / "名册.xlsx",
+        [
+            headers,
+            ["1-1-101", 90, "张伟", "业主", None, None],
+            ["1-1-101", None, "测试租", "租户", "1990-01-01", "2199-01-01"],
+            ["1-1-102", 90, "李四", "业主", None, None],
+            ["1-1-102", None, "赵磊", "租户", None, "2199-01-01"],
+        ],
+    )
+    result = run_cli("owners", "import", str(sheet))
+    assert result.exit_code == 5
+    assert "第 3 行 F 列（到期日期）：租期超过二十年（起租日期 1990-01-01，到期日期 2199-01-01）" in result.stderr
+    assert "第 5 行 F 列（到期日期）：到期日期 2199-01-01 距今天（2026-12-05）超过二十年" in result.stderr
+    assert json.loads(run_cli("owners", "list", "--json").stdout) == []

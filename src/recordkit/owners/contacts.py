@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.core.dates import years_after
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
@@ -258,6 +259,26 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
             )
 
 
+#: 民法典第七百零五条: 租赁期限不得超过二十年.
+LONGEST_LEASE_YEARS = 20
+
+
+def lease_problem(start: dt.date | None, end: dt.date | None, today: dt.date | None = None) -> str | None:
+    """Why a contact's 起租日期–到期日期 cannot be a lease, or ``None``: the end before the start, or a lease
+    of more than ``LONGEST_LEASE_YEARS`` (an end without a start: counted from ``today``, default this
+    computer's day).  A longer one is a year typed wrong (2199 for 2029): the tenant would count as current
+    until then."""
+    if start and end and end < start:
+        return f"到期日期 {end} 早于起租日期 {start}"
+    law = "租赁期限不得超过二十年（民法典第七百零五条），请检查年份"
+    if start and end and end > years_after(start, LONGEST_LEASE_YEARS):
+        return f"租期超过二十年（起租日期 {start}，到期日期 {end}）：{law}"
+    today = today or dt.date.today()
+    if start is None and end and end > years_after(today, LONGEST_LEASE_YEARS):
+        return f"到期日期 {end} 距今天（{today}）超过二十年：{law}"
+    return None
+
+
 def add_contact(
     ledger: Ledger,
     unit: str,
@@ -273,8 +294,9 @@ def add_contact(
 
     ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name or one no person has
     (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
-    an end before the start; ``ConflictError`` for a contact of that name and relation the unit has already, or
-    one who is the unit's owner or co-owner (``owner_as_contact``)."""
+    dates that are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError``
+    for a contact of that name and relation the unit has already, or one who is the unit's owner or co-owner
+    (``owner_as_contact``)."""
     code = str(parse_unit_code(unit))
     name = name.strip()
     if not name:
@@ -283,8 +305,8 @@ def add_contact(
         raise ValidationError(f"联系人姓名：{reason}")
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None
-    if start_date and end_date and end_date < start_date:
-        raise ValidationError(f"到期日期 {end_date} 早于起租日期 {start_date}")
+    if (problem := lease_problem(start_date, end_date)) is not None:
+        raise ValidationError(problem)
     record = ContactRecord(name, stored, clean_phone, start_date, end_date)
     with ledger.write() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()

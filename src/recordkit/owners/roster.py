@@ -65,6 +65,7 @@ from recordkit.owners.contacts import (
     TENANT,
     ContactRecord,
     co_owner_names,
+    lease_problem,
     name_as_read,
     owner_as_contact,
     parse_relation,
@@ -598,6 +599,8 @@ class _RowReader:
         start, end = found
         if start and end and end < start:
             bad("contact_until", "到期日期早于起租日期")
+        elif (problem := lease_problem(start, end)) is not None:
+            bad("contact_until", problem)
         return start, end
 
     def _owner_row(
