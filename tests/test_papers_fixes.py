@@ -152,6 +152,32 @@ def test_a_notice_dated_outside_the_office_years_is_refused(run_cli: Any, import
     assert "2000年1月1日" in all_text(notice)
 
 
+def test_a_notice_dated_more_than_a_year_ahead_is_refused(run_cli: Any, imported: Workspace) -> None:
+    """``notice make 温馨提示 … --date 2099-01-01`` (inside the office's years) printed a notice dated 2099, as
+    ``notice remind`` and ``notice batch`` did: a notice dated more than a year after today is a year typed wrong."""
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx", ["房号", "违规事项", "整改期限"], [["1-1-101", "占用消防通道", "2月1日"]]
+    )
+    # The suite's today is 2026-12-05: a year on is 2027-12-05.
+    for args, day in (
+        (("notice", "make", "温馨提示", "--unit", "1-1-101", "--set", "提示内容=注意防火"), "2099-01-01"),
+        (("notice", "batch", "装修违规整改通知", str(sheet)), "2027-12-06"),
+        (("notice", "remind", "--building", "1"), "2099-01-01"),
+    ):
+        result = run_cli(*args, "--date", day)
+        assert (result.exit_code, result.stdout) == (5, ""), result.output
+        assert result.stderr.splitlines() == [
+            f"错误：通知日期最迟为今天后一年（今天 2026-12-05，最迟 2027-12-05）：{day} 请检查年份"
+        ]
+    assert generated(imported) == []
+    dated = run_cli(
+        "notice", "make", "温馨提示", "--unit", "1-1-101", "--set", "提示内容=注意防火", "--date", "2027-12-05"
+    )
+    assert dated.exit_code == 0, dated.output
+    (notice,) = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert "2027年12月5日" in all_text(notice)
+
+
 # -- 7. templates check of a file outside templates/ ----------------------------------------------
 
 

@@ -28,6 +28,7 @@ from recordkit.core.dates import (
     Month,
     MonthRange,
     check_business_day,
+    check_within_a_year,
     chinese_date,
     find_date,
     next_month_day,
@@ -369,10 +370,13 @@ def recipient_of(
     return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners.get(code, ()) if owner else ())
 
 
-def notice_day(workspace: Workspace, today: dt.date | None) -> dt.date:
+def notice_day(workspace: Workspace, today: dt.date | None, now: dt.date | None = None) -> dt.date:
     """The date a notice prints (``--date``, default today); ``ValidationError`` outside the office's
-    years (``[receipt] first_year``–``last_year``), as a certificate's date: 1990-01-01 is a typo."""
-    return check_business_day(today or dt.date.today(), "通知日期", workspace.settings.receipt.years)
+    years (``[receipt] first_year``–``last_year``), as a certificate's date: 1990-01-01 is a typo, or more
+    than a year after ``now`` (the real day, default this computer's): 2099-01-01 is one too."""
+    now = now or dt.date.today()
+    day = check_business_day(today or now, "通知日期", workspace.settings.receipt.years)
+    return check_within_a_year(day, now, "通知日期最迟为今天后一年（今天 {since}，最迟 {latest}）：{day} 请检查年份")
 
 
 def _template(workspace: Workspace, name: str, library: TemplateLibrary | None) -> tuple[Template, TemplateLibrary]:
