@@ -230,7 +230,7 @@ def test_a_notice_batch_sheet_reads_the_units_with_the_estates_phases(run_cli: A
     import_two_phases(run_cli, workspace)
     sheet = write_sheet(
         workspace.root / "整改名单.xlsx",
-        [["二期B-1-2004", "阳台违规搭建", "2030年12月31日"], ["香榭B栋1单元2004室", "夜间施工", "2030年12月15日"]],
+        [["二期B-1-2004", "阳台违规搭建", "2027年1月31日"], ["香榭B栋1单元2004室", "夜间施工", "2027年1月15日"]],
         headers=("房号", "违规事项", "整改期限"),
     )
     result = run_cli("notice", "batch", "装修违规整改通知", str(sheet))

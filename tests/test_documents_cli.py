@@ -749,6 +749,55 @@ def test_notice_times_written_with_the_part_of_the_day(run_cli: Any, imported: W
     )
 
 
+TIMES_A_YEAR_OFF = [
+    (
+        ("停水通知", "停水原因=管网维修", "停水范围=3栋", "停水时间=1990-12-08 08:00", "恢复时间=1990-12-08 18:00"),
+        "错误：模板“停水通知”的停水时间（1990-12-08 08:00）早于通知日期 2026-12-05 三十天以上"
+        "（最早 2026-11-05）：请检查年份",
+    ),
+    (
+        ("停水通知", "停水原因=管网维修", "停水范围=3栋", "停水时间=2099-12-08 08:00", "恢复时间=2099-12-08 18:00"),
+        "错误：模板“停水通知”的停水时间（2099-12-08 08:00）晚于通知日期 2026-12-05 一年以上"
+        "（最迟 2027-12-05）：请检查年份",
+    ),
+    (
+        ("电梯维保通知", "维保单位=奥的斯", "电梯位置=3栋1单元", "维保时间=2026-12-08 09:00", "结束时间=2031-12-08"),
+        "错误：模板“电梯维保通知”的结束时间（2031-12-08）晚于通知日期 2026-12-05 一年以上"
+        "（最迟 2027-12-05）：请检查年份",
+    ),
+    (
+        ("装修违规整改通知", "违规事项=占用消防通道", "整改期限=2099-01-10"),
+        "错误：模板“装修违规整改通知”的整改期限（2099-01-10）晚于通知日期 2026-12-05 一年以上"
+        "（最迟 2027-12-05）：请检查年份",
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "message"), TIMES_A_YEAR_OFF, ids=["1990", "2099", "lift-2031", "deadline-2099"])
+def test_a_notice_time_a_year_off_its_date_is_refused(
+    run_cli: Any, imported: Workspace, values: tuple[str, ...], message: str
+) -> None:
+    """``停水时间=1990-12-08 08:00`` or ``2099-12-08 08:00``, 电梯维保's ``结束时间=2031-12-08`` were printed: only their
+    order was checked.  A time more than 30 days before the notice's date or more than a year after it is refused."""
+    template, *assignments = values
+    sets = [arg for value in assignments for arg in ("--set", value)]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", template, "--unit", "3-2-1201", *sets, "--date", "2026-12-05")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == message
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
+    # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
+    water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=2026-11-05 08:00", "--set", "恢复时间=2027-12-05 18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-05")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert any("2027-12-05 18:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -205,3 +205,21 @@ def test_templates_check_of_a_file_outside_templates_suggests_its_path(
     inside = make_docx(imported.templates_dir / "燃气检修通知.docx", broken)
     result = run_cli("templates", "check", str(inside))
     assert "或运行 recordkit templates check 燃气检修通知" in result.stdout
+
+
+def test_a_batch_row_with_a_deadline_years_ahead_is_named_and_nothing_is_made(
+    run_cli: Any, imported: Workspace
+) -> None:
+    """A 整改期限 of 2099 in one row of ``notice batch`` was printed; the row is named and no notice is made."""
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规事项", "整改期限"],
+        [["1-1-101", "占用消防通道", "2026-12-20"], ["1-1-102", "擅自拆改承重墙", "2099-01-10"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-05")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert (
+        "第 3 行（1-1-102）：模板“装修违规整改通知”的整改期限（2099-01-10）晚于通知日期 2026-12-05 一年以上"
+        "（最迟 2027-12-05）：请检查年份"
+    ) in result.stderr
+    assert generated(imported) == []

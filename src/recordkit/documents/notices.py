@@ -33,6 +33,7 @@ from recordkit.core.dates import (
     find_date,
     next_month_day,
     parse_month,
+    years_after,
 )
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
@@ -244,6 +245,33 @@ def check_order(
             )
 
 
+#: How long before a notice's date a time of it may be (a notice of works already under way).
+TIMES_BEFORE_DAYS = 30
+
+
+def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]], day: dt.date) -> None:
+    """``ValidationError`` when a time the clerk wrote in ``values`` (停水时间, 恢复时间, 整改期限 …: the variables
+    of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the notice's
+    ``day`` or more than a year after it: ``1990-12-08 08:00`` or ``2099-12-08`` is a year typed wrong,
+    that ``check_order`` lets through when both ends have it."""
+    earliest, latest = day - dt.timedelta(days=TIMES_BEFORE_DAYS), years_after(day)
+    for name in dict.fromkeys(name for pair in pairs for name in pair):
+        if name not in values:
+            continue
+        when = find_when(str(values[name]), day)
+        if when is None:
+            continue
+        shown = f"模板“{template_name}”的{name}（{values[name]}）"
+        if when.date() < earliest:
+            raise ValidationError(
+                f"{shown}早于通知日期 {day.isoformat()} 三十天以上（最早 {earliest.isoformat()}）：请检查年份"
+            )
+        if when.date() > latest:
+            raise ValidationError(
+                f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：请检查年份"
+            )
+
+
 def _close_variable(template: Template, needed: Sequence[str], name: str) -> str:
     """The hint "（是不是 整改期限？）" when ``name`` looks like a misspelt variable of ``template``, else ""."""
     close = difflib.get_close_matches(name, needed or sorted(template.variables), n=1, cutoff=0.5)
@@ -415,6 +443,7 @@ def make_notices(
     check_values(template, provided_variables(template.name), values)
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
+    check_times(template.name, values, ordered_pairs(template.name), today)
     requests = [
         DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
         for recipient in recipients
@@ -669,6 +698,7 @@ def batch_notices(
         try:
             check_values(template, provided, merged)
             check_order(template.name, {**common, **merged}, ordered_pairs(template.name), today)
+            check_times(template.name, merged, ordered_pairs(template.name), today)
         except ValidationError as err:
             problems.append(CellProblem(number, "", recipient.unit, err.message))
             continue
