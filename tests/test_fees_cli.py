@@ -1083,6 +1083,24 @@ def test_billing_ahead_goes_at_most_twelve_months_past_the_current_one(cashier: 
     assert result.exit_code == 0, result.output
 
 
+def test_readings_of_a_month_more_than_twelve_months_ahead_are_refused(cashier: Any, workspace: Workspace) -> None:
+    """``fees readings 水表.xlsx --month 2099-01 --item 水费`` (inside the books' years) imported every row as read in
+    2099: a month more than twelve months past the current one (as ``fees bill --advance``) is refused."""
+    water = ("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01")
+    assert cashier(*water).exit_code == 0
+    sheet = write_sheet(workspace.root / "水表.xlsx", [["1-1-101", 120, 135]], headers=("房号", "上期读数", "本期读数"))
+    _refused(
+        cashier,
+        ("fees", "readings", str(sheet), "--month", "2099-01", "--item", "水费"),
+        5,
+        "错误：读数月份最迟为本月后 12 个月（现在是 2026-12，最迟 2027-12）：2099-01 请检查年份",
+    )
+    # Twelve months on is taken (readings are journalled: ``_refused`` saw no row written).
+    taken = cashier("fees", "readings", str(sheet), "--month", "2027-12", "--item", "水费")
+    assert taken.exit_code == 0, taken.output
+    assert "新增 1 条" in taken.stdout
+
+
 def test_back_dating_a_payment_needs_a_reason(cashier: Any) -> None:
     _refused(
         cashier,

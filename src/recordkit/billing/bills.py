@@ -212,6 +212,7 @@ def import_readings(
     item_name: str | None = None,
     progress: ProgressCallback | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    today: dt.date | None = None,
 ) -> ReadingsSummary:
     """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
 
@@ -222,10 +223,16 @@ def import_readings(
     and then nothing is written (``ValidationError``); a sheet without a 项目 column read without
     ``item_name`` is one ``ValidationError``, not one for each row.  A 合计/小计 row (another system's
     export) is left out and counted (``totals_skipped``).  A month outside ``years`` (the books' years,
-    ``[receipt] first_year``–``last_year``) is a ``ValidationError`` before the sheet is read.
+    ``[receipt] first_year``–``last_year``) or more than ``MAX_ADVANCE_MONTHS`` after ``today``'s (default this
+    computer's day) is a ``ValidationError`` before the sheet is read.
     """
 
     month = check_business_month(parse_month(month_text), "读数月份", years)
+    this_month = Month.of(today or dt.date.today())
+    if month > (latest := this_month + MAX_ADVANCE_MONTHS):  # as ``bill_month``'s reach: a year typed wrong
+        raise ValidationError(
+            f"读数月份最迟为本月后 {MAX_ADVANCE_MONTHS} 个月（现在是 {this_month}，最迟 {latest}）：{month} 请检查年份"
+        )
     columns = (
         Column("unit", "房号", ("房屋", "房屋编号", "门牌号"), required=True),
         Column("item", "项目", ("收费项目", "表类")),
