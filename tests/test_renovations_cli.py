@@ -961,6 +961,22 @@ def test_an_agreement_dated_outside_the_office_years_is_refused(desk: Any, works
     assert early.exit_code == 0, early.output
 
 
+def test_an_agreement_dated_more_than_a_year_ahead_is_refused(desk: Any, workspace: Workspace) -> None:
+    """``renovation agreement ZX2026-0001 --date 2099-01-01`` printed an agreement signed in 2099 (exit 0): as a
+    notice, a paper dated more than a year after today is a year typed wrong."""
+    _register(desk)
+    before, files = _journal_size(desk), _generated(workspace)
+    typo = desk("renovation", "agreement", "ZX2026-0001", "--date", "2099-01-01")
+    assert (typo.exit_code, typo.stdout, typo.stderr.strip()) == (
+        5,
+        "",
+        "错误：签订日期最迟为今天后一年（今天 2026-12-05，最迟 2027-12-05）：2099-01-01 请检查年份",
+    )
+    assert _journal_size(desk) == before and _generated(workspace) == files
+    ahead = desk("renovation", "agreement", "ZX2026-0001", "--date", "2027-12-05")
+    assert ahead.exit_code == 0, ahead.output
+
+
 def test_a_renovation_payment_dated_before_its_registration_is_refused(desk: Any, workspace: Workspace) -> None:
     # Registered on 2026-11-23: a deposit taken on 2026-11-20 would be money for works nobody had
     # registered, its receipt numbered and its day's cash report changed.

@@ -507,10 +507,15 @@ def write_agreement(
     workspace: Workspace, ledger: Ledger, number: str, operator: str, today: dt.date | None = None
 ) -> GeneratedDocument:
     """The 装饰装修管理协议 .docx of a renovation, dated ``today`` (default: the day it was
-    registered, when the three parties sign it); ``NotFoundError`` for an unknown number."""
+    registered, when the three parties sign it); ``NotFoundError`` for an unknown number, ``ValidationError``
+    for a ``today`` outside the office's years or more than a year after this computer's day."""
 
     if today is not None:  # signed before the registration or not, never in another century
         check_business_day(today, "签订日期", _years(workspace.settings))
+        # Nor decades ahead (2099 for 2026): as a notice's date (``documents.notices.notice_day``).
+        check_within_a_year(
+            today, dt.date.today(), "签订日期最迟为今天后一年（今天 {since}，最迟 {latest}）：{day} 请检查年份"
+        )
     renovation = get_renovation(ledger, number)
     return generate(
         workspace,
