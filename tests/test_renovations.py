@@ -49,6 +49,7 @@ from recordkit.renovations.registration import (
 )
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estate
+from tests.numbers_said import full_width, not_the_first, spellings_of_the_first
 
 SETTINGS = RenovationSettings()
 ID_ZHANG = "440304198805123412"
@@ -365,11 +366,6 @@ def test_a_zero_rate_charges_nothing(ledger: Ledger, tmp_path: Path) -> None:
     assert (renovation.deposit_fen, renovation.waste_fen, renovation.waste_bill_id) == (300000, 0, None)
 
 
-def _full_width(text: str) -> str:
-    """``text`` as a Chinese input method's full-width mode types it: ``ＺＸ２０２６－１``."""
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
-
-
 @pytest.mark.parametrize("prefix", ["ZX", "zx", "装修-"])
 def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and_by_nothing_else(
     estate: Ledger, prefix: str
@@ -381,25 +377,9 @@ def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and
     number = register(estate, settings, CASHIER, request(), today=DAY).number
     assert number == f"{prefix}2026-0001"
     said = prefix.upper()
-    for typed in (
-        f"{said}2026-1",
-        f"{said.lower()}2026-1",
-        _full_width(f"{said}2026-1"),
-        f"{said}2026-0001",
-        f"{said}2026-000001",
-        f"{said}2026—1",
-        f"{said}2026–0001",
-        f"  {said}2026-1 ",
-    ):
+    for typed in spellings_of_the_first(said):
         assert get_renovation(estate, typed).number == number, typed
-    for typed in (
-        f"{said}2026-1abc",
-        f"{said}2026-1-1",
-        f"X{said}2026-1",
-        f"{said}2025-1",
-        f"{said}2026-2",
-        "GD2026-1",
-    ):
+    for typed in not_the_first(said, "GD2026-1"):
         with pytest.raises(NotFoundError, match="没有编号为 .* 的装修登记"):
             get_renovation(estate, typed)
     # A pass number where the registration's is asked for is named as typed, not read as a prefix 'ZX2026-' and a
@@ -411,7 +391,7 @@ def test_a_renovation_and_its_pass_are_found_by_every_spelling_a_clerk_types_and
     workers = [f"张三,{ID_ZHANG}", f"李四,{ID_LI}", f"王五,{ID_WANG}"]
     issued = change_passes(estate, CASHIER, f"{said.lower()}2026-1", workers, today=DAY).issued
     assert [p.number for p in issued] == [f"{prefix}2026-0001-01", f"{prefix}2026-0001-02", f"{prefix}2026-0001-03"]
-    spellings = (f"{said}2026-1-1", _full_width(f"{said}2026-1-2"), f"{said.lower()}2026—0001—03")
+    spellings = (f"{said}2026-1-1", full_width(f"{said}2026-1-2"), f"{said.lower()}2026—0001—03")
     for typed in (f"{said}2026-1-1abc", f"{said}2026-1-4"):
         with pytest.raises(NotFoundError, match=f"装修登记 {number} 没有编号为 .* 的出入证"):
             change_passes(estate, CASHIER, number, cancel=[typed], reason="工人离场", today=DAY)

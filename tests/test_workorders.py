@@ -21,6 +21,7 @@ from recordkit.owners.roster import import_owners
 from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
+from tests.numbers_said import not_the_first, spellings_of_the_first
 
 CLERK = "赵敏"
 SETTINGS = WorkOrderSettings()
@@ -217,11 +218,6 @@ def test_numbers_run_per_year_without_gaps(estate: Ledger) -> None:
     assert workorders.get_order(estate, "gd2026-2").number == "GD2026-000002"
 
 
-def _full_width(text: str) -> str:
-    """``text`` as a Chinese input method's full-width mode types it: ``ＧＤ２０２６－１``."""
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
-
-
 @pytest.mark.parametrize("prefix", ["GD", "gd", "报修-"])
 def test_an_order_is_found_by_every_spelling_a_clerk_types_and_by_nothing_else(estate: Ledger, prefix: str) -> None:
     """The same spellings as a renovation's number (``test_renovations``): full-width, any dash, either case, with
@@ -232,25 +228,9 @@ def test_an_order_is_found_by_every_spelling_a_clerk_types_and_by_nothing_else(e
     number = workorders.add(estate, settings, CLERK, request, now=NOW).number
     assert number == f"{prefix}2026-000001"
     said = prefix.upper()
-    for typed in (
-        f"{said}2026-1",
-        f"{said.lower()}2026-1",
-        _full_width(f"{said}2026-1"),
-        f"{said}2026-000001",
-        f"{said}2026-0001",
-        f"{said}2026—1",
-        f"{said}2026–000001",
-        f"  {said}2026-1 ",
-    ):
+    for typed in spellings_of_the_first(said):
         assert workorders.get_order(estate, typed).number == number, typed
-    for typed in (
-        f"{said}2026-1abc",
-        f"{said}2026-1-1",
-        f"X{said}2026-1",
-        f"{said}2025-1",
-        f"{said}2026-2",
-        "SJ2026-1",
-    ):
+    for typed in not_the_first(said, "SJ2026-1"):
         with pytest.raises(NotFoundError, match="没有编号为 .* 的工单"):
             workorders.get_order(estate, typed)
     # A number with a tail of its own is named as typed, not read as a prefix 'GD2026-' and a year 0001.
