@@ -497,6 +497,11 @@ LEASES_TOO_LONG = [
         "错误：租期超过二十年（起租日期 2026-03-01，到期日期 2046-03-02）：租赁期限不得超过二十年"
         "（民法典第七百零五条），请检查年份",
     ),
+    # A lease starting more than a year from today (2099 for 2026): the tenant would never be current.
+    (
+        ("--start", "2099-01-01"),
+        "错误：起租日期最迟为今天后一年（今天 2026-12-05，最迟 2027-12-05）：2099-01-01 请检查年份",
+    ),
     # No start: twenty years from today (the suite's 2026-12-05).
     (
         ("--end", "2046-12-06"),
@@ -506,7 +511,9 @@ LEASES_TOO_LONG = [
 ]
 
 
-@pytest.mark.parametrize(("dates", "message"), LEASES_TOO_LONG, ids=["1990-2199", "a-day-over", "no-start"])
+@pytest.mark.parametrize(
+    ("dates", "message"), LEASES_TOO_LONG, ids=["1990-2199", "a-day-over", "start-2099", "no-start"]
+)
 def test_a_lease_of_more_than_twenty_years_is_refused_at_the_counter(
     run_cli: Any, tmp_path: Path, dates: tuple[str, ...], message: str
 ) -> None:

@@ -266,7 +266,7 @@ LONGEST_LEASE_YEARS = 20
 def lease_problem(start: dt.date | None, end: dt.date | None, today: dt.date | None = None) -> str | None:
     """Why a contact's 起租日期–到期日期 cannot be a lease, or ``None``: the end before the start, or a lease
     of more than ``LONGEST_LEASE_YEARS`` (an end without a start: counted from ``today``, default this
-    computer's day).  A longer one is a year typed wrong (2199 for 2029): the tenant would count as current
+    computer's day), or a start more than a year after ``today``.  A longer one is a year typed wrong (2199 for 2029): the tenant would count as current
     until then."""
     if start and end and end < start:
         return f"到期日期 {end} 早于起租日期 {start}"
@@ -276,6 +276,9 @@ def lease_problem(start: dt.date | None, end: dt.date | None, today: dt.date | N
     today = today or dt.date.today()
     if start is None and end and end > years_after(today, LONGEST_LEASE_YEARS):
         return f"到期日期 {end} 距今天（{today}）超过二十年：{law}"
+    if start and start > (latest := years_after(today)):
+        # (a year typed wrong, 2099 for 2026: the tenant would never count as current, and no notice reach them)
+        return f"起租日期最迟为今天后一年（今天 {today}，最迟 {latest}）：{start} 请检查年份"
     return None
 
 
