@@ -273,6 +273,13 @@ def test_rules_from_the_config_are_synced_once_and_journalled_as_a_sync(ledger: 
         "收费标准“abc”不是数字，应写成 2.35 这样的金额（元，最多四位小数）"
     )
     assert "停车费" not in {item.name for item in list_rules(ledger)}
+    # A name of punctuation alone, printed on every bill, is refused here as `fees rules add` refuses it.
+    nameless = FeesSettings(items=(FeeItemSettings(name="——", kind="fixed", rate="10", effective_from="2026-01"),))
+    with pytest.raises(ConfigError) as caught:
+        sync_rules(ledger, nameless, CASHIER)
+    assert caught.value.message == (
+        "recordkit.toml 的第 1 个 [[fees.items]]（——）有误：收费项目名称“——”没有汉字或字母：请写项目名称，例如 物业服务费"
+    )
 
 
 def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:

@@ -123,6 +123,17 @@ BAD_INPUT = [
         5,
         "错误：收费标准“2.123456”超过四位小数",
     ),
+    # A fee item's name is printed on every bill and receipt: ",," or a line break was taken as a name.
+    (
+        ("fees", "rules", "add", ",,", "--kind", "fixed", "--rate", "10", "--from", "2026-12"),
+        5,
+        "错误：收费项目名称“,,”没有汉字或字母：请写项目名称，例如 物业服务费",
+    ),
+    (
+        ("fees", "rules", "add", "停车\n费", "--kind", "fixed", "--rate", "10", "--from", "2026-12"),
+        5,
+        "错误：收费项目名称里有换行、控制字符或不可见的格式字符：请只写项目名称",
+    ),
     # Digits are 0-9 (after full-width folding): an Arabic-Indic ٣ is not read as 3.
     (
         ("fees", "pay", "1-1-101", "--amount", "٣"),

@@ -21,7 +21,9 @@ import sqlalchemy as sa
 from recordkit.billing.closing import closed_error, closed_from, refusal
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import hidden_characters
 from recordkit.core.money import decimal_number
+from recordkit.core.personal import has_letter
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.core.unitcodes import parse_unit_code, parse_unit_kind
 from recordkit.ledger import journal
@@ -395,6 +397,16 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     return SyncResult(tuple(added), present, tuple(postponed))
 
 
+def item_name_problem(name: str) -> str | None:
+    """Why a fee item's name cannot be printed on bills, receipts and registers, in Chinese, or None: a line break
+    or another control or invisible format character, or no letter nor Chinese character (",,", "——")."""
+    if hidden_characters(name):
+        return "收费项目名称里有换行、控制字符或不可见的格式字符：请只写项目名称"
+    if not has_letter(name):
+        return f"收费项目名称“{name}”没有汉字或字母：请写项目名称，例如 物业服务费"
+    return None
+
+
 def _checked_config_item(
     number: int,
     entry: FeeItemSettings,
@@ -403,6 +415,8 @@ def _checked_config_item(
     try:
         if not entry.name.strip():
             raise ValidationError("name（项目名称）不能为空")
+        if (problem := item_name_problem(entry.name.strip())) is not None:
+            raise ValidationError(problem)
         kind = _check_kind(entry.kind)
         if not entry.rate:
             raise ValidationError("rate（收费标准）不能为空")
@@ -447,6 +461,8 @@ def add_rule(
     name = name.strip()
     if not name:
         raise ValidationError("收费项目名称不能为空")
+    if (problem := item_name_problem(name)) is not None:
+        raise ValidationError(problem)
     kind = _check_kind(kind)
     rate, month = parse_rate(rate_text), check_business_month(parse_month(effective_from), "执行月份", years)
     percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
