@@ -559,3 +559,37 @@ def test_a_roster_lease_of_more_than_twenty_years_names_its_row_and_imports_noth
     assert "第 3 行 F 列（到期日期）：租期超过二十年（起租日期 1990-01-01，到期日期 2199-01-01）" in result.stderr
     assert "第 5 行 F 列（到期日期）：到期日期 2199-01-01 距今天（2026-12-05）超过二十年" in result.stderr
     assert json.loads(run_cli("owners", "list", "--json").stdout) == []
+
+
+# -- a contact who becomes an owner ---------------------------------------------------------------
+
+
+def test_a_tenant_the_roster_makes_the_owner_is_no_longer_a_contact(run_cli: Any, tmp_path: Path) -> None:
+    """The tenant buys the flat: ``owners contact add 1-1-101 赵磊 --relation 租户``, then a roster without a 关系 column
+    naming 赵磊 as 1-1-101's owner.  赵磊 stayed the unit's tenant too (notices: 尊敬的赵磊业主、赵磊住户); now the
+    import removes him as a contact, journalled, and says so.  A family member made a co-owner likewise; the contacts
+    of other units, and other contacts of the unit, stay."""
+    first = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"], ["1-1-102", 90, "李娜"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", first))).exit_code == 0
+    for unit, name, relation in (
+        ("1-1-101", "赵磊", "租户"),
+        ("1-1-101", "孙悦", "租户"),
+        ("1-1-102", "王 芳", "配偶"),
+        ("1-1-102", "赵磊", "租户"),
+    ):
+        assert run_cli("owners", "contact", "add", unit, name, "--relation", relation).exit_code == 0
+    sold = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "赵磊"], ["1-1-102", 90, "李娜、王芳"]]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", sold)))
+    assert result.exit_code == 0, result.output
+    assert "2 位联系人成为业主，已不再是联系人：1-1-101 的租户 赵磊、1-1-102 的配偶 王 芳" in result.stdout
+    contacts = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert [(c["unit"], c["name"], c["relation"]) for c in contacts] == [
+        ("1-1-101", "孙悦", "租户"),
+        ("1-1-102", "赵磊", "租户"),
+    ]
+    journal = json.loads(run_cli("journal", "list", "--json").stdout)
+    became = [(e["key"], e["action_label"]) for e in journal if e["action"] == "contact.became_owner"]
+    assert sorted(became) == [("1-1-101", "联系人成为业主"), ("1-1-102", "联系人成为业主")]
+    # Imported again, nothing more to say.
+    again = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", sold)))
+    assert again.exit_code == 0 and "不再是联系人" not in again.stdout

@@ -71,6 +71,11 @@ def owners_import(
     )
     if summary.co_owners or summary.contacts:
         typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
+    if summary.contacts_now_owners:
+        typer.echo(
+            f"{len(summary.contacts_now_owners)} 位联系人成为业主，{'将' if summary.dry_run else '已'}不再是联系人："
+            + "、".join(summary.contacts_now_owners)
+        )
     for warning in summary.warnings:
         typer.echo(f"提醒：{warning}")
     if summary.dry_run and summary.changed_units:

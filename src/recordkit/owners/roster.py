@@ -382,6 +382,8 @@ class ImportSummary:
     co_owners: int = 0
     contacts: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: contacts the sheet made their unit's owner or co-owner, no longer its contacts: "1-1-101 的租户 赵磊"
+    contacts_now_owners: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -1175,6 +1177,7 @@ def apply_owner_records(
     # New units have ids only now; one query for all beats one per unit.
     unit_ids = {r.code: r.id for r in conn.execute(sa.select(units.c.code, units.c.id))}
     summary.co_owners = _apply_co_owners(conn, records, match, unit_ids, current_co, owner_before, changes)
+    summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     journal.record(conn, operator, changes)
@@ -1246,6 +1249,37 @@ def _contact_rows(conn: Connection, unit_ids: Iterable[int] | None = None) -> di
             ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date)
         )
     return found
+
+
+def _drop_contacts_now_owners(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    unit_ids: Mapping[str, int],
+    changes: list[journal.Change],
+) -> list[str]:
+    """Remove each contact (家属, 租户) whom the sheet makes their unit's owner or co-owner (``owner_as_contact``: the
+    tenant who bought the flat), each journalled as ``contact.became_owner``; returns them as "1-1-101 的租户 赵磊".
+    Else a notice would greet the one person twice (尊敬的赵磊业主、赵磊住户).  Other contacts are left as they are."""
+    owners_of = {
+        unit_ids[str(record.code)]: (str(record.code), [record.owner, *(p.name for p in record.co_owners)])
+        for record in records
+        if record.owner is not None
+    }
+    gone: list[int] = []
+    named: list[str] = []
+    for row in conn.execute(sa.select(unit_contacts).order_by(unit_contacts.c.unit_id, unit_contacts.c.id)):
+        if row.unit_id not in owners_of:
+            continue
+        code, names = owners_of[row.unit_id]
+        if owner_as_contact(row.name, row.relation, names) is None:
+            continue
+        gone.append(row.id)
+        named.append(f"{code} 的{row.relation} {row.name}")
+        record = ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date)
+        changes.append(journal.Change("contact.became_owner", "unit", code, record.as_journal(), None))
+    if gone:
+        conn.execute(unit_contacts.delete().where(unit_contacts.c.id.in_(gone)))
+    return named
 
 
 def _apply_contacts(
