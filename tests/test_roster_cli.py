@@ -390,7 +390,7 @@ def test_an_owner_or_co_owner_is_not_added_again_as_the_unit_s_family_or_tenant(
     journalled = len(json.loads(run_cli("journal", "list", "--json").stdout))
     for name, relation, message in (
         ("张伟", "家属", "错误：张伟是这套房屋的业主，不用再登记为家属"),
-        ("王 芳", "租户", "错误：王 芳是这套房屋的共有人，不用再登记为租户"),
+        ("王芳", "租户", "错误：王芳是这套房屋的共有人，不用再登记为租户"),
     ):
         refused = run_cli("owners", "contact", "add", "1-1-101", name, "--relation", relation)
         assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (8, "", message)
@@ -574,14 +574,14 @@ def test_a_tenant_the_roster_makes_the_owner_is_no_longer_a_contact(run_cli: Any
     for unit, name, relation in (
         ("1-1-101", "赵磊", "租户"),
         ("1-1-101", "孙悦", "租户"),
-        ("1-1-102", "王 芳", "配偶"),
+        ("1-1-102", "王芳", "配偶"),
         ("1-1-102", "赵磊", "租户"),
     ):
         assert run_cli("owners", "contact", "add", unit, name, "--relation", relation).exit_code == 0
     sold = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "赵磊"], ["1-1-102", 90, "李娜、王芳"]]
     result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", sold)))
     assert result.exit_code == 0, result.output
-    assert "2 位联系人成为业主，已不再是联系人：1-1-101 的租户 赵磊、1-1-102 的配偶 王 芳" in result.stdout
+    assert "2 位联系人成为业主，已不再是联系人：1-1-101 的租户 赵磊、1-1-102 的配偶 王芳" in result.stdout
     contacts = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
     assert [(c["unit"], c["name"], c["relation"]) for c in contacts] == [
         ("1-1-101", "孙悦", "租户"),
@@ -593,3 +593,23 @@ def test_a_tenant_the_roster_makes_the_owner_is_no_longer_a_contact(run_cli: Any
     # Imported again, nothing more to say.
     again = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", sold)))
     assert again.exit_code == 0 and "不再是联系人" not in again.stdout
+
+
+def test_a_contact_at_the_counter_with_a_bracketed_note_or_two_names_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """``owners contact add 1-1-102 "周九（租户）" --relation 租户`` was kept, the note printed on every notice to the
+    occupants, while the roster refuses such a name; so was "周九 吴十", two tenants as one.  Both are refused as the
+    roster refuses an owner's (exit 5), nothing added; a company's bracket stays."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-102", 90, "李娜"], ["S-101", 60, "张海鹏"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    for name, message in (
+        ("周九（租户）", "错误：联系人姓名：姓名里不能带括号里的备注：请只写姓名，关系用 --relation 写明"),
+        ("李四(已故)", "错误：联系人姓名：姓名里不能带括号里的备注：请只写姓名，关系用 --relation 写明"),
+        ("周九 吴十", "错误：联系人姓名：两位联系人请分两次登记，一个人的姓名请去掉空格"),
+        ("周九\u3000吴十", "错误：联系人姓名：两位联系人请分两次登记，一个人的姓名请去掉空格"),
+    ):
+        refused = run_cli("owners", "contact", "add", "1-1-102", name, "--relation", "租户")
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", message)
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
+    for unit, name in (("S-101", "深圳某某科技有限公司（南山分公司）"), ("1-1-102", "John Smith")):
+        added = run_cli("owners", "contact", "add", unit, name, "--relation", "租户")
+        assert added.exit_code == 0, added.output

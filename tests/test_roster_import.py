@@ -415,6 +415,29 @@ def test_a_family_or_tenant_row_naming_the_unit_s_owner_is_refused_with_its_cell
     ]
 
 
+def test_a_contact_row_or_tenant_cell_with_a_bracketed_note_or_two_names_is_refused_with_its_cell(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The roster refused "钱八（租户：周九）" and "张三 李四" as an owner but took them as a family or tenant row's name
+    or in the 租户 column ("周九 吴十" one tenant of that name); they are refused by the same rule, row and column."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户"],
+        ["1-1-101", 90, "张伟", None, "周九（租户）"],
+        ["1-1-101", None, "李四(已故)", "家属", None],
+        ["1-1-101", None, "孙悦 周杰", "租户", None],
+        ["1-1-102", 90, "李娜", None, "周九 吴十"],
+        ["1-1-103", 90, "王芳", None, "周九、吴十 郑丽"],
+        ["S-101", 60, "张海鹏", None, "深圳某某科技有限公司（南山分公司）"],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        "第 2 行 E 列（租户）：姓名里不能带括号里的备注：请只写姓名",
+        "第 3 行 C 列（业主姓名）：姓名里不能带括号里的备注：请只写姓名，关系写在“关系”列",
+        "第 4 行 C 列（业主姓名）：一行只写一位租户，一个人的姓名请去掉空格",
+        "第 5 行 E 列（租户）：两位租户请用“、”分开，一个人的姓名请去掉空格",
+        "第 6 行 E 列（租户）：两位租户请用“、”分开，一个人的姓名请去掉空格",
+    ]
+
+
 def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) -> None:
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")

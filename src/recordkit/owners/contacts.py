@@ -5,6 +5,7 @@ add / list / remove.  Importing them from a roster sheet is ``owners.roster``'s.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,30 @@ def name_as_read(name: str) -> str:
     """A contact's name (or a relation word) as a clerk reads it: NFKC-folded, without spaces (``赵 磊``, ``赵磊　``
     are ``赵磊``); two contacts of one unit and relation with the same are one person."""
     return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+# Two Chinese names another system's export put in one cell with a blank between (张三 李四), or one typed with a
+# blank inside (张 三): no one person's name.  Latin names keep theirs (John Smith, WANG Fang).
+_BLANK_BETWEEN_HAN = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
+# A note in brackets after a name (钱八（租户：周九）, 李四(已故)); read NFKC-folded, so （ is (.
+_BRACKET = re.compile(r"[(\[【〔〖]")
+# A body, not a person (开发商, XX置业有限公司（广州分公司）): its name is its own affair.
+_ORGANISATION = re.compile(r"公司|集团|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
+
+
+def one_person_problem(name: str, *, two: str, note: str) -> str | None:
+    """Why ``name`` — an owner's, a co-owner's, a family member's or a tenant's, at the counter or on a roster — is not
+    one person's name, or None: ``two`` for two Chinese names with a blank between (张三 李四, or 张 三), ``note`` for a
+    note in brackets after it (钱八（租户：周九）, 李四(已故)), each in the words of where it was written.  Every notice
+    would print it so.  An organisation's name is left as it is written."""
+    folded = unicodedata.normalize("NFKC", name)
+    if _ORGANISATION.search(folded):
+        return None
+    if _BLANK_BETWEEN_HAN.search(folded):
+        return two
+    if _BRACKET.search(folded):
+        return note
+    return None
 
 
 def _word(value: Any) -> str:
@@ -304,7 +329,13 @@ def add_contact(
     name = name.strip()
     if not name:
         raise ValidationError("联系人姓名不能为空")
-    if (reason := name_problem(name)) is not None:  # as the roster's 租户 column: notices print the name
+    # As the roster's contacts and owners: notices print the name.
+    reason = name_problem(name) or one_person_problem(
+        name,
+        two="两位联系人请分两次登记，一个人的姓名请去掉空格",
+        note="姓名里不能带括号里的备注：请只写姓名，关系用 --relation 写明",
+    )
+    if reason is not None:
         raise ValidationError(f"联系人姓名：{reason}")
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None

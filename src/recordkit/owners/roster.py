@@ -67,6 +67,7 @@ from recordkit.owners.contacts import (
     co_owner_names,
     lease_problem,
     name_as_read,
+    one_person_problem,
     owner_as_contact,
     parse_relation,
 )
@@ -159,13 +160,6 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
-# Two Chinese names another system's export put in one cell with a blank between (张三 李四), or one typed with a
-# blank inside (张 三): no one person's name.  Latin names keep theirs (John Smith, WANG Fang).
-_BLANK_BETWEEN_HAN = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
-# A note in brackets after a name (钱八（租户：周九）, 李四(已故)); the cell is read NFKC-folded, so （ is (.
-_BRACKET = re.compile(r"[(\[【〔〖]")
-# An owner that is a body, not a person (开发商, XX置业有限公司（广州分公司）): its name is its own affair.
-_ORGANISATION = re.compile(r"公司|集团|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: A number as Excel shows one too long for its cell: 1.10101E+17.
 _EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
@@ -248,16 +242,18 @@ def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | 
 
 
 def owner_name_problem(name: str) -> str | None:
-    """Why one name of an owner or co-owner cell (after ``split_owner_names``) is not one person's name as
-    another system's export may write it, in Chinese, or None: two names or a name with blanks between Chinese
-    characters, or a bracketed note (a tenant, 已故).  An organisation's name is left as it is written."""
-    if _ORGANISATION.search(name):
-        return None
-    if _BLANK_BETWEEN_HAN.search(name):
-        return "两位业主请用“、”分开，一个人的姓名请去掉空格"
-    if _BRACKET.search(name):
-        return "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
-    return None
+    """Why one name of an owner or co-owner cell (after ``split_owner_names``) is not one person's name, in
+    Chinese, or None (``contacts.one_person_problem``)."""
+    return one_person_problem(
+        name,
+        two="两位业主请用“、”分开，一个人的姓名请去掉空格",
+        note="姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add",
+    )
+
+
+def _contact_name_problem(name: str, two: str, note: str) -> str | None:
+    """Why a family or tenant name of a roster is refused (``name_problem``, ``one_person_problem``), or None."""
+    return name_problem(name) or one_person_problem(name, two=two, note=note)
 
 
 def _person_problem(names: Iterable[str]) -> str | None:
@@ -456,8 +452,13 @@ class _RowReader:
                 bad("relation", str(err))
                 return _Row("invalid", code), problems
         name = _text(cells["owner"]) if cells["owner"] is not None else None
-        if name is not None and kind == "contact" and (reason := name_problem(name)) is not None:
-            bad("owner", reason)
+        if name is not None and kind == "contact":
+            two, note = (
+                f"一行只写一位{relation}，一个人的姓名请去掉空格",
+                "姓名里不能带括号里的备注：请只写姓名，关系写在“关系”列",
+            )
+            if (reason := _contact_name_problem(name, two, note)) is not None:
+                bad("owner", reason)
         if name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
             bad("owner", reason)
         if kind == "co_owner":
@@ -662,7 +663,11 @@ class _RowReader:
         if cells["tenant"] is not None:
             tenant_phone = self._personal(row_number, cells, "tenant_phone", validate_phone, bad)
             start, end = self._dates(cells, bad)
-            contacts = (ContactRecord(_text(cells["tenant"]), TENANT, tenant_phone, start, end),)
+            tenant = _text(cells["tenant"])
+            two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
+            if (reason := _contact_name_problem(tenant, two, note)) is not None:
+                bad("tenant", reason)
+            contacts = (ContactRecord(tenant, TENANT, tenant_phone, start, end),)
         co_owners = tuple(Person(row_number, i, n) for i, n in enumerate(names[1:], start=1))
         if code is None or area is None or status is None:
             return _Row("owner", code)
