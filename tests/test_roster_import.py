@@ -438,6 +438,31 @@ def test_a_contact_row_or_tenant_cell_with_a_bracketed_note_or_two_names_is_refu
     ]
 
 
+def test_two_tenants_in_the_tenant_column_are_two_contacts(ledger: Ledger, tmp_path: Path) -> None:
+    """ "周九、吴十" in the 租户 column was kept as one tenant of that name (notices: 尊敬的张伟业主、周九、吴十住户 by
+    accident only); it is two tenants, as an owner cell's names are two owners: the 租户电话 is the first's, as the
+    联系电话 is the first owner's, and the lease both's."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户", "租户电话", "起租日期", "到期日期"],
+        ["1-1-101", 90, "张伟", "周九、吴十", "13900001111", "2026-03-01", "2027-02-28"],
+        ["1-1-102", 90, "李娜", "赵磊,赵磊", None, None, None],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert summary.contacts == 3
+    lease = (dt.date(2026, 3, 1), dt.date(2027, 2, 28))
+    assert [
+        (c.unit, c.record.name, c.record.relation, c.record.phone, (c.record.start_date, c.record.end_date))
+        for c in list_contacts(ledger)
+    ] == [
+        ("1-1-101", "周九", "租户", "13900001111", lease),
+        ("1-1-101", "吴十", "租户", None, lease),
+        ("1-1-102", "赵磊", "租户", None, (None, None)),
+    ]
+    # Imported again, nothing changes.
+    again = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert again.units_unchanged == 2 and [c.record.name for c in list_contacts(ledger)] == ["周九", "吴十", "赵磊"]
+
+
 def test_contacts_at_the_counter_are_journalled(ledger: Ledger, tmp_path: Path) -> None:
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")

@@ -663,11 +663,19 @@ class _RowReader:
         if cells["tenant"] is not None:
             tenant_phone = self._personal(row_number, cells, "tenant_phone", validate_phone, bad)
             start, end = self._dates(cells, bad)
-            tenant = _text(cells["tenant"])
+            # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
+            # 联系电话 is the first owner's, and the lease both's.
+            by_name: dict[str, str] = {}  # 赵磊、赵磊 is one tenant
+            for tenant in split_owner_names(_text(cells["tenant"])):
+                by_name.setdefault(name_as_read(tenant), tenant)
+            tenants = list(by_name.values())
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
-            if (reason := _contact_name_problem(tenant, two, note)) is not None:
+            if (reason := next(filter(None, (_contact_name_problem(t, two, note) for t in tenants)), None)) is not None:
                 bad("tenant", reason)
-            contacts = (ContactRecord(tenant, TENANT, tenant_phone, start, end),)
+            contacts = tuple(
+                ContactRecord(tenant, TENANT, tenant_phone if i == 0 else None, start, end)
+                for i, tenant in enumerate(tenants)
+            )
         co_owners = tuple(Person(row_number, i, n) for i, n in enumerate(names[1:], start=1))
         if code is None or area is None or status is None:
             return _Row("owner", code)
