@@ -613,3 +613,70 @@ def test_a_contact_at_the_counter_with_a_bracketed_note_or_two_names_is_refused(
     for unit, name in (("S-101", "深圳某某科技有限公司（南山分公司）"), ("1-1-102", "John Smith")):
         added = run_cli("owners", "contact", "add", unit, name, "--relation", "租户")
         assert added.exit_code == 0, added.output
+
+
+# -- one person an older version kept as two owners -------------------------------------------------
+
+
+def test_doctor_names_an_owner_kept_under_a_fifteen_and_an_eighteen_digit_number(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """A ledger from a version before the two numbers were told apart holds 张伟 twice: under his first-generation
+    number (1-1-101) and under the 18-digit one it became (1-1-102 and, as co-owner, 1-1-103).  ``recordkit doctor``
+    said nothing; it now names the pair, masked, with their units, as a 提醒 (exit 0), and says what to do: an export
+    imported back makes them one owner, the newer number kept — the doctor is then content."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import open_ledger
+
+    old = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", "110101491231123", None, "已交付"],
+        ["1", "1", "103", 90, "李秀英", "13987654321", "310104198506120027", None, "已交付"],
+        ["1", "1", "104", 90, "王芳", "13700001111", "110102800101123", None, "已交付"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "老系统.xlsx", old))).exit_code == 0
+    # What the older version then did with a roster giving 张伟 his new card's number: a second owner.
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        second = conn.execute(
+            sa.text("INSERT INTO owners (name, phone, id_number) VALUES ('张伟', '13812345678', :n) RETURNING id"),
+            {"n": UPGRADED["110101491231123"]},
+        ).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO units (code, kind, phase, building, entrance, room, floor_area_hundredths, status, owner_id)"
+                " VALUES ('1-1-102', '住宅', '', '1', '1', '102', 9000, 'delivered', :o)"
+            ),
+            {"o": second},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO unit_co_owners (unit_id, owner_id, position)"
+                " SELECT id, :o, 2 FROM units WHERE code = '1-1-103'"
+            ),
+            {"o": second},
+        )
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主身份证号"]
+    assert check == {
+        "name": "业主身份证号",
+        "ok": False,
+        "detail": "1 位业主在台账里记成了两位（旧版本把同一个人的 15 位和 18 位身份证号各记一位）："
+        "张伟 110101******123（1-1-101）与 张伟 110101********1238（1-1-102、1-1-103）",
+        "fix": "把这些房屋重新导入一次，就并成一位、保留 18 位号码（名册里写 15 位或 18 位都可以）："
+        "recordkit owners export 名册.xlsx，再 recordkit owners import 名册.xlsx；"
+        "导入时提示同一身份证号的电话或姓名不同的，核对后写成一样的再导入",
+        "required": False,
+    }
+    # As the fix says: the export imported back.
+    exported = tmp_path / "名册.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    assert run_cli("owners", "import", str(exported)).exit_code == 0
+    assert private_ids(run_cli) == {
+        "1-1-101": UPGRADED["110101491231123"],
+        "1-1-102": UPGRADED["110101491231123"],
+        "1-1-103": "310104198506120027",
+        "1-1-104": "110102800101123",
+    }
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主身份证号"]
+    assert (check["ok"], check["detail"]) == (True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）")

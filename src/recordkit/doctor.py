@@ -29,6 +29,7 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
+from recordkit.owners.roster import owners_under_two_numbers
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -418,6 +419,41 @@ def check_clock(workspace: Workspace, now: dt.datetime | None = None) -> Check:
     )
 
 
+#: The pairs ``check_owner_numbers`` names (the rest counted).
+_PAIRS_NAMED = 10
+
+
+def check_owner_numbers(workspace: Workspace) -> Check:
+    """One person a version before the two numbers were told apart kept as two owners, under a first-generation
+    (15-digit) ID number and the 18-digit one (``owners.roster.owners_under_two_numbers``): a 提醒 naming each pair,
+    masked, with their units, and what makes them one — re-importing their units, which an import now matches as one
+    owner with the newer number."""
+    name = "业主身份证号"
+    try:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() != HEAD_REVISION:
+                return Check(
+                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
+                )
+            pairs = owners_under_two_numbers(ledger)
+    except RecordkitError as err:
+        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+    if not pairs:
+        return Check(name, True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）", required=False)
+    named = "；".join(f"{older.said()}与 {newer.said()}" for older, newer in pairs[:_PAIRS_NAMED])
+    if len(pairs) > _PAIRS_NAMED:
+        named += f" 等 {len(pairs)} 位"
+    return Check(
+        name,
+        False,
+        f"{len(pairs)} 位业主在台账里记成了两位（旧版本把同一个人的 15 位和 18 位身份证号各记一位）：{named}",
+        "把这些房屋重新导入一次，就并成一位、保留 18 位号码（名册里写 15 位或 18 位都可以）："
+        "recordkit owners export 名册.xlsx，再 recordkit owners import 名册.xlsx；"
+        "导入时提示同一身份证号的电话或姓名不同的，核对后写成一样的再导入",
+        required=False,
+    )
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
     check_search_index,
@@ -429,6 +465,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_libreoffice,
     check_ocr_installed,
     check_disk,
+    check_owner_numbers,
 )
 
 

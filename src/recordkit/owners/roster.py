@@ -1504,6 +1504,49 @@ def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None =
     return _view(row), sorted(holdings, key=lambda c: parse_unit_code(c).sort_key)
 
 
+@dataclass(frozen=True)
+class OwnerOfRecord:
+    """An owner as a listing of the ledger's owners names them: name, ID number, the units held (as the first owner
+    or a co-owner)."""
+
+    name: str
+    id_number: str
+    units: tuple[str, ...]
+
+    def said(self) -> str:
+        """``张伟 110101******123（1-1-101）``: the ID number masked."""
+        return f"{self.name} {mask_id_number(self.id_number)}（{'、'.join(self.units)}）"
+
+
+def owners_under_two_numbers(ledger: Ledger) -> list[tuple[OwnerOfRecord, OwnerOfRecord]]:
+    """Each person a version before the two numbers were told apart kept as two owners holding units: one under a
+    first-generation (15-digit) ID number, one under the 18-digit number it became (``id_number_as_18``) — (the older,
+    the newer), in the order of their first units.  An import matches both as the newer (``_match_owners``): the
+    units a roster names of either move to it, the older then holding none."""
+    held: dict[int, list[str]] = {}
+    with ledger.read() as conn:
+        first = sa.select(units.c.owner_id, units.c.code).where(units.c.owner_id.is_not(None))
+        others = sa.select(unit_co_owners.c.owner_id, units.c.code).join(units, units.c.id == unit_co_owners.c.unit_id)
+        for owner_id, code in [*conn.execute(first), *conn.execute(others)]:
+            held.setdefault(owner_id, []).append(code)
+        numbered = conn.execute(
+            sa.select(owners.c.id, owners.c.name, owners.c.id_number).where(owners.c.id_number.is_not(None))
+        ).all()
+    by_number = {
+        row.id_number: OwnerOfRecord(
+            row.name, row.id_number, tuple(sorted(held[row.id], key=lambda c: parse_unit_code(c).sort_key))
+        )
+        for row in numbered
+        if row.id in held
+    }
+    pairs = [
+        (older, newer)
+        for number, older in by_number.items()
+        if len(number) == 15 and (newer := by_number.get(id_number_as_18(number))) is not None
+    ]
+    return sorted(pairs, key=lambda pair: parse_unit_code(pair[0].units[0]).sort_key)
+
+
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
     """Journal that someone displayed or exported owners' unmasked phone and ID numbers."""
     journal.record_private_view(ledger, operator, "owner", what, units_shown)
