@@ -221,10 +221,30 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ('=HYPERLINK("http://x","点这里")', ['=HYPERLINK("http://x","点这里")']),
         ("王建国/1号", ["王建国/1号"]),
         ("阿依古丽·买买提、王芳", ["阿依古丽·买买提", "王芳"]),
+        ("华润和信置业有限公司", ["华润和信置业有限公司"]),
+        ("华润和信置业有限公司、张三", ["华润和信置业有限公司", "张三"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
     assert split_owner_names(cell) == names
+
+
+def test_a_company_with_he_in_its_name_is_one_owner_and_comes_back_from_its_export(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A shop owned by 华润和信置业有限公司 was imported as owner 华润 and co-owner 信置业有限公司 (the cell split at 和,
+    as 张三和李四 is): every paper named them so.  An organisation's name is one owner, and its export imports back
+    unchanged."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["S-101", 60, "华润和信置业有限公司"], ["1-1-101", 90, "张三和李四"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert {v.to_dict()["unit"]: v.owner for v in list_units(ledger)} == {
+        "1-1-101": "张三",
+        "S-101": "华润和信置业有限公司",
+    }
+    assert co_owners_of(ledger, "S-101") == [] and [c.name for c in co_owners_of(ledger, "1-1-101")] == ["李四"]
+    export_owners(ledger, tmp_path / "导出.xlsx", "测试员")
+    again = import_owners(ledger, tmp_path / "导出.xlsx", "测试员")
+    assert (again.units_unchanged, again.owners_created, again.owners_updated) == (2, 0, 0)
 
 
 CO_HEADERS = ("房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系", "起租日期", "到期日期", "状态")

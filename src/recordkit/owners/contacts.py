@@ -48,13 +48,19 @@ _BRACKET = re.compile(r"[(\[【〔〖]")
 _ORGANISATION = re.compile(r"公司|集团|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
 
 
+def is_organisation(name: str) -> bool:
+    """Whether ``name`` is a body's (XX置业有限公司, 开发商, 业主委员会), not a person's: written as it stands, never
+    split into people nor held to a person's name."""
+    return _ORGANISATION.search(unicodedata.normalize("NFKC", name)) is not None
+
+
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
     """Why ``name`` — an owner's, a co-owner's, a family member's or a tenant's, at the counter or on a roster — is not
     one person's name, or None: ``two`` for two Chinese names with a blank between (张三 李四, or 张 三), ``note`` for a
     note in brackets after it (钱八（租户：周九）, 李四(已故)), each in the words of where it was written.  Every notice
     would print it so.  An organisation's name is left as it is written."""
     folded = unicodedata.normalize("NFKC", name)
-    if _ORGANISATION.search(folded):
+    if is_organisation(folded):
         return None
     if _BLANK_BETWEEN_HAN.search(folded):
         return two

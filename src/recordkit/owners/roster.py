@@ -65,6 +65,7 @@ from recordkit.owners.contacts import (
     TENANT,
     ContactRecord,
     co_owner_names,
+    is_organisation,
     lease_problem,
     name_as_read,
     one_person_problem,
@@ -265,14 +266,16 @@ def split_owner_names(text: str) -> list[str]:
     """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
 
     A cell is split only when every piece looks like a person's name (two or more Chinese
-    characters, or letters): a company or a formula-looking text stays whole."""
+    characters, or letters): a company or a formula-looking text stays whole; 和 never splits a body's
+    name (``is_organisation``)."""
     cell = text.strip()
     names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
     if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
         return [cell]
     result: list[str] = []
     for name in names:
-        parts = [part for part in _OWNER_AND.split(name) if part]
+        # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
+        parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
         result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
     return result
 
