@@ -229,6 +229,30 @@ def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
     assert split_owner_names(cell) == names
 
 
+def test_the_owner_named_again_in_the_co_owner_column_or_cell_is_one_owner(ledger: Ledger, tmp_path: Path) -> None:
+    """An export whose 共有人 column lists every 产权人, the first too (张伟 | 张伟、王芳), or an owner cell 李娜、李娜, made
+    a second owner 张伟 (without phone) the co-owner of 张伟: papers read 尊敬的张伟、张伟业主.  A name written twice
+    for one unit is one owner, as a co-owner written twice already was."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "共有人"],
+        ["1-1-101", 90, "张伟", "13812345678", "张伟、王芳"],
+        ["1-1-102", 90, "李娜、李娜", "13812345679", None],
+        ["1-1-103", 90, "孙悦、周杰", "13812345670", "周杰"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert summary.owners_created == 5  # 张伟 王芳 李娜 孙悦 周杰
+    assert {v.to_dict()["unit"]: v.owner for v in list_units(ledger)} == {
+        "1-1-101": "张伟",
+        "1-1-102": "李娜",
+        "1-1-103": "孙悦",
+    }
+    assert [[c.name for c in co_owners_of(ledger, unit)] for unit in ("1-1-101", "1-1-102", "1-1-103")] == [
+        ["王芳"],
+        [],
+        ["周杰"],
+    ]
+
+
 def test_a_company_with_he_in_its_name_is_one_owner_and_comes_back_from_its_export(
     ledger: Ledger, tmp_path: Path
 ) -> None:

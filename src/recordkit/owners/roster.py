@@ -280,6 +280,14 @@ def split_owner_names(text: str) -> list[str]:
     return result
 
 
+def _once_each(names: Iterable[str]) -> list[str]:
+    """``names`` without a repeat of one (as a clerk reads it, ``name_as_read``), in their order."""
+    by_name: dict[str, str] = {}
+    for name in names:
+        by_name.setdefault(name_as_read(name), name)
+    return list(by_name.values())
+
+
 def parse_column_map(items: Iterable[str]) -> dict[str, str]:
     """``--map 房间=房号`` options (or ``房间＝房号``) to {header in the sheet: column}; ``UsageError`` for a malformed
     one."""
@@ -636,6 +644,9 @@ class _RowReader:
             if not names:
                 bad("co_owner", "填写了共有人，但没有业主姓名")
             names += named
+        # A name written twice for one unit (李娜、李娜; a 共有人 column listing the first owner too) is one owner: the
+        # repeat, without a phone or ID, would be another person of that name, and papers greet 张伟、张伟.
+        names = _once_each(names)
         owner = names[0] if names else None
         phone = self._personal(row_number, cells, "phone", validate_phone, bad)
         id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
@@ -668,10 +679,7 @@ class _RowReader:
             start, end = self._dates(cells, bad)
             # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
             # 联系电话 is the first owner's, and the lease both's.
-            by_name: dict[str, str] = {}  # 赵磊、赵磊 is one tenant
-            for tenant in split_owner_names(_text(cells["tenant"])):
-                by_name.setdefault(name_as_read(tenant), tenant)
-            tenants = list(by_name.values())
+            tenants = _once_each(split_owner_names(_text(cells["tenant"])))  # 赵磊、赵磊 is one tenant
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
             if (reason := next(filter(None, (_contact_name_problem(t, two, note) for t in tenants)), None)) is not None:
                 bad("tenant", reason)
