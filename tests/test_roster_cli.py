@@ -680,3 +680,18 @@ def test_doctor_names_an_owner_kept_under_a_fifteen_and_an_eighteen_digit_number
     }
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主身份证号"]
     assert (check["ok"], check["detail"]) == (True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）")
+
+
+def test_a_roster_without_contact_columns_does_not_report_no_contacts(run_cli: Any, tmp_path: Path) -> None:
+    """A roster without 关系 or 租户 columns (an ``owners export``) leaves contacts as they are, but the import said
+    「联系人（家属、租户）0 人」 beside the co-owners, as if the unit's tenant had been taken off."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户").exit_code == 0
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == ["共有人 1 人；名册没有“关系”“租户”列，联系人没有改动"]
+    assert [c["name"] for c in json.loads(run_cli("owners", "contact", "list", "--json").stdout)] == ["赵磊"]
+    with_tenants = [["房号", "建筑面积", "业主姓名", "租户"], ["1-1-101", 90, "张伟、王芳", "赵磊"]]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", with_tenants)))
+    assert result.stdout.splitlines()[2:] == ["共有人 1 人，联系人（家属、租户）1 人"]

@@ -69,8 +69,10 @@ def owners_import(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"
         f"未变 {summary.units_unchanged} 户；新增业主 {summary.owners_created} 人，更新业主 {summary.owners_updated} 人"
     )
-    if summary.co_owners or summary.contacts:
+    if summary.contacts_read:
         typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
+    elif summary.co_owners:  # (contacts left as they were: never "0 人", as if taken off)
+        typer.echo(f"共有人 {summary.co_owners} 人；名册没有“关系”“租户”列，联系人没有改动")
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{'将' if summary.dry_run else '已'}不再是联系人："

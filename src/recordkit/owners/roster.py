@@ -389,6 +389,8 @@ class ImportSummary:
     co_owners: int = 0
     contacts: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: whether the sheet has a 关系 or 租户 column, whose contacts the units' became (else contacts were left alone)
+    contacts_read: bool = False
     #: contacts the sheet made their unit's owner or co-owner, no longer its contacts: "1-1-101 的租户 赵磊"
     contacts_now_owners: list[str] = field(default_factory=list)
 
@@ -975,7 +977,7 @@ def import_owners(
         summary = apply_owner_records(
             conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns
         )
-        summary.dry_run = dry_run
+        summary.dry_run, summary.contacts_read = dry_run, roster.has_contacts
         if dry_run:
             conn.rollback()
     summary.sheet, summary.ignored_columns, summary.warnings = roster.sheet, roster.ignored_columns, roster.warnings
