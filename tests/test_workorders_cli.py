@@ -264,7 +264,7 @@ def test_list_as_of_a_moment_leaves_out_the_orders_reported_after_it(
         assert run_cli(*add, "--at", at).exit_code == 0
     # None was dispatched: the first two are late by 2026-10-10, the third, reported at 00:01, is not yet late then.
     cases = [
-        ("2026-10-10", ["GD2026-000001", "GD2026-000002"]),  # a day alone is its first minute, 00:00
+        ("2026-10-10 00:00", ["GD2026-000001", "GD2026-000002"]),
         ("2026-10-05 08:59", ["GD2026-000001"]),
         ("2026-10-01 08:59", []),
     ]
@@ -837,6 +837,49 @@ def test_a_moment_before_the_order_was_reported_is_refused_not_judged(estate: Wo
     at_once = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 09:00")
     assert at_once.exit_code == 0
     assert [line for line in lines(at_once) if line.startswith("时限：")][0].endswith("；未超时")
+
+
+def test_a_day_alone_as_of_is_the_end_of_that_day(estate: Workspace, run_cli: Any) -> None:
+    """``workorder list --as-of 2026-10-10`` read the day as its first minute, 00:00: the orders reported during
+    10-10 were left out and 时限 was judged at midnight.  A day alone is the end of that day, as ``fees arrears
+    --as-of`` counts that day's payments; a moment with a time of day stays that moment."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电")
+    assert run_cli(*add, "--desc", "漏水", "--at", "2026-10-09 09:00").exit_code == 0
+    assert run_cli(*add, "--desc", "灯不亮", "--at", "2026-10-10 09:00").exit_code == 0
+    assert run_cli(*add, "--desc", "门锁坏", "--at", "2026-10-11 00:00").exit_code == 0
+    # 水电: dispatch within 4 hours, finish within 24.  At the end of 10-10 the first is late on both, the second
+    # (reported at 09:00 that day, due for dispatch at 13:00) on its dispatch; the third did not exist yet.
+    table = run_cli("workorder", "list", "--as-of", "2026-10-10")
+    assert table.exit_code == 0, table.output
+    rows = [[cell.strip() for cell in row.strip("│").split("│")] for row in lines(table) if row.startswith("│ GD")]
+    assert [(row[0], row[-1]) for row in rows] == [
+        ("GD2026-000001", "派工超时、完成超时"),
+        ("GD2026-000002", "派工超时"),
+    ]
+    listed = json.loads(run_cli("workorder", "list", "--as-of", "2026-10-10", "--json").stdout)
+    assert [(order["number"], order["overdue"]) for order in listed] == [
+        ("GD2026-000001", ["派工超时", "完成超时"]),
+        ("GD2026-000002", ["派工超时"]),
+    ]
+    overdue = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-10")
+    assert lines(overdue)[0].strip() == "超时工单 2 张（截至 2026-10-10 当天结束）"
+    # A moment with its time stays that moment: at 10-10 09:00 the first is due to be finished that very minute,
+    # not yet late on it, and the second was just reported.
+    at_nine = json.loads(run_cli("workorder", "list", "--as-of", "2026-10-10 09:00", "--json").stdout)
+    assert [(order["number"], order["overdue"]) for order in at_nine] == [
+        ("GD2026-000001", ["派工超时"]),
+        ("GD2026-000002", []),
+    ]
+    # show: the day the order was reported is no moment before it; its end is judged.
+    shown = run_cli("workorder", "show", "GD2026-2", "--as-of", "2026-10-10")
+    assert shown.exit_code == 0, shown.output
+    assert "时限：2026-10-10 13:00 前派工，2026-10-11 09:00 前完成；派工超时" in lines(shown)
+    before = run_cli("workorder", "show", "GD2026-3", "--as-of", "2026-10-10")
+    assert (before.exit_code, before.stderr) == (
+        5,
+        "错误：--as-of 2026-10-10 当天结束 早于工单 GD2026-000003 的报修时间 2026-10-11 00:00："
+        "那时还没有这张工单，请写报修时间以后的时刻\n",
+    )
 
 
 @pytest.mark.parametrize("option", ["--type", "--category", "--unit", "--month", "--as-of"])

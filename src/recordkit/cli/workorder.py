@@ -42,13 +42,18 @@ _PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见
 
 
 def _as_of(ctx: typer.Context, text: str | None) -> dt.datetime | None:
-    from recordkit.core.dates import parse_when
-    from recordkit.workorders.orders import check_as_of
+    from recordkit.workorders.orders import moment_asked
 
     if not text:
         return None
     receipt = state(ctx).workspace().settings.receipt
-    return check_as_of(parse_when(text, "--as-of"), years=(receipt.first_year, receipt.last_year))
+    return moment_asked(text, years=(receipt.first_year, receipt.last_year))
+
+
+_AS_OF_HELP = (
+    '按此时刻看工单当时的情况（默认现在；不能晚于今天），例如 "2026-10-31 18:00"；'
+    "只写日期（2026-10-31）的指那天结束时（23:59:59），与 fees arrears --as-of 相同。"
+)
 
 
 def _echo_limits(order: WorkOrder) -> None:
@@ -195,9 +200,7 @@ def workorder_visit(
 def workorder_show(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help='按此时刻判断是否超时（默认现在；不能晚于今天），例如 "2026-10-31 18:00"。'
-    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
 ) -> None:
@@ -259,9 +262,7 @@ def workorder_list(
     category: str | None = typer.Option(None, "--category", help="只列某类别，例如 电梯。"),
     unit: str | None = typer.Option(None, "--unit", help="只列某房屋的，例如 3-2-1201。"),
     month: str | None = typer.Option(None, "--month", help="只列某月报修的（本月及以前），例如 2026-10。"),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help='按此时刻判断是否超时（默认现在；不能晚于今天），例如 "2026-10-31 18:00"。'
-    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（number、type、category、status、overdue、repeat 等）。"
@@ -274,8 +275,8 @@ def workorder_list(
     """
     refuse_blank(("--type", kind), ("--category", category), ("--unit", unit), ("--month", month), ("--as-of", as_of))
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import check_business_month, check_month_begun, format_when, parse_month
-    from recordkit.workorders.orders import OrderFilter, list_orders, now_minute
+    from recordkit.core.dates import check_business_month, check_month_begun, parse_month
+    from recordkit.workorders.orders import OrderFilter, format_as_of, list_orders, now_minute
 
     moment = _as_of(ctx, as_of) or now_minute()
     # A month to come holds no order, nor does one of a year outside the books: 工单 0 张 would answer a typed
@@ -296,7 +297,7 @@ def workorder_list(
     if as_json:
         print_json([order.to_dict(moment, show_private) for order in orders])
         return
-    title = f"超时工单 {len(orders)} 张（截至 {format_when(moment)}）" if overdue else f"工单 {len(orders)} 张"
+    title = f"超时工单 {len(orders)} 张（截至 {format_as_of(moment)}）" if overdue else f"工单 {len(orders)} 张"
     # A complaint is not a repair: the columns say 投诉 when only complaints are listed.
     contact, opened = {"报修": ("报修人", "报修时间"), "投诉": ("投诉人", "投诉时间")}.get(
         kind or "", ("联系人", "受理时间")

@@ -735,12 +735,31 @@ def check_as_of(
     return as_of
 
 
+#: Where a day alone in ``--as-of`` stands: its last second (times are to the minute, so a deadline of 23:59 is past
+#: by then), as ``fees arrears --as-of DAY`` counts that day's payments and the monthly report its month's last day.
+_END_OF_DAY = dt.time(23, 59, 59)
+
+
+def moment_asked(text: str, today: dt.date | None = None, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
+    """The moment ``workorder list|show --as-of`` names: a time as written (``2026-10-31 18:00``), a day alone
+    (``2026-10-31``) the end of that day, checked by ``check_as_of``.  ``DateError``/``ValidationError`` as they
+    say."""
+    when, timed = parse_when_written(text, "--as-of")
+    return check_as_of(when if timed else dt.datetime.combine(when.date(), _END_OF_DAY), today, years)
+
+
+def format_as_of(moment: dt.datetime) -> str:
+    """A moment ``moment_asked`` gave, as a title says it: ``2026-10-31 18:00``, or a day's end
+    ``2026-10-31 当天结束``."""
+    return f"{moment:%Y-%m-%d} 当天结束" if moment.time() == _END_OF_DAY else format_when(moment)
+
+
 def check_as_of_reported(order: WorkOrder, as_of: dt.datetime) -> dt.datetime:
     """``as_of`` (``workorder show --as-of``) when it is not before ``order`` was reported; else ``ValidationError``
     naming the report time: the order did not exist then, and 未超时 would read as if it had stood in time."""
     if as_of < order.opened_at:
         raise ValidationError(
-            f"--as-of {format_when(as_of)} 早于工单 {order.number} 的{order.type}时间 "
+            f"--as-of {format_as_of(as_of)} 早于工单 {order.number} 的{order.type}时间 "
             f"{order.shown_time(order.opened_at)}：那时还没有这张工单，请写{order.type}时间以后的时刻"
         )
     return as_of
