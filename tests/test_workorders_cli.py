@@ -812,7 +812,8 @@ def test_the_time_limit_column_says_how_an_order_stood_at_the_moment_asked(estat
     listed = run_cli("workorder", "list", "--overdue", "--as-of", "2026-10-03 14:00")
     assert "超时工单 1 张（截至 2026-10-03 14:00）" in listed.stdout
     [row] = [line for line in lines(listed) if line.startswith("│ GD")]
-    assert [cell.strip() for cell in row.strip("│").split("│")][-2:] == ["已完成", "派工超时"]
+    # As it stood then: not dispatched yet (待派工), not today's 已完成.
+    assert [cell.strip() for cell in row.strip("│").split("│")][-2:] == ["待派工", "派工超时"]
     then = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 14:00")
     assert "时限：2026-10-03 13:00 前派工，2026-10-04 09:00 前完成；派工超时" in lines(then)
     before = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 12:00")
@@ -880,6 +881,66 @@ def test_a_day_alone_as_of_is_the_end_of_that_day(estate: Workspace, run_cli: An
         "错误：--as-of 2026-10-10 当天结束 早于工单 GD2026-000003 的报修时间 2026-10-11 00:00："
         "那时还没有这张工单，请写报修时间以后的时刻\n",
     )
+
+
+def test_as_of_a_moment_each_order_is_listed_as_it_stood_then(estate: Workspace, run_cli: Any) -> None:
+    """``workorder list --open --as-of 2026-10-31`` left out an order open at the end of October and finished in
+    November, and 状态 said today's status (已回访) beside a 时限 judged at the moment.  With ``--as-of`` each order is
+    as it stood then: its status from its own steps, ``--open`` = not finished then; table and ``--json`` agree."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "门窗")
+    steps = [  # (report, dispatch, finish, visit): 门窗 is dispatched within 24 hours, finished within 72
+        ("2026-10-01 09:00", "2026-10-01 10:00", "2026-10-02 09:00", "2026-10-25 09:00"),
+        ("2026-10-05 09:00", "2026-10-05 10:00", "2026-11-05 09:00", "2026-11-10 09:00"),
+        ("2026-10-10 09:00", "2026-11-02 09:00", None, None),
+        ("2026-10-12 09:00", None, None, None),
+        ("2026-11-03 09:00", "2026-11-03 10:00", None, None),
+    ]
+    for number, (reported, dispatched, finished, visited) in enumerate(steps, start=1):
+        assert run_cli(*add, "--desc", f"门锁坏{number}", "--at", reported).exit_code == 0
+        if dispatched:
+            assert (
+                run_cli("workorder", "assign", f"GD2026-{number}", "--to", "刘师傅", "--at", dispatched).exit_code == 0
+            )
+        if finished:
+            done = run_cli("workorder", "close", f"GD2026-{number}", "--result", "已修好", "--at", finished)
+            assert done.exit_code == 0
+        if visited:
+            seen = run_cli("workorder", "visit", f"GD2026-{number}", "--satisfaction", "满意", "--at", visited)
+            assert seen.exit_code == 0
+
+    def table(*args: str) -> list[tuple[str, str, str]]:
+        result = run_cli("workorder", "list", *args, "--wide")
+        assert result.exit_code == 0, result.output
+        rows = [[cell.strip() for cell in row.strip("│").split("│")] for row in lines(result) if row.startswith("│ GD")]
+        return [(row[0], row[7], row[8]) for row in rows]  # 工单编号, 状态, 派工
+
+    def listed(*args: str) -> list[tuple[str, str, str | None, str | None]]:
+        result = run_cli("workorder", "list", *args, "--json")
+        return [(o["number"], o["status"], o["assignee"], o["closed_at"]) for o in json.loads(result.stdout)]
+
+    # The end of October: the first finished (and visited), the second dispatched and finished in November, the
+    # third dispatched in November, the fourth never; the fifth not reported yet.
+    october = [
+        ("GD2026-000001", "已回访", "刘师傅"),
+        ("GD2026-000002", "处理中", "刘师傅"),
+        ("GD2026-000003", "待派工", "—"),
+        ("GD2026-000004", "待派工", "—"),
+    ]
+    assert table("--as-of", "2026-10-31") == october
+    assert table("--open", "--as-of", "2026-10-31") == october[1:]
+    assert listed("--open", "--as-of", "2026-10-31") == [
+        ("GD2026-000002", "处理中", "刘师傅", None),
+        ("GD2026-000003", "待派工", None, None),
+        ("GD2026-000004", "待派工", None, None),
+    ]
+    # On 10-20 the first was finished and not yet visited.
+    assert listed("--as-of", "2026-10-20 12:00")[0] == ("GD2026-000001", "已完成", "刘师傅", "2026-10-02 09:00")
+    # Now: today's statuses, the orders finished since left out of --open.
+    assert table("--open") == [
+        ("GD2026-000003", "处理中", "刘师傅"),
+        ("GD2026-000004", "待派工", "—"),
+        ("GD2026-000005", "处理中", "刘师傅"),
+    ]
 
 
 @pytest.mark.parametrize("option", ["--type", "--category", "--unit", "--month", "--as-of"])

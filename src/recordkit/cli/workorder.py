@@ -254,7 +254,9 @@ def workorder_show(
 @workorder_app.command("list")
 def workorder_list(
     ctx: typer.Context,
-    open_only: bool = typer.Option(False, "--open", help="只列未完成的（待派工、处理中）。"),
+    open_only: bool = typer.Option(
+        False, "--open", help="只列未完成的（待派工、处理中）；写了 --as-of 的，列那一刻还没完成的。"
+    ),
     overdue: bool = typer.Option(
         False, "--overdue", help="只列超时未完成的：过了派工时限未派工，或过了完成时限未完成。"
     ),
@@ -278,7 +280,8 @@ def workorder_list(
     from recordkit.core.dates import check_business_month, check_month_begun, parse_month
     from recordkit.workorders.orders import OrderFilter, format_as_of, list_orders, now_minute
 
-    moment = _as_of(ctx, as_of) or now_minute()
+    asked = _as_of(ctx, as_of)
+    moment = asked or now_minute()
     # A month to come holds no order, nor does one of a year outside the books: 工单 0 张 would answer a typed
     # 2027 for 2026, or 1999 for 2019.
     listed_month = None
@@ -287,8 +290,9 @@ def workorder_list(
         check_business_month(listed_month, "工单月份", state(ctx).workspace().settings.receipt.years)
     wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)
     app_state = state(ctx)
-    # As of a moment (--as-of, or now), the orders reported after it are left out: they did not exist then.
-    orders = list_orders(app_state.ledger(), wanted, moment)
+    # As of a moment (--as-of, or now), the orders reported after it are left out: they did not exist then; as of
+    # --as-of, each is as it stood then (its status, --open).
+    orders = list_orders(app_state.ledger(), wanted, asked)
     if show_private and orders:
         from recordkit.ledger.journal import record_private_view
 

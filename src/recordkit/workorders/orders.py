@@ -230,6 +230,33 @@ class WorkOrder:
     def is_repeat(self) -> bool:
         return self.repeat_of is not None
 
+    def as_it_stood(self, moment: dt.datetime) -> WorkOrder:
+        """The order as it stood at ``moment`` (``list --as-of``): the steps recorded after it — dispatch, completion,
+        visit — not done yet, its status the last step done by then.  (A reassignment after it leaves the current
+        worker: who had the order before is only in the journal.)"""
+        undone: dict[str, Any] = {}
+        if self.visited_at is not None and self.visited_at > moment:
+            undone |= {"visited_at": None, "visited_day_only": False, "satisfaction": None, "visit_notes": None}
+        if self.closed_at is not None and self.closed_at > moment:
+            undone |= {"closed_at": None, "closed_day_only": False, "result": None}
+        if self.assigned_at is not None and self.assigned_at > moment:
+            undone |= {"assigned_at": None, "assigned_day_only": False, "assignee": None}
+        if self.handed_at is not None and self.handed_at > moment:
+            undone |= {"handed_at": None, "handed_day_only": False}
+        if not undone:
+            return self
+        stood = dataclasses.replace(self, **undone)
+        status = (
+            "visited"
+            if stood.visited_at is not None
+            else "closed"
+            if stood.closed_at is not None
+            else "assigned"
+            if stood.assigned_at is not None
+            else "open"
+        )
+        return dataclasses.replace(stood, status=status)
+
     def judged(self, deadline: dt.datetime) -> bool:
         """Whether a limit (``respond_by`` or ``close_by``) is judged: always for an order timed to the minute; for
         one whose times are dates alone only a limit of whole days (门窗's 72 hours), by the date."""
@@ -1115,13 +1142,18 @@ def list_orders(
 ) -> list[WorkOrder]:
     """Work orders in number order, narrowed by ``wanted``; ``overdue`` keeps unfinished orders
     past a limit at ``as_of`` (default now).  The orders reported after ``as_of`` are left out, overdue or not: they
-    did not exist then.  ``ValidationError`` for a bad type or category."""
+    did not exist then.  Given ``as_of``, each order is as it stood then (``WorkOrder.as_it_stood``) and
+    ``open_only`` keeps those not finished then (the month's review: what was open at its end).  ``ValidationError``
+    for a bad type or category."""
 
+    asked = as_of
     as_of = as_of or now_minute()
     query = (
         sa.select(work_orders).where(work_orders.c.opened_at <= as_of).order_by(work_orders.c.year, work_orders.c.seq)
     )
-    if wanted.open_only:
+    if wanted.open_only and asked is not None:
+        query = query.where(sa.or_(work_orders.c.closed_at.is_(None), work_orders.c.closed_at > asked))
+    elif wanted.open_only:
         query = query.where(work_orders.c.status.in_(OPEN_STATUSES))
     if wanted.type:
         query = query.where(work_orders.c.type == parse_type(wanted.type))
@@ -1141,7 +1173,7 @@ def list_orders(
             refuse_unknown_unit(conn, code)
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
-    return orders
+    return orders if asked is None else [order.as_it_stood(asked) for order in orders]
 
 
 # -- the month's figures (the monthly report's 工单 sheet) ----------------------------------------
