@@ -127,21 +127,22 @@ def test_a_work_order_keeps_to_the_same_years_as_money(
     cashier: Any,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """One window for money and work orders: an office that starts its books in 2010 sets
-    ``[receipt] first_year`` once, and both refuse 2009."""
-    monkeypatch.setenv("RECORDKIT_RECEIPT_FIRST_YEAR", "2010")
+    """One window for money and work orders: an office that starts its books in 2026 sets
+    ``[receipt] first_year`` once, and both refuse 2025.  (Since the counter takes a report time of the last year
+    at the earliest, the office's books start this year here.)"""
+    monkeypatch.setenv("RECORDKIT_RECEIPT_FIRST_YEAR", "2026")
     add = ("workorder", "add", "--unit", "1-1-101", "--type", "报修", "--category", "水电", "--desc", "漏水")
-    result = cashier(*add, "--at", "2009-12-31 10:00")
+    result = cashier(*add, "--at", "2025-12-31 10:00")
     assert (result.exit_code, result.stderr.strip()) == (
         5,
-        "错误：报修时间 2009-12-31 不在 2010–2099 年之间：请检查年份",
+        "错误：报修时间 2025-12-31 不在 2026–2099 年之间：请检查年份",
     )
-    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2009-12-31")
+    paid = cashier("fees", "pay", "1-1-101", "--amount", "100", "--date", "2025-12-31")
     assert (paid.exit_code, paid.stderr.strip()[:46]) == (
         5,
-        "错误：收款日期 2009-12-31 不在 2010–2099 年之间：请检查年份",
+        "错误：收款日期 2025-12-31 不在 2026–2099 年之间：请检查年份",
     )
-    assert cashier(*add, "--at", "2010-01-04 10:00").exit_code == 0
+    assert cashier(*add, "--at", "2026-01-04 10:00").exit_code == 0
 
 
 def test_hidden_direction_characters_in_a_scan_name_are_stripped_from_the_title_with_a_note(

@@ -710,9 +710,9 @@ def test_journal_list_finds_an_order_by_every_number_the_commands_take(
     GD2025-1`` found the order: its history is listed by every spelling the work-order commands take."""
     env = {"RECORDKIT_WORKORDERS_PREFIX": prefix}
     add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
-    assert run_cli(*add, "--at", "2025-12-03 09:15", env=env).exit_code == 0
+    assert run_cli(*add, "--at", "2025-12-08 09:15", env=env)  # within a year of the suite's today.exit_code == 0
     assert (
-        run_cli("workorder", "assign", "GD2025-1", "--to", "刘师傅", "--at", "2025-12-03 09:30", env=env).exit_code == 0
+        run_cli("workorder", "assign", "GD2025-1", "--to", "刘师傅", "--at", "2025-12-08 09:30", env=env).exit_code == 0
     )
 
     def history(key: str) -> list[tuple[str, str]]:
@@ -941,6 +941,32 @@ def test_as_of_a_moment_each_order_is_listed_as_it_stood_then(estate: Workspace,
         ("GD2026-000004", "待派工", "—"),
         ("GD2026-000005", "处理中", "刘师傅"),
     ]
+
+
+def test_add_refuses_a_report_time_more_than_a_year_ago(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    """``workorder add … --at "2016-01-01 09:00"`` (2026 typed wrong) made GD2016-000001, exit 0.  The counter refuses
+    a report time more than a year before now (exit 5, nothing written); the logbook import still back-fills older
+    rows within the books' years."""
+    today = dt.date.today()
+    a_year_ago = dt.date(today.year - 1, today.month, min(today.day, 28))
+    too_old = a_year_ago - dt.timedelta(days=1)
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    for typed in ("2016-01-01 09:00", f"{too_old.isoformat()} 09:00", too_old.isoformat()):
+        refused = run_cli(*add, "--at", typed)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            5,
+            "",
+            f"错误：报修时间 {typed} 早于一年前（今天是 {today.isoformat()}）：请检查年份；"
+            "补录旧的登记本请用 workorder import\n",
+        ), typed
+    assert _count(estate, "work_orders") == 0
+    kept = run_cli(*add, "--at", f"{a_year_ago.isoformat()} 09:00")
+    assert kept.exit_code == 0, kept.output
+    assert lines(kept)[0].startswith(f"已登记工单 GD{a_year_ago.year}-000001：")
+    old_row = [["报修", "1-1-101", None, "水电", "水管漏水", None, None, "2016-03-02 08:30", *[None] * 7]]
+    imported = run_cli("workorder", "import", str(write_logbook(tmp_path / "旧登记簿.xlsx", old_row)))
+    assert imported.exit_code == 0, imported.output
+    assert lines(imported) == ["已导入工单 1 张（报修 1 张，投诉 0 张），编号 GD2016-000001 至 GD2016-000001"]
 
 
 @pytest.mark.parametrize("option", ["--type", "--category", "--unit", "--month", "--as-of"])

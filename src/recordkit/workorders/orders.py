@@ -25,6 +25,7 @@ from recordkit.core.dates import (
     Month,
     check_business_day,
     check_not_future,
+    check_within_a_year,
     format_day_or_when,
     format_when,
     parse_when_written,
@@ -831,6 +832,14 @@ def _record_from_request(
     # A date without a time of day (an old order entered from paper) is an order of dates alone, as an imported one.
     opened_at, timed = parse_when_written(request.at, "报修时间") if request.at else (now, True)
     opened_at = _not_future(opened_at, now, "报修时间", years)
+    # At the counter an order is of this year or the last: one older is a year typed wrong (2016 for 2026) and would
+    # open GD2016-000001; a logbook of older orders is back-filled by ``workorder import`` (``logbook``).
+    shown = format_when(opened_at) if timed else f"{opened_at:%Y-%m-%d}"
+    check_within_a_year(
+        now.date(),
+        opened_at.date(),
+        f"报修时间 {shown} 早于一年前（今天是 {{day}}）：请检查年份；补录旧的登记本请用 workorder import",
+    )
     return WorkOrderRecord(
         kind,
         category,
