@@ -875,7 +875,7 @@ def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, wo
     unknown = desk("renovation", "agreement", "ZX2026-9")
     assert (unknown.exit_code, unknown.stderr.strip()) == (
         6,
-        "错误：没有编号为 ZX2026-0009 的装修登记：请用 recordkit renovation list 查看",
+        "错误：没有编号为 ZX2026-9 的装修登记：请用 recordkit renovation list 查看",
     )
 
 
@@ -944,6 +944,27 @@ def test_a_blank_renovation_or_pass_number_is_refused_as_a_blank_argument(
     refused = desk("renovation", *args)
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (2, "", f"错误：{message}")
     assert _journal_size(desk) == before and _generated(workspace) == files
+
+
+def test_a_number_not_found_is_named_as_typed(desk: Any, workspace: Workspace) -> None:
+    """``renovation pay GD2026-1`` (a work order's number) said 没有编号为 GD2026-0001 的装修登记, the number reshaped
+    to a registration's width; a pass's number likewise: a number not found is named as typed (trimmed), exit 6."""
+    _register(desk)
+    before = _journal_size(desk)
+    for typed, named in (("GD2026-1", "GD2026-1"), (" zx2026-9 ", "zx2026-9")):
+        for args in (("pay", typed), ("agreement", typed), ("inspect", typed, "--result", "合格")):
+            result = desk("renovation", *args)
+            assert (result.exit_code, result.stdout, result.stderr.strip()) == (
+                6,
+                "",
+                f"错误：没有编号为 {named} 的装修登记：请用 recordkit renovation list 查看",
+            ), args
+    cancelled = desk("renovation", "pass", "ZX2026-1", "--cancel", " ZX2026-1-9", "--reason", "工人离场")
+    assert (cancelled.exit_code, cancelled.stderr.strip()) == (
+        6,
+        "错误：装修登记 ZX2026-0001 没有编号为 ZX2026-1-9 的出入证",
+    )
+    assert _journal_size(desk) == before
 
 
 def test_an_agreement_dated_outside_the_office_years_is_refused(desk: Any, workspace: Workspace) -> None:

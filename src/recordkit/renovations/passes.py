@@ -148,6 +148,8 @@ def _change_passes_in(
     to_cancel = [pass_number(text) for text in cancel]
     to_reissue = [pass_number(text) for text in reissue]
     named = to_cancel + to_reissue
+    # A pass not found is named as the clerk typed it, never reshaped (ZX2026-1-9, not ZX2026-0001-09).
+    as_typed = dict(zip(named, (text.strip() for text in (*cancel, *reissue)), strict=True))
     if len(set(named)) != len(named):
         twice = next(n for n in named if named.count(n) > 1)
         raise ValidationError(f"出入证 {twice} 写了两次：每张证只能注销或补发一次")
@@ -166,7 +168,7 @@ def _change_passes_in(
     for wanted in named:
         found = by_number.get(wanted)
         if found is None:
-            raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {wanted} 的出入证")
+            raise NotFoundError(f"装修登记 {renovation.number} 没有编号为 {as_typed[wanted]} 的出入证")
         if found.status != "valid":
             raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
     # One valid pass per person: the new workers against the passes this command reissues, and

@@ -385,11 +385,10 @@ def _row_named(conn: Connection, wanted: str) -> Any:
 
 def find_renovation_row(conn: Connection, number: str) -> Any:
     """The registration ``number`` names as a clerk types it (``zx2026-1``: ``renovation_number``);
-    ``NotFoundError`` when there is none."""
-    wanted = renovation_number(number)
-    row = _row_named(conn, wanted)
+    ``NotFoundError`` when there is none, naming the number as typed (never reshaped to a registration's width)."""
+    row = _row_named(conn, renovation_number(number))
     if row is None:
-        raise NotFoundError(f"没有编号为 {wanted} 的装修登记：请用 recordkit renovation list 查看")
+        raise NotFoundError(f"没有编号为 {number.strip()} 的装修登记：请用 recordkit renovation list 查看")
     return row
 
 

@@ -894,11 +894,12 @@ def _row_named(conn: Connection, wanted: str) -> Any:
 
 
 def _find_row(conn: Connection, number: str) -> Any:
-    """The order ``number`` names as a clerk types it (``gd2026-1``: ``core.numbering``); ``NotFoundError`` when none."""
-    wanted = stored_form(number, NUMBER_WIDTH)
-    row = _row_named(conn, wanted)
+    """The order ``number`` names as a clerk types it (``gd2026-1``: ``core.numbering``); ``NotFoundError`` when none,
+    naming the number as typed: reshaped (``SJ2026-000006`` for a receipt's ``SJ2026-6``) it is no text the clerk
+    wrote."""
+    row = _row_named(conn, stored_form(number, NUMBER_WIDTH))
     if row is None:
-        raise NotFoundError(f"没有编号为 {wanted} 的工单：请用 recordkit workorder list 查看")
+        raise NotFoundError(f"没有编号为 {number.strip()} 的工单：请用 recordkit workorder list 查看")
     return row
 
 
