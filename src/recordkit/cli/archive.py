@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank_number, state
+from recordkit.cli._app import (
+    WIDE_HELP,
+    console,
+    new_table,
+    print_json,
+    progress_bar,
+    refuse_blank,
+    refuse_blank_number,
+    state,
+)
 from recordkit.cli._options import estate_unit
 
 if TYPE_CHECKING:
@@ -130,6 +139,7 @@ def archive_list(
 
     例：recordkit archive list --unit 3-2-1201
     """
+    refuse_blank(("--category", category), ("--unit", unit))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import list_items
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, state
 from recordkit.cli._options import estate_unit
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -34,6 +34,7 @@ def docs_list(
 
     例：recordkit docs list --kind 通知 --limit 20
     """
+    refuse_blank(("--kind", kind), ("--unit", unit))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import format_stamp
     from recordkit.core.unitcodes import parse_unit_code

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -591,6 +591,7 @@ def fees_arrears(
     from recordkit.core.money import format_yuan
     from recordkit.owners.contacts import co_owner_names, owners_of_record
 
+    refuse_blank(("--as-of", as_of), ("--building", building))
     years = state(ctx).workspace().settings.receipt.years
     rows = list_arrears(
         state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building), years=years

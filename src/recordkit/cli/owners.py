@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
 from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
@@ -106,6 +106,7 @@ def owners_list(
     from recordkit.owners.contacts import co_owners_by_unit, owners_of_record
     from recordkit.owners.roster import list_units, record_private_view
 
+    refuse_blank(("--building", building))
     app_state = state(ctx)
     views = list_units(app_state.ledger(), building=estate_building(ctx, building))
     if show_private:
@@ -275,6 +276,7 @@ def contact_list(
 
     例：recordkit owners contact list --relation 租户
     """
+    refuse_blank(("--unit", unit), ("--relation", relation))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.owners.contacts import list_contacts
     from recordkit.owners.roster import record_private_view

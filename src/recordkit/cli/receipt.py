@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank_number, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, refuse_blank_number, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -128,6 +128,7 @@ def receipt_list(
 
     例：recordkit receipt list --date 2026-11-23 --json
     """
+    refuse_blank(("--date", date), ("--unit", unit))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.billing.receipts import list_receipts
     from recordkit.core.money import format_yuan

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank_number, state
+from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, refuse_blank_number, state
 from recordkit.cli._options import (
     AGAIN_HELP,
     DATE_HELP,
@@ -319,6 +319,7 @@ def renovation_list(
     from recordkit.core.money import format_yuan
     from recordkit.renovations.records import list_renovations
 
+    refuse_blank(("--status", status))
     rows = list_renovations(state(ctx).ledger(), status)
     if as_json:
         print_json([row.to_dict() for row in rows])
