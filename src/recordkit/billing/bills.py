@@ -464,20 +464,18 @@ def bill_month(
 ) -> BillingSummary:
     """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
 
-    Idempotent: bills already there are left alone and a second run creates nothing.
-    Bills the current rules would make differently are counted in ``differing``; with
-    ``rebill`` they are changed (each change journalled), a bill no rule makes any more
-    is removed (kept at 0 only while a voided payment's record still points at it), and
-    money paid beyond a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
-    this run, oldest payment first.  One-off items are billed only when named with
-    ``item_name`` and ``unit_texts``.  Raises ``NotFoundError`` for an unknown item or
-    unit, ``ValidationError`` for ``item_name`` without a rate in ``month`` or not billing one of the
-    units named (unless ``rebill``), ``UsageError`` for a one-off item without units, for ``deposit_item`` (the renovation
-    deposit, billed by a renovation's registration only: a bill of it made here would be no
-    renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made
-    ahead fall due only on the 1st of their month); ``ValidationError`` for a month more than
-    ``MAX_ADVANCE_MONTHS`` after ``today``'s (with ``advance``: a year typed wrong) or outside ``years`` (the books' years, ``[receipt] first_year``–``last_year``: 2100-01 is a year typed wrong, with or without ``advance``).
-    """
+    Idempotent: bills already there are left alone and a second run creates nothing. Bills the current rules would make
+    differently are counted in ``differing``; with ``rebill`` they are changed (each change journalled), a bill no rule
+    makes any more is removed (kept at 0 only while a voided payment's record still points at it), and money paid beyond
+    a lowered or removed bill goes back to the payer's prepayment.  Prepayment (预收) pays the bills made or raised in
+    this run, oldest payment first.  One-off items are billed only when named with ``item_name`` and ``unit_texts``.
+    Raises ``NotFoundError`` for an unknown item or unit, ``ValidationError`` for ``item_name`` without a rate in
+    ``month`` or not billing one of the units named (unless ``rebill``), ``UsageError`` for a one-off item without
+    units, for ``deposit_item`` (the renovation deposit, billed by a renovation's registration only: a bill of it made
+    here would be no renovation's, owed as a fee) or for a month after ``today``'s without ``advance`` (bills made ahead
+    fall due only on the 1st of their month); ``ValidationError`` for a month more than ``MAX_ADVANCE_MONTHS`` after
+    ``today``'s (with ``advance``: a year typed wrong) or outside ``years`` (the books' years,
+    ``[receipt] first_year``–``last_year``: 2100-01 is a year typed wrong, with or without ``advance``)."""
 
     month = check_business_month(parse_month(month_text), "出账月份", years)
     current = Month.of(today or dt.date.today())

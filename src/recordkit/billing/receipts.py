@@ -444,16 +444,15 @@ def issue_payments(
 ) -> list[ReceiptView]:
     """Record payments and issue their receipts inside the caller's ``Ledger.write()``.
 
-    Numbers continue the year's sequence (read under the write lock, so they are gap-free
-    across clerks).  Raises ``NotFoundError`` for an unknown unit, ``UsageError`` for a
-    unit without an owner when no payer is named and ``ValidationError`` for a payment dated
-    after ``today``, or dated or paying months (``months``) outside ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError`` for a
-    payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its
-    reason), for a ``reason`` of punctuation alone or on more than one line (``reason_problem``) and the counter's guards of ``check_at_counter``.  A receipt is numbered in the year
-    of ``today``, the day it is issued.  Nothing is written when any request fails.  With
-    ``record=False`` nothing is written at all: the receipts as they would be issued now, read in
-    any transaction (their paper is filled from them before the write lock is taken).
-    """
+    Numbers continue the year's sequence (read under the write lock, so they are gap-free across clerks).  Raises
+    ``NotFoundError`` for an unknown unit, ``UsageError`` for a unit without an owner when no payer is named and
+    ``ValidationError`` for a payment dated after ``today``, or dated or paying months (``months``) outside
+    ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError``
+    for a payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its reason), for a
+    ``reason`` of punctuation alone or on more than one line (``reason_problem``) and the counter's guards of
+    ``check_at_counter``.  A receipt is numbered in the year of ``today``, the day it is issued.  Nothing is written when any request fails.
+    With ``record=False`` nothing is written at all: the receipts as they would be issued now, read in any transaction
+    (their paper is filled from them before the write lock is taken)."""
 
     if not requests:
         return []

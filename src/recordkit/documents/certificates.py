@@ -229,20 +229,17 @@ def make_certificate(
 ) -> Certificate:
     """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
 
-    Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit,
-    ``ConflictError`` for a unit with no owner, a 缴费证明 while the unit is in arrears
-    (saying how much; as of the later of ``today``, the printed date, and ``now``, the real day
-    this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
-    storeroom) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without
-    ``despite_arrears``, the reason it is let out anyway, which its journal entry keeps with the sum
-    owed; and ``ValidationError`` for an exit pass without items, valid until a past day or more
-    than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a control or invisible
-    character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a blank
-    ``purpose``, a ``purpose`` or ``despite_arrears`` of punctuation alone or on more than one line
-    (``reason_problem``), a 居住证明 dated before the unit's move-in, or dated after ``now`` or outside the
-    office's years (``[receipt] first_year``–``last_year``: the date gives the number its year).  Nothing is written then.
-    With ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing).
-    """
+    Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
+    no owner, a 缴费证明 while the unit is in arrears (saying how much; as of the later of ``today``, the printed date, and
+    ``now``, the real day this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
+    storeroom) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
+    reason it is let out anyway, which its journal entry keeps with the sum owed; and ``ValidationError`` for an exit
+    pass without items, valid until a past day or more than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a
+    control or invisible character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a
+    blank ``purpose``, a ``purpose`` or ``despite_arrears`` of punctuation alone or on more than one line
+    (``reason_problem``), a 居住证明 dated before the unit's move-in, or dated after ``now`` or outside the office's years
+    (``[receipt] first_year``–``last_year``: the date gives the number its year).  Nothing is written then. With
+    ``pdf``, a PDF copy too (``pdf_problem`` says why not when LibreOffice is missing)."""
 
     kind = _check_kind(kind)
     # The date gives the number its year: one outside the office's years is a typo (9999 would print

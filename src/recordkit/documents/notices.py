@@ -197,11 +197,9 @@ def _on_24_hour_clock(hour: int, before: str) -> int:
 def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
     """The first date or date-and-time written inside a template value, or None when there is none.
 
-    Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text
-    (``2026-12-05 08:00``, ``12月5日8:00至18:00`` the next 12月5日 (``core.dates.next_month_day``), ``2026年12月5日``, ``当日18:00``
-    meaning the day ``base``, ``下午6:00`` 18:00), so it never raises and only serves to check dates run
-    forwards.
-    """
+    Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text (``2026-12-05 08:00``,
+    ``12月5日8:00至18:00`` the next 12月5日 (``core.dates.next_month_day``), ``2026年12月5日``, ``当日18:00`` meaning the day
+    ``base``, ``下午6:00`` 18:00), so it never raises and only serves to check dates run forwards."""
     folded = unicodedata.normalize("NFKC", text).strip()
     candidates: list[tuple[int, dt.date, int]] = []  # (where it starts, the day, where it ends)
     found = find_date(folded)
@@ -251,9 +249,9 @@ TIMES_BEFORE_DAYS = 30
 
 def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]], day: dt.date) -> None:
     """``ValidationError`` when a time the clerk wrote in ``values`` (停水时间, 恢复时间, 整改期限 …: the variables
-    of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the notice's
-    ``day`` or more than a year after it: ``1990-12-08 08:00`` or ``2099-12-08`` is a year typed wrong,
-    that ``check_order`` lets through when both ends have it."""
+    of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the
+    notice's ``day`` or more than a year after it: ``1990-12-08 08:00`` or ``2099-12-08`` is a year typed wrong, that
+    ``check_order`` lets through when both ends have it."""
     earliest, latest = day - dt.timedelta(days=TIMES_BEFORE_DAYS), years_after(day)
     for name in dict.fromkeys(name for pair in pairs for name in pair):
         if name not in values:
@@ -355,8 +353,8 @@ def select_recipients(
     today: dt.date | None = None,
 ) -> list[Recipient]:
     """The units a notice goes to: one unit (any status), or the occupied (已入住) units of a
-    building or of the estate but parking spaces and storerooms, in natural order; addressed as ``to`` says (``ADDRESSEES``), a
-    unit's tenants being those whose tenancy has not ended by ``today``.
+    building or of the estate but parking spaces and storerooms, in natural order; addressed as ``to`` says
+    (``ADDRESSEES``), a unit's tenants being those whose tenancy has not ended by ``today``.
 
     ``UsageError`` unless exactly one of the three is given, or for an unknown ``to``;
     ``NotFoundError`` for an unknown unit or a building with no occupied unit.

@@ -295,10 +295,10 @@ LONGEST_LEASE_YEARS = 20
 
 
 def lease_problem(start: dt.date | None, end: dt.date | None, today: dt.date | None = None) -> str | None:
-    """Why a contact's 起租日期–到期日期 cannot be a lease, or ``None``: the end before the start, or a lease
-    of more than ``LONGEST_LEASE_YEARS`` (an end without a start: counted from ``today``, default this
-    computer's day), or a start more than a year after ``today``.  A longer one is a year typed wrong (2199 for 2029): the tenant would count as current
-    until then."""
+    """Why a contact's 起租日期–到期日期 cannot be a lease, or ``None``: the end before the start, a lease of more
+    than ``LONGEST_LEASE_YEARS`` (an end without a start: counted from ``today``, default this computer's day) — a
+    year typed wrong, 2199 for 2029: the tenant would count as current until then —, or a start more than a year
+    after ``today``."""
     if start and end and end < start:
         return f"到期日期 {end} 早于起租日期 {start}"
     law = "租赁期限不得超过二十年（民法典第七百零五条），请检查年份"

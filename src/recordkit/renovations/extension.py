@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str) -> Renovation:
     """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason).
 
-    ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day not after the current end or more than three years after the
-    start; ``ConflictError`` once the renovation has passed its inspection or been refunded.  Passes already
-    issued keep their own end: a worker who goes on working gets a new one (``renovation pass --reissue``).
-    """
+    ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day
+    not after the current end or more than three years after the start; ``ConflictError`` once the renovation has passed
+    its inspection or been refunded.  Passes already issued keep their own end: a worker who goes on working gets a new
+    one (``renovation pass --reissue``)."""
 
     reason = reason.strip()
     if not reason:

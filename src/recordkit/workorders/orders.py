@@ -866,11 +866,10 @@ def add(
     ``years`` is the window its time must lie in, the same as money's (``[receipt] first_year`` and
     ``last_year``); later steps (dispatch, completion, visit) lie between it and now.
 
-    ``ValidationError`` for a bad type, category, phone, time (or one in the future), an
-    empty description, a description or place of punctuation alone (``says_something``), a reporter's name
-    without a letter, or a place or name longer than the ledger keeps; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a
-    unit the ledger does not hold.  Nothing is written then.
-    """
+    ``ValidationError`` for a bad type, category, phone, time (or one in the future), an empty description, a
+    description or place of punctuation alone (``says_something``), a reporter's name without a letter, or a place or
+    name longer than the ledger keeps; ``UsageError`` with neither unit nor place; ``NotFoundError`` for a unit the
+    ledger does not hold.  Nothing is written then."""
     record = _record_from_request(request, now or now_minute(), years)
     with ledger.write() as conn:
         if record.unit is not None and not known_units(conn, [record.unit]):
