@@ -56,9 +56,12 @@ def is_organisation(name: str) -> bool:
 
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
     """Why ``name`` — an owner's, a co-owner's, a family member's or a tenant's, at the counter or on a roster — is not
-    one person's name, or None: ``two`` for two Chinese names with a blank between (张三 李四, or 张 三), ``note`` for a
-    note in brackets after it (钱八（租户：周九）, 李四(已故)), each in the words of where it was written.  Every notice
-    would print it so.  An organisation's name is left as it is written."""
+    one person's name, or None: what ``name_problem`` says of any name (a control character, too long, no letter),
+    else ``two`` for two Chinese names with a blank between (张三 李四, or 张 三), ``note`` for a note in brackets after
+    it (钱八（租户：周九）, 李四(已故)), each in the words of where it was written.  Every notice would print it so.  An
+    organisation's name is left as it is written but for ``name_problem``."""
+    if (problem := name_problem(name)) is not None:
+        return problem
     folded = unicodedata.normalize("NFKC", name)
     if is_organisation(folded):
         return None
@@ -336,7 +339,7 @@ def add_contact(
     if not name:
         raise ValidationError("联系人姓名不能为空")
     # As the roster's contacts and owners: notices print the name.
-    reason = name_problem(name) or one_person_problem(
+    reason = one_person_problem(
         name,
         two="两位联系人请分两次登记，一个人的姓名请去掉空格",
         note="姓名里不能带括号里的备注：请只写姓名，关系用 --relation 写明",

@@ -30,7 +30,6 @@ from recordkit.core.personal import (
     is_placeholder_phone,
     mask_id_number,
     mask_phone,
-    name_problem,
     validate_id_number,
     validate_phone,
 )
@@ -242,24 +241,12 @@ def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | 
     raise ValueError(f"“{value}” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）")
 
 
-def owner_name_problem(name: str) -> str | None:
-    """Why one name of an owner or co-owner cell (after ``split_owner_names``) is not one person's name, in
-    Chinese, or None (``contacts.one_person_problem``)."""
-    return one_person_problem(
-        name,
-        two="两位业主请用“、”分开，一个人的姓名请去掉空格",
-        note="姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add",
-    )
-
-
-def _contact_name_problem(name: str, two: str, note: str) -> str | None:
-    """Why a family or tenant name of a roster is refused (``name_problem``, ``one_person_problem``), or None."""
-    return name_problem(name) or one_person_problem(name, two=two, note=note)
-
-
 def _person_problem(names: Iterable[str]) -> str | None:
-    """The first reason (``name_problem``, ``owner_name_problem``) one of an owner cell's names is refused."""
-    return next((reason for name in names if (reason := name_problem(name) or owner_name_problem(name))), None)
+    """The first reason one of an owner or co-owner cell's names (after ``split_owner_names``) is not one person's
+    name (``contacts.one_person_problem``), in the owners' words; None when each is."""
+    two = "两位业主请用“、”分开，一个人的姓名请去掉空格"
+    note = "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
+    return next(filter(None, (one_person_problem(name, two=two, note=note) for name in names)), None)
 
 
 def split_owner_names(text: str) -> list[str]:
@@ -470,7 +457,7 @@ class _RowReader:
                 f"一行只写一位{relation}，一个人的姓名请去掉空格",
                 "姓名里不能带括号里的备注：请只写姓名，关系写在“关系”列",
             )
-            if (reason := _contact_name_problem(name, two, note)) is not None:
+            if (reason := one_person_problem(name, two=two, note=note)) is not None:
                 bad("owner", reason)
         if name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
             bad("owner", reason)
@@ -683,7 +670,7 @@ class _RowReader:
             # 联系电话 is the first owner's, and the lease both's.
             tenants = _once_each(split_owner_names(_text(cells["tenant"])))  # 赵磊、赵磊 is one tenant
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
-            if (reason := next(filter(None, (_contact_name_problem(t, two, note) for t in tenants)), None)) is not None:
+            if reason := next(filter(None, (one_person_problem(t, two=two, note=note) for t in tenants)), None):
                 bad("tenant", reason)
             contacts = tuple(
                 ContactRecord(tenant, TENANT, tenant_phone if i == 0 else None, start, end)
