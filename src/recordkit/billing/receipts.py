@@ -450,9 +450,9 @@ def issue_payments(
     ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError``
     for a payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its reason), for a
     ``reason`` of punctuation alone or on more than one line (``reason_problem``) and the counter's guards of
-    ``check_at_counter``.  A receipt is numbered in the year of ``today``, the day it is issued.  Nothing is written when any request fails.
-    With ``record=False`` nothing is written at all: the receipts as they would be issued now, read in any transaction
-    (their paper is filled from them before the write lock is taken)."""
+    ``check_at_counter``.  A receipt is numbered in the year of ``today``, the day it is issued.  Nothing is written
+    when any request fails.  With ``record=False`` nothing is written at all: the receipts as they would be issued
+    now, read in any transaction (their paper is filled from them before the write lock is taken)."""
 
     if not requests:
         return []

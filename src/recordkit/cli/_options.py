@@ -93,6 +93,6 @@ def fees_ledger(ctx: typer.Context) -> Ledger:
 
 
 def on_terminal() -> bool:
-    """Whether a clerk is at a terminal to answer a question (``typer.confirm``); a script or a scheduled
-    task is not, and is refused instead."""
+    """Whether a clerk is at a terminal to answer a question (``init``'s, a large prepayment's); a script or a
+    scheduled task is not: it is refused, or goes on with what it was given."""
     return sys.stdin.isatty()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
+
+from recordkit.cli._options import on_terminal
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -35,7 +36,7 @@ def init_command(
     from recordkit.core.workspace import init_workspace, open_workspace, setup_logging
     from recordkit.ledger.db import open_workspace_ledger
 
-    if sys.stdin.isatty():
+    if on_terminal():
         if estate is None:
             estate = typer.prompt("小区名称（印在文书上）", default="示例小区")
         if address is None:

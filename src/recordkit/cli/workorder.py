@@ -46,8 +46,7 @@ def _as_of(ctx: typer.Context, text: str | None) -> dt.datetime | None:
 
     if not text:
         return None
-    receipt = state(ctx).workspace().settings.receipt
-    return moment_asked(text, years=(receipt.first_year, receipt.last_year))
+    return moment_asked(text, years=state(ctx).workspace().settings.receipt.years)
 
 
 _AS_OF_HELP = (
@@ -96,7 +95,7 @@ def workorder_add(
         settings,
         app_state.operator_name,
         OrderRequest(kind, category, desc, unit, place, reported_by, phone, at),
-        years=(everything.receipt.first_year, everything.receipt.last_year),
+        years=everything.receipt.years,
     )
     typer.echo(
         f"已登记工单 {order.number}：{order.type} · {order.category}，{order.where}，"
@@ -356,7 +355,7 @@ def workorder_import(
             app_state.operator_name,
             file,
             progress=advance,
-            years=(everything.receipt.first_year, everything.receipt.last_year),
+            years=everything.receipt.years,
             phases=everything.office.phase_table(),
             skip_known=skip_known,
         )

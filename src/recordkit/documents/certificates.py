@@ -244,7 +244,7 @@ def make_certificate(
     kind = _check_kind(kind)
     # The date gives the number its year: one outside the office's years is a typo (9999 would print
     # JZ9999-0001), refused as a receipt's date is.
-    years = workspace.settings.receipt.first_year, workspace.settings.receipt.last_year
+    years = workspace.settings.receipt.years
     today = check_business_day(today or dt.date.today(), "开具日期", years)
     # A paper dated ahead would take a number of that day's year now (JZ2027-0001 in December).
     check_not_future(today, "开具日期", "不能预先开具以后日期的证明或出门条，到那天再开", now)

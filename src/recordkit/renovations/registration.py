@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from recordkit.billing.receipts import ReceiptView
-    from recordkit.core.config import ReceiptSettings, RenovationSettings, Settings
+    from recordkit.core.config import ReceiptSettings, RenovationSettings
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
@@ -472,11 +472,6 @@ def _registration_paper(workspace: Workspace, renovation: Renovation) -> Documen
     )
 
 
-def _years(settings: Settings) -> tuple[int, int]:
-    """The office's years (``[receipt] first_year``–``last_year``): a dated paper outside them is a typo."""
-    return settings.receipt.first_year, settings.receipt.last_year
-
-
 def register_and_print(
     workspace: Workspace,
     ledger: Ledger,
@@ -494,7 +489,7 @@ def register_and_print(
         ledger,
         REGISTRATION_TEMPLATE,
         lambda conn: _register_in(
-            conn, settings.renovation, operator, request, settings.fees.rounding, today, now, _years(settings)
+            conn, settings.renovation, operator, request, settings.fees.rounding, today, now, settings.receipt.years
         ),
         lambda _conn, renovation: _registration_paper(workspace, renovation),
         operator=operator,
@@ -511,7 +506,7 @@ def write_agreement(
     for a ``today`` outside the office's years or more than a year after this computer's day."""
 
     if today is not None:  # signed before the registration or not, never in another century
-        check_business_day(today, "签订日期", _years(workspace.settings))
+        check_business_day(today, "签订日期", workspace.settings.receipt.years)
         # Nor decades ahead (2099 for 2026): as a notice's date (``documents.notices.notice_day``).
         check_within_a_year(
             today, dt.date.today(), "签订日期最迟为今天后一年（今天 {since}，最迟 {latest}）：{day} 请检查年份"
