@@ -152,9 +152,9 @@ def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
         kinds = {view.code.kind for view in list_units(ledger)}
     ctx.report.counts += [
         ("二期、商铺、车位", summary.units_created),
-        ("  其中类型", len(kinds)),
-        ("  共有人", summary.co_owners),
-        ("  联系人（家属、租户）", summary.contacts),
+        ("房屋类型", len(kinds)),
+        ("共有人", summary.co_owners),
+        ("联系人（家属、租户）", summary.contacts),
     ]
     ctx.report.files.append(sheet)
 
