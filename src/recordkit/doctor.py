@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from recordkit.core.config import search_backend, signing_operator
-from recordkit.core.dates import office_zone
+from recordkit.core.dates import machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
@@ -396,16 +396,25 @@ def _hours(minutes: int) -> str:
 
 def check_clock(workspace: Workspace, now: dt.datetime | None = None) -> Check:
     """Whether this machine keeps the office's time.  The day written on receipts, documents, loans and reports is
-    this machine's date: a server kept in UTC (a cloud machine, a fresh install) dates the first hours of each office
-    day as the day before."""
+    the process's date: the command line moves itself onto the office's clock (``core.dates.adopt_office_clock``);
+    where it cannot (no zone data, no ``time.tzset``), a server kept in UTC (a cloud machine, a fresh install) dates
+    the first hours of each office day as the day before."""
     name = workspace.settings.office.time_zone
     moment = now or dt.datetime.now(dt.UTC)
     office = moment.astimezone(office_zone(name))
-    here = moment.astimezone()  # this machine's zone (TZ, /etc/localtime, Windows' setting)
-    office_offset, here_offset = office.utcoffset() or dt.timedelta(0), here.utcoffset() or dt.timedelta(0)
+    office_offset = office.utcoffset() or dt.timedelta(0)
+    here_offset = machine_offset(moment)  # this machine's zone (TZ, /etc/localtime, Windows' setting)
     shown = f"{name}（{_utc_offset(office_offset)}）"
     if office_offset == here_offset:
         return Check("时区", True, f"{shown}，现在是 {office:%Y-%m-%d %H:%M}", required=False)
+    if moment.astimezone().utcoffset() == office_offset:  # the command line went onto the office's clock
+        return Check(
+            "时区",
+            True,
+            f"这台电脑的时区是 {_utc_offset(here_offset)}，recordkit 按办公室的时区 {shown}记日期，"
+            f"现在是 {office:%Y-%m-%d %H:%M}",
+            required=False,
+        )
     gap = int(abs(office_offset - here_offset).total_seconds()) // 60
     side = "前一天" if office_offset > here_offset else "后一天"
     return Check(

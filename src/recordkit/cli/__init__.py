@@ -6,11 +6,12 @@ commands is named (``_app.COMMAND_MODULES``).  ``main`` is the console script.
 
 from __future__ import annotations
 
-from recordkit.cli._app import app
+from recordkit.cli._app import OFFICE_CLOCK, app
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: on the office's clock (``[office] time_zone``) whatever this machine's zone."""
+    OFFICE_CLOCK.adopt = True
     app(prog_name="recordkit")
 
 

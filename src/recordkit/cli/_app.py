@@ -325,6 +325,33 @@ READ_ONLY_COMMANDS = frozenset(
 
 
 @dataclass
+class OfficeClock:
+    """Whether a command moves its process onto the office's clock before it runs: the console script's
+    (``cli.main``) do; a test runner calling the app in its own process does not."""
+
+    adopt: bool = False
+
+    def adopt_for(self, workspace: Path | None) -> None:
+        """Put the process on the clock of the workspace the command will open (``[office] time_zone``), so that
+        "today" is the office's day from the first date a command takes.  Quietly nothing when there is no
+        workspace or its settings are wrong: the command says so itself when it opens it."""
+        if not self.adopt:
+            return
+        from recordkit.core.config import CONFIG_FILE_NAME, load_settings
+        from recordkit.core.dates import adopt_office_clock
+        from recordkit.core.workspace import find_root
+
+        try:
+            root = find_root(workspace, os.environ, Path.cwd())
+            adopt_office_clock(load_settings(root / CONFIG_FILE_NAME, os.environ).office.time_zone)
+        except (RecordkitError, OSError):
+            return
+
+
+OFFICE_CLOCK = OfficeClock()
+
+
+@dataclass
 class AppState:
     """What the root options say; the workspace and ledger are opened on first use."""
 
@@ -571,4 +598,5 @@ def root(
     """Root options, shared by every command (the help text is the app's)."""
     app_state = state(ctx)
     app_state.workspace_path, app_state.operator = workspace, operator
+    OFFICE_CLOCK.adopt_for(workspace)
     ctx.call_on_close(app_state.close)

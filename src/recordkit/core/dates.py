@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
+import time
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
@@ -19,12 +21,14 @@ from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
     "DateError",
+    "adopt_office_clock",
     "check_business_day",
     "check_business_month",
     "check_month_begun",
     "check_not_future",
     "check_within_a_year",
     "Month",
+    "machine_offset",
     "MonthRange",
     "chinese_date",
     "find_date",
@@ -476,6 +480,44 @@ def office_zone(name: str) -> zoneinfo.ZoneInfo:
         raise ConfigError(
             f"recordkit.toml 的 [office] time_zone “{name}”不是时区名称，应写成 Asia/Shanghai 这样的名称"
         ) from None
+
+
+#: This machine's own UTC offset, kept when ``adopt_office_clock`` moved the process onto the office's clock.
+_machine_offset: dt.timedelta | None = None
+
+
+def adopt_office_clock(zone: str) -> bool:
+    """Put this process on the office's clock (``[office] time_zone``): "today" and every local time it takes
+    are then the office's, on a server kept in UTC too — whose date is otherwise the day before for the first
+    hours of each office day.  True when the process's clock is the office's afterwards; False where it cannot
+    be moved (no ``time.tzset``: Windows, whose PCs keep the office's time; a machine without the zone's data,
+    where the clock is put back as it was) — ``recordkit doctor`` then says what to set."""
+    global _machine_offset
+    office_offset = dt.datetime.now(office_zone(zone)).utcoffset()
+    here = dt.datetime.now().astimezone().utcoffset()
+    if here == office_offset:
+        return True
+    if not hasattr(time, "tzset"):
+        return False
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    if dt.datetime.now().astimezone().utcoffset() == office_offset:
+        _machine_offset = here if _machine_offset is None else _machine_offset
+        return True
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+    return False
+
+
+def machine_offset(moment: dt.datetime) -> dt.timedelta:
+    """This machine's UTC offset at ``moment``, as its own settings give it (before ``adopt_office_clock``)."""
+    if _machine_offset is not None:
+        return _machine_offset
+    return moment.astimezone().utcoffset() or dt.timedelta(0)
 
 
 def office_time(stamp: str | dt.datetime, zone: str) -> dt.datetime:
