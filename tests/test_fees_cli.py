@@ -110,6 +110,17 @@ BAD_INPUT = [
         6,
         "错误：没有编号为 SJ2026-999999 的收据：请用 recordkit receipt list 查看已开的收据",
     ),
+    # A number not found is named as the clerk typed it (trimmed), not reshaped to SJ2026-000099: that is no text
+    # the clerk wrote, and read beside the typed one looks like another receipt.
+    *(
+        (
+            (*command, typed, *extra),
+            6,
+            f"错误：没有编号为 {typed.strip()} 的收据：请用 recordkit receipt list 查看已开的收据",
+        )
+        for command, extra in ((("receipt", "void"), ("--reason", "开错")), (("receipt", "reprint"), ()))
+        for typed in ("SJ2026-99", " sj2026-0099 ", "ＳＪ２０２６－９９")
+    ),
     # A script's variable left unset: refused as a blank argument is, not as a receipt number written wrong.
     (("receipt", "void", "", "--reason", "开错"), 2, "错误：收据编号是空的：请写明收据编号，例如 SJ2026-000123"),
     (("receipt", "reprint", " "), 2, "错误：收据编号是空的：请写明收据编号，例如 SJ2026-000123"),
@@ -494,7 +505,7 @@ def test_a_receipt_number_said_aloud_finds_the_receipt(cashier: Any) -> None:
     missing = cashier("receipt", "void", "SJ2026-99", "--reason", "金额开错")
     assert (missing.exit_code, missing.stderr.strip()) == (
         6,
-        "错误：没有编号为 SJ2026-000099 的收据：请用 recordkit receipt list 查看已开的收据",
+        "错误：没有编号为 SJ2026-99 的收据：请用 recordkit receipt list 查看已开的收据",
     )
     for typed in ("SJ6", "XF2026-6", "2026-6", "SJ2026-6A"):
         refused = cashier("receipt", "reprint", typed)

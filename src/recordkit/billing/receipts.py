@@ -672,7 +672,9 @@ def _split_period(period: str) -> tuple[str, str]:
 
 def _find(conn: Connection, number: str, settings: ReceiptSettings | None = None) -> Any:
     """The receipt ``number`` names: as written (a number of an earlier pattern too), else as
-    ``parse_receipt_number`` reads it under ``settings`` (default: the default numbering)."""
+    ``parse_receipt_number`` reads it under ``settings`` (default: the default numbering).  ``NotFoundError`` when
+    none, naming the number as typed (trimmed), as ``core.numbering``'s readers do: reshaped (``SJ2026-000099`` for
+    ``SJ2026-99``) it is no text the clerk wrote."""
     typed = fold_number(number)
     row = conn.execute(_receipt_query().where(receipts.c.number == typed)).first()
     if row is not None:
@@ -680,7 +682,7 @@ def _find(conn: Connection, number: str, settings: ReceiptSettings | None = None
     wanted = parse_receipt_number(number, settings or ReceiptSettings())
     row = conn.execute(_receipt_query().where(receipts.c.number == wanted)).first() if wanted != typed else None
     if row is None:
-        raise NotFoundError(f"没有编号为 {wanted} 的收据：请用 recordkit receipt list 查看已开的收据")
+        raise NotFoundError(f"没有编号为 {number.strip()} 的收据：请用 recordkit receipt list 查看已开的收据")
     return row
 
 
