@@ -517,6 +517,28 @@ def test_a_moment_or_month_still_to_come_is_refused_not_listed_as_fact(estate: W
     assert run_cli("workorder", "list", "--month", today.strftime("%Y-%m")).exit_code == 0
 
 
+def test_an_as_of_moment_before_the_month_listed_is_refused_not_listed_as_none(estate: Workspace, run_cli: Any) -> None:
+    """``workorder list --month 2026-11 --as-of 2026-10-31`` said 工单 0 张, exit 0, though November has orders: at the
+    end of October none of them existed, so the answer read as a fact was no answer.  A moment before the month's first
+    day is refused (exit 2) naming both, nothing listed; a moment inside the month still lists what existed by then."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-11-03 09:15").exit_code == 0
+    assert run_cli(*add, "--at", "2026-11-20 09:15").exit_code == 0
+    for as_of, shown in (("2026-10-31", "2026-10-31 当天结束"), ("2026-10-31 23:59", "2026-10-31 23:59")):
+        for extra in ((), ("--json",), ("--overdue", "--open")):
+            refused = run_cli("workorder", "list", "--month", "2026-11", "--as-of", as_of, *extra)
+            assert (refused.exit_code, refused.stdout, refused.stderr) == (
+                2,
+                "",
+                f"错误：--as-of {shown} 早于 --month 2026-11 的第一天（2026-11-01）：那时这个月还没有工单；"
+                "请写 2026-11-01 以后的时刻，或不加 --as-of\n",
+            ), (as_of, extra)
+    inside = json.loads(run_cli("workorder", "list", "--month", "2026-11", "--as-of", "2026-11-10", "--json").stdout)
+    assert [order["number"] for order in inside] == ["GD2026-000001"]
+    at_first_minute = run_cli("workorder", "list", "--month", "2026-11", "--as-of", "2026-11-01 00:00", "--json")
+    assert (at_first_minute.exit_code, json.loads(at_first_minute.stdout)) == (0, [])
+
+
 def test_a_name_or_place_longer_than_the_ledger_keeps_is_refused_in_chinese(estate: Workspace, run_cli: Any) -> None:
     """A 报修人 or 派工对象 over 64 characters (a pasted paragraph), a 地点 over 128: SQLite kept it, PostgreSQL refused
     it as a database error (exit 7) — the same order, another answer by ledger.  Both refuse it in words (exit 5)."""

@@ -277,7 +277,7 @@ def workorder_list(
     refuse_blank(("--type", kind), ("--category", category), ("--unit", unit), ("--month", month), ("--as-of", as_of))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.core.dates import check_business_month, check_month_begun, parse_month
-    from recordkit.workorders.orders import OrderFilter, format_as_of, list_orders, now_minute
+    from recordkit.workorders.orders import OrderFilter, check_as_of_in_month, format_as_of, list_orders, now_minute
 
     asked = _as_of(ctx, as_of)
     moment = asked or now_minute()
@@ -287,6 +287,8 @@ def workorder_list(
     if month:
         listed_month = check_month_begun(parse_month(month), "列出 {current} 及以前月份的工单")
         check_business_month(listed_month, "工单月份", state(ctx).workspace().settings.receipt.years)
+        if asked is not None:  # before the month began none of its orders existed: 工单 0 张 would be no answer
+            check_as_of_in_month(listed_month, asked)
     wanted = OrderFilter(open_only, overdue, kind, category, unit, listed_month)
     app_state = state(ctx)
     # As of a moment (--as-of, or now), the orders reported after it are left out: they did not exist then; as of

@@ -793,6 +793,19 @@ def check_as_of_reported(order: WorkOrder, as_of: dt.datetime) -> dt.datetime:
     return as_of
 
 
+def check_as_of_in_month(month: Month, as_of: dt.datetime) -> dt.datetime:
+    """``as_of`` (``workorder list --month … --as-of …``) when it is not before ``month``'s first minute; else
+    ``UsageError`` naming both: none of the month's orders existed then, and 工单 0 张 would read as a fact."""
+    start, _ = month_bounds(month)
+    if as_of < start:
+        first = f"{start:%Y-%m-%d}"
+        raise UsageError(
+            f"--as-of {format_as_of(as_of)} 早于 --month {month} 的第一天（{first}）：那时这个月还没有工单；"
+            f"请写 {first} 以后的时刻，或不加 --as-of"
+        )
+    return as_of
+
+
 def _not_future(when: dt.datetime, now: dt.datetime, what: str, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
     # A minute's grace: the clerk's clock and the server's may differ a little.
     if when > now + dt.timedelta(minutes=1):
