@@ -965,6 +965,52 @@ def test_as_of_a_moment_each_order_is_listed_as_it_stood_then(estate: Workspace,
     ]
 
 
+def _reassigned_and_finished(run_cli: Any) -> None:
+    """GD2026-1 (门窗): dispatched to 刘师傅, passed on to 王师傅 and then 张师傅, finished and visited; GD2026-2 (水电):
+    dispatched to 刘师傅, passed on to 王师傅 on a day written alone (kept at that day's 00:00)."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101")
+    steps = [
+        (*add, "--category", "门窗", "--desc", "门锁坏", "--at", "2026-10-01 09:00"),
+        ("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-01 10:00"),
+        ("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-02 09:00"),
+        ("workorder", "assign", "GD2026-1", "--to", "张师傅", "--at", "2026-10-03 09:00"),
+        ("workorder", "close", "GD2026-1", "--result", "已换锁", "--at", "2026-10-03 15:00"),
+        ("workorder", "visit", "GD2026-1", "--satisfaction", "满意", "--at", "2026-10-05 09:00"),
+        (*add, "--category", "水电", "--desc", "漏水", "--at", "2026-10-10 09:00"),
+        ("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-10-10 10:00"),
+        ("workorder", "assign", "GD2026-2", "--to", "王师傅", "--at", "2026-10-11"),
+    ]
+    for step in steps:
+        done = run_cli(*step)
+        assert done.exit_code == 0, (step, done.output)
+
+
+def test_as_of_a_moment_the_worker_is_the_one_who_had_the_order_then(estate: Workspace, run_cli: Any) -> None:
+    """``workorder list --as-of`` named today's worker under 派工 for an order passed on after the moment:
+    the worker then, from the reassignments the journal keeps — a reassignment written as a day alone from that day's
+    start."""
+    _reassigned_and_finished(run_cli)
+
+    def workers(as_of: str) -> list[tuple[str, str]]:
+        table = run_cli("workorder", "list", "--wide", "--as-of", as_of)
+        assert table.exit_code == 0, table.output
+        rows = [[cell.strip() for cell in row.strip("│").split("│")] for row in lines(table) if row.startswith("│ GD")]
+        listed = json.loads(run_cli("workorder", "list", "--json", "--as-of", as_of).stdout)
+        assert [row[8] for row in rows] == [order["assignee"] or "—" for order in listed], as_of
+        return [(row[0], row[8]) for row in rows]
+
+    assert workers("2026-10-01 12:00") == [("GD2026-000001", "刘师傅")]
+    assert workers("2026-10-02 08:59") == [("GD2026-000001", "刘师傅")]
+    assert workers("2026-10-02 09:00") == [("GD2026-000001", "王师傅")]
+    assert workers("2026-10-10 09:30") == [("GD2026-000001", "张师傅"), ("GD2026-000002", "—")]
+    assert workers("2026-10-10") == [("GD2026-000001", "张师傅"), ("GD2026-000002", "刘师傅")]
+    assert workers("2026-10-11 00:00") == [("GD2026-000001", "张师傅"), ("GD2026-000002", "王师傅")]
+    assert workers(dt.date.today().isoformat()) == [("GD2026-000001", "张师傅"), ("GD2026-000002", "王师傅")]
+    # --open --as-of names the worker then too.
+    still_open = json.loads(run_cli("workorder", "list", "--open", "--json", "--as-of", "2026-10-02 12:00").stdout)
+    assert [(order["number"], order["assignee"]) for order in still_open] == [("GD2026-000001", "王师傅")]
+
+
 def test_add_refuses_a_report_time_more_than_a_year_ago(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
     """``workorder add … --at "2016-01-01 09:00"`` (2026 typed wrong) made GD2016-000001, exit 0.  The counter refuses
     a report time more than a year before now (exit 5, nothing written); the logbook import still back-fills older

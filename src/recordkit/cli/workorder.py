@@ -220,7 +220,7 @@ def workorder_show(
 
         record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
     if as_json:
-        print_json({**order.to_dict(moment, show_private), "dispatches": [vars(step) for step in handed]})
+        print_json({**order.to_dict(moment, show_private), "dispatches": [step.to_dict() for step in handed]})
         return
     order = order if show_private else order.masked()
     lines = [

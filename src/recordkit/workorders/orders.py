@@ -231,10 +231,12 @@ class WorkOrder:
     def is_repeat(self) -> bool:
         return self.repeat_of is not None
 
-    def as_it_stood(self, moment: dt.datetime) -> WorkOrder:
-        """The order as it stood at ``moment`` (``list --as-of``): the steps recorded after it — dispatch, completion,
-        visit — not done yet, its status the last step done by then.  (A reassignment after it leaves the current
-        worker: who had the order before is only in the journal.)"""
+    def as_it_stood(self, moment: dt.datetime, handed: Sequence[Dispatch] = ()) -> WorkOrder:
+        """The order as it stood at ``moment`` (``list|show --as-of``): the steps recorded after it — dispatch,
+        completion, visit — not done yet, its status the last step done by then, and its worker the one it was
+        last handed to by then among ``handed`` (``hand_overs``: the first dispatch and each reassignment the
+        journal keeps).  Without them — an order passed on before reassignments were journalled as such — a
+        reassignment after ``moment`` leaves the current worker."""
         undone: dict[str, Any] = {}
         if self.visited_at is not None and self.visited_at > moment:
             undone |= {"visited_at": None, "visited_day_only": False, "satisfaction": None, "visit_notes": None}
@@ -242,8 +244,13 @@ class WorkOrder:
             undone |= {"closed_at": None, "closed_day_only": False, "result": None}
         if self.assigned_at is not None and self.assigned_at > moment:
             undone |= {"assigned_at": None, "assigned_day_only": False, "assignee": None}
-        if self.handed_at is not None and self.handed_at > moment:
+        if self.handed_at is not None and self.handed_at > moment and self.assigned_at is not None:
             undone |= {"handed_at": None, "handed_day_only": False}
+            then = [step for step in handed if step.moment is not None and step.moment <= moment]
+            if self.assigned_at <= moment and then:
+                undone["assignee"] = then[-1].assignee
+                if then[-1].step == REASSIGNED:
+                    undone |= {"handed_at": then[-1].moment, "handed_day_only": then[-1].day_alone}
         if not undone:
             return self
         stood = dataclasses.replace(self, **undone)
@@ -1025,41 +1032,87 @@ def _last_hand_over(row: Any) -> tuple[dt.datetime, str]:
     return (row.handed_at, "handed_at") if row.handed_at is not None else (row.assigned_at, "assigned_at")
 
 
+#: What ``show`` calls the two kinds of hand-over.
+FIRST_DISPATCH = "首次派工"
+REASSIGNED = "改派"
+
+
 @dataclass(frozen=True)
 class Dispatch:
     """One hand-over of an order, as ``show`` lists it: its first dispatch (首次派工) or a reassignment (改派), its time
-    as it was written, and the worker it went to."""
+    as it was written, and the worker it went to; beside them the moment it is kept at (None when its journal entry
+    holds no readable time) and whether it was written as a day alone, for ``WorkOrder.as_it_stood``."""
 
     step: str
     at: str
     assignee: str
+    moment: dt.datetime | None = None
+    day_alone: bool = False
 
     def masked(self) -> Dispatch:
         """As ``WorkOrder.masked`` shows a worker's name: a phone or ID number written inside it masked."""
         return dataclasses.replace(self, assignee=mask_in_text(self.assignee))
 
+    def to_dict(self) -> dict[str, str]:
+        """As ``show --json`` gives it: ``step``, ``at`` as written, ``assignee``."""
+        return {"step": self.step, "at": self.at, "assignee": self.assignee}
 
-def dispatches(ledger: Ledger, order: WorkOrder) -> list[Dispatch]:
-    """Who the order was sent to first and when, then each reassignment (the journal's ``workorder.reassign``), oldest
-    first; empty for an order not dispatched.  The order keeps the current worker beside the first dispatch's time."""
+
+#: A reassignment as the journal keeps it: its ``before`` and ``after`` (``assignee``, ``reassigned_at`` as written).
+Reassignment = tuple[dict[str, Any], dict[str, Any]]
+
+
+def hand_overs(order: WorkOrder, reassignments: Sequence[Reassignment]) -> list[Dispatch]:
+    """Who the order was sent to first and when, then each of its ``reassignments`` (oldest first); empty for an order
+    not dispatched.  A reassignment's moment is its time as written, a day alone kept at the hand-over before it when
+    that was on the same day (``day_alone_moment``, as ``assign`` kept it).  The first worker is the first
+    reassignment's ``before``; an order passed on before reassignments were journalled as such (its dispatch time
+    moved then) has none, and its first worker is the current one."""
     if order.assigned_at is None or order.assignee is None:
         return []
-    with ledger.read() as conn:
-        passed_on = conn.execute(
-            sa.select(journal_rows.c.before, journal_rows.c.after)
+    first = reassignments[0][0].get("assignee", order.assignee) if reassignments else order.assignee
+    steps = [
+        Dispatch(FIRST_DISPATCH, order.shown_step("assigned_at"), first, order.assigned_at, order.assigned_day_only)
+    ]
+    last = order.assigned_at
+    for _, after in reassignments:
+        written = after.get("reassigned_at", "")
+        moment, day_alone = None, False
+        try:
+            when, timed = parse_when_written(written) if isinstance(written, str) and written else (None, True)
+        except ValueError:  # DateError is a ValueError too: an entry without a readable time moves nothing
+            when, timed = None, True
+        if when is not None:
+            moment, day_alone = (when, False) if timed else (day_alone_moment(when, last), True)
+            last = moment
+        steps.append(Dispatch(REASSIGNED, str(written or ""), str(after.get("assignee", "")), moment, day_alone))
+    return steps
+
+
+def _reassignments(conn: Connection, numbers: Sequence[str]) -> dict[str, list[Reassignment]]:
+    """The journal's reassignments (``workorder.reassign``) of the orders ``numbers``, oldest first, by number."""
+    found: dict[str, list[Reassignment]] = {}
+    for start in range(0, len(numbers), 500):
+        for key, before, after in conn.execute(
+            sa.select(journal_rows.c.entity_key, journal_rows.c.before, journal_rows.c.after)
             .where(
                 journal_rows.c.entity == "workorder",
-                journal_rows.c.entity_key == order.number,
+                journal_rows.c.entity_key.in_(numbers[start : start + 500]),
                 journal_rows.c.action == "workorder.reassign",
             )
             .order_by(journal_rows.c.id)
-        ).all()
-    changes = [(json.loads(before or "{}"), json.loads(after or "{}")) for before, after in passed_on]
-    first = changes[0][0].get("assignee", order.assignee) if changes else order.assignee
-    return [
-        Dispatch("首次派工", order.shown_step("assigned_at"), first),
-        *(Dispatch("改派", after.get("reassigned_at", ""), after.get("assignee", "")) for _, after in changes),
-    ]
+        ):
+            found.setdefault(key, []).append((json.loads(before or "{}"), json.loads(after or "{}")))
+    return found
+
+
+def dispatches(ledger: Ledger, order: WorkOrder) -> list[Dispatch]:
+    """``hand_overs`` of ``order`` from the journal.  The order keeps the current worker beside the first dispatch's
+    time."""
+    if order.assigned_at is None or order.assignee is None:
+        return []
+    with ledger.read() as conn:
+        return hand_overs(order, _reassignments(conn, [order.number]).get(order.number, []))
 
 
 def close(
@@ -1193,9 +1246,14 @@ def list_orders(
         orders = [_order(row) for row in conn.execute(query)]
         if not orders:
             refuse_unknown_unit(conn, code)
+        # The worker then of an order passed on since (``as_it_stood``): from the journal's reassignments.
+        passed_on = [o.number for o in orders if asked is not None and o.handed_at is not None and o.handed_at > asked]
+        reassigned = _reassignments(conn, passed_on) if passed_on else {}
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
-    return orders if asked is None else [order.as_it_stood(asked) for order in orders]
+    if asked is None:
+        return orders
+    return [order.as_it_stood(asked, hand_overs(order, reassigned.get(order.number, []))) for order in orders]
 
 
 # -- the month's figures (the monthly report's 工单 sheet) ----------------------------------------
