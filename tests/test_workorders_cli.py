@@ -985,8 +985,62 @@ def _reassigned_and_finished(run_cli: Any) -> None:
         assert done.exit_code == 0, (step, done.output)
 
 
+def test_show_as_of_a_moment_shows_the_order_as_it_stood_then(estate: Workspace, run_cli: Any) -> None:
+    """``workorder show GD2026-1 --as-of 2026-10-02 12:00`` said today's 已回访 and listed the reassignment, completion
+    and visit recorded after that moment, beside a 时限 judged then.  It shows the order as ``list --as-of`` does: the
+    status then, the worker then, the steps after the moment left out, and at the end how many later records there
+    are; ``--json`` the same, with ``later_records``."""
+    _reassigned_and_finished(run_cli)
+    then = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-02 12:00")
+    assert then.exit_code == 0, then.output
+    assert lines(then)[6:] == [
+        "状态：处理中",
+        "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；未超时",
+        "派工：王师傅（2026-10-01 10:00）",
+        "首次派工：2026-10-01 10:00 刘师傅",
+        "改派：2026-10-02 09:00 王师傅",
+        "完成：—",
+        "回访：—",
+        "重复投诉：否",
+        "此后另有 3 条记录（不加 --as-of 可查看）",
+    ]
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-02 12:00", "--json").stdout)
+    assert {key: shown[key] for key in ("status", "assignee", "closed_at", "result", "visited_at", "satisfaction")} == {
+        "status": "处理中",
+        "assignee": "王师傅",
+        "closed_at": None,
+        "result": None,
+        "visited_at": None,
+        "satisfaction": None,
+    }
+    assert shown["dispatches"] == [
+        {"step": "首次派工", "at": "2026-10-01 10:00", "assignee": "刘师傅"},
+        {"step": "改派", "at": "2026-10-02 09:00", "assignee": "王师傅"},
+    ]
+    assert shown["later_records"] == 3
+    # Before the dispatch: nobody had it, and every step is later.
+    early = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-01 09:30"))
+    assert ("状态：待派工" in early, "派工：—" in early, early[-1]) == (
+        True,
+        True,
+        "此后另有 5 条记录（不加 --as-of 可查看）",
+    )
+    assert not [line for line in early if line.startswith(("首次派工", "改派"))]
+    # Finished, not yet visited: one later record.
+    finished = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-04"))
+    assert {"状态：已完成", "派工：张师傅（2026-10-01 10:00）", "完成：2026-10-03 15:00：已换锁"} <= set(finished)
+    assert finished[-3:] == ["回访：—", "重复投诉：否", "此后另有 1 条记录（不加 --as-of 可查看）"]
+    # After its last step, and without --as-of: nothing later, no such line; --json says 0.
+    for args in (("--as-of", "2026-10-06"), ()):
+        whole = lines(run_cli("workorder", "show", "GD2026-1", *args))
+        assert whole[6:9] == ["状态：已回访", "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；按时完成",
+                              "派工：张师傅（2026-10-01 10:00）"], args  # fmt: skip
+        assert whole[-1] == "重复投诉：否", args
+        assert json.loads(run_cli("workorder", "show", "GD2026-1", *args, "--json").stdout)["later_records"] == 0
+
+
 def test_as_of_a_moment_the_worker_is_the_one_who_had_the_order_then(estate: Workspace, run_cli: Any) -> None:
-    """``workorder list --as-of`` named today's worker under 派工 for an order passed on after the moment:
+    """``workorder list --as-of`` (and ``show``) named today's worker under 派工 for an order passed on after the moment:
     the worker then, from the reassignments the journal keeps — a reassignment written as a day alone from that day's
     start."""
     _reassigned_and_finished(run_cli)
@@ -1006,6 +1060,9 @@ def test_as_of_a_moment_the_worker_is_the_one_who_had_the_order_then(estate: Wor
     assert workers("2026-10-10") == [("GD2026-000001", "张师傅"), ("GD2026-000002", "刘师傅")]
     assert workers("2026-10-11 00:00") == [("GD2026-000001", "张师傅"), ("GD2026-000002", "王师傅")]
     assert workers(dt.date.today().isoformat()) == [("GD2026-000001", "张师傅"), ("GD2026-000002", "王师傅")]
+    shown = lines(run_cli("workorder", "show", "GD2026-2", "--as-of", "2026-10-10"))
+    assert "派工：刘师傅（2026-10-10 10:00）" in shown
+    assert shown[-1] == "此后另有 1 条记录（不加 --as-of 可查看）"
     # --open --as-of names the worker then too.
     still_open = json.loads(run_cli("workorder", "list", "--open", "--json", "--as-of", "2026-10-02 12:00").stdout)
     assert [(order["number"], order["assignee"]) for order in still_open] == [("GD2026-000001", "王师傅")]

@@ -208,19 +208,27 @@ def workorder_show(
     例：recordkit workorder show GD2026-000001
     """
     refuse_blank_number("工单编号", number, "GD2026-000123")
-    from recordkit.workorders.orders import check_as_of_reported, dispatches, get_order, now_minute
+    from recordkit.workorders.orders import now_minute, show_order
 
     app_state = state(ctx)
-    order = get_order(app_state.ledger(), number)
     asked = _as_of(ctx, as_of)
-    moment = check_as_of_reported(order, asked) if asked else now_minute()
-    handed = [step if show_private else step.masked() for step in dispatches(app_state.ledger(), order)]
+    # As of --as-of, the order as it stood then: its status and worker then, the steps after it left out and counted.
+    shown = show_order(app_state.ledger(), number, asked)
+    moment = asked or now_minute()
+    order = shown.order
+    handed = [step if show_private else step.masked() for step in shown.dispatches]
     if show_private:
         from recordkit.ledger.journal import record_private_view
 
         record_private_view(app_state.ledger(), app_state.operator_name, "workorder", "workorder show", [order.number])
     if as_json:
-        print_json({**order.to_dict(moment, show_private), "dispatches": [step.to_dict() for step in handed]})
+        print_json(
+            {
+                **order.to_dict(moment, show_private),
+                "dispatches": [step.to_dict() for step in handed],
+                "later_records": shown.later_records,
+            }
+        )
         return
     order = order if show_private else order.masked()
     lines = [
@@ -248,6 +256,8 @@ def workorder_show(
     ]
     for label, value in lines:
         typer.echo(f"{label}：{value}")
+    if shown.later_records:
+        typer.echo(f"此后另有 {shown.later_records} 条记录（不加 --as-of 可查看）")
 
 
 @workorder_app.command("list")

@@ -1115,6 +1115,31 @@ def dispatches(ledger: Ledger, order: WorkOrder) -> list[Dispatch]:
         return hand_overs(order, _reassignments(conn, [order.number]).get(order.number, []))
 
 
+@dataclass(frozen=True)
+class ShownOrder:
+    """What ``workorder show`` shows: the order (as it stood at ``--as-of``), its hand-overs by then, and how many
+    steps — dispatch, reassignments, completion, visit — were recorded after that moment."""
+
+    order: WorkOrder
+    dispatches: list[Dispatch]
+    later_records: int = 0
+
+
+def show_order(ledger: Ledger, number: str, as_of: dt.datetime | None = None) -> ShownOrder:
+    """The order ``number`` names, as it stands now or, given ``as_of``, as it stood then (``WorkOrder.as_it_stood``):
+    the hand-overs after ``as_of`` left out and counted with its completion and visit after it.  ``NotFoundError`` for
+    an unknown number; ``ValidationError`` for an ``as_of`` before the order was reported (``check_as_of_reported``)."""
+    order = get_order(ledger, number)
+    handed = dispatches(ledger, order)
+    if as_of is None:
+        return ShownOrder(order, handed)
+    check_as_of_reported(order, as_of)
+    then = [step for step in handed if step.moment is not None and step.moment <= as_of]
+    finished_later = [when for when in (order.closed_at, order.visited_at) if when is not None and when > as_of]
+    later = sum(1 for step in handed if step.moment is not None and step.moment > as_of) + len(finished_later)
+    return ShownOrder(order.as_it_stood(as_of, handed), then, later)
+
+
 def close(
     ledger: Ledger,
     operator: str,
