@@ -312,7 +312,9 @@ def workorder_list(
     if as_json:
         print_json([order.to_dict(moment, show_private) for order in orders])
         return
-    title = f"超时工单 {len(orders)} 张（截至 {format_as_of(moment)}）" if overdue else f"工单 {len(orders)} 张"
+    # A list as of a moment says which on paper too: without it, 工单 3 张 would read as today's.
+    title = f"{'超时工单' if overdue else '工单'} {len(orders)} 张"
+    title += f"（截至 {format_as_of(moment)}）" if overdue or asked else ""
     # A complaint is not a repair: the columns say 投诉 when only complaints are listed.
     contact, opened = {"报修": ("报修人", "报修时间"), "投诉": ("投诉人", "投诉时间")}.get(
         kind or "", ("联系人", "受理时间")
