@@ -72,3 +72,22 @@ def test_a_machine_without_the_zones_data_keeps_its_clock_and_doctor_says_so(
     clock = {check["name"]: check for check in json.loads(done.stdout)}["时区"]
     assert clock["ok"] is False and clock["detail"].endswith("每天有 8 个小时会记成办公室的前一天")
     assert done.returncode == 0
+
+
+def test_outside_any_workspace_the_day_is_the_one_a_new_workspace_keeps(tmp_path: Path) -> None:
+    """``recordkit demo --today 2026-12-06`` at 07:36 in Beijing on a server in UTC: the 6th is today (the default
+    ``[office] time_zone`` a new workspace gets), not a day in the future.  Its folder here is taken, so the demo
+    stops at that, the answer after the date was accepted."""
+    taken = tmp_path / "旧资料"
+    taken.mkdir()
+    (taken / "说明.txt").write_text("不是演示工作区", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    env |= {"TZ": "UTC", "TESTS_SUITE_CLOCK_OFFSET": repr(escape_hatch.time.time() - LATE_IN_UTC.timestamp())}
+    done = subprocess.run(
+        [sys.executable, "-m", "recordkit", "demo", str(taken), "--today", "2026-12-06", "--units", "10"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr.strip()) == (
+        4,
+        f"错误：{taken} 已存在且不是演示工作区，不会覆盖。请换一个目录",
+    )

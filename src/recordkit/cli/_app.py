@@ -333,17 +333,22 @@ class OfficeClock:
 
     def adopt_for(self, workspace: Path | None) -> None:
         """Put the process on the clock of the workspace the command will open (``[office] time_zone``), so that
-        "today" is the office's day from the first date a command takes.  Quietly nothing when there is no
-        workspace or its settings are wrong: the command says so itself when it opens it."""
+        "today" is the office's day from the first date a command takes; outside any workspace (``init``, ``demo``)
+        the zone a new one gets.  Quietly nothing when the workspace's settings are wrong: the command says so
+        itself when it opens it."""
         if not self.adopt:
             return
         from recordkit.core.config import CONFIG_FILE_NAME, load_settings
         from recordkit.core.dates import adopt_office_clock
+        from recordkit.core.errors import WorkspaceError
         from recordkit.core.workspace import find_root
 
         try:
-            root = find_root(workspace, os.environ, Path.cwd())
-            adopt_office_clock(load_settings(root / CONFIG_FILE_NAME, os.environ).office.time_zone)
+            try:
+                config: Path | None = find_root(workspace, os.environ, Path.cwd()) / CONFIG_FILE_NAME
+            except WorkspaceError:
+                config = None
+            adopt_office_clock(load_settings(config, os.environ).office.time_zone)
         except (RecordkitError, OSError):
             return
 
