@@ -281,6 +281,8 @@ def test_a_title_fits_a_file_name_in_bytes() -> None:
         ("Thumbs.db", True),
         (".DS_Store", True),
         ("THUMBS.DB", True),
+        ("desktop.ini", True),
+        ("Desktop.ini", True),
         (".~recordkit-1-x.pdf", True),
         ("产权证明.pdf", False),
         ("tmp.pdf", False),

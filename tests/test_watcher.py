@@ -126,6 +126,21 @@ def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_file
     assert watcher.still_written() == ["正在扫描.tif"]  # the temporary files are never watched
 
 
+def test_the_desktop_ini_windows_leaves_in_a_folder_is_neither_filed_nor_quarantined(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # Explorer writes desktop.ini into a folder given an icon, and a clerk copies it along with the scans.
+    note = b"[.ShellClassInfo]\r\nIconResource=C:\\Windows\\System32\\shell32.dll,4\r\n"
+    (inbox(ws) / "desktop.ini").write_bytes(note)
+    (inbox(ws) / "业主档案" / "1-1-101").mkdir(parents=True)
+    (inbox(ws) / "业主档案" / "1-1-101" / "Desktop.ini").write_bytes(note)
+    write_scan(inbox(ws) / "业主档案" / "1-1-101" / "产权证明.pdf", 1)
+    outcomes = _watcher(ws, ledger, 0, FakeClock()).run_once(sleep=lambda _: None)
+    assert [(o.source, o.status) for o in outcomes] == [("业主档案/1-1-101/产权证明.pdf", "filed")]
+    assert tree(inbox(ws)) == ["desktop.ini", "业主档案/1-1-101/Desktop.ini"]
+    assert tree(ws.root / "records" / "quarantine") == []
+
+
 def test_a_quarantined_scan_put_back_with_its_note_is_filed_and_the_note_is_no_file_of_its_own(
     ws: Workspace, ledger: Ledger
 ) -> None:

@@ -569,8 +569,18 @@ class ArchiveSettings:
     stability_seconds: float = 2.0
     # Seconds between checks of the inbox (also the polling interval with --polling).
     poll_interval: float = 1.0
-    # File names the watcher never touches (scanners' and editors' temporary files).
-    ignore_patterns: tuple[str, ...] = ("~$*", "*.tmp", "*.part", "*.crdownload", "Thumbs.db", ".DS_Store", ".*")
+    # File names the watcher never touches (scanners' and editors' temporary files, and what Windows' Explorer
+    # leaves in a folder it showed: Thumbs.db, and desktop.ini in a folder given an icon or copied with one).
+    ignore_patterns: tuple[str, ...] = (
+        "~$*",
+        "*.tmp",
+        "*.part",
+        "*.crdownload",
+        "Thumbs.db",
+        "desktop.ini",
+        ".DS_Store",
+        ".*",
+    )
     # Also file what recordkit writes to records/generated/ (the source stays where it is).
     file_generated: bool = False
 
