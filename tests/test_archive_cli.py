@@ -265,6 +265,26 @@ def test_watch_once_names_the_files_still_being_written(
     ]
 
 
+def test_watch_once_names_a_scan_it_cannot_open_as_such_not_as_one_still_being_written(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Copied in by another account with mode 0600, its size still for minutes: "正在写入（大小还在变化）" sent the
+    # clerk to wait for a scanner that had finished long ago.  (Root opens any file: the refusal is simulated.)
+    from recordkit.archive import watcher as watcher_module
+
+    write_scan(inbox(workspace) / "扫描仪" / "3-2-1201_购房合同.pdf", 1)
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 2)
+    monkeypatch.setattr(watcher_module, "can_open", lambda path: path.name != "3-2-1201_购房合同.pdf")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2:] == [
+        "收件箱处理完毕：归档 1 个，隔离 0 个",
+        "还有 1 个文件打不开（没有读取权限，或还被别的程序占用），留在收件箱没有归档：扫描仪/3-2-1201_购房合同.pdf；"
+        "请让放入文件的人改好权限或关掉占用它的程序，再运行 recordkit watch --once（归档服务会自动归档）",
+    ]
+    assert tree(inbox(workspace)) == ["扫描仪/3-2-1201_购房合同.pdf"]
+
+
 def test_watch_once_leaves_an_empty_scan_in_the_inbox_and_says_so(archivist_cli: Any, workspace: Workspace) -> None:
     # The scanner on a slow share made the file and has not written it yet: it is not quarantined by a cron run.
     (inbox(workspace) / "扫描仪").mkdir()

@@ -189,6 +189,42 @@ def test_nothing_is_filed_before_the_window_has_passed(ws: Workspace, ledger: Le
     assert [o.status for o in watcher.check(set())] == ["filed"]
 
 
+def test_a_scan_the_service_may_not_read_is_said_once_and_filed_once_it_can_be_read(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clerk's account copied the scan in with mode 0600: the service's account cannot open it.  It waited in the
+    # inbox without a word, and `--once` called it a file still being written.  (The test runs as root, who
+    # opens any file: the refusal is the operating system's, as can_open meets it.)
+    from recordkit.archive import watcher as watcher_module
+
+    locked = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+    write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+    readable = {"yes": False}
+    real_can_open = watcher_module.can_open
+    monkeypatch.setattr(
+        watcher_module, "can_open", lambda path: readable["yes"] or path != locked and real_can_open(path)
+    )
+    said: list[str] = []
+    clock = FakeClock()
+    slow = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "2"})
+    watcher = InboxWatcher(Archivist(slow, ledger, "归档服务"), clock=clock, say=said.append)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2
+    assert [o.source for o in watcher.check(set())] == ["1-1-102_产权证明_20261101.pdf"]
+    for _ in range(3):  # looked at again and again, said once
+        clock.now += 1
+        assert watcher.check(set()) == []
+    assert said == [
+        "1-1-101_产权证明_20261101.pdf 打不开（没有读取权限，或还被别的程序占用），留在收件箱，能打开后自动归档"
+    ]
+    assert (watcher.still_unopened(), watcher.still_written()) == (["1-1-101_产权证明_20261101.pdf"], [])
+    readable["yes"] = True  # its rights put right
+    clock.now += 1
+    assert [(o.source, o.status) for o in watcher.check(set())] == [("1-1-101_产权证明_20261101.pdf", "filed")]
+    assert tree(inbox(ws)) == []
+    assert watcher.still_unopened() == []
+
+
 def test_an_error_in_one_file_never_stops_the_service(
     ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -175,6 +175,10 @@ class FileStabilityTracker:
         return max(0.0, min(ends) - now) if ends else None
 
 
+#: Why a file still for its window may not open, as the service and ``--once`` say it.
+CANNOT_OPEN = "没有读取权限，或还被别的程序占用"
+
+
 def can_open(path: Path) -> bool:
     """The file can be opened for reading (a Windows share refuses while the scanner holds it)."""
     try:
@@ -225,6 +229,11 @@ class InboxWatcher:
         self._reading_lock = threading.RLock()
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
+        # Files still for their window that cannot be opened (no right to read them: a scan copied in by another
+        # account), with the size and mtime they had when the service said so: said once, not taken for files
+        # still being written.
+        self._unopened: dict[Path, tuple[int, int]] = {}
+        self._once = False  # ``run_once``: its summary names them, nothing is said on the way
         self._failures: dict[Path, int] = {}
         #: Files left in the inbox because they could not be filed now (the ledger busy, away or read-only; a disk
         #: full or refusing), with why:
@@ -342,6 +351,7 @@ class InboxWatcher:
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
                 self.tracker.forget(path)
                 self.held.pop(path, None)
+                self._unopened.pop(path, None)
                 continue
             if self._settled.get(path) == (status.st_size, status.st_mtime_ns):
                 continue
@@ -351,9 +361,22 @@ class InboxWatcher:
                 stable.append(path)
                 continue
             age = max(0.0, self.wall_clock() - status.st_mtime_ns / 1e9) if status.st_size == 0 else 0.0
-            if self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock(), age) and can_open(path):
+            if not self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock(), age):
+                self._unopened.pop(path, None)
+            elif can_open(path):
+                self._unopened.pop(path, None)
                 stable.append(path)
+            elif self._unopened.get(path) != (seen := (status.st_size, status.st_mtime_ns)):
+                self._unopened[path] = seen
+                self._cannot_open(path)
         return stable
+
+    def _cannot_open(self, path: Path) -> None:
+        """Said once of a file still for its window that cannot be opened: it waits in the inbox, looked at again,
+        and is filed once it can be read (its rights changed, or the program holding it let it go)."""
+        log.warning("cannot open %s: it stays in the inbox until it can be read", printable(str(path)))
+        if not self._once:
+            self.say(f"{self._shown(path)} 打不开（{CANNOT_OPEN}），留在收件箱，能打开后自动归档")
 
     def _prepare(self, paths: list[Path]) -> PreparedBatch | Exception:
         """A batch read and validated (what was read ahead of these very files not read again); an
@@ -586,6 +609,7 @@ class InboxWatcher:
         meet it again, and it must not be retried for ever."""
         self.max_failures = 1
         self.archivist.quarantine_on_error = True
+        self._once = True
         resume_readers()
         self._reading.set()
         try:
@@ -609,17 +633,25 @@ class InboxWatcher:
         their names: relative to the inbox, read as GBK where they are not UTF-8."""
         return self._pending_names(empty=False)
 
+    def still_unopened(self) -> list[str]:
+        """The files that had stopped changing but could not be opened at the last look (left in the inbox), named
+        as ``still_written`` names files."""
+        return sorted(self._shown(path) for path in self._unopened if path.exists())
+
+    def _shown(self, path: Path) -> str:
+        inbox = self.archivist.inbox
+        return readable_name(str(path.relative_to(inbox)) if path.is_relative_to(inbox) else path.name)
+
     def still_empty(self) -> list[str]:
         """The empty files left in the inbox at the last look, not yet empty for ``EMPTY_SECONDS`` (the scanner may
         write them yet), named as ``still_written`` names files."""
         return self._pending_names(empty=True)
 
     def _pending_names(self, empty: bool) -> list[str]:
-        inbox = self.archivist.inbox
         return sorted(
-            readable_name(str(path.relative_to(inbox)) if path.is_relative_to(inbox) else path.name)
+            self._shown(path)
             for path, seen in ((Path(key), self.tracker.seen(key)) for key in self.tracker.pending())
-            if seen is not None and (seen.size == 0) == empty and path.exists()
+            if seen is not None and (seen.size == 0) == empty and path.exists() and path not in self._unopened
         )
 
     def recover(self) -> None:

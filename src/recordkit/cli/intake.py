@@ -111,7 +111,7 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watcher import InboxWatcher, held_because, setup_watch_log, signal_handlers
+    from recordkit.archive.watcher import CANNOT_OPEN, InboxWatcher, held_because, setup_watch_log, signal_handlers
     from recordkit.core.config import NUMBER_RANGES
     from recordkit.core.errors import UsageError
 
@@ -137,6 +137,11 @@ def watch_command(
                 typer.echo(
                     f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
                     "扫描完成后再运行 recordkit watch --once（归档服务会自动归档）"
+                )
+            if unopened := watcher.still_unopened():
+                typer.echo(
+                    f"还有 {len(unopened)} 个文件打不开（{CANNOT_OPEN}），留在收件箱没有归档：{'、'.join(unopened)}；"
+                    "请让放入文件的人改好权限或关掉占用它的程序，再运行 recordkit watch --once（归档服务会自动归档）"
                 )
             if empty := watcher.still_empty():
                 typer.echo(
