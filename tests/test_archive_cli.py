@@ -285,6 +285,31 @@ def test_watch_once_names_a_scan_it_cannot_open_as_such_not_as_one_still_being_w
     assert tree(inbox(workspace)) == ["扫描仪/3-2-1201_购房合同.pdf"]
 
 
+def test_watch_once_does_not_call_the_scans_the_ledger_refused_still_being_written(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The ledger away at 06:00: the cron run's mail said the scans were still being written as well as why they
+    # wait, and the clerk went to look at a scanner that had finished the night before.
+    from recordkit.archive import watcher as watcher_module
+    from recordkit.core.errors import LedgerError
+
+    def ledger_away(*args: object, **kwargs: object) -> None:
+        raise LedgerError("无法访问台账数据库 postgresql://rk@db/estate：Connection refused")
+
+    monkeypatch.setattr(watcher_module, "file_batch", ledger_away)
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    write_scan(inbox(workspace) / "扫描仪" / "3-2-1201_购房合同.pdf", 2)
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 7
+    assert result.stdout.splitlines()[-1] == "收件箱处理完毕：归档 0 个，隔离 0 个"
+    assert "正在写入" not in result.stdout
+    assert result.stderr.strip() == (
+        "错误：2 个文件留在收件箱，没有归档（台账数据库现在不能写入）："
+        "无法访问台账数据库 postgresql://rk@db/estate：Connection refused"
+    )
+    assert tree(inbox(workspace)) == ["1-1-101_产权证明_20261101.pdf", "扫描仪/3-2-1201_购房合同.pdf"]
+
+
 def test_watch_once_leaves_an_empty_scan_in_the_inbox_and_says_so(archivist_cli: Any, workspace: Workspace) -> None:
     # The scanner on a slow share made the file and has not written it yet: it is not quarantined by a cron run.
     (inbox(workspace) / "扫描仪").mkdir()

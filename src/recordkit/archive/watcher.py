@@ -630,7 +630,8 @@ class InboxWatcher:
 
     def still_written(self) -> list[str]:
         """The files still changing at the last look (``--once`` leaves them in the inbox), as the clerk sees
-        their names: relative to the inbox, read as GBK where they are not UTF-8."""
+        their names: relative to the inbox, read as GBK where they are not UTF-8.  Not those the ledger or the disk
+        refused (``held``): they had stopped changing, and ``--once`` says why they wait."""
         return self._pending_names(empty=False)
 
     def still_unopened(self) -> list[str]:
@@ -651,7 +652,11 @@ class InboxWatcher:
         return sorted(
             self._shown(path)
             for path, seen in ((Path(key), self.tracker.seen(key)) for key in self.tracker.pending())
-            if seen is not None and (seen.size == 0) == empty and path.exists() and path not in self._unopened
+            if seen is not None
+            and (seen.size == 0) == empty
+            and path.exists()
+            and path not in self._unopened
+            and path not in self.held
         )
 
     def recover(self) -> None:
