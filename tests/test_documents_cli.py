@@ -788,6 +788,38 @@ def test_a_notice_time_a_year_off_its_date_is_refused(
     assert_nothing_written(run_cli, imported, before)
 
 
+def test_a_notice_time_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
+    """``停水时间=7月1日8:00`` on a notice of 2026-12-06 was read as 2026-07-01 and refused with 请检查年份: a day
+    written without its year is the next such day (2027-07-01), or the recent one within 30 days before."""
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=7月1日8:00", "--set", "恢复时间=7月1日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert any("7月1日8:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    # 12月5日 written on 12-06 is yesterday (works under way), not 2027-12-05: 12月4日 after it is out of order.
+    times = ["--set", "停水时间=12月5日8:00", "--set", "恢复时间=12月4日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert error_line(result) == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00），请检查后再试"
+    )
+
+
+def test_a_notice_time_without_its_year_refused_says_the_year_it_was_read_as(run_cli: Any, imported: Workspace) -> None:
+    # The next 2月29日 after 2026-12-05 is 2028-02-29, more than a year on: no year was typed wrong, none was typed.
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=2月29日8:00", "--set", "恢复时间=当日18:00"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-05")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的停水时间（2月29日8:00）没有写年份，读作 2028-02-29，晚于通知日期 2026-12-05 一年以上"
+        "（最迟 2027-12-05）：请写上年份"
+    )
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
     # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
     water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]

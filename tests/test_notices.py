@@ -73,6 +73,33 @@ def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetim
     assert find_when(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "notice_day", "expected"),
+    [
+        # More than half a year ahead was read as this year's, 2026-07-01, and refused as a year typed wrong.
+        ("7月1日8:00", dt.date(2026, 12, 6), dt.datetime(2027, 7, 1, 8)),
+        ("12月5日", dt.date(2026, 12, 6), dt.datetime(2026, 12, 5)),  # yesterday: works under way
+        ("11月6日", dt.date(2026, 12, 6), dt.datetime(2026, 11, 6)),  # 30 days before: still the recent one
+        ("11月5日", dt.date(2026, 12, 6), dt.datetime(2027, 11, 5)),  # 31 days before: the next one
+        ("12月6日", dt.date(2026, 12, 6), dt.datetime(2026, 12, 6)),
+        ("1月3日", dt.date(2026, 12, 20), dt.datetime(2027, 1, 3)),
+        ("12月28日", dt.date(2027, 1, 5), dt.datetime(2026, 12, 28)),  # the recent one, across the new year
+        ("2月29日", dt.date(2026, 12, 6), dt.datetime(2028, 2, 29)),
+        ("2月30日", dt.date(2026, 12, 6), None),
+    ],
+)
+def test_a_day_without_its_year_is_the_recent_one_or_the_next(
+    text: str, notice_day: dt.date, expected: dt.datetime | None
+) -> None:
+    assert find_when(text, notice_day) == expected
+
+
+def test_a_day_without_its_year_after_the_start_is_read_from_the_start() -> None:
+    # 恢复时间 1月1日 after 停水时间 12月31日 is the next day; 12月4日 after 12月5日 the day before, for check_order to refuse.
+    assert find_when("1月1日8:00", dt.date(2026, 12, 6), base=dt.date(2026, 12, 31)) == dt.datetime(2027, 1, 1, 8)
+    assert find_when("12月4日", dt.date(2026, 12, 1), base=dt.date(2026, 12, 5)) == dt.datetime(2026, 12, 4)
+
+
 def test_parse_when_same_day_needs_the_start() -> None:
     assert find_when("当日18:00", TODAY, base=dt.date(2026, 12, 5)) == dt.datetime(2026, 12, 5, 18)
     assert find_when("当日18:00", TODAY) is None

@@ -223,3 +223,24 @@ def test_a_batch_row_with_a_deadline_years_ahead_is_named_and_nothing_is_made(
         "（最迟 2027-12-05）：请检查年份"
     ) in result.stderr
     assert generated(imported) == []
+
+
+def test_a_batch_deadline_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
+    """A 整改期限 of 7月1日 in a row of ``notice batch`` dated 2026-12-06 was read as 2026-07-01 and the row refused;
+    it is 2027-07-01.  12月1日 is the recent day, before the notice's 日期, and still refused."""
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规事项", "整改期限"],
+        [["1-1-101", "占用消防通道", "7月1日"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    assert len([p for p in generated(imported) if p.suffix == ".docx"]) == 1
+    sheet = batch_sheet(
+        imported.root / "整改名单2.xlsx",
+        ["房号", "违规事项", "整改期限"],
+        [["1-1-101", "占用消防通道", "12月1日"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert "第 2 行（1-1-101）：模板“装修违规整改通知”的日期顺序不对：整改期限（12月1日）早于日期" in result.stderr

@@ -34,6 +34,7 @@ __all__ = [
     "find_date",
     "format_when",
     "next_month_day",
+    "recent_or_next_month_day",
     "parse_date",
     "parse_month",
     "parse_month_range",
@@ -201,10 +202,10 @@ AHEAD_DAYS = 183
 
 
 def next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
-    """The day a ``month``-``day`` without a year means, written on ``since`` (a notice's date, the day a
-    paper file is lent): the first one on or after it when that is within half a year (1月10日 on a notice of 2026-12-20 is 2027's, as is
-    恢复时间 1月1日 after 停水时间 12月31日), else the one in ``since``'s year (12月4日 after
-    12月5日 is a mistake to point out, not a day a year later).  None when there is no such day."""
+    """The day a ``month``-``day`` without a year means, written on ``since`` (the day a paper file is lent, for
+    its 应还日期): the first one on or after it when that is within half a year (1月10日 written on 2026-12-20 is
+    2027's), else the one in ``since``'s year (12月4日 written on 12月5日 is a mistake to point out, not a day a year
+    later).  None when there is no such day.  A notice's days are ``recent_or_next_month_day``'s."""
     for year in range(since.year, since.year + 5):  # 2月29日 may be four years away
         try:
             found = dt.date(year, month, day)
@@ -219,6 +220,22 @@ def next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
         return dt.date(since.year, month, day)
     except ValueError:
         return None
+
+
+def recent_or_next_month_day(month: int, day: int, since: dt.date, back_days: int) -> dt.date | None:
+    """The day a ``month``-``day`` without a year means on a paper dated ``since`` (a notice): that day of the
+    ``back_days`` before ``since`` when it falls there (12月5日 on a notice of 2026-12-06 is the day before: works
+    under way), else the first one on or after ``since`` (7月1日 on it is 2027-07-01, 11月1日 2027-11-01; 2月29日
+    may be four years away).  None when there is no such day (2月30日)."""
+    earliest = since - dt.timedelta(days=back_days)
+    for year in range(earliest.year, since.year + 5):
+        try:
+            found = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if found >= earliest:
+            return found
+    return None
 
 
 def parse_date(

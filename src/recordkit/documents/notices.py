@@ -31,8 +31,8 @@ from recordkit.core.dates import (
     check_within_a_year,
     chinese_date,
     find_date,
-    next_month_day,
     parse_month,
+    recent_or_next_month_day,
     years_after,
 )
 from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
@@ -174,7 +174,10 @@ def sheet_text(cell: Any) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-# A day written without its year (12月5日, 12-5): the next such day on or after the notice's date.  Days with a year are core.dates' to find.
+#: How long before a notice's date a time of it may be (a notice of works already under way); a day written without
+#: its year (12月5日, 12-5) is the one within that many days before the notice's date, else the next such day on or
+#: after it (``core.dates.recent_or_next_month_day``).  Days with a year are core.dates' to find.
+TIMES_BEFORE_DAYS = 30
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
@@ -198,24 +201,32 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
     """The first date or date-and-time written inside a template value, or None when there is none.
 
     Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text (``2026-12-05 08:00``,
-    ``12月5日8:00至18:00`` the next 12月5日 (``core.dates.next_month_day``), ``2026年12月5日``, ``当日18:00`` meaning the day
-    ``base``, ``下午6:00`` 18:00), so it never raises and only serves to check dates run forwards."""
+    ``12月5日8:00至18:00`` with no year (``TIMES_BEFORE_DAYS``: 12月5日 on a notice of 2026-12-06 is the day before,
+    7月1日 2027's), ``2026年12月5日``, ``当日18:00`` meaning the day ``base``, ``下午6:00`` 18:00), so it never raises
+    and only serves to check dates run forwards.  A day without a year is read from ``base`` when given (恢复时间
+    1月1日 after 停水时间 12月31日), else from ``today``, the notice's date."""
+    read = _read_when(text, today, base)
+    return read[0] if read is not None else None
+
+
+def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[dt.datetime, bool] | None:
+    """``find_when``'s moment, and whether its day was written without a year."""
     folded = unicodedata.normalize("NFKC", text).strip()
-    candidates: list[tuple[int, dt.date, int]] = []  # (where it starts, the day, where it ends)
+    candidates: list[tuple[int, dt.date, int, bool]] = []  # (where it starts, the day, where it ends, no year)
     found = find_date(folded)
     if found is not None:
         where = folded.find(found[1])
-        candidates.append((where, found[0], where + len(found[1])))
+        candidates.append((where, found[0], where + len(found[1]), False))
     month_day = _MONTH_DAY.search(folded)
     if month_day is not None:
-        day = next_month_day(int(month_day[1]), int(month_day[2]), base or today)
+        day = recent_or_next_month_day(int(month_day[1]), int(month_day[2]), base or today, TIMES_BEFORE_DAYS)
         if day is not None:
-            candidates.append((month_day.start(), day, month_day.end()))
+            candidates.append((month_day.start(), day, month_day.end(), True))
     if candidates:
-        _where, day, after = min(candidates, key=lambda candidate: candidate[0])
+        _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
         rest = folded[after:]
     elif base is not None and re.match(r"^(当日|当天|同日)", folded):
-        day, rest = base, folded[2:]
+        day, rest, yearless = base, folded[2:], False
     else:
         return None
     clock = _TIME.search(rest)
@@ -224,7 +235,7 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
         hour = _on_24_hour_clock(hour, rest[: clock.start()])
     if hour > 24 or minute > 59:
         return None
-    return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute)
+    return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless
 
 
 def check_order(
@@ -243,10 +254,6 @@ def check_order(
             )
 
 
-#: How long before a notice's date a time of it may be (a notice of works already under way).
-TIMES_BEFORE_DAYS = 30
-
-
 def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[tuple[str, str]], day: dt.date) -> None:
     """``ValidationError`` when a time the clerk wrote in ``values`` (停水时间, 恢复时间, 整改期限 …: the variables
     of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the
@@ -256,17 +263,22 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
     for name in dict.fromkeys(name for pair in pairs for name in pair):
         if name not in values:
             continue
-        when = find_when(str(values[name]), day)
-        if when is None:
+        read = _read_when(str(values[name]), day)
+        if read is None:
             continue
+        when, yearless = read
         shown = f"模板“{template_name}”的{name}（{values[name]}）"
+        # A day written without its year was not typed wrong: say which year it was taken to be, and ask for one.
+        if yearless:
+            shown += f"没有写年份，读作 {when.date().isoformat()}，"
+        advice = "请写上年份" if yearless else "请检查年份"
         if when.date() < earliest:
             raise ValidationError(
-                f"{shown}早于通知日期 {day.isoformat()} 三十天以上（最早 {earliest.isoformat()}）：请检查年份"
+                f"{shown}早于通知日期 {day.isoformat()} 三十天以上（最早 {earliest.isoformat()}）：{advice}"
             )
         if when.date() > latest:
             raise ValidationError(
-                f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：请检查年份"
+                f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：{advice}"
             )
 
 
