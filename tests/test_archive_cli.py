@@ -512,6 +512,17 @@ BAD = [
         5,
         "错误：借阅人：“,,”没有汉字或字母，不是姓名：请写姓名",
     ),
+    # A department of punctuation alone would stand beside the borrower in every list of loans.
+    (
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", ",,", "--due", "2027-06-01"),
+        5,
+        "错误：部门“,,”没有汉字或字母，不是部门名称：请用 --dept 写借阅人的部门，例如 --dept 工程部；不知道的不写",
+    ),
+    (
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "——", "--due", "2027-06-01"),
+        5,
+        "错误：部门“——”没有汉字或字母，不是部门名称：请用 --dept 写借阅人的部门，例如 --dept 工程部；不知道的不写",
+    ),
     (
         ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程\x01部", "--due", "2027-06-01"),
         5,
@@ -826,6 +837,32 @@ def test_update_refuses_a_title_of_punctuation_alone_and_changes_nothing(
         "错误：题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
     )
     assert (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes()) == before
+
+
+@pytest.mark.parametrize(("option", "label", "what"), [("--box", "。", "盒号"), ("--shelf", ",,", "架位")])
+def test_update_refuses_a_box_or_shelf_of_punctuation_alone_and_changes_nothing(
+    archivist_cli: Any, workspace: Workspace, option: str, label: str, what: str
+) -> None:
+    """``archive update --box 。`` was kept: 。 stood as where the paper original is.  A box or shelf needs a letter,
+    a digit or a Chinese character; nothing is changed.  A real one (B-12, 3排2层) is still kept."""
+    write_scan(inbox(workspace) / "业主档案" / "3-2-1201_产权证明.pdf", 1)
+    archivist_cli("watch", "--once")
+    sidecar = workspace.root / "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf.json"
+    before = (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes())
+    journalled = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
+    result = archivist_cli("archive", "update", "YZ-2026-00001", option, label)
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (
+        5,
+        "",
+        f"错误：{what}“{label}”没有字母、数字或汉字：请用 {option} 写明{what}，例如 {option} "
+        + ("B-12" if what == "盒号" else "3排2层"),
+    )
+    assert (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, sidecar.read_bytes()) == before
+    assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journalled
+    kept = archivist_cli("archive", "update", "YZ-2026-00001", option, "B-12")
+    assert kept.exit_code == 0, kept.output
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert shown["box" if what == "盒号" else "shelf"] == "B-12"
 
 
 def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, workspace: Workspace) -> None:

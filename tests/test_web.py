@@ -621,6 +621,14 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
     said_nothing = browser.post(f"/item/{number}/lend", {"borrower": "张经理", "due": "2099-01-01", "reason": ",,"})
     assert said_nothing.status_code == 400
     assert "借阅原因不能只有标点：请用文字写明借阅原因" in text_of(said_nothing)
+    no_dept = browser.post(
+        f"/item/{number}/lend", {"borrower": "张经理", "due": "2027-01-01", "dept": ",,", "reason": "审计"}
+    )
+    assert no_dept.status_code == 400
+    assert "部门“,,”没有汉字或字母，不是部门名称：请在“部门”一栏写借阅人的部门，例如 工程部；不知道的不写" in text_of(
+        no_dept
+    )
+    assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
     browser.get("/item/YZ-2025-00002")
     out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert out.status_code == 409 and "归还后才能再借：请先点本页的“归还”" in text_of(out)

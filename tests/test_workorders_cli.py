@@ -462,6 +462,29 @@ def test_a_pasted_escape_sequence_or_right_to_left_override_is_refused_in_every_
     assert (refused.exit_code, refused.stderr.split("有控制字符")[0]) == (5, "错误：回访意见")
 
 
+def test_visit_notes_of_punctuation_alone_are_refused_and_nothing_is_recorded(estate: Workspace, run_cli: Any) -> None:
+    """``workorder visit --notes ——`` was kept: —— stood as the owner's words on the order.  Refused as a reason of
+    punctuation alone is (``reason_problem``); the order stays finished, not visited, and the journal unchanged."""
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--unit", "1-1-101", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-11-30 09:00").exit_code == 0
+    assert run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-11-30 09:30").exit_code == 0
+    assert run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-30 10:00").exit_code == 0
+    journalled = _count(estate, "journal")
+    for notes in ("——", ",,", "。"):
+        refused = run_cli("workorder", "visit", "GD2026-1", "--satisfaction", "满意", "--notes", notes)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            5,
+            "",
+            "错误：回访意见不能只有标点：请在 --notes 后用文字写明回访意见",
+        )
+    assert _count(estate, "journal") == journalled
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert shown["status"] == "已完成"
+    assert (
+        run_cli("workorder", "visit", "GD2026-1", "--satisfaction", "满意", "--notes", "业主表示已不漏").exit_code == 0
+    )
+
+
 def test_a_logbook_cell_with_a_right_to_left_override_is_named_and_nothing_imported(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

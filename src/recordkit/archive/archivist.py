@@ -80,7 +80,7 @@ from recordkit.core.errors import (
     storage_error,
 )
 from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
-from recordkit.core.personal import name_problem, reason_problem, says_something
+from recordkit.core.personal import has_letter, name_problem, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -2441,7 +2441,8 @@ def update_item(
     changes the ledger and the sidecar, not the number.
 
     ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, a date after today, or a control or
-    invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, ``UsageError`` for an
+    invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, or a 盒号 or 架位 of
+    punctuation alone (``says_something``), ``UsageError`` for an
     unknown category or nothing to change, ``NoChange`` when the corrections are what the item holds already (a
     unit in another spelling); nothing is changed then.  ``before_commit`` is called with the
     transaction and the corrected item (its former numbers already recorded) just before the commit, as
@@ -2467,10 +2468,18 @@ def update_item(
         if (too_long := title_too_long(title)) is not None:  # never cut unsaid: the clerk shortens it
             raise UsageError(too_long)
         changes["title"] = safe_title(title)
-    for name, value in (("box", box), ("shelf", shelf)):
+    for name, value, option, example in (("box", box, "--box", "B-12"), ("shelf", shelf, "--shelf", "3排2层")):
         if value is not None:
+            label = "盒号" if name == "box" else "架位"
             if len(value) > FIELD_LIMITS[name]:
-                raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
+                raise UsageError(f"{label}最多 {FIELD_LIMITS[name]} 个字")
+            # "。" would stand as where the paper original is; "" (--box "") takes the label away
+            if value.strip() and not says_something(value):
+                said = f"{label}“{value.strip()}”没有字母、数字或汉字："
+                raise ValidationError(
+                    f"{said}请用 {option} 写明{label}，例如 {option} {example}",
+                    form_message=f"{said}请写明{label}，例如 {example}",
+                )
             changes[name] = value.strip() or None
     if confidential is not None:
         changes["confidential"] = confidential
@@ -2736,7 +2745,7 @@ def lend(
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
     ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
     format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
-    or reason, a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
+    or reason, a dept without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
     (``latest_due``)."""
 
     today = today or dt.date.today()
@@ -2749,6 +2758,12 @@ def lend(
         # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
         if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
             raise ValidationError(f"{label}里有控制字符（如 NUL、换行），没有借出：请重新输入")
+    if dept is not None and not has_letter(dept):  # ",," would stand beside the borrower in every list of loans
+        said = f"部门“{dept}”没有汉字或字母，不是部门名称："
+        raise ValidationError(
+            said + "请用 --dept 写借阅人的部门，例如 --dept 工程部；不知道的不写",
+            form_message=said + "请在“部门”一栏写借阅人的部门，例如 工程部；不知道的不写",
+        )
     if reason is not None and (problem := reason_problem(reason, "借阅原因", "--reason")) is not None:
         # ",," would stand as the reason a confidential file went out.
         raise ValidationError(problem, form_message=reason_problem(reason, "借阅原因", None))

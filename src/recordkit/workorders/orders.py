@@ -33,7 +33,14 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.numbering import find_numbered, stored_form
-from recordkit.core.personal import has_letter, mask_in_text, mask_phone, says_something, validate_phone
+from recordkit.core.personal import (
+    has_letter,
+    mask_in_text,
+    mask_phone,
+    reason_problem,
+    says_something,
+    validate_phone,
+)
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -1197,10 +1204,13 @@ def visit(
     """Record the follow-up visit and the owner's satisfaction (``workorder visit``), once.
 
     ``ConflictError`` for an order not yet finished or already visited; ``ValidationError``
-    for a satisfaction other than 满意/基本满意/不满意 or a time before the completion.
+    for a satisfaction other than 满意/基本满意/不满意, notes of punctuation alone or a time before the completion.
     """
     satisfaction = parse_satisfaction(satisfaction)
     _checked_text(notes, "回访意见")
+    # "——" or ",," would stand as the owner's words on the order; none is written as no --notes at all
+    if (notes or "").strip() and (problem := reason_problem(notes, "回访意见", "--notes")) is not None:
+        raise ValidationError(problem)
     now = now or now_minute()
     with ledger.write() as conn:
         row = _find_row(conn, number)
