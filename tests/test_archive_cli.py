@@ -449,6 +449,17 @@ BAD = [
         "错误：房号“楼下”无法识别，应写成 楼栋-单元-房号，例如 3-2-1201 或 5栋1201室（别墅、商铺、车位如 12号别墅、商铺S-101、车位B1-023）",
     ),
     (("file", "x.pdf", "--date", "2026-13-01"), 5, "错误：文件日期“2026-13-01”不存在：请检查年月日"),
+    # A box or shelf of punctuation alone would stand as where the paper original is, as archive update refuses it.
+    (
+        ("file", "x.pdf", "--category", "业主档案", "--box", "。"),
+        5,
+        "错误：盒号“。”没有字母、数字或汉字：请用 --box 写明盒号，例如 --box B-12",
+    ),
+    (
+        ("file", "x.pdf", "--category", "业主档案", "--shelf", ",,"),
+        5,
+        "错误：架位“,,”没有字母、数字或汉字：请用 --shelf 写明架位，例如 --shelf 3排2层",
+    ),
     (
         ("file", "x.pdf", "--retention", "很久"),
         5,

@@ -2415,6 +2415,22 @@ def _file_not_here(workspace: Workspace, item: ArchiveItem) -> WorkspaceError:
     )
 
 
+#: How a 盒号 and a 架位 are named, typed and written: (label, option, example).
+_PLACE_LABELS = {"box": ("盒号", "--box", "B-12"), "shelf": ("架位", "--shelf", "3排2层")}
+
+
+def check_place_label(name: str, value: str | None) -> None:
+    """``ValidationError`` when the ``box`` or ``shelf`` (``name``) a clerk typed has no letter, digit nor Chinese
+    character ("。", ",,": it would stand as where the paper original is).  None or blank is no label, left alone."""
+    if value is None or not value.strip() or says_something(value):
+        return
+    label, option, example = _PLACE_LABELS[name]
+    said = f"{label}“{value.strip()}”没有字母、数字或汉字："
+    raise ValidationError(
+        f"{said}请用 {option} 写明{label}，例如 {option} {example}", form_message=f"{said}请写明{label}，例如 {example}"
+    )
+
+
 def update_item(
     workspace: Workspace,
     ledger: Ledger,
@@ -2468,18 +2484,11 @@ def update_item(
         if (too_long := title_too_long(title)) is not None:  # never cut unsaid: the clerk shortens it
             raise UsageError(too_long)
         changes["title"] = safe_title(title)
-    for name, value, option, example in (("box", box, "--box", "B-12"), ("shelf", shelf, "--shelf", "3排2层")):
+    for name, value in (("box", box), ("shelf", shelf)):
         if value is not None:
-            label = "盒号" if name == "box" else "架位"
             if len(value) > FIELD_LIMITS[name]:
-                raise UsageError(f"{label}最多 {FIELD_LIMITS[name]} 个字")
-            # "。" would stand as where the paper original is; "" (--box "") takes the label away
-            if value.strip() and not says_something(value):
-                said = f"{label}“{value.strip()}”没有字母、数字或汉字："
-                raise ValidationError(
-                    f"{said}请用 {option} 写明{label}，例如 {option} {example}",
-                    form_message=f"{said}请写明{label}，例如 {example}",
-                )
+                raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
+            check_place_label(name, value)
             changes[name] = value.strip() or None
     if confidential is not None:
         changes["confidential"] = confidential
@@ -3176,12 +3185,15 @@ def flag_metadata(
 ) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones — a
     date after today among them (typed by the clerk: refused at the door, where a sidecar's or a file name's is
-    only left out for review), and a title too long to keep whole (``title_too_long``)."""
+    only left out for review), a title too long to keep whole (``title_too_long``) and a 盒号 or 架位 of punctuation
+    alone (``check_place_label``)."""
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
     if title and (too_long := title_too_long(title)) is not None:  # typed by the clerk: never cut unsaid
         raise UsageError(too_long)
+    check_place_label("box", box)
+    check_place_label("shelf", shelf)
     return Metadata(
         category=rules.category(category).name if category else None,  # type: ignore[union-attr]
         unit=str(parse_unit_code(unit)) if unit else None,
