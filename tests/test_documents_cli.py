@@ -820,6 +820,21 @@ def test_a_notice_time_without_its_year_refused_says_the_year_it_was_read_as(run
     assert_nothing_written(run_cli, imported, before)
 
 
+def test_a_later_time_without_its_year_is_checked_as_its_order_reads_it(run_cli: Any, imported: Workspace) -> None:
+    """恢复时间 is read from 停水时间's day: ``1月15日`` after ``2027-03-01`` is 2028-01-15, in order, but the window
+    was checked on 2027-01-15 (read from the notice's date), so a notice restoring water ten months on was printed."""
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=2027-03-01 08:00", "--set", "恢复时间=1月15日18:00"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的恢复时间（1月15日18:00）没有写年份，读作 2028-01-15，晚于通知日期 2026-12-06 一年以上"
+        "（最迟 2027-12-06）：请写上年份"
+    )
+    assert_nothing_written(run_cli, imported, before)
+
+
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
     # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
     water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]

@@ -258,28 +258,32 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
     """``ValidationError`` when a time the clerk wrote in ``values`` (停水时间, 恢复时间, 整改期限 …: the variables
     of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the
     notice's ``day`` or more than a year after it: ``1990-12-08 08:00`` or ``2099-12-08`` is a year typed wrong, that
-    ``check_order`` lets through when both ends have it."""
+    ``check_order`` lets through when both ends have it.  A day written without its year is read as ``check_order``
+    reads it, and the refusal says the day it was read as and asks for the year."""
     earliest, latest = day - dt.timedelta(days=TIMES_BEFORE_DAYS), years_after(day)
-    for name in dict.fromkeys(name for pair in pairs for name in pair):
-        if name not in values:
-            continue
-        read = _read_when(str(values[name]), day)
-        if read is None:
-            continue
-        when, yearless = read
-        shown = f"模板“{template_name}”的{name}（{values[name]}）"
-        # A day written without its year was not typed wrong: say which year it was taken to be, and ask for one.
-        if yearless:
-            shown += f"没有写年份，读作 {when.date().isoformat()}，"
-        advice = "请写上年份" if yearless else "请检查年份"
-        if when.date() < earliest:
-            raise ValidationError(
-                f"{shown}早于通知日期 {day.isoformat()} 三十天以上（最早 {earliest.isoformat()}）：{advice}"
-            )
-        if when.date() > latest:
-            raise ValidationError(
-                f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：{advice}"
-            )
+    for first, second in pairs:
+        # the later one read from the earlier one's day, as ``check_order`` reads it: 1月15日 after 2027-03-01 is 2028's
+        start = _read_when(str(values[first]), day) if first in values else None
+        end = (
+            _read_when(str(values[second]), day, base=start[0].date() if start else None) if second in values else None
+        )
+        for name, read in ((first, start), (second, end)):
+            if read is None:
+                continue
+            when, yearless = read
+            shown = f"模板“{template_name}”的{name}（{values[name]}）"
+            # A day written without its year was not typed wrong: say which year it was taken to be, and ask for one.
+            if yearless:
+                shown += f"没有写年份，读作 {when.date().isoformat()}，"
+            advice = "请写上年份" if yearless else "请检查年份"
+            if when.date() < earliest:
+                raise ValidationError(
+                    f"{shown}早于通知日期 {day.isoformat()} 三十天以上（最早 {earliest.isoformat()}）：{advice}"
+                )
+            if when.date() > latest:
+                raise ValidationError(
+                    f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：{advice}"
+                )
 
 
 def _close_variable(template: Template, needed: Sequence[str], name: str) -> str:
