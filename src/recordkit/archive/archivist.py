@@ -2415,6 +2415,16 @@ def _file_not_here(workspace: Workspace, item: ArchiveItem) -> WorkspaceError:
     )
 
 
+def check_title_says_something(title: str) -> None:
+    """``ValidationError`` when a title a clerk typed has no letter, digit nor Chinese character: ",," would stand
+    as the item's title in every listing and hit, and in its file's name."""
+    if not says_something(safe_title(title)):
+        raise ValidationError(
+            "题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
+            form_message="题名不能只有标点：请写明题名，例如 3号楼给排水竣工图纸",
+        )
+
+
 #: How a 盒号 and a 架位 are named, typed and written: (label, option, example).
 _PLACE_LABELS = {"box": ("盒号", "--box", "B-12"), "shelf": ("架位", "--shelf", "3排2层")}
 
@@ -2476,11 +2486,7 @@ def update_item(
     if title is not None:
         if not safe_title(title):
             raise UsageError("题名不能为空")
-        if not says_something(safe_title(title)):  # ",," would stand as the item's title in every listing and hit
-            raise ValidationError(
-                "题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
-                form_message="题名不能只有标点：请写明题名，例如 3号楼给排水竣工图纸",
-            )
+        check_title_says_something(title)
         if (too_long := title_too_long(title)) is not None:  # never cut unsaid: the clerk shortens it
             raise UsageError(too_long)
         changes["title"] = safe_title(title)
@@ -3185,13 +3191,15 @@ def flag_metadata(
 ) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones — a
     date after today among them (typed by the clerk: refused at the door, where a sidecar's or a file name's is
-    only left out for review), a title too long to keep whole (``title_too_long``) and a 盒号 or 架位 of punctuation
-    alone (``check_place_label``)."""
+    only left out for review), a title too long to keep whole (``title_too_long``) and a title, 盒号 or 架位 of
+    punctuation alone (``check_title_says_something``, ``check_place_label``)."""
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
     if title and (too_long := title_too_long(title)) is not None:  # typed by the clerk: never cut unsaid
         raise UsageError(too_long)
+    if title and title.strip():
+        check_title_says_something(title)
     check_place_label("box", box)
     check_place_label("shelf", shelf)
     return Metadata(
