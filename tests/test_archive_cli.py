@@ -539,6 +539,12 @@ BAD = [
         5,
         "错误：部门“——”没有汉字或字母，不是部门名称：请用 --dept 写借阅人的部门，例如 --dept 工程部；不知道的不写",
     ),
+    # A right-to-left override in the department turned the rest of its line around in every list of loans.
+    (
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程\u202e部", "--due", "2027-06-01"),
+        5,
+        "错误：部门里有不可见的格式字符（如从右到左覆盖），没有借出：请重新输入",
+    ),
     (
         ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程\x01部", "--due", "2027-06-01"),
         5,

@@ -2760,7 +2760,7 @@ def lend(
     it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
     ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
     format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
-    or reason, a dept without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
+    or reason, an invisible format character in the dept, a dept without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
     (``latest_due``)."""
 
     today = today or dt.date.today()
@@ -2773,6 +2773,8 @@ def lend(
         # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
         if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):
             raise ValidationError(f"{label}里有控制字符（如 NUL、换行），没有借出：请重新输入")
+    if dept is not None and hidden_characters(dept):  # a right-to-left override turns the lists of loans around
+        raise ValidationError("部门里有不可见的格式字符（如从右到左覆盖），没有借出：请重新输入")
     if dept is not None and not has_letter(dept):  # ",," would stand beside the borrower in every list of loans
         said = f"部门“{dept}”没有汉字或字母，不是部门名称："
         raise ValidationError(
