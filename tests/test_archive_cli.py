@@ -455,6 +455,22 @@ BAD = [
         5,
         "错误：盒号“。”没有字母、数字或汉字：请用 --box 写明盒号，例如 --box B-12",
     ),
+    # A right-to-left override or a control character typed into a flag was filed, in the title and the file's name.
+    (
+        ("file", "x.pdf", "--category", "业主档案", "--title", "图纸\u202e说明"),
+        5,
+        "错误：题名里有控制字符（如 NUL、换行）或不可见的格式字符，没有归档：请重新输入",
+    ),
+    (
+        ("file", "x.pdf", "--category", "业主档案", "--box", "A\x011"),
+        5,
+        "错误：盒号里有控制字符（如 NUL、换行）或不可见的格式字符，没有归档：请重新输入",
+    ),
+    (
+        ("file", "x.pdf", "--category", "业主档案", "--shelf", "B\u200b2"),
+        5,
+        "错误：架位里有控制字符（如 NUL、换行）或不可见的格式字符，没有归档：请重新输入",
+    ),
     (
         ("file", "x.pdf", "--category", "业主档案", "--title", ",,"),
         5,

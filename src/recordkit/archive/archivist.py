@@ -3193,11 +3193,16 @@ def flag_metadata(
 ) -> Metadata:
     """The command's flags as the first metadata source; ``UsageError``/``ValidationError`` for bad ones — a
     date after today among them (typed by the clerk: refused at the door, where a sidecar's or a file name's is
-    only left out for review), a title too long to keep whole (``title_too_long``) and a title, 盒号 or 架位 of
-    punctuation alone (``check_title_says_something``, ``check_place_label``)."""
+    only left out for review), a title too long to keep whole (``title_too_long``) and a title, 盒号 or 架位 with a
+    control or invisible format character, or of punctuation alone (``check_title_says_something``,
+    ``check_place_label``)."""
 
     if category is not None and rules.category(category) is None:
         raise UsageError(f"档案类别“{category}”不存在，应为 {'、'.join(rules.names)} 之一")
+    for label, text in (("题名", title), ("盒号", box), ("架位", shelf)):
+        # as ``update_item`` refuses them: a right-to-left override turns the title (and the file's name) around
+        if text and hidden_characters(text.strip()):
+            raise ValidationError(f"{label}里有控制字符（如 NUL、换行）或不可见的格式字符，没有归档：请重新输入")
     if title and (too_long := title_too_long(title)) is not None:  # typed by the clerk: never cut unsaid
         raise UsageError(too_long)
     if title and title.strip():
