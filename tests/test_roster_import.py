@@ -253,6 +253,36 @@ def test_the_owner_named_again_in_the_co_owner_column_or_cell_is_one_owner(ledge
     ]
 
 
+def test_a_co_owner_row_naming_the_owner_again_is_one_owner_unless_its_id_number_differs(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A 共有人 row naming the unit's owner again without an ID number (or with the owner's own, its 15-digit form too)
+    made a second owner 张伟, co-owner of 张伟: papers read 尊敬的张伟、张伟业主.  It is the owner, as in a 共有人
+    column; under another ID number it is another person of that name, and both are kept."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "张伟", "13812345678", None, None],
+        ["1-1-101", None, "张伟\u3000", None, None, "共有人"],
+        ["1-1-102", 90, "李娜", "13812345679", "110105197501010026", None],
+        ["1-1-102", None, "李娜", "13812345679", "110105750101002", "共有人"],
+        ["1-1-103", 90, "王芳", "13812345670", "440304198805151237", None],
+        ["1-1-103", None, "王芳", None, "310104198506120027", "共有人"],
+        ["1-1-104", 90, "孙悦、周杰", "13812345671", None, None],
+        ["1-1-104", None, "孙悦", None, None, "共有人"],
+    ]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    summary = import_owners(ledger, path, "测试员")
+    assert summary.owners_created == 6  # 张伟 李娜 王芳 王芳(310104…) 孙悦 周杰
+    assert [[(c.name, c.id_number) for c in co_owners_of(ledger, f"1-1-10{n}")] for n in range(1, 5)] == [
+        [],
+        [],
+        [("王芳", "310104198506120027")],
+        [("周杰", None)],
+    ]
+    again = import_owners(ledger, path, "测试员")
+    assert (again.units_unchanged, again.owners_created, again.owners_updated) == (4, 0, 0)
+
+
 def test_a_company_with_he_in_its_name_is_one_owner_and_comes_back_from_its_export(
     ledger: Ledger, tmp_path: Path
 ) -> None:

@@ -275,6 +275,25 @@ def _once_each(names: Iterable[str]) -> list[str]:
     return list(by_name.values())
 
 
+def _first_owner_again(person: Person, main: OwnerRecord) -> bool:
+    """Whether a 共有人 row's ``person`` is the unit's first owner written again: the same name (as a clerk reads it)
+    with no ID number or the owner's — one owner, as in a 共有人 column.  Under another ID number it is another
+    person of that name (two people can share one)."""
+    if main.owner is None or name_as_read(person.name) != name_as_read(main.owner):
+        return False
+    if not person.id_number:
+        return True
+    return main.id_number is not None and _same_id_number(person.id_number, main.id_number)
+
+
+def _same_id_number(one: str, other: str) -> bool:
+    """Whether two ID numbers a sheet wrote are one person's: a first-generation number and the 18-character one it
+    became are; a masked one is compared as written."""
+    if is_masked(one) or is_masked(other):
+        return one == other
+    return id_number_as_18(one) == id_number_as_18(other)
+
+
 def parse_column_map(items: Iterable[str]) -> dict[str, str]:
     """``--map 房间=房号`` options (or ``房间＝房号``) to {header in the sheet: column}; ``UsageError`` for a malformed
     one."""
@@ -774,7 +793,8 @@ def read_roster(
         if main is None:
             continue
         if row.person is not None:
-            mains[row.code] = replace(main, co_owners=(*main.co_owners, row.person))
+            if not _first_owner_again(row.person, main):
+                mains[row.code] = replace(main, co_owners=(*main.co_owners, row.person))
         elif row.contact is not None:
             # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
             # co-owner: a notice would name them twice.  Told apart by name as read and relation.
