@@ -512,6 +512,45 @@ def test_a_contact_row_or_tenant_cell_with_a_bracketed_note_or_two_names_is_refu
     ]
 
 
+def test_a_co_owner_or_contact_row_naming_several_people_is_refused_with_its_cell(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A 共有人, 家属 or 租户 row is one person, but "吴芳、郑丽" there was kept as one co-owner (or tenant) of that name —
+    and the co-owner's export then imported back as two.  Such a row is refused, its row and column named; a body's
+    name with 和 or 、 inside stays one, as today, and the 租户 column still splits its names."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户"],
+        ["1-1-101", 90, "张伟", None, None],
+        ["1-1-101", None, "吴芳、郑丽", "共有人", None],
+        ["1-1-101", None, "吴芳,郑丽", "租户", None],
+        ["1-1-101", None, "吴芳；郑丽", "配偶", None],
+        ["1-1-101", None, "吴芳和郑丽", "子女", None],
+    ]
+    one_each = "每人各写一行（同一房号，“关系”列写 {}）"
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        f"第 3 行 C 列（业主姓名）：一行只写一位共有人：请把“吴芳、郑丽”{one_each.format('共有人')}",
+        f"第 4 行 C 列（业主姓名）：一行只写一位租户：请把“吴芳,郑丽”{one_each.format('租户')}",
+        f"第 5 行 C 列（业主姓名）：一行只写一位配偶：请把“吴芳;郑丽”{one_each.format('配偶')}",
+        f"第 6 行 C 列（业主姓名）：一行只写一位子女：请把“吴芳和郑丽”{one_each.format('子女')}",
+    ]
+    accepted = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户"],
+        ["S-101", 60, "张海鹏", None, "周九、吴十"],
+        ["S-101", None, "华润和信置业有限公司", "共有人", None],
+        ["S-101", None, "深圳市甲乙、丙丁科技有限公司", "租户", None],
+        ["1-1-101", 90, "王和平", None, None],
+        ["1-1-101", None, "李和平", "家属", None],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", accepted)]), "测试员")
+    assert [c.name for c in co_owners_of(ledger, "S-101")] == ["华润和信置业有限公司"]
+    assert [(c.unit, c.record.name, c.record.relation) for c in list_contacts(ledger)] == [
+        ("1-1-101", "李和平", "家属"),
+        ("S-101", "周九", "租户"),
+        ("S-101", "吴十", "租户"),
+        ("S-101", "深圳市甲乙、丙丁科技有限公司", "租户"),
+    ]
+
+
 def test_two_tenants_in_the_tenant_column_are_two_contacts(ledger: Ledger, tmp_path: Path) -> None:
     """ "周九、吴十" in the 租户 column was kept as one tenant of that name (notices: 尊敬的张伟业主、周九、吴十住户 by
     accident only); it is two tenants, as an owner cell's names are two owners: the 租户电话 is the first's, as the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
-from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
@@ -52,6 +52,39 @@ def is_organisation(name: str) -> bool:
     """Whether ``name`` is a body's (XX置业有限公司, 开发商, 业主委员会), not a person's: written as it stands, never
     split into people nor held to a person's name."""
     return _ORGANISATION.search(unicodedata.normalize("NFKC", name)) is not None
+
+
+#: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
+_OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
+# 和 splits only between names of two characters or more: 王和平 is one person.
+_OWNER_AND = re.compile(r"\s*和\s*")
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+
+
+def split_owner_names(text: str) -> list[str]:
+    """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
+
+    A cell is split only when every piece looks like a person's name (two or more Chinese
+    characters, or letters): a company or a formula-looking text stays whole; 和 never splits a body's
+    name (``is_organisation``)."""
+    cell = text.strip()
+    names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
+    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
+        return [cell]
+    result: list[str] = []
+    for name in names:
+        # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
+        parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
+        result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
+    return result
+
+
+def several_people(name: str) -> bool:
+    """Whether ``name`` — a cell or an argument meant for one person — holds several people's names, as an owner cell
+    would be split (``split_owner_names``: 吴芳、郑丽, 吴芳,郑丽, 吴芳；郑丽, 张三和李四); a body's name (its 和 or 、
+    inside: 华润和信置业有限公司) never."""
+    folded = unicodedata.normalize("NFKC", name)
+    return not is_organisation(folded) and len(split_owner_names(folded)) > 1
 
 
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
@@ -329,7 +362,8 @@ def add_contact(
 ) -> Contact:
     """Add a family member or tenant to ``unit`` (journalled).
 
-    ``NotFoundError`` for an unknown unit; ``ValidationError`` for an empty name or one no person has
+    ``NotFoundError`` for an unknown unit; ``UsageError`` for several people's names (``several_people``: 周九、吴十),
+    to be added one at a time; ``ValidationError`` for an empty name or one no person has
     (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
     dates that are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError``
     for a contact of that name and relation the unit has already, or one who is the unit's owner or co-owner
@@ -338,6 +372,11 @@ def add_contact(
     name = name.strip()
     if not name:
         raise ValidationError("联系人姓名不能为空")
+    if several_people(name):
+        # One contact per command, as one per roster row: 周九、吴十 would be kept as one tenant of that name.
+        raise UsageError(
+            f"一次只能添加一位联系人：“{name}”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）"
+        )
     # As the roster's contacts and owners: notices print the name.
     reason = one_person_problem(
         name,

@@ -64,12 +64,13 @@ from recordkit.owners.contacts import (
     TENANT,
     ContactRecord,
     co_owner_names,
-    is_organisation,
     lease_problem,
     name_as_read,
     one_person_problem,
     owner_as_contact,
     parse_relation,
+    several_people,
+    split_owner_names,
 )
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
@@ -155,11 +156,6 @@ COLUMNS = (
     Column("co_owner", "共有人", ("共有人姓名", "共同产权人", "共有权人", "产权共有人")),
 )
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
-#: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
-_OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
-# 和 splits only between names of two characters or more: 王和平 is one person.
-_OWNER_AND = re.compile(r"\s*和\s*")
-_PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: A number as Excel shows one too long for its cell: 1.10101E+17.
 _EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
@@ -247,24 +243,6 @@ def _person_problem(names: Iterable[str]) -> str | None:
     two = "两位业主请用“、”分开，一个人的姓名请去掉空格"
     note = "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
     return next(filter(None, (one_person_problem(name, two=two, note=note) for name in names)), None)
-
-
-def split_owner_names(text: str) -> list[str]:
-    """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
-
-    A cell is split only when every piece looks like a person's name (two or more Chinese
-    characters, or letters): a company or a formula-looking text stays whole; 和 never splits a body's
-    name (``is_organisation``)."""
-    cell = text.strip()
-    names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
-    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
-        return [cell]
-    result: list[str] = []
-    for name in names:
-        # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
-        parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
-        result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
-    return result
 
 
 def _once_each(names: Iterable[str]) -> list[str]:
@@ -471,14 +449,18 @@ class _RowReader:
                 bad("relation", str(err))
                 return _Row("invalid", code), problems
         name = _text(cells["owner"]) if cells["owner"] is not None else None
-        if name is not None and kind == "contact":
+        if name is not None and kind != "owner" and several_people(name):
+            # A 关系 row is one person: 吴芳、郑丽 would be kept as one co-owner (or tenant) of that name — which its
+            # export's owner cell then reads back as two.
+            bad("owner", f"一行只写一位{relation}：请把“{name}”每人各写一行（同一房号，“关系”列写 {relation}）")
+        elif name is not None and kind == "contact":
             two, note = (
                 f"一行只写一位{relation}，一个人的姓名请去掉空格",
                 "姓名里不能带括号里的备注：请只写姓名，关系写在“关系”列",
             )
             if (reason := one_person_problem(name, two=two, note=note)) is not None:
                 bad("owner", reason)
-        if name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
+        elif name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
             bad("owner", reason)
         if kind == "co_owner":
             if name is None:
