@@ -236,6 +236,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "OCR 文字识别",
         "磁盘空间",
         "业主身份证号",
+        "业主和联系人姓名",
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")

@@ -705,6 +705,95 @@ def test_doctor_names_an_owner_kept_under_a_fifteen_and_an_eighteen_digit_number
     assert (check["ok"], check["detail"]) == (True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）")
 
 
+def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """An older ledger holds names written before today's rules: an owner 钱八（租户：周九）, a co-owner 张三 李四, an
+    owner 。, a tenant 周九（租户）, a family member 吴芳、郑丽.  They export as they are and the export's re-import is
+    refused at those cells, and ``recordkit doctor`` said nothing.  It now lists each — unit, role, name, a contact's
+    number; no phone — as a 提醒 (exit 0) with what to do; done, the doctor is content."""
+    import sqlalchemy as sa
+    from openpyxl import load_workbook
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话"],
+        ["1-1-101", 90, "张伟", "13812345678"],
+        ["1-1-102", 90, "李娜", "13812345679"],
+        ["1-1-103", 90, "王芳", "13812345670"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    # What older versions kept, written straight into the ledger.
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '钱八（租户：周九）' WHERE name = '张伟'"))
+        conn.execute(sa.text("UPDATE owners SET name = '。' WHERE name = '王芳'"))
+        two = conn.execute(sa.text("INSERT INTO owners (name) VALUES ('张三 李四') RETURNING id")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO unit_co_owners (unit_id, owner_id, position) SELECT id, :o, 2 FROM units"
+                " WHERE code = '1-1-102'"
+            ),
+            {"o": two},
+        )
+        contact_ids = [
+            conn.execute(
+                sa.text(
+                    "INSERT INTO unit_contacts (unit_id, name, relation, phone, added_at, added_by)"
+                    " SELECT id, :name, :relation, '13900001111', '2020-01-01T00:00:00+00:00', '旧版本' FROM units"
+                    " WHERE code = :unit RETURNING id"
+                ),
+                {"unit": unit, "name": name, "relation": relation},
+            ).scalar_one()
+            for unit, name, relation in (
+                ("1-1-102", "吴芳、郑丽", "家属"),
+                ("1-1-101", "周九（租户）", "租户"),
+                ("1-1-103", "赵磊", "租户"),
+            )
+        ]
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    assert "13812345678" not in result.stdout and "13900001111" not in result.stdout
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主和联系人姓名"]
+    family, tenant = contact_ids[:2]
+    assert check == {
+        "name": "业主和联系人姓名",
+        "ok": False,
+        "detail": "5 个姓名是旧版本登记的，现在的规则不收（一格一个人、不带括号备注、要有汉字或字母），"
+        "导出的名册再导入时会在这些格子报错：1-1-101 业主 钱八（租户：周九）；"
+        f"1-1-101 租户 周九（租户）（联系人编号 {tenant}）；1-1-102 共有人 张三 李四；"
+        f"1-1-102 联系人 吴芳、郑丽（联系人编号 {family}）；1-1-103 业主 。",
+        "fix": "业主、共有人：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入"
+        "（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove 联系人编号 删除，"
+        "再用 recordkit owners contact add 一位一位重新添加",
+        "required": False,
+    }
+    # As the fix says.  The export as it stands is refused at those cells.
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    refused = run_cli("owners", "import", str(exported))
+    assert refused.exit_code == 5
+    assert [line.split("：")[0].strip() for line in refused.stderr.splitlines()[1:]] == [
+        "第 2 行 E 列（业主姓名）",
+        "第 3 行 E 列（业主姓名）",
+        "第 4 行 E 列（业主姓名）",
+    ]
+    book = load_workbook(exported)
+    assert [book.active[f"E{n}"].value for n in (2, 3, 4)] == ["钱八（租户：周九）", "李娜、张三 李四", "。"]
+    book.active["E2"], book.active["E3"], book.active["E4"] = "钱八", "李娜、张三、李四", "王芳"
+    book.save(exported)
+    imported = run_cli("owners", "import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    for contact_id in contact_ids[:2]:
+        assert run_cli("owners", "contact", "remove", str(contact_id)).exit_code == 0
+    for unit, name, relation in (("1-1-101", "周九", "租户"), ("1-1-102", "吴芳", "家属"), ("1-1-102", "郑丽", "家属")):
+        assert run_cli("owners", "contact", "add", unit, name, "--relation", relation).exit_code == 0
+    owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
+    assert owners == {"1-1-101": ("钱八", []), "1-1-102": ("李娜", ["张三", "李四"]), "1-1-103": ("王芳", [])}
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert (check["ok"], check["detail"]) == (True, "台账里的姓名都符合现在的规则")
+
+
 def test_a_roster_without_contact_columns_does_not_report_no_contacts(run_cli: Any, tmp_path: Path) -> None:
     """A roster without 关系 or 租户 columns (an ``owners export``) leaves contacts as they are, but the import said
     「联系人（家属、租户）0 人」 beside the co-owners, as if the unit's tenant had been taken off."""

@@ -29,7 +29,7 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from recordkit.owners.roster import owners_under_two_numbers
+from recordkit.owners.roster import names_refused_now, owners_under_two_numbers
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -463,6 +463,40 @@ def check_owner_numbers(workspace: Workspace) -> Check:
     )
 
 
+#: The names ``check_roster_names`` lists (the rest counted).
+_NAMES_LISTED = 20
+
+
+def check_roster_names(workspace: Workspace) -> Check:
+    """Names an older version kept that the roster import and ``owners contact add`` refuse today
+    (``owners.roster.names_refused_now``): a 提醒 listing each — unit, role, name (a name is not masked; no phone nor
+    ID number) — with what to do, since the export of those units would be refused at those cells on its way back."""
+    name = "业主和联系人姓名"
+    try:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() != HEAD_REVISION:
+                return Check(
+                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
+                )
+            refused = names_refused_now(ledger)
+    except RecordkitError as err:
+        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+    if not refused:
+        return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
+    listed = "；".join(n.said() for n in refused[:_NAMES_LISTED])
+    if len(refused) > _NAMES_LISTED:
+        listed += f" 等 {len(refused)} 个"
+    return Check(
+        name,
+        False,
+        f"{len(refused)} 个姓名是旧版本登记的，现在的规则不收（一格一个人、不带括号备注、要有汉字或字母），"
+        f"导出的名册再导入时会在这些格子报错：{listed}",
+        "业主、共有人：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入（recordkit owners import 名册.xlsx）；"
+        "租户、联系人：用 recordkit owners contact remove 联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加",
+        required=False,
+    )
+
+
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_database,
     check_search_index,
@@ -475,6 +509,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_ocr_installed,
     check_disk,
     check_owner_numbers,
+    check_roster_names,
 )
 
 

@@ -1549,6 +1549,55 @@ def owners_under_two_numbers(ledger: Ledger) -> list[tuple[OwnerOfRecord, OwnerO
     return sorted(pairs, key=lambda pair: parse_unit_code(pair[0].units[0]).sort_key)
 
 
+@dataclass(frozen=True)
+class RefusedName:
+    """A name the ledger holds that today's rules refuse (written before they were made): the unit, the role
+    (业主, 共有人, 租户 or 联系人), the name as stored, and a contact's number (``owners contact remove`` takes it)."""
+
+    unit: str
+    role: str
+    name: str
+    contact_id: int | None = None
+
+    def said(self) -> str:
+        """``1-1-101 业主 钱八（租户：周九）``, a contact's number after it; no phone nor ID number."""
+        number = f"（联系人编号 {self.contact_id}）" if self.contact_id is not None else ""
+        return f"{self.unit} {self.role} {self.name}{number}"
+
+
+_ROLES = ("业主", "共有人", "租户", "联系人")
+
+
+def names_refused_now(ledger: Ledger) -> list[RefusedName]:
+    """Every owner's, co-owner's and contact's name of a unit that the roster import and ``owners contact add`` would
+    refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
+    吴芳、郑丽): by the import's own checks (``_person_problem`` for an owner or co-owner, as its export's owner cell
+    is read back; ``several_people`` and ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in
+    unit order, then 业主, 共有人, 租户, 联系人.  Its export then re-imports refused at those cells."""
+    found: list[RefusedName] = []
+    with ledger.read() as conn:
+        first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
+        co = (
+            sa.select(units.c.code, owners.c.name)
+            .select_from(unit_co_owners)
+            .join(units, units.c.id == unit_co_owners.c.unit_id)
+            .join(owners, owners.c.id == unit_co_owners.c.owner_id)
+            .order_by(unit_co_owners.c.position)
+        )
+        for role, query in (("业主", first), ("共有人", co)):
+            found.extend(
+                RefusedName(row.code, role, row.name) for row in conn.execute(query) if _person_problem([row.name])
+            )
+        contacts = sa.select(units.c.code, unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).join(
+            units, units.c.id == unit_contacts.c.unit_id
+        )
+        for row in conn.execute(contacts.order_by(unit_contacts.c.id)):
+            if several_people(row.name) or one_person_problem(row.name, two="", note="") is not None:
+                role = TENANT if row.relation == TENANT else "联系人"
+                found.append(RefusedName(row.code, role, row.name, row.id))
+    return sorted(found, key=lambda n: (parse_unit_code(n.unit).sort_key, _ROLES.index(n.role)))
+
+
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
     """Journal that someone displayed or exported owners' unmasked phone and ID numbers."""
     journal.record_private_view(ledger, operator, "owner", what, units_shown)
