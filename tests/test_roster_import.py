@@ -283,6 +283,41 @@ def test_a_co_owner_row_naming_the_owner_again_is_one_owner_unless_its_id_number
     assert (again.units_unchanged, again.owners_created, again.owners_updated) == (4, 0, 0)
 
 
+def test_a_co_owner_row_naming_a_co_owner_again_is_one_co_owner_and_keeps_its_phone(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A co-owner named in the owner cell (or on an earlier 共有人 row) and again on a 共有人 row with a phone was kept
+    twice — 王芳 without a phone and 王芳 with one: papers read 尊敬的张伟、王芳、王芳业主.  Without an ID number (or
+    with the same one) it is one co-owner, the phone only the row gives kept; so is the owner's, on a 共有人 row of
+    his own name.  Under another ID number, two people of that name."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "张伟、王芳", "13812345678", None, None],
+        ["1-1-101", None, "王芳", "13900001111", None, "共有人"],
+        ["1-1-102", 90, "李娜", None, None, None],
+        ["1-1-102", None, "孙悦", "13900002222", "110105197501010026", "共有人"],
+        ["1-1-102", None, "孙悦", None, "110105750101002", "共有人"],
+        ["1-1-102", None, "李娜", "13900003333", None, "共有人"],
+        ["1-1-103", 90, "周杰", "13812345670", None, None],
+        ["1-1-103", None, "吴芳", None, "440304198805151237", "共有人"],
+        ["1-1-103", None, "吴芳", None, "310104198506120027", "共有人"],
+    ]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    import_owners(ledger, path, "测试员")
+    co_owners = {
+        unit: [(c.name, c.phone, c.id_number) for c in co_owners_of(ledger, unit)]
+        for unit in ("1-1-101", "1-1-102", "1-1-103")
+    }
+    assert co_owners == {
+        "1-1-101": [("王芳", "13900001111", None)],
+        "1-1-102": [("孙悦", "13900002222", "110105197501010026")],
+        "1-1-103": [("吴芳", None, "440304198805151237"), ("吴芳", None, "310104198506120027")],
+    }
+    assert {v.to_dict()["unit"]: (v.owner, v.phone) for v in list_units(ledger)}["1-1-102"] == ("李娜", "13900003333")
+    again = import_owners(ledger, path, "测试员")
+    assert (again.units_unchanged, again.owners_created, again.owners_updated) == (3, 0, 0)
+
+
 def test_a_company_with_he_in_its_name_is_one_owner_and_comes_back_from_its_export(
     ledger: Ledger, tmp_path: Path
 ) -> None:

@@ -253,15 +253,29 @@ def _once_each(names: Iterable[str]) -> list[str]:
     return list(by_name.values())
 
 
-def _first_owner_again(person: Person, main: OwnerRecord) -> bool:
-    """Whether a 共有人 row's ``person`` is the unit's first owner written again: the same name (as a clerk reads it)
-    with no ID number or the owner's — one owner, as in a 共有人 column.  Under another ID number it is another
-    person of that name (two people can share one)."""
-    if main.owner is None or name_as_read(person.name) != name_as_read(main.owner):
-        return False
+def _with_co_owner_row(main: OwnerRecord, person: Person) -> OwnerRecord:
+    """``main`` with a 共有人 row's ``person``.  A name the unit's owners have already — the first or a co-owner, as a
+    clerk reads it — with no ID number or theirs is that owner written again: one owner, as in a 共有人 column (a phone
+    only the row gives kept).  Under another ID number it is another person of that name (two people can share one)."""
+    folded = name_as_read(person.name)
+    if main.owner is not None and name_as_read(main.owner) == folded and _same_person(person, main.id_number):
+        return main if main.phone or not person.phone else replace(main, phone=person.phone)
+    for index, earlier in enumerate(main.co_owners):
+        if name_as_read(earlier.name) == folded and _same_person(person, earlier.id_number):
+            if earlier.phone or not person.phone:
+                return main
+            co_owners = list(main.co_owners)
+            co_owners[index] = replace(earlier, phone=person.phone)
+            return replace(main, co_owners=tuple(co_owners))
+    return replace(main, co_owners=(*main.co_owners, person))
+
+
+def _same_person(person: Person, known_id_number: str | None) -> bool:
+    """Whether ``person``, written again under a name an owner of the unit has, is that owner: no ID number written,
+    or the owner's."""
     if not person.id_number:
         return True
-    return main.id_number is not None and _same_id_number(person.id_number, main.id_number)
+    return known_id_number is not None and _same_id_number(person.id_number, known_id_number)
 
 
 def _same_id_number(one: str, other: str) -> bool:
@@ -775,8 +789,7 @@ def read_roster(
         if main is None:
             continue
         if row.person is not None:
-            if not _first_owner_again(row.person, main):
-                mains[row.code] = replace(main, co_owners=(*main.co_owners, row.person))
+            mains[row.code] = _with_co_owner_row(main, row.person)
         elif row.contact is not None:
             # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
             # co-owner: a notice would name them twice.  Told apart by name as read and relation.
