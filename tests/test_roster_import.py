@@ -586,6 +586,34 @@ def test_a_co_owner_or_contact_row_naming_several_people_is_refused_with_its_cel
     ]
 
 
+def test_a_separator_at_the_end_of_a_one_person_name_is_left_out_as_in_an_owner_cell(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """An owner cell "张伟、" and a 租户 cell "赵磊、" read as 张伟 and 赵磊, but a 共有人 row "王芳、" made a co-owner
+    王芳、 (whose export, 张伟、王芳、, then imported back as another owner 王芳), a tenant row "吴芳、" a tenant 吴芳、 whom
+    notices greeted 吴芳、住户, and so did ``owners contact add … 孙悦；``.  The name is read without it."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户"],
+        ["1-1-101", 90, "张伟、", None, "赵磊、"],
+        ["1-1-101", None, "王芳、", "共有人", None],
+        ["1-1-101", None, "吴芳、", "租户", None],
+        ["1-1-101", None, "、郑丽", "家属", None],
+    ]
+    path = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    import_owners(ledger, path, "测试员")
+    assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["王芳"]
+    assert [(c.record.name, c.record.relation) for c in list_contacts(ledger)] == [
+        ("赵磊", "租户"),
+        ("吴芳", "租户"),
+        ("郑丽", "家属"),
+    ]
+    assert add_contact(ledger, "1-1-101", "孙悦；", "租户", "测试员").record.name == "孙悦"
+    export_owners(ledger, tmp_path / "导出.xlsx", "测试员")
+    again = import_owners(ledger, tmp_path / "导出.xlsx", "测试员")
+    assert (again.units_unchanged, again.owners_created) == (1, 0)
+    assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["王芳"]
+
+
 def test_two_tenants_in_the_tenant_column_are_two_contacts(ledger: Ledger, tmp_path: Path) -> None:
     """ "周九、吴十" in the 租户 column was kept as one tenant of that name (notices: 尊敬的张伟业主、周九、吴十住户 by
     accident only); it is two tenants, as an owner cell's names are two owners: the 租户电话 is the first's, as the

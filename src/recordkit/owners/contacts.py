@@ -79,6 +79,22 @@ def split_owner_names(text: str) -> list[str]:
     return result
 
 
+def _separator(char: str) -> bool:
+    return char.isspace() or _OWNER_SEPARATORS.fullmatch(unicodedata.normalize("NFKC", char)) is not None
+
+
+def one_name(name: str) -> str:
+    """A cell or argument meant for one person without the separators another name would have followed at either
+    end (吴芳、, 、郑丽, 孙悦；): what an owner or 租户 cell reads of it (``split_owner_names``), so that a notice never
+    prints 吴芳、住户.  A name of separators alone is left as it is, for ``name_problem`` to refuse."""
+    start, end = 0, len(name)
+    while start < end and _separator(name[start]):
+        start += 1
+    while end > start and _separator(name[end - 1]):
+        end -= 1
+    return name[start:end] or name
+
+
 def several_people(name: str) -> bool:
     """Whether ``name`` — a cell or an argument meant for one person — holds several people's names, as an owner cell
     would be split (``split_owner_names``: 吴芳、郑丽, 吴芳,郑丽, 吴芳；郑丽, 张三和李四); a body's name (its 和 or 、
@@ -369,7 +385,7 @@ def add_contact(
     for a contact of that name and relation the unit has already, or one who is the unit's owner or co-owner
     (``owner_as_contact``)."""
     code = str(parse_unit_code(unit))
-    name = name.strip()
+    name = one_name(name.strip())
     if not name:
         raise ValidationError("联系人姓名不能为空")
     if several_people(name):

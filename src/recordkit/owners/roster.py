@@ -66,6 +66,7 @@ from recordkit.owners.contacts import (
     co_owner_names,
     lease_problem,
     name_as_read,
+    one_name,
     one_person_problem,
     owner_as_contact,
     parse_relation,
@@ -463,6 +464,8 @@ class _RowReader:
                 bad("relation", str(err))
                 return _Row("invalid", code), problems
         name = _text(cells["owner"]) if cells["owner"] is not None else None
+        if name is not None and kind != "owner":
+            name = one_name(name)  # 王芳、 on a 共有人 row is 王芳, as in an owner cell
         if name is not None and kind != "owner" and several_people(name):
             # A 关系 row is one person: 吴芳、郑丽 would be kept as one co-owner (or tenant) of that name — which its
             # export's owner cell then reads back as two.
