@@ -614,6 +614,33 @@ def test_a_separator_at_the_end_of_a_one_person_name_is_left_out_as_in_an_owner_
     assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["王芳"]
 
 
+def test_names_an_older_version_kept_are_found_by_the_import_s_own_checks(ledger: Ledger, tmp_path: Path) -> None:
+    """``names_refused_now`` (doctor's 业主和联系人姓名) on either backend: each owner's, co-owner's and contact's name of
+    a unit that the import or the counter refuses today, in unit order, then 业主, 共有人, 租户, 联系人; an
+    organisation's bracket, a Latin name's blank and a body's 和 are no such names."""
+    from recordkit.owners.roster import names_refused_now
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户"],
+        ["1-1-101", 90, "张伟、王芳", "赵磊"],
+        ["1-1-102", 90, "某某置业有限公司（广州分公司）", "John Smith"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert names_refused_now(ledger) == []
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王芳(已故)' WHERE name = '王芳'"))
+        conn.execute(sa.text("UPDATE owners SET name = '张 伟' WHERE name = '张伟'"))
+        conn.execute(sa.text("UPDATE unit_contacts SET name = '赵磊、孙悦' WHERE name = '赵磊'"))
+        conn.execute(sa.text("UPDATE unit_contacts SET name = '--', relation = '配偶' WHERE name = 'John Smith'"))
+        ids = dict(conn.execute(sa.text("SELECT name, id FROM unit_contacts")).all())
+    assert [(n.unit, n.role, n.name, n.contact_id) for n in names_refused_now(ledger)] == [
+        ("1-1-101", "业主", "张 伟", None),
+        ("1-1-101", "共有人", "王芳(已故)", None),
+        ("1-1-101", "租户", "赵磊、孙悦", ids["赵磊、孙悦"]),
+        ("1-1-102", "联系人", "--", ids["--"]),
+    ]
+
+
 def test_two_tenants_in_the_tenant_column_are_two_contacts(ledger: Ledger, tmp_path: Path) -> None:
     """ "周九、吴十" in the 租户 column was kept as one tenant of that name (notices: 尊敬的张伟业主、周九、吴十住户 by
     accident only); it is two tenants, as an owner cell's names are two owners: the 租户电话 is the first's, as the
