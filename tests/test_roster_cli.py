@@ -759,11 +759,11 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
     assert check == {
         "name": "业主和联系人姓名",
         "ok": False,
-        "detail": "5 个姓名是旧版本登记的，现在的规则不收（一格一个人、不带括号备注、要有汉字或字母），"
-        "导出的名册再导入时会在这些格子报错：1-1-101 业主 钱八（租户：周九）；"
+        "detail": "5 个姓名是旧版本登记的，现在导入名册和添加联系人都不收"
+        "（一格一个人、不带括号备注、要有汉字或字母）：1-1-101 业主 钱八（租户：周九）；"
         f"1-1-101 租户 周九（租户）（联系人编号 {tenant}）；1-1-102 共有人 张三 李四；"
         f"1-1-102 联系人 吴芳、郑丽（联系人编号 {family}）；1-1-103 业主 。",
-        "fix": "业主、共有人：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入"
+        "fix": "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入"
         "（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove 联系人编号 删除，"
         "再用 recordkit owners contact add 一位一位重新添加",
         "required": False,

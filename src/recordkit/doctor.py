@@ -489,9 +489,9 @@ def check_roster_names(workspace: Workspace) -> Check:
     return Check(
         name,
         False,
-        f"{len(refused)} 个姓名是旧版本登记的，现在的规则不收（一格一个人、不带括号备注、要有汉字或字母），"
-        f"导出的名册再导入时会在这些格子报错：{listed}",
-        "业主、共有人：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入（recordkit owners import 名册.xlsx）；"
+        f"{len(refused)} 个姓名是旧版本登记的，现在导入名册和添加联系人都不收"
+        f"（一格一个人、不带括号备注、要有汉字或字母）：{listed}",
+        "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入（recordkit owners import 名册.xlsx）；"
         "租户、联系人：用 recordkit owners contact remove 联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加",
         required=False,
     )
