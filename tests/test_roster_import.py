@@ -318,6 +318,36 @@ def test_a_co_owner_row_naming_a_co_owner_again_is_one_co_owner_and_keeps_its_ph
     assert (again.units_unchanged, again.owners_created, again.owners_updated) == (3, 0, 0)
 
 
+def test_an_owner_written_again_on_a_co_owner_row_with_another_phone_is_refused_with_its_cell(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The owner (or a co-owner) written again on a 共有人 row with another phone is one person written two ways: the
+    row is refused, its phone cell named, whether the row repeats the ID number or gives none — never one phone
+    quietly dropped."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "张伟", "13812345678", "110101199003071233", None],
+        ["1-1-101", None, "张伟", "13900001111", "110101199003071233", "共有人"],
+        ["1-1-102", 90, "李娜", "13812345679", None, None],
+        ["1-1-102", None, "李娜", "13900002222", None, "共有人"],
+        ["1-1-103", 90, "周杰、王芳", "13812345670", None, None],
+        ["1-1-103", None, "王芳", "13900003333", None, "共有人"],
+        ["1-1-103", None, "王芳", "13900004444", None, "共有人"],
+    ]
+    again = "是同一位业主（姓名相同，这一行没有写身份证号），但电话不同：请核对后写成一样的；是同名的另一个人，请写上身份证号"
+    assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
+        f"第 5 行 D 列（联系电话）：与第 4 行{again}",
+        f"第 8 行 D 列（联系电话）：与第 6 行{again}",
+    ]
+    # Without those two rows, the one repeating the ID number with another phone is refused as before.
+    rows = [row for row in rows if row[3] not in ("13900002222", "13900004444")]
+    with pytest.raises(ValidationError) as refused:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in refused.value.problems] == [
+        "第 3 行 D 列（联系电话）：与第 2 行是同一身份证号（同一位业主），但电话不同：请核对后写成一样的"
+    ]
+
+
 def test_a_company_with_he_in_its_name_is_one_owner_and_comes_back_from_its_export(
     ledger: Ledger, tmp_path: Path
 ) -> None:

@@ -254,37 +254,30 @@ def _once_each(names: Iterable[str]) -> list[str]:
     return list(by_name.values())
 
 
-def _with_co_owner_row(main: OwnerRecord, person: Person) -> OwnerRecord:
-    """``main`` with a 共有人 row's ``person``.  A name the unit's owners have already — the first or a co-owner, as a
-    clerk reads it — with no ID number or theirs is that owner written again: one owner, as in a 共有人 column (a phone
-    only the row gives kept).  Under another ID number it is another person of that name (two people can share one)."""
+def _with_co_owner_row(main: OwnerRecord, person: Person) -> tuple[OwnerRecord, int | None]:
+    """``main`` with a 共有人 row's ``person``, and the row whose phone that row's contradicts (else None).
+
+    Written without an ID number under a name the unit's owners have already — the first or a co-owner, as a clerk
+    reads it — it is that owner written again: one owner, as in a 共有人 column (a phone only the row gives kept; a
+    phone other than the one written before is a contradiction, as on two rows of one ID number).  With an ID number
+    it is whom that number says (``_match_owners``: the same owner, or another person of that name)."""
+    if person.id_number:
+        return replace(main, co_owners=(*main.co_owners, person)), None
     folded = name_as_read(person.name)
-    if main.owner is not None and name_as_read(main.owner) == folded and _same_person(person, main.id_number):
-        return main if main.phone or not person.phone else replace(main, phone=person.phone)
+    if main.owner is not None and name_as_read(main.owner) == folded:
+        if main.phone and person.phone and main.phone != person.phone:
+            return main, main.row
+        return (main if main.phone or not person.phone else replace(main, phone=person.phone)), None
     for index, earlier in enumerate(main.co_owners):
-        if name_as_read(earlier.name) == folded and _same_person(person, earlier.id_number):
+        if name_as_read(earlier.name) == folded:
+            if earlier.phone and person.phone and earlier.phone != person.phone:
+                return main, earlier.row
             if earlier.phone or not person.phone:
-                return main
+                return main, None
             co_owners = list(main.co_owners)
             co_owners[index] = replace(earlier, phone=person.phone)
-            return replace(main, co_owners=tuple(co_owners))
-    return replace(main, co_owners=(*main.co_owners, person))
-
-
-def _same_person(person: Person, known_id_number: str | None) -> bool:
-    """Whether ``person``, written again under a name an owner of the unit has, is that owner: no ID number written,
-    or the owner's."""
-    if not person.id_number:
-        return True
-    return known_id_number is not None and _same_id_number(person.id_number, known_id_number)
-
-
-def _same_id_number(one: str, other: str) -> bool:
-    """Whether two ID numbers a sheet wrote are one person's: a first-generation number and the 18-character one it
-    became are; a masked one is compared as written."""
-    if is_masked(one) or is_masked(other):
-        return one == other
-    return id_number_as_18(one) == id_number_as_18(other)
+            return replace(main, co_owners=tuple(co_owners)), None
+    return replace(main, co_owners=(*main.co_owners, person)), None
 
 
 def parse_column_map(items: Iterable[str]) -> dict[str, str]:
@@ -792,7 +785,16 @@ def read_roster(
         if main is None:
             continue
         if row.person is not None:
-            mains[row.code] = _with_co_owner_row(main, row.person)
+            mains[row.code], contradicted = _with_co_owner_row(main, row.person)
+            if contradicted is not None:
+                problems.append(
+                    table.problem(
+                        number,
+                        "phone",
+                        f"与第 {contradicted} 行是同一位业主（姓名相同，这一行没有写身份证号），但电话不同："
+                        "请核对后写成一样的；是同名的另一个人，请写上身份证号",
+                    )
+                )
         elif row.contact is not None:
             # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
             # co-owner: a notice would name them twice.  Told apart by name as read and relation.
