@@ -470,7 +470,8 @@ _NAMES_LISTED = 20
 def check_roster_names(workspace: Workspace) -> Check:
     """Names an older version kept that the roster import and ``owners contact add`` refuse today
     (``owners.roster.names_refused_now``): a 提醒 listing each — unit, role, name (a name is not masked; no phone nor
-    ID number) — with what to do, since the export of those units would be refused at those cells on its way back."""
+    ID number) — with what to do: an owner's or co-owner's is refused at its cell when its unit's export comes back, a
+    contact's is added again at the counter."""
     name = "业主和联系人姓名"
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
@@ -491,8 +492,8 @@ def check_roster_names(workspace: Workspace) -> Check:
         False,
         f"{len(refused)} 个姓名是旧版本登记的，现在导入名册和添加联系人都不收"
         f"（一格一个人、不带括号备注、要有汉字或字母）：{listed}",
-        "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入（recordkit owners import 名册.xlsx）；"
-        "租户、联系人：用 recordkit owners contact remove 联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加",
+        "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），"
+        "改正这些格子后再导入（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove 联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加",
         required=False,
     )
 

@@ -1591,7 +1591,8 @@ def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
     吴芳、郑丽): by the import's own checks (``_person_problem`` for an owner or co-owner, as its export's owner cell
     is read back; ``several_people`` and ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in
-    unit order, then 业主, 共有人, 租户, 联系人.  Its export then re-imports refused at those cells."""
+    unit order, then 业主, 共有人, 租户, 联系人.  An owner's or co-owner's unit exported comes back refused at its
+    cell; contacts are not exported."""
     found: list[RefusedName] = []
     with ledger.read() as conn:
         first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
