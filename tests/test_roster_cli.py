@@ -617,13 +617,13 @@ def test_a_contact_at_the_counter_with_a_bracketed_note_or_two_names_is_refused(
 
 def test_a_contact_at_the_counter_naming_several_people_is_refused(run_cli: Any, tmp_path: Path) -> None:
     """``owners contact add 1-1-102 "周九、吴十" --relation 租户`` was kept as one tenant of that name.  It is refused
-    (exit 2), saying to add them one at a time, nothing added; a body's name with 和 or 、 inside is still added."""
+    (exit 5, as 周九 吴十 is), saying to add them one at a time, nothing added; a body's name with 和 or 、 inside is still added."""
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-102", 90, "李娜"], ["S-101", 60, "张海鹏"]]
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
     for name in ("周九、吴十", "周九,吴十", "周九；吴十", "周九和吴十"):
         refused = run_cli("owners", "contact", "add", "1-1-102", name, "--relation", "租户")
         assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
-            2,
+            5,
             "",
             f"错误：一次只能添加一位联系人：“{name}”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）",
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
@@ -378,8 +378,8 @@ def add_contact(
 ) -> Contact:
     """Add a family member or tenant to ``unit`` (journalled).
 
-    ``NotFoundError`` for an unknown unit; ``UsageError`` for several people's names (``several_people``: 周九、吴十),
-    to be added one at a time; ``ValidationError`` for an empty name or one no person has
+    ``NotFoundError`` for an unknown unit; ``ValidationError`` for several people's names (``several_people``: 周九、吴十,
+    as for 周九 吴十), to be added one at a time, for an empty name or one no person has
     (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
     dates that are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError``
     for a contact of that name and relation the unit has already, or one who is the unit's owner or co-owner
@@ -390,7 +390,7 @@ def add_contact(
         raise ValidationError("联系人姓名不能为空")
     if several_people(name):
         # One contact per command, as one per roster row: 周九、吴十 would be kept as one tenant of that name.
-        raise UsageError(
+        raise ValidationError(
             f"一次只能添加一位联系人：“{name}”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）"
         )
     # As the roster's contacts and owners: notices print the name.
