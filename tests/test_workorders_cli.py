@@ -1018,7 +1018,7 @@ def test_show_as_of_a_moment_shows_the_order_as_it_stood_then(estate: Workspace,
     then = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-02 12:00")
     assert then.exit_code == 0, then.output
     assert lines(then)[6:] == [
-        "状态：处理中",
+        "状态：处理中（截至 2026-10-02 12:00）",
         "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；未超时",
         "派工：王师傅（2026-10-01 10:00）",
         "首次派工：2026-10-01 10:00 刘师傅",
@@ -1044,7 +1044,7 @@ def test_show_as_of_a_moment_shows_the_order_as_it_stood_then(estate: Workspace,
     assert shown["later_records"] == 3
     # Before the dispatch: nobody had it, and every step is later.
     early = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-01 09:30"))
-    assert ("状态：待派工" in early, "派工：—" in early, early[-1]) == (
+    assert ("状态：待派工（截至 2026-10-01 09:30）" in early, "派工：—" in early, early[-1]) == (
         True,
         True,
         "此后另有 5 条记录（不加 --as-of 可查看）",
@@ -1052,12 +1052,16 @@ def test_show_as_of_a_moment_shows_the_order_as_it_stood_then(estate: Workspace,
     assert not [line for line in early if line.startswith(("首次派工", "改派"))]
     # Finished, not yet visited: one later record.
     finished = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-04"))
-    assert {"状态：已完成", "派工：张师傅（2026-10-01 10:00）", "完成：2026-10-03 15:00：已换锁"} <= set(finished)
+    assert {
+        "状态：已完成（截至 2026-10-04 当天结束）",
+        "派工：张师傅（2026-10-01 10:00）",
+        "完成：2026-10-03 15:00：已换锁",
+    } <= set(finished)
     assert finished[-3:] == ["回访：—", "重复投诉：否", "此后另有 1 条记录（不加 --as-of 可查看）"]
     # After its last step, and without --as-of: nothing later, no such line; --json says 0.
-    for args in (("--as-of", "2026-10-06"), ()):
+    for args, status in ((("--as-of", "2026-10-06"), "已回访（截至 2026-10-06 当天结束）"), ((), "已回访")):
         whole = lines(run_cli("workorder", "show", "GD2026-1", *args))
-        assert whole[6:9] == ["状态：已回访", "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；按时完成",
+        assert whole[6:9] == [f"状态：{status}", "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；按时完成",
                               "派工：张师傅（2026-10-01 10:00）"], args  # fmt: skip
         assert whole[-1] == "重复投诉：否", args
         assert json.loads(run_cli("workorder", "show", "GD2026-1", *args, "--json").stdout)["later_records"] == 0

@@ -208,7 +208,7 @@ def workorder_show(
     例：recordkit workorder show GD2026-000001
     """
     refuse_blank_number("工单编号", number, "GD2026-000123")
-    from recordkit.workorders.orders import now_minute, show_order
+    from recordkit.workorders.orders import format_as_of, now_minute, show_order
 
     app_state = state(ctx)
     asked = _as_of(ctx, as_of)
@@ -238,7 +238,8 @@ def workorder_show(
         ("内容", order.description),
         (f"{order.type}人", order.contact(show_private)),
         (f"{order.type}时间", f"{order.shown_time(order.opened_at)}（{order.opened_by} 登记）"),
-        ("状态", order.status_label),
+        # As of a moment, the status says which: shown or printed, it is not today's.
+        ("状态", f"{order.status_label}（截至 {format_as_of(asked)}）" if asked else order.status_label),
         ("时限", f"{order.limits_text()}；{order.timeliness(moment)}"),
         ("派工", f"{order.assignee}（{order.shown_step('assigned_at')}）" if order.assignee else "—"),
         # After a reassignment the line above pairs the current worker with the first dispatch's time: who was sent
