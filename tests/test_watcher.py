@@ -225,6 +225,47 @@ def test_a_scan_the_service_may_not_read_is_said_once_and_filed_once_it_can_be_r
     assert watcher.still_unopened() == []
 
 
+def test_a_scan_filed_from_a_folder_the_service_may_not_delete_from_is_filed_once_and_left_alone(
+    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An inbox folder of another account (mode 0755): the scan was filed, its inbox name could not be removed, and the
+    # service held it as if the archive's disk refused, trying again and again.  (Root removes any file: the
+    # refusal is simulated where the operating system gives it.)
+    import pathlib
+
+    locked = inbox(ws) / "他人的文件夹"
+    scan = write_scan(locked / "1-1-101_产权证明_20261101.pdf", 1)
+    real_unlink = pathlib.Path.unlink
+
+    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 2.0, clock)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2
+    [outcome] = watcher.check(set())
+    assert (outcome.source, outcome.status, outcome.left_behind) == (
+        "他人的文件夹/1-1-101_产权证明_20261101.pdf",
+        "filed",
+        True,
+    )
+    assert watcher.refusal is None and watcher.held == {}
+    for _ in range(3):  # the rescans find it again: it is neither filed again nor said again
+        clock.now += 31
+        assert watcher.check(set(watcher.scan())) == []
+    assert scan.exists()
+    # A restarted service: the ledger knows the file (its SHA-256, name and mtime), it is not filed twice.
+    again = _watcher(ws, ledger, 0.0, clock)
+    [outcome] = again.check(set(again.scan()))
+    assert (outcome.status, outcome.left_behind) == ("already_filed", True)
+    assert again.check(set(again.scan())) == []
+    assert len(list_items(ledger)) == 1
+
+
 def test_an_error_in_one_file_never_stops_the_service(
     ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

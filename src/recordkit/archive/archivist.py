@@ -208,6 +208,9 @@ class FilingOutcome:
     item: ArchiveItem | None = None
     reason: str = ""
     quarantine_path: str | None = None
+    #: Filed (or found filed), but its name in the inbox or the quarantine could not be removed: this account may not
+    #: (a folder of another account).  The archive is whole; the copy left there is for a clerk to delete.
+    left_behind: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +220,7 @@ class FilingOutcome:
             "path": self.item.path if self.item else None,
             "reason": self.reason,
             "quarantine_path": self.quarantine_path,
+            "left_behind": self.left_behind,
             "item": self.item.to_dict() if self.item else None,
         }
 
@@ -708,12 +712,13 @@ class Archivist:
                 if isinstance(outcome, BaseException):
                     outcome = self._outcome_of(prepared.path, outcome, prepared.before)
                 elif outcome.status == "filed":
-                    self._remove_source(
+                    if self._remove_source(
                         prepared.path,
                         prepared.in_inbox or self.in_quarantine(prepared.path),
                         prepared.before,
                         batch.listings.get(prepared.path.parent),
-                    )
+                    ):
+                        outcome = replace(outcome, left_behind=True)
                     filed.append(f"{printable(outcome.source)} → {outcome.item.archive_no}")  # type: ignore[union-attr]
                 outcomes[index] = outcome
             if filed:  # one record per batch: a burst's log is written in a few calls, not a thousand
@@ -747,8 +752,9 @@ class Archivist:
             )
             return self._reject(path, shown, in_inbox, reason, seen)
         if isinstance(err, _AlreadyFiled):
-            self._remove_source(path, in_inbox or self.in_quarantine(path), err.seen)
-            return FilingOutcome(shown, "already_filed", err.item, reason=f"已归档为 {err.item.archive_no}")
+            left = self._remove_source(path, in_inbox or self.in_quarantine(path), err.seen)
+            reason = f"已归档为 {err.item.archive_no}"
+            return FilingOutcome(shown, "already_filed", err.item, reason=reason, left_behind=left)
         if isinstance(err, _Changed):
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
         if isinstance(err, FileNotFoundError):  # another filer took it between our look and our read
@@ -1268,15 +1274,24 @@ class Archivist:
 
     def _remove_source(
         self, path: Path, removable: bool, filed: os.stat_result, listing: Collection[str] | None = None
-    ) -> None:
+    ) -> bool:
         """The inbox's (or the quarantine's, ``removable``) name of a file now filed removed, with its sidecars and
         its quarantine note — only while it still names the very file ``filed`` (its device and inode): a scanner
         that wrote a new scan under the same name meanwhile (``scan.pdf.tmp`` renamed over ``scan.pdf``) keeps it, to
         be filed in its turn.  A quarantined scan filed straight from there (``recordkit file records/quarantine/…``)
-        is no longer listed as waiting, as one put back into the inbox is not."""
+        is no longer listed as waiting, as one put back into the inbox is not.
+
+        True when the name stays because this account may not remove it (an inbox folder of another account): the
+        file is filed all the same — its outcome says so, and a clerk deletes the copy; filed again, the ledger finds
+        it already filed (its SHA-256, name and mtime)."""
         if not removable:
-            return  # a clerk's own file (or records/generated/) stays where it is
-        _remove_filed(path, filed, listing)
+            return False  # a clerk's own file (or records/generated/) stays where it is
+        try:
+            _remove_filed(path, filed, listing)
+        except PermissionError:
+            log.warning("filed %s, but may not remove it from where it was: it stays there", printable(str(path)))
+            return True
+        return False
 
     def _reject(
         self, path: Path, shown: str, in_inbox: bool, reason: str, seen: os.stat_result | None = None

@@ -493,7 +493,9 @@ class InboxWatcher:
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
-            if not self.archivist.in_inbox(path):
+            # A file outside the inbox stays where it is; a filed one this account may not remove from the inbox
+            # (a folder of another account) too: neither is read again until it changes.
+            if not self.archivist.in_inbox(path) or outcome.left_behind:
                 try:
                     status = path.stat()
                     self._settled[path] = (status.st_size, status.st_mtime_ns)

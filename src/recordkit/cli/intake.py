@@ -28,16 +28,21 @@ def _archivist(ctx: typer.Context) -> Archivist:
     return Archivist(app_state.workspace(), app_state.ledger(), app_state.operator_name)
 
 
+#: Said of a file filed whose name where it was (the inbox, the quarantine) this account may not remove.
+LEFT_BEHIND = "原处的文件删不掉（没有权限），请手工删除"
+
+
 def _outcome_line(outcome: FilingOutcome) -> str:
+    left = f"；{LEFT_BEHIND}" if outcome.left_behind else ""
     if outcome.item is not None and outcome.status == "filed":
         item = outcome.item
         from recordkit.cli.archive import review_text
 
         review = "；待复核：" + review_text(item) if item.needs_review else ""
         pages = f"，{item.pages} 页" if item.pages else ""
-        return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}"
+        return f"已归档 {outcome.source} → {item.archive_no}（{item.category}{pages}）：{item.path}{review}{left}"
     if outcome.status == "already_filed":
-        return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）"
+        return f"{outcome.source}：{outcome.reason}（同一文件此前已归档）{left}"
     if outcome.status == "empty":
         return f"{outcome.source}：{outcome.reason}"
     if outcome.status == "quarantined":
@@ -133,6 +138,11 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+            if leftover := [outcome.source for outcome in outcomes if outcome.left_behind]:
+                typer.echo(
+                    f"有 {len(leftover)} 个文件已归档，但收件箱里的原文件删不掉（没有权限）：{'、'.join(sorted(leftover))}，"
+                    "请手工删除"
+                )
             if writing := watcher.still_written():
                 typer.echo(
                     f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
