@@ -444,6 +444,44 @@ def test_the_running_service_files_new_scans_until_stopped(ws: Workspace, ledger
     assert [i.archive_no for i in list_items(ledger)] == ["YZ-2026-00001", "YZ-2026-00002", "YZ-2026-00003"]
 
 
+@pytest.mark.parametrize(
+    ("how", "polling"),
+    [("recreated", False), ("moved aside", False), ("deleted", False), ("moved aside", True)],
+    ids=["recreated", "moved-aside", "deleted", "moved-aside-polling"],
+)
+def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, how: str, polling: bool
+) -> None:
+    # A clerk deleted the inbox folder and made it again (or moved it aside and made a new one): the change
+    # notification stayed with the old folder, and new scans were found only by the rescan every 30 seconds.
+    import shutil
+
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.3"})
+    said: list[str] = []
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), polling=polling, interval=0.05, say=said.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+        _wait_for(lambda: len(list_items(ledger)) == 1)
+        if how == "moved aside":
+            inbox(ws).rename(tmp_path / "旧收件箱")
+        else:
+            shutil.rmtree(inbox(ws))
+        if how != "deleted":
+            inbox(ws).mkdir(exist_ok=True)  # (the service may have seen it gone, and made it, in between)
+        _wait_for(lambda: inbox(ws).is_dir() and bool(said), limit=10)
+        write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+        _wait_for(lambda: len(list_items(ledger)) == 2, limit=10)  # not the rescan 30 seconds later
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert tree(inbox(ws)) == []
+    again = {"被删除了，已重新建立"} if how == "deleted" else {"换成了新的", "被删除了，已重新建立"}
+    assert len(said) == 1 and said[0] in {f"收件箱文件夹{words}，继续监视新的文件夹" for words in again}
+
+
 def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + limit
     while not condition():

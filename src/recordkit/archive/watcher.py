@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 
 #: A full rescan of the inbox this often even when no event came (a missed event never strands a file).
 RESCAN_SECONDS = 30.0
+#: The watched folders are looked at this often (one stat each): a clerk who deleted the inbox and made it again, or
+#: moved it aside and made a new one, left the change notification on a folder that is no longer the inbox.
+ROOT_CHECK_SECONDS = 2.0
 #: After this many unexpected errors on one file it goes to quarantine instead of being retried for ever.
 MAX_FAILURES = 3
 #: Filed items indexed per step of the second stage: between two steps the inbox is looked at again,
@@ -229,6 +232,9 @@ class InboxWatcher:
         self._reading_lock = threading.RLock()
         self._dirty: set[Path] = set()
         self._lock = threading.Lock()
+        # Watched folders the change notification saw deleted (it ends with them): watched again by the loop, also
+        # when made again at once under the same inode number, which the loop's look at the folders cannot tell.
+        self._lost_roots: set[Path] = set()
         # Files still for their window that cannot be opened (no right to read them: a scan copied in by another
         # account), with the size and mtime they had when the service said so: said once, not taken for files
         # still being written.
@@ -682,8 +688,12 @@ class InboxWatcher:
         try:
             candidates = set(self.scan())
             last_scan = self.clock()
+            roots = self._root_identities()
             while not self.stop_event.is_set():
                 filed = False
+                if self._lost_roots or self._root_identities() != roots:  # the inbox deleted, or replaced
+                    observer = self._watch_again(observer, roots)
+                    roots, candidates = self._root_identities(), candidates | set(self.scan())
                 try:
                     if self._recover_when_back and self.archivist.holds_files():
                         self.recover()
@@ -713,7 +723,7 @@ class InboxWatcher:
                 reading = self._seconds_to_read_ahead(now)
                 if reading is not None:
                     due = reading if due is None else min(due, reading)
-                timeout = RESCAN_SECONDS if due is None else max(min(due, self.interval), 0.05)
+                timeout = ROOT_CHECK_SECONDS if due is None else max(min(due, self.interval, ROOT_CHECK_SECONDS), 0.05)
                 self._wake.wait(timeout)
                 self._wake.clear()
                 candidates = set()
@@ -740,11 +750,56 @@ class InboxWatcher:
             self._reading.clear()
             resume_readers()
 
+    def _root_identities(self) -> list[tuple[int, int] | None]:
+        """Which folder each watched root is now (device and inode; None: gone)."""
+        identities: list[tuple[int, int] | None] = []
+        for root in self.roots:
+            try:
+                status = root.stat()
+            except OSError:
+                identities.append(None)
+                continue
+            identities.append((status.st_dev, status.st_ino) if stat.S_ISDIR(status.st_mode) else None)
+        return identities
+
+    def _watch_again(self, observer: Any, before: list[tuple[int, int] | None]) -> Any:
+        """A watched folder was deleted or replaced while the service runs (``before``: which folders they were): a
+        deleted one is made again (as at start), and the change notification, which stayed with the old folder (or
+        ended with it), is moved to the new one."""
+        with self._lock:
+            lost, self._lost_roots = self._lost_roots, set()
+        for root, was, now in zip(self.roots, before, self._root_identities(), strict=True):
+            if now == was and root not in lost:
+                continue
+            gone = now is None
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+            except OSError as err:  # (a file in its place, a disk that refuses: looked at again at the next pass)
+                log.warning("cannot make %s again: %s", printable(str(root)), err)
+                continue
+            log.warning(
+                "%s was %s while the service runs: watching the new one", root, "deleted" if gone else "replaced"
+            )
+            shown = "收件箱" if root == self.archivist.inbox else "records/generated"
+            self.say(f"{shown}文件夹{'被删除了，已重新建立' if gone else '换成了新的'}，继续监视新的文件夹")
+        observer.stop()
+        observer.join(timeout=5)
+        return self._start_observer()
+
     def _start_observer(self) -> Any:
         watcher = self
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
+                if (
+                    event.is_directory
+                    and event.event_type == "deleted"
+                    and (gone := Path(os.fsdecode(event.src_path))) in roots
+                ):
+                    with watcher._lock:
+                        watcher._lost_roots.add(gone)
+                    watcher._wake.set()
+                    return
                 if event.is_directory and event.event_type != "moved":
                     return
                 if event.event_type in ("created", "modified", "closed", "moved"):
@@ -760,6 +815,7 @@ class InboxWatcher:
         warnings.filterwarnings(
             "ignore", message="Callback with id .* already exists for watch", category=RuntimeWarning
         )
+        roots = set(self.roots)
         if self.polling:
             observer: Any = PollingObserver(timeout=self.interval)
         else:
