@@ -1018,3 +1018,34 @@ def test_watch_once_counts_scans_filed_from_a_folder_it_may_not_delete_from_as_f
     monkeypatch.setattr(pathlib.Path, "unlink", real_unlink)
     assert len(json.loads(archivist_cli("archive", "list", "--json").stdout)) == 3
     assert archivist_cli("archive", "verify").exit_code == 0
+
+
+def test_watch_once_files_a_scan_whose_name_ends_in_a_blank_or_a_dot_under_the_name_windows_reads(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # Some copy tools leave "合同.pdf " or "合同.pdf.": it was quarantined as "不支持的文件类型 .pdf " and its quarantined
+    # copy lost its extension.  Windows reads such names without the trailing blanks and dots; so does the archive.
+    import shutil
+
+    for number, name in enumerate(
+        ["1-1-101_产权证明_20261101.pdf ", "1-1-102_购房合同_20261101.pdf.", "1-1-103_购房合同_20261101.PDF. ."], 1
+    ):
+        shutil.move(write_scan(workspace.root / f"{number}.pdf", number), inbox(workspace) / name)
+    (inbox(workspace) / "说明.exe. ").write_bytes(b"MZ not a scan")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "收件箱处理完毕：归档 3 个，隔离 1 个"
+    archived = sorted(row["path"] for row in json.loads(archivist_cli("archive", "list", "--json").stdout))
+    assert archived == [
+        "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf",
+        "records/archive/业主档案/2026/YZ-2026-00002_购房合同.pdf",
+        "records/archive/业主档案/2026/YZ-2026-00003_购房合同.pdf",
+    ]
+    [quarantined] = [line for line in lines if line.startswith("已隔离 ")]
+    assert quarantined.startswith("已隔离 说明.exe. ：")
+    assert "不支持的文件类型 .exe " not in quarantined
+    kept = [name for name in tree(workspace.root / "records" / "quarantine") if not name.endswith(".原因.txt")]
+    assert len(kept) == 1 and kept[0].endswith("_说明.exe"), kept
+    assert tree(inbox(workspace)) == []
+    assert archivist_cli("archive", "verify").exit_code == 0

@@ -58,6 +58,7 @@ from recordkit.archive.rules import (
     safe_title,
     sequence_year,
     title_too_long,
+    windows_name,
 )
 from recordkit.archive.scans import (
     ACCEPTED_EXTENSIONS,
@@ -307,8 +308,9 @@ def read_key(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _extension(path: Path) -> str:
-    """The extension a file's kind is told by (``.pdf``; a name's last one, lower case)."""
-    return safe_extension(path.name) or os.path.splitext(path.name)[1].lower()
+    """The extension a file's kind is told by (``.pdf``; a name's last one, lower case; ``合同.pdf `` is a PDF)."""
+    name = windows_name(path.name)
+    return safe_extension(name) or os.path.splitext(name)[1].lower()
 
 
 def _stands(reading: ReadAhead) -> bool:
@@ -1147,8 +1149,9 @@ class Archivist:
         if base is not None and path.parent.is_relative_to(base):
             # The folders below the inbox (or below a folder given to `recordkit file`) tell category and unit.
             folder = self._folder_says(path.parent, base)
-        name = readable_name(path.name)
-        stem = name[: -len(path.suffix)] if path.suffix else name
+        plain = windows_name(path.name)  # (合同.pdf. is titled 合同, as 合同.pdf is)
+        name, suffix = readable_name(plain), os.path.splitext(plain)[1]
+        stem = name[: -len(suffix)] if suffix else name
         # A file put back from the quarantine, as its note says, still wears the quarantine's time: that is no
         # date of the document (20261205-090428_购房合同_20190915 was made in 2019) and no part of its title.
         stem = _QUARANTINE_STAMP.sub("", stem) or stem
@@ -1191,7 +1194,7 @@ class Archivist:
         # 年度 is the year the document was made (DA/T 22), else the year it is filed.
         made = meta.doc_date.year if meta.doc_date else stamp.year
         archive_no, year, seq = self._next_number(conn, category, made, last)
-        extension = archived_extension(path.name)
+        extension = archived_extension(windows_name(path.name))
         file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
         return ArchiveItem(
@@ -1321,7 +1324,7 @@ class Archivist:
             f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_note_time(moment)}\n"
             f"处理：改正后把文件放回 records/inbox/ 即可重新归档；不需要的文件可以直接删除。\n"
         )
-        target, note_path = self._reserve_quarantine(path.name, note, moment)
+        target, note_path = self._reserve_quarantine(windows_name(path.name), note, moment)
         try:
             _move_new(path, target)
         except FileNotFoundError:  # another filer took it: no note without a file
@@ -1773,7 +1776,7 @@ class Archivist:
             f"文件：{readable_name(_relative(self.workspace, path))}\n原因：{reason}\n时间：{_note_time(moment)}\n"
             "处理：确认后放回 records/inbox/ 即可正式归档。\n"
         )
-        target, _ = self._reserve_quarantine(path.name, note, moment)
+        target, _ = self._reserve_quarantine(windows_name(path.name), note, moment)
         _move_new(path, target)
         broken_sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
         if broken_sidecar.exists():

@@ -267,6 +267,13 @@ def title_too_long(text: str) -> str | None:
     return None
 
 
+def windows_name(name: str) -> str:
+    """``name`` as Windows reads it, without the blanks and dots some copy tools leave at its end (``合同.pdf ``,
+    ``合同.pdf.``): a file's kind is judged, and it is filed or quarantined, by that name (unchanged when nothing
+    else is left)."""
+    return name.rstrip(" .") or name
+
+
 def safe_extension(name: str) -> str:
     """The lower-case extension of an accepted file (``.jpeg`` stays ``.jpeg``), or ``""``."""
     match = re.search(r"(\.[A-Za-z0-9]{1,5})$", name)
