@@ -482,6 +482,40 @@ def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
     assert len(said) == 1 and said[0] in {f"收件箱文件夹{words}，继续监视新的文件夹" for words in again}
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells a writer's closing")
+def test_a_scan_its_writer_still_holds_open_is_filed_only_once_closed_and_the_archived_file_stays_as_filed(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    # A scanner wrote a whole PDF, kept the file open through a pause longer than the window (OCR), then appended:
+    # filed during the pause through a hard link, the later bytes landed in the archived file, whose SHA-256 no
+    # longer matched the ledger's (`archive verify`).
+    whole = write_scan(tmp_path / "扫描.pdf", 1).read_bytes()
+    later = b"\n% incremental update appended by the scanner after OCR\n"
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2"})
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), interval=0.05)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
+        _wait_for(lambda: len(list_items(ledger)) == 1)  # the service runs
+        with (inbox(ws) / "1-1-101_产权证明_20261101.pdf").open("wb") as scanner:
+            scanner.write(whole)
+            scanner.flush()
+            write_scan(inbox(ws) / "1-1-103_产权证明_20261101.pdf", 3)  # written and closed meanwhile: filed
+            _wait_for(lambda: len(list_items(ledger)) == 2)
+            time.sleep(1.0)  # the pause: five windows, the file unchanged and still held open
+            assert "1-1-101_产权证明_20261101.pdf" not in {item.original_name for item in list_items(ledger)}
+            scanner.write(later)
+        _wait_for(lambda: len(list_items(ledger)) == 3)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    [item] = [item for item in list_items(ledger) if item.original_name == "1-1-101_产权证明_20261101.pdf"]
+    assert item.sha256 == hashlib.sha256(whole + later).hexdigest()
+    assert hashlib.sha256((ws.root / item.path).read_bytes()).hexdigest() == item.sha256
+    assert tree(inbox(ws)) == []
+
+
 def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + limit
     while not condition():

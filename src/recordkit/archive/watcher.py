@@ -17,6 +17,7 @@ import logging
 import os
 import signal
 import stat
+import sys
 import threading
 import time
 import warnings
@@ -235,6 +236,12 @@ class InboxWatcher:
         # Watched folders the change notification saw deleted (it ends with them): watched again by the loop, also
         # when made again at once under the same inode number, which the loop's look at the folders cannot tell.
         self._lost_roots: set[Path] = set()
+        # Files the change notification saw written and not yet closed by their writer (inotify's IN_MODIFY, then
+        # IN_CLOSE_WRITE): a scanner that keeps the file open through a pause (OCR) and then writes more.  Not stable
+        # while in here, however long they stay unchanged: filed by a hard link, the later bytes would land in the
+        # archived file.  Known only of files written while the service runs, and only with inotify (polling sees no
+        # closes; a file opened before the service started is judged by the stability window alone).
+        self._held_open: set[Path] = set()
         # Files still for their window that cannot be opened (no right to read them: a scan copied in by another
         # account), with the size and mtime they had when the service said so: said once, not taken for files
         # still being written.
@@ -279,6 +286,28 @@ class InboxWatcher:
         with self._lock:
             self._dirty.add(Path(os.fsdecode(path)))
         self._wake.set()
+
+    def written(
+        self, path: str | bytes, event_type: str, is_directory: bool = False, moved_to: str | bytes = ""
+    ) -> None:
+        """Called from watchdog's thread (inotify only) with each event: a file written to (``modified``) is held open
+        until a writer closes it (``closed``) — renamed meanwhile (``scan.pdf.tmp`` to ``scan.pdf``), under its new
+        name; one deleted or moved away (a folder: all below it) is no longer; when events were lost, none is
+        (closings may be among them: the stability window alone judges)."""
+        name = Path(os.fsdecode(path))
+        with self._lock:
+            if event_type == "events_lost":
+                self._held_open.clear()
+            elif event_type == "modified" and not is_directory:
+                self._held_open.add(name)
+            elif event_type == "moved" and not is_directory and name in self._held_open:
+                self._held_open.discard(name)
+                if moved_to:
+                    self._held_open.add(Path(os.fsdecode(moved_to)))
+            elif event_type == "closed" or (event_type in ("deleted", "moved") and not is_directory):
+                self._held_open.discard(name)
+            elif event_type in ("deleted", "moved"):
+                self._held_open = {held for held in self._held_open if not held.is_relative_to(name)}
 
     def _take_dirty(self) -> set[Path]:
         with self._lock:
@@ -355,6 +384,8 @@ class InboxWatcher:
             try:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
+                with self._lock:
+                    self._held_open.discard(path)
                 self.tracker.forget(path)
                 self.held.pop(path, None)
                 self._unopened.pop(path, None)
@@ -367,6 +398,13 @@ class InboxWatcher:
                 stable.append(path)
                 continue
             age = max(0.0, self.wall_clock() - status.st_mtime_ns / 1e9) if status.st_size == 0 else 0.0
+            with self._lock:
+                held_open = path in self._held_open
+            if held_open:  # its writer still holds it: its window runs from the last look before it is closed
+                self.tracker.forget(path)
+                self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock(), age)
+                self._unopened.pop(path, None)
+                continue
             if not self.tracker.observe(path, status.st_size, status.st_mtime_ns, self.clock(), age):
                 self._unopened.pop(path, None)
             elif can_open(path):
@@ -800,6 +838,8 @@ class InboxWatcher:
                         watcher._lost_roots.add(gone)
                     watcher._wake.set()
                     return
+                if sees_closes:
+                    watcher.written(event.src_path, event.event_type, event.is_directory, event.dest_path)
                 if event.is_directory and event.event_type != "moved":
                     return
                 if event.event_type in ("created", "modified", "closed", "moved"):
@@ -816,6 +856,8 @@ class InboxWatcher:
             "ignore", message="Callback with id .* already exists for watch", category=RuntimeWarning
         )
         roots = set(self.roots)
+        # Only inotify tells a writer's closing (IN_CLOSE_WRITE) from its writing; polling sees changes alone.
+        sees_closes = not self.polling and sys.platform.startswith("linux")
         if self.polling:
             observer: Any = PollingObserver(timeout=self.interval)
         else:
