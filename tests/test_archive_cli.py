@@ -1049,3 +1049,18 @@ def test_watch_once_files_a_scan_whose_name_ends_in_a_blank_or_a_dot_under_the_n
     assert len(kept) == 1 and kept[0].endswith("_说明.exe"), kept
     assert tree(inbox(workspace)) == []
     assert archivist_cli("archive", "verify").exit_code == 0
+
+
+def test_watch_once_reads_folder_names_and_temporary_files_with_a_trailing_blank_or_dot_as_windows_does(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # Folders "工程档案 /1-1-101./" gave the category but no unit (and no word of it); "扫描.tmp " was quarantined as an
+    # unsupported file where "扫描.tmp" is left alone as the scanner's temporary file.
+    write_scan(inbox(workspace) / "工程档案 " / "1-1-101." / "装修验收_20261101.pdf", 1)
+    (inbox(workspace) / "扫描.tmp ").write_bytes(b"half a scan")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "收件箱处理完毕：归档 1 个，隔离 0 个"
+    [row] = json.loads(archivist_cli("archive", "list", "--json").stdout)
+    assert (row["category"], row["unit"], row["title"]) == ("工程档案", "1-1-101", "装修验收")
+    assert tree(inbox(workspace)) == ["扫描.tmp "]

@@ -1173,7 +1173,9 @@ class Archivist:
         if said is None:
             if len(self._folder_metadata) >= 1024:
                 self._folder_metadata.clear()
-            parts = [readable_name(part) for part in folder.relative_to(base).parts]
+            parts = [
+                readable_name(windows_name(part)) for part in folder.relative_to(base).parts
+            ]  # (1-1-105. is 1-1-105)
             said = self._folder_metadata[(folder, base)] = metadata_from_folder(parts, self.rules)
         return said
 
@@ -1455,8 +1457,8 @@ class Archivist:
         return True
 
     def skipped(self, path: Path) -> bool:
-        """Temporary files and the sidecars of scans are never filed themselves."""
-        return is_ignored(path.name, self.settings.ignore_patterns) or is_sidecar_of_a_scan(path)
+        """Temporary files and the sidecars of scans are never filed themselves (``扫描.tmp `` is a ``.tmp``)."""
+        return is_ignored(windows_name(path.name), self.settings.ignore_patterns) or is_sidecar_of_a_scan(path)
 
     # -- crash recovery ---------------------------------------------------------------------
 
