@@ -446,11 +446,11 @@ def test_the_running_service_files_new_scans_until_stopped(ws: Workspace, ledger
 
 @pytest.mark.parametrize(
     ("how", "polling"),
-    [("recreated", False), ("moved aside", False), ("deleted", False), ("moved aside", True)],
-    ids=["recreated", "moved-aside", "deleted", "moved-aside-polling"],
+    [("recreated", False), ("moved aside", False), ("deleted", False), ("moved aside", True), ("a file", False)],
+    ids=["recreated", "moved-aside", "deleted", "moved-aside-polling", "a-file-in-its-place"],
 )
 def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
-    ws: Workspace, ledger: Ledger, tmp_path: Path, how: str, polling: bool
+    ws: Workspace, ledger: Ledger, tmp_path: Path, how: str, polling: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A clerk deleted the inbox folder and made it again (or moved it aside and made a new one): the change
     # notification stayed with the old folder, and new scans were found only by the rescan every 30 seconds.
@@ -468,7 +468,11 @@ def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
             inbox(ws).rename(tmp_path / "旧收件箱")
         else:
             shutil.rmtree(inbox(ws))
-        if how != "deleted":
+        if how == "a file":  # a file under its name for a while: the inbox is made again once it is gone
+            inbox(ws).write_bytes(b"not a folder")
+            _wait_for(lambda: "cannot make" in caplog.text, limit=10)
+            inbox(ws).unlink()
+        if how not in ("deleted", "a file"):
             inbox(ws).mkdir(exist_ok=True)  # (the service may have seen it gone, and made it, in between)
         _wait_for(lambda: inbox(ws).is_dir() and bool(said), limit=10)
         write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2)
@@ -478,7 +482,7 @@ def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
         thread.join(10)
     assert not thread.is_alive()
     assert tree(inbox(ws)) == []
-    again = {"被删除了，已重新建立"} if how == "deleted" else {"换成了新的", "被删除了，已重新建立"}
+    again = {"被删除了，已重新建立"} if how in ("deleted", "a file") else {"换成了新的", "被删除了，已重新建立"}
     assert len(said) == 1 and said[0] in {f"收件箱文件夹{words}，继续监视新的文件夹" for words in again}
 
 

@@ -729,7 +729,8 @@ class InboxWatcher:
             roots = self._root_identities()
             while not self.stop_event.is_set():
                 filed = False
-                if self._lost_roots or self._root_identities() != roots:  # the inbox deleted, or replaced
+                if self._lost_roots or (now_roots := self._root_identities()) != roots or None in now_roots:
+                    # the inbox deleted, or replaced (or not made again yet: a file in its place)
                     observer = self._watch_again(observer, roots)
                     roots, candidates = self._root_identities(), candidates | set(self.scan())
                 try:
@@ -806,20 +807,25 @@ class InboxWatcher:
         ended with it), is moved to the new one."""
         with self._lock:
             lost, self._lost_roots = self._lost_roots, set()
+        changed = False
         for root, was, now in zip(self.roots, before, self._root_identities(), strict=True):
-            if now == was and root not in lost:
+            if now == was and now is not None and root not in lost:
                 continue
             gone = now is None
             try:
                 root.mkdir(parents=True, exist_ok=True)
-            except OSError as err:  # (a file in its place, a disk that refuses: looked at again at the next pass)
-                log.warning("cannot make %s again: %s", printable(str(root)), err)
+            except OSError as err:  # (a file in its place, a disk that refuses: tried again at each pass, said once)
+                if was is not None:
+                    log.warning("cannot make %s again: %s", printable(str(root)), err)
                 continue
+            changed = True
             log.warning(
                 "%s was %s while the service runs: watching the new one", root, "deleted" if gone else "replaced"
             )
             shown = "收件箱" if root == self.archivist.inbox else "records/generated"
             self.say(f"{shown}文件夹{'被删除了，已重新建立' if gone else '换成了新的'}，继续监视新的文件夹")
+        if not changed:
+            return observer
         observer.stop()
         observer.join(timeout=5)
         return self._start_observer()
