@@ -520,6 +520,24 @@ def test_a_scan_its_writer_still_holds_open_is_filed_only_once_closed_and_the_ar
     assert tree(inbox(ws)) == []
 
 
+def test_a_scan_whose_times_and_rights_are_set_after_it_was_closed_is_filed(ws: Workspace, ledger: Ledger) -> None:
+    # A copy that keeps the original's time sets it after closing the file (cp -p, robocopy, a Windows copy over
+    # Samba), and a chmod follows some: no writer holds the file, and no close will come after those changes.
+    steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2"})
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), interval=0.05)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        copied = write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)
+        os.utime(copied, (1_700_000_000, 1_700_000_000))
+        copied.chmod(0o640)
+        _wait_for(lambda: len(list_items(ledger)) == 1, limit=10.0)
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert [item.original_name for item in list_items(ledger)] == ["1-1-101_产权证明_20261101.pdf"]
+
+
 def _wait_for(condition, limit: float = 30.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + limit
     while not condition():

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from watchdog import events as watchdog_events
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
@@ -862,8 +863,13 @@ class InboxWatcher:
             "ignore", message="Callback with id .* already exists for watch", category=RuntimeWarning
         )
         roots = set(self.roots)
-        # Only inotify tells a writer's closing (IN_CLOSE_WRITE) from its writing; polling sees changes alone.
-        sees_closes = not self.polling and sys.platform.startswith("linux")
+        # Only inotify tells a writer's closing (IN_CLOSE_WRITE) from its writing; polling sees changes alone.  And
+        # only a watchdog that reports a change of a file's times or rights (IN_ATTRIB: a copy that sets its time
+        # after closing, a chmod) as an event of its own, not as ``modified``: an older one would hold such a file
+        # open for ever, no close to follow.
+        sees_closes = (
+            not self.polling and sys.platform.startswith("linux") and hasattr(watchdog_events, "FileAttribEvent")
+        )
         if self.polling:
             observer: Any = PollingObserver(timeout=self.interval)
         else:
