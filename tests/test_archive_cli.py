@@ -1064,3 +1064,36 @@ def test_watch_once_reads_folder_names_and_temporary_files_with_a_trailing_blank
     [row] = json.loads(archivist_cli("archive", "list", "--json").stdout)
     assert (row["category"], row["unit"], row["title"]) == ("工程档案", "1-1-101", "装修验收")
     assert tree(inbox(workspace)) == ["扫描.tmp "]
+
+
+def test_watch_once_quarantines_a_file_it_may_not_delete_from_its_folder_once_and_says_to_delete_it(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An unsupported file in an inbox folder of another account: quarantining linked it into records/quarantine/ with
+    # its note, then could not remove it from the inbox and was taken for a disk that cannot be written (exit 10);
+    # every pass added another copy and note.  It is quarantined once, and the leftover is named for deletion.
+    import pathlib
+
+    locked = inbox(workspace) / "他人的文件夹"
+    locked.mkdir(parents=True)
+    (locked / "说明.exe").write_bytes(b"MZ not a scan")
+    real_unlink = pathlib.Path.unlink
+
+    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
+        if self.parent == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    for _ in range(2):  # cron runs it again while the folder is still locked
+        result = archivist_cli("watch", "--once")
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert lines[-2:] == [
+            "收件箱处理完毕：归档 0 个，隔离 1 个",
+            "有 1 个文件已隔离，但收件箱里的原文件删不掉（没有权限）：他人的文件夹/说明.exe，请手工删除",
+        ]
+    monkeypatch.setattr(pathlib.Path, "unlink", real_unlink)
+    quarantined = sorted(path.name for path in (workspace.root / "records" / "quarantine").iterdir())
+    assert len(quarantined) == 2 and quarantined[0].endswith("_说明.exe") and quarantined[1].endswith(".txt")
+    assert tree(inbox(workspace)) == ["他人的文件夹/说明.exe"]

@@ -1312,7 +1312,11 @@ class Archivist:
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
         log.warning("quarantined %s: %s", printable(shown), reason)
         return FilingOutcome(
-            shown, "quarantined", reason=reason, quarantine_path=_relative(self.workspace, moved) if moved else None
+            shown,
+            "quarantined",
+            reason=reason,
+            quarantine_path=_relative(self.workspace, moved),
+            left_behind=os.path.lexists(path),
         )
 
     def quarantine(self, path: Path, reason: str) -> Path | None:
@@ -1320,7 +1324,12 @@ class Archivist:
 
         Each file gets its own name and its own note, even two files of the same name in the same
         second, in one process or two: the note's name is taken with ``O_EXCL`` first, and nothing
-        in the quarantine is ever replaced.  None when the file was gone (another filer took it)."""
+        in the quarantine is ever replaced.  None when the file was gone (another filer took it).  A file this account
+        may not remove from its folder (one of another account) is quarantined all the same, its name left where it
+        was (``os.path.lexists`` says so): a clerk deletes it, and the service does not quarantine it again until it
+        changes — never a new copy and note at each pass."""
+        if (already := self._quarantined_before(path)) is not None:
+            return already  # left where it was by an earlier pass (a folder of another account): one copy, one note
         moment = self._office_now()
         note = (
             f"文件：{readable_name(self._shown(path))}\n原因：{reason}\n时间：{_note_time(moment)}\n"
@@ -1332,6 +1341,11 @@ class Archivist:
         except FileNotFoundError:  # another filer took it: no note without a file
             note_path.unlink(missing_ok=True)
             return None
+        except PermissionError:
+            if not os.path.lexists(target):  # not even linked: nothing in the quarantine without its file
+                note_path.unlink(missing_ok=True)
+                raise
+            log.warning("quarantined %s, but may not remove it from where it was", printable(str(path)))
         for companion in _companions(path):
             if _is_note_of(companion, path):  # the note of its quarantine before: the new note says why now
                 companion.unlink(missing_ok=True)
@@ -1345,6 +1359,22 @@ class Archivist:
             except OSError:
                 pass
         return target
+
+    def _quarantined_before(self, path: Path) -> Path | None:
+        """The quarantine's name of the very file at ``path`` (the same device and inode: a quarantine is a hard link)
+        when an earlier pass quarantined it but could not remove it from where it was, else None.  Looked for only
+        when the file has another name (``st_nlink``), so a quarantine of thousands is not listed at every pass."""
+        try:
+            status = path.stat(follow_symlinks=False)
+            if status.st_nlink < 2:
+                return None
+            with os.scandir(self.quarantine_dir) as entries:
+                for entry in entries:
+                    if entry.inode() == status.st_ino and entry.stat(follow_symlinks=False).st_dev == status.st_dev:
+                        return Path(entry.path)
+        except OSError:
+            return None
+        return None
 
     def _office_now(self) -> dt.datetime:
         """Now on the office's clock (``[office] time_zone``), whatever this machine's zone: the quarantine's names and

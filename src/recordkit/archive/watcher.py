@@ -538,8 +538,8 @@ class InboxWatcher:
         if outcome.status != "waiting":
             self.tracker.forget(path)
             self._failures.pop(path, None)
-            # A file outside the inbox stays where it is; a filed one this account may not remove from the inbox
-            # (a folder of another account) too: neither is read again until it changes.
+            # A file outside the inbox stays where it is; a filed or quarantined one this account may not remove from
+            # the inbox (a folder of another account) too: neither is read again until it changes.
             if not self.archivist.in_inbox(path) or outcome.left_behind:
                 try:
                     status = path.stat()
@@ -571,7 +571,8 @@ class InboxWatcher:
             reason = f"归档时多次出错（{type(err).__name__}），详情见 records/logs/watch.log"
             moved = self.archivist.quarantine(path, reason) if self.archivist.in_inbox(path) else None
             shown = moved.relative_to(self.archivist.workspace.root).as_posix() if moved else None
-            outcome = FilingOutcome(path.name, "quarantined", reason=reason, quarantine_path=shown)
+            left = moved is not None and os.path.lexists(path)
+            outcome = FilingOutcome(path.name, "quarantined", reason=reason, quarantine_path=shown, left_behind=left)
         else:
             self._resume()
         self._done(path, outcome)

@@ -46,7 +46,7 @@ def _outcome_line(outcome: FilingOutcome) -> str:
     if outcome.status == "empty":
         return f"{outcome.source}：{outcome.reason}"
     if outcome.status == "quarantined":
-        return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}"
+        return f"已隔离 {outcome.source}：{outcome.reason} → {outcome.quarantine_path}{left}"
     return f"未归档 {outcome.source}：{outcome.reason}"
 
 
@@ -138,11 +138,16 @@ def watch_command(
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
             typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
-            if leftover := [outcome.source for outcome in outcomes if outcome.left_behind]:
-                typer.echo(
-                    f"有 {len(leftover)} 个文件已归档，但收件箱里的原文件删不掉（没有权限）：{'、'.join(sorted(leftover))}，"
-                    "请手工删除"
-                )
+            left_behind: dict[str, list[str]] = {"已归档": [], "已隔离": []}
+            for outcome in outcomes:
+                if outcome.left_behind:
+                    left_behind["已隔离" if outcome.status == "quarantined" else "已归档"].append(outcome.source)
+            for said, leftover in left_behind.items():
+                if leftover:
+                    typer.echo(
+                        f"有 {len(leftover)} 个文件{said}，但收件箱里的原文件删不掉（没有权限）："
+                        f"{'、'.join(sorted(leftover))}，请手工删除"
+                    )
             if writing := watcher.still_written():
                 typer.echo(
                     f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
