@@ -5,6 +5,7 @@ Both file and index in one library call (``archive.intake``); the catalogue and 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,13 +117,24 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watcher import CANNOT_OPEN, InboxWatcher, held_because, setup_watch_log, signal_handlers
+    from recordkit.archive.watch_lock import sole_watcher, unguarded_message
     from recordkit.core.config import NUMBER_RANGES
     from recordkit.core.errors import UsageError
 
     low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
     if interval is not None and not low <= interval <= high:
         raise UsageError(f"--interval 应在 {low:g} 到 {high:g} 秒之间，例如 1（写的是 {interval:g}）")
+    # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).
+    with sole_watcher(state(ctx).workspace().records_dir, dt.datetime.now()) as lock:
+        if not lock.guarded:
+            typer.echo(unguarded_message(lock.why))
+        _serve(ctx, once=once, polling=polling, interval=interval)
+
+
+def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | None) -> None:
+    """``recordkit watch`` once its lock is held."""
+    from recordkit.archive.watcher import CANNOT_OPEN, InboxWatcher, held_because, setup_watch_log, signal_handlers
+
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
     watcher = InboxWatcher(

@@ -46,7 +46,7 @@ class ConfigError(RecordkitError):
 
 
 class WorkspaceError(RecordkitError):
-    """No workspace where one was expected, or one where none may be."""
+    """No workspace where one was expected, or one where none may be; or one already served by a running watcher."""
 
     exit_code = 4
 
@@ -152,7 +152,7 @@ EXIT_CODES: dict[int, str] = {
     1: "一般错误；`recordkit search` 没有找到结果时也返回 1（与 grep 相同）",
     UsageError.exit_code: "命令用法错误：参数缺失、取值不对",
     ConfigError.exit_code: "配置错误：recordkit.toml 或 RECORDKIT_* 环境变量有误",
-    WorkspaceError.exit_code: "找不到工作区、工作区已存在，或这台电脑上没有档案文件（档案在服务器上）",
+    WorkspaceError.exit_code: "找不到工作区、工作区已存在、这台电脑上没有档案文件（档案在服务器上），或这个工作区已有归档服务在运行",
     ValidationError.exit_code: "输入数据有误（例如表格某行某列），什么也没有写入",
     NotFoundError.exit_code: "要找的房屋、业主或记录不存在",
     LedgerError.exit_code: "台账数据库无法连接、升级或版本不符",

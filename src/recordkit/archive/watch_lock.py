@@ -1,0 +1,153 @@
+"""One filing service per workspace: ``recordkit watch`` holds an OS lock (``flock``) on ``records/watch.lock``.
+
+The lock goes with its process — an exit, a crash, ``kill -9`` — so a second service is refused only while the
+first one lives, and no stale holder is ever guessed from a process id.  The file also says who holds it (host,
+process id, since when) for the refusal.  ``recordkit file`` takes no such lock: a clerk files by hand while the
+service runs.  Where the file system refuses ``flock`` (some network shares) or there is none (Windows), the
+service runs unguarded and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from recordkit.core.errors import WorkspaceError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+#: The lock's file, in records/ (beside the ledger of a SQLite workspace, outside every folder that is filed).
+LOCK_FILE_NAME = "watch.lock"
+#: What of the lock's file is read: the holder writes a line of a hundred bytes or so.
+_MAX_HOLDER_BYTES = 4096
+#: How often, and how long apart, an empty file is read again: the holder writes it just after it took the lock.
+_HOLDER_READS = 20
+_HOLDER_READ_PAUSE = 0.05
+
+
+@dataclass(frozen=True)
+class WatchHolder:
+    """The running service as its lock's file says it."""
+
+    host: str
+    pid: int
+    since: str  # its start, in the office's time, as written: 2026-12-06 13:43:21
+
+
+def holder_line(host: str, pid: int, since: dt.datetime) -> bytes:
+    """What a service writes into the lock's file once it holds the lock."""
+    stamp = since.strftime("%Y-%m-%d %H:%M:%S")
+    return json.dumps({"host": host, "pid": pid, "since": stamp}, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def read_holder(raw: bytes) -> WatchHolder | None:
+    """The holder a lock's file names, or None when it names none that can be read (being written, damaged)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    host, pid, since = data.get("host"), data.get("pid"), data.get("since")
+    if not isinstance(host, str) or not isinstance(pid, int) or isinstance(pid, bool) or not isinstance(since, str):
+        return None
+    return WatchHolder(host[:255], pid, since[:40])
+
+
+def refusal_message(holder: WatchHolder | None) -> str:
+    """The clerk's line when another service holds the lock."""
+    who = f"（电脑 {holder.host}，进程号 {holder.pid}，{holder.since} 起）" if holder is not None else ""
+    return (
+        f"这个工作区已有归档服务在运行{who}，没有再启动一个：同一工作区只能有一个归档服务，收件箱里的文件由它归档；"
+        "要改用这一个，请先停下正在运行的那个（systemd 服务：sudo systemctl stop recordkit-watch）。"
+        "手工归档仍可用 recordkit file"
+    )
+
+
+@dataclass(frozen=True)
+class WatchLock:
+    """What taking the lock gave: ``guarded`` is False where the file system has no ``flock``; ``why`` says why."""
+
+    guarded: bool
+    why: str = ""
+
+
+def unguarded_message(why: str) -> str:
+    """The service's line on screen when it runs without the lock."""
+    return (
+        f"注意：records/ 所在的文件系统不支持文件锁（{why}），无法防止同一工作区再启动一个归档服务；"
+        "请确认只有这一个归档服务在运行"
+    )
+
+
+@contextmanager
+def sole_watcher(records: Path, now: dt.datetime) -> Iterator[WatchLock]:
+    """Hold the workspace's service lock for the block; ``now`` is when this service started (the office's time).
+
+    Raises ``WorkspaceError`` (``refusal_message``) at once when another live process holds it."""
+    if fcntl is None:
+        yield WatchLock(False, "这台电脑的系统没有 flock")
+        return
+    path = records / LOCK_FILE_NAME
+    descriptor, writable = _open_lock(path)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WorkspaceError(refusal_message(_holder(descriptor))) from None
+        except OSError as err:  # ENOLCK, EOPNOTSUPP …: a share that keeps no locks
+            log.warning("watch lock: no flock on %s (%s); the service runs unguarded", path, err)
+            yield WatchLock(False, err.strerror or str(err))
+            return
+        if writable:
+            os.ftruncate(descriptor, 0)
+            try:
+                os.pwrite(descriptor, holder_line(socket.gethostname(), os.getpid(), now), 0)
+            except OSError:  # a full disk: the service runs (and says why the inbox waits), named by no file
+                os.ftruncate(descriptor, 0)
+        try:
+            yield WatchLock(True)
+        finally:
+            if writable:
+                os.ftruncate(descriptor, 0)  # a holder that has stopped is named by no one
+    finally:
+        os.close(descriptor)
+
+
+def _open_lock(path: Path) -> tuple[int, bool]:
+    """The lock's file opened (created if need be), and whether the holder can write its name into it."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666), True
+    except PermissionError:
+        if path.exists():
+            # Made by the service's account (its umask: 0640): another account in its group locks it read-only,
+            # which flock allows, and so is still refused while the service runs.
+            return os.open(path, os.O_RDONLY), False
+        return os.open(path.parent, os.O_RDONLY), False
+    except OSError:
+        # Not to be made (a full or read-only disk): records/ itself is locked, the service named by no file —
+        # it still starts and says why the inbox waits (a full disk) rather than failing on its lock.
+        return os.open(path.parent, os.O_RDONLY), False
+
+
+def _holder(descriptor: int) -> WatchHolder | None:
+    """The holder as the lock's file names it; an empty file read again for a moment (written just after locking)."""
+    for _ in range(_HOLDER_READS):
+        raw = os.pread(descriptor, _MAX_HOLDER_BYTES, 0)
+        if raw:
+            return read_holder(raw)
+        time.sleep(_HOLDER_READ_PAUSE)
+    return None

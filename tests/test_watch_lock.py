@@ -1,0 +1,154 @@
+"""One filing service per workspace: a second ``recordkit watch`` is refused while the first lives, and not after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.archive import watch_lock
+from recordkit.archive.watch_lock import WatchHolder, read_holder, refusal_message, sole_watcher
+from recordkit.core.errors import WorkspaceError
+from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
+
+_SINCE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+
+
+def _env(workspace: Workspace) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    return env | {
+        "RECORDKIT_HOME": str(workspace.root),
+        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
+        "RECORDKIT_OPERATOR": "归档服务",
+    }
+
+
+def _start_service(workspace: Workspace) -> subprocess.Popen[str]:
+    """``recordkit watch`` in a process of its own, returned once it says it has started."""
+    service = subprocess.Popen(
+        [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
+        env=_env(workspace),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert service.stdout is not None
+    first = service.stdout.readline()
+    assert first.startswith("归档服务已启动"), first + service.stderr.read() if service.stderr else first
+    return service
+
+
+def _recordkit(workspace: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "recordkit", *args],
+        env=_env(workspace), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def _refusal(pid: int) -> str:
+    return (
+        rf"错误：这个工作区已有归档服务在运行（电脑 {re.escape(socket.gethostname())}，进程号 {pid}，{_SINCE} 起），"
+        "没有再启动一个：同一工作区只能有一个归档服务，收件箱里的文件由它归档；"
+        r"要改用这一个，请先停下正在运行的那个（systemd 服务：sudo systemctl stop recordkit-watch）。"
+        "手工归档仍可用 recordkit file\n"
+    )
+
+
+def test_a_second_service_is_refused_while_the_first_lives_and_starts_once_it_is_killed(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    first = _start_service(workspace)
+    try:
+        second = _recordkit(workspace, "watch", "--once")
+        assert second.returncode == 4
+        assert re.fullmatch(_refusal(first.pid), second.stderr), second.stderr
+        assert second.stdout == ""
+        service = _recordkit(workspace, "watch")  # the service itself, started twice (systemd and a terminal)
+        assert service.returncode == 4
+        assert re.fullmatch(_refusal(first.pid), service.stderr), service.stderr
+        assert service.stdout == ""
+        # A clerk files by hand meanwhile: the service's lock is not the clerk's.
+        scan = tmp_path / "产权证明.pdf"
+        write_scan(scan, 1)
+        by_hand = _recordkit(workspace, "file", str(scan), "--category", "工程档案", "--title", "电梯验收")
+        assert by_hand.returncode == 0, by_hand.stderr
+        assert f"已归档 {scan} → GC-" in by_hand.stdout
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=30)
+    assert first.returncode == -signal.SIGKILL
+    # Its lock went with it: no stale holder to guess about, the next one runs.
+    once = _recordkit(workspace, "watch", "--once")
+    assert once.returncode == 0, once.stderr
+    assert once.stdout == "收件箱处理完毕：归档 0 个，隔离 0 个\n"
+    again = _start_service(workspace)
+    again.send_signal(signal.SIGTERM)
+    out, err = again.communicate(timeout=30)
+    assert again.returncode == 0, err
+    assert out.strip().endswith("归档服务已停止")
+
+
+def test_watch_once_is_refused_while_a_service_holds_the_lock_and_files_nothing(
+    workspace: Workspace, run_cli: Any
+) -> None:
+    write_scan(workspace.root / "records" / "inbox" / "1-1-101_产权证明_20261102.pdf", 1)
+    with sole_watcher(workspace.root / "records", dt.datetime(2026, 12, 6, 13, 45, 13)):
+        result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    assert result.exit_code == 4
+    assert result.output == (
+        f"错误：这个工作区已有归档服务在运行（电脑 {socket.gethostname()}，进程号 {os.getpid()}，2026-12-06 13:45:13 起），"
+        "没有再启动一个：同一工作区只能有一个归档服务，收件箱里的文件由它归档；"
+        "要改用这一个，请先停下正在运行的那个（systemd 服务：sudo systemctl stop recordkit-watch）。"
+        "手工归档仍可用 recordkit file\n"
+    )
+    assert [path.name for path in (workspace.root / "records" / "inbox").iterdir()] == ["1-1-101_产权证明_20261102.pdf"]
+    assert list((workspace.root / "records" / "archive").iterdir()) == []
+    # Released: the next pass files it.
+    result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    assert result.exit_code == 0, result.output
+    assert "收件箱处理完毕：归档 1 个，隔离 0 个" in result.output
+
+
+def test_a_file_system_without_locks_runs_the_service_unguarded_and_says_so(
+    workspace: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_locks(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(watch_lock.fcntl, "flock", no_locks)
+    result = run_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "注意：records/ 所在的文件系统不支持文件锁（No locks available），无法防止同一工作区再启动一个归档服务；"
+        "请确认只有这一个归档服务在运行\n"
+        "收件箱处理完毕：归档 0 个，隔离 0 个\n"
+    )
+
+
+def test_a_lock_file_that_names_no_holder_gives_the_refusal_without_one() -> None:
+    assert read_holder(b"") is None
+    assert read_holder(b'{"host": "srv", "pid": "12"}') is None
+    assert read_holder(b"\xff\xfe") is None
+    assert read_holder(b'{"host": "srv", "pid": 12, "since": "2026-12-06 08:00:00"}\n') == WatchHolder(
+        "srv", 12, "2026-12-06 08:00:00"
+    )
+    assert refusal_message(None).startswith("这个工作区已有归档服务在运行，没有再启动一个：")
+
+
+def test_the_holder_is_named_while_it_holds_and_by_no_one_after(workspace: Workspace) -> None:
+    records = workspace.root / "records"
+    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)):
+        with pytest.raises(WorkspaceError) as refused, sole_watcher(records, dt.datetime(2026, 12, 6, 9, 0, 0)):
+            pass  # pragma: no cover
+        assert f"进程号 {os.getpid()}，2026-12-06 08:00:00 起" in refused.value.message
+    assert (records / "watch.lock").read_bytes() == b""
