@@ -1097,3 +1097,25 @@ def test_watch_once_quarantines_a_file_it_may_not_delete_from_its_folder_once_an
     quarantined = sorted(path.name for path in (workspace.root / "records" / "quarantine").iterdir())
     assert len(quarantined) == 2 and quarantined[0].endswith("_说明.exe") and quarantined[1].endswith(".txt")
     assert tree(inbox(workspace)) == ["他人的文件夹/说明.exe"]
+
+
+def test_a_sidecars_box_or_shelf_of_punctuation_alone_is_not_taken_and_the_scan_is_listed_for_review(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A scanning station's ``{"盒号": "。", "架位": ",,"}`` was filed as written, where ``--box 。`` is refused: the
+    same check now leaves it out, as any bad sidecar value is, and the item is listed for review naming it."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text('{"盒号": "。", "架位": ",,"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "3-2-1202_产权证明.pdf", 2)
+    (inbox(workspace) / "3-2-1202_产权证明.pdf.json").write_text('{"盒号": "B-12", "架位": "3排2层"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert "收件箱处理完毕：归档 2 个，隔离 0 个" in result.stdout
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["box"], shown["shelf"], shown["needs_review"]) == (None, None, True)
+    assert shown["review_reasons"][:2] == [
+        "说明文件中 盒号：盒号“。”没有字母、数字或汉字：请写明盒号，例如 B-12",
+        "说明文件中 架位：架位“,,”没有字母、数字或汉字：请写明架位，例如 3排2层",
+    ]
+    kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00002", "--json").stdout)
+    assert (kept["box"], kept["shelf"]) == ("B-12", "3排2层")

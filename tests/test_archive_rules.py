@@ -179,6 +179,16 @@ def test_bad_values_in_a_sidecar_are_reasons_for_review_not_failures() -> None:
     ]
 
 
+def test_a_box_or_shelf_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review() -> None:
+    meta, problems = metadata_from_sidecar({"档案盒": "——", "位置": "。", "备注": "。"})
+    assert meta == Metadata(note="。")
+    assert problems == [
+        "说明文件中 档案盒：盒号“——”没有字母、数字或汉字：请写明盒号，例如 B-12",
+        "说明文件中 位置：架位“。”没有字母、数字或汉字：请写明架位，例如 3排2层",
+    ]
+    assert metadata_from_sidecar({"盒号": "B-12", "架位": "3排2层"}) == (Metadata(box="B-12", shelf="3排2层"), [])
+
+
 def test_json_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(ValidationError, match="应为一个对象"):
         parse_sidecar(b"[1, 2]", ".json")

@@ -42,6 +42,7 @@ from recordkit.archive.rules import (
     Metadata,
     Resolved,
     archived_extension,
+    check_place_label,
     decode_text,
     format_archive_no,
     is_ignored,
@@ -2473,22 +2474,6 @@ def check_title_says_something(title: str) -> None:
             "题名不能只有标点：请用 --title 写明题名，例如 --title 3号楼给排水竣工图纸",
             form_message="题名不能只有标点：请写明题名，例如 3号楼给排水竣工图纸",
         )
-
-
-#: How a 盒号 and a 架位 are named, typed and written: (label, option, example).
-_PLACE_LABELS = {"box": ("盒号", "--box", "B-12"), "shelf": ("架位", "--shelf", "3排2层")}
-
-
-def check_place_label(name: str, value: str | None) -> None:
-    """``ValidationError`` when the ``box`` or ``shelf`` (``name``) a clerk typed has no letter, digit nor Chinese
-    character ("。", ",,": it would stand as where the paper original is).  None or blank is no label, left alone."""
-    if value is None or not value.strip() or says_something(value):
-        return
-    label, option, example = _PLACE_LABELS[name]
-    said = f"{label}“{value.strip()}”没有字母、数字或汉字："
-    raise ValidationError(
-        f"{said}请用 {option} 写明{label}，例如 {option} {example}", form_message=f"{said}请写明{label}，例如 {example}"
-    )
 
 
 def update_item(

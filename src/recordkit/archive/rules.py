@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, UsageError, ValidationError
 from recordkit.core.filenames import printable
+from recordkit.core.personal import says_something
 from recordkit.core.unitcodes import (
     PHASES_ADVICE,
     PHASES_ADVICE_ON_PAGE,
@@ -385,6 +386,22 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
     return pairs
 
 
+#: How a 盒号 and a 架位 are named, typed and written: (label, option, example); a sidecar's keys for them are in ``_SIDECAR_KEYS``.
+PLACE_LABELS = {"box": ("盒号", "--box", "B-12"), "shelf": ("架位", "--shelf", "3排2层")}
+
+
+def check_place_label(name: str, value: str | None) -> None:
+    """``ValidationError`` when the ``box`` or ``shelf`` (``name``) a clerk typed has no letter, digit nor Chinese
+    character ("。", ",,": it would stand as where the paper original is).  None or blank is no label, left alone."""
+    if value is None or not value.strip() or says_something(value):
+        return
+    label, option, example = PLACE_LABELS[name]
+    said = f"{label}“{value.strip()}”没有字母、数字或汉字："
+    raise ValidationError(
+        f"{said}请用 {option} 写明{label}，例如 {option} {example}", form_message=f"{said}请写明{label}，例如 {example}"
+    )
+
+
 def metadata_from_sidecar(
     pairs: Mapping[str, str], phases: Mapping[str, str] | None = None
 ) -> tuple[Metadata, list[str]]:
@@ -407,9 +424,13 @@ def metadata_from_sidecar(
             elif name == "retention":
                 values[name] = parse_retention(value)
             else:
+                if name in PLACE_LABELS:  # "。" would stand as where the paper original is, as `--box 。` may not
+                    check_place_label(name, value)
                 values[name] = value
         except ValidationError as err:
-            problems.append(f"说明文件中 {key}：{err.message}")
+            # A place label's refusal in the words of the form: it is put right by `archive update` or the page.
+            said = err.form_message if name in PLACE_LABELS else err.message
+            problems.append(f"说明文件中 {key}：{said}")
     return Metadata(**values), problems
 
 
