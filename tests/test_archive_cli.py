@@ -1119,3 +1119,23 @@ def test_a_sidecars_box_or_shelf_of_punctuation_alone_is_not_taken_and_the_scan_
     ]
     kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00002", "--json").stdout)
     assert (kept["box"], kept["shelf"]) == ("B-12", "3排2层")
+
+
+def test_a_sidecars_title_or_box_with_a_right_to_left_override_is_not_taken_nor_put_in_the_files_name(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``--title 产权<U+202E>证明`` is refused; the same title in a scanner's sidecar named the archived file with the
+    override in it (turned around on every screen).  Now it is left out, as a bad sidecar value is, and said."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    sidecar = {"题名": "产权\u202e证明", "盒号": "A\u202e21", "架位": "B\u200b1"}
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["box"], shown["shelf"]) == ("产权证明", None, None)
+    assert shown["path"] == "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    assert shown["review_reasons"][:3] == [
+        "说明文件中 题名：题名“产权<U+202E>证明”里有不可见的格式字符（U+202E），没有采用：请核对原件后改正",
+        "说明文件中 盒号：盒号“A<U+202E>21”里有不可见的格式字符（U+202E），没有采用：请核对原件后改正",
+        "说明文件中 架位：架位“B<U+200B>1”里有不可见的格式字符（U+200B），没有采用：请核对原件后改正",
+    ]

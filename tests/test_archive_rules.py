@@ -189,6 +189,15 @@ def test_a_box_or_shelf_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review
     assert metadata_from_sidecar({"盒号": "B-12", "架位": "3排2层"}) == (Metadata(box="B-12", shelf="3排2层"), [])
 
 
+def test_an_invisible_format_character_in_a_sidecars_title_box_or_shelf_is_a_reason_for_review() -> None:
+    meta, problems = metadata_from_sidecar({"title": "竣工\u200f图纸", "box": "B-12", "架号": "\u202e3排"})
+    assert meta == Metadata(box="B-12")
+    assert problems == [
+        "说明文件中 title：题名“竣工<U+200F>图纸”里有不可见的格式字符（U+200F），没有采用：请核对原件后改正",
+        "说明文件中 架号：架位“<U+202E>3排”里有不可见的格式字符（U+202E），没有采用：请核对原件后改正",
+    ]
+
+
 def test_json_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(ValidationError, match="应为一个对象"):
         parse_sidecar(b"[1, 2]", ".json")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, UsageError, ValidationError
-from recordkit.core.filenames import printable
+from recordkit.core.filenames import hidden_characters, printable, shown_plainly
 from recordkit.core.personal import says_something
 from recordkit.core.unitcodes import (
     PHASES_ADVICE,
@@ -402,6 +402,21 @@ def check_place_label(name: str, value: str | None) -> None:
     )
 
 
+#: A sidecar's texts checked as the same flags are (`--title`, `--box`, `--shelf`), by their labels.
+_TYPED_TEXTS = {"title": "题名", "box": "盒号", "shelf": "架位"}
+
+
+def _check_typed_text(name: str, value: str) -> None:
+    """``ValidationError`` for a sidecar's title, 盒号 or 架位 the command line would refuse: an invisible format
+    character in it (a right-to-left override turns it around on screen, and a title in the file's name too), or a
+    盒号 or 架位 of punctuation alone (``check_place_label``)."""
+    if hidden := hidden_characters(value):
+        said = f"{_TYPED_TEXTS[name]}“{shown_plainly(value)}”里有不可见的格式字符（{'、'.join(hidden)}），没有采用"
+        raise ValidationError(f"{said}：请核对原件后改正")
+    if name in PLACE_LABELS:  # "。" would stand as where the paper original is, as `--box 。` may not
+        check_place_label(name, value)
+
+
 def metadata_from_sidecar(
     pairs: Mapping[str, str], phases: Mapping[str, str] | None = None
 ) -> tuple[Metadata, list[str]]:
@@ -424,12 +439,12 @@ def metadata_from_sidecar(
             elif name == "retention":
                 values[name] = parse_retention(value)
             else:
-                if name in PLACE_LABELS:  # "。" would stand as where the paper original is, as `--box 。` may not
-                    check_place_label(name, value)
+                if name in _TYPED_TEXTS:
+                    _check_typed_text(name, value)
                 values[name] = value
         except ValidationError as err:
-            # A place label's refusal in the words of the form: it is put right by `archive update` or the page.
-            said = err.form_message if name in PLACE_LABELS else err.message
+            # A typed text's refusal in the words of the form: it is put right by `archive update` or the page.
+            said = err.form_message if name in _TYPED_TEXTS else err.message
             problems.append(f"说明文件中 {key}：{said}")
     return Metadata(**values), problems
 
