@@ -1139,3 +1139,20 @@ def test_a_sidecars_title_or_box_with_a_right_to_left_override_is_not_taken_nor_
         "说明文件中 盒号：盒号“A<U+202E>21”里有不可见的格式字符（U+202E），没有采用：请核对原件后改正",
         "说明文件中 架位：架位“B<U+200B>1”里有不可见的格式字符（U+200B），没有采用：请核对原件后改正",
     ]
+
+
+def test_a_sidecars_title_of_punctuation_alone_is_not_taken_nor_put_in_the_files_name(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``--title 。。`` is refused; the same title in a scanner's sidecar was filed as the item's title and its file's
+    name (``YZ-2026-00001_。。.pdf``).  Now the title is the file name's, and the sidecar's is a reason for review."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text('{"题名": "。。"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["path"]) == ("产权证明", "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf")
+    assert (
+        shown["review_reasons"][0]
+        == "说明文件中 题名：题名“。。”只有标点，没有采用：请写明题名，例如 3号楼给排水竣工图纸"
+    )

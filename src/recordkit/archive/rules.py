@@ -409,10 +409,13 @@ _TYPED_TEXTS = {"title": "题名", "box": "盒号", "shelf": "架位"}
 def _check_typed_text(name: str, value: str) -> None:
     """``ValidationError`` for a sidecar's title, 盒号 or 架位 the command line would refuse: an invisible format
     character in it (a right-to-left override turns it around on screen, and a title in the file's name too), or a
-    盒号 or 架位 of punctuation alone (``check_place_label``)."""
+    title, 盒号 or 架位 of punctuation alone (``check_place_label``): ",," would stand as the title in every listing
+    and in the file's name."""
     if hidden := hidden_characters(value):
         said = f"{_TYPED_TEXTS[name]}“{shown_plainly(value)}”里有不可见的格式字符（{'、'.join(hidden)}），没有采用"
         raise ValidationError(f"{said}：请核对原件后改正")
+    if name == "title" and not says_something(safe_title(value)):  # as `--title ,,` may not (``archivist``)
+        raise ValidationError(f"题名“{value}”只有标点，没有采用：请写明题名，例如 3号楼给排水竣工图纸")
     if name in PLACE_LABELS:  # "。" would stand as where the paper original is, as `--box 。` may not
         check_place_label(name, value)
 
