@@ -69,6 +69,10 @@ def test_a_second_service_is_refused_while_the_first_lives_and_starts_once_it_is
 ) -> None:
     first = _start_service(workspace)
     try:
+        # It files a scan: its reader processes are started (and must not keep its lock once it is killed).
+        write_scan(workspace.root / "records" / "inbox" / "1-1-101_产权证明_20261102.pdf", 1)
+        assert first.stdout is not None
+        assert first.stdout.readline().startswith("已归档 1-1-101_产权证明_20261102.pdf → YZ-")
         second = _recordkit(workspace, "watch", "--once")
         assert second.returncode == 4
         assert re.fullmatch(_refusal(first.pid), second.stderr), second.stderr
@@ -79,7 +83,7 @@ def test_a_second_service_is_refused_while_the_first_lives_and_starts_once_it_is
         assert service.stdout == ""
         # A clerk files by hand meanwhile: the service's lock is not the clerk's.
         scan = tmp_path / "产权证明.pdf"
-        write_scan(scan, 1)
+        write_scan(scan, 2)
         by_hand = _recordkit(workspace, "file", str(scan), "--category", "工程档案", "--title", "电梯验收")
         assert by_hand.returncode == 0, by_hand.stderr
         assert f"已归档 {scan} → GC-" in by_hand.stdout
