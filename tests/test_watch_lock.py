@@ -156,3 +156,24 @@ def test_the_holder_is_named_while_it_holds_and_by_no_one_after(workspace: Works
             pass  # pragma: no cover
         assert f"进程号 {os.getpid()}，2026-12-06 08:00:00 起" in refused.value.message
     assert (records / "watch.lock").read_bytes() == b""
+
+
+def test_where_the_lock_file_cannot_be_made_records_itself_is_locked_and_a_second_is_still_refused(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk takes no new file: the service still starts (and says why its inbox waits), a second still not."""
+    records = workspace.root / "records"
+    real_open = os.open
+
+    def full_disk(path: Any, flags: int, *args: Any) -> int:
+        if Path(path).name == "watch.lock" and flags & os.O_CREAT:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(watch_lock.os, "open", full_disk)
+    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)) as lock:
+        assert lock.guarded
+        with pytest.raises(WorkspaceError) as refused, sole_watcher(records, dt.datetime(2026, 12, 6, 9, 0, 0)):
+            pass  # pragma: no cover
+    assert refused.value.message.startswith("这个工作区已有归档服务在运行，没有再启动一个：")
+    assert not (records / "watch.lock").exists()

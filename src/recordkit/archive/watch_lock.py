@@ -146,7 +146,10 @@ def _open_lock(path: Path) -> tuple[int, bool]:
 def _holder(descriptor: int) -> WatchHolder | None:
     """The holder as the lock's file names it; an empty file read again for a moment (written just after locking)."""
     for _ in range(_HOLDER_READS):
-        raw = os.pread(descriptor, _MAX_HOLDER_BYTES, 0)
+        try:
+            raw = os.pread(descriptor, _MAX_HOLDER_BYTES, 0)
+        except OSError:  # records/ itself locked (``_open_lock``): no file names the holder
+            return None
         if raw:
             return read_holder(raw)
         time.sleep(_HOLDER_READ_PAUSE)
