@@ -187,14 +187,23 @@ def test_a_box_or_shelf_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review
         "说明文件中 位置：架位“。”没有字母、数字或汉字：请写明架位，例如 3排2层",
     ]
     assert metadata_from_sidecar({"盒号": "B-12", "架位": "3排2层"}) == (Metadata(box="B-12", shelf="3排2层"), [])
+    # a title's line break is tidied as a file name's is; a 盒号 keeps none
+    meta, problems = metadata_from_sidecar({"题名": "竣工\n图纸", "盒号": "B-12\n第二行"})
+    assert (meta.title, meta.box) == ("竣工\n图纸", None)
+    assert (
+        resolve(Metadata(), meta, Metadata(category="工程档案"), Metadata(), RULES, "x").metadata.title == "竣工-图纸"
+    )
+    assert problems == [
+        "说明文件中 盒号：盒号“B-12<U+000A>第二行”里有控制字符（如换行）或不可见的格式字符（U+000A），没有采用：请核对原件后改正"
+    ]
 
 
 def test_an_invisible_format_character_in_a_sidecars_title_box_or_shelf_is_a_reason_for_review() -> None:
     meta, problems = metadata_from_sidecar({"title": "竣工\u200f图纸", "box": "B-12", "架号": "\u202e3排"})
     assert meta == Metadata(box="B-12")
     assert problems == [
-        "说明文件中 title：题名“竣工<U+200F>图纸”里有不可见的格式字符（U+200F），没有采用：请核对原件后改正",
-        "说明文件中 架号：架位“<U+202E>3排”里有不可见的格式字符（U+202E），没有采用：请核对原件后改正",
+        "说明文件中 title：题名“竣工<U+200F>图纸”里有控制字符（如换行）或不可见的格式字符（U+200F），没有采用：请核对原件后改正",
+        "说明文件中 架号：架位“<U+202E>3排”里有控制字符（如换行）或不可见的格式字符（U+202E），没有采用：请核对原件后改正",
     ]
 
 

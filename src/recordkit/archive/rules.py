@@ -411,8 +411,12 @@ def _check_typed_text(name: str, value: str) -> None:
     character in it (a right-to-left override turns it around on screen, and a title in the file's name too), or a
     title, 盒号 or 架位 of punctuation alone (``check_place_label``): ",," would stand as the title in every listing
     and in the file's name."""
-    if hidden := hidden_characters(value):
-        said = f"{_TYPED_TEXTS[name]}“{shown_plainly(value)}”里有不可见的格式字符（{'、'.join(hidden)}），没有采用"
+    # A title's blanks, tabs and line breaks are tidied as a file name's are (``safe_title``); a place label keeps none.
+    if hidden := hidden_characters(safe_title(value) if name == "title" else value):
+        codes = "、".join(hidden)
+        said = (
+            f"{_TYPED_TEXTS[name]}“{shown_plainly(value)}”里有控制字符（如换行）或不可见的格式字符（{codes}），没有采用"
+        )
         raise ValidationError(f"{said}：请核对原件后改正")
     if name == "title" and not says_something(safe_title(value)):  # as `--title ,,` may not (``archivist``)
         raise ValidationError(f"题名“{value}”只有标点，没有采用：请写明题名，例如 3号楼给排水竣工图纸")
