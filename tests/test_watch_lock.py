@@ -177,3 +177,16 @@ def test_where_the_lock_file_cannot_be_made_records_itself_is_locked_and_a_secon
             pass  # pragma: no cover
     assert refused.value.message.startswith("这个工作区已有归档服务在运行，没有再启动一个：")
     assert not (records / "watch.lock").exists()
+
+
+def test_a_link_in_the_lock_files_place_is_not_followed(workspace: Workspace, tmp_path: Path) -> None:
+    """records/watch.lock made a link to another file: the holder's name is never written over that file."""
+    target = tmp_path / "笔记.txt"
+    target.write_text("别人的文件\n", encoding="utf-8")
+    (workspace.root / "records" / "watch.lock").symlink_to(target)
+    records = workspace.root / "records"
+    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)) as lock:
+        assert lock.guarded
+        with pytest.raises(WorkspaceError), sole_watcher(records, dt.datetime(2026, 12, 6, 9, 0, 0)):
+            pass  # pragma: no cover
+    assert target.read_text(encoding="utf-8") == "别人的文件\n"

@@ -130,15 +130,16 @@ def sole_watcher(records: Path, now: dt.datetime) -> Iterator[WatchLock]:
 def _open_lock(path: Path) -> tuple[int, bool]:
     """The lock's file opened (created if need be), and whether the holder can write its name into it."""
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666), True
+        # Never through a link: one put at records/watch.lock would have the holder's name written over its target.
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666), True
     except PermissionError:
         if path.exists():
             # Made by the service's account (its umask: 0640): another account in its group locks it read-only,
             # which flock allows, and so is still refused while the service runs.
-            return os.open(path, os.O_RDONLY), False
+            return os.open(path, os.O_RDONLY | os.O_NOFOLLOW), False
         return os.open(path.parent, os.O_RDONLY), False
     except OSError:
-        # Not to be made (a full or read-only disk): records/ itself is locked, the service named by no file —
+        # Not to be made (a full or read-only disk; a link in its place): records/ itself is locked, the service named by no file —
         # it still starts and says why the inbox waits (a full disk) rather than failing on its lock.
         return os.open(path.parent, os.O_RDONLY), False
 
