@@ -234,7 +234,7 @@ def test_export_cells_are_what_the_office_expects(ledger: Ledger, tmp_path: Path
     import_owners(ledger, write_sheet(tmp_path / "a.xlsx", SAMPLE_ROWS), "测试员")
     export_owners(ledger, tmp_path / "e.xlsx", "测试员")
     sheet = load_workbook(tmp_path / "e.xlsx").active
-    assert [c.value for c in sheet[1]] == list(OWNER_HEADERS)
+    assert [c.value for c in sheet[1]] == [*OWNER_HEADERS, "关系"]
     assert [c.value for c in sheet[2]] == [
         "1",
         "1",
@@ -245,6 +245,7 @@ def test_export_cells_are_what_the_office_expects(ledger: Ledger, tmp_path: Path
         "110101********1233",
         dt.datetime(2020, 5, 1),
         "已入住",
+        "业主",
     ]
     assert sheet["D2"].number_format == "0.00" and sheet.freeze_panes == "A2"
     with ledger.read() as conn:  # a masked export is not a private view: nothing journalled

@@ -775,12 +775,14 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
     assert refused.exit_code == 5
     assert [line.split("：")[0].strip() for line in refused.stderr.splitlines()[1:]] == [
         "第 2 行 E 列（业主姓名）",
-        "第 3 行 E 列（业主姓名）",
         "第 4 行 E 列（业主姓名）",
+        "第 5 行 E 列（业主姓名）",
     ]
     book = load_workbook(exported)
-    assert [book.active[f"E{n}"].value for n in (2, 3, 4)] == ["钱八（租户：周九）", "李娜、张三 李四", "。"]
-    book.active["E2"], book.active["E3"], book.active["E4"] = "钱八", "李娜、张三、李四", "王芳"
+    assert [book.active[f"E{n}"].value for n in (2, 3, 4, 5)] == ["钱八（租户：周九）", "李娜", "张三 李四", "。"]
+    assert book.active["J4"].value == "共有人"  # the co-owner on a row of its own
+    book.active["E2"], book.active["E4"], book.active["E5"] = "钱八", "张三", "王芳"
+    book.active.append([None, None, "1-1-102", None, "李四", None, None, None, None, "共有人"])
     book.save(exported)
     imported = run_cli("owners", "import", str(exported))
     assert imported.exit_code == 0, imported.output
@@ -795,14 +797,14 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
 
 
 def test_a_roster_without_contact_columns_does_not_report_no_contacts(run_cli: Any, tmp_path: Path) -> None:
-    """A roster without 关系 or 租户 columns (an ``owners export``) leaves contacts as they are, but the import said
+    """A roster naming no 家属 or 租户 (an ``owners export``) leaves contacts as they are, but the import said
     「联系人（家属、租户）0 人」 beside the co-owners, as if the unit's tenant had been taken off."""
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"]]
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
     assert run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户").exit_code == 0
     result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[2:] == ["共有人 1 人；名册没有“关系”“租户”列，联系人没有改动"]
+    assert result.stdout.splitlines()[2:] == ["共有人 1 人；名册里没有家属、租户，联系人没有改动"]
     assert [c["name"] for c in json.loads(run_cli("owners", "contact", "list", "--json").stdout)] == ["赵磊"]
     with_tenants = [["房号", "建筑面积", "业主姓名", "租户"], ["1-1-101", 90, "张伟、王芳", "赵磊"]]
     result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", with_tenants)))

@@ -424,11 +424,16 @@ def test_export_keeps_co_owners_and_reimports_unchanged(ledger: Ledger, tmp_path
     export_owners(ledger, exported, "测试员")
     from openpyxl import load_workbook
 
-    assert load_workbook(exported).active["E2"].value == "王建国、李秀兰"
+    sheet = load_workbook(exported).active
+    # The first owner in the owner cell, the co-owner on a row of its own.
+    assert [[c.value for c in sheet[n]][2:] for n in (2, 3)] == [
+        ["101", 89.35, "王建国", "138****5678", None, None, "已交付", "业主"],
+        ["101", None, "李秀兰", None, None, None, None, "共有人"],
+    ]
     summary = import_owners(ledger, exported, "测试员")
     assert (summary.units_unchanged, summary.owners_created) == (1, 0)
     assert [c.name for c in co_owners_of(ledger, "1-1-101")] == ["李秀兰"]
-    # The export has no 关系 or 租户 column: contacts added at the counter stay.
+    # The export names no 家属 or 租户: contacts added at the counter stay.
     assert [c.record.name for c in list_contacts(ledger)] == ["赵磊"]
 
 

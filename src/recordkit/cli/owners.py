@@ -72,7 +72,7 @@ def owners_import(
     if summary.contacts_read:
         typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
     elif summary.co_owners:  # (contacts left as they were: never "0 人", as if taken off)
-        typer.echo(f"共有人 {summary.co_owners} 人；名册没有“关系”“租户”列，联系人没有改动")
+        typer.echo(f"共有人 {summary.co_owners} 人；名册里没有家属、租户，联系人没有改动")
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{'将' if summary.dry_run else '已'}不再是联系人："

@@ -8,6 +8,7 @@ same sheet (or an export, masked or not) changes nothing either.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -61,9 +62,10 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, bulk_insert
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.contacts import (
+    CO_OWNER,
     TENANT,
     ContactRecord,
-    co_owner_names,
+    co_owners_by_unit,
     lease_problem,
     name_as_read,
     one_name,
@@ -156,7 +158,9 @@ COLUMNS = (
     Column("phase", "分期", ("期数", "区域", "苑区", "区/期", "组团", "期别")),
     Column("co_owner", "共有人", ("共有人姓名", "共同产权人", "共有权人", "产权共有人")),
 )
-EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:9])
+#: The export's columns: the unit's, its first owner's and the 关系 that tells a co-owner's row from it.
+EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:10])
+_OWNER_RELATION = "业主"
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: A number as Excel shows one too long for its cell: 1.10101E+17.
 _EXCEL_NUMBER = re.compile(r"\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
@@ -381,7 +385,8 @@ class ImportSummary:
     co_owners: int = 0
     contacts: int = 0
     warnings: list[str] = field(default_factory=list)
-    #: whether the sheet has a 关系 or 租户 column, whose contacts the units' became (else contacts were left alone)
+    #: whether the sheet has a 租户 column or a 家属/租户 row, whose contacts the units' became (else contacts were
+    #: left alone)
     contacts_read: bool = False
     #: contacts the sheet made their unit's owner or co-owner, no longer its contacts: "1-1-101 的租户 赵磊"
     contacts_now_owners: list[str] = field(default_factory=list)
@@ -395,7 +400,7 @@ class RosterSheet:
     sheet: str
     ignored_columns: tuple[str, ...]
     warnings: list[str]
-    has_contacts: bool  # a 关系 or 租户 column: the sheet says who the contacts are
+    has_contacts: bool  # a 租户 column or a 家属/租户 row: the sheet says who the contacts are
     rows: int = 0  # data rows read
     #: column key -> (Excel letter, header as written), for problems found once the rows are read
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -831,7 +836,9 @@ def read_roster(
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
     if totals:
         reader.warnings.append(f"第 {'、'.join(map(str, totals))} 行是合计/小计行，不是房屋，没有导入")
-    has_contacts = "relation" in table.letters or "tenant" in table.letters
+    # A 关系 column whose rows are owners and co-owners only (an export's) says nothing about contacts: a roster
+    # names them in a 租户 column or on rows of their own.
+    has_contacts = "tenant" in table.letters or any(row.kind == "contact" for _, row in others)
     columns = {key: (table.letters.get(key, ""), table.headers.get(key, key)) for key in table.headers}
     rows = len(table.rows) - len(totals)
     return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, rows, columns)
@@ -876,8 +883,14 @@ def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str,
 
 
 def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[OwnerRecord]:
-    """Masked phone/ID cells (from an export) stand for the value already in the ledger."""
-    if not any(is_masked(r.phone or "") or is_masked(r.id_number or "") for r in records):
+    """Masked phone/ID cells (from an export) stand for the value already in the ledger: the unit's owner's on its
+    owner row, on a 共有人 row the one of the unit's co-owners of that name whose numbers it masks.  A masked cell
+    that stands for none is a ``ValidationError``: a masked number never replaces a stored one."""
+
+    def masked(person: Any) -> bool:
+        return is_masked(person.phone or "") or is_masked(person.id_number or "")
+
+    if not any(masked(r) or any(masked(p) for p in r.co_owners) for r in records):
         return list(records)
     current = {
         row.code: row
@@ -887,25 +900,64 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
             )
         )
     }
+    co_owners_of: dict[str, list[Any]] = {}
+    for row in conn.execute(
+        sa.select(units.c.code, owners.c.name, owners.c.phone, owners.c.id_number)
+        .select_from(
+            unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
+                units, units.c.id == unit_co_owners.c.unit_id
+            )
+        )
+        .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
+    ):
+        co_owners_of.setdefault(row.code, []).append(row)
     resolved: list[OwnerRecord] = []
     problems: list[CellProblem] = []
-    for record in records:
-        existing = current.get(str(record.code))
+    fields = (("phone", "联系电话", mask_phone), ("id_number", "身份证号", mask_id_number))
+
+    def masks_matched(person: Person, known: Any) -> int:
+        """How many of ``person``'s masked cells mask ``known``'s numbers."""
+        return sum(
+            bool(value and is_masked(value) and (stored := getattr(known, key)) and masker(stored) == value)
+            for key, _, masker in fields
+            for value in [getattr(person, key)]
+        )
+
+    def unmasked(row: int, person: Any, known: Any) -> dict[str, Any]:
         changes: dict[str, Any] = {}
-        for key, header, masker in (("phone", "联系电话", mask_phone), ("id_number", "身份证号", mask_id_number)):
-            value = getattr(record, key)
+        for key, header, masker in fields:
+            value = getattr(person, key)
             if value and is_masked(value):
-                known = getattr(existing, key, None) if existing is not None else None
-                if known and masker(known) == value:
-                    changes[key] = known
+                stored = getattr(known, key, None) if known is not None else None
+                if stored and masker(stored) == value:
+                    changes[key] = stored
                 else:
                     problems.append(
-                        CellProblem(
-                            record.row, "", header, f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码"
-                        )
+                        CellProblem(row, "", header, f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码")
                     )
+        return changes
+
+    for record in records:
+        code = str(record.code)
+        changes = unmasked(record.row, record, current.get(code))
+        co_owners: list[Person] = []
+        left = list(co_owners_of.get(code, []))
+        for person in record.co_owners:
+            if not masked(person):
+                co_owners.append(person)
+                continue
+            # The co-owner of that name whose numbers the cells mask (two of one name told apart by them); a cell
+            # that masks none of that co-owner's numbers is named below.
+            same_name = [k for k in left if name_as_read(k.name) == name_as_read(person.name)]
+            known = max(same_name, key=functools.partial(masks_matched, person), default=None)
+            if known is not None:
+                left.remove(known)
+            co_owners.append(replace(person, **unmasked(person.row, person, known)))
+        if tuple(co_owners) != record.co_owners:
+            changes["co_owners"] = tuple(co_owners)
         resolved.append(replace(record, **changes) if changes else record)
     if problems:
+        problems.sort(key=lambda p: p.row)
         raise ValidationError(f"有 {len(problems)} 处打码号码无法导入，没有导入任何数据", problems)
     return resolved
 
@@ -1122,9 +1174,10 @@ def apply_owner_records(
     existing_units = {r.code: r._asdict() for r in conn.execute(sa.select(units))}
     current_co = _current_co_owners(conn)
     co_owner_named = {
-        (record.row, owner_by_id[owner_id].name): owner_by_id[owner_id]
+        (row, owner_by_id[owner_id].name): owner_by_id[owner_id]
         for record in records
         if (unit := existing_units.get(str(record.code))) is not None
+        for row in {record.row, *(person.row for person in record.co_owners)}  # a 共有人 row's own number too
         for owner_id in current_co.get(unit["id"], ())
         if owner_id in owner_by_id
     }
@@ -1623,38 +1676,44 @@ def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: I
 
 
 def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool = False) -> int:
-    """Write every unit to ``path`` in the import layout; returns the number of rows.
+    """Write every unit to ``path`` in the import layout; returns the number of units.
 
-    Phone and ID numbers are masked unless ``show_private`` (which is journalled);
-    either file imports back unchanged.
+    The owner cell holds the first owner alone; each co-owner follows on a row of its own (the same 房号, 关系
+    共有人) with its own phone and ID number, as the import reads 共有人 rows.  Phone and ID numbers are masked
+    unless ``show_private`` (which is journalled); either file imports back unchanged.
     """
     views = list_units(ledger)
-    co_owners = co_owner_names(ledger)
-    rows = []
+    co_owners = co_owners_by_unit(ledger)
+    rows: list[list[Any]] = []
     for view in views:
         data = view.to_dict(show_private)
-        # Co-owners share the owner cell ("王建国、李秀兰"): the import splits it back.
-        names = [data["owner"], *co_owners.get(str(view.code), [])] if data["owner"] else []
         # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
         # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
         plain = view.code.kind == "住宅" and view.code.entrance and not view.code.phase
+        where = [
+            view.code.building if plain else None,
+            view.code.entrance if plain else None,
+            view.code.room if plain else str(view.code),
+        ]
         rows.append(
             [
-                view.code.building if plain else None,
-                view.code.entrance if plain else None,
-                view.code.room if plain else str(view.code),
+                *where,
                 view.floor_area,
-                "、".join(names) or None,
+                data["owner"],
                 data["phone"],
                 data["id_number"],
                 view.move_in_date,
                 data["status"],
+                _OWNER_RELATION if data["owner"] else None,
             ]
         )
+        for co_owner in co_owners.get(str(view.code), []) if data["owner"] else []:
+            shown = co_owner.to_dict(show_private)
+            rows.append([*where, None, shown["name"], shown["phone"], shown["id_number"], None, None, CO_OWNER])
     write_owner_sheet(path, rows, private=show_private)
     if show_private:
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
-    return len(rows)
+    return len(views)
 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False) -> Path:
@@ -1681,6 +1740,6 @@ def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: boo
     for index, width in enumerate(iter_column_widths([EXPORT_HEADERS, *rows[:200]])):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:I{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(EXPORT_HEADERS) - 1)}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
     return save_atomically(workbook, path, private=private)
