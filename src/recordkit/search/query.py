@@ -18,8 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
@@ -28,7 +26,7 @@ from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import open_workspace_ledger, refuse_unknown_unit
-from recordkit.ledger.schema import owners
+from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
 from recordkit.search.backends.postgresql import NoIndexTables
@@ -561,9 +559,10 @@ def search(
 
 
 def _refuse_unknown_owner(conn: Connection, folded: str, typed: str) -> None:
-    """``NotFoundError`` when no owner in the ledger (first owners and co-owners alike: both are rows of ``owners``)
-    has a name that, read as the owner filter reads it (``fold``, without blanks), contains ``folded``."""
-    for (name,) in conn.execute(sa.select(owners.c.name).distinct()):
+    """``NotFoundError`` when no owner of record of a unit (first owners and co-owners alike, ``owner_names_in``)
+    has a name that, read as the owner filter reads it (``fold``, without blanks), contains ``folded``.  An owner
+    record holding no unit (renamed or replaced by a re-import, kept for the journal) is no owner here."""
+    for name in {name for names in owner_names_in(conn).values() for name in names}:
         if name and folded in fold(name).replace(" ", ""):
             return
     shown = "".join(typed.split())
