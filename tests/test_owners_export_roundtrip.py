@@ -157,3 +157,27 @@ def test_a_masked_co_owner_number_standing_for_no_one_is_refused(ledger: Ledger,
         "第 3 行（身份证号）：“110101********1233” 是打码的号码，与台账中的记录对不上；请填写完整号码"
     ]
     assert ledger_state(ledger) == before
+
+
+def test_a_co_owner_renamed_on_a_masked_export_keeps_the_numbers(ledger: Ledger, tmp_path: Path) -> None:
+    """A clerk corrects a co-owner's name on a masked export, as on an owner's row: the masked numbers are that
+    co-owner's (the only one of the unit they mask), the co-owner is renamed, its numbers kept."""
+    from openpyxl import load_workbook
+
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", ROSTER, HEADERS), "测试员")
+    before = ledger_state(ledger)
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员")
+    book = load_workbook(exported)
+    [row] = [row for row in book.active.iter_rows(min_row=2) if row[4].value == "李秀英"]
+    assert (row[5].value, row[6].value) == ("135****2222", "110105********0326")
+    row[4].value = "李秀瑛"
+    book.save(exported)
+    summary = import_owners(ledger, exported, "测试员")
+    assert (summary.owners_created, summary.owners_updated) == (0, 1)
+    after = ledger_state(ledger)
+    renamed = [(i, name, phone, number) for i, name, phone, number in before["owners"] if name == "李秀英"]
+    assert [(i, "李秀瑛", phone, number) for i, _, phone, number in renamed] == [
+        row for row in after["owners"] if row[1] == "李秀瑛"
+    ]
+    assert [row[:3] for row in after["co_owners"]] == [row[:3] for row in before["co_owners"]]

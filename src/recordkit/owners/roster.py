@@ -947,9 +947,14 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
                 co_owners.append(person)
                 continue
             # The co-owner of that name whose numbers the cells mask (two of one name told apart by them); a cell
-            # that masks none of that co-owner's numbers is named below.
+            # that masks none of that co-owner's numbers is named below.  A name corrected on the export (as an
+            # owner's row may be): the one co-owner of the unit whose numbers every masked cell masks.
             same_name = [k for k in left if name_as_read(k.name) == name_as_read(person.name)]
             known = max(same_name, key=functools.partial(masks_matched, person), default=None)
+            if known is None:
+                cells = sum(bool(value and is_masked(value)) for value in (person.phone, person.id_number))
+                if len(each := [k for k in left if masks_matched(person, k) == cells]) == 1:
+                    known = each[0]
             if known is not None:
                 left.remove(known)
             co_owners.append(replace(person, **unmasked(person.row, person, known)))
