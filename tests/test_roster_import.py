@@ -676,6 +676,27 @@ def test_names_an_older_version_kept_are_found_by_the_import_s_own_checks(ledger
     ]
 
 
+def test_a_co_owner_an_older_version_kept_as_two_names_is_found(ledger: Ledger, tmp_path: Path) -> None:
+    """A co-owner kept as 王芳和李娜 (one record) is exported on a 共有人 row of its own, which the import refuses as
+    two people on one row; doctor's 业主和联系人姓名 (``names_refused_now``) did not list it, since it checked a
+    co-owner as an owner cell's name.  It lists it now, by the 共有人 row's checks."""
+    from openpyxl import load_workbook
+
+    from recordkit.owners.roster import names_refused_now
+
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王芳和李娜' WHERE name = '王芳'"))
+    assert [(n.unit, n.role, n.name) for n in names_refused_now(ledger)] == [("1-1-101", "共有人", "王芳和李娜")]
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员")
+    assert load_workbook(exported).active["E3"].value == "王芳和李娜"
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, exported, "测试员")
+    assert [p.row for p in caught.value.problems] == [3]
+
+
 def test_two_tenants_in_the_tenant_column_are_two_contacts(ledger: Ledger, tmp_path: Path) -> None:
     """ "周九、吴十" in the 租户 column was kept as one tenant of that name (notices: 尊敬的张伟业主、周九、吴十住户 by
     accident only); it is two tenants, as an owner cell's names are two owners: the 租户电话 is the first's, as the

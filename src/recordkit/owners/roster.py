@@ -1647,8 +1647,9 @@ _ROLES = ("业主", "共有人", "租户", "联系人")
 def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     """Every owner's, co-owner's and contact's name of a unit that the roster import and ``owners contact add`` would
     refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
-    吴芳、郑丽): by the import's own checks (``_person_problem`` for an owner or co-owner, as its export's owner cell
-    is read back; ``several_people`` and ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in
+    吴芳、郑丽): by the import's own checks (``_person_problem`` for an owner, as its export's owner cell is read back;
+    ``several_people`` and ``_person_problem`` for a co-owner, as its export's 共有人 row is; ``several_people`` and
+    ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in
     unit order, then 业主, 共有人, 租户, 联系人.  An owner's or co-owner's unit exported comes back refused at its
     cell; contacts are not exported."""
     found: list[RefusedName] = []
@@ -1661,10 +1662,15 @@ def names_refused_now(ledger: Ledger) -> list[RefusedName]:
             .join(owners, owners.c.id == unit_co_owners.c.owner_id)
             .order_by(unit_co_owners.c.position)
         )
-        for role, query in (("业主", first), ("共有人", co)):
-            found.extend(
-                RefusedName(row.code, role, row.name) for row in conn.execute(query) if _person_problem([row.name])
-            )
+        found.extend(
+            RefusedName(row.code, "业主", row.name) for row in conn.execute(first) if _person_problem([row.name])
+        )
+        # A co-owner is exported on a 共有人 row of its own, read as one person (``_RowReader.read``).
+        found.extend(
+            RefusedName(row.code, "共有人", row.name)
+            for row in conn.execute(co)
+            if several_people(row.name) or _person_problem([row.name])
+        )
         contacts = sa.select(units.c.code, unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).join(
             units, units.c.id == unit_contacts.c.unit_id
         )
