@@ -181,3 +181,30 @@ def test_a_co_owner_renamed_on_a_masked_export_keeps_the_numbers(ledger: Ledger,
         row for row in after["owners"] if row[1] == "李秀瑛"
     ]
     assert [row[:3] for row in after["co_owners"]] == [row[:3] for row in before["co_owners"]]
+
+
+def test_two_co_owners_of_one_name_without_numbers_stay_with_their_units(ledger: Ledger, tmp_path: Path) -> None:
+    """Two people named 孙芳 without phone or ID number, each a co-owner of a unit of their own (an older version kept
+    them apart): a 共有人 row names the unit's own co-owner, as a 共有人 cell does; the export comes back unchanged."""
+    rows = [
+        ["1", "1", "101", 89.35, "张伟", "13812345678", ZHANG_WEI, None, "已入住", "业主"],
+        ["1", "1", "101", None, "孙芳", None, None, None, None, "共有人"],
+        ["1", "1", "102", 89.35, "王建国", "13987654321", None, None, "已入住", "业主"],
+    ]
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows, HEADERS), "测试员")
+    with ledger.write() as conn:
+        other = conn.execute(sa.text("INSERT INTO owners (name) VALUES ('孙芳') RETURNING id")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO unit_co_owners (unit_id, owner_id, position) SELECT id, :o, 2 FROM units"
+                " WHERE code = '1-1-102'"
+            ),
+            {"o": other},
+        )
+    before = ledger_state(ledger)
+    assert len({owner_id for code, _, owner_id, name, _, _ in before["co_owners"] if name == "孙芳"}) == 2
+    for show_private in (False, True):
+        exported = tmp_path / f"导出{show_private}.xlsx"
+        export_owners(ledger, exported, "测试员", show_private=show_private)
+        import_owners(ledger, exported, "测试员")
+        assert ledger_state(ledger) == before
