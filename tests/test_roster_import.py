@@ -520,7 +520,8 @@ def test_two_names_in_one_cell_or_a_bracketed_note_are_refused_with_their_cell(l
         f"第 4 行 C 列（业主姓名）：{TWO_NAMES}",
         f"第 5 行 C 列（业主姓名）：{A_NOTE}",
         f"第 6 行 D 列（共有人）：{TWO_NAMES}",
-        f"第 7 行 C 列（业主姓名）：{TWO_NAMES}",
+        # A 共有人 row is one person: 吴芳、郑丽 there is refused too, so the row says to write each on a row.
+        "第 7 行 C 列（业主姓名）：一行只写一位共有人：两位请每人各写一行（同一房号，“关系”列写 共有人），一个人的姓名请去掉空格",
     ]
 
 

@@ -242,10 +242,14 @@ def parse_status(value: Any, has_owner: bool = True, words: Mapping[str, str] | 
     raise ValueError(f"“{value}” 不是有效状态，应为 已入住、空置 或 已交付（也认 已出售、已出租、未销售、空闲 等）")
 
 
-def _person_problem(names: Iterable[str]) -> str | None:
+#: What a 共有人 row holding two people is told: another such row each, not a 、 (one row is one person).
+_TWO_ON_A_CO_OWNER_ROW = "一行只写一位共有人：两位请每人各写一行（同一房号，“关系”列写 共有人），一个人的姓名请去掉空格"
+
+
+def _person_problem(names: Iterable[str], two: str = "两位业主请用“、”分开，一个人的姓名请去掉空格") -> str | None:
     """The first reason one of an owner or co-owner cell's names (after ``split_owner_names``) is not one person's
-    name (``contacts.one_person_problem``), in the owners' words; None when each is."""
-    two = "两位业主请用“、”分开，一个人的姓名请去掉空格"
+    name (``contacts.one_person_problem``), in the owners' words (``two``: what two names with a blank between are
+    told); None when each is."""
     note = "姓名里不能带括号里的备注；租户请写在租户列或用 recordkit owners contact add"
     return next(filter(None, (one_person_problem(name, two=two, note=note) for name in names)), None)
 
@@ -475,7 +479,7 @@ class _RowReader:
             )
             if (reason := one_person_problem(name, two=two, note=note)) is not None:
                 bad("owner", reason)
-        elif name is not None and kind == "co_owner" and (reason := _person_problem([name])) is not None:
+        elif name is not None and kind == "co_owner" and (reason := _person_problem([name], _TWO_ON_A_CO_OWNER_ROW)):
             bad("owner", reason)
         if kind == "co_owner":
             if name is None:
