@@ -208,3 +208,44 @@ def test_two_co_owners_of_one_name_without_numbers_stay_with_their_units(ledger:
         export_owners(ledger, exported, "测试员", show_private=show_private)
         import_owners(ledger, exported, "测试员")
         assert ledger_state(ledger) == before
+
+
+def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger, tmp_path: Path) -> None:
+    """An export (no contacts in it) with one 租户 row added for 3-2-1202 took every other unit's 家属 and 租户 away:
+    one contact row made the whole sheet the list of contacts.  A sheet now replaces, unit by unit, the kinds of
+    contact it states — a 租户 row a unit's tenants, a 租户 column (a blank cell: none) every unit's tenants — and
+    leaves the rest."""
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", ROSTER, HEADERS), "测试员")
+    before = ledger_state(ledger)["contacts"]
+    assert before == [("1-1-101", "赵磊", "租户", "13600002222"), ("1-1-102", "王小明", "子女", None)]
+    export = export_owners(ledger, tmp_path / "导出.xlsx", "测试员", show_private=True) and tmp_path / "导出.xlsx"
+    from openpyxl import load_workbook
+
+    book = load_workbook(export)
+    sheet = book.active
+    sheet.append(["3", "2", "1202", None, "钱七", "13755556666", None, None, None, "租户"])
+    book.save(export)
+    import_owners(ledger, export, "测试员")
+    assert ledger_state(ledger)["contacts"] == [*before, ("3-2-1202", "钱七", "租户", "13755556666")]
+    # A new tenant of 1-1-102 on a row of its own: its 家属 stays, and 1-1-101's tenant too.
+    sheet.append(["1", "1", "102", None, "周九", None, None, None, None, "租户"])
+    book.save(export)
+    import_owners(ledger, export, "测试员")
+    assert ledger_state(ledger)["contacts"] == [
+        ("1-1-101", "赵磊", "租户", "13600002222"),
+        ("1-1-102", "王小明", "子女", None),
+        ("1-1-102", "周九", "租户", None),
+        ("3-2-1202", "钱七", "租户", "13755556666"),
+    ]
+    # Another system's roster with a 租户 column: 1-1-102's blank cell says it has no tenant; its 家属 stays.
+    columns = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "租户", "租户电话")
+    rows: list[list[Any]] = [
+        ["1", "1", "101", 89.35, "张伟", "赵磊", "13600002222"],
+        ["1", "1", "102", 118.62, "王建国", None, None],
+    ]
+    import_owners(ledger, write_sheet(tmp_path / "另一系统.xlsx", rows, columns), "测试员")
+    assert ledger_state(ledger)["contacts"] == [
+        ("1-1-101", "赵磊", "租户", "13600002222"),
+        ("1-1-102", "王小明", "子女", None),
+        ("3-2-1202", "钱七", "租户", "13755556666"),
+    ]

@@ -372,6 +372,9 @@ class OwnerRecord:
     contacts: tuple[ContactRecord, ...] = ()
     # False for a parking space's blank 建筑面积: not given, so a re-import keeps the area the ledger has.
     area_given: bool = True
+    #: The kinds of contact (家属, 租户) the sheet states for this unit — its 租户 column (a blank cell: no tenant), or
+    #: its own 家属/租户 rows: only those are made the sheet's; the unit's other contacts are left as they are.
+    stated: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -811,7 +814,8 @@ def read_roster(
             earlier = next((c for c in main.contacts if key[1:] == (name_as_read(c.name), c.relation)), None)
             if earlier is None:
                 contact_rows[key] = number
-                mains[row.code] = replace(main, contacts=(*main.contacts, row.contact))
+                stated = main.stated | {row.contact.relation}
+                mains[row.code] = replace(main, contacts=(*main.contacts, row.contact), stated=stated)
             elif (earlier.phone, earlier.start_date, earlier.end_date) != (
                 row.contact.phone,
                 row.contact.start_date,
@@ -843,6 +847,8 @@ def read_roster(
     # A 关系 column whose rows are owners and co-owners only (an export's) says nothing about contacts: a roster
     # names them in a 租户 column or on rows of their own.
     has_contacts = "tenant" in table.letters or any(row.kind == "contact" for _, row in others)
+    if "tenant" in table.letters:  # the column states every unit's tenants, a blank cell none
+        mains = {code: replace(main, stated=main.stated | {TENANT}) for code, main in mains.items()}
     columns = {key: (table.letters.get(key, ""), table.headers.get(key, key)) for key in table.headers}
     rows = len(table.rows) - len(totals)
     return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, rows, columns)
@@ -1384,17 +1390,25 @@ def _apply_contacts(
     operator: str,
     changes: list[journal.Change],
 ) -> int:
-    """Make each unit's contacts the record's; returns how many contacts the sheet names."""
+    """Make each unit's contacts of the kinds the sheet states for it (``OwnerRecord.stated``) the record's, leaving
+    its others — and every unit the sheet says nothing of contacts about — as they are: an export with one 租户 row
+    added takes no one else's 家属 or 租户 away.  Returns how many contacts the sheet names."""
     current = _contact_rows(conn)
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    stale: list[int] = []
     rows: list[dict[str, Any]] = []
     for record in records:
+        if not record.stated:
+            continue
         unit_id = unit_ids[str(record.code)]
         had = current.get(unit_id, [])
-        if list(record.contacts) == had:
+        if [c for c in had if c.relation in record.stated] == list(record.contacts):
             continue
-        stale.append(unit_id)
+        conn.execute(
+            unit_contacts.delete().where(
+                unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation.in_(sorted(record.stated))
+            )
+        )
+        now = [*(c for c in had if c.relation not in record.stated), *record.contacts]
         rows.extend(
             {
                 "unit_id": unit_id,
@@ -1414,11 +1428,9 @@ def _apply_contacts(
                 "unit",
                 str(record.code),
                 {"contacts": [c.as_journal() for c in had]} if had else None,
-                {"contacts": [c.as_journal() for c in record.contacts]},
+                {"contacts": [c.as_journal() for c in now]},
             )
         )
-    if stale:
-        conn.execute(unit_contacts.delete().where(unit_contacts.c.unit_id.in_(stale)))
     bulk_insert(conn, unit_contacts, rows)
     return sum(len(r.contacts) for r in records)
 
