@@ -49,6 +49,25 @@ def suite_clock() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def undeletable(monkeypatch: pytest.MonkeyPatch) -> set[Path]:
+    """Folders whose files may not be deleted, as an inbox folder of another account (mode 0755) refuses the service:
+    the suite runs as root, which removes any file, so ``Path.unlink`` refuses (``PermissionError``) where the
+    operating system would.  Add folders to the set; empty it to let deletions through again."""
+    import pathlib
+
+    real_unlink = pathlib.Path.unlink
+    refusing: set[Path] = set()
+
+    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
+        if self.parent in refusing:
+            raise PermissionError(13, "Permission denied", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    return refusing
+
+
 PG_ENV = "RECORDKIT_TEST_POSTGRES_URL"
 
 

@@ -975,25 +975,16 @@ def test_a_title_typed_at_filing_too_long_for_the_file_name_is_refused_not_cut(
 
 
 def test_watch_once_counts_scans_filed_from_a_folder_it_may_not_delete_from_as_filed_and_says_to_delete_them(
-    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    archivist_cli: Any, workspace: Workspace, undeletable: set[Path]
 ) -> None:
     # An inbox subfolder owned by another account (mode 0755): the scans were filed, only their inbox names could not
     # be removed.  --once said "归档 0 个" and "2 个文件留在收件箱，没有归档（归档所在的磁盘现在不能写入）", exit 10.
     # (Root removes any file: the refusal is simulated where the operating system gives it.)
-    import pathlib
-
     locked = inbox(workspace) / "他人的文件夹"
     write_scan(locked / "1-1-101_产权证明_20261101.pdf", 1)
     write_scan(locked / "1-1-102_产权证明_20261101.pdf", 2)
     write_scan(inbox(workspace) / "3-2-1201_购房合同.pdf", 3)
-    real_unlink = pathlib.Path.unlink
-
-    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
-        if self.parent == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        real_unlink(self, missing_ok=missing_ok)
-
-    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    undeletable.add(locked)
     result = archivist_cli("watch", "--once")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -1003,7 +994,7 @@ def test_watch_once_counts_scans_filed_from_a_folder_it_may_not_delete_from_as_f
         "他人的文件夹/1-1-101_产权证明_20261101.pdf、他人的文件夹/1-1-102_产权证明_20261101.pdf，请手工删除",
     ]
     assert sum(line.startswith("已归档 ") for line in lines) == 3
-    monkeypatch.setattr(pathlib.Path, "unlink", real_unlink)
+    undeletable.clear()
     listed = json.loads(archivist_cli("archive", "list", "--json").stdout)
     assert len(listed) == 3
     assert tree(inbox(workspace)) == [
@@ -1011,11 +1002,11 @@ def test_watch_once_counts_scans_filed_from_a_folder_it_may_not_delete_from_as_f
         "他人的文件夹/1-1-102_产权证明_20261101.pdf",
     ]
     # Run again (cron, the folder still locked): the ledger knows them; nothing is filed twice, nothing quarantined.
-    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    undeletable.add(locked)
     again = archivist_cli("watch", "--once")
     assert again.exit_code == 0, again.output
     assert "隔离 0 个" in again.stdout and "请手工删除" in again.stdout
-    monkeypatch.setattr(pathlib.Path, "unlink", real_unlink)
+    undeletable.clear()
     assert len(json.loads(archivist_cli("archive", "list", "--json").stdout)) == 3
     assert archivist_cli("archive", "verify").exit_code == 0
 
@@ -1067,24 +1058,15 @@ def test_watch_once_reads_folder_names_and_temporary_files_with_a_trailing_blank
 
 
 def test_watch_once_quarantines_a_file_it_may_not_delete_from_its_folder_once_and_says_to_delete_it(
-    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    archivist_cli: Any, workspace: Workspace, undeletable: set[Path]
 ) -> None:
     # An unsupported file in an inbox folder of another account: quarantining linked it into records/quarantine/ with
     # its note, then could not remove it from the inbox and was taken for a disk that cannot be written (exit 10);
     # every pass added another copy and note.  It is quarantined once, and the leftover is named for deletion.
-    import pathlib
-
     locked = inbox(workspace) / "他人的文件夹"
     locked.mkdir(parents=True)
     (locked / "说明.exe").write_bytes(b"MZ not a scan")
-    real_unlink = pathlib.Path.unlink
-
-    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
-        if self.parent == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        real_unlink(self, missing_ok=missing_ok)
-
-    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    undeletable.add(locked)
     for _ in range(2):  # cron runs it again while the folder is still locked
         result = archivist_cli("watch", "--once")
         assert result.exit_code == 0, result.output
@@ -1093,7 +1075,7 @@ def test_watch_once_quarantines_a_file_it_may_not_delete_from_its_folder_once_an
             "收件箱处理完毕：归档 0 个，隔离 1 个",
             "有 1 个文件已隔离，但收件箱里的原文件删不掉（没有权限）：他人的文件夹/说明.exe，请手工删除",
         ]
-    monkeypatch.setattr(pathlib.Path, "unlink", real_unlink)
+    undeletable.clear()
     quarantined = sorted(path.name for path in (workspace.root / "records" / "quarantine").iterdir())
     assert len(quarantined) == 2 and quarantined[0].endswith("_说明.exe") and quarantined[1].endswith(".txt")
     assert tree(inbox(workspace)) == ["他人的文件夹/说明.exe"]

@@ -226,23 +226,14 @@ def test_a_scan_the_service_may_not_read_is_said_once_and_filed_once_it_can_be_r
 
 
 def test_a_scan_filed_from_a_folder_the_service_may_not_delete_from_is_filed_once_and_left_alone(
-    ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+    ws: Workspace, ledger: Ledger, undeletable: set[Path]
 ) -> None:
     # An inbox folder of another account (mode 0755): the scan was filed, its inbox name could not be removed, and the
     # service held it as if the archive's disk refused, trying again and again.  (Root removes any file: the
     # refusal is simulated where the operating system gives it.)
-    import pathlib
-
     locked = inbox(ws) / "他人的文件夹"
     scan = write_scan(locked / "1-1-101_产权证明_20261101.pdf", 1)
-    real_unlink = pathlib.Path.unlink
-
-    def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
-        if self.parent == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        real_unlink(self, missing_ok=missing_ok)
-
-    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    undeletable.add(locked)
     clock = FakeClock()
     watcher = _watcher(ws, ledger, 2.0, clock)
     assert watcher.check(set(watcher.scan())) == []

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from recordkit.core.config import search_backend, signing_operator
 from recordkit.core.dates import machine_offset, office_zone
@@ -24,6 +24,7 @@ from recordkit.ledger.db import (
     NO_SCHEMA,
     NO_SCHEMA_ADVICE,
     SCHEMA_ADVICE,
+    Ledger,
     connection_advice,
     open_workspace_ledger,
     sqlite_refused,
@@ -35,6 +36,9 @@ from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
 from recordkit.search.backends.postgresql import NoIndexTables
 from recordkit.search.query import moved_warning
+
+#: What a check reads from the ledger (``_from_ledger``).
+_Found = TypeVar("_Found")
 
 BUILTIN_TEMPLATES_DIR = Path(__file__).parent / "documents" / "templates" / "builtin"
 MIN_FREE_BYTES = 1_000_000_000
@@ -428,6 +432,20 @@ def check_clock(workspace: Workspace, now: dt.datetime | None = None) -> Check:
     )
 
 
+def _from_ledger(workspace: Workspace, name: str, read: Callable[[Ledger], _Found]) -> _Found | Check:
+    """What ``read`` finds in the workspace's ledger for the check ``name``, or that check's 提醒 when the ledger
+    cannot be read for it (not there, not reachable, not of the current tables: the 台账数据库 line says why)."""
+    try:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() != HEAD_REVISION:
+                return Check(
+                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
+                )
+            return read(ledger)
+    except RecordkitError as err:
+        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+
+
 #: The pairs ``check_owner_numbers`` names (the rest counted).
 _PAIRS_NAMED = 10
 
@@ -438,15 +456,9 @@ def check_owner_numbers(workspace: Workspace) -> Check:
     masked, with their units, and what makes them one — re-importing their units, which an import now matches as one
     owner with the newer number."""
     name = "业主身份证号"
-    try:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-            if ledger.revision() != HEAD_REVISION:
-                return Check(
-                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
-                )
-            pairs = owners_under_two_numbers(ledger)
-    except RecordkitError as err:
-        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+    pairs = _from_ledger(workspace, name, owners_under_two_numbers)
+    if isinstance(pairs, Check):
+        return pairs
     if not pairs:
         return Check(name, True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）", required=False)
     named = "；".join(f"{older.said()}与 {newer.said()}" for older, newer in pairs[:_PAIRS_NAMED])
@@ -473,15 +485,9 @@ def check_roster_names(workspace: Workspace) -> Check:
     ID number) — with what to do: an owner's or co-owner's is refused at its cell when its unit's export comes back, a
     contact's is added again at the counter."""
     name = "业主和联系人姓名"
-    try:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-            if ledger.revision() != HEAD_REVISION:
-                return Check(
-                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
-                )
-            refused = names_refused_now(ledger)
-    except RecordkitError as err:
-        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+    refused = _from_ledger(workspace, name, names_refused_now)
+    if isinstance(refused, Check):
+        return refused
     if not refused:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
     listed = "；".join(n.said() for n in refused[:_NAMES_LISTED])
