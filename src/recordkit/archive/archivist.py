@@ -3037,6 +3037,12 @@ def refuse_elsewhere(workspace: Workspace, ledger: Ledger, command: str, here: s
         raise archive_elsewhere(catalogued, command, here)
 
 
+def refuse_filing_elsewhere(workspace: Workspace, ledger: Ledger) -> None:
+    """``refuse_elsewhere`` for filing (``recordkit file`` or the service): before the service takes its lock, so
+    that a clerk's PC without the archive is refused with nothing written there."""
+    refuse_elsewhere(workspace, ledger, "recordkit file 或归档服务", _FILED_ELSEWHERE)
+
+
 def _verify_item(
     workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
 ) -> None:

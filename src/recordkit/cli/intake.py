@@ -124,8 +124,13 @@ def watch_command(
     low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
     if interval is not None and not low <= interval <= high:
         raise UsageError(f"--interval 应在 {low:g} 到 {high:g} 秒之间，例如 1（写的是 {interval:g}）")
+    from recordkit.archive.archivist import refuse_filing_elsewhere
+
+    app_state = state(ctx)
+    # A clerk's PC without the archive is refused before the lock's file is made there: nothing written.
+    refuse_filing_elsewhere(app_state.workspace(), app_state.ledger())
     # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).
-    with sole_watcher(state(ctx).workspace().records_dir, dt.datetime.now()) as lock:
+    with sole_watcher(app_state.workspace().records_dir, dt.datetime.now()) as lock:
         if not lock.guarded:
             typer.echo(unguarded_message(lock.why))
         _serve(ctx, once=once, polling=polling, interval=interval)
