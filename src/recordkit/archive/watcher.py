@@ -237,6 +237,7 @@ class InboxWatcher:
         # Watched folders the change notification saw deleted (it ends with them): watched again by the loop, also
         # when made again at once under the same inode number, which the loop's look at the folders cannot tell.
         self._lost_roots: set[Path] = set()
+        self._observers_started = 0  # how many change notifications were started: an old one's events are dropped
         # Files the change notification saw written and not yet closed by their writer (inotify's IN_MODIFY, then
         # IN_CLOSE_WRITE): a scanner that keeps the file open through a pause (OCR) and then writes more.  Not stable
         # while in here, however long they stay unchanged: filed by a hard link, the later bytes would land in the
@@ -834,9 +835,14 @@ class InboxWatcher:
 
     def _start_observer(self) -> Any:
         watcher = self
+        # Each observer's events are its own: one stopped for a replaced inbox may still deliver what it had queued
+        # (the old folder's deletion), which would be taken for the new folder's.
+        self._observers_started = generation = self._observers_started + 1
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
+                if generation != watcher._observers_started:
+                    return
                 if (
                     event.is_directory
                     and event.event_type == "deleted"
