@@ -265,6 +265,15 @@ def test_a_reader_that_hangs_is_quarantined_by_the_service_and_the_rest_filed(tm
     assert tree(root / "records" / "inbox") == []
 
 
+def _marker_pid(marker: Path) -> int:
+    """The slow reader's process id as its marker file says it; 0 while the file is not there or not written yet."""
+    try:
+        text = marker.read_text().strip()
+    except FileNotFoundError:
+        return 0
+    return int(text) if text.isdigit() else 0
+
+
 def test_sigterm_stops_the_service_while_a_slow_reader_runs_and_leaves_the_file_untouched(tmp_path: Path) -> None:
     root = init_workspace(tmp_path / "ws", operator="档案员")
     slow = write_scan(root / "records" / "inbox" / "慢.pdf", 1)
@@ -277,10 +286,11 @@ def test_sigterm_stops_the_service_while_a_slow_reader_runs_and_leaves_the_file_
     marker = tmp_path / "reading"
     try:
         deadline = time.monotonic() + 60
-        while not marker.exists() and time.monotonic() < deadline and service.poll() is None:
+        # The reader writes its process id into the marker just after making it: wait for the id, not the file.
+        while not _marker_pid(marker) and time.monotonic() < deadline and service.poll() is None:
             time.sleep(0.05)
-        assert marker.exists(), "the slow reader never started"
-        reader_pid = int(marker.read_text())
+        reader_pid = _marker_pid(marker)
+        assert reader_pid, "the slow reader never started"
         service.send_signal(signal.SIGTERM)
         out, err = service.communicate(timeout=5)  # a few seconds, not the reader's ten minutes
     finally:
