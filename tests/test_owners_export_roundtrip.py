@@ -237,12 +237,10 @@ def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger,
         ("1-1-102", "周九", "租户", None),
         ("3-2-1202", "钱七", "租户", "13755556666"),
     ]
-    # Another system's roster with a 租户 column: 1-1-102's blank cell says it has no tenant; its 家属 stays.
-    columns = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "租户", "租户电话")
-    rows: list[list[Any]] = [
-        ["1", "1", "101", 89.35, "张伟", "赵磊", "13600002222"],
-        ["1", "1", "102", 118.62, "王建国", None, None],
-    ]
+    # Another system's roster with a 租户 column and no 租户电话 column: 1-1-101's tenant keeps the phone the ledger has
+    # (as an owner's blank phone does); 1-1-102's blank cell says it has no tenant; its 家属 stays.
+    columns = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "租户")
+    rows: list[list[Any]] = [["1", "1", "101", 89.35, "张伟", "赵磊"], ["1", "1", "102", 118.62, "王建国", None]]
     import_owners(ledger, write_sheet(tmp_path / "另一系统.xlsx", rows, columns), "测试员")
     assert ledger_state(ledger)["contacts"] == [
         ("1-1-101", "赵磊", "租户", "13600002222"),

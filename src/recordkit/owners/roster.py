@@ -1401,14 +1401,20 @@ def _apply_contacts(
             continue
         unit_id = unit_ids[str(record.code)]
         had = current.get(unit_id, [])
-        if [c for c in had if c.relation in record.stated] == list(record.contacts):
+        # A contact written again with a blank phone (a sheet without a 租户电话 column) keeps the phone the ledger has,
+        # as an owner's does.
+        phones = {(name_as_read(c.name), c.relation): c.phone for c in had if c.phone}
+        stated = [
+            c if c.phone else replace(c, phone=phones.get((name_as_read(c.name), c.relation))) for c in record.contacts
+        ]
+        if [c for c in had if c.relation in record.stated] == stated:
             continue
         conn.execute(
             unit_contacts.delete().where(
                 unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation.in_(sorted(record.stated))
             )
         )
-        now = [*(c for c in had if c.relation not in record.stated), *record.contacts]
+        now = [*(c for c in had if c.relation not in record.stated), *stated]
         rows.extend(
             {
                 "unit_id": unit_id,
@@ -1420,7 +1426,7 @@ def _apply_contacts(
                 "added_at": stamp,
                 "added_by": operator,
             }
-            for c in record.contacts
+            for c in stated
         )
         changes.append(
             journal.Change(
