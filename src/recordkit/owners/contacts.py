@@ -278,10 +278,15 @@ def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict
 def co_owners_by_unit(ledger: Ledger) -> dict[str, list[CoOwner]]:
     """unit code -> its owners after the first (units.owner_id), in deed order: with the first, the owners of
     record, whom every paper and listing for the unit names (a notice's 张伟、李娜)."""
-    found: dict[str, list[CoOwner]] = {}
     with ledger.read() as conn:
-        for row in conn.execute(_co_owner_query()):
-            found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
+        return co_owners_in(conn)
+
+
+def co_owners_in(conn: Connection) -> dict[str, list[CoOwner]]:
+    """``co_owners_by_unit`` read on ``conn``: inside a transaction the caller holds (an import's, a check's)."""
+    found: dict[str, list[CoOwner]] = {}
+    for row in conn.execute(_co_owner_query()):
+        found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
     return found
 
 

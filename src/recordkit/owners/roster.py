@@ -66,6 +66,7 @@ from recordkit.owners.contacts import (
     TENANT,
     ContactRecord,
     co_owners_by_unit,
+    co_owners_in,
     lease_problem,
     name_as_read,
     one_name,
@@ -910,17 +911,7 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
             )
         )
     }
-    co_owners_of: dict[str, list[Any]] = {}
-    for row in conn.execute(
-        sa.select(units.c.code, owners.c.name, owners.c.phone, owners.c.id_number)
-        .select_from(
-            unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
-                units, units.c.id == unit_co_owners.c.unit_id
-            )
-        )
-        .order_by(unit_co_owners.c.unit_id, unit_co_owners.c.position)
-    ):
-        co_owners_of.setdefault(row.code, []).append(row)
+    co_owners_of = co_owners_in(conn)
     resolved: list[OwnerRecord] = []
     problems: list[CellProblem] = []
     fields = (("phone", "联系电话", mask_phone), ("id_number", "身份证号", mask_id_number))
@@ -1677,21 +1668,15 @@ def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     found: list[RefusedName] = []
     with ledger.read() as conn:
         first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
-        co = (
-            sa.select(units.c.code, owners.c.name)
-            .select_from(unit_co_owners)
-            .join(units, units.c.id == unit_co_owners.c.unit_id)
-            .join(owners, owners.c.id == unit_co_owners.c.owner_id)
-            .order_by(unit_co_owners.c.position)
-        )
         found.extend(
             RefusedName(row.code, "业主", row.name) for row in conn.execute(first) if _person_problem([row.name])
         )
         # A co-owner is exported on a 共有人 row of its own, read as one person (``_RowReader.read``).
         found.extend(
-            RefusedName(row.code, "共有人", row.name)
-            for row in conn.execute(co)
-            if several_people(row.name) or _person_problem([row.name])
+            RefusedName(code, "共有人", person.name)
+            for code, persons in co_owners_in(conn).items()
+            for person in persons
+            if several_people(person.name) or _person_problem([person.name])
         )
         contacts = sa.select(units.c.code, unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).join(
             units, units.c.id == unit_contacts.c.unit_id
