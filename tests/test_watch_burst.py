@@ -190,10 +190,23 @@ def _read_ahead(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return done
 
 
-def _service(ws: Workspace, ledger: Ledger, window: float) -> tuple[InboxWatcher, list[FilingOutcome]]:
+def _service(
+    ws: Workspace, ledger: Ledger, window: float, clock: Callable[[], float] = time.monotonic
+) -> tuple[InboxWatcher, list[FilingOutcome]]:
     steady = open_workspace(ws.root, environ={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": str(window)})
     outcomes: list[FilingOutcome] = []
-    return InboxWatcher(Archivist(steady, ledger, "归档服务"), interval=0.05, report=outcomes.append), outcomes
+    watcher = InboxWatcher(Archivist(steady, ledger, "归档服务"), interval=0.05, clock=clock, report=outcomes.append)
+    return watcher, outcomes
+
+
+def _advancing(now: list[float], condition: Callable[[], bool]) -> Callable[[], bool]:
+    """``condition``, asked while the service's stood-still clock ``now`` moves on half a second at each asking."""
+
+    def later() -> bool:
+        now[0] += 0.5
+        return condition()
+
+    return later
 
 
 def _until(condition: Callable[[], bool], limit: float = 30.0) -> None:
@@ -227,8 +240,10 @@ def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_onc
     ws: Workspace, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read, ahead = _reads(monkeypatch), _read_ahead(monkeypatch)
-    # A long window: the files are changed well after they were read ahead, well before they are stable.
-    watcher, outcomes = _service(ws, ledger, 3.0)
+    # The service's clock stands still until the files were changed: they are changed after they were read ahead
+    # and before they are stable, however slowly a loaded machine reads them.
+    now = [0.0]
+    watcher, outcomes = _service(ws, ledger, 3.0, clock=lambda: now[0])
     whole = scan_bytes("pdf", 7, pages=2)
     growing = _inbox(ws) / "合同" / "还在扫描.pdf"
     broken = _inbox(ws) / "合同" / "扫完又坏了.pdf"
@@ -238,12 +253,15 @@ def test_a_scan_that_changes_after_it_was_read_ahead_is_judged_on_what_it_is_onc
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
+        _until(lambda: len(watcher.tracker.due(1e9)) == 2)  # both seen at 0 s
+        now[0] = 1.0  # past the tenth of the window when files are read ahead, before the window's end
         _until(lambda: sorted(ahead) == sorted([growing.name, broken.name]))  # both read ahead
         assert outcomes == []  # and nothing decided: neither is stable yet
         growing.write_bytes(whole)  # the scanner finishes
         with broken.open("r+b") as stream:  # and the other is cut short (a copy that failed)
             stream.truncate(broken.stat().st_size // 2)
-        _until(lambda: len(outcomes) == 2)
+        assert outcomes == []  # and still nothing decided: the clock stood still
+        _until(_advancing(now, lambda: len(outcomes) == 2))
     finally:
         watcher.stop()
         thread.join(10)
@@ -273,17 +291,20 @@ def test_a_scanner_sidecar_that_comes_after_the_reading_ahead_still_says_what_th
         return real_metadata(self, path, *args)
 
     monkeypatch.setattr(Archivist, "_metadata", metadata)
-    watcher, outcomes = _service(ws, ledger, 3.0)
+    now = [0.0]  # the service's clock stands still while the sidecar is written, however loaded the machine
+    watcher, outcomes = _service(ws, ledger, 3.0, clock=lambda: now[0])
     plain = write_scan(_inbox(ws) / "合同" / "保洁合同.pdf", 1)
     described = write_scan(_inbox(ws) / "合同" / "扫描0001.pdf", 2)
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
+        _until(lambda: len(watcher.tracker.due(1e9)) == 2)  # both seen at 0 s
+        now[0] = 1.0  # past the tenth of the window when files are read ahead, before the window's end
         _until(lambda: sorted(understood) == sorted([plain.name, described.name]))  # both read ahead
         # The scanner writes its description of one scan after that scan was read (the scan is unchanged).
         sidecar = described.with_name(described.name + ".json")
         sidecar.write_text(json.dumps({"类别": "工程档案", "题名": "电梯维保记录"}, ensure_ascii=False), "utf-8")
-        _until(lambda: len(outcomes) == 2)
+        _until(_advancing(now, lambda: len(outcomes) == 2))
     finally:
         watcher.stop()
         thread.join(10)
