@@ -789,14 +789,14 @@ def test_a_notice_time_a_year_off_its_date_is_refused(
 
 
 def test_a_notice_time_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
-    """``停水时间=7月1日8:00`` on a notice of 2026-12-06 was read as 2026-07-01 and refused with 请检查年份: a day
-    written without its year is the next such day (2027-07-01), or the recent one within 30 days before."""
+    """``停水时间=3月1日8:00`` on a notice of 2026-12-06 is the next such day (2027-03-01), or the recent one within 30
+    days before."""
     water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=7月1日8:00", "--set", "恢复时间=7月1日18:00"]
+    times = ["--set", "停水时间=3月1日8:00", "--set", "恢复时间=3月1日18:00"]
     result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
     assert result.exit_code == 0, result.output
     docx = next(p for p in generated(imported) if p.suffix == ".docx")
-    assert any("7月1日8:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    assert any("3月1日8:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
     # 12月5日 written on 12-06 is yesterday (works under way), not 2027-12-05: 12月4日 after it is out of order.
     times = ["--set", "停水时间=12月5日8:00", "--set", "恢复时间=12月4日18:00"]
     result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
@@ -806,33 +806,85 @@ def test_a_notice_time_without_its_year_is_the_next_such_day(run_cli: Any, impor
     )
 
 
-def test_a_notice_time_without_its_year_refused_says_the_year_it_was_read_as(run_cli: Any, imported: Workspace) -> None:
-    # The next 2月29日 after 2026-12-05 is 2028-02-29, more than a year on: no year was typed wrong, none was typed.
+YEARLESS_FAR_AHEAD = [
+    (
+        # 2026-12-06 to 2027-11-01: 25 days of December, then 305 to 1 November.
+        ("装修违规整改通知", "违规事项=占用消防通道", "整改期限=11月1日"),
+        "2026-12-06",
+        "错误：模板“装修违规整改通知”的“整改期限”写的“11月1日”没有年份，按 2027年11月1日 计离通知日期还有 330 天，"
+        "请写明年份（如 2026年11月1日 或 2027年11月1日）",
+    ),
+    (
+        # 2026-12-06 to 2027-07-01: 25 + 31 + 28 + 31 + 30 + 31 + 30 + 1 = 207 days.
+        ("停水通知", "停水原因=管道检修", "停水范围=3栋", "停水时间=7月1日8:00", "恢复时间=当日18:00"),
+        "2026-12-06",
+        "错误：模板“停水通知”的“停水时间”写的“7月1日”没有年份，按 2027年7月1日 计离通知日期还有 207 天，"
+        "请写明年份（如 2026年7月1日 或 2027年7月1日）",
+    ),
+    (
+        # 恢复时间 is read from 停水时间's day: 1月15日 after 2027-03-01 is 2028-01-15, 405 days after 2026-12-06.
+        ("停水通知", "停水原因=管道检修", "停水范围=3栋", "停水时间=2027-03-01 08:00", "恢复时间=1月15日18:00"),
+        "2026-12-06",
+        "错误：模板“停水通知”的“恢复时间”写的“1月15日”没有年份，按 2028年1月15日 计离通知日期还有 405 天，"
+        "请写明年份（如 2027年1月15日 或 2028年1月15日）",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "day", "message"), YEARLESS_FAR_AHEAD, ids=["deadline-330-days", "water-207-days", "after-the-start"]
+)
+def test_a_notice_time_without_its_year_half_a_year_ahead_asks_for_the_year(
+    run_cli: Any, imported: Workspace, values: tuple[str, ...], day: str, message: str
+) -> None:
+    """``整改期限=11月1日`` on a notice of 2026-12-06 was printed as 2027-11-01 without a word: almost surely a typo or
+    an old deadline.  A day without its year read more than 180 days after the notice's date is refused, saying how
+    it was read and asking for the year."""
+    template, *assignments = values
+    sets = [arg for value in assignments for arg in ("--set", value)]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", template, "--unit", "3-2-1201", *sets, "--date", day)
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == message
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_a_notice_time_without_its_year_180_days_ahead_is_printed(run_cli: Any, imported: Workspace) -> None:
+    # 2026-12-06 + 180 days is 2027-06-04 (25 + 31 + 28 + 31 + 30 + 31 + 4): the last day taken without a year.
+    rectify = ["--set", "违规事项=占用消防通道", "--set", "整改期限=6月4日"]
+    result = run_cli("notice", "make", "装修违规整改通知", "--unit", "3-2-1201", *rectify, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    assert any("请您于6月4日前整改完毕" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    rectify = ["--set", "违规事项=占用消防通道", "--set", "整改期限=6月5日"]
+    result = run_cli("notice", "make", "装修违规整改通知", "--unit", "3-2-1201", *rectify, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert "按 2027年6月5日 计离通知日期还有 181 天" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["2026-12-05", "2027-01-20", "2027-02-28"])
+def test_a_notice_time_on_2_29_without_its_year_in_a_year_without_one_is_refused(
+    run_cli: Any, imported: Workspace, day: str
+) -> None:
+    """``停水时间=2月29日`` on a notice dated 2026-12-05 to 2027-02-28 was read as 2028-02-29 and refused as more than a
+    year ahead: 2027, the year it is read in, has no 2月29日, and the refusal says so."""
     water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
     times = ["--set", "停水时间=2月29日8:00", "--set", "恢复时间=当日18:00"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-05")
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", day)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == (
-        "错误：模板“停水通知”的停水时间（2月29日8:00）没有写年份，读作 2028-02-29，晚于通知日期 2026-12-05 一年以上"
-        "（最迟 2027-12-05）：请写上年份"
+        "错误：模板“停水通知”的“停水时间”写的“2月29日”没有年份，2027年没有2月29日，请写明年份和日期"
     )
     assert_nothing_written(run_cli, imported, before)
 
 
-def test_a_later_time_without_its_year_is_checked_as_its_order_reads_it(run_cli: Any, imported: Workspace) -> None:
-    """恢复时间 is read from 停水时间's day: ``1月15日`` after ``2027-03-01`` is 2028-01-15, in order, but the window
-    was checked on 2027-01-15 (read from the notice's date), so a notice restoring water ten months on was printed."""
+def test_a_notice_time_on_2_29_without_its_year_in_a_leap_year_is_printed(run_cli: Any, imported: Workspace) -> None:
+    # On a notice of 2027-12-01 2月29日 is 2028-02-29, 90 days on.
     water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=2027-03-01 08:00", "--set", "恢复时间=1月15日18:00"]
-    before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
-    assert (result.exit_code, result.stdout) == (5, ""), result.output
-    assert result.stderr.strip() == (
-        "错误：模板“停水通知”的恢复时间（1月15日18:00）没有写年份，读作 2028-01-15，晚于通知日期 2026-12-06 一年以上"
-        "（最迟 2027-12-06）：请写上年份"
-    )
-    assert_nothing_written(run_cli, imported, before)
+    times = ["--set", "停水时间=2月29日8:00", "--set", "恢复时间=当日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2027-12-01")
+    assert result.exit_code == 0, result.output
 
 
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:

@@ -84,7 +84,9 @@ def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetim
         ("12月6日", dt.date(2026, 12, 6), dt.datetime(2026, 12, 6)),
         ("1月3日", dt.date(2026, 12, 20), dt.datetime(2027, 1, 3)),
         ("12月28日", dt.date(2027, 1, 5), dt.datetime(2026, 12, 28)),  # the recent one, across the new year
-        ("2月29日", dt.date(2026, 12, 6), dt.datetime(2028, 2, 29)),
+        # 2027 has no 2月29日: no moment is read (check_times asks for the year), not 2028-02-29.
+        ("2月29日", dt.date(2026, 12, 6), None),
+        ("2月29日", dt.date(2027, 12, 1), dt.datetime(2028, 2, 29)),
         ("2月30日", dt.date(2026, 12, 6), None),
     ],
 )
@@ -538,3 +540,15 @@ def test_scope_label_names_who_a_batch_went_to() -> None:
     assert scope_label(one, everyone=True) == "全体"
     assert scope_label([*one, Recipient("3-2-1202", "3", None)]) == "3栋"
     assert scope_label([*one, Recipient("1-1-101", "1", "张伟")]) == "全体"
+
+
+def test_2_29_without_its_year_half_a_year_ahead_names_only_the_leap_year() -> None:
+    # 2027-06-01 to 2028-02-29: 29 + 31 + 31 + 30 + 31 + 30 + 31 + 31 + 29 = 273 days; 2027 has no 2月29日 to offer.
+    from recordkit.documents.notices import check_times
+
+    with pytest.raises(ValidationError) as caught:
+        check_times("停水通知", {"停水时间": "2月29日8:00"}, (("停水时间", "恢复时间"),), dt.date(2027, 6, 1))
+    assert caught.value.message == (
+        "模板“停水通知”的“停水时间”写的“2月29日”没有年份，按 2028年2月29日 计离通知日期还有 273 天，"
+        "请写明年份（如 2028年2月29日）"
+    )

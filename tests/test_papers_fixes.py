@@ -226,12 +226,12 @@ def test_a_batch_row_with_a_deadline_years_ahead_is_named_and_nothing_is_made(
 
 
 def test_a_batch_deadline_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
-    """A 整改期限 of 7月1日 in a row of ``notice batch`` dated 2026-12-06 was read as 2026-07-01 and the row refused;
-    it is 2027-07-01.  12月1日 is the recent day, before the notice's 日期, and still refused."""
+    """A 整改期限 of 3月1日 in a row of ``notice batch`` dated 2026-12-06 is 2027-03-01.  12月1日 is the recent day,
+    before the notice's 日期, and still refused."""
     sheet = batch_sheet(
         imported.root / "整改名单.xlsx",
         ["房号", "违规事项", "整改期限"],
-        [["1-1-101", "占用消防通道", "7月1日"]],
+        [["1-1-101", "占用消防通道", "3月1日"]],
     )
     result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-06")
     assert result.exit_code == 0, result.output
@@ -244,3 +244,22 @@ def test_a_batch_deadline_without_its_year_is_the_next_such_day(run_cli: Any, im
     result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-06")
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert "第 2 行（1-1-101）：模板“装修违规整改通知”的日期顺序不对：整改期限（12月1日）早于日期" in result.stderr
+
+
+def test_a_batch_deadline_without_its_year_half_a_year_ahead_names_the_row(run_cli: Any, imported: Workspace) -> None:
+    """A 整改期限 of 11月1日 in a row of ``notice batch`` dated 2026-12-06 was printed as 2027-11-01; 2月29日 was
+    refused as 2028-02-29, more than a year on.  Each row is named with how its day was read, nothing is made."""
+    sheet = batch_sheet(
+        imported.root / "整改名单.xlsx",
+        ["房号", "违规事项", "整改期限"],
+        [["1-1-101", "占用消防通道", "11月1日"], ["1-1-102", "擅自拆改承重墙", "2月29日"]],
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet), "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip().splitlines()[1:] == [
+        "  第 2 行（1-1-101）：模板“装修违规整改通知”的“整改期限”写的“11月1日”没有年份，"
+        "按 2027年11月1日 计离通知日期还有 330 天，请写明年份（如 2026年11月1日 或 2027年11月1日）",
+        "  第 3 行（1-1-102）：模板“装修违规整改通知”的“整改期限”写的“2月29日”没有年份，"
+        "2027年没有2月29日，请写明年份和日期",
+    ]
+    assert generated(imported) == []

@@ -225,17 +225,19 @@ def next_month_day(month: int, day: int, since: dt.date) -> dt.date | None:
 def recent_or_next_month_day(month: int, day: int, since: dt.date, back_days: int) -> dt.date | None:
     """The day a ``month``-``day`` without a year means on a paper dated ``since`` (a notice): that day of the
     ``back_days`` before ``since`` when it falls there (12月5日 on a notice of 2026-12-06 is the day before: works
-    under way), else the first one on or after ``since`` (7月1日 on it is 2027-07-01, 11月1日 2027-11-01; 2月29日
-    may be four years away).  None when there is no such day (2月30日)."""
+    under way), else the first one on or after ``since`` (7月1日 on it is 2027-07-01, 11月1日 2027-11-01).  None when
+    there is no such day in any year (2月30日).
+
+    ``DateError`` for 2月29日 read in a year without one: ``2027年没有2月29日，请写明年份和日期`` (not 2028-02-29,
+    more than a year on: the clerk meant a day of 2027's February, or another year)."""
     earliest = since - dt.timedelta(days=back_days)
-    for year in range(earliest.year, since.year + 5):
-        try:
-            found = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if found >= earliest:
-            return found
-    return None
+    year = earliest.year if (month, day) >= (earliest.month, earliest.day) else earliest.year + 1
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        if (month, day) == (2, 29):
+            raise DateError(f"{year}年没有2月29日，请写明年份和日期") from None
+        return None
 
 
 def parse_date(

@@ -25,6 +25,7 @@ from recordkit.billing.allocations import Credit, prepayment_credits
 from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import (
+    DateError,
     Month,
     MonthRange,
     check_business_day,
@@ -178,6 +179,9 @@ def sheet_text(cell: Any) -> str:
 #: its year (12月5日, 12-5) is the one within that many days before the notice's date, else the next such day on or
 #: after it (``core.dates.recent_or_next_month_day``).  Days with a year are core.dates' to find.
 TIMES_BEFORE_DAYS = 30
+#: How far after the notice's date a day written without its year may be read: 11月1日 on a notice of 2026-12-06
+#: would be 2027-11-01, almost surely a typo or last year's deadline, so the clerk is asked for the year.
+YEARLESS_AHEAD_DAYS = 180
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
@@ -203,30 +207,35 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
     Lenient on purpose, unlike ``core.dates.parse_when``: a notice's value is free text (``2026-12-05 08:00``,
     ``12月5日8:00至18:00`` with no year (``TIMES_BEFORE_DAYS``: 12月5日 on a notice of 2026-12-06 is the day before,
     7月1日 2027's), ``2026年12月5日``, ``当日18:00`` meaning the day ``base``, ``下午6:00`` 18:00), so it never raises
-    and only serves to check dates run forwards.  A day without a year is read from ``base`` when given (恢复时间
-    1月1日 after 停水时间 12月31日), else from ``today``, the notice's date."""
-    read = _read_when(text, today, base)
+    and only serves to check dates run forwards (2月29日 read in 2027 is None: ``check_times`` refuses it).  A day
+    without a year is read from ``base`` when given (恢复时间 1月1日 after 停水时间 12月31日), else from ``today``, the
+    notice's date."""
+    try:
+        read = _read_when(text, today, base)
+    except DateError:
+        return None
     return read[0] if read is not None else None
 
 
-def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[dt.datetime, bool] | None:
-    """``find_when``'s moment, and whether its day was written without a year."""
+def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[dt.datetime, str] | None:
+    """``find_when``'s moment, and the month and day as written when it was written without a year ("11月1日"; ""
+    when it had one).  ``DateError`` for 2月29日 read in a year without one (``recent_or_next_month_day``)."""
     folded = unicodedata.normalize("NFKC", text).strip()
-    candidates: list[tuple[int, dt.date, int, bool]] = []  # (where it starts, the day, where it ends, no year)
+    candidates: list[tuple[int, dt.date, int, str]] = []  # (where it starts, the day, where it ends, written yearless)
     found = find_date(folded)
     if found is not None:
         where = folded.find(found[1])
-        candidates.append((where, found[0], where + len(found[1]), False))
+        candidates.append((where, found[0], where + len(found[1]), ""))
     month_day = _MONTH_DAY.search(folded)
-    if month_day is not None:
+    if month_day is not None and (found is None or month_day.start() < folded.find(found[1])):
         day = recent_or_next_month_day(int(month_day[1]), int(month_day[2]), base or today, TIMES_BEFORE_DAYS)
         if day is not None:
-            candidates.append((month_day.start(), day, month_day.end(), True))
+            candidates.append((month_day.start(), day, month_day.end(), month_day[0].strip()))
     if candidates:
         _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
         rest = folded[after:]
     elif base is not None and re.match(r"^(当日|当天|同日)", folded):
-        day, rest, yearless = base, folded[2:], False
+        day, rest, yearless = base, folded[2:], ""
     else:
         return None
     clock = _TIME.search(rest)
@@ -259,19 +268,24 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
     of ``pairs``; the notice's own 日期 is ``day``, not among them) falls more than ``TIMES_BEFORE_DAYS`` before the
     notice's ``day`` or more than a year after it: ``1990-12-08 08:00`` or ``2099-12-08`` is a year typed wrong, that
     ``check_order`` lets through when both ends have it.  A day written without its year is read as ``check_order``
-    reads it, and the refusal says the day it was read as and asks for the year."""
+    reads it; read more than ``YEARLESS_AHEAD_DAYS`` after ``day``, or as a 2月29日 its year has not, the refusal says
+    how it was read and asks for the year."""
     earliest, latest = day - dt.timedelta(days=TIMES_BEFORE_DAYS), years_after(day)
     for first, second in pairs:
         # the later one read from the earlier one's day, as ``check_order`` reads it: 1月15日 after 2027-03-01 is 2028's
-        start = _read_when(str(values[first]), day) if first in values else None
-        end = (
-            _read_when(str(values[second]), day, base=start[0].date() if start else None) if second in values else None
-        )
+        start = _checked_read(template_name, first, values, day)
+        base = start[0].date() if start else None
+        end = _checked_read(template_name, second, values, day, base)
         for name, read in ((first, start), (second, end)):
             if read is None:
                 continue
             when, yearless = read
             shown = f"模板“{template_name}”的{name}（{values[name]}）"
+            if yearless and (when.date() - day).days > YEARLESS_AHEAD_DAYS:
+                raise ValidationError(
+                    f"模板“{template_name}”的“{name}”写的“{yearless}”没有年份，按 {chinese_date(when)} 计离通知日期"
+                    f"还有 {(when.date() - day).days} 天，请写明年份（如 {_years_meant(when)}）"
+                )
             # A day written without its year was not typed wrong: say which year it was taken to be, and ask for one.
             if yearless:
                 shown += f"没有写年份，读作 {when.date().isoformat()}，"
@@ -284,6 +298,32 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
                 raise ValidationError(
                     f"{shown}晚于通知日期 {day.isoformat()} 一年以上（最迟 {latest.isoformat()}）：{advice}"
                 )
+
+
+def _checked_read(
+    template_name: str, name: str, values: Mapping[str, Any], day: dt.date, base: dt.date | None = None
+) -> tuple[dt.datetime, str] | None:
+    """``_read_when`` of the variable ``name`` (None when it is not among ``values``); its ``DateError`` (2月29日 read
+    in 2027) as a ``ValidationError`` naming the template, the variable and what was written."""
+    if name not in values:
+        return None
+    try:
+        return _read_when(str(values[name]), day, base)
+    except DateError as err:
+        written = _MONTH_DAY.search(unicodedata.normalize("NFKC", str(values[name])))
+        assert written is not None  # only a day written without its year raises
+        raise ValidationError(
+            f"模板“{template_name}”的“{name}”写的“{written[0].strip()}”没有年份，{err.message}"
+        ) from None
+
+
+def _years_meant(when: dt.datetime) -> str:
+    """The years a clerk may have meant by a day read as ``when``, as paper writes them: "2026年11月1日 或 2027年11月1日"
+    (the year before left out for 2月29日, which it has not)."""
+    try:
+        return f"{chinese_date(when.replace(year=when.year - 1))} 或 {chinese_date(when)}"
+    except ValueError:
+        return chinese_date(when)
 
 
 def _close_variable(template: Template, needed: Sequence[str], name: str) -> str:
