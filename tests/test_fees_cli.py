@@ -957,7 +957,7 @@ def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
     assert result.exit_code == 0, result.output
     assert "  预收款：100.00 元" in result.stdout.splitlines()
     # Paying named months that are not billed yet is paying ahead on purpose: no --prepay needed.
-    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2099-01", *BACKDATED)
+    ahead = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2027-06", *BACKDATED)
     assert ahead.exit_code == 0, ahead.output
 
 
@@ -1103,6 +1103,61 @@ def test_billing_ahead_goes_at_most_twelve_months_past_the_current_one(cashier: 
     assert cashier("fees", "account", "1-1-101", "--json").stdout == before
     result = cashier("fees", "bill", "--month", "2027-12", "--advance")
     assert result.exit_code == 0, result.output
+
+
+# The suite's today is 2026-12-05: 36 months after 2026-12 is 2029-12.
+MONTHS_FAR_AHEAD = "超过本月后 36 个月（现在是 2026-12，最迟 2029-12）：是否写错了年份？"
+
+
+@pytest.mark.parametrize("months", ["2099-01", "2027-01..2030-01"])
+def test_paying_months_more_than_36_months_ahead_is_refused(cashier: Any, months: str) -> None:
+    """``fees pay --months 2099-01`` took the money as a prepayment "for 2099年1月" (exit 0, inside the books'
+    years): a year typed wrong.  A month more than 36 months after the current one is refused, by ``receipt issue``
+    too, however small the sum."""
+    last = months.split("..")[-1]
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "1-1-101", "--amount", "50", "--months", months, *BACKDATED),
+            5,
+            f"错误：缴费月份 {last} {MONTHS_FAR_AHEAD}",
+        )
+    taken = cashier("fees", "pay", "1-1-101", "--amount", "50", "--months", "2029-12", *BACKDATED)
+    assert taken.exit_code == 0, taken.output
+
+
+def test_a_large_prepayment_within_36_months_is_still_asked_about(cashier: Any) -> None:
+    """Paying ahead up to 2029-12 is taken, and a sum leaving more than 24 months prepaid is still asked about; a
+    month past the limit is refused before any question, whatever the sum."""
+    asked = cashier("fees", "pay", "3-2-1201", "--amount", "100000001", "--months", "2027-01..2029-12")
+    assert (asked.exit_code, asked.stdout) == (2, ""), asked.output
+    assert asked.stderr.strip().startswith("错误：房屋 3-2-1201 收款 100,000,001.00 元（大写：壹亿零壹元整）")
+    assert asked.stderr.strip().endswith("：请核对金额；确认无误请加 --yes")
+    _refused(
+        cashier,
+        ("fees", "pay", "3-2-1201", "--amount", "100000001", "--months", "2027-01..2030-01"),
+        5,
+        f"错误：缴费月份 2030-01 {MONTHS_FAR_AHEAD}",
+    )
+
+
+RULES_FAR_AHEAD = [
+    ("fees", "rules", "set", "物业服务费", "--rate", "2.50", "--from", "2099-01"),
+    ("fees", "rules", "set", "物业服务费", "--rate", "2.50", "--from", "2030-01"),
+    ("fees", "rules", "add", "燃气费", "--kind", "metered", "--rate", "3.5", "--from", "2099-01"),
+]
+
+
+@pytest.mark.parametrize("args", RULES_FAR_AHEAD, ids=[f"{a[2]}-{a[-1]}" for a in RULES_FAR_AHEAD])
+def test_a_rule_from_a_month_more_than_36_months_ahead_is_refused(cashier: Any, args: tuple[str, ...]) -> None:
+    """``fees rules set 物业服务费 --rate 2.50 --from 2099-01`` was taken (exit 0): a year typed wrong, a rate nobody
+    would ever be billed.  A month more than 36 months after the current one is refused; the rules are unchanged."""
+    before = cashier("fees", "rules", "list", "--history", "--json").stdout
+    _refused(cashier, args, 5, f"错误：执行月份 {args[-1]} {MONTHS_FAR_AHEAD}")
+    assert cashier("fees", "rules", "list", "--history", "--json").stdout == before
+    taken = cashier(*args[:-1], "2029-12")
+    assert taken.exit_code == 0, taken.output
+    assert "2029-12" in cashier("fees", "rules", "list", "--history", "--json").stdout
 
 
 def test_readings_of_a_month_more_than_twelve_months_ahead_are_refused(cashier: Any, workspace: Workspace) -> None:

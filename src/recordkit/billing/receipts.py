@@ -38,6 +38,7 @@ from recordkit.core.dates import (
     MonthRange,
     check_business_day,
     check_business_month,
+    check_months_ahead,
     check_not_future,
     chinese_date,
     office_time,
@@ -447,7 +448,7 @@ def issue_payments(
     Numbers continue the year's sequence (read under the write lock, so they are gap-free across clerks).  Raises
     ``NotFoundError`` for an unknown unit, ``UsageError`` for a unit without an owner when no payer is named and
     ``ValidationError`` for a payment dated after ``today``, or dated or paying months (``months``) outside
-    ``[receipt] first_year``–``last_year``; with ``counter`` (money taken at the counter) also ``ValidationError``
+    ``[receipt] first_year``–``last_year``, or paying a month more than ``MONTHS_AHEAD_LIMIT`` after ``today``'s; with ``counter`` (money taken at the counter) also ``ValidationError``
     for a payment dated before ``today`` without ``reason`` (a back-dated entry, journalled with its reason), for a
     ``reason`` of punctuation alone or on more than one line (``reason_problem``) and the counter's guards of
     ``check_at_counter``.  A receipt is numbered in the year of ``today``, the day it is issued.  Nothing is written
@@ -488,6 +489,7 @@ def issue_payments(
         if request.months is not None:  # 1999-01 would be printed as a prepayment "for 1999年1月"
             for month in (request.months.first, request.months.last):
                 check_business_month(month, "缴费月份", settings.years)
+            check_months_ahead(request.months.last, "缴费月份", today)  # 2099-01 too, however small the sum
         check_not_future(
             paid_on,
             "收款日期",

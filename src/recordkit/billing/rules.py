@@ -7,6 +7,7 @@ adds an item the ledger does not have yet (``sync_rules``, only when asked), and
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import unicodedata
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.closing import closed_error, closed_from, refusal
-from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, parse_month
+from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, check_months_ahead, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.money import decimal_number
@@ -436,6 +437,12 @@ def _checked_config_item(
         raise ConfigError(f"{where}（{entry.name or '未命名'}）有误：{err.message}") from err
 
 
+def _effective_month(text: str, years: tuple[int, int], today: dt.date | None = None) -> Month:
+    """The month a rate is to apply from (``--from``): ``ValidationError`` for one outside ``years`` (the books'
+    years) or more than ``MONTHS_AHEAD_LIMIT`` months after ``today``'s (default this computer's): a year typed wrong."""
+    return check_months_ahead(check_business_month(parse_month(text), "执行月份", years), "执行月份", today)
+
+
 def add_rule(
     ledger: Ledger,
     operator: str,
@@ -448,6 +455,7 @@ def add_rule(
     units: Iterable[str] = (),
     unit_kinds: Iterable[str] = (),
     years: tuple[int, int] = BUSINESS_YEARS,
+    today: dt.date | None = None,
 ) -> FeeItem:
     """A new fee item with its first rate (``fees rules add``), journalled; ``unit_kinds`` limits it to
     kinds of unit (商铺, 车位 …), ``units`` to some units.
@@ -455,8 +463,8 @@ def add_rule(
     ``ConflictError`` when the name exists (change it with ``set_rule``), or when a month from
     ``effective_from`` on is closed (as ``set_rule``: those months' bills were made without it, so
     the rule's history would say what was never charged);
-    ``ValidationError`` for a bad kind, rate, month (one outside ``years``, the books' years, included),
-    percentage or unit code.
+    ``ValidationError`` for a bad kind, rate, month (``_effective_month``: one outside ``years``, the books' years, or
+    more than ``MONTHS_AHEAD_LIMIT`` after ``today``'s, included), percentage or unit code.
     """
     name = name.strip()
     if not name:
@@ -464,7 +472,7 @@ def add_rule(
     if (problem := item_name_problem(name)) is not None:
         raise ValidationError(problem)
     kind = _check_kind(kind)
-    rate, month = parse_rate(rate_text), check_business_month(parse_month(effective_from), "执行月份", years)
+    rate, month = parse_rate(rate_text), _effective_month(effective_from, years, today)
     percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
     with ledger.write() as conn:
         _check_units_known(conn, scope)
@@ -499,6 +507,7 @@ def set_rule(
     units: Iterable[str] | None = None,
     unit_kinds: Iterable[str] | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    today: dt.date | None = None,
 ) -> FeeItem:
     """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
 
@@ -507,10 +516,10 @@ def set_rule(
     changed (``fees bill --rebill`` does that).  ``ConflictError`` when a month the new rate
     would govern (from ``effective_from`` to the item's next change) is closed: its bills can no
     longer follow the rate, so the rule's history would say what was never charged.  ``ValidationError`` for a
-    month outside ``years`` (the books' years, as ``add_rule``).
+    month outside ``years`` (the books' years) or too far ahead (``_effective_month``, as ``add_rule``).
     """
 
-    month = check_business_month(parse_month(effective_from), "执行月份", years)
+    month = _effective_month(effective_from, years, today)
     rate = parse_rate(rate_text) if rate_text is not None else None
     percent = _check_percent(vacant_percent) if vacant_percent is not None else None
     scope = _clean_units(units) if units is not None else None

@@ -25,6 +25,7 @@ __all__ = [
     "check_business_day",
     "check_business_month",
     "check_month_begun",
+    "check_months_ahead",
     "check_not_future",
     "check_within_a_year",
     "Month",
@@ -470,6 +471,22 @@ def check_month_begun(month: Month, action: str, today: dt.date | None = None) -
     current = Month.of(today or dt.date.today())
     if month > current:
         raise ValidationError(f"月份 {month} 还没有到：只能{action.format(current=current)}")
+    return month
+
+
+#: How far after the current month money may be paid for or a fee rule start (``fees pay --months``, ``fees rules
+#: set --from``): three years of prepayment is a plan, 2099-01 inside the books' years a year typed wrong.
+MONTHS_AHEAD_LIMIT = 36
+
+
+def check_months_ahead(month: Month, what: str, today: dt.date | None = None) -> Month:
+    """``month`` when it is at most ``MONTHS_AHEAD_LIMIT`` months after ``today``'s (as ``check_not_future``);
+    else ``ValidationError``: ``{what} {month} 超过本月后 36 个月（现在是 {current}，最迟 {latest}）：是否写错了年份？``."""
+    current = Month.of(today or dt.date.today())
+    if month > (latest := current + MONTHS_AHEAD_LIMIT):
+        raise ValidationError(
+            f"{what} {month} 超过本月后 {MONTHS_AHEAD_LIMIT} 个月（现在是 {current}，最迟 {latest}）：是否写错了年份？"
+        )
     return month
 
 
