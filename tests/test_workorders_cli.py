@@ -1096,6 +1096,76 @@ def test_as_of_a_moment_the_worker_is_the_one_who_had_the_order_then(estate: Wor
     assert [(order["number"], order["assignee"]) for order in still_open] == [("GD2026-000001", "王师傅")]
 
 
+def _passed_on_the_old_way(workspace: Workspace, number: str, before: tuple[str, str], after: tuple[str, str]) -> None:
+    """As ``workorder assign`` passed an order on before reassignments were journalled as such (13bd917): the row's
+    worker and dispatch time moved to the new ones, and the journal's ``workorder.assign`` entry kept the first worker
+    and dispatch time in its ``before``."""
+    from recordkit.ledger import journal
+
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(
+            sa.text("UPDATE work_orders SET assignee = :to, assigned_at = :at WHERE number = :n"),
+            {"to": after[0], "at": dt.datetime.fromisoformat(after[1]), "n": number},
+        )
+        change = journal.Change(
+            "workorder.assign",
+            "workorder",
+            number,
+            {"assignee": before[0], "assigned_at": before[1], "status": "处理中"},
+            {"assignee": after[0], "assigned_at": after[1], "status": "处理中"},
+        )
+        journal.record(conn, "测试员", [change])
+
+
+def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_order(
+    estate: Workspace, run_cli: Any
+) -> None:
+    """An order passed on before reassignments were journalled as such kept only the new dispatch time, and the
+    journal's ``workorder.assign`` its first worker: ``list|show --as-of`` a moment between showed 待派工 and no worker.
+    The first dispatch is rebuilt from that entry: 刘师傅 had the order from 2026-10-01 10:00 until 2026-10-02 09:00."""
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "门窗", "--desc", "门锁坏")
+    for step in (
+        (*add, "--at", "2026-10-01 09:00"),
+        ("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-01 10:00"),
+    ):
+        done = run_cli(*step)
+        assert done.exit_code == 0, (step, done.output)
+    _passed_on_the_old_way(estate, "GD2026-000001", ("刘师傅", "2026-10-01 10:00"), ("王师傅", "2026-10-02 09:00"))
+
+    def stood(as_of: str) -> tuple[str, str | None]:
+        (order,) = json.loads(run_cli("workorder", "list", "--json", "--as-of", as_of).stdout)
+        return order["status"], order["assignee"]
+
+    assert stood("2026-10-01 09:30") == ("待派工", None)
+    assert stood("2026-10-01 12:00") == ("处理中", "刘师傅")
+    assert stood("2026-10-02 08:59") == ("处理中", "刘师傅")
+    assert stood("2026-10-02 09:00") == ("处理中", "王师傅")
+    then = run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-01 12:00")
+    assert then.exit_code == 0, then.output
+    assert lines(then)[6:10] == [
+        "状态：处理中（截至 2026-10-01 12:00）",
+        "时限：2026-10-02 09:00 前派工，2026-10-04 09:00 前完成；未超时",
+        "派工：刘师傅（2026-10-01 10:00）",
+        "完成：—",
+    ]
+    assert lines(then)[-1] == "此后另有 1 条记录（不加 --as-of 可查看）"
+    # Passed on again since, journalled as 改派: each worker in turn.
+    done = run_cli("workorder", "assign", "GD2026-1", "--to", "张师傅", "--at", "2026-10-03 09:00")
+    assert done.exit_code == 0, done.output
+    assert [stood(as_of)[1] for as_of in ("2026-10-01 12:00", "2026-10-02 12:00", "2026-10-03 09:00")] == [
+        "刘师傅",
+        "王师傅",
+        "张师傅",
+    ]
+    # Without --as-of the hand-overs are the first dispatch and the reassignments, the old entry's among them.
+    shown = json.loads(run_cli("workorder", "show", "GD2026-1", "--json").stdout)
+    assert shown["dispatches"] == [
+        {"step": "首次派工", "at": "2026-10-01 10:00", "assignee": "刘师傅"},
+        {"step": "改派", "at": "2026-10-02 09:00", "assignee": "王师傅"},
+        {"step": "改派", "at": "2026-10-03 09:00", "assignee": "张师傅"},
+    ]
+
+
 def test_add_refuses_a_report_time_more_than_a_year_ago(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
     """``workorder add … --at "2016-01-01 09:00"`` (2026 typed wrong) made GD2016-000001, exit 0.  The counter refuses
     a report time more than a year before now (exit 5, nothing written); the logbook import still back-fills older

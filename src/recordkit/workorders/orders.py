@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -190,6 +190,10 @@ def number_for(settings: WorkOrderSettings, year: int, seq: int) -> str:
 # -- values ------------------------------------------------------------------------------------
 
 
+#: An order not passed on (yet): no last reassignment (``WorkOrder.handed_at``).
+_NOT_HANDED: Mapping[str, Any] = {"handed_at": None, "handed_day_only": False}
+
+
 @dataclass(frozen=True)
 class WorkOrder:
     """A work order as the ledger holds it."""
@@ -242,22 +246,16 @@ class WorkOrder:
         """The order as it stood at ``moment`` (``list|show --as-of``): the steps recorded after it — dispatch,
         completion, visit — not done yet, its status the last step done by then, and its worker the one it was
         last handed to by then among ``handed`` (``hand_overs``: the first dispatch and each reassignment the
-        journal keeps).  Without them — an order passed on before reassignments were journalled as such — a
-        reassignment after ``moment`` leaves the current worker."""
+        journal keeps; an order passed on before reassignments were journalled as such was dispatched at the first
+        of them, before the dispatch time its row keeps).  Without them a reassignment after ``moment`` leaves the
+        current worker."""
         undone: dict[str, Any] = {}
         if self.visited_at is not None and self.visited_at > moment:
             undone |= {"visited_at": None, "visited_day_only": False, "satisfaction": None, "visit_notes": None}
         if self.closed_at is not None and self.closed_at > moment:
             undone |= {"closed_at": None, "closed_day_only": False, "result": None}
-        if self.assigned_at is not None and self.assigned_at > moment:
-            undone |= {"assigned_at": None, "assigned_day_only": False, "assignee": None}
-        if self.handed_at is not None and self.handed_at > moment and self.assigned_at is not None:
-            undone |= {"handed_at": None, "handed_day_only": False}
-            then = [step for step in handed if step.moment is not None and step.moment <= moment]
-            if self.assigned_at <= moment and then:
-                undone["assignee"] = then[-1].assignee
-                if then[-1].step == REASSIGNED:
-                    undone |= {"handed_at": then[-1].moment, "handed_day_only": then[-1].day_alone}
+        if self.assigned_at is not None and (self.handed_at or self.assigned_at) > moment:
+            undone |= self._hands_then(self.assigned_at, moment, handed)
         if not undone:
             return self
         stood = dataclasses.replace(self, **undone)
@@ -271,6 +269,21 @@ class WorkOrder:
             else "open"
         )
         return dataclasses.replace(stood, status=status)
+
+    @staticmethod
+    def _hands_then(assigned_at: dt.datetime, moment: dt.datetime, handed: Sequence[Dispatch]) -> dict[str, Any]:
+        """``as_it_stood``'s dispatch at ``moment`` of an order dispatched at ``assigned_at`` (its row's time) and
+        handed on since: the worker it was last handed to by then, since the first of ``handed`` done by then."""
+        then = [step for step in handed if step.moment is not None and step.moment <= moment]
+        if not then and assigned_at > moment:
+            return {"assigned_at": None, "assigned_day_only": False, "assignee": None, **_NOT_HANDED}
+        if not then:  # passed on after ``moment``, its reassignments not known: the current worker is left
+            return dict(_NOT_HANDED)
+        first, last = then[0], then[-1]
+        stood = {"assignee": last.assignee, "assigned_at": first.moment, "assigned_day_only": first.day_alone}
+        if last.step == REASSIGNED:
+            return stood | {"handed_at": last.moment, "handed_day_only": last.day_alone}
+        return stood | dict(_NOT_HANDED)
 
     def judged(self, deadline: dt.datetime) -> bool:
         """Whether a limit (``respond_by`` or ``close_by``) is judged: always for an order timed to the minute; for
@@ -1073,43 +1086,61 @@ def hand_overs(order: WorkOrder, reassignments: Sequence[Reassignment]) -> list[
     """Who the order was sent to first and when, then each of its ``reassignments`` (oldest first); empty for an order
     not dispatched.  A reassignment's moment is its time as written, a day alone kept at the hand-over before it when
     that was on the same day (``day_alone_moment``, as ``assign`` kept it).  The first worker is the first
-    reassignment's ``before``; an order passed on before reassignments were journalled as such (its dispatch time
-    moved then) has none, and its first worker is the current one."""
+    reassignment's ``before``, and so is the first dispatch's time when it holds one (``assigned_at``: an order passed
+    on before reassignments were journalled as such, whose row's dispatch time moved then, ``_reassignments``); else
+    the first dispatch is the order's."""
     if order.assigned_at is None or order.assignee is None:
         return []
-    first = reassignments[0][0].get("assignee", order.assignee) if reassignments else order.assignee
-    steps = [
-        Dispatch(FIRST_DISPATCH, order.shown_step("assigned_at"), first, order.assigned_at, order.assigned_day_only)
-    ]
-    last = order.assigned_at
+    before = reassignments[0][0] if reassignments else {}
+    first = _written_moment(before.get("assigned_at"), order.assigned_at)
+    if first is None:
+        first = order.shown_step("assigned_at"), order.assigned_at, order.assigned_day_only
+    steps = [Dispatch(FIRST_DISPATCH, first[0], before.get("assignee", order.assignee), first[1], first[2])]
+    last = first[1]
     for _, after in reassignments:
-        written = after.get("reassigned_at", "")
+        written = str(after.get("reassigned_at") or "")
         moment, day_alone = None, False
-        try:
-            when, timed = parse_when_written(written) if isinstance(written, str) and written else (None, True)
-        except ValueError:  # DateError is a ValueError too: an entry without a readable time moves nothing
-            when, timed = None, True
-        if when is not None:
-            moment, day_alone = (when, False) if timed else (day_alone_moment(when, last), True)
+        if (read := _written_moment(written, last)) is not None:
+            _, moment, day_alone = read
             last = moment
-        steps.append(Dispatch(REASSIGNED, str(written or ""), str(after.get("assignee", "")), moment, day_alone))
+        steps.append(Dispatch(REASSIGNED, written, str(after.get("assignee", "")), moment, day_alone))
     return steps
 
 
+def _written_moment(written: Any, last: dt.datetime) -> tuple[str, dt.datetime, bool] | None:
+    """A hand-over's time as the journal wrote it, the moment it is kept at and whether it was a day alone (kept at
+    ``last``, the hand-over before it, when that was on the same day); None for no readable time (it moves nothing)."""
+    if not isinstance(written, str) or not written:
+        return None
+    try:
+        when, timed = parse_when_written(written)
+    except ValueError:  # DateError is a ValueError too
+        return None
+    return (written, when, False) if timed else (written, day_alone_moment(when, last), True)
+
+
 def _reassignments(conn: Connection, numbers: Sequence[str]) -> dict[str, list[Reassignment]]:
-    """The journal's reassignments (``workorder.reassign``) of the orders ``numbers``, oldest first, by number."""
+    """The journal's reassignments of the orders ``numbers``, oldest first, by number: each ``workorder.reassign``, and
+    each ``workorder.assign`` whose ``before`` names a worker — a reassignment before they were journalled as such,
+    which moved the dispatch time: its ``before`` keeps the worker and the dispatch time before it, its ``after`` the
+    new worker and, as ``reassigned_at``, the new time."""
     found: dict[str, list[Reassignment]] = {}
     for start in range(0, len(numbers), 500):
-        for key, before, after in conn.execute(
-            sa.select(journal_rows.c.entity_key, journal_rows.c.before, journal_rows.c.after)
+        for key, action, before_text, after_text in conn.execute(
+            sa.select(journal_rows.c.entity_key, journal_rows.c.action, journal_rows.c.before, journal_rows.c.after)
             .where(
                 journal_rows.c.entity == "workorder",
                 journal_rows.c.entity_key.in_(numbers[start : start + 500]),
-                journal_rows.c.action == "workorder.reassign",
+                journal_rows.c.action.in_(("workorder.reassign", "workorder.assign")),
             )
             .order_by(journal_rows.c.id)
         ):
-            found.setdefault(key, []).append((json.loads(before or "{}"), json.loads(after or "{}")))
+            before, after = json.loads(before_text or "{}"), json.loads(after_text or "{}")
+            if action == "workorder.assign":
+                if not before.get("assignee"):
+                    continue  # the first dispatch
+                after = {"assignee": after.get("assignee"), "reassigned_at": after.get("assigned_at")}
+            found.setdefault(key, []).append((before, after))
     return found
 
 
@@ -1282,7 +1313,13 @@ def list_orders(
         if not orders:
             refuse_unknown_unit(conn, code)
         # The worker then of an order passed on since (``as_it_stood``): from the journal's reassignments.
-        passed_on = [o.number for o in orders if asked is not None and o.handed_at is not None and o.handed_at > asked]
+        # An order dispatched after it too: one passed on before reassignments were journalled as such (``hand_overs``)
+        # was first dispatched before the time its row keeps.
+        passed_on = [
+            o.number
+            for o in orders
+            if asked is not None and o.assigned_at is not None and (o.handed_at or o.assigned_at) > asked
+        ]
         reassigned = _reassignments(conn, passed_on) if passed_on else {}
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
