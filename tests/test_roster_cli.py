@@ -809,3 +809,85 @@ def test_a_roster_without_contact_columns_does_not_report_no_contacts(run_cli: A
     with_tenants = [["房号", "建筑面积", "业主姓名", "租户"], ["1-1-101", 90, "张伟、王芳", "赵磊"]]
     result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", with_tenants)))
     assert result.stdout.splitlines()[2:] == ["共有人 1 人，联系人（家属、租户）1 人"]
+
+
+def test_an_owner_an_older_version_kept_as_several_names_is_told_by_doctor_and_by_the_import(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """Versions before co-owners kept a whole owner cell 王芳、李娜 as one owner's name.  Re-importing the export split
+    it into owner 王芳 and co-owner 李娜 without a word, and doctor's 业主和联系人姓名 said nothing of it.  Doctor now
+    lists each such owner as a 提醒 (exit 0), and the import names each unit whose owner it splits, one line each."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号"],
+        ["1-1-101", 90, "王芳", "13812345678", "110101199003071233"],
+        ["1-1-102", 90, "张三", None, None],
+        ["1-1-103", 90, "赵磊", None, None],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王芳、李娜' WHERE name = '王芳'"))
+        conn.execute(sa.text("UPDATE owners SET name = '张三和李四' WHERE name = '张三'"))
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主和联系人姓名"]
+    assert check == {
+        "name": "业主和联系人姓名",
+        "ok": False,
+        "detail": "2 位业主是旧版本把几个人的姓名记成了一位业主："
+        "1-1-101 业主 王芳、李娜（重新导入时会拆成业主和共有人：业主 王芳，共有人 李娜）；"
+        "1-1-102 业主 张三和李四（重新导入时会拆成业主和共有人：业主 张三，共有人 李四）",
+        "fix": "要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入（recordkit owners import 名册.xlsx），"
+        "共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入",
+        "required": False,
+    }
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    trial = run_cli("owners", "import", str(exported), "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert trial.stdout.splitlines()[2:5] == [
+        "共有人 2 人；名册里没有家属、租户，联系人没有改动",
+        "1-1-101 的业主“王芳、李娜”是几个人，将拆成业主 王芳，共有人 李娜",
+        "1-1-102 的业主“张三和李四”是几个人，将拆成业主 张三，共有人 李四",
+    ]
+    result = run_cli("owners", "import", str(exported))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == [
+        "共有人 2 人；名册里没有家属、租户，联系人没有改动",
+        "1-1-101 的业主“王芳、李娜”是几个人，已拆成业主 王芳，共有人 李娜",
+        "1-1-102 的业主“张三和李四”是几个人，已拆成业主 张三，共有人 李四",
+    ]
+    owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
+    assert owners == {"1-1-101": ("王芳", ["李娜"]), "1-1-102": ("张三", ["李四"]), "1-1-103": ("赵磊", [])}
+    again = run_cli("owners", "import", str(exported))
+    assert again.stdout.splitlines()[2:] == ["共有人 2 人；名册里没有家属、租户，联系人没有改动"]
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert (check["ok"], check["detail"]) == (True, "台账里的姓名都符合现在的规则")
+
+
+def test_doctor_tells_owners_to_be_split_beside_names_refused(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    """An owner kept as 王芳、李娜 and another kept as 钱八（租户：周九）: doctor's one line says both, each with its
+    own list and what to do."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "王芳"], ["1-1-102", 90, "钱八"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王芳、李娜' WHERE name = '王芳'"))
+        conn.execute(sa.text("UPDATE owners SET name = '钱八（租户：周九）' WHERE name = '钱八'"))
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert check["detail"] == (
+        "1 个姓名是旧版本登记的，现在导入名册和添加联系人都不收（一格一个人、不带括号备注、要有汉字或字母）："
+        "1-1-102 业主 钱八（租户：周九）。"
+        "1 位业主是旧版本把几个人的姓名记成了一位业主：1-1-101 业主 王芳、李娜（重新导入时会拆成业主和共有人：业主 王芳，共有人 李娜）"
+    )
+    assert check["fix"].startswith("业主、共有人（照原样导出的名册再导入会在这些格子报错）：")
+    assert check["fix"].endswith(
+        "。要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入"
+        "（recordkit owners import 名册.xlsx），共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
+    )

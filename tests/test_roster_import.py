@@ -903,3 +903,26 @@ def test_a_blank_parking_area_on_reimport_keeps_the_stored_area(ledger: Ledger, 
     zero = sheet("归零.xlsx", ["车位B1-023", 0, "张伟", "13812345678"])
     assert import_owners(ledger, zero, "测试员").units_updated == 1
     assert areas()["车位B1-023"] == 0
+
+
+def test_owners_an_older_version_kept_under_one_name_of_several_people_are_found(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """``owners_split_now`` (doctor's 业主和联系人姓名) on either backend: each owner whose stored name the import's own
+    splitting makes several people (王芳、李娜, 张三和李四), in unit order, with what it makes of it; one person's
+    name with 和 (王和平), a body's (华润和信置业有限公司) and a name refused today (listed as refused) are not."""
+    from recordkit.owners.roster import names_refused_now, owners_split_now
+
+    rows = [["房号", "建筑面积", "业主姓名"]] + [[f"1-1-10{n}", 90, f"业主{n}号"] for n in range(1, 7)]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    stored = ["张三和李四", "王和平", "华润和信置业有限公司", "王芳、李娜、赵磊", "王芳、李娜(已故)", "李娜、李娜"]
+    with ledger.write() as conn:
+        for n, name in enumerate(stored, start=1):
+            conn.execute(
+                sa.text("UPDATE owners SET name = :name WHERE name = :old"), {"name": name, "old": f"业主{n}号"}
+            )
+    assert [(s.unit, s.name, s.names) for s in owners_split_now(ledger)] == [
+        ("1-1-101", "张三和李四", ("张三", "李四")),
+        ("1-1-104", "王芳、李娜、赵磊", ("王芳", "李娜", "赵磊")),
+    ]
+    assert [(n.unit, n.name) for n in names_refused_now(ledger)] == [("1-1-105", "王芳、李娜(已故)")]

@@ -30,7 +30,7 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from recordkit.owners.roster import names_refused_now, owners_under_two_numbers
+from recordkit.owners.roster import names_refused_now, owners_split_now, owners_under_two_numbers
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -481,27 +481,44 @@ _NAMES_LISTED = 20
 
 def check_roster_names(workspace: Workspace) -> Check:
     """Names an older version kept that the roster import and ``owners contact add`` refuse today
-    (``owners.roster.names_refused_now``): a 提醒 listing each — unit, role, name (a name is not masked; no phone nor
-    ID number) — with what to do: an owner's or co-owner's is refused at its cell when its unit's export comes back, a
-    contact's is added again at the counter."""
+    (``owners.roster.names_refused_now``), and owners kept under one name of several people that the import splits
+    into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜): a 提醒 listing each — unit, role, name
+    (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
+    co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at
+    the counter, a split owner's export imported back splits it."""
     name = "业主和联系人姓名"
-    refused = _from_ledger(workspace, name, names_refused_now)
-    if isinstance(refused, Check):
-        return refused
-    if not refused:
+    found = _from_ledger(workspace, name, lambda ledger: (names_refused_now(ledger), owners_split_now(ledger)))
+    if isinstance(found, Check):
+        return found
+    refused, split = found
+    if not refused and not split:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
-    listed = "；".join(n.said() for n in refused[:_NAMES_LISTED])
-    if len(refused) > _NAMES_LISTED:
-        listed += f" 等 {len(refused)} 个"
-    return Check(
-        name,
-        False,
-        f"{len(refused)} 个姓名是旧版本登记的，现在导入名册和添加联系人都不收"
-        f"（一格一个人、不带括号备注、要有汉字或字母）：{listed}",
-        "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），"
-        "改正这些格子后再导入（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove 联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加",
-        required=False,
-    )
+    details, fixes = [], []
+    if refused:
+        details.append(
+            f"{len(refused)} 个姓名是旧版本登记的，现在导入名册和添加联系人都不收"
+            f"（一格一个人、不带括号备注、要有汉字或字母）：{_listed([n.said() for n in refused])}"
+        )
+        fixes.append(
+            "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），"
+            "改正这些格子后再导入（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove "
+            "联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加"
+        )
+    if split:
+        details.append(
+            f"{len(split)} 位业主是旧版本把几个人的姓名记成了一位业主：{_listed([s.said() for s in split], '位')}"
+        )
+        fixes.append(
+            "要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入（recordkit owners import 名册.xlsx），"
+            "共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
+        )
+    return Check(name, False, "。".join(details), "。".join(fixes), required=False)
+
+
+def _listed(items: list[str], measure: str = "个") -> str:
+    """The first ``_NAMES_LISTED`` of ``items``, the rest counted."""
+    listed = "；".join(items[:_NAMES_LISTED])
+    return listed + (f" 等 {len(items)} {measure}" if len(items) > _NAMES_LISTED else "")
 
 
 CHECKS: tuple[Callable[[Workspace], Check], ...] = (

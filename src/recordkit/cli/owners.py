@@ -73,6 +73,10 @@ def owners_import(
         typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
     elif summary.co_owners:  # (contacts left as they were: never "0 人", as if taken off)
         typer.echo(f"共有人 {summary.co_owners} 人；名册里没有家属、租户，联系人没有改动")
+    for split in summary.owners_split:  # (an older version's 王芳、李娜 kept as one owner: never split in silence)
+        typer.echo(
+            f"{split.unit} 的业主“{split.name}”是几个人，{'将' if summary.dry_run else '已'}拆成{split.split_into()}"
+        )
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{'将' if summary.dry_run else '已'}不再是联系人："

@@ -263,6 +263,13 @@ def _once_each(names: Iterable[str]) -> list[str]:
     return list(by_name.values())
 
 
+def owner_cell_names(cell: str) -> list[str]:
+    """The people an owner cell names, as the import reads it: split (``contacts.split_owner_names``: 王芳、李娜 and
+    张三和李四 are two), each once as a clerk reads it (李娜、李娜 is one).  The first is the unit's owner, the others
+    its co-owners; an owner name an older version kept whole (王芳、李娜) is read so when its export comes back."""
+    return _once_each(split_owner_names(cell))
+
+
 def _with_co_owner_row(main: OwnerRecord, person: Person) -> tuple[OwnerRecord, int | None]:
     """``main`` with a 共有人 row's ``person``, and the row whose phone that row's contradicts (else None).
 
@@ -398,6 +405,8 @@ class ImportSummary:
     contacts_read: bool = False
     #: contacts the sheet made their unit's owner or co-owner, no longer its contacts: "1-1-101 的租户 赵磊"
     contacts_now_owners: list[str] = field(default_factory=list)
+    #: units whose owner, stored under one name of several people (王芳、李娜), the sheet split into owner and co-owners
+    owners_split: list[SplitOwner] = field(default_factory=list)
 
 
 @dataclass
@@ -645,7 +654,7 @@ class _RowReader:
         except ValueError as err:
             bad("area", str(err))
         area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
-        names = split_owner_names(name) if name else []
+        names = owner_cell_names(name) if name else []
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := _person_problem(names)) is not None:
             bad("owner", reason)
@@ -1269,11 +1278,32 @@ def apply_owner_records(
     # New units have ids only now; one query for all beats one per unit.
     unit_ids = {r.code: r.id for r in conn.execute(sa.select(units.c.code, units.c.id))}
     summary.co_owners = _apply_co_owners(conn, records, match, unit_ids, current_co, owner_before, changes)
+    summary.owners_split = _owners_split(records, existing_units, owner_before)
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     journal.record(conn, operator, changes)
     return summary
+
+
+def _owners_split(
+    records: Sequence[OwnerRecord],
+    existing_units: Mapping[str, Mapping[str, Any]],
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> list[SplitOwner]:
+    """The units whose stored owner's one name of several people (王芳、李娜, ``_split_owner``) the records make the
+    owner and co-owners it names, in that order: what the import tells, so that a split is never silent."""
+    found: list[SplitOwner] = []
+    for record in records:
+        unit = existing_units.get(str(record.code))
+        stored = owner_before.get(unit["owner_id"]) if unit is not None and unit["owner_id"] else None
+        split = _split_owner(str(record.code), stored.name) if stored is not None else None
+        if split is None or record.owner is None:
+            continue
+        now = [name_as_read(name) for name in (record.owner, *(person.name for person in record.co_owners))]
+        if now[: len(split.names)] == [name_as_read(name) for name in split.names]:
+            found.append(split)
+    return found
 
 
 def _current_co_owners(conn: Connection) -> dict[int, tuple[int, ...]]:
@@ -1657,19 +1687,59 @@ class RefusedName:
 _ROLES = ("业主", "共有人", "租户", "联系人")
 
 
+@dataclass(frozen=True)
+class SplitOwner:
+    """An owner whose name as the ledger holds it — one owner record — names several people (王芳、李娜: an older
+    version kept a whole owner cell as one owner's name): the unit, the name as stored, and the names the import
+    reads it as (``owner_cell_names``), the owner's first, then its co-owners'."""
+
+    unit: str
+    name: str
+    names: tuple[str, ...]
+
+    def split_into(self) -> str:
+        """``业主 王芳，共有人 李娜``: what the import makes of the name."""
+        return f"业主 {self.names[0]}，共有人 {'、'.join(self.names[1:])}"
+
+    def said(self) -> str:
+        """``1-1-101 业主 王芳、李娜（重新导入时会拆成业主和共有人：业主 王芳，共有人 李娜）``; no phone nor ID number."""
+        return f"{self.unit} 业主 {self.name}（重新导入时会拆成业主和共有人：{self.split_into()}）"
+
+
+def _split_owner(code: str, name: str) -> SplitOwner | None:
+    """``name``, a unit's owner's as stored, as the import would split it (``owner_cell_names``), or None when it
+    names one person or is refused (``names_refused_now`` lists it then)."""
+    names = owner_cell_names(name)
+    if len(names) < 2 or _person_problem(names) is not None:
+        return None
+    return SplitOwner(code, name, tuple(names))
+
+
+def owners_split_now(ledger: Ledger) -> list[SplitOwner]:
+    """Every unit's owner whose stored name the roster import would split into an owner and co-owners (``SplitOwner``:
+    王芳、李娜, kept whole by a version before co-owners), in unit order: its export's owner cell comes back split
+    (doctor's 业主和联系人姓名 tells it; the import names each unit it splits, ``ImportSummary.owners_split``)."""
+    with ledger.read() as conn:
+        first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
+        found = [split for row in conn.execute(first) if (split := _split_owner(row.code, row.name)) is not None]
+    return sorted(found, key=lambda split: parse_unit_code(split.unit).sort_key)
+
+
 def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     """Every owner's, co-owner's and contact's name of a unit that the roster import and ``owners contact add`` would
     refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
-    吴芳、郑丽): by the import's own checks (``_person_problem`` for an owner, as its export's owner cell is read back;
-    ``several_people`` and ``_person_problem`` for a co-owner, as its export's 共有人 row is; ``several_people`` and
-    ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in
-    unit order, then 业主, 共有人, 租户, 联系人.  An owner's or co-owner's unit exported comes back refused at its
+    吴芳、郑丽): by the import's own checks (``_person_problem`` of ``owner_cell_names`` for an owner, as its export's
+    owner cell is read back; ``several_people`` and ``_person_problem`` for a co-owner, as its export's 共有人 row is;
+    ``several_people`` and ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in unit order,
+    then 业主, 共有人, 租户, 联系人.  An owner's or co-owner's unit exported comes back refused at its
     cell; contacts are not exported."""
     found: list[RefusedName] = []
     with ledger.read() as conn:
         first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
         found.extend(
-            RefusedName(row.code, "业主", row.name) for row in conn.execute(first) if _person_problem([row.name])
+            RefusedName(row.code, "业主", row.name)
+            for row in conn.execute(first)
+            if _person_problem(owner_cell_names(row.name))
         )
         # A co-owner is exported on a 共有人 row of its own, read as one person (``_RowReader.read``).
         found.extend(
