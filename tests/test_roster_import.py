@@ -926,3 +926,87 @@ def test_owners_an_older_version_kept_under_one_name_of_several_people_are_found
         ("1-1-104", "王芳、李娜、赵磊", ("王芳", "李娜", "赵磊")),
     ]
     assert [(n.unit, n.name) for n in names_refused_now(ledger)] == [("1-1-105", "王芳、李娜(已故)")]
+
+
+def _owners_read_back(ledger: Ledger) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The owners, the units' owners and the co-owners, read back with plain SQL."""
+    with ledger.read() as conn:
+        people = [tuple(r) for r in conn.execute(sa.text("SELECT id, name, phone, id_number FROM owners ORDER BY id"))]
+        held = [tuple(r) for r in conn.execute(sa.text("SELECT code, owner_id FROM units ORDER BY code"))]
+        co = [
+            tuple(r)
+            for r in conn.execute(
+                sa.text(
+                    "SELECT u.code, c.owner_id, c.position FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                    " ORDER BY u.code, c.position"
+                )
+            )
+        ]
+    return people, held, co
+
+
+def test_a_co_owner_row_naming_an_owner_without_an_id_number_with_one_is_the_owner(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """An owner without an ID number (on its row and in the ledger) and a 共有人 row of the same name with one made two
+    people, 李娜 co-owner of 李娜 (papers: 尊敬的李娜、李娜业主).  The row is the owner: the ID number is the owner's —
+    a stored owner's record takes it —, the phone only the row gives too; no co-owner is added."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "李娜", None, None, None],
+        ["1-1-101", None, "李娜", "13900001111", "440304198001010017", "共有人"],
+        ["1-1-102", 90, "王芳", "13812345678", None, None],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (summary.owners_created, summary.co_owners) == (2, 0)
+    people, held, co = _owners_read_back(ledger)
+    assert [p[1:] for p in people] == [("李娜", "13900001111", "440304198001010017"), ("王芳", "13812345678", None)]
+    assert held == [("1-1-101", people[0][0]), ("1-1-102", people[1][0])]
+    assert co == []
+    # 王芳, stored without an ID number, is given one the same way: her own record takes it, no one else is made.
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-102", 90, "王芳", "13812345678", None, None],
+        ["1-1-102", None, "王芳\u3000", None, "110101199003071233", "共有人"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (summary.owners_created, summary.owners_updated, summary.co_owners) == (0, 1, 0)
+    assert _owners_read_back(ledger) == (
+        [people[0], (people[1][0], "王芳", "13812345678", "110101199003071233")],
+        held,
+        [],
+    )
+    again = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (again.units_unchanged, again.owners_created, again.owners_updated) == (1, 0, 0)
+
+
+def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is_refused(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The 共有人 row naming the owner (who has no ID number) gives an ID number another owner of the ledger holds, or
+    gives a phone other than the owner's: refused, its cell named — the other owner and unit with the numbers masked —,
+    nothing imported."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["2-1-101", 90, "王芳", "13712345678", "440304198001010017", None],
+        ["2-1-102", 90, "赵磊", None, "110101199003071233", None],
+        ["2-1-102", None, "王芳", None, "440304198001010017", "共有人"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    before = _owners_read_back(ledger)
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "李娜", None, None, None],
+        ["1-1-101", None, "李娜", None, "440304198001010017", "共有人"],
+        ["1-1-102", 90, "孙悦", "13812345678", None, None],
+        ["1-1-102", None, "孙悦", "13900002222", "110105197501010026", "共有人"],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 3 行 E 列（身份证号）：身份证号 440304********0017 在台账里是王芳（电话 137****5678，2-1-101 的业主、"
+        "2-1-102 的共有人）的，这一行写的却是本户业主 李娜：请核对号码；是同一个人，请把这个号码也写在第 2 行业主的身份证号里",
+        "第 5 行 D 列（联系电话）：与第 4 行是同一位业主（姓名相同，业主那一行没有写身份证号，这一行的就是业主的），"
+        "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的身份证号",
+    ]
+    assert _owners_read_back(ledger) == before

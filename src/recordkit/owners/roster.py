@@ -1084,11 +1084,35 @@ def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
     return persons
 
 
+def _owner_named_again(
+    records: Sequence[OwnerRecord],
+    existing_units: Mapping[str, Mapping[str, Any]],
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """A 共有人 row's slot -> its unit's owner's, for each such row naming the owner (as a clerk reads it) with an ID
+    number where the owner has none, stated on its row or stored for the unit's owner of that name: the row is the
+    owner written again, its number the owner's (``_match_owners``), not another person of that name."""
+    again: dict[tuple[int, int], tuple[int, int]] = {}
+    for record in records:
+        if record.owner is None or record.id_number:
+            continue
+        unit = existing_units.get(str(record.code))
+        stored = owner_before.get(unit["owner_id"]) if unit is not None and unit["owner_id"] else None
+        if stored is not None and stored.id_number and name_as_read(stored.name) == name_as_read(record.owner):
+            continue
+        for person in record.co_owners:
+            if person.id_number and name_as_read(person.name) == name_as_read(record.owner):
+                again[person.slot] = (record.row, 0)
+    return again
+
+
 def _match_owners(
     persons: Sequence[Person],
     existing: Sequence[_OwnerRow],
     co_owner_named: Mapping[tuple[int, str], _OwnerRow] | None = None,
     columns: Mapping[str, tuple[str, str]] | None = None,
+    named_again: Mapping[tuple[int, int], tuple[int, int]] | None = None,
+    held: Callable[[int], str] = lambda owner_id: "",
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems.
 
@@ -1097,7 +1121,10 @@ def _match_owners(
     two rows of the sheet with a different name or phone is a problem naming the column (``columns``:
     key -> (letter, header)); a phone left blank on either row is none (the one written is kept).  A person
     written without an ID number, with the name and phone of exactly one person known by ID number (in
-    the ledger or the sheet), is that person: exports leave the ID off a parking space's row."""
+    the ledger or the sheet), is that person: exports leave the ID off a parking space's row.  ``named_again``
+    (``_owner_named_again``): a 共有人 row naming its unit's owner, who has no ID number, with one is that owner, who
+    takes the number (and the phone only the row gives) — a problem when another owner holds it (``held``: what that
+    owner holds, said by its id) or the row's phone is another."""
     known: dict[tuple[str, ...], _OwnerRow] = {}
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
@@ -1107,7 +1134,7 @@ def _match_owners(
             known[key] = known_owner
     match = _OwnerMatch({}, [], {})
     problems: list[CellProblem] = []
-    where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话")} | dict(columns or {})
+    where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")} | dict(columns or {})
     id_numbers: dict[tuple[str, str], set[str]] = {}
     for name, phone, id_number in [(o.name, o.phone, o.id_number) for o in existing] + [
         (p.name, p.phone, p.id_number) for p in persons
@@ -1115,6 +1142,20 @@ def _match_owners(
         if id_number and phone:
             id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
     for person in persons:
+        owner_slot = (named_again or {}).get(person.slot)
+        first = match.of_row.get(owner_slot) if owner_slot is not None else None
+        if owner_slot is not None and first is not None and not first.id_number:
+            problem = _owner_takes_id_number(first, owner_slot[0], person, known, held)
+            if problem is not None:
+                letter, header = where[problem[0]]
+                problems.append(CellProblem(person.row, letter, header, problem[1]))
+            else:
+                if first.id is not None:
+                    match.changed.setdefault(first.id, first.as_journal())
+                first.id_number, first.phone = person.id_number, first.phone or person.phone
+                known[_owner_key(first.name, first.phone, first.id_number)] = first
+                match.of_row[person.slot] = first
+            continue
         written_id = person.id_number
         if not person.id_number and person.phone:
             known_as = id_numbers.get((person.name, person.phone), set())
@@ -1168,6 +1209,52 @@ def _match_owners(
     return match
 
 
+def _owner_takes_id_number(
+    owner: _OwnerRow,
+    owner_row: int,
+    person: Person,
+    known: Mapping[tuple[str, ...], _OwnerRow],
+    held: Callable[[int], str],
+) -> tuple[str, str] | None:
+    """Why ``person`` — a 共有人 row naming ``owner`` (written on ``owner_row``, no ID number) with an ID number — cannot
+    give the owner that number, as (column key, reason), or None: another owner holds it (in the ledger, said with
+    what it holds, numbers masked; or on another row), or the row's phone is not the owner's."""
+    assert person.id_number is not None
+    other = known.get(_owner_key(person.name, None, person.id_number))
+    same = f"请核对号码；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
+    if other is not None and other is not owner:
+        whose = (
+            f"在台账里是{other.name}（{'，'.join(filter(None, [other.phone and f'电话 {mask_phone(other.phone)}', held(other.id)]))}）的"
+            if other.id is not None
+            else f"已写在第 {other.first_row} 行，是{other.name}的"
+        )
+        return (
+            "id_number",
+            f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {owner.name}：{same}",
+        )
+    if owner.phone and person.phone and owner.phone != person.phone:
+        return "phone", (
+            f"与第 {owner_row} 行是同一位业主（姓名相同，业主那一行没有写身份证号，这一行的就是业主的），但电话不同："
+            f"请核对后写成一样的；是同名的另一个人，请在第 {owner_row} 行写上业主的身份证号"
+        )
+    return None
+
+
+def _held(conn: Connection, owner_id: int) -> str:
+    """What owner ``owner_id`` holds, as a refusal names it: ``2-1-101 的业主、2-1-102 的共有人``, else 名下没有房屋."""
+    first = sa.select(units.c.code, sa.literal("业主").label("role")).where(units.c.owner_id == owner_id)
+    others = (
+        sa.select(units.c.code, sa.literal("共有人").label("role"))
+        .join(unit_co_owners, unit_co_owners.c.unit_id == units.c.id)
+        .where(unit_co_owners.c.owner_id == owner_id)
+    )
+    found = sorted(
+        conn.execute(sa.union_all(first, others)),
+        key=lambda row: (parse_unit_code(row.code).sort_key, row.role != "业主"),
+    )
+    return "、".join(f"{row.code} 的{row.role}" for row in found) or "名下没有房屋"
+
+
 def apply_owner_records(
     conn: Connection,
     records: Sequence[OwnerRecord],
@@ -1196,7 +1283,9 @@ def apply_owner_records(
         for owner_id in current_co.get(unit["id"], ())
         if owner_id in owner_by_id
     }
-    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns)
+    named_again = _owner_named_again(records, existing_units, owner_before)
+    held = functools.partial(_held, conn)
+    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held)
     new_owners = match.new
 
     changes: list[journal.Change] = []
