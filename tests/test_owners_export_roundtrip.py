@@ -247,3 +247,44 @@ def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger,
         ("1-1-102", "王小明", "子女", None),
         ("3-2-1202", "钱七", "租户", "13755556666"),
     ]
+
+
+def test_an_export_is_one_moment_of_the_ledger_even_with_an_import_committed_while_it_reads(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export read the units and owners, then the co-owners, in two reads: an import committed between them gave
+    a file of two states — 1-1-101's old owner 张伟 with the new co-owner 赵磊, whom no one ever wrote beside him.  It
+    reads everything it writes in one read transaction: the file is the ledger before the import, whole."""
+    from openpyxl import load_workbook
+
+    import recordkit.owners.contacts as contacts
+
+    before = [["1", "1", "101", 90, "张伟", "13812345678", ZHANG_WEI, None, "已交付", "业主"]]
+    before.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
+    after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, "已交付", "业主"]]
+    after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
+    changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
+    co_owner_query = contacts._co_owner_query
+    imported: list[bool] = []
+
+    def import_first() -> Any:
+        # The co-owners' read is about to be made: a clerk's import commits just before it.
+        if not imported:
+            imported.append(True)
+            import_owners(ledger, changed, "测试员")
+        return co_owner_query()
+
+    monkeypatch.setattr(contacts, "_co_owner_query", import_first)
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员", show_private=True)
+    assert imported == [True]
+    cells = list(load_workbook(exported).active.iter_rows(min_row=2, values_only=True))
+    assert [row[2:7] + row[9:] for row in cells] == [
+        ("101", 90, "张伟", "13812345678", ZHANG_WEI, "业主"),
+        ("101", None, "王芳", None, None, "共有人"),
+    ]
+    monkeypatch.undo()
+    export_owners(ledger, exported, "测试员", show_private=True)
+    cells = list(load_workbook(exported).active.iter_rows(min_row=2, values_only=True))
+    assert [row[4] for row in cells] == ["李娜", "赵磊"]

@@ -65,7 +65,6 @@ from recordkit.owners.contacts import (
     CO_OWNER,
     TENANT,
     ContactRecord,
-    co_owners_by_unit,
     co_owners_in,
     lease_problem,
     name_as_read,
@@ -1647,16 +1646,18 @@ def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
     ``二期1``) the one of 二期·1-101, ``二期别墅`` the villas of 二期 (``in_building``).  A building that is empty in its phase but stands in another
     is a ``ValidationError`` that names the phases, so a clerk never sends one building's notice to
     another's residents nor gets an empty list without a word."""
-    query = _unit_query()
-    where: Building | None = None
-    if building is not None:
-        where = parse_building(building)
-        query = query.where(in_building(where))
+    where = parse_building(building) if building is not None else None
     with ledger.read() as conn:
-        views = [_view(row) for row in conn.execute(query)]
+        views = _units_in(conn, where)
         if where is not None and not views:
             require_building(conn, where)
-    return sorted(views, key=lambda v: v.code.sort_key)
+    return views
+
+
+def _units_in(conn: Connection, where: Building | None = None) -> list[UnitView]:
+    """``list_units`` read on ``conn``: inside a read transaction the caller holds (the export's)."""
+    query = _unit_query() if where is None else _unit_query().where(in_building(where))
+    return sorted((_view(row) for row in conn.execute(query)), key=lambda v: v.code.sort_key)
 
 
 #: The estate's buildings a refusal of one it does not have names (the rest counted).
@@ -1857,10 +1858,13 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
 
     The owner cell holds the first owner alone; each co-owner follows on a row of its own (the same 房号, 关系
     共有人) with its own phone and ID number, as the import reads 共有人 rows.  Phone and ID numbers are masked
-    unless ``show_private`` (which is journalled); either file imports back unchanged.
+    unless ``show_private`` (which is journalled); either file imports back unchanged.  Everything it writes is read
+    in one read transaction: the file is one moment of the ledger, never units of before an import committed while it
+    reads beside co-owners of after.
     """
-    views = list_units(ledger)
-    co_owners = co_owners_by_unit(ledger)
+    with ledger.read() as conn:
+        views = _units_in(conn)
+        co_owners = co_owners_in(conn)
     rows: list[list[Any]] = []
     for view in views:
         data = view.to_dict(show_private)
