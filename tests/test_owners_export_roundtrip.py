@@ -288,3 +288,34 @@ def test_an_export_is_one_moment_of_the_ledger_even_with_an_import_committed_whi
     export_owners(ledger, exported, "测试员", show_private=True)
     cells = list(load_workbook(exported).active.iter_rows(min_row=2, values_only=True))
     assert [row[4] for row in cells] == ["李娜", "赵磊"]
+
+
+def test_an_export_sorted_by_name_imports_back_with_the_co_owners_in_their_order(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A clerk sorted the exported sheet by 姓名 in Excel, Z to A (赵敏, 王建国, 李秀英): the import took the sheet's
+    order for the deed order — 赵敏 before 李秀英 —, which every notice greets in.  Co-owners the ledger has keep
+    their stored order; new ones follow in the sheet's order."""
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", ROSTER, HEADERS), "测试员")
+    before = ledger_state(ledger)
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员", show_private=True)
+    header, *rows = sheet_values(exported)
+    # 1-1-102's rows as Excel sorts them by 姓名, Z to A (by pinyin: zhao, wang, li).
+    unit = [row for row in rows if row[2] == "102"]
+    assert [row[4] for row in unit] == ["王建国", "李秀英", "赵敏"]
+    resorted = [row for row in rows if row[2] != "102"] + [unit[2], unit[0], unit[1]]
+    summary = import_owners(ledger, write_sheet(tmp_path / "排序后.xlsx", resorted, header), "测试员")
+    assert ledger_state(ledger) == before
+    assert (summary.units_unchanged, summary.owners_created) == (6, 0)
+    # Two new co-owners written above the stored ones follow them, in the sheet's order.
+    new = [["1", "1", "102", None, name, None, None, None, None, "共有人"] for name in ("孙悦", "周杰")]
+    import_owners(ledger, write_sheet(tmp_path / "新增.xlsx", [unit[0], *new, unit[2], unit[1]], header), "测试员")
+    with ledger.read() as conn:
+        names = conn.execute(
+            sa.text(
+                "SELECT o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id JOIN owners o ON o.id = c.owner_id"
+                " WHERE u.code = '1-1-102' ORDER BY c.position"
+            )
+        ).scalars()
+        assert list(names) == ["李秀英", "赵敏", "孙悦", "周杰"]

@@ -1415,7 +1415,8 @@ def _apply_co_owners(
     owner_before: Mapping[int | None, _OwnerRow],
     changes: list[journal.Change],
 ) -> int:
-    """Make each unit's co-owners the record's; returns how many co-owners the sheet names."""
+    """Make each unit's co-owners the record's; returns how many co-owners the sheet names.  Those the unit has keep
+    their deed order, whatever the sheet's (a clerk sorted it by 姓名 in Excel); new ones follow in the sheet's."""
     stale: list[int] = []
     rows: list[dict[str, Any]] = []
     named = 0
@@ -1425,11 +1426,10 @@ def _apply_co_owners(
         unit_id = unit_ids[str(record.code)]
         first = match.of_row.get((record.row, 0))
         ids = (match.of_row[p.slot].id for p in record.co_owners)
-        wanted: tuple[int, ...] = tuple(
-            dict.fromkeys(i for i in ids if i is not None and (first is None or i != first.id))
-        )
-        named += len(wanted)
+        named_now = dict.fromkeys(i for i in ids if i is not None and (first is None or i != first.id))
         had = current.get(unit_id, ())
+        wanted = (*(i for i in had if i in named_now), *(i for i in named_now if i not in had))
+        named += len(wanted)
         if wanted == had:
             continue
         stale.append(unit_id)
