@@ -1010,3 +1010,48 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
         "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的身份证号",
     ]
     assert _owners_read_back(ledger) == before
+
+
+def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_refused_saying_how(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A ledger an earlier import left with 李娜 (no ID number) as owner and 李娜 (with one) as her co-owner: its export
+    comes back with that 共有人 row naming the owner with a number her co-owner record holds.  An owner's row without
+    a phone is that co-owner record (as a co-owner written again is): one person.  With a phone, refused at the
+    number's cell, naming the record and what it holds; the number written on the owner's row too makes them one."""
+    from openpyxl import load_workbook
+
+    with ledger.write() as conn:
+        for unit in ("1-1-101", "1-1-102"):
+            conn.execute(sa.text("INSERT INTO owners (name, phone, id_number) VALUES ('李娜', NULL, NULL)"))
+            phone = "'13900001111'" if unit == "1-1-102" else "NULL"
+            conn.execute(sa.text(f"UPDATE owners SET phone = {phone} WHERE id = (SELECT MAX(id) FROM owners)"))
+        conn.execute(sa.text("INSERT INTO owners (name, id_number) VALUES ('李娜', '440304198001010017')"))
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "赵磊"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE units SET owner_id = 1"))
+        conn.execute(sa.text("INSERT INTO unit_co_owners (unit_id, owner_id, position) SELECT id, 3, 2 FROM units"))
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员")
+    import_owners(ledger, exported, "测试员")
+    _, held, co = _owners_read_back(ledger)
+    assert (held, co) == ([("1-1-101", 3)], [])
+    # The same with the owner's phone on her row: the row is no longer matched by name alone.
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE units SET owner_id = 2"))
+        conn.execute(sa.text("INSERT INTO unit_co_owners (unit_id, owner_id, position) SELECT id, 3, 2 FROM units"))
+    export_owners(ledger, exported, "测试员", show_private=True)
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, exported, "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 3 行 G 列（身份证号）：身份证号 440304********0017 在台账里是李娜（1-1-101 的共有人）的，这一行写的却是本户业主 李娜："
+        "请核对号码；是同一个人，请把这个号码也写在第 2 行业主的身份证号里"
+    ]
+    book = load_workbook(exported)
+    book.active["G2"] = "440304198001010017"
+    book.save(exported)
+    import_owners(ledger, exported, "测试员")
+    people, held, co = _owners_read_back(ledger)
+    assert (held, co) == ([("1-1-101", 3)], [])
+    assert people[2] == (3, "李娜", "13900001111", "440304198001010017")
