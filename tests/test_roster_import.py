@@ -1010,6 +1010,20 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
         "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的身份证号",
     ]
     assert _owners_read_back(ledger) == before
+    # The number given to another owner on an earlier row of the sheet is that row's.
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["3-1-101", 90, "周杰", None, "110105197501010026", None],
+        ["1-1-101", 90, "李娜", None, None, None],
+        ["1-1-101", None, "李娜", None, "110105197501010026", "共有人"],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 4 行 E 列（身份证号）：身份证号 110105********0026 已写在第 2 行，是周杰的，这一行写的却是本户业主 李娜："
+        "请核对号码；是同一个人，请把这个号码也写在第 3 行业主的身份证号里"
+    ]
+    assert _owners_read_back(ledger) == before
 
 
 def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_refused_saying_how(

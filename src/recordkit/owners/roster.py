@@ -1083,6 +1083,16 @@ def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
     return persons
 
 
+def _stored_owner(
+    record: OwnerRecord,
+    existing_units: Mapping[str, Mapping[str, Any]],
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> _OwnerRow | None:
+    """The owner the ledger held for ``record``'s unit before the import, or None (a new unit, or one without)."""
+    unit = existing_units.get(str(record.code))
+    return owner_before.get(unit["owner_id"]) if unit is not None and unit["owner_id"] else None
+
+
 def _owner_named_again(
     records: Sequence[OwnerRecord],
     existing_units: Mapping[str, Mapping[str, Any]],
@@ -1095,8 +1105,7 @@ def _owner_named_again(
     for record in records:
         if record.owner is None or record.id_number:
             continue
-        unit = existing_units.get(str(record.code))
-        stored = owner_before.get(unit["owner_id"]) if unit is not None and unit["owner_id"] else None
+        stored = _stored_owner(record, existing_units, owner_before)
         if stored is not None and stored.id_number and name_as_read(stored.name) == name_as_read(record.owner):
             continue
         for person in record.co_owners:
@@ -1222,11 +1231,11 @@ def _owner_takes_id_number(
     other = known.get(_owner_key(person.name, None, person.id_number))
     same = f"请核对号码；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
     if other is not None and other is not owner:
-        whose = (
-            f"在台账里是{other.name}（{'，'.join(filter(None, [other.phone and f'电话 {mask_phone(other.phone)}', held(other.id)]))}）的"
-            if other.id is not None
-            else f"已写在第 {other.first_row} 行，是{other.name}的"
-        )
+        if other.id is not None:
+            phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
+            whose = f"在台账里是{other.name}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
+        else:
+            whose = f"已写在第 {other.first_row} 行，是{other.name}的"
         return (
             "id_number",
             f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {owner.name}：{same}",
@@ -1383,8 +1392,7 @@ def _owners_split(
     owner and co-owners it names, in that order: what the import tells, so that a split is never silent."""
     found: list[SplitOwner] = []
     for record in records:
-        unit = existing_units.get(str(record.code))
-        stored = owner_before.get(unit["owner_id"]) if unit is not None and unit["owner_id"] else None
+        stored = _stored_owner(record, existing_units, owner_before)
         split = _split_owner(str(record.code), stored.name) if stored is not None else None
         if split is None or record.owner is None:
             continue
