@@ -279,6 +279,52 @@ def test_a_repair_report_never_prints_a_sidecars_control_characters(ws: Workspac
     assert repaired.repaired == ["YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → 业主-009）"]
 
 
+REFUSED_TITLE = (
+    "YZ-2026-00001：说明文件中 题名：题名“产权<U+202E>证明”里有控制字符（如换行）或不可见的格式字符（U+202E），"
+    "没有采用：请核对原件后改正；台账仍是“产权证明”，说明文件已按台账改正"
+    "（改正请用 recordkit archive update YZ-2026-00001 --title）"
+)
+REFUSED_BOX = (
+    "YZ-2026-00001：说明文件中 盒号：盒号“，，”没有字母、数字或汉字：请写明盒号，例如 B-12；"
+    "台账仍是“业主-009”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --box）"
+)
+
+
+def test_a_repair_refuses_what_filing_refuses_and_keeps_the_ledgers_value(ws: Workspace, ledger: Ledger) -> None:
+    """A sidecar edited by hand to hold a right-to-left override in 题名 and "，，" as 盒号 was written into the ledger
+    by ``--repair`` as it stood, where filing and ``archive update`` refuse both: now the ledger keeps its values, the
+    sidecar is set back to them, and the repair says which value was not taken and why; a good change is taken."""
+    item = _file_one(ws, ledger, box="业主-009")
+    sidecar = _edit_sidecar(ws, item.path, title="产权\u202e证明", box="，，", shelf="A-1")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（架位：（空） → A-1）",
+        REFUSED_TITLE,
+        REFUSED_BOX,
+    ]
+    with ledger.read() as conn:  # read back with plain SQL
+        row = conn.execute(sa.text("SELECT title, box, shelf FROM archive_items")).one()
+    assert tuple(row) == ("产权证明", "业主-009", "A-1")
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["title"], on_disk["box"], on_disk["shelf"]) == ("产权证明", "业主-009", "A-1")
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_verify_repair_at_the_command_line_says_what_it_did_not_take(archivist_cli: Any, workspace: Workspace) -> None:
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace)), "--box", "业主-009").exit_code == 0
+    _edit_sidecar(
+        workspace, "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf", title="产权\u202e证明", box="，，"
+    )
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [f"已修复：{REFUSED_TITLE}", f"已修复：{REFUSED_BOX}", "档案完好：共 1 件，文件、说明文件与台账记录一致"],
+    )
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["box"]) == ("产权证明", "业主-009")
+
+
 @pytest.fixture
 def either(workspace: Workspace, ledger_url: str) -> Iterator[tuple[Workspace, Ledger]]:
     """The workspace's archive on SQLite and on PostgreSQL in turn."""

@@ -58,6 +58,8 @@ from recordkit.archive.rules import (
     safe_extension,
     safe_title,
     sequence_year,
+    sidecar_refusal,
+    sidecar_value,
     title_too_long,
     windows_name,
 )
@@ -2991,7 +2993,7 @@ def verify(
     known = {item.path for item in items}
     for done, item in enumerate(items, start=1):
         report.checked += 1
-        _verify_item(workspace, ledger, operator, item, repair, report)
+        _verify_item(workspace, ledger, operator, item, repair, report, archivist.rules.phases)
         if progress:
             progress(done, len(items))
     if report.mostly_elsewhere:
@@ -3044,7 +3046,13 @@ def refuse_filing_elsewhere(workspace: Workspace, ledger: Ledger) -> None:
 
 
 def _verify_item(
-    workspace: Workspace, ledger: Ledger, operator: str, item: ArchiveItem, repair: bool, report: VerifyReport
+    workspace: Workspace,
+    ledger: Ledger,
+    operator: str,
+    item: ArchiveItem,
+    repair: bool,
+    report: VerifyReport,
+    phases: Mapping[str, str],
 ) -> None:
     found = _in_archive(workspace, item.path)
     if found is None:  # never followed: nothing is read or written outside records/archive/
@@ -3067,7 +3075,7 @@ def _verify_item(
     if on_disk == item:
         return
     if on_disk is not None and on_disk.sha256 == item.sha256 and on_disk.archive_no == item.archive_no:
-        merged, adopted, refused = reconcile(item, on_disk)
+        merged, adopted, refused = reconcile(item, on_disk, phases)
         if not repair:
             differing = [_FIELD_LABELS[name] for name in _FIELD_LABELS if getattr(item, name) != getattr(on_disk, name)]
             report.problems.append(
@@ -3178,11 +3186,29 @@ def _shown_value(value: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def reconcile(row: ArchiveItem, sidecar: ArchiveItem) -> tuple[ArchiveItem, list[str], list[str]]:
+#: The descriptive fields a hand-edited sidecar may change, each taken only as filing would take it from a scanner's
+#: sidecar (``rules.sidecar_value``), and the ``archive update`` option that puts it right where there is one.
+_CHECKED_AS_FILED = {
+    "unit": "--unit",
+    "title": "--title",
+    "topic": None,
+    "retention": None,
+    "box": "--box",
+    "shelf": "--shelf",
+    "note": None,
+}
+#: Of them, those an item always has: a sidecar emptying one is refused.
+_REQUIRED = ("title", "retention")
+
+
+def reconcile(
+    row: ArchiveItem, sidecar: ArchiveItem, phases: Mapping[str, str] | None = None
+) -> tuple[ArchiveItem, list[str], list[str]]:
     """What the catalogue row of one file becomes when its sidecar says otherwise: the descriptive
-    fields (unit, title, 盒号 …) follow the sidecar; which file it is and where it lies stay as the
-    ledger has them; the 保密 flag is never cleared.  Returns the row, the changes taken from the
-    sidecar, and the disagreements not taken (each in Chinese)."""
+    fields (unit, title, 盒号 …) follow the sidecar where filing would take its value (``_as_filed``: a unit read
+    with the estate's ``phases``); which file it is and where it lies stay as the ledger has them; the 保密 flag is
+    never cleared.  Returns the row, the changes taken from the sidecar, and the disagreements not taken (each in
+    Chinese, with what to do)."""
     changes: dict[str, Any] = {}
     adopted: list[str] = []
     refused: list[str] = []
@@ -3192,12 +3218,40 @@ def reconcile(row: ArchiveItem, sidecar: ArchiveItem) -> tuple[ArchiveItem, list
             continue
         if name in _TRUSTED_FIELDS:
             refused.append(f"说明文件中的{label}“{_shown_value(theirs)}”与台账不符，未采用，说明文件已按台账改正")
-        elif name == "confidential" and mine:
+            continue
+        if name == "confidential" and mine:
             refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
-        else:
-            changes[name] = theirs
-            adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
+            continue
+        if name in _CHECKED_AS_FILED:
+            try:
+                theirs = _as_filed(name, theirs, phases)
+            except ValidationError as err:
+                refused.append(_not_taken(row.archive_no, name, sidecar_refusal(name, err), mine))
+                continue
+            if mine == theirs:  # the same value in another spelling (3栋2单元1201): the sidecar is set right
+                continue
+        changes[name] = theirs
+        adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
     return replace(row, **changes), adopted, refused
+
+
+def _as_filed(name: str, value: str | None, phases: Mapping[str, str] | None) -> str | None:
+    """A hand-edited sidecar's ``value`` of the field ``name`` as filing takes it (a title as its file name
+    holds it); ``ValidationError`` where filing would not take it, or it empties a field an item always has."""
+    taken = None if value is None else sidecar_value(name, value, phases)
+    if name == "title" and taken is not None:
+        taken = safe_title(taken) or None
+    if taken is None and name in _REQUIRED:
+        raise ValidationError(f"{_FIELD_LABELS[name]}不能为空")
+    return taken
+
+
+def _not_taken(archive_no: str, name: str, why: str, mine: Any) -> str:
+    """A repair's line for a sidecar value not taken: why, what the ledger keeps, and how to change it."""
+    said = f"说明文件中 {_FIELD_LABELS[name]}：{why}；台账仍是“{_shown_value(mine)}”，说明文件已按台账改正"
+    if (option := _CHECKED_AS_FILED[name]) is not None:
+        said += f"（改正请用 recordkit archive update {archive_no} {option}）"
+    return said
 
 
 def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:

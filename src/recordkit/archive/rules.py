@@ -425,7 +425,7 @@ def _check_typed_text(name: str, value: str) -> None:
 
 
 def metadata_from_sidecar(
-    pairs: Mapping[str, str], phases: Mapping[str, str] | None = None
+    pairs: Mapping[str, Any], phases: Mapping[str, str] | None = None
 ) -> tuple[Metadata, list[str]]:
     """What a sidecar says, and what in it could not be used (each a Chinese reason for review); its unit
     read with the estate's ``phases``."""
@@ -433,27 +433,43 @@ def metadata_from_sidecar(
     problems: list[str] = []
     for key, raw in pairs.items():
         name = _KEY_OF.get(_fold(key))
-        value = printable(str(raw)).strip()  # a NUL or control character never reaches the ledger
-        if name is None or not value:
+        if name is None:
             continue
         try:
-            if name == "unit":
-                values[name] = str(parse_unit_code(value, phases=phases or None))
-            elif name == "doc_date":
-                values[name] = _sidecar_day(value)
-            elif name == "confidential":
-                values[name] = parse_flag(value, "保密")
-            elif name == "retention":
-                values[name] = parse_retention(value)
-            else:
-                if name in _TYPED_TEXTS:
-                    _check_typed_text(name, value)
-                values[name] = value
+            value = sidecar_value(name, raw, phases)
         except ValidationError as err:
-            # A typed text's refusal in the words of the form: it is put right by `archive update` or the page.
-            said = err.form_message if name in _TYPED_TEXTS else err.message
-            problems.append(f"说明文件中 {key}：{said}")
+            problems.append(f"说明文件中 {key}：{sidecar_refusal(name, err)}")
+            continue
+        if value is not None:
+            values[name] = value
     return Metadata(**values), problems
+
+
+def sidecar_value(name: str, raw: Any, phases: Mapping[str, str] | None = None) -> Any:
+    """The value a sidecar's field ``name`` (a ``Metadata`` field) is filed with, None when it says nothing:
+    checked as filing checks a scanner's sidecar, and as ``archive verify --repair`` checks an archived item's
+    sidecar edited by hand (one rule for both).  ``ValidationError`` for a value filing does not take: a unit, date,
+    保密 or 保管期限 it cannot read, or a text the command line would refuse (``_check_typed_text``)."""
+    value = printable(str(raw)).strip()  # a NUL or control character never reaches the ledger
+    if not value:
+        return None
+    if name == "unit":
+        return str(parse_unit_code(value, phases=phases or None))
+    if name == "doc_date":
+        return _sidecar_day(value)
+    if name == "confidential":
+        return parse_flag(value, "保密")
+    if name == "retention":
+        return parse_retention(value)
+    if name in _TYPED_TEXTS:
+        _check_typed_text(name, value)
+    return value
+
+
+def sidecar_refusal(name: str, err: ValidationError) -> str:
+    """Why a sidecar's field ``name`` was not taken (``sidecar_value``'s refusal), as the review listing says it:
+    a typed text's in the words of the web page's form, where it is put right (``archive update`` or the page)."""
+    return err.form_message if name in _TYPED_TEXTS else err.message
 
 
 def _sidecar_day(value: str) -> dt.date:
