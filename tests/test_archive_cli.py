@@ -1123,6 +1123,30 @@ def test_a_sidecars_title_or_box_with_a_right_to_left_override_is_not_taken_nor_
     ]
 
 
+def test_a_sidecar_value_of_the_wrong_json_type_is_not_filed_as_text(archivist_cli: Any, workspace: Workspace) -> None:
+    """A station's ``{"盒号": true, "架位": 1.5e3}`` was filed as 盒号 "true" and 架位 "1500.0", a list as title left out
+    unsaid; now each is left out and the item listed for review naming it as written; a whole number is its digits."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    sidecar = '{"盒号": true, "架位": 1.5e3, "题名": ["竣工图纸"]}'
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text(sidecar, encoding="utf-8")
+    write_scan(inbox(workspace) / "3-2-1202_产权证明.pdf", 2)
+    (inbox(workspace) / "3-2-1202_产权证明.pdf.json").write_text('{"盒号": 12, "架位": 305}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["box"], shown["shelf"], shown["needs_review"]) == ("产权证明", None, None, True)
+    assert shown["review_reasons"] == [
+        '说明文件中 盒号：盒号写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "盒号": "B-12"',
+        '说明文件中 架位：架位写的是 1.5e3（小数），不是文字，没有采用：请写成带引号的文字，例如 "架位": "3排2层"',
+        '说明文件中 题名：题名写的是 ["竣工图纸"]（列表），不是文字，没有采用：'
+        '请写成带引号的文字，例如 "题名": "3号楼给排水竣工图纸"',
+    ]
+    review = archivist_cli("archive", "review")
+    assert "盒号写的是 true（真假值）" in review.stdout
+    kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00002", "--json").stdout)
+    assert (kept["box"], kept["shelf"], kept["needs_review"]) == ("12", "305", False)
+
+
 def test_a_sidecars_title_of_punctuation_alone_is_not_taken_nor_put_in_the_files_name(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

@@ -207,6 +207,38 @@ def test_an_invisible_format_character_in_a_sidecars_title_box_or_shelf_is_a_rea
     ]
 
 
+def test_a_sidecar_value_of_the_wrong_json_type_is_left_out_and_said_as_written() -> None:
+    """``{"盒号": true}`` was filed as 盒号 "true", ``{"架位": 1.5e3}`` as "1500.0", a list or an object left out unsaid:
+    now each is a reason for review naming the field and the JSON as the station wrote it."""
+    raw = (
+        '{"盒号": true, "架位": 1.5e3, "题名": ["竣工", "图纸"], "备注": {"页": 2}, "主题": false, '
+        '"房号": 3.5, "日期": true, "保管期限": 2.5, "类别": true, "保密": [1]}'
+    )
+    meta, problems = metadata_from_sidecar(parse_sidecar(raw.encode(), ".json"))
+    assert meta == Metadata()
+    assert problems == [
+        '说明文件中 盒号：盒号写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "盒号": "B-12"',
+        '说明文件中 架位：架位写的是 1.5e3（小数），不是文字，没有采用：请写成带引号的文字，例如 "架位": "3排2层"',
+        '说明文件中 题名：题名写的是 ["竣工", "图纸"]（列表），不是文字，没有采用：'
+        '请写成带引号的文字，例如 "题名": "3号楼给排水竣工图纸"',
+        '说明文件中 备注：备注写的是 {"页": 2}（对象），不是文字，没有采用：请写成带引号的文字，例如 "备注": "业主自带原件核对"',
+        '说明文件中 主题：主题写的是 false（真假值），不是文字，没有采用：请写成带引号的文字，例如 "主题": "电梯"',
+        '说明文件中 房号：房号写的是 3.5（小数），不是文字，没有采用：请写成带引号的文字，例如 "房号": "3-2-1201"',
+        '说明文件中 日期：日期写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "日期": "2026-11-02"',
+        '说明文件中 保管期限：保管期限写的是 2.5（小数），不是文字，没有采用：请写成带引号的文字，例如 "保管期限": "30年"',
+        '说明文件中 类别：类别写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "类别": "业主档案"',
+        '说明文件中 保密：保密写的是 [1]（列表），没有采用：请写 "保密": "是" 或 "保密": "否"',
+    ]
+
+
+def test_a_sidecars_whole_number_is_taken_as_its_digits_and_null_says_nothing() -> None:
+    raw = '{"盒号": 12, "架位": 305, "保管期限": 30, "保密": true, "题名": null, "备注": null}'
+    meta, problems = metadata_from_sidecar(parse_sidecar(raw.encode(), ".json"))
+    assert (meta, problems) == (Metadata(box="12", shelf="305", retention="30年", confidential=True), [])
+    meta, problems = metadata_from_sidecar(parse_sidecar(b'{"box": -7, "confidential": false}', ".json"))
+    assert (meta, problems) == (Metadata(box="-7", confidential=False), [])
+
+
 def test_json_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(ValidationError, match="应为一个对象"):
         parse_sidecar(b"[1, 2]", ".json")

@@ -272,7 +272,7 @@ class _Prepared:
     before: os.stat_result
     pages: int | None
     sha: str
-    extra: dict[str, str] | None
+    extra: dict[str, Any] | None
     resolved: Resolved
     source: str
     synced: bool = False  # its data fsynced when it was read (``_read_files``): a link then needs no fsync
@@ -1130,8 +1130,8 @@ class Archivist:
 
     def _metadata(
         self, path: Path, flags: Metadata, base: Path | None, listing: Collection[str] | None = None
-    ) -> tuple[dict[str, str] | None, Resolved]:
-        pairs: dict[str, str] | None = None
+    ) -> tuple[dict[str, Any] | None, Resolved]:
+        pairs: dict[str, Any] | None = None
         sidecar, problems = Metadata(), []
         for companion in _companions(path, listing):
             if _is_note_of(companion, path):
@@ -1167,7 +1167,13 @@ class Archivist:
             )
         from_name = metadata_from_name(stem, self.rules)
         resolved = resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
-        return pairs, replace(resolved, named_numbers=numbers_in_name(stem, self.rules))
+        # The item's sidecar keeps the scanner's plain values; a list or an object (of any depth) is not written back.
+        kept = (
+            None
+            if pairs is None
+            else {key: value for key, value in pairs.items() if not isinstance(value, list | dict)}
+        )
+        return kept, replace(resolved, named_numbers=numbers_in_name(stem, self.rules))
 
     def _folder_says(self, folder: Path, base: Path) -> Metadata:
         """``metadata_from_folder`` of ``folder`` below ``base``, worked out once per folder (a burst's

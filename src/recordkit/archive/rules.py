@@ -349,8 +349,22 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("gb18030", "replace")
 
 
-def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
-    """A sidecar's key/value pairs: JSON (an object) or the scanner's ``键: 值`` / ``键=值`` lines.
+class WrittenFloat(float):
+    """A JSON number with a fraction or an exponent, which remembers how it was written (``1.5e3``, not ``1500.0``):
+    a sidecar's field holding one is said as the station wrote it."""
+
+    written: str
+
+    def __new__(cls, text: str) -> WrittenFloat:
+        number = super().__new__(cls, text)
+        number.written = text
+        return number
+
+
+def parse_sidecar(raw: bytes, suffix: str) -> dict[str, Any]:
+    """A sidecar's key/value pairs: JSON (an object) or the scanner's ``键: 值`` / ``键=值`` lines.  A JSON value
+    keeps its type (a null is ``""``, as a line with nothing after its key: not said; a fraction a
+    ``WrittenFloat``); a line's is text.
 
     Raises ``ValidationError`` for JSON that is not an object of plain values, and for a sidecar
     too big, too deeply nested or with a number too long to read (it is data, hostile until checked).
@@ -360,7 +374,7 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
     text = decode_text(raw)
     if suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_float=WrittenFloat)
         except json.JSONDecodeError as err:
             raise ValidationError(f"说明文件不是有效的 JSON（第 {err.lineno} 行）") from None
         except RecursionError:
@@ -371,12 +385,10 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, str]:
             raise ValidationError('说明文件的 JSON 应为一个对象（{"房号": "3-2-1201", …}）')
         # JSON may spell half of a UTF-16 pair (``"\\ud83d"``: an emoji cut in two by the scanner's software),
         # which no UTF-8 file or database can hold: kept as �, as the pairs are kept in the item's sidecar.
+        # Other values keep their JSON type: a field of the wrong type is a reason for review (``sidecar_value``).
         return {
-            printable(str(key)): printable(
-                "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-            )
+            printable(str(key)): "" if value is None else printable(value) if isinstance(value, str) else value
             for key, value in data.items()
-            if not isinstance(value, dict | list)
         }
     pairs: dict[str, str] = {}
     for line in text.splitlines():
@@ -450,7 +462,9 @@ def sidecar_value(name: str, raw: Any, phases: Mapping[str, str] | None = None) 
     checked as filing checks a scanner's sidecar, and as ``archive verify --repair`` checks an archived item's
     sidecar edited by hand (one rule for both).  ``ValidationError`` for a value filing does not take: a unit, date,
     保密 or 保管期限 it cannot read, or a text the command line would refuse (``_check_typed_text``)."""
-    value = printable(str(raw)).strip()  # a NUL or control character never reaches the ledger
+    if name == "confidential" and isinstance(raw, bool):
+        return raw
+    value = printable(_sidecar_text(name, raw)).strip()  # a NUL or control character never reaches the ledger
     if not value:
         return None
     if name == "unit":
@@ -464,6 +478,50 @@ def sidecar_value(name: str, raw: Any, phases: Mapping[str, str] | None = None) 
     if name in _TYPED_TEXTS:
         _check_typed_text(name, value)
     return value
+
+
+#: Each field a sidecar sets, by its label, and a value of it as text: what a refusal of another type asks for.
+_SIDECAR_EXAMPLES = {
+    "category": ("类别", "业主档案"),
+    "unit": ("房号", "3-2-1201"),
+    "title": ("题名", "3号楼给排水竣工图纸"),
+    "doc_date": ("日期", "2026-11-02"),
+    "topic": ("主题", "电梯"),
+    "box": ("盒号", "B-12"),
+    "shelf": ("架位", "3排2层"),
+    "confidential": ("保密", "是"),
+    "retention": ("保管期限", "30年"),
+    "note": ("备注", "业主自带原件核对"),
+}
+#: What a JSON value that is no text is, as the refusal names it.
+_JSON_KINDS = ((bool, "真假值"), (float, "小数"), (list, "列表"), (dict, "对象"))
+
+
+def _sidecar_text(name: str, raw: Any) -> str:
+    """A sidecar's value of field ``name`` as text: a string as it is, a whole number as its digits (a station that
+    writes ``"盒号": 12`` means 盒 12).  ``ValidationError`` naming the field and the JSON as written for a true or
+    false, a fraction, a list or an object: ``true`` would be filed as 盒号 "true", ``1.5e3`` as "1500.0"."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(raw)
+    kind = next((said for kinds, said in _JSON_KINDS if isinstance(raw, kinds)), "值")
+    label, example = _SIDECAR_EXAMPLES[name]
+    said = f"{label}写的是 {_json_as_written(raw)}（{kind}），"
+    if name == "confidential":
+        raise ValidationError(f'{said}没有采用：请写 "保密": "是" 或 "保密": "否"')
+    raise ValidationError(f'{said}不是文字，没有采用：请写成带引号的文字，例如 "{label}": "{example}"')
+
+
+def _json_as_written(value: Any) -> str:
+    """A sidecar's JSON value as the station wrote it (a fraction its own way, else as JSON writes it), shown safely
+    (``shown_plainly``) and cut to a line."""
+    try:
+        text = value.written if isinstance(value, WrittenFloat) else json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):  # a list nested as deep as its reading allowed
+        text = "[…]" if isinstance(value, list) else "{…}"
+    text = printable(shown_plainly(text))
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def sidecar_refusal(name: str, err: ValidationError) -> str:
