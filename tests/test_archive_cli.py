@@ -1123,6 +1123,21 @@ def test_a_sidecars_title_or_box_with_a_right_to_left_override_is_not_taken_nor_
     ]
 
 
+def test_a_sidecars_topic_or_note_of_punctuation_alone_is_not_taken(archivist_cli: Any, workspace: Workspace) -> None:
+    """A scanning station's ``{"主题": "——", "备注": "，，"}`` was filed as written and shown as the item's 主题 and
+    备注; now both are left out and the item listed for review naming them, as a title of punctuation alone is."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text('{"主题": "——", "备注": "，，"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["topic"], shown["note"], shown["needs_review"]) == (None, None, True)
+    assert shown["review_reasons"] == [
+        "说明文件中 主题：主题“——”只有标点，没有采用：请写明主题，例如 电梯",
+        "说明文件中 备注：备注“，，”只有标点，没有采用：请写明备注，例如 业主自带原件核对",
+    ]
+
+
 def test_a_sidecar_value_of_the_wrong_json_type_is_not_filed_as_text(archivist_cli: Any, workspace: Workspace) -> None:
     """A station's ``{"盒号": true, "架位": 1.5e3}`` was filed as 盒号 "true" and 架位 "1500.0", a list as title left out
     unsaid; now each is left out and the item listed for review naming it as written; a whole number is its digits."""

@@ -180,8 +180,8 @@ def test_bad_values_in_a_sidecar_are_reasons_for_review_not_failures() -> None:
 
 
 def test_a_box_or_shelf_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review() -> None:
-    meta, problems = metadata_from_sidecar({"档案盒": "——", "位置": "。", "备注": "。"})
-    assert meta == Metadata(note="。")
+    meta, problems = metadata_from_sidecar({"档案盒": "——", "位置": "。", "备注": "复印件"})
+    assert meta == Metadata(note="复印件")
     assert problems == [
         "说明文件中 档案盒：盒号“——”没有字母、数字或汉字：请写明盒号，例如 B-12",
         "说明文件中 位置：架位“。”没有字母、数字或汉字：请写明架位，例如 3排2层",
@@ -196,6 +196,29 @@ def test_a_box_or_shelf_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review
     assert problems == [
         "说明文件中 盒号：盒号“B-12<U+000A>第二行”里有控制字符（如换行）或不可见的格式字符（U+000A），没有采用：请核对原件后改正"
     ]
+
+
+def test_a_topic_or_note_of_punctuation_alone_in_a_sidecar_is_a_reason_for_review() -> None:
+    """``{"主题": "——", "备注": "，，"}`` was filed as written, as a title of punctuation alone no longer is."""
+    meta, problems = metadata_from_sidecar({"主题": "——", "说明": "，，", "题名": "竣工图纸"})
+    assert meta == Metadata(title="竣工图纸")
+    assert problems == [
+        "说明文件中 主题：主题“——”只有标点，没有采用：请写明主题，例如 电梯",
+        "说明文件中 说明：备注“，，”只有标点，没有采用：请写明备注，例如 业主自带原件核对",
+    ]
+
+
+def test_a_topic_or_note_with_an_invisible_format_character_is_a_reason_for_review_a_notes_lines_are_kept() -> None:
+    meta, problems = metadata_from_sidecar({"主题": "电梯\n维保", "备注": "复印件\u202e核对"})
+    assert meta == Metadata()
+    assert problems == [
+        "说明文件中 主题：主题“电梯<U+000A>维保”里有控制字符（如换行）或不可见的格式字符（U+000A），没有采用：请核对原件后改正",
+        "说明文件中 备注：备注“复印件<U+202E>核对”里有控制字符（如换行）或不可见的格式字符（U+202E），没有采用：请核对原件后改正",
+    ]
+    assert metadata_from_sidecar({"备注": "业主自带原件核对\n\t复印件两份"}) == (
+        Metadata(note="业主自带原件核对\n\t复印件两份"),
+        [],
+    )
 
 
 def test_an_invisible_format_character_in_a_sidecars_title_box_or_shelf_is_a_reason_for_review() -> None:

@@ -310,6 +310,21 @@ def test_a_repair_refuses_what_filing_refuses_and_keeps_the_ledgers_value(ws: Wo
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_repair_refuses_a_topic_or_note_of_punctuation_alone(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, topic="——", note="，，")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：说明文件中 主题：主题“——”只有标点，没有采用：请写明主题，例如 电梯；"
+        "台账仍是“（空）”，说明文件已按台账改正",
+        "YZ-2026-00001：说明文件中 备注：备注“，，”只有标点，没有采用：请写明备注，例如 业主自带原件核对；"
+        "台账仍是“（空）”，说明文件已按台账改正",
+    ]
+    with ledger.read() as conn:
+        assert tuple(conn.execute(sa.text("SELECT topic, note FROM archive_items")).one()) == (None, None)
+    assert verify(ws, ledger, "档案员").ok
+
+
 def test_verify_repair_at_the_command_line_says_what_it_did_not_take(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
     assert archivist_cli("file", str(inbox(workspace)), "--box", "业主-009").exit_code == 0

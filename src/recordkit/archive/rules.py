@@ -414,26 +414,29 @@ def check_place_label(name: str, value: str | None) -> None:
     )
 
 
-#: A sidecar's texts checked as the same flags are (`--title`, `--box`, `--shelf`), by their labels.
-_TYPED_TEXTS = {"title": "题名", "box": "盒号", "shelf": "架位"}
+#: A sidecar's texts checked as the same flags are (`--title`, `--box`, `--shelf`), and its 主题 and 备注 alike, by
+#: their labels.
+_TYPED_TEXTS = {"title": "题名", "box": "盒号", "shelf": "架位", "topic": "主题", "note": "备注"}
 
 
 def _check_typed_text(name: str, value: str) -> None:
-    """``ValidationError`` for a sidecar's title, 盒号 or 架位 the command line would refuse: an invisible format
-    character in it (a right-to-left override turns it around on screen, and a title in the file's name too), or a
-    title, 盒号 or 架位 of punctuation alone (``check_place_label``): ",," would stand as the title in every listing
-    and in the file's name."""
-    # A title's blanks, tabs and line breaks are tidied as a file name's are (``safe_title``); a place label keeps none.
-    if hidden := hidden_characters(safe_title(value) if name == "title" else value):
+    """``ValidationError`` for a sidecar's title, 盒号, 架位, 主题 or 备注 the command line would refuse: an invisible
+    format character in it (a right-to-left override turns it around on screen, and a title in the file's name too),
+    or punctuation alone (``check_place_label`` for a 盒号 or 架位): ",," would stand as the title in every listing
+    and in the file's name, and as the item's 主题 or 备注."""
+    # A title's blanks, tabs and line breaks are tidied as a file name's are (``safe_title``); a 备注 of several lines
+    # keeps them; a place label or a 主题 keeps none.
+    seen = safe_title(value) if name == "title" else re.sub(r"[\n\t]", " ", value) if name == "note" else value
+    label = _TYPED_TEXTS[name]
+    if hidden := hidden_characters(seen):
         codes = "、".join(hidden)
-        said = (
-            f"{_TYPED_TEXTS[name]}“{shown_plainly(value)}”里有控制字符（如换行）或不可见的格式字符（{codes}），没有采用"
-        )
+        said = f"{label}“{shown_plainly(value)}”里有控制字符（如换行）或不可见的格式字符（{codes}），没有采用"
         raise ValidationError(f"{said}：请核对原件后改正")
-    if name == "title" and not says_something(safe_title(value)):  # as `--title ,,` may not (``archivist``)
-        raise ValidationError(f"题名“{value}”只有标点，没有采用：请写明题名，例如 3号楼给排水竣工图纸")
     if name in PLACE_LABELS:  # "。" would stand as where the paper original is, as `--box 。` may not
         check_place_label(name, value)
+    elif not says_something(seen):  # as `--title ,,` may not (``archivist``)
+        example = _SIDECAR_EXAMPLES[name][1]
+        raise ValidationError(f"{label}“{value}”只有标点，没有采用：请写明{label}，例如 {example}")
 
 
 def metadata_from_sidecar(
