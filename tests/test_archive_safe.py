@@ -310,6 +310,29 @@ def test_a_repair_refuses_what_filing_refuses_and_keeps_the_ledgers_value(ws: Wo
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_row_rebuilt_from_a_hand_edited_sidecar_leaves_out_what_filing_refuses(ws: Workspace, ledger: Ledger) -> None:
+    """The row lost and the sidecar edited by hand: there is no ledger value to keep, so a refused value is left out
+    (the title the file's name holds), the item is listed for review with the reason, and the repair says so."""
+    item = _file_one(ws, ledger)
+    sidecar = _edit_sidecar(ws, item.path, title="产权\u202e证明", box="，，", shelf="A-1")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    title_refused = "说明文件中 题名：题名“产权<U+202E>证明”里有控制字符（如换行）或不可见的格式字符（U+202E），没有采用：请核对原件后改正"
+    box_refused = "说明文件中 盒号：盒号“，，”没有字母、数字或汉字：请写明盒号，例如 B-12"
+    assert repaired.repaired == [
+        f"YZ-2026-00001：{title_refused}；{box_refused}，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(sa.text("SELECT title, box, shelf, needs_review, review_reasons FROM archive_items")).one()
+    assert tuple(row[:4]) == ("产权证明", None, "A-1", 1)
+    assert json.loads(row[4])[-2:] == [title_refused, box_refused]
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["title"], on_disk["box"], on_disk["needs_review"]) == ("产权证明", None, True)
+    assert verify(ws, ledger, "档案员").ok
+
+
 def test_a_repair_refuses_a_topic_or_note_of_punctuation_alone(ws: Workspace, ledger: Ledger) -> None:
     item = _file_one(ws, ledger)
     _edit_sidecar(ws, item.path, topic="——", note="，，")

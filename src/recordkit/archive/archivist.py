@@ -1780,10 +1780,33 @@ class Archivist:
             or format_archive_no(pattern, on_disk.prefix, made, on_disk.seq) != on_disk.archive_no
         ):
             return None, f"说明文件中的档号 {printable(on_disk.archive_no)} 与文件名或所在文件夹不符"
-        why = ""
+        why = []
         if on_disk.path != relative:
-            why = f"说明文件中的位置“{printable(on_disk.path)}”不可信，未采用，按文件实际位置 {readable_name(relative)} 登记"
-        return replace(on_disk, path=relative, size=path.stat().st_size), why
+            why.append(
+                f"说明文件中的位置“{printable(on_disk.path)}”不可信，未采用，按文件实际位置 {readable_name(relative)} 登记"
+            )
+        checked, refused = self._described_as_filed(on_disk, path)
+        return replace(checked, path=relative, size=path.stat().st_size), "；".join(why + refused)
+
+    def _described_as_filed(self, item: ArchiveItem, path: Path) -> tuple[ArchiveItem, list[str]]:
+        """An item rebuilt from its sidecar alone, each described field as filing would take it (``_as_filed``), and
+        why a value was not: there is no ledger value to keep, so the field is left empty — the title the file's name
+        holds, the category's 保管期限 — and the item listed for review with the reason."""
+        changes: dict[str, Any] = {}
+        refused: list[str] = []
+        for name in _CHECKED_AS_FILED:
+            try:
+                changes[name] = _as_filed(name, getattr(item, name), self.rules.phases)
+            except ValidationError as err:
+                refused.append(f"说明文件中 {_FIELD_LABELS[name]}：{sidecar_refusal(name, err)}")
+                changes[name] = None
+        if not refused:
+            return replace(item, **changes), []
+        category = self.rules.category(item.category) or self.rules.unknown
+        changes["title"] = changes["title"] or path.stem[len(safe_title(item.archive_no)) + 1 :] or "扫描件"
+        changes["retention"] = changes["retention"] or category.retention
+        reasons = (*item.review_reasons, *refused)
+        return replace(item, **changes, needs_review=True, review_reasons=reasons), refused
 
     def _relocate_row(self, conn: Connection, item: ArchiveItem, relative: str, done: list[str]) -> bool:
         """A row of this very file (same number, same hash) whose path leads nowhere, or out of the
