@@ -394,6 +394,20 @@ def test_a_repair_never_takes_a_sidecars_control_characters_into_the_ledger(
     assert (rebuilt.box, rebuilt.title, rebuilt.review_reasons) == ("业主-009[2J", "产权证明", ("核对",))
 
 
+def test_a_repair_refuses_a_box_longer_than_the_ledger_keeps(either: tuple[Workspace, Ledger]) -> None:
+    """A hand-edited 盒号 of 40 characters stopped the repair on PostgreSQL (the column holds 32) and was kept whole by
+    SQLite, where filing cuts it and ``archive update`` refuses it: now it is not taken, and said."""
+    ws, ledger = either
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, box="B" * 40)
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：说明文件中 盒号：盒号最多 32 个字，现在 40 个字，没有采用：请改短一些；"
+        "台账仍是“（空）”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --box）"
+    ]
+    assert get_item(ledger, "YZ-2026-00001").box is None and verify(ws, ledger, "档案员").ok
+
+
 def test_a_row_that_holds_a_control_character_is_cleaned_by_a_repair_which_says_so(
     ws: Workspace, ledger: Ledger
 ) -> None:

@@ -3266,12 +3266,18 @@ def reconcile(
 
 def _as_filed(name: str, value: str | None, phases: Mapping[str, str] | None) -> str | None:
     """A hand-edited sidecar's ``value`` of the field ``name`` as filing takes it (a title as its file name
-    holds it); ``ValidationError`` where filing would not take it, or it empties a field an item always has."""
+    holds it); ``ValidationError`` where filing would not take it, where it empties a field an item always has, or
+    where it is longer than the ledger keeps (``FIELD_LIMITS``: filing cuts a scanner's, with a reason)."""
     taken = None if value is None else sidecar_value(name, value, phases)
     if name == "title" and taken is not None:
         taken = safe_title(taken) or None
     if taken is None and name in _REQUIRED:
         raise ValidationError(f"{_FIELD_LABELS[name]}不能为空")
+    if taken is not None and len(taken) > FIELD_LIMITS.get(name, len(taken)):
+        # never cut unsaid, as ``archive update`` refuses it: the ledger holds no more (PostgreSQL refuses it)
+        raise ValidationError(
+            f"{_FIELD_LABELS[name]}最多 {FIELD_LIMITS[name]} 个字，现在 {len(taken)} 个字，没有采用：请改短一些"
+        )
     return taken
 
 
