@@ -887,6 +887,40 @@ def test_a_notice_time_on_2_29_without_its_year_in_a_leap_year_is_printed(run_cl
     assert result.exit_code == 0, result.output
 
 
+NO_SUCH_DAY_OR_TIME = [
+    # (停水时间, 恢复时间, the refusal): days and times no calendar or clock has were printed on every household's
+    # notice (a 停水时间 of 2月30日 or 13月5日 read as no date at all, so nothing checked it).
+    ("2月30日8:00", "2月30日18:00", "“停水时间”写的“2月30日”不是真实的日期：2月没有30日"),
+    ("13月5日8:00", "13月5日18:00", "“停水时间”写的“13月5日”不是真实的日期：没有13月"),
+    ("2027年2月29日8:00", "当日18:00", "“停水时间”写的“2027年2月29日”不是真实的日期：2027年2月没有29日"),
+    ("2027-04-31 08:00", "2027-05-01 18:00", "“停水时间”写的“2027-04-31”不是真实的日期：4月没有31日"),
+    ("12月8日8:00", "12月8日25:00", "“恢复时间”写的“25:00”不是真实的时刻"),
+    ("12月8日8:75", "12月8日18:00", "“停水时间”写的“8:75”不是真实的时刻"),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "said"), NO_SUCH_DAY_OR_TIME)
+def test_a_notice_time_of_a_day_or_time_that_does_not_exist_is_refused(
+    run_cli: Any, imported: Workspace, start: str, end: str, said: str
+) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == f"错误：模板“停水通知”的{said}，请核对后改正"
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_a_notice_time_written_with_dots_is_not_taken_for_a_day(run_cli: Any, imported: Workspace) -> None:
+    # 18.30 is half past six to some clerks, and no month 18: only days written with 月 or a year are held to the
+    # calendar.
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日 8.30", "--set", "恢复时间=12月8日 18.30"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+
+
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
     # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
     water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]

@@ -184,6 +184,12 @@ TIMES_BEFORE_DAYS = 30
 YEARLESS_AHEAD_DAYS = 180
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+# The days a notice's time is held to the calendar by (``_no_such_when``): written with a year (2027年2月30日,
+# 2027-04-31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
+_YEAR_MONTH_DAY = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d))"
+)
+_MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
 _AFTERNOON = re.compile(r"(下午|午后|傍晚)\s*$")
 _NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|晚)\s*$")
@@ -307,6 +313,8 @@ def _checked_read(
     in 2027) as a ``ValidationError`` naming the template, the variable and what was written."""
     if name not in values:
         return None
+    if (impossible := _no_such_when(str(values[name]))) is not None:
+        raise ValidationError(f"模板“{template_name}”的“{name}”写的{impossible}，请核对后改正")
     try:
         return _read_when(str(values[name]), day, base)
     except DateError as err:
@@ -315,6 +323,37 @@ def _checked_read(
         raise ValidationError(
             f"模板“{template_name}”的“{name}”写的“{written[0].strip()}”没有年份，{err.message}"
         ) from None
+
+
+def _no_such_when(text: str) -> str | None:
+    """What in a notice's time as written names a day no calendar has or a time no clock shows, as the refusal says
+    it (``“2月30日”不是真实的日期：2月没有30日``, ``“25:00”不是真实的时刻``), or None: read leniently (``find_when``),
+    such a time is no date at all, and nothing else would stop it being printed on every household's notice."""
+    folded = unicodedata.normalize("NFKC", text)
+    for match in _YEAR_MONTH_DAY.finditer(folded):
+        year, month, day = int(match[1]), int(match[2] or match[4]), int(match[3] or match[5])
+        if (why := _no_such_day(month, day, year)) is not None:
+            return f"“{match[0].strip()}”不是真实的日期：{why}"
+    for match in _MONTH_WORD_DAY.finditer(folded):
+        if (why := _no_such_day(int(match[1]), int(match[2]))) is not None:
+            return f"“{match[0].strip()}”不是真实的日期：{why}"
+    for clock in _TIME.finditer(folded):
+        hour, minute = int(clock["h"]), int(clock["min"] or 0)
+        if hour > 24 or minute > 59 or (hour == 24 and minute > 0):
+            return f"“{clock[0].strip()}”不是真实的时刻"
+    return None
+
+
+def _no_such_day(month: int, day: int, year: int | None = None) -> str | None:
+    """Why ``month``-``day`` of ``year`` (None: written without one, any year's, 2月29日 included) is no day, or None."""
+    if not 1 <= month <= 12:
+        return f"没有{month}月"
+    try:
+        dt.date(2000 if year is None else year, month, day)  # 2000: a leap year
+    except ValueError:
+        in_a_leap_year = (month, day) == (2, 29)
+        return f"{year}年{month}月没有{day}日" if in_a_leap_year else f"{month}月没有{day}日"
+    return None
 
 
 def _years_meant(when: dt.datetime) -> str:
