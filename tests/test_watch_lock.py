@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -24,20 +25,21 @@ from recordkit.demo.scans import write_scan
 _SINCE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 
 
-def _env(workspace: Workspace) -> dict[str, str]:
+def _env(workspace: Workspace, stability: str = "0.2") -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
     return env | {
         "RECORDKIT_HOME": str(workspace.root),
-        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0.2",
+        "RECORDKIT_ARCHIVE_STABILITY_SECONDS": stability,
         "RECORDKIT_OPERATOR": "归档服务",
     }
 
 
-def _start_service(workspace: Workspace) -> subprocess.Popen[str]:
-    """``recordkit watch`` in a process of its own, returned once it says it has started."""
+def _start_service(workspace: Workspace, stability: str = "0.2") -> subprocess.Popen[str]:
+    """``recordkit watch`` in a process of its own, returned once it says it has started (``stability``: its
+    window, seconds: 600 keeps what lies in the inbox there for the test)."""
     service = subprocess.Popen(
         [sys.executable, "-m", "recordkit", "watch", "--interval", "0.1"],
-        env=_env(workspace),
+        env=_env(workspace, stability),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -190,3 +192,72 @@ def test_a_link_in_the_lock_files_place_is_not_followed(workspace: Workspace, tm
         with pytest.raises(WorkspaceError), sole_watcher(records, dt.datetime(2026, 12, 6, 9, 0, 0)):
             pass  # pragma: no cover
     assert target.read_text(encoding="utf-8") == "别人的文件\n"
+
+
+def _served(pid: int, named: str, relation: str) -> str:
+    return (
+        rf"错误：这个工作区的归档服务正在运行（电脑 {re.escape(socket.gethostname())}，进程号 {pid}，{_SINCE} 起），"
+        "收件箱里的文件由它自动归档：recordkit file 不归档收件箱里的文件，这次什么也没有归档"
+        f"（{re.escape(named)} {relation}）；收件箱以外的文件仍可用 recordkit file 归档\n"
+    )
+
+
+def _ledger_rows(workspace: Workspace) -> list[tuple[str, str]]:
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as ledger:
+        return ledger.execute("SELECT archive_no, title FROM archive_items ORDER BY archive_no").fetchall()
+
+
+def test_file_leaves_the_inbox_to_a_running_service_and_still_files_from_elsewhere(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    inbox = workspace.root / "records" / "inbox"
+    waiting = inbox / "1-1-101" / "产权证明_20261102.pdf"
+    waiting.parent.mkdir()
+    write_scan(waiting, 1)
+    outside = tmp_path / "电梯验收.pdf"
+    write_scan(outside, 2)
+    service = _start_service(workspace, stability="600")  # what lies in the inbox stays there during the test
+    try:
+        for named, relation in (
+            ("records/inbox", "就是收件箱"),
+            ("records/inbox/1-1-101/产权证明_20261102.pdf", "在收件箱里"),
+        ):
+            refused = subprocess.run(
+                [sys.executable, "-m", "recordkit", "file", str(outside), named, "--category", "工程档案"],
+                env=_env(workspace), capture_output=True, text=True, timeout=120, cwd=workspace.root,
+            )  # fmt: skip
+            assert refused.returncode == 4, refused.stderr
+            assert re.fullmatch(_served(service.pid, named, relation), refused.stderr), refused.stderr
+            assert refused.stdout == ""
+        # Nothing was filed, the file outside named with them included; the scan waits for the service.
+        assert _ledger_rows(workspace) == []
+        assert outside.exists() and waiting.exists()
+        assert list((workspace.root / "records" / "archive").iterdir()) == []
+        # A file outside the inbox is filed as before while the service runs; a folder holding the inbox is walked
+        # without it.
+        outside.rename(workspace.root / "电梯验收.pdf")
+        by_hand = subprocess.run(
+            [sys.executable, "-m", "recordkit", "file", ".", "--category", "工程档案", "--title", "电梯验收"],
+            env=_env(workspace), capture_output=True, text=True, timeout=120, cwd=workspace.root,
+        )  # fmt: skip
+        assert by_hand.returncode == 0, by_hand.stderr
+        assert re.fullmatch(
+            r"已归档 电梯验收.pdf → GC-2026-00001（工程档案，1 页）：records/archive/工程档案/2026/GC-2026-00001_电梯验收.pdf\n"
+            r"共 1 个文件：归档 1 个，未归档 0 个\n"
+            r"已跳过工作区自己的文件：.*\n"
+            rf"已跳过收件箱 records/inbox：归档服务正在运行（电脑 {re.escape(socket.gethostname())}，进程号 {service.pid}，"
+            rf"{_SINCE} 起），收件箱里的文件由它自动归档\n",
+            by_hand.stdout,
+        ), by_hand.stdout
+        assert [title for _, title in _ledger_rows(workspace)] == ["电梯验收"]
+        assert waiting.exists()
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.communicate(timeout=30)
+    assert service.returncode == 0
+    # No service: the inbox is filed by hand as before.
+    by_hand = _recordkit(workspace, "file", str(inbox))
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert by_hand.stdout.startswith("已归档 1-1-101/产权证明_20261102.pdf → YZ-2026-00001（业主档案，1 页）")
+    assert [title for _, title in _ledger_rows(workspace)] == ["电梯验收", "产权证明"]  # GC- before YZ-
+    assert not waiting.exists()

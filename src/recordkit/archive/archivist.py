@@ -93,6 +93,7 @@ from recordkit.ledger.schema import archive_aliases, archive_items, archive_loan
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from recordkit.archive.watch_lock import RunningService
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
 
@@ -559,6 +560,9 @@ class Archivist:
         self.quarantine_empty = True
         #: The workspace's own files and folders a folder's walk left out (``expand``), relative to the workspace.
         self.left_out: set[str] = set()
+        #: The filing service running on the workspace, when a folder's walk leaves the inbox to it (``expand``; set
+        #: by ``intake.leave_inbox_to_service``).
+        self.inbox_served: RunningService | None = None
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -1484,6 +1488,8 @@ class Archivist:
         """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);
         remembered in ``left_out`` as the clerk sees it."""
         resolved = path.resolve()
+        if resolved == self.inbox and self.inbox_served is not None:
+            return True  # the running service files it (said by the caller, from ``inbox_served``)
         if resolved == self.inbox or self.inbox.is_relative_to(resolved) or resolved.is_relative_to(self.inbox):
             return False  # the inbox, and the folders that hold it, are walked
         if not any(resolved == root or resolved.is_relative_to(root) for root in own):

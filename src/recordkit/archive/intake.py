@@ -10,6 +10,7 @@ are ``archivist``; the index is ``search.indexer``.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,9 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.contained import ReaderStopped
 from recordkit.archive.rules import Metadata
+from recordkit.archive.watch_lock import running_service, served_message
+from recordkit.core.errors import WorkspaceError
+from recordkit.core.filenames import readable_name
 from recordkit.search.indexer import index_filed, index_in_transaction
 
 if TYPE_CHECKING:
@@ -89,8 +93,11 @@ def file_paths(
     left half-done is finished or rolled back, and ``ArchiveMismatch`` stops everything when the ledger
     does not match the archive.  ``NotFoundError`` for a path that does not exist, before anything is filed.
     An empty file is neither filed nor quarantined: it is left where it is (outcome ``empty``), in the inbox for
-    the service, which waits for a scanner still writing it.
+    the service, which waits for a scanner still writing it.  ``WorkspaceError`` before anything at all, when a
+    path is or lies in the inbox while a filing service runs, which files it (``leave_inbox_to_service``).
     """
+    paths = list(paths)
+    leave_inbox_to_service(archivist, paths)
     archivist.quarantine_empty = False
     files = list(archivist.expand(paths))
     archivist.recover()
@@ -100,6 +107,38 @@ def file_paths(
         if progress:
             progress(len(outcomes), len(files))
     return outcomes
+
+
+def leave_inbox_to_service(archivist: Archivist, paths: Sequence[Path]) -> None:
+    """While a filing service (``recordkit watch``) runs on the workspace, the inbox is its own: raise
+    ``WorkspaceError`` (``served_message``) when a path is the inbox or lies in it; a folder holding it is walked
+    without it (``Archivist.inbox_served``).  A clerk's filing of the same scans would race the service for each
+    (nothing lost, but the service would say of dozens 文件已不在原处)."""
+    reaching = [(path, relation) for path in paths if (relation := inbox_relation(path, archivist.inbox))]
+    if not reaching or (service := running_service(archivist.workspace.records_dir)) is None:
+        return
+    for path, relation in reaching:
+        if relation != HOLDS_INBOX:
+            raise WorkspaceError(served_message(service.holder, readable_name(str(path)), relation))
+    archivist.inbox_served = service
+
+
+#: How a path named to ``recordkit file`` reaches the inbox (``inbox_relation``), as the refusal says it.
+IS_INBOX, IN_INBOX, HOLDS_INBOX = "就是收件箱", "在收件箱里", "含有收件箱"
+
+
+def inbox_relation(path: Path, inbox: Path) -> str | None:
+    """How a path as named reaches ``inbox`` (resolved): ``IS_INBOX``, ``IN_INBOX``, ``HOLDS_INBOX`` (a folder whose
+    walk goes into it), or None.  Both the path as named (a link in the inbox) and where it leads (a link to the inbox)."""
+    named = os.path.abspath(path)
+    for where in {Path(os.path.realpath(os.path.dirname(named))) / os.path.basename(named), path.resolve()}:
+        if where == inbox:
+            return IS_INBOX
+        if where.is_relative_to(inbox):
+            return IN_INBOX
+        if inbox.is_relative_to(where):
+            return HOLDS_INBOX
+    return None
 
 
 def update_and_index(
@@ -121,4 +160,11 @@ def update_and_index(
     return item
 
 
-__all__ = ["file_batch", "file_paths", "index_items", "update_and_index"]
+__all__ = [
+    "file_batch",
+    "file_paths",
+    "inbox_relation",
+    "index_items",
+    "leave_inbox_to_service",
+    "update_and_index",
+]

@@ -3,7 +3,7 @@
 The lock goes with its process — an exit, a crash, ``kill -9`` — so a second service is refused only while the
 first one lives, and no stale holder is ever guessed from a process id.  The file also says who holds it (host,
 process id, since when) for the refusal.  ``recordkit file`` takes no such lock: a clerk files by hand while the
-service runs.  Where the file system refuses ``flock`` (some network shares) or there is none (Windows), the
+service runs, from anywhere but the inbox, which it leaves to a running service (``running_service``).  Where the file system refuses ``flock`` (some network shares) or there is none (Windows), the
 service runs unguarded and says so.
 """
 
@@ -67,14 +67,32 @@ def read_holder(raw: bytes) -> WatchHolder | None:
     return WatchHolder(host[:255], pid, since[:40])
 
 
+def holder_words(holder: WatchHolder | None) -> str:
+    """The running service as a clerk is told of it: （电脑 …，进程号 …，… 起）, or nothing when no file names it."""
+    return f"（电脑 {holder.host}，进程号 {holder.pid}，{holder.since} 起）" if holder is not None else ""
+
+
 def refusal_message(holder: WatchHolder | None) -> str:
     """The clerk's line when another service holds the lock."""
-    who = f"（电脑 {holder.host}，进程号 {holder.pid}，{holder.since} 起）" if holder is not None else ""
     return (
-        f"这个工作区已有归档服务在运行{who}，没有再启动一个：同一工作区只能有一个归档服务，收件箱里的文件由它归档；"
+        f"这个工作区已有归档服务在运行{holder_words(holder)}，没有再启动一个：同一工作区只能有一个归档服务，收件箱里的文件由它归档；"
         "要改用这一个，请先停下正在运行的那个（systemd 服务：sudo systemctl stop recordkit-watch）。"
         "手工归档仍可用 recordkit file"
     )
+
+
+def served_message(holder: WatchHolder | None, named: str, relation: str) -> str:
+    """``recordkit file``'s refusal of ``named`` (``relation``: 就是收件箱 or 在收件箱里) while a service runs."""
+    return (
+        f"这个工作区的归档服务正在运行{holder_words(holder)}，收件箱里的文件由它自动归档："
+        f"recordkit file 不归档收件箱里的文件，这次什么也没有归档（{named} {relation}）；"
+        "收件箱以外的文件仍可用 recordkit file 归档"
+    )
+
+
+def inbox_left_message(holder: WatchHolder | None) -> str:
+    """``recordkit file``'s line when a folder it walked holds the inbox, left to the running service."""
+    return f"已跳过收件箱 records/inbox：归档服务正在运行{holder_words(holder)}，收件箱里的文件由它自动归档"
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,51 @@ def sole_watcher(records: Path, now: dt.datetime) -> Iterator[WatchLock]:
                 os.ftruncate(descriptor, 0)  # a holder that has stopped is named by no one
     finally:
         os.close(descriptor)
+
+
+@dataclass(frozen=True)
+class RunningService:
+    """A live service holds the workspace's lock; ``holder`` is None where no file names it."""
+
+    holder: WatchHolder | None
+
+
+def running_service(records: Path) -> RunningService | None:
+    """The service holding the lock of the workspace whose records/ is ``records``, or None when none runs (or the
+    file system keeps no locks).  Nothing is made or written: the lock is only tried, shared, for an instant."""
+    if fcntl is None:
+        return None
+    # records/ too: a service locks it where the lock's file could not be made or opened (``_open_lock``).
+    named, folder = _opened(records / LOCK_FILE_NAME, os.O_NOFOLLOW), _opened(records, 0)
+    try:
+        for descriptor in (named, folder):
+            if descriptor is not None and _locked(descriptor):
+                return RunningService(_holder(descriptor) if descriptor == named else None)
+        return None
+    finally:
+        for descriptor in (named, folder):
+            if descriptor is not None:
+                os.close(descriptor)
+
+
+def _opened(path: Path, flags: int) -> int | None:
+    """``path`` opened to read, or None (not there: no service ever ran; a link in its place)."""
+    try:
+        return os.open(path, os.O_RDONLY | flags)
+    except OSError:
+        return None
+
+
+def _locked(descriptor: int) -> bool:
+    """Whether a live process holds the lock on ``descriptor``'s file (tried shared and let go at once)."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # a share that keeps no locks: no service is guarded there
+        return False
+    fcntl.flock(descriptor, fcntl.LOCK_UN)
+    return False
 
 
 def _open_lock(path: Path) -> tuple[int, bool]:

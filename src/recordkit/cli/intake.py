@@ -71,6 +71,7 @@ def file_command(
 
     收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；从隔离区直接归档的文件归档后连同原因说明从隔离区去掉；
     其他位置的文件原样保留。空文件（0 字节，扫描仪可能还没写完）不归档也不隔离，留在原处。
+    归档服务（recordkit watch）正在运行时，收件箱里的文件由它归档：写收件箱或其中的文件即拒绝（退出码 4），含有收件箱的文件夹跳过收件箱。
 
     例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
     """
@@ -102,6 +103,10 @@ def file_command(
             typer.echo(
                 "已跳过工作区自己的文件：records/ 里收件箱以外的（台账、档案、生成的文书、隔离区）、templates/ 和 recordkit.toml"
             )
+        if archivist.inbox_served is not None:
+            from recordkit.archive.watch_lock import inbox_left_message
+
+            typer.echo(inbox_left_message(archivist.inbox_served.holder))
     if filed < len(outcomes):
         raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
 
