@@ -50,3 +50,11 @@ def test_the_backup_unit_keeps_a_month_of_copies_on_the_backup_disk_before_the_n
     assert (timer["Timer"]["Persistent"], timer["Timer"]["Unit"]) == ("true", "recordkit-backup.service")
     readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
     assert "sudo cp deploy/recordkit-backup.service deploy/recordkit-backup.timer /etc/systemd/system/" in readme
+
+
+def test_the_filing_service_unit_waits_for_a_terminal_watcher_instead_of_failing_every_few_seconds() -> None:
+    parsed = unit("recordkit-watch.service")
+    assert shlex.split(parsed["Service"]["ExecStart"])[1:] == ["watch", "--wait"]
+    assert parsed["Service"]["Restart"] == "on-failure"
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    assert "`recordkit watch --wait`" in readme

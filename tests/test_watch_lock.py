@@ -261,3 +261,78 @@ def test_file_leaves_the_inbox_to_a_running_service_and_still_files_from_elsewhe
     assert by_hand.stdout.startswith("已归档 1-1-101/产权证明_20261102.pdf → YZ-2026-00001（业主档案，1 页）")
     assert [title for _, title in _ledger_rows(workspace)] == ["电梯验收", "产权证明"]  # GC- before YZ-
     assert not waiting.exists()
+
+
+def _waiting(pid: int) -> str:
+    return (
+        rf"另一个归档服务正在运行（电脑 {re.escape(socket.gethostname())}，进程号 {pid}，{_SINCE} 起），"
+        "这一个等它停下后接手，此前不归档；不想等了可以按 Ctrl\\+C（systemd 服务：sudo systemctl stop recordkit-watch）\n"
+    )
+
+
+def _start_waiting(workspace: Workspace) -> subprocess.Popen[str]:
+    """``recordkit watch --wait`` started while another service runs, returned once it says it waits."""
+    waiting = subprocess.Popen(
+        [sys.executable, "-m", "recordkit", "watch", "--wait", "--interval", "0.1"],
+        env=_env(workspace), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert waiting.stdout is not None
+    return waiting
+
+
+def test_a_waiting_service_takes_over_once_the_first_stops_and_files_what_comes_after(workspace: Workspace) -> None:
+    first = _start_service(workspace)
+    second = _start_waiting(workspace)
+    assert second.stdout is not None
+    try:
+        said = second.stdout.readline()
+        assert re.fullmatch(_waiting(first.pid), said), said
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+        assert first.returncode == 0
+        assert second.stdout.readline().startswith("归档服务已启动（变更通知），监视 ")
+        assert re.fullmatch(rf'\{{"host": ".*", "pid": {second.pid}, "since": "{_SINCE}"\}}\n', _lock_text(workspace))
+        write_scan(workspace.root / "records" / "inbox" / "1-1-101_产权证明_20261102.pdf", 1)
+        assert second.stdout.readline().startswith("已归档 1-1-101_产权证明_20261102.pdf → YZ-2026-00001（业主档案")
+    finally:
+        first.kill()
+        second.send_signal(signal.SIGTERM)
+        out, err = second.communicate(timeout=30)
+    assert second.returncode == 0, err
+    assert out == "归档服务已停止\n"
+    assert _ledger_rows(workspace) == [("YZ-2026-00001", "产权证明")]
+
+
+def _lock_text(workspace: Workspace) -> str:
+    return (workspace.root / "records" / "watch.lock").read_text(encoding="utf-8")
+
+
+def test_sigterm_while_waiting_ends_the_waiting_service_at_once_and_leaves_the_first_alone(
+    workspace: Workspace,
+) -> None:
+    first = _start_service(workspace)
+    try:
+        second = _start_waiting(workspace)
+        assert second.stdout is not None
+        assert re.fullmatch(_waiting(first.pid), second.stdout.readline())
+        second.send_signal(signal.SIGTERM)
+        out, err = second.communicate(timeout=10)
+        assert second.returncode == 0, err
+        assert (out, err) == ("归档服务已停止\n", "")
+        # The first still holds the lock, and is still named by its file.
+        assert f'"pid": {first.pid}' in _lock_text(workspace)
+        assert _recordkit(workspace, "watch", "--once").returncode == 4
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+    assert first.returncode == 0
+
+
+def test_wait_is_refused_with_once(workspace: Workspace, run_cli: Any) -> None:
+    result = run_cli("watch", "--once", "--wait")
+    assert result.exit_code == 2
+    assert result.output == (
+        "错误：--wait 只用于一直运行的归档服务，不能与 --once 一起用：--once 遇到正在运行的归档服务时立即退出（退出码 4），"
+        "请去掉其中一个\n"
+    )
+    assert not (workspace.root / "records" / "watch.lock").exists()

@@ -2,7 +2,8 @@
 
 The lock goes with its process — an exit, a crash, ``kill -9`` — so a second service is refused only while the
 first one lives, and no stale holder is ever guessed from a process id.  The file also says who holds it (host,
-process id, since when) for the refusal.  ``recordkit file`` takes no such lock: a clerk files by hand while the
+process id, since when) for the refusal, or, for ``recordkit watch --wait`` (the systemd unit, which a clerk's
+terminal watcher would otherwise have refused and systemd restarted every few seconds), for a word that it waits.  ``recordkit file`` takes no such lock: a clerk files by hand while the
 service runs, from anywhere but the inbox, which it leaves to a running service (``running_service``).  Where the file system refuses ``flock`` (some network shares) or there is none (Windows), the
 service runs unguarded and says so.
 """
@@ -13,9 +14,10 @@ import datetime as dt
 import json
 import logging
 import os
+import signal
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,12 +97,22 @@ def inbox_left_message(holder: WatchHolder | None) -> str:
     return f"已跳过收件箱 records/inbox：归档服务正在运行{holder_words(holder)}，收件箱里的文件由它自动归档"
 
 
+def waiting_message(holder: WatchHolder | None) -> str:
+    """What ``recordkit watch --wait`` says, once, when another service holds the lock."""
+    return (
+        f"另一个归档服务正在运行{holder_words(holder)}，这一个等它停下后接手，此前不归档；"
+        "不想等了可以按 Ctrl+C（systemd 服务：sudo systemctl stop recordkit-watch）"
+    )
+
+
 @dataclass(frozen=True)
 class WatchLock:
-    """What taking the lock gave: ``guarded`` is False where the file system has no ``flock``; ``why`` says why."""
+    """What taking the lock gave: ``guarded`` is False where the file system has no ``flock``; ``why`` says why.
+    ``stopped``: SIGTERM or SIGINT came while waiting for the lock, which was not taken (the service ends at once)."""
 
     guarded: bool
     why: str = ""
+    stopped: bool = False
 
 
 def unguarded_message(why: str) -> str:
@@ -112,20 +124,31 @@ def unguarded_message(why: str) -> str:
 
 
 @contextmanager
-def sole_watcher(records: Path, now: dt.datetime) -> Iterator[WatchLock]:
+def sole_watcher(
+    records: Path, now: dt.datetime, waiting: Callable[[WatchHolder | None], None] | None = None
+) -> Iterator[WatchLock]:
     """Hold the workspace's service lock for the block; ``now`` is when this service started (the office's time).
 
-    Raises ``WorkspaceError`` (``refusal_message``) at once when another live process holds it."""
+    Raises ``WorkspaceError`` (``refusal_message``) at once when another live process holds it, unless ``waiting``
+    is given: then it is told the holder, once, and the lock is waited for (``_wait_for``; the service named from
+    when it took the lock) — a SIGTERM or SIGINT meanwhile yields a lock ``stopped``, not held."""
     if fcntl is None:
         yield WatchLock(False, "这台电脑的系统没有 flock")
         return
     path = records / LOCK_FILE_NAME
     descriptor, writable = _open_lock(path)
+    started = time.monotonic()
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise WorkspaceError(refusal_message(_holder(descriptor))) from None
+            if waiting is None:
+                raise WorkspaceError(refusal_message(_holder(descriptor))) from None
+            holder = _holder(descriptor)
+            if not _wait_for(descriptor, lambda: waiting(holder)):
+                yield WatchLock(False, stopped=True)
+                return
+            now += dt.timedelta(seconds=time.monotonic() - started)
         except OSError as err:  # ENOLCK, EOPNOTSUPP …: a share that keeps no locks
             log.warning("watch lock: no flock on %s (%s); the service runs unguarded", path, err)
             yield WatchLock(False, err.strerror or str(err))
@@ -188,6 +211,31 @@ def _locked(descriptor: int) -> bool:
         return False
     fcntl.flock(descriptor, fcntl.LOCK_UN)
     return False
+
+
+class _StopWaiting(Exception):
+    """SIGTERM or SIGINT while waiting for the lock."""
+
+
+def _wait_for(descriptor: int, announce: Callable[[], None]) -> bool:
+    """``announce`` that it waits, then block until the lock is this process's (True), or until SIGTERM or SIGINT
+    (False: then not held).  The handlers are in place before the word is out (a stop that follows it at once ends
+    the wait, not the process), and raise out of the blocking ``flock``, which Python would otherwise start again."""
+
+    def stop(*_: object) -> None:
+        raise _StopWaiting
+
+    try:
+        previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            announce()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+    except _StopWaiting:  # (also one come just after the lock was taken: closed with its descriptor, it goes)
+        return False
+    return True
 
 
 def _open_lock(path: Path) -> tuple[int, bool]:

@@ -117,15 +117,23 @@ def watch_command(
     once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),
     polling: bool = typer.Option(False, "--polling", help="定时扫描收件箱（网络共享文件夹收不到变更通知时使用）。"),
     interval: float | None = typer.Option(None, "--interval", help="检查收件箱的间隔秒数（默认取配置，1 秒）。"),
+    wait: bool = typer.Option(
+        False, "--wait", help="另一个归档服务正在运行时等它结束后接手，而不是立即退出（退出码 4）。"
+    ),
 ) -> None:
     """归档服务：监视 records/inbox/，扫描仪写完的文件自动归档。SIGTERM 时处理完当前文件后退出。
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watch_lock import sole_watcher, unguarded_message
+    from recordkit.archive.watch_lock import sole_watcher, unguarded_message, waiting_message
     from recordkit.core.config import NUMBER_RANGES
     from recordkit.core.errors import UsageError
 
+    if wait and once:
+        raise UsageError(
+            "--wait 只用于一直运行的归档服务，不能与 --once 一起用：--once 遇到正在运行的归档服务时立即退出（退出码 4），"
+            "请去掉其中一个"
+        )
     low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
     if interval is not None and not low <= interval <= high:
         raise UsageError(f"--interval 应在 {low:g} 到 {high:g} 秒之间，例如 1（写的是 {interval:g}）")
@@ -135,7 +143,11 @@ def watch_command(
     # A clerk's PC without the archive is refused before the lock's file is made there: nothing written.
     refuse_filing_elsewhere(app_state.workspace(), app_state.ledger())
     # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).
-    with sole_watcher(app_state.workspace().records_dir, dt.datetime.now()) as lock:
+    waiting = (lambda holder: typer.echo(waiting_message(holder))) if wait else None
+    with sole_watcher(app_state.workspace().records_dir, dt.datetime.now(), waiting) as lock:
+        if lock.stopped:  # SIGTERM while it waited for the other service
+            typer.echo("归档服务已停止")
+            return
         if not lock.guarded:
             typer.echo(unguarded_message(lock.why))
         _serve(ctx, once=once, polling=polling, interval=interval)
