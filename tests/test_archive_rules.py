@@ -367,6 +367,10 @@ def test_a_title_fits_a_file_name_in_bytes() -> None:
         ("desktop.ini", True),
         ("Desktop.ini", True),
         (".~recordkit-1-x.pdf", True),
+        ("._扫描001.pdf", True),  # a Mac's AppleDouble companion on a share
+        (".~lock.合同.docx#", True),  # LibreOffice's lock while a document is open
+        (".扫描001.pdf", False),  # a hidden scan: not filed, but said (the watcher)
+        (".hidden", False),
         ("产权证明.pdf", False),
         ("tmp.pdf", False),
     ],

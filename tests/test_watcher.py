@@ -858,3 +858,60 @@ def test_once_on_a_server_whose_archive_disk_is_not_mounted_refuses_and_leaves_t
     assert tree(inbox(ws)) == ["1-1-102_产权证明_20261101.pdf"] and tree(archive) == []
     assert tree(ws.root / "records" / "quarantine") == []
     assert [i.unit for i in list_items(ledger)] == ["1-1-101"]
+
+
+# -- hidden names and broken links: never filed, never quarantined, said ------------------------------
+
+HIDDEN_SAID = "文件名以“.”开头，是隐藏文件，可能是同步软件还没写完的，不归档：要归档请去掉文件名开头的“.”"
+BROKEN_SAID = "链接指向的文件不存在，不归档：请放入文件本身"
+
+
+def _other_computers_and_hidden(ws: Workspace) -> list[str]:
+    """An inbox holding what other computers leave, a hidden scan and a broken link; its names, sorted."""
+    (inbox(ws) / "3-2-1201").mkdir()
+    (inbox(ws) / ".DS_Store").write_bytes(b"\0\0\0\x01Bud1")
+    (inbox(ws) / "._扫描001.pdf").write_bytes(b"\0\x05\x16\x07\0\x02\0\0Mac OS X")  # AppleDouble's magic
+    (inbox(ws) / ".~lock.合同.docx#").write_text(",张伟,前台电脑,06.12.2026 08:00,file:///home/前台;\n", "utf-8")
+    write_scan(inbox(ws) / "3-2-1201" / ".扫描001.pdf", 1)
+    (inbox(ws) / "坏链接.pdf").symlink_to(ws.root / "没有这个文件.pdf")
+    return sorted(["._扫描001.pdf", ".DS_Store", ".~lock.合同.docx#", "3-2-1201/.扫描001.pdf", "坏链接.pdf"])
+
+
+def _names(folder: Path) -> list[str]:
+    """Every name below ``folder`` but folders, links included, relative, sorted."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_symlink() or p.is_file())
+
+
+def test_once_lists_a_hidden_scan_and_a_broken_link_and_says_nothing_of_other_computers_files(
+    ws: Workspace, run_cli: Any
+) -> None:
+    names = _other_computers_and_hidden(ws)
+    for _ in range(2):  # listed at each run, for as long as they lie there; nothing moved, nothing deleted
+        result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+        assert result.exit_code == 0, result.output
+        assert result.output == (
+            "收件箱处理完毕：归档 0 个，隔离 0 个\n"
+            "还有 2 个文件不归档，留在收件箱：3-2-1201/.扫描001.pdf（"
+            + HIDDEN_SAID
+            + "）、坏链接.pdf（"
+            + BROKEN_SAID
+            + "）\n"
+        )
+        assert _names(inbox(ws)) == names
+        assert tree(ws.root / "records" / "quarantine") == []
+
+
+def test_the_service_says_a_hidden_scan_and_a_broken_link_once_and_files_the_scan_once_renamed(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    names = _other_computers_and_hidden(ws)
+    said: list[str] = []
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), say=said.append)
+    for _ in range(3):  # the start's scan, then the rescans every 30 s
+        assert watcher.check(set(watcher.scan())) == []
+    assert said == [f"坏链接.pdf：{BROKEN_SAID}", f"3-2-1201/.扫描001.pdf：{HIDDEN_SAID}"]
+    assert _names(inbox(ws)) == names
+    (inbox(ws) / "3-2-1201" / ".扫描001.pdf").rename(inbox(ws) / "3-2-1201" / "扫描001.pdf")
+    outcomes = watcher.check(set(watcher.scan()))
+    assert [(o.source, o.status) for o in outcomes] == [("3-2-1201/扫描001.pdf", "filed")]
+    assert len(said) == 2  # nothing more said: the link still lies there, said once

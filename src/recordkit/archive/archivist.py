@@ -34,7 +34,9 @@ import sqlalchemy as sa
 
 from recordkit.archive.numbers import item_row, normalise_no
 from recordkit.archive.rules import (
+    BROKEN_LINK,
     FIELD_LIMITS,
+    HIDDEN_FILE,
     MAX_SCANNER_SIDECAR_BYTES,
     SIDECAR_EXTENSIONS,
     Category,
@@ -45,6 +47,7 @@ from recordkit.archive.rules import (
     check_place_label,
     decode_text,
     format_archive_no,
+    is_hidden,
     is_ignored,
     metadata_from_folder,
     metadata_from_name,
@@ -1469,9 +1472,7 @@ class Archivist:
             if path.is_dir():
                 for folder, dirs, names in os.walk(path):
                     dirs[:] = sorted(
-                        d
-                        for d in dirs
-                        if not is_ignored(d, self.settings.ignore_patterns) and not self._own(Path(folder, d), own)
+                        d for d in dirs if not self.hidden_folder(d) and not self._own(Path(folder, d), own)
                     )
                     for name in sorted(names):
                         candidate = Path(folder) / name
@@ -1502,8 +1503,26 @@ class Archivist:
         return True
 
     def skipped(self, path: Path) -> bool:
-        """Temporary files and the sidecars of scans are never filed themselves (``扫描.tmp `` is a ``.tmp``)."""
-        return is_ignored(windows_name(path.name), self.settings.ignore_patterns) or is_sidecar_of_a_scan(path)
+        """Temporary files, hidden files and the sidecars of scans are never filed themselves (``扫描.tmp `` is a
+        ``.tmp``)."""
+        return self._ignored(path) or is_hidden(path.name) or is_sidecar_of_a_scan(path)
+
+    def hidden_folder(self, name: str) -> bool:
+        """A folder never walked, nor said: an ignored name, or a hidden one (a Mac's .Trashes, a sync tool's own)."""
+        return is_ignored(name, self.settings.ignore_patterns) or is_hidden(name)
+
+    def _ignored(self, path: Path) -> bool:
+        return is_ignored(windows_name(path.name), self.settings.ignore_patterns)
+
+    def left_alone(self, path: Path) -> str | None:
+        """Why a file met in a watched folder is neither filed nor quarantined, to be said to a clerk: a hidden name
+        that is not one of the ignored (``HIDDEN_FILE``), or a link to nothing, never followed (``BROKEN_LINK``);
+        None for any other file, the silently ignored included."""
+        if self._ignored(path):
+            return None
+        if is_hidden(path.name):
+            return HIDDEN_FILE
+        return BROKEN_LINK if path.is_symlink() and not path.exists() else None
 
     # -- crash recovery ---------------------------------------------------------------------
 

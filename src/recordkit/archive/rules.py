@@ -295,6 +295,17 @@ def is_ignored(name: str, patterns: Sequence[str]) -> bool:
     )
 
 
+def is_hidden(name: str) -> bool:
+    """True for a name beginning with "." (hidden on Linux and a Mac): never filed — a sync tool may still be writing
+    it under that name — but, unless ``is_ignored``, said to a clerk, who renames it to have it filed."""
+    return name.startswith(".")
+
+
+#: Why a hidden file (``is_hidden``) or a broken link in the inbox is left there, neither filed nor quarantined.
+HIDDEN_FILE = "文件名以“.”开头，是隐藏文件，可能是同步软件还没写完的，不归档：要归档请去掉文件名开头的“.”"
+BROKEN_LINK = "链接指向的文件不存在，不归档：请放入文件本身"
+
+
 # -- the metadata sources --------------------------------------------------------------------
 
 

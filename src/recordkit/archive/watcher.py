@@ -43,6 +43,7 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
+from recordkit.archive.rules import HIDDEN_FILE
 from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.workspace import add_rotating_log
@@ -249,6 +250,8 @@ class InboxWatcher:
         # still being written.
         self._unopened: dict[Path, tuple[int, int]] = {}
         self._once = False  # ``run_once``: its summary names them, nothing is said on the way
+        # Hidden files and broken links met in the watched folders, with why they are left there: said once each.
+        self._not_filed: dict[Path, str] = {}
         self._failures: dict[Path, int] = {}
         #: Files left in the inbox because they could not be filed now (the ledger busy, away or read-only; a disk
         #: full or refusing), with why:
@@ -275,13 +278,31 @@ class InboxWatcher:
 
     def scan(self) -> Iterator[Path]:
         """Every file below the watched folders that may be filed (temporary files and sidecars skipped)."""
+        self._not_filed = {path: why for path, why in self._not_filed.items() if os.path.lexists(path)}
         for root in self.roots:
             for folder, dirs, names in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not self.archivist.skipped(Path(folder) / d))
+                dirs[:] = sorted(d for d in dirs if not self.archivist.hidden_folder(d))
                 for name in sorted(names):
                     path = Path(folder) / name
-                    if not self.archivist.skipped(path):
+                    if self._watched(path):
                         yield path
+
+    def _watched(self, path: Path) -> bool:
+        """Whether a file met in a watched folder is watched to be filed.  A hidden file or a broken link is not, and
+        is said once while it lies there (``left_alone``; ``--once`` lists them, ``not_filed``)."""
+        if (why := self.archivist.left_alone(path)) is not None:
+            if path not in self._not_filed:
+                log.info("not filed: %s (%s)", printable(str(path)), "hidden" if why == HIDDEN_FILE else "broken link")
+                if not self._once:
+                    self.say(f"{self._shown(path)}：{why}")
+            self._not_filed[path] = why
+            return False
+        return not self.archivist.skipped(path)
+
+    def not_filed(self) -> list[tuple[str, str]]:
+        """The hidden files and broken links met at the last look, each named as ``still_written`` names files, with
+        why it is left in the inbox."""
+        return sorted((self._shown(path), why) for path, why in self._not_filed.items() if os.path.lexists(path))
 
     def notify(self, path: str | bytes) -> None:
         """Called from watchdog's thread: a file was created, changed or moved in."""
@@ -314,7 +335,11 @@ class InboxWatcher:
     def _take_dirty(self) -> set[Path]:
         with self._lock:
             dirty, self._dirty = self._dirty, set()
-        return {path for path in dirty if path.is_file() and not self.archivist.skipped(path)}
+        return {
+            path
+            for path in dirty
+            if (path.is_file() or path.is_symlink() and not path.exists()) and self._watched(path)
+        }
 
     # -- one pass ------------------------------------------------------------------------------
 

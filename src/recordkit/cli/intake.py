@@ -192,6 +192,9 @@ def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | N
                     f"还有 {len(unopened)} 个文件打不开（{CANNOT_OPEN}），留在收件箱没有归档：{'、'.join(unopened)}；"
                     "请让放入文件的人改好权限或关掉占用它的程序，再运行 recordkit watch --once（归档服务会自动归档）"
                 )
+            if not_filed := watcher.not_filed():
+                listed = "、".join(f"{name}（{why}）" for name, why in not_filed)
+                typer.echo(f"还有 {len(not_filed)} 个文件不归档，留在收件箱：{listed}")
             if empty := watcher.still_empty():
                 typer.echo(
                     f"还有 {len(empty)} 个空文件（扫描仪可能还没写入内容），留在收件箱：{'、'.join(empty)}；"

@@ -569,8 +569,11 @@ class ArchiveSettings:
     stability_seconds: float = 2.0
     # Seconds between checks of the inbox (also the polling interval with --polling).
     poll_interval: float = 1.0
-    # File names the watcher never touches (scanners' and editors' temporary files, and what Windows' Explorer
-    # leaves in a folder it showed: Thumbs.db, and desktop.ini in a folder given an icon or copied with one).
+    # File names the watcher never touches and never mentions (scanners' and editors' temporary files, what other
+    # computers leave in a folder they showed or copied into — Windows' Thumbs.db and desktop.ini, a Mac's .DS_Store
+    # and its AppleDouble ._ companions on a share, LibreOffice's .~lock.…# while a document is open — and
+    # recordkit's own temporary files).  Any other name beginning with "." is not filed either, but is said
+    # (``rules.is_hidden``): a scan a sync tool is still writing, or one a clerk may rename to have it filed.
     ignore_patterns: tuple[str, ...] = (
         "~$*",
         "*.tmp",
@@ -579,7 +582,9 @@ class ArchiveSettings:
         "Thumbs.db",
         "desktop.ini",
         ".DS_Store",
-        ".*",
+        "._*",
+        ".~lock.*#",
+        ".~recordkit-*",
     )
     # Also file what recordkit writes to records/generated/ (the source stays where it is).
     file_generated: bool = False
