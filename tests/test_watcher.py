@@ -915,3 +915,59 @@ def test_the_service_says_a_hidden_scan_and_a_broken_link_once_and_files_the_sca
     outcomes = watcher.check(set(watcher.scan()))
     assert [(o.source, o.status) for o in outcomes] == [("3-2-1201/扫描001.pdf", "filed")]
     assert len(said) == 2  # nothing more said: the link still lies there, said once
+
+
+# -- folders the filing emptied -----------------------------------------------------------------------------
+
+
+def _folders(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir())
+
+
+def test_once_removes_a_unit_folder_it_emptied_and_keeps_every_other_folder(ws: Workspace, run_cli: Any) -> None:
+    for name in (
+        "3-2-1201/3-2-1201_产权证明_20261102.pdf",
+        "二期/1-1-101/购房合同_20190915.pdf",
+        "业主档案/1-1-102_产权证明.pdf",
+    ):
+        (inbox(ws) / name).parent.mkdir(parents=True, exist_ok=True)
+        write_scan(inbox(ws) / name, len(name))
+    (inbox(ws) / "新建文件夹").mkdir()  # a scanner's folder not written into yet: it held nothing filed
+    (inbox(ws) / "1-1-102").mkdir()
+    write_scan(inbox(ws) / "1-1-102" / "收据_20261101.pdf", 7)
+    (inbox(ws) / "1-1-102" / "Thumbs.db").write_bytes(b"thumbnails")  # left by Explorer: the folder is not empty
+    result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    assert result.exit_code == 0, result.output
+    assert "收件箱处理完毕：归档 4 个，隔离 0 个" in result.output
+    # The unit folders emptied by the filing are gone (the phase's folder held no file itself: it stays); the
+    # category folder, the scanner's new folder and a folder still holding a file stay.
+    assert _folders(inbox(ws)) == ["1-1-102", "业主档案", "二期", "新建文件夹"]
+    assert tree(inbox(ws)) == ["1-1-102/Thumbs.db"]
+
+
+def test_an_emptied_folder_that_changed_within_the_window_stays_until_it_has_been_still_for_it(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    folder = inbox(ws) / "3-2-1201"
+    folder.mkdir()
+    write_scan(folder / "产权证明_20261102.pdf", 1)
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 2.0, clock)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2
+    assert [o.status for o in watcher.check(set())] == ["filed"]
+    watcher.remove_emptied_folders()  # its file was just taken away
+    clock.now += 1.5
+    watcher.remove_emptied_folders()
+    assert folder.is_dir()
+    os.utime(folder, ns=(0, folder.stat().st_mtime_ns + 1_000_000))  # a scanner touched it meanwhile
+    clock.now += 1
+    watcher.remove_emptied_folders()
+    assert folder.is_dir()
+    clock.now += 1.9
+    watcher.remove_emptied_folders()
+    assert folder.is_dir()
+    clock.now += 0.1
+    watcher.remove_emptied_folders()
+    assert not folder.exists()
+    assert inbox(ws).is_dir()

@@ -252,6 +252,14 @@ class InboxWatcher:
         self._once = False  # ``run_once``: its summary names them, nothing is said on the way
         # Hidden files and broken links met in the watched folders, with why they are left there: said once each.
         self._not_filed: dict[Path, str] = {}
+        # Folders of the inbox whose files a pass took away (filed or quarantined): removed once empty and still for
+        # the stability window (``remove_emptied_folders``).  The category folders an office drops scans into never.
+        # Each with its modification time when last looked at and since when (the service's clock) it has had it:
+        # the file server's clock (a share) is never compared with this one.
+        self._emptied: dict[Path, tuple[int, float] | None] = {}
+        self._kept_folders = {archivist.inbox / category.name for category in settings.categories} | {
+            archivist.inbox / settings.unknown_category
+        }
         self._failures: dict[Path, int] = {}
         #: Files left in the inbox because they could not be filed now (the ledger busy, away or read-only; a disk
         #: full or refusing), with why:
@@ -559,6 +567,8 @@ class InboxWatcher:
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
         self.held.pop(path, None)
+        if outcome.status in ("filed", "already_filed", "quarantined") and not outcome.left_behind:
+            self._taken_from(path.parent)
         if outcome.status == "filed" and outcome.item is not None:
             self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
@@ -603,6 +613,43 @@ class InboxWatcher:
             self._resume()
         self._done(path, outcome)
         return outcome
+
+    # -- folders the filing emptied -----------------------------------------------------------
+
+    def _taken_from(self, folder: Path) -> None:
+        """A file was taken out of ``folder`` (filed or quarantined): a subfolder of the inbox, it is removed once
+        empty (``remove_emptied_folders``) — a per-unit folder would otherwise stay for ever, and the next scan's
+        folder be read wrongly by a clerk.  Never the inbox, nor a category's folder (a scanner may save there)."""
+        if self.archivist.in_inbox(folder) and folder != self.archivist.inbox and folder not in self._kept_folders:
+            self._emptied[folder] = None
+
+    def remove_emptied_folders(self) -> None:
+        """Remove each folder a pass emptied that holds nothing (no file, no folder) and has not changed for the
+        stability window as this service saw it (a scanner may be about to write the next scan into it); one that
+        holds something now is forgotten (emptied again, it is looked at again).  ``os.rmdir``: never a folder that
+        is not empty."""
+        now = self.clock()
+        for folder, seen in sorted(self._emptied.items()):
+            try:
+                with os.scandir(folder) as entries:
+                    holds = next(entries, None) is not None
+                changed = folder.stat().st_mtime_ns
+            except OSError:  # gone already (a clerk), or not ours to read
+                holds, changed = True, 0
+            if holds:
+                del self._emptied[folder]
+                continue
+            if seen is None or seen[0] != changed:  # first looked at, or changed since: its window starts now
+                self._emptied[folder] = seen = (changed, now)
+            if now - seen[1] < self.tracker.window:
+                continue
+            del self._emptied[folder]
+            try:
+                os.rmdir(folder)
+            except OSError as err:  # a file written into it meanwhile, or a folder of another account
+                log.info("emptied inbox folder %s kept: %s", printable(str(folder)), err.strerror or err)
+            else:
+                log.info("removed the emptied inbox folder %s", printable(str(folder)))
 
     # -- a ledger or a disk that cannot take the files ---------------------------------------
 
@@ -695,6 +742,10 @@ class InboxWatcher:
             if wait is not None and not self.stop_event.is_set():
                 sleep(wait)
                 outcomes += self.check(set())
+            self.remove_emptied_folders()
+            if self._emptied and not self.stop_event.is_set():
+                sleep(self.tracker.window)  # the folders it emptied, once still for the window
+                self.remove_emptied_folders()
             if not self.stop_event.is_set():
                 self.index_step(None)
             return outcomes
@@ -766,6 +817,7 @@ class InboxWatcher:
                         self.recover()
                         self._recover_when_back = False
                     filed = bool(self.check(candidates | self._take_dirty()))
+                    self.remove_emptied_folders()
                 except (ArchiveMismatch, LedgerMoved):  # the service stops: filing on would overwrite archived
                     raise  # files, or file into a ledger nobody reads any more
                 except Exception:  # noqa: BLE001 - the service keeps running; the next pass tries again
