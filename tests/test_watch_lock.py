@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import os
 import re
 import signal
@@ -11,13 +12,20 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from recordkit.archive import watch_lock
-from recordkit.archive.watch_lock import WatchHolder, read_holder, refusal_message, sole_watcher
+from recordkit.archive.watch_lock import (
+    WatchHolder,
+    read_holder,
+    refusal_message,
+    running_service,
+    sole_watcher,
+)
 from recordkit.core.errors import WorkspaceError
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
@@ -336,3 +344,18 @@ def test_wait_is_refused_with_once(workspace: Workspace, run_cli: Any) -> None:
         "请去掉其中一个\n"
     )
     assert not (workspace.root / "records" / "watch.lock").exists()
+
+
+def test_a_service_starting_while_a_clerks_file_command_looks_at_the_lock_is_not_refused(workspace: Workspace) -> None:
+    """``recordkit file`` tries the lock, shared, for an instant to tell whether a service runs: a service starting
+    in that instant finds it taken by no one named, and takes it once the look is over instead of being refused."""
+    records = workspace.root / "records"
+    looking = os.open(records / "watch.lock", os.O_RDONLY | os.O_CREAT, 0o644)
+    fcntl.flock(looking, fcntl.LOCK_SH)
+    threading.Timer(0.2, os.close, (looking,)).start()
+    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)) as lock:
+        assert lock.guarded
+        service = running_service(records)
+        assert service is not None and service.holder is not None
+        assert (service.holder.host, service.holder.pid) == (socket.gethostname(), os.getpid())
+    assert running_service(records) is None

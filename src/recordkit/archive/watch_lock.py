@@ -3,9 +3,10 @@
 The lock goes with its process — an exit, a crash, ``kill -9`` — so a second service is refused only while the
 first one lives, and no stale holder is ever guessed from a process id.  The file also says who holds it (host,
 process id, since when) for the refusal, or, for ``recordkit watch --wait`` (the systemd unit, which a clerk's
-terminal watcher would otherwise have refused and systemd restarted every few seconds), for a word that it waits.  ``recordkit file`` takes no such lock: a clerk files by hand while the
-service runs, from anywhere but the inbox, which it leaves to a running service (``running_service``).  Where the file system refuses ``flock`` (some network shares) or there is none (Windows), the
-service runs unguarded and says so.
+terminal watcher would otherwise have refused and systemd restarted every few seconds), for its word that it waits.
+``recordkit file`` takes no such lock: a clerk files by hand while the service runs, from anywhere but the inbox,
+which it leaves to a running service (``running_service``).  Where the file system refuses ``flock`` (some network
+shares) or there is none (Windows), the service runs unguarded and says so.
 """
 
 from __future__ import annotations
@@ -142,10 +143,12 @@ def sole_watcher(
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if waiting is None:
-                raise WorkspaceError(refusal_message(_holder(descriptor))) from None
             holder = _holder(descriptor)
-            if not _wait_for(descriptor, lambda: waiting(holder)):
+            if holder is None and _taken(descriptor):
+                pass  # held by no one named: a clerk's ``recordkit file`` looking (``running_service``), done since
+            elif waiting is None:
+                raise WorkspaceError(refusal_message(holder)) from None
+            elif not _wait_for(descriptor, lambda: waiting(holder)):
                 yield WatchLock(False, stopped=True)
                 return
             now += dt.timedelta(seconds=time.monotonic() - started)
@@ -211,6 +214,15 @@ def _locked(descriptor: int) -> bool:
         return False
     fcntl.flock(descriptor, fcntl.LOCK_UN)
     return False
+
+
+def _taken(descriptor: int) -> bool:
+    """The lock tried once more, without waiting: whether it is this process's now."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 class _StopWaiting(Exception):
