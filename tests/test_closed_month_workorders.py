@@ -18,12 +18,13 @@ from recordkit.billing.closing import close_month
 from recordkit.core.config import WorkOrderSettings
 from recordkit.core.dates import Month
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import closed_months
 from recordkit.reports.figures import keep_month_figures, kept_figures, kept_workorder_figures, month_figures
 from recordkit.workorders.orders import OrderRequest, add
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.fees_fixtures import CASHIER, an_older_version, bill_months, small_estate
+from tests.workorder_fixtures import left_at_0025, pass_on_the_old_way
 
 
 def _ok(run_cli: Any, *args: str) -> Any:
@@ -149,3 +150,68 @@ def test_work_order_figures_kept_by_another_version_are_counted_again(ledger: Le
         assert kept_workorder_figures(conn, [Month(2026, 10)]) == {}
         [october] = month_figures(conn, [Month(2026, 10)], None, today=dt.date(2026, 11, 2))[0]
     assert (october.workorders.opened, october.workorders_changed) == ({("报修", "电梯"): 1}, False)
+
+
+def _cells(run_cli: Any, month: str, signed: str, folder: Path) -> list[tuple[Any, ...]]:
+    """The 工单 sheet of ``month``'s report signed on ``signed``: its rows with anything in them."""
+    _ok(run_cli, "report", "monthly", "--month", month, "--out", str(folder), "--date", signed)
+    book = load_workbook(folder / f"月度报表-{month}.xlsx")
+    return [row for row in book["工单"].iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+def test_orders_passed_on_before_13bd917_are_judged_by_their_first_dispatch_once_upgraded(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    """Before 13bd917 passing an order on (改派) moved its dispatch time to the reassignment's: an order dispatched in
+    time was 派工超时 at the month's end.  Upgraded (migration 0026), an open month's 其中超时 and ``list --overdue
+    --as-of`` judge it by its first dispatch and ``show`` gives that time; a closed month's report says what it said at
+    closing, with the note that its work orders changed since."""
+    _ok(run_cli, "owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)))
+    # 门窗: dispatch within 24 hours, finish within 72.  GD2026-1 is reported on 29 September and dispatched in time,
+    # passed on on 1 October, finished that day; GD2026-2 is reported on 30 October, dispatched in time, passed on on
+    # 1 November, still open.
+    for unit, at in (("1-1-101", "2026-09-29 09:00"), ("1-1-102", "2026-10-30 09:00")):
+        _ok(run_cli, "workorder", "add", "--type", "报修", "--unit", unit, "--category", "门窗", "--desc", "门锁坏",
+            "--at", at)  # fmt: skip
+    _ok(run_cli, "workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-09-29 10:00")
+    _ok(run_cli, "workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-10-30 10:00")
+    with open_ledger(workspace.database_url) as ledger:
+        pass_on_the_old_way(ledger, "GD2026-000001", ("刘师傅", "2026-09-29 10:00"), ("王师傅", "2026-10-01 09:00"))
+        pass_on_the_old_way(ledger, "GD2026-000002", ("刘师傅", "2026-10-30 10:00"), ("王师傅", "2026-11-01 09:00"))
+    _ok(run_cli, "workorder", "close", "GD2026-1", "--result", "已换锁", "--at", "2026-10-01 15:00")
+    _ok(run_cli, "fees", "close", "--month", "2026-09")
+    september = _cells(run_cli, "2026-09", "2026-10-05", tmp_path / "升级前")
+    # As the old rows said: each order undispatched at its month's end, past its 24 hours.
+    assert (_metric(september, "月末未办结（件）"), _metric(september, "其中超时（件）")) == (1, 1)
+    with open_ledger(workspace.database_url) as ledger:
+        left_at_0025(ledger)
+
+    assert _ok(run_cli, "db", "upgrade").exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        rows = conn.execute(sa.text("SELECT number, assigned_at FROM work_orders ORDER BY seq")).all()
+    assert [(number, str(at)[:16]) for number, at in rows] == [
+        ("GD2026-000001", "2026-09-29 10:00"),
+        ("GD2026-000002", "2026-10-30 10:00"),
+    ]
+    october = _cells(run_cli, "2026-10", "2026-11-05", tmp_path / "十月")
+    assert (_metric(october, "月末未办结（件）"), _metric(october, "其中超时（件）")) == (1, 0)
+    assert (_metric(october, "本月办结（件）"), _metric(october, "其中按时办结（件）")) == (1, 1)
+    overdue = _ok(run_cli, "workorder", "list", "--overdue", "--as-of", "2026-10-31", "--json")
+    assert json.loads(overdue.stdout) == []
+    shown = _ok(run_cli, "workorder", "show", "GD2026-2").output.splitlines()
+    assert shown[7:11] == [
+        "时限：2026-10-31 09:00 前派工，2026-11-02 09:00 前完成；完成超时",
+        "派工：王师傅（2026-10-30 10:00）",
+        "首次派工：2026-10-30 10:00 刘师傅",
+        "改派：2026-11-01 09:00 王师傅",
+    ]
+    listed = json.loads(_ok(run_cli, "workorder", "list", "--json").stdout)
+    assert [(o["number"], o["assignee"], o["assigned_at"]) for o in listed] == [
+        ("GD2026-000001", "王师傅", "2026-09-29 10:00"),
+        ("GD2026-000002", "王师傅", "2026-10-30 10:00"),
+    ]
+    # September was closed: its figures are the ones kept then, and the report says the work orders changed since.
+    closed = _cells(run_cli, "2026-09", "2026-10-05", tmp_path / "升级后")
+    september_note = NOTE.replace("2026-10", "2026-09")
+    assert [row for row in closed if row[0] != september_note] == september
+    assert [row[0] for row in closed if row[0] == september_note] == [september_note]

@@ -1231,6 +1231,7 @@ def undo_since_0021(conn: Any) -> None:
     for step_flag in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
         conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {step_flag}")  # 0024
     # 0025 back-fills work_orders.handed_at from the journal (0024's column, dropped above): no table of its own.
+    # 0026 sets work_orders.assigned_at back to the journal's first dispatch (and handed_at): no table of its own.
 
 
 @pytest.mark.postgres

@@ -16,12 +16,13 @@ from recordkit.core.dates import Month, parse_when
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.ledger.schema import HEAD_REVISION, work_orders
 from recordkit.owners.roster import import_owners
 from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 from tests.numbers_said import not_the_first, spellings_of_the_first
+from tests.workorder_fixtures import left_at_0025, pass_on_the_old_way
 
 CLERK = "赵敏"
 SETTINGS = WorkOrderSettings()
@@ -580,7 +581,7 @@ def test_migration_0025_gives_orders_passed_on_before_0024_their_last_hand_over_
             )
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0024'")
     with open_ledger(estate.url) as upgraded:
-        assert upgraded.revision() == "0025"
+        assert upgraded.revision() == HEAD_REVISION
         orders = [workorders.get_order(upgraded, number) for number in (timed, same_day, next_day, never)]
         assert [(o.assignee, o.handed_at, o.handed_day_only, o.shown_step("handed_at")) for o in orders] == [
             ("王师傅", t("2026-11-04 10:00"), False, "2026-11-04 10:00"),
@@ -599,3 +600,51 @@ def test_migration_0025_gives_orders_passed_on_before_0024_their_last_hand_over_
         assert early.value.message == "改派时间 2026-11-05 15:00 早于上次改派时间 2026-11-06：请检查 --at"
         closed = workorders.close(upgraded, CLERK, never, "已修好", "2026-11-05 09:30", now=NOW)
     assert closed.shown_step("closed_at") == "2026-11-05 09:30"
+
+
+def _dispatch_rows(ledger: Ledger) -> list[tuple[object, ...]]:
+    """Each order's worker, dispatch time and last hand-over as the ledger holds them, in number order."""
+    c = work_orders.c
+    columns = (c.number, c.assignee, c.assigned_at, c.assigned_day_only, c.handed_at, c.handed_day_only)
+    with ledger.read() as conn:
+        rows = conn.execute(sa.select(*columns).order_by(c.seq)).all()
+    return [(number, who, at, bool(day), handed, bool(handed_day)) for number, who, at, day, handed, handed_day in rows]
+
+
+def test_migration_0026_gives_orders_passed_on_before_13bd917_their_first_dispatch_back(estate: Ledger) -> None:
+    """Before 13bd917 passing an order on (改派) moved its row's dispatch time to the reassignment's and journalled a
+    ``workorder.assign`` with the first worker and dispatch time in its ``before``: an order dispatched in time was
+    judged 派工超时 from the later time.  Upgraded, such an order's row holds its first dispatch again and, as its
+    last hand-over, the time its row kept (a later 改派 keeps its own); the others are untouched, no journal entry is
+    written, and upgrading again changes nothing."""
+    old, old_then_new, new, never = (
+        add(estate, "2026-11-03 09:15", unit=unit).number for unit in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202")
+    )
+    for number in (old, old_then_new, new, never):
+        workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-03 10:00", now=NOW)
+    pass_on_the_old_way(estate, old, ("刘师傅", "2026-11-03 10:00"), ("王师傅", "2026-11-04 09:00"))
+    pass_on_the_old_way(estate, old, ("王师傅", "2026-11-04 09:00"), ("李师傅", "2026-11-05 09:00"))
+    pass_on_the_old_way(estate, old_then_new, ("刘师傅", "2026-11-03 10:00"), ("王师傅", "2026-11-04 09:00"))
+    workorders.assign(estate, CLERK, old_then_new, "李师傅", "2026-11-05 09:00", now=NOW)
+    workorders.assign(estate, CLERK, new, "王师傅", "2026-11-04 09:00", now=NOW)
+    entries = _journal_size(estate)
+    left_at_0025(estate)
+    with open_ledger(estate.url) as upgraded:
+        assert upgraded.revision() == HEAD_REVISION
+        rows = _dispatch_rows(upgraded)
+        assert rows == [
+            (old, "李师傅", t("2026-11-03 10:00"), False, t("2026-11-05 09:00"), False),
+            (old_then_new, "李师傅", t("2026-11-03 10:00"), False, t("2026-11-05 09:00"), False),
+            (new, "王师傅", t("2026-11-03 10:00"), False, t("2026-11-04 09:00"), False),
+            (never, "刘师傅", t("2026-11-03 10:00"), False, None, False),
+        ]
+        assert _journal_size(upgraded) == entries
+        # Nothing is finished before the last hand-over the row kept.
+        with pytest.raises(ValidationError) as early:
+            workorders.close(upgraded, CLERK, old, "已修好", "2026-11-05 08:00", now=NOW)
+        assert early.value.message == "完成时间 2026-11-05 08:00 早于改派时间 2026-11-05 09:00：请检查 --at"
+    left_at_0025(estate)
+    with open_ledger(estate.url) as again:
+        assert again.revision() == HEAD_REVISION
+        assert _dispatch_rows(again) == rows
+        assert _journal_size(again) == entries

@@ -20,7 +20,7 @@ from recordkit.workorders import logbook as workorder_logbook
 from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_unit_kinds import import_two_phases
-from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, write_logbook
+from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, pass_on_the_old_way, write_logbook
 
 NOW = dt.datetime(2026, 11, 30, 12, 0)
 
@@ -1096,27 +1096,6 @@ def test_as_of_a_moment_the_worker_is_the_one_who_had_the_order_then(estate: Wor
     assert [(order["number"], order["assignee"]) for order in still_open] == [("GD2026-000001", "王师傅")]
 
 
-def _passed_on_the_old_way(workspace: Workspace, number: str, before: tuple[str, str], after: tuple[str, str]) -> None:
-    """As ``workorder assign`` passed an order on before reassignments were journalled as such (13bd917): the row's
-    worker and dispatch time moved to the new ones, and the journal's ``workorder.assign`` entry kept the first worker
-    and dispatch time in its ``before``."""
-    from recordkit.ledger import journal
-
-    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
-        conn.execute(
-            sa.text("UPDATE work_orders SET assignee = :to, assigned_at = :at WHERE number = :n"),
-            {"to": after[0], "at": dt.datetime.fromisoformat(after[1]), "n": number},
-        )
-        change = journal.Change(
-            "workorder.assign",
-            "workorder",
-            number,
-            {"assignee": before[0], "assigned_at": before[1], "status": "处理中"},
-            {"assignee": after[0], "assigned_at": after[1], "status": "处理中"},
-        )
-        journal.record(conn, "测试员", [change])
-
-
 def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_order(
     estate: Workspace, run_cli: Any
 ) -> None:
@@ -1130,7 +1109,8 @@ def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_orde
     ):
         done = run_cli(*step)
         assert done.exit_code == 0, (step, done.output)
-    _passed_on_the_old_way(estate, "GD2026-000001", ("刘师傅", "2026-10-01 10:00"), ("王师傅", "2026-10-02 09:00"))
+    with open_ledger(estate.database_url) as ledger:
+        pass_on_the_old_way(ledger, "GD2026-000001", ("刘师傅", "2026-10-01 10:00"), ("王师傅", "2026-10-02 09:00"))
 
     def stood(as_of: str) -> tuple[str, str | None]:
         (order,) = json.loads(run_cli("workorder", "list", "--json", "--as-of", as_of).stdout)

@@ -6,6 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
+from recordkit.ledger import journal
+from recordkit.ledger.db import Ledger
 from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import write_sheet
 
@@ -123,3 +127,29 @@ BAD_LOGBOOK_ROWS: list[list[Any]] = [
 
 def write_logbook(path: Path, rows: list[list[Any]] = LOGBOOK_ROWS) -> Path:
     return write_sheet(path, rows, headers=LOGBOOK_HEADERS, title="工单登记簿（2026年）")
+
+
+def pass_on_the_old_way(ledger: Ledger, number: str, before: tuple[str, str], after: tuple[str, str]) -> None:
+    """As ``workorder assign`` passed an order on before reassignments were journalled as such (13bd917): the row's
+    worker and dispatch time moved to the new ones (``after``: worker, time as typed), and the journal's
+    ``workorder.assign`` entry kept the worker and dispatch time before it (``before``) and the status, as its
+    ``_update`` wrote them."""
+    with ledger.write() as conn:
+        conn.execute(
+            sa.text("UPDATE work_orders SET assignee = :to, assigned_at = :at WHERE number = :n"),
+            {"to": after[0], "at": dt.datetime.fromisoformat(after[1]), "n": number},
+        )
+        change = journal.Change(
+            "workorder.assign",
+            "workorder",
+            number,
+            {"assignee": before[0], "assigned_at": before[1], "status": "处理中"},
+            {"assignee": after[0], "assigned_at": after[1], "status": "处理中"},
+        )
+        journal.record(conn, "测试员", [change])
+
+
+def left_at_0025(ledger: Ledger) -> None:
+    """The ledger marked as of migration 0025 (0026 changes no table's layout): opened again, it is upgraded."""
+    with ledger.write() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0025'")

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0025"
+HEAD_REVISION = "0026"
 
 metadata = MetaData()
 
@@ -490,7 +490,9 @@ work_orders = Table(
     Column("visited_day_only", Boolean, nullable=False, server_default=false()),
     # The last reassignment (改派, ``workorder assign`` to another worker), and whether it was typed as a date alone:
     # nothing is finished or passed on again before it.  NULL for an order never passed on (migration 0024; orders
-    # passed on before it got theirs from the journal's last ``workorder.reassign``, migration 0025).
+    # passed on before it got theirs from the journal's last ``workorder.reassign``, migration 0025; orders passed on
+    # before 13bd917, whose dispatch time had moved to the reassignment's, got that time as their last hand-over and
+    # their first dispatch back as ``assigned_at``, migration 0026).
     Column("handed_at", DateTime),
     Column("handed_day_only", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("year", "seq"),
