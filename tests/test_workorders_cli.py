@@ -20,7 +20,7 @@ from recordkit.workorders import logbook as workorder_logbook
 from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_unit_kinds import import_two_phases
-from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, pass_on_the_old_way, write_logbook
+from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, left_at_0025, pass_on_the_old_way, write_logbook
 
 NOW = dt.datetime(2026, 11, 30, 12, 0)
 
@@ -1101,7 +1101,8 @@ def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_orde
 ) -> None:
     """An order passed on before reassignments were journalled as such kept only the new dispatch time, and the
     journal's ``workorder.assign`` its first worker: ``list|show --as-of`` a moment between showed 待派工 and no worker.
-    The first dispatch is rebuilt from that entry: 刘师傅 had the order from 2026-10-01 10:00 until 2026-10-02 09:00."""
+    Upgraded (0026), the row holds the first dispatch again and the entry is read as a reassignment: 刘师傅 had the
+    order from 2026-10-01 10:00 until 2026-10-02 09:00."""
     add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "门窗", "--desc", "门锁坏")
     for step in (
         (*add, "--at", "2026-10-01 09:00"),
@@ -1111,6 +1112,7 @@ def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_orde
         assert done.exit_code == 0, (step, done.output)
     with open_ledger(estate.database_url) as ledger:
         pass_on_the_old_way(ledger, "GD2026-000001", ("刘师傅", "2026-10-01 10:00"), ("王师傅", "2026-10-02 09:00"))
+        left_at_0025(ledger)  # the next command upgrades it (0026): the first dispatch back in its row
 
     def stood(as_of: str) -> tuple[str, str | None]:
         (order,) = json.loads(run_cli("workorder", "list", "--json", "--as-of", as_of).stdout)

@@ -246,9 +246,7 @@ class WorkOrder:
         """The order as it stood at ``moment`` (``list|show --as-of``): the steps recorded after it — dispatch,
         completion, visit — not done yet, its status the last step done by then, and its worker the one it was
         last handed to by then among ``handed`` (``hand_overs``: the first dispatch and each reassignment the
-        journal keeps; an order passed on before reassignments were journalled as such was dispatched at the first
-        of them, before the dispatch time its row keeps).  Without them a reassignment after ``moment`` leaves the
-        current worker."""
+        journal keeps).  Without them a reassignment after ``moment`` leaves the current worker."""
         undone: dict[str, Any] = {}
         if self.visited_at is not None and self.visited_at > moment:
             undone |= {"visited_at": None, "visited_day_only": False, "satisfaction": None, "visit_notes": None}
@@ -272,15 +270,15 @@ class WorkOrder:
 
     @staticmethod
     def _hands_then(assigned_at: dt.datetime, moment: dt.datetime, handed: Sequence[Dispatch]) -> dict[str, Any]:
-        """``as_it_stood``'s dispatch at ``moment`` of an order dispatched at ``assigned_at`` (its row's time) and
-        handed on since: the worker it was last handed to by then, since the first of ``handed`` done by then."""
-        then = [step for step in handed if step.moment is not None and step.moment <= moment]
-        if not then and assigned_at > moment:
+        """``as_it_stood``'s dispatch at ``moment`` of an order dispatched at ``assigned_at`` and handed on since: not
+        yet dispatched, or the worker it was last handed to by then among ``handed``."""
+        if assigned_at > moment:
             return {"assigned_at": None, "assigned_day_only": False, "assignee": None, **_NOT_HANDED}
+        then = [step for step in handed if step.moment is not None and step.moment <= moment]
         if not then:  # passed on after ``moment``, its reassignments not known: the current worker is left
             return dict(_NOT_HANDED)
-        first, last = then[0], then[-1]
-        stood = {"assignee": last.assignee, "assigned_at": first.moment, "assigned_day_only": first.day_alone}
+        last = then[-1]
+        stood = {"assignee": last.assignee}
         if last.step == REASSIGNED:
             return stood | {"handed_at": last.moment, "handed_day_only": last.day_alone}
         return stood | dict(_NOT_HANDED)
@@ -1086,44 +1084,41 @@ def hand_overs(order: WorkOrder, reassignments: Sequence[Reassignment]) -> list[
     """Who the order was sent to first and when, then each of its ``reassignments`` (oldest first); empty for an order
     not dispatched.  A reassignment's moment is its time as written, a day alone kept at the hand-over before it when
     that was on the same day (``day_alone_moment``, as ``assign`` kept it).  The first worker is the first
-    reassignment's ``before``, and so is the first dispatch's time when it holds one (``assigned_at``: an order passed
-    on before reassignments were journalled as such, whose row's dispatch time moved then, ``_reassignments``); else
-    the first dispatch is the order's."""
+    reassignment's ``before``; the first dispatch's time is the order's (an order passed on before reassignments were
+    journalled as such got it back from the journal, migration 0026)."""
     if order.assigned_at is None or order.assignee is None:
         return []
-    before = reassignments[0][0] if reassignments else {}
-    first = _written_moment(before.get("assigned_at"), order.assigned_at)
-    if first is None:
-        first = order.shown_step("assigned_at"), order.assigned_at, order.assigned_day_only
-    steps = [Dispatch(FIRST_DISPATCH, first[0], before.get("assignee", order.assignee), first[1], first[2])]
-    last = first[1]
+    first = reassignments[0][0].get("assignee", order.assignee) if reassignments else order.assignee
+    steps = [
+        Dispatch(FIRST_DISPATCH, order.shown_step("assigned_at"), first, order.assigned_at, order.assigned_day_only)
+    ]
+    last = order.assigned_at
     for _, after in reassignments:
         written = str(after.get("reassigned_at") or "")
         moment, day_alone = None, False
         if (read := _written_moment(written, last)) is not None:
-            _, moment, day_alone = read
+            moment, day_alone = read
             last = moment
         steps.append(Dispatch(REASSIGNED, written, str(after.get("assignee", "")), moment, day_alone))
     return steps
 
 
-def _written_moment(written: Any, last: dt.datetime) -> tuple[str, dt.datetime, bool] | None:
-    """A hand-over's time as the journal wrote it, the moment it is kept at and whether it was a day alone (kept at
-    ``last``, the hand-over before it, when that was on the same day); None for no readable time (it moves nothing)."""
-    if not isinstance(written, str) or not written:
+def _written_moment(written: str, last: dt.datetime) -> tuple[dt.datetime, bool] | None:
+    """The moment a reassignment written so in the journal is kept at and whether it was a day alone (kept at ``last``,
+    the hand-over before it, when that was on the same day); None for no readable time (it moves nothing)."""
+    if not written:
         return None
     try:
         when, timed = parse_when_written(written)
     except ValueError:  # DateError is a ValueError too
         return None
-    return (written, when, False) if timed else (written, day_alone_moment(when, last), True)
+    return (when, False) if timed else (day_alone_moment(when, last), True)
 
 
 def _reassignments(conn: Connection, numbers: Sequence[str]) -> dict[str, list[Reassignment]]:
     """The journal's reassignments of the orders ``numbers``, oldest first, by number: each ``workorder.reassign``, and
-    each ``workorder.assign`` whose ``before`` names a worker — a reassignment before they were journalled as such,
-    which moved the dispatch time: its ``before`` keeps the worker and the dispatch time before it, its ``after`` the
-    new worker and, as ``reassigned_at``, the new time."""
+    each ``workorder.assign`` whose ``before`` names a worker — a reassignment before they were journalled as such:
+    its ``before`` keeps the worker before it, its ``after`` the new worker and, as ``reassigned_at``, its time."""
     found: dict[str, list[Reassignment]] = {}
     for start in range(0, len(numbers), 500):
         for key, action, before_text, after_text in conn.execute(
@@ -1313,13 +1308,7 @@ def list_orders(
         if not orders:
             refuse_unknown_unit(conn, code)
         # The worker then of an order passed on since (``as_it_stood``): from the journal's reassignments.
-        # An order dispatched after it too: one passed on before reassignments were journalled as such (``hand_overs``)
-        # was first dispatched before the time its row keeps.
-        passed_on = [
-            o.number
-            for o in orders
-            if asked is not None and o.assigned_at is not None and (o.handed_at or o.assigned_at) > asked
-        ]
+        passed_on = [o.number for o in orders if asked is not None and o.handed_at is not None and o.handed_at > asked]
         reassigned = _reassignments(conn, passed_on) if passed_on else {}
     if wanted.overdue:
         orders = [order for order in orders if overdue_reasons(order, as_of)]
