@@ -617,11 +617,15 @@ def test_migration_0026_gives_orders_passed_on_before_13bd917_their_first_dispat
     judged 派工超时 from the later time.  Upgraded, such an order's row holds its first dispatch again and, as its
     last hand-over, the time its row kept (a later 改派 keeps its own); the others are untouched, no journal entry is
     written, and upgrading again changes nothing."""
-    old, old_then_new, new, never = (
-        add(estate, "2026-11-03 09:15", unit=unit).number for unit in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202")
+    old, old_then_new, new, never, day = (
+        add(estate, "2026-11-03 09:15", unit=unit).number
+        for unit in ("1-1-101", "1-1-102", "3-2-1201", "3-2-1202", "1-1-101")
     )
     for number in (old, old_then_new, new, never):
         workorders.assign(estate, CLERK, number, "刘师傅", "2026-11-03 10:00", now=NOW)
+    # A first dispatch written as a day alone is kept at the report time that day, and shown as the day.
+    workorders.assign(estate, CLERK, day, "刘师傅", "2026-11-03", now=NOW)
+    pass_on_the_old_way(estate, day, ("刘师傅", "2026-11-03"), ("王师傅", "2026-11-04 09:00"))
     pass_on_the_old_way(estate, old, ("刘师傅", "2026-11-03 10:00"), ("王师傅", "2026-11-04 09:00"))
     pass_on_the_old_way(estate, old, ("王师傅", "2026-11-04 09:00"), ("李师傅", "2026-11-05 09:00"))
     pass_on_the_old_way(estate, old_then_new, ("刘师傅", "2026-11-03 10:00"), ("王师傅", "2026-11-04 09:00"))
@@ -637,7 +641,9 @@ def test_migration_0026_gives_orders_passed_on_before_13bd917_their_first_dispat
             (old_then_new, "李师傅", t("2026-11-03 10:00"), False, t("2026-11-05 09:00"), False),
             (new, "王师傅", t("2026-11-03 10:00"), False, t("2026-11-04 09:00"), False),
             (never, "刘师傅", t("2026-11-03 10:00"), False, None, False),
+            (day, "王师傅", t("2026-11-03 09:15"), True, t("2026-11-04 09:00"), False),
         ]
+        assert workorders.get_order(upgraded, day).shown_step("assigned_at") == "2026-11-03"
         assert _journal_size(upgraded) == entries
         # Nothing is finished before the last hand-over the row kept.
         with pytest.raises(ValidationError) as early:

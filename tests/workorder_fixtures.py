@@ -136,8 +136,11 @@ def pass_on_the_old_way(ledger: Ledger, number: str, before: tuple[str, str], af
     ``_update`` wrote them."""
     with ledger.write() as conn:
         conn.execute(
-            sa.text("UPDATE work_orders SET assignee = :to, assigned_at = :at WHERE number = :n"),
-            {"to": after[0], "at": dt.datetime.fromisoformat(after[1]), "n": number},
+            # (0024's flag of a step written as a day alone was false for every step recorded before it)
+            sa.text(
+                "UPDATE work_orders SET assignee = :to, assigned_at = :at, assigned_day_only = :no WHERE number = :n"
+            ),
+            {"to": after[0], "at": dt.datetime.fromisoformat(after[1]), "no": False, "n": number},
         )
         change = journal.Change(
             "workorder.assign",
