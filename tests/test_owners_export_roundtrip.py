@@ -319,3 +319,34 @@ def test_an_export_sorted_by_name_imports_back_with_the_co_owners_in_their_order
             )
         ).scalars()
         assert list(names) == ["李秀英", "赵敏", "孙悦", "周杰"]
+
+
+def test_owners_list_is_one_moment_of_the_ledger_on_either_backend(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``owners list`` reads units and co-owners as the export does (``list_owners``): an import committed between the
+    two reads is not seen, on SQLite as on PostgreSQL (REPEATABLE READ)."""
+    import recordkit.owners.contacts as contacts
+    from recordkit.owners.roster import list_owners
+
+    before = [["1", "1", "101", 90, "张伟", "13812345678", ZHANG_WEI, None, "已交付", "业主"]]
+    before.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
+    after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, "已交付", "业主"]]
+    after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
+    changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
+    co_owner_query = contacts._co_owner_query
+    imported: list[bool] = []
+
+    def import_first() -> Any:
+        if not imported:
+            imported.append(True)
+            import_owners(ledger, changed, "测试员")
+        return co_owner_query()
+
+    monkeypatch.setattr(contacts, "_co_owner_query", import_first)
+    listed = list_owners(ledger)
+    assert imported == [True]
+    assert [(e.unit.owner, [c.name for c in e.co_owners]) for e in listed] == [("张伟", ["王芳"])]
+    monkeypatch.undo()
+    assert [(e.unit.owner, [c.name for c in e.co_owners]) for e in list_owners(ledger)] == [("李娜", ["赵磊"])]

@@ -891,3 +891,79 @@ def test_doctor_tells_owners_to_be_split_beside_names_refused(run_cli: Any, work
         "。要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入"
         "（recordkit owners import 名册.xlsx），共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
     )
+
+
+# -- owners list and owners show read one moment of the ledger ----------------------------------------
+
+MOMENT_HEADERS = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "状态", "关系")
+
+
+def _import_between_reads(workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str) -> list[bool]:
+    """1-1-101 of 张伟 with co-owner 王芳 and tenant 孙丽 in the ledger; ``contacts.<query>`` patched so that a clerk's
+    import making it 李娜's, with co-owner 赵磊 and tenant 钱七, commits just before that read is made."""
+    import recordkit.owners.contacts as contacts
+    from recordkit.ledger.db import open_ledger
+    from recordkit.owners.roster import import_owners
+
+    unit = ["1", "1", "101"]
+    before = [[*unit, 90, "张伟", "13812345678", None, None, "已交付", "业主"]]
+    before += [
+        [*unit, None, "王芳", None, None, None, None, "共有人"],
+        [*unit, None, "孙丽", None, None, None, None, "租户"],
+    ]
+    after = [[*unit, 90, "李娜", "13900001111", None, None, "已交付", "业主"]]
+    after += [
+        [*unit, None, "赵磊", None, None, None, None, "共有人"],
+        [*unit, None, "钱七", None, None, None, None, "租户"],
+    ]
+    with open_ledger(workspace.database_url) as ledger:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, MOMENT_HEADERS), "测试员")
+    changed = write_sheet(tmp_path / "名册2.xlsx", after, MOMENT_HEADERS)
+    original = getattr(contacts, query)
+    imported: list[bool] = []
+
+    def import_first() -> Any:
+        if not imported:
+            imported.append(True)
+            with open_ledger(workspace.database_url) as ledger:
+                import_owners(ledger, changed, "测试员")
+        return original()
+
+    monkeypatch.setattr(contacts, query, import_first)
+    return imported
+
+
+def test_owners_list_is_one_moment_of_the_ledger_even_with_an_import_committed_while_it_reads(
+    run_cli: Any, workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``owners list`` read the units and owners, then the co-owners, in two reads: an import committed between them
+    showed 1-1-101 as 张伟、赵磊 — the old owner beside the new co-owner, whom no one ever wrote beside him — in the
+    table and in --json.  It reads both in one read transaction, as the export does: the ledger before the import."""
+    imported = _import_between_reads(workspace, tmp_path, monkeypatch, "_co_owner_query")
+    listed = run_cli("owners", "list", "--json")
+    assert imported == [True]
+    assert listed.exit_code == 0, listed.output
+    assert [(row["owner"], row["co_owners"]) for row in json.loads(listed.stdout)] == [
+        ("张伟", [{"name": "王芳", "phone": None, "id_number": None}])
+    ]
+    monkeypatch.undo()
+    table = run_cli("owners", "list")
+    assert [line.split("│")[2].strip() for line in table.stdout.splitlines() if "1-1-101" in line] == ["李娜、赵磊"]
+
+
+@pytest.mark.parametrize("query", ["_co_owner_query", "_contact_query"])
+def test_owners_show_is_one_moment_of_the_ledger_even_with_an_import_committed_while_it_reads(
+    run_cli: Any, workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """``owners show`` read the unit, its co-owners and its contacts in three reads: an import committed between them
+    showed 张伟 beside the new co-owner 赵磊 or the new tenant 钱七.  One read transaction: the unit before the import."""
+    imported = _import_between_reads(workspace, tmp_path, monkeypatch, query)
+    shown = run_cli("owners", "show", "1-1-101", "--json")
+    assert imported == [True]
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert (data["owner"], [c["name"] for c in data["co_owners"]], [c["name"] for c in data["contacts"]]) == (
+        "张伟",
+        ["王芳"],
+        ["孙丽"],
+    )

@@ -107,19 +107,19 @@ def owners_list(
 
     例：recordkit owners list --building 3
     """
-    from recordkit.owners.contacts import co_owners_by_unit, owners_of_record
-    from recordkit.owners.roster import list_units, record_private_view
+    from recordkit.owners.contacts import owners_of_record
+    from recordkit.owners.roster import list_owners, record_private_view
 
     refuse_blank(("--building", building))
     app_state = state(ctx)
-    views = list_units(app_state.ledger(), building=estate_building(ctx, building))
-    if show_private:
-        record_private_view(app_state.ledger(), app_state.operator_name, "owners list", [str(v.code) for v in views])
     # every owner of record, as the export and the papers name them (``owners show``'s co_owners)
-    co_owners = co_owners_by_unit(app_state.ledger())
+    listed = list_owners(app_state.ledger(), building=estate_building(ctx, building))
+    if show_private:
+        shown = [str(entry.unit.code) for entry in listed]
+        record_private_view(app_state.ledger(), app_state.operator_name, "owners list", shown)
     rows = [
-        view.to_dict(show_private) | {"co_owners": [c.to_dict(show_private) for c in co_owners.get(str(view.code), [])]}
-        for view in views
+        entry.unit.to_dict(show_private) | {"co_owners": [c.to_dict(show_private) for c in entry.co_owners]}
+        for entry in listed
     ]
     if as_json:
         print_json(rows)
@@ -154,13 +154,13 @@ def owners_show(
     例：recordkit owners show 3-2-1201
     """
     from recordkit.billing.accounts import balance_line, unit_account
-    from recordkit.owners.contacts import co_owners_of, list_contacts
-    from recordkit.owners.roster import record_private_view, show_unit
+    from recordkit.owners.roster import record_private_view, unit_details
 
     app_state = state(ctx)
-    view, holdings = show_unit(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
-    co_owners = [c.to_dict(show_private) for c in co_owners_of(app_state.ledger(), str(view.code))]
-    contacts = [c.to_dict(show_private) for c in list_contacts(app_state.ledger(), str(view.code))]
+    details = unit_details(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
+    view, holdings = details.unit, details.holdings
+    co_owners = [c.to_dict(show_private) for c in details.co_owners]
+    contacts = [c.to_dict(show_private) for c in details.contacts]
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
     account = unit_account(app_state.ledger(), str(view.code))

@@ -304,8 +304,19 @@ def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
 def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
     """The owners of ``unit`` after the first (units.owner_id), in deed order."""
     with ledger.read() as conn:
-        rows = conn.execute(_co_owner_query().where(units.c.code == str(parse_unit_code(unit))))
-        return [CoOwner(r.name, r.phone, r.id_number) for r in rows]
+        return unit_co_owners_in(conn, str(parse_unit_code(unit)))
+
+
+def unit_co_owners_in(conn: Connection, code: str) -> list[CoOwner]:
+    """``co_owners_of`` the unit ``code`` read on ``conn``: inside a transaction the caller holds."""
+    rows = conn.execute(_co_owner_query().where(units.c.code == code))
+    return [CoOwner(r.name, r.phone, r.id_number) for r in rows]
+
+
+def unit_contacts_in(conn: Connection, code: str) -> list[Contact]:
+    """The contacts of the unit ``code`` in the order they were added, read on ``conn``: inside a transaction the
+    caller holds (``owners show``'s)."""
+    return [_contact(row) for row in conn.execute(_contact_query().where(units.c.code == code))]
 
 
 def _checked_relation(relation: str) -> str:

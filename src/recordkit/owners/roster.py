@@ -64,7 +64,9 @@ from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.contacts import (
     CO_OWNER,
     TENANT,
+    Contact,
     ContactRecord,
+    CoOwner,
     co_owners_in,
     lease_problem,
     name_as_read,
@@ -74,6 +76,8 @@ from recordkit.owners.contacts import (
     parse_relation,
     several_people,
     split_owner_names,
+    unit_co_owners_in,
+    unit_contacts_in,
 )
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
@@ -1656,16 +1660,41 @@ def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
     another's residents nor gets an empty list without a word."""
     where = parse_building(building) if building is not None else None
     with ledger.read() as conn:
-        views = _units_in(conn, where)
-        if where is not None and not views:
-            require_building(conn, where)
-    return views
+        return _units_in(conn, where)
 
 
 def _units_in(conn: Connection, where: Building | None = None) -> list[UnitView]:
-    """``list_units`` read on ``conn``: inside a read transaction the caller holds (the export's)."""
+    """``list_units`` read on ``conn``: inside a read transaction the caller holds (``_owners_in``'s)."""
     query = _unit_query() if where is None else _unit_query().where(in_building(where))
-    return sorted((_view(row) for row in conn.execute(query)), key=lambda v: v.code.sort_key)
+    views = sorted((_view(row) for row in conn.execute(query)), key=lambda v: v.code.sort_key)
+    if where is not None and not views:
+        require_building(conn, where)
+    return views
+
+
+@dataclass(frozen=True)
+class UnitOwners:
+    """A unit with its first owner (``unit``) and its co-owners in deed order: its owners of record."""
+
+    unit: UnitView
+    co_owners: tuple[CoOwner, ...]
+
+
+def list_owners(ledger: Ledger, building: str | None = None) -> list[UnitOwners]:
+    """The units of ``list_units`` with their co-owners (``owners list``), read in one read transaction
+    (``_owners_in``): never a unit's owner of before an import committed while it reads beside its co-owners of
+    after.  ``ValidationError`` as ``list_units``."""
+    where = parse_building(building) if building is not None else None
+    with ledger.read() as conn:
+        return _owners_in(conn, where)
+
+
+def _owners_in(conn: Connection, where: Building | None = None) -> list[UnitOwners]:
+    """Every unit (of ``where`` when given) and its co-owners, read on ``conn``: the caller's read transaction makes
+    them one moment of the ledger (``list_owners``, the export)."""
+    views = _units_in(conn, where)
+    co_owners = co_owners_in(conn)
+    return [UnitOwners(view, tuple(co_owners.get(str(view.code), ()))) for view in views]
 
 
 #: The estate's buildings a refusal of one it does not have names (the rest counted).
@@ -1713,14 +1742,39 @@ def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None =
     ``phases`` (``OfficeSettings.phase_table()``) reads a phase written by name (香榭丽舍B-1-2004)."""
     code = parse_unit_code(code_text, phases=phases)
     with ledger.read() as conn:
-        row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
-        if row is None:
-            raise no_such_unit(code)
-        holdings: list[str] = []
-        owner_id = conn.execute(sa.select(units.c.owner_id).where(units.c.code == str(code))).scalar()
-        if owner_id is not None:
-            holdings = [c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.owner_id == owner_id))]
+        return _unit_in(conn, code)
+
+
+def _unit_in(conn: Connection, code: UnitCode) -> tuple[UnitView, list[str]]:
+    """``show_unit`` read on ``conn``: inside a read transaction the caller holds (``unit_details``')."""
+    row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
+    if row is None:
+        raise no_such_unit(code)
+    holdings: list[str] = []
+    owner_id = conn.execute(sa.select(units.c.owner_id).where(units.c.code == str(code))).scalar()
+    if owner_id is not None:
+        holdings = [c for (c,) in conn.execute(sa.select(units.c.code).where(units.c.owner_id == owner_id))]
     return _view(row), sorted(holdings, key=lambda c: parse_unit_code(c).sort_key)
+
+
+@dataclass(frozen=True)
+class UnitDetails:
+    """One unit as ``owners show`` shows it: the unit and its first owner, the units that owner holds, its
+    co-owners in deed order and its contacts."""
+
+    unit: UnitView
+    holdings: list[str]
+    co_owners: list[CoOwner]
+    contacts: list[Contact]
+
+
+def unit_details(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None) -> UnitDetails:
+    """``show_unit`` with the unit's co-owners and contacts, all read in one read transaction: never its owner of
+    before an import committed while it reads beside co-owners or tenants of after.  ``NotFoundError`` when absent."""
+    code = parse_unit_code(code_text, phases=phases)
+    with ledger.read() as conn:
+        view, holdings = _unit_in(conn, code)
+        return UnitDetails(view, holdings, unit_co_owners_in(conn, str(code)), unit_contacts_in(conn, str(code)))
 
 
 @dataclass(frozen=True)
@@ -1871,10 +1925,9 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     reads beside co-owners of after.
     """
     with ledger.read() as conn:
-        views = _units_in(conn)
-        co_owners = co_owners_in(conn)
+        roster = _owners_in(conn)
     rows: list[list[Any]] = []
-    for view in views:
+    for view, co_owners in ((entry.unit, entry.co_owners) for entry in roster):
         data = view.to_dict(show_private)
         # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
         # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
@@ -1896,13 +1949,14 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
                 _OWNER_RELATION if data["owner"] else None,
             ]
         )
-        for co_owner in co_owners.get(str(view.code), []) if data["owner"] else []:
+        for co_owner in co_owners if data["owner"] else ():
             shown = co_owner.to_dict(show_private)
             rows.append([*where, None, shown["name"], shown["phone"], shown["id_number"], None, None, CO_OWNER])
     write_owner_sheet(path, rows, private=show_private)
     if show_private:
-        record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", [str(v.code) for v in views])
-    return len(views)
+        codes = [str(entry.unit.code) for entry in roster]
+        record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", codes)
+    return len(roster)
 
 
 def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False) -> Path:
