@@ -4,6 +4,7 @@ status words and codes, co-owners, family and tenant rows, placeholder numbers, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -1069,3 +1070,85 @@ def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_re
     people, held, co = _owners_read_back(ledger)
     assert (held, co) == ([("1-1-101", 3)], [])
     assert people[2] == (3, "李娜", "13900001111", "440304198001010017")
+
+
+def _journal_of(ledger: Ledger, action: str) -> list[tuple[Any, ...]]:
+    """The journal's entries of ``action``: (entity key, before, after), read back with plain SQL."""
+    with ledger.read() as conn:
+        rows = conn.execute(
+            sa.text("SELECT entity_key, before, after FROM journal WHERE action = :action ORDER BY id"),
+            {"action": action},
+        )
+        return [(key, json.loads(before) if before else None, json.loads(after)) for key, before, after in rows]
+
+
+ROSTER_HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号"]
+
+
+def test_an_owner_row_giving_the_stored_owner_an_id_number_is_that_owner(ledger: Ledger, tmp_path: Path) -> None:
+    """王芳, stored without an ID number, holds 1-1-101 and a parking space; a roster writes her ID number on 1-1-101's
+    row (name as a clerk reads it and phone as stored).  That made a new owner record holding 1-1-101, the old one
+    left with the parking space (and, once it too came with the number, holding nothing), the journal telling of a new
+    owner.  The row is she: her record takes the number (an owner.update in the journal, masked), no one is made; the
+    parking space's row without the number, before it in the sheet, is she too; the same sheet again changes nothing."""
+    rows = [
+        ROSTER_HEADERS,
+        ["1-1-101", 90, "王芳", "13812345678", None],
+        ["车位B1-001", None, "王芳", "13812345678", None],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    people, held, _ = _owners_read_back(ledger)
+    assert [p[1:] for p in people] == [("王芳", "13812345678", None)]
+    rows = [
+        ROSTER_HEADERS,
+        ["车位B1-001", None, "王芳", "13812345678", None],
+        ["1-1-101", 90, "王芳\u3000", "13812345678", "110101199003071233"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (summary.owners_created, summary.owners_updated, summary.units_updated) == (0, 1, 0)
+    assert _owners_read_back(ledger) == ([(people[0][0], "王芳", "13812345678", "110101199003071233")], held, [])
+    assert _journal_of(ledger, "owner.update") == [
+        (
+            str(people[0][0]),
+            {"name": "王芳", "phone": "138****5678", "id_number": None},
+            {"name": "王芳", "phone": "138****5678", "id_number": "110101********1233"},
+        )
+    ]
+    again = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (again.owners_created, again.owners_updated, again.units_unchanged) == (0, 0, 2)
+
+
+def test_an_owner_row_giving_the_stored_owner_a_number_another_owner_holds_is_refused(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The number the row gives 王芳 (stored without one) is 赵磊's: the import renamed 赵磊 to 王芳 and gave him her
+    flat.  Refused at the number's cell, naming whose it is and what he holds (masked); nothing imported."""
+    rows = [
+        ROSTER_HEADERS,
+        ["1-1-101", 90, "王芳", "13812345678", None],
+        ["2-1-101", 90, "赵磊", "13700002222", "110101199003071233"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    before = _owners_read_back(ledger)
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "王芳", "13812345678", "110101199003071233"]]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 2 行 E 列（身份证号）：身份证号 110101********1233 在台账里是赵磊（电话 137****2222，2-1-101 的业主）的，"
+        "这一行写的却是本户业主 王芳：请核对号码"
+    ]
+    assert _owners_read_back(ledger) == before
+
+
+def test_an_owner_row_with_an_id_number_and_another_phone_is_another_person(ledger: Ledger, tmp_path: Path) -> None:
+    """As the README says (业主按身份证号识别): a row naming the stored owner's name with an ID number and another phone
+    is another person of that name — a new owner record holding the unit; the stored one is left as it was."""
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "王芳", "13812345678", None]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    [(old_id, *_)], _, _ = _owners_read_back(ledger)
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "王芳", "13900001111", "110101199003071233"]]
+    summary = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert (summary.owners_created, summary.owners_updated) == (1, 0)
+    people, held, _ = _owners_read_back(ledger)
+    assert [p[1:] for p in people] == [("王芳", "13812345678", None), ("王芳", "13900001111", "110101199003071233")]
+    assert people[0][0] == old_id and held == [("1-1-101", people[1][0])]

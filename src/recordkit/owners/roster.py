@@ -1118,6 +1118,27 @@ def _owner_named_again(
     return again
 
 
+def _stored_owner_numbered(
+    records: Sequence[OwnerRecord],
+    existing_units: Mapping[str, Mapping[str, Any]],
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> dict[tuple[int, int], int]:
+    """An owner row's slot -> the id of its unit's stored owner, for each row naming that owner (as a clerk reads it)
+    with an ID number where the stored owner has none, and a phone that is not another (the same, or blank on either
+    side): the row is that owner, whose record takes the number (``_match_owners``), not another person of that
+    name.  With another phone it is another person, known by the number."""
+    found: dict[tuple[int, int], int] = {}
+    for record in records:
+        stored = _stored_owner(record, existing_units, owner_before)
+        if stored is None or stored.id is None or stored.id_number or record.owner is None or not record.id_number:
+            continue
+        if name_as_read(stored.name) != name_as_read(record.owner):
+            continue
+        if not (stored.phone and record.phone and stored.phone != record.phone):
+            found[(record.row, 0)] = stored.id
+    return found
+
+
 def _match_owners(
     persons: Sequence[Person],
     existing: Sequence[_OwnerRow],
@@ -1125,6 +1146,7 @@ def _match_owners(
     columns: Mapping[str, tuple[str, str]] | None = None,
     named_again: Mapping[tuple[int, int], tuple[int, int]] | None = None,
     held: Callable[[int], str] = lambda owner_id: "",
+    numbered: Mapping[tuple[int, int], int] | None = None,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems.
 
@@ -1136,7 +1158,10 @@ def _match_owners(
     the ledger or the sheet), is that person: exports leave the ID off a parking space's row.  ``named_again``
     (``_owner_named_again``): a 共有人 row naming its unit's owner, who has no ID number, with one is that owner, who
     takes the number (and the phone only the row gives) — a problem when another owner holds it (``held``: what that
-    owner holds, said by its id) or the row's phone is another."""
+    owner holds, said by its id) or the row's phone is another.  ``numbered`` (``_stored_owner_numbered``): an owner
+    row giving its unit's stored owner, who has no ID number, one is that owner, whose record takes it before any row
+    is matched (a row of hers without the number, earlier in the sheet, is she too) — a problem when an owner of
+    another name holds it; one of her name holding it is she (the number says who), the row matched to that one."""
     known: dict[tuple[str, ...], _OwnerRow] = {}
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
@@ -1153,6 +1178,20 @@ def _match_owners(
     ]:
         if id_number and phone:
             id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
+    by_id = {known_owner.id: known_owner for known_owner in existing}
+    for person in persons:
+        stored = by_id.get((numbered or {}).get(person.slot))
+        if stored is None or stored.id_number or person.id_number is None:
+            continue
+        holder = known.get(_owner_key(person.name, None, person.id_number))
+        if holder is not None and name_as_read(holder.name) == name_as_read(person.name):
+            continue  # the same person under another record: the number says who, as for any row
+        problem = _owner_takes_id_number(stored, None, person, known, held)
+        if problem is not None:
+            letter, header = where[problem[0]]
+            problems.append(CellProblem(person.row, letter, header, problem[1]))
+            continue
+        _take_id_number(match, known, stored, person)
     for person in persons:
         owner_slot = (named_again or {}).get(person.slot)
         first = match.of_row.get(owner_slot) if owner_slot is not None else None
@@ -1162,11 +1201,7 @@ def _match_owners(
                 letter, header = where[problem[0]]
                 problems.append(CellProblem(person.row, letter, header, problem[1]))
             else:
-                if first.id is not None:
-                    match.changed.setdefault(first.id, first.as_journal())
-                first.id_number, first.phone = person.id_number, first.phone or person.phone
-                known[_owner_key(first.name, first.phone, first.id_number)] = first
-                match.of_row[person.slot] = first
+                _take_id_number(match, known, first, person)
             continue
         written_id = person.id_number
         if not person.id_number and person.phone:
@@ -1221,19 +1256,35 @@ def _match_owners(
     return match
 
 
+def _take_id_number(
+    match: _OwnerMatch, known: dict[tuple[str, ...], _OwnerRow], owner: _OwnerRow, person: Person
+) -> None:
+    """``owner`` (no ID number) takes ``person``'s — a row found to be that owner — and the phone only the row gives;
+    a stored owner's change is journalled as one (its record before)."""
+    if owner.id is not None:
+        match.changed.setdefault(owner.id, owner.as_journal())
+    owner.id_number, owner.phone = person.id_number, owner.phone or person.phone
+    owner.first_row = owner.first_row or person.row
+    known[_owner_key(owner.name, owner.phone, owner.id_number)] = owner
+    match.of_row[person.slot] = owner
+
+
 def _owner_takes_id_number(
     owner: _OwnerRow,
-    owner_row: int,
+    owner_row: int | None,
     person: Person,
     known: Mapping[tuple[str, ...], _OwnerRow],
     held: Callable[[int], str],
 ) -> tuple[str, str] | None:
-    """Why ``person`` — a 共有人 row naming ``owner`` (written on ``owner_row``, no ID number) with an ID number — cannot
-    give the owner that number, as (column key, reason), or None: another owner holds it (in the ledger, said with
-    what it holds, numbers masked; or on another row), or the row's phone is not the owner's."""
+    """Why ``person`` — a row naming ``owner`` (no ID number) with an ID number: a 共有人 row, the owner written on
+    ``owner_row``, or (``owner_row`` None) the unit's own owner row — cannot give the owner that number, as (column
+    key, reason), or None: another owner holds it (in the ledger, said with what it holds, numbers masked; or on
+    another row), or a 共有人 row's phone is not the owner's."""
     assert person.id_number is not None
     other = known.get(_owner_key(person.name, None, person.id_number))
-    same = f"请核对号码；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
+    same = "请核对号码"
+    if owner_row is not None:
+        same += f"；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
     if other is not None and other is not owner:
         if other.id is not None:
             phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
@@ -1244,7 +1295,7 @@ def _owner_takes_id_number(
             "id_number",
             f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {owner.name}：{same}",
         )
-    if owner.phone and person.phone and owner.phone != person.phone:
+    if owner_row is not None and owner.phone and person.phone and owner.phone != person.phone:
         return "phone", (
             f"与第 {owner_row} 行是同一位业主（姓名相同，业主那一行没有写身份证号，这一行的就是业主的），但电话不同："
             f"请核对后写成一样的；是同名的另一个人，请在第 {owner_row} 行写上业主的身份证号"
@@ -1297,7 +1348,8 @@ def apply_owner_records(
     }
     named_again = _owner_named_again(records, existing_units, owner_before)
     held = functools.partial(_held, conn)
-    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held)
+    numbered = _stored_owner_numbered(records, existing_units, owner_before)
+    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered)
     new_owners = match.new
 
     changes: list[journal.Change] = []
