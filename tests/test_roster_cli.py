@@ -967,3 +967,83 @@ def test_owners_show_is_one_moment_of_the_ledger_even_with_an_import_committed_w
         ["王芳"],
         ["孙丽"],
     )
+
+
+# -- one person kept as a unit's owner and its co-owner of the same name ------------------------------
+
+
+def test_doctor_lists_an_owner_kept_again_as_the_unit_s_co_owner_and_the_fix_it_gives_merges_them(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """Older imports left 王芳 (no ID number) owner of 1-1-101 and 王芳 (with one) its co-owner — one person, papers
+    greeting 王芳、王芳 — and 李娜 twice on 1-1-102 without numbers; doctor said nothing.  Its 业主和联系人姓名 line
+    lists both units as a 提醒 (unit and name; no phone nor ID number), not 1-1-103's two 张伟 of two numbers, and
+    what it says to do — export with --show-private, the number written on the owner's row too, import — makes each
+    one owner: read back with plain SQL, doctor then quiet."""
+    import sqlalchemy as sa
+    from openpyxl import load_workbook
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "王芳", "13812345678", None, None],
+        ["1-1-102", 90, "李娜", "13900001111", None, None],
+        ["1-1-103", 90, "张伟", None, "110101199003071233", None],
+        ["1-1-103", None, "张伟", None, "310104198506120027", "共有人"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        for name, phone, number, unit in (
+            ("王芳", None, "440304198001010017", "1-1-101"),
+            ("李娜", "13900001111", None, "1-1-102"),
+        ):
+            conn.execute(
+                sa.text("INSERT INTO owners (name, phone, id_number) VALUES (:name, :phone, :number)"),
+                {"name": name, "phone": phone, "number": number},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO unit_co_owners (unit_id, owner_id, position) SELECT units.id, MAX(owners.id), 2"
+                    " FROM units, owners WHERE units.code = :unit GROUP BY units.id"
+                ),
+                {"unit": unit},
+            )
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert (check["ok"], check["required"]) == (False, False)
+    assert check["detail"] == "2 户的业主又记成了本户同名的共有人（一个人记了两次）：1-1-101 王芳；1-1-102 李娜"
+    assert check["fix"] == (
+        "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了身份证号的，"
+        "把号码也写在业主那一行（两行电话不同的，改成一样的），再导入（recordkit owners import 名册.xlsx），就并成一位业主"
+    )
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported), "--show-private").exit_code == 0
+    book = load_workbook(exported)
+    assert [(row[2].value, row[4].value, row[6].value) for row in book.active.iter_rows(2, 3)] == [
+        ("101", "王芳", None),
+        ("101", "王芳", "440304198001010017"),
+    ]
+    book.active["G2"] = "440304198001010017"
+    book.save(exported)
+    imported = run_cli("owners", "import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        held = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name, o.phone, o.id_number FROM units u JOIN owners o ON o.id = u.owner_id"
+                " WHERE u.code IN ('1-1-101', '1-1-102') ORDER BY u.code"
+            )
+        ).all()
+        co = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code"
+            )
+        ).all()
+    assert [tuple(r) for r in held] == [
+        ("1-1-101", "王芳", "13812345678", "440304198001010017"),
+        ("1-1-102", "李娜", "13900001111", None),
+    ]
+    assert [tuple(r) for r in co] == [("1-1-103", "张伟")]
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert check["ok"] is True

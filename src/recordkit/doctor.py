@@ -30,7 +30,12 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from recordkit.owners.roster import names_refused_now, owners_split_now, owners_under_two_numbers
+from recordkit.owners.roster import (
+    names_refused_now,
+    owners_kept_twice,
+    owners_split_now,
+    owners_under_two_numbers,
+)
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -482,16 +487,20 @@ _NAMES_LISTED = 20
 def check_roster_names(workspace: Workspace) -> Check:
     """Names an older version kept that the roster import and ``owners contact add`` refuse today
     (``owners.roster.names_refused_now``), and owners kept under one name of several people that the import splits
-    into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜): a 提醒 listing each — unit, role, name
-    (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
-    co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at
-    the counter, a split owner's export imported back splits it."""
+    into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜), and owners kept again as their unit's
+    co-owner of the same name (``owners.roster.owners_kept_twice``): a 提醒 listing each — unit, role, name (a name is
+    not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or co-owner's refused
+    name is refused at its cell when its unit's export comes back, a contact's is added again at the counter, a split
+    owner's export imported back splits it, an owner kept twice is one once the export, the co-owner's number written
+    on the owner's row too, is imported back."""
     name = "业主和联系人姓名"
-    found = _from_ledger(workspace, name, lambda ledger: (names_refused_now(ledger), owners_split_now(ledger)))
+    found = _from_ledger(
+        workspace, name, lambda ledger: (names_refused_now(ledger), owners_split_now(ledger), owners_kept_twice(ledger))
+    )
     if isinstance(found, Check):
         return found
-    refused, split = found
-    if not refused and not split:
+    refused, split, twice = found
+    if not refused and not split and not twice:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
     details, fixes = [], []
     if refused:
@@ -511,6 +520,14 @@ def check_roster_names(workspace: Workspace) -> Check:
         fixes.append(
             "要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入（recordkit owners import 名册.xlsx），"
             "共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
+        )
+    if twice:
+        details.append(
+            f"{len(twice)} 户的业主又记成了本户同名的共有人（一个人记了两次）：{_listed([t.said() for t in twice], '户')}"
+        )
+        fixes.append(
+            "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了身份证号的，"
+            "把号码也写在业主那一行（两行电话不同的，改成一样的），再导入（recordkit owners import 名册.xlsx），就并成一位业主"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

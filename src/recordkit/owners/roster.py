@@ -1929,6 +1929,38 @@ def owners_split_now(ledger: Ledger) -> list[SplitOwner]:
     return sorted(found, key=lambda split: parse_unit_code(split.unit).sort_key)
 
 
+@dataclass(frozen=True)
+class OwnerKeptTwice:
+    """A unit whose first owner is also kept as its co-owner of the same name (as a clerk reads it), one of the two
+    records without an ID number: one person an older import kept twice (papers greet 王芳、王芳)."""
+
+    unit: str
+    name: str
+
+    def said(self) -> str:
+        """``1-1-101 王芳``: no phone nor ID number."""
+        return f"{self.unit} {self.name}"
+
+
+def owners_kept_twice(ledger: Ledger) -> list[OwnerKeptTwice]:
+    """Every unit whose owner is kept again as its co-owner of that name (``OwnerKeptTwice``), in unit order.  Two of
+    one name with an ID number each are two people, never listed.  The export, with the co-owner's number written on
+    the owner's row too, imports back as one owner (``_match_owners``: the number says who; a 共有人 row without one
+    naming the owner is the owner, ``_with_co_owner_row``)."""
+    with ledger.read() as conn:
+        first = {row.code: row for row in conn.execute(_unit_query().where(units.c.owner_id.is_not(None)))}
+        found = [
+            OwnerKeptTwice(code, owner.name)
+            for code, co_owners in co_owners_in(conn).items()
+            if (owner := first.get(code)) is not None
+            and any(
+                name_as_read(co.name) == name_as_read(owner.name) and not (co.id_number and owner.id_number)
+                for co in co_owners
+            )
+        ]
+    return sorted(found, key=lambda twice: parse_unit_code(twice.unit).sort_key)
+
+
 def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     """Every owner's, co-owner's and contact's name of a unit that the roster import and ``owners contact add`` would
     refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
