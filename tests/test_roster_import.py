@@ -19,6 +19,7 @@ from recordkit.owners.roster import (
     export_owners,
     import_owners,
     list_units,
+    owners_split_now,
     parse_column_map,
     split_owner_names,
     status_map,
@@ -224,6 +225,13 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("阿依古丽·买买提、王芳", ["阿依古丽·买买提", "王芳"]),
         ("华润和信置业有限公司", ["华润和信置业有限公司"]),
         ("华润和信置业有限公司、张三", ["华润和信置业有限公司", "张三"]),
+        # One body with a separator inside: it ends in an organisation word, its first part is no person's name.
+        ("深圳市甲乙、丙丁科技有限公司", ["深圳市甲乙、丙丁科技有限公司"]),
+        ("甲乙丙丁戊/己庚律师事务所", ["甲乙丙丁戊/己庚律师事务所"]),
+        ("南山区甲乙、丙丁便利店", ["南山区甲乙、丙丁便利店"]),
+        ("张三、某某科技有限公司", ["张三", "某某科技有限公司"]),
+        ("欧阳娜娜、某某五金厂", ["欧阳娜娜", "某某五金厂"]),
+        ("阿依古丽·买买提、某某商行", ["阿依古丽·买买提", "某某商行"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
@@ -1152,3 +1160,39 @@ def test_an_owner_row_with_an_id_number_and_another_phone_is_another_person(ledg
     people, held, _ = _owners_read_back(ledger)
     assert [p[1:] for p in people] == [("王芳", "13812345678", None), ("王芳", "13900001111", "110101199003071233")]
     assert people[0][0] == old_id and held == [("1-1-101", people[1][0])]
+
+
+def test_a_company_name_with_a_separator_inside_is_one_body_not_two_people(ledger: Ledger, tmp_path: Path) -> None:
+    """深圳市甲乙、丙丁科技有限公司 in an owner or 租户 cell was split into two people (owner 深圳市甲乙, co-owner
+    丙丁科技有限公司; two tenants).  A cell ending in an organisation word whose part before the 、 is no person's name is
+    one body: kept whole by the import, not listed by doctor as an owner to split, and its export imports back
+    unchanged; 张三、某某科技有限公司 is still 张三 and the company."""
+    company = "深圳市甲乙、丙丁科技有限公司"
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户"],
+        ["1-1-101", 90, company, None],
+        ["1-1-102", 90, "张三、某某科技有限公司", None],
+        ["1-1-103", 90, "李四", company],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    with ledger.read() as conn:
+        first = conn.execute(
+            sa.text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code")
+        ).all()
+        co = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
+            )
+        ).all()
+        contacts = conn.execute(
+            sa.text("SELECT u.code, c.name, c.relation FROM unit_contacts c JOIN units u ON u.id = c.unit_id")
+        ).all()
+    assert [tuple(r) for r in first] == [("1-1-101", company), ("1-1-102", "张三"), ("1-1-103", "李四")]
+    assert [tuple(r) for r in co] == [("1-1-102", "某某科技有限公司")]
+    assert [tuple(r) for r in contacts] == [("1-1-103", company, "租户")]
+    assert owners_split_now(ledger) == []
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员")
+    again = import_owners(ledger, exported, "测试员")
+    assert (again.units_unchanged, again.owners_created, again.co_owners) == (3, 0, 1)

@@ -61,15 +61,46 @@ _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 
 
+#: How a body's name ends (深圳市甲乙、丙丁科技有限公司, 某某五金厂): with a separator inside, one body when what comes
+#: before its first separator is no person's name (``_one_body``).
+_ORGANISATION_WORDS = (
+    ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "中心", "事务所", "合作社", "委员会", "研究院")
+    + ("研究所", "医院", "学校", "银行", "商行", "厂", "店", "部")
+)  # fmt: skip
+#: Words of a place, which no person's name holds (深圳市甲乙 is the start of a body's name).
+_PLACE_WORDS = ("省", "市", "区", "县", "镇")
+#: A person's name as a cell's first part is read: two to four Chinese characters, a name with a middle dot
+#: (阿依古丽·买买提), or letters (John Smith).
+_HAN_PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
+_OTHER_PERSON = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+|[A-Za-z][A-Za-z .'-]*")
+
+
+def _reads_as_person(name: str) -> bool:
+    """Whether ``name`` is read as a person's (``_HAN_PERSON`` without an organisation or place word in it: 深圳市甲乙
+    is not, 张三 is)."""
+    if _HAN_PERSON.fullmatch(name):
+        return not any(word in name for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS))
+    return _OTHER_PERSON.fullmatch(name) is not None
+
+
+def _one_body(cell: str, first: str) -> bool:
+    """Whether ``cell``, holding a separator, is one body's name (深圳市甲乙、丙丁科技有限公司): it ends in an
+    organisation word and its part before the first separator, ``first``, is no person's name (张三、某某科技有限公司 is
+    张三 and the company)."""
+    return cell.endswith(_ORGANISATION_WORDS) and not _reads_as_person(first)
+
+
 def split_owner_names(text: str) -> list[str]:
     """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
 
     A cell is split only when every piece looks like a person's name (two or more Chinese
-    characters, or letters): a company or a formula-looking text stays whole; 和 never splits a body's
-    name (``is_organisation``)."""
+    characters, or letters) and the cell is not one body's name with a separator inside (``_one_body``:
+    深圳市甲乙、丙丁科技有限公司): a company or a formula-looking text stays whole; 和 never splits a body's
+    name (``is_organisation``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's read-back
+    all read a cell by it."""
     cell = text.strip()
     names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
-    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
+    if len(names) > 1 and (not all(_PERSON_NAME.fullmatch(name) for name in names) or _one_body(cell, names[0])):
         return [cell]
     result: list[str] = []
     for name in names:
