@@ -184,7 +184,7 @@ def test_unexpected_error_shows_a_reference_not_a_traceback(
         secret = "110101199003071233"  # a local holding personal data must never reach the screen
         raise RuntimeError(f"boom {secret}")
 
-    monkeypatch.setattr(recordkit.owners.roster, "list_units", explode)
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
     result = run_cli("owners", "list")
     assert result.exit_code == 70
     assert result.stderr.startswith("错误：程序内部错误（RuntimeError），详情已写入 ")

@@ -82,7 +82,7 @@ def test_ctrl_c_before_anything_is_saved_says_so(run_cli: Any, monkeypatch: pyte
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(recordkit.owners.roster, "list_units", interrupted)
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", interrupted)
     result = run_cli("owners", "list")
     assert (result.exit_code, result.stderr.strip()) == (130, "已取消，没有保存任何改动。")
 
