@@ -1178,20 +1178,9 @@ def _match_owners(
     ]:
         if id_number and phone:
             id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
-    by_id = {known_owner.id: known_owner for known_owner in existing}
-    for person in persons:
-        stored = by_id.get((numbered or {}).get(person.slot))
-        if stored is None or stored.id_number or person.id_number is None:
-            continue
-        holder = known.get(_owner_key(person.name, None, person.id_number))
-        if holder is not None and name_as_read(holder.name) == name_as_read(person.name):
-            continue  # the same person under another record: the number says who, as for any row
-        problem = _owner_takes_id_number(stored, None, person, known, held)
-        if problem is not None:
-            letter, header = where[problem[0]]
-            problems.append(CellProblem(person.row, letter, header, problem[1]))
-            continue
-        _take_id_number(match, known, stored, person)
+    for person, (column, reason) in _stored_owners_numbered(persons, existing, numbered or {}, match, known, held):
+        letter, header = where[column]
+        problems.append(CellProblem(person.row, letter, header, reason))
     for person in persons:
         owner_slot = (named_again or {}).get(person.slot)
         first = match.of_row.get(owner_slot) if owner_slot is not None else None
@@ -1254,6 +1243,33 @@ def _match_owners(
     if problems:
         raise ValidationError(f"有 {len(problems)} 处业主信息前后矛盾，没有导入任何数据", problems)
     return match
+
+
+def _stored_owners_numbered(
+    persons: Sequence[Person],
+    existing: Sequence[_OwnerRow],
+    numbered: Mapping[tuple[int, int], int],
+    match: _OwnerMatch,
+    known: dict[tuple[str, ...], _OwnerRow],
+    held: Callable[[int], str],
+) -> list[tuple[Person, tuple[str, str]]]:
+    """Give each stored owner ``numbered`` names (``_stored_owner_numbered``) its owner row's ID number, before any
+    row is matched; returns the rows refused (``_owner_takes_id_number``: an owner of another name holds it).  A
+    record of the row's name holding it is that person already: the row is left to be matched to it by the number."""
+    by_id = {owner.id: owner for owner in existing}
+    refused: list[tuple[Person, tuple[str, str]]] = []
+    for person in persons:
+        stored = by_id.get(numbered.get(person.slot))
+        if stored is None or stored.id_number or person.id_number is None:
+            continue
+        holder = known.get(_owner_key(person.name, None, person.id_number))
+        if holder is not None and name_as_read(holder.name) == name_as_read(person.name):
+            continue
+        if (problem := _owner_takes_id_number(stored, None, person, known, held)) is not None:
+            refused.append((person, problem))
+        else:
+            _take_id_number(match, known, stored, person)
+    return refused
 
 
 def _take_id_number(
@@ -2011,7 +2027,8 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     with ledger.read() as conn:
         roster = _owners_in(conn)
     rows: list[list[Any]] = []
-    for view, co_owners in ((entry.unit, entry.co_owners) for entry in roster):
+    for entry in roster:
+        view = entry.unit
         data = view.to_dict(show_private)
         # A flat with 单元 and no phase fills the three columns; any other unit writes its whole code in
         # the 房号 column (商铺S-101, 5-1201, 二期·3-2-1201), which the import reads back as it is.
@@ -2033,7 +2050,7 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
                 _OWNER_RELATION if data["owner"] else None,
             ]
         )
-        for co_owner in co_owners if data["owner"] else ():
+        for co_owner in entry.co_owners if data["owner"] else ():
             shown = co_owner.to_dict(show_private)
             rows.append([*where, None, shown["name"], shown["phone"], shown["id_number"], None, None, CO_OWNER])
     write_owner_sheet(path, rows, private=show_private)
