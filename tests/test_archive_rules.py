@@ -13,6 +13,7 @@ from recordkit.archive.rules import (
     find_date,
     format_archive_no,
     is_ignored,
+    is_system_file,
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
@@ -377,6 +378,25 @@ def test_a_title_fits_a_file_name_in_bytes() -> None:
 )
 def test_temporary_files_are_ignored(name: str, ignored: bool) -> None:
     assert is_ignored(name, ArchiveSettings().ignore_patterns) is ignored
+
+
+@pytest.mark.parametrize(
+    ("name", "system"),
+    [
+        ("Thumbs.db", True),
+        ("THUMBS.DB", True),
+        ("Desktop.ini", True),
+        (".DS_Store", True),
+        ("._扫描001.pdf", True),
+        ("~$合同.docx", False),  # Word has the document open now
+        (".~lock.合同.docx#", False),  # so has LibreOffice
+        ("scan.pdf.part", False),  # a download still running
+        (".扫描001.pdf", False),  # a hidden scan
+        ("Thumbs.db.pdf", False),
+    ],
+)
+def test_only_what_other_computers_write_into_a_folder_they_showed_is_a_system_file(name: str, system: bool) -> None:
+    assert is_system_file(name) is system
 
 
 def test_extensions_and_dates() -> None:

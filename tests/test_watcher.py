@@ -137,7 +137,8 @@ def test_the_desktop_ini_windows_leaves_in_a_folder_is_neither_filed_nor_quarant
     write_scan(inbox(ws) / "业主档案" / "1-1-101" / "产权证明.pdf", 1)
     outcomes = _watcher(ws, ledger, 0, FakeClock()).run_once(sleep=lambda _: None)
     assert [(o.source, o.status) for o in outcomes] == [("业主档案/1-1-101/产权证明.pdf", "filed")]
-    assert tree(inbox(ws)) == ["desktop.ini", "业主档案/1-1-101/Desktop.ini"]
+    # The unit's folder, emptied of its scan, went with its Desktop.ini; the inbox's own stays.
+    assert tree(inbox(ws)) == ["desktop.ini"]
     assert tree(ws.root / "records" / "quarantine") == []
 
 
@@ -935,14 +936,14 @@ def test_once_removes_a_unit_folder_it_emptied_and_keeps_every_other_folder(ws: 
     (inbox(ws) / "新建文件夹").mkdir()  # a scanner's folder not written into yet: it held nothing filed
     (inbox(ws) / "1-1-102").mkdir()
     write_scan(inbox(ws) / "1-1-102" / "收据_20261101.pdf", 7)
-    (inbox(ws) / "1-1-102" / "Thumbs.db").write_bytes(b"thumbnails")  # left by Explorer: the folder is not empty
+    (inbox(ws) / "1-1-102" / "~$收据.docx").write_bytes(b"owner")  # Word has a document open: the folder is not empty
     result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
     assert result.exit_code == 0, result.output
     assert "收件箱处理完毕：归档 4 个，隔离 0 个" in result.output
     # The unit folders emptied by the filing are gone (the phase's folder held no file itself: it stays); the
     # category folder, the scanner's new folder and a folder still holding a file stay.
     assert _folders(inbox(ws)) == ["1-1-102", "业主档案", "二期", "新建文件夹"]
-    assert tree(inbox(ws)) == ["1-1-102/Thumbs.db"]
+    assert tree(inbox(ws)) == ["1-1-102/~$收据.docx"]
 
 
 def test_an_emptied_folder_that_changed_within_the_window_stays_until_it_has_been_still_for_it(
@@ -971,3 +972,63 @@ def test_an_emptied_folder_that_changed_within_the_window_stays_until_it_has_bee
     watcher.remove_emptied_folders()
     assert not folder.exists()
     assert inbox(ws).is_dir()
+
+
+def test_once_removes_an_emptied_unit_folder_holding_only_other_computers_system_files(
+    ws: Workspace, run_cli: Any
+) -> None:
+    # Explorer wrote Thumbs.db and desktop.ini into the folders it showed; a Mac on the share its .DS_Store and ._.
+    for unit, leftovers in (
+        ("3-2-1201", ("Thumbs.db", "desktop.ini")),
+        ("3-2-1202", (".DS_Store", "._3-2-1202_产权证明_20261102.pdf", "thumbs.db")),
+        ("3-2-1203", ("Thumbs.db", ".扫描002.pdf")),  # a hidden scan is no system file: the folder stays whole
+        ("3-2-1204", ("Thumbs.db", "~$合同.docx")),  # nor Word's mark of a document open: ignored, not a system file
+    ):
+        (inbox(ws) / unit).mkdir()
+        write_scan(inbox(ws) / unit / f"{unit}_产权证明_20261102.pdf", int(unit[-1]))
+        for name in leftovers:
+            (inbox(ws) / unit / name).write_bytes(b"left by another computer")
+    (inbox(ws) / "3-2-1205").mkdir()
+    write_scan(inbox(ws) / "3-2-1205" / "3-2-1205_产权证明_20261102.pdf", 5)
+    (inbox(ws) / "3-2-1205" / "Thumbs.db").mkdir()  # a folder of that name is not Explorer's: never recursive
+    (inbox(ws) / "业主档案").mkdir()
+    (inbox(ws) / "业主档案" / "Thumbs.db").write_bytes(b"thumbnails")  # a category's folder: never removed
+    write_scan(inbox(ws) / "业主档案" / "1-1-102_产权证明.pdf", 6)
+    (inbox(ws) / "Thumbs.db").write_bytes(b"thumbnails")  # the inbox's own: the inbox stays, and so does it
+    result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    assert result.exit_code == 0, result.output
+    assert "收件箱处理完毕：归档 6 个，隔离 0 个" in result.output
+    assert _folders(inbox(ws)) == ["3-2-1203", "3-2-1204", "3-2-1205", "3-2-1205/Thumbs.db", "业主档案"]
+    assert tree(inbox(ws)) == [
+        "3-2-1203/.扫描002.pdf",
+        "3-2-1203/Thumbs.db",
+        "3-2-1204/Thumbs.db",
+        "3-2-1204/~$合同.docx",
+        "Thumbs.db",
+        "业主档案/Thumbs.db",
+    ]
+
+
+def test_an_emptied_folder_whose_thumbnails_are_rewritten_within_the_window_stays_until_still_for_it(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    folder = inbox(ws) / "3-2-1201"
+    folder.mkdir()
+    write_scan(folder / "产权证明_20261102.pdf", 1)
+    thumbs = folder / "Thumbs.db"
+    thumbs.write_bytes(b"thumbnails")
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 2.0, clock)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2
+    assert [o.status for o in watcher.check(set())] == ["filed"]
+    watcher.remove_emptied_folders()  # its scan was just taken away
+    clock.now += 1.5
+    thumbs.write_bytes(b"thumbnails of an Explorer window still open on it")
+    watcher.remove_emptied_folders()
+    clock.now += 1.9
+    watcher.remove_emptied_folders()
+    assert thumbs.read_bytes() == b"thumbnails of an Explorer window still open on it"
+    clock.now += 0.1
+    watcher.remove_emptied_folders()
+    assert not folder.exists()

@@ -295,6 +295,18 @@ def is_ignored(name: str, patterns: Sequence[str]) -> bool:
     )
 
 
+#: What other computers write into a folder they showed or copied into — Windows Explorer's thumbnails and folder
+#: settings, a Mac's folder settings and the AppleDouble ``._`` companions it leaves on a share: never a document, so
+#: deleted with an inbox folder the filing emptied (``is_system_file``).  Not the other ignored names: ``~$*`` or
+#: ``.~lock.*#`` mark a document open in Word or LibreOffice now, ``*.part`` a download still running.
+SYSTEM_FILES = ("Thumbs.db", "desktop.ini", ".DS_Store", "._*")
+
+
+def is_system_file(name: str) -> bool:
+    """True for a file another computer wrote into a folder it showed (``SYSTEM_FILES``, in any case)."""
+    return is_ignored(name, SYSTEM_FILES)
+
+
 def is_hidden(name: str) -> bool:
     """True for a name beginning with "." (hidden on Linux and a Mac): never filed — a sync tool may still be writing
     it under that name — but, unless ``is_ignored``, said to a clerk, who renames it to have it filed."""

@@ -43,7 +43,7 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.intake import file_batch, index_items
-from recordkit.archive.rules import HIDDEN_FILE
+from recordkit.archive.rules import HIDDEN_FILE, is_system_file
 from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.workspace import add_rotating_log
@@ -256,7 +256,7 @@ class InboxWatcher:
         # the stability window (``remove_emptied_folders``).  The category folders an office drops scans into never.
         # Each with its modification time when last looked at and since when (the service's clock) it has had it:
         # the file server's clock (a share) is never compared with this one.
-        self._emptied: dict[Path, tuple[int, float] | None] = {}
+        self._emptied: dict[Path, tuple[FolderLeft, float] | None] = {}
         self._kept_folders = {archivist.inbox / category.name for category in settings.categories} | {
             archivist.inbox / settings.unknown_category
         }
@@ -624,32 +624,23 @@ class InboxWatcher:
             self._emptied[folder] = None
 
     def remove_emptied_folders(self) -> None:
-        """Remove each folder a pass emptied that holds nothing (no file, no folder) and has not changed for the
-        stability window as this service saw it (a scanner may be about to write the next scan into it); one that
-        holds something now is forgotten (emptied again, it is looked at again).  ``os.rmdir``: never a folder that
-        is not empty."""
+        """Remove each folder a pass emptied that holds nothing but other computers' system files (``Thumbs.db`` …,
+        ``_left_in``) and has not changed for the stability window as this service saw it (a scanner may be about to
+        write the next scan into it, an Explorer window still showing it rewrite its thumbnails): those files are
+        deleted, then the folder (``os.rmdir``: never a folder that is not empty, never recursively).  One that holds
+        anything else now is forgotten (emptied again, it is looked at again)."""
         now = self.clock()
         for folder, seen in sorted(self._emptied.items()):
-            try:
-                with os.scandir(folder) as entries:
-                    holds = next(entries, None) is not None
-                changed = folder.stat().st_mtime_ns
-            except OSError:  # gone already (a clerk), or not ours to read
-                holds, changed = True, 0
-            if holds:
+            left = _left_in(folder)
+            if left is None:
                 del self._emptied[folder]
                 continue
-            if seen is None or seen[0] != changed:  # first looked at, or changed since: its window starts now
-                self._emptied[folder] = seen = (changed, now)
+            if seen is None or seen[0] != left:  # first looked at, or changed since: its window starts now
+                self._emptied[folder] = seen = (left, now)
             if now - seen[1] < self.tracker.window:
                 continue
             del self._emptied[folder]
-            try:
-                os.rmdir(folder)
-            except OSError as err:  # a file written into it meanwhile, or a folder of another account
-                log.info("emptied inbox folder %s kept: %s", printable(str(folder)), err.strerror or err)
-            else:
-                log.info("removed the emptied inbox folder %s", printable(str(folder)))
+            _remove_emptied(folder, [name for name, _, _ in left[1]])
 
     # -- a ledger or a disk that cannot take the files ---------------------------------------
 
@@ -963,6 +954,38 @@ class InboxWatcher:
         observer.daemon = True
         observer.start()
         return observer
+
+
+#: What an emptied inbox folder holds as it stands (``_left_in``): its modification time, and the name, size and
+#: modification time of each of other computers' system files in it.
+FolderLeft = tuple[int, tuple[tuple[str, int, int], ...]]
+
+
+def _left_in(folder: Path) -> FolderLeft | None:
+    """What ``folder`` holds when that is nothing but other computers' system files (``rules.is_system_file``, each a
+    regular file), or None when it holds anything else — a scan, a hidden file, a folder, a link — or is gone."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
+        changed = folder.stat().st_mtime_ns
+    except OSError:  # gone already (a clerk), or not ours to read
+        return None
+    if not all(is_system_file(name) and stat.S_ISREG(seen.st_mode) for name, seen in found):
+        return None
+    return changed, tuple(sorted((name, seen.st_size, seen.st_mtime_ns) for name, seen in found))
+
+
+def _remove_emptied(folder: Path, system_files: list[str]) -> None:
+    """Delete ``system_files`` in ``folder``, then the folder itself, if nothing else was written into it meanwhile."""
+    try:
+        for name in system_files:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+        os.rmdir(folder)
+    except OSError as err:  # a file written into it meanwhile, or a folder of another account
+        log.info("emptied inbox folder %s kept: %s", printable(str(folder)), err.strerror or err)
+    else:
+        log.info("removed the emptied inbox folder %s", printable(str(folder)))
 
 
 @contextlib.contextmanager
