@@ -192,6 +192,63 @@ def test_file_leaves_an_empty_file_where_it_is_and_files_the_others(
     assert tree(workspace.root / "records" / "quarantine") == []
 
 
+HIDDEN_LEFT = "文件名以“.”开头，是隐藏文件，可能是同步软件还没写完的，不归档：要归档请去掉文件名开头的“.”"
+LINK_LEFT = "链接指向的文件不存在，不归档：请放入文件本身"
+
+
+def _folder_with_a_hidden_scan_and_a_broken_link(workspace: Workspace) -> Path:
+    folder = workspace.root / "扫描件" / "3-2-1201"
+    folder.mkdir(parents=True)
+    write_scan(folder / "3-2-1201_产权证明_20261102.pdf", 1)
+    write_scan(folder / ".3-2-1201_购房合同_20190915.pdf", 2)  # a sync tool's name while it writes, or a clerk's
+    (folder / "合同.pdf").symlink_to(workspace.root / "U盘" / "合同.pdf")  # the stick pulled out
+    (folder / ".DS_Store").write_bytes(b"a Mac's")  # another computer's: said nowhere
+    return folder
+
+
+def test_file_lists_the_hidden_files_and_broken_links_of_a_folder_it_leaves_where_they_are(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # recordkit file skipped a hidden scan without a word, and called a broken link 文件已不在原处 (exit 5).
+    folder = _folder_with_a_hidden_scan_and_a_broken_link(workspace)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli("file", "扫描件")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "共 1 个文件：归档 1 个，未归档 0 个",
+        "还有 2 个文件不归档，留在原处："
+        f"扫描件/3-2-1201/.3-2-1201_购房合同_20190915.pdf（{HIDDEN_LEFT}）、扫描件/3-2-1201/合同.pdf（{LINK_LEFT}）",
+    ]
+    assert result.stdout.startswith("已归档 扫描件/3-2-1201/3-2-1201_产权证明_20261102.pdf → YZ-2026-00001")
+    assert tree(folder) == [".3-2-1201_购房合同_20190915.pdf", ".DS_Store", "3-2-1201_产权证明_20261102.pdf"]
+    assert (folder / "合同.pdf").is_symlink()  # (tree lists no link)
+
+
+def test_file_json_gives_the_files_left_where_they_are_after_the_outcomes(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folder_with_a_hidden_scan_and_a_broken_link(workspace)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli("file", "扫描件", "--json")
+    assert result.exit_code == 0, result.output
+    assert [(r["source"], r["status"], r["reason"], r["archive_no"]) for r in json.loads(result.stdout)] == [
+        ("扫描件/3-2-1201/3-2-1201_产权证明_20261102.pdf", "filed", "", "YZ-2026-00001"),
+        ("扫描件/3-2-1201/.3-2-1201_购房合同_20190915.pdf", "left_alone", HIDDEN_LEFT, None),
+        ("扫描件/3-2-1201/合同.pdf", "left_alone", LINK_LEFT, None),
+    ]
+
+
+def test_file_of_a_broken_link_named_alone_is_refused_as_a_missing_file(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder_with_a_hidden_scan_and_a_broken_link(workspace)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli("file", "扫描件/3-2-1201/3-2-1201_产权证明_20261102.pdf", "扫描件/3-2-1201/合同.pdf")
+    assert result.exit_code == 6, result.output
+    assert result.stderr.splitlines() == [f"错误：扫描件/3-2-1201/合同.pdf：{LINK_LEFT}"]
+    assert (folder / "3-2-1201_产权证明_20261102.pdf").exists()  # nothing filed
+
+
 def test_a_sidecar_in_the_other_case_is_read_and_leaves_with_its_scan(archivist_cli: Any, workspace: Workspace) -> None:
     # Windows scanners and clerks mix cases (a share takes SCAN0001.TXT and scan0001.txt for one name).
     write_scan(inbox(workspace) / "SCAN0001.PDF", 1)

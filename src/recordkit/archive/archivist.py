@@ -212,7 +212,7 @@ class FilingOutcome:
     it is as empty (``Archivist.quarantine_empty`` off)."""
 
     source: str  # the name as people read it
-    status: str  # filed / already_filed / quarantined / refused / waiting / empty
+    status: str  # filed / already_filed / quarantined / refused / waiting / empty; left_alone: ``file --json``
     item: ArchiveItem | None = None
     reason: str = ""
     quarantine_path: str | None = None
@@ -566,6 +566,9 @@ class Archivist:
         #: The filing service running on the workspace, when a folder's walk leaves the inbox to it (``expand``; set
         #: by ``intake.leave_inbox_to_service``).
         self.inbox_served: RunningService | None = None
+        #: The hidden files and broken links a folder's walk left where they are (``expand``, ``left_alone``), as
+        #: shown, with why.
+        self.not_filed: dict[str, str] = {}
 
     # The entry points for files: every failure of one file becomes that file's outcome.
     def file(
@@ -1454,7 +1457,9 @@ class Archivist:
         archive, generated papers, the quarantine, the caches), templates/ and recordkit.toml — and names them in
         ``left_out``: ``recordkit file .`` in the workspace files what waits in the inbox, never the
         ledger's database or the archive's own files again.  A file named twice (``file 扫描件 扫描件/业主档案``,
-        two patterns matching it) is given once, as first named."""
+        two patterns matching it) is given once, as first named.  A hidden file or a broken link met in a walk is
+        left where it is and named in ``not_filed`` (``left_alone``); a broken link named itself raises
+        ``NotFoundError``, as a path that does not exist does."""
         own = tuple(
             path.resolve()
             for path in (self.workspace.records_dir, self.workspace.templates_dir, self.workspace.config_file)
@@ -1478,9 +1483,13 @@ class Archivist:
                         candidate = Path(folder) / name
                         if self._own(candidate, own):
                             continue
-                        if not self.skipped(candidate) and first_time(candidate):
+                        if (why := self.left_alone(candidate)) is not None:
+                            self.not_filed[self._shown(candidate)] = why
+                        elif not self.skipped(candidate) and first_time(candidate):
                             yield candidate, Path(os.path.abspath(path))
-            elif not path.exists() and not path.is_symlink():
+            elif not path.exists():
+                if path.is_symlink():
+                    raise NotFoundError(f"{readable_name(str(path))}：{BROKEN_LINK}")
                 raise NotFoundError(f"找不到文件 {readable_name(str(path))}：请检查路径")
             elif first_time(path):
                 yield path, None

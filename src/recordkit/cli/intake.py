@@ -51,6 +51,12 @@ def _outcome_line(outcome: FilingOutcome) -> str:
     return f"未归档 {outcome.source}：{outcome.reason}"
 
 
+def _not_filed_line(not_filed: list[tuple[str, str]], where: str) -> str:
+    """The hidden files and broken links a run left ``where`` they are, each with why (``Archivist.left_alone``)."""
+    listed = "、".join(f"{name}（{why}）" for name, why in not_filed)
+    return f"还有 {len(not_filed)} 个文件不归档，{where}：{listed}"
+
+
 @commands.command("file")
 def file_command(
     ctx: typer.Context,
@@ -71,12 +77,13 @@ def file_command(
 
     收件箱里不能归档的文件移到 records/quarantine/ 并写明原因；从隔离区直接归档的文件归档后连同原因说明从隔离区去掉；
     其他位置的文件原样保留。空文件（0 字节，扫描仪可能还没写完）不归档也不隔离，留在原处。
+    文件夹里的隐藏文件（文件名以“.”开头）和坏链接不归档，留在原处，最后列出。
     归档服务（recordkit watch）正在运行时，收件箱里的文件由它归档：写收件箱或其中的文件即拒绝（退出码 4），含有收件箱的文件夹跳过收件箱。
 
     例：recordkit file 产权证明.pdf --category 业主档案 --unit 3-2-1201
     """
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.archive.archivist import flag_metadata
+    from recordkit.archive.archivist import FilingOutcome, flag_metadata
     from recordkit.archive.intake import file_paths
     from recordkit.core.errors import ValidationError
 
@@ -88,8 +95,10 @@ def file_command(
         outcomes = file_paths(archivist, paths, flags, progress=advance)
     filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
     quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
+    not_filed = sorted(archivist.not_filed.items())
     if as_json:
-        print_json([outcome.to_dict() for outcome in outcomes])
+        left_alone = [FilingOutcome(name, "left_alone", reason=why) for name, why in not_filed]
+        print_json([outcome.to_dict() for outcome in outcomes + left_alone])
     else:
         for outcome in outcomes:
             typer.echo(_outcome_line(outcome))
@@ -107,6 +116,8 @@ def file_command(
             from recordkit.archive.watch_lock import inbox_left_message
 
             typer.echo(inbox_left_message(archivist.inbox_served.holder))
+        if not_filed:
+            typer.echo(_not_filed_line(not_filed, "留在原处"))
     if filed < len(outcomes):
         raise ValidationError(f"有 {len(outcomes) - filed} 个文件未归档，每个文件的原因已列出")
 
@@ -193,8 +204,7 @@ def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | N
                     "请让放入文件的人改好权限或关掉占用它的程序，再运行 recordkit watch --once（归档服务会自动归档）"
                 )
             if not_filed := watcher.not_filed():
-                listed = "、".join(f"{name}（{why}）" for name, why in not_filed)
-                typer.echo(f"还有 {len(not_filed)} 个文件不归档，留在收件箱：{listed}")
+                typer.echo(_not_filed_line(not_filed, "留在收件箱"))
             if empty := watcher.still_empty():
                 typer.echo(
                     f"还有 {len(empty)} 个空文件（扫描仪可能还没写入内容），留在收件箱：{'、'.join(empty)}；"
