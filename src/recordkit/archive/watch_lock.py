@@ -84,6 +84,19 @@ def refusal_message(holder: WatchHolder | None) -> str:
     )
 
 
+class ServiceRunning(WorkspaceError):
+    """Another live service holds the workspace's lock (``refusal_message``); ``holder`` as its file names it."""
+
+    def __init__(self, holder: WatchHolder | None) -> None:
+        super().__init__(refusal_message(holder))
+        self.holder = holder
+
+
+def served_once_message(holder: WatchHolder | None) -> str:
+    """``recordkit watch --once``'s line when a service runs: no failure (cron mails each), nothing done."""
+    return f"这个工作区的归档服务正在运行{holder_words(holder)}，收件箱由它归档，这次没有做任何事"
+
+
 def served_message(holder: WatchHolder | None, named: str, relation: str) -> str:
     """``recordkit file``'s refusal of ``named`` (``relation``: 就是收件箱 or 在收件箱里) while a service runs."""
     return (
@@ -130,7 +143,7 @@ def sole_watcher(
 ) -> Iterator[WatchLock]:
     """Hold the workspace's service lock for the block; ``now`` is when this service started (the office's time).
 
-    Raises ``WorkspaceError`` (``refusal_message``) at once when another live process holds it, unless ``waiting``
+    Raises ``ServiceRunning`` (``refusal_message``) at once when another live process holds it, unless ``waiting``
     is given: then it is told the holder, once, and the lock is waited for (``_wait_for``; the service named from
     when it took the lock) — a SIGTERM or SIGINT meanwhile yields a lock ``stopped``, not held."""
     if fcntl is None:
@@ -147,7 +160,7 @@ def sole_watcher(
             if holder is None and _taken(descriptor):
                 pass  # held by no one named: a clerk's ``recordkit file`` looking (``running_service``), done since
             elif waiting is None:
-                raise WorkspaceError(refusal_message(holder)) from None
+                raise ServiceRunning(holder) from None
             elif not _wait_for(descriptor, lambda: waiting(holder)):
                 yield WatchLock(False, stopped=True)
                 return

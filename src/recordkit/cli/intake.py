@@ -125,7 +125,9 @@ def file_command(
 @commands.command("watch")
 def watch_command(
     ctx: typer.Context,
-    once: bool = typer.Option(False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron 和测试）。"),
+    once: bool = typer.Option(
+        False, "--once", help="把收件箱里现有的文件归档后退出（用于 cron；归档服务正在运行时什么也不做，退出码 0）。"
+    ),
     polling: bool = typer.Option(False, "--polling", help="定时扫描收件箱（网络共享文件夹收不到变更通知时使用）。"),
     interval: float | None = typer.Option(None, "--interval", help="检查收件箱的间隔秒数（默认取配置，1 秒）。"),
     wait: bool = typer.Option(
@@ -136,14 +138,20 @@ def watch_command(
 
     例：recordkit watch --once
     """
-    from recordkit.archive.watch_lock import sole_watcher, unguarded_message, waiting_message
+    from recordkit.archive.watch_lock import (
+        ServiceRunning,
+        served_once_message,
+        sole_watcher,
+        unguarded_message,
+        waiting_message,
+    )
     from recordkit.core.config import NUMBER_RANGES
     from recordkit.core.errors import UsageError
 
     if wait and once:
         raise UsageError(
-            "--wait 只用于一直运行的归档服务，不能与 --once 一起用：--once 遇到正在运行的归档服务时立即退出（退出码 4），"
-            "请去掉其中一个"
+            "--wait 只用于一直运行的归档服务，不能与 --once 一起用：--once 遇到正在运行的归档服务时什么也不做、"
+            "立即退出，请去掉其中一个"
         )
     low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
     if interval is not None and not low <= interval <= high:
@@ -155,13 +163,18 @@ def watch_command(
     refuse_filing_elsewhere(app_state.workspace(), app_state.ledger())
     # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).
     waiting = (lambda holder: typer.echo(waiting_message(holder))) if wait else None
-    with sole_watcher(app_state.workspace().records_dir, dt.datetime.now(), waiting) as lock:
-        if lock.stopped:  # SIGTERM while it waited for the other service
-            typer.echo("归档服务已停止")
-            return
-        if not lock.guarded:
-            typer.echo(unguarded_message(lock.why))
-        _serve(ctx, once=once, polling=polling, interval=interval)
+    try:
+        with sole_watcher(app_state.workspace().records_dir, dt.datetime.now(), waiting) as lock:
+            if lock.stopped:  # SIGTERM while it waited for the other service
+                typer.echo("归档服务已停止")
+                return
+            if not lock.guarded:
+                typer.echo(unguarded_message(lock.why))
+            _serve(ctx, once=once, polling=polling, interval=interval)
+    except ServiceRunning as running:
+        if not once:  # a second service: refused
+            raise
+        typer.echo(served_once_message(running.holder))  # cron's pass beside the service: nothing to do, no failure
 
 
 def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | None) -> None:
