@@ -143,17 +143,32 @@ def test_watch_once_beside_a_running_service_says_so_files_nothing_and_exits_0(
     assert "收件箱处理完毕：归档 1 个，隔离 0 个" in result.output
 
 
-def test_a_file_system_without_locks_runs_the_service_unguarded_and_says_so(
-    workspace: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        (errno.ENOLCK, "网络存储没有提供文件锁服务（ENOLCK）"),
+        (errno.EOPNOTSUPP, "这种文件系统不支持文件锁（EOPNOTSUPP）"),
+        (errno.ENOTSUP, "这种文件系统不支持文件锁（EOPNOTSUPP）"),  # the same number on Linux
+        (errno.EINVAL, "这种文件系统不接受文件锁（EINVAL）"),
+        (errno.EACCES, "文件系统不允许这个账户加锁（EACCES）"),
+        (errno.EBADF, "网络存储上只读打开的文件加不了锁（EBADF）"),
+        (errno.ENOSYS, "这种文件系统没有实现文件锁（ENOSYS）"),
+        (errno.EIO, "加锁时存储读写出错（EIO）"),
+        (errno.EROFS, "加锁出错（EROFS）"),  # one flock is not known to give: its name alone
+        (4242, "加锁出错（错误码 4242）"),
+    ],
+)
+def test_a_file_system_without_locks_runs_the_service_unguarded_and_says_why_in_chinese(
+    workspace: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch, number: int, said: str
 ) -> None:
     def no_locks(descriptor: int, operation: int) -> None:
-        raise OSError(errno.ENOLCK, "No locks available")
+        raise OSError(number, "No locks available")  # the OS's English, never shown
 
     monkeypatch.setattr(watch_lock.fcntl, "flock", no_locks)
     result = run_cli("watch", "--once")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "注意：records/ 所在的文件系统不支持文件锁（No locks available），无法防止同一工作区再启动一个归档服务；"
+        f"注意：records/ 上加不了文件锁：{said}，无法防止同一工作区再启动一个归档服务；"
         "请确认只有这一个归档服务在运行\n"
         "收件箱处理完毕：归档 0 个，隔离 0 个\n"
     )

@@ -12,6 +12,7 @@ shares) or there is none (Windows), the service runs unguarded and says so.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -131,10 +132,30 @@ class WatchLock:
 
 def unguarded_message(why: str) -> str:
     """The service's line on screen when it runs without the lock."""
-    return (
-        f"注意：records/ 所在的文件系统不支持文件锁（{why}），无法防止同一工作区再启动一个归档服务；"
-        "请确认只有这一个归档服务在运行"
-    )
+    return f"注意：records/ 上加不了文件锁：{why}，无法防止同一工作区再启动一个归档服务；请确认只有这一个归档服务在运行"
+
+
+#: Why ``flock`` refused, by the errors it gives (a share without locks, mostly): the words, and the errno's name for
+#: the IT person.  EOPNOTSUPP and ENOTSUP are one number on Linux, named as the file systems' documents name it.
+_FLOCK_REFUSALS = {
+    errno.ENOLCK: ("ENOLCK", "网络存储没有提供文件锁服务"),
+    errno.EOPNOTSUPP: ("EOPNOTSUPP", "这种文件系统不支持文件锁"),
+    errno.ENOTSUP: ("EOPNOTSUPP" if errno.ENOTSUP == errno.EOPNOTSUPP else "ENOTSUP", "这种文件系统不支持文件锁"),
+    errno.EINVAL: ("EINVAL", "这种文件系统不接受文件锁"),
+    errno.EACCES: ("EACCES", "文件系统不允许这个账户加锁"),
+    errno.EBADF: ("EBADF", "网络存储上只读打开的文件加不了锁"),  # NFS: an exclusive lock needs a file open to write
+    errno.ENOSYS: ("ENOSYS", "这种文件系统没有实现文件锁"),
+    errno.EIO: ("EIO", "加锁时存储读写出错"),
+}
+
+
+def flock_refusal(err: OSError) -> str:
+    """Why ``flock`` refused, in Chinese, the errno's name in brackets (never the OS's English sentence)."""
+    if err.errno in _FLOCK_REFUSALS:
+        name, words = _FLOCK_REFUSALS[err.errno]
+        return f"{words}（{name}）"
+    named = errno.errorcode.get(err.errno, f"错误码 {err.errno}") if err.errno is not None else "没有错误码"
+    return f"加锁出错（{named}）"
 
 
 @contextmanager
@@ -167,7 +188,7 @@ def sole_watcher(
             now += dt.timedelta(seconds=time.monotonic() - started)
         except OSError as err:  # ENOLCK, EOPNOTSUPP …: a share that keeps no locks
             log.warning("watch lock: no flock on %s (%s); the service runs unguarded", path, err)
-            yield WatchLock(False, err.strerror or str(err))
+            yield WatchLock(False, flock_refusal(err))
             return
         if writable:
             os.ftruncate(descriptor, 0)
