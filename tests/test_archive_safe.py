@@ -333,6 +333,29 @@ def test_a_row_rebuilt_from_a_hand_edited_sidecar_leaves_out_what_filing_refuses
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_row_rebuilt_from_a_sidecar_with_a_field_of_the_wrong_type_takes_the_rest(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # The sidecar was read as damaged: the file's row was not rebuilt at all.
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, box=True, shelf="A-1")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    box_refused = (
+        '说明文件中 盒号：盒号写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "盒号": "B-12"'
+    )
+    assert repaired.repaired == [
+        f"YZ-2026-00001：{box_refused}，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(sa.text("SELECT title, box, shelf, needs_review, review_reasons FROM archive_items")).one()
+    assert tuple(row[:4]) == ("产权证明", None, "A-1", 1)
+    assert json.loads(row[4])[-1] == box_refused
+    assert verify(ws, ledger, "档案员").ok
+
+
 def test_a_repair_refuses_a_topic_or_note_of_punctuation_alone(ws: Workspace, ledger: Ledger) -> None:
     item = _file_one(ws, ledger)
     _edit_sidecar(ws, item.path, topic="——", note="，，")
@@ -455,6 +478,59 @@ def test_verify_repair_at_the_command_line_reports_an_edited_sidecar(archivist_c
     shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
     assert (shown["path"], shown["confidential"]) == (relative, True)
     assert not Path("/some/where").exists() and not Path("/some/where.json").exists()
+
+
+def test_verify_repair_refuses_a_hand_edited_sidecars_field_of_the_wrong_type_and_takes_the_others(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # "盒号": true written by hand made the whole sidecar unreadable: rewritten from the ledger, the archivist's 备注
+    # lost and no word of the 盒号; and a 房号 in another spelling was set back without a word.
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace)), "--box", "业主-003").exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    sidecar = _edit_sidecar(workspace, relative, box=True, unit="1栋1单元101", note="业主自带原件核对")
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：YZ-2026-00001：台账记录已按说明文件重建（备注：（空） → 业主自带原件核对）",
+            "已修复：YZ-2026-00001：说明文件中房号“1栋1单元101”的写法已按台账统一为 1-1-101",
+            "已修复：YZ-2026-00001：说明文件中 盒号：盒号写的是 true（真假值），不是文字，没有采用："
+            '请写成带引号的文字，例如 "盒号": "B-12"；台账仍是“业主-003”，说明文件已按台账改正'
+            "（改正请用 recordkit archive update YZ-2026-00001 --box）",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    written = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (written["box"], written["unit"], written["note"]) == ("业主-003", "1-1-101", "业主自带原件核对")
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        row = db.execute("SELECT box, unit, note FROM archive_items WHERE archive_no = 'YZ-2026-00001'").fetchone()
+    assert row == ("业主-003", "1-1-101", "业主自带原件核对")
+
+
+def test_verify_repair_names_a_fraction_or_a_list_in_a_sidecar_as_written(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    sidecar = _edit_sidecar(workspace, relative, title=["产权证明"], shelf=0)
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('"shelf": 0', '"shelf": 1.5e3'), encoding="utf-8")
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [
+            '已修复：YZ-2026-00001：说明文件中 题名：题名写的是 ["产权证明"]（列表），不是文字，没有采用：'
+            '请写成带引号的文字，例如 "题名": "3号楼给排水竣工图纸"；台账仍是“产权证明”，说明文件已按台账改正'
+            "（改正请用 recordkit archive update YZ-2026-00001 --title）",
+            "已修复：YZ-2026-00001：说明文件中 架位：架位写的是 1.5e3（小数），不是文字，没有采用："
+            '请写成带引号的文字，例如 "架位": "3排2层"；台账仍是“（空）”，说明文件已按台账改正'
+            "（改正请用 recordkit archive update YZ-2026-00001 --shelf）",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    written = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (written["title"], written["shelf"]) == ("产权证明", None)
 
 
 # -- c. one bad file never loses a batch ---------------------------------------------------------------

@@ -43,6 +43,7 @@ from recordkit.archive.rules import (
     FilingRules,
     Metadata,
     Resolved,
+    WrittenFloat,
     archived_extension,
     check_place_label,
     decode_text,
@@ -2225,7 +2226,7 @@ def _read_sidecar(path: Path) -> ArchiveItem | None:
             return None
         # Read as the scanner's sidecars are: a sidecar saved again by Windows Notepad starts with a BOM or is
         # in GBK, and is still the item's description (a clerk's corrections are adopted, not overwritten).
-        data = json.loads(decode_text(raw))
+        data = json.loads(decode_text(raw), parse_float=WrittenFloat)  # a fraction refused as written (1.5e3)
         if not isinstance(data, dict) or not _plain_sidecar(data):
             return None
         return ArchiveItem.from_sidecar(data)
@@ -2239,7 +2240,13 @@ def _former_in_sidecar(path: Path) -> list[str]:
 
 
 def _plain_sidecar(data: dict[str, Any]) -> bool:
-    def text(value: Any, optional: bool) -> bool:
+    """Whether the values of an item's sidecar have the types its fields hold.  A field a hand-edited sidecar may
+    change (``_CHECKED_AS_FILED``) may hold any other JSON value (``"盒号": true``): checked by ``reconcile`` as
+    filing checks a scanner's (``rules.sidecar_value``), that field alone refused, the others compared as usual."""
+
+    def text(value: Any, optional: bool, name: str = "") -> bool:
+        if name in _CHECKED_AS_FILED and value is not None and not isinstance(value, str):
+            return True
         return (value is None and optional) or (isinstance(value, str) and len(value) <= _MAX_TEXT)
 
     def number(value: Any, optional: bool = False) -> bool:
@@ -2247,8 +2254,8 @@ def _plain_sidecar(data: dict[str, Any]) -> bool:
 
     reasons = data.get("review_reasons")
     return (
-        all(text(data.get(name), False) for name in _TEXT_FIELDS)
-        and all(text(data.get(name), True) for name in _OPTIONAL_TEXT_FIELDS)
+        all(text(data.get(name), False, name) for name in _TEXT_FIELDS)
+        and all(text(data.get(name), True, name) for name in _OPTIONAL_TEXT_FIELDS)
         and all(number(data.get(name)) and data[name] < 1 << 63 for name in _INT_FIELDS)
         and number(data.get("pages"), True)
         and text(data.get("doc_date"), True)
@@ -3286,19 +3293,21 @@ def reconcile(
             refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
             continue
         if name in _CHECKED_AS_FILED:
+            written = theirs
             try:
                 theirs = _as_filed(name, theirs, phases)
             except ValidationError as err:
                 refused.append(_not_taken(row.archive_no, name, sidecar_refusal(name, err), mine))
                 continue
-            if mine == theirs:  # the same value in another spelling (3栋2单元1201): the sidecar is set right
+            if mine == theirs:  # the same value in another spelling (3栋2单元1201): the sidecar is set right, said
+                refused.append(f"说明文件中{label}“{_shown_value(written)}”的写法已按台账统一为 {_shown_value(mine)}")
                 continue
         changes[name] = theirs
         adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
     return replace(row, **changes), adopted, refused
 
 
-def _as_filed(name: str, value: str | None, phases: Mapping[str, str] | None) -> str | None:
+def _as_filed(name: str, value: Any, phases: Mapping[str, str] | None) -> str | None:
     """A hand-edited sidecar's ``value`` of the field ``name`` as filing takes it (a title as its file name
     holds it); ``ValidationError`` where filing would not take it, where it empties a field an item always has, or
     where it is longer than the ledger keeps (``FIELD_LIMITS``: filing cuts a scanner's, with a reason)."""
