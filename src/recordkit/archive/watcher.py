@@ -254,8 +254,9 @@ class InboxWatcher:
         self._not_filed: dict[Path, str] = {}
         # Folders of the inbox whose files a pass took away (filed or quarantined): removed once empty and still for
         # the stability window (``remove_emptied_folders``).  The category folders an office drops scans into never.
-        # Each with its modification time when last looked at and since when (the service's clock) it has had it:
-        # the file server's clock (a share) is never compared with this one.
+        # Each with what it held when last looked at (``FolderLeft``: its modification time, and its other computers'
+        # system files) and since when (the service's clock) it has held that: the file server's clock (a share) is
+        # never compared with this one.
         self._emptied: dict[Path, tuple[FolderLeft, float] | None] = {}
         self._kept_folders = {archivist.inbox / category.name for category in settings.categories} | {
             archivist.inbox / settings.unknown_category
