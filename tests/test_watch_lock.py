@@ -21,6 +21,7 @@ import pytest
 from recordkit.archive import watch_lock
 from recordkit.archive.watch_lock import (
     WatchHolder,
+    holder_line,
     read_holder,
     refusal_message,
     running_service,
@@ -384,3 +385,20 @@ def test_a_service_starting_while_a_clerks_file_command_looks_at_the_lock_is_not
         assert service is not None and service.holder is not None
         assert (service.holder.host, service.holder.pid) == (socket.gethostname(), os.getpid())
     assert running_service(records) is None
+
+
+def test_a_service_starting_while_a_clerk_looks_is_not_refused_by_the_line_a_killed_service_left(
+    workspace: Workspace,
+) -> None:
+    """A service killed with ``kill -9`` leaves its line in records/watch.lock; a service started in the instant a
+    clerk's ``recordkit file`` looks at the lock (shared) used to read that dead line and be refused naming it."""
+    records = workspace.root / "records"
+    (records / "watch.lock").write_bytes(holder_line("office-server", 999_999, dt.datetime(2026, 12, 5, 8, 0, 0)))
+    looking = os.open(records / "watch.lock", os.O_RDONLY)
+    fcntl.flock(looking, fcntl.LOCK_SH)
+    threading.Timer(0.2, os.close, (looking,)).start()
+    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)) as lock:
+        assert lock.guarded
+        service = running_service(records)
+        assert service is not None and service.holder is not None
+        assert (service.holder.host, service.holder.pid) == (socket.gethostname(), os.getpid())

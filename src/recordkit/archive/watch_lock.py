@@ -40,6 +40,9 @@ _MAX_HOLDER_BYTES = 4096
 #: How often, and how long apart, an empty file is read again: the holder writes it just after it took the lock.
 _HOLDER_READS = 20
 _HOLDER_READ_PAUSE = 0.05
+#: How often, and how long apart, a starting service tries a lock that clerks' looks hold (at most 5 s in all).
+_LOOK_TRIES = 500
+_LOOK_PAUSE = 0.01
 
 
 @dataclass(frozen=True)
@@ -177,14 +180,13 @@ def sole_watcher(
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _holder(descriptor)
-            if holder is None and _taken(descriptor):
-                pass  # held by no one named: a clerk's ``recordkit file`` looking (``running_service``), done since
-            elif waiting is None:
-                raise ServiceRunning(holder) from None
-            elif not _wait_for(descriptor, lambda: waiting(holder)):
-                yield WatchLock(False, stopped=True)
-                return
+            if not _taken_after_looks(descriptor):
+                holder = _holder(descriptor)
+                if waiting is None:
+                    raise ServiceRunning(holder) from None
+                if not _wait_for(descriptor, lambda: waiting(holder)):
+                    yield WatchLock(False, stopped=True)
+                    return
             now += dt.timedelta(seconds=time.monotonic() - started)
         except OSError as err:  # ENOLCK, EOPNOTSUPP …: a share that keeps no locks
             log.warning("watch lock: no flock on %s (%s); the service runs unguarded", path, err)
@@ -257,6 +259,21 @@ def _taken(descriptor: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def _taken_after_looks(descriptor: int) -> bool:
+    """The lock taken once the looks holding it are over, or False at once while a service holds it.
+
+    A service holds it exclusively; a clerk's ``recordkit file`` only shared, for an instant (``running_service``):
+    a lock that can be shared is held by looks alone, whatever holder a service killed with ``kill -9`` left named
+    in the file, and is tried again until they are done."""
+    for _ in range(_LOOK_TRIES):
+        if _locked(descriptor):
+            return False
+        if _taken(descriptor):
+            return True
+        time.sleep(_LOOK_PAUSE)
+    return False
 
 
 class _StopWaiting(Exception):
