@@ -1099,6 +1099,50 @@ def test_watch_once_files_a_scan_whose_name_ends_in_a_blank_or_a_dot_under_the_n
     assert archivist_cli("archive", "verify").exit_code == 0
 
 
+def test_watch_once_files_a_scan_whose_name_ends_in_a_tab_or_other_white_space_keeping_the_name_as_written(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # "合同.pdf\t" (a scanner's software, a name copied from a Windows list) was quarantined as 不支持的文件类型 .pdf
+    # followed by a tab.  The type is read, and the archived file named, without trailing white space and control
+    # characters; the ledger's original_name keeps what was written, a control character spelled out as other odd
+    # names are.  A name with nothing but white space after its dot has no type, and is quarantined as before.
+    import shutil
+    import sqlite3
+
+    names = [
+        "1-1-101_产权证明_20261101.pdf\t",
+        "1-1-102_购房合同_20261101.PDF \t\r\n",
+        "1-1-103_装修协议_20261101.pdf\u3000\xa0",
+        "1-2-101_入住登记_20261101.pdf\x1f\x7f",
+    ]
+    for number, name in enumerate(names, 1):
+        shutil.move(write_scan(workspace.root / f"{number}.pdf", number), inbox(workspace) / name)
+    (inbox(workspace) / "说明.\t ").write_bytes(b"%PDF-1.4 no type")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "收件箱处理完毕：归档 4 个，隔离 1 个"
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        rows = db.execute("SELECT path, original_name FROM archive_items ORDER BY archive_no").fetchall()
+    assert rows == [
+        ("records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf", "1-1-101_产权证明_20261101.pdf<U+0009>"),
+        (
+            "records/archive/业主档案/2026/YZ-2026-00002_购房合同.pdf",
+            "1-1-102_购房合同_20261101.PDF <U+0009><U+000D><U+000A>",
+        ),
+        ("records/archive/业主档案/2026/YZ-2026-00003_装修协议.pdf", "1-1-103_装修协议_20261101.pdf\u3000\xa0"),
+        ("records/archive/业主档案/2026/YZ-2026-00004_入住登记.pdf", "1-2-101_入住登记_20261101.pdf<U+001F><U+007F>"),
+    ]
+    [quarantined] = [line for line in lines if line.startswith("已隔离 ")]
+    assert quarantined.startswith(
+        "已隔离 说明.<U+0009> ：不支持的文件类型 （无扩展名）：只归档 PDF、JPG/PNG、TIFF、DOCX、XLSX → records/quarantine/"
+    ), quarantined
+    kept = [name for name in tree(workspace.root / "records" / "quarantine") if not name.endswith(".原因.txt")]
+    assert len(kept) == 1 and kept[0].endswith("_说明"), kept
+    assert tree(inbox(workspace)) == []
+    assert archivist_cli("archive", "verify").exit_code == 0
+
+
 def test_watch_once_reads_folder_names_and_temporary_files_with_a_trailing_blank_or_dot_as_windows_does(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

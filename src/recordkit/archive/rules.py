@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, UsageError, ValidationError
-from recordkit.core.filenames import hidden_characters, printable, shown_plainly
+from recordkit.core.filenames import hidden_characters, printable, shown_plainly, without_trailing_invisible
 from recordkit.core.personal import says_something
 from recordkit.core.unitcodes import (
     PHASES_ADVICE,
@@ -270,9 +270,13 @@ def title_too_long(text: str) -> str | None:
 
 def windows_name(name: str) -> str:
     """``name`` as Windows reads it, without the blanks and dots some copy tools leave at its end (``合同.pdf ``,
-    ``合同.pdf.``): a file's kind is judged, and it is filed or quarantined, by that name (unchanged when nothing
-    else is left)."""
-    return name.rstrip(" .") or name
+    ``合同.pdf.``), nor the tabs, other white space and control characters scanners' software and names copied from
+    a list leave there (``合同.pdf\\t``, ``合同.pdf\\u3000``): a file's kind is judged, and it is filed or quarantined,
+    by that name (unchanged when nothing else is left).  The ledger's ``original_name`` keeps the name as written."""
+    kept = name
+    while (shorter := without_trailing_invisible(kept).rstrip(".")) != kept:
+        kept = shorter
+    return kept or name
 
 
 def safe_extension(name: str) -> str:

@@ -77,6 +77,15 @@ def without_hidden(text: str) -> str:
     return "".join(ch for ch in text if not _hidden(ch))
 
 
+def without_trailing_invisible(text: str) -> str:
+    """``text`` without the white space (a tab, a full-width blank, a line end) and control or invisible format
+    characters at its end: what a name copied from a list or written by a scanner's software may carry."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or _hidden(text[end - 1])):
+        end -= 1
+    return text[:end]
+
+
 def shown_plainly(text: str) -> str:
     """``text`` with each control or invisible format character written out as ``<U+202E>``: what the
     name really holds, shown without turning the line around."""
