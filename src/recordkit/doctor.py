@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import shutil
 import subprocess
 import time
@@ -16,7 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from recordkit.core.config import search_backend, signing_operator
+from recordkit.archive.rules import silencing_hidden
+from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
 from recordkit.core.dates import machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
@@ -480,6 +482,40 @@ def check_owner_numbers(workspace: Workspace) -> Check:
     )
 
 
+def check_inbox(workspace: Workspace) -> Check:
+    """The inbox's ``[archive] ignore_patterns``: a 提醒 naming those that skip hidden files without a word
+    (``archive.rules.silencing_hidden``: ``".*"`` of the list an older ``recordkit init`` wrote), what removing them
+    does, and the default's patterns of other computers' hidden files to add in their place.  The office's setting is
+    its own: never rewritten."""
+    name, patterns = "收件箱", workspace.settings.archive.ignore_patterns
+    silencing = silencing_hidden(patterns)
+    if not silencing:
+        return Check(
+            name,
+            True,
+            f"不处理的临时文件名 {len(patterns)} 种（[archive] ignore_patterns）；其他以“.”开头的文件不归档，归档服务会提到",
+            required=False,
+        )
+    named = _quoted(silencing)
+    missing = [
+        pattern for pattern in ArchiveSettings().ignore_patterns if pattern.startswith(".") and pattern not in patterns
+    ]
+    return Check(
+        name,
+        False,
+        f"recordkit.toml 的 [archive] ignore_patterns 里有 {named}：收件箱里以“.”开头的文件（如同步软件还没写完的 "
+        ".扫描001.pdf）都不归档，归档服务和 watch --once 也一句不提",
+        f"从 [archive] ignore_patterns 删去 {named}，归档服务和 watch --once 就会提到这些文件（仍不归档，去掉文件名开头的“.”才归档）"
+        + (f"；同时加上 {_quoted(missing)}，其他电脑和 recordkit 自己留下的这些文件照旧不提" if missing else ""),
+        required=False,
+    )
+
+
+def _quoted(patterns: list[str]) -> str:
+    """Patterns as recordkit.toml writes them: ``".*"、"._*"``."""
+    return "、".join(json.dumps(pattern, ensure_ascii=False) for pattern in patterns)
+
+
 #: The names ``check_roster_names`` lists (the rest counted).
 _NAMES_LISTED = 20
 
@@ -549,6 +585,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_libreoffice,
     check_ocr_installed,
     check_disk,
+    check_inbox,
     check_owner_numbers,
     check_roster_names,
 )

@@ -317,6 +317,17 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+#: A hidden scan's name, as a sync tool writes one: what ``silencing_hidden`` tries the patterns on.
+_HIDDEN_SCAN = ".扫描001.pdf"
+
+
+def silencing_hidden(patterns: Sequence[str]) -> list[str]:
+    """The ignore patterns among ``patterns`` that skip a hidden scan without a word (beginning with "." and matching
+    one: ``".*"``, in the default of older versions that an office's recordkit.toml may still spell out), where the
+    service would otherwise say it is left alone (``HIDDEN_FILE``)."""
+    return [pattern for pattern in patterns if pattern.startswith(".") and is_ignored(_HIDDEN_SCAN, [pattern])]
+
+
 #: Why a hidden file (``is_hidden``) or a broken link in the inbox is left there, neither filed nor quarantined.
 HIDDEN_FILE = "文件名以“.”开头，是隐藏文件，可能是同步软件还没写完的，不归档：要归档请去掉文件名开头的“.”"
 BROKEN_LINK = "链接指向的文件不存在，不归档：请放入文件本身"
