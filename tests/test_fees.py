@@ -282,6 +282,27 @@ def test_rules_from_the_config_are_synced_once_and_journalled_as_a_sync(ledger: 
     )
 
 
+def test_an_item_of_recordkit_toml_starting_more_than_36_months_ahead_is_refused(ledger: Ledger) -> None:
+    """``effective_from = "2099-01"`` made an item that charged nothing until 2099, silently, where ``fees rules
+    add --from 2099-01`` is refused: the sync refuses it too, naming the entry, and writes nothing.  The limit is
+    counted from the day given (this computer's date by default)."""
+    ahead = FeesSettings(
+        items=(
+            FeeItemSettings(name="物业服务费", kind="area", rate="2.35", effective_from="2026-01"),
+            FeeItemSettings(name="电梯费", kind="fixed", rate="20", effective_from="2029-07"),
+        )
+    )
+    with pytest.raises(ConfigError) as caught:
+        sync_rules(ledger, ahead, CASHIER, today=dt.date(2026, 3, 31))
+    assert caught.value.message == (
+        "recordkit.toml 的第 2 个 [[fees.items]]（电梯费）有误：effective_from（起始月份） 2029-07 "
+        "超过本月后 36 个月（现在是 2026-03，最迟 2029-03）：是否写错了年份？"
+    )
+    assert list_rules(ledger) == []
+    synced = sync_rules(ledger, ahead, CASHIER, today=dt.date(2026, 7, 1))  # 36 months on is 2029-07: taken
+    assert synced.added == ("物业服务费", "电梯费")
+
+
 def test_fee_items_in_recordkit_toml(tmp_path: Path) -> None:
     from recordkit.core.config import load_settings
 

@@ -727,6 +727,27 @@ def test_an_item_of_recordkit_toml_for_a_unit_the_ledger_lacks_is_refused(cashie
     assert _fee_item_names(cashier) == ["物业服务费", "停车费"]
 
 
+def test_an_item_of_recordkit_toml_starting_more_than_36_months_ahead_is_refused(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """``effective_from = "2099-01"`` was written by the sync before every bill, an item charging nothing until
+    2099, where ``fees rules add --from 2099-01`` is refused: the sync refuses it (exit 3, as other wrong entries),
+    by ``fees rules sync`` and by the ``fees bill`` that syncs first, and nothing is written or billed."""
+    with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(WASTE_ITEM + LIFT_ITEM.replace("2026-09", "2099-01"))
+    before = _ledger_state(workspace)[0]
+    for args in (("fees", "rules", "sync"), ("fees", "bill", "--month", "2026-11")):
+        refused = cashier(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            3,
+            "",
+            "错误：recordkit.toml 的第 2 个 [[fees.items]]（电梯费）有误：effective_from（起始月份） 2099-01 "
+            f"{MONTHS_FAR_AHEAD}\n",
+        ), args
+    assert _ledger_state(workspace)[0] == before
+    assert _fee_item_names(cashier) == ["物业服务费", "停车费"]
+
+
 def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 

@@ -348,7 +348,7 @@ def pending_config_items(ledger: Ledger, settings: FeesSettings) -> list[str]:
     return [entry.name.strip() for entry in settings.items if entry.name.strip() not in existing]
 
 
-def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncResult:
+def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str, today: dt.date | None = None) -> SyncResult:
     """Write the ``[[fees.items]]`` of recordkit.toml that the ledger lacks, each journalled as a
     sync from recordkit.toml (``SYNC_ACTION``).
 
@@ -356,8 +356,9 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     that only reads never writes the ledger.  Items already in the ledger are left alone (after
     the first sync the ledger is the source of truth; ``fees rules set`` changes them).  When
     nothing is missing the ledger is only read.  ``ConfigError`` names the item and key when
-    an entry is wrong — its ``units`` naming a unit the ledger does not have too, as ``add_rule``
-    refuses it —; nothing is written then.
+    an entry is wrong — its ``units`` naming a unit the ledger does not have, or its ``effective_from`` more than
+    ``MONTHS_AHEAD_LIMIT`` months after ``today``'s (default this computer's), too, as ``add_rule`` refuses them
+    —; nothing is written then.
 
     An item whose ``effective_from`` is a closed month (or before one) starts in the ledger at the first
     open month instead (``PostponedStart``, journalled with the month recordkit.toml writes): a closed
@@ -370,7 +371,7 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str) -> SyncRes
     if not missing:
         return SyncResult((), tuple(entry.name.strip() for entry in settings.items))
     checked = [
-        (number, _checked_config_item(number, entry))
+        (number, _checked_config_item(number, entry, today))
         for number, entry in enumerate(settings.items, start=1)
         if entry.name.strip() in missing
     ]
@@ -411,6 +412,7 @@ def item_name_problem(name: str) -> str | None:
 def _checked_config_item(
     number: int,
     entry: FeeItemSettings,
+    today: dt.date | None = None,
 ) -> tuple[str, str, str, int, Month, int, frozenset[str] | None, frozenset[str] | None]:
     where = f"recordkit.toml 的第 {number} 个 [[fees.items]]"
     try:
@@ -428,7 +430,7 @@ def _checked_config_item(
             kind,
             entry.unit_label or KINDS[kind][1],
             parse_rate(entry.rate),
-            parse_month(entry.effective_from),
+            check_months_ahead(parse_month(entry.effective_from), "effective_from（起始月份）", today),
             _check_percent(entry.vacant_percent),
             _clean_units(entry.units),
             _clean_kinds(entry.unit_kinds),
