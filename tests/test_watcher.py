@@ -1009,6 +1009,39 @@ def test_once_removes_an_emptied_unit_folder_holding_only_other_computers_system
     ]
 
 
+def test_file_removes_the_inbox_folders_it_emptied_as_the_service_does_and_never_a_folder_outside_the_inbox(
+    ws: Workspace, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `recordkit file records/inbox/…` filed the scans and left their emptied folders (and Explorer's Thumbs.db in
+    # them) for ever, where the service and `watch --once` remove them.  It removes them the same way now; a folder
+    # the clerk keeps outside the inbox is never touched (its files are copied, not moved).
+    for unit, leftovers in (("3-2-1201", ("Thumbs.db", "desktop.ini")), ("3-2-1202", ()), ("3-2-1203", (".扫描.pdf",))):
+        (inbox(ws) / "二期" / unit).mkdir(parents=True)
+        write_scan(inbox(ws) / "二期" / unit / f"{unit}_产权证明_20261102.pdf", int(unit[-1]))
+        for name in leftovers:
+            (inbox(ws) / "二期" / unit / name).write_bytes(b"left by another computer")
+    (inbox(ws) / "业主档案").mkdir()  # a category's folder: never removed
+    write_scan(inbox(ws) / "业主档案" / "1-1-102_产权证明.pdf", 6)
+    (inbox(ws) / "1-1-101").mkdir()
+    write_scan(inbox(ws) / "1-1-101" / "1-1-101_购房合同_20261101.pdf", 7)
+    own = ws.root / "扫描件" / "1-1-103"
+    own.mkdir(parents=True)
+    write_scan(own / "1-1-103_装修协议_20261101.pdf", 8)
+    fast = {"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"}
+    result = run_cli("file", str(inbox(ws) / "二期"), str(inbox(ws) / "业主档案"), str(ws.root / "扫描件"), env=fast)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-2] == "共 5 个文件：归档 5 个，未归档 0 个"
+    # 二期 held no file itself and stays, as the service leaves it; 3-2-1203 keeps its hidden scan.
+    assert _folders(inbox(ws)) == ["1-1-101", "业主档案", "二期", "二期/3-2-1203"]
+    assert tree(inbox(ws)) == ["1-1-101/1-1-101_购房合同_20261101.pdf", "二期/3-2-1203/.扫描.pdf"]
+    assert tree(ws.root / "扫描件") == ["1-1-103/1-1-103_装修协议_20261101.pdf"]
+    monkeypatch.chdir(ws.root)
+    whole = run_cli("file", "records/inbox", env=fast)  # the inbox itself, as typed: its emptied folders go, it stays
+    assert whole.exit_code == 0, whole.output
+    assert _folders(inbox(ws)) == ["业主档案", "二期", "二期/3-2-1203"]
+    assert tree(inbox(ws)) == ["二期/3-2-1203/.扫描.pdf"]
+
+
 def test_an_emptied_folder_whose_thumbnails_are_rewritten_within_the_window_stays_until_still_for_it(
     ws: Workspace, ledger: Ledger
 ) -> None:

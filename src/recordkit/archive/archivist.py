@@ -607,16 +607,14 @@ class Archivist:
         batch meanwhile.  ``read``: readings made before (``read_ahead``), used for a file only when it is
         still the file that was read (``ReadAhead.key``); the others are read now.  Raises
         ``ReaderStopped`` when the service is stopping."""
-        entries = [
-            (self._as_inbox_sees(raw), None if base is None else self._as_inbox_sees(base)) for raw, base in paths
-        ]
+        entries = [(self.as_inbox_sees(raw), None if base is None else self.as_inbox_sees(base)) for raw, base in paths]
         listings: dict[Path, set[str]] = {}
         companions: dict[Path, _Marks] = {}
         refused: dict[Path, os.stat_result] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions, refused)
         return PreparedBatch(entries, found, listings, companions, refused)
 
-    def _as_inbox_sees(self, raw: Path) -> Path:
+    def as_inbox_sees(self, raw: Path) -> Path:
         """``raw`` made absolute; a path that reaches the inbox through a link (records/inbox linked to the
         scanner's share) as the inbox's own path, so that it is an inbox file, moved when filed, as the
         service sees it.  Only the folders are resolved: a link among the scans is refused, never followed."""

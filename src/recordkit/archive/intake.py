@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from recordkit.archive.archivist import (
     update_item,
 )
 from recordkit.archive.contained import ReaderStopped
+from recordkit.archive.emptied import EmptiedFolders
 from recordkit.archive.rules import Metadata
 from recordkit.archive.watch_lock import running_service, served_message
 from recordkit.core.errors import WorkspaceError
@@ -86,6 +88,7 @@ def file_paths(
     paths: Iterable[Path],
     flags: Metadata | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> list[FilingOutcome]:
     """File and index every given file (folders: every file below them), ``BATCH_SIZE`` per transaction.
 
@@ -95,17 +98,24 @@ def file_paths(
     An empty file is neither filed nor quarantined: it is left where it is (outcome ``empty``), in the inbox for
     the service, which waits for a scanner still writing it.  ``WorkspaceError`` before anything at all, when a
     path is or lies in the inbox while a filing service runs, which files it (``leave_inbox_to_service``).
+    The inbox's subfolders the filing emptied are removed as the service removes them (``EmptiedFolders``: once
+    still for the stability window, which it waits out with ``sleep``); a folder outside the inbox never is.
     """
     paths = list(paths)
     leave_inbox_to_service(archivist, paths)
     archivist.quarantine_empty = False
     files = list(archivist.expand(paths))
     archivist.recover()
+    emptied = EmptiedFolders(archivist, archivist.settings.stability_seconds)
     outcomes: list[FilingOutcome] = []
     for start in range(0, len(files), BATCH_SIZE):
-        outcomes += file_batch(archivist, files[start : start + BATCH_SIZE], flags)
+        batch = files[start : start + BATCH_SIZE]
+        outcomes += (filed := file_batch(archivist, batch, flags))
+        for (path, _), outcome in zip(batch, filed, strict=True):
+            emptied.taken(path, outcome)
         if progress:
             progress(len(outcomes), len(files))
+    emptied.remove_once_still(sleep, lambda: False)
     return outcomes
 
 

@@ -42,8 +42,9 @@ from recordkit.archive.archivist import (
     ReadAhead,
 )
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
+from recordkit.archive.emptied import EmptiedFolders
 from recordkit.archive.intake import file_batch, index_items
-from recordkit.archive.rules import HIDDEN_FILE, is_system_file
+from recordkit.archive.rules import HIDDEN_FILE
 from recordkit.core.errors import LedgerError, LedgerMoved, RecordkitError, StorageError, storage_error
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.workspace import add_rotating_log
@@ -253,14 +254,8 @@ class InboxWatcher:
         # Hidden files and broken links met in the watched folders, with why they are left there: said once each.
         self._not_filed: dict[Path, str] = {}
         # Folders of the inbox whose files a pass took away (filed or quarantined): removed once empty and still for
-        # the stability window (``remove_emptied_folders``).  The category folders an office drops scans into never.
-        # Each with what it held when last looked at (``FolderLeft``: its modification time, and its other computers'
-        # system files) and since when (the service's clock) it has held that: the file server's clock (a share) is
-        # never compared with this one.
-        self._emptied: dict[Path, tuple[FolderLeft, float] | None] = {}
-        self._kept_folders = {archivist.inbox / category.name for category in settings.categories} | {
-            archivist.inbox / settings.unknown_category
-        }
+        # the stability window (``remove_emptied_folders``).
+        self.emptied = EmptiedFolders(archivist, self.tracker.window, clock)
         self._failures: dict[Path, int] = {}
         #: Files left in the inbox because they could not be filed now (the ledger busy, away or read-only; a disk
         #: full or refusing), with why:
@@ -568,8 +563,7 @@ class InboxWatcher:
 
     def _done(self, path: Path, outcome: FilingOutcome) -> None:
         self.held.pop(path, None)
-        if outcome.status in ("filed", "already_filed", "quarantined") and not outcome.left_behind:
-            self._taken_from(path.parent)
+        self.emptied.taken(path, outcome)
         if outcome.status == "filed" and outcome.item is not None:
             self._unindexed.append(outcome.item)
         if outcome.status != "waiting":
@@ -617,31 +611,9 @@ class InboxWatcher:
 
     # -- folders the filing emptied -----------------------------------------------------------
 
-    def _taken_from(self, folder: Path) -> None:
-        """A file was taken out of ``folder`` (filed or quarantined): a subfolder of the inbox, it is removed once
-        empty (``remove_emptied_folders``) — a per-unit folder would otherwise stay for ever, and the next scan's
-        folder be read wrongly by a clerk.  Never the inbox, nor a category's folder (a scanner may save there)."""
-        if self.archivist.in_inbox(folder) and folder != self.archivist.inbox and folder not in self._kept_folders:
-            self._emptied[folder] = None
-
     def remove_emptied_folders(self) -> None:
-        """Remove each folder a pass emptied that holds nothing but other computers' system files (``Thumbs.db`` …,
-        ``_left_in``) and has not changed for the stability window as this service saw it (a scanner may be about to
-        write the next scan into it, an Explorer window still showing it rewrite its thumbnails): those files are
-        deleted, then the folder (``os.rmdir``: never a folder that is not empty, never recursively).  One that holds
-        anything else now is forgotten (emptied again, it is looked at again)."""
-        now = self.clock()
-        for folder, seen in sorted(self._emptied.items()):
-            left = _left_in(folder)
-            if left is None:
-                del self._emptied[folder]
-                continue
-            if seen is None or seen[0] != left:  # first looked at, or changed since: its window starts now
-                self._emptied[folder] = seen = (left, now)
-            if now - seen[1] < self.tracker.window:
-                continue
-            del self._emptied[folder]
-            _remove_emptied(folder, [name for name, _, _ in left[1]])
+        """Remove the inbox folders a pass emptied, once still for the stability window (``EmptiedFolders.remove``)."""
+        self.emptied.remove()
 
     # -- a ledger or a disk that cannot take the files ---------------------------------------
 
@@ -734,10 +706,7 @@ class InboxWatcher:
             if wait is not None and not self.stop_event.is_set():
                 sleep(wait)
                 outcomes += self.check(set())
-            self.remove_emptied_folders()
-            if self._emptied and not self.stop_event.is_set():
-                sleep(self.tracker.window)  # the folders it emptied, once still for the window
-                self.remove_emptied_folders()
+            self.emptied.remove_once_still(sleep, self.stop_event.is_set)
             if not self.stop_event.is_set():
                 self.index_step(None)
             return outcomes
@@ -955,38 +924,6 @@ class InboxWatcher:
         observer.daemon = True
         observer.start()
         return observer
-
-
-#: What an emptied inbox folder holds as it stands (``_left_in``): its modification time, and the name, size and
-#: modification time of each of other computers' system files in it.
-FolderLeft = tuple[int, tuple[tuple[str, int, int], ...]]
-
-
-def _left_in(folder: Path) -> FolderLeft | None:
-    """What ``folder`` holds when that is nothing but other computers' system files (``rules.is_system_file``, each a
-    regular file), or None when it holds anything else — a scan, a hidden file, a folder, a link — or is gone."""
-    try:
-        with os.scandir(folder) as entries:
-            found = [(entry.name, entry.stat(follow_symlinks=False)) for entry in entries]
-        changed = folder.stat().st_mtime_ns
-    except OSError:  # gone already (a clerk), or not ours to read
-        return None
-    if not all(is_system_file(name) and stat.S_ISREG(seen.st_mode) for name, seen in found):
-        return None
-    return changed, tuple(sorted((name, seen.st_size, seen.st_mtime_ns) for name, seen in found))
-
-
-def _remove_emptied(folder: Path, system_files: list[str]) -> None:
-    """Delete ``system_files`` in ``folder``, then the folder itself, if nothing else was written into it meanwhile."""
-    try:
-        for name in system_files:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(folder / name)
-        os.rmdir(folder)
-    except OSError as err:  # a file written into it meanwhile, or a folder of another account
-        log.info("emptied inbox folder %s kept: %s", printable(str(folder)), err.strerror or err)
-    else:
-        log.info("removed the emptied inbox folder %s", printable(str(folder)))
 
 
 @contextlib.contextmanager
