@@ -272,6 +272,98 @@ def test_repair_never_clears_the_confidential_flag(ws: Workspace, ledger: Ledger
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_repair_reads_a_hand_written_confidential_flag_and_date_as_filing_reads_them(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # "保密": "是" and "日期": 20261201 written by hand made the whole sidecar count as damaged: rewritten from the
+    # ledger with no word, the 架位 written beside them lost too.
+    item = _file_one(ws, ledger)
+    sidecar = _edit_sidecar(ws, item.path, confidential="是", doc_date=20261201, shelf="A-1")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（文件日期：2026-11-01 → 2026-12-01；架位：（空） → A-1；保密：否 → 是）"
+    ]
+    with ledger.read() as conn:  # read back with plain SQL
+        row = conn.execute(sa.text("SELECT doc_date, shelf, confidential FROM archive_items")).one()
+    assert tuple(row) == ("2026-12-01", "A-1", 1)
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["doc_date"], on_disk["shelf"], on_disk["confidential"]) == ("2026-12-01", "A-1", True)
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_repair_refuses_a_confidential_flag_or_date_it_cannot_read_and_takes_the_rest(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    item = _file_one(ws, ledger)
+    sidecar = _edit_sidecar(ws, item.path, confidential="也许", doc_date="下周", shelf="A-1")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（架位：（空） → A-1）",
+        "YZ-2026-00001：说明文件中 文件日期：日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日；"
+        "台账仍是“2026-11-01”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --date）",
+        "YZ-2026-00001：说明文件中 保密：保密“也许”无效，应为 是 或 否；台账仍是“否”，说明文件已按台账改正"
+        "（改正请用 recordkit archive update YZ-2026-00001 --confidential 或 --not-confidential）",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(sa.text("SELECT doc_date, shelf, confidential FROM archive_items")).one()
+    assert tuple(row) == ("2026-11-01", "A-1", 0)
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["doc_date"], on_disk["shelf"], on_disk["confidential"]) == ("2026-11-01", "A-1", False)
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_repair_never_clears_a_confidential_flag_written_as_a_word(ws: Workspace, ledger: Ledger) -> None:
+    item = _file_one(ws, ledger, confidential=True)
+    sidecar = _edit_sidecar(ws, item.path, confidential="否", doc_date="2026年11月1日")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：说明文件中文件日期“2026年11月1日”的写法已按台账统一为 2026-11-01",
+        "YZ-2026-00001：说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正",
+    ]
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["doc_date"], on_disk["confidential"]) == ("2026-11-01", True)
+    with ledger.read() as conn:
+        assert conn.execute(sa.text("SELECT confidential FROM archive_items")).scalar_one() == 1
+
+
+def test_a_repair_refuses_a_date_after_today_as_filing_does(ws: Workspace, ledger: Ledger) -> None:
+    # An ISO date after today was taken into the ledger as written, where filing and `archive update --date` take none.
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, doc_date="2099-01-01")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    today = dt.date.today().isoformat()
+    assert repaired.repaired == [
+        f"YZ-2026-00001：说明文件中 文件日期：日期 2099-01-01 晚于今天（{today}）：请核对后改正日期；"
+        "台账仍是“2026-11-01”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --date）"
+    ]
+    assert get_item(ledger, "YZ-2026-00001").doc_date == dt.date(2026, 11, 1)
+
+
+def test_a_row_rebuilt_from_a_sidecar_whose_flag_or_date_cannot_be_read_stays_confidential_for_review(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    # The sidecar was read as damaged: the row not rebuilt at all.  A 保密 that cannot be read keeps the item
+    # confidential until a person looks (it may say 机密 in another word); the date is left out.
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, confidential="也许", doc_date="下周", shelf="A-1")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    date_refused = "说明文件中 文件日期：日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日"
+    flag_refused = "说明文件中 保密：保密“也许”无效，应为 是 或 否"
+    assert repaired.repaired == [
+        f"YZ-2026-00001：{date_refused}；{flag_refused}，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(
+            sa.text("SELECT doc_date, shelf, confidential, needs_review, review_reasons FROM archive_items")
+        ).one()
+    assert tuple(row[:4]) == (None, "A-1", 1, 1)
+    assert json.loads(row[4])[-2:] == [date_refused, flag_refused]
+    assert verify(ws, ledger, "档案员").ok
+
+
 def test_a_repair_report_never_prints_a_sidecars_control_characters(ws: Workspace, ledger: Ledger) -> None:
     item = _file_one(ws, ledger)
     _edit_sidecar(ws, item.path, box="业主\x00-009\x07")

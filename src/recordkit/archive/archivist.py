@@ -36,6 +36,7 @@ from recordkit.archive.numbers import item_row, normalise_no
 from recordkit.archive.rules import (
     BROKEN_LINK,
     FIELD_LIMITS,
+    FUTURE_DATE_ADVICE,
     HIDDEN_FILE,
     MAX_SCANNER_SIDECAR_BYTES,
     SIDECAR_EXTENSIONS,
@@ -201,10 +202,25 @@ class ArchiveItem:
             name: printable(value) if isinstance(value, str) else value
             for name, value in ((name, data.get(name)) for name in cls.__dataclass_fields__)
         }
-        values["doc_date"] = dt.date.fromisoformat(values["doc_date"]) if values["doc_date"] else None
+        values["doc_date"] = _written_day(values["doc_date"])
         values["review_reasons"] = tuple(printable(reason) for reason in values["review_reasons"] or ())
-        values["confidential"], values["needs_review"] = bool(values["confidential"]), bool(values["needs_review"])
+        if values["confidential"] is None or isinstance(values["confidential"], bool):
+            values["confidential"] = bool(values["confidential"])  # else as written: ``reconcile`` reads it
+        values["needs_review"] = bool(values["needs_review"])
         return cls(**values)
+
+
+def _written_day(value: Any) -> Any:
+    """A sidecar's ``doc_date`` as recordkit writes it (``2026-11-01``) as that day, nothing as None; any other value
+    as written (``2026年11月1日``, ``20261101``, ``"下周"``), for ``reconcile`` to read as filing reads a date."""
+    if not value:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2026-02-30: said by ``reconcile`` as filing says it
+            pass
+    return value
 
 
 @dataclass(frozen=True)
@@ -1824,7 +1840,8 @@ class Archivist:
     def _described_as_filed(self, item: ArchiveItem, path: Path) -> tuple[ArchiveItem, list[str]]:
         """An item rebuilt from its sidecar alone, each described field as filing would take it (``_as_filed``), and
         why a value was not: there is no ledger value to keep, so the field is left empty — the title the file's name
-        holds, the category's 保管期限 — and the item listed for review with the reason."""
+        holds, the category's 保管期限, a 保密 that cannot be read as confidential — and the item listed for review
+        with the reason."""
         changes: dict[str, Any] = {}
         refused: list[str] = []
         for name in _CHECKED_AS_FILED:
@@ -1838,6 +1855,8 @@ class Archivist:
         category = self.rules.category(item.category) or self.rules.unknown
         changes["title"] = changes["title"] or path.stem[len(safe_title(item.archive_no)) + 1 :] or "扫描件"
         changes["retention"] = changes["retention"] or category.retention
+        # a 保密 that cannot be read may say 机密 in a word of its own: kept from view until a person has looked
+        changes["confidential"] = changes["confidential"] is not False
         reasons = (*item.review_reasons, *refused)
         return replace(item, **changes, needs_review=True, review_reasons=reasons), refused
 
@@ -2239,8 +2258,9 @@ def _former_in_sidecar(path: Path) -> list[str]:
 
 def _plain_sidecar(data: dict[str, Any]) -> bool:
     """Whether the values of an item's sidecar have the types its fields hold.  A field a hand-edited sidecar may
-    change (``_CHECKED_AS_FILED``) may hold any other JSON value (``"盒号": true``): checked by ``reconcile`` as
-    filing checks a scanner's (``rules.sidecar_value``), that field alone refused, the others compared as usual."""
+    change (``_CHECKED_AS_FILED``) may hold any other JSON value (``"盒号": true``, ``"保密": "是"``, ``"日期":
+    20261201``): checked by ``reconcile`` as filing checks a scanner's (``rules.sidecar_value``), that field alone
+    refused, the others compared as usual."""
 
     def text(value: Any, optional: bool, name: str = "") -> bool:
         if name in _CHECKED_AS_FILED and value is not None and not isinstance(value, str):
@@ -2256,8 +2276,8 @@ def _plain_sidecar(data: dict[str, Any]) -> bool:
         and all(text(data.get(name), True, name) for name in _OPTIONAL_TEXT_FIELDS)
         and all(number(data.get(name)) and data[name] < 1 << 63 for name in _INT_FIELDS)
         and number(data.get("pages"), True)
-        and text(data.get("doc_date"), True)
-        and all(isinstance(data.get(name), bool | None) for name in ("confidential", "needs_review"))
+        and text(data.get("doc_date"), True, "doc_date")
+        and isinstance(data.get("needs_review"), bool | None)
         and (reasons is None or (isinstance(reasons, list) and all(text(r, False) for r in reasons[:100])))
     )
 
@@ -3260,9 +3280,11 @@ _CHECKED_AS_FILED = {
     "unit": "--unit",
     "title": "--title",
     "topic": None,
+    "doc_date": "--date",
     "retention": None,
     "box": "--box",
     "shelf": "--shelf",
+    "confidential": "--confidential 或 --not-confidential",
     "note": None,
 }
 #: Of them, those an item always has: a sidecar emptying one is refused.
@@ -3287,9 +3309,6 @@ def reconcile(
         if name in _TRUSTED_FIELDS:
             refused.append(f"说明文件中的{label}“{_shown_value(theirs)}”与台账不符，未采用，说明文件已按台账改正")
             continue
-        if name == "confidential" and mine:
-            refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
-            continue
         if name in _CHECKED_AS_FILED:
             written = theirs
             try:
@@ -3300,18 +3319,29 @@ def reconcile(
             if mine == theirs:  # the same value in another spelling (3栋2单元1201): the sidecar is set right, said
                 refused.append(f"说明文件中{label}“{_shown_value(written)}”的写法已按台账统一为 {_shown_value(mine)}")
                 continue
+        if name == "confidential" and mine:
+            refused.append("说明文件中去掉了保密标记，未采用：仍是保密档案，说明文件已改正")
+            continue
         changes[name] = theirs
         adopted.append(f"{label}：{_shown_value(mine)} → {_shown_value(theirs)}")
     return replace(row, **changes), adopted, refused
 
 
-def _as_filed(name: str, value: Any, phases: Mapping[str, str] | None) -> str | None:
+def _as_filed(name: str, value: Any, phases: Mapping[str, str] | None) -> Any:
     """A hand-edited sidecar's ``value`` of the field ``name`` as filing takes it (a title as its file name
-    holds it); ``ValidationError`` where filing would not take it, where it empties a field an item always has, or
-    where it is longer than the ledger keeps (``FIELD_LIMITS``: filing cuts a scanner's, with a reason)."""
-    taken = None if value is None else sidecar_value(name, value, phases)
+    holds it, a date or a 保密 written as a person writes them read, 保密 not said as not confidential);
+    ``ValidationError`` where filing would not take it (a date after today among them), where it empties a field
+    an item always has, or where it is longer than the ledger keeps (``FIELD_LIMITS``: filing cuts a scanner's,
+    with a reason)."""
+    taken: Any = value  # None, or a date in recordkit's own form read already (``_written_day``)
+    if value is not None and not isinstance(value, dt.date):
+        taken = sidecar_value(name, value, phases)
     if name == "title" and taken is not None:
         taken = safe_title(taken) or None
+    if name == "confidential":
+        return bool(taken)
+    if name == "doc_date" and taken is not None:  # as filing takes none (``rules.resolve``): a year mistyped
+        return check_not_future(taken, "日期", FUTURE_DATE_ADVICE)
     if taken is None and name in _REQUIRED:
         raise ValidationError(f"{_FIELD_LABELS[name]}不能为空")
     if taken is not None and len(taken) > FIELD_LIMITS.get(name, len(taken)):
