@@ -523,6 +523,69 @@ def test_a_repair_refuses_a_box_longer_than_the_ledger_keeps(either: tuple[Works
     assert get_item(ledger, "YZ-2026-00001").box is None and verify(ws, ledger, "档案员").ok
 
 
+def test_a_repair_refuses_a_text_too_long_alone_and_takes_the_rest(ws: Workspace, ledger: Ledger) -> None:
+    # A 备注 of 1,100 characters (pasted from a letter) made the whole sidecar count as damaged: rewritten from the
+    # ledger with no word, the 架位 written beside it lost.
+    item = _file_one(ws, ledger)
+    sidecar = _edit_sidecar(ws, item.path, note="函" * 1100, title="证" * 1100, shelf="A-1")
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（架位：（空） → A-1）",
+        "YZ-2026-00001：说明文件中 题名：题名最多 60 个字，现在 1100 个字，没有采用：请改短一些；"
+        "台账仍是“产权证明”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --title）",
+        "YZ-2026-00001：说明文件中 备注：备注最多 1024 个字，现在 1100 个字，没有采用：请改短一些；"
+        "台账仍是“（空）”，说明文件已按台账改正",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(sa.text("SELECT title, shelf, note FROM archive_items")).one()
+    assert tuple(row) == ("产权证明", "A-1", None)
+    on_disk = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (on_disk["title"], on_disk["shelf"], on_disk["note"]) == ("产权证明", "A-1", None)
+    assert verify(ws, ledger, "档案员").ok
+
+
+@pytest.mark.parametrize(
+    ("title", "why"),
+    [
+        ("证" * 80, "题名最多 60 个字，现在 80 个字"),
+        (
+            "\U00020000" * 50,  # 50 rare characters of four bytes: 200 bytes, more than a file name holds
+            "题名太长：生僻字和表情符号在文件名里占的位置多，这个题名放不进文件名（最多相当于 60 个常用字，现在相当于 67 个）",
+        ),
+    ],
+)
+def test_a_repair_never_cuts_a_hand_edited_title_unsaid(ws: Workspace, ledger: Ledger, title: str, why: str) -> None:
+    # A title too long for the file name was cut and taken without a word, where `archive update --title` refuses it.
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, title=title)
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    assert repaired.repaired == [
+        f"YZ-2026-00001：说明文件中 题名：{why}，没有采用：请改短一些；"
+        "台账仍是“产权证明”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --title）"
+    ]
+    assert get_item(ledger, "YZ-2026-00001").title == "产权证明"
+
+
+def test_a_row_rebuilt_from_a_sidecar_with_a_note_too_long_leaves_it_out_for_review(
+    ws: Workspace, ledger: Ledger
+) -> None:
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, note="函" * 1100, shelf="A-1")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    repaired = verify(ws, ledger, "档案员", repair=True)
+    note_refused = "说明文件中 备注：备注最多 1024 个字，现在 1100 个字，没有采用：请改短一些"
+    assert repaired.repaired == [
+        f"YZ-2026-00001：{note_refused}，说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+    ]
+    with ledger.read() as conn:
+        row = conn.execute(sa.text("SELECT shelf, note, needs_review, review_reasons FROM archive_items")).one()
+    assert tuple(row[:3]) == ("A-1", None, 1)
+    assert json.loads(row[3])[-1] == note_refused
+    assert verify(ws, ledger, "档案员").ok
+
+
 def test_a_row_that_holds_a_control_character_is_cleaned_by_a_repair_which_says_so(
     ws: Workspace, ledger: Ledger
 ) -> None:

@@ -39,6 +39,7 @@ from recordkit.archive.rules import (
     FUTURE_DATE_ADVICE,
     HIDDEN_FILE,
     MAX_SCANNER_SIDECAR_BYTES,
+    MAX_TITLE_CHARS,
     SIDECAR_EXTENSIONS,
     Category,
     FilingRules,
@@ -2263,7 +2264,7 @@ def _plain_sidecar(data: dict[str, Any]) -> bool:
     refused, the others compared as usual."""
 
     def text(value: Any, optional: bool, name: str = "") -> bool:
-        if name in _CHECKED_AS_FILED and value is not None and not isinstance(value, str):
+        if name in _CHECKED_AS_FILED:  # any value, of any length: ``reconcile`` says what is wrong with it
             return True
         return (value is None and optional) or (isinstance(value, str) and len(value) <= _MAX_TEXT)
 
@@ -3333,10 +3334,14 @@ def _as_filed(name: str, value: Any, phases: Mapping[str, str] | None) -> Any:
     ``ValidationError`` where filing would not take it (a date after today among them), where it empties a field
     an item always has, or where it is longer than the ledger keeps (``FIELD_LIMITS``: filing cuts a scanner's,
     with a reason)."""
+    if isinstance(value, str) and len(value) > _MAX_TEXT:  # a letter pasted in: refused before it is read
+        raise _too_long(name, len(value))
     taken: Any = value  # None, or a date in recordkit's own form read already (``_written_day``)
     if value is not None and not isinstance(value, dt.date):
         taken = sidecar_value(name, value, phases)
     if name == "title" and taken is not None:
+        if (too_long := title_too_long(taken)) is not None:  # never cut unsaid, as ``archive update --title``
+            raise ValidationError(f"{too_long.removesuffix('：请改短一些')}，没有采用：请改短一些")
         taken = safe_title(taken) or None
     if name == "confidential":
         return bool(taken)
@@ -3344,12 +3349,20 @@ def _as_filed(name: str, value: Any, phases: Mapping[str, str] | None) -> Any:
         return check_not_future(taken, "日期", FUTURE_DATE_ADVICE)
     if taken is None and name in _REQUIRED:
         raise ValidationError(f"{_FIELD_LABELS[name]}不能为空")
-    if taken is not None and len(taken) > FIELD_LIMITS.get(name, len(taken)):
+    if taken is not None and len(taken) > _TEXT_LIMITS.get(name, _MAX_TEXT):
         # never cut unsaid, as ``archive update`` refuses it: the ledger holds no more (PostgreSQL refuses it)
-        raise ValidationError(
-            f"{_FIELD_LABELS[name]}最多 {FIELD_LIMITS[name]} 个字，现在 {len(taken)} 个字，没有采用：请改短一些"
-        )
+        raise _too_long(name, len(taken))
     return taken
+
+
+#: The most characters a hand-edited sidecar's text may hold, by field (others: ``_MAX_TEXT``).
+_TEXT_LIMITS = {**FIELD_LIMITS, "title": MAX_TITLE_CHARS}
+
+
+def _too_long(name: str, length: int) -> ValidationError:
+    """The refusal of a sidecar's text of ``length`` characters, longer than its field holds."""
+    limit = _TEXT_LIMITS.get(name, _MAX_TEXT)
+    return ValidationError(f"{_FIELD_LABELS[name]}最多 {limit} 个字，现在 {length} 个字，没有采用：请改短一些")
 
 
 def _not_taken(archive_no: str, name: str, why: str, mine: Any) -> str:
