@@ -33,9 +33,11 @@ from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import archive_items
+from recordkit.owners.roster import import_owners
 from tests.archive_helpers import FAST, archive_workspace, tree
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
 from tests.archive_helpers import archive_ws as ws
+from tests.conftest import write_sheet
 
 MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
 
@@ -351,8 +353,10 @@ def test_a_row_rebuilt_from_a_sidecar_whose_flag_or_date_cannot_be_read_stays_co
     repaired = verify(ws, ledger, "档案员", repair=True)
     date_refused = "说明文件中 文件日期：日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日"
     flag_refused = "说明文件中 保密：保密“也许”无效，应为 是 或 否"
+    hint = "（改正请用 recordkit archive update YZ-2026-00001"
     assert repaired.repaired == [
-        f"YZ-2026-00001：{date_refused}；{flag_refused}，说明文件已改正",
+        f"YZ-2026-00001：{date_refused}{hint} --date）；{flag_refused}{hint} --confidential 或 --not-confidential），"
+        "说明文件已改正",
         f"补全中断的归档 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
@@ -412,8 +416,9 @@ def test_a_row_rebuilt_from_a_hand_edited_sidecar_leaves_out_what_filing_refuses
     repaired = verify(ws, ledger, "档案员", repair=True)
     title_refused = "说明文件中 题名：题名“产权<U+202E>证明”里有控制字符（如换行）或不可见的格式字符（U+202E），没有采用：请核对原件后改正"
     box_refused = "说明文件中 盒号：盒号“，，”没有字母、数字或汉字：请写明盒号，例如 B-12"
+    hint = "（改正请用 recordkit archive update YZ-2026-00001"
     assert repaired.repaired == [
-        f"YZ-2026-00001：{title_refused}；{box_refused}，说明文件已改正",
+        f"YZ-2026-00001：{title_refused}{hint} --title）；{box_refused}{hint} --box），说明文件已改正",
         f"补全中断的归档 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
@@ -438,7 +443,7 @@ def test_a_row_rebuilt_from_a_sidecar_with_a_field_of_the_wrong_type_takes_the_r
         '说明文件中 盒号：盒号写的是 true（真假值），不是文字，没有采用：请写成带引号的文字，例如 "盒号": "B-12"'
     )
     assert repaired.repaired == [
-        f"YZ-2026-00001：{box_refused}，说明文件已改正",
+        f"YZ-2026-00001：{box_refused}（改正请用 recordkit archive update YZ-2026-00001 --box），说明文件已改正",
         f"补全中断的归档 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
@@ -446,6 +451,40 @@ def test_a_row_rebuilt_from_a_sidecar_with_a_field_of_the_wrong_type_takes_the_r
     assert tuple(row[:4]) == ("产权证明", None, "A-1", 1)
     assert json.loads(row[4])[-1] == box_refused
     assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_row_rebuilt_with_a_unit_of_a_phase_renamed_since_keeps_no_unit_and_says_what_to_do(
+    workspace: Workspace,
+) -> None:
+    # Filed for 二期·1-1-101; the phase has since been renamed 东区 in recordkit.toml and the row lost.  Today's phases
+    # cannot read the 房号 the sidecar holds: the rebuilt row keeps none, and the repair names it and the command.
+    config = workspace.root / "recordkit.toml"
+    plain = config.read_text(encoding="utf-8")
+    config.write_text(plain + '\n[[office.phases]]\nname = "二期"\n', encoding="utf-8")
+    phased = archive_workspace(workspace.root)
+    with open_ledger(phased.database_url) as ledger:
+        rows = [[None, None, "二期·1-1-101", 90.0, "孙丽", None, None, None, "已入住"]]
+        import_owners(ledger, write_sheet(workspace.root / "二期.xlsx", rows), "测试员")
+        outcome = Archivist(phased, ledger, "档案员").file(write_scan(inbox(phased) / "二期·1-1-101_产权证明.pdf", 1))
+        assert outcome.item is not None and outcome.item.unit == "二期·1-1-101"
+        with ledger.write() as conn:
+            conn.execute(sa.delete(archive_items))
+    config.write_text(plain + '\n[[office.phases]]\nname = "东区"\n', encoding="utf-8")
+    renamed = archive_workspace(workspace.root, import_units=False)
+    with open_ledger(renamed.database_url) as ledger:
+        repaired = verify(renamed, ledger, "档案员", repair=True)
+        with ledger.read() as conn:
+            row = conn.execute(sa.text("SELECT unit, needs_review, review_reasons FROM archive_items")).one()
+    unit_refused = (
+        "说明文件中 房号：房号“二期·1-1-101”中的分区“二期”不在本小区的分区中（东区），"
+        "请检查 recordkit.toml 的 [[office.phases]]"
+    )
+    assert repaired.repaired == [
+        f"YZ-2026-00001：{unit_refused}（改正请用 recordkit archive update YZ-2026-00001 --unit），说明文件已改正",
+        f"补全中断的归档 YZ-2026-00001（{outcome.item.path}）",
+    ]
+    assert tuple(row[:2]) == (None, 1)
+    assert unit_refused in json.loads(row[2])  # the review reason names it, without the command the page has not
 
 
 def test_a_repair_refuses_a_topic_or_note_of_punctuation_alone(ws: Workspace, ledger: Ledger) -> None:

@@ -1836,20 +1836,21 @@ class Archivist:
                 f"说明文件中的位置“{printable(on_disk.path)}”不可信，未采用，按文件实际位置 {readable_name(relative)} 登记"
             )
         checked, refused = self._described_as_filed(on_disk, path)
-        return replace(checked, path=relative, size=path.stat().st_size), "；".join(why + refused)
+        said = [f"{reason}{_how_to_correct(checked.archive_no, name)}" for name, reason in refused]
+        return replace(checked, path=relative, size=path.stat().st_size), "；".join(why + said)
 
-    def _described_as_filed(self, item: ArchiveItem, path: Path) -> tuple[ArchiveItem, list[str]]:
+    def _described_as_filed(self, item: ArchiveItem, path: Path) -> tuple[ArchiveItem, list[tuple[str, str]]]:
         """An item rebuilt from its sidecar alone, each described field as filing would take it (``_as_filed``), and
         why a value was not: there is no ledger value to keep, so the field is left empty — the title the file's name
         holds, the category's 保管期限, a 保密 that cannot be read as confidential — and the item listed for review
-        with the reason."""
+        with the reason (each refusal returned with its field's name)."""
         changes: dict[str, Any] = {}
-        refused: list[str] = []
+        refused: list[tuple[str, str]] = []
         for name in _CHECKED_AS_FILED:
             try:
                 changes[name] = _as_filed(name, getattr(item, name), self.rules.phases)
             except ValidationError as err:
-                refused.append(f"说明文件中 {_FIELD_LABELS[name]}：{sidecar_refusal(name, err)}")
+                refused.append((name, f"说明文件中 {_FIELD_LABELS[name]}：{sidecar_refusal(name, err)}"))
                 changes[name] = None
         if not refused:
             return replace(item, **changes), []
@@ -1858,7 +1859,8 @@ class Archivist:
         changes["retention"] = changes["retention"] or category.retention
         # a 保密 that cannot be read may say 机密 in a word of its own: kept from view until a person has looked
         changes["confidential"] = changes["confidential"] is not False
-        reasons = (*item.review_reasons, *refused)
+        # the review reason without the command line's advice: the web page shows it too
+        reasons = (*item.review_reasons, *(reason for _, reason in refused))
         return replace(item, **changes, needs_review=True, review_reasons=reasons), refused
 
     def _relocate_row(self, conn: Connection, item: ArchiveItem, relative: str, done: list[str]) -> bool:
@@ -3368,9 +3370,13 @@ def _too_long(name: str, length: int) -> ValidationError:
 def _not_taken(archive_no: str, name: str, why: str, mine: Any) -> str:
     """A repair's line for a sidecar value not taken: why, what the ledger keeps, and how to change it."""
     said = f"说明文件中 {_FIELD_LABELS[name]}：{why}；台账仍是“{_shown_value(mine)}”，说明文件已按台账改正"
-    if (option := _CHECKED_AS_FILED[name]) is not None:
-        said += f"（改正请用 recordkit archive update {archive_no} {option}）"
-    return said
+    return said + _how_to_correct(archive_no, name)
+
+
+def _how_to_correct(archive_no: str, name: str) -> str:
+    """A repair's advice for a field not taken from a sidecar: the ``archive update`` option that sets it, if any."""
+    option = _CHECKED_AS_FILED[name]
+    return "" if option is None else f"（改正请用 recordkit archive update {archive_no} {option}）"
 
 
 def _rewrite_sidecar(sidecar_path: Path, item: ArchiveItem) -> None:
