@@ -519,6 +519,29 @@ def test_a_name_without_its_phase_under_a_phase_folder_files_into_that_phases_un
     ]
 
 
+def test_an_update_reads_a_unit_with_the_estates_phases(workspace: Workspace) -> None:
+    # update_item read the unit without the estate's phases: 二区1-1-101 (a spelling of 二期) was kept as a phase
+    # "二区" of its own, a unit the ledger has not (left for review), and 三期1-1-101 (no such phase) was taken.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["二区"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root)
+    with open_ledger(phased.database_url) as ledger:
+        rows = [[None, None, "二期·1-1-101", 90.0, "孙丽", None, None, None, "已入住"]]
+        import_owners(ledger, write_sheet(workspace.root / "二期.xlsx", rows), "测试员")
+        archivist(phased, ledger).file(drop(phased, "1-1-102_产权证明.pdf"))
+        updated = update_item(phased, ledger, "YZ-2026-00001", "档案员", unit="二区1-1-101")
+        with pytest.raises(ValidationError) as refused:
+            update_item(phased, ledger, "YZ-2026-00001", "档案员", unit="三期1-1-101")
+        with ledger.read() as conn:
+            unit = conn.execute(sa.text("SELECT unit FROM archive_items")).scalar_one()
+    assert (updated.unit, updated.review_reasons) == ("二期·1-1-101", ())
+    assert refused.value.message == (
+        "房号“三期1-1-101”中的分区“三期”不在本小区的分区中（二期），请检查 recordkit.toml 的 [[office.phases]]"
+    )
+    assert unit == "二期·1-1-101"
+
+
 def test_a_phase_folders_name_is_no_phase_where_the_estate_has_none(ws: Workspace, clerk: Archivist) -> None:
     # Without phases in recordkit.toml a folder called 二期 says nothing about the unit: 1-1-101 is the estate's own
     # 1-1-101, as the same name straight in the inbox.

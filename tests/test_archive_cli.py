@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from tests.archive_helpers import FAST, archive_workspace, tree
+from tests.conftest import write_sheet
 
 
 @pytest.fixture
@@ -886,6 +888,33 @@ def test_update_after_review_and_the_paper_location(archivist_cli: Any, workspac
         2,
         "错误：没有要修改的内容：请写 --unit、--title、--category、--date、--box、--shelf、--confidential 或 --reviewed",
     )
+
+
+def test_update_puts_an_item_in_a_phased_unit_end_to_end(archivist_cli: Any, workspace: Workspace) -> None:
+    # The unit typed as the phase's other spelling: read as the estate's 二期 in the ledger, the sidecar, the
+    # listing and the search, and the item out of review.
+    config = workspace.root / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[[office.phases]]\nname = "二期"\nspellings = ["二区"]\n',
+        encoding="utf-8",
+    )
+    sheet = workspace.root / "二期.xlsx"
+    write_sheet(sheet, [[None, None, "二期·1-1-101", 90.0, "孙丽", None, None, None, "已入住"]])
+    assert archivist_cli("owners", "import", str(sheet)).exit_code == 0
+    write_scan(inbox(workspace) / "业主档案" / "产权证明.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    result = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "二区1-1-101", "--title", "孙丽产权证明")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "已更新 YZ-2026-00001（孙丽产权证明）：房号 二期·1-1-101，盒号/架位 未登记\n",
+    )
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    sidecar = json.loads((workspace.root / (relative + ".json")).read_text(encoding="utf-8"))
+    assert (sidecar["unit"], sidecar["title"], sidecar["needs_review"]) == ("二期·1-1-101", "孙丽产权证明", False)
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        assert db.execute("SELECT unit, needs_review FROM archive_items").fetchone() == ("二期·1-1-101", 0)
+    assert "待复核档案 0 件" in archivist_cli("archive", "review").stdout
+    assert archivist_cli("archive", "verify").exit_code == 0
 
 
 @pytest.mark.parametrize(

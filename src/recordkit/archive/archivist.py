@@ -2594,7 +2594,8 @@ def update_item(
     number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
     changes the ledger and the sidecar, not the number.
 
-    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit, a date after today, or a control or
+    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit (read with the estate's phases: one
+    not among them is refused), a date after today, or a control or
     invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, or a 盒号 or 架位 of
     punctuation alone (``says_something``), ``UsageError`` for an
     unknown category or nothing to change, ``NoChange`` when the corrections are what the item holds already (a
@@ -2609,8 +2610,10 @@ def update_item(
         # right-to-left override turns the title around on screen and paper
         if text and hidden_characters(text.strip()):
             raise ValidationError(f"{label}里有控制字符（如 NUL、换行）或不可见的格式字符，没有修改：请重新输入")
+    # the estate's phases, as filing reads a unit: 二区1-1-101 is 二期's where 二区 is its other name
+    rules = FilingRules.from_settings(workspace.settings.archive, workspace.settings.office.phase_table())
     if unit is not None:
-        changes["unit"] = str(parse_unit_code(unit))
+        changes["unit"] = str(parse_unit_code(unit, phases=rules.phases or None))
     if title is not None:
         if not safe_title(title):
             raise UsageError("题名不能为空")
@@ -2630,7 +2633,6 @@ def update_item(
         # as filing takes none (``rules.resolve``): a day after today is a year mistyped, and a new category
         # would number the item in that year for good
         changes["doc_date"] = check_not_future(doc_date, "文件日期", "请按文件上写的日期改正，核对年份")
-    rules = FilingRules.from_settings(workspace.settings.archive)
     moved_to = _category_named(rules, category) if category is not None else None
     if not changes and not reviewed and moved_to is None:
         raise UsageError(
