@@ -727,6 +727,45 @@ def test_verify_repair_names_a_fraction_or_a_list_in_a_sidecar_as_written(
     assert (written["title"], written["shelf"]) == ("产权证明", None)
 
 
+def test_verify_at_the_command_line_reads_a_hand_written_flag_and_refuses_a_date_and_a_note_it_cannot_take(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    # "保密": "是", "日期": false and a 备注 of 1,100 characters each made the sidecar count as damaged: verify said
+    # only 缺失或与台账不符, and --repair rewrote it from the ledger, the 架位 written beside them lost.
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    sidecar = _edit_sidecar(workspace, relative, confidential="是", doc_date=False, note="函" * 1100, shelf="A-1")
+    checked = archivist_cli("archive", "verify")
+    assert (checked.exit_code, checked.stderr.splitlines()[0]) == (
+        9,
+        "问题：YZ-2026-00001：台账记录与说明文件不一致：文件日期、架位、保密、备注（运行 recordkit archive verify --repair）",
+    )
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert (mended.exit_code, mended.stdout.splitlines()) == (
+        0,
+        [
+            "已修复：YZ-2026-00001：台账记录已按说明文件重建（架位：（空） → A-1；保密：否 → 是）",
+            "已修复：YZ-2026-00001：说明文件中 文件日期：日期写的是 false（真假值），不是文字，没有采用："
+            '请写成带引号的文字，例如 "日期": "2026-11-02"；台账仍是“2026-11-01”，说明文件已按台账改正'
+            "（改正请用 recordkit archive update YZ-2026-00001 --date）",
+            "已修复：YZ-2026-00001：说明文件中 备注：备注最多 1024 个字，现在 1100 个字，没有采用：请改短一些；"
+            "台账仍是“（空）”，说明文件已按台账改正",
+            "档案完好：共 1 件，文件、说明文件与台账记录一致",
+        ],
+    )
+    written = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert (written["doc_date"], written["shelf"], written["confidential"], written["note"]) == (
+        "2026-11-01",
+        "A-1",
+        True,
+        None,
+    )
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        row = db.execute("SELECT doc_date, shelf, confidential, note FROM archive_items").fetchone()
+    assert row == ("2026-11-01", "A-1", 1, None)
+
+
 # -- c. one bad file never loses a batch ---------------------------------------------------------------
 
 LONG_NAME = "长" * 83 + "x.pdf"  # 254 bytes: its sidecar's name would be too long to exist

@@ -214,7 +214,7 @@ class ArchiveItem:
 def _written_day(value: Any) -> Any:
     """A sidecar's ``doc_date`` as recordkit writes it (``2026-11-01``) as that day, nothing as None; any other value
     as written (``2026年11月1日``, ``20261101``, ``"下周"``), for ``reconcile`` to read as filing reads a date."""
-    if not value:
+    if value is None or value == "":
         return None
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
