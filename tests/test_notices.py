@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from recordkit.documents.notices import (
     find_when,
     make_notices,
     parse_assignments,
+    read_batch_sheet,
     remind,
     reminder_rows,
     select_recipients,
@@ -31,6 +33,7 @@ from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import documents
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
+from tests.one_moment import an_import_before_the_co_owners_are_read
 
 WATER = {"停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "12月5日8:00", "恢复时间": "当日18:00"}
 TODAY = dt.date(2026, 11, 23)
@@ -552,3 +555,49 @@ def test_2_29_without_its_year_half_a_year_ahead_names_only_the_leap_year() -> N
         "模板“停水通知”的“停水时间”写的“2月29日”没有年份，按 2028年2月29日 计离通知日期还有 273 天，"
         "请写明年份（如 2028年2月29日）"
     )
+
+
+# -- one moment of the ledger -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "scope", [{"unit": "1-1-101"}, {"building": "1"}, {"everyone": True}], ids=["unit", "building", "all"]
+)
+def test_a_notices_owners_are_one_moment_of_the_ledger(
+    estate: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scope: dict[str, Any]
+) -> None:
+    """A notice read the units, then the co-owners, in two reads: a roster import committed between them addressed
+    1-1-101 to 张伟、赵磊 — its old owner beside the new co-owner, whom no one ever wrote beside him.  The recipients
+    (units, owners, co-owners, tenants) are read in one read transaction, on SQLite as on PostgreSQL."""
+    imported = an_import_before_the_co_owners_are_read(estate, tmp_path, monkeypatch, status="已入住")
+    recipients = select_recipients(estate, to="全部", today=TODAY, **scope)
+    assert imported == [True]
+    assert recipients[0].unit == "1-1-101" and recipients[0].salutation == "尊敬的张伟、王芳业主"
+    monkeypatch.undo()
+    assert select_recipients(estate, to="全部", today=TODAY, **scope)[0].salutation == "尊敬的李娜、赵磊业主"
+
+
+def test_a_batch_sheets_owners_are_one_moment_of_the_ledger(
+    estate: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``notice batch`` read the sheet's units, then the co-owners, in two reads: the same 张伟、赵磊 of two states."""
+    imported = an_import_before_the_co_owners_are_read(estate, tmp_path, monkeypatch)
+    sheet = _sheet(tmp_path / "整改.xlsx", [["1-1-101", "阳台搭建", "12月31日"]])
+    read = read_batch_sheet(estate, sheet)
+    assert imported == [True]
+    assert [recipient.owners for _, recipient, _ in read.rows] == ["张伟、王芳"]
+    monkeypatch.undo()
+    assert [recipient.owners for _, recipient, _ in read_batch_sheet(estate, sheet).rows] == ["李娜、赵磊"]
+
+
+def test_a_reminders_owners_are_one_moment_of_the_ledger(
+    ws: Workspace, estate: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 催缴通知书 read the units in arrears with their first owner, then the co-owners, in two reads: an import
+    committed between them greeted 尊敬的张伟、赵磊业主.  The owners come from the read of the arrears."""
+    bill_months(estate, "2026-10", "2026-11")
+    imported = an_import_before_the_co_owners_are_read(estate, tmp_path, monkeypatch)
+    batch = remind(ws, estate, CASHIER, building="1", as_of=TODAY)
+    assert imported == [True] and batch is not None
+    assert [d.path.name for d in batch.documents] == ["催缴通知书_1-1-101.docx", "催缴通知书_1-1-102.docx"]
+    assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、王芳业主："

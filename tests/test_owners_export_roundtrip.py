@@ -14,14 +14,12 @@ from recordkit.core.errors import ValidationError
 from recordkit.ledger.db import Ledger
 from recordkit.owners.roster import export_owners, import_owners
 from tests.conftest import write_sheet
+from tests.one_moment import HEADERS, ZHANG_WEI, ZHOU_LI, an_import_before_the_co_owners_are_read
 
-HEADERS = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "状态", "关系")
 # ID numbers with valid check digits (GB 11643), worked out by hand.
-ZHANG_WEI = "110101199003071233"
 ZHANG_WEI_TOO = "310104198506120027"
 LI_XIUYING = "110105197802140326"
 ZHAO_MIN = "44030419850923154X"
-ZHOU_LI = "320102199205110865"
 
 # Shaped like a real roster: co-owners on rows of their own under the owner's row.
 ROSTER: list[list[Any]] = [
@@ -249,32 +247,6 @@ def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger,
     ]
 
 
-def _an_import_before_the_co_owners_are_read(
-    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> list[bool]:
-    """1-1-101 imported as 张伟 with co-owner 王芳; then, armed: a clerk's import of 李娜 with co-owner 赵磊 commits just
-    before the next read of co-owners is made.  Returns the list that holds True once that import ran."""
-    import recordkit.owners.contacts as contacts
-
-    before = [["1", "1", "101", 90, "张伟", "13812345678", ZHANG_WEI, None, "已交付", "业主"]]
-    before.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
-    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
-    after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, "已交付", "业主"]]
-    after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
-    changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
-    co_owner_query = contacts._co_owner_query
-    imported: list[bool] = []
-
-    def import_first() -> Any:
-        if not imported:
-            imported.append(True)
-            import_owners(ledger, changed, "测试员")
-        return co_owner_query()
-
-    monkeypatch.setattr(contacts, "_co_owner_query", import_first)
-    return imported
-
-
 def test_an_export_is_one_moment_of_the_ledger_even_with_an_import_committed_while_it_reads(
     ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -283,7 +255,7 @@ def test_an_export_is_one_moment_of_the_ledger_even_with_an_import_committed_whi
     reads everything it writes in one read transaction: the file is the ledger before the import, whole."""
     from openpyxl import load_workbook
 
-    imported = _an_import_before_the_co_owners_are_read(ledger, tmp_path, monkeypatch)
+    imported = an_import_before_the_co_owners_are_read(ledger, tmp_path, monkeypatch)
     exported = tmp_path / "导出.xlsx"
     export_owners(ledger, exported, "测试员", show_private=True)
     assert imported == [True]
@@ -336,7 +308,7 @@ def test_owners_list_is_one_moment_of_the_ledger_on_either_backend(
     two reads is not seen, on SQLite as on PostgreSQL (REPEATABLE READ)."""
     from recordkit.owners.roster import list_owners
 
-    imported = _an_import_before_the_co_owners_are_read(ledger, tmp_path, monkeypatch)
+    imported = an_import_before_the_co_owners_are_read(ledger, tmp_path, monkeypatch)
     listed = list_owners(ledger)
     assert imported == [True]
     assert [(e.unit.owner, [c.name for c in e.co_owners]) for e in listed] == [("张伟", ["王芳"])]

@@ -22,6 +22,7 @@ from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, chec
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_building, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
+from recordkit.owners.contacts import co_owner_names_in, owners_of_record
 from recordkit.owners.roster import in_building, require_building
 
 if TYPE_CHECKING:
@@ -63,6 +64,12 @@ class Arrears:
     oldest: Month
     aging: dict[str, int]  # bucket -> fen
     items: dict[str, int]  # item name -> fen, in the order the fee items were set up
+    co_owners: tuple[str, ...] = ()  # the owners after the first, in deed order, read with ``owner``
+
+    @property
+    def owners_of_record(self) -> str:
+        """The unit's owners as listings and papers name them: 张伟、李娜; "" for a unit with none."""
+        return owners_of_record(self.owner, self.co_owners)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +81,7 @@ class Arrears:
             "oldest_month": str(self.oldest),
             "aging": dict(self.aging),
             "items": dict(self.items),
+            "co_owners": list(self.co_owners),
         }
 
 
@@ -141,7 +149,9 @@ def list_arrears(
     unit: str | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
 ) -> list[Arrears]:
-    """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first.
+    """Units owing anything as of ``as_of`` (default today; see ``owed_query``), most owed first, each with its owners
+    of record read in the same read transaction as its first owner (never the owner of before a roster import beside
+    the co-owners of after).
 
     ``min_months`` keeps units owing for at least that many months; ``building`` one
     building (``parse_building``: ``1`` is not 二期·1; ``二期别墅`` the villas of 二期, as the monthly report
@@ -184,11 +194,13 @@ def list_arrears(
             owner_of[row.code] = row.name
         if where is not None and not per_unit:  # nothing owed there, or no such building (a typo)
             require_building(conn, where)
+        co_owners = co_owner_names_in(conn) if per_unit else {}
     result = []
     for code, rows in per_unit.items():
         total, months, oldest, aging, by_item = summarise_arrears(as_of_month, rows)
         if months >= min_months:
-            result.append(Arrears(code, owner_of[code], total, months, oldest, aging, by_item))
+            named = co_owners.get(code, ())
+            result.append(Arrears(code, owner_of[code], total, months, oldest, aging, by_item, named))
     return sorted(result, key=lambda a: (-a.amount_fen, parse_unit_code(a.unit).sort_key))
 
 

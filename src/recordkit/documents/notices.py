@@ -63,8 +63,8 @@ from recordkit.documents.templates.designs import kind_of, ordered_pairs, provid
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
-from recordkit.owners.contacts import co_owner_names, current_tenants
-from recordkit.owners.roster import list_units, show_unit
+from recordkit.owners.contacts import current_tenants_in
+from recordkit.owners.roster import UnitOwners, list_owners, owners_in, unit_owners_in
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -100,7 +100,7 @@ class Recipient:
     owner: str | None  # the first owner (units.owner_id)
     tenants: tuple[str, ...] = ()
     to: str = TO_OWNER
-    co_owners: tuple[str, ...] = ()  # the owners after the first, in deed order (``co_owner_names``)
+    co_owners: tuple[str, ...] = ()  # the owners after the first, in deed order, read with ``owner``
 
     @property
     def owners(self) -> str:
@@ -458,37 +458,40 @@ def select_recipients(
     to = check_addressee(to)
     if sum((unit is not None, building is not None, everyone)) != 1:
         raise UsageError("请指定收件范围（三选一）：--unit 3-2-1201、--building 3 或 --all")
-    tenants = current_tenants(ledger, today or dt.date.today()) if to != TO_OWNER else {}
-    if unit is not None:
-        views = [show_unit(ledger, unit)[0]]
-    else:
-        # Nobody lives in a parking space or a storeroom, whatever its status says (an export's 自用).
-        views = [
-            view
-            for view in list_units(ledger, building)
-            if view.status == "occupied" and view.code.kind not in (PARKING, STOREROOM)
-        ]
-    if not views:
-        where = parse_building(building).display if building is not None else "台账中"
+    where = parse_building(building) if building is not None else None
+    # One read transaction: a roster import committed meanwhile never pairs a new owner with the old co-owners.
+    with ledger.read() as conn:
+        tenants = current_tenants_in(conn, today or dt.date.today()) if to != TO_OWNER else {}
+        if unit is not None:
+            found = [unit_owners_in(conn, parse_unit_code(unit))]
+        else:
+            # Nobody lives in a parking space or a storeroom, whatever its status says (an export's 自用).
+            found = [
+                entry
+                for entry in owners_in(conn, where)
+                if entry.unit.status == "occupied" and entry.unit.code.kind not in (PARKING, STOREROOM)
+            ]
+    if not found:
+        named = where.display if where is not None else "台账中"
         raise NotFoundError(
-            f"{where}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
+            f"{named}没有已入住的房屋，没有可发送通知的对象。请用 recordkit owners list 查看楼栋和房屋状态"
         )
-    co_owners = co_owner_names(ledger)
-    return [
-        recipient_of(str(view.code), view.owner, co_owners, tuple(tenants.get(str(view.code), ())), to)
-        for view in views
-    ]
+    return [recipient_of(entry, tuple(tenants.get(str(entry.unit.code), ())), to) for entry in found]
 
 
-def recipient_of(
-    code: str,
-    owner: str | None,
-    co_owners: Mapping[str, tuple[str, ...]],
-    tenants: tuple[str, ...] = (),
-    to: str = TO_OWNER,
+def recipient_of(entry: UnitOwners, tenants: tuple[str, ...] = (), to: str = TO_OWNER) -> Recipient:
+    """The recipient for a unit and its owners of record as one read gave them (``owners_in``)."""
+    return addressed(
+        str(entry.unit.code), entry.unit.owner, tuple(owner.name for owner in entry.co_owners), tenants, to
+    )
+
+
+def addressed(
+    code: str, owner: str | None, co_owners: tuple[str, ...], tenants: tuple[str, ...] = (), to: str = TO_OWNER
 ) -> Recipient:
-    """The recipient for unit ``code`` whose first owner is ``owner``, with its co-owners (``co_owner_names``)."""
-    return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners.get(code, ()) if owner else ())
+    """The recipient for unit ``code`` whose first owner is ``owner`` and co-owners ``co_owners`` (none without an
+    owner)."""
+    return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners if owner else ())
 
 
 def notice_day(workspace: Workspace, today: dt.date | None, now: dt.date | None = None) -> dt.date:
@@ -703,8 +706,7 @@ def read_batch_sheet(ledger: Ledger, path: Path, phases: Mapping[str, str] | Non
         raise ValidationError(
             f"{readable_name(path.name)} 第 1 行没有“房号”列：第 1 行应为表头，例如 房号、违规事项、整改期限"
         )
-    units = {str(view.code): view for view in list_units(ledger)}
-    co_owners = co_owner_names(ledger)
+    units = {str(entry.unit.code): entry for entry in list_owners(ledger)}  # owners and co-owners in one read
     unit_column = headers.index("房号")
     good, problems, totals = [], [], []
     first_row: dict[str, int] = {}  # unit code -> the row that named it first
@@ -728,11 +730,10 @@ def read_batch_sheet(ledger: Ledger, path: Path, phases: Mapping[str, str] | Non
             problems.append(CellProblem(number, letter, "房号", _given_twice(cells["房号"], code, first_row[code])))
             continue
         first_row[code] = number
-        view = units[code]
         good.append(
             (
                 number,
-                recipient_of(code, view.owner, co_owners),
+                recipient_of(units[code]),
                 {header: value for header, value in cells.items() if header != "房号" and value},
             )
         )
@@ -1004,10 +1005,9 @@ def remind(
     settings = workspace.settings.notices
     common = common_context(workspace, today)
     deadline = today + dt.timedelta(days=settings.payment_days)
-    co_owners = co_owner_names(ledger)
     recipients, requests = [], []
     for row in arrears:
-        recipient = recipient_of(row.unit, row.owner, co_owners)
+        recipient = addressed(row.unit, row.owner, row.co_owners)
         recipients.append(recipient)
         context = reminder_context(
             common,

@@ -259,6 +259,12 @@ def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None 
 def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
     """unit code -> the names of its tenants whose tenancy has begun and not ended by ``today``
     (a tenancy without dates counts as current)."""
+    with ledger.read() as conn:
+        return current_tenants_in(conn, today)
+
+
+def current_tenants_in(conn: Connection, today: dt.date) -> dict[str, list[str]]:
+    """``current_tenants`` read on ``conn``: inside a read transaction the caller holds (a notice's recipients')."""
     query = (
         sa.select(units.c.code, unit_contacts.c.name)
         .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
@@ -270,9 +276,8 @@ def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
         .order_by(unit_contacts.c.id)
     )
     found: dict[str, list[str]] = {}
-    with ledger.read() as conn:
-        for row in conn.execute(query):
-            found.setdefault(row.code, []).append(row.name)
+    for row in conn.execute(query):
+        found.setdefault(row.code, []).append(row.name)
     return found
 
 
@@ -329,7 +334,14 @@ def owners_of_record(owner: str | None, co_owners: Iterable[str]) -> str:
 
 def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
     """unit code -> the names of its owners after the first (``co_owners_by_unit``)."""
-    return {code: tuple(owner.name for owner in found) for code, found in co_owners_by_unit(ledger).items()}
+    with ledger.read() as conn:
+        return co_owner_names_in(conn)
+
+
+def co_owner_names_in(conn: Connection) -> dict[str, tuple[str, ...]]:
+    """``co_owner_names`` read on ``conn``: inside a read transaction the caller holds, so that the names go with the
+    first owners read in it (the arrears', the fee register's)."""
+    return {code: tuple(owner.name for owner in found) for code, found in co_owners_in(conn).items()}
 
 
 def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:

@@ -1732,7 +1732,7 @@ def list_units(ledger: Ledger, building: str | None = None) -> list[UnitView]:
 
 
 def _units_in(conn: Connection, where: Building | None = None) -> list[UnitView]:
-    """``list_units`` read on ``conn``: inside a read transaction the caller holds (``_owners_in``'s)."""
+    """``list_units`` read on ``conn``: inside a read transaction the caller holds (``owners_in``'s)."""
     query = _unit_query() if where is None else _unit_query().where(in_building(where))
     views = sorted((_view(row) for row in conn.execute(query)), key=lambda v: v.code.sort_key)
     if where is not None and not views:
@@ -1750,19 +1750,26 @@ class UnitOwners:
 
 def list_owners(ledger: Ledger, building: str | None = None) -> list[UnitOwners]:
     """The units of ``list_units`` with their co-owners (``owners list``), read in one read transaction
-    (``_owners_in``): never a unit's owner of before an import committed while it reads beside its co-owners of
+    (``owners_in``): never a unit's owner of before an import committed while it reads beside its co-owners of
     after.  ``ValidationError`` as ``list_units``."""
     where = parse_building(building) if building is not None else None
     with ledger.read() as conn:
-        return _owners_in(conn, where)
+        return owners_in(conn, where)
 
 
-def _owners_in(conn: Connection, where: Building | None = None) -> list[UnitOwners]:
+def owners_in(conn: Connection, where: Building | None = None) -> list[UnitOwners]:
     """Every unit (of ``where`` when given) and its co-owners, read on ``conn``: the caller's read transaction makes
     them one moment of the ledger (``list_owners``, the export)."""
     views = _units_in(conn, where)
     co_owners = co_owners_in(conn)
     return [UnitOwners(view, tuple(co_owners.get(str(view.code), ()))) for view in views]
+
+
+def unit_owners_in(conn: Connection, code: UnitCode) -> UnitOwners:
+    """The unit ``code`` and its co-owners, read on ``conn`` (``owners_in`` for one unit, of any status).
+    ``NotFoundError`` when absent (``no_such_unit``)."""
+    view, _ = _unit_in(conn, code)
+    return UnitOwners(view, tuple(unit_co_owners_in(conn, str(code))))
 
 
 #: The estate's buildings a refusal of one it does not have names (the rest counted).
@@ -2025,7 +2032,7 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     reads beside co-owners of after.
     """
     with ledger.read() as conn:
-        roster = _owners_in(conn)
+        roster = owners_in(conn)
     rows: list[list[Any]] = []
     for entry in roster:
         view = entry.unit

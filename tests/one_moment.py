@@ -1,0 +1,45 @@
+"""An import armed to commit inside another command's reads: the shared setup of the tests that prove a listing or a
+paper is one moment of the ledger (a unit's owner and its co-owners read in one read transaction)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.ledger.db import Ledger
+from recordkit.owners.roster import import_owners
+from tests.conftest import write_sheet
+
+HEADERS = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "入住日期", "状态", "关系")
+# ID numbers with valid check digits (GB 11643), worked out by hand.
+ZHANG_WEI = "110101199003071233"
+ZHOU_LI = "320102199205110865"
+
+
+def an_import_before_the_co_owners_are_read(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: str = "已交付"
+) -> list[bool]:
+    """1-1-101 imported as 张伟 with co-owner 王芳 (``status`` its 状态); then, armed: a clerk's import of 李娜 with
+    co-owner 赵磊 commits just before the next read of co-owners is made.  Returns the list that holds True once that
+    import ran."""
+    import recordkit.owners.contacts as contacts
+
+    before = [["1", "1", "101", 90, "张伟", "13812345678", ZHANG_WEI, None, status, "业主"]]
+    before.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
+    after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, status, "业主"]]
+    after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
+    changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
+    co_owner_query = contacts._co_owner_query
+    imported: list[bool] = []
+
+    def import_first() -> Any:
+        if not imported:
+            imported.append(True)
+            import_owners(ledger, changed, "测试员")
+        return co_owner_query()
+
+    monkeypatch.setattr(contacts, "_co_owner_query", import_first)
+    return imported
