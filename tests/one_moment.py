@@ -26,20 +26,28 @@ def an_import_before_the_co_owners_are_read(
     import ran."""
     import recordkit.owners.contacts as contacts
 
+    return an_import_before(ledger, tmp_path, monkeypatch, contacts, "_co_owner_query", status)
+
+
+def an_import_before(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: Any, name: str, status: str = "已交付"
+) -> list[bool]:
+    """As ``an_import_before_the_co_owners_are_read``, the import armed to commit when ``module.name`` is first
+    called (a read made after the co-owners', say)."""
     before = [["1", "1", "101", 90, "张伟", "13812345678", ZHANG_WEI, None, status, "业主"]]
     before.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
     import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
     after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, status, "业主"]]
     after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
     changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
-    co_owner_query = contacts._co_owner_query
+    armed = getattr(module, name)
     imported: list[bool] = []
 
-    def import_first() -> Any:
+    def import_first(*args: Any, **kwargs: Any) -> Any:
         if not imported:
             imported.append(True)
             import_owners(ledger, changed, "测试员")
-        return co_owner_query()
+        return armed(*args, **kwargs)
 
-    monkeypatch.setattr(contacts, "_co_owner_query", import_first)
+    monkeypatch.setattr(module, name, import_first)
     return imported

@@ -9,13 +9,17 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from recordkit.billing import registers
 from recordkit.billing.arrears import list_arrears
 from recordkit.billing.closing import close_month
 from recordkit.billing.receipts import PaymentRequest, pay_many, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report, write_daily, write_register
 from recordkit.billing.rules import set_rule
 from recordkit.ledger.db import Ledger
+from recordkit.owners.roster import import_owners
+from tests.conftest import write_sheet
 from tests.fees_fixtures import CASHIER, DAY, MONTHLY, RECEIPTS, bill_months, small_estate
+from tests.one_moment import HEADERS, ZHANG_WEI, an_import_before
 
 
 def _cell(value: object) -> object:
@@ -193,3 +197,41 @@ def test_daily_report_by_method_and_cashier_with_voided_apart(day_of_work: Ledge
 def test_a_day_without_receipts(day_of_work: Ledger) -> None:
     report = daily_report(day_of_work, dt.date(2026, 11, 1))
     assert (report.count, report.total_fen, report.voided) == (0, 0, [])
+
+
+def _owner_cells(path: Path) -> dict[str, object]:
+    sheet = load_workbook(path).active
+    return {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(4, sheet.max_row)}
+
+
+def test_the_registers_owners_are_one_moment_of_the_ledger(
+    ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The register read the co-owners, then the rows they label in another read: a roster import committed between
+    them wrote 李娜、王芳 in 1-1-101's 业主 cell — its new owner beside the old co-owner, whom no one ever wrote beside
+    her.  The names are read in the read transaction of the rows (here all of after the import), on SQLite as on
+    PostgreSQL; the money is what it was."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11")
+    imported = an_import_before(ledger, tmp_path, monkeypatch, registers, "load_items")
+    totals = write_register(ledger, "2026-11", tmp_path / "台账.xlsx")
+    assert imported == [True]
+    assert _owner_cells(tmp_path / "台账.xlsx")["1-1-101"] == "李娜、赵磊"
+    assert totals.billed_fen == sum(MONTHLY.values()) and totals.earlier_arrears_fen == sum(MONTHLY.values())
+
+
+def test_a_unit_without_a_bill_that_month_names_all_its_owners(ledger: Ledger, tmp_path: Path) -> None:
+    """A unit on the register for its earlier arrears alone (nothing billed that month) had its first owner only in
+    the 业主 cell (张伟), where a unit billed that month had every owner of record (张伟、王芳)."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10")
+    rows = [["1", "1", "101", 89.35, "张伟", "13812345678", ZHANG_WEI, None, "已入住", "业主"]]
+    rows.append(["1", "1", "101", None, "王芳", None, None, None, None, "共有人"])
+    import_owners(ledger, write_sheet(tmp_path / "共有人.xlsx", rows, HEADERS), CASHIER)
+    write_register(ledger, "2026-11", tmp_path / "台账.xlsx")
+    assert _owner_cells(tmp_path / "台账.xlsx") == {
+        "1-1-101": "张伟、王芳",
+        "1-1-102": "李秀英",
+        "3-2-1201": "李秀英",
+        "3-2-1202": None,
+    }

@@ -16,7 +16,10 @@ from docx.shared import Cm
 from recordkit.billing.bills import LOWER_READING_HINT
 from recordkit.core.dates import office_time
 from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, SUITE_CLOCK, last_journal_entry, write_sheet
+from tests.fees_fixtures import bill_months, small_estate
+from tests.one_moment import an_import_before_the_co_owners_are_read
 
 DAY = "2026-11-23"
 # A payment dated before today is a back-dated entry (补录): it needs its reason.
@@ -1348,3 +1351,25 @@ def test_the_arrears_list_and_the_register_name_every_owner_of_record(cashier: A
     sheet = load_workbook(out).active
     names = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if str(row[0] or "").startswith(("1-", "3-"))}
     assert names["1-1-101"] == "张伟、王芳" and names["1-1-102"] == "李秀英"
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])
+def test_the_arrears_lists_owners_are_one_moment_of_the_ledger(
+    run_cli: Any, ledger: Ledger, ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    """``fees arrears`` read the units in arrears with their first owner, then the co-owners in another read: a roster
+    import committed between them listed 1-1-101 as 张伟、赵磊 — its old owner beside the new co-owner.  The names are
+    read with the rows, on SQLite as on PostgreSQL."""
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11")
+    imported = an_import_before_the_co_owners_are_read(ledger, tmp_path, monkeypatch)
+    args = ("fees", "arrears", "--as-of", DAY, *(("--json",) if as_json else ()))
+    result = run_cli(*args, env={"RECORDKIT_DATABASE_URL": ledger_url})
+    assert result.exit_code == 0, result.output
+    assert imported == [True]
+    if as_json:
+        listed = {row["unit"]: (row["owner"], row["co_owners"]) for row in json.loads(result.stdout)}
+        assert listed["1-1-101"] == ("张伟", ["王芳"])
+    else:
+        [line] = [line for line in result.stdout.splitlines() if "1-1-101" in line]
+        assert [cell.strip() for cell in line.split("│")[1:3]] == ["1-1-101", "张伟、王芳"]

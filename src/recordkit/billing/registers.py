@@ -36,10 +36,11 @@ from recordkit.core.money import yuan
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import allocations, bills, owners, payments, renovations, units
-from recordkit.owners.contacts import co_owner_names, owners_of_record
+from recordkit.owners.contacts import co_owner_names_in, owners_of_record
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
+    from sqlalchemy.engine import Connection
 
     from recordkit.ledger.db import Ledger
 
@@ -102,6 +103,16 @@ def _earlier_arrears(conn: Any, month: Month) -> dict[int, int]:
         .group_by(per_bill.c.unit_id)
     )
     return {unit_id: int(fen) for unit_id, fen in conn.execute(query) if fen}
+
+
+def _unit_labels(conn: Connection) -> dict[int, tuple[str, str]]:
+    """unit id -> its code and its owners of record (the 业主 column names every one, as the notices do), read on
+    ``conn``: the caller's read transaction, so that the names go with the rows they label."""
+    co_owners = co_owner_names_in(conn)
+    query = sa.select(units.c.id, units.c.code, owners.c.name).select_from(
+        units.outerjoin(owners, owners.c.id == units.c.owner_id)
+    )
+    return {row.id: (row.code, owners_of_record(row.name, co_owners.get(row.code, ()))) for row in conn.execute(query)}
 
 
 def _month_bills(month: Month) -> Any:
@@ -169,25 +180,15 @@ def write_register(
     """
     month = check_month_begun(parse_month(month_text), "导出 {current} 及以前月份的收费台账")
     check_business_month(month, "台账月份", years)
-    co_owners = co_owner_names(ledger)  # the 业主 column names every owner of record, as the notices do
     with ledger.read() as conn:
         items = load_items(conn)
         # Renovation deposits are money held, not fees: they are not billed or collected here.
         inner = _month_bills(month).subquery()
         lines: dict[int, _UnitLine] = {}
-        unit_rows = {
-            row.id: row
-            for row in conn.execute(
-                sa.select(units.c.id, units.c.code, owners.c.name).select_from(
-                    units.outerjoin(owners, owners.c.id == units.c.owner_id)
-                )
-            )
-        }
+        labels = _unit_labels(conn)
         billed_items: set[int] = set()
         for row in conn.execute(sa.select(inner.c.unit_id, inner.c.item_id, inner.c.amount_fen, inner.c.paid_fen)):
-            unit = unit_rows[row.unit_id]
-            owner = owners_of_record(unit.name, co_owners.get(unit.code, ()))
-            line = lines.setdefault(row.unit_id, _UnitLine(unit.code, owner))
+            line = lines.setdefault(row.unit_id, _UnitLine(*labels[row.unit_id]))
             # Summed: a one-off item may be billed twice in a month (a second renovation's, ``bills.serial``).
             cell = line.cells.setdefault(row.item_id, [0, 0])
             cell[0] += int(row.amount_fen)
@@ -197,8 +198,7 @@ def write_register(
         earlier = _earlier_arrears(conn, month)
     for unit_id in (*prepaid, *earlier):
         if unit_id not in lines:
-            unit = unit_rows[unit_id]
-            lines[unit_id] = _UnitLine(unit.code, unit.name or "")
+            lines[unit_id] = _UnitLine(*labels[unit_id])
     columns_items = [item for item in items if item.id in billed_items]
     ordered = sorted(lines.items(), key=lambda pair: parse_unit_code(pair[1].code).sort_key)
 

@@ -589,17 +589,14 @@ def fees_arrears(
     """
     from recordkit.billing.arrears import AGING_BUCKETS, AGING_LABELS, list_arrears
     from recordkit.core.money import format_yuan
-    from recordkit.owners.contacts import co_owner_names, owners_of_record
 
     refuse_blank(("--as-of", as_of), ("--building", building))
     years = state(ctx).workspace().settings.receipt.years
     rows = list_arrears(
         state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building), years=years
     )
-    # every owner of record, as ``owners list``, the notices and the register name them
-    co_owners = co_owner_names(state(ctx).ledger()) if rows else {}
     if as_json:
-        print_json([row.to_dict() | {"co_owners": list(co_owners.get(row.unit, ()))} for row in rows])
+        print_json([row.to_dict() for row in rows])
         return
     total = sum(row.amount_fen for row in rows)
     table = new_table(
@@ -616,7 +613,7 @@ def fees_arrears(
     for row in rows:
         table.add_row(
             row.unit,
-            owners_of_record(row.owner, co_owners.get(row.unit, ())),
+            row.owners_of_record,  # every owner of record, as ``owners list``, the notices and the register
             format_yuan(row.amount_fen),
             str(row.months),
             str(row.oldest),
