@@ -26,6 +26,7 @@ from recordkit.renovations.registration import RegistrationRequest, pay_charges,
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
+from tests.one_moment import an_import_before_the_co_owners_are_read
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -367,3 +368,20 @@ def test_a_certificate_dated_after_today_is_refused_alike_for_every_kind(
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
     made = run_cli("cert", "make", kind, "--unit", "1-1-101", *extra, "--date", "2026-12-05")
     assert made.exit_code == 0, made.output
+
+
+def test_a_clearance_certificates_owners_are_one_moment_of_the_ledger(
+    ws: Workspace, estate: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 缴费证明 read the unit and its first owner, then the co-owners in another read: a roster import committed
+    between them certified 业主：张伟、赵磊 — the old owner beside the new co-owner.  Both are read in one read
+    transaction, on SQLite as on PostgreSQL."""
+    bill_months(estate, "2026-10", "2026-11")
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 73994, "微信", paid_on=TODAY))
+    imported = an_import_before_the_co_owners_are_read(estate, tmp_path, monkeypatch)
+    made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=TODAY)
+    assert imported == [True]
+    assert paragraphs(made.document.path)[2] == (
+        "兹证明测试小区1栋1单元101室（业主：张伟、王芳）已缴清2026年11月及以前的物业服务费等各项费用，"
+        "截至2026年11月23日无欠费。"
+    )

@@ -32,8 +32,8 @@ from recordkit.documents.generated import (
 )
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, fee_items, units
-from recordkit.owners.contacts import co_owners_of, owners_of_record
-from recordkit.owners.roster import STATUS_LABELS, show_unit
+from recordkit.owners.contacts import owners_of_record
+from recordkit.owners.roster import STATUS_LABELS, UnitOwners, unit_owners_in
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -121,11 +121,14 @@ def _check_kind(kind: str) -> str:
 # -- issuing ------------------------------------------------------------------------------
 
 
-def _unit(ledger: Ledger, unit: str) -> UnitView:
-    view, _ = show_unit(ledger, unit)
-    if not view.owner:
-        raise ConflictError(f"房屋 {view.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
-    return view
+def _unit(ledger: Ledger, unit: str) -> UnitOwners:
+    """The unit and its owners of record, read in one read transaction: a roster import committed meanwhile never
+    certifies a new owner beside the old co-owners."""
+    with ledger.read() as conn:
+        entry = unit_owners_in(conn, parse_unit_code(unit))
+    if not entry.unit.owner:
+        raise ConflictError(f"房屋 {entry.unit.code} 没有登记业主，不能开具证明或出门条。请先导入业主名册")
+    return entry
 
 
 def arrears_refusal(ledger: Ledger, unit: str, today: dt.date, paper: str) -> tuple[int, str] | None:
@@ -260,8 +263,8 @@ def make_certificate(
             )
         if (problem := reason_problem(purpose, "证明用途", "--purpose")) is not None:
             raise ValidationError(problem)
-    view = _unit(ledger, unit)
-    code = str(view.code)
+    entry = _unit(ledger, unit)
+    view, code = entry.unit, str(entry.unit.code)
     values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
@@ -293,7 +296,7 @@ def make_certificate(
             else _residence_values(view, today)
         )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
-            values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in co_owners_of(ledger, code)))
+            values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in entry.co_owners))
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
     common = common_context(workspace, today)
     values["房屋地址"] = unit_address(common, code)

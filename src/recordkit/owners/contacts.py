@@ -256,15 +256,10 @@ def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None 
     return sorted(found, key=lambda c: (parse_unit_code(c.unit).sort_key, c.id))
 
 
-def current_tenants(ledger: Ledger, today: dt.date) -> dict[str, list[str]]:
-    """unit code -> the names of its tenants whose tenancy has begun and not ended by ``today``
-    (a tenancy without dates counts as current)."""
-    with ledger.read() as conn:
-        return current_tenants_in(conn, today)
-
-
 def current_tenants_in(conn: Connection, today: dt.date) -> dict[str, list[str]]:
-    """``current_tenants`` read on ``conn``: inside a read transaction the caller holds (a notice's recipients')."""
+    """unit code -> the names of its tenants whose tenancy has begun and not ended by ``today`` (a tenancy without
+    dates counts as current), read on ``conn``: the read transaction of a notice's recipients, so that the tenants go
+    with the owners read in it."""
     query = (
         sa.select(units.c.code, unit_contacts.c.name)
         .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
@@ -311,15 +306,10 @@ def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict
     return {code: tuple(found) for code, found in names.items()}
 
 
-def co_owners_by_unit(ledger: Ledger) -> dict[str, list[CoOwner]]:
-    """unit code -> its owners after the first (units.owner_id), in deed order: with the first, the owners of
-    record, whom every paper and listing for the unit names (a notice's 张伟、李娜)."""
-    with ledger.read() as conn:
-        return co_owners_in(conn)
-
-
 def co_owners_in(conn: Connection) -> dict[str, list[CoOwner]]:
-    """``co_owners_by_unit`` read on ``conn``: inside a transaction the caller holds (an import's, a check's)."""
+    """unit code -> its owners after the first (units.owner_id), in deed order: with the first, the owners of record,
+    whom every paper and listing for the unit names (a notice's 张伟、李娜).  Read on ``conn``, inside a transaction the
+    caller holds (an import's, a check's, a listing's), so that they go with the first owners read in it."""
     found: dict[str, list[CoOwner]] = {}
     for row in conn.execute(_co_owner_query()):
         found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
@@ -332,15 +322,10 @@ def owners_of_record(owner: str | None, co_owners: Iterable[str]) -> str:
     return "、".join(filter(None, [owner, *co_owners]))
 
 
-def co_owner_names(ledger: Ledger) -> dict[str, tuple[str, ...]]:
-    """unit code -> the names of its owners after the first (``co_owners_by_unit``)."""
-    with ledger.read() as conn:
-        return co_owner_names_in(conn)
-
-
 def co_owner_names_in(conn: Connection) -> dict[str, tuple[str, ...]]:
-    """``co_owner_names`` read on ``conn``: inside a read transaction the caller holds, so that the names go with the
-    first owners read in it (the arrears', the fee register's)."""
+    """unit code -> the names of its owners after the first (``co_owners_in``), read on ``conn``: inside a read
+    transaction the caller holds, so that the names go with the first owners read in it (the arrears', the fee
+    register's)."""
     return {code: tuple(owner.name for owner in found) for code, found in co_owners_in(conn).items()}
 
 
