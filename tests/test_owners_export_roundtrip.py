@@ -4,6 +4,7 @@ number, masked or not; read back with plain SQL, not with the roster's own funct
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +315,34 @@ def test_owners_list_is_one_moment_of_the_ledger_on_either_backend(
     assert [(e.unit.owner, [c.name for c in e.co_owners]) for e in listed] == [("张伟", ["王芳"])]
     monkeypatch.undo()
     assert [(e.unit.owner, [c.name for c in e.co_owners]) for e in list_owners(ledger)] == [("李娜", ["赵磊"])]
+
+
+def test_owners_shows_balance_is_of_the_moment_of_its_unit(
+    run_cli: Any, ledger: Ledger, ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``owners show`` read the unit, its co-owners and contacts, then its account in a second read: a payment
+    committed between them was in the balance line of a unit read before it.  The balance is read in the unit's read
+    transaction: 1-1-101 still owes October and November (739.94 元) in what it shows; the next look sees the payment."""
+    import recordkit.owners.roster as roster
+    from recordkit.billing.receipts import PaymentRequest, pay
+    from tests.fees_fixtures import RECEIPTS, bill_months, small_estate
+
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11")
+    contacts_in = roster.unit_contacts_in
+    paid: list[bool] = []
+
+    def pay_first(*args: Any) -> Any:
+        if not paid:
+            paid.append(True)
+            pay(ledger, RECEIPTS, "测试员", PaymentRequest("1-1-101", 73994, "微信", paid_on=dt.date(2026, 12, 5)))
+        return contacts_in(*args)
+
+    monkeypatch.setattr(roster, "unit_contacts_in", pay_first)
+    env = {"RECORDKIT_DATABASE_URL": ledger_url}
+    shown = run_cli("owners", "show", "1-1-101", "--json", env=env)
+    assert shown.exit_code == 0, shown.output
+    assert paid == [True]
+    assert json.loads(shown.stdout)["balance"] == {"due_now_fen": 73994, "prepaid_fen": 0, "deposits_held_fen": 0}
+    again = json.loads(run_cli("owners", "show", "1-1-101", "--json", env=env).stdout)
+    assert again["balance"] == {"due_now_fen": 0, "prepaid_fen": 0, "deposits_held_fen": 0}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
 from recordkit.owners.contacts import owner_names_in, owners_of_record
+from recordkit.owners.roster import UnitDetails, unit_details_in
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -266,29 +268,52 @@ def unit_account(
     receipts dated by then (a voided one shown voided: a void is a correction), what they paid, the bills due by then
     and those not yet due, deposits taken by then.  ``NotFoundError`` for an unknown unit,
     ``ValidationError`` for a day after today or outside ``years`` (the books' years, as ``list_arrears``)."""
-    today = check_not_future(today or dt.date.today(), "对账单截至日期", "只能看今天或以前某一天的对账单")
-    check_business_day(today, "对账单截至日期", years)
+    today = _account_day(today, years)
     code = str(parse_unit_code(unit))
     with ledger.read() as conn:
-        row = conn.execute(
-            sa.select(units.c.id, owners.c.name)
-            .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
-            .where(units.c.code == code)
-        ).first()
-        if row is None:
-            raise no_such_unit(code)
-        unit_id, owner = row
-        named = owner_names_in(conn, [code]).get(code, ())
-        return Account(
-            code,
-            owner,
-            today,
-            _bills(conn, unit_id, today),
-            _payments(conn, unit_id, today),
-            _deposits(conn, unit_id, today),
-            _due_now(conn, unit_id, today),
-            named[1:] if owner else named,
-        )
+        return _account_in(conn, code, today)
+
+
+def unit_with_account(
+    ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None
+) -> tuple[UnitDetails, Account]:
+    """``owners show``: the unit, its owners and contacts (``owners.roster.unit_details_in``) and its account as of today
+    (``unit_account``), read in one read transaction: never a balance with a payment committed after the unit was
+    read.  ``NotFoundError`` for an unknown unit."""
+    code = parse_unit_code(code_text, phases=phases)
+    today = _account_day(None, BUSINESS_YEARS)
+    with ledger.read() as conn:
+        details = unit_details_in(conn, code)
+        return details, _account_in(conn, str(code), today)
+
+
+def _account_day(today: dt.date | None, years: tuple[int, int]) -> dt.date:
+    """The day an account is as of: ``today`` (default today), refused after today or outside ``years``."""
+    today = check_not_future(today or dt.date.today(), "对账单截至日期", "只能看今天或以前某一天的对账单")
+    return check_business_day(today, "对账单截至日期", years)
+
+
+def _account_in(conn: Connection, code: str, today: dt.date) -> Account:
+    """``unit_account`` read on ``conn``: inside the read transaction the caller holds."""
+    row = conn.execute(
+        sa.select(units.c.id, owners.c.name)
+        .select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
+        .where(units.c.code == code)
+    ).first()
+    if row is None:
+        raise no_such_unit(code)
+    unit_id, owner = row
+    named = owner_names_in(conn, [code]).get(code, ())
+    return Account(
+        code,
+        owner,
+        today,
+        _bills(conn, unit_id, today),
+        _payments(conn, unit_id, today),
+        _deposits(conn, unit_id, today),
+        _due_now(conn, unit_id, today),
+        named[1:] if owner else named,
+    )
 
 
 def _bills(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountBill, ...]:

@@ -153,17 +153,17 @@ def owners_show(
 
     例：recordkit owners show 3-2-1201
     """
-    from recordkit.billing.accounts import balance_line, unit_account
-    from recordkit.owners.roster import record_private_view, unit_details
+    from recordkit.billing.accounts import balance_line, unit_with_account
+    from recordkit.owners.roster import record_private_view
 
     app_state = state(ctx)
-    details = unit_details(app_state.ledger(), unit, app_state.workspace().settings.office.phase_table())
+    phases = app_state.workspace().settings.office.phase_table()
+    details, account = unit_with_account(app_state.ledger(), unit, phases)  # one moment: the unit and its balance
     view, holdings = details.unit, details.holdings
     co_owners = [c.to_dict(show_private) for c in details.co_owners]
     contacts = [c.to_dict(show_private) for c in details.contacts]
     if show_private:
         record_private_view(app_state.ledger(), app_state.operator_name, str(view.code), [str(view.code)])
-    account = unit_account(app_state.ledger(), str(view.code))
     data = {
         **view.to_dict(show_private),
         "units_held": holdings,

@@ -1821,7 +1821,7 @@ def show_unit(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None =
 
 
 def _unit_in(conn: Connection, code: UnitCode) -> tuple[UnitView, list[str]]:
-    """``show_unit`` read on ``conn``: inside a read transaction the caller holds (``unit_details``')."""
+    """``show_unit`` read on ``conn``: inside a read transaction the caller holds (``unit_details_in``')."""
     row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
     if row is None:
         raise no_such_unit(code)
@@ -1843,13 +1843,12 @@ class UnitDetails:
     contacts: list[Contact]
 
 
-def unit_details(ledger: Ledger, code_text: str, phases: Mapping[str, str] | None = None) -> UnitDetails:
-    """``show_unit`` with the unit's co-owners and contacts, all read in one read transaction: never its owner of
-    before an import committed while it reads beside co-owners or tenants of after.  ``NotFoundError`` when absent."""
-    code = parse_unit_code(code_text, phases=phases)
-    with ledger.read() as conn:
-        view, holdings = _unit_in(conn, code)
-        return UnitDetails(view, holdings, unit_co_owners_in(conn, str(code)), unit_contacts_in(conn, str(code)))
+def unit_details_in(conn: Connection, code: UnitCode) -> UnitDetails:
+    """``show_unit`` with the unit's co-owners and contacts, read on ``conn``: the read transaction of ``owners show``
+    (``billing.accounts.unit_with_account``, which reads the unit's account in it too), so that its owner of before an
+    import committed meanwhile is never shown beside co-owners or tenants of after.  ``NotFoundError`` when absent."""
+    view, holdings = _unit_in(conn, code)
+    return UnitDetails(view, holdings, unit_co_owners_in(conn, str(code)), unit_contacts_in(conn, str(code)))
 
 
 @dataclass(frozen=True)
