@@ -39,14 +39,19 @@ def an_import_before(
     import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", before, HEADERS), "测试员")
     after = [["1", "1", "101", 90, "李娜", "13900001111", ZHOU_LI, None, status, "业主"]]
     after.append(["1", "1", "101", None, "赵磊", None, None, None, None, "共有人"])
-    changed = write_sheet(tmp_path / "名册2.xlsx", after, HEADERS)
+    return an_import_armed(ledger, write_sheet(tmp_path / "名册2.xlsx", after, HEADERS), monkeypatch, module, name)
+
+
+def an_import_armed(ledger: Ledger, sheet: Path, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[bool]:
+    """A clerk's import of ``sheet`` armed to commit when ``module.name`` is first called.  Returns the list that holds
+    True once that import ran."""
     armed = getattr(module, name)
     imported: list[bool] = []
 
     def import_first(*args: Any, **kwargs: Any) -> Any:
         if not imported:
             imported.append(True)
-            import_owners(ledger, changed, "测试员")
+            import_owners(ledger, sheet, "测试员")
         return armed(*args, **kwargs)
 
     monkeypatch.setattr(module, name, import_first)

@@ -1047,3 +1047,36 @@ def test_doctor_lists_an_owner_kept_again_as_the_unit_s_co_owner_and_the_fix_it_
     assert [tuple(r) for r in co] == [("1-1-103", "张伟")]
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
     assert check["ok"] is True
+
+
+def test_doctors_roster_line_is_one_moment_of_the_ledger(
+    ledger: Any, ledger_url: str, workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Doctor's 业主和联系人姓名 read the refused names, the owners to split and the owners kept twice in three reads: a
+    roster import committed between them (one putting both right) gave a line listing 钱八（租户：周九） alone, of no
+    moment of the ledger — before the import it had both, after it none.  The three are read in one read transaction,
+    on SQLite as on PostgreSQL: the line is the ledger before the import, whole."""
+    import sqlalchemy as sa
+
+    import recordkit.owners.contacts as contacts
+    from recordkit.core.workspace import open_workspace
+    from recordkit.doctor import check_roster_names
+    from recordkit.owners.roster import import_owners
+    from tests.one_moment import an_import_armed
+
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "王芳"], ["1-1-102", 90, "钱八"]]
+    import_owners(ledger, roster(tmp_path / "名册.xlsx", rows), "测试员")
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王芳、李娜' WHERE name = '王芳'"))
+        conn.execute(sa.text("UPDATE owners SET name = '钱八（租户：周九）' WHERE name = '钱八'"))
+    imported = an_import_armed(ledger, roster(tmp_path / "改正.xlsx", rows), monkeypatch, contacts, "_co_owner_query")
+    check = check_roster_names(open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url}))
+    assert imported == [True]
+    assert check.detail == (
+        "1 个姓名是旧版本登记的，现在导入名册和添加联系人都不收（一格一个人、不带括号备注、要有汉字或字母）："
+        "1-1-102 业主 钱八（租户：周九）。"
+        "1 位业主是旧版本把几个人的姓名记成了一位业主：1-1-101 业主 王芳、李娜（重新导入时会拆成业主和共有人：业主 王芳，共有人 李娜）"
+    )
+    monkeypatch.undo()
+    check = check_roster_names(open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url}))
+    assert (check.ok, check.detail) == (True, "台账里的姓名都符合现在的规则")

@@ -32,12 +32,7 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from recordkit.owners.roster import (
-    names_refused_now,
-    owners_kept_twice,
-    owners_split_now,
-    owners_under_two_numbers,
-)
+from recordkit.owners.roster import owners_under_two_numbers, roster_names_now
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -524,18 +519,17 @@ def check_roster_names(workspace: Workspace) -> Check:
     """Names an older version kept that the roster import and ``owners contact add`` refuse today
     (``owners.roster.names_refused_now``), and owners kept under one name of several people that the import splits
     into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜), and owners kept again as their unit's
-    co-owner of the same name (``owners.roster.owners_kept_twice``): a 提醒 listing each — unit, role, name (a name is
+    co-owner of the same name (``owners.roster.owners_kept_twice``), all three read in one read transaction
+    (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name (a name is
     not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or co-owner's refused
     name is refused at its cell when its unit's export comes back, a contact's is added again at the counter, a split
     owner's export imported back splits it, an owner kept twice is one once the export, the co-owner's number written
     on the owner's row too, is imported back."""
     name = "业主和联系人姓名"
-    found = _from_ledger(
-        workspace, name, lambda ledger: (names_refused_now(ledger), owners_split_now(ledger), owners_kept_twice(ledger))
-    )
+    found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
         return found
-    refused, split, twice = found
+    refused, split, twice = found.refused, found.split, found.twice
     if not refused and not split and not twice:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
     details, fixes = [], []

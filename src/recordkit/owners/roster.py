@@ -1946,8 +1946,12 @@ def owners_split_now(ledger: Ledger) -> list[SplitOwner]:
     王芳、李娜, kept whole by a version before co-owners), in unit order: its export's owner cell comes back split
     (doctor's 业主和联系人姓名 tells it; the import names each unit it splits, ``ImportSummary.owners_split``)."""
     with ledger.read() as conn:
-        first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
-        found = [split for row in conn.execute(first) if (split := _split_owner(row.code, row.name)) is not None]
+        return _owners_split_in(conn)
+
+
+def _owners_split_in(conn: Connection) -> list[SplitOwner]:
+    first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
+    found = [split for row in conn.execute(first) if (split := _split_owner(row.code, row.name)) is not None]
     return sorted(found, key=lambda split: parse_unit_code(split.unit).sort_key)
 
 
@@ -1970,16 +1974,20 @@ def owners_kept_twice(ledger: Ledger) -> list[OwnerKeptTwice]:
     the owner's row too, imports back as one owner (``_match_owners``: the number says who; a 共有人 row without one
     naming the owner is the owner, ``_with_co_owner_row``)."""
     with ledger.read() as conn:
-        first = {row.code: row for row in conn.execute(_unit_query().where(units.c.owner_id.is_not(None)))}
-        found = [
-            OwnerKeptTwice(code, owner.name)
-            for code, co_owners in co_owners_in(conn).items()
-            if (owner := first.get(code)) is not None
-            and any(
-                name_as_read(co.name) == name_as_read(owner.name) and not (co.id_number and owner.id_number)
-                for co in co_owners
-            )
-        ]
+        return _owners_kept_twice_in(conn)
+
+
+def _owners_kept_twice_in(conn: Connection) -> list[OwnerKeptTwice]:
+    first = {row.code: row for row in conn.execute(_unit_query().where(units.c.owner_id.is_not(None)))}
+    found = [
+        OwnerKeptTwice(code, owner.name)
+        for code, co_owners in co_owners_in(conn).items()
+        if (owner := first.get(code)) is not None
+        and any(
+            name_as_read(co.name) == name_as_read(owner.name) and not (co.id_number and owner.id_number)
+            for co in co_owners
+        )
+    ]
     return sorted(found, key=lambda twice: parse_unit_code(twice.unit).sort_key)
 
 
@@ -1991,29 +1999,49 @@ def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     ``several_people`` and ``one_person_problem`` for a contact, as a 关系 row's and the counter's), in unit order,
     then 业主, 共有人, 租户, 联系人.  An owner's or co-owner's unit exported comes back refused at its
     cell; contacts are not exported."""
-    found: list[RefusedName] = []
     with ledger.read() as conn:
-        first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
-        found.extend(
-            RefusedName(row.code, "业主", row.name)
-            for row in conn.execute(first)
-            if _person_problem(owner_cell_names(row.name))
-        )
-        # A co-owner is exported on a 共有人 row of its own, read as one person (``_RowReader.read``).
-        found.extend(
-            RefusedName(code, "共有人", person.name)
-            for code, persons in co_owners_in(conn).items()
-            for person in persons
-            if several_people(person.name) or _person_problem([person.name])
-        )
-        contacts = sa.select(units.c.code, unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).join(
-            units, units.c.id == unit_contacts.c.unit_id
-        )
-        for row in conn.execute(contacts.order_by(unit_contacts.c.id)):
-            if several_people(row.name) or one_person_problem(row.name, two="", note="") is not None:
-                role = TENANT if row.relation == TENANT else "联系人"
-                found.append(RefusedName(row.code, role, row.name, row.id))
+        return _names_refused_in(conn)
+
+
+def _names_refused_in(conn: Connection) -> list[RefusedName]:
+    found: list[RefusedName] = []
+    first = sa.select(units.c.code, owners.c.name).join(owners, owners.c.id == units.c.owner_id)
+    found.extend(
+        RefusedName(row.code, "业主", row.name)
+        for row in conn.execute(first)
+        if _person_problem(owner_cell_names(row.name))
+    )
+    # A co-owner is exported on a 共有人 row of its own, read as one person (``_RowReader.read``).
+    found.extend(
+        RefusedName(code, "共有人", person.name)
+        for code, persons in co_owners_in(conn).items()
+        for person in persons
+        if several_people(person.name) or _person_problem([person.name])
+    )
+    contacts = sa.select(units.c.code, unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).join(
+        units, units.c.id == unit_contacts.c.unit_id
+    )
+    for row in conn.execute(contacts.order_by(unit_contacts.c.id)):
+        if several_people(row.name) or one_person_problem(row.name, two="", note="") is not None:
+            role = TENANT if row.relation == TENANT else "联系人"
+            found.append(RefusedName(row.code, role, row.name, row.id))
     return sorted(found, key=lambda n: (parse_unit_code(n.unit).sort_key, _ROLES.index(n.role)))
+
+
+@dataclass(frozen=True)
+class RosterNames:
+    """What doctor's 业主和联系人姓名 tells, read in one read transaction (``roster_names_now``)."""
+
+    refused: list[RefusedName]
+    split: list[SplitOwner]
+    twice: list[OwnerKeptTwice]
+
+
+def roster_names_now(ledger: Ledger) -> RosterNames:
+    """``names_refused_now``, ``owners_split_now`` and ``owners_kept_twice`` read in one read transaction: one moment
+    of the ledger, never the names of before a roster import committed while it reads beside the owners of after."""
+    with ledger.read() as conn:
+        return RosterNames(_names_refused_in(conn), _owners_split_in(conn), _owners_kept_twice_in(conn))
 
 
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
