@@ -1058,8 +1058,11 @@ def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_re
     exported = tmp_path / "导出.xlsx"
     export_owners(ledger, exported, "测试员")
     import_owners(ledger, exported, "测试员")
-    _, held, co = _owners_read_back(ledger)
+    people, held, co = _owners_read_back(ledger)
     assert (held, co) == ([("1-1-101", 3)], [])
+    # The owner's ID-less record, holding nothing once merged, is deleted; 2 (never held) and 赵磊 (4, put aside by
+    # hand, not by this import) are left alone.
+    assert [p[0] for p in people] == [2, 3, 4]
     # The same with the owner's phone on her row: the row is no longer matched by name alone.
     with ledger.write() as conn:
         conn.execute(sa.text("UPDATE units SET owner_id = 2"))
@@ -1077,7 +1080,7 @@ def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_re
     import_owners(ledger, exported, "测试员")
     people, held, co = _owners_read_back(ledger)
     assert (held, co) == ([("1-1-101", 3)], [])
-    assert people[2] == (3, "李娜", "13900001111", "440304198001010017")
+    assert people == [(3, "李娜", "13900001111", "440304198001010017"), (4, "赵磊", None, None)]
 
 
 def _journal_of(ledger: Ledger, action: str) -> list[tuple[Any, ...]]:
@@ -1087,7 +1090,10 @@ def _journal_of(ledger: Ledger, action: str) -> list[tuple[Any, ...]]:
             sa.text("SELECT entity_key, before, after FROM journal WHERE action = :action ORDER BY id"),
             {"action": action},
         )
-        return [(key, json.loads(before) if before else None, json.loads(after)) for key, before, after in rows]
+        return [
+            (key, json.loads(before) if before else None, json.loads(after) if after else None)
+            for key, before, after in rows
+        ]
 
 
 ROSTER_HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号"]
@@ -1150,7 +1156,8 @@ def test_an_owner_row_giving_the_stored_owner_a_number_another_owner_holds_is_re
 
 def test_an_owner_row_with_an_id_number_and_another_phone_is_another_person(ledger: Ledger, tmp_path: Path) -> None:
     """As the README says (业主按身份证号识别): a row naming the stored owner's name with an ID number and another phone
-    is another person of that name — a new owner record holding the unit; the stored one is left as it was."""
+    is another person of that name — a new owner record holding the unit; the stored one, holding nothing after it,
+    is deleted (``test_an_owner_record_an_import_leaves_holding_nothing_is_deleted``)."""
     rows = [ROSTER_HEADERS, ["1-1-101", 90, "王芳", "13812345678", None]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
     [(old_id, *_)], _, _ = _owners_read_back(ledger)
@@ -1158,8 +1165,8 @@ def test_an_owner_row_with_an_id_number_and_another_phone_is_another_person(ledg
     summary = import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert (summary.owners_created, summary.owners_updated) == (1, 0)
     people, held, _ = _owners_read_back(ledger)
-    assert [p[1:] for p in people] == [("王芳", "13812345678", None), ("王芳", "13900001111", "110101199003071233")]
-    assert people[0][0] == old_id and held == [("1-1-101", people[1][0])]
+    assert [p[1:] for p in people] == [("王芳", "13900001111", "110101199003071233")]
+    assert people[0][0] != old_id and held == [("1-1-101", people[0][0])]
 
 
 def test_a_company_name_with_a_separator_inside_is_one_body_not_two_people(ledger: Ledger, tmp_path: Path) -> None:
@@ -1196,3 +1203,43 @@ def test_a_company_name_with_a_separator_inside_is_one_body_not_two_people(ledge
     export_owners(ledger, exported, "测试员")
     again = import_owners(ledger, exported, "测试员")
     assert (again.units_unchanged, again.owners_created, again.co_owners) == (3, 0, 1)
+
+
+def test_an_owner_record_an_import_leaves_holding_nothing_is_deleted(ledger: Ledger, tmp_path: Path) -> None:
+    """An owner row of another phone made a new owner record and left the stored one in the ledger holding nothing —
+    no unit, no co-ownership — for ever.  The import that leaves a record referenced by nothing deletes it in its own
+    transaction, journalled (owner.delete, masked); a record still holding a unit stays.  Read back with plain SQL."""
+    from recordkit.ledger.reconcile import check_tables
+
+    def owners_table() -> list[tuple[Any, ...]]:
+        with ledger.read() as conn:
+            return [tuple(r) for r in conn.execute(sa.text("SELECT name, phone, id_number FROM owners ORDER BY id"))]
+
+    rows = [
+        ROSTER_HEADERS,
+        ["1-1-101", 90, "王芳", "13812345678", None],
+        ["1-1-102", 90, "李秀英", "13987654321", None],
+        ["1-1-103", 90, "李秀英", "13987654321", None],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert owners_table() == [("王芳", "13812345678", None), ("李秀英", "13987654321", None)]
+    with ledger.read() as conn:
+        old_id = conn.execute(sa.text("SELECT id FROM owners WHERE name = '王芳'")).scalar_one()
+    # Another phone and an ID number: another person (README); the stored 王芳 holds nothing after it.
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "王芳", "13900001111", "110101199003071233"]]
+    import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert owners_table() == [("李秀英", "13987654321", None), ("王芳", "13900001111", "110101199003071233")]
+    assert _journal_of(ledger, "owner.delete") == [
+        (str(old_id), {"name": "王芳", "phone": "138****5678", "id_number": None}, None)
+    ]
+    # 李秀英 gives 1-1-102 up but still holds 1-1-103: her record stays.
+    rows = [ROSTER_HEADERS, ["1-1-102", 90, "赵磊", None, None]]
+    import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", rows)]), "测试员")
+    assert owners_table() == [
+        ("李秀英", "13987654321", None),
+        ("王芳", "13900001111", "110101199003071233"),
+        ("赵磊", None, None),
+    ]
+    assert len(_journal_of(ledger, "owner.delete")) == 1
+    with ledger.read() as conn:
+        assert check_tables(conn) == []

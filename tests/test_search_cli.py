@@ -195,9 +195,9 @@ def test_an_owner_a_re_import_renamed_away_is_no_owner_to_search(
     filed: Workspace, ledger: Ledger, run_cli: Any
 ) -> None:
     """An owner without an ID number renamed by a re-import (钱九 corrected to 钱八: name and phone are who they are)
-    is a new owner record; the old one stays in the owners table holding no unit, and ``search --owner 钱九`` found
-    nothing (exit 1) instead of saying the ledger has no such owner.  It says so now (exit 6); the old record is
-    kept (the journal names it), and the renamed owner is still an owner."""
+    is a new owner record; the old one stayed in the owners table holding no unit, and ``search --owner 钱九`` found
+    nothing (exit 1) instead of saying the ledger has no such owner.  It says so now (exit 6); the old record, left holding nothing, is deleted by
+    the import (the journal names it, owner.delete), and the renamed owner is still an owner."""
     rows = [list(row) for row in SAMPLE_ROWS]
     rows[3][4:6] = ["钱九", "13500001111"]
     assert run_cli("owners", "import", str(write_sheet(filed.root / "名册.xlsx", rows))).exit_code == 0
@@ -205,13 +205,8 @@ def test_an_owner_a_re_import_renamed_away_is_no_owner_to_search(
     renamed = run_cli("owners", "import", str(write_sheet(filed.root / "改名.xlsx", rows)))
     assert renamed.exit_code == 0, renamed.output
     with ledger.read() as conn:
-        assert conn.execute(sa.text("SELECT COUNT(*) FROM owners WHERE name = '钱九'")).scalar() == 1
-        assert (
-            conn.execute(
-                sa.text("SELECT COUNT(*) FROM units WHERE owner_id IN (SELECT id FROM owners WHERE name = '钱九')")
-            ).scalar()
-            == 0
-        )
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM owners WHERE name = '钱九'")).scalar() == 0
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM journal WHERE action = 'owner.delete'")).scalar() == 1
     for typed in ("钱九", "九"):
         result = run_cli("search", "产权", "--owner", typed)
         said = f"错误：台账中没有姓名包含“{typed}”的业主：请用 recordkit owners list 查看业主\n"

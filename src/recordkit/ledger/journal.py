@@ -252,6 +252,7 @@ ACTION_LABELS = {
     "unit.update": "修改房屋",
     "owner.create": "新增业主",
     "owner.update": "修改业主",
+    "owner.delete": "删除不再有房屋的业主记录",
     "unit.co_owners": "修改共有人",
     "unit.contacts": "修改联系人",
     "contact.add": "添加联系人",

@@ -396,6 +396,8 @@ class ImportSummary:
     units_unchanged: int = 0
     owners_created: int = 0
     owners_updated: int = 0
+    #: owner records the import left holding nothing (no unit, no co-ownership), deleted
+    owners_removed: int = 0
     dry_run: bool = False
     changed_units: list[str] = field(default_factory=list)
     sheet: str = ""
@@ -1451,8 +1453,35 @@ def apply_owner_records(
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
+    held_before = {u["owner_id"] for u in existing_units.values()} | {i for ids in current_co.values() for i in ids}
+    summary.owners_removed = _remove_owners_left(conn, held_before, owner_by_id, changes)
     journal.record(conn, operator, changes)
     return summary
+
+
+def _remove_owners_left(
+    conn: Connection,
+    held_before: Collection[int | None],
+    owner_by_id: Mapping[int | None, _OwnerRow],
+    changes: list[journal.Change],
+) -> int:
+    """Delete the owner records this import left referenced by nothing — each held a unit or a co-ownership before it,
+    none now (a renamed owner without an ID number, an owner row of another phone, the ID-less record of an owner
+    merged with her co-owner record) — journalling each (owner.delete, masked); returns how many.  A record anything
+    still references stays, and one nothing referenced before the import is not its doing: left alone.  Only
+    ``units.owner_id`` and ``unit_co_owners.owner_id`` point at owners."""
+    held_now = sa.union(
+        sa.select(units.c.owner_id).where(units.c.owner_id.is_not(None)), sa.select(unit_co_owners.c.owner_id)
+    )
+    left = sorted({i for i in held_before if i is not None} - set(conn.execute(held_now).scalars()))
+    if not left:
+        return 0
+    conn.execute(owners.delete().where(owners.c.id.in_(left)))
+    changes.extend(
+        journal.Change("owner.delete", "owner", str(owner_id), owner_by_id[owner_id].as_journal(), None)
+        for owner_id in left
+    )
+    return len(left)
 
 
 def _owners_split(
