@@ -985,6 +985,30 @@ def test_money_for_a_unit_that_owes_nothing_needs_prepay(cashier: Any) -> None:
     assert ahead.exit_code == 0, ahead.output
 
 
+def test_money_beyond_the_named_months_of_a_unit_owing_others_needs_prepay(cashier: Any) -> None:
+    """``--months 2026-10 --amount 500`` for 1-1-101, owing 359.97 for October and 359.97 for November, took
+    the 140.03 over October as 预收款 (exit 0): the unit was left owing November and holding prepayment that
+    pays only bills yet to come — its 催缴通知书 demanded November while the office held its money."""
+    for command in (("fees", "pay"), ("receipt", "issue")):
+        _refused(
+            cashier,
+            (*command, "1-1-101", "--amount", "500", "--months", "2026-10", *BACKDATED),
+            8,
+            "错误：房屋 1-1-101 2026-10 只欠 359.97 元，这笔 500.00 元多出的 140.03 元将转为预收款，"
+            "不抵这户另欠的 359.97 元（2026-11）：请核对金额，或让 --months 包含欠费的月份；"
+            "确认多出的转为预收款请加 --prepay",
+        )
+    confirmed = cashier("fees", "pay", "1-1-101", "--amount", "500", "--months", "2026-10", *BACKDATED, "--prepay")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "  预收款：140.03 元" in confirmed.stdout.splitlines()
+    assert "房屋 1-1-101 尚欠 359.97 元，预收余额 140.03 元" in confirmed.stdout.splitlines()
+    # Money beyond named months is asked about only while other months are owed: 3-2-1201 owes 337.93 for
+    # October and for November, and 700 for both leaves 24.14 over with nothing else owed.
+    both = cashier("fees", "pay", "3-2-1201", "--amount", "700", "--months", "2026-10..2026-11", *BACKDATED)
+    assert both.exit_code == 0, both.output
+    assert "房屋 3-2-1201 尚欠 0.00 元，预收余额 24.14 元" in both.stdout.splitlines()
+
+
 # 3-2-1201 owes October and November, 143.80 ㎡ × 2.35 = 337.93 each: 675.86; 24 months of it are 8,110.32.
 HUGE = "错误：房屋 3-2-1201 收款 100,000,001.00 元（大写：壹亿零壹元整），收款后预收余额 99,999,325.14 元，"
 

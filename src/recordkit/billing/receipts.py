@@ -386,18 +386,45 @@ def check_prepayment(
         raise LargePrepayment(code, request.amount_fen, prepaid, monthly)
 
 
+def _check_money_beyond_months(
+    code: str, request: PaymentRequest, plan: AllocationPlan, named: list[Month], owed_by_month: dict[Month, int]
+) -> None:
+    """``ConflictError`` when money beyond the bills of the ``named`` months (all billed) would become
+    prepayment while the unit owes other months: prepayment pays only bills billed later, so the unit would
+    stay in arrears (and be sent a 催缴通知书) for months the office holds its money for."""
+    others = sorted(month for month, owed in owed_by_month.items() if owed > 0 and month not in named)
+    if not others:
+        return
+    owed_named = sum(max(owed_by_month[month], 0) for month in named)
+    owed_others = sum(owed_by_month[month] for month in others)
+    raise ConflictError(
+        f"房屋 {code} {_months_shown(named)} 只欠 {format_yuan(owed_named)} 元，这笔 {format_yuan(request.amount_fen)} 元"
+        f"多出的 {format_yuan(plan.prepayment_fen)} 元将转为预收款，不抵这户另欠的 {format_yuan(owed_others)} 元"
+        f"（{_months_shown(others)}）：请核对金额，或让 --months 包含欠费的月份；确认多出的转为预收款请加 --prepay"
+    )
+
+
+def _months_shown(months: list[Month]) -> str:
+    """``2026-11``, ``2026-10、2026-12`` or, for more than three, ``2025-12 至 2026-11 共 12 个月``."""
+    if len(months) <= 3:
+        return "、".join(str(month) for month in months)
+    return f"{months[0]} 至 {months[-1]} 共 {len(months)} 个月"
+
+
 def check_at_counter(
     conn: Connection,
     unit_id: int,
     code: str,
     request: PaymentRequest,
     plan: AllocationPlan,
+    paid_on: dt.date,
     now: dt.datetime | None = None,
 ) -> None:
     """The cashier's guards before money is taken (``fees pay``, ``receipt issue``), all ``ConflictError``:
     ``months`` naming a month whose bills are all paid; money that would all become prepayment for a
     unit owing nothing, unless ``prepay`` (or ``months`` names months not billed yet: paying ahead on
-    purpose); the same unit and sum as a valid receipt of the last ten minutes, unless ``again`` — its
+    purpose); money beyond the bills of the named ``months`` (none of them after ``paid_on``'s) that would
+    become prepayment while the unit owes other months, unless ``prepay``; the same unit and sum as a valid receipt of the last ten minutes, unless ``again`` — its
     time on the office's clock (``office_zone_of``), as the journal shows it."""
     amount = format_yuan(request.amount_fen)
     named = list(request.months.months()) if request.months is not None else []
@@ -413,6 +440,9 @@ def check_at_counter(
                 f"请用 recordkit fees account {code} 查看各月缴费情况"
             )
         ahead = any(month not in owed_by_month for month in named)
+        # Naming a month to come (billed ahead or not) is paying ahead on purpose, whatever else is owed.
+        if not ahead and named[-1] <= Month.of(paid_on) and not request.prepay and plan.prepayment_fen:
+            _check_money_beyond_months(code, request, plan, named, owed_by_month)
     else:
         ahead = False
     if not plan.allocations and not request.prepay and not ahead:
@@ -522,7 +552,7 @@ def issue_payments(
             rest = allocate(plan.prepayment_fen, held, request.months)
             plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
         if counter:
-            check_at_counter(conn, unit.id, unit.code, request, plan)
+            check_at_counter(conn, unit.id, unit.code, request, plan, paid_on)
             later = [a.amount_fen for a in plan.allocations if a.month > Month.of(paid_on)]
             check_prepayment(conn, unit.id, unit.code, request, paid_on, plan.prepayment_fen + sum(later))
         for allocation in plan.allocations:
