@@ -75,6 +75,7 @@ def test_nothing_dated_in_a_closed_month_changes(october_closed: Ledger) -> None
         pay(october_closed, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 100, paid_on=dt.date(2026, 10, 31)), TODAY)
     assert paid.value.message == (
         f"2026-10 已于 {day} 由 {CASHIER} 结账，不能再收日期在 2026-10 的款：结账月份的账目不再改动"
+        "；那时到账、今天才录入的钱请按今天的日期收款（不写 --date），记入今天的日结"
     )
     for args in ({"rebill": True}, {}):
         with pytest.raises(ConflictError) as billed:
@@ -166,7 +167,8 @@ def test_fees_close_and_a_red_reversal_at_the_command_line(cashier: Any) -> None
         (
             ("fees", "pay", "1-1-101", "--amount", "50", "--date", "2026-11-25"),
             8,
-            f"错误：2026-11 已于 {closed_on} 由 测试员 结账，不能再收日期在 2026-11 的款：结账月份的账目不再改动",
+            f"错误：2026-11 已于 {closed_on} 由 测试员 结账，不能再收日期在 2026-11 的款：结账月份的账目不再改动"
+            "；那时到账、今天才录入的钱请按今天的日期收款（不写 --date），记入今天的日结",
         ),
         (
             ("fees", "close", "--month", f"{today:%Y-%m}"),
@@ -353,7 +355,7 @@ def test_a_month_before_a_closed_one_does_not_change(cashier: Any) -> None:
     for args, what in (
         (
             ("fees", "pay", "1-1-102", "--amount", "100", "--date", "2026-10-15", "--reason", "补录"),
-            "收日期在 2026-10 的款",
+            "收日期在 2026-10 的款；那时到账、今天才录入的钱请按今天的日期收款（不写 --date），记入今天的日结",
         ),
         (("fees", "bill", "--month", "2026-10", "--rebill"), "出这个月的账或重算"),
         (("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", "2026-10-25"), "开红冲收据"),
@@ -442,7 +444,8 @@ def test_a_closing_is_shown_on_the_offices_clock_on_a_machine_in_another_zone(
                 (("fees", "close", "--month", "2026-10"), "2026-10 已于 2026-12-06 07:36 由 测试员 结账，不能重复结账"),
                 (
                     ("fees", "pay", "1-1-102", "--amount", "50", "--date", "2026-10-20", "--reason", "补录"),
-                    "2026-10 已于 2026-12-06 由 测试员 结账，不能再收日期在 2026-10 的款：结账月份的账目不再改动",
+                    "2026-10 已于 2026-12-06 由 测试员 结账，不能再收日期在 2026-10 的款：结账月份的账目不再改动"
+                    "；那时到账、今天才录入的钱请按今天的日期收款（不写 --date），记入今天的日结",
                 ),
                 (
                     ("fees", "pay", "1-1-101", "--amount", "100"),

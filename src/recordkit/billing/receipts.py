@@ -228,6 +228,10 @@ def parse_receipt_number(text: str, settings: ReceiptSettings) -> str:
 # -- the ledger side --------------------------------------------------------------------------
 
 
+#: What to do with money dated in a closed month (a transfer that came in then, entered only after closing).
+LATE_ENTRY_ADVICE = "那时到账、今天才录入的钱请按今天的日期收款（不写 --date），记入今天的日结"
+
+
 @dataclass(frozen=True)
 class PaymentRequest:
     """A payment taken at the counter (or from a batch)."""
@@ -527,7 +531,9 @@ def issue_payments(
             today,
         )
         if (keeper := blocking_close(closed, Month.of(paid_on))) is not None:
-            raise refusal(conn, keeper, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
+            # Money that came in then and is entered only now goes into today's books, as a closed month stays.
+            refused = refusal(conn, keeper, Month.of(paid_on), f"收日期在 {Month.of(paid_on)} 的款")
+            raise ConflictError(f"{refused.message}；{LATE_ENTRY_ADVICE}")
         backdated = paid_on < today
         reason = (request.reason or "").strip()
         if counter and backdated and not reason:
