@@ -151,11 +151,16 @@ def parse_month(text: str) -> Month:
 def parse_month_range(text: str) -> MonthRange:
     """``2026-09..2026-11`` (also ``~``, ``至`` or ``到`` between), or one month ``2026-11``.
 
-    ``DateError`` for a bad month or a range that runs backwards.
+    ``DateError`` for a bad month (text that is no month at all, ``2026-10,2026-11``, is told the range's form too)
+    or a range that runs backwards.
     """
     folded = unicodedata.normalize("NFKC", str(text).strip())
     parts = re.split(r"\s*(?:\.\.|~|至|到)\s*", folded)
     if len(parts) == 1:
+        if not _MONTH.match(folded):  # two months with a comma or a dash between: say how a range is written
+            raise DateError(
+                f"月份“{str(text).strip()}”无法识别，{_EXAMPLE}；几个月写成 2026-09..2026-11（从哪个月到哪个月）"
+            )
         month = parse_month(parts[0])
         return MonthRange(month, month)
     if len(parts) != 2:
