@@ -228,7 +228,8 @@ def test_the_statement_for_the_owner_as_xlsx_and_docx(cashier: Any, workspace: A
     rows = [list(row) for row in load_workbook(xlsx).active.iter_rows(values_only=True)]
     assert rows[1][0] == f"房屋 3-2-1201（业主 李秀英），截至 {dt.date.today():%Y年%-m月%-d日}"
     by_label = {row[0]: row for row in rows if row[0]}
-    assert by_label["现在应缴"][2] == pytest.approx(175.86)
+    # The paper says what the screen says: how many months are owed and since when (it said the sum alone).
+    assert by_label["现在应缴"][2:4] == [pytest.approx(175.86), "（1 个月，最早 2026-11）"]
     assert by_label["2026-11"][1:6] == [
         "物业服务费",
         pytest.approx(337.93),
@@ -239,7 +240,7 @@ def test_the_statement_for_the_owner_as_xlsx_and_docx(cashier: Any, workspace: A
     docx = workspace.root / "对账单.docx"
     assert cashier("fees", "account", "3-2-1201", "--out", str(docx)).exit_code == 0
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
-    assert "现在应缴 175.86 元；未到期 0.00 元；预收余额 0.00 元；押金持有 0.00 元" in text
+    assert "现在应缴 175.86 元（1 个月，最早 2026-11）；未到期 0.00 元；预收余额 0.00 元；押金持有 0.00 元" in text
     cells = [c.text for t in Document(str(docx)).tables for row in t.rows for c in row.cells]
     assert "部分未缴" in cells and "2026年10月 物业服务费 337.93；2026年11月 物业服务费 162.07" in cells
     bad = cashier("fees", "account", "3-2-1201", "--out", "对账单.pdf")

@@ -242,11 +242,12 @@ def deposit_text(deposit: AccountDeposit) -> str:
 
 def closing_figures(account: Account) -> list[tuple[str, int, str]]:
     """The account's closing figures (label, fen, what the figure holds), as its last line and the statement
-    give them: money already put on bills not due yet is said on both 未到期 and 预收余额 as the same sum,
-    so that it does not read as two."""
+    give them: 现在应缴 with how many months and since when; money already put on bills not due yet is said
+    on both 未到期 and 预收余额 as the same sum, so that it does not read as two."""
     ahead = account.not_yet_due_prepaid_fen
+    months = account.months_due
     return [
-        ("现在应缴", account.due_now_fen, ""),
+        ("现在应缴", account.due_now_fen, f"（{len(months)} 个月，最早 {months[0]}）" if months else ""),
         ("未到期", account.not_yet_due_fen, f"（已预付 {format_yuan(ahead)} 元）" if ahead else ""),
         ("预收余额", account.prepaid_fen, f"（含已预付未到期账单的 {format_yuan(ahead)} 元）" if ahead else ""),
         ("押金持有", account.deposits_held_fen, ""),

@@ -507,14 +507,7 @@ def fees_account(
     console().print(paid)
     for deposit in account.deposits:
         typer.echo(f"装修押金（{deposit.renovation}）：{deposit_text(deposit)}")
-    months = account.months_due
-    since = f"（{len(months)} 个月，最早 {months[0]}）" if months else ""
-    typer.echo(
-        "；".join(
-            f"{label} {format_yuan(fen)} 元{since if label == '现在应缴' else ''}{note}"
-            for label, fen, note in closing_figures(account)
-        )
-    )
+    typer.echo("；".join(f"{label} {format_yuan(fen)} 元{note}" for label, fen, note in closing_figures(account)))
     if out is not None:
         typer.echo(f"对账单已写到 {readable_name(str(out))}")
 
