@@ -117,6 +117,17 @@ def numbers(ws: Workspace, query: str, **flags: object) -> list[str]:
         ("合同协议档案", [AGREEMENT]),
         ("消防检查.docx", [FIRE]),
         ("没有这个词", []),
+        # punctuation copied around a word (a title in 《》, a name before a comma, a word at a sentence's end)
+        # is no part of what is searched for: 装修协议 stands in AGREEMENT's title, 张伟 in two texts
+        ("《装修协议》", [AGREEMENT]),
+        ("张伟，", [AGREEMENT, DEED]),
+        ("电梯。", [ELEVATOR]),
+        ("（钢丝绳）", [ELEVATOR]),
+        ("【3栋2单元1201】", [AGREEMENT]),
+        ("2025年3月15日，", [AGREEMENT, FUND]),
+        ("'ab12'", [DEED]),
+        # punctuation between two words is still looked for as written: no text holds 维修。保养
+        ("维修。保养", []),
     ],
 )
 def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -> None:

@@ -131,9 +131,16 @@ _FILTER_KEYS = {
 }
 
 
+#: Punctuation and symbols at either end of a term: copied with the word (《装修协议》, 张伟，, a word at a
+#: sentence's end), never part of what is looked for; between two words they stay (``"维修 保养"`` as written).
+#: A hyphen stays too: ``HT-2018-`` is the start of a number cut at the line end, which ``HT-2018`` is not.
+_SURROUNDING = re.compile(r"^(?:[^\w-]|_)+|(?:[^\w-]|_)+$")
+
+
 def make_term(text: str) -> Term:
-    """A query term from what was typed; ``UsageError`` when it holds nothing searchable."""
-    folded = fold(text)
+    """A query term from what was typed, without the punctuation around it (``_SURROUNDING``); ``UsageError``
+    when it holds nothing searchable."""
+    folded = _SURROUNDING.sub("", fold(text)) or fold(text)
     canonical = canonical_term(folded)
     if canonical is not None:
         return Term(folded, (canonical,), canonical)
