@@ -760,6 +760,54 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
     assert archivist_cli("journal", "verify").exit_code == 0
 
 
+def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reason(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A title typed with the owner's mobile in it and a loan's reason naming an ID number were printed whole by
+    ``archive list``, ``show`` and ``loans`` (table and --json), while ``search`` and the web page mask them; now
+    they are masked there too, whole only with --show-private, which is journalled."""
+    write_scan(workspace.root / "a.pdf", 1)
+    title, reason = "张伟 13912344321 身份证复印件", "核对身份证 110101199003071233"
+    masked_title, masked_reason = "张伟 139****4321 身份证复印件", "核对身份证 110101********1233"
+    filed = archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", title)
+    assert filed.exit_code == 0, filed.output
+    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2027-06-01", "--reason", reason)
+    assert lent.exit_code == 0, lent.output
+    screens = [
+        archivist_cli("archive", "list", "--wide").stdout,
+        archivist_cli("archive", "show", "YZ-2026-00001").stdout,
+        archivist_cli("archive", "loans", "--wide").stdout,
+    ]
+    assert all(masked_title in screen for screen in screens)
+    assert masked_reason in screens[2]
+    assert not any("13912344321" in screen or "199003071233" in screen for screen in screens)
+    [listed] = json.loads(archivist_cli("archive", "list", "--json").stdout)
+    assert (listed["title"], listed["path"]) == (
+        masked_title,
+        f"records/archive/业主档案/2026/YZ-2026-00001_{masked_title}.pdf",
+    )
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["loans"][0]["title"], shown["loans"][0]["reason"]) == (
+        masked_title,
+        masked_title,
+        masked_reason,
+    )
+    [loan] = json.loads(archivist_cli("archive", "loans", "--json").stdout)
+    assert (loan["title"], loan["reason"]) == (masked_title, masked_reason)
+    # asked for: whole, and the journal says who saw them
+    [listed] = json.loads(archivist_cli("archive", "list", "--json", "--show-private").stdout)
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json", "--show-private").stdout)
+    [loan] = json.loads(archivist_cli("archive", "loans", "--json", "--show-private").stdout)
+    assert (listed["title"], shown["title"], shown["loans"][0]["reason"], loan["reason"]) == (
+        title,
+        title,
+        reason,
+        reason,
+    )
+    journal = json.loads(archivist_cli("journal", "list", "--limit", "1000", "--json").stdout)
+    assert sum(entry["action"] == "private.view" for entry in journal) == 3
+
+
 def test_list_review_and_the_unit_filter(archivist_cli: Any, workspace: Workspace) -> None:
     write_scan(inbox(workspace) / "3栋2单元1201 装修协议.jpg", 1)
     write_scan(inbox(workspace) / "IMG_0001.jpg", 2)

@@ -53,6 +53,17 @@ def review_text(item: ArchiveItem) -> str:
 
 # -- the catalogue -------------------------------------------------------------------------------
 
+_PRIVATE_HELP = "显示完整的身份证号和手机号（默认打码，题名、借阅原因等里写的也打码；记入操作日志）。"
+
+
+def _journal_private_view(ctx: typer.Context, show_private: bool, command: str, numbers: list[str]) -> None:
+    """Journal that the operator was shown the items ``numbers`` unmasked (``--show-private``)."""
+    if show_private and numbers:
+        from recordkit.ledger.journal import record_private_view
+
+        app_state = state(ctx)
+        record_private_view(app_state.ledger(), app_state.operator_name, "archive_item", command, numbers)
+
 
 def _items_table(items: list[ArchiveItem], title: str, wide: bool = True) -> Any:
     table = new_table(
@@ -80,6 +91,7 @@ def archive_show(
     ctx: typer.Context,
     archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
 ) -> None:
     """查看一件档案：类别、房号、题名、页数、位置、SHA-256、归档人和借阅记录。
     改过类别的档案用原来的档号也能查到（显示“曾用档号”）。
@@ -96,6 +108,9 @@ def archive_show(
     item = get_item(ledger, archive_no)
     former = former_numbers(ledger, [item.archive_no]).get(item.archive_no, ())
     loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
+    _journal_private_view(ctx, show_private, "archive show", [item.archive_no])
+    if not show_private:
+        item, loans = item.masked(), [loan.masked() for loan in loans]
     if as_json:
         print_json({**item.to_dict(), "former_numbers": list(former), "loans": [loan.to_dict() for loan in loans]})
         return
@@ -133,9 +148,11 @@ def archive_list(
     category: str | None = typer.Option(None, "--category", help="只列这一类，例如 业主档案。"),
     unit: str | None = typer.Option(None, "--unit", help="只列这一户的档案，例如 3-2-1201。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、category、unit、title、path 等）。"),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出已归档的档案（按档号顺序；保管期限和盒号/架位加 --wide 显示）。
+    题名等里写的身份证号、手机号默认打码，--show-private 时完整显示。
 
     例：recordkit archive list --unit 3-2-1201
     """
@@ -147,6 +164,8 @@ def archive_list(
     items = list_items(archivist.ledger, category, unit, rules=archivist.rules)
     if not items and category and archivist.rules.category(category) is None:
         raise archivist.rules.no_such_category(category)  # (a typo listed 档案 0 件, as if none were filed)
+    _journal_private_view(ctx, show_private, "archive list", [item.archive_no for item in items])
+    items = items if show_private else [item.masked() for item in items]
     if as_json:
         print_json([item.to_dict() for item in items])
         return
@@ -297,18 +316,13 @@ def archive_text(
     if text.error:
         raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
     shown = (lambda words: words) if show_private else mask_in_text
-    if show_private:
-        from recordkit.ledger.journal import record_private_view
-
-        record_private_view(
-            app_state.ledger(), app_state.operator_name, "archive_item", "archive text", [item.archive_no]
-        )
+    _journal_private_view(ctx, show_private, "archive text", [item.archive_no])
     if as_json:
         data = text.to_dict()
         data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]
         print_json({"archive_no": item.archive_no, **data})
         return
-    typer.echo(f"{item.archive_no}（{item.title}），{len(text.pages)} 页：")
+    typer.echo(f"{item.archive_no}（{shown(item.title)}），{len(text.pages)} 页：")
     for page in text.pages:
         source = (
             "直接读取"
@@ -442,9 +456,11 @@ def archive_loans(
     ctx: typer.Context,
     overdue: bool = typer.Option(False, "--overdue", help="只列已过应还日期的。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、borrower、due、overdue 等）。"),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出借出未还的纸质原件；保密档案单独列出（部门和原因加 --wide 显示）。
+    题名、借阅原因等里写的身份证号、手机号默认打码，--show-private 时完整显示。
 
     例：recordkit archive loans --overdue
     """
@@ -452,6 +468,8 @@ def archive_loans(
 
     today = dt.date.today()
     loans = list_loans(state(ctx).ledger(), overdue=overdue, today=today)
+    _journal_private_view(ctx, show_private, "archive loans", [loan.archive_no for loan in loans])
+    loans = loans if show_private else [loan.masked() for loan in loans]
     if as_json:
         print_json([loan.to_dict(today) for loan in loans])
         return
