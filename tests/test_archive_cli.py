@@ -764,24 +764,33 @@ def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reaso
     archivist_cli: Any, workspace: Workspace
 ) -> None:
     """A title typed with the owner's mobile in it and a loan's reason naming an ID number were printed whole by
-    ``archive list``, ``show`` and ``loans`` (table and --json), while ``search`` and the web page mask them; now
-    they are masked there too, whole only with --show-private, which is journalled."""
+    ``archive list``, ``show``, ``loans``, ``review`` (table and --json) and the lend message, while ``search`` and
+    the web page mask them; now they are masked there too, whole only with --show-private, which is journalled."""
     write_scan(workspace.root / "a.pdf", 1)
     title, reason = "张伟 13912344321 身份证复印件", "核对身份证 110101199003071233"
     masked_title, masked_reason = "张伟 139****4321 身份证复印件", "核对身份证 110101********1233"
     filed = archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", title)
     assert filed.exit_code == 0, filed.output
+    write_scan(workspace.root / "b.pdf", 2)  # filed as 未分类: in the review list
+    filed = archivist_cli("file", str(workspace.root / "b.pdf"), "--category", "未分类", "--title", title)
+    assert filed.exit_code == 0, filed.output
     lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2027-06-01", "--reason", reason)
-    assert lent.exit_code == 0, lent.output
+    assert (lent.exit_code, lent.stdout.strip()) == (
+        0,
+        f"已借出 YZ-2026-00001（{masked_title}）给 王工，应还日期 2027-06-01",
+    )
     screens = [
         archivist_cli("archive", "list", "--wide").stdout,
         archivist_cli("archive", "show", "YZ-2026-00001").stdout,
         archivist_cli("archive", "loans", "--wide").stdout,
+        archivist_cli("archive", "review").stdout,
     ]
     assert all(masked_title in screen for screen in screens)
     assert masked_reason in screens[2]
     assert not any("13912344321" in screen or "199003071233" in screen for screen in screens)
-    [listed] = json.loads(archivist_cli("archive", "list", "--json").stdout)
+    [reviewed] = json.loads(archivist_cli("archive", "review", "--json").stdout)
+    assert (reviewed["archive_no"], reviewed["title"]) == ("WF-2026-00001", masked_title)
+    listed, _ = json.loads(archivist_cli("archive", "list", "--json").stdout)[::-1]
     assert (listed["title"], listed["path"]) == (
         masked_title,
         f"records/archive/业主档案/2026/YZ-2026-00001_{masked_title}.pdf",
@@ -795,7 +804,7 @@ def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reaso
     [loan] = json.loads(archivist_cli("archive", "loans", "--json").stdout)
     assert (loan["title"], loan["reason"]) == (masked_title, masked_reason)
     # asked for: whole, and the journal says who saw them
-    [listed] = json.loads(archivist_cli("archive", "list", "--json", "--show-private").stdout)
+    listed, _ = json.loads(archivist_cli("archive", "list", "--json", "--show-private").stdout)[::-1]
     shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json", "--show-private").stdout)
     [loan] = json.loads(archivist_cli("archive", "loans", "--json", "--show-private").stdout)
     assert (listed["title"], shown["title"], shown["loans"][0]["reason"], loan["reason"]) == (

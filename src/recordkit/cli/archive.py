@@ -188,6 +188,7 @@ def archive_review(
         help="以 JSON 输出（与 --ocr 一起用时每项有 archive_no、page、confidence、error；"
         "与 --quarantine 一起用时每项有 path、source、reason、at、present、filed_as）。",
     ),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
 ) -> None:
     """列出待复核的档案：类别或房号无法判断、说明文件有误、房号不在台账中；
     隔离区里没能归档的文件及原因；以及文字识别置信度低的页和无法提取文字的档案
@@ -216,6 +217,8 @@ def archive_review(
     archivist = _archivist(ctx)
     if not ocr:
         items = list_items(archivist.ledger, review=True)
+        _journal_private_view(ctx, show_private, "archive review", [item.archive_no for item in items])
+        items = items if show_private else [item.masked() for item in items]
         if as_json:
             print_json([item.to_dict() for item in items])
             return
@@ -430,7 +433,7 @@ def archive_lend(
         reason,
     )
     who = f"{loan.borrower}（{loan.dept}）" if loan.dept else loan.borrower
-    typer.echo(f"已借出 {loan.archive_no}（{loan.title}）给 {who}，应还日期 {loan.due.isoformat()}")
+    typer.echo(f"已借出 {loan.archive_no}（{loan.masked().title}）给 {who}，应还日期 {loan.due.isoformat()}")
 
 
 @archive_app.command("return")
@@ -448,7 +451,7 @@ def archive_return(
     app_state = state(ctx)
     loan = return_item(app_state.ledger(), archive_no, app_state.operator_name)
     late = f"，逾期 {(dt.date.today() - loan.due).days} 天" if dt.date.today() > loan.due else ""
-    typer.echo(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}{late}")
+    typer.echo(f"已归还 {loan.archive_no}（{loan.masked().title}），借阅人 {loan.borrower}{late}")
 
 
 @archive_app.command("loans")
