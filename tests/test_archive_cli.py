@@ -760,6 +760,34 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
     assert archivist_cli("journal", "verify").exit_code == 0
 
 
+def test_loans_overdue_is_headed_as_the_overdue_and_an_empty_list_says_so(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``archive loans --overdue`` headed its list 借出未还 N 件, the count of the overdue read as all that is out, and
+    a list with nothing in it was an empty table; now it says 逾期未还 N 件, and 没有……未还的纸质原件 when there is
+    none, as the web page's 借阅 page does."""
+    from recordkit.archive.archivist import lend
+    from recordkit.ledger.db import open_ledger
+
+    none_out = archivist_cli("archive", "loans")
+    assert (none_out.exit_code, none_out.stdout.strip()) == (0, "没有借出未还的纸质原件")
+    for pages, name in enumerate(("a.pdf", "b.pdf"), start=1):
+        write_scan(workspace.root / name, pages)
+        assert archivist_cli("file", str(workspace.root / name), "--category", "业主档案").exit_code == 0
+    today = dt.date.today()
+    assert archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2027-06-01").exit_code == 0
+    none_late = archivist_cli("archive", "loans", "--overdue")
+    assert (none_late.exit_code, none_late.stdout.strip()) == (0, "没有逾期未还的纸质原件")
+    with open_ledger(archive_workspace(workspace.root, import_units=False).database_url) as ledger:
+        a_month_ago = today - dt.timedelta(days=30)
+        lend(ledger, "YZ-2026-00002", "李四", today - dt.timedelta(days=3), "档案员", today=a_month_ago)
+    late = archivist_cli("archive", "loans", "--overdue")
+    assert late.exit_code == 0
+    assert "逾期未还 1 件" in late.stdout and "借出未还" not in late.stdout
+    assert "YZ-2026-00002" in late.stdout and "YZ-2026-00001" not in late.stdout
+    assert "借出未还 2 件" in archivist_cli("archive", "loans").stdout
+
+
 def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reason(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

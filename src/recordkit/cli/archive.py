@@ -476,9 +476,13 @@ def archive_loans(
     if as_json:
         print_json([loan.to_dict(today) for loan in loans])
         return
-    for confidential, title in ((False, "借出未还"), (True, "保密档案借出未还")):
+    said = "逾期未还" if overdue else "借出未还"  # as the web page's 借阅 page heads it
+    if not loans:
+        typer.echo(f"没有{said}的纸质原件")
+        return
+    for confidential, title in ((False, said), (True, f"保密档案{said}")):
         chosen = [loan for loan in loans if loan.confidential == confidential]
-        if confidential and not chosen:
+        if not chosen:
             continue
         table = new_table(
             "档号", "题名", "借阅人", "部门", "借出日期", "应还日期", "逾期", "原因",
