@@ -792,8 +792,8 @@ def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reaso
     archivist_cli: Any, workspace: Workspace
 ) -> None:
     """A title typed with the owner's mobile in it and a loan's reason naming an ID number were printed whole by
-    ``archive list``, ``show``, ``loans``, ``review`` (table and --json) and the lend message, while ``search`` and
-    the web page mask them; now they are masked there too, whole only with --show-private, which is journalled."""
+    ``archive list``, ``show``, ``loans``, ``review`` (table and --json), the lend and update lines, while ``search``
+    and the web page mask them; now they are masked there too, whole only with --show-private, which is journalled."""
     write_scan(workspace.root / "a.pdf", 1)
     title, reason = "张伟 13912344321 身份证复印件", "核对身份证 110101199003071233"
     masked_title, masked_reason = "张伟 139****4321 身份证复印件", "核对身份证 110101********1233"
@@ -816,6 +816,11 @@ def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reaso
     assert all(masked_title in screen for screen in screens)
     assert masked_reason in screens[2]
     assert not any("13912344321" in screen or "199003071233" in screen for screen in screens)
+    updated = archivist_cli("archive", "update", "YZ-2026-00001", "--box", "业主-009")
+    assert (updated.exit_code, updated.stdout.strip()) == (
+        0,
+        f"已更新 YZ-2026-00001（{masked_title}）：房号 3-2-1201，盒号/架位 业主-009",
+    )
     [reviewed] = json.loads(archivist_cli("archive", "review", "--json").stdout)
     assert (reviewed["archive_no"], reviewed["title"]) == ("WF-2026-00001", masked_title)
     listed, _ = json.loads(archivist_cli("archive", "list", "--json").stdout)[::-1]

@@ -387,6 +387,7 @@ def archive_update(
     except NoChange as unchanged:  # what was asked holds already: said, not an error
         typer.echo(unchanged.message)
         return
+    item = item.masked()  # said as archive list shows it: a number written in the title masked
     renumbered = f"，原档号 {before}" if item.archive_no != before else ""
     review = "；仍待复核：" + review_text(item) if item.needs_review else ""
     where = "/".join(part for part in (item.box, item.shelf) if part) or "未登记"
