@@ -101,3 +101,16 @@ def test_ctrl_c_after_the_payment_is_saved_says_it_is_saved(
     result = run_cli("fees", "pay", "3-2-1201", "--amount", "100", "--date", "2026-10-23", "--reason", "补录")
     assert (result.exit_code, result.stderr.strip()) == (0, "已中断；此前的操作已经完成并保存。")
     assert _payments(billed) == 1
+
+
+def test_a_payment_piped_with_its_errors_into_head_is_saved_once_and_exits_0(billed: Workspace) -> None:
+    """``2>&1 | head -n 1``: stderr is the closed pipe too, so even the line saying the output was cut cannot be
+    written — the payment is saved all the same, and the exit code still says so."""
+    script = (
+        f"{sys.executable} -m recordkit fees pay 3-2-1201 --amount 100 --date 2026-10-23 --reason 补录 2>&1"
+        ' | head -n 1; exit "${PIPESTATUS[0]}"'
+    )
+    done = subprocess.run(["bash", "-c", script], env=_env(billed), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    assert done.stdout.startswith("已收款 100.00 元（现金），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001")
+    assert _payments(billed) == 1

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 from typer.core import TyperGroup
@@ -273,9 +273,12 @@ class RecordkitGroup(TyperGroup):
         except BrokenPipeError:
             # `recordkit … | head`: the reader stopped reading. What was done is done (the ledger
             # commits before anything is printed), so neither an error nor a failing exit code.
-            _silence_stdout()
+            _silence(sys.stdout)
             if _saved(ctx):
-                typer.echo("输出已中断；操作已经完成并保存。", err=True)
+                try:
+                    typer.echo("输出已中断；操作已经完成并保存。", err=True)
+                except OSError:  # `2>&1 | head`: stderr is the closed pipe too; the exit code still says it
+                    _silence(sys.stderr)
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
             if _saved(ctx):
@@ -301,11 +304,11 @@ def _saved(ctx: Any) -> bool:
     return isinstance(app_state, AppState) and app_state.saved
 
 
-def _silence_stdout() -> None:
+def _silence(stream: TextIO) -> None:
     # Later writes (and the interpreter's final flush) must not raise again on the closed pipe.
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
     except (OSError, ValueError):  # stdout is not a real file (a test runner's buffer)
         pass
