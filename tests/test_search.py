@@ -140,6 +140,14 @@ def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -
         ("张伟 装修", [AGREEMENT]),  # AND by default
         ("张伟 OR 李秀英", [AGREEMENT, FUND, DEED]),
         ("钢丝绳 OR 水泵 张三", [FIRE]),  # (钢丝绳 OR 水泵) AND 张三
+        # or typed in lower case and 或, each a word of its own between two terms, are OR as well
+        ("张伟 or 李秀英", [AGREEMENT, FUND, DEED]),
+        ("张伟 Or 李秀英", [AGREEMENT, FUND, DEED]),
+        ("张伟 或 李秀英", [AGREEMENT, FUND, DEED]),
+        ("钢丝绳 或 水泵 张三", [FIRE]),
+        ('"张伟 or 李秀英"', []),  # in quotes as written: no text holds it
+        ("张伟或李秀英", []),  # glued to the words, 或 is a character like any other
+        ("电梯 or", []),  # not between two terms: the word "or", in no text
         ("维修 -基金", [ELEVATOR]),
         ("梯 -电梯", [FIRE]),
         ("张伟 -3-2-1201", [DEED]),
@@ -231,6 +239,14 @@ def test_parse_query_is_pure() -> None:
     assert [term.text for term in query.excluded] == ["钢丝绳"]
     assert (query.unit, query.category) == ("3-2-1201", "工程档案")
     assert (query.date_from, query.date_to) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    groups = parse_query("装修 or 异响 或 钢丝绳 Or 张伟").groups
+    assert [[term.text for term in group] for group in groups] == [["装修", "异响", "钢丝绳", "张伟"]]
+    assert [[term.text for term in group] for group in parse_query('或 装修 "a or b" or').groups] == [
+        ["或"],
+        ["装修"],
+        ["a or b"],
+        ["or"],
+    ]
     assert make_term("3#2-1201") == Term("3#2-1201", ("u:3-2-1201",), "u:3-2-1201")
     # A CJK run: its bigrams (the term may end inside a longer run, so not its closing character) ...
     assert make_term("电梯维修") == Term("电梯维修", ("电梯", "梯维", "维修"))

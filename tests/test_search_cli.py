@@ -143,6 +143,17 @@ def test_search_flags(filed: Workspace, run_cli: Any) -> None:
     assert "找到 3 条，显示前 1 条" in result.stdout
 
 
+def test_or_typed_in_lower_case_or_as_huo_is_or(filed: Workspace, run_cli: Any) -> None:
+    """``search 装修 or 钢丝绳`` looked for the English word "or" and said 没有找到; ``or`` and ``或`` are OR."""
+    for query in ("装修 or 钢丝绳", "装修 或 钢丝绳", "装修 OR 钢丝绳"):
+        result = run_cli("search", query, "--json")
+        assert result.exit_code == 0, (query, result.output)
+        assert sorted(hit["archive_no"] for hit in json.loads(result.stdout)["hits"]) == [
+            "GC-2024-00001",
+            "HT-2025-00001",
+        ], query
+
+
 CATEGORIES = "业主档案、工程档案、合同协议档案、财务档案、未分类"
 
 

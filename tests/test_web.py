@@ -72,6 +72,7 @@ def hits_on_page(response: Any) -> list[dict[str, str]]:
         ("梯维修", {}, []),
         ("维保记录", {"category": "工程档案", "sort": "日期"}, ["--category", "工程档案", "--sort", "日期"]),
         ("产权 OR 身份证", {"sort": "档号"}, ["--sort", "档号"]),
+        ("产权 或 身份证", {"sort": "档号"}, ["--sort", "档号"]),
     ],
 )
 def test_search_page_shows_what_recordkit_search_json_finds(

@@ -34,7 +34,7 @@ def search_command(
     ctx: typer.Context,
     query: str = typer.Argument(
         ...,
-        help='检索词：空格分开的词都要有；A OR B；-不要的词；"整句"；'
+        help='检索词：空格分开的词都要有；A OR B（也可写 A 或 B）；-不要的词；"整句"；'
         "unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12。",
     ),
     category: str | None = typer.Option(None, "--category", help="只查这一类，例如 工程档案。"),

@@ -168,26 +168,58 @@ def _date_range(text: str) -> tuple[dt.date | None, dt.date | None]:
     return (query_period(low) if low else None), (query_period(high, end=True) if high else None)
 
 
+#: ``OR`` as typed, and the other ways of writing it a clerk uses: ``or``/``Or`` and ``或`` (a word of their own).
+_OR_WORDS = frozenset({"or", "或"})
+
+
+@dataclass(frozen=True)
+class _QueryPart:
+    """One part of a query as typed: a term (``key`` None), a filter or an excluded term."""
+
+    negative: bool
+    key: str | None  # a filter's key, lower case (``_FILTER_KEYS``)
+    value: str
+    quoted: bool
+
+    @classmethod
+    def read(cls, match: re.Match[str]) -> _QueryPart:
+        key, quoted = match["key"], match["quoted"] is not None
+        value = match["quoted"] if quoted else match["bare"]
+        if key is not None and key.lower() not in _FILTER_KEYS:  # "http:" or "a:b" is a term like any other
+            value, key = f"{key}{match['colon']}{value}", None
+        return cls(bool(match["neg"]), key.lower() if key is not None else None, value, quoted)
+
+    @property
+    def term(self) -> bool:
+        """A term that must be found (not a filter, not excluded)."""
+        return self.key is None and not self.negative
+
+    def joins(self, after_term: bool, following: Sequence[_QueryPart]) -> bool:
+        """This part is the OR joining two terms: ``OR`` anywhere (a dangling one is dropped, as it always was);
+        ``or``/``Or``/``或`` only between a term and the next one — elsewhere the word itself is searched for, as
+        it is in quotes."""
+        if not self.term or self.quoted or fold(self.value) not in _OR_WORDS:
+            return False
+        return self.value == "OR" or (after_term and bool(following) and following[0].term)
+
+
 def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
-    """Read the query language: terms AND by default, ``A OR B``, ``-exclude``, ``"quoted phrase"``,
-    and the filters ``unit:3-2-1201 category:工程档案 owner:张伟 date:2024-01..2024-12`` (a unit read with the
-    estate's ``phases``, ``OfficeSettings.phase_table``: ``unit:二区1-202`` is 二期·1-202, as ``--unit`` reads it).
+    """Read the query language: terms AND by default, ``A OR B`` (``or``, ``或`` too: ``_QueryPart.joins``),
+    ``-exclude``, ``"quoted phrase"``, and the filters ``unit:3-2-1201 category:工程档案 owner:张伟
+    date:2024-01..2024-12`` (a unit read with the estate's ``phases``, ``OfficeSettings.phase_table``:
+    ``unit:二区1-202`` is 二期·1-202, as ``--unit`` reads it).
 
     A control character is read as a blank (``blank_controls``).  A pure function; ``UsageError`` for a filter
     it cannot read or a term with nothing to search.
     """
-    text = blank_controls(text)
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     filters: dict[str, Any] = {}
     join_next = False
-    for match in _QUERY_PARTS.finditer(text.strip()):
-        negative, key = bool(match["neg"]), match["key"]
-        value = match["quoted"] if match["quoted"] is not None else match["bare"]
-        if key is not None and key.lower() not in _FILTER_KEYS:  # "http:" or "a:b" is a term like any other
-            value, key = f"{key}{match['colon']}{value}", None
-        key = key.lower() if key is not None else None
-        if key is None and not negative and match["quoted"] is None and value == "OR":
+    parts = [_QueryPart.read(match) for match in _QUERY_PARTS.finditer(blank_controls(text).strip())]
+    for place, part in enumerate(parts):
+        negative, key, value = part.negative, part.key, part.value
+        if part.joins(bool(groups), parts[place + 1 : place + 2]):
             join_next = bool(groups)
             continue
         if key is not None:
