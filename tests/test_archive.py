@@ -684,7 +684,9 @@ def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk
         lend(ledger, "YZ-2026-00001", "李四", dt.date(2026, 12, 1), "档案员", today=today)
     with pytest.raises(UsageError, match="YZ-2026-00002 是保密档案，借阅必须写明原因"):
         lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 12, 1), "档案员", today=today)
-    with pytest.raises(UsageError, match="早于今天"):
+    with pytest.raises(
+        ValidationError, match="^应还日期 2026-11-01 早于今天（2026-11-20），应还日期应是今天或以后的日期$"
+    ):
         lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 11, 1), "档案员", reason="查", today=today)
     with pytest.raises(NotFoundError):
         lend(ledger, "YZ-2026-00099", "李四", dt.date(2026, 12, 1), "档案员", today=today)

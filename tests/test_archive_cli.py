@@ -567,11 +567,12 @@ BAD = [
         "错误：没有档号为 YZ-2026-09999 的档案：请用 recordkit archive list 查看已归档的档案",
     ),
     (
-        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "明天"),
+        ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "下周"),
         5,
-        "错误：应还日期“明天”无法识别，应写成 2026-11-23 或 2026年11月23日",
+        "错误：应还日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日",
     ),
-    (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 2, None),
+    # A past day is a bad value, as a due day more than a year ahead and a past exit-pass day are (exit 5).
+    (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 5, None),
     # The borrower is held to a person's name, as an owner and a payer are (core.personal.name_problem).
     (
         ("archive", "lend", "YZ-2026-00001", "--to", "x\x01y", "--due", "2027-06-01"),
@@ -677,9 +678,21 @@ def test_a_due_day_written_without_its_year_is_the_next_such_day(archivist_cli: 
     if past.year == today.year:
         late = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", f"{past.month}月{past.day}号")
         assert (late.exit_code, late.stderr.strip()) == (
-            2,
-            f"错误：应还日期 {past.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期",
+            5,
+            f"错误：应还日期 {past.isoformat()} 早于今天（{today.isoformat()}），应还日期应是今天或以后的日期",
         )
+
+
+def test_a_due_day_may_be_tomorrow_or_the_day_after(archivist_cli: Any, workspace: Workspace) -> None:
+    """``--due 明天`` was answered 应还日期“明天”无法识别 (exit 5); 明天 and 后天 are the days after today."""
+    write_scan(workspace.root / "a.pdf", 1)
+    assert archivist_cli("file", str(workspace.root / "a.pdf"), "--category", "业主档案").exit_code == 0
+    today = dt.date.today()
+    for word, days in (("明天", 1), ("后天", 2), ("今天", 0)):
+        lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", word)
+        assert lent.exit_code == 0, lent.output
+        assert lent.stdout.strip().endswith(f"给 王工，应还日期 {(today + dt.timedelta(days=days)).isoformat()}"), word
+        assert archivist_cli("archive", "return", "YZ-2026-00001").exit_code == 0
 
 
 def test_a_due_day_more_than_a_year_ahead_is_refused_and_nothing_is_lent(

@@ -76,6 +76,22 @@ def test_today_and_yesterday_are_days_a_clerk_can_type() -> None:
         parse_date("昨天")
 
 
+def test_tomorrow_is_a_day_only_where_a_day_to_come_is_asked_for() -> None:
+    """A loan's 应还日期 (``ahead``) may be 明天 or 后天, counted from ``ahead``; a payment's or a report's day
+    (``relative``) is never one to come, and 明天 there is no date."""
+    lent_on = dt.date(2026, 12, 31)
+    assert [parse_date(word, "应还日期", ahead=lent_on) for word in ("明天", "明日", "tomorrow", "后天", "今天")] == [
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 2),
+        dt.date(2026, 12, 31),
+    ]
+    for word in ("明天", "后天"):
+        with pytest.raises(ValueError, match=f"收款日期“{word}”无法识别"):
+            parse_date(word, "收款日期", relative=True)
+
+
 def test_month_arithmetic_and_ranges() -> None:
     assert Month(2026, 1) - 1 == Month(2025, 12) and Month(2026, 12) + 1 == Month(2027, 1)
     months = parse_month_range("2026-11..2027-02")

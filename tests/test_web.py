@@ -557,6 +557,16 @@ def test_a_due_day_written_without_its_year_is_the_next_such_day_as_on_the_comma
     assert loan.due == due
 
 
+def test_a_due_day_typed_as_tomorrow_is_read_as_on_the_command_line(demo: Workspace, demo_ledger: Ledger) -> None:
+    """应还日期 明天 (a browser without a date field) was refused as 无法识别; it is the day after today."""
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/GC-2026-00004")
+    lent = browser.post("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "明天"})
+    assert lent.status_code == 302
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+    assert loan.due == dt.date.today() + dt.timedelta(days=1)
+
+
 def test_returning_an_overdue_original_says_how_late_as_the_command_line_does(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:
@@ -596,7 +606,10 @@ def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_led
     assert again.status_code == 409 and "已借出（借阅人 李会计" in text_of(again)
     browser.get("/item/GC-2026-00004")
     past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
-    assert past.status_code == 400 and "早于今天" in text_of(past)
+    assert past.status_code == 400
+    assert f"应还日期 2020-01-01 早于今天（{dt.date.today().isoformat()}），应还日期应是今天或以后的日期" in text_of(
+        past
+    )
     # A year typed wrong the other way (a browser without a date field, or one that lets any year through).
     far = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2099-01-01"})
     assert far.status_code == 400 and "应还日期最迟为借出后一年" in text_of(far)

@@ -2908,11 +2908,11 @@ def lend(
     today: dt.date | None = None,
 ) -> Loan:
     """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
-    it is out already, ``UsageError`` for a confidential item without a reason or a due date in the past,
-    ``ValidationError`` for a borrower that is no person's name (``name_problem``: a control or invisible
+    it is out already, ``UsageError`` for a confidential item without a reason, ``ValidationError`` for a due
+    date in the past, a borrower that is no person's name (``name_problem``: a control or invisible
     format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
-    or reason, an invisible format character in the dept, a dept without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after ``today``
-    (``latest_due``)."""
+    or reason, an invisible format character in the dept, a dept without a letter or a reason of punctuation alone
+    (``reason_problem``), or a due date more than a year after ``today`` (``latest_due``)."""
 
     today = today or dt.date.today()
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
@@ -2938,7 +2938,9 @@ def lend(
     if len(dept or "") > 64:
         raise UsageError("部门最多 64 个字")
     if due < today:
-        raise UsageError(f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），请写今天以后的日期")
+        raise ValidationError(
+            f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），应还日期应是今天或以后的日期"
+        )
     check_within_a_year(
         due,
         today,

@@ -410,7 +410,9 @@ def archive_lend(
     archive_no: str = typer.Argument(..., help="档号，例如 YZ-2026-00001。"),
     to: str = typer.Option(..., "--to", help="借阅人姓名。"),
     due: str = typer.Option(
-        ..., "--due", help="应还日期，例如 2026-12-01，或不写年份 12月1日（今天以后最近的那一天）。"
+        ...,
+        "--due",
+        help="应还日期，例如 2026-12-01，或不写年份 12月1日（今天以后最近的那一天），也可以写 明天、后天。",
     ),
     dept: str | None = typer.Option(None, "--dept", help="借阅人部门，例如 工程部。"),
     reason: str | None = typer.Option(None, "--reason", help="借阅原因（保密档案必须写）。"),

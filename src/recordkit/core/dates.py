@@ -195,6 +195,9 @@ _MONTH_DAY = re.compile(r"([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?")
 
 #: Days named relative to today (the computer's calendar day, as every "today" default in recordkit).
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
+#: Days to come, only where a day to come is asked for (``parse_date``'s ``ahead``: a loan's 应还日期); a payment's,
+#: a report's or a notice's day (``relative``) is never one, and 明天 there is a slip.
+_COMING_DAYS = {**_RELATIVE_DAYS, "明天": 1, "明日": 1, "tomorrow": 1, "后天": 2}
 
 
 #: Excel's day count: day 1 is 1900-01-01, counted from 1899-12-30 (its 1900 leap day long past); the
@@ -254,7 +257,7 @@ def parse_date(
     cell, as other systems export one) also a day followed by a time of day (``2020-05-01 00:00:00``)
     and a number of Excel's day count (``43952``, 1950 to 2099: a date column written as plain numbers).
     With ``ahead`` (a day to come: a loan's 应还日期) also a month and day without the year, ``12月20日``:
-    the next such day from ``ahead`` on (``next_month_day``).
+    the next such day from ``ahead`` on (``next_month_day``), and 今天, 明天, 后天 counted from ``ahead``.
 
     ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
     """
@@ -266,6 +269,8 @@ def parse_date(
         return _EXCEL_DAY_ZERO + dt.timedelta(days=int(value))
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
+    if ahead is not None and folded.lower() in _COMING_DAYS:
+        return ahead + dt.timedelta(days=_COMING_DAYS[folded.lower()])
     if relative and folded.lower() in _RELATIVE_DAYS:
         return dt.date.today() + dt.timedelta(days=_RELATIVE_DAYS[folded.lower()])
     parts = _day_parts(folded)
