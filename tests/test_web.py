@@ -166,6 +166,22 @@ def test_paging_follows_the_ranked_list(demo: Workspace, demo_ledger: Ledger) ->
     assert "下一页" in text_of(first) and "上一页" in text_of(second)
 
 
+def test_a_sort_the_page_does_not_know_is_refused_as_on_the_command_line(demo: Workspace, demo_ledger: Ledger) -> None:
+    """``sort=时间`` in a typed or bookmarked address was answered by relevance without a word, where
+    ``recordkit search --sort 时间`` is refused; the page answers 400 with the terminal's words, nothing found."""
+    said = "排序“时间”无法识别，应为 相关度、日期、档号 之一"
+    browser = Browser(local_app(demo, demo_ledger))
+    for query in ({"q": "电梯", "sort": "时间"}, {"sort": "时间"}, {"q": "电梯", "sort": "relevance"}):
+        refused = browser.get("/search", query_string=query)
+        assert refused.status_code == 400, query
+        assert said.replace("时间", query["sort"]) in text_of(refused), query
+        assert hits_on_page(refused) == []
+    terminal = CliRunner().invoke(cli_app, ["search", "电梯", "--sort", "时间"], env={"RECORDKIT_HOME": str(demo.root)})
+    assert (terminal.exit_code, terminal.stderr) == (2, f"错误：{said}\n")
+    # An empty sort= (a form sent without choosing) is the default order.
+    assert browser.get("/search", query_string={"q": "电梯", "sort": ""}).status_code == 200
+
+
 def test_a_page_past_the_last_shows_the_last_page_not_nothing_found(demo: Workspace, demo_ledger: Ledger) -> None:
     """A bookmarked or typed page number past the end of the list (39 items: two pages) goes to the last page,
     never "没有符合筛选条件的档案" under "找到 39 条"."""

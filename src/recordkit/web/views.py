@@ -139,7 +139,6 @@ class SearchForm:
             page = min(MAX_PAGE, max(1, int(args.get("page", "1"))))
         except ValueError:
             page = 1
-        sort = args.get("sort", "相关度")
 
         def field(name: str) -> str:
             # never cut: a query too long is the library's to refuse, with the message the command line gives
@@ -152,7 +151,7 @@ class SearchForm:
             owner=field("owner"),
             date_from=field("from"),
             date_to=field("to"),
-            sort=sort if sort in SORT_NAMES else "相关度",
+            sort=field("sort") or "相关度",  # one the page does not know is refused (``search_page``), never replaced
             page=page,
         )
 
@@ -183,7 +182,7 @@ def search_page() -> Any:
     here = site()
     result, error, hits, places, status = None, None, [], {}, 200
     here_files: set[str] = set()
-    if form.asked:
+    if form.asked or form.sort not in SORT_NAMES:  # a bad sort= is refused even without a query, as --sort is
         try:
             result = search(
                 here.workspace,
